@@ -1,0 +1,25 @@
+// Types SvelteKit needs to know about: what hooks.server.ts puts on `locals`.
+import type { SupabaseClient, JwtPayload, Session } from '@supabase/supabase-js';
+
+declare global {
+  namespace App {
+    interface Error {
+      message: string;
+      code?: string;
+    }
+    interface Locals {
+      /** The @supabase/ssr server client bound to this request's cookies. */
+      supabase: SupabaseClient;
+      /**
+       * The session from the cookie, but only once its access token's signature and expiry
+       * have been verified (getClaims checks ES256 tokens locally against the JWKS).
+       */
+      safeGetSession(): Promise<{ session: Session | null; claims: JwtPayload | null }>;
+    }
+    interface PageData {
+      user?: { id: string; email: string | null } | null;
+    }
+  }
+}
+
+export {};

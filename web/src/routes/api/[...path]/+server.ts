@@ -1,0 +1,49 @@
+// Same-origin proxy from the browser to the API function. The browser never handles CORS
+// or tokens for API calls; this adds the verified session's bearer token and streams the
+// answer (SSE included) straight back. A browser disconnect aborts the upstream call, which
+// is how "stop" reaches the provider.
+import type { RequestHandler } from './$types';
+import { apiBase, apiHeaders } from '$lib/server/api';
+
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'cache-control', 'retry-after', 'x-request-id'];
+
+function jsonError(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status });
+}
+
+export const fallback: RequestHandler = async ({ request, params, url, locals }) => {
+  // Cookies are SameSite=Lax, but refuse cross-site writes outright anyway.
+  if (request.method !== 'GET' && request.headers.get('origin') !== url.origin) {
+    return jsonError(403, 'forbidden', 'Cross-site request refused');
+  }
+  const { session } = await locals.safeGetSession();
+  if (!session) return jsonError(401, 'unauthorized', 'Please sign in again');
+
+  const headers = new Headers(apiHeaders(session.access_token));
+  const contentType = request.headers.get('content-type');
+  if (contentType) headers.set('content-type', contentType);
+  const accept = request.headers.get('accept');
+  if (accept) headers.set('accept', accept);
+
+  const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+  let upstream: Response;
+  try {
+    upstream = await fetch(`${apiBase()}/${params.path}${url.search}`, {
+      method: request.method,
+      headers,
+      body: hasBody ? await request.arrayBuffer() : undefined,
+      signal: request.signal,
+    });
+  } catch (err) {
+    if (request.signal.aborted) return new Response(null, { status: 499 });
+    return jsonError(502, 'api_unreachable', 'The API could not be reached. Try again in a moment.');
+  }
+
+  const out = new Headers();
+  for (const name of FORWARDED_RESPONSE_HEADERS) {
+    const value = upstream.headers.get(name);
+    if (value) out.set(name, value);
+  }
+  if (out.get('content-type')?.startsWith('text/event-stream')) out.set('x-accel-buffering', 'no');
+  return new Response(upstream.body, { status: upstream.status, headers: out });
+};

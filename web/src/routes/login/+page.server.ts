@@ -1,0 +1,49 @@
+// Sign in and sign up as form actions, so they work without JavaScript and the session
+// lands in httpOnly-free @supabase/ssr cookies the browser client can also read.
+import { fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import type { Actions, PageServerLoad } from './$types';
+
+const credentials = z.object({
+  email: z.email('Enter a valid email address'),
+  password: z.string().min(1, 'Enter your password'),
+});
+
+/** Only same-site relative paths, so ?next= can't bounce people to another site. */
+function safeNext(url: URL): string {
+  const next = url.searchParams.get('next') ?? '';
+  return next.startsWith('/') && !next.startsWith('//') ? next : '/chat';
+}
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+  const { session } = await locals.safeGetSession();
+  if (session) redirect(303, safeNext(url));
+  return {};
+};
+
+function parse(form: FormData) {
+  return credentials.safeParse({ email: form.get('email'), password: form.get('password') });
+}
+
+export const actions: Actions = {
+  signin: async ({ request, locals, url }) => {
+    const form = await request.formData();
+    const input = parse(form);
+    const email = String(form.get('email') ?? '');
+    if (!input.success) return fail(400, { mode: 'signin', email, error: input.error.issues[0].message });
+    const { error } = await locals.supabase.auth.signInWithPassword(input.data);
+    if (error) return fail(400, { mode: 'signin', email, error: error.message });
+    redirect(303, safeNext(url));
+  },
+  signup: async ({ request, locals, url }) => {
+    const form = await request.formData();
+    const input = parse(form);
+    const email = String(form.get('email') ?? '');
+    if (!input.success) return fail(400, { mode: 'signup', email, error: input.error.issues[0].message });
+    const { data, error } = await locals.supabase.auth.signUp(input.data);
+    if (error) return fail(400, { mode: 'signup', email, error: error.message });
+    // With email confirmations on (hosted default) there is no session yet.
+    if (!data.session) return { mode: 'signup', email, notice: 'Check your email to confirm your account, then sign in.' };
+    redirect(303, safeNext(url));
+  },
+};
