@@ -1,0 +1,86 @@
+// App-level behaviour shared by every route: auth, errors, CORS, request ids, body limit.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT, base64url } from 'jose';
+import { createApiHarness, type ApiHarness } from '../../../tests/helpers/api.ts';
+import { signAccessToken } from '../../../local/src/keys/index.ts';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness({ env: { MAX_BODY_BYTES: '2048' } });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+describe('app', () => {
+  it('answers health without a token, with a request id', async () => {
+    const res = await api.request('GET', '/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', database: 'ok' });
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const res = await api.request('GET', '/nope');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('allows listed CORS origins only', async () => {
+    const ok = await api.request('OPTIONS', '/health', undefined, { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' });
+    expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const evil = await api.request('OPTIONS', '/health', undefined, { origin: 'https://evil.example', 'access-control-request-method': 'GET' });
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('authentication', () => {
+  const probe = (headers: Record<string, string>) => api.request('GET', '/credentials', undefined, headers);
+
+  it('refuses a missing token', async () => {
+    const res = await probe({});
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: 'unauthorized' } });
+  });
+
+  it('refuses expired, wrong-audience, alg none and foreign-key tokens', async () => {
+    const user = await api.createUser();
+    const expired = await signAccessToken(api.keys, { sub: user.id }, { issuedAt: Math.floor(Date.now() / 1000) - 7200, expiresInSeconds: 60 });
+    const wrongAud = await signAccessToken(api.keys, { sub: user.id, aud: 'someone-else' });
+    const header = base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }));
+    const payload = base64url.encode(JSON.stringify({ sub: user.id, aud: 'authenticated', role: 'authenticated', exp: Math.floor(Date.now() / 1000) + 600 }));
+    const unsigned = `${header}.${payload}.`;
+    const foreign = await new SignJWT({ sub: user.id, role: 'authenticated' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setAudience('authenticated')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('not-the-project-secret-but-long-enough-123'));
+    for (const token of [expired, wrongAud, unsigned, foreign, 'garbage']) {
+      const res = await probe({ authorization: `Bearer ${token}` });
+      expect(res.status, token).toBe(401);
+    }
+  });
+
+  it('accepts a legacy HS256 user token signed with the project secret', async () => {
+    const user = await api.createUser();
+    const token = await new SignJWT({ sub: user.id, role: 'authenticated', email: user.email })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setAudience('authenticated')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(api.keys.jwtSecret));
+    const res = await probe({ authorization: `Bearer ${token}` });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('input errors', () => {
+  it('turns an oversized body into 413 and bad JSON into 400', async () => {
+    const user = await api.createUser();
+    const big = await user.request('PUT', '/credentials/openai', { api_key: 'x'.repeat(5000) });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    const bad = await user.request('PUT', '/credentials/openai', '{"api_key":', { 'content-type': 'application/json' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'invalid_request' } });
+  });
+});

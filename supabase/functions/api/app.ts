@@ -1,0 +1,116 @@
+/**
+ * Builds the API: one Hono app under /api with request ids, a CORS allow-list, structured
+ * logs (never secrets), a body-size limit, one error handler producing
+ * `{ "error": { "code", "message" } }`, one sub-app per resource, and the OpenAPI 3.1
+ * document plus a docs page. Runs unchanged under Deno (index.ts) and Node (tests).
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Config } from './config.ts';
+import { createTokenVerifier } from './lib/auth.ts';
+import type { AppDeps, AppEnv } from './lib/context.ts';
+import { createDb, type Db } from './lib/db.ts';
+import { ApiError, errorBody } from './lib/errors.ts';
+import { consoleSink, createLogger } from './lib/log.ts';
+import { defaultHook } from './lib/openapi.ts';
+import { healthRoutes } from './routes/health.ts';
+
+export interface CreateAppDeps extends Partial<AppDeps> {
+  db?: Db;
+}
+
+const HTTP_CODES: Record<number, string> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
+export function createApp(config: Config, deps: CreateAppDeps = {}) {
+  const resolved: AppDeps = { fetch: deps.fetch ?? fetch, log: deps.log ?? consoleSink, lookup: deps.lookup };
+  const db = deps.db ?? createDb(config.dbUrl);
+  const logger = createLogger(resolved.log, config.logLevel);
+  const verifyToken = createTokenVerifier(config, resolved.fetch);
+
+  const app = new OpenAPIHono<AppEnv>({ defaultHook }).basePath('/api');
+
+  app.use('*', requestId({ limitLength: 64 }));
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    c.set('config', config);
+    c.set('db', db);
+    c.set('deps', resolved);
+    c.set('verifyToken', verifyToken);
+    c.set('log', logger.child({ request_id: c.var.requestId }));
+    await next();
+    // Path only: query strings may hold search text, never logged.
+    c.var.log.info('request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      duration_ms: Math.round(performance.now() - started),
+      user_id: c.var.user?.id,
+    });
+  });
+  app.use(
+    '*',
+    cors({
+      origin: (origin) => (config.corsOrigins.includes(origin) || config.corsOrigins.includes('*') ? origin : null),
+      allowHeaders: ['authorization', 'content-type', 'x-client-info', 'apikey', 'x-request-id'],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      exposeHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: config.limits.maxBodyBytes,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `Request body is larger than ${config.limits.maxBodyBytes} bytes`);
+      },
+    }),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      if (error.status >= 500) c.var.log?.error('request failed', { code: error.code, message: error.message });
+      return c.json(errorBody(error.code, error.message), error.status as ContentfulStatusCode, error.headers);
+    }
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      const code = HTTP_CODES[status] ?? 'http_error';
+      const message = status === 400 && /json/i.test(error.message) ? 'Request body is not valid JSON' : error.message || code;
+      return c.json(errorBody(code, message), status as ContentfulStatusCode);
+    }
+    c.var.log?.error('unhandled error', { name: error.name, message: error.message, stack: error.stack });
+    return c.json(errorBody('internal', 'Something went wrong on our side; try again'), 500);
+  });
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+
+  // One sub-app per resource. Keep in sync with the OpenAPI test (every route listed).
+  app.route('/health', healthRoutes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A Supabase user access token',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Mr.Prompt API', version: '1.0.0', description: 'Chat, prompts, projects and usage for Mr.Prompt.' },
+    servers: [{ url: `${config.supabaseUrl}/functions/v1`, description: 'Supabase Edge Functions' }],
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

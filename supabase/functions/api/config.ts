@@ -1,0 +1,139 @@
+/**
+ * The API's environment, parsed once with zod. Everything configurable lives here so
+ * handlers never read env themselves and tests can build a Config from a plain object.
+ */
+import { base64url } from 'jose';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+const int = (fallback: number, min = 1) =>
+  z.coerce.number().int().min(min).optional().transform((v) => v ?? fallback);
+
+const positive = (fallback: number) =>
+  z.coerce.number().positive().optional().transform((v) => v ?? fallback);
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+
+// `version:base64key,...`: each key must decode to 32 bytes (AES-256). The first encrypts.
+const encryptionKeys = z.string().min(1, 'CREDENTIALS_ENCRYPTION_KEYS is required').transform((value, ctx) => {
+  const keys: { version: number; key: Uint8Array }[] = [];
+  for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const match = /^(\d{1,6}):([A-Za-z0-9+/=_-]+)$/.exec(part);
+    const bytes = match ? decodeBase64Any(match[2]) : null;
+    if (!match || !bytes || bytes.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'CREDENTIALS_ENCRYPTION_KEYS entries must be `version:base64(32 bytes)`' });
+      return z.NEVER;
+    }
+    keys.push({ version: Number(match[1]), key: bytes });
+  }
+  if (keys.length === 0 || new Set(keys.map((k) => k.version)).size !== keys.length) {
+    ctx.addIssue({ code: 'custom', message: 'CREDENTIALS_ENCRYPTION_KEYS needs at least one key and unique versions' });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+const envSchema = z.object({
+  SUPABASE_URL: z.url(),
+  SUPABASE_DB_URL: z.string().min(1, 'SUPABASE_DB_URL is required'),
+  SUPABASE_JWKS: z.string().optional(),
+  SUPABASE_JWT_SECRET: z.string().optional(),
+  CREDENTIALS_ENCRYPTION_KEYS: encryptionKeys,
+  ALLOW_PRIVATE_PROVIDER_URLS: bool,
+  CORS_ORIGINS: list,
+  DEMO_PROVIDER_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+  CHAT_RATE_CAPACITY: int(20),
+  CHAT_RATE_REFILL_PER_SECOND: positive(0.2),
+  MAX_BODY_BYTES: int(256 * 1024),
+  MAX_MESSAGE_CHARS: int(32_000),
+  MAX_TOKENS_CAP: int(8192),
+  PROVIDER_TIMEOUT_MS: int(60_000),
+  KEEPALIVE_MS: int(15_000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional().default('info'),
+});
+
+export interface Config {
+  supabaseUrl: string;
+  dbUrl: string;
+  /** Parsed JWKS JSON when given in env; otherwise fetched from the auth server. */
+  jwks: { keys: Record<string, unknown>[] } | null;
+  jwtSecret: string | null;
+  /** Newest first: index 0 encrypts, all decrypt. */
+  encryptionKeys: { version: number; key: Uint8Array }[];
+  allowPrivateProviderUrls: boolean;
+  corsOrigins: string[];
+  demoProviderUrl: string | null;
+  limits: {
+    chatRateCapacity: number;
+    chatRateRefillPerSecond: number;
+    maxBodyBytes: number;
+    maxMessageChars: number;
+    maxTokensCap: number;
+    providerTimeoutMs: number;
+    keepaliveMs: number;
+  };
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+const jwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
+
+/** Parses the environment; throws one readable error listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`);
+    throw new Error(`Invalid API configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  let jwks: Config['jwks'] = null;
+  if (e.SUPABASE_JWKS) {
+    const result = jwksSchema.safeParse(safeJson(e.SUPABASE_JWKS));
+    if (!result.success) throw new Error('Invalid API configuration:\n  SUPABASE_JWKS: not a JWKS JSON document');
+    jwks = result.data;
+  }
+  return {
+    supabaseUrl: e.SUPABASE_URL.replace(/\/+$/, ''),
+    dbUrl: e.SUPABASE_DB_URL,
+    jwks,
+    jwtSecret: e.SUPABASE_JWT_SECRET || null,
+    encryptionKeys: e.CREDENTIALS_ENCRYPTION_KEYS,
+    allowPrivateProviderUrls: e.ALLOW_PRIVATE_PROVIDER_URLS,
+    corsOrigins: e.CORS_ORIGINS,
+    demoProviderUrl: e.DEMO_PROVIDER_URL ?? null,
+    limits: {
+      chatRateCapacity: e.CHAT_RATE_CAPACITY,
+      chatRateRefillPerSecond: e.CHAT_RATE_REFILL_PER_SECOND,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      maxMessageChars: e.MAX_MESSAGE_CHARS,
+      maxTokensCap: e.MAX_TOKENS_CAP,
+      providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
+      keepaliveMs: e.KEEPALIVE_MS,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+// Accepts standard or url-safe base64 (people paste either). jose's decoder, because
+// deno-std's needs ArrayBuffer.prototype.transfer, which Node 20 lacks.
+function decodeBase64Any(text: string): Uint8Array | null {
+  try {
+    return base64url.decode(text.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * requireUser: verifies the Bearer access token and sets c.var.user.
+ * Asymmetric tokens (ES256/RS256) verify against the JWKS — SUPABASE_JWKS from env, else
+ * fetched from the auth server and cached; HS256 against SUPABASE_JWT_SECRET (or an `oct`
+ * key in the JWKS, as the Supabase CLI provides). `alg: none`, unsigned, expired or
+ * wrong-audience tokens are refused with 401.
+ */
+import { createMiddleware } from 'hono/factory';
+import { createLocalJWKSet, importJWK, jwtVerify, type JWK, type JWTPayload, type JWSHeaderParameters } from 'jose';
+import { z } from 'zod';
+import type { Config } from '../config.ts';
+import type { AppEnv, AuthUser } from './context.ts';
+import { ApiError } from './errors.ts';
+
+const ASYMMETRIC = ['ES256', 'RS256', 'EdDSA'];
+const JWKS_TTL_MS = 10 * 60_000;
+// A kid we do not know triggers at most one refetch per this interval (key rotation).
+const JWKS_REFETCH_MS = 30_000;
+
+const claimsSchema = z.looseObject({
+  sub: z.uuid(),
+  email: z.string().optional(),
+  role: z.string().optional(),
+});
+
+type KeyResolver = (header: JWSHeaderParameters) => Promise<CryptoKey | Uint8Array>;
+
+/** Builds the verifier once per app; it holds the JWKS cache. */
+export function createTokenVerifier(config: Config, fetchImpl: typeof fetch) {
+  let cached: { at: number; set: ReturnType<typeof createLocalJWKSet>; keys: JWK[] } | null = null;
+  let lastFetch = 0;
+
+  async function loadJwks(force: boolean) {
+    if (config.jwks) {
+      cached ??= { at: Date.now(), set: createLocalJWKSet({ keys: config.jwks.keys as JWK[] }), keys: config.jwks.keys as JWK[] };
+      return cached;
+    }
+    const fresh = cached && Date.now() - cached.at < JWKS_TTL_MS;
+    if (cached && (fresh || !force || Date.now() - lastFetch < JWKS_REFETCH_MS)) return cached;
+    lastFetch = Date.now();
+    const response = await fetchImpl(`${config.supabaseUrl}/auth/v1/.well-known/jwks.json`);
+    if (!response.ok) throw new ApiError(503, 'auth_unavailable', 'Could not load the signing keys to verify your session');
+    const body = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).parse(await response.json());
+    const keys = body.keys as JWK[];
+    cached = { at: Date.now(), set: createLocalJWKSet({ keys }), keys };
+    return cached;
+  }
+
+  const resolveKey: KeyResolver = async (header) => {
+    if (header.alg === 'HS256') {
+      if (config.jwtSecret) return new TextEncoder().encode(config.jwtSecret);
+      const oct = config.jwks?.keys.find((k) => k.kty === 'oct');
+      if (oct) return (await importJWK(oct as JWK, 'HS256')) as CryptoKey | Uint8Array;
+      throw new ApiError(401, 'unauthorized', 'HS256 tokens are not accepted');
+    }
+    if (!header.alg || !ASYMMETRIC.includes(header.alg)) throw new ApiError(401, 'unauthorized', 'Unsupported token algorithm');
+    const jwks = await loadJwks(false);
+    try {
+      return await jwks.set(header);
+    } catch {
+      // Unknown kid: the auth server may have rotated keys since we cached them.
+      return await (await loadJwks(true)).set(header);
+    }
+  };
+
+  return async function verify(token: string): Promise<AuthUser> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, resolveKey, {
+        algorithms: ['HS256', ...ASYMMETRIC],
+        audience: 'authenticated',
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch (error) {
+      if (error instanceof ApiError && error.status !== 401) throw error;
+      throw new ApiError(401, 'unauthorized', 'Invalid or expired access token');
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success || (claims.data.role && claims.data.role !== 'authenticated')) {
+      throw new ApiError(401, 'unauthorized', 'This token does not belong to a signed-in user');
+    }
+    return { id: claims.data.sub, email: claims.data.email || null, claims: payload as Record<string, unknown> };
+  };
+}
+
+export type TokenVerifier = ReturnType<typeof createTokenVerifier>;
+
+/**
+ * Middleware for routes: 401 unless a valid user access token is presented; sets c.var.user.
+ *   route.use('/*', requireUser)   or   createRoute({ middleware: [requireUser], ... })
+ */
+export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
+  const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
+  if (!match) throw new ApiError(401, 'unauthorized', 'Sign in first: missing Bearer access token');
+  c.set('user', await c.var.verifyToken(match[1]));
+  await next();
+});

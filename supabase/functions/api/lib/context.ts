@@ -1,0 +1,34 @@
+/** Types every route shares: the Hono env (request-scoped variables) and the verified caller. */
+import type { Config } from '../config.ts';
+import type { Db } from './db.ts';
+import type { Logger } from './log.ts';
+
+export interface AuthUser {
+  id: string;
+  email: string | null;
+  /** The verified JWT payload, handed to Postgres as request.jwt.claims. */
+  claims: Record<string, unknown>;
+}
+
+/** What the app was built with; routes reach them through c.var.deps. */
+export interface AppDeps {
+  /** The fetch used for every outbound call (providers, JWKS); tests inject an observer. */
+  fetch: typeof fetch;
+  /** Sink for structured log entries (one JSON object per line by default). */
+  log: (entry: Record<string, unknown>) => void;
+  /** Resolves a host name to every address (for the private-URL guard). */
+  lookup?: (host: string) => Promise<{ address: string; family: number }[]>;
+}
+
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    config: Config;
+    db: Db;
+    user: AuthUser;
+    log: Logger;
+    deps: AppDeps;
+    /** Verifies a Bearer token (JWKS cache lives for the app's lifetime). */
+    verifyToken: (token: string) => Promise<AuthUser>;
+  };
+};

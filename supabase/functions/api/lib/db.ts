@@ -1,0 +1,62 @@
+/**
+ * Postgres access. Every query a request makes runs inside withUserTransaction, which sets
+ * the caller's JWT claims and switches to the `authenticated` role so RLS decides what the
+ * caller can see. `sql` (the owner connection) is only for the named privileged helpers in
+ * the `private` schema (readCredentialCiphertext, consumeRateLimit).
+ */
+import postgres, { type Sql, type TransactionSql } from 'postgres';
+import type { AuthUser } from './context.ts';
+
+export interface Db {
+  withUserTransaction<T>(user: AuthUser, fn: (sql: TransactionSql) => Promise<T>): Promise<T>;
+  /** The ciphertext of the caller's key for one provider (bypasses RLS; filters by user id). */
+  readCredentialCiphertext(userId: string, provider: string): Promise<{ encrypted_key: string; base_url: string | null } | null>;
+  /** Takes `cost` tokens from the user's bucket; `allowed: false` comes with a retry delay. */
+  consumeRateLimit(
+    userId: string,
+    bucket: string,
+    capacity: number,
+    refillPerSecond: number,
+    cost?: number,
+  ): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
+  /** A trivial round trip (health check). */
+  ping(): Promise<void>;
+  /** Owner connection, for maintenance commands (re-encryption) only — never in a route. */
+  sql: Sql;
+  end(): Promise<void>;
+}
+
+export function createDb(url: string, options: { max?: number } = {}): Db {
+  // prepare: false because production goes through Supabase's transaction-mode pooler.
+  const sql = postgres(url, { prepare: false, max: options.max ?? 5, onnotice: () => {}, idle_timeout: 20 });
+  return {
+    sql,
+    async withUserTransaction(user, fn) {
+      const claims = JSON.stringify({ ...user.claims, sub: user.id, role: 'authenticated' });
+      const result = await sql.begin(async (tx) => {
+        await tx`select set_config('request.jwt.claims', ${claims}, true), set_config('role', 'authenticated', true)`;
+        return await fn(tx);
+      });
+      // postgres' begin() types its result as UnwrapPromiseArray<T>; for our callers it is T.
+      return result as Awaited<ReturnType<typeof fn>>;
+    },
+    async readCredentialCiphertext(userId, provider) {
+      const rows = await sql<{ encrypted_key: string; base_url: string | null }[]>`
+        select encrypted_key, base_url from private.read_credential_ciphertext(${userId}::uuid, ${provider})`;
+      return rows[0] ?? null;
+    },
+    async consumeRateLimit(userId, bucket, capacity, refillPerSecond, cost = 1) {
+      const rows = await sql<{ allowed: boolean; retry_after_seconds: number }[]>`
+        select allowed, retry_after_seconds
+          from private.consume_rate_limit(${userId}::uuid, ${bucket}, ${capacity}::int, ${refillPerSecond}::float8, ${cost}::int)`;
+      const row = rows[0];
+      return { allowed: Boolean(row?.allowed), retryAfterSeconds: Number(row?.retry_after_seconds ?? 1) };
+    },
+    async ping() {
+      await sql`select 1`;
+    },
+    async end() {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * The one error type handlers throw. app.ts's onError turns it (and anything else) into
+ * `{ "error": { "code", "message" } }`; unknown errors become a 500 without details.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** 404 for "missing or not yours": the caller can never tell the two apart. */
+export const notFound = (what = 'Resource') => new ApiError(404, 'not_found', `${what} not found`);
+
+/** The JSON body of every error response. */
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}

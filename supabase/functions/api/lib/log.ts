@@ -1,0 +1,48 @@
+/**
+ * Structured JSON logs. Entries are objects; anything that looks like a secret is redacted
+ * before it reaches the sink, as a second line of defence — code should never pass a key
+ * in the first place.
+ */
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+  child(fields: Record<string, unknown>): Logger;
+}
+
+// Field names whose values are never logged, whatever they hold.
+const SECRET_FIELD = /(authorization|api[_-]?key|password|secret|encrypted_key|cookie|^(access_|refresh_)?token$|^jwt$)/i;
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) ? '[redacted]' : redact(v, depth + 1);
+  return out;
+}
+
+export function createLogger(
+  sink: (entry: Record<string, unknown>) => void,
+  level: Level | 'silent' = 'info',
+  base: Record<string, unknown> = {},
+): Logger {
+  const emit = (lvl: Level, msg: string, fields?: Record<string, unknown>) => {
+    if (ORDER[lvl] < ORDER[level]) return;
+    const entry = { time: new Date().toISOString(), level: lvl, msg, ...base, ...(fields ?? {}) };
+    sink(redact(entry) as Record<string, unknown>);
+  };
+  return {
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+    child: (fields) => createLogger(sink, level, { ...base, ...fields }),
+  };
+}
+
+/** The default sink: one JSON line per entry on stdout. */
+export const consoleSink = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));

@@ -1,0 +1,66 @@
+/**
+ * Shared building blocks for route modules: the validation hook every sub-app uses (zod
+ * failures → 400 invalid_request with a readable message), the error schema, and small
+ * helpers so route definitions stay short.
+ *
+ *   export const thingsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+ *   const route = createRoute({ method: 'put', path: '/{id}', request: { params: IdParams, body: jsonBody(Input) },
+ *     responses: { 200: jsonResponse(Thing, 'The thing'), ...errorResponses(400, 401, 404) }, security });
+ */
+import { z, type Hook } from '@hono/zod-openapi';
+import type { ZodError, ZodType } from 'zod';
+import type { AppEnv } from './context.ts';
+import { ApiError } from './errors.ts';
+
+/** Turns zod issues into one sentence a client developer can act on. */
+export function describeZodError(error: ZodError): string {
+  const parts = error.issues.slice(0, 5).map((issue) => {
+    const where = issue.path.length ? issue.path.join('.') : 'body';
+    return `${where}: ${issue.message}`;
+  });
+  return parts.join('; ') || 'Invalid request';
+}
+
+// biome-ignore lint: the hook is generic over every route's input
+export const defaultHook: Hook<any, AppEnv, any, any> = (result) => {
+  if (!result.success) throw new ApiError(400, 'invalid_request', describeZodError(result.error as ZodError));
+};
+
+export const ErrorSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .openapi('Error');
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Invalid input',
+  401: 'Missing or invalid access token',
+  403: 'Not allowed',
+  404: 'Not found (or not yours)',
+  409: 'Conflict',
+  413: 'Request body too large',
+  422: 'Cannot be processed',
+  429: 'Rate limited; see Retry-After',
+  502: 'The provider failed',
+  503: 'Temporarily unavailable',
+};
+
+/** Error response entries for createRoute's `responses`. */
+export function errorResponses(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: ERROR_TEXT[s] ?? 'Error', content: { 'application/json': { schema: ErrorSchema } } }]),
+  );
+}
+
+export function jsonResponse<T extends ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** A required JSON body (so a missing or non-JSON body is a 400/415, never an empty object). */
+export function jsonBody<T extends ZodType>(schema: T) {
+  return { required: true, content: { 'application/json': { schema } } };
+}
+
+/** Marks a route as needing the Bearer token (shown in the OpenAPI document). */
+export const security = [{ bearerAuth: [] }];
+
+export const UuidParam = (name = 'id') =>
+  z.object({ [name]: z.uuid().openapi({ param: { name, in: 'path' } }) });
