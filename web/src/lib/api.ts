@@ -82,9 +82,9 @@ export function createApi(fetchFn: Fetch, base: string, headers: Record<string, 
     return res;
   }
   async function json<T>(res: Response): Promise<T> {
-    // 204 and empty bodies come back as undefined; callers of such routes ignore the value.
+    // 204 and empty bodies come back as null; callers of such routes ignore the value.
     const text = res.status === 204 ? '' : await res.text();
-    return text ? JSON.parse(text) : undefined;
+    return JSON.parse(text || 'null');
   }
   return {
     get: async (path, query) => json(await send('GET', withQuery(path, query))),

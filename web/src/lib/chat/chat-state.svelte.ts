@@ -1,0 +1,193 @@
+// One conversation's client state: the loaded messages (oldest → newest), the turn being
+// streamed by this tab, older-history paging, and merging rows that Realtime delivers from
+// other tabs and devices.
+import { browserApi } from '$lib/api';
+import { streamChat, type ChatRequest } from '$lib/chat/chat-stream';
+import type { Message } from '$lib/types';
+
+export interface MessagePage {
+  messages: Message[];
+  next_cursor: string | null;
+}
+
+export interface Turn {
+  provider: string;
+  model: string;
+  prompt_id?: string;
+  prompt_version?: number;
+  variables?: Record<string, string>;
+}
+
+export class ChatState {
+  sessionId = $state<string | null>(null);
+  messages = $state<Message[]>([]);
+  olderCursor = $state<string | null>(null);
+  loadingOlder = $state(false);
+  streaming = $state(false);
+  /** A failure of the last send that has no message row to hang on (e.g. 4xx before meta). */
+  sendError = $state<{ message: string; retry: () => void } | null>(null);
+  /** The assistant row this tab is writing; Realtime copies of it lag behind, so skip them. */
+  private localAssistantId: string | null = null;
+  private controller: AbortController | null = null;
+
+  constructor(sessionId: string | null, page: MessagePage | null) {
+    this.sessionId = sessionId;
+    this.messages = page?.messages ?? [];
+    this.olderCursor = page?.next_cursor ?? null;
+  }
+
+  /** Loads the page of messages before the oldest one shown. */
+  async loadOlder(): Promise<void> {
+    if (!this.sessionId || !this.olderCursor || this.loadingOlder) return;
+    this.loadingOlder = true;
+    try {
+      const page = await browserApi().get<MessagePage>(`/sessions/${this.sessionId}/messages`, {
+        limit: 30,
+        before: this.olderCursor,
+      });
+      const known = new Set(this.messages.map((m) => m.id));
+      this.messages = [...page.messages.filter((m) => !known.has(m.id)), ...this.messages];
+      this.olderCursor = page.next_cursor;
+    } finally {
+      this.loadingOlder = false;
+    }
+  }
+
+  /** Applies an INSERT/UPDATE from Realtime (another tab, another device, or the server). */
+  applyRemote(row: Message): void {
+    if (row.session_id !== this.sessionId) return;
+    if (row.id === this.localAssistantId && this.streaming) return;
+    const index = this.messages.findIndex((m) => m.id === row.id);
+    if (index === -1) {
+      this.messages = [...this.messages, row].sort(byCreatedAt);
+    } else {
+      // Keep what only this tab knows (measured latency) when the row updates.
+      this.messages[index] = { ...this.messages[index], ...row };
+    }
+  }
+
+  removeRemote(id: string): void {
+    this.messages = this.messages.filter((m) => m.id !== id);
+  }
+
+  stop(): void {
+    this.controller?.abort();
+  }
+
+  /** Sends a new user turn. */
+  send(text: string, turn: Turn, onSession: (id: string) => void): Promise<void> {
+    return this.run({ ...turn, message: text }, onSession, { userText: text });
+  }
+
+  /** Replaces the last answer with a new one. */
+  regenerate(turn: Turn, onSession: (id: string) => void): Promise<void> {
+    const lastUser = this.messages.findLast((m) => m.sender === 'user');
+    if (!lastUser) return Promise.resolve();
+    const lastIndex = this.messages.lastIndexOf(lastUser);
+    this.messages = this.messages.slice(0, lastIndex + 1);
+    return this.run({ ...turn, message: lastUser.content, regenerate: true }, onSession, {});
+  }
+
+  /** Replaces a user message with new text and drops every turn after it. */
+  editAndResend(id: string, text: string, turn: Turn, onSession: (id: string) => void): Promise<void> {
+    const index = this.messages.findIndex((m) => m.id === id);
+    if (index === -1) return Promise.resolve();
+    this.messages = this.messages.slice(0, index);
+    return this.run({ ...turn, message: text, edit_message_id: id }, onSession, { userText: text });
+  }
+
+  private async run(body: ChatRequest, onSession: (id: string) => void, opts: { userText?: string }) {
+    if (this.streaming) return;
+    this.sendError = null;
+    this.streaming = true;
+    this.controller = new AbortController();
+    const started = performance.now();
+    const pendingUserId = `pending-user-${crypto.randomUUID()}`;
+    const pendingAssistantId = `pending-assistant-${crypto.randomUUID()}`;
+    const now = new Date().toISOString();
+    if (opts.userText !== undefined) {
+      this.messages.push(draft(pendingUserId, this.sessionId, 'user', opts.userText, 'complete', now, body));
+    }
+    this.messages.push(draft(pendingAssistantId, this.sessionId, 'assistant', '', 'streaming', now, body));
+    const assistant = () => this.messages.find((m) => m.id === pendingAssistantId || m.id === this.localAssistantId);
+
+    try {
+      await streamChat(
+        { ...body, session_id: this.sessionId ?? undefined },
+        {
+          meta: (meta) => {
+            if (!this.sessionId) {
+              this.sessionId = meta.session_id;
+              onSession(meta.session_id);
+            }
+            this.localAssistantId = meta.assistant_message_id ?? null;
+            this.adoptIds(pendingUserId, meta.user_message_id, pendingAssistantId, meta.assistant_message_id);
+          },
+          delta: (text) => {
+            const row = assistant();
+            if (row) row.content += text;
+          },
+          usage: (usage) => {
+            const row = assistant();
+            if (!row) return;
+            row.prompt_tokens = usage.prompt_tokens ?? null;
+            row.completion_tokens = usage.completion_tokens ?? null;
+            row.token_count = usage.total_tokens ?? usage.token_count ?? row.token_count;
+          },
+          error: (error) => {
+            const row = assistant();
+            if (row) Object.assign(row, { status: 'error', error: error.message });
+          },
+        },
+        this.controller.signal,
+      );
+      const row = assistant();
+      if (row && row.status === 'streaming') row.status = 'complete';
+    } catch (err) {
+      const row = assistant();
+      if (this.controller.signal.aborted) {
+        if (row) row.status = 'stopped';
+      } else if (row && row.content) {
+        Object.assign(row, { status: 'error', error: errorText(err) });
+      } else {
+        // Nothing was stored for this answer: drop the placeholder, offer a retry.
+        this.messages = this.messages.filter((m) => m.id !== pendingAssistantId && m.id !== pendingUserId);
+        this.sendError = { message: errorText(err), retry: () => void this.run(body, onSession, opts) };
+      }
+    } finally {
+      const row = assistant();
+      if (row) row.latency_ms = Math.round(performance.now() - started);
+      this.streaming = false;
+      this.localAssistantId = null;
+      this.controller = null;
+    }
+  }
+
+  private adoptIds(pendingUser: string, userId: string | null | undefined, pendingAssistant: string, assistantId: string | null | undefined) {
+    for (const [from, to] of [
+      [pendingUser, userId],
+      [pendingAssistant, assistantId],
+    ] as const) {
+      if (!to) continue;
+      // Realtime may have delivered the real row first; keep one copy.
+      const duplicate = this.messages.findIndex((m) => m.id === to);
+      const row = this.messages.find((m) => m.id === from);
+      if (!row) continue;
+      if (duplicate !== -1) this.messages.splice(duplicate, 1);
+      row.id = to;
+      row.session_id = this.sessionId ?? row.session_id;
+    }
+  }
+}
+
+function byCreatedAt(a: Message, b: Message): number {
+  return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0;
+}
+
+function draft(id: string, sessionId: string | null, sender: 'user' | 'assistant', content: string, status: Message['status'], at: string, body: ChatRequest): Message {
+  return { id, session_id: sessionId ?? '', sender, content, status, error: null, provider: body.provider, model: body.model, token_count: null, created_at: at };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : 'Something went wrong. Try again.';
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { segmentTemplate } from './prompt-variables.ts';
+
+describe('segmentTemplate', () => {
+  it('marks each valid slot and keeps the text between them', () => {
+    expect(segmentTemplate('Hi {{name}}, write {{ tone | formal }} text.')).toEqual([
+      { text: 'Hi ' },
+      { text: '{{name}}', variable: 'name' },
+      { text: ', write ' },
+      { text: '{{ tone | formal }}', variable: 'tone' },
+      { text: ' text.' },
+    ]);
+  });
+
+  it('leaves braces that are not variables as plain text', () => {
+    expect(segmentTemplate('{{ 1bad }} and {{}}')).toEqual([{ text: '{{ 1bad }} and {{}}' }]);
+  });
+
+  it('rejoins to the original template', () => {
+    const template = 'a {{x}}{{y|z}} b {{';
+    expect(segmentTemplate(template).map((s) => s.text).join('')).toBe(template);
+  });
+});

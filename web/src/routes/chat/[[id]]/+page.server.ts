@@ -1,0 +1,34 @@
+// A conversation (or a new one): its first page of messages, plus the models the user can pick.
+import { loadFailed, requireApi } from '$lib/server/api';
+import { loadProviders, pickDefaults } from '$lib/server/providers';
+import type { MessagePage } from '$lib/chat/chat-state.svelte';
+import type { ChatSession, Profile } from '$lib/types';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const api = await requireApi(event);
+  const id = event.params.id ?? null;
+  try {
+    const [providers, profile, session, page] = await Promise.all([
+      loadProviders(api),
+      api.get<Profile>('/me'),
+      id ? api.get<ChatSession>(`/sessions/${id}`) : null,
+      id ? api.get<MessagePage>(`/sessions/${id}/messages`, { limit: 50 }) : null,
+    ]);
+    const meta = session?.metadata ?? {};
+    const prefs = profile.preferences ?? {};
+    return {
+      session: session ? { id: session.id, title: session.title } : null,
+      page,
+      providers: providers.usable.map(({ id, name, label, models }) => ({ id, name: name ?? label ?? id, models })),
+      defaults: pickDefaults(
+        providers.usable,
+        { provider: meta.provider, model: meta.model },
+        { provider: prefs.default_provider, model: prefs.default_model },
+      ),
+      promptId: event.url.searchParams.get('prompt'),
+    };
+  } catch (err) {
+    loadFailed(err);
+  }
+};
