@@ -1,0 +1,84 @@
+/**
+ * Request/response plumbing for the auth service: bounded JSON bodies validated with zod,
+ * and errors shaped the way auth-js parses them (§1.3) — `{code, message}` plus the legacy
+ * `error_code`/`msg`, the `X-Supabase-Api-Version` header and `x-sb-error-code`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+
+export const API_VERSION = '2024-01-01';
+const MAX_BODY_BYTES = 64 * 1024;
+
+export class AuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, error: AuthError): void {
+  sendJson(
+    res,
+    error.status,
+    { code: error.code, error_code: error.code, message: error.message, msg: error.message, ...error.extra },
+    { 'X-Supabase-Api-Version': API_VERSION, 'x-sb-error-code': error.code, ...error.headers },
+  );
+}
+
+/** Reads and validates a JSON object body; an empty body counts as `{}`. */
+export async function readBody<T extends z.ZodType>(req: IncomingMessage, schema: T): Promise<z.infer<T>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) throw new AuthError(413, 'request_too_large', 'Request body too large');
+    chunks.push(buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  let json: unknown = {};
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON');
+    }
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    throw new AuthError(400, 'validation_failed', `${where}${issue?.message ?? 'invalid request body'}`);
+  }
+  return result.data;
+}
+
+/** The bearer token of a request, or null. */
+export function bearerToken(req: IncomingMessage): string | null {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+/** The client address the gateway vouched for (X-Real-IP), else the socket peer. */
+export function clientIp(req: IncomingMessage): string {
+  const real = req.headers['x-real-ip'];
+  return (Array.isArray(real) ? real[0] : real) || req.socket.remoteAddress || 'unknown';
+}

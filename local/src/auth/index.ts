@@ -1,0 +1,105 @@
+/**
+ * A GoTrue-compatible subset served under /auth/v1 (the gateway strips the prefix): the
+ * endpoints and error shapes auth-js and @supabase/ssr use, users and sessions in the real
+ * auth schema. See reference §1.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type postgres from 'postgres';
+import type { AuthConfig } from '../config.ts';
+import type { HttpService } from '../gateway/types.ts';
+import type { StackKeys } from '../keys/index.ts';
+import * as admin from './admin-routes.ts';
+import { requireAdmin } from './caller.ts';
+import { AuthError, sendError, sendJson } from './http.ts';
+import { SignInLimiter } from './rate-limit.ts';
+import * as user from './user-routes.ts';
+
+export interface AuthServiceOptions {
+  /** A superuser (or auth-admin) connection to the project database. */
+  sql: postgres.Sql;
+  keys: StackKeys;
+  config: AuthConfig;
+  /** `${apiUrl}/auth/v1`, the `iss` of every access token. */
+  issuer: string;
+  log?: (line: string) => void;
+}
+
+const ADMIN_USER = /^\/admin\/users\/([^/]+)\/?$/;
+
+export function createAuthService(options: AuthServiceOptions): HttpService {
+  const log = options.log ?? (() => {});
+  const ctx: user.RouteContext = {
+    sql: options.sql,
+    keys: options.keys,
+    config: options.config,
+    issuer: options.issuer,
+    limiter: new SignInLimiter(options.config.rate_limit.sign_in_sign_ups),
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://auth.invalid');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const method = req.method ?? 'GET';
+    const key = `${method} ${path}`;
+    switch (key) {
+      case 'GET /health':
+        return sendJson(res, 200, { version: 'mrprompt-local', name: 'GoTrue', description: 'GoTrue-compatible auth of the Mr.Prompt local stack' });
+      case 'GET /settings':
+        return sendJson(res, 200, settings(options.config));
+      case 'GET /.well-known/jwks.json':
+        return sendJson(res, 200, { keys: options.keys.jwks.keys }, { 'Cache-Control': 'public, max-age=600' });
+      case 'POST /signup':
+        return await user.signup(ctx, req, res);
+      case 'POST /token':
+        return await user.token(ctx, req, res, url.searchParams);
+      case 'GET /user':
+        return await user.getUser(ctx, req, res);
+      case 'PUT /user':
+        return await user.updateUser(ctx, req, res);
+      case 'POST /logout':
+        return await user.logout(ctx, req, res, url.searchParams);
+    }
+    if (path === '/admin/users' || ADMIN_USER.test(path)) {
+      await requireAdmin(req, options.keys);
+      const id = ADMIN_USER.exec(path)?.[1];
+      if (!id && method === 'GET') return await admin.listUsers(ctx, res, url.searchParams);
+      if (!id && method === 'POST') return await admin.createUser(ctx, req, res);
+      if (id && method === 'GET') return await admin.getUserById(ctx, res, id);
+      if (id && method === 'PUT') return await admin.updateUserById(ctx, req, res, id);
+      if (id && method === 'DELETE') return await admin.deleteUserById(ctx, req, res, id);
+      throw new AuthError(405, 'method_not_allowed', 'Method not allowed');
+    }
+    throw new AuthError(404, 'not_found', 'Not found');
+  }
+
+  return {
+    async handle(req, res) {
+      try {
+        await route(req, res);
+      } catch (error) {
+        if (res.headersSent) return void res.destroy();
+        if (error instanceof AuthError) return sendError(res, error);
+        // Never echo the request: bodies carry passwords and headers carry tokens.
+        log(`auth: ${req.method} ${(req.url ?? '').split('?')[0]} failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+        sendError(res, new AuthError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information'));
+      }
+    },
+    async stop() {},
+  };
+}
+
+function settings(config: AuthConfig) {
+  return {
+    external: {
+      email: config.email.enable_signup, phone: false, anonymous_users: config.enable_anonymous_sign_ins,
+      apple: false, azure: false, bitbucket: false, discord: false, facebook: false, figma: false, github: false,
+      gitlab: false, google: false, keycloak: false, kakao: false, linkedin_oidc: false, notion: false,
+      slack_oidc: false, spotify: false, twitch: false, twitter: false, workos: false, zoom: false,
+    },
+    disable_signup: !config.enable_signup,
+    mailer_autoconfirm: !config.email.enable_confirmations,
+    phone_autoconfirm: false,
+    sms_provider: '',
+    saml_enabled: false,
+  };
+}

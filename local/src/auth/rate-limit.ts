@@ -1,0 +1,63 @@
+/**
+ * Failed sign-in throttling. Counts failed password grants in a sliding 5-minute window:
+ *  - per email: 5 failures → further attempts for that email get 429 until the oldest
+ *    failure leaves the window (a successful sign-in clears the email's count);
+ *  - per client address: `[auth.rate_limit] sign_in_sign_ups` failures (30 by default),
+ *    matching GoTrue's per-IP window of 5 minutes.
+ * State is in memory: a restart forgets it, which only ever helps the legitimate user.
+ */
+import { AuthError } from './http.ts';
+
+export const FAILURE_WINDOW_MS = 5 * 60 * 1000;
+export const MAX_FAILURES_PER_EMAIL = 5;
+
+export class SignInLimiter {
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(private readonly maxPerIp: number, private readonly now: () => number = Date.now) {}
+
+  /** Throws 429 over_request_rate_limit when either the email or the address is over limit. */
+  check(email: string, ip: string): void {
+    const emailWait = this.waitMs(`email:${email}`, MAX_FAILURES_PER_EMAIL);
+    const ipWait = this.waitMs(`ip:${ip}`, this.maxPerIp);
+    const wait = Math.max(emailWait, ipWait);
+    if (wait > 0) {
+      throw new AuthError(429, 'over_request_rate_limit', 'Request rate limit reached', {}, {
+        'Retry-After': String(Math.ceil(wait / 1000)),
+      });
+    }
+  }
+
+  recordFailure(email: string, ip: string): void {
+    for (const key of [`email:${email}`, `ip:${ip}`]) {
+      const list = this.recent(key);
+      list.push(this.now());
+      this.failures.set(key, list);
+    }
+    if (this.failures.size > 50_000) this.sweep();
+  }
+
+  recordSuccess(email: string): void {
+    this.failures.delete(`email:${email}`);
+  }
+
+  private waitMs(key: string, max: number): number {
+    const list = this.recent(key);
+    if (list.length < max) return 0;
+    return list[list.length - max]! + FAILURE_WINDOW_MS - this.now();
+  }
+
+  private recent(key: string): number[] {
+    const cutoff = this.now() - FAILURE_WINDOW_MS;
+    return (this.failures.get(key) ?? []).filter((at) => at > cutoff);
+  }
+
+  /** Bounds memory under a spray of distinct emails. */
+  private sweep(): void {
+    for (const key of [...this.failures.keys()]) {
+      const list = this.recent(key);
+      if (list.length) this.failures.set(key, list);
+      else this.failures.delete(key);
+    }
+  }
+}

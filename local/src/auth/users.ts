@@ -1,0 +1,173 @@
+/**
+ * auth.users and auth.identities as GoTrue keeps them, and the User object auth-js expects
+ * (§1.2). Users are inserted into auth.users so the app's triggers (profiles) fire; passwords
+ * are bcrypt through pgcrypto (`extensions.crypt`, cost 10, as GoTrue writes them).
+ */
+import { randomUUID } from 'node:crypto';
+import type postgres from 'postgres';
+
+/** A connection or a transaction; both run tagged-template queries. */
+export type Db = postgres.Sql | postgres.TransactionSql;
+
+export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface UserRow {
+  id: string;
+  aud: string | null;
+  role: string | null;
+  email: string | null;
+  phone: string | null;
+  encrypted_password: string | null;
+  email_confirmed_at: Date | null;
+  phone_confirmed_at: Date | null;
+  confirmed_at: Date | null;
+  confirmation_sent_at: Date | null;
+  invited_at: Date | null;
+  last_sign_in_at: Date | null;
+  raw_app_meta_data: Record<string, unknown> | null;
+  raw_user_meta_data: Record<string, unknown> | null;
+  banned_until: Date | null;
+  deleted_at: Date | null;
+  created_at: Date | null;
+  updated_at: Date | null;
+  is_anonymous: boolean;
+}
+
+interface IdentityRow {
+  id: string;
+  provider_id: string;
+  user_id: string;
+  identity_data: Record<string, unknown>;
+  provider: string;
+  email: string | null;
+  last_sign_in_at: Date | null;
+  created_at: Date | null;
+  updated_at: Date | null;
+}
+
+const USER_COLUMNS = [
+  'id', 'aud', 'role', 'email', 'phone', 'encrypted_password', 'email_confirmed_at', 'phone_confirmed_at',
+  'confirmed_at', 'confirmation_sent_at', 'invited_at', 'last_sign_in_at', 'raw_app_meta_data',
+  'raw_user_meta_data', 'banned_until', 'deleted_at', 'created_at', 'updated_at', 'is_anonymous',
+];
+
+export async function findUserById(db: Db, id: string): Promise<UserRow | null> {
+  if (!UUID_PATTERN.test(id)) return null;
+  const [row] = await db<UserRow[]>`select ${db(USER_COLUMNS)} from auth.users where id = ${id}`;
+  return row ?? null;
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<UserRow | null> {
+  const [row] = await db<UserRow[]>`
+    select ${db(USER_COLUMNS)} from auth.users
+    where lower(email) = ${email.toLowerCase()} and is_sso_user = false`;
+  return row ?? null;
+}
+
+/** True when the password matches; runs a dummy bcrypt for a missing hash so an unknown
+ * email takes as long as a wrong password. */
+export async function passwordMatches(db: Db, user: UserRow | null, password: string): Promise<boolean> {
+  const hash = user?.encrypted_password || '$2a$10$0000000000000000000000000000000000000000000000000000u';
+  const [row] = await db<{ ok: boolean }[]>`select extensions.crypt(${password}, ${hash}) = ${hash} as ok`;
+  return Boolean(row?.ok) && Boolean(user?.encrypted_password);
+}
+
+export interface NewUser {
+  id?: string;
+  email: string;
+  password: string | null;
+  /** A bcrypt hash given by an admin instead of a password. */
+  passwordHash?: string;
+  emailConfirmed: boolean;
+  userMetadata: Record<string, unknown>;
+  appMetadata?: Record<string, unknown>;
+  role?: string;
+  bannedUntil?: Date | null;
+}
+
+/** Inserts the user and its email identity; returns the stored row. */
+export async function insertUser(db: Db, user: NewUser): Promise<UserRow> {
+  const id = user.id ?? randomUUID();
+  const email = user.email.toLowerCase();
+  const appMetadata = { ...user.appMetadata, provider: 'email', providers: ['email'] };
+  // GoTrue copies the email identity's data into user_metadata, under the caller's keys.
+  const identityData = { ...user.userMetadata, sub: id, email, email_verified: user.emailConfirmed, phone_verified: false };
+  await db`
+    insert into auth.users (
+      instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, confirmation_sent_at,
+      confirmation_token, recovery_token, email_change_token_new, email_change, email_change_token_current,
+      raw_app_meta_data, raw_user_meta_data, banned_until, created_at, updated_at, is_anonymous
+    ) values (
+      ${NIL_UUID}, ${id}, 'authenticated', ${user.role ?? 'authenticated'}, ${email},
+      case
+        when ${user.passwordHash ?? null}::text is not null then ${user.passwordHash ?? null}::text
+        when ${user.password}::text is not null then extensions.crypt(${user.password}::text, extensions.gen_salt('bf', 10))
+        else '' end,
+      case when ${user.emailConfirmed} then now() end,
+      case when ${user.emailConfirmed} then null else now() end,
+      '', '', '', '', '',
+      ${db.json(appMetadata as postgres.JSONValue)}, ${db.json({ ...identityData } as postgres.JSONValue)},
+      ${user.bannedUntil ?? null}, now(), now(), false
+    )`;
+  await db`
+    insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+    values (${id}, ${id}, ${db.json(identityData as postgres.JSONValue)}, 'email', now(), now(), now())`;
+  return (await findUserById(db, id))!;
+}
+
+/** The User object of §1.2: always-present fields, optional timestamps only when set. */
+export async function userJson(db: Db, user: UserRow): Promise<Record<string, unknown>> {
+  const identities = await db<IdentityRow[]>`
+    select id, provider_id, user_id, identity_data, provider, email, last_sign_in_at, created_at, updated_at
+    from auth.identities where user_id = ${user.id} order by created_at`;
+  const json: Record<string, unknown> = {
+    id: user.id,
+    aud: user.aud ?? 'authenticated',
+    role: user.role ?? 'authenticated',
+    email: user.email ?? '',
+    phone: user.phone ?? '',
+    app_metadata: user.raw_app_meta_data ?? {},
+    user_metadata: user.raw_user_meta_data ?? {},
+    identities: identities.map((identity) => ({
+      identity_id: identity.id,
+      id: identity.provider_id,
+      user_id: identity.user_id,
+      identity_data: identity.identity_data,
+      provider: identity.provider,
+      last_sign_in_at: iso(identity.last_sign_in_at),
+      created_at: iso(identity.created_at),
+      updated_at: iso(identity.updated_at),
+      email: identity.email ?? undefined,
+    })),
+    created_at: iso(user.created_at),
+    updated_at: iso(user.updated_at),
+    is_anonymous: user.is_anonymous,
+  };
+  const optional: [string, Date | null][] = [
+    ['email_confirmed_at', user.email_confirmed_at], ['phone_confirmed_at', user.phone_confirmed_at],
+    ['confirmed_at', user.confirmed_at], ['confirmation_sent_at', user.confirmation_sent_at],
+    ['invited_at', user.invited_at], ['last_sign_in_at', user.last_sign_in_at],
+    ['banned_until', user.banned_until], ['deleted_at', user.deleted_at],
+  ];
+  for (const [key, value] of optional) if (value) json[key] = iso(value);
+  return json;
+}
+
+export function iso(value: Date | null): string | undefined {
+  return value ? value.toISOString() : undefined;
+}
+
+/** GoTrue merges metadata updates key by key; a null value removes the key. */
+export function mergeMetadata(current: Record<string, unknown> | null, updates: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(updates)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+export function isBanned(user: UserRow): boolean {
+  return user.banned_until !== null && user.banned_until.getTime() > Date.now();
+}

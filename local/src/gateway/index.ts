@@ -1,0 +1,156 @@
+/**
+ * The front door on 127.0.0.1:54321: the URL layout supabase-js derives from one project URL
+ * (§0.2). It owns CORS and the API-key mapping and hands each request, prefix stripped, to
+ * the service behind it. Bodies are never buffered here: requests and responses stream
+ * through, so a function's Server-Sent Events reach the client chunk by chunk.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { StackKeys } from '../keys/index.ts';
+import { mapAuthorization, mapUpgradeUrl } from './api-keys.ts';
+import { answerPreflight, applyCorsHeaders } from './cors.ts';
+import type { HttpService, UpgradeService } from './types.ts';
+
+export interface GatewayServices {
+  auth?: HttpService;
+  functions?: HttpService;
+  realtime?: UpgradeService;
+}
+
+export interface GatewayOptions {
+  keys: StackKeys;
+  port: number;
+  host?: string;
+  /** Filled in as services come up; a missing one answers 503. */
+  services: GatewayServices;
+  log?: (line: string) => void;
+}
+
+export interface Gateway {
+  url: string;
+  port: number;
+  server: http.Server;
+  stop(): Promise<void>;
+}
+
+/** GoTrue's routes that Kong passes through without rewriting Authorization. */
+const OPEN_AUTH_ROUTES = /^\/(verify|callback|authorize)(\/|\?|$)/;
+const NOT_SERVED = /^\/(rest|storage|graphql|pg)\/v1(\/|\?|$)|^\/realtime\/v1\/api(\/|\?|$)/;
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const host = options.host ?? '127.0.0.1';
+  const { services, keys } = options;
+  const log = options.log ?? (() => {});
+
+  const server = http.createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      log(`gateway: ${req.method} ${pathOf(req.url)} failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+      if (!res.headersSent) sendJson(res, 500, { code: 'unexpected_failure', message: 'Internal gateway error' });
+      else res.destroy();
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const path = pathOf(url);
+    applyCorsHeaders(res);
+    setForwardedHeaders(req);
+
+    if (path.startsWith('/functions/v1/')) {
+      // Preflights go to the function, as on hosted Supabase (verify_jwt exempts OPTIONS).
+      if (!services.functions) return unavailable(res, 'functions');
+      req.headers.authorization = mapAuthorization(req.headers, keys);
+      if (req.headers.authorization === undefined) delete req.headers.authorization;
+      req.url = url.slice('/functions/v1'.length);
+      return await services.functions.handle(req, res);
+    }
+    if (req.method === 'OPTIONS') return answerPreflight(req, res);
+    if (path === '/auth/v1' || path.startsWith('/auth/v1/')) {
+      if (!services.auth) return unavailable(res, 'auth');
+      const rest = url.slice('/auth/v1'.length) || '/';
+      if (!OPEN_AUTH_ROUTES.test(rest)) {
+        const mapped = mapAuthorization(req.headers, keys);
+        if (mapped === undefined) delete req.headers.authorization;
+        else req.headers.authorization = mapped;
+      }
+      req.url = rest.startsWith('/') ? rest : `/${rest}`;
+      return await services.auth.handle(req, res);
+    }
+    if (NOT_SERVED.test(path)) {
+      return sendJson(res, 404, {
+        code: 'not_served',
+        message: 'This local stack serves only /auth/v1, /realtime/v1 and /functions/v1; app data is read and written through /functions/v1/api.',
+      });
+    }
+    sendJson(res, 404, { message: 'no Route matched with those values' });
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = pathOf(req.url);
+    if (path !== '/realtime/v1/websocket' && path !== '/realtime/v1/websocket/') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (!services.realtime) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    setForwardedHeaders(req);
+    req.url = mapUpgradeUrl(req.url ?? '/', keys);
+    services.realtime.handleUpgrade(req, socket, head);
+  });
+
+  // Long SSE answers must not be cut by Node's default request timeout.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    server,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** X-Real-IP is what auth rate-limits on. A loopback peer (the web app's server) may vouch
+ * for its client through X-Forwarded-For; anyone else is taken at their socket address. */
+function setForwardedHeaders(req: IncomingMessage): void {
+  const peer = req.socket.remoteAddress ?? '';
+  const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim();
+  const loopback = peer === '127.0.0.1' || peer === '::1' || peer === '::ffff:127.0.0.1';
+  const client = loopback && forwarded ? forwarded : peer;
+  req.headers['x-real-ip'] = client;
+  req.headers['x-forwarded-for'] = loopback && forwarded ? `${req.headers['x-forwarded-for']}, ${peer}` : peer;
+  req.headers['x-forwarded-proto'] = 'http';
+}
+
+function pathOf(url: string | undefined): string {
+  return (url ?? '/').split('?')[0] ?? '/';
+}
+
+function unavailable(res: ServerResponse, service: string): void {
+  sendJson(res, 503, { code: 'service_unavailable', message: `The ${service} service is not running` });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export type { HttpService, UpgradeService } from './types.ts';

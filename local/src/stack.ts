@@ -1,0 +1,231 @@
+/**
+ * Composes the local stack: Postgres (embedded or given), the keys, the gateway on :54321
+ * with auth, realtime and functions behind it, the optional fake model provider, and the
+ * web app. `stop()` takes everything down in reverse order and leaves no child process.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseEnv } from 'node:util';
+import postgres from 'postgres';
+import { createAuthService } from './auth/index.ts';
+import { loadProjectConfig, type AuthConfig, type ProjectConfig } from './config.ts';
+import { applyBootstrap, pushMigrations, startDatabase } from './db/index.ts';
+import { startGateway, type GatewayServices, type HttpService, type UpgradeService } from './gateway/index.ts';
+import { functionsJwks, loadOrCreateKeys, type StackKeys } from './keys/index.ts';
+import { DATA_DIR, ROOT, SUPABASE_DIR } from './paths.ts';
+import { startWebProcess, webBuildExists, type WebProcess } from './web-process.ts';
+
+export interface StackOptions {
+  /** Use this Postgres (superuser URL) instead of the embedded one. */
+  databaseUrl?: string;
+  dataDir?: string;
+  apiPort?: number;
+  /** Port of the embedded Postgres (default: config.toml [db] port, 54322). */
+  dbPort?: number;
+  /** false: no web app. Default 3000 (the site_url of config.toml). */
+  webPort?: number | false;
+  /** Function reload on change, web app through `vite dev`. */
+  dev?: boolean;
+  /** Start the fake OpenAI-compatible provider and hand its URL to functions. */
+  demoProvider?: boolean;
+  functionsDir?: string;
+  keys?: StackKeys;
+  /** Overrides on top of config.toml [auth] (tests). */
+  auth?: Partial<AuthConfig>;
+  log?: (line: string) => void;
+}
+
+export interface Stack {
+  apiUrl: string;
+  webUrl?: string;
+  dbUrl: string;
+  keys: StackKeys;
+  config: ProjectConfig;
+  /** The environment functions receive (§3.4). Holds secrets: never print it whole. */
+  env: Record<string, string>;
+  realtime: (UpgradeService & { ready?(): Promise<void> }) | null;
+  functions: HttpService | null;
+  demoProviderUrl?: string;
+  timings: Record<string, number>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const project = loadProjectConfig();
+  const config: ProjectConfig = { ...project, auth: { ...project.auth, ...options.auth } };
+  const dataDir = options.dataDir ?? DATA_DIR;
+  const timings: Record<string, number> = {};
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse().splice(0)) {
+      await stop().catch((error: unknown) => log(`stop: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  };
+
+  try {
+    let t = performance.now();
+    const keys = options.keys ?? (await loadOrCreateKeys(dataDir));
+    const dbUrl = await prepareDatabase({ ...options, dbPort: options.dbPort ?? config.db.port }, dataDir, stops, log);
+    timings.databaseMs = performance.now() - t;
+
+    const apiPort = options.apiPort ?? config.api.port;
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const services: GatewayServices = {};
+    t = performance.now();
+    const gateway = await startGateway({ keys, port: apiPort, services, log });
+    stops.push(() => gateway.stop());
+
+    const sql = postgres(dbUrl, { max: 8, onnotice: () => {}, connection: { application_name: 'mrprompt-auth' } });
+    stops.push(() => sql.end({ timeout: 5 }));
+    services.auth = createAuthService({ sql, keys, config: config.auth, issuer: `${apiUrl}/auth/v1`, log });
+    stops.push(() => services.auth!.stop());
+
+    const realtime = await startOptional<UpgradeService & { ready?(): Promise<void> }>(
+      'realtime/index.ts', 'createRealtimeService', { databaseUrl: dbUrl, keys, log }, log,
+    );
+    if (realtime) {
+      stops.push(() => realtime.stop());
+      await realtime.ready?.();
+      services.realtime = realtime;
+    }
+    timings.servicesMs = performance.now() - t;
+
+    const webPort = options.webPort ?? 3000;
+    const webUrl = webPort === false ? undefined : `http://127.0.0.1:${webPort}`;
+
+    let demoProviderUrl: string | undefined;
+    if (options.demoProvider) {
+      const provider = await startDemoProvider(log);
+      stops.push(() => provider.stop());
+      demoProviderUrl = provider.url;
+    }
+
+    const env = functionsEnv({ keys, apiUrl, dbUrl, config, webUrl, demoProviderUrl, functionsDir: options.functionsDir });
+    t = performance.now();
+    const functions = await startOptional<HttpService>('functions/index.ts', 'createFunctionsService', {
+      functionsDir: options.functionsDir ?? path.join(SUPABASE_DIR, 'functions'),
+      config, env, keys, dev: options.dev ?? false, log,
+    }, log);
+    if (functions) {
+      stops.push(() => functions.stop());
+      services.functions = functions;
+    }
+    timings.functionsMs = performance.now() - t;
+
+    let web: WebProcess | undefined;
+    if (webPort !== false) {
+      if (!options.dev && !webBuildExists()) {
+        log('web: no build at web/build (run `npm run build -w web`); the web app is not started');
+      } else {
+        t = performance.now();
+        web = await startWebProcess({ port: webPort, apiUrl, publishableKey: keys.publishableKey, dev: options.dev, log });
+        stops.push(() => web!.stop());
+        timings.webMs = performance.now() - t;
+      }
+    }
+
+    return {
+      apiUrl, webUrl: web?.url, dbUrl, keys, config, env,
+      realtime, functions, demoProviderUrl, timings,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Embedded Postgres, or the given server; migrations are pushed unless all are there. */
+async function prepareDatabase(options: StackOptions, dataDir: string, stops: (() => Promise<void>)[], log: (line: string) => void): Promise<string> {
+  if (!options.databaseUrl) {
+    const db = await startDatabase({ dir: path.join(dataDir, 'db'), port: options.dbPort });
+    stops.push(() => db.stop());
+    log(`db: ready in ${Math.round(db.timings.startMs + db.timings.bootstrapMs + db.timings.migrateMs)} ms`);
+    return db.url;
+  }
+  if (!(await hasAllMigrations(options.databaseUrl))) {
+    await applyBootstrap(options.databaseUrl);
+    await pushMigrations(options.databaseUrl);
+  }
+  return options.databaseUrl;
+}
+
+async function hasAllMigrations(url: string): Promise<boolean> {
+  const dir = path.join(SUPABASE_DIR, 'migrations');
+  const wanted = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sql')).map((f) => f.split('_')[0]!) : [];
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [{ present } = { present: false }] = await sql<{ present: boolean }[]>`
+      select to_regclass('supabase_migrations.schema_migrations') is not null as present`;
+    if (!present) return false;
+    const rows = await sql<{ version: string }[]>`select version from supabase_migrations.schema_migrations`;
+    const applied = new Set(rows.map((row) => row.version));
+    return wanted.every((version) => applied.has(version));
+  } finally {
+    await sql.end();
+  }
+}
+
+interface EnvInputs {
+  keys: StackKeys;
+  apiUrl: string;
+  dbUrl: string;
+  config: ProjectConfig;
+  webUrl?: string;
+  demoProviderUrl?: string;
+  functionsDir?: string;
+}
+
+/** What a function receives (§3.4), plus the app's own settings and supabase/functions/.env. */
+export function functionsEnv(inputs: EnvInputs): Record<string, string> {
+  const { keys, config } = inputs;
+  const origins = new Set<string>();
+  for (const url of [inputs.webUrl, config.auth.site_url, ...config.auth.additional_redirect_urls]) {
+    if (url) origins.add(new URL(url).origin);
+  }
+  if (inputs.webUrl) origins.add(inputs.webUrl.replace('127.0.0.1', 'localhost'));
+  const dotenvFile = path.join(inputs.functionsDir ?? path.join(SUPABASE_DIR, 'functions'), '.env');
+  const userEnv = existsSync(dotenvFile) ? parseEnv(readFileSync(dotenvFile, 'utf8')) : {};
+  const env: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(userEnv).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
+    SUPABASE_URL: inputs.apiUrl,
+    SUPABASE_DB_URL: inputs.dbUrl,
+    SUPABASE_ANON_KEY: keys.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
+    SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: keys.publishableKey }),
+    SUPABASE_SECRET_KEYS: JSON.stringify({ default: keys.secretKey }),
+    SUPABASE_JWKS: JSON.stringify(functionsJwks(keys)),
+    SUPABASE_JWT_SECRET: keys.jwtSecret,
+    CREDENTIALS_ENCRYPTION_KEYS: keys.credentialsEncryptionKeys,
+    ALLOW_PRIVATE_PROVIDER_URLS: 'true',
+    CORS_ORIGINS: [...origins].join(','),
+  };
+  if (inputs.demoProviderUrl) env.DEMO_PROVIDER_URL = inputs.demoProviderUrl;
+  return env;
+}
+
+/** Services other engineers write land independently; the stack runs without them until then. */
+async function startOptional<T>(relative: string, factory: string, args: unknown, log: (line: string) => void): Promise<T | null> {
+  const file = path.join(ROOT, 'local', 'src', relative);
+  if (!existsSync(file)) {
+    log(`${relative.split('/')[0]}: not available yet (${path.relative(ROOT, file)} missing)`);
+    return null;
+  }
+  const mod: Record<string, unknown> = await import(pathToFileURL(file).href);
+  const create = mod[factory];
+  if (typeof create !== 'function') throw new Error(`${relative} does not export ${factory}()`);
+  return (await create(args)) as T;
+}
+
+async function startDemoProvider(log: (line: string) => void): Promise<{ url: string; stop(): Promise<void> }> {
+  const file = path.join(ROOT, 'tests', 'fixtures', 'fake-provider.ts');
+  if (!existsSync(file)) throw new Error('the demo provider (tests/fixtures/fake-provider.ts) is not available');
+  const mod: Record<string, unknown> = await import(pathToFileURL(file).href);
+  const start = mod.startFakeProvider;
+  if (typeof start !== 'function') throw new Error('tests/fixtures/fake-provider.ts does not export startFakeProvider()');
+  const provider = (await start({})) as { url: string; stop(): Promise<void> };
+  log(`demo provider: ${provider.url}`);
+  return provider;
+}

@@ -1,0 +1,81 @@
+/**
+ * The SvelteKit app as a child process: the adapter-node build (`node web/build`) for
+ * `start`, or `vite dev` for `dev`. It talks to the gateway exactly as it would to hosted
+ * Supabase, through PUBLIC_SUPABASE_URL and the publishable key.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { isPortInUse } from './ports.ts';
+import { ROOT, binPath } from './paths.ts';
+
+export const WEB_DIR = path.join(ROOT, 'web');
+export const WEB_BUILD = path.join(WEB_DIR, 'build');
+
+export interface WebProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface WebProcessOptions {
+  port: number;
+  apiUrl: string;
+  publishableKey: string;
+  /** `vite dev` with hot reload instead of the production build. */
+  dev?: boolean;
+  log?: (line: string) => void;
+}
+
+export function webBuildExists(): boolean {
+  return existsSync(path.join(WEB_BUILD, 'index.js'));
+}
+
+export async function startWebProcess(options: WebProcessOptions): Promise<WebProcess> {
+  const host = '127.0.0.1';
+  const url = `http://${host}:${options.port}`;
+  const env = {
+    ...process.env,
+    PORT: String(options.port),
+    HOST: host,
+    ORIGIN: url,
+    PUBLIC_SUPABASE_URL: options.apiUrl,
+    PUBLIC_SUPABASE_PUBLISHABLE_KEY: options.publishableKey,
+  };
+  const child = options.dev
+    ? spawn(binPath('vite'), ['dev', '--host', host, '--port', String(options.port), '--strictPort'], { cwd: WEB_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [WEB_BUILD], { cwd: WEB_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = options.log ?? (() => {});
+  child.stdout?.on('data', (chunk: Buffer) => forwardLines(chunk, log));
+  child.stderr?.on('data', (chunk: Buffer) => forwardLines(chunk, log));
+
+  await waitForPort(child, options.port);
+  return { url, stop: () => stopChild(child) };
+}
+
+async function waitForPort(child: ChildProcess, port: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the web app exited during start-up (code ${child.exitCode})`);
+    if (await isPortInUse(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await stopChild(child);
+  throw new Error(`the web app did not listen on port ${port} within 60 s`);
+}
+
+/** SIGTERM, then SIGKILL if it lingers; resolves once the process is gone. */
+export function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function forwardLines(chunk: Buffer, log: (line: string) => void): void {
+  for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log(`web: ${line}`);
+}
