@@ -14,13 +14,13 @@ create table public.prompts (
   title text not null check (char_length(btrim(title)) between 1 and 200),
   description text not null default '' check (char_length(description) <= 2000),
   content text not null check (char_length(content) between 1 and 100000),
-  -- Lower-case tags of 1..32 characters, at most 20, no nulls, one dimension.
+  -- At most 20 lower-case tags of 1..32 characters from [a-z0-9_.+#-]. Checked on the array's
+  -- text form: an element with any other character (a comma, a quote, a space), a NULL or a
+  -- second dimension changes the braces or quoting and fails the pattern.
   tags text[] not null default '{}'
     check (
       cardinality(tags) <= 20
-      and coalesce(array_ndims(tags), 1) = 1
-      and array_position(tags, null) is null
-      and array_to_string(tags, ',') ~ '^([a-z0-9][a-z0-9_.+#-]{0,31}(,[a-z0-9][a-z0-9_.+#-]{0,31})*)?$'
+      and tags::text ~ '^\{([a-z0-9][a-z0-9_.+#-]{0,31}(,[a-z0-9][a-z0-9_.+#-]{0,31})*)?\}$'
     ),
   is_public boolean not null default false,
   forked_from uuid references public.prompts (id) on delete set null,
@@ -64,20 +64,11 @@ create policy "prompts: users can read their own and public prompts"
   on public.prompts for select to authenticated
   using (is_public or user_id = (select auth.uid()));
 
--- A fork may only point at a prompt the user can read (their own or a public one).
+-- Which prompt a fork may point at is checked by a trigger below: a policy on prompts that
+-- reads prompts is rejected by Postgres as infinite recursion.
 create policy "prompts: users can create their own prompts"
   on public.prompts for insert to authenticated
-  with check (
-    user_id = (select auth.uid())
-    and (
-      forked_from is null
-      or exists (
-        select 1 from public.prompts src
-         where src.id = forked_from
-           and (src.is_public or src.user_id = (select auth.uid()))
-      )
-    )
-  );
+  with check (user_id = (select auth.uid()));
 
 create policy "prompts: users can update their own prompts"
   on public.prompts for update to authenticated
@@ -95,6 +86,30 @@ create policy "prompts: users can delete their own prompts"
 create trigger prompts_set_updated_at
   before update on public.prompts
   for each row execute function private.set_updated_at();
+
+-- Why: a fork may only point at a prompt its author can read (their own or a public one),
+-- or a user could probe for private prompt ids. Runs as the caller, so the lookup sees
+-- exactly what the caller's RLS lets them see.
+create or replace function private.check_prompt_fork_source()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if new.forked_from is not null
+     and not exists (select 1 from public.prompts p where p.id = new.forked_from) then
+    raise exception 'prompts: forked_from must be a prompt you can read'
+      using errcode = '42501';
+  end if;
+  return new;
+end;
+$$;
+
+revoke all on function private.check_prompt_fork_source() from public, anon, authenticated, service_role;
+
+create trigger prompts_check_fork_source
+  before insert or update of forked_from on public.prompts
+  for each row execute function private.check_prompt_fork_source();
 
 -- ============================================================================
 -- GRANTS

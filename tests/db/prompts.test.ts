@@ -1,0 +1,192 @@
+// prompts: private ones are the owner's alone; public ones are readable by everyone and
+// still editable only by their owner.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asActor, createAuthUser, PERMISSION_DENIED, RLS_VIOLATION, type AuthUser } from '../helpers/actors.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+
+let db: TestDatabase;
+beforeAll(async () => { db = await createTestDatabase(); });
+afterAll(async () => { await db.drop(); });
+
+async function createPrompt(owner: AuthUser, isPublic: boolean, title = 'A prompt'): Promise<string> {
+  const [row] = await db.sql`insert into public.prompts (user_id, title, content, is_public)
+    values (${owner.id}, ${title}, 'Hello {{name|world}}', ${isPublic}) returning id`;
+  return row.id;
+}
+
+async function visibleIds(actor: Parameters<typeof asActor>[1], ids: string[]): Promise<string[]> {
+  const rows = await asActor(db.sql, actor, (tx) => tx`select id from public.prompts where id in ${tx(ids)} order by title`);
+  return rows.map((r) => r.id);
+}
+
+describe('prompts: owner', () => {
+  it('creates, reads, edits and deletes their own private prompt', async () => {
+    const owner = await createAuthUser(db.sql);
+    const result = await asActor(db.sql, owner, async (tx) => {
+      const [created] = await tx`insert into public.prompts (user_id, title, content, tags)
+        values (${owner.id}, 'Mine', 'Do {{thing}}', ${['writing', 'c++']}) returning id, is_public, latest_version`;
+      const seen = await tx`select id from public.prompts where id = ${created.id}`;
+      const updated = await tx`update public.prompts set description = 'better' where id = ${created.id} returning id`;
+      const deleted = await tx`delete from public.prompts where id = ${created.id} returning id`;
+      return { isPublic: created.is_public, version: created.latest_version, seen: seen.length, updated: updated.length, deleted: deleted.length };
+    });
+    expect(result).toEqual({ isPublic: false, version: 1, seen: 1, updated: 1, deleted: 1 });
+  });
+
+  it('cannot forge latest_version', async () => {
+    const owner = await createAuthUser(db.sql);
+    const [row] = await asActor(db.sql, owner, (tx) => tx`insert into public.prompts (user_id, title, content, latest_version)
+      values (${owner.id}, 'Forged', 'x', 42) returning latest_version`);
+    expect(row.latest_version).toBe(1);
+  });
+
+  it('is held to the constraints on title, content and tags', async () => {
+    const owner = await createAuthUser(db.sql);
+    const insert = (title: string, content: string, tags: string[]) => asActor(db.sql, owner, (tx) =>
+      tx`insert into public.prompts (user_id, title, content, tags) values (${owner.id}, ${title}, ${content}, ${tags})`);
+    await expect(insert('   ', 'x', [])).rejects.toThrow(/check constraint/);
+    await expect(insert('x'.repeat(201), 'x', [])).rejects.toThrow(/check constraint/);
+    await expect(insert('ok', '', [])).rejects.toThrow(/check constraint/);
+    await expect(insert('ok', 'x', ['Upper'])).rejects.toThrow(/check constraint/);
+    await expect(insert('ok', 'x', ['has,comma'])).rejects.toThrow(/check constraint/);
+    await expect(insert('ok', 'x', ['two words'])).rejects.toThrow(/check constraint/);
+    await expect(asActor(db.sql, owner, (tx) => tx`insert into public.prompts (user_id, title, content, tags)
+      values (${owner.id}, 'ok', 'x', array['fine', null])`)).rejects.toThrow(/check constraint/);
+    const [ok] = await asActor(db.sql, owner, (tx) => tx`insert into public.prompts (user_id, title, content, tags)
+      values (${owner.id}, 'ok', 'x', ${['c++', 'node.js', 'c#', 'a_b-c']}) returning tags`);
+    expect(ok.tags).toEqual(['c++', 'node.js', 'c#', 'a_b-c']);
+    await expect(insert('ok', 'x', Array.from({ length: 21 }, (_, i) => `t${i}`))).rejects.toThrow(/check constraint/);
+  });
+});
+
+describe('prompts: visibility', () => {
+  it('a private prompt is invisible to everyone but its owner', async () => {
+    const owner = await createAuthUser(db.sql);
+    const stranger = await createAuthUser(db.sql);
+    const id = await createPrompt(owner, false);
+    expect(await visibleIds(owner, [id])).toEqual([id]);
+    expect(await visibleIds(stranger, [id])).toEqual([]);
+    expect(await visibleIds('anon', [id])).toEqual([]);
+    expect(await visibleIds('service_role', [id])).toEqual([id]);
+  });
+
+  it('a public prompt is visible to everyone', async () => {
+    const owner = await createAuthUser(db.sql);
+    const stranger = await createAuthUser(db.sql);
+    const id = await createPrompt(owner, true);
+    for (const actor of [owner, stranger, 'anon', 'service_role'] as const) {
+      expect(await visibleIds(actor, [id])).toEqual([id]);
+    }
+  });
+
+  it('a public prompt is editable and deletable only by its owner', async () => {
+    const owner = await createAuthUser(db.sql);
+    const stranger = await createAuthUser(db.sql);
+    const id = await createPrompt(owner, true, 'Original');
+    const result = await asActor(db.sql, stranger, async (tx) => ({
+      updated: (await tx`update public.prompts set title = 'Defaced' where id = ${id} returning id`).length,
+      deleted: (await tx`delete from public.prompts where id = ${id} returning id`).length,
+    }));
+    expect(result).toEqual({ updated: 0, deleted: 0 });
+    for (const query of [`update public.prompts set title = 'Defaced' where id = '${id}'`, `delete from public.prompts where id = '${id}'`]) {
+      await expect(asActor(db.sql, 'anon', (tx) => tx.unsafe(query))).rejects.toThrow(PERMISSION_DENIED);
+    }
+    const [row] = await db.sql`select title from public.prompts where id = ${id}`;
+    expect(row.title).toBe('Original');
+  });
+});
+
+describe('prompts: another user', () => {
+  it("cannot create a prompt owned by someone else or take one over", async () => {
+    const owner = await createAuthUser(db.sql);
+    const stranger = await createAuthUser(db.sql);
+    await expect(asActor(db.sql, stranger, (tx) => tx`insert into public.prompts (user_id, title, content)
+      values (${owner.id}, 'Planted', 'x')`)).rejects.toThrow(RLS_VIOLATION);
+    const mine = await createPrompt(stranger, false);
+    await expect(asActor(db.sql, stranger, (tx) => tx`update public.prompts set user_id = ${owner.id} where id = ${mine}`))
+      .rejects.toThrow(RLS_VIOLATION);
+  });
+
+  it('can fork a public prompt but not a private one', async () => {
+    const owner = await createAuthUser(db.sql);
+    const stranger = await createAuthUser(db.sql);
+    const publicId = await createPrompt(owner, true);
+    const privateId = await createPrompt(owner, false);
+    const [fork] = await asActor(db.sql, stranger, (tx) => tx`insert into public.prompts (user_id, title, content, forked_from)
+      values (${stranger.id}, 'Fork', 'x', ${publicId}) returning forked_from`);
+    expect(fork.forked_from).toBe(publicId);
+    await expect(asActor(db.sql, stranger, (tx) => tx`insert into public.prompts (user_id, title, content, forked_from)
+      values (${stranger.id}, 'Fork', 'x', ${privateId})`)).rejects.toThrow(/forked_from must be a prompt you can read/);
+  });
+});
+
+describe('prompts: anonymous', () => {
+  it('cannot write', async () => {
+    const owner = await createAuthUser(db.sql);
+    await expect(asActor(db.sql, 'anon', (tx) => tx`insert into public.prompts (user_id, title, content, is_public)
+      values (${owner.id}, 'x', 'x', true)`)).rejects.toThrow(PERMISSION_DENIED);
+  });
+});
+
+describe('prompts: service role', () => {
+  it('inserts, updates and deletes any prompt', async () => {
+    const owner = await createAuthUser(db.sql);
+    const id = await createPrompt(owner, false);
+    const result = await asActor(db.sql, 'service_role', async (tx) => ({
+      inserted: (await tx`insert into public.prompts (user_id, title, content) values (${owner.id}, 'By service', 'x') returning id`).length,
+      updated: (await tx`update public.prompts set is_public = true where id = ${id} returning id`).length,
+      deleted: (await tx`delete from public.prompts where id = ${id} returning id`).length,
+    }));
+    expect(result).toEqual({ inserted: 1, updated: 1, deleted: 1 });
+  });
+});
+
+describe('prompts: search and tags', () => {
+  it('finds prompts by words in title, description or content, and by tag', async () => {
+    const owner = await createAuthUser(db.sql);
+    const [row] = await db.sql`insert into public.prompts (user_id, title, description, content, tags)
+      values (${owner.id}, 'Haiku maker', 'Seasonal poems', 'Write about {{topic}} in seventeen syllables', ${['poetry']})
+      returning id`;
+    const search = (q: string) => asActor(db.sql, owner, (tx) => tx`select id from public.prompts
+      where search @@ websearch_to_tsquery('simple', ${q})`);
+    expect((await search('haiku')).map((r) => r.id)).toEqual([row.id]);
+    expect((await search('seasonal')).map((r) => r.id)).toEqual([row.id]);
+    expect((await search('syllables')).map((r) => r.id)).toEqual([row.id]);
+    const tagged = await asActor(db.sql, owner, (tx) => tx`select id from public.prompts
+      where tags @> ${['poetry']} and user_id = ${owner.id}`);
+    expect(tagged.map((r) => r.id)).toEqual([row.id]);
+  });
+});
+
+describe('prompts: the seeded starter library', () => {
+  it('is public, owned by the system user, and uses variables with defaults', async () => {
+    const rows = await asActor(db.sql, 'anon', (tx) => tx`select title, content, tags from public.prompts
+      where user_id = '00000000-0000-4000-8000-000000000001'`);
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    for (const row of rows) {
+      expect(row.content).toMatch(/\{\{[a-z_]+\}\}/);
+      expect(row.tags.length).toBeGreaterThan(0);
+    }
+    expect(rows.some((r) => /\{\{[a-z_]+\|[^}]*\}\}/.test(r.content))).toBe(true);
+  });
+
+  it('has a system user that cannot sign in, with a profile', async () => {
+    const [user] = await db.sql`select u.email, u.encrypted_password, p.display_name
+      from auth.users u join public.profiles p on p.id = u.id
+      where u.id = '00000000-0000-4000-8000-000000000001'`;
+    expect(user).toEqual({ email: 'system@mrprompt.local', encrypted_password: '', display_name: 'Mr.Prompt' });
+  });
+
+  it('changes nothing when run again', async () => {
+    const snapshot = () => db.sql`select
+      (select count(*)::int from auth.users) as users,
+      (select count(*)::int from public.prompts) as prompts,
+      (select count(*)::int from public.prompt_versions) as versions,
+      (select string_agg(md5(title || content), ',' order by id) from public.prompts) as digest`;
+    const [before] = await snapshot();
+    await db.sql.file('supabase/seed.sql');
+    await db.sql.file('supabase/seed.sql');
+    const [after] = await snapshot();
+    expect(after).toEqual(before);
+  });
+});
