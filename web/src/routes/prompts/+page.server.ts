@@ -1,0 +1,31 @@
+// The prompt library list: mine or public, with text search, a tag filter and paging.
+import { z } from 'zod';
+import { rows } from '$lib/api';
+import { loadFailed, requireApi } from '$lib/server/api';
+import type { Prompt } from '$lib/types';
+import type { PageServerLoad } from './$types';
+
+const query = z.object({
+  scope: z.enum(['mine', 'public']).catch('mine'),
+  q: z.string().max(200).catch(''),
+  tag: z.string().max(40).catch(''),
+  cursor: z.string().max(500).catch(''),
+});
+
+export const load: PageServerLoad = async (event) => {
+  const api = await requireApi(event);
+  const params = query.parse(Object.fromEntries(event.url.searchParams));
+  try {
+    const body = await api.get<unknown>('/prompts', params);
+    const next: unknown = body && typeof body === 'object' ? Reflect.get(body, 'next_cursor') : null;
+    return {
+      params,
+      nextCursor: typeof next === 'string' ? next : null,
+      prompts: rows<Prompt>(body, 'prompts').map(({ id, title, description, tags, is_public, latest_version, updated_at }) => ({
+        id, title, description, tags, is_public, latest_version, updated_at,
+      })),
+    };
+  } catch (err) {
+    loadFailed(err);
+  }
+};

@@ -1,0 +1,108 @@
+// One prompt: its current text, version history, labels, and (with ?from=&to=) two
+// versions to compare side by side. Actions are named by what they do.
+import { fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { ApiError, rows, type ApiClient } from '$lib/api';
+import { loadFailed, requireApi } from '$lib/server/api';
+import { parsePromptForm } from '$lib/server/prompt-form';
+import type { Prompt, PromptLabel, PromptVersion } from '$lib/types';
+import type { Actions, PageServerLoad } from './$types';
+
+const version = z.coerce.number().int().min(1);
+const compare = z.object({ from: version, to: version });
+const labelForm = z.object({ label: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'Labels are lowercase letters, digits, - and _'), version });
+
+export const load: PageServerLoad = async (event) => {
+  const api = await requireApi(event);
+  const id = event.params.id;
+  const { claims } = await event.locals.safeGetSession();
+  try {
+    const [prompt, versions] = await Promise.all([api.get<Prompt>(`/prompts/${id}`), api.get<unknown>(`/prompts/${id}/versions`)]);
+    const history = rows<PromptVersion>(versions, 'versions');
+    const pair = compare.safeParse({ from: event.url.searchParams.get('from'), to: event.url.searchParams.get('to') });
+    const diff = pair.success
+      ? await Promise.all([getVersion(api, id, pair.data.from), getVersion(api, id, pair.data.to)])
+      : null;
+    return {
+      prompt: {
+        id: prompt.id, title: prompt.title, description: prompt.description, content: prompt.content, tags: prompt.tags,
+        is_public: prompt.is_public, latest_version: prompt.latest_version, forked_from: prompt.forked_from,
+      },
+      mine: prompt.user_id === claims?.sub,
+      labels: labelsOf(prompt),
+      versions: history.map(({ version, title, commit_message, created_at }) => ({ version, title, commit_message, created_at })),
+      diff: diff && { from: { version: diff[0].version, content: diff[0].content }, to: { version: diff[1].version, content: diff[1].content } },
+    };
+  } catch (err) {
+    loadFailed(err);
+  }
+};
+
+async function getVersion(api: ApiClient, id: string, v: number): Promise<PromptVersion> {
+  return api.get<PromptVersion>(`/prompts/${id}/versions/${v}`);
+}
+
+/** Labels come with the prompt, as an array of rows or a { label: version } map. */
+function labelsOf(prompt: Prompt): PromptLabel[] {
+  const raw: unknown = Reflect.get(prompt, 'labels');
+  if (Array.isArray(raw)) return rows<PromptLabel>(raw, 'labels').map(({ label, version }) => ({ label, version }));
+  if (raw && typeof raw === 'object') {
+    return Object.entries(raw).flatMap(([label, v]) => (typeof v === 'number' ? [{ label, version: v }] : []));
+  }
+  return [];
+}
+
+async function attempt(work: () => Promise<unknown>) {
+  try {
+    await work();
+  } catch (err) {
+    if (err instanceof ApiError) return fail(err.status, { error: err.message });
+    throw err;
+  }
+  return { ok: true };
+}
+
+export const actions: Actions = {
+  save: async (event) => {
+    const api = await requireApi(event);
+    const input = parsePromptForm(await event.request.formData());
+    if (!input.success) return fail(400, { error: input.error.issues[0].message });
+    return attempt(() => api.patch(`/prompts/${event.params.id}`, input.data));
+  },
+  restore: async (event) => {
+    const api = await requireApi(event);
+    const v = version.safeParse((await event.request.formData()).get('version'));
+    if (!v.success) return fail(400, { error: 'Pick a version to restore' });
+    return attempt(() => api.post(`/prompts/${event.params.id}/restore`, { version: v.data }));
+  },
+  setLabel: async (event) => {
+    const api = await requireApi(event);
+    const form = await event.request.formData();
+    const input = labelForm.safeParse({ label: form.get('label'), version: form.get('version') });
+    if (!input.success) return fail(400, { error: input.error.issues[0].message });
+    return attempt(() => api.put(`/prompts/${event.params.id}/labels/${input.data.label}`, { version: input.data.version }));
+  },
+  deleteLabel: async (event) => {
+    const api = await requireApi(event);
+    const label = labelForm.shape.label.safeParse((await event.request.formData()).get('label'));
+    if (!label.success) return fail(400, { error: 'Unknown label' });
+    return attempt(() => api.del(`/prompts/${event.params.id}/labels/${label.data}`));
+  },
+  fork: async (event) => {
+    const api = await requireApi(event);
+    let forked: Prompt;
+    try {
+      forked = await api.post<Prompt>(`/prompts/${event.params.id}/fork`);
+    } catch (err) {
+      if (err instanceof ApiError) return fail(err.status, { error: err.message });
+      throw err;
+    }
+    redirect(303, `/prompts/${forked.id}`);
+  },
+  delete: async (event) => {
+    const api = await requireApi(event);
+    const result = await attempt(() => api.del(`/prompts/${event.params.id}`));
+    if ('ok' in result) redirect(303, '/prompts');
+    return result;
+  },
+};
