@@ -9,9 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
 import postgres from 'postgres';
 import { createAuthService } from './auth/index.ts';
+import { createFunctionsService, type FunctionsService } from './functions/index.ts';
+import { createRealtimeService, type RealtimeService } from './realtime/index.ts';
 import { loadProjectConfig, type AuthConfig, type ProjectConfig } from './config.ts';
 import { applyBootstrap, pushMigrations, startDatabase } from './db/index.ts';
-import { startGateway, type GatewayServices, type HttpService, type UpgradeService } from './gateway/index.ts';
+import { startGateway, type GatewayServices } from './gateway/index.ts';
 import { functionsJwks, loadOrCreateKeys, type StackKeys } from './keys/index.ts';
 import { DATA_DIR, ROOT, SUPABASE_DIR } from './paths.ts';
 import { startWebProcess, webBuildExists, type WebProcess } from './web-process.ts';
@@ -44,8 +46,8 @@ export interface Stack {
   config: ProjectConfig;
   /** The environment functions receive (§3.4). Holds secrets: never print it whole. */
   env: Record<string, string>;
-  realtime: (UpgradeService & { ready?(): Promise<void> }) | null;
-  functions: HttpService | null;
+  realtime: RealtimeService;
+  functions: FunctionsService;
   demoProviderUrl?: string;
   timings: Record<string, number>;
   stop(): Promise<void>;
@@ -82,14 +84,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     services.auth = createAuthService({ sql, keys, config: config.auth, issuer: `${apiUrl}/auth/v1`, log });
     stops.push(() => services.auth!.stop());
 
-    const realtime = await startOptional<UpgradeService & { ready?(): Promise<void> }>(
-      'realtime/index.ts', 'createRealtimeService', { databaseUrl: dbUrl, keys, log }, log,
-    );
-    if (realtime) {
-      stops.push(() => realtime.stop());
-      await realtime.ready?.();
-      services.realtime = realtime;
-    }
+    const realtime = createRealtimeService({ databaseUrl: dbUrl, keys, log });
+    stops.push(() => realtime.stop());
+    await realtime.ready();
+    services.realtime = realtime;
     timings.servicesMs = performance.now() - t;
 
     const webPort = options.webPort ?? 3000;
@@ -104,14 +102,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const env = functionsEnv({ keys, apiUrl, dbUrl, config, webUrl, demoProviderUrl, functionsDir: options.functionsDir });
     t = performance.now();
-    const functions = await startOptional<HttpService>('functions/index.ts', 'createFunctionsService', {
+    const functions = createFunctionsService({
       functionsDir: options.functionsDir ?? path.join(SUPABASE_DIR, 'functions'),
       config, env, keys, dev: options.dev ?? false, log,
-    }, log);
-    if (functions) {
-      stops.push(() => functions.stop());
-      services.functions = functions;
-    }
+    });
+    stops.push(() => functions.stop());
+    services.functions = functions;
     timings.functionsMs = performance.now() - t;
 
     let web: WebProcess | undefined;
@@ -204,19 +200,6 @@ export function functionsEnv(inputs: EnvInputs): Record<string, string> {
   };
   if (inputs.demoProviderUrl) env.DEMO_PROVIDER_URL = inputs.demoProviderUrl;
   return env;
-}
-
-/** Services other engineers write land independently; the stack runs without them until then. */
-async function startOptional<T>(relative: string, factory: string, args: unknown, log: (line: string) => void): Promise<T | null> {
-  const file = path.join(ROOT, 'local', 'src', relative);
-  if (!existsSync(file)) {
-    log(`${relative.split('/')[0]}: not available yet (${path.relative(ROOT, file)} missing)`);
-    return null;
-  }
-  const mod: Record<string, unknown> = await import(pathToFileURL(file).href);
-  const create = mod[factory];
-  if (typeof create !== 'function') throw new Error(`${relative} does not export ${factory}()`);
-  return (await create(args)) as T;
 }
 
 async function startDemoProvider(log: (line: string) => void): Promise<{ url: string; stop(): Promise<void> }> {
