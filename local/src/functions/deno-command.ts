@@ -1,0 +1,96 @@
+/**
+ * How a function's Deno process is launched: flags, permissions and environment (§3.4),
+ * and warming Deno's module cache so the first request does not wait for npm downloads.
+ *
+ * Dependency resolution is made independent of this repository's root package.json (an
+ * npm workspace that Deno would otherwise pick up and resolve bare imports from the root
+ * node_modules): DENO_NO_PACKAGE_JSON=1 and `--node-modules-dir=none` make a function
+ * resolve exactly what its deno.json maps, from Deno's global cache (DENO_DIR, kept in
+ * .mrprompt/deno), as on hosted Supabase. Once cached, it boots with no network.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseEnv } from 'node:util';
+import { binPath } from '../paths.ts';
+import type { FunctionSpec } from './discovery.ts';
+
+export const DENO_BIN = binPath('deno');
+const BOOTSTRAP = fileURLToPath(new URL('./deno-main.ts', import.meta.url));
+
+/** Parent variables a Deno process needs to reach the npm registry the way npm does
+ * (proxies, and the CA bundle of a TLS-inspecting proxy). */
+const PASSTHROUGH = [
+  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
+  'NPM_CONFIG_REGISTRY', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'NODE_EXTRA_CA_CERTS',
+  'DENO_CERT', 'DENO_TLS_CA_STORE', 'TZ',
+];
+/** Filtered from user secrets, as the CLI does. */
+const RESERVED = /^(SUPABASE_INTERNAL_|HOME$|HOSTNAME$|PATH$|PWD$)/;
+
+function resolutionFlags(spec: FunctionSpec): string[] {
+  const flags = ['--node-modules-dir=none'];
+  if (spec.configFile) flags.push(`--${spec.configFile.kind}=${spec.configFile.file}`);
+  // Use a committed deno.lock when there is one; never create one in the source tree.
+  const lock = spec.configFile && path.join(path.dirname(spec.configFile.file), 'deno.lock');
+  if (!lock || !fs.existsSync(lock)) flags.push('--no-lock');
+  return flags;
+}
+
+/** `deno run` arguments for one function behind the bootstrap. */
+export function runArgs(spec: FunctionSpec): string[] {
+  return [
+    'run',
+    '--allow-net', '--allow-env', '--allow-read', '--allow-sys',
+    '--no-prompt',
+    ...resolutionFlags(spec),
+    BOOTSTRAP,
+    pathToFileURL(spec.entrypoint).href,
+  ];
+}
+
+/**
+ * The process environment: the platform env (§3.4) over `<functionsDir>/.env`, minus
+ * SUPABASE_INTERNAL_*; plus what Deno itself needs. Nothing else of the parent's
+ * environment leaks in (it may hold unrelated secrets).
+ */
+export function processEnv(options: { env: Record<string, string>; functionsDir: string; denoDir: string }): Record<string, string> {
+  const env: Record<string, string> = {};
+  const dotenv = path.join(options.functionsDir, '.env');
+  if (fs.existsSync(dotenv)) {
+    for (const [name, value] of Object.entries(parseEnv(fs.readFileSync(dotenv, 'utf8')))) {
+      if (typeof value === 'string' && !RESERVED.test(name)) env[name] = value;
+    }
+  }
+  for (const [name, value] of Object.entries(options.env)) {
+    if (!name.startsWith('SUPABASE_INTERNAL_')) env[name] = value;
+  }
+  for (const name of PASSTHROUGH) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  env.DENO_DIR = options.denoDir;
+  env.DENO_NO_PACKAGE_JSON = '1';
+  env.DENO_NO_UPDATE_CHECK = '1';
+  env.NO_COLOR = '1';
+  return env;
+}
+
+/**
+ * Downloads and caches a function's module graph (npm packages included) without running
+ * it. Failures are reported, not thrown: the boot that follows shows the real error.
+ */
+export function warmCache(
+  spec: FunctionSpec,
+  env: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<{ ok: boolean; ms: number; output: string }> {
+  const started = performance.now();
+  const args = ['cache', ...resolutionFlags(spec), BOOTSTRAP, spec.entrypoint];
+  return new Promise((resolve) => {
+    execFile(DENO_BIN, args, { env, signal, timeout: 300_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ ok: !error, ms: performance.now() - started, output: `${stdout}${stderr}`.trim() });
+    });
+  });
+}

@@ -1,0 +1,146 @@
+/**
+ * The Edge Functions service behind the gateway's `/functions/v1` (§3.3): routes
+ * `/<slug>/…` to that function's Deno process (started on its first request, its npm
+ * dependencies cached ahead of time), enforces `verify_jwt` except on OPTIONS, answers
+ * 404/401/503 with the CLI's bodies, and in dev mode reloads a function when its files or
+ * `_shared` change.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { ProjectConfig } from '../config.ts';
+import type { HttpService } from '../gateway/types.ts';
+import type { StackKeys } from '../keys/index.ts';
+import { DATA_DIR } from '../paths.ts';
+import { processEnv, warmCache } from './deno-command.ts';
+import { discoverFunctions, SLUG_PATTERN, type FunctionSpec } from './discovery.ts';
+import { BOOT_ERROR, proxyRequest } from './proxy.ts';
+import { checkJwt } from './verify-jwt.ts';
+import { watchFunctions, type Watcher } from './watch.ts';
+import { FunctionWorker, type WorkerState } from './worker.ts';
+
+export interface FunctionsServiceOptions {
+  functionsDir: string;
+  config: ProjectConfig;
+  /** The §3.4 environment (SUPABASE_URL, SUPABASE_DB_URL, keys, JWKS, app settings). */
+  env: Record<string, string>;
+  keys: StackKeys;
+  /** Reload a function when its files change. */
+  dev?: boolean;
+  log?: (line: string) => void;
+  /** Deno's module cache; default `.mrprompt/deno`. */
+  denoDir?: string;
+  /** How long a request waits for a booting function before a 503 (default 15 s). */
+  bootWaitMs?: number;
+  /** A process not listening by then is killed and restarted (default 60 s). */
+  bootTimeoutMs?: number;
+}
+
+export interface FunctionStatus {
+  slug: string;
+  state: WorkerState;
+  pid?: number;
+  /** The process's loopback port while ready. */
+  port?: number;
+  restarts: number;
+  verifyJwt: boolean;
+}
+
+export interface FunctionsService extends HttpService {
+  /** What runs, for `npm start` output and tests. */
+  status(): FunctionStatus[];
+}
+
+const INTERNAL_ERROR = { code: 'Internal Server Error', message: 'Request failed due to an internal server error' };
+
+export function createFunctionsService(options: FunctionsServiceOptions): FunctionsService {
+  const log = options.log ?? (() => {});
+  const functionsDir = path.resolve(options.functionsDir);
+  const env = processEnv({ env: options.env, functionsDir, denoDir: options.denoDir ?? path.join(DATA_DIR, 'deno') });
+  const bootWaitMs = options.bootWaitMs ?? 15_000;
+  const workers = new Map<string, { spec: FunctionSpec; worker: FunctionWorker }>();
+  let stopped = false;
+  const stopping = new AbortController();
+  // One `deno cache` at a time: they share DENO_DIR and the machine may have few cores.
+  let warming: Promise<unknown> = Promise.resolve();
+
+  const register = (spec: FunctionSpec) => {
+    // Cache the module graph now, so the first request pays only the process start.
+    const warm = warming.then(async () => {
+      if (stopping.signal.aborted) return;
+      const result = await warmCache(spec, env, stopping.signal);
+      if (!result.ok && !stopping.signal.aborted) log(`functions/${spec.slug}: caching dependencies failed:\n${result.output}`);
+    });
+    warming = warm;
+    const worker = new FunctionWorker({ spec, env, log, beforeBoot: warm, bootTimeoutMs: options.bootTimeoutMs });
+    workers.set(spec.slug, { spec, worker });
+  };
+  for (const spec of discoverFunctions(functionsDir, options.config)) register(spec);
+  log(`functions: ${[...workers.keys()].join(', ') || 'none'} (from ${functionsDir})`);
+
+  /** A function folder created after start-up is picked up on its first request. */
+  const lookup = (slug: string) => {
+    if (!workers.has(slug) && !stopped) {
+      const spec = discoverFunctions(functionsDir, options.config).find((candidate) => candidate.slug === slug);
+      if (spec) register(spec);
+    }
+    return workers.get(slug);
+  };
+
+  let watcher: Watcher | undefined;
+  if (options.dev) {
+    const dirs = new Map([...workers].map(([slug, { spec }]) => [slug, spec.dir]));
+    watcher = watchFunctions(functionsDir, dirs, (slugs) => {
+      for (const [slug, { worker }] of workers) {
+        if (slugs && !slugs.has(slug)) continue;
+        log(`functions/${slug}: files changed; reloading`);
+        void worker.reload();
+      }
+    }, log);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const slug = (req.url ?? '/').split(/[/?#]/)[1] ?? '';
+    const entry = SLUG_PATTERN.test(slug) ? lookup(slug) : undefined;
+    if (!entry || stopped) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('Function not found');
+      return;
+    }
+    if (entry.spec.verifyJwt && req.method !== 'OPTIONS') {
+      const rejection = await checkJwt(req.headers.authorization, options.keys);
+      if (rejection) return sendJson(res, rejection.status, rejection.body);
+    }
+    const port = await entry.worker.acquire(bootWaitMs);
+    if (port === undefined) return sendJson(res, 503, BOOT_ERROR);
+    await proxyRequest(req, res, { port, agent: entry.worker.agent });
+  }
+
+  return {
+    async handle(req, res) {
+      try {
+        await handle(req, res);
+      } catch (error) {
+        log(`functions: ${req.method} ${req.url?.split('?')[0]} failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+        if (!res.headersSent) sendJson(res, 500, INTERNAL_ERROR);
+        else res.destroy();
+      }
+    },
+    status() {
+      return [...workers.values()].map(({ spec, worker }) => ({
+        slug: spec.slug, state: worker.state, pid: worker.pid, port: worker.port, restarts: worker.restarts, verifyJwt: spec.verifyJwt,
+      }));
+    },
+    async stop() {
+      stopped = true;
+      stopping.abort();
+      watcher?.close();
+      await Promise.all([...workers.values()].map(({ worker }) => worker.stop()));
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
