@@ -119,7 +119,7 @@ create trigger prompts_record_changed_version
 -- GRANTS
 -- ============================================================================
 
--- Read-only for the API roles (service_role keeps its admin rights). TRUNCATE would bypass
--- RLS, so nobody but the owner gets it.
-revoke all on public.prompt_versions from anon, authenticated;
-grant select on public.prompt_versions to anon, authenticated;
+-- Read-only for every API role, service_role included: history is written only by the
+-- trigger above and removed only with its prompt (the foreign key's cascade).
+revoke all on public.prompt_versions from anon, authenticated, service_role;
+grant select on public.prompt_versions to anon, authenticated, service_role;

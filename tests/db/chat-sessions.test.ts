@@ -1,0 +1,108 @@
+// chat_sessions: owner-only conversations, filed only under the owner's projects, published
+// to Realtime with full replica identity.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asActor, createAuthUser, PERMISSION_DENIED, RLS_VIOLATION, type AuthUser } from '../helpers/actors.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+
+let db: TestDatabase;
+beforeAll(async () => { db = await createTestDatabase(); });
+afterAll(async () => { await db.drop(); });
+
+async function ownerWithSession(): Promise<{ owner: AuthUser; id: string }> {
+  const owner = await createAuthUser(db.sql);
+  const [row] = await db.sql`insert into public.chat_sessions (user_id, title) values (${owner.id}, 'Hello') returning id`;
+  return { owner, id: row.id };
+}
+
+describe('chat_sessions: owner', () => {
+  it('creates, reads, renames and deletes their own session', async () => {
+    const owner = await createAuthUser(db.sql);
+    const result = await asActor(db.sql, owner, async (tx) => {
+      const [created] = await tx`insert into public.chat_sessions (user_id, metadata)
+        values (${owner.id}, ${JSON.stringify({ provider: 'openai', model: 'gpt-4o-mini' })}::text::jsonb) returning id, title`;
+      return {
+        title: created.title,
+        seen: (await tx`select id from public.chat_sessions`).length,
+        updated: (await tx`update public.chat_sessions set title = 'Renamed' where id = ${created.id} returning id`).length,
+        deleted: (await tx`delete from public.chat_sessions where id = ${created.id} returning id`).length,
+      };
+    });
+    expect(result).toEqual({ title: 'New chat', seen: 1, updated: 1, deleted: 1 });
+  });
+
+  it("files a session under their own project only", async () => {
+    const owner = await createAuthUser(db.sql);
+    const other = await createAuthUser(db.sql);
+    const [mine] = await db.sql`insert into public.projects (user_id, name) values (${owner.id}, 'Mine') returning id`;
+    const [theirs] = await db.sql`insert into public.projects (user_id, name) values (${other.id}, 'Theirs') returning id`;
+    const [ok] = await asActor(db.sql, owner, (tx) => tx`insert into public.chat_sessions (user_id, project_id)
+      values (${owner.id}, ${mine.id}) returning project_id`);
+    expect(ok.project_id).toBe(mine.id);
+    await expect(asActor(db.sql, owner, (tx) => tx`insert into public.chat_sessions (user_id, project_id)
+      values (${owner.id}, ${theirs.id})`)).rejects.toThrow(RLS_VIOLATION);
+    await expect(asActor(db.sql, owner, (tx) => tx`update public.chat_sessions set project_id = ${theirs.id}
+      where user_id = ${owner.id}`)).rejects.toThrow(RLS_VIOLATION);
+  });
+
+  it('keeps its chats, unfiled, when the project is deleted', async () => {
+    const owner = await createAuthUser(db.sql);
+    const [project] = await db.sql`insert into public.projects (user_id, name) values (${owner.id}, 'P') returning id`;
+    const [session] = await db.sql`insert into public.chat_sessions (user_id, project_id) values (${owner.id}, ${project.id}) returning id`;
+    await asActor(db.sql, owner, (tx) => tx`delete from public.projects where id = ${project.id}`);
+    const [row] = await db.sql`select project_id from public.chat_sessions where id = ${session.id}`;
+    expect(row.project_id).toBeNull();
+  });
+});
+
+describe('chat_sessions: another user', () => {
+  it('sees nothing and cannot change, delete or plant a session', async () => {
+    const { owner, id } = await ownerWithSession();
+    const stranger = await createAuthUser(db.sql);
+    const result = await asActor(db.sql, stranger, async (tx) => ({
+      seen: (await tx`select id from public.chat_sessions where id = ${id}`).length,
+      updated: (await tx`update public.chat_sessions set title = 'x' where id = ${id} returning id`).length,
+      deleted: (await tx`delete from public.chat_sessions where id = ${id} returning id`).length,
+    }));
+    expect(result).toEqual({ seen: 0, updated: 0, deleted: 0 });
+    await expect(asActor(db.sql, stranger, (tx) => tx`insert into public.chat_sessions (user_id) values (${owner.id})`))
+      .rejects.toThrow(RLS_VIOLATION);
+  });
+});
+
+describe('chat_sessions: anonymous', () => {
+  it('has no access at all', async () => {
+    const { owner, id } = await ownerWithSession();
+    for (const query of [
+      'select id from public.chat_sessions',
+      `insert into public.chat_sessions (user_id) values ('${owner.id}')`,
+      `update public.chat_sessions set title = 'x' where id = '${id}'`,
+      `delete from public.chat_sessions where id = '${id}'`,
+    ]) {
+      await expect(asActor(db.sql, 'anon', (tx) => tx.unsafe(query))).rejects.toThrow(PERMISSION_DENIED);
+    }
+  });
+});
+
+describe('chat_sessions: service role', () => {
+  it('reads, writes and deletes any session', async () => {
+    const { owner, id } = await ownerWithSession();
+    const result = await asActor(db.sql, 'service_role', async (tx) => ({
+      seen: (await tx`select id from public.chat_sessions where id = ${id}`).length,
+      inserted: (await tx`insert into public.chat_sessions (user_id) values (${owner.id}) returning id`).length,
+      updated: (await tx`update public.chat_sessions set title = 'Admin' where id = ${id} returning id`).length,
+      deleted: (await tx`delete from public.chat_sessions where id = ${id} returning id`).length,
+    }));
+    expect(result).toEqual({ seen: 1, inserted: 1, updated: 1, deleted: 1 });
+  });
+});
+
+describe('chat_sessions and messages: Realtime', () => {
+  it('are in the supabase_realtime publication with full replica identity', async () => {
+    const published = await db.sql`select tablename from pg_publication_tables
+      where pubname = 'supabase_realtime' and schemaname = 'public' order by tablename`;
+    expect(published.map((r) => r.tablename)).toEqual(['chat_sessions', 'messages']);
+    const identity = await db.sql`select relname, relreplident from pg_class
+      where oid in ('public.chat_sessions'::regclass, 'public.messages'::regclass) order by relname`;
+    expect(identity.map((r) => [r.relname, r.relreplident])).toEqual([['chat_sessions', 'f'], ['messages', 'f']]);
+  });
+});

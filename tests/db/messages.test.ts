@@ -1,0 +1,128 @@
+// messages: owner-only chat turns; a user can only write into their own sessions.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asActor, createAuthUser, PERMISSION_DENIED, RLS_VIOLATION, type AuthUser } from '../helpers/actors.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+
+let db: TestDatabase;
+beforeAll(async () => { db = await createTestDatabase(); });
+afterAll(async () => { await db.drop(); });
+
+async function ownerWithMessage(): Promise<{ owner: AuthUser; sessionId: string; messageId: string }> {
+  const owner = await createAuthUser(db.sql);
+  const [session] = await db.sql`insert into public.chat_sessions (user_id) values (${owner.id}) returning id`;
+  const [message] = await db.sql`insert into public.messages (session_id, user_id, sender, content)
+    values (${session.id}, ${owner.id}, 'user', 'Hello there') returning id`;
+  return { owner, sessionId: session.id, messageId: message.id };
+}
+
+describe('messages: owner', () => {
+  it('adds, reads, streams into and deletes messages of their own session', async () => {
+    const { owner, sessionId } = await ownerWithMessage();
+    const result = await asActor(db.sql, owner, async (tx) => {
+      const [reply] = await tx`insert into public.messages (session_id, user_id, sender, status, provider, model)
+        values (${sessionId}, ${owner.id}, 'assistant', 'streaming', 'openai', 'gpt-4o-mini') returning id`;
+      const grown = await tx`update public.messages set content = 'General Kenobi', status = 'complete',
+        prompt_tokens = 10, completion_tokens = 3, token_count = 13, ttft_ms = 120, latency_ms = 400
+        where id = ${reply.id} returning status`;
+      const page = await tx`select sender from public.messages where session_id = ${sessionId}
+        order by created_at desc, id desc limit 50`;
+      const deleted = await tx`delete from public.messages where id = ${reply.id} returning id`;
+      return { status: grown[0].status, page: page.map((m) => m.sender), deleted: deleted.length };
+    });
+    expect(result).toEqual({ status: 'complete', page: ['assistant', 'user'], deleted: 1 });
+  });
+
+  it('keeps the write order of messages written in one transaction', async () => {
+    const owner = await createAuthUser(db.sql);
+    const [session] = await db.sql`insert into public.chat_sessions (user_id) values (${owner.id}) returning id`;
+    const order = await asActor(db.sql, owner, async (tx) => {
+      for (const sender of ['user', 'assistant', 'user', 'assistant']) {
+        await tx`insert into public.messages (session_id, user_id, sender, content) values (${session.id}, ${owner.id}, ${sender}, ${sender})`;
+      }
+      return await tx`select sender from public.messages where session_id = ${session.id} order by created_at, id`;
+    });
+    expect(order.map((m) => m.sender)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
+
+  it("bumps the session's last_message_at", async () => {
+    const { owner, sessionId } = await ownerWithMessage();
+    await db.sql`update public.chat_sessions set last_message_at = now() - interval '1 day' where id = ${sessionId}`;
+    const [message] = await asActor(db.sql, owner, (tx) => tx`insert into public.messages (session_id, user_id, sender, content)
+      values (${sessionId}, ${owner.id}, 'user', 'Again') returning created_at`);
+    const [session] = await db.sql`select last_message_at from public.chat_sessions where id = ${sessionId}`;
+    expect(session.last_message_at.getTime()).toBe(message.created_at.getTime());
+  });
+
+  it('finds messages by full-text search', async () => {
+    const { owner, messageId } = await ownerWithMessage();
+    const hits = await asActor(db.sql, owner, (tx) => tx`select id from public.messages
+      where search @@ websearch_to_tsquery('simple', 'there')`);
+    expect(hits.map((h) => h.id)).toEqual([messageId]);
+  });
+
+  it('rejects unknown senders and statuses', async () => {
+    const { owner, sessionId } = await ownerWithMessage();
+    await expect(asActor(db.sql, owner, (tx) => tx`insert into public.messages (session_id, user_id, sender)
+      values (${sessionId}, ${owner.id}, 'robot')`)).rejects.toThrow(/check constraint/);
+    await expect(asActor(db.sql, owner, (tx) => tx`insert into public.messages (session_id, user_id, sender, status)
+      values (${sessionId}, ${owner.id}, 'assistant', 'done')`)).rejects.toThrow(/check constraint/);
+  });
+});
+
+describe('messages: another user', () => {
+  it("cannot insert a message into another user's session, even knowing its id", async () => {
+    const { owner, sessionId } = await ownerWithMessage();
+    const stranger = await createAuthUser(db.sql);
+    await expect(asActor(db.sql, stranger, (tx) => tx`insert into public.messages (session_id, user_id, sender, content)
+      values (${sessionId}, ${stranger.id}, 'user', 'Injected')`)).rejects.toThrow(RLS_VIOLATION);
+    await expect(asActor(db.sql, stranger, (tx) => tx`insert into public.messages (session_id, user_id, sender, content)
+      values (${sessionId}, ${owner.id}, 'user', 'Injected')`)).rejects.toThrow(RLS_VIOLATION);
+    const rows = await db.sql`select content from public.messages where session_id = ${sessionId}`;
+    expect(rows.map((r) => r.content)).toEqual(['Hello there']);
+  });
+
+  it("cannot move their own message into another user's session", async () => {
+    const { sessionId } = await ownerWithMessage();
+    const { owner: stranger, messageId } = await ownerWithMessage();
+    await expect(asActor(db.sql, stranger, (tx) => tx`update public.messages set session_id = ${sessionId} where id = ${messageId}`))
+      .rejects.toThrow(RLS_VIOLATION);
+  });
+
+  it('sees nothing and cannot change or delete the owner’s messages', async () => {
+    const { messageId } = await ownerWithMessage();
+    const stranger = await createAuthUser(db.sql);
+    const result = await asActor(db.sql, stranger, async (tx) => ({
+      seen: (await tx`select id from public.messages where id = ${messageId}`).length,
+      updated: (await tx`update public.messages set content = 'x' where id = ${messageId} returning id`).length,
+      deleted: (await tx`delete from public.messages where id = ${messageId} returning id`).length,
+    }));
+    expect(result).toEqual({ seen: 0, updated: 0, deleted: 0 });
+  });
+});
+
+describe('messages: anonymous', () => {
+  it('has no access at all', async () => {
+    const { owner, sessionId, messageId } = await ownerWithMessage();
+    for (const query of [
+      'select id from public.messages',
+      `insert into public.messages (session_id, user_id, sender) values ('${sessionId}', '${owner.id}', 'user')`,
+      `update public.messages set content = 'x' where id = '${messageId}'`,
+      `delete from public.messages where id = '${messageId}'`,
+    ]) {
+      await expect(asActor(db.sql, 'anon', (tx) => tx.unsafe(query))).rejects.toThrow(PERMISSION_DENIED);
+    }
+  });
+});
+
+describe('messages: service role', () => {
+  it('reads, writes and deletes any message', async () => {
+    const { owner, sessionId, messageId } = await ownerWithMessage();
+    const result = await asActor(db.sql, 'service_role', async (tx) => ({
+      seen: (await tx`select id from public.messages where id = ${messageId}`).length,
+      inserted: (await tx`insert into public.messages (session_id, user_id, sender) values (${sessionId}, ${owner.id}, 'system') returning id`).length,
+      updated: (await tx`update public.messages set content = 'edited' where id = ${messageId} returning id`).length,
+      deleted: (await tx`delete from public.messages where id = ${messageId} returning id`).length,
+    }));
+    expect(result).toEqual({ seen: 1, inserted: 1, updated: 1, deleted: 1 });
+  });
+});
