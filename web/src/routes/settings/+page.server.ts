@@ -1,0 +1,119 @@
+// Settings: profile and defaults, provider keys (only hints ever come back), export, account deletion.
+import { fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { ApiError } from '$lib/api';
+import { loadFailed, requireApi } from '$lib/server/api';
+import { loadProviders } from '$lib/server/providers';
+import type { Profile } from '$lib/types';
+import type { Actions, PageServerLoad } from './$types';
+
+const baseUrlMode = z.enum(['fixed', 'optional', 'required']).catch('fixed');
+const provider = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/);
+const profileForm = z.object({
+  display_name: z.string().trim().min(1, 'Enter a display name').max(100),
+  custom_instructions: z.string().max(8000),
+  default_model: z.string().max(200),
+});
+const keyForm = z.object({
+  provider,
+  api_key: z.string().trim().max(4096),
+  base_url: z.union([z.literal(''), z.url('Enter a full URL, e.g. https://example.com/v1')]),
+});
+
+export const load: PageServerLoad = async (event) => {
+  const api = await requireApi(event);
+  try {
+    const [profile, providers] = await Promise.all([api.get<Profile>('/me'), loadProviders(api)]);
+    const prefs = profile.preferences ?? {};
+    return {
+      profile: { display_name: profile.display_name, custom_instructions: profile.custom_instructions },
+      defaultModel: prefs.default_provider && prefs.default_model ? `${prefs.default_provider}/${prefs.default_model}` : '',
+      usable: providers.usable.map((p) => ({ id: p.id, name: p.name ?? p.id, models: p.models.map((m) => ({ id: m.id, name: m.name ?? m.id })) })),
+      providers: providers.all.map((p) => {
+        const stored = providers.credentials.find((c) => c.provider === p.id);
+        return {
+          id: p.id,
+          name: p.name ?? p.id,
+          requires_key: p.requires_key !== false,
+          base_url_mode: baseUrlMode.parse(Reflect.get(p, 'base_url_mode')),
+          credential: stored ? { key_hint: stored.key_hint, base_url: stored.base_url, updated_at: stored.updated_at } : null,
+        };
+      }),
+    };
+  } catch (err) {
+    loadFailed(err);
+  }
+};
+
+function failed(err: unknown, extra: Record<string, unknown> = {}) {
+  if (err instanceof ApiError) return fail(err.status, { ...extra, error: err.message });
+  throw err;
+}
+
+export const actions: Actions = {
+  saveProfile: async (event) => {
+    const api = await requireApi(event);
+    const input = profileForm.safeParse(Object.fromEntries(await event.request.formData()));
+    if (!input.success) return fail(400, { section: 'profile', error: input.error.issues[0].message });
+    const [default_provider, ...rest] = input.data.default_model.split('/');
+    const preferences = input.data.default_model ? { default_provider, default_model: rest.join('/') } : { default_provider: null, default_model: null };
+    try {
+      await api.patch('/me', { display_name: input.data.display_name, custom_instructions: input.data.custom_instructions, preferences });
+      return { section: 'profile', saved: true };
+    } catch (err) {
+      return failed(err, { section: 'profile' });
+    }
+  },
+  saveKey: async (event) => {
+    const api = await requireApi(event);
+    const input = keyForm.safeParse(Object.fromEntries(await event.request.formData()));
+    if (!input.success) return fail(400, { section: 'keys', error: input.error.issues[0].message });
+    const { provider: id, api_key, base_url } = input.data;
+    try {
+      await api.put(`/credentials/${id}`, { api_key, ...(base_url ? { base_url } : {}) });
+      return { section: 'keys', provider: id, saved: true };
+    } catch (err) {
+      return failed(err, { section: 'keys', provider: id });
+    }
+  },
+  deleteKey: async (event) => {
+    const api = await requireApi(event);
+    const id = provider.safeParse((await event.request.formData()).get('provider'));
+    if (!id.success) return fail(400, { section: 'keys', error: 'Unknown provider' });
+    try {
+      await api.del(`/credentials/${id.data}`);
+      return { section: 'keys', provider: id.data, deleted: true };
+    } catch (err) {
+      return failed(err, { section: 'keys', provider: id.data });
+    }
+  },
+  verifyKey: async (event) => {
+    const api = await requireApi(event);
+    const id = provider.safeParse((await event.request.formData()).get('provider'));
+    if (!id.success) return fail(400, { section: 'keys', error: 'Unknown provider' });
+    try {
+      const result = await api.post<unknown>(`/credentials/${id.data}/verify`);
+      const ok: unknown = result && typeof result === 'object' ? Reflect.get(result, 'ok') : false;
+      const status: unknown = result && typeof result === 'object' ? Reflect.get(result, 'status') : undefined;
+      const message: unknown = result && typeof result === 'object' ? Reflect.get(result, 'message') : undefined;
+      const valid = ok === true || status === 'ok' || status === 'valid';
+      return { section: 'keys', provider: id.data, verified: valid, verifyMessage: typeof message === 'string' ? message : valid ? 'Key works' : 'Key was rejected' };
+    } catch (err) {
+      return failed(err, { section: 'keys', provider: id.data });
+    }
+  },
+  deleteAccount: async (event) => {
+    const api = await requireApi(event);
+    const form = await event.request.formData();
+    if (form.get('confirm') !== 'delete my account') {
+      return fail(400, { section: 'account', error: 'Type “delete my account” to confirm' });
+    }
+    try {
+      await api.del('/me');
+    } catch (err) {
+      return failed(err, { section: 'account' });
+    }
+    await event.locals.supabase.auth.signOut({ scope: 'local' });
+    redirect(303, '/login');
+  },
+};
