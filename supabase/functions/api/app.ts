@@ -17,7 +17,12 @@ import { createDb, type Db } from './lib/db.ts';
 import { ApiError, errorBody } from './lib/errors.ts';
 import { consoleSink, createLogger } from './lib/log.ts';
 import { defaultHook } from './lib/openapi.ts';
+import { credentialsRoutes } from './routes/credentials.ts';
 import { healthRoutes } from './routes/health.ts';
+import { providersRoutes } from './routes/providers.ts';
+import { projectsRoutes } from './routes/projects.ts';
+import { promptsRoutes } from './routes/prompts/index.ts';
+import { sessionsRoutes } from './routes/sessions.ts';
 
 export interface CreateAppDeps extends Partial<AppDeps> {
   db?: Db;
@@ -97,6 +102,11 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
 
   // One sub-app per resource. Keep in sync with the OpenAPI test (every route listed).
   app.route('/health', healthRoutes);
+  app.route('/credentials', credentialsRoutes);
+  app.route('/providers', providersRoutes);
+  app.route('/projects', projectsRoutes);
+  app.route('/sessions', sessionsRoutes);
+  app.route('/prompts', promptsRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

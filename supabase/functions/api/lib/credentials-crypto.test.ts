@@ -1,0 +1,49 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { credentialKeyVersion, decryptCredential, encryptCredential, keyHint } from './credentials-crypto.ts';
+
+const key = (version: number) => ({ version, key: new Uint8Array(randomBytes(32)) });
+
+describe('credential encryption', () => {
+  const keys = [key(1)];
+  const owner = { userId: randomUUID(), provider: 'openai' };
+
+  it('round-trips and encrypts the same key differently each time', async () => {
+    const a = await encryptCredential(keys, owner, 'sk-secret-value-1234');
+    const b = await encryptCredential(keys, owner, 'sk-secret-value-1234');
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
+    expect(a).not.toContain('sk-secret');
+    expect(await decryptCredential(keys, owner, a)).toBe('sk-secret-value-1234');
+    expect(await decryptCredential(keys, owner, b)).toBe('sk-secret-value-1234');
+  });
+
+  it('fails when the ciphertext moves to another user or provider', async () => {
+    const stored = await encryptCredential(keys, owner, 'sk-secret-value-1234');
+    await expect(decryptCredential(keys, { ...owner, userId: randomUUID() }, stored)).rejects.toThrow(/cannot be decrypted/);
+    await expect(decryptCredential(keys, { ...owner, provider: 'groq' }, stored)).rejects.toThrow(/cannot be decrypted/);
+  });
+
+  it('fails on tampering, unknown versions and garbage, without echoing input', async () => {
+    const stored = await encryptCredential(keys, owner, 'sk-secret-value-1234');
+    const flipped = stored.slice(0, -2) + (stored.endsWith('A') ? 'B' : 'A') + stored.slice(-1);
+    await expect(decryptCredential(keys, owner, flipped)).rejects.toThrow(/cannot be decrypted/);
+    await expect(decryptCredential(keys, owner, stored.replace(/^v1/, 'v9'))).rejects.toThrow(/version 9/);
+    const error = await decryptCredential(keys, owner, 'sk-plaintext-oops').catch((e: Error) => e);
+    expect(String(error)).not.toContain('sk-plaintext');
+  });
+
+  it('decrypts with an older key after rotation and encrypts with the newest', async () => {
+    const old = [key(1)];
+    const stored = await encryptCredential(old, owner, 'sk-rotate-me-5678');
+    const rotated = [key(2), ...old];
+    expect(await decryptCredential(rotated, owner, stored)).toBe('sk-rotate-me-5678');
+    const fresh = await encryptCredential(rotated, owner, 'sk-rotate-me-5678');
+    expect(credentialKeyVersion(fresh)).toBe(2);
+  });
+
+  it('hints only the last four characters', () => {
+    expect(keyHint('sk-abcdefghijkl1234')).toBe('…1234');
+    expect(keyHint('short')).toBe('…');
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Opens an openai SDK client for the caller and a provider: reads the caller's ciphertext
+ * through the one privileged helper, decrypts it in memory, and picks the base URL (fixed,
+ * user-given — guarded against private addresses — or the server's demo URL). The key lives
+ * only inside the returned client; it is never logged or returned.
+ */
+import OpenAI from 'openai';
+import type { Config } from '../config.ts';
+import type { AppDeps, AuthUser } from './context.ts';
+import { decryptCredential } from './credentials-crypto.ts';
+import type { Db } from './db.ts';
+import { ApiError } from './errors.ts';
+import { findProvider, resolveBaseUrl, type ProviderInfo } from './providers.ts';
+import { assertSafeProviderUrl, guardedFetch } from './url-guard.ts';
+
+export interface ProviderClient {
+  client: OpenAI;
+  provider: ProviderInfo;
+  baseUrl: string;
+  hasStoredCredential: boolean;
+}
+
+export interface OpenClientOptions {
+  config: Config;
+  db: Db;
+  deps: AppDeps;
+  user: AuthUser;
+  providerId: string;
+  /** Missing credential: 'not_found' (credential routes) or 'missing_credential' (chat). */
+  missing?: 'not_found' | 'missing_credential';
+}
+
+export function requireProvider(config: Config, id: string): ProviderInfo {
+  const provider = findProvider(config, id);
+  if (!provider) throw new ApiError(404, 'not_found', `Unknown provider "${id.slice(0, 40)}"`);
+  return provider;
+}
+
+export async function openProviderClient(options: OpenClientOptions): Promise<ProviderClient> {
+  const { config, db, deps, user } = options;
+  const provider = requireProvider(config, options.providerId);
+  const stored = await db.readCredentialCiphertext(user.id, provider.id);
+  if (!stored && provider.requires_key) {
+    if (options.missing === 'not_found') throw new ApiError(404, 'not_found', 'No key stored for this provider');
+    throw new ApiError(422, 'missing_credential', `Add your ${provider.name} API key in Settings → API keys first`);
+  }
+  const apiKey = stored?.encrypted_key
+    ? await decryptCredential(config.encryptionKeys, { userId: user.id, provider: provider.id }, stored.encrypted_key).catch(() => {
+        throw new ApiError(422, 'credential_unreadable', `Your stored ${provider.name} key can no longer be read; save it again in Settings`);
+      })
+    : 'no-key';
+  const baseUrl = resolveBaseUrl(provider, stored?.base_url ?? null);
+  if (!baseUrl) throw new ApiError(422, 'missing_base_url', `Save a base URL for ${provider.name} in Settings first`);
+
+  // Only endpoints a user can influence go through the guard; catalog and demo URLs are the server's own.
+  const userInfluenced = provider.base_url_mode !== 'fixed';
+  if (userInfluenced) await assertSafeProviderUrl(baseUrl, config, deps.lookup);
+  const fetchImpl = userInfluenced ? guardedFetch(deps.fetch, config, deps.lookup) : deps.fetch;
+
+  const client = new OpenAI({
+    apiKey,
+    baseURL: baseUrl,
+    fetch: fetchImpl,
+    // Retrying a streamed chat would double latency and cost; the user can retry.
+    maxRetries: 0,
+    timeout: config.limits.providerTimeoutMs,
+  });
+  return { client, provider, baseUrl, hasStoredCredential: Boolean(stored) };
+}

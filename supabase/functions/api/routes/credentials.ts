@@ -1,0 +1,151 @@
+/**
+ * /api/credentials: a user's provider keys. Keys are encrypted before they reach the
+ * database and never come back out — responses carry only the provider, a last-4 hint,
+ * the base URL and timestamps.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import OpenAI from 'openai';
+import { requireUser } from '../lib/auth.ts';
+import type { AppEnv } from '../lib/context.ts';
+import { encryptCredential, keyHint } from '../lib/credentials-crypto.ts';
+import { ApiError } from '../lib/errors.ts';
+import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
+import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
+import { assertSafeProviderUrl } from '../lib/url-guard.ts';
+
+const Credential = z
+  .object({
+    provider: z.string(),
+    key_hint: z.string(),
+    base_url: z.string().nullable(),
+    last_used_at: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Credential');
+
+const ProviderParam = z.object({
+  provider: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'must be a provider id such as "openai"').openapi({ param: { name: 'provider', in: 'path' }, example: 'openai' }),
+});
+
+const PutCredential = z
+  .strictObject({
+    api_key: z.string().trim().min(1).max(1000).optional().openapi({ description: 'The provider API key (optional for providers that need none, e.g. ollama)' }),
+    base_url: z.string().trim().max(2048).optional().openapi({ description: 'custom (required) and ollama (optional) only' }),
+  })
+  .openapi('PutCredential');
+
+const VerifyResult = z
+  .object({ ok: z.boolean(), status: z.enum(['ok', 'invalid', 'unreachable']), message: z.string() })
+  .openapi('CredentialVerification');
+
+type Row = { provider: string; key_hint: string; base_url: string | null; last_used_at: Date | null; created_at: Date; updated_at: Date };
+const toCredential = (r: Row) => ({
+  provider: r.provider,
+  key_hint: r.key_hint,
+  base_url: r.base_url,
+  last_used_at: r.last_used_at?.toISOString() ?? null,
+  created_at: r.created_at.toISOString(),
+  updated_at: r.updated_at.toISOString(),
+});
+
+const tags = ['credentials'];
+
+const list = createRoute({
+  method: 'get', path: '/', tags, security, middleware: [requireUser] as const,
+  summary: 'List stored provider keys (hints only)',
+  responses: { 200: jsonResponse(z.object({ credentials: z.array(Credential) }), 'Your keys'), ...errorResponses(401) },
+});
+
+const put = createRoute({
+  method: 'put', path: '/{provider}', tags, security, middleware: [requireUser] as const,
+  summary: 'Store or replace the key for a provider',
+  request: { params: ProviderParam, body: jsonBody(PutCredential) },
+  responses: { 200: jsonResponse(Credential, 'Stored'), ...errorResponses(400, 401, 404, 422) },
+});
+
+const remove = createRoute({
+  method: 'delete', path: '/{provider}', tags, security, middleware: [requireUser] as const,
+  summary: 'Delete the key for a provider',
+  request: { params: ProviderParam },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 404) },
+});
+
+const verify = createRoute({
+  method: 'post', path: '/{provider}/verify', tags, security, middleware: [requireUser] as const,
+  summary: "Check the stored key against the provider's models endpoint",
+  request: { params: ProviderParam },
+  responses: { 200: jsonResponse(VerifyResult, 'Verification result'), ...errorResponses(401, 404, 422, 429) },
+});
+
+export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
+  .openapi(list, async (c) => {
+    const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql<Row[]>`
+      select provider, key_hint, base_url, last_used_at, created_at, updated_at
+        from public.api_credentials order by provider`);
+    return c.json({ credentials: rows.map(toCredential) }, 200);
+  })
+  .openapi(put, async (c) => {
+    const { provider: providerId } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const { config, user } = c.var;
+    const provider = requireProvider(config, providerId);
+    if (provider.id === 'demo') throw new ApiError(422, 'unprocessable', 'The demo provider needs no key');
+    if (provider.requires_key && !body.api_key) throw new ApiError(400, 'invalid_request', 'api_key: required for this provider');
+    let baseUrl: string | null = null;
+    if (body.base_url) {
+      if (provider.base_url_mode === 'fixed') throw new ApiError(400, 'invalid_request', `base_url: ${provider.name} has a fixed endpoint`);
+      baseUrl = (await assertSafeProviderUrl(body.base_url, config, c.var.deps.lookup)).toString().replace(/\/+$/, '');
+    } else if (provider.base_url_mode === 'required') {
+      throw new ApiError(400, 'invalid_request', 'base_url: required for a custom provider');
+    }
+    const apiKey = body.api_key ?? '';
+    const encrypted = await encryptCredential(config.encryptionKeys, { userId: user.id, provider: provider.id }, apiKey);
+    const hint = apiKey ? keyHint(apiKey) : '';
+    // Update-then-insert rather than an upsert: `on conflict do update` would need SELECT on
+    // encrypted_key, which the API role deliberately lacks.
+    const row = await c.var.db.withUserTransaction(user, async (sql) => {
+      const returning = sql`returning provider, key_hint, base_url, last_used_at, created_at, updated_at`;
+      const update = () => sql<Row[]>`
+        update public.api_credentials set encrypted_key = ${encrypted}, key_hint = ${hint}, base_url = ${baseUrl}
+         where user_id = ${user.id} and provider = ${provider.id} ${returning}`;
+      const [updated] = await update();
+      if (updated) return updated;
+      const [inserted] = await sql<Row[]>`
+        insert into public.api_credentials (user_id, provider, encrypted_key, key_hint, base_url)
+        values (${user.id}, ${provider.id}, ${encrypted}, ${hint}, ${baseUrl})
+        on conflict (user_id, provider) do nothing ${returning}`;
+      return inserted ?? (await update())[0];
+    });
+    c.var.log.info('credential stored', { provider: provider.id });
+    return c.json(toCredential(row), 200);
+  })
+  .openapi(remove, async (c) => {
+    const { provider } = c.req.valid('param');
+    const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql`
+      delete from public.api_credentials where provider = ${provider} returning id`);
+    if (rows.length === 0) throw new ApiError(404, 'not_found', 'No key stored for this provider');
+    return c.body(null, 204);
+  })
+  .openapi(verify, async (c) => {
+    const { provider: providerId } = c.req.valid('param');
+    const { config, db, user, deps } = c.var;
+    // Verification calls a third party with the user's key; bound it like chat.
+    const limit = await db.consumeRateLimit(user.id, 'verify', 10, 0.1);
+    if (!limit.allowed) {
+      throw new ApiError(429, 'rate_limited', 'Too many verification attempts; try again shortly', { 'retry-after': String(limit.retryAfterSeconds) });
+    }
+    const { client, provider } = await openProviderClient({ config, db, deps, user, providerId, missing: 'not_found' });
+    try {
+      await client.models.list({ timeout: Math.min(config.limits.providerTimeoutMs, 15_000) });
+      return c.json({ ok: true, status: 'ok' as const, message: `${provider.name} accepted the key` }, 200);
+    } catch (error) {
+      if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
+        return c.json({ ok: false, status: 'invalid' as const, message: `${provider.name} rejected the key; check it and save it again` }, 200);
+      }
+      if (error instanceof OpenAI.APIError && error.status) {
+        return c.json({ ok: false, status: 'unreachable' as const, message: `${provider.name} answered ${error.status}; try again later` }, 200);
+      }
+      return c.json({ ok: false, status: 'unreachable' as const, message: `Could not reach ${provider.name}; check the base URL or try again later` }, 200);
+    }
+  });

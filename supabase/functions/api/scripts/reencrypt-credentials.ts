@@ -1,0 +1,77 @@
+/**
+ * Re-encrypts every stored provider key with the newest CREDENTIALS_ENCRYPTION_KEYS entry
+ * (the first one), for key rotation: put the new key first, keep the old ones after it, run
+ * this, then drop the old keys.
+ *
+ *   SUPABASE_DB_URL=… CREDENTIALS_ENCRYPTION_KEYS="2:new…,1:old…" npm run credentials:rotate
+ *
+ * Runs as the database owner (it must read every user's ciphertext), one row per
+ * transaction with a row lock, and only rewrites rows whose ciphertext is unchanged since
+ * it was read. Prints counts, never keys.
+ */
+import postgres from 'postgres';
+import { loadConfig } from '../config.ts';
+import { credentialKeyVersion, decryptCredential, encryptCredential, type EncryptionKey } from '../lib/credentials-crypto.ts';
+
+export interface ReencryptResult {
+  total: number;
+  rewritten: number;
+  alreadyCurrent: number;
+  failed: { id: string; reason: string }[];
+}
+
+export async function reencryptCredentials(dbUrl: string, keys: EncryptionKey[]): Promise<ReencryptResult> {
+  const sql = postgres(dbUrl, { prepare: false, max: 1, onnotice: () => {} });
+  const result: ReencryptResult = { total: 0, rewritten: 0, alreadyCurrent: 0, failed: [] };
+  const newest = keys[0].version;
+  try {
+    const ids = await sql<{ id: string }[]>`select id from public.api_credentials order by created_at`;
+    result.total = ids.length;
+    for (const { id } of ids) {
+      await sql.begin(async (tx) => {
+        const [row] = await tx<{ user_id: string; provider: string; encrypted_key: string }[]>`
+          select user_id, provider, encrypted_key from public.api_credentials where id = ${id} for update`;
+        if (!row) return; // deleted meanwhile
+        if (credentialKeyVersion(row.encrypted_key) === newest) {
+          result.alreadyCurrent++;
+          return;
+        }
+        try {
+          const owner = { userId: row.user_id, provider: row.provider };
+          const plaintext = await decryptCredential(keys, owner, row.encrypted_key);
+          const fresh = await encryptCredential(keys, owner, plaintext);
+          // updated_at is left to the trigger; the key itself did not change for the user.
+          await tx`update public.api_credentials set encrypted_key = ${fresh} where id = ${id}`;
+          result.rewritten++;
+        } catch (error) {
+          result.failed.push({ id, reason: error instanceof Error ? error.message : 'unknown error' });
+        }
+      });
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+  return result;
+}
+
+async function main() {
+  const env = process.env;
+  const dbUrl = env.SUPABASE_DB_URL ?? env.DATABASE_URL;
+  if (!dbUrl) throw new Error('Set SUPABASE_DB_URL (or DATABASE_URL) to the database to update');
+  // loadConfig validates the key list; the other fields are not used here.
+  const config = loadConfig({ SUPABASE_URL: env.SUPABASE_URL ?? 'http://localhost', ...env, SUPABASE_DB_URL: dbUrl });
+  const result = await reencryptCredentials(dbUrl, config.encryptionKeys);
+  console.log(
+    `Re-encrypted ${result.rewritten} of ${result.total} credentials to key version ${config.encryptionKeys[0].version}` +
+      ` (${result.alreadyCurrent} already current, ${result.failed.length} failed).`,
+  );
+  for (const f of result.failed) console.log(`  ${f.id}: ${f.reason}`);
+  if (result.failed.length) process.exitCode = 1;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
