@@ -1,0 +1,116 @@
+// /api/projects: CRUD, the system prompt reference, IDOR and malformed input.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+async function createPrompt(user: ApiUser, body: Record<string, unknown> = {}) {
+  const res = await user.request('POST', '/prompts', { title: 'Helper', content: 'You help with {{topic}}.', ...body });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string };
+}
+
+describe('projects', () => {
+  it('creates, lists, reads, updates and deletes a project', async () => {
+    const alice = await api.createUser();
+    const created = await alice.request('POST', '/projects', { name: '  Research  ', description: 'Papers' });
+    expect(created.status).toBe(201);
+    const project = await created.json();
+    expect(project).toMatchObject({ name: 'Research', description: 'Papers', system_prompt_id: null, system_prompt_label: null });
+
+    const list = await (await alice.request('GET', '/projects')).json();
+    expect(list.projects.map((p: { id: string }) => p.id)).toEqual([project.id]);
+
+    const got = await alice.request('GET', `/projects/${project.id}`);
+    expect(await got.json()).toMatchObject({ id: project.id, name: 'Research' });
+
+    const patched = await alice.request('PATCH', `/projects/${project.id}`, { name: 'Reading' });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ name: 'Reading', description: 'Papers' });
+
+    expect((await alice.request('DELETE', `/projects/${project.id}`)).status).toBe(204);
+    expect((await alice.request('GET', `/projects/${project.id}`)).status).toBe(404);
+    expect((await alice.request('DELETE', `/projects/${project.id}`)).status).toBe(404);
+  });
+
+  it('keeps a session in a deleted project, unfiled', async () => {
+    const alice = await api.createUser();
+    const project = await (await alice.request('POST', '/projects', { name: 'Temp' })).json();
+    const session = await (await alice.request('POST', '/sessions', { project_id: project.id })).json();
+    await alice.request('DELETE', `/projects/${project.id}`);
+    const after = await (await alice.request('GET', `/sessions/${session.id}`)).json();
+    expect(after.project_id).toBeNull();
+  });
+
+  it('sets a system prompt with a label, and clears the label with the prompt', async () => {
+    const alice = await api.createUser();
+    const prompt = await createPrompt(alice);
+    const res = await alice.request('POST', '/projects', { name: 'P', system_prompt_id: prompt.id, system_prompt_label: 'production' });
+    expect(res.status).toBe(201);
+    const project = await res.json();
+    expect(project).toMatchObject({ system_prompt_id: prompt.id, system_prompt_label: 'production' });
+    const cleared = await alice.request('PATCH', `/projects/${project.id}`, { system_prompt_id: null });
+    expect(await cleared.json()).toMatchObject({ system_prompt_id: null, system_prompt_label: null });
+    const labelOnly = await alice.request('POST', '/projects', { name: 'P', system_prompt_label: 'production' });
+    expect(labelOnly.status).toBe(400);
+  });
+
+  it("refuses another user's private prompt as the system prompt, but accepts a public one", async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const privatePrompt = await createPrompt(alice);
+    const publicPrompt = await createPrompt(alice, { is_public: true });
+    const refused = await bob.request('POST', '/projects', { name: 'B', system_prompt_id: privatePrompt.id });
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toMatchObject({ error: { code: 'not_found' } });
+    const accepted = await bob.request('POST', '/projects', { name: 'B', system_prompt_id: publicPrompt.id });
+    expect(accepted.status).toBe(201);
+  });
+
+  it("answers 404 for another user's project on every route", async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const project = await (await alice.request('POST', '/projects', { name: 'Secret' })).json();
+    for (const [method, body] of [['GET'], ['PATCH', { name: 'Mine now' }], ['DELETE']] as const) {
+      const res = await bob.request(method, `/projects/${project.id}`, body);
+      expect(res.status, method).toBe(404);
+      expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
+    }
+    expect((await (await bob.request('GET', '/projects')).json()).projects).toEqual([]);
+    expect(await (await alice.request('GET', `/projects/${project.id}`)).json()).toMatchObject({ name: 'Secret' });
+  });
+
+  it('answers malformed input with 400 JSON', async () => {
+    const alice = await api.createUser();
+    const project = await (await alice.request('POST', '/projects', { name: 'Ok' })).json();
+    const cases: [string, string, unknown][] = [
+      ['POST', '/projects', { name: '' }],
+      ['POST', '/projects', { name: '   ' }],
+      ['POST', '/projects', { name: 42 }],
+      ['POST', '/projects', { name: 'x'.repeat(101) }],
+      ['POST', '/projects', { name: 'ok', owner: 'me' }],
+      ['POST', '/projects', { name: 'ok', system_prompt_id: 'not-a-uuid' }],
+      ['POST', '/projects', { name: 'ok', system_prompt_label: 'Bad Label' }],
+      ['POST', '/projects', 'not json'],
+      ['PATCH', `/projects/${project.id}`, {}],
+      ['PATCH', `/projects/${project.id}`, { user_id: alice.id }],
+      ['GET', '/projects/not-a-uuid', undefined],
+      ['DELETE', "/projects/1' or '1'='1", undefined],
+    ];
+    for (const [method, path, body] of cases) {
+      const res = await alice.request(method, path, body);
+      expect(res.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(400);
+      expect((await res.json()).error.code).toBe('invalid_request');
+    }
+  });
+
+  it('requires a token', async () => {
+    expect((await api.request('GET', '/projects')).status).toBe(401);
+  });
+});

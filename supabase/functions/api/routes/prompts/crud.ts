@@ -1,0 +1,152 @@
+/**
+ * /api/prompts CRUD: the library list (mine or public, full-text search, tag filter,
+ * keyset pages), create, get (with labels), patch and delete. Every title/content change
+ * becomes a new version through the database trigger, with the request's commit message.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../../lib/context.ts';
+import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../../lib/cursor.ts';
+import { nonEmpty, NOTHING_TO_UPDATE, optionalQuery } from '../../lib/inputs.ts';
+import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../../lib/openapi.ts';
+import { cursorParam, limitParam, takePage } from '../../lib/pagination.ts';
+import { PromptSchema, type PromptRow } from '../../lib/resource-schemas.ts';
+import {
+  loadLabels,
+  loadOwnPrompt,
+  loadVisiblePrompt,
+  presentPrompt,
+  PROMPT_COLUMNS,
+  promptFields,
+  setCommitMessage,
+  tagFilter,
+} from './model.ts';
+
+const CreatePrompt = z
+  .strictObject({
+    title: promptFields.title,
+    description: promptFields.description.default(''),
+    content: promptFields.content,
+    tags: promptFields.tags.default([]),
+    is_public: promptFields.is_public.default(false),
+    commit_message: promptFields.commit_message.optional(),
+  })
+  .openapi('CreatePrompt');
+
+const UpdatePrompt = z.strictObject(promptFields).partial().refine(nonEmpty, NOTHING_TO_UPDATE).openapi('UpdatePrompt');
+
+const ListQuery = z.strictObject({
+  scope: optionalQuery(z.enum(['mine', 'public'])).openapi({ param: { name: 'scope', in: 'query' }, description: 'mine (default) or public' }),
+  q: optionalQuery(z.string().trim().min(1).max(200)).openapi({ param: { name: 'q', in: 'query' }, description: 'Web-search syntax over title, description and content' }),
+  tag: optionalQuery(tagFilter).openapi({ param: { name: 'tag', in: 'query' } }),
+  limit: limitParam(20, 100),
+  cursor: optionalQuery(cursorParam).openapi({ param: { name: 'cursor', in: 'query' } }),
+});
+
+const PromptList = z.object({ prompts: z.array(PromptSchema), next_cursor: z.string().nullable() }).openapi('PromptList');
+
+const tags = ['prompts'];
+const IdParams = UuidParam();
+
+const routes = {
+  list: createRoute({
+    method: 'get', path: '/', tags, security,
+    summary: 'List my prompts or the public library, newest change first',
+    request: { query: ListQuery },
+    responses: { 200: jsonResponse(PromptList, 'A page of prompts'), ...errorResponses(400, 401) },
+  }),
+  create: createRoute({
+    method: 'post', path: '/', tags, security,
+    summary: 'Create a prompt (version 1)',
+    request: { body: jsonBody(CreatePrompt) },
+    responses: { 201: jsonResponse(PromptSchema, 'The new prompt'), ...errorResponses(400, 401) },
+  }),
+  get: createRoute({
+    method: 'get', path: '/{id}', tags, security,
+    summary: 'Get a prompt (own or public) with its labels',
+    request: { params: IdParams },
+    responses: { 200: jsonResponse(PromptSchema, 'The prompt'), ...errorResponses(400, 401, 404) },
+  }),
+  update: createRoute({
+    method: 'patch', path: '/{id}', tags, security,
+    summary: 'Change a prompt; a new title or content makes a new version',
+    request: { params: IdParams, body: jsonBody(UpdatePrompt) },
+    responses: { 200: jsonResponse(PromptSchema, 'The updated prompt'), ...errorResponses(400, 401, 403, 404) },
+  }),
+  delete: createRoute({
+    method: 'delete', path: '/{id}', tags, security,
+    summary: 'Delete a prompt with its versions and labels',
+    request: { params: IdParams },
+    responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404) },
+  }),
+};
+
+export const promptCrudRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+
+promptCrudRoutes.openapi(routes.list, async (c) => {
+  const { scope = 'mine', q, tag, limit, cursor } = c.req.valid('query');
+  const after = cursor ? decodeCursor(cursor, timeIdCursor) : null;
+  const rows = await c.var.db.withUserTransaction(
+    c.var.user,
+    (sql) => sql<(PromptRow & { cursor_t: string })[]>`
+      select ${sql.unsafe(PROMPT_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('p.updated_at'))} as cursor_t
+        from public.prompts p
+       where ${scope === 'mine' ? sql`p.user_id = ${c.var.user.id}` : sql`p.is_public`}
+         ${q ? sql`and p.search @@ websearch_to_tsquery('simple', ${q})` : sql``}
+         ${tag ? sql`and p.tags @> array[${tag}]::text[]` : sql``}
+         ${after ? sql`and (p.updated_at, p.id) < (${after.t}::timestamptz, ${after.id}::uuid)` : sql``}
+       order by p.updated_at desc, p.id desc
+       limit ${limit + 1}`,
+  );
+  const page = takePage(rows, limit, (row) => ({ t: row.cursor_t, id: row.id }));
+  return c.json({ prompts: page.items.map(({ cursor_t: _, ...row }) => presentPrompt(row)), next_cursor: page.next_cursor }, 200);
+});
+
+promptCrudRoutes.openapi(routes.create, async (c) => {
+  const input = c.req.valid('json');
+  const prompt = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    await setCommitMessage(sql, input.commit_message);
+    const [{ id }] = await sql<{ id: string }[]>`
+      insert into public.prompts (user_id, title, description, content, tags, is_public)
+      values (${c.var.user.id}, ${input.title}, ${input.description}, ${input.content}, ${input.tags}::text[], ${input.is_public})
+      returning id`;
+    return presentPrompt(await loadVisiblePrompt(sql, id), []);
+  });
+  return c.json(prompt, 201);
+});
+
+promptCrudRoutes.openapi(routes.get, async (c) => {
+  const { id } = c.req.valid('param');
+  const prompt = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    const row = await loadVisiblePrompt(sql, id);
+    return presentPrompt(row, await loadLabels(sql, id));
+  });
+  return c.json(prompt, 200);
+});
+
+promptCrudRoutes.openapi(routes.update, async (c) => {
+  const { id } = c.req.valid('param');
+  const { commit_message, ...patch } = c.req.valid('json');
+  const prompt = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    const current = await loadOwnPrompt(sql, id);
+    await setCommitMessage(sql, commit_message);
+    await sql`
+      update public.prompts set
+        title = ${patch.title ?? current.title},
+        description = ${patch.description ?? current.description},
+        content = ${patch.content ?? current.content},
+        tags = ${patch.tags ?? current.tags}::text[],
+        is_public = ${patch.is_public ?? current.is_public}
+       where id = ${id}`;
+    return presentPrompt(await loadVisiblePrompt(sql, id), await loadLabels(sql, id));
+  });
+  return c.json(prompt, 200);
+});
+
+promptCrudRoutes.openapi(routes.delete, async (c) => {
+  const { id } = c.req.valid('param');
+  await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    await loadOwnPrompt(sql, id);
+    await sql`delete from public.prompts where id = ${id}`;
+  });
+  return c.body(null, 204);
+});

@@ -1,0 +1,157 @@
+/**
+ * A prompt's history: versions (list, get), restore (a new version equal to an old one)
+ * and labels (named pointers such as `production` → a version). Versions are written only
+ * by the database trigger, so the history cannot be rewritten through the API.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../../lib/context.ts';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { ApiError, notFound } from '../../lib/errors.ts';
+import { labelName, optionalQuery } from '../../lib/inputs.ts';
+import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../../lib/openapi.ts';
+import { cursorParam, limitParam } from '../../lib/pagination.ts';
+import { PromptLabelSchema, PromptSchema, PromptVersionSchema, type PromptLabelRow, type PromptVersionRow } from '../../lib/resource-schemas.ts';
+import {
+  loadLabels,
+  loadOwnPrompt,
+  loadVersion,
+  loadVisiblePrompt,
+  presentPrompt,
+  presentVersion,
+  promptFields,
+  setCommitMessage,
+  VERSION_COLUMNS,
+} from './model.ts';
+
+const versionNumber = z.coerce.number().int().min(1).max(2_147_483_647);
+
+const idParam = z.uuid().openapi({ param: { name: 'id', in: 'path' } });
+const VersionParams = z.object({
+  id: idParam,
+  version: versionNumber.openapi({ param: { name: 'version', in: 'path' }, example: 1 }),
+});
+const LabelParams = z.object({
+  id: idParam,
+  label: labelName.openapi({ param: { name: 'label', in: 'path' }, example: 'production' }),
+});
+
+const VersionsQuery = z.strictObject({
+  limit: limitParam(50, 100),
+  cursor: optionalQuery(cursorParam).openapi({ param: { name: 'cursor', in: 'query' } }),
+});
+const versionCursor = z.strictObject({ v: z.number().int().min(1) });
+
+const VersionList = z
+  .object({ versions: z.array(PromptVersionSchema).openapi({ description: 'Newest first' }), next_cursor: z.string().nullable() })
+  .openapi('PromptVersionList');
+
+const RestoreInput = z
+  .strictObject({ version: z.number().int().min(1), commit_message: promptFields.commit_message.optional() })
+  .openapi('RestorePromptVersion');
+const LabelInput = z.strictObject({ version: z.number().int().min(1) }).openapi('SetPromptLabel');
+
+const tags = ['prompts'];
+
+const routes = {
+  versions: createRoute({
+    method: 'get', path: '/{id}/versions', tags, security,
+    summary: "A prompt's versions, newest first",
+    request: { params: UuidParam(), query: VersionsQuery },
+    responses: { 200: jsonResponse(VersionList, 'Versions'), ...errorResponses(400, 401, 404) },
+  }),
+  version: createRoute({
+    method: 'get', path: '/{id}/versions/{version}', tags, security,
+    summary: 'One version of a prompt',
+    request: { params: VersionParams },
+    responses: { 200: jsonResponse(PromptVersionSchema, 'The version'), ...errorResponses(400, 401, 404) },
+  }),
+  restore: createRoute({
+    method: 'post', path: '/{id}/restore', tags, security,
+    summary: 'Make an old version current again (recorded as a new version)',
+    request: { params: UuidParam(), body: jsonBody(RestoreInput) },
+    responses: { 200: jsonResponse(PromptSchema, 'The prompt after the restore'), ...errorResponses(400, 401, 403, 404) },
+  }),
+  putLabel: createRoute({
+    method: 'put', path: '/{id}/labels/{label}', tags, security,
+    summary: 'Point a label at a version (creates or moves it)',
+    request: { params: LabelParams, body: jsonBody(LabelInput) },
+    responses: { 200: jsonResponse(PromptLabelSchema, 'The label'), ...errorResponses(400, 401, 403, 404, 422) },
+  }),
+  deleteLabel: createRoute({
+    method: 'delete', path: '/{id}/labels/{label}', tags, security,
+    summary: 'Remove a label',
+    request: { params: LabelParams },
+    responses: { 204: { description: 'Removed' }, ...errorResponses(400, 401, 403, 404) },
+  }),
+};
+
+export const promptHistoryRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+
+promptHistoryRoutes.openapi(routes.versions, async (c) => {
+  const { id } = c.req.valid('param');
+  const { limit, cursor } = c.req.valid('query');
+  const below = cursor ? decodeCursor(cursor, versionCursor).v : null;
+  const rows = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    await loadVisiblePrompt(sql, id);
+    return await sql<PromptVersionRow[]>`
+      select ${sql.unsafe(VERSION_COLUMNS)} from public.prompt_versions v
+       where v.prompt_id = ${id} ${below ? sql`and v.version < ${below}` : sql``}
+       order by v.version desc
+       limit ${limit + 1}`;
+  });
+  const items = rows.slice(0, limit);
+  const next_cursor = rows.length > limit ? encodeCursor({ v: items[items.length - 1].version }) : null;
+  return c.json({ versions: items.map(presentVersion), next_cursor }, 200);
+});
+
+promptHistoryRoutes.openapi(routes.version, async (c) => {
+  const { id, version } = c.req.valid('param');
+  const row = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    await loadVisiblePrompt(sql, id);
+    return await loadVersion(sql, id, version);
+  });
+  if (!row) throw notFound(`Version ${version}`);
+  return c.json(presentVersion(row), 200);
+});
+
+promptHistoryRoutes.openapi(routes.restore, async (c) => {
+  const { id } = c.req.valid('param');
+  const { version, commit_message } = c.req.valid('json');
+  const prompt = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    await loadOwnPrompt(sql, id);
+    const old = await loadVersion(sql, id, version);
+    if (!old) throw notFound(`Version ${version}`);
+    // If the prompt already equals that version nothing changes and no version is added.
+    await setCommitMessage(sql, commit_message || `Restored version ${version}`);
+    await sql`update public.prompts set title = ${old.title}, content = ${old.content} where id = ${id}`;
+    return presentPrompt(await loadVisiblePrompt(sql, id), await loadLabels(sql, id));
+  });
+  return c.json(prompt, 200);
+});
+
+promptHistoryRoutes.openapi(routes.putLabel, async (c) => {
+  const { id, label } = c.req.valid('param');
+  const { version } = c.req.valid('json');
+  const row = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    await loadOwnPrompt(sql, id);
+    if (!(await loadVersion(sql, id, version))) {
+      throw new ApiError(422, 'unknown_version', `This prompt has no version ${version}`);
+    }
+    const [saved] = await sql<PromptLabelRow[]>`
+      insert into public.prompt_labels (prompt_id, label, version) values (${id}, ${label}, ${version})
+      on conflict (prompt_id, label) do update set version = excluded.version
+      returning label, version, updated_at`;
+    return saved;
+  });
+  return c.json(row, 200);
+});
+
+promptHistoryRoutes.openapi(routes.deleteLabel, async (c) => {
+  const { id, label } = c.req.valid('param');
+  await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    await loadOwnPrompt(sql, id);
+    const deleted = await sql`delete from public.prompt_labels where prompt_id = ${id} and label = ${label} returning id`;
+    if (deleted.length === 0) throw notFound(`Label ${label}`);
+  });
+  return c.body(null, 204);
+});

@@ -1,0 +1,187 @@
+/**
+ * /api/sessions: conversations (CRUD, the sidebar list) and their message history with
+ * keyset pagination. Owner-only through RLS; someone else's session is a 404.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { TransactionSql } from 'postgres';
+import { requireUser } from '../lib/auth.ts';
+import type { AppEnv } from '../lib/context.ts';
+import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../lib/cursor.ts';
+import { notFound } from '../lib/errors.ts';
+import { jsonObject, nonEmpty, NOTHING_TO_UPDATE, optionalQuery, trimmed } from '../lib/inputs.ts';
+import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
+import { cursorParam, limitParam, takePage } from '../lib/pagination.ts';
+import { MessageSchema, SessionSchema, type MessageRow, type SessionRow } from '../lib/resource-schemas.ts';
+
+const fields = {
+  title: trimmed(1, 200),
+  project_id: z.uuid().nullable(),
+  // The chat's settings (provider, model, temperature, chosen prompt); free-form JSON.
+  metadata: jsonObject(16384),
+};
+
+const CreateSession = z.strictObject(fields).partial().openapi('CreateSession');
+const UpdateSession = z.strictObject(fields).partial().refine(nonEmpty, NOTHING_TO_UPDATE).openapi('UpdateSession');
+
+const ListQuery = z.strictObject({
+  project_id: optionalQuery(z.uuid()).openapi({ param: { name: 'project_id', in: 'query' } }),
+  limit: limitParam(50, 100),
+  cursor: optionalQuery(cursorParam).openapi({ param: { name: 'cursor', in: 'query' } }),
+});
+const SessionList = z
+  .object({ sessions: z.array(SessionSchema), next_cursor: z.string().nullable() })
+  .openapi('SessionList');
+
+const MessagesQuery = z.strictObject({
+  limit: limitParam(50, 100),
+  before: optionalQuery(cursorParam).openapi({ param: { name: 'before', in: 'query' } }),
+});
+const MessagePage = z
+  .object({
+    messages: z.array(MessageSchema).openapi({ description: 'Oldest to newest' }),
+    next_cursor: z.string().nullable().openapi({ description: 'Pass as `before` for older messages; null at the start' }),
+  })
+  .openapi('MessagePage');
+
+const tags = ['sessions'];
+const IdParams = UuidParam();
+
+const routes = {
+  list: createRoute({
+    method: 'get', path: '/', tags, security,
+    summary: 'List sessions by last activity (optionally of one project)',
+    request: { query: ListQuery },
+    responses: { 200: jsonResponse(SessionList, 'A page of sessions'), ...errorResponses(400, 401) },
+  }),
+  create: createRoute({
+    method: 'post', path: '/', tags, security,
+    summary: 'Create a session',
+    request: { body: jsonBody(CreateSession) },
+    responses: { 201: jsonResponse(SessionSchema, 'The new session'), ...errorResponses(400, 401, 404) },
+  }),
+  get: createRoute({
+    method: 'get', path: '/{id}', tags, security,
+    summary: 'Get a session',
+    request: { params: IdParams },
+    responses: { 200: jsonResponse(SessionSchema, 'The session'), ...errorResponses(400, 401, 404) },
+  }),
+  update: createRoute({
+    method: 'patch', path: '/{id}', tags, security,
+    summary: 'Rename, move or re-configure a session',
+    request: { params: IdParams, body: jsonBody(UpdateSession) },
+    responses: { 200: jsonResponse(SessionSchema, 'The updated session'), ...errorResponses(400, 401, 404) },
+  }),
+  delete: createRoute({
+    method: 'delete', path: '/{id}', tags, security,
+    summary: 'Delete a session and its messages',
+    request: { params: IdParams },
+    responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 404) },
+  }),
+  messages: createRoute({
+    method: 'get', path: '/{id}/messages', tags, security,
+    summary: 'A page of messages, newest page first, each page oldest to newest',
+    request: { params: IdParams, query: MessagesQuery },
+    responses: { 200: jsonResponse(MessagePage, 'Messages'), ...errorResponses(400, 401, 404) },
+  }),
+};
+
+const SESSION_COLUMNS = 'id, project_id, title, metadata, last_message_at, created_at, updated_at';
+const MESSAGE_COLUMNS = `id, session_id, sender, content, status, error, provider, model, provider_message_id,
+  token_count, prompt_tokens, completion_tokens, ttft_ms, latency_ms, created_at, updated_at`;
+
+export const sessionsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+sessionsRoutes.use('*', requireUser);
+
+sessionsRoutes.openapi(routes.list, async (c) => {
+  const { project_id, limit, cursor } = c.req.valid('query');
+  const after = cursor ? decodeCursor(cursor, timeIdCursor) : null;
+  const rows = await c.var.db.withUserTransaction(
+    c.var.user,
+    (sql) => sql<(SessionRow & { cursor_t: string })[]>`
+      select ${sql.unsafe(SESSION_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('last_message_at'))} as cursor_t
+        from public.chat_sessions
+       where user_id = ${c.var.user.id}
+         ${project_id ? sql`and project_id = ${project_id}` : sql``}
+         ${after ? sql`and (last_message_at, id) < (${after.t}::timestamptz, ${after.id}::uuid)` : sql``}
+       order by last_message_at desc, id desc
+       limit ${limit + 1}`,
+  );
+  const page = takePage(rows, limit, (row) => ({ t: row.cursor_t, id: row.id }));
+  return c.json({ sessions: page.items.map(({ cursor_t: _, ...session }) => session), next_cursor: page.next_cursor }, 200);
+});
+
+sessionsRoutes.openapi(routes.create, async (c) => {
+  const input = c.req.valid('json');
+  const session = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    if (input.project_id) await assertProject(sql, input.project_id);
+    const [row] = await sql<SessionRow[]>`
+      insert into public.chat_sessions (user_id, project_id, title, metadata)
+      values (${c.var.user.id}, ${input.project_id ?? null}, ${input.title ?? 'New chat'}, ${sql.json(input.metadata ?? {})})
+      returning ${sql.unsafe(SESSION_COLUMNS)}`;
+    return row;
+  });
+  return c.json(session, 201);
+});
+
+sessionsRoutes.openapi(routes.get, async (c) => {
+  const { id } = c.req.valid('param');
+  const [session] = await c.var.db.withUserTransaction(
+    c.var.user,
+    (sql) => sql<SessionRow[]>`select ${sql.unsafe(SESSION_COLUMNS)} from public.chat_sessions where id = ${id}`,
+  );
+  if (!session) throw notFound('Session');
+  return c.json(session, 200);
+});
+
+sessionsRoutes.openapi(routes.update, async (c) => {
+  const { id } = c.req.valid('param');
+  const patch = c.req.valid('json');
+  const session = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    if (patch.project_id) await assertProject(sql, patch.project_id);
+    const [row] = await sql<SessionRow[]>`
+      update public.chat_sessions set
+        title = coalesce(${patch.title ?? null}, title),
+        project_id = ${patch.project_id === undefined ? sql`project_id` : sql`${patch.project_id}::uuid`},
+        metadata = coalesce(${patch.metadata === undefined ? null : sql.json(patch.metadata)}::jsonb, metadata)
+       where id = ${id}
+      returning ${sql.unsafe(SESSION_COLUMNS)}`;
+    return row;
+  });
+  if (!session) throw notFound('Session');
+  return c.json(session, 200);
+});
+
+sessionsRoutes.openapi(routes.delete, async (c) => {
+  const { id } = c.req.valid('param');
+  const deleted = await c.var.db.withUserTransaction(c.var.user, (sql) => sql`delete from public.chat_sessions where id = ${id} returning id`);
+  if (deleted.length === 0) throw notFound('Session');
+  return c.body(null, 204);
+});
+
+sessionsRoutes.openapi(routes.messages, async (c) => {
+  const { id } = c.req.valid('param');
+  const { limit, before } = c.req.valid('query');
+  const older = before ? decodeCursor(before, timeIdCursor) : null;
+  const rows = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    const [session] = await sql`select id from public.chat_sessions where id = ${id}`;
+    if (!session) throw notFound('Session');
+    // Newest first on the (session_id, created_at desc, id desc) index; the id breaks ties
+    // between messages written in the same microsecond, so pages never skip or repeat.
+    return await sql<(MessageRow & { cursor_t: string })[]>`
+      select ${sql.unsafe(MESSAGE_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('created_at'))} as cursor_t
+        from public.messages
+       where session_id = ${id}
+         ${older ? sql`and (created_at, id) < (${older.t}::timestamptz, ${older.id}::uuid)` : sql``}
+       order by created_at desc, id desc
+       limit ${limit + 1}`;
+  });
+  const page = takePage(rows, limit, (row) => ({ t: row.cursor_t, id: row.id }));
+  const messages = page.items.map(({ cursor_t: _, ...message }) => message).reverse();
+  return c.json({ messages, next_cursor: page.next_cursor }, 200);
+});
+
+/** A session may only be filed under one of the caller's projects; others are "not found". */
+async function assertProject(sql: TransactionSql, projectId: string) {
+  const [project] = await sql`select id from public.projects where id = ${projectId}`;
+  if (!project) throw notFound('Project');
+}
