@@ -1,0 +1,149 @@
+/**
+ * /api/me: the caller's profile (name, avatar, custom instructions injected into every chat,
+ * preferences), a full JSON export of their data, and account deletion.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { deleteOwnAccount, exportAccount, PROFILE_COLUMNS, type ProfileRow } from '../lib/account.ts';
+import { requireUser } from '../lib/auth.ts';
+import type { AppEnv } from '../lib/context.ts';
+import { notFound } from '../lib/errors.ts';
+import { nonEmpty, NOTHING_TO_UPDATE, providerId, trimmed } from '../lib/inputs.ts';
+import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
+import {
+  MessageSchema,
+  ProjectSchema,
+  PromptLabelSchema,
+  PromptSchema,
+  PromptVersionSchema,
+  SessionSchema,
+  UsageLogSchema,
+} from '../lib/resource-schemas.ts';
+
+const Preferences = z.looseObject({
+  default_provider: z.string().optional(),
+  default_model: z.string().optional(),
+  theme: z.enum(['light', 'dark', 'system']).optional(),
+});
+
+const Me = z
+  .object({
+    id: z.uuid(),
+    email: z.string().nullable(),
+    display_name: z.string(),
+    avatar_url: z.string().nullable(),
+    role: z.enum(['user', 'admin']),
+    custom_instructions: z.string(),
+    preferences: Preferences,
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Me');
+
+// Each preference may be set, or cleared with null; the others are kept.
+const PreferencesPatch = z
+  .strictObject({
+    default_provider: providerId.nullable(),
+    default_model: z.string().trim().min(1).max(200).nullable(),
+    theme: z.enum(['light', 'dark', 'system']).nullable(),
+  })
+  .partial();
+
+const UpdateMe = z
+  .strictObject({
+    display_name: trimmed(1, 100),
+    avatar_url: z.url({ protocol: /^https?$/ }).max(2048).regex(/^https?:\/\//, 'must start with http:// or https://').nullable(),
+    custom_instructions: z.string().max(8000),
+    preferences: PreferencesPatch,
+  })
+  .partial()
+  .refine(nonEmpty, NOTHING_TO_UPDATE)
+  .openapi('UpdateMe');
+
+const Export = z
+  .object({
+    format: z.literal('mrprompt-export/1'),
+    exported_at: z.string(),
+    user: z.object({ id: z.uuid(), email: z.string().nullable() }),
+    profile: Me.omit({ email: true }).nullable(),
+    credentials: z.array(z.record(z.string(), z.unknown())).openapi({ description: 'Provider, key hint, base URL, timestamps — never the key' }),
+    projects: z.array(ProjectSchema),
+    sessions: z.array(SessionSchema.extend({ messages: z.array(MessageSchema) })),
+    prompts: z.array(
+      PromptSchema.omit({ is_owner: true, variables: true, labels: true }).extend({
+        versions: z.array(PromptVersionSchema.omit({ variables: true })),
+        labels: z.array(PromptLabelSchema),
+      }),
+    ),
+    usage_logs: z.array(UsageLogSchema.omit({ prompt_title: true })),
+  })
+  .openapi('AccountExport');
+
+const tags = ['me'];
+const routes = {
+  get: createRoute({
+    method: 'get', path: '/', tags, security,
+    summary: "The caller's profile",
+    responses: { 200: jsonResponse(Me, 'Profile'), ...errorResponses(401, 404) },
+  }),
+  update: createRoute({
+    method: 'patch', path: '/', tags, security,
+    summary: 'Change name, avatar, custom instructions or preferences',
+    request: { body: jsonBody(UpdateMe) },
+    responses: { 200: jsonResponse(Me, 'The updated profile'), ...errorResponses(400, 401, 404) },
+  }),
+  delete: createRoute({
+    method: 'delete', path: '/', tags, security,
+    summary: 'Delete the account and everything in it',
+    responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 404) },
+  }),
+  export: createRoute({
+    method: 'get', path: '/export', tags, security,
+    summary: 'Download all of your data as JSON',
+    responses: { 200: jsonResponse(Export, 'Everything you own, as an attachment'), ...errorResponses(401) },
+  }),
+};
+
+export const meRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+meRoutes.use('*', requireUser);
+
+meRoutes.openapi(routes.get, async (c) => {
+  const [profile] = await c.var.db.withUserTransaction(
+    c.var.user,
+    (sql) => sql<ProfileRow[]>`select ${sql.unsafe(PROFILE_COLUMNS)} from public.profiles where id = ${c.var.user.id}`,
+  );
+  if (!profile) throw notFound('Profile');
+  return c.json({ ...profile, email: c.var.user.email }, 200);
+});
+
+meRoutes.openapi(routes.update, async (c) => {
+  const { preferences, ...patch } = c.req.valid('json');
+  const [profile] = await c.var.db.withUserTransaction(
+    c.var.user,
+    // Preferences merge into what is stored; a null value removes that key.
+    (sql) => sql<ProfileRow[]>`
+      update public.profiles set
+        display_name = coalesce(${patch.display_name ?? null}, display_name),
+        avatar_url = ${patch.avatar_url === undefined ? sql`avatar_url` : sql`${patch.avatar_url}::text`},
+        custom_instructions = coalesce(${patch.custom_instructions ?? null}, custom_instructions),
+        preferences = jsonb_strip_nulls(preferences || ${sql.json(preferences ?? {})}::jsonb)
+       where id = ${c.var.user.id}
+      returning ${sql.unsafe(PROFILE_COLUMNS)}`,
+  );
+  if (!profile) throw notFound('Profile');
+  return c.json({ ...profile, email: c.var.user.email }, 200);
+});
+
+meRoutes.openapi(routes.delete, async (c) => {
+  const deleted = await deleteOwnAccount(c.var.db, c.var.user.id);
+  if (!deleted) throw notFound('Account');
+  c.var.log.info('account deleted', { user_id: c.var.user.id });
+  return c.body(null, 204);
+});
+
+meRoutes.openapi(routes.export, async (c) => {
+  const data = await c.var.db.withUserTransaction(c.var.user, (sql) => exportAccount(sql, c.var.user));
+  const day = data.exported_at.slice(0, 10);
+  c.header('content-disposition', `attachment; filename="mrprompt-export-${day}.json"`);
+  c.header('cache-control', 'no-store');
+  return c.json(data, 200);
+});

@@ -1,0 +1,184 @@
+// /api/sessions: CRUD, the sidebar list, message pages (keyset, stable with equal
+// timestamps), IDOR and malformed input.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { encodeCursor } from '../lib/cursor.ts';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+async function newSession(user: ApiUser, body: Record<string, unknown> = {}) {
+  const res = await user.request('POST', '/sessions', body);
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string; title: string; last_message_at: string };
+}
+
+/** Messages as the chat route writes them; `at` pins created_at (equal timestamps on purpose). */
+async function insertMessages(user: ApiUser, sessionId: string, count: number, at?: string) {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = randomUUID();
+    ids.push(id);
+    await api.db.sql`
+      insert into public.messages (id, session_id, user_id, sender, content, created_at)
+      values (${id}, ${sessionId}, ${user.id}, ${i % 2 ? 'assistant' : 'user'}, ${`message ${i}`},
+              ${at ? api.db.sql`${at}::timestamptz` : api.db.sql`clock_timestamp()`})`;
+  }
+  return ids;
+}
+
+async function allPages(user: ApiUser, sessionId: string, limit: number) {
+  const pages: string[][] = [];
+  let before: string | null = null;
+  do {
+    const query: string = `?limit=${limit}${before ? `&before=${encodeURIComponent(before)}` : ''}`;
+    const res = await user.request('GET', `/sessions/${sessionId}/messages${query}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { messages: { id: string }[]; next_cursor: string | null };
+    pages.push(body.messages.map((m) => m.id));
+    before = body.next_cursor;
+  } while (before && pages.length < 100);
+  return pages;
+}
+
+describe('sessions', () => {
+  it('creates, reads, renames, files and deletes a session', async () => {
+    const alice = await api.createUser();
+    const session = await newSession(alice, { metadata: { provider: 'openai', model: 'gpt-4o-mini' } });
+    expect(session).toMatchObject({ title: 'New chat', project_id: null, metadata: { provider: 'openai' } });
+    const project = await (await alice.request('POST', '/projects', { name: 'Work' })).json();
+
+    const patched = await alice.request('PATCH', `/sessions/${session.id}`, { title: 'Trip plans', project_id: project.id });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ title: 'Trip plans', project_id: project.id, metadata: { model: 'gpt-4o-mini' } });
+
+    const unfiled = await alice.request('PATCH', `/sessions/${session.id}`, { project_id: null });
+    expect(await unfiled.json()).toMatchObject({ project_id: null, title: 'Trip plans' });
+
+    expect((await alice.request('DELETE', `/sessions/${session.id}`)).status).toBe(204);
+    expect((await alice.request('GET', `/sessions/${session.id}`)).status).toBe(404);
+  });
+
+  it('lists by last activity, filters by project and pages with a cursor', async () => {
+    const alice = await api.createUser();
+    const project = await (await alice.request('POST', '/projects', { name: 'P' })).json();
+    const a = await newSession(alice, { title: 'a' });
+    const b = await newSession(alice, { title: 'b', project_id: project.id });
+    const c = await newSession(alice, { title: 'c' });
+    await insertMessages(alice, a.id, 1); // a becomes the most recent
+
+    const first = await (await alice.request('GET', '/sessions?limit=2')).json();
+    expect(first.sessions.map((s: { id: string }) => s.id)).toEqual([a.id, c.id]);
+    expect(first.next_cursor).toEqual(expect.any(String));
+    const second = await (await alice.request('GET', `/sessions?limit=2&cursor=${first.next_cursor}`)).json();
+    expect(second.sessions.map((s: { id: string }) => s.id)).toEqual([b.id]);
+    expect(second.next_cursor).toBeNull();
+
+    const filed = await (await alice.request('GET', `/sessions?project_id=${project.id}`)).json();
+    expect(filed.sessions.map((s: { id: string }) => s.id)).toEqual([b.id]);
+  });
+
+  it('pages messages newest first, each page oldest to newest, stable with equal timestamps', async () => {
+    const alice = await api.createUser();
+    const session = await newSession(alice);
+    const sameInstant = '2026-01-01T12:00:00.123456Z';
+    const ids = await insertMessages(alice, session.id, 7, sameInstant);
+    const later = await insertMessages(alice, session.id, 2);
+
+    const pages = await allPages(alice, session.id, 3);
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 3]);
+    const seen = pages.flat();
+    expect(new Set(seen).size).toBe(9);
+    expect(seen.sort()).toEqual([...ids, ...later].sort());
+    // The newest page ends with the newest message; each page reads oldest → newest.
+    expect(pages[0].slice(-2)).toEqual(later);
+    // Ties at the same instant are ordered by id, descending across pages.
+    const tied = [...pages].reverse().flat().filter((id) => ids.includes(id));
+    expect(tied).toEqual([...ids].sort());
+  });
+
+  it('returns an empty page and a null cursor for an empty session', async () => {
+    const alice = await api.createUser();
+    const session = await newSession(alice);
+    const res = await alice.request('GET', `/sessions/${session.id}/messages`);
+    expect(await res.json()).toEqual({ messages: [], next_cursor: null });
+  });
+
+  it('answers bad cursors and limits with 400', async () => {
+    const alice = await api.createUser();
+    const session = await newSession(alice);
+    const bad = [
+      'not-base64!!',
+      encodeCursor({ t: 'yesterday', id: randomUUID() }),
+      encodeCursor({ t: '2026-01-01T00:00:00Z', id: 'nope' }),
+      encodeCursor({ t: '2026-01-01T00:00:00Z', id: randomUUID(), extra: 1 }),
+      Buffer.from('[1,2]').toString('base64url'),
+      'x'.repeat(600),
+    ];
+    for (const before of bad) {
+      const res = await alice.request('GET', `/sessions/${session.id}/messages?before=${encodeURIComponent(before)}`);
+      expect(res.status, before).toBe(400);
+      expect((await res.json()).error.code).toMatch(/invalid_cursor|invalid_request/);
+    }
+    for (const limit of ['0', '101', 'abc', '1.5', '-1']) {
+      const res = await alice.request('GET', `/sessions/${session.id}/messages?limit=${limit}`);
+      expect(res.status, limit).toBe(400);
+    }
+    expect((await alice.request('GET', `/sessions?cursor=${encodeURIComponent('%%%')}`)).status).toBe(400);
+  });
+
+  it("answers 404 for another user's session and never shows its messages", async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const session = await newSession(alice, { title: 'Private' });
+    await insertMessages(alice, session.id, 2);
+    const bobProject = await (await bob.request('POST', '/projects', { name: 'B' })).json();
+    const attempts: [string, string, unknown?][] = [
+      ['GET', `/sessions/${session.id}`],
+      ['PATCH', `/sessions/${session.id}`, { title: 'Hijacked' }],
+      ['PATCH', `/sessions/${session.id}`, { project_id: bobProject.id }],
+      ['DELETE', `/sessions/${session.id}`],
+      ['GET', `/sessions/${session.id}/messages`],
+    ];
+    for (const [method, path, body] of attempts) {
+      const res = await bob.request(method, path, body);
+      expect(res.status, `${method} ${path}`).toBe(404);
+    }
+    // Nor can Bob file his own session under Alice's project.
+    const aliceProject = await (await alice.request('POST', '/projects', { name: 'A' })).json();
+    expect((await bob.request('POST', '/sessions', { project_id: aliceProject.id })).status).toBe(404);
+    const mine = await newSession(bob);
+    expect((await bob.request('PATCH', `/sessions/${mine.id}`, { project_id: aliceProject.id })).status).toBe(404);
+    expect((await (await alice.request('GET', `/sessions/${session.id}`)).json()).title).toBe('Private');
+  });
+
+  it('answers malformed input with 400 JSON, never 500', async () => {
+    const alice = await api.createUser();
+    const session = await newSession(alice);
+    const cases: [string, string, unknown][] = [
+      ['POST', '/sessions', { title: '' }],
+      ['POST', '/sessions', { title: 'x'.repeat(201) }],
+      ['POST', '/sessions', { metadata: 'nope' }],
+      ['POST', '/sessions', { metadata: { big: 'x'.repeat(20_000) } }],
+      ['POST', '/sessions', { project_id: 'nope' }],
+      ['POST', '/sessions', { user_id: randomUUID() }],
+      ['POST', '/sessions', [1, 2]],
+      ['PATCH', `/sessions/${session.id}`, {}],
+      ['PATCH', `/sessions/${session.id}`, { title: null }],
+      ['GET', '/sessions/123', undefined],
+      ['GET', `/sessions?project_id=abc`, undefined],
+      ['GET', `/sessions?unknown=1`, undefined],
+    ];
+    for (const [method, path, body] of cases) {
+      const res = await alice.request(method, path, body);
+      expect(res.status, `${method} ${path} ${JSON.stringify(body)?.slice(0, 60)}`).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: 'invalid_request' } });
+    }
+  });
+});
