@@ -320,3 +320,21 @@ describe('the service on its own', () => {
     expect(fns.service.status().every((fn) => fn.state === 'stopped' && fn.pid === undefined)).toBe(true);
   });
 });
+
+describe('the API function (supabase/functions/api)', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('boots in Deno with its deno.json npm imports and answers through the gateway', async () => {
+    const res = await fetch(`${stack.apiUrl}/functions/v1/api/health`, { headers: { apikey: stack.keys.publishableKey } });
+    const body = await res.text();
+    expect(res.status, body).toBe(200);
+    expect(stack.functions.status().find((fn) => fn.slug === 'api')?.state).toBe('ready');
+  });
+});

@@ -63,6 +63,16 @@ export function createFunctionsService(options: FunctionsServiceOptions): Functi
   // One `deno cache` at a time: they share DENO_DIR and the machine may have few cores.
   let warming: Promise<unknown> = Promise.resolve();
 
+  const watcher: Watcher | undefined = options.dev
+    ? watchFunctions(functionsDir, (slugs) => {
+        for (const [slug, { worker }] of workers) {
+          if (slugs && !slugs.has(slug)) continue;
+          log(`functions/${slug}: files changed; reloading`);
+          void worker.reload();
+        }
+      }, log)
+    : undefined;
+
   const register = (spec: FunctionSpec) => {
     // Cache the module graph now, so the first request pays only the process start.
     const warm = warming.then(async () => {
@@ -73,6 +83,7 @@ export function createFunctionsService(options: FunctionsServiceOptions): Functi
     warming = warm;
     const worker = new FunctionWorker({ spec, env, log, beforeBoot: warm, bootTimeoutMs: options.bootTimeoutMs });
     workers.set(spec.slug, { spec, worker });
+    watcher?.add(spec.slug, spec.dir);
   };
   for (const spec of discoverFunctions(functionsDir, options.config)) register(spec);
   log(`functions: ${[...workers.keys()].join(', ') || 'none'} (from ${functionsDir})`);
@@ -85,18 +96,6 @@ export function createFunctionsService(options: FunctionsServiceOptions): Functi
     }
     return workers.get(slug);
   };
-
-  let watcher: Watcher | undefined;
-  if (options.dev) {
-    const dirs = new Map([...workers].map(([slug, { spec }]) => [slug, spec.dir]));
-    watcher = watchFunctions(functionsDir, dirs, (slugs) => {
-      for (const [slug, { worker }] of workers) {
-        if (slugs && !slugs.has(slug)) continue;
-        log(`functions/${slug}: files changed; reloading`);
-        void worker.reload();
-      }
-    }, log);
-  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const slug = (req.url ?? '/').split(/[/?#]/)[1] ?? '';

@@ -11,13 +11,14 @@ const DEBOUNCE_MS = 200;
 const IGNORED = /(^|[\\/])(deno\.lock|node_modules|\.git)([\\/]|$)|~$|\.swp$/;
 
 export interface Watcher {
+  /** Watches one more function's folder (a function created after start-up). */
+  add(slug: string, dir: string): void;
   close(): void;
 }
 
 /** `onChange(slugs)` gets the slugs to restart; `undefined` means every function. */
 export function watchFunctions(
   functionsDir: string,
-  dirs: Map<string, string>,
   onChange: (slugs: Set<string> | undefined) => void,
   log: (line: string) => void,
 ): Watcher {
@@ -49,10 +50,10 @@ export function watchFunctions(
     }
   };
 
-  for (const [slug, dir] of dirs) watch(dir, slug);
   watch(path.join(functionsDir, '_shared'), undefined);
 
   return {
+    add: (slug, dir) => watch(dir, slug),
     close() {
       clearTimeout(timer);
       for (const watcher of watchers) watcher.close();
