@@ -109,6 +109,33 @@ describe('through the gateway with supabase-js', () => {
     expect((await reader.read()).done).toBe(true);
   });
 
+  it('streams the request body too: the function answers each chunk before the upload ends', async () => {
+    const url = new URL(`${stack.apiUrl}/functions/v1/echo/stream`);
+    const request = http.request(url, {
+      method: 'POST',
+      headers: { apikey: stack.keys.publishableKey, 'content-type': 'application/octet-stream' },
+    });
+    const response = new Promise<http.IncomingMessage>((resolve, reject) => request.on('response', resolve).on('error', reject));
+    request.write('first-chunk;');
+    request.flushHeaders();
+    const res = await response;
+    expect(res.statusCode).toBe(200);
+    const received: string[] = [];
+    const nextData = () =>
+      new Promise<void>((resolve) => {
+        res.once('data', (chunk: Buffer) => {
+          received.push(chunk.toString());
+          resolve();
+        });
+      });
+    await nextData();
+    // The first chunk made the round trip while the upload is still open.
+    expect(received.join('')).toBe('first-chunk;');
+    request.end('second-chunk');
+    await new Promise((resolve) => res.on('data', (chunk: Buffer) => received.push(chunk.toString())).on('end', resolve));
+    expect(received.join('')).toBe('first-chunk;second-chunk');
+  });
+
   it('aborts the function\'s request when the client goes away mid-stream', async () => {
     const client = stack.client();
     const id = crypto.randomUUID();
