@@ -114,6 +114,25 @@ begin
 end;
 $$;
 
+-- The one privileged read the API makes: the ciphertext of the caller's key for one
+-- provider, so it can decrypt and call the provider. The API roles cannot select
+-- public.api_credentials.encrypted_key, so this runs as the connection owner (postgres,
+-- outside `set local role`) and filters by the user id the API verified from the JWT.
+-- plpgsql because the table it reads is created by a later migration.
+create or replace function private.read_credential_ciphertext(p_user_id uuid, p_provider text)
+returns table (encrypted_key text, base_url text)
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  return query
+    select c.encrypted_key, c.base_url
+      from public.api_credentials c
+     where c.user_id = p_user_id and c.provider = p_provider;
+end;
+$$;
+
 -- ============================================================================
 -- GRANTS
 -- ============================================================================

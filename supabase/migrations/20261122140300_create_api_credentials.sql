@@ -7,7 +7,7 @@
 -- Why: users bring their own provider keys. The API encrypts each key (AES-256-GCM,
 -- `v<key_version>.<nonce>.<ciphertext+tag>`) before it reaches this table, and the API roles
 -- may write the ciphertext but never read it back; only private.read_credential_ciphertext
--- does, for the verified user.
+-- (in the private schema migration) does, for the verified user.
 create table public.api_credentials (
   id uuid primary key default gen_random_uuid(),
   user_id uuid not null references auth.users (id) on delete cascade,
@@ -61,27 +61,6 @@ create policy "api_credentials: users can delete their own credentials"
 create trigger api_credentials_set_updated_at
   before update on public.api_credentials
   for each row execute function private.set_updated_at();
-
--- ============================================================================
--- FUNCTIONS
--- ============================================================================
-
--- The one privileged read the API makes: the ciphertext of the caller's key for one
--- provider, so it can decrypt and call the provider. The API roles cannot select
--- encrypted_key, so this runs as the connection owner (postgres, outside `set local role`)
--- and filters by the user id the API verified from the JWT.
-create or replace function private.read_credential_ciphertext(p_user_id uuid, p_provider text)
-returns table (encrypted_key text, base_url text)
-language sql
-stable
-set search_path = ''
-as $$
-  select c.encrypted_key, c.base_url
-    from public.api_credentials c
-   where c.user_id = p_user_id and c.provider = p_provider
-$$;
-
-revoke all on function private.read_credential_ciphertext(uuid, text) from public, anon, authenticated, service_role;
 
 -- ============================================================================
 -- GRANTS

@@ -20,6 +20,11 @@ create table public.chat_sessions (
   updated_at timestamptz not null default now()
 );
 
+-- Other devices see sessions appear, get renamed and disappear. Full replica identity so a
+-- DELETE carries user_id and filters such as `user_id=eq.<id>` match it.
+alter table public.chat_sessions replica identity full;
+alter publication supabase_realtime add table public.chat_sessions;
+
 -- ============================================================================
 -- INDEXES
 -- ============================================================================
@@ -77,15 +82,6 @@ create policy "chat_sessions: users can delete their own sessions"
 create trigger chat_sessions_set_updated_at
   before update on public.chat_sessions
   for each row execute function private.set_updated_at();
-
--- ============================================================================
--- REALTIME
--- ============================================================================
-
--- Other devices see sessions appear, get renamed and disappear. Full replica identity so a
--- DELETE carries user_id and filters such as `user_id=eq.<id>` match it.
-alter table public.chat_sessions replica identity full;
-alter publication supabase_realtime add table public.chat_sessions;
 
 -- ============================================================================
 -- GRANTS

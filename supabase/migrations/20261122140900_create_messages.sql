@@ -31,6 +31,11 @@ create table public.messages (
   search tsvector generated always as (to_tsvector('simple'::regconfig, content)) stored
 );
 
+-- Every device of the user sees messages appear and grow. Full replica identity so a
+-- DELETE carries session_id and `session_id=eq.<id>` filters match it.
+alter table public.messages replica identity full;
+alter publication supabase_realtime add table public.messages;
+
 -- ============================================================================
 -- INDEXES
 -- ============================================================================
@@ -109,15 +114,6 @@ revoke all on function private.touch_session_last_message_at() from public, anon
 create trigger messages_touch_session
   after insert on public.messages
   for each row execute function private.touch_session_last_message_at();
-
--- ============================================================================
--- REALTIME
--- ============================================================================
-
--- Every device of the user sees messages appear and grow. Full replica identity so a
--- DELETE carries session_id and `session_id=eq.<id>` filters match it.
-alter table public.messages replica identity full;
-alter publication supabase_realtime add table public.messages;
 
 -- ============================================================================
 -- GRANTS

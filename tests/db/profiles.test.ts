@@ -74,6 +74,15 @@ describe('profiles: another user', () => {
     const [profile] = await db.sql`select display_name from public.profiles where id = ${owner.id}`;
     expect(profile.display_name).not.toBe('pwned');
   });
+
+  it("cannot create or delete someone else's profile", async () => {
+    const owner = await createAuthUser(db.sql);
+    const stranger = await createAuthUser(db.sql);
+    await expect(asActor(db.sql, stranger, (tx) => tx`insert into public.profiles (id, display_name) values (${owner.id}, 'x')`))
+      .rejects.toThrow(PERMISSION_DENIED);
+    await expect(asActor(db.sql, stranger, (tx) => tx`delete from public.profiles where id = ${owner.id}`))
+      .rejects.toThrow(PERMISSION_DENIED);
+  });
 });
 
 describe('profiles: anonymous', () => {
