@@ -111,3 +111,48 @@ export async function createApiHarness(options: ApiHarnessOptions = {}): Promise
     },
   };
 }
+
+export interface SseEvent {
+  event: string;
+  data: any;
+  /** performance.timeOrigin + performance.now() when the client parsed it. */
+  at: number;
+}
+
+/**
+ * Reads an SSE response to the end (or until `stopAfter` returns true, then cancels the
+ * body, as a browser tab closing would). Comments come back as event ':' with the text.
+ */
+export async function readSse(response: Response, stopAfter?: (event: SseEvent) => boolean): Promise<SseEvent[]> {
+  const { ServerSentEventParseStream } = await import('deno-std/http/server_sent_event_parse_stream.js');
+  if (!response.body) throw new Error('response has no body');
+  const reader = response.body.pipeThrough(new ServerSentEventParseStream()).getReader();
+  const events: SseEvent[] = [];
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    const message = value as { event?: string; data?: string; comment?: string };
+    const at = performance.timeOrigin + performance.now();
+    const event: SseEvent =
+      message.comment !== undefined && message.event === undefined && message.data === undefined
+        ? { event: ':', data: message.comment, at }
+        : { event: message.event ?? 'message', data: message.data ? JSON.parse(message.data) : null, at };
+    events.push(event);
+    if (stopAfter?.(event)) {
+      await reader.cancel();
+      break;
+    }
+  }
+  return events;
+}
+
+/** Polls until fn returns a truthy value (for state written after a stream ends). */
+export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

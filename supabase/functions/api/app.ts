@@ -17,12 +17,16 @@ import { createDb, type Db } from './lib/db.ts';
 import { ApiError, errorBody } from './lib/errors.ts';
 import { consoleSink, createLogger } from './lib/log.ts';
 import { defaultHook } from './lib/openapi.ts';
+import { chatRoutes } from './routes/chat.ts';
 import { credentialsRoutes } from './routes/credentials.ts';
 import { healthRoutes } from './routes/health.ts';
 import { providersRoutes } from './routes/providers.ts';
+import { meRoutes } from './routes/me.ts';
 import { projectsRoutes } from './routes/projects.ts';
 import { promptsRoutes } from './routes/prompts/index.ts';
+import { searchRoutes } from './routes/search.ts';
 import { sessionsRoutes } from './routes/sessions.ts';
+import { usageRoutes } from './routes/usage.ts';
 
 export interface CreateAppDeps extends Partial<AppDeps> {
   db?: Db;
@@ -102,11 +106,15 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
 
   // One sub-app per resource. Keep in sync with the OpenAPI test (every route listed).
   app.route('/health', healthRoutes);
+  app.route('/chat', chatRoutes);
   app.route('/credentials', credentialsRoutes);
   app.route('/providers', providersRoutes);
+  app.route('/me', meRoutes);
   app.route('/projects', projectsRoutes);
   app.route('/sessions', sessionsRoutes);
   app.route('/prompts', promptsRoutes);
+  app.route('/search', searchRoutes);
+  app.route('/usage', usageRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

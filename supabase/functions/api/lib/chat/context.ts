@@ -1,0 +1,76 @@
+/**
+ * Builds what the provider sees: system messages (project or chosen prompt, then the
+ * profile's custom instructions), as much recent history as fits the model's context
+ * window, and the new user message. Tokens are counted with a real BPE tokenizer
+ * (gpt-tokenizer, o200k); other providers' tokenizers differ a little, so a margin is kept.
+ */
+import { countTokens } from 'gpt-tokenizer';
+import { ApiError } from '../errors.ts';
+
+export interface ChatTurn {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface BuiltContext {
+  messages: ChatTurn[];
+  /** History messages left out because they did not fit. */
+  droppedTurns: number;
+  /** Our estimate of the prompt size, used when the provider reports no usage. */
+  promptTokens: number;
+}
+
+// Per-message framing tokens in the chat format (role markers, separators).
+const MESSAGE_OVERHEAD = 4;
+// Leave room for tokenizer differences between providers.
+const SAFETY_MARGIN = 0.95;
+
+export function countMessageTokens(turn: ChatTurn): number {
+  return countTokens(turn.content) + MESSAGE_OVERHEAD;
+}
+
+/**
+ * Picks the newest history that fits `contextWindow - reservedForAnswer`. System messages
+ * and the new message always go in; if even they do not fit, the request is refused.
+ */
+export function buildContext(options: {
+  system: string[];
+  history: ChatTurn[];
+  userMessage: string;
+  contextWindow: number;
+  reservedForAnswer: number;
+}): BuiltContext {
+  const system = options.system.filter((s) => s.trim()).map((content): ChatTurn => ({ role: 'system', content }));
+  const user: ChatTurn = { role: 'user', content: options.userMessage };
+  const budget = Math.floor(options.contextWindow * SAFETY_MARGIN) - options.reservedForAnswer;
+  let used = [...system, user].reduce((sum, t) => sum + countMessageTokens(t), 0);
+  if (used > budget) {
+    throw new ApiError(
+      422,
+      'context_too_long',
+      `The message and system prompt need about ${used} tokens but this model allows ${Math.max(0, budget)} after reserving room for the answer; shorten the message or pick a model with a larger context window`,
+    );
+  }
+  const kept: ChatTurn[] = [];
+  let index = options.history.length - 1;
+  for (; index >= 0; index--) {
+    const cost = countMessageTokens(options.history[index]);
+    if (used + cost > budget) break;
+    used += cost;
+    kept.unshift(options.history[index]);
+  }
+  return { messages: [...system, ...kept, user], droppedTurns: index + 1, promptTokens: used };
+}
+
+/** How many tokens to keep free for the answer. */
+export function reservedForAnswer(contextWindow: number, maxTokens: number | undefined): number {
+  return maxTokens ?? Math.min(4096, Math.floor(contextWindow / 4));
+}
+
+/** A session title from its first message: first line, whitespace collapsed, at most 60 chars. */
+export function titleFromMessage(message: string): string {
+  const line = message.trim().split('\n').find((l) => l.trim()) ?? '';
+  const clean = line.replace(/\s+/g, ' ').trim();
+  if (!clean) return 'New chat';
+  return clean.length <= 60 ? clean : `${clean.slice(0, 57).replace(/\s+\S*$/, '')}…`;
+}

@@ -1,0 +1,61 @@
+/**
+ * Turns a failed provider call into an error a person can act on: what happened, at which
+ * provider, and what to do next. Provider messages are passed through only when they help
+ * (bad request, unknown model) and never contain the key: it is scrubbed, and 401 bodies
+ * (which may echo a masked key) are never forwarded.
+ */
+import OpenAI from 'openai';
+import { ApiError } from '../errors.ts';
+
+export interface ChatError {
+  code: string;
+  message: string;
+}
+
+function scrub(text: string, apiKey: string): string {
+  let clean = text;
+  if (apiKey.length >= 6) clean = clean.split(apiKey).join('[key]');
+  // Anything that looks like a key fragment (sk-…, gsk_…) is removed as well.
+  clean = clean.replace(/\b(sk|gsk|xai|pk|rk)[-_][A-Za-z0-9*_.-]{4,}/g, '[key]');
+  return clean.slice(0, 300);
+}
+
+export function describeProviderError(error: unknown, ctx: { providerName: string; model: string; apiKey: string; timeoutMs: number }): ChatError {
+  const name = ctx.providerName;
+  const cause = error instanceof Error && error.cause instanceof ApiError ? error.cause : error instanceof ApiError ? error : null;
+  if (cause) return { code: cause.code, message: cause.message };
+  if (error instanceof TimeoutError || error instanceof OpenAI.APIConnectionTimeoutError) {
+    return { code: 'provider_timeout', message: `${name} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s. Try again, or pick a faster model.` };
+  }
+  if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
+    return { code: 'provider_auth', message: `${name} rejected your API key (${error.status}). Check or replace it in Settings → API keys.` };
+  }
+  if (error instanceof OpenAI.RateLimitError) {
+    return { code: 'provider_rate_limited', message: `${name} is rate limiting your key or your quota is used up (429). Wait a moment and regenerate, or check your plan with ${name}.` };
+  }
+  if (error instanceof OpenAI.NotFoundError) {
+    return { code: 'provider_not_found', message: `${name} does not know the model "${ctx.model}" (404). Pick another model.` };
+  }
+  if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
+    if (error.status >= 500) {
+      return { code: 'provider_unavailable', message: `${name} had a server error (${error.status}). Regenerate to try again, or pick another provider.` };
+    }
+    const detail = scrub(error.message ?? '', ctx.apiKey);
+    return { code: 'provider_rejected', message: `${name} refused the request (${error.status})${detail ? `: ${detail}` : ''}` };
+  }
+  if (error instanceof OpenAI.APIConnectionError) {
+    return { code: 'provider_unreachable', message: `Could not reach ${name}. Check your network or the provider's base URL, then regenerate.` };
+  }
+  if (error instanceof SyntaxError || (error instanceof Error && /JSON/i.test(error.message))) {
+    return { code: 'provider_bad_response', message: `${name} sent a reply that could not be read. Regenerate to try again.` };
+  }
+  return { code: 'provider_connection_lost', message: `The connection to ${name} dropped before the answer finished; what arrived is kept. Regenerate to try again.` };
+}
+
+/** Raised by the stream's own idle timer (no bytes from the provider for too long). */
+export class TimeoutError extends Error {
+  constructor() {
+    super('provider timed out');
+    this.name = 'TimeoutError';
+  }
+}

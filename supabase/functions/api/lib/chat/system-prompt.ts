@@ -1,0 +1,76 @@
+/**
+ * The system messages of a chat turn: the chosen prompt (by label or version, else its
+ * latest text) or, failing that, the session's project prompt; rendered with the request's
+ * variables; followed by the profile's custom instructions. Runs inside the caller's
+ * RLS transaction, so only own or public prompts resolve.
+ */
+import type { TransactionSql } from 'postgres';
+import { ApiError, notFound } from '../errors.ts';
+import { MissingVariablesError, renderTemplate } from '../prompt-template.ts';
+
+export interface PromptChoice {
+  promptId: string;
+  label?: string | null;
+  version?: number | null;
+}
+
+export interface ResolvedPrompt {
+  promptId: string;
+  version: number;
+  content: string;
+}
+
+/** The text of a visible prompt at a label, a version, or its latest version. */
+export async function resolvePromptTemplate(sql: TransactionSql, choice: PromptChoice): Promise<ResolvedPrompt> {
+  const [prompt] = await sql<{ id: string; content: string; latest_version: number }[]>`
+    select id, content, latest_version from public.prompts where id = ${choice.promptId}`;
+  if (!prompt) throw notFound('Prompt');
+  let version = choice.version ?? null;
+  if (choice.label) {
+    const [label] = await sql<{ version: number }[]>`
+      select version from public.prompt_labels where prompt_id = ${prompt.id} and label = ${choice.label}`;
+    if (!label) throw notFound(`Label "${choice.label}" on this prompt`);
+    version = label.version;
+  }
+  if (version === null || version === prompt.latest_version) {
+    return { promptId: prompt.id, version: prompt.latest_version, content: prompt.content };
+  }
+  const [old] = await sql<{ content: string }[]>`
+    select content from public.prompt_versions where prompt_id = ${prompt.id} and version = ${version}`;
+  if (!old) throw notFound(`Version ${version} of this prompt`);
+  return { promptId: prompt.id, version, content: old.content };
+}
+
+export interface SystemPrompt {
+  parts: string[];
+  /** The prompt used (for the usage log), if any. */
+  prompt: { id: string; version: number } | null;
+}
+
+export async function loadSystemPrompt(
+  sql: TransactionSql,
+  options: { userId: string; chosen: PromptChoice | null; projectId: string | null; variables: Record<string, string | number | boolean> },
+): Promise<SystemPrompt> {
+  let choice = options.chosen;
+  if (!choice && options.projectId) {
+    const [project] = await sql<{ system_prompt_id: string | null; system_prompt_label: string | null }[]>`
+      select system_prompt_id, system_prompt_label from public.projects where id = ${options.projectId}`;
+    if (project?.system_prompt_id) choice = { promptId: project.system_prompt_id, label: project.system_prompt_label };
+  }
+  const parts: string[] = [];
+  let used: SystemPrompt['prompt'] = null;
+  if (choice) {
+    const template = await resolvePromptTemplate(sql, choice);
+    try {
+      parts.push(renderTemplate(template.content, options.variables));
+    } catch (error) {
+      if (error instanceof MissingVariablesError) throw new ApiError(422, 'missing_variables', error.message);
+      throw error;
+    }
+    used = { id: template.promptId, version: template.version };
+  }
+  const [profile] = await sql<{ custom_instructions: string }[]>`
+    select custom_instructions from public.profiles where id = ${options.userId}`;
+  if (profile?.custom_instructions.trim()) parts.push(profile.custom_instructions);
+  return { parts, prompt: used };
+}

@@ -1,0 +1,141 @@
+// POST /api/chat happy paths through the real app, database and fake provider: streaming,
+// persistence, the user's own key reaching the provider, context, prompts, regenerate, edit.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createApiHarness, readSse, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness({ provider: { tokens: 10 } });
+});
+afterAll(async () => {
+  await api?.close();
+});
+beforeEach(() => api.fakeProvider.setMode('ok'));
+
+const demo = { provider: 'demo', model: 'demo-model' };
+const lastProviderBody = () => api.fakeProvider.requests.at(-1)?.body as { messages: { role: string; content: string }[]; max_tokens?: number };
+async function chat(user: ApiUser, body: Record<string, unknown>) {
+  const res = await user.request('POST', '/chat', { ...demo, ...body });
+  expect(res.status, await res.clone().text().catch(() => '')).toBe(200);
+  return await readSse(res);
+}
+
+describe('POST /api/chat', () => {
+  it('streams meta, deltas, usage and done, and persists the whole turn', async () => {
+    const alice = await api.createUser();
+    const res = await alice.request('POST', '/chat', { ...demo, message: 'How do I print in JS?\nThanks' });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events = await readSse(res);
+    const names = events.map((e) => e.event);
+    expect(names[0]).toBe('meta');
+    expect(names.filter((n) => n === 'delta').length).toBeGreaterThan(3);
+    expect(names.slice(-2)).toEqual(['usage', 'done']);
+    const meta = events[0].data;
+    expect(meta).toMatchObject({ dropped_turns: 0, provider: 'demo', model: 'demo-model' });
+    const text = events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('');
+    expect(text).toContain('```js');
+
+    const [session] = await api.db.sql`select title, user_id, metadata from public.chat_sessions where id = ${meta.session_id}`;
+    expect(session).toMatchObject({ title: 'How do I print in JS?', user_id: alice.id, metadata: { provider: 'demo', model: 'demo-model' } });
+    const messages = await api.db.sql`select id, sender, content, status, token_count, ttft_ms, latency_ms, provider_message_id
+      from public.messages where session_id = ${meta.session_id} order by created_at`;
+    expect(messages.map((m) => [m.sender, m.status])).toEqual([['user', 'complete'], ['assistant', 'complete']]);
+    expect(messages[0].id).toBe(meta.user_message_id);
+    expect(messages[1]).toMatchObject({ id: meta.assistant_message_id, content: text, token_count: 10 });
+    expect(messages[1].latency_ms).toBeGreaterThanOrEqual(messages[1].ttft_ms);
+    const [log] = await api.db.sql`select * from public.prompt_usage_logs where message_id = ${meta.assistant_message_id}`;
+    expect(log).toMatchObject({ user_id: alice.id, status: 'success', provider: 'demo', completion_tokens: 10, session_id: meta.session_id });
+    expect(log.token_count).toBe(log.prompt_tokens + log.completion_tokens);
+    const usage = events.find((e) => e.event === 'usage')?.data;
+    expect(usage).toMatchObject({ completion_tokens: 10, prompt_tokens: log.prompt_tokens });
+  });
+
+  it("sends the user's decrypted key to the provider and never logs it", async () => {
+    const alice = await api.createUser();
+    const key = `sk-live-${crypto.randomUUID()}`;
+    await alice.request('PUT', '/credentials/custom', { api_key: key, base_url: api.fakeProvider.url });
+    const events = await chat(alice, { provider: 'custom', model: 'any-model', message: '/echo hello there' });
+    expect(events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('')).toBe('hello there');
+    expect(api.fakeProvider.requests.at(-1)?.authorization).toBe(`Bearer ${key}`);
+    expect(JSON.stringify(api.logs)).not.toContain(key);
+    const [cred] = await api.db.sql`select last_used_at from public.api_credentials where user_id = ${alice.id}`;
+    expect(cred.last_used_at).not.toBeNull();
+  });
+
+  it('continues a session with its history', async () => {
+    const alice = await api.createUser();
+    const first = await chat(alice, { message: '/echo one' });
+    const sessionId = first[0].data.session_id;
+    await chat(alice, { session_id: sessionId, message: '/echo two' });
+    expect(lastProviderBody().messages).toEqual([
+      { role: 'user', content: '/echo one' },
+      { role: 'assistant', content: 'one' },
+      { role: 'user', content: '/echo two' },
+    ]);
+  });
+
+  it('fits history to the context window and reports dropped turns', async () => {
+    const alice = await api.createUser();
+    const [session] = await api.db.sql`insert into public.chat_sessions (user_id, title) values (${alice.id}, 'long') returning id`;
+    // demo-model has a 16k window: 40 turns of ~1000 tokens cannot all fit.
+    for (let i = 0; i < 40; i++) {
+      await api.db.sql`insert into public.messages (session_id, user_id, sender, content)
+        values (${session.id}, ${alice.id}, ${i % 2 ? 'assistant' : 'user'}, ${`turn${i} ` + 'lorem '.repeat(1000)})`;
+    }
+    const events = await chat(alice, { session_id: session.id, message: '/echo ok', max_tokens: 1000 });
+    const dropped = events[0].data.dropped_turns;
+    expect(dropped).toBeGreaterThan(20);
+    const sent = lastProviderBody().messages;
+    expect(sent).toHaveLength(40 - dropped + 1);
+    expect(sent.at(-2)?.content).toMatch(/^turn39 /);
+    expect(lastProviderBody().max_tokens).toBe(1000);
+  });
+
+  it('uses the project prompt and custom instructions as system messages', async () => {
+    const alice = await api.createUser();
+    await api.db.sql`update public.profiles set custom_instructions = 'Answer in French.' where id = ${alice.id}`;
+    const [prompt] = await api.db.sql`insert into public.prompts (user_id, title, content) values (${alice.id}, 'Tutor', 'You teach {{topic|maths}}.') returning id`;
+    const [project] = await api.db.sql`insert into public.projects (user_id, name, system_prompt_id) values (${alice.id}, 'School', ${prompt.id}) returning id`;
+    await chat(alice, { project_id: project.id, message: '/echo hi' });
+    expect(lastProviderBody().messages.slice(0, 2)).toEqual([
+      { role: 'system', content: 'You teach maths.' },
+      { role: 'system', content: 'Answer in French.' },
+    ]);
+  });
+
+  it('renders a chosen prompt at a label with variables, and names missing ones', async () => {
+    const alice = await api.createUser();
+    const [prompt] = await api.db.sql`insert into public.prompts (user_id, title, content) values (${alice.id}, 'Translator', 'Translate to {{language}}.') returning id`;
+    await api.db.sql`update public.prompts set content = 'Translate to {{language}} in a {{tone}} tone.' where id = ${prompt.id}`;
+    await api.db.sql`insert into public.prompt_labels (prompt_id, label, version) values (${prompt.id}, 'production', 1)`;
+    await chat(alice, { prompt_id: prompt.id, prompt_label: 'production', variables: { language: 'German' }, message: '/echo x' });
+    expect(lastProviderBody().messages[0]).toEqual({ role: 'system', content: 'Translate to German.' });
+    const [log] = await api.db.sql`select prompt_id, prompt_version from public.prompt_usage_logs where user_id = ${alice.id}`;
+    expect(log).toEqual({ prompt_id: prompt.id, prompt_version: 1 });
+
+    const missing = await alice.request('POST', '/chat', { ...demo, prompt_id: prompt.id, variables: { language: 'German' }, message: 'x' });
+    expect(missing.status).toBe(422);
+    expect(await missing.json()).toMatchObject({ error: { code: 'missing_variables', message: expect.stringContaining('tone') } });
+  });
+
+  it('regenerates the last answer in place', async () => {
+    const alice = await api.createUser();
+    const first = await chat(alice, { message: '/echo same' });
+    const sessionId = first[0].data.session_id;
+    const again = await chat(alice, { session_id: sessionId, regenerate: true });
+    expect(again[0].data.user_message_id).toBe(first[0].data.user_message_id);
+    const rows = await api.db.sql`select sender, content from public.messages where session_id = ${sessionId} order by created_at`;
+    expect(rows.map((r) => [r.sender, r.content])).toEqual([['user', '/echo same'], ['assistant', 'same']]);
+    expect(lastProviderBody().messages).toEqual([{ role: 'user', content: '/echo same' }]);
+  });
+
+  it('edits a user message and drops what followed', async () => {
+    const alice = await api.createUser();
+    const first = await chat(alice, { message: '/echo a' });
+    const sessionId = first[0].data.session_id;
+    await chat(alice, { session_id: sessionId, message: '/echo b' });
+    await chat(alice, { session_id: sessionId, edit_message_id: first[0].data.user_message_id, message: '/echo c' });
+    const rows = await api.db.sql`select sender, content from public.messages where session_id = ${sessionId} order by created_at`;
+    expect(rows.map((r) => r.content)).toEqual(['/echo c', 'c']);
+  });
+});
