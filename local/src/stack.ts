@@ -12,7 +12,7 @@ import { createAuthService } from './auth/index.ts';
 import { createFunctionsService, type FunctionsService } from './functions/index.ts';
 import { createRealtimeService, type RealtimeService } from './realtime/index.ts';
 import { loadProjectConfig, type AuthConfig, type ProjectConfig } from './config.ts';
-import { applyBootstrap, pushMigrations, startDatabase } from './db/index.ts';
+import { applyBootstrap, pushMigrations, startEmbeddedPostgres } from './db/index.ts';
 import { startGateway, type GatewayServices } from './gateway/index.ts';
 import { functionsJwks, loadOrCreateKeys, type StackKeys } from './keys/index.ts';
 import { DATA_DIR, ROOT, SUPABASE_DIR } from './paths.ts';
@@ -133,19 +133,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
-/** Embedded Postgres, or the given server; migrations are pushed unless all are there. */
+/** Embedded Postgres, or the given server; migrations are pushed unless all are there
+ * (`supabase db push` costs a second or two even when it has nothing to do). */
 async function prepareDatabase(options: StackOptions, dataDir: string, stops: (() => Promise<void>)[], log: (line: string) => void): Promise<string> {
-  if (!options.databaseUrl) {
-    const db = await startDatabase({ dir: path.join(dataDir, 'db'), port: options.dbPort });
-    stops.push(() => db.stop());
-    log(`db: ready in ${Math.round(db.timings.startMs + db.timings.bootstrapMs + db.timings.migrateMs)} ms`);
-    return db.url;
+  const started = performance.now();
+  let url = options.databaseUrl;
+  if (!url) {
+    const embedded = await startEmbeddedPostgres({ dir: path.join(dataDir, 'db'), port: options.dbPort ?? 54322 });
+    stops.push(() => embedded.stop());
+    url = embedded.url;
   }
-  if (!(await hasAllMigrations(options.databaseUrl))) {
-    await applyBootstrap(options.databaseUrl);
-    await pushMigrations(options.databaseUrl);
-  }
-  return options.databaseUrl;
+  const migrated = await hasAllMigrations(url);
+  // The platform bootstrap is idempotent and may have grown since the last start.
+  if (!migrated || !options.databaseUrl) await applyBootstrap(url);
+  if (!migrated) await pushMigrations(url);
+  log(`db: ready in ${Math.round(performance.now() - started)} ms${migrated ? '' : ' (migrations applied)'}`);
+  return url;
 }
 
 async function hasAllMigrations(url: string): Promise<boolean> {

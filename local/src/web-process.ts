@@ -4,13 +4,16 @@
  * Supabase, through PUBLIC_SUPABASE_URL and the publishable key.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isPortInUse } from './ports.ts';
 import { ROOT, binPath } from './paths.ts';
 
 export const WEB_DIR = path.join(ROOT, 'web');
 export const WEB_BUILD = path.join(WEB_DIR, 'build');
+
+const ORPHAN_GUARD = "process.on('disconnect', () => process.exit(0));";
 
 export interface WebProcess {
   url: string;
@@ -38,12 +41,20 @@ export async function startWebProcess(options: WebProcessOptions): Promise<WebPr
     PORT: String(options.port),
     HOST: host,
     ORIGIN: url,
+    // adapter-node waits this long (s) for open connections on SIGTERM; ours are local.
+    SHUTDOWN_TIMEOUT: '2',
     PUBLIC_SUPABASE_URL: options.apiUrl,
     PUBLIC_SUPABASE_PUBLISHABLE_KEY: options.publishableKey,
   };
-  const child = options.dev
-    ? spawn(binPath('vite'), ['dev', '--host', host, '--port', String(options.port), '--strictPort'], { cwd: WEB_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(process.execPath, [WEB_BUILD], { cwd: WEB_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Started through a tiny wrapper holding an IPC channel to us: if this process dies without
+  // stopping it (even SIGKILL), the channel closes and the web app exits instead of lingering.
+  const entry = options.dev
+    ? `process.argv = [process.execPath, 'vite', 'dev', '--host', ${JSON.stringify(host)}, '--port', ${JSON.stringify(String(options.port))}, '--strictPort'];
+       await import(${JSON.stringify(pathToFileURL(realpathSync(binPath('vite'))).href)});`
+    : `await import(${JSON.stringify(pathToFileURL(path.join(WEB_BUILD, 'index.js')).href)});`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', `${ORPHAN_GUARD}\n${entry}`], {
+    cwd: WEB_DIR, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   const log = options.log ?? (() => {});
   child.stdout?.on('data', (chunk: Buffer) => forwardLines(chunk, log));
   child.stderr?.on('data', (chunk: Buffer) => forwardLines(chunk, log));

@@ -1,0 +1,148 @@
+/**
+ * `npm start` / `npm run dev` / `npm run env` / `npm run db:types`.
+ *
+ *   start   Postgres + gateway (auth, realtime, functions) + the web app; Ctrl-C stops all.
+ *   dev     the same, reloading functions on change and serving the web app with `vite dev`.
+ *   env     dotenv lines for the web app and tools (URL, keys, JWKS, database URL).
+ *   types   regenerates supabase/functions/_shared/database.types.ts from the migrations.
+ *
+ * DATABASE_URL (a superuser URL) replaces the embedded Postgres; `--demo` also starts a fake
+ * OpenAI-compatible provider and passes its URL to the function as DEMO_PROVIDER_URL.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { loadProjectConfig } from './config.ts';
+import { startDatabase } from './db/index.ts';
+import { writeDatabaseTypes } from './db/types.ts';
+import { functionsJwks, loadOrCreateKeys } from './keys/index.ts';
+import { isPortInUse } from './ports.ts';
+import { DATA_DIR, ROOT } from './paths.ts';
+import { startStack, type Stack } from './stack.ts';
+import { WEB_BUILD, WEB_DIR } from './web-process.ts';
+
+const [command = 'start', ...flags] = process.argv.slice(2);
+
+function databaseUrl(): string | undefined {
+  return process.env.DATABASE_URL || undefined;
+}
+
+function embeddedUrl(): string {
+  return `postgresql://postgres:postgres@127.0.0.1:${loadProjectConfig().db.port}/postgres`;
+}
+
+/** Newest modification time under a folder (build inputs), skipping generated folders. */
+function newestMtime(target: string): number {
+  if (!existsSync(target)) return 0;
+  const stat = statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(target)) {
+    if (entry === 'node_modules' || entry.startsWith('.')) continue;
+    newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  }
+  return newest;
+}
+
+/** Builds the web app when there is no build or its sources changed since. */
+function ensureWebBuild(): void {
+  const built = existsSync(path.join(WEB_BUILD, 'index.js')) ? statSync(path.join(WEB_BUILD, 'index.js')).mtimeMs : 0;
+  const inputs = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'].map((p) => newestMtime(path.join(WEB_DIR, p)));
+  if (built && built >= Math.max(...inputs)) return;
+  console.log(built ? 'web: sources changed; rebuilding the web app…' : 'web: building the web app (first start)…');
+  const result = spawnSync('npm', ['run', 'build', '-w', 'web'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) console.log('web: the build failed; starting without the web app (see the errors above).');
+}
+
+async function run(dev: boolean): Promise<void> {
+  const started = performance.now();
+  const config = loadProjectConfig();
+  if (await isPortInUse(config.api.port)) {
+    throw new Error(`port ${config.api.port} is in use: is another \`npm start\` (or \`supabase start\`) running?`);
+  }
+  if (!dev) ensureWebBuild();
+  let stack: Stack | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (code: number) => {
+    stopping ??= (async () => {
+      console.log('\nStopping…');
+      await stack?.stop();
+      process.exit(code);
+    })();
+    return stopping;
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  process.on('SIGHUP', () => void stop(0));
+
+  stack = await startStack({ databaseUrl: databaseUrl(), dev, demoProvider: flags.includes('--demo'), log: (line) => console.log(line) });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const rows = [
+    ['Web app', stack.webUrl ?? '(not running)'],
+    ['API URL', stack.apiUrl],
+    ['Database', stack.dbUrl.replace(/:[^:@/]+@/, ':****@')],
+    ['Publishable key', stack.keys.publishableKey],
+    ['Functions', stack.functions.status().map((f) => f.slug).join(', ') || '(none)'],
+  ];
+  if (stack.demoProviderUrl) rows.push(['Demo provider', stack.demoProviderUrl]);
+  console.log(`\nMr.Prompt is running${dev ? ' (dev mode)' : ''} — ready in ${seconds} s\n`);
+  for (const [label, value] of rows) console.log(`  ${label!.padEnd(16)} ${value}`);
+  console.log('\n  `npm run env` prints every URL and key as dotenv lines. Ctrl-C stops everything.\n');
+}
+
+async function printEnv(): Promise<void> {
+  const config = loadProjectConfig();
+  const keys = await loadOrCreateKeys(DATA_DIR);
+  const apiUrl = `http://127.0.0.1:${config.api.port}`;
+  const lines: [string, string][] = [
+    ['SUPABASE_URL', apiUrl],
+    ['SUPABASE_PUBLISHABLE_KEY', keys.publishableKey],
+    ['SUPABASE_SECRET_KEY', keys.secretKey],
+    ['SUPABASE_ANON_KEY', keys.anonKey],
+    ['SUPABASE_SERVICE_ROLE_KEY', keys.serviceRoleKey],
+    ['SUPABASE_DB_URL', databaseUrl() ?? embeddedUrl()],
+    ['SUPABASE_JWKS', JSON.stringify(functionsJwks(keys))],
+    ['PUBLIC_SUPABASE_URL', apiUrl],
+    ['PUBLIC_SUPABASE_PUBLISHABLE_KEY', keys.publishableKey],
+  ];
+  for (const [name, value] of lines) console.log(`${name}=${/[\s"'#{}]/.test(value) ? `'${value}'` : value}`);
+}
+
+async function generateTypes(): Promise<void> {
+  const given = databaseUrl();
+  const port = loadProjectConfig().db.port;
+  if (given || (await isPortInUse(port))) {
+    // A running `npm start` already has the database up (and migrated).
+    const file = await writeDatabaseTypes(given ?? embeddedUrl());
+    console.log(`wrote ${path.relative(ROOT, file)}`);
+    return;
+  }
+  const db = await startDatabase({ port });
+  try {
+    const file = await writeDatabaseTypes(db.url);
+    console.log(`wrote ${path.relative(ROOT, file)}`);
+  } finally {
+    await db.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  switch (command) {
+    case 'start':
+      return await run(false);
+    case 'dev':
+      return await run(true);
+    case 'env':
+      return await printEnv();
+    case 'types':
+      return await generateTypes();
+    default:
+      console.error(`unknown command "${command}"; use start, dev, env or types`);
+      process.exit(2);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`mrprompt: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
