@@ -363,5 +363,5 @@ describe('the API function (supabase/functions/api)', () => {
     const body = await res.text();
     expect(res.status, body).toBe(200);
     expect(stack.functions.status().find((fn) => fn.slug === 'api')?.state).toBe('ready');
-  });
+  }, 90_000); // a fresh clone's first boot downloads the API's npm packages
 });

@@ -29,7 +29,8 @@ export interface FunctionsServiceOptions {
   log?: (line: string) => void;
   /** Deno's module cache; default `.mrprompt/deno`. */
   denoDir?: string;
-  /** How long a request waits for a booting function before a 503 (default 15 s). */
+  /** How long a request waits for a booting function before a 503 (default 30 s: a first
+   * boot with an empty DENO_DIR downloads the npm packages). */
   bootWaitMs?: number;
   /** A process not listening by then is killed and restarted (default 60 s). */
   bootTimeoutMs?: number;
@@ -56,7 +57,7 @@ export function createFunctionsService(options: FunctionsServiceOptions): Functi
   const log = options.log ?? (() => {});
   const functionsDir = path.resolve(options.functionsDir);
   const env = processEnv({ env: options.env, functionsDir, denoDir: options.denoDir ?? path.join(DATA_DIR, 'deno') });
-  const bootWaitMs = options.bootWaitMs ?? 15_000;
+  const bootWaitMs = options.bootWaitMs ?? 30_000;
   const workers = new Map<string, { spec: FunctionSpec; worker: FunctionWorker }>();
   let stopped = false;
   const stopping = new AbortController();
