@@ -20,7 +20,8 @@ export interface Provider {
   label?: string;
   base_url?: string | null;
   requires_key?: boolean;
-  key_required?: boolean;
+  /** Model ids outside `models` are accepted (custom endpoints, routers, local servers). */
+  any_model?: boolean;
   models: ProviderModel[];
 }
 

@@ -4,8 +4,7 @@ import { rows, type ApiClient } from '$lib/api';
 import type { Credential, Provider } from '$lib/types';
 
 function needsKey(p: Provider): boolean {
-  const flag: unknown = Reflect.get(p, 'requires_key') ?? Reflect.get(p, 'key_required') ?? Reflect.get(p, 'needs_key');
-  return flag !== false;
+  return p.requires_key !== false;
 }
 
 export async function loadProviders(api: ApiClient): Promise<{ all: Provider[]; usable: Provider[]; credentials: Credential[] }> {
@@ -13,7 +12,12 @@ export async function loadProviders(api: ApiClient): Promise<{ all: Provider[]; 
   const all = rows<Provider>(catalog, 'providers');
   const credentials = rows<Credential>(stored, 'credentials');
   const keyed = new Set(credentials.map((c) => c.provider));
-  const usable = all.filter((p) => (!needsKey(p) || keyed.has(p.id)) && p.models?.length);
+  // Providers the user set up come first, then keyless ones with a server-chosen URL (the
+  // demo), then keyless ones that usually need local setup (Ollama).
+  const rank = (p: Provider) => (keyed.has(p.id) ? 0 : Reflect.get(p, 'base_url_mode') === 'fixed' ? 1 : 2);
+  const usable = all
+    .filter((p) => (!needsKey(p) || keyed.has(p.id)) && (p.models.length > 0 || p.any_model === true))
+    .sort((a, b) => rank(a) - rank(b));
   return { all, usable, credentials };
 }
 
@@ -25,8 +29,9 @@ export function pickDefaults(
   for (const choice of choices) {
     const provider = usable.find((p) => p.id === choice?.provider);
     if (!provider) continue;
-    const model = provider.models.find((m) => m.id === choice?.model) ?? provider.models[0];
-    return { provider: provider.id, model: model?.id ?? '' };
+    const known = provider.models.find((m) => m.id === choice?.model);
+    const free = provider.any_model && typeof choice?.model === 'string' ? choice.model : '';
+    return { provider: provider.id, model: known?.id ?? (free || provider.models[0]?.id || '') };
   }
   const first = usable[0];
   return { provider: first?.id ?? '', model: first?.models[0]?.id ?? '' };

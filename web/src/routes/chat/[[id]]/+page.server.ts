@@ -20,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
     return {
       session: session ? { id: session.id, title: session.title } : null,
       page,
-      providers: providers.usable.map(({ id, name, label, models }) => ({ id, name: name ?? label ?? id, models })),
+      providers: providers.usable.map(({ id, name, label, models, any_model }) => ({ id, name: name ?? label ?? id, models, any_model })),
       defaults: pickDefaults(
         providers.usable,
         { provider: meta.provider, model: meta.model },
