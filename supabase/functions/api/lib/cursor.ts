@@ -12,6 +12,9 @@ import { ApiError } from './errors.ts';
 
 // Timestamps travel as text with microseconds (Postgres precision); a JS Date would round
 // them to milliseconds and make rows with close timestamps skip or repeat across pages.
+// Compare them in SQL as `${t}::text::timestamptz`: with a bare `::timestamptz` cast the
+// postgres client types the parameter as a timestamp and serialises it through Date,
+// dropping the microseconds again.
 export const cursorTimestamp = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/, 'not a UTC timestamp');

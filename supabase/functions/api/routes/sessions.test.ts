@@ -28,7 +28,7 @@ async function insertMessages(user: ApiUser, sessionId: string, count: number, a
     await api.db.sql`
       insert into public.messages (id, session_id, user_id, sender, content, created_at)
       values (${id}, ${sessionId}, ${user.id}, ${i % 2 ? 'assistant' : 'user'}, ${`message ${i}`},
-              ${at ? api.db.sql`${at}::timestamptz` : api.db.sql`clock_timestamp()`})`;
+              ${at ? api.db.sql`${at}::text::timestamptz` : api.db.sql`clock_timestamp()`})`;
   }
   return ids;
 }
@@ -101,6 +101,16 @@ describe('sessions', () => {
     // Ties at the same instant are ordered by id, descending across pages.
     const tied = [...pages].reverse().flat().filter((id) => ids.includes(id));
     expect(tied).toEqual([...ids].sort());
+  });
+
+  it('keeps microsecond differences across page boundaries', async () => {
+    const alice = await api.createUser();
+    const session = await newSession(alice);
+    const ids: string[] = [];
+    for (const at of ['2026-02-01T00:00:00.000001Z', '2026-02-01T00:00:00.000002Z', '2026-02-01T00:00:00.000003Z']) {
+      ids.push(...(await insertMessages(alice, session.id, 1, at)));
+    }
+    expect(await allPages(alice, session.id, 1)).toEqual([[ids[2]], [ids[1]], [ids[0]]]);
   });
 
   it('returns an empty page and a null cursor for an empty session', async () => {

@@ -102,7 +102,7 @@ sessionsRoutes.openapi(routes.list, async (c) => {
         from public.chat_sessions
        where user_id = ${c.var.user.id}
          ${project_id ? sql`and project_id = ${project_id}` : sql``}
-         ${after ? sql`and (last_message_at, id) < (${after.t}::timestamptz, ${after.id}::uuid)` : sql``}
+         ${after ? sql`and (last_message_at, id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
        order by last_message_at desc, id desc
        limit ${limit + 1}`,
   );
@@ -171,7 +171,7 @@ sessionsRoutes.openapi(routes.messages, async (c) => {
       select ${sql.unsafe(MESSAGE_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('created_at'))} as cursor_t
         from public.messages
        where session_id = ${id}
-         ${older ? sql`and (created_at, id) < (${older.t}::timestamptz, ${older.id}::uuid)` : sql``}
+         ${older ? sql`and (created_at, id) < (${older.t}::text::timestamptz, ${older.id}::uuid)` : sql``}
        order by created_at desc, id desc
        limit ${limit + 1}`;
   });

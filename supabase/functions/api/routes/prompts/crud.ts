@@ -93,7 +93,7 @@ promptCrudRoutes.openapi(routes.list, async (c) => {
        where ${scope === 'mine' ? sql`p.user_id = ${c.var.user.id}` : sql`p.is_public`}
          ${q ? sql`and p.search @@ websearch_to_tsquery('simple', ${q})` : sql``}
          ${tag ? sql`and p.tags @> array[${tag}]::text[]` : sql``}
-         ${after ? sql`and (p.updated_at, p.id) < (${after.t}::timestamptz, ${after.id}::uuid)` : sql``}
+         ${after ? sql`and (p.updated_at, p.id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
        order by p.updated_at desc, p.id desc
        limit ${limit + 1}`,
   );

@@ -1,0 +1,178 @@
+// /api/prompts CRUD: create with version 1, list mine/public with search, tag filter and
+// stable pages, patch with versions, delete, IDOR and malformed input.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../../tests/helpers/api.ts';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+interface Prompt {
+  id: string;
+  title: string;
+  latest_version: number;
+  is_owner: boolean;
+  tags: string[];
+  variables: { name: string; required: boolean; default: string | null }[];
+}
+
+async function createPrompt(user: ApiUser, body: Record<string, unknown> = {}): Promise<Prompt> {
+  const res = await user.request('POST', '/prompts', { title: 'Summarise', content: 'Summarise {{text}} in {{words|50}} words.', ...body });
+  expect(res.status).toBe(201);
+  return await res.json();
+}
+
+async function listIds(user: ApiUser, query: string): Promise<string[]> {
+  const res = await user.request('GET', `/prompts?${query}`);
+  expect(res.status).toBe(200);
+  return (await res.json()).prompts.map((p: { id: string }) => p.id);
+}
+
+describe('prompts CRUD', () => {
+  it('creates a prompt as version 1 with its variables and normalised tags', async () => {
+    const alice = await api.createUser();
+    const prompt = await createPrompt(alice, { tags: ['Writing', 'writing', 'summary'], commit_message: 'First draft' });
+    expect(prompt).toMatchObject({
+      title: 'Summarise',
+      latest_version: 1,
+      is_owner: true,
+      is_public: false,
+      forked_from: null,
+      tags: ['writing', 'summary'],
+      user_id: alice.id,
+      variables: [
+        { name: 'text', default: null, required: true },
+        { name: 'words', default: '50', required: false },
+      ],
+      labels: [],
+    });
+    const versions = await (await alice.request('GET', `/prompts/${prompt.id}/versions`)).json();
+    expect(versions.versions).toEqual([expect.objectContaining({ version: 1, commit_message: 'First draft' })]);
+  });
+
+  it('makes a new version only when title or content change', async () => {
+    const alice = await api.createUser();
+    const prompt = await createPrompt(alice);
+    const tagsOnly = await (await alice.request('PATCH', `/prompts/${prompt.id}`, { tags: ['x'], is_public: true })).json();
+    expect(tagsOnly).toMatchObject({ latest_version: 1, tags: ['x'], is_public: true });
+    const edited = await alice.request('PATCH', `/prompts/${prompt.id}`, { content: 'New {{body}}', commit_message: 'Shorter' });
+    expect(edited.status).toBe(200);
+    expect(await edited.json()).toMatchObject({ latest_version: 2, content: 'New {{body}}', variables: [{ name: 'body' }] });
+    await alice.request('PATCH', `/prompts/${prompt.id}`, { title: 'Renamed' });
+    const versions = (await (await alice.request('GET', `/prompts/${prompt.id}/versions`)).json()).versions;
+    expect(versions.map((v: { version: number; commit_message: string | null }) => [v.version, v.commit_message])).toEqual([
+      [3, null],
+      [2, 'Shorter'],
+      [1, 'Initial version'],
+    ]);
+  });
+
+  it('lists mine and public, with text search and a tag filter', async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const word = `zebra${randomUUID().slice(0, 6)}`;
+    const mine = await createPrompt(alice, { title: `About ${word}`, tags: ['animals'] });
+    const other = await createPrompt(alice, { title: 'Unrelated', tags: ['misc'] });
+    const bobsPublic = await createPrompt(bob, { content: `The ${word} public prompt`, is_public: true, tags: ['animals'] });
+    const bobsPrivate = await createPrompt(bob, { content: `The ${word} private prompt` });
+
+    expect(await listIds(alice, 'scope=mine')).toEqual([other.id, mine.id]);
+    expect(await listIds(alice, `scope=mine&q=${word}`)).toEqual([mine.id]);
+    expect(await listIds(alice, 'scope=mine&tag=animals')).toEqual([mine.id]);
+    const publicHits = await listIds(alice, `scope=public&q=${word}`);
+    expect(publicHits).toEqual([bobsPublic.id]);
+    expect(publicHits).not.toContain(bobsPrivate.id);
+    expect(await listIds(alice, `scope=public&q=${word}&tag=misc`)).toEqual([]);
+    // Empty parameters (as forms send them) mean "no filter".
+    expect(await listIds(alice, 'scope=mine&q=&tag=&cursor=')).toEqual([other.id, mine.id]);
+  });
+
+  it('pages stably through prompts that share the same updated_at', async () => {
+    const alice = await api.createUser();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await createPrompt(alice, { title: `P${i}` })).id);
+    // One statement: the updated_at trigger gives every row the same now().
+    await api.db.sql`update public.prompts set description = 'same instant' where user_id = ${alice.id}`;
+    const [{ instants }] = await api.db.sql`select count(distinct updated_at)::int as instants from public.prompts where user_id = ${alice.id}`;
+    expect(instants).toBe(1);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await alice.request('GET', `/prompts?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const body = (await res.json()) as { prompts: { id: string }[]; next_cursor: string | null };
+      seen.push(...body.prompts.map((p) => p.id));
+      cursor = body.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual([...ids].sort().reverse());
+  });
+
+  it("lets others read a public prompt but not change or delete it; private ones are 404", async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const shared = await createPrompt(alice, { is_public: true });
+    const secret = await createPrompt(alice);
+
+    const read = await bob.request('GET', `/prompts/${shared.id}`);
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ id: shared.id, is_owner: false });
+    for (const [method, body] of [['PATCH', { title: 'Mine' }], ['DELETE', undefined]] as const) {
+      const res = await bob.request(method, `/prompts/${shared.id}`, body);
+      expect(res.status, method).toBe(403);
+      expect((await res.json()).error.code).toBe('forbidden');
+    }
+    for (const [method, body] of [['GET'], ['PATCH', { title: 'Mine' }], ['DELETE']] as const) {
+      const res = await bob.request(method, `/prompts/${secret.id}`, body);
+      expect(res.status, method).toBe(404);
+    }
+    expect(await (await alice.request('GET', `/prompts/${shared.id}`)).json()).toMatchObject({ title: 'Summarise', latest_version: 1 });
+  });
+
+  it('deletes a prompt with its history', async () => {
+    const alice = await api.createUser();
+    const prompt = await createPrompt(alice);
+    expect((await alice.request('DELETE', `/prompts/${prompt.id}`)).status).toBe(204);
+    expect((await alice.request('GET', `/prompts/${prompt.id}`)).status).toBe(404);
+    expect((await alice.request('GET', `/prompts/${prompt.id}/versions`)).status).toBe(404);
+    const [{ count }] = await api.db.sql`select count(*)::int as count from public.prompt_versions where prompt_id = ${prompt.id}`;
+    expect(count).toBe(0);
+  });
+
+  it('answers malformed input with 400 JSON, never 500', async () => {
+    const alice = await api.createUser();
+    const prompt = await createPrompt(alice);
+    const cases: [string, string, unknown][] = [
+      ['POST', '/prompts', { title: 'x' }],
+      ['POST', '/prompts', { title: '', content: 'c' }],
+      ['POST', '/prompts', { title: 't', content: '   ' }],
+      ['POST', '/prompts', { title: 't', content: 'x'.repeat(100_001) }],
+      ['POST', '/prompts', { title: 't', content: 'c', tags: ['has space'] }],
+      ['POST', '/prompts', { title: 't', content: 'c', tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }],
+      ['POST', '/prompts', { title: 't', content: 'c', tags: 'one' }],
+      ['POST', '/prompts', { title: 't', content: 'c', is_public: 'yes' }],
+      ['POST', '/prompts', { title: 't', content: 'c', latest_version: 9 }],
+      ['POST', '/prompts', { title: 't', content: 'c', user_id: randomUUID() }],
+      ['PATCH', `/prompts/${prompt.id}`, {}],
+      ['PATCH', `/prompts/${prompt.id}`, { forked_from: randomUUID() }],
+      ['GET', '/prompts/zzz', undefined],
+      ['GET', '/prompts?scope=everyone', undefined],
+      ['GET', '/prompts?tag=NOT%20A%20TAG', undefined],
+      ['GET', `/prompts?q=${'x'.repeat(201)}`, undefined],
+      ['GET', '/prompts?cursor=abc', undefined],
+      ['GET', '/prompts?limit=1000', undefined],
+    ];
+    for (const [method, path, body] of cases) {
+      const res = await alice.request(method, path, body);
+      expect(res.status, `${method} ${path.slice(0, 60)} ${JSON.stringify(body)?.slice(0, 60)}`).toBe(400);
+      expect((await res.json()).error.code).toMatch(/^invalid_(request|cursor)$/);
+    }
+    // Search syntax is never an error, whatever the text.
+    for (const q of ['"unclosed', '-', 'a & | ! (', "'; drop table prompts; --"]) {
+      expect((await alice.request('GET', `/prompts?scope=public&q=${encodeURIComponent(q)}`)).status, q).toBe(200);
+    }
+  });
+});

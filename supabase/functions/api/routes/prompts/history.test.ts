@@ -1,0 +1,112 @@
+// A prompt's history: versions list/get and paging, restore, labels; IDOR and bad input.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../../tests/helpers/api.ts';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+/** A prompt with versions 1..n, whose content is `v1`, `v2`, … */
+async function promptWithVersions(user: ApiUser, n: number, body: Record<string, unknown> = {}) {
+  const created = await (await user.request('POST', '/prompts', { title: 'T', content: 'v1', ...body })).json();
+  for (let v = 2; v <= n; v++) {
+    const res = await user.request('PATCH', `/prompts/${created.id}`, { content: `v${v}`, commit_message: `edit ${v}` });
+    expect(res.status).toBe(200);
+  }
+  return created.id as string;
+}
+
+describe('prompt versions', () => {
+  it('lists versions newest first in pages, and gets one', async () => {
+    const alice = await api.createUser();
+    const id = await promptWithVersions(alice, 5);
+    const first = await (await alice.request('GET', `/prompts/${id}/versions?limit=2`)).json();
+    expect(first.versions.map((v: { version: number }) => v.version)).toEqual([5, 4]);
+    const second = await (await alice.request('GET', `/prompts/${id}/versions?limit=2&cursor=${first.next_cursor}`)).json();
+    const third = await (await alice.request('GET', `/prompts/${id}/versions?limit=2&cursor=${second.next_cursor}`)).json();
+    expect([...second.versions, ...third.versions].map((v: { version: number }) => v.version)).toEqual([3, 2, 1]);
+    expect(third.next_cursor).toBeNull();
+
+    const v3 = await alice.request('GET', `/prompts/${id}/versions/3`);
+    expect(await v3.json()).toMatchObject({ prompt_id: id, version: 3, content: 'v3', commit_message: 'edit 3', variables: [] });
+    expect((await alice.request('GET', `/prompts/${id}/versions/9`)).status).toBe(404);
+    for (const bad of ['0', 'abc', '1.5', '99999999999']) {
+      expect((await alice.request('GET', `/prompts/${id}/versions/${bad}`)).status, bad).toBe(400);
+    }
+  });
+
+  it('restores an old version as a new version', async () => {
+    const alice = await api.createUser();
+    const id = await promptWithVersions(alice, 3);
+    const res = await alice.request('POST', `/prompts/${id}/restore`, { version: 1 });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ latest_version: 4, content: 'v1' });
+    const v4 = await (await alice.request('GET', `/prompts/${id}/versions/4`)).json();
+    expect(v4).toMatchObject({ content: 'v1', commit_message: 'Restored version 1' });
+    expect((await alice.request('POST', `/prompts/${id}/restore`, { version: 7 })).status).toBe(404);
+    expect((await alice.request('POST', `/prompts/${id}/restore`, { version: '1' })).status).toBe(400);
+  });
+
+  it("lets others read a public prompt's history but not restore it; private history is 404", async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const shared = await promptWithVersions(alice, 2, { is_public: true });
+    const secret = await promptWithVersions(alice, 2);
+    expect((await bob.request('GET', `/prompts/${shared}/versions`)).status).toBe(200);
+    expect((await bob.request('GET', `/prompts/${shared}/versions/1`)).status).toBe(200);
+    expect((await bob.request('POST', `/prompts/${shared}/restore`, { version: 1 })).status).toBe(403);
+    expect((await bob.request('GET', `/prompts/${secret}/versions`)).status).toBe(404);
+    expect((await bob.request('GET', `/prompts/${secret}/versions/1`)).status).toBe(404);
+    expect((await bob.request('POST', `/prompts/${secret}/restore`, { version: 1 })).status).toBe(404);
+  });
+});
+
+describe('prompt labels', () => {
+  it('puts, moves, lists with the prompt and deletes a label', async () => {
+    const alice = await api.createUser();
+    const id = await promptWithVersions(alice, 3);
+    const put = await alice.request('PUT', `/prompts/${id}/labels/production`, { version: 2 });
+    expect(put.status).toBe(200);
+    expect(await put.json()).toMatchObject({ label: 'production', version: 2 });
+    await alice.request('PUT', `/prompts/${id}/labels/staging`, { version: 3 });
+    await alice.request('PUT', `/prompts/${id}/labels/production`, { version: 1 });
+    const prompt = await (await alice.request('GET', `/prompts/${id}`)).json();
+    expect(prompt.labels.map((l: { label: string; version: number }) => [l.label, l.version])).toEqual([
+      ['production', 1],
+      ['staging', 3],
+    ]);
+    expect((await alice.request('DELETE', `/prompts/${id}/labels/staging`)).status).toBe(204);
+    expect((await alice.request('DELETE', `/prompts/${id}/labels/staging`)).status).toBe(404);
+  });
+
+  it('refuses a version that does not exist and bad label names', async () => {
+    const alice = await api.createUser();
+    const id = await promptWithVersions(alice, 1);
+    const missing = await alice.request('PUT', `/prompts/${id}/labels/production`, { version: 5 });
+    expect(missing.status).toBe(422);
+    expect((await missing.json()).error.code).toBe('unknown_version');
+    for (const label of ['Prod', '-x', 'a'.repeat(41), 'has%20space']) {
+      expect((await alice.request('PUT', `/prompts/${id}/labels/${label}`, { version: 1 })).status, label).toBe(400);
+    }
+    expect((await alice.request('PUT', `/prompts/${id}/labels/prod`, { version: 1, extra: true })).status).toBe(400);
+    expect((await alice.request('PUT', `/prompts/${id}/labels/prod`, {})).status).toBe(400);
+  });
+
+  it("never lets another user label someone else's prompt", async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const shared = await promptWithVersions(alice, 1, { is_public: true });
+    const secret = await promptWithVersions(alice, 1);
+    await alice.request('PUT', `/prompts/${shared}/labels/production`, { version: 1 });
+    expect((await bob.request('PUT', `/prompts/${shared}/labels/production`, { version: 1 })).status).toBe(403);
+    expect((await bob.request('DELETE', `/prompts/${shared}/labels/production`)).status).toBe(403);
+    expect((await bob.request('PUT', `/prompts/${secret}/labels/production`, { version: 1 })).status).toBe(404);
+    // Public labels are visible with the prompt.
+    const seen = await (await bob.request('GET', `/prompts/${shared}`)).json();
+    expect(seen.labels).toEqual([expect.objectContaining({ label: 'production', version: 1 })]);
+  });
+});
