@@ -1,43 +1,15 @@
 /**
  * Edge Functions contract: the official supabase-js (2.119.1) `functions.invoke` against real
- * Deno processes behind the local gateway (tests/fixtures/functions), plus the service on
- * its own for what the stack's config.toml cannot express here (verify_jwt off, a function
- * that boots only when told, dev-mode reload, process clean-up).
+ * Deno processes behind the local gateway (tests/fixtures/functions, and the real API
+ * function). Lifecycle cases the stack's config.toml cannot express here are in
+ * functions-lifecycle.test.ts.
  */
-import fs from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { FunctionsHttpError } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProjectConfig } from '../../local/src/config.ts';
-import { createFunctionsService, type FunctionsService, type FunctionsServiceOptions } from '../../local/src/functions/index.ts';
 import { generateKeys, signAccessToken } from '../../local/src/keys/index.ts';
-import { ROOT } from '../../local/src/paths.ts';
 import { startTestStack, TEST_PASSWORD, testEmail, type TestStack } from '../helpers/stack.ts';
-
-const FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'functions');
-
-/** Polls `probe` until it returns a value (bounded; no timing is asserted). */
-async function eventually<T>(probe: () => Promise<T | undefined>, attempts = 200): Promise<T> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('condition not reached');
-}
-
-/** Reads an event stream until `marker` has arrived; returns all text read so far. */
-async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, marker: string, text = ''): Promise<string> {
-  const decoder = new TextDecoder();
-  while (!text.includes(marker)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`stream ended before ${marker}`);
-    text += decoder.decode(value, { stream: true });
-  }
-  return text;
-}
+import { eventually, FIXTURES, readUntil } from './functions-helpers.ts';
 
 describe('through the gateway with supabase-js', () => {
   let stack: TestStack;
@@ -223,128 +195,6 @@ describe('through the gateway with supabase-js', () => {
     expect(after.ok).toBe(true);
     expect(after.pid).not.toBe(before.data.pid);
     expect(stack.functions.status().find((fn) => fn.slug === 'crash')?.restarts).toBeGreaterThanOrEqual(1);
-  });
-});
-
-/** The service mounted on its own server, with the fixture config.toml. */
-async function serveFunctions(overrides: Partial<FunctionsServiceOptions> = {}) {
-  const keys = await generateKeys();
-  const service: FunctionsService = createFunctionsService({
-    functionsDir: FIXTURES,
-    config: loadProjectConfig(path.join(FIXTURES, 'config.toml')),
-    env: {},
-    keys,
-    ...overrides,
-  });
-  const server = http.createServer((req, res) => void service.handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return {
-    service,
-    base,
-    async stop() {
-      await service.stop();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
-describe('the service on its own', () => {
-  it('lets requests through without a JWT when verify_jwt is off', async () => {
-    const fns = await serveFunctions();
-    try {
-      const res = await fetch(`${fns.base}/sse/status?id=x`);
-      expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ aborted: false });
-      const guarded = await fetch(`${fns.base}/echo`);
-      expect(guarded.status).toBe(401);
-    } finally {
-      await fns.stop();
-    }
-  });
-
-  it('answers 503 BOOT_ERROR while a function boots, then serves it once booted', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mrprompt-fn-'));
-    const gate = path.join(dir, 'open');
-    const fns = await serveFunctions({ env: { SLOW_BOOT_GATE: gate }, bootWaitMs: 200 });
-    try {
-      const booting = await fetch(`${fns.base}/slow-boot`);
-      expect(booting.status).toBe(503);
-      expect(await booting.json()).toEqual({ code: 'BOOT_ERROR', message: 'Worker failed to boot (please check logs)' });
-      expect(fns.service.status().find((fn) => fn.slug === 'slow-boot')?.state).toBe('booting');
-
-      await fs.writeFile(gate, '');
-      const body = await eventually(async () => {
-        const res = await fetch(`${fns.base}/slow-boot`);
-        return res.status === 200 ? await res.json() : (await res.arrayBuffer(), undefined);
-      });
-      expect(body).toEqual({ booted: true });
-    } finally {
-      await fns.stop();
-      await fs.rm(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('answers 503 BOOT_ERROR for a function that fails to boot', async () => {
-    const fns = await serveFunctions();
-    try {
-      const res = await fetch(`${fns.base}/boot-error`);
-      expect(res.status).toBe(503);
-      expect((await res.json()).code).toBe('BOOT_ERROR');
-    } finally {
-      await fns.stop();
-    }
-  });
-
-  it('in dev mode reloads a function when its files or _shared change; reads functions/.env', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mrprompt-fn-'));
-    await fs.mkdir(path.join(dir, 'hello'));
-    await fs.mkdir(path.join(dir, '_shared'));
-    await fs.writeFile(path.join(dir, '.env'), 'FIXTURE_GREETING=hi from .env\nSUPABASE_INTERNAL_HOST=leak\n');
-    await fs.writeFile(path.join(dir, '_shared', 'suffix.ts'), "export const suffix = 'a';\n");
-    const writeFunction = (version: number) =>
-      fs.writeFile(
-        path.join(dir, 'hello', 'index.ts'),
-        `import { suffix } from '../_shared/suffix.ts';\n` +
-          `Deno.serve(() => Response.json({ version: '${version}' + suffix, greeting: Deno.env.get('FIXTURE_GREETING'), internal: Deno.env.get('SUPABASE_INTERNAL_HOST') ?? null }));\n`,
-      );
-    await writeFunction(1);
-    const config = { ...loadProjectConfig(path.join(FIXTURES, 'config.toml')), functions: { hello: { enabled: true, verify_jwt: false } } };
-    const fns = await serveFunctions({ functionsDir: dir, config, dev: true });
-    const versionIs = (expected: string) =>
-      eventually(async () => {
-        const res = await fetch(`${fns.base}/hello`);
-        if (res.status !== 200) return void (await res.arrayBuffer());
-        const body = await res.json();
-        return body.version === expected ? body : undefined;
-      });
-    try {
-      expect(await versionIs('1a')).toEqual({ version: '1a', greeting: 'hi from .env', internal: null });
-      await writeFunction(2);
-      await versionIs('2a');
-      await fs.writeFile(path.join(dir, '_shared', 'suffix.ts'), "export const suffix = 'b';\n");
-      await versionIs('2b');
-    } finally {
-      await fns.stop();
-      await fs.rm(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('stop() leaves no Deno process behind', async () => {
-    const fns = await serveFunctions();
-    const res = await fetch(`${fns.base}/crash`);
-    expect(res.status).toBe(200);
-    await res.arrayBuffer();
-    const pids = fns.service.status().flatMap((fn) => (fn.pid ? [fn.pid] : []));
-    expect(pids.length).toBeGreaterThan(0);
-    await fns.stop();
-    for (const pid of pids) {
-      // The whole process group is gone, not just its leader.
-      expect(() => process.kill(-pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
-    }
-    expect(fns.service.status().every((fn) => fn.state === 'stopped' && fn.pid === undefined)).toBe(true);
   });
 });
 
