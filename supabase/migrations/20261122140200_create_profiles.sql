@@ -9,7 +9,7 @@
 -- lives here, keyed by the same id so deleting the auth user deletes the profile.
 create table public.profiles (
   id uuid primary key references auth.users (id) on delete cascade,
-  display_name text not null check (char_length(display_name) between 1 and 100),
+  display_name text not null check (char_length(btrim(display_name)) between 1 and 100),
   avatar_url text check (char_length(avatar_url) <= 2048 and avatar_url ~ '^https?://'),
   role text not null default 'user' check (role in ('user', 'admin')),
   custom_instructions text not null default '' check (char_length(custom_instructions) <= 8000),

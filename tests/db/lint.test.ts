@@ -1,7 +1,7 @@
 // Database lint: catalog queries that fail the build when a migration lands a table without
 // RLS or policies, a policy for PUBLIC or calling auth.uid() per row, a security-definer
-// function with a mutable search_path, an unindexed foreign key, a duplicate index, or a
-// TRUNCATE grant (TRUNCATE ignores RLS). Each rule is also shown to fire on a bad object
+// function with a mutable search_path, an unindexed foreign key, a duplicate index, an
+// unchecked text column, or a TRUNCATE grant (TRUNCATE ignores RLS). Each rule is also shown to fire on a bad object
 // created in a rolled-back transaction.
 import type { Sql, TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,14 @@ const RULES = {
      group by i.indrelid, c.relam, i.indkey::text, i.indclass::text, i.indcollation::text,
               coalesce(pg_get_expr(i.indexprs, i.indrelid), ''), coalesce(pg_get_expr(i.indpred, i.indrelid), '')
     having count(*) > 1`,
+
+  'text or jsonb column without a check constraint': `
+    select format('%I.%I.%I', n.nspname, c.relname, a.attname) as problem
+      from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname in ${APP_SCHEMAS} and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped
+       and a.atttypid in ('text'::regtype, 'varchar'::regtype, 'text[]'::regtype, 'jsonb'::regtype)
+       and not exists (select 1 from pg_constraint k
+                        where k.conrelid = c.oid and k.contype = 'c' and a.attnum = any (k.conkey))`,
 
   'TRUNCATE granted to an API role': `
     select format('%I.%I to %s', n.nspname, c.relname, r.rolname) as problem
@@ -166,6 +174,11 @@ describe('database lint: each rule catches a bad object', () => {
   it('a duplicate index', async () => {
     expect(await lintAfter(`create index lint_dup_idx on public.messages (user_id)`, 'duplicate index'))
       .toEqual(['lint_dup_idx = messages_user_id_idx']);
+  });
+
+  it('an unbounded text column', async () => {
+    expect(await lintAfter(`create table public.lint_text (id int primary key, note text, ok text check (char_length(ok) < 9))`,
+      'text or jsonb column without a check constraint')).toEqual(['public.lint_text.note']);
   });
 
   it('a TRUNCATE grant', async () => {

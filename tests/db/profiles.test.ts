@@ -58,6 +58,8 @@ describe('profiles: owner', () => {
     const owner = await createAuthUser(db.sql);
     await expect(asActor(db.sql, owner, (tx) => tx`update public.profiles set display_name = ${'x'.repeat(101)} where id = ${owner.id}`))
       .rejects.toThrow(/check constraint/);
+    await expect(asActor(db.sql, owner, (tx) => tx`update public.profiles set display_name = '   ' where id = ${owner.id}`))
+      .rejects.toThrow(/check constraint/);
     await expect(asActor(db.sql, owner, (tx) => tx`update public.profiles set avatar_url = 'javascript:alert(1)' where id = ${owner.id}`))
       .rejects.toThrow(/check constraint/);
   });
