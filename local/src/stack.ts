@@ -59,10 +59,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const config: ProjectConfig = { ...project, auth: { ...project.auth, ...options.auth } };
   const dataDir = options.dataDir ?? DATA_DIR;
   const timings: Record<string, number> = {};
-  const stops: (() => Promise<void>)[] = [];
+  const stops: Stopper[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse().splice(0)) {
-      await stop().catch((error: unknown) => log(`stop: ${error instanceof Error ? error.message : String(error)}`));
+      const started = performance.now();
+      await stop().catch((error: unknown) => log(`stop ${stop.label}: ${error instanceof Error ? error.message : String(error)}`));
+      const ms = performance.now() - started;
+      if (ms > 1000) log(`stop: ${stop.label} took ${Math.round(ms)} ms`);
     }
   };
 
@@ -77,15 +80,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const services: GatewayServices = {};
     t = performance.now();
     const gateway = await startGateway({ keys, port: apiPort, services, log });
-    stops.push(() => gateway.stop());
+    stops.push(named('gateway', () => gateway.stop()));
 
     const sql = postgres(dbUrl, { max: 8, onnotice: () => {}, connection: { application_name: 'mrprompt-auth' } });
-    stops.push(() => sql.end({ timeout: 5 }));
+    stops.push(named('auth database pool', () => sql.end({ timeout: 5 })));
     services.auth = createAuthService({ sql, keys, config: config.auth, issuer: `${apiUrl}/auth/v1`, log });
-    stops.push(() => services.auth!.stop());
+    stops.push(named('auth', () => services.auth!.stop()));
 
     const realtime = createRealtimeService({ databaseUrl: dbUrl, keys, log });
-    stops.push(() => realtime.stop());
+    stops.push(named('realtime', () => realtime.stop()));
     await realtime.ready();
     services.realtime = realtime;
     timings.servicesMs = performance.now() - t;
@@ -96,7 +99,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     let demoProviderUrl: string | undefined;
     if (options.demoProvider) {
       const provider = await startDemoProvider(log);
-      stops.push(() => provider.stop());
+      stops.push(named('demo provider', () => provider.stop()));
       demoProviderUrl = provider.url;
     }
 
@@ -106,7 +109,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       functionsDir: options.functionsDir ?? path.join(SUPABASE_DIR, 'functions'),
       config, env, keys, dev: options.dev ?? false, log,
     });
-    stops.push(() => functions.stop());
+    stops.push(named('functions', () => functions.stop()));
     services.functions = functions;
     timings.functionsMs = performance.now() - t;
 
@@ -117,7 +120,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       } else {
         t = performance.now();
         web = await startWebProcess({ port: webPort, apiUrl, publishableKey: keys.publishableKey, dev: options.dev, log });
-        stops.push(() => web!.stop());
+        stops.push(named('web app', () => web!.stop()));
         timings.webMs = performance.now() - t;
       }
     }
@@ -133,14 +136,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
+type Stopper = (() => Promise<void>) & { label: string };
+
+function named(label: string, stop: () => Promise<void>): Stopper {
+  return Object.assign(stop, { label });
+}
+
 /** Embedded Postgres, or the given server; migrations are pushed unless all are there
  * (`supabase db push` costs a second or two even when it has nothing to do). */
-async function prepareDatabase(options: StackOptions, dataDir: string, stops: (() => Promise<void>)[], log: (line: string) => void): Promise<string> {
+async function prepareDatabase(options: StackOptions, dataDir: string, stops: Stopper[], log: (line: string) => void): Promise<string> {
   const started = performance.now();
   let url = options.databaseUrl;
   if (!url) {
     const embedded = await startEmbeddedPostgres({ dir: path.join(dataDir, 'db'), port: options.dbPort ?? 54322 });
-    stops.push(() => embedded.stop());
+    stops.push(named('postgres', () => embedded.stop()));
     url = embedded.url;
   }
   const migrated = await hasAllMigrations(url);

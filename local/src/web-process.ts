@@ -13,7 +13,8 @@ import { ROOT, binPath } from './paths.ts';
 export const WEB_DIR = path.join(ROOT, 'web');
 export const WEB_BUILD = path.join(WEB_DIR, 'build');
 
-const ORPHAN_GUARD = "process.on('disconnect', () => process.exit(0));";
+// unref: the channel must not keep the app alive once it has shut down on SIGTERM.
+const ORPHAN_GUARD = "process.on('disconnect', () => process.exit(0)); process.channel?.unref();";
 
 export interface WebProcess {
   url: string;

@@ -53,17 +53,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
     const path = pathOf(url);
-    applyCorsHeaders(res);
     setForwardedHeaders(req);
 
     if (path.startsWith('/functions/v1/')) {
-      // Preflights go to the function, as on hosted Supabase (verify_jwt exempts OPTIONS).
+      // As on hosted Supabase, a function owns its CORS: preflights reach it (verify_jwt
+      // exempts OPTIONS) and no default Allow-Origin is added that could widen its allow-list.
       if (!services.functions) return unavailable(res, 'functions');
       req.headers.authorization = mapAuthorization(req.headers, keys);
       if (req.headers.authorization === undefined) delete req.headers.authorization;
       req.url = url.slice('/functions/v1'.length);
       return await services.functions.handle(req, res);
     }
+    applyCorsHeaders(res);
     if (req.method === 'OPTIONS') return answerPreflight(req, res);
     if (path === '/auth/v1' || path.startsWith('/auth/v1/')) {
       if (!services.auth) return unavailable(res, 'auth');
