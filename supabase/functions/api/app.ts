@@ -19,6 +19,7 @@ import { consoleSink, createLogger } from './lib/log.ts';
 import { defaultHook } from './lib/openapi.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { credentialsRoutes } from './routes/credentials.ts';
+import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { providersRoutes } from './routes/providers.ts';
 import { meRoutes } from './routes/me.ts';
@@ -122,6 +123,7 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
     bearerFormat: 'JWT',
     description: 'A Supabase user access token',
   });
+  app.route('/docs', docsRoutes);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Mr.Prompt API', version: '1.0.0', description: 'Chat, prompts, projects and usage for Mr.Prompt.' },

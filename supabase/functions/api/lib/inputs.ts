@@ -20,7 +20,9 @@ export const providerId = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'not a pro
  * bound: separators inside strings are counted too).
  */
 export function jsonObject(maxBytes: number) {
-  return z.record(z.string().max(200), z.json()).refine((value) => jsonbTextBytes(value) <= maxBytes, {
+  // z.unknown(), not z.json(): the body was parsed from JSON already, and z.json()'s recursive
+  // schema sends the OpenAPI generator into infinite recursion.
+  return z.record(z.string().max(200), z.unknown()).refine((value) => jsonbTextBytes(value) <= maxBytes, {
     message: `must be at most ${maxBytes} bytes of JSON`,
   });
 }

@@ -1,0 +1,54 @@
+// The OpenAPI document: valid OpenAPI 3.1 by a well-kept validator, and listing every route
+// the app actually serves (so a route added without createRoute is caught here).
+import { compileErrors, validate } from '@readme/openapi-parser';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createApiHarness, type ApiHarness } from '../../../tests/helpers/api.ts';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+// Served by the app but not API operations themselves.
+const NOT_OPERATIONS = new Set(['GET /api/openapi.json', 'GET /api/docs']);
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+it('is a valid OpenAPI 3.1 document', async () => {
+  const res = await api.request('GET', '/openapi.json');
+  expect(res.status).toBe(200);
+  const doc = await res.json();
+  expect(doc.openapi).toBe('3.1.0');
+  const result = await validate(structuredClone(doc));
+  expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
+});
+
+it('lists every mounted route', async () => {
+  const doc = await (await api.request('GET', '/openapi.json')).json();
+  const documented = new Set<string>();
+  for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+    for (const method of Object.keys(item)) documented.add(`${method.toUpperCase()} ${path}`);
+  }
+  const served = new Set(
+    api.app.routes
+      .filter((r) => METHODS.has(r.method))
+      .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, '{$1}').replace(/(.)\/$/, '$1')}`)
+      .filter((key) => !NOT_OPERATIONS.has(key)),
+  );
+  expect(served.size).toBeGreaterThan(20);
+  const missing = [...served].filter((key) => !documented.has(key) && !documented.has(key.replace(/ (.*)$/, ' $1/')));
+  expect(missing).toEqual([]);
+  for (const key of ['POST /api/chat', 'GET /api/providers', 'PUT /api/credentials/{provider}', 'POST /api/credentials/{provider}/verify', 'GET /api/health']) {
+    expect([...documented].some((d) => d === key || d === `${key}/`), key).toBe(true);
+  }
+  expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+});
+
+it('serves a docs page pointing at the document', async () => {
+  const res = await api.request('GET', '/docs');
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/text\/html/);
+  expect(await res.text()).toContain('openapi.json');
+});
