@@ -1,0 +1,48 @@
+// chart.js configurations for the usage page, built from the load's data.
+import type { ChartConfiguration } from 'chart.js';
+
+const PALETTE = ['#38bdf8', '#f59e0b', '#34d399', '#f472b6', '#a78bfa', '#f87171', '#facc15', '#2dd4bf'];
+
+export function tokensByProvider(days: { day: string }[], perDay: { day: string; providers: { provider: string; tokens: number }[] }[]): ChartConfiguration {
+  const providers = [...new Set(perDay.flatMap((d) => d.providers.map((p) => p.provider)))];
+  return {
+    type: 'bar',
+    data: {
+      labels: days.map((d) => d.day),
+      datasets: providers.map((provider, i) => ({
+        label: provider,
+        backgroundColor: PALETTE[i % PALETTE.length],
+        data: days.map((d) => perDay.find((x) => x.day === d.day)?.providers.find((p) => p.provider === provider)?.tokens ?? 0),
+      })),
+    },
+    options: { responsive: true, maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
+  };
+}
+
+export function latencyByModel(rows: { model: string; p50: number | null; p95: number | null }[]): ChartConfiguration {
+  return {
+    type: 'bar',
+    data: {
+      labels: rows.map((r) => r.model),
+      datasets: [
+        { label: 'p50 (ms)', backgroundColor: PALETTE[0], data: rows.map((r) => r.p50 ?? 0) },
+        { label: 'p95 (ms)', backgroundColor: PALETTE[1], data: rows.map((r) => r.p95 ?? 0) },
+      ],
+    },
+    options: { responsive: true, maintainAspectRatio: false, indexAxis: 'y', scales: { x: { beginAtZero: true } } },
+  };
+}
+
+export function callsAndErrors(days: { day: string; calls: number; errors: number }[]): ChartConfiguration {
+  return {
+    type: 'line',
+    data: {
+      labels: days.map((d) => d.day),
+      datasets: [
+        { label: 'Calls', borderColor: PALETTE[2], backgroundColor: PALETTE[2], data: days.map((d) => d.calls) },
+        { label: 'Errors', borderColor: PALETTE[5], backgroundColor: PALETTE[5], data: days.map((d) => d.errors) },
+      ],
+    },
+    options: { responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+  };
+}
