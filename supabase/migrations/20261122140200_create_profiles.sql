@@ -89,8 +89,13 @@ create trigger on_auth_user_created
 -- GRANTS
 -- ============================================================================
 
+-- Explicit grants: newer hosted projects no longer grant new public tables to the API roles
+-- by default, and older ones grant everything (TRUNCATE too, which ignores RLS). Starting
+-- from nothing and granting exactly what the policies expect works the same on both.
+
 -- Anonymous visitors have no profile; signed-in users may read theirs and edit only these
--- columns (never role, id or the timestamps). TRUNCATE would bypass RLS, so nobody gets it.
-revoke all on public.profiles from anon;
-revoke insert, update, delete, truncate, references, trigger on public.profiles from authenticated;
+-- columns (never role, id or the timestamps).
+revoke all on public.profiles from anon, authenticated, service_role;
+grant select on public.profiles to authenticated;
 grant update (display_name, avatar_url, custom_instructions, preferences) on public.profiles to authenticated;
+grant select, insert, update, delete on public.profiles to service_role;

@@ -66,10 +66,14 @@ create trigger api_credentials_set_updated_at
 -- GRANTS
 -- ============================================================================
 
+-- Explicit grants: newer hosted projects no longer grant new public tables to the API roles
+-- by default, and older ones grant everything (TRUNCATE too, which ignores RLS). Starting
+-- from nothing and granting exactly what the policies expect works the same on both.
+
 -- Column privileges: the API (running as the user) writes encrypted_key but can never read
--- it back, so a query bug cannot leak ciphertext. Anonymous visitors get nothing; TRUNCATE
--- would bypass RLS, so nobody but the owner gets it.
-revoke all on public.api_credentials from anon;
-revoke select, truncate, references, trigger on public.api_credentials from authenticated;
+-- it back, so a query bug cannot leak ciphertext. Anonymous visitors get nothing.
+revoke all on public.api_credentials from anon, authenticated, service_role;
 grant select (id, user_id, provider, key_hint, base_url, last_used_at, created_at, updated_at)
   on public.api_credentials to authenticated;
+grant insert, update, delete on public.api_credentials to authenticated;
+grant select, insert, update, delete on public.api_credentials to service_role;

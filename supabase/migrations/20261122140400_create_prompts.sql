@@ -115,7 +115,11 @@ create trigger prompts_check_fork_source
 -- GRANTS
 -- ============================================================================
 
--- Anonymous visitors only read; TRUNCATE would bypass RLS, so nobody but the owner gets it.
-revoke all on public.prompts from anon;
+-- Explicit grants: newer hosted projects no longer grant new public tables to the API roles
+-- by default, and older ones grant everything (TRUNCATE too, which ignores RLS). Starting
+-- from nothing and granting exactly what the policies expect works the same on both.
+
+-- Anonymous visitors only read (the public library).
+revoke all on public.prompts from anon, authenticated, service_role;
 grant select on public.prompts to anon;
-revoke truncate, references, trigger on public.prompts from authenticated;
+grant select, insert, update, delete on public.prompts to authenticated, service_role;

@@ -119,6 +119,10 @@ create trigger prompts_record_changed_version
 -- GRANTS
 -- ============================================================================
 
+-- Explicit grants: newer hosted projects no longer grant new public tables to the API roles
+-- by default, and older ones grant everything (TRUNCATE too, which ignores RLS). Starting
+-- from nothing and granting exactly what the policies expect works the same on both.
+
 -- Read-only for every API role, service_role included: history is written only by the
 -- trigger above and removed only with its prompt (the foreign key's cascade).
 revoke all on public.prompt_versions from anon, authenticated, service_role;

@@ -83,7 +83,11 @@ create trigger prompt_labels_set_updated_at
 -- GRANTS
 -- ============================================================================
 
--- Anonymous visitors only read; TRUNCATE would bypass RLS, so nobody but the owner gets it.
-revoke all on public.prompt_labels from anon;
+-- Explicit grants: newer hosted projects no longer grant new public tables to the API roles
+-- by default, and older ones grant everything (TRUNCATE too, which ignores RLS). Starting
+-- from nothing and granting exactly what the policies expect works the same on both.
+
+-- Anonymous visitors only read (labels of public prompts).
+revoke all on public.prompt_labels from anon, authenticated, service_role;
 grant select on public.prompt_labels to anon;
-revoke truncate, references, trigger on public.prompt_labels from authenticated;
+grant select, insert, update, delete on public.prompt_labels to authenticated, service_role;

@@ -83,6 +83,10 @@ create trigger projects_set_updated_at
 -- GRANTS
 -- ============================================================================
 
--- Owner-only data: anonymous visitors get nothing; TRUNCATE would bypass RLS.
-revoke all on public.projects from anon;
-revoke truncate, references, trigger on public.projects from authenticated;
+-- Explicit grants: newer hosted projects no longer grant new public tables to the API roles
+-- by default, and older ones grant everything (TRUNCATE too, which ignores RLS). Starting
+-- from nothing and granting exactly what the policies expect works the same on both.
+
+-- Owner-only data: anonymous visitors get nothing.
+revoke all on public.projects from anon, authenticated, service_role;
+grant select, insert, update, delete on public.projects to authenticated, service_role;

@@ -83,7 +83,11 @@ create policy "prompt_usage_logs: users can delete their own usage"
 -- GRANTS
 -- ============================================================================
 
--- Append-only for users (no update privilege); anonymous visitors get nothing; TRUNCATE
--- would bypass RLS.
-revoke all on public.prompt_usage_logs from anon;
-revoke update, truncate, references, trigger on public.prompt_usage_logs from authenticated;
+-- Explicit grants: newer hosted projects no longer grant new public tables to the API roles
+-- by default, and older ones grant everything (TRUNCATE too, which ignores RLS). Starting
+-- from nothing and granting exactly what the policies expect works the same on both.
+
+-- Append-only for users (no update privilege); anonymous visitors get nothing.
+revoke all on public.prompt_usage_logs from anon, authenticated, service_role;
+grant select, insert, delete on public.prompt_usage_logs to authenticated;
+grant select, insert, update, delete on public.prompt_usage_logs to service_role;

@@ -77,7 +77,7 @@ const RULES = {
   'TRUNCATE granted to an API role': `
     select format('%I.%I to %s', n.nspname, c.relname, r.rolname) as problem
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      cross join (values ('anon'), ('authenticated')) r(rolname)
+      cross join (values ('anon'), ('authenticated'), ('service_role')) r(rolname)
      where n.nspname in ${APP_SCHEMAS} and c.relkind in ('r', 'p')
        and has_table_privilege(r.rolname, c.oid, 'TRUNCATE')`,
 
