@@ -1,0 +1,118 @@
+// The API's main flows again, through the real Deno process behind the local gateway
+// (/functions/v1/api/*), with users signed in through the local auth server. Also measures
+// how much later the client sees the first token than the fake provider sent it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeProvider, type FakeProvider } from '../fixtures/fake-provider.ts';
+import { eventually, readSse } from '../helpers/api.ts';
+import { startTestStack, TEST_PASSWORD, testEmail, type TestStack } from '../helpers/stack.ts';
+
+let stack: TestStack;
+let provider: FakeProvider;
+beforeAll(async () => {
+  provider = await startFakeProvider({ tokens: 40, tokenDelayMs: 10 });
+  stack = await startTestStack({ demoProvider: true });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await provider?.stop();
+});
+
+async function signUp() {
+  const supabase = stack.client();
+  const { data, error } = await supabase.auth.signUp({ email: testEmail('api'), password: TEST_PASSWORD });
+  if (error || !data.session) throw error ?? new Error('no session after sign-up');
+  const token = data.session.access_token;
+  const request = (method: string, path: string, body?: unknown, init: RequestInit = {}) =>
+    fetch(`${stack.apiUrl}/functions/v1/api${path}`, {
+      method,
+      ...init,
+      headers: { authorization: `Bearer ${token}`, apikey: stack.keys.publishableKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  return { id: data.session.user.id, token, request };
+}
+
+describe('the API in Deno behind the gateway', () => {
+  it('answers health and refuses requests without a user token', async () => {
+    const user = await signUp();
+    const health = await user.request('GET', '/health');
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok' });
+    const anon = await fetch(`${stack.apiUrl}/functions/v1/api/credentials`, { headers: { authorization: `Bearer ${stack.keys.anonKey}` } });
+    expect(anon.status).toBe(401);
+    expect((await (await user.request('GET', '/openapi.json')).json()).openapi).toBe('3.1.0');
+  });
+
+  it('stores a key, streams a chat through it, and measures first-token overhead', async () => {
+    const user = await signUp();
+    const key = `sk-deno-${crypto.randomUUID()}`;
+    const put = await user.request('PUT', '/credentials/custom', { api_key: key, base_url: provider.url });
+    expect(put.status).toBe(200);
+    expect(await put.text()).not.toContain(key);
+
+    const overheads: number[] = [];
+    let sessionId: string | undefined;
+    for (let i = 0; i < 5; i++) {
+      const before = provider.requests.length;
+      const res = await user.request('POST', '/chat', { provider: 'custom', model: 'fake-model', message: `question ${i}`, session_id: sessionId });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+      const events = await readSse(res);
+      sessionId = events[0].data.session_id;
+      expect(events.at(-1)?.event).toBe('done');
+      const firstDelta = events.find((e) => e.event === 'delta');
+      const sent = provider.requests[before];
+      expect(sent.authorization).toBe(`Bearer ${key}`);
+      if (firstDelta && sent.firstTokenAt) overheads.push(firstDelta.at - sent.firstTokenAt);
+    }
+    const sorted = [...overheads].sort((a, b) => a - b);
+    console.log(`first-token overhead through gateway + Deno (ms): median ${sorted[2].toFixed(2)}, min ${sorted[0].toFixed(2)}, max ${sorted[4].toFixed(2)}`);
+    const rows = await stack.db.sql`select sender, status from public.messages where session_id = ${sessionId!} order by created_at`;
+    expect(rows).toHaveLength(10);
+    expect(rows.every((r) => r.status === 'complete')).toBe(true);
+  });
+
+  it('chats with the demo provider without any key', async () => {
+    const user = await signUp();
+    const events = await readSse(await user.request('POST', '/chat', { provider: 'demo', model: 'demo-model', message: '/echo hello from deno' }));
+    expect(events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('')).toBe('hello from deno');
+  });
+
+  it('stops the provider call when the client goes away and keeps the partial answer', async () => {
+    const user = await signUp();
+    await user.request('PUT', '/credentials/custom', { api_key: 'sk-abort-test-0000', base_url: provider.url });
+    const before = provider.requests.length;
+    const controller = new AbortController();
+    const res = await user.request('POST', '/chat', { provider: 'custom', model: 'fake-model', message: 'long please' }, { signal: controller.signal });
+    const events = await readSse(res, (e) => e.event === 'delta');
+    controller.abort();
+    const assistantId = events[0].data.assistant_message_id;
+    const row = await eventually(async () => {
+      const [r] = await stack.db.sql`select status, content from public.messages where id = ${assistantId}`;
+      return r?.status === 'stopped' ? r : null;
+    });
+    expect(row.content.length).toBeGreaterThan(0);
+    await eventually(async () => provider.requests[before]?.aborted === true);
+  });
+
+  it('reports a provider failure as an error event', async () => {
+    const user = await signUp();
+    await user.request('PUT', '/credentials/custom', { api_key: 'sk-bad-key-0000', base_url: provider.url });
+    provider.setMode('401');
+    try {
+      const events = await readSse(await user.request('POST', '/chat', { provider: 'custom', model: 'fake-model', message: 'hi' }));
+      expect(events.at(-1)).toMatchObject({ event: 'error', data: { code: 'provider_auth' } });
+    } finally {
+      provider.setMode('ok');
+    }
+  });
+
+  it('keeps other users out', async () => {
+    const alice = await signUp();
+    const bob = await signUp();
+    const events = await readSse(await alice.request('POST', '/chat', { provider: 'demo', model: 'demo-model', message: '/echo private' }));
+    const res = await bob.request('POST', '/chat', { provider: 'demo', model: 'demo-model', session_id: events[0].data.session_id, message: 'hi' });
+    expect(res.status).toBe(404);
+    expect((await bob.request('DELETE', '/credentials/custom')).status).toBe(404);
+  });
+});
