@@ -74,6 +74,12 @@ async function run(dev: boolean): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   process.on('SIGHUP', () => void stop(0));
+  // `npm start` runs us under `sh -c`, which does not pass a SIGTERM sent to npm on to us;
+  // being re-parented means whoever started us is gone, so shut down as if signalled.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop(0);
+  }, 1000).unref();
 
   stack = await startStack({ databaseUrl: databaseUrl(), dev, demoProvider: flags.includes('--demo'), log: (line) => console.log(line) });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
