@@ -118,10 +118,10 @@ export class FunctionWorker {
     child.stdin!.on('error', () => {}); // EPIPE once the process is gone
 
     this.exited = new Promise((resolve) => {
-      child.once('error', (error) => {
-        log(`${prefix} could not start deno: ${error.message}`);
-      });
-      child.once('close', (code, signal) => {
+      let settled = false;
+      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(bootTimer);
         resolve();
         if (this.child !== child) return;
@@ -130,7 +130,13 @@ export class FunctionWorker {
         this.agent.destroy();
         if (this.state === 'stopped') return;
         this.onUnexpectedExit(code, signal);
+      };
+      child.once('error', (error) => {
+        log(`${prefix} could not start deno: ${error.message}`);
+        // A process that never started emits no 'close'.
+        if (child.pid === undefined) finish(null, null);
       });
+      child.once('close', finish);
     });
   }
 
