@@ -24,6 +24,17 @@ describe('the service on its own', () => {
     }
   });
 
+  it('serves a function that exports default { fetch } instead of calling Deno.serve', async () => {
+    const fns = await serveFunctions();
+    try {
+      const res = await fetch(`${fns.base}/export-fetch/x`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ style: 'export-default-fetch', path: '/export-fetch/x' });
+    } finally {
+      await fns.stop();
+    }
+  });
+
   it('answers 503 BOOT_ERROR while a function boots, then serves it once booted', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mrprompt-fn-'));
     const gate = path.join(dir, 'open');

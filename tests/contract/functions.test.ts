@@ -125,6 +125,18 @@ describe('through the gateway with supabase-js', () => {
     expect(aborted).toBe(true);
   });
 
+  it('provides EdgeRuntime.waitUntil: background work runs after the response', async () => {
+    const client = stack.client();
+    const before = await client.functions.invoke('echo/background-runs', { method: 'GET' });
+    const scheduled = await client.functions.invoke('echo/background', { method: 'POST' });
+    expect(scheduled.data).toEqual({ scheduled: true });
+    const runs = await eventually(async () => {
+      const { data } = await client.functions.invoke('echo/background-runs', { method: 'GET' });
+      return data.runs > before.data.runs ? data.runs : undefined;
+    });
+    expect(runs).toBe(before.data.runs + 1);
+  });
+
   describe('verify_jwt', () => {
     const url = () => `${stack.apiUrl}/functions/v1/echo`;
 
