@@ -93,3 +93,4 @@ export async function insertMessage(sql: Sql, sessionId: string, userId: string,
 }
 
 export const contentOf = (change: Change): unknown => ('content' in change.new ? change.new.content : undefined);
+export const idOf = (change: Change): unknown => ('id' in change.new ? change.new.id : undefined);

@@ -6,7 +6,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthUser, type AuthUser } from '../helpers/actors.ts';
 import { startTestStack, TEST_PASSWORD, testEmail, type TestStack } from '../helpers/stack.ts';
-import { contentOf, createSession, insertMessage, record } from './realtime-helpers.ts';
+import { contentOf, createSession, idOf, insertMessage, record } from './realtime-helpers.ts';
 
 let stack: TestStack;
 const clients: SupabaseClient[] = [];
@@ -36,7 +36,7 @@ describe('postgres_changes on messages', () => {
     const session = await createSession(stack.db.sql, a.user.id);
     const sub = await record(a.client, { filter: `session_id=eq.${session}` });
     const id = await insertMessage(stack.db.sql, session, a.user.id, 'hello');
-    const change = await sub.waitFor((c) => c.eventType === 'INSERT' && c.new.id === id, 1_000);
+    const change = await sub.waitFor((c) => c.eventType === 'INSERT' && idOf(c) === id, 1_000);
     expect(change).toMatchObject({ schema: 'public', table: 'messages', eventType: 'INSERT', errors: null });
     expect(change.new).toMatchObject({ id, session_id: session, user_id: a.user.id, content: 'hello', status: 'complete' });
     expect(change.commit_timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -50,7 +50,7 @@ describe('postgres_changes on messages', () => {
     await insertMessage(stack.db.sql, sessionA, a.user.id, 'secret of A');
     // B's own row arrives after A's was dispatched: the stream is ordered by commit.
     const own = await insertMessage(stack.db.sql, sessionB, b.user.id, 'mine');
-    await subB.waitFor((c) => c.new.id === own);
+    await subB.waitFor((c) => idOf(c) === own);
     expect(subB.changes.map(contentOf)).toEqual(['mine']);
     await subB.unsubscribe();
   });
@@ -61,7 +61,7 @@ describe('postgres_changes on messages', () => {
     const sub = await record(a.client, { filter: `session_id=eq.${x}` });
     await insertMessage(stack.db.sql, y, a.user.id, 'in y');
     const inX = await insertMessage(stack.db.sql, x, a.user.id, 'in x');
-    await sub.waitFor((c) => c.new.id === inX);
+    await sub.waitFor((c) => idOf(c) === inX);
     expect(sub.changes.map(contentOf)).toEqual(['in x']);
     await sub.unsubscribe();
   });
@@ -75,7 +75,7 @@ describe('postgres_changes on messages', () => {
     expect(error).toBeNull();
     expect(data.session?.access_token).not.toBe(before);
     const id = await insertMessage(stack.db.sql, session, a.user.id, 'after refresh');
-    await sub.waitFor((c) => c.new.id === id);
+    await sub.waitFor((c) => idOf(c) === id);
     await sub.unsubscribe();
   });
 

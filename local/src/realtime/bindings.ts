@@ -4,7 +4,7 @@
  * Entries that cannot be subscribed to are reported (as `system` errors) and left out.
  */
 import { createHash } from 'node:crypto';
-import type postgres from 'postgres';
+import type pg from 'pg';
 import { z } from 'zod';
 import type { Catalog } from './catalog.ts';
 import { FilterError, parseFilter, resolveFilter, type Filter } from './filters.ts';
@@ -43,7 +43,7 @@ export interface ResolvedBindings {
   errors: string[];
 }
 
-export async function resolveBindings(sql: postgres.Sql, catalog: Catalog, entries: Record<string, unknown>[]): Promise<ResolvedBindings> {
+export async function resolveBindings(pool: pg.Pool, catalog: Catalog, entries: Record<string, unknown>[]): Promise<ResolvedBindings> {
   const bindings: Binding[] = [];
   const errors: string[] = [];
   if (entries.length === 0) return { bindings, errors };
@@ -72,7 +72,7 @@ export async function resolveBindings(sql: postgres.Sql, catalog: Catalog, entri
         const oid = await catalog.tableOid(schema, table);
         const info = oid === null ? null : await catalog.table(oid);
         if (!info) throw new FilterError(`Unable to subscribe to changes: ${schema}.${table} does not exist`);
-        filter = await resolveFilter(sql, info, parseFilter(filterText));
+        filter = await resolveFilter(pool, info, parseFilter(filterText));
       } catch (error) {
         if (!(error instanceof FilterError)) throw error;
         errors.push(error.message);

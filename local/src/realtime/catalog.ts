@@ -4,7 +4,7 @@
  * tables the publication carries, which columns a role may SELECT, and whether a role
  * bypasses RLS. Relation caches are dropped when the replication stream re-describes a table.
  */
-import type postgres from 'postgres';
+import type pg from 'pg';
 
 export interface TableColumn {
   name: string;
@@ -36,7 +36,7 @@ export class Catalog {
   private selectable = new Map<string, { at: number; columns: Promise<Set<string>> }>();
   private bypass = new Map<string, { at: number; value: Promise<boolean> }>();
 
-  constructor(private sql: postgres.Sql, private publication: string) {}
+  constructor(private pool: pg.Pool, private publication: string) {}
 
   invalidate(oid: number): void {
     this.tables.delete(oid);
@@ -54,18 +54,22 @@ export class Catalog {
   }
 
   async tableOid(schema: string, table: string): Promise<number | null> {
-    const rows = await this.sql<{ oid: number }[]>`
-      select c.oid::int as oid from pg_class c join pg_namespace n on n.oid = c.relnamespace
-       where n.nspname = ${schema} and c.relname = ${table} and c.relkind in ('r', 'p')`;
+    const { rows } = await this.pool.query<{ oid: number }>(
+      `select c.oid::int as oid from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = $1 and c.relname = $2 and c.relkind in ('r', 'p')`,
+      [schema, table],
+    );
     return rows[0]?.oid ?? null;
   }
 
   /** Tables in the publication right now (joins are rare; no cache). */
   async publishedTables(): Promise<PublishedTable[]> {
-    const rows = await this.sql<{ schema: string; table: string; ins: boolean; upd: boolean; del: boolean }[]>`
-      select t.schemaname as schema, t.tablename as table, p.pubinsert as ins, p.pubupdate as upd, p.pubdelete as del
-        from pg_publication_tables t join pg_publication p on p.pubname = t.pubname
-       where t.pubname = ${this.publication}`;
+    const { rows } = await this.pool.query<{ schema: string; table: string; ins: boolean; upd: boolean; del: boolean }>(
+      `select t.schemaname as schema, t.tablename as table, p.pubinsert as ins, p.pubupdate as upd, p.pubdelete as del
+         from pg_publication_tables t join pg_publication p on p.pubname = t.pubname
+        where t.pubname = $1`,
+      [this.publication],
+    );
     return rows.map((r) => ({ schema: r.schema, table: r.table, actions: { INSERT: r.ins, UPDATE: r.upd, DELETE: r.del } }));
   }
 
@@ -84,25 +88,31 @@ export class Catalog {
   bypassesRls(role: string): Promise<boolean> {
     const cached = this.bypass.get(role);
     if (cached && Date.now() - cached.at < PRIVILEGE_TTL_MS) return cached.value;
-    const value = this.sql<{ bypass: boolean }[]>`
-      select rolbypassrls or rolsuper as bypass from pg_roles where rolname = ${role}`.then((rows) => rows[0]?.bypass ?? false);
+    const value = this.pool
+      .query<{ bypass: boolean }>('select rolbypassrls or rolsuper as bypass from pg_roles where rolname = $1', [role])
+      .then(({ rows }) => rows[0]?.bypass ?? false);
     value.catch(() => this.bypass.delete(role));
     this.bypass.set(role, { at: Date.now(), value });
     return value;
   }
 
   private async loadTable(oid: number): Promise<TableInfo | null> {
-    const [table] = await this.sql<{ schema: string; table: string; rls: boolean }[]>`
-      select n.nspname as schema, c.relname as table, c.relrowsecurity as rls
-        from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.oid = ${oid}`;
+    const { rows: tables } = await this.pool.query<{ schema: string; table: string; rls: boolean }>(
+      `select n.nspname as schema, c.relname as table, c.relrowsecurity as rls
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.oid = $1`,
+      [oid],
+    );
+    const table = tables[0];
     if (!table) return null;
-    const columns = await this.sql<{ name: string; typname: string; sql_type: string; pk: boolean }[]>`
-      select a.attname as name, t.typname, format_type(a.atttypid, a.atttypmod) as sql_type,
-             exists (select 1 from pg_index i where i.indrelid = a.attrelid and i.indisprimary
-                      and a.attnum = any(i.indkey)) as pk
-        from pg_attribute a join pg_type t on t.oid = a.atttypid
-       where a.attrelid = ${oid} and a.attnum > 0 and not a.attisdropped
-       order by a.attnum`;
+    const { rows: columns } = await this.pool.query<{ name: string; typname: string; sql_type: string; pk: boolean }>(
+      `select a.attname as name, t.typname, format_type(a.atttypid, a.atttypmod) as sql_type,
+              exists (select 1 from pg_index i where i.indrelid = a.attrelid and i.indisprimary
+                       and a.attnum = any(i.indkey)) as pk
+         from pg_attribute a join pg_type t on t.oid = a.atttypid
+        where a.attrelid = $1 and a.attnum > 0 and not a.attisdropped
+        order by a.attnum`,
+      [oid],
+    );
     return {
       oid,
       ...table,
@@ -112,13 +122,15 @@ export class Catalog {
   }
 
   private async loadSelectable(role: string, oid: number): Promise<Set<string>> {
-    const exists = await this.sql`select 1 from pg_roles where rolname = ${role}`;
-    if (exists.length === 0) return new Set();
-    const rows = await this.sql<{ name: string }[]>`
-      select a.attname as name from pg_attribute a
-       where a.attrelid = ${oid} and a.attnum > 0 and not a.attisdropped
-         and has_column_privilege(${role}, a.attrelid, a.attnum, 'SELECT')
-       order by a.attnum`;
+    const exists = await this.pool.query('select 1 from pg_roles where rolname = $1', [role]);
+    if (exists.rowCount === 0) return new Set();
+    const { rows } = await this.pool.query<{ name: string }>(
+      `select a.attname as name from pg_attribute a
+        where a.attrelid = $1 and a.attnum > 0 and not a.attisdropped
+          and has_column_privilege($2, a.attrelid, a.attnum, 'SELECT')
+        order by a.attnum`,
+      [oid, role],
+    );
     return new Set(rows.map((r) => r.name));
   }
 }

@@ -3,7 +3,7 @@
  * the channels of a topic (reference §2.3–2.9). Messages of a socket are handled one at a
  * time, in order, so a token push never overtakes the join it follows.
  */
-import type postgres from 'postgres';
+import type pg from 'pg';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { verifyToken, type StackKeys, type VerifiedClaims } from '../keys/index.ts';
@@ -14,7 +14,7 @@ import { decodeBinary, decodeText, encodeBinaryBroadcast, encodeText, type Broad
 
 export interface ConnectionContext {
   keys: StackKeys;
-  sql: postgres.Sql;
+  pool: pg.Pool;
   catalog: Catalog;
   /** Every joined channel of every socket (dispatch and broadcast read it). */
   channels: Set<Channel>;
@@ -80,7 +80,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext, socket: 
       return reply(m, 'error', { reason: `Unauthorized: You do not have permissions to read from this Channel topic: ${m.topic}` });
     }
     const entries = config.postgres_changes ?? [];
-    const { bindings, errors } = await resolveBindings(ctx.sql, ctx.catalog, entries);
+    const { bindings, errors } = await resolveBindings(ctx.pool, ctx.catalog, entries);
     const previous = joined.get(m.topic);
     if (previous) remove(previous, false);
     const channel = new Channel({

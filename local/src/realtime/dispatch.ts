@@ -5,7 +5,7 @@
  * carries only the key of an RLS table. A whole transaction is evaluated before anything is
  * sent, so a failed check (database gone) can be retried without duplicates.
  */
-import type postgres from 'postgres';
+import type pg from 'pg';
 import type { Binding } from './bindings.ts';
 import type { Catalog, TableInfo } from './catalog.ts';
 import { matchesFilter } from './filters.ts';
@@ -23,7 +23,7 @@ export interface ChangeSubscriber {
 
 type Row = Record<string, string | null>;
 
-export function createDispatcher(sql: postgres.Sql, catalog: Catalog, subscribers: () => Iterable<ChangeSubscriber>) {
+export function createDispatcher(pool: pg.Pool, catalog: Catalog, subscribers: () => Iterable<ChangeSubscriber>) {
   return async function dispatch(tx: CommittedTransaction): Promise<void> {
     const outbox: (() => void)[] = [];
     for (const change of tx.changes) {
@@ -65,7 +65,7 @@ export function createDispatcher(sql: postgres.Sql, catalog: Catalog, subscriber
 
     const toCheck = prepared.filter((p) => p.needsRls);
     const key = table.primaryKey.map((c) => record?.[c] ?? null);
-    const visible = await checkVisibility(sql, table, key, toCheck.map((p) => p.viewer));
+    const visible = await checkVisibility(pool, table, key, toCheck.map((p) => p.viewer));
     const hidden = new Set(toCheck.filter((_, i) => !visible[i]));
 
     return prepared

@@ -5,7 +5,7 @@
  * kept in the type's canonical text form, which is what pgoutput sends, so matching a change
  * needs no database round trip.
  */
-import type postgres from 'postgres';
+import type pg from 'pg';
 import type { TableInfo } from './catalog.ts';
 import { timestampKey } from './values.ts';
 
@@ -41,7 +41,7 @@ export function parseFilter(text: string): ParsedFilter {
 }
 
 /** Checks the column exists and every value casts to its type; canonicalises the values. */
-export async function resolveFilter(sql: postgres.Sql, table: TableInfo, parsed: ParsedFilter): Promise<Filter> {
+export async function resolveFilter(pool: pg.Pool, table: TableInfo, parsed: ParsedFilter): Promise<Filter> {
   const column = table.columns.find((c) => c.name === parsed.column);
   if (!column) {
     throw new FilterError(`Invalid column name: ${parsed.column} does not exist on ${table.schema}.${table.table}`);
@@ -50,7 +50,7 @@ export async function resolveFilter(sql: postgres.Sql, table: TableInfo, parsed:
   for (const value of parsed.values) {
     try {
       // sqlType comes from format_type() in the catalog, never from the client.
-      const rows = await sql.unsafe<{ v: string }[]>(`select ($1::text)::${column.sqlType}::text as v`, [value]);
+      const { rows } = await pool.query<{ v: string }>(`select ($1::text)::${column.sqlType}::text as v`, [value]);
       values.push(rows[0].v);
     } catch {
       throw new FilterError(`Error parsing \`filter\` params: invalid input for type ${column.typname}: ${JSON.stringify(value)}`);

@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import postgres from 'postgres';
+import pg from 'pg';
 import { WebSocketServer } from 'ws';
 import type { UpgradeService } from '../gateway/types.ts';
 import { verifyToken, type StackKeys } from '../keys/index.ts';
@@ -36,18 +36,24 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
   const log = options.log ?? (() => {});
   const publication = options.publication ?? 'supabase_realtime';
   // A small pool for catalog reads and RLS checks; UTC so timestamps compare with pgoutput's.
-  const sql = postgres(options.databaseUrl, {
+  // node-postgres rather than postgres.js here: this pool is busy exactly when Postgres
+  // restarts, and postgres.js 3.4.9 can crash the process when a socket closes mid-write
+  // (porsager/postgres#1154, #1208).
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
     max: 4,
-    onnotice: () => {},
-    connection: { application_name: 'mrprompt-realtime-rls', TimeZone: 'UTC' },
+    application_name: 'mrprompt-realtime',
+    options: '-c TimeZone=UTC',
   });
-  const catalog = new Catalog(sql, publication);
+  pool.on('error', () => {}); // an idle client lost its server; the pool replaces it
+  const catalog = new Catalog(pool, publication);
   const channels = new Set<Channel>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  const dispatch = createDispatcher(sql, catalog, () => channels);
+  const dispatch = createDispatcher(pool, catalog, () => channels);
 
   const replication: Promise<ReplicationSource> = startReplication({
     databaseUrl: options.databaseUrl,
+    pool,
     publication,
     onTransaction: dispatch,
     onRelation: (oid) => catalog.invalidate(oid),
@@ -72,7 +78,7 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
       verifyToken(options.keys, token).then(
         (claims) => {
           wss.handleUpgrade(req, socket, head, (ws) => {
-            handleConnection(ws, { keys: options.keys, sql, catalog, channels, log }, { token, claims: { ...claims, role: String(claims.role) }, vsn });
+            handleConnection(ws, { keys: options.keys, pool, catalog, channels, log }, { token, claims: { ...claims, role: String(claims.role) }, vsn });
           });
         },
         (error: unknown) => refuse(socket, 401, `Invalid token: ${error instanceof Error ? error.message : 'unverifiable'}`),
@@ -85,7 +91,7 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
       wss.close();
       channels.clear();
       await (await replication.catch(() => null))?.stop();
-      await sql.end({ timeout: 5 });
+      await pool.end();
     },
   };
 }

@@ -7,7 +7,7 @@
  * already dispatched are skipped on resume, so nothing is delivered twice.
  */
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
-import postgres from 'postgres';
+import type pg from 'pg';
 
 export interface RelationInfo {
   oid: number;
@@ -34,6 +34,8 @@ export interface CommittedTransaction {
 
 export interface ReplicationOptions {
   databaseUrl: string;
+  /** For creating and dropping the slot (not a replication connection). */
+  pool: pg.Pool;
   publication: string;
   onTransaction(tx: CommittedTransaction): Promise<void>;
   /** A relation (re)appeared in the stream: its definition may have changed. */
@@ -63,11 +65,16 @@ export function lsnToBigInt(lsn: string): bigint {
   return (BigInt(`0x${high}`) << 32n) | BigInt(`0x${low}`);
 }
 
+export function bigIntToLsn(value: bigint): string {
+  return `${(value >> 32n).toString(16).toUpperCase()}/${(value & 0xffffffffn).toString(16).toUpperCase()}`;
+}
+
 const BACKOFF_MS = [100, 250, 500, 1000, 2000, 5000];
 
 export async function startReplication(options: ReplicationOptions): Promise<ReplicationSource> {
-  const admin = postgres(options.databaseUrl, { max: 1, onnotice: () => {}, connection: { application_name: 'mrprompt-realtime-admin' } });
-  const [{ db }] = await admin<{ db: string }[]>`select current_database() as db`;
+  const admin = options.pool;
+  const { rows } = await admin.query<{ db: string }>('select current_database() as db');
+  const db = rows[0].db;
   const slotName = `mrprompt_realtime_${db.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`.slice(0, 63);
   await createSlot(admin, slotName);
 
@@ -84,7 +91,10 @@ export async function startReplication(options: ReplicationOptions): Promise<Rep
 
   const acknowledge = (lsn: string) => {
     if (lsnToBigInt(lsn) > lsnToBigInt(acknowledged)) acknowledged = lsn;
-    void service?.acknowledge(acknowledged).catch(() => {});
+    const position = lsnToBigInt(acknowledged);
+    // The library reports `lsn + 1`; the server wants exactly the position we are done with
+    // (a walsender shutting down waits until the reported flush equals what it sent).
+    if (position > 0n) void service?.acknowledge(bigIntToLsn(position - 1n)).catch(() => {});
   };
 
   const handle = async (message: Pgoutput.Message) => {
@@ -105,6 +115,7 @@ export async function startReplication(options: ReplicationOptions): Promise<Rep
         pending = null;
         if (!tx) return;
         const commit = lsnToBigInt(message.commitLsn ?? tx.commitLsn);
+        if (commit <= lastDispatched) options.log(`realtime: skipped commit ${tx.commitLsn}, already dispatched`);
         if (commit > lastDispatched && tx.changes.length > 0) {
           await options.onTransaction({
             commitLsn: tx.commitLsn,
@@ -177,7 +188,6 @@ export async function startReplication(options: ReplicationOptions): Promise<Rep
       await service?.destroy().catch(() => {});
       await chain.catch(() => {});
       await dropSlot(admin, slotName, options.log);
-      await admin.end({ timeout: 5 });
     },
   };
 }
@@ -196,29 +206,33 @@ function toRowChange(message: Pgoutput.MessageInsert | Pgoutput.MessageUpdate | 
 
 /** A leftover slot of a crashed run would pin WAL forever and replay changes nobody asked
  * for: replace it. A slot in use belongs to another running service on this database. */
-async function createSlot(admin: postgres.Sql, slotName: string): Promise<void> {
-  const existing = await admin<{ active: boolean }[]>`
-    select active from pg_replication_slots where slot_name = ${slotName}`;
+async function createSlot(admin: pg.Pool, slotName: string): Promise<void> {
+  const { rows: existing } = await admin.query<{ active: boolean }>(
+    'select active from pg_replication_slots where slot_name = $1',
+    [slotName],
+  );
   if (existing[0]?.active) {
     throw new Error(`replication slot ${slotName} is in use: is another realtime service running on this database?`);
   }
-  if (existing.length > 0) await admin`select pg_drop_replication_slot(${slotName})`;
-  await admin`select pg_create_logical_replication_slot(${slotName}, 'pgoutput')`;
+  if (existing.length > 0) await admin.query('select pg_drop_replication_slot($1)', [slotName]);
+  await admin.query(`select pg_create_logical_replication_slot($1, 'pgoutput')`, [slotName]);
 }
 
 /** The walsender releases the slot a moment after its connection closes. */
-async function dropSlot(admin: postgres.Sql, slotName: string, log: (line: string) => void): Promise<void> {
+async function dropSlot(admin: pg.Pool, slotName: string, log: (line: string) => void): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
     try {
-      const rows = await admin<{ active_pid: number | null }[]>`
-        select active_pid from pg_replication_slots where slot_name = ${slotName}`;
+      const { rows } = await admin.query<{ active_pid: number | null }>(
+        'select active_pid from pg_replication_slots where slot_name = $1',
+        [slotName],
+      );
       if (rows.length === 0) return;
       if (rows[0].active_pid !== null) {
-        await admin`select pg_terminate_backend(${rows[0].active_pid})`;
+        await admin.query('select pg_terminate_backend($1)', [rows[0].active_pid]);
         await new Promise((resolve) => setTimeout(resolve, 100));
         continue;
       }
-      await admin`select pg_drop_replication_slot(${slotName})`;
+      await admin.query('select pg_drop_replication_slot($1)', [slotName]);
       return;
     } catch (error) {
       if (attempt === 49) log(`realtime: could not drop replication slot ${slotName}: ${String(error)}`);

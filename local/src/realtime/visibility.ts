@@ -2,9 +2,9 @@
  * The RLS check of reference §2.11 step 5: an INSERT/UPDATE reaches a subscriber only if, as
  * that subscriber (`role` and `request.jwt.claims` set transaction-locally), the row is
  * visible right now: `select exists(select 1 from <table> where <pk> = <values>)`.
- * All subscribers of one change are checked in one pipelined transaction.
+ * All subscribers of one change are checked in one transaction, sent in one round trip.
  */
-import type postgres from 'postgres';
+import pg from 'pg';
 import type { TableInfo } from './catalog.ts';
 
 export interface Viewer {
@@ -12,40 +12,45 @@ export interface Viewer {
   claims: Record<string, unknown>;
 }
 
-const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
-
 /** Returns, per viewer, whether the row with these key values is visible to them. */
-export async function checkVisibility(
-  sql: postgres.Sql,
-  table: TableInfo,
-  key: (string | null)[],
-  viewers: Viewer[],
-): Promise<boolean[]> {
+export async function checkVisibility(pool: pg.Pool, table: TableInfo, key: (string | null)[], viewers: Viewer[]): Promise<boolean[]> {
   if (viewers.length === 0) return [];
   const where = table.primaryKey
     .map((name, i) => {
       const column = table.columns.find((c) => c.name === name);
-      // Types come from the catalog (format_type), identifiers are quoted.
-      return `${quote(name)} = $${i + 1}::${column?.sqlType ?? 'text'}`;
+      const value = key[i] === null ? 'null' : pg.escapeLiteral(key[i] ?? '');
+      // Types come from the catalog (format_type); identifiers and values are escaped.
+      return `${pg.escapeIdentifier(name)} = ${value}::${column?.sqlType ?? 'text'}`;
     })
     .join(' and ');
-  const statement = `select exists(select 1 from ${quote(table.schema)}.${quote(table.table)} where ${where}) as visible`;
-  const run = (group: Viewer[]) =>
-    sql.begin((tx) =>
-      group.flatMap((viewer) => [
-        tx`select set_config('role', ${viewer.role}, true), set_config('request.jwt.claims', ${JSON.stringify(viewer.claims)}, true)`,
-        tx.unsafe(statement, key),
-      ]),
-    );
+  const exists = `select exists(select 1 from ${pg.escapeIdentifier(table.schema)}.${pg.escapeIdentifier(table.table)} where ${where}) as visible`;
+  const check = (viewer: Viewer) =>
+    `select set_config('role', ${pg.escapeLiteral(viewer.role)}, true), ` +
+    `set_config('request.jwt.claims', ${pg.escapeLiteral(JSON.stringify(viewer.claims))}, true);\n${exists};`;
+  // One round trip: a simple-protocol batch in one transaction, so role and claims stay local.
+  const run = async (group: Viewer[]): Promise<boolean[]> => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      const results: unknown = await client.query(`begin;\n${group.map(check).join('\n')}\ncommit;`);
+      return readResults(results, group.length);
+    } catch (error) {
+      if (isQueryError(error)) await client.query('rollback').catch((e: Error) => (broken = e));
+      else broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
   try {
-    return readResults(await run(viewers), viewers.length);
+    return await run(viewers);
   } catch (error) {
     if (!isQueryError(error)) throw error;
     // One viewer's bad role or missing privilege must not hide the row from the others.
     const results: boolean[] = [];
     for (const viewer of viewers) {
       try {
-        results.push(readResults(await run([viewer]), 1)[0]);
+        results.push((await run([viewer]))[0]);
       } catch (single) {
         if (!isQueryError(single)) throw single;
         results.push(false);
@@ -55,12 +60,14 @@ export async function checkVisibility(
   }
 }
 
+/** Results come as [begin, (set_config, exists) × n, commit]. */
 function readResults(results: unknown, count: number): boolean[] {
-  const rows = Array.isArray(results) ? results : [];
+  const list = Array.isArray(results) ? results : [];
   const visible: boolean[] = [];
   for (let i = 0; i < count; i++) {
-    const result: unknown = rows[i * 2 + 1];
-    const first: unknown = Array.isArray(result) ? result[0] : undefined;
+    const result: unknown = list[2 + i * 2];
+    const rows: unknown = typeof result === 'object' && result !== null && 'rows' in result ? result.rows : [];
+    const first: unknown = Array.isArray(rows) ? rows[0] : undefined;
     visible.push(typeof first === 'object' && first !== null && 'visible' in first && first.visible === true);
   }
   return visible;
