@@ -53,6 +53,20 @@ describe('messages: owner', () => {
     expect(session.last_message_at.getTime()).toBe(message.created_at.getTime());
   });
 
+  it('pages history newest-first straight from the index, without sorting', async () => {
+    const { owner, sessionId } = await ownerWithMessage();
+    const plan = await asActor(db.sql, owner, async (tx) => {
+      // Tiny tables favour a sequential scan; this asks whether the index *can* serve the order.
+      await tx`set local enable_seqscan = off`;
+      const [row] = await tx`explain (format json) select id, content from public.messages
+        where session_id = ${sessionId} and (created_at, id) < (now(), ${'ffffffff-ffff-4fff-bfff-ffffffffffff'}::uuid)
+        order by created_at desc, id desc limit 50`;
+      return JSON.stringify(row['QUERY PLAN']);
+    });
+    expect(plan).toContain('messages_session_id_created_at_id_idx');
+    expect(plan).not.toContain('"Node Type":"Sort"');
+  });
+
   it('finds messages by full-text search', async () => {
     const { owner, messageId } = await ownerWithMessage();
     const hits = await asActor(db.sql, owner, (tx) => tx`select id from public.messages
