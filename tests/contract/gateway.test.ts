@@ -62,9 +62,13 @@ describe('API-key mapping', () => {
     expect(roleOf(echo.data?.headers.authorization)).toBe('authenticated');
   });
 
-  it('leaves an unknown key unmapped, so verify_jwt refuses it', async () => {
-    const response = await fetch(`${stack.apiUrl}/functions/v1/echo`, { headers: { apikey: 'sb_publishable_not-ours' } });
-    expect(response.status).toBe(401);
+  it('leaves an unknown key unmapped, so verify_jwt refuses it; no key at all is refused too', async () => {
+    const unknown = await fetch(`${stack.apiUrl}/functions/v1/echo`, { headers: { apikey: 'sb_publishable_not-ours' } });
+    expect(unknown.status).toBe(401);
+    const none = await fetch(`${stack.apiUrl}/functions/v1/echo`);
+    expect(none.status).toBe(401);
+    const forged = await fetch(`${stack.apiUrl}/functions/v1/echo`, { headers: { authorization: 'Bearer not.a.jwt' } });
+    expect(forged.status).toBe(401);
   });
 
   it('maps the realtime socket apikey, so a publishable-key client can join', async () => {
