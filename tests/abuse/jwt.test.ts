@@ -107,7 +107,7 @@ describe('tokens that must be refused with 401', () => {
 
   it('no Authorization header, or another scheme', async () => {
     for (const [method, path, body] of probes) {
-      for (const headers of [{}, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }, { authorization: alice.token }]) {
+      for (const headers of <Record<string, string>[]>[{}, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }, { authorization: alice.token }]) {
         const res = await api.request(method, path, body, headers);
         expect(res.status, `${method} ${path}`).toBe(401);
         expect(await res.json()).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
