@@ -60,6 +60,8 @@ export class FunctionWorker {
   async reload(): Promise<void> {
     if (this.state === 'idle' || this.state === 'stopped') return;
     this.failures = 0;
+    // Requests arriving meanwhile wait for the new process instead of failing.
+    this.setState('booting');
     await this.kill();
     if (!this.isStopped()) this.start();
   }
