@@ -85,6 +85,10 @@ describe('sign-in', () => {
     expect(isAuthApiError(error)).toBe(true);
     expect(error?.code).toBe('invalid_credentials');
     expect(error?.status).toBe(400);
+    // An unknown email looks exactly the same.
+    const unknown = await stack.client().auth.signInWithPassword({ email: testEmail('nobody'), password: TEST_PASSWORD });
+    expect(unknown.error?.code).toBe('invalid_credentials');
+    expect(unknown.error?.message).toBe(error?.message);
   });
 
   it('refuses an email after repeated failures with 429, even with the right password', async () => {

@@ -4,12 +4,16 @@
  *    failure leaves the window (a successful sign-in clears the email's count);
  *  - per client address: `[auth.rate_limit] sign_in_sign_ups` failures (30 by default),
  *    matching GoTrue's per-IP window of 5 minutes.
+ * Sign-ups are counted per address too (every attempt, `SIGNUPS_PER_IP_FACTOR` × the same
+ * setting, 300 per 5 minutes by default): generous for people and test suites, but a script
+ * cannot fill auth.users or keep bcrypt busy.
  * State is in memory: a restart forgets it, which only ever helps the legitimate user.
  */
 import { AuthError } from './http.ts';
 
 export const FAILURE_WINDOW_MS = 5 * 60 * 1000;
 export const MAX_FAILURES_PER_EMAIL = 5;
+export const SIGNUPS_PER_IP_FACTOR = 10;
 
 export class SignInLimiter {
   private readonly failures = new Map<string, number[]>();
@@ -21,11 +25,7 @@ export class SignInLimiter {
     const emailWait = this.waitMs(`email:${email}`, MAX_FAILURES_PER_EMAIL);
     const ipWait = this.waitMs(`ip:${ip}`, this.maxPerIp);
     const wait = Math.max(emailWait, ipWait);
-    if (wait > 0) {
-      throw new AuthError(429, 'over_request_rate_limit', 'Request rate limit reached', {}, {
-        'Retry-After': String(Math.ceil(wait / 1000)),
-      });
-    }
+    if (wait > 0) throw tooMany(wait);
   }
 
   recordFailure(email: string, ip: string): void {
@@ -35,6 +35,14 @@ export class SignInLimiter {
       this.failures.set(key, list);
     }
     if (this.failures.size > 50_000) this.sweep();
+  }
+
+  /** Counts a sign-up attempt from ip; throws 429 once the address is over its budget. */
+  signUp(ip: string): void {
+    const key = `signup:${ip}`;
+    const wait = this.waitMs(key, this.maxPerIp * SIGNUPS_PER_IP_FACTOR);
+    if (wait > 0) throw tooMany(wait);
+    this.failures.set(key, [...this.recent(key), this.now()]);
   }
 
   recordSuccess(email: string): void {
@@ -60,4 +68,10 @@ export class SignInLimiter {
       else this.failures.delete(key);
     }
   }
+}
+
+function tooMany(waitMs: number): AuthError {
+  return new AuthError(429, 'over_request_rate_limit', 'Request rate limit reached', {}, {
+    'Retry-After': String(Math.ceil(waitMs / 1000)),
+  });
 }

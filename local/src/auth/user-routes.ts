@@ -51,6 +51,7 @@ export async function signup(ctx: RouteContext, req: IncomingMessage, res: Serve
   const address = normaliseEmail(body.email);
   if (!body.password) throw new AuthError(400, 'validation_failed', 'Signup requires a valid password');
   assertStrongPassword(body.password, config);
+  ctx.limiter.signUp(clientIp(req));
   const autoconfirm = !config.email.enable_confirmations;
 
   const answer = await ctx.sql.begin(async (tx) => {
