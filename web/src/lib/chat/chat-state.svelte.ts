@@ -12,6 +12,7 @@ export interface MessagePage {
 
 export interface Turn {
   provider: string;
+  project_id?: string;
   model: string;
   prompt_id?: string;
   prompt_version?: number;
@@ -113,7 +114,7 @@ export class ChatState {
 
     try {
       await streamChat(
-        { ...body, session_id: this.sessionId ?? undefined },
+        this.sessionId ? { ...body, session_id: this.sessionId, project_id: undefined } : body,
         {
           meta: (meta) => {
             if (!this.sessionId) {

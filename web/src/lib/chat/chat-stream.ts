@@ -31,6 +31,8 @@ export type ChatUsage = z.infer<typeof chatEvents.usage>;
 
 export interface ChatRequest {
   session_id?: string;
+  /** Project of a new session (its system prompt applies). */
+  project_id?: string;
   message: string;
   provider: string;
   model: string;

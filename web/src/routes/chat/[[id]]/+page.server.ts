@@ -18,7 +18,8 @@ export const load: PageServerLoad = async (event) => {
     const meta = session?.metadata ?? {};
     const prefs = profile.preferences ?? {};
     return {
-      session: session ? { id: session.id, title: session.title } : null,
+      session: session ? { id: session.id, title: session.title, project_id: session.project_id } : null,
+      projectId: session?.project_id ?? event.url.searchParams.get('project'),
       page,
       providers: providers.usable.map(({ id, name, label, models, any_model }) => ({ id, name: name ?? label ?? id, models, any_model })),
       defaults: pickDefaults(

@@ -1,0 +1,144 @@
+// Chat journeys in a real browser: first chat with a user's own key, live mirroring to a
+// second tab, isolation from another user, stop keeping the partial answer, and untrusted
+// markdown that must not execute.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, screenshot, signIn, signUp, startE2E, type E2E } from './helpers.ts';
+
+describe('chat in the browser', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('chat');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('a new user signs up, adds a key, chats with a streamed answer, and finds it after a reload', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const apiKey = `sk-e2e-${crypto.randomUUID()}-WXYZ`;
+    await addCustomKey(page, e2e.slowProvider, apiKey);
+    await expect(page.getByTestId('key-hint').first().textContent()).resolves.toContain('WXYZ');
+    expect(await page.content()).not.toContain(apiKey);
+    await screenshot(page, 'settings');
+
+    await page.goto('/chat');
+    await chooseModel(page, 'custom', 'fake-model');
+    await composer(page).fill('Hello from the browser');
+    await composer(page).press('Enter');
+
+    const answer = lastAnswer(page);
+    await page.locator('article[aria-label="Assistant message"][data-status="streaming"]').waitFor();
+    const early = (await answer.textContent()) ?? '';
+    await expect.poll(async () => ((await answer.textContent()) ?? '').length, { timeout: 20_000 }).toBeGreaterThan(early.length);
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 30_000 });
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    expect(e2e.slowProvider.requests.some((r) => r.authorization === `Bearer ${apiKey}`)).toBe(true);
+    await screenshot(page, 'chat');
+
+    await page.reload();
+    await expect(page.getByText('Hello from the browser', { exact: true }).count()).resolves.toBeGreaterThan(0);
+    const stored = page.locator('article[aria-label="Assistant message"][data-status="complete"]');
+    await stored.waitFor();
+    await expect(stored.locator('pre code').textContent()).resolves.toContain('console.log');
+    await expect(stored.textContent()).resolves.toContain('fake-model');
+  });
+
+  it('a second tab of the same user watches the answer grow live; another user sees none of it', async () => {
+    const email = newEmail('twin');
+    const first = await e2e.newPage();
+    await signUp(first, email);
+    await addCustomKey(first, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
+    await first.goto('/chat');
+    await chooseModel(first, 'custom', 'fake-model');
+    await composer(first).fill('/echo opening line');
+    await composer(first).press('Enter');
+    await first.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await first.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
+    const sessionPath = new URL(first.url()).pathname;
+
+    const second = await e2e.newPage();
+    await signIn(second, email);
+    await second.goto(sessionPath);
+    await second.getByText('opening line').first().waitFor();
+    // Realtime must be joined before the new turn, or the test would race the subscription.
+    await second.waitForFunction(() => document.readyState === 'complete');
+
+    await composer(first).fill('Tell me something long');
+    await composer(first).press('Enter');
+
+    await second.getByText('Tell me something long', { exact: true }).waitFor({ timeout: 15_000 });
+    const mirrored = second.locator('article[aria-label="Assistant message"]').last();
+    await second.locator('article[aria-label="Assistant message"][data-status="streaming"]').waitFor({ timeout: 15_000 });
+    const seen = ((await mirrored.textContent()) ?? '').length;
+    await expect.poll(async () => ((await mirrored.textContent()) ?? '').length, { timeout: 20_000 }).toBeGreaterThan(seen);
+    await second.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 30_000 });
+    await screenshot(second, 'chat-second-tab');
+
+    const stranger = await e2e.newPage();
+    await signUp(stranger, newEmail('stranger'));
+    await expect(stranger.getByRole('link', { name: 'opening line' }).count()).resolves.toBe(0);
+    const response = await stranger.goto(sessionPath);
+    expect(response?.status()).toBe(404);
+    await expect(stranger.content()).resolves.not.toContain('Tell me something long');
+  });
+
+  it('stopping mid-stream keeps the partial answer, also after a reload', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await addCustomKey(page, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
+    await page.goto('/chat');
+    await chooseModel(page, 'custom', 'fake-model');
+    await composer(page).fill('Please stop me');
+    await composer(page).press('Enter');
+    const answer = page.locator('article[aria-label="Assistant message"][data-status="streaming"]');
+    await answer.waitFor();
+    await expect.poll(async () => ((await answer.locator('.markdown').textContent().catch(() => '')) ?? '').length, { timeout: 20_000 }).toBeGreaterThan(20);
+    await composer(page).press('Escape');
+
+    const stopped = page.locator('article[aria-label="Assistant message"][data-status="stopped"]');
+    await stopped.waitFor();
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await page.reload();
+    const kept = page.locator('article[aria-label="Assistant message"][data-status="stopped"]');
+    await kept.waitFor({ timeout: 15_000 });
+    const text = (await kept.locator('.markdown').textContent()) ?? '';
+    expect(text).toContain('Here is a short answer');
+    expect(text).not.toContain('console.log'); // the code block comes last; it never arrived
+    await expect(kept.getByText('Stopped').count()).resolves.toBe(1);
+  });
+
+  it('an answer with an <img onerror>, a <script> and a javascript: link executes nothing', async () => {
+    const page = await e2e.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await signUp(page);
+    await chooseModel(page, 'demo');
+    const payload =
+      '/echo <img src=x onerror="window.__xss=1;alert(1)"> <script>window.__xss=2;alert(2)</script> [click me](javascript:window.__xss=3;alert(3)) done';
+    await composer(page).fill(payload);
+    await composer(page).press('Enter');
+    const answer = page.locator('article[aria-label="Assistant message"][data-status="complete"]').last();
+    await answer.waitFor();
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+
+    const check = async () => {
+      const rendered = answer.locator('.markdown');
+      await expect(rendered.locator('script').count()).resolves.toBe(0);
+      await expect(rendered.locator('[onerror]').count()).resolves.toBe(0);
+      const hrefs = await rendered.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+      expect(hrefs.some((href) => href.trim().toLowerCase().startsWith('javascript:'))).toBe(false);
+      if (await rendered.getByText('click me').count()) await rendered.getByText('click me').click({ noWaitAfter: true });
+      await expect(page.evaluate(() => Reflect.get(window, '__xss'))).resolves.toBeUndefined();
+      expect(dialogs).toEqual([]);
+    };
+    await check();
+    await page.reload();
+    await answer.waitFor();
+    await check();
+    await screenshot(page, 'chat-untrusted-markdown');
+  });
+});

@@ -1,0 +1,203 @@
+/**
+ * Browser journeys against the whole local stack: one stack per test file (fresh database,
+ * gateway, Deno function, realtime, the adapter-node web build, the demo provider), Chromium
+ * driven by playwright-core, and a slow fake provider for answers that stream long enough to
+ * watch, stop or mirror in a second tab.
+ *
+ *   const e2e = await startE2E();              // beforeAll
+ *   const page = await e2e.newPage();          // a fresh browser context each time
+ *   await signUp(page, e2e.webUrl);
+ *   await e2e.stop();                          // afterAll
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { generateKeys } from '../../local/src/keys/index.ts';
+import { ROOT } from '../../local/src/paths.ts';
+import { getFreePort } from '../../local/src/ports.ts';
+import { startStack, type Stack } from '../../local/src/stack.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { startFakeProvider, type FakeProvider } from '../fixtures/fake-provider.ts';
+
+export const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOT_DIR = path.join(ROOT, 'tests', 'artifacts', 'screenshots');
+export const PASSWORD = 'correct-horse-42';
+
+const CHROME_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export interface E2E {
+  stack: Stack;
+  webUrl: string;
+  browser: Browser;
+  /** Answers slowly (many chunks, a pause between them) so a test can watch it stream. */
+  slowProvider: FakeProvider;
+  /** A new isolated browser context (its own cookies) and page. */
+  newPage(): Promise<Page>;
+  /** Server log lines, for failure messages. */
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+const WEB = path.join(ROOT, 'web');
+const BUILD_ENTRY = path.join(WEB, 'build', 'index.js');
+const BUILD_LOCK = path.join(ROOT, 'tests', 'artifacts', '.web-build.lock');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIsFresh(): boolean {
+  if (!existsSync(BUILD_ENTRY)) return false;
+  const sources = Math.max(
+    newestMtime(path.join(WEB, 'src')),
+    ...['svelte.config.js', 'vite.config.ts', 'package.json'].map((f) => statSync(path.join(WEB, f)).mtimeMs),
+  );
+  return statSync(BUILD_ENTRY).mtimeMs >= sources;
+}
+
+/** Builds web/ when its sources are newer than the build; test files in parallel build once. */
+export async function ensureWebBuild(): Promise<void> {
+  mkdirSync(path.dirname(BUILD_LOCK), { recursive: true });
+  for (;;) {
+    if (buildIsFresh()) return;
+    try {
+      mkdirSync(BUILD_LOCK); // atomic: only one file builds
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      continue;
+    }
+    try {
+      if (!buildIsFresh()) {
+        const result = spawnSync('npm', ['run', 'build', '-w', 'web'], { cwd: ROOT, encoding: 'utf8' });
+        if (result.status !== 0) throw new Error(`web build failed:\n${result.stdout}\n${result.stderr}`);
+      }
+    } finally {
+      rmSync(BUILD_LOCK, { recursive: true, force: true });
+    }
+  }
+}
+
+/** `name` labels the server log saved to tests/artifacts/stack-<name>.log. */
+export async function startE2E(name: string): Promise<E2E> {
+  await ensureWebBuild();
+  const logs: string[] = [];
+  const db: TestDatabase = await createTestDatabase();
+  let stack: Stack | undefined;
+  let slowProvider: FakeProvider | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  try {
+    stack = await startStack({
+      databaseUrl: db.url,
+      apiPort: await getFreePort(),
+      webPort: await getFreePort(),
+      demoProvider: true,
+      keys: await generateKeys(),
+      log: (line) => logs.push(line),
+    });
+    if (!stack.webUrl) throw new Error(`the web app did not start:\n${logs.join('\n')}`);
+    slowProvider = await startFakeProvider({ tokens: 200, tokenDelayMs: 40 });
+    browser = await chromium.launch({ executablePath: CHROME_PATH, args: CHROME_ARGS });
+  } catch (error) {
+    await browser?.close();
+    await slowProvider?.stop();
+    await stack?.stop();
+    await db.drop();
+    throw error;
+  }
+  const webUrl = stack.webUrl!;
+  const openBrowser = browser;
+  return {
+    stack,
+    webUrl,
+    browser,
+    slowProvider,
+    logs,
+    async newPage() {
+      const context = await openBrowser.newContext({ baseURL: webUrl, viewport: { width: 1280, height: 800 } });
+      contexts.push(context);
+      return context.newPage();
+    },
+    async stop() {
+      mkdirSync(path.join(ROOT, 'tests', 'artifacts'), { recursive: true });
+      writeFileSync(path.join(ROOT, 'tests', 'artifacts', `stack-${name}.log`), logs.join('\n'));
+      for (const context of contexts) await context.close().catch(() => {});
+      await openBrowser.close();
+      await slowProvider!.stop();
+      await stack!.stop();
+      await db.drop();
+    },
+  };
+}
+
+/** A unique email per call, so tests never share users. */
+export function newEmail(label: string): string {
+  return `${label}-${crypto.randomUUID().slice(0, 10)}@example.test`;
+}
+
+/** Signs a new user up through the form and waits for the chat screen. */
+export async function signUp(page: Page, email = newEmail('user')): Promise<string> {
+  await page.goto('/login');
+  await page.getByRole('tab', { name: 'Sign up' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL('**/chat');
+  return email;
+}
+
+export async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/chat');
+}
+
+/** Stores a key for the "custom" provider pointing at a fake provider, through Settings. */
+export async function addCustomKey(page: Page, provider: FakeProvider, apiKey: string): Promise<void> {
+  await page.goto('/settings');
+  const row = page.locator('li[data-provider="custom"]');
+  await row.getByRole('button', { name: 'Add key' }).click();
+  await row.getByLabel('Custom (OpenAI-compatible) API key').fill(apiKey);
+  await row.getByLabel('Base URL').fill(provider.url);
+  await row.getByRole('button', { name: 'Save key' }).click();
+  await row.getByTestId('key-hint').waitFor();
+}
+
+/** Picks provider and model in the chat header. */
+export async function chooseModel(page: Page, provider: string, model?: string): Promise<void> {
+  await page.getByLabel('Provider').selectOption(provider);
+  const modelField = page.getByLabel('Model', { exact: true });
+  if (model) {
+    if ((await modelField.evaluate((el) => el.tagName)) === 'SELECT') await modelField.selectOption(model);
+    else await modelField.fill(model);
+  }
+}
+
+export function composer(page: Page) {
+  return page.getByRole('textbox', { name: 'Message' });
+}
+
+export function lastAnswer(page: Page) {
+  return page.locator('article[aria-label="Assistant message"]').last();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
