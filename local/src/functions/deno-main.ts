@@ -56,6 +56,9 @@ Object.defineProperty(globalThis, 'EdgeRuntime', {
     },
   }),
   enumerable: false,
+  // Code that installs its own polyfill must not throw.
+  writable: true,
+  configurable: true,
 });
 
 // Deno.serve(handler) | Deno.serve(options, handler) | Deno.serve({ ...options, handler }).
