@@ -18,6 +18,8 @@ export interface AppDeps {
   log: (entry: Record<string, unknown>) => void;
   /** Resolves a host name to every address (for the private-URL guard). */
   lookup?: (host: string) => Promise<{ address: string; family: number }[]>;
+  /** Keeps the runtime alive for work that outlives the response (EdgeRuntime.waitUntil on Supabase). */
+  waitUntil?: (work: Promise<unknown>) => void;
 }
 
 export type AppEnv = {

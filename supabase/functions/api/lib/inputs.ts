@@ -4,8 +4,16 @@
  */
 import { z } from '@hono/zod-openapi';
 
+// Postgres text cannot hold U+0000: such input would fail in the database as a 500, so it
+// is refused here as a 400 instead.
+const NO_NUL = /^[^\u0000]*$/;
+const NUL_MESSAGE = 'must not contain NUL characters';
+
+/** Text up to `max` characters that Postgres can store. */
+export const text = (max: number) => z.string().max(max).regex(NO_NUL, NUL_MESSAGE);
+
 /** Trimmed text with a length range (the columns check `char_length(btrim(x))`). */
-export const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max);
+export const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max).regex(NO_NUL, NUL_MESSAGE);
 
 /** Labels such as `production` (prompt_labels.label, projects.system_prompt_label). */
 export const LABEL = /^[a-z0-9][a-z0-9_-]{0,39}$/;
@@ -21,10 +29,20 @@ export const providerId = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'not a pro
  */
 export function jsonObject(maxBytes: number) {
   // z.unknown(), not z.json(): the body was parsed from JSON already, and z.json()'s recursive
-  // schema sends the OpenAPI generator into infinite recursion.
-  return z.record(z.string().max(200), z.unknown()).refine((value) => jsonbTextBytes(value) <= maxBytes, {
-    message: `must be at most ${maxBytes} bytes of JSON`,
-  });
+  // schema sends the OpenAPI generator into infinite recursion. Store it with
+  // `${JSON.stringify(value)}::text::jsonb` (a bare ::jsonb would make the client encode it twice).
+  return z
+    .record(z.string().max(200), z.unknown())
+    .refine((value) => jsonbTextBytes(value) <= maxBytes, { message: `must be at most ${maxBytes} bytes of JSON` })
+    .refine((value) => !containsNul(value), { message: NUL_MESSAGE });
+}
+
+// jsonb rejects \u0000 in keys and strings alike.
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
+  return false;
 }
 
 function jsonbTextBytes(value: unknown): number {

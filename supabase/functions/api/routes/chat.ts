@@ -99,7 +99,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
 
   const chatLog = log.child({ session_id: turn.sessionId, provider: provider.id, model: body.model });
   const writer = new AssistantWriter(db, user, { ...turn, provider: provider.id, model: body.model, hasStoredCredential: opened.hasStoredCredential }, chatLog);
-  const { body: stream } = streamChatTurn({
+  const { body: stream, settled } = streamChatTurn({
     client: opened.client,
     providerName: provider.name,
     model: body.model,
@@ -120,6 +120,8 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     timeoutMs: limits.providerTimeoutMs,
     log: chatLog,
   });
+  // After a client abort the response is gone but the partial answer still has to be saved.
+  deps.waitUntil?.(settled);
   return c.body(stream, 200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
