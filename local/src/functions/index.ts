@@ -79,7 +79,9 @@ export function createFunctionsService(options: FunctionsServiceOptions): Functi
     const warm = warming.then(async () => {
       if (stopping.signal.aborted) return;
       const result = await warmCache(spec, env, stopping.signal);
-      if (!result.ok && !stopping.signal.aborted) log(`functions/${spec.slug}: caching dependencies failed:\n${result.output}`);
+      if (stopping.signal.aborted) return;
+      if (result.ok) log(`functions/${spec.slug}: dependencies cached in ${Math.round(result.ms)} ms`);
+      else log(`functions/${spec.slug}: caching dependencies failed:\n${result.output}`);
     });
     warming = warm;
     const worker = new FunctionWorker({ spec, env, log, beforeBoot: warm, bootTimeoutMs: options.bootTimeoutMs });
