@@ -68,7 +68,8 @@ export function proxyRequest(req: IncomingMessage, res: ServerResponse, target: 
 function forwardHeaders(req: IncomingMessage): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+    // `Expect: 100-continue` was already answered by our own server.
+    if (value !== undefined && !HOP_BY_HOP.has(name) && name !== 'expect') headers[name] = value;
   }
   // The gateway sets these; a service mounted on its own still gets them.
   const peer = req.socket.remoteAddress ?? '';
