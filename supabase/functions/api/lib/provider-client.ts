@@ -44,11 +44,13 @@ export async function openProviderClient(options: OpenClientOptions): Promise<Pr
     if (options.missing === 'not_found') throw new ApiError(404, 'not_found', 'No key stored for this provider');
     throw new ApiError(422, 'missing_credential', `Add your ${provider.name} API key in Settings → API keys first`);
   }
-  const apiKey = stored?.encrypted_key
+  // Keyless providers (ollama, demo) still need a non-empty string for the SDK.
+  const decrypted = stored?.encrypted_key
     ? await decryptCredential(config.encryptionKeys, { userId: user.id, provider: provider.id }, stored.encrypted_key).catch(() => {
         throw new ApiError(422, 'credential_unreadable', `Your stored ${provider.name} key can no longer be read; save it again in Settings`);
       })
-    : 'no-key';
+    : '';
+  const apiKey = decrypted || 'no-key';
   const baseUrl = resolveBaseUrl(provider, stored?.base_url ?? null);
   if (!baseUrl) throw new ApiError(422, 'missing_base_url', `Save a base URL for ${provider.name} in Settings first`);
 

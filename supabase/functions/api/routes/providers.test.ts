@@ -30,12 +30,13 @@ it('lists every provider with models and marks what the caller can use', async (
   expect(byId.get('openai')?.models.every((m) => m.context_window > 0)).toBe(true);
 });
 
-it('offers no demo provider unless the server configures one', async () => {
-  const plain = await createApiHarness({ env: { DEMO_PROVIDER_URL: '' } });
+it('offers no demo provider unless configured, and no default Ollama on a strict server', async () => {
+  const plain = await createApiHarness({ env: { DEMO_PROVIDER_URL: '', ALLOW_PRIVATE_PROVIDER_URLS: 'false' } });
   try {
     const user = await plain.createUser();
     const { providers } = (await (await user.request('GET', '/providers')).json()) as { providers: P[] };
     expect(providers.map((p) => p.id)).not.toContain('demo');
+    expect(providers.find((p) => p.id === 'ollama')?.available).toBe(false);
   } finally {
     await plain.close();
   }

@@ -37,7 +37,11 @@ export const providersRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(
     // The demo URL is the server's own (often loopback); clients have no use for it.
     base_url: p.id === 'demo' ? null : p.base_url,
     has_credential: stored.has(p.id),
-    available: stored.has(p.id) || (!p.requires_key && p.base_url_mode !== 'required'),
+    // Keyless providers work without a credential, except Ollama's default localhost URL,
+    // which only servers allowing private provider URLs (the local stack) may call.
+    available:
+      stored.has(p.id) ||
+      (!p.requires_key && (p.base_url_mode === 'fixed' || (p.base_url_mode === 'optional' && c.var.config.allowPrivateProviderUrls))),
   }));
   return c.json({ providers }, 200);
 });
