@@ -91,6 +91,8 @@ describe('me', () => {
       { avatar_url: 'javascript:alert(1)' },
       { avatar_url: 'ftp://example.com/a.png' },
       { custom_instructions: 'x'.repeat(8001) },
+      { custom_instructions: 'nul \u0000' },
+      { display_name: 'nul \u0000' },
       { preferences: { theme: 'neon' } },
       { preferences: { default_provider: 'Not A Provider' } },
       { preferences: { colour: 'red' } },

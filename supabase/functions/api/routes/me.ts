@@ -7,7 +7,7 @@ import { deleteOwnAccount, exportAccount, PROFILE_COLUMNS, type ProfileRow } fro
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { notFound } from '../lib/errors.ts';
-import { nonEmpty, NOTHING_TO_UPDATE, providerId, trimmed } from '../lib/inputs.ts';
+import { nonEmpty, NOTHING_TO_UPDATE, providerId, text, trimmed } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import {
   MessageSchema,
@@ -43,7 +43,7 @@ const Me = z
 const PreferencesPatch = z
   .strictObject({
     default_provider: providerId.nullable(),
-    default_model: z.string().trim().min(1).max(200).nullable(),
+    default_model: trimmed(1, 200).nullable(),
     theme: z.enum(['light', 'dark', 'system']).nullable(),
   })
   .partial();
@@ -52,7 +52,7 @@ const UpdateMe = z
   .strictObject({
     display_name: trimmed(1, 100),
     avatar_url: z.url({ protocol: /^https?$/ }).max(2048).regex(/^https?:\/\//, 'must start with http:// or https://').nullable(),
-    custom_instructions: z.string().max(8000),
+    custom_instructions: text(8000),
     preferences: PreferencesPatch,
   })
   .partial()

@@ -95,6 +95,8 @@ describe('projects', () => {
       ['POST', '/projects', { name: 42 }],
       ['POST', '/projects', { name: 'x'.repeat(101) }],
       ['POST', '/projects', { name: 'ok', owner: 'me' }],
+      ['POST', '/projects', { name: 'nul\u0000' }],
+      ['POST', '/projects', { name: 'ok', description: 'nul\u0000' }],
       ['POST', '/projects', { name: 'ok', system_prompt_id: 'not-a-uuid' }],
       ['POST', '/projects', { name: 'ok', system_prompt_label: 'Bad Label' }],
       ['POST', '/projects', 'not json'],

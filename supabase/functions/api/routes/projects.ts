@@ -7,13 +7,13 @@ import type { TransactionSql } from 'postgres';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError, notFound } from '../lib/errors.ts';
-import { labelName, nonEmpty, NOTHING_TO_UPDATE, trimmed } from '../lib/inputs.ts';
+import { labelName, nonEmpty, NOTHING_TO_UPDATE, text, trimmed } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
 import { ProjectSchema, type ProjectRow } from '../lib/resource-schemas.ts';
 
 const fields = {
   name: trimmed(1, 100),
-  description: z.string().max(2000),
+  description: text(2000),
   // Null means the project has no system prompt; a label pins a labelled version of it.
   system_prompt_id: z.uuid().nullable(),
   system_prompt_label: labelName.nullable(),

@@ -84,7 +84,7 @@ describe('search', () => {
 
   it('answers missing, empty, oversized or unknown parameters with 400', async () => {
     const alice = await api.createUser();
-    for (const query of ['', '?q=', '?q=%20%20', `?q=${'x'.repeat(201)}`, '?q=a&limit=0', '?q=a&limit=51', '?q=a&sort=rank']) {
+    for (const query of ['', '?q=', '?q=%20%20', `?q=${'x'.repeat(201)}`, '?q=a&limit=0', '?q=a&limit=51', '?q=a&sort=rank', '?q=a%00b']) {
       const res = await alice.request('GET', `/search${query}`);
       expect(res.status, query).toBe(400);
       expect((await res.json()).error.code).toBe('invalid_request');

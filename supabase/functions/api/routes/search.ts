@@ -7,15 +7,11 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { defaultHook, errorResponses, jsonResponse, security } from '../lib/openapi.ts';
+import { trimmed } from '../lib/inputs.ts';
 import { limitParam } from '../lib/pagination.ts';
 
 const SearchQuery = z.strictObject({
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .openapi({ param: { name: 'q', in: 'query' }, description: 'Web-search syntax: words, "phrases", -excluded, or' }),
+  q: trimmed(1, 200).openapi({ param: { name: 'q', in: 'query' }, description: 'Web-search syntax: words, "phrases", -excluded, or' }),
   limit: limitParam(20, 50),
 });
 

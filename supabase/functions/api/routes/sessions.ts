@@ -116,7 +116,7 @@ sessionsRoutes.openapi(routes.create, async (c) => {
     if (input.project_id) await assertProject(sql, input.project_id);
     const [row] = await sql<SessionRow[]>`
       insert into public.chat_sessions (user_id, project_id, title, metadata)
-      values (${c.var.user.id}, ${input.project_id ?? null}, ${input.title ?? 'New chat'}, ${sql.json(input.metadata ?? {})})
+      values (${c.var.user.id}, ${input.project_id ?? null}, ${input.title ?? 'New chat'}, ${JSON.stringify(input.metadata ?? {})}::text::jsonb)
       returning ${sql.unsafe(SESSION_COLUMNS)}`;
     return row;
   });
@@ -142,7 +142,7 @@ sessionsRoutes.openapi(routes.update, async (c) => {
       update public.chat_sessions set
         title = coalesce(${patch.title ?? null}, title),
         project_id = ${patch.project_id === undefined ? sql`project_id` : sql`${patch.project_id}::uuid`},
-        metadata = coalesce(${patch.metadata === undefined ? null : sql.json(patch.metadata)}::jsonb, metadata)
+        metadata = coalesce(${patch.metadata === undefined ? null : JSON.stringify(patch.metadata)}::text::jsonb, metadata)
        where id = ${id}
       returning ${sql.unsafe(SESSION_COLUMNS)}`;
     return row;

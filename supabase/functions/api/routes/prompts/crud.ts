@@ -6,7 +6,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../lib/context.ts';
 import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../../lib/cursor.ts';
-import { nonEmpty, NOTHING_TO_UPDATE, optionalQuery } from '../../lib/inputs.ts';
+import { nonEmpty, NOTHING_TO_UPDATE, optionalQuery, trimmed } from '../../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../../lib/openapi.ts';
 import { cursorParam, limitParam, takePage } from '../../lib/pagination.ts';
 import { PromptSchema, type PromptRow } from '../../lib/resource-schemas.ts';
@@ -36,7 +36,7 @@ const UpdatePrompt = z.strictObject(promptFields).partial().refine(nonEmpty, NOT
 
 const ListQuery = z.strictObject({
   scope: optionalQuery(z.enum(['mine', 'public'])).openapi({ param: { name: 'scope', in: 'query' }, description: 'mine (default) or public' }),
-  q: optionalQuery(z.string().trim().min(1).max(200)).openapi({ param: { name: 'q', in: 'query' }, description: 'Web-search syntax over title, description and content' }),
+  q: optionalQuery(trimmed(1, 200)).openapi({ param: { name: 'q', in: 'query' }, description: 'Web-search syntax over title, description and content' }),
   tag: optionalQuery(tagFilter).openapi({ param: { name: 'tag', in: 'query' } }),
   limit: limitParam(20, 100),
   cursor: optionalQuery(cursorParam).openapi({ param: { name: 'cursor', in: 'query' } }),

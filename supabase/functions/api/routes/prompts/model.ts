@@ -7,7 +7,7 @@
 import { z } from '@hono/zod-openapi';
 import type { TransactionSql } from 'postgres';
 import { ApiError, notFound } from '../../lib/errors.ts';
-import { trimmed } from '../../lib/inputs.ts';
+import { text, trimmed } from '../../lib/inputs.ts';
 import { extractVariables } from '../../lib/prompt-template.ts';
 import type { PromptLabelRow, PromptRow, PromptVersionRow } from '../../lib/resource-schemas.ts';
 
@@ -17,13 +17,13 @@ const tag = z.string().trim().toLowerCase().regex(TAG, 'tags are 1-32 of a-z 0-9
 
 export const promptFields = {
   title: trimmed(1, 200),
-  description: z.string().max(2000),
-  content: z.string().min(1).max(100_000).refine((s) => s.trim().length > 0, 'must not be blank'),
+  description: text(2000),
+  content: text(100_000).min(1).refine((s) => s.trim().length > 0, 'must not be blank'),
   // Stored lower-case and without duplicates, at most 20.
   tags: z.array(tag).max(20).transform((tags) => [...new Set(tags)]),
   is_public: z.boolean(),
   // Recorded on the version this write creates (ignored when title and content stay the same).
-  commit_message: z.string().trim().max(500),
+  commit_message: trimmed(0, 500),
 };
 
 export const tagFilter = tag;
