@@ -1,0 +1,108 @@
+// Prompt library journeys: versions with diff and restore, labels, running a prompt with
+// variables in chat, and sharing a public prompt that another user forks.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { composer, newEmail, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+
+async function createPrompt(page: Page, fields: { title: string; content: string; tags?: string; isPublic?: boolean }) {
+  await page.goto('/prompts/new');
+  await page.getByLabel('Title').fill(fields.title);
+  await page.getByLabel('Template').fill(fields.content);
+  if (fields.tags) await page.getByLabel('Tags (comma separated)').fill(fields.tags);
+  if (fields.isPublic) await page.getByLabel('Public', { exact: false }).check();
+  await page.getByRole('button', { name: 'Create prompt' }).click();
+  await page.waitForURL(/\/prompts\/[0-9a-f-]{36}$/);
+}
+
+async function saveVersion(page: Page, content: string, note: string, expectVersion: number) {
+  await page.getByLabel('Template').fill(content);
+  await page.getByLabel('Change note (optional)').fill(note);
+  await page.getByRole('button', { name: 'Save new version' }).click();
+  await page.getByRole('heading', { level: 1 }).locator('xpath=..').getByText(`v${expectVersion}`, { exact: false }).first().waitFor();
+}
+
+describe('prompt library in the browser', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('prompts');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('create → edit twice → diff → restore → label → run with variables in chat', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const v1 = 'Hello {{name}}, welcome to {{place|the team}}.';
+    await createPrompt(page, { title: 'Greeting', content: v1, tags: 'e2e, greeting' });
+    await expect(page.getByTestId('detected-variables').textContent()).resolves.toMatch(/name.*place \(optional\)/);
+
+    await saveVersion(page, 'Hi {{name}}, welcome to {{place|the team}}.', 'shorter hello', 2);
+    await saveVersion(page, 'Hi {{name}}, welcome aboard {{place|the team}}!', 'aboard', 3);
+
+    await page.getByRole('button', { name: 'Compare' }).click(); // defaults: v2 → v3
+    const diff = page.getByTestId('diff');
+    await diff.waitFor();
+    await expect(diff.locator('td[data-kind="removed"]').textContent()).resolves.toContain('welcome to');
+    await expect(diff.locator('td[data-kind="added"]').textContent()).resolves.toContain('welcome aboard');
+    await screenshot(page, 'prompt-diff');
+
+    await page.getByRole('button', { name: 'Restore version 1' }).click();
+    await page.getByRole('heading', { level: 1 }).locator('xpath=..').getByText('v4').first().waitFor();
+    await expect(page.getByLabel('Template').inputValue()).resolves.toBe(v1);
+
+    await page.getByLabel('Label', { exact: true }).fill('production');
+    await page.getByRole('button', { name: 'Set label' }).click();
+    await page.getByText('production → v4').waitFor();
+
+    await page.getByRole('link', { name: 'Use in chat' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('name', { exact: true }).fill('Ada');
+    await dialog.getByRole('button', { name: 'Insert' }).click();
+    await expect.poll(() => composer(page).inputValue()).toBe('Hello Ada, welcome to the team.');
+    await composer(page).press('Enter');
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
+    await page.getByText('Hello Ada, welcome to the team.', { exact: true }).first().waitFor();
+  });
+
+  it('typing / in an empty composer opens the picker, which asks for the variables', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const title = `Translate ${crypto.randomUUID().slice(0, 6)}`;
+    await createPrompt(page, { title, content: 'Translate into {{language}}: {{text}}' });
+    await page.goto('/chat');
+    await composer(page).press('/');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Search prompts').fill(title);
+    await dialog.getByRole('option', { name: title }).waitFor();
+    await dialog.getByLabel('Search prompts').press('Enter');
+    await dialog.getByLabel('language', { exact: true }).fill('French');
+    await dialog.getByLabel('text', { exact: true }).fill('good morning');
+    await screenshot(page, 'prompt-picker');
+    await dialog.getByRole('button', { name: 'Insert' }).click();
+    await expect.poll(() => composer(page).inputValue()).toBe('Translate into French: good morning');
+  });
+
+  it('a public prompt is visible to another user, who can fork it', async () => {
+    const author = await e2e.newPage();
+    await signUp(author, newEmail('author'));
+    const title = `Shared helper ${crypto.randomUUID().slice(0, 6)}`;
+    await createPrompt(author, { title, content: 'Summarise {{topic}} in three bullet points.', tags: 'shared', isPublic: true });
+    await createPrompt(author, { title: `${title} private`, content: 'Not for others.' });
+
+    const reader = await e2e.newPage();
+    await signUp(reader, newEmail('reader'));
+    await reader.goto(`/prompts?scope=public&q=${encodeURIComponent(title)}`);
+    await reader.getByRole('link', { name: title, exact: true }).waitFor();
+    await expect(reader.getByRole('link', { name: `${title} private` }).count()).resolves.toBe(0);
+    await screenshot(reader, 'prompts-public');
+    await reader.getByRole('link', { name: title, exact: true }).click();
+    await reader.getByRole('button', { name: 'Fork' }).click();
+    await reader.getByRole('button', { name: 'Save new version' }).waitFor();
+    await expect(reader.getByLabel('Template').inputValue()).resolves.toBe('Summarise {{topic}} in three bullet points.');
+
+    await reader.goto('/prompts?scope=mine');
+    await reader.getByRole('link', { name: title }).first().waitFor();
+    await screenshot(reader, 'prompts');
+  });
+});
