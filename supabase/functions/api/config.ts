@@ -52,7 +52,8 @@ const envSchema = z.object({
   CHAT_RATE_CAPACITY: int(20),
   CHAT_RATE_REFILL_PER_SECOND: positive(0.2),
   MAX_BODY_BYTES: int(256 * 1024),
-  MAX_MESSAGE_CHARS: int(32_000),
+  // The messages table allows 200 000 characters per message.
+  MAX_MESSAGE_CHARS: int(32_000).refine((n) => n <= 200_000, 'at most 200000'),
   MAX_TOKENS_CAP: int(8192),
   PROVIDER_TIMEOUT_MS: int(60_000),
   KEEPALIVE_MS: int(15_000),

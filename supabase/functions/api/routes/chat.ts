@@ -14,13 +14,13 @@ import { defaultHook, errorResponses, jsonBody, security } from '../lib/openapi.
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
 import { contextWindow } from '../lib/providers.ts';
 
-const variableValue = z.union([z.string().max(20_000), z.number(), z.boolean()]);
+const variableValue = z.union([z.string().max(20_000).regex(/^[^\u0000]*$/, 'must not contain NUL characters'), z.number(), z.boolean()]);
 
 export const ChatRequest = z
   .strictObject({
     session_id: z.uuid().optional().openapi({ description: 'Continue this session; omit to start a new one' }),
     project_id: z.uuid().optional().openapi({ description: 'Project of a new session (its system prompt applies)' }),
-    message: z.string().max(1_000_000).optional().openapi({ description: 'The user message (not needed with regenerate)' }),
+    message: z.string().max(1_000_000).regex(/^[^\u0000]*$/, 'must not contain NUL characters').optional().openapi({ description: 'The user message (not needed with regenerate)' }),
     provider: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'must be a provider id such as "openai"'),
     model: z.string().trim().min(1).max(200),
     prompt_id: z.uuid().optional(),

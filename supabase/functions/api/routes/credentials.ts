@@ -30,8 +30,8 @@ const ProviderParam = z.object({
 
 const PutCredential = z
   .strictObject({
-    api_key: z.string().trim().min(1).max(1000).optional().openapi({ description: 'The provider API key (optional for providers that need none, e.g. ollama)' }),
-    base_url: z.string().trim().max(2048).optional().openapi({ description: 'custom (required) and ollama (optional) only' }),
+    api_key: z.string().trim().min(1).max(1000).regex(/^[^\u0000]*$/, 'must not contain NUL characters').optional().openapi({ description: 'The provider API key (optional for providers that need none, e.g. ollama)' }),
+    base_url: z.string().trim().max(2048).regex(/^[^\u0000]*$/, 'must not contain NUL characters').optional().openapi({ description: 'custom (required) and ollama (optional) only' }),
   })
   .openapi('PutCredential');
 

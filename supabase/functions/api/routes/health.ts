@@ -1,9 +1,10 @@
 /** GET /api/health: liveness plus a database round trip, no auth (used by the gateway and uptime checks). */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../lib/context.ts';
+import { ApiError } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonResponse } from '../lib/openapi.ts';
 
-const Health = z.object({ status: z.literal('ok'), database: z.enum(['ok', 'unavailable']), time: z.string() }).openapi('Health');
+const Health = z.object({ status: z.literal('ok'), database: z.literal('ok'), time: z.string() }).openapi('Health');
 
 const getHealth = createRoute({
   method: 'get',
@@ -14,11 +15,11 @@ const getHealth = createRoute({
 });
 
 export const healthRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(getHealth, async (c) => {
-  let database: 'ok' | 'unavailable' = 'ok';
   try {
     await c.var.db.ping();
   } catch {
-    database = 'unavailable';
+    // 503 so load balancers and uptime checks see the outage.
+    throw new ApiError(503, 'database_unavailable', 'The database is not reachable');
   }
-  return c.json({ status: 'ok' as const, database, time: new Date().toISOString() }, 200);
+  return c.json({ status: 'ok' as const, database: 'ok' as const, time: new Date().toISOString() }, 200);
 });
