@@ -1,0 +1,48 @@
+// withUserTransaction really runs as the caller: role authenticated, auth.uid() = the user,
+// settings scoped to the transaction; the privileged helpers filter by the given user id.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createAuthUser } from '../../../../tests/helpers/actors.ts';
+import { createTestDatabase, type TestDatabase } from '../../../../tests/helpers/database.ts';
+import { createDb, type Db } from './db.ts';
+
+let database: TestDatabase;
+let db: Db;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb(database.url, { max: 1 });
+});
+afterAll(async () => {
+  await db?.end();
+  await database?.drop();
+});
+
+it('assumes the caller inside the transaction only', async () => {
+  const user = await createAuthUser(database.sql);
+  const inside = await db.withUserTransaction({ id: user.id, email: user.email, claims: { sub: user.id } }, async (sql) => {
+    const [row] = await sql<{ role: string; uid: string }[]>`select current_user as role, auth.uid()::text as uid`;
+    return row;
+  });
+  expect(inside).toEqual({ role: 'authenticated', uid: user.id });
+  // The same pooled connection is back to the owner afterwards.
+  const [after] = await db.sql<{ role: string; claims: string | null }[]>`
+    select current_user as role, nullif(current_setting('request.jwt.claims', true), '') as claims`;
+  expect(after).toEqual({ role: 'postgres', claims: null });
+});
+
+it('cannot read encrypted keys as the caller, only through the named helper', async () => {
+  const alice = await createAuthUser(database.sql);
+  const bob = await createAuthUser(database.sql);
+  await database.sql`insert into public.api_credentials (user_id, provider, encrypted_key) values (${alice.id}, 'openai', 'v1.ciphertext')`;
+  const asAlice = { id: alice.id, email: alice.email, claims: { sub: alice.id } };
+  await expect(db.withUserTransaction(asAlice, (sql) => sql`select encrypted_key from public.api_credentials`)).rejects.toThrow(/permission denied/);
+  expect(await db.readCredentialCiphertext(alice.id, 'openai')).toEqual({ encrypted_key: 'v1.ciphertext', base_url: null });
+  expect(await db.readCredentialCiphertext(bob.id, 'openai')).toBeNull();
+});
+
+it('takes tokens from a per-user bucket', async () => {
+  const user = await createAuthUser(database.sql);
+  const results = [];
+  for (let i = 0; i < 3; i++) results.push(await db.consumeRateLimit(user.id, 'test', 2, 0.001));
+  expect(results.map((r) => r.allowed)).toEqual([true, true, false]);
+  expect(results[2].retryAfterSeconds).toBeGreaterThan(0);
+});
