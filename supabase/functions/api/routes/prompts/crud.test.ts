@@ -173,6 +173,10 @@ describe('prompts CRUD', () => {
       expect(res.status, `${method} ${path.slice(0, 60)} ${JSON.stringify(body)?.slice(0, 60)}`).toBe(400);
       expect((await res.json()).error.code).toMatch(/^invalid_(request|cursor)$/);
     }
+    // A body over the API's size limit is refused before parsing.
+    const huge = await alice.request('POST', '/prompts', { title: 't', content: 'x'.repeat(api.config.limits.maxBodyBytes + 1) });
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).error.code).toBe('payload_too_large');
     // Search syntax is never an error, whatever the text.
     for (const q of ['"unclosed', '-', 'a & | ! (', "'; drop table prompts; --"]) {
       expect((await alice.request('GET', `/prompts?scope=public&q=${encodeURIComponent(q)}`)).status, q).toBe(200);
