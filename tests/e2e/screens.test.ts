@@ -1,0 +1,126 @@
+// Every main screen: usage reflects the calls just made, projects group chats, keyboard
+// shortcuts work, axe-core finds no serious or critical violations, and each screen is
+// saved as a screenshot (desktop, plus chat at phone width).
+import AxeBuilder from '@axe-core/playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { composer, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+}
+
+async function sendAndWait(page: Page, text: string, answersBefore: number) {
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+  await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(answersBefore).waitFor();
+}
+
+describe('main screens in the browser', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('screens');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('the usage page shows the calls just made', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await sendAndWait(page, 'First question for usage', 0);
+    await sendAndWait(page, 'Second question for usage', 1);
+    await page.goto('/usage');
+    const totals = page.getByTestId('usage-totals');
+    await expect(totals.locator('div', { hasText: 'Calls' }).first().locator('dd').textContent()).resolves.toBe('2');
+    const recent = page.getByTestId('recent-calls').locator('tbody tr');
+    await expect(recent.count()).resolves.toBe(2);
+    await expect(recent.first().textContent()).resolves.toContain('demo/demo-model');
+    await page.getByRole('heading', { name: 'Tokens per day by provider' }).waitFor();
+    await screenshot(page, 'usage');
+  });
+
+  it('projects: create, rename, pick a system prompt, and chats started in a project are grouped under it', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await page.goto('/projects');
+    await page.getByLabel('New project name').fill('Research');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    const card = page.locator('li.card').filter({ has: page.locator('input[name="name"]') }).first();
+    await expect.poll(() => card.locator('input[name="name"]').inputValue()).toBe('Research');
+    await card.locator('input[name="name"]').fill('Deep research');
+    await card.getByLabel('System prompt').selectOption({ index: 0 });
+    await card.getByRole('button', { name: 'Save' }).click();
+    await page.reload();
+    await expect(page.locator('li.card input[name="name"]').first().inputValue()).resolves.toBe('Deep research');
+    await screenshot(page, 'projects');
+
+    await page.goto('/chat');
+    await page.getByLabel('Project').selectOption({ label: 'Deep research' });
+    await sendAndWait(page, 'A question inside the project', 0);
+    const group = page.getByRole('region', { name: 'Deep research' }).or(page.locator('section[aria-label="Deep research"]'));
+    await group.getByRole('link').first().waitFor({ timeout: 15_000 });
+
+    await page.goto('/projects');
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await page.getByRole('button', { name: /Delete “Deep research”/ }).click();
+    await page.getByText('No projects yet.', { exact: false }).waitFor();
+  });
+
+  it('Ctrl+K focuses search and full-text search finds an earlier message', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await sendAndWait(page, 'Remember the word pomegranate', 0);
+    await page.locator('body').click();
+    await page.keyboard.press('Control+k');
+    const search = page.getByRole('searchbox', { name: 'Search messages' });
+    await expect(search.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await page.keyboard.type('pomegranate');
+    await page.getByRole('region', { name: 'Search results' }).getByRole('link').first().waitFor();
+    await screenshot(page, 'chat-search');
+  });
+
+  it('axe-core finds no serious violations on the main screens, and each is saved as a screenshot', async () => {
+    const page = await e2e.newPage();
+    await page.goto('/login');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'login');
+
+    await signUp(page);
+    await sendAndWait(page, 'Show me some `code` please', 0);
+    const screens: [string, string][] = [
+      ['chat', new URL(page.url()).pathname],
+      ['chat-new', '/chat'],
+      ['prompts-library', '/prompts?scope=public'],
+      ['prompt-new', '/prompts/new'],
+      ['projects-empty', '/projects'],
+      ['usage-page', '/usage'],
+      ['settings-page', '/settings'],
+    ];
+    const found: Record<string, unknown> = {};
+    for (const [name, path] of screens) {
+      await page.goto(path);
+      await page.waitForLoadState('networkidle');
+      const violations = await seriousViolations(page);
+      if (violations.length) found[name] = violations;
+      await screenshot(page, `axe-${name}`);
+    }
+    await page.goto('/prompts?scope=public');
+    await page.locator('li.card a').first().click();
+    await page.waitForURL(/\/prompts\/[0-9a-f-]{36}$/);
+    const promptViolations = await seriousViolations(page);
+    if (promptViolations.length) found['prompt-detail'] = promptViolations;
+    await screenshot(page, 'prompt-detail');
+    expect(found).toEqual({});
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(screens[0][1]);
+    await page.locator('article[aria-label="Assistant message"]').first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'chat-phone');
+  }, 180_000);
+});
