@@ -60,8 +60,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = options.dataDir ?? DATA_DIR;
   const timings: Record<string, number> = {};
   const stops: Stopper[] = [];
+  // The gateway goes first so nothing new arrives while the services behind it wind down;
+  // the rest stop in reverse order of start, Postgres last.
   const stopAll = async () => {
-    for (const stop of stops.reverse().splice(0)) {
+    const pending = stops.splice(0).reverse();
+    for (const stop of [...pending.filter((s) => s.label === 'gateway'), ...pending.filter((s) => s.label !== 'gateway')]) {
       const started = performance.now();
       await stop().catch((error: unknown) => log(`stop ${stop.label}: ${error instanceof Error ? error.message : String(error)}`));
       const ms = performance.now() - started;
