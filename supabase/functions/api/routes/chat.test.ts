@@ -1,7 +1,7 @@
 // POST /api/chat happy paths through the real app, database and fake provider: streaming,
 // persistence, the user's own key reaching the provider, context, prompts, regenerate, edit.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApiHarness, readSse, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { createApiHarness, eventually, readSse, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -62,6 +62,25 @@ describe('POST /api/chat', () => {
     expect(cred.last_used_at).not.toBeNull();
   });
 
+  it('saves the growing answer while it streams, so other devices can watch', async () => {
+    const alice = await api.createUser();
+    const release = api.fakeProvider.pauseAfterFirstToken();
+    const res = await alice.request('POST', '/chat', { ...demo, message: '/echo first second third' });
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes('event:delta')) text += (await reader.read()).value ?? '';
+    const assistantId = /"assistant_message_id":"([0-9a-f-]{36})"/.exec(text)![1];
+    const during = await eventually(async () => {
+      const [row] = await api.db.sql`select status, content from public.messages where id = ${assistantId}`;
+      return row.content ? row : null;
+    });
+    expect(during).toEqual({ status: 'streaming', content: 'first' });
+    release();
+    while (!(await reader.read()).done);
+    const [after] = await api.db.sql`select status, content from public.messages where id = ${assistantId}`;
+    expect(after).toEqual({ status: 'complete', content: 'first second third' });
+  });
+
   it('continues a session with its history', async () => {
     const alice = await api.createUser();
     const first = await chat(alice, { message: '/echo one' });
@@ -112,6 +131,10 @@ describe('POST /api/chat', () => {
     expect(lastProviderBody().messages[0]).toEqual({ role: 'system', content: 'Translate to German.' });
     const [log] = await api.db.sql`select prompt_id, prompt_version from public.prompt_usage_logs where user_id = ${alice.id}`;
     expect(log).toEqual({ prompt_id: prompt.id, prompt_version: 1 });
+    await chat(alice, { prompt_id: prompt.id, prompt_version: 2, variables: { language: 'German', tone: 'dry' }, message: '/echo x' });
+    expect(lastProviderBody().messages[0]).toEqual({ role: 'system', content: 'Translate to German in a dry tone.' });
+    const noVersion = await alice.request('POST', '/chat', { ...demo, prompt_id: prompt.id, prompt_version: 9, message: 'x' });
+    expect(noVersion.status).toBe(404);
 
     const missing = await alice.request('POST', '/chat', { ...demo, prompt_id: prompt.id, variables: { language: 'German' }, message: 'x' });
     expect(missing.status).toBe(422);
