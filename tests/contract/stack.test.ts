@@ -61,3 +61,13 @@ it('a plain Node script signs up, subscribes and receives the insert it caused t
   expect(result.received.user_id).toBe(result.userId);
   expect(result.received.title).toBe('From a plain script');
 }, 120_000);
+
+it("leaves a function's CORS allow-list intact: the web origin is allowed, another origin is not", async () => {
+  const ask = (origin: string) =>
+    fetch(`${stack.apiUrl}/functions/v1/api/health`, { headers: { Origin: origin, apikey: stack.keys.publishableKey } });
+  const allowed = await ask('http://localhost:3000');
+  expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+  const other = await ask('http://evil.example');
+  expect(other.status).toBe(200);
+  expect(other.headers.get('access-control-allow-origin')).toBeNull();
+});
