@@ -1,6 +1,7 @@
 // Chat journeys in a real browser: first chat with a user's own key, live mirroring to a
 // second tab, isolation from another user, stop keeping the partial answer, and untrusted
 // markdown that must not execute.
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, screenshot, signIn, signUp, startE2E, type E2E } from './helpers.ts';
 
@@ -140,5 +141,81 @@ describe('chat in the browser', () => {
     await answer.waitFor();
     await check();
     await screenshot(page, 'chat-untrusted-markdown');
+  });
+
+  it('edit-and-resend replaces the turn, and regenerate replaces the answer', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await chooseModel(page, 'demo');
+    await composer(page).fill('/echo first draft');
+    await composer(page).press('Enter');
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+
+    await page.locator('article[aria-label="Your message"]').getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Edit message').fill('/echo second thought');
+    await page.getByRole('button', { name: 'Save & resend' }).click();
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]', { hasText: 'second thought' }).waitFor();
+    await page.reload();
+    await page.locator('article[aria-label="Assistant message"]', { hasText: 'second thought' }).waitFor();
+    await expect(page.locator('article', { hasText: 'first draft' }).count()).resolves.toBe(0);
+
+    await page.getByRole('button', { name: 'Regenerate' }).click();
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
+    await page.reload();
+    await page.locator('article[aria-label="Assistant message"]').first().waitFor();
+    await expect(page.locator('article[aria-label="Assistant message"]').count()).resolves.toBe(1);
+    await expect(page.locator('article[aria-label="Your message"]').count()).resolves.toBe(1);
+  });
+
+  it('a provider failure shows a readable error with a retry that works', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await addCustomKey(page, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
+    await page.goto('/chat');
+    await chooseModel(page, 'custom', 'fake-model');
+    e2e.slowProvider.setMode('500');
+    try {
+      await composer(page).fill('This will fail first');
+      await composer(page).press('Enter');
+      const failed = page.locator('article[aria-label="Assistant message"][data-status="error"]');
+      await failed.waitFor({ timeout: 30_000 });
+      await expect(failed.getByRole('alert').textContent()).resolves.toMatch(/\w+/);
+      await screenshot(page, 'chat-error');
+    } finally {
+      e2e.slowProvider.setMode('ok');
+    }
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 30_000 });
+  }, 60_000);
+
+  it('older history loads when scrolling up, through the cursor API', async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page);
+    const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
+    let sessionId: string;
+    try {
+      const [user] = await sql<{ id: string }[]>`select id from auth.users where email = ${email}`;
+      const [session] = await sql<{ id: string }[]>`
+        insert into public.chat_sessions (user_id, title) values (${user.id}, 'Long history') returning id`;
+      sessionId = session.id;
+      // 80 turns with distinct timestamps, oldest first.
+      await sql`
+        insert into public.messages (session_id, user_id, sender, content, created_at)
+        select ${sessionId}, ${user.id}, case when i % 2 = 0 then 'user' else 'assistant' end,
+               'history message ' || i, now() - make_interval(secs => 1000 - i)
+        from generate_series(1, 80) as i`;
+    } finally {
+      await sql.end();
+    }
+    await page.goto(`/chat/${sessionId}`);
+    await page.getByText('history message 80', { exact: true }).waitFor();
+    await expect(page.getByText('history message 1', { exact: true }).count()).resolves.toBe(0);
+    const scroller = page.getByTestId('messages');
+    await expect.poll(async () => {
+      await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
+      return page.getByText('history message 1', { exact: true }).count();
+    }, { timeout: 15_000 }).toBe(1);
+    await expect(page.locator('article').count()).resolves.toBe(80);
   });
 });

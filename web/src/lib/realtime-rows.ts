@@ -11,6 +11,9 @@ export const messageRow = z.object({
   provider: z.string().nullable().default(null),
   model: z.string().nullable().default(null),
   token_count: z.number().nullable().default(null),
+  prompt_tokens: z.number().nullish(),
+  completion_tokens: z.number().nullish(),
+  latency_ms: z.number().nullish(),
   created_at: z.string(),
 });
 
