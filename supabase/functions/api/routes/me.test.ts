@@ -154,9 +154,14 @@ describe('me', () => {
     expect(await (await bob.request('GET', `/prompts/${fork.id}`)).json()).toMatchObject({ forked_from: null });
     expect(await (await bob.request('GET', `/projects/${bobProject.id}`)).json()).toMatchObject({ system_prompt_id: null });
 
-    // The still-unexpired token now finds nothing.
+    // The still-unexpired token now finds nothing and can create nothing.
     expect((await alice.request('GET', '/me')).status).toBe(404);
     expect((await alice.request('DELETE', '/me')).status).toBe(404);
+    for (const [path, body] of [['/prompts', { title: 't', content: 'c' }], ['/projects', { name: 'n' }], ['/sessions', {}]] as const) {
+      const res = await alice.request('POST', path, body);
+      expect(res.status, path).toBe(401);
+      expect((await res.json()).error.code).toBe('unauthorized');
+    }
   });
 
   it('requires a token', async () => {

@@ -6,6 +6,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { TransactionSql } from 'postgres';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
+import { rethrowDatabaseError } from '../lib/db-errors.ts';
 import { ApiError, notFound } from '../lib/errors.ts';
 import { labelName, nonEmpty, NOTHING_TO_UPDATE, text, trimmed } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
@@ -110,7 +111,7 @@ projectsRoutes.openapi(createProject, async (c) => {
       values (${c.var.user.id}, ${input.name}, ${input.description}, ${input.system_prompt_id ?? null}, ${input.system_prompt_label ?? null})
       returning ${sql.unsafe(COLUMNS)}`;
     return row;
-  });
+  }).catch(rethrowDatabaseError);
   return c.json(project, 201);
 });
 
@@ -144,7 +145,7 @@ projectsRoutes.openapi(updateProject, async (c) => {
        where id = ${id}
       returning ${sql.unsafe(COLUMNS)}`;
     return row;
-  });
+  }).catch(rethrowDatabaseError);
   return c.json(project, 200);
 });
 

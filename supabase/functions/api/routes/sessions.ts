@@ -7,6 +7,7 @@ import type { TransactionSql } from 'postgres';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../lib/cursor.ts';
+import { rethrowDatabaseError } from '../lib/db-errors.ts';
 import { notFound } from '../lib/errors.ts';
 import { jsonObject, nonEmpty, NOTHING_TO_UPDATE, optionalQuery, trimmed } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
@@ -119,7 +120,7 @@ sessionsRoutes.openapi(routes.create, async (c) => {
       values (${c.var.user.id}, ${input.project_id ?? null}, ${input.title ?? 'New chat'}, ${JSON.stringify(input.metadata ?? {})}::text::jsonb)
       returning ${sql.unsafe(SESSION_COLUMNS)}`;
     return row;
-  });
+  }).catch(rethrowDatabaseError);
   return c.json(session, 201);
 });
 
@@ -146,7 +147,7 @@ sessionsRoutes.openapi(routes.update, async (c) => {
        where id = ${id}
       returning ${sql.unsafe(SESSION_COLUMNS)}`;
     return row;
-  });
+  }).catch(rethrowDatabaseError);
   if (!session) throw notFound('Session');
   return c.json(session, 200);
 });

@@ -5,6 +5,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../lib/context.ts';
+import { rethrowDatabaseError } from '../../lib/db-errors.ts';
 import { ApiError, notFound } from '../../lib/errors.ts';
 import { labelName } from '../../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonResponse, security, UuidParam } from '../../lib/openapi.ts';
@@ -70,7 +71,7 @@ promptActionRoutes.openapi(routes.fork, async (c) => {
               ${source.tags}::text[], false, ${source.id})
       returning id`;
     return presentPrompt(await loadVisiblePrompt(sql, forkId), await loadLabels(sql, forkId));
-  });
+  }).catch(rethrowDatabaseError);
   return c.json(fork, 201);
 });
 

@@ -6,6 +6,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../lib/context.ts';
 import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../../lib/cursor.ts';
+import { rethrowDatabaseError } from '../../lib/db-errors.ts';
 import { nonEmpty, NOTHING_TO_UPDATE, optionalQuery, trimmed } from '../../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../../lib/openapi.ts';
 import { cursorParam, limitParam, takePage } from '../../lib/pagination.ts';
@@ -110,7 +111,7 @@ promptCrudRoutes.openapi(routes.create, async (c) => {
       values (${c.var.user.id}, ${input.title}, ${input.description}, ${input.content}, ${input.tags}::text[], ${input.is_public})
       returning id`;
     return presentPrompt(await loadVisiblePrompt(sql, id), []);
-  });
+  }).catch(rethrowDatabaseError);
   return c.json(prompt, 201);
 });
 
