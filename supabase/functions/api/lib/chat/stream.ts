@@ -128,7 +128,10 @@ export function streamChatTurn(options: StreamChatOptions): { body: ReadableStre
           event('delta', { text });
         }
       }
-      if (abort.signal.aborted) throw abort.signal.reason;
+      if (!finishReason) {
+        // The stream ended without saying why: aborted, or the connection closed early.
+        throw abort.signal.aborted ? abort.signal.reason : new Error('stream ended without a finish reason');
+      }
     } catch (error) {
       const reason = abort.signal.aborted ? abort.signal.reason : null;
       if (reason instanceof ClientGone) {

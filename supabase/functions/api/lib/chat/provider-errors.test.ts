@@ -1,0 +1,28 @@
+import OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../errors.ts';
+import { describeProviderError, TimeoutError } from './provider-errors.ts';
+
+const ctx = { providerName: 'OpenAI', model: 'gpt-4o', apiKey: 'sk-proj-SECRETSECRET1234', timeoutMs: 60_000 };
+const apiError = (status: number, message: string) =>
+  OpenAI.APIError.generate(status, { error: { message } }, message, new Headers());
+
+describe('describeProviderError', () => {
+  it('maps statuses to codes with a next step', () => {
+    expect(describeProviderError(apiError(401, 'Incorrect API key provided: sk-proj-****1234'), ctx)).toMatchObject({ code: 'provider_auth', message: expect.stringContaining('Settings') });
+    expect(describeProviderError(apiError(429, 'slow down'), ctx).code).toBe('provider_rate_limited');
+    expect(describeProviderError(apiError(503, 'overloaded'), ctx).code).toBe('provider_unavailable');
+    expect(describeProviderError(apiError(404, 'no such model'), ctx).message).toContain('gpt-4o');
+    expect(describeProviderError(new TimeoutError(), ctx)).toMatchObject({ code: 'provider_timeout', message: expect.stringContaining('60 s') });
+    expect(describeProviderError(new ApiError(502, 'provider_redirect', 'redirected'), ctx).code).toBe('provider_redirect');
+  });
+
+  it('never passes the key through, even when the provider echoes it', () => {
+    const echoed = describeProviderError(apiError(400, `bad request for key ${ctx.apiKey} and gsk_abcdef123456`), ctx);
+    expect(echoed.code).toBe('provider_rejected');
+    expect(echoed.message).not.toContain(ctx.apiKey);
+    expect(echoed.message).not.toContain('gsk_abcdef123456');
+    const auth = describeProviderError(apiError(401, `Incorrect API key provided: ${ctx.apiKey}`), ctx);
+    expect(auth.message).not.toContain('SECRET');
+  });
+});
