@@ -2,6 +2,7 @@
 // and account deletion (every row gone, other users untouched).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asActor, PERMISSION_DENIED } from '../../../../tests/helpers/actors.ts';
 import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
 
 let api: ApiHarness;
@@ -162,6 +163,15 @@ describe('me', () => {
       expect(res.status, path).toBe(401);
       expect((await res.json()).error.code).toBe('unauthorized');
     }
+  });
+
+  it('keeps the privileged delete out of reach of every API role', async () => {
+    const alice = await api.createUser();
+    const mallory = await api.createUser();
+    for (const actor of [mallory, 'anon', 'service_role'] as const) {
+      await expect(asActor(api.db.sql, actor, (tx) => tx`select private.delete_account(${alice.id}::uuid)`)).rejects.toThrow(PERMISSION_DENIED);
+    }
+    expect((await alice.request('GET', '/me')).status).toBe(200);
   });
 
   it('requires a token', async () => {
