@@ -1,10 +1,11 @@
 // Every main screen: usage reflects the calls just made, projects group chats, keyboard
 // shortcuts work, axe-core finds no serious or critical violations, and each screen is
 // saved as a screenshot (desktop, plus chat at phone width).
+import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { composer, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+import { PASSWORD, addCustomKey, composer, screenshot, signIn, signUp, startE2E, type E2E } from './helpers.ts';
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
@@ -123,4 +124,65 @@ describe('main screens in the browser', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'chat-phone');
   }, 180_000);
+
+  it('settings: wrong password is shown inline, profile saves, export downloads my data, and the account can be deleted', async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/login');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('wrong-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/invalid/i);
+    await screenshot(page, 'login-error');
+    await signIn(page, email);
+
+    await page.goto('/settings');
+    await page.getByLabel('Display name').fill('Ada Lovelace');
+    await page.getByLabel('Custom instructions (sent with every chat)').fill('Answer briefly.');
+    await page.getByLabel('Default model').selectOption({ label: 'Demo model' });
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Profile saved.').waitFor();
+    await page.reload();
+    await expect(page.getByLabel('Display name').inputValue()).resolves.toBe('Ada Lovelace');
+    await expect(page.getByLabel('Custom instructions (sent with every chat)').inputValue()).resolves.toBe('Answer briefly.');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export my data' }).click()]);
+    const file = await download.path();
+    const exported: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    expect(JSON.stringify(exported)).toContain('Answer briefly.');
+
+    await page.getByLabel('Type delete my account to confirm').fill('delete my account');
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.waitForURL('**/login');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+  });
+
+  it('API keys: add, verify, replace and delete, showing only the last four characters', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const firstKey = `sk-first-${crypto.randomUUID()}-AAAA`;
+    await addCustomKey(page, e2e.slowProvider, firstKey);
+    const row = page.locator('li[data-provider="custom"]');
+    await expect(row.getByTestId('key-hint').textContent()).resolves.toContain('AAAA');
+    await row.getByRole('button', { name: 'Verify' }).click();
+    await row.getByRole('status').filter({ hasText: /accepted/i }).waitFor();
+
+    const secondKey = `sk-second-${crypto.randomUUID()}-BBBB`;
+    await row.getByRole('button', { name: 'Replace' }).click();
+    await row.getByLabel('Custom (OpenAI-compatible) API key').fill(secondKey);
+    await row.getByRole('button', { name: 'Save key' }).click();
+    await row.getByTestId('key-hint').filter({ hasText: 'BBBB' }).waitFor();
+    const html = await page.content();
+    expect(html).not.toContain(firstKey);
+    expect(html).not.toContain(secondKey);
+    await screenshot(page, 'settings-keys');
+
+    await row.getByRole('button', { name: 'Delete Custom (OpenAI-compatible) key' }).click();
+    await row.getByText('Not set').waitFor();
+  });
 });
