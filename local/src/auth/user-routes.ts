@@ -95,7 +95,8 @@ export async function token(ctx: RouteContext, req: IncomingMessage, res: Server
 
   const body = await readBody(req, passwordGrantBody);
   if (body.phone && !body.email) throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
-  if (!body.email || body.password === undefined) throw new AuthError(400, 'validation_failed', 'missing email or phone');
+  if (!body.email) throw new AuthError(400, 'validation_failed', 'missing email or phone');
+  if (body.password === undefined) throw new AuthError(400, 'validation_failed', 'missing password');
   const address = body.email.toLowerCase();
   const ip = clientIp(req);
   ctx.limiter.check(address, ip);
