@@ -8,9 +8,11 @@ import { startTestStack, TEST_PASSWORD, testEmail, type TestStack } from '../hel
 
 let stack: TestStack;
 let provider: FakeProvider;
+// Everything the stack printed, including the function's stdout/stderr (its JSON logs).
+const logLines: string[] = [];
 beforeAll(async () => {
   provider = await startFakeProvider({ tokens: 40, tokenDelayMs: 10 });
-  stack = await startTestStack({ demoProvider: true });
+  stack = await startTestStack({ demoProvider: true, log: (line) => logLines.push(line) });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -105,6 +107,15 @@ describe('the API in Deno behind the gateway', () => {
     } finally {
       provider.setMode('ok');
     }
+  });
+
+  it('logs requests as JSON and never a key', async () => {
+    const user = await signUp();
+    const key = `sk-logged-${crypto.randomUUID()}`;
+    await user.request('PUT', '/credentials/custom', { api_key: key, base_url: provider.url });
+    await readSse(await user.request('POST', '/chat', { provider: 'custom', model: 'fake-model', message: 'hi' }));
+    await eventually(async () => logLines.some((line) => line.includes('"msg":"request"') && line.includes(user.id)));
+    expect(logLines.join('\n')).not.toContain(key);
   });
 
   it('keeps other users out', async () => {
