@@ -143,6 +143,10 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
       if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
         return c.json({ ok: false, status: 'invalid' as const, message: `${provider.name} rejected the key; check it and save it again` }, 200);
       }
+      if (error instanceof OpenAI.NotFoundError) {
+        // Some gateways (StreamLake endpoints, some proxies) have no models list to check against.
+        return c.json({ ok: false, status: 'unverified' as const, message: `${provider.name} offers no models list to check the key against; it will be tried on your first chat` }, 200);
+      }
       if (error instanceof OpenAI.APIError && error.status) {
         return c.json({ ok: false, status: 'unreachable' as const, message: `${provider.name} answered ${error.status}; try again later` }, 200);
       }
