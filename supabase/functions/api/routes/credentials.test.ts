@@ -124,6 +124,12 @@ describe('POST /api/credentials/:provider/verify', () => {
     expect(text).not.toContain(key);
   });
 
+  it('says unverified when the provider has no models list', async () => {
+    const alice = await api.createUser();
+    await alice.request('PUT', '/credentials/custom', { api_key: secret(), base_url: `${api.fakeProvider.url}/no-models-here` });
+    expect(await (await alice.request('POST', '/credentials/custom/verify')).json()).toMatchObject({ ok: false, status: 'unverified' });
+  });
+
   it('404s when no key is stored', async () => {
     const alice = await api.createUser();
     expect((await alice.request('POST', '/credentials/openai/verify')).status).toBe(404);
