@@ -5,7 +5,6 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
 import postgres from 'postgres';
 import { createAuthService } from './auth/index.ts';
@@ -15,7 +14,7 @@ import { loadProjectConfig, type AuthConfig, type ProjectConfig } from './config
 import { applyBootstrap, pushMigrations, startEmbeddedPostgres } from './db/index.ts';
 import { startGateway, type GatewayServices } from './gateway/index.ts';
 import { functionsJwks, loadOrCreateKeys, type StackKeys } from './keys/index.ts';
-import { DATA_DIR, ROOT, SUPABASE_DIR } from './paths.ts';
+import { DATA_DIR, SUPABASE_DIR } from './paths.ts';
 import { startWebProcess, webBuildExists, type WebProcess } from './web-process.ts';
 
 export interface StackOptions {
@@ -217,13 +216,10 @@ export function functionsEnv(inputs: EnvInputs): Record<string, string> {
   return env;
 }
 
+/** The fake OpenAI-compatible provider of the tests, loaded only when asked for. */
 async function startDemoProvider(log: (line: string) => void): Promise<{ url: string; stop(): Promise<void> }> {
-  const file = path.join(ROOT, 'tests', 'fixtures', 'fake-provider.ts');
-  if (!existsSync(file)) throw new Error('the demo provider (tests/fixtures/fake-provider.ts) is not available');
-  const mod: Record<string, unknown> = await import(pathToFileURL(file).href);
-  const start = mod.startFakeProvider;
-  if (typeof start !== 'function') throw new Error('tests/fixtures/fake-provider.ts does not export startFakeProvider()');
-  const provider = (await start({})) as { url: string; stop(): Promise<void> };
+  const { startFakeProvider } = await import('../../tests/fixtures/fake-provider.ts');
+  const provider = await startFakeProvider();
   log(`demo provider: ${provider.url}`);
   return provider;
 }
