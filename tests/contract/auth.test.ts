@@ -3,18 +3,17 @@
  * Every test signs up its own users.
  */
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { isAuthApiError, isAuthSessionMissingError, isAuthWeakPasswordError } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../local/src/paths.ts';
-import { startTestStack, TEST_PASSWORD, testEmail, type TestStack } from '../helpers/stack.ts';
+import { NO_FUNCTIONS, startTestStack, TEST_PASSWORD, testEmail, type TestStack } from '../helpers/stack.ts';
 
 let stack: TestStack;
 
 beforeAll(async () => {
   // No functions are needed here; an empty folder keeps Deno out of this file.
-  stack = await startTestStack({ functionsDir: path.join(ROOT, 'tests', 'fixtures', 'no-functions') });
+  stack = await startTestStack({ functionsDir: NO_FUNCTIONS });
 });
 afterAll(async () => {
   await stack?.stop();

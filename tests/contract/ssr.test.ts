@@ -2,17 +2,15 @@
  * @supabase/ssr contract: createServerClient keeps the session in cookies (getAll/setAll)
  * exactly as the SvelteKit app does, across requests, refreshes and sign-out.
  */
-import path from 'node:path';
 import { createServerClient } from '@supabase/ssr';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../local/src/paths.ts';
-import { startTestStack, TEST_PASSWORD, testEmail, type TestStack } from '../helpers/stack.ts';
+import { NO_FUNCTIONS, startTestStack, TEST_PASSWORD, testEmail, type TestStack } from '../helpers/stack.ts';
 
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startTestStack({ functionsDir: path.join(ROOT, 'tests', 'fixtures', 'no-functions') });
+  stack = await startTestStack({ functionsDir: NO_FUNCTIONS });
 });
 afterAll(async () => {
   await stack?.stop();

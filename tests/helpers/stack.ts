@@ -8,10 +8,15 @@
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
+import path from 'node:path';
 import { generateKeys } from '../../local/src/keys/index.ts';
+import { ROOT } from '../../local/src/paths.ts';
 import { getFreePort } from '../../local/src/ports.ts';
 import { startStack, type Stack, type StackOptions } from '../../local/src/stack.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+
+/** Pass as `functionsDir` when a test needs no functions: no Deno process is prepared. */
+export const NO_FUNCTIONS = path.join(ROOT, 'tests', 'fixtures', 'no-functions');
 
 export interface TestStack extends Stack {
   db: TestDatabase;
