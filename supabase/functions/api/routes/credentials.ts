@@ -36,7 +36,7 @@ const PutCredential = z
   .openapi('PutCredential');
 
 const VerifyResult = z
-  .object({ ok: z.boolean(), status: z.enum(['ok', 'invalid', 'unreachable']), message: z.string() })
+  .object({ ok: z.boolean(), status: z.enum(['ok', 'invalid', 'unverified', 'unreachable']), message: z.string() })
   .openapi('CredentialVerification');
 
 type Row = { provider: string; key_hint: string; base_url: string | null; last_used_at: Date | null; created_at: Date; updated_at: Date };
