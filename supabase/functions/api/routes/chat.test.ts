@@ -81,6 +81,26 @@ describe('POST /api/chat', () => {
     expect(after).toEqual({ status: 'complete', content: 'first second third' });
   });
 
+  it('still logs the call when the chat is deleted while the answer streams', async () => {
+    const alice = await api.createUser();
+    const release = api.fakeProvider.pauseAfterFirstToken();
+    const res = await alice.request('POST', '/chat', { ...demo, message: '/echo going going gone' });
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes('event:delta')) text += (await reader.read()).value ?? '';
+    const sessionId = /"session_id":"([0-9a-f-]{36})"/.exec(text)![1];
+    await api.db.sql`delete from public.chat_sessions where id = ${sessionId}`;
+    release();
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    expect(text).toContain('event:done');
+    const logs = await api.db.sql`select session_id, message_id, status from public.prompt_usage_logs where user_id = ${alice.id}`;
+    expect(logs).toEqual([{ session_id: null, message_id: null, status: 'success' }]);
+  });
+
   it('continues a session with its history', async () => {
     const alice = await api.createUser();
     const first = await chat(alice, { message: '/echo one' });

@@ -187,18 +187,20 @@ export class AssistantWriter {
     const prompt = outcome.promptTokens ?? this.turn.context.promptTokens;
     const t = this.turn;
     await this.db.withUserTransaction(this.user, async (sql) => {
-      await sql`
+      const saved = await sql`
         update public.messages
            set content = ${this.content}, status = ${outcome.status}, error = ${outcome.error?.message ?? null},
                token_count = ${completion}, prompt_tokens = ${prompt}, completion_tokens = ${completion},
                ttft_ms = ${outcome.ttftMs}, latency_ms = ${outcome.latencyMs},
                provider_message_id = ${outcome.providerMessageId?.slice(0, 200) ?? null}
-         where id = ${t.assistantMessageId}`;
+         where id = ${t.assistantMessageId} returning id`;
+      // The chat may have been deleted (on another device) while it streamed; the call is still logged.
+      const kept = saved.length > 0;
       await sql`
         insert into public.prompt_usage_logs
           (user_id, prompt_id, prompt_version, session_id, message_id, provider, model, status,
            ttft_ms, latency_ms, prompt_tokens, completion_tokens, token_count, error_code)
-        values (${this.user.id}, ${t.prompt?.id ?? null}, ${t.prompt?.version ?? null}, ${t.sessionId}, ${t.assistantMessageId},
+        values (${this.user.id}, ${t.prompt?.id ?? null}, ${t.prompt?.version ?? null}, ${kept ? t.sessionId : null}, ${kept ? t.assistantMessageId : null},
                 ${t.provider}, ${t.model}, ${outcome.status === 'complete' ? 'success' : outcome.status},
                 ${outcome.ttftMs}, ${outcome.latencyMs}, ${prompt}, ${completion}, ${prompt + completion}, ${outcome.error?.code ?? null})`;
       if (t.hasStoredCredential) {
