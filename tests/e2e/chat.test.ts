@@ -5,7 +5,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, screenshot, signIn, signUp, startE2E, type E2E } from './helpers.ts';
 
-describe('chat in the browser', () => {
+describe('chat in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
   beforeAll(async () => {
     e2e = await startE2E('chat');
@@ -187,7 +187,7 @@ describe('chat in the browser', () => {
     }
     await page.getByRole('button', { name: 'Retry' }).click();
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 30_000 });
-  }, 60_000);
+  });
 
   it('older history loads when scrolling up, through the cursor API', async () => {
     const page = await e2e.newPage();

@@ -21,7 +21,7 @@ async function saveVersion(page: Page, content: string, note: string, expectVers
   await page.getByRole('heading', { level: 1 }).locator('xpath=..').getByText(`v${expectVersion}`, { exact: false }).first().waitFor();
 }
 
-describe('prompt library in the browser', () => {
+describe('prompt library in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
   beforeAll(async () => {
     e2e = await startE2E('prompts');

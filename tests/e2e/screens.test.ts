@@ -20,7 +20,7 @@ async function sendAndWait(page: Page, text: string, answersBefore: number) {
   await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(answersBefore).waitFor();
 }
 
-describe('main screens in the browser', () => {
+describe('main screens in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
   beforeAll(async () => {
     e2e = await startE2E('screens');
@@ -47,16 +47,24 @@ describe('main screens in the browser', () => {
   it('projects: create, rename, pick a system prompt, and chats started in a project are grouped under it', async () => {
     const page = await e2e.newPage();
     await signUp(page);
+    await page.goto('/prompts/new');
+    await page.getByLabel('Title').fill('Researcher persona');
+    await page.getByLabel('Template').fill('You are a careful researcher.');
+    await page.getByRole('button', { name: 'Create prompt' }).click();
+    await page.waitForURL(/\/prompts\/[0-9a-f-]{36}$/);
     await page.goto('/projects');
     await page.getByLabel('New project name').fill('Research');
     await page.getByRole('button', { name: 'Create project' }).click();
     const card = page.locator('li.card').filter({ has: page.locator('input[name="name"]') }).first();
     await expect.poll(() => card.locator('input[name="name"]').inputValue()).toBe('Research');
     await card.locator('input[name="name"]').fill('Deep research');
-    await card.getByLabel('System prompt').selectOption({ index: 0 });
+    await card.getByLabel('System prompt').selectOption({ label: 'Researcher persona' });
+    await card.getByLabel('Label (empty = latest version)').fill('');
     await card.getByRole('button', { name: 'Save' }).click();
+    await card.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     await page.reload();
     await expect(page.locator('li.card input[name="name"]').first().inputValue()).resolves.toBe('Deep research');
+    await expect(page.locator('li.card select[name="system_prompt_id"] option:checked').first().textContent()).resolves.toBe('Researcher persona');
     await screenshot(page, 'projects');
 
     await page.goto('/chat');
@@ -123,7 +131,7 @@ describe('main screens in the browser', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'chat-phone');
-  }, 180_000);
+  }, 240_000);
 
   it('settings: wrong password is shown inline, profile saves, export downloads my data, and the account can be deleted', async () => {
     const page = await e2e.newPage();
