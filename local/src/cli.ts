@@ -6,8 +6,9 @@
  *   env     dotenv lines for the web app and tools (URL, keys, JWKS, database URL).
  *   types   regenerates supabase/functions/_shared/database.types.ts from the migrations.
  *
- * DATABASE_URL (a superuser URL) replaces the embedded Postgres; `--demo` also starts a fake
- * OpenAI-compatible provider and passes its URL to the function as DEMO_PROVIDER_URL.
+ * DATABASE_URL (a superuser URL) replaces the embedded Postgres. A fake OpenAI-compatible
+ * provider ("Demo (offline)") runs too, so a new user can chat without a key; its URL reaches
+ * the function as DEMO_PROVIDER_URL. `--no-demo` leaves it out.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -88,7 +89,7 @@ async function run(dev: boolean): Promise<void> {
     if (process.ppid !== parent) void stop(0);
   }, 1000).unref();
 
-  stack = await startStack({ databaseUrl: databaseUrl(), dev, demoProvider: flags.includes('--demo'), log: (line) => console.log(line) });
+  stack = await startStack({ databaseUrl: databaseUrl(), dev, demoProvider: !flags.includes('--no-demo'), log: (line) => console.log(line) });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const rows = [
     ['Web app', stack.webUrl ?? '(not running)'],
