@@ -131,6 +131,10 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'chat-phone');
+    await page.getByRole('button', { name: 'Chats' }).click();
+    await page.getByRole('link', { name: 'New chat' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'chat-phone-drawer');
   }, 240_000);
 
   it('settings: wrong password is shown inline, profile saves, export downloads my data, and the account can be deleted', async () => {

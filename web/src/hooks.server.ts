@@ -17,7 +17,5 @@ export const handle: Handle = async ({ event, resolve }) => {
     return { session, claims: data.claims };
   };
 
-  return resolve(event, {
-    filterSerializedResponseHeaders: (name) => name === 'content-range' || name === 'x-supabase-api-version',
-  });
+  return resolve(event);
 };

@@ -104,13 +104,11 @@ export interface PromptLabel {
 }
 
 export interface SearchHit {
+  message_id: string;
   session_id: string;
-  message_id?: string;
-  id?: string;
-  title?: string;
-  session_title?: string;
-  snippet?: string;
-  headline?: string;
+  session_title: string;
+  /** Plain text; matches sit between « and ». */
+  snippet: string;
 }
 
 /** Display name for a provider row, whatever the catalog calls that field. */

@@ -1,0 +1,36 @@
+// Subscribing a component to postgres_changes: joins with the user's token (RLS on the
+// server decides which rows arrive) and returns a cleanup for $effect.
+import type { RealtimePostgresChangesPayload } from '@supabase/supabase-js';
+import { realtimeReady } from '$lib/supabase';
+
+type Change = RealtimePostgresChangesPayload<Record<string, unknown>>;
+
+export interface TableWatch {
+  table: string;
+  event?: 'INSERT' | 'UPDATE' | 'DELETE' | '*';
+  filter: string;
+  onChange: (change: Change) => void;
+}
+
+/** Use inside $effect: `$effect(() => watchTables('name', [...]))`. */
+export function watchTables(channelName: string, watches: TableWatch[]): () => void {
+  let stopped = false;
+  let cleanup = () => {};
+  void realtimeReady().then((supabase) => {
+    if (stopped) return;
+    let channel = supabase.channel(channelName);
+    for (const watch of watches) {
+      channel = channel.on(
+        'postgres_changes',
+        { event: watch.event ?? '*', schema: 'public', table: watch.table, filter: watch.filter },
+        (change: Change) => watch.onChange(change),
+      );
+    }
+    channel.subscribe();
+    cleanup = () => void supabase.removeChannel(channel);
+  });
+  return () => {
+    stopped = true;
+    cleanup();
+  };
+}
