@@ -7,6 +7,7 @@
 import OpenAI from 'openai';
 import type { Config } from '../config.ts';
 import type { AppDeps, AuthUser } from './context.ts';
+import type { Logger } from './log.ts';
 import { decryptCredential } from './credentials-crypto.ts';
 import type { Db } from './db.ts';
 import { ApiError } from './errors.ts';
@@ -26,6 +27,8 @@ export interface OpenClientOptions {
   deps: AppDeps;
   user: AuthUser;
   providerId: string;
+  /** Receives the SDK's own diagnostics (message only: its extra arguments hold provider payloads). */
+  log?: Logger;
   /** Missing credential: 'not_found' (credential routes) or 'missing_credential' (chat). */
   missing?: 'not_found' | 'missing_credential';
 }
@@ -66,6 +69,14 @@ export async function openProviderClient(options: OpenClientOptions): Promise<Pr
     // Retrying a streamed chat would double latency and cost; the user can retry.
     maxRetries: 0,
     timeout: config.limits.providerTimeoutMs,
+    logLevel: 'warn',
+    logger: sdkLogger(options.log),
   });
   return { client, provider, baseUrl, hasStoredCredential: Boolean(stored) };
+}
+
+// The SDK writes diagnostics to the console by default; route them into the structured log.
+function sdkLogger(log: Logger | undefined) {
+  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string) => log?.[level](`openai sdk: ${String(message).slice(0, 200)}`);
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

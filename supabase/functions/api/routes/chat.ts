@@ -76,7 +76,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     throw new ApiError(429, 'rate_limited', `Too many messages; try again in ${limit.retryAfterSeconds} s`, { 'retry-after': String(limit.retryAfterSeconds) });
   }
 
-  const opened = await openProviderClient({ config, db, deps, user, providerId: provider.id });
+  const opened = await openProviderClient({ config, db, deps, user, log, providerId: provider.id });
   const window = contextWindow(provider, body.model);
   const turn = await db.withUserTransaction(user, (sql) =>
     prepareTurn(sql, user, {

@@ -135,7 +135,7 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
     if (!limit.allowed) {
       throw new ApiError(429, 'rate_limited', 'Too many verification attempts; try again shortly', { 'retry-after': String(limit.retryAfterSeconds) });
     }
-    const { client, provider } = await openProviderClient({ config, db, deps, user, providerId, missing: 'not_found' });
+    const { client, provider } = await openProviderClient({ config, db, deps, user, log: c.var.log, providerId, missing: 'not_found' });
     try {
       await client.models.list({ timeout: Math.min(config.limits.providerTimeoutMs, 15_000) });
       return c.json({ ok: true, status: 'ok' as const, message: `${provider.name} accepted the key` }, 200);

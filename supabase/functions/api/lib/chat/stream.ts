@@ -69,18 +69,20 @@ export function streamChatTurn(options: StreamChatOptions): { body: ReadableStre
     start(c) {
       controller = c;
       event('meta', options.meta);
-      run().finally(() => {
-        options.signal.removeEventListener('abort', clientGone);
-        if (!closed) {
-          closed = true;
-          try {
-            controller.close();
-          } catch {
-            // already closed by a cancel
+      run()
+        .catch((error) => options.log.error('chat stream failed', { message: error instanceof Error ? error.message : String(error) }))
+        .finally(() => {
+          options.signal.removeEventListener('abort', clientGone);
+          if (!closed) {
+            closed = true;
+            try {
+              controller.close();
+            } catch {
+              // already closed by a cancel
+            }
           }
-        }
-        settle();
-      });
+          settle();
+        });
     },
     cancel() {
       closed = true;
