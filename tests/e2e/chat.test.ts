@@ -2,7 +2,7 @@
 // second tab, isolation from another user, stop keeping the partial answer, and untrusted
 // markdown that must not execute.
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, screenshot, signIn, signUp, startE2E, type E2E } from './helpers.ts';
 
 describe('chat in the browser', { timeout: 120_000 }, () => {
@@ -59,6 +59,10 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     const sessionPath = new URL(first.url()).pathname;
 
     const second = await e2e.newPage();
+    onTestFailed(async () => {
+      await screenshot(first, 'failed-first-tab');
+      await screenshot(second, 'failed-second-tab');
+    });
     await signIn(second, email);
     await second.goto(sessionPath);
     await second.getByText('opening line').first().waitFor();
@@ -75,6 +79,21 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await expect.poll(async () => ((await mirrored.textContent()) ?? '').length, { timeout: 20_000 }).toBeGreaterThan(seen);
     await second.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 30_000 });
     await screenshot(second, 'chat-second-tab');
+
+    // A rename in one tab reaches the other tab's sidebar and heading live.
+    await first.getByRole('button', { name: 'Rename' }).click();
+    await first.getByLabel('Chat title').fill('Renamed in the first tab');
+    await first.getByRole('button', { name: 'Save' }).click();
+    await second.getByRole('link', { name: 'Renamed in the first tab' }).waitFor({ timeout: 15_000 });
+    await second.getByRole('heading', { name: 'Renamed in the first tab' }).waitFor();
+
+    // A session created in one tab appears in the other tab's sidebar.
+    await first.getByRole('link', { name: 'New chat' }).click();
+    await first.waitForURL(/\/chat$/);
+    await first.getByRole('heading', { name: 'New chat' }).waitFor();
+    await composer(first).fill('/echo a brand new conversation');
+    await composer(first).press('Enter');
+    await second.getByRole('link', { name: /brand new conversation/ }).waitFor({ timeout: 15_000 });
 
     const stranger = await e2e.newPage();
     await signUp(stranger, newEmail('stranger'));

@@ -1,4 +1,5 @@
 // A conversation (or a new one): its first page of messages, plus the models the user can pick.
+import { rows } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { loadProviders, pickDefaults } from '$lib/server/providers';
 import type { MessagePage } from '$lib/chat/chat-state.svelte';
@@ -9,13 +10,15 @@ export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
   const id = event.params.id ?? null;
   try {
-    const [providers, profile, session, page] = await Promise.all([
+    const [providers, profile, session, page, latest] = await Promise.all([
       loadProviders(api),
       api.get<Profile>('/me'),
       id ? api.get<ChatSession>(`/sessions/${id}`) : null,
       id ? api.get<MessagePage>(`/sessions/${id}/messages`, { limit: 50 }) : null,
+      // A new chat starts with the model of the most recent one.
+      id ? null : api.get<unknown>('/sessions', { limit: 1 }).then((body) => rows<ChatSession>(body, 'sessions')[0]),
     ]);
-    const meta = session?.metadata ?? {};
+    const meta = (session ?? latest)?.metadata ?? {};
     const prefs = profile.preferences ?? {};
     return {
       session: session ? { id: session.id, title: session.title, project_id: session.project_id } : null,
