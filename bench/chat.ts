@@ -1,0 +1,143 @@
+/**
+ * Chat overhead and concurrency. Overhead: ≥ 300 streamed chats through gateway → Deno
+ * function → fake provider, interleaved with the same number sent straight to the provider
+ * (the floor), at the same small concurrency; TTFT and total time, p50/p95/p99. Concurrency:
+ * 50, 200 and 500 chats at once on the one function process, against the same burst sent
+ * straight to the provider: errors, p95 TTFT, peak memory of the Deno process group, and
+ * every user and assistant message stored exactly once.
+ */
+import { chatDirect, chatThroughStack, pool, type TimedChat } from './lib/chat-client.ts';
+import { groupRssMb, type BenchEnvironment } from './lib/environment.ts';
+import { quantiles, round, sleep, type Figure } from './lib/stats.ts';
+
+const OVERHEAD_REQUESTS = Number(process.env.BENCH_CHAT_REQUESTS ?? 300);
+const OVERHEAD_CONCURRENCY = 4;
+const SEQUENTIAL_REQUESTS = Number(process.env.BENCH_SEQUENTIAL ?? 50);
+const LEVELS = (process.env.BENCH_LEVELS ?? '50,200,500').split(',').map(Number);
+
+function apiPid(env: BenchEnvironment): number {
+  const pid = env.stack?.functions.status().find((fn) => fn.slug === 'api')?.pid;
+  if (!pid) throw new Error('the api function is not running');
+  return pid;
+}
+
+export async function benchChatOverhead(env: BenchEnvironment, log: (line: string) => void): Promise<Figure[]> {
+  const stack = env.stack!;
+  const users = await Promise.all(Array.from({ length: OVERHEAD_CONCURRENCY }, () => env.user()));
+  const through = (i: number, label: string) =>
+    chatThroughStack({ apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: users[i % users.length]!.token, message: `${label} ${i}` });
+  const direct = (i: number, label: string) => chatDirect({ providerUrl: env.provider.url, message: `${label} ${i}` });
+
+  // Warm-up: boots the function, fills connection pools and JIT caches.
+  await pool(20, OVERHEAD_CONCURRENCY, (i) => (i % 2 ? through(i, 'warm') : direct(i, 'warm')));
+
+  const started = performance.now();
+  const results = await pool(OVERHEAD_REQUESTS * 2, OVERHEAD_CONCURRENCY, async (i) => ({
+    path: i % 2 ? ('stack' as const) : ('direct' as const),
+    result: i % 2 ? await through(i, 'overhead') : await direct(i, 'overhead'),
+  }));
+  log(`chat overhead: ${results.length} requests at concurrency ${OVERHEAD_CONCURRENCY} in ${Math.round((performance.now() - started) / 1000)} s`);
+  const of = (path: 'stack' | 'direct') => results.filter((r) => r.path === path).map((r) => r.result);
+  const stackRuns = of('stack');
+  const directRuns = of('direct');
+  const failed = stackRuns.filter((r) => !r.ok).length + directRuns.filter((r) => !r.ok).length;
+  const ok = (runs: TimedChat[]) => runs.filter((r) => r.ok);
+  const ttft = { stack: quantiles(ok(stackRuns).map((r) => r.ttftMs)), direct: quantiles(ok(directRuns).map((r) => r.ttftMs)) };
+  const total = { stack: quantiles(ok(stackRuns).map((r) => r.totalMs)), direct: quantiles(ok(directRuns).map((r) => r.totalMs)) };
+
+  const group = 'chat overhead';
+  const figures: Figure[] = [];
+  for (const p of ['p50', 'p95', 'p99'] as const) {
+    const added = ttft.stack[p] - ttft.direct[p];
+    const target = p === 'p50' ? 5 : p === 'p99' ? 25 : undefined;
+    figures.push({
+      group, name: `TTFT ${p} (added ${round(added, 1)} ms)`, unit: 'ms', value: ttft.stack[p], baseline: ttft.direct[p], baselineLabel: 'provider direct',
+      ...(target !== undefined ? { target: `added ≤ ${target} ms`, met: added <= target } : {}),
+    });
+  }
+  for (const p of ['p50', 'p95', 'p99'] as const) {
+    figures.push({ group, name: `total ${p} (added ${round(total.stack[p] - total.direct[p], 1)} ms)`, unit: 'ms', value: total.stack[p], baseline: total.direct[p], baselineLabel: 'provider direct' });
+  }
+  // One at a time: the fixed cost of the path, without queueing behind other chats.
+  const sequential = await pool(SEQUENTIAL_REQUESTS * 2, 1, (i) => (i % 2 ? through(i, 'sequential') : direct(i, 'sequential')));
+  const seq = {
+    stack: quantiles(sequential.filter((r, i) => i % 2 && r.ok).map((r) => r.ttftMs)),
+    direct: quantiles(sequential.filter((r, i) => !(i % 2) && r.ok).map((r) => r.ttftMs)),
+  };
+  for (const p of ['p50', 'p99'] as const) {
+    figures.push({ group, name: `TTFT ${p}, one request at a time (added ${round(seq.stack[p] - seq.direct[p], 1)} ms)`, unit: 'ms', value: seq.stack[p], baseline: seq.direct[p], baselineLabel: 'provider direct' });
+  }
+  figures.push({ group, name: `failed requests (of ${results.length})`, unit: 'count', value: failed, baseline: null, baselineLabel: '', target: '0', met: failed === 0 });
+  return figures;
+}
+
+export async function benchConcurrency(env: BenchEnvironment, log: (line: string) => void): Promise<Figure[]> {
+  const stack = env.stack!;
+  const figures: Figure[] = [];
+  for (const n of LEVELS) {
+    const group = `concurrency ${n}`;
+    // Five chats per user: a person does not send 500 at once; the per-user rate-limit row
+    // would otherwise serialise the whole burst.
+    const users = await Promise.all(Array.from({ length: Math.ceil(n / 5) }, () => env.user()));
+    // Fresh users per level: every message they own belongs to this burst.
+    const label = `burst-${n}`;
+
+    const directRuns = await Promise.all(Array.from({ length: n }, (_, i) => chatDirect({ providerUrl: env.provider.url, message: `${label} direct ${i}` })));
+    await sleep(500);
+
+    const pid = apiPid(env);
+    const idle = await groupRssMb(pid);
+    let peak = idle.rss;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peak = Math.max(peak, (await groupRssMb(pid)).rss);
+        await sleep(50);
+      }
+    })();
+    const started = performance.now();
+    const runs = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        chatThroughStack({ apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: users[i % users.length]!.token, message: `${label} ${i}` })),
+    );
+    const wallMs = performance.now() - started;
+    sampling = false;
+    await sampler;
+    const after = await groupRssMb(pid);
+    peak = Math.max(peak, after.rss);
+
+    const errors = runs.filter((r) => !r.ok);
+    if (errors.length) log(`${group}: ${errors.length} errors, e.g. ${errors[0]!.error}`);
+    const stackTtft = quantiles(runs.filter((r) => r.ok).map((r) => r.ttftMs));
+    const directTtft = quantiles(directRuns.filter((r) => r.ok).map((r) => r.ttftMs));
+
+    // Stored exactly once: one user and one complete assistant message per chat, per session.
+    const ids = users.map((u) => u.id);
+    const [stored] = await env.sql<{ sessions: number; user_msgs: number; distinct_user: number; assistant_msgs: number; complete: number; bad_sessions: number }[]>`
+      with mine as (select * from public.messages where user_id = any(${ids}::uuid[]))
+      select count(distinct session_id)::int as sessions,
+             count(*) filter (where sender = 'user')::int as user_msgs,
+             count(distinct content) filter (where sender = 'user')::int as distinct_user,
+             count(*) filter (where sender = 'assistant')::int as assistant_msgs,
+             count(*) filter (where sender = 'assistant' and status = 'complete')::int as complete,
+             (select count(*) from (select session_id from mine group by session_id
+                having count(*) filter (where sender = 'user') <> 1 or count(*) filter (where sender = 'assistant') <> 1) bad)::int as bad_sessions
+        from mine`;
+    const exact = stored!.user_msgs === n && stored!.distinct_user === n && stored!.assistant_msgs === n && stored!.complete === n - errors.length && stored!.bad_sessions === 0;
+    log(`${group}: ${Math.round(wallMs)} ms wall, p95 TTFT ${round(stackTtft.p95)} vs ${round(directTtft.p95)} ms direct, peak RSS ${round(peak)} MB (idle ${round(idle.rss)}), stored ${JSON.stringify(stored)}`);
+
+    figures.push(
+      { group, name: 'errors', unit: 'count', value: errors.length, baseline: null, baselineLabel: '', target: '0', met: errors.length === 0 },
+      { group, name: `p95 TTFT (added ${round(stackTtft.p95 - directTtft.p95, 1)} ms)`, unit: 'ms', value: stackTtft.p95, baseline: directTtft.p95, baselineLabel: `${n} direct at once` },
+      { group, name: 'peak RSS of the Deno function', unit: 'MB', value: peak, baseline: idle.rss, baselineLabel: 'same process idle', note: `VmHWM ${round(after.hwm)} MB` },
+      {
+        group, name: 'messages not stored exactly once', unit: 'count',
+        value: Math.abs(stored!.user_msgs - n) + Math.abs(stored!.assistant_msgs - n) + stored!.bad_sessions + (stored!.distinct_user === n ? 0 : 1),
+        baseline: null, baselineLabel: '', target: '0', met: exact,
+        note: `${stored!.user_msgs} user / ${stored!.assistant_msgs} assistant (${stored!.complete} complete) in ${stored!.sessions} sessions`,
+      },
+    );
+    await sleep(1000);
+  }
+  return figures;
+}

@@ -1,0 +1,90 @@
+/**
+ * The benchmark's own world: an embedded Postgres in a temp folder on a free port (bootstrap
+ * and migrations applied), the fake provider configured as the issue asks (50 ms to the
+ * first token, 100 tokens 5 ms apart), and the stack started on it with the real API
+ * function, whose chat rate limit is raised through its env so the load is not refused.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import postgres, { type Sql } from 'postgres';
+import { startDatabase, type Database } from '../../local/src/db/index.ts';
+import { generateKeys, signAccessToken } from '../../local/src/keys/index.ts';
+import { getFreePort } from '../../local/src/ports.ts';
+import { startStack, type Stack } from '../../local/src/stack.ts';
+import { createAuthUser } from '../../tests/helpers/actors.ts';
+import { functionsDirWithEnv } from '../../tests/faults/helpers.ts';
+import { spawnFakeProvider } from './provider-process.ts';
+
+export interface BenchEnvironment {
+  db: Database;
+  sql: Sql;
+  provider: { url: string; stop(): Promise<void> };
+  stack?: Stack;
+  startStack(): Promise<Stack>;
+  /** A new user and an access token for it. */
+  user(): Promise<{ id: string; token: string }>;
+  stop(): Promise<void>;
+}
+
+export const PROVIDER = { ttftMs: 50, tokenDelayMs: 5, tokens: 100 };
+
+export async function startBenchEnvironment(log: (line: string) => void): Promise<BenchEnvironment> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'mrprompt-bench-'));
+  const db = await startDatabase({ dir: path.join(root, 'db'), port: await getFreePort() });
+  log(`bench: database ready (${Object.entries(db.timings).map(([k, v]) => `${k} ${Math.round(v)} ms`).join(', ')})`);
+  const sql = postgres(db.url, { max: 4, onnotice: () => {} });
+  const provider = await spawnFakeProvider(PROVIDER);
+  const functionsDir = await functionsDirWithEnv({
+    DEMO_PROVIDER_URL: provider.url,
+    CHAT_RATE_CAPACITY: '10000000',
+    CHAT_RATE_REFILL_PER_SECOND: '1000000',
+  });
+  const env: BenchEnvironment = {
+    db,
+    sql,
+    provider,
+    async startStack() {
+      env.stack = await startStack({
+        databaseUrl: db.url, apiPort: await getFreePort(), webPort: false, keys: await generateKeys(),
+        functionsDir: functionsDir.dir, log: (line) => process.env.BENCH_DEBUG && log(line),
+      });
+      return env.stack;
+    },
+    async user() {
+      if (!env.stack) throw new Error('start the stack first');
+      const user = await createAuthUser(sql);
+      return { id: user.id, token: await signAccessToken(env.stack.keys, { sub: user.id, email: user.email }, { expiresInSeconds: 4 * 3600 }) };
+    },
+    async stop() {
+      await env.stack?.stop();
+      await provider.stop();
+      await sql.end({ timeout: 5 });
+      await db.stop();
+      await functionsDir.remove();
+      await fs.rm(root, { recursive: true, force: true });
+    },
+  };
+  return env;
+}
+
+/** Resident memory (MB) of a process and everything in its process group, from /proc. */
+export async function groupRssMb(pid: number): Promise<{ rss: number; hwm: number }> {
+  let rss = 0;
+  let hwm = 0;
+  for (const entry of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8');
+      // Field 5 (pgrp) comes after the parenthesised command name.
+      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      if (pgrp !== pid && Number(entry) !== pid) continue;
+      const status = await fs.readFile(`/proc/${entry}/status`, 'utf8');
+      rss += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+      hwm += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return { rss, hwm };
+}

@@ -1,0 +1,69 @@
+/**
+ * `npm run bench`: every figure of issue 6, each next to a baseline measured in the same
+ * run, printed as a table and written to bench/results/<YYYY-MM-DD>.json. Not part of
+ * `npm test`. Start-up first (it starts and stops its own stacks), then one stack on a
+ * dedicated embedded Postgres for chat, concurrency, history and realtime.
+ *
+ * Knobs (env): BENCH_CHAT_REQUESTS (300), BENCH_LEVELS (50,200,500), BENCH_HISTORY_ITERATIONS
+ * (200), BENCH_RT_LEVELS (1,10,100), BENCH_RT_INSERTS (100), BENCH_ONLY (comma list of
+ * startup,chat,concurrency,history,realtime), BENCH_DEBUG=1 for the stack's logs.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchChatOverhead, benchConcurrency } from './chat.ts';
+import { benchHistory, loadHistory } from './history.ts';
+import { PROVIDER, startBenchEnvironment } from './lib/environment.ts';
+import { formatTable, ratio, round, type Figure } from './lib/stats.ts';
+import { benchRealtime } from './realtime.ts';
+import { benchStartup } from './startup.ts';
+
+const only = new Set((process.env.BENCH_ONLY ?? 'startup,chat,concurrency,history,realtime').split(','));
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+async function main() {
+  const started = performance.now();
+  const figures: Figure[] = [];
+  if (only.has('startup')) figures.push(...(await benchStartup(log)));
+
+  const env = await startBenchEnvironment(log);
+  let postgresVersion = '';
+  try {
+    postgresVersion = (await env.sql<{ v: string }[]>`select current_setting('server_version') as v`)[0]!.v;
+    const history = only.has('history') ? await loadHistory(env.sql, log) : null;
+    await env.startStack();
+    if (only.has('chat')) figures.push(...(await benchChatOverhead(env, log)));
+    if (only.has('concurrency')) figures.push(...(await benchConcurrency(env, log)));
+    if (history) figures.push(...(await benchHistory(env, history, log)));
+    if (only.has('realtime')) figures.push(...(await benchRealtime(env, log)));
+  } finally {
+    await env.stop();
+  }
+
+  const totalSeconds = Math.round((performance.now() - started) / 1000);
+  console.log(`\n${formatTable(figures)}\n`);
+  console.log(`bench finished in ${totalSeconds} s`);
+
+  const date = new Date().toISOString().slice(0, 10);
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', `${date}.json`);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const cpus = os.cpus();
+  const result = {
+    date: new Date().toISOString(),
+    durationSeconds: totalSeconds,
+    machine: { cpus: cpus.length, model: cpus[0]?.model ?? '', memoryGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, postgres: postgresVersion, platform: `${os.platform()} ${os.release()}` },
+    settings: { provider: PROVIDER, only: [...only], env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_'))) },
+    figures: figures.map((f) => ({ ...f, value: round(f.value, 3), baseline: f.baseline === null ? null : round(f.baseline, 3), ratio: ratio(f) === null ? null : round(ratio(f)!, 3) })),
+  };
+  await fs.writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`written to ${path.relative(process.cwd(), file)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

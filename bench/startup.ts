@@ -1,0 +1,89 @@
+/**
+ * Start-up: the whole local stack (what `npm start` runs, minus the web app) from an empty
+ * data folder (initdb, platform bootstrap, migrations) and again from the same folder, and
+ * the API function's boot (first request → Deno process → 200). Baselines: Postgres alone
+ * (initdb + start, then start) and a trivial Deno.serve script.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { startEmbeddedPostgres } from '../local/src/db/embedded.ts';
+import { DENO_BIN } from '../local/src/functions/deno-command.ts';
+import { getFreePort } from '../local/src/ports.ts';
+import { startStack } from '../local/src/stack.ts';
+import { signAccessToken } from '../local/src/keys/index.ts';
+import type { Figure } from './lib/stats.ts';
+import { sleep } from './lib/stats.ts';
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await fn();
+  return [value, performance.now() - started];
+}
+
+/** First request to the function until it answers 200 (the gateway holds it while Deno boots). */
+async function functionBoot(apiUrl: string, token: string, apikey: string): Promise<number> {
+  const started = performance.now();
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const res = await fetch(`${apiUrl}/functions/v1/api/health`, { headers: { authorization: `Bearer ${token}`, apikey } });
+    await res.body?.cancel();
+    if (res.status === 200) return performance.now() - started;
+    await sleep(20);
+  }
+  throw new Error('the function did not boot');
+}
+
+async function bareDenoBoot(dir: string): Promise<number> {
+  const file = path.join(dir, 'hello.ts');
+  await fs.writeFile(file, "Deno.serve({ port: 0, hostname: '127.0.0.1', onListen: () => console.log('ready') }, () => new Response('ok'));\n");
+  const started = performance.now();
+  const child = spawn(DENO_BIN, ['run', '--allow-net', '--no-prompt', file], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+  await new Promise<void>((resolve) => readline.createInterface({ input: child.stdout! }).on('line', (l) => l === 'ready' && resolve()));
+  const ms = performance.now() - started;
+  child.kill('SIGKILL');
+  return ms;
+}
+
+export async function benchStartup(log: (line: string) => void): Promise<Figure[]> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'mrprompt-bench-startup-'));
+  try {
+    // Baseline: Postgres alone, cold (initdb) and warm.
+    const pgDir = path.join(root, 'pg-only');
+    const pgPort = await getFreePort();
+    const [pgCold, pgColdMs] = await timed(() => startEmbeddedPostgres({ dir: pgDir, port: pgPort }));
+    await pgCold.stop();
+    const [pgWarm, pgWarmMs] = await timed(() => startEmbeddedPostgres({ dir: pgDir, port: pgPort }));
+    await pgWarm.stop();
+    log(`startup: postgres alone cold ${Math.round(pgColdMs)} ms, warm ${Math.round(pgWarmMs)} ms`);
+
+    const dataDir = path.join(root, 'stack');
+    const ports = { apiPort: await getFreePort(), dbPort: await getFreePort() };
+    const start = () => startStack({ dataDir, ...ports, webPort: false, log: () => {} });
+
+    const [cold, coldMs] = await timed(start);
+    const user = crypto.randomUUID();
+    const token = await signAccessToken(cold.keys, { sub: user });
+    const coldBootMs = await functionBoot(cold.apiUrl, token, cold.keys.publishableKey);
+    await cold.stop();
+    log(`startup: stack cold ${Math.round(coldMs)} ms (+ function boot ${Math.round(coldBootMs)} ms)`);
+
+    const [warm, warmMs] = await timed(start);
+    const warmToken = await signAccessToken(warm.keys, { sub: user });
+    const warmBootMs = await functionBoot(warm.apiUrl, warmToken, warm.keys.publishableKey);
+    await warm.stop();
+    log(`startup: stack warm ${Math.round(warmMs)} ms (+ function boot ${Math.round(warmBootMs)} ms)`);
+
+    const denoMs = await bareDenoBoot(root);
+    const group = 'start-up';
+    return [
+      { group, name: 'cold start to ready (empty data dir)', unit: 'ms', value: coldMs, baseline: pgColdMs, baselineLabel: 'Postgres initdb+start' },
+      { group, name: 'warm start to ready', unit: 'ms', value: warmMs, baseline: pgWarmMs, baselineLabel: 'Postgres start' },
+      { group, name: 'cold start incl. first function answer', unit: 'ms', value: coldMs + coldBootMs, baseline: pgColdMs, baselineLabel: 'Postgres initdb+start' },
+      { group, name: 'function boot (first request → 200)', unit: 'ms', value: warmBootMs, baseline: denoMs, baselineLabel: 'bare Deno.serve' },
+    ];
+  } finally {
+    await fs.rm(root, { recursive: true, force: true });
+  }
+}
