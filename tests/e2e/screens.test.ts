@@ -100,6 +100,7 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
 
     await signUp(page);
     await sendAndWait(page, 'Show me some `code` please', 0);
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
     const screens: [string, string][] = [
       ['chat', new URL(page.url()).pathname],
       ['chat-new', '/chat'],
