@@ -77,6 +77,9 @@ export async function ensureWebBuild(): Promise<void> {
     try {
       mkdirSync(BUILD_LOCK); // atomic: only one file builds
     } catch {
+      // A lock left by a killed run must not block every later run.
+      const lock = statSync(BUILD_LOCK, { throwIfNoEntry: false });
+      if (lock && Date.now() - lock.mtimeMs > 5 * 60_000) rmSync(BUILD_LOCK, { recursive: true, force: true });
       await new Promise((resolve) => setTimeout(resolve, 500));
       continue;
     }
