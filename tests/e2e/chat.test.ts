@@ -66,8 +66,8 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await signIn(second, email);
     await second.goto(sessionPath);
     await second.getByText('opening line').first().waitFor();
-    // Realtime must be joined before the new turn, or the test would race the subscription.
-    await second.waitForFunction(() => document.readyState === 'complete');
+    // The second tab has joined Realtime (and caught up) before the first tab writes.
+    await second.locator('[data-testid="messages"][data-live="true"]').waitFor();
 
     await composer(first).fill('Tell me something long');
     await composer(first).press('Enter');

@@ -12,8 +12,12 @@ export interface TableWatch {
   onChange: (change: Change) => void;
 }
 
-/** Use inside $effect: `$effect(() => watchTables('name', [...]))`. */
-export function watchTables(channelName: string, watches: TableWatch[]): () => void {
+/**
+ * Use inside $effect: `$effect(() => watchTables('name', [...]))`. `onJoined` runs each time
+ * the channel is (re)subscribed: changes made before that moment were not delivered, so
+ * callers re-read what they show.
+ */
+export function watchTables(channelName: string, watches: TableWatch[], onJoined: () => void = () => {}): () => void {
   let stopped = false;
   let cleanup = () => {};
   void realtimeReady().then((supabase) => {
@@ -26,7 +30,9 @@ export function watchTables(channelName: string, watches: TableWatch[]): () => v
         (change: Change) => watch.onChange(change),
       );
     }
-    channel.subscribe();
+    channel.subscribe((status) => {
+      if (status === 'SUBSCRIBED' && !stopped) onJoined();
+    });
     cleanup = () => void supabase.removeChannel(channel);
   });
   return () => {

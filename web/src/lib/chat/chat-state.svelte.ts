@@ -54,6 +54,17 @@ export class ChatState {
     }
   }
 
+  /** True once Realtime delivers this session's changes (tests and the UI can wait for it). */
+  live = $state(false);
+
+  /** Re-reads the newest page after (re)joining Realtime, for rows written in between. */
+  async catchUp(): Promise<void> {
+    if (!this.sessionId) return;
+    const page = await browserApi().get<MessagePage>(`/sessions/${this.sessionId}/messages`, { limit: 50 });
+    for (const row of page.messages) this.applyRemote(row);
+    this.live = true;
+  }
+
   /** Applies an INSERT/UPDATE from Realtime (another tab, another device, or the server). */
   applyRemote(row: Message): void {
     if (row.session_id !== this.sessionId) return;
