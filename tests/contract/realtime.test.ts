@@ -43,6 +43,19 @@ describe('postgres_changes on messages', () => {
     await sub.unsubscribe();
   });
 
+  it('delivers every row of a burst of inserts, in commit order', async () => {
+    const a = await signedIn();
+    const session = await createSession(stack.db.sql, a.user.id);
+    const sub = await record(a.client, { event: 'INSERT', filter: `session_id=eq.${session}` });
+    const ids: string[] = [];
+    // Back-to-back commits: the walsender may announce a commit before other snapshots see
+    // it, which must not make the owner's RLS check fail.
+    for (let i = 0; i < 60; i++) ids.push(await insertMessage(stack.db.sql, session, a.user.id, `burst ${i}`));
+    await sub.waitFor((c) => idOf(c) === ids.at(-1));
+    expect(sub.changes.map(idOf)).toEqual(ids);
+    await sub.unsubscribe();
+  });
+
   it("shows a user nothing of another user's rows", async () => {
     const [a, b] = [await signedIn(), await signedIn()];
     const [sessionA, sessionB] = [await createSession(stack.db.sql, a.user.id), await createSession(stack.db.sql, b.user.id)];

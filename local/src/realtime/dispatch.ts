@@ -29,12 +29,12 @@ export function createDispatcher(pool: pg.Pool, catalog: Catalog, subscribers: (
     for (const change of tx.changes) {
       const table = await catalog.table(change.relation.oid);
       if (!table) continue;
-      outbox.push(...(await eventsFor(change, table, tx.commitTimestamp)));
+      outbox.push(...(await eventsFor(change, table, tx)));
     }
     for (const send of outbox) send();
   };
 
-  async function eventsFor(change: RowChange, table: TableInfo, commitTimestamp: string): Promise<(() => void)[]> {
+  async function eventsFor(change: RowChange, table: TableInfo, tx: CommittedTransaction): Promise<(() => void)[]> {
     const filterRow = change.type === 'DELETE' ? change.oldRecord : change.record;
     const matched: { subscriber: ChangeSubscriber; ids: number[]; viewer: Viewer }[] = [];
     for (const subscriber of subscribers()) {
@@ -49,7 +49,7 @@ export function createDispatcher(pool: pg.Pool, catalog: Catalog, subscribers: (
 
     const record = change.record ? withUnchangedToast(change.record, change.oldRecord) : null;
     const oldRecord = change.type === 'UPDATE' && !change.oldRecord && record ? pick(record, table.primaryKey) : change.oldRecord;
-    const base = { schema: table.schema, table: table.table, commit_timestamp: commitTimestamp, type: change.type };
+    const base = { schema: table.schema, table: table.table, commit_timestamp: tx.commitTimestamp, type: change.type };
 
     const prepared = await Promise.all(
       matched.map(async (m) => {
@@ -65,7 +65,7 @@ export function createDispatcher(pool: pg.Pool, catalog: Catalog, subscribers: (
 
     const toCheck = prepared.filter((p) => p.needsRls);
     const key = table.primaryKey.map((c) => record?.[c] ?? null);
-    const visible = await checkVisibility(pool, table, key, toCheck.map((p) => p.viewer));
+    const visible = await checkVisibility(pool, table, key, toCheck.map((p) => p.viewer), tx.xid);
     const hidden = new Set(toCheck.filter((_, i) => !visible[i]));
 
     return prepared

@@ -26,6 +26,8 @@ export interface RowChange {
 }
 
 export interface CommittedTransaction {
+  /** Top-level transaction id (32-bit), to wait until the commit is visible to snapshots. */
+  xid: number;
   commitLsn: string;
   /** `YYYY-MM-DDTHH:MM:SS.mmmZ`, as the real server formats it. */
   commitTimestamp: string;
@@ -84,7 +86,7 @@ export async function startReplication(options: ReplicationOptions): Promise<Rep
   let attempt = 0;
   let lastDispatched = 0n;
   let acknowledged = '0/0';
-  let pending: { commitLsn: string; commitTime: bigint; changes: RowChange[] } | null = null;
+  let pending: { xid: number; commitLsn: string; commitTime: bigint; changes: RowChange[] } | null = null;
   let chain: Promise<void> = Promise.resolve();
   let resolveStarted!: () => void;
   const started = new Promise<void>((resolve) => (resolveStarted = resolve));
@@ -100,7 +102,7 @@ export async function startReplication(options: ReplicationOptions): Promise<Rep
   const handle = async (message: Pgoutput.Message) => {
     switch (message.tag) {
       case 'begin':
-        pending = { commitLsn: message.commitLsn ?? '0/0', commitTime: BigInt(message.commitTime.toString()), changes: [] };
+        pending = { xid: message.xid, commitLsn: message.commitLsn ?? '0/0', commitTime: BigInt(message.commitTime.toString()), changes: [] };
         return;
       case 'relation':
         options.onRelation(message.relationOid);
@@ -118,6 +120,7 @@ export async function startReplication(options: ReplicationOptions): Promise<Rep
         if (commit <= lastDispatched) options.log(`realtime: skipped commit ${tx.commitLsn}, already dispatched`);
         if (commit > lastDispatched && tx.changes.length > 0) {
           await options.onTransaction({
+            xid: tx.xid,
             commitLsn: tx.commitLsn,
             commitTimestamp: new Date(Number(tx.commitTime / 1000n)).toISOString(),
             changes: tx.changes,

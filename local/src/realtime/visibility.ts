@@ -13,8 +13,15 @@ export interface Viewer {
 }
 
 /** Returns, per viewer, whether the row with these key values is visible to them. */
-export async function checkVisibility(pool: pg.Pool, table: TableInfo, key: (string | null)[], viewers: Viewer[]): Promise<boolean[]> {
+export async function checkVisibility(
+  pool: pg.Pool,
+  table: TableInfo,
+  key: (string | null)[],
+  viewers: Viewer[],
+  xid: number,
+): Promise<boolean[]> {
   if (viewers.length === 0) return [];
+  if (!Number.isSafeInteger(xid) || xid < 0) throw new Error('invalid transaction id');
   const where = table.primaryKey
     .map((name, i) => {
       const column = table.columns.find((c) => c.name === name);
@@ -32,7 +39,7 @@ export async function checkVisibility(pool: pg.Pool, table: TableInfo, key: (str
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
-      const results: unknown = await client.query(`begin;\n${group.map(check).join('\n')}\ncommit;`);
+      const results: unknown = await client.query(`${awaitVisible(xid)}\nbegin;\n${group.map(check).join('\n')}\ncommit;`);
       return readResults(results, group.length);
     } catch (error) {
       if (isQueryError(error)) await client.query('rollback').catch((e: Error) => (broken = e));
@@ -60,12 +67,32 @@ export async function checkVisibility(pool: pg.Pool, table: TableInfo, key: (str
   }
 }
 
-/** Results come as [begin, (set_config, exists) × n, commit]. */
+/**
+ * The walsender can send a commit before the committing backend has left the proc array, so a
+ * snapshot taken right away may not see the row yet (the check would wrongly say "hidden").
+ * Wait, briefly and in the same round trip, until the transaction no longer counts as in
+ * progress. The 32-bit xid from pgoutput is widened with the current epoch.
+ */
+function awaitVisible(xid: number): string {
+  return `do $$
+declare
+  next numeric := pg_snapshot_xmax(pg_current_snapshot())::text::numeric;
+  x numeric := ${xid};
+  full_xid xid8 := ((floor(next / 4294967296) - case when x > mod(next, 4294967296) then 1 else 0 end) * 4294967296 + x)::text::xid8;
+begin
+  for i in 1..2000 loop
+    exit when pg_xact_status(full_xid) is distinct from 'in progress';
+    perform pg_sleep(0.0005);
+  end loop;
+end $$;`;
+}
+
+/** Results come as [do, begin, (set_config, exists) × n, commit]. */
 function readResults(results: unknown, count: number): boolean[] {
   const list = Array.isArray(results) ? results : [];
   const visible: boolean[] = [];
   for (let i = 0; i < count; i++) {
-    const result: unknown = list[2 + i * 2];
+    const result: unknown = list[3 + i * 2];
     const rows: unknown = typeof result === 'object' && result !== null && 'rows' in result ? result.rows : [];
     const first: unknown = Array.isArray(rows) ? rows[0] : undefined;
     visible.push(typeof first === 'object' && first !== null && 'visible' in first && first.visible === true);
