@@ -182,4 +182,24 @@ describe('who sees a change', () => {
     expect(notice[4]).toMatchObject({ data: { type: 'INSERT', errors: ['Error 401: Unauthorized'] } });
     expect(notice[4]).not.toHaveProperty('data.record');
   });
+
+  it('checks later changes with the claims of a pushed access_token', async () => {
+    const [a, b] = [await createAuthUser(stack.db.sql), await createAuthUser(stack.db.sql)];
+    const [sessionA, sessionB] = [await createSession(stack.db.sql, a.id), await createSession(stack.db.sql, b.id)];
+    const raw = await connect(stack.keys.publishableKey);
+    const tokenA = await signAccessToken(stack.keys, { sub: a.id, email: a.email });
+    raw.send(['1', '1', 'realtime:switch', 'phx_join', {
+      config: { postgres_changes: [{ event: 'INSERT', schema: 'public', table: 'messages' }] },
+      access_token: tokenA,
+    }]);
+    await raw.next(is('realtime:switch', 'system'));
+    raw.send(['1', '2', 'realtime:switch', 'access_token', { access_token: await signAccessToken(stack.keys, { sub: b.id, email: b.email }) }]);
+    // Pushes get no reply; a heartbeat round trip shows the push was handled (frames are handled in order).
+    raw.send([null, '3', 'phoenix', 'heartbeat', {}]);
+    await raw.next(is('phoenix', 'phx_reply'));
+    await insertMessage(stack.db.sql, sessionA, a.id, 'for A only');
+    const forB = await insertMessage(stack.db.sql, sessionB, b.id, 'for B');
+    const change = (await raw.next(is('realtime:switch', 'postgres_changes'))) as unknown[];
+    expect(change[4]).toMatchObject({ data: { record: { id: forB } } });
+  });
 });
