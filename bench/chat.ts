@@ -6,7 +6,11 @@
  * straight to the provider: errors, p95 TTFT, peak memory of the Deno process group, and
  * every user and assistant message stored exactly once.
  */
-import { chatDirect, chatThroughStack, pool, type TimedChat } from './lib/chat-client.ts';
+import { createApp } from '../supabase/functions/api/app.ts';
+import { loadConfig } from '../supabase/functions/api/config.ts';
+import { createDb } from '../supabase/functions/api/lib/db.ts';
+import { functionsJwks } from '../local/src/keys/index.ts';
+import { chatDirect, chatInProcess, chatThroughStack, pool, type TimedChat } from './lib/chat-client.ts';
 import { groupRssMb, type BenchEnvironment } from './lib/environment.ts';
 import { quantiles, round, sleep, type Figure } from './lib/stats.ts';
 
@@ -66,6 +70,21 @@ export async function benchChatOverhead(env: BenchEnvironment, log: (line: strin
   };
   for (const p of ['p50', 'p99'] as const) {
     figures.push({ group, name: `TTFT ${p}, one request at a time (added ${round(seq.stack[p] - seq.direct[p], 1)} ms)`, unit: 'ms', value: seq.stack[p], baseline: seq.direct[p], baselineLabel: 'provider direct' });
+  }
+  // Where the added time goes: the same app called in this Node process (no gateway, no
+  // Deno, no HTTP in front of it) against the same database and provider.
+  const db = createDb(env.db.url, { max: 5 });
+  try {
+    const app = createApp(loadConfig({
+      SUPABASE_URL: stack.apiUrl, SUPABASE_DB_URL: env.db.url, SUPABASE_JWKS: JSON.stringify(functionsJwks(stack.keys)),
+      CREDENTIALS_ENCRYPTION_KEYS: stack.keys.credentialsEncryptionKeys, DEMO_PROVIDER_URL: env.provider.url, ALLOW_PRIVATE_PROVIDER_URLS: 'true',
+      CHAT_RATE_CAPACITY: '10000000', CHAT_RATE_REFILL_PER_SECOND: '1000000',
+    }), { db, log: () => {} });
+    const inProcess = await pool(SEQUENTIAL_REQUESTS, 1, (i) => chatInProcess({ app, token: users[0]!.token, message: `in-process ${i}` }));
+    const q = quantiles(inProcess.filter((r) => r.ok).map((r) => r.ttftMs));
+    figures.push({ group, name: `TTFT p50, app in-process, one at a time (added ${round(q.p50 - seq.direct.p50, 1)} ms)`, unit: 'ms', value: q.p50, baseline: seq.direct.p50, baselineLabel: 'provider direct' });
+  } finally {
+    await db.end();
   }
   figures.push({ group, name: `failed requests (of ${results.length})`, unit: 'count', value: failed, baseline: null, baselineLabel: '', target: '0', met: failed === 0 });
   return figures;

@@ -24,6 +24,8 @@ const log = (line: string) => console.log(`[${new Date().toISOString().slice(11,
 
 async function main() {
   const started = performance.now();
+  // Other work on the machine skews every figure; the load is recorded with the results.
+  const loadBefore = os.loadavg().map((v) => round(v, 2));
   const figures: Figure[] = [];
   if (only.has('startup')) figures.push(...(await benchStartup(log)));
 
@@ -43,16 +45,18 @@ async function main() {
 
   const totalSeconds = Math.round((performance.now() - started) / 1000);
   console.log(`\n${formatTable(figures)}\n`);
-  console.log(`bench finished in ${totalSeconds} s`);
+  console.log(`bench finished in ${totalSeconds} s (load average before ${loadBefore.join(' ')}, after ${os.loadavg().map((v) => round(v, 2)).join(' ')})`);
 
   const date = new Date().toISOString().slice(0, 10);
-  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', `${date}.json`);
+  // A partial run (BENCH_ONLY) must not replace the day's full result.
+  const suffix = process.env.BENCH_ONLY ? `.${[...only].join('-')}` : '';
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', `${date}${suffix}.json`);
   await fs.mkdir(path.dirname(file), { recursive: true });
   const cpus = os.cpus();
   const result = {
     date: new Date().toISOString(),
     durationSeconds: totalSeconds,
-    machine: { cpus: cpus.length, model: cpus[0]?.model ?? '', memoryGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, postgres: postgresVersion, platform: `${os.platform()} ${os.release()}` },
+    machine: { cpus: cpus.length, model: cpus[0]?.model ?? '', memoryGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, postgres: postgresVersion, platform: `${os.platform()} ${os.release()}`, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg().map((v) => round(v, 2)) },
     settings: { provider: PROVIDER, only: [...only], env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_'))) },
     figures: figures.map((f) => ({ ...f, value: round(f.value, 3), baseline: f.baseline === null ? null : round(f.baseline, 3), ratio: ratio(f) === null ? null : round(ratio(f)!, 3) })),
   };

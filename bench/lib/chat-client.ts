@@ -64,6 +64,18 @@ export async function chatThroughStack(options: { apiUrl: string; apikey: string
   }
 }
 
+/** POST /api/chat on the app itself (`app.request`), in this process. */
+export async function chatInProcess(options: { app: { request(url: string, init: RequestInit): Response | Promise<Response> }; token: string; message: string }): Promise<TimedChat> {
+  const started = now();
+  const res = await options.app.request('/api/chat', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ provider: 'demo', model: 'demo-model', message: options.message }),
+  });
+  if (res.status !== 200) return { ok: false, ttftMs: NaN, totalMs: now() - started, firstTokenAt: 0, error: `${res.status} ${(await res.text()).slice(0, 200)}` };
+  return await readStream(res, started, (b) => /^event: ?delta/.test(b), (b) => /^event: ?done/.test(b));
+}
+
 /** The same conversation sent straight to the provider (the floor). */
 export async function chatDirect(options: { providerUrl: string; message: string }): Promise<TimedChat> {
   const started = now();
