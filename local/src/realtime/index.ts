@@ -73,10 +73,13 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
       const token = (typeof header === 'string' ? header : null) ?? url.searchParams.get('apikey');
       const vsnParam = url.searchParams.get('vsn');
       const vsn: Vsn = vsnParam === null || vsnParam.startsWith('1.') ? '1.0.0' : '2.0.0';
+      // A peer can reset the connection while its token is being verified.
+      socket.on('error', () => socket.destroy());
       if (stopped) return refuse(socket, 503, 'Realtime is shutting down');
       if (!token) return refuse(socket, 401, 'No api key provided');
       verifyToken(options.keys, token).then(
         (claims) => {
+          if (socket.destroyed) return;
           wss.handleUpgrade(req, socket, head, (ws) => {
             handleConnection(ws, { keys: options.keys, pool, catalog, channels, log }, { token, claims: { ...claims, role: String(claims.role) }, vsn });
           });

@@ -89,7 +89,13 @@ export async function startReplication(options: ReplicationOptions): Promise<Rep
   let pending: { xid: number; commitLsn: string; commitTime: bigint; changes: RowChange[] } | null = null;
   let chain: Promise<void> = Promise.resolve();
   let resolveStarted!: () => void;
-  const started = new Promise<void>((resolve) => (resolveStarted = resolve));
+  let rejectStarted!: (error: unknown) => void;
+  let everStarted = false;
+  const started = new Promise<void>((resolve, reject) => {
+    resolveStarted = resolve;
+    rejectStarted = reject;
+  });
+  started.catch(() => {}); // reported through ready(); retries continue meanwhile
 
   const acknowledge = (lsn: string) => {
     if (lsnToBigInt(lsn) > lsnToBigInt(acknowledged)) acknowledged = lsn;
@@ -150,6 +156,9 @@ export async function startReplication(options: ReplicationOptions): Promise<Rep
       generation++; // ignore whatever the dying stream still emits
       options.log(`realtime: replication stream failed (${error instanceof Error ? error.message : String(error)}); reconnecting`);
       void current.destroy().catch(() => {});
+      // A stream that never starts (no wal_level=logical, no publication…) should fail the
+      // start-up visibly instead of leaving ready() pending forever.
+      if (!everStarted && attempt >= 4) rejectStarted(error);
       const delay = BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)];
       setTimeout(connect, delay).unref();
     };
@@ -172,6 +181,7 @@ export async function startReplication(options: ReplicationOptions): Promise<Rep
     });
     current.on('start', () => {
       attempt = 0;
+      everStarted = true;
       resolveStarted();
     });
     current.on('error', fail);
