@@ -31,8 +31,8 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     const answer = lastAnswer(page);
     await page.locator('article[aria-label="Assistant message"][data-status="streaming"]').waitFor();
     const early = (await answer.textContent()) ?? '';
-    await expect.poll(async () => ((await answer.textContent()) ?? '').length, { timeout: 20_000 }).toBeGreaterThan(early.length);
-    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 30_000 });
+    await expect.poll(async () => ((await answer.textContent()) ?? '').length, { timeout: 30_000 }).toBeGreaterThan(early.length);
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
     await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
     expect(e2e.slowProvider.requests.some((r) => r.authorization === `Bearer ${apiKey}`)).toBe(true);
     await screenshot(page, 'chat');
@@ -72,19 +72,19 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await composer(first).fill('Tell me something long');
     await composer(first).press('Enter');
 
-    await second.getByText('Tell me something long', { exact: true }).waitFor({ timeout: 15_000 });
+    await second.getByText('Tell me something long', { exact: true }).waitFor({ timeout: 30_000 });
     const mirrored = second.locator('article[aria-label="Assistant message"]').last();
-    await second.locator('article[aria-label="Assistant message"][data-status="streaming"]').waitFor({ timeout: 15_000 });
+    await second.locator('article[aria-label="Assistant message"][data-status="streaming"]').waitFor({ timeout: 30_000 });
     const seen = ((await mirrored.textContent()) ?? '').length;
-    await expect.poll(async () => ((await mirrored.textContent()) ?? '').length, { timeout: 20_000 }).toBeGreaterThan(seen);
-    await second.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 30_000 });
+    await expect.poll(async () => ((await mirrored.textContent()) ?? '').length, { timeout: 30_000 }).toBeGreaterThan(seen);
+    await second.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
     await screenshot(second, 'chat-second-tab');
 
     // A rename in one tab reaches the other tab's sidebar and heading live.
     await first.getByRole('button', { name: 'Rename' }).click();
     await first.getByLabel('Chat title').fill('Renamed in the first tab');
     await first.getByRole('button', { name: 'Save' }).click();
-    await second.getByRole('link', { name: 'Renamed in the first tab' }).waitFor({ timeout: 15_000 });
+    await second.getByRole('link', { name: 'Renamed in the first tab' }).waitFor({ timeout: 30_000 });
     await second.getByRole('heading', { name: 'Renamed in the first tab' }).waitFor();
 
     // A session created in one tab appears in the other tab's sidebar.
@@ -93,7 +93,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await first.getByRole('heading', { name: 'New chat' }).waitFor();
     await composer(first).fill('/echo a brand new conversation');
     await composer(first).press('Enter');
-    await second.getByRole('link', { name: /brand new conversation/ }).waitFor({ timeout: 15_000 });
+    await second.getByRole('link', { name: /brand new conversation/ }).waitFor({ timeout: 30_000 });
 
     const stranger = await e2e.newPage();
     await signUp(stranger, newEmail('stranger'));
@@ -113,7 +113,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await composer(page).press('Enter');
     const answer = page.locator('article[aria-label="Assistant message"][data-status="streaming"]');
     await answer.waitFor();
-    await expect.poll(async () => ((await answer.locator('.markdown').textContent().catch(() => '')) ?? '').length, { timeout: 20_000 }).toBeGreaterThan(20);
+    await expect.poll(async () => ((await answer.locator('.markdown').textContent().catch(() => '')) ?? '').length, { timeout: 30_000 }).toBeGreaterThan(20);
     await composer(page).press('Escape');
 
     const stopped = page.locator('article[aria-label="Assistant message"][data-status="stopped"]');
@@ -121,7 +121,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
     await page.reload();
     const kept = page.locator('article[aria-label="Assistant message"][data-status="stopped"]');
-    await kept.waitFor({ timeout: 15_000 });
+    await kept.waitFor({ timeout: 30_000 });
     const text = (await kept.locator('.markdown').textContent()) ?? '';
     expect(text).toContain('Here is a short answer');
     expect(text).not.toContain('console.log'); // the code block comes last; it never arrived
@@ -198,14 +198,14 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
       await composer(page).fill('This will fail first');
       await composer(page).press('Enter');
       const failed = page.locator('article[aria-label="Assistant message"][data-status="error"]');
-      await failed.waitFor({ timeout: 30_000 });
+      await failed.waitFor({ timeout: 60_000 });
       await expect(failed.getByRole('alert').textContent()).resolves.toMatch(/\w+/);
       await screenshot(page, 'chat-error');
     } finally {
       e2e.slowProvider.setMode('ok');
     }
     await page.getByRole('button', { name: 'Retry' }).click();
-    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 30_000 });
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
   });
 
   it('older history loads when scrolling up, through the cursor API', async () => {
@@ -234,7 +234,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await expect.poll(async () => {
       await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
       return page.getByText('history message 1', { exact: true }).count();
-    }, { timeout: 15_000 }).toBe(1);
+    }, { timeout: 30_000 }).toBe(1);
     await expect(page.locator('article').count()).resolves.toBe(80);
   });
 });

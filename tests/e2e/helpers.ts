@@ -113,7 +113,7 @@ export async function startE2E(name: string): Promise<E2E> {
       log: (line) => logs.push(line),
     });
     if (!stack.webUrl) throw new Error(`the web app did not start:\n${logs.join('\n')}`);
-    slowProvider = await startFakeProvider({ tokens: 200, tokenDelayMs: 40 });
+    slowProvider = await startFakeProvider({ tokens: 120, tokenDelayMs: 40 });
     browser = await chromium.launch({ executablePath: CHROME_PATH, args: CHROME_ARGS });
   } catch (error) {
     await browser?.close();
@@ -132,6 +132,8 @@ export async function startE2E(name: string): Promise<E2E> {
     logs,
     async newPage() {
       const context = await openBrowser.newContext({ baseURL: webUrl, viewport: { width: 1280, height: 800 } });
+      // Generous: `npm test` runs these beside every other suite on two cores.
+      context.setDefaultTimeout(45_000);
       contexts.push(context);
       return context.newPage();
     },
@@ -154,12 +156,11 @@ export function newEmail(label: string): string {
 
 /** Signs a new user up through the form and waits for the chat screen. */
 export async function signUp(page: Page, email = newEmail('user')): Promise<string> {
-  await page.goto('/login');
-  await page.getByRole('tab', { name: 'Sign up' }).click();
+  await page.goto('/login?mode=signup');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/chat');
+  await arrivedAtChat(page, 'sign up');
   return email;
 }
 
@@ -168,7 +169,18 @@ export async function signIn(page: Page, email: string): Promise<void> {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL('**/chat');
+  await arrivedAtChat(page, 'sign in');
+}
+
+/** Waits for /chat; on failure says where the browser ended up and what it showed. */
+async function arrivedAtChat(page: Page, step: string): Promise<void> {
+  try {
+    await page.waitForURL('**/chat');
+  } catch (error) {
+    await screenshot(page, `failed-${step.replace(' ', '-')}-${Date.now()}`).catch(() => {});
+    const text = (await page.locator('body').innerText().catch(() => '')).slice(0, 300);
+    throw new Error(`${step} did not reach /chat; at ${page.url()} showing: ${text}`, { cause: error });
+  }
 }
 
 /** Stores a key for the "custom" provider pointing at a fake provider, through Settings. */

@@ -71,7 +71,7 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await page.getByLabel('Project').selectOption({ label: 'Deep research' });
     await sendAndWait(page, 'A question inside the project', 0);
     const group = page.getByRole('region', { name: 'Deep research' }).or(page.locator('section[aria-label="Deep research"]'));
-    await group.getByRole('link').first().waitFor({ timeout: 15_000 });
+    await group.getByRole('link').first().waitFor({ timeout: 30_000 });
 
     await page.goto('/projects');
     await page.getByRole('button', { name: 'Delete…' }).click();
