@@ -86,7 +86,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     sendJson(res, 404, { message: 'no Route matched with those values' });
   }
 
+  // server.close() waits for upgraded sockets, which closeAllConnections() does not cover: an
+  // open browser tab would hold stop() until it went away. Track them to end them on stop.
+  const upgraded = new Set<Duplex>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     const path = pathOf(req.url);
     if (path !== '/realtime/v1/websocket' && path !== '/realtime/v1/websocket/') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -123,6 +128,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
       });
     },
   };
