@@ -3,7 +3,7 @@
 // markdown that must not execute.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, screenshot, signIn, signUp, startE2E, type E2E } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, screenshot, signIn, signUp, startE2E, type E2E, open, reload } from './helpers.ts';
 
 describe('chat in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
@@ -23,7 +23,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     expect(await page.content()).not.toContain(apiKey);
     await screenshot(page, 'settings');
 
-    await page.goto('/chat');
+    await open(page, '/chat');
     await chooseModel(page, 'custom', 'fake-model');
     await composer(page).fill('Hello from the browser');
     await composer(page).press('Enter');
@@ -37,7 +37,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     expect(e2e.slowProvider.requests.some((r) => r.authorization === `Bearer ${apiKey}`)).toBe(true);
     await screenshot(page, 'chat');
 
-    await page.reload();
+    await reload(page);
     await expect(page.getByText('Hello from the browser', { exact: true }).count()).resolves.toBeGreaterThan(0);
     const stored = page.locator('article[aria-label="Assistant message"][data-status="complete"]');
     await stored.waitFor();
@@ -50,7 +50,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     const first = await e2e.newPage();
     await signUp(first, email);
     await addCustomKey(first, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
-    await first.goto('/chat');
+    await open(first, '/chat');
     await chooseModel(first, 'custom', 'fake-model');
     await composer(first).fill('/echo opening line');
     await composer(first).press('Enter');
@@ -64,7 +64,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
       await screenshot(second, 'failed-second-tab');
     });
     await signIn(second, email);
-    await second.goto(sessionPath);
+    await open(second, sessionPath);
     await second.getByText('opening line').first().waitFor();
     // The second tab has joined Realtime (and caught up) before the first tab writes.
     await second.locator('[data-testid="messages"][data-live="true"]').waitFor();
@@ -107,7 +107,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     const page = await e2e.newPage();
     await signUp(page);
     await addCustomKey(page, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
-    await page.goto('/chat');
+    await open(page, '/chat');
     await chooseModel(page, 'custom', 'fake-model');
     await composer(page).fill('Please stop me');
     await composer(page).press('Enter');
@@ -119,7 +119,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     const stopped = page.locator('article[aria-label="Assistant message"][data-status="stopped"]');
     await stopped.waitFor();
     await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
-    await page.reload();
+    await reload(page);
     const kept = page.locator('article[aria-label="Assistant message"][data-status="stopped"]');
     await kept.waitFor({ timeout: 30_000 });
     const text = (await kept.locator('.markdown').textContent()) ?? '';
@@ -156,7 +156,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
       expect(dialogs).toEqual([]);
     };
     await check();
-    await page.reload();
+    await reload(page);
     await answer.waitFor();
     await check();
     await screenshot(page, 'chat-untrusted-markdown');
@@ -175,13 +175,13 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await page.getByLabel('Edit message').fill('/echo second thought');
     await page.getByRole('button', { name: 'Save & resend' }).click();
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]', { hasText: 'second thought' }).waitFor();
-    await page.reload();
+    await reload(page);
     await page.locator('article[aria-label="Assistant message"]', { hasText: 'second thought' }).waitFor();
     await expect(page.locator('article', { hasText: 'first draft' }).count()).resolves.toBe(0);
 
     await page.getByRole('button', { name: 'Regenerate' }).click();
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
-    await page.reload();
+    await reload(page);
     await page.locator('article[aria-label="Assistant message"]').first().waitFor();
     await expect(page.locator('article[aria-label="Assistant message"]').count()).resolves.toBe(1);
     await expect(page.locator('article[aria-label="Your message"]').count()).resolves.toBe(1);
@@ -191,7 +191,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     const page = await e2e.newPage();
     await signUp(page);
     await addCustomKey(page, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
-    await page.goto('/chat');
+    await open(page, '/chat');
     await chooseModel(page, 'custom', 'fake-model');
     e2e.slowProvider.setMode('500');
     try {
@@ -227,7 +227,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     } finally {
       await sql.end();
     }
-    await page.goto(`/chat/${sessionId}`);
+    await open(page, `/chat/${sessionId}`);
     await page.getByText('history message 80', { exact: true }).waitFor();
     await expect(page.getByText('history message 1', { exact: true }).count()).resolves.toBe(0);
     const scroller = page.getByTestId('messages');

@@ -149,6 +149,18 @@ export async function startE2E(name: string): Promise<E2E> {
   };
 }
 
+/** Navigates and waits until the app has hydrated, so typing right away is never lost. */
+export async function open(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
+}
+
+/** Reloads and waits for hydration again. */
+export async function reload(page: Page): Promise<void> {
+  await page.reload();
+  await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
+}
+
 /** A unique email per call, so tests never share users. */
 export function newEmail(label: string): string {
   return `${label}-${crypto.randomUUID().slice(0, 10)}@example.test`;
@@ -156,7 +168,7 @@ export function newEmail(label: string): string {
 
 /** Signs a new user up through the form and waits for the chat screen. */
 export async function signUp(page: Page, email = newEmail('user')): Promise<string> {
-  await page.goto('/login?mode=signup');
+  await open(page, '/login?mode=signup');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
@@ -165,7 +177,7 @@ export async function signUp(page: Page, email = newEmail('user')): Promise<stri
 }
 
 export async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto('/login');
+  await open(page, '/login');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -185,7 +197,7 @@ async function arrivedAtChat(page: Page, step: string): Promise<void> {
 
 /** Stores a key for the "custom" provider pointing at a fake provider, through Settings. */
 export async function addCustomKey(page: Page, provider: FakeProvider, apiKey: string): Promise<void> {
-  await page.goto('/settings');
+  await open(page, '/settings');
   const row = page.locator('li[data-provider="custom"]');
   await row.getByRole('button', { name: 'Add key' }).click();
   await row.getByLabel('Custom (OpenAI-compatible) API key').fill(apiKey);

@@ -2,10 +2,10 @@
 // variables in chat, and sharing a public prompt that another user forks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { composer, newEmail, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+import { composer, newEmail, screenshot, signUp, startE2E, type E2E, open } from './helpers.ts';
 
 async function createPrompt(page: Page, fields: { title: string; content: string; tags?: string; isPublic?: boolean }) {
-  await page.goto('/prompts/new');
+  await open(page, '/prompts/new');
   await page.getByLabel('Title').fill(fields.title);
   await page.getByLabel('Template').fill(fields.content);
   if (fields.tags) await page.getByLabel('Tags (comma separated)').fill(fields.tags);
@@ -59,7 +59,7 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('name', { exact: true }).fill('Ada');
     await dialog.getByRole('button', { name: 'Insert' }).click();
-    await expect.poll(() => composer(page).inputValue()).toBe('Hello Ada, welcome to the team.');
+    await expect.poll(() => composer(page).inputValue(), { timeout: 30_000 }).toBe('Hello Ada, welcome to the team.');
     await composer(page).press('Enter');
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
     await page.getByText('Hello Ada, welcome to the team.', { exact: true }).first().waitFor();
@@ -70,7 +70,7 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await signUp(page);
     const title = `Translate ${crypto.randomUUID().slice(0, 6)}`;
     await createPrompt(page, { title, content: 'Translate into {{language}}: {{text}}' });
-    await page.goto('/chat');
+    await open(page, '/chat');
     await composer(page).press('/');
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Search prompts').fill(title);
@@ -80,7 +80,7 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await dialog.getByLabel('text', { exact: true }).fill('good morning');
     await screenshot(page, 'prompt-picker');
     await dialog.getByRole('button', { name: 'Insert' }).click();
-    await expect.poll(() => composer(page).inputValue()).toBe('Translate into French: good morning');
+    await expect.poll(() => composer(page).inputValue(), { timeout: 30_000 }).toBe('Translate into French: good morning');
   });
 
   it('a public prompt is visible to another user, who can fork it', async () => {
@@ -92,7 +92,7 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
 
     const reader = await e2e.newPage();
     await signUp(reader, newEmail('reader'));
-    await reader.goto(`/prompts?scope=public&q=${encodeURIComponent(title)}`);
+    await open(reader, `/prompts?scope=public&q=${encodeURIComponent(title)}`);
     await reader.getByRole('link', { name: title, exact: true }).waitFor();
     await expect(reader.getByRole('link', { name: `${title} private` }).count()).resolves.toBe(0);
     await screenshot(reader, 'prompts-public');
@@ -101,7 +101,7 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await reader.getByRole('button', { name: 'Save new version' }).waitFor();
     await expect(reader.getByLabel('Template').inputValue()).resolves.toBe('Summarise {{topic}} in three bullet points.');
 
-    await reader.goto('/prompts?scope=mine');
+    await open(reader, '/prompts?scope=mine');
     await reader.getByRole('link', { name: title }).first().waitFor();
     await screenshot(reader, 'prompts');
   });

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { PASSWORD, addCustomKey, composer, screenshot, signIn, signUp, startE2E, type E2E } from './helpers.ts';
+import { PASSWORD, addCustomKey, composer, screenshot, signIn, signUp, startE2E, type E2E, open, reload } from './helpers.ts';
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
@@ -34,7 +34,7 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await signUp(page);
     await sendAndWait(page, 'First question for usage', 0);
     await sendAndWait(page, 'Second question for usage', 1);
-    await page.goto('/usage');
+    await open(page, '/usage');
     const totals = page.getByTestId('usage-totals');
     await expect(totals.locator('div', { hasText: 'Calls' }).first().locator('dd').textContent()).resolves.toBe('2');
     const recent = page.getByTestId('recent-calls').locator('tbody tr');
@@ -47,33 +47,33 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
   it('projects: create, rename, pick a system prompt, and chats started in a project are grouped under it', async () => {
     const page = await e2e.newPage();
     await signUp(page);
-    await page.goto('/prompts/new');
+    await open(page, '/prompts/new');
     await page.getByLabel('Title').fill('Researcher persona');
     await page.getByLabel('Template').fill('You are a careful researcher.');
     await page.getByRole('button', { name: 'Create prompt' }).click();
     await page.waitForURL(/\/prompts\/[0-9a-f-]{36}$/);
-    await page.goto('/projects');
+    await open(page, '/projects');
     await page.getByLabel('New project name').fill('Research');
     await page.getByRole('button', { name: 'Create project' }).click();
     const card = page.locator('li.card').filter({ has: page.locator('input[name="name"]') }).first();
-    await expect.poll(() => card.locator('input[name="name"]').inputValue()).toBe('Research');
+    await expect.poll(() => card.locator('input[name="name"]').inputValue(), { timeout: 30_000 }).toBe('Research');
     await card.locator('input[name="name"]').fill('Deep research');
     await card.getByLabel('System prompt').selectOption({ label: 'Researcher persona' });
     await card.getByLabel('Label (empty = latest version)').fill('');
     await card.getByRole('button', { name: 'Save' }).click();
     await card.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-    await page.reload();
+    await reload(page);
     await expect(page.locator('li.card input[name="name"]').first().inputValue()).resolves.toBe('Deep research');
     await expect(page.locator('li.card select[name="system_prompt_id"] option:checked').first().textContent()).resolves.toBe('Researcher persona');
     await screenshot(page, 'projects');
 
-    await page.goto('/chat');
+    await open(page, '/chat');
     await page.getByLabel('Project').selectOption({ label: 'Deep research' });
     await sendAndWait(page, 'A question inside the project', 0);
     const group = page.getByRole('region', { name: 'Deep research' }).or(page.locator('section[aria-label="Deep research"]'));
     await group.getByRole('link').first().waitFor({ timeout: 30_000 });
 
-    await page.goto('/projects');
+    await open(page, '/projects');
     await page.getByRole('button', { name: 'Delete…' }).click();
     await page.getByRole('button', { name: /Delete “Deep research”/ }).click();
     await page.getByText('No projects yet.', { exact: false }).waitFor();
@@ -94,7 +94,7 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
 
   it('axe-core finds no serious violations on the main screens, and each is saved as a screenshot', async () => {
     const page = await e2e.newPage();
-    await page.goto('/login');
+    await open(page, '/login');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'login');
 
@@ -112,13 +112,13 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     ];
     const found: Record<string, unknown> = {};
     for (const [name, path] of screens) {
-      await page.goto(path);
+      await open(page, path);
       await page.waitForLoadState('networkidle');
       const violations = await seriousViolations(page);
       if (violations.length) found[name] = violations;
       await screenshot(page, `axe-${name}`);
     }
-    await page.goto('/prompts?scope=public');
+    await open(page, '/prompts?scope=public');
     await page.locator('li.card a').first().click();
     await page.waitForURL(/\/prompts\/[0-9a-f-]{36}$/);
     const promptViolations = await seriousViolations(page);
@@ -127,7 +127,7 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     expect(found).toEqual({});
 
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(screens[0][1]);
+    await open(page, screens[0][1]);
     await page.locator('article[aria-label="Assistant message"]').first().waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
@@ -143,6 +143,7 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     const email = await signUp(page);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/login');
+    await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('wrong-password-1');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -151,13 +152,13 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await screenshot(page, 'login-error');
     await signIn(page, email);
 
-    await page.goto('/settings');
+    await open(page, '/settings');
     await page.getByLabel('Display name').fill('Ada Lovelace');
     await page.getByLabel('Custom instructions (sent with every chat)').fill('Answer briefly.');
     await page.getByLabel('Default model').selectOption({ label: 'Demo model' });
     await page.getByRole('button', { name: 'Save profile' }).click();
     await page.getByText('Profile saved.').waitFor();
-    await page.reload();
+    await reload(page);
     await expect(page.getByLabel('Display name').inputValue()).resolves.toBe('Ada Lovelace');
     await expect(page.getByLabel('Custom instructions (sent with every chat)').inputValue()).resolves.toBe('Answer briefly.');
 
@@ -169,6 +170,7 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await page.getByLabel('Type delete my account to confirm').fill('delete my account');
     await page.getByRole('button', { name: 'Delete my account' }).click();
     await page.waitForURL('**/login');
+    await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
