@@ -38,6 +38,10 @@ export async function checkVisibility(
   const run = async (group: Viewer[]): Promise<boolean[]> => {
     const client = await pool.connect();
     let broken: Error | undefined;
+    // pg-pool drops its error listener while a client is checked out; a server shutting down
+    // (57P01) between statements would otherwise be an uncaught exception.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       const results: unknown = await client.query(`${awaitVisible(xid)}\nbegin;\n${group.map(check).join('\n')}\ncommit;`);
       return readResults(results, group.length);
@@ -46,6 +50,7 @@ export async function checkVisibility(
       else broken = error instanceof Error ? error : new Error(String(error));
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   };
