@@ -1,0 +1,125 @@
+/**
+ * Postgres restarts under load (issue 6, item 2). While a few clients keep reading sessions
+ * and chatting through the gateway and the Deno function, the database is stopped and
+ * started again: requests in the gap fail with the one JSON error shape (nothing hangs,
+ * nothing leaks internals), requests after it succeed without restarting anything, and a
+ * supabase-js realtime subscriber resumes and receives the rows written afterwards.
+ * Needs a server it may restart, so it starts its own embedded Postgres.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import postgres, { type Sql } from 'postgres';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../local/src/db/embedded.ts';
+import { generateKeys } from '../../local/src/keys/index.ts';
+import { getFreePort } from '../../local/src/ports.ts';
+import { startStack, type Stack } from '../../local/src/stack.ts';
+import { startFakeProvider, type FakeProvider } from '../fixtures/fake-provider.ts';
+import { createAuthUser } from '../helpers/actors.ts';
+import { TEST_PASSWORD, testEmail } from '../helpers/stack.ts';
+import { record, type Change } from '../contract/realtime-helpers.ts';
+import { eventually, functionsDirWithEnv, parseSse } from './helpers.ts';
+
+let dir: string;
+let server: EmbeddedDatabase;
+let provider: FakeProvider;
+let functionsDir: Awaited<ReturnType<typeof functionsDirWithEnv>>;
+let stack: Stack;
+let sql: Sql;
+let client: SupabaseClient;
+let token: string;
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mrprompt-pg-restart-'));
+  server = await startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: await getFreePort() });
+  provider = await startFakeProvider({ tokens: 8 });
+  // The load below sends more chats than the default per-user rate limit allows.
+  functionsDir = await functionsDirWithEnv({ DEMO_PROVIDER_URL: provider.url, CHAT_RATE_CAPACITY: '100000', CHAT_RATE_REFILL_PER_SECOND: '1000' });
+  stack = await startStack({ databaseUrl: server.url, apiPort: await getFreePort(), webPort: false, keys: await generateKeys(), functionsDir: functionsDir.dir, log: () => {} });
+  sql = postgres(server.url, { max: 2, onnotice: () => {} });
+  client = createClient(stack.apiUrl, stack.keys.publishableKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    realtime: { transport: WebSocket as never },
+  });
+  const user = await createAuthUser(sql, { email: testEmail('pg-restart'), password: TEST_PASSWORD });
+  const { data, error } = await client.auth.signInWithPassword({ email: user.email, password: TEST_PASSWORD });
+  if (error || !data.session) throw error ?? new Error('no session');
+  token = data.session.access_token;
+  await eventually(async () => ((await call('GET', '/health')).status === 200 ? true : undefined), { attempts: 600, everyMs: 100 });
+}, 180_000);
+
+afterAll(async () => {
+  await client?.removeAllChannels();
+  await sql?.end({ timeout: 5 });
+  await stack?.stop();
+  await server?.stop();
+  await provider?.stop();
+  await functionsDir?.remove();
+  if (dir) await fs.rm(dir, { recursive: true, force: true });
+});
+
+function call(method: string, p: string, body?: unknown): Promise<Response> {
+  return fetch(`${stack.apiUrl}/functions/v1/api${p}`, {
+    method,
+    headers: { apikey: stack.keys.publishableKey, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(20_000), // a hang is a failure, not a wait
+  });
+}
+
+type Outcome = { ok: boolean; status: number; detail: unknown };
+
+/** One request of the load: a list or a chat turn; what came back, classified. */
+async function oneRequest(kind: 'list' | 'chat', sessionId: string): Promise<Outcome> {
+  const res = await call(kind === 'list' ? 'GET' : 'POST', kind === 'list' ? '/sessions' : '/chat',
+    kind === 'list' ? undefined : { provider: 'demo', model: 'demo-model', message: '/echo under load', session_id: sessionId });
+  const text = await res.text();
+  if (res.status !== 200) return { ok: false, status: res.status, detail: JSON.parse(text) };
+  if (kind === 'list') return { ok: true, status: 200, detail: null };
+  const events = parseSse(text);
+  const error = events.find((e) => e.event === 'error');
+  if (error) return { ok: false, status: 200, detail: error.data };
+  return { ok: events.some((e) => e.event === 'done'), status: 200, detail: events.map((e) => e.event) };
+}
+
+it('requests fail with a clear error while Postgres is down, then succeed; realtime resumes', async () => {
+  const created = await call('POST', '/sessions', { title: 'restart under load' });
+  expect(created.status).toBe(201);
+  const { id: sessionId } = (await created.json()) as { id: string };
+  const sub = await record(client, { event: 'INSERT', filter: `session_id=eq.${sessionId}` });
+
+  const outcomes: Outcome[] = [];
+  let stop = false;
+  const worker = async (kind: 'list' | 'chat') => {
+    while (!stop) outcomes.push(await oneRequest(kind, sessionId));
+  };
+  const load = [worker('list'), worker('list'), worker('chat'), worker('chat')];
+  await eventually(() => (outcomes.filter((o) => o.ok).length >= 8 ? true : undefined), { attempts: 400 });
+
+  await server.restart();
+  const afterRestart = outcomes.length;
+  // Load keeps running until the API has answered several requests after the restart.
+  await eventually(() => (outcomes.slice(afterRestart).filter((o) => o.ok).length >= 8 ? true : undefined), { attempts: 600, everyMs: 50 });
+  stop = true;
+  await Promise.all(load);
+
+  const failures = outcomes.filter((o) => !o.ok);
+  for (const failure of failures) {
+    // Either an HTTP error with the API's shape, or a chat stream's error event.
+    const shaped = failure.status === 200 ? failure.detail : (failure.detail as { error?: unknown }).error;
+    expect(shaped, JSON.stringify(failure)).toEqual({ code: expect.any(String), message: expect.any(String) });
+    expect(JSON.stringify(failure.detail)).not.toMatch(/ECONNREFUSED|ECONNRESET|terminating connection|at \w+ \(|postgres:\/\//);
+    if (failure.status !== 200) expect(failure.status).toBeGreaterThanOrEqual(500);
+  }
+  expect(outcomes.slice(-4).some((o) => o.ok)).toBe(true);
+
+  // Realtime: a chat turn written after the restart reaches the subscriber.
+  const turn = await oneRequest('chat', sessionId);
+  expect(turn.ok).toBe(true);
+  const latest = await sql<{ id: string }[]>`select id from public.messages where session_id = ${sessionId} order by created_at desc, id desc limit 1`;
+  const arrived = await sub.waitFor((c: Change) => (c.new as { id?: string }).id === latest[0]!.id, 30_000);
+  expect(arrived.eventType).toBe('INSERT');
+}, 120_000);
