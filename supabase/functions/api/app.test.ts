@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, base64url } from 'jose';
 import { createApiHarness, type ApiHarness } from '../../../tests/helpers/api.ts';
 import { signAccessToken } from '../../../local/src/keys/index.ts';
+import { createApp } from './app.ts';
+import { createDb } from './lib/db.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -82,5 +84,19 @@ describe('input errors', () => {
     const bad = await user.request('PUT', '/credentials/openai', '{"api_key":', { 'content-type': 'application/json' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'invalid_request' } });
+  });
+});
+
+describe('database outage', () => {
+  it('answers 503 database_unavailable with Retry-After, not a vague 500', async () => {
+    // Nothing listens on the discard port; every connection attempt is refused.
+    const downDb = createDb('postgresql://postgres:postgres@127.0.0.1:9/postgres', { max: 1 });
+    const app = createApp(api.config, { db: downDb, log: () => {} });
+    const user = await api.createUser();
+    const res = await app.request('/api/sessions', { headers: { authorization: `Bearer ${user.token}` } });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('2');
+    expect(await res.json()).toMatchObject({ error: { code: 'database_unavailable' } });
+    await downDb.end();
   });
 });

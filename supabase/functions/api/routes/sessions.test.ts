@@ -195,3 +195,22 @@ describe('sessions', () => {
     }
   });
 });
+
+describe('abandoned answers', () => {
+  it('settles an answer left streaming by a dead process as an error, keeping its text; live ones stay streaming', async () => {
+    const user = await api.createUser();
+    const session = await newSession(user);
+    const [stale, live] = [randomUUID(), randomUUID()];
+    // The stale row's last write is older than the provider idle timeout plus slack.
+    await api.db.sql`
+      insert into public.messages (id, session_id, user_id, sender, content, status, updated_at)
+      values (${stale}, ${session.id}, ${user.id}, 'assistant', 'half an ans', 'streaming', now() - interval '1 hour'),
+             (${live}, ${session.id}, ${user.id}, 'assistant', 'still going', 'streaming', now())`;
+
+    const res = await user.request('GET', `/sessions/${session.id}/messages`);
+    expect(res.status).toBe(200);
+    const { messages } = (await res.json()) as { messages: { id: string; status: string; content: string; error: string | null }[] };
+    expect(messages.find((m) => m.id === stale)).toMatchObject({ status: 'error', content: 'half an ans', error: expect.stringMatching(/interrupted/) });
+    expect(messages.find((m) => m.id === live)).toMatchObject({ status: 'streaming', content: 'still going' });
+  });
+});

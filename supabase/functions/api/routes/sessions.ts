@@ -6,6 +6,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { TransactionSql } from 'postgres';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
+import { abandonedAfterMs, settleAbandonedAnswers } from '../lib/chat/persistence.ts';
 import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../lib/cursor.ts';
 import { rethrowDatabaseError } from '../lib/db-errors.ts';
 import { notFound } from '../lib/errors.ts';
@@ -166,6 +167,7 @@ sessionsRoutes.openapi(routes.messages, async (c) => {
   const rows = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     const [session] = await sql`select id from public.chat_sessions where id = ${id}`;
     if (!session) throw notFound('Session');
+    await settleAbandonedAnswers(sql, id, abandonedAfterMs(c.var.config.limits.providerTimeoutMs));
     // Newest first on the (session_id, created_at desc, id desc) index; the id breaks ties
     // between messages written in the same microsecond, so pages never skip or repeat.
     return await sql<(MessageRow & { cursor_t: string })[]>`

@@ -210,3 +210,20 @@ export class AssistantWriter {
     return { promptTokens: prompt, completionTokens: completion };
   }
 }
+
+/** How long a `streaming` answer may go unwritten before it counts as abandoned: longer than
+ * the provider's idle timeout (after which a live stream always finishes), plus slack. */
+export const abandonedAfterMs = (providerTimeoutMs: number) => providerTimeoutMs + 15_000;
+
+/**
+ * An answer still `streaming` long after its last write lost the process writing it (killed or
+ * redeployed mid-answer). Settle it as an error, keeping what arrived, so no device shows it
+ * growing forever and the user can regenerate. Runs as the caller, within their session.
+ */
+export async function settleAbandonedAnswers(sql: TransactionSql, sessionId: string, staleAfterMs: number): Promise<void> {
+  await sql`
+    update public.messages
+       set status = 'error', error = 'The answer was interrupted before it finished; regenerate to try again'
+     where session_id = ${sessionId} and status = 'streaming'
+       and updated_at < clock_timestamp() - make_interval(secs => ${staleAfterMs / 1000})`;
+}
