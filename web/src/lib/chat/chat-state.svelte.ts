@@ -30,6 +30,9 @@ export class ChatState {
   /** The assistant row this tab is writing; Realtime copies of it lag behind, so skip them. */
   private localAssistantId: string | null = null;
   private controller: AbortController | null = null;
+  /** Rows this tab knows are gone (regenerated, edited away, deleted). A catch-up page or a
+   * Realtime update read before the delete may still carry them; ids are never reused. */
+  private removed = new Set<string>();
 
   constructor(sessionId: string | null, page: MessagePage | null) {
     this.sessionId = sessionId;
@@ -68,6 +71,7 @@ export class ChatState {
   /** Applies an INSERT/UPDATE from Realtime (another tab, another device, or the server). */
   applyRemote(row: Message): void {
     if (row.session_id !== this.sessionId) return;
+    if (this.removed.has(row.id)) return;
     if (row.id === this.localAssistantId && this.streaming) return;
     const index = this.messages.findIndex((m) => m.id === row.id);
     if (index === -1) {
@@ -79,7 +83,14 @@ export class ChatState {
   }
 
   removeRemote(id: string): void {
+    this.removed.add(id);
     this.messages = this.messages.filter((m) => m.id !== id);
+  }
+
+  /** Drops every message from `index` on, remembering them as gone. */
+  private truncate(index: number): void {
+    for (const message of this.messages.slice(index)) this.removed.add(message.id);
+    this.messages = this.messages.slice(0, index);
   }
 
   stop(): void {
@@ -95,8 +106,7 @@ export class ChatState {
   regenerate(turn: Turn, onSession: (id: string) => void): Promise<void> {
     const lastUser = this.messages.findLast((m) => m.sender === 'user');
     if (!lastUser) return Promise.resolve();
-    const lastIndex = this.messages.lastIndexOf(lastUser);
-    this.messages = this.messages.slice(0, lastIndex + 1);
+    this.truncate(this.messages.lastIndexOf(lastUser) + 1);
     return this.run({ ...turn, message: lastUser.content, regenerate: true }, onSession, {});
   }
 
@@ -104,6 +114,8 @@ export class ChatState {
   editAndResend(id: string, text: string, turn: Turn, onSession: (id: string) => void): Promise<void> {
     const index = this.messages.findIndex((m) => m.id === id);
     if (index === -1) return Promise.resolve();
+    // What followed is gone for good; the edited message keeps its id and comes back as a draft.
+    this.truncate(index + 1);
     this.messages = this.messages.slice(0, index);
     return this.run({ ...turn, message: text, edit_message_id: id }, onSession, { userText: text });
   }
