@@ -45,6 +45,20 @@ describe('the API in Deno behind the gateway', () => {
     expect((await (await user.request('GET', '/openapi.json')).json()).openapi).toBe('3.1.0');
   });
 
+  it('serves its docs and OpenAPI document without a token; every data route verifies the caller itself', async () => {
+    const docs = await fetch(`${stack.apiUrl}/functions/v1/api/docs`);
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await docs.text()).toContain('./openapi.json');
+    const spec = await fetch(`${stack.apiUrl}/functions/v1/api/openapi.json`);
+    expect((await spec.json()).openapi).toBe('3.1.0');
+    for (const headers of [{}, { authorization: 'Bearer not.a.jwt' }, { apikey: stack.keys.publishableKey }] as Record<string, string>[]) {
+      const refused = await fetch(`${stack.apiUrl}/functions/v1/api/sessions`, { headers });
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    }
+  });
+
   it('stores a key, streams a chat through it, and measures first-token overhead', async () => {
     const user = await signUp();
     const key = `sk-deno-${crypto.randomUUID()}`;
