@@ -14,7 +14,8 @@ import type { Config } from './config.ts';
 import { createTokenVerifier } from './lib/auth.ts';
 import type { AppDeps, AppEnv } from './lib/context.ts';
 import { createDb, type Db } from './lib/db.ts';
-import { ApiError, errorBody, isDatabaseUnavailable } from './lib/errors.ts';
+import { databaseUnavailable, isDatabaseUnavailable } from './lib/db-errors.ts';
+import { ApiError, errorBody } from './lib/errors.ts';
 import { consoleSink, createLogger } from './lib/log.ts';
 import { defaultHook } from './lib/openapi.ts';
 import { chatRoutes } from './routes/chat.ts';
@@ -89,7 +90,10 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
     }),
   );
 
-  app.onError((error, c) => {
+  app.onError((thrown, c) => {
+    const unavailable = isDatabaseUnavailable(thrown);
+    if (unavailable) c.var.log?.error('database unavailable', { message: thrown.message });
+    const error = unavailable ? databaseUnavailable() : thrown;
     if (error instanceof ApiError) {
       if (error.status >= 500) c.var.log?.error('request failed', { code: error.code, message: error.message });
       return c.json(errorBody(error.code, error.message), error.status as ContentfulStatusCode, error.headers);
@@ -99,10 +103,6 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
       const code = HTTP_CODES[status] ?? 'http_error';
       const message = status === 400 && /json/i.test(error.message) ? 'Request body is not valid JSON' : error.message || code;
       return c.json(errorBody(code, message), status as ContentfulStatusCode);
-    }
-    if (isDatabaseUnavailable(error)) {
-      c.var.log?.error('database unavailable', { message: error.message });
-      return c.json(errorBody('database_unavailable', 'The database is not reachable right now; try again in a moment'), 503, { 'retry-after': '2' });
     }
     c.var.log?.error('unhandled error', { name: error.name, message: error.message, stack: error.stack });
     return c.json(errorBody('internal', 'Something went wrong on our side; try again'), 500);

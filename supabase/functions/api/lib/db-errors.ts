@@ -2,7 +2,8 @@
  * Database errors a request can legitimately cause, turned into API errors. Inputs are
  * validated before they reach SQL, so the one expected failure is a reference that vanished
  * between the check and the write: most often the caller's own account, deleted while their
- * access token is still unexpired (JWTs cannot be revoked). Anything else stays a 500.
+ * access token is still unexpired (JWTs cannot be revoked). A database that cannot be reached
+ * is a 503 the caller can retry. Anything else stays a 500.
  */
 import postgres from 'postgres';
 import { ApiError } from './errors.ts';
@@ -19,3 +20,22 @@ export function rethrowDatabaseError(error: unknown): never {
   }
   throw error;
 }
+
+// Connection-level failures: the server is down, restarting or refusing connections (class 08
+// and 57P0x), or the client lost its socket. Statement errors (RLS, constraints) are not here.
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH',
+  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
+  '57P01', '57P02', '57P03', '53300',
+]);
+
+/** True when an error means the database could not be reached, rather than a bad query. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = 'code' in error ? String(error.code) : '';
+  return UNAVAILABLE_CODES.has(code) || code.startsWith('08');
+}
+
+/** The one answer for "the database is down": health checks and every route alike. */
+export const databaseUnavailable = () =>
+  new ApiError(503, 'database_unavailable', 'The database is not reachable right now; try again in a moment', { 'retry-after': '2' });

@@ -21,18 +21,3 @@ export const notFound = (what = 'Resource') => new ApiError(404, 'not_found', `$
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };
 }
-
-// Connection-level failures: the server is down, restarting or refusing connections (class 08
-// and 57P0x), or the client lost its socket. Statement errors (RLS, constraints) are not here.
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH',
-  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
-  '57P01', '57P02', '57P03', '53300',
-]);
-
-/** True when an error means the database could not be reached, rather than a bad query. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const code = 'code' in error ? String(error.code) : '';
-  return UNAVAILABLE_CODES.has(code) || code.startsWith('08');
-}

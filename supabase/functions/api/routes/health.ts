@@ -1,7 +1,7 @@
 /** GET /api/health: liveness plus a database round trip, no auth (used by the gateway and uptime checks). */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../lib/context.ts';
-import { ApiError } from '../lib/errors.ts';
+import { databaseUnavailable } from '../lib/db-errors.ts';
 import { defaultHook, errorResponses, jsonResponse } from '../lib/openapi.ts';
 
 const Health = z.object({ status: z.literal('ok'), database: z.literal('ok'), time: z.string() }).openapi('Health');
@@ -19,7 +19,7 @@ export const healthRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(get
     await c.var.db.ping();
   } catch {
     // 503 so load balancers and uptime checks see the outage.
-    throw new ApiError(503, 'database_unavailable', 'The database is not reachable');
+    throw databaseUnavailable();
   }
   return c.json({ status: 'ok' as const, database: 'ok' as const, time: new Date().toISOString() }, 200);
 });
