@@ -167,7 +167,9 @@ sessionsRoutes.openapi(routes.messages, async (c) => {
   const rows = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     const [session] = await sql`select id from public.chat_sessions where id = ${id}`;
     if (!session) throw notFound('Session');
-    await settleAbandonedAnswers(sql, id, abandonedAfterMs(c.var.config.limits.providerTimeoutMs));
+    // Covers the whole session, so the newest page (every opening of a chat) is enough;
+    // scrolling up through older pages need not repeat it.
+    if (!older) await settleAbandonedAnswers(sql, id, abandonedAfterMs(c.var.config.limits.providerTimeoutMs));
     // Newest first on the (session_id, created_at desc, id desc) index; the id breaks ties
     // between messages written in the same microsecond, so pages never skip or repeat.
     return await sql<(MessageRow & { cursor_t: string })[]>`
