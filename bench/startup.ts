@@ -64,13 +64,13 @@ export async function benchStartup(log: (line: string) => void): Promise<Figure[
 
     const [cold, coldMs] = await timed(start);
     const user = crypto.randomUUID();
-    const token = await signAccessToken(cold.keys, { sub: user });
+    const token = await signAccessToken(cold.keys, { sub: user, iss: `${cold.apiUrl}/auth/v1` });
     const coldBootMs = await functionBoot(cold.apiUrl, token, cold.keys.publishableKey);
     await cold.stop();
     log(`startup: stack cold ${Math.round(coldMs)} ms (+ function boot ${Math.round(coldBootMs)} ms)`);
 
     const [warm, warmMs] = await timed(start);
-    const warmToken = await signAccessToken(warm.keys, { sub: user });
+    const warmToken = await signAccessToken(warm.keys, { sub: user, iss: `${warm.apiUrl}/auth/v1` });
     const warmBootMs = await functionBoot(warm.apiUrl, warmToken, warm.keys.publishableKey);
     await warm.stop();
     log(`startup: stack warm ${Math.round(warmMs)} ms (+ function boot ${Math.round(warmBootMs)} ms)`);

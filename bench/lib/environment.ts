@@ -54,7 +54,7 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
     async user() {
       if (!env.stack) throw new Error('start the stack first');
       const user = await createAuthUser(sql);
-      return { id: user.id, token: await signAccessToken(env.stack.keys, { sub: user.id, email: user.email }, { expiresInSeconds: 4 * 3600 }) };
+      return { id: user.id, token: await signAccessToken(env.stack.keys, { sub: user.id, email: user.email, iss: `${env.stack.apiUrl}/auth/v1` }, { expiresInSeconds: 4 * 3600 }) };
     },
     async stop() {
       await env.stack?.stop();

@@ -22,7 +22,8 @@ afterAll(async () => {
 
 const now = () => Math.floor(Date.now() / 1000);
 const claimsFor = (sub: string, extra: Record<string, unknown> = {}) => ({
-  sub, aud: 'authenticated', role: 'authenticated', email: 'attacker@example.test', iat: now(), exp: now() + 3600, ...extra,
+  sub, aud: 'authenticated', role: 'authenticated', email: 'attacker@example.test', iat: now(), exp: now() + 3600,
+  iss: `${api.config.supabaseUrl}/auth/v1`, ...extra,
 });
 const encode = (value: unknown) => base64url.encode(JSON.stringify(value));
 
@@ -92,6 +93,16 @@ describe('tokens that must be refused with 401', () => {
     await expectRefused(await new SignJWT(claimsFor(alice.id)).setProtectedHeader({ alg: 'ES256', kid: api.keys.signingKey.kid }).sign(foreign));
     // HS256 with another stack's legacy secret.
     await expectRefused(await new SignJWT(claimsFor(alice.id)).setProtectedHeader({ alg: 'HS256' }).sign(createSecretKey(Buffer.from(other.jwtSecret))));
+  });
+
+  it('a token issued by another auth server, or with no issuer (issue 10, finding 8)', async () => {
+    const key = await importJWK(api.keys.signingKey, 'ES256');
+    const sign = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: api.keys.signingKey.kid }).sign(key);
+    await expectRefused(await sign(claimsFor(alice.id, { iss: 'https://evil.example/auth/v1' })));
+    const { iss: _iss, ...noIssuer } = claimsFor(alice.id);
+    await expectRefused(await sign(noIssuer));
+    // The same claims with the right issuer pass (so the refusals above are about iss).
+    expect((await api.request('GET', '/me', undefined, { authorization: `Bearer ${await sign(claimsFor(alice.id))}` })).status).toBe(200);
   });
 
   it('a tampered payload, a missing sub, a non-uuid sub, and garbage', async () => {

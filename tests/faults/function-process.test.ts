@@ -25,7 +25,7 @@ beforeAll(async () => {
   functionsDir = await functionsDirWithEnv({ DEMO_PROVIDER_URL: provider.url });
   stack = await startTestStack({ functionsDir: functionsDir.dir });
   const user = await createAuthUser(stack.db.sql);
-  token = await signAccessToken(stack.keys, { sub: user.id, email: user.email });
+  token = await signAccessToken(stack.keys, { sub: user.id, email: user.email, iss: `${stack.apiUrl}/auth/v1` });
   // Boot the function once so the tests start from a running process.
   await eventually(async () => ((await call('GET', '/health')).status === 200 ? true : undefined), { attempts: 600, everyMs: 100 });
 });

@@ -96,7 +96,7 @@ export async function createApiHarness(options: ApiHarnessOptions = {}): Promise
     fetches,
     async createUser(userOptions = {}) {
       const user = await createAuthUser(db.sql, userOptions);
-      const token = await signAccessToken(keys, { sub: user.id, email: user.email });
+      const token = await signAccessToken(keys, { sub: user.id, email: user.email, iss: `${config.supabaseUrl}/auth/v1` });
       return {
         ...user,
         token,

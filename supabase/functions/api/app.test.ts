@@ -67,6 +67,7 @@ describe('authentication', () => {
     const user = await api.createUser();
     const token = await new SignJWT({ sub: user.id, role: 'authenticated', email: user.email })
       .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(`${api.config.supabaseUrl}/auth/v1`)
       .setAudience('authenticated')
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode(api.keys.jwtSecret));

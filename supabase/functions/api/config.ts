@@ -45,6 +45,10 @@ const envSchema = z.object({
   SUPABASE_DB_URL: z.string().min(1, 'SUPABASE_DB_URL is required'),
   SUPABASE_JWKS: z.string().optional(),
   SUPABASE_JWT_SECRET: z.string().optional(),
+  // Hosted projects on the legacy HS256 secret: `SUPABASE_*` names are reserved for
+  // `supabase secrets set`, so the secret is set under this name instead.
+  JWT_SECRET: z.string().optional(),
+  JWT_ISSUER: list,
   CREDENTIALS_ENCRYPTION_KEYS: encryptionKeys,
   ALLOW_PRIVATE_PROVIDER_URLS: bool,
   CORS_ORIGINS: list,
@@ -66,6 +70,8 @@ export interface Config {
   /** Parsed JWKS JSON when given in env; otherwise fetched from the auth server. */
   jwks: { keys: Record<string, unknown>[] } | null;
   jwtSecret: string | null;
+  /** Accepted `iss` values: `<SUPABASE_URL>/auth/v1` unless JWT_ISSUER lists others. */
+  jwtIssuers: string[];
   /** Newest first: index 0 encrypts, all decrypt. */
   encryptionKeys: { version: number; key: Uint8Array }[];
   allowPrivateProviderUrls: boolean;
@@ -99,11 +105,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!result.success) throw new Error('Invalid API configuration:\n  SUPABASE_JWKS: not a JWKS JSON document');
     jwks = result.data;
   }
+  const supabaseUrl = e.SUPABASE_URL.replace(/\/+$/, '');
   return {
-    supabaseUrl: e.SUPABASE_URL.replace(/\/+$/, ''),
+    supabaseUrl,
     dbUrl: e.SUPABASE_DB_URL,
     jwks,
-    jwtSecret: e.SUPABASE_JWT_SECRET || null,
+    jwtSecret: e.SUPABASE_JWT_SECRET || e.JWT_SECRET || null,
+    jwtIssuers: e.JWT_ISSUER.length > 0 ? e.JWT_ISSUER : [`${supabaseUrl}/auth/v1`],
     encryptionKeys: e.CREDENTIALS_ENCRYPTION_KEYS,
     allowPrivateProviderUrls: e.ALLOW_PRIVATE_PROVIDER_URLS,
     corsOrigins: e.CORS_ORIGINS,

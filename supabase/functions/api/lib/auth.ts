@@ -1,9 +1,12 @@
 /**
  * requireUser: verifies the Bearer access token and sets c.var.user.
  * Asymmetric tokens (ES256/RS256) verify against the JWKS — SUPABASE_JWKS from env, else
- * fetched from the auth server and cached; HS256 against SUPABASE_JWT_SECRET (or an `oct`
- * key in the JWKS, as the Supabase CLI provides). `alg: none`, unsigned, expired or
- * wrong-audience tokens are refused with 401.
+ * fetched from the auth server (5 s timeout) and cached for 10 minutes; HS256 against the
+ * legacy JWT secret (`SUPABASE_JWT_SECRET`, or `JWT_SECRET` on hosted projects where
+ * `SUPABASE_*` secret names are reserved) or an `oct` key in the JWKS, as the Supabase CLI
+ * provides. The issuer must be this project's auth server (`<SUPABASE_URL>/auth/v1`, or
+ * `JWT_ISSUER`). `alg: none`, unsigned, expired, wrong-audience or foreign-issuer tokens
+ * are refused with 401.
  */
 import { createMiddleware } from 'hono/factory';
 import { createLocalJWKSet, importJWK, jwtVerify, type JWK, type JWTPayload, type JWSHeaderParameters } from 'jose';
@@ -16,6 +19,7 @@ const ASYMMETRIC = ['ES256', 'RS256', 'EdDSA'];
 const JWKS_TTL_MS = 10 * 60_000;
 // A kid we do not know triggers at most one refetch per this interval (key rotation).
 const JWKS_REFETCH_MS = 30_000;
+const JWKS_FETCH_TIMEOUT_MS = 5_000;
 
 const claimsSchema = z.looseObject({
   sub: z.uuid(),
@@ -35,11 +39,23 @@ export function createTokenVerifier(config: Config, fetchImpl: typeof fetch) {
       cached ??= { at: Date.now(), set: createLocalJWKSet({ keys: config.jwks.keys as JWK[] }), keys: config.jwks.keys as JWK[] };
       return cached;
     }
-    const fresh = cached && Date.now() - cached.at < JWKS_TTL_MS;
-    if (cached && (fresh || !force || Date.now() - lastFetch < JWKS_REFETCH_MS)) return cached;
+    const age = cached ? Date.now() - cached.at : Infinity;
+    // Fresh enough: serve it. A forced refetch (unknown kid) is limited to one per interval.
+    if (cached && !force && age < JWKS_TTL_MS) return cached;
+    if (cached && force && Date.now() - lastFetch < JWKS_REFETCH_MS) return cached;
     lastFetch = Date.now();
-    const response = await fetchImpl(`${config.supabaseUrl}/auth/v1/.well-known/jwks.json`);
-    if (!response.ok) throw new ApiError(503, 'auth_unavailable', 'Could not load the signing keys to verify your session');
+    let response: Response;
+    try {
+      response = await fetchImpl(`${config.supabaseUrl}/auth/v1/.well-known/jwks.json`, { signal: AbortSignal.timeout(JWKS_FETCH_TIMEOUT_MS) });
+    } catch {
+      response = new Response(null, { status: 504 });
+    }
+    if (!response.ok) {
+      // Keep verifying with the keys we had rather than failing every request while the
+      // auth server is briefly away; without any keys, say so.
+      if (cached) return cached;
+      throw new ApiError(503, 'auth_unavailable', 'Could not load the signing keys to verify your session');
+    }
     const body = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).parse(await response.json());
     const keys = body.keys as JWK[];
     cached = { at: Date.now(), set: createLocalJWKSet({ keys }), keys };
@@ -69,7 +85,8 @@ export function createTokenVerifier(config: Config, fetchImpl: typeof fetch) {
       ({ payload } = await jwtVerify(token, resolveKey, {
         algorithms: ['HS256', ...ASYMMETRIC],
         audience: 'authenticated',
-        requiredClaims: ['exp', 'sub'],
+        issuer: config.jwtIssuers,
+        requiredClaims: ['exp', 'sub', 'iss'],
       }));
     } catch (error) {
       if (error instanceof ApiError && error.status !== 401) throw error;
