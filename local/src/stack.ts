@@ -32,6 +32,9 @@ export interface StackOptions {
   demoProvider?: boolean;
   functionsDir?: string;
   keys?: StackKeys;
+  /** Reverse proxies in front of the gateway whose X-Forwarded-For is trusted (default:
+   * MRPROMPT_TRUSTED_PROXY_DEPTH, else 0). */
+  trustedProxyDepth?: number;
   /** Overrides on top of config.toml [auth] (tests). */
   auth?: Partial<AuthConfig>;
   log?: (line: string) => void;
@@ -81,7 +84,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const services: GatewayServices = {};
     t = performance.now();
-    const gateway = await startGateway({ keys, port: apiPort, services, log });
+    const trustedProxyDepth = options.trustedProxyDepth ?? (Number(process.env.MRPROMPT_TRUSTED_PROXY_DEPTH) || 0);
+    const gateway = await startGateway({ keys, port: apiPort, services, trustedProxyDepth, log });
     stops.push(named('gateway', () => gateway.stop()));
 
     const sql = postgres(dbUrl, { max: 8, onnotice: () => {}, connection: { application_name: 'mrprompt-auth' } });
@@ -121,7 +125,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         log('web: no build at web/build (run `npm run build -w web`); the web app is not started');
       } else {
         t = performance.now();
-        web = await startWebProcess({ port: webPort, apiUrl, publishableKey: keys.publishableKey, dev: options.dev, log });
+        web = await startWebProcess({ port: webPort, apiUrl, publishableKey: keys.publishableKey, secretKey: keys.secretKey, dev: options.dev, log });
         stops.push(named('web app', () => web!.stop()));
         timings.webMs = performance.now() - t;
       }

@@ -25,6 +25,8 @@ export interface WebProcessOptions {
   port: number;
   apiUrl: string;
   publishableKey: string;
+  /** Lets the web server vouch for its users' addresses at sign-in (Sb-Forwarded-For). */
+  secretKey?: string;
   /** `vite dev` with hot reload instead of the production build. */
   dev?: boolean;
   log?: (line: string) => void;
@@ -46,6 +48,7 @@ export async function startWebProcess(options: WebProcessOptions): Promise<WebPr
     SHUTDOWN_TIMEOUT: '2',
     PUBLIC_SUPABASE_URL: options.apiUrl,
     PUBLIC_SUPABASE_PUBLISHABLE_KEY: options.publishableKey,
+    ...(options.secretKey ? { SUPABASE_SECRET_KEY: options.secretKey } : {}),
   };
   // Started through a tiny wrapper holding an IPC channel to us: if this process dies without
   // stopping it (even SIGKILL), the channel closes and the web app exits instead of lingering.

@@ -7,6 +7,8 @@
  * Sign-ups are counted per address too (every attempt, `SIGNUPS_PER_IP_FACTOR` × the same
  * setting, 300 per 5 minutes by default): generous for people and test suites, but a script
  * cannot fill auth.users or keep bcrypt busy.
+ * An attempt is counted when it starts, before the password is hashed (`begin`), and
+ * forgiven only once it succeeded: parallel guesses cannot all slip in while bcrypt runs.
  * State is in memory: a restart forgets it, which only ever helps the legitimate user.
  */
 import { AuthError } from './http.ts';
@@ -26,6 +28,32 @@ export class SignInLimiter {
     const ipWait = this.waitMs(`ip:${ip}`, this.maxPerIp);
     const wait = Math.max(emailWait, ipWait);
     if (wait > 0) throw tooMany(wait);
+  }
+
+  /**
+   * Checks the limits and counts this attempt as a failure at once (synchronously, so
+   * concurrent attempts see each other). Call `succeeded()` when the password matched.
+   */
+  begin(email: string, ip: string): { succeeded(): void } {
+    this.check(email, ip);
+    const at = this.now();
+    this.push(`email:${email}`, at);
+    this.push(`ip:${ip}`, at);
+    return {
+      succeeded: () => {
+        this.failures.delete(`email:${email}`);
+        const list = this.failures.get(`ip:${ip}`);
+        const index = list?.lastIndexOf(at) ?? -1;
+        if (list && index >= 0) list.splice(index, 1);
+      },
+    };
+  }
+
+  private push(key: string, at: number): void {
+    const list = this.recent(key);
+    list.push(at);
+    this.failures.set(key, list);
+    if (this.failures.size > 50_000) this.sweep();
   }
 
   recordFailure(email: string, ip: string): void {

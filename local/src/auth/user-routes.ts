@@ -99,14 +99,14 @@ export async function token(ctx: RouteContext, req: IncomingMessage, res: Server
   if (body.password === undefined) throw new AuthError(400, 'validation_failed', 'missing password');
   const address = body.email.toLowerCase();
   const ip = clientIp(req);
-  ctx.limiter.check(address, ip);
+  // Counted before bcrypt runs, so a burst of parallel guesses is limited too.
+  const attempt = ctx.limiter.begin(address, ip);
 
   const user = await findUserByEmail(ctx.sql, address);
   if (!(await passwordMatches(ctx.sql, user, body.password)) || !user) {
-    ctx.limiter.recordFailure(address, ip);
     throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
   }
-  ctx.limiter.recordSuccess(address);
+  attempt.succeeded();
   if (isBanned(user)) throw new AuthError(400, 'user_banned', 'User is banned');
   if (!user.email_confirmed_at) throw new AuthError(400, 'email_not_confirmed', 'Email not confirmed');
 

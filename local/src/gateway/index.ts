@@ -5,6 +5,7 @@
  * through, so a function's Server-Sent Events reach the client chunk by chunk.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { StackKeys } from '../keys/index.ts';
 import { mapAuthorization, mapUpgradeUrl } from './api-keys.ts';
@@ -23,6 +24,12 @@ export interface GatewayOptions {
   host?: string;
   /** Filled in as services come up; a missing one answers 503. */
   services: GatewayServices;
+  /**
+   * How many reverse proxies you run in front of the gateway (each appends to
+   * X-Forwarded-For). 0, the default: the socket peer is the client and X-Forwarded-For is
+   * ignored, so no caller can pick the address it is rate-limited by.
+   */
+  trustedProxyDepth?: number;
   log?: (line: string) => void;
 }
 
@@ -53,7 +60,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
     const path = pathOf(url);
-    setForwardedHeaders(req);
+    setForwardedHeaders(req, keys, options.trustedProxyDepth ?? 0);
 
     if (path.startsWith('/functions/v1/')) {
       // As on hosted Supabase, a function owns its CORS: preflights reach it (verify_jwt
@@ -101,7 +108,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    setForwardedHeaders(req);
+    setForwardedHeaders(req, keys, options.trustedProxyDepth ?? 0);
     req.url = mapUpgradeUrl(req.url ?? '/', keys);
     services.realtime.handleUpgrade(req, socket, head);
   });
@@ -134,15 +141,24 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
-/** X-Real-IP is what auth rate-limits on. A loopback peer (the web app's server) may vouch
- * for its client through X-Forwarded-For; anyone else is taken at their socket address. */
-function setForwardedHeaders(req: IncomingMessage): void {
+/**
+ * X-Real-IP is what auth rate-limits on. The client is the socket peer, or — behind
+ * `trustedProxyDepth` proxies of your own — the address the outermost of them saw (the
+ * X-Forwarded-For entry that many places from the right; entries further left are whatever
+ * the caller typed). A server that signs people in on their behalf (the web app) vouches
+ * for its user with `Sb-Forwarded-For`, honoured only with the secret key, as hosted
+ * Supabase Auth's "IP address forwarding" does.
+ */
+function setForwardedHeaders(req: IncomingMessage, keys: StackKeys, trustedProxyDepth: number): void {
   const peer = req.socket.remoteAddress ?? '';
-  const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim();
-  const loopback = peer === '127.0.0.1' || peer === '::1' || peer === '::ffff:127.0.0.1';
-  const client = loopback && forwarded ? forwarded : peer;
+  const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const chain = [...forwarded, peer];
+  let client = chain[Math.max(0, chain.length - 1 - trustedProxyDepth)] ?? peer;
+  const vouched = String(req.headers['sb-forwarded-for'] ?? '').split(',')[0]?.trim() ?? '';
+  if (vouched && isIP(vouched) && req.headers.apikey === keys.secretKey) client = vouched;
+  delete req.headers['sb-forwarded-for'];
   req.headers['x-real-ip'] = client;
-  req.headers['x-forwarded-for'] = loopback && forwarded ? `${req.headers['x-forwarded-for']}, ${peer}` : peer;
+  req.headers['x-forwarded-for'] = chain.join(', ');
   req.headers['x-forwarded-proto'] = 'http';
 }
 

@@ -1,6 +1,7 @@
 // Sign in and sign up as form actions, so they work without JavaScript and the session
 // lands in httpOnly-free @supabase/ssr cookies the browser client can also read.
 import { fail, redirect } from '@sveltejs/kit';
+import { createSupabaseServerClient } from '$lib/server/supabase';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -26,21 +27,23 @@ function parse(form: FormData) {
 }
 
 export const actions: Actions = {
-  signin: async ({ request, locals, url }) => {
+  signin: async ({ request, cookies, getClientAddress, url }) => {
     const form = await request.formData();
     const input = parse(form);
     const email = String(form.get('email') ?? '');
     if (!input.success) return fail(400, { mode: 'signin', email, error: input.error.issues[0].message });
-    const { error } = await locals.supabase.auth.signInWithPassword(input.data);
+    const supabase = createSupabaseServerClient(cookies, { clientAddress: getClientAddress() });
+    const { error } = await supabase.auth.signInWithPassword(input.data);
     if (error) return fail(400, { mode: 'signin', email, error: error.message });
     redirect(303, safeNext(url));
   },
-  signup: async ({ request, locals, url }) => {
+  signup: async ({ request, cookies, getClientAddress, url }) => {
     const form = await request.formData();
     const input = parse(form);
     const email = String(form.get('email') ?? '');
     if (!input.success) return fail(400, { mode: 'signup', email, error: input.error.issues[0].message });
-    const { data, error } = await locals.supabase.auth.signUp(input.data);
+    const supabase = createSupabaseServerClient(cookies, { clientAddress: getClientAddress() });
+    const { data, error } = await supabase.auth.signUp(input.data);
     if (error) return fail(400, { mode: 'signup', email, error: error.message });
     // With email confirmations on (hosted default) there is no session yet.
     if (!data.session) return { mode: 'signup', email, notice: 'Check your email to confirm your account, then sign in.' };
