@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { AuthError, readBody, sendJson } from './http.ts';
 import { assertStrongPassword } from './password.ts';
 import type { RouteContext } from './user-routes.ts';
-import { UUID_PATTERN, findUserByEmail, findUserById, insertUser, mergeMetadata, userJson } from './users.ts';
+import { UUID_PATTERN, findUserByEmail, findUserById, insertUser, mergeMetadata, userJson, validateEmail } from './users.ts';
 
 const metadata = z.record(z.string(), z.unknown());
 const BCRYPT_HASH = /^\$2[aby]?\$\d{2}\$[./A-Za-z0-9]{53}$/;
@@ -29,10 +29,18 @@ const userAttributes = z.object({
   id: z.string().regex(UUID_PATTERN).optional(),
 });
 
-const listQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  per_page: z.coerce.number().int().min(1).max(1000).default(50),
-});
+/** GoTrue's paginate(): an absent or empty page/per_page means page 1 and 50 per page. */
+function pagination(query: URLSearchParams): { page: number; perPage: number } {
+  const read = (name: string, fallback: number) => {
+    const raw = query.get(name);
+    if (!raw) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 1_000_000) {
+      throw new AuthError(400, 'validation_failed', `Bad Pagination Parameters: invalid ${name} ${JSON.stringify(raw)}`);
+    }
+    return Number(raw);
+  };
+  return { page: read('page', 1), perPage: Math.min(read('per_page', 50), 1000) };
+}
 
 /** Go duration strings as GoTrue accepts them ("24h", "1h30m", "90s"), or "none". */
 export function banUntil(duration: string | undefined): Date | null | undefined {
@@ -47,16 +55,14 @@ export function banUntil(duration: string | undefined): Date | null | undefined 
   return new Date(Date.now() + ms);
 }
 
-function validEmail(value: string): string {
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) throw new AuthError(400, 'validation_failed', 'Unable to validate email address: invalid format');
-  return value.toLowerCase();
-}
-
 export async function createUser(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readBody(req, userAttributes);
   if (body.phone) throw new AuthError(422, 'phone_provider_disabled', 'Phone logins are disabled');
-  if (!body.email) throw new AuthError(400, 'validation_failed', 'Unable to validate email address: invalid format');
-  const email = validEmail(body.email);
+  if (!body.email) throw new AuthError(400, 'validation_failed', 'Cannot create a user without either an email or phone');
+  const email = validateEmail(body.email);
+  if (body.password && body.password_hash) {
+    throw new AuthError(400, 'validation_failed', 'Only a password or a password hash should be provided');
+  }
   if (body.password !== undefined) assertStrongPassword(body.password, ctx.config);
   const user = await ctx.sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext(${`signup:${email}`}))`;
@@ -65,6 +71,7 @@ export async function createUser(ctx: RouteContext, req: IncomingMessage, res: S
     }
     if (body.id && (await findUserById(tx, body.id))) throw new AuthError(422, 'user_already_exists', 'User already registered');
     const created = await insertUser(tx, {
+      source: 'admin',
       id: body.id,
       email,
       // GoTrue gives a user created without a password a random one nobody knows.
@@ -88,9 +95,7 @@ export async function getUserById(ctx: RouteContext, res: ServerResponse, id: st
 }
 
 export async function listUsers(ctx: RouteContext, res: ServerResponse, query: URLSearchParams): Promise<void> {
-  const parsed = listQuery.safeParse(Object.fromEntries(query));
-  if (!parsed.success) throw new AuthError(400, 'validation_failed', 'page and per_page must be positive integers');
-  const { page, per_page: perPage } = parsed.data;
+  const { page, perPage } = pagination(query);
   const [{ count } = { count: 0 }] = await ctx.sql<{ count: number }[]>`select count(*)::int as count from auth.users`;
   const rows = await ctx.sql<{ id: string }[]>`
     select id from auth.users order by created_at desc, id limit ${perPage} offset ${(page - 1) * perPage}`;
@@ -110,7 +115,7 @@ export async function listUsers(ctx: RouteContext, res: ServerResponse, query: U
 export async function updateUserById(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
   const body = await readBody(req, userAttributes.omit({ id: true }));
   if (body.password !== undefined) assertStrongPassword(body.password, ctx.config);
-  const email = body.email ? validEmail(body.email) : undefined;
+  const email = body.email ? validateEmail(body.email) : undefined;
   const banned = banUntil(body.ban_duration);
   const user = await ctx.sql.begin(async (tx) => {
     const current = await findUserById(tx, id);
@@ -128,8 +133,10 @@ export async function updateUserById(ctx: RouteContext, req: IncomingMessage, re
       await tx`update auth.users set encrypted_password = ${body.password_hash} where id = ${id}`;
     }
     if (body.email_confirm) await tx`update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now()) where id = ${id}`;
-    if (body.user_metadata) {
-      const merged = mergeMetadata(current.raw_user_meta_data, body.user_metadata);
+    // GoTrue's Confirm() marks the address verified in user_metadata.
+    const metadataUpdates = { ...body.user_metadata, ...(body.email_confirm ? { email_verified: true } : {}) };
+    if (Object.keys(metadataUpdates).length) {
+      const merged = mergeMetadata(current.raw_user_meta_data, metadataUpdates);
       await tx`update auth.users set raw_user_meta_data = ${tx.json(merged as postgres.JSONValue)} where id = ${id}`;
     }
     if (body.app_metadata) {

@@ -10,6 +10,7 @@ import type { HttpService } from '../gateway/types.ts';
 import type { StackKeys } from '../keys/index.ts';
 import * as admin from './admin-routes.ts';
 import { requireAdmin } from './caller.ts';
+import { disabledFeature } from './disabled.ts';
 import { AuthError, sendError, sendJson } from './http.ts';
 import { SignInLimiter } from './rate-limit.ts';
 import * as user from './user-routes.ts';
@@ -69,7 +70,7 @@ export function createAuthService(options: AuthServiceOptions): HttpService {
       if (id && method === 'DELETE') return await admin.deleteUserById(ctx, req, res, id);
       throw new AuthError(405, 'method_not_allowed', 'Method not allowed');
     }
-    throw new AuthError(404, 'not_found', 'Not found');
+    throw disabledFeature(path) ?? new AuthError(404, 'not_found', '404 page not found');
   }
 
   return {

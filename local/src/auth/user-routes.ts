@@ -10,7 +10,7 @@ import { AuthError, clientIp, readBody, sendJson } from './http.ts';
 import { assertStrongPassword, passwordWeakness } from './password.ts';
 import type { SignInLimiter } from './rate-limit.ts';
 import { createSession, endSessions, refreshGrant, sessionResponse, type SessionContext } from './sessions.ts';
-import { findUserByEmail, findUserById, insertUser, isBanned, mergeMetadata, passwordMatches, userJson } from './users.ts';
+import { findUserByEmail, findUserById, insertUser, isBanned, mergeMetadata, passwordMatches, userJson, validateEmail } from './users.ts';
 
 export interface RouteContext extends SessionContext {
   limiter: SignInLimiter;
@@ -26,14 +26,6 @@ const signupBody = z.object({
   data: metadata.nullish(),
 });
 
-// A pragmatic shape check, as GoTrue's: something@host.tld without spaces.
-const EMAIL_FORMAT = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-function normaliseEmail(value: string): string {
-  if (!EMAIL_FORMAT.test(value)) throw new AuthError(400, 'validation_failed', 'Unable to validate email address: invalid format');
-  return value.toLowerCase();
-}
-
 function client(req: IncomingMessage) {
   return { ip: clientIp(req), userAgent: req.headers['user-agent'] };
 }
@@ -48,7 +40,7 @@ export async function signup(ctx: RouteContext, req: IncomingMessage, res: Serve
     throw new AuthError(400, 'validation_failed', 'To signup, please provide your email');
   }
   if (!config.email.enable_signup) throw new AuthError(422, 'email_provider_disabled', 'Email signups are disabled');
-  const address = normaliseEmail(body.email);
+  const address = validateEmail(body.email);
   if (!body.password) throw new AuthError(400, 'validation_failed', 'Signup requires a valid password');
   assertStrongPassword(body.password, config);
   ctx.limiter.signUp(clientIp(req));
@@ -63,7 +55,7 @@ export async function signup(ctx: RouteContext, req: IncomingMessage, res: Serve
       // With confirmations on, GoTrue does not reveal that the address is taken.
       return { obfuscated: true as const, email: address };
     }
-    const user = await insertUser(tx, { email: address, password: body.password!, emailConfirmed: autoconfirm, userMetadata: body.data ?? {} });
+    const user = await insertUser(tx, { source: 'signup', email: address, password: body.password!, emailConfirmed: autoconfirm, userMetadata: body.data ?? {} });
     if (!autoconfirm) return await userJson(tx, user);
     const { sessionId, refreshToken } = await createSession(tx, user, 'password', client(req));
     return await sessionResponse(ctx, tx, user.id, sessionId, refreshToken);
@@ -138,7 +130,7 @@ export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: S
   const body = await readBody(req, updateUserBody);
   if (body.app_metadata !== undefined) throw new AuthError(403, 'not_admin', 'Updating app_metadata requires admin privileges');
   if (body.phone) throw new AuthError(422, 'phone_provider_disabled', 'Phone logins are disabled');
-  const newEmail = body.email ? normaliseEmail(body.email) : undefined;
+  const newEmail = body.email ? validateEmail(body.email) : undefined;
   if (body.password !== undefined) assertStrongPassword(body.password, ctx.config);
 
   const updated = await ctx.sql.begin(async (tx) => {

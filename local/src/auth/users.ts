@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
+import { AuthError } from './http.ts';
 
 /** A connection or a transaction; both run tagged-template queries. */
 export type Db = postgres.Sql | postgres.TransactionSql;
@@ -73,8 +74,25 @@ export async function passwordMatches(db: Db, user: UserRow | null, password: st
   return Boolean(row?.ok) && Boolean(user?.encrypted_password);
 }
 
+/**
+ * GoTrue checks addresses with badoux/checkmail's ValidateFormat: an RFC 5322 local part and
+ * a hostname of letter/digit labels (https://github.com/badoux/checkmail).
+ */
+const EMAIL_FORMAT = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+
+/** GoTrue's validateEmail: required, at most 255 characters, a valid format; lower-cased. */
+export function validateEmail(value: string | undefined): string {
+  if (!value) throw new AuthError(400, 'validation_failed', 'An email address is required');
+  if (value.length > 255) throw new AuthError(400, 'validation_failed', 'An email address is too long');
+  if (!EMAIL_FORMAT.test(value)) throw new AuthError(400, 'validation_failed', 'Unable to validate email address: invalid format');
+  return value.toLowerCase();
+}
+
 export interface NewUser {
   id?: string;
+  /** 'signup' copies the email identity's claims into user_metadata (GoTrue's
+   * RemoveUnconfirmedIdentities); 'admin' keeps user_metadata as given. */
+  source: 'signup' | 'admin' | 'invite';
   email: string;
   password: string | null;
   /** A bcrypt hash given by an admin instead of a password. */
@@ -90,9 +108,13 @@ export interface NewUser {
 export async function insertUser(db: Db, user: NewUser): Promise<UserRow> {
   const id = user.id ?? randomUUID();
   const email = user.email.toLowerCase();
-  const appMetadata = { ...user.appMetadata, provider: 'email', providers: ['email'] };
-  // GoTrue copies the email identity's data into user_metadata, under the caller's keys.
-  const identityData = { ...user.userMetadata, sub: id, email, email_verified: user.emailConfirmed, phone_verified: false };
+  const appMetadata = { provider: 'email', providers: ['email'], ...user.appMetadata };
+  const claims = { sub: id, email, email_verified: false, phone_verified: false };
+  // On /signup the caller's data joins the identity (never over its claims) and becomes the
+  // user_metadata; Confirm() then sets email_verified there (GoTrue signup.go, user.go).
+  const identityData = user.source === 'signup' ? { ...user.userMetadata, ...claims } : claims;
+  const userMetadata: Record<string, unknown> = user.source === 'signup' ? { ...identityData } : { ...user.userMetadata };
+  if (user.emailConfirmed) userMetadata.email_verified = true;
   await db`
     insert into auth.users (
       instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, confirmation_sent_at,
@@ -107,7 +129,7 @@ export async function insertUser(db: Db, user: NewUser): Promise<UserRow> {
       case when ${user.emailConfirmed} then now() end,
       case when ${user.emailConfirmed} then null else now() end,
       '', '', '', '', '',
-      ${db.json(appMetadata as postgres.JSONValue)}, ${db.json({ ...identityData } as postgres.JSONValue)},
+      ${db.json(appMetadata as postgres.JSONValue)}, ${db.json(userMetadata as postgres.JSONValue)},
       ${user.bannedUntil ?? null}, now(), now(), false
     )`;
   await db`

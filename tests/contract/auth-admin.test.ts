@@ -1,0 +1,103 @@
+/**
+ * GoTrue-exact admin behaviour and errors, judged with the official auth-js client: what
+ * /admin/users stores, address validation, listUsers defaults, and "… is disabled" answers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_FUNCTIONS, startTestStack, TEST_PASSWORD, testEmail, type TestStack } from '../helpers/stack.ts';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack({ functionsDir: NO_FUNCTIONS });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('admin.createUser', () => {
+  it('stores user_metadata as given; only the identity carries sub and email', async () => {
+    const admin = stack.admin().auth.admin;
+    const email = testEmail('plain');
+    const { data, error } = await admin.createUser({ email, password: TEST_PASSWORD, user_metadata: { team: 'x' } });
+    expect(error).toBeNull();
+    expect(data.user!.user_metadata).toEqual({ team: 'x' });
+    expect(data.user!.identities?.[0]?.identity_data).toEqual({ sub: data.user!.id, email, email_verified: false, phone_verified: false });
+    const [row] = await stack.db.sql`select raw_user_meta_data from auth.users where id = ${data.user!.id}`;
+    expect(row!.raw_user_meta_data).toEqual({ team: 'x' });
+  });
+
+  it('marks the address verified in user_metadata when email_confirm is set, as GoTrue Confirm() does', async () => {
+    const { data } = await stack.admin().auth.admin.createUser({ email: testEmail('confirmed'), email_confirm: true, user_metadata: { team: 'y' } });
+    expect(data.user!.user_metadata).toEqual({ team: 'y', email_verified: true });
+    expect(data.user!.email_confirmed_at).toBeTruthy();
+  });
+
+  it('signUp (not admin) copies the identity claims into user_metadata, without overwriting them from data', async () => {
+    const email = testEmail('signup');
+    const { data } = await stack.client().auth.signUp({ email, password: TEST_PASSWORD, options: { data: { team: 'z', sub: 'spoofed' } } });
+    expect(data.user!.user_metadata).toEqual({ team: 'z', sub: data.user!.id, email, email_verified: true, phone_verified: false });
+  });
+
+  it.each(['xx:;x@x.x', 'a b@example.com', 'no-at-sign', 'x@-bad-.com', 'x@exa_mple.com'])('refuses %j with 400 validation_failed', async (email) => {
+    const created = await stack.admin().auth.admin.createUser({ email, password: TEST_PASSWORD });
+    expect(created.error?.status).toBe(400);
+    expect(created.error?.code).toBe('validation_failed');
+    expect(created.error?.message).toBe('Unable to validate email address: invalid format');
+    const signup = await stack.client().auth.signUp({ email, password: TEST_PASSWORD });
+    expect(signup.error?.status).toBe(400);
+    expect(signup.error?.code).toBe('validation_failed');
+    expect(signup.error?.message).toBe('Unable to validate email address: invalid format');
+  });
+
+  it('refuses a user without an email and both a password and a hash', async () => {
+    const admin = stack.admin().auth.admin;
+    const none = await admin.createUser({ password: TEST_PASSWORD });
+    expect(none.error?.message).toBe('Cannot create a user without either an email or phone');
+    const both = await admin.createUser({ email: testEmail(), password: TEST_PASSWORD, password_hash: '$2a$10$' + 'a'.repeat(53) });
+    expect(both.error?.message).toBe('Only a password or a password hash should be provided');
+  });
+});
+
+describe('admin.listUsers', () => {
+  it('uses page 1 and 50 per page when called without arguments (?page=&per_page=)', async () => {
+    const admin = stack.admin().auth.admin;
+    for (let i = 0; i < 3; i++) await admin.createUser({ email: testEmail('list'), password: TEST_PASSWORD });
+    const { data, error } = await admin.listUsers();
+    expect(error).toBeNull();
+    const [{ count }] = (await stack.db.sql`select count(*)::int as count from auth.users`) as unknown as [{ count: number }];
+    expect(data.users.length).toBe(Math.min(count, 50));
+    expect((data as { total?: number }).total).toBe(count);
+  });
+
+  it('answers bad pagination with 400 validation_failed', async () => {
+    const response = await fetch(`${stack.apiUrl}/auth/v1/admin/users?page=abc`, {
+      headers: { apikey: stack.keys.secretKey, Authorization: `Bearer ${stack.keys.secretKey}` },
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).code).toBe('validation_failed');
+  });
+});
+
+describe('features that are off', () => {
+  it.each([
+    ['POST', '/sso', 'saml_provider_disabled', 'SAML 2.0 is disabled'],
+    ['GET', '/admin/sso/providers', 'saml_provider_disabled', 'SAML 2.0 is disabled'],
+    ['GET', '/passkeys', 'passkey_disabled', 'Passkeys are disabled'],
+    ['GET', '/user/identities/authorize', 'manual_linking_disabled', 'Manual linking is disabled'],
+    ['GET', '/oauth/authorize', 'feature_disabled', 'OAuth server is disabled'],
+    ['GET', '/admin/custom-providers', 'feature_disabled', 'Custom OAuth providers are disabled'],
+  ])('%s %s answers 404 %s', async (method, path, code, message) => {
+    const response = await fetch(`${stack.apiUrl}/auth/v1${path}`, {
+      method, headers: { apikey: stack.keys.secretKey, Authorization: `Bearer ${stack.keys.secretKey}` },
+    });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-sb-error-code')).toBe(code);
+    expect(await response.json()).toMatchObject({ code, message });
+  });
+
+  it('auth-js sees a disabled feature as an AuthApiError with its code', async () => {
+    const { error } = await stack.client().auth.signInWithSSO({ domain: 'example.com' });
+    expect(error?.status).toBe(404);
+    expect(error?.code).toBe('saml_provider_disabled');
+  });
+});
