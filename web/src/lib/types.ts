@@ -71,6 +71,10 @@ export interface Message {
   latency_ms?: number | null;
   prompt_tokens?: number | null;
   completion_tokens?: number | null;
+  /** The `seq` of the last streamed delta this text includes (the server's checkpoint, or what this tab applied). */
+  seq?: number | null;
+  /** The model's reasoning, stored apart from the answer. */
+  reasoning?: string | null;
 }
 
 export interface Prompt {

@@ -2,6 +2,7 @@
 // streamed by this tab, older-history paging, and merging rows that Realtime delivers from
 // other tabs and devices.
 import { browserApi } from '$lib/api';
+import { applyDelta, finish, mergeRow } from '$lib/chat/answer-merge';
 import { streamChat, type ChatRequest } from '$lib/chat/chat-stream';
 import type { Message } from '$lib/types';
 
@@ -72,13 +73,14 @@ export class ChatState {
   applyRemote(row: Message): void {
     if (row.session_id !== this.sessionId) return;
     if (this.removed.has(row.id)) return;
-    if (row.id === this.localAssistantId && this.streaming) return;
     const index = this.messages.findIndex((m) => m.id === row.id);
+    // A page read or change from before the answer ended may arrive after it: merge forward only.
+    const merged = mergeRow(this.messages[index], row, row.id === this.localAssistantId && this.streaming);
+    if (!merged) return;
     if (index === -1) {
-      this.messages = [...this.messages, row].sort(byCreatedAt);
+      this.messages = [...this.messages, merged].sort(byCreatedAt);
     } else {
-      // Keep what only this tab knows (measured latency) when the row updates.
-      this.messages[index] = { ...this.messages[index], ...row };
+      this.messages[index] = merged;
     }
   }
 
@@ -149,7 +151,7 @@ export class ChatState {
           },
           delta: (text) => {
             const row = assistant();
-            if (row) row.content += text;
+            if (row) applyDelta(row, { text });
           },
           usage: (usage) => {
             const row = assistant();
@@ -160,19 +162,19 @@ export class ChatState {
           },
           error: (error) => {
             const row = assistant();
-            if (row) Object.assign(row, { status: 'error', error: error.message });
+            if (row) finish(row, 'error', error.message);
           },
         },
         this.controller.signal,
       );
       const row = assistant();
-      if (row && row.status === 'streaming') row.status = 'complete';
+      if (row) finish(row, 'complete');
     } catch (err) {
       const row = assistant();
       if (this.controller.signal.aborted) {
-        if (row) row.status = 'stopped';
+        if (row) finish(row, 'stopped');
       } else if (row && row.content) {
-        Object.assign(row, { status: 'error', error: errorText(err) });
+        finish(row, 'error', errorText(err));
       } else {
         // Nothing was stored for this answer: drop the placeholder, offer a retry.
         this.messages = this.messages.filter((m) => m.id !== pendingAssistantId && m.id !== pendingUserId);
