@@ -1,17 +1,23 @@
-/** Applies the Supabase platform bootstrap (bootstrap.sql) to a database. Idempotent. */
+/**
+ * Applies the Supabase platform bootstrap to a database: bootstrap.sql (roles, auth, the
+ * publication), then one file per further platform area (bootstrap-realtime.sql). Idempotent.
+ */
 import fs from 'node:fs/promises';
 import postgres from 'postgres';
 
-const BOOTSTRAP_SQL = new URL('./bootstrap.sql', import.meta.url);
+const BOOTSTRAP_FILES = [
+  new URL('./bootstrap.sql', import.meta.url),
+  new URL('./bootstrap-realtime.sql', import.meta.url),
+];
 
 export async function applyBootstrap(url: string): Promise<void> {
-  const text = await fs.readFile(BOOTSTRAP_SQL, 'utf8');
+  const texts = await Promise.all(BOOTSTRAP_FILES.map((file) => fs.readFile(file, 'utf8')));
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     // Roles are cluster-wide; two databases bootstrapping at once would race on them.
     await sql.begin(async (tx) => {
       await tx`select pg_advisory_xact_lock(727001)`;
-      await tx.unsafe(text);
+      for (const text of texts) await tx.unsafe(text);
     });
   } finally {
     await sql.end();
