@@ -19,8 +19,8 @@ import { getFreePort } from '../../local/src/ports.ts';
 import { startStack, type Stack } from '../../local/src/stack.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { startFakeProvider, type FakeProvider } from '../fixtures/fake-provider.ts';
+import { resolveChromium } from '../helpers/chromium.ts';
 
-export const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(ROOT, 'tests', 'artifacts', 'screenshots');
 export const PASSWORD = 'correct-horse-42';
 
@@ -114,7 +114,8 @@ export async function startE2E(name: string): Promise<E2E> {
     });
     if (!stack.webUrl) throw new Error(`the web app did not start:\n${logs.join('\n')}`);
     slowProvider = await startFakeProvider({ tokens: 120, tokenDelayMs: 40 });
-    browser = await chromium.launch({ executablePath: CHROME_PATH, args: CHROME_ARGS });
+    const chrome = await resolveChromium();
+    browser = await chromium.launch({ executablePath: chrome.executablePath, args: CHROME_ARGS, env: { ...process.env, ...chrome.env } });
   } catch (error) {
     await browser?.close();
     await slowProvider?.stop();
