@@ -4,6 +4,7 @@
  */
 import { base64url } from 'jose';
 import { z } from 'zod';
+import { buildPriceTable, modelPricesSchema, type ModelPrice } from './lib/prices.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
@@ -61,6 +62,17 @@ const envSchema = z.object({
   MAX_TOKENS_CAP: int(8192),
   PROVIDER_TIMEOUT_MS: int(60_000),
   KEEPALIVE_MS: int(15_000),
+  // JSON: per-deployment prices on top of lib/prices.ts (see there).
+  MODEL_PRICES: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (!value) return {};
+      const parsed = modelPricesSchema.safeParse(safeJson(value));
+      if (parsed.success) return parsed.data;
+      ctx.addIssue({ code: 'custom', message: `not a valid price table (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})` });
+      return z.NEVER;
+    }),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional().default('info'),
 });
 
@@ -87,6 +99,8 @@ export interface Config {
     keepaliveMs: number;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Built-in list prices with MODEL_PRICES on top, keyed `<provider>/<model>` or `<provider>/*`. */
+  prices: Record<string, ModelPrice>;
 }
 
 const jwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
@@ -126,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       keepaliveMs: e.KEEPALIVE_MS,
     },
     logLevel: e.LOG_LEVEL,
+    prices: buildPriceTable(e.MODEL_PRICES),
   };
 }
 

@@ -183,6 +183,8 @@ export const UsageLogSchema = z
     prompt_tokens: nullableInt,
     completion_tokens: nullableInt,
     token_count: nullableInt,
+    cached_tokens: nullableInt,
+    cost_usd: z.number().nullable().openapi({ description: 'USD at the prices in force when the call ran; null when unpriced' }),
     error_code: z.string().nullable(),
   })
   .openapi('UsageLog');
@@ -203,5 +205,7 @@ export interface UsageLogRow {
   prompt_tokens: number | null;
   completion_tokens: number | null;
   token_count: number | null;
+  cached_tokens: number | null;
+  cost_usd: number | null;
   error_code: string | null;
 }

@@ -23,6 +23,8 @@ interface Log {
   completion?: number;
   promptId?: string | null;
   promptVersion?: number | null;
+  cost?: string | null;
+  sessionId?: string | null;
 }
 
 async function log(user: ApiUser, entries: Log[]) {
@@ -30,11 +32,11 @@ async function log(user: ApiUser, entries: Log[]) {
     await api.db.sql`
       insert into public.prompt_usage_logs
         (id, user_id, provider, model, status, latency_ms, ttft_ms, prompt_tokens, completion_tokens, token_count,
-         prompt_id, prompt_version, error_code, executed_at)
+         prompt_id, prompt_version, error_code, executed_at, cost_usd, session_id)
       values (${randomUUID()}, ${user.id}, ${e.provider ?? 'openai'}, ${e.model ?? 'gpt-4o-mini'}, ${e.status ?? 'success'},
               ${e.latency ?? null}, ${e.ttft ?? null}, ${e.prompt ?? 10}, ${e.completion ?? 5}, ${(e.prompt ?? 10) + (e.completion ?? 5)},
               ${e.promptId ?? null}, ${e.promptVersion ?? null}, ${e.status === 'error' ? 'provider_error' : null},
-              ${e.at}::text::timestamptz)`;
+              ${e.at}::text::timestamptz, ${e.cost ?? null}::numeric, ${e.sessionId ?? null})`;
   }
 }
 
@@ -54,7 +56,7 @@ describe('usage', () => {
     const res = await alice.request('GET', `/usage?${range}&group_by=day`);
     expect(res.status).toBe(200);
     const report = await res.json();
-    expect(report).toMatchObject({ group_by: 'day', from: '2026-05-01T00:00:00.000Z', to: '2026-05-08T00:00:00.000Z' });
+    expect(report).toMatchObject({ group_by: ['day'], from: '2026-05-01T00:00:00.000Z', to: '2026-05-08T00:00:00.000Z' });
     expect(report.groups).toHaveLength(2);
     expect(report.groups[0]).toMatchObject({
       key: '2026-05-01',
@@ -97,6 +99,72 @@ describe('usage', () => {
     ]);
   });
 
+  it('sums dollars exactly per day and counts unpriced calls', async () => {
+    const alice = await api.createUser();
+    await log(alice, [
+      { at: '2026-05-01T08:00:00Z', cost: '0.000285000000' },
+      { at: '2026-05-01T09:00:00Z', cost: '0.100000000001' },
+      { at: '2026-05-01T10:00:00Z', cost: null },
+      { at: '2026-05-02T10:00:00Z', cost: '1.5' },
+    ]);
+    const report = await (await alice.request('GET', `/usage?${range}`)).json();
+    expect(report.groups.map((g: { day: string; cost_usd: number; unpriced_calls: number }) => [g.day, g.cost_usd, g.unpriced_calls])).toEqual([
+      ['2026-05-01', 0.100285000001, 1],
+      ['2026-05-02', 1.5, 0],
+    ]);
+    expect(report.totals).toMatchObject({ cost_usd: 1.600285000001, unpriced_calls: 1, calls: 4 });
+    const recent = await (await alice.request('GET', '/usage/recent?limit=1')).json();
+    expect(recent.calls[0]).toMatchObject({ cost_usd: 1.5 });
+  });
+
+  it('groups by several dimensions at once, including the project of the chat', async () => {
+    const alice = await api.createUser();
+    const project = await (await alice.request('POST', '/projects', { name: 'Support' })).json();
+    const [session] = await api.db.sql`
+      insert into public.chat_sessions (user_id, project_id, title) values (${alice.id}, ${project.id}, 'T') returning id`;
+    await log(alice, [
+      { at: '2026-05-01T08:00:00Z', provider: 'groq', cost: '1', sessionId: session.id },
+      { at: '2026-05-01T09:00:00Z', provider: 'groq', cost: '2' },
+      { at: '2026-05-01T10:00:00Z', provider: 'openai', cost: '4', sessionId: session.id },
+      { at: '2026-05-02T10:00:00Z', provider: 'openai', cost: '8' },
+    ]);
+    const byDayProvider = await (await alice.request('GET', `/usage?${range}&group_by=day,provider`)).json();
+    expect(byDayProvider.group_by).toEqual(['day', 'provider']);
+    expect(byDayProvider.groups.map((g: { key: string; cost_usd: number; calls: number }) => [g.key, g.cost_usd, g.calls])).toEqual([
+      ['2026-05-01 groq', 3, 2],
+      ['2026-05-01 openai', 4, 1],
+      ['2026-05-02 openai', 8, 1],
+    ]);
+    expect(byDayProvider.totals.cost_usd).toBe(15);
+    const byProject = await (await alice.request('GET', `/usage?${range}&group_by=project`)).json();
+    expect(byProject.groups.map((g: { project_id: string | null; project_name: string | null; cost_usd: number }) => [g.project_id, g.project_name, g.cost_usd])).toEqual([
+      [project.id, 'Support', 5],
+      [null, null, 10],
+    ]);
+  });
+
+  it('answers the dashboard summary in one call', async () => {
+    const alice = await api.createUser();
+    await log(alice, [
+      { at: '2026-05-01T08:00:00Z', provider: 'groq', model: 'llama-3', cost: '1', latency: 100 },
+      { at: '2026-05-01T09:00:00Z', provider: 'openai', model: 'gpt-4o', cost: '2', latency: 300 },
+      { at: '2026-05-03T10:00:00Z', provider: 'openai', model: 'gpt-4o', cost: '4', latency: 500 },
+    ]);
+    const res = await alice.request('GET', `/usage/summary?${range}`);
+    expect(res.status).toBe(200);
+    const s = await res.json();
+    expect(s.totals).toMatchObject({ calls: 3, cost_usd: 7 });
+    expect(s.by_day.map((g: { day: string; cost_usd: number }) => [g.day, g.cost_usd])).toEqual([['2026-05-01', 3], ['2026-05-03', 4]]);
+    expect(s.by_day_provider.map((g: { key: string }) => g.key)).toEqual(['2026-05-01 groq', '2026-05-01 openai', '2026-05-03 openai']);
+    expect(s.by_model.map((g: { key: string; latency_ms: { p50: number } }) => [g.key, g.latency_ms.p50])).toEqual([['openai/gpt-4o', 400], ['groq/llama-3', 100]]);
+    expect(s.by_project).toEqual([expect.objectContaining({ project_id: null, calls: 3 })]);
+    expect(s.by_prompt_version).toEqual([expect.objectContaining({ prompt_id: null, calls: 3 })]);
+    expect(s.recent).toHaveLength(3);
+    const bob = await api.createUser();
+    const empty = await (await bob.request('GET', `/usage/summary?${range}`)).json();
+    expect(empty).toMatchObject({ totals: { calls: 0, cost_usd: 0 }, by_day: [], recent: [] });
+  });
+
   it('lists recent calls newest first', async () => {
     const alice = await api.createUser();
     await log(alice, [
@@ -125,7 +193,7 @@ describe('usage', () => {
     const alice = await api.createUser();
     await log(alice, [{ at: new Date(Date.now() - 86_400_000).toISOString() }, { at: new Date(Date.now() - 40 * 86_400_000).toISOString() }]);
     const report = await (await alice.request('GET', '/usage')).json();
-    expect(report.group_by).toBe('day');
+    expect(report.group_by).toEqual(['day']);
     expect(report.totals.calls).toBe(1);
   });
 
@@ -139,6 +207,8 @@ describe('usage', () => {
       'from=2026-13-01',
       'to=2026-05-01T00:00:00',
       'group_by=week',
+      'group_by=day,day',
+      'group_by=day,',
       'group_by=day&extra=1',
     ]) {
       const res = await alice.request('GET', `/usage?${query}`);

@@ -1,7 +1,8 @@
 /**
  * /api/usage: what the caller's provider calls cost — aggregates over a time range grouped
- * by day (UTC), provider, model or prompt version, with p50/p95 latency and time to first
- * token computed in SQL (percentile_cont), and the most recent calls.
+ * by any of day (UTC), provider, model, project and prompt version, with dollars, tokens and
+ * p50/p95 latency computed in SQL (lib/usage-report.ts), the dashboard's summary in one
+ * call, and the most recent calls.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { TransactionSql } from 'postgres';
@@ -12,6 +13,7 @@ import { optionalQuery } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonResponse, security } from '../lib/openapi.ts';
 import { limitParam } from '../lib/pagination.ts';
 import { UsageLogSchema, type UsageLogRow } from '../lib/resource-schemas.ts';
+import { DIMENSIONS, presentGroup, presentStats, queryUsage } from '../lib/usage-report.ts';
 
 const DAY_MS = 86_400_000;
 const MAX_RANGE_DAYS = 400;
@@ -19,12 +21,20 @@ const MAX_RANGE_DAYS = 400;
 // A date (midnight UTC) or a full ISO timestamp with an offset.
 const instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((s) => new Date(s));
 
+const dimension = z.enum(DIMENSIONS);
+const groupBy = z
+  .string()
+  .transform((value) => value.split(',').map((part) => part.trim()))
+  .pipe(z.array(dimension).min(1).max(DIMENSIONS.length))
+  .refine((dims) => new Set(dims).size === dims.length, 'each dimension at most once');
+
 const UsageQuery = z.strictObject({
   from: optionalQuery(instant).openapi({ param: { name: 'from', in: 'query' }, description: 'Default: 30 days before `to`' }),
   to: optionalQuery(instant).openapi({ param: { name: 'to', in: 'query' }, description: 'Exclusive; default now' }),
-  group_by: optionalQuery(z.enum(['day', 'provider', 'model', 'prompt'])).openapi({
+  group_by: optionalQuery(groupBy).openapi({
     param: { name: 'group_by', in: 'query' },
-    description: 'day (default), provider, model or prompt (version)',
+    description: 'Comma-separated dimensions: day (default), provider, model, project, prompt (version); e.g. `day,provider`',
+    example: 'day,provider',
   }),
 });
 
@@ -34,16 +44,21 @@ const Stats = z.object({
   errors: z.number().int(),
   stopped: z.number().int(),
   prompt_tokens: z.number(),
+  cached_tokens: z.number(),
   completion_tokens: z.number(),
   total_tokens: z.number(),
+  cost_usd: z.number().openapi({ description: 'USD at the prices in force when each call ran (unpriced calls count 0)' }),
+  unpriced_calls: z.number().int().openapi({ description: 'Calls to models without a price' }),
   latency_ms: Percentiles,
   ttft_ms: Percentiles,
 });
 const UsageGroup = Stats.extend({
-  key: z.string().openapi({ description: 'The day (YYYY-MM-DD), provider, provider/model or prompt_id@version' }),
+  key: z.string().openapi({ description: 'The group\'s dimensions joined by spaces: day, provider, provider/model, project id, prompt_id@version' }),
   day: z.string().nullable(),
   provider: z.string().nullable(),
   model: z.string().nullable(),
+  project_id: z.uuid().nullable(),
+  project_name: z.string().nullable(),
   prompt_id: z.uuid().nullable(),
   prompt_version: z.number().int().nullable(),
   prompt_title: z.string().nullable(),
@@ -52,7 +67,7 @@ const UsageReport = z
   .object({
     from: z.string(),
     to: z.string(),
-    group_by: z.enum(['day', 'provider', 'model', 'prompt']),
+    group_by: z.array(dimension),
     totals: Stats,
     groups: z.array(UsageGroup),
   })
@@ -61,13 +76,42 @@ const UsageReport = z
 const RecentQuery = z.strictObject({ limit: limitParam(20, 100) });
 const RecentUsage = z.object({ calls: z.array(UsageLogSchema) }).openapi('RecentUsage');
 
+const SUMMARY_SETS = {
+  by_day: ['day'],
+  by_day_provider: ['day', 'provider'],
+  by_model: ['model'],
+  by_project: ['project'],
+  by_prompt_version: ['prompt'],
+} as const satisfies Record<string, readonly (typeof DIMENSIONS)[number][]>;
+
+const SummaryQuery = UsageQuery.omit({ group_by: true });
+const UsageSummary = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    totals: Stats,
+    by_day: z.array(UsageGroup),
+    by_day_provider: z.array(UsageGroup),
+    by_model: z.array(UsageGroup),
+    by_project: z.array(UsageGroup),
+    by_prompt_version: z.array(UsageGroup),
+    recent: z.array(UsageLogSchema),
+  })
+  .openapi('UsageSummary');
+
 const tags = ['usage'];
 const routes = {
   report: createRoute({
     method: 'get', path: '/', tags, security,
-    summary: 'Calls, errors, tokens and latency percentiles over a range, grouped',
+    summary: 'Calls, errors, tokens, dollars and latency percentiles over a range, grouped by any dimensions',
     request: { query: UsageQuery },
     responses: { 200: jsonResponse(UsageReport, 'The report'), ...errorResponses(400, 401) },
+  }),
+  summary: createRoute({
+    method: 'get', path: '/summary', tags, security,
+    summary: 'Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version (one SQL statement), and the 20 newest calls',
+    request: { query: SummaryQuery },
+    responses: { 200: jsonResponse(UsageSummary, 'The dashboard'), ...errorResponses(400, 401) },
   }),
   recent: createRoute({
     method: 'get', path: '/recent', tags, security,
@@ -77,80 +121,47 @@ const routes = {
   }),
 };
 
-interface StatsRow {
-  calls: number;
-  errors: number;
-  stopped: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  latency_p50: number | null;
-  latency_p95: number | null;
-  ttft_p50: number | null;
-  ttft_p95: number | null;
-}
-interface GroupRow extends StatsRow {
-  day: string | null;
-  provider: string | null;
-  model: string | null;
-  prompt_id: string | null;
-  prompt_version: number | null;
-  prompt_title: string | null;
-}
-
-// Grouping columns by group_by; fixed SQL chosen from an enum, never from input text.
-const GROUPINGS = {
-  day: { select: `to_char(date_trunc('day', l.executed_at at time zone 'UTC'), 'YYYY-MM-DD') as day`, group: '1', order: 'day' },
-  provider: { select: 'l.provider', group: 'l.provider', order: 'calls desc, l.provider' },
-  model: { select: 'l.provider, l.model', group: 'l.provider, l.model', order: 'calls desc, l.provider, l.model' },
-  prompt: {
-    select: 'l.prompt_id, l.prompt_version, max(p.title) as prompt_title',
-    group: 'l.prompt_id, l.prompt_version',
-    order: 'calls desc, l.prompt_id nulls last, l.prompt_version',
-  },
-} as const;
-
-const STATS = `count(*)::int as calls,
-  count(*) filter (where l.status = 'error')::int as errors,
-  count(*) filter (where l.status = 'stopped')::int as stopped,
-  coalesce(sum(l.prompt_tokens), 0)::float8 as prompt_tokens,
-  coalesce(sum(l.completion_tokens), 0)::float8 as completion_tokens,
-  coalesce(sum(coalesce(l.token_count, coalesce(l.prompt_tokens, 0) + coalesce(l.completion_tokens, 0))), 0)::float8 as total_tokens,
-  percentile_cont(0.5) within group (order by l.latency_ms) as latency_p50,
-  percentile_cont(0.95) within group (order by l.latency_ms) as latency_p95,
-  percentile_cont(0.5) within group (order by l.ttft_ms) as ttft_p50,
-  percentile_cont(0.95) within group (order by l.ttft_ms) as ttft_p95`;
-
 export const usageRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 usageRoutes.use('*', requireUser);
 
 usageRoutes.openapi(routes.report, async (c) => {
   const query = c.req.valid('query');
-  const groupBy = query.group_by ?? 'day';
-  const to = query.to ?? new Date();
-  const from = query.from ?? new Date(to.getTime() - 30 * DAY_MS);
-  if (from >= to) throw new ApiError(400, 'invalid_request', '`from` must be before `to`');
-  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) {
-    throw new ApiError(400, 'invalid_request', `The range may span at most ${MAX_RANGE_DAYS} days`);
-  }
-  const { totals, groups } = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    const [totals] = await sql<StatsRow[]>`select ${sql.unsafe(STATS)} ${range(sql, c.var.user.id, from, to)}`;
-    const g = GROUPINGS[groupBy];
-    const groups = await sql<GroupRow[]>`
-      select ${sql.unsafe(g.select)}, ${sql.unsafe(STATS)}
-      ${range(sql, c.var.user.id, from, to)}
-      group by ${sql.unsafe(g.group)}
-      order by ${sql.unsafe(g.order)}
-      limit 1000`;
-    return { totals, groups };
-  });
+  const dims = query.group_by ?? ['day'];
+  const range = checkedRange(query.from, query.to);
+  const { totals, groups } = await c.var.db.withUserTransaction(c.var.user, (sql) =>
+    queryUsage(sql, c.var.user.id, range, { groups: dims }),
+  );
   return c.json(
     {
-      from: from.toISOString(),
-      to: to.toISOString(),
-      group_by: groupBy,
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      group_by: dims,
       totals: presentStats(totals),
-      groups: groups.map((row) => ({ key: groupKey(groupBy, row), ...presentGroup(row) })),
+      groups: groups.groups.map((row) => presentGroup(row, dims)),
+    },
+    200,
+  );
+});
+
+usageRoutes.openapi(routes.summary, async (c) => {
+  const query = c.req.valid('query');
+  const range = checkedRange(query.from, query.to);
+  const { totals, groups, recent } = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    const report = await queryUsage(sql, c.var.user.id, range, SUMMARY_SETS);
+    return { ...report, recent: await recentCalls(sql, c.var.user.id, 20) };
+  });
+  const present = (name: keyof typeof SUMMARY_SETS) => groups[name].map((row) => presentGroup(row, SUMMARY_SETS[name]));
+  return c.json(
+    {
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      totals: presentStats(totals),
+      by_day: present('by_day'),
+      by_day_provider: present('by_day_provider'),
+      by_model: present('by_model'),
+      by_project: present('by_project'),
+      by_prompt_version: present('by_prompt_version'),
+      recent,
     },
     200,
   );
@@ -158,56 +169,29 @@ usageRoutes.openapi(routes.report, async (c) => {
 
 usageRoutes.openapi(routes.recent, async (c) => {
   const { limit } = c.req.valid('query');
-  const calls = await c.var.db.withUserTransaction(
-    c.var.user,
-    (sql) => sql<UsageLogRow[]>`
-      select l.id, l.executed_at, l.provider, l.model, l.status, l.prompt_id, l.prompt_version, p.title as prompt_title,
-             l.session_id, l.message_id, l.ttft_ms, l.latency_ms, l.prompt_tokens, l.completion_tokens, l.token_count, l.error_code
-        from public.prompt_usage_logs l
-        left join public.prompts p on p.id = l.prompt_id
-       where l.user_id = ${c.var.user.id}
-       order by l.executed_at desc, l.id desc
-       limit ${limit}`,
-  );
+  const calls = await c.var.db.withUserTransaction(c.var.user, (sql) => recentCalls(sql, c.var.user.id, limit));
   return c.json({ calls }, 200);
 });
 
-/** The rows of one user's calls in [from, to), with the prompt title when still readable. */
-function range(sql: TransactionSql, userId: string, from: Date, to: Date) {
-  return sql`
-    from public.prompt_usage_logs l
-    left join public.prompts p on p.id = l.prompt_id
-   where l.user_id = ${userId} and l.executed_at >= ${from} and l.executed_at < ${to}`;
+function recentCalls(sql: TransactionSql, userId: string, limit: number) {
+  return sql<UsageLogRow[]>`
+      select l.id, l.executed_at, l.provider, l.model, l.status, l.prompt_id, l.prompt_version, p.title as prompt_title,
+             l.session_id, l.message_id, l.ttft_ms, l.latency_ms, l.prompt_tokens, l.completion_tokens, l.token_count,
+             l.cached_tokens, l.cost_usd::float8 as cost_usd, l.error_code
+        from public.prompt_usage_logs l
+        left join public.prompts p on p.id = l.prompt_id
+       where l.user_id = ${userId}
+       order by l.executed_at desc, l.id desc
+       limit ${limit}`;
 }
 
-function presentStats(row: StatsRow) {
-  return {
-    calls: row.calls,
-    errors: row.errors,
-    stopped: row.stopped,
-    prompt_tokens: row.prompt_tokens,
-    completion_tokens: row.completion_tokens,
-    total_tokens: row.total_tokens,
-    latency_ms: { p50: row.latency_p50, p95: row.latency_p95 },
-    ttft_ms: { p50: row.ttft_p50, p95: row.ttft_p95 },
-  };
-}
-
-function presentGroup(row: GroupRow) {
-  return {
-    ...presentStats(row),
-    day: row.day ?? null,
-    provider: row.provider ?? null,
-    model: row.model ?? null,
-    prompt_id: row.prompt_id ?? null,
-    prompt_version: row.prompt_version ?? null,
-    prompt_title: row.prompt_title ?? null,
-  };
-}
-
-function groupKey(groupBy: keyof typeof GROUPINGS, row: GroupRow): string {
-  if (groupBy === 'day') return row.day ?? '';
-  if (groupBy === 'provider') return row.provider ?? '';
-  if (groupBy === 'model') return `${row.provider}/${row.model}`;
-  return row.prompt_id ? `${row.prompt_id}@${row.prompt_version ?? 'latest'}` : 'none';
+/** The range asked for: default the last 30 days; `from` before `to`; at most MAX_RANGE_DAYS. */
+export function checkedRange(from: Date | undefined, to: Date | undefined) {
+  const end = to ?? new Date();
+  const start = from ?? new Date(end.getTime() - 30 * DAY_MS);
+  if (start >= end) throw new ApiError(400, 'invalid_request', '`from` must be before `to`');
+  if (end.getTime() - start.getTime() > MAX_RANGE_DAYS * DAY_MS) {
+    throw new ApiError(400, 'invalid_request', `The range may span at most ${MAX_RANGE_DAYS} days`);
+  }
+  return { from: start, to: end };
 }

@@ -1,0 +1,170 @@
+/**
+ * The usage aggregate query: a user's calls in a time range, grouped by any combination of
+ * day (UTC), provider, model, project and prompt version — several groupings and the totals
+ * in ONE SQL statement (GROUPING SETS), with calls, errors, tokens, dollars and latency
+ * percentiles computed in Postgres. Routes choose the groupings; the SQL is fixed text
+ * chosen from an enum, never built from input.
+ */
+import type { TransactionSql } from 'postgres';
+
+export const DIMENSIONS = ['day', 'provider', 'model', 'project', 'prompt'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+// The GROUP BY expressions, in the fixed order GROUPING() reports them (most significant bit first).
+const COLUMNS = [
+  { dim: 'day', expr: `date_trunc('day', l.executed_at at time zone 'UTC')` },
+  { dim: 'provider', expr: 'l.provider' },
+  { dim: 'model', expr: 'l.model' },
+  { dim: 'project', expr: 's.project_id' },
+  { dim: 'prompt', expr: 'l.prompt_id' },
+  { dim: 'prompt', expr: 'l.prompt_version' },
+] as const;
+
+/** The GROUP BY columns for a set of dimensions (a model is named with its provider). */
+function columnsOf(dims: readonly Dimension[]): number[] {
+  const wanted = new Set<Dimension>(dims);
+  if (wanted.has('model')) wanted.add('provider');
+  return COLUMNS.flatMap((c, i) => (wanted.has(c.dim) ? [i] : []));
+}
+
+/** GROUPING()'s bitmask over the `used` columns: 1 bits are the columns a set does not group by. */
+function maskOf(dims: readonly Dimension[], used: number[]): number {
+  const grouped = new Set(columnsOf(dims));
+  return used.reduce((mask, col, i) => (grouped.has(col) ? mask : mask | (1 << (used.length - 1 - i))), 0);
+}
+
+const STATS = `count(*)::int as calls,
+  count(*) filter (where l.status = 'error')::int as errors,
+  count(*) filter (where l.status = 'stopped')::int as stopped,
+  coalesce(sum(l.prompt_tokens), 0)::float8 as prompt_tokens,
+  coalesce(sum(l.cached_tokens), 0)::float8 as cached_tokens,
+  coalesce(sum(l.completion_tokens), 0)::float8 as completion_tokens,
+  coalesce(sum(coalesce(l.token_count, coalesce(l.prompt_tokens, 0) + coalesce(l.completion_tokens, 0))), 0)::float8 as total_tokens,
+  coalesce(sum(l.cost_usd), 0)::float8 as cost_usd,
+  count(*) filter (where l.cost_usd is null)::int as unpriced_calls,
+  percentile_cont(0.5) within group (order by l.latency_ms) as latency_p50,
+  percentile_cont(0.95) within group (order by l.latency_ms) as latency_p95,
+  percentile_cont(0.5) within group (order by l.ttft_ms) as ttft_p50,
+  percentile_cont(0.95) within group (order by l.ttft_ms) as ttft_p95`;
+
+export interface UsageRow {
+  mask: number;
+  day: string | null;
+  provider: string | null;
+  model: string | null;
+  project_id: string | null;
+  project_name: string | null;
+  prompt_id: string | null;
+  prompt_version: number | null;
+  prompt_title: string | null;
+  calls: number;
+  errors: number;
+  stopped: number;
+  prompt_tokens: number;
+  cached_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  cost_usd: number;
+  unpriced_calls: number;
+  latency_p50: number | null;
+  latency_p95: number | null;
+  ttft_p50: number | null;
+  ttft_p95: number | null;
+}
+
+/**
+ * Runs one statement returning a row per group of every requested grouping, plus the
+ * totals (the empty grouping). `sets` maps a name to its dimensions; the result maps each
+ * name to its rows (days in order, other groupings by calls, most first).
+ */
+export async function queryUsage<K extends string>(
+  sql: TransactionSql,
+  userId: string,
+  range: { from: Date; to: Date },
+  sets: Record<K, readonly Dimension[]>,
+  maxRows = 5000,
+): Promise<{ totals: UsageRow; groups: Record<K, UsageRow[]> }> {
+  const names = Object.keys(sets) as K[];
+  // GROUPING() and the select list may only name columns some set groups by.
+  const used = [...new Set(names.flatMap((n) => columnsOf(sets[n])))].sort((x, y) => x - y);
+  const col = (i: number, as: string) => (used.includes(i) ? `${COLUMNS[i].expr} as ${as}` : `null as ${as}`);
+  const groupingSets = [...names.map((n) => columnsOf(sets[n])), []]
+    .map((cols) => `(${cols.map((i) => COLUMNS[i].expr).join(', ')})`)
+    .join(', ');
+  const mask = used.length ? `grouping(${used.map((i) => COLUMNS[i].expr).join(', ')})` : '0';
+  const dayText = used.includes(0) ? `to_char(${COLUMNS[0].expr}, 'YYYY-MM-DD')` : 'null::text';
+  const rows = await sql<UsageRow[]>`
+    select ${sql.unsafe(mask)} as mask, ${sql.unsafe(dayText)} as day,
+           ${sql.unsafe([col(1, 'provider'), col(2, 'model'), col(3, 'project_id'), col(4, 'prompt_id'), col(5, 'prompt_version')].join(', '))},
+           max(pr.name) as project_name, max(p.title) as prompt_title,
+           ${sql.unsafe(STATS)}
+      from public.prompt_usage_logs l
+      left join public.prompts p on p.id = l.prompt_id
+      left join public.chat_sessions s on s.id = l.session_id
+      left join public.projects pr on pr.id = s.project_id
+     where l.user_id = ${userId} and l.executed_at >= ${range.from} and l.executed_at < ${range.to}
+     group by grouping sets (${sql.unsafe(groupingSets)})
+     order by mask, day nulls last, calls desc, provider, model, project_id nulls last, prompt_id nulls last, prompt_version
+     limit ${maxRows}`;
+  const totalsMask = (1 << used.length) - 1;
+  const groups = Object.fromEntries(names.map((n) => [n, [] as UsageRow[]])) as Record<K, UsageRow[]>;
+  const byMask = new Map<number, K[]>();
+  for (const n of names) byMask.set(maskOf(sets[n], used), [...(byMask.get(maskOf(sets[n], used)) ?? []), n]);
+  let totals: UsageRow | null = null;
+  for (const row of rows) {
+    if (row.mask === totalsMask) totals = row;
+    for (const n of byMask.get(row.mask) ?? []) groups[n].push(row);
+  }
+  return { totals: totals ?? emptyTotals(totalsMask), groups };
+}
+
+// With no rows at all, GROUPING SETS still yields the () row; this is only a fallback.
+function emptyTotals(mask: number): UsageRow {
+  return {
+    mask, day: null, provider: null, model: null, project_id: null, project_name: null, prompt_id: null,
+    prompt_version: null, prompt_title: null, calls: 0, errors: 0, stopped: 0, prompt_tokens: 0, cached_tokens: 0,
+    completion_tokens: 0, total_tokens: 0, cost_usd: 0, unpriced_calls: 0, latency_p50: null, latency_p95: null,
+    ttft_p50: null, ttft_p95: null,
+  };
+}
+
+/** The stats of a row as the API returns them. */
+export function presentStats(row: UsageRow) {
+  return {
+    calls: row.calls,
+    errors: row.errors,
+    stopped: row.stopped,
+    prompt_tokens: row.prompt_tokens,
+    cached_tokens: row.cached_tokens,
+    completion_tokens: row.completion_tokens,
+    total_tokens: row.total_tokens,
+    cost_usd: row.cost_usd,
+    unpriced_calls: row.unpriced_calls,
+    latency_ms: { p50: row.latency_p50, p95: row.latency_p95 },
+    ttft_ms: { p50: row.ttft_p50, p95: row.ttft_p95 },
+  };
+}
+
+/** A group as the API returns it: its dimensions (null when not grouped by) and stats. */
+export function presentGroup(row: UsageRow, dims: readonly Dimension[]) {
+  const has = (d: Dimension) => dims.includes(d) || (d === 'provider' && dims.includes('model'));
+  const parts = dims.map((d) => {
+    if (d === 'day') return row.day ?? '';
+    if (d === 'provider') return row.provider ?? '';
+    if (d === 'model') return `${row.provider}/${row.model}`;
+    if (d === 'project') return row.project_id ?? 'none';
+    return row.prompt_id ? `${row.prompt_id}@${row.prompt_version ?? 'latest'}` : 'none';
+  });
+  return {
+    key: parts.join(' '),
+    ...presentStats(row),
+    day: has('day') ? row.day : null,
+    provider: has('provider') ? row.provider : null,
+    model: has('model') ? row.model : null,
+    project_id: has('project') ? row.project_id : null,
+    project_name: has('project') ? row.project_name : null,
+    prompt_id: has('prompt') ? row.prompt_id : null,
+    prompt_version: has('prompt') ? row.prompt_version : null,
+    prompt_title: has('prompt') ? row.prompt_title : null,
+  };
+}
