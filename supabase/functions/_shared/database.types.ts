@@ -302,7 +302,9 @@ export type Database = {
             };
             "prompt_usage_logs": {
                 Row: {
+                    "cached_tokens": number | null;
                     "completion_tokens": number | null;
+                    "cost_usd": number | null;
                     "error_code": string | null;
                     "executed_at": string;
                     "id": string;
@@ -321,7 +323,9 @@ export type Database = {
                 };
                 ComputedFields: never;
                 Insert: {
+                    "cached_tokens"?: number | null;
                     "completion_tokens"?: number | null;
+                    "cost_usd"?: number | null;
                     "error_code"?: string | null;
                     "executed_at"?: string;
                     "id"?: string;
@@ -339,7 +343,9 @@ export type Database = {
                     "user_id": string;
                 };
                 Update: {
+                    "cached_tokens"?: number | null;
                     "completion_tokens"?: number | null;
+                    "cost_usd"?: number | null;
                     "error_code"?: string | null;
                     "executed_at"?: string;
                     "id"?: string;

@@ -1,5 +1,5 @@
-// Shapes /api/usage answers into what the usage charts draw. Tokens per day by provider
-// comes from one provider-grouped report per active day (the API groups by one key).
+// Shapes /api/usage/summary (one call: every grouping the page draws plus the newest calls)
+// into what the usage charts and tables render.
 import type { ApiClient } from '$lib/api';
 
 export interface UsageStats {
@@ -7,6 +7,8 @@ export interface UsageStats {
   errors: number;
   stopped: number;
   total_tokens: number;
+  cost_usd: number;
+  unpriced_calls: number;
   latency_ms: { p50: number | null; p95: number | null };
   ttft_ms: { p50: number | null; p95: number | null };
 }
@@ -16,11 +18,11 @@ interface UsageGroup extends UsageStats {
   day: string | null;
   provider: string | null;
   model: string | null;
-}
-
-interface UsageReport {
-  totals: UsageStats;
-  groups: UsageGroup[];
+  project_id: string | null;
+  project_name: string | null;
+  prompt_id: string | null;
+  prompt_version: number | null;
+  prompt_title: string | null;
 }
 
 export interface UsageCall {
@@ -33,10 +35,19 @@ export interface UsageCall {
   ttft_ms: number | null;
   latency_ms: number | null;
   token_count: number | null;
+  cost_usd: number | null;
   error_code: string | null;
 }
 
-const MAX_DAYS_WITH_BREAKDOWN = 62;
+interface UsageSummary {
+  totals: UsageStats;
+  by_day: UsageGroup[];
+  by_day_provider: UsageGroup[];
+  by_model: UsageGroup[];
+  by_project: UsageGroup[];
+  by_prompt_version: UsageGroup[];
+  recent: UsageCall[];
+}
 
 function nextDay(day: string): string {
   const date = new Date(`${day}T00:00:00Z`);
@@ -44,27 +55,32 @@ function nextDay(day: string): string {
   return date.toISOString().slice(0, 10);
 }
 
+const stats = (g: UsageStats) => ({
+  calls: g.calls,
+  errors: g.errors,
+  tokens: g.total_tokens,
+  cost: g.cost_usd,
+  unpriced: g.unpriced_calls,
+  p50: g.latency_ms.p50,
+  p95: g.latency_ms.p95,
+});
+
 export async function loadUsage(api: ApiClient, from: string, to: string) {
-  const range = { from, to: nextDay(to) };
-  const [byDay, byModel, recent] = await Promise.all([
-    api.get<UsageReport>('/usage', { ...range, group_by: 'day' }),
-    api.get<UsageReport>('/usage', { ...range, group_by: 'model' }),
-    api.get<{ calls: UsageCall[] }>('/usage/recent', { limit: 50 }),
-  ]);
-  const activeDays = byDay.groups.filter((g) => g.day && g.calls > 0).slice(-MAX_DAYS_WITH_BREAKDOWN);
-  const perDay = await Promise.all(
-    activeDays.map(async (g) => {
-      const report = await api.get<UsageReport>('/usage', { from: g.day, to: nextDay(g.day ?? from), group_by: 'provider' });
-      return { day: g.day ?? '', providers: report.groups.map((p) => ({ provider: p.provider ?? p.key, tokens: p.total_tokens })) };
-    }),
-  );
+  const s = await api.get<UsageSummary>('/usage/summary', { from, to: nextDay(to) });
   return {
-    totals: byDay.totals,
-    days: byDay.groups.map((g) => ({ day: g.day ?? g.key, calls: g.calls, errors: g.errors, tokens: g.total_tokens })),
-    tokensByDayProvider: perDay,
-    latencyByModel: byModel.groups.map((g) => ({ model: g.model ?? g.key, provider: g.provider, p50: g.latency_ms.p50, p95: g.latency_ms.p95 })),
-    recent: recent.calls.map(({ id, executed_at, provider, model, status, prompt_title, ttft_ms, latency_ms, token_count, error_code }) => ({
-      id, executed_at, provider, model, status, prompt_title, ttft_ms, latency_ms, token_count, error_code,
+    totals: s.totals,
+    days: s.by_day.map((g) => ({ day: g.day ?? g.key, ...stats(g) })),
+    byDayProvider: s.by_day_provider.map((g) => ({ day: g.day ?? '', provider: g.provider ?? '', tokens: g.total_tokens, cost: g.cost_usd })),
+    models: s.by_model.map((g) => ({ model: g.model ?? g.key, provider: g.provider, ...stats(g) })),
+    projects: s.by_project.map((g) => ({ id: g.project_id, name: g.project_name ?? (g.project_id ? 'Deleted project' : 'No project'), ...stats(g) })),
+    promptVersions: s.by_prompt_version.map((g) => ({
+      promptId: g.prompt_id,
+      title: g.prompt_title ?? (g.prompt_id ? 'Deleted prompt' : 'No prompt'),
+      version: g.prompt_version,
+      ...stats(g),
+    })),
+    recent: s.recent.map(({ id, executed_at, provider, model, status, prompt_title, ttft_ms, latency_ms, token_count, cost_usd, error_code }) => ({
+      id, executed_at, provider, model, status, prompt_title, ttft_ms, latency_ms, token_count, cost_usd, error_code,
     })),
   };
 }

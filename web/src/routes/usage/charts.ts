@@ -3,8 +3,11 @@ import type { ChartConfiguration } from 'chart.js';
 
 const PALETTE = ['#38bdf8', '#f59e0b', '#34d399', '#f472b6', '#a78bfa', '#f87171', '#facc15', '#2dd4bf'];
 
-export function tokensByProvider(days: { day: string }[], perDay: { day: string; providers: { provider: string; tokens: number }[] }[]): ChartConfiguration {
-  const providers = [...new Set(perDay.flatMap((d) => d.providers.map((p) => p.provider)))];
+type DayProvider = { day: string; provider: string; tokens: number; cost: number };
+
+/** Stacked bars per day, one colour per provider, of tokens or dollars. */
+export function perDayByProvider(days: { day: string }[], rows: DayProvider[], measure: 'tokens' | 'cost'): ChartConfiguration {
+  const providers = [...new Set(rows.map((r) => r.provider))];
   return {
     type: 'bar',
     data: {
@@ -12,10 +15,17 @@ export function tokensByProvider(days: { day: string }[], perDay: { day: string;
       datasets: providers.map((provider, i) => ({
         label: provider,
         backgroundColor: PALETTE[i % PALETTE.length],
-        data: days.map((d) => perDay.find((x) => x.day === d.day)?.providers.find((p) => p.provider === provider)?.tokens ?? 0),
+        data: days.map((d) => rows.find((r) => r.day === d.day && r.provider === provider)?.[measure] ?? 0),
       })),
     },
-    options: { responsive: true, maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      scales: {
+        x: { stacked: true },
+        y: { stacked: true, beginAtZero: true, ...(measure === 'cost' ? { ticks: { callback: (v) => formatUsd(Number(v)) } } : {}) },
+      },
+    },
   };
 }
 
@@ -45,4 +55,13 @@ export function callsAndErrors(days: { day: string; calls: number; errors: numbe
     },
     options: { responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   };
+}
+
+/** Dollars for people: cents from a cent up, two significant digits below (a call can cost $0.00029). */
+export function formatUsd(value: number | null): string {
+  if (value === null) return '—';
+  if (value === 0) return '$0';
+  if (Math.abs(value) >= 0.01) return `$${value.toFixed(2)}`;
+  const digits = Math.min(12, Math.ceil(-Math.log10(Math.abs(value))) + 1);
+  return `$${value.toFixed(digits).replace(/0+$/, '')}`;
 }
