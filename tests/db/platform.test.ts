@@ -1,4 +1,5 @@
 // The platform bootstrap gives migrations what a hosted Supabase database has (reference §4).
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
@@ -16,6 +17,23 @@ describe('platform bootstrap', () => {
       ['authenticator', true, false],
       ['service_role', false, true],
     ]);
+  });
+
+  it('leaves no guessable password on the login roles (issue 10, finding 7)', async () => {
+    const rows = await db.sql`select rolname, rolpassword is null as no_password from pg_authid
+      where rolname in ('authenticator', 'supabase_auth_admin', 'supabase_replication_admin') order by rolname`;
+    expect(rows.map((r) => [r.rolname, r.no_password])).toEqual([
+      ['authenticator', true], ['supabase_auth_admin', true], ['supabase_replication_admin', true],
+    ]);
+    // Black-box: the old default password no longer opens a connection as any of them.
+    for (const role of ['authenticator', 'supabase_auth_admin', 'supabase_replication_admin']) {
+      const url = new URL(db.url);
+      url.username = role;
+      url.password = 'postgres';
+      const client = postgres(url.toString(), { max: 1, onnotice: () => {} });
+      await expect(client`select 1`, role).rejects.toThrow(/password authentication failed/);
+      await client.end();
+    }
   });
 
   it('reads the caller from request.jwt.claims in auth.uid(), auth.role(), auth.jwt()', async () => {

@@ -18,19 +18,27 @@ begin
     create role service_role nologin noinherit bypassrls;
   end if;
   if not exists (select 1 from pg_roles where rolname = 'authenticator') then
-    create role authenticator login noinherit password 'postgres';
+    create role authenticator login noinherit;
   end if;
   if not exists (select 1 from pg_roles where rolname = 'supabase_auth_admin') then
-    create role supabase_auth_admin login noinherit createrole password 'postgres';
+    create role supabase_auth_admin login noinherit createrole;
   end if;
   if not exists (select 1 from pg_roles where rolname = 'supabase_realtime_admin') then
     create role supabase_realtime_admin nologin noinherit;
   end if;
   if not exists (select 1 from pg_roles where rolname = 'supabase_replication_admin') then
-    create role supabase_replication_admin login replication password 'postgres';
+    create role supabase_replication_admin login replication;
   end if;
 end
 $$;
+
+-- The local services connect as the superuser of the URL they were given; nothing logs in as
+-- these roles. They keep LOGIN (as on hosted) but no password, so password authentication
+-- always fails for them — also on a server of your own (DATABASE_URL), and for databases
+-- bootstrapped before this line existed (their password was 'postgres').
+alter role authenticator password null;
+alter role supabase_auth_admin password null;
+alter role supabase_replication_admin password null;
 
 -- 20230529180330_alter_api_roles_for_inherit
 alter role anon inherit;
