@@ -1,4 +1,7 @@
-// api_credentials: owner-only rows whose ciphertext the API roles can write but never read.
+// api_credentials: owner-only rows whose ciphertext the API roles can neither read nor write:
+// keys are stored through private.store_credential (the function, as the owner, for the
+// verified user). Directly — as the Data API would — a user may only delete a key or mark
+// when it was last used.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asActor, createAuthUser, PERMISSION_DENIED, RLS_VIOLATION, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -31,29 +34,35 @@ describe('api_credentials: owner', () => {
       .rejects.toThrow(PERMISSION_DENIED);
   });
 
-  // An upsert must pass the ciphertext again: `excluded.encrypted_key` would read the column.
-  it('inserts, replaces (upsert) and deletes their own key', async () => {
-    const owner = await createAuthUser(db.sql);
-    const result = await asActor(db.sql, owner, async (tx) => {
-      const inserted = await tx`insert into public.api_credentials (user_id, provider, encrypted_key, key_hint)
-        values (${owner.id}, 'groq', 'v1.a.b', '…1111') returning id`;
-      const upserted = await tx`insert into public.api_credentials (user_id, provider, encrypted_key, key_hint)
-        values (${owner.id}, 'groq', 'v1.c.d', '…2222')
-        on conflict (user_id, provider) do update set encrypted_key = ${'v1.c.d'}, key_hint = excluded.key_hint
-        returning id, key_hint`;
-      const touched = await tx`update public.api_credentials set last_used_at = now() where id = ${inserted[0].id} returning id`;
-      const deleted = await tx`delete from public.api_credentials where id = ${inserted[0].id} returning id`;
-      return { same: upserted[0].id === inserted[0].id, hint: upserted[0].key_hint, touched: touched.length, deleted: deleted.length };
-    });
-    expect(result).toEqual({ same: true, hint: '…2222', touched: 1, deleted: 1 });
+  it('cannot insert, re-point or replace a key directly (what PostgREST would send), only delete it', async () => {
+    const { owner, id } = await ownerWithCredential();
+    for (const query of [
+      `insert into public.api_credentials (user_id, provider, encrypted_key, key_hint) values ('${owner.id}', 'groq', 'v1.a.b', '…1111')`,
+      `update public.api_credentials set base_url = 'https://evil.example/v1' where id = '${id}'`,
+      `update public.api_credentials set encrypted_key = 'v1.c.d' where id = '${id}'`,
+      `update public.api_credentials set key_hint = '…2222', provider = 'custom' where id = '${id}'`,
+    ]) {
+      await expect(asActor(db.sql, owner, (tx) => tx.unsafe(query)), query).rejects.toThrow(PERMISSION_DENIED);
+    }
+    const [row] = await db.sql`select base_url, encrypted_key from public.api_credentials where id = ${id}`;
+    expect(row).toEqual({ base_url: null, encrypted_key: 'v1.nonce.ciphertext' });
+    const result = await asActor(db.sql, owner, async (tx) => ({
+      touched: (await tx`update public.api_credentials set last_used_at = now() where id = ${id} returning id`).length,
+      deleted: (await tx`delete from public.api_credentials where id = ${id} returning id`).length,
+    }));
+    expect(result).toEqual({ touched: 1, deleted: 1 });
   });
 
-  it('keeps one key per provider and a well-formed provider id', async () => {
-    const { owner } = await ownerWithCredential();
-    await expect(asActor(db.sql, owner, (tx) => tx`insert into public.api_credentials (user_id, provider, encrypted_key)
-      values (${owner.id}, 'openai', 'v1.x.y')`)).rejects.toThrow(/duplicate key/);
-    await expect(asActor(db.sql, owner, (tx) => tx`insert into public.api_credentials (user_id, provider, encrypted_key)
-      values (${owner.id}, 'Open AI', 'v1.x.y')`)).rejects.toThrow(/check constraint/);
+  it('stores through private.store_credential, which only the owner connection may call', async () => {
+    const owner = await createAuthUser(db.sql);
+    await expect(asActor(db.sql, owner, (tx) => tx`select * from private.store_credential(${owner.id}, 'groq', 'v1.a.b', '…1111', null)`))
+      .rejects.toThrow(PERMISSION_DENIED);
+    const [first] = await db.sql`select * from private.store_credential(${owner.id}, 'groq', 'v1.a.b', '…1111', null)`;
+    const [second] = await db.sql`select * from private.store_credential(${owner.id}, 'groq', 'v1.c.d', '…2222', null)`;
+    expect([first.key_hint, second.key_hint]).toEqual(['…1111', '…2222']);
+    const rows = await db.sql`select encrypted_key from public.api_credentials where user_id = ${owner.id}`;
+    expect(rows).toEqual([{ encrypted_key: 'v1.c.d' }]);
+    await expect(db.sql`select * from private.store_credential(${owner.id}, 'Open AI', 'v1.x.y', '', null)`).rejects.toThrow(/check constraint/);
   });
 });
 
@@ -63,7 +72,7 @@ describe('api_credentials: another user', () => {
     const stranger = await createAuthUser(db.sql);
     const result = await asActor(db.sql, stranger, async (tx) => ({
       seen: (await tx.unsafe(`select ${VISIBLE} from public.api_credentials`)).length,
-      updated: (await tx`update public.api_credentials set encrypted_key = 'v1.evil.key' where id = ${id} returning id`).length,
+      updated: (await tx`update public.api_credentials set last_used_at = now() where id = ${id} returning id`).length,
       deleted: (await tx`delete from public.api_credentials where id = ${id} returning id`).length,
     }));
     expect(result).toEqual({ seen: 0, updated: 0, deleted: 0 });
@@ -75,7 +84,7 @@ describe('api_credentials: another user', () => {
     const { owner } = await ownerWithCredential();
     const stranger = await createAuthUser(db.sql);
     await expect(asActor(db.sql, stranger, (tx) => tx`insert into public.api_credentials (user_id, provider, encrypted_key)
-      values (${owner.id}, 'mistral', 'v1.x.y')`)).rejects.toThrow(RLS_VIOLATION);
+      values (${owner.id}, 'mistral', 'v1.x.y')`)).rejects.toThrow(PERMISSION_DENIED);
   });
 });
 

@@ -6,7 +6,7 @@ const key = (version: number) => ({ version, key: new Uint8Array(randomBytes(32)
 
 describe('credential encryption', () => {
   const keys = [key(1)];
-  const owner = { userId: randomUUID(), provider: 'openai' };
+  const owner = { userId: randomUUID(), provider: 'openai', baseUrl: null };
 
   it('round-trips and encrypts the same key differently each time', async () => {
     const a = await encryptCredential(keys, owner, 'sk-secret-value-1234');
@@ -22,6 +22,26 @@ describe('credential encryption', () => {
     const stored = await encryptCredential(keys, owner, 'sk-secret-value-1234');
     await expect(decryptCredential(keys, { ...owner, userId: randomUUID() }, stored)).rejects.toThrow(/cannot be decrypted/);
     await expect(decryptCredential(keys, { ...owner, provider: 'groq' }, stored)).rejects.toThrow(/cannot be decrypted/);
+  });
+
+  it('binds the base URL: a key saved for one endpoint never decrypts for another', async () => {
+    const custom = { userId: randomUUID(), provider: 'custom', baseUrl: 'https://llm.example.com/v1' };
+    const stored = await encryptCredential(keys, custom, 'sk-secret-value-1234');
+    expect(await decryptCredential(keys, custom, stored)).toBe('sk-secret-value-1234');
+    for (const baseUrl of ['https://evil.example/v1', 'https://llm.example.com/v1/', null]) {
+      await expect(decryptCredential(keys, { ...custom, baseUrl }, stored)).rejects.toThrow(/cannot be decrypted/);
+    }
+  });
+
+  it('reads ciphertexts marked legacy (written before base URLs were bound), and only those', async () => {
+    const sealed = await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv: new Uint8Array(12), additionalData: new TextEncoder().encode(`${owner.userId}|openai|1`), tagLength: 128 },
+      await crypto.subtle.importKey('raw', keys[0]!.key as BufferSource, 'AES-GCM', false, ['encrypt']),
+      new TextEncoder().encode('sk-old-key-9999'),
+    );
+    const old = `v1.${Buffer.alloc(12).toString('base64url')}.${Buffer.from(sealed).toString('base64url')}`;
+    expect(await decryptCredential(keys, owner, `legacy.${old}`)).toBe('sk-old-key-9999');
+    await expect(decryptCredential(keys, owner, old)).rejects.toThrow(/cannot be decrypted/);
   });
 
   it('fails on tampering, unknown versions and garbage, without echoing input', async () => {

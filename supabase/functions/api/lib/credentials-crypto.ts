@@ -1,11 +1,17 @@
 /**
  * Encryption of users' provider keys: AES-256-GCM (Web Crypto), a random 96-bit nonce per
- * write, and `user_id|provider|key_version` as associated data, so a ciphertext copied to
- * another user's or provider's row fails to decrypt. Stored as
+ * write, and `user_id|provider|base_url|key_version` as associated data, so a ciphertext
+ * copied to another user's or provider's row — or left in a row whose base URL was changed
+ * — fails to decrypt: the key can only ever go to the endpoint it was saved for. Stored as
  * `v<key_version>.<nonce>.<ciphertext+tag>` in base64url.
  *
- *   const stored = await encryptCredential(config.encryptionKeys, { userId, provider }, 'sk-…');
- *   const key = await decryptCredential(config.encryptionKeys, { userId, provider }, stored);
+ * Ciphertexts from before base_url was bound are stored as `legacy.v…` (marked by a
+ * migration); they decrypt with the old associated data until
+ * `npm run credentials:rotate` rewrites them.
+ *
+ *   const owner = { userId, provider, baseUrl: null };
+ *   const stored = await encryptCredential(config.encryptionKeys, owner, 'sk-…');
+ *   const key = await decryptCredential(config.encryptionKeys, owner, stored);
  */
 import { base64url } from 'jose';
 
@@ -17,7 +23,11 @@ export interface EncryptionKey {
 export interface CredentialOwner {
   userId: string;
   provider: string;
+  /** The endpoint the key may be sent to (custom/ollama), null for fixed endpoints. */
+  baseUrl: string | null;
 }
+
+const LEGACY = 'legacy.';
 
 /** Raised for any ciphertext that cannot be decrypted; never carries key material. */
 export class CredentialDecryptError extends Error {
@@ -39,8 +49,9 @@ function importKey(raw: Uint8Array): Promise<CryptoKey> {
   return key;
 }
 
-function aad(owner: CredentialOwner, version: number): Uint8Array {
-  return new TextEncoder().encode(`${owner.userId}|${owner.provider}|${version}`);
+function aad(owner: CredentialOwner, version: number, legacy = false): Uint8Array {
+  const parts = legacy ? [owner.userId, owner.provider, version] : [owner.userId, owner.provider, owner.baseUrl ?? '', version];
+  return new TextEncoder().encode(parts.join('|'));
 }
 
 /** Encrypts with the newest key (the first in the list). */
@@ -58,24 +69,25 @@ export async function encryptCredential(keys: EncryptionKey[], owner: Credential
 
 /** Decrypts with whichever configured key the ciphertext names. */
 export async function decryptCredential(keys: EncryptionKey[], owner: CredentialOwner, stored: string): Promise<string> {
-  const match = FORMAT.exec(stored);
+  const legacy = stored.startsWith(LEGACY);
+  const match = FORMAT.exec(legacy ? stored.slice(LEGACY.length) : stored);
   if (!match) throw new CredentialDecryptError('unknown format');
   const version = Number(match[1]);
   const key = keys.find((k) => k.version === version);
   if (!key) throw new CredentialDecryptError(`key version ${version} is not configured`);
   try {
     const opened = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: base64url.decode(match[2]) as BufferSource, additionalData: aad(owner, version) as BufferSource, tagLength: 128 },
+      { name: 'AES-GCM', iv: base64url.decode(match[2]) as BufferSource, additionalData: aad(owner, version, legacy) as BufferSource, tagLength: 128 },
       await importKey(key.key),
       base64url.decode(match[3]) as BufferSource,
     );
     return new TextDecoder().decode(opened);
   } catch {
-    throw new CredentialDecryptError('authentication failed (wrong key, user or provider)');
+    throw new CredentialDecryptError('authentication failed (wrong key, user, provider or base URL)');
   }
 }
 
-/** The key version a stored ciphertext uses, or null if malformed. */
+/** The key version a stored ciphertext uses, or null if malformed or in the legacy form. */
 export function credentialKeyVersion(stored: string): number | null {
   const match = FORMAT.exec(stored);
   return match ? Number(match[1]) : null;

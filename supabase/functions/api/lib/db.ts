@@ -2,7 +2,7 @@
  * Postgres access. Every query a request makes runs inside withUserTransaction, which sets
  * the caller's JWT claims and switches to the `authenticated` role so RLS decides what the
  * caller can see. `sql` (the owner connection) is only for the named privileged helpers in
- * the `private` schema (readCredentialCiphertext, consumeRateLimit).
+ * the `private` schema (readCredentialCiphertext, storeCredential, consumeRateLimit).
  */
 import postgres, { type Sql, type TransactionSql } from 'postgres';
 import type { AuthUser } from './context.ts';
@@ -11,6 +11,11 @@ export interface Db {
   withUserTransaction<T>(user: AuthUser, fn: (sql: TransactionSql) => Promise<T>): Promise<T>;
   /** The ciphertext of the caller's key for one provider (bypasses RLS; filters by user id). */
   readCredentialCiphertext(userId: string, provider: string): Promise<{ encrypted_key: string; base_url: string | null } | null>;
+  /** Stores or replaces the caller's key for one provider (owner-side; the API roles cannot write keys). */
+  storeCredential(
+    userId: string,
+    credential: { provider: string; encryptedKey: string; keyHint: string; baseUrl: string | null },
+  ): Promise<StoredCredential>;
   /** Takes `cost` tokens from the user's bucket; `allowed: false` comes with a retry delay. */
   consumeRateLimit(
     userId: string,
@@ -24,6 +29,15 @@ export interface Db {
   /** Owner connection, for maintenance commands (re-encryption) only — never in a route. */
   sql: Sql;
   end(): Promise<void>;
+}
+
+export interface StoredCredential {
+  provider: string;
+  key_hint: string;
+  base_url: string | null;
+  last_used_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
 }
 
 export function createDb(url: string, options: { max?: number } = {}): Db {
@@ -44,6 +58,12 @@ export function createDb(url: string, options: { max?: number } = {}): Db {
       const rows = await sql<{ encrypted_key: string; base_url: string | null }[]>`
         select encrypted_key, base_url from private.read_credential_ciphertext(${userId}::uuid, ${provider})`;
       return rows[0] ?? null;
+    },
+    async storeCredential(userId, credential) {
+      const [row] = await sql<StoredCredential[]>`
+        select provider, key_hint, base_url, last_used_at, created_at, updated_at
+          from private.store_credential(${userId}::uuid, ${credential.provider}, ${credential.encryptedKey}, ${credential.keyHint}, ${credential.baseUrl})`;
+      return row!;
     },
     async consumeRateLimit(userId, bucket, capacity, refillPerSecond, cost = 1) {
       const rows = await sql<{ allowed: boolean; retry_after_seconds: number }[]>`

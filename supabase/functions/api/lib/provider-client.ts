@@ -49,7 +49,7 @@ export async function openProviderClient(options: OpenClientOptions): Promise<Pr
   }
   // Keyless providers (ollama, demo) still need a non-empty string for the SDK.
   const decrypted = stored?.encrypted_key
-    ? await decryptCredential(config.encryptionKeys, { userId: user.id, provider: provider.id }, stored.encrypted_key).catch(() => {
+    ? await decryptCredential(config.encryptionKeys, { userId: user.id, provider: provider.id, baseUrl: stored.base_url }, stored.encrypted_key).catch(() => {
         throw new ApiError(422, 'credential_unreadable', `Your stored ${provider.name} key can no longer be read; save it again in Settings`);
       })
     : '';

@@ -28,7 +28,7 @@ describe('PUT /api/credentials/:provider', () => {
     const [row] = await api.db.sql`select encrypted_key from public.api_credentials where user_id = ${alice.id}`;
     expect(row.encrypted_key).toMatch(/^v1\./);
     expect(row.encrypted_key).not.toContain(key);
-    expect(await decryptCredential(api.config.encryptionKeys, { userId: alice.id, provider: 'openai' }, row.encrypted_key)).toBe(key);
+    expect(await decryptCredential(api.config.encryptionKeys, { userId: alice.id, provider: 'openai', baseUrl: null }, row.encrypted_key)).toBe(key);
 
     const list = await alice.request('GET', '/credentials');
     const listText = await list.text();

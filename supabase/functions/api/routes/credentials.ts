@@ -100,23 +100,11 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
       throw new ApiError(400, 'invalid_request', 'base_url: required for a custom provider');
     }
     const apiKey = body.api_key ?? '';
-    const encrypted = await encryptCredential(config.encryptionKeys, { userId: user.id, provider: provider.id }, apiKey);
+    const encrypted = await encryptCredential(config.encryptionKeys, { userId: user.id, provider: provider.id, baseUrl }, apiKey);
     const hint = apiKey ? keyHint(apiKey) : '';
-    // Update-then-insert rather than an upsert: `on conflict do update` would need SELECT on
-    // encrypted_key, which the API role deliberately lacks.
-    const row = await c.var.db.withUserTransaction(user, async (sql) => {
-      const returning = sql`returning provider, key_hint, base_url, last_used_at, created_at, updated_at`;
-      const update = () => sql<Row[]>`
-        update public.api_credentials set encrypted_key = ${encrypted}, key_hint = ${hint}, base_url = ${baseUrl}
-         where user_id = ${user.id} and provider = ${provider.id} ${returning}`;
-      const [updated] = await update();
-      if (updated) return updated;
-      const [inserted] = await sql<Row[]>`
-        insert into public.api_credentials (user_id, provider, encrypted_key, key_hint, base_url)
-        values (${user.id}, ${provider.id}, ${encrypted}, ${hint}, ${baseUrl})
-        on conflict (user_id, provider) do nothing ${returning}`;
-      return inserted ?? (await update())[0];
-    });
+    // The API roles cannot write api_credentials (the Data API would let anyone re-point their
+    // key); the named owner-side helper stores the row for the verified user.
+    const row = await c.var.db.storeCredential(user.id, { provider: provider.id, encryptedKey: encrypted, keyHint: hint, baseUrl });
     c.var.log.info('credential stored', { provider: provider.id });
     return c.json(toCredential(row), 200);
   })

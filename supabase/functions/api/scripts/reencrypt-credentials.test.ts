@@ -26,8 +26,35 @@ it('re-encrypts every row to the newest key', async () => {
     select user_id, provider, encrypted_key from public.api_credentials`;
   for (const row of rows) {
     expect(credentialKeyVersion(row.encrypted_key)).toBe(7);
-    const plain = await decryptCredential([rotated[0]], { userId: row.user_id, provider: row.provider }, row.encrypted_key);
+    const plain = await decryptCredential([rotated[0]!], { userId: row.user_id, provider: row.provider, baseUrl: null }, row.encrypted_key);
     expect(plain).toBe(row.user_id === alice.id ? 'sk-alice-key-1111' : 'gsk-bob-key-2222');
   }
   expect((await reencryptCredentials(api.db.url, rotated)).alreadyCurrent).toBe(2);
+});
+
+it('rewrites legacy ciphertexts (from before base_url was bound) in the current form, bound to the row\'s base URL', async () => {
+  const carol = await api.createUser();
+  const baseUrl = api.fakeProvider.url;
+  const [current] = api.config.encryptionKeys;
+  // What a row written before the migration looks like: old associated data, marked legacy.
+  const sealed = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv: new Uint8Array(12), additionalData: new TextEncoder().encode(`${carol.id}|custom|${current!.version}`), tagLength: 128 },
+    await crypto.subtle.importKey('raw', current!.key as BufferSource, 'AES-GCM', false, ['encrypt']),
+    new TextEncoder().encode('sk-carol-legacy-3333'),
+  );
+  const legacy = `legacy.v${current!.version}.${Buffer.alloc(12).toString('base64url')}.${Buffer.from(sealed).toString('base64url')}`;
+  const [inserted] = await api.db.sql<{ id: string }[]>`insert into public.api_credentials (user_id, provider, encrypted_key, key_hint, base_url)
+    values (${carol.id}, 'custom', ${legacy}, '…3333', ${baseUrl}) returning id`;
+  // The function still reads it before the rotation...
+  expect(await (await carol.request('POST', '/credentials/custom/verify')).json()).toMatchObject({ ok: true });
+
+  const result = await reencryptCredentials(api.db.url, api.config.encryptionKeys);
+  // (The first test's rows are under a key this run does not pass; only carol's matters.)
+  expect(result.failed.map((f) => f.id)).not.toContain(inserted!.id);
+  const [row] = await api.db.sql<{ encrypted_key: string }[]>`select encrypted_key from public.api_credentials where user_id = ${carol.id}`;
+  expect(row!.encrypted_key).toMatch(/^v\d+\./);
+  expect(await decryptCredential(api.config.encryptionKeys, { userId: carol.id, provider: 'custom', baseUrl }, row!.encrypted_key)).toBe('sk-carol-legacy-3333');
+  // ...and after it, the key is bound to that base URL.
+  await expect(decryptCredential(api.config.encryptionKeys, { userId: carol.id, provider: 'custom', baseUrl: 'https://evil.example' }, row!.encrypted_key)).rejects.toThrow();
+  expect(await (await carol.request('POST', '/credentials/custom/verify')).json()).toMatchObject({ ok: true });
 });

@@ -7,7 +7,9 @@
  *
  * Runs as the database owner (it must read every user's ciphertext), one row per
  * transaction with a row lock, and only rewrites rows whose ciphertext is unchanged since
- * it was read. Prints counts, never keys.
+ * it was read. Ciphertexts in the legacy form (from before base_url was bound into the
+ * associated data) are rewritten in the current form too, even under an unchanged key.
+ * Prints counts, never keys.
  */
 import postgres from 'postgres';
 import { loadConfig } from '../config.ts';
@@ -29,15 +31,15 @@ export async function reencryptCredentials(dbUrl: string, keys: EncryptionKey[])
     result.total = ids.length;
     for (const { id } of ids) {
       await sql.begin(async (tx) => {
-        const [row] = await tx<{ user_id: string; provider: string; encrypted_key: string }[]>`
-          select user_id, provider, encrypted_key from public.api_credentials where id = ${id} for update`;
+        const [row] = await tx<{ user_id: string; provider: string; encrypted_key: string; base_url: string | null }[]>`
+          select user_id, provider, encrypted_key, base_url from public.api_credentials where id = ${id} for update`;
         if (!row) return; // deleted meanwhile
         if (credentialKeyVersion(row.encrypted_key) === newest) {
           result.alreadyCurrent++;
           return;
         }
         try {
-          const owner = { userId: row.user_id, provider: row.provider };
+          const owner = { userId: row.user_id, provider: row.provider, baseUrl: row.base_url };
           const plaintext = await decryptCredential(keys, owner, row.encrypted_key);
           const fresh = await encryptCredential(keys, owner, plaintext);
           // updated_at is left to the trigger; the key itself did not change for the user.
