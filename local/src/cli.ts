@@ -10,8 +10,7 @@
  * provider ("Demo (offline)") runs too, so a new user can chat without a key; its URL reaches
  * the function as DEMO_PROVIDER_URL. `--no-demo` leaves it out.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadProjectConfig } from './config.ts';
 import { startDatabase } from './db/index.ts';
@@ -19,8 +18,11 @@ import { writeDatabaseTypes } from './db/types.ts';
 import { functionsJwks, loadOrCreateKeys } from './keys/index.ts';
 import { isPortInUse } from './ports.ts';
 import { DATA_DIR, ROOT } from './paths.ts';
+import { createProgress, type Progress } from './progress.ts';
 import { startStack, type Stack } from './stack.ts';
-import { WEB_BUILD, WEB_DIR } from './web-process.ts';
+import { buildWebApp, webBuildState, WebBuildError } from './web-build.ts';
+
+const LOG_DIR = path.join(DATA_DIR, 'logs');
 
 const [command = 'start', ...flags] = process.argv.slice(2);
 
@@ -32,27 +34,38 @@ function embeddedUrl(): string {
   return `postgresql://postgres:postgres@127.0.0.1:${loadProjectConfig().db.port}/postgres`;
 }
 
-/** Newest modification time under a folder (build inputs), skipping generated folders. */
-function newestMtime(target: string): number {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(target)) {
-    if (entry === 'node_modules' || entry.startsWith('.')) continue;
-    newest = Math.max(newest, newestMtime(path.join(target, entry)));
+/** Builds the web app when there is no build or its sources changed since; the output goes
+ * to a log file, shown only if the build fails (then the stack starts without the web app). */
+async function ensureWebBuild(progress: Progress): Promise<void> {
+  const state = webBuildState();
+  if (state === 'current') return;
+  const label = state === 'missing' ? 'Building the web app (first start)' : 'Rebuilding the web app (sources changed)';
+  try {
+    await progress.step(label, () => buildWebApp({ logFile: path.join(LOG_DIR, 'web-build.log') }));
+  } catch (error) {
+    if (!(error instanceof WebBuildError)) throw error;
+    console.log(`\n${error.logTail}\n\nThe web app build failed (full log: ${path.relative(ROOT, error.logFile)}); starting without the web app.\n`);
   }
-  return newest;
 }
 
-/** Builds the web app when there is no build or its sources changed since. */
-function ensureWebBuild(): void {
-  const built = existsSync(path.join(WEB_BUILD, 'index.js')) ? statSync(path.join(WEB_BUILD, 'index.js')).mtimeMs : 0;
-  const inputs = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'].map((p) => newestMtime(path.join(WEB_DIR, p)));
-  if (built && built >= Math.max(...inputs)) return;
-  console.log(built ? 'web: sources changed; rebuilding the web app…' : 'web: building the web app (first start)…');
-  const result = spawnSync('npm', ['run', 'build', '-w', 'web'], { cwd: ROOT, stdio: 'inherit' });
-  if (result.status !== 0) console.log('web: the build failed; starting without the web app (see the errors above).');
+/** Every stack log line goes to a file; the console shows them only once start-up is over
+ * (start-up itself prints one progress line per step), or all of them if start-up fails. */
+function startupLog(file: string): { log: (line: string) => void; ready(): void; dump(): void } {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const stream = createWriteStream(file);
+  const held: string[] = [];
+  let live = false;
+  return {
+    log(line) {
+      stream.write(`${new Date().toISOString()} ${line}\n`);
+      if (live) console.log(line);
+      else held.push(line);
+    },
+    ready: () => void (live = true),
+    dump() {
+      if (held.length) console.log(`\n${held.join('\n')}\n(also in ${path.relative(ROOT, file)})`);
+    },
+  };
 }
 
 async function run(dev: boolean): Promise<void> {
@@ -68,7 +81,10 @@ async function run(dev: boolean): Promise<void> {
         `or set DATABASE_URL to use that server.`,
     );
   }
-  if (!dev) ensureWebBuild();
+  const progress = createProgress(process.stdout);
+  console.log(`Starting Mr.Prompt${dev ? ' (dev mode)' : ''}…`);
+  if (!dev) await ensureWebBuild(progress);
+  const output = startupLog(path.join(LOG_DIR, 'stack.log'));
   let stack: Stack | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (code: number) => {
@@ -89,7 +105,12 @@ async function run(dev: boolean): Promise<void> {
     if (process.ppid !== parent) void stop(0);
   }, 1000).unref();
 
-  stack = await startStack({ databaseUrl: databaseUrl(), dev, demoProvider: !flags.includes('--no-demo'), log: (line) => console.log(line) });
+  try {
+    stack = await startStack({ databaseUrl: databaseUrl(), dev, demoProvider: !flags.includes('--no-demo'), log: output.log, progress });
+  } catch (error) {
+    output.dump();
+    throw error;
+  }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const rows = [
     ['Web app', stack.webUrl ?? '(not running)'],
@@ -102,6 +123,7 @@ async function run(dev: boolean): Promise<void> {
   console.log(`\nMr.Prompt is running${dev ? ' (dev mode)' : ''} — ready in ${seconds} s\n`);
   for (const [label, value] of rows) console.log(`  ${label!.padEnd(16)} ${value}`);
   console.log('\n  `npm run env` prints every URL and key as dotenv lines. Ctrl-C stops everything.\n');
+  output.ready();
 }
 
 async function printEnv(): Promise<void> {

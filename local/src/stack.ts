@@ -15,6 +15,7 @@ import { applyBootstrap, pushMigrations, startEmbeddedPostgres } from './db/inde
 import { startGateway, type GatewayServices } from './gateway/index.ts';
 import { functionsJwks, loadOrCreateKeys, type StackKeys } from './keys/index.ts';
 import { DATA_DIR, SUPABASE_DIR } from './paths.ts';
+import { silentProgress, type Progress } from './progress.ts';
 import { startWebProcess, webBuildExists, type WebProcess } from './web-process.ts';
 
 export interface StackOptions {
@@ -38,6 +39,8 @@ export interface StackOptions {
   /** Overrides on top of config.toml [auth] (tests). */
   auth?: Partial<AuthConfig>;
   log?: (line: string) => void;
+  /** Reports each start-up step with its duration (default: silent). */
+  progress?: Progress;
 }
 
 export interface Stack {
@@ -57,6 +60,7 @@ export interface Stack {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const progress = options.progress ?? silentProgress;
   const project = loadProjectConfig();
   const config: ProjectConfig = { ...project, auth: { ...project.auth, ...options.auth } };
   const dataDir = options.dataDir ?? DATA_DIR;
@@ -77,7 +81,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     let t = performance.now();
     const keys = options.keys ?? (await loadOrCreateKeys(dataDir));
-    const dbUrl = await prepareDatabase({ ...options, dbPort: options.dbPort ?? config.db.port }, dataDir, stops, log);
+    const dbUrl = await prepareDatabase({ ...options, dbPort: options.dbPort ?? config.db.port }, dataDir, stops, progress);
     timings.databaseMs = performance.now() - t;
 
     const apiPort = options.apiPort ?? config.api.port;
@@ -85,17 +89,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const services: GatewayServices = {};
     t = performance.now();
     const trustedProxyDepth = options.trustedProxyDepth ?? (Number(process.env.MRPROMPT_TRUSTED_PROXY_DEPTH) || 0);
-    const gateway = await startGateway({ keys, port: apiPort, services, trustedProxyDepth, log });
-    stops.push(named('gateway', () => gateway.stop()));
+    const realtime = await progress.step(`Starting auth and realtime behind ${apiUrl}`, async () => {
+      const gateway = await startGateway({ keys, port: apiPort, services, trustedProxyDepth, log });
+      stops.push(named('gateway', () => gateway.stop()));
 
-    const sql = postgres(dbUrl, { max: 8, onnotice: () => {}, connection: { application_name: 'mrprompt-auth' } });
-    stops.push(named('auth database pool', () => sql.end({ timeout: 5 })));
-    services.auth = createAuthService({ sql, keys, config: config.auth, issuer: `${apiUrl}/auth/v1`, log });
-    stops.push(named('auth', () => services.auth!.stop()));
+      const sql = postgres(dbUrl, { max: 8, onnotice: () => {}, connection: { application_name: 'mrprompt-auth' } });
+      stops.push(named('auth database pool', () => sql.end({ timeout: 5 })));
+      services.auth = createAuthService({ sql, keys, config: config.auth, issuer: `${apiUrl}/auth/v1`, log });
+      stops.push(named('auth', () => services.auth!.stop()));
 
-    const realtime = createRealtimeService({ databaseUrl: dbUrl, keys, log });
-    stops.push(named('realtime', () => realtime.stop()));
-    await realtime.ready();
+      const realtime = createRealtimeService({ databaseUrl: dbUrl, keys, log });
+      stops.push(named('realtime', () => realtime.stop()));
+      await realtime.ready();
+      return realtime;
+    });
     services.realtime = realtime;
     timings.servicesMs = performance.now() - t;
 
@@ -104,7 +111,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     let demoProviderUrl: string | undefined;
     if (options.demoProvider) {
-      const provider = await startDemoProvider(log);
+      const provider = await startDemoProvider();
       stops.push(named('demo provider', () => provider.stop()));
       demoProviderUrl = provider.url;
     }
@@ -125,7 +132,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         log('web: no build at web/build (run `npm run build -w web`); the web app is not started');
       } else {
         t = performance.now();
-        web = await startWebProcess({ port: webPort, apiUrl, publishableKey: keys.publishableKey, secretKey: keys.secretKey, dev: options.dev, log });
+        web = await progress.step(options.dev ? 'Starting the web app (vite dev)' : 'Starting the web app', () =>
+          startWebProcess({ port: webPort, apiUrl, publishableKey: keys.publishableKey, secretKey: keys.secretKey, dev: options.dev, log }));
         stops.push(named('web app', () => web!.stop()));
         timings.webMs = performance.now() - t;
       }
@@ -150,20 +158,27 @@ function named(label: string, stop: () => Promise<void>): Stopper {
 
 /** Embedded Postgres, or the given server; migrations are pushed unless all are there
  * (`supabase db push` costs a second or two even when it has nothing to do). */
-async function prepareDatabase(options: StackOptions, dataDir: string, stops: Stopper[], log: (line: string) => void): Promise<string> {
-  const started = performance.now();
+async function prepareDatabase(options: StackOptions, dataDir: string, stops: Stopper[], progress: Progress): Promise<string> {
   let url = options.databaseUrl;
   if (!url) {
-    const embedded = await startEmbeddedPostgres({ dir: path.join(dataDir, 'db'), port: options.dbPort ?? 54322 });
+    const dir = path.join(dataDir, 'db');
+    const label = existsSync(path.join(dir, 'PG_VERSION')) ? 'Starting Postgres' : 'Initialising the database (first start)';
+    const embedded = await progress.step(label, () => startEmbeddedPostgres({ dir, port: options.dbPort ?? 54322 }));
     stops.push(named('postgres', () => embedded.stop()));
     url = embedded.url;
   }
-  const migrated = await hasAllMigrations(url);
-  // The platform bootstrap is idempotent and may have grown since the last start.
-  if (!migrated || !options.databaseUrl) await applyBootstrap(url);
-  if (!migrated) await pushMigrations(url);
-  log(`db: ready in ${Math.round(performance.now() - started)} ms${migrated ? '' : ' (migrations applied)'}`);
-  return url;
+  const target = url;
+  const migrated = await hasAllMigrations(target);
+  if (!migrated) {
+    await progress.step('Applying migrations and seed', async () => {
+      await applyBootstrap(target);
+      await pushMigrations(target);
+    });
+  } else if (!options.databaseUrl) {
+    // The platform bootstrap is idempotent and may have grown since the last start.
+    await applyBootstrap(target);
+  }
+  return target;
 }
 
 async function hasAllMigrations(url: string): Promise<boolean> {
@@ -221,9 +236,7 @@ export function functionsEnv(inputs: EnvInputs): Record<string, string> {
 }
 
 /** The fake OpenAI-compatible provider of the tests, loaded only when asked for. */
-async function startDemoProvider(log: (line: string) => void): Promise<{ url: string; stop(): Promise<void> }> {
+async function startDemoProvider(): Promise<{ url: string; stop(): Promise<void> }> {
   const { startFakeProvider } = await import('../../tests/fixtures/fake-provider.ts');
-  const provider = await startFakeProvider();
-  log(`demo provider: ${provider.url}`);
-  return provider;
+  return await startFakeProvider();
 }

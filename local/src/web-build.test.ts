@@ -1,0 +1,61 @@
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildWebApp, webBuildState, WebBuildError } from './web-build.ts';
+
+const tempDir = () => mkdtempSync(path.join(os.tmpdir(), 'mrprompt-web-build-'));
+const node = (script: string): [string, ...string[]] => [process.execPath, '-e', script];
+// ~90 lines, like Vite's chunk table.
+const CHUNK_TABLE = "for (let i = 0; i < 90; i++) console.log('.svelte-kit/output/client/_app/immutable/chunks/' + i + '.js  1.2 kB');";
+
+describe('the web app build of `npm start`', () => {
+  it('sends the whole build output to the log file and prints none of it when the build succeeds', async () => {
+    const logFile = path.join(tempDir(), 'logs', 'web-build.log');
+    await buildWebApp({ logFile, command: node(`${CHUNK_TABLE} console.error('a warning');`) });
+    const log = readFileSync(logFile, 'utf8');
+    expect(log.split('\n').filter((line) => line.includes('/chunks/'))).toHaveLength(90);
+    expect(log).toContain('a warning');
+  });
+
+  it('a failed build throws with the end of the log and where the full log is', async () => {
+    const logFile = path.join(tempDir(), 'web-build.log');
+    const error = await buildWebApp({
+      logFile,
+      tailLines: 5,
+      command: node(`${CHUNK_TABLE} console.error('src/routes/+page.svelte:3:1 Unexpected token'); process.exit(1);`),
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(WebBuildError);
+    const failure = error as WebBuildError;
+    expect(failure.logFile).toBe(logFile);
+    expect(failure.logTail.split('\n')).toHaveLength(5);
+    expect(failure.logTail).toContain('Unexpected token');
+    expect(failure.message).toContain(logFile);
+    expect(readFileSync(logFile, 'utf8')).toContain('/chunks/0.js');
+  });
+
+  it('a build command that cannot run is a failure too, not a hang', async () => {
+    const logFile = path.join(tempDir(), 'web-build.log');
+    await expect(buildWebApp({ logFile, command: ['/nonexistent/npm'] })).rejects.toThrow(/could not run \/nonexistent\/npm/);
+  });
+
+  it('rebuilds only when the build is missing or older than a source file', () => {
+    const web = tempDir();
+    const build = path.join(web, 'build');
+    mkdirSync(path.join(web, 'src', 'routes'), { recursive: true });
+    const page = path.join(web, 'src', 'routes', '+page.svelte');
+    writeFileSync(page, '<h1>hi</h1>');
+    expect(webBuildState(web, build)).toBe('missing');
+
+    mkdirSync(build);
+    writeFileSync(path.join(build, 'index.js'), '');
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(page, past, past);
+    utimesSync(path.join(web, 'src', 'routes'), past, past);
+    utimesSync(path.join(web, 'src'), past, past);
+    expect(webBuildState(web, build)).toBe('current');
+
+    writeFileSync(page, '<h1>changed</h1>');
+    expect(webBuildState(web, build)).toBe('stale');
+  });
+});
