@@ -173,6 +173,7 @@ export type Database = {
                     "custom_instructions": string;
                     "display_name": string;
                     "id": string;
+                    "monthly_budget_usd": number | null;
                     "preferences": NonNullable<Json>;
                     "role": string;
                     "updated_at": string;
@@ -184,6 +185,7 @@ export type Database = {
                     "custom_instructions"?: string;
                     "display_name": string;
                     "id": string;
+                    "monthly_budget_usd"?: number | null;
                     "preferences"?: NonNullable<Json>;
                     "role"?: string;
                     "updated_at"?: string;
@@ -194,6 +196,7 @@ export type Database = {
                     "custom_instructions"?: string;
                     "display_name"?: string;
                     "id"?: string;
+                    "monthly_budget_usd"?: number | null;
                     "preferences"?: NonNullable<Json>;
                     "role"?: string;
                     "updated_at"?: string;

@@ -18,6 +18,7 @@ import { databaseUnavailable, isDatabaseUnavailable } from './lib/db-errors.ts';
 import { ApiError, errorBody } from './lib/errors.ts';
 import { consoleSink, createLogger } from './lib/log.ts';
 import { defaultHook } from './lib/openapi.ts';
+import { budgetRoutes } from './routes/budget.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { credentialsRoutes } from './routes/credentials.ts';
 import { docsRoutes } from './routes/docs.ts';
@@ -96,7 +97,7 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
     const error = unavailable ? databaseUnavailable() : thrown;
     if (error instanceof ApiError) {
       if (error.status >= 500) c.var.log?.error('request failed', { code: error.code, message: error.message });
-      return c.json(errorBody(error.code, error.message), error.status as ContentfulStatusCode, error.headers);
+      return c.json(errorBody(error.code, error.message, error.details), error.status as ContentfulStatusCode, error.headers);
     }
     if (error instanceof HTTPException) {
       const status = error.status;
@@ -120,6 +121,7 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
   app.route('/prompts', promptsRoutes);
   app.route('/search', searchRoutes);
   app.route('/usage', usageRoutes);
+  app.route('/budget', budgetRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -119,3 +119,13 @@ export interface SearchHit {
 export function providerName(p: Provider): string {
   return p.name ?? p.label ?? p.id;
 }
+
+/** GET /budget: the monthly budget (USD, calendar month in UTC) and this month's spend. */
+export interface Budget {
+  monthly_budget_usd: number | null;
+  spent_usd: number;
+  used_share: number | null;
+  state: 'none' | 'ok' | 'warning' | 'exceeded';
+  month_start: string;
+  resets_at: string;
+}

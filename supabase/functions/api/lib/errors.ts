@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly headers?: Record<string, string>,
+    /** Extra fields for the error object (e.g. a budget's spend and reset time); never secrets. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -18,6 +20,6 @@ export class ApiError extends Error {
 export const notFound = (what = 'Resource') => new ApiError(404, 'not_found', `${what} not found`);
 
 /** The JSON body of every error response. */
-export function errorBody(code: string, message: string) {
-  return { error: { code, message } };
+export function errorBody(code: string, message: string, details?: Record<string, unknown>) {
+  return { error: { ...details, code, message } };
 }

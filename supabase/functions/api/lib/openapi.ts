@@ -33,6 +33,7 @@ export const ErrorSchema = z
 const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid input',
   401: 'Missing or invalid access token',
+  402: 'Monthly budget used up (budget_exceeded, with spent_usd and resets_at)',
   403: 'Not allowed',
   404: 'Not found (or not yours)',
   409: 'Conflict',

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ApiError } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { loadProviders } from '$lib/server/providers';
-import type { Profile } from '$lib/types';
+import type { Budget, Profile } from '$lib/types';
 import type { Actions, PageServerLoad } from './$types';
 
 const baseUrlMode = z.enum(['fixed', 'optional', 'required']).catch('fixed');
@@ -13,6 +13,12 @@ const profileForm = z.object({
   display_name: z.string().trim().min(1, 'Enter a display name').max(100),
   custom_instructions: z.string().max(8000),
   default_model: z.string().max(200),
+});
+const budgetForm = z.object({
+  monthly_budget_usd: z.union([
+    z.literal('').transform(() => null),
+    z.coerce.number('Enter an amount in dollars').min(0, 'A budget cannot be negative').max(1_000_000).transform((n) => Math.round(n * 100) / 100),
+  ]),
 });
 const keyForm = z.object({
   provider,
@@ -23,10 +29,11 @@ const keyForm = z.object({
 export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
   try {
-    const [profile, providers] = await Promise.all([api.get<Profile>('/me'), loadProviders(api)]);
+    const [profile, providers, budget] = await Promise.all([api.get<Profile>('/me'), loadProviders(api), api.get<Budget>('/budget')]);
     const prefs = profile.preferences ?? {};
     return {
       profile: { display_name: profile.display_name, custom_instructions: profile.custom_instructions },
+      budget,
       defaultModel: prefs.default_provider && prefs.default_model ? `${prefs.default_provider}/${prefs.default_model}` : '',
       usable: providers.usable.map((p) => ({ id: p.id, name: p.name ?? p.id, models: p.models.map((m) => ({ id: m.id, name: m.name ?? m.id })) })),
       providers: providers.all.map((p) => {
@@ -62,6 +69,17 @@ export const actions: Actions = {
       return { section: 'profile', saved: true };
     } catch (err) {
       return failed(err, { section: 'profile' });
+    }
+  },
+  saveBudget: async (event) => {
+    const api = await requireApi(event);
+    const input = budgetForm.safeParse(Object.fromEntries(await event.request.formData()));
+    if (!input.success) return fail(400, { section: 'budget', error: input.error.issues[0].message });
+    try {
+      await api.put('/budget', { monthly_budget_usd: input.data.monthly_budget_usd });
+      return { section: 'budget', saved: true };
+    } catch (err) {
+      return failed(err, { section: 'budget' });
     }
   },
   saveKey: async (event) => {

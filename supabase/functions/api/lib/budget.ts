@@ -1,0 +1,75 @@
+/**
+ * Monthly budgets: the calendar month (UTC) a call falls in, what the user has spent in it
+ * (the sum of prompt_usage_logs.cost_usd, fixed at each call's time), and the check every
+ * paid call runs BEFORE calling a provider:
+ *
+ *   await assertWithinBudget(c.var.db, c.var.user);   // 402 budget_exceeded past 100 %
+ *
+ * The check reads, it does not reserve: calls already running when the budget is reached
+ * finish (and are counted), so a month can end slightly above its budget.
+ */
+import type { TransactionSql } from 'postgres';
+import type { AuthUser } from './context.ts';
+import type { Db } from './db.ts';
+import { ApiError } from './errors.ts';
+
+/** Share of the budget from which the web app warns. */
+export const WARN_AT = 0.8;
+
+/** The UTC calendar month containing `now`: [start, resetsAt). */
+export function monthWindow(now: Date): { start: Date; resetsAt: Date } {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const resetsAt = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  return { start, resetsAt };
+}
+
+export interface BudgetStatus {
+  /** null when the user set no budget. */
+  monthly_budget_usd: number | null;
+  spent_usd: number;
+  /** spent / budget (null without a budget; a 0 budget counts as fully used). */
+  used_share: number | null;
+  state: 'none' | 'ok' | 'warning' | 'exceeded';
+  month_start: string;
+  resets_at: string;
+}
+
+/** The caller's budget and this month's spend (runs as the caller: RLS applies). */
+export async function readBudget(sql: TransactionSql, userId: string, now = new Date()): Promise<BudgetStatus> {
+  const { start, resetsAt } = monthWindow(now);
+  const [row] = await sql<{ budget: number | null; spent: number }[]>`
+    select (select monthly_budget_usd::float8 from public.profiles where id = ${userId}) as budget,
+           coalesce((select sum(cost_usd) from public.prompt_usage_logs
+                      where user_id = ${userId} and executed_at >= ${start} and executed_at < ${resetsAt}), 0)::float8 as spent`;
+  return budgetStatus(row?.budget ?? null, row?.spent ?? 0, start, resetsAt);
+}
+
+/** Classifies a spend against a budget. */
+export function budgetStatus(budget: number | null, spent: number, start: Date, resetsAt: Date): BudgetStatus {
+  const share = budget === null ? null : budget > 0 ? spent / budget : 1;
+  const state = share === null ? 'none' : share >= 1 ? 'exceeded' : share >= WARN_AT ? 'warning' : 'ok';
+  return {
+    monthly_budget_usd: budget,
+    spent_usd: spent,
+    used_share: share,
+    state,
+    month_start: start.toISOString(),
+    resets_at: resetsAt.toISOString(),
+  };
+}
+
+/** 402 budget_exceeded (with the month's spend and reset time) when the budget is used up. */
+export async function assertWithinBudget(db: Db, user: AuthUser, now = new Date()): Promise<BudgetStatus> {
+  const status = await db.withUserTransaction(user, (sql) => readBudget(sql, user.id, now));
+  if (status.state === 'exceeded') {
+    const reset = status.resets_at.slice(0, 10);
+    throw new ApiError(
+      402,
+      'budget_exceeded',
+      `This month's budget of $${status.monthly_budget_usd?.toFixed(2)} is used up ($${status.spent_usd.toFixed(2)} spent); it resets on ${reset} (UTC). Raise it in Settings to continue.`,
+      undefined,
+      { spent_usd: status.spent_usd, monthly_budget_usd: status.monthly_budget_usd, resets_at: status.resets_at },
+    );
+  }
+  return status;
+}

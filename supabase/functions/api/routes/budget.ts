@@ -1,0 +1,59 @@
+/**
+ * /api/budget: the caller's monthly budget (USD, calendar month in UTC) and this month's
+ * spend. The web app warns from 80 %; /chat and the gateway answer 402 past 100 %
+ * (lib/budget.ts).
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requireUser } from '../lib/auth.ts';
+import { readBudget } from '../lib/budget.ts';
+import type { AppEnv } from '../lib/context.ts';
+import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
+
+const Budget = z
+  .object({
+    monthly_budget_usd: z.number().nullable(),
+    spent_usd: z.number(),
+    used_share: z.number().nullable(),
+    state: z.enum(['none', 'ok', 'warning', 'exceeded']),
+    month_start: z.string(),
+    resets_at: z.string(),
+  })
+  .openapi('Budget');
+
+const SetBudget = z
+  .strictObject({
+    monthly_budget_usd: z.number().min(0).max(1_000_000).multipleOf(0.01, 'whole cents').nullable().openapi({ description: 'USD per calendar month (UTC); null removes the budget' }),
+  })
+  .openapi('SetBudget');
+
+const tags = ['budget'];
+const routes = {
+  get: createRoute({
+    method: 'get', path: '/', tags, security,
+    summary: "The monthly budget and this month's spend",
+    responses: { 200: jsonResponse(Budget, 'The budget'), ...errorResponses(401) },
+  }),
+  put: createRoute({
+    method: 'put', path: '/', tags, security,
+    summary: 'Set or remove the monthly budget',
+    request: { body: jsonBody(SetBudget) },
+    responses: { 200: jsonResponse(Budget, 'The budget'), ...errorResponses(400, 401) },
+  }),
+};
+
+export const budgetRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+budgetRoutes.use('*', requireUser);
+
+budgetRoutes.openapi(routes.get, async (c) => {
+  const status = await c.var.db.withUserTransaction(c.var.user, (sql) => readBudget(sql, c.var.user.id));
+  return c.json(status, 200);
+});
+
+budgetRoutes.openapi(routes.put, async (c) => {
+  const { monthly_budget_usd } = c.req.valid('json');
+  const status = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    await sql`update public.profiles set monthly_budget_usd = ${monthly_budget_usd} where id = ${c.var.user.id}`;
+    return await readBudget(sql, c.var.user.id);
+  });
+  return c.json(status, 200);
+});
