@@ -37,11 +37,18 @@ const functionSchema = z.object({
   entrypoint: z.string().optional(),
 });
 
+/** [storage]: the CLI's keys; file_size_limit caps every upload (buckets may set less). */
+const storageSchema = z.object({
+  enabled: z.boolean().default(true),
+  file_size_limit: z.string().default('50MiB'),
+});
+
 const configSchema = z.object({
   project_id: z.string(),
   api: z.object({ port: z.number().int().default(54321) }).prefault({}),
   db: z.object({ port: z.number().int().default(54322), major_version: z.number().int().default(17) }).prefault({}),
   auth: authSchema.prefault({}),
+  storage: storageSchema.prefault({}),
   functions: z.record(z.string(), functionSchema).default({}),
 });
 

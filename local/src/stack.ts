@@ -10,6 +10,8 @@ import postgres from 'postgres';
 import { createAuthService } from './auth/index.ts';
 import { createFunctionsService, type FunctionsService } from './functions/index.ts';
 import { createRealtimeService, type RealtimeService } from './realtime/index.ts';
+import { createStorageService } from './storage/index.ts';
+import { parseFileSize } from './storage/http.ts';
 import { loadProjectConfig, type AuthConfig, type ProjectConfig } from './config.ts';
 import { applyBootstrap, pushMigrations, startEmbeddedPostgres } from './db/index.ts';
 import { startGateway, type GatewayServices } from './gateway/index.ts';
@@ -36,6 +38,8 @@ export interface StackOptions {
   /** Reverse proxies in front of the gateway whose X-Forwarded-For is trusted (default:
    * MRPROMPT_TRUSTED_PROXY_DEPTH, else 0). */
   trustedProxyDepth?: number;
+  /** Where Storage keeps object bytes (default `<data dir>/storage`). */
+  storageDir?: string;
   /** Overrides on top of config.toml [auth] (tests). */
   auth?: Partial<AuthConfig>;
   log?: (line: string) => void;
@@ -97,6 +101,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       stops.push(named('auth database pool', () => sql.end({ timeout: 5 })));
       services.auth = createAuthService({ sql, keys, config: config.auth, issuer: `${apiUrl}/auth/v1`, log });
       stops.push(named('auth', () => services.auth!.stop()));
+
+      if (config.storage.enabled) {
+        const storageSql = postgres(dbUrl, { max: 8, onnotice: () => {}, connection: { application_name: 'mrprompt-storage' } });
+        stops.push(named('storage database pool', () => storageSql.end({ timeout: 5 })));
+        services.storage = await createStorageService({
+          sql: storageSql, keys, log,
+          root: options.storageDir ?? path.join(dataDir, 'storage'),
+          fileSizeLimit: parseFileSize(config.storage.file_size_limit),
+        });
+      }
 
       const realtime = createRealtimeService({ databaseUrl: dbUrl, keys, log });
       stops.push(named('realtime', () => realtime.stop()));

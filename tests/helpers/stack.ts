@@ -1,6 +1,6 @@
 /**
  * The local stack for contract tests: a fresh database (cloned from the migrated template),
- * fresh in-memory keys, the gateway on a free port, no web app.
+ * fresh in-memory keys, the gateway on a free port, Storage files in a temp folder, no web app.
  *
  *   const stack = await startTestStack();            // in beforeAll
  *   const supabase = stack.client();                 // official supabase-js, publishable key
@@ -8,6 +8,8 @@
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { generateKeys } from '../../local/src/keys/index.ts';
 import { ROOT } from '../../local/src/paths.ts';
@@ -20,6 +22,8 @@ export const NO_FUNCTIONS = path.join(ROOT, 'tests', 'fixtures', 'no-functions')
 
 export interface TestStack extends Stack {
   db: TestDatabase;
+  /** Where this stack's Storage keeps object bytes (removed by stop()). */
+  storageDir: string;
   /** A supabase-js client (Node 20: `ws` transport) with the publishable key unless another is given. */
   client(key?: string, options?: { fetch?: typeof fetch }): SupabaseClient;
   /** An admin client built with the secret key. */
@@ -28,6 +32,7 @@ export interface TestStack extends Stack {
 
 export async function startTestStack(overrides: Partial<StackOptions> = {}): Promise<TestStack> {
   const db = await createTestDatabase();
+  const storageDir = overrides.storageDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'mrprompt-storage-')));
   let stack: Stack;
   try {
     stack = await startStack({
@@ -36,10 +41,12 @@ export async function startTestStack(overrides: Partial<StackOptions> = {}): Pro
       webPort: false,
       keys: await generateKeys(),
       log: () => {},
+      storageDir,
       ...overrides,
     });
   } catch (error) {
     await db.drop();
+    await fs.rm(storageDir, { recursive: true, force: true });
     throw error;
   }
   const client = (key = stack.keys.publishableKey, options: { fetch?: typeof fetch } = {}) =>
@@ -51,11 +58,13 @@ export async function startTestStack(overrides: Partial<StackOptions> = {}): Pro
   return {
     ...stack,
     db,
+    storageDir,
     client,
     admin: () => client(stack.keys.secretKey),
     async stop() {
       await stack.stop();
       await db.drop();
+      if (!overrides.storageDir) await fs.rm(storageDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Applies the Supabase platform bootstrap to a database: bootstrap.sql (roles, auth, the
- * publication), then one file per further platform area (bootstrap-realtime.sql). Idempotent.
+ * publication), then one file per further platform area (bootstrap-realtime.sql,
+ * bootstrap-storage.sql). Idempotent.
  */
 import fs from 'node:fs/promises';
 import postgres from 'postgres';
@@ -8,6 +9,7 @@ import postgres from 'postgres';
 const BOOTSTRAP_FILES = [
   new URL('./bootstrap.sql', import.meta.url),
   new URL('./bootstrap-realtime.sql', import.meta.url),
+  new URL('./bootstrap-storage.sql', import.meta.url),
 ];
 
 export async function applyBootstrap(url: string): Promise<void> {

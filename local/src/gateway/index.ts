@@ -16,6 +16,7 @@ export interface GatewayServices {
   auth?: HttpService;
   functions?: HttpService;
   realtime?: UpgradeService;
+  storage?: HttpService;
 }
 
 export interface GatewayOptions {
@@ -42,7 +43,7 @@ export interface Gateway {
 
 /** GoTrue's routes that Kong passes through without rewriting Authorization. */
 const OPEN_AUTH_ROUTES = /^\/(verify|callback|authorize)(\/|\?|$)/;
-const NOT_SERVED = /^\/(rest|storage|graphql|pg)\/v1(\/|\?|$)|^\/realtime\/v1\/api(\/|\?|$)/;
+const NOT_SERVED = /^\/(rest|graphql|pg)\/v1(\/|\?|$)|^\/realtime\/v1\/api(\/|\?|$)/;
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const host = options.host ?? '127.0.0.1';
@@ -84,10 +85,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       req.url = rest.startsWith('/') ? rest : `/${rest}`;
       return await services.auth.handle(req, res);
     }
+    if (path === '/storage/v1' || path.startsWith('/storage/v1/')) {
+      if (!services.storage) return unavailable(res, 'storage');
+      const mapped = mapAuthorization(req.headers, keys);
+      if (mapped === undefined) delete req.headers.authorization;
+      else req.headers.authorization = mapped;
+      const rest = url.slice('/storage/v1'.length) || '/';
+      req.url = rest.startsWith('/') ? rest : `/${rest}`;
+      return await services.storage.handle(req, res);
+    }
     if (NOT_SERVED.test(path)) {
       return sendJson(res, 404, {
         code: 'not_served',
-        message: 'This local stack serves only /auth/v1, /realtime/v1 and /functions/v1; app data is read and written through /functions/v1/api.',
+        message: 'This local stack serves only /auth/v1, /realtime/v1, /storage/v1 and /functions/v1; app data is read and written through /functions/v1/api.',
       });
     }
     sendJson(res, 404, { message: 'no Route matched with those values' });
