@@ -505,12 +505,90 @@ export type Database = {
                     }
                 ];
             };
+            "session_shares": {
+                Row: {
+                    "live": boolean;
+                    "session_id": string;
+                    "shared_at": string;
+                    "token_hash": string;
+                    "user_id": string;
+                };
+                ComputedFields: never;
+                Insert: {
+                    "live"?: boolean;
+                    "session_id": string;
+                    "shared_at"?: string;
+                    "token_hash": string;
+                    "user_id": string;
+                };
+                Update: {
+                    "live"?: boolean;
+                    "session_id"?: string;
+                    "shared_at"?: string;
+                    "token_hash"?: string;
+                    "user_id"?: string;
+                };
+                Relationships: [
+                    {
+                        foreignKeyName: "session_shares_session_id_fkey";
+                        columns: [
+                            "session_id"
+                        ];
+                        isOneToOne: true;
+                        referencedRelation: "chat_sessions";
+                        referencedColumns: [
+                            "id"
+                        ];
+                    }
+                ];
+            };
         };
         Views: {
             [_ in never]: never;
         };
         Functions: {
-            [_ in never]: never;
+            "fork_session": {
+                Args: {
+                    "p_session_id": string;
+                    "p_token": string;
+                    "p_upto_message_id"?: string;
+                };
+                Returns: string;
+            };
+            "get_shared_messages": {
+                Args: {
+                    "p_before_created_at"?: string;
+                    "p_before_id"?: string;
+                    "p_limit"?: number;
+                    "p_token": string;
+                };
+                Returns: {
+                    "content": string;
+                    "created_at": string;
+                    "id": string;
+                    "model": string;
+                    "provider": string;
+                    "sender": string;
+                    "status": string;
+                }[];
+            };
+            "get_shared_session": {
+                Args: {
+                    "p_token": string;
+                };
+                Returns: {
+                    "live": boolean;
+                    "shared_at": string;
+                    "title": string;
+                }[];
+            };
+            "share_session": {
+                Args: {
+                    "p_live"?: boolean;
+                    "p_session_id": string;
+                };
+                Returns: string;
+            };
         };
         Enums: {
             [_ in never]: never;

@@ -29,6 +29,7 @@ import { projectsRoutes } from './routes/projects.ts';
 import { promptsRoutes } from './routes/prompts/index.ts';
 import { searchRoutes } from './routes/search.ts';
 import { sessionsRoutes } from './routes/sessions.ts';
+import { sessionSharesRoutes, sharedChatRoutes } from './routes/shares.ts';
 import { usageRoutes } from './routes/usage.ts';
 
 export interface CreateAppDeps extends Partial<AppDeps> {
@@ -62,10 +63,10 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
     c.set('verifyToken', verifyToken);
     c.set('log', logger.child({ request_id: c.var.requestId }));
     await next();
-    // Path only: query strings may hold search text, never logged.
+    // Path only: query strings may hold search text, never logged; nor are share tokens.
     c.var.log.info('request', {
       method: c.req.method,
-      path: c.req.path,
+      path: c.req.path.replace(/\/shared\/[^/]+/, '/shared/<token>'),
       status: c.res.status,
       duration_ms: Math.round(performance.now() - started),
       user_id: c.var.user?.id,
@@ -118,6 +119,8 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
   app.route('/me', meRoutes);
   app.route('/projects', projectsRoutes);
   app.route('/sessions', sessionsRoutes);
+  app.route('/sessions', sessionSharesRoutes);
+  app.route('/shared', sharedChatRoutes);
   app.route('/prompts', promptsRoutes);
   app.route('/search', searchRoutes);
   app.route('/usage', usageRoutes);

@@ -9,6 +9,8 @@ import type { AuthUser } from './context.ts';
 
 export interface Db {
   withUserTransaction<T>(user: AuthUser, fn: (sql: TransactionSql) => Promise<T>): Promise<T>;
+  /** As a signed-out visitor (role `anon`), exactly as the Data API would run it. */
+  withAnonTransaction<T>(fn: (sql: TransactionSql) => Promise<T>): Promise<T>;
   /** The ciphertext of the caller's key for one provider (bypasses RLS; filters by user id). */
   readCredentialCiphertext(userId: string, provider: string): Promise<{ encrypted_key: string; base_url: string | null } | null>;
   /** Stores or replaces the caller's key for one provider (owner-side; the API roles cannot write keys). */
@@ -52,6 +54,13 @@ export function createDb(url: string, options: { max?: number } = {}): Db {
         return await fn(tx);
       });
       // postgres' begin() types its result as UnwrapPromiseArray<T>; for our callers it is T.
+      return result as Awaited<ReturnType<typeof fn>>;
+    },
+    async withAnonTransaction(fn) {
+      const result = await sql.begin(async (tx) => {
+        await tx`select set_config('request.jwt.claims', '{"role":"anon"}', true), set_config('role', 'anon', true)`;
+        return await fn(tx);
+      });
       return result as Awaited<ReturnType<typeof fn>>;
     },
     async readCredentialCiphertext(userId, provider) {

@@ -1,0 +1,134 @@
+// Share links and forks through the API: create/read/revoke, signed-out reading, snapshot vs
+// live, paging, forking one's own and a shared chat, and nothing leaking (ids, emails, tokens
+// in logs).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+
+let api: ApiHarness;
+beforeAll(async () => { api = await createApiHarness(); });
+afterAll(async () => { await api?.close(); });
+
+async function chat(user: ApiUser, lines: string[]) {
+  const res = await user.request('POST', '/sessions', { title: 'Trip plans', metadata: { provider: 'demo', model: 'demo-model' } });
+  const session = (await res.json()) as { id: string };
+  const ids: string[] = [];
+  for (const [i, content] of lines.entries()) {
+    const [row] = await api.db.sql`insert into public.messages (session_id, user_id, sender, content)
+      values (${session.id}, ${user.id}, ${i % 2 ? 'assistant' : 'user'}, ${content}) returning id`;
+    ids.push(row.id);
+  }
+  return { id: session.id, messages: ids };
+}
+
+async function share(user: ApiUser, sessionId: string, live = false) {
+  const res = await user.request('POST', `/sessions/${sessionId}/share`, { live });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { token: string; path: string; live: boolean; shared_at: string };
+}
+
+describe('share links', () => {
+  it('the owner shares; a signed-out visitor reads the chat without ids or emails; revoking answers 404', async () => {
+    const alice = await api.createUser();
+    const { id } = await chat(alice, ['Where to?', 'Lisbon.']);
+    const link = await share(alice, id);
+    expect(link.path).toBe(`/s/${link.token}`);
+    expect(link.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const res = await api.request('GET', `/shared/${link.token}`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ title: 'Trip plans', live: false, next_cursor: null });
+    expect(body.messages.map((m: { content: string }) => m.content)).toEqual(['Where to?', 'Lisbon.']);
+    const text = JSON.stringify(body);
+    expect(text).not.toContain(alice.id);
+    expect(text).not.toContain(alice.email);
+    expect(JSON.stringify(api.logs)).not.toContain(link.token);
+
+    expect((await alice.request('GET', `/sessions/${id}/share`)).status).toBe(200);
+    expect((await alice.request('DELETE', `/sessions/${id}/share`)).status).toBe(204);
+    expect((await api.request('GET', `/shared/${link.token}`)).status).toBe(404);
+    expect((await alice.request('GET', `/sessions/${id}/share`)).status).toBe(404);
+    expect((await alice.request('DELETE', `/sessions/${id}/share`)).status).toBe(404);
+  });
+
+  it('a snapshot link leaves out later messages; a live one includes them', async () => {
+    const alice = await api.createUser();
+    const snapshotChat = await chat(alice, ['one']);
+    const liveChat = await chat(alice, ['one']);
+    const snapshot = await share(alice, snapshotChat.id);
+    const live = await share(alice, liveChat.id, true);
+    for (const { id } of [snapshotChat, liveChat]) {
+      await api.db.sql`insert into public.messages (session_id, user_id, sender, content) values (${id}, ${alice.id}, 'user', 'two')`;
+    }
+    const read = async (token: string) =>
+      ((await (await api.request('GET', `/shared/${token}`)).json()).messages as { content: string }[]).map((m) => m.content);
+    expect(await read(snapshot.token)).toEqual(['one']);
+    expect(await read(live.token)).toEqual(['one', 'two']);
+  });
+
+  it('pages a long shared chat with cursors, never skipping or repeating', async () => {
+    const alice = await api.createUser();
+    const lines = Array.from({ length: 25 }, (_, i) => `m${i}`);
+    const { id } = await chat(alice, lines);
+    const { token } = await share(alice, id);
+    const seen: string[] = [];
+    let before: string | null = null;
+    do {
+      const query: string = `?limit=10${before ? `&before=${encodeURIComponent(before)}` : ''}`;
+      const body = await (await api.request('GET', `/shared/${token}${query}`)).json();
+      seen.unshift(...body.messages.map((m: { content: string }) => m.content));
+      before = body.next_cursor;
+    } while (before);
+    expect(seen).toEqual(lines);
+  });
+
+  it("another user can neither share, see nor revoke someone else's link", async () => {
+    const alice = await api.createUser();
+    const mallory = await api.createUser();
+    const { id } = await chat(alice, ['private']);
+    await share(alice, id);
+    expect((await mallory.request('POST', `/sessions/${id}/share`, {})).status).toBe(404);
+    expect((await mallory.request('GET', `/sessions/${id}/share`)).status).toBe(404);
+    expect((await mallory.request('DELETE', `/sessions/${id}/share`)).status).toBe(404);
+    expect((await alice.request('GET', `/sessions/${id}/share`)).status).toBe(200);
+  });
+
+  it('answers 400 for something that cannot be a token and 404 for a well-formed unknown one', async () => {
+    expect((await api.request('GET', '/shared/short')).status).toBe(400);
+    expect((await api.request('GET', `/shared/${'A'.repeat(43)}`)).status).toBe(404);
+    expect((await api.request('POST', `/sessions/${crypto.randomUUID()}/share`, {})).status).toBe(401);
+  });
+});
+
+describe('fork', () => {
+  it('copies my chat up to a message into a new session; the original is untouched', async () => {
+    const alice = await api.createUser();
+    const { id, messages } = await chat(alice, ['a', 'b', 'c', 'd']);
+    const res = await alice.request('POST', `/sessions/${id}/fork`, { message_id: messages[1] });
+    expect(res.status).toBe(201);
+    const { session_id } = await res.json();
+    const page = await (await alice.request('GET', `/sessions/${session_id}/messages`)).json();
+    expect(page.messages.map((m: { content: string }) => m.content)).toEqual(['a', 'b']);
+    const original = await (await alice.request('GET', `/sessions/${id}/messages`)).json();
+    expect(original.messages).toHaveLength(4);
+    const forked = await (await alice.request('GET', `/sessions/${session_id}`)).json();
+    expect(forked.title).toBe('Trip plans (fork)');
+  });
+
+  it("copies a shared chat into the viewer's own account; a signed-out visitor must sign in first", async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const { id, messages } = await chat(alice, ['q', 'a']);
+    const { token } = await share(alice, id);
+    expect((await api.request('POST', `/shared/${token}/fork`, {})).status).toBe(401);
+    const res = await bob.request('POST', `/shared/${token}/fork`, {});
+    expect(res.status).toBe(201);
+    const { session_id } = await res.json();
+    const page = await (await bob.request('GET', `/sessions/${session_id}/messages`)).json();
+    expect(page.messages.map((m: { content: string }) => m.content)).toEqual(['q', 'a']);
+    // Forking someone else's chat without the link, or a message outside it, is a 404.
+    expect((await bob.request('POST', `/sessions/${id}/fork`, {})).status).toBe(404);
+    expect((await bob.request('POST', `/shared/${token}/fork`, { message_id: crypto.randomUUID() })).status).toBe(404);
+    expect((await bob.request('POST', `/shared/${token}/fork`, { message_id: messages[0] })).status).toBe(201);
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * Share links and forks. The owner makes a read-only link to a chat (POST/GET/DELETE
+ * /sessions/{id}/share); anyone holding it — signed out too — reads it at /shared/{token};
+ * "Fork" copies a chat (one's own, or a shared one) into a new session of the caller.
+ * The rules live in the database (public.share_session, get_shared_*, fork_session): the
+ * token is drawn there, only its hash is stored, and the functions return no user id or email.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import postgres from 'postgres';
+import { requireUser } from '../lib/auth.ts';
+import type { AppEnv } from '../lib/context.ts';
+import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../lib/cursor.ts';
+import { ApiError, notFound } from '../lib/errors.ts';
+import { optionalQuery } from '../lib/inputs.ts';
+import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
+import { cursorParam, limitParam, takePage } from '../lib/pagination.ts';
+
+// Postgres timestamps serialise to ISO strings.
+const timestamp = z.string().openapi({ format: 'date-time' });
+
+const ShareSettings = z.strictObject({
+  live: z.boolean().default(false).openapi({ description: 'Show messages written after sharing too (default: a snapshot)' }),
+}).openapi('ShareSettings');
+const ShareSchema = z.object({ live: z.boolean(), shared_at: timestamp }).openapi('Share');
+const NewShareSchema = ShareSchema.extend({
+  token: z.string().openapi({ description: 'Shown once; only its hash is stored' }),
+  path: z.string().openapi({ description: 'Web app path of the shared view, e.g. /s/<token>' }),
+}).openapi('NewShare');
+const ForkRequest = z.strictObject({
+  message_id: z.uuid().optional().openapi({ description: 'Copy up to and including this message (default: all)' }),
+}).openapi('ForkRequest');
+const ForkResult = z.object({ session_id: z.uuid() }).openapi('ForkResult');
+
+const SharedMessage = z.object({
+  id: z.uuid(),
+  sender: z.enum(['user', 'assistant', 'system']),
+  content: z.string(),
+  status: z.enum(['complete', 'stopped', 'error']),
+  provider: z.string().nullable(),
+  model: z.string().nullable(),
+  created_at: timestamp,
+}).openapi('SharedMessage');
+const SharedChat = z.object({
+  title: z.string(),
+  live: z.boolean(),
+  shared_at: timestamp,
+  messages: z.array(SharedMessage).openapi({ description: 'Oldest to newest' }),
+  next_cursor: z.string().nullable().openapi({ description: 'Pass as `before` for older messages' }),
+}).openapi('SharedChat');
+
+// 43 base64url characters (32 random bytes); anything else cannot be a token.
+const TokenParam = z.object({
+  token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not a share token').openapi({ param: { name: 'token', in: 'path' } }),
+});
+const SharedQuery = z.strictObject({
+  limit: limitParam(50, 100),
+  before: optionalQuery(cursorParam).openapi({ param: { name: 'before', in: 'query' } }),
+});
+
+const tags = ['sharing'];
+const IdParams = UuidParam();
+const NO_DATA_FOUND = 'P0002';
+
+/** The database says "no such session/message" (P0002): the caller sees a plain 404. */
+function notFoundFromDatabase(what: string) {
+  return (error: unknown): never => {
+    if (error instanceof postgres.PostgresError && error.code === NO_DATA_FOUND) {
+      throw notFound(/message/.test(error.message) ? 'Message' : what);
+    }
+    throw error;
+  };
+}
+
+const sessionRoutes = {
+  create: createRoute({
+    method: 'post', path: '/{id}/share', tags, security,
+    summary: 'Create (or replace) the read-only link to a session',
+    request: { params: IdParams, body: jsonBody(ShareSettings) },
+    responses: { 201: jsonResponse(NewShareSchema, 'The new link; its token is shown only now'), ...errorResponses(400, 401, 404) },
+  }),
+  get: createRoute({
+    method: 'get', path: '/{id}/share', tags, security,
+    summary: "The session's link settings (never the token)",
+    request: { params: IdParams },
+    responses: { 200: jsonResponse(ShareSchema, 'Shared'), ...errorResponses(400, 401, 404) },
+  }),
+  revoke: createRoute({
+    method: 'delete', path: '/{id}/share', tags, security,
+    summary: 'Revoke the link: it answers 404 from now on',
+    request: { params: IdParams },
+    responses: { 204: { description: 'Revoked' }, ...errorResponses(400, 401, 404) },
+  }),
+  fork: createRoute({
+    method: 'post', path: '/{id}/fork', tags, security,
+    summary: 'Copy this session (up to a message) into a new session',
+    request: { params: IdParams, body: jsonBody(ForkRequest) },
+    responses: { 201: jsonResponse(ForkResult, 'The new session'), ...errorResponses(400, 401, 404) },
+  }),
+};
+
+export const sessionSharesRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+sessionSharesRoutes.use('*', requireUser);
+
+sessionSharesRoutes.openapi(sessionRoutes.create, async (c) => {
+  const { id } = c.req.valid('param');
+  const { live } = c.req.valid('json');
+  const share = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    const [{ token }] = await sql<{ token: string }[]>`select public.share_session(${id}, ${live}) as token`;
+    const [row] = await sql<{ live: boolean; shared_at: Date }[]>`select live, shared_at from public.session_shares where session_id = ${id}`;
+    return { token, ...row };
+  }).catch(notFoundFromDatabase('Session'));
+  return c.json({ ...share, path: `/s/${share.token}` }, 201);
+});
+
+sessionSharesRoutes.openapi(sessionRoutes.get, async (c) => {
+  const { id } = c.req.valid('param');
+  const [share] = await c.var.db.withUserTransaction(c.var.user, (sql) =>
+    sql<{ live: boolean; shared_at: Date }[]>`select live, shared_at from public.session_shares where session_id = ${id}`);
+  if (!share) throw notFound('Share link');
+  return c.json(share, 200);
+});
+
+sessionSharesRoutes.openapi(sessionRoutes.revoke, async (c) => {
+  const { id } = c.req.valid('param');
+  const revoked = await c.var.db.withUserTransaction(c.var.user, (sql) =>
+    sql`delete from public.session_shares where session_id = ${id} returning session_id`);
+  if (revoked.length === 0) throw notFound('Share link');
+  return c.body(null, 204);
+});
+
+sessionSharesRoutes.openapi(sessionRoutes.fork, async (c) => {
+  const { id } = c.req.valid('param');
+  const { message_id } = c.req.valid('json');
+  const sessionId = await c.var.db.withUserTransaction(c.var.user, async (sql) =>
+    (await sql<{ id: string }[]>`select public.fork_session(${id}, null, ${message_id ?? null}) as id`)[0].id,
+  ).catch(notFoundFromDatabase('Session'));
+  return c.json({ session_id: sessionId }, 201);
+});
+
+const sharedRoutes = {
+  read: createRoute({
+    method: 'get', path: '/{token}', tags,
+    summary: 'Read a shared chat (no sign-in needed)',
+    request: { params: TokenParam, query: SharedQuery },
+    responses: { 200: jsonResponse(SharedChat, 'The shared chat, newest page first'), ...errorResponses(400, 404) },
+  }),
+  fork: createRoute({
+    method: 'post', path: '/{token}/fork', tags, security,
+    middleware: [requireUser] as const,
+    summary: 'Copy a shared chat (up to a message) into your own account',
+    request: { params: TokenParam, body: jsonBody(ForkRequest) },
+    responses: { 201: jsonResponse(ForkResult, 'The new session'), ...errorResponses(400, 401, 404) },
+  }),
+};
+
+export const sharedChatRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+
+sharedChatRoutes.openapi(sharedRoutes.read, async (c) => {
+  const { token } = c.req.valid('param');
+  const { limit, before } = c.req.valid('query');
+  const older = before ? decodeCursor(before, timeIdCursor) : null;
+  // Read exactly as a signed-out visitor would through the Data API: role anon.
+  const { chat, rows } = await c.var.db.withAnonTransaction(async (sql) => {
+    const [chat] = await sql<{ title: string; live: boolean; shared_at: Date }[]>`select * from public.get_shared_session(${token})`;
+    if (!chat) return { chat: null, rows: [] };
+    const rows = await sql<(z.infer<typeof SharedMessage> & { cursor_t: string })[]>`
+      select *, ${sql.unsafe(cursorTimestampSql('created_at'))} as cursor_t
+        from public.get_shared_messages(${token},
+          ${older ? sql`${older.t}::text::timestamptz` : null}, ${older?.id ?? null}, ${limit + 1})`;
+    return { chat, rows };
+  });
+  if (!chat) throw new ApiError(404, 'not_found', 'This link does not exist or was revoked');
+  const page = takePage(rows, limit, (row) => ({ t: row.cursor_t, id: row.id }));
+  const messages = page.items.map(({ cursor_t: _, ...message }) => message).reverse();
+  return c.json({ ...chat, messages, next_cursor: page.next_cursor }, 200);
+});
+
+sharedChatRoutes.openapi(sharedRoutes.fork, async (c) => {
+  const { token } = c.req.valid('param');
+  const { message_id } = c.req.valid('json');
+  const sessionId = await c.var.db.withUserTransaction(c.var.user, async (sql) =>
+    (await sql<{ id: string }[]>`select public.fork_session(null, ${token}, ${message_id ?? null}) as id`)[0].id,
+  ).catch(notFoundFromDatabase('Share link'));
+  return c.json({ session_id: sessionId }, 201);
+});

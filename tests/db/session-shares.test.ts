@@ -1,0 +1,173 @@
+// session_shares and the share/fork functions, per actor: owner, other user, anonymous
+// visitor with the link, anonymous visitor without it, and the service role.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asActor, createAuthUser, PERMISSION_DENIED, type AuthUser } from '../helpers/actors.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+
+let db: TestDatabase;
+beforeAll(async () => { db = await createTestDatabase(); });
+afterAll(async () => { await db.drop(); });
+
+async function chatWithMessages(owner: AuthUser, count = 4): Promise<{ session: string; messages: string[] }> {
+  const [session] = await db.sql`insert into public.chat_sessions (user_id, title, metadata)
+    values (${owner.id}, 'Secret plans', ${JSON.stringify({ provider: 'demo', model: 'demo-model', prompt_id: 'x' })}::text::jsonb) returning id`;
+  const messages: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const [row] = await db.sql`insert into public.messages (session_id, user_id, sender, content)
+      values (${session.id}, ${owner.id}, ${i % 2 ? 'assistant' : 'user'}, ${`line ${i}`}) returning id`;
+    messages.push(row.id);
+  }
+  return { session: session.id, messages };
+}
+
+const share = (owner: AuthUser, session: string, live = false) =>
+  asActor(db.sql, owner, async (tx) => (await tx`select public.share_session(${session}, ${live}) as token`)[0].token as string);
+
+const readShared = (actor: AuthUser | 'anon', token: string) =>
+  asActor(db.sql, actor, async (tx) => ({
+    session: await tx`select * from public.get_shared_session(${token})`,
+    messages: await tx`select * from public.get_shared_messages(${token})`,
+  }));
+
+describe('session_shares: owner', () => {
+  it('shares a session with a 256-bit token, stored only as its hash', async () => {
+    const owner = await createAuthUser(db.sql);
+    const { session } = await chatWithMessages(owner);
+    const token = await share(owner, session);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const [row] = await db.sql`select encode(token_hash, 'hex') as hash from public.session_shares where session_id = ${session}`;
+    expect(row.hash).not.toContain(token);
+    expect(row.hash).toHaveLength(64);
+    const seen = await asActor(db.sql, owner, (tx) => tx`select session_id, live from public.session_shares`);
+    expect(seen).toEqual([{ session_id: session, live: false }]);
+  });
+
+  it('sharing again replaces the link: the old token reads nothing', async () => {
+    const owner = await createAuthUser(db.sql);
+    const { session } = await chatWithMessages(owner);
+    const first = await share(owner, session);
+    const second = await share(owner, session, true);
+    expect(second).not.toBe(first);
+    expect((await readShared('anon', first)).session).toEqual([]);
+    expect((await readShared('anon', second)).session).toMatchObject([{ title: 'Secret plans', live: true }]);
+  });
+
+  it('cannot write link rows directly (tokens come only from share_session), but can revoke', async () => {
+    const owner = await createAuthUser(db.sql);
+    const { session } = await chatWithMessages(owner);
+    await expect(asActor(db.sql, owner, (tx) => tx`insert into public.session_shares (session_id, user_id, token_hash)
+      values (${session}, ${owner.id}, sha256('guessable'::bytea))`)).rejects.toThrow(PERMISSION_DENIED);
+    const token = await share(owner, session);
+    await expect(asActor(db.sql, owner, (tx) => tx`update public.session_shares set live = true`)).rejects.toThrow(PERMISSION_DENIED);
+    const revoked = await asActor(db.sql, owner, (tx) => tx`delete from public.session_shares where session_id = ${session} returning session_id`);
+    expect(revoked).toHaveLength(1);
+    expect((await readShared('anon', token)).messages).toEqual([]);
+  });
+
+  it('forks their own chat up to a message into a new session', async () => {
+    const owner = await createAuthUser(db.sql);
+    const { session, messages } = await chatWithMessages(owner, 4);
+    const forked = await asActor(db.sql, owner, async (tx) =>
+      (await tx`select public.fork_session(${session}, null, ${messages[1]}) as id`)[0].id as string);
+    const copied = await db.sql`select sender, content, user_id from public.messages where session_id = ${forked} order by created_at`;
+    expect(copied.map((m) => m.content)).toEqual(['line 0', 'line 1']);
+    const [copy] = await db.sql`select title, metadata, user_id from public.chat_sessions where id = ${forked}`;
+    expect(copy).toEqual({ title: 'Secret plans (fork)', metadata: { provider: 'demo', model: 'demo-model' }, user_id: owner.id });
+  });
+});
+
+describe('session_shares: anonymous visitor', () => {
+  it('with the link reads the title and finished messages, and no user id or email', async () => {
+    const owner = await createAuthUser(db.sql);
+    const { session } = await chatWithMessages(owner, 3);
+    await db.sql`insert into public.messages (session_id, user_id, sender, content, status)
+      values (${session}, ${owner.id}, 'assistant', 'half an answ', 'streaming')`;
+    const token = await share(owner, session);
+    const read = await readShared('anon', token);
+    expect(read.session).toMatchObject([{ title: 'Secret plans', live: false }]);
+    expect(read.messages.map((m) => m.content)).toEqual(['line 2', 'line 1', 'line 0']);
+    const everything = JSON.stringify(read);
+    expect(everything).not.toContain(owner.id);
+    expect(everything).not.toContain(owner.email);
+  });
+
+  it('a snapshot link hides later messages; a live link shows them', async () => {
+    const owner = await createAuthUser(db.sql);
+    const { session: snapshotChat } = await chatWithMessages(owner, 2);
+    const { session: liveChat } = await chatWithMessages(owner, 2);
+    const snapshot = await share(owner, snapshotChat, false);
+    const live = await share(owner, liveChat, true);
+    for (const id of [snapshotChat, liveChat]) {
+      await db.sql`insert into public.messages (session_id, user_id, sender, content) values (${id}, ${owner.id}, 'user', 'later')`;
+    }
+    expect((await readShared('anon', snapshot)).messages.map((m) => m.content)).not.toContain('later');
+    expect((await readShared('anon', live)).messages.map((m) => m.content)).toContain('later');
+  });
+
+  it('without the link (a wrong, empty or null token) reads nothing and cannot touch the tables', async () => {
+    const owner = await createAuthUser(db.sql);
+    const { session } = await chatWithMessages(owner);
+    await share(owner, session);
+    for (const token of ['wrong', '', null]) {
+      const read = await asActor(db.sql, 'anon', async (tx) => ({
+        session: await tx`select * from public.get_shared_session(${token})`,
+        messages: await tx`select * from public.get_shared_messages(${token})`,
+      }));
+      expect(read).toEqual({ session: [], messages: [] });
+    }
+    await expect(asActor(db.sql, 'anon', (tx) => tx`select * from public.session_shares`)).rejects.toThrow(PERMISSION_DENIED);
+    await expect(asActor(db.sql, 'anon', (tx) => tx`select public.share_session(${session}, true)`)).rejects.toThrow(PERMISSION_DENIED);
+    await expect(asActor(db.sql, 'anon', (tx) => tx`select public.fork_session(${session}, null, null)`)).rejects.toThrow(PERMISSION_DENIED);
+  });
+});
+
+describe('session_shares: another user', () => {
+  it("cannot see, share, revoke or fork someone else's chat without its link", async () => {
+    const owner = await createAuthUser(db.sql);
+    const stranger = await createAuthUser(db.sql);
+    const { session } = await chatWithMessages(owner);
+    await share(owner, session);
+    const view = await asActor(db.sql, stranger, (tx) => tx`select * from public.session_shares`);
+    expect(view).toEqual([]);
+    const revoked = await asActor(db.sql, stranger, (tx) => tx`delete from public.session_shares returning session_id`);
+    expect(revoked).toEqual([]);
+    await expect(asActor(db.sql, stranger, (tx) => tx`select public.share_session(${session}, true)`)).rejects.toThrow(/no such session/);
+    await expect(asActor(db.sql, stranger, (tx) => tx`select public.fork_session(${session}, null, null)`)).rejects.toThrow(/no such session/);
+  });
+
+  it('with the link forks what the link shows into their own account, nothing more', async () => {
+    const owner = await createAuthUser(db.sql);
+    const viewer = await createAuthUser(db.sql);
+    const { session, messages } = await chatWithMessages(owner, 4);
+    const token = await share(owner, session);
+    await db.sql`insert into public.messages (session_id, user_id, sender, content) values (${session}, ${owner.id}, 'user', 'after sharing')`;
+    const forked = await asActor(db.sql, viewer, async (tx) => (await tx`select public.fork_session(null, ${token}, null) as id`)[0].id as string);
+    const rows = await db.sql`select content, user_id from public.messages where session_id = ${forked} order by created_at`;
+    expect(rows.map((r) => r.content)).toEqual(['line 0', 'line 1', 'line 2', 'line 3']);
+    expect(new Set(rows.map((r) => r.user_id))).toEqual(new Set([viewer.id]));
+    const [copy] = await db.sql`select user_id, project_id from public.chat_sessions where id = ${forked}`;
+    expect(copy).toEqual({ user_id: viewer.id, project_id: null });
+    // A message id from outside the link is refused.
+    const [outside] = await db.sql`select id from public.messages where session_id = ${session} and content = 'after sharing'`;
+    await expect(asActor(db.sql, viewer, (tx) => tx`select public.fork_session(null, ${token}, ${outside.id})`)).rejects.toThrow(/no such message/);
+    await expect(asActor(db.sql, viewer, (tx) => tx`select public.fork_session(null, ${token}, ${messages[0]})`)).resolves.toBeTruthy();
+  });
+});
+
+describe('session_shares: service role', () => {
+  it('reads every link (dashboard/maintenance)', async () => {
+    const owner = await createAuthUser(db.sql);
+    const { session } = await chatWithMessages(owner);
+    await share(owner, session);
+    const rows = await asActor(db.sql, 'service_role', (tx) => tx`select session_id from public.session_shares where session_id = ${session}`);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('deleting the session removes its link', async () => {
+    const owner = await createAuthUser(db.sql);
+    const { session } = await chatWithMessages(owner);
+    const token = await share(owner, session);
+    await db.sql`delete from public.chat_sessions where id = ${session}`;
+    expect((await readShared('anon', token)).session).toEqual([]);
+  });
+});

@@ -1,0 +1,74 @@
+// Sharing in the browser: the owner makes a link, a signed-out visitor reads the chat (with an
+// Open Graph title) and is asked to sign in to fork it; forking lands in the viewer's own chat
+// list; a revoked link shows "not found"; "Fork from here" copies the chat up to an answer.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseModel, composer, newEmail, open, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+
+describe('sharing in the browser', { timeout: 120_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('sharing');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  async function chatWithAnswer(page: Awaited<ReturnType<E2E['newPage']>>, text: string) {
+    await open(page, '/chat');
+    await chooseModel(page, 'demo');
+    await composer(page).fill(text);
+    await composer(page).press('Enter');
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+  }
+
+  it('a link opened signed out shows the chat read-only; forking asks to sign in, then copies it; revoking ends it', async () => {
+    const owner = await e2e.newPage();
+    await signUp(owner);
+    await chatWithAnswer(owner, 'Plan a weekend in Porto');
+
+    await owner.getByRole('button', { name: 'Share' }).click();
+    await owner.getByRole('button', { name: 'Create link' }).click();
+    const link = await owner.getByLabel('Share link').inputValue();
+    expect(link).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
+
+    const visitor = await e2e.newPage();
+    await visitor.goto(link);
+    await visitor.getByRole('list', { name: 'Messages' }).getByText('Plan a weekend in Porto', { exact: true }).waitFor();
+    await expect(visitor.locator('meta[property="og:title"]').getAttribute('content')).resolves.toBe(await owner.locator('h1').first().textContent());
+    await expect(visitor.locator('textarea').count()).resolves.toBe(0); // read-only: no composer
+    await screenshot(visitor, 'shared-chat');
+
+    const viewerEmail = newEmail('viewer');
+    await visitor.getByRole('button', { name: 'Fork into my account' }).click();
+    await visitor.waitForURL(/\/login/);
+    // Sign up as a new user, come back through ?next and fork.
+    await signUp(visitor, viewerEmail);
+    await visitor.goto(link);
+    await visitor.getByRole('button', { name: 'Fork into my account' }).click();
+    await visitor.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await visitor.getByText('Plan a weekend in Porto', { exact: true }).first().waitFor();
+
+    await owner.getByRole('button', { name: 'Revoke link' }).click();
+    await owner.getByText('Link revoked').waitFor();
+    const late = await e2e.newPage();
+    const response = await late.goto(link);
+    expect(response?.status()).toBe(404);
+    await late.getByText('does not exist or was revoked').waitFor();
+  });
+
+  it('"Fork from here" opens a new chat holding the conversation up to that answer', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await chatWithAnswer(page, 'First question');
+    const original = page.url();
+    await composer(page).fill('Second question');
+    await composer(page).press('Enter');
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
+
+    await page.locator('article[aria-label="Assistant message"]').first().getByRole('button', { name: 'Fork from here' }).click();
+    await page.waitForURL((url) => /\/chat\/[0-9a-f-]{36}$/.test(url.pathname) && url.href !== original);
+    await page.getByText('First question', { exact: true }).first().waitFor();
+    await expect(page.getByText('Second question', { exact: true }).count()).resolves.toBe(0);
+  });
+});
