@@ -1,12 +1,15 @@
 /**
- * `npm run bench`: every figure of issue 6, each next to a baseline measured in the same
- * run, printed as a table and written to bench/results/<YYYY-MM-DD>.json. Not part of
+ * `npm run bench`: every figure of issues 6 and 9, each next to a baseline measured in the
+ * same run, printed as a table and written to bench/results/<YYYY-MM-DD>.json. Not part of
  * `npm test`. Start-up first (it starts and stops its own stacks), then one stack on a
- * dedicated embedded Postgres for chat, concurrency, history and realtime.
+ * dedicated embedded Postgres for chat, concurrency, history, realtime, broadcast, WAL and
+ * cut clients.
  *
- * Knobs (env): BENCH_CHAT_REQUESTS (300), BENCH_LEVELS (50,200,500), BENCH_HISTORY_ITERATIONS
- * (200), BENCH_RT_LEVELS (1,10,100), BENCH_RT_INSERTS (100), BENCH_ONLY (comma list of
- * startup,chat,concurrency,history,realtime), BENCH_DEBUG=1 for the stack's logs.
+ * Knobs (env): BENCH_CHAT_REQUESTS (300), BENCH_LEVELS (50,200,500,1000),
+ * BENCH_HISTORY_ITERATIONS (200), BENCH_RT_LEVELS (1,10,100), BENCH_RT_INSERTS (100),
+ * BENCH_BC_LEVELS (1,10,100), BENCH_BC_TURNS (5), BENCH_BC_CHUNKS (100), BENCH_WAL_TOKENS
+ * (4000), BENCH_WAL_ANSWERS (3), BENCH_CUT_CLIENTS (100), BENCH_ONLY (comma list of
+ * startup,chat,concurrency,history,realtime,broadcast,wal,cut), BENCH_DEBUG=1 for the stack's logs.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -16,10 +19,12 @@ import { benchChatOverhead, benchConcurrency } from './chat.ts';
 import { benchHistory, loadHistory } from './history.ts';
 import { PROVIDER, startBenchEnvironment } from './lib/environment.ts';
 import { formatTable, ratio, round, type Figure } from './lib/stats.ts';
+import { benchBroadcast } from './broadcast.ts';
 import { benchRealtime } from './realtime.ts';
 import { benchStartup } from './startup.ts';
+import { benchCutClients, benchWal } from './turns.ts';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'startup,chat,concurrency,history,realtime').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'startup,chat,concurrency,history,realtime,broadcast,wal,cut').split(','));
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 async function main() {
@@ -39,6 +44,9 @@ async function main() {
     if (only.has('concurrency')) figures.push(...(await benchConcurrency(env, log)));
     if (history) figures.push(...(await benchHistory(env, history, log)));
     if (only.has('realtime')) figures.push(...(await benchRealtime(env, log)));
+    if (only.has('broadcast')) figures.push(...(await benchBroadcast(env, log)));
+    if (only.has('wal')) figures.push(...(await benchWal(env, log)));
+    if (only.has('cut')) figures.push(...(await benchCutClients(env, log)));
   } finally {
     await env.stop();
   }

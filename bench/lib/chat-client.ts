@@ -15,7 +15,24 @@ export interface TimedChat {
   sessionId?: string;
 }
 
-async function readStream(res: Response, started: number, isToken: (block: string) => boolean, isEnd: (block: string) => boolean): Promise<TimedChat> {
+export interface StreamOptions {
+  /** Called with each delta's text as it arrives (and the arrival time). */
+  onDelta?: (text: string, at: number) => void;
+  /** Close the connection right after the first delta (a client that goes away mid-answer). */
+  cutAfterFirstDelta?: boolean;
+}
+
+function deltaText(block: string): string {
+  const data = block.split('\n').find((line) => line.startsWith('data:'));
+  try {
+    const parsed: unknown = JSON.parse(data?.slice(5) ?? '');
+    return parsed && typeof parsed === 'object' && 'text' in parsed && typeof parsed.text === 'string' ? parsed.text : '';
+  } catch {
+    return '';
+  }
+}
+
+async function readStream(res: Response, started: number, isToken: (block: string) => boolean, isEnd: (block: string) => boolean, stream: StreamOptions = {}): Promise<TimedChat> {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -31,10 +48,18 @@ async function readStream(res: Response, started: number, isToken: (block: strin
     while ((cut = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, cut);
       buffer = buffer.slice(cut + 2);
-      if (!firstTokenAt && isToken(block)) firstTokenAt = now();
+      if (isToken(block)) {
+        const at = now();
+        firstTokenAt ||= at;
+        stream.onDelta?.(deltaText(block), at);
+        if (stream.cutAfterFirstDelta) {
+          await reader.cancel();
+          return { ok: true, ttftMs: firstTokenAt - started, totalMs: now() - started, firstTokenAt, sessionId };
+        }
+      }
       if (isEnd(block)) ended = true;
-      if (/^event: ?meta/.test(block)) sessionId = /"session_id":"([^"]+)"/.exec(block)?.[1];
-      if (/^event: ?error/.test(block)) error = block.slice(0, 300);
+      if (/^event: ?meta/m.test(block)) sessionId = /"session_id":"([^"]+)"/.exec(block)?.[1];
+      if (/^event: ?error/m.test(block)) error = block.slice(0, 300);
     }
   }
   const finished = now();
@@ -49,16 +74,16 @@ async function readStream(res: Response, started: number, isToken: (block: strin
 }
 
 /** POST /functions/v1/api/chat through the gateway. */
-export async function chatThroughStack(options: { apiUrl: string; apikey: string; token: string; message: string }): Promise<TimedChat> {
+export async function chatThroughStack(options: { apiUrl: string; apikey: string; token: string; message: string; sessionId?: string } & StreamOptions): Promise<TimedChat> {
   const started = now();
   try {
     const res = await fetch(`${options.apiUrl}/functions/v1/api/chat`, {
       method: 'POST',
       headers: { apikey: options.apikey, authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ provider: 'demo', model: 'demo-model', message: options.message }),
+      body: JSON.stringify({ provider: 'demo', model: 'demo-model', message: options.message, ...(options.sessionId ? { session_id: options.sessionId } : {}) }),
     });
     if (res.status !== 200) return { ok: false, ttftMs: NaN, totalMs: now() - started, firstTokenAt: 0, error: `${res.status} ${(await res.text()).slice(0, 200)}` };
-    return await readStream(res, started, (b) => /^event: ?delta/.test(b), (b) => /^event: ?done/.test(b));
+    return await readStream(res, started, (b) => /^event: ?delta/m.test(b), (b) => /^event: ?done/m.test(b), options);
   } catch (error) {
     return { ok: false, ttftMs: NaN, totalMs: now() - started, firstTokenAt: 0, error: String(error) };
   }
@@ -73,7 +98,7 @@ export async function chatInProcess(options: { app: { request(url: string, init:
     body: JSON.stringify({ provider: 'demo', model: 'demo-model', message: options.message }),
   });
   if (res.status !== 200) return { ok: false, ttftMs: NaN, totalMs: now() - started, firstTokenAt: 0, error: `${res.status} ${(await res.text()).slice(0, 200)}` };
-  return await readStream(res, started, (b) => /^event: ?delta/.test(b), (b) => /^event: ?done/.test(b));
+  return await readStream(res, started, (b) => /^event: ?delta/m.test(b), (b) => /^event: ?done/m.test(b));
 }
 
 /** The same conversation sent straight to the provider (the floor). */

@@ -7,7 +7,7 @@ export interface Figure {
   /** Section, e.g. "chat overhead". */
   group: string;
   name: string;
-  unit: 'ms' | 'MB' | 'count' | 'ratio';
+  unit: 'ms' | 'MB' | 'bytes' | 'count' | 'ratio';
   value: number;
   /** What the value is compared with, measured in the same run (null: none applies). */
   baseline: number | null;

@@ -1,0 +1,81 @@
+/**
+ * What a chat turn costs the database and whether it survives its client. WAL: the bytes
+ * Postgres writes (pg_current_wal_lsn before and after) for one long answer, against the
+ * answer's own size (a design that rewrites the whole answer on every progress write grows
+ * with its square). Cut clients: many chats whose clients go away right after the first
+ * token; every answer must still be stored `complete`.
+ */
+import { chatThroughStack, pool } from './lib/chat-client.ts';
+import type { BenchEnvironment } from './lib/environment.ts';
+import { quantiles, round, sleep, type Figure } from './lib/stats.ts';
+
+const WAL_TOKENS = Number(process.env.BENCH_WAL_TOKENS ?? 4000);
+const WAL_ANSWERS = Number(process.env.BENCH_WAL_ANSWERS ?? 3);
+const CUT_CLIENTS = Number(process.env.BENCH_CUT_CLIENTS ?? 100);
+const WAL_RATIO_TARGET = 3;
+
+/** Waits until none of these users' answers is still `streaming` (or the deadline passes). */
+async function settled(env: BenchEnvironment, userIds: string[], deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    const [row] = await env.sql<{ running: number }[]>`
+      select count(*)::int as running from public.messages
+       where user_id = any(${userIds}::uuid[]) and sender = 'assistant' and status = 'streaming'`;
+    if (row!.running === 0) return;
+    await sleep(100);
+  }
+}
+
+export async function benchWal(env: BenchEnvironment, log: (line: string) => void): Promise<Figure[]> {
+  const stack = env.stack!;
+  const user = await env.user();
+  const samples: { wal: number; answer: number }[] = [];
+  for (let i = 0; i < WAL_ANSWERS; i++) {
+    const [before] = await env.sql<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`;
+    const run = await chatThroughStack({ apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: user.token, message: `/tokens ${WAL_TOKENS} wal ${i}` });
+    if (!run.ok || !run.sessionId) throw new Error(`the WAL answer failed: ${run.error}`);
+    await settled(env, [user.id], 30_000);
+    const [after] = await env.sql<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`;
+    const [row] = await env.sql<{ wal: string; answer: number; status: string }[]>`
+      select pg_wal_lsn_diff(${after!.lsn}::pg_lsn, ${before!.lsn}::pg_lsn)::text as wal, octet_length(content) as answer, status
+        from public.messages where session_id = ${run.sessionId} and sender = 'assistant'`;
+    if (!row) throw new Error('the WAL answer was not stored');
+    samples.push({ wal: Number(row.wal), answer: row.answer });
+    log(`wal: answer ${i + 1}: ${row.answer} bytes (${row.status}), ${row.wal} WAL bytes (×${round(Number(row.wal) / row.answer)})`);
+  }
+  // The median answer: the first may pay for pages touched the first time after a checkpoint.
+  const median = [...samples].sort((a, b) => a.wal / a.answer - b.wal / b.answer)[Math.floor(samples.length / 2)]!;
+  return [{
+    group: 'turn durability', name: `WAL bytes per ${WAL_TOKENS}-token answer (median of ${samples.length})`, unit: 'bytes',
+    value: median.wal, baseline: median.answer, baselineLabel: "the answer's own bytes",
+    target: `≤ ×${WAL_RATIO_TARGET}`, met: median.wal <= WAL_RATIO_TARGET * median.answer,
+    note: samples.map((s) => `${s.wal}/${s.answer}`).join(', '),
+  }];
+}
+
+export async function benchCutClients(env: BenchEnvironment, log: (line: string) => void): Promise<Figure[]> {
+  const stack = env.stack!;
+  // Five chats per user, as in the concurrency bench.
+  const users = await Promise.all(Array.from({ length: Math.ceil(CUT_CLIENTS / 5) }, () => env.user()));
+  const started = performance.now();
+  const runs = await pool(CUT_CLIENTS, CUT_CLIENTS, (i) =>
+    chatThroughStack({ apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: users[i % users.length]!.token, message: `cut ${i}`, cutAfterFirstDelta: true }));
+  const cut = runs.filter((r) => r.ok).length;
+  const ids = users.map((u) => u.id);
+  await settled(env, ids, 60_000);
+  const settleMs = performance.now() - started;
+  const rows = await env.sql<{ status: string; n: number }[]>`
+    select status, count(*)::int as n from public.messages
+     where user_id = any(${ids}::uuid[]) and sender = 'assistant' group by status`;
+  const by = Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  const complete = by.complete ?? 0;
+  const [lengths] = await env.sql<{ short: number }[]>`
+    select count(*) filter (where status = 'complete' and char_length(content) < 50)::int as short
+      from public.messages where user_id = any(${ids}::uuid[]) and sender = 'assistant'`;
+  log(`cut clients: ${cut} of ${CUT_CLIENTS} cut after their first token; stored ${JSON.stringify(by)} within ${Math.round(settleMs)} ms; ttft p50 ${round(quantiles(runs.filter((r) => r.ok).map((r) => r.ttftMs)).p50)} ms`);
+  return [{
+    group: 'turn durability', name: `answers not stored complete after ${CUT_CLIENTS} clients cut mid-answer`, unit: 'count',
+    value: CUT_CLIENTS - complete, baseline: null, baselineLabel: '', target: '0', met: complete === CUT_CLIENTS && cut === CUT_CLIENTS,
+    note: `clients cut after their first token: ${cut}; stored ${JSON.stringify(by)}; complete but shorter than the full answer: ${lengths!.short}`,
+  }];
+}
