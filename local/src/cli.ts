@@ -105,8 +105,10 @@ async function run(dev: boolean): Promise<void> {
     if (process.ppid !== parent) void stop(0);
   }, 1000).unref();
 
+  // The inbox keeps the CLI's mail port when free; another tool there just moves it.
+  const inboxPort = (await isPortInUse(config.local_smtp.port)) ? 0 : config.local_smtp.port;
   try {
-    stack = await startStack({ databaseUrl: databaseUrl(), dev, demoProvider: !flags.includes('--no-demo'), log: output.log, progress });
+    stack = await startStack({ databaseUrl: databaseUrl(), dev, inboxPort, demoProvider: !flags.includes('--no-demo'), log: output.log, progress });
   } catch (error) {
     output.dump();
     throw error;
@@ -117,6 +119,7 @@ async function run(dev: boolean): Promise<void> {
     ['API URL', stack.apiUrl],
     ['Database', stack.dbUrl.replace(/:[^:@/]+@/, ':****@')],
     ['Publishable key', stack.keys.publishableKey],
+    ['Inbox (mail)', stack.inboxUrl ?? '(off: [local_smtp] enabled = false)'],
     ['Functions', stack.functions.status().map((f) => f.slug).join(', ') || '(none)'],
   ];
   if (stack.demoProviderUrl) rows.push(['Demo provider', stack.demoProviderUrl]);

@@ -8,6 +8,35 @@ import { parse } from 'deno-std/toml/parse.js';
 import { z } from 'zod';
 import { SUPABASE_DIR } from './paths.ts';
 
+/** Go duration strings as the CLI writes them ("1s", "1m30s"), in seconds. */
+const goDuration = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  if (typeof value === 'number') return value;
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
+  if (!parts.length || parts.map((p) => p[0]).join('') !== value) {
+    ctx.addIssue({ code: 'custom', message: `not a duration: ${value}` });
+    return z.NEVER;
+  }
+  return parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]!]!, 0);
+});
+
+/** The CLI's [auth.email.template.<name>] blocks; content_path is relative to the project root. */
+export const EMAIL_TEMPLATES = ['invite', 'confirmation', 'recovery', 'magic_link', 'email_change', 'reauthentication'] as const;
+export type EmailTemplateName = (typeof EMAIL_TEMPLATES)[number];
+const emailTemplate = z.object({ subject: z.string().optional(), content_path: z.string().optional() });
+
+/** [auth.external.<provider>] as the CLI reads it; secret may be env(NAME). */
+const externalProvider = z.object({
+  enabled: z.boolean().default(false),
+  client_id: z.string().default(''),
+  secret: z.string().default(''),
+  redirect_uri: z.string().default(''),
+  url: z.string().default(''),
+  skip_nonce_check: z.boolean().default(false),
+  email_optional: z.boolean().default(false),
+});
+export type ExternalProviderConfig = z.infer<typeof externalProvider>;
+
 const authSchema = z.object({
   enabled: z.boolean().default(true),
   site_url: z.string().default('http://localhost:3000'),
@@ -21,13 +50,33 @@ const authSchema = z.object({
   password_requirements: z
     .enum(['', 'letters_digits', 'lower_upper_letters_digits', 'lower_upper_letters_digits_symbols'])
     .default(''),
-  rate_limit: z.object({ sign_in_sign_ups: z.number().int().positive().default(30) }).prefault({}),
+  rate_limit: z
+    .object({
+      sign_in_sign_ups: z.number().int().positive().default(30),
+      /** Emails per hour, counted per recipient and per client address (see auth/mail-limit.ts). */
+      email_sent: z.number().int().positive().default(2),
+      token_verifications: z.number().int().positive().default(30),
+    })
+    .prefault({}),
   email: z
     .object({
       enable_signup: z.boolean().default(true),
       enable_confirmations: z.boolean().default(false),
+      double_confirm_changes: z.boolean().default(true),
+      secure_password_change: z.boolean().default(false),
+      max_frequency: goDuration.default(1),
+      otp_length: z.number().int().min(6).max(10).default(6),
+      otp_expiry: z.number().int().min(1).max(86400).default(3600),
+      template: z.partialRecord(z.enum(EMAIL_TEMPLATES), emailTemplate).default({}),
     })
     .prefault({}),
+  mfa: z
+    .object({
+      max_enrolled_factors: z.number().int().min(1).default(10),
+      totp: z.object({ enroll_enabled: z.boolean().default(false), verify_enabled: z.boolean().default(false) }).prefault({}),
+    })
+    .prefault({}),
+  external: z.record(z.string(), externalProvider).default({}),
 });
 
 const functionSchema = z.object({
@@ -45,6 +94,8 @@ const storageSchema = z.object({
 
 const configSchema = z.object({
   project_id: z.string(),
+  /** The local mail catcher (the CLI's Inbucket/Mailpit web interface port). */
+  local_smtp: z.object({ enabled: z.boolean().default(true), port: z.number().int().default(54324) }).prefault({}),
   api: z.object({ port: z.number().int().default(54321) }).prefault({}),
   db: z.object({ port: z.number().int().default(54322), major_version: z.number().int().default(17) }).prefault({}),
   auth: authSchema.prefault({}),

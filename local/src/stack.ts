@@ -15,6 +15,8 @@ import { parseFileSize } from './storage/http.ts';
 import { loadProjectConfig, type AuthConfig, type ProjectConfig } from './config.ts';
 import { applyBootstrap, pushMigrations, startEmbeddedPostgres } from './db/index.ts';
 import { startGateway, type GatewayServices } from './gateway/index.ts';
+import { Mailbox } from './mail/mailbox.ts';
+import { startInboxServer } from './mail/inbox-server.ts';
 import { functionsJwks, loadOrCreateKeys, type StackKeys } from './keys/index.ts';
 import { DATA_DIR, SUPABASE_DIR } from './paths.ts';
 import { silentProgress, type Progress } from './progress.ts';
@@ -40,8 +42,10 @@ export interface StackOptions {
   trustedProxyDepth?: number;
   /** Where Storage keeps object bytes (default `<data dir>/storage`). */
   storageDir?: string;
-  /** Overrides on top of config.toml [auth] (tests). */
-  auth?: Partial<AuthConfig>;
+  /** Overrides on top of config.toml [auth] (tests); nested tables merge key by key. */
+  auth?: AuthOverrides;
+  /** Port of the mail catcher's inbox (default: any free port; `npm start` uses config.toml [local_smtp] port). */
+  inboxPort?: number;
   log?: (line: string) => void;
   /** Reports each start-up step with its duration (default: silent). */
   progress?: Progress;
@@ -58,15 +62,31 @@ export interface Stack {
   realtime: RealtimeService;
   functions: FunctionsService;
   demoProviderUrl?: string;
+  /** Auth emails caught locally, and the inbox page/JSON API serving them. */
+  mailbox: Mailbox;
+  inboxUrl?: string;
   timings: Record<string, number>;
   stop(): Promise<void>;
+}
+
+export type AuthOverrides = { [K in keyof AuthConfig]?: AuthConfig[K] extends Record<string, unknown> ? Partial<AuthConfig[K]> : AuthConfig[K] };
+
+/** config.toml [auth] with overrides; nested tables ([auth.email], …) merge key by key. */
+function mergeAuth(base: AuthConfig, overrides: AuthOverrides = {}): AuthConfig {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    const current = merged[key];
+    const nested = value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current);
+    merged[key] = nested ? { ...current, ...value } : value;
+  }
+  return merged as AuthConfig;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? ((line: string) => console.log(line));
   const progress = options.progress ?? silentProgress;
   const project = loadProjectConfig();
-  const config: ProjectConfig = { ...project, auth: { ...project.auth, ...options.auth } };
+  const config: ProjectConfig = { ...project, auth: mergeAuth(project.auth, options.auth) };
   const dataDir = options.dataDir ?? DATA_DIR;
   const timings: Record<string, number> = {};
   const stops: Stopper[] = [];
@@ -93,13 +113,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const services: GatewayServices = {};
     t = performance.now();
     const trustedProxyDepth = options.trustedProxyDepth ?? (Number(process.env.MRPROMPT_TRUSTED_PROXY_DEPTH) || 0);
+    const mailbox = new Mailbox();
+    let inboxUrl: string | undefined;
     const realtime = await progress.step(`Starting auth and realtime behind ${apiUrl}`, async () => {
       const gateway = await startGateway({ keys, port: apiPort, services, trustedProxyDepth, log });
       stops.push(named('gateway', () => gateway.stop()));
 
       const sql = postgres(dbUrl, { max: 8, onnotice: () => {}, connection: { application_name: 'mrprompt-auth' } });
       stops.push(named('auth database pool', () => sql.end({ timeout: 5 })));
-      services.auth = createAuthService({ sql, keys, config: config.auth, issuer: `${apiUrl}/auth/v1`, log });
+      if (config.local_smtp.enabled) {
+        const inbox = await startInboxServer(mailbox, options.inboxPort ?? 0);
+        stops.push(named('inbox', () => inbox.stop()));
+        inboxUrl = inbox.url;
+      }
+      services.auth = createAuthService({ sql, keys, config: config.auth, issuer: `${apiUrl}/auth/v1`, mailbox, log });
       stops.push(named('auth', () => services.auth!.stop()));
 
       if (config.storage.enabled) {
@@ -155,7 +182,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     return {
       apiUrl, webUrl: web?.url, dbUrl, keys, config, env,
-      realtime, functions, demoProviderUrl, timings,
+      realtime, functions, demoProviderUrl, mailbox, inboxUrl, timings,
       stop: stopAll,
     };
   } catch (error) {

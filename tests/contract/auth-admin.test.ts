@@ -101,3 +101,43 @@ describe('features that are off', () => {
     expect(error?.code).toBe('saml_provider_disabled');
   });
 });
+
+describe('invites and generated links', () => {
+  it('inviteUserByEmail mails an invite link that confirms the account and signs in; a confirmed address is refused', async () => {
+    const { waitForMail, verifyLink } = await import('../helpers/mail.ts');
+    const admin = stack.admin().auth.admin;
+    const email = testEmail('invited');
+    const { data, error } = await admin.inviteUserByEmail(email, { data: { team: 'blue' }, redirectTo: 'http://127.0.0.1:3000/welcome' });
+    expect(error).toBeNull();
+    expect(data.user?.invited_at).toBeTruthy();
+    const mail = await waitForMail(stack.inboxUrl!, email);
+    expect(mail.subject).toBe('You have been invited to Mr.Prompt');
+    const landed = await fetch(verifyLink(mail), { redirect: 'manual' });
+    const location = new URL(landed.headers.get('location')!);
+    expect(location.pathname).toBe('/welcome');
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    expect(fragment.get('type')).toBe('invite');
+    const { data: me } = await stack.client().auth.getUser(fragment.get('access_token')!);
+    expect(me.user?.email_confirmed_at).toBeTruthy();
+    expect((await admin.inviteUserByEmail(email)).error?.code).toBe('email_exists');
+  });
+
+  it('generateLink returns the link and code without mailing them', async () => {
+    const { listMail } = await import('../helpers/mail.ts');
+    const admin = stack.admin().auth.admin;
+    const email = testEmail('linked');
+    await admin.createUser({ email, password: TEST_PASSWORD, email_confirm: true });
+    const { data, error } = await admin.generateLink({ type: 'recovery', email });
+    expect(error).toBeNull();
+    expect(data.properties!.verification_type).toBe('recovery');
+    expect(data.properties!.action_link).toContain('/auth/v1/verify?token=');
+    const verified = await stack.client().auth.verifyOtp({ email, token: data.properties!.email_otp, type: 'recovery' });
+    expect(verified.error).toBeNull();
+    expect(await listMail(stack.inboxUrl!, email)).toHaveLength(0);
+    const missing = await admin.generateLink({ type: 'recovery', email: testEmail('missing') });
+    expect(missing.error?.code).toBe('user_not_found');
+    const signup = await admin.generateLink({ type: 'signup', email: testEmail('new'), password: TEST_PASSWORD });
+    expect(signup.data.user?.email_confirmed_at).toBeUndefined();
+    expect(signup.data.properties?.hashed_token).toMatch(/^[0-9a-f]{56}$/);
+  });
+});

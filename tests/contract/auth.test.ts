@@ -183,7 +183,7 @@ describe('refresh', () => {
 });
 
 describe('user', () => {
-  it('updates metadata (merged), email and password', async () => {
+  it('updates metadata (merged) and password; an email change waits for confirmation by mail', async () => {
     const { client, user } = await signUp();
     const merged = await client.auth.updateUser({ data: { theme: 'dark' } });
     expect(merged.error).toBeNull();
@@ -198,9 +198,11 @@ describe('user', () => {
     const newEmail = testEmail('moved');
     const changed = await client.auth.updateUser({ email: newEmail, password: 'another-secret-7' });
     expect(changed.error).toBeNull();
-    expect(changed.data.user?.email).toBe(newEmail);
+    // GoTrue mails both addresses (double_confirm_changes); tests/contract/auth-email.test.ts confirms them.
+    expect(changed.data.user?.email).toBe(user.email);
+    expect(changed.data.user?.new_email).toBe(newEmail);
 
-    const signIn = await stack.client().auth.signInWithPassword({ email: newEmail, password: 'another-secret-7' });
+    const signIn = await stack.client().auth.signInWithPassword({ email: user.email!, password: 'another-secret-7' });
     expect(signIn.data.user?.id).toBe(user.id);
     const fetched = await client.auth.getUser();
     expect(fetched.data.user?.user_metadata.theme).toBe('dark');

@@ -8,12 +8,19 @@ import type postgres from 'postgres';
 import type { AuthConfig } from '../config.ts';
 import type { HttpService } from '../gateway/types.ts';
 import type { StackKeys } from '../keys/index.ts';
+import * as adminMail from './admin-mail.ts';
 import * as admin from './admin-routes.ts';
 import { requireAdmin } from './caller.ts';
 import { disabledFeature } from './disabled.ts';
 import { AuthError, sendError, sendJson } from './http.ts';
 import { SignInLimiter } from './rate-limit.ts';
+import * as email from './email-routes.ts';
+import { AttemptLimiter, MailLimiter } from './mail-limit.ts';
 import * as user from './user-routes.ts';
+import { updateUser } from './user-update.ts';
+import { verifyGet, verifyPost } from './verify.ts';
+import type { Mailbox } from '../mail/mailbox.ts';
+import { EmailTemplates } from '../mail/templates.ts';
 
 export interface AuthServiceOptions {
   /** A superuser (or auth-admin) connection to the project database. */
@@ -22,6 +29,8 @@ export interface AuthServiceOptions {
   config: AuthConfig;
   /** `${apiUrl}/auth/v1`, the `iss` of every access token. */
   issuer: string;
+  /** Where auth emails go (the local mail catcher). */
+  mailbox: Mailbox;
   log?: (line: string) => void;
 }
 
@@ -35,6 +44,9 @@ export function createAuthService(options: AuthServiceOptions): HttpService {
     config: options.config,
     issuer: options.issuer,
     limiter: new SignInLimiter(options.config.rate_limit.sign_in_sign_ups),
+    mail: { config: options.config, mailbox: options.mailbox, templates: new EmailTemplates(options.config.email.template), issuer: options.issuer },
+    mailLimiter: new MailLimiter(options.config.rate_limit.email_sent, options.config.email.max_frequency),
+    verifyLimiter: new AttemptLimiter(options.config.rate_limit.token_verifications, 5 * 60 * 1000),
   };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -50,15 +62,33 @@ export function createAuthService(options: AuthServiceOptions): HttpService {
       case 'GET /.well-known/jwks.json':
         return sendJson(res, 200, { keys: options.keys.jwks.keys }, { 'Cache-Control': 'public, max-age=600' });
       case 'POST /signup':
-        return await user.signup(ctx, req, res);
+        return await user.signup(ctx, req, res, url.searchParams);
+      case 'POST /recover':
+        return await email.recover(ctx, req, res, url.searchParams);
+      case 'POST /otp':
+      case 'POST /magiclink':
+        return await email.otp(ctx, req, res, url.searchParams);
+      case 'POST /resend':
+        return await email.resend(ctx, req, res, url.searchParams);
+      case 'GET /reauthenticate':
+        return await email.reauthenticate(ctx, req, res);
+      case 'GET /verify':
+        return await verifyGet(ctx, req, res, url.searchParams);
+      case 'POST /verify':
+        return await verifyPost(ctx, req, res);
       case 'POST /token':
         return await user.token(ctx, req, res, url.searchParams);
       case 'GET /user':
         return await user.getUser(ctx, req, res);
       case 'PUT /user':
-        return await user.updateUser(ctx, req, res);
+        return await updateUser(ctx, req, res, url.searchParams);
       case 'POST /logout':
         return await user.logout(ctx, req, res, url.searchParams);
+    }
+    if (key === 'POST /invite' || key === 'POST /admin/generate_link') {
+      await requireAdmin(req, options.keys);
+      if (key === 'POST /invite') return await adminMail.invite(ctx, req, res, url.searchParams);
+      return await adminMail.generateLink(ctx, req, res, url.searchParams);
     }
     if (path === '/admin/users' || ADMIN_USER.test(path)) {
       await requireAdmin(req, options.keys);

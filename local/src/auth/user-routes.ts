@@ -3,17 +3,25 @@
  * refresh_token grants), user GET/PUT and logout.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type postgres from 'postgres';
+import type { OutgoingMail } from '../mail/mailbox.ts';
 import { z } from 'zod';
 import { requireUser } from './caller.ts';
 import { AuthError, clientIp, readBody, sendJson } from './http.ts';
 import { assertStrongPassword, passwordWeakness } from './password.ts';
+import { sendConfirmation } from './email-routes.ts';
+import { deliverAll, type MailContext } from './email-tokens.ts';
+import type { AttemptLimiter, MailLimiter } from './mail-limit.ts';
+import { consumeAuthCode, pkceChallenge } from './pkce.ts';
 import type { SignInLimiter } from './rate-limit.ts';
+import { referrer } from './redirect.ts';
 import { createSession, endSessions, refreshGrant, sessionResponse, type SessionContext } from './sessions.ts';
-import { findUserByEmail, findUserById, insertUser, isBanned, mergeMetadata, passwordMatches, userJson, validateEmail } from './users.ts';
+import { findUserByEmail, findUserById, insertUser, isBanned, passwordMatches, userJson, validateEmail } from './users.ts';
 
 export interface RouteContext extends SessionContext {
   limiter: SignInLimiter;
+  mail: MailContext;
+  mailLimiter: MailLimiter;
+  verifyLimiter: AttemptLimiter;
 }
 
 const metadata = z.record(z.string(), z.unknown());
@@ -24,13 +32,15 @@ const signupBody = z.object({
   phone: z.string().optional(),
   password: z.string().optional(),
   data: metadata.nullish(),
+  code_challenge: z.string().nullish(),
+  code_challenge_method: z.string().nullish(),
 });
 
 function client(req: IncomingMessage) {
   return { ip: clientIp(req), userAgent: req.headers['user-agent'] };
 }
 
-export async function signup(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function signup(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
   const body = await readBody(req, signupBody);
   const { config } = ctx;
   if (!config.enable_signup) throw new AuthError(422, 'signup_disabled', 'Signups not allowed for this instance');
@@ -45,6 +55,11 @@ export async function signup(ctx: RouteContext, req: IncomingMessage, res: Serve
   assertStrongPassword(body.password, config);
   ctx.limiter.signUp(clientIp(req));
   const autoconfirm = !config.email.enable_confirmations;
+  const pkce = pkceChallenge(body);
+  // With confirmations on, signup sends a mail: it counts against the mail limits.
+  if (!autoconfirm) ctx.mailLimiter.take(address, clientIp(req));
+  const redirectTo = referrer(config, req, query);
+  const outbox: OutgoingMail[] = [];
 
   const answer = await ctx.sql.begin(async (tx) => {
     // One signup per email at a time; the unique index would also catch it, less politely.
@@ -52,14 +67,20 @@ export async function signup(ctx: RouteContext, req: IncomingMessage, res: Serve
     const existing = await findUserByEmail(tx, address);
     if (existing) {
       if (autoconfirm) throw new AuthError(422, 'user_already_exists', 'User already registered');
-      // With confirmations on, GoTrue does not reveal that the address is taken.
+      // With confirmations on, GoTrue does not reveal that the address is taken; an
+      // unconfirmed account gets its confirmation mail again.
+      if (!existing.email_confirmed_at) await sendConfirmation(ctx, tx, existing, redirectTo, pkce, outbox);
       return { obfuscated: true as const, email: address };
     }
     const user = await insertUser(tx, { source: 'signup', email: address, password: body.password!, emailConfirmed: autoconfirm, userMetadata: body.data ?? {} });
-    if (!autoconfirm) return await userJson(tx, user);
+    if (!autoconfirm) {
+      await sendConfirmation(ctx, tx, user, redirectTo, pkce, outbox);
+      return await userJson(tx, (await findUserById(tx, user.id))!);
+    }
     const { sessionId, refreshToken } = await createSession(tx, user, 'password', client(req));
     return await sessionResponse(ctx, tx, user.id, sessionId, refreshToken);
   });
+  deliverAll(ctx.mail, outbox);
   if ('obfuscated' in answer) {
     const now = new Date().toISOString();
     sendJson(res, 200, {
@@ -74,6 +95,7 @@ export async function signup(ctx: RouteContext, req: IncomingMessage, res: Serve
 
 const passwordGrantBody = z.object({ email: email.optional(), phone: z.string().optional(), password: z.string().optional() });
 const refreshGrantBody = z.object({ refresh_token: z.string().optional() });
+const pkceGrantBody = z.object({ auth_code: z.string().optional(), code_verifier: z.string().optional() });
 
 export async function token(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
   const grant = query.get('grant_type');
@@ -81,6 +103,21 @@ export async function token(ctx: RouteContext, req: IncomingMessage, res: Server
     const body = await readBody(req, refreshGrantBody);
     if (!body.refresh_token) throw new AuthError(400, 'validation_failed', 'refresh_token required');
     sendJson(res, 200, await refreshGrant(ctx, body.refresh_token));
+    return;
+  }
+  if (grant === 'pkce') {
+    const body = await readBody(req, pkceGrantBody);
+    if (!body.auth_code || !body.code_verifier) {
+      throw new AuthError(400, 'validation_failed', 'invalid request: both auth code and code verifier should be non-empty');
+    }
+    sendJson(res, 200, await ctx.sql.begin(async (tx) => {
+      const flow = await consumeAuthCode(tx, body.auth_code!, body.code_verifier!);
+      const user = await findUserById(tx, flow.userId);
+      if (!user) throw new AuthError(404, 'user_not_found', 'User not found');
+      if (isBanned(user)) throw new AuthError(400, 'user_banned', 'User is banned');
+      const { sessionId, refreshToken } = await createSession(tx, user, flow.method, client(req));
+      return await sessionResponse(ctx, tx, user.id, sessionId, refreshToken);
+    }));
     return;
   }
   if (grant !== 'password') throw new AuthError(400, 'invalid_credentials', 'unsupported_grant_type');
@@ -114,52 +151,6 @@ export async function token(ctx: RouteContext, req: IncomingMessage, res: Server
 export async function getUser(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { user } = await requireUser(req, ctx.keys, ctx.sql);
   sendJson(res, 200, await userJson(ctx.sql, user));
-}
-
-const updateUserBody = z.object({
-  email: email.optional(),
-  phone: z.string().optional(),
-  password: z.string().optional(),
-  data: metadata.nullish(),
-  app_metadata: z.unknown().optional(),
-  nonce: z.string().optional(),
-});
-
-export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const caller = await requireUser(req, ctx.keys, ctx.sql);
-  const body = await readBody(req, updateUserBody);
-  if (body.app_metadata !== undefined) throw new AuthError(403, 'not_admin', 'Updating app_metadata requires admin privileges');
-  if (body.phone) throw new AuthError(422, 'phone_provider_disabled', 'Phone logins are disabled');
-  const newEmail = body.email ? validateEmail(body.email) : undefined;
-  if (body.password !== undefined) assertStrongPassword(body.password, ctx.config);
-
-  const updated = await ctx.sql.begin(async (tx) => {
-    const user = (await findUserById(tx, caller.user.id))!;
-    if (body.password !== undefined) {
-      if (await passwordMatches(tx, user, body.password)) {
-        throw new AuthError(422, 'same_password', 'New password should be different from the old password.');
-      }
-      await tx`update auth.users set encrypted_password = extensions.crypt(${body.password}, extensions.gen_salt('bf', 10)), updated_at = now() where id = ${user.id}`;
-      // As GoTrue: a password change ends every other session of the user.
-      if (caller.sessionId) await endSessions(tx, user.id, caller.sessionId, 'others');
-    }
-    if (body.data) {
-      const merged = mergeMetadata(user.raw_user_meta_data, body.data);
-      await tx`update auth.users set raw_user_meta_data = ${tx.json(merged as postgres.JSONValue)}, updated_at = now() where id = ${user.id}`;
-    }
-    if (newEmail && newEmail !== user.email) {
-      const taken = await findUserByEmail(tx, newEmail);
-      if (taken) throw new AuthError(422, 'email_exists', 'A user with this email address has already been registered');
-      // Confirmations are off locally (mailer autoconfirm), so the change applies at once.
-      await tx`update auth.users set email = ${newEmail}, email_confirmed_at = now(), updated_at = now() where id = ${user.id}`;
-      await tx`
-        update auth.identities
-        set identity_data = identity_data || ${tx.json({ email: newEmail })}, updated_at = now()
-        where user_id = ${user.id} and provider = 'email'`;
-    }
-    return await userJson(tx, (await findUserById(tx, user.id))!);
-  });
-  sendJson(res, 200, updated);
 }
 
 const logoutScope = z.enum(['global', 'local', 'others']);

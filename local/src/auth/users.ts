@@ -33,6 +33,9 @@ export interface UserRow {
   created_at: Date | null;
   updated_at: Date | null;
   is_anonymous: boolean;
+  email_change: string | null;
+  email_change_sent_at: Date | null;
+  recovery_sent_at: Date | null;
 }
 
 interface IdentityRow {
@@ -51,6 +54,7 @@ const USER_COLUMNS = [
   'id', 'aud', 'role', 'email', 'phone', 'encrypted_password', 'email_confirmed_at', 'phone_confirmed_at',
   'confirmed_at', 'confirmation_sent_at', 'invited_at', 'last_sign_in_at', 'raw_app_meta_data',
   'raw_user_meta_data', 'banned_until', 'deleted_at', 'created_at', 'updated_at', 'is_anonymous',
+  'email_change', 'email_change_sent_at', 'recovery_sent_at',
 ];
 
 export async function findUserById(db: Db, id: string): Promise<UserRow | null> {
@@ -171,7 +175,9 @@ export async function userJson(db: Db, user: UserRow): Promise<Record<string, un
     ['confirmed_at', user.confirmed_at], ['confirmation_sent_at', user.confirmation_sent_at],
     ['invited_at', user.invited_at], ['last_sign_in_at', user.last_sign_in_at],
     ['banned_until', user.banned_until], ['deleted_at', user.deleted_at],
+    ['recovery_sent_at', user.recovery_sent_at], ['email_change_sent_at', user.email_change_sent_at],
   ];
+  if (user.email_change) json.new_email = user.email_change;
   for (const [key, value] of optional) if (value) json[key] = iso(value);
   return json;
 }

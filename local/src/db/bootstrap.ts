@@ -10,6 +10,7 @@ const BOOTSTRAP_FILES = [
   new URL('./bootstrap.sql', import.meta.url),
   new URL('./bootstrap-realtime.sql', import.meta.url),
   new URL('./bootstrap-storage.sql', import.meta.url),
+  new URL('./bootstrap-auth-flows.sql', import.meta.url),
 ];
 
 export async function applyBootstrap(url: string): Promise<void> {

@@ -1,0 +1,111 @@
+/**
+ * One-time email tokens as GoTrue keeps them: a numeric OTP goes into the mail, and the user
+ * row stores sha224(email + otp) (with a `pkce_` prefix in a PKCE flow) beside a *_sent_at
+ * time; a token is valid for [auth.email] otp_expiry seconds and is cleared when used, so
+ * every code and link works once (internal/crypto, internal/api/mail.go, verify.go).
+ */
+import { createHash, randomInt } from 'node:crypto';
+import type { AuthConfig } from '../config.ts';
+import type { EmailTemplateName } from '../config.ts';
+import type { Mailbox, OutgoingMail } from '../mail/mailbox.ts';
+import type { EmailTemplates } from '../mail/templates.ts';
+import { PKCE_PREFIX } from './pkce.ts';
+import type { Db, UserRow } from './users.ts';
+
+export type TokenKind = 'confirmation' | 'recovery' | 'reauthentication';
+
+const COLUMNS: Record<TokenKind, { token: string; sentAt: string }> = {
+  confirmation: { token: 'confirmation_token', sentAt: 'confirmation_sent_at' },
+  recovery: { token: 'recovery_token', sentAt: 'recovery_sent_at' },
+  reauthentication: { token: 'reauthentication_token', sentAt: 'reauthentication_sent_at' },
+};
+
+export function generateOtp(length: number): string {
+  let otp = '';
+  for (let i = 0; i < length; i++) otp += String(randomInt(10));
+  return otp;
+}
+
+export function tokenHash(emailOrPhone: string, otp: string): string {
+  return createHash('sha224').update(emailOrPhone + otp).digest('hex');
+}
+
+export interface IssuedToken {
+  otp: string;
+  /** What the user row stores and links carry: the hash, `pkce_`-prefixed in a PKCE flow. */
+  hash: string;
+}
+
+/** Stores a fresh token of `kind` for the user's current email. */
+export async function issueToken(db: Db, user: UserRow, kind: TokenKind, config: AuthConfig, pkce = false): Promise<IssuedToken> {
+  const otp = generateOtp(config.email.otp_length);
+  const hash = (pkce ? PKCE_PREFIX : '') + tokenHash(user.email ?? '', otp);
+  const { token, sentAt } = COLUMNS[kind];
+  await db`update auth.users set ${db(token)} = ${hash}, ${db(sentAt)} = now() where id = ${user.id}`;
+  return { otp, hash };
+}
+
+/** The two tokens of an email change: to the new address, and (secure change) the current one. */
+export async function issueEmailChangeTokens(db: Db, user: UserRow, newEmail: string, config: AuthConfig, pkce: boolean) {
+  const prefix = pkce ? PKCE_PREFIX : '';
+  const otpNew = generateOtp(config.email.otp_length);
+  const hashNew = prefix + tokenHash(newEmail, otpNew);
+  const secure = config.email.double_confirm_changes && Boolean(user.email);
+  const otpCurrent = secure ? generateOtp(config.email.otp_length) : '';
+  const hashCurrent = secure ? prefix + tokenHash(user.email!, otpCurrent) : '';
+  await db`
+    update auth.users set email_change = ${newEmail}, email_change_token_new = ${hashNew},
+      email_change_token_current = ${hashCurrent}, email_change_confirm_status = 0, email_change_sent_at = now()
+    where id = ${user.id}`;
+  return { otpNew, hashNew, otpCurrent, hashCurrent, secure };
+}
+
+/** True when `actual` (a hash, or a hash without its pkce_ prefix) matches an unexpired token. */
+export function otpValid(actual: string, expected: string | null, sentAt: Date | null, config: AuthConfig): boolean {
+  if (!expected || !sentAt) return false;
+  if (Date.now() > sentAt.getTime() + config.email.otp_expiry * 1000) return false;
+  return actual === expected || PKCE_PREFIX + actual === expected;
+}
+
+export interface MailContext {
+  config: AuthConfig;
+  mailbox: Mailbox;
+  templates: EmailTemplates;
+  /** `${apiUrl}/auth/v1`: links point at its /verify. */
+  issuer: string;
+}
+
+/** GoTrue's ConfirmationURL: {external}/verify?token=…&type=…&redirect_to=… */
+export function confirmationUrl(ctx: MailContext, token: string, type: string, redirectTo: string): string {
+  const url = new URL(`${ctx.issuer}/verify`);
+  url.searchParams.set('token', token);
+  url.searchParams.set('type', type);
+  url.searchParams.set('redirect_to', redirectTo);
+  return url.toString();
+}
+
+/** Renders an auth mail; callers deliver it after their transaction commits, so a link in
+ * the inbox always refers to a stored token. */
+export function composeAuthMail(
+  ctx: MailContext,
+  template: EmailTemplateName,
+  to: string,
+  data: { token?: string; tokenHash?: string; confirmationUrl?: string; redirectTo?: string; email?: string; newEmail?: string; user?: UserRow },
+): OutgoingMail {
+  const rendered = ctx.templates.render(template, {
+    SiteURL: ctx.config.site_url,
+    ConfirmationURL: data.confirmationUrl,
+    Email: data.email ?? data.user?.email ?? '',
+    NewEmail: data.newEmail,
+    Token: data.token,
+    TokenHash: data.tokenHash,
+    RedirectTo: data.redirectTo,
+    SendingTo: to,
+    Data: data.user?.raw_user_meta_data ?? {},
+  });
+  return { to, subject: rendered.subject, html: rendered.html };
+}
+
+export function deliverAll(ctx: MailContext, outbox: OutgoingMail[]): void {
+  for (const mail of outbox.splice(0)) ctx.mailbox.deliver(mail);
+}

@@ -1,0 +1,96 @@
+/**
+ * PUT /user (GoTrue user.go UserUpdate): metadata, password and email changes of the caller.
+ *  - A user with a verified MFA factor changes email or password only from an aal2 session.
+ *  - [auth.email] secure_password_change: a session older than 24 hours must send the
+ *    `nonce` mailed by GET /reauthenticate to set a new password.
+ *  - An email change is confirmed by mail (both addresses with double_confirm_changes); the
+ *    user's `new_email` shows it pending until then.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type postgres from 'postgres';
+import { z } from 'zod';
+import type { OutgoingMail } from '../mail/mailbox.ts';
+import { requireUser } from './caller.ts';
+import { sendEmailChange } from './email-routes.ts';
+import { deliverAll, otpValid, tokenHash } from './email-tokens.ts';
+import { AuthError, clientIp, readBody, sendJson } from './http.ts';
+import { assertStrongPassword } from './password.ts';
+import { pkceChallenge } from './pkce.ts';
+import { referrer } from './redirect.ts';
+import { endSessions } from './sessions.ts';
+import type { RouteContext } from './user-routes.ts';
+import { findUserByEmail, findUserById, mergeMetadata, passwordMatches, userJson, validateEmail, type Db, type UserRow } from './users.ts';
+
+const updateUserBody = z.object({
+  email: z.string().trim().max(255).optional(),
+  phone: z.string().optional(),
+  password: z.string().optional(),
+  data: z.record(z.string(), z.unknown()).nullish(),
+  app_metadata: z.unknown().optional(),
+  nonce: z.string().optional(),
+  code_challenge: z.string().nullish(),
+  code_challenge_method: z.string().nullish(),
+});
+
+const RECENT_SESSION_MS = 24 * 60 * 60 * 1000;
+
+/** GoTrue verifyReauthentication: the mailed code, unexpired, used once. */
+async function consumeNonce(ctx: RouteContext, db: Db, user: UserRow, nonce: string): Promise<void> {
+  const [row] = await db<{ reauthentication_token: string | null; reauthentication_sent_at: Date | null }[]>`
+    select reauthentication_token, reauthentication_sent_at from auth.users where id = ${user.id} for update`;
+  const expected = row?.reauthentication_token ?? null;
+  if (!expected || !otpValid(tokenHash(user.email ?? '', nonce), expected, row!.reauthentication_sent_at, ctx.config)) {
+    throw new AuthError(422, 'reauthentication_not_valid', 'Nonce has expired or is invalid');
+  }
+  await db`update auth.users set reauthentication_token = '' where id = ${user.id}`;
+}
+
+export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+  const caller = await requireUser(req, ctx.keys, ctx.sql);
+  const body = await readBody(req, updateUserBody);
+  if (body.app_metadata !== undefined) throw new AuthError(403, 'not_admin', 'Updating app_metadata requires admin privileges');
+  if (body.phone) throw new AuthError(422, 'phone_provider_disabled', 'Phone logins are disabled');
+  const newEmail = body.email ? validateEmail(body.email) : undefined;
+  const changesEmail = Boolean(newEmail && newEmail !== caller.user.email);
+  if (body.password !== undefined && body.password !== '') assertStrongPassword(body.password, ctx.config);
+  const pkce = pkceChallenge(body);
+  const redirectTo = referrer(ctx.config, req, query);
+  const outbox: OutgoingMail[] = [];
+
+  const updated = await ctx.sql.begin(async (tx) => {
+    const user = (await findUserById(tx, caller.user.id))!;
+    const [mfa] = await tx<{ n: number }[]>`select count(*)::int as n from auth.mfa_factors where user_id = ${user.id} and status = 'verified'`;
+    const [session] = caller.sessionId
+      ? await tx<{ aal: string | null; created_at: Date | null }[]>`select aal::text, created_at from auth.sessions where id = ${caller.sessionId}`
+      : [];
+    if (mfa!.n > 0 && session?.aal !== 'aal2' && (body.password || changesEmail)) {
+      throw new AuthError(401, 'insufficient_aal', 'AAL2 session is required to update email or password when MFA is enabled.');
+    }
+    if (body.password !== undefined) {
+      if (ctx.config.email.secure_password_change && (!session?.created_at || Date.now() > session.created_at.getTime() + RECENT_SESSION_MS)) {
+        if (!body.nonce) throw new AuthError(400, 'reauthentication_needed', 'Password update requires reauthentication');
+        await consumeNonce(ctx, tx, user, body.nonce);
+      }
+      if (body.password && (await passwordMatches(tx, user, body.password))) {
+        throw new AuthError(422, 'same_password', 'New password should be different from the old password.');
+      }
+      await tx`update auth.users set encrypted_password = extensions.crypt(${body.password}, extensions.gen_salt('bf', 10)), updated_at = now() where id = ${user.id}`;
+      // As GoTrue: a password change ends every other session of the user.
+      if (caller.sessionId) await endSessions(tx, user.id, caller.sessionId, 'others');
+    }
+    if (body.data) {
+      const merged = mergeMetadata(user.raw_user_meta_data, body.data);
+      await tx`update auth.users set raw_user_meta_data = ${tx.json(merged as postgres.JSONValue)}, updated_at = now() where id = ${user.id}`;
+    }
+    if (changesEmail) {
+      if (await findUserByEmail(tx, newEmail!)) {
+        throw new AuthError(422, 'email_exists', 'A user with this email address has already been registered');
+      }
+      ctx.mailLimiter.take(newEmail!, clientIp(req));
+      await sendEmailChange(ctx, tx, user, newEmail!, redirectTo, pkce, outbox);
+    }
+    return await userJson(tx, (await findUserById(tx, user.id))!);
+  });
+  deliverAll(ctx.mail, outbox);
+  sendJson(res, 200, updated);
+}
