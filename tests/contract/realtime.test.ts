@@ -104,19 +104,36 @@ describe('postgres_changes on messages', () => {
     await sub.unsubscribe();
   });
 
-  it('sends DELETE to every matching subscriber with only the primary key of an RLS table', async () => {
+  it('sends DELETE to every DELETE subscriber with only the primary key of an RLS table', async () => {
     const [a, b] = [await signedIn(), await signedIn()];
     const session = await createSession(stack.db.sql, a.user.id);
     const id = await insertMessage(stack.db.sql, session, a.user.id, 'to delete');
-    const subA = await record(a.client, { event: 'DELETE', filter: `session_id=eq.${session}` });
+    const subA = await record(a.client, { event: 'DELETE' });
     const subB = await record(b.client, { event: 'DELETE' });
     await stack.db.sql`delete from public.messages where id = ${id}`;
     for (const sub of [subA, subB]) {
-      const change = await sub.waitFor((c) => c.eventType === 'DELETE');
+      const change = await sub.waitFor((c) => c.eventType === 'DELETE' && (c.old as { id?: string }).id === id);
       expect(change.old).toEqual({ id });
       expect(change.new).toEqual({});
       await sub.unsubscribe();
     }
+  });
+
+  // Security round 2, finding 1: DELETE is not RLS-checked, so a filter on a non-key column
+  // (the table is REPLICA IDENTITY FULL) would tell another user whether a guess matched.
+  it('matches DELETE filters on the primary key only: a guessed content tells another user nothing', async () => {
+    const [a, b] = [await signedIn(), await signedIn()];
+    const session = await createSession(stack.db.sql, a.user.id);
+    const id = await insertMessage(stack.db.sql, session, a.user.id, 'my secret plan');
+    // Joined first on B's socket: had it matched, its event would arrive before the witness's.
+    const guess = await record(b.client, { event: 'DELETE', filter: 'content=eq.my secret plan' });
+    const owner = await record(a.client, { event: 'DELETE', filter: `session_id=eq.${session}` });
+    const byKey = await record(b.client, { event: 'DELETE', filter: `id=eq.${id}` });
+    await stack.db.sql`delete from public.messages where id = ${id}`;
+    expect((await byKey.waitFor((c) => c.eventType === 'DELETE')).old).toEqual({ id });
+    expect(guess.changes).toEqual([]);
+    expect(owner.changes).toEqual([]); // filters on other columns never match a delete
+    for (const sub of [guess, owner, byKey]) await sub.unsubscribe();
   });
 
   it('reports an unknown filter column as a system error', async () => {

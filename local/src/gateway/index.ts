@@ -15,7 +15,8 @@ import type { HttpService, UpgradeService } from './types.ts';
 export interface GatewayServices {
   auth?: HttpService;
   functions?: HttpService;
-  realtime?: UpgradeService;
+  /** The WebSocket, plus `/realtime/v1/api/*` (REST broadcast). */
+  realtime?: UpgradeService & HttpService;
   storage?: HttpService;
 }
 
@@ -43,7 +44,7 @@ export interface Gateway {
 
 /** GoTrue's routes that Kong passes through without rewriting Authorization. */
 const OPEN_AUTH_ROUTES = /^\/(verify|callback|authorize)(\/|\?|$)/;
-const NOT_SERVED = /^\/(rest|graphql|pg)\/v1(\/|\?|$)|^\/realtime\/v1\/api(\/|\?|$)/;
+const NOT_SERVED = /^\/(rest|graphql|pg)\/v1(\/|\?|$)/;
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const host = options.host ?? '127.0.0.1';
@@ -93,6 +94,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const rest = url.slice('/storage/v1'.length) || '/';
       req.url = rest.startsWith('/') ? rest : `/${rest}`;
       return await services.storage.handle(req, res);
+    }
+    if (path.startsWith('/realtime/v1/api/')) {
+      // Kong maps keys for /realtime/v1/api/* like the other HTTP routes (§0.4).
+      if (!services.realtime) return unavailable(res, 'realtime');
+      const mapped = mapAuthorization(req.headers, keys);
+      if (mapped === undefined) delete req.headers.authorization;
+      else req.headers.authorization = mapped;
+      req.url = url.slice('/realtime/v1'.length);
+      return await services.realtime.handle(req, res);
     }
     if (NOT_SERVED.test(path)) {
       return sendJson(res, 404, {

@@ -1,24 +1,35 @@
 /**
- * One joined channel of one socket: its bindings, the token and claims its RLS checks use,
+ * One joined channel of one socket: its bindings, config (broadcast self/ack, presence key,
+ * private), the token and claims its checks use, the permissions granted on a private topic,
  * and the timer that closes it when that token expires (reference §2.7).
  */
 import type { VerifiedClaims } from '../keys/index.ts';
+import type { Extension, Permissions } from './authorization.ts';
 import type { Binding } from './bindings.ts';
 import type { ChangeSubscriber } from './dispatch.ts';
-import type { PhoenixMessage } from './protocol.ts';
+import type { PhoenixMessage, Vsn } from './protocol.ts';
+import type { TopicMember } from './topics.ts';
 import type { Viewer } from './visibility.ts';
+
+export type Claims = VerifiedClaims & { role: string };
 
 export interface ChannelOptions {
   topic: string;
   joinRef: string;
+  vsn: Vsn;
   bindings: Binding[];
   token: string;
-  claims: VerifiedClaims & { role: string };
+  claims: Claims;
   broadcastSelf: boolean;
   broadcastAck: boolean;
+  presenceKey: string;
+  presenceEnabled: boolean;
+  isPrivate: boolean;
+  /** Read permissions granted at join (private channels only). */
+  read: Permissions;
   send(message: PhoenixMessage): void;
-  /** Binary frames (broadcast kind=4); only v2 sockets can decode them. */
-  sendBinary: ((data: Buffer) => void) | null;
+  /** An already encoded frame (text or binary). */
+  sendRaw(frame: string | Buffer): void;
   /** Called when the token expires; the owner closes the channel. */
   onExpired(channel: Channel, secondsAgo: number): void;
 }
@@ -26,53 +37,80 @@ export interface ChannelOptions {
 /** The real server re-checks expiry at least this often. */
 const EXPIRY_CHECK_MS = 5 * 60_000;
 
-export class Channel implements ChangeSubscriber {
+export class Channel implements ChangeSubscriber, TopicMember {
   readonly topic: string;
   readonly joinRef: string;
+  readonly vsn: Vsn;
   readonly bindings: Binding[];
   readonly broadcastSelf: boolean;
   readonly broadcastAck: boolean;
+  readonly presenceKey: string;
+  readonly isPrivate: boolean;
+  presenceEnabled: boolean;
   token: string;
-  private claims: VerifiedClaims & { role: string };
+  /** Private channels: read permissions from the last check; write ones once asked. */
+  read: Permissions;
+  write: Permissions = {};
+  private claims: Claims;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(private options: ChannelOptions) {
     this.topic = options.topic;
     this.joinRef = options.joinRef;
+    this.vsn = options.vsn;
     this.bindings = options.bindings;
     this.broadcastSelf = options.broadcastSelf;
     this.broadcastAck = options.broadcastAck;
+    this.presenceKey = options.presenceKey;
+    this.presenceEnabled = options.presenceEnabled;
+    this.isPrivate = options.isPrivate;
+    this.read = options.read;
     this.token = options.token;
     this.claims = options.claims;
     this.armExpiry();
   }
 
-  /** `realtime:room` → `room`, the `channel` field of system messages. */
+  /** `realtime:room` → `room`: the `channel` of system messages and the topic policies see. */
   get name(): string {
     return this.topic.replace(/^realtime:/, '');
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   viewer(): Viewer {
     return { role: this.claims.role, claims: this.claims };
   }
 
-  /** Later RLS checks use these claims. */
-  updateToken(token: string, claims: VerifiedClaims & { role: string }): void {
+  canReadBroadcast(): boolean {
+    return !this.isPrivate || this.read.broadcast === true;
+  }
+
+  canReadPresence(): boolean {
+    return !this.isPrivate || this.read.presence === true;
+  }
+
+  /** Private channels: undefined until the write policy was checked for `extension`. */
+  canWrite(extension: Extension): boolean | undefined {
+    return this.isPrivate ? this.write[extension] : true;
+  }
+
+  /** Later checks use these claims; private permissions are re-evaluated by the caller. */
+  updateToken(token: string, claims: Claims): void {
     this.token = token;
     this.claims = claims;
+    this.write = {};
     this.armExpiry();
+  }
+
+  deliver(frame: string | Buffer): void {
+    if (!this.closed) this.options.sendRaw(frame);
   }
 
   send(event: string, payload: unknown, ref: string | null = null, joinRef: string | null = this.joinRef): void {
     if (!this.closed) this.options.send({ joinRef, ref, topic: this.topic, event, payload });
-  }
-
-  /** A user broadcast from another channel of the topic: binary for v2, text for v1. */
-  sendBroadcast(binary: Buffer, text: { event: string; payload: unknown } | undefined): void {
-    if (this.closed) return;
-    if (this.options.sendBinary) this.options.sendBinary(binary);
-    else if (text) this.send('broadcast', { type: 'broadcast', ...text }, null, null);
   }
 
   /** Change events go out with null refs, as the real server encodes them (§2.6). */

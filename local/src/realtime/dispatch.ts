@@ -2,8 +2,9 @@
  * Turns committed row changes into `postgres_changes` events for the joined channels,
  * applying reference §2.11: bindings and filters pick the channels, column privileges shape
  * the payload, INSERT/UPDATE pass the subscriber's RLS check, DELETE is never RLS-checked but
- * carries only the key of an RLS table. A whole transaction is evaluated before anything is
- * sent, so a failed check (database gone) can be retried without duplicates.
+ * carries only the key of an RLS table and is matched against filters on that key alone. A
+ * whole transaction is evaluated before anything is sent, so a failed check (database gone)
+ * can be retried without duplicates.
  */
 import type pg from 'pg';
 import type { Binding } from './bindings.ts';
@@ -35,7 +36,13 @@ export function createDispatcher(pool: pg.Pool, catalog: Catalog, subscribers: (
   };
 
   async function eventsFor(change: RowChange, table: TableInfo, tx: CommittedTransaction): Promise<(() => void)[]> {
-    const filterRow = change.type === 'DELETE' ? change.oldRecord : change.record;
+    // A DELETE is never RLS-checked, so on an RLS table it may only be matched on what every
+    // subscriber receives anyway, the primary key: a filter on any other column would tell a
+    // stranger whether a guess matched the deleted row (replica identity full keeps them all).
+    // Hosted Realtime matches DELETE filters against the replica identity columns, which are the
+    // key alone unless the table is REPLICA IDENTITY FULL.
+    const filterRow =
+      change.type !== 'DELETE' ? change.record : table.rls ? pick(change.oldRecord ?? {}, table.primaryKey) : change.oldRecord;
     const matched: { subscriber: ChangeSubscriber; ids: number[]; viewer: Viewer }[] = [];
     for (const subscriber of subscribers()) {
       const ids = subscriber.bindings

@@ -1,8 +1,9 @@
 /**
- * The local Realtime service (`/realtime/v1/websocket`): postgres_changes over Phoenix, fed by
- * logical replication of the `supabase_realtime` publication, with the real server's RLS
- * semantics (reference §2). The gateway hands it upgrade requests whose `apikey` query is
- * already a JWT.
+ * The local Realtime service: Phoenix channels on `/realtime/v1/websocket` with
+ * postgres_changes (fed by logical replication of the `supabase_realtime` publication, with
+ * the real server's RLS semantics, reference §2), Broadcast (client, REST and database) and
+ * Presence, private channels authorised by RLS on `realtime.messages`. The gateway hands it
+ * upgrade requests whose `apikey` query is already a JWT, and `/realtime/v1/api/*` requests.
  *
  *   const realtime = createRealtimeService({ databaseUrl, keys, log });
  *   await realtime.ready();                       // replication stream running
@@ -12,14 +13,17 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import pg from 'pg';
 import { WebSocketServer } from 'ws';
-import type { UpgradeService } from '../gateway/types.ts';
+import type { HttpService, UpgradeService } from '../gateway/types.ts';
 import { verifyToken, type StackKeys } from '../keys/index.ts';
 import { Catalog } from './catalog.ts';
-import type { Channel } from './channel.ts';
 import { handleConnection } from './connection.ts';
+import { broadcastInserted, isMessagesChange } from './database-broadcast.ts';
 import { createDispatcher } from './dispatch.ts';
+import { createHub } from './hub.ts';
+import { maintainPartitions } from './partitions.ts';
 import type { Vsn } from './protocol.ts';
-import { startReplication, type ReplicationSource } from './replication.ts';
+import { startReplication, type CommittedTransaction, type ReplicationSource } from './replication.ts';
+import { createBroadcastApi } from './rest.ts';
 
 export interface RealtimeServiceOptions {
   /** Superuser (or replication-capable owner) URL of the app database. */
@@ -30,15 +34,18 @@ export interface RealtimeServiceOptions {
   publication?: string;
 }
 
-export type RealtimeService = UpgradeService & { ready(): Promise<void> };
+export type RealtimeService = UpgradeService & HttpService & { ready(): Promise<void> };
+
+/** Created by local/src/db/bootstrap-realtime.sql, named as hosted names it. */
+const MESSAGES_PUBLICATION = 'supabase_realtime_messages_publication';
 
 export function createRealtimeService(options: RealtimeServiceOptions): RealtimeService {
   const log = options.log ?? (() => {});
   const publication = options.publication ?? 'supabase_realtime';
-  // A small pool for catalog reads and RLS checks; UTC so timestamps compare with pgoutput's.
-  // node-postgres rather than postgres.js here: this pool is busy exactly when Postgres
-  // restarts, and postgres.js 3.4.9 can crash the process when a socket closes mid-write
-  // (porsager/postgres#1154, #1208).
+  // A small pool for catalog reads, RLS checks and channel authorisation; UTC so timestamps
+  // compare with pgoutput's. node-postgres rather than postgres.js here: this pool is busy
+  // exactly when Postgres restarts, and postgres.js 3.4.9 can crash the process when a
+  // socket closes mid-write (porsager/postgres#1154, #1208).
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     max: 4,
@@ -47,15 +54,26 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
   });
   pool.on('error', () => {}); // an idle client lost its server; the pool replaces it
   const catalog = new Catalog(pool, publication);
-  const channels = new Set<Channel>();
+  const hub = createHub({ keys: options.keys, pool, catalog, log });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  const dispatch = createDispatcher(pool, catalog, () => channels);
+  const dispatch = createDispatcher(pool, catalog, () => hub.channels);
+  const broadcastApi = createBroadcastApi(hub);
+  const stopPartitions = maintainPartitions(pool, log);
+
+  const onTransaction = async (tx: CommittedTransaction) => {
+    const changes = tx.changes.filter((change) => {
+      if (!isMessagesChange(change)) return true;
+      broadcastInserted(hub.topics, change);
+      return false;
+    });
+    if (changes.length > 0) await dispatch({ ...tx, changes });
+  };
 
   const replication: Promise<ReplicationSource> = startReplication({
     databaseUrl: options.databaseUrl,
     pool,
-    publication,
-    onTransaction: dispatch,
+    publications: [publication, MESSAGES_PUBLICATION],
+    onTransaction,
     onRelation: (oid) => catalog.invalidate(oid),
     log,
   });
@@ -66,6 +84,8 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
     async ready() {
       await (await replication).started;
     },
+
+    handle: (req, res) => broadcastApi(req, res),
 
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -81,7 +101,7 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
         (claims) => {
           if (socket.destroyed) return;
           wss.handleUpgrade(req, socket, head, (ws) => {
-            handleConnection(ws, { keys: options.keys, pool, catalog, channels, log }, { token, claims: { ...claims, role: String(claims.role) }, vsn });
+            handleConnection(ws, hub, { token, claims: { ...claims, role: String(claims.role) }, vsn });
           });
         },
         (error: unknown) => refuse(socket, 401, `Invalid token: ${error instanceof Error ? error.message : 'unverifiable'}`),
@@ -90,9 +110,10 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
 
     async stop() {
       stopped = true;
+      stopPartitions();
       for (const client of wss.clients) client.terminate();
       wss.close();
-      channels.clear();
+      hub.channels.clear();
       await (await replication.catch(() => null))?.stop();
       await pool.end();
     },

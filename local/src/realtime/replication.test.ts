@@ -19,7 +19,7 @@ beforeAll(async () => {
   source = await startReplication({
     databaseUrl: db.url,
     pool,
-    publication: 'supabase_realtime',
+    publications: ['supabase_realtime'],
     async onTransaction(tx) {
       if (failNext(tx)) {
         failNext = () => false;

@@ -1,5 +1,6 @@
 /**
- * The change source: logical replication of the `supabase_realtime` publication with pgoutput.
+ * The change source: logical replication of the `supabase_realtime` publication (and of
+ * `realtime.messages`, for broadcast from the database) with pgoutput.
  *
  * One permanent slot per service (named after the database; slot names are cluster-wide) so
  * that a Postgres restart does not lose changes: the stream resumes from the slot's confirmed
@@ -38,7 +39,8 @@ export interface ReplicationOptions {
   databaseUrl: string;
   /** For creating and dropping the slot (not a replication connection). */
   pool: pg.Pool;
-  publication: string;
+  /** Publications to stream (the app's tables, and realtime.messages for database broadcast). */
+  publications: string[];
   onTransaction(tx: CommittedTransaction): Promise<void>;
   /** A relation (re)appeared in the stream: its definition may have changed. */
   onRelation(oid: number): void;
@@ -185,7 +187,7 @@ export async function startReplication(options: ReplicationOptions): Promise<Rep
       resolveStarted();
     });
     current.on('error', fail);
-    const plugin = new RawTextPgoutputPlugin({ protoVersion: 1, publicationNames: [options.publication] });
+    const plugin = new RawTextPgoutputPlugin({ protoVersion: 1, publicationNames: options.publications });
     current
       .subscribe(plugin, slotName, acknowledged)
       .then(() => fail(new Error('replication stream ended')))

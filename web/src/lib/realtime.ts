@@ -24,11 +24,22 @@ export function watchTables(channelName: string, watches: TableWatch[], onJoined
     if (stopped) return;
     let channel = supabase.channel(channelName);
     for (const watch of watches) {
+      const event = watch.event ?? '*';
+      // Realtime matches a DELETE only on the primary key (a deleted row is not RLS-checked,
+      // so other columns could leak): deletes come from an unfiltered binding, carrying the
+      // key alone, and callers drop the ids they do not show.
       channel = channel.on(
         'postgres_changes',
-        { event: watch.event ?? '*', schema: 'public', table: watch.table, filter: watch.filter },
-        (change: Change) => watch.onChange(change),
+        { event, schema: 'public', table: watch.table, filter: watch.filter },
+        (change: Change) => {
+          if (change.eventType !== 'DELETE') watch.onChange(change);
+        },
       );
+      if (event === '*' || event === 'DELETE') {
+        channel = channel.on('postgres_changes', { event: 'DELETE', schema: 'public', table: watch.table }, (change: Change) =>
+          watch.onChange(change),
+        );
+      }
     }
     channel.subscribe((status) => {
       if (status === 'SUBSCRIBED' && !stopped) onJoined();

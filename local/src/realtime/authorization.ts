@@ -1,0 +1,90 @@
+/**
+ * Private-channel authorisation as hosted Realtime does it (supabase/realtime
+ * `Realtime.Tenants.Authorization`; docs: https://supabase.com/docs/guides/realtime/authorization):
+ * RLS policies on `realtime.messages` decide, evaluated with the caller's JWT claims, its
+ * role, and `realtime.topic` set to the channel's topic (without the `realtime:` prefix).
+ *
+ * - read: probe rows (one per extension) are inserted by the service itself, then selected
+ *   as the caller; the rows the caller sees are the extensions it may read. Rolled back.
+ * - write: the caller inserts a probe row per extension under a savepoint; a refused insert
+ *   (42501, RLS violation) means no write. Rolled back.
+ *
+ * Checked once at join (and when the access token changes), never per message.
+ */
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+
+export type Extension = 'broadcast' | 'presence';
+
+export interface AuthorizationContext {
+  /** The channel topic as policies see it: `session:1`, not `realtime:session:1`. */
+  topic: string;
+  role: string;
+  claims: Record<string, unknown>;
+}
+
+export type Permissions = Partial<Record<Extension, boolean>>;
+
+/** The connection settings hosted Realtime sets before a policy check (`set_conn_config`). */
+async function setConnConfig(client: pg.PoolClient, context: AuthorizationContext): Promise<void> {
+  await client.query(
+    `select set_config('role', $1, true), set_config('realtime.topic', $2, true),
+            set_config('request.jwt.claims', $3, true), set_config('request.jwt.claim.sub', $4, true),
+            set_config('request.jwt.claim.role', $1, true), set_config('request.headers', '{}', true)`,
+    [context.role, context.topic, JSON.stringify(context.claims), typeof context.claims.sub === 'string' ? context.claims.sub : ''],
+  );
+}
+
+async function inRolledBackTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: unknown;
+  try {
+    await client.query('begin');
+    try {
+      return await work(client);
+    } finally {
+      await client.query('rollback').catch((error: unknown) => { broken = error; });
+    }
+  } finally {
+    client.release(broken instanceof Error ? broken : undefined);
+  }
+}
+
+/** Which of `extensions` the caller may read on the topic (RLS `select` policies). */
+export async function authorizeRead(pool: pg.Pool, context: AuthorizationContext, extensions: Extension[]): Promise<Permissions> {
+  return inRolledBackTransaction(pool, async (client) => {
+    const probes = extensions.map((extension) => ({ extension, id: randomUUID() }));
+    for (const probe of probes) {
+      await client.query('insert into realtime.messages (id, topic, extension) values ($1, $2, $3)', [probe.id, context.topic, probe.extension]);
+    }
+    await setConnConfig(client, context);
+    const { rows } = await client.query<{ id: string }>('select id from realtime.messages where id = any($1::uuid[])', [probes.map((p) => p.id)]);
+    const seen = new Set(rows.map((r) => r.id));
+    return Object.fromEntries(probes.map((p) => [p.extension, seen.has(p.id)]));
+  });
+}
+
+/** Which of `extensions` the caller may write on the topic (RLS `insert` policies). */
+export async function authorizeWrite(pool: pg.Pool, context: AuthorizationContext, extensions: Extension[]): Promise<Permissions> {
+  return inRolledBackTransaction(pool, async (client) => {
+    await setConnConfig(client, context);
+    const result: Permissions = {};
+    for (const extension of extensions) {
+      await client.query('savepoint probe');
+      try {
+        await client.query('insert into realtime.messages (topic, extension) values ($1, $2)', [context.topic, extension]);
+        result[extension] = true;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '42501') throw error;
+        result[extension] = false;
+      }
+      await client.query('rollback to savepoint probe');
+    }
+    return result;
+  });
+}
+
+/** `realtime:session:1` → `session:1`: the name policies and REST callers use. */
+export function subTopic(topic: string): string {
+  return topic.startsWith('realtime:') ? topic.slice('realtime:'.length) : topic;
+}

@@ -1,0 +1,70 @@
+/**
+ * What a joined client sends on its channel: `broadcast` (binary frame or text) and
+ * `presence` track/untrack, with hosted Realtime's rules (BroadcastHandler, PresenceHandler):
+ * - broadcast reaches every reader of the topic, the sender too only with `broadcast.self`;
+ *   with `broadcast.ack` the push is answered `ok`. On a private channel the sender needs the
+ *   write policy (checked once per token); a refused broadcast is dropped without a reply.
+ * - presence: `track` enters or updates the channel's entry under its presence key and
+ *   sends `presence_diff` to the topic; `untrack` removes it. A private channel needs the
+ *   presence write policy; refused tracks are answered with an error.
+ */
+import { z } from 'zod';
+import type { Channel } from './channel.ts';
+import { ensurePresenceRead, ensureWrite, sendPresenceDiff, type Hub } from './hub.ts';
+import type { BroadcastFrame } from './protocol.ts';
+import { topicKey, type OutgoingBroadcast } from './topics.ts';
+
+const textBroadcastSchema = z.object({ type: z.literal('broadcast'), event: z.string(), payload: z.unknown() });
+const presenceSchema = z.object({ type: z.literal('presence').optional(), event: z.string(), payload: z.unknown().optional() });
+
+/** Returns true when the client should get an `ok` reply (ack). */
+export async function clientBroadcast(hub: Hub, channel: Channel, message: OutgoingBroadcast): Promise<boolean> {
+  if (channel.isPrivate && !(await ensureWrite(hub, channel, 'broadcast'))) return false;
+  if (channel.isClosed) return false;
+  hub.topics.broadcast(channel.name, channel.isPrivate, message, channel.broadcastSelf ? undefined : channel);
+  return channel.broadcastAck;
+}
+
+/** A kind=3 binary push, relayed as a kind=4 frame (metadata is not forwarded, as hosted). */
+export function fromBinary(frame: BroadcastFrame): OutgoingBroadcast {
+  return { event: frame.event, bytes: { encoding: frame.encoding, data: frame.payload }, binary: true };
+}
+
+/** A text `broadcast` push (v1 sockets, or v2 clients that send text); null when malformed. */
+export function fromText(payload: unknown): OutgoingBroadcast | null {
+  const parsed = textBroadcastSchema.safeParse(payload);
+  if (!parsed.success) return null;
+  return { event: parsed.data.event, json: { value: parsed.data.payload ?? {} }, binary: false };
+}
+
+export type PresenceReply = { status: 'ok' | 'error'; response: Record<string, unknown> } | null;
+
+export async function clientPresence(hub: Hub, channel: Channel, payload: unknown): Promise<PresenceReply> {
+  const parsed = presenceSchema.safeParse(payload);
+  if (!parsed.success) return null; // hosted ignores a presence push without an event
+  const key = topicKey(channel.name, channel.isPrivate);
+  switch (parsed.data.event.toLowerCase()) {
+    case 'track': {
+      const meta = parsed.data.payload ?? {};
+      if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
+        return { status: 'error', response: { reason: 'Presence track payload must be a map' } };
+      }
+      if (channel.isPrivate) {
+        await ensurePresenceRead(hub, channel);
+        if (!(await ensureWrite(hub, channel, 'presence'))) return { status: 'error', response: {} };
+      }
+      if (channel.isClosed) return null;
+      channel.presenceEnabled = true;
+      const diff = hub.presence.track(key, channel, channel.presenceKey, meta as Record<string, unknown>);
+      if (diff) sendPresenceDiff(hub, channel, diff);
+      return { status: 'ok', response: {} };
+    }
+    case 'untrack': {
+      const diff = hub.presence.untrack(key, channel);
+      if (diff) sendPresenceDiff(hub, channel, diff);
+      return { status: 'ok', response: {} };
+    }
+    default:
+      return { status: 'error', response: {} };
+  }
+}

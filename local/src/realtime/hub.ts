@@ -1,0 +1,79 @@
+/**
+ * The state every socket shares: joined channels (postgres_changes dispatch walks them),
+ * topic membership (broadcast and presence fan-out) and the presence tracker. Channels
+ * enter with `attach` and leave with `detach`, which also ends their presence.
+ */
+import type pg from 'pg';
+import type { StackKeys } from '../keys/index.ts';
+import { authorizeRead, authorizeWrite, type Extension } from './authorization.ts';
+import type { Catalog } from './catalog.ts';
+import type { Channel } from './channel.ts';
+import { PresenceTracker, type PresenceDiff } from './presence.ts';
+import { topicKey, TopicRegistry } from './topics.ts';
+
+export interface Hub {
+  keys: StackKeys;
+  pool: pg.Pool;
+  catalog: Catalog;
+  channels: Set<Channel>;
+  topics: TopicRegistry;
+  presence: PresenceTracker<Channel>;
+  log(line: string): void;
+}
+
+export function createHub(base: Pick<Hub, 'keys' | 'pool' | 'catalog' | 'log'>): Hub {
+  return { ...base, channels: new Set(), topics: new TopicRegistry(), presence: new PresenceTracker() };
+}
+
+export function attach(hub: Hub, channel: Channel): void {
+  hub.channels.add(channel);
+  hub.topics.add(channel.name, channel);
+}
+
+/** Removes the channel; with `notify` the client gets `phx_close`. Its presence leaves. */
+export function detach(hub: Hub, channel: Channel, notify: boolean): void {
+  channel.close(notify);
+  hub.channels.delete(channel);
+  hub.topics.remove(channel.name, channel);
+  const diff = hub.presence.untrack(topicKey(channel.name, channel.isPrivate), channel);
+  if (diff) sendPresenceDiff(hub, channel, diff);
+}
+
+export function sendPresenceDiff(hub: Hub, channel: Channel, diff: PresenceDiff): void {
+  hub.topics.presence(channel.name, channel.isPrivate, 'presence_diff', diff);
+}
+
+/** The authorisation context of a channel: its topic as policies see it, its role and claims. */
+export function contextOf(channel: Channel): { topic: string; role: string; claims: Record<string, unknown> } {
+  const viewer = channel.viewer();
+  return { topic: channel.name, role: viewer.role, claims: viewer.claims };
+}
+
+/**
+ * Whether a private channel may write `extension`, asking the database once per token
+ * (as hosted caches it in the channel's policies). A policy that fails counts as a refusal.
+ */
+export async function ensureWrite(hub: Hub, channel: Channel, extension: Extension): Promise<boolean> {
+  const known = channel.canWrite(extension);
+  if (known !== undefined) return known;
+  try {
+    const granted = await authorizeWrite(hub.pool, contextOf(channel), [extension]);
+    channel.write[extension] = granted[extension] === true;
+  } catch (error) {
+    hub.log(`realtime: write policy check on ${channel.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+  return channel.write[extension] === true;
+}
+
+/** Presence read on a private channel whose join did not check it (presence was off). */
+export async function ensurePresenceRead(hub: Hub, channel: Channel): Promise<void> {
+  if (!channel.isPrivate || channel.read.presence !== undefined) return;
+  try {
+    const granted = await authorizeRead(hub.pool, contextOf(channel), ['presence']);
+    channel.read = { ...channel.read, presence: granted.presence === true };
+  } catch (error) {
+    hub.log(`realtime: read policy check on ${channel.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    channel.read = { ...channel.read, presence: false };
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Helpers for the Broadcast / Presence / private-channel contract tests: channels joined
+ * through the official supabase-js client that record what arrives, and waits that resolve
+ * on an event (never on a sleep).
+ */
+import type { RealtimeChannel, RealtimeChannelOptions, SupabaseClient } from '@supabase/supabase-js';
+import type { Sql } from 'postgres';
+import { createAuthUser, type AuthUser } from '../helpers/actors.ts';
+import { TEST_PASSWORD, testEmail, type TestStack } from '../helpers/stack.ts';
+
+export interface Received {
+  event: string;
+  payload: Record<string, unknown>;
+}
+
+export interface Joined {
+  channel: RealtimeChannel;
+  /** Broadcasts received, in arrival order. */
+  broadcasts: Received[];
+  /** Presence events (`sync`, `join`, `leave`) in arrival order. */
+  presence: { event: string; key?: string }[];
+  /** Subscribe-callback statuses after SUBSCRIBED (CLOSED, CHANNEL_ERROR…). */
+  statuses: { status: string; error?: Error }[];
+  system: Record<string, unknown>[];
+  /** Resolves once `check()` is true, re-evaluated on every arrival. */
+  until(check: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+}
+
+/** Joins `name` and resolves once SUBSCRIBED; rejects with the server's reason otherwise. */
+export async function join(client: SupabaseClient, name: string, config: RealtimeChannelOptions['config'] = {}, presence = false): Promise<Joined> {
+  const broadcasts: Received[] = [];
+  const presenceEvents: Joined['presence'] = [];
+  const statuses: Joined['statuses'] = [];
+  const system: Joined['system'] = [];
+  const checks = new Set<() => void>();
+  const arrived = () => { for (const check of [...checks]) check(); };
+  const channel = client.channel(name, { config });
+  channel.on('broadcast', { event: '*' }, (message: { event: string; payload: Record<string, unknown> }) => {
+    broadcasts.push({ event: message.event, payload: message.payload });
+    arrived();
+  });
+  channel.on('system', {}, (message: Record<string, unknown>) => {
+    system.push(message);
+    arrived();
+  });
+  if (presence) {
+    for (const event of ['sync', 'join', 'leave'] as const) {
+      channel.on('presence', { event } as never, (payload?: { key?: string }) => {
+        presenceEvents.push({ event, key: payload?.key });
+        arrived();
+      });
+    }
+  }
+  let subscribed = false;
+  let failed = false;
+  await new Promise<void>((resolve, reject) => {
+    channel.subscribe((status, error) => {
+      if (failed) return;
+      if (status === 'SUBSCRIBED' && !subscribed) {
+        subscribed = true;
+        return resolve();
+      }
+      if (!subscribed) {
+        // Refused: stop Phoenix from rejoining (outside this callback, which leave re-enters).
+        failed = true;
+        setTimeout(() => void client.removeChannel(channel), 0);
+        return reject(error ?? new Error(status));
+      }
+      statuses.push({ status, error });
+      arrived();
+    });
+  });
+  return {
+    channel,
+    broadcasts,
+    presence: presenceEvents,
+    statuses,
+    system,
+    until(check, what, timeoutMs = 10_000) {
+      if (check()) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          checks.delete(run);
+          reject(new Error(`timed out waiting for ${what}`));
+        }, timeoutMs);
+        const run = () => {
+          if (!check()) return;
+          clearTimeout(timer);
+          checks.delete(run);
+          resolve();
+        };
+        checks.add(run);
+      });
+    },
+  };
+}
+
+/** A new user signed in through the official client. */
+export async function signedIn(stack: TestStack, clients: SupabaseClient[]): Promise<{ user: AuthUser; client: SupabaseClient }> {
+  const user = await createAuthUser(stack.db.sql, { email: testEmail('rt'), password: TEST_PASSWORD });
+  const client = stack.client();
+  clients.push(client);
+  const { error } = await client.auth.signInWithPassword({ email: user.email, password: TEST_PASSWORD });
+  if (error) throw error;
+  return { user, client };
+}
+
+/**
+ * Test-only policies on realtime.messages (the app's own live in supabase/migrations):
+ * `rt-own:<uid>` readable and writable by that user only, `rt-readonly:*` readable by any
+ * signed-in user and writable by nobody.
+ */
+export async function createTestPolicies(sql: Sql): Promise<void> {
+  await sql.unsafe(`
+    drop policy if exists "rt test: own topic read" on realtime.messages;
+    drop policy if exists "rt test: own topic write" on realtime.messages;
+    drop policy if exists "rt test: readonly topics" on realtime.messages;
+    create policy "rt test: own topic read" on realtime.messages for select to authenticated
+      using (realtime.topic() = 'rt-own:' || (select auth.uid())::text);
+    create policy "rt test: own topic write" on realtime.messages for insert to authenticated
+      with check (realtime.topic() = 'rt-own:' || (select auth.uid())::text);
+    create policy "rt test: readonly topics" on realtime.messages for select to authenticated
+      using (realtime.topic() like 'rt-readonly:%');
+  `);
+}
+
+export function settle<T>(promise: Promise<T>): Promise<T | Error> {
+  return promise.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+}
