@@ -44,6 +44,44 @@ export type Database = {
                 Relationships: [
                 ];
             };
+            "api_keys": {
+                Row: {
+                    "created_at": string;
+                    "expires_at": string | null;
+                    "id": string;
+                    "key_hash": string;
+                    "last_used_at": string | null;
+                    "name": string;
+                    "prefix": string;
+                    "scopes": (string)[];
+                    "user_id": string;
+                };
+                ComputedFields: never;
+                Insert: {
+                    "created_at"?: string;
+                    "expires_at"?: string | null;
+                    "id"?: string;
+                    "key_hash": string;
+                    "last_used_at"?: string | null;
+                    "name": string;
+                    "prefix": string;
+                    "scopes": (string)[];
+                    "user_id": string;
+                };
+                Update: {
+                    "created_at"?: string;
+                    "expires_at"?: string | null;
+                    "id"?: string;
+                    "key_hash"?: string;
+                    "last_used_at"?: string | null;
+                    "name"?: string;
+                    "prefix"?: string;
+                    "scopes"?: (string)[];
+                    "user_id"?: string;
+                };
+                Relationships: [
+                ];
+            };
             "chat_sessions": {
                 Row: {
                     "created_at": string;

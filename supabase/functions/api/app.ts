@@ -18,6 +18,7 @@ import { databaseUnavailable, isDatabaseUnavailable } from './lib/db-errors.ts';
 import { ApiError, errorBody } from './lib/errors.ts';
 import { consoleSink, createLogger } from './lib/log.ts';
 import { defaultHook } from './lib/openapi.ts';
+import { apiKeysRoutes } from './routes/api-keys.ts';
 import { budgetRoutes } from './routes/budget.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { credentialsRoutes } from './routes/credentials.ts';
@@ -125,12 +126,13 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
   app.route('/search', searchRoutes);
   app.route('/usage', usageRoutes);
   app.route('/budget', budgetRoutes);
+  app.route('/api-keys', apiKeysRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'A Supabase user access token',
+    description: 'A Supabase user access token, or (where a route says so) a Mr.Prompt API key `mrp_…` with the scope it needs',
   });
   app.route('/docs', docsRoutes);
   app.doc31('/openapi.json', {

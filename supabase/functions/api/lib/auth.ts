@@ -109,6 +109,8 @@ export type TokenVerifier = ReturnType<typeof createTokenVerifier>;
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
   if (!match) throw new ApiError(401, 'unauthorized', 'Sign in first: missing Bearer access token');
+  // API keys are accepted only where a route opts in (lib/api-key-auth.ts requireUserOrKey).
+  if (match[1].startsWith('mrp_')) throw new ApiError(401, 'unauthorized', 'API keys cannot be used here; this needs a signed-in session');
   c.set('user', await c.var.verifyToken(match[1]));
   await next();
 });

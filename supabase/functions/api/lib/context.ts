@@ -8,6 +8,8 @@ export interface AuthUser {
   email: string | null;
   /** The verified JWT payload, handed to Postgres as request.jwt.claims. */
   claims: Record<string, unknown>;
+  /** Set when the request authenticated with an API key (lib/api-key-auth.ts) instead of a session. */
+  apiKey?: { id: string; scopes: string[] };
 }
 
 /** What the app was built with; routes reach them through c.var.deps. */

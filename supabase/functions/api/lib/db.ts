@@ -26,6 +26,10 @@ export interface Db {
     refillPerSecond: number,
     cost?: number,
   ): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
+  /** Stores a new API key for the verified user (owner-side; the API roles cannot insert keys). */
+  createApiKey(userId: string, key: NewApiKey): Promise<ApiKeyRow>;
+  /** The live key with this SHA-256 (not expired, user active), marking it used; null if none. */
+  authenticateApiKey(hash: Uint8Array): Promise<{ keyId: string; userId: string; email: string | null; scopes: string[] } | null>;
   /** A trivial round trip (health check). */
   ping(): Promise<void>;
   /** Owner connection, for maintenance commands (re-encryption) only — never in a route. */
@@ -40,6 +44,24 @@ export interface StoredCredential {
   last_used_at: Date | null;
   created_at: Date;
   updated_at: Date;
+}
+
+export interface NewApiKey {
+  name: string;
+  prefix: string;
+  hash: Uint8Array;
+  scopes: string[];
+  expiresAt: Date | null;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  created_at: Date;
 }
 
 export function createDb(url: string, options: { max?: number } = {}): Db {
@@ -81,6 +103,18 @@ export function createDb(url: string, options: { max?: number } = {}): Db {
       const row = rows[0];
       return { allowed: Boolean(row?.allowed), retryAfterSeconds: Number(row?.retry_after_seconds ?? 1) };
     },
+    async createApiKey(userId, key) {
+      const [row] = await sql<ApiKeyRow[]>`
+        select id, name, prefix, scopes, expires_at, last_used_at, created_at
+          from private.create_api_key(${userId}::uuid, ${key.name}, ${key.prefix}, decode(${toHex(key.hash)}, 'hex'), ${key.scopes}::text[], ${key.expiresAt})`;
+      return row!;
+    },
+    async authenticateApiKey(hash) {
+      const rows = await sql<{ key_id: string; user_id: string; email: string | null; scopes: string[] }[]>`
+        select key_id, user_id, email, scopes from private.authenticate_api_key(decode(${toHex(hash)}, 'hex'))`;
+      const row = rows[0];
+      return row ? { keyId: row.key_id, userId: row.user_id, email: row.email, scopes: row.scopes } : null;
+    },
     async ping() {
       await sql`select 1`;
     },
@@ -88,4 +122,9 @@ export function createDb(url: string, options: { max?: number } = {}): Db {
       await sql.end({ timeout: 5 });
     },
   };
+}
+
+// bytea parameters as hex text: portable between Node and Deno (no Buffer).
+function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

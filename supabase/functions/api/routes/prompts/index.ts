@@ -1,9 +1,10 @@
 /**
  * /api/prompts: the prompt library. One sub-app wiring the behaviours kept in separate
- * modules (CRUD, history and labels, fork and render); all need a signed-in user.
+ * modules (CRUD, history and labels, fork and render); all need a signed-in user or, for
+ * reads and rendering, an API key with the right scope.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { requireUser } from '../../lib/auth.ts';
+import { requireUserOrKey } from '../../lib/api-key-auth.ts';
 import type { AppEnv } from '../../lib/context.ts';
 import { defaultHook } from '../../lib/openapi.ts';
 import { promptActionRoutes } from './actions.ts';
@@ -11,7 +12,16 @@ import { promptCrudRoutes } from './crud.ts';
 import { promptHistoryRoutes } from './history.ts';
 
 export const promptsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
-promptsRoutes.use('*', requireUser);
+// API keys: `prompts:read` reads (list, get, versions, resolve); rendering also accepts `chat`.
+// Every write needs a signed-in session.
+promptsRoutes.use(
+  '*',
+  requireUserOrKey((c) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return ['prompts:read'];
+    if (c.req.method === 'POST' && /\/render$/.test(c.req.path)) return ['chat', 'prompts:read'];
+    return null;
+  }),
+);
 promptsRoutes.route('/', promptCrudRoutes);
 promptsRoutes.route('/', promptHistoryRoutes);
 promptsRoutes.route('/', promptActionRoutes);

@@ -1,0 +1,125 @@
+/**
+ * /api/api-keys: keys a signed-in user creates for other apps (`mrp_…`, shown once, stored as
+ * SHA-256), lists with their last use, and revokes. Managing keys needs a session: a request
+ * made with an API key can never mint or revoke keys (requireUser refuses keys, and the
+ * delete policy refuses claims carrying `api_key_id`).
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { API_KEY_SCOPES, generateApiKey } from '../lib/api-keys.ts';
+import { requireUser } from '../lib/auth.ts';
+import type { AppEnv } from '../lib/context.ts';
+import { ApiError, notFound } from '../lib/errors.ts';
+import { trimmed } from '../lib/inputs.ts';
+import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
+
+const MAX_KEYS = 50;
+
+const ApiKeySchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    prefix: z.string().openapi({ description: 'The first 12 characters, to recognise the key', example: 'mrp_Ab3dE9xQ' }),
+    scopes: z.array(z.enum(API_KEY_SCOPES)),
+    expires_at: z.string().nullable(),
+    last_used_at: z.string().nullable().openapi({ description: 'Updated at most once a minute' }),
+    created_at: z.string(),
+  })
+  .openapi('ApiKey');
+
+const CreatedApiKey = ApiKeySchema.extend({
+  key: z.string().openapi({ description: 'The key itself. Shown only in this response; store it now.', example: 'mrp_…' }),
+}).openapi('CreatedApiKey');
+
+const CreateApiKey = z
+  .strictObject({
+    name: trimmed(1, 100),
+    scopes: z
+      .array(z.enum(API_KEY_SCOPES))
+      .min(1)
+      .transform((s) => [...new Set(s)])
+      .openapi({ description: '`prompts:read`: read and resolve prompts; `chat`: render prompts, /chat and the /v1 gateway' }),
+    expires_at: z.iso
+      .datetime({ offset: true })
+      .transform((s) => new Date(s))
+      .refine((d) => d.getTime() > Date.now(), 'must be in the future')
+      .nullable()
+      .optional(),
+  })
+  .openapi('CreateApiKey');
+
+const tags = ['api-keys'];
+const routes = {
+  create: createRoute({
+    method: 'post', path: '/', tags, security,
+    summary: 'Create an API key for another app (the key is shown once)',
+    request: { body: jsonBody(CreateApiKey) },
+    responses: { 201: jsonResponse(CreatedApiKey, 'The new key, with the secret'), ...errorResponses(400, 401, 409) },
+  }),
+  list: createRoute({
+    method: 'get', path: '/', tags, security,
+    summary: 'List my API keys (never the secret)',
+    responses: { 200: jsonResponse(z.object({ keys: z.array(ApiKeySchema) }).openapi('ApiKeyList'), 'Newest first'), ...errorResponses(401) },
+  }),
+  revoke: createRoute({
+    method: 'delete', path: '/{id}', tags, security,
+    summary: 'Revoke a key: the next request made with it is refused',
+    request: { params: UuidParam() },
+    responses: { 204: { description: 'Revoked' }, ...errorResponses(400, 401, 404) },
+  }),
+};
+
+interface KeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: ('prompts:read' | 'chat')[];
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  created_at: Date;
+}
+
+const present = (row: KeyRow) => ({
+  id: row.id,
+  name: row.name,
+  prefix: row.prefix,
+  scopes: row.scopes,
+  expires_at: row.expires_at?.toISOString() ?? null,
+  last_used_at: row.last_used_at?.toISOString() ?? null,
+  created_at: row.created_at.toISOString(),
+});
+
+export const apiKeysRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+apiKeysRoutes.use('*', requireUser);
+
+apiKeysRoutes.openapi(routes.create, async (c) => {
+  const input = c.req.valid('json');
+  const [{ count }] = await c.var.db.withUserTransaction(c.var.user, (sql) =>
+    sql<{ count: number }[]>`select count(*)::int as count from public.api_keys where user_id = ${c.var.user.id}`,
+  );
+  if (count >= MAX_KEYS) throw new ApiError(409, 'too_many_keys', `You have ${MAX_KEYS} keys; revoke one you no longer use first`);
+  const secret = await generateApiKey();
+  const row = await c.var.db.createApiKey(c.var.user.id, {
+    name: input.name,
+    prefix: secret.prefix,
+    hash: secret.hash,
+    scopes: input.scopes,
+    expiresAt: input.expires_at ?? null,
+  });
+  c.header('cache-control', 'no-store');
+  return c.json({ ...present(row as KeyRow), key: secret.key }, 201);
+});
+
+apiKeysRoutes.openapi(routes.list, async (c) => {
+  const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql<KeyRow[]>`
+    select id, name, prefix, scopes, expires_at, last_used_at, created_at
+      from public.api_keys where user_id = ${c.var.user.id}
+     order by created_at desc, id desc`);
+  return c.json({ keys: rows.map(present) }, 200);
+});
+
+apiKeysRoutes.openapi(routes.revoke, async (c) => {
+  const { id } = c.req.valid('param');
+  const deleted = await c.var.db.withUserTransaction(c.var.user, (sql) => sql`delete from public.api_keys where id = ${id} returning id`);
+  if (deleted.length === 0) throw notFound('API key');
+  return c.body(null, 204);
+});
