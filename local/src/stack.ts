@@ -269,9 +269,13 @@ export function functionsEnv(inputs: EnvInputs): Record<string, string> {
     SUPABASE_JWKS: JSON.stringify(functionsJwks(keys)),
     SUPABASE_JWT_SECRET: keys.jwtSecret,
     CREDENTIALS_ENCRYPTION_KEYS: keys.credentialsEncryptionKeys,
-    ALLOW_PRIVATE_PROVIDER_URLS: 'true',
     CORS_ORIGINS: [...origins].join(','),
   };
+  // Private provider URLs (Ollama on localhost) stay refused unless the operator opts in:
+  // `ALLOW_PRIVATE_PROVIDER_URLS=true npm start`, or the line in supabase/functions/.env.
+  // The demo provider is the server's own URL and needs no opt-in.
+  const allowPrivate = process.env.ALLOW_PRIVATE_PROVIDER_URLS ?? userEnv.ALLOW_PRIVATE_PROVIDER_URLS;
+  if (allowPrivate !== undefined) env.ALLOW_PRIVATE_PROVIDER_URLS = allowPrivate;
   if (inputs.demoProviderUrl) env.DEMO_PROVIDER_URL = inputs.demoProviderUrl;
   return env;
 }

@@ -69,7 +69,8 @@ beforeAll(async () => {
     }
     return await fetch(input, init);
   };
-  app = createApp(api.config, { db: api.apiDb, fetch: routedFetch, lookup, log: () => {} });
+  // User-chosen URLs go through the pinned transport; route it to the redirector too.
+  app = createApp(api.config, { db: api.apiDb, fetch: routedFetch, pinnedFetch: () => routedFetch, lookup, log: () => {} });
 });
 afterAll(async () => {
   await api?.close();

@@ -3,20 +3,26 @@
 // how much later the client sees the first token than the fake provider sent it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../fixtures/fake-provider.ts';
+import { functionsDirWithEnv } from '../faults/helpers.ts';
 import { eventually, readSse } from '../helpers/api.ts';
 import { startTestStack, TEST_PASSWORD, testEmail, type TestStack } from '../helpers/stack.ts';
 
 let stack: TestStack;
 let provider: FakeProvider;
+let functionsDir: Awaited<ReturnType<typeof functionsDirWithEnv>>;
 // Everything the stack printed, including the function's stdout/stderr (its JSON logs).
 const logLines: string[] = [];
 beforeAll(async () => {
   provider = await startFakeProvider({ tokens: 40, tokenDelayMs: 10 });
-  stack = await startTestStack({ demoProvider: true, log: (line) => logLines.push(line) });
+  // The custom provider below is on loopback: opt in through supabase/functions/.env, as an
+  // operator running Ollama locally would (npm start leaves private URLs refused).
+  functionsDir = await functionsDirWithEnv({ ALLOW_PRIVATE_PROVIDER_URLS: 'true' });
+  stack = await startTestStack({ demoProvider: true, functionsDir: functionsDir.dir, log: (line) => logLines.push(line) });
 });
 afterAll(async () => {
   await stack?.stop();
   await provider?.stop();
+  await functionsDir?.remove();
 });
 
 async function signUp() {

@@ -48,7 +48,9 @@ const HTTP_CODES: Record<number, string> = {
 };
 
 export function createApp(config: Config, deps: CreateAppDeps = {}) {
-  const resolved: AppDeps = { fetch: deps.fetch ?? fetch, log: deps.log ?? consoleSink, lookup: deps.lookup, waitUntil: deps.waitUntil };
+  const resolved: AppDeps = {
+    fetch: deps.fetch ?? fetch, log: deps.log ?? consoleSink, lookup: deps.lookup, pinnedFetch: deps.pinnedFetch, waitUntil: deps.waitUntil,
+  };
   const db = deps.db ?? createDb(config.dbUrl);
   const logger = createLogger(resolved.log, config.logLevel);
   const verifyToken = createTokenVerifier(config, resolved.fetch);

@@ -2,6 +2,7 @@
 import type { Config } from '../config.ts';
 import type { Db } from './db.ts';
 import type { Logger } from './log.ts';
+import type { PinnedFetchFactory } from './pinned-fetch.ts';
 
 export interface AuthUser {
   id: string;
@@ -14,8 +15,13 @@ export interface AuthUser {
 
 /** What the app was built with; routes reach them through c.var.deps. */
 export interface AppDeps {
-  /** The fetch used for every outbound call (providers, JWKS); tests inject an observer. */
+  /** The fetch for the server's own endpoints (catalog providers, demo, JWKS); tests inject an observer. */
   fetch: typeof fetch;
+  /**
+   * The transport for user-chosen endpoints, bound to the addresses the URL guard approved
+   * (default: lib/pinned-fetch.ts). Tests may route it elsewhere.
+   */
+  pinnedFetch?: PinnedFetchFactory;
   /** Sink for structured log entries (one JSON object per line by default). */
   log: (entry: Record<string, unknown>) => void;
   /** Resolves a host name to every address (for the private-URL guard). */

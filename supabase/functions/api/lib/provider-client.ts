@@ -60,7 +60,7 @@ export async function openProviderClient(options: OpenClientOptions): Promise<Pr
   // Only endpoints a user can influence go through the guard; catalog and demo URLs are the server's own.
   const userInfluenced = provider.base_url_mode !== 'fixed';
   if (userInfluenced) await assertSafeProviderUrl(baseUrl, config, deps.lookup);
-  const fetchImpl = userInfluenced ? guardedFetch(deps.fetch, config, deps.lookup) : deps.fetch;
+  const fetchImpl = userInfluenced ? guardedFetch(config, deps.lookup, deps.pinnedFetch) : deps.fetch;
 
   const client = new OpenAI({
     apiKey,
