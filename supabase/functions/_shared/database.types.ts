@@ -128,6 +128,153 @@ export type Database = {
                     }
                 ];
             };
+            "file_chunks": {
+                Row: {
+                    "chunk_index": number;
+                    "content": string;
+                    "file_id": string;
+                    "fts": unknown;
+                    "id": string;
+                    "token_count": number;
+                    "user_id": string;
+                };
+                ComputedFields: never;
+                Insert: {
+                    "chunk_index": number;
+                    "content": string;
+                    "file_id": string;
+                    "fts"?: never;
+                    "id"?: string;
+                    "token_count": number;
+                    "user_id": string;
+                };
+                Update: {
+                    "chunk_index"?: number;
+                    "content"?: string;
+                    "file_id"?: string;
+                    "fts"?: never;
+                    "id"?: string;
+                    "token_count"?: number;
+                    "user_id"?: string;
+                };
+                Relationships: [
+                    {
+                        foreignKeyName: "file_chunks_file_id_fkey";
+                        columns: [
+                            "file_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "file_metadata";
+                        referencedColumns: [
+                            "id"
+                        ];
+                    }
+                ];
+            };
+            "file_metadata": {
+                Row: {
+                    "created_at": string;
+                    "extracted_text": string;
+                    "id": string;
+                    "name": string;
+                    "project_id": string;
+                    "size": number;
+                    "storage_path": string;
+                    "token_count": number;
+                    "type": string;
+                    "user_id": string;
+                };
+                ComputedFields: never;
+                Insert: {
+                    "created_at"?: string;
+                    "extracted_text"?: string;
+                    "id"?: string;
+                    "name": string;
+                    "project_id": string;
+                    "size": number;
+                    "storage_path": string;
+                    "token_count"?: number;
+                    "type": string;
+                    "user_id": string;
+                };
+                Update: {
+                    "created_at"?: string;
+                    "extracted_text"?: string;
+                    "id"?: string;
+                    "name"?: string;
+                    "project_id"?: string;
+                    "size"?: number;
+                    "storage_path"?: string;
+                    "token_count"?: number;
+                    "type"?: string;
+                    "user_id"?: string;
+                };
+                Relationships: [
+                    {
+                        foreignKeyName: "file_metadata_project_id_fkey";
+                        columns: [
+                            "project_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "projects";
+                        referencedColumns: [
+                            "id"
+                        ];
+                    }
+                ];
+            };
+            "message_attachments": {
+                Row: {
+                    "created_at": string;
+                    "id": string;
+                    "message_id": string;
+                    "name": string;
+                    "size": number;
+                    "storage_path": string;
+                    "token_count": number;
+                    "truncated": boolean;
+                    "type": string;
+                    "user_id": string;
+                };
+                ComputedFields: never;
+                Insert: {
+                    "created_at"?: string;
+                    "id"?: string;
+                    "message_id": string;
+                    "name": string;
+                    "size": number;
+                    "storage_path": string;
+                    "token_count"?: number;
+                    "truncated"?: boolean;
+                    "type": string;
+                    "user_id": string;
+                };
+                Update: {
+                    "created_at"?: string;
+                    "id"?: string;
+                    "message_id"?: string;
+                    "name"?: string;
+                    "size"?: number;
+                    "storage_path"?: string;
+                    "token_count"?: number;
+                    "truncated"?: boolean;
+                    "type"?: string;
+                    "user_id"?: string;
+                };
+                Relationships: [
+                    {
+                        foreignKeyName: "message_attachments_message_id_fkey";
+                        columns: [
+                            "message_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "messages";
+                        referencedColumns: [
+                            "id"
+                        ];
+                    }
+                ];
+            };
             "messages": {
                 Row: {
                     "completion_tokens": number | null;

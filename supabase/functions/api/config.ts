@@ -73,6 +73,14 @@ const envSchema = z.object({
       ctx.addIssue({ code: 'custom', message: `not a valid price table (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})` });
       return z.NEVER;
     }),
+  // Storage (attachments, project files): the API calls /storage/v1 with the caller's token
+  // and an API key; lifecycle clean-up uses the service key. Hosted sets these for functions.
+  SUPABASE_ANON_KEY: z.string().optional(),
+  SUPABASE_PUBLISHABLE_KEYS: z.string().optional(),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
+  SUPABASE_SECRET_KEYS: z.string().optional(),
+  MAX_ATTACHMENTS_PER_MESSAGE: int(10),
+  ATTACHMENT_QUOTA_BYTES: int(500 * 1024 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional().default('info'),
 });
 
@@ -99,6 +107,15 @@ export interface Config {
     keepaliveMs: number;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  storage: {
+    /** Sent as `apikey` with the caller's own token (publishable key, else legacy anon key). */
+    apiKey: string | null;
+    /** Service key for removing objects whose rows are gone (secret key, else service_role). */
+    serviceKey: string | null;
+    maxAttachmentsPerMessage: number;
+    /** Bytes one user may keep in the attachments bucket. */
+    quotaBytes: number;
+  };
   /** Built-in list prices with MODEL_PRICES on top, keyed `<provider>/<model>` or `<provider>/*`. */
   prices: Record<string, ModelPrice>;
 }
@@ -140,8 +157,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       keepaliveMs: e.KEEPALIVE_MS,
     },
     logLevel: e.LOG_LEVEL,
+    storage: {
+      apiKey: firstKey(e.SUPABASE_PUBLISHABLE_KEYS) ?? e.SUPABASE_ANON_KEY ?? null,
+      serviceKey: firstKey(e.SUPABASE_SECRET_KEYS) ?? e.SUPABASE_SERVICE_ROLE_KEY ?? null,
+      maxAttachmentsPerMessage: e.MAX_ATTACHMENTS_PER_MESSAGE,
+      quotaBytes: e.ATTACHMENT_QUOTA_BYTES,
+    },
     prices: buildPriceTable(e.MODEL_PRICES),
   };
+}
+
+/** `{"default":"sb_…"}` as hosted passes SUPABASE_PUBLISHABLE_KEYS / SUPABASE_SECRET_KEYS. */
+function firstKey(json: string | undefined): string | undefined {
+  const value = json ? safeJson(json) : null;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const keys = Object.values(value).filter((k): k is string => typeof k === 'string' && k.length > 0);
+  return 'default' in value && typeof value.default === 'string' ? value.default : keys[0];
 }
 
 function safeJson(text: string): unknown {

@@ -9,6 +9,8 @@ export interface ProviderModel {
   id: string;
   name: string;
   context_window: number;
+  /** Reads images sent as `image_url` content parts. */
+  vision: boolean;
 }
 
 export interface ProviderInfo {
@@ -27,19 +29,20 @@ export interface ProviderInfo {
   docs_url?: string;
 }
 
-const m = (id: string, name: string, context_window: number): ProviderModel => ({ id, name, context_window });
+const m = (id: string, name: string, context_window: number, vision = false): ProviderModel => ({ id, name, context_window, vision });
+const V = true;
 
 const CATALOG: ProviderInfo[] = [
   {
     id: 'openai', name: 'OpenAI', base_url: 'https://api.openai.com/v1', base_url_mode: 'fixed', requires_key: true,
     any_model: true, default_context_window: 128_000, docs_url: 'https://platform.openai.com/docs/models',
-    models: [m('gpt-4.1', 'GPT-4.1', 1_047_576), m('gpt-4.1-mini', 'GPT-4.1 mini', 1_047_576), m('gpt-4o', 'GPT-4o', 128_000), m('gpt-4o-mini', 'GPT-4o mini', 128_000), m('o4-mini', 'o4-mini', 200_000)],
+    models: [m('gpt-4.1', 'GPT-4.1', 1_047_576, V), m('gpt-4.1-mini', 'GPT-4.1 mini', 1_047_576, V), m('gpt-4o', 'GPT-4o', 128_000, V), m('gpt-4o-mini', 'GPT-4o mini', 128_000, V), m('o4-mini', 'o4-mini', 200_000, V)],
   },
   {
     // Anthropic's OpenAI SDK compatibility layer.
     id: 'anthropic', name: 'Anthropic', base_url: 'https://api.anthropic.com/v1/', base_url_mode: 'fixed', requires_key: true,
     any_model: true, default_context_window: 200_000, docs_url: 'https://docs.anthropic.com/en/api/openai-sdk',
-    models: [m('claude-sonnet-4-5', 'Claude Sonnet 4.5', 200_000), m('claude-opus-4-1', 'Claude Opus 4.1', 200_000), m('claude-3-5-haiku-latest', 'Claude Haiku 3.5', 200_000)],
+    models: [m('claude-sonnet-4-5', 'Claude Sonnet 4.5', 200_000, V), m('claude-opus-4-1', 'Claude Opus 4.1', 200_000, V), m('claude-3-5-haiku-latest', 'Claude Haiku 3.5', 200_000, V)],
   },
   {
     // StreamLake (Vanchin) serves Kuaishou's KAT-Coder; the model may also be your endpoint id (ep-…).
@@ -50,7 +53,7 @@ const CATALOG: ProviderInfo[] = [
   {
     id: 'openrouter', name: 'OpenRouter', base_url: 'https://openrouter.ai/api/v1', base_url_mode: 'fixed', requires_key: true,
     any_model: true, default_context_window: 32_000, docs_url: 'https://openrouter.ai/models',
-    models: [m('openai/gpt-4o-mini', 'GPT-4o mini', 128_000), m('anthropic/claude-sonnet-4.5', 'Claude Sonnet 4.5', 200_000), m('kwaipilot/kat-coder-pro', 'KAT-Coder Pro', 256_000), m('meta-llama/llama-3.3-70b-instruct', 'Llama 3.3 70B', 131_072)],
+    models: [m('openai/gpt-4o-mini', 'GPT-4o mini', 128_000, V), m('anthropic/claude-sonnet-4.5', 'Claude Sonnet 4.5', 200_000, V), m('kwaipilot/kat-coder-pro', 'KAT-Coder Pro', 256_000), m('meta-llama/llama-3.3-70b-instruct', 'Llama 3.3 70B', 131_072)],
   },
   {
     id: 'groq', name: 'Groq', base_url: 'https://api.groq.com/openai/v1', base_url_mode: 'fixed', requires_key: true,
@@ -65,7 +68,7 @@ const CATALOG: ProviderInfo[] = [
   {
     id: 'mistral', name: 'Mistral', base_url: 'https://api.mistral.ai/v1', base_url_mode: 'fixed', requires_key: true,
     any_model: true, default_context_window: 32_000, docs_url: 'https://docs.mistral.ai/getting-started/models/',
-    models: [m('mistral-large-latest', 'Mistral Large', 128_000), m('mistral-small-latest', 'Mistral Small', 128_000), m('codestral-latest', 'Codestral', 256_000)],
+    models: [m('mistral-large-latest', 'Mistral Large', 128_000), m('mistral-small-latest', 'Mistral Small', 128_000, V), m('codestral-latest', 'Codestral', 256_000)],
   },
   {
     id: 'ollama', name: 'Ollama', base_url: 'http://localhost:11434/v1', base_url_mode: 'optional', requires_key: false,
@@ -81,7 +84,7 @@ const CATALOG: ProviderInfo[] = [
 /** Offered only when the server sets DEMO_PROVIDER_URL (local stack, tests): no key needed. */
 const DEMO: ProviderInfo = {
   id: 'demo', name: 'Demo (offline)', base_url: null, base_url_mode: 'fixed', requires_key: false,
-  any_model: true, default_context_window: 16_000, models: [m('demo-model', 'Demo model', 16_000)],
+  any_model: true, default_context_window: 16_000, models: [m('demo-model', 'Demo model', 16_000, V)],
 };
 
 /** Every provider this server offers. */
@@ -96,6 +99,11 @@ export function findProvider(config: Config, id: string): ProviderInfo | null {
 /** Context window for a model, falling back to the provider's default. */
 export function contextWindow(provider: ProviderInfo, model: string): number {
   return provider.models.find((x) => x.id === model)?.context_window ?? provider.default_context_window;
+}
+
+/** Whether a model reads images. Models outside the catalog are assumed not to. */
+export function supportsVision(provider: ProviderInfo, model: string): boolean {
+  return provider.models.find((x) => x.id === model)?.vision ?? false;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { AppEnv } from '../lib/context.ts';
 import { defaultHook, errorResponses, jsonResponse, security } from '../lib/openapi.ts';
 import { listProviders } from '../lib/providers.ts';
 
-const Model = z.object({ id: z.string(), name: z.string(), context_window: z.number().int() }).openapi('ProviderModel');
+const Model = z.object({ id: z.string(), name: z.string(), context_window: z.number().int(), vision: z.boolean().openapi({ description: 'Reads images attached to a message' }) }).openapi('ProviderModel');
 const Provider = z
   .object({
     id: z.string(),

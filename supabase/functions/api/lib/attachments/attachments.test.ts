@@ -1,0 +1,70 @@
+// Type sniffing, text and PDF extraction, and token budgeting of attachments, on fixtures the
+// test makes itself.
+import { describe, expect, it } from 'vitest';
+import { makePdf, makePng } from '../../../../../tests/fixtures/files.ts';
+import { fitText } from './budget.ts';
+import { extractText } from './extract.ts';
+import { attachmentsPrompt, truncationNotes, type ResolvedAttachment } from './resolve.ts';
+import { sniffType } from './sniff.ts';
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+describe('sniffType', () => {
+  it('goes by the bytes, not the name', async () => {
+    expect(await sniffType(makePng(2, 2, [0, 0, 255]), 'holiday.txt')).toEqual({ kind: 'image', mime: 'image/png' });
+    expect(await sniffType(makePdf(['hi']), 'photo.png')).toEqual({ kind: 'pdf', mime: 'application/pdf' });
+    expect(await sniffType(utf8('# Title'), 'readme.md')).toEqual({ kind: 'text', mime: 'text/markdown' });
+    expect(await sniffType(utf8('a,b\n1,2'), 'data.csv')).toEqual({ kind: 'text', mime: 'text/csv' });
+    expect(await sniffType(utf8('{"a":1}'), 'x.json')).toEqual({ kind: 'text', mime: 'application/json' });
+    expect(await sniffType(utf8('export const a = 1;'), 'a.ts')).toEqual({ kind: 'text', mime: 'text/x-typescript' });
+    expect(await sniffType(utf8('plain words'), 'no-extension')).toEqual({ kind: 'text', mime: 'text/plain' });
+  });
+
+  it('refuses binary that is not a supported image or PDF, whatever its name', async () => {
+    const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0, ...new Array(30).fill(0)]);
+    expect(await sniffType(zip, 'notes.txt')).toBeNull();
+    expect(await sniffType(new Uint8Array([0xff, 0xfe, 0x00, 0x41, 0x00]), 'a.md')).toBeNull();
+    expect(await sniffType(new Uint8Array([0xc3, 0x28]), 'bad-utf8.txt')).toBeNull();
+  });
+});
+
+describe('extractText', () => {
+  it('reads every page of a PDF, labelled', async () => {
+    const pdf = makePdf(['Invoice 42 (draft)', 'Total: 17 EUR']);
+    const text = await extractText(pdf, { kind: 'pdf', mime: 'application/pdf' }, 'invoice.pdf');
+    expect(text).toBe('[page 1]\nInvoice 42 (draft)\n\n[page 2]\nTotal: 17 EUR');
+  });
+
+  it('answers 422 for a damaged PDF and for one without text', async () => {
+    const broken = makePdf(['x']).subarray(0, 40);
+    await expect(extractText(broken, { kind: 'pdf', mime: 'application/pdf' }, 'broken.pdf')).rejects.toMatchObject({ status: 422, code: 'unreadable_attachment' });
+    await expect(extractText(makePdf(['']), { kind: 'pdf', mime: 'application/pdf' }, 'scan.pdf')).rejects.toMatchObject({ status: 422, message: expect.stringContaining('no extractable text') });
+  });
+
+  it('keeps text as written, minus BOM and CRLF; pretty-prints JSON', async () => {
+    expect(await extractText(utf8('\uFEFFa\r\nb'), { kind: 'text', mime: 'text/plain' }, 'a.txt')).toBe('a\nb');
+    expect(await extractText(utf8('{"a":[1,2]}'), { kind: 'text', mime: 'application/json' }, 'a.json')).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}');
+    expect(await extractText(utf8('{not json'), { kind: 'text', mime: 'application/json' }, 'a.json')).toBe('{not json');
+  });
+});
+
+describe('token budget', () => {
+  it('cuts at a token boundary and reports how much was kept', () => {
+    const text = 'word '.repeat(1000);
+    const fitted = fitText(text, 100);
+    expect(fitted).toMatchObject({ tokens: 100, truncated: true });
+    expect(fitted.totalTokens).toBeGreaterThan(900);
+    expect(text.startsWith(fitted.text)).toBe(true);
+    expect(fitText('short', 100)).toMatchObject({ text: 'short', truncated: false });
+  });
+
+  it('labels each file in the prompt and notes what was cut', () => {
+    const files: ResolvedAttachment[] = [
+      { path: 'u/a.md', name: 'a.md', kind: 'text', mime: 'text/markdown', size: 3, text: '# A', tokens: 2, totalTokens: 2, truncated: false },
+      { path: 'u/b.pdf', name: 'b.pdf', kind: 'pdf', mime: 'application/pdf', size: 9, text: 'cut', tokens: 1, totalTokens: 50, truncated: true },
+      { path: 'u/c.png', name: 'c.png', kind: 'image', mime: 'image/png', size: 9, dataUrl: 'data:', tokens: 765, totalTokens: 765, truncated: false },
+    ];
+    expect(attachmentsPrompt(files)).toBe('<attachment name="a.md" type="text/markdown">\n# A\n</attachment>\n\n<attachment name="b.pdf" type="application/pdf" note="truncated: 1 of 50 tokens included">\ncut\n</attachment>');
+    expect(truncationNotes(files)).toEqual(['"b.pdf" was cut to 1 of 50 tokens to fit the model\'s context window']);
+  });
+});

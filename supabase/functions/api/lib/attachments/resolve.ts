@@ -1,0 +1,103 @@
+/**
+ * Turns the object paths a chat message names into what the provider sees: each file read
+ * from Storage as the caller, its type sniffed from the bytes, images as image parts (only
+ * for vision-capable models; others get a 422), text and PDFs extracted and fitted into a
+ * token budget shared by all of the message's files, with a note of what was cut.
+ */
+import { ApiError } from '../errors.ts';
+import { fitText } from './budget.ts';
+import { extractText } from './extract.ts';
+import { sniffType, type AttachmentKind } from './sniff.ts';
+import { assertOwnPath, readAttachment, type StorageAccess } from './storage-client.ts';
+
+/** What one image costs in a prompt, roughly (OpenAI: 85 + 170 per 512-px tile, ~4 tiles). */
+export const IMAGE_TOKENS = 765;
+/** The largest file read into a prompt (the bucket's own limit). */
+export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+
+export interface ResolvedAttachment {
+  path: string;
+  name: string;
+  kind: AttachmentKind;
+  mime: string;
+  size: number;
+  /** Text that goes into the prompt (text and PDF). */
+  text?: string;
+  /** `data:` URL for an image part. */
+  dataUrl?: string;
+  tokens: number;
+  totalTokens: number;
+  truncated: boolean;
+}
+
+export interface ResolveOptions {
+  userId: string;
+  userToken: string;
+  paths: string[];
+  vision: boolean;
+  /** Tokens all text attachments of the message may use together. */
+  textBudget: number;
+  maxCount: number;
+  model: string;
+}
+
+export async function resolveAttachments(access: StorageAccess, options: ResolveOptions): Promise<ResolvedAttachment[]> {
+  const paths = [...new Set(options.paths)];
+  if (paths.length > options.maxCount) {
+    throw new ApiError(400, 'too_many_attachments', `At most ${options.maxCount} attachments per message; this one has ${paths.length}`);
+  }
+  for (const path of paths) assertOwnPath(options.userId, path);
+  const loaded = await Promise.all(paths.map(async (path) => {
+    const bytes = await readAttachment(access, options.userToken, path, MAX_ATTACHMENT_BYTES);
+    const name = path.split('/').pop()!;
+    const type = await sniffType(bytes, name);
+    if (!type) throw new ApiError(415, 'unsupported_attachment', `"${name}" is not a supported file: images (PNG, JPEG, GIF, WebP), PDF or text`);
+    if (type.kind === 'image' && !options.vision) {
+      throw new ApiError(422, 'model_cannot_see_images', `${options.model} cannot read images; pick a vision-capable model or remove "${name}"`);
+    }
+    return { path, name, bytes, type };
+  }));
+
+  // Text shares the budget in order; each file gets at least an even share of what is left.
+  let remaining = Math.max(0, options.textBudget);
+  const textCount = loaded.filter((f) => f.type.kind !== 'image').length;
+  let textSeen = 0;
+  const resolved: ResolvedAttachment[] = [];
+  for (const file of loaded) {
+    const base = { path: file.path, name: file.name, kind: file.type.kind, mime: file.type.mime, size: file.bytes.length };
+    if (file.type.kind === 'image') {
+      const dataUrl = `data:${file.type.mime};base64,${toBase64(file.bytes)}`;
+      resolved.push({ ...base, dataUrl, tokens: IMAGE_TOKENS, totalTokens: IMAGE_TOKENS, truncated: false });
+      continue;
+    }
+    const share = Math.floor(remaining / (textCount - textSeen++));
+    const fitted = fitText(await extractText(file.bytes, file.type, file.name), share);
+    remaining -= fitted.tokens;
+    resolved.push({ ...base, text: fitted.text, tokens: fitted.tokens, totalTokens: fitted.totalTokens, truncated: fitted.truncated });
+  }
+  return resolved;
+}
+
+/** The text the model reads for the message's files, each in a labelled block. */
+export function attachmentsPrompt(attachments: ResolvedAttachment[]): string {
+  return attachments
+    .filter((a) => a.text !== undefined)
+    .map((a) => {
+      const cut = a.truncated ? ` note="truncated: ${a.tokens} of ${a.totalTokens} tokens included"` : '';
+      return `<attachment name="${a.name.replace(/"/g, "'")}" type="${a.mime}"${cut}>\n${a.text}\n</attachment>`;
+    })
+    .join('\n\n');
+}
+
+/** Human-readable notes of what was cut, for the answer's `meta`. */
+export function truncationNotes(attachments: ResolvedAttachment[]): string[] {
+  return attachments
+    .filter((a) => a.truncated)
+    .map((a) => `"${a.name}" was cut to ${a.tokens} of ${a.totalTokens} tokens to fit the model's context window`);
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
