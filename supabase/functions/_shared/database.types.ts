@@ -89,6 +89,7 @@ export type Database = {
                     "last_message_at": string;
                     "metadata": NonNullable<Json>;
                     "project_id": string | null;
+                    "share_owner_key": boolean;
                     "title": string;
                     "updated_at": string;
                     "user_id": string;
@@ -100,6 +101,7 @@ export type Database = {
                     "last_message_at"?: string;
                     "metadata"?: NonNullable<Json>;
                     "project_id"?: string | null;
+                    "share_owner_key"?: boolean;
                     "title"?: string;
                     "updated_at"?: string;
                     "user_id": string;
@@ -110,6 +112,7 @@ export type Database = {
                     "last_message_at"?: string;
                     "metadata"?: NonNullable<Json>;
                     "project_id"?: string | null;
+                    "share_owner_key"?: boolean;
                     "title"?: string;
                     "updated_at"?: string;
                     "user_id"?: string;
@@ -690,6 +693,45 @@ export type Database = {
                     }
                 ];
             };
+            "session_members": {
+                Row: {
+                    "created_at": string;
+                    "owner_id": string;
+                    "role": string;
+                    "session_id": string;
+                    "user_id": string;
+                };
+                ComputedFields: never;
+                Insert: {
+                    "created_at"?: string;
+                    "owner_id": string;
+                    "role": string;
+                    "session_id": string;
+                    "user_id": string;
+                };
+                Update: {
+                    "created_at"?: string;
+                    "owner_id"?: string;
+                    "role"?: string;
+                    "session_id"?: string;
+                    "user_id"?: string;
+                };
+                Relationships: [
+                    {
+                        foreignKeyName: "session_members_session_id_owner_id_fkey";
+                        columns: [
+                            "session_id",
+                            "owner_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "chat_sessions";
+                        referencedColumns: [
+                            "id",
+                            "user_id"
+                        ];
+                    }
+                ];
+            };
             "session_shares": {
                 Row: {
                     "live": boolean;
@@ -732,6 +774,14 @@ export type Database = {
             [_ in never]: never;
         };
         Functions: {
+            "add_session_member": {
+                Args: {
+                    "p_email": string;
+                    "p_role": string;
+                    "p_session_id": string;
+                };
+                Returns: string;
+            };
             "fork_session": {
                 Args: {
                     "p_session_id": string;
@@ -765,6 +815,17 @@ export type Database = {
                     "live": boolean;
                     "shared_at": string;
                     "title": string;
+                }[];
+            };
+            "session_participants": {
+                Args: {
+                    "p_session_id": string;
+                };
+                Returns: {
+                    "display_name": string;
+                    "email": string;
+                    "role": string;
+                    "user_id": string;
                 }[];
             };
             "share_session": {

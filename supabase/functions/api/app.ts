@@ -30,6 +30,7 @@ import { projectsRoutes } from './routes/projects.ts';
 import { promptsRoutes } from './routes/prompts/index.ts';
 import { searchRoutes } from './routes/search.ts';
 import { sessionsRoutes } from './routes/sessions.ts';
+import { membersRoutes } from './routes/members.ts';
 import { sessionSharesRoutes, sharedChatRoutes } from './routes/shares.ts';
 import { usageRoutes } from './routes/usage.ts';
 
@@ -123,6 +124,7 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
   app.route('/projects', projectsRoutes);
   app.route('/sessions', sessionsRoutes);
   app.route('/sessions', sessionSharesRoutes);
+  app.route('/sessions', membersRoutes);
   app.route('/shared', sharedChatRoutes);
   app.route('/prompts', promptsRoutes);
   app.route('/search', searchRoutes);

@@ -22,6 +22,13 @@ const fields = {
   metadata: jsonObject(16384),
 };
 
+// What a session looks like to its caller: SessionSchema plus their role and key sharing.
+const SessionView = SessionSchema.extend({
+  role: z.enum(['owner', 'member', 'viewer']).openapi({ description: 'owner, or member/viewer of a group chat' }),
+  share_owner_key: z.boolean().openapi({ description: "In a group chat, whether the owner's key answers members" }),
+}).openapi('SessionView');
+type SessionViewRow = SessionRow & { role: 'owner' | 'member' | 'viewer'; share_owner_key: boolean };
+
 const CreateSession = z.strictObject(fields).partial().openapi('CreateSession');
 const UpdateSession = z.strictObject(fields).partial().refine(nonEmpty, NOTHING_TO_UPDATE).openapi('UpdateSession');
 
@@ -31,7 +38,7 @@ const ListQuery = z.strictObject({
   cursor: optionalQuery(cursorParam).openapi({ param: { name: 'cursor', in: 'query' } }),
 });
 const SessionList = z
-  .object({ sessions: z.array(SessionSchema), next_cursor: z.string().nullable() })
+  .object({ sessions: z.array(SessionView), next_cursor: z.string().nullable() })
   .openapi('SessionList');
 
 const MessagesQuery = z.strictObject({
@@ -59,19 +66,19 @@ const routes = {
     method: 'post', path: '/', tags, security,
     summary: 'Create a session',
     request: { body: jsonBody(CreateSession) },
-    responses: { 201: jsonResponse(SessionSchema, 'The new session'), ...errorResponses(400, 401, 404) },
+    responses: { 201: jsonResponse(SessionView, 'The new session'), ...errorResponses(400, 401, 404) },
   }),
   get: createRoute({
     method: 'get', path: '/{id}', tags, security,
     summary: 'Get a session',
     request: { params: IdParams },
-    responses: { 200: jsonResponse(SessionSchema, 'The session'), ...errorResponses(400, 401, 404) },
+    responses: { 200: jsonResponse(SessionView, 'The session'), ...errorResponses(400, 401, 404) },
   }),
   update: createRoute({
     method: 'patch', path: '/{id}', tags, security,
     summary: 'Rename, move or re-configure a session',
     request: { params: IdParams, body: jsonBody(UpdateSession) },
-    responses: { 200: jsonResponse(SessionSchema, 'The updated session'), ...errorResponses(400, 401, 404) },
+    responses: { 200: jsonResponse(SessionView, 'The updated session'), ...errorResponses(400, 401, 404) },
   }),
   delete: createRoute({
     method: 'delete', path: '/{id}', tags, security,
@@ -87,7 +94,11 @@ const routes = {
   }),
 };
 
-const SESSION_COLUMNS = 'id, project_id, title, metadata, last_message_at, created_at, updated_at';
+// The caller's place in the chat: its owner, or a member/viewer of a group chat.
+const ROLE_SQL = `case when chat_sessions.user_id = (select auth.uid()) then 'owner'
+  else coalesce((select m.role from public.session_members m
+                  where m.session_id = chat_sessions.id and m.user_id = (select auth.uid())), 'viewer') end`;
+const SESSION_COLUMNS = `id, project_id, title, metadata, last_message_at, created_at, updated_at, share_owner_key, ${ROLE_SQL} as role`;
 const MESSAGE_COLUMNS = `id, session_id, sender, content, status, error, provider, model, provider_message_id,
   token_count, prompt_tokens, completion_tokens, ttft_ms, latency_ms, created_at, updated_at`;
 
@@ -99,12 +110,22 @@ sessionsRoutes.openapi(routes.list, async (c) => {
   const after = cursor ? decodeCursor(cursor, timeIdCursor) : null;
   const rows = await c.var.db.withUserTransaction(
     c.var.user,
-    (sql) => sql<(SessionRow & { cursor_t: string })[]>`
+    (sql) => sql<(SessionViewRow & { cursor_t: string })[]>`
       select ${sql.unsafe(SESSION_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('last_message_at'))} as cursor_t
         from public.chat_sessions
-       where user_id = ${c.var.user.id}
-         ${project_id ? sql`and project_id = ${project_id}` : sql``}
-         ${after ? sql`and (last_message_at, id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
+       where id in (
+         -- The caller's own chats and the group chats they are in, each side walked in
+         -- order on its own index and cut at the page size before they are merged.
+         (select s.id from public.chat_sessions s
+           where s.user_id = ${c.var.user.id}
+             ${project_id ? sql`and s.project_id = ${project_id}` : sql``}
+             ${after ? sql`and (s.last_message_at, s.id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
+           order by s.last_message_at desc, s.id desc limit ${limit + 1})
+         union all
+         (select s.id from public.session_members m join public.chat_sessions s on s.id = m.session_id
+           where m.user_id = ${c.var.user.id} and ${project_id ? sql`false` : sql`true`}
+             ${after ? sql`and (s.last_message_at, s.id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
+           order by s.last_message_at desc, s.id desc limit ${limit + 1}))
        order by last_message_at desc, id desc
        limit ${limit + 1}`,
   );
@@ -116,7 +137,7 @@ sessionsRoutes.openapi(routes.create, async (c) => {
   const input = c.req.valid('json');
   const session = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     if (input.project_id) await assertProject(sql, input.project_id);
-    const [row] = await sql<SessionRow[]>`
+    const [row] = await sql<SessionViewRow[]>`
       insert into public.chat_sessions (user_id, project_id, title, metadata)
       values (${c.var.user.id}, ${input.project_id ?? null}, ${input.title ?? 'New chat'}, ${JSON.stringify(input.metadata ?? {})}::text::jsonb)
       returning ${sql.unsafe(SESSION_COLUMNS)}`;
@@ -129,7 +150,7 @@ sessionsRoutes.openapi(routes.get, async (c) => {
   const { id } = c.req.valid('param');
   const [session] = await c.var.db.withUserTransaction(
     c.var.user,
-    (sql) => sql<SessionRow[]>`select ${sql.unsafe(SESSION_COLUMNS)} from public.chat_sessions where id = ${id}`,
+    (sql) => sql<SessionViewRow[]>`select ${sql.unsafe(SESSION_COLUMNS)} from public.chat_sessions where id = ${id}`,
   );
   if (!session) throw notFound('Session');
   return c.json(session, 200);
@@ -140,7 +161,7 @@ sessionsRoutes.openapi(routes.update, async (c) => {
   const patch = c.req.valid('json');
   const session = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     if (patch.project_id) await assertProject(sql, patch.project_id);
-    const [row] = await sql<SessionRow[]>`
+    const [row] = await sql<SessionViewRow[]>`
       update public.chat_sessions set
         title = coalesce(${patch.title ?? null}, title),
         project_id = ${patch.project_id === undefined ? sql`project_id` : sql`${patch.project_id}::uuid`},

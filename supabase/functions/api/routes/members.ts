@@ -1,0 +1,122 @@
+/**
+ * Group chats: the owner invites people by email as `viewer` (reads, live) or `member`
+ * (reads and posts), removes them, and decides whose key answers (share_owner_key). Members
+ * may leave. The rules are the database's (session_members policies, add_session_member,
+ * session_participants); these routes only shape them.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import postgres from 'postgres';
+import { requireUser } from '../lib/auth.ts';
+import type { AppEnv } from '../lib/context.ts';
+import { ApiError, notFound } from '../lib/errors.ts';
+import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
+
+const Role = z.enum(['viewer', 'member']);
+const Participant = z
+  .object({
+    user_id: z.uuid(),
+    display_name: z.string(),
+    email: z.string(),
+    role: z.enum(['owner', 'viewer', 'member']),
+  })
+  .openapi('Participant');
+const Members = z
+  .object({
+    share_owner_key: z.boolean().openapi({ description: "Whether the owner's key answers members' messages" }),
+    participants: z.array(Participant).openapi({ description: 'The owner first, then members by name' }),
+  })
+  .openapi('Members');
+const Invite = z.strictObject({ email: z.email().max(320), role: Role.default('member') }).openapi('Invite');
+const KeySharing = z.strictObject({ share_owner_key: z.boolean() }).openapi('KeySharing');
+const MemberParams = z.object({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }),
+  user_id: z.uuid().openapi({ param: { name: 'user_id', in: 'path' } }),
+});
+
+const tags = ['group chats'];
+const IdParams = UuidParam();
+
+const routes = {
+  list: createRoute({
+    method: 'get', path: '/{id}/members', tags, security,
+    summary: 'Who is in this chat (owner and members may ask)',
+    request: { params: IdParams },
+    responses: { 200: jsonResponse(Members, 'Participants'), ...errorResponses(400, 401, 404) },
+  }),
+  invite: createRoute({
+    method: 'post', path: '/{id}/members', tags, security,
+    summary: 'Invite a user by email, or change their role (owner only)',
+    request: { params: IdParams, body: jsonBody(Invite) },
+    responses: { 201: jsonResponse(Participant, 'The member'), ...errorResponses(400, 401, 404, 422) },
+  }),
+  remove: createRoute({
+    method: 'delete', path: '/{id}/members/{user_id}', tags, security,
+    summary: 'Remove a member (owner), or leave (the member themselves); access ends at once',
+    request: { params: MemberParams },
+    responses: { 204: { description: 'Removed' }, ...errorResponses(400, 401, 404) },
+  }),
+  keySharing: createRoute({
+    method: 'put', path: '/{id}/key-sharing', tags, security,
+    summary: "Let the owner's provider key answer members' messages (owner only)",
+    request: { params: IdParams, body: jsonBody(KeySharing) },
+    responses: { 200: jsonResponse(KeySharing, 'The setting'), ...errorResponses(400, 401, 404) },
+  }),
+};
+
+export const membersRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+membersRoutes.use('*', requireUser);
+
+const ROLE_ORDER = { owner: 0, member: 1, viewer: 2 } as const;
+
+membersRoutes.openapi(routes.list, async (c) => {
+  const { id } = c.req.valid('param');
+  const result = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    const [session] = await sql<{ share_owner_key: boolean }[]>`select share_owner_key from public.chat_sessions where id = ${id}`;
+    if (!session) return null;
+    const participants = await sql<z.infer<typeof Participant>[]>`
+      select user_id, display_name, email, role from public.session_participants(${id})`;
+    return { share_owner_key: session.share_owner_key, participants };
+  });
+  if (!result) throw notFound('Session');
+  result.participants.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.display_name.localeCompare(b.display_name));
+  return c.json(result, 200);
+});
+
+membersRoutes.openapi(routes.invite, async (c) => {
+  const { id } = c.req.valid('param');
+  const { email, role } = c.req.valid('json');
+  const participant = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    const [{ user_id }] = await sql<{ user_id: string }[]>`select public.add_session_member(${id}, ${email}, ${role}) as user_id`;
+    const [row] = await sql<z.infer<typeof Participant>[]>`
+      select user_id, display_name, email, role from public.session_participants(${id}) where user_id = ${user_id}`;
+    return row;
+  }).catch((error: unknown) => {
+    if (error instanceof postgres.PostgresError) {
+      if (/no user with that email/.test(error.message)) {
+        throw new ApiError(404, 'user_not_found', 'No Mr.Prompt account uses that email; ask them to sign up first');
+      }
+      if (/no such session/.test(error.message)) throw notFound('Session');
+      if (/own this chat/.test(error.message)) throw new ApiError(422, 'already_owner', 'You own this chat already');
+    }
+    throw error;
+  });
+  return c.json(participant, 201);
+});
+
+membersRoutes.openapi(routes.remove, async (c) => {
+  const { id, user_id } = c.req.valid('param');
+  const removed = await c.var.db.withUserTransaction(c.var.user, (sql) =>
+    sql`delete from public.session_members where session_id = ${id} and user_id = ${user_id} returning user_id`);
+  if (removed.length === 0) throw notFound('Member');
+  return c.body(null, 204);
+});
+
+membersRoutes.openapi(routes.keySharing, async (c) => {
+  const { id } = c.req.valid('param');
+  const { share_owner_key } = c.req.valid('json');
+  const [row] = await c.var.db.withUserTransaction(c.var.user, (sql) =>
+    sql<{ share_owner_key: boolean }[]>`update public.chat_sessions set share_owner_key = ${share_owner_key}
+      where id = ${id} and user_id = ${c.var.user.id} returning share_owner_key`);
+  if (!row) throw notFound('Session');
+  return c.json(row, 200);
+});
