@@ -84,6 +84,31 @@ export async function authorizeWrite(pool: pg.Pool, context: AuthorizationContex
   });
 }
 
+const BYPASS_TTL_MS = 60_000;
+const bypassCache = new WeakMap<pg.Pool, Map<string, { at: number; value: Promise<boolean> }>>();
+
+/**
+ * True for a role whose insert no policy can refuse (BYPASSRLS or superuser, with the INSERT
+ * privilege): the service role. Its write probe would always succeed, so the REST path skips
+ * the transaction. Cached per role for a minute.
+ */
+export function writesPastPolicies(pool: pg.Pool, role: string): Promise<boolean> {
+  let roles = bypassCache.get(pool);
+  if (!roles) bypassCache.set(pool, (roles = new Map()));
+  const cached = roles.get(role);
+  if (cached && Date.now() - cached.at < BYPASS_TTL_MS) return cached.value;
+  const value = pool
+    .query<{ ok: boolean }>(
+      `select (r.rolbypassrls or r.rolsuper) and has_table_privilege(r.oid, 'realtime.messages', 'insert') as ok
+         from pg_roles r where r.rolname = $1`,
+      [role],
+    )
+    .then(({ rows }) => rows[0]?.ok === true);
+  value.catch(() => roles.delete(role));
+  roles.set(role, { at: Date.now(), value });
+  return value;
+}
+
 /** `realtime:session:1` → `session:1`: the name policies and REST callers use. */
 export function subTopic(topic: string): string {
   return topic.startsWith('realtime:') ? topic.slice('realtime:'.length) : topic;

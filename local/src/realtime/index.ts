@@ -14,7 +14,7 @@ import type { Duplex } from 'node:stream';
 import pg from 'pg';
 import { WebSocketServer } from 'ws';
 import type { HttpService, UpgradeService } from '../gateway/types.ts';
-import { verifyToken, type StackKeys } from '../keys/index.ts';
+import type { StackKeys } from '../keys/index.ts';
 import { Catalog } from './catalog.ts';
 import { handleConnection } from './connection.ts';
 import { broadcastInserted, isMessagesChange } from './database-broadcast.ts';
@@ -97,7 +97,7 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
       socket.on('error', () => socket.destroy());
       if (stopped) return refuse(socket, 503, 'Realtime is shutting down');
       if (!token) return refuse(socket, 401, 'No api key provided');
-      verifyToken(options.keys, token).then(
+      hub.verify(token).then(
         (claims) => {
           if (socket.destroyed) return;
           wss.handleUpgrade(req, socket, head, (ws) => {

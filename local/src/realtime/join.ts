@@ -6,7 +6,6 @@
  * Error reasons and system messages use the hosted server's wording.
  */
 import { z } from 'zod';
-import { verifyToken } from '../keys/index.ts';
 import { authorizeRead, subTopic, type Extension, type Permissions } from './authorization.ts';
 import { echoBindings, resolveBindings } from './bindings.ts';
 import { Channel, type Claims } from './channel.ts';
@@ -51,7 +50,7 @@ async function verify(hub: Hub, socket: SocketAuth, token: string | null | undef
     if (typeof socket.claims.exp === 'number' && socket.claims.exp * 1000 <= Date.now()) throw new Error('Token has expired');
     return { token: socket.token, claims: socket.claims };
   }
-  const claims = await verifyToken(hub.keys, token);
+  const claims = await hub.verify(token);
   return { token, claims: { ...claims, role: String(claims.role) } };
 }
 
@@ -139,7 +138,7 @@ export async function refreshToken(hub: Hub, channel: Channel, io: JoinIo, m: Ph
   if (!token || token.startsWith('sb_') || token === channel.token) return;
   let claims: Claims;
   try {
-    const verified = await verifyToken(hub.keys, token);
+    const verified = await hub.verify(token);
     claims = { ...verified, role: String(verified.role) };
   } catch (error) {
     return io.shutdown(channel, `Invalid token: ${error instanceof Error ? error.message : String(error)}`);

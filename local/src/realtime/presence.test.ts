@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { presenceKeyOf, PresenceTracker } from './presence.ts';
+
+describe('presence tracker', () => {
+  it('joins, updates with phx_ref_prev, groups by key and leaves', () => {
+    const tracker = new PresenceTracker<string>();
+    const join = tracker.track('t', 'chan-a', 'alice', { typing: false })!;
+    const ref = join.joins.alice.metas[0].phx_ref;
+    expect(join).toEqual({ joins: { alice: { metas: [{ typing: false, phx_ref: ref }] } }, leaves: {} });
+    expect(tracker.track('t', 'chan-a', 'alice', { typing: false })).toBeNull(); // unchanged
+    const update = tracker.track('t', 'chan-a', 'alice', { typing: true })!;
+    expect(update.leaves.alice.metas[0].phx_ref).toBe(ref);
+    expect(update.joins.alice.metas[0]).toMatchObject({ typing: true, phx_ref_prev: ref });
+    tracker.track('t', 'chan-b', 'alice', { device: 'phone' });
+    expect(tracker.state('t').alice.metas).toHaveLength(2);
+    expect(tracker.untrack('t', 'chan-a')!.leaves.alice.metas[0]).toMatchObject({ typing: true });
+    expect(tracker.untrack('t', 'chan-a')).toBeNull();
+    expect(Object.keys(tracker.state('other'))).toEqual([]);
+  });
+
+  it('gives an empty key a random one, as hosted', () => {
+    expect(presenceKeyOf('me')).toBe('me');
+    expect(presenceKeyOf('')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(presenceKeyOf(undefined)).not.toBe(presenceKeyOf(undefined));
+  });
+});
