@@ -10,5 +10,25 @@ export default {
     adapter: adapter({ out: 'build', precompress: false }),
     // Only same-origin form posts; the API proxy also checks Origin for fetches.
     csrf: { trustedOrigins: [] },
+    // Content-Security-Policy on every page (https://svelte.dev/docs/kit/configuration#csp):
+    // SvelteKit adds a nonce or hash for its own inline start-up script, so no other script
+    // runs; images only from this site (model output can't beacon chat content out through
+    // an <img>); no framing. hooks.server.ts adds the Supabase origin to connect-src at run
+    // time (Realtime's WebSocket), since the URL is only known then.
+    csp: {
+      mode: 'auto',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:'],
+        'font-src': ['self', 'data:'],
+        'connect-src': ['self'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'form-action': ['self'],
+        'frame-ancestors': ['none'],
+      },
+    },
   },
 };

@@ -37,6 +37,9 @@ export interface StackOptions {
   demoProvider?: boolean;
   functionsDir?: string;
   keys?: StackKeys;
+  /** Tests whose "custom" provider is a fake on loopback opt in here, as an operator would
+   * with ALLOW_PRIVATE_PROVIDER_URLS=true. */
+  allowPrivateProviderUrls?: boolean;
   /** Reverse proxies in front of the gateway whose X-Forwarded-For is trusted (default:
    * MRPROMPT_TRUSTED_PROXY_DEPTH, else 0). */
   trustedProxyDepth?: number;
@@ -158,6 +161,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
 
     const env = functionsEnv({ keys, apiUrl, dbUrl, config, webUrl, demoProviderUrl, functionsDir: options.functionsDir });
+    if (options.allowPrivateProviderUrls !== undefined) env.ALLOW_PRIVATE_PROVIDER_URLS = String(options.allowPrivateProviderUrls);
     t = performance.now();
     const functions = createFunctionsService({
       functionsDir: options.functionsDir ?? path.join(SUPABASE_DIR, 'functions'),

@@ -109,6 +109,8 @@ export async function startE2E(name: string): Promise<E2E> {
       apiPort: await getFreePort(),
       webPort: await getFreePort(),
       demoProvider: true,
+      // The journeys add a "custom" provider that is a fake server on loopback.
+      allowPrivateProviderUrls: true,
       keys: await generateKeys(),
       log: (line) => logs.push(line),
     });

@@ -1,7 +1,9 @@
-// Per-request setup only: a Supabase server client bound to the request's cookies and a
-// safeGetSession that trusts the cookie session only after its JWT has been verified.
+// Per-request setup only: a Supabase server client bound to the request's cookies, a
+// safeGetSession that trusts the cookie session only after its JWT has been verified, and
+// the run-time part of the Content-Security-Policy.
 import type { Handle } from '@sveltejs/kit';
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { publicEnv } from '$lib/server/env';
 import { createSupabaseServerClient } from '$lib/server/supabase';
 
 /**
@@ -17,6 +19,13 @@ async function verifySession(supabase: SupabaseClient) {
   return { session, claims: data.claims };
 }
 
+/** kit.csp writes connect-src 'self'; the browser also opens Realtime's WebSocket to Supabase. */
+function withSupabaseConnectSrc(policy: string): string {
+  const api = new URL(publicEnv().PUBLIC_SUPABASE_URL);
+  const ws = `${api.protocol === 'https:' ? 'wss' : 'ws'}://${api.host}`;
+  return policy.replace(/connect-src 'self'/, `connect-src 'self' ${api.origin} ${ws}`);
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
   event.locals.supabase = createSupabaseServerClient(event.cookies);
 
@@ -24,5 +33,14 @@ export const handle: Handle = async ({ event, resolve }) => {
   let verified: ReturnType<App.Locals['safeGetSession']> | undefined;
   event.locals.safeGetSession = () => (verified ??= verifySession(event.locals.supabase));
 
-  return resolve(event);
+  const response = await resolve(event);
+  try {
+    const policy = response.headers.get('content-security-policy');
+    if (policy) response.headers.set('content-security-policy', withSupabaseConnectSrc(policy));
+    response.headers.set('x-content-type-options', 'nosniff');
+    response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
+  } catch {
+    // Immutable headers (a fetched response passed through unchanged): leave them as they are.
+  }
+  return response;
 };

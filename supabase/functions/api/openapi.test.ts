@@ -52,3 +52,26 @@ it('serves a docs page pointing at the document', async () => {
   expect(res.headers.get('content-type')).toMatch(/text\/html/);
   expect(await res.text()).toContain('openapi.json');
 });
+
+it('docs page: every external script is pinned with SRI and no inline script may run (issue 10, finding 13)', async () => {
+  const res = await api.request('GET', '/docs');
+  const html = await res.text();
+  const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const [, attributes, body] of scripts) {
+    if (/\bsrc=/.test(attributes!)) {
+      expect(attributes).toMatch(/\bintegrity="sha384-[A-Za-z0-9+/=]{64}"/);
+      expect(attributes).toMatch(/\bcrossorigin="anonymous"/);
+      expect(attributes).toMatch(/@\d+\.\d+\.\d+\//); // an exact version, not a range or "latest"
+    } else {
+      // Only data blocks inline (never executed), so the policy needs no 'unsafe-inline'.
+      expect(attributes).toMatch(/type="application\/json"/);
+      expect(body!.trim()).toBe('');
+    }
+  }
+  const policy = res.headers.get('content-security-policy') ?? '';
+  const scriptSrc = /script-src ([^;]*)/.exec(policy)?.[1] ?? '';
+  expect(scriptSrc).not.toContain('unsafe-inline');
+  expect(scriptSrc).toContain("'sha384-");
+  expect(policy).toContain("frame-ancestors 'none'");
+});

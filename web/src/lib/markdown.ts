@@ -1,5 +1,9 @@
 // Renders untrusted assistant markdown to safe HTML: marked → highlight.js for code →
 // DOMPurify. Browser-only (DOMPurify needs a DOM); callers show plain text until then.
+// Images are never loaded: a model (or a prompt injection in what it read) could put chat
+// content into an image URL and the browser would send it off the moment it renders.
+// Markdown images become plain links, raw <img> and other media are removed, and the
+// app's Content-Security-Policy (img-src 'self' data:) backs both up.
 import DOMPurify, { type Config } from 'dompurify';
 import hljs from 'highlight.js/lib/common';
 import { Marked } from 'marked';
@@ -8,6 +12,10 @@ const marked = new Marked({
   gfm: true,
   breaks: false,
   renderer: {
+    image({ href, title, text }) {
+      const label = escapeHtml(text || title || href);
+      return `<a href="${escapeHtml(href)}">${label}</a>`;
+    },
     code({ text, lang }) {
       const language = lang && hljs.getLanguage(lang) ? lang : undefined;
       const html = language
@@ -18,6 +26,15 @@ const marked = new Marked({
     },
   },
 });
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Markdown to HTML before sanitising (images already turned into links). */
+export function markdownToHtml(source: string): string {
+  return marked.parse(source, { async: false });
+}
 
 let hooked = false;
 
@@ -36,8 +53,8 @@ function addLinkHook(purify: typeof DOMPurify) {
 /** Sanitiser options: plain HTML only — no SVG/MathML, forms, styles or event handlers. */
 export const SANITIZE_OPTIONS: Config = {
   USE_PROFILES: { html: true },
-  FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
-  FORBID_ATTR: ['style'],
+  FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'img', 'picture', 'source', 'video', 'audio', 'track', 'image'],
+  FORBID_ATTR: ['style', 'srcset', 'poster', 'background'],
   ALLOW_DATA_ATTR: false,
 };
 
@@ -45,6 +62,6 @@ export const SANITIZE_OPTIONS: Config = {
 export function renderMarkdown(source: string): string | null {
   if (!DOMPurify.isSupported) return null;
   addLinkHook(DOMPurify);
-  const html = marked.parse(source, { async: false });
+  const html = markdownToHtml(source);
   return DOMPurify.sanitize(html, { ...SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
 }

@@ -1,20 +1,46 @@
-// The browser's Supabase client, used only for Realtime (auth happens in server actions and
-// lands in cookies this client reads). One instance per tab.
-import { createBrowserClient } from '@supabase/ssr';
-import type { SupabaseClient } from '@supabase/supabase-js';
+// The browser's Supabase client, used only for Realtime. The session lives in httpOnly
+// cookies the page cannot read; the client gets the current access token from the web
+// server (/auth/token) through supabase-js's `accessToken` option, which Realtime calls
+// when it joins and refreshes its token. One instance per tab.
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { env } from '$env/dynamic/public';
 
 let client: SupabaseClient | undefined;
+let cached: { token: string; refreshAt: number } | null = null;
+let pending: Promise<string | null> | null = null;
+
+/** The current access token (cached until a minute before it expires), or null when signed out. */
+export async function accessToken(): Promise<string | null> {
+  if (cached && Date.now() < cached.refreshAt) return cached.token;
+  pending ??= (async () => {
+    try {
+      const res = await fetch('/auth/token', { credentials: 'same-origin', cache: 'no-store' });
+      if (!res.ok) return (cached = null);
+      const body: { access_token?: unknown; expires_at?: unknown } = await res.json();
+      if (typeof body.access_token !== 'string') return (cached = null);
+      const expiresAt = typeof body.expires_at === 'number' ? body.expires_at * 1000 : Date.now() + 5 * 60_000;
+      cached = { token: body.access_token, refreshAt: Math.max(Date.now() + 10_000, expiresAt - 60_000) };
+      return cached.token;
+    } catch {
+      return cached?.token ?? null;
+    } finally {
+      pending = null;
+    }
+  })();
+  return await pending;
+}
 
 export function browserSupabase(): SupabaseClient {
-  client ??= createBrowserClient(env.PUBLIC_SUPABASE_URL ?? '', env.PUBLIC_SUPABASE_PUBLISHABLE_KEY ?? '');
+  client ??= createClient(env.PUBLIC_SUPABASE_URL ?? '', env.PUBLIC_SUPABASE_PUBLISHABLE_KEY ?? '', {
+    accessToken: accessToken,
+  });
   return client;
 }
 
 /** Makes sure Realtime joins with the user's token (RLS decides which changes arrive). */
 export async function realtimeReady(): Promise<SupabaseClient> {
   const supabase = browserSupabase();
-  const { data } = await supabase.auth.getSession();
-  if (data.session) await supabase.realtime.setAuth(data.session.access_token);
+  const token = await accessToken();
+  if (token) await supabase.realtime.setAuth(token);
   return supabase;
 }

@@ -24,8 +24,10 @@ export function createSupabaseServerClient(cookies: Cookies, options: ClientOpti
   return createServerClient(env.PUBLIC_SUPABASE_URL, forward ? secret! : env.PUBLIC_SUPABASE_PUBLISHABLE_KEY, {
     cookies: {
       getAll: () => cookies.getAll(),
+      // httpOnly: the session (refresh token included) is never readable by page scripts;
+      // the browser gets only a short-lived access token for Realtime (routes/auth/token).
       setAll: (toSet) => {
-        for (const { name, value, options } of toSet) cookies.set(name, value, { ...options, path: '/' });
+        for (const { name, value, options } of toSet) cookies.set(name, value, { ...options, path: '/', httpOnly: true, sameSite: 'lax' });
       },
     },
     global: forward ? { headers: { 'Sb-Forwarded-For': forward } } : {},

@@ -1,6 +1,7 @@
 // Sign in and sign up as form actions, so they work without JavaScript and the session
 // lands in httpOnly-free @supabase/ssr cookies the browser client can also read.
 import { fail, redirect } from '@sveltejs/kit';
+import { safeNext } from '$lib/server/safe-next';
 import { createSupabaseServerClient } from '$lib/server/supabase';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
@@ -10,15 +11,14 @@ const credentials = z.object({
   password: z.string().min(1, 'Enter your password'),
 });
 
-/** Only same-site relative paths, so ?next= can't bounce people to another site. */
-function safeNext(url: URL): string {
-  const next = url.searchParams.get('next') ?? '';
-  return next.startsWith('/') && !next.startsWith('//') ? next : '/chat';
+/** Only same-site paths, so ?next= can't bounce people to another site. */
+function nextOf(url: URL): string {
+  return safeNext(url.searchParams.get('next'), url.origin);
 }
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   const { session } = await locals.safeGetSession();
-  if (session) redirect(303, safeNext(url));
+  if (session) redirect(303, nextOf(url));
   return {};
 };
 
@@ -35,7 +35,7 @@ export const actions: Actions = {
     const supabase = createSupabaseServerClient(cookies, { clientAddress: getClientAddress() });
     const { error } = await supabase.auth.signInWithPassword(input.data);
     if (error) return fail(400, { mode: 'signin', email, error: error.message });
-    redirect(303, safeNext(url));
+    redirect(303, nextOf(url));
   },
   signup: async ({ request, cookies, getClientAddress, url }) => {
     const form = await request.formData();
@@ -47,6 +47,6 @@ export const actions: Actions = {
     if (error) return fail(400, { mode: 'signup', email, error: error.message });
     // With email confirmations on (hosted default) there is no session yet.
     if (!data.session) return { mode: 'signup', email, notice: 'Check your email to confirm your account, then sign in.' };
-    redirect(303, safeNext(url));
+    redirect(303, nextOf(url));
   },
 };

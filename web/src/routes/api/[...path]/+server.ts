@@ -4,6 +4,7 @@
 // is how "stop" reaches the provider.
 import type { RequestHandler } from './$types';
 import { apiBase, apiHeaders } from '$lib/server/api';
+import { apiTarget } from '$lib/server/api-path';
 
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'cache-control', 'retry-after', 'x-request-id'];
 
@@ -11,7 +12,11 @@ function jsonError(status: number, code: string, message: string): Response {
   return Response.json({ error: { code, message } }, { status });
 }
 
-export const fallback: RequestHandler = async ({ request, params, url, locals }) => {
+export const fallback: RequestHandler = async ({ request, url, locals }) => {
+  // Built from the raw (still encoded) path: SvelteKit's decoded params would turn
+  // `..%2F` into a real `../` that leaves /functions/v1/api/ for /auth/v1 and the like.
+  const target = apiTarget(apiBase(), url);
+  if (!target) return jsonError(400, 'invalid_path', 'This API path is not allowed');
   // Cookies are SameSite=Lax, but refuse cross-site writes outright anyway.
   if (request.method !== 'GET' && request.headers.get('origin') !== url.origin) {
     return jsonError(403, 'forbidden', 'Cross-site request refused');
@@ -28,7 +33,7 @@ export const fallback: RequestHandler = async ({ request, params, url, locals })
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   let upstream: Response;
   try {
-    upstream = await fetch(`${apiBase()}/${params.path}${url.search}`, {
+    upstream = await fetch(target, {
       method: request.method,
       headers,
       body: hasBody ? await request.arrayBuffer() : undefined,
