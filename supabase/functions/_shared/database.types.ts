@@ -644,6 +644,7 @@ export type Database = {
                     "id": string;
                     "is_public": boolean;
                     "latest_version": number;
+                    "published_version": number | null;
                     "search": unknown;
                     "tags": (string)[];
                     "title": string;
@@ -659,6 +660,7 @@ export type Database = {
                     "id"?: string;
                     "is_public"?: boolean;
                     "latest_version"?: number;
+                    "published_version"?: number | null;
                     "search"?: never;
                     "tags"?: (string)[];
                     "title": string;
@@ -673,6 +675,7 @@ export type Database = {
                     "id"?: string;
                     "is_public"?: boolean;
                     "latest_version"?: number;
+                    "published_version"?: number | null;
                     "search"?: never;
                     "tags"?: (string)[];
                     "title"?: string;
