@@ -176,3 +176,21 @@ export async function deleteUserById(ctx: RouteContext, req: IncomingMessage, re
   }
   sendJson(res, 200, {});
 }
+
+/** GET /admin/users/:id/factors and DELETE /admin/users/:id/factors/:factor (auth-js admin.mfa). */
+export async function userFactors(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, userId: string, factorId?: string): Promise<void> {
+  const user = await findUserById(ctx.sql, userId);
+  if (!user) throw new AuthError(404, 'user_not_found', 'User not found');
+  if (!factorId && req.method === 'GET') {
+    const json = await userJson(ctx.sql, user);
+    return sendJson(res, 200, json.factors ?? []);
+  }
+  if (factorId && req.method === 'DELETE') {
+    const deleted = UUID_PATTERN.test(factorId)
+      ? await ctx.sql`delete from auth.mfa_factors where id = ${factorId} and user_id = ${userId} returning id`
+      : [];
+    if (!deleted.length) throw new AuthError(404, 'mfa_factor_not_found', 'Factor not found');
+    return sendJson(res, 200, { id: factorId });
+  }
+  throw new AuthError(405, 'method_not_allowed', 'Method not allowed');
+}

@@ -15,6 +15,7 @@ import { disabledFeature } from './disabled.ts';
 import { AuthError, sendError, sendJson } from './http.ts';
 import { SignInLimiter } from './rate-limit.ts';
 import * as email from './email-routes.ts';
+import * as mfa from './mfa.ts';
 import { AttemptLimiter, MailLimiter } from './mail-limit.ts';
 import * as user from './user-routes.ts';
 import { updateUser } from './user-update.ts';
@@ -35,6 +36,8 @@ export interface AuthServiceOptions {
 }
 
 const ADMIN_USER = /^\/admin\/users\/([^/]+)\/?$/;
+const FACTOR = /^\/factors\/([^/]+)(\/challenge|\/verify)?$/;
+const ADMIN_FACTORS = /^\/admin\/users\/([^/]+)\/factors(?:\/([^/]+))?$/;
 
 export function createAuthService(options: AuthServiceOptions): HttpService {
   const log = options.log ?? (() => {});
@@ -84,6 +87,16 @@ export function createAuthService(options: AuthServiceOptions): HttpService {
         return await updateUser(ctx, req, res, url.searchParams);
       case 'POST /logout':
         return await user.logout(ctx, req, res, url.searchParams);
+    }
+    if (key === 'POST /factors') return await mfa.enroll(ctx, req, res);
+    const factor = FACTOR.exec(path);
+    if (factor && method === 'POST' && factor[2] === '/challenge') return await mfa.challenge(ctx, req, res, factor[1]!);
+    if (factor && method === 'POST' && factor[2] === '/verify') return await mfa.verify(ctx, req, res, factor[1]!);
+    if (factor && method === 'DELETE' && !factor[2]) return await mfa.unenroll(ctx, req, res, factor[1]!);
+    const adminFactors = ADMIN_FACTORS.exec(path);
+    if (adminFactors) {
+      await requireAdmin(req, options.keys);
+      return await admin.userFactors(ctx, req, res, adminFactors[1]!, adminFactors[2]);
     }
     if (key === 'POST /invite' || key === 'POST /admin/generate_link') {
       await requireAdmin(req, options.keys);

@@ -54,6 +54,13 @@ export async function createSession(db: Db, user: UserRow, method: string, clien
   return { sessionId, refreshToken };
 }
 
+/** A fresh refresh token for a session whose level just changed (MFA verify); the older
+ * tokens of the session are revoked. */
+export async function reissueRefreshToken(db: Db, userId: string, sessionId: string): Promise<string> {
+  await db`update auth.refresh_tokens set revoked = true, updated_at = now() where session_id = ${sessionId} and revoked = false`;
+  return await insertRefreshToken(db, userId, sessionId, null);
+}
+
 async function insertRefreshToken(db: Db, userId: string, sessionId: string, parent: string | null): Promise<string> {
   const token = newRefreshToken();
   await db`
@@ -69,6 +76,7 @@ export async function sessionResponse(ctx: SessionContext, db: Db, userId: strin
   const claims = await db<{ authentication_method: string; updated_at: Date }[]>`
     select authentication_method, updated_at from auth.mfa_amr_claims
     where session_id = ${sessionId} order by updated_at desc`;
+  const [session] = await db<{ aal: string | null }[]>`select aal::text from auth.sessions where id = ${sessionId}`;
   const iat = Math.floor(Date.now() / 1000);
   const expiresIn = ctx.config.jwt_expiry;
   const accessToken = await signAccessToken(ctx.keys, {
@@ -80,7 +88,7 @@ export async function sessionResponse(ctx: SessionContext, db: Db, userId: strin
     app_metadata: user.raw_app_meta_data ?? {},
     user_metadata: user.raw_user_meta_data ?? {},
     role: user.role ?? 'authenticated',
-    aal: 'aal1',
+    aal: (session?.aal ?? 'aal1') as 'aal1' | 'aal2' | 'aal3',
     amr: claims.map((claim) => ({ method: claim.authentication_method, timestamp: Math.floor(claim.updated_at.getTime() / 1000) })),
     session_id: sessionId,
     is_anonymous: user.is_anonymous,

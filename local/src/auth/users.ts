@@ -147,6 +147,9 @@ export async function userJson(db: Db, user: UserRow): Promise<Record<string, un
   const identities = await db<IdentityRow[]>`
     select id, provider_id, user_id, identity_data, provider, email, last_sign_in_at, created_at, updated_at
     from auth.identities where user_id = ${user.id} order by created_at`;
+  const factors = await db<{ id: string; friendly_name: string | null; factor_type: string; status: string; created_at: Date; updated_at: Date; last_challenged_at: Date | null }[]>`
+    select id, friendly_name, factor_type::text, status::text, created_at, updated_at, last_challenged_at
+    from auth.mfa_factors where user_id = ${user.id} order by created_at`;
   const json: Record<string, unknown> = {
     id: user.id,
     aud: user.aud ?? 'authenticated',
@@ -170,6 +173,13 @@ export async function userJson(db: Db, user: UserRow): Promise<Record<string, un
     updated_at: iso(user.updated_at),
     is_anonymous: user.is_anonymous,
   };
+  // GoTrue lists factors only when there are some (`factors,omitempty`).
+  if (factors.length) {
+    json.factors = factors.map((f) => ({
+      id: f.id, friendly_name: f.friendly_name ?? '', factor_type: f.factor_type, status: f.status,
+      created_at: iso(f.created_at), updated_at: iso(f.updated_at), last_challenged_at: iso(f.last_challenged_at),
+    }));
+  }
   const optional: [string, Date | null][] = [
     ['email_confirmed_at', user.email_confirmed_at], ['phone_confirmed_at', user.phone_confirmed_at],
     ['confirmed_at', user.confirmed_at], ['confirmation_sent_at', user.confirmation_sent_at],

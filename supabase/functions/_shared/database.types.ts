@@ -820,6 +820,10 @@ export type Database = {
                     "title": string;
                 }[];
             };
+            "meets_mfa_requirement": {
+                Args: Record<PropertyKey, never>;
+                Returns: boolean;
+            };
             "session_participants": {
                 Args: {
                     "p_session_id": string;

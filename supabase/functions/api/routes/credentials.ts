@@ -4,6 +4,7 @@
  * the base URL and timestamps.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import OpenAI from 'openai';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
@@ -51,35 +52,48 @@ const toCredential = (r: Row) => ({
 
 const tags = ['credentials'];
 
+/**
+ * A user with a verified MFA factor manages keys only from an aal2 session. The database's
+ * restrictive policy enforces it for reads and deletes made as the user; writes go through
+ * the owner-side store_credential, so the same helper is asked here first.
+ */
+async function assertMfaLevel(c: Context<AppEnv>): Promise<void> {
+  const [row] = await c.var.db.withUserTransaction(c.var.user, (sql) => sql<{ ok: boolean }[]>`select public.meets_mfa_requirement() as ok`);
+  if (!row?.ok) {
+    throw new ApiError(403, 'insufficient_aal', 'Enter the code from your authenticator app to manage API keys (this account uses two-factor sign-in)');
+  }
+}
+
 const list = createRoute({
   method: 'get', path: '/', tags, security, middleware: [requireUser] as const,
   summary: 'List stored provider keys (hints only)',
-  responses: { 200: jsonResponse(z.object({ credentials: z.array(Credential) }), 'Your keys'), ...errorResponses(401) },
+  responses: { 200: jsonResponse(z.object({ credentials: z.array(Credential) }), 'Your keys'), ...errorResponses(401, 403) },
 });
 
 const put = createRoute({
   method: 'put', path: '/{provider}', tags, security, middleware: [requireUser] as const,
   summary: 'Store or replace the key for a provider',
   request: { params: ProviderParam, body: jsonBody(PutCredential) },
-  responses: { 200: jsonResponse(Credential, 'Stored'), ...errorResponses(400, 401, 404, 422) },
+  responses: { 200: jsonResponse(Credential, 'Stored'), ...errorResponses(400, 401, 403, 404, 422) },
 });
 
 const remove = createRoute({
   method: 'delete', path: '/{provider}', tags, security, middleware: [requireUser] as const,
   summary: 'Delete the key for a provider',
   request: { params: ProviderParam },
-  responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 404) },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404) },
 });
 
 const verify = createRoute({
   method: 'post', path: '/{provider}/verify', tags, security, middleware: [requireUser] as const,
   summary: "Check the stored key against the provider's models endpoint",
   request: { params: ProviderParam },
-  responses: { 200: jsonResponse(VerifyResult, 'Verification result'), ...errorResponses(401, 404, 422, 429) },
+  responses: { 200: jsonResponse(VerifyResult, 'Verification result'), ...errorResponses(401, 403, 404, 422, 429) },
 });
 
 export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
   .openapi(list, async (c) => {
+    await assertMfaLevel(c);
     const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql<Row[]>`
       select provider, key_hint, base_url, last_used_at, created_at, updated_at
         from public.api_credentials order by provider`);
@@ -90,6 +104,7 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
     const body = c.req.valid('json');
     const { config, user } = c.var;
     const provider = requireProvider(config, providerId);
+    await assertMfaLevel(c);
     if (provider.id === 'demo') throw new ApiError(422, 'unprocessable', 'The demo provider needs no key');
     if (provider.requires_key && !body.api_key) throw new ApiError(400, 'invalid_request', 'api_key: required for this provider');
     let baseUrl: string | null = null;
@@ -110,6 +125,7 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
   })
   .openapi(remove, async (c) => {
     const { provider } = c.req.valid('param');
+    await assertMfaLevel(c);
     const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql`
       delete from public.api_credentials where provider = ${provider} returning id`);
     if (rows.length === 0) throw new ApiError(404, 'not_found', 'No key stored for this provider');
@@ -118,6 +134,7 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
   .openapi(verify, async (c) => {
     const { provider: providerId } = c.req.valid('param');
     const { config, db, user, deps } = c.var;
+    await assertMfaLevel(c);
     // Verification calls a third party with the user's key; bound it like chat.
     const limit = await db.consumeRateLimit(user.id, 'verify', 10, 0.1);
     if (!limit.allowed) {

@@ -1,0 +1,161 @@
+/**
+ * TOTP multi-factor authentication as GoTrue serves it (internal/api/mfa.go):
+ *   POST   /factors                       enroll (secret, otpauth URI and an SVG QR code)
+ *   POST   /factors/:id/challenge         a challenge valid for 5 minutes
+ *   POST   /factors/:id/verify            the code: factor verified, session raised to aal2
+ *   DELETE /factors/:id                   unenroll (a verified factor needs an aal2 session)
+ * Factors are listed on the user (GET /user), which auth-js's listFactors reads. A code is
+ * accepted once: each verify records its time step and refuses the same or an older step of
+ * the factor, so a code seen over a shoulder cannot be replayed within its 30-second window.
+ * RFC 6238 via `otpauth`, the QR code via `qrcode`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import * as OTPAuth from 'otpauth';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { requireUser, type Caller } from './caller.ts';
+import { AuthError, clientIp, readBody, sendJson } from './http.ts';
+import { reissueRefreshToken, sessionResponse } from './sessions.ts';
+import type { RouteContext } from './user-routes.ts';
+import type { Db } from './users.ts';
+
+const CHALLENGE_EXPIRY_MS = 5 * 60 * 1000;
+const enrollBody = z.object({ factor_type: z.string().optional(), friendly_name: z.string().max(255).optional(), issuer: z.string().max(255).optional() });
+const verifyBody = z.object({ challenge_id: z.string().optional(), code: z.string().optional() });
+
+interface FactorRow {
+  id: string;
+  user_id: string;
+  friendly_name: string | null;
+  factor_type: string;
+  status: string;
+  secret: string | null;
+}
+
+async function sessionAal(db: Db, caller: Caller): Promise<string> {
+  if (!caller.sessionId) return 'aal1';
+  const [row] = await db<{ aal: string | null }[]>`select aal::text from auth.sessions where id = ${caller.sessionId}`;
+  return row?.aal ?? 'aal1';
+}
+
+async function ownFactor(db: Db, caller: Caller, id: string): Promise<FactorRow> {
+  const [factor] = /^[0-9a-f-]{36}$/i.test(id)
+    ? await db<FactorRow[]>`
+        select id, user_id, friendly_name, factor_type::text, status::text, secret from auth.mfa_factors
+        where id = ${id} and user_id = ${caller.user.id}`
+    : [];
+  if (!factor) throw new AuthError(404, 'mfa_factor_not_found', 'Factor not found');
+  return factor;
+}
+
+function totp(secret: string, issuer: string, label: string): OTPAuth.TOTP {
+  return new OTPAuth.TOTP({ issuer, label, algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) });
+}
+
+export async function enroll(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const caller = await requireUser(req, ctx.keys, ctx.sql);
+  const body = await readBody(req, enrollBody);
+  if (body.factor_type === 'phone') throw new AuthError(422, 'mfa_phone_enroll_not_enabled', 'MFA enroll is disabled for Phone');
+  if (body.factor_type === 'webauthn') throw new AuthError(422, 'mfa_webauthn_enroll_not_enabled', 'MFA enroll is disabled for WebAuthn');
+  if (body.factor_type !== 'totp') throw new AuthError(400, 'validation_failed', 'factor_type needs to be totp, phone, or webauthn');
+  if (!ctx.config.mfa.totp.enroll_enabled) throw new AuthError(422, 'mfa_totp_enroll_not_enabled', 'MFA enroll is disabled for TOTP');
+  const friendlyName = body.friendly_name ?? '';
+  const issuer = body.issuer || new URL(ctx.config.site_url).host;
+
+  const answer = await ctx.sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtext(${`mfa:${caller.user.id}`}))`;
+    // GoTrue drops unverified factors older than a day (FactorExpiryDuration) before counting.
+    await tx`delete from auth.mfa_factors where user_id = ${caller.user.id} and status = 'unverified' and created_at < now() - interval '1 day'`;
+    const factors = await tx<{ friendly_name: string | null; status: string }[]>`
+      select friendly_name, status::text from auth.mfa_factors where user_id = ${caller.user.id}`;
+    if (factors.some((f) => (f.friendly_name ?? '') === friendlyName)) {
+      throw new AuthError(422, 'mfa_factor_name_conflict', `A factor with the friendly name ${JSON.stringify(friendlyName)} for this user already exists`);
+    }
+    if (factors.length >= ctx.config.mfa.max_enrolled_factors) {
+      throw new AuthError(422, 'too_many_enrolled_mfa_factors', 'Maximum number of verified factors reached, unenroll to continue');
+    }
+    if (factors.some((f) => f.status === 'verified') && (await sessionAal(tx, caller)) !== 'aal2') {
+      throw new AuthError(403, 'insufficient_aal', 'AAL2 required to enroll a new factor');
+    }
+    const secret = new OTPAuth.Secret({ size: 20 }).base32;
+    const uri = totp(secret, issuer, caller.user.email ?? '').toString();
+    const id = randomUUID();
+    await tx`
+      insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, secret)
+      values (${id}, ${caller.user.id}, ${friendlyName}, 'totp', 'unverified', now(), now(), ${secret})`;
+    return { id, uri, secret };
+  });
+  const qr = await QRCode.toString(answer.uri, { type: 'svg', errorCorrectionLevel: 'H', margin: 1 });
+  sendJson(res, 200, { id: answer.id, type: 'totp', friendly_name: friendlyName, totp: { qr_code: qr, secret: answer.secret, uri: answer.uri } });
+}
+
+export async function challenge(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, factorId: string): Promise<void> {
+  const caller = await requireUser(req, ctx.keys, ctx.sql);
+  await readBody(req, z.object({ channel: z.string().optional(), webauthn: z.unknown().optional() }));
+  if (!ctx.config.mfa.totp.verify_enabled) throw new AuthError(422, 'mfa_totp_verify_not_enabled', 'MFA verification is disabled for TOTP');
+  const factor = await ownFactor(ctx.sql, caller, factorId);
+  const id = randomUUID();
+  const ip = /^[0-9a-f.:]+$/i.test(clientIp(req)) ? clientIp(req) : '0.0.0.0';
+  const [row] = await ctx.sql<{ created_at: Date }[]>`
+    insert into auth.mfa_challenges (id, factor_id, created_at, ip_address) values (${id}, ${factor.id}, now(), ${ip}::inet)
+    returning created_at`;
+  await ctx.sql`update auth.mfa_factors set last_challenged_at = now() where id = ${factor.id}`;
+  sendJson(res, 200, { id, type: 'totp', expires_at: Math.floor((row!.created_at.getTime() + CHALLENGE_EXPIRY_MS) / 1000) });
+}
+
+export async function verify(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, factorId: string): Promise<void> {
+  const caller = await requireUser(req, ctx.keys, ctx.sql);
+  const body = await readBody(req, verifyBody);
+  if (!ctx.config.mfa.totp.verify_enabled) throw new AuthError(422, 'mfa_totp_verify_not_enabled', 'MFA verification is disabled for TOTP');
+  if (!body.challenge_id || !body.code) throw new AuthError(400, 'validation_failed', 'challenge_id and code are required');
+  // Six digits are guessable without a limit: the same budget as email codes.
+  ctx.verifyLimiter.take(`mfa:${caller.user.id}`, clientIp(req));
+  const session = await ctx.sql.begin(async (tx) => {
+    const factor = await ownFactor(tx, caller, factorId);
+    await tx`select 1 from auth.mfa_factors where id = ${factor.id} for update`;
+    const [found] = await tx<{ id: string; created_at: Date; verified_at: Date | null }[]>`
+      select id, created_at, verified_at from auth.mfa_challenges where id = ${body.challenge_id!} and factor_id = ${factor.id}`;
+    if (!found || found.verified_at) throw new AuthError(422, 'mfa_factor_not_found', 'MFA factor with the provided challenge ID not found');
+    if (Date.now() > found.created_at.getTime() + CHALLENGE_EXPIRY_MS) {
+      await tx`delete from auth.mfa_challenges where id = ${found.id}`;
+      return new AuthError(422, 'mfa_challenge_expired', `MFA challenge ${found.id} has expired, verify against another challenge or create a new challenge.`);
+    }
+    const generator = totp(factor.secret ?? '', '', '');
+    const delta = generator.validate({ token: body.code!.trim(), window: 1 });
+    const step = delta === null ? null : generator.counter() + delta;
+    const [last] = await tx<{ step: string | null }[]>`
+      select max(otp_code) as step from auth.mfa_challenges c join auth.mfa_factors f on f.id = c.factor_id
+      where f.id = ${factor.id} and c.verified_at is not null and c.otp_code like 'totp:%'`;
+    const lastStep = last?.step ? Number(last.step.slice(5)) : -1;
+    if (step === null || step <= lastStep) {
+      return new AuthError(422, 'mfa_verification_failed', 'Invalid TOTP code entered');
+    }
+    // Steps are stored zero-padded so max() orders them numerically.
+    await tx`update auth.mfa_challenges set verified_at = now(), otp_code = ${`totp:${String(step).padStart(12, '0')}`} where id = ${found.id}`;
+    await tx`update auth.mfa_factors set status = 'verified', updated_at = now() where id = ${factor.id}`;
+    if (!caller.sessionId) throw new AuthError(401, 'session_not_found', 'A valid session is required to verify a factor');
+    await tx`update auth.sessions set aal = 'aal2', factor_id = ${factor.id}, updated_at = now() where id = ${caller.sessionId}`;
+    await tx`
+      insert into auth.mfa_amr_claims (session_id, created_at, updated_at, authentication_method, id)
+      values (${caller.sessionId}, now(), now(), 'totp', gen_random_uuid())
+      on conflict (session_id, authentication_method) do update set updated_at = now()`;
+    // GoTrue drops the user's other unverified factors once one is verified.
+    await tx`delete from auth.mfa_factors where user_id = ${caller.user.id} and status = 'unverified' and id <> ${factor.id}`;
+    const refreshToken = await reissueRefreshToken(tx, caller.user.id, caller.sessionId);
+    return await sessionResponse(ctx, tx, caller.user.id, caller.sessionId, refreshToken);
+  });
+  // Returned, not thrown, so the expired challenge's removal commits.
+  if (session instanceof AuthError) throw session;
+  sendJson(res, 200, session);
+}
+
+export async function unenroll(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, factorId: string): Promise<void> {
+  const caller = await requireUser(req, ctx.keys, ctx.sql);
+  const factor = await ownFactor(ctx.sql, caller, factorId);
+  if (factor.status === 'verified' && (await sessionAal(ctx.sql, caller)) !== 'aal2') {
+    throw new AuthError(422, 'insufficient_aal', 'AAL2 required to unenroll verified factor');
+  }
+  await ctx.sql`delete from auth.mfa_factors where id = ${factor.id}`;
+  sendJson(res, 200, { id: factor.id });
+}
