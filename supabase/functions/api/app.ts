@@ -11,6 +11,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Config } from './config.ts';
+import { drainStorageCleanup } from './lib/attachments/cleanup.ts';
 import { createTokenVerifier } from './lib/auth.ts';
 import type { AppDeps, AppEnv } from './lib/context.ts';
 import { createDb, type Db } from './lib/db.ts';
@@ -26,6 +27,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { providersRoutes } from './routes/providers.ts';
 import { meRoutes } from './routes/me.ts';
+import { projectFilesRoutes } from './routes/project-files.ts';
 import { projectsRoutes } from './routes/projects.ts';
 import { promptsRoutes } from './routes/prompts/index.ts';
 import { searchRoutes } from './routes/search.ts';
@@ -115,6 +117,13 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
   });
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
 
+  // A successful delete (session, project, account…) may have queued Storage objects through
+  // cascades; they are removed before the answer, so a deleted thing leaves no file behind.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.method === 'DELETE' && c.res.status < 300) await drainStorageCleanup(db, { config, fetch: resolved.fetch }, c.var.log);
+  });
+
   // One sub-app per resource. Keep in sync with the OpenAPI test (every route listed).
   app.route('/health', healthRoutes);
   app.route('/chat', chatRoutes);
@@ -122,6 +131,7 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
   app.route('/providers', providersRoutes);
   app.route('/me', meRoutes);
   app.route('/projects', projectsRoutes);
+  app.route('/projects', projectFilesRoutes);
   app.route('/sessions', sessionsRoutes);
   app.route('/sessions', sessionSharesRoutes);
   app.route('/sessions', membersRoutes);

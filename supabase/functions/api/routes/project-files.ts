@@ -1,0 +1,140 @@
+/**
+ * /api/projects/{id}/files: files every chat of a project can use. The browser uploads the
+ * file to Storage (attachments bucket, `<user id>/…`); adding it here reads it back as the
+ * caller, sniffs its type from the bytes, extracts and chunks its text and records it in
+ * file_metadata. If any step fails the uploaded object is removed: nothing half-added stays.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { countTokens } from 'gpt-tokenizer';
+import { drainStorageCleanup } from '../lib/attachments/cleanup.ts';
+import { extractText } from '../lib/attachments/extract.ts';
+import { chunkText } from '../lib/attachments/project-files.ts';
+import { assertWithinQuota } from '../lib/attachments/quota.ts';
+import { MAX_ATTACHMENT_BYTES } from '../lib/attachments/resolve.ts';
+import { sniffType } from '../lib/attachments/sniff.ts';
+import { assertOwnPath, readAttachment, removeObjects, type StorageAccess } from '../lib/attachments/storage-client.ts';
+import { requireUser } from '../lib/auth.ts';
+import type { AppEnv } from '../lib/context.ts';
+import { ApiError, notFound } from '../lib/errors.ts';
+import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
+
+/** The largest text kept per file (the column allows 2 000 000 characters). */
+const MAX_TEXT_CHARS = 2_000_000;
+
+const FileSchema = z
+  .object({
+    id: z.uuid(),
+    project_id: z.uuid(),
+    name: z.string(),
+    size: z.number().int(),
+    type: z.string(),
+    storage_path: z.string(),
+    token_count: z.number().int(),
+    created_at: z.string(),
+  })
+  .openapi('ProjectFile');
+
+const AddFile = z
+  .strictObject({
+    path: z.string().min(3).max(1024).openapi({ description: 'The uploaded object in the attachments bucket: `<user id>/…`' }),
+    name: z.string().trim().min(1).max(255).optional().openapi({ description: 'Display name (default: the last part of the path)' }),
+  })
+  .openapi('AddProjectFile');
+
+const ProjectParams = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+const FileParams = ProjectParams.extend({ file_id: z.uuid().openapi({ param: { name: 'file_id', in: 'path' } }) });
+const tags = ['projects'];
+
+const addFile = createRoute({
+  method: 'post', path: '/{id}/files', tags, security,
+  summary: 'Add an uploaded file (text, Markdown, code, CSV, JSON or PDF) to a project',
+  request: { params: ProjectParams, body: jsonBody(AddFile) },
+  responses: { 201: jsonResponse(FileSchema, 'The file'), ...errorResponses(400, 401, 404, 413, 415, 422) },
+});
+const listFiles = createRoute({
+  method: 'get', path: '/{id}/files', tags, security, summary: "A project's files",
+  request: { params: ProjectParams },
+  responses: { 200: jsonResponse(z.object({ files: z.array(FileSchema) }), 'Files, oldest first'), ...errorResponses(400, 401, 404) },
+});
+const deleteFile = createRoute({
+  method: 'delete', path: '/{id}/files/{file_id}', tags, security, summary: 'Remove a file from a project (and from Storage)',
+  request: { params: FileParams },
+  responses: { 204: { description: 'Removed' }, ...errorResponses(400, 401, 404) },
+});
+
+const COLUMNS = 'id, project_id, name, size::integer as size, type, storage_path, token_count, created_at';
+type FileRow = z.infer<typeof FileSchema>;
+
+export const projectFilesRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+projectFilesRoutes.use('*', requireUser);
+
+projectFilesRoutes.openapi(addFile, async (c) => {
+  const { id } = c.req.valid('param');
+  const input = c.req.valid('json');
+  const { user, db, config, deps } = c.var;
+  assertOwnPath(user.id, input.path);
+  const access: StorageAccess = { config, fetch: deps.fetch };
+  try {
+    await db.withUserTransaction(user, async (sql) => {
+      const [project] = await sql`select 1 from public.projects where id = ${id}`;
+      if (!project) throw notFound('Project');
+      await assertWithinQuota(sql, config.storage.quotaBytes);
+    });
+    const name = input.name ?? input.path.split('/').pop()!;
+    const bytes = await readAttachment(access, bearerToken(c.req.header('authorization')), input.path, MAX_ATTACHMENT_BYTES);
+    const type = await sniffType(bytes, name);
+    if (!type || type.kind === 'image') {
+      throw new ApiError(415, 'unsupported_project_file', `"${name}" cannot be a project file: text, Markdown, code, CSV, JSON or PDF only (attach images to a message)`);
+    }
+    const text = (await extractText(bytes, type, name)).slice(0, MAX_TEXT_CHARS);
+    const chunks = chunkText(text);
+    const file = await db.withUserTransaction(user, async (sql) => {
+      const [row] = await sql<FileRow[]>`
+        insert into public.file_metadata (user_id, project_id, name, size, type, storage_path, extracted_text, token_count)
+        values (${user.id}, ${id}, ${name}, ${bytes.length}, ${type.mime}, ${input.path}, ${text}, ${countTokens(text)})
+        returning ${sql.unsafe(COLUMNS)}`;
+      if (chunks.length > 0) {
+        await sql`insert into public.file_chunks ${sql(chunks.map((chunk) => ({
+          file_id: row!.id, user_id: user.id, chunk_index: chunk.index, content: chunk.content, token_count: chunk.tokens,
+        })))}`;
+      }
+      return row!;
+    }).catch((error: unknown) => {
+      if (typeof error === 'object' && error !== null && 'code' in error && error.code === '23505') {
+        throw new ApiError(409, 'file_already_added', 'This upload is already a project file');
+      }
+      throw error;
+    });
+    return c.json(file, 201);
+  } catch (error) {
+    // Not added: the upload goes too (unless it already belongs to a file, the 409 case).
+    if (!(error instanceof ApiError && error.code === 'file_already_added')) {
+      await removeObjects(access, [input.path]).catch(() => {});
+    }
+    throw error;
+  }
+});
+
+projectFilesRoutes.openapi(listFiles, async (c) => {
+  const { id } = c.req.valid('param');
+  const files = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    const [project] = await sql`select 1 from public.projects where id = ${id}`;
+    if (!project) throw notFound('Project');
+    return await sql<FileRow[]>`select ${sql.unsafe(COLUMNS)} from public.file_metadata where project_id = ${id} order by created_at, id`;
+  });
+  return c.json({ files }, 200);
+});
+
+projectFilesRoutes.openapi(deleteFile, async (c) => {
+  const { id, file_id } = c.req.valid('param');
+  const { user, db, config, deps, log } = c.var;
+  const deleted = await db.withUserTransaction(user, (sql) =>
+    sql`delete from public.file_metadata where id = ${file_id} and project_id = ${id} returning id`);
+  if (deleted.length === 0) throw notFound('File');
+  await drainStorageCleanup(db, { config, fetch: deps.fetch }, log);
+  return c.body(null, 204);
+});
+
+function bearerToken(header: string | undefined): string {
+  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? '';
+}

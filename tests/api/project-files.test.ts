@@ -1,0 +1,131 @@
+/**
+ * Project files (issue 12, item 3) and their lifecycle (item 4), through the real API and the
+ * local Storage: every supported type is added with its text extracted and counted; images,
+ * binaries and unreadable PDFs are refused and their uploads removed; another user can
+ * neither add nor see files; deleting a file, project or account leaves no object in the bucket.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makePdf, makePng } from '../fixtures/files.ts';
+import { createStorageApiHarness, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
+
+let h: StorageApiHarness;
+beforeAll(async () => { h = await createStorageApiHarness(); });
+afterAll(async () => { await h?.close(); });
+
+async function project(user: StorageApiUser): Promise<string> {
+  const res = await user.request('POST', '/projects', { name: 'Research' });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function upload(user: StorageApiUser, name: string, body: Buffer | string, contentType: string): Promise<string> {
+  const path = `${user.id}/projects/${crypto.randomUUID()}/${name}`;
+  const { error } = await user.storage.upload(path, body, { contentType });
+  expect(error).toBeNull();
+  return path;
+}
+
+describe('adding project files', () => {
+  it.each([
+    ['notes.md', '# Plan\n\nShip **storage**.', 'text/markdown', 'text/markdown'],
+    ['data.csv', 'city,people\nParis,2100000\n', 'text/csv', 'text/csv'],
+    ['config.json', '{"retries":3}', 'application/json', 'application/json'],
+    ['main.ts', 'export const answer = 42;\n', 'text/plain', 'text/x-typescript'],
+    ['plain.txt', 'just words', 'text/plain', 'text/plain'],
+  ])('extracts and counts %s', async (name, body, uploadedAs, sniffed) => {
+    const alice = await h.createUser();
+    const id = await project(alice);
+    const path = await upload(alice, name, body, uploadedAs);
+    const res = await alice.request('POST', `/projects/${id}/files`, { path });
+    expect(res.status).toBe(201);
+    const file = await res.json();
+    expect(file).toMatchObject({ project_id: id, name, size: Buffer.byteLength(body), type: sniffed, storage_path: path });
+    expect(file.token_count).toBeGreaterThan(0);
+    const [row] = await h.stack.db.sql`select extracted_text from public.file_metadata where id = ${file.id}`;
+    expect(row!.extracted_text).toContain(name === 'config.json' ? '"retries": 3' : body.trim().split('\n')[0]);
+  });
+
+  it('extracts every page of a PDF and chunks long text', async () => {
+    const alice = await h.createUser();
+    const id = await project(alice);
+    const path = await upload(alice, 'report.pdf', makePdf(['Quarterly report', 'Revenue grew 12 percent']), 'application/pdf');
+    const file = await (await alice.request('POST', `/projects/${id}/files`, { path })).json();
+    expect(file).toMatchObject({ type: 'application/pdf', name: 'report.pdf' });
+    const [row] = await h.stack.db.sql`select extracted_text from public.file_metadata where id = ${file.id}`;
+    expect(row!.extracted_text).toBe('[page 1]\nQuarterly report\n\n[page 2]\nRevenue grew 12 percent');
+
+    const long = Array.from({ length: 60 }, (_, i) => `Paragraph ${i} about topic ${i % 7}. `.repeat(8)).join('\n\n');
+    const longPath = await upload(alice, 'long.md', long, 'text/markdown');
+    const longFile = await (await alice.request('POST', `/projects/${id}/files`, { path: longPath })).json();
+    const chunks = await h.stack.db.sql`select chunk_index, token_count from public.file_chunks where file_id = ${longFile.id} order by chunk_index`;
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(chunks.every((c) => c.token_count <= 400)).toBe(true);
+    expect(chunks.reduce((sum, c) => sum + c.token_count, 0)).toBeGreaterThanOrEqual(longFile.token_count - chunks.length);
+  });
+
+  it('refuses images, binaries and unreadable PDFs with clear errors and removes the upload', async () => {
+    const alice = await h.createUser();
+    const id = await project(alice);
+    const cases: [string, Buffer, string, number, string][] = [
+      ['photo.png', makePng(4, 4, [200, 10, 10]), 'image/png', 415, 'unsupported_project_file'],
+      ['fake.txt', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 0, 0, 0, 0]), 'text/plain', 415, 'unsupported_project_file'],
+      ['broken.pdf', makePdf(['x']).subarray(0, 60), 'application/pdf', 422, 'unreadable_attachment'],
+    ];
+    for (const [name, body, type, status, code] of cases) {
+      const path = await upload(alice, name, body, type);
+      const res = await alice.request('POST', `/projects/${id}/files`, { path });
+      expect(res.status, name).toBe(status);
+      expect((await res.json()).error.code).toBe(code);
+      expect(await h.bucketObjects(path)).toEqual([]);
+    }
+    expect((await (await alice.request('GET', `/projects/${id}/files`)).json()).files).toEqual([]);
+  });
+
+  it("another user can neither add someone else's upload nor see or delete a project's files", async () => {
+    const alice = await h.createUser();
+    const mallory = await h.createUser();
+    const id = await project(alice);
+    const path = await upload(alice, 'secret.md', '# secret', 'text/markdown');
+    const file = await (await alice.request('POST', `/projects/${id}/files`, { path })).json();
+
+    const malloryProject = await project(mallory);
+    const steal = await mallory.request('POST', `/projects/${malloryProject}/files`, { path });
+    expect(steal.status).toBe(400);
+    expect((await steal.json()).error.code).toBe('invalid_attachment_path');
+    expect((await mallory.request('GET', `/projects/${id}/files`)).status).toBe(404);
+    expect((await mallory.request('DELETE', `/projects/${id}/files/${file.id}`)).status).toBe(404);
+    const ownPath = await upload(mallory, 'mine.md', '# mine', 'text/markdown');
+    expect((await mallory.request('POST', `/projects/${id}/files`, { path: ownPath })).status).toBe(404);
+    expect(await h.bucketObjects(path)).toEqual([path]);
+  });
+});
+
+describe('lifecycle: no orphaned objects', () => {
+  it('deleting a file, then a project, removes their objects from the bucket', async () => {
+    const alice = await h.createUser();
+    const id = await project(alice);
+    const first = await upload(alice, 'a.md', '# A', 'text/markdown');
+    const second = await upload(alice, 'b.md', '# B', 'text/markdown');
+    const fileA = await (await alice.request('POST', `/projects/${id}/files`, { path: first })).json();
+    await alice.request('POST', `/projects/${id}/files`, { path: second });
+    expect(await h.bucketObjects(`${alice.id}/`)).toHaveLength(2);
+
+    expect((await alice.request('DELETE', `/projects/${id}/files/${fileA.id}`)).status).toBe(204);
+    expect(await h.bucketObjects(`${alice.id}/`)).toEqual([second]);
+    expect((await alice.request('DELETE', `/projects/${id}`)).status).toBe(204);
+    expect(await h.bucketObjects(`${alice.id}/`)).toEqual([]);
+    const { stored } = await import('../contract/storage-helpers.ts').then((m) => m.filesOnDisk(h.stack));
+    const versions = await h.stack.db.sql`select version from storage.objects`;
+    expect(stored.sort()).toEqual(versions.map((v) => v.version).sort());
+  });
+
+  it('deleting the account removes every object in the user folder, sent or not', async () => {
+    const alice = await h.createUser();
+    const id = await project(alice);
+    await alice.request('POST', `/projects/${id}/files`, { path: await upload(alice, 'kept.md', '# kept', 'text/markdown') });
+    await upload(alice, 'never-used.txt', 'loose', 'text/plain');
+    expect(await h.bucketObjects(`${alice.id}/`)).toHaveLength(2);
+    expect((await alice.request('DELETE', '/me')).status).toBe(204);
+    expect(await h.bucketObjects(`${alice.id}/`)).toEqual([]);
+  });
+});
