@@ -1,8 +1,7 @@
 // Every page needs to know who (if anyone) is signed in, and whether their monthly budget
 // is nearly or fully used (the banner) — nothing else from here.
-import { createApi } from '$lib/api';
-import { apiBase, apiHeaders } from '$lib/server/api';
-import type { Budget } from '$lib/types';
+import { createApi, ok, type Budget } from '$lib/api';
+import { apiHeaders, functionsBase } from '$lib/server/api';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async ({ locals, fetch }) => {
@@ -16,7 +15,7 @@ export const load: LayoutServerLoad = async ({ locals, fetch }) => {
 /** The budget when it needs a banner (80 % and up); a failure to read it never breaks a page. */
 async function budgetWarning(fetchImpl: typeof fetch, token: string): Promise<Budget | null> {
   try {
-    const budget = await createApi(fetchImpl, apiBase(), apiHeaders(token)).get<Budget>('/budget');
+    const budget = await ok(createApi(fetchImpl, functionsBase(), apiHeaders(token)).GET('/api/budget'));
     return budget.state === 'warning' || budget.state === 'exceeded' ? budget : null;
   } catch {
     return null;

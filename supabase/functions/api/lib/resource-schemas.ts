@@ -1,12 +1,18 @@
 /**
  * Response shapes of the resource routes (projects, sessions, messages, prompts, usage),
- * as zod schemas for the OpenAPI document, plus the row types the SQL returns. Shared by
- * the routes and by GET /me/export, so an export holds exactly what the API shows.
- *
- * Timestamps come from postgres as Date and serialise to ISO strings, which is what the
- * schemas describe.
+ * as zod schemas for the OpenAPI document, and the row types the SQL returns, derived from
+ * those schemas (never written twice). Shared by the routes and by GET /me/export, so an
+ * export holds exactly what the API shows.
  */
 import { z } from '@hono/zod-openapi';
+
+/**
+ * What postgres.js returns for a response schema: the same fields, except timestamps (every
+ * `*_at` column), which arrive as Date and serialise to the ISO strings the schema describes.
+ */
+export type DbRow<Schema extends z.ZodType> = {
+  [K in keyof z.infer<Schema>]: K extends `${string}_at` ? Date | Extract<z.infer<Schema>[K], null> : z.infer<Schema>[K];
+};
 
 const timestamp = z.string().openapi({ format: 'date-time' });
 const nullableInt = z.number().int().nullable();
@@ -23,15 +29,7 @@ export const ProjectSchema = z
   })
   .openapi('Project');
 
-export interface ProjectRow {
-  id: string;
-  name: string;
-  description: string;
-  system_prompt_id: string | null;
-  system_prompt_label: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
+export type ProjectRow = DbRow<typeof ProjectSchema>;
 
 export const SessionSchema = z
   .object({
@@ -45,15 +43,7 @@ export const SessionSchema = z
   })
   .openapi('Session');
 
-export interface SessionRow {
-  id: string;
-  project_id: string | null;
-  title: string;
-  metadata: Record<string, unknown>;
-  last_message_at: Date;
-  created_at: Date;
-  updated_at: Date;
-}
+export type SessionRow = DbRow<typeof SessionSchema>;
 
 export const MessageSchema = z
   .object({
@@ -76,24 +66,7 @@ export const MessageSchema = z
   })
   .openapi('Message');
 
-export interface MessageRow {
-  id: string;
-  session_id: string;
-  sender: 'user' | 'assistant' | 'system';
-  content: string;
-  status: 'complete' | 'streaming' | 'stopped' | 'error';
-  error: string | null;
-  provider: string | null;
-  model: string | null;
-  provider_message_id: string | null;
-  token_count: number | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  ttft_ms: number | null;
-  latency_ms: number | null;
-  created_at: Date;
-  updated_at: Date;
-}
+export type MessageRow = DbRow<typeof MessageSchema>;
 
 export const TemplateVariableSchema = z
   .object({ name: z.string(), default: z.string().nullable(), required: z.boolean() })
@@ -102,6 +75,8 @@ export const TemplateVariableSchema = z
 export const PromptLabelSchema = z
   .object({ label: z.string(), version: z.number().int(), updated_at: timestamp })
   .openapi('PromptLabel');
+
+export type PromptLabelRow = DbRow<typeof PromptLabelSchema>;
 
 export const PromptSchema = z
   .object({
@@ -122,20 +97,8 @@ export const PromptSchema = z
   })
   .openapi('Prompt');
 
-export interface PromptRow {
-  id: string;
-  user_id: string;
-  is_owner: boolean;
-  title: string;
-  description: string;
-  content: string;
-  tags: string[];
-  is_public: boolean;
-  forked_from: string | null;
-  latest_version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+/** A prompt as selected; `variables` and `labels` are added by the route. */
+export type PromptRow = Omit<DbRow<typeof PromptSchema>, 'variables' | 'labels'>;
 
 export const PromptVersionSchema = z
   .object({
@@ -150,21 +113,8 @@ export const PromptVersionSchema = z
   })
   .openapi('PromptVersion');
 
-export interface PromptVersionRow {
-  id: string;
-  prompt_id: string;
-  version: number;
-  title: string;
-  content: string;
-  commit_message: string | null;
-  created_at: Date;
-}
-
-export interface PromptLabelRow {
-  label: string;
-  version: number;
-  updated_at: Date;
-}
+/** A version as selected; `variables` are added by the route. */
+export type PromptVersionRow = Omit<DbRow<typeof PromptVersionSchema>, 'variables'>;
 
 export const UsageLogSchema = z
   .object({
@@ -189,23 +139,5 @@ export const UsageLogSchema = z
   })
   .openapi('UsageLog');
 
-export interface UsageLogRow {
-  id: string;
-  executed_at: Date;
-  provider: string;
-  model: string;
-  status: 'success' | 'error' | 'stopped';
-  prompt_id: string | null;
-  prompt_version: number | null;
-  prompt_title: string | null;
-  session_id: string | null;
-  message_id: string | null;
-  ttft_ms: number | null;
-  latency_ms: number | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  token_count: number | null;
-  cached_tokens: number | null;
-  cost_usd: number | null;
-  error_code: string | null;
-}
+export type UsageLogRow = DbRow<typeof UsageLogSchema>;
+

@@ -2,7 +2,7 @@
 // arrive in (stream, Realtime, page reads). The flaky e2e of issue 9 was a stale page read
 // landing after the stream's `done` and putting the answer back to `streaming` for good.
 import { describe, expect, it } from 'vitest';
-import type { Message } from '../types.ts';
+import type { Message } from '../api/index.ts';
 import { applyDelta, finish, mergeRow } from './answer-merge.ts';
 
 const row = (over: Partial<Message> = {}): Message => ({

@@ -6,7 +6,7 @@
 //   older copy of the row arrived late (a catch-up page read before the answer ended);
 // - streamed text is applied once, in `seq` order; a copy of the row replaces the text only
 //   when it is further along than what the tab has.
-import type { Message } from '../types.ts';
+import type { Message } from '../api/index.ts';
 
 export const isFinished = (status: Message['status']) => status !== 'streaming';
 

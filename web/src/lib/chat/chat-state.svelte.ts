@@ -1,10 +1,9 @@
 // One conversation's client state: the loaded messages (oldest → newest), the turn being
 // streamed by this tab, older-history paging, and merging rows that Realtime delivers from
 // other tabs and devices.
-import { browserApi } from '$lib/api';
+import { browserApi, ok, type Message } from '$lib/api';
 import { applyDelta, finish, mergeRow } from '$lib/chat/answer-merge';
 import { streamChat, type ChatRequest } from '$lib/chat/chat-stream';
-import type { Message } from '$lib/types';
 
 export interface MessagePage {
   messages: Message[];
@@ -46,10 +45,8 @@ export class ChatState {
     if (!this.sessionId || !this.olderCursor || this.loadingOlder) return;
     this.loadingOlder = true;
     try {
-      const page = await browserApi().get<MessagePage>(`/sessions/${this.sessionId}/messages`, {
-        limit: 30,
-        before: this.olderCursor,
-      });
+      const path = { id: this.sessionId };
+      const page = await ok(browserApi().GET('/api/sessions/{id}/messages', { params: { path, query: { limit: 30, before: this.olderCursor } } }));
       const known = new Set(this.messages.map((m) => m.id));
       this.messages = [...page.messages.filter((m) => !known.has(m.id)), ...this.messages];
       this.olderCursor = page.next_cursor;
@@ -64,7 +61,7 @@ export class ChatState {
   /** Re-reads the newest page after (re)joining Realtime, for rows written in between. */
   async catchUp(): Promise<void> {
     if (!this.sessionId) return;
-    const page = await browserApi().get<MessagePage>(`/sessions/${this.sessionId}/messages`, { limit: 50 });
+    const page = await ok(browserApi().GET('/api/sessions/{id}/messages', { params: { path: { id: this.sessionId }, query: { limit: 50 } } }));
     for (const row of page.messages) this.applyRemote(row);
     this.live = true;
   }

@@ -1,22 +1,15 @@
 // Which providers a user can call right now: the catalog from /api/providers, minus the
 // ones that need a key the user hasn't stored.
-import { rows, type ApiClient } from '$lib/api';
-import type { Credential, Provider } from '$lib/types';
+import { ok, type Api, type Credential, type Provider } from '$lib/api';
 
-function needsKey(p: Provider): boolean {
-  return p.requires_key !== false;
-}
-
-export async function loadProviders(api: ApiClient): Promise<{ all: Provider[]; usable: Provider[]; credentials: Credential[] }> {
-  const [catalog, stored] = await Promise.all([api.get<unknown>('/providers'), api.get<unknown>('/credentials')]);
-  const all = rows<Provider>(catalog, 'providers');
-  const credentials = rows<Credential>(stored, 'credentials');
+export async function loadProviders(api: Api): Promise<{ all: Provider[]; usable: Provider[]; credentials: Credential[] }> {
+  const [{ providers: all }, { credentials }] = await Promise.all([ok(api.GET('/api/providers')), ok(api.GET('/api/credentials'))]);
   const keyed = new Set(credentials.map((c) => c.provider));
   // Providers the user set up come first, then keyless ones with a server-chosen URL (the
   // demo), then keyless ones that usually need local setup (Ollama).
-  const rank = (p: Provider) => (keyed.has(p.id) ? 0 : Reflect.get(p, 'base_url_mode') === 'fixed' ? 1 : 2);
+  const rank = (p: Provider) => (keyed.has(p.id) ? 0 : p.base_url_mode === 'fixed' ? 1 : 2);
   const usable = all
-    .filter((p) => (!needsKey(p) || keyed.has(p.id)) && (p.models.length > 0 || p.any_model === true))
+    .filter((p) => (!p.requires_key || keyed.has(p.id)) && (p.models.length > 0 || p.any_model))
     .sort((a, b) => rank(a) - rank(b));
   return { all, usable, credentials };
 }

@@ -1,53 +1,8 @@
 // Shapes /api/usage/summary (one call: every grouping the page draws plus the newest calls)
 // into what the usage charts and tables render.
-import type { ApiClient } from '$lib/api';
+import { ok, type Api, type UsageSummary } from '$lib/api';
 
-export interface UsageStats {
-  calls: number;
-  errors: number;
-  stopped: number;
-  total_tokens: number;
-  cost_usd: number;
-  unpriced_calls: number;
-  latency_ms: { p50: number | null; p95: number | null };
-  ttft_ms: { p50: number | null; p95: number | null };
-}
-
-interface UsageGroup extends UsageStats {
-  key: string;
-  day: string | null;
-  provider: string | null;
-  model: string | null;
-  project_id: string | null;
-  project_name: string | null;
-  prompt_id: string | null;
-  prompt_version: number | null;
-  prompt_title: string | null;
-}
-
-export interface UsageCall {
-  id: string;
-  executed_at: string;
-  provider: string;
-  model: string;
-  status: string;
-  prompt_title: string | null;
-  ttft_ms: number | null;
-  latency_ms: number | null;
-  token_count: number | null;
-  cost_usd: number | null;
-  error_code: string | null;
-}
-
-interface UsageSummary {
-  totals: UsageStats;
-  by_day: UsageGroup[];
-  by_day_provider: UsageGroup[];
-  by_model: UsageGroup[];
-  by_project: UsageGroup[];
-  by_prompt_version: UsageGroup[];
-  recent: UsageCall[];
-}
+type UsageStats = UsageSummary['totals'];
 
 function nextDay(day: string): string {
   const date = new Date(`${day}T00:00:00Z`);
@@ -65,8 +20,8 @@ const stats = (g: UsageStats) => ({
   p95: g.latency_ms.p95,
 });
 
-export async function loadUsage(api: ApiClient, from: string, to: string) {
-  const s = await api.get<UsageSummary>('/usage/summary', { from, to: nextDay(to) });
+export async function loadUsage(api: Api, from: string, to: string) {
+  const s = await ok(api.GET('/api/usage/summary', { params: { query: { from, to: nextDay(to) } } }));
   return {
     totals: s.totals,
     days: s.by_day.map((g) => ({ day: g.day ?? g.key, ...stats(g) })),

@@ -1,9 +1,8 @@
 // Projects: folders of chats, each with an optional system prompt (pinned by label).
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { ApiError, rows } from '$lib/api';
+import { ApiError, ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
-import type { Project, Prompt } from '$lib/types';
 import type { Actions, PageServerLoad } from './$types';
 
 const name = z.string().trim().min(1, 'Give the project a name').max(100);
@@ -22,12 +21,15 @@ const settings = z.object({
 export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
   try {
-    const [projects, prompts] = await Promise.all([api.get<unknown>('/projects'), api.get<unknown>('/prompts', { scope: 'mine' })]);
+    const [{ projects }, { prompts }] = await Promise.all([
+      ok(api.GET('/api/projects')),
+      ok(api.GET('/api/prompts', { params: { query: { scope: 'mine' } } })),
+    ]);
     return {
-      projects: rows<Project>(projects, 'projects').map(({ id, name, description, system_prompt_id, system_prompt_label }) => ({
+      projects: projects.map(({ id, name, description, system_prompt_id, system_prompt_label }) => ({
         id, name, description, system_prompt_id, system_prompt_label,
       })),
-      prompts: rows<Prompt>(prompts, 'prompts').map(({ id, title }) => ({ id, title })),
+      prompts: prompts.map(({ id, title }) => ({ id, title })),
     };
   } catch (err) {
     loadFailed(err);
@@ -49,7 +51,7 @@ export const actions: Actions = {
     const api = await requireApi(event);
     const input = name.safeParse((await event.request.formData()).get('name'));
     if (!input.success) return fail(400, { error: input.error.issues[0].message });
-    return attempt(() => api.post('/projects', { name: input.data }));
+    return attempt(() => ok(api.POST('/api/projects', { body: { name: input.data, description: '' } })));
   },
   update: async (event) => {
     const api = await requireApi(event);
@@ -57,12 +59,12 @@ export const actions: Actions = {
     const input = settings.safeParse(form);
     if (!input.success) return fail(400, { error: input.error.issues[0].message });
     const { id: projectId, ...body } = input.data;
-    return attempt(() => api.patch(`/projects/${projectId}`, body));
+    return attempt(() => ok(api.PATCH('/api/projects/{id}', { params: { path: { id: projectId } }, body })));
   },
   delete: async (event) => {
     const api = await requireApi(event);
     const input = id.safeParse((await event.request.formData()).get('id'));
     if (!input.success) return fail(400, { error: 'Unknown project' });
-    return attempt(() => api.del(`/projects/${input.data}`));
+    return attempt(() => ok(api.DELETE('/api/projects/{id}', { params: { path: { id: input.data } } })));
   },
 };

@@ -1,8 +1,7 @@
 // The prompt library list: mine or public, with text search, a tag filter and paging.
 import { z } from 'zod';
-import { rows } from '$lib/api';
+import { ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
-import type { Prompt } from '$lib/types';
 import type { PageServerLoad } from './$types';
 
 const query = z.object({
@@ -16,12 +15,13 @@ export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
   const params = query.parse(Object.fromEntries(event.url.searchParams));
   try {
-    const body = await api.get<unknown>('/prompts', params);
-    const next: unknown = body && typeof body === 'object' ? Reflect.get(body, 'next_cursor') : null;
+    const { scope, q, tag, cursor } = params;
+    const query = { scope, q: q || undefined, tag: tag || undefined, cursor: cursor || undefined };
+    const { prompts, next_cursor } = await ok(api.GET('/api/prompts', { params: { query } }));
     return {
       params,
-      nextCursor: typeof next === 'string' ? next : null,
-      prompts: rows<Prompt>(body, 'prompts').map(({ id, title, description, tags, is_public, latest_version, updated_at }) => ({
+      nextCursor: next_cursor,
+      prompts: prompts.map(({ id, title, description, tags, is_public, latest_version, updated_at }) => ({
         id, title, description, tags, is_public, latest_version, updated_at,
       })),
     };

@@ -1,13 +1,11 @@
 // Settings: profile and defaults, provider keys (only hints ever come back), export, account deletion.
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { ApiError } from '$lib/api';
+import { ApiError, ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { loadProviders } from '$lib/server/providers';
-import type { Budget, Profile } from '$lib/types';
 import type { Actions, PageServerLoad } from './$types';
 
-const baseUrlMode = z.enum(['fixed', 'optional', 'required']).catch('fixed');
 const provider = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/);
 const profileForm = z.object({
   display_name: z.string().trim().min(1, 'Enter a display name').max(100),
@@ -29,20 +27,20 @@ const keyForm = z.object({
 export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
   try {
-    const [profile, providers, budget] = await Promise.all([api.get<Profile>('/me'), loadProviders(api), api.get<Budget>('/budget')]);
-    const prefs = profile.preferences ?? {};
+    const [profile, providers, budget] = await Promise.all([ok(api.GET('/api/me')), loadProviders(api), ok(api.GET('/api/budget'))]);
+    const prefs = profile.preferences;
     return {
       profile: { display_name: profile.display_name, custom_instructions: profile.custom_instructions },
       budget,
       defaultModel: prefs.default_provider && prefs.default_model ? `${prefs.default_provider}/${prefs.default_model}` : '',
-      usable: providers.usable.map((p) => ({ id: p.id, name: p.name ?? p.id, models: p.models.map((m) => ({ id: m.id, name: m.name ?? m.id })) })),
+      usable: providers.usable.map((p) => ({ id: p.id, name: p.name, models: p.models.map((m) => ({ id: m.id, name: m.name })) })),
       providers: providers.all.map((p) => {
         const stored = providers.credentials.find((c) => c.provider === p.id);
         return {
           id: p.id,
-          name: p.name ?? p.id,
-          requires_key: p.requires_key !== false,
-          base_url_mode: baseUrlMode.parse(Reflect.get(p, 'base_url_mode')),
+          name: p.name,
+          requires_key: p.requires_key,
+          base_url_mode: p.base_url_mode,
           credential: stored ? { key_hint: stored.key_hint, base_url: stored.base_url, updated_at: stored.updated_at } : null,
         };
       }),
@@ -65,7 +63,7 @@ export const actions: Actions = {
     const [default_provider, ...rest] = input.data.default_model.split('/');
     const preferences = input.data.default_model ? { default_provider, default_model: rest.join('/') } : { default_provider: null, default_model: null };
     try {
-      await api.patch('/me', { display_name: input.data.display_name, custom_instructions: input.data.custom_instructions, preferences });
+      await ok(api.PATCH('/api/me', { body: { display_name: input.data.display_name, custom_instructions: input.data.custom_instructions, preferences } }));
       return { section: 'profile', saved: true };
     } catch (err) {
       return failed(err, { section: 'profile' });
@@ -76,7 +74,7 @@ export const actions: Actions = {
     const input = budgetForm.safeParse(Object.fromEntries(await event.request.formData()));
     if (!input.success) return fail(400, { section: 'budget', error: input.error.issues[0].message });
     try {
-      await api.put('/budget', { monthly_budget_usd: input.data.monthly_budget_usd });
+      await ok(api.PUT('/api/budget', { body: { monthly_budget_usd: input.data.monthly_budget_usd } }));
       return { section: 'budget', saved: true };
     } catch (err) {
       return failed(err, { section: 'budget' });
@@ -88,7 +86,9 @@ export const actions: Actions = {
     if (!input.success) return fail(400, { section: 'keys', error: input.error.issues[0].message });
     const { provider: id, api_key, base_url } = input.data;
     try {
-      await api.put(`/credentials/${id}`, { api_key, ...(base_url ? { base_url } : {}) });
+      // A keyless provider (Ollama) is saved with its base URL only: no empty api_key.
+      const body = { ...(api_key ? { api_key } : {}), ...(base_url ? { base_url } : {}) };
+      await ok(api.PUT('/api/credentials/{provider}', { params: { path: { provider: id } }, body }));
       return { section: 'keys', provider: id, saved: true };
     } catch (err) {
       return failed(err, { section: 'keys', provider: id });
@@ -99,7 +99,7 @@ export const actions: Actions = {
     const id = provider.safeParse((await event.request.formData()).get('provider'));
     if (!id.success) return fail(400, { section: 'keys', error: 'Unknown provider' });
     try {
-      await api.del(`/credentials/${id.data}`);
+      await ok(api.DELETE('/api/credentials/{provider}', { params: { path: { provider: id.data } } }));
       return { section: 'keys', provider: id.data, deleted: true };
     } catch (err) {
       return failed(err, { section: 'keys', provider: id.data });
@@ -110,12 +110,8 @@ export const actions: Actions = {
     const id = provider.safeParse((await event.request.formData()).get('provider'));
     if (!id.success) return fail(400, { section: 'keys', error: 'Unknown provider' });
     try {
-      const result = await api.post<unknown>(`/credentials/${id.data}/verify`);
-      const ok: unknown = result && typeof result === 'object' ? Reflect.get(result, 'ok') : false;
-      const status: unknown = result && typeof result === 'object' ? Reflect.get(result, 'status') : undefined;
-      const message: unknown = result && typeof result === 'object' ? Reflect.get(result, 'message') : undefined;
-      const valid = ok === true || status === 'ok' || status === 'valid';
-      return { section: 'keys', provider: id.data, verified: valid, verifyMessage: typeof message === 'string' ? message : valid ? 'Key works' : 'Key was rejected' };
+      const result = await ok(api.POST('/api/credentials/{provider}/verify', { params: { path: { provider: id.data } } }));
+      return { section: 'keys', provider: id.data, verified: result.ok, verifyMessage: result.message };
     } catch (err) {
       return failed(err, { section: 'keys', provider: id.data });
     }
@@ -127,7 +123,7 @@ export const actions: Actions = {
       return fail(400, { section: 'account', error: 'Type “delete my account” to confirm' });
     }
     try {
-      await api.del('/me');
+      await ok(api.DELETE('/api/me'));
     } catch (err) {
       return failed(err, { section: 'account' });
     }

@@ -1,9 +1,7 @@
 // A conversation (or a new one): its first page of messages, plus the models the user can pick.
-import { rows } from '$lib/api';
+import { ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { loadProviders, pickDefaults } from '$lib/server/providers';
-import type { MessagePage } from '$lib/chat/chat-state.svelte';
-import type { ChatSession, Profile } from '$lib/types';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -12,19 +10,19 @@ export const load: PageServerLoad = async (event) => {
   try {
     const [providers, profile, session, page, latest] = await Promise.all([
       loadProviders(api),
-      api.get<Profile>('/me'),
-      id ? api.get<ChatSession>(`/sessions/${id}`) : null,
-      id ? api.get<MessagePage>(`/sessions/${id}/messages`, { limit: 50 }) : null,
+      ok(api.GET('/api/me')),
+      id ? ok(api.GET('/api/sessions/{id}', { params: { path: { id } } })) : null,
+      id ? ok(api.GET('/api/sessions/{id}/messages', { params: { path: { id }, query: { limit: 50 } } })) : null,
       // A new chat starts with the model of the most recent one.
-      id ? null : api.get<unknown>('/sessions', { limit: 1 }).then((body) => rows<ChatSession>(body, 'sessions')[0]),
+      id ? null : ok(api.GET('/api/sessions', { params: { query: { limit: 1 } } })).then((body) => body.sessions[0]),
     ]);
     const meta = (session ?? latest)?.metadata ?? {};
-    const prefs = profile.preferences ?? {};
+    const prefs = profile.preferences;
     return {
       session: session ? { id: session.id, title: session.title, project_id: session.project_id } : null,
       projectId: session?.project_id ?? event.url.searchParams.get('project'),
       page,
-      providers: providers.usable.map(({ id, name, label, models, any_model }) => ({ id, name: name ?? label ?? id, models, any_model })),
+      providers: providers.usable.map(({ id, name, models, any_model }) => ({ id, name, models, any_model })),
       defaults: pickDefaults(
         providers.usable,
         { provider: meta.provider, model: meta.model },

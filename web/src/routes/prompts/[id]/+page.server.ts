@@ -2,10 +2,9 @@
 // versions to compare side by side. Actions are named by what they do.
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { ApiError, rows, type ApiClient } from '$lib/api';
+import { ApiError, ok, type Api, type Prompt, type PromptVersion } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { parsePromptForm } from '$lib/server/prompt-form';
-import type { Prompt, PromptLabel, PromptVersion } from '$lib/types';
 import type { Actions, PageServerLoad } from './$types';
 
 const version = z.coerce.number().int().min(1);
@@ -17,8 +16,11 @@ export const load: PageServerLoad = async (event) => {
   const id = event.params.id;
   const { claims } = await event.locals.safeGetSession();
   try {
-    const [prompt, versions] = await Promise.all([api.get<Prompt>(`/prompts/${id}`), api.get<unknown>(`/prompts/${id}/versions`)]);
-    const history = rows<PromptVersion>(versions, 'versions');
+    const path = { id };
+    const [prompt, { versions: history }] = await Promise.all([
+      ok(api.GET('/api/prompts/{id}', { params: { path } })),
+      ok(api.GET('/api/prompts/{id}/versions', { params: { path } })),
+    ]);
     const pair = compare.safeParse({ from: event.url.searchParams.get('from'), to: event.url.searchParams.get('to') });
     const diff = pair.success
       ? await Promise.all([getVersion(api, id, pair.data.from), getVersion(api, id, pair.data.to)])
@@ -29,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
         is_public: prompt.is_public, latest_version: prompt.latest_version, forked_from: prompt.forked_from,
       },
       mine: prompt.user_id === claims?.sub,
-      labels: labelsOf(prompt),
+      labels: (prompt.labels ?? []).map(({ label, version }) => ({ label, version })),
       versions: history.map(({ version, title, commit_message, created_at }) => ({ version, title, commit_message, created_at })),
       diff: diff && { from: { version: diff[0].version, content: diff[0].content }, to: { version: diff[1].version, content: diff[1].content } },
     };
@@ -38,18 +40,8 @@ export const load: PageServerLoad = async (event) => {
   }
 };
 
-async function getVersion(api: ApiClient, id: string, v: number): Promise<PromptVersion> {
-  return api.get<PromptVersion>(`/prompts/${id}/versions/${v}`);
-}
-
-/** Labels come with the prompt, as an array of rows or a { label: version } map. */
-function labelsOf(prompt: Prompt): PromptLabel[] {
-  const raw: unknown = Reflect.get(prompt, 'labels');
-  if (Array.isArray(raw)) return rows<PromptLabel>(raw, 'labels').map(({ label, version }) => ({ label, version }));
-  if (raw && typeof raw === 'object') {
-    return Object.entries(raw).flatMap(([label, v]) => (typeof v === 'number' ? [{ label, version: v }] : []));
-  }
-  return [];
+async function getVersion(api: Api, id: string, version: number): Promise<PromptVersion> {
+  return ok(api.GET('/api/prompts/{id}/versions/{version}', { params: { path: { id, version } } }));
 }
 
 async function attempt(work: () => Promise<unknown>) {
@@ -67,32 +59,33 @@ export const actions: Actions = {
     const api = await requireApi(event);
     const input = parsePromptForm(await event.request.formData());
     if (!input.success) return fail(400, { error: input.error.issues[0].message });
-    return attempt(() => api.patch(`/prompts/${event.params.id}`, input.data));
+    return attempt(() => ok(api.PATCH('/api/prompts/{id}', { params: { path: { id: event.params.id } }, body: input.data })));
   },
   restore: async (event) => {
     const api = await requireApi(event);
     const v = version.safeParse((await event.request.formData()).get('version'));
     if (!v.success) return fail(400, { error: 'Pick a version to restore' });
-    return attempt(() => api.post(`/prompts/${event.params.id}/restore`, { version: v.data }));
+    return attempt(() => ok(api.POST('/api/prompts/{id}/restore', { params: { path: { id: event.params.id } }, body: { version: v.data } })));
   },
   setLabel: async (event) => {
     const api = await requireApi(event);
     const form = await event.request.formData();
     const input = labelForm.safeParse({ label: form.get('label'), version: form.get('version') });
     if (!input.success) return fail(400, { error: input.error.issues[0].message });
-    return attempt(() => api.put(`/prompts/${event.params.id}/labels/${input.data.label}`, { version: input.data.version }));
+    const path = { id: event.params.id, label: input.data.label };
+    return attempt(() => ok(api.PUT('/api/prompts/{id}/labels/{label}', { params: { path }, body: { version: input.data.version } })));
   },
   deleteLabel: async (event) => {
     const api = await requireApi(event);
     const label = labelForm.shape.label.safeParse((await event.request.formData()).get('label'));
     if (!label.success) return fail(400, { error: 'Unknown label' });
-    return attempt(() => api.del(`/prompts/${event.params.id}/labels/${label.data}`));
+    return attempt(() => ok(api.DELETE('/api/prompts/{id}/labels/{label}', { params: { path: { id: event.params.id, label: label.data } } })));
   },
   fork: async (event) => {
     const api = await requireApi(event);
     let forked: Prompt;
     try {
-      forked = await api.post<Prompt>(`/prompts/${event.params.id}/fork`);
+      forked = await ok(api.POST('/api/prompts/{id}/fork', { params: { path: { id: event.params.id } }, body: {} }));
     } catch (err) {
       if (err instanceof ApiError) return fail(err.status, { error: err.message });
       throw err;
@@ -101,7 +94,7 @@ export const actions: Actions = {
   },
   delete: async (event) => {
     const api = await requireApi(event);
-    const result = await attempt(() => api.del(`/prompts/${event.params.id}`));
+    const result = await attempt(() => ok(api.DELETE('/api/prompts/{id}', { params: { path: { id: event.params.id } } })));
     if ('ok' in result) redirect(303, '/prompts');
     return result;
   },

@@ -1,9 +1,8 @@
 // Creating a prompt: validate the form, POST it, open the new prompt.
 import { fail, redirect } from '@sveltejs/kit';
-import { ApiError } from '$lib/api';
+import { ApiError, ok, type Prompt } from '$lib/api';
 import { requireApi } from '$lib/server/api';
 import { parsePromptForm } from '$lib/server/prompt-form';
-import type { Prompt } from '$lib/types';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -19,7 +18,7 @@ export const actions: Actions = {
     let created: Prompt;
     try {
       const { commit_message: _, ...body } = input.data;
-      created = await api.post<Prompt>('/prompts', body);
+      created = await ok(api.POST('/api/prompts', { body }));
     } catch (err) {
       if (err instanceof ApiError) return fail(err.status, { error: err.message });
       throw err;
