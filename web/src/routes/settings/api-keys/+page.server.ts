@@ -1,19 +1,9 @@
 // Settings → API keys for other apps: create (the key is shown once), list, revoke.
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { ApiError } from '$lib/api';
+import { ApiError, ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import type { Actions, PageServerLoad } from './$types';
-
-export interface AppApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  expires_at: string | null;
-  last_used_at: string | null;
-  created_at: string;
-}
 
 const createForm = z.object({
   name: z.string().trim().min(1, 'Give the key a name').max(100),
@@ -25,7 +15,7 @@ const createForm = z.object({
 export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
   try {
-    return { keys: (await api.get<{ keys: AppApiKey[] }>('/api-keys')).keys };
+    return { keys: (await ok(api.GET('/api/api-keys'))).keys };
   } catch (err) {
     loadFailed(err);
   }
@@ -39,7 +29,7 @@ export const actions: Actions = {
     if (!input.success) return fail(400, { error: input.error.issues[0].message });
     const expires_at = input.data.expires ? `${input.data.expires}T23:59:59Z` : null;
     try {
-      const created = await api.post<AppApiKey & { key: string }>('/api-keys', { name: input.data.name, scopes: input.data.scopes, expires_at });
+      const created = await ok(api.POST('/api/api-keys', { body: { name: input.data.name, scopes: input.data.scopes, expires_at } }));
       return { created: { name: created.name, key: created.key } };
     } catch (err) {
       if (err instanceof ApiError) return fail(err.status, { error: err.message });
@@ -51,7 +41,7 @@ export const actions: Actions = {
     const id = z.uuid().safeParse((await event.request.formData()).get('id'));
     if (!id.success) return fail(400, { error: 'Unknown key' });
     try {
-      await api.del(`/api-keys/${id.data}`);
+      await ok(api.DELETE('/api/api-keys/{id}', { params: { path: { id: id.data } } }));
       return { revoked: true };
     } catch (err) {
       if (err instanceof ApiError) return fail(err.status, { error: err.message });
