@@ -36,6 +36,7 @@ export type PromptLabel = Schemas['PromptLabel'];
 export type SearchHit = Schemas['SearchHit'];
 export type UsageSummary = Schemas['UsageSummary'];
 export type Budget = Schemas['Budget'];
+export type Participant = Schemas['Participant'];
 
 export class ApiError extends Error {
   constructor(
