@@ -5,7 +5,7 @@
  * file_metadata. If any step fails the uploaded object is removed: nothing half-added stays.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { countTokens } from 'gpt-tokenizer';
+import { tokenizer } from '../lib/attachments/budget.ts';
 import { drainStorageCleanup } from '../lib/attachments/cleanup.ts';
 import { extractText } from '../lib/attachments/extract.ts';
 import { chunkText } from '../lib/attachments/project-files.ts';
@@ -87,11 +87,12 @@ projectFilesRoutes.openapi(addFile, async (c) => {
       throw new ApiError(415, 'unsupported_project_file', `"${name}" cannot be a project file: text, Markdown, code, CSV, JSON or PDF only (attach images to a message)`);
     }
     const text = (await extractText(bytes, type, name)).slice(0, MAX_TEXT_CHARS);
-    const chunks = chunkText(text);
+    const chunks = await chunkText(text);
+    const tokenCount = (await tokenizer()).countTokens(text);
     const file = await db.withUserTransaction(user, async (sql) => {
       const [row] = await sql<FileRow[]>`
         insert into public.file_metadata (user_id, project_id, name, size, type, storage_path, extracted_text, token_count)
-        values (${user.id}, ${id}, ${name}, ${bytes.length}, ${type.mime}, ${input.path}, ${text}, ${countTokens(text)})
+        values (${user.id}, ${id}, ${name}, ${bytes.length}, ${type.mime}, ${input.path}, ${text}, ${tokenCount})
         returning ${sql.unsafe(COLUMNS)}`;
       if (chunks.length > 0) {
         await sql`insert into public.file_chunks ${sql(chunks.map((chunk) => ({

@@ -49,13 +49,13 @@ describe('extractText', () => {
 });
 
 describe('token budget', () => {
-  it('cuts at a token boundary and reports how much was kept', () => {
+  it('cuts at a token boundary and reports how much was kept', async () => {
     const text = 'word '.repeat(1000);
-    const fitted = fitText(text, 100);
+    const fitted = await fitText(text, 100);
     expect(fitted).toMatchObject({ tokens: 100, truncated: true });
     expect(fitted.totalTokens).toBeGreaterThan(900);
     expect(text.startsWith(fitted.text)).toBe(true);
-    expect(fitText('short', 100)).toMatchObject({ text: 'short', truncated: false });
+    expect(await fitText('short', 100)).toMatchObject({ text: 'short', truncated: false });
   });
 
   it('labels each file in the prompt and notes what was cut', () => {

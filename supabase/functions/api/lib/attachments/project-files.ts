@@ -6,7 +6,7 @@
  * files and chunks went in, so the answer can show its sources.
  */
 import type { TransactionSql } from 'postgres';
-import { decode, encode } from 'gpt-tokenizer';
+import { tokenizer } from './budget.ts';
 
 export const CHUNK_TOKENS = 400;
 
@@ -17,7 +17,8 @@ export interface Chunk {
 }
 
 /** Splits text into chunks of at most CHUNK_TOKENS tokens, preferring paragraph breaks. */
-export function chunkText(text: string): Chunk[] {
+export async function chunkText(text: string): Promise<Chunk[]> {
+  const { encode, decode } = await tokenizer();
   const chunks: Chunk[] = [];
   let current: number[] = [];
   const flush = () => {

@@ -71,7 +71,7 @@ export async function resolveAttachments(access: StorageAccess, options: Resolve
       continue;
     }
     const share = Math.floor(remaining / (textCount - textSeen++));
-    const fitted = fitText(await extractText(file.bytes, file.type, file.name), share);
+    const fitted = await fitText(await extractText(file.bytes, file.type, file.name), share);
     remaining -= fitted.tokens;
     resolved.push({ ...base, text: fitted.text, tokens: fitted.tokens, totalTokens: fitted.totalTokens, truncated: fitted.truncated });
   }

@@ -3,8 +3,6 @@
  * name or the type the browser claimed: images a vision model can read, PDFs, and text (valid
  * UTF-8 without NUL bytes). The name only picks the flavour of text (Markdown, CSV, JSON, code).
  */
-import { fileTypeFromBuffer } from 'file-type';
-
 export type AttachmentKind = 'image' | 'pdf' | 'text';
 
 export interface SniffedType {
@@ -29,6 +27,8 @@ const TEXT_TYPES: Record<string, string> = {
 
 /** The sniffed type, or null when the bytes are neither a supported image, a PDF nor text. */
 export async function sniffType(bytes: Uint8Array, name: string): Promise<SniffedType | null> {
+  // Loaded on first use, like the other heavy parsers: most requests carry no file.
+  const { fileTypeFromBuffer } = await import('file-type');
   const detected = await fileTypeFromBuffer(bytes);
   if (detected) {
     if (IMAGE_TYPES.has(detected.mime)) return { kind: 'image', mime: detected.mime };
