@@ -156,3 +156,15 @@ describe('broadcast from the database', () => {
     expect(listener.broadcasts.map((b) => b.event)).toEqual(['kept']);
   });
 });
+
+describe('binary broadcast', () => {
+  it('httpSend() with bytes reaches v2 clients as an ArrayBuffer payload', async () => {
+    const name = room();
+    const listener = await join(anonClient(), name);
+    const sender = anonClient().channel(name);
+    await expect(sender.httpSend('bytes', new Uint8Array([1, 2, 250]))).resolves.toEqual({ success: true });
+    await listener.until(() => listener.broadcasts.length === 1, 'the binary broadcast');
+    expect(listener.broadcasts[0].event).toBe('bytes');
+    expect([...new Uint8Array(listener.broadcasts[0].payload as unknown as ArrayBuffer)]).toEqual([1, 2, 250]);
+  });
+});

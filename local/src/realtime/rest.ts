@@ -5,6 +5,7 @@
  *
  *   POST /api/broadcast {messages: [{topic, event, payload, private?, id?}]}   → 202
  *   POST /api/broadcast/<topic>/events/<event>[?private=true]  body = payload  → 202
+ *     (JSON object, or raw bytes as application/octet-stream: a binary broadcast)
  *
  * Public messages go out as they are. Private ones need the caller's RLS insert policy on
  * realtime.messages for that topic (checked once per topic and request; the service role
@@ -43,17 +44,15 @@ export function createBroadcastApi(hub: Hub): (req: IncomingMessage, res: Server
         throw new HttpError(404, { message: 'not found' });
       }
       const auth = await authenticate(hub, req);
-      const body = await readJson(req);
+      const bytes = await readBody(req);
       if (single) {
         const [topic, event] = [decodeURIComponent(single[1]), decodeURIComponent(single[2])];
-        if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-          throw new HttpError(422, { errors: { payload: ["can't be blank"] } });
-        }
+        const message = singleMessage(event, bytes, String(req.headers['content-type'] ?? ''));
         const isPrivate = url.searchParams.get('private') === 'true';
         if (isPrivate && !(await mayWrite(hub, { ...auth, topic }))) throw new HttpError(403, { message: 'Unauthorized' });
-        publish(hub, topic, isPrivate, { event, json: { value: body }, binary: false });
+        publish(hub, topic, isPrivate, message);
       } else {
-        await broadcastBatch(hub, auth, body);
+        await broadcastBatch(hub, auth, parseJson(bytes));
       }
       res.writeHead(202, { 'Content-Length': '0' });
       res.end();
@@ -120,7 +119,7 @@ async function authenticate(hub: Hub, req: IncomingMessage): Promise<Omit<Author
   }
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -128,9 +127,26 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY_BYTES) throw new HttpError(413, { message: 'Payload too large' });
     chunks.push(chunk as Buffer);
   }
+  return Buffer.concat(chunks);
+}
+
+function parseJson(bytes: Buffer): unknown {
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(bytes.toString('utf8')) as unknown;
   } catch {
     throw new HttpError(400, { message: 'Malformed JSON body' });
   }
+}
+
+/** httpSend's body: a JSON object, or raw bytes (`application/octet-stream`) sent as a binary broadcast. */
+function singleMessage(event: string, bytes: Buffer, contentType: string): OutgoingBroadcast {
+  if (contentType.startsWith('application/octet-stream')) {
+    if (bytes.length === 0) throw new HttpError(422, { errors: { payload: ["can't be blank"] } });
+    return { event, bytes: { encoding: 0, data: bytes }, binary: true };
+  }
+  const body = parseJson(bytes);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(422, { errors: { payload: ["can't be blank"] } });
+  }
+  return { event, json: { value: body }, binary: false };
 }

@@ -63,7 +63,7 @@ export class TopicRegistry {
 
   /** Sends a broadcast to every reader of the topic except `exclude` (the sender without `self`). */
   broadcast(name: string, isPrivate: boolean, message: OutgoingBroadcast, exclude?: TopicMember): number {
-    const cache = new Map<string, string | Buffer>();
+    const cache = new Map<string, string | Buffer | null>();
     let sent = 0;
     for (const member of this.membersOf(name, isPrivate)) {
       if (member === exclude || (isPrivate && !member.canReadBroadcast())) continue;
@@ -73,6 +73,7 @@ export class TopicRegistry {
         frame = encodeBroadcast(member.topic, message, format);
         cache.set(format, frame);
       }
+      if (frame === null) continue; // raw bytes cannot travel in a text frame (hosted drops them too)
       member.deliver(frame);
       sent++;
     }
@@ -94,7 +95,7 @@ export class TopicRegistry {
   }
 }
 
-function encodeBroadcast(topic: string, message: OutgoingBroadcast, format: Vsn | 'bin'): string | Buffer {
+function encodeBroadcast(topic: string, message: OutgoingBroadcast, format: Vsn | 'bin'): string | Buffer | null {
   if (format === 'bin' && message.bytes) {
     return encodeBinaryBroadcast({
       topic,
@@ -104,6 +105,7 @@ function encodeBroadcast(topic: string, message: OutgoingBroadcast, format: Vsn 
       payload: message.bytes.data,
     });
   }
+  if (!message.json && message.bytes?.encoding === 0) return null;
   const value = message.json ? message.json.value : parseBytes(message.bytes);
   const payload: Record<string, unknown> = { type: 'broadcast', event: message.event, payload: value };
   if (message.meta) payload.meta = message.meta;
@@ -112,7 +114,6 @@ function encodeBroadcast(topic: string, message: OutgoingBroadcast, format: Vsn 
 
 function parseBytes(bytes: OutgoingBroadcast['bytes']): unknown {
   if (!bytes) return {};
-  if (bytes.encoding === 0) return bytes.data.toString('base64');
   try {
     return JSON.parse(bytes.data.toString('utf8')) as unknown;
   } catch {
