@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { binPath } from '../../local/src/paths.ts';
-import { startFakeProvider, type FakeProviderOptions } from '../../tests/fixtures/fake-provider.ts';
+import { startFakeProvider, type FakeProviderOptions } from '../../local/src/demo-provider.ts';
 
 export async function spawnFakeProvider(options: FakeProviderOptions): Promise<{ url: string; stop(): Promise<void> }> {
   const child = spawn(binPath('tsx'), [fileURLToPath(import.meta.url), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });

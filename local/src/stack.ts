@@ -60,7 +60,7 @@ export interface Stack {
   dbUrl: string;
   keys: StackKeys;
   config: ProjectConfig;
-  /** The environment functions receive (§3.4). Holds secrets: never print it whole. */
+  /** The environment functions receive (https://supabase.com/docs/guides/functions/secrets). Holds secrets: never print it whole. */
   env: Record<string, string>;
   realtime: RealtimeService;
   functions: FunctionsService;
@@ -252,7 +252,7 @@ interface EnvInputs {
   functionsDir?: string;
 }
 
-/** What a function receives (§3.4), plus the app's own settings and supabase/functions/.env. */
+/** What a function receives (the default secrets of hosted Edge Functions), plus the app's own settings and supabase/functions/.env. */
 export function functionsEnv(inputs: EnvInputs): Record<string, string> {
   const { keys, config } = inputs;
   const origins = new Set<string>();
@@ -284,8 +284,8 @@ export function functionsEnv(inputs: EnvInputs): Record<string, string> {
   return env;
 }
 
-/** The fake OpenAI-compatible provider of the tests, loaded only when asked for. */
+/** The offline demo provider (also the tests' fake provider), loaded only when asked for. */
 async function startDemoProvider(): Promise<{ url: string; stop(): Promise<void> }> {
-  const { startFakeProvider } = await import('../../tests/fixtures/fake-provider.ts');
+  const { startFakeProvider } = await import('./demo-provider.ts');
   return await startFakeProvider();
 }

@@ -2,7 +2,7 @@
 // (/functions/v1/api/*), with users signed in through the local auth server. Also measures
 // how much later the client sees the first token than the fake provider sent it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from '../fixtures/fake-provider.ts';
+import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { functionsDirWithEnv } from '../faults/helpers.ts';
 import { eventually, readSse } from '../helpers/api.ts';
 import { startTestStack, TEST_PASSWORD, testEmail, type TestStack } from '../helpers/stack.ts';

@@ -30,7 +30,7 @@ describe('through the gateway with supabase-js', () => {
     expect(data.headers['content-type']).toBe('application/json');
     expect(data.headers['x-custom']).toBe('yes');
     expect(data.headers.apikey).toBe(stack.keys.publishableKey);
-    // No session: the gateway turned the publishable key into the anon JWT (§0.4).
+    // No session: the gateway turned the publishable key into the anon JWT, as Kong does.
     expect(data.headers.authorization).toBe(`Bearer ${stack.keys.anonKey}`);
     expect(data.headers['x-forwarded-for']).toBeTruthy();
     expect(data.headers['x-real-ip']).toBeTruthy();

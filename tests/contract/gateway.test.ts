@@ -1,5 +1,6 @@
 /**
- * Gateway contract: CORS (§0.5), the API-key mapping (§0.4) as a function and the realtime
+ * Gateway contract: CORS (https://supabase.com/docs/guides/functions/cors), the API-key mapping
+ * (https://supabase.com/docs/guides/api/api-keys) as a function and the realtime
  * socket observe it, routing, and streaming responses through without buffering.
  */
 import path from 'node:path';

@@ -1,6 +1,6 @@
 /**
- * Realtime wire protocol details that supabase-js relies on but does not expose (reference
- * §2.1–2.9), checked frame by frame with a raw WebSocket through the gateway.
+ * Realtime wire protocol details that supabase-js relies on but does not expose
+ * (https://supabase.com/docs/guides/realtime/protocol), checked frame by frame with a raw WebSocket through the gateway.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';

@@ -1,6 +1,6 @@
 /**
  * Realtime contract (issue 3, item 6): the official supabase-js client subscribed to
- * postgres_changes on the local stack, with RLS deciding who sees what (reference §2.11).
+ * postgres_changes on the local stack, with RLS deciding who sees what (https://supabase.com/docs/guides/realtime/postgres-changes).
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The platform bootstrap gives migrations what a hosted Supabase database has (reference §4).
+// The platform bootstrap gives migrations what a hosted Supabase database has (https://supabase.com/docs/guides/database/postgres/roles).
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';

@@ -18,7 +18,7 @@ import { ROOT } from '../../local/src/paths.ts';
 import { getFreePort } from '../../local/src/ports.ts';
 import { startStack, type Stack } from '../../local/src/stack.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { startFakeProvider, type FakeProvider } from '../fixtures/fake-provider.ts';
+import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { resolveChromium } from '../helpers/chromium.ts';
 
 export const SCREENSHOT_DIR = path.join(ROOT, 'tests', 'artifacts', 'screenshots');

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { signAccessToken } from '../../local/src/keys/index.ts';
 import { createAuthUser } from '../helpers/actors.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
-import { startFakeProvider, type FakeProvider } from '../fixtures/fake-provider.ts';
+import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { dataOf, eventually, functionsDirWithEnv, readEvents } from './helpers.ts';
 
 let provider: FakeProvider;

@@ -17,7 +17,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../local/src/db
 import { generateKeys } from '../../local/src/keys/index.ts';
 import { getFreePort } from '../../local/src/ports.ts';
 import { startStack, type Stack } from '../../local/src/stack.ts';
-import { startFakeProvider, type FakeProvider } from '../fixtures/fake-provider.ts';
+import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { createAuthUser } from '../helpers/actors.ts';
 import { TEST_PASSWORD, testEmail } from '../helpers/stack.ts';
 import { record, type Change } from '../contract/realtime-helpers.ts';

@@ -1,5 +1,5 @@
 /**
- * /admin/users (§1.4): create, get, list (page/per_page with x-total-count and link headers),
+ * /admin/users (https://supabase.com/docs/reference/javascript/auth-admin-api): create, get, list (page/per_page with x-total-count and link headers),
  * update and delete. Only a service_role token (the secret key, mapped by the gateway) may
  * call them; anything else gets 403 not_admin.
  */

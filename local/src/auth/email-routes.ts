@@ -1,5 +1,5 @@
 /**
- * The mail-sending endpoints (§ GoTrue recover.go, otp.go, magic_link.go, resend.go,
+ * The mail-sending endpoints (as GoTrue's recover.go, otp.go, magic_link.go, resend.go,
  * reauthenticate.go): POST /recover, POST /otp (email), POST /magiclink, POST /resend and
  * GET /reauthenticate. Every one counts against the mail limits before looking the address
  * up, and answers an unknown address exactly as a known one, so nobody can tell which

@@ -1,10 +1,11 @@
 /**
  * Request/response plumbing for the auth service: bounded JSON bodies validated with zod,
- * and errors shaped the way auth-js parses them (§1.3) — `{code, message}` plus the legacy
+ * and errors shaped the way auth-js parses them (https://supabase.com/docs/guides/auth/debugging/error-codes) — `{code, message}` plus the legacy
  * `error_code`/`msg`, the `X-Supabase-Api-Version` header and `x-sb-error-code`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { sendJson as sendJsonResponse } from '../json-response.ts';
 
 export const API_VERSION = '2024-01-01';
 const MAX_BODY_BYTES = 64 * 1024;
@@ -21,15 +22,9 @@ export class AuthError extends Error {
   }
 }
 
+/** Auth answers carry sessions and user data: never cached. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': String(Buffer.byteLength(text)),
-    'Cache-Control': 'no-store',
-    ...headers,
-  });
-  res.end(text);
+  sendJsonResponse(res, status, body, { 'Cache-Control': 'no-store', ...headers });
 }
 
 export function sendError(res: ServerResponse, error: AuthError): void {

@@ -1,7 +1,7 @@
 /**
  * A GoTrue-compatible subset served under /auth/v1 (the gateway strips the prefix): the
  * endpoints and error shapes auth-js and @supabase/ssr use, users and sessions in the real
- * auth schema. See reference §1.
+ * auth schema. See https://github.com/supabase/auth#endpoints.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type postgres from 'postgres';

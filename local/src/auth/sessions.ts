@@ -69,7 +69,7 @@ async function insertRefreshToken(db: Db, userId: string, sessionId: string, par
   return token;
 }
 
-/** The AccessTokenResponse of §1.2 for a session. */
+/** A session as GoTrue's token endpoint answers it (access_token, token_type, expires_in, expires_at, refresh_token, user). */
 export async function sessionResponse(ctx: SessionContext, db: Db, userId: string, sessionId: string, refreshToken: string): Promise<Record<string, unknown>> {
   const user = await findUserById(db, userId);
   if (!user) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist');

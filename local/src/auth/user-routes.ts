@@ -1,5 +1,5 @@
 /**
- * The endpoints a signed-out or signed-in client calls (§1.4): signup, token (password and
+ * The endpoints a signed-out or signed-in client calls (https://github.com/supabase/auth#endpoints): signup, token (password and
  * refresh_token grants), user GET/PUT and logout.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

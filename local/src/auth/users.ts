@@ -1,6 +1,6 @@
 /**
  * auth.users and auth.identities as GoTrue keeps them, and the User object auth-js expects
- * (§1.2). Users are inserted into auth.users so the app's triggers (profiles) fire; passwords
+ * (https://github.com/supabase/auth#endpoints). Users are inserted into auth.users so the app's triggers (profiles) fire; passwords
  * are bcrypt through pgcrypto (`extensions.crypt`, cost 10, as GoTrue writes them).
  */
 import { randomUUID } from 'node:crypto';
@@ -142,7 +142,7 @@ export async function insertUser(db: Db, user: NewUser): Promise<UserRow> {
   return (await findUserById(db, id))!;
 }
 
-/** The User object of §1.2: always-present fields, optional timestamps only when set. */
+/** A user as GoTrue serialises it: always-present fields, optional timestamps only when set. */
 export async function userJson(db: Db, user: UserRow): Promise<Record<string, unknown>> {
   const identities = await db<IdentityRow[]>`
     select id, provider_id, user_id, identity_data, provider, email, last_sign_in_at, created_at, updated_at

@@ -1,10 +1,10 @@
 -- The Supabase platform bootstrap: what a hosted Supabase database already contains and a
--- plain Postgres lacks (reference/supabase-protocol.md §4). local/ runs it before the app
+-- plain Postgres lacks (roles, schemas, grants: https://supabase.com/docs/guides/database/postgres/roles). local/ runs it before the app
 -- migrations; it is never part of supabase/migrations. Every statement is idempotent, so
 -- it runs on every start and changes nothing the second time.
 
 -- ============================================================================
--- ROLES (cluster-wide; §4.1)
+-- ROLES (cluster-wide; https://supabase.com/docs/guides/database/postgres/roles)
 -- ============================================================================
 do $$
 begin
@@ -57,7 +57,7 @@ grant supabase_auth_admin to postgres;
 alter role postgres set search_path = "$user", public, extensions;
 
 -- ============================================================================
--- SCHEMAS AND EXTENSIONS (§4.3)
+-- SCHEMAS AND EXTENSIONS (https://supabase.com/docs/guides/database/extensions)
 -- ============================================================================
 create schema if not exists extensions;
 create extension if not exists pgcrypto with schema extensions;
@@ -71,7 +71,7 @@ grant usage on schema auth to anon, authenticated, service_role;
 grant all on schema auth to postgres;
 
 -- ============================================================================
--- DEFAULT PRIVILEGES IN public (§4.2): the API roles may use whatever migrations
+-- DEFAULT PRIVILEGES IN public (https://supabase.com/docs/guides/api/securing-your-api): the API roles may use whatever migrations
 -- create; RLS is what restricts them.
 -- ============================================================================
 alter default privileges in schema public grant all on tables to postgres, anon, authenticated, service_role;
@@ -82,7 +82,7 @@ alter default privileges for role postgres in schema public grant all on functio
 alter default privileges for role postgres in schema public grant all on sequences to postgres, anon, authenticated, service_role;
 
 -- ============================================================================
--- AUTH SCHEMA (§4.4): the final shape after GoTrue's own migrations.
+-- AUTH SCHEMA (https://supabase.com/docs/guides/auth/managing-user-data): the final shape after GoTrue's own migrations.
 -- ============================================================================
 do $$
 begin
@@ -281,7 +281,7 @@ grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt()
   to postgres, anon, authenticated, service_role;
 
 -- ============================================================================
--- REALTIME (§4.6): the empty publication that tables opt into.
+-- REALTIME (https://supabase.com/docs/guides/realtime/postgres-changes): the empty publication that tables opt into.
 -- ============================================================================
 do $$
 begin

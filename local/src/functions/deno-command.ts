@@ -1,5 +1,5 @@
 /**
- * How a function's Deno process is launched: flags, permissions and environment (§3.4),
+ * How a function's Deno process is launched: flags, permissions and environment (https://supabase.com/docs/guides/functions/secrets),
  * and warming Deno's module cache so the first request does not wait for npm downloads.
  *
  * Dependency resolution is made independent of this repository's root package.json (an
@@ -51,7 +51,7 @@ export function runArgs(spec: FunctionSpec): string[] {
 }
 
 /**
- * The process environment: the platform env (§3.4) over `<functionsDir>/.env`, minus
+ * The process environment: the default secrets over `<functionsDir>/.env`, minus
  * SUPABASE_INTERNAL_*; plus what Deno itself needs. Nothing else of the parent's
  * environment leaks in (it may hold unrelated secrets).
  */

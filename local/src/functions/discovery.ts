@@ -1,5 +1,6 @@
 /**
- * Which functions exist and how each one runs, as the Supabase CLI decides it (§3.5):
+ * Which functions exist and how each one runs, as the Supabase CLI decides it
+ * (https://supabase.com/docs/guides/functions/function-configuration):
  * directories `<functionsDir>/<slug>/index.ts` plus slugs declared in config.toml with an
  * entrypoint, their `[functions.<slug>]` options, and the import map / deno.json lookup.
  */

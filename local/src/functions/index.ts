@@ -1,5 +1,5 @@
 /**
- * The Edge Functions service behind the gateway's `/functions/v1` (§3.3): routes
+ * The Edge Functions service behind the gateway's `/functions/v1` (https://supabase.com/docs/guides/functions): routes
  * `/<slug>/…` to that function's Deno process (started on its first request, its npm
  * dependencies cached ahead of time), enforces `verify_jwt` except on OPTIONS, answers
  * 404/401/503 with the CLI's bodies, and in dev mode reloads a function when its files or
@@ -17,11 +17,12 @@ import { BOOT_ERROR, proxyRequest } from './proxy.ts';
 import { checkJwt } from './verify-jwt.ts';
 import { watchFunctions, type Watcher } from './watch.ts';
 import { FunctionWorker, type WorkerState } from './worker.ts';
+import { sendJson } from '../json-response.ts';
 
 export interface FunctionsServiceOptions {
   functionsDir: string;
   config: ProjectConfig;
-  /** The §3.4 environment (SUPABASE_URL, SUPABASE_DB_URL, keys, JWKS, app settings). */
+  /** The default secrets (https://supabase.com/docs/guides/functions/secrets: SUPABASE_URL, SUPABASE_DB_URL, keys, JWKS, app settings). */
   env: Record<string, string>;
   keys: StackKeys;
   /** Reload a function when its files change. */
@@ -141,8 +142,3 @@ export function createFunctionsService(options: FunctionsServiceOptions): Functi
   };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}

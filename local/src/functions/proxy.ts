@@ -6,6 +6,7 @@
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
+import { sendJson } from '../json-response.ts';
 
 /** Connection-level headers that describe one hop, not the message (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set([
@@ -45,9 +46,7 @@ export function proxyRequest(req: IncomingMessage, res: ServerResponse, target: 
       if (!res.headersSent) {
         // Refused: the process exited before we noticed (it is being restarted).
         const [status, body] = error.code === 'ECONNREFUSED' ? [503, BOOT_ERROR] : [500, WORKER_ERROR];
-        const text = JSON.stringify(body);
-        res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-        res.end(text);
+        sendJson(res, status, body);
       } else {
         res.destroy();
       }

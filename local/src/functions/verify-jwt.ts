@@ -1,5 +1,5 @@
 /**
- * The `verify_jwt` check of the CLI's main service (§3.3): `Authorization: Bearer <JWT>`
+ * The `verify_jwt` check of the CLI's main service (https://supabase.com/docs/guides/functions/auth): `Authorization: Bearer <JWT>`
  * verified with the stack's keys (ES256 through the JWKS, HS256 with the legacy secret);
  * any valid token passes, the anon key included. Failures carry the CLI's exact bodies.
  */

@@ -1,5 +1,5 @@
 /**
- * The API-key mapping of reference §0.4, exactly as the Supabase CLI's Kong applies it: a
+ * The API-key mapping (https://supabase.com/docs/guides/api/api-keys), exactly as the Supabase CLI's Kong applies it: a
  * user JWT in Authorization is kept; otherwise the secret key becomes the service_role JWT,
  * the publishable key the anon JWT, and anything else in `apikey` is copied as-is.
  */

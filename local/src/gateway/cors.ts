@@ -1,5 +1,5 @@
 /**
- * CORS for the API surface (reference §0.5): what GoTrue and supabase-js's `corsHeaders`
+ * CORS for the API surface (https://supabase.com/docs/guides/functions/cors): what GoTrue and supabase-js's `corsHeaders`
  * allow, and the response headers auth-js must be able to read from a browser — without
  * `X-Supabase-Api-Version` exposed it cannot pick the error code out of an error body.
  */

@@ -1,6 +1,6 @@
 /**
  * The front door on 127.0.0.1:54321: the URL layout supabase-js derives from one project URL
- * (§0.2). It owns CORS and the API-key mapping and hands each request, prefix stripped, to
+ * (https://supabase.com/docs/guides/api). It owns CORS and the API-key mapping and hands each request, prefix stripped, to
  * the service behind it. Bodies are never buffered here: requests and responses stream
  * through, so a function's Server-Sent Events reach the client chunk by chunk.
  */
@@ -11,6 +11,7 @@ import type { StackKeys } from '../keys/index.ts';
 import { mapAuthorization, mapUpgradeUrl } from './api-keys.ts';
 import { answerPreflight, applyCorsHeaders } from './cors.ts';
 import type { HttpService, UpgradeService } from './types.ts';
+import { sendJson } from '../json-response.ts';
 
 export interface GatewayServices {
   auth?: HttpService;
@@ -96,7 +97,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return await services.storage.handle(req, res);
     }
     if (path.startsWith('/realtime/v1/api/')) {
-      // Kong maps keys for /realtime/v1/api/* like the other HTTP routes (§0.4).
+      // Kong maps keys for /realtime/v1/api/* like the other HTTP routes
+      // (https://supabase.com/docs/guides/api/api-keys).
       if (!services.realtime) return unavailable(res, 'realtime');
       const mapped = mapAuthorization(req.headers, keys);
       if (mapped === undefined) delete req.headers.authorization;
@@ -188,12 +190,6 @@ function pathOf(url: string | undefined): string {
 
 function unavailable(res: ServerResponse, service: string): void {
   sendJson(res, 503, { code: 'service_unavailable', message: `The ${service} service is not running` });
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
-  res.end(text);
 }
 
 export type { HttpService, UpgradeService } from './types.ts';

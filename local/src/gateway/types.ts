@@ -1,6 +1,6 @@
 /**
  * What the gateway (the :54321 front door) needs from each service behind it. The gateway
- * owns CORS and the API-key mapping of reference §0.4; services see requests whose
+ * owns CORS and the API-key mapping (https://supabase.com/docs/guides/api/api-keys); services see requests whose
  * Authorization header (and, for the WebSocket, `apikey` query) is already mapped.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -76,7 +76,7 @@ export async function loadOrCreateKeys(dir: string): Promise<StackKeys> {
 }
 
 /**
- * SUPABASE_JWKS as the CLI gives it to functions (§3.4): the public signing keys plus an
+ * SUPABASE_JWKS as the CLI gives it to functions (https://supabase.com/docs/guides/functions/secrets): the public signing keys plus an
  * `oct` key holding the legacy secret, so HS256 tokens verify too.
  */
 export function functionsJwks(keys: StackKeys): { keys: JWK[] } {

@@ -1,4 +1,5 @@
-/** Signing and verifying the JWTs the local stack issues, exactly as GoTrue shapes them (§1.5). */
+/** Signing and verifying the JWTs the local stack issues, exactly as GoTrue shapes them
+ * (https://supabase.com/docs/guides/auth/jwt-fields). */
 import { createSecretKey, randomUUID } from 'node:crypto';
 import { SignJWT, createLocalJWKSet, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import type { StackKeys } from './index.ts';

@@ -1,5 +1,5 @@
 /**
- * The `postgres_changes` entries of a join (reference §2.4): each is echoed back with an
+ * The `postgres_changes` entries of a join (https://supabase.com/docs/guides/realtime/protocol): each is echoed back with an
  * integer id in the same order, then resolved against the publication and the catalog.
  * Entries that cannot be subscribed to are reported (as `system` errors) and left out.
  */
@@ -54,7 +54,7 @@ export async function resolveBindings(pool: pg.Pool, catalog: Catalog, entries: 
       errors.push(`Unable to subscribe to changes with given parameters. Invalid parameters: ${JSON.stringify(params)}`);
       continue;
     }
-    // Missing table means every table; missing schema with a table means public (§2.10).
+    // Missing table means every table; missing schema with a table means public, as realtime-js sends them.
     const table = parsed.data.table && parsed.data.table !== '*' ? parsed.data.table : null;
     const schema = parsed.data.schema ?? 'public';
     const inPublication = published.some((p) => (schema === '*' || p.schema === schema) && (table === null || p.table === table));

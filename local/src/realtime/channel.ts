@@ -1,7 +1,7 @@
 /**
  * One joined channel of one socket: its bindings, config (broadcast self/ack, presence key,
  * private), the token and claims its checks use, the permissions granted on a private topic,
- * and the timer that closes it when that token expires (reference §2.7).
+ * and the timer that closes it when that token expires (the `access_token` message of https://supabase.com/docs/guides/realtime/protocol).
  */
 import type { VerifiedClaims } from '../keys/index.ts';
 import type { Extension, Permissions } from './authorization.ts';
@@ -113,7 +113,7 @@ export class Channel implements ChangeSubscriber, TopicMember {
     if (!this.closed) this.options.send({ joinRef, ref, topic: this.topic, event, payload });
   }
 
-  /** Change events go out with null refs, as the real server encodes them (§2.6). */
+  /** Change events go out with null refs, as the real server encodes them. */
   sendChange(payload: { ids: number[]; data: Record<string, unknown> }): void {
     this.send('postgres_changes', payload, null, null);
   }

@@ -1,6 +1,6 @@
 /**
  * One WebSocket: Phoenix heartbeats, channel join/leave, token pushes, broadcast and presence
- * (reference §2.3–2.9). Messages of a socket are handled one at a time, in order, so a token
+ * (https://supabase.com/docs/guides/realtime/protocol). Messages of a socket are handled one at a time, in order, so a token
  * push never overtakes the join it follows and broadcasts keep their order.
  */
 import type { WebSocket } from 'ws';

@@ -1,6 +1,6 @@
 /**
  * Turns committed row changes into `postgres_changes` events for the joined channels,
- * applying reference §2.11: bindings and filters pick the channels, column privileges shape
+ * applying the hosted server's rules (https://supabase.com/docs/guides/realtime/postgres-changes): bindings and filters pick the channels, column privileges shape
  * the payload, INSERT/UPDATE pass the subscriber's RLS check, DELETE is never RLS-checked but
  * carries only the key of an RLS table and is matched against filters on that key alone. A
  * whole transaction is evaluated before anything is sent, so a failed check (database gone)

@@ -1,5 +1,5 @@
 /**
- * The `filter` of a postgres_changes binding (reference §2.10): `column=op.value` with eq, neq,
+ * The `filter` of a postgres_changes binding (https://supabase.com/docs/guides/realtime/postgres-changes#available-filters): `column=op.value` with eq, neq,
  * lt, lte, gt, gte and `in.(a,b)`. At join the value is cast to the column's type by Postgres
  * (a failed cast or unknown column rejects the binding, as the real server's trigger does) and
  * kept in the type's canonical text form, which is what pgoutput sends, so matching a change

@@ -1,7 +1,7 @@
 /**
  * The local Realtime service: Phoenix channels on `/realtime/v1/websocket` with
  * postgres_changes (fed by logical replication of the `supabase_realtime` publication, with
- * the real server's RLS semantics, reference §2), Broadcast (client, REST and database) and
+ * the real server's RLS semantics: https://supabase.com/docs/guides/realtime/postgres-changes), Broadcast (client, REST and database) and
  * Presence, private channels authorised by RLS on `realtime.messages`. The gateway hands it
  * upgrade requests whose `apikey` query is already a JWT, and `/realtime/v1/api/*` requests.
  *
@@ -120,7 +120,7 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
   };
 }
 
-/** Realtime's handshake errors are plain HTTP responses with `{"error": …}` (§2.1). */
+/** Realtime's handshake errors are plain HTTP responses with `{"error": …}` (https://supabase.com/docs/guides/realtime/protocol). */
 function refuse(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ error: message });
   const reason = status === 401 ? 'Unauthorized' : 'Service Unavailable';

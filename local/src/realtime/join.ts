@@ -44,7 +44,7 @@ export interface JoinIo {
 
 export type JoinResult = { channel: Channel; reply: Record<string, unknown>; after(): void } | { reason: string };
 
-/** An `sb_` key or no token means: use the socket's token (§2.4). */
+/** An `sb_` key or no token means: use the socket's token (realtime-js sends the publishable key until it has a session). */
 async function verify(hub: Hub, socket: SocketAuth, token: string | null | undefined): Promise<{ token: string; claims: Claims }> {
   if (!token || token.startsWith('sb_')) {
     if (typeof socket.claims.exp === 'number' && socket.claims.exp * 1000 <= Date.now()) throw new Error('Token has expired');

@@ -15,7 +15,7 @@ describe('Phoenix framing', () => {
     expect(decodeText('[1,2]', '2.0.0')).toBeNull();
   });
 
-  it('decodes the observed user-broadcast push (reference §2.2)', () => {
+  it('decodes the observed user-broadcast push (https://supabase.com/docs/guides/realtime/protocol)', () => {
     const head = Buffer.from([0x03, 0x01, 0x01, 0x0e, 0x04, 0x00, 0x01]);
     const frame = decodeBinary(Buffer.concat([head, Buffer.from('68realtime:room1ping{"x":1}')]));
     expect(frame).toMatchObject({ joinRef: '6', ref: '8', topic: 'realtime:room1', event: 'ping', metadata: '', encoding: 1 });

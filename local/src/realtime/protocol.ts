@@ -1,5 +1,5 @@
 /**
- * Phoenix framing as realtime-js speaks it (reference §2.2): v2 JSON arrays
+ * Phoenix framing as realtime-js speaks it (https://supabase.com/docs/guides/realtime/protocol): v2 JSON arrays
  * `[join_ref, ref, topic, event, payload]`, v1 JSON objects, and the binary user-broadcast
  * frames (kind 3 in from the client, kind 4 out to clients).
  */

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { authorizeWrite, writesPastPolicies, type AuthorizationContext } from './authorization.ts';
 import type { Hub } from './hub.ts';
 import type { OutgoingBroadcast } from './topics.ts';
+import { sendJson } from '../json-response.ts';
 
 /** Hosted's default tenant limit (max_payload_size_in_kb = 3000). */
 const MAX_BODY_BYTES = 3000 * 1024;
@@ -59,9 +60,7 @@ export function createBroadcastApi(hub: Hub): (req: IncomingMessage, res: Server
     } catch (error) {
       if (!(error instanceof HttpError)) hub.log(`realtime: broadcast API failed: ${error instanceof Error ? error.message : String(error)}`);
       const status = error instanceof HttpError ? error.status : 500;
-      const text = JSON.stringify(error instanceof HttpError ? error.body : { message: 'Unknown error' });
-      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-      res.end(text);
+      sendJson(res, status, error instanceof HttpError ? error.body : { message: 'Unknown error' });
     }
   };
 }

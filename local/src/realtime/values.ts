@@ -1,7 +1,7 @@
 /**
  * Turns a column's Postgres text output (what pgoutput sends, produced in a UTC session) into
  * the JSON value the real server puts in `record`/`old_record`: `to_jsonb(value::type)`
- * (reference §2.6). Numbers, booleans and JSON become native JSON; timestamps become ISO
+ * (https://supabase.com/docs/guides/realtime/postgres-changes). Numbers, booleans and JSON become native JSON; timestamps become ISO
  * strings with `T`; everything else (uuid, text, date, arrays…) stays the text form, which is
  * also what realtime-js's own conversion expects for `_type` arrays.
  */

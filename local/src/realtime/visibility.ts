@@ -1,5 +1,5 @@
 /**
- * The RLS check of reference §2.11 step 5: an INSERT/UPDATE reaches a subscriber only if, as
+ * The RLS check hosted Realtime makes (https://supabase.com/docs/guides/realtime/postgres-changes#private-schemas-and-row-level-security): an INSERT/UPDATE reaches a subscriber only if, as
  * that subscriber (`role` and `request.jwt.claims` set transaction-locally), the row is
  * visible right now: `select exists(select 1 from <table> where <pk> = <values>)`.
  * All subscribers of one change are checked in one transaction, sent in one round trip.

@@ -6,6 +6,7 @@
  * 403). storage-js reads `message`, `statusCode` and `code` from the body.
  */
 import type { ServerResponse } from 'node:http';
+import { sendJson } from '../json-response.ts';
 
 export class StorageError extends Error {
   constructor(
@@ -79,7 +80,6 @@ export function fromDatabaseError(error: unknown): StorageError | undefined {
 }
 
 export function sendStorageError(res: ServerResponse, error: StorageError): void {
-  const body = JSON.stringify({ statusCode: String(error.statusCode), code: error.code, error: error.error, message: error.message });
-  res.writeHead(error.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
+  const body = { statusCode: String(error.statusCode), code: error.code, error: error.error, message: error.message };
+  sendJson(res, error.status, body, { 'Content-Type': 'application/json; charset=utf-8' });
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { StackKeys } from '../keys/index.ts';
 import { ERRORS, StorageError } from './errors.ts';
 import type { FileStore } from './files.ts';
+import { sendJson as sendJsonResponse } from '../json-response.ts';
 
 export interface StorageDeps {
   sql: Sql;
@@ -54,10 +55,9 @@ export async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): P
   return parsed.data;
 }
 
+/** Storage answers name their charset, as the hosted Storage API does. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
-  res.end(text);
+  sendJsonResponse(res, status, body, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
 }
 
 // Hyphen last so it stays a literal (src/storage/limits.ts).

@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { ERRORS } from './errors.ts';
 import type { Ctx } from './http.ts';
 import type { ObjectRow } from './objects.ts';
+import { sendJson } from '../json-response.ts';
 
 export async function renderObject(ctx: Ctx, object: ObjectRow, options: { head?: boolean; expires?: string } = {}): Promise<void> {
   const { req, res, files } = ctx;
@@ -36,8 +37,8 @@ export async function renderObject(ctx: Ctx, object: ObjectRow, options: { head?
 
   const range = parseRange(req.headers.range, size);
   if (range === 'invalid') {
-    res.writeHead(416, { 'Content-Range': `bytes */${size}`, 'Content-Type': 'application/json' });
-    return void res.end(JSON.stringify({ statusCode: '416', code: 'InvalidRange', error: 'invalid_range', message: 'invalid range provided' }));
+    const body = { statusCode: '416', code: 'InvalidRange', error: 'invalid_range', message: 'invalid range provided' };
+    return sendJson(res, 416, body, { 'Content-Range': `bytes */${size}` });
   }
   if (range) {
     headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`;

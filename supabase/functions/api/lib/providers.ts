@@ -114,8 +114,3 @@ export function resolveBaseUrl(provider: ProviderInfo, storedBaseUrl: string | n
   if (provider.base_url_mode === 'fixed') return provider.base_url;
   return storedBaseUrl ?? provider.base_url;
 }
-
-/** True for URLs the server chose itself (catalog or demo), which skip the private-address guard. */
-export function isServerChosenUrl(provider: ProviderInfo, url: string): boolean {
-  return provider.base_url_mode === 'fixed' && provider.base_url === url;
-}

@@ -1,7 +1,7 @@
 // POST /api/chat when things go wrong: provider failures, drops, timeouts, client aborts,
 // rate limits, malformed input and other users' ids. Nothing typed is lost; nothing is a 500.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fakeReplyChunks } from '../../../../tests/fixtures/fake-provider.ts';
+import { fakeReplyChunks } from '../../../../local/src/demo-provider.ts';
 import { createApiHarness, eventually, readSse, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
 
 let api: ApiHarness;
