@@ -25,13 +25,19 @@ export const EMAIL_TEMPLATES = ['invite', 'confirmation', 'recovery', 'magic_lin
 export type EmailTemplateName = (typeof EMAIL_TEMPLATES)[number];
 const emailTemplate = z.object({ subject: z.string().optional(), content_path: z.string().optional() });
 
+/** `env(NAME)` as the CLI resolves it in config.toml: the variable's value, '' when unset. */
+const envString = z.string().transform((value) => {
+  const match = /^env\(([A-Za-z_][A-Za-z0-9_]*)\)$/.exec(value.trim());
+  return match ? (process.env[match[1]!] ?? '') : value;
+});
+
 /** [auth.external.<provider>] as the CLI reads it; secret may be env(NAME). */
 const externalProvider = z.object({
   enabled: z.boolean().default(false),
-  client_id: z.string().default(''),
-  secret: z.string().default(''),
+  client_id: envString.default(''),
+  secret: envString.default(''),
   redirect_uri: z.string().default(''),
-  url: z.string().default(''),
+  url: envString.default(''),
   skip_nonce_check: z.boolean().default(false),
   email_optional: z.boolean().default(false),
 });

@@ -16,6 +16,8 @@ import { AuthError, sendError, sendJson } from './http.ts';
 import { SignInLimiter } from './rate-limit.ts';
 import * as email from './email-routes.ts';
 import * as mfa from './mfa.ts';
+import * as oauth from './oauth.ts';
+import { enabledProviders } from './oauth-providers.ts';
 import { AttemptLimiter, MailLimiter } from './mail-limit.ts';
 import * as user from './user-routes.ts';
 import { updateUser } from './user-update.ts';
@@ -75,6 +77,11 @@ export function createAuthService(options: AuthServiceOptions): HttpService {
         return await email.resend(ctx, req, res, url.searchParams);
       case 'GET /reauthenticate':
         return await email.reauthenticate(ctx, req, res);
+      case 'GET /authorize':
+        return await oauth.authorize(ctx, req, res, url.searchParams);
+      case 'GET /callback':
+      case 'POST /callback':
+        return await oauth.callback(ctx, req, res, await oauth.callbackQuery(req, url.searchParams));
       case 'GET /verify':
         return await verifyGet(ctx, req, res, url.searchParams);
       case 'POST /verify':
@@ -133,13 +140,15 @@ export function createAuthService(options: AuthServiceOptions): HttpService {
 }
 
 function settings(config: AuthConfig) {
+  const external: Record<string, boolean> = {
+    email: config.email.enable_signup, phone: false, anonymous_users: config.enable_anonymous_sign_ins,
+    apple: false, azure: false, bitbucket: false, discord: false, facebook: false, figma: false, github: false,
+    gitlab: false, google: false, keycloak: false, kakao: false, linkedin_oidc: false, notion: false,
+    slack_oidc: false, spotify: false, twitch: false, twitter: false, workos: false, zoom: false,
+  };
+  for (const name of enabledProviders(config)) external[name] = true;
   return {
-    external: {
-      email: config.email.enable_signup, phone: false, anonymous_users: config.enable_anonymous_sign_ins,
-      apple: false, azure: false, bitbucket: false, discord: false, facebook: false, figma: false, github: false,
-      gitlab: false, google: false, keycloak: false, kakao: false, linkedin_oidc: false, notion: false,
-      slack_oidc: false, spotify: false, twitch: false, twitter: false, workos: false, zoom: false,
-    },
+    external,
     disable_signup: !config.enable_signup,
     mailer_autoconfirm: !config.email.enable_confirmations,
     phone_autoconfirm: false,
