@@ -443,6 +443,7 @@ export type Database = {
                     "created_at": string;
                     "id": string;
                     "label": string;
+                    "locked": boolean;
                     "prompt_id": string;
                     "updated_at": string;
                     "version": number;
@@ -452,6 +453,7 @@ export type Database = {
                     "created_at"?: string;
                     "id"?: string;
                     "label": string;
+                    "locked"?: boolean;
                     "prompt_id": string;
                     "updated_at"?: string;
                     "version": number;
@@ -460,6 +462,7 @@ export type Database = {
                     "created_at"?: string;
                     "id"?: string;
                     "label"?: string;
+                    "locked"?: boolean;
                     "prompt_id"?: string;
                     "updated_at"?: string;
                     "version"?: number;
@@ -592,6 +595,7 @@ export type Database = {
             "prompt_versions": {
                 Row: {
                     "commit_message": string | null;
+                    "config": NonNullable<Json>;
                     "content": string;
                     "created_at": string;
                     "created_by": string | null;
@@ -603,6 +607,7 @@ export type Database = {
                 ComputedFields: never;
                 Insert: {
                     "commit_message"?: string | null;
+                    "config"?: NonNullable<Json>;
                     "content": string;
                     "created_at"?: string;
                     "created_by"?: string | null;
@@ -613,6 +618,7 @@ export type Database = {
                 };
                 Update: {
                     "commit_message"?: string | null;
+                    "config"?: NonNullable<Json>;
                     "content"?: string;
                     "created_at"?: string;
                     "created_by"?: string | null;
@@ -637,6 +643,7 @@ export type Database = {
             };
             "prompts": {
                 Row: {
+                    "config": NonNullable<Json>;
                     "content": string;
                     "created_at": string;
                     "description": string;
@@ -644,6 +651,7 @@ export type Database = {
                     "id": string;
                     "is_public": boolean;
                     "latest_version": number;
+                    "name": string;
                     "published_version": number | null;
                     "search": unknown;
                     "tags": (string)[];
@@ -653,6 +661,7 @@ export type Database = {
                 };
                 ComputedFields: never;
                 Insert: {
+                    "config"?: NonNullable<Json>;
                     "content": string;
                     "created_at"?: string;
                     "description"?: string;
@@ -660,6 +669,7 @@ export type Database = {
                     "id"?: string;
                     "is_public"?: boolean;
                     "latest_version"?: number;
+                    "name": string;
                     "published_version"?: number | null;
                     "search"?: never;
                     "tags"?: (string)[];
@@ -668,6 +678,7 @@ export type Database = {
                     "user_id": string;
                 };
                 Update: {
+                    "config"?: NonNullable<Json>;
                     "content"?: string;
                     "created_at"?: string;
                     "description"?: string;
@@ -675,6 +686,7 @@ export type Database = {
                     "id"?: string;
                     "is_public"?: boolean;
                     "latest_version"?: number;
+                    "name"?: string;
                     "published_version"?: number | null;
                     "search"?: never;
                     "tags"?: (string)[];

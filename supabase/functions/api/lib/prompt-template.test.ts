@@ -1,17 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { MissingVariablesError, extractVariables, renderTemplate } from './prompt-template.ts';
+import fc from 'fast-check';
+import { InvalidVariablesError, MissingVariablesError, extractVariables, renderTemplate } from './prompt-template.ts';
 
 describe('extractVariables', () => {
   it('finds names and defaults in first-appearance order', () => {
     expect(extractVariables('Hi {{ name }}, write in {{tone|friendly}} about {{name}} and {{topic}}')).toEqual([
-      { name: 'name', default: null, required: true },
-      { name: 'tone', default: 'friendly', required: false },
-      { name: 'topic', default: null, required: true },
+      { name: 'name', type: 'string', options: [], default: null, required: true },
+      { name: 'tone', type: 'string', options: [], default: 'friendly', required: false },
+      { name: 'topic', type: 'string', options: [], default: null, required: true },
+    ]);
+  });
+
+  it('reads types, enum options and typed defaults; the first typed use fixes the type', () => {
+    expect(extractVariables('{{n:number}} {{ tone : enum(formal, casual ,formal) | formal }} {{flag:boolean|false}} {{t:string|x}} {{n}} {{m}} {{m:number|2}}')).toEqual([
+      { name: 'n', type: 'number', options: [], default: null, required: true },
+      { name: 'tone', type: 'enum', options: ['formal', 'casual'], default: 'formal', required: false },
+      { name: 'flag', type: 'boolean', options: [], default: 'false', required: false },
+      { name: 't', type: 'string', options: [], default: 'x', required: false },
+      { name: 'm', type: 'number', options: [], default: '2', required: true },
     ]);
   });
 
   it('ignores text that only looks like a slot', () => {
-    expect(extractVariables('{{ }} {{1abc}} { {x} } {{a b}}')).toEqual([]);
+    expect(extractVariables('{{ }} {{1abc}} { {x} } {{a b}} {{a:date}} {{a:enum(x}}')).toEqual([]);
   });
 });
 
@@ -33,5 +44,48 @@ describe('renderTemplate', () => {
 
   it('does not expand slots inside values', () => {
     expect(renderTemplate('{{a}}', { a: '{{b}}' })).toBe('{{b}}');
+  });
+});
+
+describe('typed variables', () => {
+  const template = 'Write {{n:number|3}} tips in a {{tone:enum(formal,casual)}} tone. Emoji: {{emoji:boolean|false}}.';
+
+  it('accepts values of the right type, also as strings from a form', () => {
+    expect(renderTemplate(template, { tone: 'casual' })).toBe('Write 3 tips in a casual tone. Emoji: false.');
+    expect(renderTemplate(template, { n: '5', tone: 'formal', emoji: 'true' })).toBe('Write 5 tips in a formal tone. Emoji: true.');
+    expect(renderTemplate(template, { n: 2.5, tone: 'formal', emoji: true })).toBe('Write 2.5 tips in a formal tone. Emoji: true.');
+  });
+
+  it('names each wrong variable and why, all at once', () => {
+    const attempt = () => renderTemplate(template, { n: 'many', tone: 'angry', emoji: 'yes' });
+    expect(attempt).toThrow(InvalidVariablesError);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as InvalidVariablesError).problems).toEqual([
+        { name: 'n', problem: 'must be a number (got "many")' },
+        { name: 'tone', problem: 'must be one of formal, casual (got "angry")' },
+        { name: 'emoji', problem: 'must be true or false (got "yes")' },
+      ]);
+      expect((error as Error).message).toContain('Variable `n` must be a number');
+    }
+  });
+
+  it('reports missing before invalid, and an invalid default in the template', () => {
+    expect(() => renderTemplate(template, { n: 'x' })).toThrow(MissingVariablesError);
+    expect(() => renderTemplate('{{n:number|lots}}', {})).toThrow('Variable `n` has an invalid default in the template: it must be a number (got "lots")');
+  });
+
+  it('any finite number renders as itself; anything else is refused (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (n) => {
+        expect(renderTemplate('{{n:number}}', { n })).toBe(String(n));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string().filter((s) => s.trim() === '' ? false : !Number.isFinite(Number(s.trim()))), (s) => {
+        expect(() => renderTemplate('{{n:number}}', { n: s })).toThrow(InvalidVariablesError);
+      }),
+    );
   });
 });

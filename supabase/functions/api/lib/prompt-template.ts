@@ -1,56 +1,119 @@
 /**
- * Prompt templates: `{{name}}` slots, optionally with a default as `{{name|default}}`.
- * Shared by POST /prompts/:id/render, chat (a chosen or project prompt) and, through the
- * same rules, the web editor that highlights variables.
+ * Prompt templates: `{{name}}` slots, optionally typed and with a default:
+ *   {{name}}  {{name|default text}}  {{n:number}}  {{n:number|3}}
+ *   {{tone:enum(formal,casual)|formal}}  {{flag:boolean|false}}  {{text:string}}
+ * The one parser for the API (render, resolve, chat, the gateway) and the web editor (which
+ * imports this module), so they can never disagree about what a variable is.
  */
+import { ApiError } from './errors.ts';
+
+export type VariableType = 'string' | 'number' | 'boolean' | 'enum';
 
 /** A slot found in a template. `required` is false when every use of it has a default. */
 export interface TemplateVariable {
   name: string;
+  type: VariableType;
+  /** The allowed values of an enum (empty for other types). */
+  options: string[];
   default: string | null;
   required: boolean;
 }
 
-// `{{ name }}` or `{{ name | default text }}`; the default may not contain `}}`.
-const SLOT = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]{0,63})\s*(?:\|([^}]*?))?\s*\}\}/g;
+// `{{ name }}`, `{{ name : type }}`, either with `| default`; the default may not contain `}}`.
+const SLOT = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]{0,63})\s*(?::\s*(string|number|boolean|enum\(([^()}]*)\))\s*)?(?:\|([^}]*?))?\s*\}\}/g;
 
-/** Every distinct variable in first-appearance order. */
+function parseType(raw: string | undefined, enumList: string | undefined): { type: VariableType; options: string[] } {
+  if (!raw) return { type: 'string', options: [] };
+  if (raw.startsWith('enum')) {
+    const options = [...new Set((enumList ?? '').split(',').map((o) => o.trim()).filter(Boolean))];
+    return { type: 'enum', options };
+  }
+  return { type: raw as Exclude<VariableType, 'enum'>, options: [] };
+}
+
+/** Every distinct variable in first-appearance order; the first typed use fixes the type. */
 export function extractVariables(template: string): TemplateVariable[] {
-  const found = new Map<string, TemplateVariable>();
+  const found = new Map<string, TemplateVariable & { typed: boolean }>();
   for (const match of template.matchAll(SLOT)) {
     const name = match[1];
-    const fallback = match[2] === undefined ? null : match[2].trim();
+    const { type, options } = parseType(match[2], match[3]);
+    const fallback = match[4] === undefined ? null : match[4].trim();
     const seen = found.get(name);
     if (!seen) {
-      found.set(name, { name, default: fallback, required: fallback === null });
+      found.set(name, { name, type, options, default: fallback, required: fallback === null, typed: Boolean(match[2]) });
     } else {
       seen.default ??= fallback;
       // A slot used once without a default needs a value even if another use has one.
       seen.required = seen.required || fallback === null;
+      if (!seen.typed && match[2]) Object.assign(seen, { type, options, typed: true });
     }
   }
-  return [...found.values()];
+  return [...found.values()].map(({ typed: _, ...v }) => v);
 }
 
-/** Raised when a required variable has no value; the API maps it to 422. */
-export class MissingVariablesError extends Error {
+/** A required variable has no value: 422 missing_variables wherever it is thrown. */
+export class MissingVariablesError extends ApiError {
   constructor(readonly missing: string[]) {
-    super(`Missing value for ${missing.length === 1 ? 'variable' : 'variables'}: ${missing.join(', ')}`);
+    super(422, 'missing_variables', `Missing value for ${missing.length === 1 ? 'variable' : 'variables'}: ${missing.join(', ')}`, undefined, {
+      variables: missing.map((name) => ({ name, problem: 'is missing' })),
+    });
     this.name = 'MissingVariablesError';
   }
 }
 
+/** A value (or a template's default) does not fit its type: 422 invalid_variables naming each. */
+export class InvalidVariablesError extends ApiError {
+  constructor(readonly problems: { name: string; problem: string }[]) {
+    super(422, 'invalid_variables', problems.map((p) => `Variable \`${p.name}\` ${p.problem}`).join('; '), undefined, { variables: problems });
+    this.name = 'InvalidVariablesError';
+  }
+}
+
+type Value = string | number | boolean;
+
+/** The value as it goes into the text, or the reason it does not fit the variable. */
+export function coerceValue(variable: TemplateVariable, value: Value): { text: string } | { problem: string } {
+  const shown = JSON.stringify(value).slice(0, 60);
+  switch (variable.type) {
+    case 'number': {
+      const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : Number.NaN;
+      return Number.isFinite(n) ? { text: String(n) } : { problem: `must be a number (got ${shown})` };
+    }
+    case 'boolean': {
+      if (value === true || value === 'true') return { text: 'true' };
+      if (value === false || value === 'false') return { text: 'false' };
+      return { problem: `must be true or false (got ${shown})` };
+    }
+    case 'enum': {
+      const text = String(value);
+      return variable.options.includes(text) ? { text } : { problem: `must be one of ${variable.options.join(', ')} (got ${shown})` };
+    }
+    default:
+      return { text: String(value) };
+  }
+}
+
 /**
- * Fills every slot. Values are inserted verbatim (never re-scanned, so a value containing
- * `{{x}}` stays literal). Unknown extra values are ignored.
+ * Fills every slot after checking every value against its type. Values are inserted
+ * verbatim (never re-scanned, so a value containing `{{x}}` stays literal). Unknown extra
+ * values are ignored. Throws MissingVariablesError, then InvalidVariablesError (all problems).
  */
-export function renderTemplate(template: string, values: Record<string, string | number | boolean>): string {
-  const missing = extractVariables(template)
-    .filter((v) => v.required && !hasValue(values, v.name))
-    .map((v) => v.name);
+export function renderTemplate(template: string, values: Record<string, Value>): string {
+  const variables = extractVariables(template);
+  const missing = variables.filter((v) => v.required && !hasValue(values, v.name)).map((v) => v.name);
   if (missing.length > 0) throw new MissingVariablesError(missing);
-  return template.replace(SLOT, (_slot, name: string, fallback: string | undefined) =>
-    hasValue(values, name) ? String(values[name]) : (fallback ?? '').trim(),
+  const texts = new Map<string, string>();
+  const problems: { name: string; problem: string }[] = [];
+  for (const v of variables) {
+    const given = hasValue(values, v.name);
+    if (!given && v.default === null) continue;
+    const result = coerceValue(v, given ? values[v.name] : (v.default ?? ''));
+    if ('problem' in result) problems.push({ name: v.name, problem: given ? result.problem : `has an invalid default in the template: it ${result.problem}` });
+    else if (given) texts.set(v.name, result.text);
+  }
+  if (problems.length > 0) throw new InvalidVariablesError(problems);
+  return template.replace(SLOT, (_slot, name: string, _type?: string, _options?: string, fallback?: string) =>
+    texts.get(name) ?? (fallback ?? '').trim(),
   );
 }
 

@@ -69,12 +69,35 @@ export const MessageSchema = z
 export type MessageRow = DbRow<typeof MessageSchema>;
 
 export const TemplateVariableSchema = z
-  .object({ name: z.string(), default: z.string().nullable(), required: z.boolean() })
+  .object({
+    name: z.string(),
+    type: z.enum(['string', 'number', 'boolean', 'enum']).openapi({ description: 'From `{{name:type}}`; string when untyped' }),
+    options: z.array(z.string()).openapi({ description: 'Allowed values of an enum, e.g. `{{tone:enum(formal,casual)}}`' }),
+    default: z.string().nullable(),
+    required: z.boolean(),
+  })
   .openapi('TemplateVariable');
 
 export const PromptLabelSchema = z
-  .object({ label: z.string(), version: z.number().int(), updated_at: timestamp })
+  .object({
+    label: z.string(),
+    version: z.number().int(),
+    locked: z.boolean().openapi({ description: 'A locked label moves only with `force: true`' }),
+    updated_at: timestamp,
+  })
   .openapi('PromptLabel');
+
+/** The model settings a version carries; every field optional. */
+export const PromptConfigSchema = z
+  .object({
+    provider: z.string().optional(),
+    model: z.string().optional(),
+    temperature: z.number().optional(),
+    max_tokens: z.number().int().optional(),
+  })
+  .openapi('PromptConfig');
+
+export type PromptConfig = z.infer<typeof PromptConfigSchema>;
 
 export type PromptLabelRow = DbRow<typeof PromptLabelSchema>;
 
@@ -83,6 +106,7 @@ export const PromptSchema = z
     id: z.uuid(),
     user_id: z.uuid(),
     is_owner: z.boolean(),
+    name: z.string().openapi({ description: 'Unique per owner; what other apps resolve the prompt by', example: 'support-reply' }),
     title: z.string(),
     description: z.string(),
     content: z.string(),
@@ -90,6 +114,7 @@ export const PromptSchema = z
     is_public: z.boolean(),
     forked_from: z.uuid().nullable(),
     latest_version: z.number().int(),
+    config: PromptConfigSchema,
     created_at: timestamp,
     updated_at: timestamp,
     variables: z.array(TemplateVariableSchema),
@@ -107,6 +132,7 @@ export const PromptVersionSchema = z
     version: z.number().int(),
     title: z.string(),
     content: z.string(),
+    config: PromptConfigSchema,
     commit_message: z.string().nullable(),
     created_at: timestamp,
     variables: z.array(TemplateVariableSchema),

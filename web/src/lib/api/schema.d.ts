@@ -1429,6 +1429,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1616,6 +1625,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -1697,7 +1715,7 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Point a label at a version (creates or moves it) */
+        /** Point a label at a version (creates or moves it; a locked label needs force), lock or unlock it */
         put: {
             parameters: {
                 query?: never;
@@ -1759,6 +1777,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Cannot be processed */
                 422: {
                     headers: {
@@ -1771,10 +1798,13 @@ export type paths = {
             };
         };
         post?: never;
-        /** Remove a label */
+        /** Remove a label (a locked one needs ?force=true) */
         delete: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description `true` to remove a locked label */
+                    force?: "true" | "false";
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -1820,6 +1850,15 @@ export type paths = {
                 };
                 /** @description Not found (or not yours) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2108,6 +2147,100 @@ export type paths = {
                 };
                 /** @description Not found (or not yours) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompts/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fetch one of my prompts by name and label (or version) — for other apps; ETag / If-None-Match */
+        get: {
+            parameters: {
+                query: {
+                    label?: string;
+                    name: string;
+                    /** @description JSON object of values; when given, `compiled` holds the rendered text (422 names a wrong variable) */
+                    variables?: string;
+                    version?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The version, its settings and variables */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResolvedPrompt"];
+                    };
+                };
+                /** @description Not modified since the ETag in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cannot be processed */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3408,6 +3541,7 @@ export type components = {
             } | null;
             projects: components["schemas"]["Project"][];
             prompts: {
+                config: components["schemas"]["PromptConfig"];
                 content: string;
                 /** Format: date-time */
                 created_at: string;
@@ -3419,6 +3553,11 @@ export type components = {
                 is_public: boolean;
                 labels: components["schemas"]["PromptLabel"][];
                 latest_version: number;
+                /**
+                 * @description Unique per owner; what other apps resolve the prompt by
+                 * @example support-reply
+                 */
+                name: string;
                 tags: string[];
                 title: string;
                 /** Format: date-time */
@@ -3427,6 +3566,7 @@ export type components = {
                 user_id: string;
                 versions: {
                     commit_message: string | null;
+                    config: components["schemas"]["PromptConfig"];
                     content: string;
                     /** Format: date-time */
                     created_at: string;
@@ -3562,11 +3702,14 @@ export type components = {
         };
         CreatePrompt: {
             commit_message?: string;
+            config?: components["schemas"]["PromptConfigInput"];
             content: string;
             /** @default  */
             description: string;
             /** @default false */
             is_public: boolean;
+            /** @description Default: suggested from the title (unique among your prompts) */
+            name?: string;
             /** @default [] */
             tags: string[];
             title: string;
@@ -3731,6 +3874,7 @@ export type components = {
             projects: components["schemas"]["Project"][];
         };
         Prompt: {
+            config: components["schemas"]["PromptConfig"];
             content: string;
             /** Format: date-time */
             created_at: string;
@@ -3743,6 +3887,11 @@ export type components = {
             is_public: boolean;
             labels?: components["schemas"]["PromptLabel"][];
             latest_version: number;
+            /**
+             * @description Unique per owner; what other apps resolve the prompt by
+             * @example support-reply
+             */
+            name: string;
             tags: string[];
             title: string;
             /** Format: date-time */
@@ -3751,8 +3900,23 @@ export type components = {
             user_id: string;
             variables: components["schemas"]["TemplateVariable"][];
         };
+        PromptConfig: {
+            max_tokens?: number;
+            model?: string;
+            provider?: string;
+            temperature?: number;
+        };
+        /** @default {} */
+        PromptConfigInput: {
+            max_tokens?: number;
+            model?: string;
+            provider?: string;
+            temperature?: number;
+        };
         PromptLabel: {
             label: string;
+            /** @description A locked label moves only with `force: true` */
+            locked: boolean;
             /** Format: date-time */
             updated_at: string;
             version: number;
@@ -3763,6 +3927,7 @@ export type components = {
         };
         PromptVersion: {
             commit_message: string | null;
+            config: components["schemas"]["PromptConfig"];
             content: string;
             /** Format: date-time */
             created_at: string;
@@ -3811,6 +3976,7 @@ export type components = {
             calls: components["schemas"]["UsageLog"][];
         };
         RenderedPrompt: {
+            config: components["schemas"]["PromptConfig"];
             rendered: string;
             variables: components["schemas"]["TemplateVariable"][];
             version: number;
@@ -3822,6 +3988,23 @@ export type components = {
                 [key: string]: string | number | boolean;
             };
             version?: number;
+        };
+        ResolvedPrompt: {
+            /** @description The text rendered with `variables` (null without them) */
+            compiled: string | null;
+            config: components["schemas"]["PromptConfig"];
+            etag: string;
+            /** Format: uuid */
+            id: string;
+            label: string | null;
+            /** @description Every label pointing at this version */
+            labels: string[];
+            name: string;
+            /** @description The template text of this version */
+            prompt: string;
+            title: string;
+            variables: components["schemas"]["TemplateVariable"][];
+            version: number;
         };
         RestorePromptVersion: {
             commit_message?: string;
@@ -3878,6 +4061,10 @@ export type components = {
             monthly_budget_usd: number | null;
         };
         SetPromptLabel: {
+            /** @description Required to move a locked label (it stays locked unless `locked: false`) */
+            force?: boolean;
+            /** @description Lock or unlock the label (default: unchanged; new labels unlocked) */
+            locked?: boolean;
             version: number;
         };
         Share: {
@@ -3918,7 +4105,14 @@ export type components = {
         TemplateVariable: {
             default: string | null;
             name: string;
+            /** @description Allowed values of an enum, e.g. `{{tone:enum(formal,casual)}}` */
+            options: string[];
             required: boolean;
+            /**
+             * @description From `{{name:type}}`; string when untyped
+             * @enum {string}
+             */
+            type: "string" | "number" | "boolean" | "enum";
         };
         UpdateMe: {
             avatar_url?: string | null;
@@ -3940,9 +4134,11 @@ export type components = {
         };
         UpdatePrompt: {
             commit_message?: string;
+            config?: components["schemas"]["PromptConfigInput"];
             content?: string;
             description?: string;
             is_public?: boolean;
+            name?: string;
             tags?: string[];
             title?: string;
         };

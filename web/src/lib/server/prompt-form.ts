@@ -1,7 +1,17 @@
 // Parses the prompt form (new and edit) into the API's body shape.
 import { z } from 'zod';
 
+const optionalNumber = (min: number, max: number, int = false) =>
+  z.union([z.literal('').transform(() => undefined), z.coerce.number().min(min).max(max).refine((n) => !int || Number.isInteger(n), 'Use a whole number')]);
+
 const schema = z.object({
+  name: z.union([z.literal('').transform(() => undefined), z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'Names use a-z, 0-9 and - (e.g. support-reply)')]),
+  config: z.object({
+    provider: z.union([z.literal('').transform(() => undefined), z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'Unknown provider')]),
+    model: z.string().trim().max(200).transform((m) => m || undefined),
+    temperature: optionalNumber(0, 2),
+    max_tokens: optionalNumber(1, 200_000, true),
+  }).transform((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined))),
   title: z.string().trim().min(1, 'Give the prompt a title').max(200),
   description: z.string().trim().max(2000),
   content: z.string().min(1, 'The template is empty').max(100_000),
@@ -18,7 +28,10 @@ export function parsePromptForm(form: FormData) {
     .map((t) => t.trim().toLowerCase())
     .filter(Boolean);
   const commit = String(form.get('commit_message') ?? '').trim();
+  const text = (key: string) => String(form.get(key) ?? '').trim();
   return schema.safeParse({
+    name: text('name'),
+    config: { provider: text('provider'), model: text('model'), temperature: text('temperature'), max_tokens: text('max_tokens') },
     title: String(form.get('title') ?? ''),
     description: String(form.get('description') ?? ''),
     content: String(form.get('content') ?? ''),

@@ -71,9 +71,10 @@ describe('render', () => {
     expect(await res.json()).toEqual({
       rendered: 'Hello Ada, welcome to Mr.Prompt.',
       version: 1,
+      config: {},
       variables: [
-        { name: 'name', default: null, required: true },
-        { name: 'place', default: 'Mr.Prompt', required: false },
+        { name: 'name', type: 'string', options: [], default: null, required: true },
+        { name: 'place', type: 'string', options: [], default: 'Mr.Prompt', required: false },
       ],
     });
   });

@@ -6,11 +6,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../lib/context.ts';
 import { rethrowDatabaseError } from '../../lib/db-errors.ts';
-import { ApiError, notFound } from '../../lib/errors.ts';
+import { notFound } from '../../lib/errors.ts';
 import { labelName } from '../../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonResponse, security, UuidParam } from '../../lib/openapi.ts';
-import { extractVariables, MissingVariablesError, renderTemplate } from '../../lib/prompt-template.ts';
-import { PromptSchema, TemplateVariableSchema } from '../../lib/resource-schemas.ts';
+import { extractVariables, renderTemplate } from '../../lib/prompt-template.ts';
+import { PromptConfigSchema, PromptSchema, TemplateVariableSchema } from '../../lib/resource-schemas.ts';
 import { loadLabels, loadVersion, loadVisiblePrompt, presentPrompt, promptFields, setCommitMessage } from './model.ts';
 
 const ForkInput = z.strictObject({ title: promptFields.title.optional() }).openapi('ForkPrompt');
@@ -32,6 +32,7 @@ const Rendered = z
   .object({
     rendered: z.string(),
     version: z.number().int(),
+    config: PromptConfigSchema,
     variables: z.array(TemplateVariableSchema),
   })
   .openapi('RenderedPrompt');
@@ -66,9 +67,9 @@ promptActionRoutes.openapi(routes.fork, async (c) => {
     const source = await loadVisiblePrompt(sql, id);
     await setCommitMessage(sql, `Forked from "${source.title}" version ${source.latest_version}`.slice(0, 500));
     const [{ id: forkId }] = await sql<{ id: string }[]>`
-      insert into public.prompts (user_id, title, description, content, tags, is_public, forked_from)
+      insert into public.prompts (user_id, title, description, content, tags, is_public, forked_from, config)
       values (${c.var.user.id}, ${input.title ?? source.title}, ${source.description}, ${source.content},
-              ${source.tags}::text[], false, ${source.id})
+              ${source.tags}::text[], false, ${source.id}, ${JSON.stringify(source.config)}::text::jsonb)
       returning id`;
     return presentPrompt(await loadVisiblePrompt(sql, forkId), await loadLabels(sql, forkId));
   }).catch(rethrowDatabaseError);
@@ -87,16 +88,14 @@ promptActionRoutes.openapi(routes.render, async (c) => {
       if (!row) throw notFound(`Label ${label}`);
       wanted = row.version;
     }
-    if (wanted === null || wanted === prompt.latest_version) return { content: prompt.content, version: prompt.latest_version };
+    if (wanted === null || wanted === prompt.latest_version) {
+      return { content: prompt.content, version: prompt.latest_version, config: prompt.config };
+    }
     const old = await loadVersion(sql, id, wanted);
     if (!old) throw notFound(`Version ${wanted}`);
-    return { content: old.content, version: old.version };
+    return { content: old.content, version: old.version, config: old.config };
   });
-  try {
-    const rendered = renderTemplate(template.content, variables);
-    return c.json({ rendered, version: template.version, variables: extractVariables(template.content) }, 200);
-  } catch (error) {
-    if (error instanceof MissingVariablesError) throw new ApiError(422, 'missing_variables', error.message);
-    throw error;
-  }
+  // 422 missing_variables / invalid_variables (naming each variable) come from renderTemplate.
+  const rendered = renderTemplate(template.content, variables);
+  return c.json({ rendered, version: template.version, config: template.config, variables: extractVariables(template.content) }, 200);
 });

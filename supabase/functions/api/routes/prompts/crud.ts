@@ -6,7 +6,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../lib/context.ts';
 import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../../lib/cursor.ts';
-import { rethrowDatabaseError } from '../../lib/db-errors.ts';
 import { nonEmpty, NOTHING_TO_UPDATE, optionalQuery, trimmed } from '../../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../../lib/openapi.ts';
 import { cursorParam, limitParam, takePage } from '../../lib/pagination.ts';
@@ -18,12 +17,15 @@ import {
   presentPrompt,
   PROMPT_COLUMNS,
   promptFields,
+  rethrowNameTaken,
   setCommitMessage,
   tagFilter,
 } from './model.ts';
 
 const CreatePrompt = z
   .strictObject({
+    name: promptFields.name.optional().openapi({ description: 'Default: suggested from the title (unique among your prompts)' }),
+    config: promptFields.config.default({}),
     title: promptFields.title,
     description: promptFields.description.default(''),
     content: promptFields.content,
@@ -59,7 +61,7 @@ const routes = {
     method: 'post', path: '/', tags, security,
     summary: 'Create a prompt (version 1)',
     request: { body: jsonBody(CreatePrompt) },
-    responses: { 201: jsonResponse(PromptSchema, 'The new prompt'), ...errorResponses(400, 401) },
+    responses: { 201: jsonResponse(PromptSchema, 'The new prompt'), ...errorResponses(400, 401, 409) },
   }),
   get: createRoute({
     method: 'get', path: '/{id}', tags, security,
@@ -71,7 +73,7 @@ const routes = {
     method: 'patch', path: '/{id}', tags, security,
     summary: 'Change a prompt; a new title or content makes a new version',
     request: { params: IdParams, body: jsonBody(UpdatePrompt) },
-    responses: { 200: jsonResponse(PromptSchema, 'The updated prompt'), ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: jsonResponse(PromptSchema, 'The updated prompt'), ...errorResponses(400, 401, 403, 404, 409) },
   }),
   delete: createRoute({
     method: 'delete', path: '/{id}', tags, security,
@@ -107,11 +109,12 @@ promptCrudRoutes.openapi(routes.create, async (c) => {
   const prompt = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     await setCommitMessage(sql, input.commit_message);
     const [{ id }] = await sql<{ id: string }[]>`
-      insert into public.prompts (user_id, title, description, content, tags, is_public)
-      values (${c.var.user.id}, ${input.title}, ${input.description}, ${input.content}, ${input.tags}::text[], ${input.is_public})
+      insert into public.prompts (user_id, name, title, description, content, tags, is_public, config)
+      values (${c.var.user.id}, ${input.name ?? null}, ${input.title}, ${input.description}, ${input.content}, ${input.tags}::text[],
+              ${input.is_public}, ${JSON.stringify(input.config)}::text::jsonb)
       returning id`;
     return presentPrompt(await loadVisiblePrompt(sql, id), []);
-  }).catch(rethrowDatabaseError);
+  }).catch(rethrowNameTaken);
   return c.json(prompt, 201);
 });
 
@@ -132,6 +135,8 @@ promptCrudRoutes.openapi(routes.update, async (c) => {
     await setCommitMessage(sql, commit_message);
     await sql`
       update public.prompts set
+        name = ${patch.name ?? current.name},
+        config = ${JSON.stringify(patch.config ?? current.config)}::text::jsonb,
         title = ${patch.title ?? current.title},
         description = ${patch.description ?? current.description},
         content = ${patch.content ?? current.content},
@@ -139,7 +144,7 @@ promptCrudRoutes.openapi(routes.update, async (c) => {
         is_public = ${patch.is_public ?? current.is_public}
        where id = ${id}`;
     return presentPrompt(await loadVisiblePrompt(sql, id), await loadLabels(sql, id));
-  });
+  }).catch(rethrowNameTaken);
   return c.json(prompt, 200);
 });
 

@@ -48,7 +48,16 @@ const VersionList = z
 const RestoreInput = z
   .strictObject({ version: z.number().int().min(1), commit_message: promptFields.commit_message.optional() })
   .openapi('RestorePromptVersion');
-const LabelInput = z.strictObject({ version: z.number().int().min(1) }).openapi('SetPromptLabel');
+const LabelInput = z
+  .strictObject({
+    version: z.number().int().min(1),
+    locked: z.boolean().optional().openapi({ description: 'Lock or unlock the label (default: unchanged; new labels unlocked)' }),
+    force: z.boolean().optional().openapi({ description: 'Required to move a locked label (it stays locked unless `locked: false`)' }),
+  })
+  .openapi('SetPromptLabel');
+const ForceQuery = z.strictObject({
+  force: optionalQuery(z.enum(['true', 'false'])).openapi({ param: { name: 'force', in: 'query' }, description: '`true` to remove a locked label' }),
+});
 
 const tags = ['prompts'];
 
@@ -73,15 +82,15 @@ const routes = {
   }),
   putLabel: createRoute({
     method: 'put', path: '/{id}/labels/{label}', tags, security,
-    summary: 'Point a label at a version (creates or moves it)',
+    summary: 'Point a label at a version (creates or moves it; a locked label needs force), lock or unlock it',
     request: { params: LabelParams, body: jsonBody(LabelInput) },
-    responses: { 200: jsonResponse(PromptLabelSchema, 'The label'), ...errorResponses(400, 401, 403, 404, 422) },
+    responses: { 200: jsonResponse(PromptLabelSchema, 'The label'), ...errorResponses(400, 401, 403, 404, 409, 422) },
   }),
   deleteLabel: createRoute({
     method: 'delete', path: '/{id}/labels/{label}', tags, security,
-    summary: 'Remove a label',
-    request: { params: LabelParams },
-    responses: { 204: { description: 'Removed' }, ...errorResponses(400, 401, 403, 404) },
+    summary: 'Remove a label (a locked one needs ?force=true)',
+    request: { params: LabelParams, query: ForceQuery },
+    responses: { 204: { description: 'Removed' }, ...errorResponses(400, 401, 403, 404, 409) },
   }),
 };
 
@@ -131,16 +140,23 @@ promptHistoryRoutes.openapi(routes.restore, async (c) => {
 
 promptHistoryRoutes.openapi(routes.putLabel, async (c) => {
   const { id, label } = c.req.valid('param');
-  const { version } = c.req.valid('json');
+  const { version, locked, force } = c.req.valid('json');
   const row = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     await loadOwnPrompt(sql, id);
     if (!(await loadVersion(sql, id, version))) {
       throw new ApiError(422, 'unknown_version', `This prompt has no version ${version}`);
     }
+    const [current] = await sql<{ version: number; locked: boolean }[]>`
+      select version, locked from public.prompt_labels where prompt_id = ${id} and label = ${label} for update`;
+    if (current?.locked && current.version !== version) {
+      if (!force) throw labelLocked(label, 'move');
+      // The database refuses to move a locked row: unlock, then move (and relock) below.
+      await sql`update public.prompt_labels set locked = false where prompt_id = ${id} and label = ${label}`;
+    }
     const [saved] = await sql<PromptLabelRow[]>`
-      insert into public.prompt_labels (prompt_id, label, version) values (${id}, ${label}, ${version})
-      on conflict (prompt_id, label) do update set version = excluded.version
-      returning label, version, updated_at`;
+      insert into public.prompt_labels (prompt_id, label, version, locked) values (${id}, ${label}, ${version}, ${locked ?? false})
+      on conflict (prompt_id, label) do update set version = excluded.version, locked = ${locked ?? current?.locked ?? false}
+      returning label, version, locked, updated_at`;
     return saved;
   });
   return c.json(row, 200);
@@ -148,10 +164,20 @@ promptHistoryRoutes.openapi(routes.putLabel, async (c) => {
 
 promptHistoryRoutes.openapi(routes.deleteLabel, async (c) => {
   const { id, label } = c.req.valid('param');
+  const { force } = c.req.valid('query');
   await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     await loadOwnPrompt(sql, id);
+    const [current] = await sql<{ locked: boolean }[]>`
+      select locked from public.prompt_labels where prompt_id = ${id} and label = ${label} for update`;
+    if (current?.locked) {
+      if (force !== 'true') throw labelLocked(label, 'remove');
+      await sql`update public.prompt_labels set locked = false where prompt_id = ${id} and label = ${label}`;
+    }
     const deleted = await sql`delete from public.prompt_labels where prompt_id = ${id} and label = ${label} returning id`;
     if (deleted.length === 0) throw notFound(`Label ${label}`);
   });
   return c.body(null, 204);
 });
+
+const labelLocked = (label: string, action: 'move' | 'remove') =>
+  new ApiError(409, 'label_locked', `The label ${label} is locked; ${action === 'move' ? 'send `force: true` to move it' : 'add `?force=true` to remove it'}`);

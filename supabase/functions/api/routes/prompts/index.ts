@@ -10,6 +10,7 @@ import { defaultHook } from '../../lib/openapi.ts';
 import { promptActionRoutes } from './actions.ts';
 import { promptCrudRoutes } from './crud.ts';
 import { promptHistoryRoutes } from './history.ts';
+import { promptResolveRoutes } from './resolve.ts';
 
 export const promptsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 // API keys: `prompts:read` reads (list, get, versions, resolve); rendering also accepts `chat`.
@@ -22,6 +23,8 @@ promptsRoutes.use(
     return null;
   }),
 );
+// resolve before CRUD: `/resolve` must not be read as a prompt id.
+promptsRoutes.route('/', promptResolveRoutes);
 promptsRoutes.route('/', promptCrudRoutes);
 promptsRoutes.route('/', promptHistoryRoutes);
 promptsRoutes.route('/', promptActionRoutes);

@@ -5,9 +5,10 @@
  * someone else is visible, so refusing it is a 403 rather than a 404.
  */
 import { z } from '@hono/zod-openapi';
-import type { TransactionSql } from 'postgres';
+import postgres, { type TransactionSql } from 'postgres';
+import { rethrowDatabaseError } from '../../lib/db-errors.ts';
 import { ApiError, notFound } from '../../lib/errors.ts';
-import { text, trimmed } from '../../lib/inputs.ts';
+import { providerId, text, trimmed } from '../../lib/inputs.ts';
 import { extractVariables } from '../../lib/prompt-template.ts';
 import type { PromptLabelRow, PromptRow, PromptVersionRow } from '../../lib/resource-schemas.ts';
 
@@ -15,7 +16,23 @@ export const TAG = /^[a-z0-9][a-z0-9_.+#-]{0,31}$/;
 
 const tag = z.string().trim().toLowerCase().regex(TAG, 'tags are 1-32 of a-z 0-9 _ . + # - (starting with a letter or digit)');
 
+/** prompts.name: a slug, unique per owner (the database checks the same pattern). */
+export const PROMPT_NAME = /^[a-z0-9][a-z0-9-]{0,79}$/;
+export const promptName = z.string().regex(PROMPT_NAME, 'names are 1-80 of a-z 0-9 - (starting with a letter or digit)');
+
+/** The model settings a version carries (prompts.config / prompt_versions.config). */
+export const promptConfig = z
+  .strictObject({
+    provider: providerId.optional(),
+    model: trimmed(1, 200).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    max_tokens: z.number().int().min(1).max(200_000).optional(),
+  })
+  .openapi('PromptConfigInput');
+
 export const promptFields = {
+  name: promptName,
+  config: promptConfig,
   title: trimmed(1, 200),
   description: text(2000),
   content: text(100_000).min(1).refine((s) => s.trim().length > 0, 'must not be blank'),
@@ -28,10 +45,10 @@ export const promptFields = {
 
 export const tagFilter = tag;
 
-export const PROMPT_COLUMNS = `p.id, p.user_id, p.user_id = (select auth.uid()) as is_owner, p.title, p.description,
-  p.content, p.tags, p.is_public, p.forked_from, p.latest_version, p.created_at, p.updated_at`;
+export const PROMPT_COLUMNS = `p.id, p.user_id, p.user_id = (select auth.uid()) as is_owner, p.name, p.title, p.description,
+  p.content, p.tags, p.is_public, p.forked_from, p.latest_version, p.config, p.created_at, p.updated_at`;
 
-export const VERSION_COLUMNS = 'v.id, v.prompt_id, v.version, v.title, v.content, v.commit_message, v.created_at';
+export const VERSION_COLUMNS = 'v.id, v.prompt_id, v.version, v.title, v.content, v.config, v.commit_message, v.created_at';
 
 /** A prompt row as the API returns it: with the variables its template uses. */
 export function presentPrompt(row: PromptRow, labels?: PromptLabelRow[]) {
@@ -61,7 +78,7 @@ export async function loadOwnPrompt(sql: TransactionSql, id: string): Promise<Pr
 
 export async function loadLabels(sql: TransactionSql, promptId: string): Promise<PromptLabelRow[]> {
   return await sql<PromptLabelRow[]>`
-    select label, version, updated_at from public.prompt_labels where prompt_id = ${promptId} order by label`;
+    select label, version, locked, updated_at from public.prompt_labels where prompt_id = ${promptId} order by label`;
 }
 
 export async function loadVersion(sql: TransactionSql, promptId: string, version: number): Promise<PromptVersionRow | null> {
@@ -74,4 +91,14 @@ export async function loadVersion(sql: TransactionSql, promptId: string, version
 /** The commit message the versioning trigger reads for the write that follows (this transaction only). */
 export async function setCommitMessage(sql: TransactionSql, message: string | null | undefined) {
   await sql`select set_config('mrprompt.commit_message', ${message ?? ''}, true)`;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/** A taken name is a 409 the user can act on; other errors go to rethrowDatabaseError. */
+export function rethrowNameTaken(error: unknown): never {
+  if (error instanceof postgres.PostgresError && error.code === UNIQUE_VIOLATION && error.constraint_name === 'prompts_user_id_name_key') {
+    throw new ApiError(409, 'name_taken', 'You already have a prompt with this name; pick another');
+  }
+  return rethrowDatabaseError(error);
 }

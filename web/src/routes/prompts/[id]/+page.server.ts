@@ -31,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
         is_public: prompt.is_public, latest_version: prompt.latest_version, forked_from: prompt.forked_from,
       },
       mine: prompt.user_id === claims?.sub,
-      labels: (prompt.labels ?? []).map(({ label, version }) => ({ label, version })),
+      labels: (prompt.labels ?? []).map(({ label, version, locked }) => ({ label, version, locked })),
       versions: history.map(({ version, title, commit_message, created_at }) => ({ version, title, commit_message, created_at })),
       diff: diff && { from: { version: diff[0].version, content: diff[0].content }, to: { version: diff[1].version, content: diff[1].content } },
     };
@@ -73,13 +73,17 @@ export const actions: Actions = {
     const input = labelForm.safeParse({ label: form.get('label'), version: form.get('version') });
     if (!input.success) return fail(400, { error: input.error.issues[0].message });
     const path = { id: event.params.id, label: input.data.label };
-    return attempt(() => ok(api.PUT('/api/prompts/{id}/labels/{label}', { params: { path }, body: { version: input.data.version } })));
+    const body = { version: input.data.version, locked: form.get('locked') === 'on', force: form.get('force') === 'on' };
+    return attempt(() => ok(api.PUT('/api/prompts/{id}/labels/{label}', { params: { path }, body })));
   },
   deleteLabel: async (event) => {
     const api = await requireApi(event);
-    const label = labelForm.shape.label.safeParse((await event.request.formData()).get('label'));
+    const form = await event.request.formData();
+    const label = labelForm.shape.label.safeParse(form.get('label'));
     if (!label.success) return fail(400, { error: 'Unknown label' });
-    return attempt(() => ok(api.DELETE('/api/prompts/{id}/labels/{label}', { params: { path: { id: event.params.id, label: label.data } } })));
+    // Removing a locked label is the explicit act of pressing its remove button.
+    const query = form.get('locked') === 'true' ? { force: 'true' as const } : {};
+    return attempt(() => ok(api.DELETE('/api/prompts/{id}/labels/{label}', { params: { path: { id: event.params.id, label: label.data }, query } })));
   },
   fork: async (event) => {
     const api = await requireApi(event);
