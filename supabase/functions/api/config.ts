@@ -56,6 +56,8 @@ const envSchema = z.object({
   DEMO_PROVIDER_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
   CHAT_RATE_CAPACITY: int(20),
   CHAT_RATE_REFILL_PER_SECOND: positive(0.2),
+  HEAVY_RATE_CAPACITY: int(60),
+  HEAVY_RATE_REFILL_PER_SECOND: positive(1),
   MAX_BODY_BYTES: int(256 * 1024),
   // The messages table allows 200 000 characters per message.
   MAX_MESSAGE_CHARS: int(32_000).refine((n) => n <= 200_000, 'at most 200000'),
@@ -100,6 +102,9 @@ export interface Config {
   limits: {
     chatRateCapacity: number;
     chatRateRefillPerSecond: number;
+    /** The `heavy` bucket: export, search, usage aggregates (lib/rate-limit.ts). */
+    heavyRateCapacity: number;
+    heavyRateRefillPerSecond: number;
     maxBodyBytes: number;
     maxMessageChars: number;
     maxTokensCap: number;
@@ -150,6 +155,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     limits: {
       chatRateCapacity: e.CHAT_RATE_CAPACITY,
       chatRateRefillPerSecond: e.CHAT_RATE_REFILL_PER_SECOND,
+      heavyRateCapacity: e.HEAVY_RATE_CAPACITY,
+      heavyRateRefillPerSecond: e.HEAVY_RATE_REFILL_PER_SECOND,
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxMessageChars: e.MAX_MESSAGE_CHARS,
       maxTokensCap: e.MAX_TOKENS_CAP,

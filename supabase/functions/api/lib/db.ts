@@ -8,7 +8,8 @@ import postgres, { type Sql, type TransactionSql } from 'postgres';
 import type { AuthUser } from './context.ts';
 
 export interface Db {
-  withUserTransaction<T>(user: AuthUser, fn: (sql: TransactionSql) => Promise<T>): Promise<T>;
+  /** `snapshot`: a read-only repeatable-read transaction (one consistent view, e.g. the export). */
+  withUserTransaction<T>(user: AuthUser, fn: (sql: TransactionSql) => Promise<T>, options?: { snapshot?: boolean }): Promise<T>;
   /** As a signed-out visitor (role `anon`), exactly as the Data API would run it. */
   withAnonTransaction<T>(fn: (sql: TransactionSql) => Promise<T>): Promise<T>;
   /** The ciphertext of the caller's key for one provider (bypasses RLS; filters by user id). */
@@ -69,12 +70,13 @@ export function createDb(url: string, options: { max?: number } = {}): Db {
   const sql = postgres(url, { prepare: false, max: options.max ?? 5, onnotice: () => {}, idle_timeout: 20 });
   return {
     sql,
-    async withUserTransaction(user, fn) {
+    async withUserTransaction(user, fn, options = {}) {
       const claims = JSON.stringify({ ...user.claims, sub: user.id, role: 'authenticated' });
-      const result = await sql.begin(async (tx) => {
+      const body = async (tx: TransactionSql) => {
         await tx`select set_config('request.jwt.claims', ${claims}, true), set_config('role', 'authenticated', true)`;
         return await fn(tx);
-      });
+      };
+      const result = options.snapshot ? await sql.begin('isolation level repeatable read read only', body) : await sql.begin(body);
       // postgres' begin() types its result as UnwrapPromiseArray<T>; for our callers it is T.
       return result as Awaited<ReturnType<typeof fn>>;
     },

@@ -3,8 +3,10 @@
  * preferences), a full JSON export of their data, and account deletion.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { deleteOwnAccount, exportAccount, PROFILE_COLUMNS, type ProfileRow } from '../lib/account.ts';
+import { deleteOwnAccount, PROFILE_COLUMNS, type ProfileRow } from '../lib/account.ts';
+import { streamAccountExport } from '../lib/account-export.ts';
 import { requireUser } from '../lib/auth.ts';
+import { heavyRateLimit } from '../lib/rate-limit.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { notFound } from '../lib/errors.ts';
 import { nonEmpty, NOTHING_TO_UPDATE, providerId, text, trimmed } from '../lib/inputs.ts';
@@ -105,6 +107,8 @@ const routes = {
 
 export const meRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 meRoutes.use('*', requireUser);
+// An export reads everything the user has: it costs a sixth of the heavy bucket.
+meRoutes.use('/export', heavyRateLimit(10));
 
 meRoutes.openapi(routes.get, async (c) => {
   const [profile] = await c.var.db.withUserTransaction(
@@ -141,9 +145,13 @@ meRoutes.openapi(routes.delete, async (c) => {
 });
 
 meRoutes.openapi(routes.export, async (c) => {
-  const data = await c.var.db.withUserTransaction(c.var.user, (sql) => exportAccount(sql, c.var.user));
-  const day = data.exported_at.slice(0, 10);
-  c.header('content-disposition', `attachment; filename="mrprompt-export-${day}.json"`);
-  c.header('cache-control', 'no-store');
-  return c.json(data, 200);
+  const exportedAt = new Date().toISOString();
+  const headers = {
+    'content-type': 'application/json; charset=utf-8',
+    'content-disposition': `attachment; filename="mrprompt-export-${exportedAt.slice(0, 10)}.json"`,
+    'cache-control': 'no-store',
+  };
+  // HEAD: the headers only; a body nobody reads would hold a database connection.
+  if (c.req.method === 'HEAD') return c.body(null, 200, headers) as never;
+  return c.body(streamAccountExport(c.var.db, c.var.user, exportedAt, c.var.log), 200, headers) as never;
 });

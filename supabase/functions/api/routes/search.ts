@@ -5,6 +5,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
+import { heavyRateLimit } from '../lib/rate-limit.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { defaultHook, errorResponses, jsonResponse, security } from '../lib/openapi.ts';
 import { trimmed } from '../lib/inputs.ts';
@@ -55,6 +56,7 @@ interface HitRow {
 
 export const searchRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 searchRoutes.use('*', requireUser);
+searchRoutes.use('*', heavyRateLimit(1));
 
 searchRoutes.openapi(search, async (c) => {
   const { q, limit } = c.req.valid('query');

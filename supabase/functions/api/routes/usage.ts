@@ -7,6 +7,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { TransactionSql } from 'postgres';
 import { requireUser } from '../lib/auth.ts';
+import { heavyRateLimit } from '../lib/rate-limit.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError } from '../lib/errors.ts';
 import { optionalQuery } from '../lib/inputs.ts';
@@ -123,6 +124,7 @@ const routes = {
 
 export const usageRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 usageRoutes.use('*', requireUser);
+usageRoutes.use('*', heavyRateLimit(1));
 
 usageRoutes.openapi(routes.report, async (c) => {
   const query = c.req.valid('query');

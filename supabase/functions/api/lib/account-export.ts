@@ -1,0 +1,155 @@
+/**
+ * The account export (GET /api/me/export), streamed: the JSON document is written piece by
+ * piece while one repeatable-read transaction, run as the caller (RLS), reads it — sessions
+ * with their messages one session at a time, everything large through postgres.js cursors
+ * — so memory stays flat however much a user has, and a client that reads slowly slows
+ * the reading down instead of filling the server's memory. Credentials are metadata only:
+ * the API roles cannot select the ciphertext column, so it cannot leak here.
+ */
+import type { TransactionSql } from 'postgres';
+import type { AuthUser } from './context.ts';
+import type { Db } from './db.ts';
+import type { Logger } from './log.ts';
+import { PROFILE_COLUMNS } from './account.ts';
+
+const BATCH = 500;
+/** A reader that takes nothing for this long ends the export (and frees its connection). */
+const STALL_MS = 60_000;
+
+const json = (value: unknown) => JSON.stringify(value);
+
+/** Yields the export document as JSON text fragments, in order. */
+async function* exportFragments(sql: TransactionSql, user: AuthUser, exportedAt: string): AsyncGenerator<string> {
+  const uid = user.id;
+  const [profile] = await sql`select ${sql.unsafe(PROFILE_COLUMNS)} from public.profiles where id = ${uid}`;
+  yield `{"format":"mrprompt-export/1","exported_at":${json(exportedAt)},"user":${json({ id: uid, email: user.email })},"profile":${json(profile ?? null)}`;
+
+  const credentials = await sql`
+    select provider, key_hint, base_url, last_used_at, created_at, updated_at
+      from public.api_credentials where user_id = ${uid} order by provider`;
+  yield `,"credentials":${json(credentials)}`;
+
+  yield ',"projects":[';
+  let first = true;
+  for await (const rows of sql`
+    select id, name, description, system_prompt_id, system_prompt_label, created_at, updated_at
+      from public.projects where user_id = ${uid} order by created_at, id`.cursor(BATCH)) {
+    for (const row of rows) {
+      yield `${first ? '' : ','}${json(row)}`;
+      first = false;
+    }
+  }
+  yield ']';
+
+  // Session rows are small; their messages are what grows, read one session at a time.
+  const sessions = await sql`
+    select id, project_id, title, metadata, last_message_at, created_at, updated_at
+      from public.chat_sessions where user_id = ${uid} order by created_at, id`;
+  yield ',"sessions":[';
+  for (const [index, session] of sessions.entries()) {
+    yield `${index ? ',' : ''}${json(session).slice(0, -1)},"messages":[`;
+    let firstMessage = true;
+    for await (const rows of sql`
+      select id, session_id, sender, content, status, error, provider, model, provider_message_id,
+             token_count, prompt_tokens, completion_tokens, ttft_ms, latency_ms, created_at, updated_at
+        from public.messages where session_id = ${session.id} and user_id = ${uid} order by created_at, id`.cursor(BATCH)) {
+      for (const row of rows) {
+        yield `${firstMessage ? '' : ','}${json(row)}`;
+        firstMessage = false;
+      }
+    }
+    yield ']}';
+  }
+  yield ']';
+
+  const prompts = await sql`
+    select id, user_id, title, description, content, tags, is_public, forked_from, latest_version, created_at, updated_at
+      from public.prompts where user_id = ${uid} order by created_at, id`;
+  yield ',"prompts":[';
+  for (const [index, prompt] of prompts.entries()) {
+    yield `${index ? ',' : ''}${json(prompt).slice(0, -1)},"versions":[`;
+    let firstVersion = true;
+    for await (const rows of sql`
+      select id, prompt_id, version, title, content, commit_message, created_at
+        from public.prompt_versions where prompt_id = ${prompt.id} order by version`.cursor(BATCH)) {
+      for (const row of rows) {
+        yield `${firstVersion ? '' : ','}${json(row)}`;
+        firstVersion = false;
+      }
+    }
+    const labels = await sql`
+      select label, version, updated_at from public.prompt_labels where prompt_id = ${prompt.id} order by label`;
+    yield `],"labels":${json(labels)}}`;
+  }
+  yield ']';
+
+  yield ',"usage_logs":[';
+  first = true;
+  for await (const rows of sql`
+    select id, executed_at, provider, model, status, prompt_id, prompt_version, session_id, message_id,
+           ttft_ms, latency_ms, prompt_tokens, completion_tokens, token_count, error_code
+      from public.prompt_usage_logs where user_id = ${uid} order by executed_at, id`.cursor(BATCH)) {
+    for (const row of rows) {
+      yield `${first ? '' : ','}${json(row)}`;
+      first = false;
+    }
+  }
+  yield ']}';
+}
+
+class ExportCancelled extends Error {}
+
+/**
+ * The export as a byte stream. Reading happens only as fast as the client takes it (the
+ * stream's 64 KiB queue is the only buffer); a client that goes away ends the transaction.
+ */
+export function streamAccountExport(db: Db, user: AuthUser, exportedAt: string, log: Logger): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let cancelled = false;
+  let resume: (() => void) | null = null;
+  const wake = () => {
+    resume?.();
+    resume = null;
+  };
+  const waitForReader = () =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the client stopped reading the export')), STALL_MS);
+      resume = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        // One consistent snapshot for the whole document.
+        const run = db.withUserTransaction(user, async (sql) => {
+          let pending = '';
+          for await (const fragment of exportFragments(sql, user, exportedAt)) {
+            pending += fragment;
+            if (pending.length < 16_384) continue;
+            controller.enqueue(encoder.encode(pending));
+            pending = '';
+            while (!cancelled && (controller.desiredSize ?? 1) <= 0) await waitForReader();
+            if (cancelled) throw new ExportCancelled();
+          }
+          if (pending) controller.enqueue(encoder.encode(pending));
+        }, { snapshot: true });
+        run.then(
+          () => controller.close(),
+          (error: unknown) => {
+            if (error instanceof ExportCancelled || cancelled) return;
+            log.error('account export failed', { error: error instanceof Error ? error.message : 'unknown error' });
+            controller.error(error);
+          },
+        );
+      },
+      pull: wake,
+      cancel() {
+        cancelled = true;
+        wake();
+      },
+    },
+    { highWaterMark: 65_536, size: (chunk) => chunk.byteLength },
+  );
+}

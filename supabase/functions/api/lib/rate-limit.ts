@@ -1,0 +1,26 @@
+/**
+ * The general per-user bucket for heavy reads (export, full-text search, usage aggregates):
+ * each call takes `cost` tokens from the caller's `heavy` bucket (private.consume_rate_limit,
+ * refilled continuously), and an empty bucket answers 429 with Retry-After. `/chat` and key
+ * verification keep their own buckets. Sizes: HEAVY_RATE_CAPACITY (60) and
+ * HEAVY_RATE_REFILL_PER_SECOND (1).
+ *
+ *   route.use('/*', requireUser, heavyRateLimit(1));
+ */
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from './context.ts';
+import { ApiError } from './errors.ts';
+
+export function heavyRateLimit(cost = 1) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const { db, user, config } = c.var;
+    const { heavyRateCapacity, heavyRateRefillPerSecond } = config.limits;
+    const limit = await db.consumeRateLimit(user.id, 'heavy', heavyRateCapacity, heavyRateRefillPerSecond, Math.min(cost, heavyRateCapacity));
+    if (!limit.allowed) {
+      throw new ApiError(429, 'rate_limited', `Too many heavy requests; try again in ${limit.retryAfterSeconds} s`, {
+        'retry-after': String(limit.retryAfterSeconds),
+      });
+    }
+    await next();
+  });
+}
