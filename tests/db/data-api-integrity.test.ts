@@ -1,0 +1,98 @@
+// What a signed-in user can do straight to the tables with their own token — exactly what
+// PostgREST (the Data API on hosted Supabase) would run as `authenticated` — must never
+// break a rule the app relies on (issue 10). Each case is a write the API function would
+// refuse; here the database refuses it on its own.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asActor, createAuthUser, PERMISSION_DENIED, RLS_VIOLATION, type AuthUser } from '../helpers/actors.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+
+let db: TestDatabase;
+let alice: AuthUser;
+let bob: AuthUser;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  alice = await createAuthUser(db.sql);
+  bob = await createAuthUser(db.sql);
+});
+afterAll(async () => { await db.drop(); });
+
+const as = <T>(user: AuthUser, fn: Parameters<typeof asActor<T>>[2]) => asActor(db.sql, user, fn);
+
+describe('ownership across tables', () => {
+  it('a session cannot be filed under another user\'s project, nor a project use a private prompt of theirs', async () => {
+    const [bobProject] = await as(bob, (tx) => tx`insert into public.projects (user_id, name) values (${bob.id}, 'Bob') returning id`);
+    const [bobPrompt] = await as(bob, (tx) => tx`insert into public.prompts (user_id, title, content) values (${bob.id}, 'Private', 'secret') returning id`);
+    await expect(as(alice, (tx) => tx`insert into public.chat_sessions (user_id, project_id) values (${alice.id}, ${bobProject!.id})`)).rejects.toThrow(RLS_VIOLATION);
+    await expect(as(alice, (tx) => tx`insert into public.projects (user_id, name, system_prompt_id) values (${alice.id}, 'A', ${bobPrompt!.id})`)).rejects.toThrow(RLS_VIOLATION);
+    await expect(as(alice, (tx) => tx`insert into public.prompts (user_id, title, content, forked_from) values (${alice.id}, 'Fork', 'x', ${bobPrompt!.id})`)).rejects.toThrow();
+    await expect(as(alice, (tx) => tx`insert into public.prompt_labels (prompt_id, label, version) values (${bobPrompt!.id}, 'mine', 1)`)).rejects.toThrow(RLS_VIOLATION);
+  });
+
+  it('rows cannot be handed to another user', async () => {
+    const [project] = await as(alice, (tx) => tx`insert into public.projects (user_id, name) values (${alice.id}, 'Mine') returning id`);
+    await expect(as(alice, (tx) => tx`update public.projects set user_id = ${bob.id} where id = ${project!.id}`)).rejects.toThrow(RLS_VIOLATION);
+  });
+});
+
+describe('columns the user may not set', () => {
+  it('profiles.role (no self-promotion to admin)', async () => {
+    await expect(as(alice, (tx) => tx`update public.profiles set role = 'admin' where id = ${alice.id}`)).rejects.toThrow(PERMISSION_DENIED);
+  });
+
+  it('prompts.latest_version and published_version follow the history, not the client', async () => {
+    const [p] = await as(alice, (tx) => tx`insert into public.prompts (user_id, title, content, latest_version) values (${alice.id}, 'T', 'v1', 42) returning id, latest_version`);
+    expect(p!.latest_version).toBe(1);
+    const [u] = await as(alice, (tx) => tx`update public.prompts set latest_version = 7, published_version = 1 where id = ${p!.id} returning latest_version, published_version`);
+    expect(u).toEqual({ latest_version: 1, published_version: null });
+  });
+
+  it('prompt history is immutable', async () => {
+    const [p] = await as(alice, (tx) => tx`insert into public.prompts (user_id, title, content) values (${alice.id}, 'H', 'original') returning id`);
+    const changed = await as(alice, (tx) => tx`update public.prompt_versions set content = 'rewritten' where prompt_id = ${p!.id} returning id`).catch(() => []);
+    expect(changed).toEqual([]);
+    const [v] = await db.sql`select content from public.prompt_versions where prompt_id = ${p!.id}`;
+    expect(v!.content).toBe('original');
+  });
+
+  it('api_credentials: no key, provider or base URL written directly', async () => {
+    await expect(as(alice, (tx) => tx`insert into public.api_credentials (user_id, provider, encrypted_key, base_url) values (${alice.id}, 'custom', 'v1.a.b', 'https://evil.example')`)).rejects.toThrow(PERMISSION_DENIED);
+  });
+});
+
+describe('text and size limits', () => {
+  it.each([
+    ['profiles.display_name', (tx: any) => tx`update public.profiles set display_name = ${'n'.repeat(101)} where id = ${alice.id}`],
+    ['profiles.custom_instructions', (tx: any) => tx`update public.profiles set custom_instructions = ${'c'.repeat(8001)} where id = ${alice.id}`],
+    ['profiles.avatar_url (javascript:)', (tx: any) => tx`update public.profiles set avatar_url = 'javascript:alert(1)' where id = ${alice.id}`],
+    ['profiles.preferences (size)', (tx: any) => tx`update public.profiles set preferences = ${tx.json({ x: 'p'.repeat(20_000) })} where id = ${alice.id}`],
+    ['projects.name', (tx: any) => tx`insert into public.projects (user_id, name) values (${alice.id}, ${'p'.repeat(101)})`],
+    ['projects.description', (tx: any) => tx`insert into public.projects (user_id, name, description) values (${alice.id}, 'ok', ${'d'.repeat(2001)})`],
+    ['chat_sessions.title', (tx: any) => tx`insert into public.chat_sessions (user_id, title) values (${alice.id}, ${'t'.repeat(201)})`],
+    ['chat_sessions.metadata (size)', (tx: any) => tx`insert into public.chat_sessions (user_id, metadata) values (${alice.id}, ${tx.json({ x: 'm'.repeat(20_000) })})`],
+    ['prompts.content', (tx: any) => tx`insert into public.prompts (user_id, title, content) values (${alice.id}, 'big', ${'x'.repeat(100_001)})`],
+    ['prompts.tags', (tx: any) => tx`insert into public.prompts (user_id, title, content, tags) values (${alice.id}, 't', 'c', ${['Bad Tag']})`],
+    ['prompt_labels.label', (tx: any) => tx`insert into public.prompt_labels (prompt_id, label, version) select id, 'Not A Label', 1 from public.prompts where user_id = ${alice.id} limit 1`],
+  ])('%s is limited', async (_name, write) => {
+    await expect(as(alice, write)).rejects.toThrow(/check constraint|violates/);
+  });
+});
+
+describe('row quotas (a script cannot fill the database)', () => {
+  it('at most 50 labels per prompt, counted under a lock', async () => {
+    const [p] = await as(alice, (tx) => tx`insert into public.prompts (user_id, title, content) values (${alice.id}, 'Labelled', 'x') returning id`);
+    await as(alice, (tx) => tx`insert into public.prompt_labels (prompt_id, label, version) select ${p!.id}, 'l' || g, 1 from generate_series(1, 50) g`);
+    await expect(as(alice, (tx) => tx`insert into public.prompt_labels (prompt_id, label, version) values (${p!.id}, 'one-more', 1)`))
+      .rejects.toThrow(/prompt_labels limit reached/);
+    // The owner connection (migrations, seeds, maintenance) is not limited.
+    await db.sql`insert into public.prompt_labels (prompt_id, label, version) values (${p!.id}, 'by-owner', 1)`;
+  });
+
+  it('at most 1,000 projects per user', async () => {
+    const carol = await createAuthUser(db.sql);
+    await db.sql`insert into public.projects (user_id, name) select ${carol.id}, 'p' || g from generate_series(1, 1000) g`;
+    await expect(as(carol, (tx) => tx`insert into public.projects (user_id, name) values (${carol.id}, 'one too many')`))
+      .rejects.toThrow(/projects limit reached/);
+    // Others are unaffected.
+    await as(alice, (tx) => tx`insert into public.projects (user_id, name) values (${alice.id}, 'fine')`);
+  });
+});
