@@ -45,6 +45,15 @@ describe('joining a private channel', () => {
     expect(((await settle(join(owner.client, 'nobody-grants-this', { private: true }))) as Error).message).toBe(refusal('nobody-grants-this'));
   });
 
+  it('refuses the join when a policy raises an error, as hosted (RlsPolicyError → Unauthorized)', async () => {
+    await stack.db.sql.unsafe(`
+      create policy "rt test: raising" on realtime.messages for select to authenticated
+        using (case when realtime.topic() like 'rt-raise:%' then 1 / (length(realtime.topic()) * 0) = 1 else false end)`);
+    const user = await signedIn(stack, clients);
+    const refused = await settle(join(user.client, 'rt-raise:x', { private: true }));
+    expect((refused as Error).message).toBe(refusal('rt-raise:x'));
+  });
+
   it('the service role joins any private topic (BYPASSRLS)', async () => {
     const service = stack.admin();
     clients.push(service);

@@ -109,6 +109,16 @@ export function writesPastPolicies(pool: pg.Pool, role: string): Promise<boolean
   return value;
 }
 
+/**
+ * An error raised by a policy (or its functions) while checking: a Postgres SQLSTATE outside
+ * the connection (08) and shutdown (57) classes. Hosted counts these as a refusal
+ * (RlsPolicyError → Unauthorized); anything else means the database could not be asked.
+ */
+export function isPolicyError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57)/.test(code);
+}
+
 /** `realtime:session:1` → `session:1`: the name policies and REST callers use. */
 export function subTopic(topic: string): string {
   return topic.startsWith('realtime:') ? topic.slice('realtime:'.length) : topic;

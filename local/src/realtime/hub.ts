@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import type { StackKeys } from '../keys/index.ts';
-import { authorizeRead, authorizeWrite, writesPastPolicies, type Extension } from './authorization.ts';
+import { authorizeRead, authorizeWrite, isPolicyError, writesPastPolicies, type Extension } from './authorization.ts';
 import type { Catalog } from './catalog.ts';
 import type { Channel } from './channel.ts';
 import { PresenceTracker, type PresenceDiff } from './presence.ts';
@@ -65,6 +65,7 @@ export async function ensureWrite(hub: Hub, channel: Channel, extension: Extensi
     channel.write[extension] = granted[extension] === true;
   } catch (error) {
     hub.log(`realtime: write policy check on ${channel.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (isPolicyError(error)) channel.write[extension] = false; // else: asked again next time
     return false;
   }
   return channel.write[extension] === true;
@@ -78,6 +79,6 @@ export async function ensurePresenceRead(hub: Hub, channel: Channel): Promise<vo
     channel.read = { ...channel.read, presence: granted.presence === true };
   } catch (error) {
     hub.log(`realtime: read policy check on ${channel.name} failed: ${error instanceof Error ? error.message : String(error)}`);
-    channel.read = { ...channel.read, presence: false };
+    if (isPolicyError(error)) channel.read = { ...channel.read, presence: false };
   }
 }

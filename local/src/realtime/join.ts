@@ -6,7 +6,7 @@
  * Error reasons and system messages use the hosted server's wording.
  */
 import { z } from 'zod';
-import { authorizeRead, subTopic, type Extension, type Permissions } from './authorization.ts';
+import { authorizeRead, isPolicyError, subTopic, type Extension, type Permissions } from './authorization.ts';
 import { echoBindings, resolveBindings } from './bindings.ts';
 import { Channel, type Claims } from './channel.ts';
 import { attach, contextOf, type Hub } from './hub.ts';
@@ -63,7 +63,7 @@ async function readPermissions(hub: Hub, context: { topic: string; role: string;
     return await authorizeRead(hub.pool, context, extensions);
   } catch (error) {
     // A policy that raises is a refusal (hosted: RlsPolicyError → Unauthorized).
-    if (typeof (error as { code?: unknown }).code === 'string') {
+    if (isPolicyError(error)) {
       hub.log(`realtime: read policy check on ${context.topic} failed: ${(error as Error).message}`);
       return {};
     }

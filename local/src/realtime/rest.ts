@@ -13,7 +13,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { authorizeWrite, writesPastPolicies, type AuthorizationContext } from './authorization.ts';
+import { authorizeWrite, isPolicyError, writesPastPolicies, type AuthorizationContext } from './authorization.ts';
 import type { Hub } from './hub.ts';
 import type { OutgoingBroadcast } from './topics.ts';
 import { sendJson } from '../json-response.ts';
@@ -96,7 +96,7 @@ async function mayWrite(hub: Hub, context: AuthorizationContext): Promise<boolea
     if (await writesPastPolicies(hub.pool, context.role)) return true;
     return (await authorizeWrite(hub.pool, context, ['broadcast'])).broadcast === true;
   } catch (error) {
-    if (typeof (error as { code?: unknown }).code !== 'string') throw error;
+    if (!isPolicyError(error)) throw error;
     hub.log(`realtime: write policy check on ${context.topic} failed: ${(error as Error).message}`);
     return false;
   }
