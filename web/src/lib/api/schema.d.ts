@@ -1,6 +1,6 @@
 /**
  * GENERATED from the API's OpenAPI document by `npm run api:types`
- * (supabase/functions/api/scripts/openapi-types.ts). Do not edit: change the routes'
+ * (local/src/api-types.ts). Do not edit: change the routes'
  * zod schemas and regenerate. On a merge conflict here, regenerate instead of merging.
  */
 export type paths = {

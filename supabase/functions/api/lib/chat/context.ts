@@ -6,6 +6,7 @@
  */
 import { countTokens } from 'gpt-tokenizer';
 import { ApiError } from '../errors.ts';
+import { plainTitle } from '../plain-title.ts';
 
 export interface ChatTurn {
   role: 'system' | 'user' | 'assistant';
@@ -67,10 +68,7 @@ export function reservedForAnswer(contextWindow: number, maxTokens: number | und
   return maxTokens ?? Math.min(4096, Math.floor(contextWindow / 4));
 }
 
-/** A session title from its first message: first line, whitespace collapsed, at most 60 chars. */
+/** A session title from its first message, as plain text (lib/plain-title.ts). */
 export function titleFromMessage(message: string): string {
-  const line = message.trim().split('\n').find((l) => l.trim()) ?? '';
-  const clean = line.replace(/\s+/g, ' ').trim();
-  if (!clean) return 'New chat';
-  return clean.length <= 60 ? clean : `${clean.slice(0, 57).replace(/\s+\S*$/, '')}…`;
+  return plainTitle(message);
 }

@@ -2,7 +2,7 @@
 // now; when a route or schema changes, run `npm run api:types` and commit the result.
 import fs from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument, renderWebApiTypes, WEB_API_TYPES_FILE } from './openapi-types.ts';
+import { buildOpenApiDocument, renderWebApiTypes, WEB_API_TYPES_FILE } from './api-types.ts';
 
 describe('generated web API types', () => {
   it('are up to date with the API (run `npm run api:types` if not)', async () => {

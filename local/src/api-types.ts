@@ -1,27 +1,28 @@
 /**
  * The web app's API contract, generated: builds the API in-process (no server, no database
  * connection), asks it for its own /openapi.json, and turns that document into TypeScript
- * with openapi-typescript. The web app's openapi-fetch client is typed by the result.
+ * with openapi-typescript. The web app's openapi-fetch client is typed by the result. (A
+ * Node tool, so it lives here rather than in the function's folder, whose imports must all
+ * resolve under Deno.)
  *
  *   npm run api:types     # rewrites web/src/lib/api/schema.d.ts; commit it
  *
- * tests/api/openapi-types.test.ts fails when the checked-in file differs from what this
+ * local/src/api-types.test.ts fails when the checked-in file differs from what this
  * renders, so a route change without a regeneration cannot land.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { createApp } from '../app.ts';
-import { loadConfig } from '../config.ts';
-import type { Db } from '../lib/db.ts';
+import { createApp } from '../../supabase/functions/api/app.ts';
+import { loadConfig } from '../../supabase/functions/api/config.ts';
+import type { Db } from '../../supabase/functions/api/lib/db.ts';
+import { ROOT } from './paths.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const WEB_API_TYPES_FILE = path.join(ROOT, 'web', 'src', 'lib', 'api', 'schema.d.ts');
 
 const HEADER = `/**
  * GENERATED from the API's OpenAPI document by \`npm run api:types\`
- * (supabase/functions/api/scripts/openapi-types.ts). Do not edit: change the routes'
+ * (local/src/api-types.ts). Do not edit: change the routes'
  * zod schemas and regenerate. On a merge conflict here, regenerate instead of merging.
  */
 `;
