@@ -31,6 +31,7 @@ import { projectFilesRoutes } from './routes/project-files.ts';
 import { projectsRoutes } from './routes/projects.ts';
 import { promptsRoutes } from './routes/prompts/index.ts';
 import { searchRoutes } from './routes/search.ts';
+import { sessionAttachmentsRoutes } from './routes/session-attachments.ts';
 import { sessionsRoutes } from './routes/sessions.ts';
 import { membersRoutes } from './routes/members.ts';
 import { sessionSharesRoutes, sharedChatRoutes } from './routes/shares.ts';
@@ -133,6 +134,7 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
   app.route('/projects', projectsRoutes);
   app.route('/projects', projectFilesRoutes);
   app.route('/sessions', sessionsRoutes);
+  app.route('/sessions', sessionAttachmentsRoutes);
   app.route('/sessions', sessionSharesRoutes);
   app.route('/sessions', membersRoutes);
   app.route('/shared', sharedChatRoutes);
