@@ -1,0 +1,65 @@
+/**
+ * Sign-in throttling through the real web app (issue 10, finding 6): the web server signs
+ * everyone in from its own address, so it vouches for each browser's address (with the
+ * secret key, Sb-Forwarded-For). One browser's failures then lock out that browser, not
+ * every user of the site. adapter-node learns the browser's address from ADDRESS_HEADER, as
+ * behind any reverse proxy.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { generateKeys } from '../../local/src/keys/index.ts';
+import { getFreePort } from '../../local/src/ports.ts';
+import { startStack, type Stack } from '../../local/src/stack.ts';
+import { ensureWebBuild } from '../e2e/helpers.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { NO_FUNCTIONS, TEST_PASSWORD, testEmail } from '../helpers/stack.ts';
+
+const PER_ADDRESS = 3;
+let db: TestDatabase;
+let stack: Stack;
+
+beforeAll(async () => {
+  await ensureWebBuild();
+  db = await createTestDatabase();
+  // The web app is a child process started with this environment.
+  process.env.ADDRESS_HEADER = 'x-test-client-address';
+  stack = await startStack({
+    databaseUrl: db.url, apiPort: await getFreePort(), webPort: await getFreePort(), keys: await generateKeys(),
+    functionsDir: NO_FUNCTIONS, auth: { rate_limit: { sign_in_sign_ups: PER_ADDRESS } } as never, log: () => {},
+  });
+}, 300_000);
+afterAll(async () => {
+  delete process.env.ADDRESS_HEADER;
+  await stack?.stop();
+  await db?.drop();
+});
+
+async function signInThroughWeb(email: string, password: string, address: string): Promise<string> {
+  const web = stack.webUrl!;
+  const res = await fetch(`${web}/login?/signin`, {
+    method: 'POST', redirect: 'manual',
+    headers: { origin: web, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', 'x-test-client-address': address },
+    body: new URLSearchParams({ email, password }),
+  });
+  const text = await res.text();
+  if (res.status === 303) return 'signed in';
+  if (/rate limit/i.test(text)) return 'rate limited';
+  if (/Invalid login credentials/.test(text)) return 'wrong password';
+  return `other ${res.status}`;
+}
+
+it("one browser's failed sign-ins lock out that browser, not another user of the site", async () => {
+  const email = testEmail('victim');
+  const signup = await fetch(`${stack.apiUrl}/auth/v1/signup`, {
+    method: 'POST', headers: { apikey: stack.keys.publishableKey, 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: TEST_PASSWORD }),
+  });
+  expect(signup.status).toBe(200);
+
+  const attacker = '198.51.100.23';
+  for (let i = 0; i < PER_ADDRESS; i++) {
+    expect(await signInThroughWeb(testEmail(`guess${i}`), 'wrong-password', attacker)).toBe('wrong password');
+  }
+  expect(await signInThroughWeb(testEmail('guess-more'), 'wrong-password', attacker)).toBe('rate limited');
+  // The real user, from their own address, through the same web server, still signs in.
+  expect(await signInThroughWeb(email, TEST_PASSWORD, '203.0.113.50')).toBe('signed in');
+});
