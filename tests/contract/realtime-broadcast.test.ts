@@ -168,3 +168,25 @@ describe('binary broadcast', () => {
     expect([...new Uint8Array(listener.broadcasts[0].payload as unknown as ArrayBuffer)]).toEqual([1, 2, 250]);
   });
 });
+
+describe('malformed REST requests', () => {
+  it('are answered 4xx, never 5xx', async () => {
+    const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+      fetch(`${stack.apiUrl}/realtime/v1/api${path}`, { method: 'POST', headers: { apikey: stack.keys.secretKey, 'Content-Type': 'application/json', ...headers }, body });
+    const statuses = [
+      (await post('/broadcast', 'not json')).status,
+      (await post('/broadcast', JSON.stringify({ messages: 'x' }))).status,
+      (await post('/broadcast', JSON.stringify({ messages: [1, null, 'x'] }))).status,
+      (await post('/broadcast', JSON.stringify({ messages: [{ topic: 1, event: 'e', payload: {} }] }))).status,
+      (await post('/broadcast', JSON.stringify({ messages: [{ topic: 't', event: 'e', payload: [] }] }))).status,
+      (await post('/broadcast', JSON.stringify({ messages: [{ topic: 't', event: 'e', payload: {}, private: 'yes' }] }))).status,
+      (await post('/broadcast/%E0%A4%A/events/x', '{}')).status,
+      (await post('/broadcast/t/events/x', '[1]')).status,
+      (await post('/broadcast/t/events/x', '', { 'Content-Type': 'application/octet-stream' })).status,
+      (await post('/nothing', '{}')).status,
+      (await fetch(`${stack.apiUrl}/realtime/v1/api/broadcast`, { headers: { apikey: stack.keys.secretKey } })).status,
+      (await post('/broadcast', '{}', { apikey: 'not-a-key' })).status,
+    ];
+    expect(statuses).toEqual([400, 422, 422, 422, 422, 422, 404, 422, 422, 404, 404, 401]);
+  });
+});

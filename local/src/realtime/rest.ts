@@ -47,7 +47,7 @@ export function createBroadcastApi(hub: Hub): (req: IncomingMessage, res: Server
       const auth = await authenticate(hub, req);
       const bytes = await readBody(req);
       if (single) {
-        const [topic, event] = [decodeURIComponent(single[1]), decodeURIComponent(single[2])];
+        const [topic, event] = [decodePart(single[1]), decodePart(single[2])];
         const message = singleMessage(event, bytes, String(req.headers['content-type'] ?? ''));
         const isPrivate = url.searchParams.get('private') === 'true';
         if (isPrivate && !(await mayWrite(hub, { ...auth, topic }))) throw new HttpError(403, { message: 'Unauthorized' });
@@ -115,6 +115,14 @@ async function authenticate(hub: Hub, req: IncomingMessage): Promise<Omit<Author
     return { role: claims.role, claims };
   } catch {
     throw new HttpError(401, { message: 'Unauthorized' });
+  }
+}
+
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new HttpError(404, { message: 'not found' });
   }
 }
 
