@@ -74,3 +74,13 @@ it('limits heavy reads per user with 429 and Retry-After, not other users', asyn
   expect((await dave.request('GET', '/me/export')).status).toBe(429);
   expect((await dave.request('GET', '/search?q=x')).status).toBe(200);
 });
+
+it('a still-valid token of a deleted account gets 401 from the limited routes, not 500', async () => {
+  const erin = await api.createUser();
+  expect((await erin.request('DELETE', '/me')).status).toBe(204);
+  for (const path of ['/me/export', '/search?q=x', '/usage']) {
+    const res = await erin.request('GET', path);
+    expect(res.status, path).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: 'unauthorized' } });
+  }
+});

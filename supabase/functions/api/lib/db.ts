@@ -6,6 +6,7 @@
  */
 import postgres, { type Sql, type TransactionSql } from 'postgres';
 import type { AuthUser } from './context.ts';
+import { ApiError } from './errors.ts';
 
 export interface Db {
   /** `snapshot`: a read-only repeatable-read transaction (one consistent view, e.g. the export). */
@@ -101,7 +102,14 @@ export function createDb(url: string, options: { max?: number } = {}): Db {
     async consumeRateLimit(userId, bucket, capacity, refillPerSecond, cost = 1) {
       const rows = await sql<{ allowed: boolean; retry_after_seconds: number }[]>`
         select allowed, retry_after_seconds
-          from private.consume_rate_limit(${userId}::uuid, ${bucket}, ${capacity}::int, ${refillPerSecond}::float8, ${cost}::int)`;
+          from private.consume_rate_limit(${userId}::uuid, ${bucket}, ${capacity}::int, ${refillPerSecond}::float8, ${cost}::int)`
+        .catch((error: unknown) => {
+          // A still-valid token of an account deleted since: its bucket row has no user to belong to.
+          if (error instanceof postgres.PostgresError && error.code === '23503') {
+            throw new ApiError(401, 'unauthorized', 'This account no longer exists');
+          }
+          throw error;
+        });
       const row = rows[0];
       return { allowed: Boolean(row?.allowed), retryAfterSeconds: Number(row?.retry_after_seconds ?? 1) };
     },
