@@ -100,21 +100,34 @@ describe('the API in Deno behind the gateway', () => {
     expect(events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('')).toBe('hello from deno');
   });
 
-  it('stops the provider call when the client goes away and keeps the partial answer', async () => {
+  it('finishes the answer when the client goes away, and stops it from another request', async () => {
     const user = await signUp();
     await user.request('PUT', '/credentials/custom', { api_key: 'sk-abort-test-0000', base_url: provider.url });
     const before = provider.requests.length;
     const controller = new AbortController();
-    const res = await user.request('POST', '/chat', { provider: 'custom', model: 'fake-model', message: 'long please' }, { signal: controller.signal });
+    const words = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
+    const res = await user.request('POST', '/chat', { provider: 'custom', model: 'fake-model', message: `/echo ${words}` }, { signal: controller.signal });
     const events = await readSse(res, (e) => e.event === 'delta');
     controller.abort();
     const assistantId = events[0].data.assistant_message_id;
     const row = await eventually(async () => {
       const [r] = await stack.db.sql`select status, content from public.messages where id = ${assistantId}`;
-      return r?.status === 'stopped' ? r : null;
+      return r?.status === 'streaming' ? null : r;
     });
-    expect(row.content.length).toBeGreaterThan(0);
-    await eventually(async () => provider.requests[before]?.aborted === true);
+    expect(row).toEqual({ status: 'complete', content: words });
+    expect(provider.requests[before]?.aborted).toBeFalsy();
+
+    // Stop, sent as a separate request while the answer streams (held after its first token).
+    const release = provider.pauseAfterFirstToken();
+    const long = await user.request('POST', '/chat', { provider: 'custom', model: 'fake-model', message: 'long please' });
+    const started = await readSse(long, (e) => e.event === 'delta');
+    const id = started[0].data.assistant_message_id;
+    const stop = await user.request('POST', `/chat/${id}/stop`);
+    expect(await stop.json()).toEqual({ assistant_message_id: id, status: 'stopped' });
+    await eventually(async () => provider.requests.at(-1)?.aborted === true);
+    release();
+    const [stopped] = await stack.db.sql`select status, error_code from public.messages where id = ${id}`;
+    expect(stopped).toEqual({ status: 'stopped', error_code: 'stopped_by_user' });
   });
 
   it('reports a provider failure as an error event', async () => {

@@ -1,4 +1,6 @@
-// messages: owner-only chat turns; a user can only write into their own sessions.
+// messages: owner-only chat turns. Users read and delete their own; every row, status, token
+// count and timing is written by the function (privileged), so a user's own token — what the
+// Data API uses on hosted Supabase — cannot forge an answer, a status or a token count.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asActor, createAuthUser, PERMISSION_DENIED, RLS_VIOLATION, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -16,41 +18,76 @@ async function ownerWithMessage(): Promise<{ owner: AuthUser; sessionId: string;
 }
 
 describe('messages: owner', () => {
-  it('adds, reads, streams into and deletes messages of their own session', async () => {
-    const { owner, sessionId } = await ownerWithMessage();
+  it('reads and deletes messages of their own session', async () => {
+    const { owner, sessionId, messageId } = await ownerWithMessage();
     const result = await asActor(db.sql, owner, async (tx) => {
-      const [reply] = await tx`insert into public.messages (session_id, user_id, sender, status, provider, model)
-        values (${sessionId}, ${owner.id}, 'assistant', 'streaming', 'openai', 'gpt-4o-mini') returning id`;
-      const grown = await tx`update public.messages set content = 'General Kenobi', status = 'complete',
-        prompt_tokens = 10, completion_tokens = 3, token_count = 13, ttft_ms = 120, latency_ms = 400
-        where id = ${reply.id} returning status`;
-      const page = await tx`select sender from public.messages where session_id = ${sessionId}
-        order by created_at desc, id desc limit 50`;
-      const deleted = await tx`delete from public.messages where id = ${reply.id} returning id`;
-      return { status: grown[0].status, page: page.map((m) => m.sender), deleted: deleted.length };
+      const page = await tx`select sender from public.messages where session_id = ${sessionId} order by created_at desc, id desc limit 50`;
+      const deleted = await tx`delete from public.messages where id = ${messageId} returning id`;
+      return { page: page.map((m) => m.sender), deleted: deleted.length };
     });
-    expect(result).toEqual({ status: 'complete', page: ['assistant', 'user'], deleted: 1 });
+    expect(result).toEqual({ page: ['user'], deleted: 1 });
+  });
+
+  it('may add a question to their own session, which is stored complete with no counts of their making', async () => {
+    const { owner, sessionId } = await ownerWithMessage();
+    const [row] = await asActor(db.sql, owner, (tx) => tx`insert into public.messages (session_id, user_id, sender, content)
+      values (${sessionId}, ${owner.id}, 'user', 'typed') returning status, token_count, provider`);
+    expect(row).toEqual({ status: 'complete', token_count: null, provider: null });
+  });
+
+  it('cannot write answers, statuses, token counts or times, nor change any message', async () => {
+    const { owner, sessionId, messageId } = await ownerWithMessage();
+    await expect(asActor(db.sql, owner, (tx) => tx`insert into public.messages (session_id, user_id, sender, content)
+      values (${sessionId}, ${owner.id}, 'assistant', 'forged answer')`)).rejects.toThrow(RLS_VIOLATION);
+    for (const query of [
+      `insert into public.messages (session_id, user_id, sender, status, content) values ('${sessionId}', '${owner.id}', 'assistant', 'complete', 'forged answer')`,
+      `insert into public.messages (session_id, user_id, sender, status) values ('${sessionId}', '${owner.id}', 'user', 'streaming')`,
+      `insert into public.messages (session_id, user_id, sender, content, token_count) values ('${sessionId}', '${owner.id}', 'user', 'x', 0)`,
+      `insert into public.messages (session_id, user_id, sender, content, created_at) values ('${sessionId}', '${owner.id}', 'user', 'x', now() - interval '1 year')`,
+      `update public.messages set content = 'rewritten' where id = '${messageId}'`,
+      `update public.messages set status = 'error' where id = '${messageId}'`,
+      `update public.messages set token_count = 0, prompt_tokens = 0, completion_tokens = 0 where id = '${messageId}'`,
+      `update public.messages set sender = 'assistant' where id = '${messageId}'`,
+    ]) {
+      await expect(asActor(db.sql, owner, (tx) => tx.unsafe(query)), query).rejects.toThrow(PERMISSION_DENIED);
+    }
+  });
+
+  it("cannot reach a running turn's lock, lease, stop flag or checkpoints", async () => {
+    const { owner } = await ownerWithMessage();
+    for (const table of ['private.chat_turns', 'private.message_chunks']) {
+      await expect(asActor(db.sql, owner, (tx) => tx.unsafe(`select * from ${table}`))).rejects.toThrow(/permission denied for schema private/);
+    }
+    await expect(asActor(db.sql, owner, (tx) => tx`select private.settle_abandoned_answers(${owner.id}::uuid)`))
+      .rejects.toThrow(/permission denied for schema private/);
   });
 
   it('keeps the write order of messages written in one transaction', async () => {
     const owner = await createAuthUser(db.sql);
     const [session] = await db.sql`insert into public.chat_sessions (user_id) values (${owner.id}) returning id`;
-    const order = await asActor(db.sql, owner, async (tx) => {
+    await db.sql.begin(async (tx) => {
       for (const sender of ['user', 'assistant', 'user', 'assistant']) {
         await tx`insert into public.messages (session_id, user_id, sender, content) values (${session.id}, ${owner.id}, ${sender}, ${sender})`;
       }
-      return await tx`select sender from public.messages where session_id = ${session.id} order by created_at, id`;
     });
+    const order = await asActor(db.sql, owner, (tx) => tx`select sender from public.messages where session_id = ${session.id} order by created_at, id`);
     expect(order.map((m) => m.sender)).toEqual(['user', 'assistant', 'user', 'assistant']);
   });
 
   it("bumps the session's last_message_at", async () => {
     const { owner, sessionId } = await ownerWithMessage();
     await db.sql`update public.chat_sessions set last_message_at = now() - interval '1 day' where id = ${sessionId}`;
-    const [message] = await asActor(db.sql, owner, (tx) => tx`insert into public.messages (session_id, user_id, sender, content)
-      values (${sessionId}, ${owner.id}, 'user', 'Again') returning created_at`);
+    const [message] = await db.sql`insert into public.messages (session_id, user_id, sender, content)
+      values (${sessionId}, ${owner.id}, 'user', 'Again') returning created_at`;
     const [session] = await db.sql`select last_message_at from public.chat_sessions where id = ${sessionId}`;
     expect(session.last_message_at.getTime()).toBe(message.created_at.getTime());
+  });
+
+  it('allows one streaming answer per session', async () => {
+    const { owner, sessionId } = await ownerWithMessage();
+    await db.sql`insert into public.messages (session_id, user_id, sender, status) values (${sessionId}, ${owner.id}, 'assistant', 'streaming')`;
+    await expect(db.sql`insert into public.messages (session_id, user_id, sender, status) values (${sessionId}, ${owner.id}, 'assistant', 'streaming')`)
+      .rejects.toThrow(/messages_one_streaming_per_session_idx/);
   });
 
   it('pages history newest-first straight from the index, without sorting', async () => {
@@ -67,19 +104,23 @@ describe('messages: owner', () => {
     expect(plan).not.toContain('"Node Type":"Sort"');
   });
 
-  it('finds messages by full-text search', async () => {
-    const { owner, messageId } = await ownerWithMessage();
+  it('finds finished messages by full-text search, never a streaming one', async () => {
+    const { owner, sessionId, messageId } = await ownerWithMessage();
+    await db.sql`insert into public.messages (session_id, user_id, sender, status, content)
+      values (${sessionId}, ${owner.id}, 'assistant', 'streaming', 'there is more')`;
     const hits = await asActor(db.sql, owner, (tx) => tx`select id from public.messages
       where search @@ websearch_to_tsquery('simple', 'there')`);
     expect(hits.map((h) => h.id)).toEqual([messageId]);
   });
 
-  it('rejects unknown senders and statuses', async () => {
+  it('rejects unknown senders, statuses and error codes, whoever writes', async () => {
     const { owner, sessionId } = await ownerWithMessage();
-    await expect(asActor(db.sql, owner, (tx) => tx`insert into public.messages (session_id, user_id, sender)
-      values (${sessionId}, ${owner.id}, 'robot')`)).rejects.toThrow(/check constraint/);
-    await expect(asActor(db.sql, owner, (tx) => tx`insert into public.messages (session_id, user_id, sender, status)
-      values (${sessionId}, ${owner.id}, 'assistant', 'done')`)).rejects.toThrow(/check constraint/);
+    await expect(db.sql`insert into public.messages (session_id, user_id, sender)
+      values (${sessionId}, ${owner.id}, 'robot')`).rejects.toThrow(/check constraint/);
+    await expect(db.sql`insert into public.messages (session_id, user_id, sender, status)
+      values (${sessionId}, ${owner.id}, 'assistant', 'done')`).rejects.toThrow(/check constraint/);
+    await expect(db.sql`insert into public.messages (session_id, user_id, sender, error_code)
+      values (${sessionId}, ${owner.id}, 'assistant', 'Not A Code')`).rejects.toThrow(/check constraint/);
   });
 });
 
@@ -95,22 +136,15 @@ describe('messages: another user', () => {
     expect(rows.map((r) => r.content)).toEqual(['Hello there']);
   });
 
-  it("cannot move their own message into another user's session", async () => {
-    const { sessionId } = await ownerWithMessage();
-    const { owner: stranger, messageId } = await ownerWithMessage();
-    await expect(asActor(db.sql, stranger, (tx) => tx`update public.messages set session_id = ${sessionId} where id = ${messageId}`))
-      .rejects.toThrow(RLS_VIOLATION);
-  });
-
   it('sees nothing and cannot change or delete the owner’s messages', async () => {
     const { messageId } = await ownerWithMessage();
     const stranger = await createAuthUser(db.sql);
     const result = await asActor(db.sql, stranger, async (tx) => ({
       seen: (await tx`select id from public.messages where id = ${messageId}`).length,
-      updated: (await tx`update public.messages set content = 'x' where id = ${messageId} returning id`).length,
       deleted: (await tx`delete from public.messages where id = ${messageId} returning id`).length,
     }));
-    expect(result).toEqual({ seen: 0, updated: 0, deleted: 0 });
+    expect(result).toEqual({ seen: 0, deleted: 0 });
+    await expect(asActor(db.sql, stranger, (tx) => tx`update public.messages set content = 'x' where id = ${messageId}`)).rejects.toThrow(PERMISSION_DENIED);
   });
 });
 

@@ -91,14 +91,16 @@ it('requests fail with a clear error while Postgres is down, then succeed; realt
   const created = await call('POST', '/sessions', { title: 'restart under load' });
   expect(created.status).toBe(201);
   const { id: sessionId } = (await created.json()) as { id: string };
+  // One running answer per session (409 turn_running otherwise): the second chat worker has its own.
+  const { id: otherSessionId } = (await (await call('POST', '/sessions', { title: 'restart under load, too' })).json()) as { id: string };
   const sub = await record(client, { event: 'INSERT', filter: `session_id=eq.${sessionId}` });
 
   const outcomes: Outcome[] = [];
   let stop = false;
-  const worker = async (kind: 'list' | 'chat') => {
-    while (!stop) outcomes.push(await oneRequest(kind, sessionId));
+  const worker = async (kind: 'list' | 'chat', session = sessionId) => {
+    while (!stop) outcomes.push(await oneRequest(kind, session));
   };
-  const load = [worker('list'), worker('list'), worker('chat'), worker('chat')];
+  const load = [worker('list'), worker('list'), worker('chat'), worker('chat', otherSessionId)];
   await eventually(() => (outcomes.filter((o) => o.ok).length >= 8 ? true : undefined), { attempts: 400 });
 
   await server.restart();

@@ -115,6 +115,8 @@ export async function createApiHarness(options: ApiHarnessOptions = {}): Promise
 export interface SseEvent {
   event: string;
   data: any;
+  /** The SSE `id:` field, when the event had one. */
+  id?: string;
   /** performance.timeOrigin + performance.now() when the client parsed it. */
   at: number;
 }
@@ -131,12 +133,12 @@ export async function readSse(response: Response, stopAfter?: (event: SseEvent) 
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    const message = value as { event?: string; data?: string; comment?: string };
+    const message = value as { event?: string; data?: string; comment?: string; id?: string };
     const at = performance.timeOrigin + performance.now();
     const event: SseEvent =
       message.comment !== undefined && message.event === undefined && message.data === undefined
         ? { event: ':', data: message.comment, at }
-        : { event: message.event ?? 'message', data: message.data ? JSON.parse(message.data) : null, at };
+        : { event: message.event ?? 'message', data: message.data ? JSON.parse(message.data) : null, at, ...(message.id !== undefined ? { id: message.id } : {}) };
     events.push(event);
     if (stopAfter?.(event)) {
       await reader.cancel();

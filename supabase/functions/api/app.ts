@@ -13,6 +13,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Config } from './config.ts';
 import { drainStorageCleanup } from './lib/attachments/cleanup.ts';
 import { createTokenVerifier } from './lib/auth.ts';
+import { createTurnRuntime } from './lib/chat/runtime.ts';
 import type { AppDeps, AppEnv } from './lib/context.ts';
 import { createDb, type Db } from './lib/db.ts';
 import { databaseUnavailable, isDatabaseUnavailable } from './lib/db-errors.ts';
@@ -22,6 +23,7 @@ import { defaultHook } from './lib/openapi.ts';
 import { apiKeysRoutes } from './routes/api-keys.ts';
 import { budgetRoutes } from './routes/budget.ts';
 import { chatRoutes } from './routes/chat.ts';
+import { chatTurnRoutes } from './routes/chat-turns.ts';
 import { credentialsRoutes } from './routes/credentials.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -58,6 +60,7 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
   const db = deps.db ?? createDb(config.dbUrl);
   const logger = createLogger(resolved.log, config.logLevel);
   const verifyToken = createTokenVerifier(config, resolved.fetch);
+  const turns = createTurnRuntime(config, db, resolved, logger);
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook }).basePath('/api');
 
@@ -67,6 +70,7 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
     c.set('config', config);
     c.set('db', db);
     c.set('deps', resolved);
+    c.set('turns', turns);
     c.set('verifyToken', verifyToken);
     c.set('log', logger.child({ request_id: c.var.requestId }));
     await next();
@@ -128,6 +132,7 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
   // One sub-app per resource. Keep in sync with the OpenAPI test (every route listed).
   app.route('/health', healthRoutes);
   app.route('/chat', chatRoutes);
+  app.route('/chat', chatTurnRoutes);
   app.route('/credentials', credentialsRoutes);
   app.route('/providers', providersRoutes);
   app.route('/me', meRoutes);
@@ -157,7 +162,9 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
     servers: [{ url: `${config.supabaseUrl}/functions/v1`, description: 'Supabase Edge Functions' }],
   });
 
-  return app;
+  /** Stops every running turn (keeping each partial, status stopped with `code`) and waits up to `timeoutMs` for them to be saved. */
+  const stopTurns = (code: string, timeoutMs: number) => turns.registry.stopAll(code, timeoutMs);
+  return Object.assign(app, { stopTurns });
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -83,6 +83,12 @@ const envSchema = z.object({
   SUPABASE_SECRET_KEYS: z.string().optional(),
   MAX_ATTACHMENTS_PER_MESSAGE: int(10),
   ATTACHMENT_QUOTA_BYTES: int(500 * 1024 * 1024),
+  // A running turn's lease: how long after its process dies its answer is settled.
+  TURN_LEASE_MS: int(30_000, 1_000),
+  // Stop a turn (status stopped, code wall_clock_limit) before the platform's wall clock does:
+  // hosted Edge Functions get 150 s (free) or 400 s (paid). 0 turns the budget off.
+  CHAT_TURN_MAX_MS: int(140_000, 0),
+  CHAT_CHECKPOINT_MS: int(2_000, 50),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional().default('info'),
 });
 
@@ -94,6 +100,8 @@ export interface Config {
   jwtSecret: string | null;
   /** Accepted `iss` values: `<SUPABASE_URL>/auth/v1` unless JWT_ISSUER lists others. */
   jwtIssuers: string[];
+  /** Secret (service-role) key for Realtime Broadcast from the server; null turns broadcast off. */
+  secretKey: string | null;
   /** Newest first: index 0 encrypts, all decrypt. */
   encryptionKeys: { version: number; key: Uint8Array }[];
   allowPrivateProviderUrls: boolean;
@@ -110,6 +118,9 @@ export interface Config {
     maxTokensCap: number;
     providerTimeoutMs: number;
     keepaliveMs: number;
+    turnLeaseMs: number;
+    turnMaxMs: number;
+    checkpointMs: number;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   storage: {
@@ -148,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     jwks,
     jwtSecret: e.SUPABASE_JWT_SECRET || e.JWT_SECRET || null,
     jwtIssuers: e.JWT_ISSUER.length > 0 ? e.JWT_ISSUER : [`${supabaseUrl}/auth/v1`],
+    secretKey: firstKey(e.SUPABASE_SECRET_KEYS) ?? (e.SUPABASE_SERVICE_ROLE_KEY || null),
     encryptionKeys: e.CREDENTIALS_ENCRYPTION_KEYS,
     allowPrivateProviderUrls: e.ALLOW_PRIVATE_PROVIDER_URLS,
     corsOrigins: e.CORS_ORIGINS,
@@ -162,6 +174,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxTokensCap: e.MAX_TOKENS_CAP,
       providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
       keepaliveMs: e.KEEPALIVE_MS,
+      turnLeaseMs: e.TURN_LEASE_MS,
+      turnMaxMs: e.CHAT_TURN_MAX_MS,
+      checkpointMs: e.CHAT_CHECKPOINT_MS,
     },
     logLevel: e.LOG_LEVEL,
     storage: {

@@ -11,6 +11,7 @@ import type { AuthUser } from './context.ts';
 import type { Db } from './db.ts';
 import type { Logger } from './log.ts';
 import { PROFILE_COLUMNS } from './account.ts';
+import { MESSAGE_COLUMNS } from './resource-schemas.ts';
 
 const BATCH = 500;
 /** A reader that takes nothing for this long ends the export (and frees its connection). */
@@ -50,8 +51,7 @@ async function* exportFragments(sql: TransactionSql, user: AuthUser, exportedAt:
     yield `${index ? ',' : ''}${json(session).slice(0, -1)},"messages":[`;
     let firstMessage = true;
     for await (const rows of sql`
-      select id, session_id, sender, content, status, error, provider, model, provider_message_id,
-             token_count, prompt_tokens, completion_tokens, ttft_ms, latency_ms, created_at, updated_at
+      select ${sql.unsafe(MESSAGE_COLUMNS)}
         from public.messages where session_id = ${session.id} and user_id = ${uid} order by created_at, id`.cursor(BATCH)) {
       for (const row of rows) {
         yield `${firstMessage ? '' : ','}${json(row)}`;

@@ -1,5 +1,6 @@
 /** Types every route shares: the Hono env (request-scoped variables) and the verified caller. */
 import type { Config } from '../config.ts';
+import type { TurnRuntime } from './chat/runtime.ts';
 import type { Db } from './db.ts';
 import type { Logger } from './log.ts';
 import type { PinnedFetchFactory } from './pinned-fetch.ts';
@@ -38,6 +39,8 @@ export type AppEnv = {
     user: AuthUser;
     log: Logger;
     deps: AppDeps;
+    /** Running chat turns of this instance: store, registry, broadcast outbox. */
+    turns: TurnRuntime;
     /** Verifies a Bearer token (JWKS cache lives for the app's lifetime). */
     verifyToken: (token: string) => Promise<AuthUser>;
   };

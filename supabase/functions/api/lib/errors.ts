@@ -8,7 +8,7 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly headers?: Record<string, string>,
-    /** Extra fields for the error object (e.g. a budget's spend and reset time); never secrets. */
+    /** Extra fields for the error object (a budget's spend and reset time, `running_message_id` with 409 turn_running); never secrets. */
     readonly details?: Record<string, unknown>,
   ) {
     super(message);

@@ -27,7 +27,7 @@ export const defaultHook: Hook<any, AppEnv, any, any> = (result) => {
 };
 
 export const ErrorSchema = z
-  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .object({ error: z.object({ code: z.string(), message: z.string() }).catchall(z.unknown()) })
   .openapi('Error');
 
 const ERROR_TEXT: Record<number, string> = {

@@ -5,7 +5,7 @@ import { createApiHarness, eventually, readSse, type ApiHarness, type ApiUser } 
 
 let api: ApiHarness;
 beforeAll(async () => {
-  api = await createApiHarness({ provider: { tokens: 10 } });
+  api = await createApiHarness({ provider: { tokens: 10 }, env: { CHAT_CHECKPOINT_MS: '100' } });
 });
 afterAll(async () => {
   await api?.close();
@@ -28,7 +28,11 @@ describe('POST /api/chat', () => {
     const events = await readSse(res);
     const names = events.map((e) => e.event);
     expect(names[0]).toBe('meta');
-    expect(names.filter((n) => n === 'delta').length).toBeGreaterThan(3);
+    // Deltas are numbered 1, 2, 3 … (also as the SSE id) and batched at most every 50 ms.
+    const deltas = events.filter((e) => e.event === 'delta');
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(deltas.map((e) => e.data.seq)).toEqual(deltas.map((_, i) => i + 1));
+    expect(deltas.map((e) => e.id)).toEqual(deltas.map((e) => String(e.data.seq)));
     expect(names.slice(-2)).toEqual(['usage', 'done']);
     const meta = events[0].data;
     expect(meta).toMatchObject({ dropped_turns: 0, provider: 'demo', model: 'demo-model' });
@@ -62,7 +66,7 @@ describe('POST /api/chat', () => {
     expect(cred.last_used_at).not.toBeNull();
   });
 
-  it('saves the growing answer while it streams, so other devices can watch', async () => {
+  it('checkpoints the partial answer while it streams and writes the row once, at the end', async () => {
     const alice = await api.createUser();
     const release = api.fakeProvider.pauseAfterFirstToken();
     const res = await alice.request('POST', '/chat', { ...demo, message: '/echo first second third' });
@@ -70,15 +74,24 @@ describe('POST /api/chat', () => {
     let text = '';
     while (!text.includes('event:delta')) text += (await reader.read()).value ?? '';
     const assistantId = /"assistant_message_id":"([0-9a-f-]{36})"/.exec(text)![1];
+    const sessionId = /"session_id":"([0-9a-f-]{36})"/.exec(text)![1];
+    // Another device reading the chat sees the latest checkpoint and the seq it covers.
     const during = await eventually(async () => {
-      const [row] = await api.db.sql`select status, content from public.messages where id = ${assistantId}`;
-      return row.content ? row : null;
+      const page = await (await alice.request('GET', `/sessions/${sessionId}/messages`)).json();
+      const answer = page.messages.find((m: { id: string }) => m.id === assistantId);
+      return answer?.content ? answer : null;
     });
-    expect(during).toEqual({ status: 'streaming', content: 'first' });
+    expect(during).toMatchObject({ status: 'streaming', content: 'first', seq: 1 });
+    // The row itself is not rewritten while it streams (no full-row WAL or fan-out per checkpoint).
+    const [row] = await api.db.sql`select status, content from public.messages where id = ${assistantId}`;
+    expect(row).toEqual({ status: 'streaming', content: '' });
     release();
     while (!(await reader.read()).done);
-    const [after] = await api.db.sql`select status, content from public.messages where id = ${assistantId}`;
-    expect(after).toEqual({ status: 'complete', content: 'first second third' });
+    const [after] = await api.db.sql`select status, content, stream_units from public.messages where id = ${assistantId}`;
+    expect(after).toMatchObject({ status: 'complete', content: 'first second third' });
+    expect(after.stream_units.reduce((a: number, b: number) => a + b, 0)).toBe('first second third'.length);
+    const [chunks] = await api.db.sql`select count(*)::int as n from private.message_chunks where message_id = ${assistantId}`;
+    expect(chunks.n).toBe(0);
   });
 
   it('still logs the call when the chat is deleted while the answer streams', async () => {

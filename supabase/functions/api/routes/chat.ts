@@ -1,13 +1,18 @@
 /**
- * POST /api/chat: one chat turn, answered as `text/event-stream`. Order of work: validate,
- * check the rate limit, open the provider client (the caller's decrypted key), save the
- * user message and an empty `streaming` answer, then stream (lib/chat/stream.ts).
+ * POST /api/chat: starts a chat turn on the server and answers with an SSE *view* of it.
+ * Order of work: validate, rate limit; decrypt the caller's key while reading the turn's
+ * inputs (lib/chat/turn-inputs.ts); start the provider call at once, while the rows are
+ * written (lib/chat/turn-rows.ts); then the turn runs to its end whether or not anyone
+ * watches (lib/chat/turn.ts). Stop and re-attach live in routes/chat-turns.ts.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
 import { reservedForAnswer } from '../lib/chat/context.ts';
-import { AssistantWriter, prepareTurn } from '../lib/chat/persistence.ts';
-import { streamChatTurn } from '../lib/chat/stream.ts';
+import { Turn } from '../lib/chat/turn.ts';
+import { stopAndWait } from '../lib/chat/turn-control.ts';
+import { readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
+import { turnRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
+import { SSE_HEADERS, turnView } from '../lib/chat/turn-view.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonBody, security } from '../lib/openapi.ts';
@@ -44,11 +49,14 @@ const chat = createRoute({
   tags: ['chat'],
   security,
   middleware: [requireUser] as const,
-  summary: 'Send a message and stream the answer (Server-Sent Events)',
+  summary: 'Send a message; the answer is written on the server and streamed (Server-Sent Events)',
   description:
-    'Events: `meta` {session_id, user_message_id, assistant_message_id, dropped_turns}, `delta` {text}, ' +
-    '`usage` {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}, `done` {assistant_message_id, status}, ' +
-    '`error` {code, message}; plus a `: keepalive` comment every 15 s.',
+    'The stream is a view of a server-side turn: closing it does not stop the answer (use POST /chat/{id}/stop). ' +
+    'Events: `meta` {session_id, user_message_id, assistant_message_id, dropped_turns, provider, model}, ' +
+    '`delta` {seq, text} and `reasoning` {seq, text} (SSE id = seq, one counter for both), ' +
+    '`usage` {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}, ' +
+    '`done` {assistant_message_id, status, finish_reason, code} or `error` {code, message}; a `: keepalive` comment every 15 s. ' +
+    '409 `turn_running` (with `running_message_id`) while another answer runs in the session.',
   request: { body: jsonBody(ChatRequest) },
   responses: {
     200: { description: 'The answer as an event stream', content: { 'text/event-stream': { schema: z.string() } } },
@@ -58,7 +66,7 @@ const chat = createRoute({
 
 export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat, async (c) => {
   const body = c.req.valid('json');
-  const { config, db, user, deps, log } = c.var;
+  const { config, db, user, deps, log, turns } = c.var;
   const { limits } = config;
   if (body.message && body.message.length > limits.maxMessageChars) {
     throw new ApiError(413, 'message_too_long', `The message is ${body.message.length} characters; the limit is ${limits.maxMessageChars}`);
@@ -76,56 +84,93 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     throw new ApiError(429, 'rate_limited', `Too many messages; try again in ${limit.retryAfterSeconds} s`, { 'retry-after': String(limit.retryAfterSeconds) });
   }
 
-  const opened = await openProviderClient({ config, db, deps, user, log, providerId: provider.id });
   const window = contextWindow(provider, body.model);
-  const turn = await db.withUserTransaction(user, (sql) =>
-    prepareTurn(sql, user, {
-      sessionId: body.session_id,
-      projectId: body.project_id,
-      message: body.message,
-      provider: provider.id,
-      model: body.model,
-      promptId: body.prompt_id,
-      promptLabel: body.prompt_label,
-      promptVersion: body.prompt_version,
-      variables: body.variables ?? {},
-      temperature: body.temperature,
-      regenerate: body.regenerate ?? false,
-      editMessageId: body.edit_message_id,
-      contextWindow: window,
-      reservedForAnswer: reservedForAnswer(window, body.max_tokens),
-    }),
-  );
+  const request: TurnRequest = {
+    sessionId: body.session_id,
+    projectId: body.project_id,
+    message: body.message,
+    provider: provider.id,
+    model: body.model,
+    promptId: body.prompt_id,
+    promptLabel: body.prompt_label,
+    promptVersion: body.prompt_version,
+    variables: body.variables ?? {},
+    temperature: body.temperature,
+    regenerate: body.regenerate ?? false,
+    editMessageId: body.edit_message_id,
+    contextWindow: window,
+    reservedForAnswer: reservedForAnswer(window, body.max_tokens),
+  };
+  const readInputs = () => db.withUserTransaction(user, (sql) => readTurnInputs(sql, user, request));
+  // The key is decrypted while the turn's inputs are read.
+  const [opened, first] = await Promise.all([openProviderClient({ config, db, deps, user, log, providerId: provider.id }), readInputs()]);
+  let inputs = first;
+  if (inputs.runningMessageId) {
+    // One running turn per session: a dead one is settled; regenerate and edit stop a live one.
+    const settled = await turns.store.settleAbandoned(user.id, { messageId: inputs.runningMessageId });
+    if (settled.length === 0 && !(request.regenerate || request.editMessageId)) throw turnRunning(inputs.runningMessageId);
+    if (settled.length === 0) await stopAndWait(turns, user.id, inputs.runningMessageId);
+    inputs = await readInputs();
+    if (inputs.runningMessageId) throw turnRunning(inputs.runningMessageId);
+  }
 
-  const chatLog = log.child({ session_id: turn.sessionId, provider: provider.id, model: body.model });
-  const writer = new AssistantWriter(db, user, { ...turn, provider: provider.id, model: body.model, hasStoredCredential: opened.hasStoredCredential }, chatLog);
-  const { body: stream, settled } = streamChatTurn({
+  const ids = {
+    sessionId: inputs.sessionId ?? crypto.randomUUID(),
+    userMessageId: inputs.userMessage.mode === 'new' ? crypto.randomUUID() : inputs.userMessage.id,
+    assistantMessageId: crypto.randomUUID(),
+  };
+  const turnLog = log.child({ session_id: ids.sessionId, message_id: ids.assistantMessageId, provider: provider.id, model: body.model });
+  const turn = new Turn({
+    messageId: ids.assistantMessageId,
+    sessionId: ids.sessionId,
+    userId: user.id,
     client: opened.client,
     providerName: provider.name,
     model: body.model,
-    messages: turn.context.messages,
+    messages: inputs.context.messages,
     temperature: body.temperature,
     maxTokens: body.max_tokens,
-    writer,
+    estimatedPromptTokens: inputs.context.promptTokens,
+    usageLog: { provider: provider.id, model: body.model, promptId: inputs.prompt?.id ?? null, promptVersion: inputs.prompt?.version ?? null, touchCredential: opened.hasStoredCredential },
+    store: turns.store,
+    broadcaster: turns.broadcaster,
+    log: turnLog,
+    providerTimeoutMs: limits.providerTimeoutMs,
+    checkpointMs: limits.checkpointMs,
+    maxDurationMs: limits.turnMaxMs,
+  });
+  // The provider call starts now, in parallel with the transaction that writes the rows.
+  const persisted = writeTurnRows(db.sql, user, inputs, ids, {
+    provider: provider.id,
+    model: body.model,
+    metadata: {
+      provider: provider.id,
+      model: body.model,
+      ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
+      ...(body.prompt_id ? { prompt: { id: body.prompt_id, label: body.prompt_label ?? null, version: body.prompt_version ?? null } } : {}),
+    },
+    leaseMs: limits.turnLeaseMs,
+  });
+  turn.start(persisted);
+  await persisted;
+  turns.registry.add(turn);
+  // The turn outlives this response: the runtime keeps it alive until it is saved.
+  deps.waitUntil?.(turn.ended);
+
+  const stream = turnView({
+    messageId: ids.assistantMessageId,
     meta: {
-      session_id: turn.sessionId,
-      user_message_id: turn.userMessageId,
-      assistant_message_id: turn.assistantMessageId,
-      dropped_turns: turn.context.droppedTurns,
+      session_id: ids.sessionId,
+      user_message_id: ids.userMessageId,
+      assistant_message_id: ids.assistantMessageId,
+      dropped_turns: inputs.context.droppedTurns,
       provider: provider.id,
       model: body.model,
     },
-    signal: c.req.raw.signal,
+    afterSeq: 0,
+    turn,
     keepaliveMs: limits.keepaliveMs,
-    timeoutMs: limits.providerTimeoutMs,
-    log: chatLog,
+    log: turnLog,
   });
-  // After a client abort the response is gone but the partial answer still has to be saved.
-  deps.waitUntil?.(settled);
-  return c.body(stream, 200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    // Tells nginx-style proxies not to buffer the stream.
-    'x-accel-buffering': 'no',
-  });
+  return c.body(stream, 200, SSE_HEADERS);
 });

@@ -197,20 +197,29 @@ describe('sessions', () => {
 });
 
 describe('abandoned answers', () => {
-  it('settles an answer left streaming by a dead process as an error, keeping its text; live ones stay streaming', async () => {
+  it('settles an answer whose process died (no live lease) as an error, keeping its text; live ones stay streaming', async () => {
     const user = await api.createUser();
-    const session = await newSession(user);
     const [stale, live] = [randomUUID(), randomUUID()];
-    // The stale row's last write is older than the provider idle timeout plus slack.
+    const [staleSession, liveSession] = [await newSession(user), await newSession(user)];
+    // The stale answer's turn lease lapsed; the live one's process still renews it.
     await api.db.sql`
-      insert into public.messages (id, session_id, user_id, sender, content, status, updated_at)
-      values (${stale}, ${session.id}, ${user.id}, 'assistant', 'half an ans', 'streaming', now() - interval '1 hour'),
-             (${live}, ${session.id}, ${user.id}, 'assistant', 'still going', 'streaming', now())`;
+      insert into public.messages (id, session_id, user_id, sender, status)
+      values (${stale}, ${staleSession.id}, ${user.id}, 'assistant', 'streaming'),
+             (${live}, ${liveSession.id}, ${user.id}, 'assistant', 'streaming')`;
+    await api.db.sql`
+      insert into private.chat_turns (message_id, session_id, user_id, lease_expires_at)
+      values (${stale}, ${staleSession.id}, ${user.id}, now() - interval '1 minute'),
+             (${live}, ${liveSession.id}, ${user.id}, now() + interval '1 minute')`;
+    await api.db.sql`
+      insert into private.message_chunks (message_id, first_seq, units, content)
+      values (${stale}, 1, '{11}', 'half an ans'), (${live}, 1, '{11}', 'still going')`;
 
-    const res = await user.request('GET', `/sessions/${session.id}/messages`);
-    expect(res.status).toBe(200);
-    const { messages } = (await res.json()) as { messages: { id: string; status: string; content: string; error: string | null }[] };
-    expect(messages.find((m) => m.id === stale)).toMatchObject({ status: 'error', content: 'half an ans', error: expect.stringMatching(/interrupted/) });
-    expect(messages.find((m) => m.id === live)).toMatchObject({ status: 'streaming', content: 'still going' });
+    const page = async (sessionId: string) => {
+      const res = await user.request('GET', `/sessions/${sessionId}/messages`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { messages: { id: string; status: string; content: string; error: string | null }[] }).messages;
+    };
+    expect((await page(staleSession.id)).find((m) => m.id === stale)).toMatchObject({ status: 'error', content: 'half an ans', error: expect.stringMatching(/interrupted/) });
+    expect((await page(liveSession.id)).find((m) => m.id === live)).toMatchObject({ status: 'streaming', content: 'still going' });
   });
 });

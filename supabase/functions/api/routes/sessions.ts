@@ -6,14 +6,13 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { TransactionSql } from 'postgres';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
-import { abandonedAfterMs, settleAbandonedAnswers } from '../lib/chat/persistence.ts';
 import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../lib/cursor.ts';
 import { rethrowDatabaseError } from '../lib/db-errors.ts';
 import { notFound } from '../lib/errors.ts';
 import { jsonObject, nonEmpty, NOTHING_TO_UPDATE, optionalQuery, trimmed } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
 import { cursorParam, limitParam, takePage } from '../lib/pagination.ts';
-import { MessageSchema, SessionSchema, type MessageRow, type SessionRow } from '../lib/resource-schemas.ts';
+import { MESSAGE_COLUMNS, MessageSchema, SessionSchema, type MessageRow, type SessionRow } from '../lib/resource-schemas.ts';
 
 const fields = {
   title: trimmed(1, 200),
@@ -99,8 +98,6 @@ const ROLE_SQL = `case when chat_sessions.user_id = (select auth.uid()) then 'ow
   else coalesce((select m.role from public.session_members m
                   where m.session_id = chat_sessions.id and m.user_id = (select auth.uid())), 'viewer') end`;
 const SESSION_COLUMNS = `id, project_id, title, metadata, last_message_at, created_at, updated_at, share_owner_key, ${ROLE_SQL} as role`;
-const MESSAGE_COLUMNS = `id, session_id, sender, content, status, error, provider, model, provider_message_id,
-  token_count, prompt_tokens, completion_tokens, ttft_ms, latency_ms, created_at, updated_at`;
 
 export const sessionsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 sessionsRoutes.use('*', requireUser);
@@ -184,13 +181,14 @@ sessionsRoutes.openapi(routes.delete, async (c) => {
 sessionsRoutes.openapi(routes.messages, async (c) => {
   const { id } = c.req.valid('param');
   const { limit, before } = c.req.valid('query');
+  const { user, turns } = c.var;
   const older = before ? decodeCursor(before, timeIdCursor) : null;
-  const rows = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+  // Answers whose process died (lease lapsed) are settled from their checkpoints first. It
+  // covers the whole session, so the newest page (every opening of a chat) is enough.
+  if (!older) await turns.store.settleAbandoned(user.id, { sessionId: id });
+  const rows = await c.var.db.withUserTransaction(user, async (sql) => {
     const [session] = await sql`select id from public.chat_sessions where id = ${id}`;
     if (!session) throw notFound('Session');
-    // Covers the whole session, so the newest page (every opening of a chat) is enough;
-    // scrolling up through older pages need not repeat it.
-    if (!older) await settleAbandonedAnswers(sql, id, abandonedAfterMs(c.var.config.limits.providerTimeoutMs));
     // Newest first on the (session_id, created_at desc, id desc) index; the id breaks ties
     // between messages written in the same microsecond, so pages never skip or repeat.
     return await sql<(MessageRow & { cursor_t: string })[]>`
@@ -202,9 +200,18 @@ sessionsRoutes.openapi(routes.messages, async (c) => {
        limit ${limit + 1}`;
   });
   const page = takePage(rows, limit, (row) => ({ t: row.cursor_t, id: row.id }));
-  const messages = page.items.map(({ cursor_t: _, ...message }) => message).reverse();
-  return c.json({ messages, next_cursor: page.next_cursor }, 200);
+  const messages = await Promise.all(page.items.map(({ cursor_t: _, ...message }) => withCheckpoint(c.var.turns, user.id, message)));
+  return c.json({ messages: messages.reverse(), next_cursor: page.next_cursor }, 200);
 });
+
+/** A streaming answer's row stays empty until it ends: show its latest checkpoint instead. */
+async function withCheckpoint(turns: AppEnv['Variables']['turns'], userId: string, message: MessageRow): Promise<MessageRow> {
+  if (message.status !== 'streaming') return message;
+  const stored = await turns.store.readAnswer(userId, message.id);
+  if (!stored) return message;
+  const text = (kind: 'content' | 'reasoning') => stored.units.filter((u) => u.kind === kind).map((u) => u.text).join('');
+  return { ...message, content: text('content'), reasoning: text('reasoning'), seq: stored.units.at(-1)?.seq ?? 0 };
+}
 
 /** A session may only be filed under one of the caller's projects; others are "not found". */
 async function assertProject(sql: TransactionSql, projectId: string) {

@@ -93,6 +93,9 @@ export class ChatState {
   }
 
   stop(): void {
+    // Closing the stream no longer stops the answer (it is a server-side turn): ask the server.
+    const id = this.localAssistantId;
+    if (id) void browserApi().post(`/chat/${id}/stop`).catch(() => {});
     this.controller?.abort();
   }
 

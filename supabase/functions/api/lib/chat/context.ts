@@ -2,9 +2,9 @@
  * Builds what the provider sees: system messages (project or chosen prompt, then the
  * profile's custom instructions), as much recent history as fits the model's context
  * window, and the new user message. Tokens are counted with a real BPE tokenizer
- * (gpt-tokenizer, o200k); other providers' tokenizers differ a little, so a margin is kept.
+ * (gpt-tokenizer, o200k, loaded lazily by lib/tokens.ts and passed in); other providers'
+ * tokenizers differ a little, so a margin is kept.
  */
-import { countTokens } from 'gpt-tokenizer';
 import { ApiError } from '../errors.ts';
 import { plainTitle } from '../plain-title.ts';
 
@@ -26,7 +26,9 @@ const MESSAGE_OVERHEAD = 4;
 // Leave room for tokenizer differences between providers.
 const SAFETY_MARGIN = 0.95;
 
-export function countMessageTokens(turn: ChatTurn): number {
+export type CountTokens = (text: string) => number;
+
+export function countMessageTokens(turn: ChatTurn, countTokens: CountTokens): number {
   return countTokens(turn.content) + MESSAGE_OVERHEAD;
 }
 
@@ -40,11 +42,13 @@ export function buildContext(options: {
   userMessage: string;
   contextWindow: number;
   reservedForAnswer: number;
+  countTokens: CountTokens;
 }): BuiltContext {
+  const count = (t: ChatTurn) => countMessageTokens(t, options.countTokens);
   const system = options.system.filter((s) => s.trim()).map((content): ChatTurn => ({ role: 'system', content }));
   const user: ChatTurn = { role: 'user', content: options.userMessage };
   const budget = Math.floor(options.contextWindow * SAFETY_MARGIN) - options.reservedForAnswer;
-  let used = [...system, user].reduce((sum, t) => sum + countMessageTokens(t), 0);
+  let used = [...system, user].reduce((sum, t) => sum + count(t), 0);
   if (used > budget) {
     throw new ApiError(
       422,
@@ -55,7 +59,7 @@ export function buildContext(options: {
   const kept: ChatTurn[] = [];
   let index = options.history.length - 1;
   for (; index >= 0; index--) {
-    const cost = countMessageTokens(options.history[index]);
+    const cost = count(options.history[index]);
     if (used + cost > budget) break;
     used += cost;
     kept.unshift(options.history[index]);

@@ -1,0 +1,116 @@
+/**
+ * Reads what a new turn needs before the provider can be called, as the caller (RLS): the
+ * session (or the project of a new one), the user message it answers (new, edited or
+ * regenerated), finished history (never an unfinished answer), the system prompt, and the
+ * context that fits the model's window. Also reports an answer still running in the session.
+ * Writes nothing: the rows are written by turn-rows.ts while the provider already streams.
+ */
+import type { TransactionSql } from 'postgres';
+import type { AuthUser } from '../context.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { countTokensLazily } from '../tokens.ts';
+import { buildContext, type BuiltContext, type ChatTurn } from './context.ts';
+import { loadSystemPrompt } from './system-prompt.ts';
+
+export interface TurnRequest {
+  sessionId?: string;
+  projectId?: string;
+  message?: string;
+  provider: string;
+  model: string;
+  promptId?: string;
+  promptLabel?: string;
+  promptVersion?: number;
+  variables: Record<string, string | number | boolean>;
+  temperature?: number;
+  regenerate: boolean;
+  editMessageId?: string;
+  contextWindow: number;
+  reservedForAnswer: number;
+}
+
+export interface TurnInputs {
+  /** Null for a new session (turn-rows.ts creates it). */
+  sessionId: string | null;
+  projectId: string | null;
+  /** The answer already running in the session, if any. */
+  runningMessageId: string | null;
+  userMessage:
+    | { mode: 'new'; content: string; tokens: number }
+    | { mode: 'edit'; id: string; content: string; tokens: number }
+    | { mode: 'regenerate'; id: string; content: string };
+  context: BuiltContext;
+  prompt: { id: string; version: number } | null;
+}
+
+// How much history to read at most before fitting it to the window.
+const HISTORY_LIMIT = 400;
+
+export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: TurnRequest): Promise<TurnInputs> {
+  const countTokens = await countTokensLazily();
+  let session: { id: string; project_id: string | null } | null = null;
+  if (req.sessionId) {
+    [session] = await sql<{ id: string; project_id: string | null }[]>`select id, project_id from public.chat_sessions where id = ${req.sessionId}`;
+    if (!session) throw notFound('Session');
+  } else {
+    if (req.regenerate || req.editMessageId) throw new ApiError(400, 'invalid_request', 'session_id: required to regenerate or edit');
+    if (req.projectId) {
+      const [project] = await sql`select id from public.projects where id = ${req.projectId}`;
+      if (!project) throw notFound('Project');
+    }
+  }
+
+  let userMessage: TurnInputs['userMessage'];
+  let runningMessageId: string | null = null;
+  if (session) {
+    const [running] = await sql<{ id: string }[]>`
+      select id from public.messages where session_id = ${session.id} and status = 'streaming' limit 1`;
+    runningMessageId = running?.id ?? null;
+  }
+  if (req.regenerate) {
+    const [last] = await sql<{ id: string; content: string }[]>`
+      select id, content from public.messages
+       where session_id = ${session!.id} and sender = 'user'
+       order by created_at desc, id desc limit 1`;
+    if (!last) throw new ApiError(409, 'conflict', 'There is no message to regenerate an answer for');
+    userMessage = { mode: 'regenerate', id: last.id, content: last.content };
+  } else if (req.editMessageId) {
+    const [edited] = await sql<{ id: string }[]>`
+      select id from public.messages where id = ${req.editMessageId} and session_id = ${session!.id} and sender = 'user'`;
+    if (!edited) throw notFound('Message');
+    const content = req.message ?? '';
+    userMessage = { mode: 'edit', id: edited.id, content, tokens: countTokens(content) };
+  } else {
+    const content = req.message ?? '';
+    userMessage = { mode: 'new', content, tokens: countTokens(content) };
+  }
+
+  // Finished turns only, older than the message being answered (regenerate/edit), newest kept.
+  const before = userMessage.mode === 'new' ? null : userMessage.id;
+  const history = session
+    ? await sql<{ sender: 'user' | 'assistant'; content: string }[]>`
+        select sender, content from (
+          select sender, content, created_at, id from public.messages
+           where session_id = ${session.id} and sender in ('user', 'assistant') and content <> '' and status <> 'streaming'
+             ${before ? sql`and (created_at, id) < (select m.created_at, m.id from public.messages m where m.id = ${before})` : sql``}
+           order by created_at desc, id desc limit ${HISTORY_LIMIT}
+        ) recent order by created_at, id`
+    : [];
+
+  const projectId = session ? session.project_id : (req.projectId ?? null);
+  const system = await loadSystemPrompt(sql, {
+    userId: user.id,
+    chosen: req.promptId ? { promptId: req.promptId, label: req.promptLabel, version: req.promptVersion } : null,
+    projectId,
+    variables: req.variables,
+  });
+  const context = buildContext({
+    system: system.parts,
+    history: history.map((h): ChatTurn => ({ role: h.sender, content: h.content })),
+    userMessage: userMessage.content,
+    contextWindow: req.contextWindow,
+    reservedForAnswer: req.reservedForAnswer,
+    countTokens,
+  });
+  return { sessionId: session?.id ?? null, projectId, runningMessageId, userMessage, context, prompt: system.prompt };
+}

@@ -1,0 +1,184 @@
+/**
+ * The privileged writes and reads of a chat turn. The API roles may not insert or update
+ * messages, chat_turns, message_chunks or usage logs (hosted Supabase's Data API would let a
+ * user forge them otherwise), so these statements run on the function's owner connection,
+ * outside `set local role`, and every one is filtered by the user id verified from the JWT.
+ *
+ * Owns: checkpoints (append-only units), lease renewal and stop flags (private.chat_turns),
+ * the final write (answer, status, tokens, usage log, credential last use), settling answers
+ * whose process died, and reading an answer back for a re-attaching view.
+ */
+import type { Sql } from 'postgres';
+import { packUnits, unpackUnits, type Unit } from './units.ts';
+
+export type FinalStatus = 'complete' | 'stopped' | 'error';
+
+export interface FinalAnswer {
+  messageId: string;
+  userId: string;
+  sessionId: string;
+  units: readonly Unit[];
+  status: FinalStatus;
+  code: string | null;
+  errorMessage: string | null;
+  reasoningMs: number | null;
+  promptTokens: number;
+  completionTokens: number;
+  ttftMs: number | null;
+  latencyMs: number;
+  providerMessageId: string | null;
+  usageLog: { provider: string; model: string; promptId: string | null; promptVersion: number | null; touchCredential: boolean };
+}
+
+export interface StoredAnswer {
+  sessionId: string;
+  status: 'streaming' | FinalStatus;
+  code: string | null;
+  error: string | null;
+  provider: string | null;
+  model: string | null;
+  units: Unit[];
+  /** Whether a live process still holds the turn (a streaming row with an unexpired lease). */
+  leaseAlive: boolean;
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number; ttft_ms: number | null; latency_ms: number | null } | null;
+}
+
+export class TurnStore {
+  constructor(private readonly sql: Sql) {}
+
+  /** Appends the units with seq ≥ firstSeq (a checkpoint). */
+  async checkpoint(messageId: string, firstSeq: number, units: readonly Unit[]): Promise<void> {
+    if (units.length === 0) return;
+    const packed = packUnits(units);
+    await this.sql`
+      insert into private.message_chunks (message_id, first_seq, units, content, reasoning)
+      values (${messageId}, ${firstSeq}, ${packed.units}::int[], ${packed.content}, ${packed.reasoning})
+      on conflict (message_id, first_seq) do nothing`;
+  }
+
+  /** Extends the lease of turns this process runs; returns those asked to stop (and why). */
+  async renewLeases(messageIds: string[], leaseMs: number): Promise<{ messageId: string; stopCode: string | null }[]> {
+    if (messageIds.length === 0) return [];
+    const rows = await this.sql<{ message_id: string; stop_code: string | null }[]>`
+      update private.chat_turns
+         set lease_expires_at = clock_timestamp() + make_interval(secs => ${leaseMs / 1000})
+       where message_id = any(${messageIds}::uuid[])
+      returning message_id, case when stop_requested_at is not null then coalesce(stop_code, 'stopped_by_user') end as stop_code`;
+    return rows.filter((r) => r.stop_code).map((r) => ({ messageId: r.message_id, stopCode: r.stop_code }));
+  }
+
+  /** Turns among `messageIds` that were asked to stop (a cheap read, polled often). */
+  async stopRequests(messageIds: string[]): Promise<{ messageId: string; stopCode: string }[]> {
+    if (messageIds.length === 0) return [];
+    const rows = await this.sql<{ message_id: string; stop_code: string | null }[]>`
+      select message_id, stop_code from private.chat_turns
+       where message_id = any(${messageIds}::uuid[]) and stop_requested_at is not null`;
+    return rows.map((r) => ({ messageId: r.message_id, stopCode: r.stop_code ?? 'stopped_by_user' }));
+  }
+
+  /** Flags the user's running turn to stop; `alive` says whether a process still holds it. */
+  async requestStop(userId: string, messageId: string, code = 'stopped_by_user'): Promise<{ found: boolean; alive: boolean }> {
+    const [row] = await this.sql<{ alive: boolean }[]>`
+      update private.chat_turns set stop_requested_at = coalesce(stop_requested_at, clock_timestamp()), stop_code = coalesce(stop_code, ${code})
+       where message_id = ${messageId} and user_id = ${userId}
+      returning lease_expires_at > clock_timestamp() as alive`;
+    return { found: Boolean(row), alive: Boolean(row?.alive) };
+  }
+
+  /**
+   * Settles the user's answers that no live process holds (expired lease, or no turn row),
+   * keeping what their checkpoints hold. Returns the settled message ids.
+   */
+  async settleAbandoned(
+    userId: string,
+    where: { sessionId?: string; messageId?: string },
+    as: { status: 'error' | 'stopped'; code: string } = { status: 'error', code: 'interrupted' },
+  ): Promise<string[]> {
+    const rows = await this.sql<{ id: string }[]>`
+      select id from private.settle_abandoned_answers(${userId}::uuid, ${where.sessionId ?? null}::uuid, ${where.messageId ?? null}::uuid,
+        ${as.status}, ${as.code}) as id`;
+    return rows.map((r) => r.id);
+  }
+
+  /** Writes the finished answer and its usage log, and releases the session's lock. */
+  async finish(answer: FinalAnswer): Promise<void> {
+    const packed = packUnits(answer.units);
+    const u = answer.usageLog;
+    await this.sql.begin(async (sql) => {
+      // A premature settle (the lease lapsed while the database was away) is overwritten:
+      // this process has the whole answer, the checkpoints only part of it.
+      const saved = await sql`
+        update public.messages
+           set content = ${packed.content}, reasoning = ${packed.reasoning}, stream_units = ${packed.units}::int[],
+               status = ${answer.status}, error_code = ${answer.code}, error = ${answer.errorMessage},
+               reasoning_ms = ${answer.reasoningMs},
+               token_count = ${answer.completionTokens}, prompt_tokens = ${answer.promptTokens}, completion_tokens = ${answer.completionTokens},
+               ttft_ms = ${answer.ttftMs}, latency_ms = ${answer.latencyMs},
+               provider_message_id = ${answer.providerMessageId?.slice(0, 200) ?? null}
+         where id = ${answer.messageId} and user_id = ${answer.userId}
+           and (status = 'streaming' or error_code = 'interrupted')
+        returning id`;
+      await sql`delete from private.message_chunks where message_id = ${answer.messageId}`;
+      await sql`delete from private.chat_turns where message_id = ${answer.messageId} and user_id = ${answer.userId}`;
+      // The chat may have been deleted (on another device) while it streamed; the call is still logged.
+      const kept = saved.length > 0;
+      await sql`
+        insert into public.prompt_usage_logs
+          (user_id, prompt_id, prompt_version, session_id, message_id, provider, model, status,
+           ttft_ms, latency_ms, prompt_tokens, completion_tokens, token_count, error_code)
+        select ${answer.userId}, p.id, ${u.promptId ? u.promptVersion : null}, s.id, ${kept ? answer.messageId : null},
+               ${u.provider}, ${u.model}, ${answer.status === 'complete' ? 'success' : answer.status},
+               ${answer.ttftMs}, ${answer.latencyMs}, ${answer.promptTokens}, ${answer.completionTokens},
+               ${answer.promptTokens + answer.completionTokens}, ${answer.code}
+          from (select 1) one
+          left join public.prompts p on p.id = ${u.promptId}::uuid and (p.is_public or p.user_id = ${answer.userId})
+          left join public.chat_sessions s on s.id = ${kept ? answer.sessionId : null}::uuid and s.user_id = ${answer.userId}`;
+      if (u.touchCredential) {
+        await sql`update public.api_credentials set last_used_at = now() where user_id = ${answer.userId} and provider = ${u.provider}`;
+      }
+    });
+  }
+
+  /** The user's answer as stored: final units, or checkpointed units while it streams. */
+  async readAnswer(userId: string, messageId: string): Promise<StoredAnswer | null> {
+    const [row] = await this.sql<{
+      session_id: string; status: StoredAnswer['status']; error_code: string | null; error: string | null; provider: string | null; model: string | null;
+      content: string; reasoning: string; stream_units: number[] | null; lease_alive: boolean | null;
+      prompt_tokens: number | null; completion_tokens: number | null; ttft_ms: number | null; latency_ms: number | null;
+    }[]>`
+      select m.session_id, m.status, m.error_code, m.error, m.provider, m.model, m.content, m.reasoning, m.stream_units,
+             m.prompt_tokens, m.completion_tokens, m.ttft_ms, m.latency_ms,
+             (select t.lease_expires_at > clock_timestamp() from private.chat_turns t where t.message_id = m.id) as lease_alive
+        from public.messages m
+       where m.id = ${messageId} and m.user_id = ${userId} and m.sender = 'assistant'`;
+    if (!row) return null;
+    let units: Unit[];
+    if (row.status === 'streaming') {
+      const chunks = await this.sql<{ first_seq: number; units: number[]; content: string; reasoning: string }[]>`
+        select first_seq, units, content, reasoning from private.message_chunks where message_id = ${messageId} order by first_seq`;
+      units = chunks.flatMap((c) => unpackUnits(c, c.first_seq));
+    } else {
+      units = unpackUnits({ units: row.stream_units ?? (row.content ? [row.content.length] : []), content: row.content, reasoning: row.reasoning });
+    }
+    const finished = row.status !== 'streaming';
+    return {
+      sessionId: row.session_id,
+      status: row.status,
+      code: row.error_code,
+      error: row.error,
+      provider: row.provider,
+      model: row.model,
+      units,
+      leaseAlive: Boolean(row.lease_alive),
+      usage: finished
+        ? {
+            prompt_tokens: row.prompt_tokens ?? 0,
+            completion_tokens: row.completion_tokens ?? 0,
+            total_tokens: (row.prompt_tokens ?? 0) + (row.completion_tokens ?? 0),
+            ttft_ms: row.ttft_ms,
+            latency_ms: row.latency_ms,
+          }
+        : null,
+    };
+  }
+}

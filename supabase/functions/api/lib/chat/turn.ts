@@ -1,0 +1,293 @@
+/**
+ * A running chat turn: a server-side job, not a connection. It owns the provider call, the
+ * numbered stream units, and everything that happens to them, in this order:
+ *
+ *  1. start(): the provider call begins at once — before the user message is committed
+ *     (`persisted`); text is cut into units at most every 50 ms (the first at once);
+ *  2. every unit goes to the open views (SSE, any number, attach/detach at will) and, once
+ *     the rows exist, to Realtime Broadcast on `session:<id>`;
+ *  3. a checkpoint of new units at most every `checkpointMs` (2 s) keeps the partial durable;
+ *  4. stop(code) — the Stop button (any process, through the registry), the wall-clock
+ *     budget, or shutdown — aborts the provider within the event loop's next turn;
+ *  5. the end: the answer, status, tokens and usage log are written once (TurnStore.finish),
+ *     views get usage + done (or error), broadcast gets done.
+ *
+ * Closing a view never stops the turn.
+ */
+import type OpenAI from 'openai';
+import type { Logger } from '../log.ts';
+import type { Broadcaster } from '../realtime-broadcast.ts';
+import { sessionTopic } from '../realtime-broadcast.ts';
+import { countTokensLazily } from '../tokens.ts';
+import type { ChatTurn } from './context.ts';
+import { describeProviderError, type ChatError } from './provider-errors.ts';
+import { streamProvider } from './provider-stream.ts';
+import type { FinalAnswer, FinalStatus, TurnStore } from './turn-store.ts';
+import { endsInHighSurrogate, type Unit, type UnitKind } from './units.ts';
+
+export interface TurnUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  ttft_ms: number | null;
+  latency_ms: number | null;
+}
+
+export interface TurnEnd {
+  status: FinalStatus;
+  /** Why it stopped or failed: stopped_by_user, wall_clock_limit, provider codes, save_failed… */
+  code: string | null;
+  error: ChatError | null;
+  finishReason: string | null;
+  usage: TurnUsage | null;
+}
+
+export type TurnEvent = { type: 'unit'; unit: Unit } | { type: 'end'; end: TurnEnd };
+
+export interface TurnOptions {
+  messageId: string;
+  sessionId: string;
+  userId: string;
+  client: OpenAI;
+  providerName: string;
+  model: string;
+  messages: ChatTurn[];
+  temperature?: number;
+  maxTokens?: number;
+  /** Our prompt-size estimate, used when the provider reports no usage. */
+  estimatedPromptTokens: number;
+  usageLog: FinalAnswer['usageLog'];
+  store: TurnStore;
+  broadcaster: Broadcaster;
+  log: Logger;
+  providerTimeoutMs: number;
+  checkpointMs: number;
+  /** Stop with `wall_clock_limit` after this long (0: never). */
+  maxDurationMs: number;
+  unitMs?: number;
+}
+
+/** Why the provider call was aborted on purpose. */
+export class TurnStop extends Error {
+  constructor(readonly code: string) {
+    super(`turn stopped: ${code}`);
+    this.name = 'TurnStop';
+  }
+}
+
+export class Turn {
+  readonly units: Unit[] = [];
+  end: TurnEnd | null = null;
+  readonly ended: Promise<TurnEnd>;
+  private resolveEnded!: (end: TurnEnd) => void;
+  private readonly listeners = new Set<(event: TurnEvent) => void>();
+  private readonly abort = new AbortController();
+  private pending: { kind: UnitKind; text: string } | null = null;
+  private unitTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastUnitAt = 0;
+  private checkpointed = 0;
+  private checkpointing: Promise<void> = Promise.resolve();
+  private rowsExist = false;
+  private broadcastSent = 0;
+  private firstReasoningAt: number | null = null;
+  private firstContentAt: number | null = null;
+
+  constructor(readonly options: TurnOptions) {
+    this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
+  }
+
+  get messageId() {
+    return this.options.messageId;
+  }
+
+  /** Starts the provider call now; `persisted` resolves once the turn's rows are committed. */
+  start(persisted: Promise<void>): void {
+    void this.run(persisted).catch((error) => this.options.log.error('chat turn failed', { message: String(error) }));
+  }
+
+  /** Aborts the provider call; the partial answer is kept with status stopped and `code`. */
+  stop(code = 'stopped_by_user'): void {
+    if (!this.abort.signal.aborted) this.abort.abort(new TurnStop(code));
+  }
+
+  /** Calls `listener` with every unit after `afterSeq`, then live units and the end. */
+  subscribe(afterSeq: number, listener: (event: TurnEvent) => void): () => void {
+    for (const unit of this.units) if (unit.seq > afterSeq) listener({ type: 'unit', unit });
+    if (this.end) {
+      listener({ type: 'end', end: this.end });
+      return () => {};
+    }
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: TurnEvent) {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.options.log.warn('chat view failed', { message: String(error) });
+      }
+    }
+  }
+
+  /** Provider text: the first piece becomes a unit at once, the rest at most every 50 ms. */
+  private onText(kind: UnitKind, text: string) {
+    const now = performance.now();
+    if (kind === 'reasoning') this.firstReasoningAt ??= now;
+    else this.firstContentAt ??= now;
+    if (this.pending && this.pending.kind !== kind) this.cutUnit();
+    this.pending = this.pending ? { kind, text: this.pending.text + text } : { kind, text };
+    const wait = (this.options.unitMs ?? 50) - (now - this.lastUnitAt);
+    if (wait <= 0 && !this.unitTimer) this.cutUnit();
+    else this.unitTimer ??= setTimeout(() => this.cutUnit(), Math.max(0, wait));
+  }
+
+  private cutUnit(final = false) {
+    if (this.unitTimer) clearTimeout(this.unitTimer);
+    this.unitTimer = null;
+    if (!this.pending) return;
+    let text = this.pending.text;
+    let carry = '';
+    // Never end a unit inside a surrogate pair: stored and replayed units must be whole text.
+    if (!final && endsInHighSurrogate(text)) {
+      carry = text.slice(-1);
+      text = text.slice(0, -1);
+    }
+    const kind = this.pending.kind;
+    this.pending = carry ? { kind, text: carry } : null;
+    if (!text) return;
+    const unit: Unit = { seq: this.units.length + 1, kind, text };
+    this.units.push(unit);
+    this.lastUnitAt = performance.now();
+    this.emit({ type: 'unit', unit });
+    this.broadcastNew();
+  }
+
+  private broadcastNew() {
+    if (!this.rowsExist) return; // sent once the rows exist, so a device that sees one can find the other
+    const topic = sessionTopic(this.options.sessionId);
+    for (; this.broadcastSent < this.units.length; this.broadcastSent++) {
+      const u = this.units[this.broadcastSent];
+      this.options.broadcaster.send({
+        topic,
+        event: u.kind === 'content' ? 'delta' : 'reasoning',
+        payload: { message_id: this.messageId, seq: u.seq, text: u.text },
+      });
+    }
+  }
+
+  private checkpoint(): Promise<void> {
+    this.checkpointing = this.checkpointing.then(async () => {
+      const from = this.checkpointed;
+      const batch = this.units.slice(from);
+      if (batch.length === 0) return;
+      try {
+        await this.options.store.checkpoint(this.messageId, from + 1, batch);
+        this.checkpointed = from + batch.length;
+      } catch (error) {
+        // The next checkpoint retries the same units; the final write does not depend on it.
+        this.options.log.warn('chat checkpoint failed', { message: error instanceof Error ? error.message : String(error) });
+      }
+    });
+    return this.checkpointing;
+  }
+
+  private async run(persisted: Promise<void>) {
+    const o = this.options;
+    const started = performance.now();
+    const wallClock = o.maxDurationMs > 0 ? setTimeout(() => this.stop('wall_clock_limit'), o.maxDurationMs) : undefined;
+    let checkpoints: ReturnType<typeof setInterval> | undefined;
+    // The rows are written in parallel with the provider call; checkpoints and broadcast wait for them.
+    const rows = persisted.then(
+      () => {
+        this.rowsExist = true;
+        this.broadcastNew();
+        checkpoints = setInterval(() => void this.checkpoint(), o.checkpointMs);
+        return true;
+      },
+      () => {
+        this.stop('not_started');
+        return false;
+      },
+    );
+
+    let status: FinalStatus = 'complete';
+    let code: string | null = null;
+    let error: ChatError | null = null;
+    let result: Awaited<ReturnType<typeof streamProvider>> | null = null;
+    try {
+      result = await streamProvider(
+        { client: o.client, model: o.model, messages: o.messages, temperature: o.temperature, maxTokens: o.maxTokens, timeoutMs: o.providerTimeoutMs, signal: this.abort.signal },
+        { onText: (kind, text) => this.onText(kind, text), onActivity: () => {} },
+      );
+    } catch (thrown) {
+      if (thrown instanceof TurnStop) {
+        status = 'stopped';
+        code = thrown.code;
+      } else {
+        status = 'error';
+        error = describeProviderError(thrown, { providerName: o.providerName, model: o.model, apiKey: o.client.apiKey, timeoutMs: o.providerTimeoutMs });
+        code = error.code;
+        o.log.warn('chat provider failed', { code: error.code, model: o.model });
+      }
+    } finally {
+      clearTimeout(wallClock);
+    }
+    this.cutUnit(true);
+    const latencyMs = Math.round(performance.now() - started);
+    const ttftMs = this.firstContentAt === null && this.firstReasoningAt === null
+      ? null
+      : Math.round(Math.min(this.firstContentAt ?? Infinity, this.firstReasoningAt ?? Infinity) - started);
+    const reasoningMs = this.firstReasoningAt === null ? null : Math.round((this.firstContentAt ?? performance.now()) - this.firstReasoningAt);
+
+    if (!(await rows)) return this.finishWith({ status: 'error', code: 'not_started', error: { code: 'not_started', message: 'The turn could not start' }, finishReason: null, usage: null });
+    clearInterval(checkpoints);
+
+    const content = this.units.filter((u) => u.kind === 'content').map((u) => u.text).join('');
+    const countTokens = await countTokensLazily();
+    const completionTokens = result?.usage?.completion_tokens ?? (content ? countTokens(content) : 0);
+    const promptTokens = result?.usage?.prompt_tokens ?? o.estimatedPromptTokens;
+    const usage: TurnUsage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens, ttft_ms: ttftMs, latency_ms: latencyMs };
+    const end: TurnEnd = { status, code, error, finishReason: result?.finishReason ?? null, usage };
+    await this.checkpointing;
+    const final: FinalAnswer = {
+      messageId: this.messageId, userId: o.userId, sessionId: o.sessionId, units: this.units, status, code,
+      errorMessage: error?.message ?? null, reasoningMs, promptTokens, completionTokens, ttftMs, latencyMs,
+      providerMessageId: result?.providerMessageId ?? null, usageLog: o.usageLog,
+    };
+    if (!(await this.saveFinal(final))) {
+      // The checkpoints are still there: once the lease lapses the answer is settled from them.
+      return this.finishWith({ status: 'error', code: 'save_failed', error: { code: 'save_failed', message: 'The answer could not be saved; copy it before leaving this page.' }, finishReason: null, usage });
+    }
+    this.finishWith(end);
+  }
+
+  /** The final write, retried while the database is briefly away (a restart, a failover). */
+  private async saveFinal(final: FinalAnswer): Promise<boolean> {
+    for (let attempt = 0, delay = 250; ; attempt++, delay = Math.min(delay * 2, 4_000)) {
+      try {
+        await this.options.store.finish(final);
+        return true;
+      } catch (error) {
+        this.options.log.warn('chat final write failed', { attempt, message: error instanceof Error ? error.message : String(error) });
+        if (attempt >= 8) return false;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private finishWith(end: TurnEnd) {
+    this.end = end;
+    if (this.rowsExist) {
+      this.options.broadcaster.send({
+        topic: sessionTopic(this.options.sessionId),
+        event: 'done',
+        payload: { message_id: this.messageId, status: end.status, code: end.code },
+      });
+    }
+    this.emit({ type: 'end', end });
+    this.listeners.clear();
+    this.resolveEnded(end);
+  }
+}

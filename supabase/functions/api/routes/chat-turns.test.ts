@@ -1,0 +1,207 @@
+// A chat turn is a server-side job: it outlives its view, stops from any request (also one
+// served by another instance), re-attaches from any seq, holds its session's lock, keeps
+// reasoning apart, and is settled from its checkpoints when its process dies.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../app.ts';
+import { createDb, type Db } from '../lib/db.ts';
+import { fakeReplyChunks } from '../../../../local/src/demo-provider.ts';
+import { createApiHarness, eventually, readSse, type ApiHarness, type ApiUser, type SseEvent } from '../../../../tests/helpers/api.ts';
+
+let api: ApiHarness;
+// A second instance of the function on the same database: its own registry, no shared memory.
+let other: { app: ReturnType<typeof createApp>; db: Db };
+beforeAll(async () => {
+  api = await createApiHarness({
+    env: { CHAT_RATE_CAPACITY: '1000', CHAT_CHECKPOINT_MS: '100', KEEPALIVE_MS: '1000' },
+    provider: { tokens: 40, tokenDelayMs: 10 },
+  });
+  const db = createDb(api.db.url, { max: 2 });
+  other = { app: createApp(api.config, { db, log: () => {} }), db };
+});
+afterAll(async () => {
+  await other?.db.end();
+  await api?.close();
+});
+beforeEach(() => api.fakeProvider.setMode('ok'));
+
+const demo = { provider: 'demo', model: 'demo-model' };
+const row = async (id: string) =>
+  (await api.db.sql`select content, reasoning, reasoning_ms, status, error_code, stream_units from public.messages where id = ${id}`)[0];
+const textOf = (events: SseEvent[], kind = 'delta') => events.filter((e) => e.event === kind).map((e) => e.data.text).join('');
+const onOther = (user: ApiUser, method: string, path: string, headers: Record<string, string> = {}) =>
+  other.app.request(`/api${path}`, { method, headers: { authorization: `Bearer ${user.token}`, ...headers } });
+
+/** Starts a turn and reads its view until `until` holds; returns the events so far and the rest of the reader. */
+async function startTurn(user: ApiUser, body: Record<string, unknown>, until: (e: SseEvent) => boolean = (e) => e.event === 'delta') {
+  const res = await user.request('POST', '/chat', { ...demo, ...body });
+  expect(res.status).toBe(200);
+  const events = await readSse(res, until);
+  return { events, meta: events[0].data as { session_id: string; assistant_message_id: string; user_message_id: string } };
+}
+
+describe('a turn outlives its view', () => {
+  it('runs to the end and is stored complete when the client goes away', async () => {
+    const alice = await api.createUser();
+    const before = api.fakeProvider.requests.length;
+    const { meta } = await startTurn(alice, { message: 'a long answer please' });
+    const stored = await eventually(async () => {
+      const r = await row(meta.assistant_message_id);
+      return r.status === 'streaming' ? null : r;
+    });
+    const full = fakeReplyChunks([{ role: 'user', content: 'a long answer please' }], 40).join('');
+    expect(stored).toMatchObject({ status: 'complete', content: full, error_code: null });
+    expect(api.fakeProvider.requests[before].aborted).toBeUndefined();
+    const [log] = await api.db.sql`select status from public.prompt_usage_logs where message_id = ${meta.assistant_message_id}`;
+    expect(log.status).toBe('success');
+  });
+});
+
+describe('stop', () => {
+  it('stops from another request: the provider call is aborted, the partial kept, the view gets done stopped', async () => {
+    const alice = await api.createUser();
+    const before = api.fakeProvider.requests.length;
+    const release = api.fakeProvider.pauseAfterFirstToken();
+    const res = await alice.request('POST', '/chat', { ...demo, message: '/echo one two three four' });
+    const view = readSse(res);
+    const meta = await eventually(async () => {
+      const [r] = await api.db.sql`select id, session_id from public.messages where user_id = ${alice.id} and sender = 'assistant'`;
+      return r ? { assistant_message_id: r.id as string } : null;
+    });
+    const stop = await alice.request('POST', `/chat/${meta.assistant_message_id}/stop`);
+    expect(stop.status).toBe(200);
+    expect(await stop.json()).toEqual({ assistant_message_id: meta.assistant_message_id, status: 'stopped' });
+    release();
+    const events = await view;
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'stopped', code: 'stopped_by_user' } });
+    expect(await row(meta.assistant_message_id)).toMatchObject({ status: 'stopped', error_code: 'stopped_by_user', content: textOf(events) });
+    await eventually(async () => api.fakeProvider.requests[before]?.aborted === true);
+    const [log] = await api.db.sql`select status from public.prompt_usage_logs where message_id = ${meta.assistant_message_id}`;
+    expect(log.status).toBe('stopped');
+
+    const again = await alice.request('POST', `/chat/${meta.assistant_message_id}/stop`);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ error: { code: 'turn_finished', status: 'stopped' } });
+  });
+
+  it('stops a turn running in another instance (through the database)', async () => {
+    const alice = await api.createUser();
+    const release = api.fakeProvider.pauseAfterFirstToken();
+    const { meta } = await startTurn(alice, { message: '/echo far away words' });
+    const stop = await onOther(alice, 'POST', `/chat/${meta.assistant_message_id}/stop`);
+    expect(await stop.json()).toEqual({ assistant_message_id: meta.assistant_message_id, status: 'stopped' });
+    release();
+    expect(await row(meta.assistant_message_id)).toMatchObject({ status: 'stopped', content: 'far' });
+  });
+
+  it("is a 404 for someone else's answer", async () => {
+    const alice = await api.createUser();
+    const mallory = await api.createUser();
+    const release = api.fakeProvider.pauseAfterFirstToken();
+    const { meta } = await startTurn(alice, { message: '/echo private words' });
+    expect((await mallory.request('POST', `/chat/${meta.assistant_message_id}/stop`)).status).toBe(404);
+    expect((await mallory.request('GET', `/chat/${meta.assistant_message_id}/stream`)).status).toBe(404);
+    release();
+    await eventually(async () => (await row(meta.assistant_message_id)).status === 'complete');
+  });
+});
+
+describe('re-attach', () => {
+  const message = 'please write a long answer';
+  const full = fakeReplyChunks([{ role: 'user', content: message }], 40).join('');
+
+  it('resumes with Last-Event-ID or ?after, here and on another instance, with no gap and no duplicate', async () => {
+    const alice = await api.createUser();
+    const { events, meta } = await startTurn(alice, { message }, (e) => e.event === 'delta' && e.data.seq >= 2);
+    const seen = textOf(events);
+    const id = meta.assistant_message_id;
+    const resumes = await Promise.all([
+      alice.request('GET', `/chat/${id}/stream`, undefined, { 'last-event-id': '2' }),
+      alice.request('GET', `/chat/${id}/stream?after=2`),
+      onOther(alice, 'GET', `/chat/${id}/stream`, { 'last-event-id': '2' }),
+    ].map(async (res) => readSse(await res)));
+    for (const resumed of resumes) {
+      expect(resumed[0]).toMatchObject({ event: 'meta', data: { assistant_message_id: id, session_id: meta.session_id } });
+      const seqs = resumed.filter((e) => e.event === 'delta').map((e) => e.data.seq);
+      expect(seqs[0]).toBe(3);
+      expect(seqs).toEqual(seqs.map((_, i) => i + 3));
+      expect(seen + textOf(resumed)).toBe(full);
+      expect(resumed.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
+    }
+  });
+
+  it('replays a finished answer, then done', async () => {
+    const alice = await api.createUser();
+    const { meta } = await startTurn(alice, { message }, () => false);
+    const id = meta.assistant_message_id;
+    const whole = await readSse(await alice.request('GET', `/chat/${id}/stream`));
+    expect(textOf(whole)).toBe(full);
+    expect(whole.map((e) => e.event).slice(-2)).toEqual(['usage', 'done']);
+    const last = whole.filter((e) => e.event === 'delta').at(-1)!.data.seq;
+    const tail = await readSse(await onOther(alice, 'GET', `/chat/${id}/stream?after=${last}`));
+    expect(tail.map((e) => e.event)).toEqual(['meta', 'usage', 'done']);
+    expect((await alice.request('GET', `/chat/${id}/stream?after=-1`)).status).toBe(400);
+  });
+});
+
+describe('one running turn per session', () => {
+  it('answers 409 turn_running with the running id; regenerate stops the running turn first', async () => {
+    const alice = await api.createUser();
+    const release = api.fakeProvider.pauseAfterFirstToken();
+    const { meta } = await startTurn(alice, { message: '/echo still going on' });
+    const second = await alice.request('POST', '/chat', { ...demo, session_id: meta.session_id, message: 'me too' });
+    expect(second.status).toBe(409);
+    expect(await second.json()).toEqual({ error: expect.objectContaining({ code: 'turn_running', running_message_id: meta.assistant_message_id }) });
+
+    const regenerated = await readSse(await alice.request('POST', '/chat', { ...demo, session_id: meta.session_id, regenerate: true }));
+    release();
+    expect(regenerated.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
+    expect(textOf(regenerated)).toBe('still going on');
+    // The history sent with the regenerate never contained the unfinished answer.
+    const sent = (api.fakeProvider.requests.at(-1)?.body as { messages: { content: string }[] }).messages;
+    expect(sent.map((m) => m.content)).toEqual(['/echo still going on']);
+    const rows = await api.db.sql`select sender, status from public.messages where session_id = ${meta.session_id} order by created_at`;
+    expect(rows.map((r) => `${r.sender}:${r.status}`)).toEqual(['user:complete', 'assistant:complete']);
+  });
+});
+
+describe('reasoning', () => {
+  it.each(['think', 'reason'])('/%s: streams reasoning events and stores the reasoning apart from the answer', async (verb) => {
+    const alice = await api.createUser();
+    const events = await readSse(await alice.request('POST', '/chat', { ...demo, message: `/${verb} weigh the options carefully` }));
+    expect(textOf(events, 'reasoning')).toBe('weigh the options carefully');
+    expect(textOf(events)).toBe('Thought it through.');
+    const seqs = events.filter((e) => e.event === 'delta' || e.event === 'reasoning').map((e) => e.data.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    const meta = events[0].data;
+    const stored = await row(meta.assistant_message_id);
+    expect(stored).toMatchObject({ content: 'Thought it through.', reasoning: 'weigh the options carefully', status: 'complete' });
+    expect(stored.reasoning_ms).toBeGreaterThanOrEqual(0);
+    // Re-attaching replays both kinds in their order.
+    const replay = await readSse(await alice.request('GET', `/chat/${meta.assistant_message_id}/stream`));
+    expect(replay.filter((e) => e.event === 'delta' || e.event === 'reasoning').map((e) => e.data.seq)).toEqual(seqs);
+  });
+});
+
+describe('an answer whose process died', () => {
+  it('is settled from its checkpoints once its lease lapsed, keeping the partial', async () => {
+    const alice = await api.createUser();
+    const [session] = await api.db.sql`insert into public.chat_sessions (user_id) values (${alice.id}) returning id`;
+    const [answer] = await api.db.sql`insert into public.messages (session_id, user_id, sender, status) values (${session.id}, ${alice.id}, 'assistant', 'streaming') returning id`;
+    await api.db.sql`insert into private.chat_turns (message_id, session_id, user_id, lease_expires_at) values (${answer.id}, ${session.id}, ${alice.id}, now() + interval '1 hour')`;
+    await api.db.sql`insert into private.message_chunks (message_id, first_seq, units, content, reasoning) values
+      (${answer.id}, 1, '{-5,4}', 'Half', 'hmm, '), (${answer.id}, 3, '{5}', ' done', '')`;
+    // A live lease: shown as streaming with its checkpoint, and a new send is refused.
+    const page = async () => (await (await alice.request('GET', `/sessions/${session.id}/messages`)).json()).messages[0];
+    expect(await page()).toMatchObject({ status: 'streaming', content: 'Half done', reasoning: 'hmm, ', seq: 3 });
+    expect((await alice.request('POST', '/chat', { ...demo, session_id: session.id, message: 'hello?' })).status).toBe(409);
+
+    await api.db.sql`update private.chat_turns set lease_expires_at = now() - interval '1 second' where message_id = ${answer.id}`;
+    expect(await page()).toMatchObject({ status: 'error', error_code: 'interrupted', content: 'Half done', reasoning: 'hmm, ', seq: 3 });
+    const [left] = await api.db.sql`select (select count(*) from private.chat_turns where message_id = ${answer.id})::int as turns,
+      (select count(*) from private.message_chunks where message_id = ${answer.id})::int as chunks`;
+    expect(left).toEqual({ turns: 0, chunks: 0 });
+    // The session is free again.
+    const next = await readSse(await alice.request('POST', '/chat', { ...demo, session_id: session.id, message: '/echo again' }));
+    expect(next.at(-1)?.event).toBe('done');
+  });
+});
