@@ -260,8 +260,8 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Send a message and stream the answer (Server-Sent Events)
-         * @description Events: `meta` {session_id, user_message_id, assistant_message_id, dropped_turns}, `delta` {text}, `usage` {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}, `done` {assistant_message_id, status}, `error` {code, message}; plus a `: keepalive` comment every 15 s.
+         * Send a message; the answer is written on the server and streamed (Server-Sent Events)
+         * @description The stream is a view of a server-side turn: closing it does not stop the answer (use POST /chat/{id}/stop). Events: `meta` {session_id, user_message_id, assistant_message_id, dropped_turns, provider, model}, `delta` {seq, text} and `reasoning` {seq, text} (SSE id = seq, one counter for both), `usage` {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}, `done` {assistant_message_id, status, finish_reason, code} or `error` {code, message}; a `: keepalive` comment every 15 s. 409 `turn_running` (with `running_message_id`) while another answer runs in the session.
          */
         post: {
             parameters: {
@@ -350,6 +350,145 @@ export type paths = {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chat/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop a running answer (from any tab or device)
+         * @description The partial answer is kept with status `stopped`; 409 `turn_finished` when it already ended.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The answer is stopped */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StopResult"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chat/{id}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Re-attach to an answer (Server-Sent Events)
+         * @description Replays the answer from its start (or after `Last-Event-ID` / `?after=<seq>`, with no gap and no duplicate), then live `delta`/`reasoning` events, then `usage` and `done` (or `error`). First event: `meta` {session_id, assistant_message_id, status, provider, model}.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Resume after this seq (as `Last-Event-ID`) */
+                    after?: number | null;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The answer as an event stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3807,6 +3946,8 @@ export type components = {
             error: {
                 code: string;
                 message: string;
+            } & {
+                [key: string]: unknown;
             };
         };
         ForkPrompt: {
@@ -3874,6 +4015,8 @@ export type components = {
             /** Format: date-time */
             created_at: string;
             error: string | null;
+            /** @description Why it is `error`/`stopped`: interrupted, stopped_by_user, wall_clock_limit, provider codes */
+            error_code: string | null;
             /** Format: uuid */
             id: string;
             latency_ms: number | null;
@@ -3881,8 +4024,14 @@ export type components = {
             prompt_tokens: number | null;
             provider: string | null;
             provider_message_id: string | null;
+            /** @description A reasoning model's thinking, apart from the answer ('' when none) */
+            reasoning: string;
+            /** @description How long it reasoned before answering */
+            reasoning_ms: number | null;
             /** @enum {string} */
             sender: "user" | "assistant" | "system";
+            /** @description The last stream seq the content and reasoning include (apply live deltas with a higher seq) */
+            seq: number;
             /** Format: uuid */
             session_id: string;
             /** @enum {string} */
@@ -4178,6 +4327,15 @@ export type components = {
              * @default false
              */
             live: boolean;
+        };
+        StopResult: {
+            /** Format: uuid */
+            assistant_message_id: string;
+            /**
+             * @description `streaming`: the stop was asked but not yet confirmed
+             * @enum {string}
+             */
+            status: "stopped" | "complete" | "error" | "streaming";
         };
         TemplateVariable: {
             default: string | null;

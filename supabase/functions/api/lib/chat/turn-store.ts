@@ -44,7 +44,12 @@ export interface StoredAnswer {
 }
 
 export class TurnStore {
-  constructor(private readonly sql: Sql) {}
+  /** `owner` gives the function's owner connection (read on first use, not at app start). */
+  constructor(private readonly owner: () => Sql) {}
+
+  private get sql(): Sql {
+    return this.owner();
+  }
 
   /** Appends the units with seq ≥ firstSeq (a checkpoint). */
   async checkpoint(messageId: string, firstSeq: number, units: readonly Unit[]): Promise<void> {
