@@ -100,6 +100,21 @@ describe('adding project files', () => {
   });
 });
 
+describe('account export', () => {
+  it('includes project files with their text and a working download URL', async () => {
+    const alice = await h.createUser();
+    const id = await project(alice);
+    const path = await upload(alice, 'export-me.md', '# Export me', 'text/markdown');
+    await alice.request('POST', `/projects/${id}/files`, { path });
+    const res = await alice.request('GET', '/me/export');
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.files).toEqual([expect.objectContaining({ kind: 'project', project_id: id, name: 'export-me.md', path, size: 11, extracted_text: '# Export me' })]);
+    const download = await fetch(body.files[0].download_url);
+    expect(await download.text()).toBe('# Export me');
+  });
+});
+
 describe('lifecycle: no orphaned objects', () => {
   it('deleting a file, then a project, removes their objects from the bucket', async () => {
     const alice = await h.createUser();

@@ -20,7 +20,10 @@ const STALL_MS = 60_000;
 const json = (value: unknown) => JSON.stringify(value);
 
 /** Yields the export document as JSON text fragments, in order. */
-async function* exportFragments(sql: TransactionSql, user: AuthUser, exportedAt: string): AsyncGenerator<string> {
+/** Signed download URLs for the user's files (path → URL); absent when Storage is not set up. */
+export type SignFiles = (paths: string[]) => Promise<Map<string, string>>;
+
+async function* exportFragments(sql: TransactionSql, user: AuthUser, exportedAt: string, signFiles?: SignFiles): AsyncGenerator<string> {
   const uid = user.id;
   const [profile] = await sql`select ${sql.unsafe(PROFILE_COLUMNS)} from public.profiles where id = ${uid}`;
   yield `{"format":"mrprompt-export/1","exported_at":${json(exportedAt)},"user":${json({ id: uid, email: user.email })},"profile":${json(profile ?? null)}`;
@@ -94,7 +97,20 @@ async function* exportFragments(sql: TransactionSql, user: AuthUser, exportedAt:
       first = false;
     }
   }
-  yield ']}';
+  yield ']';
+
+  // Files: project files (with their extracted text) and message attachments, each with a
+  // signed download URL for its bytes (valid for a day).
+  const files = await sql<{ path: string }[]>`
+    select 'project' as kind, id, project_id, null::uuid as message_id, name, type, size::bigint::text as size, storage_path as path,
+           token_count, extracted_text, created_at
+      from public.file_metadata where user_id = ${uid}
+    union all
+    select 'attachment', id, null, message_id, name, type, size::bigint::text, storage_path, token_count, null, created_at
+      from public.message_attachments where user_id = ${uid}
+    order by created_at, id`;
+  const urls = signFiles && files.length > 0 ? await signFiles([...new Set(files.map((f) => f.path))]) : new Map<string, string>();
+  yield `,"files":${json(files.map((f) => ({ ...f, size: Number((f as { size?: string }).size), download_url: urls.get(f.path) ?? null })))}}`;
 }
 
 class ExportCancelled extends Error {}
@@ -103,7 +119,7 @@ class ExportCancelled extends Error {}
  * The export as a byte stream. Reading happens only as fast as the client takes it (the
  * stream's 64 KiB queue is the only buffer); a client that goes away ends the transaction.
  */
-export function streamAccountExport(db: Db, user: AuthUser, exportedAt: string, log: Logger): ReadableStream<Uint8Array> {
+export function streamAccountExport(db: Db, user: AuthUser, exportedAt: string, log: Logger, signFiles?: SignFiles): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cancelled = false;
   let resume: (() => void) | null = null;
@@ -125,7 +141,7 @@ export function streamAccountExport(db: Db, user: AuthUser, exportedAt: string, 
         // One consistent snapshot for the whole document.
         const run = db.withUserTransaction(user, async (sql) => {
           let pending = '';
-          for await (const fragment of exportFragments(sql, user, exportedAt)) {
+          for await (const fragment of exportFragments(sql, user, exportedAt, signFiles)) {
             pending += fragment;
             if (pending.length < 16_384) continue;
             controller.enqueue(encoder.encode(pending));

@@ -5,6 +5,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { deleteOwnAccount, PROFILE_COLUMNS, type ProfileRow } from '../lib/account.ts';
 import { streamAccountExport } from '../lib/account-export.ts';
+import { signAttachmentUrls } from '../lib/attachments/storage-client.ts';
 import { requireUser } from '../lib/auth.ts';
 import { heavyRateLimit } from '../lib/rate-limit.ts';
 import type { AppEnv } from '../lib/context.ts';
@@ -77,6 +78,20 @@ const Export = z
       }),
     ),
     usage_logs: z.array(UsageLogSchema.omit({ prompt_title: true })),
+    files: z.array(z.object({
+      kind: z.enum(['project', 'attachment']),
+      id: z.uuid(),
+      project_id: z.uuid().nullable(),
+      message_id: z.uuid().nullable(),
+      name: z.string(),
+      type: z.string(),
+      size: z.number().int(),
+      path: z.string(),
+      token_count: z.number().int(),
+      extracted_text: z.string().nullable(),
+      created_at: z.string(),
+      download_url: z.string().nullable().openapi({ description: 'Signed Storage URL for the bytes, valid for 24 hours' }),
+    })),
   })
   .openapi('AccountExport');
 
@@ -153,5 +168,12 @@ meRoutes.openapi(routes.export, async (c) => {
   };
   // HEAD: the headers only; a body nobody reads would hold a database connection.
   if (c.req.method === 'HEAD') return c.body(null, 200, headers) as never;
-  return c.body(streamAccountExport(c.var.db, c.var.user, exportedAt, c.var.log), 200, headers) as never;
+  const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
+  const access = { config: c.var.config, fetch: c.var.deps.fetch };
+  // Without Storage the export still completes; the files then come without download URLs.
+  const signFiles = (paths: string[]) => signAttachmentUrls(access, token, paths, 24 * 3600).catch((error: unknown) => {
+    c.var.log.warn('export: could not sign file URLs', { error: error instanceof Error ? error.message : String(error) });
+    return new Map<string, string>();
+  });
+  return c.body(streamAccountExport(c.var.db, c.var.user, exportedAt, c.var.log, signFiles), 200, headers) as never;
 });

@@ -3724,6 +3724,25 @@ export type components = {
                 [key: string]: unknown;
             }[];
             exported_at: string;
+            files: {
+                created_at: string;
+                /** @description Signed Storage URL for the bytes, valid for 24 hours */
+                download_url: string | null;
+                extracted_text: string | null;
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "project" | "attachment";
+                /** Format: uuid */
+                message_id: string | null;
+                name: string;
+                path: string;
+                /** Format: uuid */
+                project_id: string | null;
+                size: number;
+                token_count: number;
+                type: string;
+            }[];
             /** @enum {string} */
             format: "mrprompt-export/1";
             profile: {

@@ -63,3 +63,23 @@ export function assertOwnPath(userId: string, path: string): void {
     throw new ApiError(400, 'invalid_attachment_path', `Attachment paths look like "<your user id>/<file name>"; "${path}" is not one of yours`);
   }
 }
+
+/** Signed download URLs for the caller's own objects (RLS decides), path → absolute URL. */
+export async function signAttachmentUrls(access: StorageAccess, userToken: string, paths: string[], expiresIn: number): Promise<Map<string, string>> {
+  const { config } = access;
+  const urls = new Map<string, string>();
+  for (let i = 0; i < paths.length; i += 1000) {
+    const response = await access.fetch(`${config.supabaseUrl}/storage/v1/object/sign/${ATTACHMENTS_BUCKET}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${userToken}`, 'content-type': 'application/json', ...(config.storage.apiKey ? { apikey: config.storage.apiKey } : {}) },
+      body: JSON.stringify({ expiresIn, paths: paths.slice(i, i + 1000) }),
+    });
+    if (!response.ok) throw new Error(`storage signing failed with HTTP ${response.status}`);
+    const rows: unknown = await response.json();
+    if (!Array.isArray(rows)) continue;
+    for (const row of rows) {
+      if (row && typeof row.path === 'string' && typeof row.signedURL === 'string') urls.set(row.path, `${config.supabaseUrl}/storage/v1${row.signedURL}`);
+    }
+  }
+  return urls;
+}
