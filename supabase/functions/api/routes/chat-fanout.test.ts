@@ -1,0 +1,98 @@
+// What a turn sends to Realtime Broadcast (captured by a real HTTP server standing in for
+// /realtime/v1/api/broadcast), that a failing Realtime never breaks the turn, and the
+// wall-clock budget that stops a turn before the platform would.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHarness, eventually, readSse, type ApiHarness } from '../../../../tests/helpers/api.ts';
+
+interface Captured {
+  headers: http.IncomingHttpHeaders;
+  path: string;
+  body: { messages: { topic: string; event: string; payload: Record<string, unknown>; private: boolean }[] };
+}
+
+let realtime: { url: string; requests: Captured[]; fail: boolean; close(): Promise<void> };
+let api: ApiHarness;
+const SECRET = 'sb_secret_turn_fanout_test_key';
+
+beforeAll(async () => {
+  const requests: Captured[] = [];
+  const state = { fail: false };
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    requests.push({ headers: req.headers, path: req.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+    res.writeHead(state.fail ? 500 : 202).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  realtime = Object.assign(state, { url, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+  api = await createApiHarness({
+    env: { SUPABASE_URL: url, SUPABASE_SECRET_KEYS: JSON.stringify({ default: SECRET }), CHAT_RATE_CAPACITY: '1000' },
+    provider: { tokens: 30, tokenDelayMs: 5 },
+  });
+});
+afterAll(async () => {
+  await api?.close();
+  await realtime?.close();
+});
+
+const demo = { provider: 'demo', model: 'demo-model' };
+
+describe('Realtime Broadcast fan-out', () => {
+  it('sends every unit in seq order, then done, to the private session channel with the secret key', async () => {
+    const alice = await api.createUser();
+    const events = await readSse(await alice.request('POST', '/chat', { ...demo, message: '/think first weigh it' }));
+    const meta = events[0].data;
+    const mine = async () => {
+      const all = realtime.requests.flatMap((r) => r.body.messages).filter((m) => m.payload.message_id === meta.assistant_message_id);
+      return all.some((m) => m.event === 'done') ? all : null;
+    };
+    const messages = await eventually(mine);
+    expect(new Set(messages.map((m) => m.topic))).toEqual(new Set([`session:${meta.session_id}`]));
+    expect(messages.every((m) => m.private === true)).toBe(true);
+    const units = messages.filter((m) => m.event !== 'done');
+    expect(units.map((m) => m.payload.seq)).toEqual(units.map((_, i) => i + 1));
+    // The same units, with the same seq, as the asker's own stream.
+    const streamed = events.filter((e) => e.event === 'delta' || e.event === 'reasoning').map((e) => [e.event, e.data.seq, e.data.text]);
+    expect(units.map((m) => [m.event, m.payload.seq, m.payload.text])).toEqual(streamed);
+    expect(messages.at(-1)).toMatchObject({ event: 'done', payload: { message_id: meta.assistant_message_id, status: 'complete', code: null } });
+    const request = realtime.requests.find((r) => r.body.messages.some((m) => m.payload.message_id === meta.assistant_message_id))!;
+    expect(request.path).toBe('/realtime/v1/api/broadcast');
+    expect(request.headers.authorization).toBe(`Bearer ${SECRET}`);
+    expect(request.headers.apikey).toBe(SECRET);
+    expect(JSON.stringify(api.logs)).not.toContain(SECRET);
+  });
+
+  it('a failing Realtime never breaks the turn', async () => {
+    realtime.fail = true;
+    try {
+      const alice = await api.createUser();
+      const events = await readSse(await alice.request('POST', '/chat', { ...demo, message: '/echo still fine' }));
+      expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
+      const [row] = await api.db.sql`select status, content from public.messages where id = ${events[0].data.assistant_message_id}`;
+      expect(row).toEqual({ status: 'complete', content: 'still fine' });
+      await eventually(async () => api.logs.some((l) => l.msg === 'realtime broadcast failed'));
+    } finally {
+      realtime.fail = false;
+    }
+  });
+});
+
+describe('the wall-clock budget', () => {
+  it('stops a turn that runs past CHAT_TURN_MAX_MS, keeping the partial as stopped / wall_clock_limit', async () => {
+    const short = await createApiHarness({ env: { CHAT_TURN_MAX_MS: '300' }, provider: { tokens: 200, tokenDelayMs: 10 } });
+    try {
+      const alice = await short.createUser();
+      const events = await readSse(await alice.request('POST', '/chat', { ...demo, message: 'a very long answer' }));
+      expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'stopped', code: 'wall_clock_limit' } });
+      const [row] = await short.db.sql`select status, error_code, content from public.messages where id = ${events[0].data.assistant_message_id}`;
+      expect(row).toMatchObject({ status: 'stopped', error_code: 'wall_clock_limit' });
+      expect(row.content.length).toBeGreaterThan(0);
+      expect(row.content).toBe(events.filter((e) => e.event === 'delta').map((e) => e.data.text).join(''));
+    } finally {
+      await short.close();
+    }
+  });
+});
