@@ -21,7 +21,8 @@ export default {
         'default-src': ['self'],
         'script-src': ['self'],
         'style-src': ['self', 'unsafe-inline'],
-        'img-src': ['self', 'data:'],
+        // blob: — local previews of files the user picked (URL.createObjectURL), never remote.
+        'img-src': ['self', 'data:', 'blob:'],
         'font-src': ['self', 'data:'],
         'connect-src': ['self'],
         'object-src': ['none'],

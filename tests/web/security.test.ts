@@ -81,7 +81,7 @@ describe('headers and cookies', () => {
     const res = await fetch(`${web}/login`);
     const policy = res.headers.get('content-security-policy') ?? '';
     const directive = (name: string) => new RegExp(`(?:^|;)\\s*${name} ([^;]*)`).exec(policy)?.[1]?.trim() ?? null;
-    expect(directive('img-src')).toBe("'self' data:");
+    expect(directive('img-src')).toBe("'self' data: blob:");
     expect(directive('frame-ancestors')).toBe("'none'");
     expect(directive('script-src')).not.toContain('unsafe-inline');
     expect(directive('connect-src')).toContain(new URL(stack.apiUrl).origin);
