@@ -6,6 +6,63 @@ export type Json = string | number | boolean | null | {
 export type Database = {
     "public": {
         Tables: {
+            "answer_scores": {
+                Row: {
+                    "comment": string | null;
+                    "created_at": string;
+                    "id": string;
+                    "message_id": string | null;
+                    "rating": number;
+                    "updated_at": string;
+                    "usage_log_id": string | null;
+                    "user_id": string;
+                };
+                ComputedFields: never;
+                Insert: {
+                    "comment"?: string | null;
+                    "created_at"?: string;
+                    "id"?: string;
+                    "message_id"?: string | null;
+                    "rating": number;
+                    "updated_at"?: string;
+                    "usage_log_id"?: string | null;
+                    "user_id": string;
+                };
+                Update: {
+                    "comment"?: string | null;
+                    "created_at"?: string;
+                    "id"?: string;
+                    "message_id"?: string | null;
+                    "rating"?: number;
+                    "updated_at"?: string;
+                    "usage_log_id"?: string | null;
+                    "user_id"?: string;
+                };
+                Relationships: [
+                    {
+                        foreignKeyName: "answer_scores_message_id_fkey";
+                        columns: [
+                            "message_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "messages";
+                        referencedColumns: [
+                            "id"
+                        ];
+                    },
+                    {
+                        foreignKeyName: "answer_scores_usage_log_id_fkey";
+                        columns: [
+                            "usage_log_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "prompt_usage_logs";
+                        referencedColumns: [
+                            "id"
+                        ];
+                    }
+                ];
+            };
             "api_credentials": {
                 Row: {
                     "base_url": string | null;

@@ -22,6 +22,7 @@ import { consoleSink, createLogger } from './lib/log.ts';
 import { defaultHook } from './lib/openapi.ts';
 import { apiKeysRoutes } from './routes/api-keys.ts';
 import { budgetRoutes } from './routes/budget.ts';
+import { scoresRoutes } from './routes/scores.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { chatTurnRoutes } from './routes/chat-turns.ts';
 import { credentialsRoutes } from './routes/credentials.ts';
@@ -148,6 +149,7 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
   app.route('/usage', usageRoutes);
   app.route('/budget', budgetRoutes);
   app.route('/api-keys', apiKeysRoutes);
+  app.route('/scores', scoresRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -42,6 +42,8 @@ const STATS = `count(*)::int as calls,
   coalesce(sum(coalesce(l.token_count, coalesce(l.prompt_tokens, 0) + coalesce(l.completion_tokens, 0))), 0)::float8 as total_tokens,
   coalesce(sum(l.cost_usd), 0)::float8 as cost_usd,
   count(*) filter (where l.cost_usd is null)::int as unpriced_calls,
+  count(sc.rating)::int as ratings,
+  avg((sc.rating > 0)::int)::float8 as positive_share,
   percentile_cont(0.5) within group (order by l.latency_ms) as latency_p50,
   percentile_cont(0.95) within group (order by l.latency_ms) as latency_p95,
   percentile_cont(0.5) within group (order by l.ttft_ms) as ttft_p50,
@@ -66,6 +68,8 @@ export interface UsageRow {
   total_tokens: number;
   cost_usd: number;
   unpriced_calls: number;
+  ratings: number;
+  positive_share: number | null;
   latency_p50: number | null;
   latency_p95: number | null;
   ttft_p50: number | null;
@@ -80,7 +84,7 @@ export interface UsageRow {
 export async function queryUsage<K extends string>(
   sql: TransactionSql,
   userId: string,
-  range: { from: Date; to: Date },
+  range: { from: Date; to: Date; promptId?: string },
   sets: Record<K, readonly Dimension[]>,
   maxRows = 5000,
 ): Promise<{ totals: UsageRow; groups: Record<K, UsageRow[]> }> {
@@ -102,7 +106,14 @@ export async function queryUsage<K extends string>(
       left join public.prompts p on p.id = l.prompt_id
       left join public.chat_sessions s on s.id = l.session_id
       left join public.projects pr on pr.id = s.project_id
+      -- The caller's rating of this call: on the call itself, else on its chat answer.
+      left join lateral (
+        select coalesce(
+          (select a.rating from public.answer_scores a where a.usage_log_id = l.id and a.user_id = l.user_id),
+          (select a.rating from public.answer_scores a where a.message_id = l.message_id and a.user_id = l.user_id)) as rating
+      ) sc on true
      where l.user_id = ${userId} and l.executed_at >= ${range.from} and l.executed_at < ${range.to}
+       ${range.promptId ? sql`and l.prompt_id = ${range.promptId}` : sql``}
      group by grouping sets (${sql.unsafe(groupingSets)})
      order by mask, day nulls last, calls desc, provider, model, project_id nulls last, prompt_id nulls last, prompt_version
      limit ${maxRows}`;
@@ -123,7 +134,7 @@ function emptyTotals(mask: number): UsageRow {
   return {
     mask, day: null, provider: null, model: null, project_id: null, project_name: null, prompt_id: null,
     prompt_version: null, prompt_title: null, calls: 0, errors: 0, stopped: 0, prompt_tokens: 0, cached_tokens: 0,
-    completion_tokens: 0, total_tokens: 0, cost_usd: 0, unpriced_calls: 0, latency_p50: null, latency_p95: null,
+    completion_tokens: 0, total_tokens: 0, cost_usd: 0, unpriced_calls: 0, ratings: 0, positive_share: null, latency_p50: null, latency_p95: null,
     ttft_p50: null, ttft_p95: null,
   };
 }
@@ -140,6 +151,8 @@ export function presentStats(row: UsageRow) {
     total_tokens: row.total_tokens,
     cost_usd: row.cost_usd,
     unpriced_calls: row.unpriced_calls,
+    ratings: row.ratings,
+    positive_share: row.positive_share,
     latency_ms: { p50: row.latency_p50, p95: row.latency_p95 },
     ttft_ms: { p50: row.ttft_p50, p95: row.ttft_p95 },
   };

@@ -30,6 +30,7 @@ const groupBy = z
   .refine((dims) => new Set(dims).size === dims.length, 'each dimension at most once');
 
 const UsageQuery = z.strictObject({
+  prompt_id: optionalQuery(z.uuid()).openapi({ param: { name: 'prompt_id', in: 'query' }, description: 'Only calls made with this prompt' }),
   from: optionalQuery(instant).openapi({ param: { name: 'from', in: 'query' }, description: 'Default: 30 days before `to`' }),
   to: optionalQuery(instant).openapi({ param: { name: 'to', in: 'query' }, description: 'Exclusive; default now' }),
   group_by: optionalQuery(groupBy).openapi({
@@ -50,6 +51,8 @@ const Stats = z.object({
   total_tokens: z.number(),
   cost_usd: z.number().openapi({ description: 'USD at the prices in force when each call ran (unpriced calls count 0)' }),
   unpriced_calls: z.number().int().openapi({ description: 'Calls to models without a price' }),
+  ratings: z.number().int().openapi({ description: 'Calls whose answer you rated' }),
+  positive_share: z.number().nullable().openapi({ description: 'Share of rated calls rated thumbs up (null without ratings)' }),
   latency_ms: Percentiles,
   ttft_ms: Percentiles,
 });
@@ -131,7 +134,7 @@ usageRoutes.openapi(routes.report, async (c) => {
   const dims = query.group_by ?? ['day'];
   const range = checkedRange(query.from, query.to);
   const { totals, groups } = await c.var.db.withUserTransaction(c.var.user, (sql) =>
-    queryUsage(sql, c.var.user.id, range, { groups: dims }),
+    queryUsage(sql, c.var.user.id, { ...range, promptId: query.prompt_id }, { groups: dims }),
   );
   return c.json(
     {
@@ -149,7 +152,7 @@ usageRoutes.openapi(routes.summary, async (c) => {
   const query = c.req.valid('query');
   const range = checkedRange(query.from, query.to);
   const { totals, groups, recent } = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    const report = await queryUsage(sql, c.var.user.id, range, SUMMARY_SETS);
+    const report = await queryUsage(sql, c.var.user.id, { ...range, promptId: query.prompt_id }, SUMMARY_SETS);
     return { ...report, recent: await recentCalls(sql, c.var.user.id, 20) };
   });
   const present = (name: keyof typeof SUMMARY_SETS) => groups[name].map((row) => presentGroup(row, SUMMARY_SETS[name]));

@@ -2444,6 +2444,176 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My scores on one chat's answers */
+        get: {
+            parameters: {
+                query: {
+                    session_id: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Scores */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScoreList"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Rate an answer (thumbs up/down, optional comment); rating again replaces it */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutScore"];
+                };
+            };
+            responses: {
+                /** @description The score */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Score"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scores/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a score */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/search": {
         parameters: {
             query?: never;
@@ -3552,6 +3722,8 @@ export type paths = {
                     from?: string;
                     /** @description Comma-separated dimensions: day (default), provider, model, project, prompt (version); e.g. `day,provider` */
                     group_by?: string;
+                    /** @description Only calls made with this prompt */
+                    prompt_id?: string;
                     /** @description Exclusive; default now */
                     to?: string;
                 };
@@ -3668,6 +3840,8 @@ export type paths = {
                 query?: {
                     /** @description Default: 30 days before `to` */
                     from?: string;
+                    /** @description Only calls made with this prompt */
+                    prompt_id?: string;
                     /** @description Exclusive; default now */
                     to?: string;
                 };
@@ -4217,6 +4391,15 @@ export type components = {
             /** @description custom (required) and ollama (optional) only */
             base_url?: string;
         };
+        PutScore: {
+            comment?: string | null;
+            /** Format: uuid */
+            message_id?: string;
+            /** @enum {string} */
+            rating: "up" | "down";
+            /** Format: uuid */
+            usage_log_id?: string;
+        };
         RecentUsage: {
             calls: components["schemas"]["UsageLog"][];
         };
@@ -4254,6 +4437,21 @@ export type components = {
         RestorePromptVersion: {
             commit_message?: string;
             version: number;
+        };
+        Score: {
+            comment: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            message_id: string | null;
+            /** @enum {string} */
+            rating: "up" | "down";
+            updated_at: string;
+            /** Format: uuid */
+            usage_log_id: string | null;
+        };
+        ScoreList: {
+            scores: components["schemas"]["Score"][];
         };
         SearchHit: {
             /** Format: date-time */
@@ -4419,6 +4617,8 @@ export type components = {
                 p95: number | null;
             };
             model: string | null;
+            /** @description Share of rated calls rated thumbs up (null without ratings) */
+            positive_share: number | null;
             /** Format: uuid */
             project_id: string | null;
             project_name: string | null;
@@ -4428,6 +4628,8 @@ export type components = {
             prompt_tokens: number;
             prompt_version: number | null;
             provider: string | null;
+            /** @description Calls whose answer you rated */
+            ratings: number;
             stopped: number;
             total_tokens: number;
             ttft_ms: {
@@ -4480,7 +4682,11 @@ export type components = {
                     p50: number | null;
                     p95: number | null;
                 };
+                /** @description Share of rated calls rated thumbs up (null without ratings) */
+                positive_share: number | null;
                 prompt_tokens: number;
+                /** @description Calls whose answer you rated */
+                ratings: number;
                 stopped: number;
                 total_tokens: number;
                 ttft_ms: {
@@ -4511,7 +4717,11 @@ export type components = {
                     p50: number | null;
                     p95: number | null;
                 };
+                /** @description Share of rated calls rated thumbs up (null without ratings) */
+                positive_share: number | null;
                 prompt_tokens: number;
+                /** @description Calls whose answer you rated */
+                ratings: number;
                 stopped: number;
                 total_tokens: number;
                 ttft_ms: {

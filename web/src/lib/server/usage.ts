@@ -10,7 +10,7 @@ function nextDay(day: string): string {
   return date.toISOString().slice(0, 10);
 }
 
-const stats = (g: UsageStats) => ({
+export const stats = (g: UsageStats) => ({
   calls: g.calls,
   errors: g.errors,
   tokens: g.total_tokens,
@@ -18,6 +18,8 @@ const stats = (g: UsageStats) => ({
   unpriced: g.unpriced_calls,
   p50: g.latency_ms.p50,
   p95: g.latency_ms.p95,
+  ratings: g.ratings,
+  positiveShare: g.positive_share,
 });
 
 export async function loadUsage(api: Api, from: string, to: string) {

@@ -1,5 +1,6 @@
 // chart.js configurations for the usage page, built from the load's data.
 import type { ChartConfiguration } from 'chart.js';
+import { formatUsd } from '$lib/usage-format';
 
 const PALETTE = ['#38bdf8', '#f59e0b', '#34d399', '#f472b6', '#a78bfa', '#f87171', '#facc15', '#2dd4bf'];
 
@@ -57,11 +58,4 @@ export function callsAndErrors(days: { day: string; calls: number; errors: numbe
   };
 }
 
-/** Dollars for people: cents from a cent up, two significant digits below (a call can cost $0.00029). */
-export function formatUsd(value: number | null): string {
-  if (value === null) return '—';
-  if (value === 0) return '$0';
-  if (Math.abs(value) >= 0.01) return `$${value.toFixed(2)}`;
-  const digits = Math.min(12, Math.ceil(-Math.log10(Math.abs(value))) + 1);
-  return `$${value.toFixed(digits).replace(/0+$/, '')}`;
-}
+export { formatUsd } from '$lib/usage-format';

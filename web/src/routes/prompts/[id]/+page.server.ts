@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ApiError, ok, type Api, type Prompt, type PromptVersion } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { parsePromptForm } from '$lib/server/prompt-form';
+import { stats } from '$lib/server/usage';
 import type { Actions, PageServerLoad } from './$types';
 
 const version = z.coerce.number().int().min(1);
@@ -17,9 +18,12 @@ export const load: PageServerLoad = async (event) => {
   const { claims } = await event.locals.safeGetSession();
   try {
     const path = { id };
-    const [prompt, { versions: history }] = await Promise.all([
+    // Per-version calls, cost, latency and ratings over the last 90 days (the caller's own calls).
+    const from = new Date(Date.now() - 90 * 86_400_000).toISOString();
+    const [prompt, { versions: history }, usage] = await Promise.all([
       ok(api.GET('/api/prompts/{id}', { params: { path } })),
       ok(api.GET('/api/prompts/{id}/versions', { params: { path } })),
+      ok(api.GET('/api/usage', { params: { query: { group_by: 'prompt', prompt_id: id, from } } })),
     ]);
     const pair = compare.safeParse({ from: event.url.searchParams.get('from'), to: event.url.searchParams.get('to') });
     const diff = pair.success
@@ -29,7 +33,9 @@ export const load: PageServerLoad = async (event) => {
       prompt: {
         id: prompt.id, title: prompt.title, description: prompt.description, content: prompt.content, tags: prompt.tags,
         is_public: prompt.is_public, latest_version: prompt.latest_version, forked_from: prompt.forked_from,
+        name: prompt.name, config: prompt.config,
       },
+      versionStats: usage.groups.map((g) => ({ key: `v${g.prompt_version}`, label: `v${g.prompt_version}`, ...stats(g) })),
       mine: prompt.user_id === claims?.sub,
       labels: (prompt.labels ?? []).map(({ label, version, locked }) => ({ label, version, locked })),
       versions: history.map(({ version, title, commit_message, created_at }) => ({ version, title, commit_message, created_at })),

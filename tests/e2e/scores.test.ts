@@ -1,0 +1,69 @@
+// Scores journey: rate a chat answer thumbs up with a comment, see the rating kept after a
+// reload, and see the share of positive ratings on the usage page and on the prompt's page
+// (per version, with calls, cost and latency).
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composer, open, reload, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+
+describe('scores in the browser', { timeout: 120_000 }, () => {
+  let e2e: E2E;
+  let sql: ReturnType<typeof postgres>;
+  beforeAll(async () => {
+    e2e = await startE2E('scores');
+    sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await e2e?.stop();
+  });
+
+  it('rates an answer, keeps the rating, and shows the positive share per version', async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page);
+    await composer(page).fill('Rate this answer');
+    await composer(page).press('Enter');
+    const answer = page.locator('article[aria-label="Assistant message"][data-status="complete"]').first();
+    await answer.waitFor();
+    await answer.getByRole('button', { name: 'Good answer' }).click();
+    await answer.getByRole('button', { name: 'Add comment' }).click();
+    await answer.getByLabel('Comment on this answer').fill('Clear and short');
+    await answer.getByRole('button', { name: 'Save' }).click();
+    await answer.getByRole('button', { name: 'Edit comment' }).waitFor();
+
+    await reload(page);
+    const again = page.locator('article[aria-label="Assistant message"][data-status="complete"]').first();
+    await again.getByRole('button', { name: 'Good answer', pressed: true }).waitFor();
+    const [stored] = await sql`
+      select s.rating, s.comment from public.answer_scores s join auth.users u on u.id = s.user_id where u.email = ${email}`;
+    expect(stored).toEqual({ rating: 1, comment: 'Clear and short' });
+
+    await open(page, '/usage');
+    const byPrompt = page.getByTestId('usage-by-prompt');
+    await byPrompt.waitFor();
+    expect(await byPrompt.locator('tbody tr').first().textContent()).toContain('100 % of 1');
+
+    // A prompt's page shows its versions' calls, cost, latency and ratings.
+    await open(page, '/prompts/new');
+    await page.getByLabel('Title').fill('Rated prompt');
+    await page.getByLabel('Template').fill('Be brief');
+    await page.getByRole('button', { name: 'Create prompt' }).click();
+    await page.waitForURL(/\/prompts\/[0-9a-f-]{36}$/);
+    const promptId = page.url().split('/').pop()!;
+    await sql`
+      with u as (select id from auth.users where email = ${email}),
+           calls as (
+             insert into public.prompt_usage_logs (user_id, provider, model, status, latency_ms, cost_usd, prompt_id, prompt_version)
+             select u.id, 'demo', 'demo-model', 'success', x.latency, 0.002, ${promptId}, 1 from u, (values (100), (300)) as x(latency)
+             returning id, user_id)
+      insert into public.answer_scores (user_id, usage_log_id, rating)
+      select user_id, id, -1 from calls limit 1`;
+    await reload(page);
+    const stats = page.getByTestId('prompt-version-stats');
+    await stats.waitFor();
+    const row = stats.locator('tbody tr').first();
+    expect(await row.locator('th').textContent()).toBe('v1');
+    // Columns: calls, cost, tokens, p50, p95, share of thumbs up.
+    expect(await row.locator('td').allTextContents()).toEqual(['2', '$0.004', '0', '200 ms', '290 ms', '0 % of 1']);
+    await screenshot(page, 'prompt-version-stats');
+  });
+});

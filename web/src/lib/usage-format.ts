@@ -1,0 +1,10 @@
+// How the web app shows dollars (usage page, prompt page, playground).
+
+/** Dollars for people: cents from a cent up, two significant digits below (a call can cost $0.00029). */
+export function formatUsd(value: number | null): string {
+  if (value === null) return '—';
+  if (value === 0) return '$0';
+  if (Math.abs(value) >= 0.01) return `$${value.toFixed(2)}`;
+  const digits = Math.min(12, Math.ceil(-Math.log10(Math.abs(value))) + 1);
+  return `$${value.toFixed(digits).replace(/0+$/, '')}`;
+}
