@@ -3,7 +3,8 @@
  * and chatting through the gateway and the Deno function, the database is stopped and
  * started again: requests in the gap fail with the one JSON error shape (nothing hangs,
  * nothing leaks internals), requests after it succeed without restarting anything, and a
- * supabase-js realtime subscriber resumes and receives the rows written afterwards.
+ * supabase-js realtime subscriber resumes and receives the rows written afterwards. A restart
+ * in the middle of an answer loses nothing: the turn's final write waits for the database.
  * Needs a server it may restart, so it starts its own embedded Postgres.
  */
 import fs from 'node:fs/promises';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   server = await startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: await getFreePort() });
   provider = await startFakeProvider({ tokens: 8 });
   // The load below sends more chats than the default per-user rate limit allows.
-  functionsDir = await functionsDirWithEnv({ DEMO_PROVIDER_URL: provider.url, CHAT_RATE_CAPACITY: '100000', CHAT_RATE_REFILL_PER_SECOND: '1000' });
+  functionsDir = await functionsDirWithEnv({ DEMO_PROVIDER_URL: provider.url, CHAT_RATE_CAPACITY: '100000', CHAT_RATE_REFILL_PER_SECOND: '1000', TURN_LEASE_MS: '3000', CHAT_CHECKPOINT_MS: '200' });
   stack = await startStack({ databaseUrl: server.url, apiPort: await getFreePort(), webPort: false, keys: await generateKeys(), functionsDir: functionsDir.dir, log: (line) => { if (process.env.FAULT_LOG) console.log('STACK', line); } });
   sql = postgres(server.url, { max: 2, onnotice: () => {} });
   client = createClient(stack.apiUrl, stack.keys.publishableKey, {
@@ -133,4 +134,49 @@ it('requests fail with a clear error while Postgres is down, then succeed; realt
   const latest = await sql<{ id: string }[]>`select id from public.messages where session_id = ${sessionId} order by created_at desc, id desc limit 1`;
   const arrived = await sub.waitFor((c: Change) => (c.new as { id?: string }).id === latest[0]!.id, 30_000);
   expect(arrived.eventType).toBe('INSERT');
+}, 120_000);
+
+it('Postgres restarts in the middle of an answer: the answer is not lost', async () => {
+  const created = await call('POST', '/sessions', { title: 'restart mid-answer' });
+  const { id: sessionId } = (await created.json()) as { id: string };
+  const words = Array.from({ length: 20 }, (_, i) => `m${i}`).join(' ');
+  const release = provider.pauseAfterFirstToken();
+  const res = await call('POST', '/chat', { provider: 'demo', model: 'demo-model', message: `/echo ${words}`, session_id: sessionId });
+  expect(res.status).toBe(200);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('event:delta')) text += decoder.decode((await reader.read()).value ?? new Uint8Array(), { stream: true });
+  const assistantId = /"assistant_message_id":"([0-9a-f-]{36})"/.exec(text)![1];
+
+  await server.restart();
+  release();
+  // The rest of the view: the turn finishes while (or after) the database comes back.
+  let cut = false;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    cut = true; // the function process ended (see WORKER_ERROR above); the lease settles it
+  }
+  const row = await eventually(async () => {
+    const read = await call('GET', `/sessions/${sessionId}/messages`).catch(() => null);
+    if (!read || read.status !== 200) return undefined;
+    const body = (await read.json()) as { messages: { id: string; status: string; content: string; error_code: string | null }[] };
+    const answer = body.messages.find((m) => m.id === assistantId);
+    return answer && answer.status !== 'streaming' ? answer : undefined;
+  }, { attempts: 600, everyMs: 100 });
+  const events = parseSse(text);
+  if (!cut && events.some((e) => e.event === 'done')) {
+    // The process lived: the whole answer was saved once the database was back.
+    expect(row).toMatchObject({ status: 'complete', content: words });
+    expect(events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text).join('')).toBe(words);
+  } else {
+    // The process died with the connection (porsager/postgres#1154): the checkpointed part is kept.
+    expect(row).toMatchObject({ status: 'error', error_code: 'interrupted' });
+    expect(words.startsWith(row.content)).toBe(true);
+  }
 }, 120_000);

@@ -182,6 +182,24 @@ describe('reasoning', () => {
   });
 });
 
+describe('a reasoning model thinking for a long time', () => {
+  it('stays streaming (its lease is alive) and shows its reasoning checkpoint to a reader', async () => {
+    const alice = await api.createUser();
+    const thoughts = Array.from({ length: 60 }, (_, i) => `t${i}`).join(' ');
+    const { meta } = await startTurn(alice, { message: `/think ${thoughts}` }, (e) => e.event === 'reasoning' && e.data.seq >= 2);
+    // Readers of the chat while it only reasons: never settled as interrupted.
+    const during = await eventually(async () => {
+      const page = await (await alice.request('GET', `/sessions/${meta.session_id}/messages`)).json();
+      const answer = page.messages.find((m: { id: string }) => m.id === meta.assistant_message_id);
+      return answer?.reasoning ? answer : null;
+    });
+    expect(during).toMatchObject({ status: 'streaming', content: '' });
+    expect(thoughts.startsWith(during.reasoning)).toBe(true);
+    await eventually(async () => (await row(meta.assistant_message_id)).status === 'complete');
+    expect(await row(meta.assistant_message_id)).toMatchObject({ reasoning: thoughts, content: 'Thought it through.' });
+  });
+});
+
 describe('an answer whose process died', () => {
   it('is settled from its checkpoints once its lease lapsed, keeping the partial', async () => {
     const alice = await api.createUser();
