@@ -3,11 +3,19 @@
 import { createApi, ok, type Budget } from '$lib/api';
 import { apiHeaders, functionsBase } from '$lib/server/api';
 import { DEFAULT_THEME, rememberTheme, Theme, themeCookie } from '$lib/server/theme';
-import type { Cookies } from '@sveltejs/kit';
+import { needsSecondFactor } from '$lib/server/auth-providers';
+import { redirect, type Cookies } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
+
+/** Pages an account with an unused second factor may still open. */
+const BEFORE_SECOND_FACTOR = /^\/(login|logout|auth|reset-password|s\/)/;
 
 export const load: LayoutServerLoad = async ({ locals, fetch, cookies, url }) => {
   const { session, claims } = await locals.safeGetSession();
+  // A password alone does not open an account that has an authenticator app.
+  if (session && !BEFORE_SECOND_FACTOR.test(url.pathname) && (await needsSecondFactor(locals.supabase))) {
+    redirect(303, `/login/mfa?next=${encodeURIComponent(url.pathname + url.search)}`);
+  }
   if (session && !themeCookie(cookies)) await adoptProfileTheme(fetch, session.access_token, cookies, url);
   return {
     user: claims ? { id: claims.sub, email: typeof claims.email === 'string' ? claims.email : null } : null,
