@@ -1,4 +1,5 @@
-// zod schemas for rows that arrive over Realtime, checked before they reach the UI.
+// zod schemas for what arrives over Realtime (rows from postgres_changes, a running answer's
+// broadcast events), checked before it reaches the UI.
 import { z } from 'zod';
 
 export const messageRow = z.object({
@@ -14,6 +15,10 @@ export const messageRow = z.object({
   prompt_tokens: z.number().nullish(),
   completion_tokens: z.number().nullish(),
   latency_ms: z.number().nullish(),
+  reasoning: z.string().nullish(),
+  reasoning_ms: z.number().nullish(),
+  error_code: z.string().nullish(),
+  seq: z.number().nullish(),
   created_at: z.string(),
 });
 
@@ -26,3 +31,13 @@ export const sessionRow = z.object({
 
 /** DELETE events carry only the primary key (replica identity default). */
 export const deletedRow = z.object({ id: z.string() });
+
+/** Broadcast on `session:<id>`: one streamed unit of a running answer (text or reasoning). */
+export const turnDelta = z.object({ message_id: z.string(), seq: z.number().int().positive(), text: z.string() });
+
+/** Broadcast on `session:<id>`: a running answer ended. */
+export const turnDone = z.object({
+  message_id: z.string(),
+  status: z.enum(['complete', 'stopped', 'error']),
+  code: z.string().nullish(),
+});

@@ -1,7 +1,7 @@
-// Subscribing a component to postgres_changes: joins with the user's token (RLS on the
-// server decides which rows arrive) and returns a cleanup for $effect.
-import type { RealtimePostgresChangesPayload } from '@supabase/supabase-js';
-import { realtimeStatus } from '$lib/realtime-status.svelte';
+// Subscribing a component to Realtime: postgres_changes on tables (RLS on the server decides
+// which rows arrive) and Broadcast on private channels (RLS on realtime.messages decides who
+// may join). Both join with the user's token and return a cleanup for $effect.
+import type { RealtimeChannel, RealtimePostgresChangesPayload } from '@supabase/supabase-js';
 import { realtimeReady } from '$lib/supabase';
 
 type Change = RealtimePostgresChangesPayload<Record<string, unknown>>;
@@ -13,63 +13,63 @@ export interface TableWatch {
   onChange: (change: Change) => void;
 }
 
-/**
- * Use inside $effect: `$effect(() => watchTables('name', [...]))`. `onJoined` runs each time
- * the channel is (re)subscribed: changes made before that moment were not delivered, so
- * callers re-read what they show. A drop (CHANNEL_ERROR, TIMED_OUT) is reported to
- * realtimeStatus while realtime-js rejoins by itself; a channel the server CLOSED is
- * subscribed again, with growing pauses (1 s … 30 s).
- */
-export function watchTables(channelName: string, watches: TableWatch[], onJoined: () => void = () => {}): () => void {
+/** Joins a channel once the token is set; `onJoined` runs on every (re)subscribe. */
+function join(name: string, options: { private?: boolean }, setup: (channel: RealtimeChannel) => RealtimeChannel, onJoined: () => void): () => void {
   let stopped = false;
   let cleanup = () => {};
-  let retry: ReturnType<typeof setTimeout> | undefined;
-  let attempt = 0;
   void realtimeReady().then((supabase) => {
-    const join = () => {
-      if (stopped) return;
-      let channel = supabase.channel(channelName);
-      for (const watch of watches) {
-        const event = watch.event ?? '*';
-        // Realtime matches a DELETE only on the primary key (a deleted row is not RLS-checked,
-        // so other columns could leak): deletes come from an unfiltered binding, carrying the
-        // key alone, and callers drop the ids they do not show.
-        channel = channel.on(
-          'postgres_changes',
-          { event, schema: 'public', table: watch.table, filter: watch.filter },
-          (change: Change) => {
-            if (change.eventType !== 'DELETE') watch.onChange(change);
-          },
-        );
-        if (event === '*' || event === 'DELETE') {
-          channel = channel.on('postgres_changes', { event: 'DELETE', schema: 'public', table: watch.table }, (change: Change) =>
-            watch.onChange(change),
-          );
-        }
-      }
-      channel.subscribe((status) => {
-        if (stopped) return;
-        if (status === 'SUBSCRIBED') {
-          attempt = 0;
-          realtimeStatus.joined(channelName);
-          onJoined();
-        } else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
-          realtimeStatus.dropped(channelName);
-        } else if (status === 'CLOSED') {
-          // Not ours (cleanup sets `stopped` first): the server ended it; join a fresh one.
-          realtimeStatus.dropped(channelName);
-          void supabase.removeChannel(channel);
-          retry = setTimeout(join, Math.min(30_000, 1000 * 2 ** attempt++));
-        }
-      });
-      cleanup = () => void supabase.removeChannel(channel);
-    };
-    join();
+    if (stopped) return;
+    const channel = setup(supabase.channel(name, options.private ? { config: { private: true } } : undefined));
+    channel.subscribe((status) => {
+      if (status === 'SUBSCRIBED' && !stopped) onJoined();
+    });
+    cleanup = () => void supabase.removeChannel(channel);
   });
   return () => {
     stopped = true;
-    clearTimeout(retry);
-    realtimeStatus.forget(channelName);
     cleanup();
   };
+}
+
+/**
+ * Use inside $effect: `$effect(() => watchTables('name', [...]))`. `onJoined` runs each time
+ * the channel is (re)subscribed: changes made before that moment were not delivered, so
+ * callers re-read what they show.
+ */
+export function watchTables(channelName: string, watches: TableWatch[], onJoined: () => void = () => {}): () => void {
+  return join(channelName, {}, (channel) => {
+    for (const watch of watches) {
+      const event = watch.event ?? '*';
+      // Realtime matches a DELETE only on the primary key (a deleted row is not RLS-checked,
+      // so other columns could leak): deletes come from an unfiltered binding, carrying the
+      // key alone, and callers drop the ids they do not show.
+      channel = channel.on(
+        'postgres_changes',
+        { event, schema: 'public', table: watch.table, filter: watch.filter },
+        (change: Change) => {
+          if (change.eventType !== 'DELETE') watch.onChange(change);
+        },
+      );
+      if (event === '*' || event === 'DELETE') {
+        channel = channel.on('postgres_changes', { event: 'DELETE', schema: 'public', table: watch.table }, (change: Change) =>
+          watch.onChange(change),
+        );
+      }
+    }
+    return channel;
+  }, onJoined);
+}
+
+/**
+ * Broadcast events of a private channel (Supabase Realtime Authorization: the server checks
+ * the RLS policies on realtime.messages for the user's token when the channel joins).
+ * Messages sent while the channel was not joined are not replayed: `onJoined` re-reads.
+ */
+export function watchBroadcast(topic: string, events: Record<string, (payload: unknown) => void>, onJoined: () => void = () => {}): () => void {
+  return join(topic, { private: true }, (channel) => {
+    for (const [event, handle] of Object.entries(events)) {
+      channel = channel.on('broadcast', { event }, (message: { payload?: unknown }) => handle(message.payload));
+    }
+    return channel;
+  }, onJoined);
 }

@@ -27,7 +27,16 @@ type ApiMessage = Schemas['Message'];
 /** A message as the chat view holds it: the API's row (or a Realtime copy, or this tab's draft,
  * which lack the bookkeeping columns), plus what this tab tracks while it streams. */
 export type Message = Pick<ApiMessage, 'id' | 'session_id' | 'sender' | 'content' | 'status' | 'error' | 'provider' | 'model' | 'token_count' | 'created_at'> &
-  Partial<Pick<ApiMessage, 'latency_ms' | 'ttft_ms' | 'prompt_tokens' | 'completion_tokens'>> & { seq?: number | null; reasoning?: string | null };
+  Partial<Pick<ApiMessage, 'latency_ms' | 'ttft_ms' | 'prompt_tokens' | 'completion_tokens'>> & {
+    /** The `seq` of the last streamed unit this text includes (the server's checkpoint, or what this tab applied). */
+    seq?: number | null;
+    /** The model's reasoning, stored apart from the answer. */
+    reasoning?: string | null;
+    /** How long the model reasoned before answering ("Thought for 12 s"). */
+    reasoning_ms?: number | null;
+    /** Why an answer ended `error` or `stopped` (`wall_clock_limit`, `stopped_by_user`, `interrupted`, provider codes). */
+    error_code?: string | null;
+  };
 export type MessagePage = Schemas['MessagePage'];
 export type MessageStatus = Message['status'];
 export type Prompt = Schemas['Prompt'];
@@ -43,18 +52,23 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error object's other fields, e.g. `running_message_id` with 409 turn_running. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
-const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }).loose() });
 
 /** The ApiError for a failed answer, from its parsed body (the gateway's or a proxy's may not be the API's shape). */
 export function apiError(response: Response, body: unknown): ApiError {
   const parsed = ErrorBody.safeParse(body);
-  if (parsed.success) return new ApiError(response.status, parsed.data.error.code, parsed.data.error.message);
+  if (parsed.success) {
+    const { code, message, ...details } = parsed.data.error;
+    return new ApiError(response.status, code, message, details);
+  }
   return new ApiError(response.status, `http_${response.status}`, response.statusText || 'Request failed');
 }
 

@@ -32,6 +32,7 @@ describe('mergeRow', () => {
     expect(mergeRow(row({ content: 'Here is' }), row({ content: 'Here' }))?.content).toBe('Here is');
     // … unless this tab applies the deltas itself: the checkpoint cannot be lined up with them.
     expect(mergeRow(row({ content: 'Here' }), row({ content: 'Here is' }), true)?.content).toBe('Here');
+    expect(mergeRow(row({ content: 'Here', seq: 1 }), row({ content: 'Here is' }))?.content).toBe('Here');
   });
 });
 

@@ -34,7 +34,10 @@ export function mergeRow(local: Message | undefined, remote: Message, live = fal
   const mine = progress(local);
   const theirs = progress(remote);
   const ahead =
-    mine.seq !== null && theirs.seq !== null ? theirs.seq > mine.seq : !live && theirs.seq === null && theirs.length > mine.length;
+    theirs.seq !== null
+      ? mine.seq === null || theirs.seq > mine.seq
+      : // No seq (a Realtime row): only text nobody lines up with deltas may be replaced by a longer copy.
+        !live && mine.seq === null && theirs.length > mine.length;
   if (ahead) return { ...local, ...remote, ...keep };
   // Same or older text: take the other columns, keep the text this tab has built.
   return { ...local, ...remote, ...keep, content: local.content, seq: local.seq, reasoning: local.reasoning };

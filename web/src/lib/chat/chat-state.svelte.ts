@@ -1,14 +1,21 @@
-// One conversation's client state: the loaded messages (oldest → newest), the turn being
-// streamed by this tab, older-history paging, and merging rows that Realtime delivers from
-// other tabs and devices.
-import { browserApi, ok, type Message } from '$lib/api';
-import { applyDelta, finish, mergeRow } from '$lib/chat/answer-merge';
-import { streamChat, type ChatRequest } from '$lib/chat/chat-stream';
+// One conversation's client state: the loaded messages (oldest → newest), older-history
+// paging, and every way a running answer reaches this tab. A turn runs on the server; this
+// tab only watches it:
+// - the tab that sends reads the POST /chat stream;
+// - a tab that opens (or reloads) a chat with a running answer re-attaches with
+//   GET /chat/{id}/stream from the `seq` its copy of the row includes;
+// - other tabs and devices apply the broadcast deltas of `session:<id>`, and re-attach when
+//   they find a gap in `seq`;
+// - Realtime row changes and page reads bring new rows and final answers.
+// All of them go through answer-merge.ts, so the order they arrive in never matters.
+import { ApiError, browserApi, ok, type Message, type MessagePage } from '$lib/api';
+import { finish, isFinished, mergeRow } from '$lib/chat/answer-merge';
+import { stopTurn, streamChat, type ChatRequest } from '$lib/chat/chat-stream';
+import { TurnEvents } from '$lib/chat/turn-events';
+import { TurnViews } from '$lib/chat/turn-views';
+import { turnDelta, turnDone } from '$lib/realtime-rows';
 
-export interface MessagePage {
-  messages: Message[];
-  next_cursor: string | null;
-}
+export type { MessagePage };
 
 export interface Turn {
   provider: string;
@@ -19,25 +26,57 @@ export interface Turn {
   variables?: Record<string, string>;
 }
 
+/** What "Continue" sends: a new turn asking the model to go on from its cut answer. */
+export const CONTINUE_MESSAGE = 'Continue exactly where your last answer stopped.';
+
 export class ChatState {
   sessionId = $state<string | null>(null);
   messages = $state<Message[]>([]);
   olderCursor = $state<string | null>(null);
   loadingOlder = $state(false);
-  streaming = $state(false);
+  /** This tab is sending a turn (until its stream ends). */
+  sending = $state(false);
+  stopping = $state(false);
   /** A failure of the last send that has no message row to hang on (e.g. 4xx before meta). */
   sendError = $state<{ message: string; retry: () => void } | null>(null);
-  /** The assistant row this tab is writing; Realtime copies of it lag behind, so skip them. */
-  private localAssistantId: string | null = null;
-  private controller: AbortController | null = null;
+  /** A note about the last send that is not an error (a turn was already running). */
+  notice = $state<string | null>(null);
+  /** Text the composer should get back (a send refused because an answer is running). */
+  returnedDraft = $state<string | null>(null);
+  /** True once Realtime delivers this session's rows and broadcasts (tests and the UI wait for it). */
+  live = $state(false);
+  /** The answer being written in this session, by this or any other tab or device. */
+  running = $derived(this.messages.findLast((m) => m.sender === 'assistant' && m.status === 'streaming'));
+  streaming = $derived(this.sending || this.running !== undefined);
+
   /** Rows this tab knows are gone (regenerated, edited away, deleted). A catch-up page or a
    * Realtime update read before the delete may still carry them; ids are never reused. */
   private removed = new Set<string>();
+  private joined = { rows: false, broadcast: false };
+  private stopWanted = false;
+  private sendController: AbortController | null = null;
+  private events = new TurnEvents((id) => this.find(id), (id) => this.views.attach(id));
+  private views = new TurnViews((id) => this.find(id), (id) => this.events.for(() => id));
 
   constructor(sessionId: string | null, page: MessagePage | null) {
     this.sessionId = sessionId;
     this.messages = page?.messages ?? [];
     this.olderCursor = page?.next_cursor ?? null;
+  }
+
+  /** In the browser, after mount: follow answers that were still running when the page loaded. */
+  resume(): void {
+    for (const message of this.messages) if (message.status === 'streaming') this.views.attach(message.id);
+  }
+
+  /** Leaving the chat closes this tab's views; the turns go on on the server. */
+  dispose(): void {
+    this.views.closeAll();
+    this.sendController?.abort();
+  }
+
+  private find(id: string): Message | undefined {
+    return this.messages.find((m) => m.id === id);
   }
 
   /** Loads the page of messages before the oldest one shown. */
@@ -55,30 +94,28 @@ export class ChatState {
     }
   }
 
-  /** True once Realtime delivers this session's changes (tests and the UI can wait for it). */
-  live = $state(false);
+  /** A Realtime channel (re)joined: what happened before it was not delivered, so re-read. */
+  async joinedChannel(kind: 'rows' | 'broadcast'): Promise<void> {
+    this.joined[kind] = true;
+    await this.catchUp();
+    if (this.joined.rows && this.joined.broadcast) this.live = true;
+  }
 
-  /** Re-reads the newest page after (re)joining Realtime, for rows written in between. */
+  /** Re-reads the newest page, for rows written while this tab was not listening. */
   async catchUp(): Promise<void> {
     if (!this.sessionId) return;
     const page = await ok(browserApi().GET('/api/sessions/{id}/messages', { params: { path: { id: this.sessionId }, query: { limit: 50 } } }));
     for (const row of page.messages) this.applyRemote(row);
-    this.live = true;
   }
 
-  /** Applies an INSERT/UPDATE from Realtime (another tab, another device, or the server). */
+  /** Applies a row from a page read or a Realtime INSERT/UPDATE. */
   applyRemote(row: Message): void {
-    if (row.session_id !== this.sessionId) return;
-    if (this.removed.has(row.id)) return;
+    if (row.session_id !== this.sessionId || this.removed.has(row.id)) return;
     const index = this.messages.findIndex((m) => m.id === row.id);
-    // A page read or change from before the answer ended may arrive after it: merge forward only.
-    const merged = mergeRow(this.messages[index], row, row.id === this.localAssistantId && this.streaming);
+    const merged = mergeRow(this.messages[index], row, this.views.has(row.id));
     if (!merged) return;
-    if (index === -1) {
-      this.messages = [...this.messages, merged].sort(byCreatedAt);
-    } else {
-      this.messages[index] = merged;
-    }
+    if (index === -1) this.messages = [...this.messages, merged].sort(byCreatedAt);
+    else this.messages[index] = merged;
   }
 
   removeRemote(id: string): void {
@@ -86,17 +123,32 @@ export class ChatState {
     this.messages = this.messages.filter((m) => m.id !== id);
   }
 
-  /** Drops every message from `index` on, remembering them as gone. */
-  private truncate(index: number): void {
-    for (const message of this.messages.slice(index)) this.removed.add(message.id);
-    this.messages = this.messages.slice(0, index);
+  /** A broadcast event of `session:<id>` (another tab's or device's answer, or this tab's own). */
+  applyBroadcast(event: 'delta' | 'reasoning' | 'done', payload: unknown): void {
+    if (event === 'done') {
+      const done = turnDone.safeParse(payload);
+      if (done.success) this.events.for(() => done.data.message_id).done(done.data);
+      return;
+    }
+    const delta = turnDelta.safeParse(payload);
+    if (delta.success) this.events.for(() => delta.data.message_id)[event](delta.data);
   }
 
-  stop(): void {
-    // Closing the stream no longer stops the answer (it is a server-side turn): ask the server.
-    const id = this.localAssistantId;
-    if (id) void browserApi().post(`/chat/${id}/stop`).catch(() => {});
-    this.controller?.abort();
+  /** Stops the running answer, from whichever tab or device started it. */
+  async stop(): Promise<void> {
+    const target = this.running;
+    if (!target || target.id.startsWith('pending-')) {
+      this.stopWanted = this.sending; // the answer has no id yet: stop it once it does
+      return;
+    }
+    this.stopping = true;
+    try {
+      if ((await stopTurn(target.id)) === 'stopped') finish(target, 'stopped');
+    } catch (err) {
+      this.notice = `Could not stop the answer: ${errorText(err)}`;
+    } finally {
+      this.stopping = false;
+    }
   }
 
   /** Sends a new user turn. */
@@ -122,23 +174,32 @@ export class ChatState {
     return this.run({ ...turn, message: text, edit_message_id: id }, onSession, { userText: text });
   }
 
+  /** Drops every message from `index` on, remembering them as gone. */
+  private truncate(index: number): void {
+    for (const message of this.messages.slice(index)) this.removed.add(message.id);
+    this.messages = this.messages.slice(0, index);
+  }
+
   private async run(body: ChatRequest, onSession: (id: string) => void, opts: { userText?: string }) {
     if (this.streaming) return;
     this.sendError = null;
-    this.streaming = true;
-    this.controller = new AbortController();
+    this.notice = null;
+    this.sending = true;
+    this.stopWanted = false;
+    const controller = new AbortController();
+    this.sendController = controller;
     const started = performance.now();
     const pendingUserId = `pending-user-${crypto.randomUUID()}`;
     const pendingAssistantId = `pending-assistant-${crypto.randomUUID()}`;
+    let assistantId: string | null = null;
     const now = new Date().toISOString();
-    if (opts.userText !== undefined) {
-      this.messages.push(draft(pendingUserId, this.sessionId, 'user', opts.userText, 'complete', now, body));
-    }
-    this.messages.push(draft(pendingAssistantId, this.sessionId, 'assistant', '', 'streaming', now, body));
-    const assistant = () => this.messages.find((m) => m.id === pendingAssistantId || m.id === this.localAssistantId);
+    if (opts.userText !== undefined) this.messages.push(draft(pendingUserId, this.sessionId, 'user', opts.userText, 'complete', now, body));
+    this.messages.push({ ...draft(pendingAssistantId, this.sessionId, 'assistant', '', 'streaming', now, body), seq: 0 });
+    const dropDrafts = () => (this.messages = this.messages.filter((m) => m.id !== pendingAssistantId && m.id !== pendingUserId));
 
+    let end: 'done' | 'error' | 'closed' | 'failed' = 'failed';
     try {
-      await streamChat(
+      end = await streamChat(
         this.sessionId ? { ...body, session_id: this.sessionId, project_id: undefined } : body,
         {
           meta: (meta) => {
@@ -146,47 +207,42 @@ export class ChatState {
               this.sessionId = meta.session_id;
               onSession(meta.session_id);
             }
-            this.localAssistantId = meta.assistant_message_id ?? null;
-            this.adoptIds(pendingUserId, meta.user_message_id, pendingAssistantId, meta.assistant_message_id);
+            assistantId = meta.assistant_message_id ?? null;
+            this.adoptIds(pendingUserId, meta.user_message_id, pendingAssistantId, assistantId);
+            if (assistantId) this.views.adopt(assistantId, controller);
+            if (this.stopWanted) void this.stop();
           },
-          delta: (text) => {
-            const row = assistant();
-            if (row) applyDelta(row, { text });
-          },
-          usage: (usage) => {
-            const row = assistant();
-            if (!row) return;
-            row.prompt_tokens = usage.prompt_tokens ?? null;
-            row.completion_tokens = usage.completion_tokens ?? null;
-            row.token_count = usage.total_tokens ?? usage.token_count ?? row.token_count;
-          },
-          error: (error) => {
-            const row = assistant();
-            if (row) finish(row, 'error', error.message);
-          },
+          ...this.events.for(() => assistantId ?? pendingAssistantId),
         },
-        this.controller.signal,
+        controller.signal,
       );
-      const row = assistant();
-      if (row) finish(row, 'complete');
     } catch (err) {
-      const row = assistant();
-      if (this.controller.signal.aborted) {
-        if (row) finish(row, 'stopped');
-      } else if (row && row.content) {
-        finish(row, 'error', errorText(err));
-      } else {
+      if (err instanceof ApiError && err.code === 'turn_running') {
+        // Another tab or device is answering in this chat: show that answer, keep the text.
+        dropDrafts();
+        this.returnedDraft = opts.userText ?? null;
+        this.notice = 'An answer is still being written in this chat. Your message was not sent; send it again once the answer ends (or stop it).';
+        await this.followRunning(err.details.running_message_id);
+      } else if (!assistantId) {
         // Nothing was stored for this answer: drop the placeholder, offer a retry.
-        this.messages = this.messages.filter((m) => m.id !== pendingAssistantId && m.id !== pendingUserId);
+        dropDrafts();
         this.sendError = { message: errorText(err), retry: () => void this.run(body, onSession, opts) };
       }
     } finally {
-      const row = assistant();
-      if (row) row.latency_ms = Math.round(performance.now() - started);
-      this.streaming = false;
-      this.localAssistantId = null;
-      this.controller = null;
+      this.sending = false;
+      this.sendController = null;
+      this.views.release(assistantId, controller);
+      const row = this.find(assistantId ?? pendingAssistantId);
+      if (row && end !== 'failed') row.latency_ms = Math.round(performance.now() - started);
+      // The view closed before the answer ended (network, proxy): the turn goes on; follow it.
+      if (assistantId && row && !isFinished(row.status)) this.views.attach(assistantId);
     }
+  }
+
+  /** Shows and follows the answer another tab or device is writing in this chat. */
+  private async followRunning(id: unknown): Promise<void> {
+    await this.catchUp().catch(() => {});
+    if (typeof id === 'string') this.views.attach(id);
   }
 
   private adoptIds(pendingUser: string, userId: string | null | undefined, pendingAssistant: string, assistantId: string | null | undefined) {
@@ -195,11 +251,15 @@ export class ChatState {
       [pendingAssistant, assistantId],
     ] as const) {
       if (!to) continue;
-      // Realtime may have delivered the real row first; keep one copy.
-      const duplicate = this.messages.findIndex((m) => m.id === to);
-      const row = this.messages.find((m) => m.id === from);
+      const row = this.find(from);
       if (!row) continue;
-      if (duplicate !== -1) this.messages.splice(duplicate, 1);
+      // Realtime may have delivered the real row first; keep one copy (and what it streamed).
+      const duplicate = this.messages.findIndex((m) => m.id === to);
+      if (duplicate !== -1) {
+        const copy = this.messages[duplicate]!;
+        if ((copy.seq ?? 0) > (row.seq ?? 0)) Object.assign(row, { content: copy.content, reasoning: copy.reasoning, seq: copy.seq });
+        this.messages.splice(duplicate, 1);
+      }
       row.id = to;
       row.session_id = this.sessionId ?? row.session_id;
     }

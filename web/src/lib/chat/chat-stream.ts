@@ -1,8 +1,13 @@
-// Client side of POST /api/chat: sends the turn, parses the Server-Sent Events with
-// eventsource-parser and validates each event with zod before the UI sees it.
+// Client side of a chat turn's HTTP views, through the app's /api proxy: POST /chat starts a
+// turn and streams it, GET /chat/{id}/stream re-attaches to one (from a `seq`), POST
+// /chat/{id}/stop stops one from any tab. Events are parsed with eventsource-parser and
+// validated with zod before the UI sees them. A view is only a view: closing it never stops
+// the turn on the server.
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { z } from 'zod';
 import { toApiError } from '$lib/api';
+
+const seq = z.number().int().nonnegative().nullish();
 
 export const chatEvents = {
   meta: z.object({
@@ -10,8 +15,10 @@ export const chatEvents = {
     user_message_id: z.string().nullish(),
     assistant_message_id: z.string().nullish(),
     dropped_turns: z.number().nullish(),
+    status: z.string().nullish(),
   }),
-  delta: z.object({ text: z.string() }),
+  delta: z.object({ seq, text: z.string() }),
+  reasoning: z.object({ seq, text: z.string() }),
   usage: z
     .object({
       prompt_tokens: z.number().nullish(),
@@ -22,12 +29,14 @@ export const chatEvents = {
       latency_ms: z.number().nullish(),
     })
     .loose(),
-  done: z.object({ status: z.string().optional() }).loose(),
+  done: z.object({ status: z.enum(['complete', 'stopped', 'error']).catch('complete'), code: z.string().nullish() }).loose(),
   error: z.object({ code: z.string(), message: z.string() }),
 };
 
 export type ChatMeta = z.infer<typeof chatEvents.meta>;
 export type ChatUsage = z.infer<typeof chatEvents.usage>;
+export type ChatDone = z.infer<typeof chatEvents.done>;
+export type ChatText = z.infer<typeof chatEvents.delta>;
 
 export interface ChatRequest {
   session_id?: string;
@@ -46,12 +55,17 @@ export interface ChatRequest {
   edit_message_id?: string;
 }
 
-export interface ChatHandlers {
+export interface TurnHandlers {
   meta(meta: ChatMeta): void;
-  delta(text: string): void;
+  delta(delta: ChatText): void;
+  reasoning(delta: ChatText): void;
   usage(usage: ChatUsage): void;
+  done(done: ChatDone): void;
   error(error: { code: string; message: string }): void;
 }
+
+/** How a view ended: the turn's end (`done`/`error`), or the connection closed before it. */
+export type ViewEnd = 'done' | 'error' | 'closed';
 
 function parseData(data: string): unknown {
   try {
@@ -61,22 +75,15 @@ function parseData(data: string): unknown {
   }
 }
 
-/** Streams one chat turn. Resolves when the stream ends (done, error or abort). */
-export async function streamChat(body: ChatRequest, handlers: ChatHandlers, signal: AbortSignal): Promise<void> {
-  const res = await fetch('/api/chat', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify(body),
-    signal,
-  });
+/** Reads one SSE view of a turn until its end or until the connection closes. */
+async function readTurn(res: Response, handlers: TurnHandlers): Promise<ViewEnd> {
   if (!res.ok || !res.body) throw await toApiError(res);
-
   const events = res.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
   const reader = events.getReader();
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) return;
+      if (done) return 'closed';
       const data = parseData(value.data);
       switch (value.event) {
         case 'meta': {
@@ -84,9 +91,10 @@ export async function streamChat(body: ChatRequest, handlers: ChatHandlers, sign
           if (meta.success) handlers.meta(meta.data);
           break;
         }
-        case 'delta': {
+        case 'delta':
+        case 'reasoning': {
           const delta = chatEvents.delta.safeParse(data);
-          if (delta.success) handlers.delta(delta.data.text);
+          if (delta.success) handlers[value.event](delta.data);
           break;
         }
         case 'usage': {
@@ -97,13 +105,44 @@ export async function streamChat(body: ChatRequest, handlers: ChatHandlers, sign
         case 'error': {
           const error = chatEvents.error.safeParse(data);
           handlers.error(error.success ? error.data : { code: 'stream_error', message: 'The answer failed.' });
-          return;
+          return 'error';
         }
-        case 'done':
-          return;
+        case 'done': {
+          const done = chatEvents.done.safeParse(data);
+          handlers.done(done.success ? done.data : { status: 'complete' });
+          return 'done';
+        }
       }
     }
   } finally {
     reader.releaseLock();
   }
+}
+
+/** Starts a turn and streams it. Throws ApiError for answers refused before the stream. */
+export async function streamChat(body: ChatRequest, handlers: TurnHandlers, signal: AbortSignal): Promise<ViewEnd> {
+  const res = await fetch('/api/chat', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify(body),
+    signal,
+  });
+  return readTurn(res, handlers);
+}
+
+/** Re-attaches to an answer: what came after `after`, then live events, then its end. */
+export async function attachTurn(messageId: string, after: number, handlers: TurnHandlers, signal: AbortSignal): Promise<ViewEnd> {
+  const res = await fetch(`/api/chat/${encodeURIComponent(messageId)}/stream?after=${after}`, {
+    headers: { accept: 'text/event-stream' },
+    signal,
+  });
+  return readTurn(res, handlers);
+}
+
+/** Asks the server to stop an answer; `finished` when it had already ended. */
+export async function stopTurn(messageId: string): Promise<'stopped' | 'finished'> {
+  const res = await fetch(`/api/chat/${encodeURIComponent(messageId)}/stop`, { method: 'POST' });
+  if (res.status === 409) return 'finished';
+  if (!res.ok) throw await toApiError(res);
+  return 'stopped';
 }

@@ -1,7 +1,7 @@
 // Same-origin proxy from the browser to the API function. The browser never handles CORS
 // or tokens for API calls; this adds the verified session's bearer token and streams the
-// answer (SSE included) straight back. A browser disconnect aborts the upstream call, which
-// is how "stop" reaches the provider.
+// answer (SSE included) straight back. A browser disconnect aborts the upstream call; for a
+// chat turn that only closes the view (stopping is POST /chat/{id}/stop).
 import type { RequestHandler } from './$types';
 import { apiBase, apiHeaders } from '$lib/server/api';
 import { apiTarget } from '$lib/server/api-path';
@@ -27,8 +27,10 @@ export const fallback: RequestHandler = async ({ request, url, locals }) => {
   const headers = new Headers(apiHeaders(session.access_token));
   const contentType = request.headers.get('content-type');
   if (contentType) headers.set('content-type', contentType);
-  const accept = request.headers.get('accept');
-  if (accept) headers.set('accept', accept);
+  for (const name of ['accept', 'last-event-id']) {
+    const value = request.headers.get(name);
+    if (value) headers.set(name, value);
+  }
 
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   let upstream: Response;

@@ -1,0 +1,192 @@
+// Answers that outlive the tab that asked for them, in a real browser: a reload mid-answer
+// re-attaches and keeps streaming, closing the only tab and reopening finds the answer
+// complete, Stop in a second tab stops the answer the first tab asked for (and "Continue"
+// then goes on), and a reasoning model's thinking shows collapsed. The slow fake provider
+// holds each answer after its first token until the test lets it go, so "mid-answer" is a
+// fact, not a race.
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { Page } from 'playwright-core';
+import { addCustomKey, chooseModel, composer, newEmail, open, reload, screenshot, signIn, signUp, startE2E, type E2E } from './helpers.ts';
+
+const answers = (page: Page, status?: string) =>
+  page.locator(`article[aria-label="Assistant message"]${status ? `[data-status="${status}"]` : ''}`);
+
+describe('answers that outlive their tab', { timeout: 150_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('turns');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  /** Signs a new user up with a key for the slow provider and opens a new chat. */
+  async function readyToChat(page: Page): Promise<string> {
+    const email = await signUp(page, newEmail('turns'));
+    await addCustomKey(page, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
+    await open(page, '/chat');
+    await chooseModel(page, 'custom', 'fake-model');
+    return email;
+  }
+
+  /** Sends a message whose answer the provider holds after its first token; returns the release. */
+  async function sendHeld(page: Page, text: string): Promise<() => void> {
+    const release = e2e.slowProvider.pauseAfterFirstToken();
+    await composer(page).fill(text);
+    await composer(page).press('Enter');
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    // The first token has arrived: the answer is running and stays so until released.
+    await expect.poll(async () => (await answers(page, 'streaming').locator('.markdown').textContent().catch(() => '')) ?? '', { timeout: 30_000 }).toContain('Here');
+    return release;
+  }
+
+  async function storedAnswer(sessionPath: string): Promise<{ status: string; content: string }> {
+    const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
+    try {
+      const [row] = await sql<{ status: string; content: string }[]>`
+        select status, content from public.messages where session_id = ${sessionPath.split('/').pop()!} and sender = 'assistant'`;
+      return row!;
+    } finally {
+      await sql.end();
+    }
+  }
+
+  it('a reload mid-answer re-attaches and keeps streaming to the end', async () => {
+    const page = await e2e.newPage();
+    onTestFailed(() => screenshot(page, 'failed-turns-reload'));
+    await readyToChat(page);
+    const release = await sendHeld(page, 'Tell me something long');
+    try {
+      await reload(page);
+      const running = answers(page, 'streaming');
+      await running.waitFor({ timeout: 30_000 });
+      // The re-attached view replays what was streamed so far…
+      await expect.poll(async () => (await running.locator('.markdown').textContent().catch(() => '')) ?? '', { timeout: 30_000 }).toContain('Here');
+    } finally {
+      release();
+    }
+    // … and keeps streaming after the reload, to the end.
+    const done = answers(page, 'complete');
+    await done.waitFor({ timeout: 60_000 });
+    await expect(done.locator('pre code').textContent()).resolves.toContain('console.log');
+    const stored = await storedAnswer(new URL(page.url()).pathname);
+    expect(stored.status).toBe('complete');
+    // No gap and no duplicate where the reload cut in: the prose is exactly what was stored.
+    await expect(done.locator('.markdown p').first().textContent()).resolves.toBe(stored.content.split('\n\n')[0]);
+  });
+
+  it('closing the only tab mid-answer and opening the chat again shows the answer complete', async () => {
+    const page = await e2e.newPage();
+    await readyToChat(page);
+    const release = await sendHeld(page, 'Answer me even if I leave');
+    const sessionPath = new URL(page.url()).pathname;
+    const request = e2e.slowProvider.requests.at(-1)!;
+    const context = page.context();
+    await page.close();
+    release();
+
+    const again = await context.newPage();
+    onTestFailed(() => screenshot(again, 'failed-turns-reopen'));
+    await open(again, sessionPath);
+    const done = answers(again, 'complete');
+    await done.waitFor({ timeout: 60_000 });
+    await expect(done.locator('pre code').textContent()).resolves.toContain('console.log');
+    expect(request.aborted).not.toBe(true); // the provider call was never cut
+    expect((await storedAnswer(sessionPath)).status).toBe('complete');
+  });
+
+  it('Stop in a second tab stops the answer the first tab asked for; Continue goes on from there', async () => {
+    const first = await e2e.newPage();
+    const email = await readyToChat(first);
+    const release = await sendHeld(first, 'Please stop me from elsewhere');
+    const sessionPath = new URL(first.url()).pathname;
+    const second = await e2e.newPage();
+    onTestFailed(async () => {
+      await screenshot(first, 'failed-turns-stop-first');
+      await screenshot(second, 'failed-turns-stop-second');
+    });
+    try {
+      await signIn(second, email);
+      await open(second, sessionPath);
+      await answers(second, 'streaming').waitFor();
+      await second.getByRole('button', { name: 'Stop' }).click();
+
+      // Both tabs end the answer as stopped, with what had arrived kept.
+      for (const page of [second, first]) {
+        const stopped = answers(page, 'stopped');
+        await stopped.waitFor({ timeout: 30_000 });
+        await expect(stopped.getByText('Stopped').count()).resolves.toBe(1);
+        await expect(stopped.locator('.markdown').textContent()).resolves.toContain('Here');
+      }
+      const stored = await storedAnswer(sessionPath);
+      expect(stored.status).toBe('stopped');
+      expect(stored.content).not.toContain('console.log');
+    } finally {
+      release();
+    }
+
+    await first.getByRole('button', { name: 'Continue' }).click();
+    await first.getByText('Continue exactly where your last answer stopped.').waitFor();
+    await answers(first, 'complete').waitFor({ timeout: 60_000 });
+    await answers(second, 'complete').waitFor({ timeout: 60_000 });
+  });
+
+  it('a send while another device is answering attaches to that answer instead of failing, and keeps the text', async () => {
+    const first = await e2e.newPage();
+    const email = await readyToChat(first);
+    await composer(first).fill('/echo opening line');
+    await composer(first).press('Enter');
+    await answers(first, 'complete').waitFor();
+    await first.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    const sessionPath = new URL(first.url()).pathname;
+
+    // A second device that hears nothing live (its Realtime socket goes nowhere), so it does
+    // not know an answer is running when its user sends.
+    const second = await e2e.newPage();
+    onTestFailed(() => screenshot(second, 'failed-turns-409'));
+    await second.routeWebSocket(/\/realtime\/v1\//, () => {});
+    await signIn(second, email);
+    await open(second, sessionPath);
+    await answers(second, 'complete').waitFor();
+
+    const release = await sendHeld(first, 'A long answer on the first device');
+    try {
+      await composer(second).fill('My question from the second device');
+      await composer(second).press('Enter');
+      await second.getByRole('status').getByText('An answer is still being written').waitFor();
+      await expect(composer(second).inputValue()).resolves.toBe('My question from the second device');
+      const running = answers(second, 'streaming');
+      await running.waitFor();
+      await expect(second.getByText('My question from the second device', { exact: true }).count()).resolves.toBe(0);
+    } finally {
+      release();
+    }
+    // Followed over GET /chat/{id}/stream (no Realtime here) to its end.
+    await answers(second, 'complete').nth(1).waitFor({ timeout: 60_000 });
+    await expect(answers(second).count()).resolves.toBe(2);
+  });
+
+  it("a reasoning model's thinking shows collapsed as 'Thought for N s', also after a reload", async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await chooseModel(page, 'demo');
+    await composer(page).fill('/think first weigh the options then decide');
+    await composer(page).press('Enter');
+    const done = answers(page, 'complete');
+    await done.waitFor({ timeout: 60_000 });
+    for (const step of ['live', 'reloaded']) {
+      const thoughts = done.getByTestId('reasoning');
+      await expect(thoughts.locator('summary').textContent(), step).resolves.toMatch(/^Thought for \d+ s$/);
+      await expect(thoughts.evaluate((el) => (el as HTMLDetailsElement).open), step).resolves.toBe(false);
+      await thoughts.locator('summary').click();
+      await expect(thoughts.textContent(), step).resolves.toContain('weigh the options');
+      await expect(done.locator('.markdown').textContent(), step).resolves.toContain('Thought it through.');
+      if (step === 'live') {
+        await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+        await reload(page);
+        await done.waitFor();
+      }
+    }
+  });
+});

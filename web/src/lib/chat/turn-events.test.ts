@@ -1,0 +1,52 @@
+// One running answer fed by two views at once (its SSE stream and the session's broadcast):
+// every unit lands once, a missed unit asks for a re-attach, and the end is kept.
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../api/index.ts';
+import { TurnEvents } from './turn-events.ts';
+
+function answer(over: Partial<Message> = {}): Message {
+  return {
+    id: 'a1', session_id: 's1', sender: 'assistant', content: '', status: 'streaming', error: null,
+    provider: 'demo', model: 'demo-model', token_count: null, created_at: '2026-11-30T00:00:00Z', seq: 0, ...over,
+  };
+}
+
+describe('TurnEvents', () => {
+  it('applies each unit once whichever view brings it first, and asks to re-attach on a gap', () => {
+    const message = answer();
+    const gaps: string[] = [];
+    const events = new TurnEvents((id) => (id === message.id ? message : undefined), (id) => gaps.push(id));
+    const sse = events.for(() => 'a1');
+    const broadcast = events.for(() => 'a1');
+    sse.delta({ seq: 1, text: 'Here' });
+    broadcast.delta({ seq: 1, text: 'Here' });
+    broadcast.delta({ seq: 2, text: ' is' });
+    sse.delta({ seq: 2, text: ' is' });
+    expect(message).toMatchObject({ content: 'Here is', seq: 2 });
+    broadcast.delta({ seq: 4, text: ' lost?' });
+    expect(gaps).toEqual(['a1']);
+    expect(message.content).toBe('Here is');
+  });
+
+  it('keeps reasoning apart, times it until the answer starts, and ends with the server status and code', () => {
+    const message = answer();
+    const events = new TurnEvents(() => message, () => {});
+    const view = events.for(() => 'a1');
+    view.reasoning({ seq: 1, text: 'Let me think' });
+    view.delta({ seq: 2, text: 'Answer' });
+    expect(message).toMatchObject({ reasoning: 'Let me think', content: 'Answer' });
+    expect(message.reasoning_ms).toBeGreaterThanOrEqual(0);
+    view.done({ status: 'stopped', code: 'wall_clock_limit' });
+    view.done({ status: 'complete' }); // a second view's late `done` changes nothing
+    expect(message).toMatchObject({ status: 'stopped', error_code: 'wall_clock_limit' });
+    view.delta({ seq: 3, text: ' more' });
+    expect(message.content).toBe('Answer');
+  });
+
+  it('ignores events for answers this tab does not show', () => {
+    const events = new TurnEvents(() => undefined, () => {
+      throw new Error('no gap for an unknown answer');
+    });
+    expect(() => events.for(() => 'other').delta({ seq: 5, text: 'x' })).not.toThrow();
+  });
+});

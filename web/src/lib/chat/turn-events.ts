@@ -1,0 +1,58 @@
+// How one running answer's streamed events (from an SSE view or the session's broadcast)
+// change the message the tab shows: text and reasoning in `seq` order (answer-merge.ts), the
+// usage line, and the end. A `seq` gap means this copy missed units: `onGap` re-attaches.
+import { applyDelta, finish, isFinished } from './answer-merge.ts';
+import type { ChatText, TurnHandlers } from './chat-stream.ts';
+import type { Message } from '../api/index.ts';
+
+export type TurnEventHandlers = Omit<TurnHandlers, 'meta'>;
+
+export class TurnEvents {
+  /** When each answer's reasoning started arriving here, for "Thought for N s" while live. */
+  private reasoningStarted = new Map<string, number>();
+
+  constructor(
+    private readonly find: (id: string) => Message | undefined,
+    private readonly onGap: (id: string) => void,
+  ) {}
+
+  /** Handlers for the message `id()` names (it changes once the server names a new answer). */
+  for(id: () => string | null): TurnEventHandlers {
+    const row = () => {
+      const current = id();
+      return current ? this.find(current) : undefined;
+    };
+    return {
+      delta: (delta) => this.text(row(), delta, 'content'),
+      reasoning: (delta) => this.text(row(), delta, 'reasoning'),
+      usage: (usage) => {
+        const message = row();
+        if (!message) return;
+        message.prompt_tokens = usage.prompt_tokens ?? null;
+        message.completion_tokens = usage.completion_tokens ?? null;
+        message.token_count = usage.total_tokens ?? usage.token_count ?? message.token_count;
+      },
+      done: (done) => {
+        const message = row();
+        if (!message || isFinished(message.status)) return;
+        finish(message, done.status);
+        message.error_code = done.code ?? null;
+      },
+      error: (error) => {
+        const message = row();
+        if (!message || isFinished(message.status)) return;
+        finish(message, 'error', error.message);
+        message.error_code = error.code;
+      },
+    };
+  }
+
+  private text(message: Message | undefined, delta: ChatText, field: 'content' | 'reasoning'): void {
+    if (!message) return;
+    const now = performance.now();
+    if (field === 'reasoning' && !this.reasoningStarted.has(message.id)) this.reasoningStarted.set(message.id, now);
+    const thinkingSince = this.reasoningStarted.get(message.id);
+    if (field === 'content' && thinkingSince !== undefined && message.reasoning_ms == null) message.reasoning_ms = Math.round(now - thinkingSince);
+    if (applyDelta(message, delta, field) === 'gap') this.onGap(message.id);
+  }
+}
