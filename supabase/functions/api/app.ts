@@ -23,6 +23,7 @@ import { defaultHook } from './lib/openapi.ts';
 import { apiKeysRoutes } from './routes/api-keys.ts';
 import { budgetRoutes } from './routes/budget.ts';
 import { scoresRoutes } from './routes/scores.ts';
+import { gatewayRoutes } from './routes/gateway.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { chatTurnRoutes } from './routes/chat-turns.ts';
 import { credentialsRoutes } from './routes/credentials.ts';
@@ -150,6 +151,7 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
   app.route('/budget', budgetRoutes);
   app.route('/api-keys', apiKeysRoutes);
   app.route('/scores', scoresRoutes);
+  app.route('/v1', gatewayRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -3888,6 +3888,175 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/chat/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OpenAI-compatible chat completions (stream or not) with your provider keys and library prompts */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChatCompletionRequest"];
+                };
+            };
+            responses: {
+                /** @description A chat.completion, or with `stream: true` chat.completion.chunk events */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Monthly budget used up (budget_exceeded, with spent_usd and resets_at) */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cannot be processed */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The provider failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Models the caller can use through the gateway, as `<provider>/<model>` */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The models */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GatewayModelList"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -4045,6 +4214,41 @@ export type components = {
             state: "none" | "ok" | "warning" | "exceeded";
             used_share: number | null;
         };
+        ChatCompletionRequest: {
+            max_completion_tokens?: number | null;
+            max_tokens?: number | null;
+            messages: ({
+                content: string | ({
+                    type: string;
+                } & {
+                    [key: string]: unknown;
+                })[] | null;
+                /** @enum {string} */
+                role: "system" | "developer" | "user" | "assistant" | "tool";
+            } & {
+                [key: string]: unknown;
+            })[];
+            model: string;
+            /**
+             * @description A library prompt applied as the system message
+             * @example support-reply@production
+             */
+            prompt?: string;
+            stop?: string | string[] | null;
+            stream?: boolean;
+            stream_options?: ({
+                include_usage?: boolean;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            temperature?: number | null;
+            top_p?: number | null;
+            variables?: {
+                [key: string]: string | number | boolean;
+            };
+        } & {
+            [key: string]: unknown;
+        };
         ChatRequest: {
             /**
              * Format: uuid
@@ -4156,6 +4360,17 @@ export type components = {
         ForkResult: {
             /** Format: uuid */
             session_id: string;
+        };
+        GatewayModelList: {
+            data: {
+                created: number;
+                id: string;
+                /** @enum {string} */
+                object: "model";
+                owned_by: string;
+            }[];
+            /** @enum {string} */
+            object: "list";
         };
         Health: {
             /** @enum {string} */

@@ -7,6 +7,7 @@
  * Works with a session or an API key with `prompts:read`.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { TransactionSql } from 'postgres';
 import type { AppEnv } from '../../lib/context.ts';
 import { notFound } from '../../lib/errors.ts';
 import { labelName, optionalQuery } from '../../lib/inputs.ts';
@@ -70,24 +71,7 @@ export const promptResolveRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 
 promptResolveRoutes.openapi(route, async (c) => {
   const { name, label, version, variables } = c.req.valid('query');
-  const found = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    const [prompt] = await sql<{ id: string; title: string; latest_version: number }[]>`
-      select id, title, latest_version from public.prompts where user_id = ${c.var.user.id} and name = ${name}`;
-    if (!prompt) throw notFound(`Prompt ${name}`);
-    let wanted = version ?? prompt.latest_version;
-    if (label) {
-      const [row] = await sql<{ version: number }[]>`select version from public.prompt_labels where prompt_id = ${prompt.id} and label = ${label}`;
-      if (!row) throw notFound(`Label ${label} of prompt ${name}`);
-      wanted = row.version;
-    }
-    const [v] = await sql<{ title: string; content: string; config: PromptConfig; labels: string[] }[]>`
-      select v.title, v.content, v.config,
-             coalesce((select array_agg(l.label order by l.label) from public.prompt_labels l
-                        where l.prompt_id = v.prompt_id and l.version = v.version), '{}') as labels
-        from public.prompt_versions v where v.prompt_id = ${prompt.id} and v.version = ${wanted}`;
-    if (!v) throw notFound(`Version ${wanted} of prompt ${name}`);
-    return { id: prompt.id, version: wanted, ...v };
-  });
+  const found = await c.var.db.withUserTransaction(c.var.user, (sql) => resolvePromptVersion(sql, c.var.user.id, name, { label, version }));
   const body = {
     id: found.id,
     name,
@@ -107,6 +91,43 @@ promptResolveRoutes.openapi(route, async (c) => {
   if (matchesEtag(c.req.header('if-none-match'), etag)) return c.body(null, 304);
   return c.json({ ...body, etag }, 200);
 });
+
+export interface ResolvedVersion {
+  id: string;
+  title: string;
+  version: number;
+  content: string;
+  config: PromptConfig;
+  labels: string[];
+}
+
+/**
+ * One of the caller's prompts by name: the labelled version, a numbered one, or the latest.
+ * Runs as the caller (RLS). 404 names what was not found. Shared with the /v1 gateway.
+ */
+export async function resolvePromptVersion(
+  sql: TransactionSql,
+  userId: string,
+  name: string,
+  pick: { label?: string; version?: number },
+): Promise<ResolvedVersion> {
+  const [prompt] = await sql<{ id: string; latest_version: number }[]>`
+    select id, latest_version from public.prompts where user_id = ${userId} and name = ${name}`;
+  if (!prompt) throw notFound(`Prompt ${name}`);
+  let wanted = pick.version ?? prompt.latest_version;
+  if (pick.label) {
+    const [row] = await sql<{ version: number }[]>`select version from public.prompt_labels where prompt_id = ${prompt.id} and label = ${pick.label}`;
+    if (!row) throw notFound(`Label ${pick.label} of prompt ${name}`);
+    wanted = row.version;
+  }
+  const [v] = await sql<{ title: string; content: string; config: PromptConfig; labels: string[] }[]>`
+    select v.title, v.content, v.config,
+           coalesce((select array_agg(l.label order by l.label) from public.prompt_labels l
+                      where l.prompt_id = v.prompt_id and l.version = v.version), '{}') as labels
+      from public.prompt_versions v where v.prompt_id = ${prompt.id} and v.version = ${wanted}`;
+  if (!v) throw notFound(`Version ${wanted} of prompt ${name}`);
+  return { id: prompt.id, version: wanted, ...v };
+}
 
 async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));

@@ -1,0 +1,43 @@
+/**
+ * The usage log of a gateway call (POST /v1/chat/completions): one prompt_usage_logs row
+ * with tokens, latency, cost at today's prices and the prompt version applied, like a chat
+ * turn's. Written on the owner connection (the API roles may not write usage logs since
+ * chat turns moved server-side), always for the verified caller's id.
+ */
+import type { Sql } from 'postgres';
+import type { Config } from '../config.ts';
+import { callCostUsd } from './cost.ts';
+import { findPrice } from './prices.ts';
+
+export interface GatewayCall {
+  userId: string;
+  provider: string;
+  model: string;
+  status: 'success' | 'error';
+  promptId: string | null;
+  promptVersion: number | null;
+  ttftMs: number | null;
+  latencyMs: number;
+  promptTokens: number;
+  cachedTokens: number | null;
+  completionTokens: number;
+  errorCode: string | null;
+}
+
+/** Inserts the row and returns its id (a client may rate the call with PUT /scores). */
+export async function logGatewayCall(sql: Sql, config: Config, call: GatewayCall): Promise<string> {
+  const cost = callCostUsd(findPrice(config.prices, call.provider, call.model), {
+    promptTokens: call.promptTokens,
+    cachedTokens: call.cachedTokens ?? 0,
+    completionTokens: call.completionTokens,
+  });
+  const [row] = await sql<{ id: string }[]>`
+    insert into public.prompt_usage_logs
+      (user_id, prompt_id, prompt_version, provider, model, status, ttft_ms, latency_ms,
+       prompt_tokens, cached_tokens, completion_tokens, token_count, error_code, cost_usd)
+    values (${call.userId}, ${call.promptId}, ${call.promptVersion}, ${call.provider}, ${call.model.slice(0, 200)}, ${call.status},
+            ${call.ttftMs}, ${call.latencyMs}, ${call.promptTokens}, ${call.cachedTokens}, ${call.completionTokens},
+            ${call.promptTokens + call.completionTokens}, ${call.errorCode}, ${cost}::numeric)
+    returning id`;
+  return row!.id;
+}

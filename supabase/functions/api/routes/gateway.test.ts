@@ -1,0 +1,130 @@
+// The OpenAI-compatible gateway driven by the official `openai` SDK pointed at it with
+// baseURL: models, a completion (not streamed and streamed), a library prompt applied by
+// name@label with variables, every call in the usage log with tokens, latency, cost and
+// prompt version; API-key scope, budget and bad requests.
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHarness, eventually, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+/** The SDK as another app would use it, talking to the app in-process. */
+function sdk(apiKey: string) {
+  return new OpenAI({
+    apiKey,
+    baseURL: 'http://mrprompt.test/api/v1',
+    maxRetries: 0,
+    fetch: async (url: string | URL | Request, init?: RequestInit) => await api.app.request(String(url).replace('http://mrprompt.test', ''), init),
+  });
+}
+
+async function keyFor(user: ApiUser, scopes = ['chat']) {
+  return (await (await user.request('POST', '/api/api-keys', { name: 'gateway', scopes })).json()).key as string;
+}
+
+/** Mr.Prompt's extension fields, sent as the SDK sends any extra body field. */
+type WithPrompt<T> = T & { prompt?: string; variables?: Record<string, string | number | boolean> };
+const ask = (extra: { prompt?: string; variables?: Record<string, string> }): WithPrompt<OpenAI.ChatCompletionCreateParamsNonStreaming> => ({
+  model: 'demo/demo-model', messages: [{ role: 'user', content: 'Hi' }], ...extra,
+});
+
+const logsOf = (user: ApiUser) =>
+  api.db.sql`select provider, model, status, prompt_id, prompt_version, prompt_tokens, completion_tokens, latency_ms, cost_usd::float8 as cost
+               from public.prompt_usage_logs where user_id = ${user.id} order by executed_at`;
+
+describe('gateway with the openai SDK', () => {
+  it('lists models and completes without streaming; the call is logged with tokens, latency and cost', async () => {
+    const alice = await api.createUser();
+    const client = sdk(await keyFor(alice));
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id)).toContain('demo/demo-model');
+    expect(models.data.every((m) => m.id.includes('/'))).toBe(true);
+
+    const completion = await client.chat.completions.create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'Hello there' }] });
+    expect(completion.object).toBe('chat.completion');
+    expect(completion.model).toBe('demo/demo-model');
+    expect(completion.choices[0].message.content?.length).toBeGreaterThan(0);
+    expect(completion.usage?.completion_tokens).toBeGreaterThan(0);
+    const [log] = await logsOf(alice);
+    expect(log).toMatchObject({ provider: 'demo', model: 'demo-model', status: 'success', prompt_id: null, completion_tokens: completion.usage?.completion_tokens });
+    expect(log.cost).toBeCloseTo((log.prompt_tokens * 1 + log.completion_tokens * 2) / 1e6, 12);
+    expect(log.latency_ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('streams chunks the SDK reads as usual, and applies a library prompt by name@label with variables', async () => {
+    const alice = await api.createUser();
+    const prompt = await (await alice.request('POST', '/prompts', {
+      title: 'Support reply', name: 'support-reply', content: 'You answer {{customer}} in a {{tone:enum(kind,brief)|kind}} tone.', config: { temperature: 0.3 },
+    })).json();
+    await alice.request('PATCH', `/prompts/${prompt.id}`, { content: 'Version two for {{customer}}' });
+    await alice.request('PUT', `/prompts/${prompt.id}/labels/production`, { version: 1 });
+    const client = sdk(await keyFor(alice));
+
+    const streamed: WithPrompt<OpenAI.ChatCompletionCreateParamsStreaming> = {
+      model: 'demo/demo-model',
+      messages: [{ role: 'user', content: 'Where is my order?' }],
+      stream: true,
+      stream_options: { include_usage: true },
+      prompt: 'support-reply@production',
+      variables: { customer: 'Ada', tone: 'brief' },
+    };
+    const stream = await client.chat.completions.create(streamed);
+    let text = '';
+    let usage: OpenAI.CompletionUsage | null = null;
+    for await (const chunk of stream) {
+      expect(chunk.model).toBe('demo/demo-model');
+      text += chunk.choices[0]?.delta?.content ?? '';
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text.length).toBeGreaterThan(0);
+    expect(usage?.completion_tokens).toBeGreaterThan(0);
+    const sent = api.fakeProvider.requests.at(-1)?.body as { messages: { role: string; content: string }[]; temperature?: number };
+    expect(sent.messages[0]).toEqual({ role: 'system', content: 'You answer Ada in a brief tone.' });
+    expect(sent.temperature).toBe(0.3);
+    const [log] = await eventually(async () => {
+      const rows = await logsOf(alice);
+      return rows.length ? rows : null;
+    });
+    expect(log).toMatchObject({ status: 'success', prompt_id: prompt.id, prompt_version: 1, completion_tokens: usage?.completion_tokens });
+    expect(log.cost).toBeGreaterThan(0);
+
+    // The header form, a wrong variable (422 naming it) and an unknown prompt (404).
+    await client.chat.completions.create(ask({ variables: { customer: 'Bob' } }), { headers: { 'x-mrprompt-prompt': 'support-reply' } });
+    expect((api.fakeProvider.requests.at(-1)?.body as { messages: { content: string }[] }).messages[0].content).toBe('Version two for Bob');
+    await expect(client.chat.completions.create(ask({ prompt: 'support-reply@production', variables: { customer: 'Ada', tone: 'rude' } }))).rejects.toMatchObject({ status: 422 });
+    await expect(client.chat.completions.create(ask({ prompt: 'nope' }))).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('refuses keys without the chat scope, bad models, and calls past the budget (402, no provider call)', async () => {
+    const alice = await api.createUser();
+    await expect(sdk(await keyFor(alice, ['prompts:read'])).models.list()).rejects.toMatchObject({ status: 403 });
+    await expect(sdk('mrp_not-a-key').models.list()).rejects.toMatchObject({ status: 401 });
+    const client = sdk(await keyFor(alice));
+    await expect(client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 400 });
+    await expect(client.chat.completions.create({ model: 'nope/x', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 404 });
+    await expect(client.chat.completions.create({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 422 });
+    await alice.request('PUT', '/budget', { monthly_budget_usd: 0 });
+    const before = api.fakeProvider.requests.length;
+    await expect(client.chat.completions.create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 402 });
+    expect(api.fakeProvider.requests.length).toBe(before);
+  });
+
+  it('logs a provider failure as an error call and answers 502', async () => {
+    const alice = await api.createUser();
+    const client = sdk(await keyFor(alice));
+    api.fakeProvider.setMode('500');
+    try {
+      await expect(client.chat.completions.create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 502 });
+    } finally {
+      api.fakeProvider.setMode('ok');
+    }
+    const [log] = await logsOf(alice);
+    expect(log).toMatchObject({ status: 'error', completion_tokens: 0 });
+  });
+});

@@ -1,0 +1,190 @@
+/**
+ * /api/v1: an OpenAI-compatible gateway, so existing tools (the official `openai` SDK with
+ * `baseURL: <function URL>/api/v1`) use Mr.Prompt as their prompt-managed, key-holding
+ * endpoint. `model` is `<provider>/<model>`; the user's own provider key is used.
+ *
+ * POST /v1/chat/completions, in order: authenticate (session or API key with `chat`) →
+ * validate → rate limit → monthly budget (402 before any provider call) → apply a library
+ * prompt (`prompt: "name@label"` in the body or the `x-mrprompt-prompt` header, with
+ * `variables`) as the system message, its version's settings as defaults → call the
+ * provider (streaming or not) → log tokens, latency, cost and prompt version.
+ * GET /v1/models lists `<provider>/<model>` for the providers the caller can use.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type OpenAI from 'openai';
+import { requireUserOrKey } from '../lib/api-key-auth.ts';
+import { assertWithinBudget } from '../lib/budget.ts';
+import { describeProviderError } from '../lib/chat/provider-errors.ts';
+import type { AppEnv } from '../lib/context.ts';
+import { ApiError } from '../lib/errors.ts';
+import { logGatewayCall, type GatewayCall } from '../lib/gateway-log.ts';
+import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
+import { renderTemplate } from '../lib/prompt-template.ts';
+import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
+import { listProviders } from '../lib/providers.ts';
+import { resolvePromptVersion } from './prompts/resolve.ts';
+
+const PROMPT_REF = /^([a-z0-9][a-z0-9-]{0,79})(?:@([a-z0-9][a-z0-9_-]{0,39}))?$/;
+const variableValue = z.union([z.string().max(20_000), z.number(), z.boolean()]);
+const message = z.looseObject({
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+  content: z.union([z.string().max(1_000_000), z.array(z.looseObject({ type: z.string() })).max(100), z.null()]),
+});
+
+// Loose: SDKs send fields we pass on or ignore (n, user, …); the ones we use are checked.
+const CompletionRequest = z
+  .looseObject({
+    model: z.string().regex(/^[a-z][a-z0-9_-]{1,31}\/\S{1,200}$/, 'use `<provider>/<model>`, e.g. `openai/gpt-4o-mini` (GET /v1/models lists them)'),
+    messages: z.array(message).min(1).max(500),
+    stream: z.boolean().optional(),
+    stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
+    temperature: z.number().min(0).max(2).nullable().optional(),
+    top_p: z.number().min(0).max(1).nullable().optional(),
+    max_tokens: z.number().int().min(1).nullable().optional(),
+    max_completion_tokens: z.number().int().min(1).nullable().optional(),
+    stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
+    prompt: z.string().regex(PROMPT_REF, '`name` or `name@label`').optional().openapi({ description: 'A library prompt applied as the system message', example: 'support-reply@production' }),
+    variables: z.record(z.string().max(64), variableValue).optional(),
+  })
+  .openapi('ChatCompletionRequest');
+
+const ModelList = z
+  .object({ object: z.literal('list'), data: z.array(z.object({ id: z.string(), object: z.literal('model'), created: z.number(), owned_by: z.string() })) })
+  .openapi('GatewayModelList');
+
+const tags = ['gateway'];
+const routes = {
+  completions: createRoute({
+    method: 'post', path: '/chat/completions', tags, security, middleware: [requireUserOrKey(['chat'])] as const,
+    summary: 'OpenAI-compatible chat completions (stream or not) with your provider keys and library prompts',
+    request: { body: jsonBody(CompletionRequest) },
+    responses: {
+      200: { description: 'A chat.completion, or with `stream: true` chat.completion.chunk events', content: { 'application/json': { schema: z.looseObject({}) }, 'text/event-stream': { schema: z.string() } } },
+      ...errorResponses(400, 401, 402, 403, 404, 422, 429, 502),
+    },
+  }),
+  models: createRoute({
+    method: 'get', path: '/models', tags, security, middleware: [requireUserOrKey(['chat'])] as const,
+    summary: 'Models the caller can use through the gateway, as `<provider>/<model>`',
+    responses: { 200: jsonResponse(ModelList, 'The models'), ...errorResponses(401, 403) },
+  }),
+};
+
+export const gatewayRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+
+gatewayRoutes.openapi(routes.models, async (c) => {
+  const stored = await c.var.db.withUserTransaction(c.var.user, (sql) =>
+    sql<{ provider: string }[]>`select provider from public.api_credentials where user_id = ${c.var.user.id}`,
+  );
+  const usable = new Set(stored.map((r) => r.provider));
+  const data = listProviders(c.var.config)
+    .filter((p) => usable.has(p.id) || !p.requires_key)
+    .flatMap((p) => p.models.map((m) => ({ id: `${p.id}/${m.id}`, object: 'model' as const, created: 0, owned_by: p.id })));
+  return c.json({ object: 'list' as const, data }, 200);
+});
+
+gatewayRoutes.openapi(routes.completions, async (c) => {
+  const body = c.req.valid('json');
+  const { config, db, user, deps, log } = c.var;
+  const slash = body.model.indexOf('/');
+  const provider = requireProvider(config, body.model.slice(0, slash));
+  const model = body.model.slice(slash + 1);
+  if (!provider.any_model && !provider.models.some((m) => m.id === model)) {
+    throw new ApiError(404, 'unknown_model', `${provider.name} has no model "${model}"; GET /v1/models lists what you can use`);
+  }
+  const limit = await db.consumeRateLimit(user.id, 'chat', config.limits.chatRateCapacity, config.limits.chatRateRefillPerSecond);
+  if (!limit.allowed) {
+    throw new ApiError(429, 'rate_limited', `Too many requests; try again in ${limit.retryAfterSeconds} s`, { 'retry-after': String(limit.retryAfterSeconds) });
+  }
+  await assertWithinBudget(db, user);
+
+  const ref = body.prompt ?? c.req.header('x-mrprompt-prompt');
+  const match = ref ? PROMPT_REF.exec(ref) : null;
+  if (ref && !match) throw new ApiError(400, 'invalid_request', 'prompt: use `name` or `name@label`');
+  const prompt = match
+    ? await db.withUserTransaction(user, (sql) => resolvePromptVersion(sql, user.id, match[1], { label: match[2] }))
+    : null;
+  const messages = [...(prompt ? [{ role: 'system', content: renderTemplate(prompt.content, body.variables ?? {}) }] : []), ...body.messages];
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? prompt?.config.max_tokens;
+  if (maxTokens && maxTokens > config.limits.maxTokensCap) {
+    throw new ApiError(422, 'max_tokens_too_large', `max_tokens may be at most ${config.limits.maxTokensCap}`);
+  }
+
+  const opened = await openProviderClient({ config, db, deps, user, log, providerId: provider.id });
+  const params = {
+    model,
+    messages: messages as OpenAI.ChatCompletionMessageParam[],
+    ...(body.temperature ?? prompt?.config.temperature) !== undefined ? { temperature: body.temperature ?? prompt?.config.temperature } : {},
+    ...(body.top_p != null ? { top_p: body.top_p } : {}),
+    ...(body.stop != null ? { stop: body.stop } : {}),
+    ...(maxTokens ? { max_tokens: maxTokens } : {}),
+  };
+  const started = performance.now();
+  const call: Omit<GatewayCall, 'status' | 'ttftMs' | 'latencyMs' | 'promptTokens' | 'cachedTokens' | 'completionTokens' | 'errorCode'> = {
+    userId: user.id, provider: provider.id, model, promptId: prompt?.id ?? null, promptVersion: prompt?.version ?? null,
+  };
+  const fail = (error: unknown) => {
+    const described = describeProviderError(error, { providerName: provider.name, model, apiKey: opened.client.apiKey, timeoutMs: config.limits.providerTimeoutMs });
+    return { described, log: { ...call, status: 'error' as const, ttftMs: null, latencyMs: Math.round(performance.now() - started), promptTokens: 0, cachedTokens: null, completionTokens: 0, errorCode: described.code } };
+  };
+
+  if (!body.stream) {
+    let completion: OpenAI.ChatCompletion;
+    try {
+      completion = await opened.client.chat.completions.create({ ...params, stream: false });
+    } catch (error) {
+      const failed = fail(error);
+      await logGatewayCall(db.sql, config, failed.log);
+      throw new ApiError(502, failed.described.code, failed.described.message);
+    }
+    const latencyMs = Math.round(performance.now() - started);
+    const usage = completion.usage;
+    const id = await logGatewayCall(db.sql, config, {
+      ...call, status: 'success', ttftMs: latencyMs, latencyMs, promptTokens: usage?.prompt_tokens ?? 0,
+      cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? null, completionTokens: usage?.completion_tokens ?? 0, errorCode: null,
+    });
+    c.header('x-mrprompt-usage-log-id', id);
+    return c.json({ ...completion, model: body.model }, 200);
+  }
+
+  let upstream: AsyncIterable<OpenAI.ChatCompletionChunk>;
+  try {
+    upstream = await opened.client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } });
+  } catch (error) {
+    const failed = fail(error);
+    await logGatewayCall(db.sql, config, failed.log);
+    throw new ApiError(502, failed.described.code, failed.described.message);
+  }
+  const wantsUsage = body.stream_options?.include_usage === true;
+  const encoder = new TextEncoder();
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  // The client may leave early; the call is still read to the end and logged.
+  const send = (data: string) => writer.write(encoder.encode(`data: ${data}\n\n`)).catch(() => {});
+  const relay = (async () => {
+    let ttftMs: number | null = null;
+    let usage: OpenAI.CompletionUsage | null = null;
+    let errorCode: string | null = null;
+    try {
+      for await (const chunk of upstream) {
+        if (chunk.usage) usage = chunk.usage;
+        if (ttftMs === null && chunk.choices.some((ch) => ch.delta?.content)) ttftMs = Math.round(performance.now() - started);
+        if (chunk.choices.length === 0 && chunk.usage && !wantsUsage) continue;
+        await send(JSON.stringify({ ...chunk, model: body.model }));
+      }
+    } catch (error) {
+      const failed = fail(error);
+      errorCode = failed.described.code;
+      await send(JSON.stringify({ error: { code: failed.described.code, message: failed.described.message } }));
+    }
+    await send('[DONE]');
+    await writer.close().catch(() => {});
+    await logGatewayCall(db.sql, config, {
+      ...call, status: errorCode ? 'error' : 'success', ttftMs, latencyMs: Math.round(performance.now() - started),
+      promptTokens: usage?.prompt_tokens ?? 0, cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? null,
+      completionTokens: usage?.completion_tokens ?? 0, errorCode,
+    }).catch((error: Error) => log.error('gateway usage log failed', { message: error.message }));
+  })();
+  deps.waitUntil?.(relay);
+  return c.body(readable, 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+});
