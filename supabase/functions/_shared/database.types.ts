@@ -141,10 +141,12 @@ export type Database = {
             };
             "chat_sessions": {
                 Row: {
+                    "archived_at": string | null;
                     "created_at": string;
                     "id": string;
                     "last_message_at": string;
                     "metadata": NonNullable<Json>;
+                    "pinned_at": string | null;
                     "project_id": string | null;
                     "share_owner_key": boolean;
                     "title": string;
@@ -153,10 +155,12 @@ export type Database = {
                 };
                 ComputedFields: never;
                 Insert: {
+                    "archived_at"?: string | null;
                     "created_at"?: string;
                     "id"?: string;
                     "last_message_at"?: string;
                     "metadata"?: NonNullable<Json>;
+                    "pinned_at"?: string | null;
                     "project_id"?: string | null;
                     "share_owner_key"?: boolean;
                     "title"?: string;
@@ -164,10 +168,12 @@ export type Database = {
                     "user_id": string;
                 };
                 Update: {
+                    "archived_at"?: string | null;
                     "created_at"?: string;
                     "id"?: string;
                     "last_message_at"?: string;
                     "metadata"?: NonNullable<Json>;
+                    "pinned_at"?: string | null;
                     "project_id"?: string | null;
                     "share_owner_key"?: boolean;
                     "title"?: string;

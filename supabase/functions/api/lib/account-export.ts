@@ -47,7 +47,7 @@ async function* exportFragments(sql: TransactionSql, user: AuthUser, exportedAt:
 
   // Session rows are small; their messages are what grows, read one session at a time.
   const sessions = await sql`
-    select id, project_id, title, metadata, last_message_at, created_at, updated_at
+    select id, project_id, title, metadata, last_message_at, pinned_at, archived_at, created_at, updated_at
       from public.chat_sessions where user_id = ${uid} order by created_at, id`;
   yield ',"sessions":[';
   for (const [index, session] of sessions.entries()) {

@@ -38,6 +38,8 @@ export const SessionSchema = z
     title: z.string(),
     metadata: z.record(z.string(), z.unknown()),
     last_message_at: timestamp,
+    pinned_at: timestamp.nullable().openapi({ description: 'Set while pinned (listed first)' }),
+    archived_at: timestamp.nullable().openapi({ description: 'Set while archived (left out of the default list)' }),
     created_at: timestamp,
     updated_at: timestamp,
   })

@@ -84,6 +84,33 @@ describe('sessions', () => {
     expect(filed.sessions.map((s: { id: string }) => s.id)).toEqual([b.id]);
   });
 
+  it('pins and archives: archived chats leave the default list, ?archived=true lists them, restoring brings them back', async () => {
+    const alice = await api.createUser();
+    const kept = await newSession(alice, { title: 'kept' });
+    const old = await newSession(alice, { title: 'old' });
+    const pinned = await (await alice.request('PATCH', `/sessions/${kept.id}`, { pinned: true })).json();
+    expect(pinned.pinned_at).toEqual(expect.any(String));
+    const again = await (await alice.request('PATCH', `/sessions/${kept.id}`, { pinned: true })).json();
+    expect(again.pinned_at).toBe(pinned.pinned_at); // pinning twice keeps the first time
+    const archived = await (await alice.request('PATCH', `/sessions/${old.id}`, { archived: true })).json();
+    expect(archived.archived_at).toEqual(expect.any(String));
+
+    const list = async (query = '') => (await (await alice.request('GET', `/sessions${query}`)).json()).sessions.map((s: { id: string }) => s.id);
+    expect(await list()).toEqual([kept.id]);
+    expect(await list('?archived=true')).toEqual([old.id]);
+    expect(await list('?archived=false')).toEqual([kept.id]);
+    expect((await alice.request('GET', '/sessions?archived=maybe')).status).toBe(400);
+
+    await alice.request('PATCH', `/sessions/${old.id}`, { archived: false });
+    expect((await list()).sort()).toEqual([kept.id, old.id].sort());
+    const unpinned = await (await alice.request('PATCH', `/sessions/${kept.id}`, { pinned: false })).json();
+    expect(unpinned.pinned_at).toBeNull();
+
+    const mallory = await api.createUser();
+    expect((await mallory.request('PATCH', `/sessions/${kept.id}`, { archived: true })).status).toBe(404);
+    expect((await alice.request('PATCH', `/sessions/${kept.id}`, { pinned: 'yes' })).status).toBe(400);
+  });
+
   it('pages messages newest first, each page oldest to newest, stable with equal timestamps', async () => {
     const alice = await api.createUser();
     const session = await newSession(alice);

@@ -29,12 +29,23 @@ const SessionView = SessionSchema.extend({
 type SessionViewRow = SessionRow & { role: 'owner' | 'member' | 'viewer'; share_owner_key: boolean };
 
 const CreateSession = z.strictObject(fields).partial().openapi('CreateSession');
-const UpdateSession = z.strictObject(fields).partial().refine(nonEmpty, NOTHING_TO_UPDATE).openapi('UpdateSession');
+const UpdateSession = z
+  .strictObject({
+    ...fields,
+    pinned: z.boolean().openapi({ description: 'Pin (listed first) or unpin' }),
+    archived: z.boolean().openapi({ description: 'Archive (left out of the default list) or restore' }),
+  })
+  .partial()
+  .refine(nonEmpty, NOTHING_TO_UPDATE)
+  .openapi('UpdateSession');
 
 const ListQuery = z.strictObject({
   project_id: optionalQuery(z.uuid()).openapi({ param: { name: 'project_id', in: 'query' } }),
   limit: limitParam(50, 100),
   cursor: optionalQuery(cursorParam).openapi({ param: { name: 'cursor', in: 'query' } }),
+  archived: optionalQuery(z.enum(['true', 'false']))
+    .transform((value) => value === 'true')
+    .openapi({ param: { name: 'archived', in: 'query' }, description: 'true: only archived chats; default: only the others' }),
 });
 const SessionList = z
   .object({ sessions: z.array(SessionView), next_cursor: z.string().nullable() })
@@ -97,13 +108,13 @@ const routes = {
 const ROLE_SQL = `case when chat_sessions.user_id = (select auth.uid()) then 'owner'
   else coalesce((select m.role from public.session_members m
                   where m.session_id = chat_sessions.id and m.user_id = (select auth.uid())), 'viewer') end`;
-const SESSION_COLUMNS = `id, project_id, title, metadata, last_message_at, created_at, updated_at, share_owner_key, ${ROLE_SQL} as role`;
+const SESSION_COLUMNS = `id, project_id, title, metadata, last_message_at, pinned_at, archived_at, created_at, updated_at, share_owner_key, ${ROLE_SQL} as role`;
 
 export const sessionsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 sessionsRoutes.use('*', requireUser);
 
 sessionsRoutes.openapi(routes.list, async (c) => {
-  const { project_id, limit, cursor } = c.req.valid('query');
+  const { project_id, limit, cursor, archived } = c.req.valid('query');
   const after = cursor ? decodeCursor(cursor, timeIdCursor) : null;
   const rows = await c.var.db.withUserTransaction(
     c.var.user,
@@ -115,12 +126,13 @@ sessionsRoutes.openapi(routes.list, async (c) => {
          -- order on its own index and cut at the page size before they are merged.
          (select s.id from public.chat_sessions s
            where s.user_id = ${c.var.user.id}
+             and ${archived ? sql`s.archived_at is not null` : sql`s.archived_at is null`}
              ${project_id ? sql`and s.project_id = ${project_id}` : sql``}
              ${after ? sql`and (s.last_message_at, s.id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
            order by s.last_message_at desc, s.id desc limit ${limit + 1})
          union all
          (select s.id from public.session_members m join public.chat_sessions s on s.id = m.session_id
-           where m.user_id = ${c.var.user.id} and ${project_id ? sql`false` : sql`true`}
+           where m.user_id = ${c.var.user.id} and ${project_id || archived ? sql`false` : sql`true`}
              ${after ? sql`and (s.last_message_at, s.id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
            order by s.last_message_at desc, s.id desc limit ${limit + 1}))
        order by last_message_at desc, id desc
@@ -162,7 +174,9 @@ sessionsRoutes.openapi(routes.update, async (c) => {
       update public.chat_sessions set
         title = coalesce(${patch.title ?? null}, title),
         project_id = ${patch.project_id === undefined ? sql`project_id` : sql`${patch.project_id}::uuid`},
-        metadata = coalesce(${patch.metadata === undefined ? null : JSON.stringify(patch.metadata)}::text::jsonb, metadata)
+        metadata = coalesce(${patch.metadata === undefined ? null : JSON.stringify(patch.metadata)}::text::jsonb, metadata),
+        pinned_at = ${patch.pinned === undefined ? sql`pinned_at` : patch.pinned ? sql`coalesce(pinned_at, now())` : sql`null`},
+        archived_at = ${patch.archived === undefined ? sql`archived_at` : patch.archived ? sql`coalesce(archived_at, now())` : sql`null`}
        where id = ${id}
       returning ${sql.unsafe(SESSION_COLUMNS)}`;
     return row;

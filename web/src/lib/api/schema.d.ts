@@ -2684,6 +2684,8 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
+                    /** @description true: only archived chats; default: only the others */
+                    archived?: "true" | "false";
                     cursor?: string;
                     /** @description 1..100, default 50 */
                     limit?: number;
@@ -4686,6 +4688,11 @@ export type components = {
             results: components["schemas"]["SearchHit"][];
         };
         Session: {
+            /**
+             * Format: date-time
+             * @description Set while archived (left out of the default list)
+             */
+            archived_at: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: uuid */
@@ -4695,6 +4702,11 @@ export type components = {
             metadata: {
                 [key: string]: unknown;
             };
+            /**
+             * Format: date-time
+             * @description Set while pinned (listed first)
+             */
+            pinned_at: string | null;
             /** Format: uuid */
             project_id: string | null;
             title: string;
@@ -4810,9 +4822,13 @@ export type components = {
             title?: string;
         };
         UpdateSession: {
+            /** @description Archive (left out of the default list) or restore */
+            archived?: boolean;
             metadata?: {
                 [key: string]: unknown;
             };
+            /** @description Pin (listed first) or unpin */
+            pinned?: boolean;
             /** Format: uuid */
             project_id?: string | null;
             title?: string;
