@@ -16,6 +16,7 @@ type StorageFileApi = ReturnType<SupabaseClient['storage']['from']>;
 import { createApp, type App } from '../../supabase/functions/api/app.ts';
 import { loadConfig, type Config } from '../../supabase/functions/api/config.ts';
 import { createDb, type Db } from '../../supabase/functions/api/lib/db.ts';
+import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { signAccessToken } from '../../local/src/keys/index.ts';
 import { createAuthUser } from './actors.ts';
 import { NO_FUNCTIONS, startTestStack, type TestStack } from './stack.ts';
@@ -34,6 +35,8 @@ export interface StorageApiHarness {
   app: App;
   config: Config;
   apiDb: Db;
+  /** The fake OpenAI-compatible provider behind the `demo` provider (its requests are recorded). */
+  provider: FakeProvider;
   createUser(): Promise<StorageApiUser>;
   /** Every object name in the attachments bucket (read as the superuser). */
   bucketObjects(prefix?: string): Promise<string[]>;
@@ -41,8 +44,9 @@ export interface StorageApiHarness {
 }
 
 export async function createStorageApiHarness(): Promise<StorageApiHarness> {
-  const stack = await startTestStack({ functionsDir: NO_FUNCTIONS, demoProvider: true });
-  const config = loadConfig({ ...stack.env, LOG_LEVEL: 'silent' });
+  const stack = await startTestStack({ functionsDir: NO_FUNCTIONS });
+  const provider = await startFakeProvider();
+  const config = loadConfig({ ...stack.env, DEMO_PROVIDER_URL: provider.url, LOG_LEVEL: 'silent' });
   const apiDb = createDb(stack.dbUrl, { max: 4 });
   const app = createApp(config, { db: apiDb, log: () => {} });
   return {
@@ -50,6 +54,7 @@ export async function createStorageApiHarness(): Promise<StorageApiHarness> {
     app,
     config,
     apiDb,
+    provider,
     async createUser() {
       const user = await createAuthUser(stack.db.sql);
       const token = await signAccessToken(stack.keys, { sub: user.id, email: user.email, iss: `${stack.apiUrl}/auth/v1` });
@@ -76,6 +81,7 @@ export async function createStorageApiHarness(): Promise<StorageApiHarness> {
     },
     async close() {
       await apiDb.end();
+      await provider.stop();
       await stack.stop();
     },
   };

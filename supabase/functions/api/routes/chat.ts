@@ -6,8 +6,10 @@
  * watches (lib/chat/turn.ts). Stop and re-attach live in routes/chat-turns.ts.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { PROJECT_FILES_SHARE, attachmentParts, attachmentsOf, filesMeta, prepareAttachments, recordAttachments } from '../lib/attachments/chat-attachments.ts';
+import { drainStorageCleanup } from '../lib/attachments/cleanup.ts';
 import { requireUser } from '../lib/auth.ts';
-import { reservedForAnswer } from '../lib/chat/context.ts';
+import { reservedForAnswer, type ChatTurn } from '../lib/chat/context.ts';
 import { Turn } from '../lib/chat/turn.ts';
 import { stopAndWait } from '../lib/chat/turn-control.ts';
 import { readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
@@ -17,7 +19,7 @@ import type { AppEnv } from '../lib/context.ts';
 import { ApiError } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonBody, security } from '../lib/openapi.ts';
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
-import { contextWindow } from '../lib/providers.ts';
+import { contextWindow, supportsVision } from '../lib/providers.ts';
 
 const variableValue = z.union([z.string().max(20_000).regex(/^[^\u0000]*$/, 'must not contain NUL characters'), z.number(), z.boolean()]);
 
@@ -36,6 +38,9 @@ export const ChatRequest = z
     max_tokens: z.number().int().min(1).optional(),
     regenerate: z.boolean().optional().openapi({ description: 'Replace the last answer of the session' }),
     edit_message_id: z.uuid().optional().openapi({ description: 'Replace this user message with `message` and drop what followed' }),
+    attachments: z.array(z.string().min(3).max(1024)).max(50).optional().openapi({
+      description: 'Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message\'s attachments.',
+    }),
   })
   .refine((b) => b.regenerate || (b.message !== undefined && b.message.trim().length > 0), { message: 'message: required (unless regenerate is true)', path: ['message'] })
   .refine((b) => !(b.regenerate && b.edit_message_id), { message: 'regenerate and edit_message_id cannot be combined', path: ['regenerate'] })
@@ -60,7 +65,7 @@ const chat = createRoute({
   request: { body: jsonBody(ChatRequest) },
   responses: {
     200: { description: 'The answer as an event stream', content: { 'text/event-stream': { schema: z.string() } } },
-    ...errorResponses(400, 401, 404, 409, 413, 422, 429),
+    ...errorResponses(400, 401, 404, 409, 413, 415, 422, 429),
   },
 });
 
@@ -85,6 +90,26 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   }
 
   const window = contextWindow(provider, body.model);
+  const reserved = reservedForAnswer(window, body.max_tokens);
+  // Attachments are read from Storage as the caller before anything is written: a file that
+  // is missing, not theirs, unsupported or an image for a text-only model fails the request.
+  const withUser = <T>(fn: Parameters<typeof db.withUserTransaction<T>>[1]) => db.withUserTransaction(user, fn);
+  const paths = body.attachments ?? (body.regenerate && body.session_id
+    ? await withUser(async (sql) => {
+        const [last] = await sql<{ id: string }[]>`select id from public.messages where session_id = ${body.session_id!} and sender = 'user' order by created_at desc, id desc limit 1`;
+        return last ? await attachmentsOf(sql, last.id) : [];
+      })
+    : body.edit_message_id ? await withUser((sql) => attachmentsOf(sql, body.edit_message_id!)) : []);
+  const files = await prepareAttachments({ config, fetch: deps.fetch }, withUser, {
+    user,
+    userToken: user.apiKey ? null : (/^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? ''),
+    paths,
+    model: body.model,
+    vision: supportsVision(provider, body.model),
+    room: window - reserved,
+    maxCount: config.storage.maxAttachmentsPerMessage,
+    quotaBytes: config.storage.quotaBytes,
+  });
   const request: TurnRequest = {
     sessionId: body.session_id,
     projectId: body.project_id,
@@ -99,7 +124,9 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     regenerate: body.regenerate ?? false,
     editMessageId: body.edit_message_id,
     contextWindow: window,
-    reservedForAnswer: reservedForAnswer(window, body.max_tokens),
+    reservedForAnswer: reserved,
+    attachmentText: files.text,
+    projectFilesBudget: Math.floor(Math.max(0, window - reserved) * PROJECT_FILES_SHARE),
   };
   const readInputs = () => db.withUserTransaction(user, (sql) => readTurnInputs(sql, user, request));
   // The key is decrypted while the turn's inputs are read.
@@ -127,10 +154,10 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     client: opened.client,
     providerName: provider.name,
     model: body.model,
-    messages: inputs.context.messages,
+    messages: withImages(inputs.context.messages, files),
     temperature: body.temperature,
     maxTokens: body.max_tokens,
-    estimatedPromptTokens: inputs.context.promptTokens,
+    estimatedPromptTokens: inputs.context.promptTokens + files.attachments.filter((a) => a.kind === 'image').reduce((sum, a) => sum + a.tokens, 0),
     usageLog: { provider: provider.id, model: body.model, promptId: inputs.prompt?.id ?? null, promptVersion: inputs.prompt?.version ?? null, touchCredential: opened.hasStoredCredential },
     store: turns.store,
     broadcaster: turns.broadcaster,
@@ -154,6 +181,11 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   turn.start(persisted);
   await persisted;
   turns.registry.add(turn);
+  if (body.attachments && inputs.userMessage.mode !== 'regenerate') {
+    await db.withUserTransaction(user, (sql) => recordAttachments(sql, user, ids.userMessageId, files));
+  }
+  // An edit drops the messages after it; their attachments were queued for removal.
+  if (body.edit_message_id) deps.waitUntil?.(drainStorageCleanup(db, { config, fetch: deps.fetch }, log));
   // The turn outlives this response: the runtime keeps it alive until it is saved.
   deps.waitUntil?.(turn.ended);
 
@@ -166,6 +198,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
       dropped_turns: inputs.context.droppedTurns,
       provider: provider.id,
       model: body.model,
+      ...filesMeta(files, inputs.projectFiles.used),
     },
     afterSeq: 0,
     turn,
@@ -174,3 +207,10 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   });
   return c.body(stream, 200, SSE_HEADERS);
 });
+
+/** The outgoing user message (the last one) carries its images as content parts. */
+function withImages(messages: ChatTurn[], files: Parameters<typeof attachmentParts>[1]): ChatTurn[] {
+  const last = messages.at(-1);
+  const parts = last && last.role === 'user' ? attachmentParts(last.content, files) : null;
+  return parts ? [...messages.slice(0, -1), { ...last!, parts }] : messages;
+}

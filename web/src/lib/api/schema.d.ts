@@ -330,6 +330,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Cannot be processed */
                 422: {
                     headers: {
@@ -4252,6 +4261,8 @@ export type components = {
             [key: string]: unknown;
         };
         ChatRequest: {
+            /** @description Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message's attachments. */
+            attachments?: string[];
             /**
              * Format: uuid
              * @description Replace this user message with `message` and drop what followed

@@ -32,7 +32,8 @@ export interface ResolvedAttachment {
 
 export interface ResolveOptions {
   userId: string;
-  userToken: string;
+  /** The caller's JWT; null for an API-key caller (see readAttachment). */
+  userToken: string | null;
   paths: string[];
   vision: boolean;
   /** Tokens all text attachments of the message may use together. */

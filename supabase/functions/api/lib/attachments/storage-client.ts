@@ -14,12 +14,17 @@ export interface StorageAccess {
   fetch: typeof fetch;
 }
 
-/** The bytes of `path` in the attachments bucket, read as the caller (404 if not theirs). */
-export async function readAttachment(access: StorageAccess, userToken: string, path: string, maxBytes: number): Promise<Uint8Array> {
+/**
+ * The bytes of `path` in the attachments bucket, read as the caller (404 if not theirs). A
+ * caller using an API key has no user JWT: the read then uses the service key, for a path the
+ * caller already proved is in their own folder (assertOwnPath) — what the policies allow.
+ */
+export async function readAttachment(access: StorageAccess, userToken: string | null, path: string, maxBytes: number): Promise<Uint8Array> {
   const { config } = access;
-  const response = await access.fetch(`${config.supabaseUrl}/storage/v1/object/authenticated/${ATTACHMENTS_BUCKET}/${encodePath(path)}`, {
-    headers: { authorization: `Bearer ${userToken}`, ...(config.storage.apiKey ? { apikey: config.storage.apiKey } : {}) },
-  });
+  const headers = userToken
+    ? { authorization: `Bearer ${userToken}`, ...(config.storage.apiKey ? { apikey: config.storage.apiKey } : {}) }
+    : { authorization: `Bearer ${config.storage.serviceKey ?? ''}`, apikey: config.storage.serviceKey ?? '' };
+  const response = await access.fetch(`${config.supabaseUrl}/storage/v1/object/authenticated/${ATTACHMENTS_BUCKET}/${encodePath(path)}`, { headers });
   if (!response.ok) {
     await response.body?.cancel();
     // Storage answers 400 with statusCode 404 for missing or hidden objects: both are "not found".

@@ -11,6 +11,8 @@ import { plainTitle } from '../plain-title.ts';
 export interface ChatTurn {
   role: 'system' | 'user' | 'assistant';
   content: string;
+  /** Content parts sent instead of `content` (a message with images; lib/attachments). */
+  parts?: ({ type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } })[];
 }
 
 export interface BuiltContext {

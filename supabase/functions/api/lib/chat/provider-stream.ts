@@ -54,7 +54,8 @@ export async function streamProvider(call: ProviderCall, handlers: ProviderHandl
     const stream = await call.client.chat.completions.create(
       {
         model: call.model,
-        messages: call.messages,
+        messages: call.messages.map((m): OpenAI.ChatCompletionMessageParam =>
+          m.parts && m.role === 'user' ? { role: 'user', content: m.parts } : { role: m.role, content: m.content }),
         stream: true,
         stream_options: { include_usage: true },
         ...(call.temperature !== undefined ? { temperature: call.temperature } : {}),

@@ -11,6 +11,7 @@ import { ApiError, notFound } from '../errors.ts';
 import { countTokensLazily } from '../tokens.ts';
 import { buildContext, type BuiltContext, type ChatTurn } from './context.ts';
 import { loadSystemPrompt } from './system-prompt.ts';
+import { projectFilesContext, type ProjectFilesContext } from '../attachments/project-files.ts';
 
 export interface TurnRequest {
   sessionId?: string;
@@ -27,6 +28,10 @@ export interface TurnRequest {
   editMessageId?: string;
   contextWindow: number;
   reservedForAnswer: number;
+  /** Text of the message's attachments, added after the user's text in the prompt only. */
+  attachmentText?: string;
+  /** Tokens the project's files may take in the system prompt (0: none). */
+  projectFilesBudget?: number;
 }
 
 export interface TurnInputs {
@@ -41,6 +46,8 @@ export interface TurnInputs {
     | { mode: 'regenerate'; id: string; content: string };
   context: BuiltContext;
   prompt: { id: string; version: number } | null;
+  /** Project files (or chunks of them) that went into the context. */
+  projectFiles: ProjectFilesContext;
 }
 
 // How much history to read at most before fitting it to the window.
@@ -104,13 +111,17 @@ export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: T
     projectId,
     variables: req.variables,
   });
+  const projectFiles = projectId && req.projectFilesBudget
+    ? await projectFilesContext(sql, projectId, userMessage.content, req.projectFilesBudget)
+    : { text: '', tokens: 0, used: [] };
+  const filesSystem = projectFiles.text ? [`The project's files (use them to answer; cite file names):\n\n${projectFiles.text}`] : [];
   const context = buildContext({
-    system: system.parts,
+    system: [...system.parts, ...filesSystem],
     history: history.map((h): ChatTurn => ({ role: h.sender, content: h.content })),
-    userMessage: userMessage.content,
+    userMessage: req.attachmentText ? `${userMessage.content}\n\n${req.attachmentText}` : userMessage.content,
     contextWindow: req.contextWindow,
     reservedForAnswer: req.reservedForAnswer,
     countTokens,
   });
-  return { sessionId: session?.id ?? null, projectId, runningMessageId, userMessage, context, prompt: system.prompt };
+  return { sessionId: session?.id ?? null, projectId, runningMessageId, userMessage, context, prompt: system.prompt, projectFiles };
 }

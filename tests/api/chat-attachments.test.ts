@@ -1,0 +1,179 @@
+/**
+ * Attachments in chat (issue 12, item 2) and project files in context (item 3), through the
+ * real API, the local Storage and the fake provider: an image and a PDF reach a vision model
+ * as an image part and extracted text; text-only models get a 422; limits answer clearly;
+ * long text is cut with a note; project files go in whole or as the best-ranked chunks, and
+ * the answer's `meta` says which; deleting the session removes the attachments' objects.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makePdf, makePng } from '../fixtures/files.ts';
+import { readSse } from '../helpers/api.ts';
+import { createStorageApiHarness, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
+
+let h: StorageApiHarness;
+beforeAll(async () => { h = await createStorageApiHarness(); });
+afterAll(async () => { await h?.close(); });
+
+async function upload(user: StorageApiUser, name: string, body: Buffer | string, contentType: string): Promise<string> {
+  const path = `${user.id}/chat/${crypto.randomUUID()}/${name}`;
+  const { error } = await user.storage.upload(path, body, { contentType });
+  expect(error).toBeNull();
+  return path;
+}
+
+async function chat(user: StorageApiUser, body: Record<string, unknown>) {
+  const res = await user.request('POST', '/chat', { provider: 'demo', model: 'demo-model', ...body });
+  if (res.status !== 200) return { status: res.status, error: (await res.json()).error, events: [] };
+  const events = await readSse(res);
+  return { status: 200, error: null, events, meta: events.find((e) => e.event === 'meta')!.data, done: events.find((e) => e.event === 'done')?.data };
+}
+
+/** The last request the fake provider received, and its last user message. */
+function lastProviderCall() {
+  const body = h.provider.requests.at(-1)!.body as { messages: { role: string; content: unknown }[] };
+  return { messages: body.messages, user: body.messages.filter((m) => m.role === 'user').at(-1)! };
+}
+
+describe('attachments in chat', () => {
+  it('sends an image as an image part and a PDF as extracted text; the answer and chips follow', async () => {
+    const alice = await h.createUser();
+    const png = makePng(8, 8, [20, 200, 20]);
+    const image = await upload(alice, 'green.png', png, 'image/png');
+    const pdf = await upload(alice, 'report.pdf', makePdf(['Quarterly report', 'Revenue grew 12 percent']), 'application/pdf');
+
+    const result = await chat(alice, { message: 'What do these show?', attachments: [image, pdf] });
+    expect(result.status).toBe(200);
+    expect(result.meta.attachments).toEqual([
+      expect.objectContaining({ path: image, name: 'green.png', type: 'image/png', size: png.length, truncated: false }),
+      expect.objectContaining({ path: pdf, name: 'report.pdf', type: 'application/pdf', truncated: false }),
+    ]);
+    expect(result.meta.notes).toEqual([]);
+
+    const { user } = lastProviderCall();
+    const parts = user.content as { type: string; text?: string; image_url?: { url: string } }[];
+    expect(parts[0]!.type).toBe('text');
+    expect(parts[0]!.text).toContain('What do these show?');
+    expect(parts[0]!.text).toContain('<attachment name="report.pdf" type="application/pdf">\n[page 1]\nQuarterly report\n\n[page 2]\nRevenue grew 12 percent\n</attachment>');
+    expect(parts[1]).toEqual({ type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } });
+
+    const text = result.events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('');
+    expect(text).toBe('I received 1 image and the file report.pdf.');
+    // The stored message is what the user typed; the chips come from message_attachments.
+    const [stored] = await h.stack.db.sql`select content from public.messages where id = ${result.meta.user_message_id}`;
+    expect(stored!.content).toBe('What do these show?');
+    const chips = await (await alice.request('GET', `/sessions/${result.meta.session_id}/attachments`)).json();
+    expect(chips.attachments.map((a: { name: string }) => a.name).sort()).toEqual(['green.png', 'report.pdf']);
+
+    // Regenerate answers the same files again.
+    const again = await chat(alice, { session_id: result.meta.session_id, regenerate: true });
+    expect(again.status).toBe(200);
+    expect(again.meta.attachments.map((a: { name: string }) => a.name).sort()).toEqual(['green.png', 'report.pdf']);
+  });
+
+  it.each([
+    ['notes.md', '# Shopping\n- milk', 'text/markdown', '# Shopping\n- milk'],
+    ['table.csv', 'a,b\n1,2\n', 'text/csv', 'a,b\n1,2'],
+    ['data.json', '{"k":[1]}', 'application/json', '{\n  "k": [\n    1\n  ]\n}'],
+    ['tool.py', 'print("hi")\n', 'text/plain', 'print("hi")'],
+  ])('puts %s into the prompt as text', async (name, body, type, expected) => {
+    const alice = await h.createUser();
+    const path = await upload(alice, name, body, type);
+    const result = await chat(alice, { message: 'Summarise', attachments: [path] });
+    expect(result.status).toBe(200);
+    const { user } = lastProviderCall();
+    expect(typeof user.content).toBe('string');
+    expect(user.content).toContain(`<attachment name="${name}"`);
+    expect(user.content).toContain(expected);
+  });
+
+  it('refuses an image for a text-only model with 422, before any provider call', async () => {
+    const alice = await h.createUser();
+    const image = await upload(alice, 'cat.png', makePng(2, 2, [1, 1, 1]), 'image/png');
+    const before = h.provider.requests.length;
+    const result = await chat(alice, { provider: 'deepseek', model: 'deepseek-chat', message: 'What is this?', attachments: [image] });
+    expect(result.status).toBe(422);
+    expect(result.error).toMatchObject({ code: 'model_cannot_see_images', message: expect.stringContaining('deepseek-chat cannot read images') });
+    expect(h.provider.requests.length).toBe(before);
+    const providers = await (await alice.request('GET', '/providers')).json();
+    const demo = providers.providers.find((p: { id: string }) => p.id === 'demo');
+    expect(demo.models[0]).toMatchObject({ id: 'demo-model', vision: true });
+  });
+
+  it('answers clearly for missing, foreign, unsupported and too many attachments', async () => {
+    const alice = await h.createUser();
+    const bob = await h.createUser();
+    const bobs = await upload(bob, 'private.md', 'secret', 'text/markdown');
+    expect((await chat(alice, { message: 'x', attachments: [bobs] })).error).toMatchObject({ code: 'invalid_attachment_path' });
+    expect((await chat(alice, { message: 'x', attachments: [`${alice.id}/chat/none/missing.md`] })).error).toMatchObject({ code: 'attachment_not_found' });
+    const zip = await upload(alice, 'archive.txt', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 0, 0]), 'text/plain');
+    const unsupported = await chat(alice, { message: 'x', attachments: [zip] });
+    expect(unsupported.status).toBe(415);
+    expect(unsupported.error.code).toBe('unsupported_attachment');
+    const many = Array.from({ length: 11 }, (_, i) => `${alice.id}/chat/x/${i}.md`);
+    const tooMany = await chat(alice, { message: 'x', attachments: many });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.error).toMatchObject({ code: 'too_many_attachments', message: 'At most 10 attachments per message; this one has 11' });
+  });
+
+  it('cuts text over the budget and says so in meta and in the prompt', async () => {
+    const alice = await h.createUser();
+    const long = Array.from({ length: 4000 }, (_, i) => `line ${i} of a long log file`).join('\n');
+    const path = await upload(alice, 'server.log', long, 'text/plain');
+    const result = await chat(alice, { message: 'Any errors?', attachments: [path] });
+    expect(result.status).toBe(200);
+    const [meta] = result.meta.attachments;
+    expect(meta.truncated).toBe(true);
+    expect(result.meta.notes).toEqual([expect.stringMatching(/^"server.log" was cut to \d+ of \d+ tokens to fit the model's context window$/)]);
+    expect(lastProviderCall().user.content).toContain('note="truncated:');
+  });
+});
+
+describe('project files in context', () => {
+  async function projectWith(user: StorageApiUser, files: [string, string][]) {
+    const project = await (await user.request('POST', '/projects', { name: 'Docs' })).json();
+    for (const [name, body] of files) {
+      const path = await upload(user, name, body, 'text/markdown');
+      expect((await user.request('POST', `/projects/${project.id}/files`, { path })).status).toBe(201);
+    }
+    return project.id as string;
+  }
+
+  it('puts small files in whole and names them in meta', async () => {
+    const alice = await h.createUser();
+    const projectId = await projectWith(alice, [['style.md', '# Style\nAlways use tabs.']]);
+    const result = await chat(alice, { project_id: projectId, message: 'Tabs or spaces?' });
+    expect(result.status).toBe(200);
+    expect(result.meta.files_used).toEqual([expect.objectContaining({ name: 'style.md', chunks: null })]);
+    const system = lastProviderCall().messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
+    expect(system).toContain('<project_file name="style.md" type="text/markdown">\n# Style\nAlways use tabs.\n</project_file>');
+  });
+
+  it('over budget, picks the chunks that rank highest for the question', async () => {
+    const alice = await h.createUser();
+    const filler = Array.from({ length: 120 }, (_, i) => `Section ${i}. General notes about the office kitchen and parking rules, nothing else.`).join('\n\n');
+    const needle = 'The secret launch codename is ZANZIBAR and it ships in March.';
+    const projectId = await projectWith(alice, [['handbook.md', `${filler}\n\n${needle}\n\n${filler}`], ['more.md', filler]]);
+    const result = await chat(alice, { project_id: projectId, message: 'What is the launch codename zanzibar about?' });
+    expect(result.status).toBe(200);
+    const used = result.meta.files_used as { name: string; chunks: number[] | null }[];
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.every((f) => Array.isArray(f.chunks))).toBe(true);
+    expect(result.meta.notes).toContain("The project's files are larger than this model's context allows; the most relevant excerpts were used");
+    const system = lastProviderCall().messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
+    expect(system).toContain(needle);
+    expect(system).toContain('content="excerpts"');
+  });
+});
+
+describe('lifecycle', () => {
+  it('deleting the session removes its attachments from the bucket', async () => {
+    const alice = await h.createUser();
+    const a = await upload(alice, 'one.md', '# one', 'text/markdown');
+    const b = await upload(alice, 'two.png', makePng(2, 2, [9, 9, 9]), 'image/png');
+    const result = await chat(alice, { message: 'keep these', attachments: [a, b] });
+    expect(result.status).toBe(200);
+    expect(await h.bucketObjects(`${alice.id}/`)).toEqual([a, b].sort());
+    expect((await alice.request('DELETE', `/sessions/${result.meta.session_id}`)).status).toBe(204);
+    expect(await h.bucketObjects(`${alice.id}/`)).toEqual([]);
+  });
+});
