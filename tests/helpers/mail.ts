@@ -36,9 +36,10 @@ export function verifyLink(mail: CaughtMail): string {
   return link;
 }
 
-/** The numeric code of an auth email. */
+/** The numeric code of an auth email: the templates show it in <strong>, else alone on a line
+ * (never any digits elsewhere, e.g. inside the address). */
 export function mailCode(mail: CaughtMail): string {
-  const match = /\b(\d{6,10})\b/.exec(mail.text);
+  const match = /<strong>\s*(\d{6,10})\s*<\/strong>/.exec(mail.html) ?? /^\s*(\d{6,10})\s*$/m.exec(mail.text);
   if (!match) throw new Error(`no code in "${mail.subject}"`);
   return match[1]!;
 }
