@@ -64,3 +64,22 @@ it('honours Sb-Forwarded-For with the secret key: one user\'s failures do not lo
   expect(error).toBeNull();
   expect(await signIn(email, TEST_PASSWORD, { 'sb-forwarded-for': '192.0.2.77' }, secret)).toBe(200);
 });
+
+it('behind MRPROMPT_TRUSTED_PROXY_DEPTH=1, the address the proxy appended counts — not what the client typed before it', async () => {
+  const proxied = await startTestStack({ functionsDir: NO_FUNCTIONS, trustedProxyDepth: 1, auth: { rate_limit: { sign_in_sign_ups: PER_ADDRESS } } as never });
+  try {
+    const attempt = (forwardedFor: string) =>
+      fetch(`${proxied.apiUrl}/auth/v1/token?grant_type=password`, {
+        method: 'POST',
+        headers: { apikey: proxied.keys.publishableKey, 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+        body: JSON.stringify({ email: testEmail('proxied'), password: 'wrong-password' }),
+      }).then(async (res) => (await res.arrayBuffer(), res.status));
+    // The client prepends a different fake address each time; the proxy appended 192.0.2.10.
+    for (let i = 0; i < PER_ADDRESS; i++) expect(await attempt(`10.9.9.${i}, 192.0.2.10`)).toBe(400);
+    expect(await attempt('10.9.9.200, 192.0.2.10')).toBe(429);
+    // Another client of the same proxy is unaffected.
+    expect(await attempt('192.0.2.11')).toBe(400);
+  } finally {
+    await proxied.stop();
+  }
+});
