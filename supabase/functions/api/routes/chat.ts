@@ -8,7 +8,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { PROJECT_FILES_SHARE, attachmentParts, attachmentsOf, filesMeta, prepareAttachments, recordAttachments } from '../lib/attachments/chat-attachments.ts';
 import { drainStorageCleanup } from '../lib/attachments/cleanup.ts';
-import { requireUser } from '../lib/auth.ts';
+import { requireUserOrKey } from '../lib/api-key-auth.ts';
+import { assertWithinBudget } from '../lib/budget.ts';
 import { reservedForAnswer, type ChatTurn } from '../lib/chat/context.ts';
 import { Turn } from '../lib/chat/turn.ts';
 import { stopAndWait } from '../lib/chat/turn-control.ts';
@@ -53,7 +54,8 @@ const chat = createRoute({
   path: '/',
   tags: ['chat'],
   security,
-  middleware: [requireUser] as const,
+  // A session, or an API key with the `chat` scope (the turn runs as the key's owner).
+  middleware: [requireUserOrKey(['chat'])] as const,
   summary: 'Send a message; the answer is written on the server and streamed (Server-Sent Events)',
   description:
     'The stream is a view of a server-side turn: closing it does not stop the answer (use POST /chat/{id}/stop). ' +
@@ -65,7 +67,7 @@ const chat = createRoute({
   request: { body: jsonBody(ChatRequest) },
   responses: {
     200: { description: 'The answer as an event stream', content: { 'text/event-stream': { schema: z.string() } } },
-    ...errorResponses(400, 401, 404, 409, 413, 415, 422, 429),
+    ...errorResponses(400, 401, 402, 403, 404, 409, 413, 415, 422, 429),
   },
 });
 
@@ -88,6 +90,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   if (!limit.allowed) {
     throw new ApiError(429, 'rate_limited', `Too many messages; try again in ${limit.retryAfterSeconds} s`, { 'retry-after': String(limit.retryAfterSeconds) });
   }
+  await assertWithinBudget(db, user); // 402 budget_exceeded past 100 % of the monthly budget, before any provider call
 
   const window = contextWindow(provider, body.model);
   const reserved = reservedForAnswer(window, body.max_tokens);

@@ -18,7 +18,7 @@ export interface TurnRuntime {
 }
 
 export function createTurnRuntime(config: Config, db: Db, deps: AppDeps, log: Logger): TurnRuntime {
-  const store = new TurnStore(() => db.sql);
+  const store = new TurnStore(() => db.sql, config.prices);
   return {
     store,
     registry: new TurnRegistry({ store, log, leaseMs: config.limits.turnLeaseMs }),

@@ -9,6 +9,8 @@
  * whose process died, and reading an answer back for a re-attaching view.
  */
 import type { Sql } from 'postgres';
+import { callCostUsd } from '../cost.ts';
+import { findPrice, type ModelPrice } from '../prices.ts';
 import { packUnits, unpackUnits, type Unit } from './units.ts';
 
 export type FinalStatus = 'complete' | 'stopped' | 'error';
@@ -23,6 +25,8 @@ export interface FinalAnswer {
   errorMessage: string | null;
   reasoningMs: number | null;
   promptTokens: number;
+  /** The part of promptTokens the provider served from its prompt cache (billed lower). */
+  cachedTokens?: number | null;
   completionTokens: number;
   ttftMs: number | null;
   latencyMs: number;
@@ -45,7 +49,11 @@ export interface StoredAnswer {
 
 export class TurnStore {
   /** `owner` gives the function's owner connection (read on first use, not at app start). */
-  constructor(private readonly owner: () => Sql) {}
+  /** `prices`: the deployment's price table (config.prices); a call's cost is fixed when it is logged. */
+  constructor(
+    private readonly owner: () => Sql,
+    private readonly prices: Record<string, ModelPrice> = {},
+  ) {}
 
   private get sql(): Sql {
     return this.owner();
@@ -109,6 +117,8 @@ export class TurnStore {
   async finish(answer: FinalAnswer): Promise<void> {
     const packed = packUnits(answer.units);
     const u = answer.usageLog;
+    const tokens = { promptTokens: answer.promptTokens, cachedTokens: answer.cachedTokens ?? 0, completionTokens: answer.completionTokens };
+    const costUsd = callCostUsd(findPrice(this.prices, u.provider, u.model), tokens);
     await this.sql.begin(async (sql) => {
       // A premature settle (the lease lapsed while the database was away) is overwritten:
       // this process has the whole answer, the checkpoints only part of it.
@@ -130,11 +140,11 @@ export class TurnStore {
       await sql`
         insert into public.prompt_usage_logs
           (user_id, prompt_id, prompt_version, session_id, message_id, provider, model, status,
-           ttft_ms, latency_ms, prompt_tokens, completion_tokens, token_count, error_code)
+           ttft_ms, latency_ms, prompt_tokens, completion_tokens, token_count, error_code, cached_tokens, cost_usd)
         select ${answer.userId}, p.id, ${u.promptId ? u.promptVersion : null}, s.id, ${kept ? answer.messageId : null},
                ${u.provider}, ${u.model}, ${answer.status === 'complete' ? 'success' : answer.status},
                ${answer.ttftMs}, ${answer.latencyMs}, ${answer.promptTokens}, ${answer.completionTokens},
-               ${answer.promptTokens + answer.completionTokens}, ${answer.code}
+               ${answer.promptTokens + answer.completionTokens}, ${answer.code}, ${answer.cachedTokens ?? null}, ${costUsd}::numeric
           from (select 1) one
           left join public.prompts p on p.id = ${u.promptId}::uuid and (p.is_public or p.user_id = ${answer.userId})
           left join public.chat_sessions s on s.id = ${kept ? answer.sessionId : null}::uuid and s.user_id = ${answer.userId}`;

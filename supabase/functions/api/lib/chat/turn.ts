@@ -254,6 +254,7 @@ export class Turn {
     const final: FinalAnswer = {
       messageId: this.messageId, userId: o.userId, sessionId: o.sessionId, units: this.units, status, code,
       errorMessage: error?.message ?? null, reasoningMs, promptTokens, completionTokens, ttftMs, latencyMs,
+      cachedTokens: result?.usage?.prompt_tokens_details?.cached_tokens ?? null,
       providerMessageId: result?.providerMessageId ?? null, usageLog: o.usageLog,
     };
     if (!(await this.saveFinal(final))) {

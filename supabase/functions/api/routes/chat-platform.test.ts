@@ -1,0 +1,64 @@
+// /chat and the platform: each call's cost stored at the time of the call (demo price, or
+// MODEL_PRICES), the monthly budget refusing a chat with 402 before any provider call, and
+// chat with an API key holding the `chat` scope.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHarness, eventually, readSse, type ApiHarness } from '../../../../tests/helpers/api.ts';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness({ env: { MODEL_PRICES: JSON.stringify({ 'demo/*': { input: 3, output: 7, cached_input: 1 } }) } });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const demo = { provider: 'demo', model: 'demo-model' };
+
+describe('chat cost, budget and API keys', () => {
+  it("stores each call's cost from the deployment's price table", async () => {
+    const alice = await api.createUser();
+    const events = await readSse(await alice.request('POST', '/chat', { ...demo, message: 'Price me' }));
+    const { assistant_message_id } = events[0].data;
+    const log = await eventually(async () => (await api.db.sql`
+      select prompt_tokens, completion_tokens, cached_tokens, cost_usd::text as cost from public.prompt_usage_logs where message_id = ${assistant_message_id}`)[0]);
+    const expected = (log.prompt_tokens * 3 + log.completion_tokens * 7) / 1e6;
+    expect(Number(log.cost)).toBeCloseTo(expected, 12);
+    expect(log.cost).toMatch(/^\d+\.\d{12}$/);
+    const report = await (await alice.request('GET', '/usage')).json();
+    expect(report.totals.cost_usd).toBeCloseTo(expected, 12);
+  });
+
+  it('answers 402 budget_exceeded past the monthly budget, without calling the provider', async () => {
+    const alice = await api.createUser();
+    await alice.request('PUT', '/budget', { monthly_budget_usd: 0.5 });
+    await api.db.sql`insert into public.prompt_usage_logs (user_id, provider, model, status, cost_usd) values (${alice.id}, 'demo', 'demo-model', 'success', 0.5)`;
+    const before = api.fakeProvider.requests.length;
+    const res = await alice.request('POST', '/chat', { ...demo, message: 'Over budget' });
+    expect(res.status).toBe(402);
+    const { error } = await res.json();
+    expect(error).toMatchObject({ code: 'budget_exceeded', spent_usd: 0.5, monthly_budget_usd: 0.5 });
+    expect(Date.parse(error.resets_at)).toBeGreaterThan(Date.now());
+    expect(api.fakeProvider.requests.length).toBe(before);
+    const [{ count }] = await api.db.sql`select count(*)::int as count from public.messages where user_id = ${alice.id}`;
+    expect(count).toBe(0);
+    await alice.request('PUT', '/budget', { monthly_budget_usd: 10 });
+    expect((await alice.request('POST', '/chat', { ...demo, message: 'Within budget' })).status).toBe(200);
+  });
+
+  it('chats with an API key that has the chat scope, as its owner', async () => {
+    const alice = await api.createUser();
+    const chatter = await (await alice.request('POST', '/api/api-keys', { name: 'bot', scopes: ['chat'] })).json();
+    const reader = await (await alice.request('POST', '/api/api-keys', { name: 'reader', scopes: ['prompts:read'] })).json();
+    const res = await api.request('POST', '/chat', { ...demo, message: 'From a script' }, { authorization: `Bearer ${chatter.key}` });
+    expect(res.status).toBe(200);
+    const events = await readSse(res);
+    expect(events.at(-1)?.event).toBe('done');
+    const [session] = await api.db.sql`select user_id from public.chat_sessions where id = ${events[0].data.session_id}`;
+    expect(session.user_id).toBe(alice.id);
+    expect((await api.request('POST', '/chat', { ...demo, message: 'x' }, { authorization: `Bearer ${reader.key}` })).status).toBe(403);
+    await alice.request('DELETE', `/api/api-keys/${chatter.id}`);
+    expect((await api.request('POST', '/chat', { ...demo, message: 'x' }, { authorization: `Bearer ${chatter.key}` })).status).toBe(401);
+    expect((await api.request('POST', '/chat', { ...demo, message: 'x' }, { authorization: `Bearer mrp_${randomUUID()}` })).status).toBe(401);
+  });
+});
