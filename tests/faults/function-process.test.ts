@@ -12,7 +12,7 @@ import { signAccessToken } from '../../local/src/keys/index.ts';
 import { createAuthUser } from '../helpers/actors.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
-import { dataOf, eventually, functionsDirWithEnv, readEvents } from './helpers.ts';
+import { dataOf, eventually, functionsDirWithEnv, parseSse, readEvents } from './helpers.ts';
 
 let provider: FakeProvider;
 let functionsDir: Awaited<ReturnType<typeof functionsDirWithEnv>>;
@@ -172,3 +172,28 @@ it('a client that re-attaches with Last-Event-ID gets the rest, with no gap and 
   expect(seen + deltas.map((d) => d.text).join('')).toBe(words);
   expect(dataOf(rest.events, 'done')).toMatchObject({ status: 'complete' });
 }, 30_000);
+
+it('the function is told to shut down (SIGTERM) mid-answer: the answer is saved at once as stopped, partial kept', async () => {
+  const res = await startChat('shut down while I answer');
+  const reader = res.body!.getReader();
+  const state = { text: '' };
+  const { events } = await readEvents(reader, (e) => e.event === 'delta', state);
+  const meta = dataOf<Meta>(events, 'meta')!;
+  const pid = apiPid();
+  process.kill(pid!, 'SIGTERM');
+  // The runtime announces the shutdown (beforeunload); the turn is stopped and saved before exit,
+  // without waiting for its lease to lapse.
+  const rest = await readEvents(reader, () => false, state).catch(() => ({ events: parseSse(state.text), done: true }));
+  const answer = await eventually(async () => {
+    const row = (await messages(meta.session_id)).find((m) => m.id === meta.assistant_message_id);
+    return row && row.status !== 'streaming' ? row : undefined;
+  }, { attempts: 200, everyMs: 50 });
+  expect(answer.status).toBe('stopped');
+  const [code] = await stack.db.sql`select error_code from public.messages where id = ${meta.assistant_message_id}`;
+  expect(code.error_code).toBe('runtime_shutdown');
+  expect(answer.content.length).toBeGreaterThan(0);
+  const done = dataOf(rest.events, 'done');
+  if (done) expect(done).toMatchObject({ status: 'stopped', code: 'runtime_shutdown' });
+  // The function comes back and serves again.
+  await eventually(async () => ((await call('GET', '/health')).status === 200 ? true : undefined), { attempts: 600, everyMs: 50 });
+}, 60_000);

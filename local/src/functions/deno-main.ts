@@ -8,7 +8,9 @@
  * - once the function listens, one line `MRPROMPT_FUNCTION_READY port=<n>` on stdout;
  * - stdin is a pipe held by the Node process: when it closes (Node exited, even by
  *   SIGKILL) this process exits too, so no function outlives the stack;
- * - SIGTERM lets pending `waitUntil` work finish (briefly), then exits.
+ * - SIGTERM first dispatches `beforeunload` (as Supabase's Edge Runtime does before it shuts
+ *   a worker down, with `detail.reason`), then lets pending `waitUntil` work finish (briefly),
+ *   then exits.
  *
  * Deno checks no types at run time, so the few Deno APIs used are declared here rather
  * than pulling Deno's type library into the Node project's tsconfig.
@@ -85,6 +87,13 @@ Deno.serve = (...args: unknown[]): unknown => {
 };
 
 Deno.addSignalListener('SIGTERM', () => {
+  // The function may save what it is doing (the api function stops running chat turns, keeping
+  // their partial answers). https://supabase.com/docs/guides/functions/background-tasks
+  try {
+    globalThis.dispatchEvent(new CustomEvent('beforeunload', { detail: { reason: 'termination' } }));
+  } catch (error) {
+    console.error('deno-main: a beforeunload listener failed:', error);
+  }
   const timeout = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS));
   void Promise.race([Promise.allSettled([...pending]), timeout]).then(() => Deno.exit(0));
 });
