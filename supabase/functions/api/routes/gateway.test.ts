@@ -93,6 +93,11 @@ describe('gateway with the openai SDK', () => {
     });
     expect(log).toMatchObject({ status: 'success', prompt_id: prompt.id, prompt_version: 1, completion_tokens: usage?.completion_tokens });
     expect(log.cost).toBeGreaterThan(0);
+    expect((usage as unknown as { cost_usd: number }).cost_usd).toBeCloseTo(log.cost, 12);
+
+    // A numbered version instead of the label (what the playground sends).
+    await client.chat.completions.create({ ...ask({ prompt: 'support-reply', variables: { customer: 'Cy' } }), prompt_version: 1 } as WithPrompt<OpenAI.ChatCompletionCreateParamsNonStreaming>);
+    expect((api.fakeProvider.requests.at(-1)?.body as { messages: { content: string }[] }).messages[0].content).toBe('You answer Cy in a kind tone.');
 
     // The header form, a wrong variable (422 naming it) and an unknown prompt (404).
     await client.chat.completions.create(ask({ variables: { customer: 'Bob' } }), { headers: { 'x-mrprompt-prompt': 'support-reply' } });

@@ -17,7 +17,9 @@ import { assertWithinBudget } from '../lib/budget.ts';
 import { describeProviderError } from '../lib/chat/provider-errors.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError } from '../lib/errors.ts';
+import { callCostUsd } from '../lib/cost.ts';
 import { logGatewayCall, type GatewayCall } from '../lib/gateway-log.ts';
+import { findPrice } from '../lib/prices.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import { renderTemplate } from '../lib/prompt-template.ts';
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
@@ -44,6 +46,7 @@ const CompletionRequest = z
     max_completion_tokens: z.number().int().min(1).nullable().optional(),
     stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
     prompt: z.string().regex(PROMPT_REF, '`name` or `name@label`').optional().openapi({ description: 'A library prompt applied as the system message', example: 'support-reply@production' }),
+    prompt_version: z.number().int().min(1).optional().openapi({ description: 'A version of `prompt` instead of its label (playground)' }),
     variables: z.record(z.string().max(64), variableValue).optional(),
   })
   .openapi('ChatCompletionRequest');
@@ -101,9 +104,17 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   const ref = body.prompt ?? c.req.header('x-mrprompt-prompt');
   const match = ref ? PROMPT_REF.exec(ref) : null;
   if (ref && !match) throw new ApiError(400, 'invalid_request', 'prompt: use `name` or `name@label`');
+  if (match?.[2] && body.prompt_version) throw new ApiError(400, 'invalid_request', 'Give a label or prompt_version, not both');
   const prompt = match
-    ? await db.withUserTransaction(user, (sql) => resolvePromptVersion(sql, user.id, match[1], { label: match[2] }))
+    ? await db.withUserTransaction(user, (sql) => resolvePromptVersion(sql, user.id, match[1], { label: match[2], version: body.prompt_version }))
     : null;
+  // The usage the SDK sees, plus what it cost (an extra field clients may ignore).
+  const priced = (usage: OpenAI.CompletionUsage) => {
+    const cost = callCostUsd(findPrice(config.prices, provider.id, model), {
+      promptTokens: usage.prompt_tokens, cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? 0, completionTokens: usage.completion_tokens,
+    });
+    return { ...usage, cost_usd: cost === null ? null : Number(cost) };
+  };
   const messages = [...(prompt ? [{ role: 'system', content: renderTemplate(prompt.content, body.variables ?? {}) }] : []), ...body.messages];
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? prompt?.config.max_tokens;
   if (maxTokens && maxTokens > config.limits.maxTokensCap) {
@@ -144,7 +155,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
       cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? null, completionTokens: usage?.completion_tokens ?? 0, errorCode: null,
     });
     c.header('x-mrprompt-usage-log-id', id);
-    return c.json({ ...completion, model: body.model }, 200);
+    return c.json({ ...completion, model: body.model, ...(usage ? { usage: priced(usage) } : {}) }, 200);
   }
 
   let upstream: AsyncIterable<OpenAI.ChatCompletionChunk>;
@@ -170,7 +181,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
         if (chunk.usage) usage = chunk.usage;
         if (ttftMs === null && chunk.choices.some((ch) => ch.delta?.content)) ttftMs = Math.round(performance.now() - started);
         if (chunk.choices.length === 0 && chunk.usage && !wantsUsage) continue;
-        await send(JSON.stringify({ ...chunk, model: body.model }));
+        await send(JSON.stringify({ ...chunk, model: body.model, ...(chunk.usage ? { usage: priced(chunk.usage) } : {}) }));
       }
     } catch (error) {
       const failed = fail(error);

@@ -4263,6 +4263,8 @@ export type components = {
              * @example support-reply@production
              */
             prompt?: string;
+            /** @description A version of `prompt` instead of its label (playground) */
+            prompt_version?: number;
             stop?: string | string[] | null;
             stream?: boolean;
             stream_options?: ({

@@ -1,0 +1,60 @@
+// Playground journey: two versions of a prompt run side by side through the gateway,
+// streaming in parallel; a version whose typed variable gets a bad value fails in its own
+// cell only; a saved test case reruns every cell; text, tokens, latency and cost per cell.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { open, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+
+async function saveVersion(page: Page, content: string, version: number) {
+  await page.getByLabel('Template').fill(content);
+  await page.getByRole('button', { name: 'Save new version' }).click();
+  await page.getByRole('heading', { level: 1 }).locator('xpath=..').getByText(`v${version}`, { exact: false }).first().waitFor();
+}
+
+describe('playground in the browser', { timeout: 120_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('playground');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('runs versions side by side, shows a failure in its cell only, and reruns a saved test case', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await open(page, '/prompts/new');
+    await page.getByLabel('Title').fill('Greeter');
+    await page.getByLabel('Template').fill('Greet {{who}} warmly.');
+    await page.getByRole('button', { name: 'Create prompt' }).click();
+    await page.waitForURL(/\/prompts\/[0-9a-f-]{36}$/);
+    const promptId = page.url().split('/').pop()!;
+    await saveVersion(page, 'Greet {{who}} with {{n:number}} words.', 2);
+
+    await open(page, `/playground?prompt=${promptId}`);
+    await page.getByLabel('v1', { exact: true }).check();
+    await page.getByLabel('who').fill('Ada');
+    await page.getByLabel('n (number)').fill('many');
+    await page.getByRole('button', { name: 'Run 2 cells' }).click();
+
+    const v1 = page.getByRole('article', { name: 'v1 with demo/demo-model' });
+    const v2 = page.getByRole('article', { name: 'v2 with demo/demo-model' });
+    await page.locator('article[data-status="done"]').first().waitFor();
+    await page.locator('article[data-status="error"]').first().waitFor();
+    expect(await v1.getAttribute('data-status')).toBe('done');
+    expect((await v1.getByTestId('cell-text').textContent())?.length).toBeGreaterThan(0);
+    expect(await v1.getByTestId('cell-stats').textContent()).toMatch(/\d+ tokens · \d+ ms · \$0\.0000\d+/);
+    expect(await v2.getAttribute('data-status')).toBe('error');
+    expect(await v2.getByRole('alert').textContent()).toContain('Variable `n` must be a number');
+
+    await page.getByLabel('n (number)').fill('3');
+    await page.getByLabel('Save these values as').fill('three words');
+    await page.getByRole('button', { name: 'Save test case' }).click();
+    await page.reload();
+    await page.getByLabel('v1', { exact: true }).check();
+    await page.getByRole('button', { name: 'Run “three words”' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="playground-grid"] article[data-status="done"]').length === 2);
+    expect(await v2.getByTestId('cell-stats').textContent()).toMatch(/tokens/);
+    await screenshot(page, 'playground');
+  });
+});
