@@ -152,8 +152,8 @@ export class ChatState {
   }
 
   /** Sends a new user turn. */
-  send(text: string, turn: Turn, onSession: (id: string) => void): Promise<void> {
-    return this.run({ ...turn, message: text }, onSession, { userText: text });
+  send(text: string, turn: Turn, onSession: (id: string) => void, attachments: string[] = []): Promise<void> {
+    return this.run({ ...turn, message: text, ...(attachments.length ? { attachments } : {}) }, onSession, { userText: text });
   }
 
   /** Replaces the last answer with a new one. */
