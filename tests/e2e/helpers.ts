@@ -16,7 +16,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { generateKeys } from '../../local/src/keys/index.ts';
 import { ROOT } from '../../local/src/paths.ts';
 import { getFreePort } from '../../local/src/ports.ts';
-import { startStack, type Stack } from '../../local/src/stack.ts';
+import { startStack, type AuthOverrides, type Stack } from '../../local/src/stack.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { resolveChromium } from '../helpers/chromium.ts';
@@ -94,8 +94,15 @@ export async function ensureWebBuild(): Promise<void> {
   }
 }
 
+export interface E2EOptions {
+  /** Overrides on top of config.toml [auth] (e.g. an external provider). */
+  auth?: AuthOverrides;
+  /** The gateway's port, when a test must know it before the stack starts (OAuth callbacks). */
+  apiPort?: number;
+}
+
 /** `name` labels the server log saved to tests/artifacts/stack-<name>.log. */
-export async function startE2E(name: string): Promise<E2E> {
+export async function startE2E(name: string, options: E2EOptions = {}): Promise<E2E> {
   await ensureWebBuild();
   const logs: string[] = [];
   const db: TestDatabase = await createTestDatabase();
@@ -106,9 +113,10 @@ export async function startE2E(name: string): Promise<E2E> {
   try {
     stack = await startStack({
       databaseUrl: db.url,
-      apiPort: await getFreePort(),
+      apiPort: options.apiPort ?? (await getFreePort()),
       webPort: await getFreePort(),
       demoProvider: true,
+      auth: options.auth,
       // The journeys add a "custom" provider that is a fake server on loopback.
       allowPrivateProviderUrls: true,
       keys: await generateKeys(),

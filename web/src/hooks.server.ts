@@ -5,6 +5,7 @@ import type { Handle } from '@sveltejs/kit';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { publicEnv } from '$lib/server/env';
 import { createSupabaseServerClient } from '$lib/server/supabase';
+import { themedPage } from '$lib/server/theme';
 
 /**
  * getClaims refreshes a nearly expired session first, then verifies the access token (ES256
@@ -33,7 +34,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   let verified: ReturnType<App.Locals['safeGetSession']> | undefined;
   event.locals.safeGetSession = () => (verified ??= verifySession(event.locals.supabase));
 
-  const response = await resolve(event);
+  const response = await resolve(event, { transformPageChunk: themedPage(event.cookies) });
   try {
     const policy = response.headers.get('content-security-policy');
     if (policy) response.headers.set('content-security-policy', withSupabaseConnectSrc(policy));

@@ -3,6 +3,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { safeNext } from '$lib/server/safe-next';
 import { createSupabaseServerClient } from '$lib/server/supabase';
+import { enabledProviders, needsSecondFactor } from '$lib/server/auth-providers';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,10 +17,10 @@ function nextOf(url: URL): string {
   return safeNext(url.searchParams.get('next'), url.origin);
 }
 
-export const load: PageServerLoad = async ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals, url, fetch }) => {
   const { session } = await locals.safeGetSession();
-  if (session) redirect(303, nextOf(url));
-  return {};
+  if (session) redirect(303, (await needsSecondFactor(locals.supabase)) ? `/login/mfa?next=${encodeURIComponent(nextOf(url))}` : nextOf(url));
+  return { providers: await enabledProviders(fetch) };
 };
 
 function parse(form: FormData) {
@@ -35,6 +36,8 @@ export const actions: Actions = {
     const supabase = createSupabaseServerClient(cookies, { clientAddress: getClientAddress() });
     const { error } = await supabase.auth.signInWithPassword(input.data);
     if (error) return fail(400, { mode: 'signin', email, error: error.message });
+    // An account with an authenticator app finishes signing in with its code.
+    if (await needsSecondFactor(supabase)) redirect(303, `/login/mfa?next=${encodeURIComponent(nextOf(url))}`);
     redirect(303, nextOf(url));
   },
   signup: async ({ request, cookies, getClientAddress, url }) => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ApiError, ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { loadProviders } from '$lib/server/providers';
+import { DEFAULT_THEME, rememberTheme, Theme } from '$lib/server/theme';
 import type { Actions, PageServerLoad } from './$types';
 
 const provider = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/);
@@ -32,6 +33,7 @@ export const load: PageServerLoad = async (event) => {
     return {
       profile: { display_name: profile.display_name, custom_instructions: profile.custom_instructions },
       budget,
+      theme: Theme.catch(DEFAULT_THEME).parse(prefs.theme),
       defaultModel: prefs.default_provider && prefs.default_model ? `${prefs.default_provider}/${prefs.default_model}` : '',
       usable: providers.usable.map((p) => ({ id: p.id, name: p.name, models: p.models.map((m) => ({ id: m.id, name: m.name })) })),
       providers: providers.all.map((p) => {
@@ -68,6 +70,18 @@ export const actions: Actions = {
     } catch (err) {
       return failed(err, { section: 'profile' });
     }
+  },
+  saveTheme: async (event) => {
+    const api = await requireApi(event);
+    const theme = Theme.safeParse((await event.request.formData()).get('theme'));
+    if (!theme.success) return fail(400, { section: 'theme', error: 'Pick System, Light or Dark' });
+    try {
+      await ok(api.PATCH('/api/me', { body: { preferences: { theme: theme.data } } }));
+    } catch (err) {
+      return failed(err, { section: 'theme' });
+    }
+    rememberTheme(event.cookies, theme.data, event.url);
+    return { section: 'theme', toast: `Theme set to ${theme.data}.` };
   },
   saveBudget: async (event) => {
     const api = await requireApi(event);

@@ -1,0 +1,97 @@
+// Auth journeys in the browser against the whole stack: forgot password → email (read from the
+// local mail catcher) → new password → signed in; enroll an authenticator app → sign in again
+// with its code; sign in with an OpenID Connect provider (a real oidc-provider issuer).
+import * as OTPAuth from 'otpauth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getFreePort } from '../../local/src/ports.ts';
+import { startOidcIssuer, type OidcIssuer } from '../fixtures/oidc-issuer.ts';
+import { verifyLink, waitForMail } from '../helpers/mail.ts';
+import { PASSWORD, newEmail, open, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+
+function totpCode(secret: string, stepOffset = 0): string {
+  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
+  return totp.generate({ timestamp: Date.now() + stepOffset * 30_000 });
+}
+
+describe('auth journeys in the browser', { timeout: 180_000 }, () => {
+  let e2e: E2E;
+  let issuer: OidcIssuer;
+  beforeAll(async () => {
+    const apiPort = await getFreePort();
+    issuer = await startOidcIssuer({ redirectUris: [`http://127.0.0.1:${apiPort}/auth/v1/callback`] });
+    e2e = await startE2E('auth', {
+      apiPort,
+      auth: {
+        external: {
+          keycloak: { enabled: true, client_id: issuer.clientId, secret: issuer.clientSecret, url: issuer.issuer, redirect_uri: '', skip_nonce_check: false, email_optional: false },
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+    await issuer?.stop();
+  });
+
+  it('forgot password → email → new password → signed in', async () => {
+    const email = await signUp(await e2e.newPage(), newEmail('forgot'));
+    const page = await e2e.newPage();
+    await open(page, '/login');
+    await page.getByRole('link', { name: 'Forgot password?' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await page.getByRole('status', { name: 'Check your inbox' }).waitFor();
+    await screenshot(page, 'auth-check-inbox');
+
+    const mail = await waitForMail(e2e.stack.inboxUrl!, email);
+    await page.goto(verifyLink(mail));
+    await page.waitForURL('**/reset-password');
+    await page.getByLabel('New password', { exact: true }).and(page.locator('input')).fill('a-brand-new-pass-9');
+    await page.getByLabel('Repeat it').fill('a-brand-new-pass-9');
+    await page.getByRole('button', { name: 'Save password' }).click();
+    await page.waitForURL('**/chat');
+
+    const again = await e2e.newPage();
+    await open(again, '/login');
+    await again.getByLabel('Email').fill(email);
+    await again.getByLabel('Password').fill('a-brand-new-pass-9');
+    await again.getByRole('button', { name: 'Sign in' }).click();
+    await again.waitForURL('**/chat');
+  });
+
+  it('enroll an authenticator app → sign in again with its code', async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page, newEmail('totp'));
+    await open(page, '/settings/security');
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const secret = (await page.getByTestId('totp-secret').innerText()).trim();
+    await expect.poll(() => page.getByRole('img', { name: 'QR code for your authenticator app' }).getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+    await page.getByLabel('Code from the app').fill(totpCode(secret));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByText('Two-factor sign-in is on').waitFor();
+    await screenshot(page, 'auth-mfa-enabled');
+
+    const later = await e2e.newPage();
+    await open(later, '/login');
+    await later.getByLabel('Email').fill(email);
+    await later.getByLabel('Password').fill(PASSWORD);
+    await later.getByRole('button', { name: 'Sign in' }).click();
+    await later.waitForURL('**/login/mfa**');
+    // A page behind sign-in sends the half-signed-in session back to the code step.
+    await later.goto('/settings');
+    await later.waitForURL('**/login/mfa**');
+    await later.getByLabel('Code', { exact: true }).fill(totpCode(secret, 1));
+    await later.getByRole('button', { name: 'Verify' }).click();
+    await later.waitForURL('**/settings');
+    await later.getByRole('heading', { name: 'Settings', exact: true }).waitFor();
+  });
+
+  it('signs in with the OpenID Connect provider', async () => {
+    issuer.account = { sub: `sso-${crypto.randomUUID()}`, email: newEmail('sso'), email_verified: true, name: 'Single Sign-On' };
+    const page = await e2e.newPage();
+    await open(page, '/login');
+    await page.getByRole('link', { name: 'Continue with Single sign-on' }).click();
+    await page.waitForURL('**/chat');
+    await screenshot(page, 'auth-sso-signed-in');
+  });
+});

@@ -1,0 +1,171 @@
+// Everyday comforts, as a user meets them: a keyless Ollama endpoint saves and answers,
+// chat titles read as plain text, the theme (light, dark, system) is remembered per user and
+// stays accessible, `?` shows the shortcuts, confirmations and errors arrive as toasts, and a
+// Realtime drop shows "Reconnecting…" until live updates are back.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page, WebSocketRoute } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
+import { composer, lastAnswer, open, reload, screenshot, signIn, signUp, startE2E, type E2E } from './helpers.ts';
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+}
+
+async function send(page: Page, text: string, answersBefore: number) {
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+  await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(answersBefore).waitFor();
+}
+
+async function chooseTheme(page: Page, theme: 'System' | 'Light' | 'Dark') {
+  await open(page, '/settings');
+  await page.getByRole('radio', { name: theme }).check();
+  await page.getByRole('button', { name: 'Apply theme' }).click();
+  await page.getByTestId('toasts').getByRole('status').filter({ hasText: `Theme set to ${theme.toLowerCase()}.` }).waitFor();
+  await expect.poll(() => page.locator('html').getAttribute('class')).toBe(theme.toLowerCase());
+}
+
+describe('everyday comforts', { timeout: 180_000 }, () => {
+  let e2e: E2E;
+  let ollama: FakeProvider;
+  beforeAll(async () => {
+    e2e = await startE2E('comforts');
+    ollama = await startFakeProvider();
+  });
+  afterAll(async () => {
+    await ollama?.stop();
+    await e2e?.stop();
+  });
+
+  it('Ollama saves with a base URL and no key, and answers in chat', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await open(page, '/settings');
+    const row = page.locator('li[data-provider="ollama"]');
+    await row.getByRole('button', { name: 'Set base URL' }).click();
+    await row.getByLabel('Base URL (optional)').fill(ollama.url);
+    await row.getByRole('button', { name: 'Save key' }).click();
+    await row.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await expect(row.getByRole('alert').count()).resolves.toBe(0);
+    await expect(row.textContent()).resolves.toContain(ollama.url);
+
+    await open(page, '/chat');
+    await page.getByLabel('Provider').selectOption('ollama');
+    await send(page, 'Hello from a keyless endpoint', 0);
+    await expect(lastAnswer(page).textContent()).resolves.toContain('Here is a short answer');
+    const call = ollama.requests.find((r) => r.path.startsWith('/v1/chat/completions'));
+    expect(call).toBeDefined();
+  });
+
+  it('a chat started with markdown is titled in plain text', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await send(page, 'Explain **recursion** with a `python` [example](https://example.com)', 0);
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    const link = page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Explain recursion with a python example' });
+    await link.waitFor();
+    await reload(page);
+    await link.waitFor();
+  });
+
+  it('the theme is remembered per user, applies at once and on other devices, and every screen stays accessible in it', async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page);
+    await send(page, 'Show me some `code` please', 0);
+    const chatPath = new URL(page.url()).pathname;
+    await expect(page.locator('html').getAttribute('class')).resolves.toBe('dark');
+
+    await chooseTheme(page, 'Light');
+    await reload(page);
+    await expect(page.locator('html').getAttribute('class')).resolves.toBe('light');
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).not.toBe('');
+
+    // Another device (a fresh browser context) signs in: the profile's theme follows.
+    const other = await e2e.newPage();
+    await signIn(other, email);
+    await expect(other.locator('html').getAttribute('class')).resolves.toBe('light');
+
+    const found: Record<string, unknown> = {};
+    for (const [name, path] of [
+      ['chat', chatPath], ['chat-new', '/chat'], ['prompts-library', '/prompts?scope=public'], ['prompt-new', '/prompts/new'],
+      ['projects', '/projects'], ['usage', '/usage'], ['settings', '/settings'],
+    ] as const) {
+      await open(page, path);
+      await page.waitForLoadState('networkidle');
+      const violations = await seriousViolations(page);
+      if (violations.length) found[name] = violations;
+      await screenshot(page, `theme-light-${name}`);
+    }
+    expect(found).toEqual({});
+
+    // "System" follows the device: a light-scheme browser renders light, a dark one dark.
+    await chooseTheme(page, 'System');
+    await page.emulateMedia({ colorScheme: 'light' });
+    const lightSystem = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const darkSystem = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(lightSystem).toBe(background);
+    expect(darkSystem).not.toBe(lightSystem);
+
+    await chooseTheme(page, 'Dark');
+    await open(page, chatPath);
+    await expect(page.locator('html').getAttribute('class')).resolves.toBe('dark');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'theme-dark-chat');
+  }, 300_000);
+
+  it('? opens the keyboard shortcuts (not while typing), Escape closes them', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await composer(page).fill('Is this a question?');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await expect(dialog.isVisible()).resolves.toBe(false);
+    await page.locator('body').click();
+    await page.keyboard.press('?');
+    await dialog.waitFor();
+    await expect(dialog.textContent()).resolves.toContain('Search your chats');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'shortcuts');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+    await dialog.waitFor();
+  });
+
+  it('a failed action shows its error as a toast', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await open(page, '/projects');
+    await page.getByLabel('New project name').fill('   ');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByTestId('toasts').getByRole('alert').filter({ hasText: 'Give the project a name' }).waitFor();
+  });
+
+  it('a Realtime drop shows "Reconnecting…", and live updates come back by themselves', async () => {
+    const page = await e2e.newPage();
+    const sockets: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/realtime\/v1\/websocket/, (ws) => {
+      sockets.push(ws);
+      ws.connectToServer();
+    });
+    await signUp(page);
+    await send(page, 'Keep me live', 0);
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await expect.poll(() => sockets.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    const banner = page.getByTestId('reconnecting');
+    await expect(banner.count()).resolves.toBe(0);
+
+    for (const socket of sockets.splice(0)) await socket.close({ code: 1006, reason: 'network lost' }).catch(() => {});
+    await banner.waitFor();
+    await expect(banner.textContent()).resolves.toContain('Reconnecting');
+    await screenshot(page, 'reconnecting');
+
+    await banner.waitFor({ state: 'detached', timeout: 60_000 });
+    await page.getByTestId('toasts').getByRole('status').filter({ hasText: 'Live updates are back.' }).waitFor();
+  });
+});

@@ -1,0 +1,30 @@
+// The external sign-in providers the auth server has enabled (GET /auth/v1/settings), so the
+// login page shows a button only for those. Cached for a minute; a failure shows none.
+import { publicEnv } from '$lib/server/env';
+
+const LABELS: Record<string, string> = { github: 'GitHub', google: 'Google', keycloak: 'Single sign-on', azure: 'Microsoft', gitlab: 'GitLab' };
+const NOT_PROVIDERS = new Set(['email', 'phone', 'anonymous_users']);
+let cached: { at: number; providers: { id: string; label: string }[] } | null = null;
+
+export async function enabledProviders(fetchImpl: typeof fetch): Promise<{ id: string; label: string }[]> {
+  if (cached && Date.now() - cached.at < 60_000) return cached.providers;
+  try {
+    const env = publicEnv();
+    const response = await fetchImpl(`${env.PUBLIC_SUPABASE_URL}/auth/v1/settings`, { headers: { apikey: env.PUBLIC_SUPABASE_PUBLISHABLE_KEY } });
+    if (!response.ok) return [];
+    const settings = (await response.json()) as { external?: Record<string, boolean> };
+    const providers = Object.entries(settings.external ?? {})
+      .filter(([id, on]) => on && !NOT_PROVIDERS.has(id))
+      .map(([id]) => ({ id, label: LABELS[id] ?? id[0]!.toUpperCase() + id.slice(1) }));
+    cached = { at: Date.now(), providers };
+    return providers;
+  } catch {
+    return [];
+  }
+}
+
+/** True when the signed-in user has a verified second factor the session has not used yet. */
+export async function needsSecondFactor(supabase: App.Locals['supabase']): Promise<boolean> {
+  const { data } = await supabase.auth.mfa.getAuthenticatorAssuranceLevel();
+  return Boolean(data && data.currentLevel === 'aal1' && data.nextLevel === 'aal2');
+}

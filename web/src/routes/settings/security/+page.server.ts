@@ -1,0 +1,70 @@
+// Settings › Security: the sign-in email (changed by confirming mails to both addresses) and
+// the authenticator app (TOTP) as a second factor.
+import { fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import type { Actions, PageServerLoad } from './$types';
+
+const emailForm = z.object({ email: z.email('Enter a valid email address') });
+const codeForm = z.object({ factorId: z.uuid(), code: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your app') });
+const nameForm = z.object({ name: z.string().trim().min(1, 'Name the device, e.g. "Phone"').max(60) });
+
+async function signedIn(locals: App.Locals, path = '/settings/security') {
+  const { session } = await locals.safeGetSession();
+  if (!session) redirect(303, `/login?next=${encodeURIComponent(path)}`);
+  return session;
+}
+
+export const load: PageServerLoad = async ({ locals }) => {
+  await signedIn(locals);
+  const { data: userData } = await locals.supabase.auth.getUser();
+  const { data: factors } = await locals.supabase.auth.mfa.listFactors();
+  return {
+    email: userData.user?.email ?? '',
+    pendingEmail: userData.user?.new_email ?? null,
+    factors: (factors?.all ?? []).filter((f) => f.factor_type === 'totp').map((f) => ({ id: f.id, name: f.friendly_name ?? '', status: f.status, created_at: f.created_at })),
+  };
+};
+
+export const actions: Actions = {
+  changeEmail: async ({ request, locals, url }) => {
+    await signedIn(locals);
+    const input = emailForm.safeParse({ email: (await request.formData()).get('email') });
+    if (!input.success) return fail(400, { emailError: input.error.issues[0].message });
+    const { error } = await locals.supabase.auth.updateUser(
+      { email: input.data.email },
+      { emailRedirectTo: `${url.origin}/auth/callback?next=${encodeURIComponent('/settings/security')}` },
+    );
+    if (error) return fail(error.status === 429 ? 429 : 400, { emailError: error.message });
+    return { emailNotice: `Check your inbox at ${input.data.email} and at your current address: follow both links to finish the change.` };
+  },
+  enroll: async ({ request, locals }) => {
+    await signedIn(locals);
+    const input = nameForm.safeParse({ name: (await request.formData()).get('name') });
+    if (!input.success) return fail(400, { mfaError: input.error.issues[0].message });
+    const { data, error } = await locals.supabase.auth.mfa.enroll({ factorType: 'totp', friendlyName: input.data.name });
+    if (error || !data) return fail(400, { mfaError: error?.message ?? 'Could not start the set-up' });
+    return { enrolling: { id: data.id, qr: data.totp.qr_code, secret: data.totp.secret } };
+  },
+  verify: async ({ request, locals }) => {
+    await signedIn(locals);
+    const form = await request.formData();
+    const input = codeForm.safeParse({ factorId: form.get('factorId'), code: form.get('code') });
+    if (!input.success) return fail(400, { mfaError: input.error.issues[0].message, enrolling: enrollingFrom(form) });
+    const { error } = await locals.supabase.auth.mfa.challengeAndVerify({ factorId: input.data.factorId, code: input.data.code });
+    if (error) return fail(400, { mfaError: 'That code is not valid; enter the current code from your app.', enrolling: enrollingFrom(form) });
+    return { mfaNotice: 'Two-factor sign-in is on. Next time you sign in, enter the code from your app.' };
+  },
+  remove: async ({ request, locals }) => {
+    await signedIn(locals);
+    const factorId = String((await request.formData()).get('factorId') ?? '');
+    const { error } = await locals.supabase.auth.mfa.unenroll({ factorId });
+    if (error) return fail(400, { mfaError: error.message });
+    return { mfaNotice: 'The authenticator app was removed.' };
+  },
+};
+
+/** Keeps the QR code on screen after a wrong code (the secret is the user's own). */
+function enrollingFrom(form: FormData) {
+  const id = String(form.get('factorId') ?? '');
+  return id ? { id, qr: String(form.get('qr') ?? ''), secret: String(form.get('secret') ?? '') } : undefined;
+}
