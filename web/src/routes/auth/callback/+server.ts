@@ -10,7 +10,13 @@ export const GET: RequestHandler = async ({ url, locals }) => {
   const next = safeNext(url.searchParams.get('next'), url.origin);
   const failure = url.searchParams.get('error_description');
   const message = url.searchParams.get('message');
-  if (message) redirect(303, `/login?notice=${encodeURIComponent(message)}`);
+  // The first of two email-change confirmations: nothing to exchange yet, just say so.
+  if (message) {
+    const { session } = await locals.safeGetSession();
+    const target = new URL(session ? next : '/login', url.origin);
+    target.searchParams.set('notice', message);
+    redirect(303, `${target.pathname}${target.search}`);
+  }
   const code = url.searchParams.get('code');
   if (failure || !code) {
     redirect(303, `/login?error=${encodeURIComponent(failure ?? 'The sign-in link is invalid or has expired')}`);
