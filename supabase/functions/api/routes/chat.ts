@@ -86,11 +86,14 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     throw new ApiError(422, 'unknown_model', `${provider.name} has no model "${body.model}"; choose one of ${provider.models.map((m) => m.id).join(', ')}`);
   }
 
-  const limit = await db.consumeRateLimit(user.id, 'chat', limits.chatRateCapacity, limits.chatRateRefillPerSecond);
+  // The rate limit and the monthly budget (402 budget_exceeded past 100 %) are checked together, before any provider call.
+  const [limit] = await Promise.all([
+    db.consumeRateLimit(user.id, 'chat', limits.chatRateCapacity, limits.chatRateRefillPerSecond),
+    assertWithinBudget(db, user),
+  ]);
   if (!limit.allowed) {
     throw new ApiError(429, 'rate_limited', `Too many messages; try again in ${limit.retryAfterSeconds} s`, { 'retry-after': String(limit.retryAfterSeconds) });
   }
-  await assertWithinBudget(db, user); // 402 budget_exceeded past 100 % of the monthly budget, before any provider call
 
   const window = contextWindow(provider, body.model);
   const reserved = reservedForAnswer(window, body.max_tokens);

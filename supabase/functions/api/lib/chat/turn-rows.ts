@@ -31,47 +31,50 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string } | null
 export async function writeTurnRows(sql: Sql, user: AuthUser, inputs: TurnInputs, ids: TurnIds, req: TurnRowsRequest): Promise<void> {
   try {
     await sql.begin(async (tx) => {
-      if (inputs.sessionId) {
-        const [row] = await tx`
-          update public.chat_sessions set metadata = metadata || ${tx.json(req.metadata as never)}
-           where id = ${ids.sessionId} and user_id = ${user.id} returning id`;
-        if (!row) throw notFound('Session');
-      } else {
-        const [row] = await tx`
-          insert into public.chat_sessions (id, user_id, project_id, title, metadata)
-          select ${ids.sessionId}, ${user.id}, p.id, ${titleFromMessage(inputs.userMessage.content)}, ${tx.json(req.metadata as never)}
-            from (select 1) one
-            left join public.projects p on p.id = ${inputs.projectId}::uuid and p.user_id = ${user.id}
-           where ${inputs.projectId}::uuid is null or p.id is not null
-          returning id`;
-        if (!row) throw notFound('Project');
-      }
-
+      // One round trip: the statements are pipelined (sent together, run in order). Every
+      // insert is guarded by the session being the caller's, so nothing lands in someone
+      // else's; a missing session, project or message then throws and rolls back.
+      const owned = tx`exists (select 1 from public.chat_sessions s where s.id = ${ids.sessionId} and s.user_id = ${user.id})`;
       const m = inputs.userMessage;
-      if (m.mode === 'new') {
-        await tx`
-          insert into public.messages (id, session_id, user_id, sender, content, status, token_count)
-          values (${ids.userMessageId}, ${ids.sessionId}, ${user.id}, 'user', ${m.content}, 'complete', ${m.tokens})`;
-      } else {
-        if (m.mode === 'edit') {
-          const [edited] = await tx`
-            update public.messages set content = ${m.content}, token_count = ${m.tokens}
-             where id = ${m.id} and session_id = ${ids.sessionId} and user_id = ${user.id} and sender = 'user' returning id`;
-          if (!edited) throw notFound('Message');
-        }
-        // Compared in SQL: created_at has microseconds, a JS Date only milliseconds.
-        await tx`
-          delete from public.messages
-           where session_id = ${ids.sessionId} and user_id = ${user.id}
-             and (created_at, id) > (select x.created_at, x.id from public.messages x where x.id = ${m.id})`;
-      }
-
-      await tx`
+      const session = inputs.sessionId
+        ? tx`
+            update public.chat_sessions set metadata = metadata || ${tx.json(req.metadata as never)}
+             where id = ${ids.sessionId} and user_id = ${user.id} returning id`
+        : tx`
+            insert into public.chat_sessions (id, user_id, project_id, title, metadata)
+            select ${ids.sessionId}, ${user.id}, p.id, ${titleFromMessage(m.content)}, ${tx.json(req.metadata as never)}
+              from (select 1) one
+              left join public.projects p on p.id = ${inputs.projectId}::uuid and p.user_id = ${user.id}
+             where ${inputs.projectId}::uuid is null or p.id is not null
+            returning id`;
+      const question =
+        m.mode === 'new'
+          ? tx`
+              insert into public.messages (id, session_id, user_id, sender, content, status, token_count)
+              select ${ids.userMessageId}, ${ids.sessionId}, ${user.id}, 'user', ${m.content}, 'complete', ${m.tokens} where ${owned}
+              returning id`
+          : m.mode === 'edit'
+            ? tx`
+                update public.messages set content = ${m.content}, token_count = ${m.tokens}
+                 where id = ${m.id} and session_id = ${ids.sessionId} and user_id = ${user.id} and sender = 'user' returning id`
+            : tx`select ${m.id}::uuid as id`;
+      // For regenerate and edit, what followed the question goes. Compared in SQL: created_at
+      // has microseconds, a JS Date only milliseconds.
+      const rest = m.mode === 'new'
+        ? tx`select 1`
+        : tx`
+            delete from public.messages
+             where session_id = ${ids.sessionId} and user_id = ${user.id}
+               and (created_at, id) > (select x.created_at, x.id from public.messages x where x.id = ${m.id})`;
+      const answer = tx`
         insert into public.messages (id, session_id, user_id, sender, content, status, provider, model)
-        values (${ids.assistantMessageId}, ${ids.sessionId}, ${user.id}, 'assistant', '', 'streaming', ${req.provider}, ${req.model})`;
-      await tx`
+        select ${ids.assistantMessageId}, ${ids.sessionId}, ${user.id}, 'assistant', '', 'streaming', ${req.provider}, ${req.model} where ${owned}`;
+      const lock = tx`
         insert into private.chat_turns (message_id, session_id, user_id, lease_expires_at)
-        values (${ids.assistantMessageId}, ${ids.sessionId}, ${user.id}, clock_timestamp() + make_interval(secs => ${req.leaseMs / 1000}))`;
+        select ${ids.assistantMessageId}, ${ids.sessionId}, ${user.id}, clock_timestamp() + make_interval(secs => ${req.leaseMs / 1000}) where ${owned}`;
+      const [sessionRows, questionRows] = await Promise.all([session, question, rest, answer, lock]);
+      if (sessionRows.length === 0) throw notFound(inputs.sessionId ? 'Session' : 'Project');
+      if (questionRows.length === 0) throw notFound('Message');
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
