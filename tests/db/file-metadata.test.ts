@@ -87,3 +87,21 @@ describe('message_attachments', () => {
     expect(await queued(loose)).toBe(true);
   });
 });
+
+describe('attachments in group chats', () => {
+  it("members read the group's attachment rows and objects; non-members read neither", async () => {
+    const { owner, messageId, sessionId } = await ownerWithProject();
+    const member = await createAuthUser(db.sql);
+    const outsider = await createAuthUser(db.sql);
+    await db.sql`insert into public.session_members (session_id, owner_id, user_id, role) values (${sessionId}, ${owner.id}, ${member.id}, 'viewer')`;
+    const path = `${owner.id}/chat/${crypto.randomUUID()}/plan.pdf`;
+    await db.sql`insert into storage.objects (bucket_id, name, owner) values ('attachments', ${path}, ${owner.id})`;
+    await db.sql`insert into public.message_attachments (message_id, user_id, storage_path, name, type, size) values (${messageId}, ${owner.id}, ${path}, 'plan.pdf', 'application/pdf', 10)`;
+
+    expect(await asActor(db.sql, member, (tx) => tx`select name from public.message_attachments where message_id = ${messageId}`)).toEqual([{ name: 'plan.pdf' }]);
+    expect(await asActor(db.sql, member, (tx) => tx`select name from storage.objects where name = ${path}`)).toEqual([{ name: path }]);
+    expect(await asActor(db.sql, member, (tx) => tx`update storage.objects set metadata = '{}' where name = ${path} returning 1`)).toHaveLength(0);
+    expect(await asActor(db.sql, outsider, (tx) => tx`select 1 from public.message_attachments where message_id = ${messageId}`)).toHaveLength(0);
+    expect(await asActor(db.sql, outsider, (tx) => tx`select 1 from storage.objects where name = ${path}`)).toHaveLength(0);
+  });
+});
