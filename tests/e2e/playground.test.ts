@@ -1,6 +1,7 @@
 // Playground journey: two versions of a prompt run side by side through the gateway,
 // streaming in parallel; a version whose typed variable gets a bad value fails in its own
-// cell only; a saved test case reruns every cell; text, tokens, latency and cost per cell.
+// cell only; test cases saved with the prompt rerun all at once; text, tokens, latency and
+// cost per cell.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { open, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
@@ -37,24 +38,35 @@ describe('playground in the browser', { timeout: 120_000 }, () => {
     await page.getByLabel('n (number)').fill('many');
     await page.getByRole('button', { name: 'Run 2 cells' }).click();
 
-    const v1 = page.getByRole('article', { name: 'v1 with demo/demo-model' });
-    const v2 = page.getByRole('article', { name: 'v2 with demo/demo-model' });
-    await page.locator('article[data-status="done"]').first().waitFor();
-    await page.locator('article[data-status="error"]').first().waitFor();
+    const current = page.getByRole('region', { name: 'Results: Current values' });
+    const v1 = current.getByRole('article', { name: 'v1 with demo/demo-model' });
+    const v2 = current.getByRole('article', { name: 'v2 with demo/demo-model' });
+    await current.locator('article[data-status="done"]').first().waitFor();
+    await current.locator('article[data-status="error"]').first().waitFor();
     expect(await v1.getAttribute('data-status')).toBe('done');
     expect((await v1.getByTestId('cell-text').textContent())?.length).toBeGreaterThan(0);
     expect(await v1.getByTestId('cell-stats').textContent()).toMatch(/\d+ tokens · \d+ ms · \$0\.0000\d+/);
     expect(await v2.getAttribute('data-status')).toBe('error');
     expect(await v2.getByRole('alert').textContent()).toContain('Variable `n` must be a number');
 
+    // Save two test cases with the prompt, then rerun them all after a reload.
+    await page.getByLabel('Save these values as').fill('not a number');
+    await page.getByRole('button', { name: 'Save test case' }).click();
+    await page.getByRole('button', { name: 'Run “not a number”' }).waitFor();
     await page.getByLabel('n (number)').fill('3');
     await page.getByLabel('Save these values as').fill('three words');
     await page.getByRole('button', { name: 'Save test case' }).click();
+    await page.getByRole('button', { name: 'Run all 2 cases' }).waitFor();
     await page.reload();
     await page.getByLabel('v1', { exact: true }).check();
-    await page.getByRole('button', { name: 'Run “three words”' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="playground-grid"] article[data-status="done"]').length === 2);
-    expect(await v2.getByTestId('cell-stats').textContent()).toMatch(/tokens/);
+    await page.getByRole('button', { name: 'Run all 2 cases' }).click();
+    const good = page.getByRole('region', { name: 'Results: three words' });
+    const bad = page.getByRole('region', { name: 'Results: not a number' });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="playground-grid"] article[data-status="running"]').length === 0
+      && document.querySelectorAll('[data-testid="playground-grid"] article').length === 4);
+    expect(await good.locator('article[data-status="done"]').count()).toBe(2);
+    expect(await bad.getByRole('article', { name: 'v1 with demo/demo-model' }).getAttribute('data-status')).toBe('done');
+    expect(await bad.getByRole('article', { name: 'v2 with demo/demo-model' }).getAttribute('data-status')).toBe('error');
     await screenshot(page, 'playground');
   });
 });

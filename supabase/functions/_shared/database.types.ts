@@ -569,6 +569,52 @@ export type Database = {
                     }
                 ];
             };
+            "prompt_test_cases": {
+                Row: {
+                    "created_at": string;
+                    "id": string;
+                    "message": string;
+                    "name": string;
+                    "prompt_id": string;
+                    "updated_at": string;
+                    "user_id": string;
+                    "variables": NonNullable<Json>;
+                };
+                ComputedFields: never;
+                Insert: {
+                    "created_at"?: string;
+                    "id"?: string;
+                    "message"?: string;
+                    "name": string;
+                    "prompt_id": string;
+                    "updated_at"?: string;
+                    "user_id": string;
+                    "variables"?: NonNullable<Json>;
+                };
+                Update: {
+                    "created_at"?: string;
+                    "id"?: string;
+                    "message"?: string;
+                    "name"?: string;
+                    "prompt_id"?: string;
+                    "updated_at"?: string;
+                    "user_id"?: string;
+                    "variables"?: NonNullable<Json>;
+                };
+                Relationships: [
+                    {
+                        foreignKeyName: "prompt_test_cases_prompt_id_fkey";
+                        columns: [
+                            "prompt_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "prompts";
+                        referencedColumns: [
+                            "id"
+                        ];
+                    }
+                ];
+            };
             "prompt_usage_logs": {
                 Row: {
                     "cached_tokens": number | null;

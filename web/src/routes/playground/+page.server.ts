@@ -17,12 +17,15 @@ export const load: PageServerLoad = async (event) => {
     ]);
     let versions: { version: number; variables: ReturnType<typeof extractVariables> }[] = [];
     let prompt: { id: string; name: string; title: string; latest_version: number } | null = null;
+    let testCases: { id: string; name: string; variables: Record<string, string>; message: string }[] = [];
     if (chosen.success) {
       const path = { id: chosen.data };
-      const [p, history] = await Promise.all([
+      const [p, history, cases] = await Promise.all([
         ok(api.GET('/api/prompts/{id}', { params: { path } })),
         ok(api.GET('/api/prompts/{id}/versions', { params: { path, query: { limit: 100 } } })),
+        ok(api.GET('/api/prompts/{id}/test-cases', { params: { path } })),
       ]);
+      testCases = cases.test_cases.map((c) => ({ id: c.id, name: c.name, message: c.message, variables: Object.fromEntries(Object.entries(c.variables).map(([k, v]) => [k, String(v)])) }));
       prompt = { id: p.id, name: p.name, title: p.title, latest_version: p.latest_version };
       versions = history.versions.map((v) => ({ version: v.version, variables: extractVariables(v.content) }));
     }
@@ -30,6 +33,7 @@ export const load: PageServerLoad = async (event) => {
       prompts: prompts.map((p) => ({ id: p.id, title: p.title })),
       prompt,
       versions,
+      testCases,
       models: providers.usable.flatMap((p) => p.models.map((m) => ({ id: `${p.id}/${m.id}`, name: `${p.name ?? p.id} · ${m.name ?? m.id}` }))),
     };
   } catch (err) {

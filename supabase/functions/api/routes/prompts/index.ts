@@ -11,6 +11,7 @@ import { promptActionRoutes } from './actions.ts';
 import { promptCrudRoutes } from './crud.ts';
 import { promptHistoryRoutes } from './history.ts';
 import { promptResolveRoutes } from './resolve.ts';
+import { promptTestCaseRoutes } from './test-cases.ts';
 
 export const promptsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 // API keys: `prompts:read` reads (list, get, versions, resolve); rendering also accepts `chat`.
@@ -28,3 +29,4 @@ promptsRoutes.route('/', promptResolveRoutes);
 promptsRoutes.route('/', promptCrudRoutes);
 promptsRoutes.route('/', promptHistoryRoutes);
 promptsRoutes.route('/', promptActionRoutes);
+promptsRoutes.route('/', promptTestCaseRoutes);
