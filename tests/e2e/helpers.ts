@@ -10,7 +10,8 @@
  *   await e2e.stop();                          // afterAll
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { generateKeys } from '../../local/src/keys/index.ts';
@@ -106,6 +107,8 @@ export async function startE2E(name: string, options: E2EOptions = {}): Promise<
   await ensureWebBuild();
   const logs: string[] = [];
   const db: TestDatabase = await createTestDatabase();
+  // Uploaded files stay out of the developer's own .mrprompt/storage.
+  const storageDir = mkdtempSync(path.join(os.tmpdir(), 'mrprompt-e2e-storage-'));
   let stack: Stack | undefined;
   let slowProvider: FakeProvider | undefined;
   let browser: Browser | undefined;
@@ -131,6 +134,7 @@ export async function startE2E(name: string, options: E2EOptions = {}): Promise<
     await slowProvider?.stop();
     await stack?.stop();
     await db.drop();
+    rmSync(storageDir, { recursive: true, force: true });
     throw error;
   }
   const webUrl = stack.webUrl!;
@@ -156,6 +160,7 @@ export async function startE2E(name: string, options: E2EOptions = {}): Promise<
       await slowProvider!.stop();
       await stack!.stop();
       await db.drop();
+      rmSync(storageDir, { recursive: true, force: true });
     },
   };
 }
