@@ -70,6 +70,22 @@ describe('attachments in chat', () => {
     expect(again.meta.attachments.map((a: { name: string }) => a.name).sort()).toEqual(['green.png', 'report.pdf']);
   });
 
+  it('a follow-up turn still has the earlier message\'s file text (images by name)', async () => {
+    const alice = await h.createUser();
+    const pdf = await upload(alice, 'invoice.pdf', makePdf(['Invoice 7', 'Total due: 99 EUR']), 'application/pdf');
+    const image = await upload(alice, 'logo.png', makePng(2, 2, [5, 5, 5]), 'image/png');
+    const first = await chat(alice, { message: 'Read this', attachments: [pdf, image] });
+    expect(first.status).toBe(200);
+    const followUp = await chat(alice, { session_id: first.meta.session_id, message: 'What was the total?' });
+    expect(followUp.status).toBe(200);
+    const { messages, user } = lastProviderCall();
+    expect(user.content).toBe('What was the total?');
+    const earlier = messages.filter((m) => m.role === 'user')[0]!.content as string;
+    expect(earlier).toContain('Read this');
+    expect(earlier).toContain('Total due: 99 EUR');
+    expect(earlier).toContain('<attachment name="logo.png" type="image/png" note="image shown in that turn, not again"/>');
+  });
+
   it.each([
     ['notes.md', '# Shopping\n- milk', 'text/markdown', '# Shopping\n- milk'],
     ['table.csv', 'a,b\n1,2\n', 'text/csv', 'a,b\n1,2'],

@@ -292,6 +292,7 @@ export type Database = {
             "message_attachments": {
                 Row: {
                     "created_at": string;
+                    "extracted_text": string;
                     "id": string;
                     "message_id": string;
                     "name": string;
@@ -305,6 +306,7 @@ export type Database = {
                 ComputedFields: never;
                 Insert: {
                     "created_at"?: string;
+                    "extracted_text"?: string;
                     "id"?: string;
                     "message_id": string;
                     "name": string;
@@ -317,6 +319,7 @@ export type Database = {
                 };
                 Update: {
                     "created_at"?: string;
+                    "extracted_text"?: string;
                     "id"?: string;
                     "message_id"?: string;
                     "name"?: string;

@@ -70,7 +70,7 @@ export async function recordAttachments(sql: TransactionSql, user: AuthUser, mes
   if (prepared.attachments.length === 0) return;
   await sql`insert into public.message_attachments ${sql(prepared.attachments.map((a) => ({
     message_id: messageId, user_id: user.id, storage_path: a.path, name: a.name, type: a.mime, size: a.size,
-    token_count: a.tokens, truncated: a.truncated,
+    token_count: a.tokens, truncated: a.truncated, extracted_text: a.text ?? '',
   })))} on conflict (message_id, storage_path) do nothing`;
 }
 

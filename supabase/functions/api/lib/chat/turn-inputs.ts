@@ -11,6 +11,7 @@ import { ApiError, notFound } from '../errors.ts';
 import { countTokensLazily } from '../tokens.ts';
 import { buildContext, type BuiltContext, type ChatTurn } from './context.ts';
 import { loadSystemPrompt } from './system-prompt.ts';
+import { withEarlierAttachments } from '../attachments/history.ts';
 import { projectFilesContext, type ProjectFilesContext } from '../attachments/project-files.ts';
 
 export interface TurnRequest {
@@ -95,13 +96,13 @@ export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: T
   // Finished turns only, older than the message being answered (regenerate/edit), newest kept.
   const before = userMessage.mode === 'new' ? null : userMessage.id;
   const history = session
-    ? await sql<{ sender: 'user' | 'assistant'; content: string }[]>`
-        select sender, content from (
+    ? await withEarlierAttachments(sql, await sql<{ id: string; sender: 'user' | 'assistant'; content: string }[]>`
+        select id, sender, content from (
           select sender, content, created_at, id from public.messages
            where session_id = ${session.id} and sender in ('user', 'assistant') and content <> '' and status <> 'streaming'
              ${before ? sql`and (created_at, id) < (select m.created_at, m.id from public.messages m where m.id = ${before})` : sql``}
            order by created_at desc, id desc limit ${HISTORY_LIMIT}
-        ) recent order by created_at, id`
+        ) recent order by created_at, id`)
     : [];
 
   const projectId = session ? session.project_id : (req.projectId ?? null);
