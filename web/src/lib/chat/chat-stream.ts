@@ -5,7 +5,7 @@
 // the turn on the server.
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { z } from 'zod';
-import { toApiError } from '$lib/api';
+import { apiError, browserApi, toApiError } from '$lib/api';
 
 const seq = z.number().int().nonnegative().nullish();
 
@@ -139,10 +139,10 @@ export async function attachTurn(messageId: string, after: number, handlers: Tur
   return readTurn(res, handlers);
 }
 
-/** Asks the server to stop an answer; `finished` when it had already ended. */
+/** Asks the server to stop an answer; `finished` when it had already ended (409 turn_finished). */
 export async function stopTurn(messageId: string): Promise<'stopped' | 'finished'> {
-  const res = await fetch(`/api/chat/${encodeURIComponent(messageId)}/stop`, { method: 'POST' });
-  if (res.status === 409) return 'finished';
-  if (!res.ok) throw await toApiError(res);
+  const { error, response } = await browserApi().POST('/api/chat/{id}/stop', { params: { path: { id: messageId } } });
+  if (response.status === 409) return 'finished';
+  if (error !== undefined || !response.ok) throw apiError(response, error);
   return 'stopped';
 }
