@@ -1,7 +1,8 @@
 // Everyday comforts, as a user meets them: a keyless Ollama endpoint saves and answers,
 // chat titles read as plain text, the theme (light, dark, system) is remembered per user and
 // stays accessible, `?` shows the shortcuts, confirmations and errors arrive as toasts, and a
-// Realtime drop shows "Reconnecting…" until live updates are back.
+// Realtime drop shows "Reconnecting…" until live updates are back; chats can be pinned to the top
+// of the sidebar, archived out of it and restored.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +145,49 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await page.getByLabel('New project name').fill('   ');
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.getByTestId('toasts').getByRole('alert').filter({ hasText: 'Give the project a name' }).waitFor();
+  });
+
+  it('pins a chat to the top, archives one out of the list, and restores it from Archived chats', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await send(page, 'First chat to pin', 0);
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await open(page, '/chat');
+    await send(page, 'Second chat to archive', 0);
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    const sidebar = page.getByRole('navigation', { name: 'Chats' });
+    const chats = sidebar.locator('section[aria-label="Chats"]');
+    const pinned = sidebar.locator('section[aria-label="Pinned"]');
+    await chats.getByRole('link', { name: 'Second chat to archive' }).waitFor();
+    // Newest first until something is pinned.
+    await expect(chats.getByRole('link').first().textContent()).resolves.toBe('Second chat to archive');
+
+    await sidebar.getByRole('link', { name: 'First chat to pin' }).hover();
+    await sidebar.getByRole('button', { name: 'Pin First chat to pin' }).click();
+    await pinned.getByRole('link', { name: 'First chat to pin' }).waitFor();
+    await page.getByTestId('toasts').getByText('Pinned “First chat to pin”.').waitFor();
+
+    await sidebar.getByRole('link', { name: 'Second chat to archive' }).hover();
+    await sidebar.getByRole('button', { name: 'Archive Second chat to archive' }).click();
+    await sidebar.getByRole('link', { name: 'Second chat to archive' }).waitFor({ state: 'detached' });
+    await reload(page);
+    await pinned.getByRole('link', { name: 'First chat to pin' }).waitFor();
+    await expect(sidebar.getByRole('link', { name: 'Second chat to archive' }).count()).resolves.toBe(0);
+
+    await sidebar.getByText('Archived chats').click();
+    const archive = sidebar.getByRole('list', { name: 'Archived chats' });
+    await archive.getByRole('link', { name: 'Second chat to archive' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'chat-pinned-archived');
+    await archive.getByRole('button', { name: 'Restore Second chat to archive' }).click();
+    await chats.getByRole('link', { name: 'Second chat to archive' }).waitFor();
+    await archive.getByText('Nothing archived.').waitFor();
+
+    // Unpinning puts it back among the chats.
+    await pinned.getByRole('link', { name: 'First chat to pin' }).hover();
+    await sidebar.getByRole('button', { name: 'Unpin First chat to pin' }).click();
+    await chats.getByRole('link', { name: 'First chat to pin' }).waitFor();
+    await expect(pinned.count()).resolves.toBe(0);
   });
 
   it('a Realtime drop shows "Reconnecting…", and live updates come back by themselves', async () => {

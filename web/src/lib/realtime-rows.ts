@@ -27,6 +27,8 @@ export const sessionRow = z.object({
   title: z.string(),
   project_id: z.string().nullable(),
   last_message_at: z.string(),
+  pinned_at: z.string().nullable().default(null),
+  archived_at: z.string().nullable().default(null),
 });
 
 /** DELETE events carry only the primary key (replica identity default). */

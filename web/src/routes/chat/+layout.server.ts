@@ -11,7 +11,7 @@ export const load: LayoutServerLoad = async (event) => {
       ok(api.GET('/api/projects')),
     ]);
     return {
-      sessions: sessions.map(({ id, title, project_id, last_message_at }) => ({ id, title, project_id, last_message_at })),
+      sessions: sessions.map(({ id, title, project_id, last_message_at, pinned_at, archived_at }) => ({ id, title, project_id, last_message_at, pinned_at, archived_at })),
       projects: projects.map(({ id, name }) => ({ id, name })),
     };
   } catch (err) {
