@@ -6,7 +6,7 @@ import { loadConfig } from '../config.ts';
 import { callCostPico, callCostUsd, formatUsd, picoPerToken } from './cost.ts';
 import { buildPriceTable, findPrice, PRICE_TABLE, type ModelPrice } from './prices.ts';
 
-const meta = { source: 'test', as_of: '2026-01-01' };
+const meta = { source: 'test', as_of: '2026-01-01', provenance: 'operator' } as const;
 // Prices as an operator writes them: USD per million tokens with up to 6 decimals.
 const usdPerMillion = fc.integer({ min: 0, max: 100_000_000_000 }).map((micro) => micro / 1e6);
 const price = fc.record({ input: usdPerMillion, cached_input: usdPerMillion, output: usdPerMillion }).map((p) => ({ ...p, ...meta }));
@@ -100,6 +100,22 @@ describe('callCost examples', () => {
     }
     expect(callCostUsd(findPrice(PRICE_TABLE, 'ollama', 'llama3.2'), { promptTokens: 9999, completionTokens: 9999 })).toBe('0.000000000000');
   });
+
+  it('says how far each built-in price is proven, and leaves unverifiable providers unpriced', () => {
+    const ownDomain: Record<string, RegExp> = { anthropic: /^https:\/\/platform\.claude\.com\//, openrouter: /^https:\/\/openrouter\.ai\// };
+    for (const [key, entry] of Object.entries(PRICE_TABLE)) {
+      const provider = key.split('/')[0];
+      if (entry.provenance === 'provider_page') expect(entry.source, key).toMatch(ownDomain[provider]);
+      // An entry not read on the provider's own page says so in its source.
+      if (entry.provenance === 'secondary_sources') expect(entry.source, key).toMatch(/not reached/);
+      if (entry.provenance === 'not_a_price') expect(['ollama', 'demo'], key).toContain(provider);
+      expect(entry.provenance, key).not.toBe('operator');
+    }
+    // Removed on 2026-12-01 because their current prices could not be verified.
+    expect(findPrice(PRICE_TABLE, 'deepseek', 'deepseek-chat')).toBeNull();
+    expect(findPrice(PRICE_TABLE, 'mistral', 'mistral-large-latest')).toBeNull();
+    expect(findPrice(PRICE_TABLE, 'groq', 'openai/gpt-oss-120b')).toMatchObject({ input: 0.15, cached_input: 0.075, output: 0.6 });
+  });
 });
 
 describe('MODEL_PRICES', () => {
@@ -115,7 +131,7 @@ describe('MODEL_PRICES', () => {
         'openai/gpt-4o-mini': { input: 0.1, cached_input: 0.05, output: 0.4 },
       }),
     });
-    expect(findPrice(config.prices, 'custom', 'my-llm')).toMatchObject({ input: 0.5, cached_input: 0.5, output: 1.5, source: 'MODEL_PRICES' });
+    expect(findPrice(config.prices, 'custom', 'my-llm')).toMatchObject({ input: 0.5, cached_input: 0.5, output: 1.5, source: 'MODEL_PRICES', provenance: 'operator' });
     expect(findPrice(config.prices, 'ollama', 'qwen2.5-coder')).toMatchObject({ input: 0.01, source: 'our GPU bill', as_of: '2026-11-01' });
     expect(findPrice(config.prices, 'openai', 'gpt-4o-mini')).toMatchObject({ input: 0.1, output: 0.4 });
     expect(findPrice(config.prices, 'openai', 'gpt-4o')).toEqual(PRICE_TABLE['openai/gpt-4o']);
