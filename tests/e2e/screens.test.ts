@@ -147,8 +147,12 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('wrong-password-1');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').waitFor();
-    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/invalid/i);
+    const inline = page.getByRole('form', { name: 'Sign in' }).getByRole('alert');
+    await inline.waitFor();
+    await expect(inline.textContent()).resolves.toMatch(/invalid/i);
+    // Said once, next to the form: no toast repeating it (two alerts would be announced twice).
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await expect(page.getByRole('alert').count()).resolves.toBe(1);
     await screenshot(page, 'login-error');
     await signIn(page, email);
 
