@@ -3,6 +3,7 @@
  * (service role), refused to users by RLS on storage.buckets; per-bucket size limits and
  * allowed MIME types answer with hosted's errors and leave no file or row behind.
  */
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 import { filesOnDisk, signIn } from './storage-helpers.ts';
@@ -103,6 +104,35 @@ describe('size limits', () => {
     const after = await filesOnDisk(stack);
     expect(after.temp).toEqual([]);
     expect(after.stored.length).toBe(before.stored.length + 1);
+  });
+
+  it('keep nothing of an upload whose client goes away halfway: no row, no bytes, no temp file', async () => {
+    const admin = stack.admin().storage;
+    const id = uniqueBucket('aborted');
+    await admin.createBucket(id, { public: false });
+    const before = await filesOnDisk(stack);
+
+    // A raw request that promises 1 MB, sends 64 KiB, then drops the connection.
+    const url = new URL(`/storage/v1/object/${id}/half.bin`, stack.apiUrl);
+    const req = http.request(url, {
+      method: 'POST',
+      headers: {
+        apikey: stack.keys.secretKey,
+        authorization: `Bearer ${stack.keys.secretKey}`,
+        'content-type': 'application/octet-stream',
+        'content-length': String(1024 * 1024),
+      },
+    });
+    req.on('error', () => {}); // the abort below is the point
+    req.write(Buffer.alloc(64 * 1024, 7));
+    // Wait for the state (the partial upload staged on disk), not for time.
+    await expect.poll(async () => (await filesOnDisk(stack)).temp.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    req.destroy();
+
+    await expect.poll(async () => (await filesOnDisk(stack)).temp, { timeout: 10_000 }).toEqual([]);
+    expect((await filesOnDisk(stack)).stored).toEqual(before.stored);
+    expect(await stack.db.sql`select 1 from storage.objects where bucket_id = ${id}`).toHaveLength(0);
+    expect((await admin.from(id).list()).data).toEqual([]);
   });
 
   it('a bucket limit above the stack-wide upload limit is refused', async () => {
