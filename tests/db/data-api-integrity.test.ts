@@ -59,6 +59,46 @@ describe('columns the user may not set', () => {
   });
 });
 
+describe('times the user may not forge (ordering, keyset pagination, the public library)', () => {
+  const past = '2001-01-01T00:00:00Z';
+  const future = '2099-01-01T00:00:00Z';
+  const isNow = (t: Date) => Math.abs(t.getTime() - Date.now()) < 60 * 60 * 1000;
+
+  it('inserts take the server time for created_at, updated_at and last_message_at', async () => {
+    const [prompt] = await as(alice, (tx) => tx`insert into public.prompts (user_id, title, content, is_public, created_at, updated_at)
+      values (${alice.id}, 'Top of the library', 'x', true, ${past}, ${future}) returning id, created_at, updated_at`);
+    const [project] = await as(alice, (tx) => tx`insert into public.projects (user_id, name, created_at, updated_at)
+      values (${alice.id}, 'P', ${past}, ${future}) returning id, created_at, updated_at`);
+    const [session] = await as(alice, (tx) => tx`insert into public.chat_sessions (user_id, created_at, updated_at, last_message_at)
+      values (${alice.id}, ${past}, ${future}, ${future}) returning created_at, updated_at, last_message_at`);
+    const [label] = await as(alice, (tx) => tx`insert into public.prompt_labels (prompt_id, label, version, created_at, updated_at)
+      values (${prompt!.id}, 'production', 1, ${past}, ${future}) returning created_at, updated_at`);
+    const [file] = await as(alice, (tx) => tx`insert into public.file_metadata (project_id, user_id, name, size, type, storage_path, created_at)
+      values (${project!.id}, ${alice.id}, 'a.txt', 1, 'text/plain', ${`${alice.id}/projects/a.txt`}, ${past}) returning created_at`);
+    for (const row of [prompt, project, session, label, file]) {
+      for (const [column, value] of Object.entries(row!)) if (value instanceof Date) expect(isNow(value), column).toBe(true);
+    }
+  });
+
+  it('updates keep created_at and last_message_at, and stamp updated_at', async () => {
+    const [prompt] = await as(alice, (tx) => tx`insert into public.prompts (user_id, title, content) values (${alice.id}, 'T', 'x') returning id, created_at`);
+    const [u] = await as(alice, (tx) => tx`update public.prompts set created_at = ${past}, updated_at = ${future} where id = ${prompt!.id} returning created_at, updated_at`);
+    expect(u!.created_at).toEqual(prompt!.created_at);
+    expect(isNow(u!.updated_at)).toBe(true);
+    const [session] = await as(alice, (tx) => tx`insert into public.chat_sessions (user_id) values (${alice.id}) returning id, created_at, last_message_at`);
+    const [s] = await as(alice, (tx) => tx`update public.chat_sessions set created_at = ${past}, last_message_at = ${future} where id = ${session!.id} returning created_at, last_message_at`);
+    expect(s).toEqual({ created_at: session!.created_at, last_message_at: session!.last_message_at });
+  });
+
+  it('a new message still moves its chat up the sidebar (the database does that, not the user)', async () => {
+    const [session] = await as(alice, (tx) => tx`insert into public.chat_sessions (user_id) values (${alice.id}) returning id, last_message_at`);
+    await db.sql`update public.chat_sessions set last_message_at = ${past} where id = ${session!.id}`;
+    await as(alice, (tx) => tx`insert into public.messages (session_id, user_id, sender, content) values (${session!.id}, ${alice.id}, 'user', 'hi')`);
+    const [after] = await db.sql`select last_message_at from public.chat_sessions where id = ${session!.id}`;
+    expect(isNow(after!.last_message_at)).toBe(true);
+  });
+});
+
 describe('text and size limits', () => {
   it.each([
     ['profiles.display_name', (tx: any) => tx`update public.profiles set display_name = ${'n'.repeat(101)} where id = ${alice.id}`],
