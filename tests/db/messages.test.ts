@@ -2,7 +2,7 @@
 // count and timing is written by the function (privileged), so a user's own token — what the
 // Data API uses on hosted Supabase — cannot forge an answer, a status or a token count.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asActor, createAuthUser, PERMISSION_DENIED, RLS_VIOLATION, type AuthUser } from '../helpers/actors.ts';
+import { asActor, createAuthUser, PERMISSION_DENIED, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 let db: TestDatabase;
@@ -28,17 +28,16 @@ describe('messages: owner', () => {
     expect(result).toEqual({ page: ['user'], deleted: 1 });
   });
 
-  it('may add a question to their own session, which is stored complete with no counts of their making', async () => {
+  it('cannot add a question with their own token: questions enter a chat through a chat turn (the function)', async () => {
     const { owner, sessionId } = await ownerWithMessage();
-    const [row] = await asActor(db.sql, owner, (tx) => tx`insert into public.messages (session_id, user_id, sender, content)
-      values (${sessionId}, ${owner.id}, 'user', 'typed') returning status, token_count, provider`);
-    expect(row).toEqual({ status: 'complete', token_count: null, provider: null });
+    await expect(asActor(db.sql, owner, (tx) => tx`insert into public.messages (session_id, user_id, sender, content)
+      values (${sessionId}, ${owner.id}, 'user', 'typed') returning status`)).rejects.toThrow(PERMISSION_DENIED);
   });
 
   it('cannot write answers, statuses, token counts or times, nor change any message', async () => {
     const { owner, sessionId, messageId } = await ownerWithMessage();
     await expect(asActor(db.sql, owner, (tx) => tx`insert into public.messages (session_id, user_id, sender, content)
-      values (${sessionId}, ${owner.id}, 'assistant', 'forged answer')`)).rejects.toThrow(RLS_VIOLATION);
+      values (${sessionId}, ${owner.id}, 'assistant', 'forged answer')`)).rejects.toThrow(PERMISSION_DENIED);
     for (const query of [
       `insert into public.messages (session_id, user_id, sender, status, content) values ('${sessionId}', '${owner.id}', 'assistant', 'complete', 'forged answer')`,
       `insert into public.messages (session_id, user_id, sender, status) values ('${sessionId}', '${owner.id}', 'user', 'streaming')`,
@@ -129,9 +128,9 @@ describe('messages: another user', () => {
     const { owner, sessionId } = await ownerWithMessage();
     const stranger = await createAuthUser(db.sql);
     await expect(asActor(db.sql, stranger, (tx) => tx`insert into public.messages (session_id, user_id, sender, content)
-      values (${sessionId}, ${stranger.id}, 'user', 'Injected')`)).rejects.toThrow(RLS_VIOLATION);
+      values (${sessionId}, ${stranger.id}, 'user', 'Injected')`)).rejects.toThrow(PERMISSION_DENIED);
     await expect(asActor(db.sql, stranger, (tx) => tx`insert into public.messages (session_id, user_id, sender, content)
-      values (${sessionId}, ${owner.id}, 'user', 'Injected')`)).rejects.toThrow(RLS_VIOLATION);
+      values (${sessionId}, ${owner.id}, 'user', 'Injected')`)).rejects.toThrow(PERMISSION_DENIED);
     const rows = await db.sql`select content from public.messages where session_id = ${sessionId}`;
     expect(rows.map((r) => r.content)).toEqual(['Hello there']);
   });

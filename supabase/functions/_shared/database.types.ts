@@ -346,6 +346,7 @@ export type Database = {
             };
             "messages": {
                 Row: {
+                    "author_id": string | null;
                     "completion_tokens": number | null;
                     "content": string;
                     "created_at": string;
@@ -371,6 +372,7 @@ export type Database = {
                 };
                 ComputedFields: never;
                 Insert: {
+                    "author_id"?: string | null;
                     "completion_tokens"?: number | null;
                     "content"?: string;
                     "created_at"?: string;
@@ -395,6 +397,7 @@ export type Database = {
                     "user_id": string;
                 };
                 Update: {
+                    "author_id"?: string | null;
                     "completion_tokens"?: number | null;
                     "content"?: string;
                     "created_at"?: string;
@@ -959,6 +962,16 @@ export type Database = {
             "meets_mfa_requirement": {
                 Args: Record<PropertyKey, never>;
                 Returns: boolean;
+            };
+            "message_author_names": {
+                Args: {
+                    "p_session_id": string;
+                    "p_user_ids": (string)[];
+                };
+                Returns: {
+                    "display_name": string;
+                    "user_id": string;
+                }[];
             };
             "session_participants": {
                 Args: {

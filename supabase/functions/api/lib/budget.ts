@@ -73,3 +73,21 @@ export async function assertWithinBudget(db: Db, user: AuthUser, now = new Date(
   }
   return status;
 }
+
+/**
+ * The same check for a payer who is not the caller: a group chat's owner whose shared key
+ * answers a member (lib/chat/turn-seat.ts). Read on the owner connection, filtered by the
+ * payer's id; the refusal names no amounts (they are the owner's business).
+ */
+export async function assertPayerWithinBudget(db: Db, payerId: string, now = new Date()): Promise<void> {
+  const status = await db.sql.begin((tx) => readBudget(tx, payerId, now));
+  if (status.state === 'exceeded') {
+    throw new ApiError(
+      402,
+      'budget_exceeded',
+      `The chat owner's monthly budget is used up, so their key cannot answer until it resets on ${status.resets_at.slice(0, 10)} (UTC); ask them to raise it, or to turn key sharing off so your own key answers.`,
+      undefined,
+      { resets_at: status.resets_at },
+    );
+  }
+}

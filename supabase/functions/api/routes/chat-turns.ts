@@ -4,11 +4,13 @@
  *   `stopped`, every open view gets `done` with status stopped);
  * - GET /api/chat/{id}/stream re-attaches: the answer from its start (or after
  *   `Last-Event-ID` / `?after=`), then live units, then the end.
- * Owner only: someone else's answer is a 404.
+ * In a group chat every participant may watch an answer and the owner and `member`s may stop
+ * it (a viewer: 403); anyone else gets a 404.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
 import { stopAndWait } from '../lib/chat/turn-control.ts';
+import { answerAccess, readOnly } from '../lib/chat/turn-seat.ts';
 import { SSE_HEADERS, turnView } from '../lib/chat/turn-view.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError, notFound } from '../lib/errors.ts';
@@ -36,7 +38,7 @@ const routes = {
     summary: 'Stop a running answer (from any tab or device)',
     description: 'The partial answer is kept with status `stopped`; 409 `turn_finished` when it already ended.',
     request: { params: IdParams },
-    responses: { 200: jsonResponse(StopResult, 'The answer is stopped'), ...errorResponses(401, 404, 409) },
+    responses: { 200: jsonResponse(StopResult, 'The answer is stopped'), ...errorResponses(401, 403, 404, 409) },
   }),
   stream: createRoute({
     method: 'get', path: '/{id}/stream', tags, security, middleware: [requireUser] as const,
@@ -56,13 +58,16 @@ export const chatTurnRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 
 chatTurnRoutes.openapi(routes.stop, async (c) => {
   const { id } = c.req.valid('param');
-  const { user, turns } = c.var;
-  const answer = await turns.store.readAnswer(user.id, id);
+  const { user, turns, db } = c.var;
+  const access = await answerAccess(db, user, id);
+  if (!access) throw notFound('Answer');
+  if (access.role === 'viewer') throw readOnly();
+  const answer = await turns.store.readAnswer(access.ownerId, id);
   if (!answer) throw notFound('Answer');
   if (answer.status !== 'streaming') {
     throw new ApiError(409, 'turn_finished', `This answer already ended (${answer.status})`, undefined, { status: answer.status });
   }
-  const status = await stopAndWait(turns, user.id, id);
+  const status = await stopAndWait(turns, access.ownerId, id);
   if (status === null) throw notFound('Answer');
   return c.json({ assistant_message_id: id, status: status as z.infer<typeof StopResult>['status'] }, 200);
 });
@@ -70,7 +75,7 @@ chatTurnRoutes.openapi(routes.stop, async (c) => {
 chatTurnRoutes.openapi(routes.stream, async (c) => {
   const { id } = c.req.valid('param');
   const { after } = c.req.valid('query');
-  const { user, turns, config, log } = c.var;
+  const { user, turns, config, log, db } = c.var;
   const header = c.req.header('last-event-id');
   let afterSeq = after ?? 0;
   if (header !== undefined && header.trim() !== '') {
@@ -78,9 +83,11 @@ chatTurnRoutes.openapi(routes.stream, async (c) => {
     if (!parsed.success) throw new ApiError(400, 'invalid_request', 'Last-Event-ID: must be a seq number');
     afterSeq = parsed.data;
   }
+  const access = await answerAccess(db, user, id);
+  if (!access) throw notFound('Answer');
   const local = turns.registry.get(id);
-  const turn = local && local.options.userId === user.id && !local.end ? local : undefined;
-  const stored = turn ? null : await turns.store.readAnswer(user.id, id);
+  const turn = local && local.options.userId === access.ownerId && !local.end ? local : undefined;
+  const stored = turn ? null : await turns.store.readAnswer(access.ownerId, id);
   if (!turn && !stored) throw notFound('Answer');
   const meta = turn
     ? { session_id: turn.options.sessionId, assistant_message_id: id, status: 'streaming', provider: turn.options.usageLog.provider, model: turn.options.model }
@@ -90,7 +97,7 @@ chatTurnRoutes.openapi(routes.stream, async (c) => {
     meta,
     afterSeq,
     turn,
-    stored: stored ? { store: turns.store, userId: user.id, first: stored, pollMs: 500 } : undefined,
+    stored: stored ? { store: turns.store, userId: access.ownerId, first: stored, pollMs: 500 } : undefined,
     keepaliveMs: config.limits.keepaliveMs,
     log: log.child({ message_id: id }),
   });

@@ -9,12 +9,13 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { PROJECT_FILES_SHARE, attachmentParts, attachmentsOf, filesMeta, prepareAttachments, recordAttachments } from '../lib/attachments/chat-attachments.ts';
 import { drainStorageCleanup } from '../lib/attachments/cleanup.ts';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
-import { assertWithinBudget } from '../lib/budget.ts';
+import { assertPayerWithinBudget, assertWithinBudget } from '../lib/budget.ts';
 import { reservedForAnswer, type ChatTurn } from '../lib/chat/context.ts';
 import { Turn } from '../lib/chat/turn.ts';
 import { stopAndWait } from '../lib/chat/turn-control.ts';
 import { readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
 import { turnRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
+import { payerOf, resolveTurnSeat } from '../lib/chat/turn-seat.ts';
 import { SSE_HEADERS, turnView } from '../lib/chat/turn-view.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError } from '../lib/errors.ts';
@@ -63,7 +64,8 @@ const chat = createRoute({
     '`delta` {seq, text} and `reasoning` {seq, text} (SSE id = seq, one counter for both), ' +
     '`usage` {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}, ' +
     '`done` {assistant_message_id, status, finish_reason, code} or `error` {code, message}; a `: keepalive` comment every 15 s. ' +
-    '409 `turn_running` (with `running_message_id`) while another answer runs in the session.',
+    '409 `turn_running` (with `running_message_id`) while another answer runs in the session. ' +
+    "In a group chat the owner and `member`s post (a viewer gets 403 `read_only`); the owner's key answers when they share it, otherwise the sender's own.",
   request: { body: jsonBody(ChatRequest) },
   responses: {
     200: { description: 'The answer as an event stream', content: { 'text/event-stream': { schema: z.string() } } },
@@ -86,10 +88,16 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     throw new ApiError(422, 'unknown_model', `${provider.name} has no model "${body.model}"; choose one of ${provider.models.map((m) => m.id).join(', ')}`);
   }
 
-  // The rate limit and the monthly budget (402 budget_exceeded past 100 %) are checked together, before any provider call.
+  // Who owns the chat's rows, and whose key answers (lib/chat/turn-seat.ts); 403 for a viewer.
+  const seat = await resolveTurnSeat(db, user, body.session_id);
+  if (seat.role === 'member' && body.attachments?.length) {
+    throw new ApiError(422, 'group_attachments_unsupported', 'Only the owner of a group chat can attach files to it');
+  }
+  // The rate limit (the sender's) and the payer's monthly budget (402 budget_exceeded past
+  // 100 %) are checked together, before any provider call.
   const [limit] = await Promise.all([
     db.consumeRateLimit(user.id, 'chat', limits.chatRateCapacity, limits.chatRateRefillPerSecond),
-    assertWithinBudget(db, user),
+    seat.payerId === user.id ? assertWithinBudget(db, user) : assertPayerWithinBudget(db, seat.payerId),
   ]);
   if (!limit.allowed) {
     throw new ApiError(429, 'rate_limited', `Too many messages; try again in ${limit.retryAfterSeconds} s`, { 'retry-after': String(limit.retryAfterSeconds) });
@@ -135,14 +143,26 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     projectFilesBudget: Math.floor(Math.max(0, window - reserved) * PROJECT_FILES_SHARE),
   };
   const readInputs = () => db.withUserTransaction(user, (sql) => readTurnInputs(sql, user, request));
+  // The payer's key (the owner's when they share it with members: decrypted here, never sent anywhere but the provider).
+  const openKey = () => openProviderClient({ config, db, deps, user: payerOf(user, seat), log, providerId: provider.id }).catch((error: unknown) => {
+    if (seat.payerId !== user.id && error instanceof ApiError && error.code === 'missing_credential') {
+      throw new ApiError(422, 'missing_credential', `The chat's owner shares their key, but has no ${provider.name} key; choose another provider or ask them to add one`);
+    }
+    throw error;
+  });
   // The key is decrypted while the turn's inputs are read.
-  const [opened, first] = await Promise.all([openProviderClient({ config, db, deps, user, log, providerId: provider.id }), readInputs()]);
+  const [opened, first] = await Promise.all([openKey(), readInputs()]);
   let inputs = first;
+  // In a group chat people edit only their own words; members regenerate only answers to theirs.
+  const m = inputs.userMessage;
+  if ((m.mode === 'edit' || (m.mode === 'regenerate' && seat.role === 'member')) && m.authorId !== user.id) {
+    throw new ApiError(403, 'not_your_message', 'In a group chat you can edit only your own messages and regenerate only answers to them');
+  }
   if (inputs.runningMessageId) {
-    // One running turn per session: a dead one is settled; regenerate and edit stop a live one.
-    const settled = await turns.store.settleAbandoned(user.id, { messageId: inputs.runningMessageId });
+    // One running turn per session (whoever started it): a dead one is settled; regenerate and edit stop a live one.
+    const settled = await turns.store.settleAbandoned(seat.ownerId, { messageId: inputs.runningMessageId });
     if (settled.length === 0 && !(request.regenerate || request.editMessageId)) throw turnRunning(inputs.runningMessageId);
-    if (settled.length === 0) await stopAndWait(turns, user.id, inputs.runningMessageId);
+    if (settled.length === 0) await stopAndWait(turns, seat.ownerId, inputs.runningMessageId);
     inputs = await readInputs();
     if (inputs.runningMessageId) throw turnRunning(inputs.runningMessageId);
   }
@@ -156,7 +176,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   const turn = new Turn({
     messageId: ids.assistantMessageId,
     sessionId: ids.sessionId,
-    userId: user.id,
+    userId: seat.ownerId,
     client: opened.client,
     providerName: provider.name,
     model: body.model,
@@ -164,7 +184,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     temperature: body.temperature,
     maxTokens: body.max_tokens,
     estimatedPromptTokens: inputs.context.promptTokens + files.attachments.filter((a) => a.kind === 'image').reduce((sum, a) => sum + a.tokens, 0),
-    usageLog: { provider: provider.id, model: body.model, promptId: inputs.prompt?.id ?? null, promptVersion: inputs.prompt?.version ?? null, touchCredential: opened.hasStoredCredential },
+    usageLog: { provider: provider.id, model: body.model, promptId: inputs.prompt?.id ?? null, promptVersion: inputs.prompt?.version ?? null, touchCredential: opened.hasStoredCredential, payerId: seat.payerId },
     store: turns.store,
     broadcaster: turns.broadcaster,
     log: turnLog,
@@ -173,7 +193,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     maxDurationMs: limits.turnMaxMs,
   });
   // The provider call starts now, in parallel with the transaction that writes the rows.
-  const persisted = writeTurnRows(db.sql, user, inputs, ids, {
+  const persisted = writeTurnRows(db.sql, { ownerId: seat.ownerId, authorId: user.id }, inputs, ids, {
     provider: provider.id,
     model: body.model,
     metadata: {

@@ -7,6 +7,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import postgres from 'postgres';
 import { requireUser } from '../lib/auth.ts';
+import { sessionTopic } from '../lib/realtime-broadcast.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError, notFound } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
@@ -108,6 +109,11 @@ membersRoutes.openapi(routes.remove, async (c) => {
   const removed = await c.var.db.withUserTransaction(c.var.user, (sql) =>
     sql`delete from public.session_members where session_id = ${id} and user_id = ${user_id} returning user_id`);
   if (removed.length === 0) throw notFound('Member');
+  // Reading through the Data API and postgres_changes stops at once (RLS). A private channel
+  // the member already joined was authorised at join: hosted Realtime keeps it until they
+  // rejoin or send a new token (local/ re-checks it within seconds, see README). Telling the
+  // channel lets their app leave at once and everyone's people list update.
+  c.var.turns.broadcaster.send({ topic: sessionTopic(id), event: 'member_removed', payload: { user_id } });
   return c.body(null, 204);
 });
 

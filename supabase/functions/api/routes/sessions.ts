@@ -55,9 +55,13 @@ const MessagesQuery = z.strictObject({
   limit: limitParam(50, 100),
   before: optionalQuery(cursorParam).openapi({ param: { name: 'before', in: 'query' } }),
 });
+// A message as a chat shows it: with its author's display name (never an email), for group chats.
+const ChatMessage = MessageSchema.extend({
+  author_name: z.string().nullable().openapi({ description: "The author's display name; null when the account was deleted" }),
+}).openapi('ChatMessage');
 const MessagePage = z
   .object({
-    messages: z.array(MessageSchema).openapi({ description: 'Oldest to newest' }),
+    messages: z.array(ChatMessage).openapi({ description: 'Oldest to newest' }),
     next_cursor: z.string().nullable().openapi({ description: 'Pass as `before` for older messages; null at the start' }),
   })
   .openapi('MessagePage');
@@ -197,24 +201,33 @@ sessionsRoutes.openapi(routes.messages, async (c) => {
   const { limit, before } = c.req.valid('query');
   const { user, turns } = c.var;
   const older = before ? decodeCursor(before, timeIdCursor) : null;
+  // The rows are the session owner's (also in a group chat the caller is a member of).
+  const [session] = await c.var.db.withUserTransaction(user, (sql) => sql<{ user_id: string }[]>`select user_id from public.chat_sessions where id = ${id}`);
+  if (!session) throw notFound('Session');
+  const ownerId = session.user_id;
   // Answers whose process died (lease lapsed) are settled from their checkpoints first. It
   // covers the whole session, so the newest page (every opening of a chat) is enough.
-  if (!older) await turns.store.settleAbandoned(user.id, { sessionId: id });
-  const rows = await c.var.db.withUserTransaction(user, async (sql) => {
-    const [session] = await sql`select id from public.chat_sessions where id = ${id}`;
-    if (!session) throw notFound('Session');
+  if (!older) await turns.store.settleAbandoned(ownerId, { sessionId: id });
+  const { rows, names } = await c.var.db.withUserTransaction(user, async (sql) => {
     // Newest first on the (session_id, created_at desc, id desc) index; the id breaks ties
     // between messages written in the same microsecond, so pages never skip or repeat.
-    return await sql<(MessageRow & { cursor_t: string })[]>`
+    const rows = await sql<(MessageRow & { cursor_t: string })[]>`
       select ${sql.unsafe(MESSAGE_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('created_at'))} as cursor_t
         from public.messages
        where session_id = ${id}
          ${older ? sql`and (created_at, id) < (${older.t}::text::timestamptz, ${older.id}::uuid)` : sql``}
        order by created_at desc, id desc
        limit ${limit + 1}`;
+    const authors = [...new Set(rows.map((r) => r.author_id).filter((a): a is string => a !== null))];
+    const names = authors.length === 0 ? [] : await sql<{ user_id: string; display_name: string }[]>`
+      select user_id, display_name from public.message_author_names(${id}, ${authors}::uuid[])`;
+    return { rows, names: new Map(names.map((n) => [n.user_id, n.display_name])) };
   });
   const page = takePage(rows, limit, (row) => ({ t: row.cursor_t, id: row.id }));
-  const messages = await Promise.all(page.items.map(({ cursor_t: _, ...message }) => withCheckpoint(c.var.turns, user.id, message)));
+  const messages = await Promise.all(page.items.map(async ({ cursor_t: _, ...message }) => ({
+    ...(await withCheckpoint(c.var.turns, ownerId, message)),
+    author_name: message.author_id ? (names.get(message.author_id) ?? null) : null,
+  })));
   return c.json({ messages: messages.reverse(), next_cursor: page.next_cursor }, 200);
 });
 

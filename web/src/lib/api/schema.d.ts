@@ -261,7 +261,7 @@ export type paths = {
         put?: never;
         /**
          * Send a message; the answer is written on the server and streamed (Server-Sent Events)
-         * @description The stream is a view of a server-side turn: closing it does not stop the answer (use POST /chat/{id}/stop). Events: `meta` {session_id, user_message_id, assistant_message_id, dropped_turns, provider, model}, `delta` {seq, text} and `reasoning` {seq, text} (SSE id = seq, one counter for both), `usage` {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}, `done` {assistant_message_id, status, finish_reason, code} or `error` {code, message}; a `: keepalive` comment every 15 s. 409 `turn_running` (with `running_message_id`) while another answer runs in the session.
+         * @description The stream is a view of a server-side turn: closing it does not stop the answer (use POST /chat/{id}/stop). Events: `meta` {session_id, user_message_id, assistant_message_id, dropped_turns, provider, model}, `delta` {seq, text} and `reasoning` {seq, text} (SSE id = seq, one counter for both), `usage` {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}, `done` {assistant_message_id, status, finish_reason, code} or `error` {code, message}; a `: keepalive` comment every 15 s. 409 `turn_running` (with `running_message_id`) while another answer runs in the session. In a group chat the owner and `member`s post (a viewer gets 403 `read_only`); the owner's key answers when they share it, otherwise the sender's own.
          */
         post: {
             parameters: {
@@ -418,6 +418,15 @@ export type paths = {
                 };
                 /** @description Missing or invalid access token */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4489,6 +4498,10 @@ export type components = {
         } & {
             [key: string]: unknown;
         };
+        ChatMessage: components["schemas"]["Message"] & {
+            /** @description The author's display name; null when the account was deleted */
+            author_name: string | null;
+        };
         ChatRequest: {
             /** @description Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message's attachments. */
             attachments?: string[];
@@ -4660,6 +4673,11 @@ export type components = {
             share_owner_key: boolean;
         };
         Message: {
+            /**
+             * Format: uuid
+             * @description Who wrote it (on an answer: who asked for it); null when that account was deleted
+             */
+            author_id: string | null;
             completion_tokens: number | null;
             content: string;
             /** Format: date-time */
@@ -4703,7 +4721,7 @@ export type components = {
         };
         MessagePage: {
             /** @description Oldest to newest */
-            messages: components["schemas"]["Message"][];
+            messages: components["schemas"]["ChatMessage"][];
             /** @description Pass as `before` for older messages; null at the start */
             next_cursor: string | null;
         };

@@ -43,8 +43,8 @@ export interface TurnInputs {
   runningMessageId: string | null;
   userMessage:
     | { mode: 'new'; content: string; tokens: number }
-    | { mode: 'edit'; id: string; content: string; tokens: number }
-    | { mode: 'regenerate'; id: string; content: string };
+    | { mode: 'edit'; id: string; content: string; tokens: number; authorId: string | null }
+    | { mode: 'regenerate'; id: string; content: string; authorId: string | null };
   context: BuiltContext;
   prompt: { id: string; version: number } | null;
   /** Project files (or chunks of them) that went into the context. */
@@ -76,18 +76,18 @@ export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: T
     runningMessageId = running?.id ?? null;
   }
   if (req.regenerate) {
-    const [last] = await sql<{ id: string; content: string }[]>`
-      select id, content from public.messages
+    const [last] = await sql<{ id: string; content: string; author_id: string | null }[]>`
+      select id, content, author_id from public.messages
        where session_id = ${session!.id} and sender = 'user'
        order by created_at desc, id desc limit 1`;
     if (!last) throw new ApiError(409, 'conflict', 'There is no message to regenerate an answer for');
-    userMessage = { mode: 'regenerate', id: last.id, content: last.content };
+    userMessage = { mode: 'regenerate', id: last.id, content: last.content, authorId: last.author_id };
   } else if (req.editMessageId) {
-    const [edited] = await sql<{ id: string }[]>`
-      select id from public.messages where id = ${req.editMessageId} and session_id = ${session!.id} and sender = 'user'`;
+    const [edited] = await sql<{ id: string; author_id: string | null }[]>`
+      select id, author_id from public.messages where id = ${req.editMessageId} and session_id = ${session!.id} and sender = 'user'`;
     if (!edited) throw notFound('Message');
     const content = req.message ?? '';
-    userMessage = { mode: 'edit', id: edited.id, content, tokens: countTokens(content) };
+    userMessage = { mode: 'edit', id: edited.id, content, tokens: countTokens(content), authorId: edited.author_id };
   } else {
     const content = req.message ?? '';
     userMessage = { mode: 'new', content, tokens: countTokens(content) };

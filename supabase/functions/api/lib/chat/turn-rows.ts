@@ -1,13 +1,15 @@
 /**
  * Writes the rows a turn starts with, in one privileged transaction (the API roles may not
- * write messages), every statement filtered by the verified user id: the session (created,
+ * write messages), every statement filtered by the session owner's id: the session (created,
  * or its settings updated), the user message (new or edited; for regenerate and edit what
  * followed it goes), the assistant row with status `streaming`, and the turn's lock and
  * lease in private.chat_turns. The lock is the unique session_id there (and the unique
- * streaming row per session): a second turn in a running session fails with 409 turn_running.
+ * streaming row per session): a second turn in a running session fails with 409 turn_running,
+ * whichever participant started the first. In a group chat the rows are the owner's and the
+ * author (question and answer) is the member who sent it; the database refuses an author who
+ * may not post (messages_guard_author), which surfaces as 403 here.
  */
 import type { Sql } from 'postgres';
-import type { AuthUser } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { titleFromMessage } from './context.ts';
 import type { TurnInputs } from './turn-inputs.ts';
@@ -26,9 +28,18 @@ export interface TurnRowsRequest {
   leaseMs: number;
 }
 
-const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === '23505';
+/** The chat's owner (owns the rows) and who sends this turn (the author). */
+export interface TurnPeople {
+  ownerId: string;
+  authorId: string;
+}
 
-export async function writeTurnRows(sql: Sql, user: AuthUser, inputs: TurnInputs, ids: TurnIds, req: TurnRowsRequest): Promise<void> {
+const sqlState = (error: unknown) => (error as { code?: string } | null)?.code;
+
+export async function writeTurnRows(sql: Sql, people: TurnPeople, inputs: TurnInputs, ids: TurnIds, req: TurnRowsRequest): Promise<void> {
+  // `user` is the rows' owner (the session's), `author` who sends this turn.
+  const user = { id: people.ownerId };
+  const author = people.authorId;
   try {
     await sql.begin(async (tx) => {
       // One round trip: the statements are pipelined (sent together, run in order). Every
@@ -36,10 +47,13 @@ export async function writeTurnRows(sql: Sql, user: AuthUser, inputs: TurnInputs
       // else's; a missing session, project or message then throws and rolls back.
       const owned = tx`exists (select 1 from public.chat_sessions s where s.id = ${ids.sessionId} and s.user_id = ${user.id})`;
       const m = inputs.userMessage;
+      // A member's turn leaves the owner's chat settings as they are.
       const session = inputs.sessionId
-        ? tx`
+        ? author === user.id
+          ? tx`
             update public.chat_sessions set metadata = metadata || ${tx.json(req.metadata as never)}
              where id = ${ids.sessionId} and user_id = ${user.id} returning id`
+          : tx`select id from public.chat_sessions where id = ${ids.sessionId} and user_id = ${user.id}`
         : tx`
             insert into public.chat_sessions (id, user_id, project_id, title, metadata)
             select ${ids.sessionId}, ${user.id}, p.id, ${titleFromMessage(m.content)}, ${tx.json(req.metadata as never)}
@@ -50,13 +64,14 @@ export async function writeTurnRows(sql: Sql, user: AuthUser, inputs: TurnInputs
       const question =
         m.mode === 'new'
           ? tx`
-              insert into public.messages (id, session_id, user_id, sender, content, status, token_count)
-              select ${ids.userMessageId}, ${ids.sessionId}, ${user.id}, 'user', ${m.content}, 'complete', ${m.tokens} where ${owned}
+              insert into public.messages (id, session_id, user_id, author_id, sender, content, status, token_count)
+              select ${ids.userMessageId}, ${ids.sessionId}, ${user.id}, ${author}, 'user', ${m.content}, 'complete', ${m.tokens} where ${owned}
               returning id`
           : m.mode === 'edit'
             ? tx`
                 update public.messages set content = ${m.content}, token_count = ${m.tokens}
-                 where id = ${m.id} and session_id = ${ids.sessionId} and user_id = ${user.id} and sender = 'user' returning id`
+                 where id = ${m.id} and session_id = ${ids.sessionId} and user_id = ${user.id} and sender = 'user'
+                   and author_id = ${author} returning id`
             : tx`select ${m.id}::uuid as id`;
       // For regenerate and edit, what followed the question goes. Compared in SQL: created_at
       // has microseconds, a JS Date only milliseconds.
@@ -67,8 +82,8 @@ export async function writeTurnRows(sql: Sql, user: AuthUser, inputs: TurnInputs
              where session_id = ${ids.sessionId} and user_id = ${user.id}
                and (created_at, id) > (select x.created_at, x.id from public.messages x where x.id = ${m.id})`;
       const answer = tx`
-        insert into public.messages (id, session_id, user_id, sender, content, status, provider, model)
-        select ${ids.assistantMessageId}, ${ids.sessionId}, ${user.id}, 'assistant', '', 'streaming', ${req.provider}, ${req.model} where ${owned}`;
+        insert into public.messages (id, session_id, user_id, author_id, sender, content, status, provider, model)
+        select ${ids.assistantMessageId}, ${ids.sessionId}, ${user.id}, ${author}, 'assistant', '', 'streaming', ${req.provider}, ${req.model} where ${owned}`;
       const lock = tx`
         insert into private.chat_turns (message_id, session_id, user_id, lease_expires_at)
         select ${ids.assistantMessageId}, ${ids.sessionId}, ${user.id}, clock_timestamp() + make_interval(secs => ${req.leaseMs / 1000}) where ${owned}`;
@@ -77,7 +92,9 @@ export async function writeTurnRows(sql: Sql, user: AuthUser, inputs: TurnInputs
       if (questionRows.length === 0) throw notFound('Message');
     });
   } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
+    // 42501 from messages_guard_author: the author was removed or made a viewer meanwhile.
+    if (sqlState(error) === '42501') throw new ApiError(403, 'read_only', 'You can no longer post in this chat');
+    if (sqlState(error) !== '23505') throw error;
     const [running] = await sql<{ id: string }[]>`
       select id from public.messages where session_id = ${ids.sessionId} and user_id = ${user.id} and status = 'streaming' limit 1`;
     throw turnRunning(running?.id ?? null);

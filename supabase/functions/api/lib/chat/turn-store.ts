@@ -31,7 +31,8 @@ export interface FinalAnswer {
   ttftMs: number | null;
   latencyMs: number;
   providerMessageId: string | null;
-  usageLog: { provider: string; model: string; promptId: string | null; promptVersion: number | null; touchCredential: boolean };
+  /** payerId: whose key answered (a group chat's member or its owner); defaults to userId, the row owner. */
+  usageLog: { provider: string; model: string; promptId: string | null; promptVersion: number | null; touchCredential: boolean; payerId?: string };
 }
 
 export interface StoredAnswer {
@@ -119,6 +120,9 @@ export class TurnStore {
     const u = answer.usageLog;
     const tokens = { promptTokens: answer.promptTokens, cachedTokens: answer.cachedTokens ?? 0, completionTokens: answer.completionTokens };
     const costUsd = callCostUsd(findPrice(this.prices, u.provider, u.model), tokens);
+    // The call is logged (and its cost counted) for whoever's key paid; the session and
+    // message are the owner's rows, linked for the payer too (they can read them as a member).
+    const payerId = u.payerId ?? answer.userId;
     await this.sql.begin(async (sql) => {
       // A premature settle (the lease lapsed while the database was away) is overwritten:
       // this process has the whole answer, the checkpoints only part of it.
@@ -141,15 +145,15 @@ export class TurnStore {
         insert into public.prompt_usage_logs
           (user_id, prompt_id, prompt_version, session_id, message_id, provider, model, status,
            ttft_ms, latency_ms, prompt_tokens, completion_tokens, token_count, error_code, cached_tokens, cost_usd)
-        select ${answer.userId}, p.id, ${u.promptId ? u.promptVersion : null}, s.id, ${kept ? answer.messageId : null},
+        select ${payerId}, p.id, ${u.promptId ? u.promptVersion : null}, s.id, ${kept ? answer.messageId : null},
                ${u.provider}, ${u.model}, ${answer.status === 'complete' ? 'success' : answer.status},
                ${answer.ttftMs}, ${answer.latencyMs}, ${answer.promptTokens}, ${answer.completionTokens},
                ${answer.promptTokens + answer.completionTokens}, ${answer.code}, ${answer.cachedTokens ?? null}, ${costUsd}::numeric
           from (select 1) one
-          left join public.prompts p on p.id = ${u.promptId}::uuid and (p.is_public or p.user_id = ${answer.userId})
+          left join public.prompts p on p.id = ${u.promptId}::uuid and (p.is_public or p.user_id = ${payerId})
           left join public.chat_sessions s on s.id = ${kept ? answer.sessionId : null}::uuid and s.user_id = ${answer.userId}`;
       if (u.touchCredential) {
-        await sql`update public.api_credentials set last_used_at = now() where user_id = ${answer.userId} and provider = ${u.provider}`;
+        await sql`update public.api_credentials set last_used_at = now() where user_id = ${payerId} and provider = ${u.provider}`;
       }
     });
   }

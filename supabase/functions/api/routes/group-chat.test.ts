@@ -1,0 +1,171 @@
+// Group chats, posting: a `member` sends turns in the owner's chat. Whose key answers (the
+// owner's when shared, else the member's own), who pays and whose budget is checked, who
+// wrote each message (author_id, author_name), one running turn per chat across people, and
+// what viewers, removed members and strangers get (403 / 404).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createApiHarness, eventually, readSse, type ApiHarness, type ApiUser, type SseEvent } from '../../../../tests/helpers/api.ts';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness({ env: { CHAT_RATE_CAPACITY: '1000', CHAT_CHECKPOINT_MS: '100' }, provider: { tokens: 6 } });
+});
+afterAll(async () => { await api?.close(); });
+beforeEach(() => api.fakeProvider.setMode('ok'));
+
+const custom = { provider: 'custom', model: 'any-model' };
+
+async function saveKey(user: ApiUser, key: string) {
+  expect((await user.request('PUT', '/credentials/custom', { api_key: key, base_url: api.fakeProvider.url })).status).toBe(200);
+}
+
+/** An owner with a chat (one finished turn), a member and a viewer; the owner's custom key is `ownerKey`. */
+async function groupChat() {
+  const [owner, member, viewer, stranger] = await Promise.all(['Olive', 'Mia', 'Vic', 'Sam'].map((name) => api.createUser({ metadata: { display_name: name } })));
+  const ownerKey = `sk-owner-${crypto.randomUUID()}`;
+  await saveKey(owner!, ownerKey);
+  const first = await send(owner!, { message: '/echo hello team' });
+  const id = first[0].data.session_id as string;
+  for (const [who, role] of [[member!, 'member'], [viewer!, 'viewer']] as const) {
+    expect((await owner!.request('POST', `/sessions/${id}/members`, { email: who.email, role })).status).toBe(201);
+  }
+  return { owner: owner!, member: member!, viewer: viewer!, stranger: stranger!, id, ownerKey };
+}
+
+async function send(user: ApiUser, body: Record<string, unknown>, expectStatus = 200): Promise<SseEvent[]> {
+  const res = await user.request('POST', '/chat', { ...custom, ...body });
+  expect(res.status, await res.clone().text()).toBe(expectStatus);
+  return await readSse(res);
+}
+
+const errorOf = async (res: Response) => ({ status: res.status, code: ((await res.json()) as { error: { code: string } }).error.code });
+const shareKey = (g: { owner: ApiUser; id: string }, on: boolean) => g.owner.request('PUT', `/sessions/${g.id}/key-sharing`, { share_owner_key: on });
+
+describe('members post in group chats', () => {
+  it("with key sharing on, the owner's key answers a member; the owner pays; the member is the author", async () => {
+    const g = await groupChat();
+    expect((await shareKey(g, true)).status).toBe(200);
+    const events = await send(g.member, { session_id: g.id, message: '/echo from the member' });
+    expect(events.at(-1)?.event).toBe('done');
+    expect(api.fakeProvider.requests.at(-1)?.authorization).toBe(`Bearer ${g.ownerKey}`);
+    // The key never reaches the member: not in the stream, not in the logs.
+    expect(JSON.stringify(events)).not.toContain(g.ownerKey);
+    expect(JSON.stringify(api.logs)).not.toContain(g.ownerKey);
+    const meta = events[0].data as { assistant_message_id: string; user_message_id: string };
+    const rows = await api.db.sql`select id, user_id, author_id, sender from public.messages where id in (${meta.user_message_id}, ${meta.assistant_message_id}) order by created_at`;
+    expect(rows.map((r) => [r.sender, r.user_id, r.author_id])).toEqual([['user', g.owner.id, g.member.id], ['assistant', g.owner.id, g.member.id]]);
+    const [log] = await api.db.sql`select user_id, session_id from public.prompt_usage_logs where message_id = ${meta.assistant_message_id}`;
+    expect(log).toEqual({ user_id: g.owner.id, session_id: g.id });
+    // Everyone in the chat sees who wrote what, by display name (never an email).
+    for (const reader of [g.owner, g.member, g.viewer]) {
+      const page = await (await reader.request('GET', `/sessions/${g.id}/messages`)).json();
+      expect(page.messages.map((m: { sender: string; author_name: string }) => `${m.sender}:${m.author_name}`))
+        .toEqual(['user:Olive', 'assistant:Olive', 'user:Mia', 'assistant:Mia']);
+      expect(JSON.stringify(page)).not.toContain(g.member.email);
+    }
+    // A member's turn leaves the owner's chat settings alone.
+    const [session] = await api.db.sql`select metadata from public.chat_sessions where id = ${g.id}`;
+    expect(session.metadata).toMatchObject(custom);
+  });
+
+  it("with key sharing off, the member's own key answers and the member pays; without one, a clear 422", async () => {
+    const g = await groupChat();
+    const noKey = await g.member.request('POST', '/chat', { ...custom, session_id: g.id, message: 'hello?' });
+    expect(await errorOf(noKey)).toEqual({ status: 422, code: 'missing_credential' });
+    const memberKey = `sk-member-${crypto.randomUUID()}`;
+    await saveKey(g.member, memberKey);
+    const events = await send(g.member, { session_id: g.id, message: '/echo my own key' });
+    expect(api.fakeProvider.requests.at(-1)?.authorization).toBe(`Bearer ${memberKey}`);
+    const meta = events[0].data as { assistant_message_id: string };
+    const [log] = await api.db.sql`select user_id from public.prompt_usage_logs where message_id = ${meta.assistant_message_id}`;
+    expect(log.user_id).toBe(g.member.id);
+    const [cred] = await api.db.sql`select last_used_at from public.api_credentials where user_id = ${g.member.id}`;
+    expect(cred.last_used_at).not.toBeNull();
+  });
+
+  it("checks the payer's budget: the owner's when their key is shared, the member's own otherwise", async () => {
+    const g = await groupChat();
+    await saveKey(g.member, `sk-member-${crypto.randomUUID()}`);
+    // A budget of 0 counts as used up.
+    expect((await g.member.request('PUT', '/budget', { monthly_budget_usd: 0 })).status).toBe(200);
+    expect(await errorOf(await g.member.request('POST', '/chat', { ...custom, session_id: g.id, message: 'x' }))).toEqual({ status: 402, code: 'budget_exceeded' });
+    await shareKey(g, true);
+    await send(g.member, { session_id: g.id, message: '/echo on the owner' });
+    expect((await g.owner.request('PUT', '/budget', { monthly_budget_usd: 0 })).status).toBe(200);
+    const refused = await g.member.request('POST', '/chat', { ...custom, session_id: g.id, message: 'x' });
+    const body = await refused.clone().json();
+    expect(await errorOf(refused)).toEqual({ status: 402, code: 'budget_exceeded' });
+    expect(body.error.message).toMatch(/owner's monthly budget/);
+    expect(body.error.monthly_budget_usd).toBeUndefined();
+  });
+
+  it('a viewer gets 403 read_only; a removed member and a stranger get 404; nothing is written', async () => {
+    const g = await groupChat();
+    await shareKey(g, true);
+    expect(await errorOf(await g.viewer.request('POST', '/chat', { ...custom, session_id: g.id, message: 'may I?' }))).toEqual({ status: 403, code: 'read_only' });
+    expect(await errorOf(await g.stranger.request('POST', '/chat', { ...custom, session_id: g.id, message: 'let me in' }))).toEqual({ status: 404, code: 'not_found' });
+    expect((await g.owner.request('DELETE', `/sessions/${g.id}/members/${g.member.id}`)).status).toBe(204);
+    expect(await errorOf(await g.member.request('POST', '/chat', { ...custom, session_id: g.id, message: 'still here?' }))).toEqual({ status: 404, code: 'not_found' });
+    const [{ n }] = await api.db.sql`select count(*)::int as n from public.messages where session_id = ${g.id}`;
+    expect(n).toBe(2);
+  });
+
+  it("one answer runs at a time across the chat's people; members may watch and stop it, viewers only watch", async () => {
+    const g = await groupChat();
+    await shareKey(g, true);
+    const release = api.fakeProvider.pauseAfterFirstToken();
+    const res = await g.owner.request('POST', '/chat', { ...custom, session_id: g.id, message: '/echo a slow answer here' });
+    const events = await readSse(res, (e) => e.event === 'delta');
+    const running = events[0].data.assistant_message_id as string;
+    const busy = await g.member.request('POST', '/chat', { ...custom, session_id: g.id, message: 'me too' });
+    expect(busy.status).toBe(409);
+    expect((await busy.json()).error).toMatchObject({ code: 'turn_running', running_message_id: running });
+    // The viewer re-attaches to the running answer (live reading), but may not stop it.
+    const watch = await g.viewer.request('GET', `/chat/${running}/stream`);
+    expect(watch.status).toBe(200);
+    const watched = readSse(watch);
+    expect(await errorOf(await g.viewer.request('POST', `/chat/${running}/stop`))).toEqual({ status: 403, code: 'read_only' });
+    expect((await g.stranger.request('GET', `/chat/${running}/stream`)).status).toBe(404);
+    const stop = await g.member.request('POST', `/chat/${running}/stop`);
+    expect(await stop.json()).toEqual({ assistant_message_id: running, status: 'stopped' });
+    release();
+    expect((await watched).at(-1)).toMatchObject({ event: 'done', data: { status: 'stopped' } });
+  });
+
+  it('members edit only their own messages and regenerate only answers to them; attachments stay with the owner', async () => {
+    const g = await groupChat();
+    await shareKey(g, true);
+    const [ownerQuestion] = await api.db.sql`select id from public.messages where session_id = ${g.id} and sender = 'user'`;
+    expect(await errorOf(await g.member.request('POST', '/chat', { ...custom, session_id: g.id, message: 'rewritten', edit_message_id: ownerQuestion.id })))
+      .toEqual({ status: 403, code: 'not_your_message' });
+    expect(await errorOf(await g.member.request('POST', '/chat', { ...custom, session_id: g.id, regenerate: true })))
+      .toEqual({ status: 403, code: 'not_your_message' });
+    const mine = await send(g.member, { session_id: g.id, message: '/echo first try' });
+    const again = await send(g.member, { session_id: g.id, regenerate: true });
+    expect(again[0].data.user_message_id).toBe(mine[0].data.user_message_id);
+    // The owner may not put words in a member's mouth either.
+    expect(await errorOf(await g.owner.request('POST', '/chat', { ...custom, session_id: g.id, message: 'x', edit_message_id: mine[0].data.user_message_id })))
+      .toEqual({ status: 403, code: 'not_your_message' });
+    expect(await errorOf(await g.member.request('POST', '/chat', { ...custom, session_id: g.id, message: 'see file', attachments: [`${g.member.id}/a.txt`] })))
+      .toEqual({ status: 422, code: 'group_attachments_unsupported' });
+  });
+
+  it('a member removed between the API check and the write is refused by the database: 403, nothing lands', async () => {
+    const g = await groupChat();
+    await shareKey(g, true);
+    // Stands in for a removal that commits after resolveTurnSeat read the membership: a trigger
+    // that sorts before messages_guard_author removes the member as the question is written.
+    await api.db.sql.unsafe(`
+      create function public.test_remove_member() returns trigger language plpgsql as $fn$
+      begin delete from public.session_members where session_id = new.session_id and user_id = '${g.member.id}'; return new; end $fn$;
+      create trigger a_test_remove_member before insert on public.messages for each row
+        when (new.session_id = '${g.id}') execute function public.test_remove_member();`);
+    try {
+      const res = await g.member.request('POST', '/chat', { ...custom, session_id: g.id, message: 'sneaking in' });
+      expect(await errorOf(res)).toEqual({ status: 403, code: 'read_only' });
+    } finally {
+      await api.db.sql.unsafe('drop trigger a_test_remove_member on public.messages; drop function public.test_remove_member()');
+    }
+    const [{ n }] = await api.db.sql`select count(*)::int as n from public.messages where session_id = ${g.id}`;
+    expect(n).toBe(2);
+  });
+});
