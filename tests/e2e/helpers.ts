@@ -244,3 +244,17 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
+
+/** axe-core's serious and critical WCAG 2.1 A/AA violations on the page as it is now. */
+export async function seriousViolations(page: Page): Promise<{ id: string; targets: string[] }[]> {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+}
+
+/** Renders this browser context's pages in a theme (the cookie Settings › Theme sets). */
+export async function useTheme(page: Page, theme: 'light' | 'dark' | 'system'): Promise<void> {
+  await page.context().addCookies([{ name: 'mrprompt-theme', value: theme, url: new URL(page.url()).origin }]);
+}

@@ -39,6 +39,38 @@ describe('projects', () => {
     expect((await alice.request('DELETE', `/projects/${project.id}`)).status).toBe(404);
   });
 
+  it('pages through projects with limit and cursor, newest change first, none repeated or skipped', async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    await bob.request('POST', '/projects', { name: 'Not yours' });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.unshift((await (await alice.request('POST', '/projects', { name: `P${i}` })).json()).id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await alice.request('GET', `/projects?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { projects: { id: string }[]; next_cursor: string | null };
+      expect(body.projects.length).toBeLessThanOrEqual(2);
+      seen.push(...body.projects.map((p) => p.id));
+      cursor = body.next_cursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(ids);
+    // A change moves a project to the front of the first page.
+    await alice.request('PATCH', `/projects/${ids[4]}`, { name: 'Touched' });
+    const first = await (await alice.request('GET', '/projects?limit=1')).json();
+    expect(first.projects.map((p: { id: string }) => p.id)).toEqual([ids[4]]);
+    expect(first.next_cursor).toEqual(expect.any(String));
+    for (const query of ['limit=0', 'limit=501', 'cursor=abc', 'limit=x']) {
+      const res = await alice.request('GET', `/projects?${query}`);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toMatch(/^invalid_(request|cursor)$/);
+    }
+  });
+
   it('keeps a session in a deleted project, unfiled', async () => {
     const alice = await api.createUser();
     const project = await (await alice.request('POST', '/projects', { name: 'Temp' })).json();

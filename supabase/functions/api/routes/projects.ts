@@ -6,10 +6,12 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { TransactionSql } from 'postgres';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
+import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../lib/cursor.ts';
 import { rethrowDatabaseError } from '../lib/db-errors.ts';
 import { ApiError, notFound } from '../lib/errors.ts';
-import { labelName, nonEmpty, NOTHING_TO_UPDATE, text, trimmed } from '../lib/inputs.ts';
+import { labelName, nonEmpty, NOTHING_TO_UPDATE, optionalQuery, text, trimmed } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
+import { cursorParam, limitParam, takePage } from '../lib/pagination.ts';
 import { ProjectSchema, type ProjectRow } from '../lib/resource-schemas.ts';
 
 const fields = {
@@ -31,7 +33,15 @@ const CreateProject = z
 
 const UpdateProject = z.strictObject(fields).partial().refine(nonEmpty, NOTHING_TO_UPDATE).openapi('UpdateProject');
 
-const ProjectList = z.object({ projects: z.array(ProjectSchema) }).openapi('ProjectList');
+// Up to 500 a page (the row quota is 1,000): the chat screen reads every project at once to
+// group the sidebar; lists page through them 50 at a time.
+const ListQuery = z.strictObject({
+  limit: limitParam(50, 500),
+  cursor: optionalQuery(cursorParam).openapi({ param: { name: 'cursor', in: 'query' } }),
+});
+const ProjectList = z
+  .object({ projects: z.array(ProjectSchema), next_cursor: z.string().nullable() })
+  .openapi('ProjectList');
 
 const tags = ['projects'];
 const IdParams = UuidParam();
@@ -40,9 +50,10 @@ const listProjects = createRoute({
   method: 'get',
   path: '/',
   tags,
-  summary: "List the caller's projects, most recently changed first",
+  summary: "List the caller's projects, most recently changed first (keyset pages)",
   security,
-  responses: { 200: jsonResponse(ProjectList, 'Projects'), ...errorResponses(401) },
+  request: { query: ListQuery },
+  responses: { 200: jsonResponse(ProjectList, 'A page of projects'), ...errorResponses(400, 401) },
 });
 
 const createProject = createRoute({
@@ -91,15 +102,19 @@ export const projectsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 projectsRoutes.use('*', requireUser);
 
 projectsRoutes.openapi(listProjects, async (c) => {
-  const projects = await c.var.db.withUserTransaction(
+  const { limit, cursor } = c.req.valid('query');
+  const after = cursor ? decodeCursor(cursor, timeIdCursor) : null;
+  const rows = await c.var.db.withUserTransaction(
     c.var.user,
-    (sql) => sql<ProjectRow[]>`
-      select ${sql.unsafe(COLUMNS)} from public.projects
+    (sql) => sql<(ProjectRow & { cursor_t: string })[]>`
+      select ${sql.unsafe(COLUMNS)}, ${sql.unsafe(cursorTimestampSql('updated_at'))} as cursor_t from public.projects
        where user_id = ${c.var.user.id}
+         ${after ? sql`and (updated_at, id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
        order by updated_at desc, id desc
-       limit 500`,
+       limit ${limit + 1}`,
   );
-  return c.json({ projects }, 200);
+  const page = takePage(rows, limit, (row) => ({ t: row.cursor_t, id: row.id }));
+  return c.json({ projects: page.items.map(({ cursor_t: _, ...project }) => project), next_cursor: page.next_cursor }, 200);
 });
 
 projectsRoutes.openapi(createProject, async (c) => {

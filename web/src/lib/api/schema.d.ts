@@ -1042,23 +1042,36 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List the caller's projects, most recently changed first */
+        /** List the caller's projects, most recently changed first (keyset pages) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    cursor?: string;
+                    /** @description 1..500, default 50 */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description Projects */
+                /** @description A page of projects */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ProjectList"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Missing or invalid access token */
@@ -4765,6 +4778,7 @@ export type components = {
             type: string;
         };
         ProjectList: {
+            next_cursor: string | null;
             projects: components["schemas"]["Project"][];
         };
         Prompt: {

@@ -1,6 +1,8 @@
-// The chat sidebar: the user's sessions and the projects they are grouped by.
+// The chat sidebar: the user's sessions and the projects they are grouped by; for a user
+// without chats, what the first-run welcome shows.
 import { ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
+import { loadFirstRun } from '$lib/server/first-run';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async (event) => {
@@ -8,11 +10,14 @@ export const load: LayoutServerLoad = async (event) => {
   try {
     const [{ sessions }, { projects }] = await Promise.all([
       ok(api.GET('/api/sessions', { params: { query: { limit: 100 } } })),
-      ok(api.GET('/api/projects')),
+      // Every project (the API's largest page): the sidebar groups chats under them.
+      ok(api.GET('/api/projects', { params: { query: { limit: 500 } } })),
     ]);
     return {
       sessions: sessions.map(({ id, title, project_id, last_message_at, pinned_at, archived_at }) => ({ id, title, project_id, last_message_at, pinned_at, archived_at })),
       projects: projects.map(({ id, name }) => ({ id, name })),
+      // The welcome is a nicety: failing to read it never keeps anyone from chatting.
+      firstRun: sessions.length === 0 ? await loadFirstRun(api).catch(() => null) : null,
     };
   } catch (err) {
     loadFailed(err);

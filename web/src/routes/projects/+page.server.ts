@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ApiError, ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import type { Actions, PageServerLoad } from './$types';
+import { PAGE_SIZE, toCard } from './cards';
 
 const name = z.string().trim().min(1, 'Give the project a name').max(100);
 const id = z.uuid();
@@ -21,14 +22,13 @@ const settings = z.object({
 export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
   try {
-    const [{ projects }, { prompts }] = await Promise.all([
-      ok(api.GET('/api/projects')),
+    const [{ projects, next_cursor }, { prompts }] = await Promise.all([
+      ok(api.GET('/api/projects', { params: { query: { limit: PAGE_SIZE } } })),
       ok(api.GET('/api/prompts', { params: { query: { scope: 'mine' } } })),
     ]);
     return {
-      projects: projects.map(({ id, name, description, system_prompt_id, system_prompt_label }) => ({
-        id, name, description, system_prompt_id, system_prompt_label,
-      })),
+      projects: projects.map(toCard),
+      nextCursor: next_cursor,
       prompts: prompts.map(({ id, title }) => ({ id, title })),
     };
   } catch (err) {

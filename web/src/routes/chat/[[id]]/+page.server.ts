@@ -25,6 +25,8 @@ export const load: PageServerLoad = async (event) => {
       providers: providers.usable.map(({ id, name, models, any_model }) => ({ id, name, models, any_model })),
       defaults: pickDefaults(
         providers.usable,
+        // A link may choose the model of a new chat (the first-run "Start a chat with the demo").
+        id ? undefined : { provider: event.url.searchParams.get('provider'), model: event.url.searchParams.get('model') },
         { provider: meta.provider, model: meta.model },
         { provider: prefs.default_provider, model: prefs.default_model },
       ),

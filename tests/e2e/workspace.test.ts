@@ -1,0 +1,92 @@
+// The workspace around the chats: a new user's first-run welcome (ready providers, the demo
+// in one click, the way to add a key) and the projects list paging like every other list.
+// Each screen is checked with axe-core in both themes and saved as a screenshot.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addCustomKey, composer, lastAnswer, open, reload, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E } from './helpers.ts';
+
+/** Checks the page in light and dark, saving `<name>-light.png` and `<name>-dark.png`. */
+async function bothThemes(page: Page, name: string): Promise<Record<string, unknown>> {
+  const found: Record<string, unknown> = {};
+  for (const theme of ['light', 'dark'] as const) {
+    await useTheme(page, theme);
+    await reload(page);
+    await expect(page.locator('html').getAttribute('class')).resolves.toBe(theme);
+    const violations = await seriousViolations(page);
+    if (violations.length) found[`${name}-${theme}`] = violations;
+    await screenshot(page, `${name}-${theme}`);
+  }
+  return found;
+}
+
+describe('workspace', { timeout: 180_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('workspace');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('a new user sees which providers are ready, starts with the demo in one click, and finds where to add a key', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const welcome = page.getByRole('region', { name: 'Welcome to Mr.Prompt' });
+    await welcome.waitFor();
+    const ready = welcome.getByRole('list', { name: 'Ready to chat with' });
+    await expect(ready.textContent()).resolves.toContain('Demo (offline)');
+    await expect(ready.textContent()).resolves.toContain('no key needed');
+    expect(await bothThemes(page, 'first-run')).toEqual({});
+
+    // A saved key shows up as ready (by its last four characters only).
+    await addCustomKey(page, e2e.slowProvider, `sk-first-run-${crypto.randomUUID()}-WXYZ`);
+    await open(page, '/chat');
+    await expect(ready.textContent()).resolves.toContain('your key …WXYZ');
+    // The saved key is now the default model; the demo is one click away.
+    await expect(page.getByLabel('Provider', { exact: true }).inputValue()).resolves.toBe('custom');
+    await welcome.getByRole('link', { name: 'Start a chat with the demo' }).click();
+    await welcome.getByRole('status').filter({ hasText: 'is selected' }).waitFor();
+    await expect(page.getByLabel('Provider', { exact: true }).inputValue()).resolves.toBe('demo');
+    await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
+    await composer(page).fill('Hello demo');
+    await composer(page).press('Enter');
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').first().waitFor();
+    await expect(lastAnswer(page).textContent()).resolves.not.toBe('');
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await expect(welcome.count()).resolves.toBe(0);
+    // Once there is a chat, a new chat has no welcome.
+    await open(page, '/chat');
+    await page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Hello demo' }).waitFor();
+    await expect(welcome.count()).resolves.toBe(0);
+
+    const other = await e2e.newPage();
+    await signUp(other);
+    await other.getByRole('region', { name: 'Welcome to Mr.Prompt' }).getByRole('link', { name: 'Add an API key in Settings' }).click();
+    await other.waitForURL(/\/settings#keys$/);
+  });
+
+  it('the projects list shows a page at a time and loads more', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    // 23 projects, created through the API as the signed-in user (the same-origin proxy).
+    const created = await page.evaluate(async () => {
+      const names: string[] = [];
+      for (let i = 1; i <= 23; i++) {
+        const name = `Project ${String(i).padStart(2, '0')}`;
+        const res = await fetch('/api/projects', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+        if (res.status !== 201) throw new Error(`create failed: ${res.status}`);
+        names.push(name);
+      }
+      return names;
+    });
+    await open(page, '/projects');
+    const names = () => page.getByRole('list', { name: 'Projects' }).locator('input[name="name"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    await expect(names()).resolves.toEqual(created.slice(3).reverse());
+    const more = page.getByRole('button', { name: 'Load more projects' });
+    expect(await bothThemes(page, 'projects-paged')).toEqual({});
+    await more.click();
+    await expect.poll(names).toEqual([...created].reverse());
+    await expect(more.count()).resolves.toBe(0);
+    await screenshot(page, 'projects-all');
+  });
+});
