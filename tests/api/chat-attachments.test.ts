@@ -144,6 +144,40 @@ describe('attachments in chat', () => {
   });
 });
 
+describe('usage logs', () => {
+  it("record how many of the call's prompt tokens were its files (part of prompt_tokens); 0 without files", async () => {
+    const alice = await h.createUser();
+    const notes = Array.from({ length: 300 }, (_, i) => `note ${i}: the deploy runs at noon`).join('\n');
+    const path = await upload(alice, 'notes.md', notes, 'text/markdown');
+    const withFile = await chat(alice, { message: 'When is the deploy?', attachments: [path] });
+    expect(withFile.status).toBe(200);
+    const fileTokens = withFile.meta.attachments[0].tokens as number;
+    expect(fileTokens).toBeGreaterThan(1000);
+    const plain = await chat(alice, { message: 'And without a file?', session_id: withFile.meta.session_id });
+    expect(plain.status).toBe(200);
+
+    const logOf = (messageId: string) => async () => {
+      const [row] = await h.stack.db.sql<{ attachment_tokens: number; prompt_tokens: number }[]>`
+        select attachment_tokens, prompt_tokens from public.prompt_usage_logs where message_id = ${messageId}`;
+      return row ?? null;
+    };
+    // The log is written when the turn ends: wait for it, not for time.
+    await expect.poll(logOf(withFile.meta.assistant_message_id)).not.toBeNull();
+    const logged = (await logOf(withFile.meta.assistant_message_id)())!;
+    expect(logged.attachment_tokens).toBe(fileTokens);
+    // prompt_tokens is the provider's own count of the whole prompt (the fake provider
+    // estimates it from the request's size), so it grows with the file as well.
+    expect(logged.prompt_tokens).toBeGreaterThan(1000);
+    await expect.poll(logOf(plain.meta.assistant_message_id)).toMatchObject({ attachment_tokens: 0 });
+
+    // Nobody states the count, the API's own connection included.
+    await h.stack.db.sql`insert into public.prompt_usage_logs (user_id, provider, model, status, attachment_tokens)
+      values (${alice.id}, 'demo', 'demo-model', 'success', 999)`;
+    const [forged] = await h.stack.db.sql`select attachment_tokens from public.prompt_usage_logs where user_id = ${alice.id} and message_id is null`;
+    expect(forged!.attachment_tokens).toBe(0);
+  });
+});
+
 describe('project files in context', () => {
   async function projectWith(user: StorageApiUser, files: [string, string][]) {
     const project = await (await user.request('POST', '/projects', { name: 'Docs' })).json();

@@ -94,3 +94,42 @@ describe('prompt_usage_logs: service role', () => {
     expect(result).toEqual({ seen: 1, inserted: 1, updated: 1, deleted: 1 });
   });
 });
+
+describe('prompt_usage_logs.attachment_tokens (set by the database)', () => {
+  /** A question with files and its answer, as a chat turn writes them. */
+  async function turn() {
+    const user = await createAuthUser(db.sql);
+    const [session] = await db.sql`insert into public.chat_sessions (user_id) values (${user.id}) returning id`;
+    const [question] = await db.sql`insert into public.messages (session_id, user_id, sender, content) values (${session.id}, ${user.id}, 'user', 'q') returning id`;
+    const [answer] = await db.sql`insert into public.messages (session_id, user_id, sender) values (${session.id}, ${user.id}, 'assistant') returning id`;
+    const attach = (name: string, tokens: number) => db.sql`insert into public.message_attachments (message_id, user_id, storage_path, name, type, size, token_count)
+      values (${question.id}, ${user.id}, ${`${user.id}/chat/${name}`}, ${name}, 'text/plain', 1, ${tokens})`;
+    const log = (tokens = 0) => db.sql`insert into public.prompt_usage_logs (user_id, session_id, message_id, provider, model, status, prompt_tokens, attachment_tokens)
+      values (${user.id}, ${session.id}, ${answer.id}, 'demo', 'demo-model', 'success', 5000, ${tokens}) returning id`;
+    const read = async () => (await db.sql`select attachment_tokens from public.prompt_usage_logs where message_id = ${answer.id}`)[0]!.attachment_tokens;
+    return { user, attach, log, read };
+  }
+
+  it("counts the question's files when they are recorded before the call is logged", async () => {
+    const t = await turn();
+    await t.attach('a.txt', 1200);
+    await t.attach('b.txt', 300);
+    await t.log(99); // a stated count is ignored
+    expect(await t.read()).toBe(1500);
+  });
+
+  it('adds files recorded after the call was logged (the API records them while the answer streams)', async () => {
+    const t = await turn();
+    await t.attach('a.txt', 1200);
+    await t.log();
+    await t.attach('b.txt', 300);
+    expect(await t.read()).toBe(1500);
+  });
+
+  it('is 0 for a call with no chat message (the OpenAI-compatible gateway)', async () => {
+    const user = await createAuthUser(db.sql);
+    const [row] = await db.sql`insert into public.prompt_usage_logs (user_id, provider, model, status, attachment_tokens)
+      values (${user.id}, 'demo', 'demo-model', 'success', 7) returning attachment_tokens`;
+    expect(row!.attachment_tokens).toBe(0);
+  });
+});

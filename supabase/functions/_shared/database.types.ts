@@ -623,6 +623,7 @@ export type Database = {
             };
             "prompt_usage_logs": {
                 Row: {
+                    "attachment_tokens": number;
                     "cached_tokens": number | null;
                     "completion_tokens": number | null;
                     "cost_usd": number | null;
@@ -644,6 +645,7 @@ export type Database = {
                 };
                 ComputedFields: never;
                 Insert: {
+                    "attachment_tokens"?: number;
                     "cached_tokens"?: number | null;
                     "completion_tokens"?: number | null;
                     "cost_usd"?: number | null;
@@ -664,6 +666,7 @@ export type Database = {
                     "user_id": string;
                 };
                 Update: {
+                    "attachment_tokens"?: number;
                     "cached_tokens"?: number | null;
                     "completion_tokens"?: number | null;
                     "cost_usd"?: number | null;
