@@ -33,7 +33,12 @@ export interface Db {
   /** The live key with this SHA-256 (not expired, user active), marking it used; null if none. */
   authenticateApiKey(hash: Uint8Array): Promise<{ keyId: string; userId: string; email: string | null; scopes: string[] } | null>;
   /** A trivial round trip (health check). */
-  ping(): Promise<void>;
+  /**
+   * A database round trip that also says whether pgvector is there: `installed` (the
+   * `vector` extension is created), `available` (it could be), or `absent`. Project files
+   * are ranked with full-text search either way (see lib/attachments/project-files.ts).
+   */
+  ping(): Promise<{ vector: 'installed' | 'available' | 'absent' }>;
   /** Owner connection, for maintenance commands (re-encryption) only — never in a route. */
   sql: Sql;
   end(): Promise<void>;
@@ -126,7 +131,10 @@ export function createDb(url: string, options: { max?: number } = {}): Db {
       return row ? { keyId: row.key_id, userId: row.user_id, email: row.email, scopes: row.scopes } : null;
     },
     async ping() {
-      await sql`select 1`;
+      const [row] = await sql<{ installed: boolean; available: boolean }[]>`
+        select exists (select 1 from pg_catalog.pg_extension where extname = 'vector') as installed,
+               exists (select 1 from pg_catalog.pg_available_extensions where name = 'vector') as available`;
+      return { vector: row?.installed ? 'installed' : row?.available ? 'available' : 'absent' };
     },
     async end() {
       await sql.end({ timeout: 5 });

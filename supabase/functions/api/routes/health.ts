@@ -4,7 +4,16 @@ import type { AppEnv } from '../lib/context.ts';
 import { databaseUnavailable } from '../lib/db-errors.ts';
 import { defaultHook, errorResponses, jsonResponse } from '../lib/openapi.ts';
 
-const Health = z.object({ status: z.literal('ok'), database: z.literal('ok'), time: z.string() }).openapi('Health');
+const Health = z
+  .object({
+    status: z.literal('ok'),
+    database: z.literal('ok'),
+    vector: z.enum(['installed', 'available', 'absent']).openapi({
+      description: 'Whether the database has pgvector. Project files are ranked with full-text search in every case (see the README).',
+    }),
+    time: z.string(),
+  })
+  .openapi('Health');
 
 const getHealth = createRoute({
   method: 'get',
@@ -15,11 +24,12 @@ const getHealth = createRoute({
 });
 
 export const healthRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(getHealth, async (c) => {
+  let vector: 'installed' | 'available' | 'absent';
   try {
-    await c.var.db.ping();
+    ({ vector } = await c.var.db.ping());
   } catch {
     // 503 so load balancers and uptime checks see the outage.
     throw databaseUnavailable();
   }
-  return c.json({ status: 'ok' as const, database: 'ok' as const, time: new Date().toISOString() }, 200);
+  return c.json({ status: 'ok' as const, database: 'ok' as const, vector, time: new Date().toISOString() }, 200);
 });

@@ -4646,6 +4646,11 @@ export type components = {
             /** @enum {string} */
             status: "ok";
             time: string;
+            /**
+             * @description Whether the database has pgvector. Project files are ranked with full-text search in every case (see the README).
+             * @enum {string}
+             */
+            vector: "installed" | "available" | "absent";
         };
         Invite: {
             /** Format: email */
