@@ -32,6 +32,8 @@ export interface ChannelOptions {
   sendRaw(frame: string | Buffer): void;
   /** Called when the token expires; the owner closes the channel. */
   onExpired(channel: Channel, secondsAgo: number): void;
+  /** Called when a permission check finds the channel may no longer read; the owner closes it. */
+  onRevoked(channel: Channel, message: string): void;
 }
 
 /** The real server re-checks expiry at least this often. */
@@ -103,6 +105,11 @@ export class Channel implements ChangeSubscriber, TopicMember {
     this.claims = claims;
     this.write = {};
     this.armExpiry();
+  }
+
+  /** Closes the channel because it lost its read permission (`message` is hosted's wording). */
+  revoke(message: string): void {
+    if (!this.closed) this.options.onRevoked(this, message);
   }
 
   deliver(frame: string | Buffer): void {

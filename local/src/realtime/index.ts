@@ -2,7 +2,8 @@
  * The local Realtime service: Phoenix channels on `/realtime/v1/websocket` with
  * postgres_changes (fed by logical replication of the `supabase_realtime` publication, with
  * the real server's RLS semantics: https://supabase.com/docs/guides/realtime/postgres-changes), Broadcast (client, REST and database) and
- * Presence, private channels authorised by RLS on `realtime.messages`. The gateway hands it
+ * Presence, private channels authorised by RLS on `realtime.messages` (and, unlike hosted,
+ * checked again after rows are deleted: revalidation.ts). The gateway hands it
  * upgrade requests whose `apikey` query is already a JWT, and `/realtime/v1/api/*` requests.
  *
  *   const realtime = createRealtimeService({ databaseUrl, keys, log });
@@ -24,6 +25,7 @@ import { maintainPartitions } from './partitions.ts';
 import type { Vsn } from './protocol.ts';
 import { startReplication, type CommittedTransaction, type ReplicationSource } from './replication.ts';
 import { createBroadcastApi } from './rest.ts';
+import { createRevalidator } from './revalidation.ts';
 
 export interface RealtimeServiceOptions {
   /** Superuser (or replication-capable owner) URL of the app database. */
@@ -32,6 +34,8 @@ export interface RealtimeServiceOptions {
   log?: (line: string) => void;
   /** Defaults to `supabase_realtime`, as on hosted Supabase. */
   publication?: string;
+  /** How often every private channel's read policies are checked again (default 30 s). */
+  revalidateMs?: number;
 }
 
 export type RealtimeService = UpgradeService & HttpService & { ready(): Promise<void> };
@@ -59,6 +63,7 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
   const dispatch = createDispatcher(pool, catalog, () => hub.channels);
   const broadcastApi = createBroadcastApi(hub);
   const stopPartitions = maintainPartitions(pool, log);
+  const revalidator = createRevalidator(hub, { intervalMs: options.revalidateMs });
 
   const onTransaction = async (tx: CommittedTransaction) => {
     const changes = tx.changes.filter((change) => {
@@ -67,6 +72,7 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
       return false;
     });
     if (changes.length > 0) await dispatch({ ...tx, changes });
+    revalidator.observe(changes);
   };
 
   const replication: Promise<ReplicationSource> = startReplication({
@@ -111,6 +117,7 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
     async stop() {
       stopped = true;
       stopPartitions();
+      revalidator.stop();
       for (const client of wss.clients) client.terminate();
       wss.close();
       hub.channels.clear();

@@ -111,6 +111,7 @@ export async function joinChannel(hub: Hub, socket: SocketAuth, io: JoinIo, m: P
     send: io.send,
     sendRaw: io.sendRaw,
     onExpired: (expired, secondsAgo) => io.shutdown(expired, `Token has expired ${secondsAgo} seconds ago`),
+    onRevoked: (revoked, message) => io.shutdown(revoked, message),
   });
   // Registered before the reply: a change committed after SUBSCRIBED must reach it.
   attach(hub, channel);
@@ -145,17 +146,25 @@ export async function refreshToken(hub: Hub, channel: Channel, io: JoinIo, m: Ph
   }
   channel.updateToken(token, claims);
   if (!channel.isPrivate) return;
-  const previous = channel.read;
-  let read: Permissions;
   try {
-    read = await readPermissions(hub, contextOf(channel), channel.presenceEnabled || previous.presence !== undefined);
+    await recheckRead(hub, channel);
   } catch {
-    return io.shutdown(channel, 'Realtime was unable to connect to the project database');
+    io.shutdown(channel, 'Realtime was unable to connect to the project database');
   }
+}
+
+/**
+ * Evaluates a private channel's read policies again and closes it (through its owner, as a
+ * token change does) when it may no longer read what it could. Throws only when the database
+ * is unreachable. Used on a new token (as hosted) and by revalidation.ts (local only).
+ */
+export async function recheckRead(hub: Hub, channel: Channel): Promise<void> {
+  const previous = channel.read;
+  const read = await readPermissions(hub, contextOf(channel), channel.presenceEnabled || previous.presence !== undefined);
   if (channel.isClosed) return;
   channel.read = read;
-  if (!read.broadcast && !read.presence) return io.shutdown(channel, unauthorized(channel.name));
+  if (!read.broadcast && !read.presence) return channel.revoke(unauthorized(channel.name));
   const revoked = (['broadcast', 'presence'] as const).some((e) => previous[e] === true && read[e] === false);
-  if (revoked) return io.shutdown(channel, `You no longer have permission to read from this Channel topic: ${channel.name}`);
+  if (revoked) channel.revoke(`You no longer have permission to read from this Channel topic: ${channel.name}`);
 }
 

@@ -1,0 +1,173 @@
+/**
+ * Group chats live, judged by the official client against the whole local stack (gateway,
+ * Realtime, the real Deno function): on the private channel `session:<id>` the owner, members
+ * and viewers share presence (who is there, who is typing: channel.track) — authorised by the
+ * app's RLS policies on realtime.messages with extension 'presence', as hosted Realtime does
+ * (https://supabase.com/docs/guides/realtime/authorization) — and nobody else may join; nobody
+ * may broadcast. A removed member stops receiving: postgres_changes at once (RLS per change),
+ * broadcasts and presence once local Realtime re-checks the channel (hosted keeps a joined
+ * channel until the next token; README).
+ */
+import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionsDirWithEnv } from '../faults/helpers.ts';
+import { readSse } from '../helpers/api.ts';
+import { startTestStack, type TestStack } from '../helpers/stack.ts';
+import { join, settle, signedIn } from './realtime-channels.ts';
+
+let stack: TestStack;
+let functionsDir: Awaited<ReturnType<typeof functionsDirWithEnv>>;
+const clients: SupabaseClient[] = [];
+
+beforeAll(async () => {
+  functionsDir = await functionsDirWithEnv({});
+  stack = await startTestStack({ demoProvider: true, functionsDir: functionsDir.dir });
+});
+afterAll(async () => {
+  for (const client of clients) await client.removeAllChannels();
+  await stack?.stop();
+  await functionsDir?.remove();
+});
+
+async function api(client: SupabaseClient, method: string, path: string, body?: unknown): Promise<Response> {
+  const { data } = await client.auth.getSession();
+  return await fetch(`${stack.apiUrl}/functions/v1/api${path}`, {
+    method,
+    headers: { authorization: `Bearer ${data.session!.access_token}`, apikey: stack.keys.publishableKey, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** A signed-in user whose Realtime connection carries their token. */
+async function person() {
+  const who = await signedIn(stack, clients);
+  await who.client.realtime.setAuth((await who.client.auth.getSession()).data.session!.access_token);
+  return who;
+}
+
+/** An owner's chat with people invited as `roles`. */
+async function groupChat(roles: ('member' | 'viewer')[]) {
+  const owner = await person();
+  const { id } = (await (await api(owner.client, 'POST', '/sessions', { title: 'Team' })).json()) as { id: string };
+  const people = [];
+  for (const role of roles) {
+    const who = await person();
+    expect((await api(owner.client, 'POST', `/sessions/${id}/members`, { email: who.user.email, role })).status).toBe(201);
+    people.push(who);
+  }
+  return { owner, people, id };
+}
+
+const present = (channel: RealtimeChannel) => channel.presenceState() as Record<string, { typing?: boolean; name?: string }[]>;
+const chat = async (client: SupabaseClient, sessionId: string, message: string) => {
+  const res = await api(client, 'POST', '/chat', { provider: 'demo', model: 'demo-model', session_id: sessionId, message });
+  expect(res.status).toBe(200);
+  return await readSse(res);
+};
+
+/** postgres_changes the way the web app follows a chat: its messages, plus the user's own sessions. */
+async function followChanges(client: SupabaseClient, sessionId: string, userId: string) {
+  const changes: { table: string; type: string; row: Record<string, unknown> }[] = [];
+  const checks = new Set<() => void>();
+  const channel = client.channel(`changes-${crypto.randomUUID()}`);
+  const push = (table: string) => (c: { eventType: string; new: Record<string, unknown> }) => {
+    changes.push({ table, type: c.eventType, row: c.new });
+    for (const check of [...checks]) check();
+  };
+  channel.on('postgres_changes', { event: '*', schema: 'public', table: 'messages', filter: `session_id=eq.${sessionId}` }, push('messages'));
+  channel.on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'chat_sessions', filter: `user_id=eq.${userId}` }, push('chat_sessions'));
+  const confirmed = new Promise<void>((resolve) => channel.on('system', {}, (m: { extension?: string; status?: string }) => {
+    if (m.extension === 'postgres_changes' && m.status === 'ok') resolve();
+  }));
+  await new Promise<void>((resolve, reject) => channel.subscribe((status, error) => {
+    if (status === 'SUBSCRIBED') resolve();
+    else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') reject(error ?? new Error(status));
+  }));
+  await confirmed;
+  const until = (check: () => boolean, what: string) => new Promise<void>((resolve, reject) => {
+    if (check()) return resolve();
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 15_000);
+    const run = () => { if (check()) { clearTimeout(timer); checks.delete(run); resolve(); } };
+    checks.add(run);
+  });
+  return { changes, until };
+}
+
+describe('presence on session:<id>', () => {
+  it('owner, member and viewer see who is in the chat and who is typing; another user cannot join', async () => {
+    const { owner, people: [member, viewer], id } = await groupChat(['member', 'viewer']);
+    const topic = `session:${id}`;
+    const ownerView = await join(owner.client, topic, { private: true, presence: { key: owner.user.id } }, true);
+    const memberView = await join(member!.client, topic, { private: true, presence: { key: member!.user.id } }, true);
+    const viewerView = await join(viewer!.client, topic, { private: true, presence: { key: viewer!.user.id } }, true);
+
+    expect(await ownerView.channel.track({ name: 'Olive', typing: false })).toBe('ok');
+    expect(await memberView.channel.track({ name: 'Mia', typing: true })).toBe('ok');
+    expect(await viewerView.channel.track({ name: 'Vic', typing: false })).toBe('ok');
+    await ownerView.until(() => present(ownerView.channel)[member!.user.id]?.[0]?.typing === true, 'the member typing');
+    await viewerView.until(() => Object.keys(present(viewerView.channel)).length === 3, 'everyone, seen by the viewer');
+    expect(present(viewerView.channel)[owner.user.id]?.[0]).toMatchObject({ name: 'Olive', typing: false });
+
+    // Stops typing: one meta per person, updated in place.
+    await memberView.channel.track({ name: 'Mia', typing: false });
+    await ownerView.until(() => present(ownerView.channel)[member!.user.id]?.[0]?.typing === false, 'the member to stop typing');
+    expect(present(ownerView.channel)[member!.user.id]).toHaveLength(1);
+
+    const stranger = await person();
+    const refused = await settle(join(stranger.client, topic, { private: true, presence: { key: stranger.user.id } }, true));
+    expect(refused).toBeInstanceOf(Error);
+    expect(String(refused)).toMatch(/Unauthorized|permissions to read/);
+  });
+
+  it('nobody broadcasts on a session channel: a viewer\'s (or member\'s) broadcast reaches no one', async () => {
+    const { owner, people: [member, viewer], id } = await groupChat(['member', 'viewer']);
+    const topic = `session:${id}`;
+    const ownerView = await join(owner.client, topic, { private: true, presence: { key: owner.user.id } }, true);
+    const viewerView = await join(viewer!.client, topic, { private: true, presence: { key: viewer!.user.id } }, true);
+    const memberView = await join(member!.client, topic, { private: true, presence: { key: member!.user.id } }, true);
+    await viewerView.channel.send({ type: 'broadcast', event: 'delta', payload: { text: 'forged' } });
+    await memberView.channel.send({ type: 'broadcast', event: 'delta', payload: { text: 'forged too' } });
+    // Each socket is handled in order: once their later presence arrives, the broadcasts were decided.
+    await viewerView.channel.track({ typing: false });
+    await memberView.channel.track({ typing: false });
+    await ownerView.until(() => Object.keys(present(ownerView.channel)).length === 2, 'both tracks');
+    expect(ownerView.broadcasts).toEqual([]);
+  });
+});
+
+describe('removing a member', () => {
+  it('stops their live updates: postgres_changes at once, the private channel (broadcast, presence) is closed', async () => {
+    const { owner, people: [member], id } = await groupChat(['member']);
+    const topic = `session:${id}`;
+    const ownerView = await join(owner.client, topic, { private: true, presence: { key: owner.user.id } }, true);
+    const memberView = await join(member!.client, topic, { private: true, presence: { key: member!.user.id } }, true);
+    const memberChanges = await followChanges(member!.client, id, member!.user.id);
+    await memberView.channel.track({ typing: false });
+    await ownerView.until(() => member!.user.id in present(ownerView.channel), 'the member to be present');
+
+    // While a member, they follow the answer and see the rows.
+    const first = await chat(owner.client, id, '/echo before the removal');
+    const firstAnswer = first[0].data.assistant_message_id as string;
+    await memberView.until(() => memberView.broadcasts.some((b) => b.event === 'done' && b.payload.message_id === firstAnswer), 'the first answer, live');
+    await memberChanges.until(() => memberChanges.changes.some((c) => c.row.id === firstAnswer), 'the first answer row');
+
+    expect((await api(owner.client, 'DELETE', `/sessions/${id}/members/${member!.user.id}`)).status).toBe(204);
+    await memberView.until(() => memberView.statuses.some((s) => s.status === 'CLOSED'), 'the member channel to close', 15_000);
+    expect(memberView.system).toContainEqual(expect.objectContaining({ extension: 'system', status: 'error' }));
+    await ownerView.until(() => !(member!.user.id in present(ownerView.channel)), 'the member to leave presence');
+    const broadcastsBefore = memberView.broadcasts.length;
+
+    const second = await chat(owner.client, id, '/echo after the removal');
+    const secondAnswer = second[0].data.assistant_message_id as string;
+    await ownerView.until(() => ownerView.broadcasts.some((b) => b.event === 'done' && b.payload.message_id === secondAnswer), 'the owner to get the answer');
+    // A later change the member may see, on the same socket: had the new rows reached them, they came first.
+    expect((await api(member!.client, 'POST', '/sessions', { title: 'mine' })).status).toBe(201);
+    await memberChanges.until(() => memberChanges.changes.some((c) => c.table === 'chat_sessions'), "the member's own new chat");
+    const rowIds = memberChanges.changes.map((c) => c.row.id);
+    expect(rowIds).not.toContain(secondAnswer);
+    expect(rowIds).not.toContain(second[0].data.user_message_id);
+    expect(memberView.broadcasts.slice(broadcastsBefore)).toEqual([]);
+    // And they cannot come back on their own.
+    expect(await settle(join(member!.client, topic, { private: true }))).toBeInstanceOf(Error);
+  }, 60_000);
+});
