@@ -1,0 +1,64 @@
+// The local mail catcher (issue 13, item 1): auth emails rendered from the project's own
+// templates (config.toml [auth.email.template.*] content_path, Go template fields), caught in
+// memory, and shown on the inbox page and the JSON API that `npm start` prints.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMAIL_TEMPLATES, loadProjectConfig } from '../config.ts';
+import { startInboxServer, type InboxServer } from './inbox-server.ts';
+import { Mailbox } from './mailbox.ts';
+import { EmailTemplates, renderTemplate } from './templates.ts';
+
+describe('templates', () => {
+  const templates = new EmailTemplates(loadProjectConfig().auth.email.template);
+  const data = { Email: 'ada@example.com', Token: '123456', ConfirmationURL: 'http://127.0.0.1:54321/auth/v1/verify?token=abc&type=recovery', SiteURL: 'http://127.0.0.1:3000' };
+
+  it("renders every auth email from the project's files in supabase/templates, with its subject", () => {
+    for (const name of EMAIL_TEMPLATES) {
+      const { subject, html } = templates.render(name, data);
+      expect(subject.length, name).toBeGreaterThan(3);
+      expect(html, name).toContain('Mr.Prompt auth email');
+      expect(html, name).not.toMatch(/\{\{/);
+    }
+    const recovery = templates.render('recovery', data);
+    expect(recovery.subject).toMatch(/password/i);
+    expect(recovery.html).toContain('<strong>123456</strong>');
+    // The link is HTML-escaped as Go's html/template does (& → &amp;).
+    expect(recovery.html).toContain('href="http://127.0.0.1:54321/auth/v1/verify?token=abc&amp;type=recovery"');
+  });
+
+  it('escapes what it substitutes, renders unknown fields empty and reads .Data keys', () => {
+    expect(renderTemplate('<p>{{ .Email }}</p>', { Email: '<script>x</script>"' })).toBe('<p>&lt;script&gt;x&lt;/script&gt;&#34;</p>');
+    expect(renderTemplate('[{{ .Nope }}]', {})).toBe('[]');
+    expect(renderTemplate('{{ .Data.plan }}', { Data: { plan: 'pro' } })).toBe('pro');
+  });
+});
+
+describe('inbox', () => {
+  const mailbox = new Mailbox();
+  let inbox: InboxServer;
+  beforeAll(async () => { inbox = await startInboxServer(mailbox, 0); });
+  afterAll(async () => { await inbox?.stop(); });
+
+  it('lists caught mails on a page and in JSON, filters by recipient, shows one mail sandboxed, and forgets', async () => {
+    const mail = mailbox.deliver({ to: 'Ada@Example.com', subject: 'Reset <your> password', html: '<p>Code <strong>654321</strong> <a href="http://x.test/?a=1&amp;b=2">go</a></p>' });
+    mailbox.deliver({ to: 'bob@example.com', subject: 'Other', html: '<p>hi</p>' });
+
+    const page = await fetch(`${inbox.url}/?to=ada@example.com`);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toContain('Reset &lt;your&gt; password');
+    expect(html).not.toContain('bob@example.com');
+
+    const list = (await (await fetch(`${inbox.url}/api/v1/messages?to=ada@example.com`)).json()) as { messages: { id: string; text: string; links: string[] }[] };
+    expect(list.messages).toHaveLength(1);
+    expect(list.messages[0]).toMatchObject({ id: mail.id, links: ['http://x.test/?a=1&b=2'] });
+    expect(list.messages[0]!.text).toContain('654321');
+
+    const one = await (await fetch(`${inbox.url}/messages/${mail.id}`)).text();
+    expect(one).toMatch(/<iframe sandbox="[^"]*"/);
+    expect(one).not.toContain('allow-scripts');
+
+    expect((await fetch(`${inbox.url}/api/v1/messages?to=ada@example.com`, { method: 'DELETE' })).status).toBe(200);
+    expect(((await (await fetch(`${inbox.url}/api/v1/messages`)).json()) as { messages: unknown[] }).messages).toHaveLength(1);
+    expect((await fetch(`${inbox.url}/api/v1/messages/${mail.id}`)).status).toBe(404);
+  });
+});
