@@ -5,6 +5,7 @@
  * neither add nor see files; deleting a file, project or account leaves no object in the bucket.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../supabase/functions/api/app.ts';
 import { makePdf, makePng } from '../fixtures/files.ts';
 import { createStorageApiHarness, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
 
@@ -97,6 +98,31 @@ describe('adding project files', () => {
     const ownPath = await upload(mallory, 'mine.md', '# mine', 'text/markdown');
     expect((await mallory.request('POST', `/projects/${id}/files`, { path: ownPath })).status).toBe(404);
     expect(await h.bucketObjects(path)).toEqual([path]);
+  });
+});
+
+describe('per-user storage quota (ATTACHMENT_QUOTA_BYTES)', () => {
+  it('past the quota, a file is refused with 413 storage_quota_exceeded and its upload removed, in projects and in chat', async () => {
+    // The same API with a 10 KB quota.
+    const small = createApp({ ...h.config, storage: { ...h.config.storage, quotaBytes: 10_000 } }, { db: h.apiDb, log: () => {} });
+    const alice = await h.createUser();
+    const asAlice = async (method: string, path: string, body: unknown) => await small.request(`/api${path}`, {
+      method, headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    const id = await project(alice);
+    const fits = await upload(alice, 'fits.md', 'x'.repeat(6_000), 'text/markdown');
+    expect((await asAlice('POST', `/projects/${id}/files`, { path: fits })).status).toBe(201);
+
+    const over = await upload(alice, 'over.md', 'y'.repeat(6_000), 'text/markdown');
+    const refused = await asAlice('POST', `/projects/${id}/files`, { path: over });
+    expect(refused.status).toBe(413);
+    expect((await refused.json()).error).toMatchObject({ code: 'storage_quota_exceeded', message: expect.stringMatching(/delete some/) });
+    expect(await h.bucketObjects(`${alice.id}/`)).toEqual([fits]);
+
+    const inChat = await upload(alice, 'chat.md', 'z'.repeat(6_000), 'text/markdown');
+    const chat = await asAlice('POST', '/chat', { provider: 'demo', model: 'demo-model', message: 'read this', attachments: [inChat] });
+    expect(chat.status).toBe(413);
+    expect((await chat.json()).error).toMatchObject({ code: 'storage_quota_exceeded' });
   });
 });
 
