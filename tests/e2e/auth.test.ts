@@ -38,8 +38,12 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     const page = await e2e.newPage();
     await open(page, '/login');
     await page.getByRole('link', { name: 'Forgot password?' }).click();
-    await page.getByLabel('Email').fill(email);
-    await page.getByRole('button', { name: 'Send reset link' }).click();
+    // The sign-in page has an Email field too: fill the one in the reset form, which exists
+    // only once the navigation has happened (under load, a bare getByLabel('Email') could
+    // fill the sign-in form just before it went away, and the reset form was sent empty).
+    const reset = page.getByRole('form', { name: 'Reset password' });
+    await reset.getByLabel('Email').fill(email);
+    await reset.getByRole('button', { name: 'Send reset link' }).click();
     await page.getByRole('status', { name: 'Check your inbox' }).waitFor();
     await screenshot(page, 'auth-check-inbox');
 
