@@ -173,3 +173,124 @@ describe('messages: service role', () => {
     expect(result).toEqual({ seen: 1, inserted: 1, updated: 1, deleted: 1 });
   });
 });
+
+// Branches: parent_id threads a conversation into a tree; chat_sessions.active_leaf_id names
+// the branch shown. Per actor: owner / group member / viewer / other user / anonymous.
+describe('messages: branches', () => {
+  /** u1 → a1, and a second answer a2 under u1 (a regenerate), with a member and a viewer. */
+  async function tree() {
+    const [owner, member, viewer, stranger] = await Promise.all([1, 2, 3, 4].map(() => createAuthUser(db.sql)));
+    const [session] = await db.sql`insert into public.chat_sessions (user_id) values (${owner!.id}) returning id`;
+    const add = async (sender: string, content: string, parent: string | null) =>
+      (await db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id)
+        values (${session.id}, ${owner!.id}, ${sender}, ${content}, ${parent}) returning id`)[0].id as string;
+    const u1 = await add('user', 'question', null);
+    const a1 = await add('assistant', 'first answer', u1);
+    const a2 = await add('assistant', 'second answer', u1);
+    await asActor(db.sql, owner!, async (tx) => {
+      await tx`select public.add_session_member(${session.id}, ${member!.email}, 'member')`;
+      await tx`select public.add_session_member(${session.id}, ${viewer!.email}, 'viewer')`;
+    });
+    return { owner: owner!, member: member!, viewer: viewer!, stranger: stranger!, session: session.id as string, u1, a1, a2 };
+  }
+  const leaf = async (session: string) => (await db.sql`select active_leaf_id from public.chat_sessions where id = ${session}`)[0].active_leaf_id;
+
+  it('a new message becomes the active leaf; the parent must be a message of the same session', async () => {
+    const t = await tree();
+    expect(await leaf(t.session)).toBe(t.a2);
+    const other = await tree();
+    // Not even the database owner can thread a message under another session's message.
+    await expect(db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id)
+      values (${t.session}, ${t.owner.id}, 'user', 'x', ${other.a1})`).rejects.toThrow(/messages_parent_in_session_fkey/);
+    await expect(db.sql`update public.messages set parent_id = id where id = ${t.a1}`).rejects.toThrow(/messages_parent_id_not_self/);
+  });
+
+  it('owner: cannot write or re-thread messages with their own token (only chat turns write them)', async () => {
+    const t = await tree();
+    await expect(asActor(db.sql, t.owner, (tx) => tx`insert into public.messages (session_id, user_id, sender, content, parent_id)
+      values (${t.session}, ${t.owner.id}, 'user', 'follow-up', ${t.a1})`)).rejects.toThrow(PERMISSION_DENIED);
+    await expect(asActor(db.sql, t.owner, (tx) => tx`update public.messages set parent_id = null where id = ${t.a1}`)).rejects.toThrow(PERMISSION_DENIED);
+  });
+
+  it('a message written without a parent follows the active leaf, unless named a new first message', async () => {
+    const t = await tree();
+    const [follow] = await db.sql`insert into public.messages (session_id, user_id, sender, content)
+      values (${t.session}, ${t.owner.id}, 'user', 'follow-up') returning id, parent_id`;
+    expect(follow.parent_id).toBe(t.a2);
+    const [root] = await db.sql.begin(async (tx) => {
+      const id = crypto.randomUUID();
+      await tx`select set_config('mrprompt.root_message', ${id}, true)`;
+      return await tx`insert into public.messages (id, session_id, user_id, sender, content) values (${id}, ${t.session}, ${t.owner.id}, 'user', 'again') returning id, parent_id`;
+    });
+    expect(root.parent_id).toBeNull();
+    expect(await leaf(t.session)).toBe(root.id);
+  });
+
+  it('owner: switches the branch (select_branch picks the newest leaf beneath) or sets a leaf of the same session only', async () => {
+    const t = await tree();
+    const [q] = await db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id)
+      values (${t.session}, ${t.owner.id}, 'user', 'under the first answer', ${t.a1}) returning id`;
+    await db.sql`update public.chat_sessions set active_leaf_id = ${t.a2} where id = ${t.session}`;
+    const [{ chosen }] = await asActor(db.sql, t.owner, (tx) => tx`select public.select_branch(${t.session}, ${t.u1}) as chosen`);
+    expect(chosen).toBe(q.id); // the newest message beneath the question
+    const [{ back }] = await asActor(db.sql, t.owner, (tx) => tx`select public.select_branch(${t.session}, ${t.a2}) as back`);
+    expect(back).toBe(t.a2);
+    expect(await leaf(t.session)).toBe(t.a2);
+    const other = await tree();
+    await expect(asActor(db.sql, t.owner, (tx) => tx`update public.chat_sessions set active_leaf_id = ${other.a1} where id = ${t.session}`))
+      .rejects.toThrow(/chat_sessions_active_leaf_in_session_fkey/);
+    // A message of another session through select_branch: nothing found, nothing changed.
+    const [{ none }] = await asActor(db.sql, t.owner, (tx) => tx`select public.select_branch(${t.session}, ${other.a1}) as none`);
+    expect(none).toBeNull();
+    expect(await leaf(t.session)).toBe(t.a2);
+  });
+
+  it('deleting a message deletes the branch beneath it and clears a leaf that was in it; deleting the session still works', async () => {
+    const t = await tree();
+    const deleted = await asActor(db.sql, t.owner, (tx) => tx`delete from public.messages where id = ${t.a2} returning id`);
+    expect(deleted).toHaveLength(1);
+    expect(await leaf(t.session)).toBeNull();
+    const [q] = await db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id)
+      values (${t.session}, ${t.owner.id}, 'user', 'more', ${t.a1}) returning id`;
+    await asActor(db.sql, t.owner, (tx) => tx`delete from public.messages where id = ${t.u1}`);
+    const left = await db.sql`select id from public.messages where session_id = ${t.session}`;
+    expect(left).toEqual([]);
+    expect(q.id).toBeTruthy();
+    const removed = await asActor(db.sql, t.owner, (tx) => tx`delete from public.chat_sessions where id = ${t.session} returning id`);
+    expect(removed).toHaveLength(1);
+  });
+
+  it('group member and viewer: read the tree (parent links, active leaf) but cannot switch the branch', async () => {
+    const t = await tree();
+    for (const actor of [t.member, t.viewer]) {
+      const seen = await asActor(db.sql, actor, async (tx) => ({
+        rows: (await tx`select id, parent_id from public.messages where session_id = ${t.session} order by created_at`).map((r) => r.parent_id),
+        leaf: (await tx`select active_leaf_id from public.chat_sessions where id = ${t.session}`)[0]?.active_leaf_id,
+        switched: (await tx`select public.select_branch(${t.session}, ${t.a1}) as id`)[0].id,
+        updated: (await tx`update public.chat_sessions set active_leaf_id = ${t.a1} where id = ${t.session} returning id`).length,
+      }));
+      expect(seen).toEqual({ rows: [null, t.u1, t.u1], leaf: t.a2, switched: null, updated: 0 });
+    }
+    expect(await leaf(t.session)).toBe(t.a2);
+  });
+
+  it('other user: sees no message, cannot switch or thread under the session', async () => {
+    const t = await tree();
+    const seen = await asActor(db.sql, t.stranger, async (tx) => ({
+      rows: (await tx`select id from public.messages where session_id = ${t.session}`).length,
+      switched: (await tx`select public.select_branch(${t.session}, ${t.a1}) as id`)[0].id,
+      updated: (await tx`update public.chat_sessions set active_leaf_id = ${t.a1} where id = ${t.session} returning id`).length,
+    }));
+    expect(seen).toEqual({ rows: 0, switched: null, updated: 0 });
+    await expect(asActor(db.sql, t.stranger, (tx) => tx`insert into public.messages (session_id, user_id, sender, content, parent_id)
+      values (${t.session}, ${t.stranger.id}, 'user', 'x', ${t.a1})`)).rejects.toThrow(PERMISSION_DENIED);
+    expect(await leaf(t.session)).toBe(t.a2);
+  });
+
+  it('anonymous: cannot read, switch or thread', async () => {
+    const t = await tree();
+    await expect(asActor(db.sql, 'anon', (tx) => tx`select parent_id from public.messages`)).rejects.toThrow(PERMISSION_DENIED);
+    await expect(asActor(db.sql, 'anon', (tx) => tx`select public.select_branch(${t.session}, ${t.a1})`)).rejects.toThrow(PERMISSION_DENIED);
+    await expect(asActor(db.sql, 'anon', (tx) => tx`update public.chat_sessions set active_leaf_id = ${t.a1}`)).rejects.toThrow(PERMISSION_DENIED);
+  });
+});

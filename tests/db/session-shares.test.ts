@@ -13,12 +13,15 @@ async function chatWithMessages(owner: AuthUser, count = 4): Promise<{ session: 
     values (${owner.id}, 'Secret plans', ${JSON.stringify({ provider: 'demo', model: 'demo-model', prompt_id: 'x' })}::text::jsonb) returning id`;
   const messages: string[] = [];
   for (let i = 0; i < count; i++) {
-    const [row] = await db.sql`insert into public.messages (session_id, user_id, sender, content)
-      values (${session.id}, ${owner.id}, ${i % 2 ? 'assistant' : 'user'}, ${`line ${i}`}) returning id`;
+    const [row] = await db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id)
+      values (${session.id}, ${owner.id}, ${i % 2 ? 'assistant' : 'user'}, ${`line ${i}`}, ${messages.at(-1) ?? null}) returning id`;
     messages.push(row.id);
   }
   return { session: session.id, messages };
 }
+
+/** The session's active leaf, as a subquery (what a new message in it follows). */
+const leafOf = (session: string) => db.sql`(select active_leaf_id from public.chat_sessions where id = ${session})`;
 
 const share = (owner: AuthUser, session: string, live = false) =>
   asActor(db.sql, owner, async (tx) => (await tx`select public.share_session(${session}, ${live}) as token`)[0].token as string);
@@ -80,8 +83,8 @@ describe('session_shares: anonymous visitor', () => {
   it('with the link reads the title and finished messages, and no user id or email', async () => {
     const owner = await createAuthUser(db.sql);
     const { session } = await chatWithMessages(owner, 3);
-    await db.sql`insert into public.messages (session_id, user_id, sender, content, status)
-      values (${session}, ${owner.id}, 'assistant', 'half an answ', 'streaming')`;
+    await db.sql`insert into public.messages (session_id, user_id, sender, content, status, parent_id)
+      values (${session}, ${owner.id}, 'assistant', 'half an answ', 'streaming', ${leafOf(session)})`;
     const token = await share(owner, session);
     const read = await readShared('anon', token);
     expect(read.session).toMatchObject([{ title: 'Secret plans', live: false }]);
@@ -98,7 +101,7 @@ describe('session_shares: anonymous visitor', () => {
     const snapshot = await share(owner, snapshotChat, false);
     const live = await share(owner, liveChat, true);
     for (const id of [snapshotChat, liveChat]) {
-      await db.sql`insert into public.messages (session_id, user_id, sender, content) values (${id}, ${owner.id}, 'user', 'later')`;
+      await db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id) values (${id}, ${owner.id}, 'user', 'later', ${leafOf(id)})`;
     }
     expect((await readShared('anon', snapshot)).messages.map((m) => m.content)).not.toContain('later');
     expect((await readShared('anon', live)).messages.map((m) => m.content)).toContain('later');
@@ -140,7 +143,7 @@ describe('session_shares: another user', () => {
     const viewer = await createAuthUser(db.sql);
     const { session, messages } = await chatWithMessages(owner, 4);
     const token = await share(owner, session);
-    await db.sql`insert into public.messages (session_id, user_id, sender, content) values (${session}, ${owner.id}, 'user', 'after sharing')`;
+    await db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id) values (${session}, ${owner.id}, 'user', 'after sharing', ${leafOf(session)})`;
     const forked = await asActor(db.sql, viewer, async (tx) => (await tx`select public.fork_session(null, ${token}, null) as id`)[0].id as string);
     const rows = await db.sql`select content, user_id from public.messages where session_id = ${forked} order by created_at`;
     expect(rows.map((r) => r.content)).toEqual(['line 0', 'line 1', 'line 2', 'line 3']);
@@ -169,5 +172,59 @@ describe('session_shares: service role', () => {
     const token = await share(owner, session);
     await db.sql`delete from public.chat_sessions where id = ${session}`;
     expect((await readShared('anon', token)).session).toEqual([]);
+  });
+});
+
+describe('session_shares: branches', () => {
+  /** line 0 → line 1 → line 2 → line 3, plus a regenerated "other 3" under line 2 (the active leaf). */
+  async function branched(owner: AuthUser) {
+    const chat = await chatWithMessages(owner, 4);
+    const [other] = await db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id)
+      values (${chat.session}, ${owner.id}, 'assistant', 'other 3', ${chat.messages[2]}) returning id`;
+    return { ...chat, other: other.id as string };
+  }
+  const contents = (rows: readonly { [column: string]: unknown }[]) => rows.map((r) => r.content);
+
+  it('anonymous with a link reads only the active branch; a snapshot keeps its branch after a switch, a live link follows', async () => {
+    const owner = await createAuthUser(db.sql);
+    const chat = await branched(owner);
+    const snapshot = await share(owner, chat.session, false);
+    expect(contents((await readShared('anon', snapshot)).messages)).toEqual(['other 3', 'line 2', 'line 1', 'line 0']);
+    await asActor(db.sql, owner, (tx) => tx`select public.select_branch(${chat.session}, ${chat.messages[3]})`);
+    expect(contents((await readShared('anon', snapshot)).messages)).toEqual(['other 3', 'line 2', 'line 1', 'line 0']);
+    const live = await share(owner, chat.session, true);
+    expect(contents((await readShared('anon', live)).messages)).toEqual(['line 3', 'line 2', 'line 1', 'line 0']);
+  });
+
+  it('pages a shared branch by walking parents from the oldest message of the previous page', async () => {
+    const owner = await createAuthUser(db.sql);
+    const chat = await branched(owner);
+    const token = await share(owner, chat.session);
+    const first = await asActor(db.sql, 'anon', (tx) => tx`select * from public.get_shared_messages(${token}, null, null, 2)`);
+    expect(contents(first)).toEqual(['other 3', 'line 2']);
+    const second = await asActor(db.sql, 'anon', (tx) => tx`select * from public.get_shared_messages(${token}, null, ${first[1].id}, 2)`);
+    expect(contents(second)).toEqual(['line 1', 'line 0']);
+  });
+
+  it('fork copies only the branch (up to a message), with its parent links; a shared fork refuses a message of another branch', async () => {
+    const owner = await createAuthUser(db.sql);
+    const viewer = await createAuthUser(db.sql);
+    const chat = await branched(owner);
+    const copyOf = async (session: string) => {
+      const rows = await db.sql`select id, parent_id, content from public.messages where session_id = ${session} order by created_at, id`;
+      const [s] = await db.sql`select active_leaf_id from public.chat_sessions where id = ${session}`;
+      rows.forEach((row, i) => expect(row.parent_id).toBe(i === 0 ? null : rows[i - 1].id));
+      expect(s.active_leaf_id).toBe(rows.at(-1)?.id);
+      return contents(rows);
+    };
+    const whole = await asActor(db.sql, owner, async (tx) => (await tx`select public.fork_session(${chat.session}, null, null) as id`)[0].id as string);
+    expect(await copyOf(whole)).toEqual(['line 0', 'line 1', 'line 2', 'other 3']);
+    // One's own chat: any message, its own branch.
+    const upto = await asActor(db.sql, owner, async (tx) => (await tx`select public.fork_session(${chat.session}, null, ${chat.messages[3]}) as id`)[0].id as string);
+    expect(await copyOf(upto)).toEqual(['line 0', 'line 1', 'line 2', 'line 3']);
+    const token = await share(owner, chat.session);
+    const shared = await asActor(db.sql, viewer, async (tx) => (await tx`select public.fork_session(null, ${token}, ${chat.messages[1]}) as id`)[0].id as string);
+    expect(await copyOf(shared)).toEqual(['line 0', 'line 1']);
+    await expect(asActor(db.sql, viewer, (tx) => tx`select public.fork_session(null, ${token}, ${chat.messages[3]})`)).rejects.toThrow(/no such message/);
   });
 });

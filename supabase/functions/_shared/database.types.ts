@@ -141,6 +141,7 @@ export type Database = {
             };
             "chat_sessions": {
                 Row: {
+                    "active_leaf_id": string | null;
                     "archived_at": string | null;
                     "created_at": string;
                     "id": string;
@@ -155,6 +156,7 @@ export type Database = {
                 };
                 ComputedFields: never;
                 Insert: {
+                    "active_leaf_id"?: string | null;
                     "archived_at"?: string | null;
                     "created_at"?: string;
                     "id"?: string;
@@ -168,6 +170,7 @@ export type Database = {
                     "user_id": string;
                 };
                 Update: {
+                    "active_leaf_id"?: string | null;
                     "archived_at"?: string | null;
                     "created_at"?: string;
                     "id"?: string;
@@ -181,6 +184,19 @@ export type Database = {
                     "user_id"?: string;
                 };
                 Relationships: [
+                    {
+                        foreignKeyName: "chat_sessions_active_leaf_in_session_fkey";
+                        columns: [
+                            "id",
+                            "active_leaf_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "messages";
+                        referencedColumns: [
+                            "session_id",
+                            "id"
+                        ];
+                    },
                     {
                         foreignKeyName: "chat_sessions_project_id_fkey";
                         columns: [
@@ -355,6 +371,7 @@ export type Database = {
                     "id": string;
                     "latency_ms": number | null;
                     "model": string | null;
+                    "parent_id": string | null;
                     "prompt_tokens": number | null;
                     "provider": string | null;
                     "provider_message_id": string | null;
@@ -381,6 +398,7 @@ export type Database = {
                     "id"?: string;
                     "latency_ms"?: number | null;
                     "model"?: string | null;
+                    "parent_id"?: string | null;
                     "prompt_tokens"?: number | null;
                     "provider"?: string | null;
                     "provider_message_id"?: string | null;
@@ -406,6 +424,7 @@ export type Database = {
                     "id"?: string;
                     "latency_ms"?: number | null;
                     "model"?: string | null;
+                    "parent_id"?: string | null;
                     "prompt_tokens"?: number | null;
                     "provider"?: string | null;
                     "provider_message_id"?: string | null;
@@ -422,6 +441,19 @@ export type Database = {
                     "user_id"?: string;
                 };
                 Relationships: [
+                    {
+                        foreignKeyName: "messages_parent_in_session_fkey";
+                        columns: [
+                            "session_id",
+                            "parent_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "messages";
+                        referencedColumns: [
+                            "session_id",
+                            "id"
+                        ];
+                    },
                     {
                         foreignKeyName: "messages_session_id_fkey";
                         columns: [
@@ -879,6 +911,7 @@ export type Database = {
             };
             "session_shares": {
                 Row: {
+                    "leaf_id": string | null;
                     "live": boolean;
                     "session_id": string;
                     "shared_at": string;
@@ -887,6 +920,7 @@ export type Database = {
                 };
                 ComputedFields: never;
                 Insert: {
+                    "leaf_id"?: string | null;
                     "live"?: boolean;
                     "session_id": string;
                     "shared_at"?: string;
@@ -894,6 +928,7 @@ export type Database = {
                     "user_id": string;
                 };
                 Update: {
+                    "leaf_id"?: string | null;
                     "live"?: boolean;
                     "session_id"?: string;
                     "shared_at"?: string;
@@ -901,6 +936,19 @@ export type Database = {
                     "user_id"?: string;
                 };
                 Relationships: [
+                    {
+                        foreignKeyName: "session_shares_leaf_in_session_fkey";
+                        columns: [
+                            "session_id",
+                            "leaf_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "messages";
+                        referencedColumns: [
+                            "session_id",
+                            "id"
+                        ];
+                    },
                     {
                         foreignKeyName: "session_shares_session_id_fkey";
                         columns: [
@@ -975,6 +1023,13 @@ export type Database = {
                     "display_name": string;
                     "user_id": string;
                 }[];
+            };
+            "select_branch": {
+                Args: {
+                    "p_message_id": string;
+                    "p_session_id": string;
+                };
+                Returns: string;
             };
             "session_participants": {
                 Args: {

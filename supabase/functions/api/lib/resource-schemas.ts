@@ -51,6 +51,7 @@ export const MessageSchema = z
   .object({
     id: z.uuid(),
     session_id: z.uuid(),
+    parent_id: z.uuid().nullable().openapi({ description: 'The message this one follows (null: a first message); siblings share it' }),
     sender: z.enum(['user', 'assistant', 'system']),
     author_id: z.uuid().nullable().openapi({ description: 'Who wrote it (on an answer: who asked for it); null when that account was deleted' }),
     content: z.string(),
@@ -76,7 +77,7 @@ export const MessageSchema = z
 export type MessageRow = DbRow<typeof MessageSchema>;
 
 /** The columns of a MessageRow, as a select list over public.messages. */
-export const MESSAGE_COLUMNS = `id, session_id, sender, author_id, content, status, error, provider, model, provider_message_id,
+export const MESSAGE_COLUMNS = `id, session_id, parent_id, sender, author_id, content, status, error, provider, model, provider_message_id,
   token_count, prompt_tokens, completion_tokens, ttft_ms, latency_ms, reasoning, reasoning_ms, error_code,
   coalesce(cardinality(stream_units), (content <> '')::int) as seq, created_at, updated_at`;
 

@@ -159,8 +159,9 @@ describe('one running turn per session', () => {
     // The history sent with the regenerate never contained the unfinished answer.
     const sent = (api.fakeProvider.requests.at(-1)?.body as { messages: { content: string }[] }).messages;
     expect(sent.map((m) => m.content)).toEqual(['/echo still going on']);
+    // The stopped answer stays, as a sibling of the new one.
     const rows = await api.db.sql`select sender, status from public.messages where session_id = ${meta.session_id} order by created_at`;
-    expect(rows.map((r) => `${r.sender}:${r.status}`)).toEqual(['user:complete', 'assistant:complete']);
+    expect(rows.map((r) => `${r.sender}:${r.status}`)).toEqual(['user:complete', 'assistant:stopped', 'assistant:complete']);
   });
 });
 

@@ -14,6 +14,13 @@ beforeEach(() => api.fakeProvider.setMode('ok'));
 
 const demo = { provider: 'demo', model: 'demo-model' };
 const lastProviderBody = () => api.fakeProvider.requests.at(-1)?.body as { messages: { role: string; content: string }[]; max_tokens?: number };
+type BranchMessage = { id: string; content: string; siblings: { count: number; index: number; prev_id: string | null; next_id: string | null } };
+/** The session's active branch as GET /sessions/{id}/messages returns it. */
+async function branch(user: ApiUser, sessionId: string): Promise<BranchMessage[]> {
+  const res = await user.request('GET', `/sessions/${sessionId}/messages`);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { messages: BranchMessage[] }).messages;
+}
 async function chat(user: ApiUser, body: Record<string, unknown>) {
   const res = await user.request('POST', '/chat', { ...demo, ...body });
   expect(res.status, await res.clone().text().catch(() => '')).toBe(200);
@@ -174,24 +181,71 @@ describe('POST /api/chat', () => {
     expect(await missing.json()).toMatchObject({ error: { code: 'missing_variables', message: expect.stringContaining('tone') } });
   });
 
-  it('regenerates the last answer in place', async () => {
+  it('regenerates as a sibling answer: both kept, the new one active, the model sees the branch only', async () => {
     const alice = await api.createUser();
     const first = await chat(alice, { message: '/echo same' });
     const sessionId = first[0].data.session_id;
     const again = await chat(alice, { session_id: sessionId, regenerate: true });
     expect(again[0].data.user_message_id).toBe(first[0].data.user_message_id);
-    const rows = await api.db.sql`select sender, content from public.messages where session_id = ${sessionId} order by created_at`;
-    expect(rows.map((r) => [r.sender, r.content])).toEqual([['user', '/echo same'], ['assistant', 'same']]);
+    const rows = await api.db.sql`select sender, content, parent_id from public.messages where session_id = ${sessionId} order by created_at`;
+    expect(rows.map((r) => [r.sender, r.content, r.parent_id])).toEqual([
+      ['user', '/echo same', null],
+      ['assistant', 'same', first[0].data.user_message_id],
+      ['assistant', 'same', first[0].data.user_message_id],
+    ]);
     expect(lastProviderBody().messages).toEqual([{ role: 'user', content: '/echo same' }]);
+    const page = await branch(alice, sessionId);
+    expect(page.map((m) => [m.id, m.siblings.count, m.siblings.index])).toEqual([
+      [first[0].data.user_message_id, 1, 1],
+      [again[0].data.assistant_message_id, 2, 2],
+    ]);
+    expect(page[1].siblings.prev_id).toBe(first[0].data.assistant_message_id);
   });
 
-  it('edits a user message and drops what followed', async () => {
+  it('edits as a sibling question; the old branch stays reachable and the model gets the active branch only', async () => {
     const alice = await api.createUser();
-    const first = await chat(alice, { message: '/echo a' });
-    const sessionId = first[0].data.session_id;
-    await chat(alice, { session_id: sessionId, message: '/echo b' });
-    await chat(alice, { session_id: sessionId, edit_message_id: first[0].data.user_message_id, message: '/echo c' });
-    const rows = await api.db.sql`select sender, content from public.messages where session_id = ${sessionId} order by created_at`;
-    expect(rows.map((r) => r.content)).toEqual(['/echo c', 'c']);
+    const a = await chat(alice, { message: '/echo a' });
+    const sessionId = a[0].data.session_id;
+    const b = await chat(alice, { session_id: sessionId, message: '/echo b' });
+    const c = await chat(alice, { session_id: sessionId, edit_message_id: b[0].data.user_message_id, message: '/echo c' });
+    expect(c[0].data.user_message_id).not.toBe(b[0].data.user_message_id);
+    const all = await api.db.sql`select content from public.messages where session_id = ${sessionId} order by created_at`;
+    expect(all.map((r) => r.content)).toEqual(['/echo a', 'a', '/echo b', 'b', '/echo c', 'c']);
+    // The model saw a's turn, then c — never b.
+    expect(lastProviderBody().messages.map((m) => m.content)).toEqual(['/echo a', 'a', '/echo c']);
+    const page = await branch(alice, sessionId);
+    expect(page.map((m) => m.content)).toEqual(['/echo a', 'a', '/echo c', 'c']);
+    expect(page[2].siblings).toEqual({ count: 2, index: 2, prev_id: b[0].data.user_message_id, next_id: null });
+
+    // Switch back: choosing b's question shows b's branch (down to its answer).
+    const switched = await alice.request('POST', `/sessions/${sessionId}/branch`, { message_id: b[0].data.user_message_id });
+    expect(switched.status).toBe(200);
+    expect(await switched.json()).toEqual({ active_leaf_id: b[0].data.assistant_message_id });
+    expect((await branch(alice, sessionId)).map((m) => m.content)).toEqual(['/echo a', 'a', '/echo b', 'b']);
+    // A follow-up continues the chosen branch, and the model receives only it.
+    await chat(alice, { session_id: sessionId, message: '/echo d' });
+    expect(lastProviderBody().messages.map((m) => m.content)).toEqual(['/echo a', 'a', '/echo b', 'b', '/echo d']);
+    // Editing the first question makes a second first message.
+    await chat(alice, { session_id: sessionId, edit_message_id: a[0].data.user_message_id, message: '/echo z' });
+    expect(lastProviderBody().messages.map((m) => m.content)).toEqual(['/echo z']);
+    const root = await branch(alice, sessionId);
+    expect(root.map((m) => m.content)).toEqual(['/echo z', 'z']);
+    expect(root[0].siblings).toMatchObject({ count: 2, index: 2, prev_id: a[0].data.user_message_id });
+  });
+
+  it('switching branches: 404 for a message of another chat or user, 403 for a group member', async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const a = await chat(alice, { message: '/echo a' });
+    const other = await chat(alice, { message: '/echo other' });
+    const sessionId = a[0].data.session_id;
+    const foreign = await alice.request('POST', `/sessions/${sessionId}/branch`, { message_id: other[0].data.user_message_id });
+    expect(foreign.status).toBe(404);
+    expect((await bob.request('POST', `/sessions/${sessionId}/branch`, { message_id: a[0].data.user_message_id })).status).toBe(404);
+    expect((await alice.request('POST', `/sessions/${sessionId}/members`, { email: bob.email, role: 'member' })).status).toBe(201);
+    const member = await bob.request('POST', `/sessions/${sessionId}/branch`, { message_id: a[0].data.user_message_id });
+    expect(member.status).toBe(403);
+    // The member reads the active branch with its sibling counts.
+    expect((await branch(bob, sessionId)).map((m) => m.content)).toEqual(['/echo a', 'a']);
   });
 });

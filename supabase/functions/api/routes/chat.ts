@@ -7,9 +7,9 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { PROJECT_FILES_SHARE, attachmentParts, attachmentsOf, filesMeta, prepareAttachments, recordAttachments } from '../lib/attachments/chat-attachments.ts';
-import { drainStorageCleanup } from '../lib/attachments/cleanup.ts';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
 import { assertPayerWithinBudget, assertWithinBudget } from '../lib/budget.ts';
+import { activeQuestion } from '../lib/chat/branch.ts';
 import { reservedForAnswer, type ChatTurn } from '../lib/chat/context.ts';
 import { Turn } from '../lib/chat/turn.ts';
 import { stopAndWait } from '../lib/chat/turn-control.ts';
@@ -38,8 +38,8 @@ export const ChatRequest = z
     variables: z.record(z.string().max(64), variableValue).optional().refine((v) => !v || Object.keys(v).length <= 100, 'at most 100 variables'),
     temperature: z.number().min(0).max(2).optional(),
     max_tokens: z.number().int().min(1).optional(),
-    regenerate: z.boolean().optional().openapi({ description: 'Replace the last answer of the session' }),
-    edit_message_id: z.uuid().optional().openapi({ description: 'Replace this user message with `message` and drop what followed' }),
+    regenerate: z.boolean().optional().openapi({ description: "Answer the active branch's last question again: a new answer beside the old one (both kept, see `siblings`)" }),
+    edit_message_id: z.uuid().optional().openapi({ description: 'Ask `message` instead of this user message: a new question beside it (same parent) and its answer; the old branch is kept' }),
     attachments: z.array(z.string().min(3).max(1024)).max(50).optional().openapi({
       description: 'Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message\'s attachments.',
     }),
@@ -110,8 +110,8 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   const withUser = <T>(fn: Parameters<typeof db.withUserTransaction<T>>[1]) => db.withUserTransaction(user, fn);
   const paths = body.attachments ?? (body.regenerate && body.session_id
     ? await withUser(async (sql) => {
-        const [last] = await sql<{ id: string }[]>`select id from public.messages where session_id = ${body.session_id!} and sender = 'user' order by created_at desc, id desc limit 1`;
-        return last ? await attachmentsOf(sql, last.id) : [];
+        const question = await activeQuestion(sql, body.session_id!);
+        return question ? await attachmentsOf(sql, question.id) : [];
       })
     : body.edit_message_id ? await withUser((sql) => attachmentsOf(sql, body.edit_message_id!)) : []);
   const files = await prepareAttachments({ config, fetch: deps.fetch }, withUser, {
@@ -169,7 +169,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
 
   const ids = {
     sessionId: inputs.sessionId ?? crypto.randomUUID(),
-    userMessageId: inputs.userMessage.mode === 'new' ? crypto.randomUUID() : inputs.userMessage.id,
+    userMessageId: inputs.userMessage.mode === 'regenerate' ? inputs.userMessage.id : crypto.randomUUID(),
     assistantMessageId: crypto.randomUUID(),
   };
   const turnLog = log.child({ session_id: ids.sessionId, message_id: ids.assistantMessageId, provider: provider.id, model: body.model });
@@ -207,11 +207,10 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   turn.start(persisted);
   await persisted;
   turns.registry.add(turn);
-  if (body.attachments && inputs.userMessage.mode !== 'regenerate') {
+  // A new question records its files; an edit's new question keeps the edited one's files.
+  if (paths.length > 0 && inputs.userMessage.mode !== 'regenerate') {
     await db.withUserTransaction(user, (sql) => recordAttachments(sql, user, ids.userMessageId, files));
   }
-  // An edit drops the messages after it; their attachments were queued for removal.
-  if (body.edit_message_id) deps.waitUntil?.(drainStorageCleanup(db, { config, fetch: deps.fetch }, log));
   // The turn outlives this response: the runtime keeps it alive until it is saved.
   deps.waitUntil?.(turn.ended);
 

@@ -125,9 +125,9 @@ describe('sessions', () => {
     expect(seen.sort()).toEqual([...ids, ...later].sort());
     // The newest page ends with the newest message; each page reads oldest → newest.
     expect(pages[0].slice(-2)).toEqual(later);
-    // Ties at the same instant are ordered by id, descending across pages.
+    // Ties at the same instant keep the branch's order (each message follows the one before).
     const tied = [...pages].reverse().flat().filter((id) => ids.includes(id));
-    expect(tied).toEqual([...ids].sort());
+    expect(tied).toEqual(ids);
   });
 
   it('keeps microsecond differences across page boundaries', async () => {

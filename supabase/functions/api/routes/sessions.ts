@@ -8,11 +8,12 @@ import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../lib/cursor.ts';
 import { rethrowDatabaseError } from '../lib/db-errors.ts';
-import { notFound } from '../lib/errors.ts';
+import { ApiError, notFound } from '../lib/errors.ts';
 import { jsonObject, nonEmpty, NOTHING_TO_UPDATE, optionalQuery, trimmed } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
 import { cursorParam, limitParam, takePage } from '../lib/pagination.ts';
-import { MESSAGE_COLUMNS, MessageSchema, SessionSchema, type MessageRow, type SessionRow } from '../lib/resource-schemas.ts';
+import { readBranchPage } from '../lib/chat/branch.ts';
+import { MessageSchema, SessionSchema, type MessageRow, type SessionRow } from '../lib/resource-schemas.ts';
 
 const fields = {
   title: trimmed(1, 200),
@@ -25,8 +26,9 @@ const fields = {
 const SessionView = SessionSchema.extend({
   role: z.enum(['owner', 'member', 'viewer']).openapi({ description: 'owner, or member/viewer of a group chat' }),
   share_owner_key: z.boolean().openapi({ description: "In a group chat, whether the owner's key answers members" }),
+  active_leaf_id: z.uuid().nullable().openapi({ description: 'The last message of the branch shown (null: the newest message)' }),
 }).openapi('SessionView');
-type SessionViewRow = SessionRow & { role: 'owner' | 'member' | 'viewer'; share_owner_key: boolean };
+type SessionViewRow = SessionRow & { role: 'owner' | 'member' | 'viewer'; share_owner_key: boolean; active_leaf_id: string | null };
 
 const CreateSession = z.strictObject(fields).partial().openapi('CreateSession');
 const UpdateSession = z
@@ -55,16 +57,31 @@ const MessagesQuery = z.strictObject({
   limit: limitParam(50, 100),
   before: optionalQuery(cursorParam).openapi({ param: { name: 'before', in: 'query' } }),
 });
-// A message as a chat shows it: with its author's display name (never an email), for group chats.
+const SiblingsSchema = z
+  .object({
+    count: z.number().int().openapi({ description: 'Messages sharing this one\'s parent (1: no other versions)' }),
+    index: z.number().int().openapi({ description: '1-based position among them, oldest first' }),
+    prev_id: z.uuid().nullable(),
+    next_id: z.uuid().nullable(),
+  })
+  .openapi('Siblings');
+// A message as a chat shows it: with its author's display name (never an email), for group
+// chats, and its siblings (the other versions of it: edits, regenerated answers).
 const ChatMessage = MessageSchema.extend({
   author_name: z.string().nullable().openapi({ description: "The author's display name; null when the account was deleted" }),
+  siblings: SiblingsSchema.openapi({ description: 'Other versions of this message (edits, regenerated answers); switch with POST /sessions/{id}/branch' }),
 }).openapi('ChatMessage');
 const MessagePage = z
   .object({
-    messages: z.array(ChatMessage).openapi({ description: 'Oldest to newest' }),
+    messages: z.array(ChatMessage).openapi({ description: 'The active branch, oldest to newest' }),
     next_cursor: z.string().nullable().openapi({ description: 'Pass as `before` for older messages; null at the start' }),
   })
   .openapi('MessagePage');
+
+const BranchRequest = z
+  .strictObject({ message_id: z.uuid().openapi({ description: 'Any message of the session: its branch (down to its newest reply) is shown' }) })
+  .openapi('BranchRequest');
+const BranchResult = z.object({ active_leaf_id: z.uuid() }).openapi('BranchResult');
 
 const tags = ['sessions'];
 const IdParams = UuidParam();
@@ -102,9 +119,18 @@ const routes = {
   }),
   messages: createRoute({
     method: 'get', path: '/{id}/messages', tags, security,
-    summary: 'A page of messages, newest page first, each page oldest to newest',
+    summary: "A page of the session's active branch, newest page first, each page oldest to newest",
     request: { params: IdParams, query: MessagesQuery },
     responses: { 200: jsonResponse(MessagePage, 'Messages'), ...errorResponses(400, 401, 404) },
+  }),
+  branch: createRoute({
+    method: 'post', path: '/{id}/branch', tags, security,
+    summary: 'Switch the branch the session shows and continues',
+    description:
+      'The newest message beneath `message_id` (itself when nothing follows it) becomes the active leaf: the history, the next turn ' +
+      "and live share links follow it, and other tabs learn it from the chat_sessions row's Realtime update. The owner only (403 for members).",
+    request: { params: IdParams, body: jsonBody(BranchRequest) },
+    responses: { 200: jsonResponse(BranchResult, 'The new active leaf'), ...errorResponses(400, 401, 403, 404) },
   }),
 };
 
@@ -112,7 +138,7 @@ const routes = {
 const ROLE_SQL = `case when chat_sessions.user_id = (select auth.uid()) then 'owner'
   else coalesce((select m.role from public.session_members m
                   where m.session_id = chat_sessions.id and m.user_id = (select auth.uid())), 'viewer') end`;
-const SESSION_COLUMNS = `id, project_id, title, metadata, last_message_at, pinned_at, archived_at, created_at, updated_at, share_owner_key, ${ROLE_SQL} as role`;
+const SESSION_COLUMNS = `id, project_id, title, metadata, last_message_at, pinned_at, archived_at, created_at, updated_at, share_owner_key, active_leaf_id, ${ROLE_SQL} as role`;
 
 export const sessionsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 sessionsRoutes.use('*', requireUser);
@@ -209,15 +235,9 @@ sessionsRoutes.openapi(routes.messages, async (c) => {
   // covers the whole session, so the newest page (every opening of a chat) is enough.
   if (!older) await turns.store.settleAbandoned(ownerId, { sessionId: id });
   const { rows, names } = await c.var.db.withUserTransaction(user, async (sql) => {
-    // Newest first on the (session_id, created_at desc, id desc) index; the id breaks ties
-    // between messages written in the same microsecond, so pages never skip or repeat.
-    const rows = await sql<(MessageRow & { cursor_t: string })[]>`
-      select ${sql.unsafe(MESSAGE_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('created_at'))} as cursor_t
-        from public.messages
-       where session_id = ${id}
-         ${older ? sql`and (created_at, id) < (${older.t}::text::timestamptz, ${older.id}::uuid)` : sql``}
-       order by created_at desc, id desc
-       limit ${limit + 1}`;
+    // The active branch, walked from its leaf (or from the parent of the previous page's
+    // oldest message) one key lookup per message: constant cost at any depth.
+    const rows = await readBranchPage(sql, id, limit, older?.id ?? null);
     const authors = [...new Set(rows.map((r) => r.author_id).filter((a): a is string => a !== null))];
     const names = authors.length === 0 ? [] : await sql<{ user_id: string; display_name: string }[]>`
       select user_id, display_name from public.message_author_names(${id}, ${authors}::uuid[])`;
@@ -231,8 +251,23 @@ sessionsRoutes.openapi(routes.messages, async (c) => {
   return c.json({ messages: messages.reverse(), next_cursor: page.next_cursor }, 200);
 });
 
+sessionsRoutes.openapi(routes.branch, async (c) => {
+  const { id } = c.req.valid('param');
+  const { message_id } = c.req.valid('json');
+  const leaf = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    const [session] = await sql<{ role: string }[]>`select ${sql.unsafe(ROLE_SQL)} as role from public.chat_sessions where id = ${id}`;
+    if (!session) throw notFound('Session');
+    if (session.role !== 'owner') throw new ApiError(403, 'forbidden', "Only the chat's owner can switch its branch");
+    // RLS decides inside select_branch too: it finds only messages the caller may read.
+    const [row] = await sql<{ leaf: string | null }[]>`select public.select_branch(${id}, ${message_id}) as leaf`;
+    return row?.leaf ?? null;
+  });
+  if (!leaf) throw notFound('Message');
+  return c.json({ active_leaf_id: leaf }, 200);
+});
+
 /** A streaming answer's row stays empty until it ends: show its latest checkpoint instead. */
-async function withCheckpoint(turns: AppEnv['Variables']['turns'], userId: string, message: MessageRow): Promise<MessageRow> {
+async function withCheckpoint<M extends MessageRow>(turns: AppEnv['Variables']['turns'], userId: string, message: M): Promise<M> {
   if (message.status !== 'streaming') return message;
   const stored = await turns.store.readAnswer(userId, message.id);
   if (!stored) return message;

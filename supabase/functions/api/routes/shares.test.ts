@@ -132,3 +132,36 @@ describe('fork', () => {
     expect((await bob.request('POST', `/shared/${token}/fork`, { message_id: messages[0] })).status).toBe(201);
   });
 });
+
+describe('branches', () => {
+  /** Where to? → Lisbon. → Why? → Sun. and, regenerated, "Food." under "Why?" (active). */
+  async function branched(user: ApiUser) {
+    const c = await chat(user, ['Where to?', 'Lisbon.', 'Why?', 'Sun.']);
+    const [regenerated] = await api.db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id)
+      values (${c.id}, ${user.id}, 'assistant', 'Food.', ${c.messages[2]}) returning id`;
+    return { ...c, regenerated: regenerated.id as string };
+  }
+  const texts = async (res: Response) => ((await res.json()) as { messages: { content: string }[] }).messages.map((m) => m.content);
+
+  it('a share link returns only the active branch', async () => {
+    const alice = await api.createUser();
+    const { id } = await branched(alice);
+    const link = await share(alice, id);
+    expect(await texts(await api.request('GET', `/shared/${link.token}`))).toEqual(['Where to?', 'Lisbon.', 'Why?', 'Food.']);
+    const paged = await api.request('GET', `/shared/${link.token}?limit=3`);
+    const first = (await paged.json()) as { messages: { content: string }[]; next_cursor: string };
+    expect(first.messages.map((m) => m.content)).toEqual(['Lisbon.', 'Why?', 'Food.']);
+    expect(await texts(await api.request('GET', `/shared/${link.token}?limit=3&before=${encodeURIComponent(first.next_cursor)}`))).toEqual(['Where to?']);
+  });
+
+  it('fork copies only the branch (up to a message), with parent links', async () => {
+    const alice = await api.createUser();
+    const c = await branched(alice);
+    const whole = (await (await alice.request('POST', `/sessions/${c.id}/fork`, {})).json()) as { session_id: string };
+    expect(await texts(await alice.request('GET', `/sessions/${whole.session_id}/messages`))).toEqual(['Where to?', 'Lisbon.', 'Why?', 'Food.']);
+    const other = (await (await alice.request('POST', `/sessions/${c.id}/fork`, { message_id: c.messages[3] })).json()) as { session_id: string };
+    const page = (await (await alice.request('GET', `/sessions/${other.session_id}/messages`)).json()) as { messages: { id: string; parent_id: string | null; content: string }[] };
+    expect(page.messages.map((m) => m.content)).toEqual(['Where to?', 'Lisbon.', 'Why?', 'Sun.']);
+    page.messages.forEach((m, i) => expect(m.parent_id).toBe(i === 0 ? null : page.messages[i - 1].id));
+  });
+});

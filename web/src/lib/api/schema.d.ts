@@ -3275,6 +3275,87 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/{id}/branch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Switch the branch the session shows and continues
+         * @description The newest message beneath `message_id` (itself when nothing follows it) becomes the active leaf: the history, the next turn and live share links follow it, and other tabs learn it from the chat_sessions row's Realtime update. The owner only (403 for members).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BranchRequest"];
+                };
+            };
+            responses: {
+                /** @description The new active leaf */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BranchResult"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sessions/{id}/fork": {
         parameters: {
             query?: never;
@@ -3611,7 +3692,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** A page of messages, newest page first, each page oldest to newest */
+        /** A page of the session's active branch, newest page first, each page oldest to newest */
         get: {
             parameters: {
                 query?: {
@@ -4465,6 +4546,17 @@ export type components = {
         ApiKeyList: {
             keys: components["schemas"]["ApiKey"][];
         };
+        BranchRequest: {
+            /**
+             * Format: uuid
+             * @description Any message of the session: its branch (down to its newest reply) is shown
+             */
+            message_id: string;
+        };
+        BranchResult: {
+            /** Format: uuid */
+            active_leaf_id: string;
+        };
         Budget: {
             month_start: string;
             monthly_budget_usd: number | null;
@@ -4514,13 +4606,14 @@ export type components = {
         ChatMessage: components["schemas"]["Message"] & {
             /** @description The author's display name; null when the account was deleted */
             author_name: string | null;
+            siblings: components["schemas"]["Siblings"];
         };
         ChatRequest: {
             /** @description Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message's attachments. */
             attachments?: string[];
             /**
              * Format: uuid
-             * @description Replace this user message with `message` and drop what followed
+             * @description Ask `message` instead of this user message: a new question beside it (same parent) and its answer; the old branch is kept
              */
             edit_message_id?: string;
             max_tokens?: number;
@@ -4537,7 +4630,7 @@ export type components = {
             prompt_label?: string;
             prompt_version?: number;
             provider: string;
-            /** @description Replace the last answer of the session */
+            /** @description Answer the active branch's last question again: a new answer beside the old one (both kept, see `siblings`) */
             regenerate?: boolean;
             /**
              * Format: uuid
@@ -4707,6 +4800,11 @@ export type components = {
             id: string;
             latency_ms: number | null;
             model: string | null;
+            /**
+             * Format: uuid
+             * @description The message this one follows (null: a first message); siblings share it
+             */
+            parent_id: string | null;
             prompt_tokens: number | null;
             provider: string | null;
             provider_message_id: string | null;
@@ -4738,7 +4836,7 @@ export type components = {
             type: string;
         };
         MessagePage: {
-            /** @description Oldest to newest */
+            /** @description The active branch, oldest to newest */
             messages: components["schemas"]["ChatMessage"][];
             /** @description Pass as `before` for older messages; null at the start */
             next_cursor: string | null;
@@ -5018,6 +5116,11 @@ export type components = {
         };
         SessionView: components["schemas"]["Session"] & {
             /**
+             * Format: uuid
+             * @description The last message of the branch shown (null: the newest message)
+             */
+            active_leaf_id: string | null;
+            /**
              * @description owner, or member/viewer of a group chat
              * @enum {string}
              */
@@ -5070,6 +5173,17 @@ export type components = {
              * @default false
              */
             live: boolean;
+        };
+        /** @description Other versions of this message (edits, regenerated answers); switch with POST /sessions/{id}/branch */
+        Siblings: {
+            /** @description Messages sharing this one's parent (1: no other versions) */
+            count: number;
+            /** @description 1-based position among them, oldest first */
+            index: number;
+            /** Format: uuid */
+            next_id: string | null;
+            /** Format: uuid */
+            prev_id: string | null;
         };
         StopResult: {
             /** Format: uuid */

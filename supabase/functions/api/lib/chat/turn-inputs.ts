@@ -1,14 +1,16 @@
 /**
  * Reads what a new turn needs before the provider can be called, as the caller (RLS): the
- * session (or the project of a new one), the user message it answers (new, edited or
- * regenerated), finished history (never an unfinished answer), the system prompt, and the
- * context that fits the model's window. Also reports an answer still running in the session.
+ * session (or the project of a new one), the user message it answers (new, an edit — a new
+ * sibling of the edited one — or regenerated), the finished history of the active branch
+ * (walked from the new message's parent; never an unfinished answer, never another branch),
+ * the system prompt, and the context that fits the model's window. Also reports an answer still running in the session.
  * Writes nothing: the rows are written by turn-rows.ts while the provider already streams.
  */
 import type { TransactionSql } from 'postgres';
 import type { AuthUser } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { countTokensLazily } from '../tokens.ts';
+import { activeQuestion, leafOfSession, readBranchHistory } from './branch.ts';
 import { buildContext, type BuiltContext, type ChatTurn } from './context.ts';
 import { loadSystemPrompt } from './system-prompt.ts';
 import { withEarlierAttachments } from '../attachments/history.ts';
@@ -41,10 +43,16 @@ export interface TurnInputs {
   projectId: string | null;
   /** The answer already running in the session, if any. */
   runningMessageId: string | null;
+  /**
+   * new: a question after the active leaf; edit: a new question beside `editedId` (same
+   * parent); regenerate: another answer to the existing question `id`.
+   */
   userMessage:
     | { mode: 'new'; content: string; tokens: number }
-    | { mode: 'edit'; id: string; content: string; tokens: number; authorId: string | null }
+    | { mode: 'edit'; editedId: string; content: string; tokens: number; authorId: string | null }
     | { mode: 'regenerate'; id: string; content: string; authorId: string | null };
+  /** The parent of the question written (new, edit); null for a first message. */
+  parentId: string | null;
   context: BuiltContext;
   prompt: { id: string; version: number } | null;
   /** Project files (or chunks of them) that went into the context. */
@@ -69,6 +77,7 @@ export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: T
   }
 
   let userMessage: TurnInputs['userMessage'];
+  let parentId: string | null = null;
   let runningMessageId: string | null = null;
   if (session) {
     const [running] = await sql<{ id: string }[]>`
@@ -76,33 +85,26 @@ export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: T
     runningMessageId = running?.id ?? null;
   }
   if (req.regenerate) {
-    const [last] = await sql<{ id: string; content: string; author_id: string | null }[]>`
-      select id, content, author_id from public.messages
-       where session_id = ${session!.id} and sender = 'user'
-       order by created_at desc, id desc limit 1`;
-    if (!last) throw new ApiError(409, 'conflict', 'There is no message to regenerate an answer for');
-    userMessage = { mode: 'regenerate', id: last.id, content: last.content, authorId: last.author_id };
+    const question = await activeQuestion(sql, session!.id);
+    if (!question) throw new ApiError(409, 'conflict', 'There is no message to regenerate an answer for');
+    userMessage = { mode: 'regenerate', id: question.id, content: question.content, authorId: question.author_id };
+    parentId = question.parent_id;
   } else if (req.editMessageId) {
-    const [edited] = await sql<{ id: string; author_id: string | null }[]>`
-      select id, author_id from public.messages where id = ${req.editMessageId} and session_id = ${session!.id} and sender = 'user'`;
+    const [edited] = await sql<{ id: string; parent_id: string | null; author_id: string | null }[]>`
+      select id, parent_id, author_id from public.messages where id = ${req.editMessageId} and session_id = ${session!.id} and sender = 'user'`;
     if (!edited) throw notFound('Message');
     const content = req.message ?? '';
-    userMessage = { mode: 'edit', id: edited.id, content, tokens: countTokens(content), authorId: edited.author_id };
+    userMessage = { mode: 'edit', editedId: edited.id, content, tokens: countTokens(content), authorId: edited.author_id };
+    parentId = edited.parent_id;
   } else {
     const content = req.message ?? '';
     userMessage = { mode: 'new', content, tokens: countTokens(content) };
+    if (session) [{ leaf: parentId }] = await sql<{ leaf: string | null }[]>`select ${leafOfSession(sql, session.id)} as leaf`;
   }
 
-  // Finished turns only, older than the message being answered (regenerate/edit), newest kept.
-  const before = userMessage.mode === 'new' ? null : userMessage.id;
+  // The active branch only: finished turns from the new question's parent up, newest kept.
   const history = session
-    ? await withEarlierAttachments(sql, await sql<{ id: string; sender: 'user' | 'assistant'; content: string }[]>`
-        select id, sender, content from (
-          select sender, content, created_at, id from public.messages
-           where session_id = ${session.id} and sender in ('user', 'assistant') and content <> '' and status <> 'streaming'
-             ${before ? sql`and (created_at, id) < (select m.created_at, m.id from public.messages m where m.id = ${before})` : sql``}
-           order by created_at desc, id desc limit ${HISTORY_LIMIT}
-        ) recent order by created_at, id`)
+    ? await withEarlierAttachments(sql, await readBranchHistory(sql, session.id, parentId, HISTORY_LIMIT))
     : [];
 
   const projectId = session ? session.project_id : (req.projectId ?? null);
@@ -124,5 +126,5 @@ export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: T
     reservedForAnswer: req.reservedForAnswer,
     countTokens,
   });
-  return { sessionId: session?.id ?? null, projectId, runningMessageId, userMessage, context, prompt: system.prompt, projectFiles };
+  return { sessionId: session?.id ?? null, projectId, runningMessageId, userMessage, parentId, context, prompt: system.prompt, projectFiles };
 }

@@ -1,13 +1,15 @@
 /**
  * Writes the rows a turn starts with, in one privileged transaction (the API roles may not
  * write messages), every statement filtered by the session owner's id: the session (created,
- * or its settings updated), the user message (new or edited; for regenerate and edit what
- * followed it goes), the assistant row with status `streaming`, and the turn's lock and
- * lease in private.chat_turns. The lock is the unique session_id there (and the unique
- * streaming row per session): a second turn in a running session fails with 409 turn_running,
- * whichever participant started the first. In a group chat the rows are the owner's and the
- * author (question and answer) is the member who sent it; the database refuses an author who
- * may not post (messages_guard_author), which surfaces as 403 here.
+ * or its settings updated), the user message (new, or for an edit a new sibling of the edited
+ * one; regenerate writes none), the assistant row with status `streaming` under it, and the
+ * turn's lock and lease in private.chat_turns. Nothing is deleted: the session's active leaf
+ * moves to the new answer (a trigger on messages), and older versions stay as siblings. The
+ * lock is the unique session_id in chat_turns (and the unique streaming row per session): a
+ * second turn in a running session fails with 409 turn_running, whichever participant started
+ * the first. In a group chat the rows are the owner's and the author (question and answer) is
+ * the member who sent it; the database refuses an author who may not post
+ * (messages_guard_author), which surfaces as 403 here.
  */
 import type { Sql } from 'postgres';
 import { ApiError, notFound } from '../errors.ts';
@@ -61,33 +63,27 @@ export async function writeTurnRows(sql: Sql, people: TurnPeople, inputs: TurnIn
               left join public.projects p on p.id = ${inputs.projectId}::uuid and p.user_id = ${user.id}
              where ${inputs.projectId}::uuid is null or p.id is not null
             returning id`;
+      // A question without a parent in an existing session is an edit of its first message:
+      // a new first message, which the database would otherwise thread under the active leaf.
+      const root = inputs.sessionId && m.mode !== 'regenerate' && inputs.parentId === null
+        ? tx`select set_config('mrprompt.root_message', ${ids.userMessageId}, true)`
+        : tx`select 1`;
       const question =
-        m.mode === 'new'
-          ? tx`
-              insert into public.messages (id, session_id, user_id, author_id, sender, content, status, token_count)
-              select ${ids.userMessageId}, ${ids.sessionId}, ${user.id}, ${author}, 'user', ${m.content}, 'complete', ${m.tokens} where ${owned}
-              returning id`
-          : m.mode === 'edit'
-            ? tx`
-                update public.messages set content = ${m.content}, token_count = ${m.tokens}
-                 where id = ${m.id} and session_id = ${ids.sessionId} and user_id = ${user.id} and sender = 'user'
-                   and author_id = ${author} returning id`
-            : tx`select ${m.id}::uuid as id`;
-      // For regenerate and edit, what followed the question goes. Compared in SQL: created_at
-      // has microseconds, a JS Date only milliseconds.
-      const rest = m.mode === 'new'
-        ? tx`select 1`
-        : tx`
-            delete from public.messages
-             where session_id = ${ids.sessionId} and user_id = ${user.id}
-               and (created_at, id) > (select x.created_at, x.id from public.messages x where x.id = ${m.id})`;
+        m.mode === 'regenerate'
+          ? tx`select ${m.id}::uuid as id`
+          : tx`
+              insert into public.messages (id, session_id, user_id, author_id, sender, content, status, token_count, parent_id)
+              select ${ids.userMessageId}, ${ids.sessionId}, ${user.id}, ${author}, 'user', ${m.content}, 'complete', ${m.tokens}, ${inputs.parentId}::uuid
+               where ${owned}
+              returning id`;
       const answer = tx`
-        insert into public.messages (id, session_id, user_id, author_id, sender, content, status, provider, model)
-        select ${ids.assistantMessageId}, ${ids.sessionId}, ${user.id}, ${author}, 'assistant', '', 'streaming', ${req.provider}, ${req.model} where ${owned}`;
+        insert into public.messages (id, session_id, user_id, author_id, sender, content, status, provider, model, parent_id)
+        select ${ids.assistantMessageId}, ${ids.sessionId}, ${user.id}, ${author}, 'assistant', '', 'streaming', ${req.provider}, ${req.model}, ${ids.userMessageId}::uuid
+         where ${owned}`;
       const lock = tx`
         insert into private.chat_turns (message_id, session_id, user_id, lease_expires_at)
         select ${ids.assistantMessageId}, ${ids.sessionId}, ${user.id}, clock_timestamp() + make_interval(secs => ${req.leaseMs / 1000}) where ${owned}`;
-      const [sessionRows, questionRows] = await Promise.all([session, question, rest, answer, lock]);
+      const [sessionRows, , questionRows] = await Promise.all([session, root, question, answer, lock]);
       if (sessionRows.length === 0) throw notFound(inputs.sessionId ? 'Session' : 'Project');
       if (questionRows.length === 0) throw notFound('Message');
     });

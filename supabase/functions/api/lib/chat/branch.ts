@@ -1,0 +1,102 @@
+/**
+ * A conversation is a tree (messages.parent_id); a session shows one branch, the path from
+ * its active leaf (chat_sessions.active_leaf_id, the newest message when unset) to the root.
+ * Everything that reads "the conversation" — the history page, the model's context, the
+ * question a regenerate answers — walks parent links from a starting message, one primary
+ * key lookup per message, so the cost is the number of messages read, never the depth.
+ */
+import type { Fragment, TransactionSql } from 'postgres';
+import { MESSAGE_COLUMNS, type MessageRow } from '../resource-schemas.ts';
+import { cursorTimestampSql } from '../cursor.ts';
+
+type Sql = TransactionSql;
+
+/** The session's active leaf: the stored one, else its newest message. */
+export const leafOfSession = (sql: Sql, sessionId: string): Fragment => sql`
+  coalesce((select s.active_leaf_id from public.chat_sessions s where s.id = ${sessionId}),
+           (select m.id from public.messages m where m.session_id = ${sessionId} order by m.created_at desc, m.id desc limit 1))`;
+
+/**
+ * Up to `limit` messages from `start` (an SQL uuid expression) towards the root, nearest
+ * first, as ids with their distance (n = 1 for the start).
+ */
+const walk = (sql: Sql, sessionId: string, start: Fragment, limit: number) => sql`
+  with recursive start as materialized (select ${start} as id),
+  branch (bid, bparent, n) as (
+    -- Joined to a materialized start (not compared to a subquery, which under RLS cannot be
+    -- an index condition), so the start is found by its key like every step after it.
+    select m.id, m.parent_id, 1 from start st join public.messages m on m.session_id = ${sessionId} and m.id = st.id
+    union all
+    select p.id, p.parent_id, b.n + 1
+      from branch b join public.messages p on p.session_id = ${sessionId} and p.id = b.bparent
+     where b.n < ${limit}
+  )`;
+
+export interface Siblings {
+  count: number;
+  /** 1-based position among the siblings, oldest first. */
+  index: number;
+  prev_id: string | null;
+  next_id: string | null;
+}
+export type BranchMessage = MessageRow & { siblings: Siblings; cursor_t: string };
+
+/**
+ * One page of the session's active branch, nearest the leaf first: from the leaf, or from
+ * the parent of `beforeId` (the oldest message of the previous page). `limit + 1` rows so
+ * the caller can tell whether there is more. Each message carries its siblings (the
+ * messages sharing its parent, or the session's first messages), in the order written.
+ */
+export async function readBranchPage(sql: Sql, sessionId: string, limit: number, beforeId: string | null): Promise<BranchMessage[]> {
+  const start: Fragment = beforeId
+    ? sql`(select b.parent_id from public.messages b where b.session_id = ${sessionId} and b.id = ${beforeId})`
+    : leafOfSession(sql, sessionId);
+  const rows = await sql<(MessageRow & { cursor_t: string; sibling_ids: string[] })[]>`
+    ${walk(sql, sessionId, start, limit + 1)}
+    -- The walk's columns (bid, bparent, n) and the lateral's (ids) never clash with a message's.
+    select ${sql.unsafe(MESSAGE_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('m.created_at'))} as cursor_t,
+           sib.ids as sibling_ids
+      from branch b
+      join public.messages m on m.id = b.bid
+      cross join lateral (
+        select array_agg(x.id order by x.created_at, x.id) as ids from (
+          select s.id, s.created_at from public.messages s
+           where m.parent_id is not null and s.session_id = m.session_id and s.parent_id = m.parent_id
+          union all
+          select s.id, s.created_at from public.messages s
+           where m.parent_id is null and s.session_id = m.session_id and s.parent_id is null
+        ) x
+      ) sib
+     order by b.n`;
+  return rows.map(({ sibling_ids, ...row }) => ({ ...row, siblings: siblingsOf(row.id, sibling_ids ?? [row.id]) }));
+}
+
+function siblingsOf(id: string, ids: string[]): Siblings {
+  const at = Math.max(0, ids.indexOf(id));
+  return { count: ids.length, index: at + 1, prev_id: ids[at - 1] ?? null, next_id: ids[at + 1] ?? null };
+}
+
+/**
+ * Finished history ending at `start` (inclusive; the new message's parent), oldest first, at
+ * most `limit` messages: what the model receives as the conversation so far.
+ */
+export async function readBranchHistory(sql: Sql, sessionId: string, start: string | null, limit: number) {
+  if (!start) return [];
+  return await sql<{ id: string; sender: 'user' | 'assistant'; content: string }[]>`
+    ${walk(sql, sessionId, sql`${start}::uuid`, limit)}
+    select m.id, m.sender, m.content
+      from branch b join public.messages m on m.id = b.bid
+     where m.sender in ('user', 'assistant') and m.content <> '' and m.status <> 'streaming'
+     order by b.n desc`;
+}
+
+/** The question the active branch ends with: the leaf, or the user message an answer at the leaf replies to. */
+export async function activeQuestion(sql: Sql, sessionId: string): Promise<{ id: string; content: string; parent_id: string | null; author_id: string | null } | null> {
+  const [row] = await sql<{ id: string; content: string; parent_id: string | null; author_id: string | null }[]>`
+    ${walk(sql, sessionId, leafOfSession(sql, sessionId), 4)}
+    select m.id, m.content, m.parent_id, m.author_id
+      from branch b join public.messages m on m.id = b.bid
+     where m.sender = 'user'
+     order by b.n limit 1`;
+  return row ?? null;
+}
