@@ -29,6 +29,7 @@ import { chatTurnRoutes } from './routes/chat-turns.ts';
 import { credentialsRoutes } from './routes/credentials.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
+import { importRoutes } from './routes/import.ts';
 import { providersRoutes } from './routes/providers.ts';
 import { meRoutes } from './routes/me.ts';
 import { projectFilesRoutes } from './routes/project-files.ts';
@@ -147,6 +148,7 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
   app.route('/shared', sharedChatRoutes);
   app.route('/prompts', promptsRoutes);
   app.route('/search', searchRoutes);
+  app.route('/import', importRoutes);
   app.route('/usage', usageRoutes);
   app.route('/budget', budgetRoutes);
   app.route('/api-keys', apiKeysRoutes);

@@ -849,6 +849,91 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import conversations (ChatGPT, or this app’s export) as new chats */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ImportRequest"];
+                };
+            };
+            responses: {
+                /** @description One result per conversation, in order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportResponse"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me": {
         parameters: {
             query?: never;
@@ -4744,6 +4829,52 @@ export type components = {
              * @enum {string}
              */
             vector: "installed" | "available" | "absent";
+        };
+        ImportConversation: {
+            /** Format: date-time */
+            created_at?: string | null;
+            messages: components["schemas"]["ImportMessage"][];
+            /**
+             * @description Index of this part's first message in the conversation
+             * @default 0
+             */
+            offset: number;
+            /** @enum {string} */
+            source: "chatgpt" | "mrprompt";
+            /** @description The conversation's id in the source: importing it again adds nothing */
+            source_id: string;
+            title?: string | null;
+            /** @description Messages in the whole conversation */
+            total: number;
+        };
+        ImportMessage: {
+            content: string;
+            /** Format: date-time */
+            created_at?: string | null;
+            /** @description The model that wrote it, as the source names it */
+            model?: string | null;
+            /** @enum {string} */
+            sender: "user" | "assistant";
+            /** @description The message's id in the source (kept as provider_message_id) */
+            source_id?: string | null;
+        };
+        ImportRequest: {
+            conversations: components["schemas"]["ImportConversation"][];
+        };
+        ImportResponse: {
+            results: components["schemas"]["ImportResult"][];
+        };
+        ImportResult: {
+            /** @description Messages this request added */
+            messages: number;
+            /** Format: uuid */
+            session_id: string;
+            source_id: string;
+            /**
+             * @description imported: complete now; partial: more parts expected; duplicate: imported before, nothing added
+             * @enum {string}
+             */
+            status: "imported" | "partial" | "duplicate";
         };
         Invite: {
             /** Format: email */

@@ -1,0 +1,127 @@
+/**
+ * Writes imported conversations (POST /import) in one privileged transaction: the API roles
+ * may not insert messages, and imported rows keep their own times, which the row-time trigger
+ * would replace for a user's write. Every statement is filtered by the verified user's id and
+ * only ever creates sessions for that user, so nothing lands in anyone else's account.
+ *
+ * Imported rows are plain history: messages `complete`, no provider, no token counts, no
+ * usage log and no cost; the session says where it came from (`metadata.imported`). The
+ * ledger private.chat_imports remembers each source conversation: a conversation already
+ * imported whole is a `duplicate`; one sent in parts resumes at the first message it lacks.
+ */
+import type { Sql, TransactionSql } from 'postgres';
+import { ApiError } from '../errors.ts';
+import { plainTitle } from '../plain-title.ts';
+
+export interface ImportMessage {
+  sender: 'user' | 'assistant';
+  content: string;
+  created_at?: string | null;
+  model?: string | null;
+  source_id?: string | null;
+}
+
+export interface ImportConversation {
+  source: 'chatgpt' | 'mrprompt';
+  source_id: string;
+  title?: string | null;
+  created_at?: string | null;
+  /** Index of this part's first message in the whole conversation. */
+  offset: number;
+  /** Messages in the whole conversation (all parts). */
+  total: number;
+  messages: ImportMessage[];
+}
+
+export interface ImportResult {
+  source_id: string;
+  /** imported: complete now; partial: more parts to come; duplicate: it was all here already. */
+  status: 'imported' | 'partial' | 'duplicate';
+  session_id: string;
+  /** Messages this request added. */
+  messages: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function writeImport(sql: Sql, userId: string, conversations: ImportConversation[]): Promise<ImportResult[]> {
+  return await sql.begin(async (tx) => {
+    const results: ImportResult[] = [];
+    for (const conversation of conversations) results.push(await importOne(tx, userId, conversation));
+    return results;
+  });
+}
+
+async function importOne(tx: TransactionSql, userId: string, c: ImportConversation): Promise<ImportResult> {
+  const [ledger] = await tx<{ session_id: string; imported_messages: number; total_messages: number }[]>`
+    select session_id, imported_messages, total_messages from private.chat_imports
+     where user_id = ${userId} and source = ${c.source} and source_id = ${c.source_id}
+       for update`;
+  if (ledger && ledger.imported_messages >= ledger.total_messages) {
+    return { source_id: c.source_id, status: 'duplicate', session_id: ledger.session_id, messages: 0 };
+  }
+  // An export of this account imported back into it: the chat is still here.
+  if (!ledger && c.source === 'mrprompt' && UUID.test(c.source_id)) {
+    const [own] = await tx`select id from public.chat_sessions where id = ${c.source_id} and user_id = ${userId}`;
+    if (own) return { source_id: c.source_id, status: 'duplicate', session_id: c.source_id, messages: 0 };
+  }
+
+  // Parts arrive in order; one that starts past what is stored would leave a hole.
+  if (c.offset > (ledger?.imported_messages ?? 0)) {
+    throw new ApiError(409, 'import_out_of_order', `Conversation ${c.source_id}: send its parts in order (this one starts at message ${c.offset}, ${ledger?.imported_messages ?? 0} are stored)`);
+  }
+  const start = parseTime(c.created_at) ?? parseTime(c.messages[0]?.created_at) ?? new Date();
+  let sessionId = ledger?.session_id;
+  let stored = ledger?.imported_messages ?? 0;
+  let previous = start.getTime() - 1;
+  if (!sessionId) {
+    const firstUser = c.messages.find((m) => m.sender === 'user')?.content ?? '';
+    const title = (c.title?.replace(/\s+/g, ' ').trim() || plainTitle(firstUser) || 'Imported chat').slice(0, 200);
+    const [session] = await tx<{ id: string }[]>`
+      insert into public.chat_sessions (user_id, title, metadata, created_at, last_message_at)
+      values (${userId}, ${title}, ${tx.json({ imported: { source: c.source, id: c.source_id } })},
+              ${start.toISOString()}::text::timestamptz, ${start.toISOString()}::text::timestamptz)
+      returning id`;
+    sessionId = session.id;
+    await tx`
+      insert into private.chat_imports (user_id, source, source_id, session_id, total_messages)
+      values (${userId}, ${c.source}, ${c.source_id}, ${sessionId}, ${c.total})`;
+  } else {
+    const [last] = await tx<{ at: Date | null }[]>`select max(created_at) as at from public.messages where session_id = ${sessionId} and user_id = ${userId}`;
+    if (last.at) previous = last.at.getTime();
+  }
+
+  // Only the messages this session lacks; parts that repeat stored ones skip them.
+  const fresh = c.messages.slice(Math.max(0, stored - c.offset));
+  const rows = fresh.map((m) => {
+    // Strictly increasing times keep the conversation's order (sources may omit or repeat them).
+    const at = Math.max(parseTime(m.created_at)?.getTime() ?? previous + 1, previous + 1);
+    previous = at;
+    return {
+      session_id: sessionId,
+      user_id: userId,
+      sender: m.sender,
+      content: m.content,
+      status: 'complete',
+      model: m.model ?? null,
+      provider_message_id: m.source_id ?? null,
+      created_at: new Date(at).toISOString(),
+      updated_at: new Date(at).toISOString(),
+    };
+  });
+  // Bounded statements: a part may carry thousands of short messages.
+  for (let i = 0; i < rows.length; i += 500) {
+    await tx`insert into public.messages ${tx(rows.slice(i, i + 500), 'session_id', 'user_id', 'sender', 'content', 'status', 'model', 'provider_message_id', 'created_at', 'updated_at')}`;
+  }
+  stored = Math.min(c.total, Math.max(stored, c.offset + c.messages.length));
+  await tx`
+    update private.chat_imports set imported_messages = ${stored}, total_messages = ${Math.max(c.total, stored)}
+     where user_id = ${userId} and source = ${c.source} and source_id = ${c.source_id}`;
+  return { source_id: c.source_id, status: stored >= c.total ? 'imported' : 'partial', session_id: sessionId, messages: rows.length };
+}
+
+function parseTime(value: string | null | undefined): Date | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}

@@ -1,0 +1,144 @@
+// POST /api/import: conversations become chats of the caller with their own times and order,
+// marked as imported (complete, no provider, no tokens, no usage, no cost); the same
+// conversation twice adds nothing; a long one arrives in parts and resumes; nothing can land
+// in another account; bad input is a 400.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const conversation = (id: string, overrides: Record<string, unknown> = {}) => ({
+  source: 'chatgpt',
+  source_id: id,
+  title: 'Trip to Lisbon',
+  created_at: '2024-03-01T10:00:00.000Z',
+  total: 2,
+  messages: [
+    { sender: 'user', content: 'Plan three days in Lisbon', created_at: '2024-03-01T10:00:00.000Z', source_id: `${id}-m1` },
+    { sender: 'assistant', content: 'Day 1: Alfama…', created_at: '2024-03-01T10:00:05.000Z', model: 'gpt-4o', source_id: `${id}-m2` },
+  ],
+  ...overrides,
+});
+
+async function importing(user: ApiUser, conversations: unknown[]) {
+  const res = await user.request('POST', '/import', { conversations });
+  return { status: res.status, body: await res.json() };
+}
+
+async function messagesOf(user: ApiUser, sessionId: string) {
+  const body = await (await user.request('GET', `/sessions/${sessionId}/messages?limit=100`)).json();
+  return body.messages as Record<string, unknown>[];
+}
+
+describe('POST /import', () => {
+  it('creates a chat per conversation with its own title, times and order, marked as imported', async () => {
+    const alice = await api.createUser();
+    const { status, body } = await importing(alice, [conversation('c-1')]);
+    expect(status).toBe(200);
+    expect(body.results).toEqual([{ source_id: 'c-1', status: 'imported', session_id: expect.any(String), messages: 2 }]);
+    const sessionId = body.results[0].session_id;
+
+    const session = await (await alice.request('GET', `/sessions/${sessionId}`)).json();
+    expect(session).toMatchObject({ title: 'Trip to Lisbon', role: 'owner', metadata: { imported: { source: 'chatgpt', id: 'c-1' } } });
+    expect(new Date(session.created_at).toISOString()).toBe('2024-03-01T10:00:00.000Z');
+    expect(new Date(session.last_message_at).toISOString()).toBe('2024-03-01T10:00:05.000Z');
+
+    const messages = await messagesOf(alice, sessionId);
+    expect(messages.map((m) => [m.sender, m.content, m.status])).toEqual([
+      ['user', 'Plan three days in Lisbon', 'complete'],
+      ['assistant', 'Day 1: Alfama…', 'complete'],
+    ]);
+    expect(messages[1]).toMatchObject({ provider: null, model: 'gpt-4o', provider_message_id: 'c-1-m2', token_count: null, prompt_tokens: null, completion_tokens: null, latency_ms: null });
+
+    // No usage rows and no cost: the import called no provider.
+    const [{ count }] = await api.db.sql`select count(*)::int as count from public.prompt_usage_logs where user_id = ${alice.id}`;
+    expect(count).toBe(0);
+    // Old conversations sort by their own time, below a chat started today.
+    const today = await (await alice.request('POST', '/sessions', { title: 'Today' })).json();
+    const list = await (await alice.request('GET', '/sessions')).json();
+    expect(list.sessions.map((s: { id: string }) => s.id)).toEqual([today.id, sessionId]);
+  });
+
+  it('importing the same conversations again adds nothing; deleting the chat allows it again', async () => {
+    const alice = await api.createUser();
+    const first = await importing(alice, [conversation('c-1'), conversation('c-2', { title: 'Second' })]);
+    expect(first.body.results.map((r: { status: string }) => r.status)).toEqual(['imported', 'imported']);
+    const again = await importing(alice, [conversation('c-1'), conversation('c-2', { title: 'Second' })]);
+    expect(again.body.results).toEqual(first.body.results.map((r: { session_id: string; source_id: string }) => ({ ...r, status: 'duplicate', messages: 0 })));
+    const list = await (await alice.request('GET', '/sessions')).json();
+    expect(list.sessions).toHaveLength(2);
+    expect(await messagesOf(alice, first.body.results[0].session_id)).toHaveLength(2);
+
+    // The same ids under another source are other conversations; another user imports their own copy.
+    const other = await importing(alice, [conversation('c-1', { source: 'mrprompt' })]);
+    expect(other.body.results[0].status).toBe('imported');
+    const bob = await api.createUser();
+    const bobs = await importing(bob, [conversation('c-1')]);
+    expect(bobs.body.results[0]).toMatchObject({ status: 'imported', messages: 2 });
+    expect(bobs.body.results[0].session_id).not.toBe(first.body.results[0].session_id);
+    expect((await bob.request('GET', `/sessions/${first.body.results[0].session_id}`)).status).toBe(404);
+
+    expect((await alice.request('DELETE', `/sessions/${first.body.results[0].session_id}`)).status).toBe(204);
+    const back = await importing(alice, [conversation('c-1')]);
+    expect(back.body.results[0]).toMatchObject({ status: 'imported', messages: 2 });
+  });
+
+  it("this app's export imported into the same account finds its chats there", async () => {
+    const alice = await api.createUser();
+    const own = await (await alice.request('POST', '/sessions', { title: 'Mine' })).json();
+    const { body } = await importing(alice, [conversation(own.id, { source: 'mrprompt' })]);
+    expect(body.results[0]).toEqual({ source_id: own.id, status: 'duplicate', session_id: own.id, messages: 0 });
+    // Someone else's session id is just a conversation id to Bob.
+    const bob = await api.createUser();
+    const bobs = await importing(bob, [conversation(own.id, { source: 'mrprompt' })]);
+    expect(bobs.body.results[0].status).toBe('imported');
+    expect(bobs.body.results[0].session_id).not.toBe(own.id);
+  });
+
+  it('a long conversation arrives in parts, in order; a repeated part adds nothing and a gap is refused', async () => {
+    const alice = await api.createUser();
+    const messages = Array.from({ length: 5 }, (_, i) => ({ sender: i % 2 ? 'assistant' : 'user', content: `message ${i}` }));
+    const part = (offset: number, count: number) => ({ source: 'chatgpt', source_id: 'long', title: 'Long', offset, total: 5, messages: messages.slice(offset, offset + count) });
+    const one = await importing(alice, [part(0, 2)]);
+    expect(one.body.results[0]).toMatchObject({ status: 'partial', messages: 2 });
+    const gap = await importing(alice, [part(3, 2)]);
+    expect(gap.status).toBe(409);
+    expect(gap.body.error.code).toBe('import_out_of_order');
+    // A client that restarts sends part one again: only what is missing is added.
+    const overlap = await importing(alice, [part(0, 4)]);
+    expect(overlap.body.results[0]).toMatchObject({ status: 'partial', messages: 2, session_id: one.body.results[0].session_id });
+    const last = await importing(alice, [part(4, 1)]);
+    expect(last.body.results[0]).toMatchObject({ status: 'imported', messages: 1 });
+    expect((await importing(alice, [part(0, 5)])).body.results[0].status).toBe('duplicate');
+    const stored = await messagesOf(alice, one.body.results[0].session_id);
+    expect(stored.map((m) => m.content)).toEqual(messages.map((m) => m.content));
+  });
+
+  it('refuses what a chat cannot hold, and anonymous callers', async () => {
+    const alice = await api.createUser();
+    const bad = [
+      [conversation('x', { messages: [{ sender: 'system', content: 'You are…' }], total: 1 })],
+      [conversation('x', { messages: [{ sender: 'user', content: '' }], total: 1 })],
+      [conversation('x', { messages: [], total: 1 })],
+      [conversation('x', { total: 1 })],
+      [conversation('x', { source: 'claude' })],
+      [conversation('x', { user_id: alice.id })],
+      [conversation('x', { messages: [{ sender: 'user', content: 'a\u0000b' }], total: 1 })],
+      [],
+    ];
+    for (const conversations of bad) {
+      const { status, body } = await importing(alice, conversations);
+      expect(status, JSON.stringify(conversations).slice(0, 120)).toBe(400);
+      expect(body.error.code).toBe('invalid_request');
+    }
+    expect((await api.request('POST', '/import', { conversations: [conversation('x')] })).status).toBe(401);
+    const list = await (await alice.request('GET', '/sessions')).json();
+    expect(list.sessions).toEqual([]);
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * /api/import: brings chats from elsewhere into the caller's account — ChatGPT's
+ * conversations.json and this app's own account export, already reduced by the client to
+ * conversations of user and assistant text (the web app parses the file in the browser and
+ * reports what it left out). Bodies stay under the API's size limit, so a client sends a big
+ * file as many requests (a progress bar's natural steps) and a very long conversation in
+ * parts (`offset`, `total`). What is written and how: lib/import/write-import.ts.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requireUser } from '../lib/auth.ts';
+import type { AppEnv } from '../lib/context.ts';
+import { rethrowDatabaseError } from '../lib/db-errors.ts';
+import { writeImport } from '../lib/import/write-import.ts';
+import { text } from '../lib/inputs.ts';
+import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
+import { heavyRateLimit } from '../lib/rate-limit.ts';
+
+const time = z.iso.datetime({ offset: true }).nullish().openapi({ format: 'date-time' });
+
+const ImportMessage = z
+  .strictObject({
+    sender: z.enum(['user', 'assistant']),
+    content: text(200_000).min(1),
+    created_at: time,
+    model: text(200).min(1).nullish().openapi({ description: 'The model that wrote it, as the source names it' }),
+    source_id: text(200).nullish().openapi({ description: "The message's id in the source (kept as provider_message_id)" }),
+  })
+  .openapi('ImportMessage');
+
+const ImportConversation = z
+  .strictObject({
+    source: z.enum(['chatgpt', 'mrprompt']),
+    source_id: text(200).min(1).openapi({ description: "The conversation's id in the source: importing it again adds nothing" }),
+    title: text(1000).nullish(),
+    created_at: time,
+    offset: z.number().int().min(0).default(0).openapi({ description: "Index of this part's first message in the conversation" }),
+    total: z.number().int().min(1).max(1_000_000).openapi({ description: 'Messages in the whole conversation' }),
+    messages: z.array(ImportMessage).min(1).max(10_000),
+  })
+  .refine((c) => c.offset + c.messages.length <= c.total, { message: 'offset + messages must not exceed total' })
+  .openapi('ImportConversation');
+
+const ImportRequest = z.strictObject({ conversations: z.array(ImportConversation).min(1).max(500) }).openapi('ImportRequest');
+
+const ImportResult = z
+  .object({
+    source_id: z.string(),
+    status: z.enum(['imported', 'partial', 'duplicate']).openapi({
+      description: 'imported: complete now; partial: more parts expected; duplicate: imported before, nothing added',
+    }),
+    session_id: z.uuid(),
+    messages: z.number().int().openapi({ description: 'Messages this request added' }),
+  })
+  .openapi('ImportResult');
+
+const route = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['import'],
+  security,
+  summary: 'Import conversations (ChatGPT, or this app’s export) as new chats',
+  request: { body: jsonBody(ImportRequest) },
+  responses: {
+    200: jsonResponse(z.object({ results: z.array(ImportResult) }).openapi('ImportResponse'), 'One result per conversation, in order'),
+    ...errorResponses(400, 401, 409, 413, 429),
+  },
+});
+
+export const importRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+importRoutes.use('*', requireUser, heavyRateLimit(1));
+
+importRoutes.openapi(route, async (c) => {
+  const { conversations } = c.req.valid('json');
+  const results = await writeImport(c.var.db.sql, c.var.user.id, conversations).catch(rethrowDatabaseError);
+  return c.json({ results }, 200);
+});

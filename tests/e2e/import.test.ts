@@ -1,0 +1,119 @@
+// Importing history: ChatGPT's conversations.json (a branch, an image part, a system message,
+// tool calls, a hidden message) and this app's own export become chats, with a progress bar
+// and a report of what was left out; importing again adds nothing twice; a file too big for
+// one request goes in several.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chatGptExport } from '../fixtures/chatgpt-export.ts';
+import { open, reload, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E } from './helpers.ts';
+
+let dir: string;
+function file(name: string, data: unknown): string {
+  const target = path.join(dir, name);
+  writeFileSync(target, JSON.stringify(data));
+  return target;
+}
+
+async function importFile(page: Page, filePath: string) {
+  await open(page, '/settings/import');
+  await page.getByLabel('Export file (JSON)').setInputFiles(filePath);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const report = page.getByTestId('import-report');
+  await report.waitFor();
+  return report;
+}
+
+describe('import', { timeout: 180_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'mrprompt-import-'));
+    e2e = await startE2E('import');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("ChatGPT's conversations.json becomes chats along the visible thread, with a report of what was left out; again adds nothing", async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    // The first-run welcome and Settings lead here.
+    await page.getByRole('region', { name: 'Welcome to Mr.Prompt' }).getByRole('link', { name: 'Import chats from ChatGPT' }).click();
+    await page.waitForURL('**/settings/import');
+    const conversations = file('conversations.json', chatGptExport());
+    const report = await importFile(page, conversations);
+    await expect(page.getByTestId('import-summary').textContent()).resolves.toContain('2 chats imported (6 messages) from ChatGPT');
+    const progress = page.getByRole('progressbar', { name: 'Import progress' });
+    await expect(progress.getAttribute('value')).resolves.toBe('2');
+    const leftOut = await report.getByRole('list', { name: 'Left out' }).getByRole('listitem').allTextContents();
+    expect(leftOut.sort()).toEqual([
+      '1 conversations without any text messages',
+      '1 hidden messages',
+      '1 images, files and other non-text parts',
+      '1 messages on other branches (earlier edits and regenerations)',
+      '1 system or custom-instruction messages',
+      '3 tool calls and tool results (browsing, code, plugins)',
+    ]);
+    await report.getByRole('link', { name: 'A picture of a cat' }).click();
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    const messages = page.locator('article[aria-label$="message"]');
+    await messages.nth(3).waitFor();
+    await expect(messages.allTextContents()).resolves.toEqual([
+      expect.stringContaining('Hi there'),
+      expect.stringContaining('Hello! How can I help?'),
+      expect.stringContaining('What is in this picture?'),
+      expect.stringContaining('It is a cat.'),
+    ]);
+    const sidebar = page.getByRole('navigation', { name: 'Chats' });
+    await expect(sidebar.getByRole('link', { name: 'A picture of a cat' }).count()).resolves.toBe(1);
+    await expect(sidebar.getByRole('link', { name: 'Run some code' }).count()).resolves.toBe(1);
+    await reload(page);
+    await expect(sidebar.getByRole('link').filter({ hasText: /^(A picture of a cat|Run some code)$/ }).count()).resolves.toBe(2);
+
+    const found: Record<string, unknown> = {};
+    for (const theme of ['light', 'dark'] as const) {
+      await useTheme(page, theme);
+      await importFile(page, conversations);
+      const violations = await seriousViolations(page);
+      if (violations.length) found[theme] = violations;
+      await screenshot(page, `import-report-${theme}`);
+    }
+    expect(found).toEqual({});
+    // The repeats above added nothing.
+    await expect(page.getByTestId('import-summary').textContent()).resolves.toContain('0 chats imported (0 messages) from ChatGPT; 2 already here');
+    await open(page, '/chat');
+    await expect(sidebar.getByRole('link').filter({ hasText: /^(A picture of a cat|Run some code)$/ }).count()).resolves.toBe(2);
+  });
+
+  it("this app's export moves chats to another account, and a big file goes in several requests", async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const many = Array.from({ length: 120 }, (_, i) => chatGptExport(`bulk-${i}`)[1]).map((c, i) => ({ ...c, title: `Bulk chat ${i}` }));
+    for (const c of many) c.mapping.done.message!.content = { content_type: 'text', parts: [`The answer is 4. ${'More words. '.repeat(200)}`] };
+    const requests: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/import') requests.push(request.url());
+    });
+    const report = await importFile(page, file('big.json', many));
+    await expect(page.getByTestId('import-summary').textContent()).resolves.toContain('120 chats imported (240 messages)');
+    expect(requests.length).toBeGreaterThan(1);
+
+    // Export this account and import it into a new one.
+    const exported = await page.evaluate(async () => (await fetch('/api/me/export')).text());
+    const other = await e2e.newPage();
+    await signUp(other);
+    const otherReport = await importFile(other, file('mrprompt-export.json', JSON.parse(exported)));
+    await expect(other.getByTestId('import-summary').textContent()).resolves.toContain('120 chats imported (240 messages) from a Mr.Prompt export');
+    // Back into the account it came from: every chat is still there.
+    const home = await importFile(page, file('mrprompt-export.json', JSON.parse(exported)));
+    await expect(page.getByTestId('import-summary').textContent()).resolves.toContain('0 chats imported (0 messages) from a Mr.Prompt export; 120 already here');
+
+    await open(other, '/settings/import');
+    await other.getByLabel('Export file (JSON)').setInputFiles(file('not-an-export.json', { hello: 'world' }));
+    await other.getByRole('button', { name: 'Import', exact: true }).click();
+    await other.getByRole('alert').filter({ hasText: 'neither a ChatGPT conversations.json nor a Mr.Prompt export' }).waitFor();
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * What an import carries to POST /api/import: conversations reduced to user and assistant
+ * text, and a tally of what was left out and why. The file parsers (chatgpt.ts, mrprompt.ts)
+ * produce it; batches.ts cuts it into requests.
+ */
+import type { components } from '../api/schema';
+
+export type ImportConversation = components['schemas']['ImportConversation'];
+export type ImportMessage = components['schemas']['ImportMessage'];
+export type Conversation = Omit<ImportConversation, 'offset' | 'total'>;
+
+/** Why something in the file did not become a message. */
+export type SkipReason = 'system' | 'tool' | 'hidden' | 'non_text' | 'other_branch' | 'empty' | 'too_large' | 'no_messages' | 'unreadable';
+
+export const SKIP_LABELS: Record<SkipReason, string> = {
+  system: 'system or custom-instruction messages',
+  tool: 'tool calls and tool results (browsing, code, plugins)',
+  hidden: 'hidden messages',
+  non_text: 'images, files and other non-text parts',
+  other_branch: 'messages on other branches (earlier edits and regenerations)',
+  empty: 'empty messages',
+  too_large: 'messages too large to import',
+  no_messages: 'conversations without any text messages',
+  unreadable: 'conversations the file did not describe readably',
+};
+
+export type Skipped = Partial<Record<SkipReason, number>>;
+
+export interface Parsed {
+  format: 'chatgpt' | 'mrprompt';
+  conversations: Conversation[];
+  skipped: Skipped;
+}
+
+export function skip(skipped: Skipped, reason: SkipReason, count = 1): void {
+  if (count > 0) skipped[reason] = (skipped[reason] ?? 0) + count;
+}
+
+/** Seconds since the epoch (ChatGPT) or an ISO string as an ISO string; null when absent or odd. */
+export function isoTime(value: unknown): string | null {
+  const date = typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : null;
+  return date && !Number.isNaN(date.getTime()) ? date.toISOString() : null;
+}

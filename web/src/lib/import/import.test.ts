@@ -1,0 +1,87 @@
+// Reading export files into importable conversations: ChatGPT's mapping tree (the path to
+// current_node, text parts only, with a tally of what was left out) and this app's export;
+// and cutting them into request bodies under the size budget.
+import { describe, expect, it } from 'vitest';
+import { chatGptExport, expectedChatGptImport } from '../../../../tests/fixtures/chatgpt-export';
+import { toBatches } from './batches';
+import { isChatGptExport, parseChatGpt } from './chatgpt';
+import type { Conversation } from './conversations';
+import { isMrPromptExport, parseMrPrompt } from './mrprompt';
+
+describe('ChatGPT conversations.json', () => {
+  it('keeps the user and assistant text on the path to current_node and counts what it leaves out', () => {
+    const data: unknown = JSON.parse(JSON.stringify(chatGptExport()));
+    expect(isChatGptExport(data)).toBe(true);
+    if (!isChatGptExport(data)) return;
+    const parsed = parseChatGpt(data);
+    expect(parsed.conversations.map((c) => ({ title: c.title, messages: c.messages.map((m) => m.content) }))).toEqual(expectedChatGptImport.chats);
+    expect(parsed.skipped).toEqual(expectedChatGptImport.skipped);
+    const [picture] = parsed.conversations;
+    expect(picture).toMatchObject({ source: 'chatgpt', source_id: 'conv-picture', created_at: '2024-03-01T10:00:00.000Z' });
+    expect(picture.messages[1]).toEqual({ sender: 'assistant', content: 'Hello! How can I help?', created_at: '2024-03-01T10:00:04.000Z', model: 'gpt-4o', source_id: 'v2' });
+    expect(picture.messages[0].model).toBeNull();
+  });
+
+  it('without current_node follows the newest branch; unreadable conversations are counted, not fatal', () => {
+    const [picture] = chatGptExport();
+    const parsed = parseChatGpt([{ ...picture, current_node: undefined }, { title: 'no mapping' }, { mapping: 'nope', id: 'x' }]);
+    expect(parsed.conversations[0].messages.map((m) => m.content)).toEqual(expectedChatGptImport.chats[0].messages);
+    expect(parsed.skipped.unreadable).toBe(2);
+  });
+
+  it('is not mistaken for other JSON', () => {
+    expect(isChatGptExport({ sessions: [] })).toBe(false);
+    expect(isChatGptExport([])).toBe(false);
+    expect(isMrPromptExport(chatGptExport())).toBe(false);
+  });
+});
+
+describe("this app's export", () => {
+  it('keeps user and assistant text, leaves out system and empty messages', () => {
+    const data = {
+      format: 'mrprompt-export/1',
+      sessions: [
+        {
+          id: '6f9619ff-8b86-4011-b42d-00c04fc964ff', title: 'Exported', created_at: '2024-05-01T08:00:00.000Z',
+          messages: [
+            { id: 'a', sender: 'system', content: 'Be brief.', created_at: '2024-05-01T08:00:00.000Z' },
+            { id: 'b', sender: 'user', content: 'Hello', created_at: '2024-05-01T08:00:01.000Z' },
+            { id: 'c', sender: 'assistant', content: 'Hi!', model: 'demo-model', created_at: '2024-05-01T08:00:02.000Z' },
+            { id: 'd', sender: 'assistant', content: '', status: 'error', created_at: '2024-05-01T08:00:03.000Z' },
+          ],
+        },
+        { id: 'empty', title: 'Nothing', messages: [] },
+      ],
+    };
+    expect(isMrPromptExport(data)).toBe(true);
+    const parsed = parseMrPrompt(data);
+    expect(parsed.conversations).toEqual([
+      {
+        source: 'mrprompt', source_id: '6f9619ff-8b86-4011-b42d-00c04fc964ff', title: 'Exported', created_at: '2024-05-01T08:00:00.000Z',
+        messages: [
+          { sender: 'user', content: 'Hello', created_at: '2024-05-01T08:00:01.000Z', model: null, source_id: 'b' },
+          { sender: 'assistant', content: 'Hi!', created_at: '2024-05-01T08:00:02.000Z', model: 'demo-model', source_id: 'c' },
+        ],
+      },
+    ]);
+    expect(parsed.skipped).toEqual({ system: 1, empty: 1, no_messages: 1 });
+  });
+});
+
+describe('batches', () => {
+  const conversation = (id: string, sizes: number[]): Conversation => ({
+    source: 'chatgpt', source_id: id, title: id, messages: sizes.map((n, i) => ({ sender: i % 2 ? 'assistant' : 'user', content: 'x'.repeat(n) })),
+  });
+
+  it('packs whole conversations under the budget, splits a long one into ordered parts, and drops messages that can never fit', () => {
+    const skipped = {};
+    const batches = toBatches([conversation('a', [100, 100]), conversation('b', [3000, 3000, 3000]), conversation('c', [50_000]), conversation('d', [10])], skipped, 5_000);
+    for (const batch of batches) expect(new TextEncoder().encode(JSON.stringify({ conversations: batch.conversations })).length).toBeLessThanOrEqual(5_000);
+    const parts = batches.flatMap((b) => b.conversations);
+    expect(parts.map((p) => [p.source_id, p.offset, p.messages.length, p.total])).toEqual([
+      ['a', 0, 2, 2], ['b', 0, 1, 3], ['b', 1, 1, 3], ['b', 2, 1, 3], ['d', 0, 1, 1],
+    ]);
+    expect(batches.reduce((n, b) => n + b.finishes, 0)).toBe(3);
+    expect(skipped).toEqual({ too_large: 1, no_messages: 1 });
+  });
+});

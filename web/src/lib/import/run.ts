@@ -1,0 +1,82 @@
+/**
+ * Runs an import in the browser: reads the file, recognises its format, sends it to
+ * POST /api/import batch by batch (reporting progress after each), waits out a rate limit
+ * when the API asks to (429 Retry-After), and sums up what came in, what was there already
+ * and what was left out. A batch that fails is reported and the rest still go.
+ */
+import { browserApi, ok } from '../api';
+import { toBatches } from './batches';
+import { isChatGptExport, parseChatGpt } from './chatgpt';
+import type { Parsed, Skipped } from './conversations';
+import { isMrPromptExport, parseMrPrompt } from './mrprompt';
+
+export interface ImportReport {
+  format: Parsed['format'];
+  /** Conversations in the file that had something to import. */
+  conversations: number;
+  imported: { session_id: string; title: string }[];
+  messages: number;
+  duplicates: number;
+  skipped: Skipped;
+  failures: string[];
+}
+
+export class UnknownFormat extends Error {}
+
+/** Recognises ChatGPT's conversations.json or this app's export; throws UnknownFormat otherwise. */
+export function parseExport(text: string): Parsed {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UnknownFormat('This file is not JSON. Choose conversations.json from a ChatGPT export, or a Mr.Prompt export.');
+  }
+  if (isChatGptExport(data)) return parseChatGpt(data);
+  if (isMrPromptExport(data)) return parseMrPrompt(data);
+  throw new UnknownFormat('This JSON is neither a ChatGPT conversations.json nor a Mr.Prompt export.');
+}
+
+const MAX_WAITS = 20;
+
+export async function runImport(parsed: Parsed, onProgress: (done: number, total: number) => void): Promise<ImportReport> {
+  const skipped = { ...parsed.skipped };
+  const batches = toBatches(parsed.conversations, skipped);
+  const total = parsed.conversations.length;
+  const titles = new Map(parsed.conversations.map((c) => [c.source_id, c.title ?? '']));
+  const report: ImportReport = { format: parsed.format, conversations: total, imported: [], messages: 0, duplicates: 0, skipped, failures: [] };
+  let done = 0;
+  onProgress(0, total);
+  for (const batch of batches) {
+    for (let waits = 0; ; waits++) {
+      try {
+        const outcome = await browserApi().POST('/api/import', { body: { conversations: batch.conversations } });
+        if (outcome.response.status === 429 && waits < MAX_WAITS) {
+          await new Promise((resolve) => setTimeout(resolve, retryAfterMs(outcome.response)));
+          continue;
+        }
+        const { results } = await ok(Promise.resolve(outcome));
+        for (const [i, result] of results.entries()) {
+          report.messages += result.messages;
+          // A conversation sent in parts answers once per part; count it at its last one.
+          const part = batch.conversations[i];
+          const last = part.offset + part.messages.length >= part.total;
+          if (result.status === 'duplicate' && last) report.duplicates++;
+          else if (result.status === 'imported') report.imported.push({ session_id: result.session_id, title: titles.get(result.source_id) || 'Imported chat' });
+        }
+      } catch (err) {
+        const names = batch.conversations.map((c) => `“${c.title || c.source_id}”`).join(', ');
+        report.failures.push(`${names}: ${err instanceof Error ? err.message : 'the import failed'}`);
+      }
+      break;
+    }
+    done += batch.finishes;
+    onProgress(done, total);
+  }
+  return report;
+}
+
+/** The API's Retry-After (seconds), within 1..60 s. */
+function retryAfterMs(response: Response): number {
+  const seconds = Number(response.headers.get('retry-after'));
+  return Math.min(60, Math.max(1, Number.isFinite(seconds) ? seconds : 2)) * 1000;
+}
