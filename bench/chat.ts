@@ -98,6 +98,10 @@ export async function benchChatOverhead(env: BenchEnvironment, log: (line: strin
 export async function benchConcurrency(env: BenchEnvironment, log: (line: string) => void): Promise<Figure[]> {
   const stack = env.stack!;
   const figures: Figure[] = [];
+  // Run alone (BENCH_ONLY=concurrency) the function has not booted yet: a few chats boot it
+  // and fill its connection pool, as the chat section's warm-up does.
+  const warm = await env.user();
+  await pool(8, 4, (i) => chatThroughStack({ apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: warm.token, message: `warm ${i}` }));
   for (const n of LEVELS) {
     const group = `concurrency ${n}`;
     // Five chats per user: a person does not send 500 at once; the per-user rate-limit row
