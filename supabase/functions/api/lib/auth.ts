@@ -20,6 +20,8 @@ const JWKS_TTL_MS = 10 * 60_000;
 // A kid we do not know triggers at most one refetch per this interval (key rotation).
 const JWKS_REFETCH_MS = 30_000;
 const JWKS_FETCH_TIMEOUT_MS = 5_000;
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 10_000;
 
 const claimsSchema = z.looseObject({
   sub: z.uuid(),
@@ -79,7 +81,28 @@ export function createTokenVerifier(config: Config, fetchImpl: typeof fetch) {
     }
   };
 
+  // Tokens that verified, for a short while: a signed-in client sends the same token with
+  // every request, and a signature check costs more than the rest of a small request. An
+  // entry lives at most VERIFIED_TTL_MS (a key removed from the JWKS stops being accepted
+  // within that) and never past the token's exp.
+  const verified = new Map<string, { user: AuthUser; until: number }>();
+
   return async function verify(token: string): Promise<AuthUser> {
+    const hit = verified.get(token);
+    if (hit) {
+      if (hit.until > Date.now()) return hit.user;
+      verified.delete(token);
+    }
+    // Shared by every request with this token: frozen, so no request can change another's.
+    const user = Object.freeze(await verifyUncached(token));
+    Object.freeze(user.claims);
+    const exp = typeof user.claims.exp === 'number' ? user.claims.exp * 1000 : 0;
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(token, { user, until: Math.min(exp, Date.now() + VERIFIED_TTL_MS) });
+    return user;
+  };
+
+  async function verifyUncached(token: string): Promise<AuthUser> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, resolveKey, {
@@ -97,7 +120,7 @@ export function createTokenVerifier(config: Config, fetchImpl: typeof fetch) {
       throw new ApiError(401, 'unauthorized', 'This token does not belong to a signed-in user');
     }
     return { id: claims.data.sub, email: claims.data.email || null, claims: payload as Record<string, unknown> };
-  };
+  }
 }
 
 export type TokenVerifier = ReturnType<typeof createTokenVerifier>;

@@ -60,7 +60,10 @@ export function budgetStatus(budget: number | null, spent: number, start: Date, 
 
 /** 402 budget_exceeded (with the month's spend and reset time) when the budget is used up. */
 export async function assertWithinBudget(db: Db, user: AuthUser, now = new Date()): Promise<BudgetStatus> {
-  const status = await db.withUserTransaction(user, (sql) => readBudget(sql, user.id, now));
+  // One statement on the owner connection, filtered by the verified user id (the same rows
+  // RLS shows the caller: their profile and their own usage logs): one round trip, where a
+  // transaction as the caller takes three, on the path of every chat turn.
+  const status = await readBudget(db.sql as unknown as TransactionSql, user.id, now);
   if (status.state === 'exceeded') {
     const reset = status.resets_at.slice(0, 10);
     throw new ApiError(
@@ -80,7 +83,7 @@ export async function assertWithinBudget(db: Db, user: AuthUser, now = new Date(
  * payer's id; the refusal names no amounts (they are the owner's business).
  */
 export async function assertPayerWithinBudget(db: Db, payerId: string, now = new Date()): Promise<void> {
-  const status = await db.sql.begin((tx) => readBudget(tx, payerId, now));
+  const status = await readBudget(db.sql as unknown as TransactionSql, payerId, now);
   if (status.state === 'exceeded') {
     throw new ApiError(
       402,

@@ -29,6 +29,17 @@ it('assumes the caller inside the transaction only', async () => {
   expect(after).toEqual({ role: 'postgres', claims: null });
 });
 
+it('assumes the caller for statements issued together with the settings (pipelined)', async () => {
+  const user = await createAuthUser(database.sql);
+  const rows = await db.withUserTransaction({ id: user.id, email: user.email, claims: { sub: user.id } }, (sql) =>
+    Promise.all([sql<{ uid: string }[]>`select auth.uid()::text as uid`, sql<{ role: string }[]>`select current_user as role`]));
+  expect(rows.map((r) => r[0])).toEqual([{ uid: user.id }, { role: 'authenticated' }]);
+  // A failing statement still rolls the whole transaction back and reaches the caller.
+  await expect(db.withUserTransaction({ id: user.id, email: user.email, claims: { sub: user.id } }, (sql) => sql`select 1/0`)).rejects.toThrow(/division by zero/);
+  const [anon] = await db.withAnonTransaction((sql) => sql<{ role: string }[]>`select current_user as role`);
+  expect(anon).toEqual({ role: 'anon' });
+});
+
 it('cannot read encrypted keys as the caller, only through the named helper', async () => {
   const alice = await createAuthUser(database.sql);
   const bob = await createAuthUser(database.sql);

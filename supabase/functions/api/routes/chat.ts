@@ -6,6 +6,7 @@
  * watches (lib/chat/turn.ts). Stop and re-attach live in routes/chat-turns.ts.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { TransactionSql } from 'postgres';
 import { PROJECT_FILES_SHARE, attachmentParts, attachmentsOf, filesMeta, prepareAttachments, recordAttachments } from '../lib/attachments/chat-attachments.ts';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
 import { assertPayerWithinBudget, assertWithinBudget } from '../lib/budget.ts';
@@ -17,7 +18,8 @@ import { readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
 import { turnRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
 import { payerOf, resolveTurnSeat } from '../lib/chat/turn-seat.ts';
 import { SSE_HEADERS, turnView } from '../lib/chat/turn-view.ts';
-import type { AppEnv } from '../lib/context.ts';
+import type { AppEnv, AuthUser } from '../lib/context.ts';
+import type { Db } from '../lib/db.ts';
 import { ApiError } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonBody, security } from '../lib/openapi.ts';
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
@@ -94,14 +96,18 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     throw new ApiError(422, 'group_attachments_unsupported', 'Only the owner of a group chat can attach files to it');
   }
   // The rate limit (the sender's) and the payer's monthly budget (402 budget_exceeded past
-  // 100 %) are checked together, before any provider call.
-  const [limit] = await Promise.all([
+  // 100 %) are checked together, before any provider call. The turn's inputs and key are
+  // read meanwhile (reads only); their outcome is looked at once the checks have passed, so
+  // a refused request still gets its 429/402 first.
+  const checks = Promise.all([
     db.consumeRateLimit(user.id, 'chat', limits.chatRateCapacity, limits.chatRateRefillPerSecond),
     seat.payerId === user.id ? assertWithinBudget(db, user) : assertPayerWithinBudget(db, seat.payerId),
-  ]);
-  if (!limit.allowed) {
-    throw new ApiError(429, 'rate_limited', `Too many messages; try again in ${limit.retryAfterSeconds} s`, { 'retry-after': String(limit.retryAfterSeconds) });
-  }
+  ]).then(([limit]) => {
+    if (!limit.allowed) {
+      throw new ApiError(429, 'rate_limited', `Too many messages; try again in ${limit.retryAfterSeconds} s`, { 'retry-after': String(limit.retryAfterSeconds) });
+    }
+  });
+  checks.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
 
   const window = contextWindow(provider, body.model);
   const reserved = reservedForAnswer(window, body.max_tokens);
@@ -114,6 +120,8 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
         return question ? await attachmentsOf(sql, question.id) : [];
       })
     : body.edit_message_id ? await withUser((sql) => attachmentsOf(sql, body.edit_message_id!)) : []);
+  // Files are read from Storage only for a request that passed the checks.
+  if (paths.length > 0) await checks;
   const files = await prepareAttachments({ config, fetch: deps.fetch }, withUser, {
     user,
     userToken: user.apiKey ? null : (/^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? ''),
@@ -142,7 +150,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     attachmentText: files.text,
     projectFilesBudget: Math.floor(Math.max(0, window - reserved) * PROJECT_FILES_SHARE),
   };
-  const readInputs = () => db.withUserTransaction(user, (sql) => readTurnInputs(sql, user, request));
+  const readInputs = () => readAsUser(db, user, (sql) => readTurnInputs(sql, user, request));
   // The payer's key (the owner's when they share it with members: decrypted here, never sent anywhere but the provider).
   const openKey = () => openProviderClient({ config, db, deps, user: payerOf(user, seat), log, providerId: provider.id }).catch((error: unknown) => {
     if (seat.payerId !== user.id && error instanceof ApiError && error.code === 'missing_credential') {
@@ -151,7 +159,10 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     throw error;
   });
   // The key is decrypted while the turn's inputs are read.
-  const [opened, first] = await Promise.all([openKey(), readInputs()]);
+  const reads = Promise.all([openKey(), readInputs()]);
+  reads.catch(() => {}); // awaited right after the checks
+  await checks;
+  const [opened, first] = await reads;
   let inputs = first;
   // In a group chat people edit only their own words; members regenerate only answers to theirs.
   const m = inputs.userMessage;
@@ -232,6 +243,21 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   });
   return c.body(stream, 200, SSE_HEADERS);
 });
+
+/**
+ * A read-only transaction as the caller that resolves as soon as `fn` has its result: the
+ * COMMIT of a read changes nothing, so the provider call does not wait for its round trip.
+ * A failure of `fn` rejects as usual.
+ */
+function readAsUser<T>(db: Db, user: AuthUser, fn: (sql: TransactionSql) => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    db.withUserTransaction(user, async (sql) => {
+      const value = await fn(sql);
+      resolve(value);
+      return value;
+    }).catch(reject);
+  });
+}
 
 /** The outgoing user message (the last one) carries its images as content parts. */
 function withImages(messages: ChatTurn[], files: Parameters<typeof attachmentParts>[1]): ChatTurn[] {
