@@ -118,6 +118,12 @@ describe('POST /import', () => {
     expect((await importing(alice, [part(0, 5)])).body.results[0].status).toBe('duplicate');
     const stored = await messagesOf(alice, one.body.results[0].session_id);
     expect(stored.map((m) => m.content)).toEqual(messages.map((m) => m.content));
+    // One thread: each message follows the one before it, across parts, and the last is the chat's active leaf.
+    const rows = await api.db.sql<{ id: string; parent_id: string | null }[]>`
+      select id, parent_id from public.messages where session_id = ${one.body.results[0].session_id} order by created_at, id`;
+    expect(rows.map((r) => r.parent_id)).toEqual([null, ...rows.slice(0, -1).map((r) => r.id)]);
+    const [session] = await api.db.sql`select active_leaf_id from public.chat_sessions where id = ${one.body.results[0].session_id}`;
+    expect(session.active_leaf_id).toBe(rows.at(-1)!.id);
   });
 
   it('refuses what a chat cannot hold, and anonymous callers', async () => {

@@ -74,6 +74,10 @@ async function importOne(tx: TransactionSql, userId: string, c: ImportConversati
   let sessionId = ledger?.session_id;
   let stored = ledger?.imported_messages ?? 0;
   let previous = start.getTime() - 1;
+  // Each message follows the one before it (messages.parent_id): set here, since in a
+  // multi-row insert the database's default (the session's newest message) would give every
+  // row the same parent.
+  let parent: string | null = null;
   if (!sessionId) {
     const firstUser = c.messages.find((m) => m.sender === 'user')?.content ?? '';
     const title = (c.title?.replace(/\s+/g, ' ').trim() || plainTitle(firstUser) || 'Imported chat').slice(0, 200);
@@ -87,8 +91,13 @@ async function importOne(tx: TransactionSql, userId: string, c: ImportConversati
       insert into private.chat_imports (user_id, source, source_id, session_id, total_messages)
       values (${userId}, ${c.source}, ${c.source_id}, ${sessionId}, ${c.total})`;
   } else {
-    const [last] = await tx<{ at: Date | null }[]>`select max(created_at) as at from public.messages where session_id = ${sessionId} and user_id = ${userId}`;
-    if (last.at) previous = last.at.getTime();
+    const [last] = await tx<{ id: string; created_at: Date }[]>`
+      select id, created_at from public.messages where session_id = ${sessionId} and user_id = ${userId}
+       order by created_at desc, id desc limit 1`;
+    if (last) {
+      previous = last.created_at.getTime();
+      parent = last.id;
+    }
   }
 
   // Only the messages this session lacks; parts that repeat stored ones skip them.
@@ -97,7 +106,12 @@ async function importOne(tx: TransactionSql, userId: string, c: ImportConversati
     // Strictly increasing times keep the conversation's order (sources may omit or repeat them).
     const at = Math.max(parseTime(m.created_at)?.getTime() ?? previous + 1, previous + 1);
     previous = at;
+    const id = crypto.randomUUID();
+    const parent_id = parent;
+    parent = id;
     return {
+      id,
+      parent_id,
       session_id: sessionId,
       user_id: userId,
       sender: m.sender,
@@ -111,7 +125,7 @@ async function importOne(tx: TransactionSql, userId: string, c: ImportConversati
   });
   // Bounded statements: a part may carry thousands of short messages.
   for (let i = 0; i < rows.length; i += 500) {
-    await tx`insert into public.messages ${tx(rows.slice(i, i + 500), 'session_id', 'user_id', 'sender', 'content', 'status', 'model', 'provider_message_id', 'created_at', 'updated_at')}`;
+    await tx`insert into public.messages ${tx(rows.slice(i, i + 500), 'id', 'parent_id', 'session_id', 'user_id', 'sender', 'content', 'status', 'model', 'provider_message_id', 'created_at', 'updated_at')}`;
   }
   stored = Math.min(c.total, Math.max(stored, c.offset + c.messages.length));
   await tx`
