@@ -162,7 +162,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await screenshot(page, 'chat-untrusted-markdown');
   });
 
-  it('edit-and-resend replaces the turn, and regenerate replaces the answer', async () => {
+  it('edit-and-resend shows the new version of the turn, and regenerate the new answer (older versions stay behind ‹ ›)', async () => {
     const page = await e2e.newPage();
     await signUp(page);
     await chooseModel(page, 'demo');

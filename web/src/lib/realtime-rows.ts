@@ -5,6 +5,7 @@ import { z } from 'zod';
 export const messageRow = z.object({
   id: z.string(),
   session_id: z.string(),
+  parent_id: z.string().nullable().default(null),
   sender: z.enum(['user', 'assistant', 'system']),
   content: z.string(),
   status: z.enum(['complete', 'streaming', 'stopped', 'error']),
@@ -29,6 +30,8 @@ export const sessionRow = z.object({
   last_message_at: z.string(),
   pinned_at: z.string().nullable().default(null),
   archived_at: z.string().nullable().default(null),
+  /** The last message of the branch the chat shows (null: its newest message). */
+  active_leaf_id: z.string().nullable().default(null),
 });
 
 /** DELETE events carry only the primary key (replica identity default). */

@@ -36,7 +36,12 @@ export type Message = Pick<ApiMessage, 'id' | 'session_id' | 'sender' | 'content
     reasoning_ms?: number | null;
     /** Why an answer ended `error` or `stopped` (`wall_clock_limit`, `stopped_by_user`, `interrupted`, provider codes). */
     error_code?: string | null;
+    /** The message this one follows (null: a first message); a draft's is unknown until the page is re-read. */
+    parent_id?: string | null;
+    /** The other versions of this message (edits, regenerated answers), from a page read. */
+    siblings?: Siblings;
   };
+export type Siblings = Schemas['Siblings'];
 export type MessagePage = Schemas['MessagePage'];
 export type MessageStatus = Message['status'];
 export type Prompt = Schemas['Prompt'];

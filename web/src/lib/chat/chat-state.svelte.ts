@@ -8,6 +8,9 @@
 //   they find a gap in `seq`;
 // - Realtime row changes and page reads bring new rows and final answers.
 // All of them go through answer-merge.ts, so the order they arrive in never matters.
+// The chat is a tree; this tab shows one branch (the session's active leaf up to the root).
+// A row joins the view only when it continues the branch shown; when the session's active
+// leaf moves elsewhere (another tab switched, regenerated or edited), the branch is re-read.
 import { ApiError, browserApi, ok, type Message, type MessagePage } from '$lib/api';
 import { finish, isFinished, mergeRow } from '$lib/chat/answer-merge';
 import { stopTurn, streamChat, type ChatRequest } from '$lib/chat/chat-stream';
@@ -43,6 +46,8 @@ export class ChatState {
   notice = $state<string | null>(null);
   /** Text the composer should get back (a send refused because an answer is running). */
   returnedDraft = $state<string | null>(null);
+  /** A branch switch is being asked for and read. */
+  switching = $state(false);
   /** True once Realtime delivers this session's rows and broadcasts (tests and the UI wait for it). */
   live = $state(false);
   /** The answer being written in this session, by this or any other tab or device. */
@@ -52,6 +57,9 @@ export class ChatState {
   /** Rows this tab knows are gone (regenerated, edited away, deleted). A catch-up page or a
    * Realtime update read before the delete may still carry them; ids are never reused. */
   private removed = new Set<string>();
+  /** Rows a regenerate or edit in this tab just moved off the branch shown: a page read or a
+   * Realtime copy from before it must not bring them back (until the branch is re-read). */
+  private superseded = new Set<string>();
   private joined = { rows: false, broadcast: false };
   private stopWanted = false;
   private sendController: AbortController | null = null;
@@ -105,17 +113,66 @@ export class ChatState {
   async catchUp(): Promise<void> {
     if (!this.sessionId) return;
     const page = await ok(browserApi().GET('/api/sessions/{id}/messages', { params: { path: { id: this.sessionId }, query: { limit: 50 } } }));
+    // The page either extends what is shown (it holds the last message shown) or the active
+    // branch was switched elsewhere meanwhile: then show it as it is now.
+    const last = this.messages.findLast((m) => !m.id.startsWith('pending-'));
+    if (!this.sending && last && !page.messages.some((m) => m.id === last.id)) {
+      await this.reloadBranch();
+      return;
+    }
     for (const row of page.messages) this.applyRemote(row);
   }
 
-  /** Applies a row from a page read or a Realtime INSERT/UPDATE. */
+  /** Applies a row from a page read or a Realtime INSERT/UPDATE (only rows of the branch shown). */
   applyRemote(row: Message): void {
-    if (row.session_id !== this.sessionId || this.removed.has(row.id)) return;
+    if (row.session_id !== this.sessionId || this.removed.has(row.id) || this.superseded.has(row.id)) return;
     const index = this.messages.findIndex((m) => m.id === row.id);
+    if (index === -1 && !this.continuesBranch(row)) return; // another branch: not shown
     const merged = mergeRow(this.messages[index], row, this.views.has(row.id));
     if (!merged) return;
     if (index === -1) this.messages = [...this.messages, merged].sort(byCreatedAt);
     else this.messages[index] = merged;
+  }
+
+  /** A new row belongs in the view when it follows the last message shown (or starts the chat). */
+  private continuesBranch(row: Message): boolean {
+    if (row.parent_id === undefined) return true; // a row from before branches (no parent column)
+    const last = this.messages.findLast((m) => !m.id.startsWith('pending-'));
+    return last ? row.parent_id === last.id : row.parent_id === null;
+  }
+
+  /** The session's active leaf is now `leafId` (a chat_sessions update): re-read if it is not what is shown. */
+  followLeaf(leafId: string | null): void {
+    if (!leafId || this.sending || this.switching) return;
+    if (this.messages.at(-1)?.id === leafId) return;
+    void this.reloadBranch().catch(() => {});
+  }
+
+  /** Shows the branch through `messageId` (its newest reply), for ‹ › controls and search hits. */
+  async switchBranch(messageId: string): Promise<void> {
+    if (!this.sessionId || this.streaming || this.switching) return;
+    this.switching = true;
+    try {
+      const path = { id: this.sessionId };
+      await ok(browserApi().POST('/api/sessions/{id}/branch', { params: { path }, body: { message_id: messageId } }));
+      await this.reloadBranch();
+    } catch (err) {
+      this.notice = `Could not switch to that version: ${errorText(err)}`;
+    } finally {
+      this.switching = false;
+    }
+  }
+
+  /** Replaces the view with the newest page of the active branch (after a switch, edit or regenerate). */
+  async reloadBranch(): Promise<void> {
+    if (!this.sessionId) return;
+    const page = await ok(browserApi().GET('/api/sessions/{id}/messages', { params: { path: { id: this.sessionId }, query: { limit: 50 } } }));
+    if (this.sending) return; // a send started meanwhile: its own rows win; it re-reads when done
+    this.superseded.clear();
+    const known = new Map(this.messages.map((m) => [m.id, m]));
+    this.messages = page.messages.map((row) => (known.has(row.id) ? (mergeRow(known.get(row.id), row, this.views.has(row.id)) ?? known.get(row.id)!) : row));
+    this.olderCursor = page.next_cursor;
+    for (const message of this.messages) if (message.status === 'streaming' && !this.views.has(message.id)) this.views.attach(message.id);
   }
 
   removeRemote(id: string): void {
@@ -156,27 +213,28 @@ export class ChatState {
     return this.run({ ...turn, message: text, ...(attachments.length ? { attachments } : {}) }, onSession, { userText: text });
   }
 
-  /** Replaces the last answer with a new one. */
-  regenerate(turn: Turn, onSession: (id: string) => void): Promise<void> {
+  /** Asks for another answer to the last question; the old one stays, reachable with ‹ ›. */
+  async regenerate(turn: Turn, onSession: (id: string) => void): Promise<void> {
     const lastUser = this.messages.findLast((m) => m.sender === 'user');
-    if (!lastUser) return Promise.resolve();
-    this.truncate(this.messages.lastIndexOf(lastUser) + 1);
-    return this.run({ ...turn, message: lastUser.content, regenerate: true }, onSession, {});
+    if (!lastUser) return;
+    // Only the view moves on: the old answer is a sibling now, not deleted.
+    this.supersede(this.messages.lastIndexOf(lastUser) + 1);
+    await this.run({ ...turn, message: lastUser.content, regenerate: true }, onSession, {});
+    await this.reloadBranch().catch(() => {}); // the new answer's ‹ 2/2 ›
   }
 
-  /** Replaces a user message with new text and drops every turn after it. */
-  editAndResend(id: string, text: string, turn: Turn, onSession: (id: string) => void): Promise<void> {
+  /** Asks a question differently: a new version beside it (its branch kept, reachable with ‹ ›). */
+  async editAndResend(id: string, text: string, turn: Turn, onSession: (id: string) => void): Promise<void> {
     const index = this.messages.findIndex((m) => m.id === id);
-    if (index === -1) return Promise.resolve();
-    // What followed is gone for good; the edited message keeps its id and comes back as a draft.
-    this.truncate(index + 1);
-    this.messages = this.messages.slice(0, index);
-    return this.run({ ...turn, message: text, edit_message_id: id }, onSession, { userText: text });
+    if (index === -1) return;
+    this.supersede(index);
+    await this.run({ ...turn, message: text, edit_message_id: id }, onSession, { userText: text });
+    await this.reloadBranch().catch(() => {});
   }
 
-  /** Drops every message from `index` on, remembering them as gone. */
-  private truncate(index: number): void {
-    for (const message of this.messages.slice(index)) this.removed.add(message.id);
+  /** Takes the messages from `index` on off the view (they stay on their branch). */
+  private supersede(index: number): void {
+    for (const message of this.messages.slice(index)) this.superseded.add(message.id);
     this.messages = this.messages.slice(0, index);
   }
 

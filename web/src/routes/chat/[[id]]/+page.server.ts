@@ -7,6 +7,11 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
   const id = event.params.id ?? null;
+  // ?message=<id> (a search hit): show the branch that message is on, switching to it.
+  const message = event.url.searchParams.get('message');
+  if (id && message && /^[0-9a-f-]{36}$/i.test(message)) {
+    await api.POST('/api/sessions/{id}/branch', { params: { path: { id } }, body: { message_id: message } }).catch(() => null);
+  }
   try {
     const [providers, profile, session, page, latest] = await Promise.all([
       loadProviders(api),

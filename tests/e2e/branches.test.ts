@@ -1,0 +1,109 @@
+// Branches in the browser: editing a question makes a second version of it (‹ 2/2 ›), the
+// earlier version is one keyboard press away (‹ 1/2 › flips back to its question and answer),
+// the chosen branch survives a reload, regenerating keeps the old answer reachable, another
+// tab follows a switch live, and the version controls pass axe-core.
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { addCustomKey, chooseModel, composer, newEmail, open, reload, screenshot, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
+
+describe('branches in the browser', { timeout: 120_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('branches');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('edit creates a branch, ‹ 1/2 › flips back, a reload keeps it, regenerate keeps the old answer, a search hit opens its branch', async () => {
+    const page = await e2e.newPage();
+    onTestFailed(async () => void (await screenshot(page, 'failed-branches')));
+    await signUp(page);
+    await addCustomKey(page, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
+    await open(page, '/chat');
+    await chooseModel(page, 'custom', 'fake-model');
+    const answers = page.locator('article[aria-label="Assistant message"][data-status="complete"]');
+    const ask = async (text: string, count: number) => {
+      await composer(page).fill(text);
+      await composer(page).press('Enter');
+      await expect.poll(() => answers.count(), { timeout: 60_000 }).toBe(count);
+    };
+    await ask('/echo first question', 1);
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await ask('/echo second question', 2);
+
+    // Edit the second question: a new version of it, answered; the old one is not shown.
+    const question = page.locator('article[aria-label="Your message"]').last();
+    await question.getByRole('button', { name: 'Edit' }).click();
+    await question.getByLabel('Edit message').fill('/echo edited question');
+    await question.getByRole('button', { name: 'Save & resend' }).click();
+    const versions = page.getByRole('group', { name: 'Versions of this message' });
+    await versions.getByText('2/2').waitFor({ timeout: 60_000 });
+    await page.locator('article[aria-label="Assistant message"]').last().getByText('edited question').waitFor();
+    await expect(page.getByText('/echo second question', { exact: true }).count()).resolves.toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'branches-edited');
+
+    // Flip back with the keyboard: the earlier question and its answer are there.
+    await versions.getByRole('button', { name: /Previous version/ }).focus();
+    await page.keyboard.press('Enter');
+    await versions.getByText('1/2').waitFor();
+    await page.getByText('/echo second question', { exact: true }).waitFor();
+    await expect(page.getByText('/echo edited question', { exact: true }).count()).resolves.toBe(0);
+
+    // The chosen branch is the session's: a reload shows it.
+    await reload(page);
+    await page.getByText('/echo second question', { exact: true }).waitFor();
+    await page.getByRole('group', { name: 'Versions of this message' }).getByText('1/2').waitFor();
+
+    // Regenerate: a second answer, and the first one stays reachable.
+    const lastAnswer = page.locator('article[aria-label="Assistant message"]').last();
+    await lastAnswer.getByRole('button', { name: 'Regenerate' }).click();
+    const answerVersions = page.getByRole('group', { name: 'Versions of this answer' });
+    await answerVersions.getByText('2/2').waitFor({ timeout: 60_000 });
+    await answerVersions.getByRole('button', { name: /Previous version/ }).click();
+    await answerVersions.getByText('1/2').waitFor();
+    await expect(page.locator('article[aria-label="Assistant message"]').last().textContent()).resolves.toContain('second question');
+
+    // A search hit on the other branch opens that branch.
+    await page.getByLabel('Search messages').fill('edited');
+    const hit = page.getByRole('region', { name: 'Search results' }).getByRole('link').first();
+    await hit.waitFor();
+    await hit.click();
+    await page.locator('article[aria-label="Your message"]', { hasText: '/echo edited question' }).waitFor();
+    await page.getByRole('group', { name: 'Versions of this message' }).getByText('2/2').waitFor();
+    await expect(page.getByText('/echo second question', { exact: true }).count()).resolves.toBe(0);
+  });
+
+  it('a second tab follows a branch switch made in the first (Realtime)', async () => {
+    const email = newEmail('branches');
+    const first = await e2e.newPage();
+    await signUp(first, email);
+    await addCustomKey(first, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
+    await open(first, '/chat');
+    await chooseModel(first, 'custom', 'fake-model');
+    await composer(first).fill('/echo version one');
+    await composer(first).press('Enter');
+    await first.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await first.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    const question = first.locator('article[aria-label="Your message"]').last();
+    await question.getByRole('button', { name: 'Edit' }).click();
+    await question.getByLabel('Edit message').fill('/echo version two');
+    await question.getByRole('button', { name: 'Save & resend' }).click();
+    await first.getByRole('group', { name: 'Versions of this message' }).getByText('2/2').waitFor({ timeout: 60_000 });
+
+    const second = await e2e.newPage();
+    onTestFailed(async () => void (await screenshot(second, 'failed-branches-second-tab')));
+    await signIn(second, email);
+    await open(second, new URL(first.url()).pathname);
+    await second.getByText('/echo version two', { exact: true }).waitFor();
+    await second.locator('[data-testid="messages"][data-live="true"]').waitFor();
+
+    await first.getByRole('button', { name: /Previous version/ }).click();
+    // (The chat's title is the first question too: look in the messages.)
+    const versionOne = (page: typeof first) => page.locator('article[aria-label="Your message"]', { hasText: '/echo version one' });
+    await versionOne(first).waitFor();
+    // The other tab shows the switched branch without a reload.
+    await versionOne(second).waitFor({ timeout: 30_000 });
+    await second.getByRole('group', { name: 'Versions of this message' }).getByText('1/2').waitFor();
+  });
+});
