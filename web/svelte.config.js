@@ -25,6 +25,10 @@ export default {
         'img-src': ['self', 'data:', 'blob:'],
         'font-src': ['self', 'data:'],
         'connect-src': ['self'],
+        // The installable app: its manifest and the service worker (src/service-worker.ts),
+        // both served by this site.
+        'manifest-src': ['self'],
+        'worker-src': ['self'],
         'object-src': ['none'],
         'base-uri': ['self'],
         'form-action': ['self'],

@@ -65,6 +65,7 @@ function buildIsFresh(): boolean {
   if (!existsSync(BUILD_ENTRY)) return false;
   const sources = Math.max(
     newestMtime(path.join(WEB, 'src')),
+    newestMtime(path.join(WEB, 'static')),
     ...['svelte.config.js', 'vite.config.ts', 'package.json'].map((f) => statSync(path.join(WEB, f)).mtimeMs),
   );
   return statSync(BUILD_ENTRY).mtimeMs >= sources;

@@ -21,8 +21,21 @@ export function rememberTheme(cookies: Cookies, theme: Theme, url: URL): void {
   cookies.set(COOKIE, theme, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:', maxAge: 400 * 24 * 3600 });
 }
 
-/** For resolve(): puts the theme class on <html> (app.html holds the placeholder). */
+/** The browser chrome's colour (the installed app's title bar) per theme: the page background. */
+export const THEME_COLORS = { dark: '#09090b', light: '#fafafa' } as const;
+
+function themeColorMeta(theme: Theme): string {
+  if (theme !== 'system') return `<meta name="theme-color" content="${THEME_COLORS[theme]}" />`;
+  return (['light', 'dark'] as const)
+    .map((scheme) => `<meta name="theme-color" media="(prefers-color-scheme: ${scheme})" content="${THEME_COLORS[scheme]}" />`)
+    .join('\n    ');
+}
+
+/** For resolve(): puts the theme class on <html> and the matching theme-color (app.html holds the placeholders). */
 export function themedPage(cookies: Cookies) {
   // Read when the page is rendered: the layout load may have just adopted the profile's theme.
-  return ({ html }: { html: string }) => html.replace('%mrprompt.theme%', themeCookie(cookies) ?? DEFAULT_THEME);
+  return ({ html }: { html: string }) => {
+    const theme = themeCookie(cookies) ?? DEFAULT_THEME;
+    return html.replace('%mrprompt.theme%', theme).replace('%mrprompt.theme-color%', themeColorMeta(theme));
+  };
 }

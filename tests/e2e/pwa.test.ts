@@ -1,0 +1,110 @@
+// The installable app: a valid web manifest with its icons, a theme colour per theme, a
+// service worker that registers under the CSP, and an offline reload that shows the app's
+// frame with an "offline" notice — built from cached assets only, never a page or API answer.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composer, open, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E } from './helpers.ts';
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(bytes: Buffer): [number, number] {
+  expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+  return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+}
+
+async function themeColors(page: Page) {
+  return page.locator('meta[name="theme-color"]').evaluateAll((metas) => metas.map((m) => [m.getAttribute('media'), m.getAttribute('content')]));
+}
+
+describe('installable app', { timeout: 180_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('pwa');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('serves a valid manifest with icons in several sizes, linked from every page with a theme colour per theme', async () => {
+    const res = await fetch(new URL('/manifest.webmanifest', e2e.webUrl));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/application\/manifest\+json/);
+    const manifest = await res.json();
+    expect(manifest).toMatchObject({ name: 'Mr.Prompt', short_name: 'Mr.Prompt', start_url: '/chat', scope: '/', display: 'standalone' });
+    expect(manifest.theme_color).toMatch(/^#[0-9a-f]{6}$/);
+    const purposes: string[] = [];
+    for (const icon of manifest.icons as { src: string; sizes: string; type: string; purpose: string }[]) {
+      const file = await fetch(new URL(icon.src, e2e.webUrl));
+      expect(file.status, icon.src).toBe(200);
+      expect(file.headers.get('content-type')).toContain(icon.type);
+      if (icon.type === 'image/png') {
+        const [width, height] = pngSize(Buffer.from(await file.arrayBuffer()));
+        expect(`${width}x${height}`).toBe(icon.sizes);
+      }
+      purposes.push(`${icon.sizes} ${icon.purpose}`);
+    }
+    expect(purposes).toEqual(expect.arrayContaining(['192x192 any', '512x512 any', '512x512 maskable']));
+
+    const page = await e2e.newPage();
+    await open(page, '/login');
+    await expect(page.locator('link[rel="manifest"]').getAttribute('href')).resolves.toMatch(/manifest\.webmanifest$/);
+    await expect(page.locator('link[rel="apple-touch-icon"]').count()).resolves.toBe(1);
+    await expect(themeColors(page)).resolves.toEqual([[null, '#09090b']]);
+    await useTheme(page, 'light');
+    await open(page, '/login');
+    await expect(themeColors(page)).resolves.toEqual([[null, '#fafafa']]);
+    await useTheme(page, 'system');
+    await open(page, '/login');
+    await expect(themeColors(page)).resolves.toEqual([['(prefers-color-scheme: light)', '#fafafa'], ['(prefers-color-scheme: dark)', '#09090b']]);
+  });
+
+  it('registers a service worker; offline, a reload shows the shell with an offline notice and no user data', async () => {
+    const page = await e2e.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy|service ?worker/i.test(message.text())) errors.push(message.text());
+    });
+    const email = await signUp(page);
+    await composer(page).fill('A secret about pomegranates');
+    await composer(page).press('Enter');
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').first().waitFor();
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    const state = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state);
+    expect(state).toBe('activated');
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    expect(errors).toEqual([]);
+
+    // What the worker keeps: built assets and static files only.
+    const cached = await page.evaluate(async () => {
+      const urls: string[] = [];
+      for (const key of await caches.keys()) for (const request of await (await caches.open(key)).keys()) urls.push(new URL(request.url).pathname);
+      return urls;
+    });
+    expect(cached.length).toBeGreaterThan(5);
+    expect(cached.filter((p) => !/^\/(_app\/|icons\/|manifest\.webmanifest$|robots\.txt$)/.test(p))).toEqual([]);
+
+    const chatUrl = page.url();
+    await page.context().setOffline(true);
+    await page.reload().catch(() => {});
+    const notice = page.getByTestId('offline');
+    await notice.waitFor();
+    await expect(notice.textContent()).resolves.toContain('You are offline');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).waitFor();
+    const text = await page.locator('body').innerText();
+    expect(text).not.toContain(email);
+    expect(text).not.toContain('pomegranates');
+    const found: Record<string, unknown> = {};
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const violations = await seriousViolations(page);
+      if (violations.length) found[scheme] = violations;
+      await screenshot(page, `offline-${scheme}`);
+    }
+    expect(found).toEqual({});
+
+    await page.context().setOffline(false);
+    await page.getByRole('link', { name: 'Try again' }).click();
+    await page.waitForURL(chatUrl);
+    await page.locator('article[aria-label="Assistant message"]').first().waitFor();
+    await expect(notice.count()).resolves.toBe(0);
+  });
+});
