@@ -226,4 +226,25 @@ describe('lifecycle', () => {
     expect((await alice.request('DELETE', `/sessions/${result.meta.session_id}`)).status).toBe(204);
     expect(await h.bucketObjects(`${alice.id}/`)).toEqual([]);
   });
+
+  it("deleting a message removes its branch's objects, but not files another version still carries", async () => {
+    const alice = await h.createUser();
+    const first = await upload(alice, 'first.md', '# first', 'text/markdown');
+    const second = await upload(alice, 'second.md', '# second', 'text/markdown');
+    const a = await chat(alice, { message: 'one', attachments: [first] });
+    const b = await chat(alice, { session_id: a.meta.session_id, message: 'two', attachments: [second] });
+    // An edit of "two" is a new version carrying the same file.
+    const edited = await chat(alice, { session_id: a.meta.session_id, edit_message_id: b.meta.user_message_id, message: 'two, again' });
+    expect(edited.status).toBe(200);
+    expect(edited.meta.attachments.map((f: { name: string }) => f.name)).toEqual(['second.md']);
+    expect(await h.bucketObjects(`${alice.id}/`)).toEqual([first, second].sort());
+
+    const session = a.meta.session_id;
+    expect((await alice.request('DELETE', `/sessions/${session}/messages/${b.meta.user_message_id}`)).status).toBe(204);
+    expect(await h.bucketObjects(`${alice.id}/`)).toEqual([first, second].sort()); // the edit still carries second.md
+    expect((await alice.request('DELETE', `/sessions/${session}/messages/${edited.meta.user_message_id}`)).status).toBe(204);
+    expect(await h.bucketObjects(`${alice.id}/`)).toEqual([first]);
+    expect((await alice.request('DELETE', `/sessions/${session}/messages/${a.meta.user_message_id}`)).status).toBe(204);
+    expect(await h.bucketObjects(`${alice.id}/`)).toEqual([]);
+  });
 });

@@ -39,6 +39,7 @@ import { searchRoutes } from './routes/search.ts';
 import { sessionAttachmentsRoutes } from './routes/session-attachments.ts';
 import { sessionsRoutes } from './routes/sessions.ts';
 import { membersRoutes } from './routes/members.ts';
+import { sessionBranchesRoutes } from './routes/session-branches.ts';
 import { sessionSharesRoutes, sharedChatRoutes } from './routes/shares.ts';
 import { usageRoutes } from './routes/usage.ts';
 
@@ -144,6 +145,7 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
   app.route('/sessions', sessionsRoutes);
   app.route('/sessions', sessionAttachmentsRoutes);
   app.route('/sessions', sessionSharesRoutes);
+  app.route('/sessions', sessionBranchesRoutes);
   app.route('/sessions', membersRoutes);
   app.route('/shared', sharedChatRoutes);
   app.route('/prompts', promptsRoutes);

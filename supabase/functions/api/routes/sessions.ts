@@ -8,7 +8,7 @@ import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../lib/cursor.ts';
 import { rethrowDatabaseError } from '../lib/db-errors.ts';
-import { ApiError, notFound } from '../lib/errors.ts';
+import { notFound } from '../lib/errors.ts';
 import { jsonObject, nonEmpty, NOTHING_TO_UPDATE, optionalQuery, trimmed } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
 import { cursorParam, limitParam, takePage } from '../lib/pagination.ts';
@@ -69,7 +69,7 @@ const SiblingsSchema = z
 // chats, and its siblings (the other versions of it: edits, regenerated answers).
 const ChatMessage = MessageSchema.extend({
   author_name: z.string().nullable().openapi({ description: "The author's display name; null when the account was deleted" }),
-  siblings: SiblingsSchema.openapi({ description: 'Other versions of this message (edits, regenerated answers); switch with POST /sessions/{id}/branch' }),
+  siblings: SiblingsSchema.openapi({ description: 'Other versions of this message (edits, regenerated answers); switch with POST /sessions/{id}/branch (routes/session-branches.ts)' }),
 }).openapi('ChatMessage');
 const MessagePage = z
   .object({
@@ -77,11 +77,6 @@ const MessagePage = z
     next_cursor: z.string().nullable().openapi({ description: 'Pass as `before` for older messages; null at the start' }),
   })
   .openapi('MessagePage');
-
-const BranchRequest = z
-  .strictObject({ message_id: z.uuid().openapi({ description: 'Any message of the session: its branch (down to its newest reply) is shown' }) })
-  .openapi('BranchRequest');
-const BranchResult = z.object({ active_leaf_id: z.uuid() }).openapi('BranchResult');
 
 const tags = ['sessions'];
 const IdParams = UuidParam();
@@ -122,15 +117,6 @@ const routes = {
     summary: "A page of the session's active branch, newest page first, each page oldest to newest",
     request: { params: IdParams, query: MessagesQuery },
     responses: { 200: jsonResponse(MessagePage, 'Messages'), ...errorResponses(400, 401, 404) },
-  }),
-  branch: createRoute({
-    method: 'post', path: '/{id}/branch', tags, security,
-    summary: 'Switch the branch the session shows and continues',
-    description:
-      'The newest message beneath `message_id` (itself when nothing follows it) becomes the active leaf: the history, the next turn ' +
-      "and live share links follow it, and other tabs learn it from the chat_sessions row's Realtime update. The owner only (403 for members).",
-    request: { params: IdParams, body: jsonBody(BranchRequest) },
-    responses: { 200: jsonResponse(BranchResult, 'The new active leaf'), ...errorResponses(400, 401, 403, 404) },
   }),
 };
 
@@ -249,21 +235,6 @@ sessionsRoutes.openapi(routes.messages, async (c) => {
     author_name: message.author_id ? (names.get(message.author_id) ?? null) : null,
   })));
   return c.json({ messages: messages.reverse(), next_cursor: page.next_cursor }, 200);
-});
-
-sessionsRoutes.openapi(routes.branch, async (c) => {
-  const { id } = c.req.valid('param');
-  const { message_id } = c.req.valid('json');
-  const leaf = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    const [session] = await sql<{ role: string }[]>`select ${sql.unsafe(ROLE_SQL)} as role from public.chat_sessions where id = ${id}`;
-    if (!session) throw notFound('Session');
-    if (session.role !== 'owner') throw new ApiError(403, 'forbidden', "Only the chat's owner can switch its branch");
-    // RLS decides inside select_branch too: it finds only messages the caller may read.
-    const [row] = await sql<{ leaf: string | null }[]>`select public.select_branch(${id}, ${message_id}) as leaf`;
-    return row?.leaf ?? null;
-  });
-  if (!leaf) throw notFound('Message');
-  return c.json({ active_leaf_id: leaf }, 200);
 });
 
 /** A streaming answer's row stays empty until it ends: show its latest checkpoint instead. */

@@ -3839,6 +3839,91 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/{id}/messages/{message_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a message and every reply beneath it (their files too)
+         * @description The message's branch goes; its siblings stay. When the branch shown was in it, the session shows the newest branch under the deleted message's parent. 409 `turn_running` while an answer is being written beneath it. The owner only (403 for members).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    message_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sessions/{id}/share": {
         parameters: {
             query?: never;
@@ -5305,7 +5390,7 @@ export type components = {
              */
             live: boolean;
         };
-        /** @description Other versions of this message (edits, regenerated answers); switch with POST /sessions/{id}/branch */
+        /** @description Other versions of this message (edits, regenerated answers); switch with POST /sessions/{id}/branch (routes/session-branches.ts) */
         Siblings: {
             /** @description Messages sharing this one's parent (1: no other versions) */
             count: number;
