@@ -110,7 +110,7 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
       await signIn(second, email);
       await open(second, sessionPath);
       await answers(second, 'streaming').waitFor();
-      await second.getByRole('button', { name: 'Stop' }).click();
+      await second.getByRole('button', { name: 'Stop', exact: true }).click();
 
       // Both tabs end the answer as stopped, with what had arrived kept.
       for (const page of [second, first]) {
@@ -126,7 +126,7 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
       release();
     }
 
-    await first.getByRole('button', { name: 'Continue' }).click();
+    await first.getByRole('button', { name: 'Continue', exact: true }).click();
     await first.getByText('Continue exactly where your last answer stopped.').waitFor();
     await answers(first, 'complete').waitFor({ timeout: 60_000 });
     await answers(second, 'complete').waitFor({ timeout: 60_000 });
