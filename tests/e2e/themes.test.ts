@@ -1,0 +1,132 @@
+// Every screen in both themes: axe-core finds no serious or critical violation in light or
+// dark, and each is saved as tests/artifacts/screenshots/<theme>-<screen>.png beside the
+// others (signed out, a new user's first run, a chat with code, search, shortcuts, the
+// sidebar's archive, prompts, playground, projects, usage, every settings page, import, a
+// shared chat, and the chat at phone width with its drawer).
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composer, open, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E } from './helpers.ts';
+
+type Screen = { name: string; path: string; then?: (page: Page) => Promise<void> };
+
+/** Opens each screen in each theme; returns the violations found, by theme and screen. */
+async function checkScreens(page: Page, screens: Screen[]): Promise<Record<string, unknown>> {
+  const found: Record<string, unknown> = {};
+  for (const theme of ['light', 'dark'] as const) {
+    await useTheme(page, theme);
+    for (const screen of screens) {
+      await open(page, screen.path);
+      await expect(page.locator('html').getAttribute('class')).resolves.toBe(theme);
+      await page.waitForLoadState('networkidle');
+      await screen.then?.(page);
+      const violations = await seriousViolations(page);
+      if (violations.length) found[`${theme}-${screen.name}`] = violations;
+      await screenshot(page, `${theme}-${screen.name}`);
+    }
+  }
+  return found;
+}
+
+describe('every screen in both themes', { timeout: 300_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('themes');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('signed out, and a new user before their first chat', async () => {
+    const page = await e2e.newPage();
+    await open(page, '/login');
+    const signedOut = await checkScreens(page, [
+      { name: 'login', path: '/login' },
+      { name: 'signup', path: '/login?mode=signup' },
+      { name: 'forgot-password', path: '/login/forgot' },
+    ]);
+    await signUp(page);
+    const firstRun = await checkScreens(page, [
+      { name: 'first-run', path: '/chat', then: (p) => p.getByRole('region', { name: 'Welcome to Mr.Prompt' }).waitFor() },
+      { name: 'projects-empty', path: '/projects' },
+      { name: 'usage-empty', path: '/usage' },
+    ]);
+    expect({ ...signedOut, ...firstRun }).toEqual({});
+  });
+
+  it('a user with chats, prompts and a project', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    for (const [i, text] of ['Show me some `code` please', 'Remember the word pomegranate'].entries()) {
+      if (i) await open(page, '/chat');
+      await composer(page).fill(text);
+      await composer(page).press('Enter');
+      await page.locator('article[aria-label="Assistant message"][data-status="complete"]').first().waitFor();
+      await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    }
+    const chatPath = new URL(page.url()).pathname;
+    const sessionId = chatPath.split('/').pop()!;
+    // A prompt, a project, an archived chat and a share link, through the same-origin API.
+    const made = await page.evaluate(async (id) => {
+      const post = async (path: string, body: unknown) => {
+        const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        if (!res.ok) throw new Error(`${path}: ${res.status}`);
+        return res.json();
+      };
+      const prompt = await post('/api/prompts', { title: 'Support reply', content: 'Answer {{customer}} in a {{tone:enum(kind,brief)|kind}} tone.' });
+      await post('/api/projects', { name: 'Research', description: 'Papers and notes' });
+      const archived = await post('/api/sessions', { title: 'An archived chat' });
+      await fetch(`/api/sessions/${archived.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ archived: true }) });
+      const share = await post(`/api/sessions/${id}/share`, {});
+      return { promptId: prompt.id as string, sharePath: share.path as string };
+    }, sessionId);
+
+    const found = await checkScreens(page, [
+      { name: 'chat', path: chatPath, then: (p) => p.locator('article[aria-label="Assistant message"]').first().waitFor() },
+      { name: 'chat-new', path: '/chat' },
+      {
+        name: 'chat-archive', path: '/chat', then: async (p) => {
+          await p.getByText('Archived chats').click();
+          await p.getByRole('list', { name: 'Archived chats' }).getByRole('link', { name: 'An archived chat' }).waitFor();
+        },
+      },
+      {
+        name: 'chat-search', path: '/chat', then: async (p) => {
+          await p.getByRole('searchbox', { name: 'Search messages' }).fill('pomegranate');
+          await p.getByRole('region', { name: 'Search results' }).getByRole('link').first().waitFor();
+        },
+      },
+      {
+        name: 'shortcuts', path: '/chat', then: async (p) => {
+          await p.locator('body').click();
+          await p.keyboard.press('?');
+          await p.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+        },
+      },
+      { name: 'prompts-mine', path: '/prompts' },
+      { name: 'prompts-public', path: '/prompts?scope=public' },
+      { name: 'prompt-new', path: '/prompts/new' },
+      { name: 'prompt-detail', path: `/prompts/${made.promptId}` },
+      { name: 'playground', path: '/playground' },
+      { name: 'projects', path: '/projects' },
+      { name: 'usage', path: '/usage' },
+      { name: 'settings', path: '/settings' },
+      { name: 'settings-api-keys', path: '/settings/api-keys' },
+      { name: 'settings-security', path: '/settings/security' },
+      { name: 'settings-import', path: '/settings/import' },
+      { name: 'shared-chat', path: made.sharePath },
+    ]);
+    expect(found).toEqual({});
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    const phone = await checkScreens(page, [
+      { name: 'chat-phone', path: chatPath, then: (p) => p.locator('article[aria-label="Assistant message"]').first().waitFor() },
+      {
+        name: 'chat-phone-drawer', path: chatPath, then: async (p) => {
+          await p.getByRole('button', { name: 'Chats' }).click();
+          await p.getByRole('link', { name: 'New chat' }).waitFor();
+        },
+      },
+    ]);
+    expect(phone).toEqual({});
+  });
+});
