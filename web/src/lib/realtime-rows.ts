@@ -20,6 +20,7 @@ export const messageRow = z.object({
   reasoning_ms: z.number().nullish(),
   error_code: z.string().nullish(),
   seq: z.number().nullish(),
+  author_id: z.string().nullish(),
   created_at: z.string(),
 });
 

@@ -19,7 +19,12 @@ export interface TableWatch {
  * (CHANNEL_ERROR, TIMED_OUT) is reported to realtimeStatus while realtime-js rejoins by
  * itself; a channel the server CLOSED is subscribed again, with growing pauses (1 s … 30 s).
  */
-function join(name: string, options: { private?: boolean }, setup: (channel: RealtimeChannel) => RealtimeChannel, onJoined: () => void): () => void {
+function join(
+  name: string,
+  options: { private?: boolean; presenceKey?: string },
+  setup: (channel: RealtimeChannel) => RealtimeChannel,
+  onJoined: (channel: RealtimeChannel) => void,
+): () => void {
   let stopped = false;
   let cleanup = () => {};
   let retry: ReturnType<typeof setTimeout> | undefined;
@@ -27,13 +32,14 @@ function join(name: string, options: { private?: boolean }, setup: (channel: Rea
   void realtimeReady().then((supabase) => {
     const subscribe = () => {
       if (stopped) return;
-      const channel = setup(supabase.channel(name, options.private ? { config: { private: true } } : undefined));
+      const config = { ...(options.private ? { private: true } : {}), ...(options.presenceKey ? { presence: { key: options.presenceKey } } : {}) };
+      const channel = setup(supabase.channel(name, Object.keys(config).length ? { config } : undefined));
       channel.subscribe((status) => {
         if (stopped) return;
         if (status === 'SUBSCRIBED') {
           attempt = 0;
           realtimeStatus.joined(name);
-          onJoined();
+          onJoined(channel);
         } else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
           realtimeStatus.dropped(name);
         } else if (status === 'CLOSED') {
@@ -90,10 +96,53 @@ export function watchTables(channelName: string, watches: TableWatch[], onJoined
  * Messages sent while the channel was not joined are not replayed: `onJoined` re-reads.
  */
 export function watchBroadcast(topic: string, events: Record<string, (payload: unknown) => void>, onJoined: () => void = () => {}): () => void {
-  return join(topic, { private: true }, (channel) => {
+  return watchPrivateChannel(topic, events, onJoined).stop;
+}
+
+/** Presence on a private channel: who is there (by key) and what each shares (e.g. typing). */
+export interface PresenceWatch {
+  /** This client's key: the user's id, so several tabs of one person count once. */
+  key: string;
+  /** Everyone present, by key, after every join, leave and update. */
+  onSync: (state: Record<string, Record<string, unknown>[]>) => void;
+}
+
+/**
+ * A private channel's broadcasts and, optionally, its Presence (Supabase Realtime Presence:
+ * channel.track() publishes this client's state; RLS on realtime.messages with extension
+ * 'presence' decides who may see and publish). realtime-js keeps one channel per topic, so
+ * one call owns the topic. `track` publishes (again after every rejoin) the latest state.
+ */
+export function watchPrivateChannel(
+  topic: string,
+  events: Record<string, (payload: unknown) => void>,
+  onJoined: () => void = () => {},
+  presence?: PresenceWatch,
+): { stop: () => void; track: (state: Record<string, unknown>) => void } {
+  let current: RealtimeChannel | null = null;
+  let latest: Record<string, unknown> | null = null;
+  const publish = () => {
+    if (current && latest) void current.track(latest).catch(() => {});
+  };
+  const stop = join(topic, { private: true, presenceKey: presence?.key }, (channel) => {
     for (const [event, handle] of Object.entries(events)) {
       channel = channel.on('broadcast', { event }, (message: { payload?: unknown }) => handle(message.payload));
     }
+    if (presence) channel = channel.on('presence', { event: 'sync' }, () => presence.onSync(channel.presenceState()));
     return channel;
-  }, onJoined);
+  }, (channel) => {
+    current = channel;
+    publish();
+    onJoined();
+  });
+  return {
+    stop() {
+      current = null;
+      stop();
+    },
+    track(state) {
+      latest = state;
+      publish();
+    },
+  };
 }

@@ -40,6 +40,10 @@ export type Message = Pick<ApiMessage, 'id' | 'session_id' | 'sender' | 'content
     parent_id?: string | null;
     /** The other versions of this message (edits, regenerated answers), from a page read. */
     siblings?: Siblings;
+    /** Who wrote it (on an answer: who asked); group chats show it. */
+    author_id?: string | null;
+    /** The author's display name, as a page read gives it (Realtime rows carry only author_id). */
+    author_name?: string | null;
   };
 export type Siblings = Schemas['Siblings'];
 export type MessagePage = Schemas['MessagePage'];

@@ -13,23 +13,31 @@ export const load: PageServerLoad = async (event) => {
     await api.POST('/api/sessions/{id}/branch', { params: { path: { id } }, body: { message_id: message } }).catch(() => null);
   }
   try {
-    const [providers, profile, session, page, latest] = await Promise.all([
+    const [providers, profile, session, page, latest, members] = await Promise.all([
       loadProviders(api),
       ok(api.GET('/api/me')),
       id ? ok(api.GET('/api/sessions/{id}', { params: { path: { id } } })) : null,
       id ? ok(api.GET('/api/sessions/{id}/messages', { params: { path: { id }, query: { limit: 50 } } })) : null,
       // A new chat starts with the model of the most recent one.
       id ? null : ok(api.GET('/api/sessions', { params: { query: { limit: 1 } } })).then((body) => body.sessions[0]),
+      // Who is in the chat (group chats: authors' names, whose key answers).
+      id ? ok(api.GET('/api/sessions/{id}/members', { params: { path: { id } } })) : null,
     ]);
     const meta = (session ?? latest)?.metadata ?? {};
     const prefs = profile.preferences;
+    // A member whose chat's owner shares their key can use the chat's provider without a key of their own.
+    const shared = session?.role === 'member' && session.share_owner_key
+      ? providers.all.filter((p) => p.id === meta.provider && !providers.usable.some((u) => u.id === p.id))
+      : [];
+    const usable = [...shared, ...providers.usable];
     return {
       session: session ? { id: session.id, title: session.title, project_id: session.project_id } : null,
       projectId: session?.project_id ?? event.url.searchParams.get('project'),
       page,
-      providers: providers.usable.map(({ id, name, models, any_model }) => ({ id, name, models, any_model })),
+      providers: usable.map(({ id, name, models, any_model }) => ({ id, name, models, any_model })),
+      group: session && members ? { role: session.role, participants: members.participants, share_owner_key: members.share_owner_key } : null,
       defaults: pickDefaults(
-        providers.usable,
+        usable,
         // A link may choose the model of a new chat (the first-run "Start a chat with the demo").
         id ? undefined : { provider: event.url.searchParams.get('provider'), model: event.url.searchParams.get('model') },
         { provider: meta.provider, model: meta.model },

@@ -1,0 +1,94 @@
+// Group chats in the browser: two signed-in people in their own browser contexts. The owner
+// invites a member and shares their key; the chat appears in the member's sidebar live; each
+// sees who is here, who is typing and who wrote each message, live; the member sees whose key
+// answers. A viewer gets a read-only composer with the reason; a removed member is told.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseModel, composer, newEmail, open, screenshot, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
+
+describe('group chats in the browser', { timeout: 180_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('group');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  const nameOf = (email: string) => email.split('@')[0]!;
+
+  it('two people in one chat see each other\'s messages, presence and typing live', async () => {
+    const member = await e2e.newPage();
+    const memberEmail = await signUp(member, newEmail('mia'));
+    const viewer = await e2e.newPage();
+    const viewerEmail = await signUp(viewer, newEmail('vic'));
+    const owner = await e2e.newPage();
+    const ownerEmail = await signUp(owner, newEmail('olive'));
+
+    await open(owner, '/chat');
+    await chooseModel(owner, 'demo');
+    await composer(owner).fill('Hello team');
+    await composer(owner).press('Enter');
+    await owner.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    const chatUrl = new URL(owner.url()).pathname;
+
+    // The member's chat list is open while they are invited: the chat appears there by itself.
+    await open(member, '/chat');
+    await owner.getByRole('button', { name: 'People' }).click();
+    await owner.getByLabel('Invite by email').fill(memberEmail);
+    await owner.getByRole('button', { name: 'Invite' }).click();
+    await owner.getByText(`Invited ${memberEmail}.`).waitFor();
+    await owner.getByLabel('Invite by email').fill(viewerEmail);
+    await owner.getByLabel('Role').selectOption('viewer');
+    await owner.getByRole('button', { name: 'Invite' }).click();
+    await owner.getByText(`Invited ${viewerEmail}.`).waitFor();
+    await owner.getByLabel("My provider key answers members' messages (I pay)").check();
+    await owner.getByText('Your key now answers members too.').waitFor();
+    await owner.getByRole('button', { name: 'People' }).click();
+
+    const sidebarLink = member.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Hello team' });
+    await sidebarLink.waitFor();
+    await sidebarLink.click();
+    await member.waitForURL(`**${chatUrl}`);
+    await member.getByTestId('messages').and(member.locator('[data-live="true"]')).waitFor();
+
+    // Who wrote what, and whose key answers the member.
+    await member.getByRole('article', { name: `Message from ${nameOf(ownerEmail)}` }).getByText('Hello team').waitFor();
+    await member.getByTestId('key-note').getByText(`Answered with ${nameOf(ownerEmail)}'s key`).waitFor();
+    // Presence both ways.
+    await owner.getByTestId('present').getByText(nameOf(memberEmail)).waitFor();
+    await member.getByTestId('present').getByText(nameOf(ownerEmail)).waitFor();
+
+    // Typing shows on the other side, and ends with the send.
+    await composer(member).fill('Can we meet on Friday?');
+    await owner.getByTestId('typing').getByText(`${nameOf(memberEmail)} is typing…`).waitFor();
+    await composer(member).press('Enter');
+    await owner.getByRole('article', { name: `Message from ${nameOf(memberEmail)}` }).getByText('Can we meet on Friday?').waitFor();
+    await expect.poll(() => owner.getByTestId('typing').innerText()).toBe('');
+    // The answer to the member arrives at the owner live, and is complete for both.
+    await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
+    await member.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
+    // The member's own message is theirs.
+    await member.getByRole('article', { name: 'Your message' }).getByText('Can we meet on Friday?').waitFor();
+
+    // And back: the owner types, the member sees it.
+    await composer(owner).fill('Friday works');
+    await member.getByTestId('typing').getByText(`${nameOf(ownerEmail)} is typing…`).waitFor();
+    await screenshot(member, 'group-chat-member');
+    expect(await seriousViolations(member)).toEqual([]);
+
+    // The viewer reads along but cannot post, and is told why.
+    await open(viewer, chatUrl);
+    await viewer.getByTestId('read-only').getByText('You are a viewer in this chat').waitFor();
+    expect(await composer(viewer).count()).toBe(0);
+    await viewer.getByRole('article', { name: `Message from ${nameOf(memberEmail)}` }).getByText('Can we meet on Friday?').waitFor();
+    expect(await seriousViolations(viewer)).toEqual([]);
+
+    // Removing the member: their open chat says so and stops taking messages.
+    await owner.getByRole('button', { name: 'People' }).click();
+    await owner.getByRole('button', { name: `Remove ${memberEmail}` }).click();
+    await owner.getByText(`Removed ${memberEmail}.`).waitFor();
+    await member.getByTestId('read-only').getByText('You were removed from this chat').waitFor();
+    expect(await composer(member).count()).toBe(0);
+  });
+});

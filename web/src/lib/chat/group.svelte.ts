@@ -1,0 +1,102 @@
+// A group chat as one person sees it: their role, the people in it (names for the author of
+// each message), whose key answers what they send, who is here now and who is typing
+// (Realtime Presence on session:<id>, joined for every chat: an owner's open chat must see an
+// invited member arrive), and whether they were removed. Solo chats show none of it.
+import type { Message, Participant } from '$lib/api';
+
+export type Role = 'owner' | 'member' | 'viewer';
+
+/** What each person publishes on the session channel (channel.track). */
+export interface PresenceState {
+  name: string;
+  typing: boolean;
+}
+
+/** How long typing counts after the last keystroke. */
+export const TYPING_IDLE_MS = 4000;
+
+export class GroupChat {
+  people = $state<Participant[]>([]);
+  shareOwnerKey = $state(false);
+  /** Everyone on the channel now, by user id (any of their tabs), with the latest state. */
+  present = $state<Record<string, PresenceState>>({});
+  removed = $state(false);
+
+  constructor(
+    readonly myId: string | null,
+    readonly role: Role,
+    people: Participant[],
+    shareOwnerKey: boolean,
+  ) {
+    this.people = people;
+    this.shareOwnerKey = shareOwnerKey;
+  }
+
+  /** A chat with anyone besides its owner (or one this person only joined, or where someone else is present). */
+  get isGroup(): boolean {
+    return this.role !== 'owner' || this.people.length > 1 || Object.keys(this.present).some((id) => id !== this.myId);
+  }
+
+  /** People present who are not in `people` (invited since this page loaded), not asked about yet. */
+  get newcomers(): string[] {
+    return Object.keys(this.present).filter((id) => !this.people.some((p) => p.user_id === id) && !this.asked.has(id));
+  }
+
+  /** Newcomers already looked up (someone removed may stay present a moment: ask once). */
+  readonly asked = new Set<string>();
+
+  get canPost(): boolean {
+    return this.role !== 'viewer' && !this.removed;
+  }
+
+  get myName(): string {
+    return this.people.find((p) => p.user_id === this.myId)?.display_name ?? 'Someone';
+  }
+
+  private get owner(): Participant | undefined {
+    return this.people.find((p) => p.role === 'owner');
+  }
+
+  /** "Answered with Alice's key" / "your key": whose provider key answers this person's messages. */
+  get keyNote(): string {
+    if (!this.isGroup || this.role === 'viewer') return '';
+    if (this.role === 'owner') return this.shareOwnerKey ? "Answered with your key — also members' messages" : 'Answered with your key; members use their own';
+    return this.shareOwnerKey ? `Answered with ${this.owner?.display_name ?? "the owner"}'s key` : 'Answered with your key';
+  }
+
+  /** The label over a user message in a group chat ("You", a name, or "Former member"). */
+  authorOf(message: Message): string | null {
+    if (!this.isGroup) return null;
+    if (message.id.startsWith('pending-') || (message.author_id && message.author_id === this.myId)) return 'You';
+    // No author: a copy this tab built while sending (no author_name either), or a deleted account.
+    if (!message.author_id) return message.author_name === undefined ? 'You' : (message.author_name ?? 'Former member');
+    return this.people.find((p) => p.user_id === message.author_id)?.display_name ?? message.author_name ?? 'Former member';
+  }
+
+  /** Other people here now, by name. */
+  get others(): string[] {
+    return Object.entries(this.present).filter(([id]) => id !== this.myId).map(([, s]) => s.name);
+  }
+
+  get typing(): string[] {
+    return Object.entries(this.present).filter(([id, s]) => id !== this.myId && s.typing).map(([, s]) => s.name);
+  }
+
+  /** Presence sync: one entry per person (several tabs count once; typing in any of them counts). */
+  sync(state: Record<string, Record<string, unknown>[]>): void {
+    const present: Record<string, PresenceState> = {};
+    for (const [key, metas] of Object.entries(state)) {
+      const name = metas.map((m) => m.name).find((n): n is string => typeof n === 'string' && n.length > 0) ?? 'Someone';
+      present[key] = { name: name.slice(0, 100), typing: metas.some((m) => m.typing === true) };
+    }
+    this.present = present;
+  }
+}
+
+/** "Mia is typing…", "Mia and Vic are typing…", "3 people are typing…". */
+export function typingLine(names: string[]): string {
+  if (names.length === 0) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return `${names.length} people are typing…`;
+}
