@@ -18,6 +18,11 @@ import { functionsDirWithEnv } from '../tests/faults/helpers.ts';
 import type { Figure } from './lib/stats.ts';
 import { sleep } from './lib/stats.ts';
 
+/** Warm stack starts, each booting both functions once (BENCH_BOOT_REPEATS, default 5). */
+const BOOT_REPEATS = Math.max(1, Number(process.env.BENCH_BOOT_REPEATS ?? 5));
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();
   const value = await fn();
@@ -75,13 +80,37 @@ export async function benchStartup(log: (line: string) => void): Promise<Figure[
     await cold.stop();
     log(`startup: stack cold ${Math.round(coldMs)} ms (+ function boot ${Math.round(coldBootMs)} ms)`);
 
-    const [warm, warmMs] = await timed(start);
-    const warmToken = await signAccessToken(warm.keys, { sub: user, iss: `${warm.apiUrl}/auth/v1` });
-    const bareBootMs = await functionBoot(warm.apiUrl, warmToken, warm.keys.publishableKey, 'bare');
-    const warmBootMs = await functionBoot(warm.apiUrl, warmToken, warm.keys.publishableKey);
-    await warm.stop();
+    // Warm: the same data folder, started BOOT_REPEATS times; each time both functions boot
+    // on their first request, in alternating order, once the stack's `deno cache` check of
+    // both module graphs is done (a first request waits for it: counting it would charge
+    // whichever function is asked first). Medians, because one boot is at the mercy of
+    // whatever else the machine runs.
+    const boots: Record<'api' | 'bare', number[]> = { api: [], bare: [] };
+    let warmMs = 0;
+    for (let i = 0; i < BOOT_REPEATS; i++) {
+      const cached = new Set<string>();
+      const [warm, ms] = await timed(() => startStack({
+        dataDir, ...ports, webPort: false, functionsDir: functions.dir,
+        log: (line) => {
+          const done = /functions\/([\w-]+): (?:dependencies cached|caching dependencies failed)/.exec(line);
+          if (done) cached.add(done[1]!);
+        },
+      }));
+      if (i === 0) warmMs = ms;
+      try {
+        for (const deadline = Date.now() + 120_000; !(cached.has('api') && cached.has('bare')) && Date.now() < deadline;) await sleep(20);
+        const warmToken = await signAccessToken(warm.keys, { sub: user, iss: `${warm.apiUrl}/auth/v1` });
+        for (const slug of i % 2 ? (['api', 'bare'] as const) : (['bare', 'api'] as const)) {
+          boots[slug].push(await functionBoot(warm.apiUrl, warmToken, warm.keys.publishableKey, slug === 'api' ? 'api/health' : 'bare'));
+        }
+      } finally {
+        await warm.stop();
+      }
+    }
     await functions.remove();
-    log(`startup: stack warm ${Math.round(warmMs)} ms (+ function boot ${Math.round(warmBootMs)} ms; a bare Deno.serve function ${Math.round(bareBootMs)} ms)`);
+    const warmBootMs = median(boots.api);
+    const bareBootMs = median(boots.bare);
+    log(`startup: stack warm ${Math.round(warmMs)} ms; function boot median ${Math.round(warmBootMs)} ms (${boots.api.map(Math.round).join(', ')}); a bare Deno.serve function ${Math.round(bareBootMs)} ms (${boots.bare.map(Math.round).join(', ')})`);
 
     const denoMs = await bareDenoBoot(root);
     const group = 'start-up';
@@ -91,7 +120,8 @@ export async function benchStartup(log: (line: string) => void): Promise<Figure[
       { group, name: 'cold start incl. first function answer', unit: 'ms', value: coldMs + coldBootMs, baseline: pgColdMs, baselineLabel: 'Postgres initdb+start' },
       {
         group, name: 'function boot (first request → 200)', unit: 'ms', value: warmBootMs, baseline: bareBootMs, baselineLabel: 'bare Deno.serve function, same gateway',
-        target: '≤ ×3', met: warmBootMs <= 3 * bareBootMs, note: `a bare Deno.serve process alone (spawn → listening): ${Math.round(denoMs)} ms`,
+        target: '≤ ×3', met: warmBootMs <= 3 * bareBootMs,
+        note: `medians of ${BOOT_REPEATS} warm starts each (api ${boots.api.map(Math.round).join('/')} ms, bare ${boots.bare.map(Math.round).join('/')} ms); a bare Deno.serve process alone (spawn → listening): ${Math.round(denoMs)} ms`,
       },
     ];
   } finally {

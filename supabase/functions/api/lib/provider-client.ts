@@ -4,7 +4,8 @@
  * user-given — guarded against private addresses — or the server's demo URL). The key lives
  * only inside the returned client; it is never logged or returned.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import { loadOpenAI } from './openai-sdk.ts';
 import type { Config } from '../config.ts';
 import type { AppDeps, AuthUser } from './context.ts';
 import type { Logger } from './log.ts';
@@ -62,7 +63,8 @@ export async function openProviderClient(options: OpenClientOptions): Promise<Pr
   if (userInfluenced) await assertSafeProviderUrl(baseUrl, config, deps.lookup);
   const fetchImpl = userInfluenced ? guardedFetch(config, deps.lookup, deps.pinnedFetch) : deps.fetch;
 
-  const client = new OpenAI({
+  const OpenAISdk = await loadOpenAI();
+  const client = new OpenAISdk({
     apiKey,
     baseURL: baseUrl,
     fetch: fetchImpl,

@@ -5,7 +5,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import OpenAI from 'openai';
+import { loadOpenAI } from '../lib/openai-sdk.ts';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { encryptCredential, keyHint } from '../lib/credentials-crypto.ts';
@@ -145,6 +145,7 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
       await client.models.list({ timeout: Math.min(config.limits.providerTimeoutMs, 15_000) });
       return c.json({ ok: true, status: 'ok' as const, message: `${provider.name} accepted the key` }, 200);
     } catch (error) {
+      const OpenAI = await loadOpenAI(); // already loaded: the client above was built with it
       if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
         return c.json({ ok: false, status: 'invalid' as const, message: `${provider.name} rejected the key; check it and save it again` }, 200);
       }

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../errors.ts';
+import { loadOpenAI } from '../openai-sdk.ts';
 import { describeProviderError, TimeoutError } from './provider-errors.ts';
 
 const ctx = { providerName: 'OpenAI', model: 'gpt-4o', apiKey: 'sk-proj-SECRETSECRET1234', timeoutMs: 60_000 };
@@ -8,6 +9,10 @@ const apiError = (status: number, message: string) =>
   OpenAI.APIError.generate(status, { error: { message } }, message, new Headers());
 
 describe('describeProviderError', () => {
+  // In the function the SDK is loaded lazily, before the first provider call.
+  beforeAll(async () => {
+    await loadOpenAI();
+  });
   it('maps statuses to codes with a next step', () => {
     expect(describeProviderError(apiError(401, 'Incorrect API key provided: sk-proj-****1234'), ctx)).toMatchObject({ code: 'provider_auth', message: expect.stringContaining('Settings') });
     expect(describeProviderError(apiError(429, 'slow down'), ctx).code).toBe('provider_rate_limited');

@@ -4,7 +4,7 @@
  * (bad request, unknown model) and never contain the key: it is scrubbed, and 401 bodies
  * (which may echo a masked key) are never forwarded.
  */
-import OpenAI from 'openai';
+import { loadedOpenAI, type OpenAISdk } from '../openai-sdk.ts';
 import { ApiError } from '../errors.ts';
 
 export interface ChatError {
@@ -20,30 +20,38 @@ function scrub(text: string, apiKey: string): string {
   return clean.slice(0, 300);
 }
 
+type SdkErrorKind = 'APIConnectionTimeoutError' | 'AuthenticationError' | 'PermissionDeniedError' | 'RateLimitError' | 'NotFoundError' | 'APIError' | 'APIConnectionError';
+
+/** An error of the openai SDK: it is loaded before any provider call (lib/openai-sdk.ts), so without it there is none. */
+function isSdkError<K extends SdkErrorKind>(error: unknown, kind: K): error is InstanceType<OpenAISdk[K]> {
+  const sdk = loadedOpenAI();
+  return sdk !== null && error instanceof sdk[kind];
+}
+
 export function describeProviderError(error: unknown, ctx: { providerName: string; model: string; apiKey: string; timeoutMs: number }): ChatError {
   const name = ctx.providerName;
   const cause = error instanceof Error && error.cause instanceof ApiError ? error.cause : error instanceof ApiError ? error : null;
   if (cause) return { code: cause.code, message: cause.message };
-  if (error instanceof TimeoutError || error instanceof OpenAI.APIConnectionTimeoutError) {
+  if (error instanceof TimeoutError || isSdkError(error, 'APIConnectionTimeoutError')) {
     return { code: 'provider_timeout', message: `${name} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s. Try again, or pick a faster model.` };
   }
-  if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
+  if (isSdkError(error, 'AuthenticationError') || isSdkError(error, 'PermissionDeniedError')) {
     return { code: 'provider_auth', message: `${name} rejected your API key (${error.status}). Check or replace it in Settings → API keys.` };
   }
-  if (error instanceof OpenAI.RateLimitError) {
+  if (isSdkError(error, 'RateLimitError')) {
     return { code: 'provider_rate_limited', message: `${name} is rate limiting your key or your quota is used up (429). Wait a moment and regenerate, or check your plan with ${name}.` };
   }
-  if (error instanceof OpenAI.NotFoundError) {
+  if (isSdkError(error, 'NotFoundError')) {
     return { code: 'provider_not_found', message: `${name} does not know the model "${ctx.model}" (404). Pick another model.` };
   }
-  if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
+  if (isSdkError(error, 'APIError') && typeof error.status === 'number') {
     if (error.status >= 500) {
       return { code: 'provider_unavailable', message: `${name} had a server error (${error.status}). Regenerate to try again, or pick another provider.` };
     }
     const detail = scrub(error.message ?? '', ctx.apiKey);
     return { code: 'provider_rejected', message: `${name} refused the request (${error.status})${detail ? `: ${detail}` : ''}` };
   }
-  if (error instanceof OpenAI.APIConnectionError) {
+  if (isSdkError(error, 'APIConnectionError')) {
     return { code: 'provider_unreachable', message: `Could not reach ${name}. Check your network or the provider's base URL, then regenerate.` };
   }
   if (error instanceof SyntaxError || (error instanceof Error && /JSON/i.test(error.message))) {
