@@ -111,6 +111,29 @@ describe('messages with their own token, per actor', () => {
   });
 });
 
+describe('chat_sessions.share_owner_key, per actor', () => {
+  const setSharing = (actor: Actor, g: Group, on: boolean) => asActor(db.sql, actor, (tx) =>
+    tx`update public.chat_sessions set share_owner_key = ${on} where id = ${g.session} returning share_owner_key`);
+
+  it('the owner reads and turns it on and off; members and viewers read it; nobody else reads or changes it', async () => {
+    const g = await group();
+    expect(await setSharing(g.owner, g, true)).toEqual([{ share_owner_key: true }]);
+    for (const actor of [g.member, g.viewer]) {
+      expect(await asActor(db.sql, actor, (tx) => tx`select share_owner_key from public.chat_sessions where id = ${g.session}`)).toEqual([{ share_owner_key: true }]);
+      expect(await setSharing(actor, g, false)).toEqual([]);
+    }
+    for (const actor of [g.removed, g.stranger]) {
+      expect(await asActor(db.sql, actor, (tx) => tx`select share_owner_key from public.chat_sessions where id = ${g.session}`)).toEqual([]);
+      expect(await setSharing(actor, g, false)).toEqual([]);
+    }
+    await expect(setSharing('anon', g, false)).rejects.toThrow(PERMISSION_DENIED);
+    // Nobody but the owner can create a chat that shares someone else's key, or delete it.
+    await expect(asActor(db.sql, g.member, (tx) => tx`insert into public.chat_sessions (user_id, share_owner_key) values (${g.owner.id}, true)`)).rejects.toThrow(RLS_VIOLATION);
+    expect(await asActor(db.sql, g.member, (tx) => tx`delete from public.chat_sessions where id = ${g.session} returning id`)).toEqual([]);
+    expect((await db.sql`select share_owner_key from public.chat_sessions where id = ${g.session}`)[0].share_owner_key).toBe(true);
+  });
+});
+
 describe('message_author_names', () => {
   it("gives participants and past authors their display names (no email) — to the chat's owner and members only", async () => {
     const g = await group();
