@@ -54,6 +54,37 @@ describe('chat_sessions: owner', () => {
   });
 });
 
+describe('chat_sessions: active leaf (the branch shown)', () => {
+  it('owner: points it at a message of this session only; each new message becomes it; deleting it clears it', async () => {
+    const { owner, id } = await ownerWithSession();
+    const [{ id: otherId }] = await db.sql`insert into public.chat_sessions (user_id) values (${owner.id}) returning id`;
+    const [first] = await db.sql`insert into public.messages (session_id, user_id, sender, content) values (${id}, ${owner.id}, 'user', 'one') returning id`;
+    const [second] = await db.sql`insert into public.messages (session_id, user_id, sender, content) values (${id}, ${owner.id}, 'assistant', 'two') returning id, parent_id`;
+    const [elsewhere] = await db.sql`insert into public.messages (session_id, user_id, sender, content) values (${otherId}, ${owner.id}, 'user', 'x') returning id`;
+    expect(second.parent_id).toBe(first.id);
+    const leaf = async () => (await db.sql`select active_leaf_id from public.chat_sessions where id = ${id}`)[0].active_leaf_id;
+    expect(await leaf()).toBe(second.id);
+    await asActor(db.sql, owner, (tx) => tx`update public.chat_sessions set active_leaf_id = ${first.id} where id = ${id}`);
+    expect(await leaf()).toBe(first.id);
+    await expect(asActor(db.sql, owner, (tx) => tx`update public.chat_sessions set active_leaf_id = ${elsewhere.id} where id = ${id}`))
+      .rejects.toThrow(/chat_sessions_active_leaf_in_session_fkey/);
+    await expect(db.sql`update public.chat_sessions set active_leaf_id = ${crypto.randomUUID()} where id = ${id}`).rejects.toThrow(/foreign key/);
+    await db.sql`delete from public.messages where id = ${first.id}`;
+    expect(await leaf()).toBeNull();
+  });
+
+  it('another user or anonymous cannot move it', async () => {
+    const { owner, id } = await ownerWithSession();
+    const stranger = await createAuthUser(db.sql);
+    const [m] = await db.sql`insert into public.messages (session_id, user_id, sender, content) values (${id}, ${owner.id}, 'user', 'one') returning id`;
+    const moved = await asActor(db.sql, stranger, (tx) => tx`update public.chat_sessions set active_leaf_id = null where id = ${id} returning id`);
+    expect(moved).toEqual([]);
+    await expect(asActor(db.sql, 'anon', (tx) => tx`update public.chat_sessions set active_leaf_id = null where id = ${id}`)).rejects.toThrow(PERMISSION_DENIED);
+    const [{ active_leaf_id }] = await db.sql`select active_leaf_id from public.chat_sessions where id = ${id}`;
+    expect(active_leaf_id).toBe(m.id);
+  });
+});
+
 describe('chat_sessions: another user', () => {
   it('sees nothing and cannot change, delete or plant a session', async () => {
     const { owner, id } = await ownerWithSession();

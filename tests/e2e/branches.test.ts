@@ -14,7 +14,7 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     await e2e?.stop();
   });
 
-  it('edit creates a branch, ‹ 1/2 › flips back, a reload keeps it, regenerate keeps the old answer, a search hit opens its branch', async () => {
+  it('edit creates a branch, ‹ 1/2 › flips back, a reload keeps it, regenerate keeps the old answer, a search hit opens its branch, deleting a version', async () => {
     const page = await e2e.newPage();
     onTestFailed(async () => void (await screenshot(page, 'failed-branches')));
     await signUp(page);
@@ -72,6 +72,13 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     await page.locator('article[aria-label="Your message"]', { hasText: '/echo edited question' }).waitFor();
     await page.getByRole('group', { name: 'Versions of this message' }).getByText('2/2').waitFor();
     await expect(page.getByText('/echo second question', { exact: true }).count()).resolves.toBe(0);
+
+    // Deleting this version leaves the other one, shown, with no versions to switch between.
+    const edited = page.locator('article[aria-label="Your message"]', { hasText: '/echo edited question' });
+    await edited.getByRole('button', { name: 'Delete…' }).click();
+    await edited.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.locator('article[aria-label="Your message"]', { hasText: '/echo second question' }).waitFor();
+    await expect(page.getByRole('group', { name: 'Versions of this message' }).count()).resolves.toBe(0);
   });
 
   it('a second tab follows a branch switch made in the first (Realtime)', async () => {

@@ -163,6 +163,18 @@ export class ChatState {
     }
   }
 
+  /** Deletes a message and every reply beneath it (its files too); the view shows what remains. */
+  async deleteBranch(messageId: string): Promise<void> {
+    if (!this.sessionId || this.streaming) return;
+    try {
+      const path = { id: this.sessionId, message_id: messageId };
+      await ok(browserApi().DELETE('/api/sessions/{id}/messages/{message_id}', { params: { path } }));
+      await this.reloadBranch();
+    } catch (err) {
+      this.notice = `Could not delete the message: ${errorText(err)}`;
+    }
+  }
+
   /** Replaces the view with the newest page of the active branch (after a switch, edit or regenerate). */
   async reloadBranch(): Promise<void> {
     if (!this.sessionId) return;
