@@ -6,7 +6,7 @@
  * (https://supabase.com/docs/guides/realtime/broadcast, "Broadcast using the REST API").
  *
  * Messages from every running turn share one outbox: at most one request every `intervalMs`
- * (50 ms), one in flight at a time, so 1,000 streaming answers cost ~20 requests a second, not
+ * (50 ms; a message that finds the outbox idle goes at once), one in flight at a time, so 1,000 streaming answers cost ~20 requests a second, not
  * 1,000 × tokens. A failure is logged (at most once a minute) and never reaches the caller:
  * live fan-out is best effort; the database and the SSE views hold the truth.
  */
@@ -44,25 +44,35 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   const url = `${options.supabaseUrl}/realtime/v1/api/broadcast`;
   const key = options.secretKey;
   let queue: BroadcastMessage[] = [];
+  /** When the oldest queued message was queued. */
+  let queuedSince = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let inFlight: Promise<void> | null = null;
-  let lastSend = 0;
+  /** The earliest time the next request is due: the last one's due time + interval. */
+  let nextDue = 0;
   let lastFailureLog = 0;
 
+  // Leading edge: a message that finds the outbox idle for `interval` goes out at once; one
+  // queued sooner waits for the next due time. Due times, not the times requests actually
+  // left, are spaced `interval` apart: a timer that fires late under load does not push every
+  // later batch back, and the outbox keeps in step with the turns' own 50 ms units instead
+  // of trailing them by a few milliseconds each time.
   const schedule = () => {
     if (timer || inFlight || queue.length === 0) return;
-    const wait = Math.max(0, lastSend + interval - Date.now());
+    const due = Math.max(nextDue, queuedSince);
     timer = setTimeout(() => {
       timer = null;
-      inFlight = post(queue.splice(0, maxBatch)).finally(() => {
+      nextDue = due + interval;
+      const batch = queue.splice(0, maxBatch);
+      queuedSince = Date.now(); // what is left waited since now at most
+      inFlight = post(batch).finally(() => {
         inFlight = null;
         schedule();
       });
-    }, wait);
+    }, Math.max(0, due - Date.now()));
   };
 
   async function post(batch: BroadcastMessage[]) {
-    lastSend = Date.now();
     try {
       const response = await options.fetch(url, {
         method: 'POST',
@@ -83,6 +93,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   return {
     send(message) {
       if (!key) return;
+      if (queue.length === 0) queuedSince = Date.now();
       queue.push(message);
       schedule();
     },
