@@ -52,6 +52,9 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await member.waitForURL(`**${chatUrl}`);
     await member.getByTestId('messages').and(member.locator('[data-live="true"]')).waitFor();
 
+    // The owner's chat: the member may not rename, share or delete it.
+    expect(await member.getByRole('button', { name: 'Rename' }).count()).toBe(0);
+    expect(await member.getByRole('button', { name: 'Delete', exact: true }).count()).toBe(0);
     // Who wrote what, and whose key answers the member.
     await member.getByRole('article', { name: `Message from ${nameOf(ownerEmail)}` }).getByText('Hello team').waitFor();
     await member.getByTestId('key-note').getByText(`Answered with ${nameOf(ownerEmail)}'s key`).waitFor();
