@@ -231,8 +231,8 @@ describe('messages: branches', () => {
     const [q] = await db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id)
       values (${t.session}, ${t.owner.id}, 'user', 'under the first answer', ${t.a1}) returning id`;
     await db.sql`update public.chat_sessions set active_leaf_id = ${t.a2} where id = ${t.session}`;
-    const [{ chosen }] = await asActor(db.sql, t.owner, (tx) => tx`select public.select_branch(${t.session}, ${t.u1}) as chosen`);
-    expect(chosen).toBe(q.id); // the newest message beneath the question
+    const [{ chosen }] = await asActor(db.sql, t.owner, (tx) => tx`select public.select_branch(${t.session}, ${t.a1}) as chosen`);
+    expect(chosen).toBe(q.id); // the newest message beneath the first answer
     const [{ back }] = await asActor(db.sql, t.owner, (tx) => tx`select public.select_branch(${t.session}, ${t.a2}) as back`);
     expect(back).toBe(t.a2);
     expect(await leaf(t.session)).toBe(t.a2);
@@ -243,6 +243,26 @@ describe('messages: branches', () => {
     const [{ none }] = await asActor(db.sql, t.owner, (tx) => tx`select public.select_branch(${t.session}, ${other.a1}) as none`);
     expect(none).toBeNull();
     expect(await leaf(t.session)).toBe(t.a2);
+  });
+
+  it('owner: choosing a message already on the branch shown keeps that branch', async () => {
+    const t = await tree();
+    // u1 → a1 → q1 (shown: a1's branch), beside the newer answer a2.
+    const [q1] = await db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id)
+      values (${t.session}, ${t.owner.id}, 'user', 'under the first answer', ${t.a1}) returning id`;
+    const [late] = await db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id)
+      values (${t.session}, ${t.owner.id}, 'user', 'under the second answer', ${t.a2}) returning id`;
+    await db.sql`update public.chat_sessions set active_leaf_id = ${q1.id} where id = ${t.session}`;
+    for (const message of [t.u1, t.a1, q1.id]) {
+      const [{ kept }] = await asActor(db.sql, t.owner, (tx) => tx`select public.select_branch(${t.session}, ${message}) as kept`);
+      expect(kept).toBe(q1.id);
+    }
+    // Off the branch: the newest message beneath it.
+    const [{ moved }] = await asActor(db.sql, t.owner, (tx) => tx`select public.select_branch(${t.session}, ${t.a2}) as moved`);
+    expect(moved).toBe(late.id);
+    // Back on u1 (now on the branch shown): stays.
+    const [{ again }] = await asActor(db.sql, t.owner, (tx) => tx`select public.select_branch(${t.session}, ${t.u1}) as again`);
+    expect(again).toBe(late.id);
   });
 
   it('deleting a message deletes the branch beneath it and clears a leaf that was in it; deleting the session still works', async () => {
