@@ -1,7 +1,8 @@
 // Group chats in the browser: two signed-in people in their own browser contexts. The owner
 // invites a member and shares their key; the chat appears in the member's sidebar live; each
 // sees who is here, who is typing and who wrote each message, live; the member sees whose key
-// answers. A viewer gets a read-only composer with the reason; a removed member is told.
+// answers. A viewer gets a read-only composer with the reason (and a composer once made a
+// member); a removed member is told.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseModel, composer, newEmail, open, screenshot, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
 
@@ -87,8 +88,16 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await viewer.getByRole('article', { name: `Message from ${nameOf(memberEmail)}` }).getByText('Can we meet on Friday?').waitFor();
     expect(await seriousViolations(viewer)).toEqual([]);
 
-    // Removing the member: their open chat says so and stops taking messages.
+    // Made a member while the chat is open: the composer appears without a reload.
     await owner.getByRole('button', { name: 'People' }).click();
+    await owner.getByLabel('Invite by email').fill(viewerEmail);
+    await owner.getByLabel('Role').selectOption('member');
+    await owner.getByRole('button', { name: 'Invite' }).click();
+    await owner.getByText(`Invited ${viewerEmail}.`).waitFor();
+    await composer(viewer).waitFor();
+    expect(await viewer.getByTestId('read-only').count()).toBe(0);
+
+    // Removing the member: their open chat says so and stops taking messages.
     await owner.getByRole('button', { name: `Remove ${memberEmail}` }).click();
     await owner.getByText(`Removed ${memberEmail}.`).waitFor();
     await member.getByTestId('read-only').getByText('You were removed from this chat').waitFor();

@@ -101,6 +101,8 @@ membersRoutes.openapi(routes.invite, async (c) => {
     }
     throw error;
   });
+  // Open chats re-read who is in them (a viewer made a member gets a composer at once).
+  c.var.turns.broadcaster.send({ topic: sessionTopic(id), event: 'members_changed', payload: {} });
   return c.json(participant, 201);
 });
 
@@ -124,5 +126,6 @@ membersRoutes.openapi(routes.keySharing, async (c) => {
     sql<{ share_owner_key: boolean }[]>`update public.chat_sessions set share_owner_key = ${share_owner_key}
       where id = ${id} and user_id = ${c.var.user.id} returning share_owner_key`);
   if (!row) throw notFound('Session');
+  c.var.turns.broadcaster.send({ topic: sessionTopic(id), event: 'members_changed', payload: {} });
   return c.json(row, 200);
 });

@@ -21,15 +21,25 @@ export class GroupChat {
   /** Everyone on the channel now, by user id (any of their tabs), with the latest state. */
   present = $state<Record<string, PresenceState>>({});
   removed = $state(false);
+  role = $state<Role>('owner');
 
   constructor(
     readonly myId: string | null,
-    readonly role: Role,
+    role: Role,
     people: Participant[],
     shareOwnerKey: boolean,
   ) {
+    this.role = role;
     this.people = people;
     this.shareOwnerKey = shareOwnerKey;
+  }
+
+  /** A fresh read of GET /sessions/{id}/members: people, key sharing, and this person's role. */
+  update(members: { participants: Participant[]; share_owner_key: boolean }): void {
+    this.people = members.participants;
+    this.shareOwnerKey = members.share_owner_key;
+    const mine = members.participants.find((p) => p.user_id === this.myId);
+    if (mine) this.role = mine.role;
   }
 
   /** A chat with anyone besides its owner (or one this person only joined, or where someone else is present). */
