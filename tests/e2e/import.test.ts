@@ -7,19 +7,20 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { strToU8, zipSync } from 'fflate';
 import { chatGptExport } from '../fixtures/chatgpt-export.ts';
 import { open, reload, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E } from './helpers.ts';
 
 let dir: string;
 function file(name: string, data: unknown): string {
   const target = path.join(dir, name);
-  writeFileSync(target, JSON.stringify(data));
+  writeFileSync(target, data instanceof Uint8Array ? data : JSON.stringify(data));
   return target;
 }
 
 async function importFile(page: Page, filePath: string) {
   await open(page, '/settings/import');
-  await page.getByLabel('Export file (JSON)').setInputFiles(filePath);
+  await page.getByLabel('Export file').setInputFiles(filePath);
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   const report = page.getByTestId('import-report');
   await report.waitFor();
@@ -111,8 +112,20 @@ describe('import', { timeout: 180_000 }, () => {
     const home = await importFile(page, file('mrprompt-export.json', JSON.parse(exported)));
     await expect(page.getByTestId('import-summary').textContent()).resolves.toContain('0 chats imported (0 messages) from a Mr.Prompt export; 120 already here');
 
+    // ChatGPT's whole export zip works too: its conversations.json is read from it.
+    const zip = zipSync({
+      'chat.html': strToU8('<html>…</html>'),
+      'user.json': strToU8('{"id":"user-1"}'),
+      'conversations.json': strToU8(JSON.stringify(chatGptExport('zipped'))),
+    });
+    await importFile(other, file('chatgpt-export.zip', zip));
+    await expect(other.getByTestId('import-summary').textContent()).resolves.toBe('2 chats imported (6 messages) from ChatGPT.');
+    await other.getByLabel('Export file').setInputFiles(file('not-chatgpt.zip', zipSync({ 'notes.txt': strToU8('hello') })));
+    await other.getByRole('button', { name: 'Import', exact: true }).click();
+    await other.getByRole('alert').filter({ hasText: 'This zip has no conversations.json' }).waitFor();
+
     await open(other, '/settings/import');
-    await other.getByLabel('Export file (JSON)').setInputFiles(file('not-an-export.json', { hello: 'world' }));
+    await other.getByLabel('Export file').setInputFiles(file('not-an-export.json', { hello: 'world' }));
     await other.getByRole('button', { name: 'Import', exact: true }).click();
     await other.getByRole('alert').filter({ hasText: 'neither a ChatGPT conversations.json nor a Mr.Prompt export' }).waitFor();
   });

@@ -7,6 +7,8 @@ import { toBatches } from './batches';
 import { isChatGptExport, parseChatGpt } from './chatgpt';
 import type { Conversation } from './conversations';
 import { isMrPromptExport, parseMrPrompt } from './mrprompt';
+import { readExportFile, UnknownFormat } from './run';
+import { strToU8, zipSync } from 'fflate';
 
 describe('ChatGPT conversations.json', () => {
   it('keeps the user and assistant text on the path to current_node and counts what it leaves out', () => {
@@ -83,5 +85,16 @@ describe('batches', () => {
     ]);
     expect(batches.reduce((n, b) => n + b.finishes, 0)).toBe(3);
     expect(skipped).toEqual({ too_large: 1, no_messages: 1 });
+  });
+});
+
+describe('reading the file', () => {
+  it("takes JSON as it is, and conversations.json out of ChatGPT's export zip", async () => {
+    const json = JSON.stringify(chatGptExport());
+    await expect(readExportFile(new Blob([json]))).resolves.toBe(json);
+    const zip = zipSync({ 'chat.html': strToU8('<html></html>'), 'conversations.json': strToU8(json) });
+    await expect(readExportFile(new Blob([zip]))).resolves.toBe(json);
+    await expect(readExportFile(new Blob([zipSync({ 'a.txt': strToU8('x') })]))).rejects.toThrow(UnknownFormat);
+    await expect(readExportFile(new Blob([new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3])]))).rejects.toThrow(UnknownFormat);
   });
 });

@@ -1,9 +1,11 @@
 /**
- * Runs an import in the browser: reads the file, recognises its format, sends it to
+ * Runs an import in the browser: reads the file (or the conversations.json in ChatGPT's
+ * export zip), recognises its format, sends it to
  * POST /api/import batch by batch (reporting progress after each), waits out a rate limit
  * when the API asks to (429 Retry-After), and sums up what came in, what was there already
  * and what was left out. A batch that fails is reported and the rest still go.
  */
+import { unzipSync } from 'fflate';
 import { browserApi, ok } from '../api';
 import { toBatches } from './batches';
 import { isChatGptExport, parseChatGpt } from './chatgpt';
@@ -22,6 +24,27 @@ export interface ImportReport {
 }
 
 export class UnknownFormat extends Error {}
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+
+/**
+ * The export's JSON text: the file itself, or — when it is ChatGPT's whole export zip — its
+ * conversations.json (only that entry is inflated, with fflate; synchronously, since the CSP
+ * allows no blob: workers).
+ */
+export async function readExportFile(file: Blob): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (!ZIP_MAGIC.every((b, i) => bytes[i] === b)) return new TextDecoder().decode(bytes);
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(bytes, { filter: (entry) => /(^|\/)conversations\.json$/.test(entry.name) });
+  } catch {
+    throw new UnknownFormat('This zip could not be read. Choose the export zip as ChatGPT sent it, or conversations.json from it.');
+  }
+  const [json] = Object.values(entries);
+  if (!json) throw new UnknownFormat('This zip has no conversations.json. Choose the export zip from ChatGPT, or a Mr.Prompt export.');
+  return new TextDecoder().decode(json);
+}
 
 /** Recognises ChatGPT's conversations.json or this app's export; throws UnknownFormat otherwise. */
 export function parseExport(text: string): Parsed {

@@ -1,6 +1,6 @@
 // The chat sidebar: the user's sessions and the projects they are grouped by; for a user
 // without chats, what the first-run welcome shows.
-import { ok } from '$lib/api';
+import { ok, type Api, type Project } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { loadFirstRun } from '$lib/server/first-run';
 import type { LayoutServerLoad } from './$types';
@@ -8,10 +8,9 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = async (event) => {
   const api = await requireApi(event);
   try {
-    const [{ sessions }, { projects }] = await Promise.all([
+    const [{ sessions }, projects] = await Promise.all([
       ok(api.GET('/api/sessions', { params: { query: { limit: 100 } } })),
-      // Every project (the API's largest page): the sidebar groups chats under them.
-      ok(api.GET('/api/projects', { params: { query: { limit: 500 } } })),
+      allProjects(api),
     ]);
     return {
       sessions: sessions.map(({ id, title, project_id, last_message_at, pinned_at, archived_at }) => ({ id, title, project_id, last_message_at, pinned_at, archived_at })),
@@ -23,3 +22,15 @@ export const load: LayoutServerLoad = async (event) => {
     loadFailed(err);
   }
 };
+
+/** Every project, the API's largest pages (one for nearly everyone): the sidebar groups chats under them. */
+async function allProjects(api: Api): Promise<Project[]> {
+  const projects: Project[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ok(api.GET('/api/projects', { params: { query: { limit: 500, cursor } } }));
+    projects.push(...page.projects);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+  return projects;
+}
