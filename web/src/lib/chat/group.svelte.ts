@@ -3,14 +3,9 @@
 // (Realtime Presence on session:<id>, joined for every chat: an owner's open chat must see an
 // invited member arrive), and whether they were removed. Solo chats show none of it.
 import type { Message, Participant } from '$lib/api';
+import { authorLabel, collapsePresence, keyNote, type PresenceState, type Role } from './group-labels';
 
-export type Role = 'owner' | 'member' | 'viewer';
-
-/** What each person publishes on the session channel (channel.track). */
-export interface PresenceState {
-  name: string;
-  typing: boolean;
-}
+export { typingLine, type PresenceState, type Role } from './group-labels';
 
 /** How long typing counts after the last keystroke. */
 export const TYPING_IDLE_MS = 4000;
@@ -69,18 +64,12 @@ export class GroupChat {
 
   /** "Answered with Alice's key" / "your key": whose provider key answers this person's messages. */
   get keyNote(): string {
-    if (!this.isGroup || this.role === 'viewer') return '';
-    if (this.role === 'owner') return this.shareOwnerKey ? "Answered with your key — also members' messages" : 'Answered with your key; members use their own';
-    return this.shareOwnerKey ? `Answered with ${this.owner?.display_name ?? "the owner"}'s key` : 'Answered with your key';
+    return this.isGroup ? keyNote(this.role, this.shareOwnerKey, this.owner?.display_name) : '';
   }
 
   /** The label over a user message in a group chat ("You", a name, or "Former member"). */
   authorOf(message: Message): string | null {
-    if (!this.isGroup) return null;
-    if (message.id.startsWith('pending-') || (message.author_id && message.author_id === this.myId)) return 'You';
-    // No author: a copy this tab built while sending (no author_name either), or a deleted account.
-    if (!message.author_id) return message.author_name === undefined ? 'You' : (message.author_name ?? 'Former member');
-    return this.people.find((p) => p.user_id === message.author_id)?.display_name ?? message.author_name ?? 'Former member';
+    return this.isGroup ? authorLabel(message, this.people, this.myId) : null;
   }
 
   /** Other people here now, by name. */
@@ -94,19 +83,6 @@ export class GroupChat {
 
   /** Presence sync: one entry per person (several tabs count once; typing in any of them counts). */
   sync(state: Record<string, Record<string, unknown>[]>): void {
-    const present: Record<string, PresenceState> = {};
-    for (const [key, metas] of Object.entries(state)) {
-      const name = metas.map((m) => m.name).find((n): n is string => typeof n === 'string' && n.length > 0) ?? 'Someone';
-      present[key] = { name: name.slice(0, 100), typing: metas.some((m) => m.typing === true) };
-    }
-    this.present = present;
+    this.present = collapsePresence(state);
   }
-}
-
-/** "Mia is typing…", "Mia and Vic are typing…", "3 people are typing…". */
-export function typingLine(names: string[]): string {
-  if (names.length === 0) return '';
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
-  return `${names.length} people are typing…`;
 }

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { Message, Participant } from '$lib/api';
+import { authorLabel, collapsePresence, keyNote, typingLine } from './group-labels';
+
+const people: Participant[] = [
+  { user_id: 'o', display_name: 'Olive', email: 'o@example.test', role: 'owner' },
+  { user_id: 'm', display_name: 'Mia', email: 'm@example.test', role: 'member' },
+];
+const message = (extra: Partial<Message>): Message => ({
+  id: 'id-1', session_id: 's', sender: 'user', content: 'hi', status: 'complete', error: null, provider: null, model: null,
+  token_count: null, created_at: '2026-12-01T00:00:00Z', ...extra,
+});
+
+describe('group chat labels', () => {
+  it("names a message's author: you, a participant, a former member, or this tab's own draft", () => {
+    expect(authorLabel(message({ author_id: 'm' }), people, 'm')).toBe('You');
+    expect(authorLabel(message({ author_id: 'o' }), people, 'm')).toBe('Olive');
+    expect(authorLabel(message({ author_id: 'gone', author_name: 'Rex' }), people, 'm')).toBe('Rex');
+    expect(authorLabel(message({ author_id: null, author_name: null }), people, 'm')).toBe('Former member');
+    expect(authorLabel(message({ id: 'pending-user-1' }), people, 'm')).toBe('You');
+    expect(authorLabel(message({}), people, 'm')).toBe('You');
+  });
+
+  it('says whose key answers, for each role', () => {
+    expect(keyNote('member', true, 'Olive')).toBe("Answered with Olive's key");
+    expect(keyNote('member', false, 'Olive')).toBe('Answered with your key');
+    expect(keyNote('owner', true, 'Olive')).toMatch(/your key — also members'/);
+    expect(keyNote('viewer', true, 'Olive')).toBe('');
+  });
+
+  it('counts a person once across tabs, typing in any of them', () => {
+    expect(collapsePresence({
+      m: [{ name: 'Mia', typing: false, phx_ref: 'a' }, { name: 'Mia', typing: true, phx_ref: 'b' }],
+      v: [{ typing: false }],
+    })).toEqual({ m: { name: 'Mia', typing: true }, v: { name: 'Someone', typing: false } });
+    expect([[], ['Mia'], ['Mia', 'Vic'], ['a', 'b', 'c']].map(typingLine))
+      .toEqual(['', 'Mia is typing…', 'Mia and Vic are typing…', '3 people are typing…']);
+  });
+});

@@ -1,0 +1,44 @@
+// The words a group chat shows, as plain functions of what the page knows (group.svelte.ts
+// holds the state): who wrote a message, whose key answers, who is typing.
+import type { Message, Participant } from '$lib/api';
+
+export type Role = 'owner' | 'member' | 'viewer';
+
+/** What each person publishes on the session channel (channel.track). */
+export interface PresenceState {
+  name: string;
+  typing: boolean;
+}
+
+/** The label over a user message: "You", the author's name, or "Former member". */
+export function authorLabel(message: Message, people: Participant[], myId: string | null): string {
+  if (message.id.startsWith('pending-') || (message.author_id && message.author_id === myId)) return 'You';
+  // No author: a copy this tab built while sending (no author_name either), or a deleted account.
+  if (!message.author_id) return message.author_name === undefined ? 'You' : (message.author_name ?? 'Former member');
+  return people.find((p) => p.user_id === message.author_id)?.display_name ?? message.author_name ?? 'Former member';
+}
+
+/** "Answered with Alice's key" / "your key": whose provider key answers this person's messages. */
+export function keyNote(role: Role, shareOwnerKey: boolean, ownerName: string | undefined): string {
+  if (role === 'viewer') return '';
+  if (role === 'owner') return shareOwnerKey ? "Answered with your key — also members' messages" : 'Answered with your key; members use their own';
+  return shareOwnerKey ? `Answered with ${ownerName ?? 'the owner'}'s key` : 'Answered with your key';
+}
+
+/** A presence state (metas by key) as one entry per person: several tabs count once, typing in any counts. */
+export function collapsePresence(state: Record<string, Record<string, unknown>[]>): Record<string, PresenceState> {
+  const present: Record<string, PresenceState> = {};
+  for (const [key, metas] of Object.entries(state)) {
+    const name = metas.map((m) => m.name).find((n): n is string => typeof n === 'string' && n.length > 0) ?? 'Someone';
+    present[key] = { name: name.slice(0, 100), typing: metas.some((m) => m.typing === true) };
+  }
+  return present;
+}
+
+/** "Mia is typing…", "Mia and Vic are typing…", "3 people are typing…". */
+export function typingLine(names: string[]): string {
+  if (names.length === 0) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return `${names.length} people are typing…`;
+}
