@@ -84,6 +84,9 @@ describe('installable app', { timeout: 180_000 }, () => {
 
     const chatUrl = page.url();
     await page.context().setOffline(true);
+    // The open page says so at once, and keeps what it shows.
+    await page.getByTestId('offline-banner').waitFor();
+    await page.getByText('A secret about pomegranates').first().waitFor();
     await page.reload().catch(() => {});
     const notice = page.getByTestId('offline');
     await notice.waitFor();
