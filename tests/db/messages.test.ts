@@ -226,6 +226,14 @@ describe('messages: branches', () => {
     expect(await leaf(t.session)).toBe(root.id);
   });
 
+  it('rows written without a parent in one statement form a thread, after the active leaf', async () => {
+    const t = await tree();
+    const rows = await db.sql`insert into public.messages (session_id, user_id, sender, content)
+      select ${t.session}, ${t.owner.id}, 'user', 'bulk ' || g from generate_series(1, 3) g returning id, parent_id`;
+    expect(rows.map((r) => r.parent_id)).toEqual([t.a2, rows[0].id, rows[1].id]);
+    expect(await leaf(t.session)).toBe(rows[2].id);
+  });
+
   it('owner: switches the branch (select_branch picks the newest leaf beneath) or sets a leaf of the same session only', async () => {
     const t = await tree();
     const [q] = await db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id)
