@@ -1,5 +1,6 @@
 // The workspace around the chats: a new user's first-run welcome (ready providers, the demo
-// in one click, the way to add a key) and the projects list paging like every other list.
+// in one click, the way to add a key), pinned chats kept in the sidebar however old, and the
+// projects list paging like every other list.
 // Each screen is checked with axe-core in both themes and saved as a screenshot.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +64,24 @@ describe('workspace', { timeout: 180_000 }, () => {
     await signUp(other);
     await other.getByRole('region', { name: 'Welcome to Mr.Prompt' }).getByRole('link', { name: 'Add an API key in Settings' }).click();
     await other.waitForURL(/\/settings#keys$/);
+  });
+
+  it('a pinned chat stays in the sidebar behind a hundred newer ones', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await page.evaluate(async () => {
+      const create = async (title: string) => {
+        const res = await fetch('/api/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }) });
+        return (await res.json()).id as string;
+      };
+      const old = await create('An old pinned chat');
+      await fetch(`/api/sessions/${old}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pinned: true }) });
+      for (let i = 0; i < 105; i++) await create(`Newer chat ${i}`);
+    });
+    await open(page, '/chat');
+    const sidebar = page.getByRole('navigation', { name: 'Chats' });
+    await sidebar.getByRole('link', { name: 'Newer chat 104' }).waitFor();
+    await sidebar.locator('section[aria-label="Pinned"]').getByRole('link', { name: 'An old pinned chat' }).waitFor();
   });
 
   it('the projects list shows a page at a time and loads more', async () => {

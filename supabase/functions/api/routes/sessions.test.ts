@@ -100,6 +100,12 @@ describe('sessions', () => {
     expect(await list('?archived=true')).toEqual([old.id]);
     expect(await list('?archived=false')).toEqual([kept.id]);
     expect((await alice.request('GET', '/sessions?archived=maybe')).status).toBe(400);
+    // ?pinned=true: only pinned chats, however old (the sidebar reads them apart from the recent page).
+    const other = await newSession(alice, { title: 'newer, not pinned' });
+    expect(await list('?pinned=true')).toEqual([kept.id]);
+    expect(await list('?pinned=true&archived=true')).toEqual([]);
+    expect((await alice.request('GET', '/sessions?pinned=yes')).status).toBe(400);
+    await alice.request('DELETE', `/sessions/${other.id}`);
 
     await alice.request('PATCH', `/sessions/${old.id}`, { archived: false });
     expect((await list()).sort()).toEqual([kept.id, old.id].sort());

@@ -48,6 +48,9 @@ const ListQuery = z.strictObject({
   archived: optionalQuery(z.enum(['true', 'false']))
     .transform((value) => value === 'true')
     .openapi({ param: { name: 'archived', in: 'query' }, description: 'true: only archived chats; default: only the others' }),
+  pinned: optionalQuery(z.enum(['true', 'false']))
+    .transform((value) => value === 'true')
+    .openapi({ param: { name: 'pinned', in: 'query' }, description: 'true: only your pinned chats (the sidebar shows them all, however old)' }),
 });
 const SessionList = z
   .object({ sessions: z.array(SessionView), next_cursor: z.string().nullable() })
@@ -130,7 +133,7 @@ export const sessionsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 sessionsRoutes.use('*', requireUser);
 
 sessionsRoutes.openapi(routes.list, async (c) => {
-  const { project_id, limit, cursor, archived } = c.req.valid('query');
+  const { project_id, limit, cursor, archived, pinned } = c.req.valid('query');
   const after = cursor ? decodeCursor(cursor, timeIdCursor) : null;
   const rows = await c.var.db.withUserTransaction(
     c.var.user,
@@ -144,11 +147,12 @@ sessionsRoutes.openapi(routes.list, async (c) => {
            where s.user_id = ${c.var.user.id}
              and ${archived ? sql`s.archived_at is not null` : sql`s.archived_at is null`}
              ${project_id ? sql`and s.project_id = ${project_id}` : sql``}
+             ${pinned ? sql`and s.pinned_at is not null` : sql``}
              ${after ? sql`and (s.last_message_at, s.id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
            order by s.last_message_at desc, s.id desc limit ${limit + 1})
          union all
          (select s.id from public.session_members m join public.chat_sessions s on s.id = m.session_id
-           where m.user_id = ${c.var.user.id} and ${project_id || archived ? sql`false` : sql`true`}
+           where m.user_id = ${c.var.user.id} and ${project_id || archived || pinned ? sql`false` : sql`true`}
              ${after ? sql`and (s.last_message_at, s.id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
            order by s.last_message_at desc, s.id desc limit ${limit + 1}))
        order by last_message_at desc, id desc

@@ -3032,6 +3032,8 @@ export type paths = {
                     cursor?: string;
                     /** @description 1..100, default 50 */
                     limit?: number;
+                    /** @description true: only your pinned chats (the sidebar shows them all, however old) */
+                    pinned?: "true" | "false";
                     project_id?: string;
                 };
                 header?: never;

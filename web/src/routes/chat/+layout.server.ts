@@ -8,15 +8,18 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = async (event) => {
   const api = await requireApi(event);
   try {
-    const [{ sessions }, projects] = await Promise.all([
+    const [{ sessions: recent }, { sessions: pinned }, projects] = await Promise.all([
       ok(api.GET('/api/sessions', { params: { query: { limit: 100 } } })),
+      // Pinned chats stay in the sidebar however long ago they were last used.
+      ok(api.GET('/api/sessions', { params: { query: { pinned: 'true', limit: 100 } } })),
       allProjects(api),
     ]);
+    const sessions = [...recent, ...pinned.filter((p) => !recent.some((r) => r.id === p.id))];
     return {
       sessions: sessions.map(({ id, title, project_id, last_message_at, pinned_at, archived_at }) => ({ id, title, project_id, last_message_at, pinned_at, archived_at })),
       projects: projects.map(({ id, name }) => ({ id, name })),
       // The welcome is a nicety: failing to read it never keeps anyone from chatting.
-      firstRun: sessions.length === 0 ? await loadFirstRun(api).catch(() => null) : null,
+      firstRun: recent.length === 0 ? await loadFirstRun(api).catch(() => null) : null,
     };
   } catch (err) {
     loadFailed(err);
