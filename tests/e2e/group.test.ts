@@ -49,6 +49,8 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
 
     const sidebarLink = member.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Hello team' });
     await sidebarLink.waitFor();
+    // Pinning and archiving someone else's chat are not offered.
+    expect(await member.getByRole('button', { name: 'Pin Hello team' }).count()).toBe(0);
     await sidebarLink.click();
     await member.waitForURL(`**${chatUrl}`);
     await member.getByTestId('messages').and(member.locator('[data-live="true"]')).waitFor();

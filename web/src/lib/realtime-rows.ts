@@ -33,6 +33,8 @@ export const sessionRow = z.object({
   archived_at: z.string().nullable().default(null),
   /** The last message of the branch the chat shows (null: its newest message). */
   active_leaf_id: z.string().nullable().default(null),
+  /** From GET /sessions (Realtime rows lack it: those are the user's own chats). */
+  role: z.enum(['owner', 'member', 'viewer']).optional(),
 });
 
 /** DELETE events carry only the primary key (replica identity default). */
