@@ -13,6 +13,7 @@
 // leaf moves elsewhere (another tab switched, regenerated or edited), the branch is re-read.
 import { ApiError, browserApi, ok, type Message, type MessagePage } from '$lib/api';
 import { finish, isFinished, mergeRow } from '$lib/chat/answer-merge';
+import { continuesBranch, pageExtendsView } from '$lib/chat/branch-view';
 import { stopTurn, streamChat, type ChatRequest } from '$lib/chat/chat-stream';
 import { TurnEvents } from '$lib/chat/turn-events';
 import { TurnViews } from '$lib/chat/turn-views';
@@ -115,8 +116,7 @@ export class ChatState {
     const page = await ok(browserApi().GET('/api/sessions/{id}/messages', { params: { path: { id: this.sessionId }, query: { limit: 50 } } }));
     // The page either extends what is shown (it holds the last message shown) or the active
     // branch was switched elsewhere meanwhile: then show it as it is now.
-    const last = this.messages.findLast((m) => !m.id.startsWith('pending-'));
-    if (!this.sending && last && !page.messages.some((m) => m.id === last.id)) {
+    if (!this.sending && !pageExtendsView(this.messages, page.messages)) {
       await this.reloadBranch();
       return;
     }
@@ -127,18 +127,11 @@ export class ChatState {
   applyRemote(row: Message): void {
     if (row.session_id !== this.sessionId || this.removed.has(row.id) || this.superseded.has(row.id)) return;
     const index = this.messages.findIndex((m) => m.id === row.id);
-    if (index === -1 && !this.continuesBranch(row)) return; // another branch: not shown
+    if (index === -1 && !continuesBranch(this.messages, row)) return; // another branch: not shown
     const merged = mergeRow(this.messages[index], row, this.views.has(row.id));
     if (!merged) return;
     if (index === -1) this.messages = [...this.messages, merged].sort(byCreatedAt);
     else this.messages[index] = merged;
-  }
-
-  /** A new row belongs in the view when it follows the last message shown (or starts the chat). */
-  private continuesBranch(row: Message): boolean {
-    if (row.parent_id === undefined) return true; // a row from before branches (no parent column)
-    const last = this.messages.findLast((m) => !m.id.startsWith('pending-'));
-    return last ? row.parent_id === last.id : row.parent_id === null;
   }
 
   /** The session's active leaf is now `leafId` (a chat_sessions update): re-read if it is not what is shown. */
