@@ -200,6 +200,12 @@ describe('POST /api/chat', () => {
       [again[0].data.assistant_message_id, 2, 2],
     ]);
     expect(page[1].siblings.prev_id).toBe(first[0].data.assistant_message_id);
+    // Each call's usage log keeps pointing at its own answer (nothing was deleted).
+    const logs = await eventually(async () => {
+      const rows = await api.db.sql`select message_id from public.prompt_usage_logs where session_id = ${sessionId}`;
+      return rows.length === 2 ? rows : null;
+    });
+    expect(logs.map((l) => l.message_id).sort()).toEqual([first[0].data.assistant_message_id, again[0].data.assistant_message_id].sort());
   });
 
   it('edits as a sibling question; the old branch stays reachable and the model gets the active branch only', async () => {
