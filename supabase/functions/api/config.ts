@@ -58,6 +58,8 @@ const envSchema = z.object({
   CHAT_RATE_REFILL_PER_SECOND: positive(0.2),
   HEAVY_RATE_CAPACITY: int(60),
   HEAVY_RATE_REFILL_PER_SECOND: positive(1),
+  IMPORT_RATE_CAPACITY: int(120),
+  IMPORT_RATE_REFILL_PER_SECOND: positive(2),
   MAX_BODY_BYTES: int(256 * 1024),
   // The messages table allows 200 000 characters per message.
   MAX_MESSAGE_CHARS: int(32_000).refine((n) => n <= 200_000, 'at most 200000'),
@@ -113,6 +115,9 @@ export interface Config {
     /** The `heavy` bucket: export, search, usage aggregates (lib/rate-limit.ts). */
     heavyRateCapacity: number;
     heavyRateRefillPerSecond: number;
+    /** The `import` bucket: POST /import batches (routes/import.ts). */
+    importRateCapacity: number;
+    importRateRefillPerSecond: number;
     maxBodyBytes: number;
     maxMessageChars: number;
     maxTokensCap: number;
@@ -169,6 +174,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       chatRateRefillPerSecond: e.CHAT_RATE_REFILL_PER_SECOND,
       heavyRateCapacity: e.HEAVY_RATE_CAPACITY,
       heavyRateRefillPerSecond: e.HEAVY_RATE_REFILL_PER_SECOND,
+      importRateCapacity: e.IMPORT_RATE_CAPACITY,
+      importRateRefillPerSecond: e.IMPORT_RATE_REFILL_PER_SECOND,
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxMessageChars: e.MAX_MESSAGE_CHARS,
       maxTokensCap: e.MAX_TOKENS_CAP,

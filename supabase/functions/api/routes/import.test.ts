@@ -36,6 +36,23 @@ async function messagesOf(user: ApiUser, sessionId: string) {
   return body.messages as Record<string, unknown>[];
 }
 
+describe('POST /import: its own rate limit', () => {
+  it('past IMPORT_RATE_CAPACITY answers 429 with Retry-After, and leaves the heavy bucket (search) alone', async () => {
+    const limited = await createApiHarness({ env: { IMPORT_RATE_CAPACITY: '2', IMPORT_RATE_REFILL_PER_SECOND: '0.001', HEAVY_RATE_CAPACITY: '1' } });
+    try {
+      const alice = await limited.createUser();
+      for (const id of ['a', 'b']) expect((await alice.request('POST', '/import', { conversations: [conversation(id)] })).status).toBe(200);
+      const refused = await alice.request('POST', '/import', { conversations: [conversation('c')] });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await refused.json()).error.code).toBe('rate_limited');
+      expect((await alice.request('GET', '/search?q=Lisbon')).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('POST /import', () => {
   it('creates a chat per conversation with its own title, times and order, marked as imported', async () => {
     const alice = await api.createUser();
