@@ -65,15 +65,19 @@ describe('file_metadata and attachments: anonymous', () => {
 });
 
 describe('message_attachments', () => {
-  it('the owner attaches to their own message only; another user sees nothing; cascades queue the object', async () => {
+  it('nobody writes attachment rows with their own token (only the function records what it extracted); another user sees nothing; cascades queue the object', async () => {
     const { owner, messageId, sessionId } = await ownerWithProject();
     const stranger = await createAuthUser(db.sql);
     const path = `${owner.id}/${crypto.randomUUID()}/photo.png`;
-    const attachment = { message_id: messageId, user_id: owner.id, storage_path: path, name: 'photo.png', type: 'image/png', size: 10 };
-    await asActor(db.sql, owner, (tx) => tx`insert into public.message_attachments ${tx(attachment)}`);
+    const attachment = { message_id: messageId, user_id: owner.id, storage_path: path, name: 'photo.png', type: 'image/png', size: 10, extracted_text: 'planted' };
+    await expect(asActor(db.sql, owner, (tx) => tx`insert into public.message_attachments ${tx(attachment)}`)).rejects.toThrow(PERMISSION_DENIED);
     await expect(asActor(db.sql, stranger, (tx) => tx`insert into public.message_attachments ${tx({ ...attachment, user_id: stranger.id, storage_path: `${stranger.id}/x.png` })}`))
-      .rejects.toThrow(RLS_VIOLATION);
+      .rejects.toThrow(PERMISSION_DENIED);
+    // What the function records (privileged) the owner reads; the stranger doesn't.
+    await db.sql`insert into public.message_attachments ${db.sql({ ...attachment, extracted_text: '' })}`;
+    expect(await asActor(db.sql, owner, (tx) => tx`select 1 from public.message_attachments where message_id = ${messageId}`)).toHaveLength(1);
     expect(await asActor(db.sql, stranger, (tx) => tx`select 1 from public.message_attachments where message_id = ${messageId}`)).toHaveLength(0);
+    await expect(asActor(db.sql, owner, (tx) => tx`update public.message_attachments set extracted_text = 'planted' where message_id = ${messageId}`)).rejects.toThrow(PERMISSION_DENIED);
     // Deleting the session cascades to the message and its attachment.
     await asActor(db.sql, owner, (tx) => tx`delete from public.chat_sessions where id = ${sessionId}`);
     expect(await queued(path)).toBe(true);

@@ -220,7 +220,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   turns.registry.add(turn);
   // A new question records its files; an edit's new question keeps the edited one's files.
   if (paths.length > 0 && inputs.userMessage.mode !== 'regenerate') {
-    await db.withUserTransaction(user, (sql) => recordAttachments(sql, user, ids.userMessageId, files));
+    await recordAttachments(db.sql, user, ids.userMessageId, files);
   }
   // The turn outlives this response: the runtime keeps it alive until it is saved.
   deps.waitUntil?.(turn.ended);

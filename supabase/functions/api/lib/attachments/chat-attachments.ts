@@ -5,7 +5,7 @@
  * carried, so the chat shows its chips after a reload; `filesMeta` is what the answer's
  * `meta` says about files (project files come from lib/chat/turn-inputs.ts).
  */
-import type { TransactionSql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import type { AuthUser } from '../context.ts';
 import type { UsedFile } from './project-files.ts';
 import { assertWithinQuota } from './quota.ts';
@@ -65,13 +65,26 @@ export function attachmentParts(text: string, prepared: PreparedAttachments): Co
   return [{ type: 'text', text }, ...images.map((a): ContentPart => ({ type: 'image_url', image_url: { url: a.dataUrl! } }))];
 }
 
-/** Records what the user message carried (as the caller; RLS checks the message is theirs). */
-export async function recordAttachments(sql: TransactionSql, user: AuthUser, messageId: string, prepared: PreparedAttachments): Promise<void> {
-  if (prepared.attachments.length === 0) return;
-  await sql`insert into public.message_attachments ${sql(prepared.attachments.map((a) => ({
-    message_id: messageId, user_id: user.id, storage_path: a.path, name: a.name, type: a.mime, size: a.size,
-    token_count: a.tokens, truncated: a.truncated, extracted_text: a.text ?? '',
-  })))} on conflict (message_id, storage_path) do nothing`;
+/**
+ * Records what the user message carried, on the function's privileged connection: the API roles
+ * may not write message_attachments (its extracted text goes back into later prompts, also other
+ * people's in a group chat, so only text the function extracted itself may stand there). Bound to
+ * the caller: the row is written only onto their own question, and only for files in their folder.
+ */
+export async function recordAttachments(sql: Sql, user: AuthUser, messageId: string, prepared: PreparedAttachments): Promise<void> {
+  const rows = prepared.attachments.filter((a) => a.path.startsWith(`${user.id}/`));
+  if (rows.length === 0) return;
+  await sql.begin(async (tx) => {
+    const [own] = await tx`
+      select 1 from public.messages where id = ${messageId} and user_id = ${user.id} and sender = 'user' for share`;
+    if (!own) throw new Error('attachments can only be recorded on the caller\'s own question');
+    await tx`
+      insert into public.message_attachments ${tx(rows.map((a) => ({
+        message_id: messageId, user_id: user.id, storage_path: a.path, name: a.name, type: a.mime, size: a.size,
+        token_count: a.tokens, truncated: a.truncated, extracted_text: a.text ?? '',
+      })))}
+      on conflict (message_id, storage_path) do nothing`;
+  });
 }
 
 /** The stored attachments of a message (regenerate answers the same files again). */
