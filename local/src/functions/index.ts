@@ -14,6 +14,7 @@ import { DATA_DIR } from '../paths.ts';
 import { processEnv, warmCache } from './deno-command.ts';
 import { discoverFunctions, SLUG_PATTERN, type FunctionSpec } from './discovery.ts';
 import { BOOT_ERROR, proxyRequest } from './proxy.ts';
+import { cachedVerifier } from '../keys/token-cache.ts';
 import { checkJwt } from './verify-jwt.ts';
 import { watchFunctions, type Watcher } from './watch.ts';
 import { FunctionWorker, type WorkerState } from './worker.ts';
@@ -58,6 +59,8 @@ export function createFunctionsService(options: FunctionsServiceOptions): Functi
   const log = options.log ?? (() => {});
   const functionsDir = path.resolve(options.functionsDir);
   const env = processEnv({ env: options.env, functionsDir, denoDir: options.denoDir ?? path.join(DATA_DIR, 'deno') });
+  // verify_jwt: the same token arrives with every call of a signed-in client.
+  const verifyJwt = cachedVerifier(options.keys);
   const bootWaitMs = options.bootWaitMs ?? 30_000;
   const workers = new Map<string, { spec: FunctionSpec; worker: FunctionWorker }>();
   let stopped = false;
@@ -110,7 +113,7 @@ export function createFunctionsService(options: FunctionsServiceOptions): Functi
       return;
     }
     if (entry.spec.verifyJwt && req.method !== 'OPTIONS') {
-      const rejection = await checkJwt(req.headers.authorization, options.keys);
+      const rejection = await checkJwt(req.headers.authorization, verifyJwt);
       if (rejection) return sendJson(res, rejection.status, rejection.body);
     }
     const port = await entry.worker.acquire(bootWaitMs);

@@ -2,9 +2,10 @@
  * The `verify_jwt` check of the CLI's main service (https://supabase.com/docs/guides/functions/auth): `Authorization: Bearer <JWT>`
  * verified with the stack's keys (ES256 through the JWKS, HS256 with the legacy secret);
  * any valid token passes, the anon key included. Failures carry the CLI's exact bodies.
+ * `verify` is the stack's cached verifier (keys/token-cache.ts): a client sends the same
+ * token with every call.
  */
-import type { StackKeys } from '../keys/index.ts';
-import { verifyToken } from '../keys/index.ts';
+import type { TokenVerifier } from '../keys/token-cache.ts';
 
 export interface JwtRejection {
   status: 401;
@@ -12,12 +13,12 @@ export interface JwtRejection {
 }
 
 /** undefined when the request may pass, else the 401 to answer. */
-export async function checkJwt(authorization: string | undefined, keys: StackKeys): Promise<JwtRejection | undefined> {
+export async function checkJwt(authorization: string | undefined, verify: TokenVerifier): Promise<JwtRejection | undefined> {
   if (!authorization) return reject('Error: Missing authorization header');
   const [scheme, token, ...extra] = authorization.split(' ');
   if (scheme !== 'Bearer' || !token || extra.length > 0) return reject("Error: Auth header is not 'Bearer {token}'");
   try {
-    await verifyToken(keys, token);
+    await verify(token);
     return undefined;
   } catch {
     return reject('Invalid JWT');

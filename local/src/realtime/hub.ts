@@ -9,7 +9,7 @@ import { authorizeRead, authorizeWrite, isPolicyError, writesPastPolicies, type 
 import type { Catalog } from './catalog.ts';
 import type { Channel } from './channel.ts';
 import { PresenceTracker, type PresenceDiff } from './presence.ts';
-import { cachedVerifier, type TokenVerifier } from './token-cache.ts';
+import { cachedVerifier, type TokenVerifier } from '../keys/token-cache.ts';
 import { topicKey, TopicRegistry } from './topics.ts';
 
 export interface Hub {

@@ -40,6 +40,22 @@ it('assumes the caller for statements issued together with the settings (pipelin
   expect(anon).toEqual({ role: 'anon' });
 });
 
+it('readAsUser reads as the caller in a transaction and gives the connection back, also after a failure', async () => {
+  const user = await createAuthUser(database.sql);
+  const asUser = { id: user.id, email: user.email, claims: { sub: user.id } };
+  const row = await db.readAsUser(asUser, async (sql) => {
+    const [r] = await sql<{ uid: string; role: string }[]>`select auth.uid()::text as uid, current_user as role`;
+    return r;
+  });
+  // The transaction-local settings of the statement before are seen: one transaction.
+  expect(row).toEqual({ uid: user.id, role: 'authenticated' });
+  await expect(db.readAsUser(asUser, (sql) => sql`select 1/0`)).rejects.toThrow(/division by zero/);
+  // The pool has one connection: it came back, as the owner, with no transaction open.
+  const [after] = await db.sql<{ role: string; claims: string | null }[]>`
+    select current_user as role, nullif(current_setting('request.jwt.claims', true), '') as claims`;
+  expect(after).toEqual({ role: 'postgres', claims: null });
+});
+
 it('cannot read encrypted keys as the caller, only through the named helper', async () => {
   const alice = await createAuthUser(database.sql);
   const bob = await createAuthUser(database.sql);

@@ -6,7 +6,6 @@
  * watches (lib/chat/turn.ts). Stop and re-attach live in routes/chat-turns.ts.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { TransactionSql } from 'postgres';
 import { PROJECT_FILES_SHARE, attachmentParts, attachmentsOf, filesMeta, prepareAttachments, recordAttachments } from '../lib/attachments/chat-attachments.ts';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
 import { assertPayerWithinBudget, assertWithinBudget } from '../lib/budget.ts';
@@ -18,8 +17,7 @@ import { readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
 import { turnRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
 import { payerOf, resolveTurnSeat } from '../lib/chat/turn-seat.ts';
 import { SSE_HEADERS, turnView } from '../lib/chat/turn-view.ts';
-import type { AppEnv, AuthUser } from '../lib/context.ts';
-import type { Db } from '../lib/db.ts';
+import type { AppEnv } from '../lib/context.ts';
 import { ApiError } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonBody, security } from '../lib/openapi.ts';
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
@@ -150,7 +148,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     attachmentText: files.text,
     projectFilesBudget: Math.floor(Math.max(0, window - reserved) * PROJECT_FILES_SHARE),
   };
-  const readInputs = () => readAsUser(db, user, (sql) => readTurnInputs(sql, user, request));
+  const readInputs = () => db.readAsUser(user, (sql) => readTurnInputs(sql, user, request));
   // The payer's key (the owner's when they share it with members: decrypted here, never sent anywhere but the provider).
   const openKey = () => openProviderClient({ config, db, deps, user: payerOf(user, seat), log, providerId: provider.id }).catch((error: unknown) => {
     if (seat.payerId !== user.id && error instanceof ApiError && error.code === 'missing_credential') {
@@ -243,21 +241,6 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   });
   return c.body(stream, 200, SSE_HEADERS);
 });
-
-/**
- * A read-only transaction as the caller that resolves as soon as `fn` has its result: the
- * COMMIT of a read changes nothing, so the provider call does not wait for its round trip.
- * A failure of `fn` rejects as usual.
- */
-function readAsUser<T>(db: Db, user: AuthUser, fn: (sql: TransactionSql) => Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    db.withUserTransaction(user, async (sql) => {
-      const value = await fn(sql);
-      resolve(value);
-      return value;
-    }).catch(reject);
-  });
-}
 
 /** The outgoing user message (the last one) carries its images as content parts. */
 function withImages(messages: ChatTurn[], files: Parameters<typeof attachmentParts>[1]): ChatTurn[] {

@@ -1,10 +1,10 @@
 /**
  * Token verification with a small cache: the same service-role key or user token arrives
- * with every REST broadcast and every join of a device, and a signature check per message
- * would sit on the fan-out path. A cached result is used only while the token's `exp` is in
+ * with every REST broadcast, every join of a device and every function call (the gateway's
+ * verify_jwt), and a signature check per message or request would sit on the hot path. A cached result is used only while the token's `exp` is in
  * the future; the cache holds at most MAX_ENTRIES tokens (oldest dropped first).
  */
-import { verifyToken, type StackKeys, type VerifiedClaims } from '../keys/index.ts';
+import { verifyToken, type StackKeys, type VerifiedClaims } from './index.ts';
 
 const MAX_ENTRIES = 1000;
 
