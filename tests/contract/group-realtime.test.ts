@@ -4,9 +4,10 @@
  * and viewers share presence (who is there, who is typing: channel.track) — authorised by the
  * app's RLS policies on realtime.messages with extension 'presence', as hosted Realtime does
  * (https://supabase.com/docs/guides/realtime/authorization) — and nobody else may join; nobody
- * may broadcast. A removed member stops receiving: postgres_changes at once (RLS per change),
- * broadcasts and presence once local Realtime re-checks the channel (hosted keeps a joined
- * channel until the next token; README).
+ * may broadcast. A removed member stops receiving: postgres_changes at once (RLS per change);
+ * the chat's channel moves to a new epoch (`session:<id>:1`) that only the remaining people may
+ * join, so nothing more is sent where the removed member listens — on hosted too, where a
+ * joined channel keeps its authorisation — and local Realtime also closes the old channels.
  */
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,12 +155,27 @@ describe('removing a member', () => {
     expect((await api(owner.client, 'DELETE', `/sessions/${id}/members/${member!.user.id}`)).status).toBe(204);
     await memberView.until(() => memberView.statuses.some((s) => s.status === 'CLOSED'), 'the member channel to close', 15_000);
     expect(memberView.system).toContainEqual(expect.objectContaining({ extension: 'system', status: 'error' }));
-    await ownerView.until(() => !(member!.user.id in present(ownerView.channel)), 'the member to leave presence');
     const broadcastsBefore = memberView.broadcasts.length;
+
+    // The chat's channel moved on (what cuts a removed member off on hosted Supabase too, where a
+    // joined channel keeps its authorisation): the old topic authorises nobody, the new one the
+    // remaining people only.
+    const { channel_epoch } = (await (await api(owner.client, 'GET', `/sessions/${id}`)).json()) as { channel_epoch: number };
+    expect(channel_epoch).toBe(1);
+    // Locally the owner's channel on the old topic is closed too (it re-checks every private
+    // channel after the delete); on hosted it would stay open and silent.
+    await ownerView.until(() => ownerView.statuses.some((s) => s.status === 'CLOSED'), "the owner's old channel to close", 15_000);
+    await owner.client.removeChannel(ownerView.channel);
+    expect(await settle(join(owner.client, topic, { private: true }))).toBeInstanceOf(Error);
+    const ownerNow = await join(owner.client, `${topic}:1`, { private: true, presence: { key: owner.user.id } }, true);
+    await ownerNow.channel.track({ typing: false });
+    await ownerNow.until(() => owner.user.id in present(ownerNow.channel), 'the owner on the new topic');
+    expect(Object.keys(present(ownerNow.channel))).toEqual([owner.user.id]);
+    expect(await settle(join(member!.client, `${topic}:1`, { private: true }))).toBeInstanceOf(Error);
 
     const second = await chat(owner.client, id, '/echo after the removal');
     const secondAnswer = second[0].data.assistant_message_id as string;
-    await ownerView.until(() => ownerView.broadcasts.some((b) => b.event === 'done' && b.payload.message_id === secondAnswer), 'the owner to get the answer');
+    await ownerNow.until(() => ownerNow.broadcasts.some((b) => b.event === 'done' && b.payload.message_id === secondAnswer), 'the owner to get the answer');
     // A later change the member may see, on the same socket: had the new rows reached them, they came first.
     expect((await api(member!.client, 'POST', '/sessions', { title: 'mine' })).status).toBe(201);
     await memberChanges.until(() => memberChanges.changes.some((c) => c.table === 'chat_sessions'), "the member's own new chat");
@@ -167,7 +183,7 @@ describe('removing a member', () => {
     expect(rowIds).not.toContain(secondAnswer);
     expect(rowIds).not.toContain(second[0].data.user_message_id);
     expect(memberView.broadcasts.slice(broadcastsBefore)).toEqual([]);
-    // And they cannot come back on their own.
+    // And they cannot come back on their own, on the old topic either.
     expect(await settle(join(member!.client, topic, { private: true }))).toBeInstanceOf(Error);
   }, 60_000);
 });

@@ -155,7 +155,8 @@ describe('message_author_names', () => {
 });
 
 describe('realtime.messages: presence on session channels', () => {
-  const topicOf = (g: Group) => `session:${g.session}`;
+  // group() removed one member, so the chat's channel is at epoch 1.
+  const topicOf = (g: Group) => `session:${g.session}:1`;
   /** Hosted Realtime's checks, as the actor: presence read (select) and presence track (insert). */
   const presence = (actor: Actor, topic: string) => asActor(db.sql, actor, async (tx) => {
     await tx`select set_config('realtime.topic', ${topic}, true)`;
@@ -192,6 +193,27 @@ describe('realtime.messages: presence on session channels', () => {
         .catch((e: Error) => (PERMISSION_DENIED.test(e.message) ? [] : Promise.reject(e)));
       expect([changed, deleted]).toEqual([[], []]);
     }
+  });
+
+  it('a removal (or a member leaving) moves the channel to a new epoch: only the current topic authorises anyone', async () => {
+    const g = await group();
+    // group() already removed one member: the chat is at epoch 1.
+    const epoch = async () => (await db.sql`select channel_epoch from public.chat_sessions where id = ${g.session}`)[0].channel_epoch;
+    expect(await epoch()).toBe(1);
+    await db.sql`insert into realtime.messages (topic, extension, event, payload, private) values (${topicOf(g)}, 'presence', 'sync', '{}', true)`;
+    expect(await presence(g.owner, topicOf(g))).toEqual({ read: true, write: true });
+    expect(await presence(g.member, topicOf(g))).toEqual({ read: true, write: true });
+    expect(await presence(g.removed, topicOf(g))).toEqual({ read: false, write: false });
+    // The epoch-0 topic and any other epoch authorise nobody any more.
+    for (const topic of [`session:${g.session}`, `session:${g.session}:2`, `session:${g.session}:01`]) {
+      expect(await presence(g.owner, topic)).toEqual({ read: false, write: false });
+    }
+    // The viewer leaves: epoch 2.
+    await asActor(db.sql, g.viewer, (tx) => tx`delete from public.session_members where user_id = ${g.viewer.id}`);
+    expect(await epoch()).toBe(2);
+    // Nobody moves it back with their own token (the owner's update keeps it).
+    await asActor(db.sql, g.owner, (tx) => tx`update public.chat_sessions set channel_epoch = 0, title = 'Renamed' where id = ${g.session}`);
+    expect(await db.sql`select channel_epoch, title from public.chat_sessions where id = ${g.session}`).toEqual([{ channel_epoch: 2, title: 'Renamed' }]);
   });
 
   it("client broadcasts stay refused on session channels, for the owner and members alike", async () => {

@@ -143,6 +143,7 @@ export type Database = {
                 Row: {
                     "active_leaf_id": string | null;
                     "archived_at": string | null;
+                    "channel_epoch": number;
                     "created_at": string;
                     "id": string;
                     "last_message_at": string;
@@ -158,6 +159,7 @@ export type Database = {
                 Insert: {
                     "active_leaf_id"?: string | null;
                     "archived_at"?: string | null;
+                    "channel_epoch"?: number;
                     "created_at"?: string;
                     "id"?: string;
                     "last_message_at"?: string;
@@ -172,6 +174,7 @@ export type Database = {
                 Update: {
                     "active_leaf_id"?: string | null;
                     "archived_at"?: string | null;
+                    "channel_epoch"?: number;
                     "created_at"?: string;
                     "id"?: string;
                     "last_message_at"?: string;

@@ -35,6 +35,8 @@ export const sessionRow = z.object({
   active_leaf_id: z.string().nullable().default(null),
   /** From GET /sessions (Realtime rows lack it: those are the user's own chats). */
   role: z.enum(['owner', 'member', 'viewer']).optional(),
+  /** Which epoch of the live channel `session:<id>[:<epoch>]` to join (moves when someone is removed). */
+  channel_epoch: z.number().int().optional(),
 });
 
 /** DELETE events carry only the primary key (replica identity default). */

@@ -106,5 +106,9 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   };
 }
 
-/** The private channel a session's live answer goes to (joined as `session:<id>` with `private: true`). */
-export const sessionTopic = (sessionId: string) => `session:${sessionId}`;
+/**
+ * The private channel a session's live answer goes to (joined with `private: true`):
+ * `session:<id>`, or `session:<id>:<epoch>` once people were removed from the group chat
+ * (chat_sessions.channel_epoch; the policies authorise only the current one).
+ */
+export const sessionTopic = (sessionId: string, epoch = 0) => (epoch > 0 ? `session:${sessionId}:${epoch}` : `session:${sessionId}`);

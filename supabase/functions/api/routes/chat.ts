@@ -16,6 +16,7 @@ import { stopAndWait } from '../lib/chat/turn-control.ts';
 import { readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
 import { turnRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
 import { payerOf, resolveTurnSeat } from '../lib/chat/turn-seat.ts';
+import { sessionTopic } from '../lib/realtime-broadcast.ts';
 import { SSE_HEADERS, turnView } from '../lib/chat/turn-view.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError } from '../lib/errors.ts';
@@ -196,6 +197,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     usageLog: { provider: provider.id, model: body.model, promptId: inputs.prompt?.id ?? null, promptVersion: inputs.prompt?.version ?? null, touchCredential: opened.hasStoredCredential, payerId: seat.payerId },
     store: turns.store,
     broadcaster: turns.broadcaster,
+    topic: sessionTopic(ids.sessionId, seat.channelEpoch),
     log: turnLog,
     providerTimeoutMs: limits.providerTimeoutMs,
     checkpointMs: limits.checkpointMs,

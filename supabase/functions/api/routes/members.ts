@@ -90,7 +90,8 @@ membersRoutes.openapi(routes.invite, async (c) => {
     const [{ user_id }] = await sql<{ user_id: string }[]>`select public.add_session_member(${id}, ${email}, ${role}) as user_id`;
     const [row] = await sql<z.infer<typeof Participant>[]>`
       select user_id, display_name, email, role from public.session_participants(${id}) where user_id = ${user_id}`;
-    return row;
+    const [{ channel_epoch }] = await sql<{ channel_epoch: number }[]>`select channel_epoch from public.chat_sessions where id = ${id}`;
+    return { row: row!, epoch: channel_epoch };
   }).catch((error: unknown) => {
     if (error instanceof postgres.PostgresError) {
       if (/no user with that email/.test(error.message)) {
@@ -102,20 +103,25 @@ membersRoutes.openapi(routes.invite, async (c) => {
     throw error;
   });
   // Open chats re-read who is in them (a viewer made a member gets a composer at once).
-  c.var.turns.broadcaster.send({ topic: sessionTopic(id), event: 'members_changed', payload: {} });
-  return c.json(participant, 201);
+  c.var.turns.broadcaster.send({ topic: sessionTopic(id, participant.epoch), event: 'members_changed', payload: {} });
+  return c.json(participant.row, 201);
 });
 
 membersRoutes.openapi(routes.remove, async (c) => {
   const { id, user_id } = c.req.valid('param');
-  const removed = await c.var.db.withUserTransaction(c.var.user, (sql) =>
-    sql`delete from public.session_members where session_id = ${id} and user_id = ${user_id} returning user_id`);
-  if (removed.length === 0) throw notFound('Member');
+  // The channel they may have joined is the one before the removal (the delete moves it on).
+  const removed = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    const [session] = await sql<{ channel_epoch: number }[]>`select channel_epoch from public.chat_sessions where id = ${id}`;
+    const rows = await sql`delete from public.session_members where session_id = ${id} and user_id = ${user_id} returning user_id`;
+    return rows.length > 0 && session ? { epoch: session.channel_epoch } : null;
+  });
+  if (!removed) throw notFound('Member');
   // Reading through the Data API and postgres_changes stops at once (RLS). A private channel
-  // the member already joined was authorised at join: hosted Realtime keeps it until they
-  // rejoin or send a new token (local/ re-checks it within seconds, see README). Telling the
-  // channel lets their app leave at once and everyone's people list update.
-  c.var.turns.broadcaster.send({ topic: sessionTopic(id), event: 'member_removed', payload: { user_id } });
+  // the member already joined was authorised at join and hosted Realtime keeps it: the
+  // session's channel moved to a new epoch (chat_sessions.channel_epoch), so nothing is sent
+  // there any more. Telling the old channel lets everyone's app move (and the removed person's
+  // leave) at once.
+  c.var.turns.broadcaster.send({ topic: sessionTopic(id, removed.epoch), event: 'member_removed', payload: { user_id } });
   return c.body(null, 204);
 });
 
@@ -123,9 +129,9 @@ membersRoutes.openapi(routes.keySharing, async (c) => {
   const { id } = c.req.valid('param');
   const { share_owner_key } = c.req.valid('json');
   const [row] = await c.var.db.withUserTransaction(c.var.user, (sql) =>
-    sql<{ share_owner_key: boolean }[]>`update public.chat_sessions set share_owner_key = ${share_owner_key}
-      where id = ${id} and user_id = ${c.var.user.id} returning share_owner_key`);
+    sql<{ share_owner_key: boolean; channel_epoch: number }[]>`update public.chat_sessions set share_owner_key = ${share_owner_key}
+      where id = ${id} and user_id = ${c.var.user.id} returning share_owner_key, channel_epoch`);
   if (!row) throw notFound('Session');
-  c.var.turns.broadcaster.send({ topic: sessionTopic(id), event: 'members_changed', payload: {} });
-  return c.json(row, 200);
+  c.var.turns.broadcaster.send({ topic: sessionTopic(id, row.channel_epoch), event: 'members_changed', payload: {} });
+  return c.json({ share_owner_key: row.share_owner_key }, 200);
 });

@@ -27,8 +27,9 @@ const SessionView = SessionSchema.extend({
   role: z.enum(['owner', 'member', 'viewer']).openapi({ description: 'owner, or member/viewer of a group chat' }),
   share_owner_key: z.boolean().openapi({ description: "In a group chat, whether the owner's key answers members" }),
   active_leaf_id: z.uuid().nullable().openapi({ description: 'The last message of the branch shown (null: the newest message)' }),
+  channel_epoch: z.number().int().openapi({ description: 'Join the live channel `session:<id>` (0) or `session:<id>:<channel_epoch>`: it moves when someone is removed' }),
 }).openapi('SessionView');
-type SessionViewRow = SessionRow & { role: 'owner' | 'member' | 'viewer'; share_owner_key: boolean; active_leaf_id: string | null };
+type SessionViewRow = SessionRow & { role: 'owner' | 'member' | 'viewer'; share_owner_key: boolean; active_leaf_id: string | null; channel_epoch: number };
 
 const CreateSession = z.strictObject(fields).partial().openapi('CreateSession');
 const UpdateSession = z
@@ -127,7 +128,7 @@ const routes = {
 const ROLE_SQL = `case when chat_sessions.user_id = (select auth.uid()) then 'owner'
   else coalesce((select m.role from public.session_members m
                   where m.session_id = chat_sessions.id and m.user_id = (select auth.uid())), 'viewer') end`;
-const SESSION_COLUMNS = `id, project_id, title, metadata, last_message_at, pinned_at, archived_at, created_at, updated_at, share_owner_key, active_leaf_id, ${ROLE_SQL} as role`;
+const SESSION_COLUMNS = `id, project_id, title, metadata, last_message_at, pinned_at, archived_at, created_at, updated_at, share_owner_key, active_leaf_id, channel_epoch, ${ROLE_SQL} as role`;
 
 export const sessionsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 sessionsRoutes.use('*', requireUser);

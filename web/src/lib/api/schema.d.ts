@@ -5338,6 +5338,8 @@ export type components = {
              * @description The last message of the branch shown (null: the newest message)
              */
             active_leaf_id: string | null;
+            /** @description Join the live channel `session:<id>` (0) or `session:<id>:<channel_epoch>`: it moves when someone is removed */
+            channel_epoch: number;
             /**
              * @description owner, or member/viewer of a group chat
              * @enum {string}

@@ -24,19 +24,25 @@ export interface TurnSeat {
   role: 'owner' | 'member';
   /** Whose provider key answers (and who pays). */
   payerId: string;
+  /** The session channel's epoch (lib/realtime-broadcast.ts sessionTopic). */
+  channelEpoch: number;
 }
 
 type Role = 'owner' | 'member' | 'viewer';
 
 /** The caller's role in a session they can see, with the session's owner; null when they cannot see it. */
-export async function sessionRole(sql: TransactionSql, user: AuthUser, sessionId: string): Promise<{ ownerId: string; role: Role; shareOwnerKey: boolean } | null> {
-  const [row] = await sql<{ owner_id: string; share_owner_key: boolean; member_role: Role | null }[]>`
-    select s.user_id as owner_id, s.share_owner_key,
+export async function sessionRole(
+  sql: TransactionSql,
+  user: AuthUser,
+  sessionId: string,
+): Promise<{ ownerId: string; role: Role; shareOwnerKey: boolean; channelEpoch: number } | null> {
+  const [row] = await sql<{ owner_id: string; share_owner_key: boolean; channel_epoch: number; member_role: Role | null }[]>`
+    select s.user_id as owner_id, s.share_owner_key, s.channel_epoch,
            (select m.role from public.session_members m where m.session_id = s.id and m.user_id = ${user.id}) as member_role
       from public.chat_sessions s where s.id = ${sessionId}`;
   if (!row) return null;
   const role: Role = row.owner_id === user.id ? 'owner' : (row.member_role ?? 'viewer');
-  return { ownerId: row.owner_id, role, shareOwnerKey: row.share_owner_key };
+  return { ownerId: row.owner_id, role, shareOwnerKey: row.share_owner_key, channelEpoch: row.channel_epoch };
 }
 
 export function readOnly(): ApiError {
@@ -45,12 +51,13 @@ export function readOnly(): ApiError {
 
 /** The caller's seat for a turn in `sessionId` (a new chat: the caller owns and pays). */
 export async function resolveTurnSeat(db: Db, user: AuthUser, sessionId: string | undefined): Promise<TurnSeat> {
-  if (!sessionId) return { ownerId: user.id, role: 'owner', payerId: user.id };
+  if (!sessionId) return { ownerId: user.id, role: 'owner', payerId: user.id, channelEpoch: 0 };
   const found = await db.withUserTransaction(user, (sql) => sessionRole(sql, user, sessionId));
   if (!found) throw notFound('Session');
   if (found.role === 'viewer') throw readOnly();
-  if (found.role === 'owner') return { ownerId: user.id, role: 'owner', payerId: user.id };
-  return { ownerId: found.ownerId, role: 'member', payerId: found.shareOwnerKey ? found.ownerId : user.id };
+  const { channelEpoch } = found;
+  if (found.role === 'owner') return { ownerId: user.id, role: 'owner', payerId: user.id, channelEpoch };
+  return { ownerId: found.ownerId, role: 'member', payerId: found.shareOwnerKey ? found.ownerId : user.id, channelEpoch };
 }
 
 /** The payer as the key and budget helpers take it: only the id is read. */

@@ -59,6 +59,8 @@ export interface TurnOptions {
   usageLog: FinalAnswer['usageLog'];
   store: TurnStore;
   broadcaster: Broadcaster;
+  /** The session's channel (default `session:<id>`; see sessionTopic for group chats). */
+  topic?: string;
   log: Logger;
   providerTimeoutMs: number;
   checkpointMs: number;
@@ -166,7 +168,7 @@ export class Turn {
 
   private broadcastNew() {
     if (!this.rowsExist) return; // sent once the rows exist, so a device that sees one can find the other
-    const topic = sessionTopic(this.options.sessionId);
+    const topic = this.options.topic ?? sessionTopic(this.options.sessionId);
     for (; this.broadcastSent < this.units.length; this.broadcastSent++) {
       const u = this.units[this.broadcastSent];
       this.options.broadcaster.send({
@@ -282,7 +284,7 @@ export class Turn {
     this.end = end;
     if (this.rowsExist) {
       this.options.broadcaster.send({
-        topic: sessionTopic(this.options.sessionId),
+        topic: this.options.topic ?? sessionTopic(this.options.sessionId),
         event: 'done',
         payload: { message_id: this.messageId, status: end.status, code: end.code },
       });

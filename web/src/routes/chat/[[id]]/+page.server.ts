@@ -35,7 +35,9 @@ export const load: PageServerLoad = async (event) => {
       projectId: session?.project_id ?? event.url.searchParams.get('project'),
       page,
       providers: usable.map(({ id, name, models, any_model }) => ({ id, name, models, any_model })),
-      group: session && members ? { role: session.role, participants: members.participants, share_owner_key: members.share_owner_key } : null,
+      group: session && members
+        ? { role: session.role, participants: members.participants, share_owner_key: members.share_owner_key, channel_epoch: session.channel_epoch }
+        : null,
       defaults: pickDefaults(
         usable,
         // A link may choose the model of a new chat (the first-run "Start a chat with the demo").
