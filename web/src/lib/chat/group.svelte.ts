@@ -10,6 +10,12 @@ export { typingLine, type PresenceState, type Role } from './group-labels';
 /** How long typing counts after the last keystroke. */
 export const TYPING_IDLE_MS = 4000;
 
+/** The session channel as this class uses it (lib/realtime.ts watchPrivateChannel). */
+export interface PresenceChannel {
+  track(state: Record<string, unknown>): void;
+  stop(): void;
+}
+
 export class GroupChat {
   people = $state<Participant[]>([]);
   shareOwnerKey = $state(false);
@@ -84,5 +90,49 @@ export class GroupChat {
   /** Presence sync: one entry per person (several tabs count once; typing in any of them counts). */
   sync(state: Record<string, Record<string, unknown>[]>): void {
     this.present = collapsePresence(state);
+  }
+
+  // This person's own presence: published on the session channel while the view follows it.
+  private channel: PresenceChannel | null = null;
+  private typingNow = false;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Publishes on `channel` from now on: present, not typing (realtime-js re-sends after rejoins). */
+  attach(channel: PresenceChannel): void {
+    this.channel = channel;
+    this.typingNow = false;
+    this.publish();
+  }
+
+  detach(): void {
+    this.channel = null;
+    clearTimeout(this.typingTimer);
+  }
+
+  /** Sends the current state again (e.g. the name became known). */
+  publish(): void {
+    this.channel?.track({ name: this.myName, typing: this.typingNow });
+  }
+
+  /** The composer's text changed: typing while it has text, until TYPING_IDLE_MS after the last change. */
+  draftChanged(text: string): void {
+    clearTimeout(this.typingTimer);
+    const typing = text.trim().length > 0 && this.canPost;
+    if (typing) this.typingTimer = setTimeout(() => this.setTyping(false), TYPING_IDLE_MS);
+    this.setTyping(typing);
+  }
+
+  /** Removed from the chat: stop following it (hosted Realtime would keep a joined channel). */
+  leave(): void {
+    this.removed = true;
+    const channel = this.channel;
+    this.detach();
+    channel?.stop();
+  }
+
+  private setTyping(typing: boolean): void {
+    if (typing === this.typingNow) return;
+    this.typingNow = typing;
+    this.publish();
   }
 }
