@@ -23,6 +23,7 @@ import { ApiError } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonBody, security } from '../lib/openapi.ts';
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
 import { contextWindow, supportsVision } from '../lib/providers.ts';
+import { uuidv7 } from '../lib/uuid7.ts';
 
 const variableValue = z.union([z.string().max(20_000).regex(/^[^\u0000]*$/, 'must not contain NUL characters'), z.number(), z.boolean()]);
 
@@ -178,9 +179,10 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   }
 
   const ids = {
-    sessionId: inputs.sessionId ?? crypto.randomUUID(),
-    userMessageId: inputs.userMessage.mode === 'regenerate' ? inputs.userMessage.id : crypto.randomUUID(),
-    assistantMessageId: crypto.randomUUID(),
+    // Time-ordered ids: the rows land on the indexes' rightmost pages (lib/uuid7.ts).
+    sessionId: inputs.sessionId ?? uuidv7(),
+    userMessageId: inputs.userMessage.mode === 'regenerate' ? inputs.userMessage.id : uuidv7(),
+    assistantMessageId: uuidv7(),
   };
   const turnLog = log.child({ session_id: ids.sessionId, message_id: ids.assistantMessageId, provider: provider.id, model: body.model });
   const turn = new Turn({
