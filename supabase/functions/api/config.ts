@@ -85,6 +85,10 @@ const envSchema = z.object({
   SUPABASE_SECRET_KEYS: z.string().optional(),
   MAX_ATTACHMENTS_PER_MESSAGE: int(10),
   ATTACHMENT_QUOTA_BYTES: int(500 * 1024 * 1024),
+  // Chat uploads nothing refers to are removed once this old (a draft keeps its files meanwhile);
+  // a user's folder is swept at most once per interval, when they send (lib/attachments/cleanup.ts).
+  CHAT_UPLOAD_GRACE_SECONDS: int(24 * 60 * 60, 0),
+  CHAT_UPLOAD_SWEEP_INTERVAL_SECONDS: int(60 * 60, 0),
   // A running turn's lease: how long after its process dies its answer is settled.
   TURN_LEASE_MS: int(30_000, 1_000),
   // Stop a turn (status stopped, code wall_clock_limit) before the platform's wall clock does:
@@ -136,6 +140,10 @@ export interface Config {
     maxAttachmentsPerMessage: number;
     /** Bytes one user may keep in the attachments bucket. */
     quotaBytes: number;
+    /** Age after which a chat upload no message refers to is an orphan: swept, and not counted in the quota. */
+    orphanGraceSeconds: number;
+    /** A user's chat folder is swept for orphans at most this often (0: on every send). */
+    sweepIntervalSeconds: number;
   };
   /** Built-in list prices with MODEL_PRICES on top, keyed `<provider>/<model>` or `<provider>/*`. */
   prices: Record<string, ModelPrice>;
@@ -191,6 +199,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       serviceKey: firstKey(e.SUPABASE_SECRET_KEYS) ?? e.SUPABASE_SERVICE_ROLE_KEY ?? null,
       maxAttachmentsPerMessage: e.MAX_ATTACHMENTS_PER_MESSAGE,
       quotaBytes: e.ATTACHMENT_QUOTA_BYTES,
+      orphanGraceSeconds: e.CHAT_UPLOAD_GRACE_SECONDS,
+      sweepIntervalSeconds: e.CHAT_UPLOAD_SWEEP_INTERVAL_SECONDS,
     },
     prices: buildPriceTable(e.MODEL_PRICES),
   };

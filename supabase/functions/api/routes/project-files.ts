@@ -78,7 +78,7 @@ projectFilesRoutes.openapi(addFile, async (c) => {
     await db.withUserTransaction(user, async (sql) => {
       const [project] = await sql`select 1 from public.projects where id = ${id}`;
       if (!project) throw notFound('Project');
-      await assertWithinQuota(sql, config.storage.quotaBytes);
+      await assertWithinQuota(sql, config.storage.quotaBytes, config.storage.orphanGraceSeconds);
     });
     const name = input.name ?? input.path.split('/').pop()!;
     const bytes = await readAttachment(access, bearerToken(c.req.header('authorization')), input.path, MAX_ATTACHMENT_BYTES);

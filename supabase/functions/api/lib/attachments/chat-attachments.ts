@@ -35,6 +35,8 @@ export interface AttachmentsRequest {
   room: number;
   maxCount: number;
   quotaBytes: number;
+  /** Chat uploads nothing refers to and older than this are not counted (they are swept). */
+  orphanGraceSeconds: number;
 }
 
 export async function prepareAttachments(
@@ -43,7 +45,7 @@ export async function prepareAttachments(
   req: AttachmentsRequest,
 ): Promise<PreparedAttachments> {
   if (req.paths.length === 0) return NO_ATTACHMENTS;
-  await withUser((sql) => assertWithinQuota(sql, req.quotaBytes));
+  await withUser((sql) => assertWithinQuota(sql, req.quotaBytes, req.orphanGraceSeconds));
   const attachments = await resolveAttachments(access, {
     userId: req.user.id,
     userToken: req.userToken,
