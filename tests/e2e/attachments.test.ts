@@ -1,10 +1,27 @@
 // Attachments in a real browser (issue 12): drop an image and a PDF onto the composer (both
 // made by the test), see their previews upload, ask about them, read the answer of the
 // offline demo model (which says what it received) and find the attachment chips again after
-// a reload. The files are in the user's folder of the attachments bucket.
+// a reload. The files are in the user's folder of the attachments bucket. Files that will not
+// be sent leave the bucket: one removed from the tray, the tray's files when the composer goes
+// away, and those of a send refused in a way a retry cannot fix (listed through the official
+// Storage client, as the user).
+import { createClient } from '@supabase/supabase-js';
+import type { Page } from 'playwright-core';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { makePdf, makePng } from '../fixtures/files.ts';
-import { chooseModel, composer, reload, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+import { PASSWORD, addCustomKey, chooseModel, composer, open, reload, screenshot, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
+
+/** Drops files (name, MIME type, base64 bytes) onto the composer, as a real drag and drop does. */
+async function drop(page: Page, files: [string, string, string][]) {
+  await page.evaluate((list) => {
+    const transfer = new DataTransfer();
+    for (const [name, type, b64] of list) transfer.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type }));
+    const target = document.querySelector('textarea#composer')!.closest('form')!;
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, files);
+}
 
 describe('attachments in the chat composer', { timeout: 150_000 }, () => {
   let e2e: E2E;
@@ -57,5 +74,76 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     expect(names.join(' ')).toContain('green.png');
     expect(names.join(' ')).toContain('budget.pdf');
     await screenshot(page, 'attachments');
+  });
+
+  it('deletes a file removed from the tray, the files of an abandoned draft, and those of a send that cannot succeed', async () => {
+    const page = await e2e.newPage();
+    onTestFailed(() => screenshot(page, 'attachments-cleanup-failed'));
+    const email = await signUp(page);
+    await chooseModel(page, 'demo');
+
+    // The user's chat folder, listed through the official Storage client as the user.
+    const client = createClient(e2e.stack.apiUrl, e2e.stack.keys.publishableKey, {
+      auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never },
+    });
+    const { data: signedIn, error } = await client.auth.signInWithPassword({ email, password: PASSWORD });
+    expect(error).toBeNull();
+    const bucket = client.storage.from('attachments');
+    const stored = async () => {
+      const root = `${signedIn.user!.id}/chat`;
+      const { data: folders } = await bucket.list(root);
+      const names: string[] = [];
+      for (const folder of folders ?? []) {
+        const { data: files } = await bucket.list(`${root}/${folder.name}`);
+        names.push(...(files ?? []).map((f) => f.name));
+      }
+      return names.sort();
+    };
+
+    const tray = page.getByTestId('attachment-tray');
+    const uploaded = async (count: number) => {
+      await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(count);
+      await expect.poll(() => tray.locator('progress').count(), { timeout: 30_000 }).toBe(0);
+    };
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    await drop(page, [['keep.md', 'text/markdown', b64('# keep')], ['drop.png', 'image/png', makePng(4, 4, [200, 0, 0]).toString('base64')]]);
+    await uploaded(2);
+    await expect.poll(stored).toEqual(['drop.png', 'keep.md']);
+
+    // ✕ on a chip removes the file from the bucket, not only from the tray.
+    await tray.getByRole('button', { name: 'Remove drop.png' }).click();
+    await uploaded(1);
+    await expect.poll(stored).toEqual(['keep.md']);
+
+    // Leaving the chat in the app with a file still in the tray abandons the draft: the file goes too.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await page.waitForURL(/\/settings$/);
+    await expect.poll(stored).toEqual([]);
+    await addCustomKey(page, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
+
+    // An image for a model that cannot see images: refused (422), and retrying cannot help —
+    // the file is removed, the text comes back to the message box, no Retry is offered.
+    await open(page, '/chat');
+    await chooseModel(page, 'custom', 'text-only-model');
+    await drop(page, [['photo.png', 'image/png', makePng(4, 4, [0, 0, 200]).toString('base64')]]);
+    await uploaded(1);
+    await expect.poll(stored).toEqual(['photo.png']);
+    await composer(page).fill('What is in this photo?');
+    await composer(page).press('Enter');
+    const alert = page.getByRole('alert').filter({ hasText: 'cannot read images' });
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toContain('The attached file was removed');
+    await expect(alert.getByRole('button', { name: 'Retry' }).count()).resolves.toBe(0);
+    await expect.poll(() => composer(page).inputValue()).toBe('What is in this photo?');
+    await expect.poll(stored).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'attachments-refused');
+
+    // Closing the tab with a file in the tray: a keepalive request removes it as the page goes.
+    await drop(page, [['left.md', 'text/markdown', b64('# left behind')]]);
+    await uploaded(1);
+    await expect.poll(stored).toEqual(['left.md']);
+    await page.close({ runBeforeUnload: true });
+    await expect.poll(stored).toEqual([]);
   });
 });

@@ -30,6 +30,11 @@ export async function accessToken(): Promise<string | null> {
   return await pending;
 }
 
+/** The token accessToken() last fetched, if still fresh — for work that cannot wait (a page being closed). */
+export function cachedAccessToken(): string | null {
+  return cached && Date.now() < cached.refreshAt ? cached.token : null;
+}
+
 export function browserSupabase(): SupabaseClient {
   client ??= createClient(env.PUBLIC_SUPABASE_URL ?? '', env.PUBLIC_SUPABASE_PUBLISHABLE_KEY ?? '', {
     accessToken: accessToken,

@@ -2,7 +2,8 @@
 // a signed upload URL from Storage (RLS checked as the user), then one PUT of the bytes
 // through XMLHttpRequest, whose upload events fetch cannot give. Limits mirror the bucket's
 // (20 MiB, images/PDF/text), so most refusals happen before a byte is sent.
-import { browserSupabase } from '$lib/supabase';
+import { env } from '$env/dynamic/public';
+import { browserSupabase, cachedAccessToken } from '$lib/supabase';
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 export const MAX_FILES = 10;
@@ -46,6 +47,8 @@ export function objectPath(userId: string, file: File): string {
 }
 
 export interface UploadHandle {
+  /** Where the object goes (known before the upload ends, so an aborted one can be removed too). */
+  path: string;
   done: Promise<string>;
   abort(): void;
 }
@@ -83,10 +86,29 @@ export function uploadAttachment(userId: string, file: File, onProgress: (fracti
     onProgress(1);
     return path;
   })();
-  return { done, abort: () => xhr.abort() };
+  return { path, done, abort: () => xhr.abort() };
 }
 
-/** Removes an upload the user took back before sending (their own folder: RLS allows it). */
-export async function discardAttachment(path: string): Promise<void> {
-  await browserSupabase().storage.from('attachments').remove([path]);
+/** Removes uploads that will not be sent (their own folder: RLS allows it). Removing a path that
+ * holds no object is no error. */
+export async function discardAttachments(paths: string[]): Promise<void> {
+  if (paths.length === 0) return;
+  await browserSupabase().storage.from('attachments').remove(paths);
+}
+
+/**
+ * The same while the page is going away (tab closed, reload, navigation off the app): a
+ * `keepalive` request outlives the page, which an ordinary fetch does not. Best effort — it
+ * needs a token the page already holds; what it misses the server's sweep removes later.
+ */
+export function discardAttachmentsOnUnload(paths: string[]): void {
+  const token = cachedAccessToken();
+  const base = env.PUBLIC_SUPABASE_URL?.replace(/\/+$/, '');
+  if (paths.length === 0 || !token || !base) return;
+  void fetch(`${base}/storage/v1/object/attachments`, {
+    method: 'DELETE',
+    keepalive: true,
+    headers: { authorization: `Bearer ${token}`, apikey: env.PUBLIC_SUPABASE_PUBLISHABLE_KEY ?? '', 'content-type': 'application/json' },
+    body: JSON.stringify({ prefixes: paths }),
+  }).catch(() => {});
 }

@@ -12,6 +12,8 @@
 // A row joins the view only when it continues the branch shown; when the session's active
 // leaf moves elsewhere (another tab switched, regenerated or edited), the branch is re-read.
 import { ApiError, browserApi, ok, type Message, type MessagePage } from '$lib/api';
+import { filesOutliveRefusal } from '$lib/attachments/refusals';
+import { discardAttachments } from '$lib/attachments/upload';
 import { finish, isFinished, mergeRow } from '$lib/chat/answer-merge';
 import { continuesBranch, pageExtendsView } from '$lib/chat/branch-view';
 import { stopTurn, streamChat, type ChatRequest } from '$lib/chat/chat-stream';
@@ -42,11 +44,14 @@ export class ChatState {
   sending = $state(false);
   stopping = $state(false);
   /** A failure of the last send that has no message row to hang on (e.g. 4xx before meta). */
-  sendError = $state<{ message: string; retry: () => void } | null>(null);
+  /** A refused send; `retry` is null when sending the same request again cannot succeed. */
+  sendError = $state<{ message: string; retry: (() => void) | null } | null>(null);
   /** A note about the last send that is not an error (a turn was already running). */
   notice = $state<string | null>(null);
   /** Text the composer should get back (a send refused because an answer is running). */
   returnedDraft = $state<string | null>(null);
+  /** The uploaded files of a send that was not made, for the composer's tray. */
+  returnedAttachments = $state<string[]>([]);
   /** A branch switch is being asked for and read. */
   switching = $state(false);
   /** True once Realtime delivers this session's rows and broadcasts (tests and the UI wait for it). */
@@ -215,7 +220,7 @@ export class ChatState {
 
   /** Sends a new user turn. */
   send(text: string, turn: Turn, onSession: (id: string) => void, attachments: string[] = []): Promise<void> {
-    return this.run({ ...turn, message: text, ...(attachments.length ? { attachments } : {}) }, onSession, { userText: text });
+    return this.run({ ...turn, message: text, ...(attachments.length ? { attachments } : {}) }, onSession, { userText: text, attachments });
   }
 
   /** Asks for another answer to the last question; the old one stays, reachable with ‹ ›. */
@@ -243,7 +248,7 @@ export class ChatState {
     this.messages = this.messages.slice(0, index);
   }
 
-  private async run(body: ChatRequest, onSession: (id: string) => void, opts: { userText?: string }) {
+  private async run(body: ChatRequest, onSession: (id: string) => void, opts: { userText?: string; attachments?: string[] }) {
     if (this.streaming) return;
     this.sendError = null;
     this.notice = null;
@@ -284,12 +289,21 @@ export class ChatState {
         // Another tab or device is answering in this chat: show that answer, keep the text.
         dropDrafts();
         this.returnedDraft = opts.userText ?? null;
+        this.returnedAttachments = opts.attachments ?? [];
         this.notice = 'An answer is still being written in this chat. Your message was not sent; send it again once the answer ends (or stop it).';
         await this.followRunning(err.details.running_message_id);
       } else if (!assistantId) {
         // Nothing was stored for this answer: drop the placeholder, offer a retry.
         dropDrafts();
-        this.sendError = { message: errorText(err), retry: () => void this.run(body, onSession, opts) };
+        const files = opts.attachments ?? [];
+        if (files.length > 0 && !filesOutliveRefusal(err)) {
+          // The same request would be refused again: its files are of no further use (lib/attachments/refusals.ts).
+          void discardAttachments(files).catch(() => {});
+          this.returnedDraft = opts.userText ?? null;
+          this.sendError = { message: `${errorText(err)} The attached ${files.length === 1 ? 'file was' : 'files were'} removed; your text is back in the message box.`, retry: null };
+        } else {
+          this.sendError = { message: errorText(err), retry: () => void this.run(body, onSession, opts) };
+        }
       }
     } finally {
       this.sending = false;

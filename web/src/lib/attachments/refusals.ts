@@ -1,0 +1,34 @@
+// What happens to a message's uploaded files when POST /chat refuses it. The files were
+// uploaded before the send; after a refusal only the error's Retry can still use them (the
+// tray has emptied). So they are kept exactly when retrying the same request can succeed
+// without changing it — the network failed, the server had a problem, the rate limit or the
+// month's budget was reached (raised in Settings), the sign-in expired, a provider key was
+// missing (added in Settings) — and removed from Storage otherwise: an unsupported or missing
+// file, an image for a text-only model, too many files, over the storage quota, a read-only
+// chat… A kept file that is never retried is removed by the server's sweep of orphaned
+// uploads (CHAT_UPLOAD_GRACE_SECONDS, a day by default).
+
+/** The API's refusal as $lib/api's ApiError carries it (read by shape: this file has no imports). */
+interface Refusal {
+  status: number;
+  code: string;
+}
+
+function refusalOf(error: unknown): Refusal | null {
+  if (!(error instanceof Error) || error.name !== 'ApiError') return null;
+  const { status, code } = error as Error & Partial<Refusal>;
+  return typeof status === 'number' && typeof code === 'string' ? { status, code } : null;
+}
+
+/** Statuses after which the very same request may succeed later. */
+const RETRYABLE_STATUS = new Set([401, 402, 408, 425, 429]);
+/** Codes (whatever their status) the user can fix elsewhere and then press Retry. */
+const RETRYABLE_CODE = new Set(['rate_limited', 'budget_exceeded', 'missing_credential', 'turn_running', 'unauthorized']);
+
+/** Whether a refused send's uploaded files are still usable by retrying it. */
+export function filesOutliveRefusal(error: unknown): boolean {
+  const refusal = refusalOf(error);
+  if (!refusal) return true; // no answer at all: network, aborted, offline
+  if (refusal.status === 0 || refusal.status >= 500) return true;
+  return RETRYABLE_STATUS.has(refusal.status) || RETRYABLE_CODE.has(refusal.code);
+}
