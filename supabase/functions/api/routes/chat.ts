@@ -17,6 +17,7 @@ import { stopAndWait } from '../lib/chat/turn-control.ts';
 import { readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
 import { turnRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
 import { payerOf, resolveTurnSeat } from '../lib/chat/turn-seat.ts';
+import { readOwnerProject } from '../lib/chat/owner-project.ts';
 import { sessionTopic } from '../lib/realtime-broadcast.ts';
 import { SSE_HEADERS, turnView } from '../lib/chat/turn-view.ts';
 import type { AppEnv } from '../lib/context.ts';
@@ -96,10 +97,8 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   }
 
   // Who owns the chat's rows, and whose key answers (lib/chat/turn-seat.ts); 403 for a viewer.
+  // A member attaches files from their own folder, as the owner does (recorded on their question).
   const seat = await resolveTurnSeat(db, user, body.session_id);
-  if (seat.role === 'member' && body.attachments?.length) {
-    throw new ApiError(422, 'group_attachments_unsupported', 'Only the owner of a group chat can attach files to it');
-  }
   // The rate limit (the sender's) and the payer's monthly budget (402 budget_exceeded past
   // 100 %) are checked together, before any provider call. The turn's inputs and key are
   // read meanwhile (reads only); their outcome is looked at once the checks have passed, so
@@ -127,7 +126,10 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     : body.edit_message_id ? await withUser((sql) => attachmentsOf(sql, body.edit_message_id!)) : []);
   // Files are read from Storage only for a request that passed the checks.
   if (paths.length > 0) await checks;
+  // Files named in the request must be the caller's own; a regenerated or edited question's
+  // stored files may be another participant's in a group chat (Storage's policies decide).
   const files = await prepareAttachments({ config, fetch: deps.fetch }, withUser, {
+    stored: !body.attachments,
     user,
     userToken: user.apiKey ? null : (/^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? ''),
     paths,
@@ -156,7 +158,23 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     attachmentText: files.text,
     projectFilesBudget: Math.floor(Math.max(0, window - reserved) * PROJECT_FILES_SHARE),
   };
-  const readInputs = () => db.readAsUser(user, (sql) => readTurnInputs(sql, user, request));
+  // A member's turn in the owner's project gets the project's prompt and files, read as the
+  // owner on the function's connection (lib/chat/owner-project.ts); the member's own read
+  // cannot see the project, and the Data API still does not show it to them.
+  const ownerProject = seat.role === 'member' && body.session_id
+    ? db.readAsUser({ id: seat.ownerId, email: null, claims: {} }, (sql) => readOwnerProject(sql, {
+        sessionId: body.session_id!,
+        ownerId: seat.ownerId,
+        question: body.regenerate ? undefined : body.message,
+        filesBudget: request.projectFilesBudget ?? 0,
+        withPrompt: !body.prompt_id,
+      }))
+    : null;
+  ownerProject?.catch(() => {}); // awaited by readInputs
+  const readInputs = async () => {
+    const owner = ownerProject ? await ownerProject : undefined;
+    return await db.readAsUser(user, (sql) => readTurnInputs(sql, user, owner ? { ...request, ownerProject: owner } : request));
+  };
   // The payer's key (the owner's when they share it with members: decrypted here, never sent anywhere but the provider).
   const openKey = () => openProviderClient({ config, db, deps, user: payerOf(user, seat), log, providerId: provider.id }).catch((error: unknown) => {
     if (seat.payerId !== user.id && error instanceof ApiError && error.code === 'missing_credential') {

@@ -131,7 +131,7 @@ describe('members post in group chats', () => {
     expect((await watched).at(-1)).toMatchObject({ event: 'done', data: { status: 'stopped' } });
   });
 
-  it('members edit only their own messages and regenerate only answers to them; attachments stay with the owner', async () => {
+  it("members edit only their own messages and regenerate only answers to them; they attach only their own folder's files", async () => {
     const g = await groupChat();
     await shareKey(g, true);
     const [ownerQuestion] = await api.db.sql`select id from public.messages where session_id = ${g.id} and sender = 'user'`;
@@ -145,8 +145,9 @@ describe('members post in group chats', () => {
     // The owner may not put words in a member's mouth either.
     expect(await errorOf(await g.owner.request('POST', '/chat', { ...custom, session_id: g.id, message: 'x', edit_message_id: mine[0].data.user_message_id })))
       .toEqual({ status: 403, code: 'not_your_message' });
-    expect(await errorOf(await g.member.request('POST', '/chat', { ...custom, session_id: g.id, message: 'see file', attachments: [`${g.member.id}/a.txt`] })))
-      .toEqual({ status: 422, code: 'group_attachments_unsupported' });
+    // Members attach from their own folder only (the files themselves: tests/api/group-attachments.test.ts).
+    expect(await errorOf(await g.member.request('POST', '/chat', { ...custom, session_id: g.id, message: 'see file', attachments: [`${g.owner.id}/a.txt`] })))
+      .toEqual({ status: 400, code: 'invalid_attachment_path' });
   });
 
   it('a member removed between the API check and the write is refused by the database: 403, nothing lands', async () => {

@@ -37,6 +37,8 @@ export interface AttachmentsRequest {
   quotaBytes: number;
   /** Chat uploads nothing refers to and older than this are not counted (they are swept). */
   orphanGraceSeconds: number;
+  /** The paths are a stored message's files (see ResolveOptions.stored). */
+  stored?: boolean;
 }
 
 export async function prepareAttachments(
@@ -54,6 +56,7 @@ export async function prepareAttachments(
     textBudget: Math.floor(Math.max(0, req.room) * ATTACHMENT_SHARE),
     maxCount: req.maxCount,
     model: req.model,
+    stored: req.stored,
   });
   return { attachments, text: attachmentsPrompt(attachments), notes: truncationNotes(attachments) };
 }
@@ -71,14 +74,17 @@ export function attachmentParts(text: string, prepared: PreparedAttachments): Co
  * Records what the user message carried, on the function's privileged connection: the API roles
  * may not write message_attachments (its extracted text goes back into later prompts, also other
  * people's in a group chat, so only text the function extracted itself may stand there). Bound to
- * the caller: the row is written only onto their own question, and only for files in their folder.
+ * the caller as the question's *author*: in a group chat a member's question belongs to the
+ * owner (messages.user_id) and is written by the member (messages.author_id), and its files are
+ * in the member's folder. The row is written only onto a question the caller wrote, and only for
+ * files in their folder (the database checks the same: message_attachments_guard_author).
  */
 export async function recordAttachments(sql: Sql, user: AuthUser, messageId: string, prepared: PreparedAttachments): Promise<void> {
   const rows = prepared.attachments.filter((a) => a.path.startsWith(`${user.id}/`));
   if (rows.length === 0) return;
   await sql.begin(async (tx) => {
     const [own] = await tx`
-      select 1 from public.messages where id = ${messageId} and user_id = ${user.id} and sender = 'user' for share`;
+      select 1 from public.messages where id = ${messageId} and author_id = ${user.id} and sender = 'user' for share`;
     if (!own) throw new Error('attachments can only be recorded on the caller\'s own question');
     await tx`
       insert into public.message_attachments ${tx(rows.map((a) => ({

@@ -1,4 +1,7 @@
-/** The per-user storage quota, read as the user (RLS on storage.objects shows only their own). */
+/**
+ * The per-user storage quota, read as the user: the objects in their own folder (RLS also shows
+ * them the files of their group chats, which count against their uploaders' quotas).
+ */
 import type { TransactionSql } from 'postgres';
 import { ApiError } from '../errors.ts';
 import { ATTACHMENTS_BUCKET } from './storage-client.ts';
@@ -13,7 +16,7 @@ export async function assertWithinQuota(sql: TransactionSql, quotaBytes: number,
   const [row] = await sql<{ used: string }[]>`
     select coalesce(sum((o.metadata->>'size')::bigint), 0)::text as used
       from storage.objects o
-     where o.bucket_id = ${ATTACHMENTS_BUCKET}
+     where o.bucket_id = ${ATTACHMENTS_BUCKET} and o.name like (select auth.uid())::text || '/%'
        and not (split_part(o.name, '/', 2) = 'chat'
                 and coalesce(o.updated_at, o.created_at) <= now() - make_interval(secs => ${orphanGraceSeconds})
                 and not exists (select 1 from public.message_attachments a where a.storage_path = o.name)

@@ -8,7 +8,7 @@ import { ApiError } from '../errors.ts';
 import { fitText } from './budget.ts';
 import { extractText } from './extract.ts';
 import { sniffType, type AttachmentKind } from './sniff.ts';
-import { assertOwnPath, readAttachment, type StorageAccess } from './storage-client.ts';
+import { assertOwnPath, isObjectPath, readAttachment, type StorageAccess } from './storage-client.ts';
 
 /** What one image costs in a prompt, roughly (OpenAI: 85 + 170 per 512-px tile, ~4 tiles). */
 export const IMAGE_TOKENS = 765;
@@ -40,6 +40,12 @@ export interface ResolveOptions {
   textBudget: number;
   maxCount: number;
   model: string;
+  /**
+   * The paths come from message_attachments rows the caller can read (regenerate, edit), not
+   * from the request: in a group chat they may be in another participant's folder, and Storage's
+   * policies for chat files decide the read.
+   */
+  stored?: boolean;
 }
 
 export async function resolveAttachments(access: StorageAccess, options: ResolveOptions): Promise<ResolvedAttachment[]> {
@@ -47,7 +53,10 @@ export async function resolveAttachments(access: StorageAccess, options: Resolve
   if (paths.length > options.maxCount) {
     throw new ApiError(400, 'too_many_attachments', `At most ${options.maxCount} attachments per message; this one has ${paths.length}`);
   }
-  for (const path of paths) assertOwnPath(options.userId, path);
+  for (const path of paths) {
+    if (!options.stored) assertOwnPath(options.userId, path);
+    else if (!isObjectPath(path)) throw new ApiError(400, 'invalid_attachment_path', `"${path}" is not an attachment path`);
+  }
   const loaded = await Promise.all(paths.map(async (path) => {
     const bytes = await readAttachment(access, options.userToken, path, MAX_ATTACHMENT_BYTES);
     const name = path.split('/').pop()!;

@@ -17,7 +17,8 @@ export interface StorageAccess {
 /**
  * The bytes of `path` in the attachments bucket, read as the caller (404 if not theirs). A
  * caller using an API key has no user JWT: the read then uses the service key, for a path the
- * caller already proved is in their own folder (assertOwnPath) — what the policies allow.
+ * caller already proved is in their own folder (assertOwnPath), or that a message they can read
+ * carries (a group chat's files, read again to regenerate) — what the policies allow.
  */
 export async function readAttachment(access: StorageAccess, userToken: string | null, path: string, maxBytes: number): Promise<Uint8Array> {
   const { config } = access;
@@ -63,10 +64,15 @@ function encodePath(path: string): string {
 
 /** An object path the caller may name: inside their own folder, no empty or dot segments. */
 export function assertOwnPath(userId: string, path: string): void {
-  const segments = path.split('/');
-  if (segments[0] !== userId || segments.length < 2 || segments.some((s) => s === '' || s === '.' || s === '..') || path.length > 1024) {
+  if (path.split('/')[0] !== userId || !isObjectPath(path)) {
     throw new ApiError(400, 'invalid_attachment_path', `Attachment paths look like "<your user id>/<file name>"; "${path}" is not one of yours`);
   }
+}
+
+/** `<folder>/<name…>` with no empty or dot segments (a path someone else's folder may hold). */
+export function isObjectPath(path: string): boolean {
+  const segments = path.split('/');
+  return segments.length >= 2 && !segments.some((s) => s === '' || s === '.' || s === '..') && path.length <= 1024;
 }
 
 /** Signed download URLs for the caller's own objects (RLS decides), path → absolute URL. */

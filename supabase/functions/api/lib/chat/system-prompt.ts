@@ -1,8 +1,9 @@
 /**
  * The system messages of a chat turn: the chosen prompt (by label or version, else its
  * latest text) or, failing that, the session's project prompt; rendered with the request's
- * variables; followed by the profile's custom instructions. Runs inside the caller's
- * RLS transaction, so only own or public prompts resolve.
+ * variables; followed by the profile's custom instructions (the sender's). Runs inside the caller's
+ * RLS transaction, so only own or public prompts resolve; a group member's turn gets the owner's
+ * project prompt from lib/chat/owner-project.ts instead.
  */
 import type { TransactionSql } from 'postgres';
 import { ApiError, notFound } from '../errors.ts';
@@ -49,18 +50,33 @@ export interface SystemPrompt {
 
 export async function loadSystemPrompt(
   sql: TransactionSql,
-  options: { userId: string; chosen: PromptChoice | null; projectId: string | null; variables: Record<string, string | number | boolean> },
+  options: {
+    userId: string;
+    chosen: PromptChoice | null;
+    projectId: string | null;
+    variables: Record<string, string | number | boolean>;
+    /**
+     * A group member's turn in the owner's project: the project's prompt as the owner's read
+     * found it (lib/chat/owner-project.ts; null: the project has none), instead of reading the
+     * project here (the member cannot see it). The sender's custom instructions then come
+     * first, so the project's prompt, which is the chat's, has the last word.
+     */
+    ownerProjectPrompt?: ResolvedPrompt | null;
+  },
 ): Promise<SystemPrompt> {
   let choice = options.chosen;
-  if (!choice && options.projectId) {
+  let template: ResolvedPrompt | null = null;
+  if (!choice && options.ownerProjectPrompt !== undefined) {
+    template = options.ownerProjectPrompt;
+  } else if (!choice && options.projectId) {
     const [project] = await sql<{ system_prompt_id: string | null; system_prompt_label: string | null }[]>`
       select system_prompt_id, system_prompt_label from public.projects where id = ${options.projectId}`;
     if (project?.system_prompt_id) choice = { promptId: project.system_prompt_id, label: project.system_prompt_label };
   }
   const parts: string[] = [];
   let used: SystemPrompt['prompt'] = null;
-  if (choice) {
-    const template = await resolvePromptTemplate(sql, choice);
+  if (choice) template = await resolvePromptTemplate(sql, choice);
+  if (template) {
     try {
       parts.push(renderTemplate(template.content, options.variables));
     } catch (error) {
@@ -71,6 +87,9 @@ export async function loadSystemPrompt(
   }
   const [profile] = await sql<{ custom_instructions: string }[]>`
     select custom_instructions from public.profiles where id = ${options.userId}`;
-  if (profile?.custom_instructions.trim()) parts.push(profile.custom_instructions);
+  if (profile?.custom_instructions.trim()) {
+    if (options.ownerProjectPrompt !== undefined) parts.unshift(profile.custom_instructions);
+    else parts.push(profile.custom_instructions);
+  }
   return { parts, prompt: used };
 }

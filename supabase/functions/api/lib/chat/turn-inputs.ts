@@ -15,6 +15,7 @@ import { buildContext, type BuiltContext, type ChatTurn } from './context.ts';
 import { loadSystemPrompt } from './system-prompt.ts';
 import { withEarlierAttachments } from '../attachments/history.ts';
 import { projectFilesContext, type ProjectFilesContext } from '../attachments/project-files.ts';
+import type { OwnerProject } from './owner-project.ts';
 
 export interface TurnRequest {
   sessionId?: string;
@@ -35,6 +36,11 @@ export interface TurnRequest {
   attachmentText?: string;
   /** Tokens the project's files may take in the system prompt (0: none). */
   projectFilesBudget?: number;
+  /**
+   * A group member's turn: the chat's project prompt and files, read as the owner
+   * (lib/chat/owner-project.ts). The member's own read could not see them.
+   */
+  ownerProject?: OwnerProject;
 }
 
 export interface TurnInputs {
@@ -107,16 +113,20 @@ export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: T
     ? await withEarlierAttachments(sql, await readBranchHistory(sql, session.id, parentId, HISTORY_LIMIT))
     : [];
 
-  const projectId = session ? session.project_id : (req.projectId ?? null);
+  const owner = req.ownerProject;
+  const projectId = owner ? owner.projectId : session ? session.project_id : (req.projectId ?? null);
   const system = await loadSystemPrompt(sql, {
     userId: user.id,
     chosen: req.promptId ? { promptId: req.promptId, label: req.promptLabel, version: req.promptVersion } : null,
     projectId,
     variables: req.variables,
+    ...(owner ? { ownerProjectPrompt: owner.prompt } : {}),
   });
-  const projectFiles = projectId && req.projectFilesBudget
-    ? await projectFilesContext(sql, projectId, userMessage.content, req.projectFilesBudget)
-    : { text: '', tokens: 0, used: [] };
+  const projectFiles = owner
+    ? owner.files
+    : projectId && req.projectFilesBudget
+      ? await projectFilesContext(sql, projectId, userMessage.content, req.projectFilesBudget)
+      : { text: '', tokens: 0, used: [] };
   const filesSystem = projectFiles.text ? [`The project's files (use them to answer; cite file names):\n\n${projectFiles.text}`] : [];
   const context = buildContext({
     system: [...system.parts, ...filesSystem],

@@ -1,0 +1,48 @@
+/**
+ * The project context of a member's turn in a group chat. A chat in one of the owner's
+ * projects carries that project's system prompt and files, whoever asks; but the member may
+ * not read the owner's project, prompts or files (RLS hides them, and nothing here changes
+ * that for the Data API). So the function reads them *as the owner*, on its own connection,
+ * and only what the owner's own turn would use: the project the session belongs to, its
+ * system prompt (at the project's label) and its files (whole, or the chunks ranked for this
+ * question). The member receives them only inside the model's prompt, as the owner's turn
+ * would. The owner's personal custom instructions are not the project's and are not read.
+ */
+import type { TransactionSql } from 'postgres';
+import { projectFilesContext, type ProjectFilesContext } from '../attachments/project-files.ts';
+import { activeQuestion } from './branch.ts';
+import { resolvePromptTemplate, type ResolvedPrompt } from './system-prompt.ts';
+
+export interface OwnerProject {
+  projectId: string | null;
+  /** The project's system prompt (unrendered; the member's variables render it), null without one. */
+  prompt: ResolvedPrompt | null;
+  files: ProjectFilesContext;
+}
+
+export const NO_OWNER_PROJECT: OwnerProject = { projectId: null, prompt: null, files: { text: '', tokens: 0, used: [] } };
+
+/**
+ * Runs in a transaction with the owner's RLS (db.readAsUser as the owner). `question` ranks the
+ * files' chunks; without one (regenerate) the active branch's question is used. `withPrompt`
+ * false: the sender chose a prompt for this turn, so the project's is not needed.
+ */
+export async function readOwnerProject(
+  sql: TransactionSql,
+  req: { sessionId: string; ownerId: string; question: string | undefined; filesBudget: number; withPrompt: boolean },
+): Promise<OwnerProject> {
+  const [project] = await sql<{ id: string; system_prompt_id: string | null; system_prompt_label: string | null }[]>`
+    select p.id, p.system_prompt_id, p.system_prompt_label
+      from public.chat_sessions s join public.projects p on p.id = s.project_id
+     where s.id = ${req.sessionId} and s.user_id = ${req.ownerId}`;
+  if (!project) return NO_OWNER_PROJECT;
+  const prompt = req.withPrompt && project.system_prompt_id
+    ? await resolvePromptTemplate(sql, { promptId: project.system_prompt_id, label: project.system_prompt_label })
+    : null;
+  let files = NO_OWNER_PROJECT.files;
+  if (req.filesBudget > 0) {
+    const question = req.question ?? (await activeQuestion(sql, req.sessionId))?.content ?? '';
+    files = await projectFilesContext(sql, project.id, question, req.filesBudget);
+  }
+  return { projectId: project.id, prompt, files };
+}
