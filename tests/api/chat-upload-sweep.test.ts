@@ -124,6 +124,19 @@ describe('sweeping orphaned chat uploads', () => {
     expect(await h.bucketObjects(`${bob.id}/`)).toEqual([bobsSent, bobsOrphan].sort());
   });
 
+  it("a send takes its own files out of the cleanup queue (queued by another instance's or the scheduled sweep)", async () => {
+    const api = appWith({ orphanGraceSeconds: 0, sweepIntervalSeconds: 0 });
+    const alice = await h.createUser();
+    const old = await upload(alice, 'yesterday.md', '# from an old draft', 'text/markdown');
+    await h.stack.db.sql`select private.queue_orphan_chat_uploads(${alice.id}::uuid, interval '0')`;
+    const sent = await api.chat(alice, { message: 'Here it is after all', attachments: [old] });
+    expect(sent.status).toBe(200);
+    await api.settled();
+    expect(await listed(alice, old)).toEqual([old]);
+    const [chip] = await h.stack.db.sql`select storage_path from public.message_attachments where message_id = ${sent.meta.user_message_id}`;
+    expect(chip!.storage_path).toBe(old);
+  });
+
   it('sweeps a folder at most once per interval', async () => {
     const api = appWith({ orphanGraceSeconds: 0, sweepIntervalSeconds: 3600 });
     const alice = await h.createUser();

@@ -76,7 +76,7 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await screenshot(page, 'attachments');
   });
 
-  it('deletes a file removed from the tray, the files of an abandoned draft, and those of a send that cannot succeed', async () => {
+  it('deletes a file removed from the tray, an abandoned draft\'s files, and a refused send\'s unless Retry can still send them', async () => {
     const page = await e2e.newPage();
     onTestFailed(() => screenshot(page, 'attachments-cleanup-failed'));
     const email = await signUp(page);
@@ -138,6 +138,23 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await expect.poll(stored).toEqual([]);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'attachments-refused');
+
+    // No answer at all (the network is down): Retry can still send the file, so it stays…
+    await page.route('**/api/chat', (route) => route.abort('internetdisconnected'));
+    await drop(page, [['retry.md', 'text/markdown', b64('# send me later')]]);
+    await uploaded(1);
+    await composer(page).fill('Read this when you can');
+    await composer(page).press('Enter');
+    const offline = page.getByRole('alert').filter({ has: page.getByRole('button', { name: 'Retry' }) });
+    await offline.waitFor();
+    await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(0);
+    expect(await stored()).toEqual(['retry.md']);
+    await page.unroute('**/api/chat');
+    // …until the chat is left without retrying: the Retry goes, and the file with it.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await page.waitForURL(/\/settings$/);
+    await expect.poll(stored).toEqual([]);
+    await open(page, '/chat');
 
     // Closing the tab with a file in the tray: a keepalive request removes it as the page goes.
     await drop(page, [['left.md', 'text/markdown', b64('# left behind')]]);

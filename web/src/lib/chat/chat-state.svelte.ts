@@ -52,6 +52,8 @@ export class ChatState {
   returnedDraft = $state<string | null>(null);
   /** The uploaded files of a send that was not made, for the composer's tray. */
   returnedAttachments = $state<string[]>([]);
+  /** The files only sendError's Retry still refers to. */
+  private retryFiles: string[] = [];
   /** A branch switch is being asked for and read. */
   switching = $state(false);
   /** True once Realtime delivers this session's rows and broadcasts (tests and the UI wait for it). */
@@ -87,6 +89,9 @@ export class ChatState {
   dispose(): void {
     this.views.closeAll();
     this.sendController?.abort();
+    // A refused send's files were kept for its Retry, which goes away with the view.
+    if (this.sendError?.retry && this.retryFiles.length > 0) void discardAttachments(this.retryFiles).catch(() => {});
+    this.retryFiles = [];
   }
 
   private find(id: string): Message | undefined {
@@ -251,6 +256,7 @@ export class ChatState {
   private async run(body: ChatRequest, onSession: (id: string) => void, opts: { userText?: string; attachments?: string[] }) {
     if (this.streaming) return;
     this.sendError = null;
+    this.retryFiles = [];
     this.notice = null;
     this.sending = true;
     this.stopWanted = false;
@@ -303,6 +309,7 @@ export class ChatState {
           this.sendError = { message: `${errorText(err)} The attached ${files.length === 1 ? 'file was' : 'files were'} removed; your text is back in the message box.`, retry: null };
         } else {
           this.sendError = { message: errorText(err), retry: () => void this.run(body, onSession, opts) };
+          this.retryFiles = files;
         }
       }
     } finally {

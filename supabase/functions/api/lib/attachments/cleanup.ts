@@ -57,6 +57,17 @@ const lastSweep = new Map<string, number>();
 export async function sweepChatUploads(db: Db, access: StorageAccess, log: Logger, userId: string, keep: string[] = []): Promise<number | null> {
   const { serviceKey, orphanGraceSeconds, sweepIntervalSeconds } = access.config.storage;
   if (!serviceKey) return null;
+  const own = keep.filter((path) => path.startsWith(`${userId}/`));
+  if (own.length > 0) {
+    // Files this request sends may have been queued meanwhile (an orphan of yesterday's draft,
+    // queued by the scheduled job, sent now): out of the queue, so no drain removes them before
+    // the message names them.
+    try {
+      await db.sql`delete from private.storage_cleanup where storage_path = any(${db.sql.array(own)}::text[])`;
+    } catch (error) {
+      log.warn('could not keep the files of a send out of the cleanup queue', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
   const now = Date.now();
   if (sweepIntervalSeconds > 0) {
     const last = lastSweep.get(userId);
