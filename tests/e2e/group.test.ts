@@ -1,7 +1,7 @@
 // Group chats in the browser: two signed-in people in their own browser contexts. The owner
 // invites a member and shares their key; the chat appears in the member's sidebar live; each
 // sees who is here, who is typing and who wrote each message, live; the member sees whose key
-// answers. A viewer gets a read-only composer with the reason (and a composer once made a
+// answers; the member attaches a file and the owner sees it. A viewer gets a read-only composer with the reason (and a composer once made a
 // member); a removed member is told.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseModel, composer, newEmail, open, screenshot, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
@@ -76,6 +76,25 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await member.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
     // The member's own message is theirs.
     await member.getByRole('article', { name: 'Your message' }).getByText('Can we meet on Friday?').waitFor();
+
+    // The member attaches a file (dropped on the composer, uploaded to their own folder): the
+    // model receives it, and its chip shows at the owner's without a reload.
+    await member.evaluate(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['Agenda: budget, hiring'], 'agenda.txt', { type: 'text/plain' }));
+      const target = document.querySelector('textarea#composer')!.closest('form')!;
+      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    });
+    const tray = member.getByTestId('attachment-tray');
+    await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(1);
+    await expect.poll(() => tray.locator('progress').count(), { timeout: 30_000 }).toBe(0);
+    await composer(member).fill('Here is the agenda');
+    await composer(member).press('Enter');
+    const withFile = member.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(2);
+    await withFile.waitFor({ timeout: 60_000 });
+    await expect(withFile.textContent()).resolves.toContain('agenda.txt');
+    await owner.getByTestId('message-attachment').filter({ hasText: 'agenda.txt' }).waitFor();
 
     // And back: the owner types, the member sees it.
     await composer(owner).fill('Friday works');
