@@ -132,7 +132,7 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     await answers(second, 'complete').waitFor({ timeout: 60_000 });
   });
 
-  it('a send while another device is answering attaches to that answer instead of failing, and keeps the text', async () => {
+  it('a send while another device is answering attaches to that answer instead of failing, and keeps the text and its files', async () => {
     const first = await e2e.newPage();
     const email = await readyToChat(first);
     await composer(first).fill('/echo opening line');
@@ -150,12 +150,25 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     await open(second, sessionPath);
     await answers(second, 'complete').waitFor();
 
+    // With a file in the tray (dropped onto the composer): it comes back with the text.
+    await second.evaluate(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['# notes from the second device'], 'second.md', { type: 'text/markdown' }));
+      const target = document.querySelector('textarea#composer')!.closest('form')!;
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    });
+    const tray = second.getByTestId('attachment-tray');
+    await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(1);
+    await expect.poll(() => tray.locator('progress').count(), { timeout: 30_000 }).toBe(0);
+
     const release = await sendHeld(first, 'A long answer on the first device');
     try {
       await composer(second).fill('My question from the second device');
       await composer(second).press('Enter');
       await second.getByRole('status').getByText('An answer is still being written').waitFor();
       await expect(composer(second).inputValue()).resolves.toBe('My question from the second device');
+      await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(1);
+      await expect(tray.getByTestId('attachment-chip').textContent()).resolves.toContain('second.md');
       const running = answers(second, 'streaming');
       await running.waitFor();
       await expect(second.getByText('My question from the second device', { exact: true }).count()).resolves.toBe(0);
