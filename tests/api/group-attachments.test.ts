@@ -138,6 +138,12 @@ describe('group chats: members attach files', () => {
     await chat(g.owner, { session_id: g.sessionId, message: 'When is the deadline?' });
     expect(lastProviderCall().all).toContain('Deadline: Friday 17:00');
 
+    // The member edits their question: the new version carries the same files, on the member's question.
+    const edited = await chat(g.member, { session_id: g.sessionId, message: 'And now?', edit_message_id: turn.meta.user_message_id });
+    expect(edited.meta.attachments.map((a: { name: string }) => a.name).sort()).toEqual(['notes.txt', 'red.png']);
+    const [{ n }] = await h.stack.db.sql`select count(*)::int as n from public.message_attachments where message_id = ${edited.meta.user_message_id} and user_id = ${g.member.id}`;
+    expect(n).toBe(2);
+
     // Deleting the chat removes the member's objects too.
     expect((await g.owner.request('DELETE', `/sessions/${g.sessionId}`)).status).toBe(204);
     expect(await h.bucketObjects(`${g.member.id}/`)).toEqual([]);
