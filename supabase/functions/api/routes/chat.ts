@@ -69,7 +69,8 @@ const chat = createRoute({
     '`usage` {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}, ' +
     '`done` {assistant_message_id, status, finish_reason, code} or `error` {code, message}; a `: keepalive` comment every 15 s. ' +
     '409 `turn_running` (with `running_message_id`) while another answer runs in the session. ' +
-    "In a group chat the owner and `member`s post (a viewer gets 403 `read_only`); the owner's key answers when they share it, otherwise the sender's own.",
+    "In a group chat the owner and `member`s post (a viewer gets 403 `read_only`); the owner's key answers when they share it, otherwise the sender's own. " +
+    "A member's turn in a chat of the owner's project gets the project's system prompt and files, as the owner's does; members attach files from their own folder.",
   request: { body: jsonBody(ChatRequest) },
   responses: {
     200: { description: 'The answer as an event stream', content: { 'text/event-stream': { schema: z.string() } } },
