@@ -50,6 +50,8 @@ it('readAsUser reads as the caller in a transaction and gives the connection bac
   // The transaction-local settings of the statement before are seen: one transaction.
   expect(row).toEqual({ uid: user.id, role: 'authenticated' });
   await expect(db.readAsUser(asUser, (sql) => sql`select 1/0`)).rejects.toThrow(/division by zero/);
+  // Read only: a write inside is refused by the database.
+  await expect(db.readAsUser(asUser, (sql) => sql`insert into public.chat_sessions (user_id) values (${user.id})`)).rejects.toThrow(/read-only transaction/);
   // The pool has one connection: it came back, as the owner, with no transaction open.
   const [after] = await db.sql<{ role: string; claims: string | null }[]>`
     select current_user as role, nullif(current_setting('request.jwt.claims', true), '') as claims`;

@@ -10,13 +10,8 @@ import { ApiError } from './errors.ts';
 
 export interface Db {
   /** `snapshot`: a read-only repeatable-read transaction (one consistent view, e.g. the export). */
-  withUserTransaction<T>(user: AuthUser, fn: (sql: TransactionSql) => Promise<T>, options?: { snapshot?: boolean }): Promise<T>;
-  /**
-   * A read-only transaction as the caller in fewer round trips: BEGIN, the settings and fn's
-   * first statement are sent together, and the result is handed over without waiting for the
-   * COMMIT (a read's commit changes nothing). For reads on a latency path (the start of a chat
-   * turn); fn must not write.
-   */
+  withUserTransaction<T>(user: AuthUser, fn: (sql: TransactionSql) => Promise<T>, options?: { snapshot?: boolean; readOnly?: boolean }): Promise<T>;
+  /** A read-only transaction as the caller (the start of a chat turn reads with it); fn must not write. */
   readAsUser<T>(user: AuthUser, fn: (sql: TransactionSql) => Promise<T>): Promise<T>;
   /** As a signed-out visitor (role `anon`), exactly as the Data API would run it. */
   withAnonTransaction<T>(fn: (sql: TransactionSql) => Promise<T>): Promise<T>;
@@ -95,30 +90,21 @@ export function createDb(url: string, options: { max?: number } = {}): Db {
         ]);
         return result;
       };
-      const result = options.snapshot ? await sql.begin('isolation level repeatable read read only', body) : await sql.begin(body);
+      const result = options.snapshot
+        ? await sql.begin('isolation level repeatable read read only', body)
+        : options.readOnly ? await sql.begin('read only', body) : await sql.begin(body);
       // postgres' begin() types its result as UnwrapPromiseArray<T>; for our callers it is T.
       return result as Awaited<ReturnType<typeof fn>>;
     },
     async readAsUser(user, fn) {
-      const claims = JSON.stringify({ ...user.claims, sub: user.id, role: 'authenticated' });
-      const conn = await sql.reserve();
-      let value: Awaited<ReturnType<typeof fn>>;
-      try {
-        // Statements on one connection run in the order they are sent; none waits for the
-        // previous one's answer (pipelined).
-        [, , value] = await Promise.all([
-          conn`begin`.execute(),
-          conn`select set_config('request.jwt.claims', ${claims}, true), set_config('role', 'authenticated', true)`.execute(),
-          fn(conn as unknown as TransactionSql),
-        ]);
-      } catch (error) {
-        await conn`rollback`.catch(() => {});
-        conn.release();
-        throw error;
-      }
-      // Back to the pool once committed (the role and claims were local to the transaction).
-      void conn`commit`.catch(() => {}).finally(() => conn.release());
-      return value;
+      // A read-only transaction through begin(), the settings pipelined with fn's first
+      // statement. An earlier version reserved a connection and sent BEGIN with them, handing
+      // the result over before the COMMIT: when Postgres restarted under load, a reserved
+      // connection whose ROLLBACK/COMMIT never answered was never released, the pool starved
+      // and every later request hung (tests/faults/postgres-restart.test.ts, ~1 run in 6).
+      // begin() owns the connection's whole life, failures included; the cost is the BEGIN's
+      // and the COMMIT's round trips.
+      return this.withUserTransaction(user, fn, { readOnly: true });
     },
     async withAnonTransaction(fn) {
       const result = await sql.begin(async (tx) => {
