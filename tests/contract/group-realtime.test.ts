@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionsDirWithEnv } from '../faults/helpers.ts';
 import { readSse } from '../helpers/api.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
-import { join, settle, signedIn } from './realtime-channels.ts';
+import { callApi, join, settle, signedIn } from './realtime-channels.ts';
 
 let stack: TestStack;
 let functionsDir: Awaited<ReturnType<typeof functionsDirWithEnv>>;
@@ -30,14 +30,7 @@ afterAll(async () => {
   await functionsDir?.remove();
 });
 
-async function api(client: SupabaseClient, method: string, path: string, body?: unknown): Promise<Response> {
-  const { data } = await client.auth.getSession();
-  return await fetch(`${stack.apiUrl}/functions/v1/api${path}`, {
-    method,
-    headers: { authorization: `Bearer ${data.session!.access_token}`, apikey: stack.keys.publishableKey, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+const api = (client: SupabaseClient, method: string, path: string, body?: unknown) => callApi(stack, client, method, path, body);
 
 /** A signed-in user whose Realtime connection carries their token. */
 async function person() {

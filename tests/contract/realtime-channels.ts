@@ -105,6 +105,16 @@ export async function signedIn(stack: TestStack, clients: SupabaseClient[]): Pro
   return { user, client };
 }
 
+/** A call to the stack's api function as the client's signed-in user. */
+export async function callApi(stack: TestStack, client: SupabaseClient, method: string, path: string, body?: unknown): Promise<Response> {
+  const { data } = await client.auth.getSession();
+  return await fetch(`${stack.apiUrl}/functions/v1/api${path}`, {
+    method,
+    headers: { authorization: `Bearer ${data.session!.access_token}`, apikey: stack.keys.publishableKey, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
 /**
  * Test-only policies on realtime.messages (the app's own live in supabase/migrations):
  * `rt-own:<uid>` readable and writable by that user only, `rt-readonly:*` readable by any
