@@ -5,6 +5,7 @@
  * place; anything that fails on the way is removed. Deleting a version removes its file.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -45,9 +46,14 @@ export class FileStore {
         done(null, chunk);
       },
     });
+    const file = createWriteStream(tempPath, { mode: 0o600 });
     try {
-      await pipeline(body, meter, createWriteStream(tempPath, { mode: 0o600 }));
+      await pipeline(body, meter, file);
     } catch (error) {
+      // pipeline can settle before the write stream has even opened its file (a first chunk
+      // over the limit): wait for it to close, or the open lands after the rm and leaves an
+      // empty temp file behind (~1 in 170 uploads).
+      if (!file.closed) await once(file, 'close').catch(() => {});
       await fs.rm(tempPath, { force: true });
       throw error;
     }
