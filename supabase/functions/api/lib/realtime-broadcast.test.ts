@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from './log.ts';
-import { createBroadcaster } from './realtime-broadcast.ts';
+import { createBroadcaster, type BroadcastMessage } from './realtime-broadcast.ts';
 
 function recorder(status = 202) {
   const requests: { url: string; headers: Record<string, string>; body: { messages: unknown[] } }[] = [];
@@ -10,6 +10,27 @@ function recorder(status = 202) {
   }) as unknown as typeof globalThis.fetch;
   return { requests, fetch };
 }
+
+/** A Realtime endpoint that answers only when the test says: the request stays in flight until then. */
+function heldEndpoint() {
+  const requests: { messages: BroadcastMessage[]; answer: () => void }[] = [];
+  let open = 0;
+  let mostOpen = 0;
+  const fetch = ((_url: string, init: RequestInit) => {
+    open += 1;
+    mostOpen = Math.max(mostOpen, open);
+    return new Promise<Response>((resolve) => {
+      const body = JSON.parse(String(init.body)) as { messages: BroadcastMessage[] };
+      requests.push({ messages: body.messages, answer: () => { open -= 1; resolve(new Response(null, { status: 202 })); } });
+    });
+  }) as unknown as typeof globalThis.fetch;
+  return { requests, fetch, mostOpen: () => mostOpen, seqs: () => requests.map((r) => r.messages.map((m) => `${m.topic}#${m.payload.seq}`)) };
+}
+
+const quiet = createLogger(() => {}, 'silent');
+const delta = (topic: string, seq: number): BroadcastMessage => ({ topic, event: 'delta', payload: { seq } });
+/** Lets queued microtasks (the outbox's dispatch, a fetch's continuation) run. */
+const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 describe('createBroadcaster', () => {
   it('batches a burst into one request to /realtime/v1/api/broadcast, private, with the secret key', async () => {
@@ -29,7 +50,7 @@ describe('createBroadcaster', () => {
   it('never throws: a failing endpoint is logged once and the caller goes on', async () => {
     const { requests, fetch } = recorder(500);
     const logs: Record<string, unknown>[] = [];
-    const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch, log: createLogger((e) => logs.push(e), 'debug'), intervalMs: 1 });
+    const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch, log: createLogger((e) => logs.push(e), 'debug') });
     b.send({ topic: 't', event: 'delta', payload: {} });
     await b.flush();
     b.send({ topic: 't', event: 'delta', payload: {} });
@@ -38,54 +59,110 @@ describe('createBroadcaster', () => {
     expect(logs.filter((l) => l.msg === 'realtime broadcast failed')).toHaveLength(1);
   });
 
-  describe('schedule (fake clock)', () => {
+  describe('adaptive batching (the endpoint answers when the test says)', () => {
     afterEach(() => vi.useRealTimers());
-    const seqs = (requests: ReturnType<typeof recorder>['requests']) => requests.map((r) => r.body.messages.map((m) => (m as { payload: { seq: number } }).payload.seq));
 
-    it('sends a message that finds the outbox idle at once, and what follows within 50 ms at the next due time', async () => {
-      vi.useFakeTimers({ now: 1_000_000 });
-      const { requests, fetch } = recorder();
-      const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch, log: createLogger(() => {}, 'silent') });
-      b.send({ topic: 't', event: 'delta', payload: { seq: 1 } });
-      await vi.advanceTimersByTimeAsync(0);
-      expect(seqs(requests)).toEqual([[1]]);
-      // Ten messages 5 ms apart: one request at the due time (50 ms after the first), then one more.
-      for (let i = 2; i <= 11; i++) {
-        await vi.advanceTimersByTimeAsync(5);
-        b.send({ topic: 't', event: 'delta', payload: { seq: i } });
-      }
-      expect(seqs(requests)).toEqual([[1], [2, 3, 4, 5, 6, 7, 8, 9, 10]]);
-      await vi.advanceTimersByTimeAsync(49);
-      expect(requests).toHaveLength(2);
-      await vi.advanceTimersByTimeAsync(1);
-      expect(seqs(requests)).toEqual([[1], [2, 3, 4, 5, 6, 7, 8, 9, 10], [11]]);
-      // Idle for longer than the interval: at once again.
-      await vi.advanceTimersByTimeAsync(200);
-      b.send({ topic: 't', event: 'delta', payload: { seq: 12 } });
-      await vi.advanceTimersByTimeAsync(0);
-      expect(requests).toHaveLength(4);
+    it('sends at once when idle; while a request is in flight everything waits and leaves in one request when it answers', async () => {
+      const endpoint = heldEndpoint();
+      const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch: endpoint.fetch, log: quiet });
+      b.send(delta('a', 1));
+      await settle();
+      expect(endpoint.seqs()).toEqual([['a#1']]);
+      // In flight: two turns' messages and a third turn's pending text wait, however long.
+      b.send(delta('a', 2));
+      b.send(delta('b', 1));
+      let taken = 0;
+      b.whenReady(() => {
+        taken += 1;
+        b.send(delta('c', 1));
+      });
+      b.send(delta('a', 3));
+      await settle();
+      expect(endpoint.requests).toHaveLength(1);
+      expect(taken).toBe(0);
+      endpoint.requests[0].answer();
+      await settle();
+      expect(taken).toBe(1);
+      expect(endpoint.seqs()).toEqual([['a#1'], ['a#2', 'b#1', 'a#3', 'c#1']]);
+      endpoint.requests[1].answer();
+      await b.flush();
+      expect(endpoint.requests).toHaveLength(2);
+      expect(endpoint.mostOpen()).toBe(1);
     });
 
-    it('a message every 50 ms (a turn\'s units) goes out as it comes, even when a send left late', async () => {
-      vi.useFakeTimers({ now: 2_000_000 });
-      const { requests, fetch } = recorder();
-      const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch, log: createLogger(() => {}, 'silent') });
-      for (let i = 1; i <= 5; i++) {
-        b.send({ topic: 't', event: 'delta', payload: { seq: i } });
-        // The event loop is busy for 3 ms before the outbox's timer runs.
-        vi.setSystemTime(Date.now() + 3);
-        await vi.advanceTimersByTimeAsync(0);
-        expect(requests).toHaveLength(i);
-        await vi.advanceTimersByTimeAsync(47);
+    it('asks a waiting source at once when idle, with no timer', async () => {
+      vi.useFakeTimers();
+      const endpoint = heldEndpoint();
+      const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch: endpoint.fetch, log: quiet });
+      const asked: number[] = [];
+      b.whenReady(() => asked.push(1));
+      await Promise.resolve();
+      expect(asked).toEqual([1]);
+      expect(endpoint.requests).toHaveLength(0); // nothing handed over, nothing sent
+    });
+
+    it('a source never waits more than 50 ms for a slow request; its messages go right after that request, never beside it', async () => {
+      vi.useFakeTimers();
+      const endpoint = heldEndpoint();
+      const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch: endpoint.fetch, log: quiet });
+      b.send(delta('a', 1));
+      await vi.advanceTimersByTimeAsync(0);
+      await vi.advanceTimersByTimeAsync(10);
+      const askedAt: number[] = [];
+      b.whenReady(() => {
+        askedAt.push(performance.now());
+        b.send(delta('a', 2));
+      });
+      const since = performance.now();
+      await vi.advanceTimersByTimeAsync(49);
+      expect(askedAt).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(askedAt).toEqual([since + 50]);
+      // Handed over, but the first request is still out: one request at a time keeps a topic in order.
+      await vi.advanceTimersByTimeAsync(500);
+      expect(endpoint.requests).toHaveLength(1);
+      endpoint.requests[0].answer();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(endpoint.seqs()).toEqual([['a#1'], ['a#2']]);
+      expect(endpoint.mostOpen()).toBe(1);
+    });
+
+    it('1,000 sources streaming at once make one request per round trip', async () => {
+      const endpoint = heldEndpoint();
+      const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch: endpoint.fetch, log: quiet, maxBatch: 5_000 });
+      const next = new Map<number, number>();
+      for (let round = 0; round < 5; round++) {
+        for (let turn = 0; turn < 1_000; turn++) {
+          b.whenReady(() => {
+            const seq = (next.get(turn) ?? 0) + 1;
+            next.set(turn, seq);
+            b.send(delta(`t${turn}`, seq));
+          });
+        }
+        await settle();
+        endpoint.requests.at(-1)?.answer();
+        await settle();
+      }
+      endpoint.requests.at(-1)?.answer();
+      await b.flush();
+      expect(endpoint.requests.length).toBeLessThanOrEqual(6);
+      const all = endpoint.requests.flatMap((r) => r.messages);
+      expect(all).toHaveLength(5_000);
+      // Per topic, in seq order with no gap.
+      for (let turn = 0; turn < 1_000; turn++) {
+        expect(all.filter((m) => m.topic === `t${turn}`).map((m) => m.payload.seq)).toEqual([1, 2, 3, 4, 5]);
       }
     });
   });
 
-  it('sends nothing without a secret key', async () => {
+  it('sends nothing without a secret key, but still lets sources go on', async () => {
     const { requests, fetch } = recorder();
-    const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: null, fetch, log: createLogger(() => {}, 'silent') });
+    const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: null, fetch, log: quiet });
     b.send({ topic: 't', event: 'delta', payload: {} });
+    let asked = 0;
+    b.whenReady(() => (asked += 1));
     await b.flush();
     expect(requests).toEqual([]);
+    expect(asked).toBe(1);
   });
 });

@@ -5,10 +5,18 @@
  * @supabase/realtime-js's `channel.send()` also uses when it is not joined
  * (https://supabase.com/docs/guides/realtime/broadcast, "Broadcast using the REST API").
  *
- * Messages from every running turn share one outbox: at most one request every `intervalMs`
- * (50 ms; a message that finds the outbox idle goes at once), one in flight at a time, so 1,000 streaming answers cost ~20 requests a second, not
- * 1,000 × tokens. A failure is logged (at most once a minute) and never reaches the caller:
- * live fan-out is best effort; the database and the SSE views hold the truth.
+ * Every running turn shares one outbox with one request in flight at a time. Batching adapts
+ * to that request instead of a fixed period: a message that finds the outbox idle leaves at
+ * once; what comes while a request is in flight waits for its answer and then leaves, all of
+ * it, in the next request. So one streaming answer goes out chunk by chunk, and 1,000 of them
+ * still cost one request per round trip, not 1,000 × tokens. One request at a time also keeps
+ * each topic's messages in the order they were sent.
+ *
+ * Turns do not queue every provider chunk: they ask `whenReady` and cut their next stream unit
+ * when the outbox can carry it (or after `maxWaitMs`, 50 ms, when a request takes longer).
+ *
+ * A failure is logged (at most once a minute) and never reaches the caller: live fan-out is
+ * best effort; the database and the SSE views hold the truth.
  */
 import type { Logger } from './log.ts';
 
@@ -19,7 +27,14 @@ export interface BroadcastMessage {
 }
 
 export interface Broadcaster {
+  /** Queues a message for the next request (at once when none is in flight). */
   send(message: BroadcastMessage): void;
+  /**
+   * Calls `take` once, when the outbox can carry what the caller has: in a microtask when no
+   * request is in flight, otherwise right before the next request is built, and at the latest
+   * `maxWaitMs` after this call. `take` hands its messages over with send().
+   */
+  whenReady(take: () => void): void;
   /** Resolves once everything queued so far was sent (or failed). */
   flush(): Promise<void>;
 }
@@ -30,7 +45,8 @@ export interface BroadcasterOptions {
   secretKey: string | null;
   fetch: typeof fetch;
   log: Logger;
-  intervalMs?: number;
+  /** The longest a `whenReady` caller waits while a request is in flight (default 50 ms). */
+  maxWaitMs?: number;
   /** Largest batch per request (the endpoint accepts many messages per call). */
   maxBatch?: number;
 }
@@ -39,37 +55,57 @@ const FAILURE_LOG_EVERY_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 5_000;
 
 export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
-  const interval = options.intervalMs ?? 50;
+  const maxWait = options.maxWaitMs ?? 50;
   const maxBatch = options.maxBatch ?? 500;
   const url = `${options.supabaseUrl}/realtime/v1/api/broadcast`;
   const key = options.secretKey;
-  let queue: BroadcastMessage[] = [];
-  /** When the oldest queued message was queued. */
-  let queuedSince = 0;
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  const queue: BroadcastMessage[] = [];
+  let takers: (() => void)[] = [];
+  /** When the oldest waiting taker asked. */
+  let takersSince = 0;
+  let deadline: ReturnType<typeof setTimeout> | null = null;
   let inFlight: Promise<void> | null = null;
-  /** The earliest time the next request is due: the last one's due time + interval. */
-  let nextDue = 0;
+  let dispatchQueued = false;
   let lastFailureLog = 0;
 
-  // Leading edge: a message that finds the outbox idle for `interval` goes out at once; one
-  // queued sooner waits for the next due time. Due times, not the times requests actually
-  // left, are spaced `interval` apart: a timer that fires late under load does not push every
-  // later batch back, and the outbox keeps in step with the turns' own 50 ms units instead
-  // of trailing them by a few milliseconds each time.
+  /** The takers hand over what they have now (their messages join the queue). */
+  const runTakers = () => {
+    if (deadline) clearTimeout(deadline);
+    deadline = null;
+    const due = takers;
+    takers = [];
+    for (const take of due) {
+      try {
+        take();
+      } catch (error) {
+        options.log.warn('realtime broadcast source failed', { message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  };
+
+  const dispatch = () => {
+    dispatchQueued = false;
+    if (inFlight) return;
+    runTakers();
+    if (queue.length === 0) return;
+    const batch = queue.splice(0, maxBatch);
+    inFlight = post(batch).finally(() => {
+      inFlight = null;
+      if (queue.length > 0 || takers.length > 0) schedule();
+    });
+  };
+
   const schedule = () => {
-    if (timer || inFlight || queue.length === 0) return;
-    const due = Math.max(nextDue, queuedSince);
-    timer = setTimeout(() => {
-      timer = null;
-      nextDue = due + interval;
-      const batch = queue.splice(0, maxBatch);
-      queuedSince = Date.now(); // what is left waited since now at most
-      inFlight = post(batch).finally(() => {
-        inFlight = null;
-        schedule();
-      });
-    }, Math.max(0, due - Date.now()));
+    if (!inFlight) {
+      // A microtask, not a timer: whatever the current task still sends joins this request.
+      if (!dispatchQueued) {
+        dispatchQueued = true;
+        queueMicrotask(dispatch);
+      }
+    } else if (takers.length > 0 && !deadline) {
+      // The request is slow: takers hand over at the bound anyway; their messages go next.
+      deadline = setTimeout(runTakers, Math.max(0, takersSince + maxWait - performance.now()));
+    }
   };
 
   async function post(batch: BroadcastMessage[]) {
@@ -93,14 +129,18 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   return {
     send(message) {
       if (!key) return;
-      if (queue.length === 0) queuedSince = Date.now();
       queue.push(message);
       schedule();
     },
+    whenReady(take) {
+      if (takers.length === 0) takersSince = performance.now();
+      takers.push(take);
+      schedule();
+    },
     async flush() {
-      while (queue.length > 0 || inFlight || timer) {
+      while (queue.length > 0 || takers.length > 0 || inFlight || dispatchQueued) {
         if (inFlight) await inFlight;
-        else await new Promise((resolve) => setTimeout(resolve, interval));
+        else await new Promise<void>((resolve) => queueMicrotask(resolve));
       }
     },
   };

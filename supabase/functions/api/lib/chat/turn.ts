@@ -3,7 +3,8 @@
  * numbered stream units, and everything that happens to them, in this order:
  *
  *  1. start(): the provider call begins at once — before the user message is committed
- *     (`persisted`); text is cut into units at most every 50 ms (the first at once);
+ *     (`persisted`); text is cut into units as soon as the broadcast outbox can carry them
+ *     (at once when it is idle, at the latest 50 ms later: unit-batcher.ts);
  *  2. every unit goes to the open views (SSE, any number, attach/detach at will) and, once
  *     the rows exist, to Realtime Broadcast on `session:<id>`;
  *  3. a checkpoint of new units at most every `checkpointMs` (2 s) keeps the partial durable;
@@ -23,7 +24,8 @@ import type { ChatTurn } from './context.ts';
 import { describeProviderError, type ChatError } from './provider-errors.ts';
 import { streamProvider } from './provider-stream.ts';
 import type { FinalAnswer, FinalStatus, TurnStore } from './turn-store.ts';
-import { endsInHighSurrogate, type Unit, type UnitKind } from './units.ts';
+import { UnitBatcher } from './unit-batcher.ts';
+import type { Unit, UnitKind } from './units.ts';
 
 export interface TurnUsage {
   prompt_tokens: number;
@@ -66,7 +68,6 @@ export interface TurnOptions {
   checkpointMs: number;
   /** Stop with `wall_clock_limit` after this long (0: never). */
   maxDurationMs: number;
-  unitMs?: number;
 }
 
 /** Why the provider call was aborted on purpose. */
@@ -84,9 +85,7 @@ export class Turn {
   private resolveEnded!: (end: TurnEnd) => void;
   private readonly listeners = new Set<(event: TurnEvent) => void>();
   private readonly abort = new AbortController();
-  private pending: { kind: UnitKind; text: string } | null = null;
-  private unitTimer: ReturnType<typeof setTimeout> | null = null;
-  private lastUnitAt = 0;
+  private readonly batcher: UnitBatcher;
   private checkpointed = 0;
   private checkpointing: Promise<void> = Promise.resolve();
   private rowsExist = false;
@@ -96,6 +95,7 @@ export class Turn {
 
   constructor(readonly options: TurnOptions) {
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
+    this.batcher = new UnitBatcher((cut) => options.broadcaster.whenReady(cut), (kind, text) => this.addUnit(kind, text));
   }
 
   get messageId() {
@@ -133,35 +133,17 @@ export class Turn {
     }
   }
 
-  /** Provider text: the first piece becomes a unit at once, the rest at most every 50 ms. */
+  /** Provider text joins the pending unit; the batcher cuts it when the live feed can take it. */
   private onText(kind: UnitKind, text: string) {
     const now = performance.now();
     if (kind === 'reasoning') this.firstReasoningAt ??= now;
     else this.firstContentAt ??= now;
-    if (this.pending && this.pending.kind !== kind) this.cutUnit();
-    this.pending = this.pending ? { kind, text: this.pending.text + text } : { kind, text };
-    const wait = (this.options.unitMs ?? 50) - (now - this.lastUnitAt);
-    if (wait <= 0 && !this.unitTimer) this.cutUnit();
-    else this.unitTimer ??= setTimeout(() => this.cutUnit(), Math.max(0, wait));
+    this.batcher.add(kind, text);
   }
 
-  private cutUnit(final = false) {
-    if (this.unitTimer) clearTimeout(this.unitTimer);
-    this.unitTimer = null;
-    if (!this.pending) return;
-    let text = this.pending.text;
-    let carry = '';
-    // Never end a unit inside a surrogate pair: stored and replayed units must be whole text.
-    if (!final && endsInHighSurrogate(text)) {
-      carry = text.slice(-1);
-      text = text.slice(0, -1);
-    }
-    const kind = this.pending.kind;
-    this.pending = carry ? { kind, text: carry } : null;
-    if (!text) return;
+  private addUnit(kind: UnitKind, text: string) {
     const unit: Unit = { seq: this.units.length + 1, kind, text };
     this.units.push(unit);
-    this.lastUnitAt = performance.now();
     this.emit({ type: 'unit', unit });
     this.broadcastNew();
   }
@@ -236,7 +218,7 @@ export class Turn {
     } finally {
       clearTimeout(wallClock);
     }
-    this.cutUnit(true);
+    this.batcher.cut(true);
     const latencyMs = Math.round(performance.now() - started);
     const ttftMs = this.firstContentAt === null && this.firstReasoningAt === null
       ? null
