@@ -36,6 +36,13 @@ function appWith(storage: Partial<Config['storage']>) {
       const events = await readSse(res);
       return { status: 200, error: null, meta: events.find((e) => e.event === 'meta')!.data };
     },
+    async request(user: StorageApiUser, method: string, path: string, body?: unknown) {
+      return await app.request(`/api${path}`, {
+        method,
+        headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    },
     async settled() {
       while (pending.length > 0) await Promise.allSettled(pending.splice(0));
     },
@@ -168,10 +175,74 @@ describe('sweeping orphaned chat uploads', () => {
     expect(await listed(alice, big)).toEqual([big]); // not swept (the interval had not passed)
   });
 
-  it('the queueing function is out of the API roles\' reach', async () => {
-    await expect(h.stack.db.sql.begin(async (tx) => {
-      await tx`set local role authenticated`;
-      await tx`select private.queue_orphan_chat_uploads(null, interval '0')`;
-    })).rejects.toThrow(/permission denied/);
+  it('the queueing functions are out of the API roles\' reach', async () => {
+    for (const fn of ['queue_orphan_chat_uploads', 'queue_orphan_uploads']) {
+      await expect(h.stack.db.sql.begin(async (tx) => {
+        await tx`set local role authenticated`;
+        await tx`select ${tx(`private.${fn}`)}(null, interval '0')`;
+      })).rejects.toThrow(/permission denied/);
+    }
+  });
+});
+
+describe('sweeping abandoned project-file uploads', () => {
+  /** A project-file upload: anywhere in the user's folder but chat/ (the API takes any of their paths). */
+  async function projectUpload(user: StorageApiUser, name: string, body: string): Promise<string> {
+    const path = `${user.id}/projects/${crypto.randomUUID()}/${name}`;
+    const { error } = await user.storage.upload(path, body, { contentType: 'text/markdown' });
+    expect(error).toBeNull();
+    return path;
+  }
+
+  it('an upload never added to a project goes when the user next adds a file (or sends); added files, chat files in use and other users\' uploads stay', async () => {
+    const api = appWith({ orphanGraceSeconds: 0, sweepIntervalSeconds: 0 });
+    const alice = await h.createUser();
+    const bob = await h.createUser();
+    const project = (await (await api.request(alice, 'POST', '/projects', { name: 'Sweep' })).json()).id as string;
+    const kept = await projectUpload(alice, 'kept.md', '# kept');
+    expect((await api.request(alice, 'POST', `/projects/${project}/files`, { path: kept })).status).toBe(201);
+    await api.settled();
+    const abandoned = await projectUpload(alice, 'abandoned.md', '# never added');
+    const atRoot = `${alice.id}/loose.md`;
+    expect((await alice.storage.upload(atRoot, '# loose', { contentType: 'text/markdown' })).error).toBeNull();
+    const bobsAbandoned = await projectUpload(bob, 'abandoned.md', '# bob never added it');
+    expect(await h.bucketObjects(`${alice.id}/`)).toEqual([atRoot, abandoned, kept].sort());
+
+    // Adding another file sweeps the folder: the abandoned uploads go (row, listing), the added file and this request's stay.
+    const another = await projectUpload(alice, 'another.md', '# another');
+    expect((await api.request(alice, 'POST', `/projects/${project}/files`, { path: another })).status).toBe(201);
+    await api.settled();
+    expect(await h.bucketObjects(`${alice.id}/`)).toEqual([another, kept].sort());
+    expect(await listed(alice, abandoned)).toEqual([]);
+    expect(await h.bucketObjects(`${bob.id}/`)).toEqual([bobsAbandoned]);
+
+    // A chat send sweeps them too, and so does the scheduled job's call for every user.
+    const again = await projectUpload(alice, 'again.md', '# again');
+    expect((await api.chat(alice, { message: 'sweep' })).status).toBe(200);
+    await api.settled();
+    expect(await listed(alice, again)).toEqual([]);
+    const [row] = await h.stack.db.sql`select private.queue_orphan_uploads(null, interval '0') as queued`;
+    expect(row!.queued).toBeGreaterThanOrEqual(1);
+    const queued = await h.stack.db.sql`select storage_path from private.storage_cleanup where storage_path like ${`${bob.id}/%`} or storage_path = ${kept}`;
+    expect(queued.map((q) => q.storage_path)).toEqual([bobsAbandoned]);
+  });
+
+  it('an upload younger than the grace period stays (it may be being added right now), and past it the quota does not count it', async () => {
+    const alice = await h.createUser();
+    const project = (await (await alice.request('POST', '/projects', { name: 'Grace' })).json()).id as string;
+    const pending = await projectUpload(alice, 'pending.md', 'x'.repeat(20_000));
+    const patient = appWith({ orphanGraceSeconds: 24 * 60 * 60, sweepIntervalSeconds: 0, quotaBytes: 10_000 });
+    const small = await projectUpload(alice, 'small.md', '# small');
+    // Within the grace period the pending upload counts against the quota, and no sweep removes it.
+    const refused = await patient.request(alice, 'POST', `/projects/${project}/files`, { path: small });
+    expect(refused.status).toBe(413);
+    await patient.settled();
+    expect(await listed(alice, pending)).toEqual([pending]);
+    // Past it (grace 0, the folder just swept by another instance): not counted, the file is added.
+    const lenient = appWith({ orphanGraceSeconds: 0, sweepIntervalSeconds: 3600, quotaBytes: 10_000 });
+    await h.stack.db.sql`insert into private.chat_upload_sweeps (user_id) values (${alice.id}) on conflict (user_id) do update set swept_at = now()`;
+    const small2 = await projectUpload(alice, 'small2.md', '# small 2');
+    expect((await lenient.request(alice, 'POST', `/projects/${project}/files`, { path: small2 })).status).toBe(201);
+    await lenient.settled();
   });
 });

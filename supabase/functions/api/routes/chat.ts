@@ -7,7 +7,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { PROJECT_FILES_SHARE, attachmentParts, attachmentsOf, filesMeta, prepareAttachments, recordAttachments } from '../lib/attachments/chat-attachments.ts';
-import { sweepChatUploads } from '../lib/attachments/cleanup.ts';
+import { sweepOrphanUploads } from '../lib/attachments/cleanup.ts';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
 import { assertPayerWithinBudget, assertWithinBudget } from '../lib/budget.ts';
 import { activeQuestion } from '../lib/chat/branch.ts';
@@ -82,9 +82,9 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   const body = c.req.valid('json');
   const { config, db, user, deps, log, turns } = c.var;
   const { limits } = config;
-  // The sender's orphaned chat uploads (refused sends, files taken back, abandoned drafts) go,
-  // at most once per CHAT_UPLOAD_SWEEP_INTERVAL_SECONDS, in the background; this request's files stay.
-  const sweep = sweepChatUploads(db, { config, fetch: deps.fetch }, log, user.id, body.attachments ?? []);
+  // The sender's orphaned uploads (refused sends, files taken back, abandoned drafts, project files
+  // never added) go, at most once per CHAT_UPLOAD_SWEEP_INTERVAL_SECONDS, in the background; this request's files stay.
+  const sweep = sweepOrphanUploads(db, { config, fetch: deps.fetch }, log, user.id, body.attachments ?? []);
   deps.waitUntil?.(sweep);
   if (body.message && body.message.length > limits.maxMessageChars) {
     throw new ApiError(413, 'message_too_long', `The message is ${body.message.length} characters; the limit is ${limits.maxMessageChars}`);

@@ -6,7 +6,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { tokenizer } from '../lib/attachments/budget.ts';
-import { drainStorageCleanup } from '../lib/attachments/cleanup.ts';
+import { drainStorageCleanup, sweepOrphanUploads } from '../lib/attachments/cleanup.ts';
 import { extractText } from '../lib/attachments/extract.ts';
 import { chunkText } from '../lib/attachments/project-files.ts';
 import { assertWithinQuota } from '../lib/attachments/quota.ts';
@@ -71,9 +71,12 @@ projectFilesRoutes.use('*', requireUser);
 projectFilesRoutes.openapi(addFile, async (c) => {
   const { id } = c.req.valid('param');
   const input = c.req.valid('json');
-  const { user, db, config, deps } = c.var;
+  const { user, db, config, deps, log } = c.var;
   assertOwnPath(user.id, input.path);
   const access: StorageAccess = { config, fetch: deps.fetch };
+  // The caller's abandoned uploads go in the background, as on a chat send; this one stays.
+  const sweep = sweepOrphanUploads(db, access, log, user.id, [input.path]);
+  deps.waitUntil?.(sweep);
   try {
     await db.withUserTransaction(user, async (sql) => {
       const [project] = await sql`select 1 from public.projects where id = ${id}`;

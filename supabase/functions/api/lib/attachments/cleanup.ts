@@ -42,19 +42,19 @@ export async function drainStorageCleanup(db: Db, access: StorageAccess, log: Lo
   }
 }
 
-/** When this process last swept each user's chat folder (spares the database a call per send). */
+/** When this process last swept each user's folder (spares the database a call per send). */
 const lastSweep = new Map<string, number>();
 
 /**
- * Removes the user's orphaned chat uploads: objects under `<user>/chat/` that no message refers
- * to and that are older than the grace period (a file removed from the composer, a send that was
- * refused, a draft abandoned or a tab closed). They are queued by
- * private.queue_orphan_chat_uploads (at most once per sweep interval per user, across
+ * Removes the user's orphaned uploads: objects in their folder that no message or project file
+ * refers to and that are older than the grace period (a file removed from the composer, a send
+ * that was refused, a draft abandoned or a tab closed; a project-file upload never added). They
+ * are queued by private.queue_orphan_uploads (at most once per sweep interval per user, across
  * instances) and removed by the drain above, through the Storage API. `keep` are the files of
  * the request that triggered the sweep. Returns how many objects were queued, null when the
  * sweep was skipped. Never throws.
  */
-export async function sweepChatUploads(db: Db, access: StorageAccess, log: Logger, userId: string, keep: string[] = []): Promise<number | null> {
+export async function sweepOrphanUploads(db: Db, access: StorageAccess, log: Logger, userId: string, keep: string[] = []): Promise<number | null> {
   const { serviceKey, orphanGraceSeconds, sweepIntervalSeconds } = access.config.storage;
   if (!serviceKey) return null;
   const own = keep.filter((path) => path.startsWith(`${userId}/`));
@@ -78,7 +78,7 @@ export async function sweepChatUploads(db: Db, access: StorageAccess, log: Logge
   try {
     // Owner connection: the function reads every object of the folder and writes the private queue.
     const [row] = await db.sql<{ queued: number | null }[]>`
-      select private.queue_orphan_chat_uploads(
+      select private.queue_orphan_uploads(
         ${userId}::uuid,
         make_interval(secs => ${orphanGraceSeconds}),
         ${db.sql.array(keep)}::text[],
@@ -88,7 +88,7 @@ export async function sweepChatUploads(db: Db, access: StorageAccess, log: Logge
     await drainStorageCleanup(db, access, log);
     return row.queued;
   } catch (error) {
-    log.warn('chat upload sweep failed; will retry on a later send', { error: error instanceof Error ? error.message : String(error) });
+    log.warn('upload sweep failed; will retry on a later request', { error: error instanceof Error ? error.message : String(error) });
     return null;
   }
 }

@@ -7,18 +7,17 @@ import { ApiError } from '../errors.ts';
 import { ATTACHMENTS_BUCKET } from './storage-client.ts';
 
 /**
- * Refuses (413) when the user's objects exceed `quotaBytes`. Chat uploads that nothing refers
- * to and that are older than `orphanGraceSeconds` are not counted: the sweep (cleanup.ts,
- * private.queue_orphan_chat_uploads) removes exactly those, so they never block a send or an
- * upload even before it has run.
+ * Refuses (413) when the user's objects exceed `quotaBytes`. Uploads that nothing refers to and
+ * that are older than `orphanGraceSeconds` are not counted: the sweep (cleanup.ts,
+ * private.queue_orphan_uploads) removes exactly those, so they never block a send or an upload
+ * even before it has run.
  */
 export async function assertWithinQuota(sql: TransactionSql, quotaBytes: number, orphanGraceSeconds: number): Promise<void> {
   const [row] = await sql<{ used: string }[]>`
     select coalesce(sum((o.metadata->>'size')::bigint), 0)::text as used
       from storage.objects o
      where o.bucket_id = ${ATTACHMENTS_BUCKET} and o.name like (select auth.uid())::text || '/%'
-       and not (split_part(o.name, '/', 2) = 'chat'
-                and coalesce(o.updated_at, o.created_at) <= now() - make_interval(secs => ${orphanGraceSeconds})
+       and not (coalesce(o.updated_at, o.created_at) <= now() - make_interval(secs => ${orphanGraceSeconds})
                 and not exists (select 1 from public.message_attachments a where a.storage_path = o.name)
                 and not exists (select 1 from public.file_metadata f where f.storage_path = o.name))`;
   const used = Number(row?.used ?? 0);
