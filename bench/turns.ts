@@ -76,6 +76,14 @@ async function measureWal(env: BenchEnvironment, log: (line: string) => void): P
         from public.messages where session_id = ${run.sessionId} and sender = 'assistant'`;
     if (!row) throw new Error('the WAL answer was not stored');
     log(`wal: ${i < 0 ? 'warm-up answer (not counted)' : `answer ${i + 1}`}: ${row.answer} bytes (${row.status}), ${row.wal} WAL bytes (×${round(Number(row.wal) / row.answer)})`);
+    if (process.env.BENCH_WALINSPECT) {
+      // Where the bytes went: records by type, then blocks and full-page images by relation.
+      await env.sql`create extension if not exists pg_walinspect`;
+      const stats = await env.sql`select "resource_manager/record_type" as t, count, record_size, fpi_size, combined_size from pg_get_wal_stats(${before!.lsn}::pg_lsn, ${after!.lsn}::pg_lsn, true) where count > 0 order by combined_size desc limit 25`;
+      for (const r of stats) log(`  ${r.t} n=${r.count} rec=${r.record_size} fpi=${r.fpi_size} all=${r.combined_size}`);
+      const rels = await env.sql`select b.relfilenode, c.relname, count(*) n, sum(coalesce(length(b.block_fpi_data),0)) fpi from pg_get_wal_block_info(${before!.lsn}::pg_lsn, ${after!.lsn}::pg_lsn) b left join pg_class c on c.relfilenode = b.relfilenode group by 1,2 order by 3 desc limit 25`;
+      for (const r of rels) log(`  rel ${r.relname ?? r.relfilenode} blocks=${r.n} fpi=${r.fpi}`);
+    }
     if (i < 0) {
       warmUp = Number(row.wal);
       continue;
