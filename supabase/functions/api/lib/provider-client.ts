@@ -1,13 +1,16 @@
 /**
- * Opens an openai SDK client for the caller and a provider: reads the caller's ciphertext
- * through the one privileged helper, decrypts it in memory, and picks the base URL (fixed,
- * user-given — guarded against private addresses — or the server's demo URL). The key lives
- * only inside the returned client; it is never logged or returned.
+ * Opens a provider for the caller: reads the caller's ciphertext through the one privileged
+ * helper, decrypts it in memory, and picks the base URL (fixed, user-given — guarded against
+ * private addresses — or the server's demo URL). The key lives only inside the returned
+ * endpoint and client; it is never logged or returned. Chat turns stream through the
+ * endpoint (lib/chat/provider-stream.ts); the openai SDK client, for everything else, is
+ * built on first use.
  */
 import type OpenAI from 'openai';
 import { loadOpenAI } from './openai-sdk.ts';
 import type { Config } from '../config.ts';
 import type { AppDeps, AuthUser } from './context.ts';
+import type { ProviderEndpoint } from './chat/provider-stream.ts';
 import type { Logger } from './log.ts';
 import { decryptCredential } from './credentials-crypto.ts';
 import type { Db } from './db.ts';
@@ -16,7 +19,10 @@ import { findProvider, resolveBaseUrl, type ProviderInfo } from './providers.ts'
 import { assertSafeProviderUrl, guardedFetch } from './url-guard.ts';
 
 export interface ProviderClient {
-  client: OpenAI;
+  /** Base URL, key and transport: what a streamed chat turn needs. */
+  endpoint: ProviderEndpoint;
+  /** The openai SDK client over the same endpoint, built when first read. */
+  readonly client: OpenAI;
   provider: ProviderInfo;
   baseUrl: string;
   hasStoredCredential: boolean;
@@ -63,18 +69,28 @@ export async function openProviderClient(options: OpenClientOptions): Promise<Pr
   if (userInfluenced) await assertSafeProviderUrl(baseUrl, config, deps.lookup);
   const fetchImpl = userInfluenced ? guardedFetch(config, deps.lookup, deps.pinnedFetch) : deps.fetch;
 
+  // Loaded even for a streamed turn: its error classes are what provider failures are raised as.
   const OpenAISdk = await loadOpenAI();
-  const client = new OpenAISdk({
-    apiKey,
-    baseURL: baseUrl,
-    fetch: fetchImpl,
-    // Retrying a streamed chat would double latency and cost; the user can retry.
-    maxRetries: 0,
-    timeout: config.limits.providerTimeoutMs,
-    logLevel: 'warn',
-    logger: sdkLogger(options.log),
-  });
-  return { client, provider, baseUrl, hasStoredCredential: Boolean(stored) };
+  let client: OpenAI | null = null;
+  return {
+    endpoint: { baseUrl, apiKey, fetch: fetchImpl },
+    get client() {
+      client ??= new OpenAISdk({
+        apiKey,
+        baseURL: baseUrl,
+        fetch: fetchImpl,
+        // Retrying a streamed chat would double latency and cost; the user can retry.
+        maxRetries: 0,
+        timeout: config.limits.providerTimeoutMs,
+        logLevel: 'warn',
+        logger: sdkLogger(options.log),
+      });
+      return client;
+    },
+    provider,
+    baseUrl,
+    hasStoredCredential: Boolean(stored),
+  };
 }
 
 // The SDK writes diagnostics to the console by default; route them into the structured log.

@@ -1,7 +1,9 @@
 /**
  * Token counting with a real BPE tokenizer (gpt-tokenizer, o200k), loaded on first use: its
- * rank tables are the heaviest module the function has, and most requests (every route but
- * chat) never count a token, so they should not pay for it at boot.
+ * rank tables are the heaviest thing the function holds (≈ 50–65 MB of the process's
+ * memory once loaded), and most requests never need them — every route but chat, and most
+ * chats too: a context whose UTF-8 bytes fit the window needs no counting (`utf8Length`),
+ * and providers report usage themselves.
  */
 type Count = (text: string) => number;
 
@@ -14,4 +16,27 @@ export function countTokensLazily(): Promise<Count> {
     throw error;
   });
   return loading;
+}
+
+/**
+ * The UTF-8 length of `text`, without encoding it. Byte-level BPE splits a text's UTF-8
+ * bytes into tokens of at least one byte each, so this is an upper bound of its token count.
+ */
+export function utf8Length(text: string): number {
+  // One byte per UTF-16 unit to start with, then what each wider character adds.
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1; // 2 bytes
+    else if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
+      bytes += 2; // a pair: two units, 4 bytes
+      i++;
+    } else bytes += 2; // 3 bytes (a lone surrogate becomes U+FFFD, also 3)
+  }
+  return bytes;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }

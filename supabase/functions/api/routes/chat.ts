@@ -11,7 +11,7 @@ import { sweepOrphanUploads } from '../lib/attachments/cleanup.ts';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
 import { assertPayerWithinBudget, assertWithinBudget } from '../lib/budget.ts';
 import { activeQuestion } from '../lib/chat/branch.ts';
-import { reservedForAnswer, type ChatTurn } from '../lib/chat/context.ts';
+import { countPromptTokens, reservedForAnswer, type ChatTurn } from '../lib/chat/context.ts';
 import { Turn } from '../lib/chat/turn.ts';
 import { stopAndWait } from '../lib/chat/turn-control.ts';
 import { readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
@@ -25,6 +25,7 @@ import { ApiError } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonBody, security } from '../lib/openapi.ts';
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
 import { contextWindow, supportsVision } from '../lib/providers.ts';
+import { countTokensLazily } from '../lib/tokens.ts';
 import { uuidv7 } from '../lib/uuid7.ts';
 
 const variableValue = z.union([z.string().max(20_000).regex(/^[^\u0000]*$/, 'must not contain NUL characters'), z.number(), z.boolean()]);
@@ -214,13 +215,14 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     messageId: ids.assistantMessageId,
     sessionId: ids.sessionId,
     userId: seat.ownerId,
-    client: opened.client,
+    endpoint: opened.endpoint,
     providerName: provider.name,
     model: body.model,
     messages: withImages(inputs.context.messages, files),
     temperature: body.temperature,
     maxTokens: body.max_tokens,
-    estimatedPromptTokens: inputs.context.promptTokens + files.attachments.filter((a) => a.kind === 'image').reduce((sum, a) => sum + a.tokens, 0),
+    estimatePromptTokens: async () => (inputs.context.promptTokens ?? countPromptTokens(inputs.context.messages, await countTokensLazily()))
+      + files.attachments.filter((a) => a.kind === 'image').reduce((sum, a) => sum + a.tokens, 0),
     usageLog: { provider: provider.id, model: body.model, promptId: inputs.prompt?.id ?? null, promptVersion: inputs.prompt?.version ?? null, touchCredential: opened.hasStoredCredential, payerId: seat.payerId },
     store: turns.store,
     broadcaster: turns.broadcaster,

@@ -1,32 +1,61 @@
 import { describe, expect, it } from 'vitest';
 import { countTokens } from 'gpt-tokenizer';
-import { buildContext, countMessageTokens, titleFromMessage, type ChatTurn } from './context.ts';
+import { buildContext, countMessageTokens, countPromptTokens, titleFromMessage, type ChatTurn } from './context.ts';
 
 const history = (n: number): ChatTurn[] =>
   Array.from({ length: n }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `turn ${i} `.repeat(50) }));
 
+/** The real tokenizer, recording whether it was asked for. */
+function tokenizer() {
+  const calls = { loaded: 0 };
+  return { calls, load: async () => (calls.loaded++, countTokens) };
+}
+
 describe('buildContext', () => {
-  it('keeps everything when it fits', () => {
-    const built = buildContext({ system: ['Be brief.'], history: history(4), userMessage: 'hi', contextWindow: 100_000, reservedForAnswer: 1000, countTokens });
+  it('keeps everything when it fits', async () => {
+    const built = await buildContext({ system: ['Be brief.'], history: history(4), userMessage: 'hi', contextWindow: 100_000, reservedForAnswer: 1000, tokenizer: tokenizer().load });
     expect(built.droppedTurns).toBe(0);
     expect(built.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user', 'assistant', 'user']);
     expect(built.messages.at(-1)?.content).toBe('hi');
   });
 
-  it('drops the oldest turns first and reports how many', () => {
+  it('does not load the tokenizer when the bytes fit the window', async () => {
+    const t = tokenizer();
+    const built = await buildContext({ system: ['Be brief.'], history: history(4), userMessage: 'hi', contextWindow: 100_000, reservedForAnswer: 1000, tokenizer: t.load });
+    expect(t.calls.loaded).toBe(0);
+    expect(built.promptTokens).toBeNull();
+    // What it would have counted fits, as the bytes promised.
+    expect(countPromptTokens(built.messages, countTokens)).toBeLessThan(100_000 * 0.95 - 1000);
+  });
+
+  it('counts when the bytes do not fit, even if the tokens do', async () => {
+    const t = tokenizer();
+    const turns = history(4);
+    const tokens = countPromptTokens([...turns, { role: 'user', content: 'hi' }], countTokens);
+    const bytes = [...turns, { role: 'user', content: 'hi' }].reduce((sum, m) => sum + new TextEncoder().encode(m.content).length + 4, 0);
+    expect(tokens).toBeLessThan(bytes);
+    // A window between the two: the bytes say "maybe not", the tokenizer says everything fits.
+    const window = Math.ceil((tokens + (bytes - tokens) / 2) / 0.95);
+    const built = await buildContext({ system: [], history: turns, userMessage: 'hi', contextWindow: window, reservedForAnswer: 0, tokenizer: t.load });
+    expect(t.calls.loaded).toBe(1);
+    expect(built.droppedTurns).toBe(0);
+    expect(built.promptTokens).toBe(tokens);
+  });
+
+  it('drops the oldest turns first and reports how many', async () => {
     const turns = history(10);
     const perTurn = countMessageTokens(turns[0], countTokens);
-    const built = buildContext({ system: [], history: turns, userMessage: 'latest', contextWindow: Math.ceil((perTurn * 3.5 + 20) / 0.95), reservedForAnswer: 0, countTokens });
+    const built = await buildContext({ system: [], history: turns, userMessage: 'latest', contextWindow: Math.ceil((perTurn * 3.5 + 20) / 0.95), reservedForAnswer: 0, tokenizer: tokenizer().load });
     expect(built.droppedTurns).toBe(7);
     expect(built.messages.slice(0, 3)).toEqual(turns.slice(7));
   });
 
-  it('refuses when the message alone is too long for the model', () => {
-    expect(() => buildContext({ system: [], history: [], userMessage: 'word '.repeat(5000), contextWindow: 2000, reservedForAnswer: 500, countTokens })).toThrow(/context window/);
+  it('refuses when the message alone is too long for the model', async () => {
+    await expect(buildContext({ system: [], history: [], userMessage: 'word '.repeat(5000), contextWindow: 2000, reservedForAnswer: 500, tokenizer: tokenizer().load })).rejects.toThrow(/context window/);
   });
 
-  it('skips empty system parts', () => {
-    const built = buildContext({ system: ['', '  ', 'Use metric units.'], history: [], userMessage: 'x', contextWindow: 8000, reservedForAnswer: 100, countTokens });
+  it('skips empty system parts', async () => {
+    const built = await buildContext({ system: ['', '  ', 'Use metric units.'], history: [], userMessage: 'x', contextWindow: 8000, reservedForAnswer: 100, tokenizer: tokenizer().load });
     expect(built.messages.filter((m) => m.role === 'system')).toHaveLength(1);
   });
 });

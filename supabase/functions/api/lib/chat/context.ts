@@ -2,11 +2,13 @@
  * Builds what the provider sees: system messages (project or chosen prompt, then the
  * profile's custom instructions), as much recent history as fits the model's context
  * window, and the new user message. Tokens are counted with a real BPE tokenizer
- * (gpt-tokenizer, o200k, loaded lazily by lib/tokens.ts and passed in); other providers'
- * tokenizers differ a little, so a margin is kept.
+ * (gpt-tokenizer, o200k, loaded lazily by lib/tokens.ts and passed in) — only when the
+ * context's UTF-8 bytes do not fit the window already (a token is at least one byte, so
+ * then the tokens fit too); other providers' tokenizers differ a little, so a margin is kept.
  */
 import { ApiError } from '../errors.ts';
 import { plainTitle } from '../plain-title.ts';
+import { utf8Length } from '../tokens.ts';
 
 export interface ChatTurn {
   role: 'system' | 'user' | 'assistant';
@@ -19,8 +21,11 @@ export interface BuiltContext {
   messages: ChatTurn[];
   /** History messages left out because they did not fit. */
   droppedTurns: number;
-  /** Our estimate of the prompt size, used when the provider reports no usage. */
-  promptTokens: number;
+  /**
+   * Our estimate of the prompt size, used when the provider reports no usage; null when
+   * nothing was counted (everything fit by its bytes: countPromptTokens counts it then).
+   */
+  promptTokens: number | null;
 }
 
 // Per-message framing tokens in the chat format (role markers, separators).
@@ -34,22 +39,33 @@ export function countMessageTokens(turn: ChatTurn, countTokens: CountTokens): nu
   return countTokens(turn.content) + MESSAGE_OVERHEAD;
 }
 
+/** The prompt's tokens (text only), counted: what `promptTokens` would have been. */
+export function countPromptTokens(messages: ChatTurn[], countTokens: CountTokens): number {
+  return messages.reduce((sum, t) => sum + countMessageTokens(t, countTokens), 0);
+}
+
 /**
  * Picks the newest history that fits `contextWindow - reservedForAnswer`. System messages
  * and the new message always go in; if even they do not fit, the request is refused.
+ * `tokenizer` is called only when the bytes alone do not settle it.
  */
-export function buildContext(options: {
+export async function buildContext(options: {
   system: string[];
   history: ChatTurn[];
   userMessage: string;
   contextWindow: number;
   reservedForAnswer: number;
-  countTokens: CountTokens;
-}): BuiltContext {
-  const count = (t: ChatTurn) => countMessageTokens(t, options.countTokens);
+  tokenizer: () => Promise<CountTokens>;
+}): Promise<BuiltContext> {
   const system = options.system.filter((s) => s.trim()).map((content): ChatTurn => ({ role: 'system', content }));
   const user: ChatTurn = { role: 'user', content: options.userMessage };
   const budget = Math.floor(options.contextWindow * SAFETY_MARGIN) - options.reservedForAnswer;
+  const all = [...system, ...options.history, user];
+  if (all.reduce((sum, t) => sum + utf8Length(t.content) + MESSAGE_OVERHEAD, 0) <= budget) {
+    return { messages: all, droppedTurns: 0, promptTokens: null };
+  }
+  const countTokens = await options.tokenizer();
+  const count = (t: ChatTurn) => countMessageTokens(t, countTokens);
   let used = [...system, user].reduce((sum, t) => sum + count(t), 0);
   if (used > budget) {
     throw new ApiError(

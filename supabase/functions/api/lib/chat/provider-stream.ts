@@ -4,13 +4,31 @@
  * the finish reason and the provider's message id. Every chunk — reasoning and empty
  * keep-alive chunks included — re-arms the idle watchdog and is reported through
  * `onActivity`, which is what keeps a turn's lease alive.
+ *
+ * The Chat Completions stream (https://platform.openai.com/docs/api-reference/chat-streaming)
+ * is read straight from fetch's body with eventsource-parser: each chunk is one parsed event
+ * handled in place. The openai SDK's reader passes every chunk through a line decoder and
+ * three async generators (promises, iterator results and buffers per chunk), which at a
+ * thousand concurrent answers was a good share of the function's memory. Failures are
+ * raised as the SDK's own error classes, built the way its client builds them, so
+ * provider-errors.ts maps them exactly as before.
  */
-import type OpenAI from 'openai';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { z } from 'zod';
+import { loadOpenAI } from '../openai-sdk.ts';
 import type { ChatTurn } from './context.ts';
 import { TimeoutError } from './provider-errors.ts';
 
+/** Where a provider's OpenAI-compatible API lives and how to reach it (lib/provider-client.ts). */
+export interface ProviderEndpoint {
+  baseUrl: string;
+  apiKey: string;
+  /** The transport: the server's fetch, or the SSRF-guarded, address-pinned one for user URLs. */
+  fetch: typeof fetch;
+}
+
 export interface ProviderCall {
-  client: OpenAI;
+  endpoint: ProviderEndpoint;
   model: string;
   messages: ChatTurn[];
   temperature?: number;
@@ -25,56 +43,182 @@ export interface ProviderHandlers {
   onActivity(): void;
 }
 
+// Fields a provider leaves out are estimated by the turn (lib/chat/turn.ts).
+const Usage = z.looseObject({
+  prompt_tokens: z.number().int().nonnegative().nullish(),
+  completion_tokens: z.number().int().nonnegative().nullish(),
+  prompt_tokens_details: z.looseObject({ cached_tokens: z.number().int().nonnegative().nullish() }).nullish(),
+});
+export type ProviderUsage = z.infer<typeof Usage>;
+
 export interface ProviderResult {
-  usage: OpenAI.CompletionUsage | null;
+  usage: ProviderUsage | null;
   finishReason: string | null;
   providerMessageId: string | null;
 }
 
-/** The reasoning text of a chunk's delta, whichever field the provider uses. */
-function reasoningOf(delta: unknown): string | null {
-  if (!delta || typeof delta !== 'object') return null;
-  const d = delta as { reasoning_content?: unknown; reasoning?: unknown };
-  const value = d.reasoning_content ?? d.reasoning;
-  return typeof value === 'string' && value.length > 0 ? value : null;
+const STREAMING = { stream: true } as const;
+
+/** The chat completions URL for a base URL, joined as the openai SDK joins it. */
+export function completionsUrl(baseUrl: string): string {
+  return baseUrl + (baseUrl.endsWith('/') ? 'chat/completions' : '/chat/completions');
+}
+
+/** The request body: what the SDK sent for the same call. */
+function requestBody(call: ProviderCall): string {
+  return JSON.stringify({
+    model: call.model,
+    messages: call.messages.map((m) => (m.parts && m.role === 'user' ? { role: 'user', content: m.parts } : { role: m.role, content: m.content })),
+    stream: true,
+    // The provider counts the tokens (a last chunk with usage); we estimate only without it.
+    stream_options: { include_usage: true },
+    ...(call.temperature !== undefined ? { temperature: call.temperature } : {}),
+    ...(call.maxTokens !== undefined ? { max_tokens: call.maxTokens } : {}),
+  });
+}
+
+/**
+ * Idle watchdog: aborts after `ms` without activity. Activity only stamps a time (no timer
+ * per chunk); the one timer re-arms itself for what is left when it fires early.
+ */
+function idleWatchdog(ms: number, onIdle: () => void) {
+  let last = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const check = () => {
+    const quiet = performance.now() - last;
+    if (quiet >= ms) onIdle();
+    else timer = setTimeout(check, ms - quiet);
+  };
+  timer = setTimeout(check, ms);
+  return {
+    touch: () => void (last = performance.now()),
+    stop: () => clearTimeout(timer),
+  };
+}
+
+/** Opens the stream; a refused or failed request becomes the SDK's error for it. */
+async function openStream(call: ProviderCall, signal: AbortSignal): Promise<{ body: ReadableStream<Uint8Array>; headers: Headers }> {
+  const OpenAI = await loadOpenAI();
+  let response: Response;
+  try {
+    response = await call.endpoint.fetch(completionsUrl(call.endpoint.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${call.endpoint.apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
+      body: requestBody(call),
+      signal,
+    });
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    // As the SDK tells a connection timeout from other connection failures.
+    const text = String(error) + (error instanceof Error && 'cause' in error ? String(error.cause) : '');
+    if (/timed? ?out/i.test(text)) throw new OpenAI.APIConnectionTimeoutError();
+    throw new OpenAI.APIConnectionError({ cause: error instanceof Error ? error : new Error(String(error)) });
+  }
+  if (!response.ok) {
+    const text = await response.text().catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+    const json = safeJson(text);
+    throw OpenAI.APIError.generate(response.status, json, json === undefined ? text : undefined, response.headers);
+  }
+  if (!response.body) throw new OpenAI.APIConnectionError({ cause: new Error('the provider sent no body') });
+  return { body: response.body, headers: response.headers };
+}
+
+function safeJson(text: string): object | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bytes read per call into the stream's own buffer (a chunk is a few hundred bytes). */
+const READ_BUFFER_BYTES = 4096;
+
+/**
+ * Reads a body into one buffer of its own, reused for every read. Deno's fetch hands out
+ * each chunk of a default reader as a view of a new 64 KiB ArrayBuffer (the byte stream's
+ * autoAllocateChunkSize), so a few hundred bytes of SSE cost 64 KiB until the next garbage
+ * collection — at a thousand answers, hundreds of MB. A BYOB reader fills the buffer we
+ * give it (https://streams.spec.whatwg.org/#byob-reader). Bodies that are not byte streams
+ * (the pinned transport's) are read as they come.
+ */
+export function byteReader(body: ReadableStream<Uint8Array>) {
+  let byob: ReadableStreamBYOBReader | null = null;
+  try {
+    byob = body.getReader({ mode: 'byob' });
+  } catch {
+    // not a byte stream
+  }
+  if (!byob) {
+    const reader = body.getReader();
+    return { reader, read: async () => (await reader.read()).value ?? null };
+  }
+  const reader = byob;
+  let buffer = new Uint8Array(READ_BUFFER_BYTES);
+  return {
+    reader,
+    read: async () => {
+      const { value, done } = await reader.read(buffer);
+      if (done || !value) return null;
+      // The read moved the memory into `value`; the next read reuses it whole.
+      buffer = new Uint8Array(value.buffer);
+      return value;
+    },
+  };
+}
+
+/** A string field of an object, or null. */
+function stringField(value: unknown, key: string): string | null {
+  if (typeof value !== 'object' || value === null || !(key in value)) return null;
+  const field: unknown = Reflect.get(value, key);
+  return typeof field === 'string' ? field : null;
 }
 
 /** Streams the call to the end; throws on failure (the abort reason when aborted). */
 export async function streamProvider(call: ProviderCall, handlers: ProviderHandlers): Promise<ProviderResult> {
   const watchdog = new AbortController();
   const signal = AbortSignal.any([call.signal, watchdog.signal]);
-  let idle: ReturnType<typeof setTimeout> | undefined;
-  const arm = () => {
-    clearTimeout(idle);
-    idle = setTimeout(() => watchdog.abort(new TimeoutError()), call.timeoutMs);
-  };
+  const idle = idleWatchdog(call.timeoutMs, () => watchdog.abort(new TimeoutError()));
   const result: ProviderResult = { usage: null, finishReason: null, providerMessageId: null };
-  arm();
+  let reader: { cancel(): Promise<void> } | null = null;
+  let finished = false;
   try {
-    const stream = await call.client.chat.completions.create(
-      {
-        model: call.model,
-        messages: call.messages.map((m): OpenAI.ChatCompletionMessageParam =>
-          m.parts && m.role === 'user' ? { role: 'user', content: m.parts } : { role: m.role, content: m.content }),
-        stream: true,
-        stream_options: { include_usage: true },
-        ...(call.temperature !== undefined ? { temperature: call.temperature } : {}),
-        ...(call.maxTokens !== undefined ? { max_tokens: call.maxTokens } : {}),
-      },
-      { signal },
-    );
-    for await (const chunk of stream) {
-      arm();
+    const { body, headers } = await openStream(call, signal);
+    const OpenAI = await loadOpenAI();
+    let done = false;
+    // As the SDK: `[DONE]` ends the answer (what follows is read and ignored); an event whose
+    // data carries `error` is the provider failing mid-stream; data that is not JSON throws.
+    const onEvent = (event: EventSourceMessage) => {
+      // Stopped: nothing more is taken, even from a buffer that already arrived.
+      if (done || signal.aborted) return;
+      if (event.data.startsWith('[DONE]')) {
+        done = true;
+        return;
+      }
+      const data: unknown = JSON.parse(event.data);
+      if (event.event?.startsWith('thread.')) {
+        if (event.event === 'error') throw new OpenAI.APIError(undefined, Reflect.get(Object(data), 'error'), stringField(data, 'message') ?? undefined, undefined);
+        return;
+      }
+      if (typeof data === 'object' && data !== null && 'error' in data && data.error) {
+        throw new OpenAI.APIError(undefined, data.error, undefined, headers);
+      }
+      idle.touch();
       handlers.onActivity();
-      result.providerMessageId ??= chunk.id || null;
-      if (chunk.usage) result.usage = chunk.usage;
-      const choice = chunk.choices?.[0];
-      if (choice?.finish_reason) result.finishReason = choice.finish_reason;
-      const reasoning = reasoningOf(choice?.delta);
-      if (reasoning) handlers.onText('reasoning', reasoning);
-      const text = choice?.delta?.content;
-      if (typeof text === 'string' && text.length > 0) handlers.onText('content', text);
+      onChunk(data, result, handlers);
+    };
+    const parser = createParser({ onEvent });
+    const decoder = new TextDecoder();
+    const chunks = byteReader(body);
+    reader = chunks.reader;
+    for (;;) {
+      const value = await chunks.read();
+      if (!value) break;
+      parser.feed(decoder.decode(value, STREAMING));
     }
+    finished = true;
+    parser.feed(decoder.decode());
     if (!result.finishReason) {
       // The stream ended without saying why: aborted, or the connection closed early.
       throw signal.aborted ? signal.reason : new Error('stream ended without a finish reason');
@@ -83,6 +227,29 @@ export async function streamProvider(call: ProviderCall, handlers: ProviderHandl
   } catch (error) {
     throw signal.aborted ? signal.reason : error;
   } finally {
-    clearTimeout(idle);
+    idle.stop();
+    // Stopped early (a failure mid-stream): close the connection, as the SDK aborts its request.
+    if (reader && !finished) reader.cancel().catch(() => {});
   }
+}
+
+/** One `chat.completion.chunk`: its id, usage, finish reason and text. */
+function onChunk(chunk: unknown, result: ProviderResult, handlers: ProviderHandlers): void {
+  if (typeof chunk !== 'object' || chunk === null) return;
+  result.providerMessageId ??= stringField(chunk, 'id') || null;
+  if ('usage' in chunk && chunk.usage) {
+    const usage = Usage.safeParse(chunk.usage);
+    if (usage.success) result.usage = usage.data;
+  }
+  const choices = 'choices' in chunk && Array.isArray(chunk.choices) ? chunk.choices : null;
+  const choice: unknown = choices?.[0];
+  if (typeof choice !== 'object' || choice === null) return;
+  const finish = stringField(choice, 'finish_reason');
+  if (finish) result.finishReason = finish;
+  const delta: unknown = 'delta' in choice ? choice.delta : null;
+  // The reasoning text of the delta, whichever field the provider uses.
+  const reasoning = stringField(delta, 'reasoning_content') ?? stringField(delta, 'reasoning');
+  if (reasoning) handlers.onText('reasoning', reasoning);
+  const text = stringField(delta, 'content');
+  if (text) handlers.onText('content', text);
 }

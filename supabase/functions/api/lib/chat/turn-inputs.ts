@@ -54,8 +54,8 @@ export interface TurnInputs {
    * parent); regenerate: another answer to the existing question `id`.
    */
   userMessage:
-    | { mode: 'new'; content: string; tokens: number }
-    | { mode: 'edit'; editedId: string; content: string; tokens: number; authorId: string | null }
+    | { mode: 'new'; content: string; tokens: number | null }
+    | { mode: 'edit'; editedId: string; content: string; tokens: number | null; authorId: string | null }
     | { mode: 'regenerate'; id: string; content: string; authorId: string | null };
   /** The parent of the question written (new, edit); null for a first message. */
   parentId: string | null;
@@ -69,7 +69,6 @@ export interface TurnInputs {
 const HISTORY_LIMIT = 400;
 
 export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: TurnRequest): Promise<TurnInputs> {
-  const countTokens = await countTokensLazily();
   let session: { id: string; project_id: string | null } | null = null;
   if (req.sessionId) {
     [session] = await sql<{ id: string; project_id: string | null }[]>`select id, project_id from public.chat_sessions where id = ${req.sessionId}`;
@@ -100,11 +99,11 @@ export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: T
       select id, parent_id, author_id from public.messages where id = ${req.editMessageId} and session_id = ${session!.id} and sender = 'user'`;
     if (!edited) throw notFound('Message');
     const content = req.message ?? '';
-    userMessage = { mode: 'edit', editedId: edited.id, content, tokens: countTokens(content), authorId: edited.author_id };
+    userMessage = { mode: 'edit', editedId: edited.id, content, tokens: null, authorId: edited.author_id };
     parentId = edited.parent_id;
   } else {
     const content = req.message ?? '';
-    userMessage = { mode: 'new', content, tokens: countTokens(content) };
+    userMessage = { mode: 'new', content, tokens: null };
     if (session) [{ leaf: parentId }] = await sql<{ leaf: string | null }[]>`select ${leafOfSession(sql, session.id)} as leaf`;
   }
 
@@ -128,13 +127,16 @@ export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: T
       ? await projectFilesContext(sql, projectId, userMessage.content, req.projectFilesBudget)
       : { text: '', tokens: 0, used: [] };
   const filesSystem = projectFiles.text ? [`The project's files (use them to answer; cite file names):\n\n${projectFiles.text}`] : [];
-  const context = buildContext({
+  const context = await buildContext({
     system: [...system.parts, ...filesSystem],
     history: history.map((h): ChatTurn => ({ role: h.sender, content: h.content })),
     userMessage: req.attachmentText ? `${userMessage.content}\n\n${req.attachmentText}` : userMessage.content,
     contextWindow: req.contextWindow,
     reservedForAnswer: req.reservedForAnswer,
-    countTokens,
+    tokenizer: countTokensLazily,
   });
+  // The question's own token count, when the context had to be counted (the tokenizer is
+  // loaded then); otherwise it stays unknown rather than load the tokenizer for a label.
+  if (userMessage.mode !== 'regenerate' && context.promptTokens !== null) userMessage.tokens = (await countTokensLazily())(userMessage.content);
   return { sessionId: session?.id ?? null, projectId, runningMessageId, userMessage, parentId, context, prompt: system.prompt, projectFiles };
 }

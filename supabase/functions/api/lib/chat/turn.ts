@@ -15,14 +15,13 @@
  *
  * Closing a view never stops the turn.
  */
-import type OpenAI from 'openai';
 import type { Logger } from '../log.ts';
 import type { Broadcaster } from '../realtime-broadcast.ts';
 import { sessionTopic } from '../realtime-broadcast.ts';
 import { countTokensLazily } from '../tokens.ts';
 import type { ChatTurn } from './context.ts';
 import { describeProviderError, type ChatError } from './provider-errors.ts';
-import { streamProvider } from './provider-stream.ts';
+import { streamProvider, type ProviderEndpoint } from './provider-stream.ts';
 import type { FinalAnswer, FinalStatus, TurnStore } from './turn-store.ts';
 import { UnitBatcher } from './unit-batcher.ts';
 import type { Unit, UnitKind } from './units.ts';
@@ -50,14 +49,14 @@ export interface TurnOptions {
   messageId: string;
   sessionId: string;
   userId: string;
-  client: OpenAI;
+  endpoint: ProviderEndpoint;
   providerName: string;
   model: string;
   messages: ChatTurn[];
   temperature?: number;
   maxTokens?: number;
-  /** Our prompt-size estimate, used when the provider reports no usage. */
-  estimatedPromptTokens: number;
+  /** Our prompt-size estimate, asked for only when the provider reports no usage. */
+  estimatePromptTokens: () => Promise<number>;
   usageLog: FinalAnswer['usageLog'];
   store: TurnStore;
   broadcaster: Broadcaster;
@@ -202,7 +201,7 @@ export class Turn {
     let result: Awaited<ReturnType<typeof streamProvider>> | null = null;
     try {
       result = await streamProvider(
-        { client: o.client, model: o.model, messages: o.messages, temperature: o.temperature, maxTokens: o.maxTokens, timeoutMs: o.providerTimeoutMs, signal: this.abort.signal },
+        { endpoint: o.endpoint, model: o.model, messages: o.messages, temperature: o.temperature, maxTokens: o.maxTokens, timeoutMs: o.providerTimeoutMs, signal: this.abort.signal },
         { onText: (kind, text) => this.onText(kind, text), onActivity: () => {} },
       );
     } catch (thrown) {
@@ -211,7 +210,7 @@ export class Turn {
         code = thrown.code;
       } else {
         status = 'error';
-        error = describeProviderError(thrown, { providerName: o.providerName, model: o.model, apiKey: o.client.apiKey, timeoutMs: o.providerTimeoutMs });
+        error = describeProviderError(thrown, { providerName: o.providerName, model: o.model, apiKey: o.endpoint.apiKey, timeoutMs: o.providerTimeoutMs });
         code = error.code;
         o.log.warn('chat provider failed', { code: error.code, model: o.model });
       }
@@ -229,9 +228,9 @@ export class Turn {
     clearInterval(checkpoints);
 
     const content = this.units.filter((u) => u.kind === 'content').map((u) => u.text).join('');
-    const countTokens = await countTokensLazily();
-    const completionTokens = result?.usage?.completion_tokens ?? (content ? countTokens(content) : 0);
-    const promptTokens = result?.usage?.prompt_tokens ?? o.estimatedPromptTokens;
+    // The provider's counts (the stream's usage chunk); ours only where it sent none.
+    const completionTokens = result?.usage?.completion_tokens ?? (content ? (await countTokensLazily())(content) : 0);
+    const promptTokens = result?.usage?.prompt_tokens ?? (await o.estimatePromptTokens());
     const usage: TurnUsage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens, ttft_ms: ttftMs, latency_ms: latencyMs };
     const end: TurnEnd = { status, code, error, finishReason: result?.finishReason ?? null, usage };
     await this.checkpointing;
