@@ -95,6 +95,7 @@ const envSchema = z.object({
   // hosted Edge Functions get 150 s (free) or 400 s (paid). 0 turns the budget off.
   CHAT_TURN_MAX_MS: int(140_000, 0),
   CHAT_CHECKPOINT_MS: int(2_000, 50),
+  CHAT_BROADCAST_MIN_INTERVAL_MS: int(0, 0),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional().default('info'),
 });
 
@@ -130,6 +131,8 @@ export interface Config {
     turnLeaseMs: number;
     turnMaxMs: number;
     checkpointMs: number;
+    /** Least time between two Realtime broadcast requests (0: as soon as the last one answered). */
+    broadcastMinIntervalMs: number;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   storage: {
@@ -192,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       turnLeaseMs: e.TURN_LEASE_MS,
       turnMaxMs: e.CHAT_TURN_MAX_MS,
       checkpointMs: e.CHAT_CHECKPOINT_MS,
+      broadcastMinIntervalMs: e.CHAT_BROADCAST_MIN_INTERVAL_MS,
     },
     logLevel: e.LOG_LEVEL,
     storage: {

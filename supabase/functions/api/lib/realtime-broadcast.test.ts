@@ -127,6 +127,44 @@ describe('createBroadcaster', () => {
       expect(endpoint.mostOpen()).toBe(1);
     });
 
+    it('minIntervalMs (hosted message quotas): requests start at most that often, each carrying what came meanwhile', async () => {
+      vi.useFakeTimers();
+      const { requests, fetch } = recorder();
+      const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch, log: quiet, minIntervalMs: 50 });
+      const seqs = () => requests.map((r) => r.body.messages.map((m) => (m as BroadcastMessage).payload.seq));
+      b.send(delta('a', 1));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(seqs()).toEqual([[1]]); // idle: at once
+      for (let seq = 2; seq <= 11; seq++) {
+        await vi.advanceTimersByTimeAsync(5);
+        b.send(delta('a', seq));
+      }
+      // 50 ms after the first request: one request with what the last 50 ms brought.
+      expect(seqs()).toEqual([[1], [2, 3, 4, 5, 6, 7, 8, 9, 10]]);
+      await vi.advanceTimersByTimeAsync(49);
+      expect(requests).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(seqs()).toEqual([[1], [2, 3, 4, 5, 6, 7, 8, 9, 10], [11]]);
+    });
+
+    it('a spacing longer than 50 ms still asks waiting sources within 50 ms', async () => {
+      vi.useFakeTimers();
+      const { requests, fetch } = recorder();
+      const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch, log: quiet, minIntervalMs: 200 });
+      b.send(delta('a', 1));
+      await vi.advanceTimersByTimeAsync(0);
+      let asked = 0;
+      b.whenReady(() => {
+        asked += 1;
+        b.send(delta('a', 2));
+      });
+      await vi.advanceTimersByTimeAsync(50);
+      expect(asked).toBe(1);
+      expect(requests).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(150);
+      expect(requests).toHaveLength(2);
+    });
+
     it('1,000 sources streaming at once make one request per round trip', async () => {
       const endpoint = heldEndpoint();
       const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch: endpoint.fetch, log: quiet, maxBatch: 5_000 });

@@ -15,6 +15,11 @@
  * Turns do not queue every provider chunk: they ask `whenReady` and cut their next stream unit
  * when the outbox can carry it (or after `maxWaitMs`, 50 ms, when a request takes longer).
  *
+ * Hosted Realtime counts every message delivered to every subscriber against the plan's
+ * messages per second (https://supabase.com/docs/guides/realtime/limits: 100 on Free, 500 on
+ * Pro): `minIntervalMs` spaces requests apart, which caps each answer at 1000 / minIntervalMs
+ * events a second (CHAT_BROADCAST_MIN_INTERVAL_MS; 0, no spacing, by default).
+ *
  * A failure is logged (at most once a minute) and never reaches the caller: live fan-out is
  * best effort; the database and the SSE views hold the truth.
  */
@@ -47,6 +52,8 @@ export interface BroadcasterOptions {
   log: Logger;
   /** The longest a `whenReady` caller waits while a request is in flight (default 50 ms). */
   maxWaitMs?: number;
+  /** The least time between the starts of two requests (default 0: as soon as the last one answered). */
+  minIntervalMs?: number;
   /** Largest batch per request (the endpoint accepts many messages per call). */
   maxBatch?: number;
 }
@@ -56,6 +63,7 @@ const REQUEST_TIMEOUT_MS = 5_000;
 
 export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   const maxWait = options.maxWaitMs ?? 50;
+  const minInterval = options.minIntervalMs ?? 0;
   const maxBatch = options.maxBatch ?? 500;
   const url = `${options.supabaseUrl}/realtime/v1/api/broadcast`;
   const key = options.secretKey;
@@ -66,6 +74,9 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   let deadline: ReturnType<typeof setTimeout> | null = null;
   let inFlight: Promise<void> | null = null;
   let dispatchQueued = false;
+  /** When the last request started, and the timer that waits out minIntervalMs after it. */
+  let lastStart = -Infinity;
+  let spacer: ReturnType<typeof setTimeout> | null = null;
   let lastFailureLog = 0;
 
   /** The takers hand over what they have now (their messages join the queue). */
@@ -89,6 +100,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
     runTakers();
     if (queue.length === 0) return;
     const batch = queue.splice(0, maxBatch);
+    lastStart = performance.now();
     inFlight = post(batch).finally(() => {
       inFlight = null;
       if (queue.length > 0 || takers.length > 0) schedule();
@@ -96,16 +108,23 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   };
 
   const schedule = () => {
-    if (!inFlight) {
+    const wait = inFlight ? Infinity : lastStart + minInterval - performance.now();
+    if (wait <= 0) {
       // A microtask, not a timer: whatever the current task still sends joins this request.
       if (!dispatchQueued) {
         dispatchQueued = true;
         queueMicrotask(dispatch);
       }
-    } else if (takers.length > 0 && !deadline) {
-      // The request is slow: takers hand over at the bound anyway; their messages go next.
-      deadline = setTimeout(runTakers, Math.max(0, takersSince + maxWait - performance.now()));
+      return;
     }
+    if (!inFlight) {
+      spacer ??= setTimeout(() => {
+        spacer = null;
+        dispatch();
+      }, wait);
+    }
+    // A slow request (or a long spacing): takers hand over at the bound anyway; their messages go next.
+    if (takers.length > 0 && !deadline) deadline = setTimeout(runTakers, Math.max(0, takersSince + maxWait - performance.now()));
   };
 
   async function post(batch: BroadcastMessage[]) {
@@ -138,8 +157,9 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
       schedule();
     },
     async flush() {
-      while (queue.length > 0 || takers.length > 0 || inFlight || dispatchQueued) {
+      while (queue.length > 0 || takers.length > 0 || inFlight || dispatchQueued || spacer) {
         if (inFlight) await inFlight;
+        else if (spacer) await new Promise((resolve) => setTimeout(resolve, Math.max(0, lastStart + minInterval - performance.now())));
         else await new Promise<void>((resolve) => queueMicrotask(resolve));
       }
     },

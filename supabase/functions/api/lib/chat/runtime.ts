@@ -22,6 +22,8 @@ export function createTurnRuntime(config: Config, db: Db, deps: AppDeps, log: Lo
   return {
     store,
     registry: new TurnRegistry({ store, log, leaseMs: config.limits.turnLeaseMs }),
-    broadcaster: createBroadcaster({ supabaseUrl: config.supabaseUrl, secretKey: config.secretKey, fetch: deps.fetch, log }),
+    broadcaster: createBroadcaster({
+      supabaseUrl: config.supabaseUrl, secretKey: config.secretKey, fetch: deps.fetch, log, minIntervalMs: config.limits.broadcastMinIntervalMs,
+    }),
   };
 }
