@@ -92,7 +92,7 @@ export async function benchStartup(log: (line: string) => void): Promise<Figure[
       const [warm, ms] = await timed(() => startStack({
         dataDir, ...ports, webPort: false, functionsDir: functions.dir,
         log: (line) => {
-          const done = /functions\/([\w-]+): (?:dependencies cached|caching dependencies failed)/.exec(line);
+          const done = /functions\/([\w-]+): (?:dependencies cached|caching dependencies failed|bundled|bundle up to date)/.exec(line);
           if (done) cached.add(done[1]!);
         },
       }));

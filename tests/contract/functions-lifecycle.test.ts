@@ -92,10 +92,60 @@ describe('the service on its own', () => {
       });
     try {
       expect(await versionIs('1a')).toEqual({ version: '1a', greeting: 'hi from .env', internal: null });
+      // Dev mode runs the sources, so a reload needs no rebuild.
+      expect(fns.service.status().find((fn) => fn.slug === 'hello')?.runs).toBe('sources');
       await writeFunction(2);
       await versionIs('2a');
       await fs.writeFile(path.join(dir, '_shared', 'suffix.ts'), "export const suffix = 'b';\n");
       await versionIs('2b');
+    } finally {
+      await fns.stop();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs a function from its bundle, built again when the stack starts after a source change', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mrprompt-fn-'));
+    const functionsDir = path.join(dir, 'functions');
+    await fs.mkdir(path.join(functionsDir, 'hello'), { recursive: true });
+    const writeFunction = (version: number) =>
+      fs.writeFile(path.join(functionsDir, 'hello', 'index.ts'), `Deno.serve(() => Response.json({ version: ${version} }));\n`);
+    const config = { ...loadProjectConfig(path.join(FIXTURES, 'config.toml')), functions: { hello: { enabled: true, verify_jwt: false } } };
+    const start = async () => {
+      const logs: string[] = [];
+      const fns = await serveFunctions({ functionsDir, config, bundleDir: path.join(dir, 'bundles'), log: (line) => logs.push(line) });
+      try {
+        const res = await fetch(`${fns.base}/hello`);
+        expect(fns.service.status().find((fn) => fn.slug === 'hello')?.runs).toBe('bundle');
+        return { body: await res.json(), prepared: logs.find((line) => line.startsWith('functions/hello: bundle')) };
+      } finally {
+        await fns.stop();
+      }
+    };
+    try {
+      await writeFunction(1);
+      expect(await start()).toMatchObject({ body: { version: 1 }, prepared: expect.stringMatching(/^functions\/hello: bundled in/) });
+      expect(await start()).toMatchObject({ body: { version: 1 }, prepared: expect.stringMatching(/^functions\/hello: bundle up to date/) });
+      await writeFunction(2);
+      expect(await start()).toMatchObject({ body: { version: 2 }, prepared: expect.stringMatching(/^functions\/hello: bundled in/) });
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the sources when the function cannot be bundled', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mrprompt-fn-'));
+    const logs: string[] = [];
+    // Bundles cannot be written under a file: bundling fails, the sources run instead.
+    const blocked = path.join(dir, 'not-a-folder');
+    await fs.writeFile(blocked, '');
+    const fns = await serveFunctions({ bundleDir: blocked, log: (line) => logs.push(line) });
+    try {
+      const res = await fetch(`${fns.base}/export-fetch/x`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ style: 'export-default-fetch' });
+      expect(fns.service.status().find((fn) => fn.slug === 'export-fetch')?.runs).toBe('sources');
+      expect(logs.some((line) => line.startsWith('functions/export-fetch: bundling failed; running the sources'))).toBe(true);
     } finally {
       await fns.stop();
       await fs.rm(dir, { recursive: true, force: true });

@@ -29,7 +29,8 @@ const PASSTHROUGH = [
 /** Filtered from user secrets, as the CLI does. */
 const RESERVED = /^(SUPABASE_INTERNAL_|HOME$|HOSTNAME$|PATH$|PWD$)/;
 
-function resolutionFlags(spec: FunctionSpec): string[] {
+/** How a function's imports resolve: the same for `deno cache`, `deno bundle` and `deno run`. */
+export function resolutionFlags(spec: FunctionSpec): string[] {
   const flags = ['--node-modules-dir=none'];
   if (spec.configFile) flags.push(`--${spec.configFile.kind}=${spec.configFile.file}`);
   // Use a committed deno.lock when there is one; never create one in the source tree.
@@ -38,15 +39,15 @@ function resolutionFlags(spec: FunctionSpec): string[] {
   return flags;
 }
 
-/** `deno run` arguments for one function behind the bootstrap. */
-export function runArgs(spec: FunctionSpec): string[] {
+/** `deno run` arguments for one function behind the bootstrap: its bundle's entry, or its sources. */
+export function runArgs(spec: FunctionSpec, entry = spec.entrypoint): string[] {
   return [
     'run',
     '--allow-net', '--allow-env', '--allow-read', '--allow-sys',
     '--no-prompt',
     ...resolutionFlags(spec),
     BOOTSTRAP,
-    pathToFileURL(spec.entrypoint).href,
+    pathToFileURL(entry).href,
   ];
 }
 

@@ -1,9 +1,10 @@
 /**
  * The Edge Functions service behind the gateway's `/functions/v1` (https://supabase.com/docs/guides/functions): routes
- * `/<slug>/…` to that function's Deno process (started on its first request, its npm
- * dependencies cached ahead of time), enforces `verify_jwt` except on OPTIONS, answers
- * 404/401/503 with the CLI's bodies, and in dev mode reloads a function when its files or
- * `_shared` change.
+ * `/<slug>/…` to that function's Deno process (started on its first request from a bundle
+ * of its module graph built ahead of time, as hosted runs a deployed eszip; from its sources
+ * with its npm dependencies cached if bundling fails), enforces `verify_jwt` except on
+ * OPTIONS, answers 404/401/503 with the CLI's bodies, and in dev mode runs the sources and
+ * reloads a function when its files or `_shared` change.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import type { ProjectConfig } from '../config.ts';
 import type { HttpService } from '../gateway/types.ts';
 import type { StackKeys } from '../keys/index.ts';
 import { DATA_DIR } from '../paths.ts';
+import { prepareBundle } from './bundle.ts';
 import { processEnv, warmCache } from './deno-command.ts';
 import { discoverFunctions, SLUG_PATTERN, type FunctionSpec } from './discovery.ts';
 import { BOOT_ERROR, proxyRequest } from './proxy.ts';
@@ -31,6 +33,12 @@ export interface FunctionsServiceOptions {
   log?: (line: string) => void;
   /** Deno's module cache; default `.mrprompt/deno`. */
   denoDir?: string;
+  /** Where function bundles are kept; default `.mrprompt/functions`. */
+  bundleDir?: string;
+  /** Run each function from a bundle of its module graph, as hosted does. Default: yes,
+   * except in dev mode, where a reload runs the edited sources at once (as `supabase
+   * functions serve` does); MRPROMPT_FUNCTIONS_BUNDLE=1 or 0 decides for both. */
+  bundle?: boolean;
   /** How long a request waits for a booting function before a 503 (default 30 s: a first
    * boot with an empty DENO_DIR downloads the npm packages). */
   bootWaitMs?: number;
@@ -46,6 +54,8 @@ export interface FunctionStatus {
   port?: number;
   restarts: number;
   verifyJwt: boolean;
+  /** What the process runs: its bundle, or its sources (bundling off or failed). */
+  runs?: 'bundle' | 'sources';
 }
 
 export interface FunctionsService extends HttpService {
@@ -65,8 +75,40 @@ export function createFunctionsService(options: FunctionsServiceOptions): Functi
   const workers = new Map<string, { spec: FunctionSpec; worker: FunctionWorker }>();
   let stopped = false;
   const stopping = new AbortController();
-  // One `deno cache` at a time: they share DENO_DIR and the machine may have few cores.
+  const bundleRoot = options.bundleDir ?? path.join(DATA_DIR, 'functions');
+  const bundleEnv = process.env.MRPROMPT_FUNCTIONS_BUNDLE;
+  const bundling = options.bundle ?? (bundleEnv === '1' || bundleEnv === '0' ? bundleEnv === '1' : !options.dev);
+  // One `deno bundle`/`deno cache` at a time: they share DENO_DIR and the machine may have few cores.
   let warming: Promise<unknown> = Promise.resolve();
+
+  const cached = new Set<string>();
+
+  /** Before each boot: the function's bundle, built if its sources changed; failing that,
+   * its dependencies cached so the sources boot with no download (once, when the sources
+   * are what runs: a dev-mode reload then starts at once). */
+  const prepare = (spec: FunctionSpec): Promise<string | undefined> => {
+    if (!bundling && cached.has(spec.slug)) return Promise.resolve(undefined);
+    const prepared = warming.then(async () => {
+      if (stopping.signal.aborted) return undefined;
+      if (bundling) {
+        const bundle = await prepareBundle(spec, { env, bundleRoot, signal: stopping.signal });
+        if (stopping.signal.aborted) return undefined;
+        if (bundle.entry) {
+          log(`functions/${spec.slug}: ${bundle.built ? 'bundled' : 'bundle up to date'} in ${Math.round(bundle.ms)} ms (${bundle.hash?.slice(0, 12)})`);
+          return bundle.entry;
+        }
+        log(`functions/${spec.slug}: bundling failed; running the sources:\n${bundle.output}`);
+      }
+      const result = await warmCache(spec, env, stopping.signal);
+      if (stopping.signal.aborted) return undefined;
+      if (result.ok) log(`functions/${spec.slug}: dependencies cached in ${Math.round(result.ms)} ms`);
+      else log(`functions/${spec.slug}: caching dependencies failed:\n${result.output}`);
+      cached.add(spec.slug);
+      return undefined;
+    });
+    warming = prepared.catch(() => undefined);
+    return prepared;
+  };
 
   const watcher: Watcher | undefined = options.dev
     ? watchFunctions(functionsDir, (slugs) => {
@@ -79,16 +121,17 @@ export function createFunctionsService(options: FunctionsServiceOptions): Functi
     : undefined;
 
   const register = (spec: FunctionSpec) => {
-    // Cache the module graph now, so the first request pays only the process start.
-    const warm = warming.then(async () => {
-      if (stopping.signal.aborted) return;
-      const result = await warmCache(spec, env, stopping.signal);
-      if (stopping.signal.aborted) return;
-      if (result.ok) log(`functions/${spec.slug}: dependencies cached in ${Math.round(result.ms)} ms`);
-      else log(`functions/${spec.slug}: caching dependencies failed:\n${result.output}`);
+    // Prepare now, so the first request pays only the process start; every later boot
+    // (a reload after an edit, a restart after a crash) checks again.
+    let first: Promise<string | undefined> | undefined = prepare(spec);
+    const worker = new FunctionWorker({
+      spec, env, log, bootTimeoutMs: options.bootTimeoutMs,
+      prepare: () => {
+        const prepared = first ?? prepare(spec);
+        first = undefined;
+        return prepared;
+      },
     });
-    warming = warm;
-    const worker = new FunctionWorker({ spec, env, log, beforeBoot: warm, bootTimeoutMs: options.bootTimeoutMs });
     workers.set(spec.slug, { spec, worker });
     watcher?.add(spec.slug, spec.dir);
   };
@@ -134,6 +177,7 @@ export function createFunctionsService(options: FunctionsServiceOptions): Functi
     status() {
       return [...workers.values()].map(({ spec, worker }) => ({
         slug: spec.slug, state: worker.state, pid: worker.pid, port: worker.port, restarts: worker.restarts, verifyJwt: spec.verifyJwt,
+        runs: worker.pid === undefined ? undefined : worker.entry ? 'bundle' : 'sources',
       }));
     },
     async stop() {

@@ -16,8 +16,9 @@ export interface WorkerOptions {
   spec: FunctionSpec;
   env: Record<string, string>;
   log: (line: string) => void;
-  /** Resolved before the first boot (cache warming); its outcome does not matter. */
-  beforeBoot?: Promise<unknown>;
+  /** Runs before every boot (bundle up to date, or dependencies cached); resolves to the
+   * module to run — a bundle's entry — or undefined for the function's sources. */
+  prepare?: () => Promise<string | undefined>;
   /** A process not listening by then is killed and counts as a failed boot. */
   bootTimeoutMs?: number;
 }
@@ -31,9 +32,12 @@ export class FunctionWorker {
   /** Keep-alive connections to the current process (replaced on every boot). */
   agent = new http.Agent({ keepAlive: true });
   port: number | undefined;
+  /** The module the current process runs: a bundle's entry, or undefined for the sources. */
+  entry: string | undefined;
   restarts = 0;
   private child: ChildProcess | undefined;
   private failures = 0;
+  private generation = 0;
   private readyAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private listeners = new Set<() => void>();
@@ -79,16 +83,18 @@ export class FunctionWorker {
   private start(): void {
     clearTimeout(this.timer);
     this.setState('booting');
-    const before = this.options.beforeBoot ?? Promise.resolve();
-    void before.catch(() => undefined).then(() => {
-      if (this.state === 'booting' && !this.child) this.spawnProcess();
+    // Only the newest start spawns: a reload during a rebuild must not boot the older bundle.
+    const generation = ++this.generation;
+    const prepared = this.options.prepare?.() ?? Promise.resolve(undefined);
+    void prepared.catch(() => undefined).then((entry) => {
+      if (generation === this.generation && this.state === 'booting' && !this.child) this.spawnProcess(entry);
     });
   }
 
-  private spawnProcess(): void {
+  private spawnProcess(entry: string | undefined): void {
     const { spec, log } = this.options;
     const started = performance.now();
-    const child = spawn(DENO_BIN, runArgs(spec), {
+    const child = spawn(DENO_BIN, runArgs(spec, entry), {
       cwd: spec.dir,
       env: this.options.env,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -97,6 +103,7 @@ export class FunctionWorker {
       detached: true,
     });
     this.child = child;
+    this.entry = entry;
     this.agent = new http.Agent({ keepAlive: true });
     const prefix = `functions/${spec.slug}:`;
     const bootTimer = setTimeout(() => {

@@ -37,6 +37,56 @@ describe('app', () => {
   });
 });
 
+describe('route groups loaded on first use', () => {
+  const document = async (app: ReturnType<typeof createApp>) => await (await app.request('/api/openapi.json')).text();
+
+  it('serves the same OpenAPI document whichever groups a new app loaded before', async () => {
+    const cold = createApp(api.config, { db: api.apiDb, log: () => {} });
+    const warmed = createApp(api.config, { db: api.apiDb, log: () => {} });
+    const user = await api.createUser();
+    for (const path of ['/api/sessions', '/api/health', '/api/v1/models', '/api/prompts']) {
+      const res = await warmed.request(path, { headers: { authorization: `Bearer ${user.token}` } });
+      expect(res.status, path).toBe(200);
+    }
+    const served = await document(cold);
+    expect(JSON.parse(served).paths['/api/sessions']).toBeDefined();
+    expect(await document(warmed)).toBe(served);
+  });
+
+  it('builds a group once for concurrent first requests, sharing the pool and the running turns', async () => {
+    const app = createApp(api.config, { db: api.apiDb, log: () => {} });
+    const user = await api.createUser();
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => app.request('/api/sessions', { headers: { authorization: `Bearer ${user.token}` } })),
+    );
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200, 200]);
+    // A path outside every group still gets the API's 404 and CORS answers.
+    const preflight = await app.request('/api/nope', { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' } });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(await (await app.request('/elsewhere')).json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+});
+
+describe('a warm database pool', () => {
+  it('opens its first connection at once, and the first query waits for it instead of opening its own', async () => {
+    const url = new URL(api.config.dbUrl);
+    const name = `warm-${crypto.randomUUID()}`;
+    url.searchParams.set('application_name', name);
+    const db = createDb(url.href, { warm: true });
+    try {
+      // Asked while the warm-up connection is still being opened.
+      expect(await db.ping()).toMatchObject({ vector: expect.any(String) });
+      const [row] = await api.db.sql<{ connections: number }[]>`
+        select count(*)::int as connections from pg_stat_activity where application_name = ${name}`;
+      expect(row!.connections).toBe(1);
+      // The owner connection stays the postgres.js instance (turn rows use its begin()).
+      expect(await db.sql.begin(async (tx) => (await tx`select 1 as one`)[0]!.one)).toBe(1);
+    } finally {
+      await db.end();
+    }
+  });
+});
+
 describe('authentication', () => {
   const probe = (headers: Record<string, string>) => api.request('GET', '/credentials', undefined, headers);
 

@@ -1,6 +1,6 @@
 /** Deno entry for the `api` Edge Function: the only file that touches Deno globals. */
-import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { createDb } from './lib/db.ts';
 
 // Supabase's Edge Runtime (and the local stack) provide EdgeRuntime.waitUntil: a chat turn
 // keeps running, and is saved, after the client that started it has gone.
@@ -8,7 +8,11 @@ const edge = (globalThis as { EdgeRuntime?: { waitUntil?: (work: Promise<unknown
 const waitUntil = typeof edge?.waitUntil === 'function' ? (work: Promise<unknown>) => edge.waitUntil!(work) : undefined;
 
 const config = loadConfig(Deno.env.toObject());
-const app = createApp(config, { waitUntil });
+// A cold start: the database connection opens while the routes load (a dynamic import, part
+// of the deployed bundle like any literal import), so the first request does not pay for both.
+const db = createDb(config.dbUrl, { warm: true });
+const { createApp } = await import('./app.ts');
+const app = createApp(config, { waitUntil, db });
 
 // The runtime announces a shutdown with `beforeunload` (hosted: the worker's wall-clock,
 // CPU or memory limit; https://supabase.com/docs/guides/functions/background-tasks). Running

@@ -32,7 +32,7 @@ it('lists every mounted route', async () => {
     for (const method of Object.keys(item)) documented.add(`${method.toUpperCase()} ${path}`);
   }
   const served = new Set(
-    api.app.routes
+    (await api.app.loadAll()).routes
       .filter((r) => METHODS.has(r.method))
       .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, '{$1}').replace(/(.)\/$/, '$1')}`)
       .filter((key) => !NOT_OPERATIONS.has(key)),

@@ -73,9 +73,37 @@ export interface ApiKeyRow {
   created_at: Date;
 }
 
-export function createDb(url: string, options: { max?: number } = {}): Db {
+/**
+ * `warm`: open the first connection now rather than on the first query (the Deno entry asks
+ * for it before it loads the routes, so a cold function's first request finds it open).
+ * Queries that arrive while it opens wait for it rather than open one of their own.
+ */
+export function createDb(url: string, options: { max?: number; warm?: boolean } = {}): Db {
   // prepare: false because production goes through Supabase's transaction-mode pooler.
   const sql = postgres(url, { prepare: false, max: options.max ?? 5, onnotice: () => {}, idle_timeout: 20 });
+  const db = createQueries(sql);
+  return options.warm ? waitForFirstConnection(db, sql) : db;
+}
+
+/** Every method of `db` first waits (once) for a `select 1` that opens the pool's first
+ * connection; a failure is left to the queries themselves. `sql` itself is left as it is. */
+function waitForFirstConnection(db: Db, sql: Sql): Db {
+  let opening: Promise<unknown> | undefined = sql`select 1`.execute().catch(() => undefined).finally(() => (opening = undefined));
+  const gated = { ...db };
+  for (const [name, value] of Object.entries(db) as [keyof Db, unknown][]) {
+    if (typeof value !== 'function' || name === 'sql' || name === 'end') continue;
+    const method = value as (...args: unknown[]) => Promise<unknown>;
+    Object.assign(gated, {
+      [name]: async (...args: unknown[]) => {
+        if (opening) await opening;
+        return await method.apply(gated, args);
+      },
+    });
+  }
+  return gated;
+}
+
+function createQueries(sql: Sql): Db {
   return {
     sql,
     async withUserTransaction(user, fn, options = {}) {

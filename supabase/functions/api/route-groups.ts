@@ -1,0 +1,60 @@
+/**
+ * The API's resources, grouped by the first path segment under /api, each group loaded on
+ * its first request: a cold function evaluates only the route modules (and their zod
+ * schemas) of what it is asked for. The imports are literal, so they are part of the
+ * deployed bundle like static ones (https://supabase.com/docs/guides/functions/dependencies).
+ *
+ * The order is the order of the OpenAPI document. Keep it in sync with the OpenAPI test
+ * (every route listed).
+ */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
+import type { AppEnv } from './lib/context.ts';
+
+/** Sub-apps and the path each is mounted at (after /api). */
+export type Mounts = [path: string, routes: OpenAPIHono<AppEnv> | Hono<AppEnv>][];
+
+export const ROUTE_GROUPS: Record<string, () => Promise<Mounts>> = {
+  health: async () => [['/health', (await import('./routes/health.ts')).healthRoutes]],
+  chat: async () => {
+    const [chat, turns] = await Promise.all([import('./routes/chat.ts'), import('./routes/chat-turns.ts')]);
+    return [['/chat', chat.chatRoutes], ['/chat', turns.chatTurnRoutes]];
+  },
+  credentials: async () => [['/credentials', (await import('./routes/credentials.ts')).credentialsRoutes]],
+  providers: async () => [['/providers', (await import('./routes/providers.ts')).providersRoutes]],
+  me: async () => [['/me', (await import('./routes/me.ts')).meRoutes]],
+  projects: async () => {
+    const [projects, files] = await Promise.all([import('./routes/projects.ts'), import('./routes/project-files.ts')]);
+    return [['/projects', projects.projectsRoutes], ['/projects', files.projectFilesRoutes]];
+  },
+  sessions: async () => {
+    const [sessions, attachments, shares, branches, members] = await Promise.all([
+      import('./routes/sessions.ts'),
+      import('./routes/session-attachments.ts'),
+      import('./routes/shares.ts'),
+      import('./routes/session-branches.ts'),
+      import('./routes/members.ts'),
+    ]);
+    return [
+      ['/sessions', sessions.sessionsRoutes],
+      ['/sessions', attachments.sessionAttachmentsRoutes],
+      ['/sessions', shares.sessionSharesRoutes],
+      ['/sessions', branches.sessionBranchesRoutes],
+      ['/sessions', members.membersRoutes],
+    ];
+  },
+  shared: async () => [['/shared', (await import('./routes/shares.ts')).sharedChatRoutes]],
+  prompts: async () => [['/prompts', (await import('./routes/prompts/index.ts')).promptsRoutes]],
+  search: async () => [['/search', (await import('./routes/search.ts')).searchRoutes]],
+  import: async () => [['/import', (await import('./routes/import.ts')).importRoutes]],
+  usage: async () => [['/usage', (await import('./routes/usage.ts')).usageRoutes]],
+  budget: async () => [['/budget', (await import('./routes/budget.ts')).budgetRoutes]],
+  'api-keys': async () => [['/api-keys', (await import('./routes/api-keys.ts')).apiKeysRoutes]],
+  scores: async () => [['/scores', (await import('./routes/scores.ts')).scoresRoutes]],
+  v1: async () => [['/v1', (await import('./routes/gateway.ts')).gatewayRoutes]],
+};
+
+/** Every group, in document order (the OpenAPI document and the docs page need them all). */
+export async function allRouteGroups(): Promise<Mounts> {
+  return (await Promise.all(Object.values(ROUTE_GROUPS).map((load) => load()))).flat();
+}
