@@ -139,7 +139,7 @@ async function benchLevel(env: BenchEnvironment, n: number, log: (line: string) 
     });
   }
   // Diagnostic, no target: the newest chunk of each message waited at most one chunk gap
-  // (5 ms) for its batch, so this is the delivery path alone, without the 50 ms batching.
+  // (5 ms) for its batch, so this is the delivery path alone, without the batching wait.
   const fresh = quantiles(devices.flatMap((d) => d.freshest));
   const askerFresh = quantiles(askerFreshest);
   log(`broadcast ${n} devices: newest chunk of each message p50 ${round(fresh.p50)} p99 ${round(fresh.p99)} ms (asker's SSE ${round(askerFresh.p50)}/${round(askerFresh.p99)})`);
