@@ -212,6 +212,9 @@ describe('project files in context', () => {
     const system = lastProviderCall().messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
     expect(system).toContain(needle);
     expect(system).toContain('content="excerpts"');
+    // The local stack's Postgres has no pgvector: full-text ranking alone, no embedding call
+    // (the pgvector path is tested on PGlite: tests/db/file-chunks-vector.test.ts).
+    expect(h.provider.requests.filter((r) => r.path === '/v1/embeddings')).toEqual([]);
   });
 });
 

@@ -101,6 +101,26 @@ describe('adding project files', () => {
   });
 });
 
+describe('on a database without pgvector (the local stack\'s embedded Postgres)', () => {
+  it('the embedding migration changed nothing, and adding a file calls no embedding endpoint', async () => {
+    const [vector] = await h.stack.db.sql`select count(*)::int as n from pg_available_extensions where name = 'vector'`;
+    expect(vector!.n).toBe(0);
+    const columns = await h.stack.db.sql`
+      select attname from pg_attribute where attrelid = 'public.file_chunks'::regclass and attname like 'embedding%' and not attisdropped`;
+    expect(columns).toEqual([]);
+    expect((await h.stack.db.sql`select private.add_file_chunk_embeddings() as added`)[0]!.added).toBe(false);
+    expect(await h.stack.db.sql`select 1 from pg_policies where tablename = 'file_chunks' and cmd = 'UPDATE'`).toEqual([]);
+
+    const alice = await h.createUser();
+    const id = await project(alice);
+    const path = await upload(alice, 'plain.md', '# Plain\n\nNo vectors here.', 'text/markdown');
+    expect((await alice.request('POST', `/projects/${id}/files`, { path })).status).toBe(201);
+    // Background work of the add (the sweep; embeddings where pgvector is) settles quickly; none reaches the provider.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(h.provider.requests.filter((r) => r.path === '/v1/embeddings')).toEqual([]);
+  });
+});
+
 describe('per-user storage quota (ATTACHMENT_QUOTA_BYTES)', () => {
   it('past the quota, a file is refused with 413 storage_quota_exceeded and its upload removed, in projects and in chat', async () => {
     // The same API with a 10 KB quota.

@@ -37,8 +37,8 @@ export interface Db {
   /** A trivial round trip (health check). */
   /**
    * A database round trip that also says whether pgvector is there: `installed` (the
-   * `vector` extension is created), `available` (it could be), or `absent`. Project files
-   * are ranked with full-text search either way (see lib/attachments/project-files.ts).
+   * `vector` extension is created), `available` (it could be), or `absent`. Where it is
+   * installed, project files are ranked by embeddings too (lib/attachments/project-files.ts).
    */
   ping(): Promise<{ vector: 'installed' | 'available' | 'absent' }>;
   /** Owner connection, for maintenance commands (re-encryption) only — never in a route. */

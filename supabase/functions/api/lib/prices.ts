@@ -83,6 +83,8 @@ export const PRICE_TABLE: Readonly<Record<string, ModelPrice>> = {
   'openai/gpt-4o': p(2.5, 1.25, 10, OPENAI),
   'openai/gpt-4o-mini': p(0.15, 0.075, 0.6, OPENAI),
   'openai/o4-mini': p(1.1, 0.275, 4.4, OPENAI),
+  // Embeddings (project files ranked by meaning): input tokens only.
+  'openai/text-embedding-3-small': p(0.02, 0.02, 0, OPENAI),
   'openrouter/openai/gpt-4o-mini': p(0.15, 0.15, 0.6, OPENROUTER('openai/gpt-4o-mini')),
   'openrouter/anthropic/claude-sonnet-4.5': p(3, 3, 15, OPENROUTER('anthropic/claude-sonnet-4.5')),
   'groq/openai/gpt-oss-120b': p(0.15, 0.075, 0.6, GROQ),

@@ -27,6 +27,18 @@ export interface ProviderInfo {
   default_context_window: number;
   models: ProviderModel[];
   docs_url?: string;
+  /**
+   * The model its OpenAI-compatible `/embeddings` endpoint serves for ranking project files
+   * (lib/attachments/embeddings.ts); absent where the provider has no such endpoint, or none
+   * every account can call.
+   */
+  embedding?: EmbeddingModel;
+}
+
+export interface EmbeddingModel {
+  id: string;
+  /** Length of the vectors it returns (at most EMBEDDING_DIMENSIONS). */
+  dimensions: number;
 }
 
 const m = (id: string, name: string, context_window: number, vision = false): ProviderModel => ({ id, name, context_window, vision });
@@ -36,6 +48,8 @@ const CATALOG: ProviderInfo[] = [
   {
     id: 'openai', name: 'OpenAI', base_url: 'https://api.openai.com/v1', base_url_mode: 'fixed', requires_key: true,
     any_model: true, default_context_window: 128_000, docs_url: 'https://platform.openai.com/docs/models',
+    // https://platform.openai.com/docs/guides/embeddings: 1536 dimensions.
+    embedding: { id: 'text-embedding-3-small', dimensions: 1536 },
     models: [m('gpt-4.1', 'GPT-4.1', 1_047_576, V), m('gpt-4.1-mini', 'GPT-4.1 mini', 1_047_576, V), m('gpt-4o', 'GPT-4o', 128_000, V), m('gpt-4o-mini', 'GPT-4o mini', 128_000, V), m('o4-mini', 'o4-mini', 200_000, V)],
   },
   {
@@ -68,6 +82,8 @@ const CATALOG: ProviderInfo[] = [
   {
     id: 'mistral', name: 'Mistral', base_url: 'https://api.mistral.ai/v1', base_url_mode: 'fixed', requires_key: true,
     any_model: true, default_context_window: 32_000, docs_url: 'https://docs.mistral.ai/getting-started/models/',
+    // https://docs.mistral.ai/capabilities/embeddings/: 1024 dimensions.
+    embedding: { id: 'mistral-embed', dimensions: 1024 },
     models: [m('mistral-large-latest', 'Mistral Large', 128_000), m('mistral-small-latest', 'Mistral Small', 128_000, V), m('codestral-latest', 'Codestral', 256_000)],
   },
   {
@@ -85,6 +101,7 @@ const CATALOG: ProviderInfo[] = [
 const DEMO: ProviderInfo = {
   id: 'demo', name: 'Demo (offline)', base_url: null, base_url_mode: 'fixed', requires_key: false,
   any_model: true, default_context_window: 16_000, models: [m('demo-model', 'Demo model', 16_000, V)],
+  embedding: { id: 'demo-embed', dimensions: 256 },
 };
 
 /** Every provider this server offers. */

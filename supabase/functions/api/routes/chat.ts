@@ -8,6 +8,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { PROJECT_FILES_SHARE, attachmentParts, attachmentsOf, filesMeta, prepareAttachments, recordAttachments } from '../lib/attachments/chat-attachments.ts';
 import { sweepOrphanUploads } from '../lib/attachments/cleanup.ts';
+import type { QuestionVector } from '../lib/attachments/project-files.ts';
+import { withRankingByMeaning } from '../lib/attachments/semantic-ranking.ts';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
 import { assertPayerWithinBudget, assertWithinBudget } from '../lib/budget.ts';
 import { activeQuestion } from '../lib/chat/branch.ts';
@@ -163,19 +165,19 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   // A member's turn in the owner's project gets the project's prompt and files, read as the
   // owner on the function's connection (lib/chat/owner-project.ts); the member's own read
   // cannot see the project, and the Data API still does not show it to them.
-  const ownerProject = seat.role === 'member' && body.session_id
-    ? db.readAsUser({ id: seat.ownerId, email: null, claims: {} }, (sql) => readOwnerProject(sql, {
-        sessionId: body.session_id!,
-        ownerId: seat.ownerId,
-        question: body.regenerate ? undefined : body.message,
-        filesBudget: request.projectFilesBudget ?? 0,
-        withPrompt: !body.prompt_id,
-      }))
-    : null;
+  const readOwner = (questionVector?: QuestionVector) => db.readAsUser({ id: seat.ownerId, email: null, claims: {} }, (sql) => readOwnerProject(sql, {
+    sessionId: body.session_id!,
+    ownerId: seat.ownerId,
+    question: body.regenerate ? undefined : body.message,
+    filesBudget: request.projectFilesBudget ?? 0,
+    withPrompt: !body.prompt_id,
+    questionVector,
+  }));
+  const ownerProject = seat.role === 'member' && body.session_id ? readOwner() : null;
   ownerProject?.catch(() => {}); // awaited by readInputs
-  const readInputs = async () => {
-    const owner = ownerProject ? await ownerProject : undefined;
-    return await db.readAsUser(user, (sql) => readTurnInputs(sql, user, owner ? { ...request, ownerProject: owner } : request));
+  const readInputs = async (questionVector?: QuestionVector) => {
+    const owner = ownerProject ? await (questionVector ? readOwner(questionVector) : ownerProject) : undefined;
+    return await db.readAsUser(user, (sql) => readTurnInputs(sql, user, { ...request, ...(owner ? { ownerProject: owner } : {}), questionVector }));
   };
   // The payer's key (the owner's when they share it with members: decrypted here, never sent anywhere but the provider).
   const openKey = () => openProviderClient({ config, db, deps, user: payerOf(user, seat), log, providerId: provider.id }).catch((error: unknown) => {
@@ -203,6 +205,9 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     inputs = await readInputs();
     if (inputs.runningMessageId) throw turnRunning(inputs.runningMessageId);
   }
+  // Project files over the budget where the database has pgvector: ranked by meaning too, with the
+  // question embedded by the payer's provider outside any read (lib/attachments/semantic-ranking.ts).
+  inputs = await withRankingByMeaning(inputs, readInputs, { config, db, deps, log, user: payerOf(user, seat) }, seat.ownerId);
 
   const ids = {
     // Time-ordered ids: the rows land on the indexes' rightmost pages (lib/uuid7.ts).

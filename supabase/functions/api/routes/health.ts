@@ -9,7 +9,7 @@ const Health = z
     status: z.literal('ok'),
     database: z.literal('ok'),
     vector: z.enum(['installed', 'available', 'absent']).openapi({
-      description: 'Whether the database has pgvector. Project files are ranked with full-text search in every case (see the README).',
+      description: "Whether the database has pgvector. Where installed, project files over a model's budget are ranked by embeddings as well as by full-text search (see the README).",
     }),
     time: z.string(),
   })

@@ -2,11 +2,13 @@
  * /api/projects/{id}/files: files every chat of a project can use. The browser uploads the
  * file to Storage (attachments bucket, `<user id>/…`); adding it here reads it back as the
  * caller, sniffs its type from the bytes, extracts and chunks its text and records it in
- * file_metadata. If any step fails the uploaded object is removed: nothing half-added stays.
+ * file_metadata (and, where the database has pgvector, embeds its chunks in the background).
+ * If any step fails the uploaded object is removed: nothing half-added stays.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { tokenizer } from '../lib/attachments/budget.ts';
 import { drainStorageCleanup, sweepOrphanUploads } from '../lib/attachments/cleanup.ts';
+import { embedAddedFile } from '../lib/attachments/embeddings.ts';
 import { extractText } from '../lib/attachments/extract.ts';
 import { chunkText } from '../lib/attachments/project-files.ts';
 import { assertWithinQuota } from '../lib/attachments/quota.ts';
@@ -109,6 +111,8 @@ projectFilesRoutes.openapi(addFile, async (c) => {
       }
       throw error;
     });
+    // Where the database has pgvector: the chunks' embeddings, in the background (lib/attachments/embeddings.ts).
+    void embedAddedFile({ config, db, deps, log, user }, file.id);
     return c.json(file, 201);
   } catch (error) {
     // Not added: the upload goes too (unless it already belongs to a file, the 409 case).

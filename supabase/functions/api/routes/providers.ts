@@ -17,6 +17,9 @@ const Provider = z
     default_context_window: z.number().int(),
     docs_url: z.string().optional(),
     models: z.array(Model),
+    embedding_model: z.string().nullable().openapi({
+      description: "The model that ranks the caller's project files by meaning when this provider has their key and the database has pgvector; null: none",
+    }),
     has_credential: z.boolean(),
     available: z.boolean().openapi({ description: 'True when the caller has a stored key or the provider needs none' }),
   })
@@ -32,8 +35,9 @@ export const providersRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(
   const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql<{ provider: string }[]>`
     select provider from public.api_credentials`);
   const stored = new Set(rows.map((r) => r.provider));
-  const providers = listProviders(c.var.config).map((p) => ({
+  const providers = listProviders(c.var.config).map(({ embedding, ...p }) => ({
     ...p,
+    embedding_model: embedding?.id ?? null,
     // The demo URL is the server's own (often loopback); clients have no use for it.
     base_url: p.id === 'demo' ? null : p.base_url,
     has_credential: stored.has(p.id),

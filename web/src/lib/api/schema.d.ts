@@ -4912,7 +4912,7 @@ export type components = {
             status: "ok";
             time: string;
             /**
-             * @description Whether the database has pgvector. Project files are ranked with full-text search in every case (see the README).
+             * @description Whether the database has pgvector. Where installed, project files over a model's budget are ranked by embeddings as well as by full-text search (see the README).
              * @enum {string}
              */
             vector: "installed" | "available" | "absent";
@@ -5195,6 +5195,8 @@ export type components = {
             base_url_mode: "fixed" | "optional" | "required";
             default_context_window: number;
             docs_url?: string;
+            /** @description The model that ranks the caller's project files by meaning when this provider has their key and the database has pgvector; null: none */
+            embedding_model: string | null;
             has_credential: boolean;
             id: string;
             models: components["schemas"]["ProviderModel"][];

@@ -9,7 +9,7 @@
  * would. The owner's personal custom instructions are not the project's and are not read.
  */
 import type { TransactionSql } from 'postgres';
-import { projectFilesContext, type ProjectFilesContext } from '../attachments/project-files.ts';
+import { projectFilesContext, type ProjectFilesContext, type QuestionVector } from '../attachments/project-files.ts';
 import { activeQuestion } from './branch.ts';
 import { resolvePromptTemplate, type ResolvedPrompt } from './system-prompt.ts';
 
@@ -29,7 +29,7 @@ export const NO_OWNER_PROJECT: OwnerProject = { projectId: null, prompt: null, f
  */
 export async function readOwnerProject(
   sql: TransactionSql,
-  req: { sessionId: string; ownerId: string; question: string | undefined; filesBudget: number; withPrompt: boolean },
+  req: { sessionId: string; ownerId: string; question: string | undefined; filesBudget: number; withPrompt: boolean; questionVector?: QuestionVector },
 ): Promise<OwnerProject> {
   const [project] = await sql<{ id: string; system_prompt_id: string | null; system_prompt_label: string | null }[]>`
     select p.id, p.system_prompt_id, p.system_prompt_label
@@ -42,7 +42,7 @@ export async function readOwnerProject(
   let files = NO_OWNER_PROJECT.files;
   if (req.filesBudget > 0) {
     const question = req.question ?? (await activeQuestion(sql, req.sessionId))?.content ?? '';
-    files = await projectFilesContext(sql, project.id, question, req.filesBudget);
+    files = await projectFilesContext(sql, project.id, question, req.filesBudget, req.questionVector);
   }
   return { projectId: project.id, prompt, files };
 }

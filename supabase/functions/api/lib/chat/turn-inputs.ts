@@ -14,7 +14,7 @@ import { activeQuestion, leafOfSession, readBranchHistory } from './branch.ts';
 import { buildContext, type BuiltContext, type ChatTurn } from './context.ts';
 import { loadSystemPrompt } from './system-prompt.ts';
 import { withEarlierAttachments } from '../attachments/history.ts';
-import { projectFilesContext, type ProjectFilesContext } from '../attachments/project-files.ts';
+import { projectFilesContext, type ProjectFilesContext, type QuestionVector } from '../attachments/project-files.ts';
 import type { OwnerProject } from './owner-project.ts';
 
 export interface TurnRequest {
@@ -36,6 +36,8 @@ export interface TurnRequest {
   attachmentText?: string;
   /** Tokens the project's files may take in the system prompt (0: none). */
   projectFilesBudget?: number;
+  /** The question's embedding: files over the budget are ranked by meaning too (lib/attachments/semantic-ranking.ts). */
+  questionVector?: QuestionVector;
   /**
    * A group member's turn: the chat's project prompt and files, read as the owner
    * (lib/chat/owner-project.ts). The member's own read could not see them.
@@ -124,7 +126,7 @@ export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: T
   const projectFiles = owner
     ? owner.files
     : projectId && req.projectFilesBudget
-      ? await projectFilesContext(sql, projectId, userMessage.content, req.projectFilesBudget)
+      ? await projectFilesContext(sql, projectId, userMessage.content, req.projectFilesBudget, req.questionVector)
       : { text: '', tokens: 0, used: [] };
   const filesSystem = projectFiles.text ? [`The project's files (use them to answer; cite file names):\n\n${projectFiles.text}`] : [];
   const context = await buildContext({
