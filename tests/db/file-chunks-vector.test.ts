@@ -262,31 +262,50 @@ describe('ranking over budget', () => {
 });
 
 describe('a chat turn through the API', () => {
-  it("answers with the excerpt ranked by meaning, names it in meta, and logs the question's embedding as a call", async () => {
-    const { owner, projectId } = await ownerWithProject();
-    // Over the demo model's budget (30 % of what its 16 000-token window leaves: 3 600 tokens),
-    // with the answer far past it in document order.
-    const big = [...new Array(8).fill(FILLER), NEEDLE, FILLER].join('\n\n');
-    const fileId = await addFile(owner, projectId, 'handbook.md', big);
-    await embedAddedFile(embedderOptions(owner), fileId);
+  /** POST /api/chat as `user`, read to the end; meta and the system prompt the provider received. */
+  async function chatAs(user: AuthUser, body: Record<string, unknown>) {
     const logs: Record<string, unknown>[] = [];
     const app = createApp(config, { db: apiDb, log: (entry) => logs.push(entry) });
-    const token = await signAccessToken(keys, { sub: owner.id, email: owner.email, iss: `${config.supabaseUrl}/auth/v1` });
-    const res = await app.request('/api/chat', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ provider: 'demo', model: 'demo-model', project_id: projectId, message: QUESTION }),
+    const token = await signAccessToken(keys, { sub: user.id, email: user.email, iss: `${config.supabaseUrl}/auth/v1` });
+    const request = (method: string, path: string, payload: unknown) => app.request(`/api${path}`, {
+      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(payload),
     });
+    const res = await request('POST', '/chat', { provider: 'demo', model: 'demo-model', ...body });
     expect(res.status, res.status === 200 ? '' : await res.clone().text() + JSON.stringify(logs)).toBe(200);
     const events = await readSse(res);
-    const meta = events.find((e) => e.event === 'meta')!.data;
-    expect(meta.notes).toContain("The project's files are larger than this model's context allows; the most relevant excerpts were used");
-    const [needleChunk] = await vdb.sql`select chunk_index from public.file_chunks where file_id = ${fileId} and content like ${`%${NEEDLE}%`}`;
-    expect(meta.files_used).toEqual([{ file_id: fileId, name: 'handbook.md', chunks: expect.arrayContaining([needleChunk!.chunk_index]) }]);
     const chat = provider.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)!.body as { messages: { role: string; content: string }[] };
-    expect(chat.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n')).toContain(NEEDLE);
+    return { meta: events.find((e) => e.event === 'meta')!.data, system: chat.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n'), request };
+  }
+
+  /** A project whose file exceeds the demo model's budget (30 % of what its 16 000-token window leaves: 3 600 tokens), the answer far past it in document order. */
+  async function bigProject() {
+    const { owner, projectId } = await ownerWithProject();
+    const fileId = await addFile(owner, projectId, 'handbook.md', [...new Array(8).fill(FILLER), NEEDLE, FILLER].join('\n\n'));
+    await embedAddedFile(embedderOptions(owner), fileId);
+    const [needle] = await vdb.sql`select chunk_index from public.file_chunks where file_id = ${fileId} and content like ${`%${NEEDLE}%`}`;
+    return { owner, projectId, fileId, needleChunk: needle!.chunk_index as number };
+  }
+
+  it("answers with the excerpt ranked by meaning, names it in meta, and logs the question's embedding as a call", async () => {
+    const { owner, projectId, fileId, needleChunk } = await bigProject();
+    const { meta, system } = await chatAs(owner, { project_id: projectId, message: QUESTION });
+    expect(meta.notes).toContain("The project's files are larger than this model's context allows; the most relevant excerpts were used");
+    expect(meta.files_used).toEqual([{ file_id: fileId, name: 'handbook.md', chunks: expect.arrayContaining([needleChunk]) }]);
+    expect(system).toContain(NEEDLE);
     expect(embeddingCalls().at(-1)!.body).toMatchObject({ model: 'demo-embed', input: [QUESTION] });
-    const calls = await vdb.sql`select model, prompt_tokens from public.prompt_usage_logs where user_id = ${owner.id} order by executed_at desc`;
+    const calls = await vdb.sql`select model from public.prompt_usage_logs where user_id = ${owner.id}`;
     expect(calls.map((c) => c.model)).toEqual(expect.arrayContaining(['demo-embed', 'demo-model']));
+  });
+
+  it("a group member's turn ranks the owner's files by meaning too (read as the owner), the question embedded and paid by the member", async () => {
+    const { owner, projectId, fileId, needleChunk } = await bigProject();
+    const first = await chatAs(owner, { project_id: projectId, message: 'Hello' });
+    const member = await createAuthUser(vdb.sql);
+    expect((await first.request('POST', `/sessions/${first.meta.session_id}/members`, { email: member.email, role: 'member' })).status).toBe(201);
+    const { meta, system } = await chatAs(member, { session_id: first.meta.session_id, message: QUESTION });
+    expect(meta.files_used).toEqual([{ file_id: fileId, name: 'handbook.md', chunks: expect.arrayContaining([needleChunk]) }]);
+    expect(system).toContain(NEEDLE);
+    const [embedding] = await vdb.sql`select user_id from public.prompt_usage_logs where model = 'demo-embed' order by executed_at desc limit 1`;
+    expect(embedding!.user_id).toBe(member.id);
   });
 });
