@@ -206,13 +206,13 @@ describe('sweeping abandoned project-file uploads', () => {
     const atRoot = `${alice.id}/loose.md`;
     expect((await alice.storage.upload(atRoot, '# loose', { contentType: 'text/markdown' })).error).toBeNull();
     const bobsAbandoned = await projectUpload(bob, 'abandoned.md', '# bob never added it');
-    expect(await h.bucketObjects(`${alice.id}/`)).toEqual([atRoot, abandoned, kept].sort());
+    expect((await h.bucketObjects(`${alice.id}/`)).sort()).toEqual([atRoot, abandoned, kept].sort());
 
     // Adding another file sweeps the folder: the abandoned uploads go (row, listing), the added file and this request's stay.
     const another = await projectUpload(alice, 'another.md', '# another');
     expect((await api.request(alice, 'POST', `/projects/${project}/files`, { path: another })).status).toBe(201);
     await api.settled();
-    expect(await h.bucketObjects(`${alice.id}/`)).toEqual([another, kept].sort());
+    expect((await h.bucketObjects(`${alice.id}/`)).sort()).toEqual([another, kept].sort());
     expect(await listed(alice, abandoned)).toEqual([]);
     expect(await h.bucketObjects(`${bob.id}/`)).toEqual([bobsAbandoned]);
 
