@@ -113,14 +113,12 @@ function embedderFor(client: OpenAIClient, provider: ProviderInfo, model: Embedd
         throw error;
       }
       await logCall('success', parsed.usage?.prompt_tokens ?? 0, null);
-      const vectors = new Array<number[]>(texts.length);
-      for (const item of parsed.data) {
-        if (item.index < texts.length && item.embedding.length > 0 && item.embedding.length <= EMBEDDING_DIMENSIONS) {
-          vectors[item.index] = padded(item.embedding);
-        }
-      }
-      if (vectors.some((v) => v === undefined) || vectors.length !== texts.length) throw new Error(`${provider.name} returned unusable embeddings`);
-      return vectors;
+      const byIndex = new Map(parsed.data.map((item) => [item.index, item.embedding]));
+      return texts.map((_, i) => {
+        const vector = byIndex.get(i);
+        if (!vector || vector.length === 0 || vector.length > EMBEDDING_DIMENSIONS) throw new Error(`${provider.name} returned unusable embeddings`);
+        return padded(vector);
+      });
     },
   };
 }
