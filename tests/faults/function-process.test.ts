@@ -13,6 +13,7 @@ import { createAuthUser } from '../helpers/actors.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { dataOf, eventually, functionsDirWithEnv, parseSse, readEvents } from './helpers.ts';
+import { onceStored } from '../helpers/stored.ts';
 
 let provider: FakeProvider;
 let functionsDir: Awaited<ReturnType<typeof functionsDirWithEnv>>;
@@ -61,7 +62,7 @@ it('the Deno function is killed mid-stream: the user message and the partial ans
   expect(res.status).toBe(200);
   const reader = res.body!.getReader();
   const state = { text: '' };
-  const { events } = await readEvents(reader, (e) => e.event === 'delta', state);
+  const { events } = await readEvents(reader, onceStored((e) => e.event === 'delta'), state);
   const meta = dataOf<Meta>(events, 'meta')!;
   // Wait until part of the answer has been checkpointed (every 200 ms here, 2 s by default).
   const saved = await eventually(async () => {
@@ -121,7 +122,7 @@ it('the client disconnects mid-stream: the answer runs to the end and is stored 
   const words = echoWords(60, 'd');
   const res = await startChat(`/echo ${words}`, controller.signal);
   const reader = res.body!.getReader();
-  const { events } = await readEvents(reader, (e) => e.event === 'delta');
+  const { events } = await readEvents(reader, onceStored((e) => e.event === 'delta'));
   const meta = dataOf<Meta>(events, 'meta')!;
   controller.abort();
 
@@ -140,7 +141,7 @@ it('a stop sent as another request aborts the provider call and keeps the partia
   const res = await startChat('stop me in the middle');
   const reader = res.body!.getReader();
   const state = { text: '' };
-  const { events } = await readEvents(reader, (e) => e.event === 'delta', state);
+  const { events } = await readEvents(reader, onceStored((e) => e.event === 'delta'), state);
   const meta = dataOf<Meta>(events, 'meta')!;
   const stop = await call('POST', `/chat/${meta.assistant_message_id}/stop`);
   expect(await stop.json()).toEqual({ assistant_message_id: meta.assistant_message_id, status: 'stopped' });
@@ -157,7 +158,7 @@ it('a client that re-attaches with Last-Event-ID gets the rest, with no gap and 
   const controller = new AbortController();
   const res = await startChat(`/echo ${words}`, controller.signal);
   const reader = res.body!.getReader();
-  const first = await readEvents(reader, (e) => e.event === 'delta' && (e.data as { seq: number }).seq >= 3);
+  const first = await readEvents(reader, onceStored((e) => e.event === 'delta' && (e.data as { seq: number }).seq >= 3));
   controller.abort();
   const meta = dataOf<Meta>(first.events, 'meta')!;
   const seen = first.events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text).join('');
@@ -177,7 +178,7 @@ it('the function is told to shut down (SIGTERM) mid-answer: the answer is saved 
   const res = await startChat('shut down while I answer');
   const reader = res.body!.getReader();
   const state = { text: '' };
-  const { events } = await readEvents(reader, (e) => e.event === 'delta', state);
+  const { events } = await readEvents(reader, onceStored((e) => e.event === 'delta'), state);
   const meta = dataOf<Meta>(events, 'meta')!;
   const pid = apiPid();
   process.kill(pid!, 'SIGTERM');

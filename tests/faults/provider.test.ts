@@ -7,6 +7,7 @@
 import type { Sql } from 'postgres';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness, type ApiUser } from '../helpers/api.ts';
+import { onceStored } from '../helpers/stored.ts';
 import { allEvents, dataOf, eventually, readEvents } from './helpers.ts';
 
 let api: ApiHarness;
@@ -116,7 +117,7 @@ it('the client disconnects mid-stream: the answer still runs to the end and is s
   const controller = new AbortController();
   const res = await chat(`/echo ${words}`, { signal: controller.signal });
   const reader = res.body!.getReader();
-  const { events } = await readEvents(reader, (e) => e.event === 'delta');
+  const { events } = await readEvents(reader, onceStored((e) => e.event === 'delta'));
   const meta = dataOf<Meta>(events, 'meta')!;
   controller.abort();
   await reader.cancel().catch(() => {});

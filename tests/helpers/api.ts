@@ -16,6 +16,7 @@ import { createDb, type Db } from '../../supabase/functions/api/lib/db.ts';
 import { functionsJwks, generateKeys, signAccessToken, type StackKeys } from '../../local/src/keys/index.ts';
 import { createAuthUser, type CreateAuthUserOptions } from './actors.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+export { onceStored } from './stored.ts';
 import { startFakeProvider, type FakeProvider, type FakeProviderOptions } from '../../local/src/demo-provider.ts';
 
 export interface ApiUser {

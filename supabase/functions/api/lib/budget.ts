@@ -12,6 +12,7 @@ import type { TransactionSql } from 'postgres';
 import type { AuthUser } from './context.ts';
 import type { Db } from './db.ts';
 import { ApiError } from './errors.ts';
+import { timestampLiteral, uuidLiteral } from './sql-literals.ts';
 
 /** Share of the budget from which the web app warns. */
 export const WARN_AT = 0.8;
@@ -37,11 +38,16 @@ export interface BudgetStatus {
 /** The caller's budget and this month's spend (runs as the caller: RLS applies). */
 export async function readBudget(sql: TransactionSql, userId: string, now = new Date()): Promise<BudgetStatus> {
   const { start, resetsAt } = monthWindow(now);
-  const [row] = await sql<{ budget: number | null; spent: number }[]>`
-    select (select monthly_budget_usd::float8 from public.profiles where id = ${userId}) as budget,
-           coalesce((select sum(cost_usd) from public.prompt_usage_logs
-                      where user_id = ${userId} and executed_at >= ${start} and executed_at < ${resetsAt}), 0)::float8 as spent`;
+  const [row] = await sql.unsafe<{ budget: number | null; spent: number }[]>(`select ${budgetColumns(userId, start, resetsAt)}`);
   return budgetStatus(row?.budget ?? null, row?.spent ?? 0, start, resetsAt);
+}
+
+/** `budget` and `spent` (this month) of one user, as two columns of a select list (lib/sql-literals.ts). */
+export function budgetColumns(userId: string, start: Date, resetsAt: Date): string {
+  return `
+    (select monthly_budget_usd::float8 from public.profiles where id = ${uuidLiteral(userId)}) as budget,
+    coalesce((select sum(cost_usd) from public.prompt_usage_logs
+               where user_id = ${uuidLiteral(userId)} and executed_at >= ${timestampLiteral(start)} and executed_at < ${timestampLiteral(resetsAt)}), 0)::float8 as spent`;
 }
 
 /** Classifies a spend against a budget. */
@@ -62,35 +68,34 @@ export function budgetStatus(budget: number | null, spent: number, start: Date, 
 export async function assertWithinBudget(db: Db, user: AuthUser, now = new Date()): Promise<BudgetStatus> {
   // One statement on the owner connection, filtered by the verified user id (the same rows
   // RLS shows the caller: their profile and their own usage logs): one round trip, where a
-  // transaction as the caller takes three, on the path of every chat turn.
+  // transaction as the caller takes three, on the path of every paid call.
   const status = await readBudget(db.sql as unknown as TransactionSql, user.id, now);
-  if (status.state === 'exceeded') {
-    const reset = status.resets_at.slice(0, 10);
-    throw new ApiError(
-      402,
-      'budget_exceeded',
-      `This month's budget of $${status.monthly_budget_usd?.toFixed(2)} is used up ($${status.spent_usd.toFixed(2)} spent); it resets on ${reset} (UTC). Raise it in Settings to continue.`,
-      undefined,
-      { spent_usd: status.spent_usd, monthly_budget_usd: status.monthly_budget_usd, resets_at: status.resets_at },
-    );
-  }
+  if (status.state === 'exceeded') throw budgetExceeded(status);
   return status;
 }
 
+/** The refusal of a call past the caller's own budget. */
+export function budgetExceeded(status: BudgetStatus): ApiError {
+  const reset = status.resets_at.slice(0, 10);
+  return new ApiError(
+    402,
+    'budget_exceeded',
+    `This month's budget of $${status.monthly_budget_usd?.toFixed(2)} is used up ($${status.spent_usd.toFixed(2)} spent); it resets on ${reset} (UTC). Raise it in Settings to continue.`,
+    undefined,
+    { spent_usd: status.spent_usd, monthly_budget_usd: status.monthly_budget_usd, resets_at: status.resets_at },
+  );
+}
+
 /**
- * The same check for a payer who is not the caller: a group chat's owner whose shared key
- * answers a member (lib/chat/turn-seat.ts). Read on the owner connection, filtered by the
- * payer's id; the refusal names no amounts (they are the owner's business).
+ * The refusal for a payer who is not the caller: a group chat's owner whose shared key
+ * answers a member (lib/chat/turn-seat.ts). It names no amounts (they are the owner's business).
  */
-export async function assertPayerWithinBudget(db: Db, payerId: string, now = new Date()): Promise<void> {
-  const status = await readBudget(db.sql as unknown as TransactionSql, payerId, now);
-  if (status.state === 'exceeded') {
-    throw new ApiError(
-      402,
-      'budget_exceeded',
-      `The chat owner's monthly budget is used up, so their key cannot answer until it resets on ${status.resets_at.slice(0, 10)} (UTC); ask them to raise it, or to turn key sharing off so your own key answers.`,
-      undefined,
-      { resets_at: status.resets_at },
-    );
-  }
+export function payerBudgetExceeded(status: BudgetStatus): ApiError {
+  return new ApiError(
+    402,
+    'budget_exceeded',
+    `The chat owner's monthly budget is used up, so their key cannot answer until it resets on ${status.resets_at.slice(0, 10)} (UTC); ask them to raise it, or to turn key sharing off so your own key answers.`,
+    undefined,
+    { resets_at: status.resets_at },
+  );
 }

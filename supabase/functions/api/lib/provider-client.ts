@@ -38,6 +38,13 @@ export interface OpenClientOptions {
   log?: Logger;
   /** Missing credential: 'not_found' (credential routes) or 'missing_credential' (chat). */
   missing?: 'not_found' | 'missing_credential';
+  /** The user's ciphertext for this provider, when already read (a chat turn's gate); null: none stored. */
+  stored?: StoredCiphertext | null;
+}
+
+export interface StoredCiphertext {
+  encrypted_key: string;
+  base_url: string | null;
 }
 
 export function requireProvider(config: Config, id: string): ProviderInfo {
@@ -49,7 +56,7 @@ export function requireProvider(config: Config, id: string): ProviderInfo {
 export async function openProviderClient(options: OpenClientOptions): Promise<ProviderClient> {
   const { config, db, deps, user } = options;
   const provider = requireProvider(config, options.providerId);
-  const stored = await db.readCredentialCiphertext(user.id, provider.id);
+  const stored = options.stored !== undefined ? options.stored : await db.readCredentialCiphertext(user.id, provider.id);
   if (!stored && provider.requires_key) {
     if (options.missing === 'not_found') throw new ApiError(404, 'not_found', 'No key stored for this provider');
     throw new ApiError(422, 'missing_credential', `Add your ${provider.name} API key in Settings → API keys first`);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { createDb, type Db } from '../lib/db.ts';
 import { fakeReplyChunks } from '../../../../local/src/demo-provider.ts';
-import { createApiHarness, eventually, readSse, type ApiHarness, type ApiUser, type SseEvent } from '../../../../tests/helpers/api.ts';
+import { createApiHarness, eventually, onceStored, readSse, type ApiHarness, type ApiUser, type SseEvent } from '../../../../tests/helpers/api.ts';
 
 let api: ApiHarness;
 // A second instance of the function on the same database: its own registry, no shared memory.
@@ -35,7 +35,7 @@ const onOther = (user: ApiUser, method: string, path: string, headers: Record<st
 async function startTurn(user: ApiUser, body: Record<string, unknown>, until: (e: SseEvent) => boolean = (e) => e.event === 'delta') {
   const res = await user.request('POST', '/chat', { ...demo, ...body });
   expect(res.status).toBe(200);
-  const events = await readSse(res, until);
+  const events = await readSse(res, onceStored(until));
   return { events, meta: events[0].data as { session_id: string; assistant_message_id: string; user_message_id: string } };
 }
 

@@ -9,6 +9,8 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
+import type { TurnRuntime } from '../lib/chat/runtime.ts';
+import type { Turn } from '../lib/chat/turn.ts';
 import { stopAndWait } from '../lib/chat/turn-control.ts';
 import { answerAccess, readOnly } from '../lib/chat/turn-seat.ts';
 import { SSE_HEADERS, turnView } from '../lib/chat/turn-view.ts';
@@ -59,10 +61,12 @@ export const chatTurnRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 chatTurnRoutes.openapi(routes.stop, async (c) => {
   const { id } = c.req.valid('param');
   const { user, turns, db } = c.var;
-  const access = await answerAccess(db, user, id);
+  // The caller's own turn in this process needs no read (a new chat's rows may not be committed yet).
+  const own = ownRunningTurn(turns, user.id, id);
+  const access = own ? { ownerId: user.id, role: 'owner' as const } : await answerAccess(db, user, id);
   if (!access) throw notFound('Answer');
   if (access.role === 'viewer') throw readOnly();
-  const answer = await turns.store.readAnswer(access.ownerId, id);
+  const answer = own ? { status: 'streaming' } : await turns.store.readAnswer(access.ownerId, id);
   if (!answer) throw notFound('Answer');
   if (answer.status !== 'streaming') {
     throw new ApiError(409, 'turn_finished', `This answer already ended (${answer.status})`, undefined, { status: answer.status });
@@ -83,9 +87,10 @@ chatTurnRoutes.openapi(routes.stream, async (c) => {
     if (!parsed.success) throw new ApiError(400, 'invalid_request', 'Last-Event-ID: must be a seq number');
     afterSeq = parsed.data;
   }
-  const access = await answerAccess(db, user, id);
+  const own = ownRunningTurn(turns, user.id, id);
+  const access = own ? { ownerId: user.id } : await answerAccess(db, user, id);
   if (!access) throw notFound('Answer');
-  const local = turns.registry.get(id);
+  const local = own ?? turns.registry.get(id);
   const turn = local && local.options.userId === access.ownerId && !local.end ? local : undefined;
   const stored = turn ? null : await turns.store.readAnswer(access.ownerId, id);
   if (!turn && !stored) throw notFound('Answer');
@@ -103,3 +108,13 @@ chatTurnRoutes.openapi(routes.stream, async (c) => {
   });
   return c.body(stream, 200, SSE_HEADERS);
 });
+
+/**
+ * A turn this process runs in the caller's own chat (they own its rows), still running. Its
+ * rows may not be committed yet (a new chat streams before them: routes/chat.ts), so stop and
+ * re-attach take it from the registry instead of reading the database.
+ */
+function ownRunningTurn(turns: TurnRuntime, userId: string, messageId: string): Turn | undefined {
+  const turn = turns.registry.get(messageId);
+  return turn && turn.options.userId === userId && !turn.end ? turn : undefined;
+}

@@ -79,7 +79,8 @@ describe('POST /api/chat', () => {
     const res = await alice.request('POST', '/chat', { ...demo, message: '/echo first second third' });
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let text = '';
-    while (!text.includes('event:delta')) text += (await reader.read()).value ?? '';
+    // A new chat streams before its rows are committed; `stored` says they are.
+    while (!text.includes('event:delta') || !text.includes('event:stored')) text += (await reader.read()).value ?? '';
     const assistantId = /"assistant_message_id":"([0-9a-f-]{36})"/.exec(text)![1];
     const sessionId = /"session_id":"([0-9a-f-]{36})"/.exec(text)![1];
     // Another device reading the chat sees the latest checkpoint and the seq it covers.
@@ -107,7 +108,8 @@ describe('POST /api/chat', () => {
     const res = await alice.request('POST', '/chat', { ...demo, message: '/echo going going gone' });
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let text = '';
-    while (!text.includes('event:delta')) text += (await reader.read()).value ?? '';
+    // A new chat streams before its rows are committed; `stored` says they are.
+    while (!text.includes('event:delta') || !text.includes('event:stored')) text += (await reader.read()).value ?? '';
     const sessionId = /"session_id":"([0-9a-f-]{36})"/.exec(text)![1];
     await api.db.sql`delete from public.chat_sessions where id = ${sessionId}`;
     release();

@@ -1,9 +1,12 @@
 /**
  * POST /api/chat: starts a chat turn on the server and answers with an SSE *view* of it.
- * Order of work: validate, rate limit; decrypt the caller's key while reading the turn's
- * inputs (lib/chat/turn-inputs.ts); start the provider call at once, while the rows are
- * written (lib/chat/turn-rows.ts); then the turn runs to its end whether or not anyone
- * watches (lib/chat/turn.ts). Stop and re-attach live in routes/chat-turns.ts.
+ * Order of work: validate; the gate — rate limit, budget, key, custom instructions in one
+ * statement (lib/chat/turn-gate.ts) — while the turn's inputs are read (lib/chat/turn-inputs.ts;
+ * a plain new chat needs no read); decrypt the key and start the provider call at once,
+ * while one statement writes the rows (lib/chat/turn-rows.ts) — a new chat's view does not
+ * wait for them, an existing session's does (its lock answers 409 turn_running); then the
+ * turn runs to its end whether or not anyone watches (lib/chat/turn.ts). Stop and re-attach
+ * live in routes/chat-turns.ts.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { PROJECT_FILES_SHARE, attachmentParts, attachmentsOf, filesMeta, prepareAttachments, recordAttachments } from '../lib/attachments/chat-attachments.ts';
@@ -11,12 +14,12 @@ import { sweepOrphanUploads } from '../lib/attachments/cleanup.ts';
 import type { QuestionVector } from '../lib/attachments/project-files.ts';
 import { withRankingByMeaning } from '../lib/attachments/semantic-ranking.ts';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
-import { assertPayerWithinBudget, assertWithinBudget } from '../lib/budget.ts';
 import { activeQuestion } from '../lib/chat/branch.ts';
 import { countPromptTokens, reservedForAnswer, type ChatTurn } from '../lib/chat/context.ts';
 import { Turn } from '../lib/chat/turn.ts';
 import { stopAndWait } from '../lib/chat/turn-control.ts';
-import { readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
+import { isPlainNewChat, newChatInputs, readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
+import { passTurnGate } from '../lib/chat/turn-gate.ts';
 import { turnRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
 import { payerOf, resolveTurnSeat } from '../lib/chat/turn-seat.ts';
 import { readOwnerProject } from '../lib/chat/owner-project.ts';
@@ -25,7 +28,7 @@ import { SSE_HEADERS, turnView } from '../lib/chat/turn-view.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonBody, security } from '../lib/openapi.ts';
-import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
+import { openProviderClient, requireProvider, type StoredCiphertext } from '../lib/provider-client.ts';
 import { contextWindow, supportsVision } from '../lib/providers.ts';
 import { countTokensLazily } from '../lib/tokens.ts';
 import { uuidv7 } from '../lib/uuid7.ts';
@@ -67,7 +70,9 @@ const chat = createRoute({
   summary: 'Send a message; the answer is written on the server and streamed (Server-Sent Events)',
   description:
     'The stream is a view of a server-side turn: closing it does not stop the answer (use POST /chat/{id}/stop). ' +
-    'Events: `meta` {session_id, user_message_id, assistant_message_id, dropped_turns, provider, model}, ' +
+    'Events: `meta` {session_id, user_message_id, assistant_message_id, dropped_turns, provider, model}; ' +
+    'a new chat streams before its rows are committed: its `meta` has `stored: false` and a `stored` {session_id} event follows once they are ' +
+    '(before that, the ids are not yet readable, stoppable or re-attachable), ' +
     '`delta` {seq, text} and `reasoning` {seq, text} (SSE id = seq, one counter for both), ' +
     '`usage` {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}, ' +
     '`done` {assistant_message_id, status, finish_reason, code} or `error` {code, message}; a `: keepalive` comment every 15 s. ' +
@@ -103,19 +108,13 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   // Who owns the chat's rows, and whose key answers (lib/chat/turn-seat.ts); 403 for a viewer.
   // A member attaches files from their own folder, as the owner does (recorded on their question).
   const seat = await resolveTurnSeat(db, user, body.session_id);
-  // The rate limit (the sender's) and the payer's monthly budget (402 budget_exceeded past
-  // 100 %) are checked together, before any provider call. The turn's inputs and key are
-  // read meanwhile (reads only); their outcome is looked at once the checks have passed, so
-  // a refused request still gets its 429/402 first.
-  const checks = Promise.all([
-    db.consumeRateLimit(user.id, 'chat', limits.chatRateCapacity, limits.chatRateRefillPerSecond),
-    seat.payerId === user.id ? assertWithinBudget(db, user) : assertPayerWithinBudget(db, seat.payerId),
-  ]).then(([limit]) => {
-    if (!limit.allowed) {
-      throw new ApiError(429, 'rate_limited', `Too many messages; try again in ${limit.retryAfterSeconds} s`, { 'retry-after': String(limit.retryAfterSeconds) });
-    }
-  });
-  checks.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+  // The gate (lib/chat/turn-gate.ts), before any provider call: the sender's rate limit, the
+  // payer's monthly budget (402 budget_exceeded past 100 %), the payer's key and the sender's
+  // custom instructions, in one statement. The turn's inputs are read meanwhile (reads only);
+  // their outcome is looked at once the gate has passed, so a refused request still gets its
+  // 429/402 first.
+  const gate = passTurnGate(db, { userId: user.id, payerId: seat.payerId, providerId: provider.id, capacity: limits.chatRateCapacity, refillPerSecond: limits.chatRateRefillPerSecond });
+  gate.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
 
   const window = contextWindow(provider, body.model);
   const reserved = reservedForAnswer(window, body.max_tokens);
@@ -129,7 +128,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
       })
     : body.edit_message_id ? await withUser((sql) => attachmentsOf(sql, body.edit_message_id!)) : []);
   // Files are read from Storage only for a request that passed the checks.
-  if (paths.length > 0) await checks;
+  if (paths.length > 0) await gate;
   // Files named in the request must be the caller's own; a regenerated or edited question's
   // stored files may be another participant's in a group chat (Storage's policies decide).
   const files = await prepareAttachments({ config, fetch: deps.fetch }, withUser, {
@@ -180,16 +179,19 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     return await db.readAsUser(user, (sql) => readTurnInputs(sql, user, { ...request, ...(owner ? { ownerProject: owner } : {}), questionVector }));
   };
   // The payer's key (the owner's when they share it with members: decrypted here, never sent anywhere but the provider).
-  const openKey = () => openProviderClient({ config, db, deps, user: payerOf(user, seat), log, providerId: provider.id }).catch((error: unknown) => {
+  const openKey = (stored: StoredCiphertext | null) => openProviderClient({ config, db, deps, user: payerOf(user, seat), log, providerId: provider.id, stored }).catch((error: unknown) => {
     if (seat.payerId !== user.id && error instanceof ApiError && error.code === 'missing_credential') {
       throw new ApiError(422, 'missing_credential', `The chat's owner shares their key, but has no ${provider.name} key; choose another provider or ask them to add one`);
     }
     throw error;
   });
-  // The key is decrypted while the turn's inputs are read.
-  const reads = Promise.all([openKey(), readInputs()]);
-  reads.catch(() => {}); // awaited right after the checks
-  await checks;
+  // A plain new chat reads nothing more than the gate did; other turns read while the gate runs.
+  const reads = Promise.all([
+    gate.then((g) => openKey(g.stored)),
+    isPlainNewChat(request) ? gate.then((g) => newChatInputs(request, g.customInstructions)) : readInputs(),
+  ]);
+  reads.catch(() => {}); // awaited right after the gate
+  await gate;
   const [opened, first] = await reads;
   let inputs = first;
   // In a group chat people edit only their own words; members regenerate only answers to theirs.
@@ -250,7 +252,16 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     leaseMs: limits.turnLeaseMs,
   });
   turn.start(persisted);
-  await persisted;
+  // A new chat has no other turn to race with (its session is created by these rows), so its
+  // view starts at once and says `stored` when the rows are committed; in an existing session
+  // the rows' lock decides first, and a lost race still answers 409 turn_running. A new
+  // question's files are recorded on it once it exists.
+  const streamsEarly = inputs.sessionId === null && paths.length === 0;
+  if (streamsEarly) {
+    persisted.catch((error: unknown) => turnLog.warn('chat turn rows not written', { message: error instanceof Error ? error.message : String(error) }));
+  } else {
+    await persisted;
+  }
   turns.registry.add(turn);
   // A new question records its files; an edit's new question keeps the edited one's files.
   if (paths.length > 0 && inputs.userMessage.mode !== 'regenerate') {
@@ -259,17 +270,20 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   // The turn outlives this response: the runtime keeps it alive until it is saved.
   deps.waitUntil?.(turn.ended);
 
+  const meta = {
+    session_id: ids.sessionId,
+    user_message_id: ids.userMessageId,
+    assistant_message_id: ids.assistantMessageId,
+    dropped_turns: inputs.context.droppedTurns,
+    provider: provider.id,
+    model: body.model,
+    ...filesMeta(files, inputs.projectFiles.used),
+    ...(streamsEarly ? { stored: false } : {}),
+  };
   const stream = turnView({
     messageId: ids.assistantMessageId,
-    meta: {
-      session_id: ids.sessionId,
-      user_message_id: ids.userMessageId,
-      assistant_message_id: ids.assistantMessageId,
-      dropped_turns: inputs.context.droppedTurns,
-      provider: provider.id,
-      model: body.model,
-      ...filesMeta(files, inputs.projectFiles.used),
-    },
+    meta,
+    ...(streamsEarly ? { rowsStored: persisted } : {}),
     afterSeq: 0,
     turn,
     keepaliveMs: limits.keepaliveMs,

@@ -272,6 +272,9 @@ export class ChatState {
     const dropDrafts = () => (this.messages = this.messages.filter((m) => m.id !== pendingAssistantId && m.id !== pendingUserId));
 
     let end: 'done' | 'error' | 'closed' | 'failed' = 'failed';
+    // A new chat's page moves to its URL once the chat exists: at once, or — when the answer
+    // streams before the chat's rows are committed (`stored: false`) — on `stored`.
+    let announce: (() => void) | null = null;
     try {
       end = await streamChat(
         this.sessionId ? { ...body, session_id: this.sessionId, project_id: undefined } : body,
@@ -279,13 +282,19 @@ export class ChatState {
           meta: (meta) => {
             if (!this.sessionId) {
               this.sessionId = meta.session_id;
-              onSession(meta.session_id);
+              const id = meta.session_id;
+              announce = () => {
+                announce = null;
+                onSession(id);
+              };
+              if (meta.stored !== false) announce();
             }
             assistantId = meta.assistant_message_id ?? null;
             this.adoptIds(pendingUserId, meta.user_message_id, pendingAssistantId, assistantId);
             if (assistantId) this.views.adopt(assistantId, controller);
             if (this.stopWanted) void this.stop();
           },
+          stored: () => announce?.(),
           ...this.events.for(() => assistantId ?? pendingAssistantId),
         },
         controller.signal,

@@ -16,6 +16,8 @@ export const chatEvents = {
     assistant_message_id: z.string().nullish(),
     dropped_turns: z.number().nullish(),
     status: z.string().nullish(),
+    /** false: a new chat streams before its rows are committed; a `stored` event follows. */
+    stored: z.boolean().nullish(),
   }),
   delta: z.object({ seq, text: z.string() }),
   reasoning: z.object({ seq, text: z.string() }),
@@ -57,6 +59,8 @@ export interface ChatRequest {
 
 export interface TurnHandlers {
   meta(meta: ChatMeta): void;
+  /** The turn's rows are committed (after a `meta` with `stored: false`). */
+  stored?(): void;
   delta(delta: ChatText): void;
   reasoning(delta: ChatText): void;
   usage(usage: ChatUsage): void;
@@ -91,6 +95,9 @@ async function readTurn(res: Response, handlers: TurnHandlers): Promise<ViewEnd>
           if (meta.success) handlers.meta(meta.data);
           break;
         }
+        case 'stored':
+          handlers.stored?.();
+          break;
         case 'delta':
         case 'reasoning': {
           const delta = chatEvents.delta.safeParse(data);

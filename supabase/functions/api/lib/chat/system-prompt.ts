@@ -87,9 +87,13 @@ export async function loadSystemPrompt(
   }
   const [profile] = await sql<{ custom_instructions: string }[]>`
     select custom_instructions from public.profiles where id = ${options.userId}`;
-  if (profile?.custom_instructions.trim()) {
-    if (options.ownerProjectPrompt !== undefined) parts.unshift(profile.custom_instructions);
-    else parts.push(profile.custom_instructions);
-  }
+  addCustomInstructions(parts, profile?.custom_instructions ?? '', options.ownerProjectPrompt !== undefined);
   return { parts, prompt: used };
+}
+
+/** The sender's custom instructions join the system messages (first: before a group chat's project prompt). */
+export function addCustomInstructions(parts: string[], text: string, first = false): void {
+  if (!text.trim()) return;
+  if (first) parts.unshift(text);
+  else parts.push(text);
 }

@@ -12,7 +12,7 @@ import { ApiError, notFound } from '../errors.ts';
 import { countTokensLazily } from '../tokens.ts';
 import { activeQuestion, leafOfSession, readBranchHistory } from './branch.ts';
 import { buildContext, type BuiltContext, type ChatTurn } from './context.ts';
-import { loadSystemPrompt } from './system-prompt.ts';
+import { addCustomInstructions, loadSystemPrompt } from './system-prompt.ts';
 import { withEarlierAttachments } from '../attachments/history.ts';
 import { projectFilesContext, type ProjectFilesContext, type QuestionVector } from '../attachments/project-files.ts';
 import type { OwnerProject } from './owner-project.ts';
@@ -127,10 +127,40 @@ export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: T
     ? owner.files
     : projectId && req.projectFilesBudget
       ? await projectFilesContext(sql, projectId, userMessage.content, req.projectFilesBudget, req.questionVector)
-      : { text: '', tokens: 0, used: [] };
+      : NO_PROJECT_FILES;
+  return await assemble(req, { sessionId: session?.id ?? null, projectId, runningMessageId, userMessage, parentId, prompt: system.prompt, projectFiles }, system.parts, history);
+}
+
+/**
+ * A new chat outside any project, without a chosen prompt: its inputs need no read once the
+ * sender's custom instructions are known (lib/chat/turn-gate.ts), so no transaction is opened.
+ */
+export function isPlainNewChat(req: TurnRequest): boolean {
+  return !req.sessionId && !req.projectId && !req.promptId && !req.regenerate && !req.editMessageId && !req.ownerProject;
+}
+
+/** The inputs of a plain new chat (isPlainNewChat), from the request and the sender's custom instructions. */
+export async function newChatInputs(req: TurnRequest, customInstructions: string): Promise<TurnInputs> {
+  if (!isPlainNewChat(req)) throw new Error('newChatInputs: not a plain new chat');
+  const system: string[] = [];
+  addCustomInstructions(system, customInstructions);
+  const userMessage = { mode: 'new' as const, content: req.message ?? '', tokens: null };
+  return await assemble(req, { sessionId: null, projectId: null, runningMessageId: null, userMessage, parentId: null, prompt: null, projectFiles: NO_PROJECT_FILES }, system, []);
+}
+
+const NO_PROJECT_FILES: ProjectFilesContext = { text: '', tokens: 0, used: [] };
+
+/** The context that fits the model's window: system messages, the project's files, history, the question. */
+async function assemble(
+  req: TurnRequest,
+  inputs: Omit<TurnInputs, 'context'>,
+  system: string[],
+  history: { sender: ChatTurn['role']; content: string }[],
+): Promise<TurnInputs> {
+  const { projectFiles, userMessage } = inputs;
   const filesSystem = projectFiles.text ? [`The project's files (use them to answer; cite file names):\n\n${projectFiles.text}`] : [];
   const context = await buildContext({
-    system: [...system.parts, ...filesSystem],
+    system: [...system, ...filesSystem],
     history: history.map((h): ChatTurn => ({ role: h.sender, content: h.content })),
     userMessage: req.attachmentText ? `${userMessage.content}\n\n${req.attachmentText}` : userMessage.content,
     contextWindow: req.contextWindow,
@@ -140,5 +170,5 @@ export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: T
   // The question's own token count, when the context had to be counted (the tokenizer is
   // loaded then); otherwise it stays unknown rather than load the tokenizer for a label.
   if (userMessage.mode !== 'regenerate' && context.promptTokens !== null) userMessage.tokens = (await countTokensLazily())(userMessage.content);
-  return { sessionId: session?.id ?? null, projectId, runningMessageId, userMessage, parentId, context, prompt: system.prompt, projectFiles };
+  return { ...inputs, context };
 }

@@ -1,6 +1,6 @@
 /**
- * Writes the rows a turn starts with, in one privileged transaction (the API roles may not
- * write messages), every statement filtered by the session owner's id: the session (created,
+ * Writes the rows a turn starts with, in one privileged statement (the API roles may not
+ * write messages; private.write_turn_rows), every write filtered by the session owner's id: the session (created,
  * or its settings updated), the user message (new, or for an edit a new sibling of the edited
  * one; regenerate writes none), the assistant row with status `streaming` under it, and the
  * turn's lock and lease in private.chat_turns. Nothing is deleted: the session's active leaf
@@ -41,52 +41,19 @@ const sqlState = (error: unknown) => (error as { code?: string } | null)?.code;
 export async function writeTurnRows(sql: Sql, people: TurnPeople, inputs: TurnInputs, ids: TurnIds, req: TurnRowsRequest): Promise<void> {
   // `user` is the rows' owner (the session's), `author` who sends this turn.
   const user = { id: people.ownerId };
-  const author = people.authorId;
+  const m = inputs.userMessage;
   try {
-    await sql.begin(async (tx) => {
-      // One round trip: the statements are pipelined (sent together, run in order). Every
-      // insert is guarded by the session being the caller's, so nothing lands in someone
-      // else's; a missing session, project or message then throws and rolls back.
-      const owned = tx`exists (select 1 from public.chat_sessions s where s.id = ${ids.sessionId} and s.user_id = ${user.id})`;
-      const m = inputs.userMessage;
-      // A member's turn leaves the owner's chat settings as they are.
-      const session = inputs.sessionId
-        ? author === user.id
-          ? tx`
-            update public.chat_sessions set metadata = metadata || ${tx.json(req.metadata as never)}
-             where id = ${ids.sessionId} and user_id = ${user.id} returning id`
-          : tx`select id from public.chat_sessions where id = ${ids.sessionId} and user_id = ${user.id}`
-        : tx`
-            insert into public.chat_sessions (id, user_id, project_id, title, metadata)
-            select ${ids.sessionId}, ${user.id}, p.id, ${titleFromMessage(m.content)}, ${tx.json(req.metadata as never)}
-              from (select 1) one
-              left join public.projects p on p.id = ${inputs.projectId}::uuid and p.user_id = ${user.id}
-             where ${inputs.projectId}::uuid is null or p.id is not null
-            returning id`;
-      // A question without a parent in an existing session is an edit of its first message:
-      // a new first message, which the database would otherwise thread under the active leaf.
-      const root = inputs.sessionId && m.mode !== 'regenerate' && inputs.parentId === null
-        ? tx`select set_config('mrprompt.root_message', ${ids.userMessageId}, true)`
-        : tx`select 1`;
-      const question =
-        m.mode === 'regenerate'
-          ? tx`select ${m.id}::uuid as id`
-          : tx`
-              insert into public.messages (id, session_id, user_id, author_id, sender, content, status, token_count, parent_id)
-              select ${ids.userMessageId}, ${ids.sessionId}, ${user.id}, ${author}, 'user', ${m.content}, 'complete', ${m.tokens}, ${inputs.parentId}::uuid
-               where ${owned}
-              returning id`;
-      const answer = tx`
-        insert into public.messages (id, session_id, user_id, author_id, sender, content, status, provider, model, parent_id)
-        select ${ids.assistantMessageId}, ${ids.sessionId}, ${user.id}, ${author}, 'assistant', '', 'streaming', ${req.provider}, ${req.model}, ${ids.userMessageId}::uuid
-         where ${owned}`;
-      const lock = tx`
-        insert into private.chat_turns (message_id, session_id, user_id, lease_expires_at)
-        select ${ids.assistantMessageId}, ${ids.sessionId}, ${user.id}, clock_timestamp() + make_interval(secs => ${req.leaseMs / 1000}) where ${owned}`;
-      const [sessionRows, , questionRows] = await Promise.all([session, root, question, answer, lock]);
-      if (sessionRows.length === 0) throw notFound(inputs.sessionId ? 'Session' : 'Project');
-      if (questionRows.length === 0) throw notFound('Message');
-    });
+    // One statement, one round trip (its own transaction): private.write_turn_rows runs the
+    // writes in order, each filtered by the session being the owner's.
+    const [{ missing }] = await sql<{ missing: string | null }[]>`
+      select private.write_turn_rows(
+        ${user.id}::uuid, ${people.authorId}::uuid, ${ids.sessionId}::uuid, ${inputs.sessionId === null}::boolean, ${inputs.projectId}::uuid,
+        ${titleFromMessage(m.content)}::text, ${sql.json(req.metadata as never)}::jsonb,
+        ${ids.userMessageId}::uuid, ${m.mode !== 'regenerate'}::boolean, ${m.content}::text, ${m.mode === 'regenerate' ? null : m.tokens}::int, ${inputs.parentId}::uuid,
+        ${ids.assistantMessageId}::uuid, ${req.provider}::text, ${req.model}::text, ${req.leaseMs / 1000}::float8
+      ) as missing`;
+    if (missing === 'project') throw notFound('Project');
+    if (missing) throw notFound('Session');
   } catch (error) {
     // 42501 from messages_guard_author: the author was removed or made a viewer meanwhile.
     if (sqlState(error) === '42501') throw new ApiError(403, 'read_only', 'You can no longer post in this chat');

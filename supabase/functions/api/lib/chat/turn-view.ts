@@ -4,6 +4,7 @@
  * replayed, then live ones follow, then the end:
  *
  *   meta {…}                    (when given)
+ *   stored {session_id}         (a new chat's view, once its rows are committed)
  *   delta | reasoning {seq, text}   id: seq
  *   usage {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}
  *   done {assistant_message_id, status, finish_reason, code} | error {code, message}
@@ -21,6 +22,12 @@ import type { Unit } from './units.ts';
 export interface TurnViewOptions {
   messageId: string;
   meta?: Record<string, unknown>;
+  /**
+   * A new chat's view starts before its rows are committed: `meta` says `stored: false`, and
+   * a `stored` event follows once this resolves (before the end; never, if it rejects — the
+   * turn then ends with an error).
+   */
+  rowsStored?: Promise<unknown>;
   afterSeq: number;
   /** The running turn, when this process has it. */
   turn?: Turn;
@@ -56,7 +63,13 @@ export function turnView(options: TurnViewOptions): ReadableStream<Uint8Array> {
     lastSeq = u.seq;
     send({ event: u.kind === 'content' ? 'delta' : 'reasoning', id: u.seq, data: JSON.stringify({ seq: u.seq, text: u.text }) });
   };
+  // Settled once `stored` is out (or never will be): the end waits for it.
+  let storedSent: Promise<void> | null = null;
   const end = (e: TurnEnd) => {
+    if (storedSent) void storedSent.then(() => endNow(e));
+    else endNow(e);
+  };
+  const endNow = (e: TurnEnd) => {
     if (e.usage) send({ event: 'usage', data: JSON.stringify(e.usage) });
     if (e.status === 'error') send({ event: 'error', data: JSON.stringify(e.error ?? { code: e.code ?? 'error', message: 'The answer failed' }) });
     else send({ event: 'done', data: JSON.stringify({ assistant_message_id: options.messageId, status: e.status, finish_reason: e.finishReason, code: e.code }) });
@@ -77,6 +90,10 @@ export function turnView(options: TurnViewOptions): ReadableStream<Uint8Array> {
     start(c) {
       controller = c;
       if (options.meta) send({ event: 'meta', data: JSON.stringify(options.meta) });
+      if (options.rowsStored) {
+        const sessionId = options.meta?.session_id;
+        storedSent = options.rowsStored.then(() => send({ event: 'stored', data: JSON.stringify({ session_id: sessionId }) }), () => {});
+      }
       const keepalive = setInterval(() => send({ comment: ' keepalive' }), options.keepaliveMs);
       let unsubscribe = () => {};
       cleanup = () => {

@@ -1,0 +1,71 @@
+/**
+ * The gate of a chat turn: what the database must say before a provider may be called, in
+ * one statement on the owner connection (one pool checkout, one round trip, where it took
+ * three connections and a transaction as the caller): the sender's rate limit (consumed),
+ * the payer's monthly budget, the payer's key ciphertext for the provider, and the sender's
+ * custom instructions. Every part filters by an id the API verified — the caller's, or the
+ * payer's from lib/chat/turn-seat.ts — and reads the rows RLS shows that person. A refusal
+ * comes in this order: 429 rate_limited, then 402 budget_exceeded.
+ */
+import postgres from 'postgres';
+import { budgetColumns, budgetExceeded, budgetStatus, monthWindow, payerBudgetExceeded } from '../budget.ts';
+import type { Db } from '../db.ts';
+import { ApiError } from '../errors.ts';
+import type { StoredCiphertext } from '../provider-client.ts';
+import { floatLiteral, intLiteral, nameLiteral, uuidLiteral } from '../sql-literals.ts';
+
+export interface TurnGateRequest {
+  userId: string;
+  /** Whose key answers and whose budget the call counts against. */
+  payerId: string;
+  providerId: string;
+  capacity: number;
+  refillPerSecond: number;
+}
+
+export interface TurnGate {
+  /** The payer's ciphertext for the provider (null: none stored). */
+  stored: StoredCiphertext | null;
+  /** The sender's custom instructions (a system message of every turn). */
+  customInstructions: string;
+}
+
+export async function passTurnGate(db: Db, req: TurnGateRequest, now = new Date()): Promise<TurnGate> {
+  const { sql } = db;
+  const { start, resetsAt } = monthWindow(now);
+  // The bucket's update commits without waiting for its WAL to reach disk, as in
+  // db.consumeRateLimit: a crash can only forget consumption, which errs towards the caller.
+  // https://www.postgresql.org/docs/current/wal-async-commit.html
+  // Literals, not parameters (lib/sql-literals.ts): one message, pipelined on a busy connection.
+  const rows = await sql.unsafe<{
+    allowed: boolean;
+    retry_after_seconds: number;
+    budget: number | null;
+    spent: number;
+    custom_instructions: string | null;
+    encrypted_key: string | null;
+    base_url: string | null;
+  }[]>(`
+    select set_config('synchronous_commit', 'off', true), rl.allowed, rl.retry_after_seconds,
+           ${budgetColumns(req.payerId, start, resetsAt)},
+           (select custom_instructions from public.profiles where id = ${uuidLiteral(req.userId)}) as custom_instructions,
+           k.encrypted_key, k.base_url
+      from private.consume_rate_limit(${uuidLiteral(req.userId)}, 'chat', ${intLiteral(req.capacity)}, ${floatLiteral(req.refillPerSecond)}, 1) rl
+      left join private.read_credential_ciphertext(${uuidLiteral(req.payerId)}, ${nameLiteral(req.providerId)}) k on true`)
+    .catch((error: unknown) => {
+      // A still-valid token of an account deleted since: its bucket row has no user to belong to.
+      if (error instanceof postgres.PostgresError && error.code === '23503') throw new ApiError(401, 'unauthorized', 'This account no longer exists');
+      throw error;
+    });
+  const row = rows[0];
+  if (!row?.allowed) {
+    const retry = Number(row?.retry_after_seconds ?? 1);
+    throw new ApiError(429, 'rate_limited', `Too many messages; try again in ${retry} s`, { 'retry-after': String(retry) });
+  }
+  const budget = budgetStatus(row.budget, row.spent, start, resetsAt);
+  if (budget.state === 'exceeded') throw req.payerId === req.userId ? budgetExceeded(budget) : payerBudgetExceeded(budget);
+  return {
+    stored: row.encrypted_key === null ? null : { encrypted_key: row.encrypted_key, base_url: row.base_url },
+    customInstructions: row.custom_instructions ?? '',
+  };
+}
