@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
 import { asActor } from '../../../../tests/helpers/actors.ts';
-import { createApp } from '../app.ts';
 import { assertWithinBudget } from '../lib/budget.ts';
 import { ApiError } from '../lib/errors.ts';
 
@@ -75,16 +74,13 @@ describe('budget', () => {
     await spend(alice, new Date().toISOString(), '1.25');
     const status = await (await alice.request('GET', '/budget')).json();
     expect(status).toMatchObject({ state: 'exceeded', spent_usd: 1.25, used_share: 1.25 });
-    // Through the app's error handler, exactly as /chat answers it.
-    const app = createApp(api.config, { db: api.apiDb, log: () => {} });
-    app.get('/__budget-probe', async (c) => {
-      await assertWithinBudget(api.apiDb, asUser(alice));
-      return c.json({ ok: true });
-    });
-    const res = await app.request('/api/__budget-probe');
+    // As POST /chat answers it, before any provider call.
+    const calls = api.fakeProvider.requests.length;
+    const res = await alice.request('POST', '/chat', { provider: 'demo', model: 'demo-model', message: 'one more?' });
     expect(res.status).toBe(402);
     const body = await res.json();
     expect(body.error).toMatchObject({ code: 'budget_exceeded', spent_usd: 1.25, monthly_budget_usd: 1, resets_at: status.resets_at });
+    expect(api.fakeProvider.requests.length).toBe(calls);
   });
 
   it("never counts another user's spend, and a user cannot set another's budget", async () => {
