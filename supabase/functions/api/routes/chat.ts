@@ -15,7 +15,7 @@ import type { QuestionVector } from '../lib/attachments/project-files.ts';
 import { withRankingByMeaning } from '../lib/attachments/semantic-ranking.ts';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
 import { activeQuestion } from '../lib/chat/branch.ts';
-import { countPromptTokens, reservedForAnswer, type ChatTurn } from '../lib/chat/context.ts';
+import { promptEstimate, reservedForAnswer, type ChatTurn } from '../lib/chat/context.ts';
 import { Turn } from '../lib/chat/turn.ts';
 import { stopAndWait } from '../lib/chat/turn-control.ts';
 import { isPlainNewChat, newChatInputs, readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
@@ -228,8 +228,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     messages: withImages(inputs.context.messages, files),
     temperature: body.temperature,
     maxTokens: body.max_tokens,
-    estimatePromptTokens: async () => (inputs.context.promptTokens ?? countPromptTokens(inputs.context.messages, await countTokensLazily()))
-      + files.attachments.filter((a) => a.kind === 'image').reduce((sum, a) => sum + a.tokens, 0),
+    estimatePromptTokens: promptEstimate(inputs.context, files.attachments.filter((a) => a.kind === 'image').reduce((sum, a) => sum + a.tokens, 0), countTokensLazily),
     usageLog: { provider: provider.id, model: body.model, promptId: inputs.prompt?.id ?? null, promptVersion: inputs.prompt?.version ?? null, touchCredential: opened.hasStoredCredential, payerId: seat.payerId },
     store: turns.store,
     broadcaster: turns.broadcaster,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countTokens } from 'gpt-tokenizer';
-import { buildContext, countMessageTokens, countPromptTokens, titleFromMessage, type ChatTurn } from './context.ts';
+import { buildContext, countMessageTokens, countPromptTokens, promptEstimate, titleFromMessage, type ChatTurn } from './context.ts';
 
 const history = (n: number): ChatTurn[] =>
   Array.from({ length: n }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `turn ${i} `.repeat(50) }));
@@ -57,6 +57,20 @@ describe('buildContext', () => {
   it('skips empty system parts', async () => {
     const built = await buildContext({ system: ['', '  ', 'Use metric units.'], history: [], userMessage: 'x', contextWindow: 8000, reservedForAnswer: 100, tokenizer: tokenizer().load });
     expect(built.messages.filter((m) => m.role === 'system')).toHaveLength(1);
+  });
+});
+
+describe('promptEstimate', () => {
+  it('uses what was counted, or counts the messages when asked, plus the extra tokens', async () => {
+    const messages: ChatTurn[] = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'How long is a piece of string?' }];
+    const counted = tokenizer();
+    expect(await promptEstimate({ messages, droppedTurns: 0, promptTokens: 42 }, 85, counted.load)()).toBe(127);
+    expect(counted.calls.loaded).toBe(0);
+    const uncounted = tokenizer();
+    const estimate = promptEstimate({ messages, droppedTurns: 0, promptTokens: null }, 85, uncounted.load);
+    expect(uncounted.calls.loaded).toBe(0);
+    expect(await estimate()).toBe(countPromptTokens(messages, countTokens) + 85);
+    expect(uncounted.calls.loaded).toBe(1);
   });
 });
 

@@ -45,6 +45,16 @@ export function countPromptTokens(messages: ChatTurn[], countTokens: CountTokens
 }
 
 /**
+ * The turn's prompt-size estimate, asked for only when the provider reports no usage:
+ * what buildContext counted, or the messages counted then. Holds just the messages (the turn
+ * keeps them anyway), not the inputs they were built from.
+ */
+export function promptEstimate(context: BuiltContext, extraTokens: number, tokenizer: () => Promise<CountTokens>): () => Promise<number> {
+  const { promptTokens, messages } = context;
+  return async () => (promptTokens ?? countPromptTokens(messages, await tokenizer())) + extraTokens;
+}
+
+/**
  * Picks the newest history that fits `contextWindow - reservedForAnswer`. System messages
  * and the new message always go in; if even they do not fit, the request is refused.
  * `tokenizer` is called only when the bytes alone do not settle it.
