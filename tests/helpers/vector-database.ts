@@ -10,7 +10,6 @@
  *   await vdb.stop();
  */
 import fs from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
@@ -32,8 +31,8 @@ export async function startVectorDatabase(): Promise<VectorDatabase> {
   const db = await PGlite.create({ extensions: { vector, pgcrypto, uuid_ossp } });
   const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 16 });
   await server.start();
-  const { port } = (server as unknown as { server: { address(): AddressInfo } }).server.address();
-  const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
+  // `host:port`, the port the system assigned once listening.
+  const url = `postgresql://postgres:postgres@${server.getServerConn()}/postgres`;
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await applyBootstrap(url);
