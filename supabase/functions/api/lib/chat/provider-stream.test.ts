@@ -165,6 +165,19 @@ describe('streamProvider', () => {
     expect(out.result).toEqual({ usage: null, finishReason: 'length', providerMessageId: 'r1' });
   });
 
+  it('reads events longer than its read buffer, multi-byte characters split across reads included', async () => {
+    const long = 'é🙂x'.repeat(3000); // ≈ 21 kB of UTF-8: many 4 KiB reads, characters cut at their edges
+    raw.body = `data: ${JSON.stringify({ id: 'r4', choices: [{ index: 0, delta: { content: long } }] })}\n\ndata: ${JSON.stringify({ id: 'r4', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`;
+    const out = await run(call('hi', { endpoint: { baseUrl: raw.url, apiKey: 'k', fetch } }));
+    expect(out.content).toBe(long);
+  });
+
+  it('refuses an event that never ends instead of buffering it without bound', async () => {
+    raw.body = `data: ${'x'.repeat(5 * 1024 * 1024)}`;
+    const { described } = await failure(call('hi', { endpoint: { baseUrl: raw.url, apiKey: 'k', fetch } }));
+    expect(described.code).toBe('provider_bad_response');
+  });
+
   it('fails on an error event mid-stream, keeping what arrived', async () => {
     raw.body = `data: ${JSON.stringify({ id: 'r2', choices: [{ index: 0, delta: { content: 'par' } }] })}\n\ndata: ${JSON.stringify({ error: { message: 'overloaded', type: 'server_error' } })}\n\n`;
     const texts: string[] = [];

@@ -132,6 +132,9 @@ function safeJson(text: string): object | undefined {
   }
 }
 
+/** The longest event accepted (characters buffered for one event). */
+const MAX_EVENT_CHARS = 4 * 1024 * 1024;
+
 /** Bytes read per call into the stream's own buffer (a chunk is a few hundred bytes). */
 const READ_BUFFER_BYTES = 4096;
 
@@ -208,7 +211,14 @@ export async function streamProvider(call: ProviderCall, handlers: ProviderHandl
       handlers.onActivity();
       onChunk(data, result, handlers);
     };
-    const parser = createParser({ onEvent });
+    const parser = createParser({
+      onEvent,
+      // One event is one chunk of an answer; a provider that never ends its line is not read into memory forever.
+      maxBufferSize: MAX_EVENT_CHARS,
+      onError: (error) => {
+        if (error.type === 'max-buffer-size-exceeded') throw new SyntaxError(`the provider sent an event longer than ${MAX_EVENT_CHARS} characters`);
+      },
+    });
     const decoder = new TextDecoder();
     const chunks = byteReader(body);
     reader = chunks.reader;
