@@ -11,11 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../supabase/functions/api/app.ts';
 import { loadConfig, type Config } from '../../supabase/functions/api/config.ts';
 import { tokenizer } from '../../supabase/functions/api/lib/attachments/budget.ts';
-import { embedAddedFile, openEmbedder, type EmbedderOptions } from '../../supabase/functions/api/lib/attachments/embeddings.ts';
+import { embedAddedFile, openEmbedder, vectorSupport, type EmbedderOptions } from '../../supabase/functions/api/lib/attachments/embeddings.ts';
 import { chunkText, projectFilesContext, type QuestionVector } from '../../supabase/functions/api/lib/attachments/project-files.ts';
 import { questionVector } from '../../supabase/functions/api/lib/attachments/semantic-ranking.ts';
 import { createDb, type Db } from '../../supabase/functions/api/lib/db.ts';
 import { createLogger } from '../../supabase/functions/api/lib/log.ts';
+import { demoEmbedding } from '../../local/src/demo-embeddings.ts';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { functionsJwks, generateKeys, signAccessToken, type StackKeys } from '../../local/src/keys/index.ts';
 import { readSse } from '../helpers/api.ts';
@@ -308,4 +309,40 @@ describe('a chat turn through the API', () => {
     const [embedding] = await vdb.sql`select user_id from public.prompt_usage_logs where model = 'demo-embed' order by executed_at desc limit 1`;
     expect(embedding!.user_id).toBe(member.id);
   });
+});
+
+describe('a database whose pgvector was enabled earlier in another schema (public)', () => {
+  it('the migration uses that schema for the column and index, and ranking finds it there', async () => {
+    const other = await startVectorDatabase({ vectorAlreadyIn: 'public' });
+    try {
+      const [column] = await other.sql`
+        select n.nspname as schema, format_type(a.atttypid, a.atttypmod) as type
+          from pg_attribute a join pg_type t on t.oid = a.atttypid join pg_namespace n on n.oid = t.typnamespace
+         where a.attrelid = 'public.file_chunks'::regclass and a.attname = 'embedding'`;
+      expect(column).toEqual({ schema: 'public', type: 'vector(1536)' });
+      const [index] = await other.sql`select indexdef from pg_indexes where indexname = 'file_chunks_embedding_idx'`;
+      expect(index!.indexdef).toMatch(/USING hnsw \(embedding (public\.)?vector_cosine_ops\)/);
+      expect(await vectorSupport(other.sql)).toEqual({ schema: 'public', iterativeScan: true });
+
+      const owner = await createAuthUser(other.sql);
+      const [project] = await other.sql`insert into public.projects (user_id, name) values (${owner.id}, 'Elsewhere') returning id`;
+      const chunks = await chunkText(`${FILLER}\n\n${NEEDLE}\n\n${FILLER}`);
+      const vectorOf = (text: string) => `[${[...demoEmbedding(text), ...new Array(1536 - 256).fill(0)].join(',')}]`;
+      await asActor(other.sql, owner, async (tx) => {
+        const [file] = await tx`
+          insert into public.file_metadata (user_id, project_id, name, size, type, storage_path, extracted_text, token_count)
+          values (${owner.id}, ${project!.id}, 'handbook.md', 1, 'text/markdown', ${`${owner.id}/p/handbook.md`}, '', ${chunks.length * 400}) returning id`;
+        for (const c of chunks) {
+          await tx`insert into public.file_chunks (file_id, user_id, chunk_index, content, token_count, embedding, embedding_model)
+                   values (${file!.id}, ${owner.id}, ${c.index}, ${c.content}, ${c.tokens}, ${vectorOf(c.content)}::public.vector, 'demo/demo-embed')`;
+        }
+      });
+      const vector = { model: 'demo/demo-embed', values: JSON.parse(vectorOf(QUESTION)) as number[] };
+      const fused = await asActor(other.sql, owner, (tx) => projectFilesContext(tx, project!.id, QUESTION, 450, vector));
+      expect(fused.ranking).toBe('full-text+vector');
+      expect(fused.text).toContain(NEEDLE);
+    } finally {
+      await other.stop();
+    }
+  }, 120_000);
 });

@@ -27,7 +27,12 @@ export interface VectorDatabase {
 
 const MIGRATIONS = new URL('../../supabase/migrations/', import.meta.url);
 
-export async function startVectorDatabase(): Promise<VectorDatabase> {
+export interface VectorDatabaseOptions {
+  /** Create the `vector` extension in this schema before the migrations (as a project that enabled it earlier did). */
+  vectorAlreadyIn?: string;
+}
+
+export async function startVectorDatabase(options: VectorDatabaseOptions = {}): Promise<VectorDatabase> {
   const db = await PGlite.create({ extensions: { vector, pgcrypto, uuid_ossp } });
   const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 16 });
   await server.start();
@@ -39,6 +44,7 @@ export async function startVectorDatabase(): Promise<VectorDatabase> {
     // PGlite is Postgres 18, where a published table whose replica identity holds a stored
     // generated column (messages' full-text column) must publish it; hosted Supabase runs 17.
     await sql`alter publication supabase_realtime set (publish_generated_columns = stored)`;
+    if (options.vectorAlreadyIn) await sql`create extension vector with schema ${sql(options.vectorAlreadyIn)}`;
     for (const name of (await fs.readdir(MIGRATIONS)).filter((f) => f.endsWith('.sql')).sort()) {
       const text = await fs.readFile(new URL(name, MIGRATIONS), 'utf8');
       await sql.begin((tx) => tx.unsafe(text)).catch((error: Error) => {
