@@ -193,6 +193,39 @@ describe('createBroadcaster', () => {
     });
   });
 
+  it('a hung Realtime: the queue stays bounded by dropping the oldest stream units; `done` and other events always go', async () => {
+    const endpoint = heldEndpoint();
+    const logs: Record<string, unknown>[] = [];
+    const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch: endpoint.fetch, log: createLogger((e) => logs.push(e), 'debug'), maxQueued: 100 });
+    b.send(delta('a', 1));
+    await settle();
+    expect(endpoint.requests).toHaveLength(1); // and it never answers while 1,000 more messages come
+    b.send({ topic: 'x', event: 'done', payload: { message_id: 'x', status: 'complete' } });
+    b.send({ topic: 'x', event: 'members_changed', payload: {} });
+    for (let seq = 2; seq <= 500; seq++) {
+      b.send(delta('a', seq));
+      b.send({ topic: 'b', event: 'reasoning', payload: { seq } });
+    }
+    b.send({ topic: 'a', event: 'done', payload: { message_id: 'a', status: 'complete' } });
+    endpoint.requests[0].answer();
+    await settle();
+    const next = endpoint.requests[1].messages;
+    expect(next.length).toBeLessThanOrEqual(100);
+    expect(next.slice(0, 2).map((m) => m.event)).toEqual(['done', 'members_changed']); // old, but kept, in order
+    expect(next.at(-1)).toMatchObject({ topic: 'a', event: 'done' });
+    // What is left of each answer is its newest units, in order, with no hole: one gap, which a device re-reads.
+    for (const topic of ['a', 'b']) {
+      const seqs = next.filter((m) => m.topic === topic && typeof m.payload.seq === 'number').map((m) => Number(m.payload.seq));
+      expect(seqs.length).toBeGreaterThan(0);
+      expect(seqs.at(-1)).toBe(500);
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => 501 - seqs.length + i));
+    }
+    const warnings = logs.filter((l) => l.msg === 'realtime broadcast queue full: oldest stream units dropped');
+    expect(warnings).toHaveLength(1); // at most once a minute
+    endpoint.requests[1].answer();
+    await b.flush();
+  });
+
   it('sends nothing without a secret key, but still lets sources go on', async () => {
     const { requests, fetch } = recorder();
     const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: null, fetch, log: quiet });

@@ -21,7 +21,12 @@
  * events a second (CHAT_BROADCAST_MIN_INTERVAL_MS; 0, no spacing, by default).
  *
  * A failure is logged (at most once a minute) and never reaches the caller: live fan-out is
- * best effort; the database and the SSE views hold the truth.
+ * best effort; the database and the SSE views hold the truth. For the same reason the queue is
+ * bounded: when Realtime hangs (each request waits out its 5 s timeout) or falls behind, the
+ * oldest stream units (`delta`/`reasoning` with a `seq`) are dropped once more than
+ * `maxQueued` messages wait. A device that misses one sees a gap in `seq` and re-reads the
+ * answer (GET /chat/{id}/stream from its `seq`), and re-reads the row on `done`; `done` and
+ * every other event are never dropped.
  */
 import type { Logger } from './log.ts';
 
@@ -56,15 +61,21 @@ export interface BroadcasterOptions {
   minIntervalMs?: number;
   /** Largest batch per request (the endpoint accepts many messages per call). */
   maxBatch?: number;
+  /** Most messages waiting before the oldest stream units are dropped (default 5,000: ten full requests). */
+  maxQueued?: number;
 }
 
 const FAILURE_LOG_EVERY_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 5_000;
 
+/** A stream unit: a device that misses it notices the gap in `seq` and re-reads the answer. */
+const isStreamUnit = (m: BroadcastMessage) => (m.event === 'delta' || m.event === 'reasoning') && typeof m.payload.seq === 'number';
+
 export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   const maxWait = options.maxWaitMs ?? 50;
   const minInterval = options.minIntervalMs ?? 0;
   const maxBatch = options.maxBatch ?? 500;
+  const maxQueued = options.maxQueued ?? 5_000;
   const url = `${options.supabaseUrl}/realtime/v1/api/broadcast`;
   const key = options.secretKey;
   const queue: BroadcastMessage[] = [];
@@ -78,6 +89,28 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   let lastStart = -Infinity;
   let spacer: ReturnType<typeof setTimeout> | null = null;
   let lastFailureLog = 0;
+  let lastDropLog = 0;
+  let droppedSinceLog = 0;
+
+  /**
+   * Over the bound: drops the oldest stream units, in one pass, until a quarter of the bound
+   * is free again (so a queue at the bound does not pay a pass per message).
+   */
+  const trim = () => {
+    let excess = queue.length - Math.floor(maxQueued * 0.75);
+    let kept = 0;
+    for (const message of queue) {
+      if (excess > 0 && isStreamUnit(message)) excess -= 1;
+      else queue[kept++] = message;
+    }
+    droppedSinceLog += queue.length - kept;
+    queue.length = kept;
+    if (Date.now() - lastDropLog > FAILURE_LOG_EVERY_MS) {
+      lastDropLog = Date.now();
+      options.log.warn('realtime broadcast queue full: oldest stream units dropped', { dropped: droppedSinceLog, queued: kept });
+      droppedSinceLog = 0;
+    }
+  };
 
   /** The takers hand over what they have now (their messages join the queue). */
   const runTakers = () => {
@@ -149,6 +182,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
     send(message) {
       if (!key) return;
       queue.push(message);
+      if (queue.length > maxQueued) trim();
       schedule();
     },
     whenReady(take) {
