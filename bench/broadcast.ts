@@ -5,66 +5,28 @@
  * provider writes the time into every chunk it sends (`/stamp`), so each arrival gives the
  * chunk's latency however deltas are batched. Baseline in the same run: the same chunks
  * reaching the client that asked, over its own SSE stream.
+ *
+ * The devices run in their own processes (lib/device-process.ts, BENCH_BC_DEVICES_PER_PROCESS
+ * each, 25 by default), because a user's other devices are other machines. Until 2026-12-01
+ * they ran on the benchmark's event loop, beside the gateway, local Realtime and the asker,
+ * and every callback waited for that loop (with 100 devices, 100 more frames to read per
+ * event); BENCH_BC_DEVICES_PER_PROCESS=0 still measures that way, for comparison. The
+ * asker's SSE stream is read here, as before. Stamps and arrivals are read from the
+ * machine's monotonic clock (stats.ts `monotonicNow`), which every process shares.
  */
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
 import { chatThroughStack } from './lib/chat-client.ts';
+import { joinDevicesHere, spawnDevices, type DeviceGroup } from './lib/device-process.ts';
 import type { BenchEnvironment } from './lib/environment.ts';
-import { now, quantiles, round, sleep, type Figure } from './lib/stats.ts';
+import { monotonicNow, quantiles, round, sleep, type Figure } from './lib/stats.ts';
 
 const LEVELS = (process.env.BENCH_BC_LEVELS ?? '1,10,100').split(',').map(Number);
 const TURNS = Number(process.env.BENCH_BC_TURNS ?? 5);
 const CHUNKS = Number(process.env.BENCH_BC_CHUNKS ?? 100);
+const PER_PROCESS = Number(process.env.BENCH_BC_DEVICES_PER_PROCESS ?? 25);
 /** Issue 9's targets: p50 with 10 devices, p99 with 100. */
 const TARGETS: Record<string, number> = { '10:p50': 5, '100:p99': 50 };
 
 const stampsIn = (text: string) => [...text.matchAll(/@(\d+\.\d+)/g)].map((m) => Number(m[1]));
-
-interface Device {
-  client: SupabaseClient;
-  latencies: number[];
-  /** Per delivered message: the latency of its newest chunk (batching delay ≤ one chunk gap). */
-  freshest: number[];
-  chunks: number;
-  done: number;
-}
-
-function textOf(payload: unknown): string {
-  if (!payload || typeof payload !== 'object') return '';
-  const text = Reflect.get(payload, 'text');
-  return typeof text === 'string' ? text : '';
-}
-
-async function joinDevice(apiUrl: string, key: string, token: string, sessionId: string): Promise<Device> {
-  const client = createClient(apiUrl, key, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    realtime: { transport: WebSocket as never },
-  });
-  // Private channels are authorised with the user's token (RLS on realtime.messages).
-  await client.realtime.setAuth(token);
-  const device: Device = { client, latencies: [], freshest: [], chunks: 0, done: 0 };
-  const channel = client
-    .channel(`session:${sessionId}`, { config: { private: true } })
-    .on('broadcast', { event: 'delta' }, (message) => {
-      const at = now();
-      const stamps = stampsIn(textOf(message.payload));
-      for (const stamp of stamps) {
-        device.latencies.push(at - stamp);
-        device.chunks += 1;
-      }
-      if (stamps.length) device.freshest.push(at - Math.max(...stamps));
-    })
-    .on('broadcast', { event: 'done' }, () => {
-      device.done += 1;
-    });
-  await new Promise<void>((resolve, reject) => {
-    channel.subscribe((status, error) => {
-      if (status === 'SUBSCRIBED') resolve();
-      else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') reject(error ?? new Error(`session channel: ${status}`));
-    });
-  });
-  return device;
-}
 
 export async function benchBroadcast(env: BenchEnvironment, log: (line: string) => void): Promise<Figure[]> {
   const figures: Figure[] = [];
@@ -88,48 +50,50 @@ async function benchLevel(env: BenchEnvironment, n: number, log: (line: string) 
   const user = await env.user();
   const [session] = await env.sql<{ id: string }[]>`
     insert into public.chat_sessions (user_id, title) values (${user.id}, ${`broadcast bench ${n}`}) returning id`;
-  const devices: Device[] = [];
+  const groups: DeviceGroup[] = [];
   const asker: number[] = [];
+  /** The asker's latency per chunk stamp. */
+  const askerByStamp = new Map<number, number>();
   const askerFreshest: number[] = [];
   let failed = 0;
+  let samples = { latencies: [] as number[], stamps: [] as number[], freshest: [] as number[], chunks: [] as number[] };
   try {
-    // Ten joins at a time, as people open their devices, not one thundering herd.
-    for (let i = 0; i < n; i += 10) {
-      const joined = await Promise.allSettled(Array.from({ length: Math.min(10, n - i) }, () => joinDevice(stack.apiUrl, stack.keys.publishableKey, user.token, session!.id)));
-      for (const result of joined) if (result.status === 'fulfilled') devices.push(result.value);
-      const refused = joined.find((result) => result.status === 'rejected');
-      if (refused) throw refused.reason;
-    }
+    const devices = { apiUrl: stack.apiUrl, key: stack.keys.publishableKey, token: user.token, sessionId: session!.id };
+    if (PER_PROCESS > 0) for (let i = 0; i < n; i += PER_PROCESS) groups.push(await spawnDevices({ ...devices, count: Math.min(PER_PROCESS, n - i) }));
+    else groups.push(await joinDevicesHere({ ...devices, count: n }));
     for (let turn = 0; turn < TURNS + 1; turn++) {
       const warm = turn === 0; // the first turn warms the path up and is not counted
       const run = await chatThroughStack({
         apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: user.token, sessionId: session!.id,
         message: `/stamp ${CHUNKS} turn ${turn}`,
-        onDelta: (text, at) => {
+        onDelta: (text) => {
+          const at = monotonicNow();
           if (warm) return;
           const stamps = stampsIn(text);
-          for (const stamp of stamps) asker.push(at - stamp);
+          for (const stamp of stamps) {
+            asker.push(at - stamp);
+            askerByStamp.set(stamp, at - stamp);
+          }
           if (stamps.length) askerFreshest.push(at - Math.max(...stamps));
         },
       });
       if (!run.ok) failed += 1;
       // Every device has the answer's `done` before the next turn starts.
       const deadline = Date.now() + 5000;
-      while (devices.some((d) => d.done < turn + 1) && Date.now() < deadline) await sleep(5);
-      if (warm) for (const d of devices) Object.assign(d, { latencies: [], freshest: [], chunks: 0 });
+      while (groups.some((g) => g.done.some((d) => d < turn + 1)) && Date.now() < deadline) await sleep(5);
+      if (warm) for (const g of groups) g.reset();
     }
+    const collected = await Promise.all(groups.map((g) => g.collect()));
+    samples = { latencies: collected.flatMap((c) => c.latencies), stamps: collected.flatMap((c) => c.stamps), freshest: collected.flatMap((c) => c.freshest), chunks: collected.flatMap((c) => c.chunks) };
   } finally {
-    await Promise.all(devices.map(async (d) => {
-      await d.client.removeAllChannels();
-      d.client.realtime.disconnect();
-    }));
+    await Promise.all(groups.map((g) => g.stop()));
   }
-  const all = devices.flatMap((d) => d.latencies);
-  const q = quantiles(all);
+  const q = quantiles(samples.latencies);
   const base = quantiles(asker);
   const expected = TURNS * CHUNKS * n;
-  const missing = expected - devices.reduce((sum, d) => sum + d.chunks, 0);
-  log(`broadcast ${n} devices: p50 ${round(q.p50)} p95 ${round(q.p95)} p99 ${round(q.p99)} ms (asker's SSE ${round(base.p50)}/${round(base.p95)}/${round(base.p99)}), chunks missing ${missing} of ${expected}, failed turns ${failed}`);
+  const missing = expected - samples.chunks.reduce((sum, c) => sum + c, 0);
+  const where = PER_PROCESS > 0 ? `${groups.length} device process${groups.length === 1 ? '' : 'es'}` : 'devices in the bench process';
+  log(`broadcast ${n} devices (${where}): p50 ${round(q.p50)} p95 ${round(q.p95)} p99 ${round(q.p99)} ms (asker's SSE ${round(base.p50)}/${round(base.p95)}/${round(base.p99)}), chunks missing ${missing} of ${expected}, failed turns ${failed}`);
   const group = `broadcast (${n} device${n === 1 ? '' : 's'})`;
   for (const p of ['p50', 'p95', 'p99'] as const) {
     const target = TARGETS[`${n}:${p}`];
@@ -140,11 +104,21 @@ async function benchLevel(env: BenchEnvironment, n: number, log: (line: string) 
   }
   // Diagnostic, no target: the newest chunk of each message waited at most one chunk gap
   // (5 ms) for its batch, so this is the delivery path alone, without the batching wait.
-  const fresh = quantiles(devices.flatMap((d) => d.freshest));
+  const fresh = quantiles(samples.freshest);
   const askerFresh = quantiles(askerFreshest);
   log(`broadcast ${n} devices: newest chunk of each message p50 ${round(fresh.p50)} p99 ${round(fresh.p99)} ms (asker's SSE ${round(askerFresh.p50)}/${round(askerFresh.p99)})`);
   for (const p of ['p50', 'p99'] as const) {
     figures.push({ group, name: `newest chunk of each message → callback ${p} (delivery without batching)`, unit: 'ms', value: fresh[p], baseline: askerFresh[p], baselineLabel: "the asker's own SSE stream" });
+  }
+  // Diagnostic, no target: what the broadcast path adds to the same chunk's trip to the asker
+  // (both leave the function when the unit is cut), so the load both share cancels out.
+  const added = quantiles(samples.latencies.flatMap((latency, i) => {
+    const mine = askerByStamp.get(samples.stamps[i]!);
+    return mine === undefined ? [] : [latency - mine];
+  }));
+  log(`broadcast ${n} devices: device − asker for the same chunk p50 ${round(added.p50)} p95 ${round(added.p95)} p99 ${round(added.p99)} ms`);
+  for (const p of ['p50', 'p99'] as const) {
+    figures.push({ group, name: `same chunk: device callback − asker's SSE ${p} (what broadcast adds)`, unit: 'ms', value: added[p], baseline: null, baselineLabel: '' });
   }
   figures.push({
     group, name: `chunks not delivered (of ${expected})`, unit: 'count', value: missing, baseline: null, baselineLabel: '', target: '0', met: missing === 0 && failed === 0,

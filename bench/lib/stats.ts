@@ -58,3 +58,13 @@ export function formatTable(figures: Figure[]): string {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const now = () => performance.timeOrigin + performance.now();
+/**
+ * The machine's CLOCK_MONOTONIC in ms, as the fake provider writes it into `/stamp` chunks:
+ * libuv's uv_hrtime (https://nodejs.org/api/process.html#processhrtimebigint) reads
+ * clock_gettime(CLOCK_MONOTONIC), a single system-wide clock with ns resolution that is never
+ * stepped, so a stamp taken in one process can be subtracted in another on the same machine.
+ * `performance.timeOrigin + performance.now()` is per process: the wall clock sampled at that
+ * process's start plus monotonic time since, so two processes disagree by however much the wall
+ * clock was stepped between their starts; Date.now() has 1 ms resolution, too coarse for a 5 ms target.
+ */
+export const monotonicNow = () => Number(process.hrtime.bigint()) / 1e6;
