@@ -6,8 +6,8 @@
  * and reading a few hundred modules, so the first request waits less.
  *
  * Bundles are immutable folders named by the hash of what went into them — every local
- * input the bundle's source map lists (npm packages are pinned by the config file, which is
- * an input too) plus the bundler and its flags — so a process can still lazily load a
+ * input the source maps of its chunks list (npm packages are pinned by the config file and
+ * lockfile, which are inputs too) plus the bundler and its flags — so a process can still lazily load a
  * chunk of its own bundle after a newer one was built. `latest.json` remembers the last
  * build and its inputs; a start re-hashes those files and rebuilds only when one changed.
  * Stack traces point into the sources through the linked source map.
@@ -52,9 +52,9 @@ function denoVersion(): string {
   if (version) return version;
   try {
     const pkg = JSON.parse(fs.readFileSync(path.join(path.dirname(fs.realpathSync(DENO_BIN)), 'package.json'), 'utf8')) as { version?: unknown };
-    version ??= String(pkg.version ?? 'unknown');
+    version = String(pkg.version ?? 'unknown');
   } catch {
-    version ??= 'unknown';
+    version = 'unknown';
   }
   return version;
 }
