@@ -43,6 +43,12 @@ export interface Db {
   ping(): Promise<{ vector: 'installed' | 'available' | 'absent' }>;
   /** Owner connection, for maintenance commands (re-encryption) only — never in a route. */
   sql: Sql;
+  /**
+   * One owner connection of its own for the start of chat turns (lib/chat/turn-gate.ts): its
+   * statements carry no parameters, so they pipeline on it, and a burst of finishing answers
+   * on the pool never queues the next turn's first token.
+   */
+  startLane?: Sql;
   end(): Promise<void>;
 }
 
@@ -81,7 +87,8 @@ export interface ApiKeyRow {
 export function createDb(url: string, options: { max?: number; warm?: boolean } = {}): Db {
   // prepare: false because production goes through Supabase's transaction-mode pooler.
   const sql = postgres(url, { prepare: false, max: options.max ?? 5, onnotice: () => {}, idle_timeout: 20 });
-  const db = createQueries(sql);
+  const startLane = postgres(url, { prepare: false, max: 1, onnotice: () => {}, idle_timeout: 20 });
+  const db = { ...createQueries(sql), startLane, end: async () => void (await Promise.all([sql.end({ timeout: 5 }), startLane.end({ timeout: 5 })])) };
   return options.warm ? waitForFirstConnection(db, sql) : db;
 }
 
@@ -91,7 +98,7 @@ function waitForFirstConnection(db: Db, sql: Sql): Db {
   let opening: Promise<unknown> | undefined = sql`select 1`.execute().catch(() => undefined).finally(() => (opening = undefined));
   const gated = { ...db };
   for (const [name, value] of Object.entries(db) as [keyof Db, unknown][]) {
-    if (typeof value !== 'function' || name === 'sql' || name === 'end') continue;
+    if (typeof value !== 'function' || name === 'sql' || name === 'startLane' || name === 'end') continue;
     const method = value as (...args: unknown[]) => Promise<unknown>;
     Object.assign(gated, {
       [name]: async (...args: unknown[]) => {

@@ -31,7 +31,7 @@ export interface TurnGate {
 }
 
 export async function passTurnGate(db: Db, req: TurnGateRequest, now = new Date()): Promise<TurnGate> {
-  const { sql } = db;
+  const sql = db.startLane ?? db.sql;
   const { start, resetsAt } = monthWindow(now);
   // The bucket's update commits without waiting for its WAL to reach disk, as in
   // db.consumeRateLimit: a crash can only forget consumption, which errs towards the caller.
