@@ -39,12 +39,24 @@ export function resolutionFlags(spec: FunctionSpec): string[] {
   return flags;
 }
 
+/**
+ * The V8 heap limit of a function's process, as on hosted Supabase: the Edge Runtime creates
+ * each function worker's isolate with the worker's memory limit — 256 MB
+ * (https://supabase.com/docs/guides/functions/limits) — as its heap limit
+ * (`heap_limits(0, memory_limit)`, https://github.com/supabase/edge-runtime, crates/base/src/runtime/mod.rs). V8 sizes its
+ * generations from that figure and grows the heap the way it does for a memory-constrained
+ * isolate; without it a local process gets a desktop-sized heap (≈ 4 GB) and lets garbage
+ * pile up far past what the hosted worker would ever hold.
+ */
+export const WORKER_HEAP_MB = 256;
+
 /** `deno run` arguments for one function behind the bootstrap: its bundle's entry, or its sources. */
 export function runArgs(spec: FunctionSpec, entry = spec.entrypoint): string[] {
   return [
     'run',
     '--allow-net', '--allow-env', '--allow-read', '--allow-sys',
     '--no-prompt',
+    `--v8-flags=--max-heap-size=${WORKER_HEAP_MB}`,
     ...resolutionFlags(spec),
     BOOTSTRAP,
     pathToFileURL(entry).href,
