@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATA_DIR } from '../paths.ts';
-import { bundleFolder, prepareBundle } from './bundle.ts';
+import { bundleFolder, prepareBundle, seedBundler } from './bundle.ts';
 import { DENO_BIN, processEnv } from './deno-command.ts';
 import type { FunctionSpec } from './discovery.ts';
 
@@ -106,4 +106,19 @@ describe('prepareBundle', () => {
     const fixed = await prepareBundle(spec, { env: env(), bundleRoot });
     expect(await runBundle(fixed.entry!)).toBe('hello fixed');
   }, 60_000);
+});
+
+describe('seedBundler', () => {
+  // The bundler comes with npm install; a bundle must not need the registry at run time.
+  it('lets deno bundle run with no registry reachable, from an empty Deno cache', async () => {
+    const denoDir = path.join(root, 'deno');
+    const seeded = seedBundler(denoDir);
+    expect(seeded, `no deno-bundler-${process.platform}-${process.arch} package installed`).toBeDefined();
+    expect(seedBundler(denoDir)).toBe(seeded); // the second call finds it
+    const offline = { ...processEnv({ env: {}, functionsDir: path.join(root, 'functions'), denoDir }), NPM_CONFIG_REGISTRY: 'http://127.0.0.1:9/' };
+    const outdir = path.join(root, 'offline');
+    await promisify(execFile)(DENO_BIN, ['bundle', '--platform=deno', `--outdir=${outdir}`, spec.entrypoint], { env: offline, timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(DENO_BIN, ['run', '--no-prompt', path.join(outdir, 'index.js')], { env: offline });
+    expect(stdout.trim()).toBe('hello one');
+  });
 });

@@ -15,10 +15,13 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DENO_BIN, resolutionFlags } from './deno-command.ts';
 import type { FunctionSpec } from './discovery.ts';
+
+const require = createRequire(import.meta.url);
 
 /** Changes whenever the layout or the flags below change, so older bundles are not reused. */
 const FORMAT = 'deno-bundle-3';
@@ -61,6 +64,33 @@ function denoVersion(): string {
 
 function bundleArgs(spec: FunctionSpec, outdir: string): string[] {
   return ['bundle', '--platform=deno', '--code-splitting', '--sourcemap=linked', ...resolutionFlags(spec), `--outdir=${outdir}`, spec.entrypoint];
+}
+
+/**
+ * `deno bundle` runs esbuild, which Deno fetches from the npm registry into DENO_DIR on first
+ * use (`<DENO_DIR>/dl/esbuild-<version>-1/esbuild-<platform>`). The same binary comes with
+ * our own install (package.json's optional `deno-bundler-<platform>`, the @esbuild package of
+ * the version this Deno wants), so it is put there first and nothing is downloaded while the
+ * stack runs. A platform without one, or a Deno wanting another version, still downloads.
+ */
+export function seedBundler(denoDir: string): string | undefined {
+  const platform = `${process.platform}-${process.arch}`;
+  let pkgDir: string;
+  try {
+    pkgDir = path.dirname(require.resolve(`deno-bundler-${platform}/package.json`));
+  } catch {
+    return undefined;
+  }
+  const { version: esbuildVersion } = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string };
+  const target = path.join(denoDir, 'dl', `esbuild-${esbuildVersion}-1`, `esbuild-${platform}`);
+  if (fs.existsSync(target)) return target;
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  // Copied under a temp name and renamed: a concurrent start never sees half a binary.
+  const temp = `${target}.${randomUUID()}`;
+  fs.copyFileSync(path.join(pkgDir, 'bin', 'esbuild'), temp);
+  fs.chmodSync(temp, 0o755);
+  fs.renameSync(temp, target);
+  return target;
 }
 
 const real = (file: string) => (fs.existsSync(file) ? fs.realpathSync(file) : file);
@@ -162,6 +192,11 @@ export async function prepareBundle(
     release = await lock(path.join(folder, 'build.lock'), options.signal);
     const built = upToDate();
     if (built) return built;
+    try {
+      if (options.env.DENO_DIR) seedBundler(options.env.DENO_DIR);
+    } catch {
+      // Deno downloads the bundler itself, as it would without us.
+    }
     const output = await run(bundleArgs(spec, staging), options.env, options.signal);
     const mapFile = path.join(staging, `${entryName}.map`);
     if (!output.ok || !fs.existsSync(path.join(staging, entryName)) || !fs.existsSync(mapFile)) {
