@@ -193,6 +193,29 @@ describe('createBroadcaster', () => {
     });
   });
 
+  it('more turns than one request carries: waiting sources are asked only once the backlog fits a request', async () => {
+    const endpoint = heldEndpoint();
+    const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch: endpoint.fetch, log: quiet, maxBatch: 2 });
+    b.send(delta('a', 1));
+    await settle();
+    for (const topic of ['b', 'c', 'd']) b.send(delta(topic, 1));
+    let asked = 0;
+    b.whenReady(() => {
+      asked += 1;
+      b.send(delta('e', 1));
+    });
+    endpoint.requests[0].answer();
+    await settle();
+    expect(endpoint.seqs()[1]).toEqual(['b#1', 'c#1']);
+    expect(asked).toBe(0); // a full batch was waiting: its text keeps growing into one unit
+    endpoint.requests[1].answer();
+    await settle();
+    expect(asked).toBe(1);
+    expect(endpoint.seqs()[2]).toEqual(['d#1', 'e#1']);
+    endpoint.requests[2].answer();
+    await b.flush();
+  });
+
   it('a hung Realtime: the queue stays bounded by dropping the oldest stream units; `done` and other events always go', async () => {
     const endpoint = heldEndpoint();
     const logs: Record<string, unknown>[] = [];

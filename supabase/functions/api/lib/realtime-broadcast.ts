@@ -13,7 +13,9 @@
  * each topic's messages in the order they were sent.
  *
  * Turns do not queue every provider chunk: they ask `whenReady` and cut their next stream unit
- * when the outbox can carry it (or after `maxWaitMs`, 50 ms, when a request takes longer).
+ * when the outbox can carry it (or after `maxWaitMs`, 50 ms, when a request takes longer). A
+ * full batch (`maxBatch`) still waiting counts as "cannot carry it": with more turns than one
+ * request takes, asking every turn each round would queue more than a round sends.
  *
  * Hosted Realtime counts every message delivered to every subscriber against the plan's
  * messages per second (https://supabase.com/docs/guides/realtime/limits: 100 on Free, 500 on
@@ -130,7 +132,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   const dispatch = () => {
     dispatchQueued = false;
     if (inFlight) return;
-    runTakers();
+    if (queue.length < maxBatch) runTakers();
     if (queue.length === 0) return;
     const batch = queue.splice(0, maxBatch);
     lastStart = performance.now();
