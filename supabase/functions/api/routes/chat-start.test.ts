@@ -114,6 +114,32 @@ describe('a new chat', () => {
     const [answer] = await api.db.sql`select status, error_code from public.messages where id = ${body.assistant_message_id}`;
     expect(answer).toEqual({ status: 'stopped', error_code: 'stopped_by_user' });
   });
+  it('ends with an error, stops the provider call and stores nothing when its rows cannot be written', async () => {
+    const alice = await api.createUser();
+    const unpause = api.fakeProvider.pauseAfterFirstToken();
+    const release = await holdNewSessions();
+    let events: SseEvent[] = [];
+    try {
+      const res = await alice.request('POST', '/chat', { ...demo, message: '/echo rows that never land' });
+      expect(res.status).toBe(200);
+      const reading = readSse(res);
+      await rowsWaitingForLock();
+      // The database gives up on the statement (a restart, a failover, a statement timeout).
+      await api.db.sql`
+        select pg_cancel_backend(pid) from pg_stat_activity
+         where wait_event_type = 'Lock' and query like '%private.write_turn_rows%'`;
+      events = await reading;
+    } finally {
+      await release();
+      unpause();
+    }
+    expect(events.some((e) => e.event === 'stored')).toBe(false);
+    expect(events.at(-1)).toMatchObject({ event: 'error', data: { code: 'not_started' } });
+    // Says what a person needs to know: nothing was kept, send it again.
+    expect((events.at(-1)!.data as { message: string }).message).toMatch(/not saved.*send it again/i);
+    await eventually(async () => api.fakeProvider.requests.at(-1)?.aborted === true);
+    expect(await sessionCount(alice.id)).toBe(0);
+  });
 });
 
 describe('an existing session', () => {

@@ -224,7 +224,7 @@ export class Turn {
       : Math.round(Math.min(this.firstContentAt ?? Infinity, this.firstReasoningAt ?? Infinity) - started);
     const reasoningMs = this.firstReasoningAt === null ? null : Math.round((this.firstContentAt ?? performance.now()) - this.firstReasoningAt);
 
-    if (!(await rows)) return this.finishWith({ status: 'error', code: 'not_started', error: { code: 'not_started', message: 'The turn could not start' }, finishReason: null, usage: null });
+    if (!(await rows)) return this.finishWith({ status: 'error', code: 'not_started', error: { code: 'not_started', message: 'Your message was not saved (the chat could not be stored); send it again' }, finishReason: null, usage: null });
     clearInterval(checkpoints);
 
     const content = this.units.filter((u) => u.kind === 'content').map((u) => u.text).join('');
