@@ -60,7 +60,9 @@ export const MessageSchema = z
     provider: z.string().nullable(),
     model: z.string().nullable(),
     provider_message_id: z.string().nullable(),
-    token_count: nullableInt,
+    token_count: nullableInt.openapi({
+      description: "An answer's completion tokens; a question's tokens only when its turn's context had to be counted to fit the model's window, otherwise null",
+    }),
     prompt_tokens: nullableInt,
     completion_tokens: nullableInt,
     ttft_ms: nullableInt,

@@ -5038,6 +5038,7 @@ export type components = {
             session_id: string;
             /** @enum {string} */
             status: "complete" | "streaming" | "stopped" | "error";
+            /** @description An answer's completion tokens; a question's tokens only when its turn's context had to be counted to fit the model's window, otherwise null */
             token_count: number | null;
             ttft_ms: number | null;
             /** Format: date-time */
