@@ -17,6 +17,7 @@ import { discardAttachments } from '$lib/attachments/upload';
 import { finish, isFinished, mergeRow } from '$lib/chat/answer-merge';
 import { continuesBranch, pageExtendsView } from '$lib/chat/branch-view';
 import { stopTurn, streamChat, type ChatRequest } from '$lib/chat/chat-stream';
+import { NewChat } from '$lib/chat/new-chat';
 import { TurnEvents } from '$lib/chat/turn-events';
 import { TurnViews } from '$lib/chat/turn-views';
 import { turnDelta, turnDone } from '$lib/realtime-rows';
@@ -273,32 +274,40 @@ export class ChatState {
 
     let end: 'done' | 'error' | 'closed' | 'failed' = 'failed';
     // A new chat's page moves to its URL once the chat exists: at once, or — when the answer
-    // streams before the chat's rows are committed (`stored: false`) — on `stored`.
-    let announce: (() => void) | null = null;
+    // streams before the chat's rows are committed (`stored: false`) — on `stored` (new-chat.ts).
+    const newChat = this.sessionId ? null : new NewChat(onSession);
+    let userMessageId: string | null = null;
     try {
       end = await streamChat(
         this.sessionId ? { ...body, session_id: this.sessionId, project_id: undefined } : body,
         {
           meta: (meta) => {
-            if (!this.sessionId) {
+            if (newChat && !this.sessionId) {
               this.sessionId = meta.session_id;
-              const id = meta.session_id;
-              announce = () => {
-                announce = null;
-                onSession(id);
-              };
-              if (meta.stored !== false) announce();
+              newChat.meta(meta);
             }
             assistantId = meta.assistant_message_id ?? null;
+            userMessageId = meta.user_message_id ?? null;
             this.adoptIds(pendingUserId, meta.user_message_id, pendingAssistantId, assistantId);
             if (assistantId) this.views.adopt(assistantId, controller);
             if (this.stopWanted) void this.stop();
           },
-          stored: () => announce?.(),
+          stored: () => newChat?.stored(),
           ...this.events.for(() => assistantId ?? pendingAssistantId),
         },
         controller.signal,
       );
+      if (newChat?.notCreated(end)) {
+        // The answer ended before the chat's rows were written: nothing was kept and the chat
+        // does not exist, so the next send starts a new one; the question is offered again.
+        const failed = this.find(assistantId ?? pendingAssistantId);
+        const gone = new Set([pendingUserId, pendingAssistantId, userMessageId, assistantId]);
+        this.messages = this.messages.filter((m) => !gone.has(m.id));
+        this.sessionId = null;
+        this.views.release(assistantId, controller);
+        assistantId = null;
+        this.sendError = { message: failed?.error ?? 'Your message was not saved; send it again.', retry: () => void this.run(body, onSession, opts) };
+      }
     } catch (err) {
       if (err instanceof ApiError && err.code === 'turn_running') {
         // Another tab or device is answering in this chat: show that answer, keep the text.
