@@ -34,9 +34,8 @@ export interface Db {
   createApiKey(userId: string, key: NewApiKey): Promise<ApiKeyRow>;
   /** The live key with this SHA-256 (not expired, user active), marking it used; null if none. */
   authenticateApiKey(hash: Uint8Array): Promise<{ keyId: string; userId: string; email: string | null; scopes: string[] } | null>;
-  /** A trivial round trip (health check). */
   /**
-   * A database round trip that also says whether pgvector is there: `installed` (the
+   * A trivial database round trip (health check) that also says whether pgvector is there: `installed` (the
    * `vector` extension is created), `available` (it could be), or `absent`. Where it is
    * installed, project files are ranked by embeddings too (lib/attachments/project-files.ts).
    */

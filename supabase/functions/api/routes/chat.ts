@@ -72,7 +72,7 @@ const chat = createRoute({
     'The stream is a view of a server-side turn: closing it does not stop the answer (use POST /chat/{id}/stop). ' +
     'Events: `meta` {session_id, user_message_id, assistant_message_id, dropped_turns, provider, model}; ' +
     'a new chat streams before its rows are committed: its `meta` has `stored: false` and a `stored` {session_id} event follows once they are ' +
-    '(before that, the ids are not yet readable, stoppable or re-attachable), ' +
+    '(before that, the ids are not yet readable, stoppable or re-attachable; when the rows cannot be written, no `stored` comes: the view ends with `error` code `not_started` and nothing of the turn is kept), ' +
     '`delta` {seq, text} and `reasoning` {seq, text} (SSE id = seq, one counter for both), ' +
     '`usage` {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}, ' +
     '`done` {assistant_message_id, status, finish_reason, code} or `error` {code, message}; a `: keepalive` comment every 15 s. ' +
@@ -238,7 +238,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     checkpointMs: limits.checkpointMs,
     maxDurationMs: limits.turnMaxMs,
   });
-  // The provider call starts now, in parallel with the transaction that writes the rows.
+  // The provider call starts now, in parallel with the one statement that writes the rows.
   const persisted = writeTurnRows(db.sql, { ownerId: seat.ownerId, authorId: user.id }, inputs, ids, {
     provider: provider.id,
     model: body.model,
