@@ -165,6 +165,31 @@ describe('createBroadcaster', () => {
       expect(requests).toHaveLength(2);
     });
 
+    it('a source that asks just as a full batch leaves is still asked within 50 ms, not when that request answers', async () => {
+      vi.useFakeTimers();
+      const endpoint = heldEndpoint();
+      const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch: endpoint.fetch, log: quiet, maxBatch: 2 });
+      // A full batch queued on an idle outbox, and a source asking in the same task.
+      b.send(delta('a', 1));
+      b.send(delta('b', 1));
+      let asked = 0;
+      b.whenReady(() => {
+        asked += 1;
+        b.send(delta('c', 1));
+      });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(endpoint.seqs()).toEqual([['a#1', 'b#1']]);
+      expect(asked).toBe(0); // the batch was full: the source's text keeps growing meanwhile
+      await vi.advanceTimersByTimeAsync(50);
+      expect(asked).toBe(1);
+      endpoint.requests[0].answer();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(endpoint.seqs()).toEqual([['a#1', 'b#1'], ['c#1']]);
+      endpoint.requests[1].answer();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(endpoint.mostOpen()).toBe(1);
+    });
+
     it('1,000 sources streaming at once make one request per round trip', async () => {
       const endpoint = heldEndpoint();
       const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch: endpoint.fetch, log: quiet, maxBatch: 5_000 });

@@ -129,6 +129,11 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
     }
   };
 
+  /** Waiting takers hand over at the latest maxWaitMs after the oldest asked. */
+  const armDeadline = () => {
+    if (takers.length > 0 && !deadline) deadline = setTimeout(runTakers, Math.max(0, takersSince + maxWait - performance.now()));
+  };
+
   const dispatch = () => {
     dispatchQueued = false;
     if (inFlight) return;
@@ -140,6 +145,8 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
       inFlight = null;
       if (queue.length > 0 || takers.length > 0) schedule();
     });
+    // Takers left waiting behind a full batch are still asked within maxWaitMs.
+    armDeadline();
   };
 
   const schedule = () => {
@@ -159,7 +166,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
       }, wait);
     }
     // A slow request (or a long spacing): takers hand over at the bound anyway; their messages go next.
-    if (takers.length > 0 && !deadline) deadline = setTimeout(runTakers, Math.max(0, takersSince + maxWait - performance.now()));
+    armDeadline();
   };
 
   async function post(batch: BroadcastMessage[]) {
