@@ -262,12 +262,12 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     await persisted;
   }
   turns.registry.add(turn);
+  // The turn outlives this response (even one that fails below): the runtime keeps it alive until it is saved.
+  deps.waitUntil?.(turn.ended);
   // A new question records its files; an edit's new question keeps the edited one's files.
   if (paths.length > 0 && inputs.userMessage.mode !== 'regenerate') {
     await recordAttachments(db.sql, user, ids.userMessageId, files);
   }
-  // The turn outlives this response: the runtime keeps it alive until it is saved.
-  deps.waitUntil?.(turn.ended);
 
   const meta = {
     session_id: ids.sessionId,
