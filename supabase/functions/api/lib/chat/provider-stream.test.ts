@@ -140,6 +140,30 @@ describe('streamProvider', () => {
     }
   });
 
+  it('keeps waiting while the provider sends SSE comments (OpenRouter\'s ": OPENROUTER PROCESSING")', async () => {
+    // A provider that is alive but slow: a comment every 100 ms for 600 ms, then the answer.
+    const slow = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      let sent = 0;
+      const tick = setInterval(() => {
+        if (++sent <= 6) return void res.write(': OPENROUTER PROCESSING\n\n');
+        clearInterval(tick);
+        res.end('data: {"id":"c1","choices":[{"index":0,"delta":{"content":"late"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n');
+      }, 100);
+      res.on('close', () => clearInterval(tick));
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const out = await run(call('hi', { endpoint: { baseUrl: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/v1`, apiKey: 'k', fetch }, timeoutMs: 300 }));
+      expect(out.content).toBe('late');
+      expect(out.result.finishReason).toBe('stop');
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+
   it('stops within a second when aborted mid-answer, with the abort reason', async () => {
     const release = provider.pauseAfterFirstToken();
     const stop = new AbortController();

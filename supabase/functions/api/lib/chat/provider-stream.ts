@@ -3,7 +3,7 @@
  * (`reasoning_content` as DeepSeek sends it, `reasoning` as OpenRouter and Ollama do), usage,
  * the finish reason and the provider's message id. Every chunk — reasoning and empty
  * keep-alive chunks included — re-arms the idle watchdog and is reported through
- * `onActivity`, which is what keeps a turn's lease alive.
+ * `onActivity`; SSE comments (keep-alives some providers send while they wait) re-arm it too.
  *
  * The Chat Completions stream (https://platform.openai.com/docs/api-reference/chat-streaming)
  * is read straight from fetch's body with eventsource-parser: each chunk is one parsed event
@@ -215,6 +215,9 @@ export async function streamProvider(call: ProviderCall, handlers: ProviderHandl
       onEvent,
       // One event is one chunk of an answer; a provider that never ends its line is not read into memory forever.
       maxBufferSize: MAX_EVENT_CHARS,
+      // A comment is the provider saying it is still there (OpenRouter sends `: OPENROUTER PROCESSING`
+      // while a slow model has not answered yet: https://openrouter.ai/docs/api-reference/streaming).
+      onComment: () => idle.touch(),
       onError: (error) => {
         if (error.type === 'max-buffer-size-exceeded') throw new SyntaxError(`the provider sent an event longer than ${MAX_EVENT_CHARS} characters`);
       },
