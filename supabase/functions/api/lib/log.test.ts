@@ -10,3 +10,19 @@ it('redacts secret-looking fields at any depth and respects the level', () => {
   expect(entries[0]).toMatchObject({ level: 'info', msg: 'call', request_id: 'r1', api_key: '[redacted]', nested: { Authorization: '[redacted]', token_count: 5 }, list: [{ password: '[redacted]' }] });
   expect(JSON.stringify(entries)).not.toMatch(/sk-1|Bearer x/);
 });
+
+it('redacts key-shaped text inside any field (an upstream error echoing a key)', () => {
+  const entries: Record<string, unknown>[] = [];
+  const log = createLogger((e) => entries.push(e), 'info');
+  log.warn('could not embed a project file', {
+    error: 'Incorrect API key provided: sk-proj-abc****wxyz. You can find your API key at …',
+    nested: { detail: ['gsk_ABCDEFGH1234 refused', 'mrp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'sb_secret_0123456789abcdef'] },
+    count: 3,
+  });
+  const text = JSON.stringify(entries);
+  expect(text).not.toMatch(/sk-proj|gsk_ABC|mrp_a|sb_secret_0/);
+  expect(entries[0]).toMatchObject({ error: 'Incorrect API key provided: [redacted]. You can find your API key at …', count: 3 });
+  // Ordinary words with a dash are left alone.
+  log.info('risk-free task-list', { note: 'ask-me desk-top' });
+  expect(entries[1]).toMatchObject({ msg: 'risk-free task-list', note: 'ask-me desk-top' });
+});

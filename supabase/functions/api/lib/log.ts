@@ -17,7 +17,12 @@ export interface Logger {
 // Field names whose values are never logged, whatever they hold.
 const SECRET_FIELD = /(authorization|api[_-]?key|password|secret|encrypted_key|cookie|^(access_|refresh_)?token$|^jwt$)/i;
 
+// Key-shaped fragments inside any logged text: provider keys (sk-…, gsk_…, xai-…) that an
+// upstream error message may echo, our own API keys (mrp_…) and Supabase secret keys.
+const SECRET_TEXT = /\b(?:sk|gsk|xai|rk|mrp|sb_secret)[-_][A-Za-z0-9*_.-]{3,}[A-Za-z0-9*_-]/g;
+
 export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.replace(SECRET_TEXT, '[redacted]');
   if (depth > 4 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
