@@ -13,7 +13,7 @@ import type { Config } from '../../supabase/functions/api/config.ts';
 import { makePng } from '../fixtures/files.ts';
 import { filesOnDisk, versionOf } from '../contract/storage-helpers.ts';
 import { readSse } from '../helpers/api.ts';
-import { createStorageApiHarness, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
+import { createStorageApiHarness, uploadAs, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
 
 let h: StorageApiHarness;
 beforeAll(async () => { h = await createStorageApiHarness(); });
@@ -49,12 +49,7 @@ function appWith(storage: Partial<Config['storage']>) {
   };
 }
 
-async function upload(user: StorageApiUser, name: string, body: Buffer | string, contentType: string): Promise<string> {
-  const path = `${user.id}/chat/${crypto.randomUUID()}/${name}`;
-  const { error } = await user.storage.upload(path, body, { contentType });
-  expect(error).toBeNull();
-  return path;
-}
+const upload = (user: StorageApiUser, name: string, body: Buffer | string, contentType: string) => uploadAs(user, 'chat', name, body, contentType);
 
 /** What the user sees in the upload's folder through the official client. */
 async function listed(user: StorageApiUser, path: string): Promise<string[]> {

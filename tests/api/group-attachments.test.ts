@@ -10,18 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng } from '../fixtures/files.ts';
 import { asActor } from '../helpers/actors.ts';
 import { readSse } from '../helpers/api.ts';
-import { createStorageApiHarness, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
+import { createStorageApiHarness, uploadAs, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
 
 let h: StorageApiHarness;
 beforeAll(async () => { h = await createStorageApiHarness(); });
 afterAll(async () => { await h?.close(); });
 
-async function upload(user: StorageApiUser, name: string, body: Buffer | string, contentType: string): Promise<string> {
-  const path = `${user.id}/chat/${crypto.randomUUID()}/${name}`;
-  const { error } = await user.storage.upload(path, body, { contentType });
-  expect(error).toBeNull();
-  return path;
-}
+const upload = (user: StorageApiUser, name: string, body: Buffer | string, contentType: string) => uploadAs(user, 'chat', name, body, contentType);
 
 async function chat(user: StorageApiUser, body: Record<string, unknown>) {
   const res = await user.request('POST', '/chat', { provider: 'demo', model: 'demo-model', ...body });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../supabase/functions/api/app.ts';
 import { makePdf, makePng } from '../fixtures/files.ts';
-import { createStorageApiHarness, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
+import { createStorageApiHarness, uploadAs, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
 
 let h: StorageApiHarness;
 beforeAll(async () => { h = await createStorageApiHarness(); });
@@ -19,12 +19,7 @@ async function project(user: StorageApiUser): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 
-async function upload(user: StorageApiUser, name: string, body: Buffer | string, contentType: string): Promise<string> {
-  const path = `${user.id}/projects/${crypto.randomUUID()}/${name}`;
-  const { error } = await user.storage.upload(path, body, { contentType });
-  expect(error).toBeNull();
-  return path;
-}
+const upload = (user: StorageApiUser, name: string, body: Buffer | string, contentType: string) => uploadAs(user, 'projects', name, body, contentType);
 
 describe('adding project files', () => {
   it.each([

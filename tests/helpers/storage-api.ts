@@ -30,6 +30,17 @@ export interface StorageApiUser {
   request(method: string, path: string, body?: unknown): Promise<Response>;
 }
 
+/**
+ * Uploads into a fresh folder under the user's `chat/` or `projects/` prefix, as the web app
+ * does, and returns the object path; a refused upload fails the test.
+ */
+export async function uploadAs(user: StorageApiUser, folder: 'chat' | 'projects', name: string, body: Buffer | string, contentType: string): Promise<string> {
+  const path = `${user.id}/${folder}/${crypto.randomUUID()}/${name}`;
+  const { error } = await user.storage.upload(path, body, { contentType });
+  if (error) throw new Error(`upload of ${path} refused: ${error.message}`);
+  return path;
+}
+
 export interface StorageApiHarness {
   stack: TestStack;
   app: App;
