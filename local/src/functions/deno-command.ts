@@ -50,16 +50,27 @@ export function resolutionFlags(spec: FunctionSpec): string[] {
  */
 export const WORKER_HEAP_MB = 256;
 
+/**
+ * A bundle's chunks load when the code first imports them, as hosted loads a function's
+ * modules from its deployed eszip. By default `deno run` builds the whole graph up front,
+ * following every literal `import()` — for the api function that is every route group's
+ * chunk, the PDF reader and the tokenizer tables (≈ 7 MB read and analysed before the first
+ * line runs). `--unstable-lazy-dynamic-imports` (https://docs.deno.com/runtime/reference/cli/unstable_flags/)
+ * loads them on use instead; a bundle has no npm specifiers whose resolution order it could change.
+ */
+const LAZY_CHUNKS = '--unstable-lazy-dynamic-imports';
+
 /** `deno run` arguments for one function behind the bootstrap: its bundle's entry, or its sources. */
-export function runArgs(spec: FunctionSpec, entry = spec.entrypoint): string[] {
+export function runArgs(spec: FunctionSpec, entry?: string): string[] {
   return [
     'run',
     '--allow-net', '--allow-env', '--allow-read', '--allow-sys',
     '--no-prompt',
     `--v8-flags=--max-heap-size=${WORKER_HEAP_MB}`,
+    ...(entry ? [LAZY_CHUNKS] : []),
     ...resolutionFlags(spec),
     BOOTSTRAP,
-    pathToFileURL(entry).href,
+    pathToFileURL(entry ?? spec.entrypoint).href,
   ];
 }
 
