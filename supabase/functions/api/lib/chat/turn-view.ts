@@ -12,8 +12,12 @@
  * The source is the Turn itself when this process runs it, otherwise the database: the
  * stored answer, polled while it streams in another process (new checkpoints every ≤ 2 s),
  * and settled from its checkpoints if that process's lease lapses.
+ *
+ * A view is one ReadableStream of encoded event bytes: the runtime reads it straight into the
+ * response. A stream of messages piped through an encoding TransformStream cost every open
+ * view a second and third stream, their controllers and a pipe loop — at a thousand open
+ * answers a good share of the function's heap.
  */
-import { ServerSentEventStream, type ServerSentEventMessage } from 'deno-std/http/server_sent_event_stream.js';
 import type { Logger } from '../log.ts';
 import type { Turn, TurnEnd, TurnEvent } from './turn.ts';
 import type { StoredAnswer, TurnStore } from './turn-store.ts';
@@ -44,24 +48,37 @@ export const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 } as const;
 
+const encoder = new TextEncoder();
+
+/**
+ * One event in the SSE wire format (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation).
+ * `data` is always JSON.stringify output, which never holds a line break, so it is one `data:` line.
+ */
+function eventBytes(event: string, data: string, id?: number): Uint8Array {
+  return encoder.encode(id === undefined ? `event:${event}\ndata:${data}\n\n` : `event:${event}\ndata:${data}\nid:${id}\n\n`);
+}
+
 export function turnView(options: TurnViewOptions): ReadableStream<Uint8Array> {
   let closed = false;
   let cleanup = () => {};
-  let controller!: ReadableStreamDefaultController<ServerSentEventMessage>;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
   let lastSeq = options.afterSeq;
 
-  const send = (message: ServerSentEventMessage) => {
+  const write = (bytes: Uint8Array) => {
     if (closed) return;
     try {
-      controller.enqueue(message);
+      controller.enqueue(bytes);
     } catch {
       closed = true; // the reader is gone
     }
   };
+  const send = (event: string, data: unknown, id?: number) => {
+    if (!closed) write(eventBytes(event, JSON.stringify(data), id));
+  };
   const unit = (u: Unit) => {
     if (u.seq <= lastSeq) return;
     lastSeq = u.seq;
-    send({ event: u.kind === 'content' ? 'delta' : 'reasoning', id: u.seq, data: JSON.stringify({ seq: u.seq, text: u.text }) });
+    send(u.kind === 'content' ? 'delta' : 'reasoning', { seq: u.seq, text: u.text }, u.seq);
   };
   // Settled once `stored` is out (or never will be): the end waits for it.
   let storedSent: Promise<void> | null = null;
@@ -70,9 +87,9 @@ export function turnView(options: TurnViewOptions): ReadableStream<Uint8Array> {
     else endNow(e);
   };
   const endNow = (e: TurnEnd) => {
-    if (e.usage) send({ event: 'usage', data: JSON.stringify(e.usage) });
-    if (e.status === 'error') send({ event: 'error', data: JSON.stringify(e.error ?? { code: e.code ?? 'error', message: 'The answer failed' }) });
-    else send({ event: 'done', data: JSON.stringify({ assistant_message_id: options.messageId, status: e.status, finish_reason: e.finishReason, code: e.code }) });
+    if (e.usage) send('usage', e.usage);
+    if (e.status === 'error') send('error', e.error ?? { code: e.code ?? 'error', message: 'The answer failed' });
+    else send('done', { assistant_message_id: options.messageId, status: e.status, finish_reason: e.finishReason, code: e.code });
     close();
   };
   const close = () => {
@@ -86,15 +103,15 @@ export function turnView(options: TurnViewOptions): ReadableStream<Uint8Array> {
     }
   };
 
-  const events = new ReadableStream<ServerSentEventMessage>({
+  return new ReadableStream<Uint8Array>({
     start(c) {
       controller = c;
-      if (options.meta) send({ event: 'meta', data: JSON.stringify(options.meta) });
+      if (options.meta) send('meta', options.meta);
       if (options.rowsStored) {
         const sessionId = options.meta?.session_id;
-        storedSent = options.rowsStored.then(() => send({ event: 'stored', data: JSON.stringify({ session_id: sessionId }) }), () => {});
+        storedSent = options.rowsStored.then(() => send('stored', { session_id: sessionId }), () => {});
       }
-      const keepalive = setInterval(() => send({ comment: ' keepalive' }), options.keepaliveMs);
+      const keepalive = setInterval(() => write(encoder.encode(': keepalive\n\n')), options.keepaliveMs);
       let unsubscribe = () => {};
       cleanup = () => {
         clearInterval(keepalive);
@@ -105,7 +122,7 @@ export function turnView(options: TurnViewOptions): ReadableStream<Uint8Array> {
       } else if (options.stored) {
         void followStored(options.stored, options.messageId, unit, end, () => closed).catch((error) => {
           options.log.error('chat view failed', { message: error instanceof Error ? error.message : String(error) });
-          send({ event: 'error', data: JSON.stringify({ code: 'view_failed', message: 'Lost track of the answer; reload to see it' }) });
+          send('error', { code: 'view_failed', message: 'Lost track of the answer; reload to see it' });
           close();
         });
       }
@@ -115,7 +132,6 @@ export function turnView(options: TurnViewOptions): ReadableStream<Uint8Array> {
       cleanup();
     },
   });
-  return events.pipeThrough(new ServerSentEventStream()) as ReadableStream<Uint8Array>;
 }
 
 /** Replays a stored answer and follows it until it ends (or the view closes). */
