@@ -23,8 +23,8 @@ const TTFT_RATIO_TARGET: Record<number, number> = { 200: 2, 500: 3 };
 /** A hosted Edge Function gets 256 MB. */
 const RSS_TARGET_MB = 256;
 
-function apiPid(env: BenchEnvironment): number {
-  const pid = env.stack?.functions.status().find((fn) => fn.slug === 'api')?.pid;
+async function apiPid(env: BenchEnvironment): Promise<number> {
+  const pid = await env.stack?.functionPid('api');
   if (!pid) throw new Error('the api function is not running');
   return pid;
 }
@@ -113,7 +113,7 @@ export async function benchConcurrency(env: BenchEnvironment, log: (line: string
     const directRuns = await Promise.all(Array.from({ length: n }, (_, i) => chatDirect({ providerUrl: env.provider.url, message: `${label} direct ${i}` })));
     await sleep(500);
 
-    const pid = apiPid(env);
+    const pid = await apiPid(env);
     const idle = await groupRssMb(pid);
     let peak = idle.rss;
     let sampling = true;

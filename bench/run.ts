@@ -10,7 +10,8 @@
  * BENCH_BC_LEVELS (1,10,100), BENCH_BC_TURNS (5), BENCH_BC_CHUNKS (100), BENCH_BC_DEVICES_PER_PROCESS
  * (25; 0 = devices in this process), BENCH_WAL_TOKENS
  * (4000), BENCH_WAL_ANSWERS (3), BENCH_CUT_CLIENTS (100), BENCH_ONLY (comma list of
- * startup,chat,concurrency,history,realtime,broadcast,wal,cut), BENCH_DEBUG=1 for the stack's logs.
+ * startup,chat,concurrency,history,realtime,broadcast,wal,cut), BENCH_DEBUG=1 for the stack's logs,
+ * BENCH_STACK_IN_PROCESS=1 to run the stack inside this process (lib/environment.ts).
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';

@@ -3,6 +3,9 @@
  * and migrations applied), the fake provider configured as the issue asks (50 ms to the
  * first token, 100 tokens 5 ms apart), and the stack started on it with the real API
  * function, whose chat rate limit is raised through its env so the load is not refused.
+ * The stack runs in a process of its own, as `npm start` runs it (stack-process.ts);
+ * BENCH_STACK_IN_PROCESS=1 runs it inside the benchmark's process instead (how figures before
+ * 2026-12-01 10:30 UTC were taken), to compare.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -11,23 +14,24 @@ import postgres, { type Sql } from 'postgres';
 import { startDatabase, type Database } from '../../local/src/db/index.ts';
 import { generateKeys, signAccessToken } from '../../local/src/keys/index.ts';
 import { getFreePort } from '../../local/src/ports.ts';
-import { startStack, type Stack } from '../../local/src/stack.ts';
+import { startStack } from '../../local/src/stack.ts';
 import { createAuthUser } from '../../tests/helpers/actors.ts';
 import { functionsDirWithEnv } from '../../tests/faults/helpers.ts';
 import { spawnFakeProvider } from './provider-process.ts';
+import { spawnStack, type StackHandle } from './stack-process.ts';
 
 export interface BenchEnvironment {
   db: Database;
   sql: Sql;
   provider: { url: string; stop(): Promise<void> };
-  stack?: Stack;
-  startStack(): Promise<Stack>;
+  stack?: StackHandle;
+  startStack(): Promise<StackHandle>;
   /** A new user and an access token for it. */
   user(): Promise<{ id: string; token: string }>;
   stop(): Promise<void>;
 }
 
-export const PROVIDER = { ttftMs: 50, tokenDelayMs: 5, tokens: 100 };
+export const PROVIDER = { ttftMs: 50, tokenDelayMs: 5, tokens: Number(process.env.TMP_TOKENS ?? 100) };
 
 export async function startBenchEnvironment(log: (line: string) => void): Promise<BenchEnvironment> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'mrprompt-bench-'));
@@ -45,10 +49,13 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
     sql,
     provider,
     async startStack() {
-      env.stack = await startStack({
-        databaseUrl: db.url, apiPort: await getFreePort(), webPort: false, keys: await generateKeys(),
-        functionsDir: functionsDir.dir, log: (line) => process.env.BENCH_DEBUG && log(line),
-      });
+      const options = { databaseUrl: db.url, apiPort: await getFreePort(), keys: await generateKeys(), functionsDir: functionsDir.dir };
+      if (process.env.BENCH_STACK_IN_PROCESS) {
+        const stack = await startStack({ ...options, webPort: false, log: (line) => process.env.BENCH_DEBUG && log(line) });
+        env.stack = { apiUrl: stack.apiUrl, keys: stack.keys, functionPid: async (slug) => stack.functions.status().find((fn) => fn.slug === slug)?.pid, stop: () => stack.stop() };
+      } else {
+        env.stack = await spawnStack({ ...options, debug: Boolean(process.env.BENCH_DEBUG) });
+      }
       return env.stack;
     },
     async user() {
