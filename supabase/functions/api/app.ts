@@ -4,8 +4,13 @@
  * one sub-app per resource — loaded by route group on first use, so a cold start evaluates
  * only what its first request needs — and the OpenAPI 3.1 document plus a docs page. Runs
  * unchanged under Deno (index.ts) and Node (tests).
+ *
+ * What a health check needs stays free of zod and @hono/zod-openapi (the largest modules a
+ * cold start would otherwise load first): the served apps are plain Hono around the route
+ * groups' own sub-apps, the token verifier loads with the first request that presents a
+ * token, and the OpenAPI machinery only with the document.
  */
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -14,15 +19,13 @@ import { requestId } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Config } from './config.ts';
 import { drainStorageCleanup } from './lib/attachments/cleanup.ts';
-import { createTokenVerifier } from './lib/auth.ts';
+import type { TokenVerifier } from './lib/auth.ts';
 import { createTurnRuntime } from './lib/chat/runtime.ts';
 import type { AppDeps, AppEnv } from './lib/context.ts';
 import { createDb, type Db } from './lib/db.ts';
 import { databaseUnavailable, isDatabaseUnavailable } from './lib/db-errors.ts';
 import { ApiError, errorBody } from './lib/errors.ts';
 import { consoleSink, createLogger } from './lib/log.ts';
-import { defaultHook } from './lib/openapi.ts';
-import { docsRoutes } from './routes/docs.ts';
 import { allRouteGroups, ROUTE_GROUPS, type Mounts } from './route-groups.ts';
 
 export interface CreateAppDeps extends Partial<AppDeps> {
@@ -45,13 +48,18 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
   };
   const db = deps.db ?? createDb(config.dbUrl);
   const logger = createLogger(resolved.log, config.logLevel);
-  const verifyToken = createTokenVerifier(config, resolved.fetch);
+  let verifier: Promise<TokenVerifier> | undefined;
+  const verifyToken = async (token: string) => {
+    if (!verifier) {
+      verifier = import('./lib/auth.ts').then((auth) => auth.createTokenVerifier(config, resolved.fetch));
+      verifier.catch(() => (verifier = undefined));
+    }
+    return await (await verifier)(token);
+  };
   const turns = createTurnRuntime(config, db, resolved, logger);
 
-  /** The API's middleware, error shape and not-found answer around `mounts`; with `documented`, also the OpenAPI document and docs page. */
-  const build = (mounts: Mounts, documented: boolean) => {
-    const app = new OpenAPIHono<AppEnv>({ defaultHook }).basePath('/api');
-
+  /** The API's middleware, error shape and not-found answer around `mounts`, on `app`. */
+  const wire = <A extends Hono<AppEnv, {}, '/api'>>(app: A, mounts: Mounts): A => {
     app.use('*', requestId({ limitLength: 64 }));
     app.use('*', async (c, next) => {
       const started = performance.now();
@@ -118,8 +126,18 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
     });
 
     for (const [path, routes] of mounts) app.route(path, routes);
-    if (!documented) return app;
+    return app;
+  };
 
+  /** Every route group, plus the OpenAPI document and the docs page. */
+  const documented = async () => {
+    const [mounts, { OpenAPIHono }, { defaultHook }, { docsRoutes }] = await Promise.all([
+      allRouteGroups(),
+      import('@hono/zod-openapi'),
+      import('./lib/openapi.ts'),
+      import('./routes/docs.ts'),
+    ]);
+    const app = wire(new OpenAPIHono<AppEnv>({ defaultHook }).basePath('/api'), mounts);
     app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
       type: 'http',
       scheme: 'bearer',
@@ -138,24 +156,24 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
   // One app per route group (route-groups.ts), built on the group's first request; the
   // document and docs page get one with every group. All share the database pool, the
   // token verifier and the running turns.
-  const built = new Map<string, Promise<OpenAPIHono<AppEnv>>>();
-  const load = (key: string, mounts: () => Promise<Mounts>, documented = false) => {
-    let app = built.get(key);
+  const built = new Map<string, Promise<Hono<AppEnv, {}, '/api'>>>();
+  const load = <A extends Hono<AppEnv, {}, '/api'>>(key: string, make: () => Promise<A>): Promise<A> => {
+    let app = built.get(key) as Promise<A> | undefined;
     if (!app) {
-      app = mounts().then((loaded) => build(loaded, documented));
+      app = make();
       app.catch(() => built.delete(key));
       built.set(key, app);
     }
     return app;
   };
   /** With every route: what /openapi.json documents. */
-  const loadAll = () => load('*', allRouteGroups, true);
+  const loadAll = (): Promise<OpenAPIHono<AppEnv, {}, '/api'>> => load('*', documented);
   const appFor = (path: string) => {
     const [, base, segment = ''] = path.split('/');
     if (base === 'api' && (segment === 'openapi.json' || segment === 'docs')) return loadAll();
     const group = base === 'api' && Object.hasOwn(ROUTE_GROUPS, segment) ? segment : '';
     // No group: an app with no routes still answers CORS preflights and the JSON 404.
-    return load(group, group ? ROUTE_GROUPS[group]! : async () => []);
+    return load(group, async () => wire(new Hono<AppEnv>().basePath('/api'), group ? await ROUTE_GROUPS[group]!() : []));
   };
 
   const front = new Hono();

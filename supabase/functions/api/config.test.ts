@@ -37,4 +37,28 @@ describe('loadConfig', () => {
   it('refuses duplicate key versions', () => {
     expect(() => loadConfig({ ...base, CREDENTIALS_ENCRYPTION_KEYS: `1:${key},1:${key}` })).toThrow(/unique/);
   });
+
+  it('reads numbers, flags, lists and levels as before, and names what is wrong', () => {
+    const config = loadConfig({
+      ...base, CHAT_RATE_REFILL_PER_SECOND: '0.5', CHAT_TURN_MAX_MS: '0', ALLOW_PRIVATE_PROVIDER_URLS: '1',
+      CORS_ORIGINS: ' https://a.example , ,https://b.example', DEMO_PROVIDER_URL: '', LOG_LEVEL: 'warn',
+    });
+    expect(config.limits).toMatchObject({ chatRateRefillPerSecond: 0.5, turnMaxMs: 0 });
+    expect(config.allowPrivateProviderUrls).toBe(true);
+    expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.demoProviderUrl).toBeNull();
+    expect(config.logLevel).toBe('warn');
+    const bad = {
+      MAX_MESSAGE_CHARS: '200001', MAX_TOKENS_CAP: '1.5', CHAT_RATE_CAPACITY: '', HEAVY_RATE_REFILL_PER_SECOND: '0', TURN_LEASE_MS: '999',
+      ALLOW_PRIVATE_PROVIDER_URLS: 'yes', LOG_LEVEL: 'loud', DEMO_PROVIDER_URL: 'not a url', SUPABASE_DB_URL: '',
+    };
+    let message = '';
+    try {
+      loadConfig({ ...base, ...bad });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const name of Object.keys(bad)) expect(message).toMatch(new RegExp(`\\n  ${name}: `));
+    expect(() => loadConfig({ ...base, SUPABASE_JWKS: '{"keys":"none"}' })).toThrow(/SUPABASE_JWKS/);
+  });
 });

@@ -1,59 +1,89 @@
 /**
- * The API's environment, parsed once with zod. Everything configurable lives here so
- * handlers never read env themselves and tests can build a Config from a plain object.
+ * The API's environment, parsed once. Everything configurable lives here so handlers never
+ * read env themselves and tests can build a Config from a plain object.
+ *
+ * Parsed by the small readers below rather than a zod schema: this runs on every cold start
+ * before the first request is answered, and zod (its module alone, then building and
+ * compiling the schema) was the largest part of that boot; a health check needs no zod at
+ * all. Every problem is still collected and reported at once, naming the variable.
  */
 import { base64url } from 'jose';
-import { z } from 'zod';
-import { buildPriceTable, modelPricesSchema, type ModelPrice } from './lib/prices.ts';
+import { buildPriceTable, parsePriceOverrides, type ModelPrice } from './lib/prices.ts';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', ''])
-  .optional()
-  .transform((v) => v === 'true' || v === '1');
+/** One variable's reader: its value, or a message saying what is wrong with it. */
+type Reader<T> = (value: string | undefined) => T;
 
-const int = (fallback: number, min = 1) =>
-  z.coerce.number().int().min(min).optional().transform((v) => v ?? fallback);
+class Invalid extends Error {}
+const invalid = (message: string): never => {
+  throw new Invalid(message);
+};
 
-const positive = (fallback: number) =>
-  z.coerce.number().positive().optional().transform((v) => v ?? fallback);
+const bool: Reader<boolean> = (v) => {
+  if (v !== undefined && !['true', 'false', '1', '0', ''].includes(v)) invalid('expected one of true, false, 1, 0');
+  return v === 'true' || v === '1';
+};
 
-const list = z
-  .string()
-  .optional()
-  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+/** A number read as `Number(value)` reads it (so `""` is 0), then checked. */
+const number = (v: string, check: (n: number) => string | null): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) return invalid(`expected a number, received "${v.slice(0, 40)}"`);
+  const problem = check(n);
+  return problem ? invalid(problem) : n;
+};
+
+/** An integer within [min, max], or `fallback` when unset. */
+const int = (fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): Reader<number> => (v) =>
+  v === undefined ? fallback : number(v, (n) => (!Number.isInteger(n) ? 'expected an integer' : n < min ? `at least ${min}` : n > max ? `at most ${max}` : null));
+
+const positive = (fallback: number): Reader<number> => (v) => (v === undefined ? fallback : number(v, (n) => (n > 0 ? null : 'must be greater than 0')));
+
+const list: Reader<string[]> = (v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
+const optional: Reader<string | undefined> = (v) => v;
+
+const required = (name: string): Reader<string> => (v) => (v ? v : invalid(`${name} is required`));
+
+const url: Reader<string> = (v) => {
+  if (v === undefined) return invalid('expected a URL');
+  try {
+    new URL(v);
+    return v;
+  } catch {
+    return invalid('Invalid URL');
+  }
+};
 
 // `version:base64key,...`: each key must decode to 32 bytes (AES-256). The first encrypts.
-const encryptionKeys = z.string().min(1, 'CREDENTIALS_ENCRYPTION_KEYS is required').transform((value, ctx) => {
+const encryptionKeys: Reader<{ version: number; key: Uint8Array }[]> = (value) => {
+  if (!value) return invalid('CREDENTIALS_ENCRYPTION_KEYS is required');
   const keys: { version: number; key: Uint8Array }[] = [];
   for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
     const match = /^(\d{1,6}):([A-Za-z0-9+/=_-]+)$/.exec(part);
     const bytes = match ? decodeBase64Any(match[2]) : null;
-    if (!match || !bytes || bytes.length !== 32) {
-      ctx.addIssue({ code: 'custom', message: 'CREDENTIALS_ENCRYPTION_KEYS entries must be `version:base64(32 bytes)`' });
-      return z.NEVER;
-    }
+    if (!match || !bytes || bytes.length !== 32) return invalid('CREDENTIALS_ENCRYPTION_KEYS entries must be `version:base64(32 bytes)`');
     keys.push({ version: Number(match[1]), key: bytes });
   }
   if (keys.length === 0 || new Set(keys.map((k) => k.version)).size !== keys.length) {
-    ctx.addIssue({ code: 'custom', message: 'CREDENTIALS_ENCRYPTION_KEYS needs at least one key and unique versions' });
-    return z.NEVER;
+    return invalid('CREDENTIALS_ENCRYPTION_KEYS needs at least one key and unique versions');
   }
   return keys;
-});
+};
 
-const envSchema = z.object({
-  SUPABASE_URL: z.url(),
-  SUPABASE_DB_URL: z.string().min(1, 'SUPABASE_DB_URL is required'),
-  SUPABASE_JWKS: z.string().optional(),
-  SUPABASE_JWT_SECRET: z.string().optional(),
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+const env = {
+  SUPABASE_URL: url,
+  SUPABASE_DB_URL: required('SUPABASE_DB_URL'),
+  SUPABASE_JWKS: optional,
+  SUPABASE_JWT_SECRET: optional,
   // Hosted projects on the legacy HS256 secret: `SUPABASE_*` names are reserved for
   // `supabase secrets set`, so the secret is set under this name instead.
-  JWT_SECRET: z.string().optional(),
+  JWT_SECRET: optional,
   JWT_ISSUER: list,
   CREDENTIALS_ENCRYPTION_KEYS: encryptionKeys,
   ALLOW_PRIVATE_PROVIDER_URLS: bool,
   CORS_ORIGINS: list,
-  DEMO_PROVIDER_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+  DEMO_PROVIDER_URL: (v: string | undefined) => (v ? url(v) : undefined),
   CHAT_RATE_CAPACITY: int(20),
   CHAT_RATE_REFILL_PER_SECOND: positive(0.2),
   HEAVY_RATE_CAPACITY: int(60),
@@ -62,27 +92,22 @@ const envSchema = z.object({
   IMPORT_RATE_REFILL_PER_SECOND: positive(2),
   MAX_BODY_BYTES: int(256 * 1024),
   // The messages table allows 200 000 characters per message.
-  MAX_MESSAGE_CHARS: int(32_000).refine((n) => n <= 200_000, 'at most 200000'),
+  MAX_MESSAGE_CHARS: int(32_000, 1, 200_000),
   MAX_TOKENS_CAP: int(8192),
   PROVIDER_TIMEOUT_MS: int(60_000),
   KEEPALIVE_MS: int(15_000),
   // JSON: per-deployment prices on top of lib/prices.ts (see there).
-  MODEL_PRICES: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (!value) return {};
-      const parsed = modelPricesSchema.safeParse(safeJson(value));
-      if (parsed.success) return parsed.data;
-      ctx.addIssue({ code: 'custom', message: `not a valid price table (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})` });
-      return z.NEVER;
-    }),
+  MODEL_PRICES: (v: string | undefined) => {
+    if (!v) return {};
+    const parsed = parsePriceOverrides(safeJson(v));
+    return 'problem' in parsed ? invalid(`not a valid price table (${parsed.problem})`) : parsed.overrides;
+  },
   // Storage (attachments, project files): the API calls /storage/v1 with the caller's token
   // and an API key; lifecycle clean-up uses the service key. Hosted sets these for functions.
-  SUPABASE_ANON_KEY: z.string().optional(),
-  SUPABASE_PUBLISHABLE_KEYS: z.string().optional(),
-  SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
-  SUPABASE_SECRET_KEYS: z.string().optional(),
+  SUPABASE_ANON_KEY: optional,
+  SUPABASE_PUBLISHABLE_KEYS: optional,
+  SUPABASE_SERVICE_ROLE_KEY: optional,
+  SUPABASE_SECRET_KEYS: optional,
   MAX_ATTACHMENTS_PER_MESSAGE: int(10),
   ATTACHMENT_QUOTA_BYTES: int(500 * 1024 * 1024),
   // Chat uploads nothing refers to are removed once this old (a draft keeps its files meanwhile);
@@ -96,8 +121,11 @@ const envSchema = z.object({
   CHAT_TURN_MAX_MS: int(140_000, 0),
   CHAT_CHECKPOINT_MS: int(2_000, 50),
   CHAT_BROADCAST_MIN_INTERVAL_MS: int(0, 0),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional().default('info'),
-});
+  LOG_LEVEL: (v: string | undefined): Config['logLevel'] =>
+    v === undefined ? 'info' : (LOG_LEVELS as readonly string[]).includes(v) ? (v as Config['logLevel']) : invalid(`expected one of ${LOG_LEVELS.join(', ')}`),
+} satisfies Record<string, Reader<unknown>>;
+
+type Env = { [K in keyof typeof env]: ReturnType<(typeof env)[K]> };
 
 export interface Config {
   supabaseUrl: string;
@@ -152,21 +180,28 @@ export interface Config {
   prices: Record<string, ModelPrice>;
 }
 
-const jwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
-
 /** Parses the environment; throws one readable error listing every bad variable. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`);
-    throw new Error(`Invalid API configuration:\n  ${problems.join('\n  ')}`);
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  const problems: string[] = [];
+  const e = {} as Record<string, unknown>;
+  for (const [name, read] of Object.entries(env) as [string, Reader<unknown>][]) {
+    try {
+      e[name] = read(source[name]);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      problems.push(`${name}: ${error.message}`);
+    }
   }
-  const e = parsed.data;
+  if (problems.length > 0) throw new Error(`Invalid API configuration:\n  ${problems.join('\n  ')}`);
+  return fromEnv(e as Env);
+}
+
+function fromEnv(e: Env): Config {
   let jwks: Config['jwks'] = null;
   if (e.SUPABASE_JWKS) {
-    const result = jwksSchema.safeParse(safeJson(e.SUPABASE_JWKS));
-    if (!result.success) throw new Error('Invalid API configuration:\n  SUPABASE_JWKS: not a JWKS JSON document');
-    jwks = result.data;
+    const parsed = safeJson(e.SUPABASE_JWKS);
+    if (!isJwks(parsed)) throw new Error('Invalid API configuration:\n  SUPABASE_JWKS: not a JWKS JSON document');
+    jwks = parsed;
   }
   const supabaseUrl = e.SUPABASE_URL.replace(/\/+$/, '');
   return {
@@ -208,6 +243,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     prices: buildPriceTable(e.MODEL_PRICES),
   };
+}
+
+/** `{ keys: [{…}, …] }`: what the verifier needs of a JWKS document (jose checks each key). */
+function isJwks(value: unknown): value is { keys: Record<string, unknown>[] } {
+  const keys = typeof value === 'object' && value !== null ? (value as { keys?: unknown }).keys : undefined;
+  return Array.isArray(keys) && keys.every((key) => typeof key === 'object' && key !== null && !Array.isArray(key));
 }
 
 /** `{"default":"sb_…"}` as hosted passes SUPABASE_PUBLISHABLE_KEYS / SUPABASE_SECRET_KEYS. */

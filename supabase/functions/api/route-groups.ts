@@ -14,8 +14,19 @@ import type { AppEnv } from './lib/context.ts';
 /** Sub-apps and the path each is mounted at (after /api). */
 export type Mounts = [path: string, routes: OpenAPIHono<AppEnv> | Hono<AppEnv>][];
 
-export const ROUTE_GROUPS: Record<string, () => Promise<Mounts>> = {
-  health: async () => [['/health', (await import('./routes/health.ts')).healthRoutes]],
+/**
+ * Route modules describe their zod schemas with `.openapi()`, which @hono/zod-openapi adds to
+ * zod when it is evaluated. Each imports `z` from there, which puts it first in the source's
+ * order; a code-split bundle can lose that order (esbuild binds a re-exported `z` straight to
+ * zod, https://esbuild.github.io/api/#splitting), so a group loads once the extension is in place.
+ */
+const described = (load: () => Promise<Mounts>) => async (): Promise<Mounts> => {
+  await import('@hono/zod-openapi');
+  return await load();
+};
+
+/** Every group but health, whose served sub-app has no schemas (see DOCUMENTED below). */
+const DESCRIBED_GROUPS: Record<string, () => Promise<Mounts>> = {
   chat: async () => {
     const [chat, turns] = await Promise.all([import('./routes/chat.ts'), import('./routes/chat-turns.ts')]);
     return [['/chat', chat.chatRoutes], ['/chat', turns.chatTurnRoutes]];
@@ -54,7 +65,20 @@ export const ROUTE_GROUPS: Record<string, () => Promise<Mounts>> = {
   v1: async () => [['/v1', (await import('./routes/gateway.ts')).gatewayRoutes]],
 };
 
+export const ROUTE_GROUPS: Record<string, () => Promise<Mounts>> = {
+  health: async () => [['/health', (await import('./routes/health.ts')).healthRoutes]],
+  ...Object.fromEntries(Object.entries(DESCRIBED_GROUPS).map(([group, load]) => [group, described(load)])),
+};
+
+/**
+ * Groups whose served sub-app carries no OpenAPI description (health: a cold start's usual
+ * first request, kept free of zod), and the documented sub-app the document mounts instead.
+ */
+const DOCUMENTED: Record<string, () => Promise<Mounts>> = {
+  health: described(async () => [['/health', (await import('./routes/health-openapi.ts')).documentedHealthRoutes]]),
+};
+
 /** Every group, in document order (the OpenAPI document and the docs page need them all). */
 export async function allRouteGroups(): Promise<Mounts> {
-  return (await Promise.all(Object.values(ROUTE_GROUPS).map((load) => load()))).flat();
+  return (await Promise.all(Object.entries(ROUTE_GROUPS).map(([group, load]) => (DOCUMENTED[group] ?? load)()))).flat();
 }

@@ -11,8 +11,6 @@
  * A model with no entry has no price: its calls are logged with cost_usd null ("unpriced"),
  * never a guessed 0.
  */
-import { z } from 'zod';
-
 export interface ModelPrice {
   /** USD per 1M uncached input (prompt) tokens. */
   input: number;
@@ -94,23 +92,55 @@ export const PRICE_TABLE: Readonly<Record<string, ModelPrice>> = {
   'demo/*': p(1, 0.5, 2, { source: 'demo provider (illustrative, not a real price)', as_of: '2026-11-30', provenance: 'not_a_price' }),
 };
 
-// Up to 6 decimals per million tokens (a millionth of a cent per token at most precise).
-const usdPerMillion = z.number().min(0).max(100_000).multipleOf(0.000001, 'at most 6 decimals');
+/** One MODEL_PRICES entry: USD per million tokens (at most 6 decimals), and where it comes from. */
+export interface PriceOverride {
+  input: number;
+  cached_input?: number;
+  output: number;
+  source?: string;
+  as_of?: string;
+}
 
-const overrideEntry = z.strictObject({
-  input: usdPerMillion,
-  cached_input: usdPerMillion.optional(),
-  output: usdPerMillion,
-  source: z.string().max(200).optional(),
-  as_of: z.iso.date().optional(),
-});
+export type PriceOverrides = Record<string, PriceOverride>;
 
 const KEY = /^[a-z][a-z0-9_-]{1,31}\/(\*|[^\s]{1,200})$/;
+const ENTRY_FIELDS = new Set(['input', 'cached_input', 'output', 'source', 'as_of']);
 
-/** The MODEL_PRICES env value: a JSON object `{"<provider>/<model>|<provider>/*": {input, output, cached_input?}}`. */
-export const modelPricesSchema = z.record(z.string().regex(KEY, 'keys are <provider>/<model> or <provider>/*'), overrideEntry);
+// Up to 6 decimals per million tokens (a millionth of a cent per token at most precise).
+function usdPerMillion(value: unknown): string | null {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 'expected a number';
+  if (value < 0 || value > 100_000) return 'must be between 0 and 100000';
+  return Math.abs(value * 1e6 - Math.round(value * 1e6)) > 1e-6 * Math.max(1, value) ? 'at most 6 decimals' : null;
+}
 
-export type PriceOverrides = z.infer<typeof modelPricesSchema>;
+function isDay(value: unknown): boolean {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+}
+
+/**
+ * The MODEL_PRICES env value: a JSON object `{"<provider>/<model>|<provider>/*": {input, output, cached_input?, source?, as_of?}}`.
+ * Checked by hand, not with zod: it is read at every cold start (config.ts). `problem` names the first bad field.
+ */
+export function parsePriceOverrides(value: unknown): { overrides: PriceOverrides } | { problem: string } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'expected a JSON object' };
+  const overrides: PriceOverrides = {};
+  for (const [key, entry] of Object.entries(value)) {
+    if (!KEY.test(key)) return { problem: `${key}: keys are <provider>/<model> or <provider>/*` };
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return { problem: `${key}: expected an object` };
+    const fields = entry as Record<string, unknown>;
+    const unknown = Object.keys(fields).find((field) => !ENTRY_FIELDS.has(field));
+    if (unknown) return { problem: `${key}: unrecognized key "${unknown}"` };
+    for (const field of ['input', 'output', 'cached_input'] as const) {
+      if (field === 'cached_input' && fields[field] === undefined) continue;
+      const problem = usdPerMillion(fields[field]);
+      if (problem) return { problem: `${key}.${field}: ${problem}` };
+    }
+    if (fields.source !== undefined && (typeof fields.source !== 'string' || fields.source.length > 200)) return { problem: `${key}.source: a text of at most 200 characters` };
+    if (fields.as_of !== undefined && !isDay(fields.as_of)) return { problem: `${key}.as_of: a date YYYY-MM-DD` };
+    overrides[key] = fields as unknown as PriceOverride;
+  }
+  return { overrides };
+}
 
 /** The built-in table with the deployment's overrides on top (an override replaces an entry whole). */
 export function buildPriceTable(overrides: PriceOverrides = {}, today = new Date()): Record<string, ModelPrice> {

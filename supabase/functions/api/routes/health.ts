@@ -1,29 +1,14 @@
-/** GET /api/health: liveness plus a database round trip, no auth (used by the gateway and uptime checks). */
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+/**
+ * GET /api/health: liveness plus a database round trip, no auth (used by the gateway and
+ * uptime checks). Often a cold function's first request, so this module is plain Hono with
+ * no zod: its OpenAPI description lives in health-openapi.ts, which only the document loads.
+ */
+import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../lib/context.ts';
 import { databaseUnavailable } from '../lib/db-errors.ts';
-import { defaultHook, errorResponses, jsonResponse } from '../lib/openapi.ts';
 
-const Health = z
-  .object({
-    status: z.literal('ok'),
-    database: z.literal('ok'),
-    vector: z.enum(['installed', 'available', 'absent']).openapi({
-      description: "Whether the database has pgvector. Where installed, project files over a model's budget are ranked by embeddings as well as by full-text search (see the README).",
-    }),
-    time: z.string(),
-  })
-  .openapi('Health');
-
-const getHealth = createRoute({
-  method: 'get',
-  path: '/',
-  tags: ['health'],
-  summary: 'Liveness and database check',
-  responses: { 200: jsonResponse(Health, 'The API is up'), ...errorResponses(503) },
-});
-
-export const healthRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(getHealth, async (c) => {
+/** The health answer (its schema: `Health` in health-openapi.ts). */
+export async function checkHealth(c: Context<AppEnv>) {
   let vector: 'installed' | 'available' | 'absent';
   try {
     ({ vector } = await c.var.db.ping());
@@ -32,4 +17,6 @@ export const healthRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(get
     throw databaseUnavailable();
   }
   return c.json({ status: 'ok' as const, database: 'ok' as const, vector, time: new Date().toISOString() }, 200);
-});
+}
+
+export const healthRoutes = new Hono<AppEnv>().get('/', checkHealth);
