@@ -7,7 +7,6 @@
  * compiling the schema) was the largest part of that boot; a health check needs no zod at
  * all. Every problem is still collected and reported at once, naming the variable.
  */
-import { base64url } from 'jose';
 import { buildPriceTable, parsePriceOverrides, type ModelPrice } from './lib/prices.ts';
 
 /** One variable's reader: its value, or a message saying what is wrong with it. */
@@ -267,11 +266,12 @@ function safeJson(text: string): unknown {
   }
 }
 
-// Accepts standard or url-safe base64 (people paste either). jose's decoder, because
-// deno-std's needs ArrayBuffer.prototype.transfer, which Node 20 lacks.
+// Accepts standard or url-safe base64 (people paste either), padded or not. The platform's
+// atob (forgiving-base64, https://infra.spec.whatwg.org/#forgiving-base64-decode) rather than
+// a library: this runs at every cold start, and jose would be loaded for this alone.
 function decodeBase64Any(text: string): Uint8Array | null {
   try {
-    return base64url.decode(text.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+    return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
   } catch {
     return null;
   }
