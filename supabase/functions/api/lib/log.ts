@@ -35,18 +35,45 @@ export function createLogger(
   level: Level | 'silent' = 'info',
   base: Record<string, unknown> = {},
 ): Logger {
-  const emit = (lvl: Level, msg: string, fields?: Record<string, unknown>) => {
-    if (ORDER[lvl] < ORDER[level]) return;
-    const entry = { time: new Date().toISOString(), level: lvl, msg, ...base, ...(fields ?? {}) };
-    sink(redact(entry) as Record<string, unknown>);
-  };
-  return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger(sink, level, { ...base, ...fields }),
-  };
+  return new JsonLogger(sink, ORDER[level], base);
+}
+
+/**
+ * Methods on the prototype: a child logger (one per request, one per chat turn) is one small
+ * object, not five closures and their scope, for as long as the request or the turn lives.
+ */
+class JsonLogger implements Logger {
+  constructor(
+    private readonly sink: (entry: Record<string, unknown>) => void,
+    private readonly threshold: number,
+    private readonly base: Record<string, unknown>,
+  ) {}
+
+  debug(msg: string, fields?: Record<string, unknown>) {
+    this.emit('debug', msg, fields);
+  }
+
+  info(msg: string, fields?: Record<string, unknown>) {
+    this.emit('info', msg, fields);
+  }
+
+  warn(msg: string, fields?: Record<string, unknown>) {
+    this.emit('warn', msg, fields);
+  }
+
+  error(msg: string, fields?: Record<string, unknown>) {
+    this.emit('error', msg, fields);
+  }
+
+  child(fields: Record<string, unknown>): Logger {
+    return new JsonLogger(this.sink, this.threshold, { ...this.base, ...fields });
+  }
+
+  private emit(lvl: Level, msg: string, fields?: Record<string, unknown>) {
+    if (ORDER[lvl] < this.threshold) return;
+    const entry = { time: new Date().toISOString(), level: lvl, msg, ...this.base, ...(fields ?? {}) };
+    this.sink(redact(entry) as Record<string, unknown>);
+  }
 }
 
 /** The default sink: one JSON line per entry on stdout. */

@@ -27,6 +27,7 @@ import { sessionTopic } from '../lib/realtime-broadcast.ts';
 import { SSE_HEADERS, turnView } from '../lib/chat/turn-view.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError } from '../lib/errors.ts';
+import type { Logger } from '../lib/log.ts';
 import { defaultHook, errorResponses, jsonBody, security } from '../lib/openapi.ts';
 import { openProviderClient, requireProvider, type StoredCiphertext } from '../lib/provider-client.ts';
 import { contextWindow, supportsVision } from '../lib/providers.ts';
@@ -257,7 +258,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   // question's files are recorded on it once it exists.
   const streamsEarly = inputs.sessionId === null && paths.length === 0;
   if (streamsEarly) {
-    persisted.catch((error: unknown) => turnLog.warn('chat turn rows not written', { message: error instanceof Error ? error.message : String(error) }));
+    persisted.catch(warnRowsNotWritten(turnLog));
   } else {
     await persisted;
   }
@@ -290,6 +291,14 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   });
   return c.body(stream, 200, SSE_HEADERS);
 });
+
+/**
+ * Made outside the handler: a closure made inside it would keep the handler's whole scope (the
+ * request body, its files, the turn's inputs) alive for as long as the rows are pending.
+ */
+function warnRowsNotWritten(log: Logger) {
+  return (error: unknown) => log.warn('chat turn rows not written', { message: error instanceof Error ? error.message : String(error) });
+}
 
 /** The outgoing user message (the last one) carries its images as content parts. */
 function withImages(messages: ChatTurn[], files: Parameters<typeof attachmentParts>[1]): ChatTurn[] {
