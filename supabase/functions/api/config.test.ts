@@ -40,9 +40,10 @@ describe('loadConfig', () => {
 
   it('reads numbers, flags, lists and levels as before, and names what is wrong', () => {
     const config = loadConfig({
-      ...base, CHAT_RATE_REFILL_PER_SECOND: '0.5', CHAT_TURN_MAX_MS: '0', ALLOW_PRIVATE_PROVIDER_URLS: '1',
+      ...base, SUPABASE_URL: ' http://localhost:54321/ ', CHAT_RATE_REFILL_PER_SECOND: '0.5', CHAT_TURN_MAX_MS: '0', ALLOW_PRIVATE_PROVIDER_URLS: '1',
       CORS_ORIGINS: ' https://a.example , ,https://b.example', DEMO_PROVIDER_URL: '', LOG_LEVEL: 'warn',
     });
+    expect(config.supabaseUrl).toBe('http://localhost:54321');
     expect(config.limits).toMatchObject({ chatRateRefillPerSecond: 0.5, turnMaxMs: 0 });
     expect(config.allowPrivateProviderUrls).toBe(true);
     expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);

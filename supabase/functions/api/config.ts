@@ -42,11 +42,12 @@ const optional: Reader<string | undefined> = (v) => v;
 
 const required = (name: string): Reader<string> => (v) => (v ? v : invalid(`${name} is required`));
 
+/** A URL, surrounding spaces trimmed and tabs and newlines dropped (as the URL parser reads it). */
 const url: Reader<string> = (v) => {
   if (v === undefined) return invalid('expected a URL');
   try {
-    new URL(v);
-    return v;
+    new URL(v.trim());
+    return v.trim().replace(/[\t\n\r]/g, '');
   } catch {
     return invalid('Invalid URL');
   }
