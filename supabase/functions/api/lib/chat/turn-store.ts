@@ -11,6 +11,7 @@
 import type { Sql } from 'postgres';
 import { callCostUsd } from '../cost.ts';
 import { findPrice, type ModelPrice } from '../prices.ts';
+import { uuidv7 } from '../uuid7.ts';
 import { packUnits, unpackUnits, type Unit } from './units.ts';
 
 export type FinalStatus = 'complete' | 'stopped' | 'error';
@@ -123,39 +124,18 @@ export class TurnStore {
     // The call is logged (and its cost counted) for whoever's key paid; the session and
     // message are the owner's rows, linked for the payer too (they can read them as a member).
     const payerId = u.payerId ?? answer.userId;
-    await this.sql.begin(async (sql) => {
-      // A premature settle (the lease lapsed while the database was away) is overwritten:
-      // this process has the whole answer, the checkpoints only part of it.
-      const saved = await sql`
-        update public.messages
-           set content = ${packed.content}, reasoning = ${packed.reasoning}, stream_units = ${packed.units}::int[],
-               status = ${answer.status}, error_code = ${answer.code}, error = ${answer.errorMessage},
-               reasoning_ms = ${answer.reasoningMs},
-               token_count = ${answer.completionTokens}, prompt_tokens = ${answer.promptTokens}, completion_tokens = ${answer.completionTokens},
-               ttft_ms = ${answer.ttftMs}, latency_ms = ${answer.latencyMs},
-               provider_message_id = ${answer.providerMessageId?.slice(0, 200) ?? null}
-         where id = ${answer.messageId} and user_id = ${answer.userId}
-           and (status = 'streaming' or error_code = 'interrupted')
-        returning id`;
-      await sql`delete from private.message_chunks where message_id = ${answer.messageId}`;
-      await sql`delete from private.chat_turns where message_id = ${answer.messageId} and user_id = ${answer.userId}`;
-      // The chat may have been deleted (on another device) while it streamed; the call is still logged.
-      const kept = saved.length > 0;
-      await sql`
-        insert into public.prompt_usage_logs
-          (user_id, prompt_id, prompt_version, session_id, message_id, provider, model, status,
-           ttft_ms, latency_ms, prompt_tokens, completion_tokens, token_count, error_code, cached_tokens, cost_usd)
-        select ${payerId}, p.id, ${u.promptId ? u.promptVersion : null}, s.id, ${kept ? answer.messageId : null},
-               ${u.provider}, ${u.model}, ${answer.status === 'complete' ? 'success' : answer.status},
-               ${answer.ttftMs}, ${answer.latencyMs}, ${answer.promptTokens}, ${answer.completionTokens},
-               ${answer.promptTokens + answer.completionTokens}, ${answer.code}, ${answer.cachedTokens ?? null}, ${costUsd}::numeric
-          from (select 1) one
-          left join public.prompts p on p.id = ${u.promptId}::uuid and (p.is_public or p.user_id = ${payerId})
-          left join public.chat_sessions s on s.id = ${kept ? answer.sessionId : null}::uuid and s.user_id = ${answer.userId}`;
-      if (u.touchCredential) {
-        await sql`update public.api_credentials set last_used_at = now() where user_id = ${payerId} and provider = ${u.provider}`;
-      }
-    });
+    // One statement (private.finish_turn): the answer, the session's lock, the checkpoints and the
+    // usage log — a premature settle (the lease lapsed while the database was away) is overwritten,
+    // since this process has the whole answer and the checkpoints only part of it.
+    await this.sql`
+      select private.finish_turn(
+        ${answer.messageId}::uuid, ${answer.userId}::uuid, ${answer.sessionId}::uuid,
+        ${packed.content}, ${packed.reasoning}, ${packed.units}::int[],
+        ${answer.status}, ${answer.code}, ${answer.errorMessage}, ${answer.reasoningMs}::int,
+        ${answer.promptTokens}::int, ${answer.completionTokens}::int, ${answer.cachedTokens ?? null}::int,
+        ${answer.ttftMs}::int, ${answer.latencyMs}::int, ${answer.providerMessageId?.slice(0, 200) ?? null},
+        ${uuidv7()}::uuid, ${payerId}::uuid, ${u.promptId ?? null}::uuid, ${u.promptVersion ?? null}::int,
+        ${u.provider}, ${u.model}, ${costUsd}::numeric, ${u.touchCredential}::boolean)`;
   }
 
   /** The user's answer as stored: final units, or checkpointed units while it streams. */
