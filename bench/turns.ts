@@ -81,8 +81,10 @@ async function measureWal(env: BenchEnvironment, log: (line: string) => void): P
       await env.sql`create extension if not exists pg_walinspect`;
       const stats = await env.sql`select "resource_manager/record_type" as t, count, record_size, fpi_size, combined_size from pg_get_wal_stats(${before!.lsn}::pg_lsn, ${after!.lsn}::pg_lsn, true) where count > 0 order by combined_size desc limit 25`;
       for (const r of stats) log(`  ${r.t} n=${r.count} rec=${r.record_size} fpi=${r.fpi_size} all=${r.combined_size}`);
-      const rels = await env.sql`select b.relfilenode, c.relname, count(*) n, sum(coalesce(length(b.block_fpi_data),0)) fpi from pg_get_wal_block_info(${before!.lsn}::pg_lsn, ${after!.lsn}::pg_lsn) b left join pg_class c on c.relfilenode = b.relfilenode group by 1,2 order by 3 desc limit 25`;
-      for (const r of rels) log(`  rel ${r.relname ?? r.relfilenode} blocks=${r.n} fpi=${r.fpi}`);
+      const rels = await env.sql`select b.relfilenode, coalesce(t.relname || ' (toast)', c.relname) as relname, count(*) n, sum(b.block_data_length) data, sum(b.block_fpi_length) fpi from pg_get_wal_block_info(${before!.lsn}::pg_lsn, ${after!.lsn}::pg_lsn) b left join pg_class c on c.relfilenode = b.relfilenode left join pg_class t on t.reltoastrelid = c.oid group by 1,2 order by sum(b.block_data_length) + sum(b.block_fpi_length) desc limit 25`;
+      for (const r of rels) log(`  rel ${r.relname ?? r.relfilenode} blocks=${r.n} data=${r.data} fpi=${r.fpi}`);
+      const fpis = await env.sql`select coalesce(t.relname || ' (toast)', c.relname) as relname, b.relblocknumber as blk, b.record_type as t, b.block_fpi_length as fpi from pg_get_wal_block_info(${before!.lsn}::pg_lsn, ${after!.lsn}::pg_lsn) b left join pg_class c on c.relfilenode = b.relfilenode left join pg_class t on t.reltoastrelid = c.oid where b.block_fpi_length > 0 order by b.start_lsn`;
+      log(`  fpi blocks: ${fpis.map((r) => `${r.relname}#${r.blk}:${r.t}:${r.fpi}`).join(' ')}`);
     }
     if (i < 0) {
       warmUp = Number(row.wal);
