@@ -8,6 +8,7 @@ import type { Sql } from 'postgres';
 import type { Config } from '../config.ts';
 import { callCostUsd } from './cost.ts';
 import { findPrice } from './prices.ts';
+import { uuidv7 } from './uuid7.ts';
 
 export interface GatewayCall {
   userId: string;
@@ -31,11 +32,12 @@ export async function logGatewayCall(sql: Sql, config: Config, call: GatewayCall
     cachedTokens: call.cachedTokens ?? 0,
     completionTokens: call.completionTokens,
   });
+  // A time-ordered id (uuid7.ts) lands on the primary key's rightmost page, not a random one.
   const [row] = await sql<{ id: string }[]>`
     insert into public.prompt_usage_logs
-      (user_id, prompt_id, prompt_version, provider, model, status, ttft_ms, latency_ms,
+      (id, user_id, prompt_id, prompt_version, provider, model, status, ttft_ms, latency_ms,
        prompt_tokens, cached_tokens, completion_tokens, token_count, error_code, cost_usd)
-    values (${call.userId}, ${call.promptId}, ${call.promptVersion}, ${call.provider}, ${call.model.slice(0, 200)}, ${call.status},
+    values (${uuidv7()}, ${call.userId}, ${call.promptId}, ${call.promptVersion}, ${call.provider}, ${call.model.slice(0, 200)}, ${call.status},
             ${call.ttftMs}, ${call.latencyMs}, ${call.promptTokens}, ${call.cachedTokens}, ${call.completionTokens},
             ${call.promptTokens + call.completionTokens}, ${call.errorCode}, ${cost}::numeric)
     returning id`;
