@@ -1,18 +1,18 @@
 /**
  * The gate of a chat turn: what the database must say before a provider may be called, in
  * one statement on the owner connection (one pool checkout, one round trip, where it took
- * three connections and a transaction as the caller): the sender's rate limit (consumed),
+ * three connections and a transaction as the caller) — private.turn_gate: the sender's rate limit (consumed),
  * the payer's monthly budget, the payer's key ciphertext for the provider, and the sender's
  * custom instructions. Every part filters by an id the API verified — the caller's, or the
  * payer's from lib/chat/turn-seat.ts — and reads the rows RLS shows that person. A refusal
  * comes in this order: 429 rate_limited, then 402 budget_exceeded.
  */
 import postgres from 'postgres';
-import { budgetColumns, budgetExceeded, budgetStatus, monthWindow, payerBudgetExceeded } from '../budget.ts';
+import { budgetExceeded, budgetStatus, monthWindow, payerBudgetExceeded } from '../budget.ts';
 import type { Db } from '../db.ts';
 import { ApiError } from '../errors.ts';
 import type { StoredCiphertext } from '../provider-client.ts';
-import { floatLiteral, intLiteral, nameLiteral, uuidLiteral } from '../sql-literals.ts';
+import { floatLiteral, intLiteral, nameLiteral, timestampLiteral, uuidLiteral } from '../sql-literals.ts';
 
 export interface TurnGateRequest {
   userId: string;
@@ -33,9 +33,8 @@ export interface TurnGate {
 export async function passTurnGate(db: Db, req: TurnGateRequest, now = new Date()): Promise<TurnGate> {
   const sql = db.startLane ?? db.sql;
   const { start, resetsAt } = monthWindow(now);
-  // The bucket's update commits without waiting for its WAL to reach disk, as in
-  // db.consumeRateLimit: a crash can only forget consumption, which errs towards the caller.
-  // https://www.postgresql.org/docs/current/wal-async-commit.html
+  // private.turn_gate (PL/pgSQL: its statements' plans are kept for the connection's life); the
+  // rate-limit bucket's update commits without waiting for its WAL, as in db.consumeRateLimit.
   // Literals, not parameters (lib/sql-literals.ts): one message, pipelined on a busy connection.
   const rows = await sql.unsafe<{
     allowed: boolean;
@@ -46,12 +45,8 @@ export async function passTurnGate(db: Db, req: TurnGateRequest, now = new Date(
     encrypted_key: string | null;
     base_url: string | null;
   }[]>(`
-    select set_config('synchronous_commit', 'off', true), rl.allowed, rl.retry_after_seconds,
-           ${budgetColumns(req.payerId, start, resetsAt)},
-           (select custom_instructions from public.profiles where id = ${uuidLiteral(req.userId)}) as custom_instructions,
-           k.encrypted_key, k.base_url
-      from private.consume_rate_limit(${uuidLiteral(req.userId)}, 'chat', ${intLiteral(req.capacity)}, ${floatLiteral(req.refillPerSecond)}, 1) rl
-      left join private.read_credential_ciphertext(${uuidLiteral(req.payerId)}, ${nameLiteral(req.providerId)}) k on true`)
+    select * from private.turn_gate(${uuidLiteral(req.userId)}, ${uuidLiteral(req.payerId)}, ${nameLiteral(req.providerId)},
+      ${intLiteral(req.capacity)}, ${floatLiteral(req.refillPerSecond)}, ${timestampLiteral(start)}, ${timestampLiteral(resetsAt)})`)
     .catch((error: unknown) => {
       // A still-valid token of an account deleted since: its bucket row has no user to belong to.
       if (error instanceof postgres.PostgresError && error.code === '23503') throw new ApiError(401, 'unauthorized', 'This account no longer exists');
