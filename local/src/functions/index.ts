@@ -95,6 +95,16 @@ export function createFunctionsService(options: FunctionsServiceOptions): Functi
         if (stopping.signal.aborted) return undefined;
         if (bundle.entry) {
           log(`functions/${spec.slug}: ${bundle.built ? 'bundled' : 'bundle up to date'} in ${Math.round(bundle.ms)} ms (${bundle.hash?.slice(0, 12)})`);
+          if (bundle.built) {
+            // A new bundle's modules are parsed for Deno's module graph once, and the result kept
+            // in DENO_DIR; done by the function's own process, that parse stays in its memory for
+            // good (≈ 200 MB RSS against ≈ 56 MB for the same bundle with the cache warm). A
+            // throwaway `deno cache` pays it instead, as hosted Supabase deploys a function
+            // already analysed (its eszip) rather than parsing it in the worker.
+            const warmed = await warmCache({ ...spec, entrypoint: bundle.entry }, env, stopping.signal);
+            if (stopping.signal.aborted) return undefined;
+            log(`functions/${spec.slug}: bundle analysed ${warmed.ok ? 'in' : 'failed after'} ${Math.round(warmed.ms)} ms${warmed.ok ? '' : `:\n${warmed.output}`}`);
+          }
           return bundle.entry;
         }
         log(`functions/${spec.slug}: bundling failed; running the sources:\n${bundle.output}`);
