@@ -31,7 +31,7 @@ export interface BenchEnvironment {
   stop(): Promise<void>;
 }
 
-export const PROVIDER = { ttftMs: 50, tokenDelayMs: 5, tokens: Number(process.env.TMP_TOKENS ?? 100) };
+export const PROVIDER = { ttftMs: 50, tokenDelayMs: 5, tokens: 100 };
 
 export async function startBenchEnvironment(log: (line: string) => void): Promise<BenchEnvironment> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'mrprompt-bench-'));
