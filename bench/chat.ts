@@ -1,16 +1,18 @@
 /**
  * Chat overhead and concurrency. Overhead: ≥ 300 streamed chats through gateway → Deno
  * function → fake provider, interleaved with the same number sent straight to the provider
- * (the floor), at the same small concurrency; TTFT and total time, p50/p95/p99. Concurrency:
- * 50, 200 and 500 chats at once on the one function process, against the same burst sent
- * straight to the provider: errors, p95 TTFT, peak memory of the Deno process group, and
- * every user and assistant message stored exactly once.
+ * (the baseline) and the same number through the gateway to a function with no app code
+ * (bench/functions/bench-passthrough: what the path itself costs here), at the same small
+ * concurrency; TTFT and total time, p50/p95/p99. Concurrency: 50, 200 and 500 chats at once
+ * on the one function process, against the same burst sent straight to the provider: errors,
+ * p95 TTFT (and, where the issue sets a target, the pass-through's p95 for the same burst),
+ * peak memory of the Deno process group, and every user and assistant message stored exactly once.
  */
 import { createApp } from '../supabase/functions/api/app.ts';
 import { loadConfig } from '../supabase/functions/api/config.ts';
 import { createDb } from '../supabase/functions/api/lib/db.ts';
 import { functionsJwks } from '../local/src/keys/index.ts';
-import { chatDirect, chatInProcess, chatThroughStack, pool, type TimedChat } from './lib/chat-client.ts';
+import { chatDirect, chatInProcess, chatPassthrough, chatThroughStack, pool, type TimedChat } from './lib/chat-client.ts';
 import { groupRssMb, type BenchEnvironment } from './lib/environment.ts';
 import { quantiles, round, sleep, type Figure } from './lib/stats.ts';
 
@@ -35,22 +37,32 @@ export async function benchChatOverhead(env: BenchEnvironment, log: (line: strin
   const through = (i: number, label: string) =>
     chatThroughStack({ apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: users[i % users.length]!.token, message: `${label} ${i}` });
   const direct = (i: number, label: string) => chatDirect({ providerUrl: env.provider.url, message: `${label} ${i}` });
+  const passthrough = (i: number, label: string) =>
+    chatPassthrough({ apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: users[i % users.length]!.token, message: `${label} ${i}` });
+  // The three paths take turns, so each sees the same machine.
+  const paths = ['direct', 'stack', 'passthrough'] as const;
+  const send = { direct, stack: through, passthrough };
 
-  // Warm-up: boots the function, fills connection pools and JIT caches.
-  await pool(20, OVERHEAD_CONCURRENCY, (i) => (i % 2 ? through(i, 'warm') : direct(i, 'warm')));
+  // Warm-up: boots both functions, fills connection pools and JIT caches.
+  await pool(30, OVERHEAD_CONCURRENCY, (i) => send[paths[i % 3]!](i, 'warm'));
 
   const started = performance.now();
-  const results = await pool(OVERHEAD_REQUESTS * 2, OVERHEAD_CONCURRENCY, async (i) => ({
-    path: i % 2 ? ('stack' as const) : ('direct' as const),
-    result: i % 2 ? await through(i, 'overhead') : await direct(i, 'overhead'),
+  const results = await pool(OVERHEAD_REQUESTS * 3, OVERHEAD_CONCURRENCY, async (i) => ({
+    path: paths[i % 3]!,
+    result: await send[paths[i % 3]!](i, 'overhead'),
   }));
   log(`chat overhead: ${results.length} requests at concurrency ${OVERHEAD_CONCURRENCY} in ${Math.round((performance.now() - started) / 1000)} s`);
-  const of = (path: 'stack' | 'direct') => results.filter((r) => r.path === path).map((r) => r.result);
+  const of = (path: (typeof paths)[number]) => results.filter((r) => r.path === path).map((r) => r.result);
   const stackRuns = of('stack');
   const directRuns = of('direct');
-  const failed = stackRuns.filter((r) => !r.ok).length + directRuns.filter((r) => !r.ok).length;
+  const passthroughRuns = of('passthrough');
+  const failed = results.filter((r) => !r.result.ok).length;
   const ok = (runs: TimedChat[]) => runs.filter((r) => r.ok);
-  const ttft = { stack: quantiles(ok(stackRuns).map((r) => r.ttftMs)), direct: quantiles(ok(directRuns).map((r) => r.ttftMs)) };
+  const ttft = {
+    stack: quantiles(ok(stackRuns).map((r) => r.ttftMs)),
+    direct: quantiles(ok(directRuns).map((r) => r.ttftMs)),
+    passthrough: quantiles(ok(passthroughRuns).map((r) => r.ttftMs)),
+  };
   const total = { stack: quantiles(ok(stackRuns).map((r) => r.totalMs)), direct: quantiles(ok(directRuns).map((r) => r.totalMs)) };
 
   const group = 'chat overhead';
@@ -62,6 +74,14 @@ export async function benchChatOverhead(env: BenchEnvironment, log: (line: strin
     figures.push({
       group, name: `TTFT ${p} (added ${round(added, 1)} ms)`, unit: 'ms', value: ttft.stack[p], baseline: ttft.direct[p], baselineLabel: 'provider direct',
       ...(target !== undefined ? { target: `added ≤ ${target} ms`, met: added <= target } : {}),
+    });
+  }
+  // The path's floor: gateway, function runtime and one provider fetch, with no app code.
+  for (const p of ['p50', 'p99'] as const) {
+    figures.push({
+      group, name: `TTFT ${p}, pass-through function, no app code (added ${round(ttft.passthrough[p] - ttft.direct[p], 1)} ms)`, unit: 'ms',
+      value: ttft.passthrough[p], baseline: ttft.direct[p], baselineLabel: 'provider direct',
+      note: `the app's own share: ${round(ttft.stack[p] - ttft.passthrough[p], 1)} ms`,
     });
   }
   for (const p of ['p50', 'p95', 'p99'] as const) {
@@ -155,12 +175,28 @@ export async function benchConcurrency(env: BenchEnvironment, log: (line: string
     log(`${group}: ${Math.round(wallMs)} ms wall, p95 TTFT ${round(stackTtft.p95)} vs ${round(directTtft.p95)} ms direct, peak RSS ${round(peak)} MB (idle ${round(idle.rss)}), stored ${JSON.stringify(stored)}`);
 
     const ratioTarget = TTFT_RATIO_TARGET[n];
+    // The same burst through the gateway to the function with no app code: the path's floor at
+    // this concurrency. After the app's burst, so the app's figure is taken as it always was.
+    let floor: Figure | null = null;
+    if (ratioTarget) {
+      await sleep(1000);
+      const floorRuns = await Promise.all(Array.from({ length: n }, (_, i) =>
+        chatPassthrough({ apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: users[i % users.length]!.token, message: `${label} passthrough ${i}` })));
+      const floorTtft = quantiles(floorRuns.filter((r) => r.ok).map((r) => r.ttftMs));
+      const floorErrors = floorRuns.filter((r) => !r.ok);
+      if (floorErrors.length) log(`${group}: pass-through ${floorErrors.length} errors, e.g. ${floorErrors[0]!.error}`);
+      floor = {
+        group, name: 'p95 TTFT, pass-through function, no app code', unit: 'ms', value: floorTtft.p95, baseline: directTtft.p95, baselineLabel: `${n} direct at once`,
+        note: `${floorErrors.length} errors; the app's p95 is ×${round(stackTtft.p95 / floorTtft.p95, 2)} the pass-through's`,
+      };
+    }
     figures.push(
       { group, name: 'errors', unit: 'count', value: errors.length, baseline: null, baselineLabel: '', target: '0', met: errors.length === 0 },
       {
         group, name: `p95 TTFT (added ${round(stackTtft.p95 - directTtft.p95, 1)} ms)`, unit: 'ms', value: stackTtft.p95, baseline: directTtft.p95, baselineLabel: `${n} direct at once`,
         ...(ratioTarget ? { target: `≤ ×${ratioTarget}`, met: stackTtft.p95 <= ratioTarget * directTtft.p95 } : {}),
       },
+      ...(floor ? [floor] : []),
       {
         group, name: 'peak RSS of the Deno function', unit: 'MB', value: peak, baseline: idle.rss, baselineLabel: 'same process idle', note: `VmHWM ${round(after.hwm)} MB`,
         ...(n >= 1000 ? { target: `≤ ${RSS_TARGET_MB} MB`, met: peak <= RSS_TARGET_MB } : {}),

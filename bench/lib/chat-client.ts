@@ -101,6 +101,22 @@ export async function chatInProcess(options: { app: { request(url: string, init:
   return await readStream(res, started, (b) => /^event: ?delta/m.test(b), (b) => /^event: ?done/m.test(b));
 }
 
+/** The provider's request through the gateway to bench/functions/bench-passthrough: no app code. */
+export async function chatPassthrough(options: { apiUrl: string; apikey: string; token: string; message: string }): Promise<TimedChat> {
+  const started = now();
+  try {
+    const res = await fetch(`${options.apiUrl}/functions/v1/bench-passthrough`, {
+      method: 'POST',
+      headers: { apikey: options.apikey, authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'demo-model', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: options.message }] }),
+    });
+    if (res.status !== 200) return { ok: false, ttftMs: NaN, totalMs: now() - started, firstTokenAt: 0, error: `${res.status} ${(await res.text()).slice(0, 200)}` };
+    return await readStream(res, started, (b) => /"content":"[^"]/.test(b), (b) => b.includes('[DONE]'));
+  } catch (error) {
+    return { ok: false, ttftMs: NaN, totalMs: now() - started, firstTokenAt: 0, error: String(error) };
+  }
+}
+
 /** The same conversation sent straight to the provider (the floor). */
 export async function chatDirect(options: { providerUrl: string; message: string }): Promise<TimedChat> {
   const started = now();

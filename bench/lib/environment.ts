@@ -3,13 +3,15 @@
  * and migrations applied), the fake provider configured as the issue asks (50 ms to the
  * first token, 100 tokens 5 ms apart), and the stack started on it with the real API
  * function, whose chat rate limit is raised through its env so the load is not refused.
- * The stack runs in a process of its own, as `npm start` runs it (stack-process.ts);
+ * Beside `api`, the functions folder holds bench/functions/bench-passthrough (the path's floor:
+ * no app code, see its header). The stack runs in a process of its own, as `npm start` runs it (stack-process.ts);
  * BENCH_STACK_IN_PROCESS=1 runs it inside the benchmark's process instead (how figures before
  * 2026-12-01 10:30 UTC were taken), to compare.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import postgres, { type Sql } from 'postgres';
 import { startDatabase, type Database } from '../../local/src/db/index.ts';
 import { generateKeys, signAccessToken } from '../../local/src/keys/index.ts';
@@ -44,6 +46,8 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
     CHAT_RATE_CAPACITY: '10000000',
     CHAT_RATE_REFILL_PER_SECOND: '1000000',
   });
+  // A copy, not a link: like the CLI, discovery lists real folders (and config.toml's functions).
+  await fs.cp(fileURLToPath(new URL('../functions/bench-passthrough', import.meta.url)), path.join(functionsDir.dir, 'bench-passthrough'), { recursive: true });
   const env: BenchEnvironment = {
     db,
     sql,
