@@ -20,7 +20,8 @@ async function rowsOf(user: AuthUser) {
     (select count(*)::int from public.chat_sessions where user_id = ${user.id}) as chat_sessions,
     (select count(*)::int from public.messages where user_id = ${user.id}) as messages,
     (select count(*)::int from public.prompt_usage_logs where user_id = ${user.id}) as prompt_usage_logs,
-    (select count(*)::int from private.rate_limit_buckets where user_id = ${user.id}) as rate_limit_buckets`;
+    (select count(*)::int from private.rate_limit_buckets where user_id = ${user.id}) as rate_limit_buckets,
+    (select count(*)::int from private.monthly_spend where user_id = ${user.id}) as monthly_spend`;
   return counts;
 }
 
@@ -32,8 +33,8 @@ async function populate(user: AuthUser): Promise<{ publicPromptId: string; versi
   const [project] = await db.sql`insert into public.projects (user_id, name, system_prompt_id) values (${user.id}, 'P', ${prompt.id}) returning id`;
   const [session] = await db.sql`insert into public.chat_sessions (user_id, project_id) values (${user.id}, ${project.id}) returning id`;
   const [message] = await db.sql`insert into public.messages (session_id, user_id, sender, content) values (${session.id}, ${user.id}, 'user', 'hi') returning id`;
-  await db.sql`insert into public.prompt_usage_logs (user_id, prompt_id, prompt_version, session_id, message_id, provider, model, status)
-    values (${user.id}, ${prompt.id}, 2, ${session.id}, ${message.id}, 'openai', 'gpt-4o-mini', 'success')`;
+  await db.sql`insert into public.prompt_usage_logs (user_id, prompt_id, prompt_version, session_id, message_id, provider, model, status, cost_usd)
+    values (${user.id}, ${prompt.id}, 2, ${session.id}, ${message.id}, 'openai', 'gpt-4o-mini', 'success', 0.0125)`;
   await db.sql`select * from private.consume_rate_limit(${user.id}, 'chat', 5, 1)`;
   const versions = await db.sql`select id from public.prompt_versions where prompt_id = ${prompt.id}`;
   return { publicPromptId: prompt.id, versionIds: versions.map((v) => v.id) };
@@ -57,6 +58,7 @@ describe('deleting an auth user', () => {
     expect(await rowsOf(leaving)).toEqual({
       profiles: 0, api_credentials: 0, prompts: 0, prompt_versions: 0, prompt_labels: 0,
       projects: 0, chat_sessions: 0, messages: 0, prompt_usage_logs: 0, rate_limit_buckets: 0,
+      monthly_spend: 0,
     });
     const orphans = await db.sql`select id from public.prompt_versions where id in ${db.sql(versionIds)}`;
     expect(orphans).toHaveLength(0);

@@ -1,14 +1,14 @@
 /**
  * Monthly budgets: the calendar month (UTC) a call falls in, what the user has spent in it
- * (the sum of prompt_usage_logs.cost_usd, fixed at each call's time), and the check every
- * paid call runs BEFORE calling a provider:
+ * (private.monthly_spend: the sum of prompt_usage_logs.cost_usd per UTC month, fixed at each
+ * call's time and kept by the database's triggers), and the check every paid call runs BEFORE
+ * calling a provider:
  *
  *   await assertWithinBudget(c.var.db, c.var.user);   // 402 budget_exceeded past 100 %
  *
  * The check reads, it does not reserve: calls already running when the budget is reached
  * finish (and are counted), so a month can end slightly above its budget.
  */
-import type { TransactionSql } from 'postgres';
 import type { AuthUser } from './context.ts';
 import type { Db } from './db.ts';
 import { ApiError } from './errors.ts';
@@ -35,19 +35,23 @@ export interface BudgetStatus {
   resets_at: string;
 }
 
-/** The caller's budget and this month's spend (runs as the caller: RLS applies). */
-export async function readBudget(sql: TransactionSql, userId: string, now = new Date()): Promise<BudgetStatus> {
+/**
+ * A user's budget and this month's spend. One statement on the owner connection, filtered by
+ * the user id the API verified (the same rows RLS shows that user: their profile and their own
+ * spend): the spend lives in the private schema, which the caller's role cannot reach.
+ */
+export async function readBudget(db: Db, userId: string, now = new Date()): Promise<BudgetStatus> {
   const { start, resetsAt } = monthWindow(now);
-  const [row] = await sql.unsafe<{ budget: number | null; spent: number }[]>(`select ${budgetColumns(userId, start, resetsAt)}`);
+  const [row] = await db.sql.unsafe<{ budget: number | null; spent: number }[]>(`select ${budgetColumns(userId, start)}`);
   return budgetStatus(row?.budget ?? null, row?.spent ?? 0, start, resetsAt);
 }
 
-/** `budget` and `spent` (this month) of one user, as two columns of a select list (lib/sql-literals.ts). */
-export function budgetColumns(userId: string, start: Date, resetsAt: Date): string {
+/** `budget` and `spent` (the month starting at `start`) of one user, as two columns of a select list (lib/sql-literals.ts). */
+export function budgetColumns(userId: string, start: Date): string {
   return `
     (select monthly_budget_usd::float8 from public.profiles where id = ${uuidLiteral(userId)}) as budget,
-    coalesce((select sum(cost_usd) from public.prompt_usage_logs
-               where user_id = ${uuidLiteral(userId)} and executed_at >= ${timestampLiteral(start)} and executed_at < ${timestampLiteral(resetsAt)}), 0)::float8 as spent`;
+    coalesce((select spent_usd from private.monthly_spend
+               where user_id = ${uuidLiteral(userId)} and month = private.spend_month(${timestampLiteral(start)})), 0)::float8 as spent`;
 }
 
 /** Classifies a spend against a budget. */
@@ -66,10 +70,9 @@ export function budgetStatus(budget: number | null, spent: number, start: Date, 
 
 /** 402 budget_exceeded (with the month's spend and reset time) when the budget is used up. */
 export async function assertWithinBudget(db: Db, user: AuthUser, now = new Date()): Promise<BudgetStatus> {
-  // One statement on the owner connection, filtered by the verified user id (the same rows
-  // RLS shows the caller: their profile and their own usage logs): one round trip, where a
-  // transaction as the caller takes three, on the path of every paid call.
-  const status = await readBudget(db.sql as unknown as TransactionSql, user.id, now);
+  // One round trip on the owner connection, where a transaction as the caller takes three, on
+  // the path of every paid call.
+  const status = await readBudget(db, user.id, now);
   if (status.state === 'exceeded') throw budgetExceeded(status);
   return status;
 }

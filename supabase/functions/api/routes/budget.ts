@@ -44,16 +44,11 @@ const routes = {
 export const budgetRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 budgetRoutes.use('*', requireUser);
 
-budgetRoutes.openapi(routes.get, async (c) => {
-  const status = await c.var.db.withUserTransaction(c.var.user, (sql) => readBudget(sql, c.var.user.id));
-  return c.json(status, 200);
-});
+budgetRoutes.openapi(routes.get, async (c) => c.json(await readBudget(c.var.db, c.var.user.id), 200));
 
 budgetRoutes.openapi(routes.put, async (c) => {
   const { monthly_budget_usd } = c.req.valid('json');
-  const status = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    await sql`update public.profiles set monthly_budget_usd = ${monthly_budget_usd} where id = ${c.var.user.id}`;
-    return await readBudget(sql, c.var.user.id);
-  });
-  return c.json(status, 200);
+  // The write as the caller (RLS: their own profile only); the read after it commits, as GET.
+  await c.var.db.withUserTransaction(c.var.user, (sql) => sql`update public.profiles set monthly_budget_usd = ${monthly_budget_usd} where id = ${c.var.user.id}`);
+  return c.json(await readBudget(c.var.db, c.var.user.id), 200);
 });

@@ -27,6 +27,8 @@ describe('chat cost, budget and API keys', () => {
     expect(log.cost).toMatch(/^\d+\.\d{12}$/);
     const report = await (await alice.request('GET', '/usage')).json();
     expect(report.totals.cost_usd).toBeCloseTo(expected, 12);
+    // The month's spend that the budget check reads counts the call too.
+    expect((await (await alice.request('GET', '/budget')).json()).spent_usd).toBeCloseTo(expected, 12);
   });
 
   it('answers 402 budget_exceeded past the monthly budget, without calling the provider', async () => {
