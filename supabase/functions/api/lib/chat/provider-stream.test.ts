@@ -10,7 +10,7 @@ import { startFakeProvider, type FakeProvider } from '../../../../../local/src/d
 import { loadConfig } from '../../config.ts';
 import { guardedFetch } from '../url-guard.ts';
 import { describeProviderError } from './provider-errors.ts';
-import { byteReader, completionsUrl, streamProvider, type ProviderCall } from './provider-stream.ts';
+import { READ_BUFFER_BYTES, byteReader, completionsUrl, streamProvider, type ProviderCall } from './provider-stream.ts';
 
 let provider: FakeProvider;
 let raw: { url: string; body: string; close(): Promise<void> };
@@ -190,7 +190,7 @@ describe('streamProvider', () => {
   });
 
   it('reads events longer than its read buffer, multi-byte characters split across reads included', async () => {
-    const long = 'é🙂x'.repeat(3000); // ≈ 21 kB of UTF-8: many 4 KiB reads, characters cut at their edges
+    const long = 'é🙂x'.repeat(3000); // ≈ 21 kB of UTF-8: many reads of READ_BUFFER_BYTES, characters cut at their edges
     raw.body = `data: ${JSON.stringify({ id: 'r4', choices: [{ index: 0, delta: { content: long } }] })}\n\ndata: ${JSON.stringify({ id: 'r4', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`;
     const out = await run(call('hi', { endpoint: { baseUrl: raw.url, apiKey: 'k', fetch } }));
     expect(out.content).toBe(long);
@@ -268,7 +268,7 @@ describe('byteReader', () => {
       seen.push({ text: new TextDecoder().decode(value), buffer: value.buffer.byteLength });
     }
     expect(seen.map((s) => s.text)).toEqual(['data: a\n\n', 'data: b\n\n', 'data: c\n\n']);
-    expect(seen.every((s) => s.buffer === 4096)).toBe(true);
+    expect(seen.every((s) => s.buffer === READ_BUFFER_BYTES)).toBe(true);
   });
 
   it('reads other streams as they come', async () => {

@@ -78,7 +78,13 @@ export class TurnStop extends Error {
 }
 
 export class Turn {
-  readonly units: Unit[] = [];
+  /**
+   * The units so far, unit `seq` at index seq − 1: their texts and kinds in two arrays rather
+   * than an object per unit (a turn holds every unit until it ends, a thousand turns at once);
+   * Unit objects are made when a view or a write asks for them.
+   */
+  private readonly texts: string[] = [];
+  private readonly kinds: UnitKind[] = [];
   end: TurnEnd | null = null;
   readonly ended: Promise<TurnEnd>;
   private resolveEnded!: (end: TurnEnd) => void;
@@ -113,7 +119,7 @@ export class Turn {
 
   /** Calls `listener` with every unit after `afterSeq`, then live units and the end. */
   subscribe(afterSeq: number, listener: (event: TurnEvent) => void): () => void {
-    for (const unit of this.units) if (unit.seq > afterSeq) listener({ type: 'unit', unit });
+    for (let i = 0; i < this.texts.length; i++) if (i + 1 > afterSeq) listener({ type: 'unit', unit: this.unitAt(i) });
     if (this.end) {
       listener({ type: 'end', end: this.end });
       return () => {};
@@ -141,21 +147,32 @@ export class Turn {
   }
 
   private addUnit(kind: UnitKind, text: string) {
-    const unit: Unit = { seq: this.units.length + 1, kind, text };
-    this.units.push(unit);
-    this.emit({ type: 'unit', unit });
+    this.texts.push(text);
+    this.kinds.push(kind);
+    this.emit({ type: 'unit', unit: this.unitAt(this.texts.length - 1) });
     this.broadcastNew();
+  }
+
+  private unitAt(i: number): Unit {
+    return { seq: i + 1, kind: this.kinds[i]!, text: this.texts[i]! };
+  }
+
+  /** Units from index `from` on. */
+  private unitsFrom(from: number): Unit[] {
+    const out: Unit[] = [];
+    for (let i = from; i < this.texts.length; i++) out.push(this.unitAt(i));
+    return out;
   }
 
   private broadcastNew() {
     if (!this.rowsExist) return; // sent once the rows exist, so a device that sees one can find the other
     const topic = this.options.topic ?? sessionTopic(this.options.sessionId);
-    for (; this.broadcastSent < this.units.length; this.broadcastSent++) {
-      const u = this.units[this.broadcastSent];
+    for (; this.broadcastSent < this.texts.length; this.broadcastSent++) {
+      const i = this.broadcastSent;
       this.options.broadcaster.send({
         topic,
-        event: u.kind === 'content' ? 'delta' : 'reasoning',
-        payload: { message_id: this.messageId, seq: u.seq, text: u.text },
+        event: this.kinds[i] === 'content' ? 'delta' : 'reasoning',
+        payload: { message_id: this.messageId, seq: i + 1, text: this.texts[i] },
       });
     }
   }
@@ -163,7 +180,7 @@ export class Turn {
   private checkpoint(): Promise<void> {
     this.checkpointing = this.checkpointing.then(async () => {
       const from = this.checkpointed;
-      const batch = this.units.slice(from);
+      const batch = this.unitsFrom(from);
       if (batch.length === 0) return;
       try {
         await this.options.store.checkpoint(this.messageId, from + 1, batch);
@@ -227,7 +244,7 @@ export class Turn {
     if (!(await rows)) return this.finishWith({ status: 'error', code: 'not_started', error: { code: 'not_started', message: 'Your message was not saved (the chat could not be stored); send it again' }, finishReason: null, usage: null });
     clearInterval(checkpoints);
 
-    const content = this.units.filter((u) => u.kind === 'content').map((u) => u.text).join('');
+    const content = this.texts.filter((_, i) => this.kinds[i] === 'content').join('');
     // The provider's counts (the stream's usage chunk); ours only where it sent none.
     const completionTokens = result?.usage?.completion_tokens ?? (content ? (await countTokensLazily())(content) : 0);
     const promptTokens = result?.usage?.prompt_tokens ?? (await o.estimatePromptTokens());
@@ -235,7 +252,7 @@ export class Turn {
     const end: TurnEnd = { status, code, error, finishReason: result?.finishReason ?? null, usage };
     await this.checkpointing;
     const final: FinalAnswer = {
-      messageId: this.messageId, userId: o.userId, sessionId: o.sessionId, units: this.units, status, code,
+      messageId: this.messageId, userId: o.userId, sessionId: o.sessionId, units: this.unitsFrom(0), status, code,
       errorMessage: error?.message ?? null, reasoningMs, promptTokens, completionTokens, ttftMs, latencyMs,
       cachedTokens: result?.usage?.prompt_tokens_details?.cached_tokens ?? null,
       providerMessageId: result?.providerMessageId ?? null, usageLog: o.usageLog,
