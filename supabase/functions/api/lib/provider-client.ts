@@ -40,6 +40,12 @@ export interface OpenClientOptions {
   missing?: 'not_found' | 'missing_credential';
   /** The user's ciphertext for this provider, when already read (a chat turn's gate); null: none stored. */
   stored?: StoredCiphertext | null;
+  /**
+   * Whether `client` will be used (default true): a chat turn streams through `endpoint` and
+   * needs the SDK only for its error classes, which lib/chat/provider-stream.ts loads when a
+   * call fails — so a turn that succeeds never loads the SDK (≈ 0.9 MB of heap).
+   */
+  sdk?: boolean;
 }
 
 export interface StoredCiphertext {
@@ -76,12 +82,12 @@ export async function openProviderClient(options: OpenClientOptions): Promise<Pr
   if (userInfluenced) await assertSafeProviderUrl(baseUrl, config, deps.lookup);
   const fetchImpl = userInfluenced ? guardedFetch(config, deps.lookup, deps.pinnedFetch) : deps.fetch;
 
-  // Loaded even for a streamed turn: its error classes are what provider failures are raised as.
-  const OpenAISdk = await loadOpenAI();
+  const OpenAISdk = options.sdk === false ? null : await loadOpenAI();
   let client: OpenAI | null = null;
   return {
     endpoint: { baseUrl, apiKey, fetch: fetchImpl },
     get client() {
+      if (!OpenAISdk) throw new Error('openProviderClient: opened with sdk: false, so there is no SDK client');
       client ??= new OpenAISdk({
         apiKey,
         baseURL: baseUrl,
