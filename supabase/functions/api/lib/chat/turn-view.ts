@@ -68,98 +68,128 @@ function eventText(event: string, data: string, id?: number): string {
 export const DELTA_FLUSH_MS = 16;
 
 export function turnView(options: TurnViewOptions): ReadableStream<Uint8Array> {
-  let closed = false;
-  let cleanup = () => {};
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let lastSeq = options.afterSeq;
+  return new ReadableStream<Uint8Array>(new TurnViewSource(options));
+}
 
+/**
+ * An open view's state and steps: one object with its methods on the prototype, plus the
+ * few callbacks handed out (the turn's listener, the flush and keep-alive timers), rather
+ * than a dozen closures sharing a scope that also kept `meta` and the options alive until
+ * the answer's end — a thousand views are open at once.
+ */
+class TurnViewSource implements UnderlyingDefaultSource<Uint8Array> {
+  private options: TurnViewOptions | null;
+  private readonly messageId: string;
+  private readonly log: Logger;
+  private closed = false;
+  private controller!: ReadableStreamDefaultController<Uint8Array>;
+  private lastSeq: number;
   // Deltas waiting for the next flush, as SSE text, and when deltas last went out.
-  let waiting = '';
-  let flushTimer: ReturnType<typeof setTimeout> | undefined;
-  let lastFlushAt = -Infinity;
+  private waiting = '';
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastFlushAt = -Infinity;
+  private keepalive: ReturnType<typeof setInterval> | undefined;
+  private unsubscribe: (() => void) | null = null;
+  /** Settled once `stored` is out (or never will be): the end waits for it. */
+  private storedSent: Promise<void> | null = null;
+  private readonly flushDeltas = () => {
+    this.lastFlushAt = performance.now();
+    this.write('');
+  };
 
-  const write = (text: string) => {
-    clearTimeout(flushTimer);
-    flushTimer = undefined;
-    const all = waiting + text;
-    waiting = '';
-    if (closed || all === '') return;
-    try {
-      controller.enqueue(encoder.encode(all));
-    } catch {
-      closed = true; // the reader is gone
+  constructor(options: TurnViewOptions) {
+    this.options = options;
+    this.messageId = options.messageId;
+    this.log = options.log;
+    this.lastSeq = options.afterSeq;
+  }
+
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    const options = this.options!;
+    this.options = null; // meta and the rest are not needed past the start
+    this.controller = controller;
+    if (options.meta) this.send('meta', options.meta);
+    if (options.rowsStored) {
+      const sessionId = options.meta?.session_id;
+      this.storedSent = options.rowsStored.then(() => this.send('stored', { session_id: sessionId }), () => {});
     }
-  };
-  const flushDeltas = () => {
-    lastFlushAt = performance.now();
-    write('');
-  };
-  const send = (event: string, data: unknown, id?: number) => {
-    if (!closed) write(eventText(event, JSON.stringify(data), id));
-  };
-  const unit = (u: Unit) => {
-    if (u.seq <= lastSeq || closed) return;
-    lastSeq = u.seq;
-    waiting += eventText(u.kind === 'content' ? 'delta' : 'reasoning', JSON.stringify({ seq: u.seq, text: u.text }), u.seq);
-    if (flushTimer !== undefined) return;
-    const wait = lastFlushAt + DELTA_FLUSH_MS - performance.now();
-    if (wait <= 0) flushDeltas();
-    else flushTimer = setTimeout(flushDeltas, wait);
-  };
-  // Settled once `stored` is out (or never will be): the end waits for it.
-  let storedSent: Promise<void> | null = null;
-  const end = (e: TurnEnd) => {
-    if (storedSent) void storedSent.then(() => endNow(e));
-    else endNow(e);
-  };
-  const endNow = (e: TurnEnd) => {
-    if (e.usage) send('usage', e.usage);
-    if (e.status === 'error') send('error', e.error ?? { code: e.code ?? 'error', message: 'The answer failed' });
-    else send('done', { assistant_message_id: options.messageId, status: e.status, finish_reason: e.finishReason, code: e.code });
-    close();
-  };
-  const close = () => {
-    cleanup();
-    clearTimeout(flushTimer);
-    if (closed) return;
-    closed = true;
+    this.keepalive = setInterval(() => this.write(': keepalive\n\n'), options.keepaliveMs);
+    if (options.turn) {
+      const unsubscribe = options.turn.subscribe(options.afterSeq, (event: TurnEvent) => (event.type === 'unit' ? this.unit(event.unit) : this.end(event.end)));
+      // Ended during the replay: closed already, nothing to unsubscribe from later.
+      if (!this.closed) this.unsubscribe = unsubscribe;
+    } else if (options.stored) {
+      void followStored(options.stored, this.messageId, (u) => this.unit(u), (e) => this.end(e), () => this.closed).catch((error) => {
+        this.log.error('chat view failed', { message: error instanceof Error ? error.message : String(error) });
+        this.send('error', { code: 'view_failed', message: 'Lost track of the answer; reload to see it' });
+        this.close();
+      });
+    }
+  }
+
+  cancel(): void {
+    this.closed = true;
+    clearTimeout(this.flushTimer);
+    this.cleanup();
+  }
+
+  private cleanup() {
+    clearInterval(this.keepalive);
+    const unsubscribe = this.unsubscribe;
+    this.unsubscribe = null;
+    unsubscribe?.();
+  }
+
+  private write(text: string) {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const all = this.waiting + text;
+    this.waiting = '';
+    if (this.closed || all === '') return;
     try {
-      controller.close();
+      this.controller.enqueue(encoder.encode(all));
+    } catch {
+      this.closed = true; // the reader is gone
+    }
+  }
+
+  private send(event: string, data: unknown, id?: number) {
+    if (!this.closed) this.write(eventText(event, JSON.stringify(data), id));
+  }
+
+  private unit(u: Unit) {
+    if (u.seq <= this.lastSeq || this.closed) return;
+    this.lastSeq = u.seq;
+    this.waiting += eventText(u.kind === 'content' ? 'delta' : 'reasoning', JSON.stringify({ seq: u.seq, text: u.text }), u.seq);
+    if (this.flushTimer !== undefined) return;
+    const wait = this.lastFlushAt + DELTA_FLUSH_MS - performance.now();
+    if (wait <= 0) this.flushDeltas();
+    else this.flushTimer = setTimeout(this.flushDeltas, wait);
+  }
+
+  private end(e: TurnEnd) {
+    if (this.storedSent) void this.storedSent.then(() => this.endNow(e));
+    else this.endNow(e);
+  }
+
+  private endNow(e: TurnEnd) {
+    if (e.usage) this.send('usage', e.usage);
+    if (e.status === 'error') this.send('error', e.error ?? { code: e.code ?? 'error', message: 'The answer failed' });
+    else this.send('done', { assistant_message_id: this.messageId, status: e.status, finish_reason: e.finishReason, code: e.code });
+    this.close();
+  }
+
+  private close() {
+    this.cleanup();
+    clearTimeout(this.flushTimer);
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.controller.close();
     } catch {
       // already closed by a cancel
     }
-  };
-
-  return new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c;
-      if (options.meta) send('meta', options.meta);
-      if (options.rowsStored) {
-        const sessionId = options.meta?.session_id;
-        storedSent = options.rowsStored.then(() => send('stored', { session_id: sessionId }), () => {});
-      }
-      const keepalive = setInterval(() => write(': keepalive\n\n'), options.keepaliveMs);
-      let unsubscribe = () => {};
-      cleanup = () => {
-        clearInterval(keepalive);
-        unsubscribe();
-      };
-      if (options.turn) {
-        unsubscribe = options.turn.subscribe(options.afterSeq, (event: TurnEvent) => (event.type === 'unit' ? unit(event.unit) : end(event.end)));
-      } else if (options.stored) {
-        void followStored(options.stored, options.messageId, unit, end, () => closed).catch((error) => {
-          options.log.error('chat view failed', { message: error instanceof Error ? error.message : String(error) });
-          send('error', { code: 'view_failed', message: 'Lost track of the answer; reload to see it' });
-          close();
-        });
-      }
-    },
-    cancel() {
-      closed = true;
-      clearTimeout(flushTimer);
-      cleanup();
-    },
-  });
+  }
 }
 
 /** Replays a stored answer and follows it until it ends (or the view closes). */
