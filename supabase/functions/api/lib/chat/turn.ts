@@ -119,7 +119,8 @@ export class Turn {
 
   /** Calls `listener` with every unit after `afterSeq`, then live units and the end. */
   subscribe(afterSeq: number, listener: (event: TurnEvent) => void): () => void {
-    for (let i = 0; i < this.texts.length; i++) if (i + 1 > afterSeq) listener({ type: 'unit', unit: this.unitAt(i) });
+    // Unit `seq` sits at index seq − 1: the replay starts right after `afterSeq`.
+    for (let i = Math.max(0, Math.floor(afterSeq)); i < this.texts.length; i++) listener({ type: 'unit', unit: this.unitAt(i) });
     if (this.end) {
       listener({ type: 'end', end: this.end });
       return () => {};
