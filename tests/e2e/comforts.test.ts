@@ -2,7 +2,8 @@
 // chat titles read as plain text, the theme (light, dark, system) is remembered per user and
 // stays accessible, `?` shows the shortcuts, confirmations and errors arrive as toasts, and a
 // Realtime drop shows "Reconnecting…" until live updates are back; chats can be pinned to the top
-// of the sidebar, archived out of it and restored.
+// of the sidebar, archived out of it and restored; a chat the sidebar learns of live is not undone
+// by an older read of the list.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,35 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await link.waitFor();
     await reload(page);
     await link.waitFor();
+  });
+
+  it('a new chat stays in the sidebar when a re-read of the list, begun before the chat existed, answers after it', async () => {
+    const page = await e2e.newPage();
+    // The sidebar re-reads its list after each Realtime join. Hold every such read once the
+    // server has answered it, until the new chat is shown live; then let the old answer through.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let read = 0;
+    const answered: Promise<void>[] = [];
+    await page.route(/\/api\/sessions\?limit=100$/, (route) => {
+      answered.push((async () => {
+        const response = await route.fetch();
+        read++;
+        await held;
+        await route.fulfill({ response });
+      })());
+    });
+    await signUp(page);
+    await expect.poll(() => read, { timeout: 30_000 }).toBeGreaterThan(0);
+    await send(page, 'Born during a re-read', 0);
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    const link = page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Born during a re-read' });
+    await link.waitFor();
+    release();
+    await Promise.all(answered);
+    // The page applies the answer in its next tasks.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 250)));
+    await expect(link.count()).resolves.toBe(1);
   });
 
   it('the theme is remembered per user, applies at once and on other devices, and every screen stays accessible in it', async () => {

@@ -144,7 +144,14 @@ it('a stop sent as another request aborts the provider call and keeps the partia
   const { events } = await readEvents(reader, onceStored((e) => e.event === 'delta'), state);
   const meta = dataOf<Meta>(events, 'meta')!;
   const stop = await call('POST', `/chat/${meta.assistant_message_id}/stop`);
-  expect(await stop.json()).toEqual({ assistant_message_id: meta.assistant_message_id, status: 'stopped' });
+  expect(stop.status).toBe(200);
+  const stopped: { assistant_message_id: string; status: string } = await stop.json();
+  expect(stopped.assistant_message_id).toBe(meta.assistant_message_id);
+  // `stopped` once the answer is stored, or `streaming` — the API's "asked, not yet confirmed" —
+  // when storing it outlasts the request's wait (on a loaded machine: this process's first stop
+  // loads the tokenizer to count the partial answer, ≈ 0.5 s of CPU). Either way the stop is in
+  // effect; what follows checks it.
+  expect(['stopped', 'streaming']).toContain(stopped.status);
   await eventually(() => (provider.requests[before]?.aborted ? true : undefined));
   const rest = await readEvents(reader, () => false, state);
   expect(dataOf(rest.events, 'done')).toMatchObject({ status: 'stopped', code: 'stopped_by_user' });
