@@ -226,7 +226,6 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     endpoint: opened.endpoint,
     providerName: provider.name,
     model: body.model,
-    messages: withImages(inputs.context.messages, files),
     temperature: body.temperature,
     maxTokens: body.max_tokens,
     estimatePromptTokens: promptEstimate(inputs.context, files.attachments.filter((a) => a.kind === 'image').reduce((sum, a) => sum + a.tokens, 0), countTokensLazily),
@@ -251,7 +250,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     },
     leaseMs: limits.turnLeaseMs,
   });
-  turn.start(persisted);
+  turn.start(persisted, withImages(inputs.context.messages, files));
   // A new chat has no other turn to race with (its session is created by these rows), so its
   // view starts at once and says `stored` when the rows are committed; in an existing session
   // the rows' lock decides first, and a lost race still answers 409 turn_running. A new

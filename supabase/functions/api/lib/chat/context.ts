@@ -46,12 +46,16 @@ export function countPromptTokens(messages: ChatTurn[], countTokens: CountTokens
 
 /**
  * The turn's prompt-size estimate, asked for only when the provider reports no usage:
- * what buildContext counted, or the messages counted then. Holds just the messages (the turn
- * keeps them anyway), not the inputs they were built from.
+ * what buildContext counted, or the messages counted then. It lives as long as the answer, so
+ * it holds the messages only when it may have to count them — not when buildContext counted
+ * them already (a context that had to be counted is one near the model's window, the largest)
+ * — and never the inputs they were built from.
  */
 export function promptEstimate(context: BuiltContext, extraTokens: number, tokenizer: () => Promise<CountTokens>): () => Promise<number> {
-  const { promptTokens, messages } = context;
-  return async () => (promptTokens ?? countPromptTokens(messages, await tokenizer())) + extraTokens;
+  const { promptTokens } = context;
+  if (promptTokens !== null) return () => Promise.resolve(promptTokens + extraTokens);
+  const { messages } = context;
+  return async () => countPromptTokens(messages, await tokenizer()) + extraTokens;
 }
 
 /**

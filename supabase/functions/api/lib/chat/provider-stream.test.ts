@@ -84,6 +84,16 @@ describe('streamProvider', () => {
     expect(provider.requests.at(-1)!.body).toMatchObject({ temperature: 0.3, max_tokens: 50, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: parts }] });
   });
 
+  it('builds the request before it returns: the caller may let the prompt go right away', async () => {
+    const c = call('/echo kept only until sent');
+    const pending = run(c);
+    // What a turn does: its prompt (a long history, images as data URLs) is not held for the answer.
+    c.messages = [];
+    const out = await pending;
+    expect(out.content).toBe('kept only until sent');
+    expect(provider.requests.at(-1)!.body).toMatchObject({ messages: [{ role: 'user', content: '/echo kept only until sent' }] });
+  });
+
   it('reads reasoning from reasoning_content (DeepSeek) and reasoning (OpenRouter, Ollama)', async () => {
     for (const command of ['/think', '/reason']) {
       const out = await run(call(`${command} weigh the options`));

@@ -194,7 +194,12 @@ function stringField(value: unknown, key: string): string | null {
   return typeof field === 'string' ? field : null;
 }
 
-/** Streams the call to the end; throws on failure (the abort reason when aborted). */
+/**
+ * Streams the call to the end; throws on failure (the abort reason when aborted). The request
+ * body is built before the first await (openStream builds it as it calls fetch), so the caller
+ * may let `call.messages` go as soon as this has returned its promise: a turn does, and its
+ * prompt is not held for the whole answer. Keep it so (provider-stream.test.ts checks it).
+ */
 export async function streamProvider(call: ProviderCall, handlers: ProviderHandlers): Promise<ProviderResult> {
   // One controller for both causes — the caller's signal and the idle watchdog — whichever
   // comes first gives the reason, as AbortSignal.any would; AbortSignal.any's dependent

@@ -52,7 +52,6 @@ export interface TurnOptions {
   endpoint: ProviderEndpoint;
   providerName: string;
   model: string;
-  messages: ChatTurn[];
   temperature?: number;
   maxTokens?: number;
   /** Our prompt-size estimate, asked for only when the provider reports no usage. */
@@ -107,9 +106,13 @@ export class Turn {
     return this.options.messageId;
   }
 
-  /** Starts the provider call now; `persisted` resolves once the turn's rows are committed. */
-  start(persisted: Promise<void>): void {
-    void this.run(persisted).catch((error) => this.options.log.error('chat turn failed', { message: String(error) }));
+  /**
+   * Starts the provider call now with the prompt `messages`; `persisted` resolves once the turn's
+   * rows are committed. The turn lets the messages go once the request is built: a prompt (a
+   * long history, images as data URLs) is not held for the whole answer.
+   */
+  start(persisted: Promise<void>, messages: ChatTurn[]): void {
+    void this.run(persisted, messages).catch((error) => this.options.log.error('chat turn failed', { message: String(error) }));
   }
 
   /** Aborts the provider call; the partial answer is kept with status stopped and `code`. */
@@ -194,7 +197,7 @@ export class Turn {
     return this.checkpointing;
   }
 
-  private async run(persisted: Promise<void>) {
+  private async run(persisted: Promise<void>, prompt: ChatTurn[]) {
     const o = this.options;
     const started = performance.now();
     const wallClock = o.maxDurationMs > 0 ? setTimeout(() => this.stop('wall_clock_limit'), o.maxDurationMs) : undefined;
@@ -218,10 +221,12 @@ export class Turn {
     let error: ChatError | null = null;
     let result: Awaited<ReturnType<typeof streamProvider>> | null = null;
     try {
-      result = await streamProvider(
-        { endpoint: o.endpoint, model: o.model, messages: o.messages, temperature: o.temperature, maxTokens: o.maxTokens, timeoutMs: o.providerTimeoutMs, signal: this.abort.signal },
-        { onText: (kind, text) => this.onText(kind, text), onActivity: () => {} },
-      );
+      const call = { endpoint: o.endpoint, model: o.model, messages: prompt, temperature: o.temperature, maxTokens: o.maxTokens, timeoutMs: o.providerTimeoutMs, signal: this.abort.signal };
+      prompt = [];
+      const streaming = streamProvider(call, { onText: (kind, text) => this.onText(kind, text), onActivity: () => {} });
+      // streamProvider has built the request body before returning (see there): let the prompt go.
+      call.messages = [];
+      result = await streaming;
     } catch (thrown) {
       if (thrown instanceof TurnStop) {
         status = 'stopped';
