@@ -138,7 +138,9 @@ it('the client disconnects mid-stream: the answer runs to the end and is stored 
 
 it('a stop sent as another request aborts the provider call and keeps the partial as stopped', async () => {
   const before = provider.requests.length;
-  const res = await startChat('stop me in the middle');
+  // Long enough (3,000 chunks, 60 s) that the provider is still sending when the stop arrives,
+  // however slowly a loaded machine gets there: `aborted` is the provider seeing the call cut.
+  const res = await startChat('/tokens 3000 stop me in the middle');
   const reader = res.body!.getReader();
   const state = { text: '' };
   const { events } = await readEvents(reader, onceStored((e) => e.event === 'delta'), state);
