@@ -1,9 +1,10 @@
 // Branches in the browser: editing a question makes a second version of it (‹ 2/2 ›), the
 // earlier version is one keyboard press away (‹ 1/2 › flips back to its question and answer),
 // the chosen branch survives a reload, regenerating keeps the old answer reachable, another
-// tab follows a switch live, and the version controls pass axe-core.
+// tab follows a switch live, a question asked in another tab while this one re-reads its branch
+// stays shown, and the version controls pass axe-core.
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { addCustomKey, chooseModel, composer, newEmail, open, reload, screenshot, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, open, reload, screenshot, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
 
 describe('branches in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
@@ -112,5 +113,59 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     // The other tab shows the switched branch without a reload.
     await versionOne(second).waitFor({ timeout: 30_000 });
     await second.getByRole('group', { name: 'Versions of this message' }).getByText('1/2').waitFor();
+  });
+
+  it('a question asked in another tab while this tab re-reads its branch stays shown when the older read answers', async () => {
+    const email = newEmail('branches');
+    const first = await e2e.newPage();
+    onTestFailed(async () => void (await screenshot(first, 'failed-branches-reread')));
+    await signUp(first, email);
+    await addCustomKey(first, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
+    await open(first, '/chat');
+    await chooseModel(first, 'custom', 'fake-model');
+    await composer(first).fill('/echo the first question');
+    await composer(first).press('Enter');
+    await first.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await first.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    await first.locator('[data-testid="messages"][data-live="true"]').waitFor();
+
+    // Regenerate re-reads the branch when its answer ends (for ‹ 2/2 ›). Hold that read once the
+    // server has answered it, until a question asked in another tab has shown here live.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holdNext = false;
+    let answered: Promise<void> | undefined;
+    await first.route(/\/api\/sessions\/[0-9a-f-]{36}\/messages\?limit=50$/, async (route) => {
+      if (!holdNext) return route.continue();
+      holdNext = false;
+      answered = (async () => {
+        const response = await route.fetch();
+        await held;
+        await route.fulfill({ response });
+      })();
+    });
+    holdNext = true;
+    await lastAnswer(first).getByRole('button', { name: 'Regenerate' }).click();
+    await expect.poll(() => answered !== undefined, { timeout: 60_000 }).toBe(true);
+
+    const second = await e2e.newPage();
+    onTestFailed(async () => void (await screenshot(second, 'failed-branches-reread-second-tab')));
+    await signIn(second, email);
+    await open(second, new URL(first.url()).pathname);
+    await second.locator('[data-testid="messages"][data-live="true"]').waitFor();
+    await chooseModel(second, 'custom', 'fake-model');
+    await composer(second).fill('/echo asked in the other tab');
+    await composer(second).press('Enter');
+    const asked = first.locator('article[aria-label="Your message"]', { hasText: '/echo asked in the other tab' });
+    await asked.waitFor({ timeout: 30_000 });
+    await first.locator('article[aria-label="Assistant message"][data-status="complete"]', { hasText: 'asked in the other tab' }).waitFor({ timeout: 60_000 });
+
+    release();
+    await answered;
+    // The read shows the regenerated answer's ‹ 2/2 ›; the page applies it in its next tasks.
+    await first.getByRole('group', { name: 'Versions of this answer' }).getByText('2/2').waitFor();
+    await first.evaluate(() => new Promise((resolve) => setTimeout(resolve, 250)));
+    await expect(asked.count()).resolves.toBe(1);
+    await expect(lastAnswer(first).textContent()).resolves.toContain('asked in the other tab');
   });
 });

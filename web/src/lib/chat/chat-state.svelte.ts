@@ -11,11 +11,14 @@
 // The chat is a tree; this tab shows one branch (the session's active leaf up to the root).
 // A row joins the view only when it continues the branch shown; when the session's active
 // leaf moves elsewhere (another tab switched, regenerated or edited), the branch is re-read.
+// Reads and live changes share one clock (live-changes.ts): a read that answers late neither
+// drops, overwrites nor revives rows changed live after it began, nor undoes a later read.
 import { ApiError, browserApi, ok, type Message, type MessagePage } from '$lib/api';
 import { filesOutliveRefusal } from '$lib/attachments/refusals';
 import { discardAttachments } from '$lib/attachments/upload';
 import { finish, isFinished, mergeRow } from '$lib/chat/answer-merge';
-import { continuesBranch, pageExtendsView } from '$lib/chat/branch-view';
+import { branchAfterRead, continuesBranch, pageExtendsView } from '$lib/chat/branch-view';
+import { LiveChanges } from '$lib/chat/live-changes';
 import { stopTurn, streamChat, type ChatRequest } from '$lib/chat/chat-stream';
 import { NewChat } from '$lib/chat/new-chat';
 import { TurnEvents } from '$lib/chat/turn-events';
@@ -67,8 +70,10 @@ export class ChatState {
    * Realtime update read before the delete may still carry them; ids are never reused. */
   private removed = new Set<string>();
   /** Rows a regenerate or edit in this tab just moved off the branch shown: a page read or a
-   * Realtime copy from before it must not bring them back (until the branch is re-read). */
+   * Realtime copy from before it must not bring them back (a read begun after it may). */
   private superseded = new Set<string>();
+  /** When each row last changed live, and which reads of the branch have been applied. */
+  private changes = new LiveChanges();
   private joined = { rows: false, broadcast: false };
   private stopWanted = false;
   private sendController: AbortController | null = null;
@@ -124,25 +129,36 @@ export class ChatState {
   /** Re-reads the newest page, for rows written while this tab was not listening. */
   async catchUp(): Promise<void> {
     if (!this.sessionId) return;
+    const mark = this.changes.begin();
+    const shownThen = new Set(this.messages.map((m) => m.id));
     const page = await ok(browserApi().GET('/api/sessions/{id}/messages', { params: { path: { id: this.sessionId }, query: { limit: 50 } } }));
-    // The page either extends what is shown (it holds the last message shown) or the active
-    // branch was switched elsewhere meanwhile: then show it as it is now.
-    if (!this.sending && !pageExtendsView(this.messages, page.messages)) {
+    // The page either extends what was shown when it was asked for (it holds the last message
+    // shown then; rows shown live since are newer than the page) or the active branch was
+    // switched elsewhere meanwhile: then show it as it is now.
+    const asked = this.messages.filter((m) => shownThen.has(m.id));
+    if (!this.sending && !pageExtendsView(asked, page.messages)) {
       await this.reloadBranch();
       return;
     }
-    for (const row of page.messages) this.applyRemote(row);
+    if (!this.changes.apply(mark)) return; // a read begun after this one was applied already
+    for (const row of page.messages) this.applyRow(row);
   }
 
-  /** Applies a row from a page read or a Realtime INSERT/UPDATE (only rows of the branch shown). */
+  /** Applies a Realtime INSERT/UPDATE (only rows of the branch shown). */
   applyRemote(row: Message): void {
-    if (row.session_id !== this.sessionId || this.removed.has(row.id) || this.superseded.has(row.id)) return;
+    if (this.applyRow(row)) this.changes.touch(row.id);
+  }
+
+  /** Applies a row from a page read or Realtime; true when the view took it. */
+  private applyRow(row: Message): boolean {
+    if (row.session_id !== this.sessionId || this.removed.has(row.id) || this.superseded.has(row.id)) return false;
     const index = this.messages.findIndex((m) => m.id === row.id);
-    if (index === -1 && !continuesBranch(this.messages, row)) return; // another branch: not shown
+    if (index === -1 && !continuesBranch(this.messages, row)) return false; // another branch: not shown
     const merged = mergeRow(this.messages[index], row, this.views.has(row.id));
-    if (!merged) return;
+    if (!merged) return false;
     if (index === -1) this.messages = [...this.messages, merged].sort(byCreatedAt);
     else this.messages[index] = merged;
+    return true;
   }
 
   /** The session's active leaf is now `leafId` (a chat_sessions update): re-read if it is not what is shown. */
@@ -173,6 +189,9 @@ export class ChatState {
     try {
       const path = { id: this.sessionId, message_id: messageId };
       await ok(browserApi().DELETE('/api/sessions/{id}/messages/{message_id}', { params: { path } }));
+      // It and the replies shown beneath it are gone: no read from before the delete shows them again.
+      const index = this.messages.findIndex((m) => m.id === messageId);
+      if (index !== -1) for (const message of this.messages.slice(index)) this.removeRemote(message.id);
       await this.reloadBranch();
     } catch (err) {
       this.notice = `Could not delete the message: ${errorText(err)}`;
@@ -182,16 +201,27 @@ export class ChatState {
   /** Replaces the view with the newest page of the active branch (after a switch, edit or regenerate). */
   async reloadBranch(): Promise<void> {
     if (!this.sessionId) return;
+    const mark = this.changes.begin();
     const page = await ok(browserApi().GET('/api/sessions/{id}/messages', { params: { path: { id: this.sessionId }, query: { limit: 50 } } }));
     if (this.sending) return; // a send started meanwhile: its own rows win; it re-reads when done
-    this.superseded.clear();
-    const known = new Map(this.messages.map((m) => [m.id, m]));
-    this.messages = page.messages.map((row) => (known.has(row.id) ? (mergeRow(known.get(row.id), row, this.views.has(row.id)) ?? known.get(row.id)!) : row));
+    // Two reads in flight (a switch followed, a channel rejoined) may answer in either order.
+    if (!this.changes.apply(mark)) return;
+    const changedSince = (id: string) => this.changes.changedSince(id, mark);
+    // Rows moved off the branch by this tab after the read began are still on the page.
+    const movedOff = (id: string) => this.superseded.has(id) && changedSince(id);
+    for (const id of this.superseded) if (!changedSince(id)) this.superseded.delete(id);
+    this.messages = branchAfterRead(this.messages, page.messages, {
+      changedSince,
+      gone: (id) => this.removed.has(id) || movedOff(id),
+      merge: (local, row) => mergeRow(local, row, this.views.has(row.id)) ?? local,
+    });
     this.olderCursor = page.next_cursor;
     for (const message of this.messages) if (message.status === 'streaming' && !this.views.has(message.id)) this.views.attach(message.id);
   }
 
+  /** A row deleted (a Realtime DELETE, or this tab's own delete). */
   removeRemote(id: string): void {
+    this.changes.touch(id);
     this.removed.add(id);
     this.messages = this.messages.filter((m) => m.id !== id);
   }
@@ -250,7 +280,10 @@ export class ChatState {
 
   /** Takes the messages from `index` on off the view (they stay on their branch). */
   private supersede(index: number): void {
-    for (const message of this.messages.slice(index)) this.superseded.add(message.id);
+    for (const message of this.messages.slice(index)) {
+      this.superseded.add(message.id);
+      this.changes.touch(message.id);
+    }
     this.messages = this.messages.slice(0, index);
   }
 
@@ -364,6 +397,7 @@ export class ChatState {
       }
       row.id = to;
       row.session_id = this.sessionId ?? row.session_id;
+      this.changes.touch(to); // this tab's own new row: a read begun before the send lacks it
     }
   }
 }
