@@ -9,9 +9,10 @@
  * BENCH_HISTORY_ITERATIONS (200), BENCH_RT_LEVELS (1,10,100), BENCH_RT_INSERTS (100),
  * BENCH_BC_LEVELS (1,10,100), BENCH_BC_TURNS (5), BENCH_BC_CHUNKS (100), BENCH_BC_DEVICES_PER_PROCESS
  * (25; 0 = devices in this process), BENCH_WAL_TOKENS
- * (4000), BENCH_WAL_ANSWERS (3), BENCH_CUT_CLIENTS (100), BENCH_ONLY (comma list of
- * startup,chat,concurrency,history,realtime,broadcast,wal,cut), BENCH_DEBUG=1 for the stack's logs,
- * BENCH_STACK_IN_PROCESS=1 to run the stack inside this process (lib/environment.ts).
+ * (4000), BENCH_WAL_ANSWERS (3), BENCH_CPU_TOKENS (1000), BENCH_CPU_ANSWERS (3), BENCH_CUT_CLIENTS (100),
+ * BENCH_ONLY (comma list of startup,chat,concurrency,history,realtime,broadcast,wal,cpu,cut), BENCH_DEBUG=1 for the stack's logs,
+ * BENCH_STACK_IN_PROCESS=1 to run the stack inside this process (lib/environment.ts),
+ * BENCH_BROADCAST_MIN_INTERVAL_MS to set the function's CHAT_BROADCAST_MIN_INTERVAL_MS.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -24,9 +25,9 @@ import { formatTable, ratio, round, type Figure } from './lib/stats.ts';
 import { benchBroadcast } from './broadcast.ts';
 import { benchRealtime } from './realtime.ts';
 import { benchStartup } from './startup.ts';
-import { benchCutClients, benchWal } from './turns.ts';
+import { benchAnswerCpu, benchCutClients, benchWal } from './turns.ts';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'startup,chat,concurrency,history,realtime,broadcast,wal,cut').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'startup,chat,concurrency,history,realtime,broadcast,wal,cpu,cut').split(','));
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 async function main() {
@@ -48,6 +49,7 @@ async function main() {
     if (only.has('realtime')) figures.push(...(await benchRealtime(env, log)));
     if (only.has('broadcast')) figures.push(...(await benchBroadcast(env, log)));
     if (only.has('wal')) figures.push(...(await benchWal(env, log)));
+    if (only.has('cpu')) figures.push(...(await benchAnswerCpu(env, log)));
     if (only.has('cut')) figures.push(...(await benchCutClients(env, log)));
   } finally {
     await env.stop();

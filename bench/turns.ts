@@ -5,13 +5,15 @@
  * with its square). Cut clients: many chats whose clients go away right after the first
  * token; every answer must still be stored `complete`.
  */
-import { chatThroughStack, pool } from './lib/chat-client.ts';
-import type { BenchEnvironment } from './lib/environment.ts';
+import { chatPassthrough, chatThroughStack, pool } from './lib/chat-client.ts';
+import { cpuMs, type BenchEnvironment } from './lib/environment.ts';
 import { quantiles, round, sleep, type Figure } from './lib/stats.ts';
 
 const WAL_TOKENS = Number(process.env.BENCH_WAL_TOKENS ?? 4000);
 const WAL_ANSWERS = Number(process.env.BENCH_WAL_ANSWERS ?? 3);
 const CUT_CLIENTS = Number(process.env.BENCH_CUT_CLIENTS ?? 100);
+const CPU_TOKENS = Number(process.env.BENCH_CPU_TOKENS ?? 1000);
+const CPU_ANSWERS = Number(process.env.BENCH_CPU_ANSWERS ?? 3);
 const WAL_RATIO_TARGET = 3;
 
 /** Waits until none of these users' answers is still `streaming` (or the deadline passes). */
@@ -110,6 +112,58 @@ async function measureWal(env: BenchEnvironment, log: (line: string) => void): P
     group: 'turn durability', name: `… of which records, without full-page images`, unit: 'bytes',
     value: median.wal - median.fpi, baseline: median.answer, baselineLabel: "the answer's own bytes",
     note: `full-page images per answer: ${samples.map((s) => s.fpi).join(', ')} bytes`,
+  }];
+}
+
+/**
+ * The CPU one answer costs the function, against the same answer through the pass-through
+ * function (bench/functions/bench-passthrough: no app code): a hosted Edge Function has a CPU
+ * time budget per request (https://supabase.com/docs/guides/functions/limits, "Maximum CPU
+ * Time"), so the cost per streamed token bounds how long an answer a hosted worker can carry.
+ * One answer at a time, app and pass-through interleaved; CPU from /proc (all threads of the
+ * function's process), and of the stack's own process (gateway, Realtime), which serves the
+ * turn's Realtime broadcasts locally and hosted Supabase serves elsewhere.
+ */
+export async function benchAnswerCpu(env: BenchEnvironment, log: (line: string) => void): Promise<Figure[]> {
+  const stack = env.stack!;
+  const user = await env.user();
+  const common = { apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: user.token };
+  const app = (message: string) => chatThroughStack({ ...common, message });
+  const passthrough = (message: string) => chatPassthrough({ ...common, message });
+  // Both functions booted and their connections open before the first measured answer.
+  await app('/tokens 200 cpu warm-up');
+  await passthrough('/tokens 200 cpu warm-up');
+  const appPid = await stack.functionPid('api');
+  const passPid = await stack.functionPid('bench-passthrough');
+  if (!appPid || !passPid) throw new Error('the api or bench-passthrough function is not running');
+  const samples = { app: [] as number[], passthrough: [] as number[], appStack: [] as number[], passStack: [] as number[] };
+  for (let i = 0; i < CPU_ANSWERS; i++) {
+    for (const path of ['app', 'passthrough'] as const) {
+      const pid = path === 'app' ? appPid : passPid;
+      await sleep(500);
+      const before = { fn: await cpuMs(pid, { group: true }), stack: await cpuMs(stack.pid) };
+      const run = await (path === 'app' ? app : passthrough)(`/tokens ${CPU_TOKENS} cpu ${i}`);
+      if (!run.ok) throw new Error(`the ${path} answer failed: ${run.error}`);
+      // The turn's last writes (final row, usage) and broadcasts come after the stream's end.
+      if (path === 'app') await settled(env, [user.id], 30_000);
+      await sleep(500);
+      const fn = (await cpuMs(pid, { group: true })) - before.fn;
+      const stackMs = (await cpuMs(stack.pid)) - before.stack;
+      samples[path].push(fn);
+      samples[path === 'app' ? 'appStack' : 'passStack'].push(stackMs);
+      log(`cpu: ${path} answer ${i + 1} (${CPU_TOKENS} tokens, ${Math.round(run.totalMs)} ms): function ${fn} ms, stack process ${stackMs} ms`);
+    }
+  }
+  const median = (values: number[]) => quantiles(values).p50;
+  const perThousand = (ms: number) => round((ms * 1000) / CPU_TOKENS, 0);
+  return [{
+    group: 'turn cost', name: `function CPU per ${CPU_TOKENS}-token answer (median of ${CPU_ANSWERS})`, unit: 'ms',
+    value: median(samples.app), baseline: median(samples.passthrough), baselineLabel: 'pass-through function, same answer',
+    note: `app ${samples.app.join(' / ')} ms, pass-through ${samples.passthrough.join(' / ')} ms (${perThousand(median(samples.app))} and ${perThousand(median(samples.passthrough))} ms per 1,000 tokens; one answer at a time, the provider sends a token every 5 ms)`,
+  }, {
+    group: 'turn cost', name: `… the stack's process (gateway, Realtime) for that answer`, unit: 'ms',
+    value: median(samples.appStack), baseline: median(samples.passStack), baselineLabel: 'pass-through function, same answer',
+    note: `app ${samples.appStack.join(' / ')} ms, pass-through ${samples.passStack.join(' / ')} ms`,
   }];
 }
 

@@ -45,6 +45,8 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
     DEMO_PROVIDER_URL: provider.url,
     CHAT_RATE_CAPACITY: '10000000',
     CHAT_RATE_REFILL_PER_SECOND: '1000000',
+    // The spacing of Realtime broadcast requests, for runs that measure it (default: the function's).
+    ...(process.env.BENCH_BROADCAST_MIN_INTERVAL_MS ? { CHAT_BROADCAST_MIN_INTERVAL_MS: process.env.BENCH_BROADCAST_MIN_INTERVAL_MS } : {}),
   });
   // A copy, not a link: like the CLI, discovery lists real folders (and config.toml's functions).
   await fs.cp(fileURLToPath(new URL('../functions/bench-passthrough', import.meta.url)), path.join(functionsDir.dir, 'bench-passthrough'), { recursive: true });
@@ -56,7 +58,7 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
       const options = { databaseUrl: db.url, apiPort: await getFreePort(), keys: await generateKeys(), functionsDir: functionsDir.dir };
       if (process.env.BENCH_STACK_IN_PROCESS) {
         const stack = await startStack({ ...options, webPort: false, log: (line) => process.env.BENCH_DEBUG && log(line) });
-        env.stack = { apiUrl: stack.apiUrl, keys: stack.keys, functionPid: async (slug) => stack.functions.status().find((fn) => fn.slug === slug)?.pid, stop: () => stack.stop() };
+        env.stack = { apiUrl: stack.apiUrl, keys: stack.keys, pid: process.pid, functionPid: async (slug) => stack.functions.status().find((fn) => fn.slug === slug)?.pid, stop: () => stack.stop() };
       } else {
         env.stack = await spawnStack({ ...options, debug: Boolean(process.env.BENCH_DEBUG) });
       }
@@ -77,6 +79,27 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
     },
   };
   return env;
+}
+
+/**
+ * CPU time (ms, user + system, all threads) a process has used, from /proc/<pid>/stat (fields
+ * 14 and 15, in clock ticks of 10 ms); with `group`, plus every process in its process group.
+ */
+export async function cpuMs(pid: number, options: { group?: boolean } = {}): Promise<number> {
+  let ticks = 0;
+  for (const entry of options.group ? await fs.readdir('/proc') : [String(pid)]) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8');
+      // The fields after the parenthesised command name: state, ppid, pgrp, …, utime (12th), stime.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(entry) !== pid && Number(fields[2]) !== pid) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return ticks * 10;
 }
 
 /** Resident memory (MB) of a process and everything in its process group, from /proc. */

@@ -29,6 +29,8 @@ export interface StackProcessOptions {
 export interface StackHandle {
   apiUrl: string;
   keys: StackKeys;
+  /** The process the stack (gateway, Auth, Realtime, Storage) runs in. */
+  pid: number;
   /** The process id of a function's Deno process (undefined: not running). */
   functionPid(slug: string): Promise<number | undefined>;
   stop(): Promise<void>;
@@ -60,6 +62,7 @@ export async function spawnStack(options: StackProcessOptions): Promise<StackHan
   return {
     apiUrl,
     keys: options.keys,
+    pid: child.pid!,
     functionPid: (slug) =>
       new Promise((resolve) => {
         const id = ++nextId;
