@@ -52,6 +52,8 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** Reports each start-up step with its duration (default: silent). */
   progress?: Progress;
+  /** Local Realtime's channels per socket (default 100, as hosted). */
+  realtimeChannelsPerSocket?: number;
 }
 
 export interface Stack {
@@ -142,7 +144,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         });
       }
 
-      const realtime = createRealtimeService({ databaseUrl: dbUrl, keys, log });
+      const realtime = createRealtimeService({ databaseUrl: dbUrl, keys, log, maxChannelsPerSocket: options.realtimeChannelsPerSocket });
       stops.push(named('realtime', () => realtime.stop()));
       await realtime.ready();
       return realtime;

@@ -55,3 +55,37 @@ it("another device of the asker follows the answer on session:<id>; a stranger c
   expect(deltas.map((d) => d.payload.text).join('')).toBe(words);
   expect(watching.broadcasts.at(-1)).toEqual({ event: 'done', payload: { message_id: meta.assistant_message_id, status: 'complete', code: null } });
 }, 60_000);
+
+it('the function sends a running answer over its Realtime WebSocket once the channel is joined, not one REST request per unit', async () => {
+  // Every REST broadcast request the function makes, counted where local Realtime answers them.
+  let restRequests = 0;
+  const handle = stack.realtime.handle.bind(stack.realtime);
+  stack.realtime.handle = (req, res) => {
+    if (req.url?.startsWith('/api/broadcast')) restRequests += 1;
+    return handle(req, res);
+  };
+  try {
+    const asker = await signedIn(stack, clients);
+    const created = await api(asker.client, 'POST', '/sessions', { title: 'broadcast over the socket' });
+    const { id: sessionId } = (await created.json()) as { id: string };
+    const { data } = await asker.client.auth.getSession();
+    const device = stack.client();
+    clients.push(device);
+    await device.auth.setSession({ access_token: data.session!.access_token, refresh_token: data.session!.refresh_token });
+    await device.realtime.setAuth(data.session!.access_token);
+    const watching = await join(device, `session:${sessionId}`, { private: true });
+
+    const events = await readSse(await api(asker.client, 'POST', '/chat', { provider: 'demo', model: 'demo-model', session_id: sessionId, message: '/tokens 3000' }));
+    const meta = events[0].data as { assistant_message_id: string };
+    await watching.until(() => watching.broadcasts.some((b) => b.event === 'done'), 'done broadcast', 30_000);
+    const deltas = watching.broadcasts.filter((b) => b.event === 'delta');
+    expect(deltas.map((d) => d.payload.seq)).toEqual(deltas.map((_, i) => i + 1));
+    expect(deltas.map((d) => d.payload.text).join('')).toBe(events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text).join(''));
+    expect(watching.broadcasts.at(-1)).toEqual({ event: 'done', payload: { message_id: meta.assistant_message_id, status: 'complete', code: null } });
+    // REST carries what was sent before the join, if anything: far fewer requests than units.
+    expect(deltas.length).toBeGreaterThan(20);
+    expect(restRequests).toBeLessThan(deltas.length / 4);
+  } finally {
+    stack.realtime.handle = handle;
+  }
+}, 60_000);

@@ -38,6 +38,8 @@ export function handleConnection(ws: WebSocket, hub: Hub, socket: SocketAuth): v
   };
 
   const join = async (m: PhoenixMessage) => {
+    // Hosted RealtimeChannel.join/3 (limit_channels): counted per socket before the token is checked.
+    if (!joined.has(m.topic) && joined.size >= hub.maxChannelsPerSocket) return reply(m, 'error', { reason: 'ChannelRateLimitReached: Too many channels' });
     const result = await joinChannel(hub, socket, io, m);
     if ('reason' in result) return reply(m, 'error', { reason: result.reason });
     const previous = joined.get(m.topic);

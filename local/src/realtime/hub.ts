@@ -21,10 +21,12 @@ export interface Hub {
   presence: PresenceTracker<Channel>;
   /** Verifies a JWT (signature, exp, role), cached per token until it expires. */
   verify: TokenVerifier;
+  /** Channels one socket may have joined at once (hosted: the tenant's max_channels_per_client). */
+  maxChannelsPerSocket: number;
   log(line: string): void;
 }
 
-export function createHub(base: Pick<Hub, 'keys' | 'pool' | 'catalog' | 'log'>): Hub {
+export function createHub(base: Pick<Hub, 'keys' | 'pool' | 'catalog' | 'log' | 'maxChannelsPerSocket'>): Hub {
   return { ...base, channels: new Set(), topics: new TopicRegistry(), presence: new PresenceTracker(), verify: cachedVerifier(base.keys) };
 }
 

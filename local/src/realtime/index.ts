@@ -36,6 +36,12 @@ export interface RealtimeServiceOptions {
   publication?: string;
   /** How often every private channel's read policies are checked again (default 30 s). */
   revalidateMs?: number;
+  /**
+   * Channels one socket may join at once (default 100, hosted's limit on every plan:
+   * https://supabase.com/docs/guides/realtime/limits); a join past it is refused with
+   * `ChannelRateLimitReached: Too many channels`.
+   */
+  maxChannelsPerSocket?: number;
 }
 
 export type RealtimeService = UpgradeService & HttpService & { ready(): Promise<void> };
@@ -58,7 +64,7 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
   });
   pool.on('error', () => {}); // an idle client lost its server; the pool replaces it
   const catalog = new Catalog(pool, publication);
-  const hub = createHub({ keys: options.keys, pool, catalog, log });
+  const hub = createHub({ keys: options.keys, pool, catalog, log, maxChannelsPerSocket: options.maxChannelsPerSocket ?? 100 });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const dispatch = createDispatcher(pool, catalog, () => hub.channels);
   const broadcastApi = createBroadcastApi(hub);

@@ -121,6 +121,9 @@ const env = {
   CHAT_TURN_MAX_MS: int(140_000, 0),
   CHAT_CHECKPOINT_MS: int(2_000, 50),
   CHAT_BROADCAST_MIN_INTERVAL_MS: int(0, 0),
+  // Running turns' Realtime channels joined over WebSockets at once (hosted allows 100 per
+  // connection: one socket per 100); past that, and with 0, broadcasts go over REST.
+  CHAT_BROADCAST_SOCKET_CHANNELS: int(100, 0, 10_000),
   LOG_LEVEL: (v: string | undefined): Config['logLevel'] =>
     v === undefined ? 'info' : (LOG_LEVELS as readonly string[]).includes(v) ? (v as Config['logLevel']) : invalid(`expected one of ${LOG_LEVELS.join(', ')}`),
 } satisfies Record<string, Reader<unknown>>;
@@ -161,6 +164,8 @@ export interface Config {
     checkpointMs: number;
     /** Least time between two Realtime broadcast requests (0: as soon as the last one answered). */
     broadcastMinIntervalMs: number;
+    /** Running turns' channels joined over WebSockets at once (0: broadcast over REST only). */
+    broadcastSocketChannels: number;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   storage: {
@@ -231,6 +236,7 @@ function fromEnv(e: Env): Config {
       turnMaxMs: e.CHAT_TURN_MAX_MS,
       checkpointMs: e.CHAT_CHECKPOINT_MS,
       broadcastMinIntervalMs: e.CHAT_BROADCAST_MIN_INTERVAL_MS,
+      broadcastSocketChannels: e.CHAT_BROADCAST_SOCKET_CHANNELS,
     },
     logLevel: e.LOG_LEVEL,
     storage: {

@@ -22,6 +22,16 @@
  * Pro): `minIntervalMs` spaces requests apart, which caps each answer at 1000 / minIntervalMs
  * events a second (CHAT_BROADCAST_MIN_INTERVAL_MS; 0, no spacing, by default).
  *
+ * A running turn's topic goes over a WebSocket instead (realtime-socket.ts): `open(topic)`
+ * joins the topic's private channel, and once it is joined its messages are written to the
+ * socket as they come — a frame each, no HTTP request — and `whenReady` hands over at once.
+ * Until then (joining, a refused join, a socket that is down, more turns than channels) they
+ * go through the REST outbox above, and each topic keeps its order across the switch: a
+ * message never goes over the socket while earlier ones of its topic are still queued or in
+ * flight over REST. When the turn closes its topic (after `done`) the channel is left once
+ * those are out; a leave the server does not confirm sends the `done`s that went over the
+ * socket again over REST (a device may see one twice, never none).
+ *
  * A failure is logged (at most once a minute) and never reaches the caller: live fan-out is
  * best effort; the database and the SSE views hold the truth. For the same reason the queue is
  * bounded: when Realtime hangs (each request waits out its 5 s timeout) or falls behind, the
@@ -31,6 +41,7 @@
  * every other event are never dropped.
  */
 import type { Logger } from './log.ts';
+import { createLiveChannels, type LiveChannel, type LiveChannels, type LiveChannelsOptions } from './realtime-socket.ts';
 
 export interface BroadcastMessage {
   topic: string;
@@ -46,8 +57,13 @@ export interface Broadcaster {
    * request is in flight, otherwise right before the next request is built, and at the latest
    * `maxWaitMs` after this call. `take` hands its messages over with send().
    */
-  whenReady(take: () => void): void;
-  /** Resolves once everything queued so far was sent (or failed). */
+  whenReady(take: () => void, topic?: string): void;
+  /**
+   * A turn streams to `topic` from now on: its channel is joined (when sockets are on) until
+   * every opener has called the returned function, after its last message (`done`).
+   */
+  open(topic: string): () => void;
+  /** Resolves once everything queued so far was sent (or failed), and channels closed were left. */
   flush(): Promise<void>;
 }
 
@@ -65,6 +81,27 @@ export interface BroadcasterOptions {
   maxBatch?: number;
   /** Most messages waiting before the oldest stream units are dropped (default 5,000: ten full requests). */
   maxQueued?: number;
+  /**
+   * Running turns' channels over WebSockets (realtime-socket.ts): at most `maxChannels` at once
+   * (default 100; 0 or false: REST only).
+   */
+  sockets?: false | Pick<LiveChannelsOptions, 'maxChannels' | 'channelsPerSocket' | 'transport' | 'timeoutMs'>;
+}
+
+/** A topic some turn has open, or whose messages are still on their way over REST. */
+interface Topic {
+  name: string;
+  /** Turns that have it open. */
+  turns: number;
+  /** Its messages queued or in flight over REST: none may go over the socket before they are out. */
+  rest: number;
+  channel: LiveChannel | null;
+  /** `done`s sent over the socket since the join: sent again over REST when the leave is not confirmed. */
+  dones: BroadcastMessage[];
+  lastSocketSend: number;
+  /** `whenReady` takers waiting for its REST messages to be out, its channel being joined. */
+  waiting: (() => void)[];
+  leaving: Promise<void> | null;
 }
 
 const FAILURE_LOG_EVERY_MS = 60_000;
@@ -93,6 +130,70 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   let lastFailureLog = 0;
   let lastDropLog = 0;
   let droppedSinceLog = 0;
+  const topics = new Map<string, Topic>();
+  const leaves = new Set<Promise<void>>();
+  const socketOptions = options.sockets === false ? null : options.sockets ?? {};
+  let channels: LiveChannels | null = null;
+  const liveChannels = () =>
+    (channels ??= createLiveChannels({ supabaseUrl: options.supabaseUrl, key: key!, log: options.log, ...socketOptions }));
+
+  /** A message of `topic` left the REST outbox (sent, failed or dropped). */
+  const settled = (message: BroadcastMessage) => {
+    const topic = topics.get(message.topic);
+    if (!topic) return;
+    topic.rest -= 1;
+    if (topic.rest > 0) return;
+    if (topic.waiting.length > 0) {
+      const due = topic.waiting;
+      topic.waiting = [];
+      for (const take of due) queueMicrotask(() => runTaker(take));
+    }
+    if (topic.turns === 0) leave(topic);
+  };
+
+  /** Leaves the topic's channel (nobody has it open and nothing of it waits for REST). */
+  const leave = (topic: Topic) => {
+    if (topic.leaving) return;
+    const channel = topic.channel;
+    topic.channel = null;
+    if (!channel) {
+      topics.delete(topic.name);
+      return;
+    }
+    const dones = topic.dones;
+    topic.dones = [];
+    const leaving = channel
+      .leave()
+      .then((confirmed) => {
+        if (!confirmed) for (const done of dones) enqueue(done, topic);
+      })
+      .finally(() => {
+        topic.leaving = null;
+        leaves.delete(leaving);
+        if (topic.turns > 0) topic.channel = liveChannels().join(topic.name);
+        else if (topic.rest === 0) topics.delete(topic.name);
+      });
+    topic.leaving = leaving;
+    leaves.add(leaving);
+  };
+
+  const enqueue = (message: BroadcastMessage, topic: Topic | undefined) => {
+    if (topic) topic.rest += 1;
+    queue.push(message);
+    if (queue.length > maxQueued) trim();
+    schedule();
+  };
+
+  /** The topic's messages can go over its socket now. */
+  const live = (topic: Topic | undefined): boolean => topic !== undefined && topic.rest === 0 && topic.channel?.ready === true;
+
+  const runTaker = (take: () => void) => {
+    try {
+      take();
+    } catch (error) {
+      options.log.warn('realtime broadcast source failed', { message: error instanceof Error ? error.message : String(error) });
+    }
+  };
 
   /**
    * Over the bound: drops the oldest stream units, in one pass, until a quarter of the bound
@@ -101,12 +202,16 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   const trim = () => {
     let excess = queue.length - Math.floor(maxQueued * 0.75);
     let kept = 0;
+    const dropped: BroadcastMessage[] = [];
     for (const message of queue) {
-      if (excess > 0 && isStreamUnit(message)) excess -= 1;
-      else queue[kept++] = message;
+      if (excess > 0 && isStreamUnit(message)) {
+        excess -= 1;
+        dropped.push(message);
+      } else queue[kept++] = message;
     }
     droppedSinceLog += queue.length - kept;
     queue.length = kept;
+    for (const message of dropped) settled(message);
     if (Date.now() - lastDropLog > FAILURE_LOG_EVERY_MS) {
       lastDropLog = Date.now();
       options.log.warn('realtime broadcast queue full: oldest stream units dropped', { dropped: droppedSinceLog, queued: kept });
@@ -120,13 +225,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
     deadline = null;
     const due = takers;
     takers = [];
-    for (const take of due) {
-      try {
-        take();
-      } catch (error) {
-        options.log.warn('realtime broadcast source failed', { message: error instanceof Error ? error.message : String(error) });
-      }
-    }
+    for (const take of due) runTaker(take);
   };
 
   /** Waiting takers hand over at the latest maxWaitMs after the oldest asked. */
@@ -143,6 +242,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
     lastStart = performance.now();
     inFlight = post(batch).finally(() => {
       inFlight = null;
+      if (topics.size > 0) for (const message of batch) settled(message);
       if (queue.length > 0 || takers.length > 0) schedule();
     });
     // Takers left waiting behind a full batch are still asked within maxWaitMs.
@@ -190,18 +290,51 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   return {
     send(message) {
       if (!key) return;
-      queue.push(message);
-      if (queue.length > maxQueued) trim();
-      schedule();
+      const topic = topics.get(message.topic);
+      if (topic && live(topic) && topic.channel!.send(message.event, message.payload)) {
+        topic.lastSocketSend = performance.now();
+        if (message.event === 'done') topic.dones.push(message);
+        return;
+      }
+      enqueue(message, topic);
     },
-    whenReady(take) {
+    whenReady(take, name) {
+      const topic = name === undefined ? undefined : topics.get(name);
+      if (topic && live(topic)) {
+        // Over the socket: at once (minIntervalMs still spaces one answer's messages).
+        const wait = topic.lastSocketSend + minInterval - performance.now();
+        if (wait <= 0) queueMicrotask(() => runTaker(take));
+        else setTimeout(() => runTaker(take), wait);
+        return;
+      }
+      if (topic?.channel?.ready) {
+        // Joined, but earlier messages are still on their way over REST: the next ones wait for
+        // them, then go over the socket (handing over to REST meanwhile would keep it busy for good).
+        topic.waiting.push(take);
+        return;
+      }
       if (takers.length === 0) takersSince = performance.now();
       takers.push(take);
       schedule();
     },
+    open(name) {
+      let topic = topics.get(name);
+      if (!topic) topics.set(name, (topic = { name, turns: 0, rest: 0, channel: null, dones: [], lastSocketSend: -Infinity, waiting: [], leaving: null }));
+      topic.turns += 1;
+      if (key && socketOptions && socketOptions.maxChannels !== 0 && !topic.channel && !topic.leaving) topic.channel = liveChannels().join(name);
+      let closed = false;
+      const opened = topic;
+      return () => {
+        if (closed) return;
+        closed = true;
+        opened.turns -= 1;
+        if (opened.turns === 0 && opened.rest === 0) leave(opened);
+      };
+    },
     async flush() {
-      while (queue.length > 0 || takers.length > 0 || inFlight || dispatchQueued || spacer) {
+      while (queue.length > 0 || takers.length > 0 || inFlight || dispatchQueued || spacer || leaves.size > 0) {
         if (inFlight) await inFlight;
+        else if (leaves.size > 0) await Promise.all(leaves);
         else if (spacer) await new Promise((resolve) => setTimeout(resolve, Math.max(0, lastStart + minInterval - performance.now())));
         else await new Promise<void>((resolve) => queueMicrotask(resolve));
       }

@@ -6,7 +6,8 @@
  *     (`persisted`); text is cut into units as soon as the broadcast outbox can carry them
  *     (at once when it is idle, at the latest 50 ms later: unit-batcher.ts);
  *  2. every unit goes to the open views (SSE, any number, attach/detach at will) and, once
- *     the rows exist, to Realtime Broadcast on `session:<id>`;
+ *     the rows exist, to Realtime Broadcast on `session:<id>` (whose channel the broadcaster
+ *     holds open from the start until `done`);
  *  3. a checkpoint of new units at most every `checkpointMs` (2 s) keeps the partial durable;
  *  4. stop(code) — the Stop button (any process, through the registry), the wall-clock
  *     budget, or shutdown — aborts the provider within the event loop's next turn;
@@ -96,10 +97,14 @@ export class Turn {
   private broadcastSent = 0;
   private firstReasoningAt: number | null = null;
   private firstContentAt: number | null = null;
+  /** The session's channel, and the broadcaster's hold on it while the turn runs. */
+  private readonly topic: string;
+  private closeTopic: (() => void) | null = null;
 
   constructor(readonly options: TurnOptions) {
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
-    this.batcher = new UnitBatcher((cut) => options.broadcaster.whenReady(cut), (kind, text) => this.addUnit(kind, text));
+    this.topic = options.topic ?? sessionTopic(options.sessionId);
+    this.batcher = new UnitBatcher((cut) => options.broadcaster.whenReady(cut, this.topic), (kind, text) => this.addUnit(kind, text));
   }
 
   get messageId() {
@@ -112,7 +117,11 @@ export class Turn {
    * long history, images as data URLs) is not held for the whole answer.
    */
   start(persisted: Promise<void>, messages: ChatTurn[]): void {
-    void this.run(persisted, messages).catch((error) => this.options.log.error('chat turn failed', { message: String(error) }));
+    void this.run(persisted, messages).catch((error) => {
+      this.options.log.error('chat turn failed', { message: String(error) });
+      this.closeTopic?.();
+      this.closeTopic = null;
+    });
   }
 
   /** Aborts the provider call; the partial answer is kept with status stopped and `code`. */
@@ -170,11 +179,10 @@ export class Turn {
 
   private broadcastNew() {
     if (!this.rowsExist) return; // sent once the rows exist, so a device that sees one can find the other
-    const topic = this.options.topic ?? sessionTopic(this.options.sessionId);
     for (; this.broadcastSent < this.texts.length; this.broadcastSent++) {
       const i = this.broadcastSent;
       this.options.broadcaster.send({
-        topic,
+        topic: this.topic,
         event: this.kinds[i] === 'content' ? 'delta' : 'reasoning',
         payload: { message_id: this.messageId, seq: i + 1, text: this.texts[i] },
       });
@@ -200,6 +208,8 @@ export class Turn {
   private async run(persisted: Promise<void>, prompt: ChatTurn[]) {
     const o = this.options;
     const started = performance.now();
+    // The channel is joined while the provider call starts, so the first units can use it.
+    this.closeTopic = o.broadcaster.open(this.topic);
     const wallClock = o.maxDurationMs > 0 ? setTimeout(() => this.stop('wall_clock_limit'), o.maxDurationMs) : undefined;
     let checkpoints: ReturnType<typeof setInterval> | undefined;
     // The rows are written in parallel with the provider call; checkpoints and broadcast wait for them.
@@ -288,11 +298,13 @@ export class Turn {
     this.end = end;
     if (this.rowsExist) {
       this.options.broadcaster.send({
-        topic: this.options.topic ?? sessionTopic(this.options.sessionId),
+        topic: this.topic,
         event: 'done',
         payload: { message_id: this.messageId, status: end.status, code: end.code },
       });
     }
+    this.closeTopic?.();
+    this.closeTopic = null;
     this.emit({ type: 'end', end });
     this.listeners.clear();
     this.resolveEnded(end);

@@ -1,0 +1,154 @@
+/**
+ * The function's broadcaster (supabase/functions/api/lib/realtime-broadcast.ts) over a real
+ * WebSocket to local Realtime, with its REST fallback, against devices joined with the
+ * official supabase-js client: a running turn's messages go over the socket once its private
+ * channel is joined, over REST before that and when the join is refused, and each topic keeps
+ * its order across the switch; `done` arrives; the channel is left after the turn.
+ *
+ * Local Realtime here allows one channel per socket (hosted allows 100:
+ * https://supabase.com/docs/guides/realtime/limits), so a second topic at once is refused and a
+ * channel that was not left would refuse the next turn's.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createLogger } from '../../supabase/functions/api/lib/log.ts';
+import { createBroadcaster, type Broadcaster } from '../../supabase/functions/api/lib/realtime-broadcast.ts';
+import { NO_FUNCTIONS, startTestStack, type TestStack } from '../helpers/stack.ts';
+import { createTestPolicies, join, settle, signedIn, type Joined } from './realtime-channels.ts';
+
+let stack: TestStack;
+const clients: SupabaseClient[] = [];
+/** Every message that went over REST, as `topic#seq` (or `topic#done`), in request order. */
+const overRest: string[] = [];
+let restDelayMs = 0;
+const logs: Record<string, unknown>[] = [];
+let broadcaster: Broadcaster;
+let makeBroadcaster: () => Broadcaster;
+
+beforeAll(async () => {
+  stack = await startTestStack({ functionsDir: NO_FUNCTIONS, realtimeChannelsPerSocket: 1 });
+  await createTestPolicies(stack.db.sql);
+  const restFetch: typeof fetch = async (input, init) => {
+    const body = JSON.parse(String(init?.body)) as { messages: { topic: string; event: string; payload: { seq?: number } }[] };
+    for (const m of body.messages) overRest.push(`${m.topic}#${m.payload.seq ?? m.event}`);
+    // A slow REST round trip: the channel is joined while earlier messages are still on their way.
+    if (restDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, restDelayMs));
+    return await fetch(input, init);
+  };
+  makeBroadcaster = () => createBroadcaster({
+    supabaseUrl: stack.apiUrl, secretKey: stack.keys.secretKey, fetch: restFetch, log: createLogger((e) => logs.push(e), 'debug'),
+    sockets: { maxChannels: 10, transport: WebSocket },
+  });
+  broadcaster = makeBroadcaster();
+});
+afterAll(async () => {
+  for (const client of clients) await client.removeAllChannels();
+  await stack?.stop();
+});
+
+/** A device of a signed-in user on `topic` (a test policy lets any signed-in user read `rt-readonly:*`). */
+async function device(topic: string): Promise<Joined> {
+  const { client } = await signedIn(stack, clients);
+  await client.realtime.setAuth((await client.auth.getSession()).data.session!.access_token);
+  return await join(client, topic, { private: true });
+}
+
+/**
+ * A turn as lib/chat/turn.ts runs one: opens the topic, sends `count` deltas (the first `burst`
+ * at once, the rest one per `whenReady`, `gapMs` apart), then `done`, then closes the topic.
+ */
+async function turn(topic: string, count: number, burst: number, gapMs: number): Promise<void> {
+  const close = broadcaster.open(topic);
+  let seq = 0;
+  const delta = () => broadcaster.send({ topic, event: 'delta', payload: { message_id: topic, seq: ++seq, text: `t${seq} ` } });
+  while (seq < burst) delta();
+  while (seq < count) {
+    await new Promise((resolve) => setTimeout(resolve, gapMs));
+    await new Promise<void>((resolve) => broadcaster.whenReady(() => resolve(delta()), topic));
+  }
+  broadcaster.send({ topic, event: 'done', payload: { message_id: topic, status: 'complete', code: null } });
+  close();
+}
+
+const seqs = (watching: Joined) => watching.broadcasts.filter((b) => b.event === 'delta').map((b) => b.payload.seq);
+const restSeqs = (topic: string) => overRest.filter((m) => m.startsWith(`${topic}#`)).map((m) => m.slice(topic.length + 1));
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+it('a turn that ends before the socket is even connected leaves no channel behind', async () => {
+  // A new process: its socket is still connecting when this turn opens and closes its topic.
+  broadcaster = makeBroadcaster();
+  const early = `rt-readonly:early-${crypto.randomUUID()}`;
+  broadcaster.open(early)();
+  await broadcaster.flush();
+  const topic = `rt-readonly:after-${crypto.randomUUID()}`;
+  const watching = await device(topic);
+  await turn(topic, 40, 1, 5);
+  await broadcaster.flush();
+  await watching.until(() => watching.broadcasts.some((b) => b.event === 'done'), 'done', 10_000);
+  expect(seqs(watching)).toEqual(upTo(40));
+  // Joined (one channel per socket): the early turn's join did not stay on the server.
+  expect(restSeqs(topic).length).toBeLessThan(20);
+});
+
+it('a turn streams over the socket once its channel is joined, in order across the switch from REST, and ends with done', async () => {
+  const topic = `rt-readonly:a-${crypto.randomUUID()}`;
+  const watching = await device(topic);
+  restDelayMs = 150;
+  try {
+    await turn(topic, 60, 5, 5);
+    await broadcaster.flush();
+  } finally {
+    restDelayMs = 0;
+  }
+  await watching.until(() => watching.broadcasts.some((b) => b.event === 'done'), 'done', 10_000);
+  // Every delta once, in order, then done — although the first went over REST and the rest over the socket.
+  expect(seqs(watching)).toEqual(upTo(60));
+  expect(watching.broadcasts.at(-1)).toEqual({ event: 'done', payload: { message_id: topic, status: 'complete', code: null } });
+  const rest = restSeqs(topic);
+  expect(rest.slice(0, 5)).toEqual(['1', '2', '3', '4', '5']);
+  expect(rest.length).toBeLessThan(30); // the rest of the answer went over the socket
+  expect(rest).not.toContain('done');
+});
+
+it('a topic whose join is refused (too many channels on the socket) streams over REST, in order, while another uses the socket', async () => {
+  const first = `rt-readonly:b-${crypto.randomUUID()}`;
+  const second = `rt-readonly:c-${crypto.randomUUID()}`;
+  const [watchFirst, watchSecond] = [await device(first), await device(second)];
+  // The first joins the one channel this socket may have; the second is refused.
+  const running = turn(first, 80, 1, 5);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await turn(second, 40, 1, 5);
+  await running;
+  await broadcaster.flush();
+  for (const [watching, n] of [[watchFirst, 80], [watchSecond, 40]] as const) {
+    await watching.until(() => watching.broadcasts.some((b) => b.event === 'done'), 'done', 10_000);
+    expect(seqs(watching)).toEqual(upTo(n));
+    expect(watching.broadcasts.at(-1)?.event).toBe('done');
+  }
+  expect(restSeqs(second)).toEqual([...upTo(40).map(String), 'done']);
+  expect(restSeqs(first).length).toBeLessThan(40);
+  expect(logs.some((l) => l.msg === 'realtime channel refused; broadcasting over REST' && String(l.reason).startsWith('ChannelRateLimitReached'))).toBe(true);
+});
+
+it('leaves the channel after the turn: the next turn can join (one channel per socket)', async () => {
+  const topic = `rt-readonly:d-${crypto.randomUUID()}`;
+  const watching = await device(topic);
+  await turn(topic, 60, 1, 5);
+  await broadcaster.flush();
+  await watching.until(() => watching.broadcasts.some((b) => b.event === 'done'), 'done', 10_000);
+  expect(seqs(watching)).toEqual(upTo(60));
+  // Joined: had the previous turns' channels not been left, this one would have been refused.
+  expect(restSeqs(topic).length).toBeLessThan(30);
+});
+
+it('local Realtime refuses a join past the channels a socket may have, as hosted does (official client)', async () => {
+  const { client } = await signedIn(stack, clients);
+  await client.realtime.setAuth((await client.auth.getSession()).data.session!.access_token);
+  const one = await join(client, `rt-readonly:e-${crypto.randomUUID()}`, { private: true });
+  const refused = await settle(join(client, `rt-readonly:f-${crypto.randomUUID()}`, { private: true }));
+  expect(refused).toBeInstanceOf(Error);
+  expect((refused as Error).message).toBe('ChannelRateLimitReached: Too many channels');
+  await client.removeChannel(one.channel);
+  await join(client, `rt-readonly:g-${crypto.randomUUID()}`, { private: true });
+});
