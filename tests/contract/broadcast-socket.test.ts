@@ -22,6 +22,8 @@ const clients: SupabaseClient[] = [];
 /** Every message that went over REST, as `topic#seq` (or `topic#done`), in request order. */
 const overRest: string[] = [];
 let restDelayMs = 0;
+/** While set, REST requests wait for it (a Realtime REST endpoint that does not answer yet). */
+let restGate: Promise<void> | null = null;
 const logs: Record<string, unknown>[] = [];
 let broadcaster: Broadcaster;
 let makeBroadcaster: () => Broadcaster;
@@ -34,6 +36,7 @@ beforeAll(async () => {
     for (const m of body.messages) overRest.push(`${m.topic}#${m.payload.seq ?? m.event}`);
     // A slow REST round trip: the channel is joined while earlier messages are still on their way.
     if (restDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, restDelayMs));
+    if (restGate) await restGate;
     return await fetch(input, init);
   };
   makeBroadcaster = () => createBroadcaster({
@@ -140,6 +143,57 @@ it('leaves the channel after the turn: the next turn can join (one channel per s
   expect(seqs(watching)).toEqual(upTo(60));
   // Joined: had the previous turns' channels not been left, this one would have been refused.
   expect(restSeqs(topic).length).toBeLessThan(30);
+});
+
+it('a message sent to the topic before a turn opened it (a members change) does not keep the turn off the socket', async () => {
+  const topic = `rt-readonly:h-${crypto.randomUUID()}`;
+  const watching = await device(topic);
+  restDelayMs = 150;
+  try {
+    // routes/members.ts sends to the session's topic outside any turn; a turn starts meanwhile.
+    broadcaster.send({ topic, event: 'members_changed', payload: {} });
+    await turn(topic, 60, 1, 5);
+    await broadcaster.flush();
+  } finally {
+    restDelayMs = 0;
+  }
+  await watching.until(() => watching.broadcasts.some((b) => b.event === 'done'), 'done', 10_000);
+  expect(seqs(watching)).toEqual(upTo(60));
+  // Once the members change and the turn's first units are out over REST, the rest goes over
+  // the socket: the earlier message is not taken off the turn's count of REST messages.
+  expect(restSeqs(topic).length).toBeLessThan(30);
+});
+
+it('a joined turn keeps cutting its units while its earlier ones are still on their way over REST, and they arrive in order', async () => {
+  const topic = `rt-readonly:i-${crypto.randomUUID()}`;
+  const watching = await device(topic);
+  let release!: () => void;
+  restGate = new Promise<void>((resolve) => (release = resolve));
+  const close = broadcaster.open(topic);
+  let seq = 0;
+  const delta = () => broadcaster.send({ topic, event: 'delta', payload: { message_id: topic, seq: ++seq, text: `t${seq} ` } });
+  try {
+    delta(); // before the join: over REST, which does not answer yet
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // the channel joins meanwhile
+    // The turn's views (SSE) get their units from the same cut: it must not wait for REST.
+    for (let i = 0; i < 5; i++) {
+      const cut = await Promise.race([
+        new Promise<boolean>((resolve) => broadcaster.whenReady(() => resolve(true), topic)),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000)),
+      ]);
+      expect(cut).toBe(true);
+      delta();
+    }
+  } finally {
+    restGate = null;
+    release();
+  }
+  broadcaster.send({ topic, event: 'done', payload: { message_id: topic, status: 'complete', code: null } });
+  close();
+  await broadcaster.flush();
+  await watching.until(() => watching.broadcasts.some((b) => b.event === 'done'), 'done', 10_000);
+  expect(seqs(watching)).toEqual(upTo(6));
+  expect(restSeqs(topic)).toEqual(['1']); // the rest waited for it, then went over the socket
 });
 
 it('local Realtime refuses a join past the channels a socket may have, as hosted does (official client)', async () => {

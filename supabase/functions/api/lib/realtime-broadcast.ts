@@ -99,8 +99,12 @@ interface Topic {
   /** `done`s sent over the socket since the join: sent again over REST when the leave is not confirmed. */
   dones: BroadcastMessage[];
   lastSocketSend: number;
-  /** `whenReady` takers waiting for its REST messages to be out, its channel being joined. */
-  waiting: (() => void)[];
+  /**
+   * Messages for the socket (its channel is joined) held until its earlier messages are out
+   * over REST, then written in order. The turn's units are cut as before meanwhile: its other
+   * views (SSE) get them from the same cut and must not wait for a REST round trip.
+   */
+  held: BroadcastMessage[];
   leaving: Promise<void> | null;
 }
 
@@ -137,16 +141,30 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   const liveChannels = () =>
     (channels ??= createLiveChannels({ supabaseUrl: options.supabaseUrl, key: key!, log: options.log, ...socketOptions }));
 
+  /**
+   * The REST messages counted in their topic's `rest`: only those queued while it was open. A
+   * message queued before a turn opened its topic (a members change sent as a turn starts)
+   * was never counted, and must not be taken off the count when it leaves.
+   */
+  const counted = new WeakSet<BroadcastMessage>();
+
   /** A message of `topic` left the REST outbox (sent, failed or dropped). */
   const settled = (message: BroadcastMessage) => {
+    if (!counted.delete(message)) return;
     const topic = topics.get(message.topic);
     if (!topic) return;
     topic.rest -= 1;
     if (topic.rest > 0) return;
-    if (topic.waiting.length > 0) {
-      const due = topic.waiting;
-      topic.waiting = [];
-      for (const take of due) queueMicrotask(() => runTaker(take));
+    if (topic.held.length > 0) {
+      const due = topic.held;
+      topic.held = [];
+      // Over the socket in order; once one cannot go (the socket went down), the rest follow it over REST.
+      let rest = false;
+      for (const held of due) {
+        rest ||= !writeToSocket(topic, held);
+        if (rest) enqueue(held, topic);
+      }
+      if (topic.rest > 0) return;
     }
     if (topic.turns === 0) leave(topic);
   };
@@ -178,7 +196,10 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   };
 
   const enqueue = (message: BroadcastMessage, topic: Topic | undefined) => {
-    if (topic) topic.rest += 1;
+    if (topic) {
+      topic.rest += 1;
+      counted.add(message);
+    }
     queue.push(message);
     if (queue.length > maxQueued) trim();
     schedule();
@@ -186,6 +207,14 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
 
   /** The topic's messages can go over its socket now. */
   const live = (topic: Topic | undefined): boolean => topic !== undefined && topic.rest === 0 && topic.channel?.ready === true;
+
+  /** Writes a message to the topic's joined channel; false when the socket could not take it. */
+  const writeToSocket = (topic: Topic, message: BroadcastMessage): boolean => {
+    if (!topic.channel?.ready || !topic.channel.send(message.event, message.payload)) return false;
+    topic.lastSocketSend = performance.now();
+    if (message.event === 'done') topic.dones.push(message);
+    return true;
+  };
 
   const runTaker = (take: () => void) => {
     try {
@@ -291,11 +320,15 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
     send(message) {
       if (!key) return;
       const topic = topics.get(message.topic);
-      if (topic && live(topic) && topic.channel!.send(message.event, message.payload)) {
-        topic.lastSocketSend = performance.now();
-        if (message.event === 'done') topic.dones.push(message);
+      if (topic && (topic.held.length > 0 || (topic.channel?.ready && topic.rest > 0))) {
+        // Joined, but earlier messages are still on their way over REST: this one follows
+        // them over the socket once they are out (sending it over REST too would keep the
+        // topic on REST for as long as its units come faster than a REST round trip), or
+        // after the ones held before it, whichever way those go.
+        topic.held.push(message);
         return;
       }
+      if (topic && live(topic) && writeToSocket(topic, message)) return;
       enqueue(message, topic);
     },
     whenReady(take, name) {
@@ -308,9 +341,9 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
         return;
       }
       if (topic?.channel?.ready) {
-        // Joined, but earlier messages are still on their way over REST: the next ones wait for
-        // them, then go over the socket (handing over to REST meanwhile would keep it busy for good).
-        topic.waiting.push(take);
+        // Joined, with earlier messages still on their way over REST: hand over at once; what
+        // the taker sends is held for the socket until those are out (send()).
+        queueMicrotask(() => runTaker(take));
         return;
       }
       if (takers.length === 0) takersSince = performance.now();
@@ -319,7 +352,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
     },
     open(name) {
       let topic = topics.get(name);
-      if (!topic) topics.set(name, (topic = { name, turns: 0, rest: 0, channel: null, dones: [], lastSocketSend: -Infinity, waiting: [], leaving: null }));
+      if (!topic) topics.set(name, (topic = { name, turns: 0, rest: 0, channel: null, dones: [], lastSocketSend: -Infinity, held: [], leaving: null }));
       topic.turns += 1;
       if (key && socketOptions && socketOptions.maxChannels !== 0 && !topic.channel && !topic.leaving) topic.channel = liveChannels().join(name);
       let closed = false;
