@@ -21,6 +21,8 @@ beforeAll(async () => {
   const requests: Captured[] = [];
   const state = { fail: false };
   const server = http.createServer(async (req, res) => {
+    // Only the REST endpoint is played here (a WebSocket upgrade, say, is refused unread).
+    if (req.method !== 'POST' || req.url !== '/realtime/v1/api/broadcast') return void res.writeHead(404).end();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     requests.push({ headers: req.headers, path: req.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
@@ -30,7 +32,8 @@ beforeAll(async () => {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   realtime = Object.assign(state, { url, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
   api = await createApiHarness({
-    env: { SUPABASE_URL: url, SUPABASE_SECRET_KEYS: JSON.stringify({ default: SECRET }), CHAT_RATE_CAPACITY: '1000' },
+    // The REST endpoint's fan-out: no Realtime WebSocket (tests/contract/broadcast-socket.test.ts has it).
+    env: { SUPABASE_URL: url, SUPABASE_SECRET_KEYS: JSON.stringify({ default: SECRET }), CHAT_RATE_CAPACITY: '1000', CHAT_BROADCAST_SOCKET_CHANNELS: '0' },
     provider: { tokens: 30, tokenDelayMs: 5 },
   });
 });
