@@ -47,6 +47,8 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
     CHAT_RATE_REFILL_PER_SECOND: '1000000',
     // The spacing of Realtime broadcast requests, for runs that measure it (default: the function's).
     ...(process.env.BENCH_BROADCAST_MIN_INTERVAL_MS ? { CHAT_BROADCAST_MIN_INTERVAL_MS: process.env.BENCH_BROADCAST_MIN_INTERVAL_MS } : {}),
+    // Live answers over REST only (0), for runs that compare it with the Realtime WebSocket.
+    ...(process.env.BENCH_BROADCAST_SOCKET_CHANNELS ? { CHAT_BROADCAST_SOCKET_CHANNELS: process.env.BENCH_BROADCAST_SOCKET_CHANNELS } : {}),
   });
   // A copy, not a link: like the CLI, discovery lists real folders (and config.toml's functions).
   await fs.cp(fileURLToPath(new URL('../functions/bench-passthrough', import.meta.url)), path.join(functionsDir.dir, 'bench-passthrough'), { recursive: true });
