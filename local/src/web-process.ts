@@ -60,18 +60,29 @@ export async function startWebProcess(options: WebProcessOptions): Promise<WebPr
     cwd: WEB_DIR, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const log = options.log ?? (() => {});
-  child.stdout?.on('data', (chunk: Buffer) => forwardLines(chunk, log));
+  // Listening is what the child itself says (adapter-node: "Listening on http://…"; Vite:
+  // "Local:   http://…"), not that something answers on the port: a port handed out as free
+  // can be taken by another process before the child binds it, and then the child exits
+  // (EADDRINUSE) while the port still answers — someone else's server.
+  let announced = false;
+  const listening = new RegExp(`(Listening on|Local:)\\s+http://${host.replaceAll('.', '\\.')}:${options.port}\\b`);
+  const said = (line: string) => {
+    // Colours stripped: Vite colours the port when it thinks it writes to a terminal.
+    if (!announced && listening.test(line.replace(/\x1b\[[0-9;]*m/g, ''))) announced = true;
+    log(line);
+  };
+  child.stdout?.on('data', (chunk: Buffer) => forwardLines(chunk, said));
   child.stderr?.on('data', (chunk: Buffer) => forwardLines(chunk, log));
 
-  await waitForPort(child, options.port);
+  await waitForListening(child, options.port, () => announced);
   return { url, stop: () => stopChild(child) };
 }
 
-async function waitForPort(child: ChildProcess, port: number): Promise<void> {
+async function waitForListening(child: ChildProcess, port: number, announced: () => boolean): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the web app exited during start-up (code ${child.exitCode})`);
-    if (await isPortInUse(port)) return;
+    if (announced() && (await isPortInUse(port))) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await stopChild(child);

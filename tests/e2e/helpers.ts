@@ -115,17 +115,26 @@ export async function startE2E(name: string, options: E2EOptions = {}): Promise<
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   try {
-    stack = await startStack({
-      databaseUrl: db.url,
-      apiPort: options.apiPort ?? (await getFreePort()),
-      webPort: await getFreePort(),
-      demoProvider: true,
-      auth: options.auth,
-      // The journeys add a "custom" provider that is a fake server on loopback.
-      allowPrivateProviderUrls: true,
-      keys: await generateKeys(),
-      log: (line) => logs.push(line),
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        stack = await startStack({
+          databaseUrl: db.url,
+          apiPort: options.apiPort ?? (await getFreePort()),
+          webPort: await getFreePort(),
+          demoProvider: true,
+          auth: options.auth,
+          // The journeys add a "custom" provider that is a fake server on loopback.
+          allowPrivateProviderUrls: true,
+          keys: await generateKeys(),
+          log: (line) => logs.push(line),
+        });
+        break;
+      } catch (error) {
+        // A port handed out as free can be taken by another suite's server before the web app
+        // binds it; the web app then exits (local/src/web-process.ts). Once more, on new ports.
+        if (attempt >= 2 || !/the web app exited during start-up/.test(String(error))) throw error;
+      }
+    }
     if (!stack.webUrl) throw new Error(`the web app did not start:\n${logs.join('\n')}`);
     slowProvider = await startFakeProvider({ tokens: 120, tokenDelayMs: 40 });
     const chrome = await resolveChromium();
