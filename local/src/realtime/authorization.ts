@@ -35,9 +35,14 @@ async function setConnConfig(client: pg.PoolClient, context: AuthorizationContex
   );
 }
 
-async function inRolledBackTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inRolledBackTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: unknown;
+  // pg-pool drops its error listener while a client is checked out: a server that goes away
+  // mid-check (a restart, 57P01) would otherwise be an uncaught exception in the whole stack.
+  // The query in flight fails on its own; the client is released as broken.
+  const onError = (error: Error) => (broken = error);
+  client.on('error', onError);
   try {
     await client.query('begin');
     try {
@@ -46,6 +51,7 @@ async function inRolledBackTransaction<T>(pool: pg.Pool, work: (client: pg.PoolC
       await client.query('rollback').catch((error: unknown) => { broken = error; });
     }
   } finally {
+    client.off('error', onError);
     client.release(broken instanceof Error ? broken : undefined);
   }
 }
