@@ -154,7 +154,11 @@ it('a stop sent as another request aborts the provider call and keeps the partia
   // loads the tokenizer to count the partial answer, ≈ 0.5 s of CPU). Either way the stop is in
   // effect; what follows checks it.
   expect(['stopped', 'streaming']).toContain(stopped.status);
-  await eventually(() => (provider.requests[before]?.aborted ? true : undefined));
+  await eventually(() => (provider.requests[before]?.aborted ? true : undefined)).catch((error: unknown) => {
+    // Seen once in a clean run (20:54, 2026-12-01) and not since: say what was there to see.
+    const sent = provider.requests.slice(before).map((r) => ({ path: r.path, aborted: r.aborted ?? false, message: JSON.stringify(r.body).slice(-80) }));
+    throw new Error(`${String(error)}; the stop answered ${stopped.status}; provider requests since the chat began: ${JSON.stringify(sent)}`);
+  });
   const rest = await readEvents(reader, () => false, state);
   expect(dataOf(rest.events, 'done')).toMatchObject({ status: 'stopped', code: 'stopped_by_user' });
   const answer = (await messages(meta.session_id)).find((m) => m.id === meta.assistant_message_id)!;
