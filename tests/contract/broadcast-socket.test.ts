@@ -74,6 +74,19 @@ async function turn(topic: string, count: number, burst: number, gapMs: number):
   close();
 }
 
+/** Until the device has the turn's `done`. */
+const untilDone = (watching: Joined) => watching.until(() => watching.broadcasts.some((b) => b.event === 'done'), 'done', 10_000);
+
+/** Runs `work` with every REST request answered 150 ms late (the channel joins meanwhile). */
+async function withSlowRest(work: () => Promise<void>): Promise<void> {
+  restDelayMs = 150;
+  try {
+    await work();
+  } finally {
+    restDelayMs = 0;
+  }
+}
+
 const seqs = (watching: Joined) => watching.broadcasts.filter((b) => b.event === 'delta').map((b) => b.payload.seq);
 const restSeqs = (topic: string) => overRest.filter((m) => m.startsWith(`${topic}#`)).map((m) => m.slice(topic.length + 1));
 const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -88,7 +101,7 @@ it('a turn that ends before the socket is even connected leaves no channel behin
   const watching = await device(topic);
   await turn(topic, 40, 1, 5);
   await broadcaster.flush();
-  await watching.until(() => watching.broadcasts.some((b) => b.event === 'done'), 'done', 10_000);
+  await untilDone(watching);
   expect(seqs(watching)).toEqual(upTo(40));
   // Joined (one channel per socket): the early turn's join did not stay on the server.
   expect(restSeqs(topic).length).toBeLessThan(20);
@@ -97,14 +110,11 @@ it('a turn that ends before the socket is even connected leaves no channel behin
 it('a turn streams over the socket once its channel is joined, in order across the switch from REST, and ends with done', async () => {
   const topic = `rt-readonly:a-${crypto.randomUUID()}`;
   const watching = await device(topic);
-  restDelayMs = 150;
-  try {
+  await withSlowRest(async () => {
     await turn(topic, 60, 5, 5);
     await broadcaster.flush();
-  } finally {
-    restDelayMs = 0;
-  }
-  await watching.until(() => watching.broadcasts.some((b) => b.event === 'done'), 'done', 10_000);
+  });
+  await untilDone(watching);
   // Every delta once, in order, then done — although the first went over REST and the rest over the socket.
   expect(seqs(watching)).toEqual(upTo(60));
   expect(watching.broadcasts.at(-1)).toEqual({ event: 'done', payload: { message_id: topic, status: 'complete', code: null } });
@@ -125,7 +135,7 @@ it('a topic whose join is refused (too many channels on the socket) streams over
   await running;
   await broadcaster.flush();
   for (const [watching, n] of [[watchFirst, 80], [watchSecond, 40]] as const) {
-    await watching.until(() => watching.broadcasts.some((b) => b.event === 'done'), 'done', 10_000);
+    await untilDone(watching);
     expect(seqs(watching)).toEqual(upTo(n));
     expect(watching.broadcasts.at(-1)?.event).toBe('done');
   }
@@ -139,7 +149,7 @@ it('leaves the channel after the turn: the next turn can join (one channel per s
   const watching = await device(topic);
   await turn(topic, 60, 1, 5);
   await broadcaster.flush();
-  await watching.until(() => watching.broadcasts.some((b) => b.event === 'done'), 'done', 10_000);
+  await untilDone(watching);
   expect(seqs(watching)).toEqual(upTo(60));
   // Joined: had the previous turns' channels not been left, this one would have been refused.
   expect(restSeqs(topic).length).toBeLessThan(30);
@@ -148,16 +158,13 @@ it('leaves the channel after the turn: the next turn can join (one channel per s
 it('a message sent to the topic before a turn opened it (a members change) does not keep the turn off the socket', async () => {
   const topic = `rt-readonly:h-${crypto.randomUUID()}`;
   const watching = await device(topic);
-  restDelayMs = 150;
-  try {
+  await withSlowRest(async () => {
     // routes/members.ts sends to the session's topic outside any turn; a turn starts meanwhile.
     broadcaster.send({ topic, event: 'members_changed', payload: {} });
     await turn(topic, 60, 1, 5);
     await broadcaster.flush();
-  } finally {
-    restDelayMs = 0;
-  }
-  await watching.until(() => watching.broadcasts.some((b) => b.event === 'done'), 'done', 10_000);
+  });
+  await untilDone(watching);
   expect(seqs(watching)).toEqual(upTo(60));
   // Once the members change and the turn's first units are out over REST, the rest goes over
   // the socket: the earlier message is not taken off the turn's count of REST messages.
@@ -191,7 +198,7 @@ it('a joined turn keeps cutting its units while its earlier ones are still on th
   broadcaster.send({ topic, event: 'done', payload: { message_id: topic, status: 'complete', code: null } });
   close();
   await broadcaster.flush();
-  await watching.until(() => watching.broadcasts.some((b) => b.event === 'done'), 'done', 10_000);
+  await untilDone(watching);
   expect(seqs(watching)).toEqual(upTo(6));
   expect(restSeqs(topic)).toEqual(['1']); // the rest waited for it, then went over the socket
 });
