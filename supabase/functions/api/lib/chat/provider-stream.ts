@@ -211,8 +211,9 @@ export async function streamProvider(call: ProviderCall, handlers: ProviderHandl
   else call.signal.addEventListener('abort', forward, { once: true });
   const idle = idleWatchdog(call.timeoutMs, () => stopper.abort(new TimeoutError()));
   const result: ProviderResult = { usage: null, finishReason: null, providerMessageId: null };
-  let reader: { cancel(): Promise<void> } | null = null;
+  let reader: { cancel(reason?: unknown): Promise<void> } | null = null;
   let finished = false;
+  const cutBody = () => void reader?.cancel(signal.reason).catch(() => {});
   try {
     const { body, requestId } = await openStream(call, signal);
     let done = false;
@@ -251,6 +252,14 @@ export async function streamProvider(call: ProviderCall, handlers: ProviderHandl
     const decoder = new TextDecoder();
     const chunks = byteReader(body);
     reader = chunks.reader;
+    // A stop or the idle watchdog cuts the body itself. Deno's fetch ties its response body to
+    // our signal only through the Request's own signal, a dependent signal its source holds
+    // weakly (https://dom.spec.whatwg.org/#abortsignal-dependent): once the response is out
+    // and a garbage collection has run, aborting `signal` no longer reaches the body (Deno
+    // 2.9.6: the read goes on, the provider keeps sending and billing). Cancelling the reader
+    // closes the connection, as the SDK's abort does.
+    if (signal.aborted) cutBody();
+    else signal.addEventListener('abort', cutBody, { once: true });
     for (let value = await chunks.read(); value; value = await chunks.read()) parser.feed(decoder.decode(value, STREAMING));
     finished = true;
     parser.feed(decoder.decode());
@@ -266,6 +275,7 @@ export async function streamProvider(call: ProviderCall, handlers: ProviderHandl
   } finally {
     idle.stop();
     call.signal.removeEventListener('abort', forward);
+    signal.removeEventListener('abort', cutBody);
     // Stopped early (a failure mid-stream): close the connection, as the SDK aborts its request.
     if (reader && !finished) reader.cancel().catch(() => {});
   }
