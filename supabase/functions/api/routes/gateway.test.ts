@@ -133,3 +133,44 @@ describe('gateway with the openai SDK', () => {
     expect(log).toMatchObject({ status: 'error', completion_tokens: 0 });
   });
 });
+
+describe('gateway stream from a provider that goes quiet mid-answer', () => {
+  let quiet: ApiHarness;
+  beforeAll(async () => {
+    quiet = await createApiHarness({ env: { PROVIDER_TIMEOUT_MS: '800' } });
+  });
+  afterAll(async () => {
+    await quiet?.close();
+  });
+
+  it('ends the stream with provider_timeout after the idle time, closes the provider connection, and logs the call', async () => {
+    const alice = await quiet.createUser();
+    const key = (await (await alice.request('POST', '/api/api-keys', { name: 'gateway', scopes: ['chat'] })).json()).key as string;
+    const client = new OpenAI({
+      apiKey: key,
+      baseURL: 'http://mrprompt.test/api/v1',
+      maxRetries: 0,
+      fetch: async (url: string | URL | Request, init?: RequestInit) => await quiet.app.request(String(url).replace('http://mrprompt.test', ''), init),
+    });
+    const release = quiet.fakeProvider.pauseAfterFirstToken();
+    try {
+      const stream = await client.chat.completions.create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'Say a lot' }], stream: true });
+      let text = '';
+      const read = (async () => {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+      })();
+      // The SDK raises the error event the gateway sends as an APIError.
+      await expect(read).rejects.toMatchObject({ error: { code: 'provider_timeout' } });
+      expect(text.length).toBeGreaterThan(0); // the first token came through before the silence
+      // The provider sees its connection closed (not left open until it would have finished).
+      expect(await eventually(async () => quiet.fakeProvider.requests.at(-1)?.aborted ?? null, 5_000)).toBe(true);
+    } finally {
+      release();
+    }
+    const [log] = await eventually(async () => {
+      const rows = await quiet.db.sql`select status, error_code from public.prompt_usage_logs where user_id = ${alice.id}`;
+      return rows.length ? rows : null;
+    });
+    expect(log).toMatchObject({ status: 'error', error_code: 'provider_timeout' });
+  });
+});

@@ -7,14 +7,15 @@
  * validate → rate limit → monthly budget (402 before any provider call) → apply a library
  * prompt (`prompt: "name@label"` in the body or the `x-mrprompt-prompt` header, with
  * `variables`) as the system message, its version's settings as defaults → call the
- * provider (streaming or not) → log tokens, latency, cost and prompt version.
+ * provider (streaming or not; a stream silent for PROVIDER_TIMEOUT_MS ends with a
+ * `provider_timeout` error event) → log tokens, latency, cost and prompt version.
  * GET /v1/models lists `<provider>/<model>` for the providers the caller can use.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type OpenAI from 'openai';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
 import { assertWithinBudget } from '../lib/budget.ts';
-import { describeProviderError } from '../lib/chat/provider-errors.ts';
+import { describeProviderError, TimeoutError } from '../lib/chat/provider-errors.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError } from '../lib/errors.ts';
 import { callCostUsd } from '../lib/cost.ts';
@@ -158,7 +159,8 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
     return c.json({ ...completion, model: body.model, ...(usage ? { usage: priced(usage) } : {}) }, 200);
   }
 
-  let upstream: AsyncIterable<OpenAI.ChatCompletionChunk>;
+  // The SDK's Stream: its `controller` aborts the call.
+  let upstream: AsyncIterable<OpenAI.ChatCompletionChunk> & { controller: AbortController };
   try {
     upstream = await opened.client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } });
   } catch (error) {
@@ -176,8 +178,12 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
     let ttftMs: number | null = null;
     let usage: OpenAI.CompletionUsage | null = null;
     let errorCode: string | null = null;
+    // The SDK's timeout ends with the headers: a provider silent that long mid-answer is cut here.
+    const chunks = upstream[Symbol.asyncIterator]();
+    const nextChunk = () => withinIdle(chunks.next(), config.limits.providerTimeoutMs, () => upstream.controller.abort());
     try {
-      for await (const chunk of upstream) {
+      for (let next = await nextChunk(); !next.done; next = await nextChunk()) {
+        const chunk = next.value;
         if (chunk.usage) usage = chunk.usage;
         if (ttftMs === null && chunk.choices.some((ch) => ch.delta?.content)) ttftMs = Math.round(performance.now() - started);
         if (chunk.choices.length === 0 && chunk.usage && !wantsUsage) continue;
@@ -199,3 +205,21 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   deps.waitUntil?.(relay);
   return c.body(readable, 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
 });
+
+/**
+ * `step`, or a TimeoutError once the provider has sent nothing for `ms`; `onIdle` then aborts
+ * the call, which closes its connection: the SDK's stream holds its Response for as long as it
+ * is read, and that keeps Deno's fetch abort linked to the body (lib/chat/provider-stream.ts
+ * lets its Response go, and cuts the body itself).
+ */
+function withinIdle<T>(step: Promise<T>, ms: number, onIdle: () => void): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const idle = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onIdle();
+      reject(new TimeoutError());
+    }, ms);
+  });
+  step.catch(() => {}); // once timed out, the step's own rejection (the abort) is not wanted
+  return Promise.race([step, idle]).finally(() => clearTimeout(timer));
+}
