@@ -254,10 +254,10 @@ export async function streamProvider(call: ProviderCall, handlers: ProviderHandl
     reader = chunks.reader;
     // A stop or the idle watchdog cuts the body itself. Deno's fetch ties its response body to
     // our signal only through the Request's own signal, a dependent signal its source holds
-    // weakly (https://dom.spec.whatwg.org/#abortsignal-dependent): once the response is out
-    // and a garbage collection has run, aborting `signal` no longer reaches the body (Deno
-    // 2.9.6: the read goes on, the provider keeps sending and billing). Cancelling the reader
-    // closes the connection, as the SDK's abort does.
+    // weakly (https://dom.spec.whatwg.org/#abortsignal-dependent) and the Response keeps alive.
+    // openStream lets the Response go (only its body is kept), so after a garbage collection
+    // aborting `signal` no longer reached the body (Deno 2.9.6: the read went on, the provider
+    // kept sending and billing). Cancelling the reader closes the connection, as the SDK's abort does.
     if (signal.aborted) cutBody();
     else signal.addEventListener('abort', cutBody, { once: true });
     for (let value = await chunks.read(); value; value = await chunks.read()) parser.feed(decoder.decode(value, STREAMING));
