@@ -4,24 +4,10 @@
 // Realtime drop shows "Reconnecting…" until live updates are back; chats can be pinned to the top
 // of the sidebar, archived out of it and restored; a chat the sidebar learns of live is not undone
 // by an older read of the list.
-import AxeBuilder from '@axe-core/playwright';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
-import { composer, lastAnswer, open, reload, screenshot, signIn, signUp, startE2E, type E2E } from './helpers.ts';
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
-}
-
-async function send(page: Page, text: string, answersBefore: number) {
-  await composer(page).fill(text);
-  await composer(page).press('Enter');
-  await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(answersBefore).waitFor();
-}
+import { composer, lastAnswer, open, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
 
 async function chooseTheme(page: Page, theme: 'System' | 'Light' | 'Dark') {
   await open(page, '/settings');
@@ -57,7 +43,7 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
 
     await open(page, '/chat');
     await page.getByLabel('Provider').selectOption('ollama');
-    await send(page, 'Hello from a keyless endpoint', 0);
+    await sendAndWait(page, 'Hello from a keyless endpoint', 0);
     await expect(lastAnswer(page).textContent()).resolves.toContain('Here is a short answer');
     const call = ollama.requests.find((r) => r.path.startsWith('/v1/chat/completions'));
     expect(call).toBeDefined();
@@ -66,7 +52,7 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
   it('a chat started with markdown is titled in plain text', async () => {
     const page = await e2e.newPage();
     await signUp(page);
-    await send(page, 'Explain **recursion** with a `python` [example](https://example.com)', 0);
+    await sendAndWait(page, 'Explain **recursion** with a `python` [example](https://example.com)', 0);
     await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
     const link = page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Explain recursion with a python example' });
     await link.waitFor();
@@ -92,7 +78,7 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     });
     await signUp(page);
     await expect.poll(() => read, { timeout: 30_000 }).toBeGreaterThan(0);
-    await send(page, 'Born during a re-read', 0);
+    await sendAndWait(page, 'Born during a re-read', 0);
     await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
     const link = page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Born during a re-read' });
     await link.waitFor();
@@ -106,7 +92,7 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
   it('the theme is remembered per user, applies at once and on other devices, and every screen stays accessible in it', async () => {
     const page = await e2e.newPage();
     const email = await signUp(page);
-    await send(page, 'Show me some `code` please', 0);
+    await sendAndWait(page, 'Show me some `code` please', 0);
     const chatPath = new URL(page.url()).pathname;
     await expect(page.locator('html').getAttribute('class')).resolves.toBe('dark');
 
@@ -180,10 +166,10 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
   it('pins a chat to the top, archives one out of the list, and restores it from Archived chats', async () => {
     const page = await e2e.newPage();
     await signUp(page);
-    await send(page, 'First chat to pin', 0);
+    await sendAndWait(page, 'First chat to pin', 0);
     await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
     await open(page, '/chat');
-    await send(page, 'Second chat to archive', 0);
+    await sendAndWait(page, 'Second chat to archive', 0);
     await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
     const sidebar = page.getByRole('navigation', { name: 'Chats' });
     const chats = sidebar.locator('section[aria-label="Chats"]');
@@ -228,7 +214,7 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
       ws.connectToServer();
     });
     await signUp(page);
-    await send(page, 'Keep me live', 0);
+    await sendAndWait(page, 'Keep me live', 0);
     await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
     await expect.poll(() => sockets.length, { timeout: 30_000 }).toBeGreaterThan(0);
     const banner = page.getByTestId('reconnecting');

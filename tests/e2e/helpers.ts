@@ -255,6 +255,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
+/** Sends `text` from the composer and waits for the answer after the `answersBefore` complete ones. */
+export async function sendAndWait(page: Page, text: string, answersBefore: number): Promise<void> {
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+  await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(answersBefore).waitFor();
+}
+
 /** axe-core's serious and critical WCAG 2.1 A/AA violations on the page as it is now. */
 export async function seriousViolations(page: Page): Promise<{ id: string; targets: string[] }[]> {
   const { default: AxeBuilder } = await import('@axe-core/playwright');

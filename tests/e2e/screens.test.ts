@@ -2,23 +2,8 @@
 // shortcuts work, axe-core finds no serious or critical violations, and each screen is
 // saved as a screenshot (desktop, plus chat at phone width).
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { PASSWORD, addCustomKey, composer, screenshot, signIn, signUp, startE2E, type E2E, open, reload } from './helpers.ts';
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
-}
-
-async function sendAndWait(page: Page, text: string, answersBefore: number) {
-  await composer(page).fill(text);
-  await composer(page).press('Enter');
-  await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(answersBefore).waitFor();
-}
+import { PASSWORD, addCustomKey, composer, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E, open, reload } from './helpers.ts';
 
 describe('main screens in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
