@@ -1,9 +1,10 @@
 /**
  * The provider stream under the real Deno, after garbage collections: a stop and the idle
  * watchdog must still cut the provider's connection. In Deno 2.9.6 aborting fetch's signal no
- * longer reaches a response body once a major GC has run (the Request's dependent signal is
- * held only weakly), so a stopped answer kept streaming, and kept being billed, until the
- * provider finished: tests/faults/function-process.test.ts failed that way in 2 of 4 clean runs.
+ * longer reaches a response body once a major GC has run and nothing holds the Response (the
+ * Request's dependent signal is then held only weakly; streamProvider keeps only the body), so
+ * a stopped answer kept streaming, and kept being billed, until the provider finished:
+ * tests/faults/function-process.test.ts failed that way in 2 of 4 clean runs.
  * The script: tests/fixtures/deno/provider-cut-after-gc.ts.
  */
 import { execFile } from 'node:child_process';
