@@ -12,7 +12,8 @@
  * (4000), BENCH_WAL_ANSWERS (3), BENCH_CPU_TOKENS (1000), BENCH_CPU_ANSWERS (3), BENCH_CUT_CLIENTS (100),
  * BENCH_ONLY (comma list of startup,chat,concurrency,history,realtime,broadcast,wal,cpu,cut), BENCH_DEBUG=1 for the stack's logs,
  * BENCH_STACK_IN_PROCESS=1 to run the stack inside this process (lib/environment.ts),
- * BENCH_BROADCAST_MIN_INTERVAL_MS to set the function's CHAT_BROADCAST_MIN_INTERVAL_MS.
+ * BENCH_BROADCAST_MIN_INTERVAL_MS, BENCH_BROADCAST_SOCKET_CHANNELS and BENCH_BROADCAST_JOINS_PER_SECOND
+ * to set the function's CHAT_BROADCAST_MIN_INTERVAL_MS, CHAT_BROADCAST_SOCKET_CHANNELS and CHAT_BROADCAST_JOINS_PER_SECOND.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';

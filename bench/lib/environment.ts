@@ -49,6 +49,7 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
     ...(process.env.BENCH_BROADCAST_MIN_INTERVAL_MS ? { CHAT_BROADCAST_MIN_INTERVAL_MS: process.env.BENCH_BROADCAST_MIN_INTERVAL_MS } : {}),
     // Live answers over REST only (0), for runs that compare it with the Realtime WebSocket.
     ...(process.env.BENCH_BROADCAST_SOCKET_CHANNELS ? { CHAT_BROADCAST_SOCKET_CHANNELS: process.env.BENCH_BROADCAST_SOCKET_CHANNELS } : {}),
+    ...(process.env.BENCH_BROADCAST_JOINS_PER_SECOND ? { CHAT_BROADCAST_JOINS_PER_SECOND: process.env.BENCH_BROADCAST_JOINS_PER_SECOND } : {}),
   });
   // A copy, not a link: like the CLI, discovery lists real folders (and config.toml's functions).
   await fs.cp(fileURLToPath(new URL('../functions/bench-passthrough', import.meta.url)), path.join(functionsDir.dir, 'bench-passthrough'), { recursive: true });

@@ -26,7 +26,7 @@ let restDelayMs = 0;
 let restGate: Promise<void> | null = null;
 const logs: Record<string, unknown>[] = [];
 let broadcaster: Broadcaster;
-let makeBroadcaster: () => Broadcaster;
+let makeBroadcaster: (sockets?: { joinsPerSecond?: number; channelsPerSocket?: number }) => Broadcaster;
 
 beforeAll(async () => {
   stack = await startTestStack({ functionsDir: NO_FUNCTIONS, realtimeChannelsPerSocket: 1 });
@@ -39,9 +39,9 @@ beforeAll(async () => {
     if (restGate) await restGate;
     return await fetch(input, init);
   };
-  makeBroadcaster = () => createBroadcaster({
+  makeBroadcaster = (sockets = {}) => createBroadcaster({
     supabaseUrl: stack.apiUrl, secretKey: stack.keys.secretKey, fetch: restFetch, log: createLogger((e) => logs.push(e), 'debug'),
-    sockets: { maxChannels: 10, transport: WebSocket },
+    sockets: { maxChannels: 10, transport: WebSocket, ...sockets },
   });
   broadcaster = makeBroadcaster();
 });
@@ -213,3 +213,27 @@ it('local Realtime refuses a join past the channels a socket may have, as hosted
   await client.removeChannel(one.channel);
   await join(client, `rt-readonly:g-${crypto.randomUUID()}`, { private: true });
 });
+
+it('joins at most joinsPerSecond channels: a turn that finds no join left streams over REST, and a later turn joins again', async () => {
+  // One join per 4 s, and a socket per channel (so a second join would not be refused by the server).
+  broadcaster = makeBroadcaster({ joinsPerSecond: 0.25, channelsPerSocket: 1 });
+  try {
+    const [first, second, third] = ['f', 'g', 'h'].map((label) => `rt-readonly:${label}-${crypto.randomUUID()}`);
+    const watching = [await device(first!), await device(second!), await device(third!)];
+    // The first takes the one join there is; the second, opened beside it, finds none and ends long before the next.
+    await Promise.all([turn(first!, 60, 1, 5), turn(second!, 40, 1, 5)]);
+    await broadcaster.flush();
+    await new Promise((resolve) => setTimeout(resolve, 4_100));
+    await turn(third!, 60, 1, 5);
+    await broadcaster.flush();
+    for (const [device, n] of [[watching[0]!, 60], [watching[1]!, 40], [watching[2]!, 60]] as const) {
+      await untilDone(device);
+      expect(seqs(device)).toEqual(upTo(n));
+    }
+    expect(restSeqs(second!)).toEqual([...upTo(40).map(String), 'done']);
+    expect(restSeqs(first!).length).toBeLessThan(30);
+    expect(restSeqs(third!).length).toBeLessThan(30);
+  } finally {
+    broadcaster = makeBroadcaster();
+  }
+}, 30_000);

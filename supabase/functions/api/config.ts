@@ -124,6 +124,8 @@ const env = {
   // Running turns' Realtime channels joined over WebSockets at once (hosted allows 100 per
   // connection: one socket per 100); past that, and with 0, broadcasts go over REST.
   CHAT_BROADCAST_SOCKET_CHANNELS: int(100, 0, 10_000),
+  // Channel joins per second at most (hosted counts them per project: 100 on Free, 500 on Pro).
+  CHAT_BROADCAST_JOINS_PER_SECOND: int(20, 1, 10_000),
   LOG_LEVEL: (v: string | undefined): Config['logLevel'] =>
     v === undefined ? 'info' : (LOG_LEVELS as readonly string[]).includes(v) ? (v as Config['logLevel']) : invalid(`expected one of ${LOG_LEVELS.join(', ')}`),
 } satisfies Record<string, Reader<unknown>>;
@@ -166,6 +168,8 @@ export interface Config {
     broadcastMinIntervalMs: number;
     /** Running turns' channels joined over WebSockets at once (0: broadcast over REST only). */
     broadcastSocketChannels: number;
+    /** Channel joins per second at most; a turn waiting for its join broadcasts over REST. */
+    broadcastJoinsPerSecond: number;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   storage: {
@@ -237,6 +241,7 @@ function fromEnv(e: Env): Config {
       checkpointMs: e.CHAT_CHECKPOINT_MS,
       broadcastMinIntervalMs: e.CHAT_BROADCAST_MIN_INTERVAL_MS,
       broadcastSocketChannels: e.CHAT_BROADCAST_SOCKET_CHANNELS,
+      broadcastJoinsPerSecond: e.CHAT_BROADCAST_JOINS_PER_SECOND,
     },
     logLevel: e.LOG_LEVEL,
     storage: {

@@ -24,7 +24,7 @@ export function createTurnRuntime(config: Config, db: Db, deps: AppDeps, log: Lo
     registry: new TurnRegistry({ store, log, leaseMs: config.limits.turnLeaseMs }),
     broadcaster: createBroadcaster({
       supabaseUrl: config.supabaseUrl, secretKey: config.secretKey, fetch: deps.fetch, log, minIntervalMs: config.limits.broadcastMinIntervalMs,
-      sockets: { maxChannels: config.limits.broadcastSocketChannels },
+      sockets: { maxChannels: config.limits.broadcastSocketChannels, joinsPerSecond: config.limits.broadcastJoinsPerSecond },
     }),
   };
 }
