@@ -16,6 +16,7 @@ import type OpenAI from 'openai';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
 import { assertWithinBudget } from '../lib/budget.ts';
 import { describeProviderError, TimeoutError } from '../lib/chat/provider-errors.ts';
+import { idleWatchdog } from '../lib/idle-watchdog.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError } from '../lib/errors.ts';
 import { callCostUsd } from '../lib/cost.ts';
@@ -178,21 +179,30 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
     let ttftMs: number | null = null;
     let usage: OpenAI.CompletionUsage | null = null;
     let errorCode: string | null = null;
-    // The SDK's timeout ends with the headers: a provider silent that long mid-answer is cut here.
-    const chunks = upstream[Symbol.asyncIterator]();
-    const nextChunk = () => withinIdle(chunks.next(), config.limits.providerTimeoutMs, () => upstream.controller.abort());
+    // The SDK's timeout ends with the headers: a provider silent that long mid-answer is cut
+    // here. The abort closes the connection (the SDK's stream holds its Response while it is
+    // read, which keeps Deno's fetch abort linked to the body; lib/chat/provider-stream.ts lets
+    // its Response go and cuts the body itself), and the SDK then ends the iteration.
+    let timedOut = false;
+    const idle = idleWatchdog(config.limits.providerTimeoutMs, () => {
+      timedOut = true;
+      upstream.controller.abort();
+    });
     try {
-      for (let next = await nextChunk(); !next.done; next = await nextChunk()) {
-        const chunk = next.value;
+      for await (const chunk of upstream) {
+        idle.touch();
         if (chunk.usage) usage = chunk.usage;
         if (ttftMs === null && chunk.choices.some((ch) => ch.delta?.content)) ttftMs = Math.round(performance.now() - started);
         if (chunk.choices.length === 0 && chunk.usage && !wantsUsage) continue;
         await send(JSON.stringify({ ...chunk, model: body.model, ...(chunk.usage ? { usage: priced(chunk.usage) } : {}) }));
       }
+      if (timedOut) throw new TimeoutError();
     } catch (error) {
-      const failed = fail(error);
+      const failed = fail(timedOut ? new TimeoutError() : error);
       errorCode = failed.described.code;
       await send(JSON.stringify({ error: { code: failed.described.code, message: failed.described.message } }));
+    } finally {
+      idle.stop();
     }
     await send('[DONE]');
     await writer.close().catch(() => {});
@@ -206,20 +216,3 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   return c.body(readable, 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
 });
 
-/**
- * `step`, or a TimeoutError once the provider has sent nothing for `ms`; `onIdle` then aborts
- * the call, which closes its connection: the SDK's stream holds its Response for as long as it
- * is read, and that keeps Deno's fetch abort linked to the body (lib/chat/provider-stream.ts
- * lets its Response go, and cuts the body itself).
- */
-function withinIdle<T>(step: Promise<T>, ms: number, onIdle: () => void): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const idle = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onIdle();
-      reject(new TimeoutError());
-    }, ms);
-  });
-  step.catch(() => {}); // once timed out, the step's own rejection (the abort) is not wanted
-  return Promise.race([step, idle]).finally(() => clearTimeout(timer));
-}

@@ -15,6 +15,7 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { z } from 'zod';
+import { idleWatchdog } from '../idle-watchdog.ts';
 import { loadOpenAI } from '../openai-sdk.ts';
 import type { ChatTurn } from './context.ts';
 import { TimeoutError } from './provider-errors.ts';
@@ -75,25 +76,6 @@ function requestBody(call: ProviderCall): string {
     ...(call.temperature !== undefined ? { temperature: call.temperature } : {}),
     ...(call.maxTokens !== undefined ? { max_tokens: call.maxTokens } : {}),
   });
-}
-
-/**
- * Idle watchdog: aborts after `ms` without activity. Activity only stamps a time (no timer
- * per chunk); the one timer re-arms itself for what is left when it fires early.
- */
-function idleWatchdog(ms: number, onIdle: () => void) {
-  let last = performance.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const check = () => {
-    const quiet = performance.now() - last;
-    if (quiet >= ms) onIdle();
-    else timer = setTimeout(check, ms - quiet);
-  };
-  timer = setTimeout(check, ms);
-  return {
-    touch: () => void (last = performance.now()),
-    stop: () => clearTimeout(timer),
-  };
 }
 
 /** Opens the stream; a refused or failed request becomes the SDK's error for it. */
