@@ -5,7 +5,7 @@
  * dedicated embedded Postgres for chat, concurrency, history, realtime, broadcast, WAL and
  * cut clients.
  *
- * Knobs (env): BENCH_CHAT_REQUESTS (300), BENCH_LEVELS (50,200,500,1000),
+ * Knobs (env): BENCH_CHAT_REQUESTS (300), BENCH_LEVELS (50,200,500,1000), BENCH_CONCURRENCY_ROUNDS (3),
  * BENCH_HISTORY_ITERATIONS (200), BENCH_RT_LEVELS (1,10,100), BENCH_RT_INSERTS (100),
  * BENCH_BC_LEVELS (1,10,100), BENCH_BC_TURNS (5), BENCH_BC_CHUNKS (100), BENCH_BC_DEVICES_PER_PROCESS
  * (25; 0 = devices in this process), BENCH_WAL_TOKENS
