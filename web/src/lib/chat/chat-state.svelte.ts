@@ -1,7 +1,7 @@
 // One conversation's client state: the loaded messages (oldest → newest), older-history
 // paging, and every way a running answer reaches this tab. A turn runs on the server; this
 // tab only watches it:
-// - the tab that sends reads the POST /chat stream;
+// - the tab that sends reads the POST /chat stream (turn-sender.ts);
 // - a tab that opens (or reloads) a chat with a running answer re-attaches with
 //   GET /chat/{id}/stream from the `seq` its copy of the row includes;
 // - other tabs and devices apply the broadcast deltas of `session:<id>`, and re-attach when
@@ -13,15 +13,13 @@
 // leaf moves elsewhere (another tab switched, regenerated or edited), the branch is re-read.
 // Reads and live changes share one clock (live-changes.ts): a read that answers late neither
 // drops, overwrites nor revives rows changed live after it began, nor undoes a later read.
-import { ApiError, browserApi, ok, type Message, type MessagePage } from '$lib/api';
-import { filesOutliveRefusal } from '$lib/attachments/refusals';
-import { discardAttachments } from '$lib/attachments/upload';
-import { finish, isFinished, mergeRow } from '$lib/chat/answer-merge';
+import { browserApi, ok, type Message, type MessagePage } from '$lib/api';
+import { finish, mergeRow } from '$lib/chat/answer-merge';
 import { branchAfterRead, continuesBranch, pageExtendsView } from '$lib/chat/branch-view';
 import { LiveChanges } from '$lib/chat/live-changes';
-import { stopTurn, streamChat, type ChatRequest } from '$lib/chat/chat-stream';
-import { NewChat } from '$lib/chat/new-chat';
+import { stopTurn } from '$lib/chat/chat-stream';
 import { TurnEvents } from '$lib/chat/turn-events';
+import { errorText, TurnSender, type SendError } from '$lib/chat/turn-sender';
 import { TurnViews } from '$lib/chat/turn-views';
 import { turnDelta, turnDone } from '$lib/realtime-rows';
 
@@ -49,15 +47,13 @@ export class ChatState {
   stopping = $state(false);
   /** A failure of the last send that has no message row to hang on (e.g. 4xx before meta). */
   /** A refused send; `retry` is null when sending the same request again cannot succeed. */
-  sendError = $state<{ message: string; retry: (() => void) | null } | null>(null);
+  sendError = $state<SendError | null>(null);
   /** A note about the last send that is not an error (a turn was already running). */
   notice = $state<string | null>(null);
   /** Text the composer should get back (a send refused because an answer is running). */
   returnedDraft = $state<string | null>(null);
   /** The uploaded files of a send that was not made, for the composer's tray. */
   returnedAttachments = $state<string[]>([]);
-  /** The files only sendError's Retry still refers to. */
-  private retryFiles: string[] = [];
   /** A branch switch is being asked for and read. */
   switching = $state(false);
   /** True once Realtime delivers this session's rows and broadcasts (tests and the UI wait for it). */
@@ -75,10 +71,9 @@ export class ChatState {
   /** When each row last changed live, and which reads of the branch have been applied. */
   private changes = new LiveChanges();
   private joined = { rows: false, broadcast: false };
-  private stopWanted = false;
-  private sendController: AbortController | null = null;
   private events = new TurnEvents((id) => this.find(id), (id) => this.views.attach(id));
   private views = new TurnViews((id) => this.find(id), (id) => this.events.for(() => id));
+  private sender = new TurnSender(this, { find: (id) => this.find(id), views: this.views, events: this.events, changes: this.changes });
 
   constructor(sessionId: string | null, page: MessagePage | null) {
     this.sessionId = sessionId;
@@ -94,10 +89,7 @@ export class ChatState {
   /** Leaving the chat closes this tab's views; the turns go on on the server. */
   dispose(): void {
     this.views.closeAll();
-    this.sendController?.abort();
-    // A refused send's files were kept for its Retry, which goes away with the view.
-    if (this.sendError?.retry && this.retryFiles.length > 0) void discardAttachments(this.retryFiles).catch(() => {});
-    this.retryFiles = [];
+    this.sender.dispose();
   }
 
   private find(id: string): Message | undefined {
@@ -241,7 +233,7 @@ export class ChatState {
   async stop(): Promise<void> {
     const target = this.running;
     if (!target || target.id.startsWith('pending-')) {
-      this.stopWanted = this.sending; // the answer has no id yet: stop it once it does
+      this.sender.stopWhenNamed(); // the answer has no id yet: stop it once it does
       return;
     }
     this.stopping = true;
@@ -256,7 +248,7 @@ export class ChatState {
 
   /** Sends a new user turn. */
   send(text: string, turn: Turn, onSession: (id: string) => void, attachments: string[] = []): Promise<void> {
-    return this.run({ ...turn, message: text, ...(attachments.length ? { attachments } : {}) }, onSession, { userText: text, attachments });
+    return this.sender.run({ ...turn, message: text, ...(attachments.length ? { attachments } : {}) }, onSession, { userText: text, attachments });
   }
 
   /** Asks for another answer to the last question; the old one stays, reachable with ‹ ›. */
@@ -265,7 +257,7 @@ export class ChatState {
     if (!lastUser) return;
     // Only the view moves on: the old answer is a sibling now, not deleted.
     this.supersede(this.messages.lastIndexOf(lastUser) + 1);
-    await this.run({ ...turn, message: lastUser.content, regenerate: true }, onSession, {});
+    await this.sender.run({ ...turn, message: lastUser.content, regenerate: true }, onSession, {});
     await this.reloadBranch().catch(() => {}); // the new answer's ‹ 2/2 ›
   }
 
@@ -274,7 +266,7 @@ export class ChatState {
     const index = this.messages.findIndex((m) => m.id === id);
     if (index === -1) return;
     this.supersede(index);
-    await this.run({ ...turn, message: text, edit_message_id: id }, onSession, { userText: text });
+    await this.sender.run({ ...turn, message: text, edit_message_id: id }, onSession, { userText: text });
     await this.reloadBranch().catch(() => {});
   }
 
@@ -286,130 +278,8 @@ export class ChatState {
     }
     this.messages = this.messages.slice(0, index);
   }
-
-  private async run(body: ChatRequest, onSession: (id: string) => void, opts: { userText?: string; attachments?: string[] }) {
-    if (this.streaming) return;
-    this.sendError = null;
-    this.retryFiles = [];
-    this.notice = null;
-    this.sending = true;
-    this.stopWanted = false;
-    const controller = new AbortController();
-    this.sendController = controller;
-    const started = performance.now();
-    const pendingUserId = `pending-user-${crypto.randomUUID()}`;
-    const pendingAssistantId = `pending-assistant-${crypto.randomUUID()}`;
-    let assistantId: string | null = null;
-    const now = new Date().toISOString();
-    if (opts.userText !== undefined) this.messages.push(draft(pendingUserId, this.sessionId, 'user', opts.userText, 'complete', now, body));
-    this.messages.push({ ...draft(pendingAssistantId, this.sessionId, 'assistant', '', 'streaming', now, body), seq: 0 });
-    const dropDrafts = () => (this.messages = this.messages.filter((m) => m.id !== pendingAssistantId && m.id !== pendingUserId));
-
-    let end: 'done' | 'error' | 'closed' | 'failed' = 'failed';
-    // A new chat's page moves to its URL once the chat exists: at once, or — when the answer
-    // streams before the chat's rows are committed (`stored: false`) — on `stored` (new-chat.ts).
-    const newChat = this.sessionId ? null : new NewChat(onSession);
-    let userMessageId: string | null = null;
-    try {
-      end = await streamChat(
-        this.sessionId ? { ...body, session_id: this.sessionId, project_id: undefined } : body,
-        {
-          meta: (meta) => {
-            if (newChat && !this.sessionId) {
-              this.sessionId = meta.session_id;
-              newChat.meta(meta);
-            }
-            assistantId = meta.assistant_message_id ?? null;
-            userMessageId = meta.user_message_id ?? null;
-            this.adoptIds(pendingUserId, meta.user_message_id, pendingAssistantId, assistantId);
-            if (assistantId) this.views.adopt(assistantId, controller);
-            if (this.stopWanted) void this.stop();
-          },
-          stored: () => newChat?.stored(),
-          ...this.events.for(() => assistantId ?? pendingAssistantId),
-        },
-        controller.signal,
-      );
-      if (newChat?.notCreated(end)) {
-        // The answer ended before the chat's rows were written: nothing was kept and the chat
-        // does not exist, so the next send starts a new one; the question is offered again.
-        const failed = this.find(assistantId ?? pendingAssistantId);
-        const gone = new Set([pendingUserId, pendingAssistantId, userMessageId, assistantId]);
-        this.messages = this.messages.filter((m) => !gone.has(m.id));
-        this.sessionId = null;
-        this.views.release(assistantId, controller);
-        assistantId = null;
-        this.sendError = { message: failed?.error ?? 'Your message was not saved; send it again.', retry: () => void this.run(body, onSession, opts) };
-      }
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'turn_running') {
-        // Another tab or device is answering in this chat: show that answer, keep the text.
-        dropDrafts();
-        this.returnedDraft = opts.userText ?? null;
-        this.returnedAttachments = opts.attachments ?? [];
-        this.notice = 'An answer is still being written in this chat. Your message was not sent; send it again once the answer ends (or stop it).';
-        await this.followRunning(err.details.running_message_id);
-      } else if (!assistantId) {
-        // Nothing was stored for this answer: drop the placeholder, offer a retry.
-        dropDrafts();
-        const files = opts.attachments ?? [];
-        if (files.length > 0 && !filesOutliveRefusal(err)) {
-          // The same request would be refused again: its files are of no further use (lib/attachments/refusals.ts).
-          void discardAttachments(files).catch(() => {});
-          this.returnedDraft = opts.userText ?? null;
-          this.sendError = { message: `${errorText(err)} The attached ${files.length === 1 ? 'file was' : 'files were'} removed; your text is back in the message box.`, retry: null };
-        } else {
-          this.sendError = { message: errorText(err), retry: () => void this.run(body, onSession, opts) };
-          this.retryFiles = files;
-        }
-      }
-    } finally {
-      this.sending = false;
-      this.sendController = null;
-      this.views.release(assistantId, controller);
-      const row = this.find(assistantId ?? pendingAssistantId);
-      if (row && end !== 'failed') row.latency_ms = Math.round(performance.now() - started);
-      // The view closed before the answer ended (network, proxy): the turn goes on; follow it.
-      if (assistantId && row && !isFinished(row.status)) this.views.attach(assistantId);
-    }
-  }
-
-  /** Shows and follows the answer another tab or device is writing in this chat. */
-  private async followRunning(id: unknown): Promise<void> {
-    await this.catchUp().catch(() => {});
-    if (typeof id === 'string') this.views.attach(id);
-  }
-
-  private adoptIds(pendingUser: string, userId: string | null | undefined, pendingAssistant: string, assistantId: string | null | undefined) {
-    for (const [from, to] of [
-      [pendingUser, userId],
-      [pendingAssistant, assistantId],
-    ] as const) {
-      if (!to) continue;
-      const row = this.find(from);
-      if (!row) continue;
-      // Realtime may have delivered the real row first; keep one copy (and what it streamed).
-      const duplicate = this.messages.findIndex((m) => m.id === to);
-      if (duplicate !== -1) {
-        const copy = this.messages[duplicate]!;
-        if ((copy.seq ?? 0) > (row.seq ?? 0)) Object.assign(row, { content: copy.content, reasoning: copy.reasoning, seq: copy.seq });
-        this.messages.splice(duplicate, 1);
-      }
-      row.id = to;
-      row.session_id = this.sessionId ?? row.session_id;
-      this.changes.touch(to); // this tab's own new row: a read begun before the send lacks it
-    }
-  }
 }
 
 function byCreatedAt(a: Message, b: Message): number {
   return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0;
-}
-
-function draft(id: string, sessionId: string | null, sender: 'user' | 'assistant', content: string, status: Message['status'], at: string, body: ChatRequest): Message {
-  return { id, session_id: sessionId ?? '', sender, content, status, error: null, provider: body.provider, model: body.model, token_count: null, created_at: at };
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : 'Something went wrong. Try again.';
 }

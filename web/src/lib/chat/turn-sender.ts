@@ -1,0 +1,200 @@
+// How this tab sends a turn (a new question, a regenerate, an edit) and reads its POST /chat
+// stream: the placeholder rows shown until the server names the real ones, the new chat's id,
+// a stop asked for before the answer had an id, and what the chat shows when the send is
+// refused (a Retry, the text and files given back, or the answer already running followed).
+// The stream's events change the answer through turn-events.ts like any other view's.
+import { ApiError, type Message } from '$lib/api';
+import { filesOutliveRefusal } from '$lib/attachments/refusals';
+import { discardAttachments } from '$lib/attachments/upload';
+import { isFinished } from '$lib/chat/answer-merge';
+import { streamChat, type ChatRequest } from '$lib/chat/chat-stream';
+import type { LiveChanges } from '$lib/chat/live-changes';
+import { NewChat } from '$lib/chat/new-chat';
+import type { TurnEvents } from '$lib/chat/turn-events';
+import type { TurnViews } from '$lib/chat/turn-views';
+
+/** A refused send; `retry` is null when sending the same request again cannot succeed. */
+export interface SendError {
+  message: string;
+  retry: (() => void) | null;
+}
+
+/** The chat state (chat-state.svelte.ts) a send reads and writes. */
+export interface SendingChat {
+  sessionId: string | null;
+  messages: Message[];
+  sending: boolean;
+  readonly streaming: boolean;
+  sendError: SendError | null;
+  notice: string | null;
+  returnedDraft: string | null;
+  returnedAttachments: string[];
+  stop(): Promise<void>;
+  catchUp(): Promise<void>;
+}
+
+/** What the send shares with the rest of the chat state. */
+export interface SenderParts {
+  find: (id: string) => Message | undefined;
+  views: TurnViews;
+  events: TurnEvents;
+  changes: LiveChanges;
+}
+
+/** What the user's side of a send shows: the question's text and the files it carries. */
+export interface SendShown {
+  userText?: string;
+  attachments?: string[];
+}
+
+export class TurnSender {
+  /** The files only sendError's Retry still refers to. */
+  private retryFiles: string[] = [];
+  private stopWanted = false;
+  private controller: AbortController | null = null;
+
+  constructor(
+    private readonly chat: SendingChat,
+    private readonly parts: SenderParts,
+  ) {}
+
+  /** A stop asked for before the server named the answer: it is stopped once it is named. */
+  stopWhenNamed(): void {
+    this.stopWanted = this.chat.sending;
+  }
+
+  /** The chat is being left: this tab stops reading its stream (the turn goes on on the server). */
+  dispose(): void {
+    this.controller?.abort();
+    // A refused send's files were kept for its Retry, which goes away with the view.
+    if (this.chat.sendError?.retry && this.retryFiles.length > 0) void discardAttachments(this.retryFiles).catch(() => {});
+    this.retryFiles = [];
+  }
+
+  /** Sends `body` and follows its answer until the stream ends. */
+  async run(body: ChatRequest, onSession: (id: string) => void, opts: SendShown): Promise<void> {
+    const chat = this.chat;
+    const { find, views, events } = this.parts;
+    if (chat.streaming) return;
+    chat.sendError = null;
+    this.retryFiles = [];
+    chat.notice = null;
+    chat.sending = true;
+    this.stopWanted = false;
+    const controller = new AbortController();
+    this.controller = controller;
+    const started = performance.now();
+    const pendingUserId = `pending-user-${crypto.randomUUID()}`;
+    const pendingAssistantId = `pending-assistant-${crypto.randomUUID()}`;
+    let assistantId: string | null = null;
+    const now = new Date().toISOString();
+    if (opts.userText !== undefined) chat.messages.push(draft(pendingUserId, chat.sessionId, 'user', opts.userText, 'complete', now, body));
+    chat.messages.push({ ...draft(pendingAssistantId, chat.sessionId, 'assistant', '', 'streaming', now, body), seq: 0 });
+    const dropDrafts = () => (chat.messages = chat.messages.filter((m) => m.id !== pendingAssistantId && m.id !== pendingUserId));
+
+    let end: 'done' | 'error' | 'closed' | 'failed' = 'failed';
+    // A new chat's page moves to its URL once the chat exists: at once, or — when the answer
+    // streams before the chat's rows are committed (`stored: false`) — on `stored` (new-chat.ts).
+    const newChat = chat.sessionId ? null : new NewChat(onSession);
+    let userMessageId: string | null = null;
+    try {
+      end = await streamChat(
+        chat.sessionId ? { ...body, session_id: chat.sessionId, project_id: undefined } : body,
+        {
+          meta: (meta) => {
+            if (newChat && !chat.sessionId) {
+              chat.sessionId = meta.session_id;
+              newChat.meta(meta);
+            }
+            assistantId = meta.assistant_message_id ?? null;
+            userMessageId = meta.user_message_id ?? null;
+            this.adoptIds(pendingUserId, meta.user_message_id, pendingAssistantId, assistantId);
+            if (assistantId) views.adopt(assistantId, controller);
+            if (this.stopWanted) void chat.stop();
+          },
+          stored: () => newChat?.stored(),
+          ...events.for(() => assistantId ?? pendingAssistantId),
+        },
+        controller.signal,
+      );
+      if (newChat?.notCreated(end)) {
+        // The answer ended before the chat's rows were written: nothing was kept and the chat
+        // does not exist, so the next send starts a new one; the question is offered again.
+        const failed = find(assistantId ?? pendingAssistantId);
+        const gone = new Set([pendingUserId, pendingAssistantId, userMessageId, assistantId]);
+        chat.messages = chat.messages.filter((m) => !gone.has(m.id));
+        chat.sessionId = null;
+        views.release(assistantId, controller);
+        assistantId = null;
+        chat.sendError = { message: failed?.error ?? 'Your message was not saved; send it again.', retry: () => void this.run(body, onSession, opts) };
+      }
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'turn_running') {
+        // Another tab or device is answering in this chat: show that answer, keep the text.
+        dropDrafts();
+        chat.returnedDraft = opts.userText ?? null;
+        chat.returnedAttachments = opts.attachments ?? [];
+        chat.notice = 'An answer is still being written in this chat. Your message was not sent; send it again once the answer ends (or stop it).';
+        await this.followRunning(err.details.running_message_id);
+      } else if (!assistantId) {
+        // Nothing was stored for this answer: drop the placeholder, offer a retry.
+        dropDrafts();
+        const files = opts.attachments ?? [];
+        if (files.length > 0 && !filesOutliveRefusal(err)) {
+          // The same request would be refused again: its files are of no further use (lib/attachments/refusals.ts).
+          void discardAttachments(files).catch(() => {});
+          chat.returnedDraft = opts.userText ?? null;
+          chat.sendError = { message: `${errorText(err)} The attached ${files.length === 1 ? 'file was' : 'files were'} removed; your text is back in the message box.`, retry: null };
+        } else {
+          chat.sendError = { message: errorText(err), retry: () => void this.run(body, onSession, opts) };
+          this.retryFiles = files;
+        }
+      }
+    } finally {
+      chat.sending = false;
+      this.controller = null;
+      views.release(assistantId, controller);
+      const row = find(assistantId ?? pendingAssistantId);
+      if (row && end !== 'failed') row.latency_ms = Math.round(performance.now() - started);
+      // The view closed before the answer ended (network, proxy): the turn goes on; follow it.
+      if (assistantId && row && !isFinished(row.status)) views.attach(assistantId);
+    }
+  }
+
+  /** Shows and follows the answer another tab or device is writing in this chat. */
+  private async followRunning(id: unknown): Promise<void> {
+    await this.chat.catchUp().catch(() => {});
+    if (typeof id === 'string') this.parts.views.attach(id);
+  }
+
+  private adoptIds(pendingUser: string, userId: string | null | undefined, pendingAssistant: string, assistantId: string | null | undefined) {
+    const chat = this.chat;
+    for (const [from, to] of [
+      [pendingUser, userId],
+      [pendingAssistant, assistantId],
+    ] as const) {
+      if (!to) continue;
+      const row = this.parts.find(from);
+      if (!row) continue;
+      // Realtime may have delivered the real row first; keep one copy (and what it streamed).
+      const duplicate = chat.messages.findIndex((m) => m.id === to);
+      if (duplicate !== -1) {
+        const copy = chat.messages[duplicate]!;
+        if ((copy.seq ?? 0) > (row.seq ?? 0)) Object.assign(row, { content: copy.content, reasoning: copy.reasoning, seq: copy.seq });
+        chat.messages.splice(duplicate, 1);
+      }
+      row.id = to;
+      row.session_id = chat.sessionId ?? row.session_id;
+      this.parts.changes.touch(to); // this tab's own new row: a read begun before the send lacks it
+    }
+  }
+}
+
+/** What the chat says about a failed request. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : 'Something went wrong. Try again.';
+}
+
+function draft(id: string, sessionId: string | null, sender: 'user' | 'assistant', content: string, status: Message['status'], at: string, body: ChatRequest): Message {
+  return { id, session_id: sessionId ?? '', sender, content, status, error: null, provider: body.provider, model: body.model, token_count: null, created_at: at };
+}
