@@ -118,6 +118,13 @@ export async function benchChatOverhead(env: BenchEnvironment, log: (line: strin
   return figures;
 }
 
+/** Checkpoints due (timed or requested) and buffers the checkpointer wrote so far (PostgreSQL 17: pg_stat_checkpointer). */
+async function checkpointerStats(env: BenchEnvironment): Promise<{ checkpoints: number; buffers: number }> {
+  const [row] = await env.sql<{ checkpoints: number; buffers: number }[]>`
+    select (num_timed + num_requested)::int as checkpoints, buffers_written::int as buffers from pg_stat_checkpointer`;
+  return row!;
+}
+
 interface Burst {
   direct: ReturnType<typeof quantiles>;
   app: ReturnType<typeof quantiles>;
@@ -204,6 +211,7 @@ export async function benchConcurrency(env: BenchEnvironment, log: (line: string
   await pool(8, 4, (i) => chatThroughStack({ apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: warm.token, message: `warm ${i}` }));
   for (const n of LEVELS) {
     const group = `concurrency ${n}`;
+    const checkpoints = await checkpointerStats(env);
     const ratioTarget = TTFT_RATIO_TARGET[n];
     // A ratio against a burst sent direct moves a lot from one burst to the next on this
     // machine (×2.4 to ×5.5 at 500 within ten minutes, same code): a level with a target runs
@@ -220,6 +228,8 @@ export async function benchConcurrency(env: BenchEnvironment, log: (line: string
       if (b.floor?.errors) log(`${group}: pass-through ${b.floor.errors} errors`);
       await sleep(1000);
     }
+    const written = await checkpointerStats(env);
+    log(`${group}: checkpointer during the level: ${written.checkpoints - checkpoints.checkpoints} checkpoints due (timed or requested), ${written.buffers - checkpoints.buffers} buffers written`);
     const ratio = (b: Burst) => b.app.p95 / b.direct.p95;
     const median = [...rounds].sort((x, y) => ratio(x) - ratio(y))[Math.floor(rounds.length / 2)]!;
     const errors = rounds.reduce((sum, b) => sum + b.errors.length, 0);

@@ -79,6 +79,10 @@ export async function loadHistory(sql: Sql, log: (line: string) => void): Promis
   });
   await sql`vacuum analyze public.messages`;
   await sql`vacuum analyze public.chat_sessions`;
+  // The load wrote hundreds of MB of WAL: without a checkpoint now, the checkpointer spreads its
+  // writes over the next minutes (checkpoint_completion_target of checkpoint_timeout), into the
+  // chat and concurrency sections that run next (https://www.postgresql.org/docs/current/wal-configuration.html).
+  await sql`checkpoint`;
   const [count] = await sql<{ n: number }[]>`select count(*)::int as n from public.messages`;
   log(`history: ${count!.n} messages in ${SESSIONS} sessions loaded in ${Math.round((performance.now() - started) / 1000)} s`);
   return { userId: user.id, email: user.email, bigSession: big!.id };
