@@ -131,6 +131,8 @@ interface Burst {
   errors: TimedChat[];
   /** The same burst through the pass-through function, where the level has a ratio target. */
   floor: { ttft: ReturnType<typeof quantiles>; errors: number } | null;
+  /** From the first request sent to the last answer's end, through the stack. */
+  wallMs: number;
   idleRss: number;
   peakRss: number;
   hwm: number;
@@ -162,10 +164,12 @@ async function burst(env: BenchEnvironment, n: number, label: string, withFloor:
       await sleep(50);
     }
   })();
+  const started = performance.now();
   const runs = await Promise.all(
     Array.from({ length: n }, (_, i) =>
       chatThroughStack({ apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: users[i % users.length]!.token, message: `${label} ${i}` })),
   );
+  const wallMs = performance.now() - started;
   sampling = false;
   await sampler;
   const after = await groupRssMb(pid);
@@ -198,7 +202,7 @@ async function burst(env: BenchEnvironment, n: number, label: string, withFloor:
   return {
     direct: quantiles(directRuns.filter((r) => r.ok).map((r) => r.ttftMs)),
     app: quantiles(runs.filter((r) => r.ok).map((r) => r.ttftMs)),
-    errors, floor, idleRss: idle.rss, peakRss: peak, hwm: after.hwm, misstored, stored: stored!,
+    errors, floor, wallMs, idleRss: idle.rss, peakRss: peak, hwm: after.hwm, misstored, stored: stored!,
   };
 }
 
@@ -221,7 +225,7 @@ export async function benchConcurrency(env: BenchEnvironment, log: (line: string
     for (let r = 0; r < (ratioTarget ? CONCURRENCY_ROUNDS : 1); r++) {
       const b = await burst(env, n, `burst-${n}-${r}`, ratioTarget !== undefined);
       rounds.push(b);
-      log(`${group}${ratioTarget ? ` round ${r + 1}` : ''}: p95 TTFT ${round(b.app.p95)} vs ${round(b.direct.p95)} ms direct (×${round(b.app.p95 / b.direct.p95, 2)})`
+      log(`${group}${ratioTarget ? ` round ${r + 1}` : ''}: ${Math.round(b.wallMs)} ms wall, p95 TTFT ${round(b.app.p95)} vs ${round(b.direct.p95)} ms direct (×${round(b.app.p95 / b.direct.p95, 2)})`
         + (b.floor ? `, pass-through ${round(b.floor.ttft.p95)} ms (×${round(b.floor.ttft.p95 / b.direct.p95, 2)})` : '')
         + `, peak RSS ${round(b.peakRss)} MB (idle ${round(b.idleRss)}), stored ${JSON.stringify(b.stored)}`);
       if (b.errors.length) log(`${group}: ${b.errors.length} errors, e.g. ${b.errors[0]!.error}`);
