@@ -15,5 +15,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 180_000,
     teardownTimeout: 30_000,
+    // expect.poll waits for something that will happen (a deletion the page asked for in the
+    // background, a list that loads): its default of 1 s is less than one round trip can take while
+    // the whole suite runs on 2 cores — a clean `npm test` failed a keepalive DELETE's check that way
+    // (tests/e2e/attachments.test.ts; alone it passed 3 of 3). A poll that cannot succeed still fails.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

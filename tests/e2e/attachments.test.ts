@@ -23,14 +23,6 @@ async function drop(page: Page, files: [string, string, string][]) {
   }, files);
 }
 
-/**
- * How long the bucket may take to show a deletion the page asked for in the background (a chip's ✕,
- * leaving the chat, a keepalive request as the tab closes). expect.poll's default is 1 s, which one
- * listing of the bucket can take by itself while the whole suite runs: a clean `npm test` once
- * failed the closed-tab step that way, and it passed alone 3 times out of 3.
- */
-const SETTLED = { timeout: 15_000 };
-
 describe('attachments in the chat composer', { timeout: 150_000 }, () => {
   let e2e: E2E;
   beforeAll(async () => {
@@ -116,17 +108,17 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     const b64 = (text: string) => Buffer.from(text).toString('base64');
     await drop(page, [['keep.md', 'text/markdown', b64('# keep')], ['drop.png', 'image/png', makePng(4, 4, [200, 0, 0]).toString('base64')]]);
     await uploaded(2);
-    await expect.poll(stored, SETTLED).toEqual(['drop.png', 'keep.md']);
+    await expect.poll(stored).toEqual(['drop.png', 'keep.md']);
 
     // ✕ on a chip removes the file from the bucket, not only from the tray.
     await tray.getByRole('button', { name: 'Remove drop.png' }).click();
     await uploaded(1);
-    await expect.poll(stored, SETTLED).toEqual(['keep.md']);
+    await expect.poll(stored).toEqual(['keep.md']);
 
     // Leaving the chat in the app with a file still in the tray abandons the draft: the file goes too.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.waitForURL(/\/settings$/);
-    await expect.poll(stored, SETTLED).toEqual([]);
+    await expect.poll(stored).toEqual([]);
     await addCustomKey(page, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
 
     // An image for a model that cannot see images: refused (422), and retrying cannot help —
@@ -135,7 +127,7 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await chooseModel(page, 'custom', 'text-only-model');
     await drop(page, [['photo.png', 'image/png', makePng(4, 4, [0, 0, 200]).toString('base64')]]);
     await uploaded(1);
-    await expect.poll(stored, SETTLED).toEqual(['photo.png']);
+    await expect.poll(stored).toEqual(['photo.png']);
     await composer(page).fill('What is in this photo?');
     await composer(page).press('Enter');
     const alert = page.getByRole('alert').filter({ hasText: 'cannot read images' });
@@ -143,7 +135,7 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await expect(alert.textContent()).resolves.toContain('The attached file was removed');
     await expect(alert.getByRole('button', { name: 'Retry' }).count()).resolves.toBe(0);
     await expect.poll(() => composer(page).inputValue()).toBe('What is in this photo?');
-    await expect.poll(stored, SETTLED).toEqual([]);
+    await expect.poll(stored).toEqual([]);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'attachments-refused');
 
@@ -161,14 +153,14 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     // …until the chat is left without retrying: the Retry goes, and the file with it.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.waitForURL(/\/settings$/);
-    await expect.poll(stored, SETTLED).toEqual([]);
+    await expect.poll(stored).toEqual([]);
     await open(page, '/chat');
 
     // Closing the tab with a file in the tray: a keepalive request removes it as the page goes.
     await drop(page, [['left.md', 'text/markdown', b64('# left behind')]]);
     await uploaded(1);
-    await expect.poll(stored, SETTLED).toEqual(['left.md']);
+    await expect.poll(stored).toEqual(['left.md']);
     await page.close({ runBeforeUnload: true });
-    await expect.poll(stored, SETTLED).toEqual([]);
+    await expect.poll(stored).toEqual([]);
   });
 });
