@@ -228,7 +228,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
       let topic = topics.get(name);
       if (!topic) topics.set(name, (topic = { name, turns: 0, rest: 0, channel: null, dones: [], lastSocketSend: -Infinity, held: [], leaving: null, joinAsked: false }));
       topic.turns += 1;
-      if (key && socketOptions && socketOptions.maxChannels !== 0 && !topic.channel && !topic.leaving && !topic.joinAsked) joinSoon(topic);
+      if (key && socketOptions && socketOptions.maxChannels !== 0 && wantsJoin(topic) && !topic.joinAsked) joinSoon(topic);
       let closed = false;
       const opened = topic;
       return () => {
