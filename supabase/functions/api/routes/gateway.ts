@@ -215,4 +215,3 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   deps.waitUntil?.(relay);
   return c.body(readable, 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
 });
-

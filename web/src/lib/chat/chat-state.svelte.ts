@@ -45,8 +45,10 @@ export class ChatState {
   /** This tab is sending a turn (until its stream ends). */
   sending = $state(false);
   stopping = $state(false);
-  /** A failure of the last send that has no message row to hang on (e.g. 4xx before meta). */
-  /** A refused send; `retry` is null when sending the same request again cannot succeed. */
+  /**
+   * A refused send, which has no message row to hang on (e.g. a 4xx before `meta`); `retry` is
+   * null when sending the same request again cannot succeed.
+   */
   sendError = $state<SendError | null>(null);
   /** A note about the last send that is not an error (a turn was already running). */
   notice = $state<string | null>(null);
