@@ -1,7 +1,7 @@
 /**
  * Applies the Supabase platform bootstrap to a database: bootstrap.sql (roles, auth, the
  * publication), then one file per further platform area (bootstrap-realtime.sql,
- * bootstrap-storage.sql). Idempotent.
+ * bootstrap-storage.sql and its listing function, bootstrap-storage-listing.sql). Idempotent.
  */
 import fs from 'node:fs/promises';
 import postgres from 'postgres';
@@ -10,6 +10,7 @@ const BOOTSTRAP_FILES = [
   new URL('./bootstrap.sql', import.meta.url),
   new URL('./bootstrap-realtime.sql', import.meta.url),
   new URL('./bootstrap-storage.sql', import.meta.url),
+  new URL('./bootstrap-storage-listing.sql', import.meta.url),
   new URL('./bootstrap-auth-flows.sql', import.meta.url),
 ];
 
