@@ -14,29 +14,46 @@ function manual() {
 }
 
 describe('UnitBatcher', () => {
-  it('cuts when the feed is ready: text that came meanwhile joins one unit', () => {
+  it('cuts the first unit at once, later ones when the feed is ready: text that came meanwhile joins one unit', () => {
     const { batcher, units, fire, waiting } = manual();
-    batcher.add('content', 'Hel');
+    batcher.add('content', 'Hi');
+    expect(units).toEqual([{ kind: 'content', text: 'Hi' }]); // the first token waits for nobody
+    expect(waiting).toHaveLength(0);
+    batcher.add('content', ' the');
     expect(waiting).toHaveLength(1);
-    batcher.add('content', 'lo');
+    batcher.add('content', 're');
     batcher.add('content', ',');
     expect(waiting).toHaveLength(1); // one request for readiness per unit, not per chunk
-    expect(units).toEqual([]);
+    expect(units).toHaveLength(1);
     fire();
-    expect(units).toEqual([{ kind: 'content', text: 'Hello,' }]);
+    expect(units.map((u) => u.text)).toEqual(['Hi', ' there,']);
     batcher.add('content', ' world');
     fire();
-    expect(units.map((u) => u.text)).toEqual(['Hello,', ' world']);
+    expect(units.map((u) => u.text)).toEqual(['Hi', ' there,', ' world']);
+  });
+
+  it('the first unit is cut at once even while the feed is busy, unless it is half an emoji', () => {
+    const { batcher, units, fire, waiting } = manual();
+    batcher.add('reasoning', '\ud83d'); // a high surrogate alone: nothing whole to cut yet
+    expect(units).toEqual([]);
+    expect(waiting).toHaveLength(0);
+    batcher.add('reasoning', '\ude00 hm');
+    expect(units).toEqual([{ kind: 'reasoning', text: '😀 hm' }]);
+    batcher.add('content', 'Yes');
+    expect(units).toHaveLength(1);
+    fire();
+    expect(units).toEqual([{ kind: 'reasoning', text: '😀 hm' }, { kind: 'content', text: 'Yes' }]);
   });
 
   it('never mixes answer and reasoning in one unit', () => {
     const { batcher, units, fire } = manual();
+    batcher.add('reasoning', 'hm, ');
     batcher.add('reasoning', 'think ');
     batcher.add('reasoning', 'more');
     batcher.add('content', 'Yes');
     batcher.add('content', '!');
     fire();
-    expect(units).toEqual([{ kind: 'reasoning', text: 'think more' }, { kind: 'content', text: 'Yes!' }]);
+    expect(units).toEqual([{ kind: 'reasoning', text: 'hm, ' }, { kind: 'reasoning', text: 'think more' }, { kind: 'content', text: 'Yes!' }]);
   });
 
   it('keeps half an emoji back until its other half, unless the stream ended', () => {

@@ -4,7 +4,9 @@
  * `ready` says when to cut — the broadcast outbox's `whenReady`: at once when no request is in
  * flight, when the one in flight answers, at the latest 50 ms later. So an answer streams chunk
  * by chunk on a quiet server and in larger units under load, instead of in fixed 50 ms units
- * that made every chunk wait ~25 ms on average.
+ * that made every chunk wait ~25 ms on average. The first unit is cut at once: the asker's
+ * first token does not wait for other turns' broadcast requests (a new chat has no rows to
+ * broadcast from yet anyway, and the outbox batches what it finds queued).
  *
  * A unit never changes kind (answer/reasoning) and never ends inside a surrogate pair.
  */
@@ -13,6 +15,7 @@ import { endsInHighSurrogate, type UnitKind } from './units.ts';
 export class UnitBatcher {
   private pending: { kind: UnitKind; text: string } | null = null;
   private waiting = false;
+  private started = false;
 
   constructor(
     /** Calls `cut` once, when the units' consumers can take the next one. */
@@ -25,6 +28,7 @@ export class UnitBatcher {
     if (!text) return;
     if (this.pending && this.pending.kind !== kind) this.cut();
     this.pending = this.pending ? { kind, text: this.pending.text + text } : { kind, text };
+    if (!this.started) return this.cut();
     if (this.waiting) return;
     this.waiting = true;
     this.ready(() => {
@@ -45,6 +49,8 @@ export class UnitBatcher {
     }
     const kind = this.pending.kind;
     this.pending = carry ? { kind, text: carry } : null;
-    if (text) this.onUnit(kind, text);
+    if (!text) return;
+    this.started = true;
+    this.onUnit(kind, text);
   }
 }
