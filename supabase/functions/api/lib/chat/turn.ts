@@ -3,8 +3,8 @@
  * numbered stream units, and everything that happens to them, in this order:
  *
  *  1. start(): the provider call begins at once — before the user message is committed
- *     (`persisted`); text is cut into units as soon as the broadcast outbox can carry them
- *     (at once when it is idle, at the latest 50 ms later: unit-batcher.ts);
+ *     (`persisted`); the first text is a unit at once, later text as soon as the broadcast
+ *     outbox can carry it (at once when it is idle, at the latest 50 ms later: unit-batcher.ts);
  *  2. every unit goes to the open views (SSE, any number, attach/detach at will) and, once
  *     the rows exist, to Realtime Broadcast on `session:<id>` (whose channel the broadcaster
  *     holds open from the first unit until `done`);
