@@ -28,6 +28,11 @@ const CONCURRENCY_ROUNDS = Number(process.env.BENCH_CONCURRENCY_ROUNDS ?? 3);
 /** A hosted Edge Function gets 256 MB. */
 const RSS_TARGET_MB = 256;
 
+/** TTFT quantiles of the chats that succeeded. */
+function ttftOf(runs: TimedChat[]) {
+  return quantiles(runs.filter((r) => r.ok).map((r) => r.ttftMs));
+}
+
 async function apiPid(env: BenchEnvironment): Promise<number> {
   const pid = await env.stack?.functionPid('api');
   if (!pid) throw new Error('the api function is not running');
@@ -62,9 +67,9 @@ export async function benchChatOverhead(env: BenchEnvironment, log: (line: strin
   const failed = results.filter((r) => !r.result.ok).length;
   const ok = (runs: TimedChat[]) => runs.filter((r) => r.ok);
   const ttft = {
-    stack: quantiles(ok(stackRuns).map((r) => r.ttftMs)),
-    direct: quantiles(ok(directRuns).map((r) => r.ttftMs)),
-    passthrough: quantiles(ok(passthroughRuns).map((r) => r.ttftMs)),
+    stack: ttftOf(stackRuns),
+    direct: ttftOf(directRuns),
+    passthrough: ttftOf(passthroughRuns),
   };
   const total = { stack: quantiles(ok(stackRuns).map((r) => r.totalMs)), direct: quantiles(ok(directRuns).map((r) => r.totalMs)) };
 
@@ -93,8 +98,8 @@ export async function benchChatOverhead(env: BenchEnvironment, log: (line: strin
   // One at a time: the fixed cost of the path, without queueing behind other chats.
   const sequential = await pool(SEQUENTIAL_REQUESTS * 2, 1, (i) => (i % 2 ? through(i, 'sequential') : direct(i, 'sequential')));
   const seq = {
-    stack: quantiles(sequential.filter((r, i) => i % 2 && r.ok).map((r) => r.ttftMs)),
-    direct: quantiles(sequential.filter((r, i) => !(i % 2) && r.ok).map((r) => r.ttftMs)),
+    stack: ttftOf(sequential.filter((_, i) => i % 2)),
+    direct: ttftOf(sequential.filter((_, i) => !(i % 2))),
   };
   for (const p of ['p50', 'p99'] as const) {
     figures.push({ group, name: `TTFT ${p}, one request at a time (added ${round(seq.stack[p] - seq.direct[p], 1)} ms)`, unit: 'ms', value: seq.stack[p], baseline: seq.direct[p], baselineLabel: 'provider direct' });
@@ -109,7 +114,7 @@ export async function benchChatOverhead(env: BenchEnvironment, log: (line: strin
       CHAT_RATE_CAPACITY: '10000000', CHAT_RATE_REFILL_PER_SECOND: '1000000',
     }), { db, log: () => {} });
     const inProcess = await pool(SEQUENTIAL_REQUESTS, 1, (i) => chatInProcess({ app, token: users[0]!.token, message: `in-process ${i}` }));
-    const q = quantiles(inProcess.filter((r) => r.ok).map((r) => r.ttftMs));
+    const q = ttftOf(inProcess);
     figures.push({ group, name: `TTFT p50, app in-process, one at a time (added ${round(q.p50 - seq.direct.p50, 1)} ms)`, unit: 'ms', value: q.p50, baseline: seq.direct.p50, baselineLabel: 'provider direct' });
   } finally {
     await db.end();
@@ -197,11 +202,11 @@ async function burst(env: BenchEnvironment, n: number, label: string, withFloor:
     await sleep(1000);
     const floorRuns = await Promise.all(Array.from({ length: n }, (_, i) =>
       chatPassthrough({ apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: users[i % users.length]!.token, message: `${label} passthrough ${i}` })));
-    floor = { ttft: quantiles(floorRuns.filter((r) => r.ok).map((r) => r.ttftMs)), errors: floorRuns.filter((r) => !r.ok).length };
+    floor = { ttft: ttftOf(floorRuns), errors: floorRuns.filter((r) => !r.ok).length };
   }
   return {
-    direct: quantiles(directRuns.filter((r) => r.ok).map((r) => r.ttftMs)),
-    app: quantiles(runs.filter((r) => r.ok).map((r) => r.ttftMs)),
+    direct: ttftOf(directRuns),
+    app: ttftOf(runs),
     errors, floor, wallMs, idleRss: idle.rss, peakRss: peak, hwm: after.hwm, misstored, stored: stored!,
   };
 }
