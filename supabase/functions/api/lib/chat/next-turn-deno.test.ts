@@ -1,0 +1,57 @@
+/**
+ * nextTurn under the real Deno: a request started with fetch leaves for the server only when
+ * the current turn of the event loop ends, so the chat route awaits nextTurn() right after
+ * starting the provider call and does the rest of its work (the rows' statement, its response)
+ * after that. The script: tests/fixtures/deno/next-turn-send.ts.
+ */
+import { execFile } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DENO_BIN, processEnv } from '../../../../../local/src/functions/deno-command.ts';
+import { DATA_DIR, ROOT } from '../../../../../local/src/paths.ts';
+
+let server: http.Server;
+let url: string;
+/** When each request's body arrived, by the body. */
+const received = new Map<string, number>();
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      received.set(body, Date.now());
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+});
+afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+async function run(mode: 'yield' | 'no-yield') {
+  const functionsDir = path.join(ROOT, 'supabase/functions');
+  const { stdout } = await promisify(execFile)(
+    DENO_BIN,
+    ['run', '--allow-net', '--allow-read', '--allow-env', '--no-prompt', '--node-modules-dir=none', `--config=${path.join(functionsDir, 'api/deno.json')}`, '--no-lock',
+      path.join(ROOT, 'tests/fixtures/deno/next-turn-send.ts'), url, mode],
+    { env: processEnv({ env: {}, functionsDir, denoDir: path.join(DATA_DIR, 'deno') }), timeout: 60_000 },
+  );
+  const { busyFrom, busyTo } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { busyFrom: number; busyTo: number };
+  return { busyFrom, busyTo, receivedAt: received.get(mode)! };
+}
+
+it('without it, a started request waits for the rest of the turn', async () => {
+  const { busyTo, receivedAt } = await run('no-yield');
+  expect(receivedAt).toBeGreaterThanOrEqual(busyTo);
+}, 90_000);
+
+it('after it, the request has left before the work that follows begins', async () => {
+  const { busyFrom, busyTo, receivedAt } = await run('yield');
+  // Received during the 300 ms of busy work at the latest, not after it (the server's process is idle meanwhile).
+  expect(receivedAt).toBeLessThan(busyTo - 200);
+  expect(receivedAt).toBeGreaterThan(busyFrom - 5_000);
+}, 90_000);
