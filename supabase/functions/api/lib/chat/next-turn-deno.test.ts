@@ -4,14 +4,10 @@
  * starting the provider call and does the rest of its work (the rows' statement, its response)
  * after that. The script: tests/fixtures/deno/next-turn-send.ts.
  */
-import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DENO_BIN, processEnv } from '../../../../../local/src/functions/deno-command.ts';
-import { DATA_DIR, ROOT } from '../../../../../local/src/paths.ts';
+import { runDenoFixture } from '../../../../../tests/helpers/deno-fixture.ts';
 
 let server: http.Server;
 let url: string;
@@ -33,14 +29,7 @@ beforeAll(async () => {
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 async function run(mode: 'yield' | 'no-yield') {
-  const functionsDir = path.join(ROOT, 'supabase/functions');
-  const { stdout } = await promisify(execFile)(
-    DENO_BIN,
-    ['run', '--allow-net', '--allow-read', '--allow-env', '--no-prompt', '--node-modules-dir=none', `--config=${path.join(functionsDir, 'api/deno.json')}`, '--no-lock',
-      path.join(ROOT, 'tests/fixtures/deno/next-turn-send.ts'), url, mode],
-    { env: processEnv({ env: {}, functionsDir, denoDir: path.join(DATA_DIR, 'deno') }), timeout: 60_000 },
-  );
-  const { busyFrom, busyTo } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { busyFrom: number; busyTo: number };
+  const { busyFrom, busyTo } = await runDenoFixture<{ busyFrom: number; busyTo: number }>('next-turn-send.ts', [url, mode], { timeoutMs: 60_000 });
   return { busyFrom, busyTo, receivedAt: received.get(mode)! };
 }
 

@@ -11,8 +11,8 @@
  * (https://html.spec.whatwg.org/multipage/web-messaging.html#message-ports), after the current
  * turn and its microtasks, without the clamp of a timer: `setTimeout(fn, 0)` took ≈ 2 ms in
  * Deno 2.9 here, a message ≈ 0.05 ms. `setImmediate` callbacks run before the runtime's own
- * tasks, so the request left later with it (2.2 ms p50 after `fetch()`, against 1.3). A channel is made per call and closed when it is
- * used: an open port keeps a Node process alive.
+ * tasks, so the request left later with it (2.2 ms p50 after `fetch()`, against 1.3). A channel
+ * is made per call and closed when it is used: an open port keeps a Node process alive.
  */
 export function nextTurn(): Promise<void> {
   return new Promise((resolve) => {

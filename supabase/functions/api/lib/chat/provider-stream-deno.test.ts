@@ -7,13 +7,9 @@
  * tests/faults/function-process.test.ts failed that way in 2 of 4 clean runs.
  * The script: tests/fixtures/deno/provider-cut-after-gc.ts.
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../../../../local/src/demo-provider.ts';
-import { DENO_BIN, processEnv } from '../../../../../local/src/functions/deno-command.ts';
-import { DATA_DIR, ROOT } from '../../../../../local/src/paths.ts';
+import { runDenoFixture } from '../../../../../tests/helpers/deno-fixture.ts';
 
 let provider: FakeProvider;
 
@@ -24,18 +20,10 @@ beforeAll(async () => {
 afterAll(() => provider?.stop());
 
 /** Runs the script under Deno with GC exposed, resolving imports as the api function does. */
-async function runScript(mode: 'stop' | 'idle') {
-  const functionsDir = path.join(ROOT, 'supabase/functions');
-  const { stdout } = await promisify(execFile)(
-    DENO_BIN,
-    [
-      'run', '--allow-net', '--allow-read', '--allow-env', '--no-prompt', '--v8-flags=--expose-gc',
-      '--node-modules-dir=none', `--config=${path.join(functionsDir, 'api/deno.json')}`, '--no-lock',
-      path.join(ROOT, 'tests/fixtures/deno/provider-cut-after-gc.ts'), provider.url, mode,
-    ],
-    { env: processEnv({ env: {}, functionsDir, denoDir: path.join(DATA_DIR, 'deno') }), timeout: 120_000 },
+function runScript(mode: 'stop' | 'idle') {
+  return runDenoFixture<{ outcome: string; reason?: string; textsAtCut: number; textsAfterCut: number }>(
+    'provider-cut-after-gc.ts', [provider.url, mode], { v8Flags: '--expose-gc', timeoutMs: 120_000 },
   );
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { outcome: string; reason?: string; textsAtCut: number; textsAfterCut: number };
 }
 
 /** Whether the provider saw the connection of its request `index` closed early (within 5 s). */
