@@ -26,7 +26,9 @@
  *   acknowledged waits for the peer's delayed ACK (measured on loopback, frames 3 ms apart:
  *   p99 20 ms, worst 55 ms, against 1 ms / 3 ms with `ws`, which turns it off with
  *   `socket.setNoDelay()`: https://docs.deno.com/api/node/net/~/Socket.prototype.setNoDelay).
- *   Where `ws` cannot be loaded, the runtime's WebSocket is used.
+ *   Where `ws` cannot be loaded, the runtime's WebSocket is used. Hosted Edge Functions may open
+ *   outgoing WebSocket connections, and Supabase's guide uses `npm:ws` in one
+ *   (https://supabase.com/docs/guides/functions/websockets).
  *
  * Nothing here logs the socket's URL: it carries the key.
  */
