@@ -67,6 +67,14 @@ async function measureWal(env: BenchEnvironment, log: (line: string) => void): P
   await env.sql`create extension if not exists pg_walinspect`;
   const waitedMs = await autovacuumIdle(env, 120_000);
   let warmUp = 0;
+  const walLsn = async () => (await env.sql<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`)[0]!.lsn;
+  /** One answer, streamed to its end and settled in the database; its session's id. */
+  const answer = async (message: string) => {
+    const run = await chatThroughStack({ apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: user.token, message });
+    if (!run.ok || !run.sessionId) throw new Error(`the WAL answer "${message}" failed: ${run.error}`);
+    await settled(env, [user.id], 30_000);
+    return run.sessionId;
+  };
   // Steady state: after a checkpoint the first write to each page logs the whole page (8 kB);
   // a warm-up answer (not counted) pays that once, as one answer per checkpoint interval does
   // in production, and the answers measured after it write what a turn writes.
@@ -82,36 +90,29 @@ async function measureWal(env: BenchEnvironment, log: (line: string) => void): P
   // and prompt_usage_logs, and pg_statistic pages, 5–36 kB per answer). Shorter answers first,
   // long enough for a checkpoint chunk (2.5 s), so that every backend has written and planned
   // each of a turn's statements since the checkpoint, as in a steady stream.
-  const [poolStart] = await env.sql<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`;
-  for (let k = 0; k < WAL_POOL_WARMUPS; k++) {
-    const run = await chatThroughStack({ apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: user.token, message: `/tokens 500 wal pool warm-up ${k}` });
-    if (!run.ok) throw new Error(`a WAL warm-up answer failed: ${run.error}`);
-    await settled(env, [user.id], 30_000);
-  }
-  const [poolEnd] = await env.sql<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`;
-  const [poolWal] = await env.sql<{ wal: string }[]>`select pg_wal_lsn_diff(${poolEnd!.lsn}::pg_lsn, ${poolStart!.lsn}::pg_lsn)::text as wal`;
+  const poolStart = await walLsn();
+  for (let k = 0; k < WAL_POOL_WARMUPS; k++) await answer(`/tokens 500 wal pool warm-up ${k}`);
+  const [poolWal] = await env.sql<{ wal: string }[]>`select pg_wal_lsn_diff(pg_current_wal_lsn(), ${poolStart}::pg_lsn)::text as wal`;
   log(`wal: ${WAL_POOL_WARMUPS} 500-token warm-up answers right after the CHECKPOINT (not counted): ${poolWal!.wal} WAL bytes`);
   for (let i = -1; i < WAL_ANSWERS; i++) {
-    const [before] = await env.sql<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`;
-    const run = await chatThroughStack({ apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: user.token, message: `/tokens ${WAL_TOKENS} wal ${i}` });
-    if (!run.ok || !run.sessionId) throw new Error(`the WAL answer failed: ${run.error}`);
-    await settled(env, [user.id], 30_000);
-    const [after] = await env.sql<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`;
+    const before = await walLsn();
+    const sessionId = await answer(`/tokens ${WAL_TOKENS} wal ${i}`);
+    const after = await walLsn();
     const [row] = await env.sql<{ wal: string; answer: number; status: string }[]>`
-      select pg_wal_lsn_diff(${after!.lsn}::pg_lsn, ${before!.lsn}::pg_lsn)::text as wal, octet_length(content) as answer, status
-        from public.messages where session_id = ${run.sessionId} and sender = 'assistant'`;
+      select pg_wal_lsn_diff(${after}::pg_lsn, ${before}::pg_lsn)::text as wal, octet_length(content) as answer, status
+        from public.messages where session_id = ${sessionId} and sender = 'assistant'`;
     if (!row) throw new Error('the WAL answer was not stored');
     const [split] = await env.sql<{ fpi: string }[]>`
-      select coalesce(sum(fpi_size), 0)::text as fpi from pg_get_wal_stats(${before!.lsn}::pg_lsn, ${after!.lsn}::pg_lsn, false)`;
+      select coalesce(sum(fpi_size), 0)::text as fpi from pg_get_wal_stats(${before}::pg_lsn, ${after}::pg_lsn, false)`;
     const fpi = Number(split!.fpi);
     log(`wal: ${i < 0 ? 'warm-up answer (not counted)' : `answer ${i + 1}`}: ${row.answer} bytes (${row.status}), ${row.wal} WAL bytes (×${round(Number(row.wal) / row.answer)}), of which full-page images ${fpi}`);
     if (process.env.BENCH_WALINSPECT) {
       // Records by type, then blocks and full-page images by relation.
-      const stats = await env.sql`select "resource_manager/record_type" as t, count, record_size, fpi_size, combined_size from pg_get_wal_stats(${before!.lsn}::pg_lsn, ${after!.lsn}::pg_lsn, true) where count > 0 order by combined_size desc limit 25`;
+      const stats = await env.sql`select "resource_manager/record_type" as t, count, record_size, fpi_size, combined_size from pg_get_wal_stats(${before}::pg_lsn, ${after}::pg_lsn, true) where count > 0 order by combined_size desc limit 25`;
       for (const r of stats) log(`  ${r.t} n=${r.count} rec=${r.record_size} fpi=${r.fpi_size} all=${r.combined_size}`);
-      const rels = await env.sql`select b.relfilenode, coalesce(t.relname || ' (toast)', c.relname) as relname, count(*) n, sum(b.block_data_length) data, sum(b.block_fpi_length) fpi from pg_get_wal_block_info(${before!.lsn}::pg_lsn, ${after!.lsn}::pg_lsn) b left join pg_class c on c.relfilenode = b.relfilenode left join pg_class t on t.reltoastrelid = c.oid group by 1,2 order by sum(b.block_data_length) + sum(b.block_fpi_length) desc limit 25`;
+      const rels = await env.sql`select b.relfilenode, coalesce(t.relname || ' (toast)', c.relname) as relname, count(*) n, sum(b.block_data_length) data, sum(b.block_fpi_length) fpi from pg_get_wal_block_info(${before}::pg_lsn, ${after}::pg_lsn) b left join pg_class c on c.relfilenode = b.relfilenode left join pg_class t on t.reltoastrelid = c.oid group by 1,2 order by sum(b.block_data_length) + sum(b.block_fpi_length) desc limit 25`;
       for (const r of rels) log(`  rel ${r.relname ?? r.relfilenode} blocks=${r.n} data=${r.data} fpi=${r.fpi}`);
-      const fpis = await env.sql`select coalesce(t.relname || ' (toast)', c.relname) as relname, b.relblocknumber as blk, b.record_type as t, b.block_fpi_length as fpi from pg_get_wal_block_info(${before!.lsn}::pg_lsn, ${after!.lsn}::pg_lsn) b left join pg_class c on c.relfilenode = b.relfilenode left join pg_class t on t.reltoastrelid = c.oid where b.block_fpi_length > 0 order by b.start_lsn`;
+      const fpis = await env.sql`select coalesce(t.relname || ' (toast)', c.relname) as relname, b.relblocknumber as blk, b.record_type as t, b.block_fpi_length as fpi from pg_get_wal_block_info(${before}::pg_lsn, ${after}::pg_lsn) b left join pg_class c on c.relfilenode = b.relfilenode left join pg_class t on t.reltoastrelid = c.oid where b.block_fpi_length > 0 order by b.start_lsn`;
       log(`  fpi blocks: ${fpis.map((r) => `${r.relname}#${r.blk}:${r.t}:${r.fpi}`).join(' ')}`);
     }
     if (i < 0) {

@@ -5,9 +5,8 @@
  * a plain new chat needs no read); decrypt the key and start the provider call at once; on
  * the event loop's next turn, once that request has left, one statement writes the rows
  * (lib/chat/turn-rows.ts) — a new chat's view does not wait for them, an existing session's
- * does (its lock answers 409 turn_running); then the
- * turn runs to its end whether or not anyone watches (lib/chat/turn.ts). Stop and re-attach
- * live in routes/chat-turns.ts.
+ * does (its lock answers 409 turn_running); then the turn runs to its end whether or not
+ * anyone watches (lib/chat/turn.ts). Stop and re-attach live in routes/chat-turns.ts.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { PROJECT_FILES_SHARE, attachmentParts, attachmentsOf, filesMeta, prepareAttachments, recordAttachments } from '../lib/attachments/chat-attachments.ts';
