@@ -4,7 +4,9 @@
  * checked per subscriber), against the floor — the same insert seen by a raw pgoutput
  * logical-replication stream (pg-logical-replication) on its own slot, during the same run.
  * Inserts go one at a time (the next once every subscriber saw the last), so this measures
- * latency, not queueing.
+ * latency, not queueing. The 1 / 10 / 100 levels are one user's clients on one token (tabs and
+ * devices); a last level has 100 different users, the owner's group-chat members
+ * (BENCH_RT_MEMBERS, 0 to skip), so every subscriber's RLS check is its own.
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
@@ -16,6 +18,7 @@ import { now, quantiles, round, sleep, type Figure } from './lib/stats.ts';
 
 const LEVELS = (process.env.BENCH_RT_LEVELS ?? '1,10,100').split(',').map(Number);
 const INSERTS = Number(process.env.BENCH_RT_INSERTS ?? 100);
+const MEMBERS = Number(process.env.BENCH_RT_MEMBERS ?? 100);
 const SLOT = 'mrprompt_bench_floor';
 
 interface Arrivals {
@@ -64,17 +67,29 @@ export async function benchRealtime(env: BenchEnvironment, log: (line: string) =
   replication.on('error', (error: Error) => log(`realtime floor: ${error.message}`));
   void replication.subscribe(new PgoutputPlugin({ protoVersion: 1, publicationNames: ['supabase_realtime'] }), SLOT).catch(() => {});
 
+  // The group chat's members, each signed in with a token of their own.
+  const memberTokens: string[] = [];
+  for (let i = 0; i < MEMBERS; i++) {
+    const member = await createAuthUser(sql);
+    await sql`insert into public.session_members (session_id, owner_id, user_id, role) values (${session!.id}, ${user.id}, ${member.id}, 'viewer')`;
+    memberTokens.push(await signAccessToken(stack.keys, { sub: member.id, email: member.email }, { expiresInSeconds: 3600 }));
+  }
+  const levels = [
+    ...LEVELS.map((n) => ({ n, tokens: Array<string>(n).fill(token), users: 1 })),
+    ...(MEMBERS > 0 ? [{ n: MEMBERS, tokens: memberTokens, users: MEMBERS }] : []),
+  ];
+
   const figures: Figure[] = [];
   try {
-    for (const n of LEVELS) {
+    for (const { n, tokens, users } of levels) {
       const arrivals: Arrivals = { seen: new Map() };
       const clients = Array.from({ length: n }, () =>
         createClient(stack.apiUrl, stack.keys.publishableKey, {
           auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
           realtime: { transport: WebSocket as never },
         }));
-      // Signed in as the user before joining, so RLS lets the rows through.
-      for (const client of clients) await client.realtime.setAuth(token);
+      // Signed in before joining, so RLS lets the rows through.
+      for (const [i, client] of clients.entries()) await client.realtime.setAuth(tokens[i]!);
       for (let i = 0; i < clients.length; i += 10) await Promise.all(clients.slice(i, i + 10).map((c) => subscribe(c, session!.id, arrivals)));
 
       const latency: number[] = [];
@@ -111,8 +126,9 @@ export async function benchRealtime(env: BenchEnvironment, log: (line: string) =
       await Promise.all(clients.map((c) => c.removeAllChannels()));
       const q = quantiles(latency);
       const f = quantiles(floorLatency);
-      log(`realtime ${n} subscribers: p50 ${round(q.p50)} p95 ${round(q.p95)} p99 ${round(q.p99)} ms (floor ${round(f.p50)}/${round(f.p95)}/${round(f.p99)}), missing ${missing} (inserts seen by nobody: ${lostEverywhere}, by some: ${partly})`);
-      const group = `realtime (${n} subscriber${n === 1 ? '' : 's'})`;
+      const who = users === 1 ? '' : `, ${users} users`;
+      log(`realtime ${n} subscribers${who}: p50 ${round(q.p50)} p95 ${round(q.p95)} p99 ${round(q.p99)} ms (floor ${round(f.p50)}/${round(f.p95)}/${round(f.p99)}), missing ${missing} (inserts seen by nobody: ${lostEverywhere}, by some: ${partly})`);
+      const group = `realtime (${n} subscriber${n === 1 ? '' : 's'}${who})`;
       for (const p of ['p50', 'p95', 'p99'] as const) {
         const target = n === 100 && p === 'p50' ? 20 : n === 100 && p === 'p99' ? 100 : undefined;
         figures.push({

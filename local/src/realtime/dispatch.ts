@@ -75,28 +75,34 @@ export function createDispatcher(pool: pg.Pool, catalog: Catalog, subscribers: (
     const visible = await checkVisibility(pool, table, key, toCheck.map((p) => p.viewer), tx.xid);
     const hidden = new Set(toCheck.filter((_, i) => !visible[i]));
 
+    // The payload depends only on the columns a subscriber may select: subscribers of one role
+    // (the same cached set) share one, encoded once.
+    const payloads = new Map<Set<string>, Record<string, unknown>>();
+    const payloadFor = (selectable: Set<string>) => {
+      let data = payloads.get(selectable);
+      if (data) return data;
+      const columns = table.columns.filter((c) => selectable.has(c.name));
+      const encode = (row: Row, only: (name: string) => boolean) =>
+        Object.fromEntries(
+          columns.filter((c) => only(c.name) && row[c.name] !== undefined).map((c) => [c.name, toJsonValue(row[c.name], c.typname)]),
+        );
+      data = { ...base, columns: columns.map((c) => ({ name: c.name, type: c.typname })), errors: null };
+      if (record) data.record = encode(record, () => true);
+      if (oldRecord && change.type !== 'INSERT') {
+        // An RLS table's DELETE goes to subscribers who may no longer see the row: key only.
+        const keyOnly = change.type === 'DELETE' && table.rls;
+        data.old_record = encode(oldRecord, (name) => !keyOnly || table.primaryKey.includes(name));
+      } else if (change.type !== 'INSERT') {
+        data.old_record = {};
+      }
+      payloads.set(selectable, data);
+      return data;
+    };
+
     return prepared
       .filter((p) => !hidden.has(p))
       .map((p) => {
-        let data: Record<string, unknown>;
-        if (p.error) {
-          data = { ...base, errors: [p.error] };
-        } else {
-          const columns = table.columns.filter((c) => p.selectable.has(c.name));
-          const encode = (row: Row, only: (name: string) => boolean) =>
-            Object.fromEntries(
-              columns.filter((c) => only(c.name) && row[c.name] !== undefined).map((c) => [c.name, toJsonValue(row[c.name], c.typname)]),
-            );
-          data = { ...base, columns: columns.map((c) => ({ name: c.name, type: c.typname })), errors: null };
-          if (record) data.record = encode(record, () => true);
-          if (oldRecord && change.type !== 'INSERT') {
-            // An RLS table's DELETE goes to subscribers who may no longer see the row: key only.
-            const keyOnly = change.type === 'DELETE' && table.rls;
-            data.old_record = encode(oldRecord, (name) => !keyOnly || table.primaryKey.includes(name));
-          } else if (change.type !== 'INSERT') {
-            data.old_record = {};
-          }
-        }
+        const data = p.error ? { ...base, errors: [p.error] } : payloadFor(p.selectable);
         return () => p.subscriber.sendChange({ ids: p.ids, data });
       });
   }

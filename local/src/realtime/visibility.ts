@@ -2,10 +2,15 @@
  * The RLS check hosted Realtime makes (https://supabase.com/docs/guides/realtime/postgres-changes#private-schemas-and-row-level-security): an INSERT/UPDATE reaches a subscriber only if, as
  * that subscriber (`role` and `request.jwt.claims` set transaction-locally), the row is
  * visible right now: `select exists(select 1 from <table> where <pk> = <values>)`.
- * All subscribers of one change are checked in one transaction, sent in one round trip.
+ * All subscribers of one change are checked in one transaction, sent in one round trip, and
+ * subscribers with the same role and claims (one user's tabs and devices on one token) are
+ * checked once: the same settings in the same transaction see the same rows.
  */
 import pg from 'pg';
 import type { TableInfo } from './catalog.ts';
+
+/** Names this process's prepared checks apart (a failed batch's is deallocated on its own). */
+let prepared = 0;
 
 export interface Viewer {
   role: string;
@@ -21,6 +26,29 @@ export async function checkVisibility(
   xid: number,
 ): Promise<boolean[]> {
   if (viewers.length === 0) return [];
+  const distinct = new Map<string, number>();
+  const unique: Viewer[] = [];
+  const slots = viewers.map((viewer) => {
+    // The exact text set_config receives below: equal text, equal settings.
+    const id = `${viewer.role}\n${JSON.stringify(viewer.claims)}`;
+    let slot = distinct.get(id);
+    if (slot === undefined) {
+      slot = unique.push(viewer) - 1;
+      distinct.set(id, slot);
+    }
+    return slot;
+  });
+  const visible = await checkDistinct(pool, table, key, unique, xid);
+  return slots.map((slot) => visible[slot] ?? false);
+}
+
+async function checkDistinct(
+  pool: pg.Pool,
+  table: TableInfo,
+  key: (string | null)[],
+  viewers: Viewer[],
+  xid: number,
+): Promise<boolean[]> {
   if (!Number.isSafeInteger(xid) || xid < 0) throw new Error('invalid transaction id');
   const where = table.primaryKey
     .map((name, i) => {
@@ -31,23 +59,38 @@ export async function checkVisibility(
     })
     .join(' and ');
   const exists = `select exists(select 1 from ${pg.escapeIdentifier(table.schema)}.${pg.escapeIdentifier(table.table)} where ${where}) as visible`;
-  const check = (viewer: Viewer) =>
+  const settings = (viewer: Viewer) =>
     `select set_config('role', ${pg.escapeLiteral(viewer.role)}, true), ` +
-    `set_config('request.jwt.claims', ${pg.escapeLiteral(JSON.stringify(viewer.claims))}, true);\n${exists};`;
+    `set_config('request.jwt.claims', ${pg.escapeLiteral(JSON.stringify(viewer.claims))}, true);`;
   // One round trip: a simple-protocol batch in one transaction, so role and claims stay local.
+  // The check is prepared once, as the first viewer, and executed for each: parsed, rewritten
+  // with the role's policies and planned once, not once per viewer. Postgres plans it again
+  // for a viewer of another role (a cached plan depends on the role its policies were applied
+  // for; https://www.postgresql.org/docs/current/sql-prepare.html); auth.uid() and the other
+  // claim readers run at execution.
   const run = async (group: Viewer[]): Promise<boolean[]> => {
     const client = await pool.connect();
+    const name = `realtime_visible_${++prepared}`;
     let broken: Error | undefined;
     // pg-pool drops its error listener while a client is checked out; a server shutting down
     // (57P01) between statements would otherwise be an uncaught exception.
     const onError = (error: Error) => (broken = error);
     client.on('error', onError);
     try {
-      const results: unknown = await client.query(`${awaitVisible(xid)}\nbegin;\n${group.map(check).join('\n')}\ncommit;`);
+      const checks = group.map((viewer, i) => `${settings(viewer)}\n${i === 0 ? `prepare ${name} as ${exists};\n` : ''}execute ${name};`);
+      const results: unknown = await client.query(`${awaitVisible(xid)}\nbegin;\n${checks.join('\n')}\ncommit;\ndeallocate ${name};`);
       return readResults(results, group.length);
     } catch (error) {
-      if (isQueryError(error)) await client.query('rollback').catch((e: Error) => (broken = e));
-      else broken = error instanceof Error ? error : new Error(String(error));
+      if (isQueryError(error)) {
+        await client.query('rollback').catch((e: Error) => (broken = e));
+        // Prepared statements are the session's, whatever became of the transaction; absent
+        // when the batch failed before preparing it.
+        await client.query(`deallocate ${name}`).catch((e: Error) => {
+          if (!isQueryError(e)) broken = e;
+        });
+      } else {
+        broken = error instanceof Error ? error : new Error(String(error));
+      }
       throw error;
     } finally {
       client.off('error', onError);
@@ -92,12 +135,12 @@ begin
 end $$;`;
 }
 
-/** Results come as [do, begin, (set_config, exists) × n, commit]. */
+/** Results come as [do, begin, set_config, prepare, execute, (set_config, execute) × (n - 1), commit, deallocate]. */
 function readResults(results: unknown, count: number): boolean[] {
   const list = Array.isArray(results) ? results : [];
   const visible: boolean[] = [];
   for (let i = 0; i < count; i++) {
-    const result: unknown = list[3 + i * 2];
+    const result: unknown = list[4 + i * 2];
     const rows: unknown = typeof result === 'object' && result !== null && 'rows' in result ? result.rows : [];
     const first: unknown = Array.isArray(rows) ? rows[0] : undefined;
     visible.push(typeof first === 'object' && first !== null && 'visible' in first && first.visible === true);

@@ -1,0 +1,68 @@
+/**
+ * The per-subscriber RLS check of postgres_changes: each viewer gets the answer its own role
+ * and claims give, whether it shares them with other viewers (checked once) or not, whatever
+ * the mix of roles in one batch; a viewer the server refuses does not hide the row from the
+ * others, and a failed batch leaves its connection fit for the next.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createAuthUser } from '../../../tests/helpers/actors.ts';
+import { createTestDatabase, type TestDatabase } from '../../../tests/helpers/database.ts';
+import { Catalog, type TableInfo } from './catalog.ts';
+import { checkVisibility, type Viewer } from './visibility.ts';
+
+let db: TestDatabase;
+let pool: pg.Pool;
+let messages: TableInfo;
+let messageId: string;
+let xid: number;
+const viewers: Record<'owner' | 'member' | 'stranger' | 'anon', Viewer> = {} as never;
+
+const as = (sub: string): Viewer => ({ role: 'authenticated', claims: { sub, role: 'authenticated', aud: 'authenticated' } });
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: db.url, max: 1 });
+  pool.on('error', () => {});
+  const [owner, member, stranger] = [await createAuthUser(db.sql), await createAuthUser(db.sql), await createAuthUser(db.sql)];
+  const [session] = await db.sql<{ id: string }[]>`insert into public.chat_sessions (user_id, title) values (${owner.id}, 'visibility') returning id`;
+  await db.sql`insert into public.session_members (session_id, owner_id, user_id, role) values (${session!.id}, ${owner.id}, ${member.id}, 'viewer')`;
+  const [row] = await db.sql<{ id: string; xid: string }[]>`
+    insert into public.messages (session_id, user_id, sender, content) values (${session!.id}, ${owner.id}, 'user', 'hello')
+    returning id, (pg_current_xact_id()::text::bigint % 4294967296)::text as xid`;
+  messageId = row!.id;
+  xid = Number(row!.xid);
+  const [{ oid }] = await db.sql<{ oid: number }[]>`select 'public.messages'::regclass::oid::int as oid`;
+  messages = (await new Catalog(pool, 'supabase_realtime').table(oid))!;
+  Object.assign(viewers, { owner: as(owner.id), member: as(member.id), stranger: as(stranger.id), anon: { role: 'anon', claims: { role: 'anon' } } });
+});
+afterAll(async () => {
+  await pool?.end();
+  await db?.drop();
+});
+
+const check = (list: Viewer[]) => checkVisibility(pool, messages, [messageId], list, xid);
+
+it('each viewer gets its own answer, in order, with repeated viewers and two roles in one batch', async () => {
+  const { owner, member, stranger, anon } = viewers;
+  expect(await check([owner, stranger, owner, anon, member, stranger, owner])).toEqual([true, false, true, false, true, false, true]);
+  // The check is prepared as the first viewer and planned again for a viewer of another role:
+  // service_role bypasses RLS, so a plan kept across the change of role would show here.
+  const service: Viewer = { role: 'service_role', claims: { role: 'service_role' } };
+  const { rows } = await pool.query<{ ok: boolean }>(`select has_table_privilege('service_role', 'public.messages', 'select') as ok`);
+  expect(rows[0]!.ok).toBe(true);
+  expect(await check([stranger, service, stranger, service])).toEqual([false, true, false, true]);
+  expect(await check([service, stranger, anon, owner])).toEqual([true, false, false, true]);
+  expect(await check([stranger])).toEqual([false]);
+  expect(await check([])).toEqual([]);
+});
+
+it('a viewer whose role the server refuses sees nothing and hides nothing; the connection goes on', async () => {
+  const { owner, member } = viewers;
+  const ghost: Viewer = { role: 'no_such_role', claims: { role: 'no_such_role' } };
+  expect(await check([owner, ghost, member])).toEqual([true, false, true]);
+  // The same single connection: the failed batch's transaction and prepared check are gone.
+  expect(await check([member, owner])).toEqual([true, true]);
+  const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from pg_prepared_statements');
+  expect(rows[0]!.n).toBe(0);
+});
