@@ -255,4 +255,22 @@ describe('abandoned answers', () => {
     expect((await page(staleSession.id)).find((m) => m.id === stale)).toMatchObject({ status: 'error', content: 'half an ans', error: expect.stringMatching(/interrupted/) });
     expect((await page(liveSession.id)).find((m) => m.id === live)).toMatchObject({ status: 'streaming', content: 'still going' });
   });
+
+  it("settles the owner's abandoned answer when a member of the group chat opens it", async () => {
+    const [owner, member] = [await api.createUser(), await api.createUser()];
+    const session = await newSession(owner);
+    await api.db.sql`insert into public.session_members (session_id, owner_id, user_id, role) values (${session.id}, ${owner.id}, ${member.id}, 'viewer')`;
+    const answer = randomUUID();
+    await api.db.sql`insert into public.messages (id, session_id, user_id, sender, status) values (${answer}, ${session.id}, ${owner.id}, 'assistant', 'streaming')`;
+    await api.db.sql`insert into private.chat_turns (message_id, session_id, user_id, lease_expires_at) values (${answer}, ${session.id}, ${owner.id}, now() - interval '1 minute')`;
+    await api.db.sql`insert into private.message_chunks (message_id, first_seq, units, content) values (${answer}, 1, '{4}', 'half')`;
+
+    const res = await member.request('GET', `/sessions/${session.id}/messages`);
+    expect(res.status).toBe(200);
+    const { messages } = (await res.json()) as { messages: { id: string; status: string; content: string }[] };
+    expect(messages.find((m) => m.id === answer)).toMatchObject({ status: 'error', content: 'half' });
+    // A stranger's request for the same chat is a 404 and settles nothing of the owner's.
+    const stranger = await api.createUser();
+    expect((await stranger.request('GET', `/sessions/${session.id}/messages`)).status).toBe(404);
+  });
 });

@@ -218,22 +218,33 @@ sessionsRoutes.openapi(routes.messages, async (c) => {
   const { limit, before } = c.req.valid('query');
   const { user, turns } = c.var;
   const older = before ? decodeCursor(before, timeIdCursor) : null;
-  // The rows are the session owner's (also in a group chat the caller is a member of).
-  const [session] = await c.var.db.withUserTransaction(user, (sql) => sql<{ user_id: string }[]>`select user_id from public.chat_sessions where id = ${id}`);
-  if (!session) throw notFound('Session');
-  const ownerId = session.user_id;
-  // Answers whose process died (lease lapsed) are settled from their checkpoints first. It
-  // covers the whole session, so the newest page (every opening of a chat) is enough.
-  if (!older) await turns.store.settleAbandoned(ownerId, { sessionId: id });
-  const { rows, names } = await c.var.db.withUserTransaction(user, async (sql) => {
-    // The active branch, walked from its leaf (or from the parent of the previous page's
-    // oldest message) one key lookup per message: constant cost at any depth.
-    const rows = await readBranchPage(sql, id, limit, older?.id ?? null);
+  const read = () => c.var.db.withUserTransaction(user, async (sql) => {
+    // The session (its rows are the owner's, also in a group chat the caller is a member of)
+    // and the active branch, walked from its leaf (or from the parent of the previous page's
+    // oldest message) one key lookup per message, sent together: one round trip, constant
+    // cost at any depth. A session the caller may not see yields no row and no messages.
+    const [[session], rows] = await Promise.all([
+      sql<{ user_id: string }[]>`select user_id from public.chat_sessions where id = ${id}`,
+      readBranchPage(sql, id, limit, older?.id ?? null),
+    ]);
+    if (!session) return null;
     const authors = [...new Set(rows.map((r) => r.author_id).filter((a): a is string => a !== null))];
     const names = authors.length === 0 ? [] : await sql<{ user_id: string; display_name: string }[]>`
       select user_id, display_name from public.message_author_names(${id}, ${authors}::uuid[])`;
-    return { rows, names: new Map(names.map((n) => [n.user_id, n.display_name])) };
-  });
+    return { ownerId: session.user_id, rows, names: new Map(names.map((n) => [n.user_id, n.display_name])) };
+  }, { readOnly: true });
+  // Opening a chat (its newest page) settles the session's answers whose process died (lease
+  // lapsed) from their checkpoints. Most chats are the caller's own, whose rows are theirs:
+  // that runs beside the read (it touches only the caller's rows, whatever the session), and
+  // the page is read again if it settled anything. In a group chat the caller is a member of,
+  // the rows are the owner's, settled once the read has named the owner.
+  const settle = (ownerId: string) => turns.store.settleAbandoned(ownerId, { sessionId: id });
+  const [first, settledOwn] = await Promise.all([read(), older ? [] : settle(user.id)]);
+  if (!first) throw notFound('Session');
+  let found = first;
+  const settledOwner = !older && found.ownerId !== user.id ? await settle(found.ownerId) : [];
+  if (settledOwn.length + settledOwner.length > 0) found = (await read()) ?? found;
+  const { ownerId, rows, names } = found;
   const page = takePage(rows, limit, (row) => ({ t: row.cursor_t, id: row.id }));
   const messages = await Promise.all(page.items.map(async ({ cursor_t: _, ...message }) => ({
     ...(await withCheckpoint(c.var.turns, ownerId, message)),
