@@ -130,7 +130,9 @@ export async function benchRealtime(env: BenchEnvironment, log: (line: string) =
       log(`realtime ${n} subscribers${who}: p50 ${round(q.p50)} p95 ${round(q.p95)} p99 ${round(q.p99)} ms (floor ${round(f.p50)}/${round(f.p95)}/${round(f.p99)}), missing ${missing} (inserts seen by nobody: ${lostEverywhere}, by some: ${partly})`);
       const group = `realtime (${n} subscriber${n === 1 ? '' : 's'}${who})`;
       for (const p of ['p50', 'p95', 'p99'] as const) {
-        const target = n === 100 && p === 'p50' ? 20 : n === 100 && p === 'p99' ? 100 : undefined;
+        // Issue 6's targets apply to the 100 subscribers of one user this bench has always
+        // measured; the level of 100 different users reports its figures beside them, untargeted.
+        const target = n !== 100 || users !== 1 ? undefined : p === 'p50' ? 20 : p === 'p99' ? 100 : undefined;
         figures.push({
           group, name: `insert → callback ${p}`, unit: 'ms', value: q[p], baseline: f[p], baselineLabel: 'raw logical replication',
           ...(target !== undefined ? { target: `≤ ${target} ms`, met: q[p] <= target } : {}),
