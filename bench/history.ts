@@ -138,18 +138,20 @@ export async function benchHistory(env: BenchEnvironment, data: HistoryData, log
     const rows = await tx.unsafe(
       `explain (analyze, format json)
        with recursive start as materialized (select (select b.parent_id from public.messages b where b.session_id = $1 and b.id = $2) as id),
-       branch (bid, bparent, n) as (
-         select m.id, m.parent_id, 1 from start st join public.messages m on m.session_id = $1 and m.id = st.id
+       branch as (
+         select 1 as n, m.* from start st
+          cross join lateral (select id, session_id, parent_id, content, created_at from public.messages where session_id = $1 and id = st.id) m
          union all
-         select p.id, p.parent_id, b.n + 1 from branch b join public.messages p on p.session_id = $1 and p.id = b.bparent
+         select b.n + 1, m.* from branch b
+          cross join lateral (select id, session_id, parent_id, content, created_at from public.messages where session_id = $1 and id = b.parent_id) m
           where b.n < ${PAGE + 1}
        )
-       select m.id, m.content, sib.ids from branch b join public.messages m on m.id = b.bid
+       select b.*, sib.ids from branch b
         cross join lateral (
           select array_agg(x.id order by x.created_at, x.id) as ids from (
-            select s.id, s.created_at from public.messages s where m.parent_id is not null and s.session_id = m.session_id and s.parent_id = m.parent_id
+            select s.id, s.created_at from public.messages s where b.parent_id is not null and s.session_id = b.session_id and s.parent_id = b.parent_id
             union all
-            select s.id, s.created_at from public.messages s where m.parent_id is null and s.session_id = m.session_id and s.parent_id is null
+            select s.id, s.created_at from public.messages s where b.parent_id is null and s.session_id = b.session_id and s.parent_id is null
           ) x
         ) sib
         order by b.n`,

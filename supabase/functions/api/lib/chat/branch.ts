@@ -51,24 +51,34 @@ export async function readBranchPage(sql: Sql, sessionId: string, limit: number,
   const start: Fragment = beforeId
     ? sql`(select b.parent_id from public.messages b where b.session_id = ${sessionId} and b.id = ${beforeId})`
     : leafOfSession(sql, sessionId);
-  const rows = await sql<(MessageRow & { cursor_t: string; sibling_ids: string[] })[]>`
-    ${walk(sql, sessionId, start, limit + 1)}
-    -- The walk's columns (bid, bparent, n) and the lateral's (ids) never clash with a message's.
-    select ${sql.unsafe(MESSAGE_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('m.created_at'))} as cursor_t,
-           sib.ids as sibling_ids
+  // The walk itself carries each message's columns, so a page costs the walk's key lookups
+  // and not a second lookup of every row (≈ 15 % of the statement).
+  const columns = sql.unsafe(`${MESSAGE_COLUMNS}, ${cursorTimestampSql('created_at')} as cursor_t`);
+  const rows = await sql<(MessageRow & { n: number; cursor_t: string; sibling_ids: string[] })[]>`
+    with recursive start as materialized (select ${start} as id),
+    branch as (
+      -- Joined to a materialized start (not compared to a subquery, which under RLS cannot be
+      -- an index condition), so the start is found by its key like every step after it.
+      select 1 as n, m.* from start st
+       cross join lateral (select ${columns} from public.messages where session_id = ${sessionId} and id = st.id) m
+      union all
+      select b.n + 1, m.* from branch b
+       cross join lateral (select ${columns} from public.messages where session_id = ${sessionId} and id = b.parent_id) m
+       where b.n < ${limit + 1}
+    )
+    select b.*, sib.ids as sibling_ids
       from branch b
-      join public.messages m on m.id = b.bid
       cross join lateral (
         select array_agg(x.id order by x.created_at, x.id) as ids from (
           select s.id, s.created_at from public.messages s
-           where m.parent_id is not null and s.session_id = m.session_id and s.parent_id = m.parent_id
+           where b.parent_id is not null and s.session_id = b.session_id and s.parent_id = b.parent_id
           union all
           select s.id, s.created_at from public.messages s
-           where m.parent_id is null and s.session_id = m.session_id and s.parent_id is null
+           where b.parent_id is null and s.session_id = b.session_id and s.parent_id is null
         ) x
       ) sib
      order by b.n`;
-  return rows.map(({ sibling_ids, ...row }) => ({ ...row, siblings: siblingsOf(row.id, sibling_ids ?? [row.id]) }));
+  return rows.map(({ sibling_ids, n: _, ...row }) => ({ ...row, siblings: siblingsOf(row.id, sibling_ids ?? [row.id]) }));
 }
 
 function siblingsOf(id: string, ids: string[]): Siblings {
