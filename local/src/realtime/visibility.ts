@@ -26,29 +26,6 @@ export async function checkVisibility(
   xid: number,
 ): Promise<boolean[]> {
   if (viewers.length === 0) return [];
-  const distinct = new Map<string, number>();
-  const unique: Viewer[] = [];
-  const slots = viewers.map((viewer) => {
-    // The exact text set_config receives below: equal text, equal settings.
-    const id = `${viewer.role}\n${JSON.stringify(viewer.claims)}`;
-    let slot = distinct.get(id);
-    if (slot === undefined) {
-      slot = unique.push(viewer) - 1;
-      distinct.set(id, slot);
-    }
-    return slot;
-  });
-  const visible = await checkDistinct(pool, table, key, unique, xid);
-  return slots.map((slot) => visible[slot] ?? false);
-}
-
-async function checkDistinct(
-  pool: pg.Pool,
-  table: TableInfo,
-  key: (string | null)[],
-  viewers: Viewer[],
-  xid: number,
-): Promise<boolean[]> {
   if (!Number.isSafeInteger(xid) || xid < 0) throw new Error('invalid transaction id');
   const where = table.primaryKey
     .map((name, i) => {
@@ -97,22 +74,44 @@ async function checkDistinct(
       client.release(broken);
     }
   };
-  try {
-    return await run(viewers);
-  } catch (error) {
-    if (!isQueryError(error)) throw error;
-    // One viewer's bad role or missing privilege must not hide the row from the others.
-    const results: boolean[] = [];
-    for (const viewer of viewers) {
-      try {
-        results.push((await run([viewer]))[0]);
-      } catch (single) {
-        if (!isQueryError(single)) throw single;
-        results.push(false);
+  const checkAll = async (group: Viewer[]): Promise<boolean[]> => {
+    try {
+      return await run(group);
+    } catch (error) {
+      if (!isQueryError(error)) throw error;
+      // One viewer's bad role or missing privilege must not hide the row from the others.
+      const results: boolean[] = [];
+      for (const viewer of group) {
+        try {
+          results.push((await run([viewer]))[0]);
+        } catch (single) {
+          if (!isQueryError(single)) throw single;
+          results.push(false);
+        }
       }
+      return results;
     }
-    return results;
-  }
+  };
+  const { unique, slots } = distinct(viewers);
+  const visible = await checkAll(unique);
+  return slots.map((slot) => visible[slot] ?? false);
+}
+
+/** Viewers with the same role and claims, once each, and where each viewer's answer is. */
+function distinct(viewers: Viewer[]): { unique: Viewer[]; slots: number[] } {
+  const seen = new Map<string, number>();
+  const unique: Viewer[] = [];
+  const slots = viewers.map((viewer) => {
+    // The exact text set_config receives: equal text, equal settings.
+    const id = `${viewer.role}\n${JSON.stringify(viewer.claims)}`;
+    let slot = seen.get(id);
+    if (slot === undefined) {
+      slot = unique.push(viewer) - 1;
+      seen.set(id, slot);
+    }
+    return slot;
+  });
+  return { unique, slots };
 }
 
 /**
