@@ -169,9 +169,9 @@ export function createFunctionsService(options: FunctionsServiceOptions): Functi
       const rejection = await checkJwt(req.headers.authorization, verifyJwt);
       if (rejection) return sendJson(res, rejection.status, rejection.body);
     }
-    const connections = await entry.worker.acquire(bootWaitMs);
-    if (!connections) return sendJson(res, 503, BOOT_ERROR);
-    await proxyRequest(req, res, connections);
+    const port = await entry.worker.acquire(bootWaitMs);
+    if (port === undefined) return sendJson(res, 503, BOOT_ERROR);
+    await proxyRequest(req, res, { port, agent: entry.worker.agent });
   }
 
   return {

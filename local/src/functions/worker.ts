@@ -5,8 +5,8 @@
  * also exits when our end of its stdin closes, should this Node process die first).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import readline from 'node:readline';
-import { FunctionConnections } from './connections.ts';
 import { DENO_BIN, runArgs } from './deno-command.ts';
 import type { FunctionSpec } from './discovery.ts';
 
@@ -29,8 +29,8 @@ const STOP_GRACE_MS = 3_000;
 
 export class FunctionWorker {
   state: WorkerState = 'idle';
-  /** Connections to the current process, once it listens (replaced on every boot). */
-  connections: FunctionConnections | undefined;
+  /** Keep-alive connections to the current process (replaced on every boot). */
+  agent = new http.Agent({ keepAlive: true });
   port: number | undefined;
   /** The module the current process runs: a bundle's entry, or undefined for the sources. */
   entry: string | undefined;
@@ -49,15 +49,15 @@ export class FunctionWorker {
     return this.child?.pid;
   }
 
-  /** The connections to a ready process, starting it if needed and waiting at most `waitMs`;
+  /** The port of a ready process, starting it if needed and waiting at most `waitMs`;
    * undefined when it is still booting by then, or failed. */
-  async acquire(waitMs: number): Promise<FunctionConnections | undefined> {
+  async acquire(waitMs: number): Promise<number | undefined> {
     if (this.state === 'idle') this.start();
     const deadline = Date.now() + waitMs;
     while (this.state === 'booting' && Date.now() < deadline) {
       await this.changed(deadline - Date.now());
     }
-    return this.state === 'ready' ? this.connections : undefined;
+    return this.state === 'ready' ? this.port : undefined;
   }
 
   /** Restarts the process now if it runs or is meant to (dev-mode reload). */
@@ -104,6 +104,7 @@ export class FunctionWorker {
     });
     this.child = child;
     this.entry = entry;
+    this.agent = new http.Agent({ keepAlive: true });
     const prefix = `functions/${spec.slug}:`;
     const bootTimer = setTimeout(() => {
       log(`${prefix} not listening after ${this.options.bootTimeoutMs ?? 60_000} ms; killing it`);
@@ -115,7 +116,6 @@ export class FunctionWorker {
       if (ready && this.child === child && this.state === 'booting') {
         clearTimeout(bootTimer);
         this.port = Number(ready[1]);
-        this.connections = new FunctionConnections(this.port);
         this.readyAt = Date.now();
         log(`${prefix} ready in ${Math.round(performance.now() - started)} ms (pid ${child.pid})`);
         this.setState('ready');
@@ -136,8 +136,7 @@ export class FunctionWorker {
         if (this.child !== child) return;
         this.child = undefined;
         this.port = undefined;
-        this.connections?.close();
-        this.connections = undefined;
+        this.agent.destroy();
         if (this.state === 'stopped') return;
         this.onUnexpectedExit(code, signal);
       };
@@ -174,8 +173,7 @@ export class FunctionWorker {
     if (!child) return;
     this.child = undefined;
     this.port = undefined;
-    this.connections?.close();
-    this.connections = undefined;
+    this.agent.destroy();
     const exited = this.exited;
     if (child.exitCode === null && child.signalCode === null) {
       killGroup(child, 'SIGTERM');
