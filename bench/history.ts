@@ -7,7 +7,7 @@
  * leaf or the cursor, plus each message's siblings), against the same page read with OFFSET;
  * p50/p95; and EXPLAIN to show it is index lookups only, whatever the depth.
  */
-import type { Sql, TransactionSql } from 'postgres';
+import postgres, { type Sql, type TransactionSql } from 'postgres';
 import { readBranchPage } from '../supabase/functions/api/lib/chat/branch.ts';
 import { encodeCursor } from '../supabase/functions/api/lib/cursor.ts';
 import { createAuthUser } from '../tests/helpers/actors.ts';
@@ -99,6 +99,35 @@ async function asUser<T>(sql: Sql, userId: string, fn: (tx: Sql) => Promise<T>):
   })) as T;
 }
 
+/**
+ * EXPLAIN ANALYZE of the statement `send` makes, as the user: the driver's debug hook hands
+ * over the statement's text and parameters as they are sent, which then go again under
+ * EXPLAIN — the app's own statement, not a copy of it that could drift.
+ */
+async function explainAsUser(url: string, userId: string, send: (tx: Sql) => Promise<unknown>): Promise<string> {
+  let capturing = false;
+  let sent: { query: string; parameters: unknown[] } | undefined;
+  const probe = postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    debug: (_connection, query, parameters) => {
+      if (capturing) sent ??= { query, parameters };
+    },
+  });
+  try {
+    return await asUser(probe, userId, async (tx) => {
+      capturing = true;
+      await send(tx);
+      capturing = false;
+      if (!sent) throw new Error('the statement to explain sent nothing');
+      const rows = await tx.unsafe(`explain (analyze, format json) ${sent.query}`, sent.parameters as never[]);
+      return JSON.stringify(rows[0]);
+    });
+  } finally {
+    await probe.end({ timeout: 5 });
+  }
+}
+
 async function timeMany(n: number, run: () => Promise<void>): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < Math.min(10, n); i++) await run(); // warm-up
@@ -133,32 +162,7 @@ export async function benchHistory(env: BenchEnvironment, data: HistoryData, log
      where session_id = ${data.bigSession} order by created_at desc, id desc offset ${offset} limit ${PAGE + 1}`;
 
   const oldestCursor = await cursorAt(positions.oldest);
-  // The statement readBranchPage sends, spelled out for EXPLAIN (same joins and conditions).
-  const plan = await asUser(sql, data.userId, async (tx) => {
-    const rows = await tx.unsafe(
-      `explain (analyze, format json)
-       with recursive start as materialized (select (select b.parent_id from public.messages b where b.session_id = $1 and b.id = $2) as id),
-       branch as (
-         select 1 as n, m.* from start st
-          cross join lateral (select id, session_id, parent_id, content, created_at from public.messages where session_id = $1 and id = st.id) m
-         union all
-         select b.n + 1, m.* from branch b
-          cross join lateral (select id, session_id, parent_id, content, created_at from public.messages where session_id = $1 and id = b.parent_id) m
-          where b.n < ${PAGE + 1}
-       )
-       select b.*, sib.ids from branch b
-        cross join lateral (
-          select array_agg(x.id order by x.created_at, x.id) as ids from (
-            select s.id, s.created_at from public.messages s where b.parent_id is not null and s.session_id = b.session_id and s.parent_id = b.parent_id
-            union all
-            select s.id, s.created_at from public.messages s where b.parent_id is null and s.session_id = b.session_id and s.parent_id is null
-          ) x
-        ) sib
-        order by b.n`,
-      [data.bigSession, oldestCursor!.id],
-    );
-    return JSON.stringify(rows[0]);
-  });
+  const plan = await explainAsUser(env.db.url, data.userId, (tx) => keyset(tx, oldestCursor));
   // Index lookups only: primary key / (session_id, id) for the walk, (session_id, parent_id, …) for siblings.
   const usesIndex = /messages_session_id_parent_id_created_at_id_idx/.test(plan) && !/"Seq Scan"/.test(plan);
   const rowsRead = [...plan.matchAll(/"Actual Rows":\s*(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
