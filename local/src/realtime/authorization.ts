@@ -13,6 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { checkOut } from './pool-client.ts';
 
 export type Extension = 'broadcast' | 'presence';
 
@@ -36,13 +37,8 @@ async function setConnConfig(client: pg.PoolClient, context: AuthorizationContex
 }
 
 export async function inRolledBackTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool);
   let broken: unknown;
-  // pg-pool drops its error listener while a client is checked out: a server that goes away
-  // mid-check (a restart, 57P01) would otherwise be an uncaught exception in the whole stack.
-  // The query in flight fails on its own; the client is released as broken.
-  const onError = (error: Error) => (broken = error);
-  client.on('error', onError);
   try {
     await client.query('begin');
     try {
@@ -51,8 +47,7 @@ export async function inRolledBackTransaction<T>(pool: pg.Pool, work: (client: p
       await client.query('rollback').catch((error: unknown) => { broken = error; });
     }
   } finally {
-    client.off('error', onError);
-    client.release(broken instanceof Error ? broken : undefined);
+    release(broken);
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import pg from 'pg';
 import type { TableInfo } from './catalog.ts';
+import { checkOut } from './pool-client.ts';
 
 /** Names this process's prepared checks apart (a failed batch's is deallocated on its own). */
 let prepared = 0;
@@ -46,13 +47,9 @@ export async function checkVisibility(
   // for; https://www.postgresql.org/docs/current/sql-prepare.html); auth.uid() and the other
   // claim readers run at execution.
   const run = async (group: Viewer[]): Promise<boolean[]> => {
-    const client = await pool.connect();
+    const { client, release } = await checkOut(pool);
     const name = `realtime_visible_${++prepared}`;
     let broken: Error | undefined;
-    // pg-pool drops its error listener while a client is checked out; a server shutting down
-    // (57P01) between statements would otherwise be an uncaught exception.
-    const onError = (error: Error) => (broken = error);
-    client.on('error', onError);
     try {
       const checks = group.map((viewer, i) => `${settings(viewer)}\n${i === 0 ? `prepare ${name} as ${exists};\n` : ''}execute ${name};`);
       const results: unknown = await client.query(`${awaitVisible(xid)}\nbegin;\n${checks.join('\n')}\ncommit;\ndeallocate ${name};`);
@@ -70,8 +67,7 @@ export async function checkVisibility(
       }
       throw error;
     } finally {
-      client.off('error', onError);
-      client.release(broken);
+      release(broken);
     }
   };
   const checkAll = async (group: Viewer[]): Promise<boolean[]> => {
