@@ -7,8 +7,9 @@
  * position, and a commit is acknowledged only after `onTransaction` has dispatched it. Commits
  * already dispatched are skipped on resume, so nothing is delivered twice.
  */
-import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
+import { PgoutputPlugin, type LogicalReplicationService, type Pgoutput } from 'pg-logical-replication';
 import type pg from 'pg';
+import { newReplicationService } from './replication-service.ts';
 
 export interface RelationInfo {
   oid: number;
@@ -148,7 +149,7 @@ export async function startReplication(options: ReplicationOptions): Promise<Rep
     const mine = ++generation;
     pending = null;
     chain = Promise.resolve();
-    const current = new LogicalReplicationService(
+    const current = newReplicationService(
       { connectionString: options.databaseUrl, application_name: 'mrprompt-realtime', options: '-c TimeZone=UTC' },
       { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: false } },
     );
