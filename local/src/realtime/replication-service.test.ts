@@ -34,7 +34,7 @@ it("the library's own service hears its server going away only as an uncaught ex
   expect(uncaught).toEqual(['terminating connection due to administrator command']);
 });
 
-it('newReplicationService reports the shutdown as the service\'s error and fails the subscription', async () => {
+it("newReplicationService reports the shutdown as the service's error and fails the subscription", async () => {
   const service = newReplicationService({ host: '127.0.0.1', port: server.port, user: 'u', database: 'd' }, config);
   const { outcome, errors, uncaught } = await subscribeDuringShutdown(service);
   expect(uncaught).toEqual([]);
