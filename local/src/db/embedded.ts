@@ -122,6 +122,8 @@ async function startServer(dir: string, options: EmbeddedDatabaseOptions): Promi
   });
   running.add(server);
   server.once('exit', () => running.delete(server));
+  // The end of what it printed: where the ready line is looked for (a start after a crash
+  // logs its recovery first), and what a failed start reports.
   let log = '';
   try {
     await new Promise<void>((resolve, reject) => {
@@ -130,8 +132,9 @@ async function startServer(dir: string, options: EmbeddedDatabaseOptions): Promi
       server.stderr!.on('data', (chunk: Buffer) => {
         const text = chunk.toString('utf8');
         options.onLog?.(text);
-        if (log.length < 4096) log += text;
-        if (log.includes('database system is ready to accept connections')) resolve();
+        const seen = log + text;
+        if (seen.includes('database system is ready to accept connections')) resolve();
+        log = seen.slice(-4096);
       });
       server.once('error', reject);
       server.once('exit', (code, signal) => reject(new Error(`the server exited during start-up (${signal ?? `code ${code}`})`)));
