@@ -6,7 +6,8 @@
  * the server itself is started here, in a process group of its own. A terminal's Ctrl-C goes to
  * its whole foreground process group, and Postgres answers SIGINT with a fast shutdown that ends
  * every connection at once — before the stack's ordered stop had let the functions save the
- * answers they were streaming (`runtime_shutdown`). Now only `stop()` stops it, last.
+ * answers they were streaming (`runtime_shutdown`). Now it stops when `stop()` is called,
+ * which the stack does last.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
