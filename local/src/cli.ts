@@ -20,6 +20,7 @@ import { isPortInUse } from './ports.ts';
 import { DATA_DIR, ROOT } from './paths.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { startStack, type Stack } from './stack.ts';
+import { stopOnSignals } from './stop-on-signals.ts';
 import { buildWebApp, webBuildState, WebBuildError } from './web-build.ts';
 
 const LOG_DIR = path.join(DATA_DIR, 'logs');
@@ -86,23 +87,15 @@ async function run(dev: boolean): Promise<void> {
   if (!dev) await ensureWebBuild(progress);
   const output = startupLog(path.join(LOG_DIR, 'stack.log'));
   let stack: Stack | undefined;
-  let stopping: Promise<void> | undefined;
-  const stop = (code: number) => {
-    stopping ??= (async () => {
-      console.log('\nStopping…');
-      await stack?.stop();
-      process.exit(code);
-    })();
-    return stopping;
-  };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
-  process.on('SIGHUP', () => void stop(0));
+  const stop = stopOnSignals(async () => {
+    console.log('\nStopping…');
+    await stack?.stop();
+  });
   // `npm start` runs us under `sh -c`, which does not pass a SIGTERM sent to npm on to us;
   // being re-parented means whoever started us is gone, so shut down as if signalled.
   const parent = process.ppid;
   setInterval(() => {
-    if (process.ppid !== parent) void stop(0);
+    if (process.ppid !== parent) void stop();
   }, 1000).unref();
 
   // The inbox keeps the CLI's mail port when free; another tool there just moves it.

