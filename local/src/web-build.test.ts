@@ -1,10 +1,18 @@
-import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildWebApp, webBuildState, WebBuildError } from './web-build.ts';
 
-const tempDir = () => mkdtempSync(path.join(os.tmpdir(), 'mrprompt-web-build-'));
+const made: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mrprompt-web-build-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 const node = (script: string): [string, ...string[]] => [process.execPath, '-e', script];
 // ~90 lines, like Vite's chunk table.
 const CHUNK_TABLE = "for (let i = 0; i < 90; i++) console.log('.svelte-kit/output/client/_app/immutable/chunks/' + i + '.js  1.2 kB');";

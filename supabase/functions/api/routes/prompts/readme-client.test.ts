@@ -1,19 +1,21 @@
 // The README's ten-line TypeScript client (cache 60 s, ETag revalidation, fallback), run as
 // written against the real app: first fetch 200, cached within 60 s, revalidated with 304
 // after, the last good copy when the API fails, the fallback when there never was one.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createApiHarness, type ApiHarness } from '../../../../../tests/helpers/api.ts';
 
 let api: ApiHarness;
+const dir = mkdtempSync(path.join(tmpdir(), 'readme-client-'));
 beforeAll(async () => {
   api = await createApiHarness();
 });
 afterAll(async () => {
   vi.useRealTimers();
   vi.unstubAllGlobals();
+  rmSync(dir, { recursive: true, force: true });
   await api?.close();
 });
 
@@ -22,7 +24,7 @@ it('caches for 60 s, revalidates with the ETag and falls back', async () => {
   const code = /```ts\n(type Resolved[\s\S]*?)```/.exec(readme)?.[1];
   expect(code, 'the README example').toBeTruthy();
   expect(code!.trim().split('\n').length).toBeLessThanOrEqual(14);
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'readme-client-')), 'client.ts');
+  const file = path.join(dir, 'client.ts');
   writeFileSync(file, code!);
 
   const alice = await api.createUser();
