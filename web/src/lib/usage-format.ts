@@ -8,3 +8,11 @@ export function formatUsd(value: number | null): string {
   const digits = Math.min(12, Math.ceil(-Math.log10(Math.abs(value))) + 1);
   return `$${value.toFixed(digits).replace(/0+$/, '')}`;
 }
+
+/** A call's duration for people: milliseconds under a second, then seconds, then minutes (an answer can run for minutes). */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}

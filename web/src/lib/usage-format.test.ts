@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatUsd } from './usage-format.ts';
+
+describe('formatDuration', () => {
+  it('shows milliseconds under a second, tenths of seconds under a minute, then minutes', () => {
+    expect(formatDuration(0)).toBe('0 ms');
+    expect(formatDuration(42.4)).toBe('42 ms');
+    expect(formatDuration(999.4)).toBe('999 ms');
+    expect(formatDuration(1000)).toBe('1.0 s');
+    expect(formatDuration(5_249)).toBe('5.2 s');
+    expect(formatDuration(59_949)).toBe('59.9 s');
+    expect(formatDuration(59_950)).toBe('1 min 0 s');
+    expect(formatDuration(150_400)).toBe('2 min 30 s');
+  });
+});
+
+describe('formatUsd', () => {
+  it('shows cents from a cent up and two significant digits below', () => {
+    expect(formatUsd(null)).toBe('—');
+    expect(formatUsd(0)).toBe('$0');
+    expect(formatUsd(1.234)).toBe('$1.23');
+    expect(formatUsd(0.00029)).toBe('$0.00029');
+    expect(formatUsd(0.000076)).toBe('$0.000076');
+  });
+});
