@@ -1,6 +1,6 @@
-// Scores journey: rate a chat answer thumbs up with a comment, see the rating kept after a
-// reload, and see the share of positive ratings on the usage page and on the prompt's page
-// (per version, with calls, cost and latency).
+// Scores journey: an answer shows what it cost; rate it thumbs up with a comment, see the
+// rating kept after a reload, and see the share of positive ratings on the usage page and on
+// the prompt's page (per version, with calls, cost and latency).
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composer, open, reload, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
@@ -24,6 +24,8 @@ describe('scores in the browser', { timeout: 120_000 }, () => {
     await composer(page).press('Enter');
     const answer = page.locator('article[aria-label="Assistant message"][data-status="complete"]').first();
     await answer.waitFor();
+    // What the answer cost, under it, once it has ended (the demo model has an illustrative price).
+    await expect.poll(() => answer.getByTestId('answer-cost').textContent()).toMatch(/^\$0\.0*[1-9]\d*$/);
     await answer.getByRole('button', { name: 'Good answer' }).click();
     await answer.getByRole('button', { name: 'Add comment' }).click();
     await answer.getByLabel('Comment on this answer').fill('Clear and short');
@@ -33,6 +35,8 @@ describe('scores in the browser', { timeout: 120_000 }, () => {
     await reload(page);
     const again = page.locator('article[aria-label="Assistant message"][data-status="complete"]').first();
     await again.getByRole('button', { name: 'Good answer', pressed: true }).waitFor();
+    // The cost again, this time from the chat's calls read as the chat opens.
+    expect(await again.getByTestId('answer-cost').textContent()).toMatch(/^\$0\.0*[1-9]\d*$/);
     const [stored] = await sql`
       select s.rating, s.comment from public.answer_scores s join auth.users u on u.id = s.user_id where u.email = ${email}`;
     expect(stored).toEqual({ rating: 1, comment: 'Clear and short' });

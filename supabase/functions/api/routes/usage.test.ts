@@ -179,6 +179,29 @@ describe('usage', () => {
     expect(calls[1]).toMatchObject({ status: 'error', error_code: 'provider_error', provider: 'openai' });
   });
 
+  it("lists one chat's calls with session_id: what each of its answers cost", async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const chat = await (await alice.request('POST', '/sessions', { title: 'Chat' })).json();
+    const other = await (await alice.request('POST', '/sessions', { title: 'Other' })).json();
+    await log(alice, [
+      { at: '2026-05-02T00:00:00Z', model: 'in-chat', cost: '0.25', sessionId: chat.id },
+      { at: '2026-05-02T00:00:01Z', model: 'elsewhere', cost: '1', sessionId: other.id },
+      { at: '2026-05-02T00:00:02Z', model: 'no-chat' },
+      { at: '2026-05-02T00:00:03Z', model: 'in-chat, unpriced', sessionId: chat.id },
+    ]);
+    const res = await alice.request('GET', `/usage/recent?session_id=${chat.id}&limit=100`);
+    expect(res.status).toBe(200);
+    const { calls } = await res.json();
+    expect(calls.map((c: { model: string; cost_usd: number | null; session_id: string }) => [c.model, c.cost_usd, c.session_id])).toEqual([
+      ['in-chat, unpriced', null, chat.id],
+      ['in-chat', 0.25, chat.id],
+    ]);
+    // Only the caller's own calls, even for a chat id they know.
+    expect((await (await bob.request('GET', `/usage/recent?session_id=${chat.id}`)).json()).calls).toEqual([]);
+    expect((await alice.request('GET', '/usage/recent?session_id=not-a-uuid')).status).toBe(400);
+  });
+
   it("never counts another user's calls", async () => {
     const alice = await api.createUser();
     const bob = await api.createUser();

@@ -77,7 +77,13 @@ const UsageReport = z
   })
   .openapi('UsageReport');
 
-const RecentQuery = z.strictObject({ limit: limitParam(20, 100) });
+const RecentQuery = z.strictObject({
+  limit: limitParam(20, 100),
+  session_id: optionalQuery(z.uuid()).openapi({
+    param: { name: 'session_id', in: 'query' },
+    description: "Only calls of this chat (what each of its answers cost you; the chat view shows it under the answer)",
+  }),
+});
 const RecentUsage = z.object({ calls: z.array(UsageLogSchema) }).openapi('RecentUsage');
 
 const SUMMARY_SETS = {
@@ -173,19 +179,19 @@ usageRoutes.openapi(routes.summary, async (c) => {
 });
 
 usageRoutes.openapi(routes.recent, async (c) => {
-  const { limit } = c.req.valid('query');
-  const calls = await c.var.db.withUserTransaction(c.var.user, (sql) => recentCalls(sql, c.var.user.id, limit));
+  const { limit, session_id: sessionId } = c.req.valid('query');
+  const calls = await c.var.db.withUserTransaction(c.var.user, (sql) => recentCalls(sql, c.var.user.id, limit, sessionId));
   return c.json({ calls }, 200);
 });
 
-function recentCalls(sql: TransactionSql, userId: string, limit: number) {
+function recentCalls(sql: TransactionSql, userId: string, limit: number, sessionId?: string) {
   return sql<UsageLogRow[]>`
       select l.id, l.executed_at, l.provider, l.model, l.status, l.prompt_id, l.prompt_version, p.title as prompt_title,
              l.session_id, l.message_id, l.ttft_ms, l.latency_ms, l.prompt_tokens, l.completion_tokens, l.token_count,
              l.cached_tokens, l.cost_usd::float8 as cost_usd, l.error_code
         from public.prompt_usage_logs l
         left join public.prompts p on p.id = l.prompt_id
-       where l.user_id = ${userId}
+       where l.user_id = ${userId}${sessionId ? sql` and l.session_id = ${sessionId}` : sql``}
        order by l.executed_at desc, l.id desc
        limit ${limit}`;
 }

@@ -4296,6 +4296,8 @@ export type paths = {
                 query?: {
                     /** @description 1..100, default 20 */
                     limit?: number;
+                    /** @description Only calls of this chat (what each of its answers cost you; the chat view shows it under the answer) */
+                    session_id?: string;
                 };
                 header?: never;
                 path?: never;
