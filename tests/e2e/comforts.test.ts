@@ -1,4 +1,6 @@
 // Everyday comforts, as a user meets them: a keyless Ollama endpoint saves and answers,
+// the message box grows with its text and on a touch screen Enter adds a line, Copy copies a
+// message, "Jump to latest" brings a reader who scrolled up back to the end,
 // chat titles read as plain text, the theme (light, dark, system) is remembered per user and
 // stays accessible, `?` shows the shortcuts, confirmations and errors arrive as toasts, and a
 // Realtime drop shows "Reconnecting…" until live updates are back; chats can be pinned to the top
@@ -152,6 +154,69 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await dialog.waitFor({ state: 'hidden' });
     await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
     await dialog.waitFor();
+  });
+
+  it('the message box grows with its text; on a touch screen Enter adds a line and Send (or Ctrl+Enter) sends', async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page);
+    const box = composer(page);
+    const height = async () => (await box.boundingBox())?.height ?? 0;
+    await box.fill('one line');
+    const oneLine = await height();
+    await box.fill('one\ntwo\nthree\nfour\nfive');
+    expect(await height()).toBeGreaterThan(oneLine * 2);
+
+    const phone = await e2e.browser.newContext({ baseURL: e2e.webUrl, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    try {
+      const touch = await phone.newPage();
+      touch.setDefaultTimeout(45_000);
+      await signIn(touch, email);
+      expect(await touch.evaluate(() => matchMedia('(pointer: coarse)').matches && !matchMedia('(any-pointer: fine)').matches)).toBe(true);
+      const field = composer(touch);
+      await field.fill('first line');
+      await field.press('Enter');
+      await field.pressSequentially('second line');
+      await expect.poll(() => field.inputValue()).toBe('first line\nsecond line');
+      await expect(touch.locator('article[aria-label="Your message"]').count()).resolves.toBe(0);
+      await touch.getByRole('button', { name: 'Send' }).tap();
+      await touch.locator('article[aria-label="Assistant message"][data-status="complete"]').first().waitFor();
+      await expect(touch.locator('article[aria-label="Your message"]').first().innerText()).resolves.toContain('second line');
+      await field.fill('sent with Ctrl+Enter');
+      await field.press('Control+Enter');
+      await touch.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor();
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('Copy puts a message or an answer (its markdown) on the clipboard; "Jump to latest" appears off the bottom and brings the reader back', async () => {
+    const page = await e2e.newPage();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.setViewportSize({ width: 1280, height: 520 });
+    await signUp(page);
+    await sendAndWait(page, 'Show me some `code` please', 0);
+    const answer = lastAnswer(page);
+    await answer.getByRole('button', { name: 'Copy answer' }).click();
+    await answer.getByRole('button', { name: 'Copied answer' }).waitFor();
+    const copiedAnswer = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copiedAnswer).toContain('```');
+    expect(copiedAnswer).toContain('console.log');
+    await page.locator('article[aria-label="Your message"]').getByRole('button', { name: 'Copy message' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('Show me some `code` please');
+
+    for (let i = 1; i <= 3; i++) await sendAndWait(page, `Another question ${i}`, i);
+    const messages = page.getByTestId('messages');
+    const jump = page.getByRole('button', { name: 'Jump to latest' });
+    const atBottom = () => messages.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2);
+    await expect.poll(atBottom).toBe(true);
+    await expect(jump.count()).resolves.toBe(0);
+    await messages.evaluate((el) => el.scrollTo({ top: 0 }));
+    await jump.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'chat-jump-to-latest');
+    await jump.click();
+    await expect.poll(atBottom).toBe(true);
+    await jump.waitFor({ state: 'hidden' });
   });
 
   it('a failed action shows its error as a toast', async () => {

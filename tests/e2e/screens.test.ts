@@ -116,11 +116,16 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await page.locator('article[aria-label="Assistant message"]').first().waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
+    // The title keeps room beside its actions and the drawer's button (it had none at this width).
+    const title = await page.getByRole('heading', { level: 1 }).boundingBox();
+    expect(title?.width ?? 0).toBeGreaterThan(60);
     await screenshot(page, 'chat-phone');
     await page.getByRole('button', { name: 'Chats' }).click();
     await page.getByRole('link', { name: 'New chat' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'chat-phone-drawer');
+    await page.keyboard.press('Escape');
+    await page.getByRole('link', { name: 'New chat' }).waitFor({ state: 'hidden' });
   }, 240_000);
 
   it('settings: wrong password is shown inline, profile saves, export downloads my data, and the account can be deleted', async () => {
