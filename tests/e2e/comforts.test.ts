@@ -1,11 +1,12 @@
 // Everyday comforts, as a user meets them: a keyless Ollama endpoint saves and answers,
 // the message box grows with its text and on a touch screen Enter adds a line, Copy copies a
-// message, "Jump to latest" brings a reader who scrolled up back to the end,
+// message, "Jump to latest" brings a reader who scrolled up back to the end, Export downloads a chat,
 // chat titles read as plain text, the theme (light, dark, system) is remembered per user and
 // stays accessible, `?` shows the shortcuts, confirmations and errors arrive as toasts, and a
 // Realtime drop shows "Reconnecting…" until live updates are back; chats can be pinned to the top
 // of the sidebar, archived out of it and restored; a chat the sidebar learns of live is not undone
 // by an older read of the list.
+import { readFileSync } from 'node:fs';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
@@ -217,6 +218,26 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await jump.click();
     await expect.poll(atBottom).toBe(true);
     await jump.waitFor({ state: 'hidden' });
+  });
+
+  it('Export downloads the chat as Markdown or JSON, named after its title', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await sendAndWait(page, 'Plan a picnic', 0);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Plan a picnic');
+    await page.getByRole('button', { name: 'Export' }).click();
+    const [markdown] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Markdown (.md)' }).click()]);
+    expect(markdown.suggestedFilename()).toBe('Plan a picnic.md');
+    const text = readFileSync(await markdown.path(), 'utf8');
+    expect(text).toMatch(/^# Plan a picnic\n/);
+    expect(text).toContain('## You · ');
+    expect(text).toContain('Plan a picnic');
+    expect(text).toContain('## Assistant (demo-model) · ');
+    await page.getByRole('button', { name: 'Export' }).click();
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'JSON (.json)' }).click()]);
+    expect(json.suggestedFilename()).toBe('Plan a picnic.json');
+    const body = JSON.parse(readFileSync(await json.path(), 'utf8'));
+    expect(body.messages.map((m: { sender: string }) => m.sender)).toEqual(['user', 'assistant']);
   });
 
   it('a failed action shows its error as a toast', async () => {

@@ -39,12 +39,13 @@ const DESCRIBED_GROUPS: Record<string, () => Promise<Mounts>> = {
     return [['/projects', projects.projectsRoutes], ['/projects', files.projectFilesRoutes]];
   },
   sessions: async () => {
-    const [sessions, attachments, shares, branches, members] = await Promise.all([
+    const [sessions, attachments, shares, branches, members, exports] = await Promise.all([
       import('./routes/sessions.ts'),
       import('./routes/session-attachments.ts'),
       import('./routes/shares.ts'),
       import('./routes/session-branches.ts'),
       import('./routes/members.ts'),
+      import('./routes/session-export.ts'),
     ]);
     return [
       ['/sessions', sessions.sessionsRoutes],
@@ -52,6 +53,7 @@ const DESCRIBED_GROUPS: Record<string, () => Promise<Mounts>> = {
       ['/sessions', shares.sessionSharesRoutes],
       ['/sessions', branches.sessionBranchesRoutes],
       ['/sessions', members.membersRoutes],
+      ['/sessions', exports.sessionExportRoutes],
     ];
   },
   shared: async () => [['/shared', (await import('./routes/shares.ts')).sharedChatRoutes]],

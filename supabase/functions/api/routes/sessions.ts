@@ -254,7 +254,7 @@ sessionsRoutes.openapi(routes.messages, async (c) => {
 });
 
 /** A streaming answer's row stays empty until it ends: show its latest checkpoint instead. */
-async function withCheckpoint<M extends MessageRow>(turns: AppEnv['Variables']['turns'], userId: string, message: M): Promise<M> {
+export async function withCheckpoint<M extends MessageRow>(turns: AppEnv['Variables']['turns'], userId: string, message: M): Promise<M> {
   if (message.status !== 'streaming') return message;
   const stored = await turns.store.readAnswer(userId, message.id);
   if (!stored) return message;

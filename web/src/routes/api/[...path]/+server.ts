@@ -6,7 +6,7 @@ import type { RequestHandler } from './$types';
 import { apiBase, apiHeaders } from '$lib/server/api';
 import { apiTarget } from '$lib/server/api-path';
 
-const FORWARDED_RESPONSE_HEADERS = ['content-type', 'cache-control', 'retry-after', 'x-request-id'];
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'cache-control', 'retry-after', 'x-request-id'];
 
 function jsonError(status: number, code: string, message: string): Response {
   return Response.json({ error: { code, message } }, { status });
