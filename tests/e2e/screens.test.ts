@@ -126,6 +126,16 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await screenshot(page, 'chat-phone-drawer');
     await page.keyboard.press('Escape');
     await page.getByRole('link', { name: 'New chat' }).waitFor({ state: 'hidden' });
+    // The main navigation is one row on a phone: its links open from Menu and close on navigating.
+    const mainNav = page.getByRole('navigation', { name: 'Main' });
+    expect((await mainNav.boundingBox())!.height).toBeLessThan(60);
+    await mainNav.getByRole('link', { name: 'Prompts' }).waitFor({ state: 'hidden' });
+    await mainNav.getByRole('button', { name: 'Menu' }).click();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'nav-phone-menu');
+    await mainNav.getByRole('link', { name: 'Prompts' }).click();
+    await page.waitForURL('**/prompts');
+    await mainNav.getByRole('link', { name: 'Prompts' }).waitFor({ state: 'hidden' });
   }, 240_000);
 
   it('settings: wrong password is shown inline, profile saves, export downloads my data, and the account can be deleted', async () => {

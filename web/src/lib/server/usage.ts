@@ -1,14 +1,9 @@
 // Shapes /api/usage/summary (one call: every grouping the page draws plus the newest calls)
 // into what the usage charts and tables render.
 import { ok, type Api, type UsageSummary } from '$lib/api';
+import { everyDay, nextDay } from '$lib/usage-days';
 
 type UsageStats = UsageSummary['totals'];
-
-function nextDay(day: string): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + 1);
-  return date.toISOString().slice(0, 10);
-}
 
 export const stats = (g: UsageStats) => ({
   calls: g.calls,
@@ -22,11 +17,14 @@ export const stats = (g: UsageStats) => ({
   positiveShare: g.positive_share,
 });
 
+const NO_CALLS = { calls: 0, errors: 0, tokens: 0, cost: 0, unpriced: 0, p50: null, p95: null, ratings: 0, positiveShare: null };
+
 export async function loadUsage(api: Api, from: string, to: string) {
   const s = await ok(api.GET('/api/usage/summary', { params: { query: { from, to: nextDay(to) } } }));
+  const days = s.by_day.map((g) => ({ day: g.day ?? g.key, ...stats(g) }));
   return {
     totals: s.totals,
-    days: s.by_day.map((g) => ({ day: g.day ?? g.key, ...stats(g) })),
+    days: everyDay(from, to, days, (day) => ({ day, ...NO_CALLS })),
     byDayProvider: s.by_day_provider.map((g) => ({ day: g.day ?? '', provider: g.provider ?? '', tokens: g.total_tokens, cost: g.cost_usd })),
     models: s.by_model.map((g) => ({ model: g.model ?? g.key, provider: g.provider, ...stats(g) })),
     projects: s.by_project.map((g) => ({ id: g.project_id, name: g.project_name ?? (g.project_id ? 'Deleted project' : 'No project'), ...stats(g) })),

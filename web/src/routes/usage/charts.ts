@@ -6,13 +6,17 @@ const PALETTE = ['#38bdf8', '#f59e0b', '#34d399', '#f472b6', '#a78bfa', '#f87171
 
 type DayProvider = { day: string; provider: string; tokens: number; cost: number };
 
+/** A UTC day (YYYY-MM-DD) as an axis label in the reader's language: "Nov 27", "27 nov.". */
+export const dayLabel = (day: string) =>
+  new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
 /** Stacked bars per day, one colour per provider, of tokens or dollars. */
 export function perDayByProvider(days: { day: string }[], rows: DayProvider[], measure: 'tokens' | 'cost'): ChartConfiguration {
   const providers = [...new Set(rows.map((r) => r.provider))];
   return {
     type: 'bar',
     data: {
-      labels: days.map((d) => d.day),
+      labels: days.map((d) => dayLabel(d.day)),
       datasets: providers.map((provider, i) => ({
         label: provider,
         backgroundColor: PALETTE[i % PALETTE.length],
@@ -48,7 +52,7 @@ export function callsAndErrors(days: { day: string; calls: number; errors: numbe
   return {
     type: 'line',
     data: {
-      labels: days.map((d) => d.day),
+      labels: days.map((d) => dayLabel(d.day)),
       datasets: [
         { label: 'Calls', borderColor: PALETTE[2], backgroundColor: PALETTE[2], data: days.map((d) => d.calls) },
         { label: 'Errors', borderColor: PALETTE[5], backgroundColor: PALETTE[5], data: days.map((d) => d.errors) },
