@@ -1,6 +1,7 @@
 // Everyday comforts, as a user meets them: a keyless Ollama endpoint saves and answers,
 // the message box grows with its text and on a touch screen Enter adds a line, Copy copies a
 // message, "Jump to latest" brings a reader who scrolled up back to the end, Export downloads a chat,
+// answer settings (temperature, longest answer) go with each turn and stay with the chat,
 // chat titles read as plain text, the theme (light, dark, system) is remembered per user and
 // stays accessible, `?` shows the shortcuts, confirmations and errors arrive as toasts, and a
 // Realtime drop shows "Reconnecting…" until live updates are back; chats can be pinned to the top
@@ -10,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
-import { composer, lastAnswer, open, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, lastAnswer, open, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
 
 async function chooseTheme(page: Page, theme: 'System' | 'Light' | 'Dark') {
   await open(page, '/settings');
@@ -238,6 +239,46 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     expect(json.suggestedFilename()).toBe('Plan a picnic.json');
     const body = JSON.parse(readFileSync(await json.path(), 'utf8'));
     expect(body.messages.map((m: { sender: string }) => m.sender)).toEqual(['user', 'assistant']);
+  });
+
+  it("answer settings (temperature, longest answer) reach the provider, stay with the chat, and a bad value is named and loses nothing", async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await addCustomKey(page, ollama, `sk-e2e-${crypto.randomUUID()}`);
+    await open(page, '/chat');
+    await chooseModel(page, 'custom', 'tuned-model');
+    await page.getByRole('button', { name: 'Answer settings' }).click();
+    const panel = page.getByRole('group', { name: 'Answer settings' });
+    await panel.getByLabel('Temperature').fill('0.2');
+    await panel.getByLabel('Longest answer (tokens)').fill('40');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'chat-answer-settings');
+    const before = ollama.requests.length;
+    await sendAndWait(page, 'Tuned question', 0);
+    const sent = ollama.requests.slice(before).find((r) => r.path.startsWith('/v1/chat/completions'))?.body as Record<string, unknown>;
+    expect(sent).toMatchObject({ model: 'tuned-model', temperature: 0.2, max_tokens: 40 });
+
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await reload(page);
+    await expect(page.getByTestId('answer-settings-summary').innerText()).resolves.toBe('T 0.2 · ≤ 40 tokens');
+    await page.getByRole('button', { name: 'Answer settings' }).click();
+    await panel.getByLabel('Temperature').fill('5');
+    await panel.getByText('Between 0 and 2').waitFor();
+    await composer(page).fill('Too hot');
+    await composer(page).press('Enter');
+    const refused = page.getByRole('alert').filter({ hasText: 'temperature' });
+    await refused.waitFor();
+    await expect(refused.textContent()).resolves.toContain('Your text is back in the message box.');
+    await expect(refused.getByRole('button', { name: 'Retry' }).count()).resolves.toBe(0);
+    await expect.poll(() => composer(page).inputValue()).toBe('Too hot');
+    // Back to the model's defaults: nothing is sent for them.
+    await panel.getByRole('button', { name: "Use the model's defaults" }).click();
+    const again = ollama.requests.length;
+    await composer(page).press('Enter');
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor();
+    const plain = ollama.requests.slice(again).find((r) => r.path.startsWith('/v1/chat/completions'))?.body as Record<string, unknown>;
+    expect(plain).not.toHaveProperty('temperature');
+    expect(plain).not.toHaveProperty('max_tokens');
   });
 
   it('a failed action shows its error as a toast', async () => {

@@ -135,6 +135,22 @@ describe('POST /api/chat', () => {
     ]);
   });
 
+  it("sends the turn's temperature and max_tokens to the provider and keeps them as the chat's settings until a turn changes them", async () => {
+    const alice = await api.createUser();
+    const first = await chat(alice, { message: '/echo warm', temperature: 0.3, max_tokens: 64 });
+    const sessionId = first[0].data.session_id;
+    expect(lastProviderBody()).toMatchObject({ temperature: 0.3, max_tokens: 64 });
+    const settings = async () => (await api.db.sql`select metadata from public.chat_sessions where id = ${sessionId}`)[0].metadata;
+    expect(await settings()).toEqual({ provider: 'demo', model: 'demo-model', temperature: 0.3, max_tokens: 64 });
+    await chat(alice, { session_id: sessionId, message: '/echo cold', temperature: 0 });
+    expect(lastProviderBody()).toMatchObject({ temperature: 0 });
+    expect(await settings()).toMatchObject({ temperature: 0, max_tokens: null });
+    // Back to the model's defaults: nothing is sent, and the chat says so.
+    await chat(alice, { session_id: sessionId, message: '/echo default' });
+    expect(lastProviderBody()).not.toHaveProperty('temperature');
+    expect(await settings()).toMatchObject({ temperature: null, max_tokens: null });
+  });
+
   it('fits history to the context window and reports dropped turns', async () => {
     const alice = await api.createUser();
     const [session] = await api.db.sql`insert into public.chat_sessions (user_id, title) values (${alice.id}, 'long') returning id`;

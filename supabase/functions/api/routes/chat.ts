@@ -248,10 +248,13 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   const persisted = sent.then(() => writeTurnRows(db.sql, { ownerId: seat.ownerId, authorId: user.id }, inputs, ids, {
     provider: provider.id,
     model: body.model,
+    // The chat's settings as of this turn, for the web app to restore (null: the model's default;
+    // each turn states its own, so a turn without them resets them).
     metadata: {
       provider: provider.id,
       model: body.model,
-      ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
+      temperature: body.temperature ?? null,
+      max_tokens: body.max_tokens ?? null,
       ...(body.prompt_id ? { prompt: { id: body.prompt_id, label: body.prompt_label ?? null, version: body.prompt_version ?? null } } : {}),
     },
     leaseMs: limits.turnLeaseMs,

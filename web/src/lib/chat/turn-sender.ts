@@ -140,11 +140,15 @@ export class TurnSender {
         // Nothing was stored for this answer: drop the placeholder, offer a retry.
         dropDrafts();
         const files = opts.attachments ?? [];
-        if (files.length > 0 && !filesOutliveRefusal(err)) {
-          // The same request would be refused again: its files are of no further use (lib/attachments/refusals.ts).
-          void discardAttachments(files).catch(() => {});
+        if (!filesOutliveRefusal(err)) {
+          // The same request would be refused again (a bad setting, a read-only chat, an
+          // unsupported file…): no Retry; the text goes back to the message box to change and send
+          // again, and its files are of no further use (lib/attachments/refusals.ts).
+          if (files.length > 0) void discardAttachments(files).catch(() => {});
           chat.returnedDraft = opts.userText ?? null;
-          chat.sendError = { message: `${errorText(err)} The attached ${files.length === 1 ? 'file was' : 'files were'} removed; your text is back in the message box.`, retry: null };
+          const removed = files.length > 0 ? ` The attached ${files.length === 1 ? 'file was' : 'files were'} removed.` : '';
+          const back = opts.userText ? ' Your text is back in the message box.' : '';
+          chat.sendError = { message: `${errorText(err)}${removed}${back}`, retry: null };
         } else {
           chat.sendError = { message: errorText(err), retry: () => void this.run(body, onSession, opts) };
           this.retryFiles = files;

@@ -4,6 +4,8 @@ import { loadFailed, requireApi } from '$lib/server/api';
 import { loadProviders, pickDefaults } from '$lib/server/providers';
 import type { PageServerLoad } from './$types';
 
+const finiteOrNull = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
 export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
   const id = event.params.id ?? null;
@@ -46,6 +48,8 @@ export const load: PageServerLoad = async (event) => {
         { provider: prefs.default_provider, model: prefs.default_model },
       ),
       promptId: event.url.searchParams.get('prompt'),
+      // The answer settings its last turn used; a new chat starts from the model's defaults.
+      settings: { temperature: finiteOrNull(session?.metadata.temperature), max_tokens: finiteOrNull(session?.metadata.max_tokens) },
     };
   } catch (err) {
     loadFailed(err);
