@@ -234,6 +234,21 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     expect(text).toContain('## You · ');
     expect(text).toContain('Plan a picnic');
     expect(text).toContain('## Assistant (demo-model) · ');
+    // A panel closes with Esc or a press outside it; its button still toggles it.
+    const exportPanel = page.getByRole('group', { name: 'Export this chat' });
+    await page.getByRole('button', { name: 'Export' }).click();
+    await exportPanel.waitFor();
+    await page.keyboard.press('Escape');
+    await exportPanel.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Answer settings' }).click();
+    const settingsPanel = page.getByRole('group', { name: 'Answer settings' });
+    await settingsPanel.waitFor();
+    await page.getByTestId('messages').click({ position: { x: 5, y: 5 } });
+    await settingsPanel.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Answer settings' }).click();
+    await settingsPanel.waitFor();
+    await page.getByRole('button', { name: 'Answer settings' }).click();
+    await settingsPanel.waitFor({ state: 'hidden' });
     await page.getByRole('button', { name: 'Export' }).click();
     const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'JSON (.json)' }).click()]);
     expect(json.suggestedFilename()).toBe('Plan a picnic.json');

@@ -1,13 +1,16 @@
 // Prompt library journeys: versions with diff and restore, labels, running a prompt with
-// variables in chat, and sharing a public prompt that another user forks.
+// variables in chat (its saved model settings become the chat's), and sharing a public prompt
+// that another user forks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { composer, newEmail, screenshot, signUp, startE2E, type E2E, open } from './helpers.ts';
 
-async function createPrompt(page: Page, fields: { title: string; content: string; tags?: string; isPublic?: boolean }) {
+async function createPrompt(page: Page, fields: { title: string; content: string; tags?: string; isPublic?: boolean; temperature?: string; maxTokens?: string }) {
   await open(page, '/prompts/new');
   await page.getByLabel('Title').fill(fields.title);
   await page.getByLabel('Template').fill(fields.content);
+  if (fields.temperature) await page.getByLabel('Temperature').fill(fields.temperature);
+  if (fields.maxTokens) await page.getByLabel('Max tokens').fill(fields.maxTokens);
   if (fields.tags) await page.getByLabel('Tags (comma separated)').fill(fields.tags);
   if (fields.isPublic) await page.getByLabel('Public', { exact: false }).check();
   await page.getByRole('button', { name: 'Create prompt' }).click();
@@ -69,7 +72,7 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     const page = await e2e.newPage();
     await signUp(page);
     const title = `Translate ${crypto.randomUUID().slice(0, 6)}`;
-    await createPrompt(page, { title, content: 'Translate into {{language}}: {{text}}' });
+    await createPrompt(page, { title, content: 'Translate into {{language}}: {{text}}', temperature: '0.4', maxTokens: '120' });
     await open(page, '/chat');
     await composer(page).press('/');
     const dialog = page.getByRole('dialog');
@@ -81,6 +84,9 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await screenshot(page, 'prompt-picker');
     await dialog.getByRole('button', { name: 'Insert' }).click();
     await expect.poll(() => composer(page).inputValue(), { timeout: 30_000 }).toBe('Translate into French: good morning');
+    // The model settings saved with the prompt's version become the chat's, and it says so.
+    await page.getByRole('status').filter({ hasText: "Using the prompt's settings: temperature 0.4, at most 120 tokens." }).waitFor();
+    await expect(page.getByTestId('answer-settings-summary').innerText()).resolves.toBe('T 0.4 · ≤ 120 tokens');
   });
 
   it('a public prompt is visible to another user, who can fork it', async () => {
