@@ -195,7 +195,7 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     const page = await e2e.newPage();
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.setViewportSize({ width: 1280, height: 520 });
-    await signUp(page);
+    const email = await signUp(page);
     await sendAndWait(page, 'Show me some `code` please', 0);
     const answer = lastAnswer(page);
     await answer.getByRole('button', { name: 'Copy answer' }).click();
@@ -205,6 +205,23 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     expect(copiedAnswer).toContain('console.log');
     await page.locator('article[aria-label="Your message"]').getByRole('button', { name: 'Copy message' }).click();
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('Show me some `code` please');
+
+    // Over plain HTTP on a LAN address browsers have no navigator.clipboard: Copy still works.
+    const plainHttp = await e2e.newPage();
+    await plainHttp.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });
+      document.addEventListener('copy', (event) => {
+        const area = event.target as HTMLTextAreaElement;
+        (window as unknown as { copied: string }).copied = area.value.slice(area.selectionStart, area.selectionEnd);
+      });
+    });
+    await signIn(plainHttp, email);
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await open(plainHttp, new URL(page.url()).pathname);
+    await lastAnswer(plainHttp).getByRole('button', { name: 'Copy answer' }).click();
+    await lastAnswer(plainHttp).getByRole('button', { name: 'Copied answer' }).waitFor();
+    expect(await plainHttp.evaluate(() => (window as unknown as { copied: string }).copied)).toBe(copiedAnswer);
+    await plainHttp.close();
 
     for (let i = 1; i <= 3; i++) await sendAndWait(page, `Another question ${i}`, i);
     const messages = page.getByTestId('messages');

@@ -2,7 +2,8 @@
 // dark, and each is saved as tests/artifacts/screenshots/<theme>-<screen>.png beside the
 // others (signed out, a new user's first run, a chat with code, search, shortcuts, the
 // sidebar's archive, prompts, playground, projects, usage, every settings page, import, a
-// shared chat, and the chat at phone width with its drawer).
+// shared chat, and at phone width the chat with its drawer and the other main screens); no
+// screen is wider than its window.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composer, open, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E } from './helpers.ts';
@@ -21,6 +22,9 @@ async function checkScreens(page: Page, screens: Screen[]): Promise<Record<strin
       await screen.then?.(page);
       const violations = await seriousViolations(page);
       if (violations.length) found[`${theme}-${screen.name}`] = violations;
+      // Nothing wider than the window: a page that scrolls sideways is broken on a phone.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (overflow > 0) found[`${theme}-${screen.name}-overflow`] = `${overflow}px wider than the window`;
       await screenshot(page, `${theme}-${screen.name}`);
     }
   }
@@ -126,6 +130,14 @@ describe('every screen in both themes', { timeout: 300_000 }, () => {
           await p.getByRole('link', { name: 'New chat' }).waitFor();
         },
       },
+      { name: 'prompts-phone', path: '/prompts' },
+      { name: 'prompt-detail-phone', path: `/prompts/${made.promptId}` },
+      { name: 'playground-phone', path: '/playground' },
+      { name: 'projects-phone', path: '/projects' },
+      { name: 'usage-phone', path: '/usage' },
+      { name: 'settings-phone', path: '/settings' },
+      { name: 'settings-api-keys-phone', path: '/settings/api-keys' },
+      { name: 'shared-chat-phone', path: made.sharePath },
     ]);
     expect(phone).toEqual({});
   });
