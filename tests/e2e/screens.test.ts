@@ -26,6 +26,14 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await expect(recent.count()).resolves.toBe(2);
     await expect(recent.first().textContent()).resolves.toContain('demo/demo-model');
     await page.getByRole('heading', { name: 'Tokens per day by provider' }).waitFor();
+    // Each chart's numbers as a table: every day of the range (zeros included), dollars formatted.
+    const dollars = page.getByRole('region', { name: 'Dollars per day by provider' });
+    await dollars.getByText('Show the numbers').click();
+    const rows = dollars.getByRole('table').locator('tbody tr');
+    await expect(rows.count()).resolves.toBe(7);
+    await expect(rows.last().locator('td').first().textContent()).resolves.toMatch(/^\$0\.000\d+$/);
+    await expect(rows.first().locator('td').first().textContent()).resolves.toBe('$0');
+    expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'usage');
   });
 
