@@ -1,8 +1,8 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createLogger } from '../log.ts';
 import type { Turn, TurnEnd, TurnEvent } from './turn.ts';
-import { turnView } from './turn-view.ts';
+import { DELTA_FLUSH_MS, turnView } from './turn-view.ts';
 import type { Unit } from './units.ts';
 
 /** What turnView needs of a Turn: units and an end, pushed by the test. */
@@ -39,6 +39,10 @@ function parse(chunks: string[]): EventSourceMessage[] {
 
 describe('turnView', () => {
   it('writes the first delta at once and coalesces the next ones into one write, in order, before done', async () => {
+    // The flush interval on a clock of the test's own: on a loaded machine reading the first
+    // delta could take longer than DELTA_FLUSH_MS, and the next one then went out alone.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
+    onTestFinished(() => void vi.useRealTimers());
     const { turn, push, end } = fakeTurn();
     const stream = turnView({ messageId: 'm1', meta: { session_id: 's1' }, afterSeq: 0, turn, keepaliveMs: 60_000, log: createLogger(() => {}, 'silent') });
     const reader = stream.getReader();
@@ -52,7 +56,9 @@ describe('turnView', () => {
     push('lo');
     push(', ');
     push('world');
-    const batch = await read();
+    const reading = read();
+    await vi.advanceTimersByTimeAsync(DELTA_FLUSH_MS);
+    const batch = await reading;
     expect(parse([batch]).map((e) => [e.event, e.id, e.data])).toEqual([
       ['delta', '2', '{"seq":2,"text":"lo"}'],
       ['delta', '3', '{"seq":3,"text":", "}'],
