@@ -162,6 +162,57 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await screenshot(page, 'chat-untrusted-markdown');
   });
 
+  it('math renders with KaTeX; prices stay text; the answer cannot style the page or draw outside its message', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await chooseModel(page, 'demo');
+    const answerText = [
+      '/echo Euler: $e^{i\\pi} + 1 = 0$ and \\(a^2 + b^2 = c^2\\).',
+      '',
+      '\\[',
+      'x = \\frac{-b \\pm \\sqrt{b^2-4ac}}{2a}',
+      '\\]',
+      '',
+      'It costs $5, or $10 with shipping. <span class="katex" style="position:fixed;inset:0;background:red">cover</span>',
+      '',
+      '\\(\\kern{-7em}\\colorbox{red}{\\rule{5em}{5em}}\\)',
+      '',
+      '| a | b |',
+      '| --- | --- |',
+      '| 1 | 2 |',
+    ].join('\n');
+    await composer(page).fill(answerText);
+    await composer(page).press('Enter');
+    const answer = page.locator('article[aria-label="Assistant message"][data-status="complete"]').last();
+    await answer.waitFor();
+    const rendered = answer.locator('.markdown');
+
+    // Four formulas, each with MathML for screen readers; one of them a display block.
+    await expect.poll(() => rendered.locator('.katex math').count(), { timeout: 15_000 }).toBe(4);
+    await expect(rendered.locator('.katex-display').count()).resolves.toBe(1);
+    await expect(rendered.locator('.katex-display math mfrac').count()).resolves.toBe(1);
+    await expect(rendered.locator('.katex-display math msqrt').count()).resolves.toBe(1);
+    await expect(rendered.textContent()).resolves.toContain('It costs $5, or $10 with shipping.');
+    // The answer's own markup keeps no style, even dressed as KaTeX's.
+    const cover = rendered.locator('span', { hasText: /^cover$/ });
+    await expect(cover.getAttribute('style')).resolves.toBeNull();
+    // KaTeX moves its parts with inline styles: a formula shifted 7em left (into the conversation's margin) stays inside its message.
+    const escaped = await page.evaluate(() => {
+      const box = document.querySelector('.markdown .colorbox');
+      const markdown = box?.closest('.markdown');
+      if (!box || !markdown) return 'missing';
+      const r = box.getBoundingClientRect();
+      const m = markdown.getBoundingClientRect();
+      if (r.right > m.left - 16) return 'not moved';
+      if (r.left < 0 || r.top < 0 || r.bottom > innerHeight) return `off screen: ${JSON.stringify(r)}`;
+      const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+      return hit === null || !markdown.contains(hit) ? 'clipped' : 'drawn outside';
+    });
+    expect(escaped).toBe('clipped');
+    await expect(rendered.locator('.table-scroll > table').count()).resolves.toBe(1);
+    await screenshot(page, 'chat-math');
+  });
+
   it('edit-and-resend shows the new version of the turn, and regenerate the new answer (older versions stay behind ‹ ›)', async () => {
     const page = await e2e.newPage();
     await signUp(page);

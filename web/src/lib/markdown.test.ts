@@ -2,7 +2,8 @@
 // refuse to produce HTML at all rather than pass markup through. Sanitising itself is
 // exercised in a real browser by tests/e2e/chat.test.ts.
 import { describe, expect, it } from 'vitest';
-import { markdownToHtml, renderMarkdown, SANITIZE_OPTIONS } from './markdown.ts';
+import katex from 'katex';
+import { KATEX_OPTIONS, markdownToHtml, parseMarkdown, renderMarkdown, SANITIZE_OPTIONS } from './markdown.ts';
 
 describe('renderMarkdown without a DOM', () => {
   it('returns null instead of unsanitised HTML', () => {
@@ -20,5 +21,60 @@ describe('images in model output (issue 10, finding 5)', () => {
   it('raw media tags are stripped by the sanitiser', () => {
     for (const tag of ['img', 'picture', 'source', 'video', 'audio']) expect(SANITIZE_OPTIONS.FORBID_TAGS).toContain(tag);
     expect(SANITIZE_OPTIONS.FORBID_ATTR).toContain('srcset');
+  });
+});
+
+describe('math in answers', () => {
+  const found = (source: string) => parseMarkdown(source).formulas;
+
+  it('finds $…$, $$…$$, \\(…\\) and \\[…\\], inline and display', () => {
+    expect(found('Euler: $e^{i\\pi} + 1 = 0$ holds.')).toEqual([{ tex: 'e^{i\\pi} + 1 = 0', display: false }]);
+    expect(found('$$\n\\int_0^1 x\\,dx = \\tfrac12\n$$')).toEqual([{ tex: '\\int_0^1 x\\,dx = \\tfrac12', display: true }]);
+    expect(found('where \\(a^2 + b^2 = c^2\\) and')).toEqual([{ tex: 'a^2 + b^2 = c^2', display: false }]);
+    expect(found('The roots:\n\\[\nx = \\frac{-b \\pm \\sqrt{b^2-4ac}}{2a}\n\\]\nas usual.')).toEqual([
+      { tex: 'x = \\frac{-b \\pm \\sqrt{b^2-4ac}}{2a}', display: true },
+    ]);
+  });
+
+  it('a display formula on lines of its own is a block; one inside a sentence stays in it', () => {
+    expect(parseMarkdown('Before.\n\n$$\n- b \\\\\n+ c\n$$\n\nAfter.').formulas).toEqual([{ tex: '- b \\\\\n+ c', display: true }]);
+    expect(parseMarkdown('Before.\n\n$$\n- b\n$$').html).not.toContain('<ul>');
+    expect(found('so $$a = b$$ and \\[c\\] inline')).toEqual([{ tex: 'a = b', display: true }, { tex: 'c', display: true }]);
+    expect(found('$$\nunclosed\n\\]')).toEqual([]);
+  });
+
+  it('leaves the formula whole: markdown inside it is not markdown, \\\\) does not end it', () => {
+    expect(found('\\(a_1 * b_2 * c\\)')).toEqual([{ tex: 'a_1 * b_2 * c', display: false }]);
+    expect(found('\\[\\begin{matrix} a \\\\ (b) \\end{matrix}\\]')).toEqual([{ tex: '\\begin{matrix} a \\\\ (b) \\end{matrix}', display: true }]);
+  });
+
+  it('is not found in prices, code or escaped dollars', () => {
+    expect(found('It costs $5, or $10 with shipping.')).toEqual([]);
+    expect(found('From $20 to $30. US$5 and $ 7 $ too.')).toEqual([]);
+    expect(found('Pay $5 for $x$.')).toEqual([{ tex: 'x', display: false }]);
+    expect(found('Run `echo $HOME $PATH` or `\\(x\\)`.')).toEqual([]);
+    expect(found('```sh\necho $a $b\n```')).toEqual([]);
+    expect(found('Between \\$5 and \\$10.')).toEqual([]);
+  });
+
+  it('each formula becomes an empty placeholder; the TeX is not in the HTML to sanitise', () => {
+    const { html } = parseMarkdown('Area $\\pi r^2$ and \\(<img src=x onerror=alert(1)>\\)');
+    expect(html).not.toContain('pi r');
+    expect(html).not.toContain('<img');
+    expect(html.match(/<span class="mrp-math-[0-9a-f]{16}-[01]"><\/span>/g)).toHaveLength(2);
+  });
+
+  it('KaTeX, as configured, links, embeds and styles nothing that TeX asks for', () => {
+    // The MathML annotation carries the source as text; the rest is what is drawn.
+    const render = (tex: string) => katex.renderToString(tex, KATEX_OPTIONS).replace(/<annotation[^]*?<\/annotation>/, '');
+    for (const tex of ['\\href{javascript:alert(1)}{x}', '\\url{https://evil.example}', '\\includegraphics{https://evil.example/a.png}', '\\htmlStyle{position:fixed;inset:0}{x}', '\\htmlClass{fixed}{x}', '\\htmlData{onload=alert(1)}{x}']) {
+      const html = render(tex);
+      expect(html).not.toMatch(/href=|<img|position:\s*fixed|class="fixed"|onload/);
+    }
+    // Sizes are capped at maxSize ems (a negative kern is not: .markdown clips what it moves).
+    expect(render('\\rule{500em}{500em}')).not.toContain('500em');
+    expect(render('\\rule{500em}{500em}')).toContain('10em');
+    // A formula that does not parse shows its source (escaped) instead of throwing.
+    expect(render('\\frac{<b>')).toContain('&lt;b&gt;');
   });
 });

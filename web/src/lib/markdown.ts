@@ -1,12 +1,110 @@
-// Renders untrusted assistant markdown to safe HTML: marked → highlight.js for code →
-// DOMPurify. Browser-only (DOMPurify needs a DOM); callers show plain text until then.
+// Renders untrusted assistant markdown to safe HTML: marked → highlight.js for code → KaTeX
+// for math → DOMPurify. Browser-only (DOMPurify needs a DOM); callers show plain text until then.
 // Images are never loaded: a model (or a prompt injection in what it read) could put chat
 // content into an image URL and the browser would send it off the moment it renders.
 // Markdown images become plain links, raw <img> and other media are removed, and the
 // app's Content-Security-Policy (img-src 'self' data:) backs both up.
+//
+// Math: `$…$`, `$$…$$` and LaTeX's own `\(…\)` and `\[…\]`, which OpenAI's models write.
+// KaTeX's output needs inline styles, MathML and SVG, which the answer's own HTML may never
+// carry (a style attribute could lay a fake dialog over the page),
+// so formulas are not part of the HTML that is sanitised: marked leaves an empty placeholder
+// whose class holds a per-page random nonce (text in an answer cannot forge it), the answer is
+// sanitised strictly, and each placeholder is then replaced by KaTeX's rendering of that
+// formula, sanitised on its own with MathML, SVG and styles allowed. KaTeX runs without trust
+// (no \href, \includegraphics, \htmlStyle…) and with sizes and macro expansion capped
+// (https://katex.org/docs/security); `.markdown` clips what a formula draws to the message.
+// KaTeX itself is loaded the first time a formula is shown (lib/math.ts); until then a formula
+// shows its TeX.
 import DOMPurify, { type Config } from 'dompurify';
 import hljs from 'highlight.js/lib/common';
-import { Marked } from 'marked';
+import type { KatexOptions } from 'katex';
+import { Marked, Renderer, type TokenizerAndRendererExtension, type Tokens } from 'marked';
+
+/** KaTeX settings for TeX from an untrusted model (https://katex.org/docs/options). */
+export const KATEX_OPTIONS: KatexOptions = {
+  throwOnError: false, // a formula KaTeX cannot parse shows its source, in the error colour
+  trust: false,
+  maxSize: 10, // ems: \rule{500em}{500em} is drawn 10em at most
+  maxExpand: 500,
+  strict: 'ignore',
+  output: 'htmlAndMathml', // MathML is what screen readers read
+};
+
+export interface Formula {
+  tex: string;
+  display: boolean;
+}
+
+/** The placeholder class's prefix: random per page load, so an answer cannot write one. */
+const PLACEHOLDER = `mrp-math-${Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('')}-`;
+
+/** The formulas of the parse in progress (marked parses synchronously). */
+let formulas: Formula[] = [];
+
+function placeholder(tex: string, display: boolean): string {
+  const index = formulas.push({ tex, display }) - 1;
+  return `<span class="${PLACEHOLDER}${index}"></span>`;
+}
+
+interface MathToken extends Tokens.Generic {
+  text: string;
+  displayMode: boolean;
+}
+
+const mathToken = (type: string, raw: string, tex: string, displayMode: boolean): MathToken => ({ type, raw, text: tex.trim(), displayMode });
+
+/*
+ * What counts as a formula. In every form a backslash takes the character after it, so `\$`
+ * and `\\)` (a TeX line break, then a parenthesis) do not end one.
+ *  - `\(…\)` inline and `\[…\]` display: LaTeX's own, as OpenAI's models write them (CommonMark
+ *    would read them as escaped brackets);
+ *  - `$$…$$` display;
+ *  - `$…$` inline, where a price must stay a price: no space just inside either dollar, no
+ *    letter or digit just before the first or after the last ("US$5", "$5 and $10" stay text).
+ * A display formula whose delimiters stand on lines of their own is a block (no paragraph around it).
+ * marked-katex-extension covers the dollar forms but imports KaTeX itself, which would put
+ * KaTeX in every page that shows markdown instead of loading it with the first formula.
+ */
+const DISPLAY_BLOCK = /^ {0,3}(\$\$|\\\[)[ \t]*\n((?:\\[^]|[^\\])+?)\n[ \t]*(\$\$|\\\])[ \t]*(?:\n+|$)/;
+const INLINE_FORMS: [RegExp, boolean][] = [
+  [/^\\\(((?:\\[^]|[^\\])+?)\\\)/, false],
+  [/^\\\[((?:\\[^]|[^\\])+?)\\\]/, true],
+  [/^\$\$((?:\\[^]|[^\\$])+?)\$\$/, true],
+  [/^\$(?![\s$])((?:\\[^]|[^\\$\n])+?)\$(?!\w)/, false],
+];
+
+const mathBlock: TokenizerAndRendererExtension = {
+  name: 'mathBlock',
+  level: 'block',
+  tokenizer(src) {
+    const match = DISPLAY_BLOCK.exec(src);
+    if (!match || (match[1] === '$$') !== (match[3] === '$$') || !match[2]!.trim()) return undefined;
+    return mathToken('mathBlock', match[0], match[2]!, true);
+  },
+  renderer: (token) => `<p>${placeholder((token as MathToken).text, true)}</p>\n`,
+};
+
+const mathInline: TokenizerAndRendererExtension = {
+  name: 'mathInline',
+  level: 'inline',
+  start(src) {
+    const index = src.search(/\\[([]|\$/);
+    return index < 0 ? undefined : index;
+  },
+  tokenizer(src, tokens) {
+    if (src.startsWith('$') && /\w$/.test(tokens.at(-1)?.raw ?? '')) return undefined; // "US$5"
+    for (const [form, display] of INLINE_FORMS) {
+      const match = form.exec(src);
+      if (!match) continue;
+      const tex = match[1]!;
+      if (!tex.trim() || (!display && src.startsWith('$') && /\s$/.test(tex))) return undefined;
+      return mathToken('mathInline', match[0], tex, display);
+    }
+    return undefined;
+  },
+  renderer: (token) => placeholder((token as MathToken).text, (token as MathToken).displayMode),
+};
 
 const marked = new Marked({
   gfm: true,
@@ -24,16 +122,31 @@ const marked = new Marked({
       const cls = `hljs${language ? ` language-${language}` : ''}`;
       return `<pre><code class="${cls}">${html}</code></pre>\n`;
     },
+    // A table wider than the message scrolls inside it instead of pushing the page sideways.
+    table(token) {
+      return `<div class="table-scroll">${Renderer.prototype.table.call(this, token)}</div>\n`;
+    },
   },
 });
+marked.use({ extensions: [mathBlock, mathInline] });
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Markdown to HTML before sanitising, with a placeholder for each formula (images already links). */
+export function parseMarkdown(source: string): { html: string; formulas: Formula[] } {
+  formulas = [];
+  try {
+    return { html: marked.parse(source, { async: false }), formulas };
+  } finally {
+    formulas = [];
+  }
+}
+
 /** Markdown to HTML before sanitising (images already turned into links). */
 export function markdownToHtml(source: string): string {
-  return marked.parse(source, { async: false });
+  return parseMarkdown(source).html;
 }
 
 let hooked = false;
@@ -58,10 +171,70 @@ export const SANITIZE_OPTIONS: Config = {
   ALLOW_DATA_ATTR: false,
 };
 
-/** Returns sanitised HTML, or null when no DOM is available (server render). */
-export function renderMarkdown(source: string): string | null {
+/** For KaTeX's own output only: its MathML, SVG (tall roots, stretchy arrows) and inline styles. */
+export const MATH_SANITIZE_OPTIONS: Config = {
+  USE_PROFILES: { html: true, mathMl: true, svg: true },
+  FORBID_TAGS: [...(SANITIZE_OPTIONS.FORBID_TAGS ?? []), 'use', 'a'],
+  FORBID_ATTR: ['srcset', 'poster', 'background', 'href', 'xlink:href'],
+  ALLOW_DATA_ATTR: false,
+};
+
+let katex: typeof import('katex').default | null = null;
+let loading: Promise<void> | null = null;
+
+/** Loads KaTeX once; resolves when formulas can be drawn (or never will: the load failed). */
+function loadKatex(): Promise<void> {
+  loading ??= import('./math.ts').then(
+    (math) => {
+      katex = math.katex;
+    },
+    () => {},
+  );
+  return loading;
+}
+
+/** Rendered formulas, newest last: a streaming answer re-renders the same ones every frame. */
+const rendered = new Map<string, string>();
+const RENDERED_MAX = 500;
+
+function formulaHtml({ tex, display }: Formula): string {
+  if (!katex) return `<span class="math-pending">${escapeHtml(tex)}</span>`;
+  const key = (display ? 'D' : 'I') + tex;
+  let html = rendered.get(key);
+  if (html === undefined) {
+    let raw: string;
+    try {
+      raw = katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode: display });
+    } catch {
+      raw = `<code>${escapeHtml(tex)}</code>`; // throwOnError is off; this is for anything else
+    }
+    html = DOMPurify.sanitize(raw, { ...MATH_SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
+    if (rendered.size >= RENDERED_MAX) rendered.delete(rendered.keys().next().value!);
+  }
+  rendered.delete(key);
+  rendered.set(key, html);
+  return html;
+}
+
+/**
+ * Returns sanitised HTML, or null when no DOM is available (server render). An answer with
+ * formulas before KaTeX has loaded shows their TeX, and `onMathLoaded` is called once it has:
+ * render again then.
+ */
+export function renderMarkdown(source: string, onMathLoaded?: () => void): string | null {
   if (!DOMPurify.isSupported) return null;
   addLinkHook(DOMPurify);
-  const html = markdownToHtml(source);
-  return DOMPurify.sanitize(html, { ...SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
+  const { html, formulas: found } = parseMarkdown(source);
+  if (found.length === 0) return DOMPurify.sanitize(html, { ...SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
+  if (!katex && onMathLoaded) void loadKatex().then(() => katex && onMathLoaded());
+  const body = DOMPurify.sanitize(html, { ...SANITIZE_OPTIONS, RETURN_DOM_FRAGMENT: true });
+  for (const slot of body.querySelectorAll(`span[class^="${PLACEHOLDER}"]`)) {
+    const formula = found[Number(slot.getAttribute('class')!.slice(PLACEHOLDER.length))];
+    const math = document.createElement('template');
+    if (formula) math.innerHTML = formulaHtml(formula);
+    slot.replaceWith(math.content);
+  }
+  const out = document.createElement('div');
+  out.append(body);
+  return out.innerHTML;
 }
