@@ -138,6 +138,12 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await expect(page.locator('html').getAttribute('class')).resolves.toBe('dark');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'theme-dark-chat');
+
+    // The other device keeps the theme it shows, and its Settings name that one (not the
+    // profile's newer Dark): applying there is applying what one sees.
+    await open(other, '/settings');
+    await expect(other.locator('html').getAttribute('class')).resolves.toBe('light');
+    await expect(other.getByRole('radio', { name: 'Light' }).isChecked()).resolves.toBe(true);
   }, 300_000);
 
   it('? opens the keyboard shortcuts (not while typing), Escape closes them', async () => {

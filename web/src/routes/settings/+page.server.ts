@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ApiError, ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { loadProviders } from '$lib/server/providers';
-import { DEFAULT_THEME, rememberTheme, Theme } from '$lib/server/theme';
+import { DEFAULT_THEME, rememberTheme, Theme, themeCookie } from '$lib/server/theme';
 import type { Actions, PageServerLoad } from './$types';
 
 const provider = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/);
@@ -33,7 +33,9 @@ export const load: PageServerLoad = async (event) => {
     return {
       profile: { display_name: profile.display_name, custom_instructions: profile.custom_instructions },
       budget,
-      theme: Theme.catch(DEFAULT_THEME).parse(prefs.theme),
+      // The theme this device shows (its cookie), which the profile's may not be: a device keeps
+      // its own once set, and takes the profile's only on its first signed-in page.
+      theme: themeCookie(event.cookies) ?? Theme.catch(DEFAULT_THEME).parse(prefs.theme),
       defaultModel: prefs.default_provider && prefs.default_model ? `${prefs.default_provider}/${prefs.default_model}` : '',
       usable: providers.usable.map((p) => ({ id: p.id, name: p.name, models: p.models.map((m) => ({ id: m.id, name: m.name })) })),
       providers: providers.all.map((p) => {
