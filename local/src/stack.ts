@@ -289,5 +289,6 @@ export function functionsEnv(inputs: EnvInputs): Record<string, string> {
 /** The offline demo provider (also the tests' fake provider), loaded only when asked for. */
 async function startDemoProvider(): Promise<{ url: string; stop(): Promise<void> }> {
   const { startFakeProvider } = await import('./demo-provider.ts');
-  return await startFakeProvider();
+  // It lists the model the catalog names for it (supabase/functions/api/lib/providers.ts).
+  return await startFakeProvider({ models: ['demo-model'] });
 }

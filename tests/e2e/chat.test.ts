@@ -213,6 +213,42 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await screenshot(page, 'chat-math');
   });
 
+  it("the model list adds the models the provider lists for the user's key; Other model… takes any id", async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await addCustomKey(page, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
+    await open(page, '/chat');
+    await chooseModel(page, 'custom');
+    const field = page.getByLabel('Model', { exact: true });
+    // The provider lists three; the embedder is left out; its first model is chosen.
+    await expect(field.locator('optgroup[label="Listed by Custom (OpenAI-compatible)"] option').allTextContents()).resolves.toEqual(['fake-model', 'fake-model-large']);
+    await expect(field.inputValue()).resolves.toBe('fake-model');
+    await field.selectOption('fake-model-large');
+    await composer(page).fill('/echo from the listed model');
+    await composer(page).press('Enter');
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    const models = () => e2e.slowProvider.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => (r.body as { model?: string }).model);
+    expect(models().at(-1)).toBe('fake-model-large');
+
+    // A model the provider does not list: typed.
+    await field.selectOption({ label: 'Other model…' });
+    const typed = page.getByRole('combobox', { name: 'Model', exact: true });
+    await expect(typed.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await typed.fill('my-own-finetune');
+    await composer(page).fill('/echo from a typed model');
+    await composer(page).press('Enter');
+    await expect.poll(() => models().at(-1), { timeout: 30_000 }).toBe('my-own-finetune');
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
+    await screenshot(page, 'chat-model-list');
+
+    // The chat keeps its model: after a reload the list shows it, beside the listed ones.
+    await reload(page);
+    await page.locator('[data-testid="model-picker"]').hover();
+    await page.locator('[data-testid="model-picker"][data-models="ready"]').waitFor();
+    await expect(page.getByLabel('Model', { exact: true }).inputValue()).resolves.toBe('my-own-finetune');
+  });
+
   it('edit-and-resend shows the new version of the turn, and regenerate the new answer (older versions stay behind ‹ ›)', async () => {
     const page = await e2e.newPage();
     await signUp(page);

@@ -136,7 +136,7 @@ export async function startE2E(name: string, options: E2EOptions = {}): Promise<
       }
     }
     if (!stack.webUrl) throw new Error(`the web app did not start:\n${logs.join('\n')}`);
-    slowProvider = await startFakeProvider({ tokens: 120, tokenDelayMs: 40 });
+    slowProvider = await startFakeProvider({ tokens: 120, tokenDelayMs: 40, models: ['fake-model', 'fake-model-large', 'fake-embed'] });
     const chrome = await resolveChromium();
     browser = await chromium.launch({ executablePath: chrome.executablePath, args: CHROME_ARGS, env: { ...process.env, ...chrome.env } });
   } catch (error) {
@@ -235,11 +235,16 @@ export async function addCustomKey(page: Page, provider: FakeProvider, apiKey: s
 /** Picks provider and model in the chat header. */
 export async function chooseModel(page: Page, provider: string, model?: string): Promise<void> {
   await page.getByLabel('Provider').selectOption(provider);
+  // The picker asks the provider for its models: the field is a list or a text box once it has.
+  await page.locator('[data-testid="model-picker"][data-models="ready"]').waitFor();
   const modelField = page.getByLabel('Model', { exact: true });
-  if (model) {
-    if ((await modelField.evaluate((el) => el.tagName)) === 'SELECT') await modelField.selectOption(model);
-    else await modelField.fill(model);
+  if (!model) return;
+  if ((await modelField.evaluate((el) => el.tagName)) === 'SELECT') {
+    const listed = await modelField.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    if (listed.includes(model)) return void (await modelField.selectOption(model));
+    await modelField.selectOption({ label: 'Other model…' }); // a model the list does not have: typed
   }
+  await page.getByLabel('Model', { exact: true }).fill(model);
 }
 
 export function composer(page: Page) {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness } from '../../../../tests/helpers/api.ts';
 
 let api: ApiHarness;
@@ -44,4 +44,63 @@ it('offers no demo provider unless configured, and no default Ollama on a strict
 
 it('requires sign-in', async () => {
   expect((await api.request('GET', '/providers')).status).toBe(401);
+});
+
+describe('GET /api/providers/{id}/models', () => {
+  type Listed = { models: { id: string; name: string | null; context_window: number | null }[] };
+  const key = () => `sk-test-${crypto.randomUUID()}`;
+
+  it("asks the provider with the caller's key, and keeps the answer for the next call", async () => {
+    const alice = await api.createUser();
+    const secret = key();
+    await alice.request('PUT', '/credentials/custom', { api_key: secret, base_url: api.fakeProvider.url });
+    const before = api.fakeProvider.requests.length;
+    const res = await alice.request('GET', '/providers/custom/models');
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).not.toContain(secret);
+    expect((JSON.parse(text) as Listed).models).toEqual([{ id: 'fake-model', name: null, context_window: null }]);
+    const seen = api.fakeProvider.requests.slice(before);
+    expect(seen.map((r) => r.path)).toEqual(['/v1/models']);
+    expect(seen[0]?.authorization).toBe(`Bearer ${secret}`);
+
+    expect((await alice.request('GET', '/providers/custom/models')).status).toBe(200);
+    expect(api.fakeProvider.requests.length).toBe(before + 1);
+    // A key saved again is asked with again.
+    await alice.request('PUT', '/credentials/custom', { api_key: key(), base_url: api.fakeProvider.url });
+    expect((await alice.request('GET', '/providers/custom/models')).status).toBe(200);
+    expect(api.fakeProvider.requests.length).toBe(before + 2);
+    expect(JSON.stringify(api.logs)).not.toContain(secret);
+  });
+
+  it("needs the caller's own key: another user's is never used", async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    await alice.request('PUT', '/credentials/custom', { api_key: key(), base_url: api.fakeProvider.url });
+    const res = await bob.request('GET', '/providers/custom/models');
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('missing_credential');
+    expect((await bob.request('GET', '/providers/openai/models')).status).toBe(422);
+  });
+
+  it('says when the provider refuses the key or cannot be reached; unknown providers are 404', async () => {
+    const alice = await api.createUser();
+    await alice.request('PUT', '/credentials/custom', { api_key: key(), base_url: api.fakeProvider.url });
+    api.fakeProvider.setMode('401');
+    try {
+      const refused = await alice.request('GET', '/providers/custom/models');
+      expect(refused.status).toBe(502);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('provider_rejected_key');
+      api.fakeProvider.setMode('500');
+      const failed = await alice.request('GET', '/providers/custom/models');
+      expect(failed.status).toBe(502);
+      expect(((await failed.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'provider_unreachable', message: expect.stringContaining('500') });
+    } finally {
+      api.fakeProvider.setMode('ok');
+    }
+    // Failures are not kept: the next call asks again and gets the list.
+    expect((await alice.request('GET', '/providers/custom/models')).status).toBe(200);
+    expect((await alice.request('GET', '/providers/nope/models')).status).toBe(404);
+    expect((await api.request('GET', '/providers/custom/models')).status).toBe(401);
+  });
 });

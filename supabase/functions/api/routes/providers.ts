@@ -1,8 +1,15 @@
-/** GET /api/providers: the catalog, with which providers the caller can use right now. */
+/**
+ * GET /api/providers: the catalog, with which providers the caller can use right now.
+ * GET /api/providers/{id}/models: the models the provider itself lists for the caller's key.
+ */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
+import { ApiError } from '../lib/errors.ts';
+import { loadOpenAI } from '../lib/openai-sdk.ts';
 import { defaultHook, errorResponses, jsonResponse, security } from '../lib/openapi.ts';
+import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
+import { cachedModels, cacheModels, readListedModels } from '../lib/provider-models.ts';
 import { listProviders } from '../lib/providers.ts';
 
 const Model = z.object({ id: z.string(), name: z.string(), context_window: z.number().int(), vision: z.boolean().openapi({ description: 'Reads images attached to a message' }) }).openapi('ProviderModel');
@@ -31,6 +38,24 @@ const list = createRoute({
   responses: { 200: jsonResponse(z.object({ providers: z.array(Provider) }), 'Providers'), ...errorResponses(401) },
 });
 
+const ListedModel = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable().openapi({ description: "The provider's display name, where it gives one" }),
+    context_window: z.number().int().nullable().openapi({ description: 'Tokens, where the provider says' }),
+  })
+  .openapi('ListedModel');
+
+const models = createRoute({
+  method: 'get', path: '/{id}/models', tags: ['providers'], security, middleware: [requireUser] as const,
+  summary: "The models the provider lists for the caller's key (its OpenAI-compatible GET /models)",
+  description:
+    'Asks the provider with the caller\'s stored key (or none, for keyless providers); answers are kept ten minutes per key. ' +
+    '422 missing_credential without a key; 502 provider_rejected_key, models_unavailable (the provider has no models list) or provider_unreachable.',
+  request: { params: z.object({ id: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'must be a provider id such as "openai"').openapi({ param: { name: 'id', in: 'path' }, example: 'openrouter' }) }) },
+  responses: { 200: jsonResponse(z.object({ models: z.array(ListedModel) }), 'Models'), ...errorResponses(401, 404, 422, 429, 502) },
+});
+
 export const providersRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(list, async (c) => {
   const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql<{ provider: string }[]>`
     select provider from public.api_credentials`);
@@ -48,4 +73,32 @@ export const providersRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(
       (!p.requires_key && (p.base_url_mode === 'fixed' || (p.base_url_mode === 'optional' && c.var.config.allowPrivateProviderUrls))),
   }));
   return c.json({ providers }, 200);
+}).openapi(models, async (c) => {
+  const { config, db, deps, user } = c.var;
+  const provider = requireProvider(config, c.req.valid('param').id);
+  const stored = await db.readCredentialCiphertext(user.id, provider.id);
+  const key = `${user.id}\n${provider.id}\n${stored?.encrypted_key ?? ''}\n${stored?.base_url ?? ''}`;
+  const cached = cachedModels(key);
+  if (cached) return c.json({ models: cached }, 200);
+  // A call to a third party with the user's key: bounded per user (a cached answer costs nothing).
+  const limit = await db.consumeRateLimit(user.id, 'models', 20, 0.2);
+  if (!limit.allowed) throw new ApiError(429, 'rate_limited', `Too many model lists asked for; try again in ${limit.retryAfterSeconds} s`, { 'retry-after': String(limit.retryAfterSeconds) });
+  const { client } = await openProviderClient({ config, db, deps, user, log: c.var.log, providerId: provider.id, stored });
+  let entries: unknown[];
+  try {
+    const page = await client.models.list({ timeout: Math.min(config.limits.providerTimeoutMs, 15_000) });
+    entries = Array.isArray(page.data) ? page.data : [];
+  } catch (error) {
+    const OpenAI = await loadOpenAI(); // already loaded: the client above was built with it
+    if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
+      throw new ApiError(502, 'provider_rejected_key', `${provider.name} rejected the key; check it in Settings → API keys`);
+    }
+    if (error instanceof OpenAI.NotFoundError) throw new ApiError(502, 'models_unavailable', `${provider.name} offers no models list; type the model id`);
+    const status = error instanceof OpenAI.APIError && error.status ? ` (it answered ${error.status})` : '';
+    c.var.log.warn('provider models failed', { provider: provider.id, status: error instanceof OpenAI.APIError ? error.status ?? null : null });
+    throw new ApiError(502, 'provider_unreachable', `Could not get the models from ${provider.name}${status}; try again later`);
+  }
+  const listed = readListedModels(entries);
+  cacheModels(key, listed);
+  return c.json({ models: listed }, 200);
 });

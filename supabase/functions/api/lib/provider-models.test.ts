@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { cachedModels, cacheModels, LISTED_MODELS_TTL_MS, MAX_LISTED_MODELS, readListedModels } from './provider-models.ts';
+
+describe('readListedModels', () => {
+  it('keeps entries that name a model, once each, sorted, with the name and context the provider gives', () => {
+    expect(
+      readListedModels([
+        { id: 'z-model', object: 'model' },
+        { id: 'a/model', name: 'A: Model', context_length: 131072 },
+        { id: 'z-model', name: 'dup' },
+        { id: 'same', name: 'same', context_window: 8192 },
+        { id: '' },
+        { name: 'no id' },
+        null,
+        'text',
+        { id: 'odd', context_length: -1, name: 42 },
+      ]),
+    ).toEqual([
+      { id: 'a/model', name: 'A: Model', context_window: 131072 },
+      { id: 'odd', name: null, context_window: null },
+      { id: 'same', name: null, context_window: 8192 },
+      { id: 'z-model', name: null, context_window: null },
+    ]);
+  });
+
+  it('cuts a very long list', () => {
+    const many = Array.from({ length: MAX_LISTED_MODELS + 50 }, (_, i) => ({ id: `m-${i}` }));
+    expect(readListedModels(many)).toHaveLength(MAX_LISTED_MODELS);
+  });
+});
+
+describe('the cache', () => {
+  it('answers until the entry is older than the TTL', () => {
+    const models = [{ id: 'm', name: null, context_window: null }];
+    cacheModels('k', models, 1_000);
+    expect(cachedModels('k', 1_000 + LISTED_MODELS_TTL_MS)).toBe(models);
+    expect(cachedModels('k', 1_001 + LISTED_MODELS_TTL_MS)).toBeNull();
+    expect(cachedModels('k', 1_000)).toBeNull(); // expired entries are dropped
+  });
+});

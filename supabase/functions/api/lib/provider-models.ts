@@ -1,0 +1,56 @@
+/**
+ * The models a provider itself lists for a key: its OpenAI-compatible `GET /models`
+ * (https://platform.openai.com/docs/api-reference/models/list). Providers that take any model
+ * id (OpenRouter, Ollama, a custom endpoint…) have far more than the catalog names — for a local
+ * Ollama, only this list says what is installed. Answers are kept a few minutes per user,
+ * provider and stored key (a key saved again is a different ciphertext), so opening the model
+ * picker again does not call the provider again.
+ */
+export interface ListedModel {
+  id: string;
+  /** The provider's display name, where it gives one (OpenRouter does). */
+  name: string | null;
+  /** Tokens, where the provider says (OpenRouter's `context_length`, some servers' `context_window`). */
+  context_window: number | null;
+}
+
+export const LISTED_MODELS_TTL_MS = 10 * 60_000;
+const MAX_ENTRIES = 500;
+/** A list is cut here (OpenRouter lists ≈ 400). */
+export const MAX_LISTED_MODELS = 2_000;
+
+const cache = new Map<string, { at: number; models: ListedModel[] }>();
+
+export function cachedModels(key: string, now = Date.now()): ListedModel[] | null {
+  const hit = cache.get(key);
+  if (!hit) return null;
+  if (now - hit.at > LISTED_MODELS_TTL_MS) {
+    cache.delete(key);
+    return null;
+  }
+  return hit.models;
+}
+
+export function cacheModels(key: string, models: ListedModel[], now = Date.now()): void {
+  cache.delete(key);
+  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(key, { at: now, models });
+}
+
+const text = (value: unknown, max: number) => (typeof value === 'string' && value.trim() ? value.trim().slice(0, max) : null);
+const tokens = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : null);
+
+/** The list entries that name a model, each once, sorted by id; anything else is skipped. */
+export function readListedModels(entries: readonly unknown[]): ListedModel[] {
+  const byId = new Map<string, ListedModel>();
+  for (const entry of entries) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const e = entry as Record<string, unknown>;
+    const id = text(e.id, 200);
+    if (!id || byId.has(id)) continue;
+    const name = text(e.name, 200);
+    byId.set(id, { id, name: name === id ? null : name, context_window: tokens(e.context_length) ?? tokens(e.context_window) });
+    if (byId.size >= MAX_LISTED_MODELS) break;
+  }
+  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
