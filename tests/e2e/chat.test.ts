@@ -167,7 +167,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await signUp(page);
     await chooseModel(page, 'demo');
     const answerText = [
-      '/echo Euler: $e^{i\\pi} + 1 = 0$ and \\(a^2 + b^2 = c^2\\).',
+      '/echo Euler: $e^{i\\pi} + 1 = 0$ and \\(a^2 + b^2 = c^2\\), as [the notes](https://example.com/notes) say.',
       '',
       '\\[',
       'x = \\frac{-b \\pm \\sqrt{b^2-4ac}}{2a}',
@@ -193,6 +193,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await expect(rendered.locator('.katex-display math mfrac').count()).resolves.toBe(1);
     await expect(rendered.locator('.katex-display math msqrt').count()).resolves.toBe(1);
     await expect(rendered.textContent()).resolves.toContain('It costs $5, or $10 with shipping.');
+    await expect(rendered.getByRole('link', { name: 'the notes' }).getAttribute('href')).resolves.toBe('https://example.com/notes');
     // The answer's own markup keeps no style, even dressed as KaTeX's.
     const cover = rendered.locator('span', { hasText: /^cover$/ });
     await expect(cover.getAttribute('style')).resolves.toBeNull();

@@ -193,6 +193,14 @@ function loadKatex(): Promise<void> {
   return loading;
 }
 
+/** The answer with its formulas in place: what either pass allowed (links, MathML, SVG, styles). */
+const ASSEMBLED_SANITIZE_OPTIONS: Config = {
+  USE_PROFILES: { html: true, mathMl: true, svg: true },
+  FORBID_TAGS: [...(SANITIZE_OPTIONS.FORBID_TAGS ?? []), 'use'],
+  FORBID_ATTR: ['srcset', 'poster', 'background', 'xlink:href'],
+  ALLOW_DATA_ATTR: false,
+};
+
 /** Rendered formulas, newest last: a streaming answer re-renders the same ones every frame. */
 const rendered = new Map<string, string>();
 const RENDERED_MAX = 500;
@@ -236,5 +244,7 @@ export function renderMarkdown(source: string, onMathLoaded?: () => void): strin
   }
   const out = document.createElement('div');
   out.append(body);
-  return out.innerHTML;
+  // The pieces were sanitised apart and put together as DOM: the string the page will parse is
+  // sanitised once more as a whole (the answer's own markup has no style left to keep by now).
+  return DOMPurify.sanitize(out.innerHTML, { ...ASSEMBLED_SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
 }
