@@ -42,6 +42,9 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     const stored = page.locator('article[aria-label="Assistant message"][data-status="complete"]');
     await stored.waitFor();
     await expect(stored.locator('pre code').textContent()).resolves.toContain('console.log');
+    // The code block's header names its language and copies it.
+    await expect(stored.locator('pre .code-head span').textContent()).resolves.toBe('js');
+    await expect(stored.getByRole('button', { name: 'Copy code' }).count()).resolves.toBe(1);
     await expect(stored.textContent()).resolves.toContain('fake-model');
   });
 
