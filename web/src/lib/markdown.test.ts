@@ -24,8 +24,9 @@ describe('images in model output (issue 10, finding 5)', () => {
   });
 });
 
+const found = (source: string) => parseMarkdown(source).formulas;
+
 describe('math in answers', () => {
-  const found = (source: string) => parseMarkdown(source).formulas;
 
   it('finds $…$, $$…$$, \\(…\\) and \\[…\\], inline and display', () => {
     expect(found('Euler: $e^{i\\pi} + 1 = 0$ holds.')).toEqual([{ tex: 'e^{i\\pi} + 1 = 0', display: false }]);
@@ -76,5 +77,14 @@ describe('math in answers', () => {
     expect(render('\\rule{500em}{500em}')).toContain('10em');
     // A formula that does not parse shows its source (escaped) instead of throwing.
     expect(render('\\frac{<b>')).toContain('&lt;b&gt;');
+  });
+});
+
+describe('formula lengths are bounded', () => {
+  it('an inline formula longer than 2,000 characters is text; a display one up to 20,000 is math', () => {
+    expect(found(`\\(${'x'.repeat(2_001)}\\)`)).toEqual([]);
+    expect(found(`\\(${'x'.repeat(2_000)}\\)`)).toHaveLength(1);
+    expect(found(`$$\n${'x'.repeat(19_000)}\n$$`)).toHaveLength(1);
+    expect(parseMarkdown('\\( a '.repeat(5_000)).formulas).toEqual([]);
   });
 });

@@ -63,15 +63,17 @@ const mathToken = (type: string, raw: string, tex: string, displayMode: boolean)
  *  - `$…$` inline, where a price must stay a price: no space just inside either dollar, no
  *    letter or digit just before the first or after the last ("US$5", "$5 and $10" stay text).
  * A display formula whose delimiters stand on lines of their own is a block (no paragraph around it).
+ * Lengths are bounded (2,000 characters inline, 20,000 display): an answer full of unclosed `\(`
+ * costs each try that much at most, not the rest of the paragraph, on every streamed frame.
  * marked-katex-extension covers the dollar forms but imports KaTeX itself, which would put
  * KaTeX in every page that shows markdown instead of loading it with the first formula.
  */
-const DISPLAY_BLOCK = /^ {0,3}(\$\$|\\\[)[ \t]*\n((?:\\[^]|[^\\])+?)\n[ \t]*(\$\$|\\\])[ \t]*(?:\n+|$)/;
+const DISPLAY_BLOCK = /^ {0,3}(\$\$|\\\[)[ \t]*\n((?:\\[^]|[^\\]){1,20000}?)\n[ \t]*(\$\$|\\\])[ \t]*(?:\n+|$)/;
 const INLINE_FORMS: [RegExp, boolean][] = [
-  [/^\\\(((?:\\[^]|[^\\])+?)\\\)/, false],
-  [/^\\\[((?:\\[^]|[^\\])+?)\\\]/, true],
-  [/^\$\$((?:\\[^]|[^\\$])+?)\$\$/, true],
-  [/^\$(?![\s$])((?:\\[^]|[^\\$\n])+?)\$(?!\w)/, false],
+  [/^\\\(((?:\\[^]|[^\\]){1,2000}?)\\\)/, false],
+  [/^\\\[((?:\\[^]|[^\\]){1,20000}?)\\\]/, true],
+  [/^\$\$((?:\\[^]|[^\\$]){1,20000}?)\$\$/, true],
+  [/^\$(?![\s$])((?:\\[^]|[^\\$\n]){1,2000}?)\$(?!\w)/, false],
 ];
 
 const mathBlock: TokenizerAndRendererExtension = {
