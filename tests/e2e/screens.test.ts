@@ -173,6 +173,18 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await reload(page);
     await expect(page.getByLabel('Display name').inputValue()).resolves.toBe('Ada Lovelace');
     await expect(page.getByLabel('Custom instructions (sent with every chat)').inputValue()).resolves.toBe('Answer briefly.');
+    await expect(page.getByLabel('Default model').inputValue()).resolves.toBe('demo/demo-model');
+
+    // A default the catalog does not name, for a provider that takes any model id: typed, kept, used.
+    await page.getByLabel('Default model').selectOption({ label: 'Other Demo (offline) model…' });
+    await page.getByLabel('Model id for Demo (offline)').fill('my-default-model');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Profile saved.').waitFor();
+    await reload(page);
+    await expect(page.getByLabel('Model id for Demo (offline)').inputValue()).resolves.toBe('my-default-model');
+    await open(page, '/chat');
+    await expect(page.getByLabel('Model', { exact: true }).inputValue()).resolves.toBe('my-default-model');
+    await open(page, '/settings');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export my data' }).click()]);
     const file = await download.path();

@@ -37,7 +37,7 @@ export const load: PageServerLoad = async (event) => {
       // its own once set, and takes the profile's only on its first signed-in page.
       theme: themeCookie(event.cookies) ?? Theme.catch(DEFAULT_THEME).parse(prefs.theme),
       defaultModel: prefs.default_provider && prefs.default_model ? `${prefs.default_provider}/${prefs.default_model}` : '',
-      usable: providers.usable.map((p) => ({ id: p.id, name: p.name, models: p.models.map((m) => ({ id: m.id, name: m.name })) })),
+      usable: providers.usable.map((p) => ({ id: p.id, name: p.name, any_model: p.any_model, models: p.models.map((m) => ({ id: m.id, name: m.name })) })),
       providers: providers.all.map((p) => {
         const stored = providers.credentials.find((c) => c.provider === p.id);
         return {
