@@ -6,6 +6,8 @@
  * provider and stored key (a key saved again is a different ciphertext), so opening the model
  * picker again does not call the provider again.
  */
+import { loadOpenAI } from './openai-sdk.ts';
+
 export interface ListedModel {
   id: string;
   /** The provider's display name, where it gives one (OpenRouter does). */
@@ -53,4 +55,20 @@ export function readListedModels(entries: readonly unknown[]): ListedModel[] {
     if (byId.size >= MAX_LISTED_MODELS) break;
   }
   return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Why a provider's models list could not be read, as both the list and key verification tell it. */
+export interface ModelsListFailure {
+  /** rejected: the key (401/403); no_list: the provider has no models list (404); unreachable: anything else. */
+  kind: 'rejected' | 'no_list' | 'unreachable';
+  /** The provider's HTTP status, when it answered. */
+  status: number | null;
+}
+
+export async function modelsListFailure(error: unknown): Promise<ModelsListFailure> {
+  const OpenAI = await loadOpenAI(); // already loaded: the caller's client was built with it
+  const status = error instanceof OpenAI.APIError ? (error.status ?? null) : null;
+  if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) return { kind: 'rejected', status };
+  if (error instanceof OpenAI.NotFoundError) return { kind: 'no_list', status };
+  return { kind: 'unreachable', status };
 }

@@ -5,13 +5,13 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { loadOpenAI } from '../lib/openai-sdk.ts';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { encryptCredential, keyHint } from '../lib/credentials-crypto.ts';
 import { ApiError } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
+import { modelsListFailure } from '../lib/provider-models.ts';
 import { assertSafeProviderUrl } from '../lib/url-guard.ts';
 
 const Credential = z
@@ -145,17 +145,11 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
       await client.models.list({ timeout: Math.min(config.limits.providerTimeoutMs, 15_000) });
       return c.json({ ok: true, status: 'ok' as const, message: `${provider.name} accepted the key` }, 200);
     } catch (error) {
-      const OpenAI = await loadOpenAI(); // already loaded: the client above was built with it
-      if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
-        return c.json({ ok: false, status: 'invalid' as const, message: `${provider.name} rejected the key; check it and save it again` }, 200);
-      }
-      if (error instanceof OpenAI.NotFoundError) {
-        // Some gateways (StreamLake endpoints, some proxies) have no models list to check against.
-        return c.json({ ok: false, status: 'unverified' as const, message: `${provider.name} offers no models list to check the key against; it will be tried on your first chat` }, 200);
-      }
-      if (error instanceof OpenAI.APIError && error.status) {
-        return c.json({ ok: false, status: 'unreachable' as const, message: `${provider.name} answered ${error.status}; try again later` }, 200);
-      }
+      const failure = await modelsListFailure(error);
+      if (failure.kind === 'rejected') return c.json({ ok: false, status: 'invalid' as const, message: `${provider.name} rejected the key; check it and save it again` }, 200);
+      // Some gateways (StreamLake endpoints, some proxies) have no models list to check against.
+      if (failure.kind === 'no_list') return c.json({ ok: false, status: 'unverified' as const, message: `${provider.name} offers no models list to check the key against; it will be tried on your first chat` }, 200);
+      if (failure.status) return c.json({ ok: false, status: 'unreachable' as const, message: `${provider.name} answered ${failure.status}; try again later` }, 200);
       return c.json({ ok: false, status: 'unreachable' as const, message: `Could not reach ${provider.name}; check the base URL or try again later` }, 200);
     }
   });

@@ -6,10 +6,9 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError } from '../lib/errors.ts';
-import { loadOpenAI } from '../lib/openai-sdk.ts';
 import { defaultHook, errorResponses, jsonResponse, security } from '../lib/openapi.ts';
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
-import { cachedModels, cacheModels, readListedModels } from '../lib/provider-models.ts';
+import { cachedModels, cacheModels, modelsListFailure, readListedModels } from '../lib/provider-models.ts';
 import { listProviders } from '../lib/providers.ts';
 
 const Model = z.object({ id: z.string(), name: z.string(), context_window: z.number().int(), vision: z.boolean().openapi({ description: 'Reads images attached to a message' }) }).openapi('ProviderModel');
@@ -89,14 +88,11 @@ export const providersRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(
     const page = await client.models.list({ timeout: Math.min(config.limits.providerTimeoutMs, 15_000) });
     entries = Array.isArray(page.data) ? page.data : [];
   } catch (error) {
-    const OpenAI = await loadOpenAI(); // already loaded: the client above was built with it
-    if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
-      throw new ApiError(502, 'provider_rejected_key', `${provider.name} rejected the key; check it in Settings → API keys`);
-    }
-    if (error instanceof OpenAI.NotFoundError) throw new ApiError(502, 'models_unavailable', `${provider.name} offers no models list; type the model id`);
-    const status = error instanceof OpenAI.APIError && error.status ? ` (it answered ${error.status})` : '';
-    c.var.log.warn('provider models failed', { provider: provider.id, status: error instanceof OpenAI.APIError ? error.status ?? null : null });
-    throw new ApiError(502, 'provider_unreachable', `Could not get the models from ${provider.name}${status}; try again later`);
+    const failure = await modelsListFailure(error);
+    if (failure.kind === 'rejected') throw new ApiError(502, 'provider_rejected_key', `${provider.name} rejected the key; check it in Settings → API keys`);
+    if (failure.kind === 'no_list') throw new ApiError(502, 'models_unavailable', `${provider.name} offers no models list; type the model id`);
+    c.var.log.warn('provider models failed', { provider: provider.id, status: failure.status });
+    throw new ApiError(502, 'provider_unreachable', `Could not get the models from ${provider.name}${failure.status ? ` (it answered ${failure.status})` : ''}; try again later`);
   }
   const listed = readListedModels(entries);
   cacheModels(key, listed);
