@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cachedModels, cacheModels, LISTED_MODELS_TTL_MS, MAX_LISTED_MODELS, readListedModels } from './provider-models.ts';
+import { cachedModels, cacheModels, cacheSize, LISTED_MODELS_TTL_MS, MAX_CACHED_CHARS, MAX_LISTED_MODELS, readListedModels } from './provider-models.ts';
 
 describe('readListedModels', () => {
   it('keeps entries that name a model, once each, sorted, with the name and context the provider gives', () => {
@@ -36,5 +36,13 @@ describe('the cache', () => {
     expect(cachedModels('k', 1_000 + LISTED_MODELS_TTL_MS)).toBe(models);
     expect(cachedModels('k', 1_001 + LISTED_MODELS_TTL_MS)).toBeNull();
     expect(cachedModels('k', 1_000)).toBeNull(); // expired entries are dropped
+  });
+
+  it('holds at most MAX_CACHED_CHARS in all, dropping the oldest lists first', () => {
+    const big = Array.from({ length: MAX_LISTED_MODELS }, (_, i) => ({ id: `${'x'.repeat(180)}-${i}`, name: 'n'.repeat(200), context_window: null }));
+    for (let i = 0; i < 20; i++) cacheModels(`user-${i}`, big, 5_000);
+    expect(cacheSize().chars).toBeLessThanOrEqual(MAX_CACHED_CHARS);
+    expect(cachedModels('user-19', 5_000)).toBe(big);
+    expect(cachedModels('user-0', 5_000)).toBeNull();
   });
 });

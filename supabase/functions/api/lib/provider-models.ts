@@ -18,26 +18,49 @@ export interface ListedModel {
 
 export const LISTED_MODELS_TTL_MS = 10 * 60_000;
 const MAX_ENTRIES = 500;
+/**
+ * What the kept lists may hold in all, in UTF-16 code units of their ids and names: a custom
+ * endpoint may list thousands of long ids, and one user saving keys again and again would
+ * otherwise keep one such list per key (the function has 256 MB on hosted Supabase).
+ */
+export const MAX_CACHED_CHARS = 4_000_000;
 /** A list is cut here (OpenRouter lists ≈ 400). */
 export const MAX_LISTED_MODELS = 2_000;
 
-const cache = new Map<string, { at: number; models: ListedModel[] }>();
+const cache = new Map<string, { at: number; models: ListedModel[]; chars: number }>();
+let cachedChars = 0;
+
+const charsOf = (models: ListedModel[]) => models.reduce((sum, m) => sum + m.id.length + (m.name?.length ?? 0) + 16, 0);
+
+function drop(key: string) {
+  const entry = cache.get(key);
+  if (!entry) return;
+  cachedChars -= entry.chars;
+  cache.delete(key);
+}
 
 export function cachedModels(key: string, now = Date.now()): ListedModel[] | null {
   const hit = cache.get(key);
   if (!hit) return null;
   if (now - hit.at > LISTED_MODELS_TTL_MS) {
-    cache.delete(key);
+    drop(key);
     return null;
   }
   return hit.models;
 }
 
 export function cacheModels(key: string, models: ListedModel[], now = Date.now()): void {
-  cache.delete(key);
-  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-  cache.set(key, { at: now, models });
+  drop(key);
+  const chars = charsOf(models);
+  if (chars > MAX_CACHED_CHARS) return;
+  // Oldest first (a Map keeps insertion order) until the new list fits.
+  while (cache.size > 0 && (cache.size >= MAX_ENTRIES || cachedChars + chars > MAX_CACHED_CHARS)) drop(cache.keys().next().value!);
+  cache.set(key, { at: now, models, chars });
+  cachedChars += chars;
 }
+
+/** How much the kept lists hold (for tests). */
+export const cacheSize = () => ({ entries: cache.size, chars: cachedChars });
 
 const text = (value: unknown, max: number) => (typeof value === 'string' && value.trim() ? value.trim().slice(0, max) : null);
 const tokens = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : null);
