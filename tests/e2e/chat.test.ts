@@ -251,6 +251,21 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await page.locator('[data-testid="model-picker"]').hover();
     await page.locator('[data-testid="model-picker"][data-models="ready"]').waitFor();
     await expect(page.getByLabel('Model', { exact: true }).inputValue()).resolves.toBe('my-own-finetune');
+
+    // A key the provider refuses: no list, a typed id, and the field says why.
+    const refused = await e2e.newPage();
+    await signUp(refused);
+    await addCustomKey(refused, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
+    await open(refused, '/chat');
+    e2e.slowProvider.setMode('401');
+    try {
+      await chooseModel(refused, 'custom');
+    } finally {
+      e2e.slowProvider.setMode('ok');
+    }
+    const field2 = refused.getByLabel('Model', { exact: true });
+    await expect(field2.evaluate((el) => el.tagName)).resolves.toBe('INPUT');
+    await expect(field2.getAttribute('title')).resolves.toMatch(/^No list of models: .*rejected the key/);
   });
 
   it('edit-and-resend shows the new version of the turn, and regenerate the new answer (older versions stay behind ‹ ›)', async () => {

@@ -1,22 +1,24 @@
 /**
  * The models a provider lists for the user's key, asked for once per provider while the app is
  * open (the API keeps them ten minutes too). A failure — no key, a refused key, a provider with no
- * list — is not kept: the picker falls back to the catalog and a typed id, and asks again next time.
+ * list — is not kept: the picker falls back to the catalog and a typed id, says why, and asks
+ * again next time.
  */
 import { browserApi, ok } from '$lib/api';
 
 export type ListedModel = { id: string; name: string | null };
+export type ProviderModels = { models: ListedModel[]; error: string | null };
 
-const asked = new Map<string, Promise<ListedModel[]>>();
+const asked = new Map<string, Promise<ProviderModels>>();
 
-export function providerModels(providerId: string): Promise<ListedModel[]> {
+export function providerModels(providerId: string): Promise<ProviderModels> {
   let pending = asked.get(providerId);
   if (!pending) {
     pending = ok(browserApi().GET('/api/providers/{id}/models', { params: { path: { id: providerId } } })).then(
-      ({ models }) => models,
-      () => {
+      ({ models }) => ({ models, error: null }),
+      (error: unknown) => {
         asked.delete(providerId);
-        return [];
+        return { models: [], error: error instanceof Error ? error.message : 'The models could not be listed' };
       },
     );
     asked.set(providerId, pending);
