@@ -173,12 +173,19 @@ export const SANITIZE_OPTIONS: Config = {
   ALLOW_DATA_ATTR: false,
 };
 
-/** For KaTeX's own output only: its MathML, SVG (tall roots, stretchy arrows) and inline styles. */
-export const MATH_SANITIZE_OPTIONS: Config = {
+/** The answer with its formulas in place: what either pass allowed (links, MathML, SVG, styles). */
+const ASSEMBLED_SANITIZE_OPTIONS = {
   USE_PROFILES: { html: true, mathMl: true, svg: true },
-  FORBID_TAGS: [...(SANITIZE_OPTIONS.FORBID_TAGS ?? []), 'use', 'a'],
-  FORBID_ATTR: ['srcset', 'poster', 'background', 'href', 'xlink:href'],
+  FORBID_TAGS: [...(SANITIZE_OPTIONS.FORBID_TAGS ?? []), 'use'],
+  FORBID_ATTR: ['srcset', 'poster', 'background', 'xlink:href'],
   ALLOW_DATA_ATTR: false,
+} satisfies Config;
+
+/** For KaTeX's own output only: its MathML, SVG (tall roots, stretchy arrows) and inline styles — no links. */
+export const MATH_SANITIZE_OPTIONS: Config = {
+  ...ASSEMBLED_SANITIZE_OPTIONS,
+  FORBID_TAGS: [...ASSEMBLED_SANITIZE_OPTIONS.FORBID_TAGS, 'a'],
+  FORBID_ATTR: [...ASSEMBLED_SANITIZE_OPTIONS.FORBID_ATTR, 'href'],
 };
 
 let katex: typeof import('katex').default | null = null;
@@ -194,14 +201,6 @@ function loadKatex(): Promise<void> {
   );
   return loading;
 }
-
-/** The answer with its formulas in place: what either pass allowed (links, MathML, SVG, styles). */
-const ASSEMBLED_SANITIZE_OPTIONS: Config = {
-  USE_PROFILES: { html: true, mathMl: true, svg: true },
-  FORBID_TAGS: [...(SANITIZE_OPTIONS.FORBID_TAGS ?? []), 'use'],
-  FORBID_ATTR: ['srcset', 'poster', 'background', 'xlink:href'],
-  ALLOW_DATA_ATTR: false,
-};
 
 /** Rendered formulas, newest last: a streaming answer re-renders the same ones every frame. */
 const rendered = new Map<string, string>();

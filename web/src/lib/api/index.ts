@@ -20,6 +20,7 @@ type Schemas = components['schemas'];
 export type Me = Schemas['Me'];
 export type Preferences = Me['preferences'];
 export type Provider = Schemas['Provider'];
+export type ListedModel = Schemas['ListedModel'];
 export type Credential = Schemas['Credential'];
 export type Project = Schemas['Project'];
 export type ChatSession = Schemas['Session'];

@@ -21,7 +21,7 @@ export interface ModelOptions {
  */
 const NOT_CHAT = /(^|[-/:._])(embed|embedding|embeddings|whisper|tts|dall-e|moderation|transcribe|image|realtime|davinci|babbage)(?=$|[-/:._\d])/i;
 
-export const chatsWith = (id: string) => !NOT_CHAT.test(id) && !/^text-embedding/i.test(id);
+export const chatsWith = (id: string) => !NOT_CHAT.test(id);
 
 export function modelOptions(catalog: readonly ModelOption[], listed: readonly { id: string; name: string | null }[], current: string): ModelOptions {
   const seen = new Set(catalog.map((m) => m.id));

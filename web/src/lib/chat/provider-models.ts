@@ -4,9 +4,8 @@
  * list — is not kept: the picker falls back to the catalog and a typed id, says why, and asks
  * again next time.
  */
-import { browserApi, ok } from '$lib/api';
+import { browserApi, ok, type ListedModel } from '$lib/api';
 
-export type ListedModel = { id: string; name: string | null };
 export type ProviderModels = { models: ListedModel[]; error: string | null };
 
 const asked = new Map<string, Promise<ProviderModels>>();
