@@ -136,7 +136,7 @@ describe('channels', () => {
 
   it('closes the channel when its token expires', async () => {
     const raw = await connect(stack.keys.publishableKey);
-    const token = await signAccessToken(stack.keys, { sub: crypto.randomUUID() }, { expiresInSeconds: 1 });
+    const token = await signAccessToken(stack.keys, { sub: crypto.randomUUID() }, { expiresInSeconds: 2 });
     raw.send(['1', '1', 'realtime:exp', 'phx_join', { config: {}, access_token: token }]);
     expect(((await raw.next(is('realtime:exp', 'phx_reply'))) as unknown[])[4]).toMatchObject({ status: 'ok' });
     const system = (await raw.next(is('realtime:exp', 'system'))) as unknown[];
