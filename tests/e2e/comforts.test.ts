@@ -2,7 +2,7 @@
 // the message box grows with its text and on a touch screen Enter adds a line, Copy copies a
 // message, "Jump to latest" brings a reader who scrolled up back to the end, Export downloads a chat,
 // answer settings (temperature, longest answer) go with each turn and stay with the chat,
-// chat titles read as plain text, the theme (light, dark, system) is remembered per user and
+// chat titles read as plain text and are then named by the chat's model, the theme (light, dark, system) is remembered per user and
 // stays accessible, `?` shows the shortcuts, confirmations and errors arrive as toasts, and a
 // Realtime drop shows "Reconnecting…" until live updates are back; chats can be pinned to the top
 // of the sidebar, archived out of it and restored; a chat the sidebar learns of live is not undone
@@ -53,15 +53,42 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     expect(call).toBeDefined();
   });
 
-  it('a chat started with markdown is titled in plain text', async () => {
+  it('a chat is titled in plain text from its first message, then named by its model unless Settings says not to', async () => {
     const page = await e2e.newPage();
     await signUp(page);
+    const chats = page.getByRole('navigation', { name: 'Chats' });
+    const saveNaming = async (on: boolean) => {
+      await open(page, '/settings');
+      const naming = page.getByLabel('Name new chats with their model');
+      await expect(naming.isChecked()).resolves.toBe(!on);
+      await naming.setChecked(on);
+      await page.getByRole('button', { name: 'Save profile' }).click();
+      await page.getByRole('status').filter({ hasText: 'Profile saved.' }).waitFor();
+    };
+
+    // Naming off: the first message's first line, as plain text, is the title and stays.
+    await saveNaming(false);
+    await open(page, '/chat');
     await sendAndWait(page, 'Explain **recursion** with a `python` [example](https://example.com)', 0);
     await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
-    const link = page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Explain recursion with a python example' });
-    await link.waitFor();
+    const plain = chats.getByRole('link', { name: 'Explain recursion with a python example', exact: true });
+    await plain.waitFor();
     await reload(page);
-    await link.waitFor();
+    await plain.waitFor();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Explain recursion with a python example');
+
+    // Naming on (the default): once the first answer is complete the model's title replaces it,
+    // in the header and the sidebar, and stays.
+    await saveNaming(true);
+    await open(page, '/chat');
+    await sendAndWait(page, 'Please tell me *everything* about how the tides work', 0);
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await chats.getByRole('link', { name: 'Please tell me everything about', exact: true }).waitFor();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Please tell me everything about');
+    await screenshot(page, 'chat-named');
+    await reload(page);
+    await chats.getByRole('link', { name: 'Please tell me everything about', exact: true }).waitFor();
+    await expect(chats.getByRole('link', { name: 'Explain recursion with a python example', exact: true }).count()).resolves.toBe(1);
   });
 
   it('a new chat stays in the sidebar when a re-read of the list, begun before the chat existed, answers after it', async () => {

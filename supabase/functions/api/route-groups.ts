@@ -39,13 +39,14 @@ const DESCRIBED_GROUPS: Record<string, () => Promise<Mounts>> = {
     return [['/projects', projects.projectsRoutes], ['/projects', files.projectFilesRoutes]];
   },
   sessions: async () => {
-    const [sessions, attachments, shares, branches, members, exports] = await Promise.all([
+    const [sessions, attachments, shares, branches, members, exports, titles] = await Promise.all([
       import('./routes/sessions.ts'),
       import('./routes/session-attachments.ts'),
       import('./routes/shares.ts'),
       import('./routes/session-branches.ts'),
       import('./routes/members.ts'),
       import('./routes/session-export.ts'),
+      import('./routes/session-title.ts'),
     ]);
     return [
       ['/sessions', sessions.sessionsRoutes],
@@ -54,6 +55,7 @@ const DESCRIBED_GROUPS: Record<string, () => Promise<Mounts>> = {
       ['/sessions', branches.sessionBranchesRoutes],
       ['/sessions', members.membersRoutes],
       ['/sessions', exports.sessionExportRoutes],
+      ['/sessions', titles.sessionTitleRoutes],
     ];
   },
   shared: async () => [['/shared', (await import('./routes/shares.ts')).sharedChatRoutes]],

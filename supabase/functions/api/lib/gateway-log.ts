@@ -1,7 +1,7 @@
 /**
- * The usage log of a gateway call (POST /v1/chat/completions): one prompt_usage_logs row
- * with tokens, latency, cost at today's prices and the prompt version applied, like a chat
- * turn's. Written on the owner connection (the API roles may not write usage logs since
+ * The usage log of a call made outside a chat turn — the gateway (POST /v1/chat/completions),
+ * embeddings, a chat's title: one prompt_usage_logs row with tokens, latency, cost at today's
+ * prices and the prompt version applied, like a chat turn's. Written on the owner connection (the API roles may not write usage logs since
  * chat turns moved server-side), always for the verified caller's id.
  */
 import type { Sql } from 'postgres';
@@ -23,6 +23,8 @@ export interface GatewayCall {
   cachedTokens: number | null;
   completionTokens: number;
   errorCode: string | null;
+  /** The chat the call was made for (a chat's title), if any. */
+  sessionId?: string | null;
 }
 
 /** Inserts the row and returns its id (a client may rate the call with PUT /scores). */
@@ -35,9 +37,9 @@ export async function logGatewayCall(sql: Sql, config: Config, call: GatewayCall
   // A time-ordered id (uuid7.ts) lands on the primary key's rightmost page, not a random one.
   const [row] = await sql<{ id: string }[]>`
     insert into public.prompt_usage_logs
-      (id, user_id, prompt_id, prompt_version, provider, model, status, ttft_ms, latency_ms,
+      (id, user_id, session_id, prompt_id, prompt_version, provider, model, status, ttft_ms, latency_ms,
        prompt_tokens, cached_tokens, completion_tokens, token_count, error_code, cost_usd)
-    values (${uuidv7()}, ${call.userId}, ${call.promptId}, ${call.promptVersion}, ${call.provider}, ${call.model.slice(0, 200)}, ${call.status},
+    values (${uuidv7()}, ${call.userId}, ${call.sessionId ?? null}, ${call.promptId}, ${call.promptVersion}, ${call.provider}, ${call.model.slice(0, 200)}, ${call.status},
             ${call.ttftMs}, ${call.latencyMs}, ${call.promptTokens}, ${call.cachedTokens}, ${call.completionTokens},
             ${call.promptTokens + call.completionTokens}, ${call.errorCode}, ${cost}::numeric)
     returning id`;

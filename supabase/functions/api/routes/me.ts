@@ -26,6 +26,7 @@ const Preferences = z.looseObject({
   default_provider: z.string().optional(),
   default_model: z.string().optional(),
   theme: z.enum(['light', 'dark', 'system']).optional(),
+  auto_title: z.boolean().optional().openapi({ description: 'Whether the web app has a new chat named by its model after the first answer (absent: yes)' }),
 });
 
 const Me = z
@@ -48,6 +49,7 @@ const PreferencesPatch = z
     default_provider: providerId.nullable(),
     default_model: trimmed(1, 200).nullable(),
     theme: z.enum(['light', 'dark', 'system']).nullable(),
+    auto_title: z.boolean().nullable(),
   })
   .partial();
 

@@ -4262,6 +4262,128 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/{id}/title": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Name the chat with its model
+         * @description Asks the model of the chat's first answer (with the owner's key, within their budget) for a title of a few words from the first question and answer, and sets it. Only over the title the chat was given automatically: 409 `title_set` once it was renamed (or named before), 409 `no_answer` before the first answer is complete. 502 with the provider's error, or `title_unusable` when the reply holds no title; the title is then unchanged. The owner only (403 for members).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The chat was named */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NamedChat"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Monthly budget used up (budget_exceeded, with spent_usd and resets_at) */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cannot be processed */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The provider failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/shared/{token}": {
         parameters: {
             query?: never;
@@ -4782,6 +4904,8 @@ export type components = {
                 /** Format: uuid */
                 id: string;
                 preferences: {
+                    /** @description Whether the web app has a new chat named by its model after the first answer (absent: yes) */
+                    auto_title?: boolean;
                     default_model?: string;
                     default_provider?: string;
                     /** @enum {string} */
@@ -5164,6 +5288,8 @@ export type components = {
             /** Format: uuid */
             id: string;
             preferences: {
+                /** @description Whether the web app has a new chat named by its model after the first answer (absent: yes) */
+                auto_title?: boolean;
                 default_model?: string;
                 default_provider?: string;
                 /** @enum {string} */
@@ -5239,6 +5365,12 @@ export type components = {
             messages: components["schemas"]["ChatMessage"][];
             /** @description Pass as `before` for older messages; null at the start */
             next_cursor: string | null;
+        };
+        NamedChat: {
+            model: string;
+            provider: string;
+            /** @description The new title (plain text, one line, at most 60 characters) */
+            title: string;
         };
         NewShare: components["schemas"]["Share"] & {
             /** @description Web app path of the shared view, e.g. /s/<token> */
@@ -5614,6 +5746,7 @@ export type components = {
             custom_instructions?: string;
             display_name?: string;
             preferences?: {
+                auto_title?: boolean | null;
                 default_model?: string | null;
                 default_provider?: string | null;
                 /** @enum {string|null} */

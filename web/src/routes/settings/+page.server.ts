@@ -12,6 +12,8 @@ const profileForm = z.object({
   display_name: z.string().trim().min(1, 'Enter a display name').max(100),
   custom_instructions: z.string().max(8000),
   default_model: z.string().max(200),
+  // A checkbox: sent as "on" when ticked, absent when not.
+  auto_title: z.literal('on').optional(),
 });
 const budgetForm = z.object({
   monthly_budget_usd: z.union([
@@ -36,6 +38,7 @@ export const load: PageServerLoad = async (event) => {
       // The theme this device shows (its cookie), which the profile's may not be: a device keeps
       // its own once set, and takes the profile's only on its first signed-in page.
       theme: themeCookie(event.cookies) ?? Theme.catch(DEFAULT_THEME).parse(prefs.theme),
+      autoTitle: prefs.auto_title !== false,
       defaultModel: prefs.default_provider && prefs.default_model ? `${prefs.default_provider}/${prefs.default_model}` : '',
       usable: providers.usable.map((p) => ({ id: p.id, name: p.name, any_model: p.any_model, models: p.models.map((m) => ({ id: m.id, name: m.name })) })),
       providers: providers.all.map((p) => {
@@ -65,7 +68,10 @@ export const actions: Actions = {
     const input = profileForm.safeParse(Object.fromEntries(await event.request.formData()));
     if (!input.success) return fail(400, { section: 'profile', error: input.error.issues[0].message });
     const [default_provider, ...rest] = input.data.default_model.split('/');
-    const preferences = input.data.default_model ? { default_provider, default_model: rest.join('/') } : { default_provider: null, default_model: null };
+    const preferences = {
+      ...(input.data.default_model ? { default_provider, default_model: rest.join('/') } : { default_provider: null, default_model: null }),
+      auto_title: input.data.auto_title === 'on',
+    };
     try {
       await ok(api.PATCH('/api/me', { body: { display_name: input.data.display_name, custom_instructions: input.data.custom_instructions, preferences } }));
       return { section: 'profile', saved: true };

@@ -48,6 +48,7 @@ export const load: PageServerLoad = async (event) => {
         { provider: prefs.default_provider, model: prefs.default_model },
       ),
       promptId: event.url.searchParams.get('prompt'),
+      autoTitle: prefs.auto_title !== false,
       // The answer settings its last turn used; a new chat starts from the model's defaults.
       settings: { temperature: finiteOrNull(session?.metadata.temperature), max_tokens: finiteOrNull(session?.metadata.max_tokens) },
     };
