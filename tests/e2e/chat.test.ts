@@ -305,12 +305,14 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
       await composer(page).press('Enter');
       const failed = page.locator('article[aria-label="Assistant message"][data-status="error"]');
       await failed.waitFor({ timeout: 60_000 });
-      await expect(failed.getByRole('alert').textContent()).resolves.toMatch(/\w+/);
+      // What happened and what to do, with the way to do it beside it.
+      await expect(failed.getByRole('alert').textContent()).resolves.toMatch(/had a server error \(500\)\. Try again, or pick another provider\./);
+      await expect(failed.getByRole('button', { name: 'Regenerate' }).count()).resolves.toBe(0);
       await screenshot(page, 'chat-error');
     } finally {
       e2e.slowProvider.setMode('ok');
     }
-    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.locator('article[aria-label="Assistant message"][data-status="error"]').getByRole('alert').getByRole('button', { name: 'Retry' }).click();
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
   });
 

@@ -1,4 +1,4 @@
-// Every main screen: usage reflects the calls just made, projects group chats, keyboard
+// Every main screen: usage reflects the calls just made (the chat's title among them), projects group chats, keyboard
 // shortcuts work, axe-core finds no serious or critical violations, and each screen is
 // saved as a screenshot (desktop, plus chat at phone width).
 import { readFileSync } from 'node:fs';
@@ -17,13 +17,15 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
   it('the usage page shows the calls just made', async () => {
     const page = await e2e.newPage();
     await signUp(page);
-    await sendAndWait(page, 'First question for usage', 0);
+    await sendAndWait(page, 'First question for the usage page', 0);
+    // The chat is named by its model after the first answer: a call of its own.
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('First question for the usage');
     await sendAndWait(page, 'Second question for usage', 1);
     await open(page, '/usage');
     const totals = page.getByTestId('usage-totals');
-    await expect(totals.locator('div', { hasText: 'Calls' }).first().locator('dd').textContent()).resolves.toBe('2');
+    await expect(totals.locator('div', { hasText: 'Calls' }).first().locator('dd').textContent()).resolves.toBe('3');
     const recent = page.getByTestId('recent-calls').locator('tbody tr');
-    await expect(recent.count()).resolves.toBe(2);
+    await expect(recent.count()).resolves.toBe(3);
     await expect(recent.first().textContent()).resolves.toContain('demo/demo-model');
     await page.getByRole('heading', { name: 'Tokens per day by provider' }).waitFor();
     // Each chart's numbers as a table: every day of the range (zeros included), dollars formatted.

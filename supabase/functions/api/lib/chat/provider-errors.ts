@@ -39,25 +39,25 @@ export function describeProviderError(error: unknown, ctx: { providerName: strin
     return { code: 'provider_auth', message: `${name} rejected your API key (${error.status}). Check or replace it in Settings → API keys.` };
   }
   if (isSdkError(error, 'RateLimitError')) {
-    return { code: 'provider_rate_limited', message: `${name} is rate limiting your key or your quota is used up (429). Wait a moment and regenerate, or check your plan with ${name}.` };
+    return { code: 'provider_rate_limited', message: `${name} is rate limiting your key or your quota is used up (429). Wait a moment and try again, or check your plan with ${name}.` };
   }
   if (isSdkError(error, 'NotFoundError')) {
     return { code: 'provider_not_found', message: `${name} does not know the model "${ctx.model}" (404). Pick another model.` };
   }
   if (isSdkError(error, 'APIError') && typeof error.status === 'number') {
     if (error.status >= 500) {
-      return { code: 'provider_unavailable', message: `${name} had a server error (${error.status}). Regenerate to try again, or pick another provider.` };
+      return { code: 'provider_unavailable', message: `${name} had a server error (${error.status}). Try again, or pick another provider.` };
     }
     const detail = scrub(error.message ?? '', ctx.apiKey);
     return { code: 'provider_rejected', message: `${name} refused the request (${error.status})${detail ? `: ${detail}` : ''}` };
   }
   if (isSdkError(error, 'APIConnectionError')) {
-    return { code: 'provider_unreachable', message: `Could not reach ${name}. Check your network or the provider's base URL, then regenerate.` };
+    return { code: 'provider_unreachable', message: `Could not reach ${name}. Check your network or the provider's base URL, then try again.` };
   }
   if (error instanceof SyntaxError || (error instanceof Error && /JSON/i.test(error.message))) {
-    return { code: 'provider_bad_response', message: `${name} sent a reply that could not be read. Regenerate to try again.` };
+    return { code: 'provider_bad_response', message: `${name} sent a reply that could not be read. Try again.` };
   }
-  return { code: 'provider_connection_lost', message: `The connection to ${name} dropped before the answer finished; what arrived is kept. Regenerate to try again.` };
+  return { code: 'provider_connection_lost', message: `The connection to ${name} dropped before the answer finished; what arrived is kept. Try again to get a whole answer.` };
 }
 
 /** Raised by the stream's own idle timer (no bytes from the provider for too long). */
