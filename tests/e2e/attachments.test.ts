@@ -132,7 +132,8 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await composer(page).press('Enter');
     const alert = page.getByRole('alert').filter({ hasText: 'cannot read images' });
     await alert.waitFor();
-    await expect(alert.textContent()).resolves.toContain('The attached file was removed');
+    // The server's reason and what became of the file read as two sentences.
+    await expect(alert.textContent()).resolves.toContain('remove "photo.png". The attached file was removed. Your text is back');
     await expect(alert.getByRole('button', { name: 'Retry' }).count()).resolves.toBe(0);
     await expect.poll(() => composer(page).inputValue()).toBe('What is in this photo?');
     await expect.poll(stored).toEqual([]);

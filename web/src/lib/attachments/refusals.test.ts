@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filesOutliveRefusal } from './refusals';
+import { filesOutliveRefusal, refusalText } from './refusals';
 
 /** Shaped as $lib/api's ApiError (which needs SvelteKit's modules to import). */
 class ApiError extends Error {
@@ -41,5 +41,18 @@ describe('filesOutliveRefusal', () => {
   it('reads any error that is not an API refusal as "no answer" (keeps the files)', () => {
     expect(filesOutliveRefusal(new Error('The operation was aborted'))).toBe(true);
     expect(filesOutliveRefusal('weird')).toBe(true);
+  });
+});
+
+describe('refusalText', () => {
+  it('ends a reason without a full stop before the next sentence', () => {
+    expect(refusalText('m cannot read images; pick a vision-capable model or remove "photo.png"', 1, true))
+      .toBe('m cannot read images; pick a vision-capable model or remove "photo.png". The attached file was removed. Your text is back in the message box.');
+  });
+
+  it('keeps a reason that already ends a sentence as it is', () => {
+    expect(refusalText('Too large.', 2, false)).toBe('Too large. The attached files were removed.');
+    expect(refusalText('Read-only chat!', 0, true)).toBe('Read-only chat! Your text is back in the message box.');
+    expect(refusalText('Why? ', 0, false)).toBe('Why?');
   });
 });

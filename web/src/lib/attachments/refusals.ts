@@ -32,3 +32,15 @@ export function filesOutliveRefusal(error: unknown): boolean {
   if (refusal.status === 0 || refusal.status >= 500) return true;
   return RETRYABLE_STATUS.has(refusal.status) || RETRYABLE_CODE.has(refusal.code);
 }
+
+/**
+ * What the chat says after such a refusal: the server's reason, then what became of the files
+ * and the text. The reason gets a full stop unless it has its own, so the sentences stay apart.
+ */
+export function refusalText(reason: string, files: number, textBack: boolean): string {
+  const trimmed = reason.trimEnd();
+  const parts = [/[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`];
+  if (files > 0) parts.push(`The attached ${files === 1 ? 'file was' : 'files were'} removed.`);
+  if (textBack) parts.push('Your text is back in the message box.');
+  return parts.join(' ');
+}

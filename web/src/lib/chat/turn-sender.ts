@@ -4,7 +4,7 @@
 // refused (a Retry, the text and files given back, or the answer already running followed).
 // The stream's events change the answer through turn-events.ts like any other view's.
 import { ApiError, type Message } from '$lib/api';
-import { filesOutliveRefusal } from '$lib/attachments/refusals';
+import { filesOutliveRefusal, refusalText } from '$lib/attachments/refusals';
 import { discardAttachments } from '$lib/attachments/upload';
 import { isFinished } from '$lib/chat/answer-merge';
 import { streamChat, type ChatRequest } from '$lib/chat/chat-stream';
@@ -146,9 +146,7 @@ export class TurnSender {
           // again, and its files are of no further use (lib/attachments/refusals.ts).
           if (files.length > 0) void discardAttachments(files).catch(() => {});
           chat.returnedDraft = opts.userText ?? null;
-          const removed = files.length > 0 ? ` The attached ${files.length === 1 ? 'file was' : 'files were'} removed.` : '';
-          const back = opts.userText ? ' Your text is back in the message box.' : '';
-          chat.sendError = { message: `${errorText(err)}${removed}${back}`, retry: null };
+          chat.sendError = { message: refusalText(errorText(err), files.length, Boolean(opts.userText)), retry: null };
         } else {
           chat.sendError = { message: errorText(err), retry: () => void this.run(body, onSession, opts) };
           this.retryFiles = files;

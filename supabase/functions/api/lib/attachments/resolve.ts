@@ -63,7 +63,7 @@ export async function resolveAttachments(access: StorageAccess, options: Resolve
     const type = await sniffType(bytes, name);
     if (!type) throw new ApiError(415, 'unsupported_attachment', `"${name}" is not a supported file: images (PNG, JPEG, GIF, WebP), PDF or text`);
     if (type.kind === 'image' && !options.vision) {
-      throw new ApiError(422, 'model_cannot_see_images', `${options.model} cannot read images; pick a vision-capable model or remove "${name}"`);
+      throw new ApiError(422, 'model_cannot_see_images', `${options.model} cannot read images; pick a vision-capable model or remove "${name}".`);
     }
     return { path, name, bytes, type };
   }));
