@@ -51,11 +51,11 @@ describe('import', { timeout: 180_000 }, () => {
     await expect(progress.getAttribute('value')).resolves.toBe('2');
     const leftOut = await report.getByRole('list', { name: 'Left out' }).getByRole('listitem').allTextContents();
     expect(leftOut.sort()).toEqual([
-      '1 conversations without any text messages',
-      '1 hidden messages',
-      '1 images, files and other non-text parts',
-      '1 messages on other branches (earlier edits and regenerations)',
-      '1 system or custom-instruction messages',
+      '1 conversation without any text messages',
+      '1 hidden message',
+      '1 image, file or other non-text part',
+      '1 message on another branch (an earlier edit or regeneration)',
+      '1 system or custom-instruction message',
       '3 tool calls and tool results (browsing, code, plugins)',
     ]);
     await report.getByRole('link', { name: 'A picture of a cat' }).click();

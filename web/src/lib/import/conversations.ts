@@ -12,17 +12,23 @@ export type Conversation = Omit<ImportConversation, 'offset' | 'total'>;
 /** Why something in the file did not become a message. */
 export type SkipReason = 'system' | 'tool' | 'hidden' | 'non_text' | 'other_branch' | 'empty' | 'too_large' | 'no_messages' | 'unreadable';
 
-export const SKIP_LABELS: Record<SkipReason, string> = {
-  system: 'system or custom-instruction messages',
-  tool: 'tool calls and tool results (browsing, code, plugins)',
-  hidden: 'hidden messages',
-  non_text: 'images, files and other non-text parts',
-  other_branch: 'messages on other branches (earlier edits and regenerations)',
-  empty: 'empty messages',
-  too_large: 'messages too large to import',
-  no_messages: 'conversations without any text messages',
-  unreadable: 'conversations the file did not describe readably',
+/** Each reason's label for one and for several, so the report reads "1 hidden message". */
+const SKIP_LABELS: Record<SkipReason, [one: string, many: string]> = {
+  system: ['system or custom-instruction message', 'system or custom-instruction messages'],
+  tool: ['tool call or tool result (browsing, code, plugins)', 'tool calls and tool results (browsing, code, plugins)'],
+  hidden: ['hidden message', 'hidden messages'],
+  non_text: ['image, file or other non-text part', 'images, files and other non-text parts'],
+  other_branch: ['message on another branch (an earlier edit or regeneration)', 'messages on other branches (earlier edits and regenerations)'],
+  empty: ['empty message', 'empty messages'],
+  too_large: ['message too large to import', 'messages too large to import'],
+  no_messages: ['conversation without any text messages', 'conversations without any text messages'],
+  unreadable: ['conversation the file did not describe readably', 'conversations the file did not describe readably'],
 };
+
+/** "3 hidden messages": a count of what was left out and why. */
+export function skippedText(reason: SkipReason, count: number): string {
+  return `${count} ${SKIP_LABELS[reason][count === 1 ? 0 : 1]}`;
+}
 
 export type Skipped = Partial<Record<SkipReason, number>>;
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { chatGptExport, expectedChatGptImport } from '../../../../tests/fixtures/chatgpt-export';
 import { toBatches } from './batches';
 import { isChatGptExport, parseChatGpt } from './chatgpt';
-import type { Conversation } from './conversations';
+import { skippedText, type Conversation } from './conversations';
 import { isMrPromptExport, parseMrPrompt } from './mrprompt';
 import { readExportFile, UnknownFormat } from './run';
 import { strToU8, zipSync } from 'fflate';
@@ -29,6 +29,12 @@ describe('ChatGPT conversations.json', () => {
     const parsed = parseChatGpt([{ ...picture, current_node: undefined }, { title: 'no mapping' }, { mapping: 'nope', id: 'x' }]);
     expect(parsed.conversations[0].messages.map((m) => m.content)).toEqual(expectedChatGptImport.chats[0].messages);
     expect(parsed.skipped.unreadable).toBe(2);
+  });
+
+  it('reports what was left out in the singular for one', () => {
+    expect(skippedText('hidden', 1)).toBe('1 hidden message');
+    expect(skippedText('hidden', 2)).toBe('2 hidden messages');
+    expect(skippedText('no_messages', 1)).toBe('1 conversation without any text messages');
   });
 
   it('is not mistaken for other JSON', () => {
