@@ -370,8 +370,19 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     // Newest first until something is pinned.
     await expect(chats.getByRole('link').first().textContent()).resolves.toBe('Second chat to archive');
 
+    // Pin and Archive take no room until the row is hovered or holds focus (the title gets the
+    // row's width); Tab reaches them from the chat's link.
+    const pin = sidebar.getByRole('button', { name: 'Pin First chat to pin' });
+    await page.mouse.move(640, 400);
+    await expect(pin.isVisible()).resolves.toBe(false);
+    await sidebar.getByRole('link', { name: 'First chat to pin' }).focus();
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).resolves.toBe('Pin First chat to pin');
+    await page.evaluate(() => (document.activeElement as HTMLElement).blur());
+    await expect(pin.isVisible()).resolves.toBe(false);
+
     await sidebar.getByRole('link', { name: 'First chat to pin' }).hover();
-    await sidebar.getByRole('button', { name: 'Pin First chat to pin' }).click();
+    await pin.click();
     await pinned.getByRole('link', { name: 'First chat to pin' }).waitFor();
     await page.getByTestId('toasts').getByText('Pinned “First chat to pin”.').waitFor();
 
