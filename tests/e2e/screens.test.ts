@@ -126,10 +126,24 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await page.locator('article[aria-label="Assistant message"]').first().waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
-    // The title keeps room beside its actions and the drawer's button (it had none at this width).
+    // The title has the row but for the drawer's button and "Chat actions" (five action icons
+    // beside it left it 110 px); the actions open in a row below, their panels on the screen.
     const title = await page.getByRole('heading', { level: 1 }).boundingBox();
-    expect(title?.width ?? 0).toBeGreaterThan(60);
+    expect(title?.width ?? 0).toBeGreaterThan(200);
     await screenshot(page, 'chat-phone');
+    const rename = page.getByRole('button', { name: 'Rename' });
+    await expect(rename.isVisible()).resolves.toBe(false);
+    await page.getByRole('button', { name: 'Chat actions' }).click();
+    await rename.waitFor();
+    await page.getByRole('button', { name: 'Share' }).click();
+    const panel = await page.getByRole('dialog', { name: 'Share this chat' }).boundingBox();
+    expect(panel?.x ?? -1).toBeGreaterThanOrEqual(0);
+    expect((panel?.x ?? 0) + (panel?.width ?? 1000)).toBeLessThanOrEqual(390);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'chat-phone-actions');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Chat actions' }).click();
+    await rename.waitFor({ state: 'hidden' });
     await page.getByRole('button', { name: 'Chats' }).click();
     await page.getByRole('link', { name: 'New chat' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
