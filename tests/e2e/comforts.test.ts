@@ -2,11 +2,12 @@
 // the message box grows with its text and on a touch screen Enter adds a line, Copy copies a
 // message, "Jump to latest" brings a reader who scrolled up back to the end, Export downloads a chat,
 // answer settings (temperature, longest answer) go with each turn and stay with the chat,
-// chat titles read as plain text and are then named by the chat's model, the theme (light, dark, system) is remembered per user and
-// stays accessible, `?` shows the shortcuts, confirmations and errors arrive as toasts, and a
-// Realtime drop shows "Reconnecting…" until live updates are back; chats can be pinned to the top
-// of the sidebar, archived out of it and restored; a chat the sidebar learns of live is not undone
-// by an older read of the list.
+// chat titles read as plain text and are then named by the chat's model, the theme (light,
+// dark, system) is remembered per user and stays accessible, `?` shows the shortcuts,
+// confirmations and errors arrive as toasts, and a Realtime drop shows "Reconnecting…" until
+// live updates are back; chats can be pinned to the top of the sidebar, archived out of it and
+// restored, and all archived or deleted at once from Settings; a chat the sidebar learns of
+// live is not undone by an older read of the list.
 import { readFileSync } from 'node:fs';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -355,7 +356,7 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await page.getByTestId('toasts').getByRole('alert').filter({ hasText: 'Give the project a name' }).waitFor();
   });
 
-  it('pins a chat to the top, archives one out of the list, and restores it from Archived chats', async () => {
+  it('pins a chat to the top, archives one out of the list, restores it from Archived chats, and archives or deletes them all from Settings', async () => {
     const page = await e2e.newPage();
     await signUp(page);
     await sendAndWait(page, 'First chat to pin', 0);
@@ -407,6 +408,24 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await sidebar.getByRole('button', { name: 'Unpin First chat to pin' }).click();
     await chats.getByRole('link', { name: 'First chat to pin' }).waitFor();
     await expect(pinned.count()).resolves.toBe(0);
+
+    // Settings archives every chat at once (after asking), then deletes them all.
+    const everyChat = async (action: 'Archive' | 'Delete', toast: string) => {
+      await open(page, '/settings');
+      await page.getByRole('button', { name: `${action} all chats…` }).click();
+      await page.getByRole('button', { name: `${action} all chats`, exact: true }).click();
+      await page.getByTestId('toasts').getByText(toast).waitFor();
+      await open(page, '/chat');
+    };
+    await everyChat('Archive', 'Archived 2 chats.');
+    await expect(chats.getByRole('link').count()).resolves.toBe(0);
+    await sidebar.getByText('Archived chats').click();
+    await archive.getByRole('link', { name: 'First chat to pin' }).waitFor();
+    await archive.getByRole('link', { name: 'Second chat to archive' }).waitFor();
+    await everyChat('Delete', 'Deleted 2 chats.');
+    await sidebar.getByText('Archived chats').click();
+    await archive.getByText('Nothing archived.').waitFor();
+    await expect(sidebar.getByRole('link', { name: /chat to/ }).count()).resolves.toBe(0);
   });
 
   it('a Realtime drop shows "Reconnecting…", and live updates come back by themselves', async () => {

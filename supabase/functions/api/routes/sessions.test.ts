@@ -229,6 +229,52 @@ describe('sessions', () => {
   });
 });
 
+describe('every chat at once', () => {
+  it("archives the caller's chats only, and says how many", async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const [a1, a2, a3] = [await newSession(alice), await newSession(alice), await newSession(alice)];
+    expect((await alice.request('PATCH', `/sessions/${a3.id}`, { archived: true })).status).toBe(200);
+    const theirs = await newSession(bob);
+    // A group chat Alice is a member of is Bob's: not hers to archive.
+    expect((await bob.request('POST', `/sessions/${theirs.id}/members`, { email: alice.email, role: 'member' })).status).toBe(201);
+
+    const res = await alice.request('POST', '/sessions/archive-all');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ archived: 2 });
+    const archived = await api.db.sql`select id from public.chat_sessions where user_id = ${alice.id} and archived_at is not null`;
+    expect(archived.map((r) => r.id).sort()).toEqual([a1.id, a2.id, a3.id].sort());
+    expect(((await (await alice.request('GET', '/sessions')).json()) as { sessions: { id: string }[] }).sessions.map((s) => s.id)).toEqual([theirs.id]);
+    expect(await (await alice.request('POST', '/sessions/archive-all')).json()).toEqual({ archived: 0 });
+    expect((await api.request('POST', '/sessions/archive-all')).status).toBe(401);
+  });
+
+  it("deletes the caller's chats with their messages, only when asked with all=true", async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const mine = [await newSession(alice), await newSession(alice)];
+    await insertMessages(alice, mine[0]!.id, 3);
+    expect((await alice.request('PATCH', `/sessions/${mine[1]!.id}`, { archived: true })).status).toBe(200);
+    const theirs = await newSession(bob);
+    await insertMessages(bob, theirs.id, 2);
+    expect((await bob.request('POST', `/sessions/${theirs.id}/members`, { email: alice.email, role: 'member' })).status).toBe(201);
+
+    for (const query of ['', '?all=false', '?all=1', '?all=true&archived=true']) {
+      expect((await alice.request('DELETE', `/sessions${query}`)).status, query).toBe(400);
+    }
+    expect(await api.db.sql`select id from public.chat_sessions where user_id = ${alice.id}`).toHaveLength(2);
+
+    const res = await alice.request('DELETE', '/sessions?all=true');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ deleted: 2 });
+    expect(await api.db.sql`select id from public.chat_sessions where user_id = ${alice.id}`).toHaveLength(0);
+    expect(await api.db.sql`select id from public.messages where session_id = ${mine[0]!.id}`).toHaveLength(0);
+    expect(await api.db.sql`select id from public.messages where session_id = ${theirs.id}`).toHaveLength(2);
+    expect((await alice.request('GET', `/sessions/${theirs.id}`)).status).toBe(200);
+    expect((await api.request('DELETE', '/sessions?all=true')).status).toBe(401);
+  });
+});
+
 describe('abandoned answers', () => {
   it('settles an answer whose process died (no live lease) as an error, keeping its text; live ones stay streaming', async () => {
     const user = await api.createUser();

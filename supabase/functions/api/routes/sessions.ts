@@ -57,6 +57,12 @@ const SessionList = z
   .object({ sessions: z.array(SessionView), next_cursor: z.string().nullable() })
   .openapi('SessionList');
 
+const ArchivedAll = z.object({ archived: z.number().int().openapi({ description: 'How many chats were archived' }) }).openapi('ArchivedAll');
+const DeleteAllQuery = z.strictObject({
+  all: z.literal('true').openapi({ param: { name: 'all', in: 'query' }, description: 'Required: `true`, so that no request deletes every chat by accident' }),
+});
+const DeletedAll = z.object({ deleted: z.number().int().openapi({ description: 'How many chats were deleted' }) }).openapi('DeletedAll');
+
 const MessagesQuery = z.strictObject({
   limit: limitParam(50, 100),
   before: optionalQuery(cursorParam).openapi({ param: { name: 'before', in: 'query' } }),
@@ -97,6 +103,19 @@ const routes = {
     summary: 'Create a session',
     request: { body: jsonBody(CreateSession) },
     responses: { 201: jsonResponse(SessionView, 'The new session'), ...errorResponses(400, 401, 404) },
+  }),
+  archiveAll: createRoute({
+    method: 'post', path: '/archive-all', tags, security,
+    summary: 'Archive every chat you own',
+    description: 'Your chats that are not archived yet leave the sidebar and wait under Archived chats (`GET /sessions?archived=true`); group chats you are a member of are not yours to archive.',
+    responses: { 200: jsonResponse(ArchivedAll, 'The chats were archived'), ...errorResponses(401) },
+  }),
+  deleteAll: createRoute({
+    method: 'delete', path: '/', tags, security,
+    summary: 'Delete every chat you own, with its messages and files',
+    description: 'Archived ones included, and group chats you own (for their members too). Group chats you are a member of stay. Cannot be undone.',
+    request: { query: DeleteAllQuery },
+    responses: { 200: jsonResponse(DeletedAll, 'The chats were deleted'), ...errorResponses(400, 401) },
   }),
   get: createRoute({
     method: 'get', path: '/{id}', tags, security,
@@ -174,6 +193,21 @@ sessionsRoutes.openapi(routes.create, async (c) => {
     return row;
   }).catch(rethrowDatabaseError);
   return c.json(session, 201);
+});
+
+sessionsRoutes.openapi(routes.archiveAll, async (c) => {
+  const { user } = c.var;
+  const rows = await c.var.db.withUserTransaction(user, (sql) => sql`
+    update public.chat_sessions set archived_at = now() where user_id = ${user.id} and archived_at is null returning id`);
+  return c.json({ archived: rows.length }, 200);
+});
+
+sessionsRoutes.openapi(routes.deleteAll, async (c) => {
+  const { user } = c.var;
+  // Their messages, attachments and shares go with them (foreign keys); their files' Storage
+  // objects are queued by the database and removed before the answer (app.ts), as for one chat.
+  const rows = await c.var.db.withUserTransaction(user, (sql) => sql`delete from public.chat_sessions where user_id = ${user.id} returning id`);
+  return c.json({ deleted: rows.length }, 200);
 });
 
 sessionsRoutes.openapi(routes.get, async (c) => {

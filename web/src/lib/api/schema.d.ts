@@ -3212,7 +3212,51 @@ export type paths = {
                 };
             };
         };
-        delete?: never;
+        /**
+         * Delete every chat you own, with its messages and files
+         * @description Archived ones included, and group chats you own (for their members too). Group chats you are a member of stay. Cannot be undone.
+         */
+        delete: {
+            parameters: {
+                query: {
+                    /** @description Required: `true`, so that no request deletes every chat by accident */
+                    all: "true";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The chats were deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeletedAll"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -4384,6 +4428,54 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/archive-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive every chat you own
+         * @description Your chats that are not archived yet leave the sidebar and wait under Archived chats (`GET /sessions?archived=true`); group chats you are a member of are not yours to archive.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The chats were archived */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ArchivedAll"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/shared/{token}": {
         parameters: {
             query?: never;
@@ -5015,6 +5107,10 @@ export type components = {
         ApiKeyList: {
             keys: components["schemas"]["ApiKey"][];
         };
+        ArchivedAll: {
+            /** @description How many chats were archived */
+            archived: number;
+        };
         BranchRequest: {
             /**
              * Format: uuid
@@ -5168,6 +5264,10 @@ export type components = {
             ok: boolean;
             /** @enum {string} */
             status: "ok" | "invalid" | "unverified" | "unreachable";
+        };
+        DeletedAll: {
+            /** @description How many chats were deleted */
+            deleted: number;
         };
         Error: {
             error: {

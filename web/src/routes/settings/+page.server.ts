@@ -138,6 +138,25 @@ export const actions: Actions = {
       return failed(err, { section: 'keys', provider: id.data });
     }
   },
+  archiveAllChats: async (event) => {
+    const api = await requireApi(event);
+    try {
+      const { archived } = await ok(api.POST('/api/sessions/archive-all'));
+      return { section: 'chats', toast: archived === 0 ? 'No chats to archive.' : `Archived ${archived} chat${archived === 1 ? '' : 's'}.` };
+    } catch (err) {
+      return failed(err, { section: 'chats' });
+    }
+  },
+  deleteAllChats: async (event) => {
+    const api = await requireApi(event);
+    if ((await event.request.formData()).get('confirm') !== 'delete all chats') return fail(400, { section: 'chats', error: 'Confirm deleting all chats first' });
+    try {
+      const { deleted } = await ok(api.DELETE('/api/sessions', { params: { query: { all: 'true' } } }));
+      return { section: 'chats', toast: deleted === 0 ? 'No chats to delete.' : `Deleted ${deleted} chat${deleted === 1 ? '' : 's'}.` };
+    } catch (err) {
+      return failed(err, { section: 'chats' });
+    }
+  },
   deleteAccount: async (event) => {
     const api = await requireApi(event);
     const form = await event.request.formData();
