@@ -10,6 +10,7 @@
  * own) and is logged with its tokens and cost against the chat like any other call.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type OpenAI from 'openai';
 import { requireUser } from '../lib/auth.ts';
 import { assertWithinBudget } from '../lib/budget.ts';
 import { titleFromMessage } from '../lib/chat/context.ts';
@@ -96,24 +97,20 @@ sessionTitleRoutes.openapi(routes.name, async (c) => {
       latencyMs: Math.round(performance.now() - started), promptTokens: usage.prompt_tokens ?? 0, cachedTokens: usage.cached ?? null,
       completionTokens: usage.completion_tokens ?? 0, errorCode,
     });
-  let reply: string;
+  const timeoutMs = Math.min(config.limits.providerTimeoutMs, TITLE_TIMEOUT_MS);
+  let completion: OpenAI.Chat.ChatCompletion;
   try {
-    const completion = await opened.client.chat.completions.create(
-      { model, messages: titleRequest(chat.question, chat.answer), stream: false },
-      { timeout: Math.min(config.limits.providerTimeoutMs, TITLE_TIMEOUT_MS) },
-    );
-    const usage = completion.usage;
-    await logCall('success', { ...usage, cached: usage?.prompt_tokens_details?.cached_tokens ?? null }, null);
-    reply = typeof completion.choices?.[0]?.message?.content === 'string' ? completion.choices[0].message.content : '';
+    completion = await opened.client.chat.completions.create({ model, messages: titleRequest(chat.question, chat.answer), stream: false }, { timeout: timeoutMs });
   } catch (error) {
-    const failure = describeProviderError(error, {
-      providerName: opened.provider.name, model, apiKey: opened.endpoint.apiKey, timeoutMs: Math.min(config.limits.providerTimeoutMs, TITLE_TIMEOUT_MS),
-    });
+    const failure = describeProviderError(error, { providerName: opened.provider.name, model, apiKey: opened.endpoint.apiKey, timeoutMs });
     await logCall('error', {}, failure.code);
     log.warn('naming a chat failed', { provider, code: failure.code });
     throw new ApiError(502, failure.code, failure.message);
   }
-  const title = titleFromReply(reply);
+  const usage = completion.usage;
+  await logCall('success', { ...usage, cached: usage?.prompt_tokens_details?.cached_tokens ?? null }, null);
+  const reply = completion.choices?.[0]?.message?.content;
+  const title = typeof reply === 'string' ? titleFromReply(reply) : null;
   if (!title) throw new ApiError(502, 'title_unusable', `${opened.provider.name} replied without a title; the chat keeps its name`);
 
   if (title === chat.title) return c.json({ title, provider, model }, 200);
