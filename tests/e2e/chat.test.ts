@@ -308,6 +308,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
       // What happened and what to do, with the way to do it beside it.
       await expect(failed.getByRole('alert').textContent()).resolves.toMatch(/had a server error \(500\)\. Try again, or pick another provider\./);
       await expect(failed.getByRole('button', { name: 'Regenerate' }).count()).resolves.toBe(0);
+      await expect(failed.textContent()).resolves.not.toContain('0 tokens');
       await screenshot(page, 'chat-error');
     } finally {
       e2e.slowProvider.setMode('ok');
