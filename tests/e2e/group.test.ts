@@ -4,7 +4,7 @@
 // answers; the member attaches a file and the owner sees it. A viewer gets a read-only composer with the reason (and a composer once made a
 // member); a removed member is told.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseModel, composer, newEmail, open, screenshot, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, newEmail, open, screenshot, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
 
 describe('group chats in the browser', { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -128,5 +128,47 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await owner.getByTestId('typing').getByText(`${nameOf(viewerEmail)} is typing…`).waitFor();
     await composer(viewer).press('Enter');
     await owner.getByRole('article', { name: `Message from ${nameOf(viewerEmail)}` }).getByText('Still here').waitFor();
+  });
+
+  it("a member answered with the owner's key is not told to add a key of their own to list the models", async () => {
+    const member = await e2e.newPage();
+    const memberEmail = await signUp(member, newEmail('max'));
+    const owner = await e2e.newPage();
+    await signUp(owner, newEmail('otto'));
+    await addCustomKey(owner, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
+    await open(owner, '/chat');
+    await chooseModel(owner, 'custom', 'fake-model');
+    await composer(owner).fill('On my key');
+    await composer(owner).press('Enter');
+    await owner.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    const chatUrl = new URL(owner.url()).pathname;
+    await owner.getByRole('button', { name: 'People' }).click();
+    await owner.getByLabel('Invite by email').fill(memberEmail);
+    await owner.getByRole('button', { name: 'Invite' }).click();
+    await owner.getByText(`Invited ${memberEmail}.`).waitFor();
+    await owner.getByLabel("My provider key answers members' messages (I pay)").check();
+    await owner.getByText('Your key now answers members too.').waitFor();
+
+    // The member has no key of their own for the owner's provider: the picker asks it for no
+    // list (it would say "No list: add your key") and offers the chat's model as it is.
+    const asked: string[] = [];
+    member.on('request', (request) => {
+      if (/\/api\/providers\/[^/]+\/models$/.test(new URL(request.url()).pathname)) asked.push(request.url());
+    });
+    await open(member, chatUrl);
+    await expect(member.getByLabel('Provider').inputValue()).resolves.toBe('custom');
+    await member.getByLabel('Provider').hover();
+    await member.getByLabel('Provider').focus();
+    await member.getByLabel('Model').focus();
+    const picker = member.getByTestId('model-picker');
+    await picker.and(member.locator('[data-models="ready"]')).waitFor();
+    await expect(picker.textContent()).resolves.not.toContain('No list');
+    await expect(member.getByLabel('Model').getAttribute('title')).resolves.toBeNull();
+    await expect(member.getByLabel('Model').inputValue()).resolves.toBe('fake-model');
+    expect(asked).toEqual([]);
+    await composer(member).fill('Answered on your key');
+    await composer(member).press('Enter');
+    await member.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
   });
 });

@@ -36,7 +36,8 @@ export const load: PageServerLoad = async (event) => {
       session: session ? { id: session.id, title: session.title, project_id: session.project_id } : null,
       projectId: session?.project_id ?? event.url.searchParams.get('project'),
       page,
-      providers: usable.map(({ id, name, models, any_model }) => ({ id, name, models, any_model })),
+      // shared: answered with the owner's key, so the member has no key of their own to ask the provider's list with.
+      providers: usable.map(({ id, name, models, any_model }) => ({ id, name, models, any_model, shared: shared.some((p) => p.id === id) })),
       group: session && members
         ? { role: session.role, participants: members.participants, share_owner_key: members.share_owner_key, channel_epoch: session.channel_epoch }
         : null,
