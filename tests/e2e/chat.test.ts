@@ -214,6 +214,9 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     });
     expect(escaped).toBe('clipped');
     await expect(rendered.locator('.table-scroll > table').count()).resolves.toBe(1);
+    // The page is the window's height: nothing a message positions (KaTeX's hidden copy of a
+    // formula, screen-reader words) is laid out against the page below the message list.
+    expect(await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight)).toBe(true);
     await screenshot(page, 'chat-math');
   });
 

@@ -78,6 +78,8 @@ describe('import', { timeout: 180_000 }, () => {
     for (const theme of ['light', 'dark'] as const) {
       await useTheme(page, theme);
       await importFile(page, conversations);
+      // The toast says why nothing came in, not only "Imported 0 chats.".
+      await page.getByTestId('toasts').getByText('Imported 0 chats. 2 chats were already here.').waitFor();
       const violations = await seriousViolations(page);
       if (violations.length) found[theme] = violations;
       await screenshot(page, `import-report-${theme}`);
