@@ -37,12 +37,17 @@ describe('workspace', { timeout: 180_000 }, () => {
     const ready = welcome.getByRole('list', { name: 'Ready to chat with' });
     await expect(ready.textContent()).resolves.toContain('Demo (offline)');
     await expect(ready.textContent()).resolves.toContain('no key needed');
+    // The demo is what the new chat starts with: the welcome says so rather than offering it.
+    await expect(page.getByLabel('Provider', { exact: true }).inputValue()).resolves.toBe('demo');
+    await welcome.getByRole('status').filter({ hasText: 'Demo (offline) is selected' }).waitFor();
+    await expect(welcome.getByRole('link', { name: 'Start a chat with the demo' }).count()).resolves.toBe(0);
     expect(await bothThemes(page, 'first-run')).toEqual({});
 
     // A saved key shows up as ready (by its last four characters only).
     await addCustomKey(page, e2e.slowProvider, `sk-first-run-${crypto.randomUUID()}-WXYZ`);
     await open(page, '/chat');
     await expect(ready.textContent()).resolves.toContain('your key …WXYZ');
+    await welcome.getByRole('link', { name: 'Add another API key' }).waitFor();
     // The saved key is now the default model; the demo is one click away.
     await expect(page.getByLabel('Provider', { exact: true }).inputValue()).resolves.toBe('custom');
     await welcome.getByRole('link', { name: 'Start a chat with the demo' }).click();
