@@ -45,6 +45,9 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     await screenshot(page, 'branches-edited');
 
     // Flip back with the keyboard: the earlier question and its answer are there.
+    // Targets of at least 24 × 24 px (WCAG 2.5.8); the arrows were 16 × 20.
+    const arrow = await versions.getByRole('button', { name: /Previous version/ }).boundingBox();
+    expect(Math.min(arrow?.width ?? 0, arrow?.height ?? 0)).toBeGreaterThanOrEqual(24);
     await versions.getByRole('button', { name: /Previous version/ }).focus();
     await page.keyboard.press('Enter');
     await versions.getByText('1/2').waitFor();
