@@ -3,6 +3,7 @@
 // sees who is here, who is typing and who wrote each message, live; the member sees whose key
 // answers; the member attaches a file and the owner sees it. A viewer gets a read-only composer with the reason (and a composer once made a
 // member); a removed member is told.
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCustomKey, chooseModel, composer, newEmail, open, screenshot, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
 
@@ -16,6 +17,13 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
   });
 
   const nameOf = (email: string) => email.split('@')[0]!;
+  /** Invites someone from the open People panel, with the role chosen there unless one is given. */
+  async function invite(owner: Page, email: string, role?: 'member' | 'viewer') {
+    await owner.getByLabel('Invite by email').fill(email);
+    if (role) await owner.getByLabel('Role').selectOption(role);
+    await owner.getByRole('button', { name: 'Invite' }).click();
+    await owner.getByText(`Invited ${email}.`).waitFor();
+  }
 
   it('two people in one chat see each other\'s messages, presence and typing live', async () => {
     const member = await e2e.newPage();
@@ -36,13 +44,8 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     // The member's chat list is open while they are invited: the chat appears there by itself.
     await open(member, '/chat');
     await owner.getByRole('button', { name: 'People' }).click();
-    await owner.getByLabel('Invite by email').fill(memberEmail);
-    await owner.getByRole('button', { name: 'Invite' }).click();
-    await owner.getByText(`Invited ${memberEmail}.`).waitFor();
-    await owner.getByLabel('Invite by email').fill(viewerEmail);
-    await owner.getByLabel('Role').selectOption('viewer');
-    await owner.getByRole('button', { name: 'Invite' }).click();
-    await owner.getByText(`Invited ${viewerEmail}.`).waitFor();
+    await invite(owner, memberEmail);
+    await invite(owner, viewerEmail, 'viewer');
     await owner.getByLabel("My provider key answers members' messages (I pay)").check();
     await owner.getByText('Your key now answers members too.').waitFor();
     await owner.getByRole('button', { name: 'People' }).click();
@@ -111,10 +114,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
 
     // Made a member while the chat is open: the composer appears without a reload.
     await owner.getByRole('button', { name: 'People' }).click();
-    await owner.getByLabel('Invite by email').fill(viewerEmail);
-    await owner.getByLabel('Role').selectOption('member');
-    await owner.getByRole('button', { name: 'Invite' }).click();
-    await owner.getByText(`Invited ${viewerEmail}.`).waitFor();
+    await invite(owner, viewerEmail, 'member');
     await composer(viewer).waitFor();
     expect(await viewer.getByTestId('read-only').count()).toBe(0);
 
@@ -144,9 +144,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
     const chatUrl = new URL(owner.url()).pathname;
     await owner.getByRole('button', { name: 'People' }).click();
-    await owner.getByLabel('Invite by email').fill(memberEmail);
-    await owner.getByRole('button', { name: 'Invite' }).click();
-    await owner.getByText(`Invited ${memberEmail}.`).waitFor();
+    await invite(owner, memberEmail);
     await owner.getByLabel("My provider key answers members' messages (I pay)").check();
     await owner.getByText('Your key now answers members too.').waitFor();
 
