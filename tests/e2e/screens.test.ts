@@ -1,9 +1,11 @@
-// Every main screen: usage reflects the calls just made (the chat's title among them), projects group chats, keyboard
+// Every main screen: usage reflects the calls just made (the chat's title among them), a project's page (prompt,
+// files, chats) and the chats filed under it, keyboard
 // shortcuts work, axe-core finds no serious or critical violations, and each screen is
 // saved as a screenshot (desktop, plus chat at phone width).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, addCustomKey, composer, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E, open, reload } from './helpers.ts';
+import { startFakeProvider } from '../../local/src/demo-provider.ts';
+import { PASSWORD, addCustomKey, chooseModel, composer, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E, open, reload } from './helpers.ts';
 
 describe('main screens in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
@@ -39,39 +41,98 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await screenshot(page, 'usage');
   });
 
-  it('projects: create, rename, pick a system prompt, and chats started in a project are grouped under it', async () => {
+  it("projects: create one, set its prompt, add and remove files; a chat started from it gets both and is listed there", async () => {
     const page = await e2e.newPage();
     await signUp(page);
-    await open(page, '/prompts/new');
-    await page.getByLabel('Title').fill('Researcher persona');
-    await page.getByLabel('Template').fill('You are a careful researcher.');
-    await page.getByRole('button', { name: 'Create prompt' }).click();
-    await page.waitForURL(/\/prompts\/[0-9a-f-]{36}$/);
-    await open(page, '/projects');
-    await page.getByLabel('New project name').fill('Research');
-    await page.getByRole('button', { name: 'Create project' }).click();
-    const card = page.locator('li.card').filter({ has: page.locator('input[name="name"]') }).first();
-    await expect.poll(() => card.locator('input[name="name"]').inputValue(), { timeout: 30_000 }).toBe('Research');
-    await card.locator('input[name="name"]').fill('Deep research');
-    await card.getByLabel('System prompt').selectOption({ label: 'Researcher persona' });
-    await card.getByLabel('Label (empty = latest version)').fill('');
-    await card.getByRole('button', { name: 'Save' }).click();
-    await card.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-    await reload(page);
-    await expect(page.locator('li.card input[name="name"]').first().inputValue()).resolves.toBe('Deep research');
-    await expect(page.locator('li.card select[name="system_prompt_id"] option:checked').first().textContent()).resolves.toBe('Researcher persona');
-    await screenshot(page, 'projects');
+    const provider = await startFakeProvider();
+    try {
+      await addCustomKey(page, provider, `sk-e2e-${crypto.randomUUID()}`);
+      await open(page, '/prompts/new');
+      await page.getByLabel('Title').fill('Researcher persona');
+      await page.getByLabel('Template').fill('You are a careful researcher.');
+      await page.getByRole('button', { name: 'Create prompt' }).click();
+      await page.waitForURL(/\/prompts\/[0-9a-f-]{36}$/);
 
-    await open(page, '/chat');
-    await page.getByLabel('Project').selectOption({ label: 'Deep research' });
-    await sendAndWait(page, 'A question inside the project', 0);
-    const group = page.getByRole('region', { name: 'Deep research' }).or(page.locator('section[aria-label="Deep research"]'));
-    await group.getByRole('link').first().waitFor({ timeout: 30_000 });
+      // Creating a project opens its page.
+      await open(page, '/projects');
+      await page.getByLabel('New project name').fill('Research');
+      await page.getByRole('button', { name: 'Create project' }).click();
+      await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+      const projectPath = new URL(page.url()).pathname;
+      const settings = page.getByRole('region', { name: 'Settings' });
+      await settings.getByLabel('Name', { exact: true }).fill('Deep research');
+      await settings.getByLabel('Description').fill('Papers and notes');
+      await settings.getByLabel('System prompt', { exact: true }).selectOption({ label: 'Researcher persona' });
+      await settings.getByRole('button', { name: 'Save' }).click();
+      await page.getByTestId('toasts').getByText('Project saved.').waitFor();
+      await reload(page);
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Deep research');
+      await expect(settings.getByLabel('System prompt', { exact: true }).locator('option:checked').textContent()).resolves.toBe('Researcher persona');
+      // A label no version has would make every chat in the project fail: the form says so.
+      await settings.getByLabel('Label', { exact: true }).fill('production');
+      await settings.getByRole('alert').filter({ hasText: 'No version of this prompt has the label “production” yet' }).waitFor();
+      await settings.getByLabel('Label', { exact: true }).fill('');
+      await expect(settings.getByRole('alert').count()).resolves.toBe(0);
 
-    await open(page, '/projects');
-    await page.getByRole('button', { name: 'Delete…' }).click();
-    await page.getByRole('button', { name: /Delete “Deep research”/ }).click();
-    await page.getByText('No projects yet.', { exact: false }).waitFor();
+      // Files: a Markdown file is added with its tokens; an image is refused before uploading,
+      // a binary named .txt by the API (its bytes say PNG); a second file is removed after asking.
+      const files = page.getByRole('region', { name: 'Files' });
+      const listed = files.getByRole('list', { name: 'Project files' });
+      const toasts = page.getByTestId('toasts');
+      const pngBytes = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+      await page.getByLabel('Add project files').setInputFiles([
+        { name: 'notes.md', mimeType: 'text/markdown', buffer: Buffer.from('# Field notes\n\nThe codeword is heliotrope.\n') },
+        { name: 'photo.png', mimeType: 'image/png', buffer: pngBytes },
+      ]);
+      await toasts.getByText('photo.png: images cannot be project files', { exact: false }).waitFor();
+      await listed.getByText('notes.md').waitFor({ timeout: 30_000 });
+      await toasts.getByText(/^Added notes\.md \(\d+ tokens\)\.$/).waitFor();
+      await page.getByLabel('Add project files').setInputFiles([{ name: 'disguised.txt', mimeType: 'text/plain', buffer: pngBytes }]);
+      await toasts.getByText('"disguised.txt" cannot be a project file', { exact: false }).waitFor({ timeout: 30_000 });
+      await page.getByLabel('Add project files').setInputFiles([{ name: 'old.txt', mimeType: 'text/plain', buffer: Buffer.from('An outdated note.') }]);
+      await listed.getByText('old.txt').waitFor({ timeout: 30_000 });
+      await files.getByRole('button', { name: 'Remove old.txt…' }).click();
+      await files.getByRole('button', { name: 'Remove old.txt', exact: true }).click();
+      await toasts.getByText('Removed old.txt.').waitFor();
+      await expect(listed.getByRole('listitem').allTextContents()).resolves.toHaveLength(1);
+      await reload(page);
+      await expect(listed.getByRole('listitem').allTextContents()).resolves.toEqual([expect.stringContaining('notes.md')]);
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, 'project');
+
+      // The list sums each project up.
+      await open(page, '/projects');
+      const card = page.getByRole('listitem', { name: 'Deep research' });
+      await expect(card.textContent()).resolves.toContain('System prompt: Researcher persona · latest version');
+      await expect(card.textContent()).resolves.toContain('Papers and notes');
+      await screenshot(page, 'projects');
+
+      // A chat started from the project is in it, and the model gets its prompt and files.
+      await card.getByRole('link', { name: 'New chat in Deep research' }).click();
+      await page.waitForURL(/\/chat\?project=/);
+      await expect(page.getByLabel('Project').locator('option:checked').textContent()).resolves.toBe('Deep research');
+      await chooseModel(page, 'custom', 'tuned-model');
+      await sendAndWait(page, 'What is the codeword?', 0);
+      const call = provider.requests.find((r) => r.path.startsWith('/v1/chat/completions'));
+      // The project's prompt and its files come as system messages.
+      const system = (call?.body as { messages: { role: string; content: string }[] }).messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
+      expect(system).toContain('You are a careful researcher.');
+      expect(system).toContain('The codeword is heliotrope.');
+      // The sidebar files it under the project, whose heading opens the project's page.
+      const group = page.locator('section[aria-label="Deep research"]');
+      await group.locator('ul').getByRole('link').first().waitFor({ timeout: 30_000 });
+      await group.getByRole('link', { name: 'New chat in Deep research' }).waitFor();
+      await group.getByRole('link', { name: 'Deep research', exact: true }).click();
+      await page.waitForURL((url) => url.pathname === projectPath);
+      await page.getByRole('list', { name: 'Chats in Deep research' }).getByRole('link').first().waitFor();
+      await settings.getByRole('button', { name: 'Delete project…' }).click();
+      await settings.getByRole('button', { name: /Delete “Deep research”/ }).click();
+      await page.waitForURL(/\/projects$/);
+      await toasts.getByText('Deleted “Deep research”. Its chats stay, outside any project.').waitFor();
+      await page.getByText('No projects yet.', { exact: false }).waitFor();
+    } finally {
+      await provider.stop();
+    }
   });
 
   it('Ctrl+K focuses search and full-text search finds an earlier message', async () => {

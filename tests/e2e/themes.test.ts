@@ -77,11 +77,12 @@ describe('every screen in both themes', { timeout: 300_000 }, () => {
         return res.json();
       };
       const prompt = await post('/api/prompts', { title: 'Support reply', content: 'Answer {{customer}} in a {{tone:enum(kind,brief)|kind}} tone.' });
-      await post('/api/projects', { name: 'Research', description: 'Papers and notes' });
+      const project = await post('/api/projects', { name: 'Research', description: 'Papers and notes', system_prompt_id: prompt.id });
+      await fetch(`/api/sessions/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project_id: project.id }) });
       const archived = await post('/api/sessions', { title: 'An archived chat' });
       await fetch(`/api/sessions/${archived.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ archived: true }) });
       const share = await post(`/api/sessions/${id}/share`, {});
-      return { promptId: prompt.id as string, sharePath: share.path as string };
+      return { promptId: prompt.id as string, projectId: project.id as string, sharePath: share.path as string };
     }, sessionId);
 
     const found = await checkScreens(page, [
@@ -112,6 +113,7 @@ describe('every screen in both themes', { timeout: 300_000 }, () => {
       { name: 'prompt-detail', path: `/prompts/${made.promptId}` },
       { name: 'playground', path: '/playground' },
       { name: 'projects', path: '/projects' },
+      { name: 'project', path: `/projects/${made.projectId}` },
       { name: 'usage', path: '/usage' },
       { name: 'settings', path: '/settings' },
       { name: 'settings-api-keys', path: '/settings/api-keys' },
@@ -134,6 +136,7 @@ describe('every screen in both themes', { timeout: 300_000 }, () => {
       { name: 'prompt-detail-phone', path: `/prompts/${made.promptId}` },
       { name: 'playground-phone', path: '/playground' },
       { name: 'projects-phone', path: '/projects' },
+      { name: 'project-phone', path: `/projects/${made.projectId}` },
       { name: 'usage-phone', path: '/usage' },
       { name: 'settings-phone', path: '/settings' },
       { name: 'settings-api-keys-phone', path: '/settings/api-keys' },

@@ -1,6 +1,6 @@
 // The workspace around the chats: a new user's first-run welcome (ready providers, the demo
 // in one click, the way to add a key), pinned chats kept in the sidebar however old, and the
-// projects list paging like every other list.
+// projects list and a project's chats paging like every other list.
 // Each screen is checked with axe-core in both themes and saved as a screenshot.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,7 +104,7 @@ describe('workspace', { timeout: 180_000 }, () => {
       return names;
     });
     await open(page, '/projects');
-    const names = () => page.getByRole('list', { name: 'Projects' }).locator('input[name="name"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    const names = async () => (await page.getByRole('list', { name: 'Projects' }).getByRole('heading', { level: 2 }).allTextContents()).map((t) => t.trim());
     await expect(names()).resolves.toEqual(created.slice(3).reverse());
     const more = page.getByRole('button', { name: 'Load more projects' });
     expect(await bothThemes(page, 'projects-paged')).toEqual({});
@@ -112,5 +112,34 @@ describe('workspace', { timeout: 180_000 }, () => {
     await expect.poll(names).toEqual([...created].reverse());
     await expect(more.count()).resolves.toBe(0);
     await screenshot(page, 'projects-all');
+  });
+
+  it("a project's page lists its chats a page at a time and loads more", async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const { projectId, titles } = await page.evaluate(async () => {
+      const post = async (path: string, body: unknown) => {
+        const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        if (res.status !== 201) throw new Error(`${path}: ${res.status}`);
+        return (await res.json()) as { id: string };
+      };
+      const project = await post('/api/projects', { name: 'Busy project' });
+      const titles: string[] = [];
+      for (let i = 1; i <= 23; i++) {
+        const title = `Project chat ${String(i).padStart(2, '0')}`;
+        await post('/api/sessions', { title, project_id: project.id });
+        titles.push(title);
+      }
+      await post('/api/sessions', { title: 'A chat outside it' });
+      return { projectId: project.id, titles };
+    });
+    await open(page, `/projects/${projectId}`);
+    const chats = page.getByRole('list', { name: 'Chats in Busy project' });
+    const listed = async () => (await chats.getByRole('link').allTextContents()).map((t) => t.trim());
+    await expect(listed()).resolves.toEqual(titles.slice(3).reverse());
+    const more = page.getByRole('button', { name: 'Load more chats' });
+    await more.click();
+    await expect.poll(listed).toEqual([...titles].reverse());
+    await expect(more.count()).resolves.toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatUsd } from './usage-format.ts';
+import { formatBytes, formatDuration, formatUsd } from './usage-format.ts';
 
 describe('formatDuration', () => {
   it('shows milliseconds under a second, tenths of seconds under a minute, then minutes', () => {
@@ -21,5 +21,14 @@ describe('formatUsd', () => {
     expect(formatUsd(1.234)).toBe('$1.23');
     expect(formatUsd(0.00029)).toBe('$0.00029');
     expect(formatUsd(0.000076)).toBe('$0.000076');
+  });
+});
+
+describe('formatBytes', () => {
+  it('shows bytes, whole kilobytes, then megabytes to one decimal', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(1024)).toBe('1 KB');
+    expect(formatBytes(1_572_864)).toBe('1.5 MB');
   });
 });

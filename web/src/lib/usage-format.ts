@@ -1,4 +1,5 @@
-// How the web app shows dollars (usage page, prompt page, playground).
+// How the web app shows dollars, durations and file sizes (usage page, prompt page, playground,
+// attachments, project files).
 
 /** Dollars for people: cents from a cent up, two significant digits below (a call can cost $0.00029). */
 export function formatUsd(value: number | null): string {
@@ -15,4 +16,11 @@ export function formatDuration(ms: number): string {
   if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
   const seconds = Math.round(ms / 1000);
   return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+/** A file's size for people: bytes, whole kilobytes, then megabytes to one decimal. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -23,6 +23,7 @@ export type Provider = Schemas['Provider'];
 export type ListedModel = Schemas['ListedModel'];
 export type Credential = Schemas['Credential'];
 export type Project = Schemas['Project'];
+export type ProjectFile = Schemas['ProjectFile'];
 export type ChatSession = Schemas['Session'];
 type ApiMessage = Schemas['Message'];
 /** A message as the chat view holds it: the API's row (or a Realtime copy, or this tab's draft,

@@ -33,6 +33,17 @@ export function isImage(file: File): boolean {
   return IMAGE.has(file.type);
 }
 
+/** What a project file may be: text of any kind, or a PDF (the API extracts their text). */
+export const PROJECT_ACCEPT = ACCEPT.split(',').filter((type) => !type.startsWith('image/')).join(',');
+
+/** Why a file cannot be a project file, or null. */
+export function projectFileRefusal(file: File): string | null {
+  if (file.size > MAX_FILE_BYTES) return `${file.name} is larger than 20 MB`;
+  if (isImage(file)) return `${file.name}: images cannot be project files (attach them to a message)`;
+  if (!uploadType(file)) return `${file.name}: a project file is text, Markdown, code, CSV, JSON or PDF`;
+  return null;
+}
+
 /** Why a file cannot be attached, or null. */
 export function refusal(file: File): string | null {
   if (file.size > MAX_FILE_BYTES) return `${file.name} is larger than 20 MB`;
@@ -40,10 +51,13 @@ export function refusal(file: File): string | null {
   return null;
 }
 
-/** `<user id>/chat/<random>/<name>`: the first folder is what the bucket's policies check. */
-export function objectPath(userId: string, file: File): string {
+/** Where an upload is for: a chat message, or a project's files. */
+export type UploadFor = 'chat' | 'project';
+
+/** `<user id>/<chat|project>/<random>/<name>`: the first folder is what the bucket's policies check. */
+export function objectPath(userId: string, file: File, purpose: UploadFor = 'chat'): string {
   const safe = file.name.replace(/[^A-Za-z0-9_.() -]/g, '_').replace(/^\.+/, '_').slice(-120) || 'file';
-  return `${userId}/chat/${crypto.randomUUID()}/${safe}`;
+  return `${userId}/${purpose}/${crypto.randomUUID()}/${safe}`;
 }
 
 export interface UploadHandle {
@@ -53,9 +67,9 @@ export interface UploadHandle {
   abort(): void;
 }
 
-export function uploadAttachment(userId: string, file: File, onProgress: (fraction: number) => void): UploadHandle {
+export function uploadAttachment(userId: string, file: File, onProgress: (fraction: number) => void, purpose: UploadFor = 'chat'): UploadHandle {
   const xhr = new XMLHttpRequest();
-  const path = objectPath(userId, file);
+  const path = objectPath(userId, file, purpose);
   const done = (async () => {
     const type = uploadType(file);
     if (!type) throw new Error(refusal(file) ?? 'unsupported file');

@@ -3,6 +3,8 @@
 import type { Project } from '$lib/api';
 
 export const PAGE_SIZE = 20;
+/** A project page's chats, a page at a time. */
+export const CHATS_PAGE_SIZE = 20;
 
 export type ProjectCardRow = Pick<Project, 'id' | 'name' | 'description' | 'system_prompt_id' | 'system_prompt_label'>;
 
