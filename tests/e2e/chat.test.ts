@@ -91,7 +91,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await second.getByRole('heading', { name: 'Renamed in the first tab' }).waitFor();
 
     // A session created in one tab appears in the other tab's sidebar.
-    await first.getByRole('link', { name: 'New chat' }).click();
+    await first.getByRole('link', { name: 'New chat', exact: true }).click();
     await first.waitForURL(/\/chat$/);
     await first.getByRole('heading', { name: 'New chat' }).waitFor();
     await composer(first).fill('/echo a brand new conversation');

@@ -206,11 +206,11 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Chat actions' }).click();
     await rename.waitFor({ state: 'hidden' });
     await page.getByRole('button', { name: 'Chats' }).click();
-    await page.getByRole('link', { name: 'New chat' }).waitFor();
+    await page.getByRole('link', { name: 'New chat', exact: true }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'chat-phone-drawer');
     await page.keyboard.press('Escape');
-    await page.getByRole('link', { name: 'New chat' }).waitFor({ state: 'hidden' });
+    await page.getByRole('link', { name: 'New chat', exact: true }).waitFor({ state: 'hidden' });
     // The main navigation is one row on a phone: its links open from Menu and close on navigating.
     const mainNav = page.getByRole('navigation', { name: 'Main' });
     expect((await mainNav.boundingBox())!.height).toBeLessThan(60);

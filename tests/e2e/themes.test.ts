@@ -129,7 +129,7 @@ describe('every screen in both themes', { timeout: 300_000 }, () => {
       {
         name: 'chat-phone-drawer', path: chatPath, then: async (p) => {
           await p.getByRole('button', { name: 'Chats' }).click();
-          await p.getByRole('link', { name: 'New chat' }).waitFor();
+          await p.getByRole('link', { name: 'New chat', exact: true }).waitFor();
         },
       },
       { name: 'prompts-phone', path: '/prompts' },
