@@ -3,7 +3,7 @@
 // markdown that must not execute.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, screenshot, signIn, signUp, startE2E, type E2E, open, reload } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, screenshot, signIn, signUp, startE2E, type E2E, open, reload, useTheme } from './helpers.ts';
 
 describe('chat in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
@@ -225,7 +225,14 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await signUp(page);
     await addCustomKey(page, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
     await open(page, '/chat');
+    // The header keeps its height whatever is picked (a long provider name, a long typed model
+    // id, the chat getting its title and actions): the messages below never jump.
+    const header = page.getByTestId('chat-header');
+    const headerHeight = async () => (await header.boundingBox())?.height;
+    const height = await headerHeight();
     await chooseModel(page, 'custom');
+    await expect(headerHeight()).resolves.toBe(height);
+    await expect(page.getByLabel('Provider', { exact: true }).getAttribute('title')).resolves.toBe('Custom (OpenAI-compatible)');
     const field = page.getByLabel('Model', { exact: true });
     // The provider lists three; the embedder is left out; its first model is chosen.
     await expect(field.locator('optgroup[label="Listed by Custom (OpenAI-compatible)"] option').allTextContents()).resolves.toEqual(['fake-model', 'fake-model-large']);
@@ -238,22 +245,35 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     const models = () => e2e.slowProvider.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => (r.body as { model?: string }).model);
     expect(models().at(-1)).toBe('fake-model-large');
 
-    // A model the provider does not list: typed.
+    await expect(headerHeight()).resolves.toBe(height);
+
+    // A model the provider does not list: typed (a long id, cut short in the header, whole in its title).
+    const longModel = 'my-own-finetune-of-a-rather-long-model-name-2025-06-01-experimental';
     await field.selectOption({ label: 'Other model…' });
     const typed = page.getByRole('combobox', { name: 'Model', exact: true });
     await expect(typed.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
-    await typed.fill('my-own-finetune');
+    await typed.fill(longModel);
+    await expect(headerHeight()).resolves.toBe(height);
+    await expect(typed.getAttribute('title')).resolves.toBe(longModel);
     await composer(page).fill('/echo from a typed model');
     await composer(page).press('Enter');
-    await expect.poll(() => models().at(-1), { timeout: 30_000 }).toBe('my-own-finetune');
+    await expect.poll(() => models().at(-1), { timeout: 30_000 }).toBe(longModel);
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
+    await expect(headerHeight()).resolves.toBe(height);
     await screenshot(page, 'chat-model-list');
 
-    // The chat keeps its model: after a reload the list shows it, beside the listed ones.
-    await reload(page);
-    await page.locator('[data-testid="model-picker"]').hover();
-    await page.locator('[data-testid="model-picker"][data-models="ready"]').waitFor();
-    await expect(page.getByLabel('Model', { exact: true }).inputValue()).resolves.toBe('my-own-finetune');
+    // The chat keeps its model: after a reload the list shows it, beside the listed ones, in a
+    // header of the same height, in either theme.
+    for (const theme of ['dark', 'light'] as const) {
+      await useTheme(page, theme);
+      await reload(page);
+      await page.locator('[data-testid="model-picker"]').hover();
+      await page.locator('[data-testid="model-picker"][data-models="ready"]').waitFor();
+      await expect(page.getByLabel('Model', { exact: true }).inputValue()).resolves.toBe(longModel);
+      await expect(page.getByLabel('Model', { exact: true }).getAttribute('title')).resolves.toBe(longModel);
+      await expect(headerHeight()).resolves.toBe(height);
+      await screenshot(page, theme === 'dark' ? 'chat-header-long-model' : 'chat-header-long-model-light');
+    }
 
     // A key the provider refuses: no list, a typed id, and the field says why.
     const refused = await e2e.newPage();
