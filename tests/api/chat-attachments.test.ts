@@ -191,6 +191,13 @@ describe('project files in context', () => {
     expect(result.meta.files_used).toEqual([expect.objectContaining({ name: 'style.md', chunks: null })]);
     const system = lastProviderCall().messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
     expect(system).toContain('<project_file name="style.md" type="text/markdown">\n# Style\nAlways use tabs.\n</project_file>');
+    // Stored as the answer's sources (in the background once its row exists), for a reload and other devices.
+    const sources = async () => (await (await alice.request('GET', `/sessions/${result.meta.session_id}/attachments`)).json()).sources;
+    const [file] = (await (await alice.request('GET', `/projects/${projectId}/files`)).json()).files;
+    await expect.poll(sources).toEqual([{ message_id: result.meta.assistant_message_id, file_id: file.id, name: 'style.md', chunks: null }]);
+    // Removing the file from the project keeps the answer's source by its name.
+    expect((await alice.request('DELETE', `/projects/${projectId}/files/${file.id}`)).status).toBe(204);
+    await expect(sources()).resolves.toEqual([{ message_id: result.meta.assistant_message_id, file_id: null, name: 'style.md', chunks: null }]);
   });
 
   it('over budget, picks the chunks that rank highest for the question', async () => {
@@ -207,6 +214,9 @@ describe('project files in context', () => {
     const system = lastProviderCall().messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
     expect(system).toContain(needle);
     expect(system).toContain('content="excerpts"');
+    // The sources name the same excerpts.
+    const sources = async () => (await (await alice.request('GET', `/sessions/${result.meta.session_id}/attachments`)).json()).sources as { name: string; chunks: number[] | null }[];
+    await expect.poll(async () => (await sources()).map(({ name, chunks }) => ({ name, chunks }))).toEqual(used.map(({ name, chunks }) => ({ name, chunks })));
     // The local stack's Postgres has no pgvector: full-text ranking alone, no embedding call
     // (the pgvector path is tested on PGlite: tests/db/file-chunks-vector.test.ts).
     expect(h.provider.requests.filter((r) => r.path === '/v1/embeddings')).toEqual([]);

@@ -69,6 +69,10 @@ describe("group chats: the owner's project context in a member's turn", () => {
     expect(system.join('\n')).toContain('<project_file name="style.md" type="text/markdown">\n# Style\nAlways use tabs.\n</project_file>');
     expect(system.join('\n')).not.toContain('OWNER-PRIVATE');
     expect(turn.meta.files_used).toEqual([expect.objectContaining({ name: 'style.md', chunks: null })]);
+    // The answer's sources are the owner's (their project's files): the owner reads them, the member does not.
+    const sources = async (who: typeof g.member) => (await (await who.request('GET', `/sessions/${g.sessionId}/attachments`)).json()).sources as { message_id: string; name: string }[];
+    await expect.poll(async () => (await sources(g.owner)).filter((s) => s.message_id === turn.meta.assistant_message_id).map((s) => s.name)).toEqual(['style.md']);
+    await expect(sources(g.member)).resolves.toEqual([]);
 
     // A regenerate by the member (no message in the request) gets them as well.
     await chat(g.member, { session_id: g.sessionId, regenerate: true });

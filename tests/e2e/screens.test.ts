@@ -118,6 +118,11 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
       const system = (call?.body as { messages: { role: string; content: string }[] }).messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
       expect(system).toContain('You are a careful researcher.');
       expect(system).toContain('The codeword is heliotrope.');
+      // The answer names the files it was given, here and after a reload.
+      await expect.poll(() => page.getByTestId('answer-sources').textContent()).toMatch(/From the project's files:\s*notes\.md$/);
+      await reload(page);
+      await expect.poll(() => page.getByTestId('answer-sources').textContent()).toMatch(/From the project's files:\s*notes\.md$/);
+      await screenshot(page, 'chat-project-sources');
       // The sidebar files it under the project, whose heading opens the project's page.
       const group = page.locator('section[aria-label="Deep research"]');
       await group.locator('ul').getByRole('link').first().waitFor({ timeout: 30_000 });

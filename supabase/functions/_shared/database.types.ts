@@ -63,6 +63,60 @@ export type Database = {
                     }
                 ];
             };
+            "answer_sources": {
+                Row: {
+                    "chunks": (number)[] | null;
+                    "created_at": string;
+                    "file_id": string | null;
+                    "message_id": string;
+                    "name": string;
+                    "position": number;
+                    "user_id": string;
+                };
+                ComputedFields: never;
+                Insert: {
+                    "chunks"?: (number)[] | null;
+                    "created_at"?: string;
+                    "file_id"?: string | null;
+                    "message_id": string;
+                    "name": string;
+                    "position": number;
+                    "user_id": string;
+                };
+                Update: {
+                    "chunks"?: (number)[] | null;
+                    "created_at"?: string;
+                    "file_id"?: string | null;
+                    "message_id"?: string;
+                    "name"?: string;
+                    "position"?: number;
+                    "user_id"?: string;
+                };
+                Relationships: [
+                    {
+                        foreignKeyName: "answer_sources_file_id_fkey";
+                        columns: [
+                            "file_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "file_metadata";
+                        referencedColumns: [
+                            "id"
+                        ];
+                    },
+                    {
+                        foreignKeyName: "answer_sources_message_id_fkey";
+                        columns: [
+                            "message_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "messages";
+                        referencedColumns: [
+                            "id"
+                        ];
+                    }
+                ];
+            };
             "api_credentials": {
                 Row: {
                     "base_url": string | null;

@@ -9,7 +9,7 @@
  * anyone watches (lib/chat/turn.ts). Stop and re-attach live in routes/chat-turns.ts.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { PROJECT_FILES_SHARE, attachmentParts, attachmentsOf, filesMeta, prepareAttachments, recordAttachments } from '../lib/attachments/chat-attachments.ts';
+import { PROJECT_FILES_SHARE, attachmentParts, attachmentsOf, filesMeta, prepareAttachments, recordAnswerSources, recordAttachments } from '../lib/attachments/chat-attachments.ts';
 import { sweepOrphanUploads } from '../lib/attachments/cleanup.ts';
 import type { QuestionVector } from '../lib/attachments/project-files.ts';
 import { withRankingByMeaning } from '../lib/attachments/semantic-ranking.ts';
@@ -278,6 +278,15 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   if (paths.length > 0 && inputs.userMessage.mode !== 'regenerate') {
     await recordAttachments(db.sql, user, ids.userMessageId, files);
   }
+  // The project's files the answer is given with, in the background once its row exists (a
+  // turn without them writes nothing).
+  if (inputs.projectFiles.used.length > 0) {
+    const sources = persisted.then(
+      () => recordAnswerSources(db.sql, seat.ownerId, ids.assistantMessageId, inputs.projectFiles.used).catch(warnSourcesNotWritten(turnLog)),
+      () => {}, // the rows were not written: logged above, and there is no answer to add sources to
+    );
+    deps.waitUntil?.(sources);
+  }
 
   const meta = {
     session_id: ids.sessionId,
@@ -305,6 +314,10 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
  * Made outside the handler: a closure made inside it would keep the handler's whole scope (the
  * request body, its files, the turn's inputs) alive for as long as the rows are pending.
  */
+function warnSourcesNotWritten(log: Logger) {
+  return (error: unknown) => log.warn('answer sources not written', { message: error instanceof Error ? error.message : String(error) });
+}
+
 function warnRowsNotWritten(log: Logger) {
   return (error: unknown) => log.warn('chat turn rows not written', { message: error instanceof Error ? error.message : String(error) });
 }

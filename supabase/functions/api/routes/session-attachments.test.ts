@@ -1,5 +1,5 @@
-// GET /api/sessions/{id}/attachments: what each message carried, for chips after a reload;
-// owner only.
+// GET /api/sessions/{id}/attachments: what each message carried, for chips after a reload,
+// and the project files its answers used; owner only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness } from '../../../../tests/helpers/api.ts';
 
@@ -24,6 +24,8 @@ describe('session attachments', () => {
       { message_id: message!.id, path: `${alice.id}/chat/x/photo.png`, name: 'photo.png', type: 'image/png', size: 2048, tokens: 765, truncated: false },
       { message_id: message!.id, path: `${alice.id}/chat/y/report.pdf`, name: 'report.pdf', type: 'application/pdf', size: 9000, tokens: 1200, truncated: true },
     ]);
+    // A chat outside a project has no sources.
+    expect((await (await alice.request('GET', `/sessions/${session.id}/attachments`)).json()).sources).toEqual([]);
     expect((await bob.request('GET', `/sessions/${session.id}/attachments`)).status).toBe(404);
     expect((await api.request('GET', `/sessions/${session.id}/attachments`)).status).toBe(401);
   });

@@ -1,7 +1,9 @@
 /**
- * GET /api/sessions/{id}/attachments: the files every message of a session carried, so a
- * chat shows its attachment chips after a reload (message pages stay lean; this is one read
- * per chat opening). Owner-only through RLS; another user's session is a 404.
+ * GET /api/sessions/{id}/attachments: the files every message of a session carried, and the
+ * project files each answer was given with (its sources), so a chat shows them after a reload
+ * (message pages stay lean; this is one read per chat opening). Through RLS: another user's
+ * session is a 404; a group chat's members read the files people attached, and only the owner
+ * the sources (the owner's project files).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
@@ -21,11 +23,20 @@ const Attachment = z
   })
   .openapi('MessageAttachment');
 
+const Source = z
+  .object({
+    message_id: z.uuid(),
+    file_id: z.uuid().nullable().openapi({ description: 'Null once the file was removed from the project' }),
+    name: z.string().openapi({ description: "The file's name when the answer was given" }),
+    chunks: z.array(z.number().int()).nullable().openapi({ description: 'The excerpts used (chunk numbers from 0); null: the whole file' }),
+  })
+  .openapi('AnswerSource');
+
 const listAttachments = createRoute({
   method: 'get', path: '/{id}/attachments', tags: ['sessions'], security,
-  summary: 'Files attached to the messages of a session, oldest first',
+  summary: "Files attached to the messages of a session, and the project files its answers used, oldest first",
   request: { params: UuidParam() },
-  responses: { 200: jsonResponse(z.object({ attachments: z.array(Attachment) }), 'Attachments'), ...errorResponses(400, 401, 404) },
+  responses: { 200: jsonResponse(z.object({ attachments: z.array(Attachment), sources: z.array(Source) }), 'Attachments and sources'), ...errorResponses(400, 401, 404) },
 });
 
 export const sessionAttachmentsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
@@ -33,14 +44,20 @@ sessionAttachmentsRoutes.use('*', requireUser);
 
 sessionAttachmentsRoutes.openapi(listAttachments, async (c) => {
   const { id } = c.req.valid('param');
-  const attachments = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+  const found = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     const [session] = await sql`select 1 from public.chat_sessions where id = ${id}`;
     if (!session) throw notFound('Session');
-    return await sql<z.infer<typeof Attachment>[]>`
+    const attachments = await sql<z.infer<typeof Attachment>[]>`
       select a.message_id, a.storage_path as path, a.name, a.type, a.size::integer as size, a.token_count as tokens, a.truncated
         from public.message_attachments a join public.messages m on m.id = a.message_id
        where m.session_id = ${id}
        order by m.created_at, m.id, a.created_at, a.name`;
+    const sources = await sql<z.infer<typeof Source>[]>`
+      select s.message_id, s.file_id, s.name, s.chunks
+        from public.answer_sources s join public.messages m on m.id = s.message_id
+       where m.session_id = ${id}
+       order by m.created_at, m.id, s.position`;
+    return { attachments, sources };
   });
-  return c.json({ attachments }, 200);
+  return c.json(found, 200);
 });

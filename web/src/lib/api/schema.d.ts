@@ -3434,7 +3434,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Files attached to the messages of a session, oldest first */
+        /** Files attached to the messages of a session, and the project files its answers used, oldest first */
         get: {
             parameters: {
                 query?: never;
@@ -3446,7 +3446,7 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description Attachments */
+                /** @description Attachments and sources */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3454,6 +3454,7 @@ export type paths = {
                     content: {
                         "application/json": {
                             attachments: components["schemas"]["MessageAttachment"][];
+                            sources: components["schemas"]["AnswerSource"][];
                         };
                     };
                 };
@@ -5088,6 +5089,19 @@ export type components = {
             name?: string;
             /** @description The uploaded object in the attachments bucket: `<user id>/…` */
             path: string;
+        };
+        AnswerSource: {
+            /** @description The excerpts used (chunk numbers from 0); null: the whole file */
+            chunks: number[] | null;
+            /**
+             * Format: uuid
+             * @description Null once the file was removed from the project
+             */
+            file_id: string | null;
+            /** Format: uuid */
+            message_id: string;
+            /** @description The file's name when the answer was given */
+            name: string;
         };
         ApiKey: {
             created_at: string;

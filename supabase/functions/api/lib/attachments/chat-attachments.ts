@@ -95,6 +95,20 @@ export async function recordAttachments(sql: Sql, user: AuthUser, messageId: str
   });
 }
 
+/**
+ * Which project files an answer was given with (answer_sources), so the chat shows its sources
+ * after a reload and on other devices: the rows belong to the chat's owner, whose project and
+ * files they are. Written on the privileged connection once the answer's row exists.
+ */
+export async function recordAnswerSources(sql: Sql, ownerId: string, messageId: string, used: UsedFile[]): Promise<void> {
+  if (used.length === 0) return;
+  await sql`
+    insert into public.answer_sources ${sql(used.map((file, position) => ({
+      message_id: messageId, position, user_id: ownerId, file_id: file.file_id, name: file.name, chunks: file.chunks,
+    })))}
+    on conflict (message_id, position) do nothing`;
+}
+
 /** The stored attachments of a message (regenerate answers the same files again). */
 export async function attachmentsOf(sql: TransactionSql, messageId: string): Promise<string[]> {
   const rows = await sql<{ storage_path: string }[]>`
