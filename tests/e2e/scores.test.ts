@@ -1,6 +1,6 @@
 // Scores journey: an answer shows what it cost; rate it thumbs up with a comment, see the
 // rating kept after a reload, and see the share of positive ratings on the usage page and on
-// the prompt's page (per version, with calls, cost and latency).
+// the prompt's page (per version, with calls, cost and latency). An answer is read aloud.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composer, open, reload, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
@@ -69,5 +69,53 @@ describe('scores in the browser', { timeout: 120_000 }, () => {
     // Columns: calls, cost, tokens, p50, p95, share of thumbs up.
     expect(await row.locator('td').allTextContents()).toEqual(['2', '$0.004', '0', '200 ms', '290 ms', '0 % of 1']);
     await screenshot(page, 'prompt-version-stats');
+  });
+
+  it('reads an answer aloud without its code, one answer at a time, and stops when asked', async () => {
+    const page = await e2e.newPage();
+    // The browser's speech engine, recorded: what it is asked to say, and a way to finish it.
+    await page.addInitScript(() => {
+      type Said = { text: string; onend: ((e: Event) => void) | null; onerror: ((e: Event) => void) | null };
+      const w = window as unknown as { __spoken: string[]; __finishSpeech: () => void };
+      let queue: Said[] = [];
+      w.__spoken = [];
+      w.__finishSpeech = () => { const done = queue; queue = []; for (const u of done) u.onend?.(new Event('end')); };
+      Object.defineProperty(window, 'speechSynthesis', {
+        configurable: true,
+        value: {
+          speak(utterance: Said) { w.__spoken.push(utterance.text); queue.push(utterance); },
+          cancel() { const dropped = queue; queue = []; for (const u of dropped) u.onerror?.(new Event('error')); },
+        },
+      });
+    });
+    await signUp(page);
+    await composer(page).fill('Show me some `code` please');
+    await composer(page).press('Enter');
+    const answer = page.locator('article[aria-label="Assistant message"][data-status="complete"]').first();
+    await answer.waitFor();
+    const spoken = () => page.evaluate(() => (window as unknown as { __spoken: string[] }).__spoken.join(' | '));
+    await answer.getByRole('button', { name: 'Read aloud' }).click();
+    await answer.getByRole('button', { name: 'Stop reading', pressed: true }).waitFor();
+    const said = await spoken();
+    expect(said).toContain('(A js code block.)');
+    expect(said).not.toContain('console.log');
+    expect(said).not.toMatch(/[`*#]/);
+    // The last piece ends: the button is back.
+    await page.evaluate(() => (window as unknown as { __finishSpeech: () => void }).__finishSpeech());
+    await answer.getByRole('button', { name: 'Read aloud', pressed: false }).waitFor();
+    // Started again and stopped by hand.
+    await answer.getByRole('button', { name: 'Read aloud' }).click();
+    await answer.getByRole('button', { name: 'Stop reading' }).click();
+    await answer.getByRole('button', { name: 'Read aloud', pressed: false }).waitFor();
+    // Another answer started while one reads takes over.
+    await composer(page).fill('/echo The second answer.');
+    await composer(page).press('Enter');
+    const second = page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1);
+    await second.waitFor();
+    await answer.getByRole('button', { name: 'Read aloud' }).click();
+    await second.getByRole('button', { name: 'Read aloud' }).click();
+    await second.getByRole('button', { name: 'Stop reading', pressed: true }).waitFor();
+    await answer.getByRole('button', { name: 'Read aloud', pressed: false }).waitFor();
+    expect(await spoken()).toMatch(/The second answer\.$/);
   });
 });
