@@ -140,7 +140,7 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     }
   });
 
-  it('Ctrl+K focuses search and full-text search finds an earlier message', async () => {
+  it('Ctrl+K focuses search and full-text search finds an earlier message; Shift+Esc, Ctrl+Shift+C and Ctrl+Shift+O work', async () => {
     const page = await e2e.newPage();
     await signUp(page);
     await sendAndWait(page, 'Remember the word pomegranate', 0);
@@ -151,6 +151,19 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await page.keyboard.type('pomegranate');
     await page.getByRole('region', { name: 'Search results' }).getByRole('link').first().waitFor();
     await screenshot(page, 'chat-search');
+
+    // ChatGPT's shortcuts: Shift+Esc to the message box, Ctrl+Shift+C copies the last answer,
+    // Ctrl+Shift+O starts a new chat.
+    await page.getByRole('searchbox', { name: 'Search messages' }).fill('');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.keyboard.press('Shift+Escape');
+    await expect(composer(page).evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await page.keyboard.press('Control+Shift+C');
+    await page.getByTestId('toasts').getByText('Copied the last answer.').waitFor();
+    // The answer's markdown, code fence included (as Copy under it gives).
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^Here is a short answer[\s\S]*```js/);
+    await page.keyboard.press('Control+Shift+O');
+    await page.waitForURL((url) => url.pathname === '/chat');
   });
 
   it('axe-core finds no serious violations on the main screens, and each is saved as a screenshot', async () => {
