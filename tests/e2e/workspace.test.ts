@@ -114,7 +114,7 @@ describe('workspace', { timeout: 180_000 }, () => {
     await screenshot(page, 'projects-all');
   });
 
-  it("a project's page lists its chats a page at a time and loads more", async () => {
+  it("a project's page lists its chats a page at a time and loads more; the sidebar shows its five newest and links there", async () => {
     const page = await e2e.newPage();
     await signUp(page);
     const { projectId, titles } = await page.evaluate(async () => {
@@ -141,5 +141,16 @@ describe('workspace', { timeout: 180_000 }, () => {
     await more.click();
     await expect.poll(listed).toEqual([...titles].reverse());
     await expect(more.count()).resolves.toBe(0);
+
+    // The chat sidebar shows the project's five most recent chats (and the open one) and links to the rest.
+    await open(page, '/chat');
+    const group = page.getByRole('navigation', { name: 'Chats' }).locator('section[aria-label="Busy project"]');
+    const inSidebar = async () => (await group.locator('ul').getByRole('link').allTextContents()).map((t) => t.trim());
+    await expect(inSidebar()).resolves.toEqual(titles.slice(-5).reverse());
+    await group.getByRole('link', { name: 'All chats in Busy project' }).click();
+    await page.waitForURL((url) => url.pathname === `/projects/${projectId}`);
+    await chats.getByRole('link', { name: titles[10] }).click();
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await expect(inSidebar()).resolves.toEqual([...titles.slice(-5).reverse(), titles[10]]);
   });
 });
