@@ -1,7 +1,7 @@
 // Playground journey: two versions of a prompt run side by side through the gateway,
 // streaming in parallel; a version whose typed variable gets a bad value fails in its own
-// cell only; test cases saved with the prompt rerun all at once; text, tokens, latency and
-// cost per cell.
+// cell only; test cases saved with the prompt (keeping what is on screen) rerun all at once;
+// text, tokens, latency and cost per cell.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { open, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
@@ -49,10 +49,17 @@ describe('playground in the browser', { timeout: 120_000 }, () => {
     expect(await v2.getAttribute('data-status')).toBe('error');
     expect(await v2.getByRole('alert').textContent()).toContain('Variable `n` must be a number');
 
-    // Save two test cases with the prompt, then rerun them all after a reload.
+    // Save two test cases with the prompt, then rerun them all after a reload. A case needs a
+    // name (saying so, not ignoring the click); saving one keeps the results and choices shown.
+    await page.getByRole('button', { name: 'Save test case' }).click();
+    await expect(page.getByRole('region', { name: 'Test cases' }).getByRole('alert').textContent()).resolves.toBe('Name the test case first.');
     await page.getByLabel('Save these values as').fill('not a number');
     await page.getByRole('button', { name: 'Save test case' }).click();
     await page.getByRole('button', { name: 'Run “not a number”' }).waitFor();
+    await page.getByRole('button', { name: 'Run 1 case' }).waitFor();
+    expect(await current.getByRole('article').count()).toBe(2);
+    expect(await v1.getAttribute('data-status')).toBe('done');
+    await expect(page.getByLabel('v1', { exact: true }).isChecked()).resolves.toBe(true);
     await page.getByLabel('n (number)').fill('3');
     await page.getByLabel('Save these values as').fill('three words');
     await page.getByRole('button', { name: 'Save test case' }).click();
