@@ -296,7 +296,7 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await page.getByRole('alert').waitFor();
   });
 
-  it('API keys: add, verify, replace and delete, showing only the last four characters', async () => {
+  it('API keys: add, verify, replace, a refused save keeps what was typed, delete and revoke ask first, showing only the last four characters', async () => {
     const page = await e2e.newPage();
     await signUp(page);
     const firstKey = `sk-first-${crypto.randomUUID()}-AAAA`;
@@ -316,7 +316,32 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     expect(html).not.toContain(secondKey);
     await screenshot(page, 'settings-keys');
 
-    await row.getByRole('button', { name: 'Delete Custom (OpenAI-compatible) key' }).click();
+    // A refused save (the base URL is not http(s)) keeps the form open with what was typed.
+    await row.getByRole('button', { name: 'Replace' }).click();
+    await row.getByLabel('Custom (OpenAI-compatible) API key').fill(`sk-third-${crypto.randomUUID()}`);
+    await row.getByLabel('Base URL').fill('ftp://example.com/v1');
+    await row.getByRole('button', { name: 'Save key' }).click();
+    await row.getByRole('alert').filter({ hasText: 'The base URL must be http(s)' }).waitFor();
+    await expect(row.getByLabel('Base URL').inputValue()).resolves.toBe('ftp://example.com/v1');
+    await expect(row.getByLabel('Custom (OpenAI-compatible) API key').inputValue()).resolves.toMatch(/^sk-third-/);
+    await row.getByRole('button', { name: 'Replace' }).click(); // closes the form
+
+    // Deleting a key (never shown again) asks first; Cancel keeps it.
+    await row.getByRole('button', { name: 'Delete Custom (OpenAI-compatible) key…' }).click();
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await row.getByRole('button', { name: 'Delete Custom (OpenAI-compatible) key…' }).click();
+    await row.getByRole('button', { name: 'Delete Custom (OpenAI-compatible) key', exact: true }).click();
     await row.getByText('Not set').waitFor();
+
+    // A key for other apps is revoked only after asking.
+    await open(page, '/settings/api-keys');
+    await page.getByLabel('Name').fill('support bot');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByTestId('new-key').waitFor();
+    const keys = page.getByTestId('api-key-list');
+    await keys.getByRole('button', { name: 'Revoke support bot…' }).click();
+    await keys.getByText('Apps using “support bot” stop working at once.').waitFor();
+    await keys.getByRole('button', { name: 'Revoke “support bot”' }).click();
+    await keys.getByText('No keys yet.').waitFor();
   });
 });
