@@ -15,7 +15,10 @@ const schema = z.object({
   title: z.string().trim().min(1, 'Give the prompt a title').max(200),
   description: z.string().trim().max(2000),
   content: z.string().min(1, 'The template is empty').max(100_000),
-  tags: z.array(z.string().trim().min(1).max(40)).max(20),
+  // The API's rule (prompts.tags), checked here so the message names the tag.
+  tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.+#-]{0,31}$/, {
+    error: (issue) => `Tag “${String(issue.input)}”: a tag is 1–32 characters of a-z, 0-9 and _ . + # -`,
+  })).max(20, 'Use at most 20 tags'),
   is_public: z.boolean(),
   commit_message: z.string().trim().max(500).optional(),
 });
