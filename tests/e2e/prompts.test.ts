@@ -41,6 +41,12 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await expect(page.getByTestId('detected-variables').textContent()).resolves.toMatch(/name.*place \(optional\)/);
 
     await saveVersion(page, 'Hi {{name}}, welcome to {{place|the team}}.', 'shorter hello', 2);
+    const toasts = page.getByTestId('toasts');
+    await toasts.getByText('Saved as v2.').waitFor();
+    // Saving with no new title or template says so instead of appearing to do nothing.
+    await page.getByRole('button', { name: 'Save new version' }).click();
+    await toasts.getByText('Saved. Still v2: only a new title or template makes a new version.').waitFor();
+    await page.getByLabel('Title').fill('Warm greeting');
     await saveVersion(page, 'Hi {{name}}, welcome aboard {{place|the team}}!', 'aboard', 3);
 
     await page.getByRole('button', { name: 'Compare' }).click(); // defaults: v2 → v3
@@ -52,7 +58,17 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
 
     await page.getByRole('button', { name: 'Restore version 1' }).click();
     await page.getByRole('heading', { level: 1 }).locator('xpath=..').getByText('v4').first().waitFor();
+    await toasts.getByText('Restored v1 as v4.').waitFor();
     await expect(page.getByLabel('Template').inputValue()).resolves.toBe(v1);
+    // The form shows the restored title too (saving next must not bring v3's back).
+    await expect(page.getByLabel('Title').inputValue()).resolves.toBe('Greeting');
+
+    // A tag the API would refuse is named, and the edit stays in the form.
+    await page.getByLabel('Tags (comma separated)').fill('e2e, customer support');
+    await page.getByRole('button', { name: 'Save new version' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Tag “customer support”: a tag is 1–32 characters' }).waitFor();
+    await expect(page.getByLabel('Tags (comma separated)').inputValue()).resolves.toBe('e2e, customer support');
+    await page.getByLabel('Tags (comma separated)').fill('e2e, greeting');
 
     await page.getByLabel('Label', { exact: true }).fill('production');
     await page.getByRole('button', { name: 'Set label' }).click();

@@ -50,28 +50,47 @@ async function getVersion(api: Api, id: string, version: number): Promise<Prompt
   return ok(api.GET('/api/prompts/{id}/versions/{version}', { params: { path: { id, version } } }));
 }
 
-async function attempt(work: () => Promise<unknown>) {
+/** Runs an API call: its error becomes the form's `error`, and `confirm` words a success toast. */
+async function attempt<T>(work: () => Promise<T>, confirm?: (result: T) => string) {
+  let result: T;
   try {
-    await work();
+    result = await work();
   } catch (err) {
     if (err instanceof ApiError) return fail(err.status, { error: err.message });
     throw err;
   }
-  return { ok: true };
+  return confirm ? { ok: true, toast: confirm(result) } : { ok: true };
 }
 
 export const actions: Actions = {
   save: async (event) => {
     const api = await requireApi(event);
-    const input = parsePromptForm(await event.request.formData());
+    const form = await event.request.formData();
+    const input = parsePromptForm(form);
     if (!input.success) return fail(400, { error: input.error.issues[0].message });
-    return attempt(() => ok(api.PATCH('/api/prompts/{id}', { params: { path: { id: event.params.id } }, body: input.data })));
+    // The version the form was opened on: only a new title or template makes another one, so
+    // the confirmation says whether this save did.
+    const edited = version.safeParse(form.get('latest_version'));
+    return attempt(
+      () => ok(api.PATCH('/api/prompts/{id}', { params: { path: { id: event.params.id } }, body: input.data })),
+      (saved) => edited.success && saved.latest_version === edited.data
+        ? `Saved. Still v${saved.latest_version}: only a new title or template makes a new version.`
+        : `Saved as v${saved.latest_version}.`,
+    );
   },
   restore: async (event) => {
     const api = await requireApi(event);
-    const v = version.safeParse((await event.request.formData()).get('version'));
+    const form = await event.request.formData();
+    const v = version.safeParse(form.get('version'));
     if (!v.success) return fail(400, { error: 'Pick a version to restore' });
-    return attempt(() => ok(api.POST('/api/prompts/{id}/restore', { params: { path: { id: event.params.id } }, body: { version: v.data } })));
+    // A version equal to the current text adds none.
+    const latest = version.safeParse(form.get('latest_version'));
+    return attempt(
+      () => ok(api.POST('/api/prompts/{id}/restore', { params: { path: { id: event.params.id } }, body: { version: v.data } })),
+      (restored) => latest.success && restored.latest_version === latest.data
+        ? `v${restored.latest_version} already has the title and template of v${v.data}: nothing to restore.`
+        : `Restored v${v.data} as v${restored.latest_version}.`,
+    );
   },
   setLabel: async (event) => {
     const api = await requireApi(event);
