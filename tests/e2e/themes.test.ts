@@ -3,7 +3,7 @@
 // others (signed out, a new user's first run, a chat with code, search, shortcuts, the
 // sidebar's archive, prompts, playground, projects, usage, every settings page, import, a
 // shared chat, and at phone width the chat with its drawer and the other main screens); no
-// screen is wider than its window.
+// screen is wider than its window, even with a long unbreakable word in a title.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composer, open, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E } from './helpers.ts';
@@ -23,7 +23,12 @@ async function checkScreens(page: Page, screens: Screen[]): Promise<Record<strin
       const violations = await seriousViolations(page);
       if (violations.length) found[`${theme}-${screen.name}`] = violations;
       // Nothing wider than the window: a page that scrolls sideways is broken on a phone.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      // Nor wider than the page's own scrolling area (the screens scroll inside <main>, where
+      // the document's width does not show it).
+      const overflow = await page.evaluate(() => Math.max(
+        document.documentElement.scrollWidth - window.innerWidth,
+        ...[...document.querySelectorAll('main > div')].map((el) => el.scrollWidth - el.clientWidth),
+      ));
       if (overflow > 0) found[`${theme}-${screen.name}-overflow`] = `${overflow}px wider than the window`;
       await screenshot(page, `${theme}-${screen.name}`);
     }
@@ -76,8 +81,9 @@ describe('every screen in both themes', { timeout: 300_000 }, () => {
         if (!res.ok) throw new Error(`${path}: ${res.status}`);
         return res.json();
       };
-      const prompt = await post('/api/prompts', { title: 'Support reply', content: 'Answer {{customer}} in a {{tone:enum(kind,brief)|kind}} tone.' });
-      const project = await post('/api/projects', { name: 'Research', description: 'Papers and notes', system_prompt_id: prompt.id });
+      // Long words with no place to break (an identifier pasted as a title) must wrap, not widen the page.
+      const prompt = await post('/api/prompts', { title: 'Support reply for summarise_quarterly_financial_reports_for_the_board', content: 'Answer {{customer}} in a {{tone:enum(kind,brief)|kind}} tone.' });
+      const project = await post('/api/projects', { name: 'Research', description: 'Papers and notes on summarise_quarterly_financial_reports_for_the_board', system_prompt_id: prompt.id });
       await fetch(`/api/sessions/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project_id: project.id }) });
       const archived = await post('/api/sessions', { title: 'An archived chat' });
       await fetch(`/api/sessions/${archived.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ archived: true }) });
