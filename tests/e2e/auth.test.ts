@@ -88,6 +88,15 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await later.getByRole('button', { name: 'Verify' }).click();
     await later.waitForURL('**/settings');
     await later.getByRole('heading', { name: 'Settings', exact: true }).waitFor();
+
+    // Removing the app turns two-factor sign-in off: it asks first, and Cancel keeps it.
+    await open(later, '/settings/security');
+    await later.getByRole('button', { name: 'Remove…' }).click();
+    await later.getByRole('button', { name: 'Cancel' }).click();
+    await later.getByRole('button', { name: 'Remove…' }).click();
+    await later.getByRole('button', { name: 'Remove “Phone”' }).click();
+    await later.getByText('The authenticator app was removed.').waitFor();
+    await later.getByRole('button', { name: 'Set up authenticator app' }).waitFor();
   });
 
   it('signs in with the OpenID Connect provider', async () => {
