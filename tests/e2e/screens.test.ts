@@ -28,6 +28,10 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await expect(totals.locator('div', { hasText: 'Calls' }).first().locator('dd').textContent()).resolves.toBe('3');
     const recent = page.getByTestId('recent-calls').locator('tbody tr');
     await expect(recent.count()).resolves.toBe(3);
+    // When each call was made, in the reader's time zone and locale (the server renders UTC, said so, in the title).
+    const time = recent.first().locator('time');
+    await expect(time.getAttribute('title')).resolves.toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+    await expect.poll(() => time.textContent()).not.toContain('UTC');
     await expect(recent.first().textContent()).resolves.toContain('demo/demo-model');
     await page.getByRole('heading', { name: 'Tokens per day by provider' }).waitFor();
     // Each chart's numbers as a table: every day of the range (zeros included), dollars formatted.
