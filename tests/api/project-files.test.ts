@@ -59,13 +59,15 @@ describe('adding project files', () => {
     expect(chunks.reduce((sum, c) => sum + c.token_count, 0)).toBeGreaterThanOrEqual(longFile.token_count - chunks.length);
   });
 
-  it('refuses images, binaries and unreadable PDFs with clear errors and removes the upload', async () => {
+  it('refuses images, binaries, unreadable PDFs and empty files with clear errors and removes the upload', async () => {
     const alice = await h.createUser();
     const id = await project(alice);
     const cases: [string, Buffer, string, number, string][] = [
       ['photo.png', makePng(4, 4, [200, 10, 10]), 'image/png', 415, 'unsupported_project_file'],
       ['fake.txt', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 0, 0, 0, 0]), 'text/plain', 415, 'unsupported_project_file'],
       ['broken.pdf', makePdf(['x']).subarray(0, 60), 'application/pdf', 422, 'unreadable_attachment'],
+      ['empty.txt', Buffer.alloc(0), 'text/plain', 422, 'empty_project_file'],
+      ['blank.md', Buffer.from(' \n\n\t\n'), 'text/markdown', 422, 'empty_project_file'],
     ];
     for (const [name, body, type, status, code] of cases) {
       const path = await upload(alice, name, body, type);

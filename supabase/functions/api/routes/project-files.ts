@@ -92,6 +92,8 @@ projectFilesRoutes.openapi(addFile, async (c) => {
       throw new ApiError(415, 'unsupported_project_file', `"${name}" cannot be a project file: text, Markdown, code, CSV, JSON or PDF only (attach images to a message)`);
     }
     const text = (await extractText(bytes, type, name)).slice(0, MAX_TEXT_CHARS);
+    // Nothing a chat could use: said, rather than listed as a file of 0 tokens.
+    if (!text.trim()) throw new ApiError(422, 'empty_project_file', `"${name}" is empty: a project file needs some text`);
     const chunks = await chunkText(text);
     const tokenCount = (await tokenizer()).countTokens(text);
     const file = await db.withUserTransaction(user, async (sql) => {
