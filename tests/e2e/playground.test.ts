@@ -64,6 +64,11 @@ describe('playground in the browser', { timeout: 120_000 }, () => {
     await page.getByLabel('Save these values as').fill('three words');
     await page.getByRole('button', { name: 'Save test case' }).click();
     await page.getByRole('button', { name: 'Run all 2 cases' }).waitFor();
+    // The same name again replaces that case, and the button says so before the click.
+    await page.getByLabel('Save these values as').fill('three words');
+    await page.getByRole('button', { name: 'Replace “three words”' }).click();
+    await page.getByTestId('toasts').getByText('Replaced the test case “three words”.').waitFor();
+    await page.getByRole('button', { name: 'Run all 2 cases' }).waitFor();
     await page.reload();
     await page.getByLabel('v1', { exact: true }).check();
     await page.getByRole('button', { name: 'Run all 2 cases' }).click();
