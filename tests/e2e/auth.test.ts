@@ -33,6 +33,17 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await issuer?.stop();
   });
 
+  it('a password without a digit is refused in words a person reads, and the email stays filled in', async () => {
+    const page = await e2e.newPage();
+    const email = newEmail('weak');
+    await open(page, '/login?mode=signup');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('onlyletters');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The password needs at least a letter and a digit.' }).waitFor();
+    await expect(page.getByLabel('Email').inputValue()).resolves.toBe(email);
+  });
+
   it('forgot password → email → new password → signed in', async () => {
     const email = await signUp(await e2e.newPage(), newEmail('forgot'));
     const page = await e2e.newPage();

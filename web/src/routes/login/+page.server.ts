@@ -6,6 +6,7 @@ import { createSupabaseServerClient } from '$lib/server/supabase';
 import { enabledProviders, needsSecondFactor } from '$lib/server/auth-providers';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
+import { friendlyAuthMessage } from '$lib/server/auth-messages';
 
 const credentials = z.object({
   email: z.email('Enter a valid email address'),
@@ -47,7 +48,7 @@ export const actions: Actions = {
     if (!input.success) return fail(400, { mode: 'signup', email, error: input.error.issues[0].message });
     const supabase = createSupabaseServerClient(cookies, { clientAddress: getClientAddress() });
     const { data, error } = await supabase.auth.signUp(input.data);
-    if (error) return fail(400, { mode: 'signup', email, error: error.message });
+    if (error) return fail(400, { mode: 'signup', email, error: friendlyAuthMessage(error.message) });
     // With email confirmations on (hosted default) there is no session yet.
     if (!data.session) return { mode: 'signup', email, notice: 'Check your email to confirm your account, then sign in.' };
     redirect(303, nextOf(url));

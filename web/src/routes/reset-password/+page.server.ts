@@ -3,6 +3,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
+import { friendlyAuthMessage } from '$lib/server/auth-messages';
 
 const passwordForm = z
   .object({ password: z.string().min(8, 'Use at least 8 characters').max(72, 'Use at most 72 characters'), confirm: z.string() })
@@ -22,7 +23,7 @@ export const actions: Actions = {
     const input = passwordForm.safeParse({ password: form.get('password'), confirm: form.get('confirm') });
     if (!input.success) return fail(400, { error: input.error.issues[0].message });
     const { error } = await locals.supabase.auth.updateUser({ password: input.data.password });
-    if (error) return fail(error.status === 422 || error.status === 400 ? 400 : 502, { error: error.message });
+    if (error) return fail(error.status === 422 || error.status === 400 ? 400 : 502, { error: friendlyAuthMessage(error.message) });
     redirect(303, '/chat');
   },
 };
