@@ -55,6 +55,12 @@ describe('sharing in the browser', { timeout: 120_000 }, () => {
     const response = await late.goto(link);
     expect(response?.status()).toBe(404);
     await late.getByText('does not exist or was revoked').waitFor();
+    // A signed-out visitor is offered sign-in, not a chat list they cannot open.
+    await late.getByRole('link', { name: 'Sign in to Mr.Prompt' }).waitFor();
+    await expect(late.getByRole('link', { name: 'Back to chat' }).count()).resolves.toBe(0);
+    // Signed in, the way on is back to the chats.
+    await visitor.goto(link);
+    await visitor.getByRole('link', { name: 'Back to chat' }).waitFor();
   });
 
   it('"Fork from here" opens a new chat holding the conversation up to that answer', async () => {
