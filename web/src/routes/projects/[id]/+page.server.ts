@@ -35,7 +35,8 @@ export const load: PageServerLoad = async (event) => {
 };
 
 /** The project's prompt as the caller can read it now: its title and labels (for the label
- * field), or `missing` when it was deleted or made private since. */
+ * field), or `missing` when someone's public prompt was made private since (a deleted prompt
+ * clears the project's, by its foreign key). */
 async function systemPrompt(api: Api, id: string) {
   try {
     const prompt = await ok(api.GET('/api/prompts/{id}', { params: { path: { id } } }));
