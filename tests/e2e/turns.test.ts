@@ -1,6 +1,6 @@
 // Answers that outlive the tab that asked for them, in a real browser: a reload mid-answer
 // re-attaches and keeps streaming, closing the only tab and reopening finds the answer
-// complete, Stop in a second tab stops the answer the first tab asked for (and "Continue"
+// complete (and the chat named by its model), Stop in a second tab stops the answer the first tab asked for (and "Continue"
 // then goes on), and a reasoning model's thinking shows collapsed. The slow fake provider
 // holds each answer after its first token until the test lets it go, so "mid-answer" is a
 // fact, not a race.
@@ -94,6 +94,8 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     await expect(done.locator('pre code').textContent()).resolves.toContain('console.log');
     expect(request.aborted).not.toBe(true); // the provider call was never cut
     expect((await storedAnswer(sessionPath)).status).toBe('complete');
+    // The chat was named by its model all the same: the server names it, not the tab that asked.
+    await expect.poll(() => again.getByRole('heading', { level: 1 }).textContent(), { timeout: 20_000 }).toBe('Answer me even if I');
   });
 
   it('Stop in a second tab stops the answer the first tab asked for; Continue goes on from there', async () => {

@@ -16,7 +16,8 @@ import { withRankingByMeaning } from '../lib/attachments/semantic-ranking.ts';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
 import { activeQuestion } from '../lib/chat/branch.ts';
 import { promptEstimate, reservedForAnswer, type ChatTurn } from '../lib/chat/context.ts';
-import { Turn } from '../lib/chat/turn.ts';
+import { Turn, type TurnEnd } from '../lib/chat/turn.ts';
+import { nameChat, type NamingContext } from '../lib/chat/name-chat.ts';
 import { nextTurn } from '../lib/chat/next-turn.ts';
 import { stopAndWait } from '../lib/chat/turn-control.ts';
 import { isPlainNewChat, newChatInputs, readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
@@ -52,6 +53,10 @@ export const ChatRequest = z
     max_tokens: z.number().int().min(1).optional(),
     regenerate: z.boolean().optional().openapi({ description: "Answer the active branch's last question again: a new answer beside the old one (both kept, see `siblings`)" }),
     edit_message_id: z.uuid().optional().openapi({ description: 'Ask `message` instead of this user message: a new question beside it (same parent) and its answer; the old branch is kept' }),
+    name_chat: z.boolean().optional().openapi({
+      description: 'For a new chat: once its first answer is complete, have its model name the chat, as `POST /sessions/{id}/title` does ' +
+        '(a billed call on your key, logged against the chat), even if this connection is gone by then. Ignored in an existing chat. Default false.',
+    }),
     attachments: z.array(z.string().min(3).max(1024)).max(50).optional().openapi({
       description: 'Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message\'s attachments.',
     }),
@@ -274,6 +279,12 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   turns.registry.add(turn);
   // The turn outlives this response (even one that fails below): the runtime keeps it alive until it is saved.
   deps.waitUntil?.(turn.ended);
+  // A new chat asked to be named is named by its model once its first answer is complete, on
+  // the server, so closing the tab meanwhile does not leave it with its first line as its name.
+  if (body.name_chat && inputs.sessionId === null) {
+    const naming = nameOnceComplete(turn.ended, { config, db, deps, user, log: turnLog }, ids.sessionId);
+    deps.waitUntil?.(naming);
+  }
   // A new question records its files; an edit's new question keeps the edited one's files.
   if (paths.length > 0 && inputs.userMessage.mode !== 'regenerate') {
     await recordAttachments(db.sql, user, ids.userMessageId, files);
@@ -316,6 +327,17 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
  */
 function warnSourcesNotWritten(log: Logger) {
   return (error: unknown) => log.warn('answer sources not written', { message: error instanceof Error ? error.message : String(error) });
+}
+
+async function nameOnceComplete(ended: Promise<TurnEnd>, ctx: NamingContext, sessionId: string): Promise<void> {
+  if ((await ended).status !== 'complete') return;
+  try {
+    await nameChat(ctx, sessionId);
+  } catch (error) {
+    // A rename meanwhile (409) or a refused call (429, 402, 502) leaves the title as it was; a
+    // provider's failure is logged where it happened (lib/chat/name-chat.ts).
+    ctx.log.info('chat not named', { code: error instanceof ApiError ? error.code : 'failed' });
+  }
 }
 
 function warnRowsNotWritten(log: Logger) {

@@ -26,7 +26,7 @@ const Preferences = z.looseObject({
   default_provider: z.string().optional(),
   default_model: z.string().optional(),
   theme: z.enum(['light', 'dark', 'system']).optional(),
-  auto_title: z.boolean().optional().openapi({ description: 'Whether the web app has a new chat named by its model after the first answer (absent: yes)' }),
+  auto_title: z.boolean().optional().openapi({ description: 'Whether the web app starts new chats with `name_chat`, so each is named by its model after its first answer (absent: yes)' }),
 });
 
 const Me = z

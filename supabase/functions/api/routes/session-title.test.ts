@@ -3,7 +3,7 @@
 // wins, and failures leave the title as it was.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHarness, readSse, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { createApiHarness, eventually, onceStored, readSse, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -150,5 +150,58 @@ describe('POST /api/sessions/{id}/title', () => {
     const limited = await name(bob, chat);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+});
+
+describe('POST /api/chat with name_chat', () => {
+  const namingCalls = () => api.fakeProvider.requests.filter((r) => JSON.stringify(r.body).includes('You name chats')).length;
+
+  it('names a new chat on the server once its first answer is complete, though its client left at the first token', async () => {
+    const alice = await api.createUser();
+    const res = await alice.request('POST', '/chat', { ...demo, message: QUESTION, name_chat: true });
+    expect(res.status).toBe(200);
+    const events = await readSse(res, onceStored((e) => e.event === 'delta')); // then the client is gone
+    const id = events[0]!.data.session_id as string;
+    expect(await eventually(async () => (await title(id)) === 'Please explain how the tides')).toBe(true);
+    const logs = await api.db.sql`select status, message_id from public.prompt_usage_logs where session_id = ${id} order by executed_at`;
+    expect(logs).toHaveLength(2); // the turn, then the title
+    expect(logs[1]).toMatchObject({ status: 'success', message_id: null });
+    // Named once: asking again is refused.
+    expect((await name(alice, id)).status).toBe(409);
+  });
+
+  it('is ignored in an existing chat, and a failed first answer does not name its chat', async () => {
+    const alice = await api.createUser();
+    const id = await answered(alice);
+    const calls = namingCalls();
+    const next = await alice.request('POST', '/chat', { ...demo, session_id: id, message: 'And the moon?', name_chat: true });
+    expect((await readSse(next)).at(-1)?.data).toMatchObject({ status: 'complete' });
+
+    api.fakeProvider.setMode('500');
+    let failed: string;
+    try {
+      const res = await alice.request('POST', '/chat', { ...demo, message: 'This one fails', name_chat: true });
+      const events = await readSse(res);
+      expect(events.at(-1)?.data).toMatchObject({ code: 'provider_unavailable' });
+      failed = events[0]!.data.session_id as string;
+    } finally {
+      api.fakeProvider.setMode('ok');
+    }
+    await eventually(async () => (await api.db.sql`select status from public.messages where session_id = ${failed} and sender = 'assistant'`)[0]?.status === 'error');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(namingCalls()).toBe(calls);
+    expect(await title(id)).toBe('Please explain how the tides on Earth work, and why…');
+    expect(await title(failed)).toBe('This one fails');
+  });
+
+  it('leaves a chat renamed while its first answer ran', async () => {
+    const alice = await api.createUser();
+    const res = await alice.request('POST', '/chat', { ...demo, message: QUESTION, name_chat: true });
+    const events = await readSse(res, onceStored((e) => e.event === 'delta'));
+    const id = events[0]!.data.session_id as string;
+    expect((await alice.request('PATCH', `/sessions/${id}`, { title: 'Tides' })).status).toBe(200);
+    await eventually(async () => (await api.db.sql`select status from public.messages where session_id = ${id} and sender = 'assistant'`)[0]?.status === 'complete');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await title(id)).toBe('Tides');
   });
 });

@@ -4997,7 +4997,7 @@ export type components = {
                 /** Format: uuid */
                 id: string;
                 preferences: {
-                    /** @description Whether the web app has a new chat named by its model after the first answer (absent: yes) */
+                    /** @description Whether the web app starts new chats with `name_chat`, so each is named by its model after its first answer (absent: yes) */
                     auto_title?: boolean;
                     default_model?: string;
                     default_provider?: string;
@@ -5199,6 +5199,8 @@ export type components = {
             /** @description The user message (not needed with regenerate) */
             message?: string;
             model: string;
+            /** @description For a new chat: once its first answer is complete, have its model name the chat, as `POST /sessions/{id}/title` does (a billed call on your key, logged against the chat), even if this connection is gone by then. Ignored in an existing chat. Default false. */
+            name_chat?: boolean;
             /**
              * Format: uuid
              * @description Project of a new session (its system prompt applies)
@@ -5402,7 +5404,7 @@ export type components = {
             /** Format: uuid */
             id: string;
             preferences: {
-                /** @description Whether the web app has a new chat named by its model after the first answer (absent: yes) */
+                /** @description Whether the web app starts new chats with `name_chat`, so each is named by its model after its first answer (absent: yes) */
                 auto_title?: boolean;
                 default_model?: string;
                 default_provider?: string;

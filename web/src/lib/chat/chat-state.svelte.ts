@@ -32,6 +32,8 @@ export interface Turn {
   prompt_id?: string;
   prompt_version?: number;
   variables?: Record<string, string>;
+  /** A new chat is named by its model on the server once its first answer is complete. */
+  name_chat?: boolean;
 }
 
 /** What "Continue" sends: a new turn asking the model to go on from its cut answer. */
