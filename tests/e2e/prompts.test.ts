@@ -73,6 +73,19 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await page.getByLabel('Label', { exact: true }).fill('production');
     await page.getByRole('button', { name: 'Set label' }).click();
     await page.getByText('production → v4').waitFor();
+    // × asks before a label goes (what picks the prompt by it would fail); Cancel keeps it.
+    await page.getByLabel('Label', { exact: true }).fill('staging');
+    await page.getByRole('button', { name: 'Set label' }).click();
+    await page.getByText('staging → v4').waitFor();
+    await page.getByRole('button', { name: 'Remove label staging…' }).click();
+    await page.getByText('API calls asking for “staging” will fail').waitFor();
+    await screenshot(page, 'prompt-label-remove');
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await page.getByText('staging → v4').waitFor();
+    await page.getByRole('button', { name: 'Remove label staging…' }).click();
+    await page.getByRole('button', { name: 'Remove “staging”' }).click();
+    await expect.poll(() => page.getByText('staging → v4').count()).toBe(0);
+    await page.getByText('production → v4').waitFor();
 
     await page.getByRole('link', { name: 'Use in chat' }).click();
     const dialog = page.getByRole('dialog');
