@@ -2,8 +2,7 @@
 // the message box grows with its text and on a touch screen Enter adds a line, Copy copies a
 // message, "Jump to latest" brings a reader who scrolled up back to the end, Export downloads a chat,
 // answer settings (temperature, longest answer) go with each turn and stay with the chat,
-// chat titles read as plain text and are then named by the chat's model, the theme (light,
-// dark, system) is remembered per user and stays accessible, `?` shows the shortcuts,
+// chat titles read as plain text and are then named by the chat's model, `?` shows the shortcuts,
 // confirmations and errors arrive as toasts, and a Realtime drop shows "Reconnecting…" until
 // live updates are back; chats can be pinned to the top of the sidebar, archived out of it and
 // restored, and all archived or deleted at once from Settings; a chat the sidebar learns of
@@ -13,14 +12,6 @@ import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { addCustomKey, chooseModel, composer, lastAnswer, open, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
-
-async function chooseTheme(page: Page, theme: 'System' | 'Light' | 'Dark') {
-  await open(page, '/settings');
-  await page.getByRole('radio', { name: theme }).check();
-  await page.getByRole('button', { name: 'Apply theme' }).click();
-  await page.getByTestId('toasts').getByRole('status').filter({ hasText: `Theme set to ${theme.toLowerCase()}.` }).waitFor();
-  await expect.poll(() => page.locator('html').getAttribute('class')).toBe(theme.toLowerCase());
-}
 
 describe('everyday comforts', { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -120,59 +111,6 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 250)));
     await expect(link.count()).resolves.toBe(1);
   });
-
-  it('the theme is remembered per user, applies at once and on other devices, and every screen stays accessible in it', async () => {
-    const page = await e2e.newPage();
-    const email = await signUp(page);
-    await sendAndWait(page, 'Show me some `code` please', 0);
-    const chatPath = new URL(page.url()).pathname;
-    await expect(page.locator('html').getAttribute('class')).resolves.toBe('dark');
-
-    await chooseTheme(page, 'Light');
-    await reload(page);
-    await expect(page.locator('html').getAttribute('class')).resolves.toBe('light');
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    expect(background).not.toBe('');
-
-    // Another device (a fresh browser context) signs in: the profile's theme follows.
-    const other = await e2e.newPage();
-    await signIn(other, email);
-    await expect(other.locator('html').getAttribute('class')).resolves.toBe('light');
-
-    const found: Record<string, unknown> = {};
-    for (const [name, path] of [
-      ['chat', chatPath], ['chat-new', '/chat'], ['prompts-library', '/prompts?scope=public'], ['prompt-new', '/prompts/new'],
-      ['projects', '/projects'], ['usage', '/usage'], ['settings', '/settings'],
-    ] as const) {
-      await open(page, path);
-      await page.waitForLoadState('networkidle');
-      const violations = await seriousViolations(page);
-      if (violations.length) found[name] = violations;
-      await screenshot(page, `theme-light-${name}`);
-    }
-    expect(found).toEqual({});
-
-    // "System" follows the device: a light-scheme browser renders light, a dark one dark.
-    await chooseTheme(page, 'System');
-    await page.emulateMedia({ colorScheme: 'light' });
-    const lightSystem = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    await page.emulateMedia({ colorScheme: 'dark' });
-    const darkSystem = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    expect(lightSystem).toBe(background);
-    expect(darkSystem).not.toBe(lightSystem);
-
-    await chooseTheme(page, 'Dark');
-    await open(page, chatPath);
-    await expect(page.locator('html').getAttribute('class')).resolves.toBe('dark');
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'theme-dark-chat');
-
-    // The other device keeps the theme it shows, and its Settings name that one (not the
-    // profile's newer Dark): applying there is applying what one sees.
-    await open(other, '/settings');
-    await expect(other.locator('html').getAttribute('class')).resolves.toBe('light');
-    await expect(other.getByRole('radio', { name: 'Light' }).isChecked()).resolves.toBe(true);
-  }, 300_000);
 
   it('? opens the keyboard shortcuts (not while typing), Escape closes them', async () => {
     const page = await e2e.newPage();

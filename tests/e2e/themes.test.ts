@@ -3,10 +3,20 @@
 // others (signed out, a new user's first run, a chat with code, search, shortcuts, the
 // sidebar's archive, prompts, playground, projects, usage, every settings page, import, a
 // shared chat, and at phone width the chat with its drawer and the other main screens); no
-// screen is wider than its window, even with a long unbreakable word in a title.
+// screen is wider than its window, even with a long unbreakable word in a title. The theme
+// chosen in Settings (light, dark, system) is remembered per user and follows them to other
+// devices.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composer, open, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E } from './helpers.ts';
+import { composer, open, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, useTheme, type E2E } from './helpers.ts';
+
+async function chooseTheme(page: Page, theme: 'System' | 'Light' | 'Dark') {
+  await open(page, '/settings');
+  await page.getByRole('radio', { name: theme }).check();
+  await page.getByRole('button', { name: 'Apply theme' }).click();
+  await page.getByTestId('toasts').getByRole('status').filter({ hasText: `Theme set to ${theme.toLowerCase()}.` }).waitFor();
+  await expect.poll(() => page.locator('html').getAttribute('class')).toBe(theme.toLowerCase());
+}
 
 type Screen = { name: string; path: string; then?: (page: Page) => Promise<void> };
 
@@ -150,4 +160,57 @@ describe('every screen in both themes', { timeout: 300_000 }, () => {
     ]);
     expect(phone).toEqual({});
   });
+
+  it('the theme is remembered per user, applies at once and on other devices, and every screen stays accessible in it', async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page);
+    await sendAndWait(page, 'Show me some `code` please', 0);
+    const chatPath = new URL(page.url()).pathname;
+    await expect(page.locator('html').getAttribute('class')).resolves.toBe('dark');
+
+    await chooseTheme(page, 'Light');
+    await reload(page);
+    await expect(page.locator('html').getAttribute('class')).resolves.toBe('light');
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).not.toBe('');
+
+    // Another device (a fresh browser context) signs in: the profile's theme follows.
+    const other = await e2e.newPage();
+    await signIn(other, email);
+    await expect(other.locator('html').getAttribute('class')).resolves.toBe('light');
+
+    const found: Record<string, unknown> = {};
+    for (const [name, path] of [
+      ['chat', chatPath], ['chat-new', '/chat'], ['prompts-library', '/prompts?scope=public'], ['prompt-new', '/prompts/new'],
+      ['projects', '/projects'], ['usage', '/usage'], ['settings', '/settings'],
+    ] as const) {
+      await open(page, path);
+      await page.waitForLoadState('networkidle');
+      const violations = await seriousViolations(page);
+      if (violations.length) found[name] = violations;
+      await screenshot(page, `theme-light-${name}`);
+    }
+    expect(found).toEqual({});
+
+    // "System" follows the device: a light-scheme browser renders light, a dark one dark.
+    await chooseTheme(page, 'System');
+    await page.emulateMedia({ colorScheme: 'light' });
+    const lightSystem = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const darkSystem = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(lightSystem).toBe(background);
+    expect(darkSystem).not.toBe(lightSystem);
+
+    await chooseTheme(page, 'Dark');
+    await open(page, chatPath);
+    await expect(page.locator('html').getAttribute('class')).resolves.toBe('dark');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'theme-dark-chat');
+
+    // The other device keeps the theme it shows, and its Settings name that one (not the
+    // profile's newer Dark): applying there is applying what one sees.
+    await open(other, '/settings');
+    await expect(other.locator('html').getAttribute('class')).resolves.toBe('light');
+    await expect(other.getByRole('radio', { name: 'Light' }).isChecked()).resolves.toBe(true);
+  }, 300_000);
 });
