@@ -33,10 +33,17 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     await ask('/echo second question', 2);
 
     // Edit the second question: a new version of it, answered; the old one is not shown.
+    // The box opens focused; Esc closes it and gives the keyboard back to Edit (it was left on
+    // the page's body, and Esc did nothing); Ctrl+Enter saves.
     const question = page.locator('article[aria-label="Your message"]').last();
     await question.getByRole('button', { name: 'Edit' }).click();
+    await expect.poll(() => question.getByLabel('Edit message').evaluate((box) => box === document.activeElement)).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => question.getByLabel('Edit message').count()).toBe(0);
+    await expect.poll(() => question.getByRole('button', { name: 'Edit' }).evaluate((button) => button === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
     await question.getByLabel('Edit message').fill('/echo edited question');
-    await question.getByRole('button', { name: 'Save & resend' }).click();
+    await question.getByLabel('Edit message').press('Control+Enter');
     const versions = page.getByRole('group', { name: 'Versions of this message' });
     await versions.getByText('2/2').waitFor({ timeout: 60_000 });
     await page.locator('article[aria-label="Assistant message"]').last().getByText('edited question').waitFor();
