@@ -46,6 +46,19 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await expect(stored.locator('pre .code-head span').textContent()).resolves.toBe('js');
     await expect(stored.getByRole('button', { name: 'Copy code' }).count()).resolves.toBe(1);
     await expect(stored.textContent()).resolves.toContain('fake-model');
+
+    // A half-written question survives going to another chat and back, and a reload; it was
+    // lost. The new chat's box is its own.
+    const chatPath = new URL(page.url()).pathname;
+    await composer(page).fill('a question I am still writing');
+    await page.getByRole('link', { name: 'New chat', exact: true }).click();
+    await page.waitForURL(/\/chat$/);
+    await expect.poll(() => composer(page).inputValue()).toBe('');
+    await page.locator(`a[href="${chatPath}"]`).first().click();
+    await page.waitForURL((url) => url.pathname === chatPath);
+    await expect.poll(() => composer(page).inputValue()).toBe('a question I am still writing');
+    await reload(page);
+    await expect.poll(() => composer(page).inputValue()).toBe('a question I am still writing');
   });
 
   it('a second tab of the same user watches the answer grow live; another user sees none of it', async () => {

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { readDraft, writeDraft } from './drafts.ts';
+
+/** A Storage in memory (node has no sessionStorage). */
+function memoryStorage(): Storage {
+  const map = new Map<string, string>();
+  return {
+    get length() { return map.size; },
+    clear: () => map.clear(),
+    getItem: (k) => map.get(k) ?? null,
+    key: (i) => [...map.keys()][i] ?? null,
+    removeItem: (k) => void map.delete(k),
+    setItem: (k, v) => void map.set(k, v),
+  };
+}
+
+describe('chat drafts', () => {
+  it('keeps each chat\'s text apart, per user, and forgets an emptied box', () => {
+    const store = memoryStorage();
+    writeDraft('ann', 'chat-1', 'half a question', store);
+    writeDraft('ann', null, 'a new chat\'s first line', store);
+    expect(readDraft('ann', 'chat-1', store)).toBe('half a question');
+    expect(readDraft('ann', null, store)).toBe('a new chat\'s first line');
+    expect(readDraft('ann', 'chat-2', store)).toBe('');
+    expect(readDraft('bob', 'chat-1', store)).toBe(''); // the next person in the same tab
+    writeDraft('ann', 'chat-1', '  ', store);
+    expect(readDraft('ann', 'chat-1', store)).toBe('');
+    expect(store.length).toBe(1);
+  });
+
+  it('types on when storage refuses (full, blocked) and reads nothing without it', () => {
+    const full = { ...memoryStorage(), setItem: () => { throw new Error('QuotaExceededError'); } } as Storage;
+    expect(() => writeDraft('ann', 'chat-1', 'text', full)).not.toThrow();
+    expect(readDraft('ann', 'chat-1', null)).toBe('');
+  });
+});
