@@ -110,9 +110,11 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await uploaded(2);
     await expect.poll(stored).toEqual(['drop.png', 'keep.md']);
 
-    // ✕ on a chip removes the file from the bucket, not only from the tray.
+    // ✕ on a chip removes the file from the bucket, not only from the tray. The keyboard stays
+    // in the tray, on the chip before it (it fell back to the page's body).
     await tray.getByRole('button', { name: 'Remove drop.png' }).click();
     await uploaded(1);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Remove keep.md');
     await expect.poll(stored).toEqual(['keep.md']);
 
     // Leaving the chat in the app with a file still in the tray abandons the draft: the file goes too.
