@@ -113,6 +113,8 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
       await open(second, sessionPath);
       await answers(second, 'streaming').waitFor();
       await second.getByRole('button', { name: 'Stop', exact: true }).click();
+      // The keyboard goes to the message box, not to the page's body as Stop gives way to Send.
+      await expect.poll(() => composer(second).evaluate((box) => box === document.activeElement)).toBe(true);
 
       // Both tabs end the answer as stopped, with what had arrived kept.
       for (const page of [second, first]) {
