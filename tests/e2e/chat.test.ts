@@ -96,10 +96,23 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await second.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
     await screenshot(second, 'chat-second-tab');
 
-    // A rename in one tab reaches the other tab's sidebar and heading live.
+    // A rename in one tab reaches the other tab's sidebar and heading live. Esc closes the title's
+    // box (it did nothing) and the keyboard goes back to Rename, also after saving with Enter.
+    const focusedOn = (name: string) => first.getByRole('button', { name, exact: true }).evaluate((button) => button === document.activeElement);
     await first.getByRole('button', { name: 'Rename' }).click();
+    await first.getByLabel('Chat title').press('Escape');
+    await first.getByLabel('Chat title').waitFor({ state: 'detached' });
+    await expect.poll(() => focusedOn('Rename')).toBe(true);
+    await first.keyboard.press('Enter');
     await first.getByLabel('Chat title').fill('Renamed in the first tab');
-    await first.getByRole('button', { name: 'Save' }).click();
+    await first.getByLabel('Chat title').press('Enter');
+    await first.getByRole('heading', { name: 'Renamed in the first tab' }).waitFor();
+    await expect.poll(() => focusedOn('Rename')).toBe(true);
+    // Delete asks first, with the keyboard on Keep; Keep goes back to Delete.
+    await first.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => focusedOn('Keep')).toBe(true);
+    await first.keyboard.press('Enter');
+    await expect.poll(() => focusedOn('Delete')).toBe(true);
     await second.getByRole('link', { name: 'Renamed in the first tab' }).waitFor({ timeout: 30_000 });
     await second.getByRole('heading', { name: 'Renamed in the first tab' }).waitFor();
 
