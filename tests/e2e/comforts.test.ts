@@ -320,14 +320,19 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await page.evaluate(() => (document.activeElement as HTMLElement).blur());
     await expect(pin.isVisible()).resolves.toBe(false);
 
+    // The row moves as it is pinned or archived: the keyboard stays in the sidebar (it was left on
+    // the page's body), on the pinned chat, then on the chat beside the archived one.
+    const focusedLink = () => page.evaluate(() => (document.activeElement?.tagName === 'A' ? document.activeElement.textContent : document.activeElement?.tagName));
     await sidebar.getByRole('link', { name: 'First chat to pin' }).hover();
     await pin.click();
     await pinned.getByRole('link', { name: 'First chat to pin' }).waitFor();
     await page.getByTestId('toasts').getByText('Pinned “First chat to pin”.').waitFor();
+    await expect.poll(focusedLink).toBe('First chat to pin');
 
     await sidebar.getByRole('link', { name: 'Second chat to archive' }).hover();
     await sidebar.getByRole('button', { name: 'Archive Second chat to archive' }).click();
     await sidebar.getByRole('link', { name: 'Second chat to archive' }).waitFor({ state: 'detached' });
+    await expect.poll(focusedLink).toBe('First chat to pin');
     await reload(page);
     await pinned.getByRole('link', { name: 'First chat to pin' }).waitFor();
     await expect(sidebar.getByRole('link', { name: 'Second chat to archive' }).count()).resolves.toBe(0);
