@@ -209,6 +209,8 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
       '| a | b |',
       '| --- | --- |',
       '| 1 | 2 |',
+      '',
+      `https://example.com/${'a-very-long-path'.repeat(20)}`,
     ].join('\n');
     await composer(page).fill(answerText);
     await composer(page).press('Enter');
@@ -240,6 +242,9 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     });
     expect(escaped).toBe('clipped');
     await expect(rendered.locator('.table-scroll > table').count()).resolves.toBe(1);
+    // A long unbroken word (a URL) wraps inside the question's bubble; it ran out of it (and off a phone's screen).
+    const bubble = page.locator('article[aria-label="Your message"]').last().locator('div').first();
+    await expect(bubble.evaluate((box) => box.scrollWidth <= box.clientWidth)).resolves.toBe(true);
     // The page is the window's height: nothing a message positions (KaTeX's hidden copy of a
     // formula, screen-reader words) is laid out against the page below the message list.
     expect(await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight)).toBe(true);
