@@ -75,6 +75,16 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     await answerVersions.getByText('1/2').waitFor();
     await expect(page.locator('article[aria-label="Assistant message"]').last().textContent()).resolves.toContain('second question');
 
+    // A search that fails says so (it read "No messages match.").
+    const search = page.getByRole('region', { name: 'Search results' });
+    const failing = /\/api\/search\?/;
+    await page.route(failing, (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Search is resting.' } }) }));
+    await page.getByLabel('Search messages').fill('edited');
+    await search.getByRole('alert').getByText('Search failed: Search is resting.').waitFor();
+    await expect(search.getByText('No messages match.').count()).resolves.toBe(0);
+    await page.unroute(failing);
+    await page.getByLabel('Search messages').fill('');
+
     // A search hit on the other branch opens that branch.
     await page.getByLabel('Search messages').fill('edited');
     const hit = page.getByRole('region', { name: 'Search results' }).getByRole('link').first();
