@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatUsd } from './usage-format.ts';
+import { formatBytes, formatDuration, formatTokens, formatUsd } from './usage-format.ts';
 
 describe('formatDuration', () => {
   it('shows milliseconds under a second, tenths of seconds under a minute, then minutes', () => {
@@ -30,5 +30,14 @@ describe('formatBytes', () => {
     expect(formatBytes(1023)).toBe('1023 B');
     expect(formatBytes(1024)).toBe('1 KB');
     expect(formatBytes(1_572_864)).toBe('1.5 MB');
+  });
+});
+
+describe('formatTokens', () => {
+  it('says "1 token", not "1 tokens", and groups thousands', () => {
+    expect(formatTokens(1)).toBe('1 token');
+    expect(formatTokens(0)).toBe('0 tokens');
+    expect(formatTokens(32)).toBe('32 tokens');
+    expect(formatTokens(12_045)).toBe('12,045 tokens');
   });
 });

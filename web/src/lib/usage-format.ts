@@ -1,5 +1,5 @@
-// How the web app shows dollars, durations and file sizes (usage page, prompt page, playground,
-// attachments, project files).
+// How the web app shows dollars, durations, token counts and file sizes (usage page, prompt
+// page, playground, chat answers, attachments, project files).
 
 /** Dollars for people: cents from a cent up, two significant digits below (a call can cost $0.00029). */
 export function formatUsd(value: number | null): string {
@@ -23,4 +23,9 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** A token count for people: "1 token", "1,204 tokens". */
+export function formatTokens(count: number): string {
+  return `${count.toLocaleString('en')} ${count === 1 ? 'token' : 'tokens'}`;
 }
