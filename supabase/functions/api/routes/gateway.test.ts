@@ -106,6 +106,22 @@ describe('gateway with the openai SDK', () => {
     await expect(client.chat.completions.create(ask({ prompt: 'nope' }))).rejects.toMatchObject({ status: 404 });
   });
 
+  it('forwards OpenAI parameters it does not use itself (tools, JSON mode, seed, …) to the provider', async () => {
+    const alice = await api.createUser();
+    const client = sdk(await keyFor(alice));
+    const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'lookup_order', parameters: { type: 'object', properties: {} } } }];
+    const asked = {
+      tools, tool_choice: 'auto', parallel_tool_calls: false, response_format: { type: 'json_object' }, seed: 7, n: 2,
+      presence_penalty: 0.5, frequency_penalty: -0.5, logit_bias: { '50256': -100 }, logprobs: true, top_logprobs: 2, user: 'customer-42',
+    } as const;
+    for (const stream of [false, true]) {
+      const answer = await client.chat.completions.create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'Where is my order?' }], ...asked, stream });
+      if (stream) for await (const _ of answer as AsyncIterable<unknown>);
+      expect(api.fakeProvider.requests.at(-1)?.body, `stream: ${stream}`).toMatchObject(asked);
+    }
+    await expect(client.chat.completions.create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'x' }], presence_penalty: 3 })).rejects.toMatchObject({ status: 400 });
+  });
+
   it('refuses keys without the chat scope, bad models, and calls past the budget (402, no provider call)', async () => {
     const alice = await api.createUser();
     await expect(sdk(await keyFor(alice, ['prompts:read'])).models.list()).rejects.toMatchObject({ status: 403 });

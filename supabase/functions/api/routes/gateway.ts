@@ -35,9 +35,29 @@ const message = z.looseObject({
   content: z.union([z.string().max(1_000_000), z.array(z.looseObject({ type: z.string() })).max(100), z.null()]),
 });
 
-// Loose: SDKs send fields we pass on or ignore (n, user, …); the ones we use are checked.
+// OpenAI parameters the gateway forwards to the provider as they are (tools, JSON mode, …):
+// dropping them would answer a different request than the one sent, without a word.
+const passThrough = {
+  n: z.number().int().min(1).max(128).nullable().optional(),
+  seed: z.number().int().nullable().optional(),
+  presence_penalty: z.number().min(-2).max(2).nullable().optional(),
+  frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
+  logit_bias: z.record(z.string(), z.number()).nullable().optional(),
+  logprobs: z.boolean().nullable().optional(),
+  top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
+  response_format: z.looseObject({ type: z.string() }).optional(),
+  tools: z.array(z.looseObject({ type: z.string() })).max(128).optional(),
+  tool_choice: z.union([z.string(), z.looseObject({ type: z.string() })]).optional(),
+  parallel_tool_calls: z.boolean().optional(),
+  reasoning_effort: z.string().max(20).nullable().optional(),
+  user: z.string().max(256).optional(),
+};
+const PASS_THROUGH = Object.keys(passThrough) as (keyof typeof passThrough)[];
+
+// Loose: SDKs send fields the gateway does not use (store, metadata, …); those are ignored.
 const CompletionRequest = z
   .looseObject({
+    ...passThrough,
     model: z.string().regex(/^[a-z][a-z0-9_-]{1,31}\/\S{1,200}$/, 'use `<provider>/<model>`, e.g. `openai/gpt-4o-mini` (GET /v1/models lists them)'),
     messages: z.array(message).min(1).max(500),
     stream: z.boolean().optional(),
@@ -62,6 +82,7 @@ const routes = {
   completions: createRoute({
     method: 'post', path: '/chat/completions', tags, security, middleware: [requireUserOrKey(['chat'])] as const,
     summary: 'OpenAI-compatible chat completions (stream or not) with your provider keys and library prompts',
+    description: `Forwarded to the provider: messages, temperature, top_p, max_tokens (or max_completion_tokens), stop, ${PASS_THROUGH.join(', ')}. Other OpenAI fields are ignored.`,
     request: { body: jsonBody(CompletionRequest) },
     responses: {
       200: { description: 'A chat.completion, or with `stream: true` chat.completion.chunk events', content: { 'application/json': { schema: z.looseObject({}) }, 'text/event-stream': { schema: z.string() } } },
@@ -131,6 +152,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
     ...(body.top_p != null ? { top_p: body.top_p } : {}),
     ...(body.stop != null ? { stop: body.stop } : {}),
     ...(maxTokens ? { max_tokens: maxTokens } : {}),
+    ...Object.fromEntries(PASS_THROUGH.filter((key) => body[key] != null).map((key) => [key, body[key]])),
   };
   const started = performance.now();
   const call: Omit<GatewayCall, 'status' | 'ttftMs' | 'latencyMs' | 'promptTokens' | 'cachedTokens' | 'completionTokens' | 'errorCode'> = {

@@ -4798,7 +4798,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** OpenAI-compatible chat completions (stream or not) with your provider keys and library prompts */
+        /**
+         * OpenAI-compatible chat completions (stream or not) with your provider keys and library prompts
+         * @description Forwarded to the provider: messages, temperature, top_p, max_tokens (or max_completion_tokens), stop, n, seed, presence_penalty, frequency_penalty, logit_bias, logprobs, top_logprobs, response_format, tools, tool_choice, parallel_tool_calls, reasoning_effort, user. Other OpenAI fields are ignored.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5146,6 +5149,11 @@ export type components = {
             used_share: number | null;
         };
         ChatCompletionRequest: {
+            frequency_penalty?: number | null;
+            logit_bias?: {
+                [key: string]: number;
+            } | null;
+            logprobs?: boolean | null;
             max_completion_tokens?: number | null;
             max_tokens?: number | null;
             messages: ({
@@ -5160,6 +5168,9 @@ export type components = {
                 [key: string]: unknown;
             })[];
             model: string;
+            n?: number | null;
+            parallel_tool_calls?: boolean;
+            presence_penalty?: number | null;
             /**
              * @description A library prompt applied as the system message
              * @example support-reply@production
@@ -5167,6 +5178,13 @@ export type components = {
             prompt?: string;
             /** @description A version of `prompt` instead of its label (playground) */
             prompt_version?: number;
+            reasoning_effort?: string | null;
+            response_format?: {
+                type: string;
+            } & {
+                [key: string]: unknown;
+            };
+            seed?: number | null;
             stop?: string | string[] | null;
             stream?: boolean;
             stream_options?: ({
@@ -5175,7 +5193,19 @@ export type components = {
                 [key: string]: unknown;
             }) | null;
             temperature?: number | null;
+            tool_choice?: string | ({
+                type: string;
+            } & {
+                [key: string]: unknown;
+            });
+            tools?: ({
+                type: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            top_logprobs?: number | null;
             top_p?: number | null;
+            user?: string;
             variables?: {
                 [key: string]: string | number | boolean;
             };
