@@ -35,6 +35,19 @@ describe('app', () => {
     const evil = await api.request('OPTIONS', '/health', undefined, { origin: 'https://evil.example', 'access-control-request-method': 'GET' });
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
   });
+
+  it('lets a listed origin send what the openai SDK and the docs send, and read the headers the docs name', async () => {
+    // What openai@6 sends from a browser (dangerouslyAllowBrowser), the gateway's prompt header, and a prompt revalidation.
+    const sent = ['authorization', 'content-type', 'x-stainless-os', 'x-stainless-lang', 'x-stainless-arch', 'x-stainless-runtime', 'x-stainless-runtime-version',
+      'x-stainless-package-version', 'x-stainless-retry-count', 'x-stainless-timeout', 'x-mrprompt-prompt', 'if-none-match'];
+    const preflight = await api.request('OPTIONS', '/v1/chat/completions', undefined, {
+      origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': sent.join(','),
+    });
+    const allowed = preflight.headers.get('access-control-allow-headers')?.split(',') ?? [];
+    expect(sent.filter((header) => !allowed.includes(header))).toEqual([]);
+    const res = await api.request('GET', '/health', undefined, { origin: 'http://localhost:5173' });
+    expect(res.headers.get('access-control-expose-headers')?.split(',')).toEqual(expect.arrayContaining(['x-request-id', 'retry-after', 'etag', 'x-mrprompt-usage-log-id']));
+  });
 });
 
 describe('route groups loaded on first use', () => {

@@ -83,9 +83,17 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
       '*',
       cors({
         origin: (origin) => (config.corsOrigins.includes(origin) || config.corsOrigins.includes('*') ? origin : null),
-        allowHeaders: ['authorization', 'content-type', 'x-client-info', 'apikey', 'x-request-id'],
+        // Besides supabase-js's headers: what the openai SDK sends from a browser (its
+        // preflight fails on any header not listed), the gateway's prompt header, and
+        // If-None-Match for revalidating a resolved prompt; exposed, the headers the docs
+        // tell a client to read.
+        allowHeaders: [
+          'authorization', 'content-type', 'x-client-info', 'apikey', 'x-request-id', 'if-none-match', 'x-mrprompt-prompt',
+          'openai-organization', 'openai-project', 'x-stainless-arch', 'x-stainless-lang', 'x-stainless-os', 'x-stainless-package-version',
+          'x-stainless-retry-count', 'x-stainless-runtime', 'x-stainless-runtime-version', 'x-stainless-timeout',
+        ],
         allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-        exposeHeaders: ['x-request-id', 'retry-after'],
+        exposeHeaders: ['x-request-id', 'retry-after', 'etag', 'content-disposition', 'x-mrprompt-usage-log-id'],
         maxAge: 600,
       }),
     );
