@@ -150,7 +150,8 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
       type: 'http',
       scheme: 'bearer',
       bearerFormat: 'JWT',
-      description: 'A Supabase user access token, or (where a route says so) a Mr.Prompt API key `mrp_…` with the scope it needs',
+      description:
+        'A Supabase user access token, or (where a route says so) a Mr.Prompt API key `mrp_…` with the scope it needs. A revoked, expired or unknown key answers 401; a key without the scope 403 `insufficient_scope`; a key on a route that needs a session 403 `session_required`',
     });
     app.route('/docs', docsRoutes);
     app.doc31('/openapi.json', {

@@ -11,7 +11,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { apiKeyClaims, hashApiKey, isWellFormedApiKey, looksLikeApiKey, type ApiKeyScope } from './api-keys.ts';
 import type { AppEnv, AuthUser } from './context.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, sessionRequired } from './errors.ts';
 
 /** The scopes that may call this request with a key; null = sessions only. */
 export type ScopeRule = ApiKeyScope[] | null | ((c: Context<AppEnv>) => ApiKeyScope[] | null);
@@ -28,7 +28,7 @@ export function requireUserOrKey(rule: ScopeRule) {
       return await next();
     }
     const accepted = typeof rule === 'function' ? rule(c) : rule;
-    if (!accepted) throw new ApiError(401, 'unauthorized', 'API keys cannot be used here; this needs a signed-in session');
+    if (!accepted) throw sessionRequired();
     c.set('user', await authenticateKey(c, token, accepted));
     await next();
   });

@@ -13,7 +13,7 @@ import { createLocalJWKSet, importJWK, jwtVerify, type JWK, type JWTPayload, typ
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { AppEnv, AuthUser } from './context.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, sessionRequired } from './errors.ts';
 
 const ASYMMETRIC = ['ES256', 'RS256', 'EdDSA'];
 const JWKS_TTL_MS = 10 * 60_000;
@@ -133,7 +133,7 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
   if (!match) throw new ApiError(401, 'unauthorized', 'Sign in first: missing Bearer access token');
   // API keys are accepted only where a route opts in (lib/api-key-auth.ts requireUserOrKey).
-  if (match[1].startsWith('mrp_')) throw new ApiError(401, 'unauthorized', 'API keys cannot be used here; this needs a signed-in session');
+  if (match[1].startsWith('mrp_')) throw sessionRequired();
   c.set('user', await c.var.verifyToken(match[1]));
   await next();
 });

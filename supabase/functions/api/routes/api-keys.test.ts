@@ -78,8 +78,9 @@ describe('api keys', () => {
       ['POST', '/api/api-keys', { name: 'escalate', scopes: ['chat'] }],
     ] as const) {
       const res = await withKey(reader, method, path, body);
-      expect(res.status, `${method} ${path}`).toBe(401);
-      expect((await res.json()).error.message).toMatch(/API keys cannot be used here/);
+      // 403: the key is good, it is just not accepted here (401 would tell a client to replace it).
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect((await res.json()).error).toMatchObject({ code: 'session_required', message: expect.stringMatching(/API keys cannot be used here/) });
     }
     expect((await alice.request('GET', `/prompts/${prompt.id}`)).status).toBe(200);
   });
