@@ -23,6 +23,16 @@ describe('app', () => {
     expect(res.headers.get('x-request-id')).toBeTruthy();
   });
 
+  it('says what to send when a body is not sent as JSON (415)', async () => {
+    const user = await api.createUser();
+    const body = JSON.stringify({ title: 'Untyped' });
+    for (const headers of [{ 'content-type': 'text/plain' }, {}] as Record<string, string>[]) {
+      const res = await api.app.request('/api/sessions', { method: 'POST', body, headers: { authorization: `Bearer ${user.token}`, ...headers } });
+      expect(res.status).toBe(415);
+      expect(await res.json()).toEqual({ error: { code: 'unsupported_media_type', message: 'Send the body as JSON, with the header content-type: application/json' } });
+    }
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     const res = await api.request('GET', '/nope');
     expect(res.status).toBe(404);

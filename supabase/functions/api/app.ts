@@ -118,7 +118,11 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
       if (error instanceof HTTPException) {
         const status = error.status;
         const code = HTTP_CODES[status] ?? 'http_error';
-        const message = status === 400 && /json/i.test(error.message) ? 'Request body is not valid JSON' : error.message || code;
+        // Every body the API takes is JSON (files go to Storage), so a 415 can say what to send.
+        const message =
+          status === 400 && /json/i.test(error.message) ? 'Request body is not valid JSON'
+          : status === 415 ? 'Send the body as JSON, with the header content-type: application/json'
+          : error.message || code;
         return c.json(errorBody(code, message), status as ContentfulStatusCode);
       }
       c.var.log?.error('unhandled error', { name: error.name, message: error.message, stack: error.stack });

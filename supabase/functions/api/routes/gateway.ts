@@ -86,7 +86,7 @@ const routes = {
     request: { body: jsonBody(CompletionRequest) },
     responses: {
       200: { description: 'A chat.completion, or with `stream: true` chat.completion.chunk events', content: { 'application/json': { schema: z.looseObject({}) }, 'text/event-stream': { schema: z.string() } } },
-      ...errorResponses(400, 401, 402, 403, 404, 422, 429, 502),
+      ...errorResponses(400, 401, 402, 403, 404, 413, 415, 422, 429, 502),
     },
   }),
   models: createRoute({

@@ -339,7 +339,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body too large */
+                /** @description Request body too large (MAX_BODY_BYTES, 256 KiB by default) */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -348,7 +348,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error */
+                /** @description The body is not sent as content-type: application/json */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -908,7 +908,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body too large */
+                /** @description Request body too large (MAX_BODY_BYTES, 256 KiB by default) */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -1506,7 +1506,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body too large */
+                /** @description Request body too large (MAX_BODY_BYTES, 256 KiB by default) */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -1515,7 +1515,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Error */
+                /** @description The body is not sent as content-type: application/json */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -4865,6 +4865,24 @@ export type paths = {
                 };
                 /** @description Not found (or not yours) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (MAX_BODY_BYTES, 256 KiB by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not sent as content-type: application/json */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
