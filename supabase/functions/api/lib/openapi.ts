@@ -12,10 +12,13 @@ import type { ZodError, ZodType } from 'zod';
 import type { AppEnv } from './context.ts';
 import { ApiError } from './errors.ts';
 
+// What an issue about the whole input is about, by the part of the request that was checked.
+const WHOLE: Record<string, string> = { json: 'body', query: 'query', param: 'path', header: 'headers', form: 'body' };
+
 /** Turns zod issues into one sentence a client developer can act on. */
-export function describeZodError(error: ZodError): string {
+export function describeZodError(error: ZodError, target = 'json'): string {
   const parts = error.issues.slice(0, 5).map((issue) => {
-    const where = issue.path.length ? issue.path.join('.') : 'body';
+    const where = issue.path.length ? issue.path.join('.') : (WHOLE[target] ?? target);
     return `${where}: ${issue.message}`;
   });
   return parts.join('; ') || 'Invalid request';
@@ -23,7 +26,7 @@ export function describeZodError(error: ZodError): string {
 
 // biome-ignore lint: the hook is generic over every route's input
 export const defaultHook: Hook<any, AppEnv, any, any> = (result) => {
-  if (!result.success) throw new ApiError(400, 'invalid_request', describeZodError(result.error as ZodError));
+  if (!result.success) throw new ApiError(400, 'invalid_request', describeZodError(result.error as ZodError, result.target));
 };
 
 export const ErrorSchema = z

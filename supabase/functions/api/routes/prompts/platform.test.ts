@@ -167,6 +167,9 @@ describe('GET /prompts/resolve', () => {
     for (const q of ['', 'name=BAD', 'name=count&label=a&version=1', 'name=count&variables=notjson', 'name=count&variables=%5B1%5D', 'name=count&x=1']) {
       expect((await alice.request('GET', `/prompts/resolve?${q}`)).status, q).toBe(400);
     }
+    // A mistake in the query string is called one (a GET has no body to blame).
+    const both = await alice.request('GET', '/prompts/resolve?name=count&label=a&version=1');
+    expect((await both.json()).error.message).toBe('query: Give a label or a version, not both');
     // Only the caller's own prompts: another user's name is a 404.
     const bob = await api.createUser();
     expect((await bob.request('GET', '/prompts/resolve?name=count')).status).toBe(404);
