@@ -15,11 +15,11 @@ afterAll(async () => {
 });
 
 /** The SDK as another app would use it, talking to the app in-process. */
-function sdk(apiKey: string) {
+function sdk(apiKey: string, maxRetries = 0) {
   return new OpenAI({
     apiKey,
     baseURL: 'http://mrprompt.test/api/v1',
-    maxRetries: 0,
+    maxRetries,
     fetch: async (url: string | URL | Request, init?: RequestInit) => await api.app.request(String(url).replace('http://mrprompt.test', ''), init),
   });
 }
@@ -134,6 +134,27 @@ describe('gateway with the openai SDK', () => {
     const before = api.fakeProvider.requests.length;
     await expect(client.chat.completions.create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 402 });
     expect(api.fakeProvider.requests.length).toBe(before);
+  });
+
+  it('answers a provider failure the openai SDK can act on: 404/400 for what the request got wrong, no retry of a refused key', async () => {
+    const alice = await api.createUser();
+    // The SDK's default: up to 2 retries of a 408, 409, 429 or 5xx.
+    const client = sdk(await keyFor(alice), 2);
+    const cases = [['404', OpenAI.NotFoundError, 'provider_not_found'], ['400', OpenAI.BadRequestError, 'provider_rejected'], ['401', OpenAI.InternalServerError, 'provider_auth']] as const;
+    for (const [mode, type, code] of cases) {
+      const before = api.fakeProvider.requests.length;
+      api.fakeProvider.setMode(mode);
+      try {
+        for (const stream of [false, true]) {
+          const call = client.chat.completions.create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'x' }], stream });
+          await expect(call, `${mode}, stream: ${stream}`).rejects.toBeInstanceOf(type);
+          await expect(call).rejects.toMatchObject({ code });
+        }
+      } finally {
+        api.fakeProvider.setMode('ok');
+      }
+      expect(api.fakeProvider.requests.length - before, `provider calls for ${mode}`).toBe(2);
+    }
   });
 
   it('logs a provider failure as an error call and answers 502', async () => {

@@ -28,6 +28,18 @@ import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
 import { listProviders } from '../lib/providers.ts';
 import { resolvePromptVersion } from './prompts/resolve.ts';
 
+/**
+ * A provider failure as the gateway's answer. What the request itself got wrong (a model the
+ * provider does not know, a request it refused) is the caller's 404/400, as from OpenAI; the
+ * rest is 502. Clients such as the openai SDK retry a 502, so one retrying cannot fix (the
+ * stored provider key is refused) says `x-should-retry: false`.
+ */
+function providerFailure(code: string, message: string): ApiError {
+  if (code === 'provider_not_found') return new ApiError(404, code, message);
+  if (code === 'provider_rejected') return new ApiError(400, code, message);
+  return new ApiError(502, code, message, code === 'provider_auth' ? { 'x-should-retry': 'false' } : undefined);
+}
+
 const PROMPT_REF = /^([a-z0-9][a-z0-9-]{0,79})(?:@([a-z0-9][a-z0-9_-]{0,39}))?$/;
 const variableValue = z.union([z.string().max(20_000), z.number(), z.boolean()]);
 const message = z.looseObject({
@@ -170,7 +182,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
     } catch (error) {
       const failed = fail(error);
       await logGatewayCall(db.sql, config, failed.log);
-      throw new ApiError(502, failed.described.code, failed.described.message);
+      throw providerFailure(failed.described.code, failed.described.message);
     }
     const latencyMs = Math.round(performance.now() - started);
     const usage = completion.usage;
@@ -189,7 +201,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   } catch (error) {
     const failed = fail(error);
     await logGatewayCall(db.sql, config, failed.log);
-    throw new ApiError(502, failed.described.code, failed.described.message);
+    throw providerFailure(failed.described.code, failed.described.message);
   }
   const wantsUsage = body.stream_options?.include_usage === true;
   const encoder = new TextEncoder();
