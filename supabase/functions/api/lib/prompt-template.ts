@@ -117,6 +117,24 @@ export function renderTemplate(template: string, values: Record<string, Value>):
   );
 }
 
+/**
+ * What makes a template unusable whatever values are given: an enum without values, a
+ * default that does not fit its variable's type. Checked when a prompt is saved, so the
+ * mistake is the author's 400 and not every caller's 422 later.
+ */
+export function templateProblems(template: string): string[] {
+  const variables = new Map(extractVariables(template).map((v) => [v.name, v]));
+  const problems = new Set<string>();
+  for (const match of template.matchAll(SLOT)) {
+    const variable = variables.get(match[1])!;
+    if (variable.type === 'enum' && variable.options.length === 0) problems.add(`\`${variable.name}\` is an enum with no values: list them, e.g. enum(formal,casual)`);
+    if (match[4] === undefined) continue;
+    const result = coerceValue(variable, match[4].trim());
+    if ('problem' in result) problems.add(`the default of \`${variable.name}\` ${result.problem}`);
+  }
+  return [...problems];
+}
+
 function hasValue(values: Record<string, unknown>, name: string): boolean {
   return Object.hasOwn(values, name) && values[name] !== null && values[name] !== undefined && values[name] !== '';
 }

@@ -142,6 +142,21 @@ describe('prompts CRUD', () => {
     expect(count).toBe(0);
   });
 
+  it('refuses a template no value could fill (a default of the wrong type, an enum without values), naming each', async () => {
+    const alice = await api.createUser();
+    const prompt = await createPrompt(alice);
+    const content = 'Give {{n:number|lots}} ideas in a {{tone:enum()}} tone, {{tone}}; {{ok:boolean|yes}} {{style:enum(short,long)|medium}} {{words:number|50}}';
+    for (const res of [await alice.request('POST', '/prompts', { title: 'Broken', content }), await alice.request('PATCH', `/prompts/${prompt.id}`, { content })]) {
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toEqual({
+        code: 'invalid_request',
+        message: 'content: the default of `n` must be a number (got "lots"); content: `tone` is an enum with no values: list them, e.g. enum(formal,casual); ' +
+          'content: the default of `ok` must be true or false (got "yes"); content: the default of `style` must be one of short, long (got "medium")',
+      });
+    }
+    expect((await (await alice.request('GET', `/prompts/${prompt.id}`)).json()).latest_version).toBe(1);
+  });
+
   it('answers malformed input with 400 JSON, never 500', async () => {
     const alice = await api.createUser();
     const prompt = await createPrompt(alice);

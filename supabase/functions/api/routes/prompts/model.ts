@@ -9,7 +9,7 @@ import postgres, { type TransactionSql } from 'postgres';
 import { rethrowDatabaseError } from '../../lib/db-errors.ts';
 import { ApiError, notFound } from '../../lib/errors.ts';
 import { providerId, text, trimmed } from '../../lib/inputs.ts';
-import { extractVariables } from '../../lib/prompt-template.ts';
+import { extractVariables, templateProblems } from '../../lib/prompt-template.ts';
 import type { PromptLabelRow, PromptRow, PromptVersionRow } from '../../lib/resource-schemas.ts';
 
 export const TAG = /^[a-z0-9][a-z0-9_.+#-]{0,31}$/;
@@ -35,7 +35,12 @@ export const promptFields = {
   config: promptConfig,
   title: trimmed(1, 200),
   description: text(2000),
-  content: text(100_000).min(1).refine((s) => s.trim().length > 0, 'must not be blank'),
+  content: text(100_000)
+    .min(1)
+    .refine((s) => s.trim().length > 0, 'must not be blank')
+    .superRefine((s, ctx) => {
+      for (const problem of templateProblems(s)) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   // Stored lower-case and without duplicates, at most 20.
   tags: z.array(tag).max(20).transform((tags) => [...new Set(tags)]),
   is_public: z.boolean(),
