@@ -45,6 +45,9 @@ describe('gateway with the openai SDK', () => {
     const models = await client.models.list();
     expect(models.data.map((m) => m.id)).toContain('demo/demo-model');
     expect(models.data.every((m) => m.id.includes('/'))).toBe(true);
+    expect(await client.models.retrieve('demo/demo-model')).toMatchObject({ id: 'demo/demo-model', object: 'model', owned_by: 'demo' });
+    // A provider without a stored key is not among the caller's models.
+    await expect(client.models.retrieve('openai/gpt-4o-mini')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
 
     const completion = await client.chat.completions.create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'Hello there' }] });
     expect(completion.object).toBe('chat.completion');

@@ -12,6 +12,7 @@
  * GET /v1/models lists `<provider>/<model>` for the providers the caller can use.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type OpenAI from 'openai';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
 import { assertWithinBudget } from '../lib/budget.ts';
@@ -85,9 +86,8 @@ const CompletionRequest = z
   })
   .openapi('ChatCompletionRequest');
 
-const ModelList = z
-  .object({ object: z.literal('list'), data: z.array(z.object({ id: z.string(), object: z.literal('model'), created: z.number(), owned_by: z.string() })) })
-  .openapi('GatewayModelList');
+const GatewayModel = z.object({ id: z.string(), object: z.literal('model'), created: z.number(), owned_by: z.string() }).openapi('GatewayModel');
+const ModelList = z.object({ object: z.literal('list'), data: z.array(GatewayModel) }).openapi('GatewayModelList');
 
 const tags = ['gateway'];
 const routes = {
@@ -106,19 +106,34 @@ const routes = {
     summary: 'Models the caller can use through the gateway, as `<provider>/<model>`',
     responses: { 200: jsonResponse(ModelList, 'The models'), ...errorResponses(401, 403) },
   }),
+  model: createRoute({
+    method: 'get', path: '/models/{id}', tags, security, middleware: [requireUserOrKey(['chat'])] as const,
+    summary: 'One model of GET /v1/models (the openai SDK\'s models.retrieve; the `/` in the id URL-encoded as %2F)',
+    request: { params: z.object({ id: z.string().max(240).openapi({ param: { name: 'id', in: 'path' }, example: 'openai/gpt-4o-mini' }) }) },
+    responses: { 200: jsonResponse(GatewayModel, 'The model'), ...errorResponses(401, 403, 404) },
+  }),
 };
 
 export const gatewayRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 
-gatewayRoutes.openapi(routes.models, async (c) => {
+/** The catalog models of the providers the caller has a key for (or that need none). */
+async function usableModels(c: Context<AppEnv>) {
   const stored = await c.var.db.withUserTransaction(c.var.user, (sql) =>
     sql<{ provider: string }[]>`select provider from public.api_credentials where user_id = ${c.var.user.id}`,
   );
   const usable = new Set(stored.map((r) => r.provider));
-  const data = listProviders(c.var.config)
+  return listProviders(c.var.config)
     .filter((p) => usable.has(p.id) || !p.requires_key)
     .flatMap((p) => p.models.map((m) => ({ id: `${p.id}/${m.id}`, object: 'model' as const, created: 0, owned_by: p.id })));
-  return c.json({ object: 'list' as const, data }, 200);
+}
+
+gatewayRoutes.openapi(routes.models, async (c) => c.json({ object: 'list' as const, data: await usableModels(c) }, 200));
+
+gatewayRoutes.openapi(routes.model, async (c) => {
+  const { id } = c.req.valid('param');
+  const found = (await usableModels(c)).find((m) => m.id === id);
+  if (!found) throw new ApiError(404, 'model_not_found', `No model "${id.slice(0, 240)}" among yours; GET /v1/models lists them`);
+  return c.json(found, 200);
 });
 
 gatewayRoutes.openapi(routes.completions, async (c) => {
