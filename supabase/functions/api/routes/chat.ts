@@ -42,7 +42,10 @@ export const ChatRequest = z
   .strictObject({
     session_id: z.uuid().optional().openapi({ description: 'Continue this session; omit to start a new one' }),
     project_id: z.uuid().optional().openapi({ description: 'Project of a new session (its system prompt applies)' }),
-    message: z.string().max(1_000_000).regex(/^[^\u0000]*$/, 'must not contain NUL characters').optional().openapi({ description: 'The user message (not needed with regenerate)' }),
+    // The limit is the deployment's MAX_MESSAGE_CHARS (checked in the handler: 413); this is its ceiling.
+    message: z.string().max(200_000).regex(/^[^\u0000]*$/, 'must not contain NUL characters').optional().openapi({
+      description: 'The user message (not needed with regenerate): at most MAX_MESSAGE_CHARS characters (32,000 by default), else 413 `message_too_long`',
+    }),
     provider: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'must be a provider id such as "openai"'),
     model: z.string().trim().min(1).max(200),
     prompt_id: z.uuid().optional(),

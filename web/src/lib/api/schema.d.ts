@@ -5309,7 +5309,7 @@ export type components = {
              */
             edit_message_id?: string;
             max_tokens?: number;
-            /** @description The user message (not needed with regenerate) */
+            /** @description The user message (not needed with regenerate): at most MAX_MESSAGE_CHARS characters (32,000 by default), else 413 `message_too_long` */
             message?: string;
             model: string;
             /** @description For a new chat: once its first answer is complete, have its model name the chat, as `POST /sessions/{id}/title` does (a billed call on your key, logged against the chat), even if this connection is gone by then. Ignored in an existing chat. Default false. */
