@@ -140,4 +140,32 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await reader.getByRole('link', { name: title }).first().waitFor();
     await screenshot(reader, 'prompts');
   });
+
+  it('the library shows 20 prompts, loads more in place, and a search starts the list again', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    // 23 prompts, created through the API as the signed-in user (the same-origin proxy).
+    const titles = await page.evaluate(async () => {
+      const made: string[] = [];
+      for (let i = 1; i <= 23; i++) {
+        const title = `Paged prompt ${String(i).padStart(2, '0')}`;
+        const res = await fetch('/api/prompts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title, content: `Prompt ${i}` }) });
+        if (res.status !== 201) throw new Error(`create failed: ${res.status}`);
+        made.push(title);
+      }
+      return made;
+    });
+    await open(page, '/prompts?scope=mine');
+    const shown = async () => (await page.getByRole('list', { name: 'Prompts' }).getByRole('link', { name: /^Paged prompt/ }).allTextContents()).map((t) => t.trim());
+    await expect(shown()).resolves.toHaveLength(20);
+    const more = page.getByRole('button', { name: 'Load more prompts' });
+    await more.click();
+    await expect.poll(async () => (await shown()).sort()).toEqual([...titles].sort());
+    await expect(more.count()).resolves.toBe(0);
+
+    await page.getByLabel('Search prompts').fill('Paged prompt 07');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(shown).toEqual(['Paged prompt 07']);
+    await expect(more.count()).resolves.toBe(0);
+  });
 });

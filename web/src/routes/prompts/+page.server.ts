@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
+import { listed } from './listed';
 
 const query = z.object({
   scope: z.enum(['mine', 'public']).catch('mine'),
@@ -21,9 +22,7 @@ export const load: PageServerLoad = async (event) => {
     return {
       params,
       nextCursor: next_cursor,
-      prompts: prompts.map(({ id, title, description, tags, is_public, latest_version, updated_at }) => ({
-        id, title, description, tags, is_public, latest_version, updated_at,
-      })),
+      prompts: prompts.map(listed),
     };
   } catch (err) {
     loadFailed(err);
