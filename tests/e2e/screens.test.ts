@@ -43,6 +43,13 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await expect(rows.first().locator('td').first().textContent()).resolves.toBe('$0');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'usage');
+
+    // Every call of the range as CSV: a header, then the three calls, oldest first.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^mrprompt-usage-\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '').trim().split('\n');
+    expect(csv[0]).toMatch(/^executed_at,provider,model,status,/);
+    expect(csv.slice(1).map((line) => line.split(',').slice(1, 4).join(','))).toEqual(Array(3).fill('demo,demo-model,success'));
   });
 
   it("projects: create one, set its prompt, add and remove files; a chat started from it gets both and is listed there", async () => {

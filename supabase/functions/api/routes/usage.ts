@@ -2,7 +2,7 @@
  * /api/usage: what the caller's provider calls cost — aggregates over a time range grouped
  * by any of day (UTC), provider, model, project and prompt version, with dollars, tokens and
  * p50/p95 latency computed in SQL (lib/usage-report.ts), the dashboard's summary in one
- * call, and the most recent calls.
+ * call, the most recent calls, and every call of a range as CSV (lib/usage-csv.ts).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { TransactionSql } from 'postgres';
@@ -14,6 +14,7 @@ import { optionalQuery } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonResponse, security } from '../lib/openapi.ts';
 import { limitParam } from '../lib/pagination.ts';
 import { UsageLogSchema, type UsageLogRow } from '../lib/resource-schemas.ts';
+import { COLUMNS, CSV_TYPE, usageCsv } from '../lib/usage-csv.ts';
 import { DIMENSIONS, presentGroup, presentStats, queryUsage } from '../lib/usage-report.ts';
 
 const DAY_MS = 86_400_000;
@@ -123,6 +124,16 @@ const routes = {
     request: { query: SummaryQuery },
     responses: { 200: jsonResponse(UsageSummary, 'The dashboard'), ...errorResponses(400, 401) },
   }),
+  export: createRoute({
+    method: 'get', path: '/export', tags, security,
+    summary: 'Every call of a range as CSV, oldest first',
+    description:
+      `One row per call, times in UTC, with the columns ${COLUMNS.map((c) => `\`${c}\``).join(', ')}. ` +
+      'Cells that a spreadsheet would run as a formula are escaped; the file starts with a UTF-8 byte-order mark. ' +
+      'Same range rules as GET /usage (default the last 30 days, at most 400).',
+    request: { query: SummaryQuery },
+    responses: { 200: { description: 'The CSV file (an attachment)', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses(400, 401) },
+  }),
   recent: createRoute({
     method: 'get', path: '/recent', tags, security,
     summary: 'The most recent provider calls',
@@ -176,6 +187,18 @@ usageRoutes.openapi(routes.summary, async (c) => {
     },
     200,
   );
+});
+
+usageRoutes.openapi(routes.export, async (c) => {
+  const query = c.req.valid('query');
+  const range = checkedRange(query.from, query.to);
+  // The file is named after the days it covers (`to` is exclusive).
+  const days = `${range.from.toISOString().slice(0, 10)}_${new Date(range.to.getTime() - 1).toISOString().slice(0, 10)}`;
+  return c.body(usageCsv(c.var.db, c.var.user, { ...range, promptId: query.prompt_id }), 200, {
+    'content-type': CSV_TYPE,
+    'content-disposition': `attachment; filename="mrprompt-usage-${days}.csv"`,
+    'cache-control': 'no-store',
+  });
 });
 
 usageRoutes.openapi(routes.recent, async (c) => {

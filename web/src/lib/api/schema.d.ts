@@ -4669,6 +4669,70 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/usage/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every call of a range as CSV, oldest first
+         * @description One row per call, times in UTC, with the columns `executed_at`, `provider`, `model`, `status`, `error_code`, `chat_id`, `chat_title`, `message_id`, `project_id`, `project_name`, `prompt_id`, `prompt_title`, `prompt_version`, `prompt_tokens`, `cached_tokens`, `completion_tokens`, `total_tokens`, `cost_usd`, `ttft_ms`, `latency_ms`. Cells that a spreadsheet would run as a formula are escaped; the file starts with a UTF-8 byte-order mark. Same range rules as GET /usage (default the last 30 days, at most 400).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Default: 30 days before `to` */
+                    from?: string;
+                    /** @description Only calls made with this prompt */
+                    prompt_id?: string;
+                    /** @description Exclusive; default now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The CSV file (an attachment) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/usage/recent": {
         parameters: {
             query?: never;

@@ -1,0 +1,67 @@
+/**
+ * The caller's provider calls as CSV (GET /api/usage/export), for a spreadsheet or an
+ * accounting tool: one row per call, oldest first, in UTC, with what the usage dashboard
+ * aggregates (tokens, dollars, latency) and where each call came from (chat, project, prompt
+ * version). Read a page at a time by keyset, each page in a short read-only transaction of
+ * its own under the caller's RLS, so a year of calls streams without holding a connection
+ * or the whole file; cells are written by csv-stringify, with formulas escaped (a chat title
+ * such as `=HYPERLINK(…)` stays text in Excel and LibreOffice) and a byte-order mark so Excel
+ * reads UTF-8.
+ *
+ *   return new Response(usageCsv(db, user, { from, to }), { headers: { 'content-type': CSV_TYPE } });
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { AuthUser } from './context.ts';
+import type { Db } from './db.ts';
+
+export const CSV_TYPE = 'text/csv; charset=utf-8';
+/** Rows read per page (one transaction each). */
+const PAGE_ROWS = 2_000;
+
+export const COLUMNS = [
+  'executed_at', 'provider', 'model', 'status', 'error_code', 'chat_id', 'chat_title', 'message_id', 'project_id', 'project_name',
+  'prompt_id', 'prompt_title', 'prompt_version', 'prompt_tokens', 'cached_tokens', 'completion_tokens', 'total_tokens', 'cost_usd',
+  'ttft_ms', 'latency_ms',
+] as const;
+
+type Row = Record<(typeof COLUMNS)[number], string | number | null> & { id: string; cursor_at: string };
+
+export interface UsageCsvRange {
+  from: Date;
+  to: Date;
+  promptId?: string;
+}
+
+export function usageCsv(db: Db, user: AuthUser, range: UsageCsvRange): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let after: { at: string; id: string } | null = null;
+  let header = true;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const rows = await db.readAsUser(user, (sql) => sql<Row[]>`
+        select l.id, l.executed_at::text as cursor_at, to_char(l.executed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as executed_at,
+               l.provider, l.model, l.status, l.error_code, l.session_id as chat_id, s.title as chat_title, l.message_id,
+               s.project_id, pr.name as project_name, l.prompt_id, p.title as prompt_title, l.prompt_version,
+               l.prompt_tokens, l.cached_tokens, l.completion_tokens, l.token_count as total_tokens,
+               trim_scale(l.cost_usd)::text as cost_usd, l.ttft_ms, l.latency_ms
+          from public.prompt_usage_logs l
+          left join public.chat_sessions s on s.id = l.session_id
+          left join public.projects pr on pr.id = s.project_id
+          left join public.prompts p on p.id = l.prompt_id
+         where l.user_id = ${user.id}
+           and l.executed_at >= ${range.from} and l.executed_at < ${range.to}
+           ${range.promptId ? sql`and l.prompt_id = ${range.promptId}` : sql``}
+           ${after ? sql`and (l.executed_at, l.id) > (${after.at}::text::timestamptz, ${after.id}::uuid)` : sql``}
+         order by l.executed_at, l.id
+         limit ${PAGE_ROWS}`);
+      const text = stringify(rows, { header, bom: header, columns: [...COLUMNS], escape_formulas: true, cast: { number: String } });
+      header = false;
+      if (text) controller.enqueue(encoder.encode(text));
+      const last = rows.at(-1);
+      if (rows.length < PAGE_ROWS || !last) controller.close();
+      // In full (the CSV shows milliseconds), and sent as text: a parameter the server types as
+      // timestamptz goes through a JS Date in postgres.js, which keeps only milliseconds.
+      else after = { at: last.cursor_at, id: last.id };
+    },
+  });
+}
