@@ -12,6 +12,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { AuthUser } from './context.ts';
+import { cursorTimestampSql } from './cursor.ts';
 import type { Db } from './db.ts';
 
 export const CSV_TYPE = 'text/csv; charset=utf-8';
@@ -39,7 +40,7 @@ export function usageCsv(db: Db, user: AuthUser, range: UsageCsvRange): Readable
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const rows = await db.readAsUser(user, (sql) => sql<Row[]>`
-        select l.id, l.executed_at::text as cursor_at, to_char(l.executed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as executed_at,
+        select l.id, ${sql.unsafe(cursorTimestampSql('l.executed_at'))} as cursor_at, to_char(l.executed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as executed_at,
                l.provider, l.model, l.status, l.error_code, l.session_id as chat_id, s.title as chat_title, l.message_id,
                s.project_id, pr.name as project_name, l.prompt_id, p.title as prompt_title, l.prompt_version,
                l.prompt_tokens, l.cached_tokens, l.completion_tokens, l.token_count as total_tokens,
@@ -59,8 +60,7 @@ export function usageCsv(db: Db, user: AuthUser, range: UsageCsvRange): Readable
       if (text) controller.enqueue(encoder.encode(text));
       const last = rows.at(-1);
       if (rows.length < PAGE_ROWS || !last) controller.close();
-      // In full (the CSV shows milliseconds), and sent as text: a parameter the server types as
-      // timestamptz goes through a JS Date in postgres.js, which keeps only milliseconds.
+      // With microseconds (the CSV shows milliseconds), compared as text (lib/cursor.ts says why).
       else after = { at: last.cursor_at, id: last.id };
     },
   });
