@@ -105,6 +105,24 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await screenshot(member, 'group-chat-member');
     expect(await seriousViolations(member)).toEqual([]);
 
+    // The owner leaves with that text unsent and comes back: it is back in their box (the tab's
+    // draft), and the member is not told they are typing — nobody typed.
+    await open(owner, '/settings');
+    await expect.poll(() => member.getByTestId('present').count()).toBe(0);
+    await expect.poll(() => member.getByTestId('typing').innerText()).toBe('');
+    await member.evaluate(() => {
+      const seen = window as Window & { sawTyping?: boolean };
+      seen.sawTyping = false;
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="typing"]')?.textContent?.trim()) seen.sawTyping = true;
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await open(owner, chatUrl);
+    await expect(composer(owner).inputValue()).resolves.toBe('Friday works');
+    await member.getByTestId('present').getByText(nameOf(ownerEmail)).waitFor();
+    await member.waitForTimeout(2000);
+    expect(await member.evaluate(() => (window as Window & { sawTyping?: boolean }).sawTyping)).toBe(false);
+
     // The viewer reads along but cannot post, and is told why.
     await open(viewer, chatUrl);
     await viewer.getByTestId('read-only').getByText('You are a viewer in this chat').waitFor();

@@ -95,6 +95,7 @@ export class GroupChat {
   // This person's own presence: published on the session channel while the view follows it.
   private channel: PresenceChannel | null = null;
   private typingNow = false;
+  private lastDraft: string | null = null;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Publishes on `channel` from now on: present, not typing (realtime-js re-sends after rejoins). */
@@ -114,8 +115,17 @@ export class GroupChat {
     this.channel?.track({ name: this.myName, typing: this.typingNow });
   }
 
+  /** The draft kept for this tab (lib/chat/drafts.ts) came back with the chat: nobody is typing
+   * it now, so it is no change (others would see "… is typing" each time the chat reopens). */
+  restoredDraft(text: string): string {
+    this.lastDraft = text;
+    return text;
+  }
+
   /** The composer's text changed: typing while it has text, until TYPING_IDLE_MS after the last change. */
   draftChanged(text: string): void {
+    if (text === this.lastDraft) return;
+    this.lastDraft = text;
     clearTimeout(this.typingTimer);
     const typing = text.trim().length > 0 && this.canPost;
     if (typing) this.typingTimer = setTimeout(() => this.setTyping(false), TYPING_IDLE_MS);
