@@ -49,7 +49,8 @@ describe('sharing in the browser', { timeout: 120_000 }, () => {
     await visitor.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
     await visitor.getByText('Plan a weekend in Porto', { exact: true }).first().waitFor();
 
-    await owner.getByRole('button', { name: 'Revoke link' }).click();
+    await owner.getByRole('button', { name: 'Revoke link…' }).click();
+    await owner.getByRole('button', { name: 'Revoke the link' }).click();
     await owner.getByText('Link revoked').waitFor();
     const late = await e2e.newPage();
     const response = await late.goto(link);
@@ -61,6 +62,51 @@ describe('sharing in the browser', { timeout: 120_000 }, () => {
     // Signed in, the way on is back to the chats.
     await visitor.goto(link);
     await visitor.getByRole('link', { name: 'Back to chat' }).waitFor();
+  });
+
+  it('replacing or revoking a link asks first, and the keyboard follows each step', async () => {
+    const owner = await e2e.newPage();
+    await signUp(owner);
+    await chatWithAnswer(owner, 'Plan a week in Lisbon');
+    const focused = () => owner.evaluate(() => document.activeElement?.textContent?.trim());
+    const opens = async (link: string) => (await owner.request.get(link)).status();
+
+    await owner.getByRole('button', { name: 'Share' }).click();
+    await owner.getByRole('button', { name: 'Create link' }).click();
+    const first = await owner.getByLabel('Share link').inputValue();
+    await expect.poll(focused).toBe('Copy link');
+
+    // Replace… asks, with the keyboard on Cancel; Cancel keeps the link and goes back to Replace….
+    await owner.getByRole('button', { name: 'Replace link…' }).click();
+    await owner.getByText('The current link stops working').waitFor();
+    await expect.poll(focused).toBe('Cancel');
+    await owner.keyboard.press('Enter');
+    await expect.poll(focused).toBe('Replace link…');
+    expect(await opens(first)).toBe(200);
+
+    // Confirmed, the old link ends and the new one is ready to copy.
+    await owner.keyboard.press('Enter');
+    await owner.getByRole('button', { name: 'Replace the link' }).click();
+    await owner.getByText('the old one no longer opens this chat').waitFor();
+    const second = await owner.getByLabel('Share link').inputValue();
+    expect(second).not.toBe(first);
+    await expect.poll(focused).toBe('Copy link');
+    expect(await opens(first)).toBe(404);
+    expect(await opens(second)).toBe(200);
+
+    // Revoke… by keyboard alone: asked, confirmed (Shift+Tab from Cancel), then Create link is next.
+    await owner.getByRole('button', { name: 'Revoke link…' }).focus();
+    await owner.keyboard.press('Enter');
+    await owner.getByText('The link stops working for everyone who has it.').waitFor();
+    await expect.poll(focused).toBe('Cancel');
+    expect(await opens(second)).toBe(200);
+    await owner.keyboard.press('Shift+Tab');
+    await expect.poll(focused).toBe('Revoke the link');
+    await owner.keyboard.press('Enter');
+    await owner.getByText('Link revoked').waitFor();
+    await expect.poll(focused).toBe('Create link');
+    expect(await opens(second)).toBe(404);
+    await screenshot(owner, 'share-revoked');
   });
 
   it('"Fork from here" opens a new chat holding the conversation up to that answer', async () => {
