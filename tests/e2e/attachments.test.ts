@@ -76,6 +76,51 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await screenshot(page, 'attachments');
   });
 
+  it('a send waits for a file still uploading and says so; a refused file is named as not sent', async () => {
+    const page = await e2e.newPage();
+    onTestFailed(() => screenshot(page, 'attachments-waiting-failed'));
+    await signUp(page);
+    await chooseModel(page, 'demo');
+    const tray = page.getByTestId('attachment-tray');
+    const note = page.getByTestId('composer-note');
+    const answers = page.locator('article[aria-label="Assistant message"][data-status="complete"]');
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+    // The upload is held back: Enter does not send yet, and the composer says what it waits for.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/storage/v1/object/upload/sign/**', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await drop(page, [['slow.md', 'text/markdown', b64('# slow')]]);
+    await expect.poll(() => tray.locator('progress').count()).toBe(1);
+    await composer(page).fill('Summarise slow.md');
+    await composer(page).press('Enter');
+    await note.getByText('Waiting for slow.md to finish uploading…').waitFor();
+    await screenshot(page, 'attachments-waiting');
+    expect(await page.getByRole('article', { name: 'Your message' }).count()).toBe(0);
+    // Once it has uploaded, the message goes with the file, and the note with it.
+    release();
+    await answers.first().waitFor({ timeout: 60_000 });
+    await expect(answers.first().textContent()).resolves.toContain('I received the file slow.md.');
+    expect(await note.count()).toBe(0);
+    await page.unroute('**/storage/v1/object/upload/sign/**');
+
+    // A file of a type that cannot be attached stays out, and the composer says it was not sent.
+    await drop(page, [['clip.mp4', 'video/mp4', b64('not a video')], ['notes.md', 'text/markdown', b64('# notes')]]);
+    await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(2);
+    await expect.poll(() => tray.locator('progress').count(), { timeout: 30_000 }).toBe(0);
+    await composer(page).fill('And these?');
+    await composer(page).press('Enter');
+    await note.getByText('Sent without a file: clip.mp4: only images').waitFor();
+    await answers.nth(1).waitFor({ timeout: 60_000 });
+    await expect(answers.nth(1).textContent()).resolves.toContain('I received the file notes.md.');
+    await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(0);
+    await note.getByRole('button', { name: 'Dismiss' }).click();
+    expect(await note.count()).toBe(0);
+  });
+
   it('deletes a file removed from the tray, an abandoned draft\'s files, and a refused send\'s unless Retry can still send them', async () => {
     const page = await e2e.newPage();
     onTestFailed(() => screenshot(page, 'attachments-cleanup-failed'));
