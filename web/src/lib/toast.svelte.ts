@@ -4,6 +4,9 @@
 //   import { toast } from '$lib/toast.svelte';
 //   toast.success('Saved.');
 //   toast.error('Could not save: the API is unreachable.');
+//
+// A bar that takes input at the foot of the screen (the chat's composer) is marked with the
+// `toastsAbove` action: toasts then stack above it, never over the message box or Send.
 
 export interface Toast {
   id: number;
@@ -15,6 +18,8 @@ const LIFETIME_MS = { success: 4000, info: 5000, error: 8000 } as const;
 
 class Toasts {
   items = $state<Toast[]>([]);
+  /** The element toasts keep clear of (see toastsAbove), if one is on the page. */
+  above = $state<HTMLElement | null>(null);
   #next = 1;
 
   show(kind: Toast['kind'], message: string): number {
@@ -35,3 +40,13 @@ class Toasts {
 }
 
 export const toast = new Toasts();
+
+/** Svelte action: toasts stack above this element while it is on the page. */
+export function toastsAbove(node: HTMLElement) {
+  toast.above = node;
+  return {
+    destroy() {
+      if (toast.above === node) toast.above = null;
+    },
+  };
+}

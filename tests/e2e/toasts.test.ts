@@ -1,0 +1,44 @@
+// Toasts in the browser: a failed form action's error arrives as a toast, and on the chat
+// screen toasts stack above the composer, so the message box and Send stay usable while one
+// shows (they covered them for 4–8 s, a third of a phone's screen).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composer, open, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+
+describe('toasts', { timeout: 120_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('toasts');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('a failed action shows its error as a toast, and on the chat screen toasts leave the message box and Send usable', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await open(page, '/projects');
+    await page.getByLabel('New project name').fill('   ');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByTestId('toasts').getByRole('alert').filter({ hasText: 'Give the project a name' }).waitFor();
+
+    // On the chat screen a toast stacks above the composer: the message box and Send stay
+    // visible and take clicks while it shows, on a laptop and on a phone.
+    const bottom = async (selector: string) => page.locator(selector).first().evaluate((el) => el.getBoundingClientRect().bottom);
+    const top = async (selector: string) => page.locator(selector).first().evaluate((el) => el.getBoundingClientRect().top);
+    for (const [width, height] of [[1280, 800], [390, 844]] as const) {
+      await page.setViewportSize({ width, height });
+      await open(page, '/chat');
+      await page.keyboard.press('Control+Shift+C'); // copy the last answer: there is none yet
+      const shown = page.getByTestId('toasts').getByRole('alert').filter({ hasText: 'There is no answer to copy yet.' });
+      await shown.waitFor();
+      expect(await bottom('[data-testid="toasts"] [role="alert"]')).toBeLessThanOrEqual(await top('form:has(#composer)'));
+      await composer(page).click({ timeout: 2_000 });
+      await page.keyboard.type(`Typed under a toast at ${width}px`);
+      await screenshot(page, `toast-above-composer-${width}`);
+      await page.getByRole('button', { name: 'Send' }).click({ timeout: 2_000 });
+      await page.getByRole('article', { name: 'Your message' }).getByText(`Typed under a toast at ${width}px`).waitFor();
+      expect(await shown.isVisible()).toBe(true);
+      await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    }
+  });
+});
