@@ -7,8 +7,9 @@
  *   const res = await alice.request('PUT', '/api/credentials/openai', { api_key: 'sk-test-1234' });
  *   await api.close();                              // afterAll
  *
- * Paths may be given with or without the `/api` prefix. `api.logs` holds every structured
- * log entry the app emitted (for "no secret in logs" assertions).
+ * Paths may be given with or without the `/api` prefix (`/api-keys` is `/api/api-keys`).
+ * `api.logs` holds every structured log entry the app emitted (for "no secret in logs"
+ * assertions).
  */
 import { createApp, type App } from '../../supabase/functions/api/app.ts';
 import { loadConfig, type Config } from '../../supabase/functions/api/config.ts';
@@ -77,7 +78,8 @@ export async function createApiHarness(options: ApiHarnessOptions = {}): Promise
   const app = createApp(config, { db: apiDb, fetch: observedFetch, log: (entry) => logs.push(entry), lookup: options.lookup });
 
   const send = async (method: string, path: string, body: unknown, headers: Record<string, string>) => {
-    const url = path.startsWith('/api') ? path : `/api${path.startsWith('/') ? '' : '/'}${path}`;
+    // Already prefixed only if `/api` is a whole segment: `/api-keys` is a route under it.
+    const url = /^\/api(?:[/?#]|$)/.test(path) ? path : `/api${path.startsWith('/') ? '' : '/'}${path}`;
     const init: RequestInit = { method, headers: { ...headers } };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);

@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 async function createKey(user: ApiUser, body: Record<string, unknown> = {}) {
-  const res = await user.request('POST', '/api/api-keys', { name: 'CI bot', scopes: ['prompts:read'], ...body });
+  const res = await user.request('POST', '/api-keys', { name: 'CI bot', scopes: ['prompts:read'], ...body });
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string; key: string; prefix: string; scopes: string[]; last_used_at: string | null };
 }
@@ -32,7 +32,7 @@ describe('api keys', () => {
     const [row] = await api.db.sql`select * from public.api_keys where id = ${created.id}`;
     expect(Buffer.from(row.key_hash).toString('hex')).toBe(createHash('sha256').update(created.key).digest('hex'));
     expect(JSON.stringify(row)).not.toContain(created.key.slice(12));
-    const list = await (await alice.request('GET', '/api/api-keys')).json();
+    const list = await (await alice.request('GET', '/api-keys')).json();
     expect(list.keys).toHaveLength(1);
     expect(list.keys[0]).toEqual({
       id: created.id, name: 'CI bot', prefix: created.prefix, scopes: ['prompts:read', 'chat'],
@@ -55,7 +55,7 @@ describe('api keys', () => {
     expect((await withKey(key, 'GET', `/prompts/${bobs.id}`)).status).toBe(404);
     const render = await withKey(key, 'POST', `/prompts/${mine.id}/render`, { variables: {} });
     expect(render.status).toBe(200);
-    const listed = (await (await alice.request('GET', '/api/api-keys')).json()).keys[0];
+    const listed = (await (await alice.request('GET', '/api-keys')).json()).keys[0];
     expect(Date.now() - Date.parse(listed.last_used_at)).toBeLessThan(60_000);
   });
 
@@ -74,8 +74,8 @@ describe('api keys', () => {
       ['DELETE', `/prompts/${prompt.id}`, undefined],
       ['GET', '/usage', undefined],
       ['GET', '/me', undefined],
-      ['GET', '/api/api-keys', undefined],
-      ['POST', '/api/api-keys', { name: 'escalate', scopes: ['chat'] }],
+      ['GET', '/api-keys', undefined],
+      ['POST', '/api-keys', { name: 'escalate', scopes: ['chat'] }],
     ] as const) {
       const res = await withKey(reader, method, path, body);
       // 403: the key is good, it is just not accepted here (401 would tell a client to replace it).
@@ -90,14 +90,14 @@ describe('api keys', () => {
     const bob = await api.createUser();
     const created = await createKey(alice);
     expect((await withKey(created.key, 'GET', '/prompts')).status).toBe(200);
-    expect((await bob.request('DELETE', `/api/api-keys/${created.id}`)).status).toBe(404);
+    expect((await bob.request('DELETE', `/api-keys/${created.id}`)).status).toBe(404);
     expect((await withKey(created.key, 'GET', '/prompts')).status).toBe(200);
-    expect((await alice.request('DELETE', `/api/api-keys/${created.id}`)).status).toBe(204);
+    expect((await alice.request('DELETE', `/api-keys/${created.id}`)).status).toBe(204);
     const after = await withKey(created.key, 'GET', '/prompts');
     expect(after.status).toBe(401);
     expect((await after.json()).error.message).toBe('Invalid, expired or revoked API key');
-    expect((await alice.request('DELETE', `/api/api-keys/${created.id}`)).status).toBe(404);
-    expect((await alice.request('DELETE', '/api/api-keys/not-a-uuid')).status).toBe(400);
+    expect((await alice.request('DELETE', `/api-keys/${created.id}`)).status).toBe(404);
+    expect((await alice.request('DELETE', '/api-keys/not-a-uuid')).status).toBe(400);
   });
 
   it('expires keys, and refuses keys of banned users and unknown or malformed keys', async () => {
@@ -106,7 +106,7 @@ describe('api keys', () => {
     expect((await withKey(soon.key, 'GET', '/prompts')).status).toBe(200);
     await api.db.sql`update public.api_keys set expires_at = now() - interval '1 second' where id = ${soon.id}`;
     expect((await withKey(soon.key, 'GET', '/prompts')).status).toBe(401);
-    expect((await alice.request('POST', '/api/api-keys', { name: 'old', scopes: ['chat'], expires_at: '2020-01-01T00:00:00Z' })).status).toBe(400);
+    expect((await alice.request('POST', '/api-keys', { name: 'old', scopes: ['chat'], expires_at: '2020-01-01T00:00:00Z' })).status).toBe(400);
 
     const bob = await api.createUser();
     const bobKey = await createKey(bob);
@@ -128,8 +128,8 @@ describe('api keys', () => {
       { name: 'x', scopes: ['chat'], user_id: randomUUID() },
       { name: 'x'.repeat(101), scopes: ['chat'] },
     ]) {
-      expect((await alice.request('POST', '/api/api-keys', body)).status, JSON.stringify(body)).toBe(400);
+      expect((await alice.request('POST', '/api-keys', body)).status, JSON.stringify(body)).toBe(400);
     }
-    expect((await api.request('POST', '/api/api-keys', { name: 'x', scopes: ['chat'] })).status).toBe(401);
+    expect((await api.request('POST', '/api-keys', { name: 'x', scopes: ['chat'] })).status).toBe(401);
   });
 });

@@ -50,8 +50,8 @@ describe('chat cost, budget and API keys', () => {
 
   it('chats with an API key that has the chat scope, as its owner', async () => {
     const alice = await api.createUser();
-    const chatter = await (await alice.request('POST', '/api/api-keys', { name: 'bot', scopes: ['chat'] })).json();
-    const reader = await (await alice.request('POST', '/api/api-keys', { name: 'reader', scopes: ['prompts:read'] })).json();
+    const chatter = await (await alice.request('POST', '/api-keys', { name: 'bot', scopes: ['chat'] })).json();
+    const reader = await (await alice.request('POST', '/api-keys', { name: 'reader', scopes: ['prompts:read'] })).json();
     const res = await api.request('POST', '/chat', { ...demo, message: 'From a script' }, { authorization: `Bearer ${chatter.key}` });
     expect(res.status).toBe(200);
     const events = await readSse(res);
@@ -59,7 +59,7 @@ describe('chat cost, budget and API keys', () => {
     const [session] = await api.db.sql`select user_id from public.chat_sessions where id = ${events[0].data.session_id}`;
     expect(session.user_id).toBe(alice.id);
     expect((await api.request('POST', '/chat', { ...demo, message: 'x' }, { authorization: `Bearer ${reader.key}` })).status).toBe(403);
-    await alice.request('DELETE', `/api/api-keys/${chatter.id}`);
+    await alice.request('DELETE', `/api-keys/${chatter.id}`);
     expect((await api.request('POST', '/chat', { ...demo, message: 'x' }, { authorization: `Bearer ${chatter.key}` })).status).toBe(401);
     expect((await api.request('POST', '/chat', { ...demo, message: 'x' }, { authorization: `Bearer mrp_${randomUUID()}` })).status).toBe(401);
   });

@@ -25,7 +25,7 @@ function sdk(apiKey: string, maxRetries = 0) {
 }
 
 async function keyFor(user: ApiUser, scopes = ['chat']) {
-  return (await (await user.request('POST', '/api/api-keys', { name: 'gateway', scopes })).json()).key as string;
+  return (await (await user.request('POST', '/api-keys', { name: 'gateway', scopes })).json()).key as string;
 }
 
 /** Mr.Prompt's extension fields, sent as the SDK sends any extra body field. */
@@ -185,7 +185,7 @@ describe('gateway stream from a provider that goes quiet mid-answer', () => {
 
   it('ends the stream with provider_timeout after the idle time, closes the provider connection, and logs the call', async () => {
     const alice = await quiet.createUser();
-    const key = (await (await alice.request('POST', '/api/api-keys', { name: 'gateway', scopes: ['chat'] })).json()).key as string;
+    const key = (await (await alice.request('POST', '/api-keys', { name: 'gateway', scopes: ['chat'] })).json()).key as string;
     const client = new OpenAI({
       apiKey: key,
       baseURL: 'http://mrprompt.test/api/v1',

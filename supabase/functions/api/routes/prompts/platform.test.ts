@@ -178,8 +178,8 @@ describe('GET /prompts/resolve', () => {
   it('works with an API key holding prompts:read, not with a chat-only key', async () => {
     const alice = await api.createUser();
     await create(alice, { title: 'K', name: 'keyed', content: 'Hi' });
-    const reader = await (await alice.request('POST', '/api/api-keys', { name: 'r', scopes: ['prompts:read'] })).json();
-    const chatter = await (await alice.request('POST', '/api/api-keys', { name: 'c', scopes: ['chat'] })).json();
+    const reader = await (await alice.request('POST', '/api-keys', { name: 'r', scopes: ['prompts:read'] })).json();
+    const chatter = await (await alice.request('POST', '/api-keys', { name: 'c', scopes: ['chat'] })).json();
     const ok = await api.request('GET', '/prompts/resolve?name=keyed', undefined, { authorization: `Bearer ${reader.key}` });
     expect(ok.status).toBe(200);
     const etag = ok.headers.get('etag')!;

@@ -30,7 +30,7 @@ it('caches for 60 s, revalidates with the ETag and falls back', async () => {
   const alice = await api.createUser();
   const prompt = await (await alice.request('POST', '/prompts', { title: 'Support', name: 'support-reply', content: 'Be kind', config: { model: 'gpt-4o' } })).json();
   await alice.request('PUT', `/prompts/${prompt.id}/labels/production`, { version: 1 });
-  const { key } = await (await alice.request('POST', '/api/api-keys', { name: 'app', scopes: ['prompts:read'] })).json();
+  const { key } = await (await alice.request('POST', '/api-keys', { name: 'app', scopes: ['prompts:read'] })).json();
   process.env.MRPROMPT_API = 'http://mrprompt.test/api';
   process.env.MRPROMPT_KEY = key;
   const statuses: number[] = [];
