@@ -1,6 +1,7 @@
 /**
  * Builds the API: Hono under /api with request ids, a CORS allow-list, structured logs (never
- * secrets), a body-size limit, one error handler producing `{ "error": { "code", "message" } }`,
+ * secrets), a body-size limit, one error handler producing `{ "error": { "code", "message" } }`
+ * (on the OpenAI-compatible /api/v1, OpenAI's shape: `type` and `param` as well),
  * one sub-app per resource — loaded by route group on first use, so a cold start evaluates
  * only what its first request needs — and the OpenAPI 3.1 document plus a docs page. Runs
  * unchanged under Deno (index.ts) and Node (tests).
@@ -11,7 +12,7 @@
  * token, and the OpenAPI machinery only with the document.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
@@ -24,7 +25,7 @@ import { createTurnRuntime } from './lib/chat/runtime.ts';
 import type { AppDeps, AppEnv } from './lib/context.ts';
 import { createDb, type Db } from './lib/db.ts';
 import { databaseUnavailable, isDatabaseUnavailable } from './lib/db-errors.ts';
-import { ApiError, errorBody } from './lib/errors.ts';
+import { ApiError, errorBody, openAiErrorBody } from './lib/errors.ts';
 import { consoleSink, createLogger } from './lib/log.ts';
 import { allRouteGroups, ROUTE_GROUPS, type Mounts } from './route-groups.ts';
 
@@ -107,13 +108,16 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
       }),
     );
 
+    // The OpenAI-compatible gateway answers errors as OpenAI does (its clients read `type`).
+    const respond = (c: Context<AppEnv>, status: number, body: ReturnType<typeof errorBody>, headers?: Record<string, string>, param?: string | null) =>
+      c.json(c.req.path.startsWith('/api/v1/') ? openAiErrorBody(status, body, param) : body, status as ContentfulStatusCode, headers);
     app.onError((thrown, c) => {
       const unavailable = isDatabaseUnavailable(thrown);
       if (unavailable) c.var.log?.error('database unavailable', { message: thrown.message });
       const error = unavailable ? databaseUnavailable() : thrown;
       if (error instanceof ApiError) {
         if (error.status >= 500) c.var.log?.error('request failed', { code: error.code, message: error.message });
-        return c.json(errorBody(error.code, error.message, error.details), error.status as ContentfulStatusCode, error.headers);
+        return respond(c, error.status, errorBody(error.code, error.message, error.details), error.headers, error.param);
       }
       if (error instanceof HTTPException) {
         const status = error.status;
@@ -123,12 +127,12 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
           status === 400 && /json/i.test(error.message) ? 'Request body is not valid JSON'
           : status === 415 ? 'Send the body as JSON, with the header content-type: application/json'
           : error.message || code;
-        return c.json(errorBody(code, message), status as ContentfulStatusCode);
+        return respond(c, status, errorBody(code, message));
       }
       c.var.log?.error('unhandled error', { name: error.name, message: error.message, stack: error.stack });
-      return c.json(errorBody('internal', 'Something went wrong on our side; try again'), 500);
+      return respond(c, 500, errorBody('internal', 'Something went wrong on our side; try again'));
     });
-    app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+    app.notFound((c) => respond(c, 404, errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`)));
 
     // A successful delete (session, project, account…) may have queued Storage objects through
     // cascades; they are removed before the answer, so a deleted thing leaves no file behind.

@@ -1,8 +1,12 @@
 /**
  * The one error type handlers throw. app.ts's onError turns it (and anything else) into
- * `{ "error": { "code", "message" } }`; unknown errors become a 500 without details.
+ * `{ "error": { "code", "message" } }` (on the gateway, /api/v1, with OpenAI's `type` and
+ * `param` as well); unknown errors become a 500 without details.
  */
 export class ApiError extends Error {
+  /** The request field the error is about (a validation error's first), shown as `param` on the gateway. */
+  param: string | null = null;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -13,6 +17,12 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.name = 'ApiError';
+  }
+
+  /** Names the request field at fault: `throw new ApiError(400, …).about('prompt')`. */
+  about(param: string): this {
+    this.param = param;
+    return this;
   }
 }
 
@@ -28,4 +38,19 @@ export const sessionRequired = () => new ApiError(403, 'session_required', 'API 
 /** The JSON body of every error response. */
 export function errorBody(code: string, message: string, details?: Record<string, unknown>) {
   return { error: { ...details, code, message } };
+}
+
+// OpenAI's error `type` by status, so the openai SDK's `err.type` reads as it would from OpenAI.
+const OPENAI_TYPES: Record<number, string> = {
+  401: 'authentication_error',
+  402: 'insufficient_quota',
+  403: 'permission_error',
+  404: 'not_found_error',
+  429: 'rate_limit_error',
+};
+
+/** An error body as OpenAI shapes it (`message`, `type`, `param`, `code`): the gateway's, /api/v1. */
+export function openAiErrorBody(status: number, body: ReturnType<typeof errorBody>, param: string | null = null) {
+  const type = OPENAI_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
+  return { error: { ...body.error, type, param } };
 }

@@ -26,7 +26,10 @@ export function describeZodError(error: ZodError, target = 'json'): string {
 
 // biome-ignore lint: the hook is generic over every route's input
 export const defaultHook: Hook<any, AppEnv, any, any> = (result) => {
-  if (!result.success) throw new ApiError(400, 'invalid_request', describeZodError(result.error as ZodError, result.target));
+  if (result.success) return;
+  const error = new ApiError(400, 'invalid_request', describeZodError(result.error as ZodError, result.target));
+  const named = (result.error as ZodError).issues.find((issue) => issue.path.length);
+  throw named ? error.about(named.path.join('.')) : error;
 };
 
 export const ErrorSchema = z
@@ -48,12 +51,28 @@ const ERROR_TEXT: Record<number, string> = {
   503: 'Temporarily unavailable',
 };
 
+/** The gateway's errors (/v1), as OpenAI shapes them: what the openai SDK reads as `err.type` and `err.param`. */
+export const OpenAiErrorSchema = z
+  .object({
+    error: z
+      .object({
+        message: z.string(),
+        type: z.string().openapi({ example: 'invalid_request_error' }),
+        param: z.string().nullable().openapi({ description: 'The request field at fault, if one is', example: 'messages.0.role' }),
+        code: z.string(),
+      })
+      .catchall(z.unknown()),
+  })
+  .openapi('OpenAiError');
+
+const errorEntries = (schema: ZodType, statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, { description: ERROR_TEXT[s] ?? 'Error', content: { 'application/json': { schema } } }]));
+
 /** Error response entries for createRoute's `responses`. */
-export function errorResponses(...statuses: number[]) {
-  return Object.fromEntries(
-    statuses.map((s) => [s, { description: ERROR_TEXT[s] ?? 'Error', content: { 'application/json': { schema: ErrorSchema } } }]),
-  );
-}
+export const errorResponses = (...statuses: number[]) => errorEntries(ErrorSchema, statuses);
+
+/** The same for the OpenAI-compatible gateway's routes. */
+export const openAiErrorResponses = (...statuses: number[]) => errorEntries(OpenAiErrorSchema, statuses);
 
 export function jsonResponse<T extends ZodType>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } };

@@ -139,6 +139,24 @@ describe('gateway with the openai SDK', () => {
     expect(api.fakeProvider.requests.length).toBe(before);
   });
 
+  it('answers errors as OpenAI shapes them, so the SDK reads err.type and err.param; the rest of the API keeps its shape', async () => {
+    const alice = await api.createUser();
+    const client = sdk(await keyFor(alice));
+    const hi = (extra: object) => client.chat.completions.create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'x' }], ...extra });
+    await expect(hi({ presence_penalty: 3 })).rejects.toMatchObject({ status: 400, type: 'invalid_request_error', param: 'presence_penalty', code: 'invalid_request' });
+    await expect(hi({ messages: [{ role: 'nobody', content: 'x' }] })).rejects.toMatchObject({ type: 'invalid_request_error', param: 'messages.0.role' });
+    await expect(hi({ prompt: 'Not A Name' })).rejects.toMatchObject({ type: 'invalid_request_error', param: 'prompt' });
+    await expect(sdk('mrp_not-a-key').models.list()).rejects.toMatchObject({ status: 401, type: 'authentication_error', param: null, code: 'unauthorized' });
+    await expect(sdk(await keyFor(alice, ['prompts:read'])).models.list()).rejects.toMatchObject({ type: 'permission_error', code: 'insufficient_scope' });
+    await expect(client.models.retrieve('openai/gpt-4o-mini')).rejects.toMatchObject({ type: 'not_found_error', param: null, code: 'model_not_found' });
+    await alice.request('PUT', '/budget', { monthly_budget_usd: 0 });
+    await expect(hi({})).rejects.toMatchObject({ status: 402, type: 'insufficient_quota', code: 'budget_exceeded' });
+    // A route outside /v1 answers { error: { code, message } } as before.
+    const res = await alice.request('POST', '/prompts', { title: '' });
+    expect(res.status).toBe(400);
+    expect(Object.keys((await res.json()).error).sort()).toEqual(['code', 'message']);
+  });
+
   it('answers a provider failure the openai SDK can act on: 404/400 for what the request got wrong, no retry of a refused key', async () => {
     const alice = await api.createUser();
     // The SDK's default: up to 2 retries of a 408, 409, 429 or 5xx.
@@ -200,7 +218,7 @@ describe('gateway stream from a provider that goes quiet mid-answer', () => {
         for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
       })();
       // The SDK raises the error event the gateway sends as an APIError.
-      await expect(read).rejects.toMatchObject({ error: { code: 'provider_timeout' } });
+      await expect(read).rejects.toMatchObject({ type: 'api_error', code: 'provider_timeout' });
       expect(text.length).toBeGreaterThan(0); // the first token came through before the silence
       // The provider sees its connection closed (not left open until it would have finished).
       expect(await eventually(async () => quiet.fakeProvider.requests.at(-1)?.aborted ?? null, 5_000)).toBe(true);

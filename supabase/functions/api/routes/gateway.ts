@@ -19,11 +19,11 @@ import { assertWithinBudget } from '../lib/budget.ts';
 import { describeProviderError, TimeoutError } from '../lib/chat/provider-errors.ts';
 import { idleWatchdog } from '../lib/idle-watchdog.ts';
 import type { AppEnv } from '../lib/context.ts';
-import { ApiError } from '../lib/errors.ts';
+import { ApiError, errorBody, openAiErrorBody } from '../lib/errors.ts';
 import { callCostUsd } from '../lib/cost.ts';
 import { logGatewayCall, type GatewayCall } from '../lib/gateway-log.ts';
 import { findPrice } from '../lib/prices.ts';
-import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
+import { defaultHook, jsonBody, jsonResponse, openAiErrorResponses, security } from '../lib/openapi.ts';
 import { renderTemplate } from '../lib/prompt-template.ts';
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
 import { listProviders } from '../lib/providers.ts';
@@ -98,19 +98,19 @@ const routes = {
     request: { body: jsonBody(CompletionRequest) },
     responses: {
       200: { description: 'A chat.completion, or with `stream: true` chat.completion.chunk events', content: { 'application/json': { schema: z.looseObject({}) }, 'text/event-stream': { schema: z.string() } } },
-      ...errorResponses(400, 401, 402, 403, 404, 413, 415, 422, 429, 502),
+      ...openAiErrorResponses(400, 401, 402, 403, 404, 413, 415, 422, 429, 502),
     },
   }),
   models: createRoute({
     method: 'get', path: '/models', tags, security, middleware: [requireUserOrKey(['chat'])] as const,
     summary: 'Models the caller can use through the gateway, as `<provider>/<model>`',
-    responses: { 200: jsonResponse(ModelList, 'The models'), ...errorResponses(401, 403) },
+    responses: { 200: jsonResponse(ModelList, 'The models'), ...openAiErrorResponses(401, 403) },
   }),
   model: createRoute({
     method: 'get', path: '/models/{id}', tags, security, middleware: [requireUserOrKey(['chat'])] as const,
     summary: 'One model of GET /v1/models (the openai SDK\'s models.retrieve; the `/` in the id URL-encoded as %2F)',
     request: { params: z.object({ id: z.string().max(240).openapi({ param: { name: 'id', in: 'path' }, example: 'openai/gpt-4o-mini' }) }) },
-    responses: { 200: jsonResponse(GatewayModel, 'The model'), ...errorResponses(401, 403, 404) },
+    responses: { 200: jsonResponse(GatewayModel, 'The model'), ...openAiErrorResponses(401, 403, 404) },
   }),
 };
 
@@ -143,7 +143,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   const provider = requireProvider(config, body.model.slice(0, slash));
   const model = body.model.slice(slash + 1);
   if (!provider.any_model && !provider.models.some((m) => m.id === model)) {
-    throw new ApiError(404, 'unknown_model', `${provider.name} has no model "${model}"; GET /v1/models lists what you can use`);
+    throw new ApiError(404, 'unknown_model', `${provider.name} has no model "${model}"; GET /v1/models lists what you can use`).about('model');
   }
   const limit = await db.consumeRateLimit(user.id, 'chat', config.limits.chatRateCapacity, config.limits.chatRateRefillPerSecond);
   if (!limit.allowed) {
@@ -153,8 +153,8 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
 
   const ref = body.prompt ?? c.req.header('x-mrprompt-prompt');
   const match = ref ? PROMPT_REF.exec(ref) : null;
-  if (ref && !match) throw new ApiError(400, 'invalid_request', 'prompt: use `name` or `name@label`');
-  if (match?.[2] && body.prompt_version) throw new ApiError(400, 'invalid_request', 'Give a label or prompt_version, not both');
+  if (ref && !match) throw new ApiError(400, 'invalid_request', 'prompt: use `name` or `name@label`').about('prompt');
+  if (match?.[2] && body.prompt_version) throw new ApiError(400, 'invalid_request', 'Give a label or prompt_version, not both').about('prompt_version');
   const prompt = match
     ? await db.withUserTransaction(user, (sql) => resolvePromptVersion(sql, user.id, match[1], { label: match[2], version: body.prompt_version }))
     : null;
@@ -168,7 +168,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   const messages = [...(prompt ? [{ role: 'system', content: renderTemplate(prompt.content, body.variables ?? {}) }] : []), ...body.messages];
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? prompt?.config.max_tokens;
   if (maxTokens && maxTokens > config.limits.maxTokensCap) {
-    throw new ApiError(422, 'max_tokens_too_large', `max_tokens may be at most ${config.limits.maxTokensCap}`);
+    throw new ApiError(422, 'max_tokens_too_large', `max_tokens may be at most ${config.limits.maxTokensCap}`).about(body.max_completion_tokens ? 'max_completion_tokens' : 'max_tokens');
   }
 
   const opened = await openProviderClient({ config, db, deps, user, log, providerId: provider.id });
@@ -249,7 +249,8 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
     } catch (error) {
       const failed = fail(timedOut ? new TimeoutError() : error);
       errorCode = failed.described.code;
-      await send(JSON.stringify({ error: { code: failed.described.code, message: failed.described.message } }));
+      const failure = providerFailure(failed.described.code, failed.described.message);
+      await send(JSON.stringify(openAiErrorBody(failure.status, errorBody(failure.code, failure.message))));
     } finally {
       idle.stop();
     }

@@ -4897,7 +4897,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OpenAiError"];
                     };
                 };
                 /** @description Missing or invalid access token */
@@ -4906,7 +4906,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OpenAiError"];
                     };
                 };
                 /** @description Monthly budget used up (budget_exceeded, with spent_usd and resets_at) */
@@ -4915,7 +4915,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OpenAiError"];
                     };
                 };
                 /** @description Not allowed */
@@ -4924,7 +4924,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OpenAiError"];
                     };
                 };
                 /** @description Not found (or not yours) */
@@ -4933,7 +4933,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OpenAiError"];
                     };
                 };
                 /** @description Request body too large (MAX_BODY_BYTES, 256 KiB by default) */
@@ -4942,7 +4942,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OpenAiError"];
                     };
                 };
                 /** @description The body is not sent as content-type: application/json */
@@ -4951,7 +4951,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OpenAiError"];
                     };
                 };
                 /** @description Cannot be processed */
@@ -4960,7 +4960,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OpenAiError"];
                     };
                 };
                 /** @description Rate limited; see Retry-After */
@@ -4969,7 +4969,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OpenAiError"];
                     };
                 };
                 /** @description The provider failed */
@@ -4978,7 +4978,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OpenAiError"];
                     };
                 };
             };
@@ -5021,7 +5021,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OpenAiError"];
                     };
                 };
                 /** @description Not allowed */
@@ -5030,7 +5030,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OpenAiError"];
                     };
                 };
             };
@@ -5077,7 +5077,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OpenAiError"];
                     };
                 };
                 /** @description Not allowed */
@@ -5086,7 +5086,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OpenAiError"];
                     };
                 };
                 /** @description Not found (or not yours) */
@@ -5095,7 +5095,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OpenAiError"];
                     };
                 };
             };
@@ -5671,6 +5671,21 @@ export type components = {
             path: string;
             /** @description Shown once; only its hash is stored */
             token: string;
+        };
+        OpenAiError: {
+            error: {
+                code: string;
+                message: string;
+                /**
+                 * @description The request field at fault, if one is
+                 * @example messages.0.role
+                 */
+                param: string | null;
+                /** @example invalid_request_error */
+                type: string;
+            } & {
+                [key: string]: unknown;
+            };
         };
         Participant: {
             display_name: string;
