@@ -27,8 +27,12 @@ export interface GatewayCall {
   sessionId?: string | null;
 }
 
-/** Inserts the row and returns its id (a client may rate the call with PUT /scores). */
-export async function logGatewayCall(sql: Sql, config: Config, call: GatewayCall): Promise<string> {
+/**
+ * Inserts the row and returns its id (a client may rate the call with PUT /scores). A stream
+ * passes the `id` it chose up front, so the id goes out in the response's headers before the
+ * call is over and the row is written with it at the end.
+ */
+export async function logGatewayCall(sql: Sql, config: Config, call: GatewayCall, id = uuidv7()): Promise<string> {
   const cost = callCostUsd(findPrice(config.prices, call.provider, call.model), {
     promptTokens: call.promptTokens,
     cachedTokens: call.cachedTokens ?? 0,
@@ -39,7 +43,7 @@ export async function logGatewayCall(sql: Sql, config: Config, call: GatewayCall
     insert into public.prompt_usage_logs
       (id, user_id, session_id, prompt_id, prompt_version, provider, model, status, ttft_ms, latency_ms,
        prompt_tokens, cached_tokens, completion_tokens, token_count, error_code, cost_usd)
-    values (${uuidv7()}, ${call.userId}, ${call.sessionId ?? null}, ${call.promptId}, ${call.promptVersion}, ${call.provider}, ${call.model.slice(0, 200)}, ${call.status},
+    values (${id}, ${call.userId}, ${call.sessionId ?? null}, ${call.promptId}, ${call.promptVersion}, ${call.provider}, ${call.model.slice(0, 200)}, ${call.status},
             ${call.ttftMs}, ${call.latencyMs}, ${call.promptTokens}, ${call.cachedTokens}, ${call.completionTokens},
             ${call.promptTokens + call.completionTokens}, ${call.errorCode}, ${cost}::numeric)
     returning id`;

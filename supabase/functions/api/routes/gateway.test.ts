@@ -109,6 +109,24 @@ describe('gateway with the openai SDK', () => {
     await expect(client.chat.completions.create(ask({ prompt: 'nope' }))).rejects.toMatchObject({ status: 404 });
   });
 
+  it('names the usage log of a streamed call in its headers, so the app can rate it once the stream ends', async () => {
+    const alice = await api.createUser();
+    const client = sdk(await keyFor(alice));
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'Hi' }], stream: true })
+      .withResponse();
+    const id = response.headers.get('x-mrprompt-usage-log-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    for await (const _ of stream);
+    // Straight after the last chunk: the row is written before [DONE].
+    const rated = await alice.request('PUT', '/scores', { usage_log_id: id, rating: 'up', comment: 'Streamed well' });
+    expect(rated.status).toBe(200);
+    expect(await rated.json()).toMatchObject({ usage_log_id: id, rating: 'up' });
+    const [row] = await api.db.sql`select status, completion_tokens from public.prompt_usage_logs where id = ${id}`;
+    expect(row).toMatchObject({ status: 'success' });
+    expect(row.completion_tokens).toBeGreaterThan(0);
+  });
+
   it('forwards OpenAI parameters it does not use itself (tools, JSON mode, seed, …) to the provider', async () => {
     const alice = await api.createUser();
     const client = sdk(await keyFor(alice));

@@ -8,7 +8,8 @@
  * prompt (`prompt: "name@label"` in the body or the `x-mrprompt-prompt` header, with
  * `variables`) as the system message, its version's settings as defaults → call the
  * provider (streaming or not; a stream silent for PROVIDER_TIMEOUT_MS ends with a
- * `provider_timeout` error event) → log tokens, latency, cost and prompt version.
+ * `provider_timeout` error event) → log tokens, latency, cost and prompt version (the row's
+ * id in `x-mrprompt-usage-log-id`, for PUT /scores; a stream's row is written before [DONE]).
  * GET /v1/models lists `<provider>/<model>` for the providers the caller can use.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
@@ -27,6 +28,7 @@ import { defaultHook, jsonBody, jsonResponse, openAiErrorResponses, security } f
 import { renderTemplate } from '../lib/prompt-template.ts';
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
 import { listProviders } from '../lib/providers.ts';
+import { uuidv7 } from '../lib/uuid7.ts';
 import { resolvePromptVersion } from './prompts/resolve.ts';
 
 /**
@@ -97,7 +99,10 @@ const routes = {
     description: `Forwarded to the provider: messages, temperature, top_p, max_tokens (or max_completion_tokens), stop, ${PASS_THROUGH.join(', ')}. Other OpenAI fields are ignored.`,
     request: { body: jsonBody(CompletionRequest) },
     responses: {
-      200: { description: 'A chat.completion, or with `stream: true` chat.completion.chunk events', content: { 'application/json': { schema: z.looseObject({}) }, 'text/event-stream': { schema: z.string() } } },
+      200: {
+        description: 'A chat.completion, or with `stream: true` chat.completion.chunk events',
+        headers: { 'x-mrprompt-usage-log-id': { description: "The call's usage log, to rate it with PUT /scores (a stream's is written before its [DONE])", schema: { type: 'string', format: 'uuid' } } },
+        content: { 'application/json': { schema: z.looseObject({}) }, 'text/event-stream': { schema: z.string() } } },
       ...openAiErrorResponses(400, 401, 402, 403, 404, 413, 415, 422, 429, 502),
     },
   }),
@@ -219,6 +224,9 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
     throw providerFailure(failed.described.code, failed.described.message);
   }
   const wantsUsage = body.stream_options?.include_usage === true;
+  // The usage log's id, sent as a header now and written with the row once the stream ends,
+  // before [DONE]: a client that has read to the end can rate the call with PUT /scores.
+  const logId = uuidv7();
   const encoder = new TextEncoder();
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
@@ -254,14 +262,14 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
     } finally {
       idle.stop();
     }
-    await send('[DONE]');
-    await writer.close().catch(() => {});
     await logGatewayCall(db.sql, config, {
       ...call, status: errorCode ? 'error' : 'success', ttftMs, latencyMs: Math.round(performance.now() - started),
       promptTokens: usage?.prompt_tokens ?? 0, cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? null,
       completionTokens: usage?.completion_tokens ?? 0, errorCode,
-    }).catch((error: Error) => log.error('gateway usage log failed', { message: error.message }));
+    }, logId).catch((error: Error) => log.error('gateway usage log failed', { message: error.message }));
+    await send('[DONE]');
+    await writer.close().catch(() => {});
   })();
   deps.waitUntil?.(relay);
-  return c.body(readable, 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  return c.body(readable, 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-mrprompt-usage-log-id': logId });
 });

@@ -4882,6 +4882,8 @@ export type paths = {
                 /** @description A chat.completion, or with `stream: true` chat.completion.chunk events */
                 200: {
                     headers: {
+                        /** @description The call's usage log, to rate it with PUT /scores (a stream's is written before its [DONE]) */
+                        "x-mrprompt-usage-log-id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
