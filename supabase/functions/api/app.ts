@@ -147,7 +147,7 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
 
   /** Every route group, plus the OpenAPI document and the docs page. */
   const documented = async () => {
-    const [mounts, { OpenAPIHono }, { defaultHook }, { docsRoutes }] = await Promise.all([
+    const [mounts, { OpenAPIHono }, { defaultHook, withSharedErrors }, { docsRoutes }] = await Promise.all([
       allRouteGroups(),
       import('@hono/zod-openapi'),
       import('./lib/openapi.ts'),
@@ -162,11 +162,14 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
         'A Supabase user access token, or (where a route says so) a Mr.Prompt API key `mrp_…` with the scope it needs. A revoked, expired or unknown key answers 401; a key without the scope 403 `insufficient_scope`; a key on a route that needs a session 403 `session_required`',
     });
     app.route('/docs', docsRoutes);
-    app.doc31('/openapi.json', {
-      openapi: '3.1.0',
-      info: { title: 'Mr.Prompt API', version: '1.0.0', description: 'Chat, prompts, projects and usage for Mr.Prompt.' },
-      servers: [{ url: `${config.supabaseUrl}/functions/v1`, description: 'Supabase Edge Functions' }],
-    });
+    // As app.doc31 serves it, with the errors shared middleware answers on every route.
+    app.get('/openapi.json', (c) =>
+      c.json(withSharedErrors(app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: { title: 'Mr.Prompt API', version: '1.0.0', description: 'Chat, prompts, projects and usage for Mr.Prompt.' },
+        servers: [{ url: `${config.supabaseUrl}/functions/v1`, description: 'Supabase Edge Functions' }],
+      }))),
+    );
     return app;
   };
 

@@ -51,6 +51,30 @@ it('lists every mounted route', async () => {
   expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
 });
 
+it('lists on each route the errors shared middleware answers there, and 429 where a rate limit applies', async () => {
+  const doc = await (await api.request('GET', '/openapi.json')).json();
+  const operations = Object.entries(doc.paths as Record<string, Record<string, { security?: unknown[]; requestBody?: { content: object }; responses: Record<string, any> }>>)
+    .flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, path, op })));
+  expect(operations.length).toBeGreaterThan(50);
+  for (const { key, path, op } of operations) {
+    const expected = [503, ...(op.security ? [401, 403] : []), ...(op.requestBody?.content && 'application/json' in op.requestBody.content ? [413, 415] : [])];
+    for (const status of expected) {
+      expect(op.responses[status], `${key} ${status}`).toBeDefined();
+      const schema = op.responses[status].content?.['application/json']?.schema?.$ref;
+      expect(schema, `${key} ${status}`).toBe(path.startsWith('/api/v1/') ? '#/components/schemas/OpenAiError' : '#/components/schemas/Error');
+    }
+  }
+  const byKey = new Map(operations.map((o) => [o.key, o.op]));
+  expect(byKey.get('GET /api/prompts')?.responses[403].description).toContain('insufficient_scope');
+  expect(byKey.get('POST /api/prompts')?.responses[413].description).toContain('MAX_BODY_BYTES');
+  expect(byKey.get('GET /api/shared/{token}')?.responses[401]).toBeUndefined(); // public: no token, no 401
+  const rateLimited = [
+    'POST /api/chat', 'POST /api/v1/chat/completions', 'POST /api/sessions/{id}/title', 'POST /api/credentials/{provider}/verify', 'GET /api/providers/{id}/models',
+    'POST /api/import', 'GET /api/search', 'GET /api/usage', 'GET /api/usage/summary', 'GET /api/usage/recent', 'GET /api/me/export', 'GET /api/sessions/{id}/export',
+  ];
+  for (const key of rateLimited) expect(byKey.get(key)?.responses[429], key).toBeDefined();
+});
+
 it('serves a docs page pointing at the document', async () => {
   const res = await api.request('GET', '/docs');
   expect(res.status).toBe(200);

@@ -1,7 +1,8 @@
 /**
  * Shared building blocks for route modules: the validation hook every sub-app uses (zod
- * failures → 400 invalid_request with a readable message), the error schema, and small
- * helpers so route definitions stay short.
+ * failures → 400 invalid_request with a readable message), the error schemas, small helpers
+ * so route definitions stay short, and withSharedErrors, which adds to the built document
+ * the errors shared middleware answers (401/403, 413/415, 503), so routes list only their own.
  *
  *   export const thingsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
  *   const route = createRoute({ method: 'put', path: '/{id}', request: { params: IdParams, body: jsonBody(Input) },
@@ -40,7 +41,7 @@ const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid input',
   401: 'Missing or invalid access token',
   402: 'Monthly budget used up (budget_exceeded, with spent_usd and resets_at)',
-  403: 'Not allowed',
+  403: 'Not allowed (an API key without the scope this needs: insufficient_scope; one on a route that needs a session: session_required)',
   404: 'Not found (or not yours)',
   409: 'Conflict',
   413: 'Request body too large (MAX_BODY_BYTES, 256 KiB by default)',
@@ -48,7 +49,7 @@ const ERROR_TEXT: Record<number, string> = {
   422: 'Cannot be processed',
   429: 'Rate limited; see Retry-After',
   502: 'The provider failed',
-  503: 'Temporarily unavailable',
+  503: 'Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After',
 };
 
 /** The gateway's errors (/v1), as OpenAI shapes them: what the openai SDK reads as `err.type` and `err.param`. */
@@ -73,6 +74,33 @@ export const errorResponses = (...statuses: number[]) => errorEntries(ErrorSchem
 
 /** The same for the OpenAI-compatible gateway's routes. */
 export const openAiErrorResponses = (...statuses: number[]) => errorEntries(OpenAiErrorSchema, statuses);
+
+// What the shared middleware can answer on any route of a kind, added once to the document
+// (withSharedErrors) rather than to every route: a token's 401 and 403 where one is needed,
+// the body limit's 413 and the JSON check's 415 where a JSON body is taken, and 503 anywhere.
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+type Operation = { security?: unknown[]; requestBody?: { content?: Record<string, unknown> }; responses?: Record<string, unknown> };
+
+/** Adds the shared errors to each operation of a generated document that does not list them (the gateway's in OpenAI's shape). */
+export function withSharedErrors<D extends { paths?: Record<string, object> }>(document: D): D {
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    const schema = { $ref: `#/components/schemas/${path.startsWith('/api/v1/') ? 'OpenAiError' : 'Error'}` };
+    for (const [method, value] of Object.entries(item)) {
+      if (!HTTP_METHODS.has(method)) continue;
+      const operation: Operation = value ?? {};
+      const statuses = [
+        ...(operation.security?.length ? [401, 403] : []),
+        ...(operation.requestBody?.content?.['application/json'] ? [413, 415] : []),
+        503,
+      ];
+      operation.responses ??= {};
+      for (const status of statuses) {
+        operation.responses[status] ??= { description: ERROR_TEXT[status], content: { 'application/json': { schema } } };
+      }
+    }
+  }
+  return document;
+}
 
 export function jsonResponse<T extends ZodType>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } };

@@ -103,19 +103,19 @@ const routes = {
         description: 'A chat.completion, or with `stream: true` chat.completion.chunk events',
         headers: { 'x-mrprompt-usage-log-id': { description: "The call's usage log, to rate it with PUT /scores (a stream's is written before its [DONE])", schema: { type: 'string', format: 'uuid' } } },
         content: { 'application/json': { schema: z.looseObject({}) }, 'text/event-stream': { schema: z.string() } } },
-      ...openAiErrorResponses(400, 401, 402, 403, 404, 413, 415, 422, 429, 502),
+      ...openAiErrorResponses(400, 402, 404, 422, 429, 502),
     },
   }),
   models: createRoute({
     method: 'get', path: '/models', tags, security, middleware: [requireUserOrKey(['chat'])] as const,
     summary: 'Models the caller can use through the gateway, as `<provider>/<model>`',
-    responses: { 200: jsonResponse(ModelList, 'The models'), ...openAiErrorResponses(401, 403) },
+    responses: { 200: jsonResponse(ModelList, 'The models') },
   }),
   model: createRoute({
     method: 'get', path: '/models/{id}', tags, security, middleware: [requireUserOrKey(['chat'])] as const,
     summary: 'One model of GET /v1/models (the openai SDK\'s models.retrieve; the `/` in the id URL-encoded as %2F)',
     request: { params: z.object({ id: z.string().max(240).openapi({ param: { name: 'id', in: 'path' }, example: 'openai/gpt-4o-mini' }) }) },
-    responses: { 200: jsonResponse(GatewayModel, 'The model'), ...openAiErrorResponses(401, 403, 404) },
+    responses: { 200: jsonResponse(GatewayModel, 'The model'), ...openAiErrorResponses(404) },
   }),
 };
 

@@ -118,7 +118,7 @@ const routes = {
   export: createRoute({
     method: 'get', path: '/export', tags, security,
     summary: 'Download all of your data as JSON',
-    responses: { 200: jsonResponse(Export, 'Everything you own, as an attachment'), ...errorResponses(401) },
+    responses: { 200: jsonResponse(Export, 'Everything you own, as an attachment'), ...errorResponses(401, 429) },
   }),
 };
 

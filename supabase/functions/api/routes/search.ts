@@ -37,7 +37,7 @@ const search = createRoute({
   summary: "Full-text search over the caller's messages",
   security,
   request: { query: SearchQuery },
-  responses: { 200: jsonResponse(SearchResults, 'Ranked matches'), ...errorResponses(400, 401) },
+  responses: { 200: jsonResponse(SearchResults, 'Ranked matches'), ...errorResponses(400, 401, 429) },
 });
 
 // ts_headline options: markers that cannot be mistaken for markup, and a few short

@@ -116,13 +116,13 @@ const routes = {
     method: 'get', path: '/', tags, security,
     summary: 'Calls, errors, tokens, dollars and latency percentiles over a range, grouped by any dimensions',
     request: { query: UsageQuery },
-    responses: { 200: jsonResponse(UsageReport, 'The report'), ...errorResponses(400, 401) },
+    responses: { 200: jsonResponse(UsageReport, 'The report'), ...errorResponses(400, 401, 429) },
   }),
   summary: createRoute({
     method: 'get', path: '/summary', tags, security,
     summary: 'Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version (one SQL statement), and the 20 newest calls',
     request: { query: SummaryQuery },
-    responses: { 200: jsonResponse(UsageSummary, 'The dashboard'), ...errorResponses(400, 401) },
+    responses: { 200: jsonResponse(UsageSummary, 'The dashboard'), ...errorResponses(400, 401, 429) },
   }),
   export: createRoute({
     method: 'get', path: '/export', tags, security,
@@ -138,7 +138,7 @@ const routes = {
     method: 'get', path: '/recent', tags, security,
     summary: 'The most recent provider calls',
     request: { query: RecentQuery },
-    responses: { 200: jsonResponse(RecentUsage, 'Recent calls, newest first'), ...errorResponses(400, 401) },
+    responses: { 200: jsonResponse(RecentUsage, 'Recent calls, newest first'), ...errorResponses(400, 401, 429) },
   }),
 };
 
