@@ -109,6 +109,19 @@ describe('gateway with the openai SDK', () => {
     await expect(client.chat.completions.create(ask({ prompt: 'nope' }))).rejects.toMatchObject({ status: 404 });
   });
 
+  it('dates each model from when the caller stored its provider key (0 for a provider that needs none)', async () => {
+    const alice = await api.createUser();
+    const client = sdk(await keyFor(alice));
+    const before = Math.floor(Date.now() / 1000);
+    expect((await alice.request('PUT', '/credentials/openai', { api_key: 'sk-test-created-1234' })).status).toBe(200);
+    const models = (await client.models.list()).data;
+    const gpt = models.find((m) => m.id === 'openai/gpt-4o-mini');
+    expect(gpt?.created).toBeGreaterThanOrEqual(before - 1);
+    expect(gpt?.created).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 1);
+    expect((await client.models.retrieve('openai/gpt-4o-mini')).created).toBe(gpt?.created);
+    expect(models.find((m) => m.id === 'demo/demo-model')?.created).toBe(0);
+  });
+
   it('names the usage log of a streamed call in its headers, so the app can rate it once the stream ends', async () => {
     const alice = await api.createUser();
     const client = sdk(await keyFor(alice));

@@ -88,7 +88,16 @@ const CompletionRequest = z
   })
   .openapi('ChatCompletionRequest');
 
-const GatewayModel = z.object({ id: z.string(), object: z.literal('model'), created: z.number(), owned_by: z.string() }).openapi('GatewayModel');
+const GatewayModel = z
+  .object({
+    id: z.string(),
+    object: z.literal('model'),
+    created: z.number().int().openapi({
+      description: 'Unix seconds since the model is usable through your gateway: when you stored the provider\'s key (the catalog does not know release dates); 0 for a provider that needs no key and has none stored',
+    }),
+    owned_by: z.string(),
+  })
+  .openapi('GatewayModel');
 const ModelList = z.object({ object: z.literal('list'), data: z.array(GatewayModel) }).openapi('GatewayModelList');
 
 const tags = ['gateway'];
@@ -121,15 +130,19 @@ const routes = {
 
 export const gatewayRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 
-/** The catalog models of the providers the caller has a key for (or that need none). */
+/**
+ * The catalog models of the providers the caller has a key for (or that need none). `created`
+ * is when the key was stored: OpenAI's is the model's release, which the catalog does not know,
+ * and a constant would tell a client nothing.
+ */
 async function usableModels(c: Context<AppEnv>) {
   const stored = await c.var.db.withUserTransaction(c.var.user, (sql) =>
-    sql<{ provider: string }[]>`select provider from public.api_credentials where user_id = ${c.var.user.id}`,
+    sql<{ provider: string; created_at: Date }[]>`select provider, created_at from public.api_credentials where user_id = ${c.var.user.id}`,
   );
-  const usable = new Set(stored.map((r) => r.provider));
+  const since = new Map(stored.map((r) => [r.provider, Math.floor(r.created_at.getTime() / 1000)]));
   return listProviders(c.var.config)
-    .filter((p) => usable.has(p.id) || !p.requires_key)
-    .flatMap((p) => p.models.map((m) => ({ id: `${p.id}/${m.id}`, object: 'model' as const, created: 0, owned_by: p.id })));
+    .filter((p) => since.has(p.id) || !p.requires_key)
+    .flatMap((p) => p.models.map((m) => ({ id: `${p.id}/${m.id}`, object: 'model' as const, created: since.get(p.id) ?? 0, owned_by: p.id })));
 }
 
 gatewayRoutes.openapi(routes.models, async (c) => c.json({ object: 'list' as const, data: await usableModels(c) }, 200));

@@ -7107,6 +7107,7 @@ export type components = {
             session_id: string;
         };
         GatewayModel: {
+            /** @description Unix seconds since the model is usable through your gateway: when you stored the provider's key (the catalog does not know release dates); 0 for a provider that needs no key and has none stored */
             created: number;
             id: string;
             /** @enum {string} */
