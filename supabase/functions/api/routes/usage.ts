@@ -132,7 +132,7 @@ const routes = {
       'Cells that a spreadsheet would run as a formula are escaped; the file starts with a UTF-8 byte-order mark. ' +
       'Same range rules as GET /usage (default the last 30 days, at most 400).',
     request: { query: SummaryQuery },
-    responses: { 200: { description: 'The CSV file (an attachment)', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses(400, 401) },
+    responses: { 200: { description: 'The CSV file (an attachment)', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses(400, 401, 429) },
   }),
   recent: createRoute({
     method: 'get', path: '/recent', tags, security,
