@@ -3,7 +3,8 @@
  * lists, fast-check sends generated malformed requests — junk path parameters, unknown and
  * mistyped query and body fields, invalid JSON, wrong content types, hostile strings (NUL,
  * lone surrogates, SQL, huge), missing or broken tokens — through app.request() in Node.
- * The API must never answer 5xx, and every error must be `{ error: { code, message } }`.
+ * The API must never answer 5xx, and every error must be `{ error: { code, message } }` (with
+ * OpenAI's `type` and `param` besides on the OpenAI-compatible /api/v1 routes).
  * Together the properties send well over 1,000 requests.
  */
 import fc from 'fast-check';
@@ -145,7 +146,9 @@ async function checkResponse(res: Response, label: string, method = 'GET') {
   if (res.status >= 400 && method !== 'HEAD') {
     let json: unknown;
     expect(() => (json = JSON.parse(text)), `${label}: error body is not JSON: ${text.slice(0, 200)}`).not.toThrow();
-    expect(json, label).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+    // The OpenAI-compatible routes (/api/v1) add OpenAI's `type` and `param`, for its SDKs.
+    const openAi = /^[A-Z]+ \/api\/v1\//.test(label) ? { type: expect.any(String), param: expect.toSatisfy((p) => p === null || typeof p === 'string') } : {};
+    expect(json, label).toEqual({ error: { code: expect.any(String), message: expect.any(String), ...openAi } });
   }
 }
 
