@@ -48,6 +48,12 @@ describe('playground in the browser', { timeout: 120_000 }, () => {
     expect(await v1.getByTestId('cell-stats').textContent()).toMatch(/\d+ tokens · \d+ ms · \$0\.0000\d+/);
     expect(await v2.getAttribute('data-status')).toBe('error');
     expect(await v2.getByRole('alert').textContent()).toContain('Variable `n` must be a number');
+    // Choosing the next comparison leaves the results of this run as they were.
+    await page.getByLabel('v1', { exact: true }).uncheck();
+    await page.getByRole('button', { name: 'Run 1 cell' }).waitFor();
+    expect(await current.getByRole('article').count()).toBe(2);
+    expect(await v1.getAttribute('data-status')).toBe('done');
+    await page.getByLabel('v1', { exact: true }).check();
 
     // Save two test cases with the prompt, then rerun them all after a reload. A case needs a
     // name (saying so, not ignoring the click); saving one keeps the results and choices shown.
