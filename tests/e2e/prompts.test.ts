@@ -2,7 +2,7 @@
 // variables in chat (its saved model settings become the chat's), and sharing a public prompt
 // that another user forks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { composer, newEmail, screenshot, signUp, startE2E, type E2E, open } from './helpers.ts';
 
 async function createPrompt(page: Page, fields: { title: string; content: string; tags?: string; isPublic?: boolean; temperature?: string; maxTokens?: string }) {
@@ -22,6 +22,14 @@ async function saveVersion(page: Page, content: string, note: string, expectVers
   await page.getByLabel('Change note (optional)').fill(note);
   await page.getByRole('button', { name: 'Save new version' }).click();
   await page.getByRole('heading', { level: 1 }).locator('xpath=..').getByText(`v${expectVersion}`, { exact: false }).first().waitFor();
+}
+
+/** Whether the whole of an element is inside the viewport (not scrolled away). */
+async function inView(locator: Locator): Promise<boolean> {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  });
 }
 
 describe('prompt library in the browser', { timeout: 120_000 }, () => {
@@ -71,6 +79,7 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await page.getByLabel('Tags (comma separated)').fill('e2e, greeting');
 
     await page.getByLabel('Label', { exact: true }).fill('production');
+    await page.getByLabel('Lock', { exact: true }).check();
     await page.getByRole('button', { name: 'Set label' }).click();
     await page.getByText('production → v4').waitFor();
     // × asks before a label goes (what picks the prompt by it would fail); Cancel keeps it.
@@ -85,6 +94,16 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Remove label staging…' }).click();
     await page.getByRole('button', { name: 'Remove “staging”' }).click();
     await expect.poll(() => page.getByText('staging → v4').count()).toBe(0);
+    await page.getByText('production → v4').waitFor();
+    // Moving a locked label without the checkbox fails beside the label form, in view, in the
+    // form's words (not at the top of the page, scrolled away).
+    await page.getByLabel('Label', { exact: true }).fill('production');
+    await page.getByRole('region', { name: 'Labels' }).getByRole('combobox').selectOption('3');
+    await page.getByRole('button', { name: 'Set label' }).click();
+    const labelsError = page.getByRole('region', { name: 'Labels' }).getByRole('alert');
+    await expect(labelsError.textContent()).resolves.toBe('“production” is locked: tick “Move even if locked” to move it.');
+    await expect.poll(() => inView(labelsError)).toBe(true);
+    await screenshot(page, 'prompt-label-locked');
     await page.getByText('production → v4').waitFor();
 
     await page.getByRole('link', { name: 'Use in chat' }).click();

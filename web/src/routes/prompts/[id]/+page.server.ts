@@ -50,13 +50,16 @@ async function getVersion(api: Api, id: string, version: number): Promise<Prompt
   return ok(api.GET('/api/prompts/{id}/versions/{version}', { params: { path: { id, version } } }));
 }
 
+/** Where a failure is shown: beside the form that was sent (it may be far below the top). */
+type Where = 'save' | 'labels' | 'page';
+
 /** Runs an API call: its error becomes the form's `error`, and `confirm` words a success toast. */
-async function attempt<T>(work: () => Promise<T>, confirm?: (result: T) => string) {
+async function attempt<T>(where: Where, work: () => Promise<T>, confirm?: (result: T) => string) {
   let result: T;
   try {
     result = await work();
   } catch (err) {
-    if (err instanceof ApiError) return fail(err.status, { error: err.message });
+    if (err instanceof ApiError) return fail(err.status, { error: err.message, where });
     throw err;
   }
   return confirm ? { ok: true, toast: confirm(result) } : { ok: true };
@@ -67,11 +70,12 @@ export const actions: Actions = {
     const api = await requireApi(event);
     const form = await event.request.formData();
     const input = parsePromptForm(form);
-    if (!input.success) return fail(400, { error: input.error.issues[0].message });
+    if (!input.success) return fail(400, { error: input.error.issues[0].message, where: 'save' as const });
     // The version the form was opened on: only a new title or template makes another one, so
     // the confirmation says whether this save did.
     const edited = version.safeParse(form.get('latest_version'));
     return attempt(
+      'save',
       () => ok(api.PATCH('/api/prompts/{id}', { params: { path: { id: event.params.id } }, body: input.data })),
       (saved) => edited.success && saved.latest_version === edited.data
         ? `Saved. Still v${saved.latest_version}: only a new title or template makes a new version.`
@@ -86,6 +90,7 @@ export const actions: Actions = {
     // A version equal to the current text adds none.
     const latest = version.safeParse(form.get('latest_version'));
     return attempt(
+      'page',
       () => ok(api.POST('/api/prompts/{id}/restore', { params: { path: { id: event.params.id } }, body: { version: v.data } })),
       (restored) => latest.success && restored.latest_version === latest.data
         ? `v${restored.latest_version} already has the title and template of v${v.data}: nothing to restore.`
@@ -96,19 +101,24 @@ export const actions: Actions = {
     const api = await requireApi(event);
     const form = await event.request.formData();
     const input = labelForm.safeParse({ label: form.get('label'), version: form.get('version') });
-    if (!input.success) return fail(400, { error: input.error.issues[0].message });
+    if (!input.success) return fail(400, { error: input.error.issues[0].message, where: 'labels' as const });
     const path = { id: event.params.id, label: input.data.label };
     const body = { version: input.data.version, locked: form.get('locked') === 'on', force: form.get('force') === 'on' };
-    return attempt(() => ok(api.PUT('/api/prompts/{id}/labels/{label}', { params: { path }, body })));
+    const moved = await attempt('labels', () => ok(api.PUT('/api/prompts/{id}/labels/{label}', { params: { path }, body })));
+    // The API's wording names its `force` field; here the same choice is a checkbox.
+    if ('data' in moved && moved.status === 409 && /locked/.test(moved.data.error)) {
+      return fail(409, { error: `“${input.data.label}” is locked: tick “Move even if locked” to move it.`, where: 'labels' as const });
+    }
+    return moved;
   },
   deleteLabel: async (event) => {
     const api = await requireApi(event);
     const form = await event.request.formData();
     const label = labelForm.shape.label.safeParse(form.get('label'));
-    if (!label.success) return fail(400, { error: 'Unknown label' });
+    if (!label.success) return fail(400, { error: 'Unknown label', where: 'labels' as const });
     // Removing a locked label is the explicit act of pressing its remove button.
     const query = form.get('locked') === 'true' ? { force: 'true' as const } : {};
-    return attempt(() => ok(api.DELETE('/api/prompts/{id}/labels/{label}', { params: { path: { id: event.params.id, label: label.data }, query } })));
+    return attempt('labels', () => ok(api.DELETE('/api/prompts/{id}/labels/{label}', { params: { path: { id: event.params.id, label: label.data }, query } })));
   },
   fork: async (event) => {
     const api = await requireApi(event);
@@ -116,14 +126,14 @@ export const actions: Actions = {
     try {
       forked = await ok(api.POST('/api/prompts/{id}/fork', { params: { path: { id: event.params.id } }, body: {} }));
     } catch (err) {
-      if (err instanceof ApiError) return fail(err.status, { error: err.message });
+      if (err instanceof ApiError) return fail(err.status, { error: err.message, where: 'page' as const });
       throw err;
     }
     redirect(303, `/prompts/${forked.id}`);
   },
   delete: async (event) => {
     const api = await requireApi(event);
-    const result = await attempt(() => ok(api.DELETE('/api/prompts/{id}', { params: { path: { id: event.params.id } } })));
+    const result = await attempt('page', () => ok(api.DELETE('/api/prompts/{id}', { params: { path: { id: event.params.id } } })));
     if ('ok' in result) redirect(303, '/prompts');
     return result;
   },
