@@ -60,6 +60,10 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Compare' }).click(); // defaults: v2 → v3
     const diff = page.getByTestId('diff');
     await diff.waitFor();
+    // Compare is in the history below the fold; the diff opens at the top, brought into view.
+    const diffTitle = page.getByRole('heading', { name: 'Changes from v2 to v3' });
+    await expect.poll(() => inView(diffTitle)).toBe(true);
+    await expect.poll(() => diffTitle.evaluate((el) => el === document.activeElement)).toBe(true);
     await expect(diff.locator('td[data-kind="removed"]').textContent()).resolves.toContain('welcome to');
     await expect(diff.locator('td[data-kind="added"]').textContent()).resolves.toContain('welcome aboard');
     await screenshot(page, 'prompt-diff');
