@@ -22,6 +22,8 @@ async function saveVersion(page: Page, content: string, note: string, expectVers
   await page.getByLabel('Change note (optional)').fill(note);
   await page.getByRole('button', { name: 'Save new version' }).click();
   await page.getByRole('heading', { level: 1 }).locator('xpath=..').getByText(`v${expectVersion}`, { exact: false }).first().waitFor();
+  // The note went with that version; the next one starts without it.
+  await expect.poll(() => page.getByLabel('Change note (optional)').inputValue()).toBe('');
 }
 
 /** Whether the whole of an element is inside the viewport (not scrolled away). */
