@@ -126,14 +126,18 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     const page = await e2e.newPage();
     await signUp(page);
     const title = `Translate ${crypto.randomUUID().slice(0, 6)}`;
-    await createPrompt(page, { title, content: 'Translate into {{language}}: {{text}}', temperature: '0.4', maxTokens: '120' });
+    await createPrompt(page, { title, content: 'Translate into {{language:enum(French,German)}}: {{text}}', temperature: '0.4', maxTokens: '120' });
     await open(page, '/chat');
     await composer(page).press('/');
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Search prompts').fill(title);
     await dialog.getByRole('option', { name: title }).waitFor();
     await dialog.getByLabel('Search prompts').press('Enter');
-    await dialog.getByLabel('language', { exact: true }).fill('French');
+    // The enum's values are offered to pick from, and the keyboard lands on the first variable.
+    const language = dialog.getByLabel('language', { exact: true });
+    await expect.poll(() => language.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect(language.locator('option:not([disabled])').allTextContents()).resolves.toEqual(['French', 'German']);
+    await language.selectOption('French');
     await dialog.getByLabel('text', { exact: true }).fill('good morning');
     await screenshot(page, 'prompt-picker');
     await dialog.getByRole('button', { name: 'Insert' }).click();
