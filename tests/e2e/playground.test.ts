@@ -32,7 +32,9 @@ describe('playground in the browser', { timeout: 120_000 }, () => {
     const promptId = page.url().split('/').pop()!;
     await saveVersion(page, 'Greet {{who}} with {{n:number}} words.', 2);
 
-    await open(page, `/playground?prompt=${promptId}`);
+    // The prompt's page leads to the playground with the prompt chosen.
+    await page.getByRole('link', { name: 'Open in playground' }).click();
+    await page.waitForURL(`**/playground?prompt=${promptId}`);
     await page.getByLabel('v1', { exact: true }).check();
     await page.getByLabel('who').fill('Ada');
     await page.getByLabel('n (number)').fill('many');
