@@ -337,6 +337,13 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await expect(row.getByLabel('Custom (OpenAI-compatible) API key').inputValue()).resolves.toMatch(/^sk-third-/);
     await row.getByRole('button', { name: 'Replace' }).click(); // closes the form
 
+    // A provider at a fixed address (no Base URL field) takes a key as well.
+    const openai = page.locator('li[data-provider="openai"]');
+    await openai.getByRole('button', { name: 'Add key' }).click();
+    await openai.getByLabel('OpenAI API key').fill(`sk-openai-${crypto.randomUUID()}-CCCC`);
+    await openai.getByRole('button', { name: 'Save key' }).click();
+    await openai.getByTestId('key-hint').filter({ hasText: 'CCCC' }).waitFor();
+
     // Deleting a key (never shown again) asks first; Cancel keeps it.
     await row.getByRole('button', { name: 'Delete Custom (OpenAI-compatible) key…' }).click();
     await row.getByRole('button', { name: 'Cancel' }).click();

@@ -24,7 +24,8 @@ const budgetForm = z.object({
 const keyForm = z.object({
   provider,
   api_key: z.string().trim().max(4096),
-  base_url: z.union([z.literal(''), z.url('Enter a full URL, e.g. https://example.com/v1')]),
+  // Absent for a provider at a fixed address (OpenAI, Anthropic): their rows have no such field.
+  base_url: z.union([z.literal(''), z.url('Enter a full URL, e.g. https://example.com/v1')]).default(''),
 });
 
 export const load: PageServerLoad = async (event) => {
@@ -104,8 +105,11 @@ export const actions: Actions = {
   },
   saveKey: async (event) => {
     const api = await requireApi(event);
-    const input = keyForm.safeParse(Object.fromEntries(await event.request.formData()));
-    if (!input.success) return fail(400, { section: 'keys', error: input.error.issues[0].message });
+    const form = Object.fromEntries(await event.request.formData());
+    const input = keyForm.safeParse(form);
+    // The message goes beside the row it is about, whose form stays open with what was typed.
+    const row = provider.safeParse(form.provider).data;
+    if (!input.success) return fail(400, { section: 'keys', ...(row ? { provider: row } : {}), error: input.error.issues[0].message });
     const { provider: id, api_key, base_url } = input.data;
     try {
       // A keyless provider (Ollama) is saved with its base URL only: no empty api_key.
