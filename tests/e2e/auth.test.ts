@@ -74,6 +74,33 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await again.waitForURL('**/chat');
   });
 
+  it('changes the password in Settings › Security, only with the current one', async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page, newEmail('change'));
+    await open(page, '/settings/security');
+    const form = page.getByRole('form', { name: 'Change password' });
+    await form.getByLabel('Current password').fill('not-my-password-1');
+    await form.getByLabel('New password', { exact: true }).fill('a-changed-pass-7');
+    await form.getByLabel('Repeat the new password').fill('a-changed-pass-7');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await form.getByRole('alert').filter({ hasText: 'Your current password is not right.' }).waitFor();
+    await form.getByLabel('Current password').fill(PASSWORD);
+    await form.getByLabel('New password', { exact: true }).fill('a-changed-pass-7');
+    await form.getByLabel('Repeat the new password').fill('a-changed-pass-7');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await form.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor();
+    // Still signed in here, with the second factor untouched.
+    await open(page, '/settings');
+    await page.getByRole('heading', { name: 'Settings', exact: true }).waitFor();
+
+    const again = await e2e.newPage();
+    await open(again, '/login');
+    await again.getByLabel('Email').fill(email);
+    await again.getByLabel('Password').fill('a-changed-pass-7');
+    await again.getByRole('button', { name: 'Sign in' }).click();
+    await again.waitForURL('**/chat');
+  });
+
   it('enroll an authenticator app → sign in again with its code', async () => {
     const page = await e2e.newPage();
     const email = await signUp(page, newEmail('totp'));

@@ -1,13 +1,9 @@
 // The recovery screen: the recovery link signed the user in (through /auth/callback); here
 // they choose the new password.
 import { fail, redirect } from '@sveltejs/kit';
-import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { friendlyAuthMessage } from '$lib/server/auth-messages';
-
-const passwordForm = z
-  .object({ password: z.string().min(8, 'Use at least 8 characters').max(72, 'Use at most 72 characters'), confirm: z.string() })
-  .refine((v) => v.password === v.confirm, { message: 'The two passwords differ', path: ['confirm'] });
+import { newPasswordForm } from '$lib/server/password';
 
 export const load: PageServerLoad = async ({ locals }) => {
   const { session } = await locals.safeGetSession();
@@ -20,7 +16,7 @@ export const actions: Actions = {
     const { session } = await locals.safeGetSession();
     if (!session) redirect(303, '/login');
     const form = await request.formData();
-    const input = passwordForm.safeParse({ password: form.get('password'), confirm: form.get('confirm') });
+    const input = newPasswordForm.safeParse({ password: form.get('password'), confirm: form.get('confirm') });
     if (!input.success) return fail(400, { error: input.error.issues[0].message });
     const { error } = await locals.supabase.auth.updateUser({ password: input.data.password });
     if (error) return fail(error.status === 422 || error.status === 400 ? 400 : 502, { error: friendlyAuthMessage(error.message) });

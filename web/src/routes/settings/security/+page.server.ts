@@ -1,7 +1,9 @@
-// Settings › Security: the sign-in email (changed by confirming mails to both addresses) and
-// the authenticator app (TOTP) as a second factor.
+// Settings › Security: the sign-in email (changed by confirming mails to both addresses), the
+// password (the current one first) and the authenticator app (TOTP) as a second factor.
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
+import { friendlyAuthMessage } from '$lib/server/auth-messages';
+import { newPasswordForm, passwordIsRight } from '$lib/server/password';
 import type { Actions, PageServerLoad } from './$types';
 
 const emailForm = z.object({ email: z.email('Enter a valid email address') });
@@ -36,6 +38,19 @@ export const actions: Actions = {
     );
     if (error) return fail(error.status === 429 ? 429 : 400, { emailError: error.message });
     return { emailNotice: `Check your inbox at ${input.data.email} and at your current address: follow both links to finish the change.` };
+  },
+  changePassword: async ({ request, locals, getClientAddress }) => {
+    const session = await signedIn(locals);
+    const form = await request.formData();
+    const input = newPasswordForm.safeParse({ password: form.get('password'), confirm: form.get('confirm') });
+    if (!input.success) return fail(400, { passwordError: input.error.issues[0].message });
+    const current = String(form.get('current') ?? '');
+    if (!current || !session.user.email || !(await passwordIsRight(session.user.email, current, getClientAddress()))) {
+      return fail(400, { passwordError: 'Your current password is not right.' });
+    }
+    const { error } = await locals.supabase.auth.updateUser({ password: input.data.password });
+    if (error) return fail(error.status === 429 ? 429 : 400, { passwordError: friendlyAuthMessage(error.message) });
+    return { passwordNotice: 'Password changed. Sign in with the new one from now on.' };
   },
   enroll: async ({ request, locals }) => {
     await signedIn(locals);
