@@ -299,7 +299,8 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
 
     await page.getByLabel('Type delete my account to confirm').fill('delete my account');
     await page.getByRole('button', { name: 'Delete my account' }).click();
-    await page.waitForURL('**/login');
+    await page.waitForURL('**/login?**');
+    await page.getByRole('status').filter({ hasText: 'Your account and everything in it were deleted.' }).waitFor();
     await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);

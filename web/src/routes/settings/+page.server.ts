@@ -173,6 +173,7 @@ export const actions: Actions = {
       return failed(err, { section: 'account' });
     }
     await event.locals.supabase.auth.signOut({ scope: 'local' });
-    redirect(303, '/login');
+    // Said on the sign-in page, or an empty sign-in form is all that shows it worked.
+    redirect(303, `/login?notice=${encodeURIComponent('Your account and everything in it were deleted.')}`);
   },
 };
