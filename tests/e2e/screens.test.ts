@@ -264,6 +264,8 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     const inline = page.getByRole('form', { name: 'Sign in' }).getByRole('alert');
     await inline.waitFor();
     await expect(inline.textContent()).resolves.toMatch(/invalid/i);
+    // Focus is back in the password (not lost to the page), so it is retyped straight away.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('password');
     // Said once, next to the form: no toast repeating it (two alerts would be announced twice).
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await expect(page.getByRole('alert').count()).resolves.toBe(1);
