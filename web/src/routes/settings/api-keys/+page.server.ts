@@ -9,7 +9,11 @@ const createForm = z.object({
   name: z.string().trim().min(1, 'Give the key a name').max(100),
   scopes: z.array(z.enum(['prompts:read', 'chat'])).min(1, 'Pick at least one scope'),
   // A date from the picker: the key works until the end of that day (UTC).
-  expires: z.union([z.literal(''), z.iso.date('Pick a date')]),
+  // ISO dates compare as strings; checked here so the API's own wording (expires_at: …) never shows.
+  expires: z.union([
+    z.literal(''),
+    z.iso.date('Pick a date').refine((day) => day >= new Date().toISOString().slice(0, 10), 'Pick today or a later day; an expired key would not work'),
+  ]),
 });
 
 export const load: PageServerLoad = async (event) => {
