@@ -74,10 +74,16 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await again.waitForURL('**/chat');
   });
 
-  it('changes the password in Settings › Security, only with the current one', async () => {
+  it('changes the password in Settings › Security, only with the current one (and not the email to itself)', async () => {
     const page = await e2e.newPage();
     const email = await signUp(page, newEmail('change'));
     await open(page, '/settings/security');
+    // The address already in use is not "changed" to itself (no mail would come).
+    const change = page.getByRole('form', { name: 'Change email' });
+    await change.getByLabel('New email').fill(email.toUpperCase());
+    await change.getByRole('button', { name: 'Change email' }).click();
+    await change.getByRole('alert').filter({ hasText: 'That is already your sign-in email.' }).waitFor();
+
     const form = page.getByRole('form', { name: 'Change password' });
     await form.getByLabel('Current password').fill('not-my-password-1');
     await form.getByLabel('New password', { exact: true }).fill('a-changed-pass-7');

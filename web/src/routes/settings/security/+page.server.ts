@@ -29,9 +29,11 @@ export const load: PageServerLoad = async ({ locals }) => {
 
 export const actions: Actions = {
   changeEmail: async ({ request, locals, url }) => {
-    await signedIn(locals);
+    const session = await signedIn(locals);
     const input = emailForm.safeParse({ email: (await request.formData()).get('email') });
     if (!input.success) return fail(400, { emailError: input.error.issues[0].message });
+    // Auth accepts it and sends nothing, so "check your inbox" would have the user wait for no mail.
+    if (input.data.email.toLowerCase() === session.user.email?.toLowerCase()) return fail(400, { emailError: 'That is already your sign-in email.' });
     const { error } = await locals.supabase.auth.updateUser(
       { email: input.data.email },
       { emailRedirectTo: `${url.origin}/auth/callback?next=${encodeURIComponent('/settings/security')}` },
