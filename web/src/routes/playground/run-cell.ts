@@ -1,6 +1,8 @@
 // One playground cell: a prompt version × a model, streamed through the gateway
 // (/api/v1/chat/completions via the same-origin proxy). Reports text as it arrives, then
 // tokens, latency and cost; a failure ends only this cell.
+import { formatTokens, formatUsd } from '../../lib/usage-format';
+
 export interface CellResult {
   text: string;
   status: 'running' | 'done' | 'error';
@@ -43,8 +45,9 @@ export async function runCell(
       const events = buffer.split('\n\n');
       buffer = events.pop() ?? '';
       for (const event of events) {
-        const data = event.replace(/^data: /, '');
-        if (data === '[DONE]') continue;
+        // An event's data lines (a `:` comment, such as a keepalive, has none and is skipped).
+        const data = event.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).replace(/^ /, '')).join('\n');
+        if (!data || data === '[DONE]') continue;
         const chunk = JSON.parse(data);
         if (chunk.error) throw new Error(chunk.error.message);
         const delta = chunk.choices?.[0]?.delta?.content;
@@ -56,4 +59,14 @@ export async function runCell(
   } catch (err) {
     update({ status: 'error', error: err instanceof Error ? err.message : 'The run failed', latencyMs: Math.round(performance.now() - started) });
   }
+}
+
+/** What a cell shows under its text: "Streaming…", then tokens · latency · dollars, as far as known. */
+export function cellStats(cell: Pick<CellResult, 'status' | 'tokens' | 'latencyMs' | 'costUsd'>): string {
+  const known = [
+    cell.tokens !== null ? formatTokens(cell.tokens) : null,
+    cell.latencyMs !== null ? `${cell.latencyMs} ms` : null,
+    cell.costUsd !== null ? formatUsd(cell.costUsd) : null,
+  ].filter((part): part is string => part !== null).join(' · ');
+  return [cell.status === 'running' ? 'Streaming…' : '', known].filter(Boolean).join(' ');
 }
