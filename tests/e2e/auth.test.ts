@@ -114,6 +114,12 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();
     const secret = (await page.getByTestId('totp-secret').innerText()).trim();
     await expect.poll(() => page.getByRole('img', { name: 'QR code for your authenticator app' }).getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+    // A wrong code is refused, and the keyboard is back on the code (it was left on the page).
+    const wrong = totpCode(secret) === '000000' ? '111111' : '000000';
+    await page.getByLabel('Code from the app').fill(wrong);
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByText('That code is not valid').waitFor();
+    await expect.poll(() => page.getByLabel('Code from the app').evaluate((field) => field === document.activeElement)).toBe(true);
     await page.getByLabel('Code from the app').fill(totpCode(secret));
     await page.getByRole('button', { name: 'Turn on' }).click();
     await page.getByText('Two-factor sign-in is on').waitFor();
