@@ -1,10 +1,9 @@
 // Choosing a new password (the recovery screen and Settings › Security share the rules) and
 // checking the current one before a signed-in change, so an open session alone cannot.
 import { createClient } from '@supabase/supabase-js';
-import { isIP } from 'node:net';
 import WebSocket from 'ws';
 import { z } from 'zod';
-import { publicEnv, secretKey } from '$lib/server/env';
+import { forAddress } from '$lib/server/supabase';
 
 export const newPasswordForm = z
   .object({ password: z.string().min(8, 'Use at least 8 characters').max(72, 'Use at most 72 characters'), confirm: z.string() })
@@ -15,13 +14,11 @@ export const newPasswordForm = z
  * second factor) stays as it is; the session the check opened is revoked again at once.
  */
 export async function passwordIsRight(email: string, password: string, clientAddress: string): Promise<boolean> {
-  const env = publicEnv();
-  const secret = secretKey();
   // As createSupabaseServerClient: Auth rate-limits by the browser's address, not this server's.
-  const forward = secret && isIP(clientAddress) ? clientAddress : null;
-  const client = createClient(env.PUBLIC_SUPABASE_URL, forward ? secret! : env.PUBLIC_SUPABASE_PUBLISHABLE_KEY, {
+  const { url, key, global } = forAddress(clientAddress);
+  const client = createClient(url, key, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    global: forward ? { headers: { 'Sb-Forwarded-For': forward } } : {},
+    global,
     // Node 20 has no global WebSocket; this client never subscribes, but it insists.
     realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
   });

@@ -17,11 +17,23 @@ interface ClientOptions {
   clientAddress?: string;
 }
 
-export function createSupabaseServerClient(cookies: Cookies, options: ClientOptions = {}) {
+/**
+ * The key and headers of an Auth call made for the browser at `clientAddress` (see
+ * ClientOptions): the secret key with `Sb-Forwarded-For` when both are there, else the
+ * publishable key.
+ */
+export function forAddress(clientAddress?: string): { url: string; key: string; global: { headers?: Record<string, string> } } {
   const env = publicEnv();
   const secret = secretKey();
-  const forward = options.clientAddress && secret && isIP(options.clientAddress) ? options.clientAddress : null;
-  return createServerClient(env.PUBLIC_SUPABASE_URL, forward ? secret! : env.PUBLIC_SUPABASE_PUBLISHABLE_KEY, {
+  const forward = clientAddress && secret && isIP(clientAddress) ? clientAddress : null;
+  return forward
+    ? { url: env.PUBLIC_SUPABASE_URL, key: secret!, global: { headers: { 'Sb-Forwarded-For': forward } } }
+    : { url: env.PUBLIC_SUPABASE_URL, key: env.PUBLIC_SUPABASE_PUBLISHABLE_KEY, global: {} };
+}
+
+export function createSupabaseServerClient(cookies: Cookies, options: ClientOptions = {}) {
+  const { url, key, global } = forAddress(options.clientAddress);
+  return createServerClient(url, key, {
     cookies: {
       getAll: () => cookies.getAll(),
       // httpOnly: the session (refresh token included) is never readable by page scripts;
@@ -30,7 +42,7 @@ export function createSupabaseServerClient(cookies: Cookies, options: ClientOpti
         for (const { name, value, options } of toSet) cookies.set(name, value, { ...options, path: '/', httpOnly: true, sameSite: 'lax' });
       },
     },
-    global: forward ? { headers: { 'Sb-Forwarded-For': forward } } : {},
+    global,
     // Node 20 has no global WebSocket; the server never subscribes, but the client insists.
     realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
   });
