@@ -104,12 +104,13 @@ export const actions: Actions = {
     if (!input.success) return fail(400, { error: input.error.issues[0].message, where: 'labels' as const });
     const path = { id: event.params.id, label: input.data.label };
     const body = { version: input.data.version, locked: form.get('locked') === 'on', force: form.get('force') === 'on' };
-    const moved = await attempt('labels', () => ok(api.PUT('/api/prompts/{id}/labels/{label}', { params: { path }, body })));
-    // The API's wording names its `force` field; here the same choice is a checkbox.
-    if ('data' in moved && moved.status === 409 && /locked/.test(moved.data.error)) {
-      return fail(409, { error: `“${input.data.label}” is locked: tick “Move even if locked” to move it.`, where: 'labels' as const });
-    }
-    return moved;
+    return attempt('labels', () => ok(api.PUT('/api/prompts/{id}/labels/{label}', { params: { path }, body })).catch((err) => {
+      // The API's wording names its `force` field; here the same choice is a checkbox.
+      if (err instanceof ApiError && err.code === 'label_locked') {
+        throw new ApiError(err.status, err.code, `“${input.data.label}” is locked: tick “Move even if locked” to move it.`);
+      }
+      throw err;
+    }));
   },
   deleteLabel: async (event) => {
     const api = await requireApi(event);
