@@ -69,6 +69,9 @@ const encryptionKeys: Reader<{ version: number; key: Uint8Array }[]> = (value) =
   return keys;
 };
 
+/** The most MAX_MESSAGE_CHARS may be set to (POST /chat's schema checks this ceiling first). */
+export const MESSAGE_CHARS_CEILING = 200_000;
+
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 const env = {
@@ -92,7 +95,7 @@ const env = {
   IMPORT_RATE_REFILL_PER_SECOND: positive(2),
   MAX_BODY_BYTES: int(256 * 1024),
   // The messages table allows 200 000 characters per message.
-  MAX_MESSAGE_CHARS: int(32_000, 1, 200_000),
+  MAX_MESSAGE_CHARS: int(32_000, 1, MESSAGE_CHARS_CEILING),
   MAX_TOKENS_CAP: int(8192),
   PROVIDER_TIMEOUT_MS: int(60_000),
   KEEPALIVE_MS: int(15_000),

@@ -9,6 +9,7 @@
  * anyone watches (lib/chat/turn.ts). Stop and re-attach live in routes/chat-turns.ts.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { MESSAGE_CHARS_CEILING } from '../config.ts';
 import { PROJECT_FILES_SHARE, attachmentParts, attachmentsOf, filesMeta, prepareAttachments, recordAnswerSources, recordAttachments } from '../lib/attachments/chat-attachments.ts';
 import { sweepOrphanUploads } from '../lib/attachments/cleanup.ts';
 import type { QuestionVector } from '../lib/attachments/project-files.ts';
@@ -43,7 +44,7 @@ export const ChatRequest = z
     session_id: z.uuid().optional().openapi({ description: 'Continue this session; omit to start a new one' }),
     project_id: z.uuid().optional().openapi({ description: 'Project of a new session (its system prompt applies)' }),
     // The limit is the deployment's MAX_MESSAGE_CHARS (checked in the handler: 413); this is its ceiling.
-    message: z.string().max(200_000).regex(/^[^\u0000]*$/, 'must not contain NUL characters').optional().openapi({
+    message: z.string().max(MESSAGE_CHARS_CEILING).regex(/^[^\u0000]*$/, 'must not contain NUL characters').optional().openapi({
       description: 'The user message (not needed with regenerate): at most MAX_MESSAGE_CHARS characters (32,000 by default), else 413 `message_too_long`',
     }),
     provider: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'must be a provider id such as "openai"'),
