@@ -30,14 +30,16 @@ describe('playground in the browser', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Create prompt' }).click();
     await page.waitForURL(/\/prompts\/[0-9a-f-]{36}$/);
     const promptId = page.url().split('/').pop()!;
-    await saveVersion(page, 'Greet {{who}} with {{n:number}} words.', 2);
+    await saveVersion(page, 'Greet {{who}} with {{n:number}} words, {{tone:enum(warm,dry)|warm}}.', 2);
 
     // The prompt's page leads to the playground with the prompt chosen.
     await page.getByRole('link', { name: 'Open in playground' }).click();
     await page.waitForURL(`**/playground?prompt=${promptId}`);
     await page.getByLabel('v1', { exact: true }).check();
     await page.getByLabel('who').fill('Ada');
-    await page.getByLabel('n (number)').fill('many');
+    // The fields are typed as their slots declare: n takes only a number.
+    await expect(page.getByLabel('n', { exact: true }).getAttribute('type')).resolves.toBe('number');
+    await expect(page.getByLabel('tone (optional)').evaluate((el) => [...(el as HTMLSelectElement).options].map((o) => o.text))).resolves.toEqual(['Default: warm', 'warm', 'dry']);
     await page.getByRole('button', { name: 'Run 2 cells' }).click();
 
     const current = page.getByRole('region', { name: 'Results: Current values' });
@@ -49,7 +51,7 @@ describe('playground in the browser', { timeout: 120_000 }, () => {
     expect((await v1.getByTestId('cell-text').textContent())?.length).toBeGreaterThan(0);
     expect(await v1.getByTestId('cell-stats').textContent()).toMatch(/\d+ tokens · \d+ ms · \$0\.0000\d+/);
     expect(await v2.getAttribute('data-status')).toBe('error');
-    expect(await v2.getByRole('alert').textContent()).toContain('Variable `n` must be a number');
+    expect(await v2.getByRole('alert').textContent()).toContain('Missing value for variable: n');
     // Choosing the next comparison leaves the results of this run as they were.
     await page.getByLabel('v1', { exact: true }).uncheck();
     await page.getByRole('button', { name: 'Run 1 cell' }).waitFor();
@@ -61,14 +63,14 @@ describe('playground in the browser', { timeout: 120_000 }, () => {
     // name (saying so, not ignoring the click); saving one keeps the results and choices shown.
     await page.getByRole('button', { name: 'Save test case' }).click();
     await expect(page.getByRole('region', { name: 'Test cases' }).getByRole('alert').textContent()).resolves.toBe('Name the test case first.');
-    await page.getByLabel('Save these values as').fill('not a number');
+    await page.getByLabel('Save these values as').fill('no count');
     await page.getByRole('button', { name: 'Save test case' }).click();
-    await page.getByRole('button', { name: 'Run “not a number”' }).waitFor();
+    await page.getByRole('button', { name: 'Run “no count”' }).waitFor();
     await page.getByRole('button', { name: 'Run 1 case' }).waitFor();
     expect(await current.getByRole('article').count()).toBe(2);
     expect(await v1.getAttribute('data-status')).toBe('done');
     await expect(page.getByLabel('v1', { exact: true }).isChecked()).resolves.toBe(true);
-    await page.getByLabel('n (number)').fill('3');
+    await page.getByLabel('n', { exact: true }).fill('3');
     await page.getByLabel('Save these values as').fill('three words');
     await page.getByRole('button', { name: 'Save test case' }).click();
     await page.getByRole('button', { name: 'Run all 2 cases' }).waitFor();
@@ -81,7 +83,7 @@ describe('playground in the browser', { timeout: 120_000 }, () => {
     await page.getByLabel('v1', { exact: true }).check();
     await page.getByRole('button', { name: 'Run all 2 cases' }).click();
     const good = page.getByRole('region', { name: 'Results: three words' });
-    const bad = page.getByRole('region', { name: 'Results: not a number' });
+    const bad = page.getByRole('region', { name: 'Results: no count' });
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="playground-grid"] article[data-status="running"]').length === 0
       && document.querySelectorAll('[data-testid="playground-grid"] article').length === 4);
     expect(await good.locator('article[data-status="done"]').count()).toBe(2);
