@@ -44,6 +44,45 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await expect(page.getByLabel('Email').inputValue()).resolves.toBe(email);
   });
 
+  it('a form sent after the session ended keeps what was typed through signing in again, for that person only', async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page);
+    const stranger = await e2e.newPage();
+    const strangerEmail = await signUp(stranger);
+    const template = 'Summarise {{text}} in {{n:number|3}} points.';
+    const sendAfterSessionEnds = async (title: string) => {
+      await open(page, '/prompts/new');
+      await page.getByLabel('Title').fill(title);
+      await page.getByLabel('Template').fill(template);
+      // Signed out elsewhere: this tab's session cookies are gone when the form is sent.
+      await page.context().clearCookies();
+      await page.getByRole('button', { name: 'Create prompt' }).click();
+      await page.waitForURL('**/login?next=%2Fprompts%2Fnew');
+    };
+    const signInHere = async (who: string) => {
+      await page.getByLabel('Email').fill(who);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL('**/prompts/new');
+    };
+
+    await sendAfterSessionEnds('Kept through sign-in');
+    await signInHere(email);
+    await page.getByTestId('toasts').getByText('what you were sending is back in the form').waitFor();
+    await expect(page.getByLabel('Title').inputValue()).resolves.toBe('Kept through sign-in');
+    await expect(page.getByLabel('Template').inputValue()).resolves.toBe(template);
+    // Nothing was sent on its own; sending it now creates the prompt as typed.
+    await page.getByRole('button', { name: 'Create prompt' }).click();
+    await page.waitForURL(/\/prompts\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: 'Kept through sign-in' }).waitFor();
+
+    // Someone else signing in on this tab is not shown what the last person typed.
+    await sendAfterSessionEnds('Not for the next person');
+    await signInHere(strangerEmail);
+    await expect(page.getByLabel('Title').inputValue()).resolves.toBe('');
+    await expect(page.getByLabel('Template').inputValue()).resolves.not.toContain('{{text}}');
+  });
+
   it('forgot password → email → new password → signed in', async () => {
     const email = await signUp(await e2e.newPage(), newEmail('forgot'));
     const page = await e2e.newPage();
