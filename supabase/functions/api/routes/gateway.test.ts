@@ -209,6 +209,27 @@ describe('gateway with the openai SDK', () => {
     }
   });
 
+  it("answers the provider's rate limit as a 429 with the provider's retry-after, so the SDK backs off as asked", async () => {
+    const alice = await api.createUser();
+    const key = await keyFor(alice);
+    api.fakeProvider.setMode('429');
+    try {
+      for (const stream of [false, true]) {
+        const call = sdk(key).chat.completions.create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'x' }], stream });
+        await expect(call, `stream: ${stream}`).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+        const error = (await call.then(() => null, (e: unknown) => e)) as InstanceType<typeof OpenAI.RateLimitError>;
+        expect(error).toMatchObject({ status: 429, code: 'provider_rate_limited', type: 'rate_limit_error' });
+        expect(error.headers?.get('retry-after')).toBe('1');
+      }
+      // The SDK's default retries wait the second the provider asked for, then try again.
+      const before = api.fakeProvider.requests.length;
+      await expect(sdk(key, 1).chat.completions.create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+      expect(api.fakeProvider.requests.length - before).toBe(2);
+    } finally {
+      api.fakeProvider.setMode('ok');
+    }
+  });
+
   it('logs a provider failure as an error call and answers 502', async () => {
     const alice = await api.createUser();
     const client = sdk(await keyFor(alice));

@@ -17,7 +17,7 @@ import type { Context } from 'hono';
 import type OpenAI from 'openai';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
 import { assertWithinBudget } from '../lib/budget.ts';
-import { describeProviderError, TimeoutError } from '../lib/chat/provider-errors.ts';
+import { describeProviderError, TimeoutError, type ChatError } from '../lib/chat/provider-errors.ts';
 import { idleWatchdog } from '../lib/idle-watchdog.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError, errorBody, openAiErrorBody } from '../lib/errors.ts';
@@ -34,12 +34,14 @@ import { resolvePromptVersion } from './prompts/resolve.ts';
 /**
  * A provider failure as the gateway's answer. What the request itself got wrong (a model the
  * provider does not know, a request it refused) is the caller's 404/400, as from OpenAI; the
- * rest is 502. Clients such as the openai SDK retry a 502, so one retrying cannot fix (the
- * stored provider key is refused) says `x-should-retry: false`.
+ * provider's rate limit is a 429 carrying the provider's `retry-after`, so a client such as the
+ * openai SDK backs off as long as the provider asked; the rest is 502. Clients retry a 502, so
+ * one retrying cannot fix (the stored provider key is refused) says `x-should-retry: false`.
  */
-function providerFailure(code: string, message: string): ApiError {
+function providerFailure({ code, message, retryAfterSeconds }: ChatError): ApiError {
   if (code === 'provider_not_found') return new ApiError(404, code, message);
   if (code === 'provider_rejected') return new ApiError(400, code, message);
+  if (code === 'provider_rate_limited') return new ApiError(429, code, message, retryAfterSeconds === undefined ? undefined : { 'retry-after': String(retryAfterSeconds) });
   return new ApiError(502, code, message, code === 'provider_auth' ? { 'x-should-retry': 'false' } : undefined);
 }
 
@@ -215,7 +217,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
     } catch (error) {
       const failed = fail(error);
       await logGatewayCall(db.sql, config, failed.log);
-      throw providerFailure(failed.described.code, failed.described.message);
+      throw providerFailure(failed.described);
     }
     const latencyMs = Math.round(performance.now() - started);
     const usage = completion.usage;
@@ -234,7 +236,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   } catch (error) {
     const failed = fail(error);
     await logGatewayCall(db.sql, config, failed.log);
-    throw providerFailure(failed.described.code, failed.described.message);
+    throw providerFailure(failed.described);
   }
   const wantsUsage = body.stream_options?.include_usage === true;
   // The usage log's id, sent as a header now and written with the row once the stream ends,
@@ -270,7 +272,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
     } catch (error) {
       const failed = fail(timedOut ? new TimeoutError() : error);
       errorCode = failed.described.code;
-      const failure = providerFailure(failed.described.code, failed.described.message);
+      const failure = providerFailure(failed.described);
       await send(JSON.stringify(openAiErrorBody(failure.status, errorBody(failure.code, failure.message))));
     } finally {
       idle.stop();

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../errors.ts';
 import { loadOpenAI } from '../openai-sdk.ts';
-import { describeProviderError, TimeoutError } from './provider-errors.ts';
+import { describeProviderError, retryAfterOf, TimeoutError } from './provider-errors.ts';
 
 const ctx = { providerName: 'OpenAI', model: 'gpt-4o', apiKey: 'sk-proj-SECRETSECRET1234', timeoutMs: 60_000 };
 const apiError = (status: number, message: string) =>
@@ -29,5 +29,21 @@ describe('describeProviderError', () => {
     expect(echoed.message).not.toContain('gsk_abcdef123456');
     const auth = describeProviderError(apiError(401, `Incorrect API key provided: ${ctx.apiKey}`), ctx);
     expect(auth.message).not.toContain('SECRET');
+  });
+});
+
+describe('retryAfterOf', () => {
+  const h = (init: Record<string, string>) => new Headers(init);
+  it('reads seconds, milliseconds and an HTTP date, rounded up to whole seconds within 1 s .. 1 h', () => {
+    expect(retryAfterOf(h({ 'retry-after': '7' }))).toBe(7);
+    expect(retryAfterOf(h({ 'retry-after': '0.2' }))).toBe(1);
+    expect(retryAfterOf(h({ 'retry-after-ms': '1500', 'retry-after': '9' }))).toBe(2);
+    expect(retryAfterOf(h({ 'retry-after': new Date(Date.UTC(2026, 0, 1, 0, 0, 30)).toUTCString() }), Date.UTC(2026, 0, 1))).toBe(30);
+    expect(retryAfterOf(h({ 'retry-after': '86400' }))).toBe(3600);
+  });
+  it('is undefined without a readable value', () => {
+    expect(retryAfterOf(undefined)).toBeUndefined();
+    expect(retryAfterOf(h({}))).toBeUndefined();
+    expect(retryAfterOf(h({ 'retry-after': 'soon' }))).toBeUndefined();
   });
 });

@@ -10,6 +10,21 @@ import { ApiError } from '../errors.ts';
 export interface ChatError {
   code: string;
   message: string;
+  /** How long the provider asked to wait (its `retry-after`), when it rate limited the call. */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * A provider's `retry-after` (seconds or an HTTP date, RFC 9110 §10.2.3), or `retry-after-ms`,
+ * as whole seconds from 1 to an hour; undefined when absent or unreadable.
+ */
+export function retryAfterOf(headers: Headers | undefined, now = Date.now()): number | undefined {
+  const ms = Number(headers?.get('retry-after-ms') ?? Number.NaN);
+  const raw = headers?.get('retry-after')?.trim();
+  const seconds = Number.isFinite(ms) && ms >= 0 ? ms / 1000
+    : raw && /^\d+(\.\d+)?$/.test(raw) ? Number(raw)
+    : raw ? (Date.parse(raw) - now) / 1000 : Number.NaN;
+  return Number.isFinite(seconds) ? Math.min(3600, Math.max(1, Math.ceil(seconds))) : undefined;
 }
 
 function scrub(text: string, apiKey: string): string {
@@ -39,7 +54,12 @@ export function describeProviderError(error: unknown, ctx: { providerName: strin
     return { code: 'provider_auth', message: `${name} rejected your API key (${error.status}). Check or replace it in Settings → API keys.` };
   }
   if (isSdkError(error, 'RateLimitError')) {
-    return { code: 'provider_rate_limited', message: `${name} is rate limiting your key or your quota is used up (429). Wait a moment and try again, or check your plan with ${name}.` };
+    const retryAfterSeconds = retryAfterOf(error.headers);
+    return {
+      code: 'provider_rate_limited',
+      message: `${name} is rate limiting your key or your quota is used up (429). Wait a moment and try again, or check your plan with ${name}.`,
+      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    };
   }
   if (isSdkError(error, 'NotFoundError')) {
     return { code: 'provider_not_found', message: `${name} does not know the model "${ctx.model}" (404). Pick another model.` };
