@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFreePort } from '../../local/src/ports.ts';
 import { startOidcIssuer, type OidcIssuer } from '../fixtures/oidc-issuer.ts';
 import { verifyLink, waitForMail } from '../helpers/mail.ts';
-import { PASSWORD, newEmail, open, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+import { PASSWORD, newEmail, open, screenshot, signIn, signUp, startE2E, type E2E } from './helpers.ts';
 
 function totpCode(secret: string, stepOffset = 0): string {
   const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
@@ -81,6 +81,28 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await signInHere(strangerEmail);
     await expect(page.getByLabel('Title').inputValue()).resolves.toBe('');
     await expect(page.getByLabel('Template').inputValue()).resolves.not.toContain('{{text}}');
+  });
+
+  it('"Sign out of other devices" ends the other browser\'s session at once, not when its token expires', async () => {
+    const here = await e2e.newPage();
+    const email = await signUp(here);
+    const elsewhere = await e2e.newPage();
+    await signIn(elsewhere, email);
+    await open(elsewhere, '/prompts');
+
+    await open(here, '/settings/security');
+    await here.getByRole('button', { name: 'Sign out of other devices' }).click();
+    await here.getByRole('status').filter({ hasText: 'Signed out of every other device and browser.' }).waitFor();
+
+    // The other browser's access token has not expired, yet its next page asks to sign in,
+    // and its cookies are gone (the page after that asks too).
+    await open(elsewhere, '/projects');
+    await elsewhere.waitForURL('**/login?next=%2Fprojects');
+    await open(elsewhere, '/chat');
+    await elsewhere.waitForURL('**/login**');
+    // This browser carries on.
+    await open(here, '/projects');
+    await expect(here.getByRole('heading', { name: 'Projects' }).isVisible()).resolves.toBe(true);
   });
 
   it('forgot password → email → new password → signed in', async () => {

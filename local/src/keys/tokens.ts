@@ -1,6 +1,6 @@
 /** Signing and verifying the JWTs the local stack issues, exactly as GoTrue shapes them
  * (https://supabase.com/docs/guides/auth/jwt-fields). */
-import { createSecretKey, randomUUID } from 'node:crypto';
+import { createSecretKey } from 'node:crypto';
 import { SignJWT, createLocalJWKSet, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import type { StackKeys } from './index.ts';
 
@@ -27,7 +27,12 @@ export interface AccessTokenClaims {
   is_anonymous: boolean;
 }
 
-/** An ES256 user access token with the signing key's kid. */
+/**
+ * An ES256 user access token with the signing key's kid. Auth passes the session it was issued
+ * for (`session_id`); a token signed without one (tests, benches, tools) names no session, and
+ * is then not tied to one — the database refuses a token whose named session has been signed
+ * out (public.session_is_live), and a made-up one would be.
+ */
 export async function signAccessToken(
   keys: StackKeys,
   claims: Partial<AccessTokenClaims> & { sub: string },
@@ -43,7 +48,6 @@ export async function signAccessToken(
     role: 'authenticated',
     aal: 'aal1',
     amr: [{ method: 'password', timestamp: iat }],
-    session_id: randomUUID(),
     is_anonymous: false,
     ...claims,
   };

@@ -1081,12 +1081,22 @@ export type Database = {
                     "user_id": string;
                 }[];
             };
+            "require_live_session": {
+                Args: {
+                    "p_session_id": string;
+                };
+                Returns: undefined;
+            };
             "select_branch": {
                 Args: {
                     "p_message_id": string;
                     "p_session_id": string;
                 };
                 Returns: string;
+            };
+            "session_is_live": {
+                Args: Record<PropertyKey, never>;
+                Returns: boolean;
             };
             "session_participants": {
                 Args: {

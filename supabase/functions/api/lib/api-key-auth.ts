@@ -11,6 +11,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { apiKeyClaims, hashApiKey, isWellFormedApiKey, looksLikeApiKey, type ApiKeyScope } from './api-keys.ts';
 import type { AppEnv, AuthUser } from './context.ts';
+import { assertLiveSession } from './auth.ts';
 import { ApiError, sessionRequired } from './errors.ts';
 
 /** The scopes that may call this request with a key; null = sessions only. */
@@ -18,13 +19,19 @@ export type ScopeRule = ApiKeyScope[] | null | ((c: Context<AppEnv>) => ApiKeySc
 
 const INVALID_KEY = 'Invalid, expired or revoked API key';
 
-export function requireUserOrKey(rule: ScopeRule) {
+/**
+ * `sessionCheckedByRoute`: the route refuses a signed-out session's token itself, in a
+ * statement it makes anyway (POST /chat's gate), so the middleware spares that round trip.
+ */
+export function requireUserOrKey(rule: ScopeRule, options: { sessionCheckedByRoute?: boolean } = {}) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
     if (!match) throw new ApiError(401, 'unauthorized', 'Sign in first, or send an API key: missing Bearer token');
     const token = match[1];
     if (!looksLikeApiKey(token)) {
-      c.set('user', await c.var.verifyToken(token));
+      const user = await c.var.verifyToken(token);
+      if (!options.sessionCheckedByRoute) await assertLiveSession(c, user);
+      c.set('user', user);
       return await next();
     }
     const accepted = typeof rule === 'function' ? rule(c) : rule;

@@ -8,11 +8,13 @@
  * `JWT_ISSUER`). `alg: none`, unsigned, expired, wrong-audience or foreign-issuer tokens
  * are refused with 401.
  */
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { createLocalJWKSet, importJWK, jwtVerify, type JWK, type JWTPayload, type JWSHeaderParameters } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { AppEnv, AuthUser } from './context.ts';
+import { sessionIdOf } from './db.ts';
 import { ApiError, sessionRequired } from './errors.ts';
 
 const ASYMMETRIC = ['ES256', 'RS256', 'EdDSA'];
@@ -125,6 +127,21 @@ export function createTokenVerifier(config: Config, fetchImpl: typeof fetch) {
 
 export type TokenVerifier = ReturnType<typeof createTokenVerifier>;
 
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A change asked with a token of a signed-out session is refused (401 session_ended), though
+ * the token is unexpired: Auth's access tokens outlive their session
+ * (https://supabase.com/docs/guides/auth/signout), and some writes run on the owner connection,
+ * past RLS's own check of the session (public.session_is_live): storing a provider key,
+ * creating an API key, a gateway call on the stored key. Reads run as the user, under RLS, and
+ * a transaction as the user checks the session first (lib/db.ts), so they need no extra trip.
+ */
+export async function assertLiveSession(c: Context<AppEnv>, user: AuthUser): Promise<void> {
+  const session = sessionIdOf(user);
+  if (session && !READS.has(c.req.method)) await c.var.db.requireLiveSession(session);
+}
+
 /**
  * Middleware for routes: 401 unless a valid user access token is presented; sets c.var.user.
  *   route.use('/*', requireUser)   or   createRoute({ middleware: [requireUser], ... })
@@ -134,6 +151,8 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   if (!match) throw new ApiError(401, 'unauthorized', 'Sign in first: missing Bearer access token');
   // API keys are accepted only where a route opts in (lib/api-key-auth.ts requireUserOrKey).
   if (match[1].startsWith('mrp_')) throw sessionRequired();
-  c.set('user', await c.var.verifyToken(match[1]));
+  const user = await c.var.verifyToken(match[1]);
+  await assertLiveSession(c, user);
+  c.set('user', user);
   await next();
 });

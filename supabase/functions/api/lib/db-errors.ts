@@ -9,6 +9,17 @@ import postgres from 'postgres';
 import { ApiError } from './errors.ts';
 
 const FOREIGN_KEY_VIOLATION = '23503';
+// Raised by public.require_live_session: the token's session has been signed out.
+const SESSION_SIGNED_OUT = 'MR401';
+
+/** True when the database refused the caller's token because its session was signed out. */
+export function isSessionSignedOut(error: unknown): boolean {
+  return error instanceof postgres.PostgresError && error.code === SESSION_SIGNED_OUT;
+}
+
+/** The answer to a token whose session has been signed out (on another device, by a password reset). */
+export const sessionEnded = () =>
+  new ApiError(401, 'session_ended', 'This session has been signed out; sign in again');
 
 /** Use as `.catch(rethrowDatabaseError)` on a write that references other rows. */
 export function rethrowDatabaseError(error: unknown): never {

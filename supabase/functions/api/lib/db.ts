@@ -6,7 +6,14 @@
  */
 import postgres, { type Sql, type TransactionSql } from 'postgres';
 import type { AuthUser } from './context.ts';
+import { isSessionSignedOut, sessionEnded } from './db-errors.ts';
 import { ApiError } from './errors.ts';
+
+/** The Auth session a user's access token was issued for (none for an API key's caller). */
+export function sessionIdOf(user: AuthUser): string | null {
+  const id = user.claims.session_id;
+  return typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) ? id : null;
+}
 
 export interface Db {
   /** `snapshot`: a read-only repeatable-read transaction (one consistent view, e.g. the export). */
@@ -32,6 +39,8 @@ export interface Db {
   ): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
   /** Stores a new API key for the verified user (owner-side; the API roles cannot insert keys). */
   createApiKey(userId: string, key: NewApiKey): Promise<ApiKeyRow>;
+  /** Throws 401 session_ended unless the Auth session is still signed in (public.require_live_session). */
+  requireLiveSession(sessionId: string): Promise<void>;
   /** The live key with this SHA-256 (not expired, user active), marking it used; null if none. */
   authenticateApiKey(hash: Uint8Array): Promise<{ keyId: string; userId: string; email: string | null; scopes: string[] } | null>;
   /**
@@ -114,12 +123,14 @@ function createQueries(sql: Sql): Db {
     sql,
     async withUserTransaction(user, fn, options = {}) {
       const claims = JSON.stringify({ ...user.claims, sub: user.id, role: 'authenticated' });
+      const session = sessionIdOf(user);
       const body = async (tx: TransactionSql) => {
         // Sent without waiting for its answer: statements on a transaction's connection run in
         // the order they are issued, so the claims and role are in place before fn's first
-        // statement, which travels in the same round trip (pipelined).
+        // statement, which travels in the same round trip (pipelined). The token's session is
+        // checked first, as the owner (a signed-out session's token is refused: MR401, 401).
         const [, result] = await Promise.all([
-          tx`select set_config('request.jwt.claims', ${claims}, true), set_config('role', 'authenticated', true)`.execute(),
+          tx`select public.require_live_session(${session}::uuid), set_config('request.jwt.claims', ${claims}, true), set_config('role', 'authenticated', true)`.execute(),
           fn(tx),
         ]);
         return result;
@@ -186,6 +197,11 @@ function createQueries(sql: Sql): Db {
         select id, name, prefix, scopes, expires_at, last_used_at, created_at
           from private.create_api_key(${userId}::uuid, ${key.name}, ${key.prefix}, decode(${toHex(key.hash)}, 'hex'), ${key.scopes}::text[], ${key.expiresAt})`;
       return row!;
+    },
+    async requireLiveSession(sessionId) {
+      await sql`select public.require_live_session(${sessionId}::uuid)`.catch((error: unknown) => {
+        throw isSessionSignedOut(error) ? sessionEnded() : error;
+      });
     },
     async authenticateApiKey(hash) {
       const rows = await sql<{ key_id: string; user_id: string; email: string | null; scopes: string[] }[]>`

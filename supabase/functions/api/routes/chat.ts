@@ -23,6 +23,7 @@ import { nextTurn } from '../lib/chat/next-turn.ts';
 import { stopAndWait } from '../lib/chat/turn-control.ts';
 import { isPlainNewChat, newChatInputs, readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
 import { passTurnGate } from '../lib/chat/turn-gate.ts';
+import { sessionIdOf } from '../lib/db.ts';
 import { turnRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
 import { payerOf, resolveTurnSeat } from '../lib/chat/turn-seat.ts';
 import { readOwnerProject } from '../lib/chat/owner-project.ts';
@@ -77,7 +78,7 @@ const chat = createRoute({
   tags: ['chat'],
   security,
   // A session, or an API key with the `chat` scope (the turn runs as the key's owner).
-  middleware: [requireUserOrKey(['chat'])] as const,
+  middleware: [requireUserOrKey(['chat'], { sessionCheckedByRoute: true })] as const,
   summary: 'Send a message; the answer is written on the server and streamed (Server-Sent Events)',
   description:
     'The stream is a view of a server-side turn: closing it does not stop the answer (use POST /chat/{id}/stop). ' +
@@ -124,7 +125,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   // custom instructions, in one statement. The turn's inputs are read meanwhile (reads only);
   // their outcome is looked at once the gate has passed, so a refused request still gets its
   // 429/402 first.
-  const gate = passTurnGate(db, { userId: user.id, payerId: seat.payerId, providerId: provider.id, capacity: limits.chatRateCapacity, refillPerSecond: limits.chatRateRefillPerSecond });
+  const gate = passTurnGate(db, { userId: user.id, sessionId: sessionIdOf(user), payerId: seat.payerId, providerId: provider.id, capacity: limits.chatRateCapacity, refillPerSecond: limits.chatRateRefillPerSecond });
   gate.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
 
   const window = contextWindow(provider, body.model);

@@ -18,11 +18,36 @@ export function apiHeaders(accessToken: string): Record<string, string> {
   return { authorization: `Bearer ${accessToken}`, apikey: publicEnv().PUBLIC_SUPABASE_PUBLISHABLE_KEY };
 }
 
-/** An API client for the signed-in user; redirects to /login when there is no valid session. */
+/**
+ * An API client for the signed-in user; redirects to /login when there is no valid session,
+ * or when the API says this session was signed out (on another device, by a password change):
+ * its token still verifies until it expires, so the cookies are cleared here first.
+ */
 export async function requireApi(event: Pick<RequestEvent, 'locals' | 'fetch' | 'url'>): Promise<Api> {
   const { session } = await event.locals.safeGetSession();
-  if (!session) redirect(303, `/login?next=${encodeURIComponent(event.url.pathname)}`);
-  return createApi(event.fetch, functionsBase(), apiHeaders(session.access_token));
+  const toLogin = `/login?next=${encodeURIComponent(event.url.pathname)}`;
+  if (!session) redirect(303, toLogin);
+  const fetchSignedIn: typeof fetch = async (input, init) => {
+    const response = await event.fetch(input, init);
+    if (await isSessionEnded(response)) {
+      await endLocalSession(event.locals);
+      redirect(303, toLogin);
+    }
+    return response;
+  };
+  return createApi(fetchSignedIn, functionsBase(), apiHeaders(session.access_token));
+}
+
+/** True for the API's 401 `session_ended`: the token's session has been signed out. */
+export async function isSessionEnded(response: Response): Promise<boolean> {
+  if (response.status !== 401) return false;
+  const body = await response.clone().json().catch(() => null);
+  return body?.error?.code === 'session_ended';
+}
+
+/** Forgets this browser's signed-out session (its cookies); Auth has already ended it. */
+export async function endLocalSession(locals: App.Locals): Promise<void> {
+  await locals.supabase.auth.signOut({ scope: 'local' }).catch(() => {});
 }
 
 /** Turns an API failure inside a load into a SvelteKit error page with the API's message. */

@@ -4,8 +4,10 @@
  * three connections and a transaction as the caller) — private.turn_gate: the sender's rate limit (consumed),
  * the payer's monthly budget, the payer's key ciphertext for the provider, and the sender's
  * custom instructions. Every part filters by an id the API verified — the caller's, or the
- * payer's from lib/chat/turn-seat.ts — and reads the rows RLS shows that person. A refusal
- * comes in this order: 429 rate_limited, then 402 budget_exceeded.
+ * payer's from lib/chat/turn-seat.ts — and reads the rows RLS shows that person. A token whose
+ * session has been signed out is refused in the same statement (public.require_live_session,
+ * MR401: 401 session_ended), before any provider is called; else a refusal comes in this
+ * order: 429 rate_limited, then 402 budget_exceeded.
  */
 import postgres from 'postgres';
 import { budgetExceeded, budgetStatus, monthWindow, payerBudgetExceeded } from '../budget.ts';
@@ -16,6 +18,8 @@ import { floatLiteral, intLiteral, nameLiteral, timestampLiteral, uuidLiteral } 
 
 export interface TurnGateRequest {
   userId: string;
+  /** The Auth session of the caller's token (null: an API key's caller, checked with the key). */
+  sessionId: string | null;
   /** Whose key answers and whose budget the call counts against. */
   payerId: string;
   providerId: string;
@@ -45,8 +49,9 @@ export async function passTurnGate(db: Db, req: TurnGateRequest, now = new Date(
     encrypted_key: string | null;
     base_url: string | null;
   }[]>(`
-    select * from private.turn_gate(${uuidLiteral(req.userId)}, ${uuidLiteral(req.payerId)}, ${nameLiteral(req.providerId)},
-      ${intLiteral(req.capacity)}, ${floatLiteral(req.refillPerSecond)}, ${timestampLiteral(start)}, ${timestampLiteral(resetsAt)})`)
+    select g.* from private.turn_gate(${uuidLiteral(req.userId)}, ${uuidLiteral(req.payerId)}, ${nameLiteral(req.providerId)},
+      ${intLiteral(req.capacity)}, ${floatLiteral(req.refillPerSecond)}, ${timestampLiteral(start)}, ${timestampLiteral(resetsAt)}) g
+    ${req.sessionId === null ? '' : `, public.require_live_session(${uuidLiteral(req.sessionId)})`}`)
     .catch((error: unknown) => {
       // A still-valid token of an account deleted since: its bucket row has no user to belong to.
       if (error instanceof postgres.PostgresError && error.code === '23503') throw new ApiError(401, 'unauthorized', 'This account no longer exists');

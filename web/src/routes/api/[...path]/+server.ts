@@ -3,7 +3,7 @@
 // answer (SSE included) straight back. A browser disconnect aborts the upstream call; for a
 // chat turn that only closes the view (stopping is POST /chat/{id}/stop).
 import type { RequestHandler } from './$types';
-import { apiBase, apiHeaders } from '$lib/server/api';
+import { apiBase, apiHeaders, endLocalSession, isSessionEnded } from '$lib/server/api';
 import { apiTarget } from '$lib/server/api-path';
 
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'cache-control', 'retry-after', 'x-request-id'];
@@ -45,6 +45,9 @@ export const fallback: RequestHandler = async ({ request, url, locals }) => {
     if (request.signal.aborted) return new Response(null, { status: 499 });
     return jsonError(502, 'api_unreachable', 'The API could not be reached. Try again in a moment.');
   }
+
+  // Signed out on another device: this browser's cookies go too, so its next page asks to sign in.
+  if (await isSessionEnded(upstream)) await endLocalSession(locals);
 
   const out = new Headers();
   for (const name of FORWARDED_RESPONSE_HEADERS) {

@@ -1,5 +1,6 @@
 // Settings › Security: the sign-in email (changed by confirming mails to both addresses), the
-// password (the current one first) and the authenticator app (TOTP) as a second factor.
+// password (the current one first), the authenticator app (TOTP) as a second factor, and
+// signing out of every other device.
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { friendlyAuthMessage } from '$lib/server/auth-messages';
@@ -70,6 +71,14 @@ export const actions: Actions = {
     const { error } = await locals.supabase.auth.mfa.challengeAndVerify({ factorId: input.data.factorId, code: input.data.code });
     if (error) return fail(400, { mfaError: 'That code is not valid; enter the current code from your app.', enrolling: enrollingFrom(form) });
     return { mfaNotice: 'Two-factor sign-in is on. Next time you sign in, enter the code from your app.' };
+  },
+  signOutOthers: async ({ locals }) => {
+    await signedIn(locals);
+    // Auth ends the other sessions; their access tokens are refused from then on, not only
+    // once they expire (the database checks each token's session: public.session_is_live).
+    const { error } = await locals.supabase.auth.signOut({ scope: 'others' });
+    if (error) return fail(error.status === 429 ? 429 : 400, { devicesError: friendlyAuthMessage(error.message) });
+    return { devicesNotice: 'Signed out of every other device and browser. This one stays signed in.' };
   },
   remove: async ({ request, locals }) => {
     await signedIn(locals);
