@@ -111,19 +111,26 @@ describe('re-attach', () => {
 
   it('resumes with Last-Event-ID or ?after, here and on another instance, with no gap and no duplicate', async () => {
     const alice = await api.createUser();
-    const { events, meta } = await startTurn(alice, { message }, (e) => e.event === 'delta' && e.data.seq >= 2);
+    // Held after its first token until the views are open, so they resume mid-answer whatever
+    // the load: the first view reads on until the rows are `stored`, and on a busy machine the
+    // whole answer could stream by before that (it then resumed from a seq it had passed).
+    const release = api.fakeProvider.pauseAfterFirstToken();
+    const { events, meta } = await startTurn(alice, { message });
     const seen = textOf(events);
+    const last = Math.max(...events.filter((e) => e.event === 'delta').map((e) => e.data.seq as number));
     const id = meta.assistant_message_id;
-    const resumes = await Promise.all([
-      alice.request('GET', `/chat/${id}/stream`, undefined, { 'last-event-id': '2' }),
-      alice.request('GET', `/chat/${id}/stream?after=2`),
-      onOther(alice, 'GET', `/chat/${id}/stream`, { 'last-event-id': '2' }),
-    ].map(async (res) => readSse(await res)));
+    const opened = [
+      alice.request('GET', `/chat/${id}/stream`, undefined, { 'last-event-id': String(last) }),
+      alice.request('GET', `/chat/${id}/stream?after=${last}`),
+      onOther(alice, 'GET', `/chat/${id}/stream`, { 'last-event-id': String(last) }),
+    ];
+    release();
+    const resumes = await Promise.all(opened.map(async (res) => readSse(await res)));
     for (const resumed of resumes) {
       expect(resumed[0]).toMatchObject({ event: 'meta', data: { assistant_message_id: id, session_id: meta.session_id } });
       const seqs = resumed.filter((e) => e.event === 'delta').map((e) => e.data.seq);
-      expect(seqs[0]).toBe(3);
-      expect(seqs).toEqual(seqs.map((_, i) => i + 3));
+      expect(seqs[0]).toBe(last + 1);
+      expect(seqs).toEqual(seqs.map((_, i) => i + last + 1));
       expect(seen + textOf(resumed)).toBe(full);
       expect(resumed.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
     }
