@@ -70,7 +70,11 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
     async user() {
       if (!env.stack) throw new Error('start the stack first');
       const user = await createAuthUser(sql);
-      return { id: user.id, token: await signAccessToken(env.stack.keys, { sub: user.id, email: user.email, iss: `${env.stack.apiUrl}/auth/v1` }, { expiresInSeconds: 4 * 3600 }) };
+      // Signed in as Auth signs people in: the token names a live session, which every
+      // request's first statement checks (public.require_live_session), as in production.
+      const [session] = await sql<{ id: string }[]>`insert into auth.sessions (id, user_id, created_at, updated_at) values (gen_random_uuid(), ${user.id}, now(), now()) returning id`;
+      const claims = { sub: user.id, email: user.email, session_id: session!.id, iss: `${env.stack.apiUrl}/auth/v1` };
+      return { id: user.id, token: await signAccessToken(env.stack.keys, claims, { expiresInSeconds: 4 * 3600 }) };
     },
     async stop() {
       await env.stack?.stop();
