@@ -98,6 +98,25 @@ describe('adding project files', () => {
   });
 });
 
+describe('adding the same file twice', () => {
+  it('refuses a file whose text is already in the project (under any name) and removes the second upload', async () => {
+    const alice = await h.createUser();
+    const id = await project(alice);
+    const first = await upload(alice, 'notes.md', '# Plan\n\nShip it.', 'text/markdown');
+    expect((await alice.request('POST', `/projects/${id}/files`, { path: first })).status).toBe(201);
+    const again = await upload(alice, 'notes (1).md', '# Plan\n\nShip it.', 'text/markdown');
+    const res = await alice.request('POST', `/projects/${id}/files`, { path: again });
+    expect(res.status).toBe(409);
+    expect((await res.json()).error).toMatchObject({ code: 'duplicate_project_file', message: expect.stringContaining('"notes.md"') });
+    expect(await h.bucketObjects(`${alice.id}/`)).toEqual([first]);
+    expect((await (await alice.request('GET', `/projects/${id}/files`)).json()).files).toHaveLength(1);
+    // Another project may have the same file.
+    const other = await project(alice);
+    const there = await upload(alice, 'notes.md', '# Plan\n\nShip it.', 'text/markdown');
+    expect((await alice.request('POST', `/projects/${other}/files`, { path: there })).status).toBe(201);
+  });
+});
+
 describe('on a database without pgvector (the local stack\'s embedded Postgres)', () => {
   it('the embedding migration changed nothing, and adding a file calls no embedding endpoint', async () => {
     const [vector] = await h.stack.db.sql`select count(*)::int as n from pg_available_extensions where name = 'vector'`;

@@ -51,7 +51,7 @@ const addFile = createRoute({
   method: 'post', path: '/{id}/files', tags, security,
   summary: 'Add an uploaded file (text, Markdown, code, CSV, JSON or PDF) to a project',
   request: { params: ProjectParams, body: jsonBody(AddFile) },
-  responses: { 201: jsonResponse(FileSchema, 'The file'), ...errorResponses(400, 401, 404, 413, 415, 422) },
+  responses: { 201: jsonResponse(FileSchema, 'The file'), ...errorResponses(400, 401, 404, 409, 413, 415, 422) },
 });
 const listFiles = createRoute({
   method: 'get', path: '/{id}/files', tags, security, summary: "A project's files",
@@ -97,6 +97,15 @@ projectFilesRoutes.openapi(addFile, async (c) => {
     const chunks = await chunkText(text);
     const tokenCount = (await tokenizer()).countTokens(text);
     const file = await db.withUserTransaction(user, async (sql) => {
+      // The same text twice would take its share of every chat's context twice (a re-picked
+      // file, or a copy under another name).
+      const [same] = await sql<{ name: string }[]>`
+        select name from public.file_metadata
+         where project_id = ${id} and md5(extracted_text) = md5(${text}) and extracted_text = ${text}
+         limit 1`;
+      if (same) {
+        throw new ApiError(409, 'duplicate_project_file', `"${name}" is already in this project as "${same.name}"`);
+      }
       const [row] = await sql<FileRow[]>`
         insert into public.file_metadata (user_id, project_id, name, size, type, storage_path, extracted_text, token_count)
         values (${user.id}, ${id}, ${name}, ${bytes.length}, ${type.mime}, ${input.path}, ${text}, ${tokenCount})
