@@ -98,7 +98,7 @@ describe('adding project files', () => {
   });
 });
 
-describe('adding the same file twice', () => {
+describe('what a demanding user adds twice or too much of', () => {
   it('refuses a file whose text is already in the project (under any name) and removes the second upload', async () => {
     const alice = await h.createUser();
     const id = await project(alice);
@@ -114,6 +114,18 @@ describe('adding the same file twice', () => {
     const other = await project(alice);
     const there = await upload(alice, 'notes.md', '# Plan\n\nShip it.', 'text/markdown');
     expect((await alice.request('POST', `/projects/${other}/files`, { path: there })).status).toBe(201);
+  });
+
+  it('refuses text longer than a project file holds with a clear 413 instead of keeping only its beginning', async () => {
+    const alice = await h.createUser();
+    const id = await project(alice);
+    const long = 'row,value\n' + 'a,1\n'.repeat(600_000); // 2.4 million characters, 2.4 MB
+    const path = await upload(alice, 'big.csv', long, 'text/csv');
+    const res = await alice.request('POST', `/projects/${id}/files`, { path });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error).toMatchObject({ code: 'project_file_too_long', message: expect.stringMatching(/"big\.csv".*2,000,000/) });
+    expect(await h.bucketObjects(path)).toEqual([]);
+    expect((await (await alice.request('GET', `/projects/${id}/files`)).json()).files).toEqual([]);
   });
 });
 

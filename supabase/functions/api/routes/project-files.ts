@@ -20,7 +20,7 @@ import type { AppEnv } from '../lib/context.ts';
 import { ApiError, notFound } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 
-/** The largest text kept per file (the column allows 2 000 000 characters). */
+/** The most text a file may have (the column allows 2 000 000 characters). */
 const MAX_TEXT_CHARS = 2_000_000;
 
 const FileSchema = z
@@ -91,9 +91,15 @@ projectFilesRoutes.openapi(addFile, async (c) => {
     if (!type || type.kind === 'image') {
       throw new ApiError(415, 'unsupported_project_file', `"${name}" cannot be a project file: text, Markdown, code, CSV, JSON or PDF only (attach images to a message)`);
     }
-    const text = (await extractText(bytes, type, name)).slice(0, MAX_TEXT_CHARS);
+    const text = await extractText(bytes, type, name);
     // Nothing a chat could use: said, rather than listed as a file of 0 tokens.
     if (!text.trim()) throw new ApiError(422, 'empty_project_file', `"${name}" is empty: a project file needs some text`);
+    // Refused whole rather than cut: a chat would otherwise answer from the first part of the
+    // file as though it were all of it, and nothing would say so.
+    const chars = codePoints(text);
+    if (chars > MAX_TEXT_CHARS) {
+      throw new ApiError(413, 'project_file_too_long', `"${name}" has ${chars.toLocaleString('en-US')} characters of text; a project file holds at most ${MAX_TEXT_CHARS.toLocaleString('en-US')}. Split it into smaller files.`);
+    }
     const chunks = await chunkText(text);
     const tokenCount = (await tokenizer()).countTokens(text);
     const file = await db.withUserTransaction(user, async (sql) => {
@@ -153,6 +159,16 @@ projectFilesRoutes.openapi(deleteFile, async (c) => {
   await drainStorageCleanup(db, { config, fetch: deps.fetch }, log);
   return c.body(null, 204);
 });
+
+/** Characters as Postgres counts them (code points, not UTF-16 units). */
+function codePoints(text: string): number {
+  let pairs = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) pairs++;
+  }
+  return text.length - pairs;
+}
 
 function bearerToken(header: string | undefined): string {
   return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? '';
