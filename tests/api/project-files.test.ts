@@ -98,7 +98,7 @@ describe('adding project files', () => {
   });
 });
 
-describe('what a demanding user adds twice or too much of', () => {
+describe('what a demanding user adds twice, too much of, or from Windows', () => {
   it('refuses a file whose text is already in the project (under any name) and removes the second upload', async () => {
     const alice = await h.createUser();
     const id = await project(alice);
@@ -126,6 +126,24 @@ describe('what a demanding user adds twice or too much of', () => {
     expect((await res.json()).error).toMatchObject({ code: 'project_file_too_long', message: expect.stringMatching(/"big\.csv".*2,000,000/) });
     expect(await h.bucketObjects(path)).toEqual([]);
     expect((await (await alice.request('GET', `/projects/${id}/files`)).json()).files).toEqual([]);
+  });
+
+  it('reads UTF-16 text (Excel "Unicode text", PowerShell output) and says plainly when text is not UTF-8', async () => {
+    const alice = await h.createUser();
+    const id = await project(alice);
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('name\tcity\r\nZoë\tKöln\r\n', 'utf16le')]);
+    const path = await upload(alice, 'people.txt', utf16, 'text/plain');
+    const res = await alice.request('POST', `/projects/${id}/files`, { path });
+    expect(res.status).toBe(201);
+    const file = await res.json();
+    const [row] = await h.stack.db.sql`select extracted_text from public.file_metadata where id = ${file.id}`;
+    expect(row!.extracted_text).toBe('name\tcity\nZoë\tKöln\n');
+
+    const latin1 = await upload(alice, 'prices.csv', Buffer.from('item,price\nCafé,3 €\n', 'latin1'), 'text/csv');
+    const refused = await alice.request('POST', `/projects/${id}/files`, { path: latin1 });
+    expect(refused.status).toBe(415);
+    expect((await refused.json()).error).toMatchObject({ code: 'not_utf8_text', message: expect.stringMatching(/"prices\.csv".*UTF-8/) });
+    expect(await h.bucketObjects(latin1)).toEqual([]);
   });
 });
 

@@ -13,7 +13,7 @@ import { extractText } from '../lib/attachments/extract.ts';
 import { chunkText } from '../lib/attachments/project-files.ts';
 import { assertWithinQuota } from '../lib/attachments/quota.ts';
 import { MAX_ATTACHMENT_BYTES } from '../lib/attachments/resolve.ts';
-import { sniffType } from '../lib/attachments/sniff.ts';
+import { isLegacyText, sniffType } from '../lib/attachments/sniff.ts';
 import { assertOwnPath, readAttachment, removeObjects, type StorageAccess } from '../lib/attachments/storage-client.ts';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
@@ -88,6 +88,9 @@ projectFilesRoutes.openapi(addFile, async (c) => {
     const name = input.name ?? input.path.split('/').pop()!;
     const bytes = await readAttachment(access, bearerToken(c.req.header('authorization')), input.path, MAX_ATTACHMENT_BYTES);
     const type = await sniffType(bytes, name);
+    if (!type && isLegacyText(bytes)) {
+      throw new ApiError(415, 'not_utf8_text', `"${name}" is text in an encoding other than UTF-8: save it as UTF-8 (in Excel: CSV UTF-8) and add it again`);
+    }
     if (!type || type.kind === 'image') {
       throw new ApiError(415, 'unsupported_project_file', `"${name}" cannot be a project file: text, Markdown, code, CSV, JSON or PDF only (attach images to a message)`);
     }

@@ -5,7 +5,7 @@ import { makePdf, makePng } from '../../../../../tests/fixtures/files.ts';
 import { fitText } from './budget.ts';
 import { extractText } from './extract.ts';
 import { attachmentsPrompt, truncationNotes, type ResolvedAttachment } from './resolve.ts';
-import { sniffType } from './sniff.ts';
+import { isLegacyText, sniffType } from './sniff.ts';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -25,6 +25,16 @@ describe('sniffType', () => {
     expect(await sniffType(zip, 'notes.txt')).toBeNull();
     expect(await sniffType(new Uint8Array([0xff, 0xfe, 0x00, 0x41, 0x00]), 'a.md')).toBeNull();
     expect(await sniffType(new Uint8Array([0xc3, 0x28]), 'bad-utf8.txt')).toBeNull();
+  });
+
+  it('reads UTF-16 with a byte-order mark as text, and tells legacy 8-bit text from binary', async () => {
+    const be = new Uint8Array([0xfe, 0xff, 0x00, 0x68, 0x00, 0xe9]);
+    expect(await sniffType(be, 'a.csv')).toEqual({ kind: 'text', mime: 'text/csv', encoding: 'utf-16be' });
+    expect(await extractText(be, { kind: 'text', mime: 'text/csv', encoding: 'utf-16be' }, 'a.csv')).toBe('hé');
+    expect(isLegacyText(new Uint8Array([0x43, 0x61, 0x66, 0xe9, 0x0a]))).toBe(true);
+    expect(isLegacyText(utf8('Café'))).toBe(false);
+    expect(isLegacyText(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0xe9]))).toBe(false);
+    expect(isLegacyText(new Uint8Array([0x01, 0x02, 0x03, 0xe9]))).toBe(false);
   });
 });
 

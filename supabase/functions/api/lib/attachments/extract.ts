@@ -10,7 +10,7 @@ import type { SniffedType } from './sniff.ts';
 export async function extractText(bytes: Uint8Array, type: SniffedType, name: string): Promise<string> {
   if (type.kind === 'pdf') return await pdfText(bytes, name);
   if (type.kind !== 'text') throw new Error('images carry no text');
-  const text = new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const text = new TextDecoder(type.encoding ?? 'utf-8').decode(bytes).replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   if (type.mime === 'application/json') {
     try {
       return JSON.stringify(JSON.parse(text), null, 2);

@@ -7,7 +7,7 @@
 import { ApiError } from '../errors.ts';
 import { fitText } from './budget.ts';
 import { extractText } from './extract.ts';
-import { sniffType, type AttachmentKind } from './sniff.ts';
+import { isLegacyText, sniffType, type AttachmentKind } from './sniff.ts';
 import { assertOwnPath, isObjectPath, readAttachment, type StorageAccess } from './storage-client.ts';
 
 /** What one image costs in a prompt, roughly (OpenAI: 85 + 170 per 512-px tile, ~4 tiles). */
@@ -61,6 +61,9 @@ export async function resolveAttachments(access: StorageAccess, options: Resolve
     const bytes = await readAttachment(access, options.userToken, path, MAX_ATTACHMENT_BYTES);
     const name = path.split('/').pop()!;
     const type = await sniffType(bytes, name);
+    if (!type && isLegacyText(bytes)) {
+      throw new ApiError(415, 'not_utf8_text', `"${name}" is text in an encoding other than UTF-8: save it as UTF-8 and attach it again`);
+    }
     if (!type) throw new ApiError(415, 'unsupported_attachment', `"${name}" is not a supported file: images (PNG, JPEG, GIF, WebP), PDF or text`);
     if (type.kind === 'image' && !options.vision) {
       throw new ApiError(422, 'model_cannot_see_images', `${options.model} cannot read images; pick a vision-capable model or remove "${name}".`);

@@ -9,6 +9,8 @@ export interface SniffedType {
   kind: AttachmentKind;
   /** The type the bytes show (for text: refined by the file extension). */
   mime: string;
+  /** Text that is not UTF-8: UTF-16 with its byte-order mark (absent for UTF-8). */
+  encoding?: 'utf-16le' | 'utf-16be';
 }
 
 /** Image formats every vision-capable OpenAI-compatible API accepts. */
@@ -27,6 +29,10 @@ const TEXT_TYPES: Record<string, string> = {
 
 /** The sniffed type, or null when the bytes are neither a supported image, a PDF nor text. */
 export async function sniffType(bytes: Uint8Array, name: string): Promise<SniffedType | null> {
+  // UTF-16 with a byte-order mark (Excel's "Unicode text", PowerShell's `>`, Notepad's
+  // "Unicode"): text all the same, though every other byte is NUL.
+  const utf16 = utf16Encoding(bytes);
+  if (utf16) return { kind: 'text', mime: textMime(name), encoding: utf16 };
   // Loaded on first use, like the other heavy parsers: most requests carry no file.
   const { fileTypeFromBuffer } = await import('file-type');
   const detected = await fileTypeFromBuffer(bytes);
@@ -37,8 +43,37 @@ export async function sniffType(bytes: Uint8Array, name: string): Promise<Sniffe
     if (!isText(bytes)) return null;
   }
   if (!isText(bytes)) return null;
+  return { kind: 'text', mime: textMime(name) };
+}
+
+/** The flavour of text the name says (Markdown, CSV, JSON, code), else plain. */
+function textMime(name: string): string {
   const extension = name.toLowerCase().split('/').pop()!.split('.').slice(1).pop() ?? '';
-  return { kind: 'text', mime: TEXT_TYPES[extension] ?? 'text/plain' };
+  return TEXT_TYPES[extension] ?? 'text/plain';
+}
+
+/** The UTF-16 flavour of bytes that start with its byte-order mark and decode cleanly, else null. */
+function utf16Encoding(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : null;
+  if (!encoding || bytes.length % 2 !== 0) return null;
+  try {
+    const text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
+    return text.includes('\0') ? null : encoding;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Bytes that read as text in some legacy encoding (Windows-1252, Latin-1, Shift-JIS…) but not
+ * as UTF-8: no NUL and hardly any control bytes. Worth its own refusal — "save it as UTF-8"
+ * is something the user can act on; guessing the encoding would hand the model garbled text.
+ */
+export function isLegacyText(bytes: Uint8Array): boolean {
+  if (bytes.length === 0 || bytes.includes(0) || isText(bytes)) return false;
+  let controls = 0;
+  for (const byte of bytes) if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c) controls++;
+  return controls <= bytes.length / 100;
 }
 
 /** Valid UTF-8 (BOM allowed) with no NUL byte: what we can put into a prompt as text. */
