@@ -2,8 +2,9 @@
  * ChatGPT's export (`conversations.json`): an array of conversations, each a tree of nodes
  * (`mapping`: id → {message, parent, children}) whose visible thread is the path from the
  * root to `current_node`; other children are earlier edits and regenerations. Kept: user
- * and assistant text on that path. Left out and counted: system messages, tool calls and
- * results, hidden messages, non-text parts (images, files, code runs), other branches.
+ * and assistant text on that path (a voice conversation's transcriptions too). Left out and
+ * counted: system messages, tool calls and results, hidden messages, non-text parts (images,
+ * files, audio, code runs), other branches.
  */
 import { z } from 'zod';
 import { isoTime, skip, type Conversation, type ImportMessage, type Parsed, type Skipped } from './conversations';
@@ -92,7 +93,7 @@ function toConversation(id: string, c: z.infer<typeof ChatGptConversation>, skip
       continue;
     }
     const parts = message.content?.parts ?? [];
-    skip(skipped, 'non_text', parts.filter((p) => typeof p !== 'string').length);
+    skip(skipped, 'non_text', parts.filter((p) => partText(p) === null).length);
     const content = textOf(parts);
     if (!content) {
       skip(skipped, 'empty');
@@ -135,5 +136,17 @@ function isConversational(role: string | undefined): boolean {
 }
 
 function textOf(parts: unknown[] | undefined): string {
-  return (parts ?? []).filter((p): p is string => typeof p === 'string').join('\n').trim();
+  return (parts ?? []).map(partText).filter((p): p is string => p !== null).join('\n').trim();
+}
+
+const Transcription = z.object({ content_type: z.literal('audio_transcription'), text: z.string() });
+
+/**
+ * A part's text, or null for one without (an image, a file, audio). Voice conversations have
+ * no string parts: what was said is an `audio_transcription` part beside the audio's pointer.
+ */
+function partText(part: unknown): string | null {
+  if (typeof part === 'string') return part;
+  const transcription = Transcription.safeParse(part);
+  return transcription.success ? transcription.data.text : null;
 }

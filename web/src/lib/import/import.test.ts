@@ -31,6 +31,30 @@ describe('ChatGPT conversations.json', () => {
     expect(parsed.skipped.unreadable).toBe(2);
   });
 
+  it('keeps what was said in a voice conversation (its transcriptions), leaving out the audio', () => {
+    const audio = (direction: string) => ({ content_type: 'audio_asset_pointer', asset_pointer: `sediment://file_${direction}`, format: 'wav' });
+    const said = (text: string, direction: string) => ({ content_type: 'audio_transcription', text, direction, decoding_id: null });
+    const node = (id: string, parent: string | null, role: string, parts: unknown[], time: number) => ({
+      id, parent, children: [],
+      message: { id, author: { role }, create_time: time, content: { content_type: 'multimodal_text', parts }, metadata: {}, recipient: 'all' },
+    });
+    const data: unknown = [{
+      id: 'conv-voice', title: 'Voice chat', create_time: 1_700_000_000, current_node: 'a1',
+      mapping: {
+        root: { id: 'root', parent: null, children: ['u1'], message: null },
+        u1: node('u1', 'root', 'user', [said('What should I cook tonight?', 'in'), audio('in')], 1_700_000_001),
+        a1: node('a1', 'u1', 'assistant', [said('How about a mushroom risotto?', 'out'), audio('out')], 1_700_000_002),
+      },
+    }];
+    expect(isChatGptExport(data)).toBe(true);
+    if (!isChatGptExport(data)) return;
+    const parsed = parseChatGpt(data);
+    expect(parsed.conversations.map((c) => c.messages.map((m) => [m.sender, m.content]))).toEqual([
+      [['user', 'What should I cook tonight?'], ['assistant', 'How about a mushroom risotto?']],
+    ]);
+    expect(parsed.skipped).toEqual({ non_text: 2 });
+  });
+
   it('reports what was left out in the singular for one', () => {
     expect(skippedText('hidden', 1)).toBe('1 hidden message');
     expect(skippedText('hidden', 2)).toBe('2 hidden messages');
