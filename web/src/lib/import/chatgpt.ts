@@ -37,9 +37,13 @@ const ChatGptConversation = z
   })
   .loose();
 
-/** Whether parsed JSON looks like a ChatGPT export. */
+/**
+ * Whether parsed JSON looks like a ChatGPT export: an array with conversations in it. Not
+ * every entry has to be one — a damaged entry is counted as unreadable by parseChatGpt, not a
+ * reason to turn away the rest of the file.
+ */
 export function isChatGptExport(data: unknown): data is unknown[] {
-  return Array.isArray(data) && data.length > 0 && data.every((c) => typeof c === 'object' && c !== null && 'mapping' in c);
+  return Array.isArray(data) && data.some((c) => typeof c === 'object' && c !== null && 'mapping' in c);
 }
 
 export function parseChatGpt(data: unknown[]): Parsed {

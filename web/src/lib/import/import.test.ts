@@ -7,7 +7,7 @@ import { toBatches } from './batches';
 import { isChatGptExport, parseChatGpt } from './chatgpt';
 import { skippedText, type Conversation } from './conversations';
 import { isMrPromptExport, parseMrPrompt } from './mrprompt';
-import { readExportFile, UnknownFormat } from './run';
+import { parseExport, readExportFile, UnknownFormat } from './run';
 import { strToU8, zipSync } from 'fflate';
 
 describe('ChatGPT conversations.json', () => {
@@ -61,7 +61,18 @@ describe('ChatGPT conversations.json', () => {
     expect(skippedText('no_messages', 1)).toBe('1 conversation without any text messages');
   });
 
+  it('one damaged conversation in the file does not turn the whole file away', () => {
+    const [picture] = chatGptExport();
+    const data: unknown = JSON.parse(JSON.stringify([picture, { title: 'cut short' }, null]));
+    expect(isChatGptExport(data)).toBe(true);
+    expect(() => parseExport(JSON.stringify(data))).not.toThrow();
+    const parsed = parseExport(JSON.stringify(data));
+    expect(parsed.conversations.map((c) => c.source_id)).toEqual(['conv-picture']);
+    expect(parsed.skipped.unreadable).toBe(2);
+  });
+
   it('is not mistaken for other JSON', () => {
+    expect(isChatGptExport([{ title: 'no mapping anywhere' }, null])).toBe(false);
     expect(isChatGptExport({ sessions: [] })).toBe(false);
     expect(isChatGptExport([])).toBe(false);
     expect(isMrPromptExport(chatGptExport())).toBe(false);
