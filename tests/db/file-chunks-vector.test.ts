@@ -59,11 +59,11 @@ const embedderOptions = (user: AuthUser, background: Promise<unknown>[] = []): E
 });
 const embeddingCalls = () => provider.requests.filter((r) => r.path === '/v1/embeddings');
 
-/** A project file as POST /projects/{id}/files stores it (text, chunks), written as its owner. */
+/** A project file as POST /projects/{id}/files stores it (text, chunks; on the owner connection, as the function does). */
 async function addFile(owner: AuthUser, projectId: string, name: string, text: string): Promise<string> {
   const chunks = await chunkText(text);
   const tokens = (await tokenizer()).countTokens(text);
-  return await asActor(vdb.sql, owner, async (tx) => {
+  return await vdb.sql.begin(async (tx) => {
     const [file] = await tx`
       insert into public.file_metadata (user_id, project_id, name, size, type, storage_path, extracted_text, token_count)
       values (${owner.id}, ${projectId}, ${name}, ${text.length}, 'text/markdown', ${`${owner.id}/projects/${crypto.randomUUID()}/${name}`}, ${text}, ${tokens})
@@ -328,7 +328,7 @@ describe('a database whose pgvector was enabled earlier in another schema (publi
       const [project] = await other.sql`insert into public.projects (user_id, name) values (${owner.id}, 'Elsewhere') returning id`;
       const chunks = await chunkText(`${FILLER}\n\n${NEEDLE}\n\n${FILLER}`);
       const vectorOf = (text: string) => `[${[...demoEmbedding(text), ...new Array(1536 - 256).fill(0)].join(',')}]`;
-      await asActor(other.sql, owner, async (tx) => {
+      await other.sql.begin(async (tx) => {
         const [file] = await tx`
           insert into public.file_metadata (user_id, project_id, name, size, type, storage_path, extracted_text, token_count)
           values (${owner.id}, ${project!.id}, 'handbook.md', 1, 'text/markdown', ${`${owner.id}/p/handbook.md`}, '', ${chunks.length * 400}) returning id`;

@@ -1,7 +1,7 @@
 // RLS per actor on file_metadata, file_chunks and message_attachments, and the clean-up
 // queue their deletion (and an account's) fills for the Storage objects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asActor, createAuthUser, PERMISSION_DENIED, RLS_VIOLATION, type AuthUser } from '../helpers/actors.ts';
+import { asActor, createAuthUser, PERMISSION_DENIED, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 let db: TestDatabase;
@@ -27,20 +27,32 @@ async function queued(path: string): Promise<boolean> {
 }
 
 describe('file_metadata: owner', () => {
-  it('adds files to their own project, reads and deletes them; deletion queues the object', async () => {
+  it('cannot write a file or its chunks with their own token (only the function records what it extracted and counted)', async () => {
+    const { owner, projectId } = await ownerWithProject();
+    // What the Data API would let a script do: 2,000,000 characters declared as 0 tokens, with no object behind them.
+    const planted = { ...fileRow(owner.id, projectId), extracted_text: 'x'.repeat(2_000_000), token_count: 0 };
+    await expect(asActor(db.sql, owner, (tx) => tx`insert into public.file_metadata ${tx(planted)}`)).rejects.toThrow(PERMISSION_DENIED);
+    const [file] = await db.sql`insert into public.file_metadata ${db.sql(fileRow(owner.id, projectId))} returning id`;
+    await expect(asActor(db.sql, owner, (tx) => tx`insert into public.file_chunks (file_id, user_id, chunk_index, content, token_count) values (${file!.id}, ${owner.id}, 0, 'planted', 0)`))
+      .rejects.toThrow(PERMISSION_DENIED);
+    await expect(asActor(db.sql, owner, (tx) => tx`update public.file_metadata set token_count = 0 where id = ${file!.id}`)).rejects.toThrow(PERMISSION_DENIED);
+  });
+
+  it('reads and deletes their files; deletion queues the object', async () => {
     const { owner, projectId } = await ownerWithProject();
     const row = fileRow(owner.id, projectId);
-    const [file] = await asActor(db.sql, owner, (tx) => tx`insert into public.file_metadata ${tx(row)} returning id`);
-    await asActor(db.sql, owner, (tx) => tx`insert into public.file_chunks (file_id, user_id, chunk_index, content, token_count) values (${file!.id}, ${owner.id}, 0, '# Notes', 3)`);
+    const [file] = await db.sql`insert into public.file_metadata ${db.sql(row)} returning id`;
+    await db.sql`insert into public.file_chunks (file_id, user_id, chunk_index, content, token_count) values (${file!.id}, ${owner.id}, 0, '# Notes', 3)`;
     expect(await asActor(db.sql, owner, (tx) => tx`select name from public.file_metadata where project_id = ${projectId}`)).toEqual([{ name: 'notes.md' }]);
+    expect(await asActor(db.sql, owner, (tx) => tx`select content from public.file_chunks where file_id = ${file!.id}`)).toEqual([{ content: '# Notes' }]);
     expect(await asActor(db.sql, owner, (tx) => tx`delete from public.file_metadata where id = ${file!.id} returning id`)).toHaveLength(1);
     expect(await queued(row.storage_path)).toBe(true);
   });
 
-  it('cannot add a file whose path is outside their folder', async () => {
+  it('a file whose path is outside its owner\'s folder cannot be recorded, by anyone', async () => {
     const { owner, projectId } = await ownerWithProject();
     const other = await createAuthUser(db.sql);
-    await expect(asActor(db.sql, owner, (tx) => tx`insert into public.file_metadata ${tx({ ...fileRow(owner.id, projectId), storage_path: `${other.id}/x.md` })}`))
+    await expect(db.sql`insert into public.file_metadata ${db.sql({ ...fileRow(owner.id, projectId), storage_path: `${other.id}/x.md` })}`)
       .rejects.toThrow(/file_metadata_check|violates check constraint/);
   });
 });
@@ -52,7 +64,7 @@ describe('file_metadata: another user', () => {
     await db.sql`insert into public.file_metadata ${db.sql(fileRow(owner.id, projectId))}`;
     expect(await asActor(db.sql, stranger, (tx) => tx`select 1 from public.file_metadata where project_id = ${projectId}`)).toHaveLength(0);
     expect(await asActor(db.sql, stranger, (tx) => tx`select 1 from public.file_chunks`)).toHaveLength(0);
-    await expect(asActor(db.sql, stranger, (tx) => tx`insert into public.file_metadata ${tx(fileRow(stranger.id, projectId))}`)).rejects.toThrow(RLS_VIOLATION);
+    await expect(asActor(db.sql, stranger, (tx) => tx`insert into public.file_metadata ${tx(fileRow(stranger.id, projectId))}`)).rejects.toThrow(PERMISSION_DENIED);
     expect(await asActor(db.sql, stranger, (tx) => tx`delete from public.file_metadata where project_id = ${projectId} returning 1`)).toHaveLength(0);
   });
 });

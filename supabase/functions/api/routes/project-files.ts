@@ -2,7 +2,8 @@
  * /api/projects/{id}/files: files every chat of a project can use. The browser uploads the
  * file to Storage (attachments bucket, `<user id>/…`); adding it here reads it back as the
  * caller, sniffs its type from the bytes, extracts and chunks its text and records it in
- * file_metadata (and, where the database has pgvector, embeds its chunks in the background).
+ * file_metadata (lib/attachments/record-project-file.ts: only the function writes these rows;
+ * and, where the database has pgvector, embeds its chunks in the background).
  * If any step fails the uploaded object is removed: nothing half-added stays.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
@@ -11,6 +12,7 @@ import { drainStorageCleanup, sweepOrphanUploads } from '../lib/attachments/clea
 import { embedAddedFile } from '../lib/attachments/embeddings.ts';
 import { extractText } from '../lib/attachments/extract.ts';
 import { chunkText } from '../lib/attachments/project-files.ts';
+import { recordProjectFile } from '../lib/attachments/record-project-file.ts';
 import { assertWithinQuota } from '../lib/attachments/quota.ts';
 import { MAX_ATTACHMENT_BYTES } from '../lib/attachments/resolve.ts';
 import { isLegacyText, sniffType } from '../lib/attachments/sniff.ts';
@@ -105,32 +107,17 @@ projectFilesRoutes.openapi(addFile, async (c) => {
     }
     const chunks = await chunkText(text);
     const tokenCount = (await tokenizer()).countTokens(text);
-    const file = await db.withUserTransaction(user, async (sql) => {
-      // The same text twice would take its share of every chat's context twice (a re-picked
-      // file, or a copy under another name).
-      const [same] = await sql<{ name: string }[]>`
-        select name from public.file_metadata
-         where project_id = ${id} and md5(extracted_text) = md5(${text}) and extracted_text = ${text}
-         limit 1`;
-      if (same) {
-        throw new ApiError(409, 'duplicate_project_file', `"${name}" is already in this project as "${same.name}"`);
-      }
-      const [row] = await sql<FileRow[]>`
-        insert into public.file_metadata (user_id, project_id, name, size, type, storage_path, extracted_text, token_count)
-        values (${user.id}, ${id}, ${name}, ${bytes.length}, ${type.mime}, ${input.path}, ${text}, ${tokenCount})
-        returning ${sql.unsafe(COLUMNS)}`;
-      if (chunks.length > 0) {
-        await sql`insert into public.file_chunks ${sql(chunks.map((chunk) => ({
-          file_id: row!.id, user_id: user.id, chunk_index: chunk.index, content: chunk.content, token_count: chunk.tokens,
-        })))}`;
-      }
-      return row!;
+    const fileId = await recordProjectFile(db.sql, user.id, {
+      projectId: id, name, size: bytes.length, mime: type.mime, path: input.path, text, tokens: tokenCount, chunks,
     }).catch((error: unknown) => {
       if (typeof error === 'object' && error !== null && 'code' in error && error.code === '23505') {
         throw new ApiError(409, 'file_already_added', 'This upload is already a project file');
       }
       throw error;
     });
+    const [file] = await db.withUserTransaction(user, (sql) => sql<FileRow[]>`
+      select ${sql.unsafe(COLUMNS)} from public.file_metadata where id = ${fileId}`);
+    if (!file) throw notFound('File');
     // Where the database has pgvector: the chunks' embeddings, in the background (lib/attachments/embeddings.ts).
     void embedAddedFile({ config, db, deps, log, user }, file.id);
     return c.json(file, 201);
