@@ -9,6 +9,7 @@ import { skippedText, type Conversation } from './conversations';
 import { isMrPromptExport, parseMrPrompt } from './mrprompt';
 import { parseExport, readExportFile, UnknownFormat } from './run';
 import { strToU8, zipSync } from 'fflate';
+import { chatJson } from '../../../../supabase/functions/api/lib/chat-export';
 
 describe('ChatGPT conversations.json', () => {
   it('keeps the user and assistant text on the path to current_node and counts what it leaves out', () => {
@@ -108,6 +109,31 @@ describe("this app's export", () => {
       },
     ]);
     expect(parsed.skipped).toEqual({ system: 1, empty: 1, no_messages: 1 });
+  });
+});
+
+describe('one chat downloaded as JSON (Download › JSON, format mrprompt-chat/1)', () => {
+  it('is recognised and imports like a session of the account export', () => {
+    const message = (id: string, sender: 'user' | 'assistant' | 'system', content: string, minute: number) => ({
+      id, parent_id: null, sender, author_id: null, author_name: null, content, reasoning: '', status: 'complete' as const, error: null, error_code: null,
+      provider: sender === 'assistant' ? 'demo' : null, model: sender === 'assistant' ? 'demo-model' : null,
+      prompt_tokens: null, completion_tokens: null, latency_ms: null, created_at: `2026-11-02T09:0${minute}:00.000Z`,
+    });
+    const file = chatJson({
+      session: { id: '0192a4c4-8b86-7011-b42d-00c04fc964ff', title: 'Trip plan', created_at: '2026-11-02T09:00:00.000Z' },
+      messages: [message('s', 'system', 'Be brief.', 0), message('u', 'user', 'Where to in May?', 1), message('a', 'assistant', 'Lisbon.', 2)],
+      exportedAt: '2026-12-01T00:00:00.000Z', viewerId: 'me',
+    });
+    const parsed = parseExport(file);
+    expect(parsed.format).toBe('mrprompt');
+    expect(parsed.conversations).toEqual([{
+      source: 'mrprompt', source_id: '0192a4c4-8b86-7011-b42d-00c04fc964ff', title: 'Trip plan', created_at: '2026-11-02T09:00:00.000Z',
+      messages: [
+        { sender: 'user', content: 'Where to in May?', created_at: '2026-11-02T09:01:00.000Z', model: null, source_id: 'u' },
+        { sender: 'assistant', content: 'Lisbon.', created_at: '2026-11-02T09:02:00.000Z', model: 'demo-model', source_id: 'a' },
+      ],
+    }]);
+    expect(parsed.skipped).toEqual({ system: 1 });
   });
 });
 
