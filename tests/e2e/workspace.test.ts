@@ -114,6 +114,33 @@ describe('workspace', { timeout: 180_000 }, () => {
     await screenshot(page, 'projects-all');
   });
 
+  it("a project's system prompt can be any of the user's prompts, and the list names it, however many they have", async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    // 22 prompts: the oldest is past the library's first page of 20.
+    const projectId = await page.evaluate(async () => {
+      const post = async (path: string, body: unknown) => {
+        const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        if (res.status !== 201) throw new Error(`${path}: ${res.status}`);
+        return (await res.json()) as { id: string };
+      };
+      await post('/api/prompts', { title: 'House style (oldest)', content: 'Write plainly.' });
+      for (let i = 1; i <= 21; i++) await post('/api/prompts', { title: `Newer prompt ${i}`, content: 'x' });
+      return (await post('/api/projects', { name: 'Handbook' })).id;
+    });
+    await open(page, `/projects/${projectId}`);
+    const select = page.getByLabel('System prompt');
+    await select.selectOption({ label: 'House style (oldest)' });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Project saved.').waitFor();
+    await reload(page);
+    await expect(select.locator('option:checked').textContent()).resolves.toBe('House style (oldest)');
+
+    await open(page, '/projects');
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Handbook' }) });
+    await expect(card.textContent()).resolves.toContain('System prompt: House style (oldest) · latest version');
+  });
+
   it("a project's page lists its chats a page at a time and loads more; the sidebar shows its five newest and links there", async () => {
     const page = await e2e.newPage();
     await signUp(page);

@@ -105,6 +105,24 @@ describe('projects', () => {
     expect(accepted.status).toBe(201);
   });
 
+  it("names the system prompt as the caller can read it, in the list and on every read and write", async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const own = await createPrompt(alice, { title: 'Style guide' });
+    const shared = await createPrompt(alice, { title: 'Shared reviewer', is_public: true });
+    const created = await (await alice.request('POST', '/projects', { name: 'Docs', system_prompt_id: own.id })).json();
+    expect(created).toMatchObject({ system_prompt_title: 'Style guide' });
+    expect((await (await alice.request('GET', '/projects')).json()).projects).toEqual([expect.objectContaining({ id: created.id, system_prompt_title: 'Style guide' })]);
+    const patched = await (await alice.request('PATCH', `/projects/${created.id}`, { system_prompt_id: null })).json();
+    expect(patched).toMatchObject({ system_prompt_title: null });
+
+    // Bob's project uses Alice's public prompt; once she makes it private he can no longer read its title.
+    const bobs = await (await bob.request('POST', '/projects', { name: 'Reviews', system_prompt_id: shared.id })).json();
+    expect(bobs).toMatchObject({ system_prompt_title: 'Shared reviewer' });
+    expect((await alice.request('PATCH', `/prompts/${shared.id}`, { is_public: false })).status).toBe(200);
+    expect(await (await bob.request('GET', `/projects/${bobs.id}`)).json()).toMatchObject({ system_prompt_id: shared.id, system_prompt_title: null });
+  });
+
   it("answers 404 for another user's project on every route", async () => {
     const alice = await api.createUser();
     const bob = await api.createUser();

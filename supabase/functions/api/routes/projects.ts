@@ -39,8 +39,17 @@ const ListQuery = z.strictObject({
   limit: limitParam(50, 500),
   cursor: optionalQuery(cursorParam).openapi({ param: { name: 'cursor', in: 'query' } }),
 });
+// With the system prompt's title, read as the caller: the list and the project's page name the
+// prompt without fetching the caller's whole library (which they page through 20 at a time).
+const ProjectWithPrompt = ProjectSchema.extend({
+  system_prompt_title: z.string().nullable().openapi({
+    description: "The system prompt's title; null without one, or when the caller can no longer read it (made private)",
+  }),
+}).openapi('ProjectWithPrompt');
+type ProjectWithPromptRow = ProjectRow & { system_prompt_title: string | null };
+
 const ProjectList = z
-  .object({ projects: z.array(ProjectSchema), next_cursor: z.string().nullable() })
+  .object({ projects: z.array(ProjectWithPrompt), next_cursor: z.string().nullable() })
   .openapi('ProjectList');
 
 const tags = ['projects'];
@@ -63,7 +72,7 @@ const createProject = createRoute({
   summary: 'Create a project',
   security,
   request: { body: jsonBody(CreateProject) },
-  responses: { 201: jsonResponse(ProjectSchema, 'The new project'), ...errorResponses(400, 401, 404) },
+  responses: { 201: jsonResponse(ProjectWithPrompt, 'The new project'), ...errorResponses(400, 401, 404) },
 });
 
 const getProject = createRoute({
@@ -73,7 +82,7 @@ const getProject = createRoute({
   summary: 'Get a project',
   security,
   request: { params: IdParams },
-  responses: { 200: jsonResponse(ProjectSchema, 'The project'), ...errorResponses(400, 401, 404) },
+  responses: { 200: jsonResponse(ProjectWithPrompt, 'The project'), ...errorResponses(400, 401, 404) },
 });
 
 const updateProject = createRoute({
@@ -83,7 +92,7 @@ const updateProject = createRoute({
   summary: 'Change a project',
   security,
   request: { params: IdParams, body: jsonBody(UpdateProject) },
-  responses: { 200: jsonResponse(ProjectSchema, 'The updated project'), ...errorResponses(400, 401, 404) },
+  responses: { 200: jsonResponse(ProjectWithPrompt, 'The updated project'), ...errorResponses(400, 401, 404) },
 });
 
 const deleteProject = createRoute({
@@ -96,7 +105,8 @@ const deleteProject = createRoute({
   responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 404) },
 });
 
-const COLUMNS = 'id, name, description, system_prompt_id, system_prompt_label, created_at, updated_at';
+const COLUMNS = `id, name, description, system_prompt_id, system_prompt_label, created_at, updated_at,
+  (select p.title from public.prompts p where p.id = system_prompt_id) as system_prompt_title`;
 
 export const projectsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 projectsRoutes.use('*', requireUser);
@@ -106,7 +116,7 @@ projectsRoutes.openapi(listProjects, async (c) => {
   const after = cursor ? decodeCursor(cursor, timeIdCursor) : null;
   const rows = await c.var.db.withUserTransaction(
     c.var.user,
-    (sql) => sql<(ProjectRow & { cursor_t: string })[]>`
+    (sql) => sql<(ProjectWithPromptRow & { cursor_t: string })[]>`
       select ${sql.unsafe(COLUMNS)}, ${sql.unsafe(cursorTimestampSql('updated_at'))} as cursor_t from public.projects
        where user_id = ${c.var.user.id}
          ${after ? sql`and (updated_at, id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
@@ -121,7 +131,7 @@ projectsRoutes.openapi(createProject, async (c) => {
   const input = c.req.valid('json');
   const project = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     await assertSystemPrompt(sql, input.system_prompt_id ?? null, input.system_prompt_label ?? null);
-    const [row] = await sql<ProjectRow[]>`
+    const [row] = await sql<ProjectWithPromptRow[]>`
       insert into public.projects (user_id, name, description, system_prompt_id, system_prompt_label)
       values (${c.var.user.id}, ${input.name}, ${input.description}, ${input.system_prompt_id ?? null}, ${input.system_prompt_label ?? null})
       returning ${sql.unsafe(COLUMNS)}`;
@@ -134,7 +144,7 @@ projectsRoutes.openapi(getProject, async (c) => {
   const { id } = c.req.valid('param');
   const [project] = await c.var.db.withUserTransaction(
     c.var.user,
-    (sql) => sql<ProjectRow[]>`select ${sql.unsafe(COLUMNS)} from public.projects where id = ${id}`,
+    (sql) => sql<ProjectWithPromptRow[]>`select ${sql.unsafe(COLUMNS)} from public.projects where id = ${id}`,
   );
   if (!project) throw notFound('Project');
   return c.json(project, 200);
@@ -144,14 +154,14 @@ projectsRoutes.openapi(updateProject, async (c) => {
   const { id } = c.req.valid('param');
   const patch = c.req.valid('json');
   const project = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    const [current] = await sql<ProjectRow[]>`select ${sql.unsafe(COLUMNS)} from public.projects where id = ${id} for update`;
+    const [current] = await sql<Pick<ProjectRow, 'name' | 'description' | 'system_prompt_id' | 'system_prompt_label'>[]>`select id, name, description, system_prompt_id, system_prompt_label from public.projects where id = ${id} for update`;
     if (!current) throw notFound('Project');
     const promptId = patch.system_prompt_id === undefined ? current.system_prompt_id : patch.system_prompt_id;
     // Clearing the prompt clears its label too, unless a new label comes with the patch.
     const label =
       patch.system_prompt_label !== undefined ? patch.system_prompt_label : promptId === null ? null : current.system_prompt_label;
     await assertSystemPrompt(sql, promptId, label);
-    const [row] = await sql<ProjectRow[]>`
+    const [row] = await sql<ProjectWithPromptRow[]>`
       update public.projects set
         name = ${patch.name ?? current.name},
         description = ${patch.description ?? current.description},

@@ -23,6 +23,7 @@ export type Provider = Schemas['Provider'];
 export type ListedModel = Schemas['ListedModel'];
 export type Credential = Schemas['Credential'];
 export type Project = Schemas['Project'];
+export type ProjectWithPrompt = Schemas['ProjectWithPrompt'];
 export type ProjectFile = Schemas['ProjectFile'];
 export type ChatSession = Schemas['Session'];
 type ApiMessage = Schemas['Message'];

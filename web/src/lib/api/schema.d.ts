@@ -1551,7 +1551,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Project"];
+                        "application/json": components["schemas"]["ProjectWithPrompt"];
                     };
                 };
                 /** @description Invalid input */
@@ -1650,7 +1650,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Project"];
+                        "application/json": components["schemas"]["ProjectWithPrompt"];
                     };
                 };
                 /** @description Invalid input */
@@ -1792,7 +1792,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Project"];
+                        "application/json": components["schemas"]["ProjectWithPrompt"];
                     };
                 };
                 /** @description Invalid input */
@@ -7381,7 +7381,11 @@ export type components = {
         };
         ProjectList: {
             next_cursor: string | null;
-            projects: components["schemas"]["Project"][];
+            projects: components["schemas"]["ProjectWithPrompt"][];
+        };
+        ProjectWithPrompt: components["schemas"]["Project"] & {
+            /** @description The system prompt's title; null without one, or when the caller can no longer read it (made private) */
+            system_prompt_title: string | null;
         };
         Prompt: {
             config: components["schemas"]["PromptConfig"];

@@ -1,7 +1,7 @@
 // Projects: folders of chats, each with an optional system prompt (pinned by label) and files
 // every chat in it can use. The list shows what each project is; a project's page edits it.
 import { fail, redirect } from '@sveltejs/kit';
-import { ApiError, ok, type Project } from '$lib/api';
+import { ApiError, ok, type ProjectWithPrompt } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import type { Actions, PageServerLoad } from './$types';
 import { projectName } from '$lib/server/project-form';
@@ -10,15 +10,8 @@ import { PAGE_SIZE, toCard } from './cards';
 export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
   try {
-    const [{ projects, next_cursor }, { prompts }] = await Promise.all([
-      ok(api.GET('/api/projects', { params: { query: { limit: PAGE_SIZE } } })),
-      ok(api.GET('/api/prompts', { params: { query: { scope: 'mine' } } })),
-    ]);
-    return {
-      projects: projects.map(toCard),
-      nextCursor: next_cursor,
-      prompts: prompts.map(({ id, title }) => ({ id, title })),
-    };
+    const { projects, next_cursor } = await ok(api.GET('/api/projects', { params: { query: { limit: PAGE_SIZE } } }));
+    return { projects: projects.map(toCard), nextCursor: next_cursor };
   } catch (err) {
     loadFailed(err);
   }
@@ -30,7 +23,7 @@ export const actions: Actions = {
     const api = await requireApi(event);
     const input = projectName.safeParse((await event.request.formData()).get('name'));
     if (!input.success) return fail(400, { error: input.error.issues[0].message });
-    let project: Project;
+    let project: ProjectWithPrompt;
     try {
       project = await ok(api.POST('/api/projects', { body: { name: input.data, description: '' } }));
     } catch (err) {

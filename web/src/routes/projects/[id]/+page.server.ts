@@ -5,6 +5,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { ApiError, ok, type Api } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { projectSettings } from '$lib/server/project-form';
+import { ownPromptChoices } from '$lib/server/prompt-choices';
 import { CHATS_PAGE_SIZE } from '../cards';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -12,9 +13,9 @@ export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
   const path = { id: event.params.id };
   try {
-    const [project, { prompts }, { files }, chats] = await Promise.all([
+    const [project, prompts, { files }, chats] = await Promise.all([
       ok(api.GET('/api/projects/{id}', { params: { path } })),
-      ok(api.GET('/api/prompts', { params: { query: { scope: 'mine' } } })),
+      ownPromptChoices(api),
       ok(api.GET('/api/projects/{id}/files', { params: { path } })),
       ok(api.GET('/api/sessions', { params: { query: { project_id: event.params.id, limit: CHATS_PAGE_SIZE } } })),
     ]);
@@ -23,7 +24,7 @@ export const load: PageServerLoad = async (event) => {
         id: project.id, name: project.name, description: project.description,
         system_prompt_id: project.system_prompt_id, system_prompt_label: project.system_prompt_label,
       },
-      prompts: prompts.map(({ id, title }) => ({ id, title })),
+      prompts,
       systemPrompt: project.system_prompt_id ? await systemPrompt(api, project.system_prompt_id) : null,
       files,
       chats: chats.sessions.map(({ id, title, last_message_at }) => ({ id, title, last_message_at })),
