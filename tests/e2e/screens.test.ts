@@ -141,10 +141,12 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
       await group.getByRole('link', { name: 'Deep research', exact: true }).click();
       await page.waitForURL((url) => url.pathname === projectPath);
       await page.getByRole('list', { name: 'Chats in Deep research' }).getByRole('link').first().waitFor();
+      // Deleting asks first, and says the files go for good while the chats stay.
       await settings.getByRole('button', { name: 'Delete project…' }).click();
-      await settings.getByRole('button', { name: /Delete “Deep research”/ }).click();
+      await settings.getByText('Its files are deleted for good; its chats stay, outside any project.').waitFor();
+      await settings.getByRole('button', { name: 'Delete “Deep research” and its files' }).click();
       await page.waitForURL(/\/projects$/);
-      await toasts.getByText('Deleted “Deep research”. Its chats stay, outside any project.').waitFor();
+      await toasts.getByText('Deleted “Deep research” and its files. Its chats stay, outside any project.').waitFor();
       await page.getByText('No projects yet.', { exact: false }).waitFor();
     } finally {
       await provider.stop();

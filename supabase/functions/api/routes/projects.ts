@@ -99,7 +99,7 @@ const deleteProject = createRoute({
   method: 'delete',
   path: '/{id}',
   tags,
-  summary: 'Delete a project (its chats stay, unfiled)',
+  summary: 'Delete a project and its files (its chats stay, unfiled)',
   security,
   request: { params: IdParams },
   responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 404) },

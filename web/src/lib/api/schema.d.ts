@@ -1702,7 +1702,7 @@ export type paths = {
         };
         put?: never;
         post?: never;
-        /** Delete a project (its chats stay, unfiled) */
+        /** Delete a project and its files (its chats stay, unfiled) */
         delete: {
             parameters: {
                 query?: never;
