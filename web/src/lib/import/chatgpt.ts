@@ -2,9 +2,10 @@
  * ChatGPT's export (`conversations.json`): an array of conversations, each a tree of nodes
  * (`mapping`: id → {message, parent, children}) whose visible thread is the path from the
  * root to `current_node`; other children are earlier edits and regenerations. Kept: user
- * and assistant text on that path (a voice conversation's transcriptions too). Left out and
- * counted: system messages, tool calls and results, hidden messages, non-text parts (images,
- * files, audio, code runs), other branches.
+ * and assistant text on that path (a voice conversation's transcriptions, documents and code
+ * written in canvas, too). Left out and counted: system messages, tool calls and results
+ * (canvas edits among them), hidden messages, non-text parts (images, files, audio, code
+ * runs), other branches.
  */
 import { z } from 'zod';
 import { isoTime, skip, type Conversation, type ImportMessage, type Parsed, type Skipped } from './conversations';
@@ -79,6 +80,12 @@ function toConversation(id: string, c: z.infer<typeof ChatGptConversation>, skip
       if (textOf(message.content?.parts) !== '') skip(skipped, 'system');
       continue;
     }
+    // A canvas document is written as a call to the canvas tool, but it is what the user asked for.
+    const canvas = role === 'assistant' && message.recipient === CANVAS_CREATE ? canvasText(message.content) : null;
+    if (canvas) {
+      messages.push({ sender: 'assistant', content: canvas, created_at: isoTime(message.create_time), model: modelOf(message.metadata), source_id: message.id?.slice(0, 200) ?? null });
+      continue;
+    }
     if (role === 'tool' || (role === 'assistant' && message.recipient && message.recipient !== 'all')) {
       skip(skipped, 'tool');
       continue;
@@ -103,10 +110,42 @@ function toConversation(id: string, c: z.infer<typeof ChatGptConversation>, skip
       skip(skipped, 'empty');
       continue;
     }
-    const model = typeof message.metadata?.model_slug === 'string' ? message.metadata.model_slug.slice(0, 200) : null;
-    messages.push({ sender: role, content, created_at: isoTime(message.create_time), model: role === 'assistant' ? model : null, source_id: message.id?.slice(0, 200) ?? null });
+    messages.push({ sender: role, content, created_at: isoTime(message.create_time), model: role === 'assistant' ? modelOf(message.metadata) : null, source_id: message.id?.slice(0, 200) ?? null });
   }
   return { source: 'chatgpt', source_id: id.slice(0, 200), title: c.title ?? null, created_at: isoTime(c.create_time), messages };
+}
+
+function modelOf(metadata: Record<string, unknown> | null | undefined): string | null {
+  return typeof metadata?.model_slug === 'string' ? metadata.model_slug.slice(0, 200) : null;
+}
+
+const CANVAS_CREATE = 'canmore.create_textdoc';
+const CanvasCall = z.object({ text: z.string().optional(), parts: z.array(z.unknown()).optional() }).loose();
+const CanvasDocument = z.object({ name: z.string().optional(), type: z.string().optional(), content: z.string() }).loose();
+
+/**
+ * A canvas document as Markdown — its name, then its text (code in a fence of its language) —
+ * from the canvas tool's arguments: `{"name", "type": "document" | "code/<language>", "content"}`
+ * as JSON in the message's text. Null when they do not parse.
+ */
+function canvasText(content: unknown): string | null {
+  const call = CanvasCall.safeParse(content);
+  const json = call.success ? (call.data.text ?? call.data.parts?.find((p) => typeof p === 'string')) : undefined;
+  if (typeof json !== 'string') return null;
+  let doc: z.infer<typeof CanvasDocument>;
+  try {
+    const parsed = CanvasDocument.safeParse(JSON.parse(json));
+    if (!parsed.success || !parsed.data.content.trim()) return null;
+    doc = parsed.data;
+  } catch {
+    return null;
+  }
+  const title = `**${doc.name?.trim() || 'Canvas'}** (canvas)`;
+  const language = doc.type?.startsWith('code/') ? doc.type.slice(5).replace(/[^\w+#.-]/g, '') : null;
+  if (language === null) return `${title}\n\n${doc.content}`;
+  // A fence longer than any run of backticks in the code, so the code cannot close it.
+  const fence = '`'.repeat(Math.max(3, ...[...doc.content.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  return `${title}\n\n${fence}${language}\n${doc.content}\n${fence}`;
 }
 
 /** Node ids from the root to current_node (the thread the user last saw). */

@@ -62,6 +62,35 @@ describe('ChatGPT conversations.json', () => {
     expect(skippedText('no_messages', 1)).toBe('1 conversation without any text messages');
   });
 
+  it('keeps a document or code written in canvas (canmore.create_textdoc), not only the chat around it', () => {
+    const node = (id: string, parent: string | null, role: string, content: unknown, recipient = 'all') => ({
+      id, parent, children: [], message: { id, author: { role }, create_time: 1_700_000_000, content, metadata: {}, recipient },
+    });
+    const canvas = (name: string, type: string, body: string) => ({ content_type: 'code', language: 'json', text: JSON.stringify({ name, type, content: body }) });
+    const data: unknown = [{
+      id: 'conv-canvas', title: 'Cover letter', current_node: 'done',
+      mapping: {
+        ask: node('ask', null, 'user', { content_type: 'text', parts: ['Draft a cover letter, and a script to count its words.'] }),
+        doc: node('doc', 'ask', 'assistant', canvas('Cover letter', 'document', 'Dear Ms. Rivera,\n\nI am writing to apply…'), 'canmore.create_textdoc'),
+        ok1: node('ok1', 'doc', 'tool', { content_type: 'text', parts: ['Successfully created text document'] }),
+        code: node('code', 'ok1', 'assistant', canvas('count_words', 'code/python', 'print(len(open("letter.txt").read().split()))'), 'canmore.create_textdoc'),
+        ok2: node('ok2', 'code', 'tool', { content_type: 'text', parts: ['Successfully created text document'] }),
+        edit: node('edit', 'ok2', 'assistant', { content_type: 'code', text: JSON.stringify({ updates: [{ pattern: '.*', replacement: 'x' }] }) }, 'canmore.update_textdoc'),
+        done: node('done', 'edit', 'assistant', { content_type: 'text', parts: ['Both are in the canvas.'] }),
+      },
+    }];
+    if (!isChatGptExport(data)) throw new Error('not recognised');
+    const parsed = parseChatGpt(data);
+    expect(parsed.conversations[0].messages.map((m) => [m.sender, m.content])).toEqual([
+      ['user', 'Draft a cover letter, and a script to count its words.'],
+      ['assistant', '**Cover letter** (canvas)\n\nDear Ms. Rivera,\n\nI am writing to apply…'],
+      ['assistant', '**count_words** (canvas)\n\n```python\nprint(len(open("letter.txt").read().split()))\n```'],
+      ['assistant', 'Both are in the canvas.'],
+    ]);
+    // The tool's acknowledgements and the edit (a pattern to replay, not text) are counted as left out.
+    expect(parsed.skipped).toEqual({ tool: 3 });
+  });
+
   it('one damaged conversation in the file does not turn the whole file away', () => {
     const [picture] = chatGptExport();
     const data: unknown = JSON.parse(JSON.stringify([picture, { title: 'cut short' }, null]));
