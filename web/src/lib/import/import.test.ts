@@ -184,6 +184,20 @@ describe('batches', () => {
   });
 });
 
+describe('reading a file too large for the browser', () => {
+  it('says it is too large, rather than passing on the engine\'s "Invalid string length" or calling it not JSON', async () => {
+    const huge = { size: 2_400_000_000, arrayBuffer: () => Promise.reject(new RangeError('Array buffer allocation failed')) } as unknown as Blob;
+    await expect(readExportFile(huge)).rejects.toThrow(new UnknownFormat('This file (2,400 MB) is too large for this browser to read at once.'));
+    const parse = JSON.parse;
+    JSON.parse = () => { throw new RangeError('Invalid string length'); };
+    try {
+      expect(() => parseExport('[]')).toThrow(/too large for this browser to read at once/);
+    } finally {
+      JSON.parse = parse;
+    }
+  });
+});
+
 describe('reading the file', () => {
   it("takes JSON as it is, and conversations.json out of ChatGPT's export zip", async () => {
     const json = JSON.stringify(chatGptExport());

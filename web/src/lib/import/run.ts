@@ -33,6 +33,24 @@ const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
  * allows no blob: workers).
  */
 export async function readExportFile(file: Blob): Promise<string> {
+  try {
+    return await readText(file);
+  } catch (err) {
+    throw err instanceof RangeError ? tooLarge(file.size) : err;
+  }
+}
+
+/**
+ * A browser holds a file's text as one string, of at most about 512 MB in Chromium (1 GB in
+ * Firefox); past that it throws a RangeError ("Invalid string length", "Array buffer
+ * allocation failed") whose words mean nothing to the person importing.
+ */
+function tooLarge(bytes: number | null): UnknownFormat {
+  const size = bytes === null ? '' : ` (${Math.round(bytes / 1_000_000).toLocaleString('en-US')} MB)`;
+  return new UnknownFormat(`This file${size} is too large for this browser to read at once.`);
+}
+
+async function readText(file: Blob): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (!ZIP_MAGIC.every((b, i) => bytes[i] === b)) return new TextDecoder().decode(bytes);
   let entries: Record<string, Uint8Array>;
@@ -51,7 +69,8 @@ export function parseExport(text: string): Parsed {
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch {
+  } catch (err) {
+    if (err instanceof RangeError) throw tooLarge(null);
     throw new UnknownFormat('This file is not JSON. Choose conversations.json from a ChatGPT export, or a Mr.Prompt export.');
   }
   if (isChatGptExport(data)) return parseChatGpt(data);
