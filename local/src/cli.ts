@@ -8,9 +8,10 @@
  *
  * DATABASE_URL (a superuser URL) replaces the embedded Postgres. A fake OpenAI-compatible
  * provider ("Demo (offline)") runs too, so a new user can chat without a key; its URL reaches
- * the function as DEMO_PROVIDER_URL. `--no-demo` leaves it out.
+ * the function as DEMO_PROVIDER_URL. `--no-demo` leaves it out. `--new-keys` lets a start make
+ * new keys when keys.json is lost although the database holds provider keys encrypted with it.
  */
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadProjectConfig } from './config.ts';
 import { startDatabase } from './db/index.ts';
@@ -19,7 +20,7 @@ import { functionsJwks, loadOrCreateKeys } from './keys/index.ts';
 import { isPortInUse } from './ports.ts';
 import { DATA_DIR, ROOT } from './paths.ts';
 import { createProgress, type Progress } from './progress.ts';
-import { startStack, type Stack } from './stack.ts';
+import { startStack, storedCredentials, type Stack } from './stack.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
 import { buildWebApp, webBuildState, WebBuildError } from './web-build.ts';
 
@@ -101,7 +102,7 @@ async function run(dev: boolean): Promise<void> {
   // The inbox keeps the CLI's mail port when free; another tool there just moves it.
   const inboxPort = (await isPortInUse(config.local_smtp.port)) ? 0 : config.local_smtp.port;
   try {
-    stack = await startStack({ databaseUrl: databaseUrl(), dev, inboxPort, demoProvider: !flags.includes('--no-demo'), log: output.log, progress });
+    stack = await startStack({ databaseUrl: databaseUrl(), dev, inboxPort, demoProvider: !flags.includes('--no-demo'), newKeys: flags.includes('--new-keys'), log: output.log, progress });
   } catch (error) {
     output.dump();
     throw error;
@@ -124,7 +125,14 @@ async function run(dev: boolean): Promise<void> {
 
 async function printEnv(): Promise<void> {
   const config = loadProjectConfig();
-  const keys = await loadOrCreateKeys(DATA_DIR);
+  // Keys made here would be the ones the next start uses, so the same rule holds: never new
+  // keys beside data made with lost ones. The embedded database is not running to ask.
+  const given = databaseUrl();
+  const dbDir = path.join(DATA_DIR, 'db');
+  const keys = await loadOrCreateKeys(DATA_DIR, {
+    whyNotNew: async () =>
+      given ? await storedCredentials(given) : existsSync(path.join(dbDir, 'PG_VERSION')) ? `${dbDir} holds the database of an earlier start` : undefined,
+  });
   const apiUrl = `http://127.0.0.1:${config.api.port}`;
   const lines: [string, string][] = [
     ['SUPABASE_URL', apiUrl],
@@ -132,7 +140,7 @@ async function printEnv(): Promise<void> {
     ['SUPABASE_SECRET_KEY', keys.secretKey],
     ['SUPABASE_ANON_KEY', keys.anonKey],
     ['SUPABASE_SERVICE_ROLE_KEY', keys.serviceRoleKey],
-    ['SUPABASE_DB_URL', databaseUrl() ?? embeddedUrl()],
+    ['SUPABASE_DB_URL', given ?? embeddedUrl()],
     ['SUPABASE_JWKS', JSON.stringify(functionsJwks(keys))],
     ['PUBLIC_SUPABASE_URL', apiUrl],
     ['PUBLIC_SUPABASE_PUBLISHABLE_KEY', keys.publishableKey],

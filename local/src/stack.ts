@@ -37,6 +37,9 @@ export interface StackOptions {
   demoProvider?: boolean;
   functionsDir?: string;
   keys?: StackKeys;
+  /** Make new keys when keys.json is missing even though the database holds provider keys
+   * encrypted with the lost ones (`npm start -- --new-keys`). */
+  newKeys?: boolean;
   /** Tests whose "custom" provider is a fake on loopback opt in here, as an operator would
    * with ALLOW_PRIVATE_PROVIDER_URLS=true. */
   allowPrivateProviderUrls?: boolean;
@@ -109,8 +112,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   try {
     let t = performance.now();
-    const keys = options.keys ?? (await loadOrCreateKeys(dataDir));
+    // The database first: whether keys.json may be made again depends on what it holds.
     const dbUrl = await prepareDatabase({ ...options, dbPort: options.dbPort ?? config.db.port }, dataDir, stops, progress);
+    const keys = options.keys ?? (await loadOrCreateKeys(dataDir, { whyNotNew: options.newKeys ? undefined : () => storedCredentials(dbUrl) }));
     timings.databaseMs = performance.now() - t;
 
     const apiPort = options.apiPort ?? config.api.port;
@@ -239,6 +243,20 @@ async function hasAllMigrations(url: string): Promise<boolean> {
     const rows = await sql<{ version: string }[]>`select version from supabase_migrations.schema_migrations`;
     const applied = new Set(rows.map((row) => row.version));
     return wanted.every((version) => applied.has(version));
+  } finally {
+    await sql.end();
+  }
+}
+
+/** "the database holds N provider API keys encrypted with …", when it holds any. */
+export async function storedCredentials(url: string): Promise<string | undefined> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [{ present } = { present: false }] = await sql<{ present: boolean }[]>`
+      select to_regclass('public.api_credentials') is not null as present`;
+    if (!present) return undefined;
+    const [{ count } = { count: 0 }] = await sql<{ count: number }[]>`select count(*)::int as count from public.api_credentials`;
+    return count > 0 ? `the database holds ${count} provider API key${count === 1 ? '' : 's'} encrypted with the key it held` : undefined;
   } finally {
     await sql.end();
   }

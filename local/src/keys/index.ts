@@ -59,15 +59,38 @@ export async function generateKeys(): Promise<StackKeys> {
   };
 }
 
-/** Reads `<dir>/keys.json`, creating it on first start. */
-export async function loadOrCreateKeys(dir: string): Promise<StackKeys> {
+/** What a fresh set of keys costs, said wherever keys.json may have to be made again. */
+const NEW_KEYS_COST = 'every stored provider API key must then be saved again by its owner, and everyone signs in again';
+
+export interface LoadKeysOptions {
+  /** Asked only when keys.json is missing: why new keys would lose data (the database still
+   * holds what the old ones encrypted), or undefined when nothing would be lost. */
+  whyNotNew?: () => Promise<string | undefined>;
+}
+
+/**
+ * Reads `<dir>/keys.json`, creating it on first start. A keys.json that went missing next to
+ * data made with it is not quietly replaced: the provider keys users stored would become
+ * unreadable for good (`credential_unreadable`) with nothing said to the operator.
+ */
+export async function loadOrCreateKeys(dir: string, options: LoadKeysOptions = {}): Promise<StackKeys> {
   const file = path.join(dir, 'keys.json');
   try {
     return keysFileSchema.parse(JSON.parse(await fs.readFile(file, 'utf8'))) as StackKeys;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`${file} is unreadable or damaged; delete it to generate new keys (existing sessions and stored API keys will stop working).`);
+      throw new Error(
+        `${file} is unreadable or damaged: restore it from your backup of ${dir}. If it is lost for good, ` +
+          `delete it and start with \`npm start -- --new-keys\` (${NEW_KEYS_COST}).`,
+      );
     }
+  }
+  const lost = await options.whyNotNew?.();
+  if (lost) {
+    throw new Error(
+      `${file} is missing, but ${lost}. Restore keys.json from your backup of ${dir} and start again. ` +
+        `If it is lost for good, \`npm start -- --new-keys\` makes new keys (${NEW_KEYS_COST}).`,
+    );
   }
   const keys = await generateKeys();
   await fs.mkdir(dir, { recursive: true });
