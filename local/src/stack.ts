@@ -29,7 +29,7 @@ export interface StackOptions {
   apiPort?: number;
   /** Port of the embedded Postgres (default: config.toml [db] port, 54322). */
   dbPort?: number;
-  /** false: no web app. Default 3000 (the site_url of config.toml). */
+  /** false: no web app. Default 3000 (the site_url of config.toml; `npm start` takes MRPROMPT_WEB_PORT). */
   webPort?: number | false;
   /** Function reload on change, web app through `vite dev`. */
   dev?: boolean;
