@@ -12,7 +12,7 @@
  * new keys when keys.json is lost although the database holds provider keys encrypted with it.
  * MRPROMPT_WEB_PORT moves the web app off 3000.
  */
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadProjectConfig } from './config.ts';
 import { startDatabase } from './db/index.ts';
@@ -23,6 +23,7 @@ import { checkPorts, webPortFrom } from './preflight.ts';
 import { DATA_DIR, ROOT } from './paths.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { startStack, storedCredentials, type Stack } from './stack.ts';
+import { openStackLog } from './stack-log.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
 import { buildWebApp, webBuildState, WebBuildError } from './web-build.ts';
 
@@ -48,28 +49,14 @@ async function ensureWebBuild(progress: Progress): Promise<void> {
     await progress.step(label, () => buildWebApp({ logFile: path.join(LOG_DIR, 'web-build.log') }));
   } catch (error) {
     if (!(error instanceof WebBuildError)) throw error;
-    console.log(`\n${error.logTail}\n\nThe web app build failed (full log: ${path.relative(ROOT, error.logFile)}); starting without the web app.\n`);
+    console.log(`\n${error.logTail}\n\nThe web app build failed (full log: ${shown(error.logFile)}); starting without the web app.\n`);
   }
 }
 
-/** Every stack log line goes to a file; the console shows them only once start-up is over
- * (start-up itself prints one progress line per step), or all of them if start-up fails. */
-function startupLog(file: string): { log: (line: string) => void; ready(): void; dump(): void } {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const stream = createWriteStream(file);
-  const held: string[] = [];
-  let live = false;
-  return {
-    log(line) {
-      stream.write(`${new Date().toISOString()} ${line}\n`);
-      if (live) console.log(line);
-      else held.push(line);
-    },
-    ready: () => void (live = true),
-    dump() {
-      if (held.length) console.log(`\n${held.join('\n')}\n(also in ${path.relative(ROOT, file)})`);
-    },
-  };
+/** A path inside the repository relative to it (`.mrprompt/logs/…`), any other (MRPROMPT_DATA_DIR) whole. */
+function shown(file: string): string {
+  const relative = path.relative(ROOT, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 async function run(dev: boolean): Promise<void> {
@@ -80,11 +67,14 @@ async function run(dev: boolean): Promise<void> {
   const progress = createProgress(process.stdout);
   console.log(`Starting Mr.Prompt${dev ? ' (dev mode)' : ''}…`);
   if (!dev) await ensureWebBuild(progress);
-  const output = startupLog(path.join(LOG_DIR, 'stack.log'));
+  const logFile = path.join(LOG_DIR, 'stack.log');
+  const output = openStackLog(logFile, { shownAs: shown(logFile) });
   let stack: Stack | undefined;
   const stop = stopOnSignals(async () => {
     console.log('\nStopping…');
+    output.record('stopping');
     await stack?.stop();
+    output.record('stopped');
   });
   // `npm start` runs us under `sh -c`, which does not pass a SIGTERM sent to npm on to us;
   // being re-parented means whoever started us is gone, so shut down as if signalled.
@@ -99,6 +89,7 @@ async function run(dev: boolean): Promise<void> {
     stack = await startStack({ databaseUrl: databaseUrl(), dev, inboxPort, demoProvider: !flags.includes('--no-demo'), newKeys: flags.includes('--new-keys'), webPort, log: output.log, progress });
   } catch (error) {
     output.dump();
+    output.record(`start failed: ${error instanceof Error ? error.message : String(error)}`);
     throw error;
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
