@@ -14,6 +14,7 @@ import { createStorageService } from './storage/index.ts';
 import { parseFileSize } from './storage/http.ts';
 import { loadProjectConfig, type AuthConfig, type ProjectConfig } from './config.ts';
 import { applyBootstrap, pushMigrations, startEmbeddedPostgres } from './db/index.ts';
+import { checkGivenDatabase } from './db/given.ts';
 import { startGateway, type GatewayServices } from './gateway/index.ts';
 import { Mailbox } from './mail/mailbox.ts';
 import { startInboxServer } from './mail/inbox-server.ts';
@@ -211,7 +212,8 @@ function named(label: string, stop: () => Promise<void>): Stopper {
  * (`supabase db push` costs a second or two even when it has nothing to do). */
 async function prepareDatabase(options: StackOptions, dataDir: string, stops: Stopper[], progress: Progress): Promise<string> {
   let url = options.databaseUrl;
-  if (!url) {
+  if (url) await checkGivenDatabase(url);
+  else {
     const dir = path.join(dataDir, 'db');
     const label = existsSync(path.join(dir, 'PG_VERSION')) ? 'Starting Postgres' : 'Initialising the database (first start)';
     const embedded = await progress.step(label, () => startEmbeddedPostgres({ dir, port: options.dbPort ?? 54322 }));
