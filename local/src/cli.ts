@@ -86,7 +86,7 @@ async function run(dev: boolean): Promise<void> {
   // The inbox keeps the CLI's mail port when free; another tool there just moves it.
   const inboxPort = (await isPortInUse(config.local_smtp.port)) ? 0 : config.local_smtp.port;
   try {
-    stack = await startStack({ databaseUrl: databaseUrl(), dev, inboxPort, demoProvider: !flags.includes('--no-demo'), newKeys: flags.includes('--new-keys'), webPort, log: output.log, progress });
+    stack = await startStack({ databaseUrl: databaseUrl(), refreshPlatform: true, dev, inboxPort, demoProvider: !flags.includes('--no-demo'), newKeys: flags.includes('--new-keys'), webPort, log: output.log, progress });
   } catch (error) {
     output.dump();
     output.record(`start failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -26,6 +26,9 @@ import { startWebProcess, webBuildExists, type WebProcess } from './web-process.
 export interface StackOptions {
   /** Use this Postgres (superuser URL) instead of the embedded one. */
   databaseUrl?: string;
+  /** Apply the platform bootstrap to `databaseUrl` even when no migration is new, as every
+   * start does for the embedded database (`npm start`; tests' template clones have it). */
+  refreshPlatform?: boolean;
   dataDir?: string;
   apiPort?: number;
   /** Port of the embedded Postgres (default: config.toml [db] port, 54322). */
@@ -227,8 +230,9 @@ async function prepareDatabase(options: StackOptions, dataDir: string, stops: St
       await applyBootstrap(target);
       await pushMigrations(target);
     });
-  } else if (!options.databaseUrl) {
-    // The platform bootstrap is idempotent and may have grown since the last start.
+  } else if (!options.databaseUrl || options.refreshPlatform) {
+    // The platform bootstrap is idempotent and may have grown since the last start (a new
+    // auth table, a role's password removed) without a new migration to trigger it.
     await applyBootstrap(target);
   }
   return target;
