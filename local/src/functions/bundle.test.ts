@@ -108,6 +108,43 @@ describe('prepareBundle', () => {
   }, 60_000);
 });
 
+/** The pid of a `deno bundle` building into `folder`, once one runs. */
+function bundlerUnder(folder: string): number | undefined {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args.includes('bundle') && args.some((arg) => arg.includes(folder))) return Number(entry);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return undefined;
+}
+
+describe('prepareBundle, interrupted', () => {
+  // A terminal's Ctrl-C reaches `deno bundle` before the stack stops. It used to be logged as
+  // "bundling failed; running the sources:" with pages of the bundler's output, while the
+  // stack went on to cache the sources during its own shutdown.
+  it.skipIf(!fs.existsSync('/proc/self/cmdline'))('says the bundler was stopped by a signal, not that the sources failed', async () => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      write('functions/_shared/word.ts', `export const word: string = 'take ${attempt}';\n`);
+      const pending = prepareBundle(spec, { env: env(), bundleRoot });
+      let settled = false;
+      void pending.finally(() => (settled = true));
+      let pid: number | undefined;
+      while (!settled && !(pid = bundlerUnder(bundleRoot))) await new Promise((resolve) => setTimeout(resolve, 5));
+      if (pid === undefined) continue; // it finished first: try again
+      process.kill(pid, 'SIGINT');
+      const result = await pending;
+      expect(result).toMatchObject({ built: false, interrupted: 'SIGINT' });
+      expect(result.entry).toBeUndefined();
+      return;
+    }
+    throw new Error('never caught the bundler running');
+  }, 90_000);
+});
+
 describe('seedBundler', () => {
   // The bundler comes with npm install; a bundle must not need the registry at run time.
   it('lets deno bundle run with no registry reachable, from an empty Deno cache', async () => {

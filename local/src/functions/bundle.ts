@@ -39,6 +39,9 @@ export interface BundleResult {
   ms: number;
   /** The bundler's output, when it failed. */
   output?: string;
+  /** The signal that ended the bundler: a terminal's Ctrl-C reaches it before the stack stops,
+   * which says nothing about the sources. */
+  interrupted?: string;
 }
 
 interface Manifest {
@@ -198,6 +201,7 @@ export async function prepareBundle(
       // Deno downloads the bundler itself, as it would without us.
     }
     const output = await run(bundleArgs(spec, staging), options.env, options.signal);
+    if (output.signal) return { built: false, ms: ms(), interrupted: output.signal, output: `deno bundle ended by ${output.signal}` };
     const mapFile = path.join(staging, `${entryName}.map`);
     if (!output.ok || !fs.existsSync(path.join(staging, entryName)) || !fs.existsSync(mapFile)) {
       return { built: false, ms: ms(), output: output.text || `deno bundle wrote no ${entryName}` };
@@ -251,10 +255,11 @@ async function lock(file: string, signal?: AbortSignal): Promise<() => void> {
   }
 }
 
-function run(args: string[], env: Record<string, string>, signal?: AbortSignal): Promise<{ ok: boolean; text: string }> {
+function run(args: string[], env: Record<string, string>, signal?: AbortSignal): Promise<{ ok: boolean; text: string; signal?: string }> {
   return new Promise((resolve) => {
     execFile(DENO_BIN, args, { env, signal, timeout: 300_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ ok: !error, text: `${stdout}${stderr}`.trim() });
+      // A signal from outside (`killed` is false): not our timeout or abort.
+      resolve({ ok: !error, text: `${stdout}${stderr}`.trim(), signal: error && !error.killed ? (error.signal ?? undefined) : undefined });
     });
   });
 }

@@ -107,6 +107,12 @@ export function createFunctionsService(options: FunctionsServiceOptions): Functi
           }
           return bundle.entry;
         }
+        if (bundle.interrupted) {
+          // Not the sources' fault, and no time to cache them: the stack is most likely
+          // stopping (a terminal's Ctrl-C). The next boot bundles again.
+          log(`functions/${spec.slug}: bundling stopped (${bundle.interrupted})`);
+          return undefined;
+        }
         log(`functions/${spec.slug}: bundling failed; running the sources:\n${bundle.output}`);
       }
       const result = await warmCache(spec, env, stopping.signal);
