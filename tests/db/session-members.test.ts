@@ -116,6 +116,25 @@ describe('group chats: viewer', () => {
   });
 });
 
+describe('group chats: forks', () => {
+  const fork = (actor: AuthUser, session: string) =>
+    asActor(db.sql, actor, async (tx) => (await tx`select public.fork_session(${session}, null, null) as id`)[0].id as string);
+
+  it('a member and a viewer fork the chat they read into chats of their own; once out of it, they cannot', async () => {
+    const g = await group();
+    for (const person of [g.member, g.viewer]) {
+      const copy = await fork(person, g.session);
+      const [session] = await db.sql`select user_id, title, project_id from public.chat_sessions where id = ${copy}`;
+      expect(session).toEqual({ user_id: person.id, title: 'Team chat (fork)', project_id: null });
+      const copied = await asActor(db.sql, person, (tx) => tx`select content, user_id, author_id from public.messages where session_id = ${copy}`);
+      expect(copied).toEqual([{ content: 'hello team', user_id: person.id, author_id: person.id }]);
+    }
+    await asActor(db.sql, g.owner, (tx) => tx`delete from public.session_members where user_id = ${g.member.id}`);
+    await expect(fork(g.member, g.session)).rejects.toThrow(/no such session/);
+    await expect(fork(g.stranger, g.session)).rejects.toThrow(/no such session/);
+  });
+});
+
 describe('group chats: another user and anonymous', () => {
   it('another user sees no membership, session, message or participant and cannot post', async () => {
     const g = await group();

@@ -65,4 +65,17 @@ describe('group chats', () => {
     expect((await g.viewer.request('GET', `/sessions/${g.id}`)).status).toBe(404);
     expect(await roles(g.owner, g.id)).toEqual([`owner:${g.owner.email}`]);
   });
+
+  it('a member and a viewer fork the chat into their own account; a removed member gets 404', async () => {
+    const g = await groupChat();
+    for (const person of [g.member, g.viewer]) {
+      const forked = await person.request('POST', `/sessions/${g.id}/fork`, {});
+      expect(forked.status).toBe(201);
+      const { session_id } = await forked.json();
+      expect(await (await person.request('GET', `/sessions/${session_id}`)).json()).toMatchObject({ title: 'Team (fork)', role: 'owner' });
+    }
+    expect((await g.owner.request('DELETE', `/sessions/${g.id}/members/${g.member.id}`)).status).toBe(204);
+    expect((await g.member.request('POST', `/sessions/${g.id}/fork`, {})).status).toBe(404);
+    expect((await g.stranger.request('POST', `/sessions/${g.id}/fork`, {})).status).toBe(404);
+  });
 });

@@ -92,7 +92,7 @@ const sessionRoutes = {
   }),
   fork: createRoute({
     method: 'post', path: '/{id}/fork', tags, security,
-    summary: 'Copy this session (up to a message) into a new session',
+    summary: 'Copy this session (up to a message) into a new session of yours (its owner, members and viewers may)',
     request: { params: IdParams, body: jsonBody(ForkRequest) },
     responses: { 201: jsonResponse(ForkResult, 'The new session'), ...errorResponses(400, 401, 404) },
   }),

@@ -4874,7 +4874,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Copy this session (up to a message) into a new session */
+        /** Copy this session (up to a message) into a new session of yours (its owner, members and viewers may) */
         post: {
             parameters: {
                 query?: never;
