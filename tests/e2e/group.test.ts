@@ -148,6 +148,50 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await owner.getByRole('article', { name: `Message from ${nameOf(viewerEmail)}` }).getByText('Still here').waitFor();
   });
 
+  it("a member is offered only what they may do in the owner's chat, and can fork it", async () => {
+    const member = await e2e.newPage();
+    const memberEmail = await signUp(member, newEmail('mo'));
+    // The member has a project of their own: the owner's chat cannot be moved into it.
+    await open(member, '/projects');
+    await member.getByLabel('New project name').fill('Mine');
+    await member.getByRole('button', { name: 'Create project' }).click();
+    await member.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+    const owner = await e2e.newPage();
+    await signUp(owner, newEmail('ola'));
+    await open(owner, '/chat');
+    await chooseModel(owner, 'demo');
+    await composer(owner).fill('Owner asks first');
+    await composer(owner).press('Enter');
+    await owner.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    const chatUrl = new URL(owner.url()).pathname;
+    await owner.getByRole('button', { name: 'People' }).click();
+    await invite(owner, memberEmail);
+    await owner.getByLabel("My provider key answers members' messages (I pay)").check();
+    await owner.getByText('Your key now answers members too.').waitFor();
+
+    await open(member, chatUrl);
+    await member.getByTestId('messages').and(member.locator('[data-live="true"]')).waitFor();
+    await member.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
+    // No project picker (the API refuses to move someone else's chat), and no Regenerate on an
+    // answer to the owner's question (the API refuses that too).
+    expect(await member.locator('#chat-project').count()).toBe(0);
+    expect(await member.getByRole('button', { name: 'Regenerate' }).count()).toBe(0);
+    // An answer to their own question they may ask again.
+    await composer(member).fill('Member asks too');
+    await composer(member).press('Enter');
+    await member.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
+    await member.getByRole('button', { name: 'Regenerate' }).waitFor();
+
+    // "Fork from here" copies the chat up to the owner's answer into the member's own chats.
+    await member.locator('article[aria-label="Assistant message"]').first().getByRole('button', { name: 'Fork from here' }).click();
+    await member.waitForURL((url) => /\/chat\/[0-9a-f-]{36}$/.test(url.pathname) && url.pathname !== chatUrl);
+    await member.getByText('Owner asks first', { exact: true }).first().waitFor();
+    expect(await member.getByText('Member asks too', { exact: true }).count()).toBe(0);
+    // It is theirs: they may rename it.
+    await member.getByRole('button', { name: 'Rename' }).waitFor();
+  });
+
   it("a member answered with the owner's key is not told to add a key of their own to list the models", async () => {
     const member = await e2e.newPage();
     const memberEmail = await signUp(member, newEmail('max'));

@@ -60,6 +60,14 @@ export class GroupChat {
     return this.role !== 'viewer' && !this.removed;
   }
 
+  /** Whether this person may ask for another answer to `question` (the API's rule: the owner
+   * any, a member only answers to their own messages, a viewer none), so no button is offered
+   * that the API refuses. */
+  mayRegenerate(question: Message | undefined): boolean {
+    if (!question || !this.canPost) return false;
+    return this.role === 'owner' || authorLabel(question, this.people, this.myId) === 'You';
+  }
+
   get myName(): string {
     return this.people.find((p) => p.user_id === this.myId)?.display_name ?? 'Someone';
   }
