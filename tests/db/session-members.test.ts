@@ -100,6 +100,19 @@ describe('group chats: member', () => {
     await expect(post(g.member, g.session, 'still here?')).rejects.toThrow(PERMISSION_DENIED);
   });
 
+  it('sees everyone by name and role, but only their own email (the owner invited by email; they did not)', async () => {
+    const g = await group();
+    const people = await asActor(db.sql, g.member, (tx) => tx`select user_id, email, role from public.session_participants(${g.session})`);
+    expect(people).toEqual(expect.arrayContaining([
+      { user_id: g.owner.id, email: null, role: 'owner' },
+      { user_id: g.member.id, email: g.member.email, role: 'member' },
+      { user_id: g.viewer.id, email: null, role: 'viewer' },
+    ]));
+    expect(people).toHaveLength(3);
+    const seenByViewer = await asActor(db.sql, g.viewer, (tx) => tx`select email from public.session_participants(${g.session}) where email is not null`);
+    expect(seenByViewer).toEqual([{ email: g.viewer.email }]);
+  });
+
   it('cannot remove other members', async () => {
     const g = await group();
     const removed = await asActor(db.sql, g.member, (tx) => tx`delete from public.session_members where user_id = ${g.viewer.id} returning user_id`);

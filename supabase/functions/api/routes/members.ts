@@ -17,7 +17,7 @@ const Participant = z
   .object({
     user_id: z.uuid(),
     display_name: z.string(),
-    email: z.string(),
+    email: z.string().nullable().openapi({ description: "Shown to the chat's owner (who invited by email) and to each person for themselves; null otherwise" }),
     role: z.enum(['owner', 'viewer', 'member']),
   })
   .openapi('Participant');

@@ -7348,7 +7348,8 @@ export type components = {
         };
         Participant: {
             display_name: string;
-            email: string;
+            /** @description Shown to the chat's owner (who invited by email) and to each person for themselves; null otherwise */
+            email: string | null;
             /** @enum {string} */
             role: "owner" | "viewer" | "member";
             /** Format: uuid */
