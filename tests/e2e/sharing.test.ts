@@ -49,9 +49,13 @@ describe('sharing in the browser', { timeout: 120_000 }, () => {
     await visitor.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
     await visitor.getByText('Plan a weekend in Porto', { exact: true }).first().waitFor();
 
+    // The visitor has the link open again when it is revoked: forking then says the link is gone.
+    await visitor.goto(link);
     await owner.getByRole('button', { name: 'Revoke link…' }).click();
     await owner.getByRole('button', { name: 'Revoke the link' }).click();
     await owner.getByText('Link revoked').waitFor();
+    await visitor.getByRole('button', { name: 'Fork into my account' }).click();
+    await visitor.getByText('This link does not exist or was revoked.').waitFor();
     const late = await e2e.newPage();
     const response = await late.goto(link);
     expect(response?.status()).toBe(404);

@@ -2,7 +2,7 @@
 // as an anonymous visitor; "Fork" copies it into the signed-in viewer's own account.
 import { error, redirect } from '@sveltejs/kit';
 import { ApiError, createApi, ok } from '$lib/api';
-import { apiHeaders, functionsBase } from '$lib/server/api';
+import { apiHeaders, functionsBase, loadFailed } from '$lib/server/api';
 import { publicEnv } from '$lib/server/env';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -31,7 +31,11 @@ export const actions: Actions = {
     const messageId = form.get('message_id');
     const api = createApi(fetch, functionsBase(), apiHeaders(session.access_token));
     const body = typeof messageId === 'string' && messageId ? { message_id: messageId } : {};
-    const forked = await ok(api.POST('/api/shared/{token}/fork', { params: { path: { token: params.token } }, body }));
+    const forked = await ok(api.POST('/api/shared/{token}/fork', { params: { path: { token: params.token } }, body })).catch((err: unknown) => {
+      // Revoked (or replaced) since the page was opened: say so, as opening the link now would.
+      if (err instanceof ApiError && err.status === 404) error(404, { message: 'This link does not exist or was revoked.' });
+      return loadFailed(err);
+    });
     redirect(303, `/chat/${forked.session_id}`);
   },
 };
