@@ -2,10 +2,10 @@
 // invites a member and shares their key; the chat appears in the member's sidebar live; each
 // sees who is here, who is typing and who wrote each message, live; the member sees whose key
 // answers; the member attaches a file and the owner sees it. A viewer gets a read-only composer with the reason (and a composer once made a
-// member); a removed member is told.
+// member); a removed member is told, and so is everyone who has the chat open when it is deleted.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCustomKey, chooseModel, composer, newEmail, open, screenshot, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, newEmail, open, screenshot, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
 
 describe('group chats in the browser', { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -190,6 +190,43 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     expect(await member.getByText('Member asks too', { exact: true }).count()).toBe(0);
     // It is theirs: they may rename it.
     await member.getByRole('button', { name: 'Rename' }).waitFor();
+  });
+
+  it('a chat deleted while open elsewhere says so, and what was typed there goes to a new chat', async () => {
+    const member = await e2e.newPage();
+    const memberEmail = await signUp(member, newEmail('meg'));
+    const owner = await e2e.newPage();
+    const ownerEmail = await signUp(owner, newEmail('oz'));
+    await open(owner, '/chat');
+    await chooseModel(owner, 'demo');
+    await composer(owner).fill('Short-lived');
+    await composer(owner).press('Enter');
+    await owner.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    const chatUrl = new URL(owner.url()).pathname;
+    await owner.getByRole('button', { name: 'People' }).click();
+    await invite(owner, memberEmail);
+    await owner.getByRole('button', { name: 'People' }).click();
+    // The owner's other device, and the member with words typed but not sent.
+    const phone = await e2e.newPage();
+    await signIn(phone, ownerEmail);
+    for (const page of [phone, member]) {
+      await open(page, chatUrl);
+      await page.getByTestId('messages').and(page.locator('[data-live="true"]')).waitFor();
+    }
+    await composer(member).fill('Unsent thought');
+
+    await owner.getByRole('button', { name: 'Delete', exact: true }).click();
+    await owner.getByRole('button', { name: 'Delete this chat' }).click();
+    await owner.waitForURL(/\/chat$/);
+    await member.getByTestId('chat-deleted').getByText('This chat was deleted by its owner.').waitFor();
+    expect(await composer(member).count()).toBe(0);
+    await phone.getByTestId('chat-deleted').getByText('This chat was deleted.').waitFor();
+    expect(await composer(phone).count()).toBe(0);
+    // The member's unsent words wait in a new chat.
+    await member.getByRole('link', { name: 'Start a new chat' }).click();
+    await member.waitForURL(/\/chat$/);
+    await expect.poll(() => composer(member).inputValue()).toBe('Unsent thought');
   });
 
   it("a member answered with the owner's key is not told to add a key of their own to list the models", async () => {

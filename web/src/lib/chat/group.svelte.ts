@@ -3,6 +3,8 @@
 // (Realtime Presence on session:<id>, joined for every chat: an owner's open chat must see an
 // invited member arrive), and whether they were removed. Solo chats show none of it.
 import type { Message, Participant } from '$lib/api';
+import type { TableWatch } from '$lib/realtime';
+import { deletedRow } from '$lib/realtime-rows';
 import { authorLabel, collapsePresence, keyNote, type PresenceState, type Role } from './group-labels';
 
 export { typingLine, type PresenceState, type Role } from './group-labels';
@@ -22,6 +24,8 @@ export class GroupChat {
   /** Everyone on the channel now, by user id (any of their tabs), with the latest state. */
   present = $state<Record<string, PresenceState>>({});
   removed = $state(false);
+  /** The chat itself was deleted while open here (on another device, or by its owner). */
+  deleted = $state(false);
   role = $state<Role>('owner');
 
   constructor(
@@ -138,6 +142,33 @@ export class GroupChat {
     const typing = text.trim().length > 0 && this.canPost;
     if (typing) this.typingTimer = setTimeout(() => this.setTyping(false), TYPING_IDLE_MS);
     this.setTyping(typing);
+  }
+
+  /** Row changes that end this person's part in chat `id`: their membership deleted (removed,
+   * or left in another tab), or the chat deleted (its owner, any device). Deletes carry only the
+   * primary key (and arrive unfiltered on hosted Realtime): each is matched here. */
+  endings(id: string): TableWatch[] {
+    return [
+      {
+        table: 'session_members',
+        event: 'DELETE',
+        filter: `session_id=eq.${id}`,
+        onChange: (change) => {
+          const old = change.old as { session_id?: unknown; user_id?: unknown };
+          if (old.session_id === id && old.user_id === this.myId && this.role !== 'owner') this.leave();
+        },
+      },
+      {
+        table: 'chat_sessions',
+        event: 'DELETE',
+        filter: `id=eq.${id}`,
+        onChange: (change) => {
+          if (deletedRow.safeParse(change.old).data?.id !== id) return;
+          this.deleted = true;
+          this.leave();
+        },
+      },
+    ];
   }
 
   /** Removed from the chat: stop following it (hosted Realtime would keep a joined channel). */
