@@ -78,4 +78,13 @@ describe('group chats', () => {
     expect((await g.member.request('POST', `/sessions/${g.id}/fork`, {})).status).toBe(404);
     expect((await g.stranger.request('POST', `/sessions/${g.id}/fork`, {})).status).toBe(404);
   });
+
+  it("the owner's pin and archive are their own: the chat stays in a member's list, neither pinned nor archived there", async () => {
+    const g = await groupChat();
+    expect((await g.owner.request('PATCH', `/sessions/${g.id}`, { pinned: true, archived: true })).status).toBe(200);
+    expect((await (await g.owner.request('GET', `/sessions/${g.id}`)).json()).archived_at).not.toBeNull();
+    const listed = (await (await g.member.request('GET', '/sessions')).json()).sessions;
+    expect(listed).toMatchObject([{ id: g.id, role: 'member', pinned_at: null, archived_at: null }]);
+    expect(await (await g.viewer.request('GET', `/sessions/${g.id}`)).json()).toMatchObject({ pinned_at: null, archived_at: null });
+  });
 });

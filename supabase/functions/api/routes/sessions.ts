@@ -147,7 +147,10 @@ const routes = {
 const ROLE_SQL = `case when chat_sessions.user_id = (select auth.uid()) then 'owner'
   else coalesce((select m.role from public.session_members m
                   where m.session_id = chat_sessions.id and m.user_id = (select auth.uid())), 'viewer') end`;
-const SESSION_COLUMNS = `id, project_id, title, metadata, last_message_at, pinned_at, archived_at, created_at, updated_at, share_owner_key, active_leaf_id, channel_epoch, ${ROLE_SQL} as role`;
+// Pinning and archiving are how the owner sorts their own list: in someone else's group chat
+// they read as null, or the owner archiving it would drop it from every member's sidebar.
+const OWN = (column: string) => `case when chat_sessions.user_id = (select auth.uid()) then chat_sessions.${column} end as ${column}`;
+const SESSION_COLUMNS = `id, project_id, title, metadata, last_message_at, ${OWN('pinned_at')}, ${OWN('archived_at')}, created_at, updated_at, share_owner_key, active_leaf_id, channel_epoch, ${ROLE_SQL} as role`;
 
 export const sessionsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 sessionsRoutes.use('*', requireUser);

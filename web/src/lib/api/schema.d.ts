@@ -7593,7 +7593,7 @@ export type components = {
         Session: {
             /**
              * Format: date-time
-             * @description Set while archived (left out of the default list)
+             * @description Set while archived (left out of the default list); the owner's: null in someone else's group chat
              */
             archived_at: string | null;
             /** Format: date-time */
@@ -7607,7 +7607,7 @@ export type components = {
             };
             /**
              * Format: date-time
-             * @description Set while pinned (listed first)
+             * @description Set while pinned (listed first); the owner's: null in someone else's group chat
              */
             pinned_at: string | null;
             /** Format: uuid */
