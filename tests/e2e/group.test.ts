@@ -141,6 +141,8 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await owner.getByText(`Removed ${memberEmail}.`).waitFor();
     await member.getByTestId('read-only').getByText('You were removed from this chat').waitFor();
     expect(await composer(member).count()).toBe(0);
+    // Nobody is shown as here (or typing) to them any more: they no longer follow the chat.
+    await expect.poll(() => member.getByTestId('present').count()).toBe(0);
     // The others moved with the chat's channel (it changes on a removal) and still see each other live.
     await composer(viewer).fill('Still here');
     await owner.getByTestId('typing').getByText(`${nameOf(viewerEmail)} is typing…`).waitFor();

@@ -171,9 +171,11 @@ export class GroupChat {
     ];
   }
 
-  /** Removed from the chat: stop following it (hosted Realtime would keep a joined channel). */
+  /** Removed from the chat (or it was deleted): stop following it (hosted Realtime would keep a joined channel). */
   leave(): void {
     this.removed = true;
+    // Who was here (or typing) when it ended would otherwise stay on the screen for good.
+    this.present = {};
     const channel = this.channel;
     this.detach();
     channel?.stop();
