@@ -132,7 +132,10 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
 
     // Made a member while the chat is open: the composer appears without a reload.
     await owner.getByRole('button', { name: 'People' }).click();
-    await invite(owner, viewerEmail, 'member');
+    await owner.getByLabel('Invite by email').fill(viewerEmail);
+    await owner.getByLabel('Role').selectOption('member');
+    await owner.getByRole('button', { name: 'Invite' }).click();
+    await owner.getByText(`${viewerEmail} is now a member.`).waitFor();
     await composer(viewer).waitFor();
     expect(await viewer.getByTestId('read-only').count()).toBe(0);
 
@@ -192,6 +195,17 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     expect(await member.getByText('Member asks too', { exact: true }).count()).toBe(0);
     // It is theirs: they may rename it.
     await member.getByRole('button', { name: 'Rename' }).waitFor();
+
+    // Leaving the owner's chat asks first (only the owner can invite them back); Stay keeps them in.
+    await open(member, chatUrl);
+    await member.getByRole('button', { name: 'People' }).click();
+    await member.getByRole('button', { name: 'Leave this chat…' }).click();
+    await member.getByText('Only its owner can invite you back.').waitFor();
+    await member.getByRole('button', { name: 'Stay' }).click();
+    await member.getByRole('button', { name: 'Leave this chat…' }).click();
+    await member.getByRole('button', { name: 'Leave', exact: true }).click();
+    await member.waitForURL(/\/chat$/);
+    await expect.poll(() => member.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Owner asks first', exact: true }).count()).toBe(0);
   });
 
   it('a chat deleted while open elsewhere says so, and what was typed there goes to a new chat', async () => {
