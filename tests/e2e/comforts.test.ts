@@ -333,9 +333,13 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await archive.getByRole('link', { name: 'Second chat to archive' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'chat-pinned-archived');
+    // Opened from there, the chat says it is archived (going on with it would happen out of the list).
+    await archive.getByRole('link', { name: 'Second chat to archive' }).click();
+    await page.getByTestId('archived-note').getByText('This chat is archived').waitFor();
     await archive.getByRole('button', { name: 'Restore Second chat to archive' }).click();
     await chats.getByRole('link', { name: 'Second chat to archive' }).waitFor();
     await archive.getByText('Nothing archived.').waitFor();
+    await page.getByTestId('archived-note').waitFor({ state: 'detached' }); // restored in the sidebar: the note goes
 
     // Unpinning puts it back among the chats.
     await pinned.getByRole('link', { name: 'First chat to pin' }).hover();

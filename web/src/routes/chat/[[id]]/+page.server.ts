@@ -33,7 +33,7 @@ export const load: PageServerLoad = async (event) => {
       : [];
     const usable = [...shared, ...providers.usable];
     return {
-      session: session ? { id: session.id, title: session.title, project_id: session.project_id } : null,
+      session: session ? { id: session.id, title: session.title, project_id: session.project_id, archived: session.archived_at !== null } : null,
       projectId: session?.project_id ?? event.url.searchParams.get('project'),
       page,
       // shared: answered with the owner's key, so the member has no key of their own to ask the provider's list with.
