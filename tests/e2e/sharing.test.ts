@@ -1,6 +1,8 @@
 // Sharing in the browser: the owner makes a link, a signed-out visitor reads the chat (with an
 // Open Graph title) and is asked to sign in to fork it; forking lands in the viewer's own chat
-// list; a revoked link shows "not found"; "Fork from here" copies the chat up to an answer.
+// list; a revoked link shows "not found"; "Fork from here" copies the chat up to an answer; a long
+// shared chat pages back without losing what was shown.
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseModel, composer, newEmail, open, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
 
@@ -66,6 +68,40 @@ describe('sharing in the browser', { timeout: 120_000 }, () => {
     // Signed in, the way on is back to the chats.
     await visitor.goto(link);
     await visitor.getByRole('link', { name: 'Back to chat' }).waitFor();
+  });
+
+  it('"Older messages" on a long shared chat adds the older ones above, keeping the newer ones', async () => {
+    const owner = await e2e.newPage();
+    const email = await signUp(owner);
+    await chatWithAnswer(owner, 'Long shared chat');
+    const sessionId = new URL(owner.url()).pathname.split('/').at(-1)!;
+    // 60 more messages after the first turn (a page of a shared chat is 50).
+    const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
+    try {
+      const [user] = await sql<{ id: string }[]>`select id from auth.users where email = ${email}`;
+      await sql`
+        insert into public.messages (session_id, user_id, sender, content, created_at)
+        select ${sessionId}, ${user!.id}, case when i % 2 = 1 then 'user' else 'assistant' end, 'shared line ' || i, clock_timestamp()
+        from generate_series(1, 60) as i`;
+    } finally {
+      await sql.end();
+    }
+    await owner.getByRole('button', { name: 'Share' }).click();
+    await owner.getByRole('button', { name: 'Create link' }).click();
+    const link = await owner.getByLabel('Share link').inputValue();
+
+    const visitor = await e2e.newPage();
+    await visitor.goto(link);
+    const shown = visitor.getByRole('list', { name: 'Messages' });
+    await shown.getByText('shared line 60', { exact: true }).waitFor();
+    expect(await shown.getByText('Long shared chat', { exact: true }).count()).toBe(0);
+    await visitor.getByRole('link', { name: 'Older messages' }).click();
+    await shown.getByText('Long shared chat', { exact: true }).waitFor();
+    // The newer messages are still there, in order, after the older ones; the link is the link again.
+    await expect(shown.getByText('shared line 60', { exact: true }).count()).resolves.toBe(1);
+    await expect(shown.locator(':scope > li').count()).resolves.toBe(62);
+    await expect(visitor.getByRole('link', { name: 'Older messages' }).count()).resolves.toBe(0);
+    expect(new URL(visitor.url()).search).toBe('');
   });
 
   it('replacing or revoking a link asks first, and the keyboard follows each step', async () => {
