@@ -73,7 +73,7 @@ describe('times the user may not forge (ordering, keyset pagination, the public 
       values (${alice.id}, ${past}, ${future}, ${future}) returning created_at, updated_at, last_message_at`);
     const [label] = await as(alice, (tx) => tx`insert into public.prompt_labels (prompt_id, label, version, created_at, updated_at)
       values (${prompt!.id}, 'production', 1, ${past}, ${future}) returning created_at, updated_at`);
-    // (file_metadata: only the API function inserts it, 20261203150000_restrict_project_file_writes.sql.)
+    // (file_metadata: only the API function inserts it, 20261203150100_restrict_project_file_writes.sql.)
     for (const row of [prompt, project, session, label]) {
       for (const [column, value] of Object.entries(row!)) if (value instanceof Date) expect(isNow(value), column).toBe(true);
     }

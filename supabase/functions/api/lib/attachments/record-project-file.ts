@@ -1,6 +1,6 @@
 /**
  * Records a project file and its chunks (POST /projects/{id}/files) on the owner connection:
- * the API roles may not insert them (20261203150000_restrict_project_file_writes.sql), since
+ * the API roles may not insert them (20261203150100_restrict_project_file_writes.sql), since
  * the text and token count stored here decide what every chat of the project sends. Every
  * statement is bound to the verified user: the project must be theirs, the object in their
  * folder (the table's check says the same).
