@@ -7,7 +7,8 @@
 -- token itself: a restrictive policy on every table the API roles reach — public, Storage's
 -- objects, Realtime's channel messages — for the Data API, Storage and Realtime alike, and
 -- public.require_live_session() for the API function, which answers 401 instead of an empty
--- list. A token without a session id (none is issued by Auth; the API function's own claims
+-- list. The RPCs that write as their definer, past RLS (share_session, add_session_member,
+-- fork_session), are held by a statement trigger on the tables they write. A token without a session id (none is issued by Auth; the API function's own claims
 -- for API keys, whose revocation is checked when the key is) is not affected.
 
 -- ============================================================================
@@ -58,6 +59,37 @@ $$;
 comment on function public.require_live_session(uuid) is
   'Raises MR401 unless the given session exists and has not ended.';
 
+-- Why a trigger: RPCs run as their definer write past RLS, so the policies below do not hold
+-- them; a statement trigger fires whoever writes. The request's claims are the caller's
+-- inside those functions too; the function's own writes on its owner connection carry none.
+create or replace function private.refuse_signed_out_session()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if not public.session_is_live() then
+    raise exception 'This session has been signed out' using errcode = 'MR401';
+  end if;
+  return null;
+end;
+$$;
+
+-- ============================================================================
+-- TRIGGERS
+-- ============================================================================
+
+create trigger chat_sessions_refuse_signed_out_session
+  before insert or update or delete on public.chat_sessions
+  for each statement execute function private.refuse_signed_out_session();
+create trigger session_shares_refuse_signed_out_session
+  before insert or update or delete on public.session_shares
+  for each statement execute function private.refuse_signed_out_session();
+create trigger session_members_refuse_signed_out_session
+  before insert or update or delete on public.session_members
+  for each statement execute function private.refuse_signed_out_session();
+
 -- ============================================================================
 -- RLS + POLICIES
 -- ============================================================================
@@ -90,4 +122,5 @@ $$;
 revoke all on function public.session_is_live() from public, anon;
 grant execute on function public.session_is_live() to authenticated, service_role;
 revoke all on function public.require_live_session(uuid) from public, anon, authenticated;
+revoke all on function private.refuse_signed_out_session() from public, anon, authenticated, service_role;
 grant execute on function public.require_live_session(uuid) to service_role;

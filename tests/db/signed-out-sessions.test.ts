@@ -41,9 +41,13 @@ describe('a signed-out session in the database', () => {
 
     await db.sql`delete from auth.sessions where id = ${elsewhere}`;
     expect(await asSession(user, elsewhere, chats)).toEqual([]);
-    await expect(asSession(user, elsewhere, newChat(user))).rejects.toThrow(RLS_VIOLATION);
-    expect(await asSession(user, elsewhere, (tx) => tx`update public.chat_sessions set title = 'renamed' returning id`)).toEqual([]);
-    expect(await asSession(user, elsewhere, (tx) => tx`delete from public.chat_sessions returning id`)).toEqual([]);
+    // Chats, their shares and members also refuse the statement outright (the trigger that
+    // holds the definer RPCs); other tables' writes find no row or fail RLS.
+    for (const write of [newChat(user), (tx: TransactionSql) => tx`update public.chat_sessions set title = 'renamed' returning id`, (tx: TransactionSql) => tx`delete from public.chat_sessions returning id`]) {
+      await expect(asSession(user, elsewhere, write)).rejects.toMatchObject({ code: 'MR401' });
+    }
+    await expect(asSession(user, elsewhere, (tx) => tx`insert into public.projects (user_id, name) values (${user.id}, 'p') returning id`)).rejects.toThrow(RLS_VIOLATION);
+    expect(await asSession(user, elsewhere, (tx) => tx`select id from public.projects`)).toEqual([]);
     expect(await asSession(user, elsewhere, (tx) => tx`select public.session_is_live() as live`)).toEqual([{ live: false }]);
 
     expect(await asSession(user, here, chats)).toEqual([{ title: 'mine' }]);
@@ -63,6 +67,24 @@ describe('a signed-out session in the database', () => {
     const [user, other] = [await createAuthUser(db.sql), await createAuthUser(db.sql)];
     await db.sql`insert into public.chat_sessions (user_id, title) values (${user.id}, 'mine')`;
     expect(await asSession(user, await signedIn(other), chats)).toEqual([]);
+  });
+
+  it('cannot write through the RPCs that run as their definer (share, invite, fork), which a live session can', async () => {
+    const [user, friend] = [await createAuthUser(db.sql), await createAuthUser(db.sql)];
+    const [chat] = await db.sql<{ id: string }[]>`insert into public.chat_sessions (user_id, title) values (${user.id}, 'mine') returning id`;
+    const [here, elsewhere] = [await signedIn(user), await signedIn(user)];
+    await db.sql`delete from auth.sessions where id = ${elsewhere}`;
+    const calls = [
+      (tx: TransactionSql) => tx`select public.share_session(${chat!.id}, true)`,
+      (tx: TransactionSql) => tx`select public.add_session_member(${chat!.id}, ${friend.email}, 'member')`,
+      (tx: TransactionSql) => tx`select public.fork_session(${chat!.id}, null)`,
+    ];
+    for (const call of calls) await expect(asSession(user, elsewhere, call)).rejects.toMatchObject({ code: 'MR401' });
+    const [counts] = await db.sql`select (select count(*)::int from public.session_shares where session_id = ${chat!.id}) as shares,
+      (select count(*)::int from public.session_members where session_id = ${chat!.id}) as members,
+      (select count(*)::int from public.chat_sessions where user_id = ${user.id}) as chats`;
+    expect(counts).toEqual({ shares: 0, members: 0, chats: 1 });
+    for (const call of calls) await asSession(user, here, call);
   });
 
   it('public.require_live_session raises MR401 for a signed-out session, and the API roles cannot call it', async () => {
