@@ -87,6 +87,20 @@ describe('a signed-out session in the database', () => {
     for (const call of calls) await asSession(user, here, call);
   });
 
+  it("cannot read who is in a chat through the RPCs that read as their definer (participants, authors' names)", async () => {
+    const [user, friend] = [await createAuthUser(db.sql), await createAuthUser(db.sql)];
+    const [chat] = await db.sql<{ id: string }[]>`insert into public.chat_sessions (user_id, title) values (${user.id}, 'group') returning id`;
+    await db.sql`insert into public.session_members (session_id, owner_id, user_id, role) values (${chat!.id}, ${user.id}, ${friend.id}, 'member')`;
+    const [here, elsewhere] = [await signedIn(user), await signedIn(user)];
+    await db.sql`delete from auth.sessions where id = ${elsewhere}`;
+    const participants = (tx: TransactionSql) => tx`select email from public.session_participants(${chat!.id})`;
+    const names = (tx: TransactionSql) => tx`select user_id from public.message_author_names(${chat!.id}, ${[user.id, friend.id]}::uuid[])`;
+    expect(await asSession(user, elsewhere, participants)).toEqual([]);
+    expect(await asSession(user, elsewhere, names)).toEqual([]);
+    expect(await asSession(user, here, participants)).toHaveLength(2);
+    expect(await asSession(user, here, names)).toHaveLength(2);
+  });
+
   it('public.require_live_session raises MR401 for a signed-out session, and the API roles cannot call it', async () => {
     const user = await createAuthUser(db.sql);
     const session = await signedIn(user);
