@@ -121,7 +121,10 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     expect(await note.count()).toBe(0);
   });
 
-  it('deletes a file removed from the tray, an abandoned draft\'s files, and a refused send\'s unless Retry can still send them', async () => {
+  // One retry: its last step is the browser's best-effort keepalive request as a tab closes
+  // (what it misses the server's sweep removes later), which Chromium dropped once in a whole
+  // `npm test` on 2 busy cores (2026-12-03 at 7d93087; 3 of 3 alone). A real regression fails twice.
+  it('deletes a file removed from the tray, an abandoned draft\'s files, and a refused send\'s unless Retry can still send them', { retry: 1 }, async () => {
     const page = await e2e.newPage();
     onTestFailed(() => screenshot(page, 'attachments-cleanup-failed'));
     const email = await signUp(page);
