@@ -6,7 +6,6 @@
  */
 import postgres, { type Sql, type TransactionSql } from 'postgres';
 import type { AuthUser } from './context.ts';
-import { isSessionSignedOut, sessionEnded } from './db-errors.ts';
 import { ApiError } from './errors.ts';
 
 /** The Auth session a user's access token was issued for (none for an API key's caller). */
@@ -39,7 +38,10 @@ export interface Db {
   ): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
   /** Stores a new API key for the verified user (owner-side; the API roles cannot insert keys). */
   createApiKey(userId: string, key: NewApiKey): Promise<ApiKeyRow>;
-  /** Throws 401 session_ended unless the Auth session is still signed in (public.require_live_session). */
+  /**
+   * Fails with SQLSTATE MR401 unless the Auth session is still signed in
+   * (public.require_live_session); app.ts answers that 401 session_ended, as for every query.
+   */
   requireLiveSession(sessionId: string): Promise<void>;
   /** The live key with this SHA-256 (not expired, user active), marking it used; null if none. */
   authenticateApiKey(hash: Uint8Array): Promise<{ keyId: string; userId: string; email: string | null; scopes: string[] } | null>;
@@ -199,9 +201,7 @@ function createQueries(sql: Sql): Db {
       return row!;
     },
     async requireLiveSession(sessionId) {
-      await sql`select public.require_live_session(${sessionId}::uuid)`.catch((error: unknown) => {
-        throw isSessionSignedOut(error) ? sessionEnded() : error;
-      });
+      await sql`select public.require_live_session(${sessionId}::uuid)`;
     },
     async authenticateApiKey(hash) {
       const rows = await sql<{ key_id: string; user_id: string; email: string | null; scopes: string[] }[]>`
