@@ -5,6 +5,7 @@
  * long text is cut with a note; project files go in whole or as the best-ranked chunks, and
  * the answer's `meta` says which; deleting the session removes the attachments' objects.
  */
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePdf, makePng } from '../fixtures/files.ts';
 import { readSse } from '../helpers/api.ts';
@@ -191,13 +192,47 @@ describe('project files in context', () => {
     expect(result.meta.files_used).toEqual([expect.objectContaining({ name: 'style.md', chunks: null })]);
     const system = lastProviderCall().messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
     expect(system).toContain('<project_file name="style.md" type="text/markdown">\n# Style\nAlways use tabs.\n</project_file>');
-    // Stored as the answer's sources (in the background once its row exists), for a reload and other devices.
+    // Stored as the answer's sources before it ended, for a reload and other devices.
     const sources = async () => (await (await alice.request('GET', `/sessions/${result.meta.session_id}/attachments`)).json()).sources;
     const [file] = (await (await alice.request('GET', `/projects/${projectId}/files`)).json()).files;
-    await expect.poll(sources).toEqual([{ message_id: result.meta.assistant_message_id, file_id: file.id, name: 'style.md', chunks: null }]);
+    await expect(sources()).resolves.toEqual([{ message_id: result.meta.assistant_message_id, file_id: file.id, name: 'style.md', chunks: null }]);
     // Removing the file from the project keeps the answer's source by its name.
     expect((await alice.request('DELETE', `/projects/${projectId}/files/${file.id}`)).status).toBe(204);
     await expect(sources()).resolves.toEqual([{ message_id: result.meta.assistant_message_id, file_id: null, name: 'style.md', chunks: null }]);
+  });
+
+  it('the answer ends only once its sources are stored, so a view that reads them at the end finds them', async () => {
+    const alice = await h.createUser();
+    const projectId = await projectWith(alice, [['style.md', '# Style\nAlways use tabs.']]);
+    // Another transaction holds answer_sources: the sources' insert waits for it.
+    const admin = postgres(h.stack.dbUrl, { max: 1, onnotice: () => {} });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const locked = new Promise<void>((resolve, reject) => {
+      admin.begin(async (sql) => {
+        await sql`lock table public.answer_sources in exclusive mode`;
+        resolve();
+        await held;
+      }).catch(reject);
+    });
+    try {
+      await locked;
+      let ended = false;
+      const calls = h.provider.requests.length;
+      const result = chat(alice, { project_id: projectId, message: 'Tabs or spaces?' }).finally(() => (ended = true));
+      // The provider answers in full while the sources cannot be written, and the answer waits.
+      await expect.poll(() => h.provider.requests.length).toBeGreaterThan(calls);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(ended).toBe(false);
+      release();
+      const { meta, done } = await result;
+      expect(done).toMatchObject({ status: 'complete' });
+      const read = await (await alice.request('GET', `/sessions/${meta.session_id}/attachments`)).json();
+      expect(read.sources).toEqual([expect.objectContaining({ message_id: meta.assistant_message_id, name: 'style.md' })]);
+    } finally {
+      release();
+      await admin.end();
+    }
   });
 
   it('over budget, picks the chunks that rank highest for the question', async () => {

@@ -269,7 +269,13 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
     },
     leaseMs: limits.turnLeaseMs,
   }));
-  turn.start(persisted, withImages(inputs.context.messages, files));
+  // The project's files the answer is given with are recorded once its row exists, and before
+  // it can end: a view that reads them when the answer ends (the web app's, on every device)
+  // finds them. A turn without them writes nothing; a failed write is logged, not the turn's end.
+  const used = inputs.projectFiles.used;
+  const rowsAndSources = used.length === 0 ? persisted : persisted.then(() =>
+    recordAnswerSources(db.sql, seat.ownerId, ids.assistantMessageId, used).catch(warnSourcesNotWritten(turnLog)));
+  turn.start(rowsAndSources, withImages(inputs.context.messages, files));
   await sent;
   // A new chat has no other turn to race with (its session is created by these rows), so its
   // view starts at once and says `stored` when the rows are committed; in an existing session
@@ -293,15 +299,6 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   // A new question records its files; an edit's new question keeps the edited one's files.
   if (paths.length > 0 && inputs.userMessage.mode !== 'regenerate') {
     await recordAttachments(db.sql, user, ids.userMessageId, files);
-  }
-  // The project's files the answer is given with, in the background once its row exists (a
-  // turn without them writes nothing).
-  if (inputs.projectFiles.used.length > 0) {
-    const sources = persisted.then(
-      () => recordAnswerSources(db.sql, seat.ownerId, ids.assistantMessageId, inputs.projectFiles.used).catch(warnSourcesNotWritten(turnLog)),
-      () => {}, // the rows were not written: logged above, and there is no answer to add sources to
-    );
-    deps.waitUntil?.(sources);
   }
 
   const meta = {
