@@ -46,6 +46,48 @@ describe('attachments objects: owner', () => {
   });
 });
 
+describe('attachments objects: once attached (20261203195000_keep_attached_objects.sql)', () => {
+  // What hosted's Storage API runs with the user's token for update()/upsert, move() and remove().
+  const swap = (path: string) => asActor(db.sql, owner, (tx) => tx`update storage.objects set metadata = '{"size": 20971520}' where name = ${path} returning 1`);
+  const move = (path: string) => asActor(db.sql, owner, (tx) => tx`update storage.objects set name = ${`${owner.id}/elsewhere-${crypto.randomUUID()}.txt`} where name = ${path} returning 1`);
+  const remove = (path: string) => asActor(db.sql, owner, async (tx) => {
+    await tx`select set_config('storage.allow_delete_query', 'true', true)`;
+    return await tx`delete from storage.objects where name = ${path} returning 1`;
+  });
+
+  it("a file on a sent question keeps its bytes and name: its uploader cannot swap, move or remove it", async () => {
+    const path = await seedObject(owner.id);
+    const [session] = await db.sql`insert into public.chat_sessions (user_id) values (${owner.id}) returning id`;
+    const [question] = await db.sql`insert into public.messages (session_id, user_id, sender, content) values (${session!.id}, ${owner.id}, 'user', 'see the file') returning id`;
+    await db.sql`insert into public.message_attachments (message_id, user_id, storage_path, name, type, size, extracted_text)
+      values (${question!.id}, ${owner.id}, ${path}, 'f.txt', 'text/plain', 1, 'the text')`;
+    expect(await swap(path)).toHaveLength(0);
+    expect(await move(path)).toHaveLength(0);
+    expect(await remove(path)).toHaveLength(0);
+    const [object] = await db.sql`select metadata from storage.objects where name = ${path}`;
+    expect(object!.metadata).toEqual({ size: 1 });
+    // Deleting the message queues the object for the function's clean-up (service key), as before.
+    await db.sql`delete from public.messages where id = ${question!.id}`;
+    expect(await db.sql`select 1 from private.storage_cleanup where storage_path = ${path}`).toHaveLength(1);
+  });
+
+  it("a project file's object too", async () => {
+    const path = await seedObject(owner.id);
+    const [project] = await db.sql`insert into public.projects (user_id, name) values (${owner.id}, 'P') returning id`;
+    await db.sql`insert into public.file_metadata (user_id, project_id, name, size, type, storage_path, extracted_text, token_count)
+      values (${owner.id}, ${project!.id}, 'f.txt', 1, 'text/plain', ${path}, 'the text', 2)`;
+    expect(await swap(path)).toHaveLength(0);
+    expect(await move(path)).toHaveLength(0);
+    expect(await remove(path)).toHaveLength(0);
+  });
+
+  it('an upload no row names yet (the composer tray) can still be replaced, moved and removed', async () => {
+    expect(await swap(await seedObject(owner.id))).toHaveLength(1);
+    expect(await move(await seedObject(owner.id))).toHaveLength(1);
+    expect(await remove(await seedObject(owner.id))).toHaveLength(1);
+  });
+});
+
 describe('attachments objects: another user', () => {
   it("sees, changes and deletes none of the owner's objects and cannot plant files in their folder", async () => {
     const path = await seedObject(owner.id);
