@@ -127,6 +127,24 @@ describe('row quotas (a script cannot fill the database)', () => {
     await db.sql`insert into public.prompt_labels (prompt_id, label, version) values (${p!.id}, 'by-owner', 1)`;
   });
 
+  it('at most 50,000 chat sessions per user (20261203195100_add_session_and_test_case_quotas.sql)', async () => {
+    const dave = await createAuthUser(db.sql);
+    await db.sql`insert into public.chat_sessions (user_id) select ${dave.id} from generate_series(1, 50000)`;
+    await expect(as(dave, (tx) => tx`insert into public.chat_sessions (user_id) values (${dave.id})`))
+      .rejects.toThrow(/chat_sessions limit reached/);
+    // The function's own connection (chat turns, imports) is not limited; others are unaffected.
+    await db.sql`insert into public.chat_sessions (user_id) values (${dave.id})`;
+    await as(alice, (tx) => tx`insert into public.chat_sessions (user_id) values (${alice.id})`);
+  });
+
+  it('at most 10,000 prompt test cases per user', async () => {
+    const erin = await createAuthUser(db.sql);
+    const [p] = await db.sql`insert into public.prompts (user_id, title, content) values (${erin.id}, 'Tested', 'x') returning id`;
+    await db.sql`insert into public.prompt_test_cases (prompt_id, user_id, name) select ${p!.id}, ${erin.id}, 'case ' || g from generate_series(1, 10000) g`;
+    await expect(as(erin, (tx) => tx`insert into public.prompt_test_cases (prompt_id, user_id, name) values (${p!.id}, ${erin.id}, 'one more')`))
+      .rejects.toThrow(/prompt_test_cases limit reached/);
+  });
+
   it('at most 1,000 projects per user', async () => {
     const carol = await createAuthUser(db.sql);
     await db.sql`insert into public.projects (user_id, name) select ${carol.id}, 'p' || g from generate_series(1, 1000) g`;

@@ -24,7 +24,7 @@ import type { TokenVerifier } from './lib/auth.ts';
 import { createTurnRuntime } from './lib/chat/runtime.ts';
 import type { AppDeps, AppEnv } from './lib/context.ts';
 import { createDb, type Db } from './lib/db.ts';
-import { databaseUnavailable, isDatabaseUnavailable, isSessionSignedOut, sessionEnded } from './lib/db-errors.ts';
+import { databaseUnavailable, isDatabaseUnavailable, isSessionSignedOut, rowQuotaReached, sessionEnded } from './lib/db-errors.ts';
 import { ApiError, errorBody, openAiErrorBody } from './lib/errors.ts';
 import { consoleSink, createLogger } from './lib/log.ts';
 import { allRouteGroups, ROUTE_GROUPS, type Mounts } from './route-groups.ts';
@@ -114,7 +114,7 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
     app.onError((thrown, c) => {
       const unavailable = isDatabaseUnavailable(thrown);
       if (unavailable) c.var.log?.error('database unavailable', { message: thrown.message });
-      const error = unavailable ? databaseUnavailable() : isSessionSignedOut(thrown) ? sessionEnded() : thrown;
+      const error = unavailable ? databaseUnavailable() : isSessionSignedOut(thrown) ? sessionEnded() : rowQuotaReached(thrown) ?? thrown;
       if (error instanceof ApiError) {
         if (error.status >= 500) c.var.log?.error('request failed', { code: error.code, message: error.message });
         return respond(c, error.status, errorBody(error.code, error.message, error.details), error.headers, error.param);

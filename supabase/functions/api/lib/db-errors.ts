@@ -21,6 +21,21 @@ export function isSessionSignedOut(error: unknown): boolean {
 export const sessionEnded = () =>
   new ApiError(401, 'session_ended', 'This session has been signed out; sign in again');
 
+// Raised by private.enforce_row_quota (a row quota, 20261130234451_create_row_quotas.sql):
+// "<table> limit reached: at most <n> rows per <owner column>".
+const ROW_QUOTA = /^(\w+) limit reached: at most (\d+) rows per (\w+)$/;
+
+/** The row quota a write ran into, if that is why the database refused it. */
+export function rowQuotaReached(error: unknown): ApiError | null {
+  if (!(error instanceof postgres.PostgresError) || error.code !== '54000') return null;
+  const match = ROW_QUOTA.exec(error.message);
+  if (!match) return null;
+  const [, table, limit, owner] = match;
+  const what = table!.replaceAll('_', ' ');
+  const per = owner === 'user_id' ? 'account' : owner!.replace(/_id$/, '').replaceAll('_', ' ');
+  return new ApiError(409, 'limit_reached', `There can be at most ${Number(limit).toLocaleString('en')} ${what} per ${per}; delete some before adding more`);
+}
+
 /** Use as `.catch(rethrowDatabaseError)` on a write that references other rows. */
 export function rethrowDatabaseError(error: unknown): never {
   if (error instanceof postgres.PostgresError && error.code === FOREIGN_KEY_VIOLATION) {

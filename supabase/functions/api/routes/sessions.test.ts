@@ -48,6 +48,14 @@ async function allPages(user: ApiUser, sessionId: string, limit: number) {
 }
 
 describe('sessions', () => {
+  it('past the row quota a new session is a 409 limit_reached, not a 500', async () => {
+    const alice = await api.createUser();
+    await api.db.sql`insert into public.chat_sessions (user_id) select ${alice.id} from generate_series(1, 50000)`;
+    const res = await alice.request('POST', '/sessions', {});
+    expect(res.status).toBe(409);
+    expect(await res.json()).toEqual({ error: { code: 'limit_reached', message: 'There can be at most 50,000 chat sessions per account; delete some before adding more' } });
+  });
+
   it('creates, reads, renames, files and deletes a session', async () => {
     const alice = await api.createUser();
     const session = await newSession(alice, { metadata: { provider: 'openai', model: 'gpt-4o-mini' } });
