@@ -132,6 +132,9 @@ describe('row quotas (a script cannot fill the database)', () => {
     await db.sql`insert into public.chat_sessions (user_id) select ${dave.id} from generate_series(1, 50000)`;
     await expect(as(dave, (tx) => tx`insert into public.chat_sessions (user_id) values (${dave.id})`))
       .rejects.toThrow(/chat_sessions limit reached/);
+    // Nor through fork_session, which inserts as its definer (20261203195200_count_rpc_inserts_in_row_quotas.sql).
+    const [mine] = await db.sql`select id from public.chat_sessions where user_id = ${dave.id} limit 1`;
+    await expect(as(dave, (tx) => tx`select public.fork_session(${mine!.id}, null, null)`)).rejects.toThrow(/chat_sessions limit reached/);
     // The function's own connection (chat turns, imports) is not limited; others are unaffected.
     await db.sql`insert into public.chat_sessions (user_id) values (${dave.id})`;
     await as(alice, (tx) => tx`insert into public.chat_sessions (user_id) values (${alice.id})`);
