@@ -12,6 +12,17 @@ const NUL_MESSAGE = 'must not contain NUL characters';
 /** Text up to `max` characters that Postgres can store. */
 export const text = (max: number) => z.string().max(max).regex(NO_NUL, NUL_MESSAGE);
 
+/** Characters as Postgres's char_length counts them (code points; an emoji is one, where `.length` says 2). */
+export const codePoints = (value: string) => {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+};
+
+/** Text up to `max` characters as a column's `char_length(x) <= max` counts them. */
+export const textChars = (max: number) =>
+  z.string().regex(NO_NUL, NUL_MESSAGE).refine((v) => v.length <= max || codePoints(v) <= max, `must be at most ${max} characters`);
+
 /** Trimmed text with a length range (the columns check `char_length(btrim(x))`). */
 export const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max).regex(NO_NUL, NUL_MESSAGE);
 

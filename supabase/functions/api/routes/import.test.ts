@@ -143,6 +143,48 @@ describe('POST /import', () => {
     expect(session.active_leaf_id).toBe(rows.at(-1)!.id);
   });
 
+  it('a message longer than a request may be (100 000 CJK characters) arrives whole, in pieces; a repeated piece adds nothing, a gap is refused', async () => {
+    const alice = await api.createUser();
+    const long = '漢字かな交じり文'.repeat(12_500); // 100 000 characters, 300 000 bytes: over MAX_BODY_BYTES at once
+    const pieces = [long.slice(0, 40_000), long.slice(40_000, 80_000), long.slice(80_000)];
+    const question = { sender: 'user', content: 'Translate this' };
+    const piece = (i: number) => ({ sender: 'assistant', content: pieces[i], content_offset: i * 40_000, content_total: 100_000 });
+    const part = (offset: number, messages: unknown[]) => ({ source: 'chatgpt', source_id: 'cjk', title: 'CJK', offset, total: 3, messages });
+    const first = await importing(alice, [part(0, [question, piece(0)])]);
+    expect(first.status).toBe(200);
+    expect(first.body.results[0]).toMatchObject({ status: 'partial', messages: 2 });
+    const sessionId = first.body.results[0].session_id;
+    const gap = await importing(alice, [part(1, [piece(2)])]);
+    expect(gap.status).toBe(409);
+    expect(gap.body.error.code).toBe('import_out_of_order');
+    expect((await importing(alice, [part(1, [piece(1)])])).body.results[0]).toMatchObject({ status: 'partial', messages: 0, session_id: sessionId });
+    // A client that restarts sends the first part again: nothing doubles.
+    expect((await importing(alice, [part(0, [question, piece(0)])])).body.results[0]).toMatchObject({ status: 'partial', messages: 0 });
+    const end = await importing(alice, [part(1, [piece(2), { sender: 'user', content: 'Thanks' }])]);
+    expect(end.body.results[0]).toMatchObject({ status: 'imported', messages: 1, session_id: sessionId });
+    expect((await importing(alice, [part(1, [piece(1)])])).body.results[0].status).toBe('duplicate');
+    const stored = await messagesOf(alice, sessionId);
+    expect(stored.map((m) => m.content)).toEqual(['Translate this', long, 'Thanks']);
+    expect(stored.map((m) => m.status)).toEqual(['complete', 'complete', 'complete']);
+  });
+
+  it('counts a message as a chat does (characters, not UTF-16 units): 200 000 emoji fit, one more does not', async () => {
+    const alice = await api.createUser();
+    const emoji = '🙂'.repeat(50_000); // 50 000 characters, 100 000 UTF-16 units, 200 000 bytes
+    const piece = (i: number, total = 200_000) => ({ sender: 'user', content: emoji, content_offset: i * 50_000, content_total: total });
+    const part = (id: string, i: number, total?: number) => ({ source: 'chatgpt', source_id: id, offset: 0, total: 1, messages: [piece(i, total)] });
+    for (let i = 0; i < 4; i++) expect((await importing(alice, [part('emoji', i)])).status).toBe(200);
+    const [session] = (await (await alice.request('GET', '/sessions')).json()).sessions;
+    expect((await messagesOf(alice, session.id))[0].content).toBe(emoji.repeat(4));
+    const over = await importing(alice, [part('over', 3, 200_001)]);
+    expect(over.status).toBe(400);
+    const beyond = await importing(alice, [{ ...part('beyond', 3), messages: [{ ...piece(3), content: `${emoji}🙂` }] }]);
+    expect(beyond.status).toBe(400);
+    // A piece that leaves its message unfinished ends its part.
+    const misplaced = await importing(alice, [{ source: 'chatgpt', source_id: 'misplaced', total: 2, messages: [piece(0), { sender: 'user', content: 'next' }] }]);
+    expect(misplaced.status).toBe(400);
+  });
+
   it('refuses what a chat cannot hold, and anonymous callers', async () => {
     const alice = await api.createUser();
     const bad = [

@@ -3,30 +3,45 @@
  * conversations.json and this app's own account export, already reduced by the client to
  * conversations of user and assistant text (the web app parses the file in the browser and
  * reports what it left out). Bodies stay under the API's size limit, so a client sends a big
- * file as many requests (a progress bar's natural steps) and a very long conversation in
- * parts (`offset`, `total`). What is written and how: lib/import/write-import.ts.
+ * file as many requests (a progress bar's natural steps), a very long conversation in parts
+ * (`offset`, `total`), and a message too long for one request in pieces (`content_offset`,
+ * `content_total`). What is written and how: lib/import/write-import.ts.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { rethrowDatabaseError } from '../lib/db-errors.ts';
-import { writeImport } from '../lib/import/write-import.ts';
-import { text } from '../lib/inputs.ts';
+import { endsMessage, writeImport } from '../lib/import/write-import.ts';
+import { codePoints, text, textChars } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../lib/errors.ts';
 
 const time = z.iso.datetime({ offset: true }).nullish().openapi({ format: 'date-time' });
 
+/** What a message of a chat holds (messages.content: char_length <= 200 000). */
+const MESSAGE_CHARS = 200_000;
+
 const ImportMessage = z
   .strictObject({
     sender: z.enum(['user', 'assistant']),
-    content: text(200_000).min(1),
+    content: textChars(MESSAGE_CHARS).min(1).openapi({ description: 'The text, or this piece of it (see content_offset)' }),
+    content_offset: z.number().int().min(0).max(MESSAGE_CHARS).default(0).openapi({
+      description:
+        'A message too long for one request goes in pieces, in order, each in its own request: the characters (Unicode code points) of the message before this piece. A piece that continues a message must be the first message of its part; one that leaves it unfinished, the last',
+    }),
+    content_total: z.number().int().min(1).max(MESSAGE_CHARS).nullish().openapi({
+      description: "The whole message's length in characters (code points), when this is a piece of it; absent: the message ends with this piece",
+    }),
     created_at: time,
     model: text(200).min(1).nullish().openapi({ description: 'The model that wrote it, as the source names it' }),
     source_id: text(200).nullish().openapi({ description: "The message's id in the source (kept as provider_message_id)" }),
   })
+  .refine((m) => m.content_offset + codePoints(m.content) <= (m.content_total ?? MESSAGE_CHARS), {
+    message: `content_offset + the piece's characters must not exceed content_total (at most ${MESSAGE_CHARS})`,
+  })
   .openapi('ImportMessage');
+
 
 const ImportConversation = z
   .strictObject({
@@ -39,6 +54,9 @@ const ImportConversation = z
     messages: z.array(ImportMessage).min(1).max(10_000),
   })
   .refine((c) => c.offset + c.messages.length <= c.total, { message: 'offset + messages must not exceed total' })
+  .refine((c) => c.messages.every((m, i) => (m.content_offset === 0 || i === 0) && (endsMessage(m) || i === c.messages.length - 1)), {
+    message: "a piece that continues a message must be its part's first message, one that leaves it unfinished its last",
+  })
   .openapi('ImportConversation');
 
 const ImportRequest = z.strictObject({ conversations: z.array(ImportConversation).min(1).max(500) }).openapi('ImportRequest');
@@ -50,7 +68,7 @@ const ImportResult = z
       description: 'imported: complete now; partial: more parts expected; duplicate: imported before, nothing added',
     }),
     session_id: z.uuid(),
-    messages: z.number().int().openapi({ description: 'Messages this request added' }),
+    messages: z.number().int().openapi({ description: 'Messages this request added (one sent in pieces counts with its first)' }),
   })
   .openapi('ImportResult');
 

@@ -7185,7 +7185,15 @@ export type components = {
             total: number;
         };
         ImportMessage: {
+            /** @description The text, or this piece of it (see content_offset) */
             content: string;
+            /**
+             * @description A message too long for one request goes in pieces, in order, each in its own request: the characters (Unicode code points) of the message before this piece. A piece that continues a message must be the first message of its part; one that leaves it unfinished, the last
+             * @default 0
+             */
+            content_offset: number;
+            /** @description The whole message's length in characters (code points), when this is a piece of it; absent: the message ends with this piece */
+            content_total?: number | null;
             /** Format: date-time */
             created_at?: string | null;
             /** @description The model that wrote it, as the source names it */
@@ -7202,7 +7210,7 @@ export type components = {
             results: components["schemas"]["ImportResult"][];
         };
         ImportResult: {
-            /** @description Messages this request added */
+            /** @description Messages this request added (one sent in pieces counts with its first) */
             messages: number;
             /** Format: uuid */
             session_id: string;

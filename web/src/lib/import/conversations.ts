@@ -6,8 +6,11 @@
 import type { components } from '../api/schema';
 
 export type ImportConversation = components['schemas']['ImportConversation'];
-export type ImportMessage = components['schemas']['ImportMessage'];
-export type Conversation = Omit<ImportConversation, 'offset' | 'total'>;
+/** A message as a request carries it: whole, or a piece of a long one (batches.ts cuts those). */
+export type ImportPiece = components['schemas']['ImportMessage'];
+/** A whole message, as the parsers read it from the file. */
+export type ImportMessage = Omit<ImportPiece, 'content_offset' | 'content_total'>;
+export type Conversation = Omit<ImportConversation, 'offset' | 'total' | 'messages'> & { messages: ImportMessage[] };
 
 /** Why something in the file did not become a message. */
 export type SkipReason = 'system' | 'tool' | 'hidden' | 'non_text' | 'other_branch' | 'empty' | 'too_large' | 'no_messages' | 'unreadable';

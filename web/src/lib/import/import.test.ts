@@ -3,7 +3,7 @@
 // and cutting them into request bodies under the size budget.
 import { describe, expect, it } from 'vitest';
 import { chatGptExport, expectedChatGptImport } from '../../../../tests/fixtures/chatgpt-export';
-import { toBatches } from './batches';
+import { BATCH_BYTES, endsConversation, toBatches } from './batches';
 import { isChatGptExport, parseChatGpt } from './chatgpt';
 import { skippedText, type Conversation } from './conversations';
 import { isMrPromptExport, parseMrPrompt } from './mrprompt';
@@ -171,9 +171,9 @@ describe('batches', () => {
     source: 'chatgpt', source_id: id, title: id, messages: sizes.map((n, i) => ({ sender: i % 2 ? 'assistant' : 'user', content: 'x'.repeat(n) })),
   });
 
-  it('packs whole conversations under the budget, splits a long one into ordered parts, and drops messages that can never fit', () => {
+  it('packs whole conversations under the budget, splits a long one into ordered parts, and drops only messages a chat cannot hold', () => {
     const skipped = {};
-    const batches = toBatches([conversation('a', [100, 100]), conversation('b', [3000, 3000, 3000]), conversation('c', [50_000]), conversation('d', [10])], skipped, 5_000);
+    const batches = toBatches([conversation('a', [100, 100]), conversation('b', [3000, 3000, 3000]), conversation('c', [200_001]), conversation('d', [10])], skipped, 5_000);
     for (const batch of batches) expect(new TextEncoder().encode(JSON.stringify({ conversations: batch.conversations })).length).toBeLessThanOrEqual(5_000);
     const parts = batches.flatMap((b) => b.conversations);
     expect(parts.map((p) => [p.source_id, p.offset, p.messages.length, p.total])).toEqual([
@@ -181,6 +181,40 @@ describe('batches', () => {
     ]);
     expect(batches.reduce((n, b) => n + b.finishes, 0)).toBe(3);
     expect(skipped).toEqual({ too_large: 1, no_messages: 1 });
+  });
+
+  it('sends a message longer than a request may be (100 000 CJK characters, emoji) in pieces, in order, losing nothing', () => {
+    const cjk = '漢字かな交じり文'.repeat(12_500); // 100 000 characters, 300 000 bytes
+    const emoji = '🙂👍🏽'.repeat(40_000); // 120 000 characters (code points), 480 000 bytes
+    const chat: Conversation = {
+      source: 'chatgpt', source_id: 'long', title: 'Long',
+      messages: [{ sender: 'user', content: 'Translate this' }, { sender: 'assistant', content: cjk }, { sender: 'user', content: emoji }, { sender: 'assistant', content: 'Done' }],
+    };
+    const skipped = {};
+    const batches = toBatches([chat], skipped);
+    expect(skipped).toEqual({});
+    for (const batch of batches) expect(new TextEncoder().encode(JSON.stringify({ conversations: batch.conversations })).length).toBeLessThanOrEqual(BATCH_BYTES);
+    const parts = batches.flatMap((b) => b.conversations);
+    // Each piece that continues a message opens its part; one that leaves it unfinished closes it.
+    for (const part of parts) {
+      part.messages.forEach((m, i) => {
+        if (m.content_offset > 0) expect(i).toBe(0);
+        if (m.content_total != null && m.content_offset + [...m.content].length < m.content_total) expect(i).toBe(part.messages.length - 1);
+      });
+    }
+    // Put back together by message index, the conversation is exactly what the file said.
+    const rebuilt: string[] = [];
+    for (const part of parts) {
+      part.messages.forEach((m, i) => {
+        const index = part.offset + i;
+        expect([...(rebuilt[index] ?? '')].length).toBe(m.content_offset);
+        rebuilt[index] = (rebuilt[index] ?? '') + m.content;
+      });
+    }
+    expect(rebuilt).toEqual(chat.messages.map((m) => m.content));
+    expect(parts.filter((p) => p.messages.some((m) => m.content_total === 100_000)).length).toBeGreaterThan(1);
+    expect(parts.map(endsConversation)).toEqual(parts.map((_, i) => i === parts.length - 1));
+    expect(batches.reduce((n, b) => n + b.finishes, 0)).toBe(1);
   });
 });
 

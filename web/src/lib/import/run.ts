@@ -7,7 +7,7 @@
  */
 import { unzipSync } from 'fflate';
 import { browserApi, ok } from '../api';
-import { toBatches } from './batches';
+import { endsConversation, toBatches } from './batches';
 import { isChatGptExport, parseChatGpt } from './chatgpt';
 import type { Parsed, Skipped } from './conversations';
 import { isMrPromptExport, parseMrPrompt } from './mrprompt';
@@ -100,9 +100,7 @@ export async function runImport(parsed: Parsed, onProgress: (done: number, total
         for (const [i, result] of results.entries()) {
           report.messages += result.messages;
           // A conversation sent in parts answers once per part; count it at its last one.
-          const part = batch.conversations[i];
-          const last = part.offset + part.messages.length >= part.total;
-          if (result.status === 'duplicate' && last) report.duplicates++;
+          if (result.status === 'duplicate' && endsConversation(batch.conversations[i])) report.duplicates++;
           else if (result.status === 'imported') report.imported.push({ session_id: result.session_id, title: titles.get(result.source_id) || 'Imported chat' });
         }
       } catch (err) {

@@ -7,15 +7,23 @@
  * Imported rows are plain history: messages `complete`, no provider, no token counts, no
  * usage log and no cost; the session says where it came from (`metadata.imported`). The
  * ledger private.chat_imports remembers each source conversation: a conversation already
- * imported whole is a `duplicate`; one sent in parts resumes at the first message it lacks.
+ * imported whole is a `duplicate`; one sent in parts resumes at the first message it lacks,
+ * and a message sent in pieces (longer than a request may be) grows piece by piece: the
+ * ledger's `partial_chars` says how much of it is stored, so a repeated piece adds nothing.
  */
 import type { Sql, TransactionSql } from 'postgres';
 import { ApiError } from '../errors.ts';
+import { codePoints } from '../inputs.ts';
 import { plainTitle } from '../plain-title.ts';
 
 export interface ImportMessage {
   sender: 'user' | 'assistant';
+  /** The text, or a piece of it. */
   content: string;
+  /** Characters (code points) of the message before this piece; 0 for a whole message. */
+  content_offset: number;
+  /** The whole message's characters when this is a piece of it; absent: it ends here. */
+  content_total?: number | null;
   created_at?: string | null;
   model?: string | null;
   source_id?: string | null;
@@ -38,7 +46,7 @@ export interface ImportResult {
   /** imported: complete now; partial: more parts to come; duplicate: it was all here already. */
   status: 'imported' | 'partial' | 'duplicate';
   session_id: string;
-  /** Messages this request added. */
+  /** Messages this request added (one sent in pieces counts with its first). */
   messages: number;
 }
 
@@ -53,8 +61,8 @@ export async function writeImport(sql: Sql, userId: string, conversations: Impor
 }
 
 async function importOne(tx: TransactionSql, userId: string, c: ImportConversation): Promise<ImportResult> {
-  const [ledger] = await tx<{ session_id: string; imported_messages: number; total_messages: number }[]>`
-    select session_id, imported_messages, total_messages from private.chat_imports
+  const [ledger] = await tx<{ session_id: string; imported_messages: number; total_messages: number; partial_chars: number }[]>`
+    select session_id, imported_messages, total_messages, partial_chars from private.chat_imports
      where user_id = ${userId} and source = ${c.source} and source_id = ${c.source_id}
        for update`;
   if (ledger && ledger.imported_messages >= ledger.total_messages) {
@@ -73,6 +81,8 @@ async function importOne(tx: TransactionSql, userId: string, c: ImportConversati
   const start = parseTime(c.created_at) ?? parseTime(c.messages[0]?.created_at) ?? new Date();
   let sessionId = ledger?.session_id;
   let stored = ledger?.imported_messages ?? 0;
+  // Characters of message `stored` already in the session (its newest row), when it came in pieces.
+  let partial = ledger?.partial_chars ?? 0;
   let previous = start.getTime() - 1;
   // Each message follows the one before it (messages.parent_id): set here, since in a
   // multi-row insert the database's default (the session's newest message) would give every
@@ -102,6 +112,21 @@ async function importOne(tx: TransactionSql, userId: string, c: ImportConversati
 
   // Only the messages this session lacks; parts that repeat stored ones skip them.
   const fresh = c.messages.slice(Math.max(0, stored - c.offset));
+  // A message stored in part: this part's first fresh message carries more of it.
+  if (fresh.length && partial > 0) {
+    const piece = fresh.shift()!;
+    if (piece.content_offset > partial) throw outOfOrderPiece(c.source_id, stored, piece.content_offset, partial);
+    const tail = sliceCodePoints(piece.content, partial - piece.content_offset);
+    // Counted where it began: `messages` says how many messages a request started.
+    if (tail && parent) await tx`update public.messages set content = content || ${tail} where id = ${parent} and user_id = ${userId}`;
+    partial += codePoints(tail);
+    if (endsMessage(piece)) {
+      stored++;
+      partial = 0;
+    }
+  }
+  if (fresh[0] && fresh[0].content_offset > 0) throw outOfOrderPiece(c.source_id, stored, fresh[0].content_offset, 0);
+
   const rows = fresh.map((m) => {
     // Strictly increasing times keep the conversation's order (sources may omit or repeat them).
     const at = Math.max(parseTime(m.created_at)?.getTime() ?? previous + 1, previous + 1);
@@ -127,11 +152,39 @@ async function importOne(tx: TransactionSql, userId: string, c: ImportConversati
   for (let i = 0; i < rows.length; i += 500) {
     await tx`insert into public.messages ${tx(rows.slice(i, i + 500), 'id', 'parent_id', 'session_id', 'user_id', 'sender', 'content', 'status', 'model', 'provider_message_id', 'created_at', 'updated_at')}`;
   }
-  stored = Math.min(c.total, Math.max(stored, c.offset + c.messages.length));
+  const last = fresh.at(-1);
+  if (last) {
+    // The part's messages are all stored now, its last one perhaps only in part.
+    const whole = endsMessage(last);
+    stored = c.offset + c.messages.length - (whole ? 0 : 1);
+    partial = whole ? 0 : codePoints(last.content);
+  }
+  stored = Math.min(c.total, stored);
   await tx`
-    update private.chat_imports set imported_messages = ${stored}, total_messages = ${Math.max(c.total, stored)}
+    update private.chat_imports
+       set imported_messages = ${stored}, total_messages = ${Math.max(c.total, stored)}, partial_chars = ${partial}
      where user_id = ${userId} and source = ${c.source} and source_id = ${c.source_id}`;
   return { source_id: c.source_id, status: stored >= c.total ? 'imported' : 'partial', session_id: sessionId, messages: rows.length };
+}
+
+/** Whether this message (or piece) ends the message, rather than leaving more to come. */
+export function endsMessage(m: ImportMessage): boolean {
+  return m.content_total == null || m.content_offset + codePoints(m.content) >= m.content_total;
+}
+
+/** `value` without its first `count` code points. */
+function sliceCodePoints(value: string, count: number): string {
+  if (count <= 0) return value;
+  let index = 0;
+  for (const char of value) {
+    if (count-- === 0) break;
+    index += char.length;
+  }
+  return count >= 0 ? '' : value.slice(index);
+}
+
+function outOfOrderPiece(sourceId: string, message: number, offset: number, stored: number): ApiError {
+  return new ApiError(409, 'import_out_of_order', `Conversation ${sourceId}: send a message's pieces in order (message ${message}'s piece starts at character ${offset}, ${stored} are stored)`);
 }
 
 function parseTime(value: string | null | undefined): Date | null {
