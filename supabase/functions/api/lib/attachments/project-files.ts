@@ -105,7 +105,7 @@ export async function projectFilesContext(
       select id, extracted_text from public.file_metadata where project_id = ${projectId}`;
     const texts = new Map(rows.map((r) => [r.id, r.extracted_text]));
     return {
-      text: files.map((f) => block(f.name, f.type, texts.get(f.id) ?? '')).join('\n\n'),
+      text: files.map((f) => projectFileBlock(f.name, f.type, texts.get(f.id) ?? '')).join('\n\n'),
       tokens: total,
       used: files.map((f) => ({ file_id: f.id, name: f.name, chunks: null })),
     };
@@ -138,7 +138,7 @@ export async function projectFilesContext(
     const chunks = (byFile.get(file.id) ?? []).sort((a, b) => a.chunk_index - b.chunk_index);
     if (chunks.length === 0) continue;
     usedFiles.push({ file_id: file.id, name: file.name, chunks: chunks.map((c) => c.chunk_index) });
-    blocks.push(block(file.name, file.type, chunks.map((c) => `[chunk ${c.chunk_index + 1}]\n${c.content}`).join('\n…\n'), 'excerpts'));
+    blocks.push(projectFileBlock(file.name, file.type, chunks.map((c) => `[chunk ${c.chunk_index + 1}]\n${c.content}`).join('\n…\n'), 'excerpts'));
   }
   return {
     text: blocks.join('\n\n'), tokens: used, used: usedFiles,
@@ -208,7 +208,22 @@ export interface RankedChunk {
   rank: number;
 }
 
-function block(name: string, type: string, text: string, kind?: string): string {
-  const extra = kind ? ` content="${kind}"` : '';
-  return `<project_file name="${name.replace(/"/g, "'")}" type="${type}"${extra}>\n${text}\n</project_file>`;
+/**
+ * One file in the model's system text. Names, types and texts are the user's (or a file's),
+ * so none may leave the wrapper: attribute values are XML-escaped (a quote or a newline in a
+ * name cannot end the attribute or the tag), and in the text a closing tag is broken up
+ * (`<\/project_file>`), so a file cannot close its block and go on as instructions. The text
+ * is otherwise as written: code keeps its `<` and `&`.
+ */
+export function projectFileBlock(name: string, type: string, text: string, kind?: string): string {
+  const extra = kind ? ` content="${xmlAttribute(kind)}"` : '';
+  const body = text.replace(/<(\s*)\/(\s*)project_file/gi, '<$1\\/$2project_file');
+  return `<project_file name="${xmlAttribute(name)}" type="${xmlAttribute(type)}"${extra}>\n${body}\n</project_file>`;
+}
+
+const XML_ATTRIBUTE_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/** A value safe inside a double-quoted XML attribute, on one line. */
+function xmlAttribute(value: string): string {
+  return value.replace(/[&<>"']|[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => XML_ATTRIBUTE_ESCAPES[c] ?? `&#${c.charCodeAt(0)};`);
 }
