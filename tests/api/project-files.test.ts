@@ -116,6 +116,38 @@ describe('what a demanding user adds twice, too much of, or from Windows', () =>
     expect((await alice.request('POST', `/projects/${other}/files`, { path: there })).status).toBe(201);
   });
 
+  it('a name already in the project is 409 project_file_exists; with replace the new file takes the old one\'s place, and a failed replace keeps the old', async () => {
+    const alice = await h.createUser();
+    const id = await project(alice);
+    const first = await upload(alice, 'notes.md', '# Plan\n\nShip it.', 'text/markdown');
+    const old = await (await alice.request('POST', `/projects/${id}/files`, { path: first })).json();
+    const later = await upload(alice, 'later.md', '# Later', 'text/markdown');
+    expect((await alice.request('POST', `/projects/${id}/files`, { path: later })).status).toBe(201);
+
+    const edited = await upload(alice, 'notes.md', '# Plan\n\nShip it on Friday.', 'text/markdown');
+    const refused = await alice.request('POST', `/projects/${id}/files`, { path: edited, name: 'notes.md' });
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).error).toMatchObject({ code: 'project_file_exists', file_id: old.id, message: expect.stringContaining('"notes.md"') });
+
+    // A replacement the API refuses (empty) leaves the old file, its text and its object.
+    const empty = await upload(alice, 'notes.md', '   ', 'text/markdown');
+    const failed = await alice.request('POST', `/projects/${id}/files`, { path: empty, name: 'notes.md', replace: true });
+    expect(failed.status).toBe(422);
+    const names = async () => ((await (await alice.request('GET', `/projects/${id}/files`)).json()).files as { id: string; name: string }[]);
+    expect((await names()).map((f) => f.id)).toEqual([old.id, expect.any(String)]);
+
+    const again = await upload(alice, 'notes.md', '# Plan\n\nShip it on Friday.', 'text/markdown');
+    const replaced = await alice.request('POST', `/projects/${id}/files`, { path: again, name: 'notes.md', replace: true });
+    expect(replaced.status).toBe(201);
+    const file = await replaced.json();
+    expect((await names()).map((f) => [f.id, f.name])).toEqual([[file.id, 'notes.md'], [expect.any(String), 'later.md']]);
+    const [row] = await h.stack.db.sql`select extracted_text from public.file_metadata where id = ${file.id}`;
+    expect(row!.extracted_text).toContain('Friday');
+    expect(await h.stack.db.sql`select 1 from public.file_chunks where file_id = ${old.id}`).toHaveLength(0);
+    // The old object is gone with its row; only the files in the project are in the bucket.
+    expect(await h.bucketObjects(`${alice.id}/`)).toEqual([again, later].sort());
+  });
+
   it('refuses text longer than a project file holds with a clear 413 instead of keeping only its beginning', async () => {
     const alice = await h.createUser();
     const id = await project(alice);

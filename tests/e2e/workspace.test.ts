@@ -89,6 +89,42 @@ describe('workspace', { timeout: 180_000 }, () => {
     await sidebar.locator('section[aria-label="Pinned"]').getByRole('link', { name: 'An old pinned chat' }).waitFor();
   });
 
+  it('a file named like one already in the project replaces it after asking, keeping its place', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const projectId = await page.evaluate(async () => {
+      const res = await fetch('/api/projects', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Notes' }) });
+      return ((await res.json()) as { id: string }).id;
+    });
+    await open(page, `/projects/${projectId}`);
+    const files = page.getByRole('region', { name: 'Files' });
+    const listed = files.getByRole('list', { name: 'Project files' });
+    const toasts = page.getByTestId('toasts');
+    const pick = (name: string, text: string) => page.getByLabel('Add project files').setInputFiles([{ name, mimeType: 'text/markdown', buffer: Buffer.from(text) }]);
+    await pick('plan.md', '# Plan\n\nShip on Monday.\n');
+    await listed.getByText('plan.md').waitFor({ timeout: 30_000 });
+    await pick('later.md', '# Later\n');
+    await listed.getByText('later.md').waitFor({ timeout: 30_000 });
+
+    // Keeping the current one adds nothing.
+    await pick('plan.md', '# Plan\n\nShip on Tuesday.\n');
+    await files.getByRole('button', { name: 'Keep the current one' }).click();
+    await expect(files.getByTestId('project-file-clash').count()).resolves.toBe(0);
+    // Replacing swaps it in the same place.
+    await pick('plan.md', '# Plan\n\nShip on Friday.\n');
+    await files.getByRole('button', { name: 'Replace plan.md' }).click();
+    await toasts.getByText(/^Replaced plan\.md \(\d+ tokens\)\.$/).waitFor({ timeout: 30_000 });
+    const names = async () => (await listed.getByRole('listitem').allTextContents()).map((t) => t.trim().split(/\s+/)[1]);
+    await expect(names()).resolves.toEqual(['plan.md', 'later.md']);
+    await reload(page);
+    await expect(names()).resolves.toEqual(['plan.md', 'later.md']);
+    const texts = await page.evaluate(async (id) => {
+      const res = await fetch(`/api/projects/${id}/files`);
+      return ((await res.json()) as { files: { name: string }[] }).files.map((f) => f.name);
+    }, projectId);
+    expect(texts).toEqual(['plan.md', 'later.md']);
+  });
+
   it('the projects list shows a page at a time and loads more', async () => {
     const page = await e2e.newPage();
     await signUp(page);

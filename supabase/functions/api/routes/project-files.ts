@@ -20,6 +20,7 @@ import { assertOwnPath, readAttachment, removeObjects, type StorageAccess } from
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError, notFound } from '../lib/errors.ts';
+import { codePoints } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 
 /** The most text a file may have (the column allows 2 000 000 characters). */
@@ -42,6 +43,9 @@ const AddFile = z
   .strictObject({
     path: z.string().min(3).max(1024).openapi({ description: 'The uploaded object in the attachments bucket: `<user id>/…`' }),
     name: z.string().trim().min(1).max(255).optional().openapi({ description: 'Display name (default: the last part of the path)' }),
+    replace: z.boolean().default(false).openapi({
+      description: "Replace the project's file of this name (otherwise a name already there is 409 project_file_exists). Atomic: if the new file is refused, the old one stays",
+    }),
   })
   .openapi('AddProjectFile');
 
@@ -51,7 +55,7 @@ const tags = ['projects'];
 
 const addFile = createRoute({
   method: 'post', path: '/{id}/files', tags, security,
-  summary: 'Add an uploaded file (text, Markdown, code, CSV, JSON or PDF) to a project',
+  summary: 'Add an uploaded file (text, Markdown, code, CSV, JSON or PDF) to a project, or replace the one of the same name',
   request: { params: ProjectParams, body: jsonBody(AddFile) },
   responses: { 201: jsonResponse(FileSchema, 'The file'), ...errorResponses(400, 401, 404, 409, 413, 415, 422) },
 });
@@ -108,7 +112,7 @@ projectFilesRoutes.openapi(addFile, async (c) => {
     const chunks = await chunkText(text);
     const tokenCount = (await tokenizer()).countTokens(text);
     const fileId = await recordProjectFile(db.sql, user.id, {
-      projectId: id, name, size: bytes.length, mime: type.mime, path: input.path, text, tokens: tokenCount, chunks,
+      projectId: id, name, size: bytes.length, mime: type.mime, path: input.path, text, tokens: tokenCount, chunks, replace: input.replace,
     }).catch((error: unknown) => {
       if (typeof error === 'object' && error !== null && 'code' in error && error.code === '23505') {
         throw new ApiError(409, 'file_already_added', 'This upload is already a project file');
@@ -118,6 +122,8 @@ projectFilesRoutes.openapi(addFile, async (c) => {
     const [file] = await db.withUserTransaction(user, (sql) => sql<FileRow[]>`
       select ${sql.unsafe(COLUMNS)} from public.file_metadata where id = ${fileId}`);
     if (!file) throw notFound('File');
+    // A replaced file's object, queued by its row's delete, goes before the answer (as on DELETE).
+    if (input.replace) await drainStorageCleanup(db, access, log);
     // Where the database has pgvector: the chunks' embeddings, in the background (lib/attachments/embeddings.ts).
     void embedAddedFile({ config, db, deps, log, user }, file.id);
     return c.json(file, 201);
@@ -149,16 +155,6 @@ projectFilesRoutes.openapi(deleteFile, async (c) => {
   await drainStorageCleanup(db, { config, fetch: deps.fetch }, log);
   return c.body(null, 204);
 });
-
-/** Characters as Postgres counts them (code points, not UTF-16 units). */
-function codePoints(text: string): number {
-  let pairs = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff) pairs++;
-  }
-  return text.length - pairs;
-}
 
 function bearerToken(header: string | undefined): string {
   return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? '';

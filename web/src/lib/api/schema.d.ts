@@ -1940,7 +1940,7 @@ export type paths = {
             };
         };
         put?: never;
-        /** Add an uploaded file (text, Markdown, code, CSV, JSON or PDF) to a project */
+        /** Add an uploaded file (text, Markdown, code, CSV, JSON or PDF) to a project, or replace the one of the same name */
         post: {
             parameters: {
                 query?: never;
@@ -6897,6 +6897,11 @@ export type components = {
             name?: string;
             /** @description The uploaded object in the attachments bucket: `<user id>/…` */
             path: string;
+            /**
+             * @description Replace the project's file of this name (otherwise a name already there is 409 project_file_exists). Atomic: if the new file is refused, the old one stays
+             * @default false
+             */
+            replace: boolean;
         };
         AnswerSource: {
             /** @description The excerpts used (chunk numbers from 0); null: the whole file */
