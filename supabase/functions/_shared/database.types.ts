@@ -722,6 +722,7 @@ export type Database = {
                     "latency_ms": number | null;
                     "message_id": string | null;
                     "model": string;
+                    "project_id": string | null;
                     "prompt_id": string | null;
                     "prompt_tokens": number | null;
                     "prompt_version": number | null;
@@ -744,6 +745,7 @@ export type Database = {
                     "latency_ms"?: number | null;
                     "message_id"?: string | null;
                     "model": string;
+                    "project_id"?: string | null;
                     "prompt_id"?: string | null;
                     "prompt_tokens"?: number | null;
                     "prompt_version"?: number | null;
@@ -765,6 +767,7 @@ export type Database = {
                     "latency_ms"?: number | null;
                     "message_id"?: string | null;
                     "model"?: string;
+                    "project_id"?: string | null;
                     "prompt_id"?: string | null;
                     "prompt_tokens"?: number | null;
                     "prompt_version"?: number | null;
@@ -783,6 +786,17 @@ export type Database = {
                         ];
                         isOneToOne: false;
                         referencedRelation: "messages";
+                        referencedColumns: [
+                            "id"
+                        ];
+                    },
+                    {
+                        foreignKeyName: "prompt_usage_logs_project_id_fkey";
+                        columns: [
+                            "project_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "projects";
                         referencedColumns: [
                             "id"
                         ];

@@ -42,12 +42,12 @@ export function usageCsv(db: Db, user: AuthUser, range: UsageCsvRange): Readable
       const rows = await db.readAsUser(user, (sql) => sql<Row[]>`
         select l.id, ${sql.unsafe(cursorTimestampSql('l.executed_at'))} as cursor_at, to_char(l.executed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as executed_at,
                l.provider, l.model, l.status, l.error_code, l.session_id as chat_id, s.title as chat_title, l.message_id,
-               s.project_id, pr.name as project_name, l.prompt_id, p.title as prompt_title, l.prompt_version,
+               l.project_id, pr.name as project_name, l.prompt_id, p.title as prompt_title, l.prompt_version,
                l.prompt_tokens, l.cached_tokens, l.completion_tokens, l.token_count as total_tokens,
                trim_scale(l.cost_usd)::text as cost_usd, l.ttft_ms, l.latency_ms
           from public.prompt_usage_logs l
           left join public.chat_sessions s on s.id = l.session_id
-          left join public.projects pr on pr.id = s.project_id
+          left join public.projects pr on pr.id = l.project_id
           left join public.prompts p on p.id = l.prompt_id
          where l.user_id = ${user.id}
            and l.executed_at >= ${range.from} and l.executed_at < ${range.to}

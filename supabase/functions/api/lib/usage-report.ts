@@ -15,7 +15,7 @@ const COLUMNS = [
   { dim: 'day', expr: `date_trunc('day', l.executed_at at time zone 'UTC')` },
   { dim: 'provider', expr: 'l.provider' },
   { dim: 'model', expr: 'l.model' },
-  { dim: 'project', expr: 's.project_id' },
+  { dim: 'project', expr: 'l.project_id' },
   { dim: 'prompt', expr: 'l.prompt_id' },
   { dim: 'prompt', expr: 'l.prompt_version' },
 ] as const;
@@ -104,8 +104,8 @@ export async function queryUsage<K extends string>(
            ${sql.unsafe(STATS)}
       from public.prompt_usage_logs l
       left join public.prompts p on p.id = l.prompt_id
-      left join public.chat_sessions s on s.id = l.session_id
-      left join public.projects pr on pr.id = s.project_id
+      -- The project the call was made in (prompt_usage_logs.project_id), not the chat's current one.
+      left join public.projects pr on pr.id = l.project_id
       -- The caller's rating of this call: on the call itself, else on its chat answer.
       left join lateral (
         select coalesce(

@@ -143,6 +143,28 @@ describe('usage', () => {
     ]);
   });
 
+  it('keeps each call in the project its chat was in when it ran, after the chat moves', async () => {
+    const alice = await api.createUser();
+    const support = await (await alice.request('POST', '/projects', { name: 'Support' })).json();
+    const sales = await (await alice.request('POST', '/projects', { name: 'Sales' })).json();
+    const session = await (await alice.request('POST', '/sessions', { title: 'T', project_id: support.id })).json();
+    await log(alice, [{ at: '2026-05-01T08:00:00Z', cost: '1', sessionId: session.id }]);
+    expect((await alice.request('PATCH', `/sessions/${session.id}`, { project_id: sales.id })).status).toBe(200);
+    await log(alice, [{ at: '2026-05-01T09:00:00Z', cost: '2', sessionId: session.id }]);
+    expect((await alice.request('PATCH', `/sessions/${session.id}`, { project_id: null })).status).toBe(200);
+    await log(alice, [{ at: '2026-05-01T10:00:00Z', cost: '4', sessionId: session.id }]);
+    const projects = (groups: { project_id: string | null; project_name: string | null; cost_usd: number }[]) =>
+      groups.map((g) => [g.project_name, g.cost_usd]).sort((a, b) => Number(a[1]) - Number(b[1]));
+    const expected = [['Support', 1], ['Sales', 2], [null, 4]];
+    expect(projects((await (await alice.request('GET', `/usage?${range}&group_by=project`)).json()).groups)).toEqual(expected);
+    expect(projects((await (await alice.request('GET', `/usage/summary?${range}`)).json()).by_project)).toEqual(expected);
+    // No writer states the project: the API's own connection gets the session's, whatever it says.
+    await api.db.sql`insert into public.prompt_usage_logs (user_id, provider, model, status, session_id, project_id, executed_at)
+      values (${alice.id}, 'demo', 'demo-model', 'success', ${session.id}, ${support.id}, '2026-05-01T11:00:00Z')`;
+    const [stated] = await api.db.sql`select project_id from public.prompt_usage_logs where user_id = ${alice.id} and executed_at = '2026-05-01T11:00:00Z'`;
+    expect(stated!.project_id).toBeNull();
+  });
+
   it('answers the dashboard summary in one call', async () => {
     const alice = await api.createUser();
     await log(alice, [
