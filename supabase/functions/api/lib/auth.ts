@@ -143,6 +143,17 @@ export async function assertLiveSession(c: Context<AppEnv>, user: AuthUser): Pro
 }
 
 /**
+ * The same check for a read that calls a provider with the caller's stored key (GET
+ * /providers/{id}/models): it reads the key on the owner connection and never opens a
+ * transaction as the user, so nothing else would refuse a signed-out session's token before
+ * the provider is called with the key. Call it before reading the key.
+ */
+export async function assertLiveSessionForProviderCall(c: Context<AppEnv>): Promise<void> {
+  const session = sessionIdOf(c.var.user);
+  if (session) await c.var.db.requireLiveSession(session);
+}
+
+/**
  * Middleware for routes: 401 unless a valid user access token is presented; sets c.var.user.
  *   route.use('/*', requireUser)   or   createRoute({ middleware: [requireUser], ... })
  */

@@ -62,6 +62,19 @@ describe('a signed-out session', () => {
     const listed = await (await as(here, 'GET', '/sessions')).json();
     expect(listed.sessions.map((s: { title: string }) => s.title)).toEqual(['Before']);
 
+    // Reads that call a provider with the stored key are refused before the provider is asked:
+    // a model list (on the owner connection) and the gateway's models (read as the user).
+    expect((await as(here, 'PUT', '/credentials/custom', { api_key: `sk-test-${randomUUID()}`, base_url: api.fakeProvider.url })).status).toBe(200);
+    const asked = api.fakeProvider.requests.length;
+    for (const path of ['/providers/custom/models', '/providers/demo/models', '/v1/models']) {
+      const res = await as(elsewhere, 'GET', path);
+      expect(res.status, path).toBe(401);
+      expect(JSON.stringify(await res.json()), path).toContain('session_ended');
+    }
+    expect(api.fakeProvider.requests.length).toBe(asked);
+    expect((await as(here, 'GET', '/providers/custom/models')).status).toBe(200);
+    expect(api.fakeProvider.requests.length).toBe(asked + 1);
+
     // A session that has ended by time (Auth's time-box, `not_after`) is refused the same way.
     await api.db.sql`update auth.sessions set not_after = now() - interval '1 second' where id = ${here}`;
     expect((await as(here, 'GET', '/sessions')).status).toBe(401);
