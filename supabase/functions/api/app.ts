@@ -27,6 +27,7 @@ import { createDb, type Db } from './lib/db.ts';
 import { databaseUnavailable, isDatabaseUnavailable, isSessionSignedOut, rowQuotaReached, sessionEnded } from './lib/db-errors.ts';
 import { ApiError, errorBody, openAiErrorBody } from './lib/errors.ts';
 import { consoleSink, createLogger } from './lib/log.ts';
+import { OPENAI_RATE_LIMIT_HEADERS } from './lib/provider-rate-limit-headers.ts';
 import { allRouteGroups, ROUTE_GROUPS, type Mounts } from './route-groups.ts';
 
 export interface CreateAppDeps extends Partial<AppDeps> {
@@ -94,7 +95,7 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
           'x-stainless-retry-count', 'x-stainless-runtime', 'x-stainless-runtime-version', 'x-stainless-timeout',
         ],
         allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-        exposeHeaders: ['x-request-id', 'retry-after', 'etag', 'content-disposition', 'x-mrprompt-usage-log-id'],
+        exposeHeaders: ['x-request-id', 'retry-after', 'etag', 'content-disposition', 'x-mrprompt-usage-log-id', ...OPENAI_RATE_LIMIT_HEADERS],
         maxAge: 600,
       }),
     );

@@ -5,6 +5,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, eventually, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { FAKE_RATE_LIMIT_HEADERS } from '../../../../local/src/demo-provider.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -120,6 +121,31 @@ describe('gateway with the openai SDK', () => {
     expect(gpt?.created).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 1);
     expect((await client.models.retrieve('openai/gpt-4o-mini')).created).toBe(gpt?.created);
     expect(models.find((m) => m.id === 'demo/demo-model')?.created).toBe(0);
+  });
+
+  it("passes the provider's x-ratelimit-* headers on, streamed or not, and with a 429", async () => {
+    const alice = await api.createUser();
+    const client = sdk(await keyFor(alice));
+    const limits = (headers: Headers) => Object.fromEntries([...headers].filter(([name]) => name.startsWith('x-ratelimit-')));
+    for (const stream of [false, true]) {
+      const { data, response } = await client.chat.completions
+        .create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'Hi' }], stream: stream as false })
+        .withResponse();
+      if (stream) for await (const _ of data as unknown as AsyncIterable<unknown>);
+      expect(limits(response.headers), `stream: ${stream}`).toEqual(FAKE_RATE_LIMIT_HEADERS);
+    }
+    api.fakeProvider.setMode('429');
+    try {
+      for (const stream of [false, true]) {
+        const error = (await client.chat.completions
+          .create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'x' }], stream: stream as false })
+          .then(() => null, (e: unknown) => e)) as InstanceType<typeof OpenAI.RateLimitError>;
+        expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+        expect(limits(error.headers!), `429, stream: ${stream}`).toEqual({ ...FAKE_RATE_LIMIT_HEADERS, 'x-ratelimit-remaining-requests': '0' });
+      }
+    } finally {
+      api.fakeProvider.setMode('ok');
+    }
   });
 
   it('names the usage log of a streamed call in its headers, so the app can rate it once the stream ends', async () => {

@@ -10,6 +10,7 @@
  * provider (streaming or not; a stream silent for PROVIDER_TIMEOUT_MS ends with a
  * `provider_timeout` error event) → log tokens, latency, cost and prompt version (the row's
  * id in `x-mrprompt-usage-log-id`, for PUT /scores; a stream's row is written before [DONE]).
+ * The provider's `x-ratelimit-*` headers go back to the caller, on a success and on an error.
  * GET /v1/models lists `<provider>/<model>` for the providers the caller can use.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
@@ -27,6 +28,7 @@ import { findPrice } from '../lib/prices.ts';
 import { defaultHook, jsonBody, jsonResponse, openAiErrorResponses, security } from '../lib/openapi.ts';
 import { renderTemplate } from '../lib/prompt-template.ts';
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
+import { headersOfError, rateLimitHeaders } from '../lib/provider-rate-limit-headers.ts';
 import { listProviders } from '../lib/providers.ts';
 import { uuidv7 } from '../lib/uuid7.ts';
 import { resolvePromptVersion } from './prompts/resolve.ts';
@@ -38,11 +40,11 @@ import { resolvePromptVersion } from './prompts/resolve.ts';
  * openai SDK backs off as long as the provider asked; the rest is 502. Clients retry a 502, so
  * one retrying cannot fix (the stored provider key is refused) says `x-should-retry: false`.
  */
-function providerFailure({ code, message, retryAfterSeconds }: ChatError): ApiError {
-  if (code === 'provider_not_found') return new ApiError(404, code, message);
-  if (code === 'provider_rejected') return new ApiError(400, code, message);
-  if (code === 'provider_rate_limited') return new ApiError(429, code, message, retryAfterSeconds === undefined ? undefined : { 'retry-after': String(retryAfterSeconds) });
-  return new ApiError(502, code, message, code === 'provider_auth' ? { 'x-should-retry': 'false' } : undefined);
+function providerFailure({ code, message, retryAfterSeconds }: ChatError, rateLimits: Record<string, string> = {}): ApiError {
+  if (code === 'provider_not_found') return new ApiError(404, code, message, rateLimits);
+  if (code === 'provider_rejected') return new ApiError(400, code, message, rateLimits);
+  if (code === 'provider_rate_limited') return new ApiError(429, code, message, { ...rateLimits, ...(retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) }) });
+  return new ApiError(502, code, message, { ...rateLimits, ...(code === 'provider_auth' ? { 'x-should-retry': 'false' } : {}) });
 }
 
 const PROMPT_REF = /^([a-z0-9][a-z0-9-]{0,79})(?:@([a-z0-9][a-z0-9_-]{0,39}))?$/;
@@ -207,17 +209,19 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   };
   const fail = (error: unknown) => {
     const described = describeProviderError(error, { providerName: provider.name, model, apiKey: opened.client.apiKey, timeoutMs: config.limits.providerTimeoutMs });
-    return { described, log: { ...call, status: 'error' as const, ttftMs: null, latencyMs: Math.round(performance.now() - started), promptTokens: 0, cachedTokens: null, completionTokens: 0, errorCode: described.code } };
+    return { described, rateLimits: rateLimitHeaders(headersOfError(error)), log: { ...call, status: 'error' as const, ttftMs: null, latencyMs: Math.round(performance.now() - started), promptTokens: 0, cachedTokens: null, completionTokens: 0, errorCode: described.code } };
   };
 
   if (!body.stream) {
     let completion: OpenAI.ChatCompletion;
     try {
-      completion = await opened.client.chat.completions.create({ ...params, stream: false });
+      const answer = await opened.client.chat.completions.create({ ...params, stream: false }).withResponse();
+      completion = answer.data;
+      for (const [name, value] of Object.entries(rateLimitHeaders(answer.response.headers))) c.header(name, value);
     } catch (error) {
       const failed = fail(error);
       await logGatewayCall(db.sql, config, failed.log);
-      throw providerFailure(failed.described);
+      throw providerFailure(failed.described, failed.rateLimits);
     }
     const latencyMs = Math.round(performance.now() - started);
     const usage = completion.usage;
@@ -231,12 +235,15 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
 
   // The SDK's Stream: its `controller` aborts the call.
   let upstream: AsyncIterable<OpenAI.ChatCompletionChunk> & { controller: AbortController };
+  let rateLimits: Record<string, string>;
   try {
-    upstream = await opened.client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } });
+    const answer = await opened.client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }).withResponse();
+    upstream = answer.data;
+    rateLimits = rateLimitHeaders(answer.response.headers);
   } catch (error) {
     const failed = fail(error);
     await logGatewayCall(db.sql, config, failed.log);
-    throw providerFailure(failed.described);
+    throw providerFailure(failed.described, failed.rateLimits);
   }
   const wantsUsage = body.stream_options?.include_usage === true;
   // The usage log's id, sent as a header now and written with the row once the stream ends,
@@ -286,5 +293,5 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
     await writer.close().catch(() => {});
   })();
   deps.waitUntil?.(relay);
-  return c.body(readable, 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-mrprompt-usage-log-id': logId });
+  return c.body(readable, 200, { ...rateLimits, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-mrprompt-usage-log-id': logId });
 });
