@@ -1,7 +1,7 @@
 // Importing history: ChatGPT's conversations.json (a branch, an image part, a system message,
 // tool calls, a hidden message) and this app's own export become chats, with a progress bar
 // and a report of what was left out; importing again adds nothing twice; a file too big for
-// one request goes in several.
+// one request goes in several, and a message longer than one request in pieces.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -130,5 +130,29 @@ describe('import', { timeout: 180_000 }, () => {
     await other.getByLabel('Export file').setInputFiles(file('not-an-export.json', { hello: 'world' }));
     await other.getByRole('button', { name: 'Import', exact: true }).click();
     await other.getByRole('alert').filter({ hasText: 'neither a ChatGPT conversations.json nor a Mr.Prompt export' }).waitFor();
+  });
+
+  it('a message as long as a chat holds (200,000 CJK characters, 600 KB) comes in whole, in pieces through the web server', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const long = '漢字かな交じり文'.repeat(25_000);
+    const chat = chatGptExport('cjk')[1];
+    chat.title = 'Long CJK answer';
+    chat.mapping.done.message!.content = { content_type: 'text', parts: [long] };
+    const bodies: number[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/import') bodies.push(request.postDataBuffer()?.length ?? 0);
+    });
+    await importFile(page, file('cjk.json', [chat]));
+    await expect(page.getByTestId('import-summary').textContent()).resolves.toContain('1 chat imported');
+    await expect(page.getByTestId('import-report').textContent()).resolves.not.toContain('too large');
+    expect(bodies.length).toBeGreaterThan(3);
+    expect(Math.max(...bodies)).toBeLessThanOrEqual(200_000);
+    const stored = await page.evaluate(async () => {
+      const { sessions } = await (await fetch('/api/sessions')).json();
+      const { messages } = await (await fetch(`/api/sessions/${sessions[0].id}/messages?limit=100`)).json();
+      return (messages as { content: string }[]).map((m) => m.content);
+    });
+    expect(stored).toContain(long);
   });
 });
