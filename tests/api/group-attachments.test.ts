@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng } from '../fixtures/files.ts';
 import { asActor } from '../helpers/actors.ts';
-import { readSse } from '../helpers/api.ts';
+import { readSse, joinGroupChat } from '../helpers/api.ts';
 import { createStorageApiHarness, uploadAs, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
 
 let h: StorageApiHarness;
@@ -48,7 +48,7 @@ async function projectGroup() {
   const first = await chat(owner!, { project_id: project.id, message: 'Tabs or spaces?' });
   const sessionId = first.meta.session_id as string;
   for (const [who, role] of [[member!, 'member'], [other!, 'member'], [viewer!, 'viewer']] as const) {
-    expect((await owner!.request('POST', `/sessions/${sessionId}/members`, { email: who.email, role })).status).toBe(201);
+    await joinGroupChat(owner!, who, sessionId, role);
   }
   return { owner: owner!, member: member!, other: other!, viewer: viewer!, stranger: stranger!, sessionId, projectId: project.id as string, promptId: prompt!.id as string };
 }

@@ -46,7 +46,9 @@ async function groupChat(roles: ('member' | 'viewer')[]) {
   const people = [];
   for (const role of roles) {
     const who = await person();
-    expect((await api(owner.client, 'POST', `/sessions/${id}/members`, { email: who.user.email, role })).status).toBe(201);
+    const invited = await api(owner.client, 'POST', `/sessions/${id}/members`, { email: who.user.email, role });
+    expect(invited.status).toBe(201);
+    expect((await api(who.client, 'POST', `/invitations/${(await invited.json()).id}/accept`)).status).toBe(200);
     people.push(who);
   }
   return { owner, people, id };
@@ -132,7 +134,7 @@ describe('presence on session:<id>', () => {
 });
 
 describe('removing a member', () => {
-  it('stops their live updates: postgres_changes at once, the private channel (broadcast, presence) is closed', async () => {
+  it('stops their live updates: postgres_changes at once, the private channel (broadcast, presence) moves on without them', async () => {
     const { owner, people: [member], id } = await groupChat(['member']);
     const topic = `session:${id}`;
     const ownerView = await join(owner.client, topic, { private: true, presence: { key: owner.user.id } }, true);
@@ -148,8 +150,10 @@ describe('removing a member', () => {
     await memberChanges.until(() => memberChanges.changes.some((c) => c.row.id === firstAnswer), 'the first answer row');
 
     expect((await api(owner.client, 'DELETE', `/sessions/${id}/members/${member!.user.id}`)).status).toBe(204);
-    await memberView.until(() => memberView.statuses.some((s) => s.status === 'CLOSED'), 'the member channel to close', 15_000);
-    expect(memberView.system).toContainEqual(expect.objectContaining({ extension: 'system', status: 'error' }));
+    // Their app is told on the channel it has (and leaves it). session_members is not published
+    // (its deletes would reach every listener), so local Realtime closes the channel at its next
+    // periodic pass, not at once; what it may still receive is nothing (below).
+    await memberView.until(() => memberView.broadcasts.some((b) => b.event === 'member_removed' && b.payload.user_id === member!.user.id), 'the member to be told', 15_000);
     const broadcastsBefore = memberView.broadcasts.length;
 
     // The chat's channel moved on (what cuts a removed member off on hosted Supabase too, where a
@@ -157,9 +161,7 @@ describe('removing a member', () => {
     // remaining people only.
     const { channel_epoch } = (await (await api(owner.client, 'GET', `/sessions/${id}`)).json()) as { channel_epoch: number };
     expect(channel_epoch).toBe(1);
-    // Locally the owner's channel on the old topic is closed too (it re-checks every private
-    // channel after the delete); on hosted it would stay open and silent.
-    await ownerView.until(() => ownerView.statuses.some((s) => s.status === 'CLOSED'), "the owner's old channel to close", 15_000);
+    // The owner's app leaves the old topic (it follows the epoch) and joins the new one.
     await owner.client.removeChannel(ownerView.channel);
     expect(await settle(join(owner.client, topic, { private: true }))).toBeInstanceOf(Error);
     const ownerNow = await join(owner.client, `${topic}:1`, { private: true, presence: { key: owner.user.id } }, true);
@@ -178,7 +180,8 @@ describe('removing a member', () => {
     expect(rowIds).not.toContain(secondAnswer);
     expect(rowIds).not.toContain(second[0].data.user_message_id);
     expect(memberView.broadcasts.slice(broadcastsBefore)).toEqual([]);
-    // And they cannot come back on their own, on the old topic either.
+    // And once their app left it, they cannot come back on their own, on the old topic either.
+    await member!.client.removeChannel(memberView.channel);
     expect(await settle(join(member!.client, topic, { private: true }))).toBeInstanceOf(Error);
   }, 60_000);
 });

@@ -302,7 +302,10 @@ describe('a chat turn through the API', () => {
     const { owner, projectId, fileId, needleChunk } = await bigProject();
     const first = await chatAs(owner, { project_id: projectId, message: 'Hello' });
     const member = await createAuthUser(vdb.sql);
-    expect((await first.request('POST', `/sessions/${first.meta.session_id}/members`, { email: member.email, role: 'member' })).status).toBe(201);
+    const invited = await first.request('POST', `/sessions/${first.meta.session_id}/members`, { email: member.email, role: 'member' });
+    expect(invited.status).toBe(201);
+    const { id: invitation } = await invited.json();
+    await asActor(vdb.sql, member, (tx) => tx`select public.accept_session_invitation(${invitation})`);
     const { meta, system } = await chatAs(member, { session_id: first.meta.session_id, message: QUESTION });
     expect(meta.files_used).toEqual([{ file_id: fileId, name: 'handbook.md', chunks: expect.arrayContaining([needleChunk]) }]);
     expect(system).toContain(NEEDLE);

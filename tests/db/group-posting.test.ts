@@ -4,7 +4,7 @@
 // delete. Chat turns write messages with the function's privileged connection (here: the
 // superuser `db.sql`); the trigger must still refuse authors who may not post.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asActor, createAuthUser, PERMISSION_DENIED, RLS_VIOLATION, type Actor, type AuthUser } from '../helpers/actors.ts';
+import { asActor, createAuthUser, joinGroupChat, PERMISSION_DENIED, RLS_VIOLATION, type Actor, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 let db: TestDatabase;
@@ -18,12 +18,10 @@ async function group(): Promise<Group> {
     createAuthUser(db.sql, { metadata: { display_name: ['Olive Owner', 'Mia Member', 'Vic Viewer', 'Rex Removed', 'Sam Stranger'][n - 1] } })));
   const [row] = await db.sql`insert into public.chat_sessions (user_id, title) values (${owner!.id}, 'Team chat') returning id`;
   const [message] = await db.sql`insert into public.messages (session_id, user_id, sender, content) values (${row.id}, ${owner!.id}, 'user', 'hello team') returning id`;
-  await asActor(db.sql, owner!, async (tx) => {
-    await tx`select public.add_session_member(${row.id}, ${member!.email}, 'member')`;
-    await tx`select public.add_session_member(${row.id}, ${viewer!.email}, 'viewer')`;
-    await tx`select public.add_session_member(${row.id}, ${removed!.email}, 'member')`;
-    await tx`delete from public.session_members where user_id = ${removed!.id}`;
-  });
+  await joinGroupChat(db.sql, owner!, member!, row.id, 'member');
+  await joinGroupChat(db.sql, owner!, viewer!, row.id, 'viewer');
+  await joinGroupChat(db.sql, owner!, removed!, row.id, 'member');
+  await asActor(db.sql, owner!, (tx) => tx`delete from public.session_members where user_id = ${removed!.id}`);
   return { owner: owner!, member: member!, viewer: viewer!, removed: removed!, stranger: stranger!, session: row.id, message: message.id };
 }
 
@@ -48,7 +46,7 @@ describe('messages.author_id: the privileged path (chat turns)', () => {
       await expect(privilegedPost(g, author, 'assistant')).rejects.toThrow(/only the owner and members with the member role/);
     }
     // A membership downgraded to viewer stops posting too.
-    await asActor(db.sql, g.owner, (tx) => tx`select public.add_session_member(${g.session}, ${g.member.email}, 'viewer')`);
+    await asActor(db.sql, g.owner, (tx) => tx`update public.session_members set role = 'viewer' where user_id = ${g.member.id}`);
     await expect(privilegedPost(g, g.member)).rejects.toThrow(/only the owner and members/);
   });
 

@@ -2,7 +2,7 @@
 // count and timing is written by the function (privileged), so a user's own token — what the
 // Data API uses on hosted Supabase — cannot forge an answer, a status or a token count.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asActor, createAuthUser, PERMISSION_DENIED, type AuthUser } from '../helpers/actors.ts';
+import { asActor, createAuthUser, PERMISSION_DENIED, type AuthUser, joinGroupChat } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 let db: TestDatabase;
@@ -187,10 +187,8 @@ describe('messages: branches', () => {
     const u1 = await add('user', 'question', null);
     const a1 = await add('assistant', 'first answer', u1);
     const a2 = await add('assistant', 'second answer', u1);
-    await asActor(db.sql, owner!, async (tx) => {
-      await tx`select public.add_session_member(${session.id}, ${member!.email}, 'member')`;
-      await tx`select public.add_session_member(${session.id}, ${viewer!.email}, 'viewer')`;
-    });
+    await joinGroupChat(db.sql, owner!, member!, session.id, 'member');
+    await joinGroupChat(db.sql, owner!, viewer!, session.id, 'viewer');
     return { owner: owner!, member: member!, viewer: viewer!, stranger: stranger!, session: session.id as string, u1, a1, a2 };
   }
   const leaf = async (session: string) => (await db.sql`select active_leaf_id from public.chat_sessions where id = ${session}`)[0].active_leaf_id;

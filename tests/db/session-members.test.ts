@@ -1,8 +1,8 @@
 // Group chats, per actor: owner / member / viewer / other user / anonymous — select, insert,
 // update and delete on session_members, chat_sessions and messages, plus the invite and
-// participants functions.
+// participants functions (invitations themselves: session-invitations.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asActor, createAuthUser, PERMISSION_DENIED, type AuthUser } from '../helpers/actors.ts';
+import { asActor, createAuthUser, joinGroupChat, PERMISSION_DENIED, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 let db: TestDatabase;
@@ -15,10 +15,8 @@ async function group(): Promise<Group> {
   const [owner, member, viewer, stranger] = await Promise.all([1, 2, 3, 4].map(() => createAuthUser(db.sql)));
   const [row] = await db.sql`insert into public.chat_sessions (user_id, title) values (${owner.id}, 'Team chat') returning id`;
   await db.sql`insert into public.messages (session_id, user_id, sender, content) values (${row.id}, ${owner.id}, 'user', 'hello team')`;
-  await asActor(db.sql, owner!, async (tx) => {
-    await tx`select public.add_session_member(${row.id}, ${member!.email.toUpperCase()}, 'member')`;
-    await tx`select public.add_session_member(${row.id}, ${viewer!.email}, 'viewer')`;
-  });
+  await joinGroupChat(db.sql, owner!, member!, row.id, 'member');
+  await joinGroupChat(db.sql, owner!, viewer!, row.id, 'viewer');
   return { owner: owner!, member: member!, viewer: viewer!, stranger: stranger!, session: row.id };
 }
 
@@ -27,7 +25,7 @@ const post = (actor: AuthUser, session: string, content: string) =>
     values (${session}, ${actor.id}, 'user', ${content}) returning id`);
 
 describe('group chats: owner', () => {
-  it('invites by email (case-insensitive), changes a role, sees everyone, removes a member', async () => {
+  it('sees everyone once they accepted, changes a role, removes a member', async () => {
     const g = await group();
     const people = await asActor(db.sql, g.owner, (tx) => tx`select email, role from public.session_participants(${g.session}) order by role`);
     expect(people).toEqual([
@@ -35,26 +33,28 @@ describe('group chats: owner', () => {
       { email: g.owner.email, role: 'owner' },
       { email: g.viewer.email, role: 'viewer' },
     ]);
-    await asActor(db.sql, g.owner, (tx) => tx`select public.add_session_member(${g.session}, ${g.viewer.email}, 'member')`);
+    await asActor(db.sql, g.owner, (tx) => tx`update public.session_members set role = 'member' where user_id = ${g.viewer.id}`);
     const [{ role }] = await db.sql`select role from public.session_members where user_id = ${g.viewer.id}`;
     expect(role).toBe('member');
     const removed = await asActor(db.sql, g.owner, (tx) => tx`delete from public.session_members where user_id = ${g.member.id} returning user_id`);
     expect(removed).toHaveLength(1);
   });
 
-  it('cannot invite an unknown address, themselves, or into a chat they do not own', async () => {
+  it('cannot invite themselves, someone already in, or into a chat they do not own', async () => {
     const g = await group();
-    await expect(asActor(db.sql, g.owner, (tx) => tx`select public.add_session_member(${g.session}, 'nobody@example.test', 'member')`)).rejects.toThrow(/no user with that email/);
-    await expect(asActor(db.sql, g.owner, (tx) => tx`select public.add_session_member(${g.session}, ${g.owner.email}, 'member')`)).rejects.toThrow(/own this chat/);
-    await expect(asActor(db.sql, g.member, (tx) => tx`select public.add_session_member(${g.session}, ${g.stranger.email}, 'member')`)).rejects.toThrow(/no such session/);
-    await expect(asActor(db.sql, g.owner, (tx) => tx`select public.add_session_member(${g.session}, ${g.stranger.email}, 'admin')`)).rejects.toThrow(/check constraint/);
+    await expect(asActor(db.sql, g.owner, (tx) => tx`select public.invite_session_member(${g.session}, ${g.owner.email}, 'member')`)).rejects.toThrow(/own this chat/);
+    await expect(asActor(db.sql, g.owner, (tx) => tx`select public.invite_session_member(${g.session}, ${g.member.email}, 'viewer')`)).rejects.toThrow(/already in this chat/);
+    await expect(asActor(db.sql, g.member, (tx) => tx`select public.invite_session_member(${g.session}, ${g.stranger.email}, 'member')`)).rejects.toThrow(/no such session/);
+    await expect(asActor(db.sql, g.owner, (tx) => tx`select public.invite_session_member(${g.session}, ${g.stranger.email}, 'admin')`)).rejects.toThrow(/check constraint/);
   });
 
   it('cannot write membership rows directly, or plant one naming someone else as owner', async () => {
     const g = await group();
     await expect(asActor(db.sql, g.owner, (tx) => tx`insert into public.session_members (session_id, owner_id, user_id, role)
       values (${g.session}, ${g.owner.id}, ${g.stranger.id}, 'member')`)).rejects.toThrow(PERMISSION_DENIED);
-    await expect(asActor(db.sql, g.owner, (tx) => tx`update public.session_members set role = 'member'`)).rejects.toThrow(PERMISSION_DENIED);
+    // The owner changes roles, and nothing else of a membership; a member changes nothing.
+    await expect(asActor(db.sql, g.owner, (tx) => tx`update public.session_members set user_id = ${g.stranger.id} where user_id = ${g.member.id}`)).rejects.toThrow(PERMISSION_DENIED);
+    expect(await asActor(db.sql, g.member, (tx) => tx`update public.session_members set role = 'member' returning user_id`)).toEqual([]);
     // Even the service role cannot record a membership whose owner_id is not the session's owner.
     await expect(db.sql`insert into public.session_members (session_id, owner_id, user_id, role)
       values (${g.session}, ${g.stranger.id}, ${g.member.id}, 'member')`).rejects.toThrow(/foreign key|duplicate key/);
@@ -167,7 +167,7 @@ describe('group chats: another user and anonymous', () => {
     const g = await group();
     await expect(asActor(db.sql, 'anon', (tx) => tx`select * from public.session_members`)).rejects.toThrow(PERMISSION_DENIED);
     await expect(asActor(db.sql, 'anon', (tx) => tx`select * from public.session_participants(${g.session})`)).rejects.toThrow(PERMISSION_DENIED);
-    await expect(asActor(db.sql, 'anon', (tx) => tx`select public.add_session_member(${g.session}, 'x@example.test', 'member')`)).rejects.toThrow(PERMISSION_DENIED);
+    await expect(asActor(db.sql, 'anon', (tx) => tx`select public.invite_session_member(${g.session}, 'x@example.test', 'member')`)).rejects.toThrow(PERMISSION_DENIED);
   });
 
   it('deleting the session or a member account removes the memberships', async () => {

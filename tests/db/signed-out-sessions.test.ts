@@ -76,14 +76,15 @@ describe('a signed-out session in the database', () => {
     await db.sql`delete from auth.sessions where id = ${elsewhere}`;
     const calls = [
       (tx: TransactionSql) => tx`select public.share_session(${chat!.id}, true)`,
-      (tx: TransactionSql) => tx`select public.add_session_member(${chat!.id}, ${friend.email}, 'member')`,
+      (tx: TransactionSql) => tx`select public.invite_session_member(${chat!.id}, ${friend.email}, 'member')`,
       (tx: TransactionSql) => tx`select public.fork_session(${chat!.id}, null)`,
     ];
     for (const call of calls) await expect(asSession(user, elsewhere, call)).rejects.toMatchObject({ code: 'MR401' });
     const [counts] = await db.sql`select (select count(*)::int from public.session_shares where session_id = ${chat!.id}) as shares,
       (select count(*)::int from public.session_members where session_id = ${chat!.id}) as members,
+      (select count(*)::int from public.session_invitations where session_id = ${chat!.id}) as invitations,
       (select count(*)::int from public.chat_sessions where user_id = ${user.id}) as chats`;
-    expect(counts).toEqual({ shares: 0, members: 0, chats: 1 });
+    expect(counts).toEqual({ shares: 0, members: 0, invitations: 0, chats: 1 });
     for (const call of calls) await asSession(user, here, call);
   });
 

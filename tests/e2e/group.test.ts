@@ -1,5 +1,6 @@
 // Group chats in the browser: two signed-in people in their own browser contexts. The owner
-// invites a member and shares their key; the chat appears in the member's sidebar live; each
+// invites a member and shares their key; the invitation appears in the member's sidebar live,
+// and the chat once they accept it (declined or cancelled ones join nobody); each
 // sees who is here, who is typing and who wrote each message, live; the member sees whose key
 // answers; the member attaches a file and the owner sees it. A viewer gets a read-only composer with the reason (and a composer once made a
 // member); a removed member is told, and so is everyone who has the chat open when it is deleted.
@@ -20,9 +21,15 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
   /** Invites someone from the open People panel, with the role chosen there unless one is given. */
   async function invite(owner: Page, email: string, role?: 'member' | 'viewer') {
     await owner.getByLabel('Invite by email').fill(email);
-    if (role) await owner.getByLabel('Role').selectOption(role);
+    if (role) await owner.getByLabel('Role', { exact: true }).selectOption(role);
     await owner.getByRole('button', { name: 'Invite' }).click();
     await owner.getByText(`Invited ${email}.`).waitFor();
+  }
+  /** Accepts the one invitation waiting in the sidebar: the chat opens. */
+  async function accept(page: Page, chatUrl: string) {
+    if (!new URL(page.url()).pathname.startsWith('/chat')) await open(page, '/chat');
+    await page.getByRole('region', { name: 'Invitations' }).getByRole('button', { name: /^Accept the invitation/ }).click();
+    await page.waitForURL(`**${chatUrl}`);
   }
 
   it('two people in one chat see each other\'s messages, presence and typing live', async () => {
@@ -41,7 +48,8 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
     const chatUrl = new URL(owner.url()).pathname;
 
-    // The member's chat list is open while they are invited: the chat appears there by itself.
+    // The member's chat list is open while they are invited: the invitation appears there by
+    // itself, naming who invites them; the chat is theirs only once they accept.
     await open(member, '/chat');
     await owner.getByRole('button', { name: 'People' }).click();
     await invite(owner, memberEmail);
@@ -50,13 +58,16 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await owner.getByText('Your key now answers members too.').waitFor();
     await owner.getByRole('button', { name: 'People' }).click();
 
+    const invitations = member.getByRole('region', { name: 'Invitations' });
+    await invitations.getByText(`${nameOf(ownerEmail)} invites you to`).waitFor();
     const sidebarLink = member.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Hello team' });
+    expect(await sidebarLink.count()).toBe(0);
+    await accept(member, chatUrl);
+    await member.getByTestId('messages').and(member.locator('[data-live="true"]')).waitFor();
     await sidebarLink.waitFor();
+    expect(await invitations.count()).toBe(0);
     // Pinning and archiving someone else's chat are not offered.
     expect(await member.getByRole('button', { name: 'Pin Hello team' }).count()).toBe(0);
-    await sidebarLink.click();
-    await member.waitForURL(`**${chatUrl}`);
-    await member.getByTestId('messages').and(member.locator('[data-live="true"]')).waitFor();
 
     // The owner's chat: the member may not rename, share or delete it.
     expect(await member.getByRole('button', { name: 'Rename' }).count()).toBe(0);
@@ -124,7 +135,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     expect(await member.evaluate(() => (window as Window & { sawTyping?: boolean }).sawTyping)).toBe(false);
 
     // The viewer reads along but cannot post, and is told why.
-    await open(viewer, chatUrl);
+    await accept(viewer, chatUrl);
     await viewer.getByTestId('read-only').getByText('You are a viewer in this chat').waitFor();
     expect(await composer(viewer).count()).toBe(0);
     await viewer.getByRole('article', { name: `Message from ${nameOf(memberEmail)}` }).getByText('Can we meet on Friday?').waitFor();
@@ -132,9 +143,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
 
     // Made a member while the chat is open: the composer appears without a reload.
     await owner.getByRole('button', { name: 'People' }).click();
-    await owner.getByLabel('Invite by email').fill(viewerEmail);
-    await owner.getByLabel('Role').selectOption('member');
-    await owner.getByRole('button', { name: 'Invite' }).click();
+    await owner.getByLabel(`Role of ${viewerEmail}`).selectOption('member');
     await owner.getByText(`${viewerEmail} is now a member.`).waitFor();
     await composer(viewer).waitFor();
     expect(await viewer.getByTestId('read-only').count()).toBe(0);
@@ -175,7 +184,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await owner.getByLabel("My provider key answers members' messages (I pay)").check();
     await owner.getByText('Your key now answers members too.').waitFor();
 
-    await open(member, chatUrl);
+    await accept(member, chatUrl);
     await member.getByTestId('messages').and(member.locator('[data-live="true"]')).waitFor();
     await member.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
     // No project picker (the API refuses to move someone else's chat), and no Regenerate on an
@@ -223,6 +232,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await owner.getByRole('button', { name: 'People' }).click();
     await invite(owner, memberEmail);
     await owner.getByRole('button', { name: 'People' }).click();
+    await accept(member, chatUrl);
     // The owner's other device, and the member with words typed but not sent.
     const phone = await e2e.newPage();
     await signIn(phone, ownerEmail);
@@ -269,7 +279,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     member.on('request', (request) => {
       if (/\/api\/providers\/[^/]+\/models$/.test(new URL(request.url()).pathname)) asked.push(request.url());
     });
-    await open(member, chatUrl);
+    await accept(member, chatUrl);
     await expect(member.getByLabel('Provider').inputValue()).resolves.toBe('custom');
     await member.getByLabel('Provider').hover();
     await member.getByLabel('Provider').focus();
@@ -284,5 +294,54 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await composer(member).fill('Answered on your key');
     await composer(member).press('Enter');
     await member.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
+  });
+
+  it('an invitation waits for the invitee: declined or cancelled, nobody joins; an unknown address is answered the same', async () => {
+    const guest = await e2e.newPage();
+    const guestEmail = await signUp(guest, newEmail('gus'));
+    const owner = await e2e.newPage();
+    const ownerEmail = await signUp(owner, newEmail('odo'));
+    await open(owner, '/chat');
+    await chooseModel(owner, 'demo');
+    await composer(owner).fill('Invite only');
+    await composer(owner).press('Enter');
+    await owner.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    const chatUrl = new URL(owner.url()).pathname;
+    await open(guest, '/chat');
+
+    // Invited: pending at the owner's, an offer at the guest's — not a member yet.
+    await owner.getByRole('button', { name: 'People' }).click();
+    await invite(owner, guestEmail, 'viewer');
+    const pending = owner.getByRole('list', { name: 'Pending invitations' });
+    await pending.getByText(guestEmail).waitFor();
+    expect(await owner.getByRole('list', { name: 'Participants' }).getByText(guestEmail).count()).toBe(0);
+    // An address no account uses is answered the same way (nothing tells whether it has one).
+    const nobody = `nobody-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    await invite(owner, nobody);
+    await pending.getByText(nobody).waitFor();
+    const invitations = guest.getByRole('region', { name: 'Invitations' });
+    await invitations.getByText(`${nameOf(ownerEmail)} invites you to`).waitFor();
+    await screenshot(guest, 'group-chat-invitation');
+    expect(await seriousViolations(guest)).toEqual([]);
+
+    // Declined: it leaves the guest's sidebar and the owner's pending list; the chat stays closed.
+    await invitations.getByRole('button', { name: /^Decline the invitation/ }).click();
+    await expect.poll(() => invitations.count()).toBe(0);
+    await owner.getByRole('button', { name: 'People' }).click();
+    await owner.getByRole('button', { name: 'People' }).click();
+    await expect.poll(() => pending.getByText(guestEmail).count()).toBe(0);
+    await pending.getByText(nobody).waitFor();
+    await open(guest, chatUrl);
+    expect(await composer(guest).count()).toBe(0);
+    await open(guest, '/chat');
+
+    // Invited again, then cancelled by the owner: the offer disappears from the guest's sidebar by itself.
+    await invite(owner, guestEmail);
+    await invitations.getByText(`${nameOf(ownerEmail)} invites you to`).waitFor();
+    await owner.getByRole('button', { name: `Cancel the invitation of ${guestEmail}` }).click();
+    await owner.getByText(`Cancelled the invitation of ${guestEmail}.`).waitFor();
+    await expect.poll(() => invitations.count()).toBe(0);
+    expect(await guest.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Invite only' }).count()).toBe(0);
   });
 });

@@ -75,3 +75,10 @@ export async function asActor<T>(sql: Sql, actor: Actor, fn: (tx: TransactionSql
 export const RLS_VIOLATION = /new row violates row-level security policy/;
 /** Postgres' message when the role lacks a table or column privilege. */
 export const PERMISSION_DENIED = /permission denied/;
+
+/** Makes `who` a participant of `owner`'s chat the only way there is: the owner invites their
+ * address, and they accept (invite_session_member, accept_session_invitation). */
+export async function joinGroupChat(sql: Sql, owner: AuthUser, who: AuthUser, sessionId: string, role: 'member' | 'viewer'): Promise<void> {
+  const [invited] = await asActor(sql, owner, (tx) => tx`select public.invite_session_member(${sessionId}, ${who.email}, ${role}) as id`);
+  await asActor(sql, who, (tx) => tx`select public.accept_session_invitation(${invited!.id})`);
+}

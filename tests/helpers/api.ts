@@ -161,3 +161,13 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Makes `who` a participant of `owner`'s chat as a person would: the owner invites their
+ * address (POST /sessions/{id}/members), they accept (POST /invitations/{id}/accept). */
+export async function joinGroupChat(owner: ApiUser, who: ApiUser, sessionId: string, role: 'member' | 'viewer' = 'member'): Promise<void> {
+  const invited = await owner.request('POST', `/sessions/${sessionId}/members`, { email: who.email, role });
+  if (invited.status !== 201) throw new Error(`invite: ${invited.status} ${await invited.text()}`);
+  const { id } = (await invited.json()) as { id: string };
+  const accepted = await who.request('POST', `/invitations/${id}/accept`);
+  if (accepted.status !== 200) throw new Error(`accept: ${accepted.status} ${await accepted.text()}`);
+}

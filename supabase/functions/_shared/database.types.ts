@@ -941,6 +941,48 @@ export type Database = {
                     }
                 ];
             };
+            "session_invitations": {
+                Row: {
+                    "created_at": string;
+                    "email": string;
+                    "id": string;
+                    "owner_id": string;
+                    "role": string;
+                    "session_id": string;
+                };
+                ComputedFields: never;
+                Insert: {
+                    "created_at"?: string;
+                    "email": string;
+                    "id"?: string;
+                    "owner_id": string;
+                    "role": string;
+                    "session_id": string;
+                };
+                Update: {
+                    "created_at"?: string;
+                    "email"?: string;
+                    "id"?: string;
+                    "owner_id"?: string;
+                    "role"?: string;
+                    "session_id"?: string;
+                };
+                Relationships: [
+                    {
+                        foreignKeyName: "session_invitations_session_id_owner_id_fkey";
+                        columns: [
+                            "session_id",
+                            "owner_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "chat_sessions";
+                        referencedColumns: [
+                            "id",
+                            "user_id"
+                        ];
+                    }
+                ];
+            };
             "session_members": {
                 Row: {
                     "created_at": string;
@@ -1038,13 +1080,17 @@ export type Database = {
             [_ in never]: never;
         };
         Functions: {
-            "add_session_member": {
+            "accept_session_invitation": {
                 Args: {
-                    "p_email": string;
-                    "p_role": string;
-                    "p_session_id": string;
+                    "p_invitation_id": string;
                 };
                 Returns: string;
+            };
+            "decline_session_invitation": {
+                Args: {
+                    "p_invitation_id": string;
+                };
+                Returns: boolean;
             };
             "fork_session": {
                 Args: {
@@ -1081,6 +1127,14 @@ export type Database = {
                     "title": string;
                 }[];
             };
+            "invite_session_member": {
+                Args: {
+                    "p_email": string;
+                    "p_role": string;
+                    "p_session_id": string;
+                };
+                Returns: string;
+            };
             "meets_mfa_requirement": {
                 Args: Record<PropertyKey, never>;
                 Returns: boolean;
@@ -1093,6 +1147,17 @@ export type Database = {
                 Returns: {
                     "display_name": string;
                     "user_id": string;
+                }[];
+            };
+            "my_session_invitations": {
+                Args: Record<PropertyKey, never>;
+                Returns: {
+                    "created_at": string;
+                    "id": string;
+                    "inviter_name": string;
+                    "role": string;
+                    "session_id": string;
+                    "session_title": string;
                 }[];
             };
             "require_live_session": {

@@ -39,12 +39,13 @@ const DESCRIBED_GROUPS: Record<string, () => Promise<Mounts>> = {
     return [['/projects', projects.projectsRoutes], ['/projects', files.projectFilesRoutes]];
   },
   sessions: async () => {
-    const [sessions, attachments, shares, branches, members, exports, titles] = await Promise.all([
+    const [sessions, attachments, shares, branches, members, invitations, exports, titles] = await Promise.all([
       import('./routes/sessions.ts'),
       import('./routes/session-attachments.ts'),
       import('./routes/shares.ts'),
       import('./routes/session-branches.ts'),
       import('./routes/members.ts'),
+      import('./routes/invitations.ts'),
       import('./routes/session-export.ts'),
       import('./routes/session-title.ts'),
     ]);
@@ -54,10 +55,12 @@ const DESCRIBED_GROUPS: Record<string, () => Promise<Mounts>> = {
       ['/sessions', shares.sessionSharesRoutes],
       ['/sessions', branches.sessionBranchesRoutes],
       ['/sessions', members.membersRoutes],
+      ['/sessions', invitations.sessionInvitationsRoutes],
       ['/sessions', exports.sessionExportRoutes],
       ['/sessions', titles.sessionTitleRoutes],
     ];
   },
+  invitations: async () => [['/invitations', (await import('./routes/invitations.ts')).invitationsRoutes]],
   shared: async () => [['/shared', (await import('./routes/shares.ts')).sharedChatRoutes]],
   prompts: async () => [['/prompts', (await import('./routes/prompts/index.ts')).promptsRoutes]],
   search: async () => [['/search', (await import('./routes/search.ts')).searchRoutes]],

@@ -1,7 +1,7 @@
 // POST /api/chat happy paths through the real app, database and fake provider: streaming,
 // persistence, the user's own key reaching the provider, context, prompts, regenerate, edit.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApiHarness, eventually, readSse, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { createApiHarness, eventually, readSse, type ApiHarness, type ApiUser, joinGroupChat } from '../../../../tests/helpers/api.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -266,7 +266,7 @@ describe('POST /api/chat', () => {
     const foreign = await alice.request('POST', `/sessions/${sessionId}/branch`, { message_id: other[0].data.user_message_id });
     expect(foreign.status).toBe(404);
     expect((await bob.request('POST', `/sessions/${sessionId}/branch`, { message_id: a[0].data.user_message_id })).status).toBe(404);
-    expect((await alice.request('POST', `/sessions/${sessionId}/members`, { email: bob.email, role: 'member' })).status).toBe(201);
+    await joinGroupChat(alice, bob, sessionId, 'member');
     const member = await bob.request('POST', `/sessions/${sessionId}/branch`, { message_id: a[0].data.user_message_id });
     expect(member.status).toBe(403);
     // The member reads the active branch with its sibling counts.

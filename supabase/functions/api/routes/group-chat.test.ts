@@ -3,7 +3,7 @@
 // wrote each message (author_id, author_name), one running turn per chat across people, and
 // what viewers, removed members and strangers get (403 / 404).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApiHarness, eventually, readSse, type ApiHarness, type ApiUser, type SseEvent } from '../../../../tests/helpers/api.ts';
+import { createApiHarness, eventually, readSse, type ApiHarness, type ApiUser, type SseEvent, joinGroupChat } from '../../../../tests/helpers/api.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -26,7 +26,7 @@ async function groupChat() {
   const first = await send(owner!, { message: '/echo hello team' });
   const id = first[0].data.session_id as string;
   for (const [who, role] of [[member!, 'member'], [viewer!, 'viewer']] as const) {
-    expect((await owner!.request('POST', `/sessions/${id}/members`, { email: who.email, role })).status).toBe(201);
+    await joinGroupChat(owner!, who, id, role);
   }
   return { owner: owner!, member: member!, viewer: viewer!, stranger: stranger!, id, ownerKey };
 }

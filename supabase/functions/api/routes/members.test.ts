@@ -1,7 +1,7 @@
-// Group chats through the API: invite by email, roles, participants, key sharing, leaving and
+// Group chats through the API: invite by email (pending until accepted), roles, participants, key sharing, leaving and
 // removal (access ends at the next request), and what others get (404s, never hints).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { createApiHarness, type ApiHarness, type ApiUser, joinGroupChat } from '../../../../tests/helpers/api.ts';
 
 let api: ApiHarness;
 beforeAll(async () => { api = await createApiHarness(); });
@@ -10,8 +10,8 @@ afterAll(async () => { await api?.close(); });
 async function groupChat() {
   const [owner, member, viewer, stranger] = await Promise.all([1, 2, 3, 4].map(() => api.createUser()));
   const session = (await (await owner!.request('POST', '/sessions', { title: 'Team' })).json()) as { id: string };
-  expect((await owner!.request('POST', `/sessions/${session.id}/members`, { email: member!.email, role: 'member' })).status).toBe(201);
-  expect((await owner!.request('POST', `/sessions/${session.id}/members`, { email: viewer!.email, role: 'viewer' })).status).toBe(201);
+  await joinGroupChat(owner!, member!, session.id, 'member');
+  await joinGroupChat(owner!, viewer!, session.id, 'viewer');
   return { owner: owner!, member: member!, viewer: viewer!, stranger: stranger!, id: session.id };
 }
 
@@ -37,23 +37,84 @@ describe('group chats', () => {
     expect((await g.member.request('GET', `/sessions/${g.id}/messages`)).status).toBe(200);
   });
 
-  it('only the owner invites, changes roles and shares the key; clear errors for unknown emails and self', async () => {
+  it('only the owner invites, changes roles and shares the key; clear errors for self and people already in', async () => {
     const g = await groupChat();
     expect((await g.member.request('POST', `/sessions/${g.id}/members`, { email: g.stranger.email })).status).toBe(404);
-    const unknown = await g.owner.request('POST', `/sessions/${g.id}/members`, { email: 'nobody@example.test' });
-    expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error.code).toBe('user_not_found');
     expect((await g.owner.request('POST', `/sessions/${g.id}/members`, { email: g.owner.email })).status).toBe(422);
+    const again = await g.owner.request('POST', `/sessions/${g.id}/members`, { email: g.viewer.email, role: 'member' });
+    expect(again.status).toBe(409);
+    expect((await again.json()).error.code).toBe('already_member');
     expect((await g.owner.request('POST', `/sessions/${g.id}/members`, { email: 'not an email' })).status).toBe(400);
     expect((await g.owner.request('POST', `/sessions/${g.id}/members`, { email: g.viewer.email, role: 'owner' })).status).toBe(400);
 
-    const promoted = await g.owner.request('POST', `/sessions/${g.id}/members`, { email: g.viewer.email, role: 'member' });
+    expect((await g.member.request('PATCH', `/sessions/${g.id}/members/${g.viewer.id}`, { role: 'member' })).status).toBe(404);
+    const promoted = await g.owner.request('PATCH', `/sessions/${g.id}/members/${g.viewer.id}`, { role: 'member' });
     expect(await promoted.json()).toMatchObject({ email: g.viewer.email, role: 'member' });
+    expect((await g.owner.request('PATCH', `/sessions/${g.id}/members/${g.stranger.id}`, { role: 'member' })).status).toBe(404);
 
     expect((await g.member.request('PUT', `/sessions/${g.id}/key-sharing`, { share_owner_key: true })).status).toBe(404);
     const shared = await g.owner.request('PUT', `/sessions/${g.id}/key-sharing`, { share_owner_key: true });
     expect(await shared.json()).toEqual({ share_owner_key: true });
     expect((await (await g.member.request('GET', `/sessions/${g.id}/members`)).json()).share_owner_key).toBe(true);
+  });
+
+  it('an invitation is pending until the invitee accepts; an unknown address gets the same answer as a known one', async () => {
+    const g = await groupChat();
+    const invite = async (email: string) => {
+      const res = await g.owner.request('POST', `/sessions/${g.id}/members`, { email, role: 'viewer' });
+      const body = await res.json();
+      return { status: res.status, keys: Object.keys(body).sort(), body };
+    };
+    const known = await invite(g.stranger.email.toUpperCase());
+    const unknown = await invite(`nobody-${crypto.randomUUID()}@example.test`);
+    // No oracle: the same status and the same shape, whether or not an account uses the address.
+    expect(unknown.status).toBe(201);
+    expect([unknown.status, unknown.keys]).toEqual([known.status, known.keys]);
+    expect(known.body).toMatchObject({ email: g.stranger.email.toLowerCase(), role: 'viewer' });
+
+    // Invited is not in: the stranger cannot read the chat, and is not among its participants.
+    expect((await g.stranger.request('GET', `/sessions/${g.id}`)).status).toBe(404);
+    expect(await roles(g.owner, g.id)).not.toContain(`viewer:${g.stranger.email}`);
+    // The owner sees both pending invitations; nobody else may list them.
+    const pending = await (await g.owner.request('GET', `/sessions/${g.id}/invitations`)).json();
+    expect(pending.invitations.map((i: { id: string }) => i.id).sort()).toEqual([known.body.id, unknown.body.id].sort());
+    expect((await g.member.request('GET', `/sessions/${g.id}/invitations`)).status).toBe(404);
+
+    // The invitee sees theirs (by the inviter's name, never an address); others cannot accept it.
+    const mine = await (await g.stranger.request('GET', '/invitations')).json();
+    expect(mine.invitations).toEqual([expect.objectContaining({ id: known.body.id, session_id: g.id, session_title: 'Team', role: 'viewer' })]);
+    expect(JSON.stringify(mine)).not.toContain(g.owner.email);
+    expect((await (await g.member.request('GET', '/invitations')).json()).invitations).toEqual([]);
+    expect((await g.member.request('POST', `/invitations/${known.body.id}/accept`)).status).toBe(404);
+    expect((await g.owner.request('POST', `/invitations/${known.body.id}/accept`)).status).toBe(404);
+
+    const accepted = await g.stranger.request('POST', `/invitations/${known.body.id}/accept`);
+    expect(await accepted.json()).toEqual({ session_id: g.id, role: 'viewer' });
+    expect((await g.stranger.request('GET', `/sessions/${g.id}`)).status).toBe(200);
+    expect(await roles(g.owner, g.id)).toContain(`viewer:${g.stranger.email}`);
+    // Used up: no second accept, and it left the pending list.
+    expect((await g.stranger.request('POST', `/invitations/${known.body.id}/accept`)).status).toBe(404);
+    const left = await (await g.owner.request('GET', `/sessions/${g.id}/invitations`)).json();
+    expect(left.invitations.map((i: { id: string }) => i.id)).toEqual([unknown.body.id]);
+  });
+
+  it('the invitee declines, the owner cancels: either way nobody joins', async () => {
+    const g = await groupChat();
+    const [one, two] = await Promise.all([api.createUser(), api.createUser()]);
+    const inviteId = async (who: ApiUser) =>
+      (await (await g.owner.request('POST', `/sessions/${g.id}/members`, { email: who.email })).json()).id as string;
+    const declined = await inviteId(one!);
+    expect((await g.stranger.request('POST', `/invitations/${declined}/decline`)).status).toBe(404);
+    expect((await one!.request('POST', `/invitations/${declined}/decline`)).status).toBe(204);
+    expect((await one!.request('POST', `/invitations/${declined}/accept`)).status).toBe(404);
+
+    const cancelled = await inviteId(two!);
+    expect((await g.member.request('DELETE', `/sessions/${g.id}/invitations/${cancelled}`)).status).toBe(404);
+    expect((await g.owner.request('DELETE', `/sessions/${g.id}/invitations/${cancelled}`)).status).toBe(204);
+    expect((await (await two!.request('GET', '/invitations')).json()).invitations).toEqual([]);
+    expect((await two!.request('POST', `/invitations/${cancelled}/accept`)).status).toBe(404);
+    expect((await two!.request('GET', `/sessions/${g.id}`)).status).toBe(404);
+    expect((await (await g.owner.request('GET', `/sessions/${g.id}/invitations`)).json()).invitations).toEqual([]);
   });
 
   it('a removed member loses access at the next request; a member can leave; others cannot remove', async () => {

@@ -1,8 +1,9 @@
 /**
  * Group chats: the owner invites people by email as `viewer` (reads, live) or `member`
- * (reads and posts), removes them, and decides whose key answers (share_owner_key). Members
- * may leave. The rules are the database's (session_members policies, add_session_member,
- * session_participants); these routes only shape them.
+ * (reads and posts) — they join by accepting (routes/invitations.ts) — changes roles, removes
+ * people, and decides whose key answers (share_owner_key). Members may leave. The rules are
+ * the database's (session_members policies, invite_session_member, session_participants);
+ * these routes only shape them.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import postgres from 'postgres';
@@ -28,6 +29,15 @@ const Members = z
   })
   .openapi('Members');
 const Invite = z.strictObject({ email: z.email().max(320), role: Role.default('member') }).openapi('Invite');
+export const Invitation = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    role: Role,
+    created_at: z.string(),
+  })
+  .openapi('Invitation', { description: 'A pending invitation: the person behind the address joins when they accept it' });
+const RoleChange = z.strictObject({ role: Role }).openapi('RoleChange');
 const KeySharing = z.strictObject({ share_owner_key: z.boolean() }).openapi('KeySharing');
 const MemberParams = z.object({
   id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }),
@@ -46,9 +56,17 @@ const routes = {
   }),
   invite: createRoute({
     method: 'post', path: '/{id}/members', tags, security,
-    summary: 'Invite a user by email, or change their role (owner only)',
+    summary: 'Invite someone by email (owner only); they join when they accept',
+    description:
+      'Records a pending invitation (inviting the address again changes its role). The answer is the same whether or not an account uses the address; whoever signs in with it sees the invitation (GET /invitations).',
     request: { params: IdParams, body: jsonBody(Invite) },
-    responses: { 201: jsonResponse(Participant, 'The member'), ...errorResponses(400, 401, 404, 422) },
+    responses: { 201: jsonResponse(Invitation, 'The pending invitation'), ...errorResponses(400, 401, 404, 409, 422) },
+  }),
+  changeRole: createRoute({
+    method: 'patch', path: '/{id}/members/{user_id}', tags, security,
+    summary: "Change a member's role (owner only)",
+    request: { params: MemberParams, body: jsonBody(RoleChange) },
+    responses: { 200: jsonResponse(Participant, 'The member'), ...errorResponses(400, 401, 404) },
   }),
   remove: createRoute({
     method: 'delete', path: '/{id}/members/{user_id}', tags, security,
@@ -86,25 +104,40 @@ membersRoutes.openapi(routes.list, async (c) => {
 membersRoutes.openapi(routes.invite, async (c) => {
   const { id } = c.req.valid('param');
   const { email, role } = c.req.valid('json');
-  const participant = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    const [{ user_id }] = await sql<{ user_id: string }[]>`select public.add_session_member(${id}, ${email}, ${role}) as user_id`;
+  const invitation = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    const [{ invitation_id }] = await sql<{ invitation_id: string }[]>`
+      select public.invite_session_member(${id}, ${email}, ${role}) as invitation_id`;
+    const [row] = await sql<{ id: string; email: string; role: 'viewer' | 'member'; created_at: Date }[]>`
+      select id, email, role, created_at from public.session_invitations where id = ${invitation_id}`;
+    return row!;
+  }).catch((error: unknown) => {
+    if (error instanceof postgres.PostgresError) {
+      if (/no such session/.test(error.message)) throw notFound('Session');
+      if (/own this chat/.test(error.message)) throw new ApiError(422, 'already_owner', 'You own this chat already');
+      if (/already in this chat/.test(error.message)) throw new ApiError(409, 'already_member', 'That person is in this chat already; change their role in the list');
+      if (/too many pending/.test(error.message)) throw new ApiError(409, 'too_many_invitations', 'This chat has 100 pending invitations; cancel some first');
+    }
+    throw error;
+  });
+  return c.json({ ...invitation, created_at: invitation.created_at.toISOString() }, 201);
+});
+
+membersRoutes.openapi(routes.changeRole, async (c) => {
+  const { id, user_id } = c.req.valid('param');
+  const { role } = c.req.valid('json');
+  const changed = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    const rows = await sql`update public.session_members set role = ${role}
+      where session_id = ${id} and user_id = ${user_id} and owner_id = ${c.var.user.id} returning user_id`;
+    if (rows.length === 0) return null;
     const [row] = await sql<z.infer<typeof Participant>[]>`
       select user_id, display_name, email, role from public.session_participants(${id}) where user_id = ${user_id}`;
     const [{ channel_epoch }] = await sql<{ channel_epoch: number }[]>`select channel_epoch from public.chat_sessions where id = ${id}`;
     return { row: row!, epoch: channel_epoch };
-  }).catch((error: unknown) => {
-    if (error instanceof postgres.PostgresError) {
-      if (/no user with that email/.test(error.message)) {
-        throw new ApiError(404, 'user_not_found', 'No Mr.Prompt account uses that email; ask them to sign up first');
-      }
-      if (/no such session/.test(error.message)) throw notFound('Session');
-      if (/own this chat/.test(error.message)) throw new ApiError(422, 'already_owner', 'You own this chat already');
-    }
-    throw error;
   });
+  if (!changed) throw notFound('Member');
   // Open chats re-read who is in them (a viewer made a member gets a composer at once).
-  c.var.turns.broadcaster.send({ topic: sessionTopic(id, participant.epoch), event: 'members_changed', payload: {} });
-  return c.json(participant.row, 201);
+  c.var.turns.broadcaster.send({ topic: sessionTopic(id, changed.epoch), event: 'members_changed', payload: {} });
+  return c.json(changed.row, 200);
 });
 
 membersRoutes.openapi(routes.remove, async (c) => {

@@ -2,7 +2,7 @@
 // the session shows the newest remaining branch under the parent; 409 while an answer is being
 // written beneath it; the owner only (403 for a group member, 404 for anyone else).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHarness, eventually, readSse, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { createApiHarness, eventually, readSse, type ApiHarness, type ApiUser, joinGroupChat } from '../../../../tests/helpers/api.ts';
 
 let api: ApiHarness;
 beforeAll(async () => { api = await createApiHarness({ env: { CHAT_RATE_CAPACITY: '1000' } }); });
@@ -70,7 +70,7 @@ describe('DELETE /sessions/{id}/messages/{message_id}', () => {
     const bob = await api.createUser();
     const eve = await api.createUser();
     const a = await chat(alice, { message: '/echo a' });
-    expect((await alice.request('POST', `/sessions/${a.session_id}/members`, { email: bob.email, role: 'member' })).status).toBe(201);
+    await joinGroupChat(alice, bob, a.session_id, 'member');
     expect((await bob.request('DELETE', `/sessions/${a.session_id}/messages/${a.user_message_id}`)).status).toBe(403);
     expect((await eve.request('DELETE', `/sessions/${a.session_id}/messages/${a.user_message_id}`)).status).toBe(404);
     expect(await branch(alice, a.session_id)).toEqual(['/echo a 1', 'a 1']);

@@ -2,7 +2,7 @@
 // JSON, named after the title; group members export with the others' names; strangers get 404.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { createApiHarness, type ApiHarness, type ApiUser, joinGroupChat } from '../../../../tests/helpers/api.ts';
 import { chatMarkdown, exportDisposition } from '../lib/chat-export.ts';
 
 let api: ApiHarness;
@@ -90,7 +90,7 @@ describe('chat export', () => {
   it("a group member exports with the others' names; a stranger gets 404; bad input gets 400", async () => {
     const [owner, member, stranger] = await Promise.all([1, 2, 3].map(() => api.createUser()));
     const chat = await branchedChat(owner!, 'Team');
-    expect((await owner!.request('POST', `/sessions/${chat.id}/members`, { email: member!.email, role: 'member' })).status).toBe(201);
+    await joinGroupChat(owner!, member!, chat.id, 'member');
     await insert(owner!, chat.id, { parent: chat.c, sender: 'user', content: 'Member here', author: member!.id });
     const history = await (await member!.request('GET', `/sessions/${chat.id}/messages`)).json();
     const ownerName = history.messages[0].author_name as string;

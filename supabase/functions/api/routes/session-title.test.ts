@@ -3,7 +3,7 @@
 // wins, and failures leave the title as it was.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHarness, eventually, onceStored, readSse, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { createApiHarness, eventually, onceStored, readSse, type ApiHarness, type ApiUser, joinGroupChat } from '../../../../tests/helpers/api.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -115,7 +115,7 @@ describe('POST /api/sessions/{id}/title', () => {
     const member = await api.createUser();
     const stranger = await api.createUser();
     const id = await answered(owner);
-    expect((await owner.request('POST', `/sessions/${id}/members`, { email: member.email, role: 'member' })).status).toBe(201);
+    await joinGroupChat(owner, member, id, 'member');
     expect((await name(member, id)).status).toBe(403);
     expect((await name(stranger, id)).status).toBe(404);
     expect((await name(stranger, randomUUID())).status).toBe(404);

@@ -2,7 +2,7 @@
 // timestamps), IDOR and malformed input.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { createApiHarness, type ApiHarness, type ApiUser, joinGroupChat } from '../../../../tests/helpers/api.ts';
 import { encodeCursor } from '../lib/cursor.ts';
 
 let api: ApiHarness;
@@ -245,7 +245,7 @@ describe('every chat at once', () => {
     expect((await alice.request('PATCH', `/sessions/${a3.id}`, { archived: true })).status).toBe(200);
     const theirs = await newSession(bob);
     // A group chat Alice is a member of is Bob's: not hers to archive.
-    expect((await bob.request('POST', `/sessions/${theirs.id}/members`, { email: alice.email, role: 'member' })).status).toBe(201);
+    await joinGroupChat(bob, alice, theirs.id, 'member');
 
     const res = await alice.request('POST', '/sessions/archive-all');
     expect(res.status).toBe(200);
@@ -265,7 +265,7 @@ describe('every chat at once', () => {
     expect((await alice.request('PATCH', `/sessions/${mine[1]!.id}`, { archived: true })).status).toBe(200);
     const theirs = await newSession(bob);
     await insertMessages(bob, theirs.id, 2);
-    expect((await bob.request('POST', `/sessions/${theirs.id}/members`, { email: alice.email, role: 'member' })).status).toBe(201);
+    await joinGroupChat(bob, alice, theirs.id, 'member');
 
     for (const query of ['', '?all=false', '?all=1', '?all=true&archived=true']) {
       expect((await alice.request('DELETE', `/sessions${query}`)).status, query).toBe(400);

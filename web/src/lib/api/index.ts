@@ -58,6 +58,8 @@ export type SearchHit = Schemas['SearchHit'];
 export type UsageSummary = Schemas['UsageSummary'];
 export type Budget = Schemas['Budget'];
 export type Participant = Schemas['Participant'];
+export type Invitation = Schemas['Invitation'];
+export type MyInvitation = Schemas['MyInvitation'];
 
 export class ApiError extends Error {
   constructor(
