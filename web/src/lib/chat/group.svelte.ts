@@ -144,20 +144,13 @@ export class GroupChat {
     this.setTyping(typing);
   }
 
-  /** Row changes that end this person's part in chat `id`: their membership deleted (removed,
-   * or left in another tab), or the chat deleted (its owner, any device). Deletes carry only the
-   * primary key (and arrive unfiltered on hosted Realtime): each is matched here. */
+  /** Row changes that end this person's part in chat `id`: the chat deleted (its owner, any
+   * device). Deletes carry only the primary key (and arrive unfiltered on hosted Realtime): each
+   * is matched here. A removal (or leaving in another tab) comes as `member_removed` on the
+   * chat's own channel instead: session_members is not published, since its deletes would tell
+   * every listener who left which chat. */
   endings(id: string): TableWatch[] {
     return [
-      {
-        table: 'session_members',
-        event: 'DELETE',
-        filter: `session_id=eq.${id}`,
-        onChange: (change) => {
-          const old = change.old as { session_id?: unknown; user_id?: unknown };
-          if (old.session_id === id && old.user_id === this.myId && this.role !== 'owner') this.leave();
-        },
-      },
       {
         table: 'chat_sessions',
         event: 'DELETE',
