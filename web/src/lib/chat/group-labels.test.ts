@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, Participant } from '$lib/api';
-import { authorLabel, collapsePresence, keyNote, typingLine } from './group-labels';
+import { authorLabel, collapsePresence, keyNote, presentNames, typingLine } from './group-labels';
 
 const people: Participant[] = [
   { user_id: 'o', display_name: 'Olive', email: 'o@example.test', role: 'owner' },
@@ -30,10 +30,23 @@ describe('group chat labels', () => {
 
   it('counts a person once across tabs, typing in any of them', () => {
     expect(collapsePresence({
-      m: [{ name: 'Mia', typing: false, phx_ref: 'a' }, { name: 'Mia', typing: true, phx_ref: 'b' }],
+      m: [{ typing: false, phx_ref: 'a' }, { typing: true, phx_ref: 'b' }],
       v: [{ typing: false }],
-    })).toEqual({ m: { name: 'Mia', typing: true }, v: { name: 'Someone', typing: false } });
+    })).toEqual({ m: { typing: true }, v: { typing: false } });
     expect([[], ['Mia'], ['Mia', 'Vic'], ['a', 'b', 'c']].map(typingLine))
       .toEqual(['', 'Mia is typing…', 'Mia and Vic are typing…', '3 people are typing…']);
+  });
+
+  it("names who is here and typing from the participants list by user id, never from the name they published", () => {
+    // Mia publishes someone else's name: she is still shown as Mia.
+    const present = collapsePresence({
+      o: [{ name: 'Olive', typing: false }],
+      m: [{ name: 'Olive (owner)', typing: true }],
+      x: [{ name: 'Admin', typing: true }],
+    });
+    expect(presentNames(present, people, 'o')).toEqual(['Mia', 'Someone']);
+    expect(presentNames(present, people, 'o', true)).toEqual(['Mia', 'Someone']);
+    expect(presentNames(present, people, 'm')).toEqual(['Olive', 'Someone']);
+    expect(presentNames({ ...present, m: { typing: false } }, people, 'o', true)).toEqual(['Someone']);
   });
 });

@@ -4,9 +4,9 @@ import type { Message, Participant } from '$lib/api';
 
 export type Role = 'owner' | 'member' | 'viewer';
 
-/** What each person publishes on the session channel (channel.track). */
+/** What each person publishes on the session channel (channel.track). Names are not taken
+ * from it: the payload is the client's own word, so anyone could call themselves anything. */
 export interface PresenceState {
-  name: string;
   typing: boolean;
 }
 
@@ -28,11 +28,17 @@ export function keyNote(role: Role, shareOwnerKey: boolean, ownerName: string | 
 /** A presence state (metas by key) as one entry per person: several tabs count once, typing in any counts. */
 export function collapsePresence(state: Record<string, Record<string, unknown>[]>): Record<string, PresenceState> {
   const present: Record<string, PresenceState> = {};
-  for (const [key, metas] of Object.entries(state)) {
-    const name = metas.map((m) => m.name).find((n): n is string => typeof n === 'string' && n.length > 0) ?? 'Someone';
-    present[key] = { name: name.slice(0, 100), typing: metas.some((m) => m.typing === true) };
-  }
+  for (const [key, metas] of Object.entries(state)) present[key] = { typing: metas.some((m) => m.typing === true) };
   return present;
+}
+
+/** The names of the people present besides `myId` (only typing ones with `typingOnly`), from
+ * the server's participants list by user id — never from what they published. Someone not
+ * (yet) in the list is "Someone" until it is read again. */
+export function presentNames(present: Record<string, PresenceState>, people: Participant[], myId: string | null, typingOnly = false): string[] {
+  return Object.entries(present)
+    .filter(([id, state]) => id !== myId && (!typingOnly || state.typing))
+    .map(([id]) => people.find((p) => p.user_id === id)?.display_name ?? 'Someone');
 }
 
 /** "Mia is typing…", "Mia and Vic are typing…", "3 people are typing…". */

@@ -5,7 +5,7 @@
 import type { Message, Participant } from '$lib/api';
 import type { TableWatch } from '$lib/realtime';
 import { deletedRow } from '$lib/realtime-rows';
-import { authorLabel, collapsePresence, keyNote, type PresenceState, type Role } from './group-labels';
+import { authorLabel, collapsePresence, keyNote, presentNames, type PresenceState, type Role } from './group-labels';
 
 export { typingLine, type PresenceState, type Role } from './group-labels';
 
@@ -72,10 +72,6 @@ export class GroupChat {
     return this.role === 'owner' || authorLabel(question, this.people, this.myId) === 'You';
   }
 
-  get myName(): string {
-    return this.people.find((p) => p.user_id === this.myId)?.display_name ?? 'Someone';
-  }
-
   private get owner(): Participant | undefined {
     return this.people.find((p) => p.role === 'owner');
   }
@@ -90,13 +86,13 @@ export class GroupChat {
     return this.isGroup ? authorLabel(message, this.people, this.myId) : null;
   }
 
-  /** Other people here now, by name. */
+  /** Other people here now, by their names in the participants list (not what they published). */
   get others(): string[] {
-    return Object.entries(this.present).filter(([id]) => id !== this.myId).map(([, s]) => s.name);
+    return presentNames(this.present, this.people, this.myId);
   }
 
   get typing(): string[] {
-    return Object.entries(this.present).filter(([id, s]) => id !== this.myId && s.typing).map(([, s]) => s.name);
+    return presentNames(this.present, this.people, this.myId, true);
   }
 
   /** Presence sync: one entry per person (several tabs count once; typing in any of them counts). */
@@ -122,9 +118,9 @@ export class GroupChat {
     clearTimeout(this.typingTimer);
   }
 
-  /** Sends the current state again (e.g. the name became known). */
+  /** Sends the current state again. No name: others show this person by their user id's name. */
   publish(): void {
-    this.channel?.track({ name: this.myName, typing: this.typingNow });
+    this.channel?.track({ typing: this.typingNow });
   }
 
   /** The draft kept for this tab (lib/chat/drafts.ts) came back with the chat: nobody is typing
