@@ -1100,6 +1100,16 @@ export type Database = {
                 };
                 Returns: string;
             };
+            "get_shared_message_authors": {
+                Args: {
+                    "p_message_ids": (string)[];
+                    "p_token": string;
+                };
+                Returns: {
+                    "author_name": string;
+                    "message_id": string;
+                }[];
+            };
             "get_shared_messages": {
                 Args: {
                     "p_before_created_at"?: string;

@@ -2,7 +2,7 @@
 // live, paging, forking one's own and a shared chat, and nothing leaking (ids, emails, tokens
 // in logs).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { createApiHarness, joinGroupChat, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
 
 let api: ApiHarness;
 beforeAll(async () => { api = await createApiHarness(); });
@@ -49,6 +49,33 @@ describe('share links', () => {
     expect((await api.request('GET', `/shared/${link.token}`)).status).toBe(404);
     expect((await alice.request('GET', `/sessions/${id}/share`)).status).toBe(404);
     expect((await alice.request('DELETE', `/sessions/${id}/share`)).status).toBe(404);
+  });
+
+  it("a group chat's link says who asked each question — names only; a chat of one names nobody", async () => {
+    const [olive, mia] = await Promise.all([
+      api.createUser({ metadata: { display_name: 'Olive Owner' } }),
+      api.createUser({ metadata: { display_name: 'Mia Member' } }),
+    ]);
+    const { id } = await chat(olive!, ['Where to?', 'Lisbon.']);
+    await joinGroupChat(olive!, mia!, id, 'member');
+    // A member's turn, as the function writes it: the owner's rows, the member as author.
+    await api.db.sql`insert into public.messages (session_id, user_id, author_id, sender, content)
+      values (${id}, ${olive!.id}, ${mia!.id}, 'user', 'And food?')`;
+    await api.db.sql`insert into public.messages (session_id, user_id, author_id, sender, content)
+      values (${id}, ${olive!.id}, ${mia!.id}, 'assistant', 'Pastéis.')`;
+    const body = await (await api.request('GET', `/shared/${(await share(olive!, id)).token}`)).json();
+    expect(body.messages.map((m: { content: string; author_name?: string }) => [m.content, m.author_name])).toEqual([
+      ['Where to?', 'Olive Owner'],
+      ['Lisbon.', undefined],
+      ['And food?', 'Mia Member'],
+      ['Pastéis.', undefined],
+    ]);
+    const text = JSON.stringify(body);
+    for (const secret of [olive!.id, olive!.email, mia!.id, mia!.email]) expect(text).not.toContain(secret);
+
+    const solo = await chat(olive!, ['Just me?', 'Yes.']);
+    const alone = await (await api.request('GET', `/shared/${(await share(olive!, solo.id)).token}`)).json();
+    expect(alone.messages.map((m: object) => 'author_name' in m)).toEqual([false, false]);
   });
 
   it('a snapshot link leaves out later messages; a live one includes them', async () => {

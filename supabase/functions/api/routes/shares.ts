@@ -39,6 +39,9 @@ const SharedMessage = z.object({
   provider: z.string().nullable(),
   model: z.string().nullable(),
   created_at: timestamp,
+  author_name: z.string().nullable().optional().openapi({
+    description: "Group chats' questions only: who asked (display name, never an email); null for a deleted account",
+  }),
 }).openapi('SharedMessage');
 const SharedChat = z.object({
   title: z.string(),
@@ -160,18 +163,23 @@ sharedChatRoutes.openapi(sharedRoutes.read, async (c) => {
   const { limit, before } = c.req.valid('query');
   const older = before ? decodeCursor(before, timeIdCursor) : null;
   // Read exactly as a signed-out visitor would through the Data API: role anon.
-  const { chat, rows } = await c.var.db.withAnonTransaction(async (sql) => {
+  const { chat, rows, authors } = await c.var.db.withAnonTransaction(async (sql) => {
     const [chat] = await sql<{ title: string; live: boolean; shared_at: Date }[]>`select * from public.get_shared_session(${token})`;
-    if (!chat) return { chat: null, rows: [] };
-    const rows = await sql<(z.infer<typeof SharedMessage> & { cursor_t: string })[]>`
+    if (!chat) return { chat: null, rows: [], authors: new Map<string, string | null>() };
+    const rows = await sql<(Omit<z.infer<typeof SharedMessage>, 'author_name'> & { cursor_t: string })[]>`
       select *, ${sql.unsafe(cursorTimestampSql('created_at'))} as cursor_t
         from public.get_shared_messages(${token},
           ${older ? sql`${older.t}::text::timestamptz` : null}, ${older?.id ?? null}, ${limit + 1})`;
-    return { chat, rows };
+    // In a group chat, who asked each question (names only; nothing for a chat of one person).
+    const authors = rows.length === 0 ? [] : await sql<{ message_id: string; author_name: string | null }[]>`
+      select message_id, author_name from public.get_shared_message_authors(${token}, ${rows.map((r) => r.id)}::uuid[])`;
+    return { chat, rows, authors: new Map(authors.map((a) => [a.message_id, a.author_name])) };
   });
   if (!chat) throw new ApiError(404, 'not_found', 'This link does not exist or was revoked');
   const page = takePage(rows, limit, (row) => ({ t: row.cursor_t, id: row.id }));
-  const messages = page.items.map(({ cursor_t: _, ...message }) => message).reverse();
+  const messages = page.items
+    .map(({ cursor_t: _, ...message }) => (authors.has(message.id) ? { ...message, author_name: authors.get(message.id) ?? null } : message))
+    .reverse();
   return c.json({ ...chat, messages, next_cursor: page.next_cursor }, 200);
 });
 

@@ -8207,6 +8207,8 @@ export type components = {
             title: string;
         };
         SharedMessage: {
+            /** @description Group chats' questions only: who asked (display name, never an email); null for a deleted account */
+            author_name?: string | null;
             content: string;
             /** Format: date-time */
             created_at: string;
