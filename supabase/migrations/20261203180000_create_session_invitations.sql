@@ -97,7 +97,9 @@ as $$
 declare
   v_user uuid;
 begin
-  select u.id into v_user from auth.users u where lower(u.email) = coalesce(new.email, old.email) limit 1;
+  select u.id into v_user from auth.users u
+   where lower(u.email) = coalesce(new.email, old.email) and u.email_confirmed_at is not null and u.deleted_at is null
+   limit 1;
   if v_user is not null then
     perform realtime.send('{}'::jsonb, 'invitations_changed', 'user:' || v_user::text, true);
   end if;
@@ -176,12 +178,14 @@ as $$
     join public.chat_sessions s on s.id = i.session_id
     join public.profiles p on p.id = i.owner_id
    where u.id = (select auth.uid())
+     and u.email_confirmed_at is not null and u.deleted_at is null
      and i.owner_id <> u.id
      and (select public.session_is_live())
    order by i.created_at desc;
 $$;
 
--- Why: the one way into a chat. Only the person whose account address was invited can accept;
+-- Why: the one way into a chat. Only the person whose account address was invited — confirmed,
+-- so an account that merely claims the address (sign-up without confirming it) does not — can accept;
 -- the invitation is used up and they become a participant with the invited role. Returns the
 -- chat's id, or raises 'no such invitation' (also for anyone else's).
 create or replace function public.accept_session_invitation(p_invitation_id uuid)
@@ -200,7 +204,8 @@ begin
   end if;
   delete from public.session_invitations i
    using auth.users u
-   where i.id = p_invitation_id and u.id = v_user and i.email = lower(u.email) and i.owner_id <> v_user
+   where i.id = p_invitation_id and u.id = v_user and i.email = lower(u.email)
+     and u.email_confirmed_at is not null and u.deleted_at is null and i.owner_id <> v_user
   returning i.* into v_invitation;
   if v_invitation.id is null then
     raise exception 'accept_session_invitation: no such invitation' using errcode = 'P0002';
@@ -225,6 +230,7 @@ as $$
     delete from public.session_invitations i
      using auth.users u
      where i.id = p_invitation_id and u.id = (select auth.uid()) and i.email = lower(u.email)
+     and u.email_confirmed_at is not null and u.deleted_at is null
     returning i.id
   )
   select exists (select 1 from gone);

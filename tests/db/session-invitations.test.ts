@@ -86,6 +86,20 @@ describe('invitations: invitee', () => {
   });
 });
 
+describe('invitations: an account that has not confirmed the address', () => {
+  it('neither sees nor accepts an invitation to it (only a confirmed owner of the address may)', async () => {
+    const c = await chat();
+    const id = await invite(c.owner, c.session, c.invitee.email);
+    await db.sql`update auth.users set email_confirmed_at = null where id = ${c.invitee.id}`;
+    expect(await asActor(db.sql, c.invitee, (tx) => tx`select id from public.my_session_invitations()`)).toEqual([]);
+    await expect(asActor(db.sql, c.invitee, (tx) => tx`select public.accept_session_invitation(${id})`)).rejects.toThrow(/no such invitation/);
+    expect(await members(c.session)).toEqual([]);
+    await db.sql`update auth.users set email_confirmed_at = now() where id = ${c.invitee.id}`;
+    await asActor(db.sql, c.invitee, (tx) => tx`select public.accept_session_invitation(${id})`);
+    expect(await members(c.session)).toEqual([`${c.invitee.id}:member`]);
+  });
+});
+
 describe('invitations: another user and anonymous', () => {
   it("another user neither sees, accepts nor declines someone else's invitation", async () => {
     const c = await chat();
