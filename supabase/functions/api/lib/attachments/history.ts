@@ -4,6 +4,7 @@
  * attached three turns ago still has the PDF in front of the model while the history fits.
  */
 import type { TransactionSql } from 'postgres';
+import { fileBlock } from './file-block.ts';
 
 export async function withEarlierAttachments<T extends { id: string; sender: string; content: string }>(sql: TransactionSql, rows: T[]): Promise<T[]> {
   const ids = rows.filter((r) => r.sender === 'user').map((r) => r.id);
@@ -14,10 +15,9 @@ export async function withEarlierAttachments<T extends { id: string; sender: str
   if (files.length === 0) return rows;
   const byMessage = new Map<string, string[]>();
   for (const f of files) {
-    const name = f.name.replace(/"/g, "'");
     const block = f.type.startsWith('image/')
-      ? `<attachment name="${name}" type="${f.type}" note="image shown in that turn, not again"/>`
-      : `<attachment name="${name}" type="${f.type}"${f.truncated ? ' note="truncated"' : ''}>\n${f.extracted_text}\n</attachment>`;
+      ? fileBlock('attachment', { name: f.name, type: f.type, note: 'image shown in that turn, not again' })
+      : fileBlock('attachment', { name: f.name, type: f.type, note: f.truncated ? 'truncated' : undefined }, f.extracted_text);
     byMessage.set(f.message_id, [...(byMessage.get(f.message_id) ?? []), block]);
   }
   return rows.map((r) => (byMessage.has(r.id) ? { ...r, content: `${r.content}\n\n${byMessage.get(r.id)!.join('\n\n')}` } : r));

@@ -12,6 +12,7 @@
 import type { TransactionSql } from 'postgres';
 import { tokenizer } from './budget.ts';
 import { vectorLiteral, vectorSupport, type VectorSupport } from './embeddings.ts';
+import { fileBlock } from './file-block.ts';
 
 export const CHUNK_TOKENS = 400;
 
@@ -208,22 +209,7 @@ export interface RankedChunk {
   rank: number;
 }
 
-/**
- * One file in the model's system text. Names, types and texts are the user's (or a file's),
- * so none may leave the wrapper: attribute values are XML-escaped (a quote or a newline in a
- * name cannot end the attribute or the tag), and in the text a closing tag is broken up
- * (`<\/project_file>`), so a file cannot close its block and go on as instructions. The text
- * is otherwise as written: code keeps its `<` and `&`.
- */
+/** One file in the model's system text (wrapped as lib/attachments/file-block.ts says). */
 export function projectFileBlock(name: string, type: string, text: string, kind?: string): string {
-  const extra = kind ? ` content="${xmlAttribute(kind)}"` : '';
-  const body = text.replace(/<(\s*)\/(\s*)project_file/gi, '<$1\\/$2project_file');
-  return `<project_file name="${xmlAttribute(name)}" type="${xmlAttribute(type)}"${extra}>\n${body}\n</project_file>`;
-}
-
-const XML_ATTRIBUTE_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-
-/** A value safe inside a double-quoted XML attribute, on one line. */
-function xmlAttribute(value: string): string {
-  return value.replace(/[&<>"']|[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => XML_ATTRIBUTE_ESCAPES[c] ?? `&#${c.charCodeAt(0)};`);
+  return fileBlock('project_file', { name, type, content: kind }, text);
 }

@@ -7,6 +7,7 @@
 import { ApiError } from '../errors.ts';
 import { fitText } from './budget.ts';
 import { extractText } from './extract.ts';
+import { fileBlock } from './file-block.ts';
 import { isLegacyText, sniffType, type AttachmentKind } from './sniff.ts';
 import { assertOwnPath, isObjectPath, readAttachment, type StorageAccess } from './storage-client.ts';
 
@@ -96,8 +97,8 @@ export function attachmentsPrompt(attachments: ResolvedAttachment[]): string {
   return attachments
     .filter((a) => a.text !== undefined)
     .map((a) => {
-      const cut = a.truncated ? ` note="truncated: ${a.tokens} of ${a.totalTokens} tokens included"` : '';
-      return `<attachment name="${a.name.replace(/"/g, "'")}" type="${a.mime}"${cut}>\n${a.text}\n</attachment>`;
+      const note = a.truncated ? `truncated: ${a.tokens} of ${a.totalTokens} tokens included` : undefined;
+      return fileBlock('attachment', { name: a.name, type: a.mime, note }, a.text);
     })
     .join('\n\n');
 }
