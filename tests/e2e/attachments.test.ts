@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { makePdf, makePng } from '../fixtures/files.ts';
-import { PASSWORD, addCustomKey, chooseModel, composer, open, reload, screenshot, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
+import { PASSWORD, addCustomKey, chooseModel, composer, open, reload, screenshot, seriousViolations, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 /** Drops files (name, MIME type, base64 bytes) onto the composer, as a real drag and drop does. */
 async function drop(page: Page, files: [string, string, string][]) {
@@ -63,7 +63,7 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     const answer = page.locator('article[aria-label="Assistant message"][data-status="complete"]').last();
     await answer.waitFor();
     await expect(answer.textContent()).resolves.toContain('I received 1 image and the file budget.pdf.');
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(0);
 
     const chips = page.getByTestId('message-attachment');

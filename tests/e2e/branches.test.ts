@@ -4,7 +4,7 @@
 // tab follows a switch live, a question asked in another tab while this one re-reads its branch
 // stays shown, and the version controls pass axe-core.
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, open, reload, screenshot, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, open, reload, screenshot, seriousViolations, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 describe('branches in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
@@ -29,7 +29,7 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
       await expect.poll(() => answers.count(), { timeout: 60_000 }).toBe(count);
     };
     await ask('/echo first question', 1);
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     await ask('/echo second question', 2);
 
     // Edit the second question: a new version of it, answered; the old one is not shown.
@@ -111,7 +111,7 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     await chooseModel(first, 'custom', 'fake-model');
     await composer(first).fill('/echo version one');
     await composer(first).press('Enter');
-    await first.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(first);
     await first.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
     const question = first.locator('article[aria-label="Your message"]').last();
     await question.getByRole('button', { name: 'Edit' }).click();
@@ -145,7 +145,7 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     await chooseModel(first, 'custom', 'fake-model');
     await composer(first).fill('/echo the first question');
     await composer(first).press('Enter');
-    await first.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(first);
     await first.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
     await first.locator('[data-testid="messages"][data-live="true"]').waitFor();
 
@@ -196,7 +196,7 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     await composer(page).fill('/echo first draft');
     await composer(page).press('Enter');
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
 
     await page.locator('article[aria-label="Your message"]').getByRole('button', { name: 'Edit' }).click();
     await page.getByLabel('Edit message').fill('/echo second thought');

@@ -3,7 +3,7 @@
 // markdown that must not execute.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, screenshot, signIn, signUp, startE2E, type E2E, open, reload, useTheme } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, screenshot, signIn, signUp, startE2E, type E2E, open, reload, useTheme, waitForChatPage } from './helpers.ts';
 
 describe('chat in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
@@ -33,7 +33,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     const early = (await answer.textContent()) ?? '';
     await expect.poll(async () => ((await answer.textContent()) ?? '').length, { timeout: 30_000 }).toBeGreaterThan(early.length);
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     expect(e2e.slowProvider.requests.some((r) => r.authorization === `Bearer ${apiKey}`)).toBe(true);
     await screenshot(page, 'chat');
 
@@ -81,8 +81,10 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await composer(page).press('Enter');
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
     expect(held).toBeGreaterThan(0);
-    // The address was already the chat's, so a reload (or a copied link) opens it, not a new chat.
+    // The address was already the chat's, so a reload (or a copied link) opens it, not a new chat;
+    // and the first-run welcome (this user had no chat) is gone with the first send.
     expect(new URL(page.url()).pathname).toMatch(/^\/chat\/[0-9a-f-]{36}$/);
+    await expect(page.getByRole('region', { name: 'Welcome to Mr.Prompt' }).count()).resolves.toBe(0);
     release();
     await page.unroute(/\/chat\/[0-9a-f-]{36}\/__data\.json/);
     await reload(page);
@@ -99,7 +101,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await chooseModel(first, 'custom', 'fake-model');
     await composer(first).fill('/echo opening line');
     await composer(first).press('Enter');
-    await first.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(first);
     await first.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
     const sessionPath = new URL(first.url()).pathname;
 
@@ -176,7 +178,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
 
     const stopped = page.locator('article[aria-label="Assistant message"][data-status="stopped"]');
     await stopped.waitFor();
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     await reload(page);
     const kept = page.locator('article[aria-label="Assistant message"][data-status="stopped"]');
     await kept.waitFor({ timeout: 30_000 });
@@ -201,7 +203,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await composer(page).press('Enter');
     const answer = page.locator('article[aria-label="Assistant message"][data-status="complete"]').last();
     await answer.waitFor();
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
 
     const check = async () => {
       const rendered = answer.locator('.markdown');
@@ -301,7 +303,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await composer(page).fill('/echo from the listed model');
     await composer(page).press('Enter');
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     const models = () => e2e.slowProvider.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => (r.body as { model?: string }).model);
     expect(models().at(-1)).toBe('fake-model-large');
 

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
-import { addCustomKey, chooseModel, composer, lastAnswer, open, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, lastAnswer, open, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 describe('everyday comforts', { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -62,7 +62,7 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await saveNaming(false);
     await open(page, '/chat');
     await sendAndWait(page, 'Explain **recursion** with a `python` [example](https://example.com)', 0);
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     const plain = chats.getByRole('link', { name: 'Explain recursion with a python example', exact: true });
     await plain.waitFor();
     await reload(page);
@@ -74,7 +74,7 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await saveNaming(true);
     await open(page, '/chat');
     await sendAndWait(page, 'Please tell me *everything* about how the tides work', 0);
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     await chats.getByRole('link', { name: 'Please tell me everything about', exact: true }).waitFor();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Please tell me everything about');
     await screenshot(page, 'chat-named');
@@ -102,7 +102,7 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await signUp(page);
     await expect.poll(() => read, { timeout: 30_000 }).toBeGreaterThan(0);
     await sendAndWait(page, 'Born during a re-read', 0);
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     const link = page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Born during a re-read' });
     await link.waitFor();
     release();
@@ -188,7 +188,7 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
       });
     });
     await signIn(plainHttp, email);
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     await open(plainHttp, new URL(page.url()).pathname);
     await lastAnswer(plainHttp).getByRole('button', { name: 'Copy answer' }).click();
     await lastAnswer(plainHttp).getByRole('button', { name: 'Copied answer' }).waitFor();
@@ -262,7 +262,7 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     const sent = ollama.requests.slice(before).find((r) => r.path.startsWith('/v1/chat/completions'))?.body as Record<string, unknown>;
     expect(sent).toMatchObject({ model: 'tuned-model', temperature: 0.2, max_tokens: 40 });
 
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     await reload(page);
     await expect(page.getByTestId('answer-settings-summary').innerText()).resolves.toBe('T 0.2 · ≤ 40 tokens');
     await page.getByRole('button', { name: 'Answer settings' }).click();
@@ -289,10 +289,10 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     const page = await e2e.newPage();
     await signUp(page);
     await sendAndWait(page, 'First chat to pin', 0);
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     await open(page, '/chat');
     await sendAndWait(page, 'Second chat to archive', 0);
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     const sidebar = page.getByRole('navigation', { name: 'Chats' });
     const chats = sidebar.locator('section[aria-label="Chats"]');
     const pinned = sidebar.locator('section[aria-label="Pinned"]');
@@ -375,7 +375,7 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     });
     await signUp(page);
     await sendAndWait(page, 'Keep me live', 0);
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     await expect.poll(() => sockets.length, { timeout: 30_000 }).toBeGreaterThan(0);
     const banner = page.getByTestId('reconnecting');
     await expect(banner.count()).resolves.toBe(0);

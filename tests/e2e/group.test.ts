@@ -6,7 +6,7 @@
 // member); a removed member is told, and so is everyone who has the chat open when it is deleted.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCustomKey, chooseModel, composer, newEmail, open, screenshot, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, newEmail, open, screenshot, seriousViolations, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 describe('group chats in the browser', { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -44,7 +44,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await chooseModel(owner, 'demo');
     await composer(owner).fill('Hello team');
     await composer(owner).press('Enter');
-    await owner.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(owner);
     await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
     const chatUrl = new URL(owner.url()).pathname;
 
@@ -176,7 +176,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await chooseModel(owner, 'demo');
     await composer(owner).fill('Owner asks first');
     await composer(owner).press('Enter');
-    await owner.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(owner);
     await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
     const chatUrl = new URL(owner.url()).pathname;
     await owner.getByRole('button', { name: 'People' }).click();
@@ -226,7 +226,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await chooseModel(owner, 'demo');
     await composer(owner).fill('Short-lived');
     await composer(owner).press('Enter');
-    await owner.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(owner);
     await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
     const chatUrl = new URL(owner.url()).pathname;
     await owner.getByRole('button', { name: 'People' }).click();
@@ -265,7 +265,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await chooseModel(owner, 'custom', 'fake-model');
     await composer(owner).fill('On my key');
     await composer(owner).press('Enter');
-    await owner.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(owner);
     await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
     const chatUrl = new URL(owner.url()).pathname;
     await owner.getByRole('button', { name: 'People' }).click();
@@ -305,7 +305,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await chooseModel(owner, 'demo');
     await composer(owner).fill('Invite only');
     await composer(owner).press('Enter');
-    await owner.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(owner);
     await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
     const chatUrl = new URL(owner.url()).pathname;
     await open(guest, '/chat');

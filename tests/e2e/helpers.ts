@@ -181,6 +181,16 @@ export async function open(page: Page, path: string): Promise<void> {
   await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
 }
 
+/**
+ * Waits until the page is a chat of its own: its address is /chat/<id> and that page's data
+ * has arrived (the tab's title is the chat's, not "New chat"). A new chat's address changes
+ * as soon as it exists, before its data (routes/chat/[[id]]/+page.svelte).
+ */
+export async function waitForChatPage(page: Page): Promise<void> {
+  await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+  await page.waitForFunction(() => !document.title.startsWith('New chat ·'));
+}
+
 /** Reloads and waits for hydration again. */
 export async function reload(page: Page): Promise<void> {
   await page.reload();

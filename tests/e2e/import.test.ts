@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strToU8, zipSync } from 'fflate';
 import { chatGptExport } from '../fixtures/chatgpt-export.ts';
-import { open, reload, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E } from './helpers.ts';
+import { open, reload, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E, waitForChatPage } from './helpers.ts';
 
 let dir: string;
 function file(name: string, data: unknown): string {
@@ -59,7 +59,7 @@ describe('import', { timeout: 180_000 }, () => {
       '3 tool calls and tool results (browsing, code, plugins)',
     ]);
     await report.getByRole('link', { name: 'A picture of a cat' }).click();
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     const messages = page.locator('article[aria-label$="message"]');
     await messages.nth(3).waitFor();
     await expect(messages.allTextContents()).resolves.toEqual([

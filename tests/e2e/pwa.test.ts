@@ -3,7 +3,7 @@
 // frame with an "offline" notice — built from cached assets only, never a page or API answer.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composer, open, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E } from './helpers.ts';
+import { composer, open, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E, waitForChatPage } from './helpers.ts';
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(bytes: Buffer): [number, number] {
@@ -67,7 +67,7 @@ describe('installable app', { timeout: 180_000 }, () => {
     await composer(page).fill('A secret about pomegranates');
     await composer(page).press('Enter');
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').first().waitFor();
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     const state = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state);
     expect(state).toBe('activated');
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider } from '../../local/src/demo-provider.ts';
-import { PASSWORD, addCustomKey, chooseModel, composer, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E, open, reload } from './helpers.ts';
+import { PASSWORD, addCustomKey, chooseModel, composer, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E, open, reload, waitForChatPage } from './helpers.ts';
 
 describe('main screens in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
@@ -187,7 +187,7 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
 
     await signUp(page);
     await sendAndWait(page, 'Show me some `code` please', 0);
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     const screens: [string, string][] = [
       ['chat', new URL(page.url()).pathname],
       ['chat-new', '/chat'],

@@ -4,7 +4,7 @@
 // shared chat pages back without losing what was shown.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseModel, composer, newEmail, open, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+import { chooseModel, composer, newEmail, open, screenshot, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 describe('sharing in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
@@ -20,7 +20,7 @@ describe('sharing in the browser', { timeout: 120_000 }, () => {
     await chooseModel(page, 'demo');
     await composer(page).fill(text);
     await composer(page).press('Enter');
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
   }
 
@@ -48,7 +48,7 @@ describe('sharing in the browser', { timeout: 120_000 }, () => {
     await signUp(visitor, viewerEmail);
     await visitor.goto(link);
     await visitor.getByRole('button', { name: 'Fork into my account' }).click();
-    await visitor.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(visitor);
     await visitor.getByText('Plan a weekend in Porto', { exact: true }).first().waitFor();
 
     // The visitor has the link open again when it is revoked: forking then says the link is gone.

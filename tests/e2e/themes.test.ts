@@ -8,7 +8,7 @@
 // devices.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composer, open, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, useTheme, type E2E } from './helpers.ts';
+import { composer, open, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, useTheme, type E2E, waitForChatPage } from './helpers.ts';
 
 async function chooseTheme(page: Page, theme: 'System' | 'Light' | 'Dark') {
   await open(page, '/settings');
@@ -80,7 +80,7 @@ describe('every screen in both themes', { timeout: 300_000 }, () => {
       await composer(page).fill(text);
       await composer(page).press('Enter');
       await page.locator('article[aria-label="Assistant message"][data-status="complete"]').first().waitFor();
-      await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+      await waitForChatPage(page);
     }
     const chatPath = new URL(page.url()).pathname;
     const sessionId = chatPath.split('/').pop()!;

@@ -7,7 +7,7 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
-import { addCustomKey, chooseModel, composer, newEmail, open, reload, screenshot, signIn, signUp, startE2E, type E2E } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, newEmail, open, reload, screenshot, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 const answers = (page: Page, status?: string) =>
   page.locator(`article[aria-label="Assistant message"]${status ? `[data-status="${status}"]` : ''}`);
@@ -35,7 +35,7 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     const release = e2e.slowProvider.pauseAfterFirstToken();
     await composer(page).fill(text);
     await composer(page).press('Enter');
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     // The first token has arrived: the answer is running and stays so until released.
     await expect.poll(async () => (await answers(page, 'streaming').locator('.markdown').textContent().catch(() => '')) ?? '', { timeout: 30_000 }).toContain('Here');
     return release;
@@ -142,7 +142,7 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     await composer(first).fill('/echo opening line');
     await composer(first).press('Enter');
     await answers(first, 'complete').waitFor();
-    await first.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(first);
     const sessionPath = new URL(first.url()).pathname;
 
     // A second device that hears nothing live (its Realtime socket goes nowhere), so it does
@@ -200,7 +200,7 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
       await expect(thoughts.textContent(), step).resolves.toContain('weigh the options');
       await expect(done.locator('.markdown').textContent(), step).resolves.toContain('Thought it through.');
       if (step === 'live') {
-        await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+        await waitForChatPage(page);
         await reload(page);
         await done.waitFor();
       }

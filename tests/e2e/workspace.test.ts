@@ -4,7 +4,7 @@
 // Each screen is checked with axe-core in both themes and saved as a screenshot.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCustomKey, composer, lastAnswer, open, reload, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E } from './helpers.ts';
+import { addCustomKey, composer, lastAnswer, open, reload, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E, waitForChatPage } from './helpers.ts';
 
 /** Checks the page in light and dark, saving `<name>-light.png` and `<name>-dark.png`. */
 async function bothThemes(page: Page, name: string): Promise<Record<string, unknown>> {
@@ -58,7 +58,7 @@ describe('workspace', { timeout: 180_000 }, () => {
     await composer(page).press('Enter');
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').first().waitFor();
     await expect(lastAnswer(page).textContent()).resolves.not.toBe('');
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     await expect(welcome.count()).resolves.toBe(0);
     // Once there is a chat, a new chat has no welcome.
     await open(page, '/chat');
@@ -213,7 +213,7 @@ describe('workspace', { timeout: 180_000 }, () => {
     await group.getByRole('link', { name: 'All chats in Busy project' }).click();
     await page.waitForURL((url) => url.pathname === `/projects/${projectId}`);
     await chats.getByRole('link', { name: titles[10] }).click();
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     await expect(inSidebar()).resolves.toEqual([...titles.slice(-5).reverse(), titles[10]]);
   });
 });

@@ -19,6 +19,10 @@ declare global {
     interface PageData {
       user?: { id: string; email: string | null } | null;
     }
+    interface PageState {
+      /** A new chat's id, from its first answer's start until /chat/<id>'s data has arrived. */
+      chatId?: string;
+    }
   }
 }
 
