@@ -110,4 +110,51 @@ describe('installable app', { timeout: 180_000 }, () => {
     await page.locator('article[aria-label="Assistant message"]').first().waitFor();
     await expect(notice.count()).resolves.toBe(0);
   });
+
+  it('after signing out, nothing of the first user comes back from a cache: headers, back button, worker caches, next user', async () => {
+    const page = await e2e.newPage();
+    const first = await signUp(page);
+    await composer(page).fill('A secret about quinces');
+    await composer(page).press('Enter');
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').first().waitFor();
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    const chatUrl = page.url();
+    await open(page, '/prompts');
+
+    // Pages, their client-side data and API answers with private data: never stored anywhere.
+    for (const path of [new URL(chatUrl).pathname, `${new URL(chatUrl).pathname}/__data.json`, '/settings', '/api/sessions', '/api/me']) {
+      const res = await page.request.get(path, { maxRedirects: 0 });
+      expect(res.status(), path).toBe(200);
+      const cacheControl = res.headers()['cache-control'] ?? '';
+      expect(cacheControl, path).toContain('no-store');
+      expect(cacheControl, path).toContain('private');
+    }
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login$/);
+    // Back to the chat and the prompts list: asked of the server again, which wants a sign-in.
+    await page.goBack();
+    await page.waitForURL(/\/login\?next=/);
+    await expect(page.locator('body').innerText()).resolves.not.toContain(first);
+    await page.goto(chatUrl);
+    await page.waitForURL(/\/login\?next=/);
+    await expect(page.locator('body').innerText()).resolves.not.toContain('quinces');
+
+    // Someone else signs in on the same browser: the first user's pages stay away, back button too.
+    await signUp(page);
+    await page.goto(chatUrl);
+    await expect(page.locator('body').innerText()).resolves.not.toContain('quinces');
+    for (let i = 0; i < 4; i++) {
+      await page.goBack().catch(() => {});
+      const text = await page.locator('body').innerText();
+      expect(text).not.toContain('quinces');
+      expect(text).not.toContain(first);
+    }
+    const cached = await page.evaluate(async () => {
+      const urls: string[] = [];
+      for (const key of await caches.keys()) for (const request of await (await caches.open(key)).keys()) urls.push(new URL(request.url).pathname);
+      return urls;
+    });
+    expect(cached.filter((p) => !/^\/(_app\/|icons\/|manifest\.webmanifest$|robots\.txt$)/.test(p))).toEqual([]);
+  });
 });

@@ -40,6 +40,11 @@ export const handle: Handle = async ({ event, resolve }) => {
     if (policy) response.headers.set('content-security-policy', withSupabaseConnectSrc(policy));
     response.headers.set('x-content-type-options', 'nosniff');
     response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
+    // Every page and its data (__data.json) is rendered for whoever is signed in: no browser or
+    // shared cache may keep it, and `no-store` also keeps it out of the back/forward cache, so
+    // after signing out the back button asks the server again (which asks for a sign-in).
+    // Built files and static assets are served before this hook and keep their own headers.
+    if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'private, no-store');
   } catch {
     // Immutable headers (a fetched response passed through unchanged): leave them as they are.
   }

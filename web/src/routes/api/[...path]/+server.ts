@@ -6,7 +6,7 @@ import type { RequestHandler } from './$types';
 import { apiBase, apiHeaders, endLocalSession, isSessionEnded } from '$lib/server/api';
 import { apiTarget } from '$lib/server/api-path';
 
-const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'cache-control', 'retry-after', 'x-request-id'];
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'retry-after', 'x-request-id'];
 
 function jsonError(status: number, code: string, message: string): Response {
   return Response.json({ error: { code, message } }, { status });
@@ -54,6 +54,10 @@ export const fallback: RequestHandler = async ({ request, url, locals }) => {
     const value = upstream.headers.get(name);
     if (value) out.set(name, value);
   }
+  // Every answer is one user's data: stored by no cache, whatever the function said; a stream
+  // keeps `no-transform` so proxies neither compress nor buffer it.
+  const noTransform = /no-transform/.test(upstream.headers.get('cache-control') ?? '');
+  out.set('cache-control', `private, no-store${noTransform ? ', no-transform' : ''}`);
   if (out.get('content-type')?.startsWith('text/event-stream')) out.set('x-accel-buffering', 'no');
   return new Response(upstream.body, { status: upstream.status, headers: out });
 };
