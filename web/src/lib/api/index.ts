@@ -104,10 +104,30 @@ export async function ok<R extends Outcome>(pending: Promise<R>): Promise<Succes
   return outcome.data as SuccessData<R>;
 }
 
+/** What a request that never reached the server says: "Failed to fetch" tells nobody what to do. */
+export function unreachableMessage(online = typeof navigator === 'undefined' ? true : navigator.onLine): string {
+  return online
+    ? 'Mr.Prompt could not be reached. Check your connection and try again in a moment.'
+    : 'You are offline. Check your connection and try again.';
+}
+
+/**
+ * fetch for the browser's API calls: a request that never got an answer (no network, the server
+ * down) throws an ApiError `unreachable` with a message a person can act on; an abort stays an abort.
+ */
+export const apiFetch: typeof fetch = async (input, init) => {
+  try {
+    return await fetch(input, init);
+  } catch (err) {
+    if (err instanceof TypeError) throw new ApiError(0, 'unreachable', unreachableMessage());
+    throw err;
+  }
+};
+
 /** `baseUrl` is where `/api/...` lives; `headers` carry the token on the server. */
 export function createApi(fetchFn: typeof fetch, baseUrl: string, headers: Record<string, string> = {}): Api {
   return createClient<paths>({ baseUrl, headers, fetch: (request) => fetchFn(request) });
 }
 
 /** The browser's client: same origin, through the app's /api proxy that adds the session token. */
-export const browserApi = (fetchFn: typeof fetch = fetch): Api => createApi(fetchFn, '');
+export const browserApi = (fetchFn: typeof fetch = apiFetch): Api => createApi(fetchFn, '');

@@ -5,7 +5,7 @@
 // the turn on the server.
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { z } from 'zod';
-import { apiError, browserApi, toApiError } from '$lib/api';
+import { apiError, apiFetch, browserApi, toApiError } from '$lib/api';
 
 const seq = z.number().int().nonnegative().nullish();
 
@@ -128,7 +128,7 @@ async function readTurn(res: Response, handlers: TurnHandlers): Promise<ViewEnd>
 
 /** Starts a turn and streams it. Throws ApiError for answers refused before the stream. */
 export async function streamChat(body: ChatRequest, handlers: TurnHandlers, signal: AbortSignal): Promise<ViewEnd> {
-  const res = await fetch('/api/chat', {
+  const res = await apiFetch('/api/chat', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
     body: JSON.stringify(body),
@@ -139,7 +139,7 @@ export async function streamChat(body: ChatRequest, handlers: TurnHandlers, sign
 
 /** Re-attaches to an answer: what came after `after`, then live events, then its end. */
 export async function attachTurn(messageId: string, after: number, handlers: TurnHandlers, signal: AbortSignal): Promise<ViewEnd> {
-  const res = await fetch(`/api/chat/${encodeURIComponent(messageId)}/stream?after=${after}`, {
+  const res = await apiFetch(`/api/chat/${encodeURIComponent(messageId)}/stream?after=${after}`, {
     headers: { accept: 'text/event-stream' },
     signal,
   });

@@ -33,4 +33,14 @@ describe('runCell', () => {
     expect(cell).toMatchObject({ status: 'done', text: 'Hello', tokens: 7, costUsd: 0.001 });
     expect(cell.error).toBeUndefined();
   });
+
+  it('says the server could not be reached when the request never got an answer, not "Failed to fetch"', async () => {
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    const cell: Partial<CellResult> = {};
+    await runCell({ model: 'demo/demo-model', prompt: 'p', version: 1, variables: {}, message: 'hi' }, (patch) => Object.assign(cell, patch));
+    expect(cell.status).toBe('error');
+    expect(cell.error).toMatch(/could not be reached|You are offline/);
+  });
 });

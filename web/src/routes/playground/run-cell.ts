@@ -2,6 +2,7 @@
 // (/api/v1/chat/completions via the same-origin proxy). Reports text as it arrives, then
 // tokens, latency and cost; a failure ends only this cell.
 import { formatTokens, formatUsd } from '../../lib/usage-format';
+import { apiFetch } from '../../lib/api';
 
 export interface CellResult {
   text: string;
@@ -19,7 +20,7 @@ export async function runCell(
   const started = performance.now();
   let text = '';
   try {
-    const res = await fetch('/api/v1/chat/completions', {
+    const res = await apiFetch('/api/v1/chat/completions', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
