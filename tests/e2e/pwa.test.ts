@@ -157,4 +157,30 @@ describe('installable app', { timeout: 180_000 }, () => {
     });
     expect(cached.filter((p) => !/^\/(_app\/|icons\/|manifest\.webmanifest$|robots\.txt$)/.test(p))).toEqual([]);
   });
+
+  it('with the network up but the server not answering, says the server cannot be reached (not "offline"), and recovers', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await open(page, '/prompts');
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    const origin = new URL(e2e.webUrl).origin;
+    // The server goes away; built assets stay in the worker's cache.
+    const down = (url: URL) => url.origin === origin && !/^\/(_app|icons)\//.test(url.pathname);
+    await page.context().route(down, (route) => route.abort('connectionrefused'));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click();
+    const notice = page.getByTestId('offline');
+    await notice.waitFor();
+    await expect(notice.textContent()).resolves.toContain('can’t be reached');
+    await expect(notice.textContent()).resolves.not.toContain('offline');
+    await expect(page.title()).resolves.toMatch(/Can’t reach/);
+    await page.reload().catch(() => {});
+    await notice.waitFor();
+    await expect(notice.textContent()).resolves.toContain('can’t be reached');
+
+    await page.context().unroute(down);
+    await page.getByRole('link', { name: 'Try again' }).click();
+    await page.waitForURL(/\/usage$/);
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await expect(notice.count()).resolves.toBe(0);
+  });
 });

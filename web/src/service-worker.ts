@@ -43,8 +43,15 @@ sw.addEventListener('fetch', (event) => {
 
 const esc = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The app's frame with an offline notice, built from cached assets only (no user data). */
+/**
+ * The app's frame with a notice, built from cached assets only (no user data). The browser
+ * online yet no answer means the server (or the way to it) is down: saying "offline" then
+ * would send people to check a Wi-Fi that works.
+ */
 function offlineShell(url: URL): Response {
+  const [headline, detail] = sw.navigator.onLine
+    ? ['Mr.Prompt can’t be reached right now.', 'Your connection works, but the Mr.Prompt server is not answering. Nothing is lost: your chats and prompts are on the server. Try again in a moment.']
+    : ['You are offline.', 'Mr.Prompt needs a connection to show your chats and prompts. Nothing is lost: they are on the server.'];
   const styles = build.filter((file) => file.endsWith('.css')).map((file) => `<link rel="stylesheet" href="${esc(file)}" />`).join('');
   const links = [['/chat', 'Chat'], ['/prompts', 'Prompts'], ['/projects', 'Projects'], ['/playground', 'Playground'], ['/usage', 'Usage'], ['/settings', 'Settings']]
     .map(([href, label]) => `<a href="${href}" class="rounded px-2 py-1 text-zinc-300 hover:bg-zinc-800 hover:text-zinc-50">${label}</a>`)
@@ -54,7 +61,7 @@ function offlineShell(url: URL): Response {
 <head>
   <meta charset="utf-8" /><meta name="viewport" content="width=device-width, initial-scale=1" />
   <meta name="color-scheme" content="dark light" />
-  <title>Offline · Mr.Prompt</title>
+  <title>${sw.navigator.onLine ? 'Can’t reach' : 'Offline'} · Mr.Prompt</title>
   <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" /><link rel="manifest" href="/manifest.webmanifest" />
   ${styles}
 </head>
@@ -67,8 +74,8 @@ function offlineShell(url: URL): Response {
     </header>
     <main class="mx-auto mt-16 max-w-md px-4 text-center">
       <div role="status" data-testid="offline" class="rounded-lg border border-amber-800 bg-amber-950 px-4 py-3 text-amber-100">
-        <p class="font-semibold">You are offline.</p>
-        <p class="mt-1 text-sm">Mr.Prompt needs a connection to show your chats and prompts. Nothing is lost: they are on the server.</p>
+        <p class="font-semibold">${headline}</p>
+        <p class="mt-1 text-sm">${detail}</p>
       </div>
       <p class="mt-4"><a class="btn-primary" href="${esc(url.pathname + url.search)}">Try again</a></p>
     </main>
