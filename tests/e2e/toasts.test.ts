@@ -41,4 +41,33 @@ describe('toasts', { timeout: 120_000 }, () => {
       await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
     }
   });
+
+  it('on a phone, a toast and "Jump to latest" never cover each other: both stay readable and take clicks', async () => {
+    const page = await e2e.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signUp(page);
+    // A conversation taller than the screen: a long question and its answer.
+    const lines = Array.from({ length: 40 }, (_, i) => `Line ${i + 1} of a long question`).join('\n');
+    await composer(page).fill(lines);
+    await composer(page).press('Enter');
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    await page.getByRole('article', { name: 'Your message' }).getByText('Line 1 of a long question').scrollIntoViewIfNeeded();
+    const jump = page.getByRole('button', { name: 'Jump to latest' });
+    await jump.waitFor();
+
+    await page.keyboard.press('Control+Shift+C'); // copy the last answer: a toast either way
+    const shown = page.getByTestId('toasts').locator('[role="alert"], [role="status"]').first();
+    await shown.waitFor();
+    const box = async (target: typeof jump) => (await target.boundingBox())!;
+    // Toasts settle above what they keep clear of (measured after a frame).
+    await expect.poll(async () => {
+      const [a, b] = [await box(jump), await box(shown)];
+      return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    }, { timeout: 3_000 }).toBe(false);
+    expect((await box(shown)).y).toBeGreaterThanOrEqual(0);
+    await screenshot(page, 'toast-and-jump-to-latest-390');
+    await shown.getByRole('button', { name: 'Dismiss' }).click({ trial: true, timeout: 2_000 });
+    await jump.click({ timeout: 2_000 });
+    await expect.poll(() => jump.count()).toBe(0);
+  });
 });

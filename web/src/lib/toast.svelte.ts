@@ -5,8 +5,8 @@
 //   toast.success('Saved.');
 //   toast.error('Could not save: the API is unreachable.');
 //
-// A bar that takes input at the foot of the screen (the chat's composer) is marked with the
-// `toastsAbove` action: toasts then stack above it, never over the message box or Send.
+// What takes input at the foot of the screen (the chat's composer, its "Jump to latest" button)
+// is marked with the `toastsAbove` action: toasts then stack above it, never over it.
 
 export interface Toast {
   id: number;
@@ -18,8 +18,8 @@ const LIFETIME_MS = { success: 4000, info: 5000, error: 8000 } as const;
 
 class Toasts {
   items = $state<Toast[]>([]);
-  /** The element toasts keep clear of (see toastsAbove), if one is on the page. */
-  above = $state<HTMLElement | null>(null);
+  /** The elements toasts keep clear of (see toastsAbove) that are on the page. */
+  above = $state<HTMLElement[]>([]);
   #next = 1;
 
   show(kind: Toast['kind'], message: string): number {
@@ -41,12 +41,12 @@ class Toasts {
 
 export const toast = new Toasts();
 
-/** Svelte action: toasts stack above this element while it is on the page. */
+/** Svelte action: toasts stack above this element while it is on the page (and under them). */
 export function toastsAbove(node: HTMLElement) {
-  toast.above = node;
+  toast.above = [...toast.above, node];
   return {
     destroy() {
-      if (toast.above === node) toast.above = null;
+      toast.above = toast.above.filter((el) => el !== node);
     },
   };
 }
