@@ -1,0 +1,218 @@
+// The keyboard alone: menus, panels and the phone's chats drawer close with Esc and give focus
+// back to the button that opened them (it was dropped on the page's body), the drawer keeps Tab
+// inside itself while it covers the chat, and the focused control always shows a focus ring.
+// Also axe-core on the screens and states the theme journeys do not reach (reset password, a
+// page that does not exist, open menus and dialogs, the phone's menus), at phone and laptop
+// widths in light and dark.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { open, sendAndWait, seriousViolations, signUp, startE2E, useTheme, type E2E } from './helpers.ts';
+
+const PHONE = { width: 390, height: 844 };
+const LAPTOP = { width: 1280, height: 800 };
+
+/** What has focus: its accessible label, text or id, for messages a person can read. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return 'body';
+    return el.getAttribute('aria-label') ?? (el.textContent?.trim() || el.id || el.tagName);
+  });
+
+/** Presses Tab until focus lands on `name` (at most `max` times). */
+async function tabTo(page: Page, name: string | RegExp, max = 40) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const now = await focused(page);
+    if (typeof name === 'string' ? now === name : name.test(now)) return;
+  }
+  throw new Error(`Tab never reached ${name}`);
+}
+
+describe('keyboard and accessibility of menus, dialogs and the less visited screens', { timeout: 300_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('keyboard');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('phone: the main menu and the chats drawer open from the keyboard, Esc closes them and focus returns to their button; the drawer keeps Tab inside', async () => {
+    const page = await e2e.newPage();
+    await page.setViewportSize(PHONE);
+    await signUp(page);
+    await sendAndWait(page, 'Hello from the keyboard', 0);
+
+    // Main menu: Enter opens it, Tab reaches its links, Esc closes it and focus is on Menu again.
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.getByRole('button', { name: 'Menu' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Prompts' }).waitFor();
+    await tabTo(page, 'Prompts');
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Prompts' }).isVisible()).resolves.toBe(false);
+    await expect(focused(page)).resolves.toBe('Menu');
+
+    // Chats drawer: opening moves focus into it; Tab stays in it; Esc closes and returns focus.
+    const chats = page.getByRole('button', { name: 'Chats', exact: true });
+    await chats.focus();
+    await page.keyboard.press('Enter');
+    const newChat = page.getByRole('link', { name: 'New chat', exact: true });
+    await newChat.waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-testid="chats-drawer"]') !== null)).toBe(true);
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab');
+      const inside = await page.evaluate(() => document.activeElement?.closest('[data-testid="chats-drawer"]') !== null);
+      expect(inside, `Tab ${i + 1} left the open drawer for ${await focused(page)}`).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await expect.poll(() => newChat.isVisible()).toBe(false);
+    await expect(focused(page)).resolves.toBe('Chats');
+  });
+
+  it('laptop: a chat header panel closes with Esc and gives focus back to its button; every control shows a focus ring', async () => {
+    const page = await e2e.newPage();
+    await page.setViewportSize(LAPTOP);
+    await signUp(page);
+    await sendAndWait(page, 'Hello from the keyboard', 0);
+
+    const exportButton = page.getByRole('button', { name: 'Export' });
+    await exportButton.focus();
+    await page.keyboard.press('Enter');
+    const panel = page.getByRole('group', { name: 'Export this chat' });
+    await panel.waitFor();
+    await page.keyboard.press('Tab');
+    await expect(focused(page)).resolves.toBe('Markdown (.md)');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel.count()).toBe(0);
+    await expect(focused(page)).resolves.toBe('Export');
+
+    // Answer settings (a panel beside the model picker): the same.
+    const settings = page.getByRole('button', { name: 'Answer settings' });
+    await settings.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('group', { name: 'Answer settings' }).waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('group', { name: 'Answer settings' }).count()).toBe(0);
+    await expect(focused(page)).resolves.toMatch(/^Answer settings/);
+
+    // The keyboard shortcuts dialog traps focus and gives it back.
+    await page.getByRole('button', { name: 'Keyboard shortcuts' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await dialog.waitFor();
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Tab');
+      // In the dialog, or out to the browser's own controls (a modal dialog lets Tab leave the page), never the page behind.
+      await expect(page.evaluate(() => document.activeElement === document.body || document.activeElement?.closest('dialog') !== null)).resolves.toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await expect(focused(page)).resolves.toBe('Keyboard shortcuts');
+
+    // A focus ring on whatever the keyboard lands on, screen by screen.
+    const missing: string[] = [];
+    for (const path of ['/chat', '/prompts', '/prompts/new', '/projects', '/playground', '/usage', '/settings', '/settings/security']) {
+      await open(page, path);
+      await page.locator('body').click({ position: { x: 1, y: 790 } });
+      for (let i = 0; i < 25; i++) {
+        await page.keyboard.press('Tab');
+        const ring = await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          if (!el || el === document.body) return null;
+          const style = getComputedStyle(el);
+          const outlined = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+          const shadow = style.boxShadow !== 'none';
+          return { ok: outlined || shadow, what: `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30)}"` };
+        });
+        if (ring && !ring.ok) missing.push(`${path}: ${ring.what}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('axe: reset password, not found, and open menus and dialogs, at phone and laptop widths in light and dark', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await sendAndWait(page, 'Hello, axe', 0);
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    const chatPath = new URL(page.url()).pathname;
+    type State = { name: string; path: string; then?: (page: Page) => Promise<void> };
+    const states: State[] = [
+      { name: 'reset-password', path: '/reset-password' },
+      {
+        name: 'reset-password-error', path: '/reset-password', then: async (p) => {
+          await p.getByRole('textbox', { name: 'New password' }).fill('long-enough-1');
+          await p.getByLabel('Repeat it').fill('long-enough-2');
+          await p.getByRole('button', { name: 'Save password' }).click();
+          await p.getByRole('alert').waitFor();
+        },
+      },
+      { name: 'not-found', path: '/prompts/00000000-0000-4000-8000-000000000000' },
+      { name: 'chat-not-found', path: '/chat/00000000-0000-4000-8000-000000000000' },
+      {
+        name: 'export-open', path: chatPath, then: async (p) => {
+          if ((p.viewportSize()?.width ?? 0) < 640) await p.getByRole('button', { name: 'Chat actions' }).click();
+          await p.getByRole('button', { name: 'Export' }).click();
+          await p.getByRole('group', { name: 'Export this chat' }).waitFor();
+        },
+      },
+      {
+        name: 'share-open', path: chatPath, then: async (p) => {
+          if ((p.viewportSize()?.width ?? 0) < 640) await p.getByRole('button', { name: 'Chat actions' }).click();
+          await p.getByRole('button', { name: 'Share' }).click();
+          await p.getByRole('dialog', { name: 'Share this chat' }).waitFor();
+        },
+      },
+      {
+        name: 'answer-settings-open', path: chatPath, then: async (p) => {
+          await p.getByRole('button', { name: 'Answer settings' }).click();
+          await p.getByRole('group', { name: 'Answer settings' }).waitFor();
+        },
+      },
+      {
+        name: 'shortcuts-open', path: '/prompts', then: async (p) => {
+          await p.getByRole('button', { name: 'Keyboard shortcuts' }).first().click().catch(async () => {
+            await p.getByRole('button', { name: 'Menu' }).click();
+            await p.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+          });
+          await p.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+        },
+      },
+      { name: 'prompt-new', path: '/prompts/new' },
+      { name: 'settings-security', path: '/settings/security' },
+      { name: 'settings-import', path: '/settings/import' },
+    ];
+    const found: Record<string, unknown> = {};
+    for (const [size, viewport] of [['phone', PHONE], ['laptop', LAPTOP]] as const) {
+      await page.setViewportSize(viewport);
+      for (const theme of ['light', 'dark'] as const) {
+        await useTheme(page, theme);
+        const phoneOnly: State[] = size === 'phone'
+          ? [{ name: 'menu-open', path: '/usage', then: async (p) => { await p.getByRole('button', { name: 'Menu' }).click(); await p.getByRole('link', { name: 'Settings' }).waitFor(); } },
+             { name: 'drawer-open', path: chatPath, then: async (p) => { await p.getByRole('button', { name: 'Chats', exact: true }).click(); await p.getByRole('link', { name: 'New chat', exact: true }).waitFor(); } }]
+          : [];
+        for (const state of [...states, ...phoneOnly]) {
+          await open(page, state.path);
+          await state.then?.(page);
+          const violations = await seriousViolations(page);
+          if (violations.length) found[`${size}-${theme}-${state.name}`] = violations;
+        }
+        // Signed out: the sign-in screens at this width.
+        const guest = await e2e.newPage();
+        await guest.setViewportSize(viewport);
+        await open(guest, '/login');
+        await useTheme(guest, theme);
+        for (const path of ['/login', '/login?mode=signup', '/login/forgot', '/login?error=Open%20the%20link%20again']) {
+          await open(guest, path);
+          const violations = await seriousViolations(guest);
+          if (violations.length) found[`${size}-${theme}-${path}`] = violations;
+        }
+        await guest.context().close();
+      }
+    }
+    expect(found).toEqual({});
+  }, 600_000);
+});
