@@ -215,4 +215,17 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
     }
     expect(found).toEqual({});
   }, 600_000);
+
+  it('a chat or prompt that does not exist (or is not yours) is explained in the app’s words, with a way back', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const missing = '00000000-0000-4000-8000-000000000000';
+    await open(page, `/chat/${missing}`);
+    // It said "Session not found": the name of a database table, not of anything on screen.
+    await page.getByText('This chat does not exist. It may have been deleted, or it was never shared with you.').waitFor();
+    await expect(page.locator('main').innerText()).resolves.not.toMatch(/session/i);
+    await page.getByRole('link', { name: 'Back to chat' }).waitFor();
+    await open(page, `/prompts/${missing}`);
+    await page.getByText('This prompt does not exist.').waitFor();
+  });
 });

@@ -50,9 +50,13 @@ export async function endLocalSession(locals: App.Locals): Promise<void> {
   await locals.supabase.auth.signOut({ scope: 'local' }).catch(() => {});
 }
 
-/** Turns an API failure inside a load into a SvelteKit error page with the API's message. */
-export function loadFailed(err: unknown): never {
+/**
+ * Turns an API failure inside a load into a SvelteKit error page with the API's message; a 404
+ * says `notFound` when given (the API's "Session not found" names a table, not what people see).
+ */
+export function loadFailed(err: unknown, notFound?: string): never {
   if (err && typeof err === 'object' && 'status' in err && typeof err.status === 'number' && err.status >= 400) {
+    if (err.status === 404 && notFound) error(404, { message: notFound });
     const message = err instanceof Error ? err.message : 'Request failed';
     error(err.status >= 500 ? 502 : err.status, { message });
   }

@@ -54,6 +54,6 @@ export const load: PageServerLoad = async (event) => {
       settings: { temperature: finiteOrNull(session?.metadata.temperature), max_tokens: finiteOrNull(session?.metadata.max_tokens) },
     };
   } catch (err) {
-    loadFailed(err);
+    loadFailed(err, 'This chat does not exist. It may have been deleted, or it was never shared with you.');
   }
 };

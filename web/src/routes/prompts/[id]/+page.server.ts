@@ -42,7 +42,7 @@ export const load: PageServerLoad = async (event) => {
       diff: diff && { from: { version: diff[0].version, content: diff[0].content }, to: { version: diff[1].version, content: diff[1].content } },
     };
   } catch (err) {
-    loadFailed(err);
+    loadFailed(err, 'This prompt does not exist. It may have been deleted, or it is private to its owner.');
   }
 };
 
