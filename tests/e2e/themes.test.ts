@@ -213,4 +213,22 @@ describe('every screen in both themes', { timeout: 300_000 }, () => {
     await expect(other.locator('html').getAttribute('class')).resolves.toBe('light');
     await expect(other.getByRole('radio', { name: 'Light' }).isChecked()).resolves.toBe(true);
   }, 300_000);
+
+  it('someone else signing in on the same browser gets their own theme, not the last person’s', async () => {
+    const page = await e2e.newPage();
+    const first = await signUp(page);
+    await chooseTheme(page, 'Light');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login$/);
+    // The sign-in page keeps the theme last shown here.
+    await expect(page.locator('html').getAttribute('class')).resolves.toBe('light');
+
+    await signUp(page); // never chose: the default
+    await expect(page.locator('html').getAttribute('class')).resolves.toBe('dark');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login$/);
+
+    await signIn(page, first);
+    await expect(page.locator('html').getAttribute('class')).resolves.toBe('light');
+  });
 });

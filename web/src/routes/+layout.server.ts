@@ -2,7 +2,7 @@
 // is nearly or fully used (the banner), and the colour theme — nothing else from here.
 import { createApi, ok, type Budget } from '$lib/api';
 import { apiHeaders, functionsBase } from '$lib/server/api';
-import { DEFAULT_THEME, rememberTheme, Theme, themeCookie } from '$lib/server/theme';
+import { DEFAULT_THEME, rememberTheme, Theme, themeCookie, themeIsFor } from '$lib/server/theme';
 import { needsSecondFactor } from '$lib/server/auth-providers';
 import { redirect, type Cookies } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
@@ -16,7 +16,7 @@ export const load: LayoutServerLoad = async ({ locals, fetch, cookies, url }) =>
   if (session && !BEFORE_SECOND_FACTOR.test(url.pathname) && (await needsSecondFactor(locals.supabase))) {
     redirect(303, `/login/mfa?next=${encodeURIComponent(url.pathname + url.search)}`);
   }
-  if (session && !themeCookie(cookies)) await adoptProfileTheme(fetch, session.access_token, cookies, url);
+  if (session && claims && !themeIsFor(cookies, claims.sub)) await adoptProfileTheme(fetch, session.access_token, cookies, url, claims.sub);
   return {
     user: claims ? { id: claims.sub, email: typeof claims.email === 'string' ? claims.email : null } : null,
     budgetWarning: session ? await budgetWarning(fetch, session.access_token) : null,
@@ -34,13 +34,13 @@ async function budgetWarning(fetchImpl: typeof fetch, token: string): Promise<Bu
   }
 }
 
-/** First signed-in page on this device: take the theme saved in the profile. */
-async function adoptProfileTheme(fetchImpl: typeof fetch, token: string, cookies: Cookies, url: URL) {
+/** First signed-in page of this user on this device: take the theme saved in the profile. */
+async function adoptProfileTheme(fetchImpl: typeof fetch, token: string, cookies: Cookies, url: URL, userId: string) {
   try {
     const me = await ok(createApi(fetchImpl, functionsBase(), apiHeaders(token)).GET('/api/me'));
     const theme = Theme.safeParse(me.preferences.theme);
     // Remember "no choice" too, so later pages skip this call.
-    rememberTheme(cookies, theme.success ? theme.data : DEFAULT_THEME, url);
+    rememberTheme(cookies, theme.success ? theme.data : DEFAULT_THEME, url, userId);
   } catch {
     // The theme is a comfort: never fail a page over it.
   }

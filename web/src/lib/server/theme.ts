@@ -1,7 +1,8 @@
 // The colour theme: chosen per user (profiles.preferences.theme, saved from Settings) and
 // mirrored in a cookie so the server renders <html class="…"> right away — no flash of the
 // wrong theme, no inline script (the CSP allows none). A device that has no cookie yet gets
-// it from the profile on the first signed-in page load (routes/+layout.server.ts).
+// it from the profile on the first signed-in page load (routes/+layout.server.ts), and so does
+// a browser where someone else was signed in last (the sign-in page keeps the last theme shown).
 import type { Cookies } from '@sveltejs/kit';
 import { z } from 'zod';
 
@@ -12,13 +13,23 @@ export type Theme = z.infer<typeof Theme>;
 export const DEFAULT_THEME: Theme = 'dark';
 const COOKIE = 'mrprompt-theme';
 
+/** Whose theme the cookie holds: someone else signing in on this browser gets their own. */
+const OWNER_COOKIE = 'mrprompt-theme-for';
+
 export function themeCookie(cookies: Cookies): Theme | null {
   const parsed = Theme.safeParse(cookies.get(COOKIE));
   return parsed.success ? parsed.data : null;
 }
 
-export function rememberTheme(cookies: Cookies, theme: Theme, url: URL): void {
-  cookies.set(COOKIE, theme, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:', maxAge: 400 * 24 * 3600 });
+/** True when this browser's theme cookie was set for `userId` (by their Settings or profile). */
+export function themeIsFor(cookies: Cookies, userId: string): boolean {
+  return themeCookie(cookies) !== null && cookies.get(OWNER_COOKIE) === userId;
+}
+
+export function rememberTheme(cookies: Cookies, theme: Theme, url: URL, userId: string): void {
+  const options = { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:', maxAge: 400 * 24 * 3600 } as const;
+  cookies.set(COOKIE, theme, options);
+  cookies.set(OWNER_COOKIE, userId, options);
 }
 
 /** The browser chrome's colour (the installed app's title bar) per theme: the page background. */

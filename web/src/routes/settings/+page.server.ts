@@ -89,7 +89,8 @@ export const actions: Actions = {
     } catch (err) {
       return failed(err, { section: 'theme' });
     }
-    rememberTheme(event.cookies, theme.data, event.url);
+    const { claims } = await event.locals.safeGetSession();
+    if (claims) rememberTheme(event.cookies, theme.data, event.url, claims.sub);
     return { section: 'theme', toast: `Theme set to ${theme.data}.` };
   },
   saveBudget: async (event) => {
