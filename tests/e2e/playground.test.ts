@@ -91,4 +91,13 @@ describe('playground in the browser', { timeout: 120_000 }, () => {
     expect(await bad.getByRole('article', { name: 'v2 with demo/demo-model' }).getAttribute('data-status')).toBe('error');
     await screenshot(page, 'playground');
   });
+
+  it('a new user with no prompts is told to write one, with the way there, instead of an empty list to pick from', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await open(page, '/playground');
+    await page.getByText('You have no prompts yet.').waitFor();
+    await page.getByRole('main').getByRole('link', { name: 'New prompt' }).click();
+    await page.waitForURL(/\/prompts\/new$/);
+  });
 });
