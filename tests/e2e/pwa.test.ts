@@ -119,6 +119,8 @@ describe('installable app', { timeout: 180_000 }, () => {
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').first().waitFor();
     await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
     const chatUrl = page.url();
+    await composer(page).fill('A half-written secret about figs'); // a draft, kept for this tab
+    await expect.poll(() => page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('mrprompt-draft:')).length)).toBe(1);
     await open(page, '/prompts');
 
     // Pages, their client-side data and API answers with private data: never stored anywhere.
@@ -132,6 +134,8 @@ describe('installable app', { timeout: 180_000 }, () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login$/);
+    // What was being typed goes with the person who typed it.
+    await expect(page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('mrprompt-draft:')))).resolves.toEqual([]);
     // Back to the chat and the prompts list: asked of the server again, which wants a sign-in.
     await page.goBack();
     await page.waitForURL(/\/login\?next=/);

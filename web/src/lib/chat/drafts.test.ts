@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readDraft, writeDraft } from './drafts.ts';
+import { forgetAllDrafts, readDraft, writeDraft } from './drafts.ts';
 
 /** A Storage in memory (node has no sessionStorage). */
 function memoryStorage(): Storage {
@@ -32,5 +32,18 @@ describe('chat drafts', () => {
     const full = { ...memoryStorage(), setItem: () => { throw new Error('QuotaExceededError'); } } as Storage;
     expect(() => writeDraft('ann', 'chat-1', 'text', full)).not.toThrow();
     expect(readDraft('ann', 'chat-1', null)).toBe('');
+  });
+
+  it('forgets every draft on signing out, and nothing else the tab keeps', () => {
+    const store = memoryStorage();
+    writeDraft('ann', 'chat-1', 'a private question', store);
+    writeDraft('ann', null, 'a new chat', store);
+    writeDraft('bob', 'chat-2', 'bob too', store);
+    store.setItem('other-app', 'kept');
+    forgetAllDrafts(store);
+    expect(readDraft('ann', 'chat-1', store)).toBe('');
+    expect(readDraft('ann', null, store)).toBe('');
+    expect(readDraft('bob', 'chat-2', store)).toBe('');
+    expect(store.getItem('other-app')).toBe('kept');
   });
 });

@@ -35,3 +35,17 @@ export function writeDraft(userId: string | null, sessionId: string | null, text
     // Full or blocked storage: the draft is not kept, and typing goes on.
   }
 }
+
+/**
+ * Forgets every draft kept in this tab, whoever typed it: signing out leaves nothing of what was
+ * being written behind for the next person at this browser (per-user keys only hide it).
+ */
+export function forgetAllDrafts(store = storage()): void {
+  try {
+    if (!store) return;
+    const keys = Array.from({ length: store.length }, (_, i) => store.key(i)).filter((k): k is string => k?.startsWith(PREFIX) ?? false);
+    for (const k of keys) store.removeItem(k);
+  } catch {
+    // Blocked storage holds no drafts.
+  }
+}
