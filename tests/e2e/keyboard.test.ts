@@ -54,6 +54,22 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
     await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Prompts' }).isVisible()).resolves.toBe(false);
     await expect(focused(page)).resolves.toBe('Menu');
 
+    // The chat's actions (behind "Chat actions" on a phone): Esc closes a panel opened in them
+    // first, then the row itself, focus going back each time to what opened it.
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await page.getByRole('button', { name: 'Chat actions' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Export' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('group', { name: 'Export this chat' }).waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('group', { name: 'Export this chat' }).count()).toBe(0);
+    await expect(focused(page)).resolves.toBe('Export');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('button', { name: 'Export' }).isVisible()).toBe(false);
+    await expect(focused(page)).resolves.toBe('Chat actions');
+
     // Chats drawer: opening moves focus into it; Tab stays in it; Esc closes and returns focus.
     const chats = page.getByRole('button', { name: 'Chats', exact: true });
     await chats.focus();
