@@ -83,3 +83,12 @@ export function restoreForm(user: string, path: string): number {
   }
   return changed;
 }
+
+/** Drops a kept form (signing out: what was typed goes with the person who typed it). */
+export function forgetRescuedForm(): void {
+  try {
+    sessionStorage.removeItem(KEY);
+  } catch {
+    // Blocked storage kept nothing.
+  }
+}
