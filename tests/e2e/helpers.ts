@@ -10,7 +10,7 @@
  *   await e2e.stop();                          // afterAll
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -62,13 +62,15 @@ function newestMtime(dir: string): number {
 }
 
 function buildIsFresh(): boolean {
-  if (!existsSync(BUILD_ENTRY)) return false;
+  // Another test file may be rebuilding right now, which empties the build folder: no entry, not fresh.
+  const entry = statSync(BUILD_ENTRY, { throwIfNoEntry: false });
+  if (!entry) return false;
   const sources = Math.max(
     newestMtime(path.join(WEB, 'src')),
     newestMtime(path.join(WEB, 'static')),
     ...['svelte.config.js', 'vite.config.ts', 'package.json'].map((f) => statSync(path.join(WEB, f)).mtimeMs),
   );
-  return statSync(BUILD_ENTRY).mtimeMs >= sources;
+  return entry.mtimeMs >= sources;
 }
 
 /** Builds web/ when its sources are newer than the build; test files in parallel build once. */

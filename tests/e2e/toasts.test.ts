@@ -51,6 +51,7 @@ describe('toasts', { timeout: 120_000 }, () => {
     await composer(page).fill(lines);
     await composer(page).press('Enter');
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/); // the new chat's own page: no re-render to come
     await page.getByRole('article', { name: 'Your message' }).getByText('Line 1 of a long question').scrollIntoViewIfNeeded();
     const jump = page.getByRole('button', { name: 'Jump to latest' });
     await jump.waitFor();
