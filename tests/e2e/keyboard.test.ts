@@ -167,7 +167,6 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
         },
       },
       { name: 'not-found', path: '/prompts/00000000-0000-4000-8000-000000000000' },
-      { name: 'chat-not-found', path: '/chat/00000000-0000-4000-8000-000000000000' },
       {
         name: 'export-open', path: chatPath, then: async (p) => {
           if ((p.viewportSize()?.width ?? 0) < 640) await p.getByRole('button', { name: 'Chat actions' }).click();
@@ -197,26 +196,28 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
           await p.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
         },
       },
+    ];
+    // Screens themes.test.ts checks at laptop width only: here at phone width.
+    const phoneScreens: State[] = [
       { name: 'prompt-new', path: '/prompts/new' },
       { name: 'settings-security', path: '/settings/security' },
       { name: 'settings-import', path: '/settings/import' },
+      { name: 'menu-open', path: '/usage', then: async (p) => { await p.getByRole('button', { name: 'Menu' }).click(); await p.getByRole('link', { name: 'Settings' }).waitFor(); } },
+      { name: 'drawer-open', path: chatPath, then: async (p) => { await p.getByRole('button', { name: 'Chats', exact: true }).click(); await p.getByRole('link', { name: 'New chat', exact: true }).waitFor(); } },
     ];
     const found: Record<string, unknown> = {};
     for (const [size, viewport] of [['phone', PHONE], ['laptop', LAPTOP]] as const) {
       await page.setViewportSize(viewport);
       for (const theme of ['light', 'dark'] as const) {
         await useTheme(page, theme);
-        const phoneOnly: State[] = size === 'phone'
-          ? [{ name: 'menu-open', path: '/usage', then: async (p) => { await p.getByRole('button', { name: 'Menu' }).click(); await p.getByRole('link', { name: 'Settings' }).waitFor(); } },
-             { name: 'drawer-open', path: chatPath, then: async (p) => { await p.getByRole('button', { name: 'Chats', exact: true }).click(); await p.getByRole('link', { name: 'New chat', exact: true }).waitFor(); } }]
-          : [];
-        for (const state of [...states, ...phoneOnly]) {
+        for (const state of [...states, ...(size === 'phone' ? phoneScreens : [])]) {
           await open(page, state.path);
           await state.then?.(page);
           const violations = await seriousViolations(page);
           if (violations.length) found[`${size}-${theme}-${state.name}`] = violations;
         }
-        // Signed out: the sign-in screens at this width.
+        // Signed out: the sign-in screens at phone width (themes.test.ts has them at laptop width).
+        if (size !== 'phone') continue;
         const guest = await e2e.newPage();
         await guest.setViewportSize(viewport);
         await open(guest, '/login');
