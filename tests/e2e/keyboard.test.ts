@@ -6,7 +6,7 @@
 // widths in light and dark.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { open, sendAndWait, seriousViolations, signUp, startE2E, useTheme, type E2E } from './helpers.ts';
+import { open, sendAndWait, seriousViolations, signUp, startE2E, useTheme, type E2E, waitForChatPage } from './helpers.ts';
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1280, height: 800 };
@@ -56,7 +56,7 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
 
     // The chat's actions (behind "Chat actions" on a phone): Esc closes a panel opened in them
     // first, then the row itself, focus going back each time to what opened it.
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     await page.getByRole('button', { name: 'Chat actions' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Export' }).focus();
@@ -153,7 +153,7 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
     const page = await e2e.newPage();
     await signUp(page);
     await sendAndWait(page, 'Hello, axe', 0);
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     const chatPath = new URL(page.url()).pathname;
     type State = { name: string; path: string; then?: (page: Page) => Promise<void> };
     const states: State[] = [

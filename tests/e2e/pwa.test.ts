@@ -117,7 +117,7 @@ describe('installable app', { timeout: 180_000 }, () => {
     await composer(page).fill('A secret about quinces');
     await composer(page).press('Enter');
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').first().waitFor();
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForChatPage(page);
     const chatUrl = page.url();
     await composer(page).fill('A half-written secret about figs'); // a draft, kept for this tab
     await expect.poll(() => page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('mrprompt-draft:')).length)).toBe(1);

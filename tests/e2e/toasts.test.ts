@@ -2,7 +2,7 @@
 // screen toasts stack above the composer, so the message box and Send stay usable while one
 // shows (they covered them for 4–8 s, a third of a phone's screen).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composer, open, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+import { composer, open, screenshot, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 describe('toasts', { timeout: 120_000 }, () => {
   let e2e: E2E;
@@ -51,7 +51,7 @@ describe('toasts', { timeout: 120_000 }, () => {
     await composer(page).fill(lines);
     await composer(page).press('Enter');
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/); // the new chat's own page: no re-render to come
+    await waitForChatPage(page); // the new chat's own page: no re-render to come
     await page.getByRole('article', { name: 'Your message' }).getByText('Line 1 of a long question').scrollIntoViewIfNeeded();
     const jump = page.getByRole('button', { name: 'Jump to latest' });
     await jump.waitFor();
