@@ -43,6 +43,7 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
     await page.setViewportSize(PHONE);
     await signUp(page);
     await sendAndWait(page, 'Hello from the keyboard', 0);
+    await waitForChatPage(page); // the new chat's page has arrived: nothing re-renders under the menus
 
     // Main menu: Enter opens it, Tab reaches its links, Esc closes it and focus is on Menu again.
     await page.locator('body').click({ position: { x: 5, y: 300 } });
@@ -56,7 +57,6 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
 
     // The chat's actions (behind "Chat actions" on a phone): Esc closes a panel opened in them
     // first, then the row itself, focus going back each time to what opened it.
-    await waitForChatPage(page);
     await page.getByRole('button', { name: 'Chat actions' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Export' }).focus();
@@ -233,7 +233,7 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
     expect(found).toEqual({});
   }, 600_000);
 
-  it('a chat or prompt that does not exist (or is not yours) is explained in the app’s words, with a way back', async () => {
+  it('a chat, prompt or project that does not exist (or is not yours) is explained in the app’s words, with a way back', async () => {
     const page = await e2e.newPage();
     await signUp(page);
     const missing = '00000000-0000-4000-8000-000000000000';
@@ -244,5 +244,8 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
     await page.getByRole('link', { name: 'Back to chat' }).waitFor();
     await open(page, `/prompts/${missing}`);
     await page.getByText('This prompt does not exist.').waitFor();
+    await open(page, `/projects/${missing}`);
+    await page.getByText('This project does not exist. It may have been deleted.').waitFor();
+    await expect(page.locator('main').innerText()).resolves.not.toContain('Project not found');
   });
 });

@@ -31,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
       chatsCursor: chats.next_cursor,
     };
   } catch (err) {
-    loadFailed(err);
+    loadFailed(err, 'This project does not exist. It may have been deleted.');
   }
 };
 
