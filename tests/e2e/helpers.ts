@@ -277,6 +277,8 @@ export async function sendAndWait(page: Page, text: string, answersBefore: numbe
   await composer(page).fill(text);
   await composer(page).press('Enter');
   await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(answersBefore).waitFor();
+  // A new chat's first answer: its page's data may still be on the way, and re-renders the header when it comes.
+  if (answersBefore === 0) await waitForChatPage(page);
 }
 
 /** axe-core's serious and critical WCAG 2.1 A/AA violations on the page as it is now. */

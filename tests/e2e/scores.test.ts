@@ -3,7 +3,7 @@
 // the prompt's page (per version, with calls, cost and latency). An answer is read aloud.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composer, open, reload, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+import { composer, open, reload, screenshot, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 describe('scores in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
@@ -93,6 +93,7 @@ describe('scores in the browser', { timeout: 120_000 }, () => {
     await composer(page).press('Enter');
     const answer = page.locator('article[aria-label="Assistant message"][data-status="complete"]').first();
     await answer.waitFor();
+    await waitForChatPage(page); // the new chat's page has arrived: its header no longer moves the answer's buttons
     const spoken = () => page.evaluate(() => (window as unknown as { __spoken: string[] }).__spoken.join(' | '));
     await answer.getByRole('button', { name: 'Read aloud' }).click();
     await answer.getByRole('button', { name: 'Stop reading', pressed: true }).waitFor();
