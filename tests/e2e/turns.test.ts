@@ -1,6 +1,7 @@
 // Answers that outlive the tab that asked for them, in a real browser: a reload mid-answer
 // re-attaches and keeps streaming, closing the only tab and reopening finds the answer
-// complete (and the chat named by its model), Stop in a second tab stops the answer the first tab asked for (and "Continue"
+// complete (and the chat named by its model), a new chat's address is its own from its first
+// send (a reload before its page data arrives opens it), Stop in a second tab stops the answer the first tab asked for (and "Continue"
 // then goes on), and a reasoning model's thinking shows collapsed. The slow fake provider
 // holds each answer after its first token until the test lets it go, so "mid-answer" is a
 // fact, not a race.
@@ -51,6 +52,34 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
       await sql.end();
     }
   }
+
+  it('a new chat has its own address as soon as it exists: a reload before its page data arrives opens it', async () => {
+    const page = await e2e.newPage();
+    await readyToChat(page);
+    // Moving to /chat/<id> loads that page's data; on a busy server it can arrive after the
+    // answer. Here it is held until the answer is complete.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    await page.route(/\/chat\/[0-9a-f-]{36}\/__data\.json/, async (route) => {
+      held++;
+      await released;
+      await route.continue().catch(() => {}); // the reload below may have cancelled it
+    });
+    await composer(page).fill('Keep this chat when I reload');
+    await composer(page).press('Enter');
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    expect(held).toBeGreaterThan(0);
+    // The address was already the chat's, so a reload (or a copied link) opens it, not a new chat;
+    // and the first-run welcome (this user had no chat) is gone with the first send.
+    expect(new URL(page.url()).pathname).toMatch(/^\/chat\/[0-9a-f-]{36}$/);
+    await expect(page.getByRole('region', { name: 'Welcome to Mr.Prompt' }).count()).resolves.toBe(0);
+    release();
+    await page.unroute(/\/chat\/[0-9a-f-]{36}\/__data\.json/);
+    await reload(page);
+    await page.getByText('Keep this chat when I reload', { exact: true }).first().waitFor();
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
+  });
 
   it('a reload mid-answer re-attaches and keeps streaming to the end', async () => {
     const page = await e2e.newPage();
