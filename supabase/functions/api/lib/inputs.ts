@@ -26,6 +26,13 @@ export const textChars = (max: number) =>
 /** Trimmed text with a length range (the columns check `char_length(btrim(x))`). */
 export const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max).regex(NO_NUL, NUL_MESSAGE);
 
+/**
+ * A model as a provider names it (`gpt-4o-mini`, `meta-llama/Llama-3.1-8B`, `llama3:8b`):
+ * sent to the provider before anything is stored, so what the database would refuse must be
+ * refused here, or the call is billed and its answer lost.
+ */
+export const modelName = trimmed(1, 200).regex(/^\P{Cc}*$/u, 'must not contain control characters');
+
 /** Labels such as `production` (prompt_labels.label, projects.system_prompt_label). */
 export const LABEL = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 export const labelName = z.string().regex(LABEL, 'lowercase letters, digits, - and _ (max 40)');
@@ -41,7 +48,7 @@ export const providerId = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'not a pro
 export function jsonObject(maxBytes: number) {
   // z.unknown(), not z.json(): the body was parsed from JSON already, and z.json()'s recursive
   // schema sends the OpenAPI generator into infinite recursion. Store it with
-  // `${JSON.stringify(value)}::text::jsonb` (a bare ::jsonb would make the client encode it twice).
+  // `${jsonbText(value)}::text::jsonb` (lib/jsonb.ts; a bare ::jsonb would make the client encode it twice).
   return z
     .record(z.string().max(200), z.unknown())
     .refine((value) => jsonbTextBytes(value) <= maxBytes, { message: `must be at most ${maxBytes} bytes of JSON` })

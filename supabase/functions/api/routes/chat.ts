@@ -22,6 +22,7 @@ import { nameChat, type NamingContext } from '../lib/chat/name-chat.ts';
 import { nextTurn } from '../lib/chat/next-turn.ts';
 import { stopAndWait } from '../lib/chat/turn-control.ts';
 import { isPlainNewChat, newChatInputs, readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
+import { modelName } from '../lib/inputs.ts';
 import { passTurnGate } from '../lib/chat/turn-gate.ts';
 import { sessionIdOf } from '../lib/db.ts';
 import { turnRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
@@ -49,7 +50,7 @@ export const ChatRequest = z
       description: 'The user message (not needed with regenerate): at most MAX_MESSAGE_CHARS characters (32,000 by default), else 413 `message_too_long`',
     }),
     provider: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'must be a provider id such as "openai"'),
-    model: z.string().trim().min(1).max(200),
+    model: modelName,
     prompt_id: z.uuid().optional(),
     prompt_label: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/).optional(),
     prompt_version: z.number().int().min(1).optional(),

@@ -77,7 +77,7 @@ const PASS_THROUGH = Object.keys(passThrough) as (keyof typeof passThrough)[];
 const CompletionRequest = z
   .looseObject({
     ...passThrough,
-    model: z.string().regex(/^[a-z][a-z0-9_-]{1,31}\/\S{1,200}$/, 'use `<provider>/<model>`, e.g. `openai/gpt-4o-mini` (GET /v1/models lists them)'),
+    model: z.string().regex(/^[a-z][a-z0-9_-]{1,31}\/[^\s\p{Cc}]{1,200}$/u, 'use `<provider>/<model>`, e.g. `openai/gpt-4o-mini` (GET /v1/models lists them)'),
     messages: z.array(message).min(1).max(500),
     stream: z.boolean().optional(),
     stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),

@@ -11,6 +11,7 @@ import { heavyRateLimit } from '../lib/rate-limit.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { notFound } from '../lib/errors.ts';
 import { nonEmpty, NOTHING_TO_UPDATE, providerId, text, trimmed } from '../lib/inputs.ts';
+import { jsonbText } from '../lib/jsonb.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import {
   MessageSchema,
@@ -146,7 +147,7 @@ meRoutes.openapi(routes.update, async (c) => {
         display_name = coalesce(${patch.display_name ?? null}, display_name),
         avatar_url = ${patch.avatar_url === undefined ? sql`avatar_url` : sql`${patch.avatar_url}::text`},
         custom_instructions = coalesce(${patch.custom_instructions ?? null}, custom_instructions),
-        preferences = jsonb_strip_nulls(preferences || ${sql.json(preferences ?? {})}::jsonb)
+        preferences = jsonb_strip_nulls(preferences || ${jsonbText(preferences ?? {})}::text::jsonb)
        where id = ${c.var.user.id}
       returning ${sql.unsafe(PROFILE_COLUMNS)}`,
   );

@@ -14,6 +14,7 @@ import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidPara
 import { cursorParam, limitParam, takePage } from '../lib/pagination.ts';
 import { readBranchPage } from '../lib/chat/branch.ts';
 import { MessageSchema, SessionSchema, type MessageRow, type SessionRow } from '../lib/resource-schemas.ts';
+import { jsonbText } from '../lib/jsonb.ts';
 
 const fields = {
   title: trimmed(1, 200),
@@ -191,7 +192,7 @@ sessionsRoutes.openapi(routes.create, async (c) => {
     if (input.project_id) await assertProject(sql, input.project_id);
     const [row] = await sql<SessionViewRow[]>`
       insert into public.chat_sessions (user_id, project_id, title, metadata)
-      values (${c.var.user.id}, ${input.project_id ?? null}, ${input.title ?? 'New chat'}, ${JSON.stringify(input.metadata ?? {})}::text::jsonb)
+      values (${c.var.user.id}, ${input.project_id ?? null}, ${input.title ?? 'New chat'}, ${jsonbText(input.metadata ?? {})}::text::jsonb)
       returning ${sql.unsafe(SESSION_COLUMNS)}`;
     return row;
   }).catch(rethrowDatabaseError);
@@ -232,7 +233,7 @@ sessionsRoutes.openapi(routes.update, async (c) => {
       update public.chat_sessions set
         title = coalesce(${patch.title ?? null}, title),
         project_id = ${patch.project_id === undefined ? sql`project_id` : sql`${patch.project_id}::uuid`},
-        metadata = coalesce(${patch.metadata === undefined ? null : JSON.stringify(patch.metadata)}::text::jsonb, metadata),
+        metadata = coalesce(${patch.metadata === undefined ? null : jsonbText(patch.metadata)}::text::jsonb, metadata),
         pinned_at = ${patch.pinned === undefined ? sql`pinned_at` : patch.pinned ? sql`coalesce(pinned_at, now())` : sql`null`},
         archived_at = ${patch.archived === undefined ? sql`archived_at` : patch.archived ? sql`coalesce(archived_at, now())` : sql`null`}
        where id = ${id}

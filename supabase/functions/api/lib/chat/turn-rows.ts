@@ -13,6 +13,7 @@
  */
 import type { Sql } from 'postgres';
 import { ApiError, notFound } from '../errors.ts';
+import { jsonbText } from '../jsonb.ts';
 import { titleFromMessage } from './context.ts';
 import type { TurnInputs } from './turn-inputs.ts';
 
@@ -48,7 +49,7 @@ export async function writeTurnRows(sql: Sql, people: TurnPeople, inputs: TurnIn
     const [{ missing }] = await sql<{ missing: string | null }[]>`
       select private.write_turn_rows(
         ${user.id}::uuid, ${people.authorId}::uuid, ${ids.sessionId}::uuid, ${inputs.sessionId === null}::boolean, ${inputs.projectId}::uuid,
-        ${titleFromMessage(m.content)}::text, ${sql.json(req.metadata as never)}::jsonb,
+        ${titleFromMessage(m.content)}::text, ${jsonbText(req.metadata)}::text::jsonb,
         ${ids.userMessageId}::uuid, ${m.mode !== 'regenerate'}::boolean, ${m.content}::text, ${m.mode === 'regenerate' ? null : m.tokens}::int, ${inputs.parentId}::uuid,
         ${ids.assistantMessageId}::uuid, ${req.provider}::text, ${req.model}::text, ${req.leaseMs / 1000}::float8
       ) as missing`;

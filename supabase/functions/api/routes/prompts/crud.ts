@@ -10,6 +10,7 @@ import { nonEmpty, NOTHING_TO_UPDATE, optionalQuery, trimmed } from '../../lib/i
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../../lib/openapi.ts';
 import { cursorParam, limitParam, takePage } from '../../lib/pagination.ts';
 import { PromptSchema, type PromptRow } from '../../lib/resource-schemas.ts';
+import { jsonbText } from '../../lib/jsonb.ts';
 import {
   loadLabels,
   loadOwnPrompt,
@@ -111,7 +112,7 @@ promptCrudRoutes.openapi(routes.create, async (c) => {
     const [{ id }] = await sql<{ id: string }[]>`
       insert into public.prompts (user_id, name, title, description, content, tags, is_public, config)
       values (${c.var.user.id}, ${input.name ?? null}, ${input.title}, ${input.description}, ${input.content}, ${input.tags}::text[],
-              ${input.is_public}, ${JSON.stringify(input.config)}::text::jsonb)
+              ${input.is_public}, ${jsonbText(input.config)}::text::jsonb)
       returning id`;
     return presentPrompt(await loadVisiblePrompt(sql, id), []);
   }).catch(rethrowNameTaken);
@@ -136,7 +137,7 @@ promptCrudRoutes.openapi(routes.update, async (c) => {
     await sql`
       update public.prompts set
         name = ${patch.name ?? current.name},
-        config = ${JSON.stringify(patch.config ?? current.config)}::text::jsonb,
+        config = ${jsonbText(patch.config ?? current.config)}::text::jsonb,
         title = ${patch.title ?? current.title},
         description = ${patch.description ?? current.description},
         content = ${patch.content ?? current.content},

@@ -6,6 +6,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../lib/context.ts';
 import { notFound } from '../../lib/errors.ts';
 import { text, trimmed } from '../../lib/inputs.ts';
+import { jsonbText } from '../../lib/jsonb.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../../lib/openapi.ts';
 import { loadOwnPrompt } from './model.ts';
 
@@ -74,7 +75,7 @@ promptTestCaseRoutes.openapi(routes.save, async (c) => {
     await loadOwnPrompt(sql, id);
     const [saved] = await sql<Row[]>`
       insert into public.prompt_test_cases (prompt_id, user_id, name, variables, message)
-      values (${id}, ${c.var.user.id}, ${input.name}, ${JSON.stringify(input.variables)}::text::jsonb, ${input.message})
+      values (${id}, ${c.var.user.id}, ${input.name}, ${jsonbText(input.variables)}::text::jsonb, ${input.message})
       on conflict (prompt_id, name) do update set variables = excluded.variables, message = excluded.message
       returning id, name, variables, message, updated_at`;
     return saved!;
