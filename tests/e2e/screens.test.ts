@@ -123,7 +123,15 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
       await page.waitForURL(/\/chat\?project=/);
       await expect(page.getByLabel('Project').locator('option:checked').textContent()).resolves.toBe('Deep research');
       await chooseModel(page, 'custom', 'tuned-model');
-      await sendAndWait(page, 'What is the codeword?', 0);
+      // While the answer streams (held after its first word) it already names the files it is given.
+      const release = provider.pauseAfterFirstToken();
+      await composer(page).fill('What is the codeword?');
+      await composer(page).press('Enter');
+      await page.locator('article[aria-label="Assistant message"][data-status="streaming"]').waitFor();
+      await expect.poll(() => page.getByTestId('answer-sources').textContent()).toMatch(/From the project's files:\s*notes\.md$/);
+      release();
+      await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
+      await waitForChatPage(page);
       const call = provider.requests.find((r) => r.path.startsWith('/v1/chat/completions'));
       // The project's prompt and its files come as system messages.
       const system = (call?.body as { messages: { role: string; content: string }[] }).messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');

@@ -17,7 +17,7 @@ import { browserApi, ok, type Message, type MessagePage } from '$lib/api';
 import { finish, mergeRow } from '$lib/chat/answer-merge';
 import { branchAfterRead, continuesBranch, pageExtendsView } from '$lib/chat/branch-view';
 import { LiveChanges } from '$lib/chat/live-changes';
-import { stopTurn } from '$lib/chat/chat-stream';
+import { stopTurn, type ChatMeta } from '$lib/chat/chat-stream';
 import { TurnEvents } from '$lib/chat/turn-events';
 import { errorText, TurnSender, type SendError } from '$lib/chat/turn-sender';
 import { TurnViews } from '$lib/chat/turn-views';
@@ -60,6 +60,11 @@ export class ChatState {
   returnedAttachments = $state<string[]>([]);
   /** A branch switch is being asked for and read. */
   switching = $state(false);
+  /**
+   * The project files answers asked from this tab are given with, by answer id, from the turn's
+   * `meta`: shown while the answer streams, before they are read back with the chat's files.
+   */
+  filesUsed = $state<Record<string, NonNullable<ChatMeta['files_used']>>>({});
   /** True once Realtime delivers this session's rows and broadcasts (tests and the UI wait for it). */
   live = $state(false);
   /** The answer being written in this session, by this or any other tab or device. */

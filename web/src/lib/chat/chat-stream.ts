@@ -18,6 +18,8 @@ export const chatEvents = {
     status: z.string().nullish(),
     /** false: a new chat streams before its rows are committed; a `stored` event follows. */
     stored: z.boolean().nullish(),
+    /** The project's files the answer is given with (its answer_sources, known from the start). */
+    files_used: z.array(z.object({ file_id: z.string().nullable(), name: z.string(), chunks: z.array(z.number()).nullable() })).nullish(),
   }),
   delta: z.object({ seq, text: z.string() }),
   reasoning: z.object({ seq, text: z.string() }),

@@ -7,7 +7,7 @@ import { ApiError, type Message } from '$lib/api';
 import { filesOutliveRefusal, refusalText } from '$lib/attachments/refusals';
 import { discardAttachments } from '$lib/attachments/upload';
 import { isFinished } from '$lib/chat/answer-merge';
-import { streamChat, type ChatRequest } from '$lib/chat/chat-stream';
+import { streamChat, type ChatMeta, type ChatRequest } from '$lib/chat/chat-stream';
 import type { LiveChanges } from '$lib/chat/live-changes';
 import { NewChat } from '$lib/chat/new-chat';
 import type { TurnEvents } from '$lib/chat/turn-events';
@@ -29,6 +29,7 @@ export interface SendingChat {
   notice: string | null;
   returnedDraft: string | null;
   returnedAttachments: string[];
+  filesUsed: Record<string, NonNullable<ChatMeta['files_used']>>;
   stop(): Promise<void>;
   catchUp(): Promise<void>;
 }
@@ -109,6 +110,7 @@ export class TurnSender {
             assistantId = meta.assistant_message_id ?? null;
             userMessageId = meta.user_message_id ?? null;
             this.adoptIds(pendingUserId, meta.user_message_id, pendingAssistantId, assistantId);
+            if (assistantId && meta.files_used?.length) chat.filesUsed[assistantId] = meta.files_used;
             if (assistantId) views.adopt(assistantId, controller);
             if (this.stopWanted) void chat.stop();
           },
