@@ -3,7 +3,7 @@
 // account address it names accepts or declines it, the owner lists and cancels — and no API
 // role writes a membership any other way, whatever it calls.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asActor, createAuthUser, PERMISSION_DENIED, type AuthUser } from '../helpers/actors.ts';
+import { asActor, createAuthUser, joinGroupChat, PERMISSION_DENIED, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 let db: TestDatabase;
@@ -132,5 +132,30 @@ describe('invitations: another user and anonymous', () => {
     const id = await invite(c.owner, c.session, c.invitee.email);
     await db.sql`delete from public.chat_sessions where id = ${c.session}`;
     expect(await db.sql`select 1 from public.session_invitations where id = ${id}`).toHaveLength(0);
+  });
+});
+
+describe('invitations: refusals', () => {
+  // The API (lib/db-errors.ts) and Data API callers tell refusals apart by SQLSTATE alone.
+  const code = (promise: Promise<unknown>) => promise.then(() => 'no error', (error: { code?: string }) => error.code);
+
+  it('each refusal has its own SQLSTATE', async () => {
+    const c = await chat();
+    const member = await createAuthUser(db.sql);
+    await joinGroupChat(db.sql, c.owner, member, c.session, 'member');
+    const inviteAs = (who: AuthUser, email: string) =>
+      code(asActor(db.sql, who, (tx) => tx`select public.invite_session_member(${c.session}, ${email}, 'member')`));
+    expect(await inviteAs(c.stranger, c.invitee.email)).toBe('MRG01');
+    expect(await inviteAs(member, c.invitee.email)).toBe('MRG01');
+    expect(await inviteAs(c.owner, c.owner.email.toUpperCase())).toBe('MRG02');
+    expect(await inviteAs(c.owner, member.email)).toBe('MRG03');
+    await db.sql`insert into public.session_invitations (session_id, owner_id, email, role)
+      select ${c.session}, ${c.owner.id}, 'pending-' || n || '@example.test', 'viewer' from generate_series(1, 100) n`;
+    expect(await inviteAs(c.owner, c.invitee.email)).toBe('MRG04');
+    // Re-inviting an address already pending changes its role: not a new invitation.
+    expect(await inviteAs(c.owner, 'pending-1@example.test')).toBe('no error');
+    const [pending] = await db.sql`select id from public.session_invitations where email = 'pending-1@example.test'`;
+    expect(await code(asActor(db.sql, c.invitee, (tx) => tx`select public.accept_session_invitation(${pending!.id})`))).toBe('MRG05');
+    expect(await code(asActor(db.sql, c.invitee, (tx) => tx`select public.accept_session_invitation(${crypto.randomUUID()})`))).toBe('MRG05');
   });
 });

@@ -6,7 +6,7 @@
  * is a 503 the caller can retry. Anything else stays a 500.
  */
 import postgres from 'postgres';
-import { ApiError } from './errors.ts';
+import { ApiError, notFound } from './errors.ts';
 
 const FOREIGN_KEY_VIOLATION = '23503';
 // Raised by public.require_live_session: the token's session has been signed out.
@@ -34,6 +34,26 @@ export function rowQuotaReached(error: unknown): ApiError | null {
   const what = table!.replaceAll('_', ' ');
   const per = owner === 'user_id' ? 'account' : owner!.replace(/_id$/, '').replaceAll('_', ' ');
   return new ApiError(409, 'limit_reached', `There can be at most ${Number(limit).toLocaleString('en')} ${what} per ${per}; delete some before adding more`);
+}
+
+// The refusals of the project's own RPCs, each with its own SQLSTATE of class `MR` (the
+// migrations that raise them list them: 20261203205734_give_invitation_refusals_sqlstates.sql).
+// Matched by code, never by message text.
+const REFUSALS: Record<string, () => ApiError> = {
+  MRG01: () => notFound('Session'),
+  MRG02: () => new ApiError(422, 'already_owner', 'You own this chat already'),
+  MRG03: () => new ApiError(409, 'already_member', 'That person is in this chat already; change their role in the list'),
+  MRG04: () => new ApiError(409, 'too_many_invitations', 'This chat has 100 pending invitations; cancel some first'),
+  MRG05: () => notFound('Invitation'),
+};
+
+/** Use as `.catch(rethrowRefusal)` on a call of an RPC that refuses with `MR` codes. */
+export function rethrowRefusal(error: unknown): never {
+  if (error instanceof postgres.PostgresError) {
+    const refusal = REFUSALS[error.code];
+    if (refusal) throw refusal();
+  }
+  throw error;
 }
 
 /** Use as `.catch(rethrowDatabaseError)` on a write that references other rows. */

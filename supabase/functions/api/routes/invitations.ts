@@ -5,10 +5,10 @@
  * decline_session_invitation, the session_invitations policies).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import postgres from 'postgres';
 import { requireUser } from '../lib/auth.ts';
 import { sessionTopic } from '../lib/realtime-broadcast.ts';
 import type { AppEnv } from '../lib/context.ts';
+import { rethrowRefusal } from '../lib/db-errors.ts';
 import { notFound } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
 import { Invitation } from './members.ts';
@@ -112,10 +112,7 @@ invitationsRoutes.openapi(routes.accept, async (c) => {
       select m.role, s.channel_epoch from public.session_members m join public.chat_sessions s on s.id = m.session_id
        where m.session_id = ${session_id} and m.user_id = ${c.var.user.id}`;
     return { session_id, ...row! };
-  }).catch((error: unknown) => {
-    if (error instanceof postgres.PostgresError && /no such invitation/.test(error.message)) throw notFound('Invitation');
-    throw error;
-  });
+  }).catch(rethrowRefusal);
   // The chat's open views re-read who is in it (this person's own devices hear it from the
   // database: user:<id>, 20261203180100).
   c.var.turns.broadcaster.send({ topic: sessionTopic(joined.session_id, joined.channel_epoch), event: 'members_changed', payload: {} });

@@ -58,6 +58,23 @@ describe('group chats', () => {
     expect((await (await g.member.request('GET', `/sessions/${g.id}/members`)).json()).share_owner_key).toBe(true);
   });
 
+  it('every refusal of an invitation has its status and code', async () => {
+    const g = await groupChat();
+    const error = async (res: Response) => [res.status, (await res.json()).error.code];
+    const invite = (who: ApiUser, email: string, id = g.id) => who.request('POST', `/sessions/${id}/members`, { email });
+    expect(await error(await invite(g.member, g.stranger.email))).toEqual([404, 'not_found']);
+    expect(await error(await invite(g.owner, g.stranger.email, crypto.randomUUID()))).toEqual([404, 'not_found']);
+    expect(await error(await invite(g.owner, g.owner.email))).toEqual([422, 'already_owner']);
+    expect(await error(await invite(g.owner, g.member.email))).toEqual([409, 'already_member']);
+    await api.db.sql`insert into public.session_invitations (session_id, owner_id, email, role)
+      select ${g.id}, ${g.owner.id}, 'pending-' || n || '@example.test', 'viewer' from generate_series(1, 100) n`;
+    const full = await invite(g.owner, g.stranger.email);
+    expect(await error(full)).toEqual([409, 'too_many_invitations']);
+    const [pending] = await api.db.sql`select id from public.session_invitations where session_id = ${g.id} limit 1`;
+    expect(await error(await g.stranger.request('POST', `/invitations/${pending!.id}/accept`))).toEqual([404, 'not_found']);
+    expect(await error(await g.stranger.request('POST', `/invitations/${crypto.randomUUID()}/accept`))).toEqual([404, 'not_found']);
+  });
+
   it('an invitation is pending until the invitee accepts; an unknown address gets the same answer as a known one', async () => {
     const g = await groupChat();
     const invite = async (email: string) => {

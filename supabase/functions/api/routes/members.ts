@@ -6,11 +6,11 @@
  * these routes only shape them.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import postgres from 'postgres';
 import { requireUser } from '../lib/auth.ts';
 import { sessionTopic } from '../lib/realtime-broadcast.ts';
 import type { AppEnv } from '../lib/context.ts';
-import { ApiError, notFound } from '../lib/errors.ts';
+import { rethrowRefusal } from '../lib/db-errors.ts';
+import { notFound } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
 
 const Role = z.enum(['viewer', 'member']);
@@ -110,15 +110,7 @@ membersRoutes.openapi(routes.invite, async (c) => {
     const [row] = await sql<{ id: string; email: string; role: 'viewer' | 'member'; created_at: Date }[]>`
       select id, email, role, created_at from public.session_invitations where id = ${invitation_id}`;
     return row!;
-  }).catch((error: unknown) => {
-    if (error instanceof postgres.PostgresError) {
-      if (/no such session/.test(error.message)) throw notFound('Session');
-      if (/own this chat/.test(error.message)) throw new ApiError(422, 'already_owner', 'You own this chat already');
-      if (/already in this chat/.test(error.message)) throw new ApiError(409, 'already_member', 'That person is in this chat already; change their role in the list');
-      if (/too many pending/.test(error.message)) throw new ApiError(409, 'too_many_invitations', 'This chat has 100 pending invitations; cancel some first');
-    }
-    throw error;
-  });
+  }).catch(rethrowRefusal);
   return c.json({ ...invitation, created_at: invitation.created_at.toISOString() }, 201);
 });
 
