@@ -37,21 +37,29 @@ export function rowQuotaReached(error: unknown): ApiError | null {
 }
 
 // The refusals of the project's own RPCs, each with its own SQLSTATE of class `MR` (the
-// migrations that raise them list them: 20261203205734_give_invitation_refusals_sqlstates.sql).
-// Matched by code, never by message text.
-const REFUSALS: Record<string, () => ApiError> = {
+// migrations that raise them list them: 20261203205734_give_invitation_refusals_sqlstates.sql,
+// 20261203210206_rate_limit_forks_and_invitations.sql). Matched by code, never by message text.
+const REFUSALS: Record<string, (error: postgres.PostgresError) => ApiError> = {
   MRG01: () => notFound('Session'),
   MRG02: () => new ApiError(422, 'already_owner', 'You own this chat already'),
   MRG03: () => new ApiError(409, 'already_member', 'That person is in this chat already; change their role in the list'),
   MRG04: () => new ApiError(409, 'too_many_invitations', 'This chat has 100 pending invitations; cancel some first'),
   MRG05: () => notFound('Invitation'),
+  MRG06: (error) => rateLimited('invitations', error),
+  MRF01: (error) => rateLimited('forks', error),
 };
+
+/** A rate-limit refusal of an RPC: its DETAIL is the whole seconds until a token is back. */
+function rateLimited(what: string, error: postgres.PostgresError): ApiError {
+  const seconds = /^\d+$/.test(error.detail ?? '') ? Number(error.detail) : 60;
+  return new ApiError(429, 'rate_limited', `Too many ${what}; try again in ${seconds} s`, { 'retry-after': String(seconds) });
+}
 
 /** Use as `.catch(rethrowRefusal)` on a call of an RPC that refuses with `MR` codes. */
 export function rethrowRefusal(error: unknown): never {
   if (error instanceof postgres.PostgresError) {
     const refusal = REFUSALS[error.code];
-    if (refusal) throw refusal();
+    if (refusal) throw refusal(error);
   }
   throw error;
 }

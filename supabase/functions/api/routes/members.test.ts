@@ -75,6 +75,23 @@ describe('group chats', () => {
     expect(await error(await g.stranger.request('POST', `/invitations/${crypto.randomUUID()}/accept`))).toEqual([404, 'not_found']);
   });
 
+  it('invitations and forks are rate-limited by the database: 429 rate_limited with Retry-After, nothing written', async () => {
+    const g = await groupChat();
+    const drain = (who: ApiUser, bucket: string) => api.db.sql`insert into private.rate_limit_buckets (user_id, bucket, tokens, refilled_at)
+      values (${who.id}, ${bucket}, 0, now()) on conflict (user_id, bucket) do update set tokens = 0, refilled_at = now()`;
+    await drain(g.owner, 'invitations');
+    const invited = await g.owner.request('POST', `/sessions/${g.id}/members`, { email: g.stranger.email });
+    expect([invited.status, (await invited.json()).error.code]).toEqual([429, 'rate_limited']);
+    expect(Number(invited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await (await g.owner.request('GET', `/sessions/${g.id}/invitations`)).json()).invitations).toEqual([]);
+
+    await drain(g.member, 'forks');
+    const forked = await g.member.request('POST', `/sessions/${g.id}/fork`, {});
+    expect([forked.status, (await forked.json()).error.code]).toEqual([429, 'rate_limited']);
+    expect(Number(forked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await (await g.member.request('GET', '/sessions')).json()).sessions.map((s: { id: string }) => s.id)).toEqual([g.id]);
+  });
+
   it('an invitation is pending until the invitee accepts; an unknown address gets the same answer as a known one', async () => {
     const g = await groupChat();
     const invite = async (email: string) => {

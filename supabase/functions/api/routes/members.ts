@@ -60,7 +60,7 @@ const routes = {
     description:
       'Records a pending invitation (inviting the address again changes its role). The answer is the same whether or not an account uses the address; whoever signs in with it sees the invitation (GET /invitations).',
     request: { params: IdParams, body: jsonBody(Invite) },
-    responses: { 201: jsonResponse(Invitation, 'The pending invitation'), ...errorResponses(400, 401, 404, 409, 422) },
+    responses: { 201: jsonResponse(Invitation, 'The pending invitation'), ...errorResponses(400, 401, 404, 409, 422, 429) },
   }),
   changeRole: createRoute({
     method: 'patch', path: '/{id}/members/{user_id}', tags, security,

@@ -9,6 +9,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import postgres from 'postgres';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
+import { rethrowRefusal } from '../lib/db-errors.ts';
 import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../lib/cursor.ts';
 import { ApiError, notFound } from '../lib/errors.ts';
 import { optionalQuery } from '../lib/inputs.ts';
@@ -64,13 +65,14 @@ const tags = ['sharing'];
 const IdParams = UuidParam();
 const NO_DATA_FOUND = 'P0002';
 
-/** The database says "no such session/message" (P0002): the caller sees a plain 404. */
+/** The database says "no such session/message" (P0002): the caller sees a plain 404. Other
+ * refusals (a fork's rate limit) as lib/db-errors.ts maps them. */
 function notFoundFromDatabase(what: string) {
   return (error: unknown): never => {
     if (error instanceof postgres.PostgresError && error.code === NO_DATA_FOUND) {
       throw notFound(/message/.test(error.message) ? 'Message' : what);
     }
-    throw error;
+    return rethrowRefusal(error);
   };
 }
 
@@ -97,7 +99,7 @@ const sessionRoutes = {
     method: 'post', path: '/{id}/fork', tags, security,
     summary: 'Copy this session (up to a message) into a new session of yours (its owner, members and viewers may)',
     request: { params: IdParams, body: jsonBody(ForkRequest) },
-    responses: { 201: jsonResponse(ForkResult, 'The new session'), ...errorResponses(400, 401, 404) },
+    responses: { 201: jsonResponse(ForkResult, 'The new session'), ...errorResponses(400, 401, 404, 429) },
   }),
 };
 
@@ -152,7 +154,7 @@ const sharedRoutes = {
     middleware: [requireUser] as const,
     summary: 'Copy a shared chat (up to a message) into your own account',
     request: { params: TokenParam, body: jsonBody(ForkRequest) },
-    responses: { 201: jsonResponse(ForkResult, 'The new session'), ...errorResponses(400, 401, 404) },
+    responses: { 201: jsonResponse(ForkResult, 'The new session'), ...errorResponses(400, 401, 404, 429) },
   }),
 };
 
