@@ -38,14 +38,17 @@ describe('file_metadata: owner', () => {
     await expect(asActor(db.sql, owner, (tx) => tx`update public.file_metadata set token_count = 0 where id = ${file!.id}`)).rejects.toThrow(PERMISSION_DENIED);
   });
 
-  it('reads and deletes their files; deletion queues the object', async () => {
+  it('reads and deletes their files (their chunks with them); deletion queues the object', async () => {
     const { owner, projectId } = await ownerWithProject();
     const row = fileRow(owner.id, projectId);
     const [file] = await db.sql`insert into public.file_metadata ${db.sql(row)} returning id`;
     await db.sql`insert into public.file_chunks (file_id, user_id, chunk_index, content, token_count) values (${file!.id}, ${owner.id}, 0, '# Notes', 3)`;
     expect(await asActor(db.sql, owner, (tx) => tx`select name from public.file_metadata where project_id = ${projectId}`)).toEqual([{ name: 'notes.md' }]);
     expect(await asActor(db.sql, owner, (tx) => tx`select content from public.file_chunks where file_id = ${file!.id}`)).toEqual([{ content: '# Notes' }]);
+    // A file's chunks go with it, never on their own (no delete privilege on file_chunks).
+    await expect(asActor(db.sql, owner, (tx) => tx`delete from public.file_chunks where file_id = ${file!.id}`)).rejects.toThrow(PERMISSION_DENIED);
     expect(await asActor(db.sql, owner, (tx) => tx`delete from public.file_metadata where id = ${file!.id} returning id`)).toHaveLength(1);
+    expect(await db.sql`select 1 from public.file_chunks where file_id = ${file!.id}`).toHaveLength(0);
     expect(await queued(row.storage_path)).toBe(true);
   });
 
