@@ -112,7 +112,7 @@ describe('messages: owner', () => {
     expect(hits.map((h) => h.id)).toEqual([messageId]);
   });
 
-  it('rejects unknown senders, statuses and error codes, whoever writes', async () => {
+  it('rejects unknown senders, statuses, error codes and model names with control characters, whoever writes', async () => {
     const { owner, sessionId } = await ownerWithMessage();
     await expect(db.sql`insert into public.messages (session_id, user_id, sender)
       values (${sessionId}, ${owner.id}, 'robot')`).rejects.toThrow(/check constraint/);
@@ -120,6 +120,12 @@ describe('messages: owner', () => {
       values (${sessionId}, ${owner.id}, 'assistant', 'done')`).rejects.toThrow(/check constraint/);
     await expect(db.sql`insert into public.messages (session_id, user_id, sender, error_code)
       values (${sessionId}, ${owner.id}, 'assistant', 'Not A Code')`).rejects.toThrow(/check constraint/);
+    // A model name is a label: no control characters (C0, DEL, C1), also for the Data API's secret key.
+    for (const model of ['gpt-4o\u001b[2J', 'gpt\n4o', 'gpt\u007f', 'gpt\u009b4o']) {
+      await expect(asActor(db.sql, 'service_role', (tx) => tx`insert into public.messages (session_id, user_id, sender, model)
+        values (${sessionId}, ${owner.id}, 'assistant', ${model})`)).rejects.toThrow(/messages_model_no_control_characters/);
+    }
+    await db.sql`insert into public.messages (session_id, user_id, sender, model) values (${sessionId}, ${owner.id}, 'assistant', 'meta-llama/Llama-3.1-8B:ﬁne ✓')`;
   });
 });
 

@@ -195,6 +195,10 @@ describe('POST /import', () => {
       [conversation('x', { source: 'claude' })],
       [conversation('x', { user_id: alice.id })],
       [conversation('x', { messages: [{ sender: 'user', content: 'a\u0000b' }], total: 1 })],
+      // A model name is a label, not a terminal: no control characters (C0, DEL, C1).
+      [conversation('x', { messages: [{ sender: 'assistant', content: 'Hi', model: 'gpt-4o\u001b[31m' }], total: 1 })],
+      [conversation('x', { messages: [{ sender: 'assistant', content: 'Hi', model: 'gpt\u009b4o' }], total: 1 })],
+      [conversation('x', { messages: [{ sender: 'assistant', content: 'Hi', model: 'x'.repeat(201) }], total: 1 })],
       [],
     ];
     for (const conversations of bad) {

@@ -12,7 +12,7 @@ import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { rethrowDatabaseError } from '../lib/db-errors.ts';
 import { endsMessage, writeImport } from '../lib/import/write-import.ts';
-import { codePoints, text, textChars } from '../lib/inputs.ts';
+import { codePoints, modelName, text, textChars } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../lib/errors.ts';
@@ -34,7 +34,7 @@ const ImportMessage = z
       description: "The whole message's length in characters (code points), when this is a piece of it; absent: the message ends with this piece",
     }),
     created_at: time,
-    model: text(200).min(1).nullish().openapi({ description: 'The model that wrote it, as the source names it' }),
+    model: modelName.nullish().openapi({ description: 'The model that wrote it, as the source names it (no control characters)' }),
     source_id: text(200).nullish().openapi({ description: "The message's id in the source (kept as provider_message_id)" }),
   })
   .refine((m) => m.content_offset + codePoints(m.content) <= (m.content_total ?? MESSAGE_CHARS), {

@@ -7728,7 +7728,7 @@ export type components = {
             content_total?: number | null;
             /** Format: date-time */
             created_at?: string | null;
-            /** @description The model that wrote it, as the source names it */
+            /** @description The model that wrote it, as the source names it (no control characters) */
             model?: string | null;
             /** @enum {string} */
             sender: "user" | "assistant";
