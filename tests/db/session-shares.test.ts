@@ -206,6 +206,25 @@ describe('session_shares: branches', () => {
     expect(contents(second)).toEqual(['line 1', 'line 0']);
   });
 
+  it('a page cursor off the shown branch reads nothing of the other branch', async () => {
+    const owner = await createAuthUser(db.sql);
+    // line 0 → line 1 → line 2 → line 3, and line 2 edited: "edit 2" → "edit 3" (the active leaf).
+    const chat = await chatWithMessages(owner, 4);
+    const [edit] = await db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id)
+      values (${chat.session}, ${owner.id}, 'user', 'edit 2', ${chat.messages[1]}) returning id`;
+    await db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id)
+      values (${chat.session}, ${owner.id}, 'assistant', 'edit 3', ${edit.id})`;
+    const token = await share(owner, chat.session, true);
+    const page = (before: string | null) =>
+      asActor(db.sql, 'anon', async (tx) => contents(await tx`select * from public.get_shared_messages(${token}, null, ${before}, 10)`));
+    expect(await page(null)).toEqual(['edit 3', 'edit 2', 'line 1', 'line 0']);
+    expect(await page(edit.id)).toEqual(['line 1', 'line 0']);
+    // "line 3" is on the branch the owner left: as a cursor it shows neither "line 2" nor anything else.
+    expect(await page(chat.messages[3]!)).toEqual([]);
+    expect(await page(chat.messages[2]!)).toEqual([]);
+    expect(await page(crypto.randomUUID())).toEqual([]);
+  });
+
   it('fork copies only the branch (up to a message), with its parent links; a shared fork refuses a message of another branch', async () => {
     const owner = await createAuthUser(db.sql);
     const viewer = await createAuthUser(db.sql);
