@@ -43,7 +43,7 @@ describe('fork_session: rate limit', () => {
     const session = await chat(owner!);
     await db.sql`insert into private.rate_limit_buckets (user_id, bucket, tokens, refilled_at) values (${stranger!.id}, 'forks', 1, now() + interval '1 hour')`;
     for (let i = 0; i < 3; i++) {
-      expect((await refusal(asActor(db.sql, stranger!, (tx) => tx`select public.fork_session(${session}, null, null)`)))?.code).toBe('P0002');
+      expect((await refusal(asActor(db.sql, stranger!, (tx) => tx`select public.fork_session(${session}, null, null)`)))?.code).toBe('MRF02');
     }
     const [bucket] = await db.sql`select tokens from private.rate_limit_buckets where user_id = ${stranger!.id} and bucket = 'forks'`;
     expect(bucket!.tokens).toBe(1);

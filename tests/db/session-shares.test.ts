@@ -153,6 +153,11 @@ describe('session_shares: another user', () => {
     // A message id from outside the link is refused.
     const [outside] = await db.sql`select id from public.messages where session_id = ${session} and content = 'after sharing'`;
     await expect(asActor(db.sql, viewer, (tx) => tx`select public.fork_session(null, ${token}, ${outside.id})`)).rejects.toThrow(/no such message/);
+    // Each refusal its own SQLSTATE (lib/db-errors.ts maps them by code): no such message, no such link or chat.
+    const code = (query: Promise<unknown>) => query.then(() => 'no error', (error: { code?: string }) => error.code);
+    expect(await code(asActor(db.sql, viewer, (tx) => tx`select public.fork_session(null, ${token}, ${outside.id})`))).toBe('MRF03');
+    expect(await code(asActor(db.sql, viewer, (tx) => tx`select public.fork_session(null, ${'x'.repeat(43)}, null)`))).toBe('MRF02');
+    expect(await code(asActor(db.sql, viewer, (tx) => tx`select public.fork_session(${session}, null, null)`))).toBe('MRF02');
     await expect(asActor(db.sql, viewer, (tx) => tx`select public.fork_session(null, ${token}, ${messages[0]})`)).resolves.toBeTruthy();
   });
 });

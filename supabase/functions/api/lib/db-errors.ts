@@ -38,7 +38,8 @@ export function rowQuotaReached(error: unknown): ApiError | null {
 
 // The refusals of the project's own RPCs, each with its own SQLSTATE of class `MR` (the
 // migrations that raise them list them: 20261203205734_give_invitation_refusals_sqlstates.sql,
-// 20261203210206_rate_limit_forks_and_invitations.sql). Matched by code, never by message text.
+// 20261203210206_rate_limit_forks_and_invitations.sql, 20261203212549_give_fork_refusals_sqlstates.sql).
+// Matched by code, never by message text.
 const REFUSALS: Record<string, (error: postgres.PostgresError) => ApiError> = {
   MRG01: () => notFound('Session'),
   MRG02: () => new ApiError(422, 'already_owner', 'You own this chat already'),
@@ -47,6 +48,8 @@ const REFUSALS: Record<string, (error: postgres.PostgresError) => ApiError> = {
   MRG05: () => notFound('Invitation'),
   MRG06: (error) => rateLimited('invitations', error),
   MRF01: (error) => rateLimited('forks', error),
+  MRF02: () => notFound('Session'),
+  MRF03: () => notFound('Message'),
 };
 
 /** A rate-limit refusal of an RPC: its DETAIL is the whole seconds until a token is back. */

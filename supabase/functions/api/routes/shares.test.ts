@@ -154,8 +154,10 @@ describe('fork', () => {
     const page = await (await bob.request('GET', `/sessions/${session_id}/messages`)).json();
     expect(page.messages.map((m: { content: string }) => m.content)).toEqual(['q', 'a']);
     // Forking someone else's chat without the link, or a message outside it, is a 404.
-    expect((await bob.request('POST', `/sessions/${id}/fork`, {})).status).toBe(404);
-    expect((await bob.request('POST', `/shared/${token}/fork`, { message_id: crypto.randomUUID() })).status).toBe(404);
+    const refused = async (res: Response) => [res.status, (await res.json()).error.message];
+    expect(await refused(await bob.request('POST', `/sessions/${id}/fork`, {}))).toEqual([404, 'Session not found']);
+    expect(await refused(await bob.request('POST', `/shared/${'x'.repeat(43)}/fork`, {}))).toEqual([404, 'Share link not found']);
+    expect(await refused(await bob.request('POST', `/shared/${token}/fork`, { message_id: crypto.randomUUID() }))).toEqual([404, 'Message not found']);
     expect((await bob.request('POST', `/shared/${token}/fork`, { message_id: messages[0] })).status).toBe(201);
   });
 });

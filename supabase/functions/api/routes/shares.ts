@@ -65,13 +65,16 @@ const tags = ['sharing'];
 const IdParams = UuidParam();
 const NO_DATA_FOUND = 'P0002';
 
-/** The database says "no such session/message" (P0002): the caller sees a plain 404. Other
- * refusals (a fork's rate limit) as lib/db-errors.ts maps them. */
-function notFoundFromDatabase(what: string) {
+/** share_session says "no such session" (P0002): the caller sees a plain 404. */
+function sessionNotFound(error: unknown): never {
+  if (error instanceof postgres.PostgresError && error.code === NO_DATA_FOUND) throw notFound('Session');
+  throw error;
+}
+
+/** fork_session's refusals (lib/db-errors.ts), a missing source named as the caller named it. */
+function forkRefused(source: string) {
   return (error: unknown): never => {
-    if (error instanceof postgres.PostgresError && error.code === NO_DATA_FOUND) {
-      throw notFound(/message/.test(error.message) ? 'Message' : what);
-    }
+    if (error instanceof postgres.PostgresError && error.code === 'MRF02') throw notFound(source);
     return rethrowRefusal(error);
   };
 }
@@ -113,7 +116,7 @@ sessionSharesRoutes.openapi(sessionRoutes.create, async (c) => {
     const [{ token }] = await sql<{ token: string }[]>`select public.share_session(${id}, ${live}) as token`;
     const [row] = await sql<{ live: boolean; shared_at: Date }[]>`select live, shared_at from public.session_shares where session_id = ${id}`;
     return { token, ...row };
-  }).catch(notFoundFromDatabase('Session'));
+  }).catch(sessionNotFound);
   return c.json({ ...share, path: `/s/${share.token}` }, 201);
 });
 
@@ -138,7 +141,7 @@ sessionSharesRoutes.openapi(sessionRoutes.fork, async (c) => {
   const { message_id } = c.req.valid('json');
   const sessionId = await c.var.db.withUserTransaction(c.var.user, async (sql) =>
     (await sql<{ id: string }[]>`select public.fork_session(${id}, null, ${message_id ?? null}) as id`)[0].id,
-  ).catch(notFoundFromDatabase('Session'));
+  ).catch(forkRefused('Session'));
   return c.json({ session_id: sessionId }, 201);
 });
 
@@ -190,6 +193,6 @@ sharedChatRoutes.openapi(sharedRoutes.fork, async (c) => {
   const { message_id } = c.req.valid('json');
   const sessionId = await c.var.db.withUserTransaction(c.var.user, async (sql) =>
     (await sql<{ id: string }[]>`select public.fork_session(null, ${token}, ${message_id ?? null}) as id`)[0].id,
-  ).catch(notFoundFromDatabase('Share link'));
+  ).catch(forkRefused('Share link'));
   return c.json({ session_id: sessionId }, 201);
 });
