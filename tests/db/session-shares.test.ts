@@ -1,7 +1,7 @@
 // session_shares and the share/fork functions, per actor: owner, other user, anonymous
 // visitor with the link, anonymous visitor without it, and the service role.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asActor, createAuthUser, PERMISSION_DENIED, type AuthUser } from '../helpers/actors.ts';
+import { asActor, createAuthUser, joinGroupChat, PERMISSION_DENIED, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 let db: TestDatabase;
@@ -228,6 +228,26 @@ describe('session_shares: branches', () => {
     expect(await page(chat.messages[3]!)).toEqual([]);
     expect(await page(chat.messages[2]!)).toEqual([]);
     expect(await page(crypto.randomUUID())).toEqual([]);
+  });
+
+  it("a group chat's link names the authors of the questions it shows, and of no other branch's", async () => {
+    const [owner, member] = [await createAuthUser(db.sql), await createAuthUser(db.sql)];
+    const [row] = await db.sql`insert into public.chat_sessions (user_id, title) values (${owner.id}, 'Team') returning id`;
+    await joinGroupChat(db.sql, owner, member, row!.id, 'member');
+    const say = async (sender: string, content: string, parent: string | null, author = owner) => (await db.sql`
+      insert into public.messages (session_id, user_id, author_id, sender, content, parent_id)
+      values (${row!.id}, ${owner.id}, ${author.id}, ${sender}, ${content}, ${parent}) returning id`)[0]!.id as string;
+    // q0 (member) → a0 → q1 (member) → a1, and q1 edited by the owner: q1' → a1' (the active leaf).
+    const q0 = await say('user', 'q0', null, member);
+    const a0 = await say('assistant', 'a0', q0);
+    const q1 = await say('user', 'q1', a0, member);
+    await say('assistant', 'a1', q1);
+    const q1edit = await say('user', "q1'", a0);
+    await say('assistant', "a1'", q1edit);
+    const token = await share(owner, row!.id, true);
+    const authors = await asActor(db.sql, 'anon', (tx) =>
+      tx`select message_id from public.get_shared_message_authors(${token}, ${[q0, q1, q1edit]}::uuid[])`);
+    expect(authors.map((a) => a.message_id).sort()).toEqual([q0, q1edit].sort());
   });
 
   it('fork copies only the branch (up to a message), with its parent links; a shared fork refuses a message of another branch', async () => {
