@@ -2,7 +2,9 @@
  * /api/api-keys: keys a signed-in user creates for other apps (`mrp_…`, shown once, stored as
  * SHA-256), lists with their last use, and revokes. Managing keys needs a session: a request
  * made with an API key can never mint or revoke keys (requireUser refuses keys, and the
- * delete policy refuses claims carrying `api_key_id`).
+ * delete policy refuses claims carrying `api_key_id`). An account with two-factor sign-in
+ * manages them only from an aal2 session (lib/mfa.ts): a key outlives the session that made
+ * it, so a password alone must not be able to mint one.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { API_KEY_SCOPES, generateApiKey } from '../lib/api-keys.ts';
@@ -10,9 +12,12 @@ import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError, notFound } from '../lib/errors.ts';
 import { trimmed } from '../lib/inputs.ts';
+import { requireMfaLevel } from '../lib/mfa.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
 
 const MAX_KEYS = 50;
+// What an aal1 session of an account with two-factor sign-in is refused.
+const MFA_FOR = 'to manage API keys';
 
 const ApiKeySchema = z
   .object({
@@ -53,18 +58,18 @@ const routes = {
     method: 'post', path: '/', tags, security,
     summary: 'Create an API key for another app (the key is shown once)',
     request: { body: jsonBody(CreateApiKey) },
-    responses: { 201: jsonResponse(CreatedApiKey, 'The new key, with the secret'), ...errorResponses(400, 401, 409) },
+    responses: { 201: jsonResponse(CreatedApiKey, 'The new key, with the secret'), ...errorResponses(400, 401, 403, 409) },
   }),
   list: createRoute({
     method: 'get', path: '/', tags, security,
     summary: 'List my API keys (never the secret)',
-    responses: { 200: jsonResponse(z.object({ keys: z.array(ApiKeySchema) }).openapi('ApiKeyList'), 'Newest first'), ...errorResponses(401) },
+    responses: { 200: jsonResponse(z.object({ keys: z.array(ApiKeySchema) }).openapi('ApiKeyList'), 'Newest first'), ...errorResponses(401, 403) },
   }),
   revoke: createRoute({
     method: 'delete', path: '/{id}', tags, security,
     summary: 'Revoke a key: the next request made with it is refused',
     request: { params: UuidParam() },
-    responses: { 204: { description: 'Revoked' }, ...errorResponses(400, 401, 404) },
+    responses: { 204: { description: 'Revoked' }, ...errorResponses(400, 401, 403, 404) },
   }),
 };
 
@@ -93,9 +98,13 @@ apiKeysRoutes.use('*', requireUser);
 
 apiKeysRoutes.openapi(routes.create, async (c) => {
   const input = c.req.valid('json');
-  const [{ count }] = await c.var.db.withUserTransaction(c.var.user, (sql) =>
-    sql<{ count: number }[]>`select count(*)::int as count from public.api_keys where user_id = ${c.var.user.id}`,
-  );
+  // The key is stored on the owner connection (private.create_api_key): the caller's MFA level
+  // is asked here, as the caller, in the transaction that counts their keys.
+  const count = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    await requireMfaLevel(sql, MFA_FOR);
+    const [row] = await sql<{ count: number }[]>`select count(*)::int as count from public.api_keys where user_id = ${c.var.user.id}`;
+    return row!.count;
+  });
   if (count >= MAX_KEYS) throw new ApiError(409, 'too_many_keys', `You have ${MAX_KEYS} keys; revoke one you no longer use first`);
   const secret = await generateApiKey();
   const row = await c.var.db.createApiKey(c.var.user.id, {
@@ -110,16 +119,22 @@ apiKeysRoutes.openapi(routes.create, async (c) => {
 });
 
 apiKeysRoutes.openapi(routes.list, async (c) => {
-  const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql<KeyRow[]>`
-    select id, name, prefix, scopes, expires_at, last_used_at, created_at
-      from public.api_keys where user_id = ${c.var.user.id}
-     order by created_at desc, id desc`);
+  const rows = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    await requireMfaLevel(sql, MFA_FOR);
+    return await sql<KeyRow[]>`
+      select id, name, prefix, scopes, expires_at, last_used_at, created_at
+        from public.api_keys where user_id = ${c.var.user.id}
+       order by created_at desc, id desc`;
+  });
   return c.json({ keys: rows.map(present) }, 200);
 });
 
 apiKeysRoutes.openapi(routes.revoke, async (c) => {
   const { id } = c.req.valid('param');
-  const deleted = await c.var.db.withUserTransaction(c.var.user, (sql) => sql`delete from public.api_keys where id = ${id} returning id`);
+  const deleted = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    await requireMfaLevel(sql, MFA_FOR);
+    return await sql`delete from public.api_keys where id = ${id} returning id`;
+  });
   if (deleted.length === 0) throw notFound('API key');
   return c.body(null, 204);
 });

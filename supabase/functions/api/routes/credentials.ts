@@ -4,10 +4,10 @@
  * the base URL and timestamps.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { encryptCredential, keyHint } from '../lib/credentials-crypto.ts';
+import { assertMfaLevel } from '../lib/mfa.ts';
 import { ApiError } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
@@ -51,18 +51,8 @@ const toCredential = (r: Row) => ({
 });
 
 const tags = ['credentials'];
-
-/**
- * A user with a verified MFA factor manages keys only from an aal2 session. The database's
- * restrictive policy enforces it for reads and deletes made as the user; writes go through
- * the owner-side store_credential, so the same helper is asked here first.
- */
-async function assertMfaLevel(c: Context<AppEnv>): Promise<void> {
-  const [row] = await c.var.db.withUserTransaction(c.var.user, (sql) => sql<{ ok: boolean }[]>`select public.meets_mfa_requirement() as ok`);
-  if (!row?.ok) {
-    throw new ApiError(403, 'insufficient_aal', 'Enter the code from your authenticator app to manage API keys (this account uses two-factor sign-in)');
-  }
-}
+// What an aal1 session of an account with two-factor sign-in is refused (lib/mfa.ts).
+const MFA_FOR = 'to manage provider keys';
 
 const list = createRoute({
   method: 'get', path: '/', tags, security, middleware: [requireUser] as const,
@@ -93,7 +83,7 @@ const verify = createRoute({
 
 export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
   .openapi(list, async (c) => {
-    await assertMfaLevel(c);
+    await assertMfaLevel(c, MFA_FOR);
     const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql<Row[]>`
       select provider, key_hint, base_url, last_used_at, created_at, updated_at
         from public.api_credentials order by provider`);
@@ -104,7 +94,7 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
     const body = c.req.valid('json');
     const { config, user } = c.var;
     const provider = requireProvider(config, providerId);
-    await assertMfaLevel(c);
+    await assertMfaLevel(c, MFA_FOR);
     if (provider.id === 'demo') throw new ApiError(422, 'unprocessable', 'The demo provider needs no key');
     if (provider.requires_key && !body.api_key) throw new ApiError(400, 'invalid_request', 'api_key: required for this provider');
     let baseUrl: string | null = null;
@@ -125,7 +115,7 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
   })
   .openapi(remove, async (c) => {
     const { provider } = c.req.valid('param');
-    await assertMfaLevel(c);
+    await assertMfaLevel(c, MFA_FOR);
     const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql`
       delete from public.api_credentials where provider = ${provider} returning id`);
     if (rows.length === 0) throw new ApiError(404, 'not_found', 'No key stored for this provider');
@@ -134,7 +124,7 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
   .openapi(verify, async (c) => {
     const { provider: providerId } = c.req.valid('param');
     const { config, db, user, deps } = c.var;
-    await assertMfaLevel(c);
+    await assertMfaLevel(c, MFA_FOR);
     // Verification calls a third party with the user's key; bound it like chat.
     const limit = await db.consumeRateLimit(user.id, 'verify', 10, 0.1);
     if (!limit.allowed) {
