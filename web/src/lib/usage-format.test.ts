@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatTokens, formatUsd } from './usage-format.ts';
+import { formatBytes, formatCost, formatCount, formatDuration, formatTokens, formatUsd } from './usage-format.ts';
 
 describe('formatDuration', () => {
   it('shows milliseconds under a second, tenths of seconds under a minute, then minutes', () => {
@@ -21,6 +21,29 @@ describe('formatUsd', () => {
     expect(formatUsd(1.234)).toBe('$1.23');
     expect(formatUsd(0.00029)).toBe('$0.00029');
     expect(formatUsd(0.000076)).toBe('$0.000076');
+  });
+
+  it('groups thousands, as a budget or a busy month reaches them', () => {
+    expect(formatUsd(1234.5)).toBe('$1,234.50');
+    expect(formatUsd(1_000_000)).toBe('$1,000,000.00');
+    expect(formatUsd(999.999)).toBe('$1,000.00');
+  });
+});
+
+describe('formatCost', () => {
+  it('never shows calls to a model without a price as free', () => {
+    expect(formatCost(0, 4, 4)).toBe('unpriced');
+    expect(formatCost(1.2, 3, 10)).toBe('$1.20 + 3 unpriced');
+    expect(formatCost(0, 1200, 5000)).toBe('$0 + 1,200 unpriced');
+    expect(formatCost(0.5, 0, 2)).toBe('$0.50');
+    expect(formatCost(0, 0, 0)).toBe('$0');
+  });
+});
+
+describe('formatCount', () => {
+  it('groups thousands', () => {
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(12_345_678)).toBe('12,345,678');
   });
 });
 

@@ -1,13 +1,29 @@
 // How the web app shows dollars, durations, token counts and file sizes (usage page, prompt
 // page, playground, chat answers, attachments, project files).
 
-/** Dollars for people: cents from a cent up, two significant digits below (a call can cost $0.00029). */
+/** Dollars for people: cents from a cent up, thousands grouped ("$1,234.50"), two significant digits below a cent (a call can cost $0.00029). */
 export function formatUsd(value: number | null): string {
   if (value === null) return '—';
   if (value === 0) return '$0';
-  if (Math.abs(value) >= 0.01) return `$${value.toFixed(2)}`;
+  if (Math.abs(value) >= 0.01) return `$${value.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
   const digits = Math.min(12, Math.ceil(-Math.log10(Math.abs(value))) + 1);
   return `$${value.toFixed(digits).replace(/0+$/, '')}`;
+}
+
+/**
+ * What calls cost, for people, when some used a model without a price: their cost is unknown,
+ * not $0, so a group of only such calls says "unpriced" and a mixed one counts them beside the
+ * dollars of the others ("$1.20 + 3 unpriced").
+ */
+export function formatCost(costUsd: number, unpricedCalls: number, calls: number): string {
+  if (unpricedCalls === 0) return formatUsd(costUsd);
+  if (unpricedCalls >= calls) return 'unpriced';
+  return `${formatUsd(costUsd)} + ${formatCount(unpricedCalls)} unpriced`;
+}
+
+/** A count for people, thousands grouped: "1,234,567". */
+export function formatCount(count: number): string {
+  return count.toLocaleString('en');
 }
 
 /** A call's duration for people: milliseconds under a second, then seconds, then minutes (an answer can run for minutes). */
@@ -27,5 +43,5 @@ export function formatBytes(bytes: number): string {
 
 /** A token count for people: "1 token", "1,204 tokens". */
 export function formatTokens(count: number): string {
-  return `${count.toLocaleString('en')} ${count === 1 ? 'token' : 'tokens'}`;
+  return `${formatCount(count)} ${count === 1 ? 'token' : 'tokens'}`;
 }

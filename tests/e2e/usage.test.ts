@@ -1,0 +1,48 @@
+// Usage and settings figures as a user reads them: calls to a model without a price say
+// "unpriced" (never $0), big numbers are grouped, and the budget is in the same dollars.
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { open, signUp, startE2E, type E2E } from './helpers.ts';
+
+describe('usage figures in the browser', { timeout: 120_000 }, () => {
+  let e2e: E2E;
+  let sql: ReturnType<typeof postgres>;
+  beforeAll(async () => {
+    e2e = await startE2E('usage');
+    sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await e2e?.stop();
+  });
+
+  /** A call logged now for the user, as the API logs one (`usd` null: a model without a price). */
+  async function call(email: string, provider: string, model: string, usd: string | null, tokens: number) {
+    await sql`
+      insert into public.prompt_usage_logs (user_id, provider, model, status, cost_usd, token_count, latency_ms)
+      select id, ${provider}, ${model}, 'success', ${usd}::numeric, ${tokens}, 800 from auth.users where email = ${email}`;
+  }
+
+  it('says what unpriced calls cost is unknown (never $0) and groups thousands, on the usage page and the budget', async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page);
+    await call(email, 'openai', 'gpt-4o', '1234.5', 2_500_000);
+    await call(email, 'ollama', 'llama3', null, 1_000);
+    await call(email, 'ollama', 'llama3', null, 2_000);
+
+    await open(page, '/usage');
+    const total = (term: string) => page.getByTestId('usage-totals').locator('div', { hasText: term }).first().locator('dd').textContent();
+    await expect(total('Cost')).resolves.toBe('$1,234.50 + 2 unpriced');
+    await expect(total('Tokens')).resolves.toBe('2,503,000');
+    await page.getByText('2 calls used a model without a price: what they cost is unknown').waitFor();
+    const cost = (model: string) => page.getByTestId('usage-by-model').locator('tr', { hasText: model }).locator('td').nth(1).textContent();
+    await expect(cost('ollama/llama3')).resolves.toBe('unpriced');
+    await expect(cost('openai/gpt-4o')).resolves.toBe('$1,234.50');
+
+    // The budget in the same dollars.
+    await sql`update public.profiles set monthly_budget_usd = 1000000 where id = (select id from auth.users where email = ${email})`;
+    await open(page, '/settings');
+    const spend = (await page.getByTestId('budget-spend').textContent())!.replace(/\s+/g, ' ');
+    expect(spend).toContain('$1,234.50 spent this month of $1,000,000.00 (0 %)');
+  });
+});
