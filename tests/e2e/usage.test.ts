@@ -1,5 +1,6 @@
 // Usage and settings figures as a user reads them: calls to a model without a price say
-// "unpriced" (never $0), big numbers are grouped, and the budget is in the same dollars.
+// "unpriced" (never $0), big numbers are grouped, the budget is in the same dollars, and a range
+// longer than the API reports at once shows its last 400 days instead of an error page.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { open, signUp, startE2E, type E2E } from './helpers.ts';
@@ -44,5 +45,21 @@ describe('usage figures in the browser', { timeout: 120_000 }, () => {
     await open(page, '/settings');
     const spend = (await page.getByTestId('budget-spend').textContent())!.replace(/\s+/g, ' ');
     expect(spend).toContain('$1,234.50 spent this month of $1,000,000.00 (0 %)');
+  });
+
+  it('shows the last 400 days of a longer range, which the API would refuse, and says so', async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page);
+    await call(email, 'openai', 'gpt-4o', '0.5', 100);
+    // Two years asked: the last 400 days shown, said so, and the CSV of those days downloads.
+    const today = new Date().toISOString().slice(0, 10);
+    await open(page, `/usage?from=2020-01-01&to=${today}`);
+    await page.getByTestId('range-shortened').waitFor();
+    const first = new Date(Date.parse(`${today}T00:00:00Z`) - 399 * 86_400_000).toISOString().slice(0, 10);
+    await expect(page.getByLabel('From').inputValue()).resolves.toBe(first);
+    await expect(page.getByTestId('usage-totals').locator('div', { hasText: 'Calls' }).first().locator('dd').textContent()).resolves.toBe('1');
+    const csv = await page.request.get((await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href'))!);
+    expect(csv.status()).toBe(200);
+    expect((await csv.text()).trim().split('\n')).toHaveLength(2);
   });
 });

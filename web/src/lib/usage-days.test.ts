@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { everyDay, nextDay } from './usage-days';
+import { everyDay, MAX_RANGE_DAYS, nextDay, shownRange } from './usage-days';
 
 const empty = (day: string) => ({ day, calls: 0 });
 
@@ -27,5 +27,17 @@ describe('everyDay', () => {
     const busy = [{ day: '2020-06-01', calls: 1 }];
     expect(everyDay('2020-01-01', '2026-12-31', busy, empty)).toBe(busy);
     expect(everyDay('2025-01-01', '2026-12-31', busy, empty)).toHaveLength(730);
+  });
+});
+
+describe('shownRange', () => {
+  it('keeps the last 400 days of a longer range, which the API would refuse', () => {
+    expect(shownRange('2024-01-01', '2026-12-03')).toEqual({ from: '2025-10-30', to: '2026-12-03', shortened: true });
+    expect(everyDay('2025-10-30', '2026-12-03', [], empty)).toHaveLength(MAX_RANGE_DAYS);
+    expect(shownRange('2025-10-30', '2026-12-03')).toEqual({ from: '2025-10-30', to: '2026-12-03', shortened: false });
+  });
+
+  it('turns a start after the end into that one day', () => {
+    expect(shownRange('2026-12-05', '2026-12-03')).toEqual({ from: '2026-12-03', to: '2026-12-03', shortened: false });
   });
 });

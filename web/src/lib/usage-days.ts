@@ -7,6 +7,22 @@ export function nextDay(day: string): string {
   return date.toISOString().slice(0, 10);
 }
 
+/** Most days the API reports at once (GET /usage's MAX_RANGE_DAYS, `to` exclusive). */
+export const MAX_RANGE_DAYS = 400;
+
+/**
+ * The days the usage page can show for a range asked in its address (inclusive, YYYY-MM-DD): a
+ * `from` after `to` becomes `to`, and a range longer than the API reports at once keeps its
+ * last MAX_RANGE_DAYS days (`shortened`), instead of an error page and a CSV link that fails.
+ */
+export function shownRange(from: string, to: string): { from: string; to: string; shortened: boolean } {
+  if (from > to) return { from: to, to, shortened: false };
+  const earliest = new Date(`${to}T00:00:00Z`);
+  earliest.setUTCDate(earliest.getUTCDate() - (MAX_RANGE_DAYS - 1));
+  const first = earliest.toISOString().slice(0, 10);
+  return from < first ? { from: first, to, shortened: true } : { from, to, shortened: false };
+}
+
 /** Longest range drawn day by day, with empty days as zeros (two years). */
 const MAX_FILLED_DAYS = 731;
 
