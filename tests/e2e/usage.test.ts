@@ -1,6 +1,7 @@
 // Usage and settings figures as a user reads them: calls to a model without a price say
-// "unpriced" (never $0), big numbers are grouped, the budget is in the same dollars, and a range
-// longer than the API reports at once shows its last 400 days instead of an error page.
+// "unpriced" (never $0), big numbers are grouped, a range longer than the API reports at once
+// shows its last 400 days instead of an error page, the budget is in the same dollars, and an
+// expired API key is listed as expired.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { open, signUp, startE2E, type E2E } from './helpers.ts';
@@ -61,5 +62,22 @@ describe('usage figures in the browser', { timeout: 120_000 }, () => {
     const csv = await page.request.get((await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href'))!);
     expect(csv.status()).toBe(200);
     expect((await csv.text()).trim().split('\n')).toHaveLength(2);
+  });
+
+  it('lists an expired API key as expired, not like a working one', async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page);
+    for (const [name, expires] of [['old bot', '1 day'], ['new bot', '-30 days']] as const) {
+      await sql`
+        insert into public.api_keys (user_id, name, prefix, key_hash, scopes, expires_at)
+        select id, ${name}, 'mrp_abcdefgh', sha256(convert_to(gen_random_uuid()::text, 'utf8')), array['chat'], now() - ${expires}::interval
+          from auth.users where email = ${email}`;
+    }
+    await open(page, '/settings/api-keys');
+    const keys = page.getByTestId('api-key-list');
+    await expect(keys.locator('li', { hasText: 'old bot' }).textContent()).resolves.toMatch(/expired .*\(apps using it are refused\)/);
+    const working = await keys.locator('li', { hasText: 'new bot' }).textContent();
+    expect(working).toContain('expires');
+    expect(working).not.toContain('expired');
   });
 });

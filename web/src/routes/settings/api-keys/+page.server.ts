@@ -19,7 +19,10 @@ const createForm = z.object({
 export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
   try {
-    return { keys: (await ok(api.GET('/api/api-keys'))).keys };
+    const { keys } = await ok(api.GET('/api/api-keys'));
+    // An expired key is refused (401) though still listed: the list says so rather than showing it like a working one.
+    const now = Date.now();
+    return { keys: keys.map((key) => ({ ...key, expired: key.expires_at !== null && Date.parse(key.expires_at) <= now })) };
   } catch (err) {
     loadFailed(err);
   }
