@@ -1,10 +1,11 @@
 /**
  * Two-factor sign-in for what the API does on the owner connection: a user with a verified
- * MFA factor manages their provider keys and their API keys only from an aal2 session. The
- * database's restrictive policies hold it for reads and deletes made as the user
- * (public.meets_mfa_requirement(), https://supabase.com/docs/guides/auth/auth-mfa#enforce-rules-for-mfa-logins);
- * writes that go through owner-side helpers (store_credential, create_api_key) ask the same
- * function as the caller first.
+ * MFA factor manages their provider keys and their API keys, and deletes their account, only
+ * from an aal2 session. The database's restrictive policies hold it for reads and deletes made
+ * as the user (public.meets_mfa_requirement(),
+ * https://supabase.com/docs/guides/auth/auth-mfa#enforce-rules-for-mfa-logins);
+ * writes that go through owner-side helpers (store_credential, create_api_key, delete_account)
+ * ask the same function as the caller first.
  *
  *   await assertMfaLevel(c, 'to manage provider keys');
  *   await db.withUserTransaction(user, async (sql) => { await requireMfaLevel(sql, 'to manage API keys'); … });

@@ -2,6 +2,7 @@
 // and account deletion (every row gone, other users untouched).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signAccessToken } from '../../../../local/src/keys/index.ts';
 import { asActor, PERMISSION_DENIED } from '../../../../tests/helpers/actors.ts';
 import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
 
@@ -164,6 +165,24 @@ describe('me', () => {
       expect(res.status, path).toBe(401);
       expect((await res.json()).error.code).toBe('unauthorized');
     }
+  });
+
+  it('deletes an account with two-factor sign-in only from a session that used the second factor', async () => {
+    const alice = await api.createUser();
+    await populate(alice);
+    await api.db.sql`insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, secret)
+      values (${randomUUID()}, ${alice.id}, 'phone', 'totp', 'verified', now(), now(), 'JBSWY3DPEHPK3PXP')`;
+    const at = async (aal: 'aal1' | 'aal2') => {
+      const token = await signAccessToken(api.keys, { sub: alice.id, email: alice.email, iss: `${api.config.supabaseUrl}/auth/v1`, aal });
+      return api.request('DELETE', '/me', undefined, { authorization: `Bearer ${token}` });
+    };
+    const before = await rowCounts(alice.id);
+    const refused = await at('aal1');
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error).toMatchObject({ code: 'insufficient_aal', message: expect.stringMatching(/authenticator app to delete your account/) });
+    expect(await rowCounts(alice.id)).toEqual(before);
+    expect((await at('aal2')).status).toBe(204);
+    expect((await rowCounts(alice.id)).users).toBe(0);
   });
 
   it('keeps the privileged delete out of reach of every API role', async () => {

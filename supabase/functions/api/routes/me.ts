@@ -12,6 +12,7 @@ import type { AppEnv } from '../lib/context.ts';
 import { notFound } from '../lib/errors.ts';
 import { nonEmpty, NOTHING_TO_UPDATE, providerId, text, trimmed } from '../lib/inputs.ts';
 import { jsonbText } from '../lib/jsonb.ts';
+import { assertMfaLevel } from '../lib/mfa.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import {
   MessageSchema,
@@ -113,8 +114,8 @@ const routes = {
   }),
   delete: createRoute({
     method: 'delete', path: '/', tags, security,
-    summary: 'Delete the account and everything in it',
-    responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 404) },
+    summary: 'Delete the account and everything in it (an account with two-factor sign-in: from an aal2 session)',
+    responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404) },
   }),
   export: createRoute({
     method: 'get', path: '/export', tags, security,
@@ -156,6 +157,9 @@ meRoutes.openapi(routes.update, async (c) => {
 });
 
 meRoutes.openapi(routes.delete, async (c) => {
+  // Nothing undoes it: an account with two-factor sign-in is deleted only from a session that
+  // used the second factor, not with the password alone (lib/mfa.ts).
+  await assertMfaLevel(c, 'to delete your account');
   const deleted = await deleteOwnAccount(c.var.db, c.var.user.id);
   if (!deleted) throw notFound('Account');
   c.var.log.info('account deleted', { user_id: c.var.user.id });

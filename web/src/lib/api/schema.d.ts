@@ -1470,7 +1470,7 @@ export type paths = {
         };
         put?: never;
         post?: never;
-        /** Delete the account and everything in it */
+        /** Delete the account and everything in it (an account with two-factor sign-in: from an aal2 session) */
         delete: {
             parameters: {
                 query?: never;
