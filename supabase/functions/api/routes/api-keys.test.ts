@@ -132,4 +132,18 @@ describe('api keys', () => {
     }
     expect((await api.request('POST', '/api-keys', { name: 'x', scopes: ['chat'] })).status).toBe(401);
   });
+
+  it('holds at 50 keys when many are asked for at once', async () => {
+    const alice = await api.createUser();
+    await api.db.sql`
+      insert into public.api_keys (user_id, name, prefix, key_hash, scopes)
+      select ${alice.id}, 'old ' || i, 'mrp_abcdefgh', sha256(convert_to(gen_random_uuid()::text, 'utf8')), array['chat']
+        from generate_series(1, 45) i`;
+    const answers = await Promise.all(Array.from({ length: 15 }, (_, i) => alice.request('POST', '/api-keys', { name: `burst ${i}`, scopes: ['chat'] })));
+    const statuses = answers.map((res) => res.status).sort();
+    expect(statuses).toEqual([...Array(5).fill(201), ...Array(10).fill(409)]);
+    for (const res of answers.filter((r) => r.status === 409)) expect((await res.json()).error.code).toBe('too_many_keys');
+    const [{ n }] = await api.db.sql`select count(*)::int as n from public.api_keys where user_id = ${alice.id}`;
+    expect(n).toBe(50);
+  });
 });

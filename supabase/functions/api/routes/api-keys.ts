@@ -10,12 +10,15 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { API_KEY_SCOPES, generateApiKey } from '../lib/api-keys.ts';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
+import { rowQuotaReached } from '../lib/db-errors.ts';
 import { ApiError, notFound } from '../lib/errors.ts';
 import { trimmed } from '../lib/inputs.ts';
 import { requireMfaLevel } from '../lib/mfa.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
 
+// Also held by private.create_api_key (20261203213400_limit_api_keys_in_create_api_key.sql).
 const MAX_KEYS = 50;
+const tooManyKeys = () => new ApiError(409, 'too_many_keys', `You have ${MAX_KEYS} keys; revoke one you no longer use first`);
 // What an aal1 session of an account with two-factor sign-in is refused.
 const MFA_FOR = 'to manage API keys';
 
@@ -105,14 +108,17 @@ apiKeysRoutes.openapi(routes.create, async (c) => {
     const [row] = await sql<{ count: number }[]>`select count(*)::int as count from public.api_keys where user_id = ${c.var.user.id}`;
     return row!.count;
   });
-  if (count >= MAX_KEYS) throw new ApiError(409, 'too_many_keys', `You have ${MAX_KEYS} keys; revoke one you no longer use first`);
+  if (count >= MAX_KEYS) throw tooManyKeys();
   const secret = await generateApiKey();
+  // The database counts again under a per-user lock (requests sent at once all pass the count above).
   const row = await c.var.db.createApiKey(c.var.user.id, {
     name: input.name,
     prefix: secret.prefix,
     hash: secret.hash,
     scopes: input.scopes,
     expiresAt: input.expires_at ?? null,
+  }).catch((error: unknown) => {
+    throw rowQuotaReached(error) ? tooManyKeys() : error;
   });
   c.header('cache-control', 'no-store');
   return c.json({ ...present(row as KeyRow), key: secret.key }, 201);
