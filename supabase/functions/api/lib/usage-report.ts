@@ -97,6 +97,7 @@ export async function queryUsage<K extends string>(
     .join(', ');
   const mask = used.length ? `grouping(${used.map((i) => COLUMNS[i].expr).join(', ')})` : '0';
   const dayText = used.includes(0) ? `to_char(${COLUMNS[0].expr}, 'YYYY-MM-DD')` : 'null::text';
+  const totalsMask = (1 << used.length) - 1;
   const rows = await sql<UsageRow[]>`
     select ${sql.unsafe(mask)} as mask, ${sql.unsafe(dayText)} as day,
            ${sql.unsafe([col(1, 'provider'), col(2, 'model'), col(3, 'project_id'), col(4, 'prompt_id'), col(5, 'prompt_version')].join(', '))},
@@ -115,9 +116,10 @@ export async function queryUsage<K extends string>(
      where l.user_id = ${userId} and l.executed_at >= ${range.from} and l.executed_at < ${range.to}
        ${range.promptId ? sql`and l.prompt_id = ${range.promptId}` : sql``}
      group by grouping sets (${sql.unsafe(groupingSets)})
-     order by mask, day nulls last, calls desc, provider, model, project_id nulls last, prompt_id nulls last, prompt_version
+     -- The totals row first: past maxRows groups (a year of many prompt versions), the last
+     -- groups are left out, never the totals.
+     order by ${sql.unsafe(`${mask} = ${totalsMask}`)} desc, mask, day nulls last, calls desc, provider, model, project_id nulls last, prompt_id nulls last, prompt_version
      limit ${maxRows}`;
-  const totalsMask = (1 << used.length) - 1;
   const groups = Object.fromEntries(names.map((n) => [n, [] as UsageRow[]])) as Record<K, UsageRow[]>;
   const byMask = new Map<number, K[]>();
   for (const n of names) byMask.set(maskOf(sets[n], used), [...(byMask.get(maskOf(sets[n], used)) ?? []), n]);

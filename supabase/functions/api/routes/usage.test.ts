@@ -187,6 +187,22 @@ describe('usage', () => {
     expect(empty).toMatchObject({ totals: { calls: 0, cost_usd: 0 }, by_day: [], recent: [] });
   });
 
+  it('keeps the totals when the groups are more than one answer holds', async () => {
+    const alice = await api.createUser();
+    const prompt = await (await alice.request('POST', '/prompts', { title: 'Tuned daily', content: 'Hi' })).json();
+    // A prompt tuned for a long time: a call with each of 5,001 versions (more groups than the 5,000 rows one statement returns).
+    await api.db.sql`
+      insert into public.prompt_usage_logs (user_id, provider, model, status, latency_ms, token_count, cost_usd, prompt_id, prompt_version, executed_at)
+      select ${alice.id}, 'openai', 'gpt-4o-mini', 'success', 100, 10, 0.01, ${prompt.id}, v, '2026-05-02T12:00:00Z'::timestamptz
+        from generate_series(1, 5001) v`;
+    const res = await alice.request('GET', '/usage/summary?from=2026-05-01&to=2026-05-03');
+    expect(res.status).toBe(200);
+    const summary = await res.json();
+    expect(summary.totals).toMatchObject({ calls: 5001, total_tokens: 50_010 });
+    expect(summary.totals.cost_usd).toBeCloseTo(50.01, 6);
+    expect(summary.by_day).toMatchObject([{ day: '2026-05-02', calls: 5001 }]);
+  });
+
   it('lists recent calls newest first', async () => {
     const alice = await api.createUser();
     await log(alice, [
