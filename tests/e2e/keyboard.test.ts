@@ -82,6 +82,11 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
       const inside = await page.evaluate(() => document.activeElement?.closest('[data-testid="chats-drawer"]') !== null);
       expect(inside, `Tab ${i + 1} left the open drawer for ${await focused(page)}`).toBe(true);
     }
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press('Shift+Tab');
+      const inside = await page.evaluate(() => document.activeElement?.closest('[data-testid="chats-drawer"]') !== null);
+      expect(inside, `Shift+Tab ${i + 1} left the open drawer for ${await focused(page)}`).toBe(true);
+    }
     await page.keyboard.press('Escape');
     await expect.poll(() => newChat.isVisible()).toBe(false);
     await expect(focused(page)).resolves.toBe('Chats');

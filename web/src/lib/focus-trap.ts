@@ -2,54 +2,36 @@
 // open, the way a modal <dialog> does: focus moves into it on opening, Tab and Shift+Tab wrap
 // around its controls, and on closing focus goes back to what had it before (the button that
 // opened it). A plain element rather than <dialog>, because from `md` up the same element is an
-// ordinary sidebar.
-
-const TABBABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
-
-function tabbables(node: HTMLElement): HTMLElement[] {
-  return [...node.querySelectorAll<HTMLElement>(TABBABLE)].filter((el) => el.getClientRects().length > 0 && !el.closest('[inert]'));
-}
+// ordinary sidebar. The trapping is the `focus-trap` package's (it knows what is tabbable, and
+// pulls focus back should it escape); this is only the Svelte action around it.
+import { createFocusTrap, type FocusTrap } from 'focus-trap';
 
 /** Svelte action: `use:focusTrap={open}` — trapping while `open` is true. */
 export function focusTrap(node: HTMLElement, active: boolean) {
-  let returnTo: HTMLElement | null = null;
-  const onKey = (event: KeyboardEvent) => {
-    if (event.key !== 'Tab') return;
-    const items = tabbables(node);
-    if (items.length === 0) return;
-    const [first, last] = [items[0], items[items.length - 1]];
-    const inside = node.contains(document.activeElement);
-    if (event.shiftKey && (document.activeElement === first || !inside)) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && (document.activeElement === last || !inside)) {
-      event.preventDefault();
-      first.focus();
-    }
-  };
-  const start = () => {
-    returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    document.addEventListener('keydown', onKey, true);
-    // After the panel is shown (it was display:none a moment ago).
-    requestAnimationFrame(() => tabbables(node)[0]?.focus());
-  };
-  const stop = () => {
-    document.removeEventListener('keydown', onKey, true);
-    // Only when focus was in the panel (or lost with it): a click elsewhere keeps its own focus.
-    const active = document.activeElement;
-    if (returnTo?.isConnected && (!active || active === document.body || node.contains(active))) returnTo.focus();
-    returnTo = null;
-  };
-  if (active) start();
+  const trap: FocusTrap = createFocusTrap(node, {
+    // The owner closes the panel on Esc (it also has to tell its own state), and clicks outside
+    // keep working (the toasts' buttons): only the keyboard is kept in.
+    escapeDeactivates: false,
+    allowOutsideClick: true,
+    // Never throws for a panel that is momentarily empty: the panel itself takes focus then.
+    fallbackFocus: node,
+    // Back to the opener only when focus was in the panel (or was lost with it): a click
+    // elsewhere keeps its own focus.
+    setReturnFocus: (opener) => {
+      const now = document.activeElement;
+      return !now || now === document.body || node.contains(now) ? opener : false;
+    },
+  });
+  if (active) trap.activate();
   return {
     update(next: boolean) {
       if (next === active) return;
       active = next;
-      if (active) start();
-      else stop();
+      if (active) trap.activate();
+      else trap.deactivate();
     },
     destroy() {
-      if (active) document.removeEventListener('keydown', onKey, true);
+      trap.deactivate({ returnFocus: false });
     },
   };
 }
