@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFreePort } from '../../local/src/ports.ts';
 import { startOidcIssuer, type OidcIssuer } from '../fixtures/oidc-issuer.ts';
 import { verifyLink, waitForMail } from '../helpers/mail.ts';
-import { PASSWORD, newEmail, open, screenshot, signIn, signUp, startE2E, type E2E } from './helpers.ts';
+import { PASSWORD, newEmail, open, screenshot, sendAndWait, signIn, signUp, startE2E, type E2E } from './helpers.ts';
 
 function totpCode(secret: string, stepOffset = 0): string {
   const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
@@ -103,6 +103,37 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     // This browser carries on.
     await open(here, '/projects');
     await expect(here.getByRole('heading', { name: 'Projects' }).isVisible()).resolves.toBe(true);
+  });
+
+  it('signing out in one tab takes the browser\'s other tabs to the sign-in page, and a page brought back from the back/forward cache follows', async () => {
+    const here = await e2e.newPage();
+    const email = await signUp(here);
+    await sendAndWait(here, 'The secret word is pomegranate', 0);
+    const chatPath = new URL(here.url()).pathname;
+    const toLogin = `**/login?next=${encodeURIComponent(chatPath)}`;
+    // A second tab of the same browser (same cookies and storage) showing the chat.
+    const otherTab = await here.context().newPage();
+    await open(otherTab, chatPath);
+    await otherTab.getByText('The secret word is pomegranate').first().waitFor();
+
+    await here.getByRole('button', { name: 'Sign out' }).click();
+    await here.waitForURL(/\/login$/);
+    // The other tab leaves too (it kept showing the chat until its next request).
+    await otherTab.waitForURL(toLogin);
+    await expect(otherTab.getByText('pomegranate').count()).resolves.toBe(0);
+
+    // The back/forward cache: a page frozen there hears no other tab, and on coming back
+    // (`pageshow` with `persisted`) it showed the last person's chat as it was. Headless Chromium
+    // keeps no such cache (BackForwardCacheDisabledForDelegate), so the return is played here:
+    // a tab showing the chat while this browser signs out without it hearing, then the event.
+    await signIn(here, email);
+    await open(here, chatPath);
+    await here.getByText('The secret word is pomegranate').first().waitFor();
+    await here.evaluate(() => localStorage.setItem('mrprompt-signed-in', '-'));
+    await here.context().clearCookies();
+    await here.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })));
+    await here.waitForURL(toLogin);
+    await expect(here.getByText('pomegranate').count()).resolves.toBe(0);
   });
 
   it('forgot password → email → new password → signed in', async () => {
