@@ -1,0 +1,49 @@
+// The chat page's shell around a conversation — the sidebar's archive, the message search, the
+// invitations box and the phone's chats drawer — in the states a person meets less often: a
+// read that fails, the pause before a search is asked, answering from the keyboard, Back or a
+// window that widens while the drawer is open.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { open, signUp, startE2E, type E2E } from './helpers.ts';
+
+/** Makes a chat and archives it, through the same-origin API. */
+async function archivedChat(page: Page, title: string): Promise<void> {
+  await page.evaluate(async (title) => {
+    const json = { 'content-type': 'application/json' };
+    const made = await fetch('/api/sessions', { method: 'POST', headers: json, body: JSON.stringify({ title }) });
+    const { id } = await made.json();
+    const archived = await fetch(`/api/sessions/${id}`, { method: 'PATCH', headers: json, body: JSON.stringify({ archived: true }) });
+    if (!archived.ok) throw new Error(`archiving failed: ${archived.status}`);
+  }, title);
+}
+
+describe('the chat page shell', { timeout: 180_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('shell');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('archived chats that cannot be read say so, with a way to try again (it said "Nothing archived.")', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await archivedChat(page, 'Kept for later');
+    await open(page, '/chat');
+
+    const archiveRead = (url: URL) => url.pathname === '/api/sessions' && url.searchParams.get('archived') === 'true';
+    await page.route(archiveRead, (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'The server is busy.' } }) }));
+    const sidebar = page.getByRole('navigation', { name: 'Chats' });
+    await sidebar.getByText('Archived chats').click();
+    const archive = sidebar.getByRole('list', { name: 'Archived chats' });
+    await archive.getByRole('alert').filter({ hasText: 'Archived chats could not be read: The server is busy.' }).waitFor();
+    await expect(archive.getByText('Nothing archived.').count()).resolves.toBe(0);
+
+    await page.unroute(archiveRead);
+    await archive.getByRole('button', { name: 'Try again' }).click();
+    await archive.getByRole('link', { name: 'Kept for later' }).waitFor();
+    await expect(archive.getByRole('alert').count()).resolves.toBe(0);
+  });
+});
