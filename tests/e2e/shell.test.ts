@@ -46,4 +46,33 @@ describe('the chat page shell', { timeout: 180_000 }, () => {
     await archive.getByRole('link', { name: 'Kept for later' }).waitFor();
     await expect(archive.getByRole('alert').count()).resolves.toBe(0);
   });
+
+  it('declining invitations from the keyboard keeps it in the sidebar: on the next invitation, then the search (it fell to the page)', async () => {
+    const owner = await e2e.newPage();
+    await signUp(owner);
+    const guest = await e2e.newPage();
+    const guestEmail = await signUp(guest);
+    await owner.evaluate(async (email) => {
+      const json = { 'content-type': 'application/json' };
+      for (const title of ['Plans for Monday', 'Plans for Tuesday']) {
+        const { id } = await (await fetch('/api/sessions', { method: 'POST', headers: json, body: JSON.stringify({ title }) })).json();
+        const invited = await fetch(`/api/sessions/${id}/members`, { method: 'POST', headers: json, body: JSON.stringify({ email, role: 'viewer' }) });
+        if (!invited.ok) throw new Error(`inviting failed: ${invited.status}`);
+      }
+    }, guestEmail);
+    await open(guest, '/chat');
+    const invitations = guest.getByRole('region', { name: 'Invitations' });
+    const declines = invitations.getByRole('button', { name: /^Decline the invitation/ });
+    await expect.poll(() => declines.count()).toBe(2);
+    const focusedLabel = () => guest.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id ?? 'body');
+
+    await declines.first().focus();
+    await guest.keyboard.press('Enter');
+    await expect.poll(() => declines.count()).toBe(1);
+    await expect.poll(focusedLabel).toMatch(/^Accept the invitation to Plans for/);
+    await guest.keyboard.press('Tab');
+    await guest.keyboard.press('Enter');
+    await expect.poll(() => invitations.count()).toBe(0);
+    await expect.poll(focusedLabel).toBe('chat-search');
+  });
 });
