@@ -4,7 +4,10 @@
 // window that widens while the drawer is open.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { open, signUp, startE2E, type E2E } from './helpers.ts';
+import { composer, open, signUp, startE2E, type E2E } from './helpers.ts';
+
+const PHONE = { width: 390, height: 844 };
+const LAPTOP = { width: 1280, height: 800 };
 
 /** Makes a chat and archives it, through the same-origin API. */
 async function archivedChat(page: Page, title: string): Promise<void> {
@@ -74,5 +77,43 @@ describe('the chat page shell', { timeout: 180_000 }, () => {
     await guest.keyboard.press('Enter');
     await expect.poll(() => invitations.count()).toBe(0);
     await expect.poll(focusedLabel).toBe('chat-search');
+  });
+
+  it('the phone\'s chats drawer closes on Back, and when the window widens to the sidebar\'s size (it kept the keyboard in)', async () => {
+    const page = await e2e.newPage();
+    await page.setViewportSize(PHONE);
+    await signUp(page);
+    const id = await page.evaluate(async () => {
+      const made = await fetch('/api/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'An earlier chat' }) });
+      return ((await made.json()) as { id: string }).id;
+    });
+    await open(page, `/chat/${id}`);
+    const chats = page.getByRole('button', { name: 'Chats', exact: true });
+    const drawerLink = page.getByRole('link', { name: 'New chat', exact: true });
+    await chats.click();
+    await drawerLink.click();
+    await page.waitForURL(/\/chat$/);
+    // Back (or any way out but its own links) closes it: it stayed open over the page Back showed.
+    await chats.click();
+    await drawerLink.waitFor();
+    await page.goBack();
+    await page.waitForURL(`**/chat/${id}`);
+    await expect.poll(() => drawerLink.isVisible()).toBe(false);
+
+    await chats.click();
+    await drawerLink.waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-testid="chats-drawer"]') !== null)).toBe(true);
+
+    // A tablet turned sideways: from `md` up the drawer is the page's sidebar.
+    await page.setViewportSize(LAPTOP);
+    let reached = false;
+    for (let i = 0; i < 30 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await composer(page).evaluate((el) => el === document.activeElement);
+    }
+    expect(reached, 'Tab never left the sidebar for the message box').toBe(true);
+    // Back at phone width the chat shows, not the drawer over it.
+    await page.setViewportSize(PHONE);
+    await expect(drawerLink.isVisible()).resolves.toBe(false);
   });
 });
