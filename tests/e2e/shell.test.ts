@@ -4,7 +4,7 @@
 // window that widens while the drawer is open.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composer, open, signUp, startE2E, type E2E } from './helpers.ts';
+import { composer, open, sendAndWait, signUp, startE2E, type E2E } from './helpers.ts';
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1280, height: 800 };
@@ -48,6 +48,26 @@ describe('the chat page shell', { timeout: 180_000 }, () => {
     await archive.getByRole('button', { name: 'Try again' }).click();
     await archive.getByRole('link', { name: 'Kept for later' }).waitFor();
     await expect(archive.getByRole('alert').count()).resolves.toBe(0);
+  });
+
+  it('a search says it is searching until the answer comes, never "No messages match." for a word that is there', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await sendAndWait(page, 'Remember the word pomegranate', 0);
+    // Everything the results area ever said while the search was typed and answered.
+    await page.evaluate(() => {
+      const said: string[] = [];
+      (window as unknown as { said: string[] }).said = said;
+      new MutationObserver(() => {
+        const results = document.querySelector('section[aria-label="Search results"]');
+        if (results) said.push(results.textContent ?? '');
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await page.getByRole('searchbox', { name: 'Search messages' }).fill('pomegranate');
+    await page.getByRole('region', { name: 'Search results' }).getByRole('link', { name: /pomegranate/ }).waitFor();
+    const said = await page.evaluate(() => (window as unknown as { said: string[] }).said);
+    expect(said.some((text) => text.includes('Searching…'))).toBe(true);
+    expect(said.filter((text) => text.includes('No messages match.')), said.join(' | ')).toEqual([]);
   });
 
   it('declining invitations from the keyboard keeps it in the sidebar: on the next invitation, then the search (it fell to the page)', async () => {
