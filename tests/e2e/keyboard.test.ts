@@ -211,14 +211,18 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
       { name: 'drawer-open', path: chatPath, then: async (p) => { await p.getByRole('button', { name: 'Chats', exact: true }).click(); await p.getByRole('link', { name: 'New chat', exact: true }).waitFor(); } },
     ];
     const found: Record<string, unknown> = {};
-    for (const [size, viewport] of [['phone', PHONE], ['laptop', LAPTOP]] as const) {
-      await page.setViewportSize(viewport);
-      for (const theme of ['light', 'dark'] as const) {
-        await useTheme(page, theme);
+    // One browser context per theme, signed in as the same person, checked side by side.
+    const pages = { light: page, dark: await e2e.newPage({ sameUserAs: page }) };
+    await open(pages.dark, chatPath);
+    await Promise.all((['light', 'dark'] as const).map(async (theme) => {
+      const themed = pages[theme];
+      await useTheme(themed, theme);
+      for (const [size, viewport] of [['phone', PHONE], ['laptop', LAPTOP]] as const) {
+        await themed.setViewportSize(viewport);
         for (const state of [...states, ...(size === 'phone' ? phoneScreens : [])]) {
-          await open(page, state.path);
-          await state.then?.(page);
-          const violations = await seriousViolations(page);
+          await open(themed, state.path);
+          await state.then?.(themed);
+          const violations = await seriousViolations(themed);
           if (violations.length) found[`${size}-${theme}-${state.name}`] = violations;
         }
         // Signed out: the sign-in screens at phone width (themes.test.ts has them at laptop width).
@@ -234,7 +238,7 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
         }
         await guest.context().close();
       }
-    }
+    }));
     expect(found).toEqual({});
   }, 600_000);
 

@@ -19,11 +19,22 @@ async function chooseTheme(page: Page, theme: 'System' | 'Light' | 'Dark') {
 }
 
 type Screen = { name: string; path: string; then?: (page: Page) => Promise<void> };
+/** The same person in two browser contexts, one per theme: both themes are checked at once. */
+type Themed = { light: Page; dark: Page };
 
-/** Opens each screen in each theme; returns the violations found, by theme and screen. */
-async function checkScreens(page: Page, screens: Screen[]): Promise<Record<string, unknown>> {
+/** Another context signed in as `page`'s user (none when signed out), for the dark theme. */
+async function themed(e2e: E2E, page: Page): Promise<Themed> {
+  const dark = await e2e.newPage({ sameUserAs: page });
+  await dark.setViewportSize(page.viewportSize()!);
+  await open(dark, new URL(page.url()).pathname); // on the site, so its theme cookie can be set
+  return { light: page, dark };
+}
+
+/** Opens each screen in each theme (the two side by side); returns the violations found, by theme and screen. */
+async function checkScreens(pages: Themed, screens: Screen[]): Promise<Record<string, unknown>> {
   const found: Record<string, unknown> = {};
-  for (const theme of ['light', 'dark'] as const) {
+  await Promise.all((['light', 'dark'] as const).map(async (theme) => {
+    const page = pages[theme];
     await useTheme(page, theme);
     for (const screen of screens) {
       await open(page, screen.path);
@@ -42,7 +53,7 @@ async function checkScreens(page: Page, screens: Screen[]): Promise<Record<strin
       if (overflow > 0) found[`${theme}-${screen.name}-overflow`] = `${overflow}px wider than the window`;
       await screenshot(page, `${theme}-${screen.name}`);
     }
-  }
+  }));
   return found;
 }
 
@@ -58,13 +69,13 @@ describe('every screen in both themes', { timeout: 300_000 }, () => {
   it('signed out, and a new user before their first chat', async () => {
     const page = await e2e.newPage();
     await open(page, '/login');
-    const signedOut = await checkScreens(page, [
+    const signedOut = await checkScreens(await themed(e2e, page), [
       { name: 'login', path: '/login' },
       { name: 'signup', path: '/login?mode=signup' },
       { name: 'forgot-password', path: '/login/forgot' },
     ]);
     await signUp(page);
-    const firstRun = await checkScreens(page, [
+    const firstRun = await checkScreens(await themed(e2e, page), [
       { name: 'first-run', path: '/chat', then: (p) => p.getByRole('region', { name: 'Welcome to Mr.Prompt' }).waitFor() },
       { name: 'projects-empty', path: '/projects' },
       { name: 'usage-empty', path: '/usage' },
@@ -101,7 +112,8 @@ describe('every screen in both themes', { timeout: 300_000 }, () => {
       return { promptId: prompt.id as string, projectId: project.id as string, sharePath: share.path as string };
     }, sessionId);
 
-    const found = await checkScreens(page, [
+    const pages = await themed(e2e, page);
+    const found = await checkScreens(pages, [
       { name: 'chat', path: chatPath, then: (p) => p.locator('article[aria-label="Assistant message"]').first().waitFor() },
       { name: 'chat-new', path: '/chat' },
       {
@@ -139,8 +151,8 @@ describe('every screen in both themes', { timeout: 300_000 }, () => {
     ]);
     expect(found).toEqual({});
 
-    await page.setViewportSize({ width: 390, height: 844 });
-    const phone = await checkScreens(page, [
+    for (const p of [pages.light, pages.dark]) await p.setViewportSize({ width: 390, height: 844 });
+    const phone = await checkScreens(pages, [
       { name: 'chat-phone', path: chatPath, then: (p) => p.locator('article[aria-label="Assistant message"]').first().waitFor() },
       {
         name: 'chat-phone-drawer', path: chatPath, then: async (p) => {
