@@ -105,6 +105,23 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await expect(here.getByRole('heading', { name: 'Projects' }).isVisible()).resolves.toBe(true);
   });
 
+  it('Sign out ends this browser\'s session only: another device stays signed in', async () => {
+    const here = await e2e.newPage();
+    const email = await signUp(here);
+    const elsewhere = await e2e.newPage();
+    await signIn(elsewhere, email);
+    await open(elsewhere, '/prompts');
+
+    await open(here, '/projects');
+    await here.getByRole('button', { name: 'Sign out' }).click();
+    await here.waitForURL(/\/login$/);
+    await open(here, '/projects');
+    await here.waitForURL('**/login?next=%2Fprojects');
+    // The other browser keeps its own session ("Sign out of other devices" in Settings › Security ends it).
+    await open(elsewhere, '/projects');
+    await expect(elsewhere.getByRole('heading', { name: 'Projects' }).isVisible()).resolves.toBe(true);
+  });
+
   it('signing out in one tab takes the browser\'s other tabs to the sign-in page, and a page brought back from the back/forward cache follows', async () => {
     const here = await e2e.newPage();
     const email = await signUp(here);

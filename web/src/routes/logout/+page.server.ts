@@ -1,4 +1,7 @@
-// Sign out: revoke the session on the auth server and clear the cookies.
+// Sign out: revoke this browser's session on the auth server and clear its cookies. Only this
+// one (scope 'local'): the default, 'global', also signed the person out on every other device;
+// Settings › Security has "Sign out of other devices" for that.
+// https://supabase.com/docs/reference/javascript/auth-signout
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -6,7 +9,7 @@ export const load: PageServerLoad = async () => redirect(303, '/');
 
 export const actions: Actions = {
   default: async ({ locals }) => {
-    await locals.supabase.auth.signOut();
+    await locals.supabase.auth.signOut({ scope: 'local' });
     redirect(303, '/login');
   },
 };
