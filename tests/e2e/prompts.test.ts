@@ -147,6 +147,31 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await expect(page.getByTestId('answer-settings-summary').innerText()).resolves.toBe('T 0.4 · ≤ 120 tokens');
   });
 
+  it('two tabs editing the same version: the later save is refused, keeps its edit, and saving again makes it the next version', async () => {
+    const first = await e2e.newPage();
+    await signUp(first);
+    await createPrompt(first, { title: 'Two tabs', content: 'Original {{text}}' });
+    const second = await first.context().newPage();
+    await open(second, first.url());
+    await saveVersion(first, 'From the first tab {{text}}', 'first tab', 2);
+
+    // The second tab still shows v1: its save must not silently replace the first tab's v2.
+    await second.getByLabel('Template').fill('From the second tab {{text}}');
+    await second.getByRole('button', { name: 'Save new version' }).click();
+    const refused = second.getByRole('region', { name: 'Edit prompt' }).getByRole('alert');
+    await expect.poll(() => refused.textContent()).toContain('Not saved: this prompt was changed elsewhere since you opened it (it is now v2)');
+    await expect(second.getByLabel('Template').inputValue()).resolves.toBe('From the second tab {{text}}');
+    const stored = async () => (await (await second.request.get(`${e2e.webUrl}/api/prompts/${first.url().split('/').pop()}`)).json()) as { latest_version: number; content: string };
+    await expect(stored()).resolves.toMatchObject({ latest_version: 2, content: 'From the first tab {{text}}' });
+
+    // Saving again is a choice made knowing v2 exists: it becomes v3, and v2 stays in the history.
+    await second.getByRole('button', { name: 'Save new version' }).click();
+    await second.getByTestId('toasts').getByText('Saved as v3.').waitFor();
+    await expect(stored()).resolves.toMatchObject({ latest_version: 3, content: 'From the second tab {{text}}' });
+    await second.getByRole('link', { name: 'Diff' }).first().waitFor();
+    await expect(second.getByRole('region', { name: 'History' }).getByText('first tab').count()).resolves.toBe(1);
+  });
+
   it('a public prompt is visible to another user, who can fork it', async () => {
     const author = await e2e.newPage();
     await signUp(author, newEmail('author'));

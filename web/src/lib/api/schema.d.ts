@@ -3268,6 +3268,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Request body too large (MAX_BODY_BYTES, 256 KiB by default) */
                 413: {
                     headers: {
@@ -8114,6 +8123,8 @@ export type components = {
         };
         RestorePromptVersion: {
             commit_message?: string;
+            /** @description The version this edit started from (`latest_version` when it was read). If the prompt has a newer version by now — saved from another tab, device or client — nothing is saved: 409 `version_conflict` with the current `latest_version`. Without it the write applies to whatever version is current. */
+            expected_version?: number;
             version: number;
         };
         RoleChange: {
@@ -8311,6 +8322,8 @@ export type components = {
             config?: components["schemas"]["PromptConfigInput"];
             content?: string;
             description?: string;
+            /** @description The version this edit started from (`latest_version` when it was read). If the prompt has a newer version by now — saved from another tab, device or client — nothing is saved: 409 `version_conflict` with the current `latest_version`. Without it the write applies to whatever version is current. */
+            expected_version?: number;
             is_public?: boolean;
             name?: string;
             tags?: string[];

@@ -12,6 +12,7 @@ import { cursorParam, limitParam, takePage } from '../../lib/pagination.ts';
 import { PromptSchema, type PromptRow } from '../../lib/resource-schemas.ts';
 import { jsonbText } from '../../lib/jsonb.ts';
 import {
+  checkExpectedVersion,
   loadLabels,
   loadOwnPrompt,
   loadVisiblePrompt,
@@ -130,9 +131,10 @@ promptCrudRoutes.openapi(routes.get, async (c) => {
 
 promptCrudRoutes.openapi(routes.update, async (c) => {
   const { id } = c.req.valid('param');
-  const { commit_message, ...patch } = c.req.valid('json');
+  const { commit_message, expected_version, ...patch } = c.req.valid('json');
   const prompt = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     const current = await loadOwnPrompt(sql, id);
+    checkExpectedVersion(current, expected_version);
     await setCommitMessage(sql, commit_message);
     await sql`
       update public.prompts set

@@ -110,3 +110,48 @@ describe('prompt labels', () => {
     expect(seen.labels).toEqual([expect.objectContaining({ label: 'production', version: 1 })]);
   });
 });
+
+describe('edits from two tabs (expected_version)', () => {
+  it('refuses a save based on an older version with 409, saving nothing, and names the current version', async () => {
+    const alice = await api.createUser();
+    const id = await promptWithVersions(alice, 1);
+    // Both tabs opened version 1; the first one saves.
+    const first = await alice.request('PATCH', `/prompts/${id}`, { content: 'tab A', expected_version: 1 });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ latest_version: 2, content: 'tab A' });
+    const second = await alice.request('PATCH', `/prompts/${id}`, { content: 'tab B', tags: ['b'], expected_version: 1 });
+    expect(second.status).toBe(409);
+    expect((await second.json()).error).toMatchObject({ code: 'version_conflict', latest_version: 2, expected_version: 1 });
+    expect(await (await alice.request('GET', `/prompts/${id}`)).json()).toMatchObject({ latest_version: 2, content: 'tab A', tags: [] });
+    // Based on the current version, the same edit goes through.
+    const retried = await alice.request('PATCH', `/prompts/${id}`, { content: 'tab B', expected_version: 2 });
+    expect(await retried.json()).toMatchObject({ latest_version: 3, content: 'tab B' });
+    // Without expected_version a write applies to whatever is current (as before).
+    expect((await alice.request('PATCH', `/prompts/${id}`, { content: 'no check' })).status).toBe(200);
+    for (const bad of [0, -1, 1.5, '3']) {
+      expect((await alice.request('PATCH', `/prompts/${id}`, { content: 'x', expected_version: bad })).status, String(bad)).toBe(400);
+    }
+  });
+
+  it('lets exactly one of two simultaneous saves of the same version win', async () => {
+    const alice = await api.createUser();
+    const id = await promptWithVersions(alice, 1);
+    const results = await Promise.all(
+      ['left', 'right'].map((content) => alice.request('PATCH', `/prompts/${id}`, { content, expected_version: 1 })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const versions = (await (await alice.request('GET', `/prompts/${id}/versions`)).json()).versions;
+    expect(versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+  });
+
+  it('refuses a restore based on an older version', async () => {
+    const alice = await api.createUser();
+    const id = await promptWithVersions(alice, 3);
+    const stale = await alice.request('POST', `/prompts/${id}/restore`, { version: 1, expected_version: 2 });
+    expect(stale.status).toBe(409);
+    expect((await stale.json()).error.code).toBe('version_conflict');
+    expect((await (await alice.request('GET', `/prompts/${id}`)).json()).latest_version).toBe(3);
+    const fresh = await alice.request('POST', `/prompts/${id}/restore`, { version: 1, expected_version: 3 });
+    expect(await fresh.json()).toMatchObject({ latest_version: 4, content: 'v1' });
+  });
+});

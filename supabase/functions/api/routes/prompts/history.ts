@@ -12,6 +12,7 @@ import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidPara
 import { cursorParam, limitParam } from '../../lib/pagination.ts';
 import { PromptLabelSchema, PromptSchema, PromptVersionSchema, type PromptLabelRow, type PromptVersionRow } from '../../lib/resource-schemas.ts';
 import {
+  checkExpectedVersion,
   loadLabels,
   loadOwnPrompt,
   loadVersion,
@@ -46,7 +47,11 @@ const VersionList = z
   .openapi('PromptVersionList');
 
 const RestoreInput = z
-  .strictObject({ version: z.number().int().min(1), commit_message: promptFields.commit_message.optional() })
+  .strictObject({
+    version: z.number().int().min(1),
+    commit_message: promptFields.commit_message.optional(),
+    expected_version: promptFields.expected_version.optional(),
+  })
   .openapi('RestorePromptVersion');
 const LabelInput = z
   .strictObject({
@@ -78,7 +83,7 @@ const routes = {
     method: 'post', path: '/{id}/restore', tags, security,
     summary: 'Make an old version current again (recorded as a new version)',
     request: { params: UuidParam(), body: jsonBody(RestoreInput) },
-    responses: { 200: jsonResponse(PromptSchema, 'The prompt after the restore'), ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: jsonResponse(PromptSchema, 'The prompt after the restore'), ...errorResponses(400, 401, 403, 404, 409) },
   }),
   putLabel: createRoute({
     method: 'put', path: '/{id}/labels/{label}', tags, security,
@@ -125,9 +130,9 @@ promptHistoryRoutes.openapi(routes.version, async (c) => {
 
 promptHistoryRoutes.openapi(routes.restore, async (c) => {
   const { id } = c.req.valid('param');
-  const { version, commit_message } = c.req.valid('json');
+  const { version, commit_message, expected_version } = c.req.valid('json');
   const prompt = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    await loadOwnPrompt(sql, id);
+    checkExpectedVersion(await loadOwnPrompt(sql, id), expected_version);
     const old = await loadVersion(sql, id, version);
     if (!old) throw notFound(`Version ${version}`);
     // If the prompt already equals that version nothing changes and no version is added.

@@ -46,6 +46,11 @@ export const promptFields = {
   is_public: z.boolean(),
   // Recorded on the version this write creates (ignored when title and content stay the same).
   commit_message: trimmed(0, 500),
+  expected_version: z.number().int().min(1).max(2_147_483_647).openapi({
+    description: 'The version this edit started from (`latest_version` when it was read). If the prompt has a newer ' +
+      'version by now — saved from another tab, device or client — nothing is saved: 409 `version_conflict` with the ' +
+      'current `latest_version`. Without it the write applies to whatever version is current.',
+  }),
 };
 
 export const tagFilter = tag;
@@ -96,6 +101,22 @@ export async function loadVersion(sql: TransactionSql, promptId: string, version
 /** The commit message the versioning trigger reads for the write that follows (this transaction only). */
 export async function setCommitMessage(sql: TransactionSql, message: string | null | undefined) {
   await sql`select set_config('mrprompt.commit_message', ${message ?? ''}, true)`;
+}
+
+/**
+ * Refuses a write based on an older version than the current one (optimistic concurrency):
+ * two tabs editing v3 must not silently make the second save replace the first one's v4.
+ * Call it on a row read `for update` (loadOwnPrompt), so the check and the write are atomic.
+ */
+export function checkExpectedVersion(current: PromptRow, expected: number | undefined) {
+  if (expected === undefined || expected === current.latest_version) return;
+  throw new ApiError(
+    409,
+    'version_conflict',
+    `This prompt changed since you read it: it is now version ${current.latest_version}, and your edit started from version ${expected}. Nothing was saved.`,
+    undefined,
+    { latest_version: current.latest_version, expected_version: expected },
+  );
 }
 
 const UNIQUE_VIOLATION = '23505';

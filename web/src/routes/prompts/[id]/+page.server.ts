@@ -59,10 +59,25 @@ async function attempt<T>(where: Where, work: () => Promise<T>, confirm?: (resul
   try {
     result = await work();
   } catch (err) {
-    if (err instanceof ApiError) return fail(err.status, { error: err.message, where });
+    if (err instanceof ApiError) return fail(err.status, { error: err.message, where, latest: conflictVersion(err) });
     throw err;
   }
   return confirm ? { ok: true, toast: confirm(result) } : { ok: true };
+}
+
+/** The current version named by a 409 version_conflict (another tab or device saved first), else null. */
+function conflictVersion(err: ApiError): number | null {
+  const latest = version.safeParse(err.details.latest_version);
+  return err.code === 'version_conflict' && latest.success ? latest.data : null;
+}
+
+/** Rewords the API's version_conflict for what `action` was; other errors pass through. */
+function rewordConflict(action: (latest: number) => string) {
+  return (err: unknown): never => {
+    const latest = err instanceof ApiError ? conflictVersion(err) : null;
+    if (err instanceof ApiError && latest !== null) throw new ApiError(err.status, err.code, action(latest), err.details);
+    throw err;
+  };
 }
 
 export const actions: Actions = {
@@ -73,10 +88,16 @@ export const actions: Actions = {
     if (!input.success) return fail(400, { error: input.error.issues[0].message, where: 'save' as const });
     // The version the form was opened on: only a new title or template makes another one, so
     // the confirmation says whether this save did.
+    // It is also the version the edit is based on: if another tab or device saved a newer one
+    // meanwhile, the API refuses (409) rather than this save silently replacing it. The edit
+    // stays in the form, now based on the newer version (`latest`), so saving again is a choice.
     const edited = version.safeParse(form.get('latest_version'));
+    const body = { ...input.data, expected_version: edited.success ? edited.data : undefined };
     return attempt(
       'save',
-      () => ok(api.PATCH('/api/prompts/{id}', { params: { path: { id: event.params.id } }, body: input.data })),
+      () => ok(api.PATCH('/api/prompts/{id}', { params: { path: { id: event.params.id } }, body })).catch(rewordConflict((latest) =>
+        `Not saved: this prompt was changed elsewhere since you opened it (it is now v${latest}). Your edit is still here: ` +
+        `save again to make it v${latest + 1} (v${latest} stays in the history), or reload to see v${latest} first.`)),
       (saved) => edited.success && saved.latest_version === edited.data
         ? `Saved. Still v${saved.latest_version}: only a new title or template makes a new version.`
         : `Saved as v${saved.latest_version}.`,
@@ -89,9 +110,11 @@ export const actions: Actions = {
     if (!v.success) return fail(400, { error: 'Pick a version to restore' });
     // A version equal to the current text adds none.
     const latest = version.safeParse(form.get('latest_version'));
+    const body = { version: v.data, expected_version: latest.success ? latest.data : undefined };
     return attempt(
       'page',
-      () => ok(api.POST('/api/prompts/{id}/restore', { params: { path: { id: event.params.id } }, body: { version: v.data } })),
+      () => ok(api.POST('/api/prompts/{id}/restore', { params: { path: { id: event.params.id } }, body })).catch(rewordConflict((now) =>
+        `Not restored: this prompt was changed elsewhere since you opened it (it is now v${now}). Reload to see v${now}, then restore v${v.data} if you still want it.`)),
       (restored) => latest.success && restored.latest_version === latest.data
         ? `v${restored.latest_version} already has the title and template of v${v.data}: nothing to restore.`
         : `Restored v${v.data} as v${restored.latest_version}.`,
