@@ -55,7 +55,7 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await toasts.getByText('Saved as v2.').waitFor();
     // Saving with no new title or template says so instead of appearing to do nothing.
     await page.getByRole('button', { name: 'Save new version' }).click();
-    await toasts.getByText('Saved. Still v2: only a new title or template makes a new version.').waitFor();
+    await toasts.getByText('Saved. Still v2: only a new title, template or model settings make a new version.').waitFor();
     await page.getByLabel('Title').fill('Warm greeting');
     await saveVersion(page, 'Hi {{name}}, welcome aboard {{place|the team}}!', 'aboard', 3);
 

@@ -3207,7 +3207,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Make an old version current again (recorded as a new version) */
+        /** Make an old version (title, template and model settings) current again, recorded as a new version */
         post: {
             parameters: {
                 query?: never;

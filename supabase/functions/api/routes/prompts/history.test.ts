@@ -51,6 +51,21 @@ describe('prompt versions', () => {
     expect((await alice.request('POST', `/prompts/${id}/restore`, { version: '1' })).status).toBe(400);
   });
 
+  it("brings back the version's model settings with its text", async () => {
+    const alice = await api.createUser();
+    const id = await promptWithVersions(alice, 1, { config: { provider: 'openai', model: 'gpt-4o-mini', temperature: 0.2 } });
+    const changed = await alice.request('PATCH', `/prompts/${id}`, { config: { model: 'gpt-4o', max_tokens: 50 } });
+    expect(await changed.json()).toMatchObject({ latest_version: 2, content: 'v1' });
+    const restored = await alice.request('POST', `/prompts/${id}/restore`, { version: 1 });
+    expect(await restored.json()).toMatchObject({ latest_version: 3, config: { provider: 'openai', model: 'gpt-4o-mini', temperature: 0.2 } });
+    const v3 = await (await alice.request('GET', `/prompts/${id}/versions/3`)).json();
+    expect(v3.config).toEqual({ provider: 'openai', model: 'gpt-4o-mini', temperature: 0.2 });
+    // What resolves as the latest version is what version 1 was.
+    const name = (await (await alice.request('GET', `/prompts/${id}`)).json()).name;
+    const resolved = await (await alice.request('GET', `/prompts/resolve?name=${name}`)).json();
+    expect(resolved).toMatchObject({ version: 3, config: { model: 'gpt-4o-mini', temperature: 0.2 } });
+  });
+
   it("lets others read a public prompt's history but not restore it; private history is 404", async () => {
     const alice = await api.createUser();
     const bob = await api.createUser();

@@ -8,6 +8,7 @@ import type { AppEnv } from '../../lib/context.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ApiError, notFound } from '../../lib/errors.ts';
 import { labelName, optionalQuery } from '../../lib/inputs.ts';
+import { jsonbText } from '../../lib/jsonb.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../../lib/openapi.ts';
 import { cursorParam, limitParam } from '../../lib/pagination.ts';
 import { PromptLabelSchema, PromptSchema, PromptVersionSchema, type PromptLabelRow, type PromptVersionRow } from '../../lib/resource-schemas.ts';
@@ -81,7 +82,7 @@ const routes = {
   }),
   restore: createRoute({
     method: 'post', path: '/{id}/restore', tags, security,
-    summary: 'Make an old version current again (recorded as a new version)',
+    summary: 'Make an old version (title, template and model settings) current again, recorded as a new version',
     request: { params: UuidParam(), body: jsonBody(RestoreInput) },
     responses: { 200: jsonResponse(PromptSchema, 'The prompt after the restore'), ...errorResponses(400, 401, 403, 404, 409) },
   }),
@@ -135,9 +136,12 @@ promptHistoryRoutes.openapi(routes.restore, async (c) => {
     checkExpectedVersion(await loadOwnPrompt(sql, id), expected_version);
     const old = await loadVersion(sql, id, version);
     if (!old) throw notFound(`Version ${version}`);
-    // If the prompt already equals that version nothing changes and no version is added.
+    // A version is its title, template and model settings: all three come back. If the prompt
+    // already equals that version nothing changes and no version is added.
     await setCommitMessage(sql, commit_message || `Restored version ${version}`);
-    await sql`update public.prompts set title = ${old.title}, content = ${old.content} where id = ${id}`;
+    await sql`
+      update public.prompts set title = ${old.title}, content = ${old.content}, config = ${jsonbText(old.config)}::text::jsonb
+       where id = ${id}`;
     return presentPrompt(await loadVisiblePrompt(sql, id), await loadLabels(sql, id));
   });
   return c.json(prompt, 200);

@@ -86,7 +86,7 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const input = parsePromptForm(form);
     if (!input.success) return fail(400, { error: input.error.issues[0].message, where: 'save' as const });
-    // The version the form was opened on: only a new title or template makes another one, so
+    // The version the form was opened on: only a new title, template or settings make another one, so
     // the confirmation says whether this save did.
     // It is also the version the edit is based on: if another tab or device saved a newer one
     // meanwhile, the API refuses (409) rather than this save silently replacing it. The edit
@@ -99,7 +99,7 @@ export const actions: Actions = {
         `Not saved: this prompt was changed elsewhere since you opened it (it is now v${latest}). Your edit is still here: ` +
         `save again to make it v${latest + 1} (v${latest} stays in the history), or reload to see v${latest} first.`)),
       (saved) => edited.success && saved.latest_version === edited.data
-        ? `Saved. Still v${saved.latest_version}: only a new title or template makes a new version.`
+        ? `Saved. Still v${saved.latest_version}: only a new title, template or model settings make a new version.`
         : `Saved as v${saved.latest_version}.`,
     );
   },
@@ -116,7 +116,7 @@ export const actions: Actions = {
       () => ok(api.POST('/api/prompts/{id}/restore', { params: { path: { id: event.params.id } }, body })).catch(rewordConflict((now) =>
         `Not restored: this prompt was changed elsewhere since you opened it (it is now v${now}). Reload to see v${now}, then restore v${v.data} if you still want it.`)),
       (restored) => latest.success && restored.latest_version === latest.data
-        ? `v${restored.latest_version} already has the title and template of v${v.data}: nothing to restore.`
+        ? `v${restored.latest_version} already has the title, template and model settings of v${v.data}: nothing to restore.`
         : `Restored v${v.data} as v${restored.latest_version}.`,
     );
   },
