@@ -195,6 +195,34 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await screenshot(reader, 'prompts');
   });
 
+  it("a public prompt's earlier drafts stay hidden, and comparing one says so instead of a not-found page", async () => {
+    const author = await e2e.newPage();
+    await signUp(author, newEmail('author'));
+    const title = `Published later ${crypto.randomUUID().slice(0, 6)}`;
+    await createPrompt(author, { title, content: 'Draft with the internal codename {{topic}}' });
+    await saveVersion(author, 'Summarise {{topic}} for customers.', 'clean up', 2);
+    await author.getByLabel('Public', { exact: false }).check();
+    await author.getByRole('button', { name: 'Save new version' }).click();
+    await author.getByRole('heading', { level: 1 }).locator('xpath=..').getByText('v2 · public').waitFor();
+    const url = author.url();
+
+    const reader = await e2e.newPage();
+    await signUp(reader, newEmail('reader'));
+    await open(reader, url);
+    const history = reader.getByRole('region', { name: 'History' });
+    await history.getByText('v2', { exact: true }).waitFor();
+    // v1 is not shared, so v2 offers no diff against it.
+    await expect(history.getByRole('link', { name: /Diff/ }).count()).resolves.toBe(0);
+    // A link to the comparison (shared by the author, or typed) shows the prompt and says why not.
+    await open(reader, `${url}?from=1&to=2`);
+    await expect(reader.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(title);
+    await expect(reader.getByTestId('diff-missing').innerText()).resolves.toContain('Cannot compare: v1 is not available.');
+    await expect(reader.getByText('internal codename').count()).resolves.toBe(0);
+    // The owner comparing a version that does not exist gets the same kind of note.
+    await open(author, `${url}?from=2&to=9`);
+    await expect(author.getByTestId('diff-missing').innerText()).resolves.toContain('v9 is not available. This prompt has no such version.');
+  });
+
   it('the library shows 20 prompts, loads more in place, and a search starts the list again', async () => {
     const page = await e2e.newPage();
     await signUp(page);

@@ -26,9 +26,7 @@ export const load: PageServerLoad = async (event) => {
       ok(api.GET('/api/usage', { params: { query: { group_by: 'prompt', prompt_id: id, from } } })),
     ]);
     const pair = compare.safeParse({ from: event.url.searchParams.get('from'), to: event.url.searchParams.get('to') });
-    const diff = pair.success
-      ? await Promise.all([getVersion(api, id, pair.data.from), getVersion(api, id, pair.data.to)])
-      : null;
+    const compared = pair.success ? await loadPair(api, id, pair.data.from, pair.data.to) : null;
     return {
       prompt: {
         id: prompt.id, title: prompt.title, description: prompt.description, content: prompt.content, tags: prompt.tags,
@@ -39,7 +37,8 @@ export const load: PageServerLoad = async (event) => {
       mine: prompt.user_id === claims?.sub,
       labels: (prompt.labels ?? []).map(({ label, version, locked }) => ({ label, version, locked })),
       versions: history.map(({ version, title, commit_message, created_at }) => ({ version, title, commit_message, created_at })),
-      diff: diff && { from: { version: diff[0].version, content: diff[0].content }, to: { version: diff[1].version, content: diff[1].content } },
+      diff: compared && 'from' in compared ? compared : null,
+      diffMissing: compared && 'missing' in compared ? compared.missing : [],
     };
   } catch (err) {
     loadFailed(err, 'This prompt does not exist. It may have been deleted, or it is private to its owner.');
@@ -48,6 +47,26 @@ export const load: PageServerLoad = async (event) => {
 
 async function getVersion(api: Api, id: string, version: number): Promise<PromptVersion> {
   return ok(api.GET('/api/prompts/{id}/versions/{version}', { params: { path: { id, version } } }));
+}
+
+type Compared = { version: number; content: string };
+
+/**
+ * The two versions to compare, or those of them that cannot be read: a number that never
+ * existed, or (someone else's public prompt) a version saved before it was published. Either
+ * way the prompt itself is there, so the page shows it and says so instead of a 404 page.
+ */
+async function loadPair(api: Api, id: string, from: number, to: number): Promise<{ from: Compared; to: Compared } | { missing: number[] }> {
+  const read = (v: number) => getVersion(api, id, v).then(
+    ({ version, content }) => ({ version, content }),
+    (err) => {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    },
+  );
+  const [a, b] = await Promise.all([read(from), read(to)]);
+  if (a && b) return { from: a, to: b };
+  return { missing: [...new Set([a ? null : from, b ? null : to].filter((v) => v !== null))] };
 }
 
 /** Where a failure is shown: beside the form that was sent (it may be far below the top). */
