@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { InvalidVariablesError, MissingVariablesError, extractVariables, renderTemplate } from './prompt-template.ts';
+import { InvalidVariablesError, MissingVariablesError, extractVariables, renderTemplate, templateProblems } from './prompt-template.ts';
 
 describe('extractVariables', () => {
   it('finds names and defaults in first-appearance order', () => {
@@ -87,5 +87,18 @@ describe('typed variables', () => {
         expect(() => renderTemplate('{{n:number}}', { n: s })).toThrow(InvalidVariablesError);
       }),
     );
+  });
+});
+
+describe('templateProblems', () => {
+  it('names a variable declared with two different types or enum values', () => {
+    expect(templateProblems('{{n:number}} {{n:boolean}} {{n:string}}')).toEqual([
+      '`n` is declared both as number and as boolean: give every use the same type, or type it once and write {{n}} elsewhere',
+      '`n` is declared both as number and as string: give every use the same type, or type it once and write {{n}} elsewhere',
+    ]);
+    expect(templateProblems('{{t:enum(a,b)}} {{t:enum(a,c)|a}}')).toEqual([
+      '`t` is declared both as enum(a,b) and as enum(a,c): give every use the same type, or type it once and write {{t}} elsewhere',
+    ]);
+    expect(templateProblems('{{n:number}} {{ n : number | 2 }} {{n}} {{t:enum(a, b)}} {{t:enum(b,a,a)}} {{t}}')).toEqual([]);
   });
 });

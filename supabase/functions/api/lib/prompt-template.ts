@@ -125,9 +125,22 @@ export function renderTemplate(template: string, values: Record<string, Value>):
 export function templateProblems(template: string): string[] {
   const variables = new Map(extractVariables(template).map((v) => [v.name, v]));
   const problems = new Set<string>();
+  // The first declared type of each name, as written, to compare later declarations with.
+  const declared = new Map<string, { type: VariableType; options: string[]; text: string }>();
   for (const match of template.matchAll(SLOT)) {
     const variable = variables.get(match[1])!;
     if (variable.type === 'enum' && variable.options.length === 0) problems.add(`\`${variable.name}\` is an enum with no values: list them, e.g. enum(formal,casual)`);
+    if (match[2]) {
+      // Only the first typed use counts (extractVariables), so a second, different type would
+      // be silently ignored and every caller following it would get a 422.
+      const { type, options } = parseType(match[2], match[3]);
+      const first = declared.get(variable.name);
+      const text = type === 'enum' ? `enum(${options.join(',')})` : type;
+      if (!first) declared.set(variable.name, { type, options, text });
+      else if (first.type !== type || [...first.options].sort().join('\n') !== [...options].sort().join('\n')) {
+        problems.add(`\`${variable.name}\` is declared both as ${first.text} and as ${text}: give every use the same type, or type it once and write {{${variable.name}}} elsewhere`);
+      }
+    }
     if (match[4] === undefined) continue;
     const result = coerceValue(variable, match[4].trim());
     if ('problem' in result) problems.add(`the default of \`${variable.name}\` ${result.problem}`);

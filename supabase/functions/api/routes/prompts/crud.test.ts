@@ -157,6 +157,26 @@ describe('prompts CRUD', () => {
     expect((await (await alice.request('GET', `/prompts/${prompt.id}`)).json()).latest_version).toBe(1);
   });
 
+  it('refuses one variable declared with two different types, which callers could never satisfy', async () => {
+    const alice = await api.createUser();
+    const prompt = await createPrompt(alice);
+    const content = 'List {{n:number}} tips. Use emoji: {{n:boolean}}. Tone: {{tone:enum(kind,brief)}} or again {{tone:enum(kind,curt)}}.';
+    for (const res of [await alice.request('POST', '/prompts', { title: 'Clash', content }), await alice.request('PATCH', `/prompts/${prompt.id}`, { content })]) {
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.message).toBe(
+        'content: `n` is declared both as number and as boolean: give every use the same type, or type it once and write {{n}} elsewhere; ' +
+          'content: `tone` is declared both as enum(kind,brief) and as enum(kind,curt): give every use the same type, or type it once and write {{tone}} elsewhere',
+      );
+    }
+    // The same type again (enum values in any order), or untyped uses, are fine.
+    const same = await alice.request('PATCH', `/prompts/${prompt.id}`, { content: '{{n:number}} {{n:number|3}} {{n}} {{t:enum(a,b)}} {{t:enum(b,a)}}' });
+    expect(same.status).toBe(200);
+    expect((await same.json()).variables).toEqual([
+      { name: 'n', type: 'number', options: [], default: '3', required: true },
+      { name: 't', type: 'enum', options: ['a', 'b'], default: null, required: true },
+    ]);
+  });
+
   it('answers malformed input with 400 JSON, never 500', async () => {
     const alice = await api.createUser();
     const prompt = await createPrompt(alice);
