@@ -122,6 +122,22 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await page.getByText('Hello Ada, welcome to the team.', { exact: true }).first().waitFor();
   });
 
+  it('the editor names a slot that is not a variable while typing, and \\{{ keeps braces as text', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await open(page, '/prompts/new');
+    await page.getByLabel('Title').fill('Mustache helper');
+    await page.getByLabel('Template').fill('Write {{count:integer}} tips');
+    await expect.poll(() => page.getByTestId('template-problems').textContent()).toContain('{{count:integer}} is not a variable: `integer` is not a type');
+    await page.getByLabel('Template').fill('Explain \\{{user.name}} to {{audience}}');
+    await expect.poll(() => page.getByTestId('detected-variables').textContent()).toContain('Variables: audience');
+    await expect(page.getByTestId('detected-variables').textContent()).resolves.not.toContain('user.name');
+    await expect(page.getByTestId('template-problems').count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Create prompt' }).click();
+    await page.waitForURL(/\/prompts\/[0-9a-f-]{36}$/);
+    await expect(page.getByLabel('Template').inputValue()).resolves.toBe('Explain \\{{user.name}} to {{audience}}');
+  });
+
   it('typing / in an empty composer opens the picker, which asks for the variables', async () => {
     const page = await e2e.newPage();
     await signUp(page);

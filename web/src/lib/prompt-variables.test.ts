@@ -16,6 +16,14 @@ describe('segmentTemplate', () => {
     expect(segmentTemplate('{{ 1bad }} and {{}}')).toEqual([{ text: '{{ 1bad }} and {{}}' }]);
   });
 
+  it('keeps escaped braces as text, as the renderer does', () => {
+    expect(segmentTemplate('Mustache: \\{{name}}, for {{who}}; \\{{{x}}}')).toEqual([
+      { text: 'Mustache: \\{{name}}, for ' },
+      { text: '{{who}}', variable: 'who' },
+      { text: '; \\{{{x}}}' },
+    ]);
+  });
+
   it('rejoins to the original template', () => {
     const template = 'a {{x}}{{y|z}} b {{';
     expect(segmentTemplate(template).map((s) => s.text).join('')).toBe(template);

@@ -1,10 +1,10 @@
 // Splits a prompt template into plain text and variable slots for the editor's highlighting.
 // The slot grammar itself lives in the API's prompt-template module, so the editor and the
 // renderer can never disagree about what a variable is.
-import { extractVariables, type TemplateVariable } from '../../../supabase/functions/api/lib/prompt-template.ts';
+import { extractVariables, templateProblems, templateSlots, type TemplateVariable } from '../../../supabase/functions/api/lib/prompt-template.ts';
 
 export type { TemplateVariable };
-export { extractVariables };
+export { extractVariables, templateProblems };
 
 export interface Segment {
   text: string;
@@ -12,18 +12,14 @@ export interface Segment {
   variable?: string;
 }
 
-const BRACES = /\{\{[^{}]*\}\}/g;
-
+/** The template as text and slots, read exactly as the renderer reads it (`\{{` stays text). */
 export function segmentTemplate(template: string): Segment[] {
   const segments: Segment[] = [];
   let last = 0;
-  for (const match of template.matchAll(BRACES)) {
-    const start = match.index ?? 0;
-    const [slot] = extractVariables(match[0]);
-    if (!slot) continue;
-    if (start > last) segments.push({ text: template.slice(last, start) });
-    segments.push({ text: match[0], variable: slot.name });
-    last = start + match[0].length;
+  for (const slot of templateSlots(template)) {
+    if (slot.index > last) segments.push({ text: template.slice(last, slot.index) });
+    segments.push({ text: slot.text, variable: slot.name });
+    last = slot.index + slot.text.length;
   }
   if (last < template.length) segments.push({ text: template.slice(last) });
   return segments;

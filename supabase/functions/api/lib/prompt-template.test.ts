@@ -101,4 +101,27 @@ describe('templateProblems', () => {
     ]);
     expect(templateProblems('{{n:number}} {{ n : number | 2 }} {{n}} {{t:enum(a, b)}} {{t:enum(b,a,a)}} {{t}}')).toEqual([]);
   });
+
+  it('names what looks like a variable but is not one: an unknown type, a name over 64 characters', () => {
+    const keep = '(or write \\{{ to keep the braces as text)';
+    expect(templateProblems('{{n:integer}} {{tone:enum(a,b}} {{ok}}')).toEqual([
+      `{{n:integer}} is not a variable: \`integer\` is not a type — use string, number, boolean or enum(a,b) ${keep}`,
+      `{{tone:enum(a,b}} is not a variable: \`enum(a,b\` is not a type — use string, number, boolean or enum(a,b) ${keep}`,
+    ]);
+    expect(templateProblems(`{{${'x'.repeat(65)}}}`)).toEqual([`{{${'x'.repeat(55)}… is not a variable: a name is at most 64 characters ${keep}`]);
+    // Escaped, or not variable-shaped at all (Vue, Handlebars blocks), they are text.
+    expect(templateProblems('\\{{n:integer}} {{ a ? b : c }} {{#each items}} \\{{{x}}}')).toEqual([]);
+  });
+});
+
+describe('escaped braces', () => {
+  it('a backslash before {{ keeps the braces as text, and is dropped when rendering', () => {
+    const template = 'Mustache: \\{{name}} and \\{{ n:number }}; greet {{who}}';
+    expect(extractVariables(template).map((v) => v.name)).toEqual(['who']);
+    expect(renderTemplate(template, { who: 'Ada', name: 'x', n: 1 })).toBe('Mustache: {{name}} and {{ n:number }}; greet Ada');
+  });
+
+  it('values are never unescaped or re-read', () => {
+    expect(renderTemplate('{{a}} \\{{b}}', { a: '\\{{b}}' })).toBe('\\{{b}} {{b}}');
+  });
 });

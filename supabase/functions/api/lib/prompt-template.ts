@@ -2,6 +2,8 @@
  * Prompt templates: `{{name}}` slots, optionally typed and with a default:
  *   {{name}}  {{name|default text}}  {{n:number}}  {{n:number|3}}
  *   {{tone:enum(formal,casual)|formal}}  {{flag:boolean|false}}  {{text:string}}
+ * A backslash before the braces keeps them as text: `\{{name}}` is sent as `{{name}}` (for
+ * prompts about Mustache, Jinja or Vue templates). Slots inside code blocks are variables too.
  * The one parser for the API (render, resolve, chat, the gateway) and the web editor (which
  * imports this module), so they can never disagree about what a variable is.
  */
@@ -21,6 +23,28 @@ export interface TemplateVariable {
 
 // `{{ name }}`, `{{ name : type }}`, either with `| default`; the default may not contain `}}`.
 const SLOT = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]{0,63})\s*(?::\s*(string|number|boolean|enum\(([^()}]*)\))\s*)?(?:\|([^}]*?))?\s*\}\}/g;
+// What a template is read as, left to right: an escaped `\{{` (no groups) or a slot (groups 1-4).
+// One scan for extracting, rendering and highlighting, so `\{{{x}}}` is read the same by all.
+const TOKEN = new RegExp(`\\\\\\{\\{|${SLOT.source}`, 'g');
+
+/** A slot as written in a template: where it starts, its text and the groups SLOT captures. */
+export interface SlotMatch {
+  index: number;
+  text: string;
+  name: string;
+  type: string | undefined;
+  enumList: string | undefined;
+  fallback: string | undefined;
+}
+
+/** Every slot of a template in order; escaped braces (`\{{`) are text, not slots. */
+export function templateSlots(template: string): SlotMatch[] {
+  const found: SlotMatch[] = [];
+  for (const m of template.matchAll(TOKEN)) {
+    if (m[1] !== undefined) found.push({ index: m.index, text: m[0], name: m[1], type: m[2], enumList: m[3], fallback: m[4] });
+  }
+  return found;
+}
 
 function parseType(raw: string | undefined, enumList: string | undefined): { type: VariableType; options: string[] } {
   if (!raw) return { type: 'string', options: [] };
@@ -34,18 +58,18 @@ function parseType(raw: string | undefined, enumList: string | undefined): { typ
 /** Every distinct variable in first-appearance order; the first typed use fixes the type. */
 export function extractVariables(template: string): TemplateVariable[] {
   const found = new Map<string, TemplateVariable & { typed: boolean }>();
-  for (const match of template.matchAll(SLOT)) {
-    const name = match[1];
-    const { type, options } = parseType(match[2], match[3]);
-    const fallback = match[4] === undefined ? null : match[4].trim();
+  for (const match of templateSlots(template)) {
+    const name = match.name;
+    const { type, options } = parseType(match.type, match.enumList);
+    const fallback = match.fallback === undefined ? null : match.fallback.trim();
     const seen = found.get(name);
     if (!seen) {
-      found.set(name, { name, type, options, default: fallback, required: fallback === null, typed: Boolean(match[2]) });
+      found.set(name, { name, type, options, default: fallback, required: fallback === null, typed: Boolean(match.type) });
     } else {
       seen.default ??= fallback;
       // A slot used once without a default needs a value even if another use has one.
       seen.required = seen.required || fallback === null;
-      if (!seen.typed && match[2]) Object.assign(seen, { type, options, typed: true });
+      if (!seen.typed && match.type) Object.assign(seen, { type, options, typed: true });
     }
   }
   return [...found.values()].map(({ typed: _, ...v }) => v);
@@ -112,8 +136,8 @@ export function renderTemplate(template: string, values: Record<string, Value>):
     else if (given) texts.set(v.name, result.text);
   }
   if (problems.length > 0) throw new InvalidVariablesError(problems);
-  return template.replace(SLOT, (_slot, name: string, _type?: string, _options?: string, fallback?: string) =>
-    texts.get(name) ?? (fallback ?? '').trim(),
+  return template.replace(TOKEN, (_slot, name?: string, _type?: string, _options?: string, fallback?: string) =>
+    name === undefined ? '{{' : texts.get(name) ?? (fallback ?? '').trim(),
   );
 }
 
@@ -127,13 +151,13 @@ export function templateProblems(template: string): string[] {
   const problems = new Set<string>();
   // The first declared type of each name, as written, to compare later declarations with.
   const declared = new Map<string, { type: VariableType; options: string[]; text: string }>();
-  for (const match of template.matchAll(SLOT)) {
-    const variable = variables.get(match[1])!;
+  for (const match of templateSlots(template)) {
+    const variable = variables.get(match.name)!;
     if (variable.type === 'enum' && variable.options.length === 0) problems.add(`\`${variable.name}\` is an enum with no values: list them, e.g. enum(formal,casual)`);
-    if (match[2]) {
+    if (match.type) {
       // Only the first typed use counts (extractVariables), so a second, different type would
       // be silently ignored and every caller following it would get a 422.
-      const { type, options } = parseType(match[2], match[3]);
+      const { type, options } = parseType(match.type, match.enumList);
       const first = declared.get(variable.name);
       const text = type === 'enum' ? `enum(${options.join(',')})` : type;
       if (!first) declared.set(variable.name, { type, options, text });
@@ -141,12 +165,34 @@ export function templateProblems(template: string): string[] {
         problems.add(`\`${variable.name}\` is declared both as ${first.text} and as ${text}: give every use the same type, or type it once and write {{${variable.name}}} elsewhere`);
       }
     }
-    if (match[4] === undefined) continue;
-    const result = coerceValue(variable, match[4].trim());
+    if (match.fallback === undefined) continue;
+    const result = coerceValue(variable, match.fallback.trim());
     if ('problem' in result) problems.add(`the default of \`${variable.name}\` ${result.problem}`);
+  }
+  // What was meant as a variable but is not one would reach the model as literal text, and
+  // no form would ask for it: a type that is not one (`{{n:integer}}`), a name over 64
+  // characters. Braces meant as text say so with a backslash.
+  // Where a slot starts, and which braces an escape made text (both of `\{{`).
+  const taken = new Set<number>();
+  for (const m of template.matchAll(TOKEN)) {
+    if (m[1] !== undefined) taken.add(m.index);
+    else taken.add(m.index + 1).add(m.index + 2);
+  }
+  const keep = 'write \\{{ to keep the braces as text';
+  for (const m of template.matchAll(NEAR_MISS)) {
+    if (taken.has(m.index) || taken.has(m.index + 1)) continue;
+    const shown = m[0].length > 60 ? `${m[0].slice(0, 57)}…` : m[0];
+    if (m[1].length > 64) problems.add(`${shown} is not a variable: a name is at most 64 characters (or ${keep})`);
+    else if (m[2] !== undefined) {
+      problems.add(`${shown} is not a variable: \`${m[2].trim().slice(0, 40)}\` is not a type — use string, number, boolean or enum(a,b) (or ${keep})`);
+    }
   }
   return [...problems];
 }
+
+// `{{ name }}` with a type and/or default, or a long name — the shapes a slot has; those SLOT did not take are mistakes.
+// No `{` inside a match: an attempt stops at the next brace, so long templates scan in linear time.
+const NEAR_MISS = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*(?::([^{|}]*))?(?:\|[^{}]*)?\}\}/g;
 
 function hasValue(values: Record<string, unknown>, name: string): boolean {
   return Object.hasOwn(values, name) && values[name] !== null && values[name] !== undefined && values[name] !== '';

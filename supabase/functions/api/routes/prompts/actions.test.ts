@@ -79,6 +79,23 @@ describe('render', () => {
     });
   });
 
+  it('keeps escaped braces as text: a prompt about Mustache templates asks only for its own variables', async () => {
+    const alice = await api.createUser();
+    const content = 'Fix this Mustache template for {{audience}}:\n```\nHello \\{{user.name}}, you have \\{{count}} messages\n```';
+    const prompt = await createPrompt(alice, { content });
+    const res = await alice.request('POST', `/prompts/${prompt.id}/render`, { variables: { audience: 'beginners' } });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.rendered).toBe('Fix this Mustache template for beginners:\n```\nHello {{user.name}}, you have {{count}} messages\n```');
+    expect(body.variables.map((v: { name: string }) => v.name)).toEqual(['audience']);
+    // A slot that is meant as a variable but is not one is the author's 400, with the way out.
+    const typo = await alice.request('PATCH', `/prompts/${prompt.id}`, { content: 'Write {{count:integer}} tips' });
+    expect(typo.status).toBe(400);
+    expect((await typo.json()).error.message).toBe(
+      'content: {{count:integer}} is not a variable: `integer` is not a type — use string, number, boolean or enum(a,b) (or write \\{{ to keep the braces as text)',
+    );
+  });
+
   it('answers 422 missing_variables naming every missing one', async () => {
     const alice = await api.createUser();
     const prompt = await createPrompt(alice, { content: '{{a}} and {{b}} and {{c|x}}' });
