@@ -125,3 +125,26 @@ describe('escaped braces', () => {
     expect(renderTemplate('{{a}} \\{{b}}', { a: '\\{{b}}' })).toBe('\\{{b}} {{b}}');
   });
 });
+
+describe('reading time', () => {
+  // Every list, get and render reads every template, so one template built to make the parser
+  // backtrack would stall the function for everyone listing it (before: 40 KB of spaces took
+  // ~3 s per read, 100 KB of `{{a|` ~6 s). The bound is loose for a busy machine: those took seconds.
+  it.each([
+    ['spaces after a name', `{{a${' '.repeat(40_000)}`],
+    ['unclosed defaults', '{{a|'.repeat(25_000)],
+    ['unclosed typed defaults', '{{a:number|'.repeat(9_000)],
+    ['unclosed enums', `{{a:enum(${'x,'.repeat(40_000)}`],
+    ['escapes', '\\{{ '.repeat(25_000)],
+  ])('reads up to 100 KB of %s in linear time', (_, template) => {
+    const started = performance.now();
+    extractVariables(template);
+    templateProblems(template);
+    try {
+      renderTemplate(template, {});
+    } catch {
+      // A required variable is missing: what matters here is how long it took to find out.
+    }
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
+});

@@ -21,8 +21,12 @@ export interface TemplateVariable {
   required: boolean;
 }
 
-// `{{ name }}`, `{{ name : type }}`, either with `| default`; the default may not contain `}}`.
-const SLOT = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]{0,63})\s*(?::\s*(string|number|boolean|enum\(([^()}]*)\))\s*)?(?:\|([^}]*?))?\s*\}\}/g;
+// `{{ name }}`, `{{ name : type }}`, either with `| default` (trimmed where it is read).
+// Written to be read in linear time, since every list, get and render reads every template: a
+// default or an enum's list holds no brace, so an attempt stops at the next `{` or `}`; and no
+// two `\s*` meet, which let `{{a` and 100 KB of spaces take minutes (and 100 KB of `{{a|`,
+// with `{` allowed in the default, seconds).
+const SLOT = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]{0,63})\s*(?::\s*(string|number|boolean|enum\(([^(){}]*)\))\s*)?(?:\|([^{}]*?))?\}\}/g;
 // What a template is read as, left to right: an escaped `\{{` (no groups) or a slot (groups 1-4).
 // One scan for extracting, rendering and highlighting, so `\{{{x}}}` is read the same by all.
 const TOKEN = new RegExp(`\\\\\\{\\{|${SLOT.source}`, 'g');
