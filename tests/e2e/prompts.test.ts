@@ -188,6 +188,30 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await expect(second.getByRole('region', { name: 'History' }).getByText('first tab').count()).resolves.toBe(1);
   });
 
+  it('a locked label moved with "Move even if locked" stays locked, and its own button unlocks it', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await createPrompt(page, { title: 'Locked label', content: 'First {{x}}' });
+    await saveVersion(page, 'Second {{x}}', 'second', 2);
+    const labels = page.getByRole('region', { name: 'Labels' });
+    const chip = labels.getByRole('listitem').filter({ hasText: 'production →' });
+    await labels.getByLabel('Label', { exact: true }).fill('production');
+    await labels.getByRole('combobox').selectOption('1');
+    await labels.getByLabel('Lock', { exact: true }).check();
+    await labels.getByRole('button', { name: 'Set label' }).click();
+    await expect.poll(() => chip.textContent()).toMatch(/production → v1\s*locked/);
+
+    await labels.getByLabel('Label', { exact: true }).fill('production');
+    await labels.getByRole('combobox').selectOption('2');
+    await labels.getByLabel('Move even if locked').check();
+    await labels.getByRole('button', { name: 'Set label' }).click();
+    await expect.poll(() => chip.textContent()).toMatch(/production → v2\s*locked/);
+
+    await labels.getByRole('button', { name: 'Unlock label production' }).click();
+    await labels.getByRole('button', { name: 'Lock label production', exact: true }).waitFor();
+    await expect(chip.textContent()).resolves.not.toContain('locked');
+  });
+
   it('a public prompt is visible to another user, who can fork it', async () => {
     const author = await e2e.newPage();
     await signUp(author, newEmail('author'));

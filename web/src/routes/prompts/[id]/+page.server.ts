@@ -145,7 +145,10 @@ export const actions: Actions = {
     const input = labelForm.safeParse({ label: form.get('label'), version: form.get('version') });
     if (!input.success) return fail(400, { error: input.error.issues[0].message, where: 'labels' as const });
     const path = { id: event.params.id, label: input.data.label };
-    const body = { version: input.data.version, locked: form.get('locked') === 'on', force: form.get('force') === 'on' };
+    // Lock: `on` locks, `off` unlocks (a label's own Lock/Unlock button); absent keeps the label
+    // as it is — so "Move even if locked" moves a locked label and it stays locked.
+    const lock = form.get('locked');
+    const body = { version: input.data.version, locked: lock === 'on' ? true : lock === 'off' ? false : undefined, force: form.get('force') === 'on' };
     return attempt('labels', () => ok(api.PUT('/api/prompts/{id}/labels/{label}', { params: { path }, body })).catch((err) => {
       // The API's wording names its `force` field; here the same choice is a checkbox.
       if (err instanceof ApiError && err.code === 'label_locked') {
