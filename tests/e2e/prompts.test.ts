@@ -212,6 +212,20 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await expect(chip.textContent()).resolves.not.toContain('locked');
   });
 
+  it('comparing two versions shows a change of model settings or title, not only of the template', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await createPrompt(page, { title: 'Tuned', content: 'Answer {{q}}', temperature: '0.2' });
+    await page.getByLabel('Temperature').fill('0.7');
+    await page.getByLabel('Model', { exact: true }).fill('gpt-4o');
+    await page.getByRole('button', { name: 'Save new version' }).click();
+    await page.getByTestId('toasts').getByText('Saved as v2.').waitFor();
+    await page.getByRole('button', { name: 'Compare' }).click(); // v1 → v2
+    const fields = page.getByTestId('diff-fields');
+    await expect.poll(async () => (await fields.textContent())?.replace(/\s+/g, ' ').trim())
+      .toMatch(/^Model removed: ?not set → added: ?gpt-4o ?Temperature removed: ?0\.2 → added: ?0\.7$/);
+  });
+
   it('a public prompt is visible to another user, who can fork it', async () => {
     const author = await e2e.newPage();
     await signUp(author, newEmail('author'));

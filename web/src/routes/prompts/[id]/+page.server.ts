@@ -49,7 +49,7 @@ async function getVersion(api: Api, id: string, version: number): Promise<Prompt
   return ok(api.GET('/api/prompts/{id}/versions/{version}', { params: { path: { id, version } } }));
 }
 
-type Compared = { version: number; content: string };
+type Compared = Pick<PromptVersion, 'version' | 'title' | 'content' | 'config'>;
 
 /**
  * The two versions to compare, or those of them that cannot be read: a number that never
@@ -58,7 +58,7 @@ type Compared = { version: number; content: string };
  */
 async function loadPair(api: Api, id: string, from: number, to: number): Promise<{ from: Compared; to: Compared } | { missing: number[] }> {
   const read = (v: number) => getVersion(api, id, v).then(
-    ({ version, content }) => ({ version, content }),
+    ({ version, title, content, config }) => ({ version, title, content, config }),
     (err) => {
       if (err instanceof ApiError && err.status === 404) return null;
       throw err;
