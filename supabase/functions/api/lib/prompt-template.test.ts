@@ -71,6 +71,16 @@ describe('typed variables', () => {
     }
   });
 
+  it('takes a number written in decimals only: hex, octal and binary text is refused, not rendered as another number', () => {
+    for (const [given, shown] of [['42', '42'], [' -2.50 ', '-2.5'], ['+.5', '0.5'], ['1e3', '1000'], ['7.', '7']]) {
+      expect(renderTemplate('{{n:number}}', { n: given }), given).toBe(shown);
+    }
+    for (const given of ['0x10', '0b11', '0o7', 'Infinity', '1_000', '1,5', '.', 'e3']) {
+      expect(() => renderTemplate('{{n:number}}', { n: given }), given).toThrow(InvalidVariablesError);
+    }
+    expect(() => renderTemplate('{{n:number|0x10}}', {})).toThrow('invalid default');
+  });
+
   it('reports missing before invalid, and an invalid default in the template', () => {
     expect(() => renderTemplate(template, { n: 'x' })).toThrow(MissingVariablesError);
     expect(() => renderTemplate('{{n:number|lots}}', {})).toThrow('Variable `n` has an invalid default in the template: it must be a number (got "lots")');

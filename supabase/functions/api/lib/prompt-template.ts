@@ -98,13 +98,16 @@ export class InvalidVariablesError extends ApiError {
 }
 
 type Value = string | number | boolean;
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 
 /** The value as it goes into the text, or the reason it does not fit the variable. */
 export function coerceValue(variable: TemplateVariable, value: Value): { text: string } | { problem: string } {
   const shown = JSON.stringify(value).slice(0, 60);
   switch (variable.type) {
     case 'number': {
-      const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : Number.NaN;
+      // Text as a person writes a number (`5`, `-2.5`, `1e3`): Number() alone would also take
+      // `0x10` as 16 and `0b11` as 3, which the template would then say instead.
+      const n = typeof value === 'number' ? value : typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value.trim()) : Number.NaN;
       return Number.isFinite(n) ? { text: String(n) } : { problem: `must be a number (got ${shown})` };
     }
     case 'boolean': {
