@@ -1176,6 +1176,13 @@ export type Database = {
                 };
                 Returns: undefined;
             };
+            "require_mfa_level": {
+                Args: {
+                    "p_aal": string;
+                    "p_user_id": string;
+                };
+                Returns: undefined;
+            };
             "select_branch": {
                 Args: {
                     "p_message_id": string;
