@@ -24,7 +24,7 @@ import type { TokenVerifier } from './lib/auth.ts';
 import { createTurnRuntime } from './lib/chat/runtime.ts';
 import type { AppDeps, AppEnv } from './lib/context.ts';
 import { createDb, type Db } from './lib/db.ts';
-import { databaseUnavailable, isDatabaseUnavailable, isSessionSignedOut, rowQuotaReached, sessionEnded } from './lib/db-errors.ts';
+import { databaseUnavailable, insufficientAal, isDatabaseUnavailable, isInsufficientAal, isSessionSignedOut, rowQuotaReached, sessionEnded } from './lib/db-errors.ts';
 import { ApiError, errorBody, openAiErrorBody } from './lib/errors.ts';
 import { consoleSink, createLogger } from './lib/log.ts';
 import { OPENAI_RATE_LIMIT_HEADERS } from './lib/provider-rate-limit-headers.ts';
@@ -115,7 +115,10 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
     app.onError((thrown, c) => {
       const unavailable = isDatabaseUnavailable(thrown);
       if (unavailable) c.var.log?.error('database unavailable', { message: thrown.message });
-      const error = unavailable ? databaseUnavailable() : isSessionSignedOut(thrown) ? sessionEnded() : rowQuotaReached(thrown) ?? thrown;
+      const error = unavailable ? databaseUnavailable()
+        : isSessionSignedOut(thrown) ? sessionEnded()
+        : isInsufficientAal(thrown) ? insufficientAal()
+        : rowQuotaReached(thrown) ?? thrown;
       if (error instanceof ApiError) {
         if (error.status >= 500) c.var.log?.error('request failed', { code: error.code, message: error.message });
         return respond(c, error.status, errorBody(error.code, error.message, error.details), error.headers, error.param);

@@ -11,7 +11,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { apiKeyClaims, hashApiKey, isWellFormedApiKey, looksLikeApiKey, type ApiKeyScope } from './api-keys.ts';
 import type { AppEnv, AuthUser } from './context.ts';
-import { assertLiveSession } from './auth.ts';
+import { assertSessionAccess } from './auth.ts';
 import { ApiError, sessionRequired } from './errors.ts';
 
 /** The scopes that may call this request with a key; null = sessions only. */
@@ -20,8 +20,9 @@ export type ScopeRule = ApiKeyScope[] | null | ((c: Context<AppEnv>) => ApiKeySc
 const INVALID_KEY = 'Invalid, expired or revoked API key';
 
 /**
- * `sessionCheckedByRoute`: the route refuses a signed-out session's token itself, in a
- * statement it makes anyway (POST /chat's gate), so the middleware spares that round trip.
+ * `sessionCheckedByRoute`: the route refuses a signed-out session's token, and an aal1 one of
+ * an account with a second factor, itself, in a statement it makes anyway before it does
+ * anything (POST /chat's gate), so the middleware spares that round trip.
  */
 export function requireUserOrKey(rule: ScopeRule, options: { sessionCheckedByRoute?: boolean } = {}) {
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -30,7 +31,7 @@ export function requireUserOrKey(rule: ScopeRule, options: { sessionCheckedByRou
     const token = match[1];
     if (!looksLikeApiKey(token)) {
       const user = await c.var.verifyToken(token);
-      if (!options.sessionCheckedByRoute) await assertLiveSession(c, user);
+      if (!options.sessionCheckedByRoute) await assertSessionAccess(c, user);
       c.set('user', user);
       return await next();
     }

@@ -38,7 +38,10 @@ export async function hashApiKey(key: string): Promise<Uint8Array> {
  * The JWT-shaped claims a key-authenticated request hands Postgres (request.jwt.claims).
  * Built only from what the database said about the key — nothing from the request — so RLS
  * sees exactly the key's owner as `authenticated`, plus `api_key_id` (policies can refuse
- * key-authenticated writes, e.g. revoking keys) and the key's scopes.
+ * key-authenticated writes, e.g. revoking keys) and the key's scopes. `aal2`: a key is not
+ * the password, and an account with a second factor mints keys only from an aal2 session
+ * (lib/auth.ts assertSessionAccess), so the tables' two-factor rule
+ * (public.meets_mfa_requirement) lets its requests through.
  */
 export function apiKeyClaims(key: { keyId: string; userId: string; email: string | null; scopes: string[] }) {
   return {
@@ -47,7 +50,7 @@ export function apiKeyClaims(key: { keyId: string; userId: string; email: string
     aud: 'authenticated',
     email: key.email ?? undefined,
     is_anonymous: false,
-    aal: 'aal1',
+    aal: 'aal2',
     amr: [{ method: 'api_key', timestamp: Math.floor(Date.now() / 1000) }],
     api_key_id: key.keyId,
     scopes: key.scopes,

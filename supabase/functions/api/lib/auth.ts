@@ -14,7 +14,7 @@ import { createLocalJWKSet, importJWK, jwtVerify, type JWK, type JWTPayload, typ
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { AppEnv, AuthUser } from './context.ts';
-import { sessionIdOf } from './db.ts';
+import { aalOf, sessionIdOf } from './db.ts';
 import { ApiError, sessionRequired } from './errors.ts';
 
 const ASYMMETRIC = ['ES256', 'RS256', 'EdDSA'];
@@ -130,28 +130,32 @@ export type TokenVerifier = ReturnType<typeof createTokenVerifier>;
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * A change asked with a token of a signed-out session is refused (401 session_ended), though
- * the token is unexpired: Auth's access tokens outlive their session
- * (https://supabase.com/docs/guides/auth/signout), and some writes run on the owner connection,
- * past RLS's own check of the session (public.session_is_live): storing a provider key,
- * creating an API key, a gateway call on the stored key. Reads run as the user, under RLS, and
- * a transaction as the user checks the session first (lib/db.ts), so they need no extra trip.
+ * A change asked with a token the account may no longer, or not yet, act with is refused: a
+ * signed-out session's (401 session_ended, though the token is unexpired: Auth's access tokens
+ * outlive their session, https://supabase.com/docs/guides/auth/signout), or an aal1 session of
+ * an account with a verified second factor (403 insufficient_aal: the password alone,
+ * https://supabase.com/docs/guides/auth/auth-mfa#enforce-rules-for-mfa-logins). Some writes run
+ * on the owner connection, past RLS's own checks (public.session_is_live,
+ * public.meets_mfa_requirement): storing a provider key, creating an API key, a gateway call on
+ * the stored key, imports, bulk deletes. Reads run as the user, under RLS, and a transaction as
+ * the user checks both first (lib/db.ts), so they need no extra trip; nor does an aal2 token of
+ * a session-less caller (API keys are checked with the key).
  */
-export async function assertLiveSession(c: Context<AppEnv>, user: AuthUser): Promise<void> {
-  const session = sessionIdOf(user);
-  if (session && !READS.has(c.req.method)) await c.var.db.requireLiveSession(session);
+export async function assertSessionAccess(c: Context<AppEnv>, user: AuthUser): Promise<void> {
+  if (!READS.has(c.req.method) && needsSessionCheck(user)) await c.var.db.requireSessionAccess(user);
 }
 
 /**
  * The same check for a read that calls a provider with the caller's stored key (GET
  * /providers/{id}/models): it reads the key on the owner connection and never opens a
- * transaction as the user, so nothing else would refuse a signed-out session's token before
- * the provider is called with the key. Call it before reading the key.
+ * transaction as the user, so nothing else would refuse the token before the provider is
+ * called with the key. Call it before reading the key.
  */
-export async function assertLiveSessionForProviderCall(c: Context<AppEnv>): Promise<void> {
-  const session = sessionIdOf(c.var.user);
-  if (session) await c.var.db.requireLiveSession(session);
+export async function assertSessionAccessForProviderCall(c: Context<AppEnv>): Promise<void> {
+  if (needsSessionCheck(c.var.user)) await c.var.db.requireSessionAccess(c.var.user);
 }
+
+const needsSessionCheck = (user: AuthUser) => sessionIdOf(user) !== null || aalOf(user) !== 'aal2';
 
 /**
  * Middleware for routes: 401 unless a valid user access token is presented; sets c.var.user.
@@ -163,7 +167,7 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   // API keys are accepted only where a route opts in (lib/api-key-auth.ts requireUserOrKey).
   if (match[1].startsWith('mrp_')) throw sessionRequired();
   const user = await c.var.verifyToken(match[1]);
-  await assertLiveSession(c, user);
+  await assertSessionAccess(c, user);
   c.set('user', user);
   await next();
 });

@@ -10,7 +10,7 @@
  * finish (and are counted), so a month can end slightly above its budget.
  */
 import type { AuthUser } from './context.ts';
-import type { Db } from './db.ts';
+import { sessionAccessCalls, type Db } from './db.ts';
 import { ApiError } from './errors.ts';
 import { timestampLiteral, uuidLiteral } from './sql-literals.ts';
 
@@ -38,11 +38,14 @@ export interface BudgetStatus {
 /**
  * A user's budget and this month's spend. One statement on the owner connection, filtered by
  * the user id the API verified (the same rows RLS shows that user: their profile and their own
- * spend): the spend lives in the private schema, which the caller's role cannot reach.
+ * spend): the spend lives in the private schema, which the caller's role cannot reach. With
+ * `caller` (GET /budget, a read no transaction as the user guards) the same statement refuses a
+ * signed-out session's token and an aal1 one of an account with a second factor.
  */
-export async function readBudget(db: Db, userId: string, now = new Date()): Promise<BudgetStatus> {
+export async function readBudget(db: Db, userId: string, now = new Date(), caller?: AuthUser): Promise<BudgetStatus> {
   const { start, resetsAt } = monthWindow(now);
-  const [row] = await db.sql.unsafe<{ budget: number | null; spent: number }[]>(`select ${budgetColumns(userId, start)}`);
+  const checks = caller ? sessionAccessCalls(caller).map((call) => `, ${call}`).join('') : '';
+  const [row] = await db.sql.unsafe<{ budget: number | null; spent: number }[]>(`select ${budgetColumns(userId, start)}${checks}`);
   return budgetStatus(row?.budget ?? null, row?.spent ?? 0, start, resetsAt);
 }
 

@@ -21,6 +21,19 @@ export function isSessionSignedOut(error: unknown): boolean {
 export const sessionEnded = () =>
   new ApiError(401, 'session_ended', 'This session has been signed out; sign in again');
 
+// Raised by public.require_mfa_level and the tables' triggers: an aal1 session of an account
+// with a verified second factor (20261203214659_require_aal2_for_all_user_data.sql).
+const INSUFFICIENT_AAL = 'MR403';
+
+/** True when the database refused an aal1 session of an account that uses two-factor sign-in. */
+export function isInsufficientAal(error: unknown): boolean {
+  return error instanceof postgres.PostgresError && error.code === INSUFFICIENT_AAL;
+}
+
+/** The answer to the password alone, for an account with an authenticator app. */
+export const insufficientAal = () =>
+  new ApiError(403, 'insufficient_aal', 'This account uses two-factor sign-in: enter the code from your authenticator app first');
+
 // Raised by private.enforce_row_quota (a row quota, 20261130234451_create_row_quotas.sql):
 // "<table> limit reached: at most <n> rows per <owner column>".
 const ROW_QUOTA = /^(\w+) limit reached: at most (\d+) rows per (\w+)$/;

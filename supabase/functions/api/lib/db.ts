@@ -7,11 +7,30 @@
 import postgres, { type Sql, type TransactionSql } from 'postgres';
 import type { AuthUser } from './context.ts';
 import { ApiError } from './errors.ts';
+import { uuidLiteral } from './sql-literals.ts';
 
 /** The Auth session a user's access token was issued for (none for an API key's caller). */
 export function sessionIdOf(user: AuthUser): string | null {
   const id = user.claims.session_id;
   return typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) ? id : null;
+}
+
+/** The token's authenticator assurance level: `aal2` once a second factor was used (or an API key's). */
+export function aalOf(user: AuthUser): 'aal1' | 'aal2' {
+  return user.claims.aal === 'aal2' ? 'aal2' : 'aal1';
+}
+
+/**
+ * The checks of requireSessionAccess as SQL calls with literal arguments (lib/sql-literals.ts),
+ * to add to a statement a route sends anyway: public.require_live_session (MR401) unless the
+ * token names no session, public.require_mfa_level (MR403) unless it is aal2.
+ */
+export function sessionAccessCalls(user: AuthUser): string[] {
+  const session = sessionIdOf(user);
+  return [
+    ...(session === null ? [] : [`public.require_live_session(${uuidLiteral(session)})`]),
+    ...(aalOf(user) === 'aal2' ? [] : [`public.require_mfa_level(${uuidLiteral(user.id)}, 'aal1')`]),
+  ];
 }
 
 export interface Db {
@@ -28,21 +47,28 @@ export interface Db {
     userId: string,
     credential: { provider: string; encryptedKey: string; keyHint: string; baseUrl: string | null },
   ): Promise<StoredCredential>;
-  /** Takes `cost` tokens from the user's bucket; `allowed: false` comes with a retry delay. */
+  /**
+   * Takes `cost` tokens from the user's bucket; `allowed: false` comes with a retry delay.
+   * `caller`: the token is checked as by requireSessionAccess in the same statement, and a
+   * refused one takes nothing (a read that spends the bucket before any transaction as the user).
+   */
   consumeRateLimit(
     userId: string,
     bucket: string,
     capacity: number,
     refillPerSecond: number,
     cost?: number,
+    caller?: AuthUser,
   ): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
   /** Stores a new API key for the verified user (owner-side; the API roles cannot insert keys). */
   createApiKey(userId: string, key: NewApiKey): Promise<ApiKeyRow>;
   /**
-   * Fails with SQLSTATE MR401 unless the Auth session is still signed in
-   * (public.require_live_session); app.ts answers that 401 session_ended, as for every query.
+   * Fails with SQLSTATE MR401 unless the token's Auth session is still signed in
+   * (public.require_live_session), then MR403 if the account has a verified second factor and
+   * the token is not aal2 (public.require_mfa_level); app.ts answers them 401 session_ended and
+   * 403 insufficient_aal, as for every query.
    */
-  requireLiveSession(sessionId: string): Promise<void>;
+  requireSessionAccess(user: AuthUser): Promise<void>;
   /** The live key with this SHA-256 (not expired, user active), marking it used; null if none. */
   authenticateApiKey(hash: Uint8Array): Promise<{ keyId: string; userId: string; email: string | null; scopes: string[] } | null>;
   /**
@@ -129,10 +155,11 @@ function createQueries(sql: Sql): Db {
       const body = async (tx: TransactionSql) => {
         // Sent without waiting for its answer: statements on a transaction's connection run in
         // the order they are issued, so the claims and role are in place before fn's first
-        // statement, which travels in the same round trip (pipelined). The token's session is
-        // checked first, as the owner (a signed-out session's token is refused: MR401, 401).
+        // statement, which travels in the same round trip (pipelined). The token is checked
+        // first, as the owner: a signed-out session's is refused (MR401, 401), then an aal1
+        // one of an account with a second factor (MR403, 403), before fn's statements run.
         const [, result] = await Promise.all([
-          tx`select public.require_live_session(${session}::uuid), set_config('request.jwt.claims', ${claims}, true), set_config('role', 'authenticated', true)`.execute(),
+          tx`select public.require_live_session(${session}::uuid), public.require_mfa_level(${user.id}::uuid, ${aalOf(user)}), set_config('request.jwt.claims', ${claims}, true), set_config('role', 'authenticated', true)`.execute(),
           fn(tx),
         ]);
         return result;
@@ -175,14 +202,18 @@ function createQueries(sql: Sql): Db {
           from private.store_credential(${userId}::uuid, ${credential.provider}, ${credential.encryptedKey}, ${credential.keyHint}, ${credential.baseUrl})`;
       return row!;
     },
-    async consumeRateLimit(userId, bucket, capacity, refillPerSecond, cost = 1) {
+    async consumeRateLimit(userId, bucket, capacity, refillPerSecond, cost = 1, caller) {
       // The bucket's update commits without waiting for its WAL to reach disk
       // (synchronous_commit off for this one-statement transaction): a crash can forget the
       // last fraction of a second of consumption, which only errs towards the caller, and the
       // check no longer pays an fsync on the path of every chat turn.
       // https://www.postgresql.org/docs/current/wal-async-commit.html
+      // The caller's checks raise after the bucket's update, in the same statement: it rolls back.
+      const check = caller
+        ? sql`, public.require_live_session(${sessionIdOf(caller)}::uuid), public.require_mfa_level(${caller.id}::uuid, ${aalOf(caller)})`
+        : sql``;
       const rows = await sql<{ allowed: boolean; retry_after_seconds: number }[]>`
-        select set_config('synchronous_commit', 'off', true), allowed, retry_after_seconds
+        select set_config('synchronous_commit', 'off', true), allowed, retry_after_seconds ${check}
           from private.consume_rate_limit(${userId}::uuid, ${bucket}, ${capacity}::int, ${refillPerSecond}::float8, ${cost}::int)`
         .catch((error: unknown) => {
           // A still-valid token of an account deleted since: its bucket row has no user to belong to.
@@ -200,8 +231,8 @@ function createQueries(sql: Sql): Db {
           from private.create_api_key(${userId}::uuid, ${key.name}, ${key.prefix}, decode(${toHex(key.hash)}, 'hex'), ${key.scopes}::text[], ${key.expiresAt})`;
       return row!;
     },
-    async requireLiveSession(sessionId) {
-      await sql`select public.require_live_session(${sessionId}::uuid)`;
+    async requireSessionAccess(user) {
+      await sql`select public.require_live_session(${sessionIdOf(user)}::uuid), public.require_mfa_level(${user.id}::uuid, ${aalOf(user)})`;
     },
     async authenticateApiKey(hash) {
       const rows = await sql<{ key_id: string; user_id: string; email: string | null; scopes: string[] }[]>`

@@ -15,7 +15,9 @@ export function heavyRateLimit(cost = 1) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const { db, user, config } = c.var;
     const { heavyRateCapacity, heavyRateRefillPerSecond } = config.limits;
-    const limit = await db.consumeRateLimit(user.id, 'heavy', heavyRateCapacity, heavyRateRefillPerSecond, Math.min(cost, heavyRateCapacity));
+    // These are reads, so requireUser left the token unchecked; the bucket is the first thing
+    // they change, so the token's session and aal are checked with it (a refused one takes nothing).
+    const limit = await db.consumeRateLimit(user.id, 'heavy', heavyRateCapacity, heavyRateRefillPerSecond, Math.min(cost, heavyRateCapacity), user);
     if (!limit.allowed) {
       throw new ApiError(429, 'rate_limited', `Too many heavy requests; try again in ${limit.retryAfterSeconds} s`, {
         'retry-after': String(limit.retryAfterSeconds),

@@ -44,7 +44,7 @@ const routes = {
 export const budgetRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 budgetRoutes.use('*', requireUser);
 
-budgetRoutes.openapi(routes.get, async (c) => c.json(await readBudget(c.var.db, c.var.user.id), 200));
+budgetRoutes.openapi(routes.get, async (c) => c.json(await readBudget(c.var.db, c.var.user.id, new Date(), c.var.user), 200));
 
 budgetRoutes.openapi(routes.put, async (c) => {
   const { monthly_budget_usd } = c.req.valid('json');

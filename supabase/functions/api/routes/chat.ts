@@ -24,7 +24,6 @@ import { stopAndWait } from '../lib/chat/turn-control.ts';
 import { isPlainNewChat, newChatInputs, readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
 import { modelName } from '../lib/inputs.ts';
 import { passTurnGate } from '../lib/chat/turn-gate.ts';
-import { sessionIdOf } from '../lib/db.ts';
 import { turnRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
 import { payerOf, resolveTurnSeat } from '../lib/chat/turn-seat.ts';
 import { readOwnerProject } from '../lib/chat/owner-project.ts';
@@ -103,10 +102,6 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   const body = c.req.valid('json');
   const { config, db, user, deps, log, turns } = c.var;
   const { limits } = config;
-  // The sender's orphaned uploads (refused sends, files taken back, abandoned drafts, project files
-  // never added) go, at most once per CHAT_UPLOAD_SWEEP_INTERVAL_SECONDS, in the background; this request's files stay.
-  const sweep = sweepOrphanUploads(db, { config, fetch: deps.fetch }, log, user.id, body.attachments ?? []);
-  deps.waitUntil?.(sweep);
   if (body.message && body.message.length > limits.maxMessageChars) {
     throw new ApiError(413, 'message_too_long', `The message is ${body.message.length} characters; the limit is ${limits.maxMessageChars}`);
   }
@@ -126,8 +121,12 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chat,
   // custom instructions, in one statement. The turn's inputs are read meanwhile (reads only);
   // their outcome is looked at once the gate has passed, so a refused request still gets its
   // 429/402 first.
-  const gate = passTurnGate(db, { userId: user.id, sessionId: sessionIdOf(user), payerId: seat.payerId, providerId: provider.id, capacity: limits.chatRateCapacity, refillPerSecond: limits.chatRateRefillPerSecond });
+  const gate = passTurnGate(db, { caller: user, payerId: seat.payerId, providerId: provider.id, capacity: limits.chatRateCapacity, refillPerSecond: limits.chatRateRefillPerSecond });
   gate.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+  // The sender's orphaned uploads (refused sends, files taken back, abandoned drafts, project files
+  // never added) go, at most once per CHAT_UPLOAD_SWEEP_INTERVAL_SECONDS, in the background; this
+  // request's files stay. Only once the gate has passed: a refused token changes nothing.
+  deps.waitUntil?.(gate.then(() => sweepOrphanUploads(db, { config, fetch: deps.fetch }, log, user.id, body.attachments ?? []), () => null));
 
   const window = contextWindow(provider, body.model);
   const reserved = reservedForAnswer(window, body.max_tokens);

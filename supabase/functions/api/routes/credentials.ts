@@ -1,13 +1,13 @@
 /**
  * /api/credentials: a user's provider keys. Keys are encrypted before they reach the
  * database and never come back out — responses carry only the provider, a last-4 hint,
- * the base URL and timestamps.
+ * the base URL and timestamps. An account with a second factor reaches them only from an aal2
+ * session, like the rest of its data (lib/auth.ts, lib/db.ts, and the tables' restrictive policies).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { encryptCredential, keyHint } from '../lib/credentials-crypto.ts';
-import { assertMfaLevel } from '../lib/mfa.ts';
 import { ApiError } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
@@ -51,8 +51,6 @@ const toCredential = (r: Row) => ({
 });
 
 const tags = ['credentials'];
-// What an aal1 session of an account with two-factor sign-in is refused (lib/mfa.ts).
-const MFA_FOR = 'to manage provider keys';
 
 const list = createRoute({
   method: 'get', path: '/', tags, security, middleware: [requireUser] as const,
@@ -83,7 +81,6 @@ const verify = createRoute({
 
 export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
   .openapi(list, async (c) => {
-    await assertMfaLevel(c, MFA_FOR);
     const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql<Row[]>`
       select provider, key_hint, base_url, last_used_at, created_at, updated_at
         from public.api_credentials order by provider`);
@@ -94,7 +91,6 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
     const body = c.req.valid('json');
     const { config, user } = c.var;
     const provider = requireProvider(config, providerId);
-    await assertMfaLevel(c, MFA_FOR);
     if (provider.id === 'demo') throw new ApiError(422, 'unprocessable', 'The demo provider needs no key');
     if (provider.requires_key && !body.api_key) throw new ApiError(400, 'invalid_request', 'api_key: required for this provider');
     let baseUrl: string | null = null;
@@ -115,7 +111,6 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
   })
   .openapi(remove, async (c) => {
     const { provider } = c.req.valid('param');
-    await assertMfaLevel(c, MFA_FOR);
     const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql`
       delete from public.api_credentials where provider = ${provider} returning id`);
     if (rows.length === 0) throw new ApiError(404, 'not_found', 'No key stored for this provider');
@@ -124,7 +119,6 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
   .openapi(verify, async (c) => {
     const { provider: providerId } = c.req.valid('param');
     const { config, db, user, deps } = c.var;
-    await assertMfaLevel(c, MFA_FOR);
     // Verification calls a third party with the user's key; bound it like chat.
     const limit = await db.consumeRateLimit(user.id, 'verify', 10, 0.1);
     if (!limit.allowed) {

@@ -3,7 +3,7 @@
  * GET /api/providers/{id}/models: the models the provider itself lists for the caller's key.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { assertLiveSessionForProviderCall, requireUser } from '../lib/auth.ts';
+import { assertSessionAccessForProviderCall, requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonResponse, security } from '../lib/openapi.ts';
@@ -75,8 +75,8 @@ export const providersRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(
 }).openapi(models, async (c) => {
   const { config, db, deps, user } = c.var;
   const provider = requireProvider(config, c.req.valid('param').id);
-  // A read, so requireUser left the session unchecked; this one uses the stored key.
-  await assertLiveSessionForProviderCall(c);
+  // A read, so requireUser left the session (and its aal) unchecked; this one uses the stored key.
+  await assertSessionAccessForProviderCall(c);
   const stored = await db.readCredentialCiphertext(user.id, provider.id);
   const key = `${user.id}\n${provider.id}\n${stored?.encrypted_key ?? ''}\n${stored?.base_url ?? ''}`;
   const cached = cachedModels(key);

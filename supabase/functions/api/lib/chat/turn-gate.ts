@@ -6,20 +6,22 @@
  * custom instructions. Every part filters by an id the API verified — the caller's, or the
  * payer's from lib/chat/turn-seat.ts — and reads the rows RLS shows that person. A token whose
  * session has been signed out is refused in the same statement (public.require_live_session,
- * MR401: 401 session_ended), before any provider is called; else a refusal comes in this
- * order: 429 rate_limited, then 402 budget_exceeded.
+ * MR401: 401 session_ended), and so is an aal1 token of an account with a verified second
+ * factor (public.require_mfa_level, MR403: 403 insufficient_aal), before any provider is called
+ * and with nothing taken from the bucket; else a refusal comes in this order: 429 rate_limited,
+ * then 402 budget_exceeded.
  */
 import postgres from 'postgres';
 import { budgetExceeded, budgetStatus, monthWindow, payerBudgetExceeded } from '../budget.ts';
-import type { Db } from '../db.ts';
+import type { AuthUser } from '../context.ts';
+import { sessionAccessCalls, type Db } from '../db.ts';
 import { ApiError } from '../errors.ts';
 import type { StoredCiphertext } from '../provider-client.ts';
 import { floatLiteral, intLiteral, nameLiteral, timestampLiteral, uuidLiteral } from '../sql-literals.ts';
 
 export interface TurnGateRequest {
-  userId: string;
-  /** The Auth session of the caller's token (null: an API key's caller, checked with the key). */
-  sessionId: string | null;
+  /** The sender, as verified; their token is checked here too (lib/db.ts sessionAccessCalls). */
+  caller: AuthUser;
   /** Whose key answers and whose budget the call counts against. */
   payerId: string;
   providerId: string;
@@ -49,9 +51,9 @@ export async function passTurnGate(db: Db, req: TurnGateRequest, now = new Date(
     encrypted_key: string | null;
     base_url: string | null;
   }[]>(`
-    select g.* from private.turn_gate(${uuidLiteral(req.userId)}, ${uuidLiteral(req.payerId)}, ${nameLiteral(req.providerId)},
+    select g.* from private.turn_gate(${uuidLiteral(req.caller.id)}, ${uuidLiteral(req.payerId)}, ${nameLiteral(req.providerId)},
       ${intLiteral(req.capacity)}, ${floatLiteral(req.refillPerSecond)}, ${timestampLiteral(start)}, ${timestampLiteral(resetsAt)}) g
-    ${req.sessionId === null ? '' : `, public.require_live_session(${uuidLiteral(req.sessionId)})`}`)
+    ${sessionAccessCalls(req.caller).map((call) => `, ${call}`).join('')}`)
     .catch((error: unknown) => {
       // A still-valid token of an account deleted since: its bucket row has no user to belong to.
       if (error instanceof postgres.PostgresError && error.code === '23503') throw new ApiError(401, 'unauthorized', 'This account no longer exists');
@@ -63,7 +65,7 @@ export async function passTurnGate(db: Db, req: TurnGateRequest, now = new Date(
     throw new ApiError(429, 'rate_limited', `Too many messages; try again in ${retry} s`, { 'retry-after': String(retry) });
   }
   const budget = budgetStatus(row.budget, row.spent, start, resetsAt);
-  if (budget.state === 'exceeded') throw req.payerId === req.userId ? budgetExceeded(budget) : payerBudgetExceeded(budget);
+  if (budget.state === 'exceeded') throw req.payerId === req.caller.id ? budgetExceeded(budget) : payerBudgetExceeded(budget);
   return {
     stored: row.encrypted_key === null ? null : { encrypted_key: row.encrypted_key, base_url: row.base_url },
     customInstructions: row.custom_instructions ?? '',
