@@ -6,9 +6,10 @@
  * Docs: https://supabase.com/docs/guides/realtime/authorization
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
+import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAccessToken } from '../../local/src/keys/index.ts';
-import { startTestStack, type TestStack } from '../helpers/stack.ts';
+import { startTestStack, TEST_PASSWORD, type TestStack } from '../helpers/stack.ts';
 import { createTestPolicies, join, settle, signedIn } from './realtime-channels.ts';
 
 let stack: TestStack;
@@ -80,6 +81,28 @@ describe('joining a private channel', () => {
     await stack.db.sql`select realtime.send(${stack.db.sql.json({ marker: true })}, 'marker', ${shared}, true)`;
     await listening.until(() => listening.broadcasts.length === 1, 'the marker');
     expect(listening.broadcasts.map((m) => m.event)).toEqual(['marker']);
+  });
+});
+
+describe('an account with a second factor', () => {
+  // The restrictive policy on realtime.messages (public.meets_mfa_requirement(), read from the
+  // claims the join is checked with): the password alone opens none of the account's channels.
+  it('joins its private channels from the aal2 session only; the password alone is refused', async () => {
+    const owner = await signedIn(stack, clients);
+    const topic = `rt-own:${owner.user.id}`;
+    const { data, error } = await owner.client.auth.mfa.enroll({ factorType: 'totp', friendlyName: 'Phone' });
+    expect(error).toBeNull();
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(data!.totp.secret), digits: 6, period: 30, algorithm: 'SHA1' });
+    expect((await owner.client.auth.mfa.challengeAndVerify({ factorId: data!.id, code: totp.generate() })).error).toBeNull();
+    // supabase-js hands Realtime a new token on SIGNED_IN and TOKEN_REFRESHED, not on
+    // MFA_CHALLENGE_VERIFIED: the aal2 token is given to it here (the web app asks its server).
+    await owner.client.realtime.setAuth((await owner.client.auth.getSession()).data.session!.access_token);
+    await join(owner.client, topic, { private: true });
+
+    const laptop = stack.client();
+    clients.push(laptop);
+    expect((await laptop.auth.signInWithPassword({ email: owner.user.email, password: TEST_PASSWORD })).error).toBeNull();
+    expect(((await settle(join(laptop, topic, { private: true }))) as Error).message).toBe(refusal(topic));
   });
 });
 
