@@ -219,7 +219,10 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
   it('enroll an authenticator app → sign in again with its code', async () => {
     const page = await e2e.newPage();
     const email = await signUp(page, newEmail('totp'));
-    await open(page, '/settings/security');
+    // Through the app's own links, so the tab keeps the Realtime token the chat fetched.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: 'Security settings' }).click();
+    await page.waitForURL('**/settings/security');
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();
     const secret = (await page.getByTestId('totp-secret').innerText()).trim();
     await expect.poll(() => page.getByRole('img', { name: 'QR code for your authenticator app' }).getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
@@ -233,6 +236,12 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Turn on' }).click();
     await page.getByText('Two-factor sign-in is on').waitFor();
     await screenshot(page, 'auth-mfa-enabled');
+    // Back in the chat, live updates still join: with the aal1 token the tab had, the account's
+    // channels would now be refused (it has a factor) and "Reconnecting…" would show.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
+    await page.waitForURL('**/chat**');
+    await page.waitForTimeout(3_000);
+    expect(await page.getByTestId('reconnecting').count()).toBe(0);
 
     const later = await e2e.newPage();
     await open(later, '/login');

@@ -30,6 +30,15 @@ export async function accessToken(): Promise<string | null> {
   return await pending;
 }
 
+/**
+ * Forgets the cached token once the session's level has changed: a second factor just used
+ * (turned on, or entered at sign-in) gives an aal2 token, and an account with a factor reaches
+ * nothing over Realtime or Storage with its old aal1 one (the tables' restrictive policies).
+ */
+export function forgetAccessToken(): void {
+  cached = null;
+}
+
 /** The token accessToken() last fetched, if still fresh — for work that cannot wait (a page being closed). */
 export function cachedAccessToken(): string | null {
   return cached && Date.now() < cached.refreshAt ? cached.token : null;
