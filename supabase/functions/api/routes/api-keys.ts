@@ -3,8 +3,8 @@
  * SHA-256), lists with their last use, and revokes. Managing keys needs a session: a request
  * made with an API key can never mint or revoke keys (requireUser refuses keys, and the
  * delete policy refuses claims carrying `api_key_id`). An account with two-factor sign-in
- * manages them only from an aal2 session (lib/mfa.ts): a key outlives the session that made
- * it, so a password alone must not be able to mint one.
+ * manages them only from an aal2 session (checked for every route, lib/auth.ts): a key outlives
+ * the session that made it, so a password alone must not be able to mint one.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { API_KEY_SCOPES, generateApiKey } from '../lib/api-keys.ts';
@@ -13,14 +13,11 @@ import type { AppEnv } from '../lib/context.ts';
 import { rowQuotaReached } from '../lib/db-errors.ts';
 import { ApiError, notFound } from '../lib/errors.ts';
 import { trimmed } from '../lib/inputs.ts';
-import { requireMfaLevel } from '../lib/mfa.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
 
 // Also held by private.create_api_key (20261203213400_limit_api_keys_in_create_api_key.sql).
 const MAX_KEYS = 50;
 const tooManyKeys = () => new ApiError(409, 'too_many_keys', `You have ${MAX_KEYS} keys; revoke one you no longer use first`);
-// What an aal1 session of an account with two-factor sign-in is refused.
-const MFA_FOR = 'to manage API keys';
 
 const ApiKeySchema = z
   .object({
@@ -104,7 +101,6 @@ apiKeysRoutes.openapi(routes.create, async (c) => {
   // The key is stored on the owner connection (private.create_api_key): the caller's MFA level
   // is asked here, as the caller, in the transaction that counts their keys.
   const count = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    await requireMfaLevel(sql, MFA_FOR);
     const [row] = await sql<{ count: number }[]>`select count(*)::int as count from public.api_keys where user_id = ${c.var.user.id}`;
     return row!.count;
   });
@@ -126,7 +122,6 @@ apiKeysRoutes.openapi(routes.create, async (c) => {
 
 apiKeysRoutes.openapi(routes.list, async (c) => {
   const rows = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    await requireMfaLevel(sql, MFA_FOR);
     return await sql<KeyRow[]>`
       select id, name, prefix, scopes, expires_at, last_used_at, created_at
         from public.api_keys where user_id = ${c.var.user.id}
@@ -138,7 +133,6 @@ apiKeysRoutes.openapi(routes.list, async (c) => {
 apiKeysRoutes.openapi(routes.revoke, async (c) => {
   const { id } = c.req.valid('param');
   const deleted = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    await requireMfaLevel(sql, MFA_FOR);
     return await sql`delete from public.api_keys where id = ${id} returning id`;
   });
   if (deleted.length === 0) throw notFound('API key');

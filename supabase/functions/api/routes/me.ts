@@ -12,7 +12,6 @@ import type { AppEnv } from '../lib/context.ts';
 import { notFound } from '../lib/errors.ts';
 import { nonEmpty, NOTHING_TO_UPDATE, providerId, text, trimmed } from '../lib/inputs.ts';
 import { jsonbText } from '../lib/jsonb.ts';
-import { assertMfaLevel } from '../lib/mfa.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import {
   MessageSchema,
@@ -158,8 +157,8 @@ meRoutes.openapi(routes.update, async (c) => {
 
 meRoutes.openapi(routes.delete, async (c) => {
   // Nothing undoes it: an account with two-factor sign-in is deleted only from a session that
-  // used the second factor, not with the password alone (lib/mfa.ts).
-  await assertMfaLevel(c, 'to delete your account');
+  // used the second factor, not with the password alone (the sign-in middleware's check for
+  // every change, lib/auth.ts).
   const deleted = await deleteOwnAccount(c.var.db, c.var.user.id);
   if (!deleted) throw notFound('Account');
   c.var.log.info('account deleted', { user_id: c.var.user.id });
