@@ -258,6 +258,31 @@ describe('lifecycle: no orphaned objects', () => {
     expect(stored.sort()).toEqual(versions.map((v) => v.version).sort());
   });
 
+  it('a DELETE answers after a drain already removing queued objects has finished, not before', async () => {
+    const alice = await h.createUser();
+    const id = await project(alice);
+    const path = await upload(alice, 'held.md', '# held', 'text/markdown');
+    await h.stack.db.sql`insert into private.storage_cleanup (storage_path) values (${path})`;
+    // Another drain (a background sweep's) holds the queued row while Storage removes its object.
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    let finish!: () => void;
+    const released = new Promise<void>((resolve) => (finish = resolve));
+    let committedAt = 0;
+    const otherDrain = h.stack.db.sql.begin(async (tx) => {
+      await tx`select storage_path from private.storage_cleanup where storage_path = ${path} for update`;
+      holding();
+      await released;
+      await tx`delete from private.storage_cleanup where storage_path = ${path}`;
+    }).then(() => (committedAt = performance.now()));
+    await held;
+    const answered = alice.request('DELETE', `/projects/${id}`).then((res) => ({ status: res.status, at: performance.now() }));
+    setTimeout(finish, 300);
+    const [{ status, at }] = await Promise.all([answered, otherDrain]);
+    expect(status).toBe(204);
+    expect(at).toBeGreaterThanOrEqual(committedAt);
+  });
+
   it('deleting the account removes every object in the user folder, sent or not', async () => {
     const alice = await h.createUser();
     const id = await project(alice);

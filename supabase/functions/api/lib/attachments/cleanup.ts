@@ -17,8 +17,11 @@ export async function drainStorageCleanup(db: Db, access: StorageAccess, log: Lo
   let removed = 0;
   try {
     for (;;) {
-      // Owner connection: private is out of the API roles' reach. Rows stay locked (and are
-      // skipped by concurrent drains) until Storage has confirmed the removal.
+      // Owner connection: private is out of the API roles' reach. Rows stay locked until Storage
+      // has confirmed the removal. A row another drain holds is waited for, not skipped: a
+      // request's drain (a DELETE answers once its objects are gone) must not answer while a
+      // background sweep's drain is still removing them. The order is total, so two drains
+      // lock in the same order and cannot deadlock.
       const done = await db.sql.begin(async (tx) => {
         // A path another row still names stays in Storage (an edited question keeps the files
         // of the version it replaces; deleting one branch must not take them from the other).
@@ -26,7 +29,7 @@ export async function drainStorageCleanup(db: Db, access: StorageAccess, log: Lo
           select c.storage_path,
                  exists (select 1 from public.message_attachments a where a.storage_path = c.storage_path)
                    or exists (select 1 from public.file_metadata f where f.storage_path = c.storage_path) as in_use
-            from private.storage_cleanup c order by c.queued_at limit ${BATCH} for update of c skip locked`;
+            from private.storage_cleanup c order by c.queued_at, c.storage_path limit ${BATCH} for update of c`;
         if (rows.length === 0) return 0;
         const unused = rows.filter((r) => !r.in_use).map((r) => r.storage_path);
         if (unused.length > 0) await removeObjects(access, unused);
