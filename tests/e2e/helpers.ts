@@ -17,7 +17,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { generateKeys } from '../../local/src/keys/index.ts';
 import { ROOT } from '../../local/src/paths.ts';
 import { getFreePort } from '../../local/src/ports.ts';
-import { startStack, type AuthOverrides, type Stack } from '../../local/src/stack.ts';
+import { startStack, type AuthOverrides, type Stack, type StackOptions } from '../../local/src/stack.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { resolveChromium } from '../helpers/chromium.ts';
@@ -105,6 +105,21 @@ export interface E2EOptions {
   apiPort?: number;
 }
 
+/**
+ * The stack with the web app on free ports. A port handed out as free can be taken by another
+ * suite's server before the web app binds it; the web app then exits (local/src/web-process.ts):
+ * once more, on new ports. `apiPort`, when given, is kept.
+ */
+export async function startStackWithWeb(options: Omit<StackOptions, 'webPort'>): Promise<Stack> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startStack({ ...options, apiPort: options.apiPort ?? (await getFreePort()), webPort: await getFreePort() });
+    } catch (error) {
+      if (attempt >= 2 || !/the web app exited during start-up/.test(String(error))) throw error;
+    }
+  }
+}
+
 /** `name` labels the server log saved to tests/artifacts/stack-<name>.log. */
 export async function startE2E(name: string, options: E2EOptions = {}): Promise<E2E> {
   await ensureWebBuild();
@@ -117,26 +132,16 @@ export async function startE2E(name: string, options: E2EOptions = {}): Promise<
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   try {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        stack = await startStack({
-          databaseUrl: db.url,
-          apiPort: options.apiPort ?? (await getFreePort()),
-          webPort: await getFreePort(),
-          demoProvider: true,
-          auth: options.auth,
-          // The journeys add a "custom" provider that is a fake server on loopback.
-          allowPrivateProviderUrls: true,
-          keys: await generateKeys(),
-          log: (line) => logs.push(line),
-        });
-        break;
-      } catch (error) {
-        // A port handed out as free can be taken by another suite's server before the web app
-        // binds it; the web app then exits (local/src/web-process.ts). Once more, on new ports.
-        if (attempt >= 2 || !/the web app exited during start-up/.test(String(error))) throw error;
-      }
-    }
+    stack = await startStackWithWeb({
+      databaseUrl: db.url,
+      apiPort: options.apiPort,
+      demoProvider: true,
+      auth: options.auth,
+      // The journeys add a "custom" provider that is a fake server on loopback.
+      allowPrivateProviderUrls: true,
+      keys: await generateKeys(),
+      log: (line) => logs.push(line),
+    });
     if (!stack.webUrl) throw new Error(`the web app did not start:\n${logs.join('\n')}`);
     slowProvider = await startFakeProvider({ tokens: 120, tokenDelayMs: 40, models: ['fake-model', 'fake-model-large', 'fake-embed'] });
     const chrome = await resolveChromium();

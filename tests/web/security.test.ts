@@ -10,9 +10,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeys } from '../../local/src/keys/index.ts';
-import { getFreePort } from '../../local/src/ports.ts';
-import { startStack, type Stack } from '../../local/src/stack.ts';
-import { ensureWebBuild } from '../e2e/helpers.ts';
+import { type Stack } from '../../local/src/stack.ts';
+import { ensureWebBuild, startStackWithWeb } from '../e2e/helpers.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { NO_FUNCTIONS, TEST_PASSWORD, testEmail } from '../helpers/stack.ts';
 
@@ -23,8 +22,8 @@ let web: string;
 beforeAll(async () => {
   await ensureWebBuild();
   db = await createTestDatabase();
-  stack = await startStack({
-    databaseUrl: db.url, apiPort: await getFreePort(), webPort: await getFreePort(), keys: await generateKeys(),
+  stack = await startStackWithWeb({
+    databaseUrl: db.url, keys: await generateKeys(),
     functionsDir: NO_FUNCTIONS, log: () => {},
   });
   web = stack.webUrl!;

@@ -7,9 +7,8 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateKeys } from '../../local/src/keys/index.ts';
-import { getFreePort } from '../../local/src/ports.ts';
-import { startStack, type Stack } from '../../local/src/stack.ts';
-import { ensureWebBuild } from '../e2e/helpers.ts';
+import { type Stack } from '../../local/src/stack.ts';
+import { ensureWebBuild, startStackWithWeb } from '../e2e/helpers.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { NO_FUNCTIONS, TEST_PASSWORD, testEmail } from '../helpers/stack.ts';
 
@@ -22,8 +21,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
   // The web app is a child process started with this environment.
   process.env.ADDRESS_HEADER = 'x-test-client-address';
-  stack = await startStack({
-    databaseUrl: db.url, apiPort: await getFreePort(), webPort: await getFreePort(), keys: await generateKeys(),
+  stack = await startStackWithWeb({
+    databaseUrl: db.url, keys: await generateKeys(),
     functionsDir: NO_FUNCTIONS, auth: { rate_limit: { sign_in_sign_ups: PER_ADDRESS } } as never, log: () => {},
   });
 }, 300_000);
