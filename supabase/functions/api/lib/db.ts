@@ -209,9 +209,7 @@ function createQueries(sql: Sql): Db {
       // check no longer pays an fsync on the path of every chat turn.
       // https://www.postgresql.org/docs/current/wal-async-commit.html
       // The caller's checks raise after the bucket's update, in the same statement: it rolls back.
-      const check = caller
-        ? sql`, public.require_live_session(${sessionIdOf(caller)}::uuid), public.require_mfa_level(${caller.id}::uuid, ${aalOf(caller)})`
-        : sql``;
+      const check = sql.unsafe(caller ? sessionAccessCalls(caller).map((call) => `, ${call}`).join('') : '');
       const rows = await sql<{ allowed: boolean; retry_after_seconds: number }[]>`
         select set_config('synchronous_commit', 'off', true), allowed, retry_after_seconds ${check}
           from private.consume_rate_limit(${userId}::uuid, ${bucket}, ${capacity}::int, ${refillPerSecond}::float8, ${cost}::int)`
@@ -232,7 +230,8 @@ function createQueries(sql: Sql): Db {
       return row!;
     },
     async requireSessionAccess(user) {
-      await sql`select public.require_live_session(${sessionIdOf(user)}::uuid), public.require_mfa_level(${user.id}::uuid, ${aalOf(user)})`;
+      const calls = sessionAccessCalls(user);
+      if (calls.length > 0) await sql.unsafe(`select ${calls.join(', ')}`);
     },
     async authenticateApiKey(hash) {
       const rows = await sql<{ key_id: string; user_id: string; email: string | null; scopes: string[] }[]>`

@@ -98,12 +98,9 @@ apiKeysRoutes.use('*', requireUser);
 
 apiKeysRoutes.openapi(routes.create, async (c) => {
   const input = c.req.valid('json');
-  // The key is stored on the owner connection (private.create_api_key): the caller's MFA level
-  // is asked here, as the caller, in the transaction that counts their keys.
-  const count = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    const [row] = await sql<{ count: number }[]>`select count(*)::int as count from public.api_keys where user_id = ${c.var.user.id}`;
-    return row!.count;
-  });
+  const [{ count }] = await c.var.db.withUserTransaction(c.var.user, (sql) =>
+    sql<{ count: number }[]>`select count(*)::int as count from public.api_keys where user_id = ${c.var.user.id}`,
+  );
   if (count >= MAX_KEYS) throw tooManyKeys();
   const secret = await generateApiKey();
   // The database counts again under a per-user lock (requests sent at once all pass the count above).
@@ -121,20 +118,16 @@ apiKeysRoutes.openapi(routes.create, async (c) => {
 });
 
 apiKeysRoutes.openapi(routes.list, async (c) => {
-  const rows = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    return await sql<KeyRow[]>`
-      select id, name, prefix, scopes, expires_at, last_used_at, created_at
-        from public.api_keys where user_id = ${c.var.user.id}
-       order by created_at desc, id desc`;
-  });
+  const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql<KeyRow[]>`
+    select id, name, prefix, scopes, expires_at, last_used_at, created_at
+      from public.api_keys where user_id = ${c.var.user.id}
+     order by created_at desc, id desc`);
   return c.json({ keys: rows.map(present) }, 200);
 });
 
 apiKeysRoutes.openapi(routes.revoke, async (c) => {
   const { id } = c.req.valid('param');
-  const deleted = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    return await sql`delete from public.api_keys where id = ${id} returning id`;
-  });
+  const deleted = await c.var.db.withUserTransaction(c.var.user, (sql) => sql`delete from public.api_keys where id = ${id} returning id`);
   if (deleted.length === 0) throw notFound('API key');
   return c.body(null, 204);
 });
