@@ -26,7 +26,7 @@ import { isPortInUse } from './ports.ts';
 import { checkPorts, webPortFrom } from './preflight.ts';
 import { DATA_DIR, ROOT } from './paths.ts';
 import { createProgress, type Progress } from './progress.ts';
-import { startStack, storedCredentials, type Stack } from './stack.ts';
+import { parsePublicUrl, startStack, storedCredentials, type Stack } from './stack.ts';
 import { openStackLog } from './stack-log.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
 import { buildWebApp, webBuildState, WebBuildError } from './web-build.ts';
@@ -68,6 +68,7 @@ async function run(dev: boolean): Promise<void> {
   const config = loadProjectConfig();
   const webPort = webPortFrom();
   await checkPorts({ apiPort: config.api.port, dbPort: databaseUrl() ? undefined : config.db.port, webPort, dataDir: DATA_DIR });
+  parsePublicUrl(process.env.MRPROMPT_PUBLIC_URL); // a wrong one is said before anything starts
   const progress = createProgress(process.stdout);
   console.log(`Starting Mr.Prompt${dev ? ' (dev mode)' : ''}…`);
   if (!dev) await ensureWebBuild(progress);
@@ -98,6 +99,7 @@ async function run(dev: boolean): Promise<void> {
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const rows = [
+    ...(stack.publicUrl ? [['Public URL', `${stack.publicUrl} (your reverse proxy)`]] : []),
     ['Web app', stack.webUrl ?? '(not running)'],
     ['API URL', stack.apiUrl],
     ['Database', stack.dbUrl.replace(/:[^:@/]+@/, ':****@')],
@@ -123,6 +125,7 @@ async function printEnv(): Promise<void> {
       given ? await storedCredentials(given) : existsSync(path.join(dbDir, 'PG_VERSION')) ? `${dbDir} holds the database of an earlier start` : undefined,
   });
   const apiUrl = `http://127.0.0.1:${config.api.port}`;
+  const publicUrl = parsePublicUrl(process.env.MRPROMPT_PUBLIC_URL) ?? apiUrl;
   const lines: [string, string][] = [
     ['SUPABASE_URL', apiUrl],
     ['SUPABASE_PUBLISHABLE_KEY', keys.publishableKey],
@@ -131,7 +134,7 @@ async function printEnv(): Promise<void> {
     ['SUPABASE_SERVICE_ROLE_KEY', keys.serviceRoleKey],
     ['SUPABASE_DB_URL', given ?? embeddedUrl()],
     ['SUPABASE_JWKS', JSON.stringify(functionsJwks(keys))],
-    ['PUBLIC_SUPABASE_URL', apiUrl],
+    ['PUBLIC_SUPABASE_URL', publicUrl],
     ['PUBLIC_SUPABASE_PUBLISHABLE_KEY', keys.publishableKey],
   ];
   for (const [name, value] of lines) console.log(`${name}=${/[\s"'#{}]/.test(value) ? `'${value}'` : value}`);

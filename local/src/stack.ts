@@ -48,8 +48,15 @@ export interface StackOptions {
    * with ALLOW_PRIVATE_PROVIDER_URLS=true. */
   allowPrivateProviderUrls?: boolean;
   /** Reverse proxies in front of the gateway whose X-Forwarded-For is trusted (default:
-   * MRPROMPT_TRUSTED_PROXY_DEPTH, else 0). */
+   * MRPROMPT_TRUSTED_PROXY_DEPTH, else 1 with a public URL and 0 without). */
   trustedProxyDepth?: number;
+  /**
+   * The one public address a reverse proxy serves the stack at (default MRPROMPT_PUBLIC_URL):
+   * `https://chat.example.com`, its API paths (/auth/v1, /rest/v1, /realtime/v1, /storage/v1,
+   * /functions/v1) sent to the gateway and everything else to the web app. Browsers, email
+   * links and tokens' `iss` use it; the services still listen on 127.0.0.1 only.
+   */
+  publicUrl?: string;
   /** Where Storage keeps object bytes (default `<data dir>/storage`). */
   storageDir?: string;
   /** Overrides on top of config.toml [auth] (tests); nested tables merge key by key. */
@@ -65,6 +72,8 @@ export interface StackOptions {
 
 export interface Stack {
   apiUrl: string;
+  /** StackOptions.publicUrl, when the stack is served through a reverse proxy. */
+  publicUrl?: string;
   webUrl?: string;
   dbUrl: string;
   keys: StackKeys;
@@ -94,11 +103,37 @@ function mergeAuth(base: AuthConfig, overrides: AuthOverrides = {}): AuthConfig 
   return merged as AuthConfig;
 }
 
+/**
+ * MRPROMPT_PUBLIC_URL as an origin. https, since the web app's session cookies are Secure
+ * (browsers drop them over plain http), except on localhost, which browsers treat as secure.
+ */
+export function parsePublicUrl(value: string | undefined): string | undefined {
+  if (!value?.trim()) return undefined;
+  const wrong = (why: string) => new Error(`MRPROMPT_PUBLIC_URL ${why} (got "${value}"); set it to the address people open, such as https://chat.example.com`);
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw wrong('is not a URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw wrong('must start with https://');
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) throw wrong('must be an origin only, with no path, query or credentials');
+  if (url.protocol === 'http:' && url.hostname !== 'localhost') throw wrong('must be https: browsers drop the sign-in cookies over plain http (except on localhost)');
+  return url.origin;
+}
+
+/** With a public URL, Auth sends people back to it (site_url) and accepts redirects under it. */
+function publicAuth(auth: AuthConfig, publicUrl: string | undefined): AuthOverrides {
+  if (!publicUrl) return {};
+  return { site_url: publicUrl, additional_redirect_urls: [...auth.additional_redirect_urls, `${publicUrl}/**`] };
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? ((line: string) => console.log(line));
   const progress = options.progress ?? silentProgress;
   const project = loadProjectConfig();
-  const config: ProjectConfig = { ...project, auth: mergeAuth(project.auth, options.auth) };
+  const publicUrl = parsePublicUrl(options.publicUrl ?? process.env.MRPROMPT_PUBLIC_URL);
+  const config: ProjectConfig = { ...project, auth: mergeAuth(project.auth, { ...publicAuth(project.auth, publicUrl), ...options.auth }) };
   const dataDir = options.dataDir ?? DATA_DIR;
   const timings: Record<string, number> = {};
   const stops: Stopper[] = [];
@@ -123,9 +158,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const apiPort = options.apiPort ?? config.api.port;
     const apiUrl = `http://127.0.0.1:${apiPort}`;
+    // Tokens name the address clients reach Auth at, as hosted's name the project URL.
+    const issuer = `${publicUrl ?? apiUrl}/auth/v1`;
     const services: GatewayServices = {};
     t = performance.now();
-    const trustedProxyDepth = options.trustedProxyDepth ?? (Number(process.env.MRPROMPT_TRUSTED_PROXY_DEPTH) || 0);
+    // A public URL means one proxy of the operator's in front, unless they say how many.
+    const trustedProxyDepth = options.trustedProxyDepth ?? (Number(process.env.MRPROMPT_TRUSTED_PROXY_DEPTH) || (publicUrl ? 1 : 0));
     const mailbox = new Mailbox();
     let inboxUrl: string | undefined;
     const realtime = await progress.step(`Starting auth and realtime behind ${apiUrl}`, async () => {
@@ -139,7 +177,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         stops.push(named('inbox', () => inbox.stop()));
         inboxUrl = inbox.url;
       }
-      services.auth = createAuthService({ sql, keys, config: config.auth, issuer: `${apiUrl}/auth/v1`, mailbox, log });
+      services.auth = createAuthService({ sql, keys, config: config.auth, issuer, mailbox, log });
       stops.push(named('auth', () => services.auth!.stop()));
 
       if (config.storage.enabled) {
@@ -170,7 +208,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       demoProviderUrl = provider.url;
     }
 
-    const env = functionsEnv({ keys, apiUrl, dbUrl, config, webUrl, demoProviderUrl, functionsDir: options.functionsDir });
+    const env = functionsEnv({ keys, apiUrl, dbUrl, config, webUrl, publicUrl, demoProviderUrl, functionsDir: options.functionsDir });
     if (options.allowPrivateProviderUrls !== undefined) env.ALLOW_PRIVATE_PROVIDER_URLS = String(options.allowPrivateProviderUrls);
     t = performance.now();
     const functions = createFunctionsService({
@@ -188,14 +226,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       } else {
         t = performance.now();
         web = await progress.step(options.dev ? 'Starting the web app (vite dev)' : 'Starting the web app', () =>
-          startWebProcess({ port: webPort, apiUrl, publishableKey: keys.publishableKey, secretKey: keys.secretKey, dev: options.dev, log }));
+          startWebProcess({ port: webPort, apiUrl, publicUrl, trustedProxyDepth, publishableKey: keys.publishableKey, secretKey: keys.secretKey, dev: options.dev, log }));
         stops.push(named('web app', () => web!.stop()));
         timings.webMs = performance.now() - t;
       }
     }
 
     return {
-      apiUrl, webUrl: web?.url, dbUrl, keys, config, env,
+      apiUrl, publicUrl, webUrl: web?.url, dbUrl, keys, config, env,
       realtime, functions, demoProviderUrl, mailbox, inboxUrl, timings,
       stop: stopAll,
     };
@@ -274,6 +312,7 @@ interface EnvInputs {
   dbUrl: string;
   config: ProjectConfig;
   webUrl?: string;
+  publicUrl?: string;
   demoProviderUrl?: string;
   functionsDir?: string;
 }
@@ -282,7 +321,7 @@ interface EnvInputs {
 export function functionsEnv(inputs: EnvInputs): Record<string, string> {
   const { keys, config } = inputs;
   const origins = new Set<string>();
-  for (const url of [inputs.webUrl, config.auth.site_url, ...config.auth.additional_redirect_urls]) {
+  for (const url of [inputs.webUrl, inputs.publicUrl, config.auth.site_url, ...config.auth.additional_redirect_urls]) {
     if (url) origins.add(new URL(url).origin);
   }
   if (inputs.webUrl) origins.add(inputs.webUrl.replace('127.0.0.1', 'localhost'));
@@ -301,6 +340,8 @@ export function functionsEnv(inputs: EnvInputs): Record<string, string> {
     CREDENTIALS_ENCRYPTION_KEYS: keys.credentialsEncryptionKeys,
     CORS_ORIGINS: [...origins].join(','),
   };
+  // Tokens made before a public URL was set (or by a direct call to the gateway) stay valid.
+  if (inputs.publicUrl) env.JWT_ISSUER = [`${inputs.publicUrl}/auth/v1`, `${inputs.apiUrl}/auth/v1`].join(',');
   // Private provider URLs (Ollama on localhost) stay refused unless the operator opts in:
   // `ALLOW_PRIVATE_PROVIDER_URLS=true npm start`, or the line in supabase/functions/.env.
   // The demo provider is the server's own URL and needs no opt-in.

@@ -24,6 +24,10 @@ export interface WebProcess {
 export interface WebProcessOptions {
   port: number;
   apiUrl: string;
+  /** The reverse proxy's address (MRPROMPT_PUBLIC_URL): the app's origin and the API URL browsers use. */
+  publicUrl?: string;
+  /** Reverse proxies in front whose X-Forwarded-For names the browser (adapter-node's XFF_DEPTH). */
+  trustedProxyDepth?: number;
   publishableKey: string;
   /** Lets the web server vouch for its users' addresses at sign-in (Sb-Forwarded-For). */
   secretKey?: string;
@@ -43,10 +47,15 @@ export async function startWebProcess(options: WebProcessOptions): Promise<WebPr
     ...process.env,
     PORT: String(options.port),
     HOST: host,
-    ORIGIN: url,
+    // adapter-node: the origin the app is served at, checked against form posts' Origin.
+    ORIGIN: options.publicUrl ?? url,
     // adapter-node waits this long (s) for open connections on SIGTERM; ours are local.
     SHUTDOWN_TIMEOUT: '2',
-    PUBLIC_SUPABASE_URL: options.apiUrl,
+    PUBLIC_SUPABASE_URL: options.publicUrl ?? options.apiUrl,
+    // Server-side calls go straight to the gateway, not out and back in through the proxy.
+    ...(options.publicUrl ? { SUPABASE_INTERNAL_URL: options.apiUrl } : {}),
+    // Behind proxies, the browser's address is in X-Forwarded-For (sign-in throttling).
+    ...(options.trustedProxyDepth && !process.env.ADDRESS_HEADER ? { ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: String(options.trustedProxyDepth) } : {}),
     PUBLIC_SUPABASE_PUBLISHABLE_KEY: options.publishableKey,
     ...(options.secretKey ? { SUPABASE_SECRET_KEY: options.secretKey } : {}),
   };

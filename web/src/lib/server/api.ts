@@ -2,11 +2,11 @@
 // verified session's access token.
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { createApi, type Api } from '$lib/api';
-import { publicEnv } from '$lib/server/env';
+import { publicEnv, serverSupabaseUrl } from '$lib/server/env';
 
 /** Where the function is served; its own paths (and the generated client's) start with /api. */
 export function functionsBase(): string {
-  return `${publicEnv().PUBLIC_SUPABASE_URL}/functions/v1`;
+  return `${serverSupabaseUrl()}/functions/v1`;
 }
 
 /** Base URL of the API function; the gateway strips /functions/v1 so it sees /api/... */

@@ -1,6 +1,6 @@
 // The external sign-in providers the auth server has enabled (GET /auth/v1/settings), so the
 // login page shows a button only for those. Cached for a minute; a failure shows none.
-import { publicEnv } from '$lib/server/env';
+import { publicEnv, serverSupabaseUrl } from '$lib/server/env';
 
 const LABELS: Record<string, string> = { github: 'GitHub', google: 'Google', keycloak: 'Single sign-on', azure: 'Microsoft', gitlab: 'GitLab' };
 const NOT_PROVIDERS = new Set(['email', 'phone', 'anonymous_users']);
@@ -10,7 +10,7 @@ export async function enabledProviders(fetchImpl: typeof fetch): Promise<{ id: s
   if (cached && Date.now() - cached.at < 60_000) return cached.providers;
   try {
     const env = publicEnv();
-    const response = await fetchImpl(`${env.PUBLIC_SUPABASE_URL}/auth/v1/settings`, { headers: { apikey: env.PUBLIC_SUPABASE_PUBLISHABLE_KEY } });
+    const response = await fetchImpl(`${serverSupabaseUrl()}/auth/v1/settings`, { headers: { apikey: env.PUBLIC_SUPABASE_PUBLISHABLE_KEY } });
     if (!response.ok) return [];
     const settings = (await response.json()) as { external?: Record<string, boolean> };
     const providers = Object.entries(settings.external ?? {})

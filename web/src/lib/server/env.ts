@@ -19,6 +19,22 @@ export function publicEnv() {
 }
 
 /**
+ * Where this server itself calls Supabase. SUPABASE_INTERNAL_URL (server only) is set when the
+ * public URL is a reverse proxy's and the API is also reachable directly (`npm start` with
+ * MRPROMPT_PUBLIC_URL: the gateway on 127.0.0.1); otherwise the public URL, as on hosted.
+ */
+export function serverSupabaseUrl(): string {
+  return privateEnv.SUPABASE_INTERNAL_URL?.trim().replace(/\/+$/, '') || publicEnv().PUBLIC_SUPABASE_URL;
+}
+
+/** A Supabase URL an Auth call made from this server returned (an OAuth start), as the browser must open it. */
+export function forBrowser(url: string): string {
+  const internal = serverSupabaseUrl();
+  const external = publicEnv().PUBLIC_SUPABASE_URL;
+  return internal !== external && (url === internal || url.startsWith(`${internal}/`)) ? external + url.slice(internal.length) : url;
+}
+
+/**
  * SUPABASE_SECRET_KEY (optional, server only): used solely to vouch for the browser's
  * address when signing in (see createSupabaseServerClient). Never sent to the browser.
  */

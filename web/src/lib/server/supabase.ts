@@ -4,7 +4,7 @@ import { createServerClient } from '@supabase/ssr';
 import type { Cookies } from '@sveltejs/kit';
 import { isIP } from 'node:net';
 import WebSocket from 'ws';
-import { publicEnv, secretKey } from '$lib/server/env';
+import { publicEnv, secretKey, serverSupabaseUrl } from '$lib/server/env';
 
 interface ClientOptions {
   /**
@@ -27,8 +27,8 @@ export function forAddress(clientAddress?: string): { url: string; key: string; 
   const secret = secretKey();
   const forward = clientAddress && secret && isIP(clientAddress) ? clientAddress : null;
   return forward
-    ? { url: env.PUBLIC_SUPABASE_URL, key: secret!, global: { headers: { 'Sb-Forwarded-For': forward } } }
-    : { url: env.PUBLIC_SUPABASE_URL, key: env.PUBLIC_SUPABASE_PUBLISHABLE_KEY, global: {} };
+    ? { url: serverSupabaseUrl(), key: secret!, global: { headers: { 'Sb-Forwarded-For': forward } } }
+    : { url: serverSupabaseUrl(), key: env.PUBLIC_SUPABASE_PUBLISHABLE_KEY, global: {} };
 }
 
 export function createSupabaseServerClient(cookies: Cookies, options: ClientOptions = {}) {

@@ -3,6 +3,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { Provider } from '@supabase/supabase-js';
 import { enabledProviders } from '$lib/server/auth-providers';
+import { forBrowser } from '$lib/server/env';
 import { safeNext } from '$lib/server/safe-next';
 import type { RequestHandler } from './$types';
 
@@ -15,5 +16,5 @@ export const GET: RequestHandler = async ({ params, url, locals, fetch }) => {
     options: { redirectTo: `${url.origin}/auth/callback?next=${encodeURIComponent(next)}`, skipBrowserRedirect: true },
   });
   if (failure || !data.url) redirect(303, `/login?error=${encodeURIComponent(failure?.message ?? 'Could not start the sign-in')}`);
-  redirect(303, data.url);
+  redirect(303, forBrowser(data.url));
 };
