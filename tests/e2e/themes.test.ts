@@ -83,94 +83,106 @@ describe('every screen in both themes', { timeout: 300_000 }, () => {
     expect({ ...signedOut, ...firstRun }).toEqual({});
   });
 
-  it('a user with chats, prompts and a project', async () => {
-    const page = await e2e.newPage();
-    await signUp(page);
-    for (const [i, text] of ['Show me some `code` please', 'Remember the word pomegranate'].entries()) {
-      if (i) await open(page, '/chat');
-      await composer(page).fill(text);
-      await composer(page).press('Enter');
-      await page.locator('article[aria-label="Assistant message"][data-status="complete"]').first().waitFor();
-      await waitForChatPage(page);
-    }
-    const chatPath = new URL(page.url()).pathname;
-    const sessionId = chatPath.split('/').pop()!;
-    // A prompt, a project, an archived chat and a share link, through the same-origin API.
-    const made = await page.evaluate(async (id) => {
-      const post = async (path: string, body: unknown) => {
-        const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-        if (!res.ok) throw new Error(`${path}: ${res.status}`);
-        return res.json();
-      };
-      // Long words with no place to break (an identifier pasted as a title) must wrap, not widen the page.
-      const prompt = await post('/api/prompts', { title: 'Support reply for summarise_quarterly_financial_reports_for_the_board', content: 'Answer {{customer}} in a {{tone:enum(kind,brief)|kind}} tone.' });
-      const project = await post('/api/projects', { name: 'Research', description: 'Papers and notes on summarise_quarterly_financial_reports_for_the_board', system_prompt_id: prompt.id });
-      await fetch(`/api/sessions/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project_id: project.id }) });
-      const archived = await post('/api/sessions', { title: 'An archived chat' });
-      await fetch(`/api/sessions/${archived.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ archived: true }) });
-      const share = await post(`/api/sessions/${id}/share`, {});
-      return { promptId: prompt.id as string, projectId: project.id as string, sharePath: share.path as string };
-    }, sessionId);
+  // The desktop and phone screens are two tests, each with its own time limit: together they
+  // came near the 300 s one test may take on a loaded machine.
+  describe('a user with chats, prompts and a project', () => {
+    let page: Page;
+    let chatPath: string;
+    let made: { promptId: string; projectId: string; sharePath: string };
+    beforeAll(async () => {
+      page = await e2e.newPage();
+      await signUp(page);
+      for (const [i, text] of ['Show me some `code` please', 'Remember the word pomegranate'].entries()) {
+        if (i) await open(page, '/chat');
+        await composer(page).fill(text);
+        await composer(page).press('Enter');
+        await page.locator('article[aria-label="Assistant message"][data-status="complete"]').first().waitFor();
+        await waitForChatPage(page);
+      }
+      chatPath = new URL(page.url()).pathname;
+      const sessionId = chatPath.split('/').pop()!;
+      // A prompt, a project, an archived chat and a share link, through the same-origin API.
+      made = await page.evaluate(async (id) => {
+        const post = async (path: string, body: unknown) => {
+          const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+          if (!res.ok) throw new Error(`${path}: ${res.status}`);
+          return res.json();
+        };
+        // Long words with no place to break (an identifier pasted as a title) must wrap, not widen the page.
+        const prompt = await post('/api/prompts', { title: 'Support reply for summarise_quarterly_financial_reports_for_the_board', content: 'Answer {{customer}} in a {{tone:enum(kind,brief)|kind}} tone.' });
+        const project = await post('/api/projects', { name: 'Research', description: 'Papers and notes on summarise_quarterly_financial_reports_for_the_board', system_prompt_id: prompt.id });
+        await fetch(`/api/sessions/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project_id: project.id }) });
+        const archived = await post('/api/sessions', { title: 'An archived chat' });
+        await fetch(`/api/sessions/${archived.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ archived: true }) });
+        const share = await post(`/api/sessions/${id}/share`, {});
+        return { promptId: prompt.id as string, projectId: project.id as string, sharePath: share.path as string };
+      }, sessionId);
+    }, 300_000);
 
-    const pages = await themed(e2e, page);
-    const found = await checkScreens(pages, [
-      { name: 'chat', path: chatPath, then: (p) => p.locator('article[aria-label="Assistant message"]').first().waitFor() },
-      { name: 'chat-new', path: '/chat' },
-      {
-        name: 'chat-archive', path: '/chat', then: async (p) => {
-          await p.getByText('Archived chats').click();
-          await p.getByRole('list', { name: 'Archived chats' }).getByRole('link', { name: 'An archived chat' }).waitFor();
+    it('every desktop screen', async () => {
+      const pages = await themed(e2e, page);
+      const found = await checkScreens(pages, [
+        { name: 'chat', path: chatPath, then: (p) => p.locator('article[aria-label="Assistant message"]').first().waitFor() },
+        { name: 'chat-new', path: '/chat' },
+        {
+          name: 'chat-archive', path: '/chat', then: async (p) => {
+            await p.getByText('Archived chats').click();
+            await p.getByRole('list', { name: 'Archived chats' }).getByRole('link', { name: 'An archived chat' }).waitFor();
+          },
         },
-      },
-      {
-        name: 'chat-search', path: '/chat', then: async (p) => {
-          await p.getByRole('searchbox', { name: 'Search messages' }).fill('pomegranate');
-          await p.getByRole('region', { name: 'Search results' }).getByRole('link').first().waitFor();
+        {
+          name: 'chat-search', path: '/chat', then: async (p) => {
+            await p.getByRole('searchbox', { name: 'Search messages' }).fill('pomegranate');
+            await p.getByRole('region', { name: 'Search results' }).getByRole('link').first().waitFor();
+          },
         },
-      },
-      {
-        name: 'shortcuts', path: '/chat', then: async (p) => {
-          await p.locator('body').click();
-          await p.keyboard.press('?');
-          await p.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+        {
+          name: 'shortcuts', path: '/chat', then: async (p) => {
+            await p.locator('body').click();
+            await p.keyboard.press('?');
+            await p.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+          },
         },
-      },
-      { name: 'prompts-mine', path: '/prompts' },
-      { name: 'prompts-public', path: '/prompts?scope=public' },
-      { name: 'prompt-new', path: '/prompts/new' },
-      { name: 'prompt-detail', path: `/prompts/${made.promptId}` },
-      { name: 'playground', path: '/playground' },
-      { name: 'projects', path: '/projects' },
-      { name: 'project', path: `/projects/${made.projectId}` },
-      { name: 'usage', path: '/usage' },
-      { name: 'settings', path: '/settings' },
-      { name: 'settings-api-keys', path: '/settings/api-keys' },
-      { name: 'settings-security', path: '/settings/security' },
-      { name: 'settings-import', path: '/settings/import' },
-      { name: 'shared-chat', path: made.sharePath },
-    ]);
-    expect(found).toEqual({});
+        { name: 'prompts-mine', path: '/prompts' },
+        { name: 'prompts-public', path: '/prompts?scope=public' },
+        { name: 'prompt-new', path: '/prompts/new' },
+        { name: 'prompt-detail', path: `/prompts/${made.promptId}` },
+        { name: 'playground', path: '/playground' },
+        { name: 'projects', path: '/projects' },
+        { name: 'project', path: `/projects/${made.projectId}` },
+        { name: 'usage', path: '/usage' },
+        { name: 'settings', path: '/settings' },
+        { name: 'settings-api-keys', path: '/settings/api-keys' },
+        { name: 'settings-security', path: '/settings/security' },
+        { name: 'settings-import', path: '/settings/import' },
+        { name: 'shared-chat', path: made.sharePath },
+      ]);
+      expect(found).toEqual({});
+    });
 
-    for (const p of [pages.light, pages.dark]) await p.setViewportSize({ width: 390, height: 844 });
-    const phone = await checkScreens(pages, [
-      { name: 'chat-phone', path: chatPath, then: (p) => p.locator('article[aria-label="Assistant message"]').first().waitFor() },
-      {
-        name: 'chat-phone-drawer', path: chatPath, then: async (p) => {
-          await p.getByRole('button', { name: 'Chats' }).click();
-          await p.getByRole('link', { name: 'New chat', exact: true }).waitFor();
+    it('every phone screen', async () => {
+      const pages = await themed(e2e, page);
+      for (const p of [pages.light, pages.dark]) await p.setViewportSize({ width: 390, height: 844 });
+      const phone = await checkScreens(pages, [
+        { name: 'chat-phone', path: chatPath, then: (p) => p.locator('article[aria-label="Assistant message"]').first().waitFor() },
+        {
+          name: 'chat-phone-drawer', path: chatPath, then: async (p) => {
+            await p.getByRole('button', { name: 'Chats' }).click();
+            await p.getByRole('link', { name: 'New chat', exact: true }).waitFor();
+          },
         },
-      },
-      { name: 'prompts-phone', path: '/prompts' },
-      { name: 'prompt-detail-phone', path: `/prompts/${made.promptId}` },
-      { name: 'playground-phone', path: '/playground' },
-      { name: 'projects-phone', path: '/projects' },
-      { name: 'project-phone', path: `/projects/${made.projectId}` },
-      { name: 'usage-phone', path: '/usage' },
-      { name: 'settings-phone', path: '/settings' },
-      { name: 'settings-api-keys-phone', path: '/settings/api-keys' },
-      { name: 'shared-chat-phone', path: made.sharePath },
-    ]);
-    expect(phone).toEqual({});
+        { name: 'prompts-phone', path: '/prompts' },
+        { name: 'prompt-detail-phone', path: `/prompts/${made.promptId}` },
+        { name: 'playground-phone', path: '/playground' },
+        { name: 'projects-phone', path: '/projects' },
+        { name: 'project-phone', path: `/projects/${made.projectId}` },
+        { name: 'usage-phone', path: '/usage' },
+        { name: 'settings-phone', path: '/settings' },
+        { name: 'settings-api-keys-phone', path: '/settings/api-keys' },
+        { name: 'shared-chat-phone', path: made.sharePath },
+      ]);
+      expect(phone).toEqual({});
+  });
   });
 
   it('the theme is remembered per user, applies at once and on other devices, and every screen stays accessible in it', async () => {
