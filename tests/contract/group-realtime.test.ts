@@ -115,6 +115,19 @@ describe('presence on session:<id>', () => {
     expect(String(refused)).toMatch(/Unauthorized|permissions to read/);
   });
 
+  it('nobody shows up as someone else: a member tracking under the owner\'s id is refused and listed nowhere', async () => {
+    const { owner, people: [member, viewer], id } = await groupChat(['member', 'viewer']);
+    const topic = `session:${id}`;
+    const viewerView = await join(viewer!.client, topic, { private: true, presence: { key: viewer!.user.id } }, true);
+    // The member's client picks the owner's id as its key (the web app names people by key).
+    const spoof = await join(member!.client, topic, { private: true, presence: { key: owner.user.id } }, true);
+    expect(await spoof.channel.track({ name: 'Olive', typing: true })).toBe('error');
+    // Presence events are sent in order: once the viewer sees their own entry, a spoofed one would have come first.
+    expect(await viewerView.channel.track({ typing: false })).toBe('ok');
+    await viewerView.until(() => viewer!.user.id in present(viewerView.channel), "the viewer's own entry");
+    expect(Object.keys(present(viewerView.channel))).toEqual([viewer!.user.id]);
+  });
+
   it('nobody broadcasts on a session channel: a viewer\'s (or member\'s) broadcast reaches no one', async () => {
     const { owner, people: [member, viewer], id } = await groupChat(['member', 'viewer']);
     const topic = `session:${id}`;

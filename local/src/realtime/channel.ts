@@ -23,6 +23,8 @@ export interface ChannelOptions {
   broadcastSelf: boolean;
   broadcastAck: boolean;
   presenceKey: string;
+  /** The key as the client chose it (null when it left it empty and got a random one). */
+  chosenPresenceKey: string | null;
   presenceEnabled: boolean;
   isPrivate: boolean;
   /** Read permissions granted at join (private channels only). */
@@ -47,6 +49,7 @@ export class Channel implements ChangeSubscriber, TopicMember {
   readonly broadcastSelf: boolean;
   readonly broadcastAck: boolean;
   readonly presenceKey: string;
+  readonly chosenPresenceKey: string | null;
   readonly isPrivate: boolean;
   presenceEnabled: boolean;
   token: string;
@@ -65,6 +68,7 @@ export class Channel implements ChangeSubscriber, TopicMember {
     this.broadcastSelf = options.broadcastSelf;
     this.broadcastAck = options.broadcastAck;
     this.presenceKey = options.presenceKey;
+    this.chosenPresenceKey = options.chosenPresenceKey;
     this.presenceEnabled = options.presenceEnabled;
     this.isPrivate = options.isPrivate;
     this.read = options.read;

@@ -34,7 +34,15 @@ export function collapsePresence(state: Record<string, Record<string, unknown>[]
 
 /** The names of the people present besides `myId` (only typing ones with `typingOnly`), from
  * the server's participants list by user id — never from what they published. Someone not
- * (yet) in the list is "Someone" until it is read again. */
+ * (yet) in the list is "Someone" until it is read again.
+ *
+ * The key (the user id) is the only identity taken from presence. Local Realtime refuses a
+ * track under another account's id (local/src/realtime/presence.ts). Hosted Realtime cannot:
+ * it checks the policies on realtime.messages against the topic, once per join and token, and
+ * takes `config.presence.key` as the client sends it
+ * (https://supabase.com/docs/guides/realtime/authorization), so there a member who edits their
+ * client can appear under another participant's name (never a stranger's: only participants
+ * may join, and unknown ids show as "Someone"). */
 export function presentNames(present: Record<string, PresenceState>, people: Participant[], myId: string | null, typingOnly = false): string[] {
   return Object.entries(present)
     .filter(([id, state]) => id !== myId && (!typingOnly || state.typing))
