@@ -12,6 +12,7 @@
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionsDirWithEnv } from '../faults/helpers.ts';
+import { asActor } from '../helpers/actors.ts';
 import { readSse } from '../helpers/api.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 import { callApi, join, settle, signedIn } from './realtime-channels.ts';
@@ -163,11 +164,18 @@ describe('removing a member', () => {
     await memberChanges.until(() => memberChanges.changes.some((c) => c.row.id === firstAnswer), 'the first answer row');
 
     expect((await api(owner.client, 'DELETE', `/sessions/${id}/members/${member!.user.id}`)).status).toBe(204);
-    // Their app is told on the channel it has (and leaves it). session_members is not published
-    // (its deletes would reach every listener), so local Realtime closes the channel at its next
-    // periodic pass, not at once; what it may still receive is nothing (below).
-    await memberView.until(() => memberView.broadcasts.some((b) => b.event === 'member_removed' && b.payload.user_id === member!.user.id), 'the member to be told', 15_000);
+    // Their app is told on the channel it has (the database sends it with the commit), and local
+    // Realtime then closes that channel at once — well before its 30 s periodic pass.
+    await memberView.until(() => memberView.broadcasts.some((b) => b.event === 'member_removed' && b.payload.user_id === member!.user.id), 'the member to be told', 2_000);
     const broadcastsBefore = memberView.broadcasts.length;
+    await memberView.until(() => memberView.statuses.length > 0, 'the removed member\'s channel to close', 2_000);
+    // Anything still sent on the old topic (a sender that has not moved yet) reaches nobody removed.
+    const late = await fetch(`${stack.apiUrl}/realtime/v1/api/broadcast`, {
+      method: 'POST',
+      headers: { apikey: stack.keys.secretKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ topic, event: 'delta', payload: { text: 'late' }, private: true }] }),
+    });
+    expect(late.status).toBe(202);
 
     // The chat's channel moved on (what cuts a removed member off on hosted Supabase too, where a
     // joined channel keeps its authorisation): the old topic authorises nobody, the new one the
@@ -197,4 +205,18 @@ describe('removing a member', () => {
     await member!.client.removeChannel(memberView.channel);
     expect(await settle(join(member!.client, topic, { private: true }))).toBeInstanceOf(Error);
   }, 60_000);
+
+  it('a member who leaves (through the Data API too) is told on their channel, which then closes at once', async () => {
+    const { owner, people: [member], id } = await groupChat(['member']);
+    const topic = `session:${id}`;
+    const ownerView = await join(owner.client, topic, { private: true }, true);
+    const memberView = await join(member!.client, topic, { private: true }, true);
+    // Not through the API: the signal comes from the database itself.
+    const left = await asActor(stack.db.sql, member!.user, (tx) => tx`delete from public.session_members where session_id = ${id} and user_id = ${member!.user.id} returning 1`);
+    expect(left).toHaveLength(1);
+    await memberView.until(() => memberView.broadcasts.some((b) => b.event === 'member_removed' && b.payload.user_id === member!.user.id), 'the member to be told', 2_000);
+    await memberView.until(() => memberView.statuses.length > 0, 'their channel to close', 2_000);
+    // The old topic authorises nobody now: the owner's old channel closes as well (their app moves to `:1`).
+    await ownerView.until(() => ownerView.statuses.length > 0, "the owner's old channel to close", 2_000);
+  });
 });

@@ -3,7 +3,7 @@
  * postgres_changes (fed by logical replication of the `supabase_realtime` publication, with
  * the real server's RLS semantics: https://supabase.com/docs/guides/realtime/postgres-changes), Broadcast (client, REST and database) and
  * Presence, private channels authorised by RLS on `realtime.messages` (and, unlike hosted,
- * checked again after rows are deleted: revalidation.ts). The gateway hands it
+ * checked again after rows are deleted or a private database broadcast: revalidation.ts). The gateway hands it
  * upgrade requests whose `apikey` query is already a JWT, and `/realtime/v1/api/*` requests.
  *
  *   const realtime = createRealtimeService({ databaseUrl, keys, log });
@@ -78,7 +78,7 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
       return false;
     });
     if (changes.length > 0) await dispatch({ ...tx, changes });
-    revalidator.observe(changes);
+    revalidator.observe(tx.changes);
   };
 
   const replication: Promise<ReplicationSource> = startReplication({

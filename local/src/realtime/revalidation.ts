@@ -9,18 +9,25 @@
  * their token is refreshed; postgres_changes, checked per change, stop at once.
  *
  * Locally every joined private channel is checked again
- *  - shortly after a committed transaction deleted a row of a published table (a membership
- *    removed, a chat deleted: what policies usually read), passes coalesced;
+ *  - shortly after a committed transaction deleted a row of a published table (a chat
+ *    deleted: what policies usually read), passes coalesced;
+ *  - as soon as a transaction sent a private broadcast from the database (realtime.send to a
+ *    private topic): how an app tells people that their access changed — this app's
+ *    `memberships_changed` and `member_removed` when someone is removed from or leaves a group
+ *    chat, whose session_members table is not published. The broadcasts of that transaction go
+ *    out first, so a removed member's channel still gets `member_removed`, then closes;
  *  - every `intervalMs` (default 30 s), for policies that read tables outside the publication.
  * A channel that lost a permission is closed as a token change closes it (system error, then
  * phx_close). This is stricter than hosted, never looser; README says so.
  */
+import { isMessagesChange } from './database-broadcast.ts';
 import type { Hub } from './hub.ts';
 import { recheckRead } from './join.ts';
 import type { RowChange } from './replication.ts';
 
 export interface Revalidator {
-  /** A transaction committed: schedules a pass when it removed rows. */
+  /** A transaction committed (all its changes, realtime.messages included, after they were
+   * delivered): schedules a pass when it removed rows or sent a private database broadcast. */
   observe(changes: RowChange[]): void;
   /** Resolves after a full pass over the channels joined now (tests, and the timer). */
   revalidate(): Promise<void>;
@@ -73,7 +80,7 @@ export function createRevalidator(hub: Hub, options: RevalidatorOptions = {}): R
 
   return {
     observe(changes) {
-      if (stopped || timer || !changes.some((c) => c.type === 'DELETE')) return;
+      if (stopped || timer || !changes.some((c) => c.type === 'DELETE' || isPrivateDatabaseBroadcast(c))) return;
       timer = setTimeout(() => {
         timer = null;
         void revalidate();
@@ -87,4 +94,8 @@ export function createRevalidator(hub: Hub, options: RevalidatorOptions = {}): R
       if (timer) clearTimeout(timer);
     },
   };
+}
+
+function isPrivateDatabaseBroadcast(change: RowChange): boolean {
+  return change.type === 'INSERT' && isMessagesChange(change) && change.record?.private === 't';
 }

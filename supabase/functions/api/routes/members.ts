@@ -134,19 +134,14 @@ membersRoutes.openapi(routes.changeRole, async (c) => {
 
 membersRoutes.openapi(routes.remove, async (c) => {
   const { id, user_id } = c.req.valid('param');
-  // The channel they may have joined is the one before the removal (the delete moves it on).
-  const removed = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    const [session] = await sql<{ channel_epoch: number }[]>`select channel_epoch from public.chat_sessions where id = ${id}`;
-    const rows = await sql`delete from public.session_members where session_id = ${id} and user_id = ${user_id} returning user_id`;
-    return rows.length > 0 && session ? { epoch: session.channel_epoch } : null;
-  });
-  if (!removed) throw notFound('Member');
+  const removed = await c.var.db.withUserTransaction(c.var.user, (sql) =>
+    sql`delete from public.session_members where session_id = ${id} and user_id = ${user_id} returning user_id`);
+  if (removed.length === 0) throw notFound('Member');
   // Reading through the Data API and postgres_changes stops at once (RLS). A private channel
-  // the member already joined was authorised at join and hosted Realtime keeps it: the
-  // session's channel moved to a new epoch (chat_sessions.channel_epoch), so nothing is sent
-  // there any more. Telling the old channel lets everyone's app move (and the removed person's
-  // leave) at once.
-  c.var.turns.broadcaster.send({ topic: sessionTopic(id, removed.epoch), event: 'member_removed', payload: { user_id } });
+  // the member already joined was authorised at join and hosted Realtime keeps it: the delete
+  // moved the session's channel to a new epoch (chat_sessions.channel_epoch), so nothing is
+  // sent there any more, and told the old topic `member_removed` with the commit (a trigger,
+  // 20261204013441_send_member_removed_from_database.sql), so the removed person's app leaves.
   return c.body(null, 204);
 });
 
