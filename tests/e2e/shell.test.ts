@@ -136,4 +136,49 @@ describe('the chat page shell', { timeout: 180_000 }, () => {
     await page.setViewportSize(PHONE);
     await expect(drawerLink.isVisible()).resolves.toBe(false);
   });
+
+  it('the open drawer makes the page behind it inert: the conversation and the top bar are out of reach (a screen reader read them)', async () => {
+    const page = await e2e.newPage();
+    await page.setViewportSize(PHONE);
+    await signUp(page);
+    await open(page, '/chat');
+    // Inert (the attribute, on it or a parent): neither focusable nor in the accessibility tree.
+    const behind = () => page.evaluate(() => {
+      const inert = (selector: string) => document.querySelector(selector)?.closest('[inert]') != null;
+      return { conversation: inert('[data-testid="chat-header"]'), nav: inert('nav[aria-label="Main"]'), drawer: inert('[data-testid="chats-drawer"]') };
+    });
+    await expect(behind()).resolves.toEqual({ conversation: false, nav: false, drawer: false });
+
+    await page.getByRole('button', { name: 'Chats', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Chats' }).waitFor();
+    await expect.poll(behind).toEqual({ conversation: true, nav: true, drawer: false });
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press('Tab');
+      const outside = await page.evaluate(() => !document.activeElement?.closest('[data-testid="chats-drawer"]'));
+      expect(outside, 'Tab reached the page behind the drawer').toBe(false);
+    }
+
+    await page.keyboard.press('Escape');
+    await expect.poll(behind).toEqual({ conversation: false, nav: false, drawer: false });
+  });
+
+  it('a phone has a search button (Ctrl+K is a keyboard\'s): it opens the drawer with the search box focused', async () => {
+    const page = await e2e.newPage();
+    await page.setViewportSize(PHONE);
+    await signUp(page);
+    await sendAndWait(page, 'Remember the word tamarind', 0);
+    const search = page.getByRole('button', { name: 'Search messages' });
+    await search.click();
+    const box = page.getByRole('searchbox', { name: 'Search messages' });
+    await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect(box.getAttribute('placeholder')).resolves.toBe('Search messages');
+    await page.keyboard.type('tamarind');
+    await page.getByRole('region', { name: 'Search results' }).getByRole('link', { name: /tamarind/ }).waitFor();
+
+    // A phone with a keyboard attached: Ctrl+K opens the drawer to the search as well.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => box.isVisible()).toBe(false);
+    await page.keyboard.press('Control+k');
+    await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
 });

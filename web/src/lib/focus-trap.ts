@@ -15,6 +15,12 @@ export function focusTrap(node: HTMLElement, active: boolean) {
     allowOutsideClick: true,
     // Never throws for a panel that is momentarily empty: the panel itself takes focus then.
     fallbackFocus: node,
+    // The first control, unless the panel names another (`data-initial-focus`, a selector:
+    // opened to search, the search box). Read when focus moves in, after the panel rendered.
+    initialFocus: () => {
+      const selector = node.dataset.initialFocus;
+      return (selector ? node.querySelector<HTMLElement>(selector) : null) ?? undefined;
+    },
     // Back to the opener only when focus was in the panel (or was lost with it): a click
     // elsewhere keeps its own focus.
     setReturnFocus: (opener) => {

@@ -5,6 +5,8 @@ import { getContext, setContext } from 'svelte';
 
 export interface ChatsDrawer {
   open(): void;
+  /** Opens it with the message search focused: phones have no Ctrl+K, and the box is in it. */
+  search(): void;
   isOpen(): boolean;
 }
 
