@@ -1,6 +1,7 @@
 /**
  * The caller's provider calls as CSV (GET /api/usage/export), for a spreadsheet or an
- * accounting tool: one row per call, oldest first, in UTC, with what the usage dashboard
+ * accounting tool: one row per call, oldest first, each with its UTC time and its wall-clock
+ * time in the caller's zone (the range's days are that zone's, lib/usage-range.ts), with what the usage dashboard
  * aggregates (tokens, dollars, latency) and where each call came from (chat, project, prompt
  * version). Read a page at a time by keyset, each page in a short read-only transaction of
  * its own under the caller's RLS, so a year of calls streams without holding a connection
@@ -8,7 +9,7 @@
  * such as `=HYPERLINK(…)` stays text in Excel and LibreOffice) and a byte-order mark so Excel
  * reads UTF-8.
  *
- *   return new Response(usageCsv(db, user, { from, to }), { headers: { 'content-type': CSV_TYPE } });
+ *   return new Response(usageCsv(db, user, { from, to, tz: 'Europe/Berlin' }), { headers: { 'content-type': CSV_TYPE } });
  */
 import { stringify } from 'csv-stringify/sync';
 import type { AuthUser } from './context.ts';
@@ -22,7 +23,7 @@ const PAGE_ROWS = 2_000;
 export const COLUMNS = [
   'executed_at', 'provider', 'model', 'status', 'error_code', 'chat_id', 'chat_title', 'message_id', 'project_id', 'project_name',
   'prompt_id', 'prompt_title', 'prompt_version', 'prompt_tokens', 'cached_tokens', 'completion_tokens', 'total_tokens', 'cost_usd',
-  'ttft_ms', 'latency_ms',
+  'ttft_ms', 'latency_ms', 'local_time',
 ] as const;
 
 type Row = Record<(typeof COLUMNS)[number], string | number | null> & { id: string; cursor_at: string };
@@ -30,6 +31,8 @@ type Row = Record<(typeof COLUMNS)[number], string | number | null> & { id: stri
 export interface UsageCsvRange {
   from: Date;
   to: Date;
+  /** The zone of `local_time` (an IANA name checked by lib/time-zone.ts). */
+  tz: string;
   promptId?: string;
 }
 
@@ -44,7 +47,8 @@ export function usageCsv(db: Db, user: AuthUser, range: UsageCsvRange): Readable
                l.provider, l.model, l.status, l.error_code, l.session_id as chat_id, s.title as chat_title, l.message_id,
                l.project_id, pr.name as project_name, l.prompt_id, p.title as prompt_title, l.prompt_version,
                l.prompt_tokens, l.cached_tokens, l.completion_tokens, l.token_count as total_tokens,
-               trim_scale(l.cost_usd)::text as cost_usd, l.ttft_ms, l.latency_ms
+               trim_scale(l.cost_usd)::text as cost_usd, l.ttft_ms, l.latency_ms,
+               to_char(l.executed_at at time zone ${range.tz}, 'YYYY-MM-DD"T"HH24:MI:SS.MS') as local_time
           from public.prompt_usage_logs l
           left join public.chat_sessions s on s.id = l.session_id
           left join public.projects pr on pr.id = l.project_id

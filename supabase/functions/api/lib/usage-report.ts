@@ -1,6 +1,6 @@
 /**
  * The usage aggregate query: a user's calls in a time range, grouped by any combination of
- * day (UTC), provider, model, project and prompt version — several groupings and the totals
+ * day (a calendar day in the caller's time zone, lib/usage-range.ts), provider, model, project and prompt version — several groupings and the totals
  * in ONE SQL statement (GROUPING SETS), with calls, errors, tokens, dollars and latency
  * percentiles computed in Postgres. Routes choose the groupings; the SQL is fixed text
  * chosen from an enum, never built from input.
@@ -12,7 +12,8 @@ export type Dimension = (typeof DIMENSIONS)[number];
 
 // The GROUP BY expressions, in the fixed order GROUPING() reports them (most significant bit first).
 const COLUMNS = [
-  { dim: 'day', expr: `date_trunc('day', l.executed_at at time zone 'UTC')` },
+  // The call's calendar day in the request's zone (the lateral `ld` below).
+  { dim: 'day', expr: 'ld.day' },
   { dim: 'provider', expr: 'l.provider' },
   { dim: 'model', expr: 'l.model' },
   { dim: 'project', expr: 'l.project_id' },
@@ -84,7 +85,7 @@ export interface UsageRow {
 export async function queryUsage<K extends string>(
   sql: TransactionSql,
   userId: string,
-  range: { from: Date; to: Date; promptId?: string },
+  range: { from: Date; to: Date; tz: string; promptId?: string },
   sets: Record<K, readonly Dimension[]>,
   maxRows = 5000,
 ): Promise<{ totals: UsageRow; groups: Record<K, UsageRow[]> }> {
@@ -96,7 +97,7 @@ export async function queryUsage<K extends string>(
     .map((cols) => `(${cols.map((i) => COLUMNS[i].expr).join(', ')})`)
     .join(', ');
   const mask = used.length ? `grouping(${used.map((i) => COLUMNS[i].expr).join(', ')})` : '0';
-  const dayText = used.includes(0) ? `to_char(${COLUMNS[0].expr}, 'YYYY-MM-DD')` : 'null::text';
+  const dayText = used.includes(0) ? `to_char(${COLUMNS[0].expr}::timestamp, 'YYYY-MM-DD')` : 'null::text';
   const totalsMask = (1 << used.length) - 1;
   const rows = await sql<UsageRow[]>`
     select ${sql.unsafe(mask)} as mask, ${sql.unsafe(dayText)} as day,
@@ -113,6 +114,9 @@ export async function queryUsage<K extends string>(
           (select a.rating from public.answer_scores a where a.usage_log_id = l.id and a.user_id = l.user_id),
           (select a.rating from public.answer_scores a where a.message_id = l.message_id and a.user_id = l.user_id)) as rating
       ) sc on true
+      -- Postgres turns the instant into the zone's wall-clock time, DST included; the zone is a
+      -- bound parameter here, so the GROUP BY expressions above stay fixed text.
+      cross join lateral (select (l.executed_at at time zone ${range.tz})::date as day) ld
      where l.user_id = ${userId} and l.executed_at >= ${range.from} and l.executed_at < ${range.to}
        ${range.promptId ? sql`and l.prompt_id = ${range.promptId}` : sql``}
      group by grouping sets (${sql.unsafe(groupingSets)})

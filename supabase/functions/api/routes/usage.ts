@@ -1,6 +1,6 @@
 /**
  * /api/usage: what the caller's provider calls cost — aggregates over a time range grouped
- * by any of day (UTC), provider, model, project and prompt version, with dollars, tokens and
+ * by any of day (in the caller's time zone, `tz`; lib/usage-range.ts), provider, model, project and prompt version, with dollars, tokens and
  * p50/p95 latency computed in SQL (lib/usage-report.ts), the dashboard's summary in one
  * call, the most recent calls, and every call of a range as CSV (lib/usage-csv.ts).
  */
@@ -9,19 +9,14 @@ import type { TransactionSql } from 'postgres';
 import { requireUser } from '../lib/auth.ts';
 import { heavyRateLimit } from '../lib/rate-limit.ts';
 import type { AppEnv } from '../lib/context.ts';
-import { ApiError } from '../lib/errors.ts';
 import { optionalQuery } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonResponse, security } from '../lib/openapi.ts';
 import { limitParam } from '../lib/pagination.ts';
 import { UsageLogSchema, type UsageLogRow } from '../lib/resource-schemas.ts';
 import { COLUMNS, CSV_TYPE, usageCsv } from '../lib/usage-csv.ts';
 import { DIMENSIONS, presentGroup, presentStats, queryUsage } from '../lib/usage-report.ts';
-
-const DAY_MS = 86_400_000;
-const MAX_RANGE_DAYS = 400;
-
-// A date (midnight UTC) or a full ISO timestamp with an offset.
-const instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((s) => new Date(s));
+import { bound, resolveRange } from '../lib/usage-range.ts';
+import { timeZoneParam } from '../lib/time-zone.ts';
 
 const dimension = z.enum(DIMENSIONS);
 const groupBy = z
@@ -32,8 +27,9 @@ const groupBy = z
 
 const UsageQuery = z.strictObject({
   prompt_id: optionalQuery(z.uuid()).openapi({ param: { name: 'prompt_id', in: 'query' }, description: 'Only calls made with this prompt' }),
-  from: optionalQuery(instant).openapi({ param: { name: 'from', in: 'query' }, description: 'Default: 30 days before `to`' }),
-  to: optionalQuery(instant).openapi({ param: { name: 'to', in: 'query' }, description: 'Exclusive; default now' }),
+  from: optionalQuery(bound).openapi({ param: { name: 'from', in: 'query' }, description: 'A day (midnight in `tz`) or an instant with an offset; default 30 days before `to`' }),
+  to: optionalQuery(bound).openapi({ param: { name: 'to', in: 'query' }, description: 'Exclusive: a day (midnight in `tz`) or an instant with an offset; default now' }),
+  tz: optionalQuery(timeZoneParam),
   group_by: optionalQuery(groupBy).openapi({
     param: { name: 'group_by', in: 'query' },
     description: 'Comma-separated dimensions: day (default), provider, model, project, prompt (version); e.g. `day,provider`',
@@ -68,10 +64,12 @@ const UsageGroup = Stats.extend({
   prompt_version: z.number().int().nullable(),
   prompt_title: z.string().nullable(),
 }).openapi('UsageGroup');
+const TimeZone = z.string().openapi({ description: 'The zone the days are counted in (the `tz` asked for, canonically spelled; UTC by default)', example: 'Europe/Berlin' });
 const UsageReport = z
   .object({
     from: z.string(),
     to: z.string(),
+    time_zone: TimeZone,
     group_by: z.array(dimension),
     totals: Stats,
     groups: z.array(UsageGroup),
@@ -100,6 +98,7 @@ const UsageSummary = z
   .object({
     from: z.string(),
     to: z.string(),
+    time_zone: TimeZone,
     totals: Stats,
     by_day: z.array(UsageGroup),
     by_day_provider: z.array(UsageGroup),
@@ -128,7 +127,7 @@ const routes = {
     method: 'get', path: '/export', tags, security,
     summary: 'Every call of a range as CSV, oldest first',
     description:
-      `One row per call, times in UTC, with the columns ${COLUMNS.map((c) => `\`${c}\``).join(', ')}. ` +
+      `One row per call, with the columns ${COLUMNS.map((c) => `\`${c}\``).join(', ')}: \`executed_at\` in UTC, \`local_time\` the wall-clock time in \`tz\`. ` +
       'Cells that a spreadsheet would run as a formula are escaped; the file starts with a UTF-8 byte-order mark. ' +
       'Same range rules as GET /usage (default the last 30 days, at most 400).',
     request: { query: SummaryQuery },
@@ -149,14 +148,15 @@ usageRoutes.use('*', heavyRateLimit(1));
 usageRoutes.openapi(routes.report, async (c) => {
   const query = c.req.valid('query');
   const dims = query.group_by ?? ['day'];
-  const range = checkedRange(query.from, query.to);
-  const { totals, groups } = await c.var.db.withUserTransaction(c.var.user, (sql) =>
-    queryUsage(sql, c.var.user.id, { ...range, promptId: query.prompt_id }, { groups: dims }),
-  );
+  const { range, totals, groups } = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    const range = await resolveRange(sql, query, query.tz ?? 'UTC');
+    return { range, ...(await queryUsage(sql, c.var.user.id, { ...range, promptId: query.prompt_id }, { groups: dims })) };
+  });
   return c.json(
     {
       from: range.from.toISOString(),
       to: range.to.toISOString(),
+      time_zone: range.tz,
       group_by: dims,
       totals: presentStats(totals),
       groups: groups.groups.map((row) => presentGroup(row, dims)),
@@ -167,16 +167,17 @@ usageRoutes.openapi(routes.report, async (c) => {
 
 usageRoutes.openapi(routes.summary, async (c) => {
   const query = c.req.valid('query');
-  const range = checkedRange(query.from, query.to);
-  const { totals, groups, recent } = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+  const { range, totals, groups, recent } = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    const range = await resolveRange(sql, query, query.tz ?? 'UTC');
     const report = await queryUsage(sql, c.var.user.id, { ...range, promptId: query.prompt_id }, SUMMARY_SETS);
-    return { ...report, recent: await recentCalls(sql, c.var.user.id, 20) };
+    return { range, ...report, recent: await recentCalls(sql, c.var.user.id, 20) };
   });
   const present = (name: keyof typeof SUMMARY_SETS) => groups[name].map((row) => presentGroup(row, SUMMARY_SETS[name]));
   return c.json(
     {
       from: range.from.toISOString(),
       to: range.to.toISOString(),
+      time_zone: range.tz,
       totals: presentStats(totals),
       by_day: present('by_day'),
       by_day_provider: present('by_day_provider'),
@@ -191,9 +192,10 @@ usageRoutes.openapi(routes.summary, async (c) => {
 
 usageRoutes.openapi(routes.export, async (c) => {
   const query = c.req.valid('query');
-  const range = checkedRange(query.from, query.to);
-  // The file is named after the days it covers (`to` is exclusive).
-  const days = `${range.from.toISOString().slice(0, 10)}_${new Date(range.to.getTime() - 1).toISOString().slice(0, 10)}`;
+  // Resolved (and refused with a 400) before the first byte of the file.
+  const range = await c.var.db.readAsUser(c.var.user, (sql) => resolveRange(sql, query, query.tz ?? 'UTC'));
+  // The file is named after the local days it covers (`to` is exclusive).
+  const days = `${range.firstDay}_${range.lastDay}`;
   return c.body(usageCsv(c.var.db, c.var.user, { ...range, promptId: query.prompt_id }), 200, {
     'content-type': CSV_TYPE,
     'content-disposition': `attachment; filename="mrprompt-usage-${days}.csv"`,
@@ -217,15 +219,4 @@ function recentCalls(sql: TransactionSql, userId: string, limit: number, session
        where l.user_id = ${userId}${sessionId ? sql` and l.session_id = ${sessionId}` : sql``}
        order by l.executed_at desc, l.id desc
        limit ${limit}`;
-}
-
-/** The range asked for: default the last 30 days; `from` before `to`; at most MAX_RANGE_DAYS. */
-export function checkedRange(from: Date | undefined, to: Date | undefined) {
-  const end = to ?? new Date();
-  const start = from ?? new Date(end.getTime() - 30 * DAY_MS);
-  if (start >= end) throw new ApiError(400, 'invalid_request', '`from` must be before `to`');
-  if (end.getTime() - start.getTime() > MAX_RANGE_DAYS * DAY_MS) {
-    throw new ApiError(400, 'invalid_request', `The range may span at most ${MAX_RANGE_DAYS} days`);
-  }
-  return { from: start, to: end };
 }

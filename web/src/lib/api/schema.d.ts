@@ -6668,14 +6668,16 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    /** @description Default: 30 days before `to` */
+                    /** @description A day (midnight in `tz`) or an instant with an offset; default 30 days before `to` */
                     from?: string;
                     /** @description Comma-separated dimensions: day (default), provider, model, project, prompt (version); e.g. `day,provider` */
                     group_by?: string;
                     /** @description Only calls made with this prompt */
                     prompt_id?: string;
-                    /** @description Exclusive; default now */
+                    /** @description Exclusive: a day (midnight in `tz`) or an instant with an offset; default now */
                     to?: string;
+                    /** @description IANA time zone whose calendar days are counted and whose midnights bound a range of days; default UTC */
+                    tz?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6756,17 +6758,19 @@ export type paths = {
         };
         /**
          * Every call of a range as CSV, oldest first
-         * @description One row per call, times in UTC, with the columns `executed_at`, `provider`, `model`, `status`, `error_code`, `chat_id`, `chat_title`, `message_id`, `project_id`, `project_name`, `prompt_id`, `prompt_title`, `prompt_version`, `prompt_tokens`, `cached_tokens`, `completion_tokens`, `total_tokens`, `cost_usd`, `ttft_ms`, `latency_ms`. Cells that a spreadsheet would run as a formula are escaped; the file starts with a UTF-8 byte-order mark. Same range rules as GET /usage (default the last 30 days, at most 400).
+         * @description One row per call, with the columns `executed_at`, `provider`, `model`, `status`, `error_code`, `chat_id`, `chat_title`, `message_id`, `project_id`, `project_name`, `prompt_id`, `prompt_title`, `prompt_version`, `prompt_tokens`, `cached_tokens`, `completion_tokens`, `total_tokens`, `cost_usd`, `ttft_ms`, `latency_ms`, `local_time`: `executed_at` in UTC, `local_time` the wall-clock time in `tz`. Cells that a spreadsheet would run as a formula are escaped; the file starts with a UTF-8 byte-order mark. Same range rules as GET /usage (default the last 30 days, at most 400).
          */
         get: {
             parameters: {
                 query?: {
-                    /** @description Default: 30 days before `to` */
+                    /** @description A day (midnight in `tz`) or an instant with an offset; default 30 days before `to` */
                     from?: string;
                     /** @description Only calls made with this prompt */
                     prompt_id?: string;
-                    /** @description Exclusive; default now */
+                    /** @description Exclusive: a day (midnight in `tz`) or an instant with an offset; default now */
                     to?: string;
+                    /** @description IANA time zone whose calendar days are counted and whose midnights bound a range of days; default UTC */
+                    tz?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6935,12 +6939,14 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    /** @description Default: 30 days before `to` */
+                    /** @description A day (midnight in `tz`) or an instant with an offset; default 30 days before `to` */
                     from?: string;
                     /** @description Only calls made with this prompt */
                     prompt_id?: string;
-                    /** @description Exclusive; default now */
+                    /** @description Exclusive: a day (midnight in `tz`) or an instant with an offset; default now */
                     to?: string;
+                    /** @description IANA time zone whose calendar days are counted and whose midnights bound a range of days; default UTC */
+                    tz?: string;
                 };
                 header?: never;
                 path?: never;
@@ -8409,6 +8415,11 @@ export type components = {
             from: string;
             group_by: ("day" | "provider" | "model" | "project" | "prompt")[];
             groups: components["schemas"]["UsageGroup"][];
+            /**
+             * @description The zone the days are counted in (the `tz` asked for, canonically spelled; UTC by default)
+             * @example Europe/Berlin
+             */
+            time_zone: string;
             to: string;
             totals: {
                 cached_tokens: number;
@@ -8444,6 +8455,11 @@ export type components = {
             by_prompt_version: components["schemas"]["UsageGroup"][];
             from: string;
             recent: components["schemas"]["UsageLog"][];
+            /**
+             * @description The zone the days are counted in (the `tz` asked for, canonically spelled; UTC by default)
+             * @example Europe/Berlin
+             */
+            time_zone: string;
             to: string;
             totals: {
                 cached_tokens: number;
