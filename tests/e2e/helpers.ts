@@ -42,7 +42,7 @@ export interface E2E {
   /** Answers slowly (many chunks, a pause between them) so a test can watch it stream. */
   slowProvider: FakeProvider;
   /** A new isolated browser context (its own cookies) and page; `sameUserAs` copies a page's cookies and storage (another device of that person). */
-  newPage(options?: { sameUserAs?: Page }): Promise<Page>;
+  newPage(options?: { sameUserAs?: Page; timezoneId?: string }): Promise<Page>;
   /** Server log lines, for failure messages. */
   logs: string[];
   stop(): Promise<void>;
@@ -164,7 +164,7 @@ export async function startE2E(name: string, options: E2EOptions = {}): Promise<
     logs,
     async newPage(options = {}) {
       const storageState = options.sameUserAs ? await options.sameUserAs.context().storageState() : undefined;
-      const context = await openBrowser.newContext({ baseURL: webUrl, viewport: { width: 1280, height: 800 }, storageState });
+      const context = await openBrowser.newContext({ baseURL: webUrl, viewport: { width: 1280, height: 800 }, storageState, timezoneId: options.timezoneId });
       // Generous: `npm test` runs these beside every other suite on two cores.
       context.setDefaultTimeout(45_000);
       contexts.push(context);

@@ -1,7 +1,7 @@
 // Usage and settings figures as a user reads them: calls to a model without a price say
 // "unpriced" (never $0), big numbers are grouped, a range longer than the API reports at once
-// shows its last 400 days instead of an error page, the budget is in the same dollars, and an
-// expired API key is listed as expired.
+// shows its last 400 days instead of an error page, days are the reader's time zone's, the
+// budget is in the same dollars, and an expired API key is listed as expired.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { open, signUp, startE2E, type E2E } from './helpers.ts';
@@ -79,5 +79,36 @@ describe('usage figures in the browser', { timeout: 120_000 }, () => {
     const working = await keys.locator('li', { hasText: 'new bot' }).textContent();
     expect(working).toContain('expires');
     expect(working).not.toContain('expired');
+  });
+
+  it("counts a call on the reader's own day: 23:30 UTC is the next morning in Berlin", async () => {
+    const page = await e2e.newPage({ timezoneId: 'Europe/Berlin' });
+    const email = await signUp(page);
+    await sql`
+      insert into public.prompt_usage_logs (user_id, provider, model, status, cost_usd, token_count, executed_at)
+      select id, 'openai', 'gpt-4o', 'success', 0.5, 100, '2026-05-01T23:30:00Z' from auth.users where email = ${email}`;
+    const callsPerDay = async () => {
+      const section = page.locator('section', { has: page.getByRole('heading', { name: 'Calls and errors per day' }) });
+      await section.getByText('Show the numbers').click();
+      return section.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].slice(0, 2).map((c) => c.textContent)));
+    };
+
+    await open(page, '/usage?from=2026-05-01&to=2026-05-02');
+    await expect(page.getByTestId('usage-zone').textContent()).resolves.toBe('Days in Europe/Berlin');
+    await expect(callsPerDay()).resolves.toEqual([['May 1', '0'], ['May 2', '1']]);
+    const href = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
+    expect(href).toBe('/api/usage/export?from=2026-05-01&to=2026-05-03&tz=Europe%2FBerlin');
+    const csv = (await (await page.request.get(href!)).text()).trim().split('\n');
+    expect(csv).toHaveLength(2);
+    expect(csv[1]).toContain('2026-05-02T01:30:00.000');
+
+    // A browser whose zone the server does not know yet (no cookie): no UTC figures first, then the reader's.
+    await page.context().clearCookies({ name: 'mrprompt-tz' });
+    const firstHtml = await (await page.request.get('/usage?from=2026-05-02&to=2026-05-02')).text();
+    expect(firstHtml).toContain('Counting your calls by the days of your time zone');
+    expect(firstHtml).not.toContain('data-testid="usage-totals"');
+    await page.goto('/usage?from=2026-05-02&to=2026-05-02');
+    await expect(page.getByTestId('usage-zone').textContent()).resolves.toBe('Days in Europe/Berlin');
+    await expect(page.getByTestId('usage-totals').locator('div', { hasText: 'Calls' }).first().locator('dd').textContent()).resolves.toBe('1');
   });
 });

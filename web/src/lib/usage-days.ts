@@ -1,11 +1,16 @@
-// UTC calendar days for the usage page's per-day charts (the API groups calls by UTC day).
+// Calendar days for the usage page's per-day charts: the API counts calls on the days of the
+// reader's zone (`tz`), and a day is a plain YYYY-MM-DD here, so stepping from one to the next
+// is calendar arithmetic (done on UTC dates, where every day has 24 hours), whatever the zone.
 
-/** The UTC day after `day` (YYYY-MM-DD). */
-export function nextDay(day: string): string {
+/** The calendar day `n` days after `day` (YYYY-MM-DD; `n` may be negative). */
+export function addDays(day: string, n: number): string {
   const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + 1);
+  date.setUTCDate(date.getUTCDate() + n);
   return date.toISOString().slice(0, 10);
 }
+
+/** The calendar day after `day` (YYYY-MM-DD). */
+export const nextDay = (day: string): string => addDays(day, 1);
 
 /** Most days the API reports at once (GET /usage's MAX_RANGE_DAYS, `to` exclusive). */
 export const MAX_RANGE_DAYS = 400;
@@ -17,9 +22,7 @@ export const MAX_RANGE_DAYS = 400;
  */
 export function shownRange(from: string, to: string): { from: string; to: string; shortened: boolean } {
   if (from > to) return { from: to, to, shortened: false };
-  const earliest = new Date(`${to}T00:00:00Z`);
-  earliest.setUTCDate(earliest.getUTCDate() - (MAX_RANGE_DAYS - 1));
-  const first = earliest.toISOString().slice(0, 10);
+  const first = addDays(to, -(MAX_RANGE_DAYS - 1));
   return from < first ? { from: first, to, shortened: true } : { from, to, shortened: false };
 }
 
@@ -27,7 +30,7 @@ export function shownRange(from: string, to: string): { from: string; to: string
 const MAX_FILLED_DAYS = 731;
 
 /**
- * Every UTC day from `from` to `to`, the summary's figures on the days that had calls and
+ * Every day from `from` to `to`, the summary's figures on the days that had calls and
  * zeros on the others: a week with one busy day draws seven bars, not one bar the chart's width.
  */
 export function everyDay<Day extends { day: string }>(from: string, to: string, days: Day[], empty: (day: string) => Day): Day[] {

@@ -19,10 +19,12 @@ export const stats = (g: UsageStats) => ({
 
 const NO_CALLS = { calls: 0, errors: 0, tokens: 0, cost: 0, unpriced: 0, p50: null, p95: null, ratings: 0, positiveShare: null };
 
-export async function loadUsage(api: Api, from: string, to: string) {
-  const s = await ok(api.GET('/api/usage/summary', { params: { query: { from, to: nextDay(to) } } }));
+/** The days `from` to `to` (inclusive) as days of `tz`, an IANA zone. */
+export async function loadUsage(api: Api, from: string, to: string, tz: string) {
+  const s = await ok(api.GET('/api/usage/summary', { params: { query: { from, to: nextDay(to), tz } } }));
   const days = s.by_day.map((g) => ({ day: g.day ?? g.key, ...stats(g) }));
   return {
+    timeZone: s.time_zone,
     totals: s.totals,
     days: everyDay(from, to, days, (day) => ({ day, ...NO_CALLS })),
     byDayProvider: s.by_day_provider.map((g) => ({ day: g.day ?? '', provider: g.provider ?? '', tokens: g.total_tokens, cost: g.cost_usd })),

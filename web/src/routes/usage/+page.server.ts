@@ -1,21 +1,31 @@
-// Usage dashboard data for a date range (?from=YYYY-MM-DD&to=YYYY-MM-DD, inclusive; default last 7 days;
-// at most the last 400 days of a longer one).
+// Usage dashboard data for a date range (?from=YYYY-MM-DD&to=YYYY-MM-DD, inclusive; default the
+// last 7 days; at most the last 400 days of a longer one), in the reader's time zone: days,
+// "today" and the range's midnights are that zone's. The zone comes from the cookie the browser
+// writes when the app starts (hooks.client.ts), so it is known before the first request for
+// this page; without it (a browser that never ran the app's scripts) nothing is fetched, and
+// the page asks again once the browser has written it, instead of drawing UTC days first.
 import { z } from 'zod';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { loadUsage } from '$lib/server/usage';
-import { shownRange } from '$lib/usage-days';
+import { addDays, shownRange } from '$lib/usage-days';
+import { knownTimeZone, localDay, TIME_ZONE_COOKIE } from '$lib/time-zone';
 import type { PageServerLoad } from './$types';
 
 const day = z.iso.date();
 
 export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
-  const today = new Date().toISOString().slice(0, 10);
-  const weekAgo = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
-  const asked = { from: day.catch(weekAgo).parse(event.url.searchParams.get('from')), to: day.catch(today).parse(event.url.searchParams.get('to')) };
+  const cookie = event.cookies.get(TIME_ZONE_COOKIE) ?? null;
+  const zone = knownTimeZone(cookie) ? cookie : null;
+  const today = localDay(new Date(), zone ?? 'UTC');
+  const asked = {
+    from: day.catch(addDays(today, -6)).parse(event.url.searchParams.get('from')),
+    to: day.catch(today).parse(event.url.searchParams.get('to')),
+  };
   const { from, to, shortened } = shownRange(asked.from, asked.to);
+  if (zone === null) return { zone, from, to, shortened, usage: null };
   try {
-    return { from, to, shortened, usage: await loadUsage(api, from, to) };
+    return { zone, from, to, shortened, usage: await loadUsage(api, from, to, zone) };
   } catch (err) {
     loadFailed(err);
   }
