@@ -1,9 +1,12 @@
 // Usage and settings figures as a user reads them: calls to a model without a price say
 // "unpriced" (never $0), big numbers are grouped, a range longer than the API reports at once
 // shows its last 400 days instead of an error page, days are the reader's time zone's, the
-// budget is in the same dollars, and an expired API key is listed as expired.
+// budget is in the same dollars, an expired API key is listed as expired, and a key's expiry
+// day is the reader's.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../web/src/lib/usage-days.ts';
+import { localDay } from '../../web/src/lib/time-zone.ts';
 import { open, signUp, startE2E, type E2E } from './helpers.ts';
 
 describe('usage figures in the browser', { timeout: 120_000 }, () => {
@@ -110,5 +113,33 @@ describe('usage figures in the browser', { timeout: 120_000 }, () => {
     await page.goto('/usage?from=2026-05-02&to=2026-05-02');
     await expect(page.getByTestId('usage-zone').textContent()).resolves.toBe('Days in Europe/Berlin');
     await expect(page.getByTestId('usage-totals').locator('div', { hasText: 'Calls' }).first().locator('dd').textContent()).resolves.toBe('1');
+  });
+
+  it("offers a key's expiry from today where the reader is, and the key works until that day ends there", async () => {
+    // A zone whose date is not UTC's at this hour: UTC−12 before noon UTC (its today is UTC's
+    // yesterday), UTC+14 after (its yesterday is UTC's today).
+    const zone = new Date().getUTCHours() < 12 ? 'Etc/GMT+12' : 'Pacific/Kiritimati';
+    const page = await e2e.newPage({ timezoneId: zone });
+    const email = await signUp(page);
+    await open(page, '/settings/api-keys');
+    const today = localDay(new Date(), zone);
+    const expires = page.getByLabel('Expires (optional, end of that day in your time zone)');
+    await expect(expires.getAttribute('min')).resolves.toBe(today);
+
+    // Yesterday there is refused, by the server too (the picker's minimum taken away).
+    await page.getByLabel('Name').fill('late bot');
+    await expires.evaluate((input: HTMLInputElement) => input.removeAttribute('min'));
+    await expires.fill(addDays(today, -1));
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Pick today or a later day; an expired key would not work' }).waitFor();
+
+    // Today there is taken, and lasts until 23:59:59 there.
+    await expires.fill(today);
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByTestId('new-key').waitFor();
+    const [key] = await sql<{ expires_at: Date; expected: Date }[]>`
+      select k.expires_at, (${today}::date + time '23:59:59') at time zone ${zone} as expected
+        from public.api_keys k join auth.users u on u.id = k.user_id where u.email = ${email}`;
+    expect(key!.expires_at.toISOString()).toBe(key!.expected.toISOString());
   });
 });

@@ -41,3 +41,12 @@ export function localDay(at: Date, zone: string): string {
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }
+
+/**
+ * The last second of a calendar day (YYYY-MM-DD) in the browser's own zone, as an instant:
+ * the Date constructor reads its fields as local time, summer time included. Browser code only.
+ */
+export function endOfLocalDay(day: string): Date {
+  const [year, month, date] = day.split('-').map(Number);
+  return new Date(year!, month! - 1, date!, 23, 59, 59);
+}

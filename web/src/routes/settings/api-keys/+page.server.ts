@@ -3,18 +3,27 @@ import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { ApiError, ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
+import { knownTimeZone, localDay, TIME_ZONE_COOKIE } from '$lib/time-zone';
 import type { Actions, PageServerLoad } from './$types';
 
 const createForm = z.object({
   name: z.string().trim().min(1, 'Give the key a name').max(100),
   scopes: z.array(z.enum(['prompts:read', 'chat'])).min(1, 'Pick at least one scope'),
-  // A date from the picker: the key works until the end of that day (UTC).
-  // ISO dates compare as strings; checked here so the API's own wording (expires_at: …) never shows.
-  expires: z.union([
-    z.literal(''),
-    z.iso.date('Pick a date').refine((day) => day >= new Date().toISOString().slice(0, 10), 'Pick today or a later day; an expired key would not work'),
-  ]),
+  // A date from the picker: the key works until the end of that day in the reader's zone, an
+  // instant the browser works out (expires_at, set as the form is sent; its zone is one only it
+  // knows for sure). Without scripts, the end of that day in UTC.
+  expires: z.union([z.literal(''), z.iso.date('Pick a date')]),
+  expires_at: z.union([z.literal(''), z.iso.datetime({ offset: true, message: 'Pick a date' })]),
 });
+
+/** The instant a key picked to expire on `day` stops working, or an error to show. */
+function expiryOf(day: string, endOfDay: string): { at: string | null } | { error: string } {
+  if (!day) return { at: null };
+  const at = new Date(endOfDay || `${day}T23:59:59Z`);
+  // Checked here so the API's own wording (expires_at: …) never shows.
+  if (at.getTime() <= Date.now()) return { error: 'Pick today or a later day; an expired key would not work' };
+  return { at: at.toISOString() };
+}
 
 export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
@@ -22,7 +31,9 @@ export const load: PageServerLoad = async (event) => {
     const { keys } = await ok(api.GET('/api/api-keys'));
     // An expired key is refused (401) though still listed: the list says so rather than showing it like a working one.
     const now = Date.now();
-    return { keys: keys.map((key) => ({ ...key, expired: key.expires_at !== null && Date.parse(key.expires_at) <= now })) };
+    // The first day the picker offers: today where the reader is (the browser corrects it once mounted).
+    const today = localDay(new Date(now), knownTimeZone(event.cookies.get(TIME_ZONE_COOKIE)) ?? 'UTC');
+    return { today, keys: keys.map((key) => ({ ...key, expired: key.expires_at !== null && Date.parse(key.expires_at) <= now })) };
   } catch (err) {
     loadFailed(err);
   }
@@ -32,9 +43,16 @@ export const actions: Actions = {
   create: async (event) => {
     const api = await requireApi(event);
     const form = await event.request.formData();
-    const input = createForm.safeParse({ name: form.get('name') ?? '', scopes: form.getAll('scopes'), expires: form.get('expires') ?? '' });
+    const input = createForm.safeParse({
+      name: form.get('name') ?? '',
+      scopes: form.getAll('scopes'),
+      expires: form.get('expires') ?? '',
+      expires_at: form.get('expires_at') ?? '',
+    });
     if (!input.success) return fail(400, { error: input.error.issues[0].message });
-    const expires_at = input.data.expires ? `${input.data.expires}T23:59:59Z` : null;
+    const expiry = expiryOf(input.data.expires, input.data.expires_at);
+    if ('error' in expiry) return fail(400, { error: expiry.error });
+    const expires_at = expiry.at;
     try {
       const created = await ok(api.POST('/api/api-keys', { body: { name: input.data.name, scopes: input.data.scopes, expires_at } }));
       return { created: { name: created.name, key: created.key } };
