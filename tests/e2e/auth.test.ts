@@ -267,6 +267,30 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await later.getByRole('button', { name: 'Set up authenticator app' }).waitFor();
   });
 
+  it('labels the API keys made before two-factor sign-in was turned on', async () => {
+    const page = await e2e.newPage();
+    await signUp(page, newEmail('totp-keys'));
+    const makeKey = async (name: string) => {
+      await open(page, '/settings/api-keys');
+      await page.getByLabel('Name').fill(name);
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.getByTestId('new-key').waitFor();
+    };
+    await makeKey('made with the password');
+    await open(page, '/settings/security');
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const secret = (await page.getByTestId('totp-secret').innerText()).trim();
+    await page.getByLabel('Code from the app').fill(totpCode(secret));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByText('Two-factor sign-in is on').waitFor();
+    await makeKey('made with the code');
+
+    const keys = page.getByTestId('api-key-list');
+    const label = 'Made before two-factor sign-in was turned on — consider replacing it';
+    await keys.locator('li', { hasText: 'made with the password' }).getByText(label).waitFor();
+    expect(await keys.locator('li', { hasText: 'made with the code' }).getByText(label).count()).toBe(0);
+  });
+
   it('signs in with the OpenID Connect provider', async () => {
     issuer.account = { sub: `sso-${crypto.randomUUID()}`, email: newEmail('sso'), email_verified: true, name: 'Single Sign-On' };
     const page = await e2e.newPage();

@@ -1212,6 +1212,10 @@ export type Database = {
                 };
                 Returns: string;
             };
+            "two_factor_since": {
+                Args: Record<PropertyKey, never>;
+                Returns: string;
+            };
         };
         Enums: {
             [_ in never]: never;

@@ -1,6 +1,7 @@
 // /api/api-keys for a user with a verified MFA factor: an aal1 session (the password alone)
 // can neither mint, list nor revoke keys (403 insufficient_aal, nothing changed), the database
 // hides the keys from it too, and an aal2 session works; users without a factor are unaffected.
+// Keys made before two-factor sign-in was turned on keep working and are listed as such.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAccessToken } from '../../../../local/src/keys/index.ts';
@@ -66,5 +67,43 @@ describe('/api/api-keys with MFA enrolled', () => {
     const user = await newUser(false);
     expect((await user.aal1('POST', '/api-keys', { name: 'no factor', scopes: ['chat'] })).status).toBe(201);
     expect((await user.aal1('GET', '/api-keys')).status).toBe(200);
+  });
+
+  it('marks the keys made before two-factor sign-in was turned on, which keep working', async () => {
+    const user = await newUser(false);
+    const factor = (status: 'verified' | 'unverified', at: string) => api.db.sql`
+      insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, secret)
+      values (${randomUUID()}, ${user.id}, ${`${status} ${at}`}, 'totp', ${status}, now() + ${at}::interval, now(), 'JBSWY3DPEHPK3PXP')`;
+    const made = await (await user.aal1('POST', '/api-keys', { name: 'before', scopes: ['prompts:read'] })).json();
+    expect(made.made_before_two_factor).toBe(false);
+    // An app enrolled but never verified is not two-factor sign-in.
+    await factor('unverified', '1 minute');
+    const listed = async () => (await (await user.aal2('GET', '/api-keys')).json()).keys.map((k: { name: string; made_before_two_factor: boolean }) => [k.name, k.made_before_two_factor]);
+    expect(await listed()).toEqual([['before', false]]);
+
+    // Turned on (a verified factor after the key), then another key made with the code.
+    await factor('verified', '2 minutes');
+    const after = await (await user.aal2('POST', '/api-keys', { name: 'after', scopes: ['prompts:read'] })).json();
+    expect(after.made_before_two_factor).toBe(false);
+    await api.db.sql`update public.api_keys set created_at = now() + interval '3 minutes' where id = ${after.id}`;
+    expect(await listed()).toEqual([['after', false], ['before', true]]);
+    // A second app added later changes nothing: two-factor sign-in began with the first.
+    await factor('verified', '5 minutes');
+    expect(await listed()).toEqual([['after', false], ['before', true]]);
+
+    // The old key still works: it is labelled, not revoked.
+    expect((await api.request('GET', '/prompts', undefined, { authorization: `Bearer ${made.key}` })).status).toBe(200);
+  });
+
+  it("answers two_factor_since() for the caller only, and not to anon", async () => {
+    const alice = await newUser(true);
+    const bob = await newUser(false);
+    const since = (claims: Record<string, string>) => api.db.sql.begin(async (tx) => {
+      await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', ${claims.role}, true)`;
+      return (await tx`select public.two_factor_since() as at`)[0]!.at;
+    });
+    expect(await since({ sub: alice.id, role: 'authenticated', aal: 'aal2' })).toBeInstanceOf(Date);
+    expect(await since({ sub: bob.id, role: 'authenticated', aal: 'aal1' })).toBeNull();
+    await expect(since({ role: 'anon' })).rejects.toThrow(/permission denied/);
   });
 });

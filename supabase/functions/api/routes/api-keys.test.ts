@@ -36,7 +36,7 @@ describe('api keys', () => {
     expect(list.keys).toHaveLength(1);
     expect(list.keys[0]).toEqual({
       id: created.id, name: 'CI bot', prefix: created.prefix, scopes: ['prompts:read', 'chat'],
-      expires_at: null, last_used_at: null, created_at: expect.any(String),
+      expires_at: null, last_used_at: null, created_at: expect.any(String), made_before_two_factor: false,
     });
     expect(JSON.stringify(list)).not.toContain(created.key);
     expect(JSON.stringify(api.logs)).not.toContain(created.key.slice(12));

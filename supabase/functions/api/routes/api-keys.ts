@@ -4,7 +4,9 @@
  * made with an API key can never mint or revoke keys (requireUser refuses keys, and the
  * delete policy refuses claims carrying `api_key_id`). An account with two-factor sign-in
  * manages them only from an aal2 session (checked for every route, lib/auth.ts): a key outlives
- * the session that made it, so a password alone must not be able to mint one.
+ * the session that made it, so a password alone must not be able to mint one. Keys made before
+ * two-factor sign-in was turned on keep working (revoking them would break integrations
+ * silently); the list marks them (`made_before_two_factor`) so their owner can replace them.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { API_KEY_SCOPES, generateApiKey } from '../lib/api-keys.ts';
@@ -28,6 +30,9 @@ const ApiKeySchema = z
     expires_at: z.string().nullable(),
     last_used_at: z.string().nullable().openapi({ description: 'Updated at most once a minute' }),
     created_at: z.string(),
+    made_before_two_factor: z.boolean().openapi({
+      description: 'Made before two-factor sign-in was turned on (before the earliest verified factor), so by a session that never showed a second factor: it still works; consider replacing it',
+    }),
   })
   .openapi('ApiKey');
 
@@ -81,6 +86,7 @@ interface KeyRow {
   expires_at: Date | null;
   last_used_at: Date | null;
   created_at: Date;
+  made_before_two_factor: boolean;
 }
 
 const present = (row: KeyRow) => ({
@@ -91,6 +97,7 @@ const present = (row: KeyRow) => ({
   expires_at: row.expires_at?.toISOString() ?? null,
   last_used_at: row.last_used_at?.toISOString() ?? null,
   created_at: row.created_at.toISOString(),
+  made_before_two_factor: row.made_before_two_factor,
 });
 
 export const apiKeysRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
@@ -114,12 +121,14 @@ apiKeysRoutes.openapi(routes.create, async (c) => {
     throw rowQuotaReached(error) ? tooManyKeys() : error;
   });
   c.header('cache-control', 'no-store');
-  return c.json({ ...present(row as KeyRow), key: secret.key }, 201);
+  // Made now, by a session that passed the aal2 check if the account has a factor.
+  return c.json({ ...present({ ...row, made_before_two_factor: false } as KeyRow), key: secret.key }, 201);
 });
 
 apiKeysRoutes.openapi(routes.list, async (c) => {
   const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql<KeyRow[]>`
-    select id, name, prefix, scopes, expires_at, last_used_at, created_at
+    select id, name, prefix, scopes, expires_at, last_used_at, created_at,
+           coalesce(created_at < (select public.two_factor_since()), false) as made_before_two_factor
       from public.api_keys where user_id = ${c.var.user.id}
      order by created_at desc, id desc`);
   return c.json({ keys: rows.map(present) }, 200);

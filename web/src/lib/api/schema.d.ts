@@ -7465,6 +7465,8 @@ export type components = {
             id: string;
             /** @description Updated at most once a minute */
             last_used_at: string | null;
+            /** @description Made before two-factor sign-in was turned on (before the earliest verified factor), so by a session that never showed a second factor: it still works; consider replacing it */
+            made_before_two_factor: boolean;
             name: string;
             /**
              * @description The first 12 characters, to recognise the key
