@@ -142,4 +142,17 @@ describe('usage figures in the browser', { timeout: 120_000 }, () => {
         from public.api_keys k join auth.users u on u.id = k.user_id where u.email = ${email}`;
     expect(key!.expires_at.toISOString()).toBe(key!.expected.toISOString());
   });
+
+  it("says when the budget's month resets in the reader's own time (the month stays UTC's)", async () => {
+    const page = await e2e.newPage({ timezoneId: 'Asia/Tokyo' });
+    const email = await signUp(page);
+    await sql`update public.profiles set monthly_budget_usd = 10 where id = (select id from auth.users where email = ${email})`;
+    await open(page, '/settings');
+    // Midnight UTC on the 1st is 09:00 in Tokyo (no summer time there).
+    const now = new Date();
+    const reset = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+    const day = reset.toLocaleDateString('en-US', { timeZone: 'Asia/Tokyo', dateStyle: 'medium' });
+    await expect.poll(async () => (await page.getByTestId('budget-spend').textContent())!.replace(/\s+/g, ' '))
+      .toMatch(new RegExp(`resets ${day}, 9:00\\sAM \\(midnight UTC, when the month's count starts again\\)`));
+  });
 });

@@ -1,7 +1,10 @@
 /**
  * /api/budget: the caller's monthly budget (USD, calendar month in UTC) and this month's
  * spend. The web app warns from 80 %; /chat and the gateway answer 402 past 100 %
- * (lib/budget.ts).
+ * (lib/budget.ts). The month stays UTC's even though usage days follow the caller's zone
+ * (GET /usage?tz=): the spend is kept per UTC month by the database's triggers and read by the
+ * check before every paid call (private.monthly_spend, private.turn_gate), and an enforced limit
+ * must not move with a zone the client reports. The web app shows `resets_at` in local time.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
