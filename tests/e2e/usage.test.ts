@@ -113,6 +113,11 @@ describe('usage figures in the browser', { timeout: 120_000 }, () => {
     await page.goto('/usage?from=2026-05-02&to=2026-05-02');
     await expect(page.getByTestId('usage-zone').textContent()).resolves.toBe('Days in Europe/Berlin');
     await expect(page.getByTestId('usage-totals').locator('div', { hasText: 'Calls' }).first().locator('dd').textContent()).resolves.toBe('1');
+
+    // A zone the server does not know (a browser with newer tz data): UTC's days, said so, never an error.
+    await page.context().addCookies([{ name: 'mrprompt-tz', value: 'Mars%2FOlympus_Mons', url: e2e.webUrl }]);
+    const unknownHtml = await (await page.request.get('/usage?from=2026-05-01&to=2026-05-01')).text();
+    expect(unknownHtml).toContain('Days in UTC');
   });
 
   it("offers a key's expiry from today where the reader is, and the key works until that day ends there", async () => {

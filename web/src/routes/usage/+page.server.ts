@@ -15,8 +15,9 @@ const day = z.iso.date();
 
 export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
-  const cookie = event.cookies.get(TIME_ZONE_COOKIE) ?? null;
-  const zone = knownTimeZone(cookie) ? cookie : null;
+  const cookie = event.cookies.get(TIME_ZONE_COOKIE);
+  // A zone this server's tz data does not know (the browser's is newer): UTC, said on the page.
+  const zone = cookie === undefined ? null : knownTimeZone(cookie) ? cookie : 'UTC';
   const today = localDay(new Date(), zone ?? 'UTC');
   const asked = {
     from: day.catch(addDays(today, -6)).parse(event.url.searchParams.get('from')),
