@@ -67,6 +67,7 @@ async function seedAccount(): Promise<Account> {
   await db.sql`insert into public.api_credentials (user_id, provider, encrypted_key, key_hint) values (${user.id}, 'openai', 'v1.n.c', '…abcd')`;
   await db.sql`insert into public.api_keys (user_id, name, prefix, key_hash, scopes) values (${user.id}, 'ci', 'mrp_abcdefgh', ${randomBytes(32)}, ${['chat']})`;
   await db.sql`insert into public.session_shares (session_id, user_id, token_hash) values (${chat!.id}, ${user.id}, ${randomBytes(32)})`;
+  await db.sql`insert into public.session_marks (user_id, session_id, pinned_at) values (${user.id}, ${chat!.id}, now())`;
   await db.sql`insert into public.session_members (session_id, owner_id, user_id, role) values (${chat!.id}, ${user.id}, ${friend.id}, 'member')`;
   await db.sql`insert into public.session_invitations (session_id, owner_id, email, role) values (${chat!.id}, ${user.id}, ${`invited-${randomUUID()}@example.test`}, 'viewer')`;
   await db.sql`insert into storage.objects (bucket_id, name, owner, metadata) values ('attachments', ${path}, ${user.id}, '{"size": 7}')`;
@@ -93,7 +94,7 @@ const SEEDED = [
   'public.answer_scores', 'public.answer_sources', 'public.api_credentials', 'public.api_keys', 'public.chat_sessions',
   'public.file_chunks', 'public.file_metadata', 'public.message_attachments', 'public.messages', 'public.profiles',
   'public.projects', 'public.prompt_labels', 'public.prompt_test_cases', 'public.prompt_usage_logs', 'public.prompt_versions',
-  'public.prompts', 'public.session_invitations', 'public.session_members', 'public.session_shares',
+  'public.prompts', 'public.session_invitations', 'public.session_marks', 'public.session_members', 'public.session_shares',
   'realtime.messages', 'storage.objects',
 ];
 

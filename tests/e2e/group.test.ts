@@ -6,7 +6,7 @@
 // member); a removed member is told, and so is everyone who has the chat open when it is deleted.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCustomKey, chooseModel, composer, newEmail, open, screenshot, seriousViolations, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, newEmail, open, reload, screenshot, seriousViolations, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 describe('group chats in the browser', { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -66,8 +66,6 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await member.getByTestId('messages').and(member.locator('[data-live="true"]')).waitFor();
     await sidebarLink.waitFor();
     expect(await invitations.count()).toBe(0);
-    // Pinning and archiving someone else's chat are not offered.
-    expect(await member.getByRole('button', { name: 'Pin Hello team' }).count()).toBe(0);
 
     // The owner's chat: the member may not rename, share or delete it.
     expect(await member.getByRole('button', { name: 'Rename' }).count()).toBe(0);
@@ -160,6 +158,54 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await owner.getByTestId('typing').getByText(`${nameOf(viewerEmail)} is typing…`).waitFor();
     await composer(viewer).press('Enter');
     await owner.getByRole('article', { name: `Message from ${nameOf(viewerEmail)}` }).getByText('Still here').waitFor();
+  });
+
+  it("a member pins and archives the shared chat in their own list; the owner's sidebar does not move", async () => {
+    const member = await e2e.newPage();
+    const memberEmail = await signUp(member, newEmail('pia'));
+    const owner = await e2e.newPage();
+    await signUp(owner, newEmail('oscar'));
+    await open(owner, '/chat');
+    await chooseModel(owner, 'demo');
+    await composer(owner).fill('Team plans');
+    await composer(owner).press('Enter');
+    await waitForChatPage(owner);
+    await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    const chatUrl = new URL(owner.url()).pathname;
+    await owner.getByRole('button', { name: 'People' }).click();
+    await invite(owner, memberEmail);
+    await owner.getByRole('button', { name: 'People' }).click();
+    await accept(member, chatUrl);
+
+    const sidebarOf = (page: Page) => page.getByRole('navigation', { name: 'Chats' });
+    const section = (page: Page, name: string) => sidebarOf(page).locator(`section[aria-label="${name}"]`);
+    // The member pins it: it moves under Pinned in their list.
+    await sidebarOf(member).getByRole('link', { name: 'Team plans' }).hover();
+    await sidebarOf(member).getByRole('button', { name: 'Pin Team plans' }).click();
+    await member.getByTestId('toasts').getByText('Pinned “Team plans”.').waitFor();
+    await section(member, 'Pinned').getByRole('link', { name: 'Team plans' }).waitFor();
+    // Then archives it: it leaves their list, waits under Archived chats, and the open chat says so.
+    await sidebarOf(member).getByRole('link', { name: 'Team plans' }).hover();
+    await sidebarOf(member).getByRole('button', { name: 'Archive Team plans' }).click();
+    await sidebarOf(member).getByRole('link', { name: 'Team plans' }).waitFor({ state: 'detached' });
+    await member.getByTestId('archived-note').getByText('This chat is archived').waitFor();
+    await reload(member);
+    expect(await sidebarOf(member).getByRole('link', { name: 'Team plans' }).count()).toBe(0);
+    await sidebarOf(member).getByText('Archived chats').click();
+    await sidebarOf(member).getByRole('list', { name: 'Archived chats' }).getByRole('link', { name: 'Team plans' }).waitFor();
+
+    // The owner's sidebar, live and after a reload: the chat is where it was, neither pinned nor
+    // archived, and the open chat has no archived note.
+    const ownerChats = section(owner, 'Chats');
+    await ownerChats.getByRole('link', { name: 'Team plans' }).waitFor();
+    for (const reloaded of [false, true]) {
+      if (reloaded) await reload(owner);
+      await ownerChats.getByRole('link', { name: 'Team plans' }).waitFor();
+      expect(await section(owner, 'Pinned').count()).toBe(0);
+      expect(await owner.getByTestId('archived-note').count()).toBe(0);
+    }
+    await sidebarOf(owner).getByText('Archived chats').click();
+    await sidebarOf(owner).getByRole('list', { name: 'Archived chats' }).getByText('Nothing archived.').waitFor();
   });
 
   it("a member is offered only what they may do in the owner's chat, and can fork it", async () => {

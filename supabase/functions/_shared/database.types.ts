@@ -196,13 +196,11 @@ export type Database = {
             "chat_sessions": {
                 Row: {
                     "active_leaf_id": string | null;
-                    "archived_at": string | null;
                     "channel_epoch": number;
                     "created_at": string;
                     "id": string;
                     "last_message_at": string;
                     "metadata": NonNullable<Json>;
-                    "pinned_at": string | null;
                     "project_id": string | null;
                     "share_owner_key": boolean;
                     "title": string;
@@ -212,13 +210,11 @@ export type Database = {
                 ComputedFields: never;
                 Insert: {
                     "active_leaf_id"?: string | null;
-                    "archived_at"?: string | null;
                     "channel_epoch"?: number;
                     "created_at"?: string;
                     "id"?: string;
                     "last_message_at"?: string;
                     "metadata"?: NonNullable<Json>;
-                    "pinned_at"?: string | null;
                     "project_id"?: string | null;
                     "share_owner_key"?: boolean;
                     "title"?: string;
@@ -227,13 +223,11 @@ export type Database = {
                 };
                 Update: {
                     "active_leaf_id"?: string | null;
-                    "archived_at"?: string | null;
                     "channel_epoch"?: number;
                     "created_at"?: string;
                     "id"?: string;
                     "last_message_at"?: string;
                     "metadata"?: NonNullable<Json>;
-                    "pinned_at"?: string | null;
                     "project_id"?: string | null;
                     "share_owner_key"?: boolean;
                     "title"?: string;
@@ -979,6 +973,40 @@ export type Database = {
                         referencedColumns: [
                             "id",
                             "user_id"
+                        ];
+                    }
+                ];
+            };
+            "session_marks": {
+                Row: {
+                    "archived_at": string | null;
+                    "pinned_at": string | null;
+                    "session_id": string;
+                    "user_id": string;
+                };
+                ComputedFields: never;
+                Insert: {
+                    "archived_at"?: string | null;
+                    "pinned_at"?: string | null;
+                    "session_id": string;
+                    "user_id": string;
+                };
+                Update: {
+                    "archived_at"?: string | null;
+                    "pinned_at"?: string | null;
+                    "session_id"?: string;
+                    "user_id"?: string;
+                };
+                Relationships: [
+                    {
+                        foreignKeyName: "session_marks_session_id_fkey";
+                        columns: [
+                            "session_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "chat_sessions";
+                        referencedColumns: [
+                            "id"
                         ];
                     }
                 ];

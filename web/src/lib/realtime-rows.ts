@@ -29,8 +29,9 @@ export const sessionRow = z.object({
   title: z.string(),
   project_id: z.string().nullable(),
   last_message_at: z.string(),
-  pinned_at: z.string().nullable().default(null),
-  archived_at: z.string().nullable().default(null),
+  /** The caller's own marks: from GET /sessions; Realtime rows lack them (session_marks are per person). */
+  pinned_at: z.string().nullable().optional(),
+  archived_at: z.string().nullable().optional(),
   /** The last message of the branch the chat shows (null: its newest message). */
   active_leaf_id: z.string().nullable().default(null),
   /** From GET /sessions (Realtime rows lack it: those are the user's own chats). */

@@ -47,8 +47,10 @@ async function* exportFragments(sql: TransactionSql, user: AuthUser, exportedAt:
 
   // Session rows are small; their messages are what grows, read one session at a time.
   const sessions = await sql`
-    select id, project_id, title, metadata, last_message_at, pinned_at, archived_at, created_at, updated_at
-      from public.chat_sessions where user_id = ${uid} order by created_at, id`;
+    select s.id, s.project_id, s.title, s.metadata, s.last_message_at, k.pinned_at, k.archived_at, s.created_at, s.updated_at
+      from public.chat_sessions s
+      left join public.session_marks k on k.session_id = s.id and k.user_id = ${uid}
+     where s.user_id = ${uid} order by s.created_at, s.id`;
   yield ',"sessions":[';
   for (const [index, session] of sessions.entries()) {
     yield `${index ? ',' : ''}${json(session).slice(0, -1)},"messages":[`;

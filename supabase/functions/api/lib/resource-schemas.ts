@@ -38,8 +38,8 @@ export const SessionSchema = z
     title: z.string(),
     metadata: z.record(z.string(), z.unknown()),
     last_message_at: timestamp,
-    pinned_at: timestamp.nullable().openapi({ description: "Set while pinned (listed first); the owner's: null in someone else's group chat" }),
-    archived_at: timestamp.nullable().openapi({ description: "Set while archived (left out of the default list); the owner's: null in someone else's group chat" }),
+    pinned_at: timestamp.nullable().openapi({ description: "Set while you have it pinned (listed first): your own, in a group chat too" }),
+    archived_at: timestamp.nullable().openapi({ description: "Set while you have it archived (left out of your default list): your own, in a group chat too" }),
     created_at: timestamp,
     updated_at: timestamp,
   })

@@ -112,6 +112,7 @@ describe('me', () => {
     const bob = await api.createUser();
     const { apiKey, prompt, project, session } = await populate(alice);
     await populate(bob);
+    expect((await alice.request('PATCH', `/sessions/${session.id}`, { pinned: true })).status).toBe(200);
 
     const res = await alice.request('GET', '/me/export');
     expect(res.status).toBe(200);
@@ -122,7 +123,7 @@ describe('me', () => {
     expect(data.credentials).toEqual([expect.objectContaining({ provider: 'openai', key_hint: expect.stringMatching(new RegExp(`${apiKey.slice(-4)}$`)) })]);
     expect(data.projects).toEqual([expect.objectContaining({ id: project.id, system_prompt_id: prompt.id })]);
     expect(data.sessions).toHaveLength(1);
-    expect(data.sessions[0]).toMatchObject({ id: session.id, title: 'Chat' });
+    expect(data.sessions[0]).toMatchObject({ id: session.id, title: 'Chat', pinned_at: expect.any(String), archived_at: null });
     expect(data.sessions[0].messages.map((m: { content: string }) => m.content)).toEqual(['hello there', 'general kenobi']);
     expect(data.prompts).toHaveLength(1);
     expect(data.prompts[0].versions.map((v: { version: number; content: string }) => [v.version, v.content])).toEqual([

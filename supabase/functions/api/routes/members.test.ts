@@ -174,12 +174,35 @@ describe('group chats', () => {
     expect((await g.stranger.request('POST', `/sessions/${g.id}/fork`, {})).status).toBe(404);
   });
 
-  it("the owner's pin and archive are their own: the chat stays in a member's list, neither pinned nor archived there", async () => {
+  it("pins and archives are each person's own: a member and a viewer sort the chat in their list, the owner's list does not move", async () => {
     const g = await groupChat();
-    expect((await g.owner.request('PATCH', `/sessions/${g.id}`, { pinned: true, archived: true })).status).toBe(200);
-    expect((await (await g.owner.request('GET', `/sessions/${g.id}`)).json()).archived_at).not.toBeNull();
-    const listed = (await (await g.member.request('GET', '/sessions')).json()).sessions;
-    expect(listed).toMatchObject([{ id: g.id, role: 'member', pinned_at: null, archived_at: null }]);
-    expect(await (await g.viewer.request('GET', `/sessions/${g.id}`)).json()).toMatchObject({ pinned_at: null, archived_at: null });
+    const ids = async (user: ApiUser, query = '') => (await (await user.request('GET', `/sessions${query}`)).json()).sessions.map((s: { id: string }) => s.id);
+    // The owner pins it; the others see no pin of theirs.
+    expect((await g.owner.request('PATCH', `/sessions/${g.id}`, { pinned: true })).status).toBe(200);
+    expect(await (await g.member.request('GET', `/sessions/${g.id}`)).json()).toMatchObject({ pinned_at: null, archived_at: null });
+    // The member archives it and the viewer pins it, each for themselves.
+    const archived = await g.member.request('PATCH', `/sessions/${g.id}`, { archived: true });
+    expect(archived.status).toBe(200);
+    expect(await archived.json()).toMatchObject({ id: g.id, role: 'member', pinned_at: null, archived_at: expect.any(String) });
+    expect(await ids(g.member)).toEqual([]);
+    expect(await ids(g.member, '?archived=true')).toEqual([g.id]);
+    const pinned = await (await g.viewer.request('PATCH', `/sessions/${g.id}`, { pinned: true })).json();
+    expect(pinned).toMatchObject({ role: 'viewer', pinned_at: expect.any(String), archived_at: null });
+    expect(await ids(g.viewer, '?pinned=true')).toEqual([g.id]);
+    // The owner's chat is where it was: pinned, not archived, in the list.
+    expect(await (await g.owner.request('GET', `/sessions/${g.id}`)).json()).toMatchObject({ pinned_at: expect.any(String), archived_at: null });
+    expect(await ids(g.owner)).toEqual([g.id]);
+    expect(await ids(g.owner, '?archived=true')).toEqual([]);
+    // A member still cannot rename it, and a stranger can mark nothing.
+    expect((await g.member.request('PATCH', `/sessions/${g.id}`, { title: 'mine', pinned: true })).status).toBe(404);
+    expect((await g.stranger.request('PATCH', `/sessions/${g.id}`, { pinned: true })).status).toBe(404);
+    // Restored, it is back in the member's list; removed and invited again, they start afresh.
+    expect((await g.member.request('PATCH', `/sessions/${g.id}`, { archived: false })).status).toBe(200);
+    expect(await ids(g.member)).toEqual([g.id]);
+    expect((await g.member.request('PATCH', `/sessions/${g.id}`, { archived: true })).status).toBe(200);
+    expect((await g.owner.request('DELETE', `/sessions/${g.id}/members/${g.member.id}`)).status).toBe(204);
+    await joinGroupChat(g.owner, g.member, g.id, 'member');
+    expect(await ids(g.member)).toEqual([g.id]);
+    expect(await (await g.member.request('GET', `/sessions/${g.id}`)).json()).toMatchObject({ pinned_at: null, archived_at: null });
   });
 });

@@ -250,7 +250,7 @@ describe('every chat at once', () => {
     const res = await alice.request('POST', '/sessions/archive-all');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ archived: 2 });
-    const archived = await api.db.sql`select id from public.chat_sessions where user_id = ${alice.id} and archived_at is not null`;
+    const archived = await api.db.sql`select session_id as id from public.session_marks where user_id = ${alice.id} and archived_at is not null`;
     expect(archived.map((r) => r.id).sort()).toEqual([a1.id, a2.id, a3.id].sort());
     expect(((await (await alice.request('GET', '/sessions')).json()) as { sessions: { id: string }[] }).sessions.map((s) => s.id)).toEqual([theirs.id]);
     expect(await (await alice.request('POST', '/sessions/archive-all')).json()).toEqual({ archived: 0 });

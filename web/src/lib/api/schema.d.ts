@@ -8183,7 +8183,7 @@ export type components = {
         Session: {
             /**
              * Format: date-time
-             * @description Set while archived (left out of the default list); the owner's: null in someone else's group chat
+             * @description Set while you have it archived (left out of your default list): your own, in a group chat too
              */
             archived_at: string | null;
             /** Format: date-time */
@@ -8197,7 +8197,7 @@ export type components = {
             };
             /**
              * Format: date-time
-             * @description Set while pinned (listed first); the owner's: null in someone else's group chat
+             * @description Set while you have it pinned (listed first): your own, in a group chat too
              */
             pinned_at: string | null;
             /** Format: uuid */
