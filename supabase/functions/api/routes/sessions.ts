@@ -150,10 +150,14 @@ const ROLE_SQL = `case when chat_sessions.user_id = (select auth.uid()) then 'ow
   else coalesce((select m.role from public.session_members m
                   where m.session_id = chat_sessions.id and m.user_id = (select auth.uid())), 'viewer') end`;
 // Pinning and archiving are how each person sorts their own list (public.session_marks, one
-// row per person and chat): the caller's own marks, in their own chats and in group chats alike.
-const MARK = (column: 'pinned_at' | 'archived_at') => `(select k.${column} from public.session_marks k
-  where k.session_id = chat_sessions.id and k.user_id = (select auth.uid())) as ${column}`;
-const SESSION_COLUMNS = `id, project_id, title, metadata, last_message_at, ${MARK('pinned_at')}, ${MARK('archived_at')}, created_at, updated_at, share_owner_key, active_leaf_id, channel_epoch, ${ROLE_SQL} as role`;
+// row per person and chat): the caller's own marks, in their own chats and in group chats
+// alike, joined on the marks' primary key (one probe per session for both).
+const SESSIONS_WITH_MARKS = `public.chat_sessions left join public.session_marks k
+  on k.session_id = chat_sessions.id and k.user_id = (select auth.uid())`;
+const sessionColumns = (marks: string) => `id, project_id, title, metadata, last_message_at, ${marks}, created_at, updated_at, share_owner_key, active_leaf_id, channel_epoch, ${ROLE_SQL} as role`;
+const SESSION_COLUMNS = sessionColumns('k.pinned_at, k.archived_at');
+// A session just created has no marks yet.
+const NEW_SESSION_COLUMNS = sessionColumns('null::timestamptz as pinned_at, null::timestamptz as archived_at');
 
 export const sessionsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 sessionsRoutes.use('*', requireUser);
@@ -181,7 +185,7 @@ sessionsRoutes.openapi(routes.list, async (c) => {
     // to the caller's own chats.
     return sql<(SessionViewRow & { cursor_t: string })[]>`
       select ${sql.unsafe(SESSION_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('last_message_at'))} as cursor_t
-        from public.chat_sessions
+        from ${sql.unsafe(SESSIONS_WITH_MARKS)}
        where id in (
          (select s.id from public.chat_sessions s
            where s.user_id = ${me} and ${filter}
@@ -205,7 +209,7 @@ sessionsRoutes.openapi(routes.create, async (c) => {
     const [row] = await sql<SessionViewRow[]>`
       insert into public.chat_sessions (user_id, project_id, title, metadata)
       values (${c.var.user.id}, ${input.project_id ?? null}, ${input.title ?? 'New chat'}, ${jsonbText(input.metadata ?? {})}::text::jsonb)
-      returning ${sql.unsafe(SESSION_COLUMNS)}`;
+      returning ${sql.unsafe(NEW_SESSION_COLUMNS)}`;
     return row;
   }).catch(rethrowDatabaseError);
   return c.json(session, 201);
@@ -235,7 +239,7 @@ sessionsRoutes.openapi(routes.get, async (c) => {
   const { id } = c.req.valid('param');
   const [session] = await c.var.db.withUserTransaction(
     c.var.user,
-    (sql) => sql<SessionViewRow[]>`select ${sql.unsafe(SESSION_COLUMNS)} from public.chat_sessions where id = ${id}`,
+    (sql) => sql<SessionViewRow[]>`select ${sql.unsafe(SESSION_COLUMNS)} from ${sql.unsafe(SESSIONS_WITH_MARKS)} where id = ${id}`,
   );
   if (!session) throw notFound('Session');
   return c.json(session, 200);
@@ -274,7 +278,7 @@ sessionsRoutes.openapi(routes.update, async (c) => {
         returning session_id`;
       if (marked.length === 0) return null;
     }
-    const [row] = await sql<SessionViewRow[]>`select ${sql.unsafe(SESSION_COLUMNS)} from public.chat_sessions where id = ${id}`;
+    const [row] = await sql<SessionViewRow[]>`select ${sql.unsafe(SESSION_COLUMNS)} from ${sql.unsafe(SESSIONS_WITH_MARKS)} where id = ${id}`;
     return row ?? null;
   }).catch(rethrowDatabaseError);
   if (!session) throw notFound('Session');
