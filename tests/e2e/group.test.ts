@@ -176,19 +176,25 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await invite(owner, memberEmail);
     await owner.getByRole('button', { name: 'People' }).click();
     await accept(member, chatUrl);
+    // The member's other device, with its chat list open.
+    const elsewhere = await e2e.newPage({ sameUserAs: member });
+    await open(elsewhere, '/chat');
 
     const sidebarOf = (page: Page) => page.getByRole('navigation', { name: 'Chats' });
     const section = (page: Page, name: string) => sidebarOf(page).locator(`section[aria-label="${name}"]`);
-    // The member pins it: it moves under Pinned in their list.
+    await section(elsewhere, 'Chats').getByRole('link', { name: 'Team plans' }).waitFor();
+    // The member pins it: it moves under Pinned in their list, on their other device too.
     await sidebarOf(member).getByRole('link', { name: 'Team plans' }).hover();
     await sidebarOf(member).getByRole('button', { name: 'Pin Team plans' }).click();
     await member.getByTestId('toasts').getByText('Pinned “Team plans”.').waitFor();
     await section(member, 'Pinned').getByRole('link', { name: 'Team plans' }).waitFor();
-    // Then archives it: it leaves their list, waits under Archived chats, and the open chat says so.
+    await section(elsewhere, 'Pinned').getByRole('link', { name: 'Team plans' }).waitFor();
+    // Then archives it: it leaves their lists, waits under Archived chats, and the open chat says so.
     await sidebarOf(member).getByRole('link', { name: 'Team plans' }).hover();
     await sidebarOf(member).getByRole('button', { name: 'Archive Team plans' }).click();
     await sidebarOf(member).getByRole('link', { name: 'Team plans' }).waitFor({ state: 'detached' });
     await member.getByTestId('archived-note').getByText('This chat is archived').waitFor();
+    await sidebarOf(elsewhere).getByRole('link', { name: 'Team plans' }).waitFor({ state: 'detached' });
     await reload(member);
     expect(await sidebarOf(member).getByRole('link', { name: 'Team plans' }).count()).toBe(0);
     await sidebarOf(member).getByText('Archived chats').click();
