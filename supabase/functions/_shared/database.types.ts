@@ -980,6 +980,7 @@ export type Database = {
             "session_marks": {
                 Row: {
                     "archived_at": string | null;
+                    "member_id": string | null;
                     "pinned_at": string | null;
                     "session_id": string;
                     "user_id": string;
@@ -987,12 +988,14 @@ export type Database = {
                 ComputedFields: never;
                 Insert: {
                     "archived_at"?: string | null;
+                    "member_id"?: string | null;
                     "pinned_at"?: string | null;
                     "session_id": string;
                     "user_id": string;
                 };
                 Update: {
                     "archived_at"?: string | null;
+                    "member_id"?: string | null;
                     "pinned_at"?: string | null;
                     "session_id"?: string;
                     "user_id"?: string;
@@ -1007,6 +1010,19 @@ export type Database = {
                         referencedRelation: "chat_sessions";
                         referencedColumns: [
                             "id"
+                        ];
+                    },
+                    {
+                        foreignKeyName: "session_marks_session_id_member_id_fkey";
+                        columns: [
+                            "session_id",
+                            "member_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "session_members";
+                        referencedColumns: [
+                            "session_id",
+                            "user_id"
                         ];
                     }
                 ];
