@@ -11,7 +11,8 @@
 --
 -- session_marks is not in the supabase_realtime publication: Realtime does not apply RLS to
 -- delete events ("RLS policies are not applied to DELETE statements",
--- https://supabase.com/docs/guides/realtime/postgres-changes#private-schemas), so every
+-- https://supabase.com/docs/guides/realtime/postgres-changes, "Delete events are not
+-- filterable"), so every
 -- listener would learn whose marks went for which chat, e.g. when a member is removed. A
 -- person's own devices hear `marks_changed` on their private channel `user:<id>` instead, as
 -- they hear about memberships (20261203180100).
