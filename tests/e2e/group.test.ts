@@ -6,7 +6,7 @@
 // member); a removed member is told, and so is everyone who has the chat open when it is deleted.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCustomKey, chooseModel, composer, newEmail, open, reload, screenshot, seriousViolations, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, newEmail, open, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 describe('group chats in the browser', { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -212,6 +212,24 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     }
     await sidebarOf(owner).getByText('Archived chats').click();
     await sidebarOf(owner).getByRole('list', { name: 'Archived chats' }).getByText('Nothing archived.').waitFor();
+
+    // The owner archives it too. A device of theirs opened afterwards does not list it, and keeps
+    // it out when the chat's row changes (a new turn), though the row no longer says it is
+    // archived. New chats before and after show that device's live list is following.
+    await ownerChats.getByRole('link', { name: 'Team plans' }).hover();
+    await ownerChats.getByRole('button', { name: 'Archive Team plans' }).click();
+    await ownerChats.getByRole('link', { name: 'Team plans' }).waitFor({ state: 'detached' });
+    const ownerElsewhere = await e2e.newPage({ sameUserAs: owner });
+    await open(ownerElsewhere, '/chat');
+    await open(owner, '/chat');
+    await sendAndWait(owner, 'Second topic', 0);
+    await sidebarOf(ownerElsewhere).getByRole('link', { name: 'Second topic' }).waitFor();
+    await open(owner, chatUrl);
+    await sendAndWait(owner, 'Back to the plans', 1);
+    await open(owner, '/chat');
+    await sendAndWait(owner, 'Third topic', 0);
+    await sidebarOf(ownerElsewhere).getByRole('link', { name: 'Third topic' }).waitFor();
+    expect(await sidebarOf(ownerElsewhere).getByRole('link', { name: 'Team plans' }).count()).toBe(0);
   });
 
   it("a member is offered only what they may do in the owner's chat, and can fork it", async () => {
