@@ -40,6 +40,10 @@ export const sessionRow = z.object({
   channel_epoch: z.number().int().optional(),
 });
 
+/** Broadcast on `user:<id>` by the database: the user's pins or archives changed, of the chat
+ * named when one did (public.session_marks). */
+export const marksChanged = z.object({ session_id: z.string().optional() });
+
 /** DELETE events carry only the primary key (replica identity default). */
 export const deletedRow = z.object({ id: z.string() });
 
