@@ -40,6 +40,27 @@ describe('prompts: owner', () => {
     expect(row.latest_version).toBe(1);
   });
 
+  it('moves revision on every edit and refuses an edit that writes back a stale revision', async () => {
+    const owner = await createAuthUser(db.sql);
+    const id = await createPrompt(owner, false);
+    const run = <T,>(fn: (tx: Parameters<Parameters<typeof asActor>[2]>[0]) => Promise<T>) => asActor(db.sql, owner, fn);
+    // An edit that says nothing about revision is not checked, and still moves it.
+    const [described] = await run((tx) => tx`update public.prompts set description = 'A' where id = ${id} returning revision, latest_version`);
+    expect(described).toEqual({ revision: 2, latest_version: 1 });
+    // Stating the revision the edit started from: current goes through, stale is refused.
+    const [tagged] = await run((tx) => tx`update public.prompts set tags = ${['x']}, revision = 2 where id = ${id} returning revision`);
+    expect(tagged.revision).toBe(3);
+    await expect(run((tx) => tx`update public.prompts set description = 'B', revision = 2 where id = ${id}`))
+      .rejects.toMatchObject({ code: 'MRP01' });
+    await expect(run((tx) => tx`update public.prompts set is_public = true, revision = 99 where id = ${id}`))
+      .rejects.toMatchObject({ code: 'MRP01' });
+    const [row] = await db.sql`select description, tags, is_public, revision from public.prompts where id = ${id}`;
+    expect(row).toEqual({ description: 'A', tags: ['x'], is_public: false, revision: 3 });
+    // A new prompt starts at 1 whatever the insert says.
+    const [made] = await run((tx) => tx`insert into public.prompts (user_id, title, content, revision) values (${owner.id}, 't', 'c', 50) returning revision`);
+    expect(made.revision).toBe(1);
+  });
+
   it('is held to the constraints on title, content and tags', async () => {
     const owner = await createAuthUser(db.sql);
     const insert = (title: string, content: string, tags: string[]) => asActor(db.sql, owner, (tx) =>

@@ -188,6 +188,65 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await expect(second.getByRole('region', { name: 'History' }).getByText('first tab').count()).resolves.toBe(1);
   });
 
+  it('two tabs editing the description: the later save is refused and keeps its text, saving again replaces it', async () => {
+    const first = await e2e.newPage();
+    await signUp(first);
+    await createPrompt(first, { title: 'Two tabs, description', content: 'Hello {{name}}' });
+    const second = await first.context().newPage();
+    await open(second, first.url());
+    await first.getByLabel('Description').fill('From the first tab');
+    await first.getByRole('button', { name: 'Save new version' }).click();
+    await first.getByTestId('toasts').getByText('Saved. Still v1', { exact: false }).waitFor();
+
+    // The second tab changes the description and the tags: no new version, but newer data would be lost.
+    await second.getByLabel('Description').fill('From the second tab');
+    await second.getByLabel('Tags (comma separated)').fill('second');
+    await second.getByRole('button', { name: 'Save new version' }).click();
+    const refused = second.getByRole('region', { name: 'Edit prompt' }).getByRole('alert');
+    await expect.poll(() => refused.textContent()).toContain("Not saved: this prompt's description, tags or visibility were changed elsewhere");
+    await expect(second.getByLabel('Description').inputValue()).resolves.toBe('From the second tab');
+    await expect(second.getByLabel('Tags (comma separated)').inputValue()).resolves.toBe('second');
+    const stored = async () => (await (await second.request.get(`${e2e.webUrl}/api/prompts/${first.url().split('/').pop()}`)).json()) as { description: string; tags: string[] };
+    await expect(stored()).resolves.toMatchObject({ description: 'From the first tab', tags: [] });
+
+    // Saving again is a choice made knowing about the other change.
+    await second.getByRole('button', { name: 'Save new version' }).click();
+    await second.getByTestId('toasts').getByText('Saved. Still v1', { exact: false }).waitFor();
+    await expect(stored()).resolves.toMatchObject({ description: 'From the second tab', tags: ['second'] });
+  });
+
+  it('a prompt with 120 versions: older versions load on demand, and a label can point at v1', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await createPrompt(page, { title: 'Long history', content: 'v1 {{x}}' });
+    const id = page.url().split('/').pop()!;
+    await page.evaluate(async (id) => {
+      for (let v = 2; v <= 120; v++) {
+        const res = await fetch(`/api/prompts/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: `v${v} {{x}}`, commit_message: `edit ${v}` }) });
+        if (!res.ok) throw new Error(`PATCH ${v}: ${res.status}`);
+      }
+    }, id);
+    await page.reload();
+    const history = page.getByRole('region', { name: 'History' });
+    await expect.poll(() => history.getByRole('listitem').count()).toBe(50);
+    await history.getByRole('button', { name: 'Load older versions' }).click();
+    await expect.poll(() => history.getByRole('listitem').count()).toBe(100);
+    await history.getByRole('button', { name: 'Load older versions' }).click();
+    await expect.poll(() => history.getByRole('listitem').count()).toBe(120);
+    await expect(history.getByRole('button', { name: 'Load older versions' }).count()).resolves.toBe(0);
+    await expect(history.getByText('Initial version').count()).resolves.toBe(1);
+    const numbers = await history.getByRole('listitem').locator('span.font-mono').allTextContents();
+    expect(numbers).toEqual(Array.from({ length: 120 }, (_, i) => `v${120 - i}`));
+    // The oldest version can be labelled too.
+    const labels = page.getByRole('region', { name: 'Labels' });
+    await labels.getByLabel('Label', { exact: true }).fill('first');
+    await labels.getByRole('combobox').selectOption('1');
+    await labels.getByRole('button', { name: 'Set label' }).click();
+    await labels.getByRole('listitem').filter({ hasText: 'first → v1' }).waitFor();
+    // Setting a label made no version: the versions already loaded stay.
+    await expect(history.getByRole('listitem').count()).resolves.toBe(120);
+  });
+
   it('a locked label moved with "Move even if locked" stays locked, and its own button unlocks it', async () => {
     const page = await e2e.newPage();
     await signUp(page);

@@ -880,6 +880,7 @@ export type Database = {
                     "latest_version": number;
                     "name": string;
                     "published_version": number | null;
+                    "revision": number;
                     "search": unknown;
                     "tags": (string)[];
                     "title": string;
@@ -898,6 +899,7 @@ export type Database = {
                     "latest_version"?: number;
                     "name": string;
                     "published_version"?: number | null;
+                    "revision"?: number;
                     "search"?: never;
                     "tags"?: (string)[];
                     "title": string;
@@ -915,6 +917,7 @@ export type Database = {
                     "latest_version"?: number;
                     "name"?: string;
                     "published_version"?: number | null;
+                    "revision"?: number;
                     "search"?: never;
                     "tags"?: (string)[];
                     "title"?: string;

@@ -129,6 +129,9 @@ export const PromptSchema = z
     is_public: z.boolean(),
     forked_from: z.uuid().nullable(),
     latest_version: z.number().int(),
+    revision: z.number().int().openapi({
+      description: 'Goes up on every change of the prompt (description, tags and visibility too); send it back as `expected_revision` to have a stale edit refused',
+    }),
     config: PromptConfigSchema,
     created_at: timestamp,
     updated_at: timestamp,

@@ -75,7 +75,7 @@ const Export = z
     projects: z.array(ProjectSchema),
     sessions: z.array(SessionSchema.extend({ messages: z.array(MessageSchema) })),
     prompts: z.array(
-      PromptSchema.omit({ is_owner: true, variables: true, labels: true }).extend({
+      PromptSchema.omit({ is_owner: true, variables: true, labels: true, revision: true }).extend({
         versions: z.array(PromptVersionSchema.omit({ variables: true })),
         labels: z.array(PromptLabelSchema),
       }),

@@ -7991,6 +7991,8 @@ export type components = {
              * @example support-reply
              */
             name: string;
+            /** @description Goes up on every change of the prompt (description, tags and visibility too); send it back as `expected_revision` to have a stale edit refused */
+            revision: number;
             tags: string[];
             title: string;
             /** Format: date-time */
@@ -8131,6 +8133,8 @@ export type components = {
         };
         RestorePromptVersion: {
             commit_message?: string;
+            /** @description The `revision` this edit started from. Covers every change (description, tags and visibility as well as new versions): if the prompt changed in any way since, nothing is saved: 409 `version_conflict` with the current `revision` and `latest_version`. The database holds the same check. */
+            expected_revision?: number;
             /** @description The version this edit started from (`latest_version` when it was read). If the prompt has a newer version by now — saved from another tab, device or client — nothing is saved: 409 `version_conflict` with the current `latest_version`. Without it the write applies to whatever version is current. */
             expected_version?: number;
             version: number;
@@ -8330,6 +8334,8 @@ export type components = {
             config?: components["schemas"]["PromptConfigInput"];
             content?: string;
             description?: string;
+            /** @description The `revision` this edit started from. Covers every change (description, tags and visibility as well as new versions): if the prompt changed in any way since, nothing is saved: 409 `version_conflict` with the current `revision` and `latest_version`. The database holds the same check. */
+            expected_revision?: number;
             /** @description The version this edit started from (`latest_version` when it was read). If the prompt has a newer version by now — saved from another tab, device or client — nothing is saved: 409 `version_conflict` with the current `latest_version`. Without it the write applies to whatever version is current. */
             expected_version?: number;
             is_public?: boolean;

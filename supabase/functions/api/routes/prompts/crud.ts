@@ -20,6 +20,7 @@ import {
   PROMPT_COLUMNS,
   promptFields,
   rethrowNameTaken,
+  revisionToWrite,
   setCommitMessage,
   tagFilter,
 } from './model.ts';
@@ -131,10 +132,11 @@ promptCrudRoutes.openapi(routes.get, async (c) => {
 
 promptCrudRoutes.openapi(routes.update, async (c) => {
   const { id } = c.req.valid('param');
-  const { commit_message, expected_version, ...patch } = c.req.valid('json');
+  const { commit_message, expected_version, expected_revision, ...patch } = c.req.valid('json');
   const prompt = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     const current = await loadOwnPrompt(sql, id);
-    checkExpectedVersion(current, expected_version);
+    const base = { expected_version, expected_revision };
+    checkExpectedVersion(current, base);
     await setCommitMessage(sql, commit_message);
     await sql`
       update public.prompts set
@@ -144,7 +146,8 @@ promptCrudRoutes.openapi(routes.update, async (c) => {
         description = ${patch.description ?? current.description},
         content = ${patch.content ?? current.content},
         tags = ${patch.tags ?? current.tags}::text[],
-        is_public = ${patch.is_public ?? current.is_public}
+        is_public = ${patch.is_public ?? current.is_public},
+        revision = ${revisionToWrite(current, base)}
        where id = ${id}`;
     return presentPrompt(await loadVisiblePrompt(sql, id), await loadLabels(sql, id));
   }).catch(rethrowNameTaken);

@@ -21,6 +21,24 @@ async function promptWithVersions(user: ApiUser, n: number, body: Record<string,
 }
 
 describe('prompt versions', () => {
+  it('walks all of 120 versions with the default page size, each once and in order', async () => {
+    const alice = await api.createUser();
+    const id = await promptWithVersions(alice, 120);
+    const seen: number[] = [];
+    const sizes: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await alice.request('GET', `/prompts/${id}/versions${cursor ? `?cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      const page: { versions: { version: number }[]; next_cursor: string | null } = await res.json();
+      sizes.push(page.versions.length);
+      seen.push(...page.versions.map((v) => v.version));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(sizes).toEqual([50, 50, 20]);
+    expect(seen).toEqual(Array.from({ length: 120 }, (_, i) => 120 - i));
+  });
+
   it('lists versions newest first in pages, and gets one', async () => {
     const alice = await api.createUser();
     const id = await promptWithVersions(alice, 5);
@@ -157,6 +175,40 @@ describe('edits from two tabs (expected_version)', () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
     const versions = (await (await alice.request('GET', `/prompts/${id}/versions`)).json()).versions;
     expect(versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+  });
+
+  it('refuses a stale edit of the description, tags or visibility too (expected_revision)', async () => {
+    const alice = await api.createUser();
+    const id = await promptWithVersions(alice, 1);
+    const opened = await (await alice.request('GET', `/prompts/${id}`)).json();
+    expect(opened).toMatchObject({ latest_version: 1, revision: 1 });
+    // Tab A changes only the description: no new version, but a new revision.
+    const first = await alice.request('PATCH', `/prompts/${id}`, { description: 'from tab A', expected_revision: opened.revision });
+    expect(await first.json()).toMatchObject({ latest_version: 1, revision: 2, description: 'from tab A' });
+    // Tab B, opened at the same time, changes the tags and visibility: refused, nothing saved.
+    for (const patch of [{ description: 'from tab B' }, { tags: ['b'] }, { is_public: true }]) {
+      const stale = await alice.request('PATCH', `/prompts/${id}`, { ...patch, expected_revision: opened.revision, expected_version: 1 });
+      expect(stale.status, JSON.stringify(patch)).toBe(409);
+      expect((await stale.json()).error).toMatchObject({ code: 'version_conflict', revision: 2, latest_version: 1, expected_revision: 1 });
+    }
+    expect(await (await alice.request('GET', `/prompts/${id}`)).json()).toMatchObject({ description: 'from tab A', tags: [], is_public: false, revision: 2 });
+    // A restore from the stale state is refused the same way; from the current one it goes through.
+    expect((await alice.request('POST', `/prompts/${id}/restore`, { version: 1, expected_revision: 1 })).status).toBe(409);
+    const retried = await alice.request('PATCH', `/prompts/${id}`, { description: 'from tab B', expected_revision: 2 });
+    expect(await retried.json()).toMatchObject({ description: 'from tab B', revision: 3 });
+    for (const bad of [0, 1.5, '3']) {
+      expect((await alice.request('PATCH', `/prompts/${id}`, { description: 'x', expected_revision: bad })).status, String(bad)).toBe(400);
+    }
+  });
+
+  it('lets exactly one of two simultaneous description edits of the same revision win', async () => {
+    const alice = await api.createUser();
+    const id = await promptWithVersions(alice, 1);
+    const results = await Promise.all(
+      ['left', 'right'].map((description) => alice.request('PATCH', `/prompts/${id}`, { description, expected_revision: 1 })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect((await (await alice.request('GET', `/prompts/${id}`)).json()).revision).toBe(2);
   });
 
   it('refuses a restore based on an older version', async () => {

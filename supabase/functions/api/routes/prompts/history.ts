@@ -21,6 +21,8 @@ import {
   presentPrompt,
   presentVersion,
   promptFields,
+  rethrowNameTaken,
+  revisionToWrite,
   setCommitMessage,
   VERSION_COLUMNS,
 } from './model.ts';
@@ -52,6 +54,7 @@ const RestoreInput = z
     version: z.number().int().min(1),
     commit_message: promptFields.commit_message.optional(),
     expected_version: promptFields.expected_version.optional(),
+    expected_revision: promptFields.expected_revision.optional(),
   })
   .openapi('RestorePromptVersion');
 const LabelInput = z
@@ -131,19 +134,22 @@ promptHistoryRoutes.openapi(routes.version, async (c) => {
 
 promptHistoryRoutes.openapi(routes.restore, async (c) => {
   const { id } = c.req.valid('param');
-  const { version, commit_message, expected_version } = c.req.valid('json');
+  const { version, commit_message, expected_version, expected_revision } = c.req.valid('json');
   const prompt = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    checkExpectedVersion(await loadOwnPrompt(sql, id), expected_version);
+    const current = await loadOwnPrompt(sql, id);
+    const base = { expected_version, expected_revision };
+    checkExpectedVersion(current, base);
     const old = await loadVersion(sql, id, version);
     if (!old) throw notFound(`Version ${version}`);
     // A version is its title, template and model settings: all three come back. If the prompt
     // already equals that version nothing changes and no version is added.
     await setCommitMessage(sql, commit_message || `Restored version ${version}`);
     await sql`
-      update public.prompts set title = ${old.title}, content = ${old.content}, config = ${jsonbText(old.config)}::text::jsonb
+      update public.prompts set title = ${old.title}, content = ${old.content}, config = ${jsonbText(old.config)}::text::jsonb,
+             revision = ${revisionToWrite(current, base)}
        where id = ${id}`;
     return presentPrompt(await loadVisiblePrompt(sql, id), await loadLabels(sql, id));
-  });
+  }).catch(rethrowNameTaken);
   return c.json(prompt, 200);
 });
 

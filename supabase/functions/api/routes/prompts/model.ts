@@ -51,12 +51,17 @@ export const promptFields = {
       'version by now — saved from another tab, device or client — nothing is saved: 409 `version_conflict` with the ' +
       'current `latest_version`. Without it the write applies to whatever version is current.',
   }),
+  expected_revision: z.number().int().min(1).max(2_147_483_647).openapi({
+    description: 'The `revision` this edit started from. Covers every change (description, tags and visibility as well as ' +
+      'new versions): if the prompt changed in any way since, nothing is saved: 409 `version_conflict` with the current ' +
+      '`revision` and `latest_version`. The database holds the same check.',
+  }),
 };
 
 export const tagFilter = tag;
 
 export const PROMPT_COLUMNS = `p.id, p.user_id, p.user_id = (select auth.uid()) as is_owner, p.name, p.title, p.description,
-  p.content, p.tags, p.is_public, p.forked_from, p.latest_version, p.config, p.created_at, p.updated_at`;
+  p.content, p.tags, p.is_public, p.forked_from, p.latest_version, p.revision, p.config, p.created_at, p.updated_at`;
 
 export const VERSION_COLUMNS = 'v.id, v.prompt_id, v.version, v.title, v.content, v.config, v.commit_message, v.created_at';
 
@@ -103,21 +108,42 @@ export async function setCommitMessage(sql: TransactionSql, message: string | nu
   await sql`select set_config('mrprompt.commit_message', ${message ?? ''}, true)`;
 }
 
+/** What an edit says it started from: a version (`latest_version`) and/or a revision (any change). */
+export interface EditBase {
+  expected_version?: number;
+  expected_revision?: number;
+}
+
 /**
- * Refuses a write based on an older version than the current one (optimistic concurrency):
- * two tabs editing v3 must not silently make the second save replace the first one's v4.
- * Call it on a row read `for update` (loadOwnPrompt), so the check and the write are atomic.
+ * Refuses a write based on an older state than the current one (optimistic concurrency):
+ * two tabs editing v3 must not silently make the second save replace the first one's v4,
+ * nor a stale tab's description, tags or visibility replace newer ones (`expected_revision`).
+ * Call it on a row read `for update` (loadOwnPrompt), and write `revisionToWrite` back in the
+ * update: the database trigger refuses the write too if the row moved on (SQLSTATE MRP01).
  */
-export function checkExpectedVersion(current: PromptRow, expected: number | undefined) {
-  if (expected === undefined || expected === current.latest_version) return;
-  throw new ApiError(
-    409,
-    'version_conflict',
-    `This prompt changed since you read it: it is now version ${current.latest_version}, and your edit started from version ${expected}. Nothing was saved.`,
-    undefined,
-    { latest_version: current.latest_version, expected_version: expected },
+export function checkExpectedVersion(current: PromptRow, base: EditBase) {
+  const { expected_version, expected_revision } = base;
+  const staleVersion = expected_version !== undefined && expected_version !== current.latest_version;
+  const staleRevision = expected_revision !== undefined && expected_revision !== current.revision;
+  if (!staleVersion && !staleRevision) return;
+  throw versionConflict(
+    staleVersion
+      ? `This prompt changed since you read it: it is now version ${current.latest_version}, and your edit started from version ${expected_version}. Nothing was saved.`
+      : `This prompt changed since you read it (its description, tags, visibility or text were saved elsewhere). Nothing was saved.`,
+    { latest_version: current.latest_version, revision: current.revision, expected_version, expected_revision },
   );
 }
+
+/** The revision an update writes back: the one the edit started from, so the database checks it. */
+export function revisionToWrite(current: PromptRow, base: EditBase): number {
+  return base.expected_revision ?? current.revision;
+}
+
+const versionConflict = (message: string, details: Record<string, unknown>) =>
+  new ApiError(409, 'version_conflict', message, undefined, details);
+
+// Raised by private.check_prompt_revision (20261204022644_add_prompts_revision.sql).
+const STALE_REVISION = 'MRP01';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -125,6 +151,9 @@ const UNIQUE_VIOLATION = '23505';
 export function rethrowNameTaken(error: unknown): never {
   if (error instanceof postgres.PostgresError && error.code === UNIQUE_VIOLATION && error.constraint_name === 'prompts_user_id_name_key') {
     throw new ApiError(409, 'name_taken', 'You already have a prompt with this name; pick another');
+  }
+  if (error instanceof postgres.PostgresError && error.code === STALE_REVISION) {
+    throw versionConflict('This prompt changed since you read it. Nothing was saved.', { revision: Number(error.detail) });
   }
   return rethrowDatabaseError(error);
 }

@@ -20,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
     const path = { id };
     // Per-version calls, cost, latency and ratings over the last 90 days (the caller's own calls).
     const from = new Date(Date.now() - 90 * 86_400_000).toISOString();
-    const [prompt, { versions: history }, usage] = await Promise.all([
+    const [prompt, { versions: history, next_cursor: olderVersions }, usage] = await Promise.all([
       ok(api.GET('/api/prompts/{id}', { params: { path } })),
       ok(api.GET('/api/prompts/{id}/versions', { params: { path } })),
       ok(api.GET('/api/usage', { params: { query: { group_by: 'prompt', prompt_id: id, from } } })),
@@ -30,13 +30,15 @@ export const load: PageServerLoad = async (event) => {
     return {
       prompt: {
         id: prompt.id, title: prompt.title, description: prompt.description, content: prompt.content, tags: prompt.tags,
-        is_public: prompt.is_public, latest_version: prompt.latest_version, forked_from: prompt.forked_from,
+        is_public: prompt.is_public, latest_version: prompt.latest_version, revision: prompt.revision, forked_from: prompt.forked_from,
         name: prompt.name, config: prompt.config,
       },
       versionStats: usage.groups.map((g) => ({ key: `v${g.prompt_version}`, label: `v${g.prompt_version}`, ...stats(g) })),
       mine: prompt.user_id === claims?.sub,
       labels: (prompt.labels ?? []).map(({ label, version, locked }) => ({ label, version, locked })),
-      versions: history.map(({ version, title, commit_message, created_at }) => ({ version, title, commit_message, created_at })),
+      versions: history.map(({ id, version, title, commit_message, created_at }) => ({ id, version, title, commit_message, created_at })),
+      // The newest page only; 'Load older versions' reads the rest from here (the page's pager).
+      olderVersions,
       diff: compared && 'from' in compared ? compared : null,
       diffMissing: compared && 'missing' in compared ? compared.missing : [],
     };
@@ -78,7 +80,7 @@ async function attempt<T>(where: Where, work: () => Promise<T>, confirm?: (resul
   try {
     result = await work();
   } catch (err) {
-    if (err instanceof ApiError) return fail(err.status, { error: err.message, where, latest: conflictVersion(err) });
+    if (err instanceof ApiError) return fail(err.status, { error: err.message, where, latest: conflictVersion(err), revision: conflictRevision(err) });
     throw err;
   }
   return confirm ? { ok: true, toast: confirm(result) } : { ok: true };
@@ -90,11 +92,20 @@ function conflictVersion(err: ApiError): number | null {
   return err.code === 'version_conflict' && latest.success ? latest.data : null;
 }
 
-/** Rewords the API's version_conflict for what `action` was; other errors pass through. */
-function rewordConflict(action: (latest: number) => string) {
+/** The current revision named by a 409 version_conflict (any change saved elsewhere), else null. */
+function conflictRevision(err: ApiError): number | null {
+  const revision = version.safeParse(err.details.revision);
+  return err.code === 'version_conflict' && revision.success ? revision.data : null;
+}
+
+/**
+ * Rewords the API's version_conflict for what `action` was; other errors pass through.
+ * `sameVersion` is true when only the description, tags or visibility changed elsewhere.
+ */
+function rewordConflict(action: (latest: number, sameVersion: boolean) => string, editedVersion?: number) {
   return (err: unknown): never => {
     const latest = err instanceof ApiError ? conflictVersion(err) : null;
-    if (err instanceof ApiError && latest !== null) throw new ApiError(err.status, err.code, action(latest), err.details);
+    if (err instanceof ApiError && latest !== null) throw new ApiError(err.status, err.code, action(latest, latest === editedVersion), err.details);
     throw err;
   };
 }
@@ -110,13 +121,22 @@ export const actions: Actions = {
     // It is also the version the edit is based on: if another tab or device saved a newer one
     // meanwhile, the API refuses (409) rather than this save silently replacing it. The edit
     // stays in the form, now based on the newer version (`latest`), so saving again is a choice.
+    // The revision covers every other change too (description, tags, visibility), which make no version.
     const edited = version.safeParse(form.get('latest_version'));
-    const body = { ...input.data, expected_version: edited.success ? edited.data : undefined };
+    const revision = version.safeParse(form.get('revision'));
+    const body = {
+      ...input.data,
+      expected_version: edited.success ? edited.data : undefined,
+      expected_revision: revision.success ? revision.data : undefined,
+    };
     return attempt(
       'save',
-      () => ok(api.PATCH('/api/prompts/{id}', { params: { path: { id: event.params.id } }, body })).catch(rewordConflict((latest) =>
-        `Not saved: this prompt was changed elsewhere since you opened it (it is now v${latest}). Your edit is still here: ` +
-        `save again to make it v${latest + 1} (v${latest} stays in the history), or reload to see v${latest} first.`)),
+      () => ok(api.PATCH('/api/prompts/{id}', { params: { path: { id: event.params.id } }, body })).catch(rewordConflict((latest, sameVersion) =>
+        sameVersion
+          ? `Not saved: this prompt's description, tags or visibility were changed elsewhere since you opened it. Your edit is still here: ` +
+            `save again to replace those changes with yours, or reload to see them first.`
+          : `Not saved: this prompt was changed elsewhere since you opened it (it is now v${latest}). Your edit is still here: ` +
+            `save again to make it v${latest + 1} (v${latest} stays in the history), or reload to see v${latest} first.`, edited.success ? edited.data : undefined)),
       (saved) => edited.success && saved.latest_version === edited.data
         ? `Saved. Still v${saved.latest_version}: only a new title, template or model settings make a new version.`
         : `Saved as v${saved.latest_version}.`,
@@ -129,7 +149,8 @@ export const actions: Actions = {
     if (!v.success) return fail(400, { error: 'Pick a version to restore' });
     // A version equal to the current text adds none.
     const latest = version.safeParse(form.get('latest_version'));
-    const body = { version: v.data, expected_version: latest.success ? latest.data : undefined };
+    const revision = version.safeParse(form.get('revision'));
+    const body = { version: v.data, expected_version: latest.success ? latest.data : undefined, expected_revision: revision.success ? revision.data : undefined };
     return attempt(
       'page',
       () => ok(api.POST('/api/prompts/{id}/restore', { params: { path: { id: event.params.id } }, body })).catch(rewordConflict((now) =>
