@@ -92,6 +92,54 @@ describe('playground in the browser', { timeout: 120_000 }, () => {
     await screenshot(page, 'playground');
   });
 
+  it('with 300 prompts, a search reaches any of them (prompt 50 too), and a prompt with 120 versions offers v1', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await open(page, '/playground');
+    const ids = await page.evaluate(async () => {
+      const made: string[] = [];
+      for (let n = 1; n <= 300; n++) {
+        const res = await fetch('/api/prompts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: `Prompt number${n}`, content: `Say {{x}} ${n}` }) });
+        if (!res.ok) throw new Error(`POST ${n}: ${res.status}`);
+        made.push((await res.json()).id);
+      }
+      return made;
+    });
+    await open(page, '/playground');
+    const picker = page.locator('select[name="prompt"]');
+    const listed = () => picker.locator('option:not([disabled])').allTextContents();
+    await expect.poll(async () => (await listed()).length).toBe(100);
+    expect(await listed()).not.toContain('Prompt number50');
+    await page.getByText('Showing your 100 most recently changed prompts: search to find the others.').waitFor();
+
+    await page.getByLabel('Find a prompt').fill('number50');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/q=number50/);
+    await expect.poll(listed).toEqual(['Prompt number50']);
+    await picker.selectOption({ label: 'Prompt number50' });
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.waitForURL(new RegExp(`prompt=${ids[49]}`));
+    // The open prompt stays picked.
+    await expect(picker.inputValue()).resolves.toBe(ids[49]);
+    await page.getByLabel('v1', { exact: true }).waitFor();
+
+    // Every version can be compared, not only the newest 100.
+    await page.evaluate(async (id) => {
+      for (let v = 2; v <= 120; v++) {
+        const res = await fetch(`/api/prompts/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: `v${v} {{x}}` }) });
+        if (!res.ok) throw new Error(`PATCH ${v}: ${res.status}`);
+      }
+    }, ids[49]);
+    await page.reload();
+    await page.getByLabel('v120', { exact: true }).waitFor();
+    await page.getByLabel('v1', { exact: true }).check();
+    await page.getByRole('button', { name: 'Run 2 cells' }).waitFor();
+
+    await page.getByLabel('Find a prompt').fill('nothing-like-this');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('None of your prompts matches “nothing-like-this”.').waitFor();
+  });
+
   it('a new user with no prompts is told to write one, with the way there, instead of an empty list to pick from', async () => {
     const page = await e2e.newPage();
     await signUp(page);

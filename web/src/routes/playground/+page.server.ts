@@ -1,8 +1,10 @@
-// Playground: your prompts to pick from; for the picked one (?prompt=<id>) its versions and
-// the variables of each; the models you can call. Runs happen in the browser (+page.svelte).
+// Playground: your prompts to pick from (the most recently changed, or those matching ?q=, so
+// every prompt can be reached however many there are); for the picked one (?prompt=<id>) all
+// its versions and the variables of each; the models you can call. Runs happen in the browser
+// (+page.svelte).
 import { z } from 'zod';
 import { extractVariables } from '$lib/prompt-variables';
-import { ok } from '$lib/api';
+import { ok, type Api } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { loadProviders } from '$lib/server/providers';
 import type { PageServerLoad } from './$types';
@@ -10,9 +12,11 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
   const chosen = z.uuid().safeParse(event.url.searchParams.get('prompt'));
+  // Web-search syntax over title, description and template, as in the library.
+  const q = (event.url.searchParams.get('q') ?? '').trim().slice(0, 200);
   try {
-    const [{ prompts }, providers] = await Promise.all([
-      ok(api.GET('/api/prompts', { params: { query: { scope: 'mine', limit: 100 } } })),
+    const [{ prompts, next_cursor }, providers] = await Promise.all([
+      ok(api.GET('/api/prompts', { params: { query: { scope: 'mine', limit: PICKER_SIZE, ...(q ? { q } : {}) } } })),
       loadProviders(api),
     ]);
     let versions: { version: number; variables: ReturnType<typeof extractVariables> }[] = [];
@@ -22,15 +26,23 @@ export const load: PageServerLoad = async (event) => {
       const path = { id: chosen.data };
       const [p, history, cases] = await Promise.all([
         ok(api.GET('/api/prompts/{id}', { params: { path } })),
-        ok(api.GET('/api/prompts/{id}/versions', { params: { path, query: { limit: 100 } } })),
+        allVersions(api, chosen.data),
         ok(api.GET('/api/prompts/{id}/test-cases', { params: { path } })),
       ]);
       testCases = cases.test_cases.map((c) => ({ id: c.id, name: c.name, message: c.message, variables: Object.fromEntries(Object.entries(c.variables).map(([k, v]) => [k, String(v)])) }));
       prompt = { id: p.id, name: p.name, title: p.title, latest_version: p.latest_version };
-      versions = history.versions.map((v) => ({ version: v.version, variables: extractVariables(v.content) }));
+      versions = history.map((v) => ({ version: v.version, variables: extractVariables(v.content) }));
     }
+    const choices = prompts.map((p) => ({ id: p.id, title: p.title }));
+    // The prompt open stays in the list even when it is not among those listed (older, or not
+    // matching the search), so the picker shows it.
+    if (prompt && !choices.some((p) => p.id === prompt!.id)) choices.unshift({ id: prompt.id, title: prompt.title });
     return {
-      prompts: prompts.map((p) => ({ id: p.id, title: p.title })),
+      q,
+      // More prompts than listed: the page says to search for the others.
+      more: next_cursor !== null,
+      matched: prompts.length,
+      prompts: choices,
       prompt,
       versions,
       testCases,
@@ -40,3 +52,17 @@ export const load: PageServerLoad = async (event) => {
     loadFailed(err);
   }
 };
+
+const PICKER_SIZE = 100;
+
+/** Every version of a prompt, newest first: the API gives them a page at a time. */
+async function allVersions(api: Api, id: string) {
+  const versions = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ok(api.GET('/api/prompts/{id}/versions', { params: { path: { id }, query: { limit: 100, cursor } } }));
+    versions.push(...page.versions);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+  return versions;
+}
