@@ -24,6 +24,14 @@ describe('segmentTemplate', () => {
     ]);
   });
 
+  it('shows a JSON default as part of its slot, the closing braces included', () => {
+    expect(segmentTemplate('Use {{cfg|{"a":{"b":1}}}} now')).toEqual([
+      { text: 'Use ' },
+      { text: '{{cfg|{"a":{"b":1}}}}', variable: 'cfg' },
+      { text: ' now' },
+    ]);
+  });
+
   it('rejoins to the original template', () => {
     const template = 'a {{x}}{{y|z}} b {{';
     expect(segmentTemplate(template).map((s) => s.text).join('')).toBe(template);

@@ -136,6 +136,34 @@ describe('escaped braces', () => {
   });
 });
 
+describe('defaults with braces', () => {
+  it('a JSON default is one slot, filled as written and never read as a template again', () => {
+    const template = 'Filter: {{filter|{"status":"open","tags":{"any":["a","b"]}}}} by {{who}}';
+    expect(extractVariables(template)).toEqual([
+      { name: 'filter', type: 'string', options: [], default: '{"status":"open","tags":{"any":["a","b"]}}', required: false },
+      { name: 'who', type: 'string', options: [], default: null, required: true },
+    ]);
+    expect(templateProblems(template)).toEqual([]);
+    expect(renderTemplate(template, { who: 'Ada' })).toBe('Filter: {"status":"open","tags":{"any":["a","b"]}} by Ada');
+    expect(renderTemplate(template, { who: 'Ada', filter: '{}' })).toBe('Filter: {} by Ada');
+    // A default that looks like a slot stays text: it is not expanded with the other values.
+    expect(renderTemplate('{{a|{{b}}}} and {{b|B}}', {})).toBe('{{b}} and B');
+    expect(renderTemplate('{{a|{{b}}}} and {{b|B}}', { b: 'X' })).toBe('{{b}} and X');
+    expect(extractVariables('{{a|{{b}}}}')).toEqual([{ name: 'a', type: 'string', options: [], default: '{{b}}', required: false }]);
+  });
+
+  it('names a default whose braces do not pair up (or nest deeper than two) instead of sending it as text', () => {
+    const keep = '(or write \\{{ to keep the braces as text)';
+    const unpaired = '… is not a variable: its default does not end with }} — braces in a default must pair up, at most two deep ' + keep;
+    expect(extractVariables('{{cfg|{"a":1}} and {{x}}').map((v) => v.name)).toEqual(['x']);
+    expect(templateProblems('{{cfg|{"a":1}}')).toEqual([`{{cfg|${unpaired}`]);
+    expect(templateProblems('{{cfg:string|{"a":{"b":{"c":1}}}}}')).toEqual([`{{cfg:string|${unpaired}`]);
+    // Typed defaults are still checked; escaped braces are text.
+    expect(templateProblems('{{n:number|{1}}}')).toEqual(['the default of `n` must be a number (got "{1}")']);
+    expect(templateProblems('\\{{cfg|{"a":1}}')).toEqual([]);
+  });
+});
+
 describe('reading time', () => {
   // Every list, get and render reads every template, so one template built to make the parser
   // backtrack would stall the function for everyone listing it (before: 40 KB of spaces took
@@ -146,6 +174,10 @@ describe('reading time', () => {
     ['unclosed typed defaults', '{{a:number|'.repeat(9_000)],
     ['unclosed enums', `{{a:enum(${'x,'.repeat(40_000)}`],
     ['escapes', '\\{{ '.repeat(25_000)],
+    ['unclosed braced defaults', '{{a|{'.repeat(20_000)],
+    ['braced defaults that never end', `{{a|${'{x}'.repeat(33_000)}`],
+    ['defaults of nested slots', '{{a|{{x}}'.repeat(11_000)],
+    ['unpaired groups', '{{a|{{b|{'.repeat(11_000)],
   ])('reads up to 100 KB of %s in linear time', (_, template) => {
     const started = performance.now();
     extractVariables(template);

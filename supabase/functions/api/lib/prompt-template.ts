@@ -4,6 +4,9 @@
  *   {{tone:enum(formal,casual)|formal}}  {{flag:boolean|false}}  {{text:string}}
  * A backslash before the braces keeps them as text: `\{{name}}` is sent as `{{name}}` (for
  * prompts about Mustache, Jinja or Vue templates). Slots inside code blocks are variables too.
+ * A default may hold braces that pair up, up to two deep, so a JSON default works:
+ * `{{filter|{"status":"open","tags":{"any":[]}}}}` defaults to `{"status":"open","tags":{"any":[]}}`.
+ * A default is text like a value: it is never read as a template again.
  * The one parser for the API (render, resolve, chat, the gateway) and the web editor (which
  * imports this module), so they can never disagree about what a variable is.
  */
@@ -21,12 +24,18 @@ export interface TemplateVariable {
   required: boolean;
 }
 
+// A default: text whose braces pair up, at most two deep (`{"a":{"b":1}}`). Each step of it is
+// decided by its first character (a brace opens a group, anything else but `}` is text), so
+// there is one way to read it and a failed attempt stops at its first unpaired brace.
+const DEFAULT_TEXT = String.raw`(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?`;
 // `{{ name }}`, `{{ name : type }}`, either with `| default` (trimmed where it is read).
-// Written to be read in linear time, since every list, get and render reads every template: a
-// default or an enum's list holds no brace, so an attempt stops at the next `{` or `}`; and no
-// two `\s*` meet, which let `{{a` and 100 KB of spaces take minutes (and 100 KB of `{{a|`,
-// with `{` allowed in the default, seconds).
-const SLOT = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]{0,63})\s*(?::\s*(string|number|boolean|enum\(([^(){}]*)\))\s*)?(?:\|([^{}]*?))?\}\}/g;
+// Written to be read in linear time, since every list, get and render reads every template: an
+// enum's list holds no brace, a default only paired ones (above); and no two `\s*` meet, which let `{{a` and 100 KB of spaces take minutes (and
+// 100 KB of `{{a|`, with any `{` allowed in the default, seconds).
+const SLOT = new RegExp(
+  String.raw`\{\{\s*([A-Za-z_][A-Za-z0-9_.-]{0,63})\s*(?::\s*(string|number|boolean|enum\(([^(){}]*)\))\s*)?(?:\|(${DEFAULT_TEXT}))?\}\}`,
+  'g',
+);
 // What a template is read as, left to right: an escaped `\{{` (no groups) or a slot (groups 1-4).
 // One scan for extracting, rendering and highlighting, so `\{{{x}}}` is read the same by all.
 const TOKEN = new RegExp(`\\\\\\{\\{|${SLOT.source}`, 'g');
@@ -194,12 +203,20 @@ export function templateProblems(template: string): string[] {
       problems.add(`${shown} is not a variable: \`${m[2].trim().slice(0, 40)}\` is not a type — use string, number, boolean or enum(a,b) (or ${keep})`);
     }
   }
+  for (const m of template.matchAll(DEFAULT_START)) {
+    if (taken.has(m.index) || taken.has(m.index + 1)) continue;
+    const shown = m[0].length > 60 ? `${m[0].slice(0, 57)}…` : m[0];
+    problems.add(`${shown}… is not a variable: its default does not end with }} — braces in a default must pair up, at most two deep (or ${keep})`);
+  }
   return [...problems];
 }
 
 // `{{ name }}` with a type and/or default, or a long name — the shapes a slot has; those SLOT did not take are mistakes.
-// No `{` inside a match: an attempt stops at the next brace, so long templates scan in linear time.
-const NEAR_MISS = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*(?::([^{|}]*))?(?:\|[^{}]*)?\}\}/g;
+// Defaults as SLOT reads them: an attempt stops at the next `{{`, so long templates scan in linear time.
+const NEAR_MISS = new RegExp(String.raw`\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*(?::([^{|}]*))?(?:\|${DEFAULT_TEXT})?\}\}`, 'g');
+// The start of a slot with a default (`{{name|` or `{{name:type|`): where SLOT took none there,
+// the default never ends, or its braces do not pair up (a JSON default missing a `}`).
+const DEFAULT_START = /\{\{\s*[A-Za-z_][A-Za-z0-9_.-]{0,63}\s*(?::[^{|}]*)?\|/g;
 
 function hasValue(values: Record<string, unknown>, name: string): boolean {
   return Object.hasOwn(values, name) && values[name] !== null && values[name] !== undefined && values[name] !== '';

@@ -96,6 +96,22 @@ describe('render', () => {
     );
   });
 
+  it('a JSON default is a default: saved, listed with the variable, and filled as written', async () => {
+    const alice = await api.createUser();
+    const prompt = await createPrompt(alice, { content: 'Search {{query}} with {{filter|{"status":"open","labels":{"any":["bug"]}}}}.' });
+    const got = await (await alice.request('GET', `/prompts/${prompt.id}`)).json();
+    expect(got.variables).toEqual([
+      expect.objectContaining({ name: 'query', required: true }),
+      expect.objectContaining({ name: 'filter', default: '{"status":"open","labels":{"any":["bug"]}}', required: false }),
+    ]);
+    const res = await alice.request('POST', `/prompts/${prompt.id}/render`, { variables: { query: '{{filter}}' } });
+    expect((await res.json()).rendered).toBe('Search {{filter}} with {"status":"open","labels":{"any":["bug"]}}.');
+    // A default whose braces do not pair up is the author's 400, not text sent to the model.
+    const broken = await alice.request('PATCH', `/prompts/${prompt.id}`, { content: 'Search with {{filter|{"status":"open"}}' });
+    expect(broken.status).toBe(400);
+    expect((await broken.json()).error.message).toContain('{{filter|… is not a variable: its default does not end with }}');
+  });
+
   it('answers 422 missing_variables naming every missing one', async () => {
     const alice = await api.createUser();
     const prompt = await createPrompt(alice, { content: '{{a}} and {{b}} and {{c|x}}' });
