@@ -30,6 +30,11 @@ import { consoleSink, createLogger } from './lib/log.ts';
 import { OPENAI_RATE_LIMIT_HEADERS } from './lib/provider-rate-limit-headers.ts';
 import { allRouteGroups, ROUTE_GROUPS, type Mounts } from './route-groups.ts';
 
+
+/** Room for a prompt of 100,000 characters (plus title and description) as JSON. */
+const PROMPT_BODY_BYTES = 640 * 1024;
+/** Creating a prompt (POST /api/prompts) or editing one (PATCH /api/prompts/{id}). */
+const PROMPT_WRITE_PATH = /^\/api\/prompts(?:\/[0-9a-f-]{36})?\/?$/i;
 export interface CreateAppDeps extends Partial<AppDeps> {
   db?: Db;
 }
@@ -99,15 +104,20 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
         maxAge: 600,
       }),
     );
-    app.use(
-      '*',
+    const limitBody = (maxSize: number) =>
       bodyLimit({
-        maxSize: config.limits.maxBodyBytes,
+        maxSize,
         onError: () => {
-          throw new ApiError(413, 'payload_too_large', `Request body is larger than ${config.limits.maxBodyBytes} bytes`);
+          throw new ApiError(413, 'payload_too_large', `Request body is larger than ${maxSize} bytes`);
         },
-      }),
-    );
+      });
+    const bodyWithin = limitBody(config.limits.maxBodyBytes);
+    // A prompt's template may be 100,000 characters (prompts.content): as JSON, up to four bytes
+    // each (six for an escaped control character), so creating or editing one may need more room
+    // than other bodies. Other routes keep MAX_BODY_BYTES.
+    const promptBodyWithin = limitBody(Math.max(config.limits.maxBodyBytes, PROMPT_BODY_BYTES));
+    app.use('*', (c, next) =>
+      ((c.req.method === 'POST' || c.req.method === 'PATCH') && PROMPT_WRITE_PATH.test(c.req.path) ? promptBodyWithin : bodyWithin)(c, next));
 
     // The OpenAI-compatible gateway answers errors as OpenAI does (its clients read `type`).
     const respond = (c: Context<AppEnv>, status: number, body: ReturnType<typeof errorBody>, headers?: Record<string, string>, param?: string | null) =>

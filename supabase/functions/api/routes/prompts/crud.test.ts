@@ -55,6 +55,27 @@ describe('prompts CRUD', () => {
     expect(versions.versions).toEqual([expect.objectContaining({ version: 1, commit_message: 'First draft' })]);
   });
 
+  it('takes a template of the full 100,000 characters in any script, though that is more than other bodies may be', async () => {
+    const alice = await api.createUser();
+    // 100,000 CJK characters are 300 KB of JSON, emoji 400 KB: over the 256 KiB other routes take.
+    const cjk = `${'漢'.repeat(99_990)} {{name}}`;
+    const created = await alice.request('POST', '/prompts', { title: '長い', description: '說明'.repeat(1000), content: cjk });
+    expect(created.status).toBe(201);
+    const prompt = await created.json();
+    expect(prompt.content).toBe(cjk);
+    const emoji = `${'🙂'.repeat(99_990)} {{name}}`;
+    const edited = await alice.request('PATCH', `/prompts/${prompt.id}`, { content: emoji });
+    expect(edited.status).toBe(200);
+    expect(await edited.json()).toMatchObject({ latest_version: 2, variables: [{ name: 'name' }] });
+    expect((await (await alice.request('GET', `/prompts/${prompt.id}/versions/2`)).json()).content).toBe(emoji);
+    // One character more is the template's own limit, not the body's.
+    const over = await alice.request('PATCH', `/prompts/${prompt.id}`, { content: '🙂'.repeat(100_001) });
+    expect(over.status).toBe(400);
+    // Far past any prompt, or on another route, the body limit holds.
+    expect((await alice.request('PATCH', `/prompts/${prompt.id}`, { content: '🙂'.repeat(200_000) })).status).toBe(413);
+    expect((await alice.request('POST', '/projects', { name: 'x', description: '漢'.repeat(100_000) })).status).toBe(413);
+  });
+
   it('makes a new version only when title or content change', async () => {
     const alice = await api.createUser();
     const prompt = await createPrompt(alice);
@@ -208,8 +229,8 @@ describe('prompts CRUD', () => {
       expect(res.status, `${method} ${path.slice(0, 60)} ${JSON.stringify(body)?.slice(0, 60)}`).toBe(400);
       expect((await res.json()).error.code).toMatch(/^invalid_(request|cursor)$/);
     }
-    // A body over the API's size limit is refused before parsing.
-    const huge = await alice.request('POST', '/prompts', { title: 't', content: 'x'.repeat(api.config.limits.maxBodyBytes + 1) });
+    // A body over the API's size limit (for a prompt: room for 100,000 characters) is refused before parsing.
+    const huge = await alice.request('POST', '/prompts', { title: 't', content: 'x'.repeat(700 * 1024) });
     expect(huge.status).toBe(413);
     expect((await huge.json()).error.code).toBe('payload_too_large');
     // Search syntax is never an error, whatever the text.
