@@ -2377,7 +2377,7 @@ export type paths = {
                     cursor?: string;
                     /** @description 1..100, default 20 */
                     limit?: number;
-                    /** @description Web-search syntax over title, description and content */
+                    /** @description Web-search syntax over title, description and content (blank: no search) */
                     q?: string;
                     /** @description mine (default) or public */
                     scope?: "mine" | "public";

@@ -76,6 +76,13 @@ describe('prompts CRUD', () => {
     expect((await alice.request('POST', '/projects', { name: 'x', description: '漢'.repeat(100_000) })).status).toBe(413);
   });
 
+  it('a blank search is no search: a search box sent with only spaces lists everything', async () => {
+    const alice = await api.createUser();
+    const prompt = await createPrompt(alice);
+    for (const q of ['%20%20', '%09', '']) expect(await listIds(alice, `q=${q}`), q).toEqual([prompt.id]);
+    expect(await listIds(alice, 'q=%20Summarise%20')).toEqual([prompt.id]);
+  });
+
   it('makes a new version only when title or content change', async () => {
     const alice = await api.createUser();
     const prompt = await createPrompt(alice);

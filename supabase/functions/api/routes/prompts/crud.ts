@@ -42,7 +42,9 @@ const UpdatePrompt = z.strictObject(promptFields).partial().refine(nonEmpty, NOT
 
 const ListQuery = z.strictObject({
   scope: optionalQuery(z.enum(['mine', 'public'])).openapi({ param: { name: 'scope', in: 'query' }, description: 'mine (default) or public' }),
-  q: optionalQuery(trimmed(1, 200)).openapi({ param: { name: 'q', in: 'query' }, description: 'Web-search syntax over title, description and content' }),
+  // Blank is no search (a search box submitted with only spaces lists everything, as empty does).
+  q: optionalQuery(z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), optionalQuery(trimmed(1, 200))))
+    .openapi({ param: { name: 'q', in: 'query' }, description: 'Web-search syntax over title, description and content (blank: no search)' }),
   tag: optionalQuery(tagFilter).openapi({ param: { name: 'tag', in: 'query' } }),
   limit: limitParam(20, 100),
   cursor: optionalQuery(cursorParam).openapi({ param: { name: 'cursor', in: 'query' } }),
