@@ -19,6 +19,17 @@ function splitLines(value: string): string[] {
   return lines;
 }
 
+// Myers' diff takes time in proportion to the text times the lines that changed: two versions
+// of a 100,000-character template that share no line took minutes, while the server rendered
+// the page (a shared link to a public prompt's diff would stall the web app for everyone).
+// Past this many changed lines the versions are shown whole: one removed, the other added.
+export const MAX_CHANGED_LINES = 1000;
+
+/** The line changes from `before` to `after`, or (too many to work out) all of one for the other. */
+function lineChanges(before: string, after: string): { value: string; added?: boolean; removed?: boolean }[] {
+  return diffLines(before, after, { maxEditLength: MAX_CHANGED_LINES }) ?? [{ value: before, removed: true }, { value: after, added: true }];
+}
+
 export function sideBySide(before: string, after: string): Row[] {
   const rows: Row[] = [];
   let leftLine = 1;
@@ -30,7 +41,7 @@ export function sideBySide(before: string, after: string): Row[] {
     removed = [];
   };
 
-  for (const change of diffLines(before, after)) {
+  for (const change of lineChanges(before, after)) {
     const lines = splitLines(change.value);
     if (change.removed) {
       flushRemoved();
