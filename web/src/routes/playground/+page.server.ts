@@ -31,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
       ]);
       testCases = cases.test_cases.map((c) => ({ id: c.id, name: c.name, message: c.message, variables: Object.fromEntries(Object.entries(c.variables).map(([k, v]) => [k, String(v)])) }));
       prompt = { id: p.id, name: p.name, title: p.title, latest_version: p.latest_version };
-      versions = history.map((v) => ({ version: v.version, variables: extractVariables(v.content) }));
+      versions = history;
     }
     const choices = prompts.map((p) => ({ id: p.id, title: p.title }));
     // The prompt open stays in the list even when it is not among those listed (older, or not
@@ -54,15 +54,19 @@ export const load: PageServerLoad = async (event) => {
 };
 
 const PICKER_SIZE = 100;
+/** Versions offered (the newest): a page reads every version's template, up to 100 KB each. */
+const MAX_VERSION_PAGES = 10;
 
-/** Every version of a prompt, newest first: the API gives them a page at a time. */
+/** The newest 1,000 versions of a prompt with the variables of each (the API gives 100 at a time). */
 async function allVersions(api: Api, id: string) {
-  const versions = [];
+  const versions: { version: number; variables: ReturnType<typeof extractVariables> }[] = [];
   let cursor: string | undefined;
-  do {
-    const page = await ok(api.GET('/api/prompts/{id}/versions', { params: { path: { id }, query: { limit: 100, cursor } } }));
-    versions.push(...page.versions);
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor);
+  for (let page = 0; page < MAX_VERSION_PAGES; page++) {
+    const { versions: rows, next_cursor } = await ok(api.GET('/api/prompts/{id}/versions', { params: { path: { id }, query: { limit: 100, cursor } } }));
+    // Only the variables are kept: the templates go as soon as they are read.
+    versions.push(...rows.map((v) => ({ version: v.version, variables: extractVariables(v.content) })));
+    if (!next_cursor) break;
+    cursor = next_cursor;
+  }
   return versions;
 }
