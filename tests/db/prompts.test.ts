@@ -77,6 +77,12 @@ describe('prompts: owner', () => {
       values (${owner.id}, 'ok', 'x', ${['c++', 'node.js', 'c#', 'a_b-c']}) returning tags`);
     expect(ok.tags).toEqual(['c++', 'node.js', 'c#', 'a_b-c']);
     await expect(insert('ok', 'x', Array.from({ length: 21 }, (_, i) => `t${i}`))).rejects.toThrow(/check constraint/);
+    // `null` is a tag like any other (the array's text form quotes it); a missing element is not.
+    const [nullTag] = await asActor(db.sql, owner, (tx) => tx`insert into public.prompts (user_id, title, content, tags)
+      values (${owner.id}, 'ok', 'x', ${['null', 'a', 'null-ish']}) returning tags`);
+    expect(nullTag.tags).toEqual(['null', 'a', 'null-ish']);
+    await expect(insert('ok', 'x', ['NULL'])).rejects.toThrow(/check constraint/);
+    await expect(insert('ok', 'x', ['"null"'])).rejects.toThrow(/check constraint/);
   });
 });
 

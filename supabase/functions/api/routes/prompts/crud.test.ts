@@ -76,6 +76,15 @@ describe('prompts CRUD', () => {
     expect((await alice.request('POST', '/projects', { name: 'x', description: '漢'.repeat(100_000) })).status).toBe(413);
   });
 
+  it('takes the tag `null` like any other, and filters by it', async () => {
+    const alice = await api.createUser();
+    const prompt = await createPrompt(alice, { tags: ['NULL', 'x'] });
+    expect(prompt.tags).toEqual(['null', 'x']);
+    const res = await alice.request('PATCH', `/prompts/${prompt.id}`, { tags: ['null'] });
+    expect(res.status).toBe(200);
+    expect(await listIds(alice, 'tag=null')).toEqual([prompt.id]);
+  });
+
   it('a blank search is no search: a search box sent with only spaces lists everything', async () => {
     const alice = await api.createUser();
     const prompt = await createPrompt(alice);
