@@ -11,7 +11,7 @@ import { labelName } from '../../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonResponse, security, UuidParam } from '../../lib/openapi.ts';
 import { extractVariables, renderTemplate } from '../../lib/prompt-template.ts';
 import { PromptConfigSchema, PromptSchema, TemplateVariableSchema } from '../../lib/resource-schemas.ts';
-import { loadLabels, loadVersion, loadVisiblePrompt, presentPrompt, promptFields, setCommitMessage } from './model.ts';
+import { loadLabels, loadVersion, loadVisiblePrompt, presentPrompt, promptFields, setCommitMessage, versionNumber } from './model.ts';
 
 const ForkInput = z.strictObject({ title: promptFields.title.optional() }).openapi('ForkPrompt');
 
@@ -23,7 +23,7 @@ const RenderInput = z
       .refine((v) => Object.keys(v).length <= 100, 'at most 100 variables')
       .default({}),
     label: labelName.optional(),
-    version: z.number().int().min(1).optional(),
+    version: versionNumber.optional(),
   })
   .refine((v) => !(v.label && v.version), { message: 'Give a label or a version, not both' })
   .openapi('RenderPrompt');

@@ -211,6 +211,24 @@ describe('edits from two tabs (expected_version)', () => {
     expect((await (await alice.request('GET', `/prompts/${id}`)).json()).revision).toBe(2);
   });
 
+  it('answers a version number past what the database holds with 400, not 500', async () => {
+    const alice = await api.createUser();
+    const id = await promptWithVersions(alice, 1);
+    const huge = 99_999_999_999;
+    const cursor = Buffer.from(JSON.stringify({ v: huge })).toString('base64url');
+    for (const [method, path, body] of [
+      ['POST', `/prompts/${id}/restore`, { version: huge }],
+      ['PUT', `/prompts/${id}/labels/production`, { version: huge }],
+      ['POST', `/prompts/${id}/render`, { version: huge }],
+      ['POST', `/prompts/${id}/render`, { version: 2_147_483_648 }],
+      ['GET', `/prompts/${id}/versions?cursor=${cursor}`, undefined],
+    ] as const) {
+      const res = await alice.request(method, path, body);
+      expect(res.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(400);
+    }
+    expect((await alice.request('POST', `/prompts/${id}/render`, { version: 2_147_483_647 })).status).toBe(404);
+  });
+
   it('refuses a restore based on an older version', async () => {
     const alice = await api.createUser();
     const id = await promptWithVersions(alice, 3);

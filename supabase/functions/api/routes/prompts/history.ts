@@ -25,14 +25,15 @@ import {
   revisionToWrite,
   setCommitMessage,
   VERSION_COLUMNS,
+  versionNumber,
 } from './model.ts';
 
-const versionNumber = z.coerce.number().int().min(1).max(2_147_483_647);
+const versionParam = z.coerce.number().int().min(1).max(2_147_483_647);
 
 const idParam = z.uuid().openapi({ param: { name: 'id', in: 'path' } });
 const VersionParams = z.object({
   id: idParam,
-  version: versionNumber.openapi({ param: { name: 'version', in: 'path' }, example: 1 }),
+  version: versionParam.openapi({ param: { name: 'version', in: 'path' }, example: 1 }),
 });
 const LabelParams = z.object({
   id: idParam,
@@ -43,7 +44,7 @@ const VersionsQuery = z.strictObject({
   limit: limitParam(50, 100),
   cursor: optionalQuery(cursorParam).openapi({ param: { name: 'cursor', in: 'query' } }),
 });
-const versionCursor = z.strictObject({ v: z.number().int().min(1) });
+const versionCursor = z.strictObject({ v: versionNumber });
 
 const VersionList = z
   .object({ versions: z.array(PromptVersionSchema).openapi({ description: 'Newest first' }), next_cursor: z.string().nullable() })
@@ -51,7 +52,7 @@ const VersionList = z
 
 const RestoreInput = z
   .strictObject({
-    version: z.number().int().min(1),
+    version: versionNumber,
     commit_message: promptFields.commit_message.optional(),
     expected_version: promptFields.expected_version.optional(),
     expected_revision: promptFields.expected_revision.optional(),
@@ -59,7 +60,7 @@ const RestoreInput = z
   .openapi('RestorePromptVersion');
 const LabelInput = z
   .strictObject({
-    version: z.number().int().min(1),
+    version: versionNumber,
     locked: z.boolean().optional().openapi({ description: 'Lock or unlock the label (default: unchanged; new labels unlocked)' }),
     force: z.boolean().optional().openapi({ description: 'Required to move a locked label (it stays locked unless `locked: false`)' }),
   })

@@ -30,6 +30,9 @@ export const promptConfig = z
   })
   .openapi('PromptConfigInput');
 
+/** A version number as the database stores it (int): a bigger one is a 400, not a 500 from Postgres. */
+export const versionNumber = z.number().int().min(1).max(2_147_483_647);
+
 export const promptFields = {
   name: promptName,
   config: promptConfig,
@@ -46,7 +49,7 @@ export const promptFields = {
   is_public: z.boolean(),
   // Recorded on the version this write creates (ignored when title and content stay the same).
   commit_message: trimmed(0, 500),
-  expected_version: z.number().int().min(1).max(2_147_483_647).openapi({
+  expected_version: versionNumber.openapi({
     description: 'The version this edit started from (`latest_version` when it was read). If the prompt has a newer ' +
       'version by now — saved from another tab, device or client — nothing is saved: 409 `version_conflict` with the ' +
       'current `latest_version`. Without it the write applies to whatever version is current.',
