@@ -63,6 +63,9 @@ function containsNul(value: unknown): boolean {
   return false;
 }
 
+/** True when `value` fits a jsonb column's `octet_length(x::text) <= maxBytes` check (see jsonObject). */
+export const fitsJsonb = (maxBytes: number) => (value: unknown) => jsonbTextBytes(value) <= maxBytes;
+
 function jsonbTextBytes(value: unknown): number {
   const text = JSON.stringify(value);
   const separators = text.match(/[,:]/g)?.length ?? 0;

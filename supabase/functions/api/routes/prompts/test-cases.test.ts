@@ -41,4 +41,18 @@ describe('prompt test cases', () => {
       expect((await alice.request('POST', `/prompts/${shared.id}/test-cases`, body)).status, JSON.stringify(body).slice(0, 60)).toBe(400);
     }
   });
+
+  it('refuses values the table cannot keep with a 400 naming why, and keeps what was saved', async () => {
+    const alice = await api.createUser();
+    const p = await (await alice.request('POST', '/prompts', { title: 'T', content: '{{a}} {{b}}' })).json();
+    const saved = await (await alice.request('POST', `/prompts/${p.id}/test-cases`, { name: 'big', variables: { a: 'x'.repeat(20_000) } })).json();
+    // Each value fits, the two together are over the table's 32 KB.
+    const tooBig = await alice.request('POST', `/prompts/${p.id}/test-cases`, { name: 'big', variables: { a: 'x'.repeat(20_000), b: 'y'.repeat(20_000) } });
+    expect(tooBig.status).toBe(400);
+    expect((await tooBig.json()).error.message).toBe('variables: at most 32 KB in all (as JSON)');
+    const nulName = await alice.request('POST', `/prompts/${p.id}/test-cases`, { name: 'nul', variables: { 'a\u0000': 'x' } });
+    expect(nulName.status).toBe(400);
+    const list = await (await alice.request('GET', `/prompts/${p.id}/test-cases`)).json();
+    expect(list.test_cases).toEqual([expect.objectContaining({ id: saved.id, variables: { a: 'x'.repeat(20_000) } })]);
+  });
 });
