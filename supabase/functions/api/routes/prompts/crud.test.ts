@@ -85,6 +85,18 @@ describe('prompts CRUD', () => {
     expect(await listIds(alice, 'tag=null')).toEqual([prompt.id]);
   });
 
+  it('refuses a model name with a control character in the settings, as a chat would', async () => {
+    const alice = await api.createUser();
+    const prompt = await createPrompt(alice, { config: { model: 'gpt-4o-mini' } });
+    for (const model of ['gpt\u0001x', 'gpt\n4o', 'gpt\u0085']) {
+      const res = await alice.request('PATCH', `/prompts/${prompt.id}`, { config: { model } });
+      expect(res.status, JSON.stringify(model)).toBe(400);
+      expect((await res.json()).error.message).toBe('config.model: must not contain control characters');
+    }
+    expect((await (await alice.request('GET', `/prompts/${prompt.id}`)).json()).config).toEqual({ model: 'gpt-4o-mini' });
+    expect((await alice.request('PATCH', `/prompts/${prompt.id}`, { config: { model: 'meta-llama/Llama-3.1-8B' } })).status).toBe(200);
+  });
+
   it('a blank search is no search: a search box sent with only spaces lists everything', async () => {
     const alice = await api.createUser();
     const prompt = await createPrompt(alice);

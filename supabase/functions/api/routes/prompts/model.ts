@@ -8,7 +8,7 @@ import { z } from '@hono/zod-openapi';
 import postgres, { type TransactionSql } from 'postgres';
 import { rethrowDatabaseError } from '../../lib/db-errors.ts';
 import { ApiError, notFound } from '../../lib/errors.ts';
-import { providerId, text, trimmed } from '../../lib/inputs.ts';
+import { modelName, providerId, text, trimmed } from '../../lib/inputs.ts';
 import { extractVariables, templateProblems } from '../../lib/prompt-template.ts';
 import type { PromptLabelRow, PromptRow, PromptVersionRow } from '../../lib/resource-schemas.ts';
 
@@ -24,7 +24,8 @@ export const promptName = z.string().regex(PROMPT_NAME, 'names are 1-80 of a-z 0
 export const promptConfig = z
   .strictObject({
     provider: providerId.optional(),
-    model: trimmed(1, 200).optional(),
+    // As a chat takes it: a model a message could not record (a control character) is refused here.
+    model: modelName.optional(),
     temperature: z.number().min(0).max(2).optional(),
     max_tokens: z.number().int().min(1).max(200_000).optional(),
   })
