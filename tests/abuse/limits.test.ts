@@ -27,7 +27,9 @@ const bodies: [string, string, unknown][] = [
   ['POST', '/chat', { provider: 'demo', model: 'demo-model', message: big }],
   ['POST', '/projects', { name: 'p', description: big }],
   ['PATCH', '/me', { custom_instructions: big }],
-  ['POST', '/prompts', { title: 't', content: big }],
+  // Creating or editing a prompt has room for a 100,000-character template (640 KiB at least).
+  ['POST', '/prompts', { title: 't', content: 'x'.repeat(640 * 1024 + 1) }],
+  ['PATCH', `/prompts/${crypto.randomUUID()}`, { content: 'x'.repeat(640 * 1024 + 1) }],
   ['PUT', '/credentials/openai', { api_key: big }],
   ['POST', '/sessions', { title: big }],
   ['POST', `/prompts/${crypto.randomUUID()}/render`, { variables: { a: big } }],
