@@ -68,14 +68,14 @@ async function* exportFragments(sql: TransactionSql, user: AuthUser, exportedAt:
   yield ']';
 
   const prompts = await sql`
-    select id, user_id, title, description, content, tags, is_public, forked_from, latest_version, created_at, updated_at
+    select id, user_id, name, title, description, content, tags, is_public, forked_from, latest_version, config, created_at, updated_at
       from public.prompts where user_id = ${uid} order by created_at, id`;
   yield ',"prompts":[';
   for (const [index, prompt] of prompts.entries()) {
     yield `${index ? ',' : ''}${json(prompt).slice(0, -1)},"versions":[`;
     let firstVersion = true;
     for await (const rows of sql`
-      select id, prompt_id, version, title, content, commit_message, created_at
+      select id, prompt_id, version, title, content, config, commit_message, created_at
         from public.prompt_versions where prompt_id = ${prompt.id} order by version`.cursor(BATCH)) {
       for (const row of rows) {
         yield `${firstVersion ? '' : ','}${json(row)}`;
@@ -83,7 +83,7 @@ async function* exportFragments(sql: TransactionSql, user: AuthUser, exportedAt:
       }
     }
     const labels = await sql`
-      select label, version, updated_at from public.prompt_labels where prompt_id = ${prompt.id} order by label`;
+      select label, version, locked, updated_at from public.prompt_labels where prompt_id = ${prompt.id} order by label`;
     yield `],"labels":${json(labels)}}`;
   }
   yield ']';

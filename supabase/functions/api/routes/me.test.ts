@@ -19,8 +19,8 @@ async function populate(user: ApiUser) {
   const apiKey = `sk-test-${randomUUID()}`;
   expect((await user.request('PUT', '/credentials/openai', { api_key: apiKey })).status).toBeLessThan(300);
   const prompt = await (await user.request('POST', '/prompts', { title: 'Mine', content: 'v1 {{x}}', is_public: true })).json();
-  await user.request('PATCH', `/prompts/${prompt.id}`, { content: 'v2 {{x}}' });
-  await user.request('PUT', `/prompts/${prompt.id}/labels/production`, { version: 1 });
+  await user.request('PATCH', `/prompts/${prompt.id}`, { content: 'v2 {{x}}', config: { model: 'gpt-4o-mini', temperature: 0.3 } });
+  await user.request('PUT', `/prompts/${prompt.id}/labels/production`, { version: 1, locked: true });
   const project = await (await user.request('POST', '/projects', { name: 'Proj', system_prompt_id: prompt.id })).json();
   const session = await (await user.request('POST', '/sessions', { title: 'Chat', project_id: project.id })).json();
   const messageId = randomUUID();
@@ -130,7 +130,10 @@ describe('me', () => {
       [1, 'v1 {{x}}'],
       [2, 'v2 {{x}}'],
     ]);
-    expect(data.prompts[0].labels).toEqual([expect.objectContaining({ label: 'production', version: 1 })]);
+    expect(data.prompts[0].labels).toEqual([expect.objectContaining({ label: 'production', version: 1, locked: true })]);
+    // What makes a prompt usable elsewhere goes with it: its name and each version's model settings.
+    expect(data.prompts[0]).toMatchObject({ name: 'mine', config: { model: 'gpt-4o-mini', temperature: 0.3 } });
+    expect(data.prompts[0].versions.map((v: { config: unknown }) => v.config)).toEqual([{}, { model: 'gpt-4o-mini', temperature: 0.3 }]);
     // Cost (exact, as text) and the token split go with each call.
     expect(data.usage_logs).toEqual([expect.objectContaining({ model: 'gpt-4o-mini', prompt_version: 2, cost_usd: null, cached_tokens: null, attachment_tokens: 0 })]);
 
