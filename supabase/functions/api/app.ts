@@ -30,11 +30,11 @@ import { consoleSink, createLogger } from './lib/log.ts';
 import { OPENAI_RATE_LIMIT_HEADERS } from './lib/provider-rate-limit-headers.ts';
 import { allRouteGroups, ROUTE_GROUPS, type Mounts } from './route-groups.ts';
 
-
 /** Room for a prompt of 100,000 characters (plus title and description) as JSON. */
 const PROMPT_BODY_BYTES = 640 * 1024;
 /** Creating a prompt (POST /api/prompts) or editing one (PATCH /api/prompts/{id}). */
 const PROMPT_WRITE_PATH = /^\/api\/prompts(?:\/[0-9a-f-]{36})?\/?$/i;
+
 export interface CreateAppDeps extends Partial<AppDeps> {
   db?: Db;
 }
