@@ -79,14 +79,14 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     const search = page.getByRole('region', { name: 'Search results' });
     const failing = /\/api\/search\?/;
     await page.route(failing, (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Search is resting.' } }) }));
-    await page.getByLabel('Search messages').fill('edited');
+    await page.getByRole('searchbox', { name: 'Search messages' }).fill('edited');
     await search.getByRole('alert').getByText('Search failed: Search is resting.').waitFor();
     await expect(search.getByText('No messages match.').count()).resolves.toBe(0);
     await page.unroute(failing);
-    await page.getByLabel('Search messages').fill('');
+    await page.getByRole('searchbox', { name: 'Search messages' }).fill('');
 
     // A search hit on the other branch opens that branch.
-    await page.getByLabel('Search messages').fill('edited');
+    await page.getByRole('searchbox', { name: 'Search messages' }).fill('edited');
     const hit = page.getByRole('region', { name: 'Search results' }).getByRole('link').first();
     await hit.waitFor();
     await hit.click();
