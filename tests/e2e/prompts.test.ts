@@ -138,6 +138,28 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await expect(page.getByLabel('Template').inputValue()).resolves.toBe('Explain \\{{user.name}} to {{audience}}');
   });
 
+  it('the / picker finds a prompt older than the newest 100 by a word being typed', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    // 105 prompts; the first made (the oldest) is past the 100 the picker loads.
+    await page.evaluate(async () => {
+      const post = (title: string, content: string) =>
+        fetch('/api/prompts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title, content }) });
+      if ((await post('Quarterly figures for the board', 'Summarise {{report}}')).status !== 201) throw new Error('create failed');
+      for (let i = 1; i <= 104; i += 8) {
+        const batch = Array.from({ length: Math.min(8, 105 - i) }, (_, k) => post(`Filler ${i + k}`, `Filler ${i + k}`));
+        for (const res of await Promise.all(batch)) if (res.status !== 201) throw new Error(`create failed: ${res.status}`);
+      }
+    });
+    await open(page, '/chat');
+    await composer(page).press('/');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Search prompts').fill('quarterl');
+    await dialog.getByRole('option', { name: 'Quarterly figures for the board' }).waitFor();
+    await dialog.getByLabel('Search prompts').fill('zzzz-nothing');
+    await dialog.getByText('No prompts match.').waitFor();
+  });
+
   it('typing / in an empty composer opens the picker, which asks for the variables', async () => {
     const page = await e2e.newPage();
     await signUp(page);

@@ -141,6 +141,24 @@ describe('prompts CRUD', () => {
     expect(await listIds(alice, 'scope=mine&q=&tag=&cursor=')).toEqual([other.id, mine.id]);
   });
 
+  it('matches the last word being typed as a prefix, and keeps quotes and negation whole', async () => {
+    const alice = await api.createUser();
+    const summary = await createPrompt(alice, { title: 'Summarise the quarterly report', content: 'Be brief about {{topic}}.' });
+    const letter = await createPrompt(alice, { title: 'Cover letter', content: 'A summer job application' });
+    const q = (text: string) => listIds(alice, `q=${encodeURIComponent(text)}`);
+    expect(await q('summ')).toEqual([letter.id, summary.id]);
+    expect(await q('Summa')).toEqual([summary.id]);
+    expect(await q('quarterly rep')).toEqual([summary.id]);
+    expect(await q('cover summ')).toEqual([letter.id]);
+    expect(await q('summarise -cover')).toEqual([summary.id]);
+    expect(await q('summ -cover')).toEqual([]); // only the last word is a prefix
+    expect(await q('-cov')).toEqual([letter.id, summary.id]); // a negated word is whole: nothing is "cov"
+    expect(await q('"quarterly rep')).toEqual([]); // an open quote: whole words only
+    expect(await q('quarterly report!')).toEqual([summary.id]);
+    expect(await q("summ' or 1=1")).toEqual([]);
+    expect(await q('a:* & b')).toEqual([]);
+  });
+
   it('pages stably through prompts that share the same updated_at', async () => {
     const alice = await api.createUser();
     const ids: string[] = [];

@@ -4,6 +4,7 @@
  * becomes a new version through the database trigger, with the request's commit message.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { TransactionSql } from 'postgres';
 import type { AppEnv } from '../../lib/context.ts';
 import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../../lib/cursor.ts';
 import { nonEmpty, NOTHING_TO_UPDATE, optionalQuery, trimmed } from '../../lib/inputs.ts';
@@ -88,6 +89,19 @@ const routes = {
   }),
 };
 
+/**
+ * The library search as a tsquery: web-search syntax (`"a phrase"`, `-word`, `or`), where a
+ * last word still being typed also matches as a prefix ("summ" finds "Summarise"), as a
+ * search box is used. A last word inside an open quote or negated stays whole.
+ */
+function searchQuery(sql: TransactionSql, q: string) {
+  const last = /(?<=^|\s)([\p{L}\p{N}_]+)$/u.exec(q);
+  const quoted = (q.match(/"/g)?.length ?? 0) % 2 === 1;
+  if (!last || quoted) return sql`websearch_to_tsquery('simple', ${q})`;
+  const head = q.slice(0, last.index);
+  return sql`(websearch_to_tsquery('simple', ${head}) && to_tsquery('simple', quote_literal(${last[1]}) || ':*'))`;
+}
+
 export const promptCrudRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 
 promptCrudRoutes.openapi(routes.list, async (c) => {
@@ -99,7 +113,7 @@ promptCrudRoutes.openapi(routes.list, async (c) => {
       select ${sql.unsafe(PROMPT_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('p.updated_at'))} as cursor_t
         from public.prompts p
        where ${scope === 'mine' ? sql`p.user_id = ${c.var.user.id}` : sql`p.is_public`}
-         ${q ? sql`and p.search @@ websearch_to_tsquery('simple', ${q})` : sql``}
+         ${q ? sql`and p.search @@ ${searchQuery(sql, q)}` : sql``}
          ${tag ? sql`and p.tags @> array[${tag}]::text[]` : sql``}
          ${after ? sql`and (p.updated_at, p.id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
        order by p.updated_at desc, p.id desc
