@@ -281,7 +281,9 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
       await chownTree(path.join(stage, 'db'), uid, gid);
     }
 
-    const present = ['keys.json', 'db', 'storage'].filter((name) => existsSync(path.join(dataDir, name)));
+    // A backup without a database (DATABASE_URL) leaves the folder's db/ where it is.
+    const replacing = ['keys.json', 'storage', ...(manifest.database ? ['db'] : [])];
+    const present = replacing.filter((name) => existsSync(path.join(dataDir, name)));
     let replacedTo: string | undefined;
     if (present.length > 0) {
       replacedTo = path.join(dataDir, `replaced-${new Date().toISOString().replace(/[:.]/g, '-')}`);
@@ -289,7 +291,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
       for (const name of present) await fs.rename(path.join(dataDir, name), path.join(replacedTo, name));
       log(`Moved the current ${present.join(', ')} to ${replacedTo}`);
     }
-    for (const name of ['keys.json', 'storage', ...(manifest.database ? ['db'] : [])]) {
+    for (const name of replacing) {
       if (existsSync(path.join(stage, name))) await fs.rename(path.join(stage, name), path.join(dataDir, name));
     }
     return { ...manifest, replacedTo };

@@ -188,6 +188,24 @@ describe('a backup of a stopped database, and files that are not backups', () =>
     expect(await fs.readFile(path.join(target, 'keys.json'), 'utf8')).toBe('{"mine":true}');
   });
 
+  it('backs up keys.json and Storage alone where the folder holds no database, and its restore leaves db/ be', async () => {
+    const given = path.join(root, 'given-database');
+    await fs.mkdir(path.join(given, 'storage', 'b'), { recursive: true });
+    await fs.writeFile(path.join(given, 'keys.json'), '{"given":true}');
+    await fs.writeFile(path.join(given, 'storage', 'b', 'f'), 'bytes');
+    const file = path.join(root, 'out', 'given.tgz');
+    expect(await backup({ dataDir: given, file })).toMatchObject({ online: false, database: false });
+
+    const target = path.join(root, 'given-target');
+    await fs.mkdir(path.join(target, 'db'), { recursive: true });
+    await fs.writeFile(path.join(target, 'db', 'PG_VERSION'), '17\n');
+    await fs.writeFile(path.join(target, 'keys.json'), '{"old":true}');
+    const restored = await restore({ dataDir: target, file });
+    expect(await fs.readFile(path.join(target, 'db', 'PG_VERSION'), 'utf8')).toBe('17\n');
+    expect(await fs.readdir(restored.replacedTo!)).toEqual(['keys.json']);
+    expect(await fs.readFile(path.join(target, 'storage', 'b', 'f'), 'utf8')).toBe('bytes');
+  });
+
   it('says there is nothing to back up in a folder without keys.json', async () => {
     const empty = path.join(root, 'empty');
     await fs.mkdir(empty);
