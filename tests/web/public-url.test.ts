@@ -44,7 +44,11 @@ describe('served through a reverse proxy', () => {
     db = await createTestDatabase();
     const port = await getFreePort();
     publicUrl = `http://localhost:${port}`;
-    stack = await startStackWithWeb({ databaseUrl: db.url, keys: await generateKeys(), publicUrl, inboxPort: 0, log: () => {} });
+    stack = await startStackWithWeb({
+      databaseUrl: db.url, keys: await generateKeys(), publicUrl, inboxPort: 0, log: () => {},
+      // Never contacted: only the start of the sign-in (the redirects) is followed.
+      auth: { external: { github: { enabled: true, client_id: 'public-url-test', secret: 'not-used', url: '', redirect_uri: '', skip_nonce_check: false, email_optional: false } } },
+    });
     proxy = await startReverseProxy(stack.apiUrl, stack.webUrl!, port);
   }, 300_000);
   afterAll(async () => {
@@ -99,6 +103,18 @@ describe('served through a reverse proxy', () => {
     expect(html).toContain(publicUrl);
     expect(html).not.toContain(stack.apiUrl);
   }, 120_000);
+
+  it('starts an external sign-in at the public address, with the provider sending people back there', async () => {
+    const start = await fetch(`${publicUrl}/login/sso/github`, { redirect: 'manual' });
+    expect(start.status).toBe(303);
+    const authorize = start.headers.get('location')!;
+    expect(authorize.startsWith(`${publicUrl}/auth/v1/authorize?`)).toBe(true);
+    const toProvider = await fetch(authorize, { redirect: 'manual' });
+    expect([302, 303]).toContain(toProvider.status);
+    const provider = new URL(toProvider.headers.get('location')!);
+    expect(provider.origin).toBe('https://github.com');
+    expect(provider.searchParams.get('redirect_uri')).toBe(`${publicUrl}/auth/v1/callback`);
+  });
 
   it("sends Auth's email links to the public URL", async () => {
     const email = testEmail('proxied-mail');
