@@ -10,6 +10,7 @@
  * new one carrying `phx_ref_prev`; a channel that leaves or disconnects leaves.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { UUID_PATTERN } from '../auth/users.ts';
 
 export interface PresenceEntry {
   key: string;
@@ -31,8 +32,6 @@ export function presenceKeyOf(configured: unknown): string {
   return typeof configured === 'string' && configured !== '' ? configured : randomUUID();
 }
 
-const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Local only: whether a presence key the client chose is another account's id (a user id that
  * is not the caller's `sub`), which a private channel refuses to track under. Apps key presence
@@ -44,7 +43,7 @@ const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  * device name, the random key an empty one gets) name nobody and stay allowed, as hosted.
  */
 export function impersonatesUser(chosenKey: string | null, sub: unknown): boolean {
-  if (chosenKey === null || !USER_ID.test(chosenKey)) return false;
+  if (chosenKey === null || !UUID_PATTERN.test(chosenKey)) return false;
   return typeof sub !== 'string' || chosenKey.toLowerCase() !== sub.toLowerCase();
 }
 
