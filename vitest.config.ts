@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // One run for every suite: unit tests beside the code, database tests, contract tests against
@@ -6,6 +7,8 @@ import { defineConfig } from 'vitest/config';
 // template, so files never share mutable state. The functions' bundles are built once up front
 // (tests/setup/global-functions.ts).
 export default defineConfig({
+  // The web app's `$lib` (SvelteKit's alias), for unit tests of modules that import through it.
+  resolve: { alias: { $lib: fileURLToPath(new URL('./web/src/lib', import.meta.url)) } },
   test: {
     include: ['**/*.test.ts'],
     exclude: ['**/node_modules/**', 'web/.svelte-kit/**', 'web/build/**', '.mrprompt/**'],

@@ -19,7 +19,7 @@ import { branchAfterRead, continuesBranch, pageExtendsView } from '$lib/chat/bra
 import { LiveChanges } from '$lib/chat/live-changes';
 import { stopTurn, type ChatMeta } from '$lib/chat/chat-stream';
 import { TurnEvents } from '$lib/chat/turn-events';
-import { errorText, TurnSender, type SendError } from '$lib/chat/turn-sender';
+import { answerBeingWritten, errorText, TurnSender, type SendError } from '$lib/chat/turn-sender';
 import { TurnViews } from '$lib/chat/turn-views';
 import { turnDelta, turnDone } from '$lib/realtime-rows';
 
@@ -67,9 +67,15 @@ export class ChatState {
   filesUsed = $state<Record<string, NonNullable<ChatMeta['files_used']>>>({});
   /** True once Realtime delivers this session's rows and broadcasts (tests and the UI wait for it). */
   live = $state(false);
-  /** The answer being written in this session, by this or any other tab or device. */
-  running = $derived(this.messages.findLast((m) => m.sender === 'assistant' && m.status === 'streaming'));
-  streaming = $derived(this.sending || this.running !== undefined);
+  /** The answer being written in this session, by this or any other tab or device (this tab's
+   * own from the moment it sends: its placeholder streams until the server names it). */
+  running = $derived(answerBeingWritten(this.messages));
+  /**
+   * A new turn waits while an answer is being written. Not while `sending`: this tab's stream
+   * closes after its answer ended, and the answer often ends first by broadcast — an Enter
+   * pressed in between must send, not do nothing (turn-sender.ts keeps overlapping sends apart).
+   */
+  streaming = $derived(this.running !== undefined);
 
   /** Rows this tab knows are gone (regenerated, edited away, deleted). A catch-up page or a
    * Realtime update read before the delete may still carry them; ids are never reused. */

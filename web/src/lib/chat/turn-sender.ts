@@ -48,11 +48,24 @@ export interface SendShown {
   attachments?: string[];
 }
 
+/** One send of this tab, from its POST until its stream closes. */
+interface Send {
+  controller: AbortController;
+  /** Named: the server gave its answer an id (`meta`). */
+  named: boolean;
+  /** Stop was asked for before it was named. */
+  stopWanted: boolean;
+}
+
 export class TurnSender {
   /** The files only sendError's Retry still refers to. */
   private retryFiles: string[] = [];
-  private stopWanted = false;
-  private controller: AbortController | null = null;
+  /**
+   * The sends whose streams are open, oldest first. Usually one; two when the answer of the
+   * first already ended (its `done` came by broadcast before its own stream closed) and the
+   * person sent again: each send keeps its own controller and ends only itself.
+   */
+  private sends: Send[] = [];
 
   constructor(
     private readonly chat: SendingChat,
@@ -61,12 +74,13 @@ export class TurnSender {
 
   /** A stop asked for before the server named the answer: it is stopped once it is named. */
   stopWhenNamed(): void {
-    this.stopWanted = this.chat.sending;
+    const newest = this.sends.at(-1);
+    if (newest && !newest.named) newest.stopWanted = true;
   }
 
   /** The chat is being left: this tab stops reading its stream (the turn goes on on the server). */
   dispose(): void {
-    this.controller?.abort();
+    for (const send of this.sends) send.controller.abort();
     // A refused send's files were kept for its Retry, which goes away with the view.
     if (this.chat.sendError?.retry && this.retryFiles.length > 0) void discardAttachments(this.retryFiles).catch(() => {});
     this.retryFiles = [];
@@ -80,10 +94,10 @@ export class TurnSender {
     chat.sendError = null;
     this.retryFiles = [];
     chat.notice = null;
-    chat.sending = true;
-    this.stopWanted = false;
     const controller = new AbortController();
-    this.controller = controller;
+    const send: Send = { controller, named: false, stopWanted: false };
+    this.sends.push(send);
+    chat.sending = true;
     const started = performance.now();
     const pendingUserId = `pending-user-${crypto.randomUUID()}`;
     const pendingAssistantId = `pending-assistant-${crypto.randomUUID()}`;
@@ -112,7 +126,8 @@ export class TurnSender {
             this.adoptIds(pendingUserId, meta.user_message_id, pendingAssistantId, assistantId);
             if (assistantId && meta.files_used?.length) chat.filesUsed[assistantId] = meta.files_used;
             if (assistantId) views.adopt(assistantId, controller);
-            if (this.stopWanted) void chat.stop();
+            send.named = assistantId !== null;
+            if (send.stopWanted) void chat.stop();
           },
           stored: () => newChat?.stored(),
           ...events.for(() => assistantId ?? pendingAssistantId),
@@ -155,8 +170,8 @@ export class TurnSender {
         }
       }
     } finally {
-      chat.sending = false;
-      this.controller = null;
+      this.sends = this.sends.filter((s) => s !== send);
+      chat.sending = this.sends.length > 0;
       views.release(assistantId, controller);
       const row = find(assistantId ?? pendingAssistantId);
       if (row && end !== 'failed') row.latency_ms = Math.round(performance.now() - started);
@@ -192,6 +207,12 @@ export class TurnSender {
       this.parts.changes.touch(to); // this tab's own new row: a read begun before the send lacks it
     }
   }
+}
+
+/** The answer being written in a chat (this tab's own placeholder included), if any: while
+ * there is one, a new turn waits. */
+export function answerBeingWritten(messages: Message[]): Message | undefined {
+  return messages.findLast((m) => m.sender === 'assistant' && m.status === 'streaming');
 }
 
 /** What the chat says about a failed request. */

@@ -1,0 +1,119 @@
+// A send's stream closes after its answer ended, and the answer often ends first by broadcast:
+// an Enter pressed in between sends, and the two sends' streams stay apart (each ends only itself).
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Message } from '../api/index.ts';
+import type { ChatRequest, TurnHandlers, ViewEnd } from './chat-stream.ts';
+import { LiveChanges } from './live-changes.ts';
+import { TurnEvents } from './turn-events.ts';
+import { answerBeingWritten, TurnSender, type SendingChat } from './turn-sender.ts';
+import { TurnViews } from './turn-views.ts';
+
+interface OpenStream {
+  body: ChatRequest;
+  handlers: TurnHandlers;
+  signal: AbortSignal;
+  end: (end: ViewEnd) => void;
+}
+
+const streams = vi.hoisted(() => [] as OpenStream[]);
+
+vi.mock('$lib/chat/chat-stream', () => ({
+  streamChat: (body: ChatRequest, handlers: TurnHandlers, signal: AbortSignal) =>
+    new Promise<ViewEnd>((end) => streams.push({ body, handlers, signal, end })),
+  attachTurn: () => new Promise(() => {}),
+}));
+vi.mock('$lib/attachments/upload', () => ({ discardAttachments: async () => {} }));
+
+class Chat implements SendingChat {
+  sessionId: string | null = 's1';
+  messages: Message[] = [];
+  sending = false;
+  sendError = null;
+  notice = null;
+  returnedDraft = null;
+  returnedAttachments: string[] = [];
+  filesUsed = {};
+  get streaming() {
+    return answerBeingWritten(this.messages) !== undefined;
+  }
+  async stop() {}
+  async catchUp() {}
+}
+
+function setUp() {
+  const chat = new Chat();
+  const find = (id: string) => chat.messages.find((m) => m.id === id);
+  const events = new TurnEvents(find, () => {});
+  const views = new TurnViews(find, (id) => events.for(() => id));
+  const sender = new TurnSender(chat, { find, views, events, changes: new LiveChanges() });
+  return { chat, events, views, sender };
+}
+
+const turn = (message: string): ChatRequest => ({ message, provider: 'demo', model: 'demo-model' });
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('TurnSender', () => {
+  beforeEach(() => {
+    streams.length = 0;
+  });
+
+  it('lets a second question go once the first answer ended by broadcast, before its own stream closed', async () => {
+    const { chat, events, views, sender } = setUp();
+    const first = sender.run(turn('First'), () => {}, { userText: 'First' });
+    expect(chat.streaming).toBe(true);
+    expect(streams).toHaveLength(1);
+    streams[0]!.handlers.meta({ session_id: 's1', user_message_id: 'u1', assistant_message_id: 'a1' });
+    streams[0]!.handlers.delta({ seq: 1, text: 'One' });
+    // The session's broadcast brings the end before the POST stream's own `done`.
+    events.for(() => 'a1').done({ status: 'complete' });
+    expect(chat.streaming).toBe(false);
+    expect(chat.sending).toBe(true);
+
+    const second = sender.run(turn('Second'), () => {}, { userText: 'Second' });
+    expect(streams).toHaveLength(2);
+    expect(chat.streaming).toBe(true);
+    streams[1]!.handlers.meta({ session_id: 's1', user_message_id: 'u2', assistant_message_id: 'a2' });
+
+    // The first stream closes now: the second send goes on, still sending, with its own view.
+    streams[0]!.handlers.done({ status: 'complete' });
+    streams[0]!.end('done');
+    await first;
+    expect(chat.sending).toBe(true);
+    expect(views.has('a2')).toBe(true);
+    expect(streams[1]!.signal.aborted).toBe(false);
+    expect(chat.messages.map((m) => [m.id, m.status])).toEqual([
+      ['u1', 'complete'], ['a1', 'complete'], ['u2', 'complete'], ['a2', 'streaming'],
+    ]);
+
+    streams[1]!.handlers.delta({ seq: 1, text: 'Two' });
+    streams[1]!.handlers.done({ status: 'complete' });
+    streams[1]!.end('done');
+    await second;
+    expect(chat.sending).toBe(false);
+    expect(chat.messages.find((m) => m.id === 'a2')).toMatchObject({ content: 'Two', status: 'complete' });
+  });
+
+  it('does not send while an answer is being written, and leaving the chat closes every open stream', async () => {
+    const { chat, events, sender } = setUp();
+    void sender.run(turn('First'), () => {}, { userText: 'First' });
+    await sender.run(turn('Too soon'), () => {}, { userText: 'Too soon' });
+    expect(streams).toHaveLength(1);
+    streams[0]!.handlers.meta({ session_id: 's1', user_message_id: 'u1', assistant_message_id: 'a1' });
+    events.for(() => 'a1').done({ status: 'complete' });
+    void sender.run(turn('Second'), () => {}, { userText: 'Second' });
+    expect(streams).toHaveLength(2);
+    sender.dispose();
+    expect(streams.map((s) => s.signal.aborted)).toEqual([true, true]);
+    await tick();
+  });
+
+  it('a stop asked for before the answer is named stops the newest send once it is named', async () => {
+    const { chat, sender } = setUp();
+    const stop = vi.spyOn(chat, 'stop');
+    void sender.run(turn('First'), () => {}, { userText: 'First' });
+    sender.stopWhenNamed();
+    expect(stop).not.toHaveBeenCalled();
+    streams[0]!.handlers.meta({ session_id: 's1', user_message_id: 'u1', assistant_message_id: 'a1' });
+    expect(stop).toHaveBeenCalledTimes(1);
+  });
+});
