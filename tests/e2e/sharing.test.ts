@@ -98,9 +98,10 @@ describe('sharing in the browser', { timeout: 120_000 }, () => {
     await visitor.getByRole('link', { name: 'Older messages' }).click();
     await shown.getByText('Long shared chat', { exact: true }).waitFor();
     // The newer messages are still there, in order, after the older ones; the link is the link again.
-    await expect(shown.getByText('shared line 60', { exact: true }).count()).resolves.toBe(1);
-    await expect(shown.locator(':scope > li').count()).resolves.toBe(62);
-    await expect(visitor.getByRole('link', { name: 'Older messages' }).count()).resolves.toBe(0);
+    // The list re-renders as the older page joins it: polled, not read once mid-render.
+    await expect.poll(() => shown.getByText('shared line 60', { exact: true }).count()).toBe(1);
+    await expect.poll(() => shown.locator(':scope > li').count()).toBe(62);
+    await expect.poll(() => visitor.getByRole('link', { name: 'Older messages' }).count()).toBe(0);
     expect(new URL(visitor.url()).search).toBe('');
   });
 
