@@ -3,6 +3,7 @@
 // may join). Both join with the user's token and return a cleanup for $effect.
 import type { RealtimeChannel, RealtimePostgresChangesPayload } from '@supabase/supabase-js';
 import { realtimeStatus } from '$lib/realtime-status.svelte';
+import { joinChannel, type JoinOptions } from '$lib/realtime-join';
 import { realtimeReady } from '$lib/supabase';
 
 type Change = RealtimePostgresChangesPayload<Record<string, unknown>>;
@@ -14,51 +15,14 @@ export interface TableWatch {
   onChange: (change: Change) => void;
 }
 
-/**
- * Joins a channel once the token is set; `onJoined` runs on every (re)subscribe. A drop
- * (CHANNEL_ERROR, TIMED_OUT) is reported to realtimeStatus while realtime-js rejoins by
- * itself; a channel the server CLOSED is subscribed again, with growing pauses (1 s … 30 s).
- */
+/** Joins a channel once the token is set (lib/realtime-join.ts), reporting to realtimeStatus. */
 function join(
   name: string,
-  options: { private?: boolean; presenceKey?: string },
+  options: JoinOptions,
   setup: (channel: RealtimeChannel) => RealtimeChannel,
   onJoined: (channel: RealtimeChannel) => void,
 ): () => void {
-  let stopped = false;
-  let cleanup = () => {};
-  let retry: ReturnType<typeof setTimeout> | undefined;
-  let attempt = 0;
-  void realtimeReady().then((supabase) => {
-    const subscribe = () => {
-      if (stopped) return;
-      const config = { ...(options.private ? { private: true } : {}), ...(options.presenceKey ? { presence: { key: options.presenceKey } } : {}) };
-      const channel = setup(supabase.channel(name, Object.keys(config).length ? { config } : undefined));
-      channel.subscribe((status) => {
-        if (stopped) return;
-        if (status === 'SUBSCRIBED') {
-          attempt = 0;
-          realtimeStatus.joined(name);
-          onJoined(channel);
-        } else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
-          realtimeStatus.dropped(name);
-        } else if (status === 'CLOSED') {
-          // Not ours (cleanup sets `stopped` first): the server ended it; join a fresh one.
-          realtimeStatus.dropped(name);
-          void supabase.removeChannel(channel);
-          retry = setTimeout(subscribe, Math.min(30_000, 1000 * 2 ** attempt++));
-        }
-      });
-      cleanup = () => void supabase.removeChannel(channel);
-    };
-    subscribe();
-  });
-  return () => {
-    stopped = true;
-    clearTimeout(retry);
-    realtimeStatus.forget(name);
-    cleanup();
-  };
+  return joinChannel(realtimeReady(), name, options, setup, onJoined, realtimeStatus);
 }
 
 /**
