@@ -6,7 +6,8 @@
 // member); a removed member is told, and so is everyone who has the chat open when it is deleted.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCustomKey, chooseModel, composer, newEmail, open, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
+import { accept, invite, nameOf, ownerAsks, ownerPays, startGroupChat } from './group-helpers.ts';
+import { addCustomKey, composer, newEmail, open, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
 
 describe('group chats in the browser', { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -17,21 +18,6 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await e2e?.stop();
   });
 
-  const nameOf = (email: string) => email.split('@')[0]!;
-  /** Invites someone from the open People panel, with the role chosen there unless one is given. */
-  async function invite(owner: Page, email: string, role?: 'member' | 'viewer') {
-    await owner.getByLabel('Invite by email').fill(email);
-    if (role) await owner.getByLabel('Role', { exact: true }).selectOption(role);
-    await owner.getByRole('button', { name: 'Invite' }).click();
-    await owner.getByText(`Invited ${email}.`).waitFor();
-  }
-  /** Accepts the one invitation waiting in the sidebar: the chat opens. */
-  async function accept(page: Page, chatUrl: string) {
-    if (!new URL(page.url()).pathname.startsWith('/chat')) await open(page, '/chat');
-    await page.getByRole('region', { name: 'Invitations' }).getByRole('button', { name: /^Accept the invitation/ }).click();
-    await page.waitForURL(`**${chatUrl}`);
-  }
-
   it('two people in one chat see each other\'s messages, presence and typing live', async () => {
     const member = await e2e.newPage();
     const memberEmail = await signUp(member, newEmail('mia'));
@@ -39,14 +25,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     const viewerEmail = await signUp(viewer, newEmail('vic'));
     const owner = await e2e.newPage();
     const ownerEmail = await signUp(owner, newEmail('olive'));
-
-    await open(owner, '/chat');
-    await chooseModel(owner, 'demo');
-    await composer(owner).fill('Hello team');
-    await composer(owner).press('Enter');
-    await waitForChatPage(owner);
-    await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
-    const chatUrl = new URL(owner.url()).pathname;
+    const chatUrl = await ownerAsks(owner, 'Hello team');
 
     // The member's chat list is open while they are invited: the invitation appears there by
     // itself, naming who invites them; the chat is theirs only once they accept.
@@ -54,8 +33,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await owner.getByRole('button', { name: 'People' }).click();
     await invite(owner, memberEmail);
     await invite(owner, viewerEmail, 'viewer');
-    await owner.getByLabel("My provider key answers members' messages (I pay)").check();
-    await owner.getByText('Your key now answers members too.').waitFor();
+    await ownerPays(owner);
     await owner.getByRole('button', { name: 'People' }).click();
 
     const invitations = member.getByRole('region', { name: 'Invitations' });
@@ -161,21 +139,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
   });
 
   it("a member pins and archives the shared chat in their own list; the owner's sidebar does not move", async () => {
-    const member = await e2e.newPage();
-    const memberEmail = await signUp(member, newEmail('pia'));
-    const owner = await e2e.newPage();
-    await signUp(owner, newEmail('oscar'));
-    await open(owner, '/chat');
-    await chooseModel(owner, 'demo');
-    await composer(owner).fill('Team plans');
-    await composer(owner).press('Enter');
-    await waitForChatPage(owner);
-    await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
-    const chatUrl = new URL(owner.url()).pathname;
-    await owner.getByRole('button', { name: 'People' }).click();
-    await invite(owner, memberEmail);
-    await owner.getByRole('button', { name: 'People' }).click();
-    await accept(member, chatUrl);
+    const { member, owner, chatUrl } = await startGroupChat(e2e, { member: 'pia', owner: 'oscar', text: 'Team plans' });
     // The member's other device, with its chat list open.
     const elsewhere = await e2e.newPage({ sameUserAs: member });
     await open(elsewhere, '/chat');
@@ -233,28 +197,16 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
   });
 
   it("a member is offered only what they may do in the owner's chat, and can fork it", async () => {
-    const member = await e2e.newPage();
-    const memberEmail = await signUp(member, newEmail('mo'));
     // The member has a project of their own: the owner's chat cannot be moved into it.
-    await open(member, '/projects');
-    await member.getByLabel('New project name').fill('Mine');
-    await member.getByRole('button', { name: 'Create project' }).click();
-    await member.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
-    const owner = await e2e.newPage();
-    await signUp(owner, newEmail('ola'));
-    await open(owner, '/chat');
-    await chooseModel(owner, 'demo');
-    await composer(owner).fill('Owner asks first');
-    await composer(owner).press('Enter');
-    await waitForChatPage(owner);
-    await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
-    const chatUrl = new URL(owner.url()).pathname;
-    await owner.getByRole('button', { name: 'People' }).click();
-    await invite(owner, memberEmail);
-    await owner.getByLabel("My provider key answers members' messages (I pay)").check();
-    await owner.getByText('Your key now answers members too.').waitFor();
-
-    await accept(member, chatUrl);
+    const { member, chatUrl } = await startGroupChat(e2e, {
+      member: 'mo', owner: 'ola', text: 'Owner asks first', pays: true,
+      memberFirst: async (member) => {
+        await open(member, '/projects');
+        await member.getByLabel('New project name').fill('Mine');
+        await member.getByRole('button', { name: 'Create project' }).click();
+        await member.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+      },
+    });
     await member.getByTestId('messages').and(member.locator('[data-live="true"]')).waitFor();
     await member.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
     // No project picker (the API refuses to move someone else's chat), and no Regenerate on an
@@ -288,21 +240,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
   });
 
   it('a chat deleted while open elsewhere says so, and what was typed there goes to a new chat', async () => {
-    const member = await e2e.newPage();
-    const memberEmail = await signUp(member, newEmail('meg'));
-    const owner = await e2e.newPage();
-    const ownerEmail = await signUp(owner, newEmail('oz'));
-    await open(owner, '/chat');
-    await chooseModel(owner, 'demo');
-    await composer(owner).fill('Short-lived');
-    await composer(owner).press('Enter');
-    await waitForChatPage(owner);
-    await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
-    const chatUrl = new URL(owner.url()).pathname;
-    await owner.getByRole('button', { name: 'People' }).click();
-    await invite(owner, memberEmail);
-    await owner.getByRole('button', { name: 'People' }).click();
-    await accept(member, chatUrl);
+    const { member, owner, ownerEmail, chatUrl } = await startGroupChat(e2e, { member: 'meg', owner: 'oz', text: 'Short-lived' });
     // The owner's other device, and the member with words typed but not sent.
     const phone = await e2e.newPage();
     await signIn(phone, ownerEmail);
@@ -326,22 +264,10 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
   });
 
   it("a member answered with the owner's key is not told to add a key of their own to list the models", async () => {
-    const member = await e2e.newPage();
-    const memberEmail = await signUp(member, newEmail('max'));
-    const owner = await e2e.newPage();
-    await signUp(owner, newEmail('otto'));
-    await addCustomKey(owner, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
-    await open(owner, '/chat');
-    await chooseModel(owner, 'custom', 'fake-model');
-    await composer(owner).fill('On my key');
-    await composer(owner).press('Enter');
-    await waitForChatPage(owner);
-    await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
-    const chatUrl = new URL(owner.url()).pathname;
-    await owner.getByRole('button', { name: 'People' }).click();
-    await invite(owner, memberEmail);
-    await owner.getByLabel("My provider key answers members' messages (I pay)").check();
-    await owner.getByText('Your key now answers members too.').waitFor();
+    const { member, chatUrl } = await startGroupChat(e2e, {
+      member: 'max', owner: 'otto', text: 'On my key', pays: true, accept: false, model: ['custom', 'fake-model'],
+      ownerFirst: (owner) => addCustomKey(owner, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`),
+    });
 
     // The member has no key of their own for the owner's provider: the picker asks it for no
     // list (it would say "No list: add your key") and offers the chat's model as it is.
@@ -371,13 +297,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     const guestEmail = await signUp(guest, newEmail('gus'));
     const owner = await e2e.newPage();
     const ownerEmail = await signUp(owner, newEmail('odo'));
-    await open(owner, '/chat');
-    await chooseModel(owner, 'demo');
-    await composer(owner).fill('Invite only');
-    await composer(owner).press('Enter');
-    await waitForChatPage(owner);
-    await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
-    const chatUrl = new URL(owner.url()).pathname;
+    const chatUrl = await ownerAsks(owner, 'Invite only');
     await open(guest, '/chat');
 
     // Invited: pending at the owner's, an offer at the guest's — not a member yet.
