@@ -4,7 +4,7 @@
 // sees who is here, who is typing and who wrote each message, live; the member sees whose key
 // answers; the member attaches a file and the owner sees it. A viewer gets a read-only composer with the reason (and a composer once made a
 // member); a removed member is told, and so is everyone who has the chat open when it is deleted.
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accept, invite, nameOf, ownerAsks, ownerPays, startGroupChat } from './group-helpers.ts';
 import { addCustomKey, composer, newEmail, open, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
@@ -333,5 +333,40 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await owner.getByText(`Cancelled the invitation of ${guestEmail}.`).waitFor();
     await expect.poll(() => invitations.count()).toBe(0);
     expect(await guest.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Invite only' }).count()).toBe(0);
+  });
+
+  it('an invitation made while an older read of the list is still on its way stays listed', async () => {
+    const guest = await e2e.newPage();
+    const guestEmail = await signUp(guest, newEmail('gwen'));
+    const owner = await e2e.newPage();
+    const ownerEmail = await signUp(owner, newEmail('orla'));
+    await ownerAsks(owner, 'Slow list');
+    // The guest's first read of their invitations (on load) is answered by the API before the
+    // invitation exists, and reaches the page only after the read its signal started.
+    let fetched!: () => void;
+    const wasFetched = new Promise<void>((resolve) => (fetched = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held: Request | undefined;
+    await guest.route('**/api/invitations', async (route) => {
+      if (held) return await route.continue();
+      held = route.request();
+      const response = await route.fetch();
+      fetched();
+      await released;
+      await route.fulfill({ response });
+    });
+    await open(guest, '/chat');
+    await wasFetched;
+    await owner.getByRole('button', { name: 'People' }).click();
+    await invite(owner, guestEmail);
+    const offer = guest.getByRole('region', { name: 'Invitations' }).getByText(`${nameOf(ownerEmail)} invites you to`);
+    await offer.waitFor();
+    const oldAnswer = guest.waitForEvent('requestfinished', (request) => request === held);
+    release();
+    await oldAnswer;
+    // The older (empty) list arrived last; the invitation is still there a moment later.
+    await guest.waitForTimeout(1000);
+    expect(await offer.count()).toBe(1);
   });
 });

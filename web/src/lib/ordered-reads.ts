@@ -1,0 +1,30 @@
+// Reads of one list that may answer out of order (a re-read on every live signal, another on
+// every rejoin): an answer is applied only when no read begun after it was applied already,
+// and no change made here since it began (`supersede`) is newer than it.
+
+export interface OrderedReads {
+  /** Call as a read starts; `apply()` on its answer says whether to show it (and marks it shown). */
+  begin(): { apply(): boolean };
+  /** A change made here (an invitation answered): reads on their way began before it. */
+  supersede(): void;
+}
+
+export function orderedReads(): OrderedReads {
+  let started = 0;
+  let applied = 0;
+  return {
+    begin() {
+      const read = ++started;
+      return {
+        apply() {
+          if (read < applied) return false;
+          applied = read;
+          return true;
+        },
+      };
+    },
+    supersede() {
+      applied = ++started;
+    },
+  };
+}
