@@ -168,7 +168,14 @@ export async function startE2E(name: string, options: E2EOptions = {}): Promise<
       // Generous: `npm test` runs these beside every other suite on two cores.
       context.setDefaultTimeout(45_000);
       contexts.push(context);
-      return context.newPage();
+      const page = await context.newPage();
+      // The page's own errors go to the saved server log, beside the requests they explain.
+      const label = `browser ${contexts.length}`;
+      page.on('pageerror', (error) => logs.push(`${label}: ${new Date().toISOString()} uncaught ${String(error).slice(0, 500)}`));
+      page.on('console', (message) => {
+        if (message.type() === 'error') logs.push(`${label}: ${new Date().toISOString()} console.error ${message.text().slice(0, 500)}`);
+      });
+      return page;
     },
     async stop() {
       mkdirSync(path.join(ROOT, 'tests', 'artifacts'), { recursive: true });
