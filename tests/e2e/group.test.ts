@@ -43,7 +43,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await accept(member, chatUrl);
     await member.getByTestId('messages').and(member.locator('[data-live="true"]')).waitFor();
     await sidebarLink.waitFor();
-    expect(await invitations.count()).toBe(0);
+    await expect.poll(() => invitations.count()).toBe(0);
 
     // The owner's chat: the member may not rename, share or delete it.
     expect(await member.getByRole('button', { name: 'Rename' }).count()).toBe(0);
@@ -105,7 +105,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
     await open(owner, chatUrl);
-    await expect(composer(owner).inputValue()).resolves.toBe('Friday works');
+    await expect.poll(() => composer(owner).inputValue()).toBe('Friday works');
     await member.getByTestId('present').getByText(nameOf(ownerEmail)).waitFor();
     await member.waitForTimeout(2000);
     expect(await member.evaluate(() => (window as Window & { sawTyping?: boolean }).sawTyping)).toBe(false);
@@ -122,7 +122,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await owner.getByLabel(`Role of ${viewerEmail}`).selectOption('member');
     await owner.getByText(`${viewerEmail} is now a member.`).waitFor();
     await composer(viewer).waitFor();
-    expect(await viewer.getByTestId('read-only').count()).toBe(0);
+    await expect.poll(() => viewer.getByTestId('read-only').count()).toBe(0);
 
     // Removing the member: their open chat says so and stops taking messages.
     await owner.getByRole('button', { name: `Remove ${memberEmail}` }).click();
@@ -276,16 +276,16 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
       if (/\/api\/providers\/[^/]+\/models$/.test(new URL(request.url()).pathname)) asked.push(request.url());
     });
     await accept(member, chatUrl);
-    await expect(member.getByLabel('Provider').inputValue()).resolves.toBe('custom');
+    await expect.poll(() => member.getByLabel('Provider').inputValue()).toBe('custom');
     await member.getByLabel('Provider').hover();
     await member.getByLabel('Provider').focus();
     await member.getByLabel('Model').focus();
     const picker = member.getByTestId('model-picker');
     await picker.and(member.locator('[data-models="ready"]')).waitFor();
-    await expect(picker.textContent()).resolves.not.toContain('No list');
+    await expect.poll(() => picker.textContent()).not.toContain('No list');
     // Its title is the model alone (no 'No list of models: …').
-    await expect(member.getByLabel('Model').getAttribute('title')).resolves.toBe('fake-model');
-    await expect(member.getByLabel('Model').inputValue()).resolves.toBe('fake-model');
+    await expect.poll(() => member.getByLabel('Model').getAttribute('title')).toBe('fake-model');
+    await expect.poll(() => member.getByLabel('Model').inputValue()).toBe('fake-model');
     expect(asked).toEqual([]);
     await composer(member).fill('Answered on your key');
     await composer(member).press('Enter');
