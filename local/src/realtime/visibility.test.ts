@@ -4,6 +4,7 @@
  * the mix of roles in one batch; a viewer the server refuses does not hide the row from the
  * others, and a failed batch leaves its connection fit for the next.
  */
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAuthUser } from '../../../tests/helpers/actors.ts';
@@ -65,4 +66,25 @@ it('a viewer whose role the server refuses sees nothing and hides nothing; the c
   expect(await check([member, owner])).toEqual([true, true]);
   const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from pg_prepared_statements');
   expect(rows[0]!.n).toBe(0);
+});
+
+it('many distinct viewers are checked on several connections at once, each answer in its place', async () => {
+  const { owner, member } = viewers;
+  const wide = new pg.Pool({ connectionString: db.url, max: 4 });
+  wide.on('error', () => {});
+  const used = new Set<pg.PoolClient>();
+  wide.on('acquire', (client) => used.add(client));
+  try {
+    // 60 different users (a group chat's members): two of them may see the row.
+    const list = Array.from({ length: 60 }, (_, i) => (i === 0 ? owner : i === 45 ? member : as(randomUUID())));
+    const answers = await checkVisibility(wide, messages, [messageId], list, xid);
+    expect(answers).toEqual(list.map((_, i) => i === 0 || i === 45));
+    expect(used.size).toBe(3); // all of the pool's connections but one
+    // One user's many devices are one check, on one connection.
+    used.clear();
+    expect(await checkVisibility(wide, messages, [messageId], Array(60).fill(member), xid)).toEqual(Array(60).fill(true));
+    expect(used.size).toBe(1);
+  } finally {
+    await wide.end();
+  }
 });
