@@ -50,7 +50,7 @@ describe('loadConfig', () => {
     expect(config.demoProviderUrl).toBeNull();
     expect(config.logLevel).toBe('warn');
     const bad = {
-      MAX_MESSAGE_CHARS: '200001', MAX_TOKENS_CAP: '1.5', CHAT_RATE_CAPACITY: '', HEAVY_RATE_REFILL_PER_SECOND: '0', TURN_LEASE_MS: '999',
+      MAX_MESSAGE_CHARS: '200001', MAX_BODY_BYTES: String(16 * 1024 * 1024 + 1), MAX_TOKENS_CAP: '1.5', CHAT_RATE_CAPACITY: '', HEAVY_RATE_REFILL_PER_SECOND: '0', TURN_LEASE_MS: '999',
       ALLOW_PRIVATE_PROVIDER_URLS: 'yes', LOG_LEVEL: 'loud', DEMO_PROVIDER_URL: 'not a url', SUPABASE_DB_URL: '',
     };
     let message = '';

@@ -72,6 +72,13 @@ const encryptionKeys: Reader<{ version: number; key: Uint8Array }[]> = (value) =
 /** The most MAX_MESSAGE_CHARS may be set to (POST /chat's schema checks this ceiling first). */
 export const MESSAGE_CHARS_CEILING = 200_000;
 
+/**
+ * The most MAX_BODY_BYTES may be set to (16 MiB). A JSON string takes at least a byte per
+ * character, so no text in a body is longer than this: the gateway's message schema checks
+ * this ceiling first and documents MAX_BODY_BYTES as the limit.
+ */
+export const BODY_BYTES_CEILING = 16 * 1024 * 1024;
+
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 const env = {
@@ -93,7 +100,7 @@ const env = {
   HEAVY_RATE_REFILL_PER_SECOND: positive(1),
   IMPORT_RATE_CAPACITY: int(120),
   IMPORT_RATE_REFILL_PER_SECOND: positive(2),
-  MAX_BODY_BYTES: int(256 * 1024),
+  MAX_BODY_BYTES: int(256 * 1024, 1, BODY_BYTES_CEILING),
   // The messages table allows 200 000 characters per message.
   MAX_MESSAGE_CHARS: int(32_000, 1, MESSAGE_CHARS_CEILING),
   MAX_TOKENS_CAP: int(8192),

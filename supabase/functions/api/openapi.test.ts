@@ -4,6 +4,7 @@ import { compileErrors, validate } from '@readme/openapi-parser';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness } from '../../../tests/helpers/api.ts';
+import { BODY_BYTES_CEILING } from './config.ts';
 import { ROUTE_GROUPS } from './route-groups.ts';
 
 let api: ApiHarness;
@@ -73,6 +74,18 @@ it('lists on each route the errors shared middleware answers there, and 429 wher
     'POST /api/import', 'GET /api/search', 'GET /api/usage', 'GET /api/usage/summary', 'GET /api/usage/recent', 'GET /api/me/export', 'GET /api/sessions/{id}/export',
   ];
   for (const key of rateLimited) expect(byKey.get(key)?.responses[429], key).toBeDefined();
+});
+
+it("names the gateway's real limit on message text, not a 1,000,000-character one no body could carry", async () => {
+  const doc = await (await api.request('GET', '/openapi.json')).json();
+  const request = doc.components.schemas.ChatCompletionRequest;
+  const content = request.properties.messages.items.properties.content;
+  const text = content.anyOf.find((s: { type?: string }) => s.type === 'string');
+  expect(text.maxLength).toBe(BODY_BYTES_CEILING); // MAX_BODY_BYTES's own ceiling
+  expect(content.description).toContain('MAX_BODY_BYTES bytes (262,144 by default), else 413 `payload_too_large`');
+  const operation = doc.paths['/api/v1/chat/completions'].post;
+  expect(operation.description).toContain('MAX_BODY_BYTES');
+  expect(operation.responses[413].content['application/json'].schema.$ref).toBe('#/components/schemas/OpenAiError');
 });
 
 it('serves a docs page pointing at the document', async () => {

@@ -206,6 +206,8 @@ describe('gateway with the openai SDK', () => {
     await expect(sdk('mrp_not-a-key').models.list()).rejects.toMatchObject({ status: 401, type: 'authentication_error', param: null, code: 'unauthorized' });
     await expect(sdk(await keyFor(alice, ['prompts:read'])).models.list()).rejects.toMatchObject({ type: 'permission_error', code: 'insufficient_scope' });
     await expect(client.models.retrieve('openai/gpt-4o-mini')).rejects.toMatchObject({ type: 'not_found_error', param: null, code: 'model_not_found' });
+    // Text past the request body's limit (MAX_BODY_BYTES, 256 KiB here), as the document says.
+    await expect(hi({ messages: [{ role: 'user', content: 'x'.repeat(300_000) }] })).rejects.toMatchObject({ status: 413, type: 'invalid_request_error', code: 'payload_too_large' });
     await alice.request('PUT', '/budget', { monthly_budget_usd: 0 });
     await expect(hi({})).rejects.toMatchObject({ status: 402, type: 'insufficient_quota', code: 'budget_exceeded' });
     // A route outside /v1 answers { error: { code, message } } as before.

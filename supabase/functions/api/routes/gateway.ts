@@ -16,6 +16,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type OpenAI from 'openai';
+import { BODY_BYTES_CEILING } from '../config.ts';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
 import { assertWithinBudget } from '../lib/budget.ts';
 import { describeProviderError, TimeoutError, type ChatError } from '../lib/chat/provider-errors.ts';
@@ -49,9 +50,14 @@ function providerFailure({ code, message, retryAfterSeconds }: ChatError, rateLi
 
 const PROMPT_REF = /^([a-z0-9][a-z0-9-]{0,79})(?:@([a-z0-9][a-z0-9_-]{0,39}))?$/;
 const variableValue = z.union([z.string().max(20_000), z.number(), z.boolean()]);
+// The limit on text is the request body's, MAX_BODY_BYTES (checked before the schema: 413);
+// the schema's bound is that setting's ceiling, which no body within it can exceed.
+const BODY_LIMIT = 'the whole request body may be at most MAX_BODY_BYTES bytes (262,144 by default), else 413 `payload_too_large`';
 const message = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
-  content: z.union([z.string().max(1_000_000), z.array(z.looseObject({ type: z.string() })).max(100), z.null()]),
+  content: z.union([z.string().max(BODY_BYTES_CEILING), z.array(z.looseObject({ type: z.string() })).max(100), z.null()]).openapi({
+    description: `Text, or content parts as OpenAI takes them; ${BODY_LIMIT}`,
+  }),
 });
 
 // OpenAI parameters the gateway forwards to the provider as they are (tools, JSON mode, …):
@@ -109,7 +115,7 @@ const routes = {
   completions: createRoute({
     method: 'post', path: '/chat/completions', tags, security, middleware: [requireUserOrKey(['chat'])] as const,
     summary: 'OpenAI-compatible chat completions (stream or not) with your provider keys and library prompts',
-    description: `Forwarded to the provider: messages, temperature, top_p, max_tokens (or max_completion_tokens), stop, ${PASS_THROUGH.join(', ')}. Other OpenAI fields are ignored.`,
+    description: `Forwarded to the provider: messages, temperature, top_p, max_tokens (or max_completion_tokens), stop, ${PASS_THROUGH.join(', ')}. Other OpenAI fields are ignored. Up to 500 messages; ${BODY_LIMIT}.`,
     request: { body: jsonBody(CompletionRequest) },
     responses: {
       200: {

@@ -7029,7 +7029,7 @@ export type paths = {
         put?: never;
         /**
          * OpenAI-compatible chat completions (stream or not) with your provider keys and library prompts
-         * @description Forwarded to the provider: messages, temperature, top_p, max_tokens (or max_completion_tokens), stop, n, seed, presence_penalty, frequency_penalty, logit_bias, logprobs, top_logprobs, response_format, tools, tool_choice, parallel_tool_calls, reasoning_effort, user. Other OpenAI fields are ignored.
+         * @description Forwarded to the provider: messages, temperature, top_p, max_tokens (or max_completion_tokens), stop, n, seed, presence_penalty, frequency_penalty, logit_bias, logprobs, top_logprobs, response_format, tools, tool_choice, parallel_tool_calls, reasoning_effort, user. Other OpenAI fields are ignored. Up to 500 messages; the whole request body may be at most MAX_BODY_BYTES bytes (262,144 by default), else 413 `payload_too_large`.
          */
         post: {
             parameters: {
@@ -7511,6 +7511,7 @@ export type components = {
             max_completion_tokens?: number | null;
             max_tokens?: number | null;
             messages: ({
+                /** @description Text, or content parts as OpenAI takes them; the whole request body may be at most MAX_BODY_BYTES bytes (262,144 by default), else 413 `payload_too_large` */
                 content: string | ({
                     type: string;
                 } & {
