@@ -14,6 +14,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import postgres from 'postgres';
 import * as tar from 'tar';
+import { openStaging, sweepStaleStaging } from './backup-staging.ts';
 import { runningPostgres } from './preflight.ts';
 
 /** Written into every backup; `restore` refuses an archive without it. */
@@ -65,9 +66,12 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   if (existsSync(file)) throw new Error(`${file} already exists; name another file (backups are never overwritten)`);
   await fs.mkdir(path.dirname(file), { recursive: true });
 
-  // Staged next to the data, on the same disk, then packed; a failure leaves no half archive.
-  const stage = await fs.mkdtemp(path.join(dataDir, '.backup-'));
+  // Staged next to the data, on the same disk, then packed; a failure or a signal leaves no
+  // half archive, and what a killed backup left is swept first.
+  await sweepStaleStaging(dataDir, log);
   const partial = `${file}.partial`;
+  const staging = openStaging(dataDir, 'backup', partial);
+  const stage = staging.dir;
   try {
     const dbDir = path.join(dataDir, 'db');
     const manifest: Manifest = { format: FORMAT, createdAt: new Date().toISOString(), online: false, database: false };
@@ -104,8 +108,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     const { size } = await fs.stat(file);
     return { ...manifest, file, bytes: size };
   } finally {
-    await fs.rm(stage, { recursive: true, force: true });
-    await fs.rm(partial, { force: true });
+    await staging.close();
   }
 }
 
@@ -264,7 +267,9 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   if (server) throw new Error(`Mr.Prompt's database is running on this data folder (pid ${server.pid}); stop the stack (Ctrl-C) before restoring`);
   await fs.mkdir(dataDir, { recursive: true });
 
-  const stage = await fs.mkdtemp(path.join(dataDir, '.restore-'));
+  await sweepStaleStaging(dataDir, log);
+  const staging = openStaging(dataDir, 'restore');
+  const stage = staging.dir;
   try {
     log(`Unpacking ${file}…`);
     try {
@@ -296,7 +301,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     }
     return { ...manifest, replacedTo };
   } finally {
-    await fs.rm(stage, { recursive: true, force: true });
+    await staging.close();
   }
 }
 

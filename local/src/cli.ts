@@ -16,6 +16,7 @@
  */
 import { existsSync } from 'node:fs';
 import { backup, restore } from './backup.ts';
+import { sweepStaleStaging } from './backup-staging.ts';
 import path from 'node:path';
 import { loadProjectConfig } from './config.ts';
 import { startDatabase } from './db/index.ts';
@@ -69,6 +70,7 @@ async function run(dev: boolean): Promise<void> {
   const webPort = webPortFrom();
   await checkPorts({ apiPort: config.api.port, dbPort: databaseUrl() ? undefined : config.db.port, webPort, dataDir: DATA_DIR });
   parsePublicUrl(process.env.MRPROMPT_PUBLIC_URL); // a wrong one is said before anything starts
+  await sweepStaleStaging(DATA_DIR, (line) => console.log(line)); // a killed backup's or restore's scratch
   const progress = createProgress(process.stdout);
   console.log(`Starting Mr.Prompt${dev ? ' (dev mode)' : ''}…`);
   if (!dev) await ensureWebBuild(progress);

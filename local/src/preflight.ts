@@ -82,7 +82,8 @@ export function runningPostgres(dir: string): { dir: string; pid: number; port: 
   return { dir, pid, port };
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (ours or another user's). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

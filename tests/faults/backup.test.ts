@@ -4,6 +4,7 @@
  * must start and hold exactly the rows committed up to some moment inside the backup — a
  * contiguous prefix, indexes agreeing with the table — plus keys.json and Storage's files.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backup, restore } from '../../local/src/backup.ts';
 import { postgresUserIds, startEmbeddedPostgres, type EmbeddedDatabase } from '../../local/src/db/embedded.ts';
+import { ROOT } from '../../local/src/paths.ts';
 import { getFreePort } from '../../local/src/ports.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -211,4 +213,78 @@ describe('a backup of a stopped database, and files that are not backups', () =>
     await fs.mkdir(empty);
     await expect(backup({ dataDir: empty, file: path.join(root, 'out', 'empty.tgz') })).rejects.toThrow(/holds no keys.json: there is nothing to back up/);
   });
+});
+
+describe('a backup stopped or killed mid-way', () => {
+  let dir: string;
+  const out = () => path.join(root, 'interrupted');
+
+  beforeAll(async () => {
+    // A stopped database of ≈ 30 MB: copying and packing it takes long enough to be caught.
+    const source = await dataFolder('interrupted-source');
+    await source.sql`create table t (id int primary key, version int not null default 0, pad text not null)`;
+    await source.sql`insert into t (id, pad) select i, md5(i::text) || repeat(md5((i * 7)::text), 5) from generate_series(1, 150000) i`;
+    await source.sql.end({ timeout: 1 });
+    await source.db.stop();
+    dir = source.dir;
+    await fs.mkdir(out(), { recursive: true });
+  }, 120_000);
+
+  /** `npm run backup` as its own process; `when` says at which moment to send `signal`. */
+  async function interrupt(name: string, signal: NodeJS.Signals, when: 'staging' | 'partial') {
+    const file = path.join(out(), name);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/src/cli.ts', 'backup', file], {
+      cwd: ROOT, env: { ...process.env, MRPROMPT_DATA_DIR: dir, INIT_CWD: ROOT }, stdio: 'ignore',
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, sig) => resolve({ code, signal: sig })));
+    let stage: string | undefined;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      stage = (await fs.readdir(dir)).find((n) => n.startsWith('.backup-'));
+      const ready = when === 'staging' ? stage !== undefined : (await fs.readdir(out())).includes(`${name}.partial`);
+      if (ready) break;
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the backup ended before it could be interrupted (${when})`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(stage).toMatch(new RegExp(`^\\.backup-${child.pid}-`)); // named after its process
+    child.kill(signal);
+    return { file, stage: path.join(dir, stage!), exit: await exited };
+  }
+
+  it('removes its staging folder and half archive when stopped by SIGTERM or SIGINT, and dies of the signal', async () => {
+    for (const [signal, when] of [['SIGTERM', 'partial'], ['SIGINT', 'staging'], ['SIGTERM', 'staging']] as const) {
+      const { file, exit } = await interrupt(`${signal}-${when}.tgz`, signal, when);
+      expect(exit, `${signal} at ${when}`).toEqual({ code: null, signal });
+      expect((await fs.readdir(dir)).filter((n) => n.startsWith('.backup-')), `${signal} at ${when}`).toEqual([]);
+      expect((await fs.readdir(out())).filter((n) => n.startsWith(path.basename(file))), `${signal} at ${when}`).toEqual([]);
+    }
+  }, 180_000);
+
+  it("sweeps what a killed one left (SIGKILL) at the next backup, and leaves a live or foreign folder be", async () => {
+    const { file, stage, exit } = await interrupt('killed.tgz', 'SIGKILL', 'partial');
+    expect(exit.signal).toBe('SIGKILL');
+    expect(await fs.readdir(out())).toContain('killed.tgz.partial'); // nothing could clean up
+    // A backup still running in another process, and a folder that only looks like ours.
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    cleanup.push(async () => sleeper.kill('SIGKILL'));
+    const live = path.join(dir, `.backup-${sleeper.pid}-AbC123`);
+    const foreign = path.join(dir, '.backup-notes');
+    await fs.mkdir(live);
+    await fs.mkdir(foreign);
+
+    const next = path.join(out(), 'next.tgz');
+    expect(await backup({ dataDir: dir, file: next })).toMatchObject({ database: true });
+    const left = await fs.readdir(dir);
+    expect(left).not.toContain(path.basename(stage));
+    expect(left).toContain(path.basename(live));
+    expect(left).toContain(path.basename(foreign));
+    expect(await fs.readdir(out())).not.toContain('killed.tgz.partial');
+    expect(await fs.readdir(out())).not.toContain(path.basename(file));
+    sleeper.kill('SIGKILL');
+    await new Promise((resolve) => sleeper.once('exit', resolve));
+    // Its owner gone, the next restore sweeps it too; the foreign one stays.
+    await restore({ dataDir: dir, file: next, postgresOwner: owner });
+    expect(await fs.readdir(dir)).not.toContain(path.basename(live));
+    expect(await fs.readdir(dir)).toContain(path.basename(foreign));
+  }, 180_000);
 });
