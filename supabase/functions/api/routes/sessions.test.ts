@@ -238,21 +238,31 @@ describe('sessions', () => {
 });
 
 describe('every chat at once', () => {
-  it("archives the caller's chats only, and says how many", async () => {
+  it("archives every chat in the caller's list, their group chats too, for them only, and says how many", async () => {
     const alice = await api.createUser();
     const bob = await api.createUser();
+    const carol = await api.createUser();
     const [a1, a2, a3] = [await newSession(alice), await newSession(alice), await newSession(alice)];
     expect((await alice.request('PATCH', `/sessions/${a3.id}`, { archived: true })).status).toBe(200);
-    const theirs = await newSession(bob);
-    // A group chat Alice is a member of is Bob's: not hers to archive.
+    // Bob's group chats: Alice is a member of one and a viewer of another; Carol is in the first.
+    const [theirs, watched, notHers] = [await newSession(bob), await newSession(bob), await newSession(bob)];
     await joinGroupChat(bob, alice, theirs.id, 'member');
+    await joinGroupChat(bob, alice, watched.id, 'viewer');
+    await joinGroupChat(bob, carol, theirs.id, 'member');
 
     const res = await alice.request('POST', '/sessions/archive-all');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ archived: 2 });
+    expect(await res.json()).toEqual({ archived: 4 });
     const archived = await api.db.sql`select session_id as id from public.session_marks where user_id = ${alice.id} and archived_at is not null`;
-    expect(archived.map((r) => r.id).sort()).toEqual([a1.id, a2.id, a3.id].sort());
-    expect(((await (await alice.request('GET', '/sessions')).json()) as { sessions: { id: string }[] }).sessions.map((s) => s.id)).toEqual([theirs.id]);
+    expect(archived.map((r) => r.id).sort()).toEqual([a1.id, a2.id, a3.id, theirs.id, watched.id].sort());
+    const list = async (user: ApiUser, query = '') =>
+      ((await (await user.request('GET', `/sessions${query}`)).json()) as { sessions: { id: string }[] }).sessions.map((s) => s.id).sort();
+    expect(await list(alice)).toEqual([]);
+    expect(await list(alice, '?archived=true')).toEqual([a1.id, a2.id, a3.id, theirs.id, watched.id].sort());
+    // Her marks only: the owner's and the other member's lists keep the group chats.
+    expect(await list(bob)).toEqual([theirs.id, watched.id, notHers.id].sort());
+    expect(await list(carol)).toEqual([theirs.id]);
+    expect(await api.db.sql`select user_id from public.session_marks where session_id in ${api.db.sql([theirs.id, watched.id, notHers.id])} and user_id <> ${alice.id}`).toEqual([]);
     expect(await (await alice.request('POST', '/sessions/archive-all')).json()).toEqual({ archived: 0 });
     expect((await api.request('POST', '/sessions/archive-all')).status).toBe(401);
   });

@@ -108,8 +108,8 @@ const routes = {
   }),
   archiveAll: createRoute({
     method: 'post', path: '/archive-all', tags, security,
-    summary: 'Archive every chat you own',
-    description: 'Your chats that are not archived yet leave the sidebar and wait under Archived chats (`GET /sessions?archived=true`); group chats you are a member of are not yours to archive.',
+    summary: 'Archive every chat in your list',
+    description: 'Your chats and the group chats you are a member of that are not archived yet leave your sidebar and wait under Archived chats (`GET /sessions?archived=true`). Archiving is your own mark: a group chat stays in its owner\'s and the other members\' lists.',
     responses: { 200: jsonResponse(ArchivedAll, 'The chats were archived'), ...errorResponses(401) },
   }),
   deleteAll: createRoute({
@@ -217,10 +217,14 @@ sessionsRoutes.openapi(routes.create, async (c) => {
 
 sessionsRoutes.openapi(routes.archiveAll, async (c) => {
   const { user } = c.var;
-  // Each chat the caller owns gets an archive mark, or keeps the one it has.
+  // Each chat in the caller's list — their own and the group chats they are in, as the sidebar
+  // lists them — gets the caller's archive mark, or keeps the one it has. The marks are the
+  // caller's alone (public.session_marks), so nobody else's list changes.
   const rows = await c.var.db.withUserTransaction(user, (sql) => sql`
     insert into public.session_marks (user_id, session_id, archived_at)
     select ${user.id}::uuid, s.id, now() from public.chat_sessions s where s.user_id = ${user.id}
+    union all
+    select ${user.id}::uuid, m.session_id, now() from public.session_members m where m.user_id = ${user.id}
     on conflict (user_id, session_id) do update set archived_at = excluded.archived_at
      where session_marks.archived_at is null
     returning session_id`);

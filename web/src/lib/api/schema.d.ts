@@ -6418,8 +6418,8 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Archive every chat you own
-         * @description Your chats that are not archived yet leave the sidebar and wait under Archived chats (`GET /sessions?archived=true`); group chats you are a member of are not yours to archive.
+         * Archive every chat in your list
+         * @description Your chats and the group chats you are a member of that are not archived yet leave your sidebar and wait under Archived chats (`GET /sessions?archived=true`). Archiving is your own mark: a group chat stays in its owner's and the other members' lists.
          */
         post: {
             parameters: {
