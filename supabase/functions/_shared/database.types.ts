@@ -1206,6 +1206,10 @@ export type Database = {
                     "user_id": string;
                 }[];
             };
+            "my_group_chat_ids": {
+                Args: Record<PropertyKey, never>;
+                Returns: string[];
+            };
             "my_session_invitations": {
                 Args: Record<PropertyKey, never>;
                 Returns: {
