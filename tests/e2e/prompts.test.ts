@@ -267,6 +267,12 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await labels.getByRole('listitem').filter({ hasText: 'first → v1' }).waitFor();
     // Setting a label made no version: the versions already loaded stay.
     await expect(history.getByRole('listitem').count()).resolves.toBe(120);
+    // The history lists versions without their text; View reads one in full.
+    const oldest = history.getByRole('listitem').filter({ has: page.getByText('v1', { exact: true }) });
+    await oldest.getByText('first', { exact: true }).waitFor();
+    await expect(oldest.textContent()).resolves.toMatch(/8 characters.*you/s);
+    await oldest.getByRole('link', { name: 'View v1' }).click();
+    await expect.poll(() => page.getByTestId('version-view').textContent()).toContain('v1 {{x}}');
   });
 
   it('a locked label moved with "Move even if locked" stays locked, and its own button unlocks it', async () => {

@@ -53,6 +53,7 @@ export type MessagePage = Schemas['MessagePage'];
 export type MessageStatus = Message['status'];
 export type Prompt = Schemas['Prompt'];
 export type PromptVersion = Schemas['PromptVersion'];
+export type PromptVersionSummary = Schemas['PromptVersionSummary'];
 export type PromptLabel = Schemas['PromptLabel'];
 export type SearchHit = Schemas['SearchHit'];
 export type UsageSummary = Schemas['UsageSummary'];

@@ -2882,6 +2882,96 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/prompts/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A prompt's versions without their text (number, labels, author, time, size, first line), newest first
+         * @description The light form of `/versions` for a history list: the same pages and cursors. Read one version in full with `/versions/{version}`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    /** @description 1..100, default 50 */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Version summaries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PromptVersionSummaryList"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (an API key without the scope this needs: insufficient_scope; one on a route that needs a session: session_required) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/prompts/{id}/labels/{label}": {
         parameters: {
             query?: never;
@@ -8058,6 +8148,34 @@ export type components = {
             next_cursor: string | null;
             /** @description Newest first */
             versions: components["schemas"]["PromptVersion"][];
+        };
+        PromptVersionSummary: {
+            /** @description The template's length in characters */
+            chars: number;
+            commit_message: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description Who saved it (null once that account is deleted)
+             */
+            created_by: string | null;
+            /** @description The template's first non-blank line, cut to 120 characters */
+            first_line: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The labels pointing at this version */
+            labels: string[];
+            /** Format: uuid */
+            prompt_id: string;
+            title: string;
+            variables: components["schemas"]["TemplateVariable"][];
+            version: number;
+        };
+        PromptVersionSummaryList: {
+            next_cursor: string | null;
+            /** @description Newest first */
+            versions: components["schemas"]["PromptVersionSummary"][];
         };
         Provider: {
             any_model: boolean;

@@ -3,7 +3,7 @@
 // its versions and the variables of each; the models you can call. Runs happen in the browser
 // (+page.svelte).
 import { z } from 'zod';
-import { extractVariables } from '$lib/prompt-variables';
+import type { TemplateVariable } from '$lib/prompt-variables';
 import { ok, type Api } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { loadProviders } from '$lib/server/providers';
@@ -19,7 +19,7 @@ export const load: PageServerLoad = async (event) => {
       ok(api.GET('/api/prompts', { params: { query: { scope: 'mine', limit: PICKER_SIZE, ...(q ? { q } : {}) } } })),
       loadProviders(api),
     ]);
-    let versions: { version: number; variables: ReturnType<typeof extractVariables> }[] = [];
+    let versions: { version: number; variables: TemplateVariable[] }[] = [];
     let prompt: { id: string; name: string; title: string; latest_version: number } | null = null;
     let testCases: { id: string; name: string; variables: Record<string, string>; message: string }[] = [];
     if (chosen.success) {
@@ -54,17 +54,16 @@ export const load: PageServerLoad = async (event) => {
 };
 
 const PICKER_SIZE = 100;
-/** Versions offered (the newest): a page reads every version's template, up to 100 KB each. */
+/** Versions offered (the newest), read without their templates (the history gives each one's variables). */
 const MAX_VERSION_PAGES = 10;
 
 /** The newest 1,000 versions of a prompt with the variables of each (the API gives 100 at a time). */
 async function allVersions(api: Api, id: string) {
-  const versions: { version: number; variables: ReturnType<typeof extractVariables> }[] = [];
+  const versions: { version: number; variables: TemplateVariable[] }[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_VERSION_PAGES; page++) {
-    const { versions: rows, next_cursor } = await ok(api.GET('/api/prompts/{id}/versions', { params: { path: { id }, query: { limit: 100, cursor } } }));
-    // Only the variables are kept: the templates go as soon as they are read.
-    versions.push(...rows.map((v) => ({ version: v.version, variables: extractVariables(v.content) })));
+    const { versions: rows, next_cursor } = await ok(api.GET('/api/prompts/{id}/history', { params: { path: { id }, query: { limit: 100, cursor } } }));
+    versions.push(...rows.map((v) => ({ version: v.version, variables: v.variables })));
     if (!next_cursor) break;
     cursor = next_cursor;
   }

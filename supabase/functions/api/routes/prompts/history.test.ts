@@ -39,6 +39,50 @@ describe('prompt versions', () => {
     expect(seen).toEqual(Array.from({ length: 120 }, (_, i) => 120 - i));
   });
 
+  it('lists the history without the texts: 50 versions of 20 KB are a few KB, and each reads in full on demand', async () => {
+    const alice = await api.createUser();
+    const body = (v: number) => `\n  Version ${v}: summarise {{topic}} for {{reader|a newcomer}}.\n${'x'.repeat(20_000)}`;
+    const created = await (await alice.request('POST', '/prompts', { title: 'Big', content: body(1) })).json();
+    for (let v = 2; v <= 50; v++) {
+      expect((await alice.request('PATCH', `/prompts/${created.id}`, { content: body(v), commit_message: `edit ${v}` })).status).toBe(200);
+    }
+    expect((await alice.request('PUT', `/prompts/${created.id}/labels/production`, { version: 48 })).status).toBe(200);
+    expect((await alice.request('PUT', `/prompts/${created.id}/labels/staging`, { version: 48 })).status).toBe(200);
+
+    const full = await (await alice.request('GET', `/prompts/${created.id}/versions`)).text();
+    const light = await (await alice.request('GET', `/prompts/${created.id}/history`)).text();
+    const page = JSON.parse(light);
+    expect(page.versions).toHaveLength(50);
+    expect(page.versions[0]).toEqual({
+      id: expect.any(String), prompt_id: created.id, version: 50, title: 'Big', commit_message: 'edit 50',
+      created_by: alice.id, created_at: expect.any(String), chars: body(50).length,
+      first_line: 'Version 50: summarise {{topic}} for {{reader|a newcomer}}.', labels: [],
+      variables: [
+        { name: 'topic', type: 'string', options: [], default: null, required: true },
+        { name: 'reader', type: 'string', options: [], default: 'a newcomer', required: false },
+      ],
+    });
+    expect(page.versions[2]).toMatchObject({ version: 48, labels: ['production', 'staging'] });
+    // What the prompt page's history transfers: about 1 MB before, a few KB now.
+    console.info(`history of 50 versions × 20 KB: /versions ${full.length} bytes, /history ${light.length} bytes`);
+    expect(full.length).toBeGreaterThan(1_000_000);
+    expect(light.length).toBeLessThan(40_000);
+    // One version in full, when asked for.
+    expect(await (await alice.request('GET', `/prompts/${created.id}/versions/48`)).json()).toMatchObject({ version: 48, content: body(48) });
+  });
+
+  it('pages the light history with the same cursors, and hides it as the prompt is hidden', async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const id = await promptWithVersions(alice, 5);
+    const first = await (await alice.request('GET', `/prompts/${id}/history?limit=2`)).json();
+    const second = await (await alice.request('GET', `/prompts/${id}/history?limit=3&cursor=${first.next_cursor}`)).json();
+    expect([...first.versions, ...second.versions].map((v: { version: number }) => v.version)).toEqual([5, 4, 3, 2, 1]);
+    expect(second.next_cursor).toBeNull();
+    expect(first.versions[0]).not.toHaveProperty('content');
+    expect((await bob.request('GET', `/prompts/${id}/history`)).status).toBe(404);
+  });
+
   it('lists versions newest first in pages, and gets one', async () => {
     const alice = await api.createUser();
     const id = await promptWithVersions(alice, 5);

@@ -8,10 +8,11 @@ import type { AppEnv } from '../../lib/context.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ApiError, notFound } from '../../lib/errors.ts';
 import { labelName, optionalQuery } from '../../lib/inputs.ts';
+import { extractVariables } from '../../lib/prompt-template.ts';
 import { jsonbText } from '../../lib/jsonb.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../../lib/openapi.ts';
 import { cursorParam, limitParam } from '../../lib/pagination.ts';
-import { PromptLabelSchema, PromptSchema, PromptVersionSchema, type PromptLabelRow, type PromptVersionRow } from '../../lib/resource-schemas.ts';
+import { PromptLabelSchema, PromptSchema, PromptVersionSchema, TemplateVariableSchema, type PromptLabelRow, type PromptVersionRow } from '../../lib/resource-schemas.ts';
 import {
   checkExpectedVersion,
   loadLabels,
@@ -46,6 +47,31 @@ const VersionsQuery = z.strictObject({
 });
 const versionCursor = z.strictObject({ v: versionNumber });
 
+// A template's first non-blank line (Postgres regular expression: from the first non-space character to the line's end).
+const FIRST_LINE = String.raw`[^\s][^\n]*`;
+
+type PromptVersionSummary = z.infer<typeof PromptVersionSummarySchema>;
+
+/** A version as the history lists it: what tells versions apart, without their text (fetch one for that). */
+const PromptVersionSummarySchema = z
+  .object({
+    id: z.uuid(),
+    prompt_id: z.uuid(),
+    version: z.number().int(),
+    title: z.string(),
+    commit_message: z.string().nullable(),
+    created_by: z.uuid().nullable().openapi({ description: 'Who saved it (null once that account is deleted)' }),
+    created_at: z.string().openapi({ format: 'date-time' }),
+    chars: z.number().int().openapi({ description: "The template's length in characters" }),
+    first_line: z.string().openapi({ description: "The template's first non-blank line, cut to 120 characters" }),
+    labels: z.array(z.string()).openapi({ description: 'The labels pointing at this version' }),
+    variables: z.array(TemplateVariableSchema),
+  })
+  .openapi('PromptVersionSummary');
+const VersionSummaryList = z
+  .object({ versions: z.array(PromptVersionSummarySchema).openapi({ description: 'Newest first' }), next_cursor: z.string().nullable() })
+  .openapi('PromptVersionSummaryList');
+
 const VersionList = z
   .object({ versions: z.array(PromptVersionSchema).openapi({ description: 'Newest first' }), next_cursor: z.string().nullable() })
   .openapi('PromptVersionList');
@@ -77,6 +103,13 @@ const routes = {
     summary: "A prompt's versions, newest first",
     request: { params: UuidParam(), query: VersionsQuery },
     responses: { 200: jsonResponse(VersionList, 'Versions'), ...errorResponses(400, 401, 404) },
+  }),
+  history: createRoute({
+    method: 'get', path: '/{id}/history', tags, security,
+    summary: "A prompt's versions without their text (number, labels, author, time, size, first line), newest first",
+    description: 'The light form of `/versions` for a history list: the same pages and cursors. Read one version in full with `/versions/{version}`.',
+    request: { params: UuidParam(), query: VersionsQuery },
+    responses: { 200: jsonResponse(VersionSummaryList, 'Version summaries'), ...errorResponses(400, 401, 404) },
   }),
   version: createRoute({
     method: 'get', path: '/{id}/versions/{version}', tags, security,
@@ -121,6 +154,34 @@ promptHistoryRoutes.openapi(routes.versions, async (c) => {
   const items = rows.slice(0, limit);
   const next_cursor = rows.length > limit ? encodeCursor({ v: items[items.length - 1].version }) : null;
   return c.json({ versions: items.map(presentVersion), next_cursor }, 200);
+});
+
+promptHistoryRoutes.openapi(routes.history, async (c) => {
+  const { id } = c.req.valid('param');
+  const { limit, cursor } = c.req.valid('query');
+  const below = cursor ? decodeCursor(cursor, versionCursor).v : null;
+  const rows = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    await loadVisiblePrompt(sql, id);
+    // The text is read here only for its variables (the one template parser is in TypeScript);
+    // it does not leave the function.
+    return await sql<(Omit<PromptVersionSummary, 'variables'> & { content: string })[]>`
+      select v.id, v.prompt_id, v.version, v.title, v.commit_message, v.created_by, v.created_at,
+             char_length(v.content) as chars,
+             left(coalesce(substring(v.content from ${FIRST_LINE}), ''), 120) as first_line,
+             coalesce((select array_agg(l.label order by l.label) from public.prompt_labels l
+                        where l.prompt_id = v.prompt_id and l.version = v.version), '{}') as labels,
+             v.content
+        from public.prompt_versions v
+       where v.prompt_id = ${id} ${below ? sql`and v.version < ${below}` : sql``}
+       order by v.version desc
+       limit ${limit + 1}`;
+  });
+  const items = rows.slice(0, limit);
+  const next_cursor = rows.length > limit ? encodeCursor({ v: items[items.length - 1].version }) : null;
+  return c.json({
+    versions: items.map(({ content, ...row }) => ({ ...row, variables: extractVariables(content) })),
+    next_cursor,
+  }, 200);
 });
 
 promptHistoryRoutes.openapi(routes.version, async (c) => {

@@ -6,6 +6,7 @@ import { ApiError, ok, type Api, type Prompt, type PromptVersion } from '$lib/ap
 import { loadFailed, requireApi } from '$lib/server/api';
 import { parsePromptForm } from '$lib/server/prompt-form';
 import { stats } from '$lib/server/usage';
+import { summarise } from './version-summary';
 import type { Actions, PageServerLoad } from './$types';
 
 const version = z.coerce.number().int().min(1);
@@ -22,11 +23,14 @@ export const load: PageServerLoad = async (event) => {
     const from = new Date(Date.now() - 90 * 86_400_000).toISOString();
     const [prompt, { versions: history, next_cursor: olderVersions }, usage] = await Promise.all([
       ok(api.GET('/api/prompts/{id}', { params: { path } })),
-      ok(api.GET('/api/prompts/{id}/versions', { params: { path } })),
+      // The history without the texts: one version's text is read when it is viewed or compared.
+      ok(api.GET('/api/prompts/{id}/history', { params: { path } })),
       ok(api.GET('/api/usage', { params: { query: { group_by: 'prompt', prompt_id: id, from } } })),
     ]);
     const pair = compare.safeParse({ from: event.url.searchParams.get('from'), to: event.url.searchParams.get('to') });
     const compared = pair.success ? await loadPair(api, id, pair.data.from, pair.data.to) : null;
+    const viewing = version.safeParse(event.url.searchParams.get('view'));
+    const viewed = viewing.success ? await loadViewed(api, id, viewing.data) : null;
     return {
       prompt: {
         id: prompt.id, title: prompt.title, description: prompt.description, content: prompt.content, tags: prompt.tags,
@@ -35,17 +39,30 @@ export const load: PageServerLoad = async (event) => {
       },
       versionStats: usage.groups.map((g) => ({ key: `v${g.prompt_version}`, label: `v${g.prompt_version}`, ...stats(g) })),
       mine: prompt.user_id === claims?.sub,
+      me: claims?.sub ?? null,
       labels: (prompt.labels ?? []).map(({ label, version, locked }) => ({ label, version, locked })),
-      versions: history.map(({ id, version, title, commit_message, created_at }) => ({ id, version, title, commit_message, created_at })),
+      versions: history.map(summarise),
       // The newest page only; 'Load older versions' reads the rest from here (the page's pager).
       olderVersions,
       diff: compared && 'from' in compared ? compared : null,
       diffMissing: compared && 'missing' in compared ? compared.missing : [],
+      viewed,
     };
   } catch (err) {
     loadFailed(err, 'This prompt does not exist. It may have been deleted, or it is private to its owner.');
   }
 };
+
+/** One version in full (`?view=`), or `{ missing }` if it cannot be read. */
+async function loadViewed(api: Api, id: string, v: number): Promise<Compared | { missing: number }> {
+  return getVersion(api, id, v).then(
+    ({ version, title, content, config }) => ({ version, title, content, config }),
+    (err) => {
+      if (err instanceof ApiError && err.status === 404) return { missing: v };
+      throw err;
+    },
+  );
+}
 
 async function getVersion(api: Api, id: string, version: number): Promise<PromptVersion> {
   return ok(api.GET('/api/prompts/{id}/versions/{version}', { params: { path: { id, version } } }));
