@@ -47,6 +47,7 @@ const ERROR_TEXT: Record<number, string> = {
   413: 'Request body too large (MAX_BODY_BYTES, 256 KiB by default)',
   415: 'The body is not sent as content-type: application/json',
   422: 'Cannot be processed',
+  428: 'Precondition required (revision_required: send expected_revision to change what makes no new version)',
   429: 'Rate limited; see Retry-After',
   502: 'The provider failed',
   503: 'Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After',

@@ -2764,6 +2764,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Precondition required (revision_required: send expected_revision to change what makes no new version) */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
                 503: {
                     headers: {
@@ -8254,7 +8263,7 @@ export type components = {
             commit_message?: string;
             /** @description The `revision` this edit started from. Covers every change (description, tags and visibility as well as new versions): if the prompt changed in any way since, nothing is saved: 409 `version_conflict` with the current `revision` and `latest_version`. The database holds the same check. */
             expected_revision?: number;
-            /** @description The version this edit started from (`latest_version` when it was read). If the prompt has a newer version by now — saved from another tab, device or client — nothing is saved: 409 `version_conflict` with the current `latest_version`. Without it the write applies to whatever version is current. */
+            /** @description The version this edit started from (`latest_version` when it was read). If the prompt has a newer version by now — saved from another tab, device or client — nothing is saved: 409 `version_conflict` with the current `latest_version`. Without it the write applies to whatever version is current. Sent without `expected_revision`, an edit that changes the name, description, tags or visibility is refused (428 `revision_required`): those change without a new version, so only `expected_revision` can tell a stale value from a new one. */
             expected_version?: number;
             version: number;
         };
@@ -8455,7 +8464,7 @@ export type components = {
             description?: string;
             /** @description The `revision` this edit started from. Covers every change (description, tags and visibility as well as new versions): if the prompt changed in any way since, nothing is saved: 409 `version_conflict` with the current `revision` and `latest_version`. The database holds the same check. */
             expected_revision?: number;
-            /** @description The version this edit started from (`latest_version` when it was read). If the prompt has a newer version by now — saved from another tab, device or client — nothing is saved: 409 `version_conflict` with the current `latest_version`. Without it the write applies to whatever version is current. */
+            /** @description The version this edit started from (`latest_version` when it was read). If the prompt has a newer version by now — saved from another tab, device or client — nothing is saved: 409 `version_conflict` with the current `latest_version`. Without it the write applies to whatever version is current. Sent without `expected_revision`, an edit that changes the name, description, tags or visibility is refused (428 `revision_required`): those change without a new version, so only `expected_revision` can tell a stale value from a new one. */
             expected_version?: number;
             is_public?: boolean;
             name?: string;

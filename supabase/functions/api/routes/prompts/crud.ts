@@ -14,6 +14,7 @@ import { PromptSchema, type PromptRow } from '../../lib/resource-schemas.ts';
 import { jsonbText } from '../../lib/jsonb.ts';
 import {
   checkExpectedVersion,
+  checkUnversionedEdit,
   loadLabels,
   loadOwnPrompt,
   loadVisiblePrompt,
@@ -79,7 +80,7 @@ const routes = {
     method: 'patch', path: '/{id}', tags, security,
     summary: 'Change a prompt; a new title or content makes a new version',
     request: { params: IdParams, body: jsonBody(UpdatePrompt) },
-    responses: { 200: jsonResponse(PromptSchema, 'The updated prompt'), ...errorResponses(400, 401, 403, 404, 409) },
+    responses: { 200: jsonResponse(PromptSchema, 'The updated prompt'), ...errorResponses(400, 401, 403, 404, 409, 428) },
   }),
   delete: createRoute({
     method: 'delete', path: '/{id}', tags, security,
@@ -153,6 +154,7 @@ promptCrudRoutes.openapi(routes.update, async (c) => {
     const current = await loadOwnPrompt(sql, id);
     const base = { expected_version, expected_revision };
     checkExpectedVersion(current, base);
+    checkUnversionedEdit(current, patch, base);
     await setCommitMessage(sql, commit_message);
     await sql`
       update public.prompts set

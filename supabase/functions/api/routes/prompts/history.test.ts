@@ -245,6 +245,32 @@ describe('edits from two tabs (expected_version)', () => {
     }
   });
 
+  it('an older client sending only expected_version keeps its template check and cannot put back a description changed elsewhere', async () => {
+    const alice = await api.createUser();
+    const id = await promptWithVersions(alice, 1, { description: 'first', tags: ['a'] });
+    // The old client read v1 (description "first"); a newer client then changes the description.
+    expect((await alice.request('PATCH', `/prompts/${id}`, { description: 'from the new tab', expected_revision: 1 })).status).toBe(200);
+    // The old client saves its whole form: new template, the description and tags it read.
+    const stale = await alice.request('PATCH', `/prompts/${id}`, { content: 'old client', description: 'first', tags: ['a'], expected_version: 1 });
+    expect(stale.status).toBe(428);
+    expect((await stale.json()).error).toMatchObject({ code: 'revision_required', fields: ['description'], revision: 2, latest_version: 1 });
+    expect(await (await alice.request('GET', `/prompts/${id}`)).json())
+      .toMatchObject({ content: 'v1', description: 'from the new tab', latest_version: 1, revision: 2 });
+    // The same client changing visibility or the name is asked for the revision too.
+    for (const patch of [{ is_public: true }, { name: 'renamed' }, { tags: ['b'] }]) {
+      expect((await alice.request('PATCH', `/prompts/${id}`, { ...patch, expected_version: 1 })).status, JSON.stringify(patch)).toBe(428);
+    }
+    // Template edits that leave the rest as it is now still work with expected_version alone
+    // (tags in another order are the same tags), and a stale version is still a 409.
+    const edit = await alice.request('PATCH', `/prompts/${id}`, { content: 'old client', description: 'from the new tab', tags: ['a'], expected_version: 1 });
+    expect(await edit.json()).toMatchObject({ content: 'old client', description: 'from the new tab', latest_version: 2 });
+    expect((await alice.request('PATCH', `/prompts/${id}`, { content: 'again', expected_version: 1 })).status).toBe(409);
+    // With the revision, a new client changes them; with neither, a write is unconditional (as before).
+    const current = await (await alice.request('GET', `/prompts/${id}`)).json();
+    expect((await alice.request('PATCH', `/prompts/${id}`, { description: 'new', expected_version: 2, expected_revision: current.revision })).status).toBe(200);
+    expect((await alice.request('PATCH', `/prompts/${id}`, { description: 'no check' })).status).toBe(200);
+  });
+
   it('lets exactly one of two simultaneous description edits of the same revision win', async () => {
     const alice = await api.createUser();
     const id = await promptWithVersions(alice, 1);

@@ -53,7 +53,9 @@ export const promptFields = {
   expected_version: versionNumber.openapi({
     description: 'The version this edit started from (`latest_version` when it was read). If the prompt has a newer ' +
       'version by now — saved from another tab, device or client — nothing is saved: 409 `version_conflict` with the ' +
-      'current `latest_version`. Without it the write applies to whatever version is current.',
+      'current `latest_version`. Without it the write applies to whatever version is current. Sent without ' +
+      '`expected_revision`, an edit that changes the name, description, tags or visibility is refused (428 `revision_required`): ' +
+      'those change without a new version, so only `expected_revision` can tell a stale value from a new one.',
   }),
   expected_revision: z.number().int().min(1).max(2_147_483_647).openapi({
     description: 'The `revision` this edit started from. Covers every change (description, tags and visibility as well as ' +
@@ -135,6 +137,37 @@ export function checkExpectedVersion(current: PromptRow, base: EditBase) {
       ? `This prompt changed since you read it: it is now version ${current.latest_version}, and your edit started from version ${expected_version}. Nothing was saved.`
       : `This prompt changed since you read it (its description, tags, visibility or text were saved elsewhere). Nothing was saved.`,
     { latest_version: current.latest_version, revision: current.revision, expected_version, expected_revision },
+  );
+}
+
+/** What a prompt holds besides its versions: changing these makes a new revision but no new version. */
+const UNVERSIONED = ['name', 'description', 'tags', 'is_public'] as const;
+type Unversioned = Partial<Pick<PromptRow, (typeof UNVERSIONED)[number]>>;
+
+const sameValue = (a: unknown, b: unknown) =>
+  Array.isArray(a) && Array.isArray(b) ? [...a].sort().join('\n') === [...b].sort().join('\n') && a.length === b.length : a === b;
+
+/**
+ * A client from before `expected_revision` (it sends only `expected_version`) cannot say which
+ * description, tags, visibility or name it read: another tab may have changed them since
+ * without making a version, and its edit would put the old ones back. Such an edit keeps its
+ * version check for the template, and goes through as long as it leaves those fields as they
+ * are now; if it would change one, nothing is saved: 428 `revision_required`, naming the fields,
+ * with the current `revision` to send back. Call it on the row read `for update`, after
+ * checkExpectedVersion, so the comparison is with what the update will replace.
+ */
+export function checkUnversionedEdit(current: PromptRow, patch: Unversioned, base: EditBase) {
+  if (base.expected_version === undefined || base.expected_revision !== undefined) return;
+  const changed = UNVERSIONED.filter((field) => patch[field] !== undefined && !sameValue(patch[field], current[field]));
+  if (changed.length === 0) return;
+  throw new ApiError(
+    428,
+    'revision_required',
+    `This edit changes the ${changed.join(', ')} but names only the version it started from (expected_version). ` +
+      `Those can change without a new version, so send expected_revision (the prompt's \`revision\` when you read it) ` +
+      `to change them safely. Nothing was saved.`,
+    undefined,
+    { fields: changed, revision: current.revision, latest_version: current.latest_version },
   );
 }
 
