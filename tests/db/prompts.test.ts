@@ -217,3 +217,21 @@ describe('prompts: the seeded starter library', () => {
     expect(after).toEqual(before);
   });
 });
+
+describe('prompts: substring search', () => {
+  it('has pg_trgm in the extensions schema and answers a substring search from its index', async () => {
+    const owner = await createAuthUser(db.sql);
+    await createPrompt(owner, false, 'Weekly Summary');
+    const [ext] = await db.sql`select n.nspname from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`;
+    expect(ext?.nspname).toBe('extensions');
+    // The API's expression matches the index (shown here without RLS, whose own indexes win on
+    // a table this small), and the authenticated role can call it.
+    const plan = await db.sql.begin(async (tx) => {
+      await tx`set local enable_seqscan = off`;
+      return await tx`explain select id from public.prompts p where public.prompts_search_text(p) ilike '%mmar%'`;
+    });
+    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('prompts_search_text_trgm_idx');
+    const found = await asActor(db.sql, owner, (tx) => tx`select title from public.prompts p where user_id = ${owner.id} and public.prompts_search_text(p) ilike '%mmar%'`);
+    expect(found.map((r) => r.title)).toEqual(['Weekly Summary']);
+  });
+});

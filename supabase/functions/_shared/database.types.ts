@@ -886,8 +886,9 @@ export type Database = {
                     "title": string;
                     "updated_at": string;
                     "user_id": string;
+                    "prompts_search_text": string | null;
                 };
-                ComputedFields: never;
+                ComputedFields: "prompts_search_text";
                 Insert: {
                     "config"?: NonNullable<Json>;
                     "content": string;
@@ -1220,6 +1221,12 @@ export type Database = {
                     "session_id": string;
                     "session_title": string;
                 }[];
+            };
+            "prompts_search_text": {
+                Args: {
+                    "p": Omit<Database["public"]["Tables"]["prompts"]["Row"], Database["public"]["Tables"]["prompts"]["ComputedFields"]>;
+                };
+                Returns: string;
             };
             "require_live_session": {
                 Args: {

@@ -159,6 +159,28 @@ describe('prompts CRUD', () => {
     expect(await q('a:* & b')).toEqual([]);
   });
 
+  it('finds part of a word inside a name, title or description, with % and _ taken literally', async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const summary = await createPrompt(alice, { name: 'weekly-summary-prompt', title: 'Weekly Summary', content: 'Write it.', is_public: true });
+    const letter = await createPrompt(alice, { title: 'Cover letter', description: 'For jobs abroad', content: 'Dear {{name}}' });
+    const q = (user: ApiUser, text: string, scope = 'mine') => listIds(user, `scope=${scope}&q=${encodeURIComponent(text)}`);
+    expect(await q(alice, 'mmar')).toEqual([summary.id]);
+    expect(await q(alice, 'MMAR')).toEqual([summary.id]);
+    expect(await q(alice, 'ary-pro')).toEqual([summary.id]); // inside the name
+    expect(await q(alice, 'bs abr')).toEqual([letter.id]); // inside the description, across a space
+    expect(await q(alice, 'etter')).toEqual([letter.id]);
+    // Wildcards are text: `_ee` is not "Wee", `%` alone is not everything.
+    expect(await q(alice, '_ee')).toEqual([]);
+    expect(await q(alice, '%%%')).toEqual([]);
+    // Whole words still match anywhere, the template included (full text).
+    expect(await q(alice, 'dear')).toEqual([letter.id]);
+    // The public library the same way, and nothing private of others.
+    expect(await q(bob, 'mmar', 'public')).toContain(summary.id);
+    expect(await q(bob, 'etter', 'public')).not.toContain(letter.id);
+    expect(await q(bob, 'mmar')).toEqual([]);
+  });
+
   it('pages stably through prompts that share the same updated_at', async () => {
     const alice = await api.createUser();
     const ids: string[] = [];

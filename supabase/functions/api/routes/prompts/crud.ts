@@ -46,7 +46,8 @@ const ListQuery = z.strictObject({
   scope: optionalQuery(z.enum(['mine', 'public'])).openapi({ param: { name: 'scope', in: 'query' }, description: 'mine (default) or public' }),
   // Blank is no search (a search box submitted with only spaces lists everything, as empty does).
   q: optionalQuery(z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), optionalQuery(trimmed(1, 200))))
-    .openapi({ param: { name: 'q', in: 'query' }, description: 'Web-search syntax over title, description and content (blank: no search)' }),
+    .openapi({ param: { name: 'q', in: 'query' }, description: 'Web-search syntax over title, description and content, the last word also as a prefix; ' +
+      'without quotes or `-word`, also part of a word in the name, title or description (3 characters or more). Blank: no search' }),
   tag: optionalQuery(tagFilter).openapi({ param: { name: 'tag', in: 'query' } }),
   limit: limitParam(20, 100),
   cursor: optionalQuery(cursorParam).openapi({ param: { name: 'cursor', in: 'query' } }),
@@ -103,6 +104,25 @@ function searchQuery(sql: TransactionSql, q: string) {
   return sql`(websearch_to_tsquery('simple', ${head}) && to_tsquery('simple', quote_literal(${last[1]}) || ':*'))`;
 }
 
+/**
+ * The `ilike` pattern for part of a word in a name, title or description ("mmar" finds
+ * "Summary"), or null where the query is search syntax (a quote, a `-word`) or too short for
+ * the trigram index (under 3 characters) to narrow it down. `%`, `_` and `\` match themselves.
+ */
+function substringPattern(q: string): string | null {
+  if (q.length < 3 || q.includes('"') || /(^|\s)-/.test(q)) return null;
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** What a library search matches: words (full text, the last one as a prefix) or part of a name, title or description. */
+function searchMatch(sql: TransactionSql, q: string) {
+  const pattern = substringPattern(q);
+  // Same expression as the pg_trgm index (20261204045611_add_prompts_substring_search.sql).
+  return pattern
+    ? sql`(p.search @@ ${searchQuery(sql, q)} or public.prompts_search_text(p) ilike ${pattern})`
+    : sql`p.search @@ ${searchQuery(sql, q)}`;
+}
+
 export const promptCrudRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 
 promptCrudRoutes.openapi(routes.list, async (c) => {
@@ -114,7 +134,7 @@ promptCrudRoutes.openapi(routes.list, async (c) => {
       select ${sql.unsafe(PROMPT_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('p.updated_at'))} as cursor_t
         from public.prompts p
        where ${scope === 'mine' ? sql`p.user_id = ${c.var.user.id}` : sql`p.is_public`}
-         ${q ? sql`and p.search @@ ${searchQuery(sql, q)}` : sql``}
+         ${q ? sql`and ${searchMatch(sql, q)}` : sql``}
          ${tag ? sql`and p.tags @> array[${tag}]::text[]` : sql``}
          ${after ? sql`and (p.updated_at, p.id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
        order by p.updated_at desc, p.id desc
