@@ -34,6 +34,9 @@ import { allRouteGroups, ROUTE_GROUPS, type Mounts } from './route-groups.ts';
 const PROMPT_BODY_BYTES = 640 * 1024;
 /** Creating a prompt (POST /api/prompts) or editing one (PATCH /api/prompts/{id}). */
 const PROMPT_WRITE_PATH = /^\/api\/prompts(?:\/[0-9a-f-]{36})?\/?$/i;
+/** Importing prompts (POST /api/import/prompts): many prompts with their versions in one request. */
+const PROMPT_IMPORT_BYTES = 8 * 1024 * 1024;
+const PROMPT_IMPORT_PATH = /^\/api\/import\/prompts\/?$/i;
 
 export interface CreateAppDeps extends Partial<AppDeps> {
   db?: Db;
@@ -116,8 +119,12 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
     // each (six for an escaped control character), so creating or editing one may need more room
     // than other bodies. Other routes keep MAX_BODY_BYTES.
     const promptBodyWithin = limitBody(Math.max(config.limits.maxBodyBytes, PROMPT_BODY_BYTES));
-    app.use('*', (c, next) =>
-      ((c.req.method === 'POST' || c.req.method === 'PATCH') && PROMPT_WRITE_PATH.test(c.req.path) ? promptBodyWithin : bodyWithin)(c, next));
+    const promptImportWithin = limitBody(Math.max(config.limits.maxBodyBytes, PROMPT_IMPORT_BYTES));
+    app.use('*', (c, next) => {
+      const writesPrompt = (c.req.method === 'POST' || c.req.method === 'PATCH') && PROMPT_WRITE_PATH.test(c.req.path);
+      const importsPrompts = c.req.method === 'POST' && PROMPT_IMPORT_PATH.test(c.req.path);
+      return (importsPrompts ? promptImportWithin : writesPrompt ? promptBodyWithin : bodyWithin)(c, next);
+    });
 
     // The OpenAI-compatible gateway answers errors as OpenAI does (its clients read `type`).
     const respond = (c: Context<AppEnv>, status: number, body: ReturnType<typeof errorBody>, headers?: Record<string, string>, param?: string | null) =>

@@ -12,6 +12,7 @@ import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { rethrowDatabaseError } from '../lib/db-errors.ts';
 import { endsMessage, writeImport } from '../lib/import/write-import.ts';
+import { importPrompts } from '../lib/import/prompt-import.ts';
 import { codePoints, modelName, text, textChars } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import { createMiddleware } from 'hono/factory';
@@ -102,8 +103,55 @@ const importRateLimit = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+/** How many prompts one request may carry; a bigger file goes as several requests. */
+export const PROMPTS_PER_IMPORT = 100;
+
+const PromptImportRequest = z
+  .strictObject({
+    // Each item is read by importPrompts (ImportPromptItem), so that one bad item is reported, not a 400 for all.
+    prompts: z.array(z.unknown()).min(1).max(PROMPTS_PER_IMPORT).openapi({
+      description: 'Prompts as this app’s account export has them (`prompts[]`: title, name, description, tags, versions, labels; other ' +
+        'fields ignored), or just `{title, content}`. Each is checked on its own: one that is not a prompt is skipped with the reason',
+    }),
+  })
+  .openapi('PromptImportRequest');
+
+const PromptImportResult = z
+  .object({
+    index: z.number().int().openapi({ description: "The item's place in `prompts`" }),
+    status: z.enum(['imported', 'skipped']),
+    prompt_id: z.uuid().optional(),
+    name: z.string().optional(),
+    title: z.string().nullable(),
+    versions: z.number().int().optional().openapi({ description: 'Versions the imported prompt has' }),
+    renamed_from: z.string().nullable().optional().openapi({ description: 'The name it had, when you already had a prompt by that name' }),
+    reason: z.string().optional().openapi({ description: 'Why it was skipped' }),
+  })
+  .openapi('PromptImportResult');
+
+const promptsRoute = createRoute({
+  method: 'post',
+  path: '/prompts',
+  tags: ['import'],
+  security,
+  summary: 'Import prompts (this app’s export, or title and template from elsewhere) as new private prompts',
+  description: 'Bad items are skipped and reported, never the whole request. Imported prompts are private, with their versions replayed ' +
+    'from 1 in order and their labels pointing at the same texts. Up to 100 prompts and 8 MiB a request.',
+  request: { body: jsonBody(PromptImportRequest) },
+  responses: {
+    200: jsonResponse(z.object({ results: z.array(PromptImportResult) }).openapi('PromptImportResponse'), 'One result per item, in order'),
+    ...errorResponses(400, 401, 413, 429),
+  },
+});
+
 export const importRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 importRoutes.use('*', requireUser, importRateLimit);
+
+importRoutes.openapi(promptsRoute, async (c) => {
+  const { prompts } = c.req.valid('json');
+  const results = await c.var.db.withUserTransaction(c.var.user, (sql) => importPrompts(sql, c.var.user.id, prompts));
+  return c.json({ results }, 200);
+});
 
 importRoutes.openapi(route, async (c) => {
   const { conversations } = c.req.valid('json');

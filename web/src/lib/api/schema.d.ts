@@ -1177,6 +1177,112 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/import/prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import prompts (this app’s export, or title and template from elsewhere) as new private prompts
+         * @description Bad items are skipped and reported, never the whole request. Imported prompts are private, with their versions replayed from 1 in order and their labels pointing at the same texts. Up to 100 prompts and 8 MiB a request.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PromptImportRequest"];
+                };
+            };
+            responses: {
+                /** @description One result per item, in order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PromptImportResponse"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (an API key without the scope this needs: insufficient_scope; one on a route that needs a session: session_required) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (MAX_BODY_BYTES, 256 KiB by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not sent as content-type: application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invitations": {
         parameters: {
             query?: never;
@@ -8113,6 +8219,29 @@ export type components = {
             model?: string;
             provider?: string;
             temperature?: number;
+        };
+        PromptImportRequest: {
+            /** @description Prompts as this app’s account export has them (`prompts[]`: title, name, description, tags, versions, labels; other fields ignored), or just `{title, content}`. Each is checked on its own: one that is not a prompt is skipped with the reason */
+            prompts: unknown[];
+        };
+        PromptImportResponse: {
+            results: components["schemas"]["PromptImportResult"][];
+        };
+        PromptImportResult: {
+            /** @description The item's place in `prompts` */
+            index: number;
+            name?: string;
+            /** Format: uuid */
+            prompt_id?: string;
+            /** @description Why it was skipped */
+            reason?: string;
+            /** @description The name it had, when you already had a prompt by that name */
+            renamed_from?: string | null;
+            /** @enum {string} */
+            status: "imported" | "skipped";
+            title: string | null;
+            /** @description Versions the imported prompt has */
+            versions?: number;
         };
         PromptLabel: {
             label: string;

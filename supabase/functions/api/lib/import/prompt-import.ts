@@ -1,0 +1,124 @@
+/**
+ * Prompt import (POST /import/prompts): prompts from this app's account export (with their
+ * versions and labels) or from other tools (a title and a template), written as the caller so
+ * RLS, the tables' checks and the row quotas apply as to any other write.
+ *
+ * Each item is checked on its own and written inside its own savepoint: an item that is not a
+ * prompt, or that the database refuses, is reported as skipped with the reason, and the other
+ * items of the request are imported all the same. Versions are replayed in order through the
+ * versioning trigger (version 1 on insert, one per changed title, template or settings), so the
+ * history is the source's texts and notes, numbered from 1 and dated now. An imported prompt
+ * is always private (is_public false): publishing is the owner's choice in this account.
+ */
+import { z } from '@hono/zod-openapi';
+import type { TransactionSql } from 'postgres';
+import postgres from 'postgres';
+import { jsonbText } from '../jsonb.ts';
+import { labelName, trimmed } from '../inputs.ts';
+import { promptFields } from '../../routes/prompts/model.ts';
+
+const ImportVersion = z.object({
+  version: z.number().int().min(1).optional(),
+  title: promptFields.title,
+  content: promptFields.content,
+  config: promptFields.config.optional(),
+  commit_message: z.string().nullish().transform((m) => (m ?? '').trim().slice(0, 500)),
+});
+
+const ImportLabel = z.object({ label: labelName, version: z.number().int().min(1), locked: z.boolean().optional() });
+
+/** One prompt as a source gives it: unknown fields (ids, owners, dates) are ignored. */
+export const ImportPromptItem = z
+  .object({
+    name: z.string().nullish(),
+    title: promptFields.title,
+    description: z.string().nullish().transform((d) => d ?? '').pipe(promptFields.description),
+    content: promptFields.content.optional(),
+    tags: promptFields.tags.nullish().transform((t) => t ?? []),
+    config: promptFields.config.nullish(),
+    versions: z.array(ImportVersion).max(10_000).optional(),
+    labels: z.array(ImportLabel).max(100).optional(),
+  })
+  .refine((p) => p.content !== undefined || (p.versions?.length ?? 0) > 0, { message: 'has no template (content or versions)' });
+
+export type ImportedPrompt =
+  | { index: number; status: 'imported'; prompt_id: string; name: string; title: string; versions: number; renamed_from: string | null }
+  | { index: number; status: 'skipped'; title: string | null; reason: string };
+
+const UNIQUE_VIOLATION = '23505';
+const CHECK_VIOLATION = '23514';
+// private.enforce_row_quota (20261130234451_create_row_quotas.sql).
+const ROW_QUOTA = '54000';
+
+/** Imports each item, in order; never throws for one item's fault. */
+export async function importPrompts(sql: TransactionSql, userId: string, items: unknown[]): Promise<ImportedPrompt[]> {
+  const results: ImportedPrompt[] = [];
+  for (const [index, raw] of items.entries()) {
+    const title = titleOf(raw);
+    const parsed = ImportPromptItem.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      results.push({ index, status: 'skipped', title, reason: `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}` });
+      continue;
+    }
+    try {
+      results.push({ index, status: 'imported', ...(await sql.savepoint((sp) => writePrompt(sp, userId, parsed.data))) });
+    } catch (error) {
+      results.push({ index, status: 'skipped', title, reason: refusal(error) });
+    }
+  }
+  return results;
+}
+
+async function writePrompt(sql: TransactionSql, userId: string, item: z.infer<typeof ImportPromptItem>) {
+  const versions = item.versions?.length
+    ? [...item.versions].sort((a, b) => (a.version ?? 0) - (b.version ?? 0))
+    : [{ title: item.title, content: item.content!, config: item.config ?? undefined, commit_message: 'Imported' }];
+  // The source's name if it is one and free here; otherwise the database suggests one from the title.
+  const wanted = item.name && promptFields.name.safeParse(item.name).success ? item.name : null;
+  const [taken] = wanted ? await sql`select 1 from public.prompts where user_id = ${userId} and name = ${wanted}` : [];
+  const name = taken ? null : wanted;
+
+  const [first, ...later] = versions;
+  await sql`select set_config('mrprompt.commit_message', ${first.commit_message || 'Imported'}, true)`;
+  const [{ id }] = await sql<{ id: string }[]>`
+    insert into public.prompts (user_id, name, title, description, content, tags, is_public, config)
+    values (${userId}, ${name}, ${first.title}, ${item.description}, ${first.content}, ${item.tags}::text[], false,
+            ${jsonbText(first.config ?? {})}::text::jsonb)
+    returning id`;
+  // The source's version numbers, mapped to the ones they get here (for its labels).
+  const numbers = new Map<number, number>([[first.version ?? 1, 1]]);
+  let latest = 1;
+  for (const v of later) {
+    await sql`select set_config('mrprompt.commit_message', ${v.commit_message}, true)`;
+    const [row] = await sql<{ latest_version: number }[]>`
+      update public.prompts set title = ${v.title}, content = ${v.content}, config = ${jsonbText(v.config ?? {})}::text::jsonb
+       where id = ${id} returning latest_version`;
+    latest = row.latest_version;
+    if (v.version !== undefined) numbers.set(v.version, latest);
+  }
+  for (const label of item.labels ?? []) {
+    const version = numbers.get(label.version);
+    if (version === undefined) continue;
+    await sql`insert into public.prompt_labels (prompt_id, label, version, locked) values (${id}, ${label.label}, ${version}, ${label.locked ?? false})`;
+  }
+  const [saved] = await sql<{ name: string; title: string }[]>`select name, title from public.prompts where id = ${id}`;
+  return { prompt_id: id, name: saved.name, title: saved.title, versions: latest, renamed_from: wanted && wanted !== saved.name ? wanted : null };
+}
+
+/** The item's title, for the report, when it has a readable one. */
+function titleOf(raw: unknown): string | null {
+  const title = trimmed(1, 200).safeParse(typeof raw === 'object' && raw !== null && 'title' in raw ? raw.title : undefined);
+  return title.success ? title.data : null;
+}
+
+/** Why the database refused an item, in words (never the SQL or its values). */
+function refusal(error: unknown): string {
+  if (error instanceof postgres.PostgresError) {
+    if (error.code === ROW_QUOTA) return 'your account holds as many prompts (or labels or versions) as it may: delete some first';
+    if (error.code === UNIQUE_VIOLATION) return 'a label appears twice';
+    if (error.code === CHECK_VIOLATION) return 'a field is outside what a prompt may hold';
+    return 'the database refused it';
+  }
+  throw error;
+}

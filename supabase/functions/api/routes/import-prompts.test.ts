@@ -1,0 +1,108 @@
+// POST /api/import/prompts: an account export's prompts into another account (round trip),
+// prompts from other tools, and bad items skipped with a reason while the good ones land.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+type Version = { version: number; title: string; content: string; config: Record<string, unknown>; commit_message: string | null };
+
+/** A prompt as another client sees it: fields, variables, every version's text, labels. */
+async function snapshot(user: ApiUser, id: string) {
+  const prompt = await (await user.request('GET', `/prompts/${id}`)).json();
+  const { versions } = await (await user.request('GET', `/prompts/${id}/versions?limit=100`)).json();
+  return {
+    name: prompt.name, title: prompt.title, description: prompt.description, content: prompt.content, tags: prompt.tags,
+    config: prompt.config, variables: prompt.variables, latest_version: prompt.latest_version,
+    labels: prompt.labels.map(({ label, version, locked }: { label: string; version: number; locked: boolean }) => ({ label, version, locked })),
+    versions: (versions as Version[]).map(({ version, title, content, config, commit_message }) => ({ version, title, content, config, commit_message })),
+  };
+}
+
+async function importPrompts(user: ApiUser, prompts: unknown[]) {
+  const res = await user.request('POST', '/import/prompts', { prompts });
+  expect(res.status).toBe(200);
+  return (await res.json()).results;
+}
+
+describe('prompt import', () => {
+  it('imports an account export’s prompts into another account: same texts, versions, tags, variables and labels, private', async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const created = await (await alice.request('POST', '/prompts', {
+      name: 'support-reply', title: 'Support reply', description: 'For the help desk', content: 'Answer {{customer}} kindly.',
+      tags: ['support', 'email'], is_public: true, config: { model: 'gpt-4o-mini', temperature: 0.3 },
+    })).json();
+    await alice.request('PATCH', `/prompts/${created.id}`, { content: 'Answer {{customer}} in a {{tone:enum(kind,brief)|kind}} tone.', commit_message: 'tone' });
+    await alice.request('PATCH', `/prompts/${created.id}`, { title: 'Support answer', config: { model: 'gpt-4o', temperature: 0.3 } });
+    await alice.request('PUT', `/prompts/${created.id}/labels/production`, { version: 2, locked: true });
+    const other = await (await alice.request('POST', '/prompts', { title: 'Short', content: 'Be short.' })).json();
+
+    const exported = await (await alice.request('GET', '/me/export')).json();
+    const results = await importPrompts(bob, exported.prompts);
+    expect(results.map((r: { status: string }) => r.status)).toEqual(['imported', 'imported']);
+
+    const [first, second] = results;
+    const before = await snapshot(alice, created.id);
+    const after = await snapshot(bob, first.prompt_id);
+    expect(after).toEqual(before);
+    expect(await snapshot(bob, second.prompt_id)).toEqual(await snapshot(alice, other.id));
+    // Never public on import, and bob's own.
+    expect(await (await bob.request('GET', `/prompts/${first.prompt_id}`)).json()).toMatchObject({ is_public: false, is_owner: true });
+    expect((await alice.request('GET', `/prompts/${first.prompt_id}`)).status).toBe(404);
+
+    // Importing the same file again: new copies under free names, and the report says so.
+    const again = await importPrompts(bob, exported.prompts);
+    expect(again[0]).toMatchObject({ status: 'imported', renamed_from: 'support-reply' });
+    expect(again[0].name).not.toBe('support-reply');
+  });
+
+  it('skips bad items with the reason and imports the good ones around them', async () => {
+    const bob = await api.createUser();
+    const results = await importPrompts(bob, [
+      { title: 'Good one', content: 'Hello {{name}}' },
+      'not a prompt',
+      { title: '', content: 'no title' },
+      { title: 'No template' },
+      { title: 'Bad tag', content: 'x', tags: ['Has Space'] },
+      { title: 'Bad slot', content: 'Count {{n:integer}}' },
+      { title: 'Huge', content: 'x'.repeat(100_001) },
+      { title: 'Twice labelled', content: 'y', labels: [{ label: 'prod', version: 1 }, { label: 'prod', version: 1 }] },
+      { title: 'Good two', content: 'Bye', description: null, tags: null, id: 'ignored', user_id: 'ignored', is_public: true },
+    ]);
+    expect(results.map((r: { status: string }) => r.status)).toEqual([
+      'imported', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'imported',
+    ]);
+    expect(results[1]).toMatchObject({ index: 1, title: null, reason: expect.any(String) });
+    expect(results[3].reason).toMatch(/no template/);
+    expect(results[4].reason).toMatch(/tags/);
+    expect(results[5].reason).toMatch(/integer/);
+    expect(results[7]).toMatchObject({ title: 'Twice labelled', reason: 'a label appears twice' });
+    const list = await (await bob.request('GET', '/prompts')).json();
+    expect(list.prompts.map((p: { title: string; is_public: boolean }) => [p.title, p.is_public]).sort()).toEqual([['Good one', false], ['Good two', false]]);
+  });
+
+  it('takes a request of several full-size prompts (2 MB), and refuses one over 8 MiB with 413', async () => {
+    const bob = await api.createUser();
+    const big = Array.from({ length: 20 }, (_, i) => ({ title: `Big ${i}`, content: `${i} ${'x'.repeat(99_990)}` }));
+    const results = await importPrompts(bob, big);
+    expect(results.every((r: { status: string }) => r.status === 'imported')).toBe(true);
+    const tooBig = Array.from({ length: 90 }, (_, i) => ({ title: `Big ${i}`, content: 'x'.repeat(99_990) }));
+    const res = await bob.request('POST', '/import/prompts', { prompts: tooBig });
+    expect(res.status).toBe(413);
+  });
+
+  it('answers a request that is not a list of prompts, or too many, with 400 and imports nothing', async () => {
+    const bob = await api.createUser();
+    for (const body of [{}, { prompts: [] }, { prompts: 'x' }, { prompts: Array.from({ length: 101 }, () => ({ title: 't', content: 'c' })) }]) {
+      expect((await bob.request('POST', '/import/prompts', body)).status).toBe(400);
+    }
+    expect((await (await bob.request('GET', '/prompts')).json()).prompts).toEqual([]);
+  });
+});
