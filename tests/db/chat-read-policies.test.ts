@@ -33,7 +33,7 @@ async function reads(actor: Actor, g: Group) {
 }
 
 /** EXPLAIN (verbose, costs off) of a statement as the actor, as one text. */
-const planAs = (actor: AuthUser, statement: (tx: TransactionSql) => Promise<unknown[]>) => asActor(db.sql, actor, async (tx) => {
+const planAs = (actor: AuthUser, statement: (tx: TransactionSql) => PromiseLike<readonly unknown[]>) => asActor(db.sql, actor, async (tx) => {
   const rows = (await statement(tx)) as Record<string, string>[];
   return rows.map((r) => r['QUERY PLAN']).join('\n');
 });

@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -33,7 +34,7 @@ export interface VectorDatabaseOptions {
 }
 
 export async function startVectorDatabase(options: VectorDatabaseOptions = {}): Promise<VectorDatabase> {
-  const db = await PGlite.create({ extensions: { vector, pgcrypto, uuid_ossp } });
+  const db = await PGlite.create({ extensions: { vector, pgcrypto, pg_trgm, uuid_ossp } });
   const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 16 });
   await server.start();
   // `host:port`, the port the system assigned once listening.
