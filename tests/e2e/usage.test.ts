@@ -105,14 +105,35 @@ describe('usage figures in the browser', { timeout: 120_000 }, () => {
     expect(csv).toHaveLength(2);
     expect(csv[1]).toContain('2026-05-02T01:30:00.000');
 
-    // A browser whose zone the server does not know yet (no cookie): no UTC figures first, then the reader's.
+    // A browser whose zone the server does not know yet (no cookie): UTC's figures, said so, then the reader's.
     await page.context().clearCookies({ name: 'mrprompt-tz' });
     const firstHtml = await (await page.request.get('/usage?from=2026-05-02&to=2026-05-02')).text();
-    expect(firstHtml).toContain('Counting your calls by the days of your time zone');
-    expect(firstHtml).not.toContain('data-testid="usage-totals"');
+    expect(firstHtml).toContain('data-testid="usage-zone">Days in UTC');
+    expect(firstHtml).toContain('data-testid="usage-zone-unknown"');
+    expect(firstHtml).toContain('data-testid="usage-totals"');
     await page.goto('/usage?from=2026-05-02&to=2026-05-02');
-    await expect(page.getByTestId('usage-zone').textContent()).resolves.toBe('Days in Europe/Berlin');
+    // Once the scripts run, the browser says its zone and the page asks again.
+    await page.getByTestId('usage-zone').filter({ hasText: /^Days in Europe\/Berlin$/ }).waitFor();
     await expect(page.getByTestId('usage-totals').locator('div', { hasText: 'Calls' }).first().locator('dd').textContent()).resolves.toBe('1');
+
+    // JavaScript off (the browser never says its zone): UTC's days, labelled, figures and all.
+    const cookies = (await page.context().storageState()).cookies.filter((c) => c.name !== 'mrprompt-tz');
+    const noScript = await e2e.browser.newContext({ baseURL: e2e.webUrl, javaScriptEnabled: false, timezoneId: 'Europe/Berlin', storageState: { cookies, origins: [] } });
+    try {
+      const still = await noScript.newPage();
+      await still.goto('/usage?from=2026-05-01&to=2026-05-02');
+      await expect(still.getByTestId('usage-zone').textContent()).resolves.toBe(
+        'Days in UTC: your browser has not told this page its time zone (it does when JavaScript runs)');
+      expect(await still.getByText('Counting your calls').count()).toBe(0);
+      await expect(still.getByTestId('usage-totals').locator('div', { hasText: 'Calls' }).first().locator('dd').textContent()).resolves.toBe('1');
+      // The call at 23:30 UTC is on May 1 in UTC (May 2 in Berlin, above).
+      const section = still.locator('section', { has: still.getByRole('heading', { name: 'Calls and errors per day' }) });
+      const rows = await section.locator('tbody tr').evaluateAll((trs) => trs.map((r) => [...r.children].slice(0, 2).map((c) => c.textContent)));
+      expect(rows).toEqual([['May 1', '1'], ['May 2', '0']]);
+      expect(await still.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).toBe('/api/usage/export?from=2026-05-01&to=2026-05-03&tz=UTC');
+    } finally {
+      await noScript.close();
+    }
 
     // A zone the server does not know (a browser with newer tz data): UTC's days, said so, never an error.
     await page.context().addCookies([{ name: 'mrprompt-tz', value: 'Mars%2FOlympus_Mons', url: e2e.webUrl }]);
