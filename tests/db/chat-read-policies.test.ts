@@ -33,10 +33,8 @@ async function reads(actor: Actor, g: Group) {
 }
 
 /** EXPLAIN (verbose, costs off) of a statement as the actor, as one text. */
-const planAs = (actor: AuthUser, statement: (tx: TransactionSql) => PromiseLike<readonly unknown[]>) => asActor(db.sql, actor, async (tx) => {
-  const rows = (await statement(tx)) as Record<string, string>[];
-  return rows.map((r) => r['QUERY PLAN']).join('\n');
-});
+const planAs = (actor: AuthUser, statement: (tx: TransactionSql) => PromiseLike<readonly Record<string, unknown>[]>) =>
+  asActor(db.sql, actor, async (tx) => (await statement(tx)).map((r) => String(r['QUERY PLAN'])).join('\n'));
 
 describe('chat_sessions and messages: who reads a group chat', () => {
   it('the owner, a member and a viewer read the chat and its messages', async () => {
