@@ -275,6 +275,43 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await expect.poll(() => page.getByTestId('version-view').textContent()).toContain('v1 {{x}}');
   });
 
+  it('imports prompts from a Mr.Prompt export into another account and from chatbot-ui, reporting what was skipped', async () => {
+    const alice = await e2e.newPage();
+    await signUp(alice);
+    await createPrompt(alice, { title: 'Release notes', content: 'Summarise {{changes}}', tags: 'writing', isPublic: true });
+    await saveVersion(alice, 'Summarise {{changes}} for {{audience|users}}', 'audience', 2);
+    const exported = await alice.evaluate(async () => (await fetch('/api/me/export')).text());
+
+    const bob = await e2e.newPage();
+    await signUp(bob);
+    await open(bob, '/prompts');
+    await bob.getByRole('link', { name: 'Import prompts' }).click();
+    const section = bob.getByRole('region', { name: 'Import prompts' });
+    const upload = async (name: string, text: string) => {
+      await section.getByLabel('Prompt file (JSON)').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+      await section.getByRole('button', { name: 'Import prompts' }).click();
+    };
+    await upload('mrprompt-export.json', exported);
+    await expect.poll(() => section.getByTestId('prompt-import-summary').textContent()).toBe('1 prompt imported from a Mr.Prompt export.');
+    await section.getByRole('link', { name: 'Release notes' }).click();
+    await bob.waitForURL(/\/prompts\/[0-9a-f-]{36}$/);
+    await expect(bob.getByLabel('Template').inputValue()).resolves.toBe('Summarise {{changes}} for {{audience|users}}');
+    await expect.poll(() => bob.getByRole('region', { name: 'History' }).getByRole('listitem').count()).toBe(2);
+    await expect(bob.getByRole('heading', { level: 1 }).locator('xpath=..').textContent()).resolves.not.toContain('public');
+
+    const chatbotUi = { version: 4, history: [], folders: [], prompts: [
+      { id: '1', name: 'Translate', description: '', content: 'Translate {{text}} to {{language}}', model: null, folderId: null },
+      { id: '2', name: 'Broken', description: '', content: 'Count {{n:integer}}', model: null, folderId: null },
+    ] };
+    await open(bob, '/settings/import#prompts');
+    await upload('chatbot-ui.json', JSON.stringify(chatbotUi));
+    await expect.poll(() => section.getByTestId('prompt-import-summary').textContent())
+      .toBe('1 prompt imported from a chatbot-ui export; 1 prompt skipped.');
+    await expect(section.getByRole('list', { name: 'Skipped prompts' }).textContent()).resolves.toMatch(/Broken: .*integer/);
+    await open(bob, '/prompts');
+    await bob.getByRole('link', { name: 'Translate' }).first().waitFor();
+  });
+
   it('a locked label moved with "Move even if locked" stays locked, and its own button unlocks it', async () => {
     const page = await e2e.newPage();
     await signUp(page);

@@ -1,0 +1,42 @@
+// Reading prompt files (this app's export, chatbot-ui's) and cutting them into requests
+// within the API's limits.
+import { describe, expect, it } from 'vitest';
+import { parsePromptFile, promptBatches } from './prompts';
+import { UnknownFormat } from './run';
+
+describe('prompt files', () => {
+  it("reads a Mr.Prompt export's prompts as they are (the API reads versions and labels)", () => {
+    const prompt = { id: 'p1', title: 'Reply', content: 'Hi {{x}}', versions: [{ version: 1, title: 'Reply', content: 'Hi {{x}}' }], labels: [] };
+    const parsed = parsePromptFile(JSON.stringify({ format: 'mrprompt-export/1', sessions: [], prompts: [prompt] }));
+    expect(parsed).toEqual({ format: 'mrprompt', items: [{ label: 'Reply', body: prompt }] });
+  });
+
+  it("reads chatbot-ui's prompts (name → title), keeps unreadable ones for the API to explain, and takes a bare array", () => {
+    const file = { version: 4, history: [], folders: [], prompts: [
+      { id: '1', name: 'Summarise', description: 'Short', content: 'Summarise {{text}}', model: {}, folderId: null },
+      { id: '2', name: 'Broken' },
+    ] };
+    const parsed = parsePromptFile(JSON.stringify(file));
+    expect(parsed.format).toBe('chatbot-ui');
+    expect(parsed.items).toEqual([
+      { label: 'Summarise', body: { title: 'Summarise', content: 'Summarise {{text}}', description: 'Short' } },
+      { label: 'Broken', body: { id: '2', name: 'Broken' } },
+    ]);
+    expect(parsePromptFile(JSON.stringify([{ name: 'A', content: 'b' }])).items[0].body).toEqual({ title: 'A', content: 'b', description: '' });
+  });
+
+  it('says what is wrong with a file that is not JSON or has no prompts', () => {
+    expect(() => parsePromptFile('nope')).toThrow(UnknownFormat);
+    expect(() => parsePromptFile('{"sessions":[]}')).toThrow(/no prompts/);
+  });
+
+  it('sends at most 100 prompts and about 7 MB a request, and sets aside one too large for any', () => {
+    const small = Array.from({ length: 250 }, (_, i) => ({ label: `p${i}`, body: { title: `p${i}`, content: 'x' } }));
+    expect(promptBatches(small).batches.map((b) => b.length)).toEqual([100, 100, 50]);
+    const big = Array.from({ length: 10 }, (_, i) => ({ label: `b${i}`, body: { title: `b${i}`, content: 'x'.repeat(1_000_000) } }));
+    const huge = { label: 'huge', body: { title: 'huge', versions: Array.from({ length: 90 }, () => ({ title: 't', content: 'x'.repeat(100_000) })) } };
+    const { batches, tooLarge } = promptBatches([...big, huge]);
+    expect(batches.map((b) => b.length)).toEqual([7, 3]);
+    expect(tooLarge.map((item) => item.label)).toEqual(['huge']);
+  });
+});

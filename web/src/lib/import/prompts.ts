@@ -1,0 +1,118 @@
+/**
+ * Prompt import in the browser: reads this app's account export (its `prompts`, with
+ * versions and labels) or chatbot-ui's export (`prompts: [{ name, content, description }]`,
+ * also a bare array of them), sends them to POST /api/import/prompts in batches that fit its
+ * limits, and sums up what was imported and what was skipped and why. The API checks each
+ * prompt on its own, so a bad one is skipped there with its reason; a prompt too large for a
+ * request is skipped here, and a batch that fails is reported while the rest still go.
+ */
+import { z } from 'zod';
+import { browserApi, ok } from '../api';
+import { UnknownFormat } from './run';
+
+/** The largest file read (the browser holds it in memory as text). */
+export const MAX_FILE_BYTES = 50 * 1024 * 1024;
+/** The API's limits per request (routes/import.ts, app.ts), with room to spare for the envelope. */
+const PER_REQUEST = 100;
+const REQUEST_BYTES = 7 * 1024 * 1024;
+
+export type PromptFormat = 'mrprompt' | 'chatbot-ui';
+
+export interface PromptItem {
+  /** What the report calls it. */
+  label: string;
+  /** Sent as is: the API reads it. */
+  body: unknown;
+}
+
+export interface PromptReport {
+  format: PromptFormat;
+  imported: { prompt_id: string; title: string; versions: number; renamed_from: string | null }[];
+  skipped: { title: string; reason: string }[];
+  failures: string[];
+}
+
+const ChatbotUiPrompt = z.object({ name: z.string(), content: z.string(), description: z.string().nullish() }).loose();
+
+const labelOf = (raw: unknown, index: number) => {
+  const named = z.object({ title: z.string().min(1) }).or(z.object({ name: z.string().min(1) })).safeParse(raw);
+  return named.success ? ('title' in named.data ? named.data.title : named.data.name) : `Item ${index + 1}`;
+};
+
+/** Recognises the file's prompts; throws UnknownFormat if it has none this import reads. */
+export function parsePromptFile(text: string): { format: PromptFormat; items: PromptItem[] } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UnknownFormat('This file is not JSON. Choose a Mr.Prompt export or a chatbot-ui export (.json).');
+  }
+  const record = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
+  const prompts = Array.isArray(data) ? data : Array.isArray(record?.prompts) ? (record.prompts as unknown[]) : null;
+  if (!prompts) throw new UnknownFormat('This JSON has no prompts. Choose a Mr.Prompt export (Settings › Export my data) or a chatbot-ui export.');
+  if (typeof record?.format === 'string' && record.format.startsWith('mrprompt-export/')) {
+    return { format: 'mrprompt', items: prompts.map((body, i) => ({ label: labelOf(body, i), body })) };
+  }
+  // chatbot-ui: a prompt's `name` is its title; the API skips what is not a prompt, with the reason.
+  const items = prompts.map((raw, i) => {
+    const prompt = ChatbotUiPrompt.safeParse(raw);
+    const body = prompt.success ? { title: prompt.data.name.trim(), content: prompt.data.content, description: prompt.data.description ?? '' } : raw;
+    return { label: labelOf(raw, i), body };
+  });
+  return { format: 'chatbot-ui', items };
+}
+
+/** Batches within the API's limits; a prompt too large for any request is returned apart. */
+export function promptBatches(items: PromptItem[]): { batches: PromptItem[][]; tooLarge: PromptItem[] } {
+  const batches: PromptItem[][] = [];
+  const tooLarge: PromptItem[] = [];
+  let batch: PromptItem[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = new TextEncoder().encode(JSON.stringify(item.body)).length;
+    if (size > REQUEST_BYTES) {
+      tooLarge.push(item);
+      continue;
+    }
+    if (batch.length && (batch.length === PER_REQUEST || bytes + size > REQUEST_BYTES)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(item);
+    bytes += size;
+  }
+  if (batch.length) batches.push(batch);
+  return { batches, tooLarge };
+}
+
+export async function runPromptImport(
+  parsed: { format: PromptFormat; items: PromptItem[] },
+  onProgress: (done: number, total: number) => void,
+): Promise<PromptReport> {
+  const { batches, tooLarge } = promptBatches(parsed.items);
+  const report: PromptReport = {
+    format: parsed.format,
+    imported: [],
+    skipped: tooLarge.map((item) => ({ title: item.label, reason: `too large to import (over ${REQUEST_BYTES / 1024 / 1024} MB with its versions)` })),
+    failures: [],
+  };
+  let done = tooLarge.length;
+  onProgress(done, parsed.items.length);
+  for (const batch of batches) {
+    try {
+      const { results } = await ok(browserApi().POST('/api/import/prompts', { body: { prompts: batch.map((item) => item.body) } }));
+      for (const result of results) {
+        const label = batch[result.index]?.label ?? `Item ${result.index + 1}`;
+        if (result.status === 'imported' && result.prompt_id) {
+          report.imported.push({ prompt_id: result.prompt_id, title: result.title ?? label, versions: result.versions ?? 1, renamed_from: result.renamed_from ?? null });
+        } else report.skipped.push({ title: result.title ?? label, reason: result.reason ?? 'not a prompt' });
+      }
+    } catch (err) {
+      report.failures.push(`${batch.map((item) => `“${item.label}”`).join(', ')}: ${err instanceof Error ? err.message : 'the import failed'}`);
+    }
+    done += batch.length;
+    onProgress(done, parsed.items.length);
+  }
+  return report;
+}
