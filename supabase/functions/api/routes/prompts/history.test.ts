@@ -81,6 +81,10 @@ describe('prompt versions', () => {
     expect(second.next_cursor).toBeNull();
     expect(first.versions[0]).not.toHaveProperty('content');
     expect((await bob.request('GET', `/prompts/${id}/history`)).status).toBe(404);
+    // The first line of a template written with Windows line ends, after blank lines.
+    const crlf = await (await alice.request('POST', '/prompts', { title: 'T', content: '\r\n \r\n  First line\r\nsecond' })).json();
+    const [only] = (await (await alice.request('GET', `/prompts/${crlf.id}/history`)).json()).versions;
+    expect(only.first_line).toBe('First line');
   });
 
   it('lists versions newest first in pages, and gets one', async () => {

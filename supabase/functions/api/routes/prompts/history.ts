@@ -48,7 +48,7 @@ const VersionsQuery = z.strictObject({
 const versionCursor = z.strictObject({ v: versionNumber });
 
 // A template's first non-blank line (Postgres regular expression: from the first non-space character to the line's end).
-const FIRST_LINE = String.raw`[^\s][^\n]*`;
+const FIRST_LINE = String.raw`[^\s][^\r\n]*`;
 
 type PromptVersionSummary = z.infer<typeof PromptVersionSummarySchema>;
 
