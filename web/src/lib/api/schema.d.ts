@@ -4045,6 +4045,90 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/prompts/summaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same list without the templates (for a library page or a picker)
+         * @description Takes the same filters and cursors as `GET /prompts`; each prompt comes with its variables and its template's length, not the template.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    /** @description 1..100, default 20 */
+                    limit?: number;
+                    /** @description Web-search syntax over title, description and content, the last word also as a prefix; without quotes or `-word`, also part of a word in the name, title or description (3 characters or more). Blank: no search */
+                    q?: string;
+                    /** @description mine (default) or public */
+                    scope?: "mine" | "public";
+                    tag?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of prompts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PromptSummaryList"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (an API key without the scope this needs: insufficient_scope; one on a route that needs a session: session_required) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/providers": {
         parameters: {
             query?: never;
@@ -8254,6 +8338,39 @@ export type components = {
         PromptList: {
             next_cursor: string | null;
             prompts: components["schemas"]["Prompt"][];
+        };
+        PromptSummary: {
+            /** @description The template's length in characters */
+            chars: number;
+            config: components["schemas"]["PromptConfig"];
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            /** Format: uuid */
+            forked_from: string | null;
+            /** Format: uuid */
+            id: string;
+            is_owner: boolean;
+            is_public: boolean;
+            latest_version: number;
+            /**
+             * @description Unique per owner; what other apps resolve the prompt by
+             * @example support-reply
+             */
+            name: string;
+            /** @description Goes up on every change of the prompt (description, tags and visibility too); send it back as `expected_revision` to have a stale edit refused */
+            revision: number;
+            tags: string[];
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: uuid */
+            user_id: string;
+            variables: components["schemas"]["TemplateVariable"][];
+        };
+        PromptSummaryList: {
+            next_cursor: string | null;
+            prompts: components["schemas"]["PromptSummary"][];
         };
         PromptTestCase: {
             /** Format: uuid */

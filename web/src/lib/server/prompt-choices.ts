@@ -9,7 +9,7 @@ export async function ownPromptChoices(api: Api): Promise<{ id: string; title: s
   const choices: { id: string; title: string }[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const { prompts, next_cursor } = await ok(api.GET('/api/prompts', { params: { query: { scope: 'mine', limit: 100, cursor } } }));
+    const { prompts, next_cursor } = await ok(api.GET('/api/prompts/summaries', { params: { query: { scope: 'mine', limit: 100, cursor } } }));
     choices.push(...prompts.map(({ id, title }) => ({ id, title })));
     if (!next_cursor) break;
     cursor = next_cursor;

@@ -16,7 +16,7 @@ export const load: PageServerLoad = async (event) => {
   const q = (event.url.searchParams.get('q') ?? '').trim().slice(0, 200);
   try {
     const [{ prompts, next_cursor }, providers] = await Promise.all([
-      ok(api.GET('/api/prompts', { params: { query: { scope: 'mine', limit: PICKER_SIZE, ...(q ? { q } : {}) } } })),
+      ok(api.GET('/api/prompts/summaries', { params: { query: { scope: 'mine', limit: PICKER_SIZE, ...(q ? { q } : {}) } } })),
       loadProviders(api),
     ]);
     let versions: { version: number; variables: TemplateVariable[] }[] = [];

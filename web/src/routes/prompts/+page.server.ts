@@ -1,4 +1,5 @@
-// The prompt library list: mine or public, with text search, a tag filter and paging.
+// The prompt library list: mine or public, with text search, a tag filter and paging (summaries:
+// the list shows no template).
 import { z } from 'zod';
 import { ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
@@ -18,7 +19,7 @@ export const load: PageServerLoad = async (event) => {
   try {
     const { scope, q, tag, cursor } = params;
     const query = { scope, q: q || undefined, tag: tag || undefined, cursor: cursor || undefined };
-    const { prompts, next_cursor } = await ok(api.GET('/api/prompts', { params: { query } }));
+    const { prompts, next_cursor } = await ok(api.GET('/api/prompts/summaries', { params: { query } }));
     return {
       params,
       nextCursor: next_cursor,

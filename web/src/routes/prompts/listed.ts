@@ -1,8 +1,8 @@
 // What the prompt library's list shows of each prompt (the first page from the server, the next
 // ones read in the browser).
-import type { Prompt } from '$lib/api';
+import type { PromptSummary } from '$lib/api';
 
-type ListedPrompt = Pick<Prompt, 'id' | 'title' | 'description' | 'tags' | 'is_public' | 'latest_version' | 'updated_at'>;
+type ListedPrompt = Pick<PromptSummary, 'id' | 'title' | 'description' | 'tags' | 'is_public' | 'latest_version' | 'updated_at'>;
 
 export function listed({ id, title, description, tags, is_public, latest_version, updated_at }: ListedPrompt): ListedPrompt {
   return { id, title, description, tags, is_public, latest_version, updated_at };

@@ -37,7 +37,8 @@ export const ImportPromptItem = z
     tags: promptFields.tags.nullish().transform((t) => t ?? []),
     config: promptFields.config.nullish(),
     versions: z.array(ImportVersion).max(10_000).optional(),
-    labels: z.array(ImportLabel).max(100).optional(),
+    // A prompt holds at most 50 labels (prompt_labels_enforce_quota).
+    labels: z.array(ImportLabel).max(50).optional(),
   })
   .refine((p) => p.content !== undefined || (p.versions?.length ?? 0) > 0, { message: 'has no template (content or versions)' });
 
@@ -115,7 +116,7 @@ function titleOf(raw: unknown): string | null {
 /** Why the database refused an item, in words (never the SQL or its values). */
 function refusal(error: unknown): string {
   if (error instanceof postgres.PostgresError) {
-    if (error.code === ROW_QUOTA) return 'your account holds as many prompts (or labels or versions) as it may: delete some first';
+    if (error.code === ROW_QUOTA) return 'your account already holds as many prompts as it may (10,000): delete some first';
     if (error.code === UNIQUE_VIOLATION) return 'a label appears twice';
     if (error.code === CHECK_VIOLATION) return 'a field is outside what a prompt may hold';
     return 'the database refused it';

@@ -181,6 +181,24 @@ describe('prompts CRUD', () => {
     expect(await q(bob, 'mmar')).toEqual([]);
   });
 
+  it('lists summaries without the templates: same prompts, filters and pages as the list, a fraction of the bytes', async () => {
+    const alice = await api.createUser();
+    for (let i = 0; i < 5; i++) {
+      await createPrompt(alice, { title: `Long ${i}`, content: `Use {{x}} ${'é'.repeat(50_000)}`, tags: i % 2 ? ['odd'] : [] });
+    }
+    for (const query of ['limit=2', 'tag=odd', 'q=long']) {
+      const full = await (await alice.request('GET', `/prompts?${query}`)).text();
+      const light = await (await alice.request('GET', `/prompts/summaries?${query}`)).text();
+      const [a, b] = [JSON.parse(full), JSON.parse(light)];
+      expect(b.prompts.map((p: { id: string }) => p.id), query).toEqual(a.prompts.map((p: { id: string }) => p.id));
+      expect(b.next_cursor, query).toBe(a.next_cursor);
+      expect(light.length * 20, query).toBeLessThan(full.length);
+    }
+    const { prompts } = await (await alice.request('GET', '/prompts/summaries?limit=1')).json();
+    expect(prompts[0]).not.toHaveProperty('content');
+    expect(prompts[0]).toMatchObject({ title: 'Long 4', chars: 50_010, is_owner: true, variables: [{ name: 'x' }] });
+  });
+
   it('pages stably through prompts that share the same updated_at', async () => {
     const alice = await api.createUser();
     const ids: string[] = [];

@@ -4,10 +4,11 @@
  * becomes a new version through the database trigger, with the request's commit message.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { TransactionSql } from 'postgres';
 import type { AppEnv } from '../../lib/context.ts';
 import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../../lib/cursor.ts';
-import { nonEmpty, NOTHING_TO_UPDATE, optionalQuery, trimmed } from '../../lib/inputs.ts';
+import { codePoints, nonEmpty, NOTHING_TO_UPDATE, optionalQuery, trimmed } from '../../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../../lib/openapi.ts';
 import { cursorParam, limitParam, takePage } from '../../lib/pagination.ts';
 import { PromptSchema, type PromptRow } from '../../lib/resource-schemas.ts';
@@ -55,6 +56,12 @@ const ListQuery = z.strictObject({
 
 const PromptList = z.object({ prompts: z.array(PromptSchema), next_cursor: z.string().nullable() }).openapi('PromptList');
 
+/** A prompt as a list or a picker shows it: everything but the template, which can be 100 KB. */
+const PromptSummarySchema = PromptSchema.omit({ content: true, labels: true })
+  .extend({ chars: z.number().int().openapi({ description: "The template's length in characters" }) })
+  .openapi('PromptSummary');
+const PromptSummaryList = z.object({ prompts: z.array(PromptSummarySchema), next_cursor: z.string().nullable() }).openapi('PromptSummaryList');
+
 const tags = ['prompts'];
 const IdParams = UuidParam();
 
@@ -64,6 +71,13 @@ const routes = {
     summary: 'List my prompts or the public library, newest change first',
     request: { query: ListQuery },
     responses: { 200: jsonResponse(PromptList, 'A page of prompts'), ...errorResponses(400, 401) },
+  }),
+  summaries: createRoute({
+    method: 'get', path: '/summaries', tags, security,
+    summary: 'The same list without the templates (for a library page or a picker)',
+    description: 'Takes the same filters and cursors as `GET /prompts`; each prompt comes with its variables and its template\'s length, not the template.',
+    request: { query: ListQuery },
+    responses: { 200: jsonResponse(PromptSummaryList, 'A page of prompts'), ...errorResponses(400, 401) },
   }),
   create: createRoute({
     method: 'post', path: '/', tags, security,
@@ -125,8 +139,9 @@ function searchMatch(sql: TransactionSql, q: string) {
 
 export const promptCrudRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 
-promptCrudRoutes.openapi(routes.list, async (c) => {
-  const { scope = 'mine', q, tag, limit, cursor } = c.req.valid('query');
+/** A page of the library as the list's query asks (mine or public, search, tag, cursor), newest change first. */
+async function listPage(c: Context<AppEnv>, query: z.infer<typeof ListQuery>) {
+  const { scope = 'mine', q, tag, limit, cursor } = query;
   const after = cursor ? decodeCursor(cursor, timeIdCursor) : null;
   const rows = await c.var.db.withUserTransaction(
     c.var.user,
@@ -141,7 +156,15 @@ promptCrudRoutes.openapi(routes.list, async (c) => {
        limit ${limit + 1}`,
   );
   const page = takePage(rows, limit, (row) => ({ t: row.cursor_t, id: row.id }));
-  return c.json({ prompts: page.items.map(({ cursor_t: _, ...row }) => presentPrompt(row)), next_cursor: page.next_cursor }, 200);
+  return { prompts: page.items.map(({ cursor_t: _, ...row }) => presentPrompt(row)), next_cursor: page.next_cursor };
+}
+
+promptCrudRoutes.openapi(routes.list, async (c) => c.json(await listPage(c, c.req.valid('query')), 200));
+
+// Registered before GET /{id}, which would otherwise read `summaries` as an id.
+promptCrudRoutes.openapi(routes.summaries, async (c) => {
+  const { prompts, next_cursor } = await listPage(c, c.req.valid('query'));
+  return c.json({ prompts: prompts.map(({ content, ...prompt }) => ({ ...prompt, chars: codePoints(content) })), next_cursor }, 200);
 });
 
 promptCrudRoutes.openapi(routes.create, async (c) => {
