@@ -1,7 +1,8 @@
 // Reading prompt files (this app's export, chatbot-ui's) and cutting them into requests
 // within the API's limits.
 import { describe, expect, it } from 'vitest';
-import { parsePromptFile, promptBatches } from './prompts';
+import { createApi } from '../api';
+import { parsePromptFile, promptBatches, runPromptImport } from './prompts';
 import { UnknownFormat } from './run';
 
 describe('prompt files', () => {
@@ -38,5 +39,23 @@ describe('prompt files', () => {
     const { batches, tooLarge } = promptBatches([...big, huge]);
     expect(batches.map((b) => b.length)).toEqual([7, 3]);
     expect(tooLarge.map((item) => item.label)).toEqual(['huge']);
+  });
+});
+
+describe('sending prompts', () => {
+  it('waits out a 429 (Retry-After) and then imports, instead of reporting the batch as failed', async () => {
+    const answers = [
+      new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'Too many import requests' } }), { status: 429, headers: { 'retry-after': '1', 'content-type': 'application/json' } }),
+      new Response(JSON.stringify({ results: [{ index: 0, status: 'imported', prompt_id: '0190a0b0-0000-7000-8000-000000000001', name: 'a', title: 'A', versions: 1, renamed_from: null }] }), { status: 200, headers: { 'content-type': 'application/json' } }),
+    ];
+    const calls: string[] = [];
+    const api = createApi(async (input) => {
+      calls.push(input instanceof Request ? input.url : String(input));
+      return answers.shift()!;
+    }, 'http://app.test');
+    const report = await runPromptImport({ format: 'chatbot-ui', items: [{ label: 'A', body: { title: 'A', content: 'x' } }] }, () => {}, api);
+    expect(report.failures).toEqual([]);
+    expect(report.imported.map((p) => p.title)).toEqual(['A']);
+    expect(calls).toEqual(['http://app.test/api/import/prompts', 'http://app.test/api/import/prompts']);
   });
 });

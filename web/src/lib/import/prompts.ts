@@ -4,11 +4,12 @@
  * also a bare array of them), sends them to POST /api/import/prompts in batches that fit its
  * limits, and sums up what was imported and what was skipped and why. The API checks each
  * prompt on its own, so a bad one is skipped there with its reason; a prompt too large for a
- * request is skipped here, and a batch that fails is reported while the rest still go.
+ * request is skipped here, a rate limit is waited out, and a batch that fails is reported
+ * while the rest still go.
  */
 import { z } from 'zod';
-import { browserApi, ok } from '../api';
-import { UnknownFormat } from './run';
+import { browserApi, ok, type Api } from '../api';
+import { MAX_WAITS, retryAfterMs, UnknownFormat } from './run';
 
 /** The largest file read (the browser holds it in memory as text). */
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;
@@ -89,6 +90,7 @@ export function promptBatches(items: PromptItem[]): { batches: PromptItem[][]; t
 export async function runPromptImport(
   parsed: { format: PromptFormat; items: PromptItem[] },
   onProgress: (done: number, total: number) => void,
+  api: Api = browserApi(),
 ): Promise<PromptReport> {
   const { batches, tooLarge } = promptBatches(parsed.items);
   const report: PromptReport = {
@@ -101,7 +103,13 @@ export async function runPromptImport(
   onProgress(done, parsed.items.length);
   for (const batch of batches) {
     try {
-      const { results } = await ok(browserApi().POST('/api/import/prompts', { body: { prompts: batch.map((item) => item.body) } }));
+      // Imports share a rate-limit bucket with chat imports: a 429 is waited out (Retry-After), as there.
+      let outcome = await api.POST('/api/import/prompts', { body: { prompts: batch.map((item) => item.body) } });
+      for (let waits = 0; outcome.response.status === 429 && waits < MAX_WAITS; waits++) {
+        await new Promise((resolve) => setTimeout(resolve, retryAfterMs(outcome.response)));
+        outcome = await api.POST('/api/import/prompts', { body: { prompts: batch.map((item) => item.body) } });
+      }
+      const { results } = await ok(Promise.resolve(outcome));
       for (const result of results) {
         const label = batch[result.index]?.label ?? `Item ${result.index + 1}`;
         if (result.status === 'imported' && result.prompt_id) {

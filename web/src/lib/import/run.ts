@@ -78,7 +78,7 @@ export function parseExport(text: string): Parsed {
   throw new UnknownFormat('This JSON is neither a ChatGPT conversations.json nor a Mr.Prompt export.');
 }
 
-const MAX_WAITS = 20;
+export const MAX_WAITS = 20;
 
 export async function runImport(parsed: Parsed, onProgress: (done: number, total: number) => void): Promise<ImportReport> {
   const skipped = { ...parsed.skipped };
@@ -116,7 +116,7 @@ export async function runImport(parsed: Parsed, onProgress: (done: number, total
 }
 
 /** The API's Retry-After (seconds), within 1..60 s. */
-function retryAfterMs(response: Response): number {
+export function retryAfterMs(response: Response): number {
   const seconds = Number(response.headers.get('retry-after'));
   return Math.min(60, Math.max(1, Number.isFinite(seconds) ? seconds : 2)) * 1000;
 }
