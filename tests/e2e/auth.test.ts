@@ -102,7 +102,7 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await elsewhere.waitForURL('**/login**');
     // This browser carries on.
     await open(here, '/projects');
-    await expect(here.getByRole('heading', { name: 'Projects' }).isVisible()).resolves.toBe(true);
+    await expect.poll(() => here.getByRole('heading', { name: 'Projects' }).isVisible()).toBe(true);
   });
 
   it('Sign out ends this browser\'s session only: another device stays signed in', async () => {
@@ -119,7 +119,7 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await here.waitForURL('**/login?next=%2Fprojects');
     // The other browser keeps its own session ("Sign out of other devices" in Settings › Security ends it).
     await open(elsewhere, '/projects');
-    await expect(elsewhere.getByRole('heading', { name: 'Projects' }).isVisible()).resolves.toBe(true);
+    await expect.poll(() => elsewhere.getByRole('heading', { name: 'Projects' }).isVisible()).toBe(true);
   });
 
   it('signing out in one tab takes the browser\'s other tabs to the sign-in page, and a page brought back from the back/forward cache follows', async () => {

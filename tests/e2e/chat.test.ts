@@ -38,7 +38,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await screenshot(page, 'chat');
 
     await reload(page);
-    await expect(page.getByText('Hello from the browser', { exact: true }).count()).resolves.toBeGreaterThan(0);
+    await expect.poll(() => page.getByText('Hello from the browser', { exact: true }).count()).toBeGreaterThan(0);
     const stored = page.locator('article[aria-label="Assistant message"][data-status="complete"]');
     await stored.waitFor();
     await expect(stored.locator('pre code').textContent()).resolves.toContain('console.log');

@@ -69,10 +69,10 @@ describe('import', { timeout: 180_000 }, () => {
       expect.stringContaining('It is a cat.'),
     ]);
     const sidebar = page.getByRole('navigation', { name: 'Chats' });
-    await expect(sidebar.getByRole('link', { name: 'A picture of a cat' }).count()).resolves.toBe(1);
-    await expect(sidebar.getByRole('link', { name: 'Run some code' }).count()).resolves.toBe(1);
+    await expect.poll(() => sidebar.getByRole('link', { name: 'A picture of a cat' }).count()).toBe(1);
+    await expect.poll(() => sidebar.getByRole('link', { name: 'Run some code' }).count()).toBe(1);
     await reload(page);
-    await expect(sidebar.getByRole('link').filter({ hasText: /^(A picture of a cat|Run some code)$/ }).count()).resolves.toBe(2);
+    await expect.poll(() => sidebar.getByRole('link').filter({ hasText: /^(A picture of a cat|Run some code)$/ }).count()).toBe(2);
 
     const found: Record<string, unknown> = {};
     for (const theme of ['light', 'dark'] as const) {
@@ -88,7 +88,7 @@ describe('import', { timeout: 180_000 }, () => {
     // The repeats above added nothing.
     await expect(page.getByTestId('import-summary').textContent()).resolves.toContain('0 chats imported (0 messages) from ChatGPT; 2 already here');
     await open(page, '/chat');
-    await expect(sidebar.getByRole('link').filter({ hasText: /^(A picture of a cat|Run some code)$/ }).count()).resolves.toBe(2);
+    await expect.poll(() => sidebar.getByRole('link').filter({ hasText: /^(A picture of a cat|Run some code)$/ }).count()).toBe(2);
   });
 
   it("this app's export moves chats to another account, and a big file goes in several requests", async () => {

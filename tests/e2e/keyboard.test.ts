@@ -52,8 +52,8 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Prompts' }).waitFor();
     await tabTo(page, 'Prompts');
     await page.keyboard.press('Escape');
-    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Prompts' }).isVisible()).resolves.toBe(false);
-    await expect(focused(page)).resolves.toBe('Menu');
+    await expect.poll(() => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Prompts' }).isVisible()).toBe(false);
+    await expect.poll(() => focused(page)).toBe('Menu');
 
     // The chat's actions (behind "Chat actions" on a phone): Esc closes a panel opened in them
     // first, then the row itself, focus going back each time to what opened it.

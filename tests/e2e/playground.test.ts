@@ -62,7 +62,7 @@ describe('playground in the browser', { timeout: 120_000 }, () => {
     // Save two test cases with the prompt, then rerun them all after a reload. A case needs a
     // name (saying so, not ignoring the click); saving one keeps the results and choices shown.
     await page.getByRole('button', { name: 'Save test case' }).click();
-    await expect(page.getByRole('region', { name: 'Test cases' }).getByRole('alert').textContent()).resolves.toBe('Name the test case first.');
+    await expect.poll(() => page.getByRole('region', { name: 'Test cases' }).getByRole('alert').textContent()).toBe('Name the test case first.');
     await page.getByLabel('Save these values as').fill('no count');
     await page.getByRole('button', { name: 'Save test case' }).click();
     await page.getByRole('button', { name: 'Run “no count”' }).waitFor();

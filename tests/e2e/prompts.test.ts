@@ -135,7 +135,7 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await expect(page.getByTestId('template-problems').count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Create prompt' }).click();
     await page.waitForURL(/\/prompts\/[0-9a-f-]{36}$/);
-    await expect(page.getByLabel('Template').inputValue()).resolves.toBe('Explain \\{{user.name}} to {{audience}}');
+    await expect.poll(() => page.getByLabel('Template').inputValue()).toBe('Explain \\{{user.name}} to {{audience}}');
   });
 
   it('the / picker finds a prompt older than the newest 100 by a word being typed', async () => {

@@ -105,7 +105,7 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
       await files.getByRole('button', { name: 'Remove old.txt…' }).click();
       await files.getByRole('button', { name: 'Remove old.txt', exact: true }).click();
       await toasts.getByText('Removed old.txt.').waitFor();
-      await expect(listed.getByRole('listitem').allTextContents()).resolves.toHaveLength(1);
+      await expect.poll(() => listed.getByRole('listitem').allTextContents()).toHaveLength(1);
       await reload(page);
       await expect(listed.getByRole('listitem').allTextContents()).resolves.toEqual([expect.stringContaining('notes.md')]);
       expect(await seriousViolations(page)).toEqual([]);
@@ -301,7 +301,7 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await reload(page);
     await expect(page.getByLabel('Model id for Demo (offline)').inputValue()).resolves.toBe('my-default-model');
     await open(page, '/chat');
-    await expect(page.getByLabel('Model', { exact: true }).inputValue()).resolves.toBe('my-default-model');
+    await expect.poll(() => page.getByLabel('Model', { exact: true }).inputValue()).toBe('my-default-model');
     await open(page, '/settings');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export my data' }).click()]);

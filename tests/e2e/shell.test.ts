@@ -134,7 +134,7 @@ describe('the chat page shell', { timeout: 180_000 }, () => {
     expect(reached, 'Tab never left the sidebar for the message box').toBe(true);
     // Back at phone width the chat shows, not the drawer over it.
     await page.setViewportSize(PHONE);
-    await expect(drawerLink.isVisible()).resolves.toBe(false);
+    await expect.poll(() => drawerLink.isVisible()).toBe(false);
   });
 
   it('the open drawer makes the page behind it inert: the conversation and the top bar are out of reach (a screen reader read them)', async () => {

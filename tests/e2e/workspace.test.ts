@@ -38,7 +38,7 @@ describe('workspace', { timeout: 180_000 }, () => {
     await expect(ready.textContent()).resolves.toContain('Demo (offline)');
     await expect(ready.textContent()).resolves.toContain('no key needed');
     // The demo is what the new chat starts with: the welcome says so rather than offering it.
-    await expect(page.getByLabel('Provider', { exact: true }).inputValue()).resolves.toBe('demo');
+    await expect.poll(() => page.getByLabel('Provider', { exact: true }).inputValue()).toBe('demo');
     await welcome.getByRole('status').filter({ hasText: 'Demo (offline) is selected' }).waitFor();
     await expect(welcome.getByRole('link', { name: 'Start a chat with the demo' }).count()).resolves.toBe(0);
     expect(await bothThemes(page, 'first-run')).toEqual({});
@@ -49,10 +49,10 @@ describe('workspace', { timeout: 180_000 }, () => {
     await expect(ready.textContent()).resolves.toContain('your key …WXYZ');
     await welcome.getByRole('link', { name: 'Add another API key' }).waitFor();
     // The saved key is now the default model; the demo is one click away.
-    await expect(page.getByLabel('Provider', { exact: true }).inputValue()).resolves.toBe('custom');
+    await expect.poll(() => page.getByLabel('Provider', { exact: true }).inputValue()).toBe('custom');
     await welcome.getByRole('link', { name: 'Start a chat with the demo' }).click();
     await welcome.getByRole('status').filter({ hasText: 'is selected' }).waitFor();
-    await expect(page.getByLabel('Provider', { exact: true }).inputValue()).resolves.toBe('demo');
+    await expect.poll(() => page.getByLabel('Provider', { exact: true }).inputValue()).toBe('demo');
     await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
     await composer(page).fill('Hello demo');
     await composer(page).press('Enter');
