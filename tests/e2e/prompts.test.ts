@@ -152,10 +152,23 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
       }
     });
     await open(page, '/chat');
+    // The lists it reads are summaries: no template of the 105 travels to fill a list of titles.
+    const lists: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/api/prompts' || url.pathname === '/api/prompts/summaries') lists.push(url.pathname);
+    });
     await composer(page).press('/');
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Search prompts').fill('quarterl');
     await dialog.getByRole('option', { name: 'Quarterly figures for the board' }).waitFor();
+    expect(lists.length).toBeGreaterThanOrEqual(4); // both scopes on opening, and both for the search
+    expect(new Set(lists)).toEqual(new Set(['/api/prompts/summaries']));
+    // Chosen, it is read whole: its variable is asked for.
+    await dialog.getByRole('option', { name: 'Quarterly figures for the board' }).click();
+    await dialog.getByLabel('report', { exact: true }).waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await composer(page).press('/');
     await dialog.getByLabel('Search prompts').fill('zzzz-nothing');
     await dialog.getByText('No prompts match.').waitFor();
   });
