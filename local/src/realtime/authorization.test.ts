@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../tests/helpers/database.ts';
-import { inRolledBackTransaction } from './authorization.ts';
+import { inRolledBackTransaction, isPolicyError } from './authorization.ts';
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -28,4 +28,13 @@ it('a connection terminated mid-check fails that check only: no uncaught error, 
   await expect(check).rejects.toThrow();
   // The broken client was not put back: the next check gets a working connection.
   expect(await inRolledBackTransaction(pool, async (client) => (await client.query('select 1 as one')).rows)).toEqual([{ one: 1 }]);
+});
+
+it('counts what a policy raised as a refusal, and a database that could not answer then as no answer', () => {
+  // A policy's own error, a permission it lacks, a bad cast in it: a refusal, as hosted.
+  for (const code of ['P0001', '42501', '22P02', '42883']) expect(isPolicyError({ code })).toBe(true);
+  // Lost connection, deadlock, serialization failure, too many connections, lock or statement
+  // timeout, shutdown, I/O: asked again later, a joined channel stays open.
+  for (const code of ['08006', '40P01', '40001', '53300', '55P03', '57014', '57P01', '58030']) expect(isPolicyError({ code })).toBe(false);
+  expect(isPolicyError(new Error('socket hang up'))).toBe(false);
 });

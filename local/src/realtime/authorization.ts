@@ -111,13 +111,18 @@ export function writesPastPolicies(pool: pg.Pool, role: string): Promise<boolean
 }
 
 /**
- * An error raised by a policy (or its functions) while checking: a Postgres SQLSTATE outside
- * the connection (08) and shutdown (57) classes. Hosted counts these as a refusal
- * (RlsPolicyError → Unauthorized); anything else means the database could not be asked.
+ * An error raised by a policy (or its functions) while checking: a Postgres SQLSTATE that says
+ * something about the policy, not about the database's state at that moment. Hosted counts
+ * these as a refusal (RlsPolicyError → Unauthorized). The database could not be asked — the
+ * check is to be made again, and a joined channel stays open — on the passing conditions
+ * (https://www.postgresql.org/docs/current/errcodes-appendix.html): a lost connection (08), a
+ * rolled-back transaction such as a deadlock or serialization failure (40), insufficient
+ * resources such as too many connections (53), a lock or a statement that timed out (55P03,
+ * 57014, and the rest of class 57: shutdown, crash), a system error (58).
  */
 export function isPolicyError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57)/.test(code);
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|40|53|57|58)|^55P03$/.test(code);
 }
 
 /** `realtime:session:1` → `session:1`: the name policies and REST callers use. */
