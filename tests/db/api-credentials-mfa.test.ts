@@ -1,34 +1,21 @@
 // api_credentials with MFA: a user with a verified factor reaches their keys only from an
 // aal2 session (restrictive policy via public.meets_mfa_requirement()); users without a
 // verified factor, and the other actors, are checked as before.
-import { randomUUID } from 'node:crypto';
 import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asActor, createAuthUser, PERMISSION_DENIED, type AuthUser } from '../helpers/actors.ts';
+import { asActor, asUserAt as asUserAtLevel, createAuthUser, enrollFactor, PERMISSION_DENIED, type Aal, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 let db: TestDatabase;
 beforeAll(async () => { db = await createTestDatabase(); });
 afterAll(async () => { await db.drop(); });
 
-/** As the API runs a user's query, with the session's assurance level in the claims. */
-async function asUserAt<T>(user: AuthUser, aal: 'aal1' | 'aal2', fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-  const claims = { sub: user.id, email: user.email, role: 'authenticated', aud: 'authenticated', aal };
-  const [result] = await db.sql.begin(async (tx) => {
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
-    await tx`set local role authenticated`;
-    return [await fn(tx)] as const;
-  });
-  return result as T;
-}
+const asUserAt = <T>(user: AuthUser, aal: Aal, fn: (tx: TransactionSql) => Promise<T>) => asUserAtLevel(db.sql, user, aal, fn);
 
 async function userWithKey(factor: 'verified' | 'unverified' | null): Promise<AuthUser> {
   const user = await createAuthUser(db.sql);
   await db.sql`insert into public.api_credentials (user_id, provider, encrypted_key, key_hint) values (${user.id}, 'openai', 'v1.n.c', '…abcd')`;
-  if (factor) {
-    await db.sql`insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, secret)
-      values (${randomUUID()}, ${user.id}, 'phone app', 'totp', ${factor}, now(), now(), 'JBSWY3DPEHPK3PXP')`;
-  }
+  if (factor) await enrollFactor(db.sql, user, factor);
   return user;
 }
 

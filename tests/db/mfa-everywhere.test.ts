@@ -7,30 +7,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthUser, PERMISSION_DENIED, RLS_VIOLATION, type AuthUser } from '../helpers/actors.ts';
+import { asUserAt as asUserAtLevel, createAuthUser, enrollFactor as enroll, PERMISSION_DENIED, RLS_VIOLATION, type Aal, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 let db: TestDatabase;
 beforeAll(async () => { db = await createTestDatabase(); });
 afterAll(async () => { await db.drop(); });
 
-type Aal = 'aal1' | 'aal2';
-
-/** As the Data API (or the API function) runs a query for a token of this assurance level. */
-async function asUserAt<T>(user: AuthUser, aal: Aal, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-  const claims = { sub: user.id, email: user.email, role: 'authenticated', aud: 'authenticated', aal };
-  const [result] = await db.sql.begin(async (tx) => {
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
-    await tx`set local role authenticated`;
-    return [await fn(tx)] as const;
-  });
-  return result as T;
-}
-
-async function enrollFactor(user: AuthUser): Promise<void> {
-  await db.sql`insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, secret)
-    values (${randomUUID()}, ${user.id}, 'phone app', 'totp', 'verified', now(), now(), 'JBSWY3DPEHPK3PXP')`;
-}
+const asUserAt = <T>(user: AuthUser, aal: Aal, fn: (tx: TransactionSql) => Promise<T>) => asUserAtLevel(db.sql, user, aal, fn);
+const enrollFactor = (user: AuthUser) => enroll(db.sql, user);
 
 /** The tables the API roles reach through the Data API, Storage and Realtime, from the catalog. */
 async function protectedTables(): Promise<string[]> {

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asActor, createAuthUser, RLS_VIOLATION, type AuthUser } from '../helpers/actors.ts';
+import { asActor, asUserAt as asUserAtLevel, createAuthUser, enrollFactor, RLS_VIOLATION, type Aal, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 let db: TestDatabase;
@@ -24,22 +24,11 @@ beforeAll(async () => {
 });
 afterAll(async () => { await db.drop(); });
 
-type Aal = 'aal1' | 'aal2';
-
-async function asUserAt<T>(user: AuthUser, aal: Aal, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-  const claims = { sub: user.id, email: user.email, role: 'authenticated', aud: 'authenticated', aal };
-  const [result] = await db.sql.begin(async (tx) => {
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
-    await tx`set local role authenticated`;
-    return [await fn(tx)] as const;
-  });
-  return result as T;
-}
+const asUserAt = <T>(user: AuthUser, aal: Aal, fn: (tx: TransactionSql) => Promise<T>) => asUserAtLevel(db.sql, user, aal, fn);
 
 async function withFactor(): Promise<AuthUser> {
   const user = await createAuthUser(db.sql);
-  await db.sql`insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, secret)
-    values (${randomUUID()}, ${user.id}, 'phone app', 'totp', 'verified', now(), now(), 'JBSWY3DPEHPK3PXP')`;
+  await enrollFactor(db.sql, user);
   return user;
 }
 

@@ -71,6 +71,26 @@ export async function asActor<T>(sql: Sql, actor: Actor, fn: (tx: TransactionSql
   return result[0];
 }
 
+/** A session's authenticator assurance level: aal2 once a second factor was verified in it. */
+export type Aal = 'aal1' | 'aal2';
+
+/** As the Data API (or the API function) runs a user's query for a token of this assurance level. */
+export async function asUserAt<T>(sql: Sql, user: AuthUser, aal: Aal, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  const claims = { ...claimsFor(user), aal };
+  const result = await sql.begin(async (tx) => {
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
+    await tx`set local role authenticated`;
+    return [await fn(tx)] as const;
+  });
+  return result[0];
+}
+
+/** Gives the user a TOTP factor (as Auth stores one), verified unless said otherwise. */
+export async function enrollFactor(sql: Sql, user: AuthUser, status: 'verified' | 'unverified' = 'verified'): Promise<void> {
+  await sql`insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, secret)
+    values (${randomUUID()}, ${user.id}, 'phone app', 'totp', ${status}, now(), now(), 'JBSWY3DPEHPK3PXP')`;
+}
+
 /** Postgres' message when a row fails a policy's `with check`. */
 export const RLS_VIOLATION = /new row violates row-level security policy/;
 /** Postgres' message when the role lacks a table or column privilege. */
