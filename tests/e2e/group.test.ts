@@ -18,11 +18,9 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await e2e?.stop();
   });
 
-  it('two people in one chat see each other\'s messages, presence and typing live', async () => {
+  it('two people in one chat see each other\'s messages, files, presence and typing live', async () => {
     const member = await e2e.newPage();
     const memberEmail = await signUp(member, newEmail('mia'));
-    const viewer = await e2e.newPage();
-    const viewerEmail = await signUp(viewer, newEmail('vic'));
     const owner = await e2e.newPage();
     const ownerEmail = await signUp(owner, newEmail('olive'));
     const chatUrl = await ownerAsks(owner, 'Hello team');
@@ -32,7 +30,6 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await open(member, '/chat');
     await owner.getByRole('button', { name: 'People' }).click();
     await invite(owner, memberEmail);
-    await invite(owner, viewerEmail, 'viewer');
     await ownerPays(owner);
     await owner.getByRole('button', { name: 'People' }).click();
 
@@ -91,6 +88,21 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await member.getByTestId('typing').getByText(`${nameOf(ownerEmail)} is typing…`).waitFor();
     await screenshot(member, 'group-chat-member');
     expect(await seriousViolations(member)).toEqual([]);
+  });
+
+  it('an unsent draft comes back without a word of typing; a viewer reads along and is made a member; a removed member stops following', async () => {
+    const viewer = await e2e.newPage();
+    const viewerEmail = await signUp(viewer, newEmail('vic'));
+    const { member, memberEmail, owner, ownerEmail, chatUrl } = await startGroupChat(e2e, { member: 'mia', owner: 'olive', text: 'Hello team', pays: true });
+    await owner.getByRole('button', { name: 'People' }).click();
+    await invite(owner, viewerEmail, 'viewer');
+    await owner.getByRole('button', { name: 'People' }).click();
+    await member.getByTestId('messages').and(member.locator('[data-live="true"]')).waitFor();
+    await composer(member).fill('Can we meet on Friday?');
+    await composer(member).press('Enter');
+    await owner.getByRole('article', { name: `Message from ${nameOf(memberEmail)}` }).getByText('Can we meet on Friday?').waitFor();
+    await composer(owner).fill('Friday works');
+    await member.getByTestId('typing').getByText(`${nameOf(ownerEmail)} is typing…`).waitFor();
 
     // The owner leaves with that text unsent and comes back: it is back in their box (the tab's
     // draft), and the member is not told they are typing — nobody typed.
