@@ -57,10 +57,17 @@ describe('prompt import', () => {
     expect(await (await bob.request('GET', `/prompts/${first.prompt_id}`)).json()).toMatchObject({ is_public: false, is_owner: true });
     expect((await alice.request('GET', `/prompts/${first.prompt_id}`)).status).toBe(404);
 
-    // Importing the same file again: new copies under free names, and the report says so.
+    // Importing the same file again adds nothing: each is named as already there.
     const again = await importPrompts(bob, exported.prompts);
-    expect(again[0]).toMatchObject({ status: 'imported', renamed_from: 'support-reply' });
-    expect(again[0].name).not.toBe('support-reply');
+    expect(again).toMatchObject([
+      { status: 'skipped', prompt_id: first.prompt_id, reason: 'already in your library: a prompt with the same name, title and text' },
+      { status: 'skipped', prompt_id: second.prompt_id },
+    ]);
+    expect((await (await bob.request('GET', '/prompts/summaries?scope=mine')).json()).prompts).toHaveLength(2);
+    // Another prompt under a name already used here gets a free name, and the report says so.
+    const renamed = await importPrompts(bob, [{ ...exported.prompts[0], versions: undefined, content: 'Something else' }]);
+    expect(renamed[0]).toMatchObject({ status: 'imported', renamed_from: 'support-reply' });
+    expect(renamed[0].name).not.toBe('support-reply');
   });
 
   it('skips bad items with the reason and imports the good ones around them', async () => {

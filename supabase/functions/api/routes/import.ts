@@ -120,7 +120,7 @@ const PromptImportResult = z
   .object({
     index: z.number().int().openapi({ description: "The item's place in `prompts`" }),
     status: z.enum(['imported', 'skipped']),
-    prompt_id: z.uuid().optional(),
+    prompt_id: z.uuid().optional().openapi({ description: 'The prompt made; for an item skipped as already in your library, the prompt it is' }),
     name: z.string().optional(),
     title: z.string().nullable(),
     versions: z.number().int().optional().openapi({ description: 'Versions the imported prompt has' }),

@@ -8315,7 +8315,10 @@ export type components = {
             /** @description The item's place in `prompts` */
             index: number;
             name?: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The prompt made; for an item skipped as already in your library, the prompt it is
+             */
             prompt_id?: string;
             /** @description Why it was skipped */
             reason?: string;

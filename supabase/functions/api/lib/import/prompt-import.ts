@@ -44,7 +44,7 @@ export const ImportPromptItem = z
 
 export type ImportedPrompt =
   | { index: number; status: 'imported'; prompt_id: string; name: string; title: string; versions: number; renamed_from: string | null }
-  | { index: number; status: 'skipped'; title: string | null; reason: string };
+  | { index: number; status: 'skipped'; title: string | null; reason: string; prompt_id?: string };
 
 const UNIQUE_VIOLATION = '23505';
 const CHECK_VIOLATION = '23514';
@@ -63,12 +63,31 @@ export async function importPrompts(sql: TransactionSql, userId: string, items: 
       continue;
     }
     try {
+      const held = await alreadyHeld(sql, userId, parsed.data);
+      if (held) {
+        results.push({ index, status: 'skipped', title, prompt_id: held, reason: 'already in your library: a prompt with the same name, title and text' });
+        continue;
+      }
       results.push({ index, status: 'imported', ...(await sql.savepoint((sp) => writePrompt(sp, userId, parsed.data))) });
     } catch (error) {
       results.push({ index, status: 'skipped', title, reason: refusal(error) });
     }
   }
   return results;
+}
+
+/**
+ * The caller's prompt this item already is (its newest title and text, and its name when it
+ * has one), if any: importing the same file twice adds nothing the second time.
+ */
+async function alreadyHeld(sql: TransactionSql, userId: string, item: z.infer<typeof ImportPromptItem>): Promise<string | null> {
+  const newest = item.versions?.length ? [...item.versions].sort((a, b) => (a.version ?? 0) - (b.version ?? 0)).at(-1)! : { title: item.title, content: item.content! };
+  const name = item.name && promptFields.name.safeParse(item.name).success ? item.name : null;
+  const [held] = await sql<{ id: string }[]>`
+    select id from public.prompts
+     where user_id = ${userId} and title = ${newest.title} and content = ${newest.content} and (${name}::text is null or name = ${name})
+     limit 1`;
+  return held?.id ?? null;
 }
 
 async function writePrompt(sql: TransactionSql, userId: string, item: z.infer<typeof ImportPromptItem>) {
