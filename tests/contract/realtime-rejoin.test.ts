@@ -66,7 +66,12 @@ describe('joining a channel as the web app does', () => {
       expect(client.getChannels().map((c) => c.topic)).toEqual([`realtime:${topic}`]);
 
       await send(3);
-      await expect.poll(() => received).toEqual([1, 3]);
+      // 2 may or may not arrive (the broadcasts of the transaction that ends the access go out
+      // before the channel closes); 1 and 3 arrive, each once.
+      await expect.poll(() => received.includes(3)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(received.filter((n) => n !== 2)).toEqual([1, 3]);
+      expect(received.filter((n) => n === 2).length).toBeLessThanOrEqual(1);
     } finally {
       stop();
     }
