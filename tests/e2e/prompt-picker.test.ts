@@ -1,0 +1,75 @@
+// The chat's / prompt picker: it finds prompts past the ones it loads by a word being typed,
+// reads lists without templates, and asks for the chosen prompt's variables.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composer, screenshot, signUp, startE2E, type E2E, open } from './helpers.ts';
+import { createPrompt } from './prompt-helpers.ts';
+
+describe('the / prompt picker in the browser', { timeout: 120_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('prompt-picker');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('the / picker finds a prompt older than the newest 100 by a word being typed', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    // 105 prompts; the first made (the oldest) is past the 100 the picker loads.
+    await page.evaluate(async () => {
+      const post = (title: string, content: string) =>
+        fetch('/api/prompts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title, content }) });
+      if ((await post('Quarterly figures for the board', 'Summarise {{report}}')).status !== 201) throw new Error('create failed');
+      for (let i = 1; i <= 104; i += 8) {
+        const batch = Array.from({ length: Math.min(8, 105 - i) }, (_, k) => post(`Filler ${i + k}`, `Filler ${i + k}`));
+        for (const res of await Promise.all(batch)) if (res.status !== 201) throw new Error(`create failed: ${res.status}`);
+      }
+    });
+    await open(page, '/chat');
+    // The lists it reads are summaries: no template of the 105 travels to fill a list of titles.
+    const lists: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/api/prompts' || url.pathname === '/api/prompts/summaries') lists.push(url.pathname);
+    });
+    await composer(page).press('/');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Search prompts').fill('quarterl');
+    await dialog.getByRole('option', { name: 'Quarterly figures for the board' }).waitFor();
+    expect(lists.length).toBeGreaterThanOrEqual(4); // both scopes on opening, and both for the search
+    expect(new Set(lists)).toEqual(new Set(['/api/prompts/summaries']));
+    // Chosen, it is read whole: its variable is asked for.
+    await dialog.getByRole('option', { name: 'Quarterly figures for the board' }).click();
+    await dialog.getByLabel('report', { exact: true }).waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await composer(page).press('/');
+    await dialog.getByLabel('Search prompts').fill('zzzz-nothing');
+    await dialog.getByText('No prompts match.').waitFor();
+  });
+
+  it('typing / in an empty composer opens the picker, which asks for the variables', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const title = `Translate ${crypto.randomUUID().slice(0, 6)}`;
+    await createPrompt(page, { title, content: 'Translate into {{language:enum(French,German)}}: {{text}}', temperature: '0.4', maxTokens: '120' });
+    await open(page, '/chat');
+    await composer(page).press('/');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Search prompts').fill(title);
+    await dialog.getByRole('option', { name: title }).waitFor();
+    await dialog.getByLabel('Search prompts').press('Enter');
+    // The enum's values are offered to pick from, and the keyboard lands on the first variable.
+    const language = dialog.getByLabel('language', { exact: true });
+    await expect.poll(() => language.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect(language.locator('option:not([disabled])').allTextContents()).resolves.toEqual(['French', 'German']);
+    await language.selectOption('French');
+    await dialog.getByLabel('text', { exact: true }).fill('good morning');
+    await screenshot(page, 'prompt-picker');
+    await dialog.getByRole('button', { name: 'Insert' }).click();
+    await expect.poll(() => composer(page).inputValue(), { timeout: 30_000 }).toBe('Translate into French: good morning');
+    // The model settings saved with the prompt's version become the chat's, and it says so.
+    await page.getByRole('status').filter({ hasText: "Using the prompt's settings: temperature 0.4, at most 120 tokens." }).waitFor();
+    await expect(page.getByTestId('answer-settings-summary').innerText()).resolves.toBe('T 0.4 · ≤ 120 tokens');
+  });
+});
