@@ -129,7 +129,7 @@ describe('TurnStore: the writes while and after a turn runs', () => {
       const [{ id: sessionId }] = await db.sql`select gen_random_uuid() as id`;
       const turn = await startTurn(owner.id, { sessionId, newSession: true, metadata: {} });
       await store.finish({
-        messageId: turn.answer, userId: owner.id, sessionId, units: [{ seq: 1, kind: 'content', text: 'answer' }], status: 'complete',
+        messageId: turn.answer, userId: owner.id, sessionId, units: { units: [6], content: 'answer', reasoning: '' }, status: 'complete',
         code: null, errorMessage: null, reasoningMs: null, promptTokens: 3, completionTokens: 1, ttftMs: 5, latencyMs: 9, providerMessageId: null,
         usageLog: { provider: 'demo', model: 'demo-model', promptId: null, promptVersion: null, touchCredential: false },
       });

@@ -12,7 +12,7 @@ import type { Sql } from 'postgres';
 import { callCostUsd } from '../cost.ts';
 import { findPrice, type ModelPrice } from '../prices.ts';
 import { uuidv7 } from '../uuid7.ts';
-import { packUnits, unpackUnits, type Unit } from './units.ts';
+import { unpackUnits, type PackedUnits, type Unit } from './units.ts';
 
 export type FinalStatus = 'complete' | 'stopped' | 'error';
 
@@ -20,7 +20,8 @@ export interface FinalAnswer {
   messageId: string;
   userId: string;
   sessionId: string;
-  units: readonly Unit[];
+  /** The whole answer's units, packed (no object per unit while the write waits). */
+  units: PackedUnits;
   status: FinalStatus;
   code: string | null;
   errorMessage: string | null;
@@ -61,10 +62,9 @@ export class TurnStore {
     return this.owner();
   }
 
-  /** Appends the units with seq ≥ firstSeq (a checkpoint). */
-  async checkpoint(messageId: string, firstSeq: number, units: readonly Unit[]): Promise<void> {
-    if (units.length === 0) return;
-    const packed = packUnits(units);
+  /** Appends packed units numbered from firstSeq (a checkpoint). */
+  async checkpoint(messageId: string, firstSeq: number, packed: PackedUnits): Promise<void> {
+    if (packed.units.length === 0) return;
     await this.sql`
       insert into private.message_chunks (message_id, first_seq, units, content, reasoning)
       values (${messageId}, ${firstSeq}, ${packed.units}::int[], ${packed.content}, ${packed.reasoning})
@@ -117,7 +117,7 @@ export class TurnStore {
 
   /** Writes the finished answer and its usage log, and releases the session's lock. */
   async finish(answer: FinalAnswer): Promise<void> {
-    const packed = packUnits(answer.units);
+    const packed = answer.units;
     const u = answer.usageLog;
     const tokens = { promptTokens: answer.promptTokens, cachedTokens: answer.cachedTokens ?? 0, completionTokens: answer.completionTokens };
     const costUsd = callCostUsd(findPrice(this.prices, u.provider, u.model), tokens);

@@ -25,7 +25,7 @@ import { describeProviderError, type ChatError } from './provider-errors.ts';
 import { streamProvider, type ProviderEndpoint } from './provider-stream.ts';
 import type { FinalAnswer, FinalStatus, TurnStore } from './turn-store.ts';
 import { UnitBatcher } from './unit-batcher.ts';
-import type { Unit, UnitKind } from './units.ts';
+import { packTexts, type Unit, type UnitKind } from './units.ts';
 
 export interface TurnUsage {
   prompt_tokens: number;
@@ -195,13 +195,6 @@ export class Turn {
     return { seq: i + 1, kind: this.kinds[i]!, text: this.texts[i]! };
   }
 
-  /** Units from index `from` on. */
-  private unitsFrom(from: number): Unit[] {
-    const out: Unit[] = [];
-    for (let i = from; i < this.texts.length; i++) out.push(this.unitAt(i));
-    return out;
-  }
-
   private broadcastNew() {
     if (!this.rowsExist) return; // sent once the rows exist, so a device that sees one can find the other
     for (; this.broadcastSent < this.texts.length; this.broadcastSent++) {
@@ -217,11 +210,11 @@ export class Turn {
   private checkpoint(): Promise<void> {
     this.checkpointing = this.checkpointing.then(async () => {
       const from = this.checkpointed;
-      const batch = this.unitsFrom(from);
-      if (batch.length === 0) return;
+      const to = this.texts.length;
+      if (to === from) return;
       try {
-        await this.options.store.checkpoint(this.messageId, from + 1, batch);
-        this.checkpointed = from + batch.length;
+        await this.options.store.checkpoint(this.messageId, from + 1, packTexts(this.texts, this.kinds, from));
+        this.checkpointed = to;
       } catch (error) {
         // The next checkpoint retries the same units; the final write does not depend on it.
         this.options.log.warn('chat checkpoint failed', { message: error instanceof Error ? error.message : String(error) });
@@ -283,7 +276,8 @@ export class Turn {
     if (!(await rows)) return this.finishWith({ status: 'error', code: 'not_started', error: { code: 'not_started', message: 'Your message was not saved (the chat could not be stored); send it again' }, finishReason: null, usage: null });
     clearInterval(checkpoints);
 
-    const content = this.texts.filter((_, i) => this.kinds[i] === 'content').join('');
+    const units = packTexts(this.texts, this.kinds);
+    const content = units.content;
     // The provider's counts (the stream's usage chunk); ours only where it sent none.
     const completionTokens = result?.usage?.completion_tokens ?? (content ? (await countTokensLazily())(content) : 0);
     const promptTokens = result?.usage?.prompt_tokens ?? (await o.estimatePromptTokens());
@@ -291,7 +285,7 @@ export class Turn {
     const end: TurnEnd = { status, code, error, finishReason: result?.finishReason ?? null, usage };
     await this.checkpointing;
     const final: FinalAnswer = {
-      messageId: this.messageId, userId: o.userId, sessionId: o.sessionId, units: this.unitsFrom(0), status, code,
+      messageId: this.messageId, userId: o.userId, sessionId: o.sessionId, units, status, code,
       errorMessage: error?.message ?? null, reasoningMs, promptTokens, completionTokens, ttftMs, latencyMs,
       cachedTokens: result?.usage?.prompt_tokens_details?.cached_tokens ?? null,
       providerMessageId: result?.providerMessageId ?? null, usageLog: o.usageLog,

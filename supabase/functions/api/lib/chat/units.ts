@@ -21,19 +21,30 @@ export interface PackedUnits {
 
 /** Packs units (in seq order) for storage. */
 export function packUnits(units: readonly Pick<Unit, 'kind' | 'text'>[]): PackedUnits {
+  return packTexts(units.map((u) => u.text), units.map((u) => u.kind));
+}
+
+/**
+ * Packs the units at indexes `from` … end of parallel `texts` and `kinds` (a turn's own arrays)
+ * with no object per unit. Each text is joined once (`join`): appending them one by one would
+ * leave a chain of one rope string per unit in memory while the write waits for a connection —
+ * at a thousand answers at once, most of them waiting for their final write.
+ */
+export function packTexts(texts: readonly string[], kinds: readonly UnitKind[], from = 0): PackedUnits {
   const lengths: number[] = [];
-  let content = '';
-  let reasoning = '';
-  for (const unit of units) {
-    if (unit.kind === 'content') {
-      lengths.push(unit.text.length);
-      content += unit.text;
+  const content: string[] = [];
+  const reasoning: string[] = [];
+  for (let i = from; i < texts.length; i++) {
+    const text = texts[i]!;
+    if (kinds[i] === 'content') {
+      lengths.push(text.length);
+      content.push(text);
     } else {
-      lengths.push(-unit.text.length);
-      reasoning += unit.text;
+      lengths.push(-text.length);
+      reasoning.push(text);
     }
   }
-  return { units: lengths, content, reasoning };
+  return { units: lengths, content: content.join(''), reasoning: reasoning.join('') };
 }
 
 /** Unpacks stored units numbered from `firstSeq`. Lengths that overrun the text are clipped. */
