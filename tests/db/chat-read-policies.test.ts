@@ -2,7 +2,10 @@
 // sidebar use them: the owner and the members and viewers of a group chat read it, another user
 // and anonymous visitors nothing; and what they cost to plan and run
 // (20261204045529_speed_up_chat_read_policies.sql): the members' policy no longer plans
-// session_members' own policies into every statement, and the signed-in check keeps its plan.
+// session_members' own policies into every statement, and the signed-in check keeps its plan;
+// the signed-in and two-factor checks are one call per table reference
+// (20261204123441_check_chat_reads_once_per_reference.sql), with the same answer as the two.
+import { randomUUID } from 'node:crypto';
 import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asActor, createAuthUser, joinGroupChat, type Actor, type AuthUser } from '../helpers/actors.ts';
@@ -78,5 +81,60 @@ describe('chat_sessions and messages: what reading them costs', () => {
   it('the signed-in check is PL/pgSQL, whose lookup is planned once per connection, not once per statement and table', async () => {
     const [fn] = await db.sql`select l.lanname from pg_proc p join pg_language l on l.oid = p.prolang where p.oid = 'public.session_is_live()'::regprocedure`;
     expect(fn!.lanname).toBe('plpgsql');
+  });
+
+  it('the signed-in and two-factor checks are one call per table reference, not two', async () => {
+    const g = await group();
+    const plan = await planAs(g.owner, (tx) => tx`explain (verbose, costs off)
+      select m.id from public.messages m join public.chat_sessions s on s.id = m.session_id where s.id = ${g.session}`);
+    expect(plan.match(/session_checks_pass\(\)/g)).toHaveLength(2);
+    expect(plan).not.toMatch(/session_is_live|meets_mfa_requirement/);
+  });
+});
+
+describe('session_checks_pass: the same answer as session_is_live() and meets_mfa_requirement()', () => {
+  const signIn = async (user: AuthUser, notAfter: string | null = null) => {
+    const id = randomUUID();
+    await db.sql`insert into auth.sessions (id, user_id, created_at, updated_at, not_after) values (${id}, ${user.id}, now(), now(), ${notAfter})`;
+    return id;
+  };
+  const addFactor = (user: AuthUser, status: 'verified' | 'unverified') => db.sql`
+    insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at)
+    values (${randomUUID()}, ${user.id}, ${`app ${status}`}, 'totp', ${status}, now(), now())`;
+  /** The three answers for a token of `user` naming `session` (none: null) at `aal` (none: null). */
+  const answers = (user: AuthUser, session: string | null, aal: string | null) => db.sql.begin(async (tx) => {
+    const claims = { sub: user.id, role: 'authenticated', ...(session ? { session_id: session } : {}), ...(aal ? { aal } : {}) };
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
+    await tx`set local role authenticated`;
+    const [row] = await tx<{ live: boolean; mfa: boolean; both: boolean }[]>`
+      select public.session_is_live() as live, public.meets_mfa_requirement() as mfa, public.session_checks_pass() as both`;
+    return row!;
+  });
+
+  it('for every kind of token: no session id, live, signed out, ended, another user\'s; aal1 and aal2; with and without a factor', async () => {
+    const [plain, unverified, twoFactor, other] = await Promise.all([1, 2, 3, 4].map(() => createAuthUser(db.sql)));
+    await addFactor(unverified!, 'unverified');
+    await addFactor(twoFactor!, 'verified');
+    const seen = new Set<string>();
+    for (const user of [plain!, unverified!, twoFactor!]) {
+      const live = await signIn(user);
+      const ended = await signIn(user, new Date(Date.now() - 60_000).toISOString());
+      const signedOut = await signIn(user);
+      await db.sql`delete from auth.sessions where id = ${signedOut}`;
+      const othersSession = await signIn(other!);
+      for (const session of [null, live, ended, signedOut, othersSession]) {
+        for (const aal of [null, 'aal1', 'aal2']) {
+          const a = await answers(user, session, aal);
+          expect(a.both, JSON.stringify({ user: user.email, session, aal, a })).toBe(a.live && a.mfa);
+          seen.add(`${a.live}/${a.mfa}`);
+        }
+      }
+    }
+    // Each combination was met, so the comparison covers both questions failing alone and together.
+    expect([...seen].sort()).toEqual(['false/false', 'false/true', 'true/false', 'true/true']);
+  });
+
+  it('anonymous visitors may not call it', async () => {
+    await expect(asActor(db.sql, 'anon', (tx) => tx`select public.session_checks_pass()`)).rejects.toThrow(/permission denied/);
   });
 });

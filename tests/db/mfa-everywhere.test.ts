@@ -91,11 +91,14 @@ describe('an account with a verified second factor', () => {
        where c.relkind in ('r', 'p') and c.relrowsecurity and not c.relispartition
          and (n.nspname = 'public' or (n.nspname, c.relname) in (('storage', 'objects'), ('realtime', 'messages')))
          and not exists (
+           -- meets_mfa_requirement() alone, or in session_checks_pass() with the signed-in check
+           -- (chat_sessions and messages, 20261204123441; the same answer: chat-read-policies.test.ts)
            select 1 from pg_policy p
             where p.polrelid = c.oid and not p.polpermissive and p.polcmd = '*'
               and 'authenticated'::regrole = any (p.polroles)
-              and pg_get_expr(p.polqual, p.polrelid) = '( SELECT meets_mfa_requirement() AS meets_mfa_requirement)'
-              and pg_get_expr(p.polwithcheck, p.polrelid) = '( SELECT meets_mfa_requirement() AS meets_mfa_requirement)')
+              and (pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)) in (
+                ('( SELECT meets_mfa_requirement() AS meets_mfa_requirement)', '( SELECT meets_mfa_requirement() AS meets_mfa_requirement)'),
+                ('( SELECT session_checks_pass() AS session_checks_pass)', '( SELECT session_checks_pass() AS session_checks_pass)')))
        order by 1`;
     expect(missing.map((m) => m.name)).toEqual([]);
     expect((await protectedTables()).length).toBeGreaterThan(20);

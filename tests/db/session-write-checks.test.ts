@@ -24,7 +24,7 @@ async function asWriter<T>(role: 'authenticated' | 'service_role', claims: Claim
     const result = await fn(tx);
     await tx`reset role`;
     const counts = await tx<{ funcname: string; calls: number }[]>`
-      select funcname, calls::int from pg_stat_xact_user_functions where funcname in ('session_is_live', 'meets_mfa_requirement')`;
+      select funcname, calls::int from pg_stat_xact_user_functions where funcname in ('session_is_live', 'meets_mfa_requirement', 'session_checks_pass')`;
     return { result, calls: Object.fromEntries(counts.map((c) => [c.funcname, c.calls])) as Record<string, number> };
   });
 }
@@ -37,14 +37,15 @@ async function signedIn(user: AuthUser): Promise<string> {
 const userClaims = (user: AuthUser, session: string, aal = 'aal1') => ({ sub: user.id, email: user.email, aud: 'authenticated', session_id: session, aal });
 
 describe('writes to a chat: owner with their token (Data API, the API function)', () => {
-  it('renaming a chat checks the session and two-factor level once each per policy side, not again in a trigger', async () => {
+  it('renaming a chat checks the session and two-factor level once per policy side, not again in a trigger', async () => {
     const owner = await createAuthUser(db.sql);
     const [chat] = await db.sql`insert into public.chat_sessions (user_id, title) values (${owner.id}, 'mine') returning id`;
     const { result, calls } = await asWriter('authenticated', userClaims(owner, await signedIn(owner)), (tx) =>
       tx`update public.chat_sessions set title = 'renamed' where id = ${chat!.id} returning title`);
     expect(result).toEqual([{ title: 'renamed' }]);
-    // The policies' USING and WITH CHECK; the trigger used to ask a third time.
-    expect(calls).toEqual({ session_is_live: 2, meets_mfa_requirement: 2 });
+    // The policy's USING and WITH CHECK, both questions in one call (20261204123441); the
+    // trigger used to ask a third time.
+    expect(calls).toEqual({ session_checks_pass: 2 });
   });
 
   it('signed out, their writes fail RLS or find no row, and nothing changes', async () => {

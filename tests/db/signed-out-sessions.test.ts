@@ -120,10 +120,15 @@ describe('a signed-out session in the database', () => {
        where c.relkind in ('r', 'p') and c.relrowsecurity and not c.relispartition
          and (n.nspname = 'public' or (n.nspname, c.relname) in (('storage', 'objects'), ('realtime', 'messages')))
          and not exists (
+           -- session_is_live() alone, or in session_checks_pass() with the two-factor check
+           -- (chat_sessions and messages, 20261204123441; the same answer: chat-read-policies.test.ts)
            select 1 from pg_policy p
             where p.polrelid = c.oid and not p.polpermissive
-              and pg_get_expr(p.polqual, p.polrelid) like '%session_is_live()%'
-              and pg_get_expr(p.polwithcheck, p.polrelid) like '%session_is_live()%')
+              and (   (pg_get_expr(p.polqual, p.polrelid) like '%session_is_live()%'
+                       and pg_get_expr(p.polwithcheck, p.polrelid) like '%session_is_live()%')
+                   or (p.polcmd = '*' and 'authenticated'::regrole = any (p.polroles)
+                       and pg_get_expr(p.polqual, p.polrelid) = '( SELECT session_checks_pass() AS session_checks_pass)'
+                       and pg_get_expr(p.polwithcheck, p.polrelid) = '( SELECT session_checks_pass() AS session_checks_pass)')))
        order by 1`;
     expect(missing.map((m) => m.name)).toEqual([]);
     const [{ tables }] = await db.sql`select count(*)::int as tables from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind = 'r' and c.relrowsecurity`;

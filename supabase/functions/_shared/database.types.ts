@@ -1248,6 +1248,10 @@ export type Database = {
                 };
                 Returns: string;
             };
+            "session_checks_pass": {
+                Args: Record<PropertyKey, never>;
+                Returns: boolean;
+            };
             "session_is_live": {
                 Args: Record<PropertyKey, never>;
                 Returns: boolean;
