@@ -162,6 +162,37 @@ describe('input errors', () => {
   });
 });
 
+describe('body limits', () => {
+  /** `body` as JSON padded with spaces to exactly `bytes` bytes (JSON allows them after the value). */
+  const padded = (body: unknown, bytes: number) => {
+    const json = JSON.stringify(body);
+    return json + ' '.repeat(bytes - Buffer.byteLength(json));
+  };
+  const tooLarge = (bytes: number) => ({ error: { code: 'payload_too_large', message: `Request body is larger than ${bytes} bytes` } });
+
+  it('takes each route\'s limit and answers 413 with the same body one byte above it', async () => {
+    const user = await api.createUser();
+    const prompt = await (await user.request('POST', '/prompts', { title: 'Limits', content: 'c' })).json();
+    const cases: [method: string, path: string, body: unknown, bytes: number, ok: number][] = [
+      ['POST', '/sessions', { title: 'Default' }, 2048, 201],
+      ['POST', '/prompts', { title: 'Created', content: 'c' }, 640 * 1024, 201],
+      ['PATCH', `/prompts/${prompt.id}`, { title: 'Edited' }, 640 * 1024, 200],
+      ['POST', '/import/prompts', { prompts: [{ title: 'Imported', content: 'c' }] }, 8 * 1024 * 1024, 200],
+    ];
+    for (const [method, path, body, bytes, ok] of cases) {
+      const within = await user.request(method, path, padded(body, bytes), { 'content-type': 'application/json' });
+      expect(within.status, `${method} ${path} at ${bytes}`).toBe(ok);
+      const above = await user.request(method, path, padded(body, bytes + 1), { 'content-type': 'application/json' });
+      expect(above.status, `${method} ${path} at ${bytes + 1}`).toBe(413);
+      expect(await above.json()).toEqual(tooLarge(bytes));
+    }
+    // Another method on a prompt's path keeps the default.
+    const put = await user.request('PUT', `/prompts/${prompt.id}`, padded({ title: 'x' }, 2049), { 'content-type': 'application/json' });
+    expect(put.status).toBe(413);
+    expect(await put.json()).toEqual(tooLarge(2048));
+  });
+});
+
 describe('database outage', () => {
   it('answers 503 database_unavailable with Retry-After, not a vague 500', async () => {
     // Nothing listens on the discard port; every connection attempt is refused.

@@ -21,6 +21,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Config } from './config.ts';
 import { drainStorageCleanup } from './lib/attachments/cleanup.ts';
 import type { TokenVerifier } from './lib/auth.ts';
+import { bodyLimits } from './lib/body-limits.ts';
 import { createTurnRuntime } from './lib/chat/runtime.ts';
 import type { AppDeps, AppEnv } from './lib/context.ts';
 import { createDb, type Db } from './lib/db.ts';
@@ -29,14 +30,6 @@ import { ApiError, errorBody, openAiErrorBody } from './lib/errors.ts';
 import { consoleSink, createLogger } from './lib/log.ts';
 import { OPENAI_RATE_LIMIT_HEADERS } from './lib/provider-rate-limit-headers.ts';
 import { allRouteGroups, ROUTE_GROUPS, type Mounts } from './route-groups.ts';
-
-/** Room for a prompt of 100,000 characters (plus title and description) as JSON. */
-const PROMPT_BODY_BYTES = 640 * 1024;
-/** Creating a prompt (POST /api/prompts) or editing one (PATCH /api/prompts/{id}). */
-const PROMPT_WRITE_PATH = /^\/api\/prompts(?:\/[0-9a-f-]{36})?\/?$/i;
-/** Importing prompts (POST /api/import/prompts): many prompts with their versions in one request. */
-const PROMPT_IMPORT_BYTES = 8 * 1024 * 1024;
-const PROMPT_IMPORT_PATH = /^\/api\/import\/prompts\/?$/i;
 
 export interface CreateAppDeps extends Partial<AppDeps> {
   db?: Db;
@@ -107,24 +100,16 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
         maxAge: 600,
       }),
     );
-    const limitBody = (maxSize: number) =>
-      bodyLimit({
-        maxSize,
-        onError: () => {
-          throw new ApiError(413, 'payload_too_large', `Request body is larger than ${maxSize} bytes`);
-        },
-      });
-    const bodyWithin = limitBody(config.limits.maxBodyBytes);
-    // A prompt's template may be 100,000 characters (prompts.content): as JSON, up to four bytes
-    // each (six for an escaped control character), so creating or editing one may need more room
-    // than other bodies. Other routes keep MAX_BODY_BYTES.
-    const promptBodyWithin = limitBody(Math.max(config.limits.maxBodyBytes, PROMPT_BODY_BYTES));
-    const promptImportWithin = limitBody(Math.max(config.limits.maxBodyBytes, PROMPT_IMPORT_BYTES));
-    app.use('*', (c, next) => {
-      const writesPrompt = (c.req.method === 'POST' || c.req.method === 'PATCH') && PROMPT_WRITE_PATH.test(c.req.path);
-      const importsPrompts = c.req.method === 'POST' && PROMPT_IMPORT_PATH.test(c.req.path);
-      return (importsPrompts ? promptImportWithin : writesPrompt ? promptBodyWithin : bodyWithin)(c, next);
-    });
+    // One checker per distinct limit, built once; the table (lib/body-limits.ts) says which
+    // routes take more than MAX_BODY_BYTES.
+    const limits = bodyLimits(config.limits.maxBodyBytes);
+    const checkers = new Map(limits.distinct.map((maxSize) => [maxSize, bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `Request body is larger than ${maxSize} bytes`);
+      },
+    })]));
+    app.use('*', (c, next) => checkers.get(limits.limitFor(c.req.method, c.req.path))!(c, next));
 
     // The OpenAI-compatible gateway answers errors as OpenAI does (its clients read `type`).
     const respond = (c: Context<AppEnv>, status: number, body: ReturnType<typeof errorBody>, headers?: Record<string, string>, param?: string | null) =>
