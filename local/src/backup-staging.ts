@@ -5,6 +5,11 @@
  * owner file names. Both go when the operation ends — done, failed, or stopped by SIGINT,
  * SIGTERM or SIGHUP — and what a killed process (SIGKILL, a crash, power loss) left is swept by
  * the next backup, restore or start, once no process with that pid is alive.
+ *
+ * Versions before 2026-12-04 named staging as mkdtemp does (`.backup-XXXXXX`), with no pid
+ * and no owner file; such a folder is swept once nothing in it has changed for an hour and no
+ * process has a file open in it (a backup still copying writes into it; one packing it reads it).
+ * The `<file>.partial` such a backup left beside its archive is not named anywhere, so it stays.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +23,12 @@ type Kind = 'backup' | 'restore';
 const STAGING = /^\.(backup|restore)-(\d{1,10})-[A-Za-z0-9]{6}$/;
 /** In the staging folder: who made it and the partial archive it may have left elsewhere. */
 const OWNER_FILE = '.mrprompt-staging.json';
+/** `.backup-AbC123`: what versions before the pid (fc5c78e) named staging, by fs.mkdtemp. */
+const LEGACY_STAGING = /^\.(backup|restore)-[A-Za-z0-9]{6}$/;
+/** All a legacy staging folder ever held: the archive's entries (backup.ts MANIFEST and what it packs). */
+const LEGACY_ENTRIES = new Set(['mrprompt-backup.json', 'keys.json', 'storage', 'db']);
+/** How long a legacy staging folder must have been left unchanged before it is swept. */
+export const LEGACY_STAGING_AGE_MS = 60 * 60 * 1000;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export interface Staging {
@@ -83,7 +94,11 @@ function randomSuffix(): string {
  * process is gone. A folder whose owner is alive, or that does not have our name, is left be.
  * Returns what was removed.
  */
-export async function sweepStaleStaging(dataDir: string, log: (line: string) => void = () => {}): Promise<string[]> {
+export async function sweepStaleStaging(
+  dataDir: string,
+  log: (line: string) => void = () => {},
+  { legacyAgeMs = LEGACY_STAGING_AGE_MS, now = Date.now() }: { legacyAgeMs?: number; now?: number } = {},
+): Promise<string[]> {
   let names: string[];
   try {
     names = await fs.readdir(dataDir);
@@ -93,6 +108,11 @@ export async function sweepStaleStaging(dataDir: string, log: (line: string) => 
   }
   const removed: string[] = [];
   for (const name of names) {
+    if (LEGACY_STAGING.test(name) && (await isAbandonedLegacyStaging(path.join(dataDir, name), now - legacyAgeMs))) {
+      await fs.rm(path.join(dataDir, name), { recursive: true, force: true });
+      removed.push(path.join(dataDir, name));
+      continue;
+    }
     const match = STAGING.exec(name);
     if (!match) continue;
     const pid = Number(match[2]);
@@ -121,4 +141,44 @@ async function partialOf(dir: string, kind: Kind): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A legacy staging folder nobody works in: a real folder (not a link) holding only what such a
+ * folder held, nothing in it changed since `changedBefore`, and no process with a file open in it.
+ */
+async function isAbandonedLegacyStaging(dir: string, changedBefore: number): Promise<boolean> {
+  const stat = await fs.lstat(dir).catch(() => undefined);
+  if (!stat?.isDirectory()) return false;
+  const entries = await fs.readdir(dir);
+  if (!entries.every((entry) => LEGACY_ENTRIES.has(entry))) return false;
+  if ((await newestChange(dir)) >= changedBefore) return false;
+  return !(await openInside(dir));
+}
+
+/** The latest modification time of `dir` or anything under it, in ms. */
+async function newestChange(dir: string): Promise<number> {
+  let newest = (await fs.lstat(dir)).mtimeMs;
+  for (const entry of await fs.readdir(dir, { recursive: true })) {
+    const stat = await fs.lstat(path.join(dir, entry)).catch(() => undefined);
+    if (stat) newest = Math.max(newest, stat.mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Whether a process we can see has a file (or its working folder) inside `dir`, from Linux's
+ * /proc. Elsewhere, and for processes of other users, the age alone decides.
+ */
+async function openInside(dir: string): Promise<boolean> {
+  const pids = (await fs.readdir('/proc').catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
+  const inside = (target: string) => target === dir || target.startsWith(`${dir}${path.sep}`);
+  for (const pid of pids) {
+    const links = await fs.readdir(`/proc/${pid}/fd`).then((fds) => fds.map((fd) => `/proc/${pid}/fd/${fd}`)).catch(() => [] as string[]);
+    for (const link of [`/proc/${pid}/cwd`, ...links]) {
+      const target = await fs.readlink(link).catch(() => undefined);
+      if (target !== undefined && inside(target)) return true;
+    }
+  }
+  return false;
 }
