@@ -1,8 +1,9 @@
-/** The change source against a real database: ordering, raw values, and replay after a failed dispatch. */
+/** The change source against a real database: ordering, raw values, replay after a failed dispatch, acknowledgements. */
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { LogicalReplicationService } from 'pg-logical-replication';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../tests/helpers/database.ts';
-import { startReplication, type CommittedTransaction, type ReplicationSource } from './replication.ts';
+import { ACK_INTERVAL_MS, startReplication, type CommittedTransaction, type ReplicationSource } from './replication.ts';
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -68,4 +69,24 @@ it('groups the changes of one transaction and carries the old row of a delete', 
   const tx = seen[before];
   expect(tx.changes.map((c) => c.type)).toEqual(['INSERT', 'DELETE']);
   expect(tx.changes[1].oldRecord).toHaveProperty('id'); // default replica identity: the key
+});
+
+it('tells the server what a burst of commits dispatched in a few status messages, not one per commit', async () => {
+  const statusMessages = vi.spyOn(LogicalReplicationService.prototype, 'acknowledge');
+  try {
+    const before = seen.length;
+    const [{ lsn }] = await db.sql<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`;
+    // 20 commits in quick succession, as a burst of chat turns makes them.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => db.sql`insert into public.replication_probe (v) values (${`burst ${i}`})`));
+    await until(() => seen.length >= before + 20);
+    await new Promise((resolve) => setTimeout(resolve, ACK_INTERVAL_MS * 3));
+    expect(statusMessages.mock.calls.length).toBeGreaterThan(0);
+    expect(statusMessages.mock.calls.length).toBeLessThan(6);
+    // And the slot's confirmed position did move past the burst's start: nothing is held back.
+    const [slot] = await db.sql<{ behind: boolean }[]>`
+      select confirmed_flush_lsn < ${lsn}::pg_lsn as behind from pg_replication_slots where slot_name like 'mrprompt_realtime_%' and database = current_database()`;
+    expect(slot?.behind).toBe(false);
+  } finally {
+    statusMessages.mockRestore();
+  }
 });

@@ -75,6 +75,8 @@ export function bigIntToLsn(value: bigint): string {
 }
 
 const BACKOFF_MS = [100, 250, 500, 1000, 2000, 5000];
+/** The longest a dispatched commit waits before the server is told (a standby's default is 10 s: wal_receiver_status_interval). */
+export const ACK_INTERVAL_MS = 100;
 
 export async function startReplication(options: ReplicationOptions): Promise<ReplicationSource> {
   const admin = options.pool;
@@ -100,12 +102,22 @@ export async function startReplication(options: ReplicationOptions): Promise<Rep
   });
   started.catch(() => {}); // reported through ready(); retries continue meanwhile
 
-  const acknowledge = (lsn: string) => {
-    if (lsnToBigInt(lsn) > lsnToBigInt(acknowledged)) acknowledged = lsn;
+  // What is acknowledged is known at once (a restarted stream resumes from it); telling the
+  // server waits up to ACK_INTERVAL_MS, so a burst's commits share one status message instead
+  // of a socket write (and a walsender wake-up) each. A server that asks for a reply gets it now.
+  let ackTimer: NodeJS.Timeout | null = null;
+  const sendAcknowledged = () => {
+    if (ackTimer) clearTimeout(ackTimer);
+    ackTimer = null;
     const position = lsnToBigInt(acknowledged);
     // The library reports `lsn + 1`; the server wants exactly the position we are done with
     // (a walsender shutting down waits until the reported flush equals what it sent).
     if (position > 0n) void service?.acknowledge(bigIntToLsn(position - 1n)).catch(() => {});
+  };
+  const acknowledge = (lsn: string, now = false) => {
+    if (lsnToBigInt(lsn) > lsnToBigInt(acknowledged)) acknowledged = lsn;
+    if (now) sendAcknowledged();
+    else ackTimer ??= setTimeout(sendAcknowledged, ACK_INTERVAL_MS).unref();
   };
 
   const handle = async (message: Pgoutput.Message) => {
@@ -177,8 +189,8 @@ export async function startReplication(options: ReplicationOptions): Promise<Rep
         .then(() => {
           // Idle (no transaction half-received, everything before dispatched): the server's
           // position can be confirmed so the slot does not pin WAL.
-          if (mine === generation && pending === null) acknowledge(lsn);
-          else if (shouldRespond) acknowledge(acknowledged);
+          if (mine === generation && pending === null) acknowledge(lsn, shouldRespond);
+          else if (shouldRespond) acknowledge(acknowledged, true);
         })
         .catch(fail);
     });
@@ -201,6 +213,7 @@ export async function startReplication(options: ReplicationOptions): Promise<Rep
     async stop() {
       stopping = true;
       generation++;
+      if (ackTimer) clearTimeout(ackTimer);
       await service?.destroy().catch(() => {});
       await chain.catch(() => {});
       await dropSlot(admin, slotName, options.log);
