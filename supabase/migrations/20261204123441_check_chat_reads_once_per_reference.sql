@@ -71,14 +71,14 @@ comment on function public.session_checks_pass() is
 -- 20261203152000_refuse_signed_out_sessions.sql and 20261203214659_require_aal2_for_all_user_data.sql).
 drop policy "chat_sessions: only a session that is still signed in" on public.chat_sessions;
 drop policy "chat_sessions: two-factor accounts need aal2" on public.chat_sessions;
-create policy "chat_sessions: only a signed-in session, at aal2 for two-factor accounts"
+create policy "chat_sessions: signed in, at aal2 for two-factor accounts"
   on public.chat_sessions as restrictive for all to authenticated
   using ((select public.session_checks_pass()))
   with check ((select public.session_checks_pass()));
 
 drop policy "messages: only a session that is still signed in" on public.messages;
 drop policy "messages: two-factor accounts need aal2" on public.messages;
-create policy "messages: only a signed-in session, at aal2 for two-factor accounts"
+create policy "messages: signed in, at aal2 for two-factor accounts"
   on public.messages as restrictive for all to authenticated
   using ((select public.session_checks_pass()))
   with check ((select public.session_checks_pass()));
