@@ -1,5 +1,6 @@
 // withUserTransaction really runs as the caller: role authenticated, auth.uid() = the user,
 // settings scoped to the transaction; the privileged helpers filter by the given user id.
+import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAuthUser } from '../../../../tests/helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/helpers/database.ts';
@@ -74,4 +75,59 @@ it('takes tokens from a per-user bucket', async () => {
   for (let i = 0; i < 3; i++) results.push(await db.consumeRateLimit(user.id, 'test', 2, 0.001));
   expect(results.map((r) => r.allowed)).toEqual([true, true, false]);
   expect(results[2].retryAfterSeconds).toBeGreaterThan(0);
+});
+
+/** A TCP relay to the database that holds back what the client sends when it matches `hold` (by `ms`). */
+async function relayHolding(url: string, hold: RegExp, ms: number): Promise<{ url: string; close(): Promise<void> }> {
+  const target = new URL(url);
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    sockets.add(client).add(upstream);
+    let queue = Promise.resolve();
+    client.on('data', (chunk) => {
+      const delay = hold.test(chunk.toString('latin1')) ? ms : 0;
+      queue = queue.then(() => new Promise((resolve) => setTimeout(resolve, delay))).then(() => void upstream.write(chunk));
+    });
+    upstream.on('data', (chunk) => client.write(chunk));
+    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+      a.on('close', () => b.destroy());
+      a.on('error', () => b.destroy());
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const relayed = new URL(url);
+  relayed.hostname = '127.0.0.1';
+  relayed.port = String((server.address() as net.AddressInfo).port);
+  return {
+    url: relayed.toString(),
+    close: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
+  };
+}
+
+it('answerBeforeCommit hands a read-only result over before the COMMIT answers; failures still reject', async () => {
+  const user = await createAuthUser(database.sql);
+  const asUser = { id: user.id, email: user.email, claims: { sub: user.id } };
+  // Every COMMIT reaches the database a second late.
+  const relay = await relayHolding(database.url, /commit/i, 1000);
+  const slow = createDb(relay.url, { max: 1 });
+  try {
+    await slow.withUserTransaction(asUser, (sql) => sql`select 1`); // the connection is open
+    const started = performance.now();
+    const [row] = await slow.withUserTransaction(asUser, (sql) => sql<{ uid: string; role: string }[]>`select auth.uid()::text as uid, current_user as role`,
+      { readOnly: true, answerBeforeCommit: true });
+    expect(row).toEqual({ uid: user.id, role: 'authenticated' });
+    expect(performance.now() - started).toBeLessThan(700);
+    // Still read only, and a failure reaches the caller (the ROLLBACK is not held).
+    await expect(slow.withUserTransaction(asUser, (sql) => sql`insert into public.chat_sessions (user_id) values (${user.id})`,
+      { readOnly: true, answerBeforeCommit: true })).rejects.toThrow(/read-only transaction/);
+    await expect(slow.withUserTransaction(asUser, (sql) => sql`select 1/0`, { readOnly: true, answerBeforeCommit: true })).rejects.toThrow(/division by zero/);
+    // The connection came back once its COMMIT answered, as the owner, with no transaction open.
+    const [after] = await slow.sql<{ role: string; claims: string | null }[]>`
+      select current_user as role, nullif(current_setting('request.jwt.claims', true), '') as claims`;
+    expect(after).toEqual({ role: 'postgres', claims: null });
+  } finally {
+    await slow.end();
+    await relay.close();
+  }
 });

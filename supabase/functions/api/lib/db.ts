@@ -34,8 +34,16 @@ export function sessionAccessCalls(user: AuthUser): string[] {
 }
 
 export interface Db {
-  /** `snapshot`: a read-only repeatable-read transaction (one consistent view, e.g. the export). */
-  withUserTransaction<T>(user: AuthUser, fn: (sql: TransactionSql) => Promise<T>, options?: { snapshot?: boolean; readOnly?: boolean }): Promise<T>;
+  /**
+   * `snapshot`: a read-only repeatable-read transaction (one consistent view, e.g. the export).
+   * `answerBeforeCommit` (read only): fn's result is handed over as soon as fn is done, while
+   * the COMMIT's round trip goes on; fn must not write.
+   */
+  withUserTransaction<T>(
+    user: AuthUser,
+    fn: (sql: TransactionSql) => Promise<T>,
+    options?: { snapshot?: boolean; readOnly?: boolean; answerBeforeCommit?: boolean },
+  ): Promise<T>;
   /** A read-only transaction as the caller (the start of a chat turn reads with it); fn must not write. */
   readAsUser<T>(user: AuthUser, fn: (sql: TransactionSql) => Promise<T>): Promise<T>;
   /** As a signed-out visitor (role `anon`), exactly as the Data API would run it. */
@@ -183,6 +191,22 @@ function createQueries(sql: Sql): Db {
         ]);
         return result;
       };
+      if (options.answerBeforeCommit) {
+        // A read-only transaction has nothing left to make durable once its last statement has
+        // answered: what fn read was read under the caller's role and claims, and the COMMIT
+        // only ends the transaction (it cannot fail a read-only one in a way that changes what
+        // was read). So the result goes to the caller then, and the request does not wait for
+        // one more round trip to the database; begin() still owns the connection until the
+        // COMMIT (or, on failure, the ROLLBACK) has answered, as in readAsUser below. A failure
+        // of fn rejects as before; one of the COMMIT after the answer has nothing to undo.
+        return await new Promise<Awaited<ReturnType<typeof fn>>>((resolve, reject) => {
+          sql.begin(options.snapshot ? 'isolation level repeatable read read only' : 'read only', async (tx) => {
+            const value = await body(tx);
+            resolve(value as Awaited<ReturnType<typeof fn>>);
+            return value;
+          }).catch(reject);
+        });
+      }
       const result = options.snapshot
         ? await sql.begin('isolation level repeatable read read only', body)
         : options.readOnly ? await sql.begin('read only', body) : await sql.begin(body);

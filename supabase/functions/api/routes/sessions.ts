@@ -317,7 +317,8 @@ sessionsRoutes.openapi(routes.messages, async (c) => {
     const names = authors.length === 0 ? [] : await sql<{ user_id: string; display_name: string }[]>`
       select user_id, display_name from public.message_author_names(${id}, ${authors}::uuid[])`;
     return { ownerId: session.user_id, rows, names: new Map(names.map((n) => [n.user_id, n.display_name])) };
-  }, { readOnly: true });
+    // Read only: the page is answered without waiting for the COMMIT's round trip (lib/db.ts).
+  }, { readOnly: true, answerBeforeCommit: true });
   // Opening a chat (its newest page) settles the session's answers whose process died (lease
   // lapsed) from their checkpoints. Most chats are the caller's own, whose rows are theirs:
   // that runs beside the read (it touches only the caller's rows, whatever the session), and
