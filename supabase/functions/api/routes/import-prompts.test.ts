@@ -2,6 +2,7 @@
 // prompts from other tools, and bad items skipped with a reason while the good ones land.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { asActor } from '../../../../tests/helpers/actors.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -68,6 +69,47 @@ describe('prompt import', () => {
     const renamed = await importPrompts(bob, [{ ...exported.prompts[0], versions: undefined, content: 'Something else' }]);
     expect(renamed[0]).toMatchObject({ status: 'imported', renamed_from: 'support-reply' });
     expect(renamed[0].name).not.toBe('support-reply');
+  });
+
+  it('keeps each version’s date from the file, and skips a prompt whose dates are not a time from 2000 until now', async () => {
+    const bob = await api.createUser();
+    const dates = ['2021-03-01T09:30:00.000Z', '2023-11-20T18:05:12.345Z'];
+    const [kept, undated, ...refused] = await importPrompts(bob, [
+      { title: 'Dated', versions: [
+        { version: 1, title: 'Dated', content: 'One', created_at: dates[0] },
+        { version: 2, title: 'Dated', content: 'Two', created_at: '2023-11-20T19:05:12.345+01:00' },
+      ] },
+      { title: 'Undated', versions: [{ version: 1, title: 'Undated', content: 'One', created_at: null }] },
+      { title: 'Future', versions: [{ version: 1, title: 'Future', content: 'x', created_at: new Date(Date.now() + 3_600_000).toISOString() }] },
+      { title: 'Ancient', versions: [{ version: 1, title: 'Ancient', content: 'x' }, { version: 2, title: 'Ancient', content: 'y', created_at: '1999-12-31T23:59:59Z' }] },
+      { title: 'Unreadable', versions: [{ version: 1, title: 'Unreadable', content: 'x', created_at: 'last Tuesday' }] },
+    ]);
+    expect(kept.status).toBe('imported');
+    const { versions } = await (await bob.request('GET', `/prompts/${kept.prompt_id}/versions?limit=10`)).json();
+    expect(versions.map((v: { version: number; created_at: string }) => [v.version, new Date(v.created_at).toISOString()]).sort()).toEqual([[1, dates[0]], [2, dates[1]]]);
+    // Without a date, a version is dated at import, as before.
+    const [fresh] = (await (await bob.request('GET', `/prompts/${undated.prompt_id}/versions`)).json()).versions;
+    expect(Date.now() - Date.parse(fresh.created_at)).toBeLessThan(60_000);
+    expect(refused.map((r: { status: string; reason: string }) => [r.status, r.reason])).toEqual([
+      ['skipped', 'versions.0.created_at: may not be in the future'],
+      ['skipped', 'versions.1.created_at: may not be before 2000'],
+      ['skipped', 'versions.0.created_at: must be a date and time such as 2024-05-01T12:00:00Z'],
+    ]);
+    expect((await (await bob.request('GET', '/prompts/summaries?scope=mine')).json()).prompts).toHaveLength(2);
+  });
+
+  it('holds the version date’s range in the database, for any writer that sets it', async () => {
+    const bob = await api.createUser();
+    const user = { id: bob.id, email: bob.email };
+    const write = (createdAt: string) => asActor(api.db.sql, user, async (tx) => {
+      await tx`select set_config('mrprompt.version_created_at', ${createdAt}, true)`;
+      const [row] = await tx`insert into public.prompts (user_id, title, content) values (${bob.id}, 'Direct', 'x') returning id`;
+      return (await tx`select created_at from public.prompt_versions where prompt_id = ${row.id}`)[0].created_at as Date;
+    });
+    await expect(write('2999-01-01T00:00:00Z')).rejects.toMatchObject({ code: '22023', message: "a version's created_at may not be in the future" });
+    await expect(write('1970-01-01T00:00:00Z')).rejects.toMatchObject({ code: '22023', message: "a version's created_at may not be before 2000" });
+    await expect(write('soon')).rejects.toMatchObject({ code: '22023', message: "a version's created_at must be a date and time" });
+    expect((await write('2020-02-02T02:02:02Z')).toISOString()).toBe('2020-02-02T02:02:02.000Z');
   });
 
   it('skips bad items with the reason and imports the good ones around them', async () => {

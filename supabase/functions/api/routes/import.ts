@@ -110,7 +110,7 @@ const PromptImportRequest = z
   .strictObject({
     // Each item is read by importPrompts (ImportPromptItem), so that one bad item is reported, not a 400 for all.
     prompts: z.array(z.unknown()).min(1).max(PROMPTS_PER_IMPORT).openapi({
-      description: 'Prompts as this app’s account export has them (`prompts[]`: title, name, description, tags, versions, labels; other ' +
+      description: 'Prompts as this app’s account export has them (`prompts[]`: title, name, description, tags, versions with their dates, labels; other ' +
         'fields ignored), or just `{title, content}`. Each is checked on its own: one that is not a prompt is skipped with the reason',
     }),
   })
@@ -136,7 +136,8 @@ const promptsRoute = createRoute({
   security,
   summary: 'Import prompts (this app’s export, or title and template from elsewhere) as new private prompts',
   description: 'Bad items are skipped and reported, never the whole request. Imported prompts are private, with their versions replayed ' +
-    'from 1 in order and their labels pointing at the same texts. Up to 100 prompts and 8 MiB a request.',
+    'from 1 in order, each dated by its `created_at` (an ISO 8601 time from 2000 until now; without one, the time of import; ' +
+    'another value skips the prompt with the reason), and their labels pointing at the same texts. Up to 100 prompts and 8 MiB a request.',
   request: { body: jsonBody(PromptImportRequest) },
   responses: {
     200: jsonResponse(z.object({ results: z.array(PromptImportResult) }).openapi('PromptImportResponse'), 'One result per item, in order'),

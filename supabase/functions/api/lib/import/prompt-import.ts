@@ -7,7 +7,9 @@
  * prompt, or that the database refuses, is reported as skipped with the reason, and the other
  * items of the request are imported all the same. Versions are replayed in order through the
  * versioning trigger (version 1 on insert, one per changed title, template or settings), so the
- * history is the source's texts and notes, numbered from 1 and dated now. An imported prompt
+ * history is the source's texts and notes, numbered from 1, each dated as the source dates it
+ * (`created_at`, checked here and by the trigger: not in the future, not before 2000) or, without
+ * a date, now. An imported prompt
  * is always private (is_public false): publishing is the owner's choice in this account.
  */
 import { z } from '@hono/zod-openapi';
@@ -17,12 +19,23 @@ import { jsonbText } from '../jsonb.ts';
 import { labelName, trimmed } from '../inputs.ts';
 import { promptFields } from '../../routes/prompts/model.ts';
 
+/** The earliest a version may be dated (private.record_prompt_version checks the same). */
+const EARLIEST_VERSION = Date.parse('2000-01-01T00:00:00Z');
+
+/** A version's date in the source: an ISO 8601 time with its offset, from 2000 until now. */
+const versionTime = z.iso
+  .datetime({ offset: true, error: 'must be a date and time such as 2024-05-01T12:00:00Z' })
+  .refine((t) => Date.parse(t) >= EARLIEST_VERSION, 'may not be before 2000')
+  .refine((t) => Date.parse(t) <= Date.now(), 'may not be in the future')
+  .nullish();
+
 const ImportVersion = z.object({
   version: z.number().int().min(1).optional(),
   title: promptFields.title,
   content: promptFields.content,
   config: promptFields.config.optional(),
   commit_message: z.string().nullish().transform((m) => (m ?? '').trim().slice(0, 500)),
+  created_at: versionTime,
 });
 
 const ImportLabel = z.object({ label: labelName, version: z.number().int().min(1), locked: z.boolean().optional() });
@@ -50,6 +63,8 @@ const UNIQUE_VIOLATION = '23505';
 const CHECK_VIOLATION = '23514';
 // private.enforce_row_quota (20261130234451_create_row_quotas.sql).
 const ROW_QUOTA = '54000';
+// private.record_prompt_version: a version's created_at out of range (its message says which way).
+const INVALID_PARAMETER = '22023';
 
 /** Imports each item, in order; never throws for one item's fault. */
 export async function importPrompts(sql: TransactionSql, userId: string, items: unknown[]): Promise<ImportedPrompt[]> {
@@ -100,7 +115,10 @@ async function writePrompt(sql: TransactionSql, userId: string, item: z.infer<ty
   const name = taken ? null : wanted;
 
   const [first, ...later] = versions;
+  // Read by private.record_prompt_version for the version each statement makes.
+  const dated = (v: { created_at?: string | null }) => sql`select set_config('mrprompt.version_created_at', ${v.created_at ?? ''}, true)`;
   await sql`select set_config('mrprompt.commit_message', ${first.commit_message || 'Imported'}, true)`;
+  await dated(first);
   const [{ id }] = await sql<{ id: string }[]>`
     insert into public.prompts (user_id, name, title, description, content, tags, is_public, config)
     values (${userId}, ${name}, ${first.title}, ${item.description}, ${first.content}, ${item.tags}::text[], false,
@@ -111,12 +129,14 @@ async function writePrompt(sql: TransactionSql, userId: string, item: z.infer<ty
   let latest = 1;
   for (const v of later) {
     await sql`select set_config('mrprompt.commit_message', ${v.commit_message}, true)`;
+    await dated(v);
     const [row] = await sql<{ latest_version: number }[]>`
       update public.prompts set title = ${v.title}, content = ${v.content}, config = ${jsonbText(v.config ?? {})}::text::jsonb
        where id = ${id} returning latest_version`;
     latest = row.latest_version;
     if (v.version !== undefined) numbers.set(v.version, latest);
   }
+  await dated({});
   for (const label of item.labels ?? []) {
     const version = numbers.get(label.version);
     if (version === undefined) continue;
@@ -138,6 +158,7 @@ function refusal(error: unknown): string {
     if (error.code === ROW_QUOTA) return 'your account already holds as many prompts as it may (10,000): delete some first';
     if (error.code === UNIQUE_VIOLATION) return 'a label appears twice';
     if (error.code === CHECK_VIOLATION) return 'a field is outside what a prompt may hold';
+    if (error.code === INVALID_PARAMETER && /^a version's created_at /.test(error.message)) return error.message;
     return 'the database refused it';
   }
   throw error;
