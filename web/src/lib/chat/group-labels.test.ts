@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, Participant } from '$lib/api';
-import { authorLabel, collapsePresence, keyNote, presentNames, typingLine } from './group-labels';
+import { authorLabel, keyNote, presentNames, typingLine } from './group-labels';
 
 const people: Participant[] = [
   { user_id: 'o', display_name: 'Olive', email: 'o@example.test', role: 'owner' },
@@ -28,22 +28,14 @@ describe('group chat labels', () => {
     expect(keyNote('viewer', true, 'Olive')).toBe('');
   });
 
-  it('counts a person once across tabs, typing in any of them', () => {
-    expect(collapsePresence({
-      m: [{ typing: false, phx_ref: 'a' }, { typing: true, phx_ref: 'b' }],
-      v: [{ typing: false }],
-    })).toEqual({ m: { typing: true }, v: { typing: false } });
+  it('says who is typing', () => {
     expect([[], ['Mia'], ['Mia', 'Vic'], ['a', 'b', 'c']].map(typingLine))
       .toEqual(['', 'Mia is typing…', 'Mia and Vic are typing…', '3 people are typing…']);
   });
 
   it("names who is here and typing from the participants list by user id, never from the name they published", () => {
-    // Mia publishes someone else's name: she is still shown as Mia.
-    const present = collapsePresence({
-      o: [{ name: 'Olive', typing: false }],
-      m: [{ name: 'Olive (owner)', typing: true }],
-      x: [{ name: 'Admin', typing: true }],
-    });
+    // By person topic (lib/chat/person-presence.ts): whatever Mia's tabs published, she is Mia.
+    const present = { o: { typing: false }, m: { typing: true }, x: { typing: true } };
     expect(presentNames(present, people, 'o')).toEqual(['Mia', 'Someone']);
     expect(presentNames(present, people, 'o', true)).toEqual(['Mia', 'Someone']);
     expect(presentNames(present, people, 'm')).toEqual(['Olive', 'Someone']);

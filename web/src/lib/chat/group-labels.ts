@@ -4,8 +4,8 @@ import type { Message, Participant } from '$lib/api';
 
 export type Role = 'owner' | 'member' | 'viewer';
 
-/** What each person publishes on the session channel (channel.track). Names are not taken
- * from it: the payload is the client's own word, so anyone could call themselves anything. */
+/** What each person publishes on their own presence topic (channel.track; lib/chat/person-presence.ts).
+ * Names are not taken from it: the payload is the client's own word. */
 export interface PresenceState {
   typing: boolean;
 }
@@ -25,24 +25,12 @@ export function keyNote(role: Role, shareOwnerKey: boolean, ownerName: string | 
   return shareOwnerKey ? `Answered with ${ownerName ?? 'the owner'}'s key` : 'Answered with your key';
 }
 
-/** A presence state (metas by key) as one entry per person: several tabs count once, typing in any counts. */
-export function collapsePresence(state: Record<string, Record<string, unknown>[]>): Record<string, PresenceState> {
-  const present: Record<string, PresenceState> = {};
-  for (const [key, metas] of Object.entries(state)) present[key] = { typing: metas.some((m) => m.typing === true) };
-  return present;
-}
-
 /** The names of the people present besides `myId` (only typing ones with `typingOnly`), from
- * the server's participants list by user id — never from what they published. Someone not
- * (yet) in the list is "Someone" until it is read again.
- *
- * The key (the user id) is the only identity taken from presence. Local Realtime refuses a
- * track under another account's id (local/src/realtime/presence.ts). Hosted Realtime cannot:
- * it checks the policies on realtime.messages against the topic, once per join and token, and
- * takes `config.presence.key` as the client sends it
- * (https://supabase.com/docs/guides/realtime/authorization), so there a member who edits their
- * client can appear under another participant's name (never a stranger's: only participants
- * may join, and unknown ids show as "Someone"). */
+ * the server's participants list by user id — never from what they published. The id is the
+ * person topic's, not any presence key: hosted Realtime takes keys and payloads as the client
+ * sends them and holds only the topic to the RLS policies on realtime.messages
+ * (https://supabase.com/docs/guides/realtime/authorization; lib/chat/person-presence.ts).
+ * Someone not (yet) in the list is "Someone" until it is read again. */
 export function presentNames(present: Record<string, PresenceState>, people: Participant[], myId: string | null, typingOnly = false): string[] {
   return Object.entries(present)
     .filter(([id, state]) => id !== myId && (!typingOnly || state.typing))

@@ -1,18 +1,20 @@
 // A group chat as one person sees it: their role, the people in it (names for the author of
 // each message), whose key answers what they send, who is here now and who is typing
-// (Realtime Presence on session:<id>, joined for every chat: an owner's open chat must see an
-// invited member arrive), and whether they were removed. Solo chats show none of it.
+// (Realtime Presence on each person's own topic, lib/chat/person-presence.ts: this view publishes
+// on its own and follows the other participants'), and whether they were removed. Solo chats
+// show none of it.
 import type { Message, Participant } from '$lib/api';
 import type { TableWatch } from '$lib/realtime';
 import { deletedRow } from '$lib/realtime-rows';
-import { authorLabel, collapsePresence, keyNote, presentNames, type PresenceState, type Role } from './group-labels';
+import { authorLabel, keyNote, presentNames, type PresenceState, type Role } from './group-labels';
+import { followedPeople, personState } from './person-presence';
 
 export { typingLine, type PresenceState, type Role } from './group-labels';
 
 /** How long typing counts after the last keystroke. */
 export const TYPING_IDLE_MS = 4000;
 
-/** The session channel as this class uses it (lib/realtime.ts watchPrivateChannel). */
+/** This person's own presence topic as this class uses it (lib/realtime.ts watchPrivateChannel). */
 export interface PresenceChannel {
   track(state: Record<string, unknown>): void;
   stop(): void;
@@ -21,7 +23,7 @@ export interface PresenceChannel {
 export class GroupChat {
   people = $state<Participant[]>([]);
   shareOwnerKey = $state(false);
-  /** Everyone on the channel now, by user id (any of their tabs), with the latest state. */
+  /** Everyone here now, by the user id of their person topic (any of their tabs), with the latest state. */
   present = $state<Record<string, PresenceState>>({});
   removed = $state(false);
   /** The chat itself was deleted while open here (on another device, or by its owner). */
@@ -52,13 +54,11 @@ export class GroupChat {
     return this.role !== 'owner' || this.people.length > 1 || Object.keys(this.present).some((id) => id !== this.myId);
   }
 
-  /** People present who are not in `people` (invited since this page loaded), not asked about yet. */
-  get newcomers(): string[] {
-    return Object.keys(this.present).filter((id) => !this.people.some((p) => p.user_id === id) && !this.asked.has(id));
+  /** Whose person topics this view follows: the other participants (none once removed). A
+   * newcomer is followed once the participants list is read again (`members_changed`). */
+  get followed(): string[] {
+    return this.removed ? [] : followedPeople(this.people, this.myId);
   }
-
-  /** Newcomers already looked up (someone removed may stay present a moment: ask once). */
-  readonly asked = new Set<string>();
 
   get canPost(): boolean {
     return this.role !== 'viewer' && !this.removed;
@@ -95,12 +95,25 @@ export class GroupChat {
     return presentNames(this.present, this.people, this.myId, true);
   }
 
-  /** Presence sync: one entry per person (several tabs count once; typing in any of them counts). */
-  sync(state: Record<string, Record<string, unknown>[]>): void {
-    this.present = collapsePresence(state);
+  /** Presence sync on `userId`'s own topic: that person, whatever keys or payloads arrived
+   * (several tabs count once; typing in any of them counts). */
+  syncPerson(userId: string, state: Record<string, Record<string, unknown>[]>): void {
+    const present = { ...this.present };
+    const now = personState(state);
+    if (now) present[userId] = now;
+    else delete present[userId];
+    this.present = present;
   }
 
-  // This person's own presence: published on the session channel while the view follows it.
+  /** No longer following `userId`'s topic (they left the chat, or the chat's channel moved). */
+  forget(userId: string): void {
+    if (!(userId in this.present)) return;
+    const present = { ...this.present };
+    delete present[userId];
+    this.present = present;
+  }
+
+  // This person's own presence: published on their own topic while the view follows the chat.
   private channel: PresenceChannel | null = null;
   private typingNow = false;
   private lastDraft: string | null = null;
