@@ -1,10 +1,11 @@
 /**
  * Group chats live, judged by the official client against the whole local stack (gateway,
- * Realtime, the real Deno function): on the private channel `session:<id>` the owner, members
- * and viewers share presence (who is there, who is typing: channel.track) — authorised by the
- * app's RLS policies on realtime.messages with extension 'presence', as hosted Realtime does
+ * Realtime, the real Deno function): the owner, members and viewers share presence (who is
+ * there, who is typing: channel.track) each on their own topic `session:<id>:person:<user id>`,
+ * which every participant reads and only that person publishes on — authorised by the app's RLS
+ * policies on realtime.messages with extension 'presence', as hosted Realtime does
  * (https://supabase.com/docs/guides/realtime/authorization) — and nobody else may join; nobody
- * may broadcast. A removed member stops receiving: postgres_changes at once (RLS per change);
+ * may broadcast, and nobody tracks on the shared `session:<id>`. A removed member stops receiving: postgres_changes at once (RLS per change);
  * the chat's channel moves to a new epoch (`session:<id>:1`) that only the remaining people may
  * join, so nothing more is sent where the removed member listens — on hosted too, where a
  * joined channel keeps its authorisation — and local Realtime also closes the old channels.
@@ -90,57 +91,62 @@ async function followChanges(client: SupabaseClient, sessionId: string, userId: 
   return { changes, until };
 }
 
-describe('presence on session:<id>', () => {
+describe('presence on person topics', () => {
+  const personTopic = (id: string, who: { user: { id: string } }, epoch = '') => `session:${id}${epoch}:person:${who.user.id}`;
+
   it('owner, member and viewer see who is in the chat and who is typing; another user cannot join', async () => {
     const { owner, people: [member, viewer], id } = await groupChat(['member', 'viewer']);
-    const topic = `session:${id}`;
-    const ownerView = await join(owner.client, topic, { private: true, presence: { key: owner.user.id } }, true);
-    const memberView = await join(member!.client, topic, { private: true, presence: { key: member!.user.id } }, true);
-    const viewerView = await join(viewer!.client, topic, { private: true, presence: { key: viewer!.user.id } }, true);
-
-    expect(await ownerView.channel.track({ name: 'Olive', typing: false })).toBe('ok');
-    expect(await memberView.channel.track({ name: 'Mia', typing: true })).toBe('ok');
-    expect(await viewerView.channel.track({ name: 'Vic', typing: false })).toBe('ok');
-    await ownerView.until(() => present(ownerView.channel)[member!.user.id]?.[0]?.typing === true, 'the member typing');
-    await viewerView.until(() => Object.keys(present(viewerView.channel)).length === 3, 'everyone, seen by the viewer');
-    expect(present(viewerView.channel)[owner.user.id]?.[0]).toMatchObject({ name: 'Olive', typing: false });
-
-    // Stops typing: one meta per person, updated in place.
-    await memberView.channel.track({ name: 'Mia', typing: false });
-    await ownerView.until(() => present(ownerView.channel)[member!.user.id]?.[0]?.typing === false, 'the member to stop typing');
-    expect(present(ownerView.channel)[member!.user.id]).toHaveLength(1);
+    const everyone = [owner, member!, viewer!];
+    // Each publishes on their own topic.
+    for (const who of everyone) {
+      const own = await join(who.client, personTopic(id, who), { private: true, presence: { key: who.user.id } }, true);
+      expect(await own.channel.track({ typing: who === member })).toBe('ok');
+    }
+    // The owner and the viewer follow the member's topic.
+    const ownerWatch = await join(owner.client, personTopic(id, member!), { private: true, presence: { key: owner.user.id } }, true);
+    const viewerWatch = await join(viewer!.client, personTopic(id, owner), { private: true, presence: { key: viewer!.user.id } }, true);
+    await ownerWatch.until(() => present(ownerWatch.channel)[member!.user.id]?.[0]?.typing === true, 'the member typing');
+    await viewerWatch.until(() => owner.user.id in present(viewerWatch.channel), 'the owner, seen by the viewer');
 
     const stranger = await person();
-    const refused = await settle(join(stranger.client, topic, { private: true, presence: { key: stranger.user.id } }, true));
+    const refused = await settle(join(stranger.client, personTopic(id, member!), { private: true, presence: { key: stranger.user.id } }, true));
     expect(refused).toBeInstanceOf(Error);
     expect(String(refused)).toMatch(/Unauthorized|permissions to read/);
   });
 
-  it('nobody shows up as someone else: a member tracking under the owner\'s id is refused and listed nowhere', async () => {
+  it("nobody shows up as someone else: no presence on the shared topic, and on one's own topic any key is still them", async () => {
     const { owner, people: [member, viewer], id } = await groupChat(['member', 'viewer']);
-    const topic = `session:${id}`;
-    const viewerView = await join(viewer!.client, topic, { private: true, presence: { key: viewer!.user.id } }, true);
-    // The member's client picks the owner's id as its key (the web app names people by key).
-    const spoof = await join(member!.client, topic, { private: true, presence: { key: owner.user.id } }, true);
-    expect(await spoof.channel.track({ name: 'Olive', typing: true })).toBe('error');
-    // Presence events are sent in order: once the viewer sees their own entry, a spoofed one would have come first.
-    expect(await viewerView.channel.track({ typing: false })).toBe('ok');
-    await viewerView.until(() => viewer!.user.id in present(viewerView.channel), "the viewer's own entry");
-    expect(Object.keys(present(viewerView.channel))).toEqual([viewer!.user.id]);
+    // The member's client picks the owner's id as its key (hosted takes keys as sent, and so does local).
+    const shared = await join(member!.client, `session:${id}`, { private: true, presence: { key: owner.user.id } }, true);
+    expect(await shared.channel.track({ typing: true })).toBe('error');
+    const own = await join(member!.client, personTopic(id, member!), { private: true, presence: { key: owner.user.id } }, true);
+    expect(await own.channel.track({ typing: true })).toBe('ok');
+    // What the viewer follows says whose it is: the topic is the member's, whatever the key.
+    const viewerWatch = await join(viewer!.client, personTopic(id, member!), { private: true, presence: { key: viewer!.user.id } }, true);
+    await viewerWatch.until(() => Object.keys(present(viewerWatch.channel)).length === 1, "the member's entry");
+    // It arrives under the forged key: the app names the entry by the topic (lib/chat/person-presence.ts).
+    expect(Object.keys(present(viewerWatch.channel))).toEqual([owner.user.id]);
+    // And on the owner's topic, the member's track is refused.
+    const spoof = await join(member!.client, personTopic(id, owner), { private: true, presence: { key: owner.user.id } }, true);
+    expect(await spoof.channel.track({ typing: true })).toBe('error');
   });
 
   it('nobody broadcasts on a session channel: a viewer\'s (or member\'s) broadcast reaches no one', async () => {
     const { owner, people: [member, viewer], id } = await groupChat(['member', 'viewer']);
     const topic = `session:${id}`;
-    const ownerView = await join(owner.client, topic, { private: true, presence: { key: owner.user.id } }, true);
-    const viewerView = await join(viewer!.client, topic, { private: true, presence: { key: viewer!.user.id } }, true);
-    const memberView = await join(member!.client, topic, { private: true, presence: { key: member!.user.id } }, true);
+    const ownerView = await join(owner.client, topic, { private: true });
+    const viewerView = await join(viewer!.client, topic, { private: true });
+    const memberView = await join(member!.client, topic, { private: true });
+    const watches = [];
+    for (const who of [viewer!, member!]) watches.push(await join(owner.client, personTopic(id, who), { private: true, presence: { key: owner.user.id } }, true));
     await viewerView.channel.send({ type: 'broadcast', event: 'delta', payload: { text: 'forged' } });
     await memberView.channel.send({ type: 'broadcast', event: 'delta', payload: { text: 'forged too' } });
     // Each socket is handled in order: once their later presence arrives, the broadcasts were decided.
-    await viewerView.channel.track({ typing: false });
-    await memberView.channel.track({ typing: false });
-    await ownerView.until(() => Object.keys(present(ownerView.channel)).length === 2, 'both tracks');
+    for (const who of [viewer!, member!]) {
+      const own = await join(who.client, personTopic(id, who), { private: true, presence: { key: who.user.id } }, true);
+      await own.channel.track({ typing: false });
+    }
+    for (const watch of watches) await watch.until(() => Object.keys(present(watch.channel)).length === 1, 'the track');
     // The API's own members_changed (sent for the invitations just made, through its outbox)
     // may still land after the join; no client's broadcast does.
     expect(ownerView.broadcasts.filter((b) => b.event !== 'members_changed')).toEqual([]);
@@ -151,11 +157,13 @@ describe('removing a member', () => {
   it('stops their live updates: postgres_changes at once, the private channel (broadcast, presence) moves on without them', async () => {
     const { owner, people: [member], id } = await groupChat(['member']);
     const topic = `session:${id}`;
-    const ownerView = await join(owner.client, topic, { private: true, presence: { key: owner.user.id } }, true);
-    const memberView = await join(member!.client, topic, { private: true, presence: { key: member!.user.id } }, true);
+    const ownerView = await join(owner.client, topic, { private: true });
+    const memberView = await join(member!.client, topic, { private: true });
     const memberChanges = await followChanges(member!.client, id, member!.user.id);
-    await memberView.channel.track({ typing: false });
-    await ownerView.until(() => member!.user.id in present(ownerView.channel), 'the member to be present');
+    const memberOwn = await join(member!.client, `session:${id}:person:${member!.user.id}`, { private: true, presence: { key: member!.user.id } }, true);
+    const ownerWatch = await join(owner.client, `session:${id}:person:${member!.user.id}`, { private: true, presence: { key: owner.user.id } }, true);
+    expect(await memberOwn.channel.track({ typing: false })).toBe('ok');
+    await ownerWatch.until(() => member!.user.id in present(ownerWatch.channel), 'the member to be present');
 
     // While a member, they follow the answer and see the rows.
     const first = await chat(owner.client, id, '/echo before the removal');
@@ -185,11 +193,14 @@ describe('removing a member', () => {
     // The owner's app leaves the old topic (it follows the epoch) and joins the new one.
     await owner.client.removeChannel(ownerView.channel);
     expect(await settle(join(owner.client, topic, { private: true }))).toBeInstanceOf(Error);
-    const ownerNow = await join(owner.client, `${topic}:1`, { private: true, presence: { key: owner.user.id } }, true);
-    await ownerNow.channel.track({ typing: false });
-    await ownerNow.until(() => owner.user.id in present(ownerNow.channel), 'the owner on the new topic');
-    expect(Object.keys(present(ownerNow.channel))).toEqual([owner.user.id]);
+    const ownerNow = await join(owner.client, `${topic}:1`, { private: true });
+    const ownerOwn = await join(owner.client, `${topic}:1:person:${owner.user.id}`, { private: true, presence: { key: owner.user.id } }, true);
+    expect(await ownerOwn.channel.track({ typing: false })).toBe('ok');
+    await ownerOwn.until(() => owner.user.id in present(ownerOwn.channel), 'the owner on their new topic');
     expect(await settle(join(member!.client, `${topic}:1`, { private: true }))).toBeInstanceOf(Error);
+    for (const whose of [owner.user.id, member!.user.id]) {
+      expect(await settle(join(member!.client, `${topic}:1:person:${whose}`, { private: true, presence: { key: member!.user.id } }, true))).toBeInstanceOf(Error);
+    }
 
     const second = await chat(owner.client, id, '/echo after the removal');
     const secondAnswer = second[0].data.assistant_message_id as string;

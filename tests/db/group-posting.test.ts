@@ -1,7 +1,8 @@
 // Group chats, posting and presence, per actor (owner / member / viewer / removed member /
 // other user / anonymous): messages.author_id and the author guard, message_author_names, and
-// the presence policies on realtime.messages for `session:<id>` — select, insert, update and
-// delete. Chat turns write messages with the function's privileged connection (here: the
+// the presence policies on realtime.messages — each person's own topic
+// `session:<id>[:<epoch>]:person:<user id>` (read by every participant, published on only by that
+// person) and none on the shared `session:<id>` — select, insert, update and delete. Chat turns write messages with the function's privileged connection (here: the
 // superuser `db.sql`); the trigger must still refuse authors who may not post.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asActor, createAuthUser, joinGroupChat, PERMISSION_DENIED, RLS_VIOLATION, type Actor, type AuthUser } from '../helpers/actors.ts';
@@ -152,9 +153,10 @@ describe('message_author_names', () => {
   });
 });
 
-describe('realtime.messages: presence on session channels', () => {
+describe('realtime.messages: presence on person topics', () => {
   // group() removed one member, so the chat's channel is at epoch 1.
   const topicOf = (g: Group) => `session:${g.session}:1`;
+  const personOf = (g: Group, who: AuthUser, epoch = 1) => `session:${g.session}${epoch ? `:${epoch}` : ''}:person:${who.id}`;
   /** Hosted Realtime's checks, as the actor: presence read (select) and presence track (insert). */
   const presence = (actor: Actor, topic: string) => asActor(db.sql, actor, async (tx) => {
     await tx`select set_config('realtime.topic', ${topic}, true)`;
@@ -171,25 +173,44 @@ describe('realtime.messages: presence on session channels', () => {
     return { read, write };
   });
 
-  it('owner, member and viewer may see who is there and share their own presence; removed, other users and anonymous may not', async () => {
+  it("owner, member and viewer see each participant's presence and publish only on their own topic; removed, other users and anonymous do neither", async () => {
+    const g = await group();
+    const everyone = [g.owner, g.member, g.viewer, g.removed, g.stranger];
+    for (const who of everyone) await db.sql`insert into realtime.messages (topic, extension, event, payload, private) values (${personOf(g, who)}, 'presence', 'sync', '{}', true)`;
+    for (const actor of [g.owner, g.member, g.viewer]) {
+      for (const whose of [g.owner, g.member, g.viewer]) {
+        expect(await presence(actor, personOf(g, whose)), `${actor.email} on ${whose.email}'s topic`).toEqual({ read: true, write: actor === whose });
+      }
+    }
+    for (const actor of [g.removed, g.stranger]) {
+      for (const whose of everyone) expect(await presence(actor, personOf(g, whose))).toEqual({ read: false, write: false });
+    }
+    for (const whose of everyone) expect(await presence('anon', personOf(g, whose))).toEqual({ read: false, write: false });
+  });
+
+  it('nobody sees or publishes presence on the shared session topic, where any key could be claimed', async () => {
     const g = await group();
     await db.sql`insert into realtime.messages (topic, extension, event, payload, private) values (${topicOf(g)}, 'presence', 'sync', '{}', true)`;
-    for (const actor of [g.owner, g.member, g.viewer]) expect(await presence(actor, topicOf(g))).toEqual({ read: true, write: true });
-    for (const actor of [g.removed, g.stranger]) expect(await presence(actor, topicOf(g))).toEqual({ read: false, write: false });
-    expect(await presence('anon', topicOf(g))).toEqual({ read: false, write: false });
+    for (const actor of [g.owner, g.member, g.viewer]) expect(await presence(actor, topicOf(g))).toEqual({ read: false, write: false });
   });
 
   it('a malformed topic or another session authorises nothing; nobody updates or deletes realtime rows', async () => {
     const g = await group();
     const other = await group();
-    expect(await presence(g.owner, 'session:not-a-uuid')).toEqual({ read: false, write: false });
-    expect(await presence(g.member, topicOf(other))).toEqual({ read: false, write: false });
+    for (const topic of ['session:not-a-uuid', `session:${g.session}:1:person:not-a-uuid`, `${personOf(g, g.owner)}:x`, `x${personOf(g, g.owner)}`]) {
+      expect(await presence(g.owner, topic), topic).toEqual({ read: false, write: false });
+    }
+    expect(await presence(g.member, personOf(other, other.owner))).toEqual({ read: false, write: false });
+    expect(await presence(g.member, personOf(other, g.member))).toEqual({ read: false, write: false });
+    await db.sql`insert into realtime.messages (topic, extension, event, payload, private) values (${personOf(g, g.owner)}, 'presence', 'sync', '{}', true)`;
     for (const actor of [g.owner, g.member]) {
-      const changed = await asActor(db.sql, actor, (tx) => tx`update realtime.messages set event = 'x' where topic = ${topicOf(g)} returning id`)
-        .catch((e: Error) => (PERMISSION_DENIED.test(e.message) ? [] : Promise.reject(e)));
-      const deleted = await asActor(db.sql, actor, (tx) => tx`delete from realtime.messages where topic = ${topicOf(g)} returning id`)
-        .catch((e: Error) => (PERMISSION_DENIED.test(e.message) ? [] : Promise.reject(e)));
-      expect([changed, deleted]).toEqual([[], []]);
+      for (const topic of [topicOf(g), personOf(g, g.owner)]) {
+        const changed = await asActor(db.sql, actor, (tx) => tx`update realtime.messages set event = 'x' where topic = ${topic} returning id`)
+          .catch((e: Error) => (PERMISSION_DENIED.test(e.message) ? [] : Promise.reject(e)));
+        const deleted = await asActor(db.sql, actor, (tx) => tx`delete from realtime.messages where topic = ${topic} returning id`)
+          .catch((e: Error) => (PERMISSION_DENIED.test(e.message) ? [] : Promise.reject(e)));
+        expect([changed, deleted]).toEqual([[], []]);
+      }
     }
   });
 
@@ -198,13 +219,15 @@ describe('realtime.messages: presence on session channels', () => {
     // group() already removed one member: the chat is at epoch 1.
     const epoch = async () => (await db.sql`select channel_epoch from public.chat_sessions where id = ${g.session}`)[0].channel_epoch;
     expect(await epoch()).toBe(1);
-    await db.sql`insert into realtime.messages (topic, extension, event, payload, private) values (${topicOf(g)}, 'presence', 'sync', '{}', true)`;
-    expect(await presence(g.owner, topicOf(g))).toEqual({ read: true, write: true });
-    expect(await presence(g.member, topicOf(g))).toEqual({ read: true, write: true });
-    expect(await presence(g.removed, topicOf(g))).toEqual({ read: false, write: false });
+    for (const topic of [personOf(g, g.owner), personOf(g, g.removed), personOf(g, g.owner, 0), personOf(g, g.owner, 2)]) {
+      await db.sql`insert into realtime.messages (topic, extension, event, payload, private) values (${topic}, 'presence', 'sync', '{}', true)`;
+    }
+    expect(await presence(g.owner, personOf(g, g.owner))).toEqual({ read: true, write: true });
+    expect(await presence(g.member, personOf(g, g.owner))).toEqual({ read: true, write: false });
+    expect(await presence(g.removed, personOf(g, g.removed))).toEqual({ read: false, write: false });
     // The epoch-0 topic and any other epoch authorise nobody any more.
-    for (const topic of [`session:${g.session}`, `session:${g.session}:2`, `session:${g.session}:01`]) {
-      expect(await presence(g.owner, topic)).toEqual({ read: false, write: false });
+    for (const topic of [personOf(g, g.owner, 0), personOf(g, g.owner, 2), `session:${g.session}:01:person:${g.owner.id}`]) {
+      expect(await presence(g.owner, topic), topic).toEqual({ read: false, write: false });
     }
     // The viewer leaves: epoch 2.
     await asActor(db.sql, g.viewer, (tx) => tx`delete from public.session_members where user_id = ${g.viewer.id}`);
@@ -214,13 +237,15 @@ describe('realtime.messages: presence on session channels', () => {
     expect(await db.sql`select channel_epoch, title from public.chat_sessions where id = ${g.session}`).toEqual([{ channel_epoch: 2, title: 'Renamed' }]);
   });
 
-  it("client broadcasts stay refused on session channels, for the owner and members alike", async () => {
+  it("client broadcasts stay refused on session channels and person topics, for the owner and members alike", async () => {
     const g = await group();
     for (const actor of [g.owner, g.member, g.viewer]) {
-      await expect(asActor(db.sql, actor, async (tx) => {
-        await tx`select set_config('realtime.topic', ${topicOf(g)}, true)`;
-        await tx`insert into realtime.messages (topic, extension, event, payload, private) values (${topicOf(g)}, 'broadcast', 'typing', '{}', true)`;
-      })).rejects.toThrow(RLS_VIOLATION);
+      for (const topic of [topicOf(g), personOf(g, actor)]) {
+        await expect(asActor(db.sql, actor, async (tx) => {
+          await tx`select set_config('realtime.topic', ${topic}, true)`;
+          await tx`insert into realtime.messages (topic, extension, event, payload, private) values (${topic}, 'broadcast', 'typing', '{}', true)`;
+        })).rejects.toThrow(RLS_VIOLATION);
+      }
     }
   });
 });

@@ -29,8 +29,8 @@ describe('realtime.messages: session channels', () => {
     expect(await read(owner, `session:${session.id}`)).toBe(1);
     expect(await read(viewer, `session:${session.id}`)).toBe(1);
     expect(await read(stranger, `session:${session.id}`)).toBe(0);
-    // Presence has its own policies (tests/db/group-posting.test.ts): the owner may see who is there.
-    expect(await read(owner, `session:${session.id}`, 'presence')).toBe(1);
+    // Presence is on each person's own topic (tests/db/group-posting.test.ts), none here.
+    expect(await read(owner, `session:${session.id}`, 'presence')).toBe(0);
     // A member removed from the group no longer can (and the channel moves on: group-posting.test.ts).
     await db.sql`delete from public.session_members where session_id = ${session.id} and user_id = ${viewer.id}`;
     expect(await read(viewer, `session:${session.id}`)).toBe(0);

@@ -4,10 +4,12 @@
 // sees who is here, who is typing and who wrote each message, live; the member sees whose key
 // answers; the member attaches a file and the owner sees it. A viewer gets a read-only composer with the reason (and a composer once made a
 // member); a removed member is told, and so is everyone who has the chat open when it is deleted.
+import { createClient } from '@supabase/supabase-js';
 import type { Page, Request } from 'playwright-core';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accept, invite, nameOf, ownerAsks, ownerPays, startGroupChat } from './group-helpers.ts';
-import { addCustomKey, composer, newEmail, open, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
+import { addCustomKey, composer, newEmail, open, PASSWORD, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
 
 describe('group chats in the browser', { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -86,6 +88,32 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     // And back: the owner types, the member sees it.
     await composer(owner).fill('Friday works');
     await member.getByTestId('typing').getByText(`${nameOf(ownerEmail)} is typing…`).waitFor();
+
+    // The name comes from the topic, never from what a client sends: the member's account, from
+    // an edited client (supabase-js here), tracks on their own person topic under a key and a name
+    // that are not theirs. The owner sees the member typing; on the owner's topic it is refused.
+    await composer(owner).fill('');
+    const client = () => createClient(e2e.stack.apiUrl, e2e.stack.keys.publishableKey, {
+      auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never },
+    });
+    const forger = client();
+    const { data: forged } = await forger.auth.signInWithPassword({ email: memberEmail, password: PASSWORD });
+    const ownerId = (await client().auth.signInWithPassword({ email: ownerEmail, password: PASSWORD })).data.user!.id;
+    await forger.realtime.setAuth(forged.session!.access_token);
+    const chatId = chatUrl.split('/').at(-1)!;
+    const track = (topic: string) => new Promise<string>((resolve, reject) => {
+      // A presence listener, as the app has: realtime-js asks for presence at join only then.
+      const channel = forger.channel(topic, { config: { private: true, presence: { key: crypto.randomUUID() } } }).on('presence', { event: 'sync' }, () => {});
+      const timer = setTimeout(() => reject(new Error(`no answer on ${topic}`)), 15_000);
+      channel.subscribe((status, error) => {
+        if (status === 'SUBSCRIBED') void channel.track({ typing: true, name: nameOf(ownerEmail) }).then(resolve, reject).finally(() => clearTimeout(timer));
+        else if (status !== 'CLOSED') reject(new Error(`${topic}: ${status} ${error?.message ?? ''}`));
+      });
+    });
+    expect(await track(`session:${chatId}:person:${forged.user!.id}`)).toBe('ok');
+    await owner.getByTestId('typing').getByText(`${nameOf(memberEmail)} is typing…`).waitFor({ timeout: 15_000 });
+    expect(await track(`session:${chatId}:person:${ownerId}`)).toBe('error');
+    await forger.removeAllChannels();
     await screenshot(member, 'group-chat-member');
     expect(await seriousViolations(member)).toEqual([]);
   });

@@ -23,8 +23,6 @@ export interface ChannelOptions {
   broadcastSelf: boolean;
   broadcastAck: boolean;
   presenceKey: string;
-  /** The key as the client chose it (null when it left it empty and got a random one). */
-  chosenPresenceKey: string | null;
   presenceEnabled: boolean;
   isPrivate: boolean;
   /** Read permissions granted at join (private channels only). */
@@ -49,7 +47,6 @@ export class Channel implements ChangeSubscriber, TopicMember {
   readonly broadcastSelf: boolean;
   readonly broadcastAck: boolean;
   readonly presenceKey: string;
-  readonly chosenPresenceKey: string | null;
   readonly isPrivate: boolean;
   presenceEnabled: boolean;
   token: string;
@@ -68,7 +65,6 @@ export class Channel implements ChangeSubscriber, TopicMember {
     this.broadcastSelf = options.broadcastSelf;
     this.broadcastAck = options.broadcastAck;
     this.presenceKey = options.presenceKey;
-    this.chosenPresenceKey = options.chosenPresenceKey;
     this.presenceEnabled = options.presenceEnabled;
     this.isPrivate = options.isPrivate;
     this.read = options.read;

@@ -105,7 +105,6 @@ export async function joinChannel(hub: Hub, socket: SocketAuth, io: JoinIo, m: P
     broadcastSelf: config.broadcast?.self ?? false,
     broadcastAck: config.broadcast?.ack ?? false,
     presenceKey: presenceKeyOf(config.presence?.key),
-    chosenPresenceKey: typeof config.presence?.key === 'string' && config.presence.key !== '' ? config.presence.key : null,
     presenceEnabled,
     isPrivate,
     read,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { impersonatesUser, presenceKeyOf, PresenceTracker } from './presence.ts';
+import { presenceKeyOf, PresenceTracker } from './presence.ts';
 
 describe('presence tracker', () => {
   it('joins, updates with phx_ref_prev, groups by key and leaves', () => {
@@ -22,16 +22,5 @@ describe('presence tracker', () => {
     expect(presenceKeyOf('me')).toBe('me');
     expect(presenceKeyOf('')).toMatch(/^[0-9a-f-]{36}$/);
     expect(presenceKeyOf(undefined)).not.toBe(presenceKeyOf(undefined));
-  });
-
-  it('treats a chosen key that is another account\'s id as impersonation (local only)', () => {
-    const me = '6f1c2a4e-0b7d-4c55-9a10-2f3e4d5c6b7a';
-    const other = '0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d';
-    expect(impersonatesUser(other, me)).toBe(true);
-    expect(impersonatesUser(other, undefined)).toBe(true); // anonymous: no id is theirs
-    expect(impersonatesUser(me, me)).toBe(false);
-    expect(impersonatesUser(me.toUpperCase(), me)).toBe(false);
-    expect(impersonatesUser('desk', me)).toBe(false); // names nobody
-    expect(impersonatesUser(null, me)).toBe(false); // left empty: a random key
   });
 });

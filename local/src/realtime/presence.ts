@@ -10,7 +10,6 @@
  * new one carrying `phx_ref_prev`; a channel that leaves or disconnects leaves.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { UUID_PATTERN } from '../auth/users.ts';
 
 export interface PresenceEntry {
   key: string;
@@ -30,21 +29,6 @@ function newRef(): string {
 
 export function presenceKeyOf(configured: unknown): string {
   return typeof configured === 'string' && configured !== '' ? configured : randomUUID();
-}
-
-/**
- * Local only: whether a presence key the client chose is another account's id (a user id that
- * is not the caller's `sub`), which a private channel refuses to track under. Apps key presence
- * by user id and name people by it, so without this a member could appear as another member.
- * Hosted Realtime takes the key as the client sends it and checks only the topic against the
- * policies on realtime.messages, once per join and token
- * (https://supabase.com/docs/guides/realtime/authorization), so there it cannot be enforced:
- * an app must not treat the key as proof of who is present. Keys that are not user ids (a
- * device name, the random key an empty one gets) name nobody and stay allowed, as hosted.
- */
-export function impersonatesUser(chosenKey: string | null, sub: unknown): boolean {
-  if (chosenKey === null || !UUID_PATTERN.test(chosenKey)) return false;
-  return typeof sub !== 'string' || chosenKey.toLowerCase() !== sub.toLowerCase();
 }
 
 export class PresenceTracker<Owner> {
