@@ -35,10 +35,26 @@ describe('prompt files', () => {
     const small = Array.from({ length: 250 }, (_, i) => ({ label: `p${i}`, body: { title: `p${i}`, content: 'x' } }));
     expect(promptBatches(small).batches.map((b) => b.length)).toEqual([100, 100, 50]);
     const big = Array.from({ length: 10 }, (_, i) => ({ label: `b${i}`, body: { title: `b${i}`, content: 'x'.repeat(1_000_000) } }));
-    const huge = { label: 'huge', body: { title: 'huge', versions: Array.from({ length: 90 }, () => ({ title: 't', content: 'x'.repeat(100_000) })) } };
+    const huge = { label: 'huge', body: { title: 'huge', content: 'x'.repeat(8_000_000) } };
     const { batches, tooLarge } = promptBatches([...big, huge]);
     expect(batches.map((b) => b.length)).toEqual([7, 3]);
     expect(tooLarge.map((item) => item.label)).toEqual(['huge']);
+  });
+
+  it('sends a prompt over 7 MB with its versions with its newest versions that fit, and says how many older ones were left out', () => {
+    // 90 versions of 100,000 characters, in the file newest first, labels on the oldest and the newest.
+    const versions = Array.from({ length: 90 }, (_, i) => ({ version: 90 - i, title: 't', content: `${90 - i} ${'x'.repeat(100_000)}`, created_at: '2024-01-01T00:00:00Z' }));
+    const labels = [{ label: 'first', version: 1 }, { label: 'prod', version: 90 }];
+    const huge = { label: 'huge', body: { title: 'huge', name: 'huge', versions, labels } };
+    const { batches, tooLarge } = promptBatches([{ label: 'small', body: { title: 's', content: 'c' } }, huge]);
+    expect(tooLarge).toEqual([]);
+    const sent = batches.flat().find((item) => item.label === 'huge')!;
+    const kept = (sent.body as { versions: { version: number }[] }).versions;
+    expect(kept.length + sent.leftOut!).toBe(90);
+    expect(kept.length).toBeGreaterThan(60);
+    expect(kept.map((v) => v.version)).toEqual(Array.from({ length: kept.length }, (_, i) => 90 - i)); // the newest, in file order
+    expect(sent.body).toMatchObject({ title: 'huge', name: 'huge', labels });
+    for (const batch of batches) expect(new TextEncoder().encode(JSON.stringify({ prompts: batch.map((item) => item.body) })).length).toBeLessThanOrEqual(7 * 1024 * 1024 + 1024);
   });
 });
 
@@ -57,5 +73,22 @@ describe('sending prompts', () => {
     expect(report.failures).toEqual([]);
     expect(report.imported.map((p) => p.title)).toEqual(['A']);
     expect(calls).toEqual(['http://app.test/api/import/prompts', 'http://app.test/api/import/prompts']);
+  });
+
+  it('reports how many older versions of a prompt too large with all of them were left out', async () => {
+    const versions = Array.from({ length: 80 }, (_, i) => ({ version: i + 1, title: 't', content: 'y'.repeat(100_000) }));
+    const sent: { versions: unknown[] }[] = [];
+    const api = createApi(async (input) => {
+      const body = await (input as Request).json();
+      sent.push(...body.prompts);
+      const results = body.prompts.map((p: { versions: unknown[] }, index: number) => ({ index, status: 'imported', prompt_id: '0190a0b0-0000-7000-8000-000000000002', name: 'big', title: 'Big', versions: p.versions.length, renamed_from: null }));
+      return new Response(JSON.stringify({ results }), { status: 200, headers: { 'content-type': 'application/json' } });
+    }, 'http://app.test');
+    const report = await runPromptImport({ format: 'mrprompt', items: [{ label: 'Big', body: { title: 'Big', versions } }] }, () => {}, api);
+    expect(report.skipped).toEqual([]);
+    expect(report.imported).toHaveLength(1);
+    expect(report.imported[0].versions + report.imported[0].left_out).toBe(80);
+    expect(report.imported[0].left_out).toBe(80 - sent[0].versions.length);
+    expect(report.imported[0].left_out).toBeGreaterThan(0);
   });
 });

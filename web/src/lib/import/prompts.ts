@@ -4,8 +4,9 @@
  * also a bare array of them), sends them to POST /api/import/prompts in batches that fit its
  * limits, and sums up what was imported and what was skipped and why. The API checks each
  * prompt on its own, so a bad one is skipped there with its reason; a prompt too large for a
- * request is skipped here, a rate limit is waited out, and a batch that fails is reported
- * while the rest still go.
+ * request with all its versions goes with its newest versions that fit (the report says how
+ * many older ones were left out), a rate limit is waited out, and a batch that fails is
+ * reported while the rest still go.
  */
 import { z } from 'zod';
 import { browserApi, ok, type Api } from '../api';
@@ -24,11 +25,13 @@ export interface PromptItem {
   label: string;
   /** Sent as is: the API reads it. */
   body: unknown;
+  /** Older versions left out so that it fits a request. */
+  leftOut?: number;
 }
 
 export interface PromptReport {
   format: PromptFormat;
-  imported: { prompt_id: string; title: string; versions: number; renamed_from: string | null }[];
+  imported: { prompt_id: string; title: string; versions: number; renamed_from: string | null; left_out: number }[];
   skipped: { title: string; reason: string }[];
   failures: string[];
 }
@@ -63,17 +66,49 @@ export function parsePromptFile(text: string): { format: PromptFormat; items: Pr
   return { format: 'chatbot-ui', items };
 }
 
-/** Batches within the API's limits; a prompt too large for any request is returned apart. */
+const bytesOf = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
+
+const WithVersions = z.object({ versions: z.array(z.object({ version: z.number().optional() }).loose()).min(2) }).loose();
+
+/**
+ * A prompt too large for a request with all its versions, with only its newest versions that
+ * fit (the API numbers them from 1); undefined when it has none to leave out or still does not fit.
+ */
+export function newestVersionsThatFit(item: PromptItem, budget = REQUEST_BYTES): PromptItem | undefined {
+  const parsed = WithVersions.safeParse(item.body);
+  if (!parsed.success) return undefined;
+  const { versions } = parsed.data;
+  // As the API orders them: by version number, in file order where none is given.
+  const newestFirst = versions.map((v, i) => ({ v, i })).sort((a, b) => (b.v.version ?? 0) - (a.v.version ?? 0) || b.i - a.i);
+  let bytes = bytesOf({ ...parsed.data, versions: [] });
+  const kept = new Set<number>();
+  for (const { v, i } of newestFirst) {
+    const size = bytesOf(v) + (kept.size ? 1 : 0);
+    if (bytes + size > budget) break;
+    bytes += size;
+    kept.add(i);
+  }
+  if (kept.size === 0 || kept.size === versions.length) return undefined;
+  return { label: item.label, body: { ...parsed.data, versions: versions.filter((_, i) => kept.has(i)) }, leftOut: versions.length - kept.size };
+}
+
+/** Batches within the API's limits; a prompt too large for any request, even cut to its newest versions, is returned apart. */
 export function promptBatches(items: PromptItem[]): { batches: PromptItem[][]; tooLarge: PromptItem[] } {
   const batches: PromptItem[][] = [];
   const tooLarge: PromptItem[] = [];
   let batch: PromptItem[] = [];
   let bytes = 0;
-  for (const item of items) {
-    const size = new TextEncoder().encode(JSON.stringify(item.body)).length;
+  for (const whole of items) {
+    let item = whole;
+    let size = bytesOf(item.body);
     if (size > REQUEST_BYTES) {
-      tooLarge.push(item);
-      continue;
+      const cut = newestVersionsThatFit(item);
+      if (!cut) {
+        tooLarge.push(item);
+        continue;
+      }
+      item = cut;
+      size = bytesOf(item.body);
     }
     if (batch.length && (batch.length === PER_REQUEST || bytes + size > REQUEST_BYTES)) {
       batches.push(batch);
@@ -113,7 +148,10 @@ export async function runPromptImport(
       for (const result of results) {
         const label = batch[result.index]?.label ?? `Item ${result.index + 1}`;
         if (result.status === 'imported' && result.prompt_id) {
-          report.imported.push({ prompt_id: result.prompt_id, title: result.title ?? label, versions: result.versions ?? 1, renamed_from: result.renamed_from ?? null });
+          report.imported.push({
+            prompt_id: result.prompt_id, title: result.title ?? label, versions: result.versions ?? 1, renamed_from: result.renamed_from ?? null,
+            left_out: batch[result.index]?.leftOut ?? 0,
+          });
         } else report.skipped.push({ title: result.title ?? label, reason: result.reason ?? 'not a prompt' });
       }
     } catch (err) {
