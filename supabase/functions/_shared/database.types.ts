@@ -1241,6 +1241,14 @@ export type Database = {
                 };
                 Returns: undefined;
             };
+            "search_prompt_ids": {
+                Args: {
+                    "p_pattern": string;
+                    "p_public": boolean;
+                    "p_query": unknown;
+                };
+                Returns: string[];
+            };
             "select_branch": {
                 Args: {
                     "p_message_id": string;

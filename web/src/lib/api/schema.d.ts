@@ -2483,7 +2483,7 @@ export type paths = {
                     cursor?: string;
                     /** @description 1..100, default 20 */
                     limit?: number;
-                    /** @description Web-search syntax over title, description and content, the last word also as a prefix; without quotes or `-word`, also part of a word in the name, title or description (3 characters or more). Blank: no search */
+                    /** @description Web-search syntax over title, description and content, the last word also as a prefix; without quotes or `-word`, also part of a word in the name, title, description or current template (3 characters or more). Results stay newest change first. Blank: no search */
                     q?: string;
                     /** @description mine (default) or public */
                     scope?: "mine" | "public";
@@ -4062,7 +4062,7 @@ export type paths = {
                     cursor?: string;
                     /** @description 1..100, default 20 */
                     limit?: number;
-                    /** @description Web-search syntax over title, description and content, the last word also as a prefix; without quotes or `-word`, also part of a word in the name, title or description (3 characters or more). Blank: no search */
+                    /** @description Web-search syntax over title, description and content, the last word also as a prefix; without quotes or `-word`, also part of a word in the name, title, description or current template (3 characters or more). Results stay newest change first. Blank: no search */
                     q?: string;
                     /** @description mine (default) or public */
                     scope?: "mine" | "public";

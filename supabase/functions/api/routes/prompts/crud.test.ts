@@ -2,6 +2,7 @@
 // stable pages, patch with versions, delete, IDOR and malformed input.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asActor } from '../../../../../tests/helpers/actors.ts';
 import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../../tests/helpers/api.ts';
 
 let api: ApiHarness;
@@ -179,6 +180,34 @@ describe('prompts CRUD', () => {
     expect(await q(bob, 'mmar', 'public')).toContain(summary.id);
     expect(await q(bob, 'etter', 'public')).not.toContain(letter.id);
     expect(await q(bob, 'mmar')).toEqual([]);
+  });
+
+  it('finds part of a word inside the current template (not an older version’s), newest change first', async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const translate = await createPrompt(alice, { title: 'Translate', content: 'Translate {{text}} into Portuguese.', is_public: true });
+    const named = await createPrompt(alice, { title: 'Lithuanian greetings', content: 'Say hello.' });
+    const diary = await createPrompt(alice, { title: 'Diary', content: 'Write 100% honestly about {{day}}.' });
+    // Edited last: the template is now Lithuanian, and Portuguese is only in version 1.
+    expect((await alice.request('PATCH', `/prompts/${translate.id}`, { content: 'Translate {{text}} into Lithuanian.' })).status).toBe(200);
+    const q = (user: ApiUser, text: string, scope = 'mine') => listIds(user, `scope=${scope}&q=${encodeURIComponent(text)}`);
+    expect(await q(alice, 'huani')).toEqual([translate.id, named.id]);
+    expect(await q(alice, 'HUANI')).toEqual([translate.id, named.id]);
+    expect(await q(alice, 'rtugu')).toEqual([]);
+    expect(await q(alice, 'xt}} in')).toEqual([translate.id]); // across a variable and a space
+    expect(await q(alice, '0% hon')).toEqual([diary.id]); // `%` is text
+    expect(await q(alice, '0_ hon')).toEqual([]);
+    // The summaries list finds the same, without sending the template.
+    const { prompts } = await (await alice.request('GET', '/prompts/summaries?q=huani')).json();
+    expect(prompts.map((p: { id: string }) => p.id)).toEqual([translate.id, named.id]);
+    // The public library by its templates too, and nothing private of others.
+    expect(await q(bob, 'huani', 'public')).toEqual([translate.id]);
+    expect(await q(bob, 'honestl', 'public')).toEqual([]);
+    // The search's function, called as an RPC through the Data API, names nothing bob may not read.
+    const rpc = (isPublic: boolean) => asActor(api.db.sql, { id: bob.id, email: bob.email }, (tx) =>
+      tx`select public.search_prompt_ids(to_tsquery('simple', 'huani'), '%huani%', ${isPublic}) as id`);
+    expect((await rpc(false)).map((r) => r.id)).toEqual([]);
+    expect((await rpc(true)).map((r) => r.id)).toEqual([translate.id]);
   });
 
   it('lists summaries without the templates: same prompts, filters and pages as the list, a fraction of the bytes', async () => {

@@ -48,7 +48,8 @@ const ListQuery = z.strictObject({
   // Blank is no search (a search box submitted with only spaces lists everything, as empty does).
   q: optionalQuery(z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), optionalQuery(trimmed(1, 200))))
     .openapi({ param: { name: 'q', in: 'query' }, description: 'Web-search syntax over title, description and content, the last word also as a prefix; ' +
-      'without quotes or `-word`, also part of a word in the name, title or description (3 characters or more). Blank: no search' }),
+      'without quotes or `-word`, also part of a word in the name, title, description or current template (3 characters or more). ' +
+      'Results stay newest change first. Blank: no search' }),
   tag: optionalQuery(tagFilter).openapi({ param: { name: 'tag', in: 'query' } }),
   limit: limitParam(20, 100),
   cursor: optionalQuery(cursorParam).openapi({ param: { name: 'cursor', in: 'query' } }),
@@ -119,7 +120,7 @@ function searchQuery(sql: TransactionSql, q: string) {
 }
 
 /**
- * The `ilike` pattern for part of a word in a name, title or description ("mmar" finds
+ * The `ilike` pattern for part of a word in a name, title, description or template ("mmar" finds
  * "Summary"), or null where the query is search syntax (a quote, a `-word`) or too short for
  * the trigram index (under 3 characters) to narrow it down. `%`, `_` and `\` match themselves.
  */
@@ -128,13 +129,15 @@ function substringPattern(q: string): string | null {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** What a library search matches: words (full text, the last one as a prefix) or part of a name, title or description. */
-function searchMatch(sql: TransactionSql, q: string) {
-  const pattern = substringPattern(q);
-  // Same expression as the pg_trgm index (20261204045611_add_prompts_substring_search.sql).
-  return pattern
-    ? sql`(p.search @@ ${searchQuery(sql, q)} or public.prompts_search_text(p) ilike ${pattern})`
-    : sql`p.search @@ ${searchQuery(sql, q)}`;
+/**
+ * What a library search matches: words (full text, the last one as a prefix) or part of a
+ * name, title, description or the current template (the newest version's).
+ */
+function searchMatch(sql: TransactionSql, q: string, scope: 'mine' | 'public') {
+  // Matched by the definer, where the full-text and pg_trgm indexes can answer it (under RLS they
+  // cannot: `@@` and `ilike` are not leakproof); the rows are then read through RLS as the caller
+  // (20261204124534_add_prompts_template_substring_search.sql).
+  return sql`p.id in (select public.search_prompt_ids(${searchQuery(sql, q)}, ${substringPattern(q)}::text, ${scope === 'public'}))`;
 }
 
 export const promptCrudRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
@@ -149,7 +152,7 @@ async function listPage(c: Context<AppEnv>, query: z.infer<typeof ListQuery>) {
       select ${sql.unsafe(PROMPT_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('p.updated_at'))} as cursor_t
         from public.prompts p
        where ${scope === 'mine' ? sql`p.user_id = ${c.var.user.id}` : sql`p.is_public`}
-         ${q ? sql`and ${searchMatch(sql, q)}` : sql``}
+         ${q ? sql`and ${searchMatch(sql, q, scope)}` : sql``}
          ${tag ? sql`and p.tags @> array[${tag}]::text[]` : sql``}
          ${after ? sql`and (p.updated_at, p.id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
        order by p.updated_at desc, p.id desc
