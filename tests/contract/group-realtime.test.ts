@@ -16,7 +16,7 @@ import { functionsDirWithEnv } from '../faults/helpers.ts';
 import { asActor } from '../helpers/actors.ts';
 import { readSse } from '../helpers/api.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
-import { callApi, join, settle, signedIn } from './realtime-channels.ts';
+import { callApi, groupChatWith, join, realtimePerson, settle } from './realtime-channels.ts';
 
 let stack: TestStack;
 let functionsDir: Awaited<ReturnType<typeof functionsDirWithEnv>>;
@@ -34,27 +34,8 @@ afterAll(async () => {
 
 const api = (client: SupabaseClient, method: string, path: string, body?: unknown) => callApi(stack, client, method, path, body);
 
-/** A signed-in user whose Realtime connection carries their token. */
-async function person() {
-  const who = await signedIn(stack, clients);
-  await who.client.realtime.setAuth((await who.client.auth.getSession()).data.session!.access_token);
-  return who;
-}
-
-/** An owner's chat with people invited as `roles`. */
-async function groupChat(roles: ('member' | 'viewer')[]) {
-  const owner = await person();
-  const { id } = (await (await api(owner.client, 'POST', '/sessions', { title: 'Team' })).json()) as { id: string };
-  const people = [];
-  for (const role of roles) {
-    const who = await person();
-    const invited = await api(owner.client, 'POST', `/sessions/${id}/members`, { email: who.user.email, role });
-    expect(invited.status).toBe(201);
-    expect((await api(who.client, 'POST', `/invitations/${(await invited.json()).id}/accept`)).status).toBe(200);
-    people.push(who);
-  }
-  return { owner, people, id };
-}
+const person = () => realtimePerson(stack, clients);
+const groupChat = (roles: ('member' | 'viewer')[]) => groupChatWith(stack, clients, roles);
 
 const present = (channel: RealtimeChannel) => channel.presenceState() as Record<string, { typing?: boolean; name?: string }[]>;
 const chat = async (client: SupabaseClient, sessionId: string, message: string) => {

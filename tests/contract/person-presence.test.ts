@@ -8,7 +8,7 @@
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
-import { callApi, join, settle, signedIn } from './realtime-channels.ts';
+import { callApi, groupChatWith, join, realtimePerson, settle } from './realtime-channels.ts';
 
 let stack: TestStack;
 const clients: SupabaseClient[] = [];
@@ -23,25 +23,8 @@ afterAll(async () => {
 
 const api = (client: SupabaseClient, method: string, path: string, body?: unknown) => callApi(stack, client, method, path, body);
 
-async function person() {
-  const who = await signedIn(stack, clients);
-  await who.client.realtime.setAuth((await who.client.auth.getSession()).data.session!.access_token);
-  return who;
-}
-
-async function groupChat(roles: ('member' | 'viewer')[]) {
-  const owner = await person();
-  const { id } = (await (await api(owner.client, 'POST', '/sessions', { title: 'Team' })).json()) as { id: string };
-  const people = [];
-  for (const role of roles) {
-    const who = await person();
-    const invited = await api(owner.client, 'POST', `/sessions/${id}/members`, { email: who.user.email, role });
-    expect(invited.status).toBe(201);
-    expect((await api(who.client, 'POST', `/invitations/${(await invited.json()).id}/accept`)).status).toBe(200);
-    people.push(who);
-  }
-  return { owner, people, id };
-}
+const person = () => realtimePerson(stack, clients);
+const groupChat = (roles: ('member' | 'viewer')[]) => groupChatWith(stack, clients, roles);
 
 const present = (channel: RealtimeChannel) => channel.presenceState() as Record<string, { typing?: boolean }[]>;
 

@@ -115,6 +115,31 @@ export async function callApi(stack: TestStack, client: SupabaseClient, method: 
   });
 }
 
+/** A signed-in user whose Realtime connection carries their token. */
+export async function realtimePerson(stack: TestStack, clients: SupabaseClient[]): Promise<{ user: AuthUser; client: SupabaseClient }> {
+  const who = await signedIn(stack, clients);
+  await who.client.realtime.setAuth((await who.client.auth.getSession()).data.session!.access_token);
+  return who;
+}
+
+/** An owner's chat (through the api function) with a new person invited, who accepts, for each of `roles`. */
+export async function groupChatWith(stack: TestStack, clients: SupabaseClient[], roles: ('member' | 'viewer')[]) {
+  const owner = await realtimePerson(stack, clients);
+  const created = await callApi(stack, owner.client, 'POST', '/sessions', { title: 'Team' });
+  if (created.status !== 201) throw new Error(`POST /sessions answered ${created.status}`);
+  const { id } = (await created.json()) as { id: string };
+  const people = [];
+  for (const role of roles) {
+    const who = await realtimePerson(stack, clients);
+    const invited = await callApi(stack, owner.client, 'POST', `/sessions/${id}/members`, { email: who.user.email, role });
+    if (invited.status !== 201) throw new Error(`inviting a ${role} answered ${invited.status}`);
+    const accepted = await callApi(stack, who.client, 'POST', `/invitations/${((await invited.json()) as { id: string }).id}/accept`);
+    if (accepted.status !== 200) throw new Error(`accepting the invitation answered ${accepted.status}`);
+    people.push(who);
+  }
+  return { owner, people, id };
+}
+
 /**
  * Test-only policies on realtime.messages (the app's own live in supabase/migrations):
  * `rt-own:<uid>` readable and writable by that user only, `rt-readonly:*` readable by any
