@@ -171,6 +171,35 @@ it('a message sent to the topic before a turn opened it (a members change) does 
   expect(restSeqs(topic).length).toBeLessThan(30);
 });
 
+it("a turn's first unit sent before it opens its topic (its rows were written first) still arrives first, however slow REST is", async () => {
+  const topic = `rt-readonly:j-${crypto.randomUUID()}`;
+  const watching = await device(topic);
+  let release!: () => void;
+  restGate = new Promise<void>((resolve) => (release = resolve));
+  let seq = 0;
+  const delta = () => broadcaster.send({ topic, event: 'delta', payload: { message_id: topic, seq: ++seq, text: `t${seq} ` } });
+  // As lib/chat/turn.ts: the first unit goes out at once, the topic is opened after it.
+  delta();
+  const close = broadcaster.open(topic);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // the channel joins meanwhile
+    for (let i = 0; i < 5; i++) {
+      await new Promise<void>((resolve) => broadcaster.whenReady(() => resolve(), topic));
+      delta();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200)); // what went over the socket has arrived
+  } finally {
+    restGate = null;
+    release();
+  }
+  broadcaster.send({ topic, event: 'done', payload: { message_id: topic, status: 'complete', code: null } });
+  close();
+  await broadcaster.flush();
+  await untilDone(watching);
+  expect(seqs(watching)).toEqual(upTo(6));
+  expect(restSeqs(topic)).toEqual(['1']); // the others waited for it, then went over the socket
+});
+
 it('a joined turn keeps cutting its units while its earlier ones are still on their way over REST, and they arrive in order', async () => {
   const topic = `rt-readonly:i-${crypto.randomUUID()}`;
   const watching = await device(topic);

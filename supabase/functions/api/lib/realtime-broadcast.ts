@@ -58,8 +58,6 @@ interface Topic {
   name: string;
   /** Turns that have it open. */
   turns: number;
-  /** Its messages queued or in flight over REST: none may go over the socket before they are out. */
-  rest: number;
   channel: LiveChannel | null;
   /** `done`s sent over the socket since the join: sent again over REST when the leave is not confirmed. */
   dones: BroadcastMessage[];
@@ -79,12 +77,21 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   const minInterval = options.minIntervalMs ?? 0;
   const key = options.secretKey;
   const topics = new Map<string, Topic>();
+  /**
+   * Messages queued or in flight over REST, by topic, whether or not a turn has the topic open:
+   * none of a topic may go over the socket before they are out. A turn whose rows are already
+   * written sends its first unit before it opens its topic (lib/chat/turn.ts), and that unit
+   * must still arrive first: counted only from the open, it was overtaken by the units after
+   * the join when its REST request was slow (a clean clone under load: seq 1 after 2–15).
+   */
+  const restByTopic = new Map<string, number>();
+  const restOf = (topic: Topic) => restByTopic.get(topic.name) ?? 0;
   const outbox = key
     ? createRestOutbox({
         ...options,
         secretKey: key,
         onLeft: (messages) => {
-          if (topics.size > 0) for (const message of messages) settled(message);
+          for (const message of messages) settled(message);
         },
       })
     : null;
@@ -117,20 +124,17 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
     );
   };
 
-  /**
-   * The REST messages counted in their topic's `rest`: only those queued while it was open. A
-   * message queued before a turn opened its topic (a members change sent as a turn starts)
-   * was never counted, and must not be taken off the count when it leaves.
-   */
+  /** The messages counted in restByTopic, each once. */
   const counted = new WeakSet<BroadcastMessage>();
 
-  /** A message of `topic` left the REST outbox (sent, failed or dropped). */
+  /** A message left the REST outbox (sent, failed or dropped). */
   const settled = (message: BroadcastMessage) => {
     if (!counted.delete(message)) return;
+    const left = (restByTopic.get(message.topic) ?? 1) - 1;
+    if (left > 0) restByTopic.set(message.topic, left);
+    else restByTopic.delete(message.topic);
     const topic = topics.get(message.topic);
-    if (!topic) return;
-    topic.rest -= 1;
-    if (topic.rest > 0) return;
+    if (!topic || left > 0) return;
     if (topic.held.length > 0) {
       const due = topic.held;
       topic.held = [];
@@ -138,9 +142,9 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
       let rest = false;
       for (const held of due) {
         rest ||= !writeToSocket(topic, held);
-        if (rest) enqueue(held, topic);
+        if (rest) enqueue(held);
       }
-      if (topic.rest > 0) return;
+      if (restOf(topic) > 0) return;
     }
     if (topic.turns === 0) leave(topic);
   };
@@ -159,28 +163,27 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
     const leaving = channel
       .leave()
       .then((confirmed) => {
-        if (!confirmed) for (const done of dones) enqueue(done, topic);
+        if (!confirmed) for (const done of dones) enqueue(done);
       })
       .finally(() => {
         topic.leaving = null;
         leaves.delete(leaving);
         if (topic.turns > 0) joinSoon(topic);
-        else if (topic.rest === 0) topics.delete(topic.name);
+        else if (restOf(topic) === 0) topics.delete(topic.name);
       });
     topic.leaving = leaving;
     leaves.add(leaving);
   };
 
-  const enqueue = (message: BroadcastMessage, topic: Topic | undefined) => {
-    if (topic) {
-      topic.rest += 1;
-      counted.add(message);
-    }
-    outbox?.send(message);
+  const enqueue = (message: BroadcastMessage) => {
+    if (!outbox) return;
+    restByTopic.set(message.topic, (restByTopic.get(message.topic) ?? 0) + 1);
+    counted.add(message);
+    outbox.send(message);
   };
 
   /** The topic's messages can go over its socket now. */
-  const live = (topic: Topic | undefined): boolean => topic !== undefined && topic.rest === 0 && topic.channel?.ready === true;
+  const live = (topic: Topic | undefined): boolean => topic !== undefined && restOf(topic) === 0 && topic.channel?.ready === true;
 
   /** Writes a message to the topic's joined channel; false when the socket could not take it. */
   const writeToSocket = (topic: Topic, message: BroadcastMessage): boolean => {
@@ -194,7 +197,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
     send(message) {
       if (!key) return;
       const topic = topics.get(message.topic);
-      if (topic && (topic.held.length > 0 || (topic.channel?.ready && topic.rest > 0))) {
+      if (topic && (topic.held.length > 0 || (topic.channel?.ready && restOf(topic) > 0))) {
         // Joined, but earlier messages are still on their way over REST: this one follows
         // them over the socket once they are out (sending it over REST too would keep the
         // topic on REST for as long as its units come faster than a REST round trip), or
@@ -203,7 +206,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
         return;
       }
       if (topic && live(topic) && writeToSocket(topic, message)) return;
-      enqueue(message, topic);
+      enqueue(message);
     },
     whenReady(take, name) {
       const topic = name === undefined ? undefined : topics.get(name);
@@ -226,7 +229,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
     },
     open(name) {
       let topic = topics.get(name);
-      if (!topic) topics.set(name, (topic = { name, turns: 0, rest: 0, channel: null, dones: [], lastSocketSend: -Infinity, held: [], leaving: null, joinAsked: false }));
+      if (!topic) topics.set(name, (topic = { name, turns: 0, channel: null, dones: [], lastSocketSend: -Infinity, held: [], leaving: null, joinAsked: false }));
       topic.turns += 1;
       if (key && socketOptions && socketOptions.maxChannels !== 0 && wantsJoin(topic) && !topic.joinAsked) joinSoon(topic);
       let closed = false;
@@ -235,7 +238,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
         if (closed) return;
         closed = true;
         opened.turns -= 1;
-        if (opened.turns === 0 && opened.rest === 0) leave(opened);
+        if (opened.turns === 0 && restOf(opened) === 0) leave(opened);
       };
     },
     async flush() {
