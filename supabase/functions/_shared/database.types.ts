@@ -1249,6 +1249,18 @@ export type Database = {
                 };
                 Returns: string[];
             };
+            "search_prompt_page_ids": {
+                Args: {
+                    "p_after_id": string;
+                    "p_after_t": string;
+                    "p_limit": number;
+                    "p_pattern": string;
+                    "p_public": boolean;
+                    "p_query": unknown;
+                    "p_tag": string;
+                };
+                Returns: string[];
+            };
             "select_branch": {
                 Args: {
                     "p_message_id": string;

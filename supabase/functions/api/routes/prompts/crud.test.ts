@@ -210,6 +210,58 @@ describe('prompts CRUD', () => {
     expect((await rpc(true)).map((r) => r.id)).toEqual([translate.id]);
   });
 
+  it('pages through a search, common fragment or rare, with a tag and a cursor, as the whole match list newest first', async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    // 260 prompts: every other template has a common fragment, every 25th a scarcer one (the
+    // newest rows the search tries first hold fewer than a page of it), only the three oldest a rare one, and every
+    // third row is tagged. Made in one statement, so they share one updated_at and their order
+    // is the id's: pages must hold to (updated_at, id) as the list does.
+    const made = await api.db.sql<{ id: string; common: boolean; scarce: boolean; rare: boolean; tagged: boolean }[]>`
+      insert into public.prompts (user_id, title, content, tags)
+      select ${alice.id}, 'Bulk ' || i,
+             'Item ' || i || ': ' || case when i % 2 = 0 then 'please summarise' else 'write' end
+               || case when i % 25 = 0 then ' a wombat' else '' end
+               || case when i < 3 then ' a quokka fact' else ' a note' end || ' about {{x}}.',
+             case when i % 3 = 0 then array['bulk-tag'] else array[]::text[] end
+        from generate_series(0, 259) as i
+      returning id, content like '%summarise%' as common, content like '%wombat%' as scarce,
+                content like '%quokka%' as rare, tags = array['bulk-tag'] as tagged`;
+    const order = await api.db.sql<{ id: string }[]>`
+      select id from public.prompts where user_id = ${alice.id} order by updated_at desc, id desc`;
+    const byId = new Map(made.map((p) => [p.id, p]));
+    const newestFirst = order.map((row) => byId.get(row.id)!);
+    const all = async (query: string) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      for (let pages = 0; pages < 100; pages++) {
+        const res = await alice.request('GET', `/prompts?${query}&limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        expect(res.status).toBe(200);
+        const body = await res.json();
+        ids.push(...body.prompts.map((p: { id: string }) => p.id));
+        cursor = body.next_cursor;
+        if (!cursor) return ids;
+      }
+      throw new Error('more than 100 pages');
+    };
+    // "ummar" is in 130 templates: the newest rows fill each page.
+    expect(await all('q=ummar')).toEqual(newestFirst.filter((p) => p.common).map((p) => p.id));
+    expect(await all('q=ummar&tag=bulk-tag')).toEqual(newestFirst.filter((p) => p.common && p.tagged).map((p) => p.id));
+    // Fewer among the newest rows than a page, then the three oldest only: found through the indexes.
+    expect(await all('q=ombat')).toEqual(newestFirst.filter((p) => p.scarce).map((p) => p.id));
+    expect(await all('q=quokk')).toEqual(newestFirst.filter((p) => p.rare).map((p) => p.id));
+    // Words (full text) page the same way.
+    expect(await all('q=please')).toEqual(newestFirst.filter((p) => p.common).map((p) => p.id));
+    // The function behind it names nothing of alice's to bob, whatever page he asks for.
+    const rpc = (isPublic: boolean) => asActor(api.db.sql, { id: bob.id, email: bob.email }, (tx) =>
+      tx`select public.search_prompt_page_ids(to_tsquery('simple', 'ummar'), '%ummar%', ${isPublic}, null, null, null, 50) as id`);
+    expect(await rpc(false)).toEqual([]);
+    const mine = new Set(made.map((p) => p.id));
+    expect((await rpc(true)).filter((row) => mine.has(row.id))).toEqual([]);
+    await expect(asActor(api.db.sql, { id: alice.id, email: alice.email }, (tx) =>
+      tx`select public.search_prompt_page_ids(to_tsquery('simple', 'x'), null, false, null, now(), null, 10)`)).rejects.toThrow(/go together/);
+  });
+
   it('lists summaries without the templates: same prompts, filters and pages as the list, a fraction of the bytes', async () => {
     const alice = await api.createUser();
     for (let i = 0; i < 5; i++) {

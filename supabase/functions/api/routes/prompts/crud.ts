@@ -131,13 +131,22 @@ function substringPattern(q: string): string | null {
 
 /**
  * What a library search matches: words (full text, the last one as a prefix) or part of a
- * name, title, description or the current template (the newest version's).
+ * name, title, description or the current template (the newest version's) — as the ids of the
+ * page the list asks for (its scope, tag, cursor and `take` rows, newest change first).
  */
-function searchMatch(sql: TransactionSql, q: string, scope: 'mine' | 'public') {
+function searchMatch(
+  sql: TransactionSql,
+  q: string,
+  page: { scope: 'mine' | 'public'; tag: string | undefined; after: { t: string; id: string } | null; take: number },
+) {
   // Matched by the definer, where the full-text and pg_trgm indexes can answer it (under RLS they
-  // cannot: `@@` and `ilike` are not leakproof); the rows are then read through RLS as the caller
-  // (20261204124534_add_prompts_template_substring_search.sql).
-  return sql`p.id in (select public.search_prompt_ids(${searchQuery(sql, q)}, ${substringPattern(q)}::text, ${scope === 'public'}))`;
+  // cannot: `@@` and `ilike` are not leakproof), and only as far as the page goes: a common
+  // fragment is found among the newest rows without rechecking every template that has it. The
+  // rows are then read through RLS as the caller
+  // (20261204145903_search_prompt_pages_newest_first.sql).
+  return sql`p.id in (select public.search_prompt_page_ids(
+    ${searchQuery(sql, q)}, ${substringPattern(q)}::text, ${page.scope === 'public'}, ${page.tag ?? null}::text,
+    ${page.after?.t ?? null}::text::timestamptz, ${page.after?.id ?? null}::uuid, ${page.take}::int))`;
 }
 
 export const promptCrudRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
@@ -152,7 +161,7 @@ async function listPage(c: Context<AppEnv>, query: z.infer<typeof ListQuery>) {
       select ${sql.unsafe(PROMPT_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('p.updated_at'))} as cursor_t
         from public.prompts p
        where ${scope === 'mine' ? sql`p.user_id = ${c.var.user.id}` : sql`p.is_public`}
-         ${q ? sql`and ${searchMatch(sql, q, scope)}` : sql``}
+         ${q ? sql`and ${searchMatch(sql, q, { scope, tag, after, take: limit + 1 })}` : sql``}
          ${tag ? sql`and p.tags @> array[${tag}]::text[]` : sql``}
          ${after ? sql`and (p.updated_at, p.id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
        order by p.updated_at desc, p.id desc
