@@ -171,47 +171,25 @@ it('a message sent to the topic before a turn opened it (a members change) does 
   expect(restSeqs(topic).length).toBeLessThan(30);
 });
 
-it("a turn's first unit sent before it opens its topic (its rows were written first) still arrives first, however slow REST is", async () => {
-  const topic = `rt-readonly:j-${crypto.randomUUID()}`;
+/**
+ * A turn whose first delta goes over REST while REST does not answer, and whose channel joins
+ * meanwhile; then five deltas, each cut when whenReady hands over — at once, since the turn's
+ * views (SSE) get their units from the same cut and must not wait for REST — then `done`.
+ * `firstBeforeOpen`: the first delta is sent before the topic is opened, as lib/chat/turn.ts
+ * does when its rows were written before its first unit.
+ */
+async function turnBehindHeldRest(firstBeforeOpen: boolean): Promise<{ topic: string; watching: Joined }> {
+  const topic = `rt-readonly:held-${crypto.randomUUID()}`;
   const watching = await device(topic);
   let release!: () => void;
   restGate = new Promise<void>((resolve) => (release = resolve));
   let seq = 0;
   const delta = () => broadcaster.send({ topic, event: 'delta', payload: { message_id: topic, seq: ++seq, text: `t${seq} ` } });
-  // As lib/chat/turn.ts: the first unit goes out at once, the topic is opened after it.
-  delta();
+  if (firstBeforeOpen) delta();
   const close = broadcaster.open(topic);
   try {
+    if (!firstBeforeOpen) delta(); // before the join: over REST, which does not answer yet
     await new Promise((resolve) => setTimeout(resolve, 1000)); // the channel joins meanwhile
-    for (let i = 0; i < 5; i++) {
-      await new Promise<void>((resolve) => broadcaster.whenReady(() => resolve(), topic));
-      delta();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200)); // what went over the socket has arrived
-  } finally {
-    restGate = null;
-    release();
-  }
-  broadcaster.send({ topic, event: 'done', payload: { message_id: topic, status: 'complete', code: null } });
-  close();
-  await broadcaster.flush();
-  await untilDone(watching);
-  expect(seqs(watching)).toEqual(upTo(6));
-  expect(restSeqs(topic)).toEqual(['1']); // the others waited for it, then went over the socket
-});
-
-it('a joined turn keeps cutting its units while its earlier ones are still on their way over REST, and they arrive in order', async () => {
-  const topic = `rt-readonly:i-${crypto.randomUUID()}`;
-  const watching = await device(topic);
-  let release!: () => void;
-  restGate = new Promise<void>((resolve) => (release = resolve));
-  const close = broadcaster.open(topic);
-  let seq = 0;
-  const delta = () => broadcaster.send({ topic, event: 'delta', payload: { message_id: topic, seq: ++seq, text: `t${seq} ` } });
-  try {
-    delta(); // before the join: over REST, which does not answer yet
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // the channel joins meanwhile
-    // The turn's views (SSE) get their units from the same cut: it must not wait for REST.
     for (let i = 0; i < 5; i++) {
       const cut = await Promise.race([
         new Promise<boolean>((resolve) => broadcaster.whenReady(() => resolve(true), topic)),
@@ -220,6 +198,7 @@ it('a joined turn keeps cutting its units while its earlier ones are still on th
       expect(cut).toBe(true);
       delta();
     }
+    await new Promise((resolve) => setTimeout(resolve, 200)); // anything sent over the socket has arrived
   } finally {
     restGate = null;
     release();
@@ -228,8 +207,19 @@ it('a joined turn keeps cutting its units while its earlier ones are still on th
   close();
   await broadcaster.flush();
   await untilDone(watching);
+  return { topic, watching };
+}
+
+it('a joined turn keeps cutting its units while its earlier ones are still on their way over REST, and they arrive in order', async () => {
+  const { topic, watching } = await turnBehindHeldRest(false);
   expect(seqs(watching)).toEqual(upTo(6));
   expect(restSeqs(topic)).toEqual(['1']); // the rest waited for it, then went over the socket
+});
+
+it("a turn's first unit sent before it opens its topic (its rows were written first) still arrives first, however slow REST is", async () => {
+  const { topic, watching } = await turnBehindHeldRest(true);
+  expect(seqs(watching)).toEqual(upTo(6));
+  expect(restSeqs(topic)).toEqual(['1']);
 });
 
 it('local Realtime refuses a join past the channels a socket may have, as hosted does (official client)', async () => {
