@@ -83,26 +83,25 @@ begin
   matches := case when p_pattern is null then 'p.search @@ $5'
     else '(p.search @@ $5 or public.prompts_search_text(p) ilike $6 or p.content ilike $6)' end;
 
-  if p_pattern is not null then
-    -- The window's rows by id and time only (the index's order, or a cheap sort), then each
-    -- one's template: only the window's rows are ever read back from TOAST.
-    execute format(
-      'select count(*)::int,
-              (array_agg(w.id order by w.updated_at desc, w.id desc) filter (where %s))[1:$7]
-         from (select p.id, p.updated_at
-                 from public.prompts p
-                where %s%s
-                order by p.updated_at desc, p.id desc
-                limit %s) w
-         join public.prompts p on p.id = w.id',
-      matches, scope, filters, window_rows)
-      into seen, ids
-      using uid, p_tag, p_after_t, p_after_id, p_query, p_pattern, p_limit;
-    -- The page is full, or the window held every row after the cursor: nothing older can be in it.
-    if coalesce(cardinality(ids), 0) >= p_limit or seen < window_rows then
-      return query select unnest(ids);
-      return;
-    end if;
+  -- The window (words alone too: a short prefix such as "th" matches most prompts). Its rows
+  -- by id and time only (the index's order, or a cheap sort), then each one's search vector and
+  -- template: only the window's rows are ever read back from TOAST.
+  execute format(
+    'select count(*)::int,
+            (array_agg(w.id order by w.updated_at desc, w.id desc) filter (where %s))[1:$7]
+       from (select p.id, p.updated_at
+               from public.prompts p
+              where %s%s
+              order by p.updated_at desc, p.id desc
+              limit %s) w
+       join public.prompts p on p.id = w.id',
+    matches, scope, filters, window_rows)
+    into seen, ids
+    using uid, p_tag, p_after_t, p_after_id, p_query, p_pattern, p_limit;
+  -- The page is full, or the window held every row after the cursor: nothing older can be in it.
+  if coalesce(cardinality(ids), 0) >= p_limit or seen < window_rows then
+    return query select unnest(ids);
+    return;
   end if;
 
   -- The scope is written so that no btree index serves it (coalesce), and sequential scans are

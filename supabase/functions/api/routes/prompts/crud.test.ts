@@ -250,8 +250,10 @@ describe('prompts CRUD', () => {
     // Fewer among the newest rows than a page, then the three oldest only: found through the indexes.
     expect(await all('q=ombat')).toEqual(newestFirst.filter((p) => p.scarce).map((p) => p.id));
     expect(await all('q=quokk')).toEqual(newestFirst.filter((p) => p.rare).map((p) => p.id));
-    // Words (full text) page the same way.
+    // Words (full text) page the same way, a quoted word being full text only.
     expect(await all('q=please')).toEqual(newestFirst.filter((p) => p.common).map((p) => p.id));
+    expect(await all(`q=${encodeURIComponent('"please"')}`)).toEqual(newestFirst.filter((p) => p.common).map((p) => p.id));
+    expect(await all(`q=${encodeURIComponent('"wombat"')}&tag=bulk-tag`)).toEqual(newestFirst.filter((p) => p.scarce && p.tagged).map((p) => p.id));
     // The function behind it names nothing of alice's to bob, whatever page he asks for.
     const rpc = (isPublic: boolean) => asActor(api.db.sql, { id: bob.id, email: bob.email }, (tx) =>
       tx`select public.search_prompt_page_ids(to_tsquery('simple', 'ummar'), '%ummar%', ${isPublic}, null, null, null, 50) as id`);
