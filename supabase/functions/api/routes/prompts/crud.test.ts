@@ -214,9 +214,9 @@ describe('prompts CRUD', () => {
     const alice = await api.createUser();
     const bob = await api.createUser();
     // 260 prompts: every other template has a common fragment, every 25th a scarcer one (the
-    // newest rows the search tries first hold fewer than a page of it), only the three oldest a rare one, and every
-    // third row is tagged. Made in one statement, so they share one updated_at and their order
-    // is the id's: pages must hold to (updated_at, id) as the list does.
+    // newest rows the search tries first hold fewer than a page of it), only the three oldest a
+    // rare one, and every third row is tagged. Made in one statement, so they share one
+    // updated_at and their order is the id's: pages must hold to (updated_at, id) as the list does.
     const made = await api.db.sql<{ id: string; common: boolean; scarce: boolean; rare: boolean; tagged: boolean }[]>`
       insert into public.prompts (user_id, title, content, tags)
       select ${alice.id}, 'Bulk ' || i,
@@ -254,7 +254,7 @@ describe('prompts CRUD', () => {
     expect(await all('q=please')).toEqual(newestFirst.filter((p) => p.common).map((p) => p.id));
     expect(await all(`q=${encodeURIComponent('"please"')}`)).toEqual(newestFirst.filter((p) => p.common).map((p) => p.id));
     expect(await all(`q=${encodeURIComponent('"wombat"')}&tag=bulk-tag`)).toEqual(newestFirst.filter((p) => p.scarce && p.tagged).map((p) => p.id));
-    // The function behind it names nothing of alice's to bob, whatever page he asks for.
+    // The function behind it, called as bob, names none of alice's private prompts.
     const rpc = (isPublic: boolean) => asActor(api.db.sql, { id: bob.id, email: bob.email }, (tx) =>
       tx`select public.search_prompt_page_ids(to_tsquery('simple', 'ummar'), '%ummar%', ${isPublic}, null, null, null, 50) as id`);
     expect(await rpc(false)).toEqual([]);
