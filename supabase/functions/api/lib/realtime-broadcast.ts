@@ -124,12 +124,8 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
     );
   };
 
-  /** The messages counted in restByTopic, each once. */
-  const counted = new WeakSet<BroadcastMessage>();
-
-  /** A message left the REST outbox (sent, failed or dropped). */
+  /** A message left the REST outbox (sent, failed or dropped); every one went in through enqueue. */
   const settled = (message: BroadcastMessage) => {
-    if (!counted.delete(message)) return;
     const left = (restByTopic.get(message.topic) ?? 1) - 1;
     if (left > 0) restByTopic.set(message.topic, left);
     else restByTopic.delete(message.topic);
@@ -178,7 +174,6 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   const enqueue = (message: BroadcastMessage) => {
     if (!outbox) return;
     restByTopic.set(message.topic, (restByTopic.get(message.topic) ?? 0) + 1);
-    counted.add(message);
     outbox.send(message);
   };
 
