@@ -1,0 +1,120 @@
+// A chat view's live feed, for every tab and device that has the chat open: the session's rows
+// and its title (Postgres Changes), the running answer's text and what changes who is in the
+// chat (Broadcast on the private channel session:<id>, or session:<id>:<epoch> once someone was
+// removed), and who is here and typing (Presence on each person's own topic,
+// lib/chat/person-presence.ts). Call it while a component initialises: its effects follow the
+// chat's session as it gets one and stop with the component.
+import { untrack } from 'svelte';
+import { browserApi, ok } from '$lib/api';
+import { watchPrivateChannel, watchTables } from '$lib/realtime';
+import { deletedRow, messageRow, sessionRow } from '$lib/realtime-rows';
+import type { ChatState } from './chat-state.svelte';
+import type { GroupChat } from './group.svelte';
+import { personTopic, PersonTopics } from './person-presence';
+
+export interface ChatLiveOptions {
+  /** The signed-in person (null while signed out: no presence). */
+  userId: () => string | null;
+  /** The chat's channel epoch as the page loaded it (0 until someone is removed). */
+  channelEpoch: number;
+  /** The chat was named or renamed (here, on another device, or by its model). */
+  onTitle: (title: string) => void;
+}
+
+export function followChatLive(chat: ChatState, group: GroupChat, options: ChatLiveOptions): void {
+  // The session channel moves to a new epoch when someone is removed (the API's sessionTopic);
+  // chat_sessions UPDATEs say so, and this view joins the new one.
+  let channelEpoch = $state(options.channelEpoch);
+
+  function readPeople(id: string) {
+    void ok(browserApi().GET('/api/sessions/{id}/members', { params: { path: { id } } })).then((members) => group.update(members)).catch(() => {});
+  }
+
+  // Live rows for this session, and its title (set after the first answer, or renamed elsewhere).
+  $effect(() => {
+    const id = chat.sessionId;
+    if (!id) return;
+    return watchTables(`messages:${id}`, [
+      {
+        table: 'messages',
+        filter: `session_id=eq.${id}`,
+        onChange: (change) => {
+          if (change.eventType === 'DELETE') {
+            const old = deletedRow.safeParse(change.old);
+            if (old.success) chat.removeRemote(old.data.id);
+          } else {
+            const row = messageRow.safeParse(change.new);
+            if (row.success) chat.applyRemote(row.data);
+          }
+        },
+      },
+      {
+        table: 'chat_sessions',
+        event: 'UPDATE',
+        filter: `id=eq.${id}`,
+        onChange: (change) => {
+          const row = sessionRow.safeParse(change.new);
+          if (!row.success) return;
+          options.onTitle(row.data.title);
+          // Another tab switched the branch (or regenerated, edited): follow it.
+          chat.followLeaf(row.data.active_leaf_id);
+          if (row.data.channel_epoch !== undefined && row.data.channel_epoch > channelEpoch) channelEpoch = row.data.channel_epoch;
+        },
+      },
+      ...group.endings(id),
+    ], () => void chat.joinedChannel('rows').catch(() => {}));
+  });
+
+  // The running answer's text, as other tabs, devices and people stream it, and what changes
+  // who is in the chat.
+  $effect(() => {
+    const id = chat.sessionId;
+    if (!id) return;
+    const topic = channelEpoch > 0 ? `session:${id}:${channelEpoch}` : `session:${id}`;
+    const watch = watchPrivateChannel(topic, {
+      delta: (payload) => chat.applyBroadcast('delta', payload),
+      reasoning: (payload) => chat.applyBroadcast('reasoning', payload),
+      done: (payload) => chat.applyBroadcast('done', payload),
+      // Someone was invited, a role changed, or key sharing was turned on or off.
+      members_changed: () => readPeople(id),
+      member_removed: (payload) => {
+        if ((payload as { user_id?: unknown } | null)?.user_id === options.userId()) group.leave();
+      },
+    }, () => void chat.joinedChannel('broadcast').catch(() => {}));
+    return () => watch.stop();
+  });
+
+  // This person's presence on their own topic, the others' followed on theirs — joined and left
+  // as the participants list changes, all moved when the channel epoch does. The name shown is
+  // the topic's person's.
+  $effect(() => {
+    const id = chat.sessionId;
+    const epoch = channelEpoch;
+    const me = options.userId();
+    if (!id || !me) return;
+    const own = watchPrivateChannel(personTopic(id, epoch, me), {}, undefined, { key: me, onSync: () => {} });
+    untrack(() => group.attach(own));
+    const topics = new PersonTopics(
+      (person) => watchPrivateChannel(personTopic(id, epoch, person), {}, undefined, { key: me, onSync: (state) => group.syncPerson(person, state) }).stop,
+      (person) => group.forget(person),
+    );
+    $effect(() => {
+      const followed = group.followed;
+      untrack(() => topics.follow(followed));
+    });
+    return () => {
+      topics.stop();
+      group.detach();
+      own.stop();
+    };
+  });
+
+  // A new chat got its session (or one opened without its participants): read who is in it.
+  let peopleRead = false;
+  $effect(() => {
+    const id = chat.sessionId;
+    if (!id || peopleRead || group.people.length > 0) return;
+    peopleRead = true;
+    readPeople(id);
+  });
+}
