@@ -1,0 +1,97 @@
+// Invitations in the browser: an owner invites someone to a chat; the offer appears in the
+// invitee's sidebar live and they join only by accepting it (declined or cancelled ones join
+// nobody, and an address no account uses is answered the same way); an older read of the
+// invitee's list arriving late does not hide a newer invitation. Accepting, and what members
+// then see, are group.test.ts's.
+import type { Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invite, nameOf, ownerAsks } from './group-helpers.ts';
+import { composer, newEmail, open, screenshot, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
+
+describe('chat invitations in the browser', { timeout: 180_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('invitations');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('an invitation waits for the invitee: declined or cancelled, nobody joins; an unknown address is answered the same', async () => {
+    const guest = await e2e.newPage();
+    const guestEmail = await signUp(guest, newEmail('gus'));
+    const owner = await e2e.newPage();
+    const ownerEmail = await signUp(owner, newEmail('odo'));
+    const chatUrl = await ownerAsks(owner, 'Invite only');
+    await open(guest, '/chat');
+
+    // Invited: pending at the owner's, an offer at the guest's — not a member yet.
+    await owner.getByRole('button', { name: 'People' }).click();
+    await invite(owner, guestEmail, 'viewer');
+    const pending = owner.getByRole('list', { name: 'Pending invitations' });
+    await pending.getByText(guestEmail).waitFor();
+    expect(await owner.getByRole('list', { name: 'Participants' }).getByText(guestEmail).count()).toBe(0);
+    // An address no account uses is answered the same way (nothing tells whether it has one).
+    const nobody = `nobody-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    await invite(owner, nobody);
+    await pending.getByText(nobody).waitFor();
+    const invitations = guest.getByRole('region', { name: 'Invitations' });
+    await invitations.getByText(`${nameOf(ownerEmail)} invites you to`).waitFor();
+    await screenshot(guest, 'group-chat-invitation');
+    expect(await seriousViolations(guest)).toEqual([]);
+
+    // Declined: it leaves the guest's sidebar and the owner's pending list; the chat stays closed.
+    await invitations.getByRole('button', { name: /^Decline the invitation/ }).click();
+    await expect.poll(() => invitations.count()).toBe(0);
+    await owner.getByRole('button', { name: 'People' }).click();
+    await owner.getByRole('button', { name: 'People' }).click();
+    await expect.poll(() => pending.getByText(guestEmail).count()).toBe(0);
+    await pending.getByText(nobody).waitFor();
+    await open(guest, chatUrl);
+    expect(await composer(guest).count()).toBe(0);
+    await open(guest, '/chat');
+
+    // Invited again, then cancelled by the owner: the offer disappears from the guest's sidebar by itself.
+    await invite(owner, guestEmail);
+    await invitations.getByText(`${nameOf(ownerEmail)} invites you to`).waitFor();
+    await owner.getByRole('button', { name: `Cancel the invitation of ${guestEmail}` }).click();
+    await owner.getByText(`Cancelled the invitation of ${guestEmail}.`).waitFor();
+    await expect.poll(() => invitations.count()).toBe(0);
+    expect(await guest.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Invite only' }).count()).toBe(0);
+  });
+
+  it('an invitation made while an older read of the list is still on its way stays listed', async () => {
+    const guest = await e2e.newPage();
+    const guestEmail = await signUp(guest, newEmail('gwen'));
+    const owner = await e2e.newPage();
+    const ownerEmail = await signUp(owner, newEmail('orla'));
+    await ownerAsks(owner, 'Slow list');
+    // The guest's first read of their invitations (on load) is answered by the API before the
+    // invitation exists, and reaches the page only after the read its signal started.
+    let fetched!: () => void;
+    const wasFetched = new Promise<void>((resolve) => (fetched = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held: Request | undefined;
+    await guest.route('**/api/invitations', async (route) => {
+      if (held) return await route.continue();
+      held = route.request();
+      const response = await route.fetch();
+      fetched();
+      await released;
+      await route.fulfill({ response });
+    });
+    await open(guest, '/chat');
+    await wasFetched;
+    await owner.getByRole('button', { name: 'People' }).click();
+    await invite(owner, guestEmail);
+    const offer = guest.getByRole('region', { name: 'Invitations' }).getByText(`${nameOf(ownerEmail)} invites you to`);
+    await offer.waitFor();
+    const oldAnswer = guest.waitForEvent('requestfinished', (request) => request === held);
+    release();
+    await oldAnswer;
+    // The older (empty) list arrived last; the invitation is still there a moment later.
+    await guest.waitForTimeout(1000);
+    expect(await offer.count()).toBe(1);
+  });
+});
