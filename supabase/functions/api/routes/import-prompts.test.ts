@@ -98,6 +98,33 @@ describe('prompt import', () => {
     expect((await (await bob.request('GET', '/prompts/summaries?scope=mine')).json()).prompts).toHaveLength(2);
   });
 
+  it('dates an undated version as the dated one before it, and skips a history whose dates go back', async () => {
+    const bob = await api.createUser();
+    const [gaps, leading, backwards] = await importPrompts(bob, [
+      { title: 'Gaps', versions: [
+        { version: 1, title: 'Gaps', content: 'One', created_at: '2021-03-01T09:30:00Z' },
+        { version: 2, title: 'Gaps', content: 'Two' },
+        { version: 3, title: 'Gaps', content: 'Three', created_at: '2022-01-01T00:00:00Z' },
+        { version: 4, title: 'Gaps', content: 'Four', created_at: null },
+      ] },
+      { title: 'Leading', versions: [{ version: 1, title: 'Leading', content: 'One' }, { version: 2, title: 'Leading', content: 'Two', created_at: '2020-05-05T05:05:05Z' }] },
+      { title: 'Backwards', versions: [
+        { version: 1, title: 'Backwards', content: 'One', created_at: '2023-01-01T00:00:00Z' },
+        { version: 2, title: 'Backwards', content: 'Two', created_at: '2022-12-31T23:00:00+00:00' },
+      ] },
+    ]);
+    const dates = async (id: string) => ((await (await bob.request('GET', `/prompts/${id}/versions?limit=10`)).json()).versions as { version: number; created_at: string }[])
+      .map((v) => [v.version, new Date(v.created_at).toISOString()]).sort();
+    expect(await dates(gaps.prompt_id)).toEqual([
+      [1, '2021-03-01T09:30:00.000Z'], [2, '2021-03-01T09:30:00.000Z'], [3, '2022-01-01T00:00:00.000Z'], [4, '2022-01-01T00:00:00.000Z'],
+    ]);
+    expect(await dates(leading.prompt_id)).toEqual([[1, '2020-05-05T05:05:05.000Z'], [2, '2020-05-05T05:05:05.000Z']]);
+    expect([backwards.status, backwards.reason]).toEqual([
+      'skipped', 'versions: version 2 is dated 2022-12-31T23:00:00+00:00, before version 1 (2023-01-01T00:00:00Z): dates must not go back as versions rise',
+    ]);
+    expect((await (await bob.request('GET', '/prompts/summaries?scope=mine')).json()).prompts).toHaveLength(2);
+  });
+
   it('holds the version date’s range in the database, for any writer that sets it', async () => {
     const bob = await api.createUser();
     const user = { id: bob.id, email: bob.email };
@@ -110,6 +137,15 @@ describe('prompt import', () => {
     await expect(write('1970-01-01T00:00:00Z')).rejects.toMatchObject({ code: '22023', message: "a version's created_at may not be before 2000" });
     await expect(write('soon')).rejects.toMatchObject({ code: '22023', message: "a version's created_at must be a date and time" });
     expect((await write('2020-02-02T02:02:02Z')).toISOString()).toBe('2020-02-02T02:02:02.000Z');
+    // A dated version may not go back before the prompt's newest one; an edit (dated now) is not checked.
+    const [{ id }] = await api.db.sql`insert into public.prompts (user_id, title, content) values (${bob.id}, 'Edited', 'x') returning id`;
+    const edit = (createdAt: string, content: string) => asActor(api.db.sql, user, async (tx) => {
+      await tx`select set_config('mrprompt.version_created_at', ${createdAt}, true)`;
+      await tx`update public.prompts set content = ${content} where id = ${id}`;
+    });
+    await expect(edit('2020-02-02T02:02:02Z', 'y')).rejects.toMatchObject({ code: '22023', message: "a version's created_at may not be before the version before it" });
+    await edit('', 'z');
+    expect((await api.db.sql`select version from public.prompt_versions where prompt_id = ${id} order by version`).map((r) => r.version)).toEqual([1, 2]);
   });
 
   it('skips bad items with the reason and imports the good ones around them', async () => {

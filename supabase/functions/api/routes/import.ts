@@ -136,7 +136,8 @@ const promptsRoute = createRoute({
   security,
   summary: 'Import prompts (this app’s export, or title and template from elsewhere) as new private prompts',
   description: 'Bad items are skipped and reported, never the whole request. Imported prompts are private, with their versions replayed ' +
-    'from 1 in order, each dated by its `created_at` (an ISO 8601 time from 2000 until now; without one, the time of import; ' +
+    'from 1 in order, each dated by its `created_at` (an ISO 8601 time from 2000 until now, not before an earlier version\'s; ' +
+    'without one, the date of the nearest dated version before it, or after it for the first ones, or the time of import when none has one; ' +
     'another value skips the prompt with the reason), and their labels pointing at the same texts. Up to 100 prompts and 8 MiB a request.',
   request: { body: jsonBody(PromptImportRequest) },
   responses: {

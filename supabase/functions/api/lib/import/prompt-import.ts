@@ -8,8 +8,9 @@
  * items of the request are imported all the same. Versions are replayed in order through the
  * versioning trigger (version 1 on insert, one per changed title, template or settings), so the
  * history is the source's texts and notes, numbered from 1, each dated as the source dates it
- * (`created_at`, checked here and by the trigger: not in the future, not before 2000) or, without
- * a date, now. An imported prompt
+ * (`created_at`, checked here and by the trigger: not in the future, not before 2000, not before
+ * the version before it); an undated version is dated as the nearest dated one before it (or,
+ * for the first ones, after it), and one of a history with no dates at all, now. An imported prompt
  * is always private (is_public false): publishing is the owner's choice in this account.
  */
 import { z } from '@hono/zod-openapi';
@@ -53,7 +54,22 @@ export const ImportPromptItem = z
     // A prompt holds at most 50 labels (prompt_labels_enforce_quota).
     labels: z.array(ImportLabel).max(50).optional(),
   })
-  .refine((p) => p.content !== undefined || (p.versions?.length ?? 0) > 0, { message: 'has no template (content or versions)' });
+  .refine((p) => p.content !== undefined || (p.versions?.length ?? 0) > 0, { message: 'has no template (content or versions)' })
+  .superRefine((p, ctx) => {
+    // A history whose dates go back as its numbers rise is misnumbered or misdated: which one
+    // is right cannot be told, so the prompt is skipped with both versions named.
+    let previous: { name: string; at: number; text: string } | null = null;
+    for (const [i, v] of inVersionOrder(p.versions ?? []).entries()) {
+      if (!v.created_at) continue;
+      const at = Date.parse(v.created_at);
+      const name = `version ${v.version ?? i + 1}`;
+      if (previous && at < previous.at) {
+        ctx.addIssue({ code: 'custom', path: ['versions'], message: `${name} is dated ${v.created_at}, before ${previous.name} (${previous.text}): dates must not go back as versions rise` });
+        return;
+      }
+      previous = { name, at, text: v.created_at };
+    }
+  });
 
 export type ImportedPrompt =
   | { index: number; status: 'imported'; prompt_id: string; name: string; title: string; versions: number; renamed_from: string | null }
@@ -96,7 +112,7 @@ export async function importPrompts(sql: TransactionSql, userId: string, items: 
  * has one), if any: importing the same file twice adds nothing the second time.
  */
 async function alreadyHeld(sql: TransactionSql, userId: string, item: z.infer<typeof ImportPromptItem>): Promise<string | null> {
-  const newest = item.versions?.length ? [...item.versions].sort((a, b) => (a.version ?? 0) - (b.version ?? 0)).at(-1)! : { title: item.title, content: item.content! };
+  const newest = item.versions?.length ? inVersionOrder(item.versions).at(-1)! : { title: item.title, content: item.content! };
   const name = item.name && promptFields.name.safeParse(item.name).success ? item.name : null;
   const [held] = await sql<{ id: string }[]>`
     select id from public.prompts
@@ -107,7 +123,7 @@ async function alreadyHeld(sql: TransactionSql, userId: string, item: z.infer<ty
 
 async function writePrompt(sql: TransactionSql, userId: string, item: z.infer<typeof ImportPromptItem>) {
   const versions = item.versions?.length
-    ? [...item.versions].sort((a, b) => (a.version ?? 0) - (b.version ?? 0))
+    ? datedInOrder(inVersionOrder(item.versions))
     : [{ title: item.title, content: item.content!, config: item.config ?? undefined, commit_message: 'Imported' }];
   // The source's name if it is one and free here; otherwise the database suggests one from the title.
   const wanted = item.name && promptFields.name.safeParse(item.name).success ? item.name : null;
@@ -144,6 +160,24 @@ async function writePrompt(sql: TransactionSql, userId: string, item: z.infer<ty
   }
   const [saved] = await sql<{ name: string; title: string }[]>`select name, title from public.prompts where id = ${id}`;
   return { prompt_id: id, name: saved.name, title: saved.title, versions: latest, renamed_from: wanted && wanted !== saved.name ? wanted : null };
+}
+
+/** The versions by their number (those without one first, in the file's order). */
+function inVersionOrder<V extends { version?: number }>(versions: V[]): V[] {
+  return [...versions].sort((a, b) => (a.version ?? 0) - (b.version ?? 0));
+}
+
+/**
+ * A version without a date takes the date of the nearest dated version before it (the first
+ * ones, of the first dated one), so the history's dates still rise with its numbers and none
+ * claims to have been written today; with no date at all, each is dated at the import.
+ */
+function datedInOrder<V extends { created_at?: string | null }>(versions: V[]): V[] {
+  let last = versions.find((v) => v.created_at)?.created_at ?? null;
+  return versions.map((v) => {
+    if (v.created_at) last = v.created_at;
+    return { ...v, created_at: v.created_at || last };
+  });
 }
 
 /** The item's title, for the report, when it has a readable one. */
