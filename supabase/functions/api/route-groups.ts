@@ -39,8 +39,9 @@ const DESCRIBED_GROUPS: Record<string, () => Promise<Mounts>> = {
     return [['/projects', projects.projectsRoutes], ['/projects', files.projectFilesRoutes]];
   },
   sessions: async () => {
-    const [sessions, attachments, shares, branches, members, invitations, exports, titles] = await Promise.all([
+    const [sessions, messages, attachments, shares, branches, members, invitations, exports, titles] = await Promise.all([
       import('./routes/sessions.ts'),
+      import('./routes/session-messages.ts'),
       import('./routes/session-attachments.ts'),
       import('./routes/shares.ts'),
       import('./routes/session-branches.ts'),
@@ -51,6 +52,7 @@ const DESCRIBED_GROUPS: Record<string, () => Promise<Mounts>> = {
     ]);
     return [
       ['/sessions', sessions.sessionsRoutes],
+      ['/sessions', messages.sessionMessagesRoutes],
       ['/sessions', attachments.sessionAttachmentsRoutes],
       ['/sessions', shares.sessionSharesRoutes],
       ['/sessions', branches.sessionBranchesRoutes],

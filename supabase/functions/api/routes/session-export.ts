@@ -12,7 +12,7 @@ import type { AppEnv } from '../lib/context.ts';
 import { notFound } from '../lib/errors.ts';
 import { defaultHook, errorResponses, security, UuidParam } from '../lib/openapi.ts';
 import { heavyRateLimit } from '../lib/rate-limit.ts';
-import { withCheckpoint } from './sessions.ts';
+import { withCheckpoint } from './session-messages.ts';
 
 /** Messages read per statement while walking the branch from its leaf. */
 const PAGE = 500;

@@ -1,6 +1,6 @@
 /**
- * /api/sessions: conversations (CRUD, the sidebar list) and their message history with
- * keyset pagination. Owner-only through RLS (members and viewers of a group chat read it, and
+ * /api/sessions: conversations (CRUD, the sidebar list; their history is
+ * routes/session-messages.ts). Owner-only through RLS (members and viewers of a group chat read it, and
  * pin and archive it in their own list); someone else's session is a 404.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
@@ -13,8 +13,7 @@ import { notFound } from '../lib/errors.ts';
 import { jsonObject, nonEmpty, NOTHING_TO_UPDATE, optionalQuery, trimmed } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
 import { cursorParam, limitParam, takePage } from '../lib/pagination.ts';
-import { readBranchPage } from '../lib/chat/branch.ts';
-import { MessageSchema, SessionSchema, type MessageRow, type SessionRow } from '../lib/resource-schemas.ts';
+import { SessionSchema, type SessionRow } from '../lib/resource-schemas.ts';
 import { jsonbText } from '../lib/jsonb.ts';
 
 const fields = {
@@ -65,31 +64,6 @@ const DeleteAllQuery = z.strictObject({
 });
 const DeletedAll = z.object({ deleted: z.number().int().openapi({ description: 'How many chats were deleted' }) }).openapi('DeletedAll');
 
-const MessagesQuery = z.strictObject({
-  limit: limitParam(50, 100),
-  before: optionalQuery(cursorParam).openapi({ param: { name: 'before', in: 'query' } }),
-});
-const SiblingsSchema = z
-  .object({
-    count: z.number().int().openapi({ description: 'Messages sharing this one\'s parent (1: no other versions)' }),
-    index: z.number().int().openapi({ description: '1-based position among them, oldest first' }),
-    prev_id: z.uuid().nullable(),
-    next_id: z.uuid().nullable(),
-  })
-  .openapi('Siblings');
-// A message as a chat shows it: with its author's display name (never an email), for group
-// chats, and its siblings (the other versions of it: edits, regenerated answers).
-const ChatMessage = MessageSchema.extend({
-  author_name: z.string().nullable().openapi({ description: "The author's display name; null when the account was deleted" }),
-  siblings: SiblingsSchema.openapi({ description: 'Other versions of this message (edits, regenerated answers); switch with POST /sessions/{id}/branch (routes/session-branches.ts)' }),
-}).openapi('ChatMessage');
-const MessagePage = z
-  .object({
-    messages: z.array(ChatMessage).openapi({ description: 'The active branch, oldest to newest' }),
-    next_cursor: z.string().nullable().openapi({ description: 'Pass as `before` for older messages; null at the start' }),
-  })
-  .openapi('MessagePage');
-
 const tags = ['sessions'];
 const IdParams = UuidParam();
 
@@ -136,12 +110,6 @@ const routes = {
     summary: 'Delete a session and its messages',
     request: { params: IdParams },
     responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 404) },
-  }),
-  messages: createRoute({
-    method: 'get', path: '/{id}/messages', tags, security,
-    summary: "A page of the session's active branch, newest page first, each page oldest to newest",
-    request: { params: IdParams, query: MessagesQuery },
-    responses: { 200: jsonResponse(MessagePage, 'Messages'), ...errorResponses(400, 401, 404) },
   }),
 };
 
@@ -297,56 +265,6 @@ sessionsRoutes.openapi(routes.delete, async (c) => {
   if (deleted.length === 0) throw notFound('Session');
   return c.body(null, 204);
 });
-
-sessionsRoutes.openapi(routes.messages, async (c) => {
-  const { id } = c.req.valid('param');
-  const { limit, before } = c.req.valid('query');
-  const { user, turns } = c.var;
-  const older = before ? decodeCursor(before, timeIdCursor) : null;
-  const read = () => c.var.db.withUserTransaction(user, async (sql) => {
-    // The session (its rows are the owner's, also in a group chat the caller is a member of)
-    // and the active branch, walked from its leaf (or from the parent of the previous page's
-    // oldest message) one key lookup per message, sent together: one round trip, constant
-    // cost at any depth. A session the caller may not see yields no row and no messages.
-    const [[session], rows] = await Promise.all([
-      sql<{ user_id: string }[]>`select user_id from public.chat_sessions where id = ${id}`,
-      readBranchPage(sql, id, limit, older?.id ?? null),
-    ]);
-    if (!session) return null;
-    const authors = [...new Set(rows.map((r) => r.author_id).filter((a): a is string => a !== null))];
-    const names = authors.length === 0 ? [] : await sql<{ user_id: string; display_name: string }[]>`
-      select user_id, display_name from public.message_author_names(${id}, ${authors}::uuid[])`;
-    return { ownerId: session.user_id, rows, names: new Map(names.map((n) => [n.user_id, n.display_name])) };
-    // Read only: the page is answered without waiting for the COMMIT's round trip (lib/db.ts).
-  }, { readOnly: true, answerBeforeCommit: true });
-  // Opening a chat (its newest page) settles the session's answers whose process died (lease
-  // lapsed) from their checkpoints. Most chats are the caller's own, whose rows are theirs:
-  // that runs beside the read (it touches only the caller's rows, whatever the session), and
-  // the page is read again if it settled anything. In a group chat the caller is a member of,
-  // the rows are the owner's, settled once the read has named the owner.
-  const settle = (ownerId: string) => turns.store.settleAbandoned(ownerId, { sessionId: id });
-  const [first, settledOwn] = await Promise.all([read(), older ? [] : settle(user.id)]);
-  if (!first) throw notFound('Session');
-  let found = first;
-  const settledOwner = !older && found.ownerId !== user.id ? await settle(found.ownerId) : [];
-  if (settledOwn.length + settledOwner.length > 0) found = (await read()) ?? found;
-  const { ownerId, rows, names } = found;
-  const page = takePage(rows, limit, (row) => ({ t: row.cursor_t, id: row.id }));
-  const messages = await Promise.all(page.items.map(async ({ cursor_t: _, ...message }) => ({
-    ...(await withCheckpoint(c.var.turns, ownerId, message)),
-    author_name: message.author_id ? (names.get(message.author_id) ?? null) : null,
-  })));
-  return c.json({ messages: messages.reverse(), next_cursor: page.next_cursor }, 200);
-});
-
-/** A streaming answer's row stays empty until it ends: show its latest checkpoint instead. */
-export async function withCheckpoint<M extends MessageRow>(turns: AppEnv['Variables']['turns'], userId: string, message: M): Promise<M> {
-  if (message.status !== 'streaming') return message;
-  const stored = await turns.store.readAnswer(userId, message.id);
-  if (!stored) return message;
-  const text = (kind: 'content' | 'reasoning') => stored.units.filter((u) => u.kind === kind).map((u) => u.text).join('');
-  return { ...message, content: text('content'), reasoning: text('reasoning'), seq: stored.units.at(-1)?.seq ?? 0 };
-}
 
 /** A session may only be filed under one of the caller's projects; others are "not found". */
 async function assertProject(sql: TransactionSql, projectId: string) {
