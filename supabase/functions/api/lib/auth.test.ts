@@ -109,3 +109,21 @@ it('verifies legacy HS256 tokens with an unprefixed JWT_SECRET (hosted projects 
   const without = createTokenVerifier(loadConfig(env({})), noFetch);
   await expect(without(await sign(secret))).rejects.toMatchObject({ status: 401 });
 });
+
+it('checks a write’s token once, however many route files share its path', async () => {
+  const alice = await api.createUser();
+  const { id } = await (await alice.request('POST', '/sessions', { title: 'Checked once' })).json();
+  const checks = vi.spyOn(api.apiDb, 'requireSessionAccess');
+  try {
+    // Nine route files each require a user under /sessions: the first mounted, a middle one, the last.
+    const asked = [
+      await alice.request('PATCH', `/sessions/${id}`, { title: 'Renamed' }),
+      await alice.request('POST', `/sessions/${id}/decline`),
+      await alice.request('POST', `/sessions/${id}/title`),
+    ];
+    expect(asked[0]!.status).toBe(200);
+    expect(checks).toHaveBeenCalledTimes(asked.length);
+  } finally {
+    checks.mockRestore();
+  }
+});

@@ -158,10 +158,19 @@ export async function assertSessionAccessForProviderCall(c: Context<AppEnv>): Pr
 const needsSessionCheck = (user: AuthUser) => sessionIdOf(user) !== null || aalOf(user) !== 'aal2';
 
 /**
+ * Requests requireUser has let through. Route files mounted at one path (the nine under
+ * /sessions) each say `use('*', requireUser)`, and Hono registers a sub-app's middleware under
+ * its mount path for every route there, so a request to the last of them met all nine: nine
+ * token verifications and, for a write, nine session checks on the database. Once is enough.
+ */
+const signedIn = new WeakSet<Context<AppEnv>>();
+
+/**
  * Middleware for routes: 401 unless a valid user access token is presented; sets c.var.user.
  *   route.use('/*', requireUser)   or   createRoute({ middleware: [requireUser], ... })
  */
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
+  if (signedIn.has(c)) return await next();
   const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
   if (!match) throw new ApiError(401, 'unauthorized', 'Sign in first: missing Bearer access token');
   // API keys are accepted only where a route opts in (lib/api-key-auth.ts requireUserOrKey).
@@ -169,5 +178,6 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const user = await c.var.verifyToken(match[1]);
   await assertSessionAccess(c, user);
   c.set('user', user);
+  signedIn.add(c);
   await next();
 });
