@@ -3,12 +3,12 @@
  * with auth, realtime and functions behind it, the optional fake model provider, and the
  * web app. `stop()` takes everything down in reverse order and leaves no child process.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { parseEnv } from 'node:util';
 import postgres from 'postgres';
 import { createAuthService } from './auth/index.ts';
 import { createFunctionsService, type FunctionsService } from './functions/index.ts';
+import { functionsEnv } from './functions-env.ts';
 import { createRealtimeService, type RealtimeService } from './realtime/index.ts';
 import { createStorageService } from './storage/index.ts';
 import { parseFileSize } from './storage/http.ts';
@@ -18,7 +18,7 @@ import { checkGivenDatabase } from './db/given.ts';
 import { startGateway, type GatewayServices } from './gateway/index.ts';
 import { Mailbox } from './mail/mailbox.ts';
 import { startInboxServer } from './mail/inbox-server.ts';
-import { functionsJwks, loadOrCreateKeys, type StackKeys } from './keys/index.ts';
+import { loadOrCreateKeys, type StackKeys } from './keys/index.ts';
 import { DATA_DIR, SUPABASE_DIR } from './paths.ts';
 import { silentProgress, type Progress } from './progress.ts';
 import { startWebProcess, webBuildExists, type WebProcess } from './web-process.ts';
@@ -304,51 +304,6 @@ export async function storedCredentials(url: string): Promise<string | undefined
   } finally {
     await sql.end();
   }
-}
-
-interface EnvInputs {
-  keys: StackKeys;
-  apiUrl: string;
-  dbUrl: string;
-  config: ProjectConfig;
-  webUrl?: string;
-  publicUrl?: string;
-  demoProviderUrl?: string;
-  functionsDir?: string;
-}
-
-/** What a function receives (the default secrets of hosted Edge Functions), plus the app's own settings and supabase/functions/.env. */
-export function functionsEnv(inputs: EnvInputs): Record<string, string> {
-  const { keys, config } = inputs;
-  const origins = new Set<string>();
-  for (const url of [inputs.webUrl, inputs.publicUrl, config.auth.site_url, ...config.auth.additional_redirect_urls]) {
-    if (url) origins.add(new URL(url).origin);
-  }
-  if (inputs.webUrl) origins.add(inputs.webUrl.replace('127.0.0.1', 'localhost'));
-  const dotenvFile = path.join(inputs.functionsDir ?? path.join(SUPABASE_DIR, 'functions'), '.env');
-  const userEnv = existsSync(dotenvFile) ? parseEnv(readFileSync(dotenvFile, 'utf8')) : {};
-  const env: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(userEnv).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
-    SUPABASE_URL: inputs.apiUrl,
-    SUPABASE_DB_URL: inputs.dbUrl,
-    SUPABASE_ANON_KEY: keys.anonKey,
-    SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
-    SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: keys.publishableKey }),
-    SUPABASE_SECRET_KEYS: JSON.stringify({ default: keys.secretKey }),
-    SUPABASE_JWKS: JSON.stringify(functionsJwks(keys)),
-    SUPABASE_JWT_SECRET: keys.jwtSecret,
-    CREDENTIALS_ENCRYPTION_KEYS: keys.credentialsEncryptionKeys,
-    CORS_ORIGINS: [...origins].join(','),
-  };
-  // Tokens made before a public URL was set (or by a direct call to the gateway) stay valid.
-  if (inputs.publicUrl) env.JWT_ISSUER = [`${inputs.publicUrl}/auth/v1`, `${inputs.apiUrl}/auth/v1`].join(',');
-  // Private provider URLs (Ollama on localhost) stay refused unless the operator opts in:
-  // `ALLOW_PRIVATE_PROVIDER_URLS=true npm start`, or the line in supabase/functions/.env.
-  // The demo provider is the server's own URL and needs no opt-in.
-  const allowPrivate = process.env.ALLOW_PRIVATE_PROVIDER_URLS ?? userEnv.ALLOW_PRIVATE_PROVIDER_URLS;
-  if (allowPrivate !== undefined) env.ALLOW_PRIVATE_PROVIDER_URLS = allowPrivate;
-  if (inputs.demoProviderUrl) env.DEMO_PROVIDER_URL = inputs.demoProviderUrl;
-  return env;
 }
 
 /** The offline demo provider (also the tests' fake provider), loaded only when asked for. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { loadProjectConfig } from './config.ts';
 import { generateKeys } from './keys/index.ts';
-import { functionsEnv } from './stack.ts';
+import { functionsEnv } from './functions-env.ts';
 
 const dirs: string[] = [];
 const saved = process.env.ALLOW_PRIVATE_PROVIDER_URLS;
