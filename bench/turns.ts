@@ -91,12 +91,12 @@ async function measureWal(env: BenchEnvironment, log: (line: string) => void): P
   // long enough for a checkpoint chunk (2.5 s), so that every backend has written and planned
   // each of a turn's statements since the checkpoint, as in a steady stream.
   const poolStart = await walLsn();
-  for (let k = 0; k < WAL_POOL_WARMUPS; k++) await answer(`/tokens 500 wal pool warm-up ${k}`);
+  for (let k = 0; k < WAL_POOL_WARMUPS; k++) await answer(`/prose 500 wal pool warm-up ${k}`);
   const [poolWal] = await env.sql<{ wal: string }[]>`select pg_wal_lsn_diff(pg_current_wal_lsn(), ${poolStart}::pg_lsn)::text as wal`;
   log(`wal: ${WAL_POOL_WARMUPS} 500-token warm-up answers right after the CHECKPOINT (not counted): ${poolWal!.wal} WAL bytes`);
   for (let i = -1; i < WAL_ANSWERS; i++) {
     const before = await walLsn();
-    const sessionId = await answer(`/tokens ${WAL_TOKENS} wal ${i}`);
+    const sessionId = await answer(`/prose ${WAL_TOKENS} wal ${i}`);
     const after = await walLsn();
     const [row] = await env.sql<{ wal: string; answer: number; status: string }[]>`
       select pg_wal_lsn_diff(${after}::pg_lsn, ${before}::pg_lsn)::text as wal, octet_length(content) as answer, status

@@ -33,7 +33,11 @@ export interface BenchEnvironment {
   stop(): Promise<void>;
 }
 
-export const PROVIDER = { ttftMs: 50, tokenDelayMs: 5, tokens: 100 };
+/**
+ * `/prose N` answers with this README's first N words: real prose, Markdown and code, which
+ * Postgres compresses as it would a model's answer (the WAL section's long answers).
+ */
+export const PROVIDER = { ttftMs: 50, tokenDelayMs: 5, tokens: 100, proseFile: fileURLToPath(new URL('../../README.md', import.meta.url)) };
 
 export async function startBenchEnvironment(log: (line: string) => void): Promise<BenchEnvironment> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'mrprompt-bench-'));

@@ -1,0 +1,17 @@
+// The fake provider's `/prose N`: the first N words of a given text, from its start again when
+// the text is shorter, and `/tokens N` when no text was given.
+import { expect, it } from 'vitest';
+import { fakeReplyChunks } from './demo-provider.ts';
+
+const ask = (content: string) => [{ role: 'user', content }];
+const words = 'One two, three.\nFour five'.match(/\s*\S+/g)!;
+
+it('answers /prose N with the first N words of its text, wrapping round a short one', () => {
+  expect(fakeReplyChunks(ask('/prose 3 wal 0'), 12, words)).toEqual(['One', ' two,', ' three.']);
+  expect(fakeReplyChunks(ask('/prose 7'), 12, words).join('')).toBe('One two, three.\nFour fiveOne two,');
+});
+
+it('answers /prose N as /tokens N without a text', () => {
+  expect(fakeReplyChunks(ask('/prose 20'))).toEqual(fakeReplyChunks(ask('/tokens 20')));
+  expect(fakeReplyChunks(ask('/prose 20'))).toHaveLength(20);
+});
