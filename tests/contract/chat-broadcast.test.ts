@@ -53,7 +53,7 @@ it("another device of the asker follows the answer on session:<id>; a stranger c
   expect(deltas.every((d) => d.payload.message_id === meta.assistant_message_id)).toBe(true);
   expect(deltas.map((d) => d.payload.seq)).toEqual(deltas.map((_, i) => i + 1));
   expect(deltas.map((d) => d.payload.text).join('')).toBe(words);
-  expect(watching.broadcasts.at(-1)).toEqual({ event: 'done', payload: { message_id: meta.assistant_message_id, status: 'complete', code: null } });
+  expect(watching.broadcasts.at(-1)).toEqual({ event: 'done', payload: { message_id: meta.assistant_message_id, status: 'complete', code: null, seq: deltas.length } });
 }, 60_000);
 
 it('the function sends a running answer over its Realtime WebSocket once the channel is joined, not one REST request per unit', async () => {
@@ -81,7 +81,7 @@ it('the function sends a running answer over its Realtime WebSocket once the cha
     const deltas = watching.broadcasts.filter((b) => b.event === 'delta');
     expect(deltas.map((d) => d.payload.seq)).toEqual(deltas.map((_, i) => i + 1));
     expect(deltas.map((d) => d.payload.text).join('')).toBe(events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text).join(''));
-    expect(watching.broadcasts.at(-1)).toEqual({ event: 'done', payload: { message_id: meta.assistant_message_id, status: 'complete', code: null } });
+    expect(watching.broadcasts.at(-1)).toEqual({ event: 'done', payload: { message_id: meta.assistant_message_id, status: 'complete', code: null, seq: deltas.length } });
     // REST carries what was sent before the join, if anything: far fewer requests than units.
     expect(deltas.length).toBeGreaterThan(20);
     expect(restRequests).toBeLessThan(deltas.length / 4);

@@ -61,7 +61,8 @@ describe('Realtime Broadcast fan-out', () => {
     // The same units, with the same seq, as the asker's own stream.
     const streamed = events.filter((e) => e.event === 'delta' || e.event === 'reasoning').map((e) => [e.event, e.data.seq, e.data.text]);
     expect(units.map((m) => [m.event, m.payload.seq, m.payload.text])).toEqual(streamed);
-    expect(messages.at(-1)).toMatchObject({ event: 'done', payload: { message_id: meta.assistant_message_id, status: 'complete', code: null } });
+    // `done` names the last unit, so a device missing some keeps the answer open until they come.
+    expect(messages.at(-1)).toMatchObject({ event: 'done', payload: { message_id: meta.assistant_message_id, status: 'complete', code: null, seq: units.length } });
     const request = realtime.requests.find((r) => r.body.messages.some((m) => m.payload.message_id === meta.assistant_message_id))!;
     expect(request.path).toBe('/realtime/v1/api/broadcast');
     expect(request.headers.authorization).toBe(`Bearer ${SECRET}`);

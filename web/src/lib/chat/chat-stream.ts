@@ -33,7 +33,8 @@ export const chatEvents = {
       latency_ms: z.number().nullish(),
     })
     .loose(),
-  done: z.object({ status: z.enum(['complete', 'stopped', 'error']).catch('complete'), code: z.string().nullish() }).loose(),
+  // `seq` (the session's broadcast): the answer's last unit; an SSE view's own units come before its `done`.
+  done: z.object({ status: z.enum(['complete', 'stopped', 'error']).catch('complete'), code: z.string().nullish(), seq: z.number().int().nonnegative().optional() }).loose(),
   error: z.object({ code: z.string(), message: z.string() }),
 };
 

@@ -28,6 +28,28 @@ describe('TurnEvents', () => {
     expect(message.content).toBe('Here is');
   });
 
+  it('keeps an answer open when the broadcast end comes before units this copy lacks, and ends it with its own stream', () => {
+    // The asker's tab: the broadcast's first unit came before the answer had its id here, so the
+    // second was a gap; the end overtakes the asker's own stream, which then brings the rest.
+    const message = answer();
+    const gaps: string[] = [];
+    const events = new TurnEvents(() => message, (id) => gaps.push(id));
+    const sse = events.for(() => 'a1');
+    const broadcast = events.for(() => 'a1');
+    broadcast.delta({ seq: 2, text: ' received the file.' });
+    sse.delta({ seq: 1, text: 'I' });
+    broadcast.done({ status: 'complete', seq: 2 });
+    expect(message).toMatchObject({ status: 'streaming', content: 'I' });
+    expect(gaps).toEqual(['a1', 'a1']);
+    sse.delta({ seq: 2, text: ' received the file.' });
+    sse.done({ status: 'complete' });
+    expect(message).toMatchObject({ status: 'complete', content: 'I received the file.' });
+    // A copy that holds every unit ends at the broadcast's end.
+    const other = answer({ id: 'a2', content: 'Done', seq: 1 });
+    new TurnEvents(() => other, () => {}).for(() => 'a2').done({ status: 'complete', seq: 1 });
+    expect(other.status).toBe('complete');
+  });
+
   it('keeps reasoning apart, times it until the answer starts, and ends with the server status and code', () => {
     const message = answer();
     const events = new TurnEvents(() => message, () => {});

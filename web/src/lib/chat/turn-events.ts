@@ -35,6 +35,14 @@ export class TurnEvents {
       done: (done) => {
         const message = row();
         if (!message || isFinished(message.status)) return;
+        // The end of an answer this copy does not fully hold yet (a broadcast unit overtook
+        // the asker's own stream, or this device joined late): ending it now would freeze the
+        // text short, as later units are not applied to a finished answer. It stays open; its
+        // view (or a re-attachment) brings the rest and the end, and the final row follows.
+        if (done.seq !== undefined && (message.seq ?? 0) < done.seq) {
+          this.onGap(message.id);
+          return;
+        }
         finish(message, done.status);
         message.error_code = done.code ?? null;
       },

@@ -317,7 +317,9 @@ export class Turn {
       this.options.broadcaster.send({
         topic: this.topic,
         event: 'done',
-        payload: { message_id: this.messageId, status: end.status, code: end.code },
+        // `seq`: the answer's last unit. A device that holds fewer (it joined late, or a unit's
+        // broadcast overtook the asker's own stream) keeps the answer open until the rest arrives.
+        payload: { message_id: this.messageId, status: end.status, code: end.code, seq: this.texts.length },
       });
     }
     this.releaseTopic();
