@@ -62,6 +62,8 @@ export type Budget = Schemas['Budget'];
 export type Participant = Schemas['Participant'];
 export type Invitation = Schemas['Invitation'];
 export type MyInvitation = Schemas['MyInvitation'];
+export type MessageAttachment = Schemas['MessageAttachment'];
+export type AnswerSource = Schemas['AnswerSource'];
 
 export class ApiError extends Error {
   constructor(

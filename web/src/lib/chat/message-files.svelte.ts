@@ -3,15 +3,12 @@
 // chat opens, after a send with files, and — in a group chat or a project — as answers appear
 // and finish, whichever tab, device or person asked.
 import { untrack } from 'svelte';
-import { browserApi, ok } from '$lib/api';
+import { browserApi, ok, type AnswerSource, type MessageAttachment } from '$lib/api';
 import type { ChatState } from './chat-state.svelte';
 
-export type Chip = { message_id: string; path: string; name: string; type: string; size: number; truncated: boolean };
-export type Source = { message_id: string; file_id: string | null; name: string; chunks: number[] | null };
-
 export class MessageFiles {
-  chips = $state<Record<string, Chip[]>>({});
-  sources = $state<Record<string, Source[]>>({});
+  chips = $state<Record<string, MessageAttachment[]>>({});
+  sources = $state<Record<string, AnswerSource[]>>({});
 
   constructor(private readonly chat: ChatState) {}
 
