@@ -10,6 +10,13 @@ import { cpuMs, type BenchEnvironment } from './lib/environment.ts';
 import { quantiles, round, sleep, type Figure } from './lib/stats.ts';
 
 const WAL_TOKENS = Number(process.env.BENCH_WAL_TOKENS ?? 4000);
+/**
+ * The measured answers' pace, chunks a second (default: the bench provider's, 200 a second).
+ * An answer checkpoints every 2 s, so a slower answer writes more, smaller checkpoints: 40 for
+ * 4,000 tokens at 50 a second (a hosted model's pace), each under Postgres's 2 kB compression
+ * threshold. The warm-ups keep the provider's pace.
+ */
+const WAL_RATE = process.env.BENCH_WAL_RATE ? Number(process.env.BENCH_WAL_RATE) : null;
 const WAL_ANSWERS = Number(process.env.BENCH_WAL_ANSWERS ?? 3);
 /** Shorter answers before the warm-up answer: twice the function's pool (db.ts, 5 connections). */
 const WAL_POOL_WARMUPS = Number(process.env.BENCH_WAL_POOL_WARMUPS ?? 10);
@@ -72,7 +79,7 @@ async function measureWal(env: BenchEnvironment, log: (line: string) => void): P
   const answer = async (message: string) => {
     const run = await chatThroughStack({ apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: user.token, message });
     if (!run.ok || !run.sessionId) throw new Error(`the WAL answer "${message}" failed: ${run.error}`);
-    await settled(env, [user.id], 30_000);
+    await settled(env, [user.id], 30_000 + (WAL_RATE ? (WAL_TOKENS / WAL_RATE) * 1000 : 0));
     return run.sessionId;
   };
   // Steady state: after a checkpoint the first write to each page logs the whole page (8 kB);
@@ -96,7 +103,7 @@ async function measureWal(env: BenchEnvironment, log: (line: string) => void): P
   log(`wal: ${WAL_POOL_WARMUPS} 500-token warm-up answers right after the CHECKPOINT (not counted): ${poolWal!.wal} WAL bytes`);
   for (let i = -1; i < WAL_ANSWERS; i++) {
     const before = await walLsn();
-    const sessionId = await answer(`/prose ${WAL_TOKENS} wal ${i}`);
+    const sessionId = await answer(`/prose ${WAL_TOKENS}${WAL_RATE ? ` at ${WAL_RATE}/s` : ''} wal ${i}`);
     const after = await walLsn();
     const [row] = await env.sql<{ wal: string; answer: number; status: string }[]>`
       select pg_wal_lsn_diff(${after}::pg_lsn, ${before}::pg_lsn)::text as wal, octet_length(content) as answer, status
@@ -124,7 +131,7 @@ async function measureWal(env: BenchEnvironment, log: (line: string) => void): P
   // The median answer: the first may pay for pages touched the first time after a checkpoint.
   const median = [...samples].sort((a, b) => a.wal / a.answer - b.wal / b.answer)[Math.floor(samples.length / 2)]!;
   return [{
-    group: 'turn durability', name: `WAL bytes per ${WAL_TOKENS}-token answer (median of ${samples.length})`, unit: 'bytes',
+    group: 'turn durability', name: `WAL bytes per ${WAL_TOKENS}-token answer${WAL_RATE ? ` at ${WAL_RATE} tokens/s` : ''} (median of ${samples.length})`, unit: 'bytes',
     value: median.wal, baseline: median.answer, baselineLabel: "the answer's own bytes",
     target: `≤ ×${WAL_RATIO_TARGET}`, met: median.wal <= WAL_RATIO_TARGET * median.answer,
     note: `${samples.map((s) => `${s.wal}/${s.answer}`).join(', ')}; after a CHECKPOINT, ${WAL_POOL_WARMUPS} 500-token warm-up answers (${poolWal!.wal} bytes) and a long one (${warmUp} bytes); autovacuum paused (waited ${Math.round(waitedMs / 1000)} s for running workers)`,

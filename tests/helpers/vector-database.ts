@@ -43,7 +43,8 @@ export async function startVectorDatabase(options: VectorDatabaseOptions = {}): 
   try {
     await applyBootstrap(url);
     // PGlite is Postgres 18, where a published table whose replica identity holds a stored
-    // generated column (messages' full-text column) must publish it; hosted Supabase runs 17.
+    // generated column (messages' full-text column, until 20261204213000 dropped it) must
+    // publish it; hosted Supabase runs 17.
     await sql`alter publication supabase_realtime set (publish_generated_columns = stored)`;
     if (options.vectorAlreadyIn) await sql`create extension vector with schema ${sql(options.vectorAlreadyIn)}`;
     for (const name of (await fs.readdir(MIGRATIONS)).filter((f) => f.endsWith('.sql')).sort()) {

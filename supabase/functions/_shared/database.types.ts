@@ -428,7 +428,6 @@ export type Database = {
                     "provider_message_id": string | null;
                     "reasoning": string;
                     "reasoning_ms": number | null;
-                    "search": unknown;
                     "sender": string;
                     "session_id": string;
                     "status": string;
@@ -455,7 +454,6 @@ export type Database = {
                     "provider_message_id"?: string | null;
                     "reasoning"?: string;
                     "reasoning_ms"?: number | null;
-                    "search"?: never;
                     "sender": string;
                     "session_id": string;
                     "status"?: string;
@@ -481,7 +479,6 @@ export type Database = {
                     "provider_message_id"?: string | null;
                     "reasoning"?: string;
                     "reasoning_ms"?: number | null;
-                    "search"?: never;
                     "sender"?: string;
                     "session_id"?: string;
                     "status"?: string;
@@ -1207,6 +1204,13 @@ export type Database = {
                     "user_id": string;
                 }[];
             };
+            "message_search_vector": {
+                Args: {
+                    "p_content": string;
+                    "p_user_id": string;
+                };
+                Returns: unknown;
+            };
             "my_group_chat_ids": {
                 Args: Record<PropertyKey, never>;
                 Returns: string[];
@@ -1240,6 +1244,13 @@ export type Database = {
                     "p_user_id": string;
                 };
                 Returns: undefined;
+            };
+            "search_message_ids": {
+                Args: {
+                    "p_limit": number;
+                    "p_query": unknown;
+                };
+                Returns: string[];
             };
             "search_prompt_ids": {
                 Args: {

@@ -2,7 +2,9 @@
 // snippets; other users' messages never appear.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asActor } from '../../../../tests/helpers/actors.ts';
 import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { candidatesQuery, RANKED_WINDOW } from './search.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -54,6 +56,74 @@ describe('search', () => {
     expect((await search(alice, `"red ${tag}"`)).map((r) => r.message_id)).toEqual([ids[0]]);
     expect((await search(alice, `${tag} -blue`)).map((r) => r.message_id).sort()).toEqual([ids[0], ids[1]].sort());
     expect(await search(alice, tag, '&limit=1')).toHaveLength(1);
+  });
+
+  it('excludes a phrase without excluding its words, and finds phrases among many candidates', async () => {
+    const alice = await api.createUser();
+    const tag = `numbat${randomUUID().slice(0, 6)}`;
+    const { ids } = await sessionWith(alice, 'S', [`red ${tag} green`, `green ${tag} red`, `${tag} alone`]);
+    expect((await search(alice, `${tag} -"red ${tag}"`)).map((r) => r.message_id).sort()).toEqual([ids[1], ids[2]].sort());
+    expect((await search(alice, `-"red ${tag}" "green ${tag}"`)).map((r) => r.message_id)).toEqual([ids[1]]);
+    expect((await search(alice, `"${tag} red" or "${tag} green"`)).map((r) => r.message_id).sort()).toEqual([ids[0], ids[1]].sort());
+  });
+
+  it('finds finished messages only: an answer is searchable once it ends, not while it streams', async () => {
+    const alice = await api.createUser();
+    const word = `dugong${randomUUID().slice(0, 6)}`;
+    const { session } = await sessionWith(alice, 'S', []);
+    const id = randomUUID();
+    await api.db.sql`
+      insert into public.messages (id, session_id, user_id, sender, status, content)
+      values (${id}, ${session.id}, ${alice.id}, 'assistant', 'streaming', ${`a partial ${word}`})`;
+    expect(await search(alice, word)).toEqual([]);
+    await api.db.sql`update public.messages set status = 'complete' where id = ${id}`;
+    expect((await search(alice, word)).map((r) => r.message_id)).toEqual([id]);
+  });
+
+  it(`ranks the ${RANKED_WINDOW} newest matches: the best of them first, older matches after none of them`, async () => {
+    const alice = await api.createUser();
+    const word = `potoroo${randomUUID().slice(0, 6)}`;
+    const { session } = await sessionWith(alice, 'S', []);
+    // The oldest message is the best match by far, then RANKED_WINDOW newer ones mention it once;
+    // the last of those mentions it twice, the best within the window.
+    const oldest = randomUUID();
+    const twice = randomUUID();
+    await api.db.sql`
+      insert into public.messages (id, session_id, user_id, sender, content, created_at)
+      select case when i = 0 then ${oldest}::uuid when i = ${RANKED_WINDOW} then ${twice}::uuid else gen_random_uuid() end,
+             ${session.id}, ${alice.id}, 'user',
+             case when i = 0 then repeat(${word} || ' ', 20) when i = ${RANKED_WINDOW} then ${`${word} and ${word}`}
+                  else 'once: ' || ${word} end,
+             now() - make_interval(secs => ${RANKED_WINDOW} - i)
+        from generate_series(0, ${RANKED_WINDOW}) i`;
+    const results = await search(alice, word, '&limit=50');
+    expect(results).toHaveLength(50);
+    expect(results[0].message_id).toBe(twice);
+    expect(results.map((r) => r.message_id)).not.toContain(oldest);
+  });
+
+  it('narrows a phrase query to its words for the index, and leaves other queries as they are', () => {
+    expect(candidatesQuery('"red fox" jumps')).toBe(' red fox  jumps');
+    expect(candidatesQuery('fox -"red fox"')).toBe('fox  ');
+    expect(candidatesQuery('fox -"red fox')).toBe('fox  ');
+    expect(candidatesQuery('-"red fox"')).toBe('-"red fox"');
+    expect(candidatesQuery('fox -red or "a b"')).toBe('fox -red or  a b ');
+    expect(candidatesQuery('plain words')).toBe('plain words');
+  });
+
+  it("the index's function names the caller's own finished messages only, and nothing to anyone else", async () => {
+    const alice = await api.createUser();
+    const bob = await api.createUser();
+    const word = `bilby${randomUUID().slice(0, 6)}`;
+    const { ids } = await sessionWith(alice, 'Private', [`my ${word} plan`, `another ${word}`]);
+    const rpc = (who: ApiUser | 'anon', limit = 10) =>
+      asActor(api.db.sql, who === 'anon' ? 'anon' : { id: who.id, email: who.email }, (tx) =>
+        tx`select public.search_message_ids(to_tsquery('simple', ${word}), ${limit}) as id`);
+    expect((await rpc(alice)).map((r) => r.id)).toEqual([ids[1], ids[0]]);
+    expect(await rpc(alice, 1)).toHaveLength(1);
+    expect(await rpc(bob)).toEqual([]);
+    await expect(rpc('anon')).rejects.toThrow(/permission denied/);
+    await expect(rpc(alice, 0)).rejects.toThrow(/between 1 and 1000/);
   });
 
   it("never returns another user's messages", async () => {

@@ -4549,7 +4549,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Full-text search over the caller's messages */
+        /**
+         * Full-text search over the caller's messages
+         * @description Finished messages only. The 200 newest matches are ranked (ts_rank) and the best `limit` returned, best first.
+         */
         get: {
             parameters: {
                 query: {
