@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asActor } from '../../../../tests/helpers/actors.ts';
 import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
-import { candidatesQuery, RANKED_WINDOW } from './search.ts';
+import { candidatesQuery, RANK_PREFIX, RANKED_WINDOW } from './search.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -65,6 +65,22 @@ describe('search', () => {
     expect((await search(alice, `${tag} -"red ${tag}"`)).map((r) => r.message_id).sort()).toEqual([ids[1], ids[2]].sort());
     expect((await search(alice, `-"red ${tag}" "green ${tag}"`)).map((r) => r.message_id)).toEqual([ids[1]]);
     expect((await search(alice, `"${tag} red" or "${tag} green"`)).map((r) => r.message_id).sort()).toEqual([ids[0], ids[1]].sort());
+  });
+
+  it('finds hyphenated words, and words and phrases past the part of a long answer it ranks on', async () => {
+    const alice = await api.createUser();
+    const tag = `quoll${randomUUID().slice(0, 6)}`;
+    const filler = 'lorem ipsum dolor sit amet '.repeat(Math.ceil(RANK_PREFIX / 27) + 10);
+    const { ids } = await sessionWith(alice, 'S', [
+      `try gpt-4o-${tag} for this`,
+      `${filler}the far ${tag} end`,
+      `${filler}${tag} far apart from the`,
+    ]);
+    expect((await search(alice, `gpt-4o-${tag}`)).map((r) => r.message_id)).toEqual([ids[0]]);
+    expect((await search(alice, tag)).map((r) => r.message_id).sort()).toEqual([...ids].sort());
+    // A phrase past the first RANK_PREFIX characters is checked on the whole text.
+    expect((await search(alice, `"far ${tag}"`)).map((r) => r.message_id)).toEqual([ids[1]]);
+    expect((await search(alice, `"${tag} far"`)).map((r) => r.message_id)).toEqual([ids[2]]);
   });
 
   it('finds finished messages only: an answer is searchable once it ends, not while it streams', async () => {
