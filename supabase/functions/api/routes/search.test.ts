@@ -75,12 +75,20 @@ describe('search', () => {
       `try gpt-4o-${tag} for this`,
       `${filler}the far ${tag} end`,
       `${filler}${tag} far apart from the`,
+      `${tag} first, ${filler}then never again`,
     ]);
     expect((await search(alice, `gpt-4o-${tag}`)).map((r) => r.message_id)).toEqual([ids[0]]);
     expect((await search(alice, tag)).map((r) => r.message_id).sort()).toEqual([...ids].sort());
+    expect((await search(alice, `"${tag} first"`)).map((r) => r.message_id)).toEqual([ids[3]]);
     // A phrase past the first RANK_PREFIX characters is checked on the whole text.
     expect((await search(alice, `"far ${tag}"`)).map((r) => r.message_id)).toEqual([ids[1]]);
     expect((await search(alice, `"${tag} far"`)).map((r) => r.message_id)).toEqual([ids[2]]);
+    // Excluded words and phrases are excluded wherever they are in the text.
+    expect((await search(alice, `${tag} -"the far"`)).map((r) => r.message_id).sort()).toEqual([ids[0], ids[2], ids[3]].sort());
+    expect((await search(alice, `${tag} -"end"`)).map((r) => r.message_id).sort()).toEqual([ids[0], ids[2], ids[3]].sort());
+    expect((await search(alice, `${tag} -"apart from"`)).map((r) => r.message_id).sort()).toEqual([ids[0], ids[1], ids[3]].sort());
+    // The first characters hold the word, the whole text the excluded phrase.
+    expect((await search(alice, `${tag} -"never again"`)).map((r) => r.message_id).sort()).toEqual([ids[0], ids[1], ids[2]].sort());
   });
 
   it('finds finished messages only: an answer is searchable once it ends, not while it streams', async () => {

@@ -95,19 +95,24 @@ searchRoutes.openapi(search, async (c) => {
   const results = await c.var.db.withUserTransaction(
     c.var.user,
     // `candidates`: the query for the index, its phrases as plain ANDs (no text read to check
-    // them; not inside a negation, where that would exclude more). `head`: the first
-    // RANK_PREFIX characters, cut back to a whole word, parsed once (`offset 0`) for the rank,
-    // the phrase check and the snippet (ts_headline parses what it is given; a match found
-    // only further on shows the text's start). The window's rows are read through the
+    // them; not inside a negation, where that would exclude more). Where it is the query itself
+    // (`exact`) the index's answer is final; otherwise each row is checked: on `head`, the first
+    // RANK_PREFIX characters cut back to a whole word, which settles it for a short text or a
+    // query without negation that matches there (a negated phrase may come later), else on the
+    // whole text. `head` is parsed once (`offset 0`) for the rank, that check and the snippet
+    // (ts_headline parses what it is given; a match found only further on shows the start). The window's rows are read through the
     // policies, as the caller. Backslashes are doubled: this is a JavaScript template.
     (sql) => sql<HitRow[]>`
       with query as (
-        select q.tsq, q.tsq::text ~ ' <(-|\\d+)> ' as phrased,
-               case when c.tsq::text ~ ' <(-|\\d+)> ' and c.tsq::text !~ '!'
-                    then regexp_replace(c.tsq::text, ' <(-|\\d+)> ', ' & ', 'g')::tsquery
-                    else c.tsq end as candidates
-          from (select websearch_to_tsquery('simple', ${q}) as tsq) q,
-               (select websearch_to_tsquery('simple', ${candidatesQuery(q)}) as tsq) c
+        select x.tsq, x.candidates, x.candidates = x.tsq as exact, x.tsq::text ~ '!' as negated
+          from (
+            select q.tsq,
+                   case when c.tsq::text ~ ' <(-|\\d+)> ' and c.tsq::text !~ '!'
+                        then regexp_replace(c.tsq::text, ' <(-|\\d+)> ', ' & ', 'g')::tsquery
+                        else c.tsq end as candidates
+              from (select websearch_to_tsquery('simple', ${q}) as tsq) q,
+                   (select websearch_to_tsquery('simple', ${candidatesQuery(q)}) as tsq) c
+          ) x
       ),
       recent as (
         select m.id, m.session_id, m.sender, m.content, m.created_at
@@ -124,9 +129,10 @@ searchRoutes.openapi(search, async (c) => {
               from (select case when length(r.content) > ${RANK_PREFIX}
                            then regexp_replace(left(r.content, ${RANK_PREFIX + 1}), '\\S+$', '') else r.content end as head) h
             offset 0) v
-         where not query.phrased
-            or v.vector @@ query.tsq
-            or (length(r.content) > ${RANK_PREFIX} and to_tsvector('simple'::regconfig, r.content) @@ query.tsq)
+         where query.exact
+            or case when length(r.content) <= ${RANK_PREFIX} then v.vector @@ query.tsq
+                    else (not query.negated and v.vector @@ query.tsq)
+                         or to_tsvector('simple'::regconfig, r.content) @@ query.tsq end
          order by rank desc, r.created_at desc, r.id desc
          limit ${limit}
       )
