@@ -121,6 +121,23 @@ describe('TurnStore: the writes while and after a turn runs', () => {
     expect(writes).toEqual({ updated: 1, hot: 1 });
   });
 
+  it('keeps every unit when a checkpoint that did commit is retried with more (its answer was lost)', async () => {
+    const owner = await createAuthUser(db.sql);
+    const [{ id: sessionId }] = await db.sql`select gen_random_uuid() as id`;
+    const turn = await startTurn(owner.id, { sessionId, newSession: true, metadata: {} });
+    const store = new TurnStore(() => db.sql);
+    const chunks = async () => db.sql`select first_seq, units, content from private.message_chunks where message_id = ${turn.answer} order by first_seq`;
+    await store.checkpoint(turn.answer, 1, { units: [1, 2], content: 'abc', reasoning: '' });
+    // The retry of that checkpoint carries the units streamed since, from the same first seq.
+    await store.checkpoint(turn.answer, 1, { units: [1, 2, 3], content: 'abcdef', reasoning: '' });
+    expect(await chunks()).toEqual([{ first_seq: 1, units: [1, 2, 3], content: 'abcdef' }]);
+    // A stale, shorter write of the same checkpoint changes nothing; the next one follows on.
+    await store.checkpoint(turn.answer, 1, { units: [1], content: 'a', reasoning: '' });
+    await store.checkpoint(turn.answer, 4, { units: [2], content: 'gh', reasoning: '' });
+    expect(await chunks()).toEqual([{ first_seq: 1, units: [1, 2, 3], content: 'abcdef' }, { first_seq: 4, units: [2], content: 'gh' }]);
+    expect((await store.readAnswer(owner.id, turn.answer))?.units.map((u) => [u.seq, u.text])).toEqual([[1, 'a'], [2, 'bc'], [3, 'def'], [4, 'gh']]);
+  });
+
   it("logs the call under a time-ordered (version 7) id, after the last one's", async () => {
     const owner = await createAuthUser(db.sql);
     const store = new TurnStore(() => db.sql);

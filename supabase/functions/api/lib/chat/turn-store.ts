@@ -62,13 +62,20 @@ export class TurnStore {
     return this.owner();
   }
 
-  /** Appends packed units numbered from firstSeq (a checkpoint). */
+  /**
+   * Appends packed units numbered from firstSeq (a checkpoint). A checkpoint that failed is
+   * retried from the same firstSeq with the units streamed since; if the failed one had in fact
+   * committed (its answer lost with the connection), the retry's longer row replaces it, so the
+   * checkpoints never skip the units in between.
+   */
   async checkpoint(messageId: string, firstSeq: number, packed: PackedUnits): Promise<void> {
     if (packed.units.length === 0) return;
     await this.sql`
-      insert into private.message_chunks (message_id, first_seq, units, content, reasoning)
+      insert into private.message_chunks as c (message_id, first_seq, units, content, reasoning)
       values (${messageId}, ${firstSeq}, ${packed.units}::int[], ${packed.content}, ${packed.reasoning})
-      on conflict (message_id, first_seq) do nothing`;
+      on conflict (message_id, first_seq) do update
+        set units = excluded.units, content = excluded.content, reasoning = excluded.reasoning
+        where cardinality(excluded.units) > cardinality(c.units)`;
   }
 
   /** Extends the lease of turns this process runs; returns those asked to stop (and why). */
