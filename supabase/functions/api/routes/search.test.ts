@@ -80,6 +80,9 @@ describe('search', () => {
     expect((await search(alice, `gpt-4o-${tag}`)).map((r) => r.message_id)).toEqual([ids[0]]);
     expect((await search(alice, tag)).map((r) => r.message_id).sort()).toEqual([...ids].sort());
     expect((await search(alice, `"${tag} first"`)).map((r) => r.message_id)).toEqual([ids[3]]);
+    // A match past the first RANK_PREFIX characters gets a snippet from where it is.
+    const far = (await search(alice, tag)).find((r) => r.message_id === ids[1]);
+    expect(far?.snippet).toContain(`«${tag}»`);
     // A phrase past the first RANK_PREFIX characters is checked on the whole text.
     expect((await search(alice, `"far ${tag}"`)).map((r) => r.message_id)).toEqual([ids[1]]);
     expect((await search(alice, `"${tag} far"`)).map((r) => r.message_id)).toEqual([ids[2]]);

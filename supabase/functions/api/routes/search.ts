@@ -36,6 +36,9 @@ export const RANKED_WINDOW = 200;
  */
 export const RANK_PREFIX = 4000;
 
+/** How much text a snippet cut from further into a long message starts before its match. */
+const SNIPPET_LEAD = 200;
+
 /**
  * The query without its phrases, for finding candidates with the index alone: "a b" becomes
  * a b (both words, anywhere), and an excluded phrase -"a b" is left out (excluding it can only
@@ -99,12 +102,16 @@ searchRoutes.openapi(search, async (c) => {
     // (`exact`) the index's answer is final; otherwise each row is checked: on `head`, the first
     // RANK_PREFIX characters cut back to a whole word, which settles it for a short text or a
     // query without negation that matches there (a negated phrase may come later), else on the
-    // whole text. `head` is parsed once (`offset 0`) for the rank, that check and the snippet
-    // (ts_headline parses what it is given; a match found only further on shows the start). The window's rows are read through the
-    // policies, as the caller. Backslashes are doubled: this is a JavaScript template.
+    // whole text. `head` is parsed once (`offset 0`) for the rank, that check and the snippet:
+    // ts_headline parses what it is given, so a long text whose match lies further on gives it
+    // the RANK_PREFIX characters from just before the first of the query's words found in it
+    // (`strpos`, no parsing). The window's rows are read through the policies, as the caller.
+    // Backslashes are doubled: this is a JavaScript template.
     (sql) => sql<HitRow[]>`
       with query as (
-        select x.tsq, x.candidates, x.candidates = x.tsq as exact, x.tsq::text ~ '!' as negated
+        select x.tsq, x.candidates, x.candidates = x.tsq as exact, x.tsq::text ~ '!' as negated,
+               array(select replace(m[1], '''''', '''')
+                       from regexp_matches(x.tsq::text, '''((?:[^'']|'''')*)''', 'g') m) as lexemes
           from (
             select q.tsq,
                    case when c.tsq::text ~ ' <(-|\\d+)> ' and c.tsq::text !~ '!'
@@ -121,7 +128,8 @@ searchRoutes.openapi(search, async (c) => {
            and m.user_id = ${c.var.user.id}
       ),
       hits as (
-        select r.id, r.session_id, r.sender, r.created_at, v.head, ts_rank(v.vector, query.tsq) as rank
+        select r.id, r.session_id, r.sender, r.created_at, r.content, v.head, v.vector @@ query.tsq as head_matches,
+               ts_rank(v.vector, query.tsq) as rank
           from recent r
           cross join query
           cross join lateral (
@@ -138,7 +146,12 @@ searchRoutes.openapi(search, async (c) => {
       )
       select h.id as message_id, h.session_id, s.title as session_title, h.sender, h.created_at,
              h.rank::float8 as rank,
-             ts_headline('simple', h.head, query.tsq, ${HEADLINE_OPTIONS}) as snippet
+             ts_headline('simple',
+               case when h.head_matches or length(h.content) <= ${RANK_PREFIX} then h.head
+                    else coalesce((select substr(h.content, greatest(1, min(f.at) - ${SNIPPET_LEAD}), ${RANK_PREFIX})
+                                     from (select nullif(strpos(lower(h.content), l), 0) as at from unnest(query.lexemes) l) f
+                                   having min(f.at) is not null), h.head) end,
+               query.tsq, ${HEADLINE_OPTIONS}) as snippet
         from hits h
         join public.chat_sessions s on s.id = h.session_id
         cross join query
