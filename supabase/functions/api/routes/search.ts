@@ -11,8 +11,8 @@
  * exactly, so a query with a phrase (`"a b"`, or a hyphenated word, which the parser splits
  * into a phrase of its parts) first asks the index for its words (`candidatesQuery`, then
  * `<->` as `&` in SQL), and the phrase is checked on the window's rows only — on their first
- * characters, and on the whole text only where those do not hold it
- * (supabase/migrations/20261204213000_index_message_text_for_search.sql).
+ * characters, and on the whole text only where those do not hold it (an exclusion: always on
+ * the whole text) (supabase/migrations/20261204213000_index_message_text_for_search.sql).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
@@ -69,7 +69,7 @@ const search = createRoute({
   path: '/',
   tags: ['search'],
   summary: "Full-text search over the caller's messages",
-  description: `Finished messages only. The ${RANKED_WINDOW} newest matches are ranked (ts_rank over each one's first ${RANK_PREFIX} characters) and the best \`limit\` returned, best first; a snippet comes from those characters.`,
+  description: `Finished messages only. The ${RANKED_WINDOW} newest matches are ranked (ts_rank over each one's first ${RANK_PREFIX} characters) and the best \`limit\` returned, best first; a snippet comes from those characters, or from where a match lies further on.`,
   security,
   request: { query: SearchQuery },
   responses: { 200: jsonResponse(SearchResults, 'Ranked matches'), ...errorResponses(400, 401, 429) },

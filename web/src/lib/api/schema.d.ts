@@ -4551,7 +4551,7 @@ export type paths = {
         };
         /**
          * Full-text search over the caller's messages
-         * @description Finished messages only. The 200 newest matches are ranked (ts_rank over each one's first 4000 characters) and the best `limit` returned, best first; a snippet comes from those characters.
+         * @description Finished messages only. The 200 newest matches are ranked (ts_rank over each one's first 4000 characters) and the best `limit` returned, best first; a snippet comes from those characters, or from where a match lies further on.
          */
         get: {
             parameters: {
