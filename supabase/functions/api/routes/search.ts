@@ -128,17 +128,18 @@ searchRoutes.openapi(search, async (c) => {
            and m.user_id = ${c.var.user.id}
       ),
       hits as (
-        select r.id, r.session_id, r.sender, r.created_at, r.content, v.head, v.vector @@ query.tsq as head_matches,
+        select r.id, r.session_id, r.sender, r.created_at, r.content, v.long, v.head, v.vector @@ query.tsq as head_matches,
                ts_rank(v.vector, query.tsq) as rank
           from recent r
           cross join query
           cross join lateral (
-            select h.head, to_tsvector('simple'::regconfig, h.head) as vector
-              from (select case when length(r.content) > ${RANK_PREFIX}
-                           then regexp_replace(left(r.content, ${RANK_PREFIX + 1}), '\\S+$', '') else r.content end as head) h
+            select h.long, h.head, to_tsvector('simple'::regconfig, h.head) as vector
+              from (select t.long, case when t.long
+                           then regexp_replace(left(r.content, ${RANK_PREFIX + 1}), '\\S+$', '') else r.content end as head
+                      from (select length(r.content) > ${RANK_PREFIX} as long) t) h
             offset 0) v
          where query.exact
-            or case when length(r.content) <= ${RANK_PREFIX} then v.vector @@ query.tsq
+            or case when not v.long then v.vector @@ query.tsq
                     else (not query.negated and v.vector @@ query.tsq)
                          or to_tsvector('simple'::regconfig, r.content) @@ query.tsq end
          order by rank desc, r.created_at desc, r.id desc
@@ -147,7 +148,7 @@ searchRoutes.openapi(search, async (c) => {
       select h.id as message_id, h.session_id, s.title as session_title, h.sender, h.created_at,
              h.rank::float8 as rank,
              ts_headline('simple',
-               case when h.head_matches or length(h.content) <= ${RANK_PREFIX} then h.head
+               case when h.head_matches or not h.long then h.head
                     else coalesce((select substr(h.content, greatest(1, min(f.at) - ${SNIPPET_LEAD}), ${RANK_PREFIX})
                                      from (select nullif(strpos(lower(h.content), l), 0) as at from unnest(query.lexemes) l) f
                                    having min(f.at) is not null), h.head) end,
