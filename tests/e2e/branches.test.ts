@@ -90,6 +90,10 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     const hit = page.getByRole('region', { name: 'Search results' }).getByRole('link').first();
     await hit.waitFor();
     await hit.click();
+    // The page this opens, not the one it replaces: that one follows the branch switch live
+    // (the session's row over Realtime) before the new page's data arrives, and a confirmation
+    // opened on it would go with it.
+    await page.waitForURL(/\?message=/);
     await page.locator('article[aria-label="Your message"]', { hasText: '/echo edited question' }).waitFor();
     await page.getByRole('group', { name: 'Versions of this message' }).getByText('2/2').waitFor();
     await expect(page.getByText('/echo second question', { exact: true }).count()).resolves.toBe(0);

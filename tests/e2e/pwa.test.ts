@@ -68,8 +68,10 @@ describe('installable app', { timeout: 180_000 }, () => {
     await composer(page).press('Enter');
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').first().waitFor();
     await waitForChatPage(page);
-    const state = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state);
-    expect(state).toBe('activated');
+    // `ready` resolves once the registration has an active worker, which may still be
+    // 'activating' (https://w3c.github.io/ServiceWorker/#navigator-service-worker-ready): it
+    // must get to 'activated'.
+    await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)).toBe('activated');
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     expect(errors).toEqual([]);
 

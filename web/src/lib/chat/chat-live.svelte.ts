@@ -6,6 +6,7 @@
 // chat's session as it gets one and stop with the component.
 import { untrack } from 'svelte';
 import { browserApi, ok } from '$lib/api';
+import { orderedReads } from '$lib/ordered-reads';
 import { watchPrivateChannel, watchTables } from '$lib/realtime';
 import { deletedRow, messageRow, sessionRow } from '$lib/realtime-rows';
 import type { ChatState } from './chat-state.svelte';
@@ -26,8 +27,17 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
   // chat_sessions UPDATEs say so, and this view joins the new one.
   let channelEpoch = $state(options.channelEpoch);
 
+  // Signals come in bursts (an invitation, key sharing, an acceptance): their reads may answer
+  // out of order, and an older list must not replace a newer one (a newcomer would go unseen,
+  // and their presence unfollowed, until the next signal).
+  const peopleReads = orderedReads();
   function readPeople(id: string) {
-    void ok(browserApi().GET('/api/sessions/{id}/members', { params: { path: { id } } })).then((members) => group.update(members)).catch(() => {});
+    const read = peopleReads.begin();
+    void ok(browserApi().GET('/api/sessions/{id}/members', { params: { path: { id } } }))
+      .then((members) => {
+        if (read.apply()) group.update(members);
+      })
+      .catch(() => {});
   }
 
   // Live rows for this session, and its title (set after the first answer, or renamed elsewhere).
@@ -80,7 +90,11 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
       member_removed: (payload) => {
         if ((payload as { user_id?: unknown } | null)?.user_id === options.userId()) group.leave();
       },
-    }, () => void chat.joinedChannel('broadcast').catch(() => {}));
+    }, () => {
+      void chat.joinedChannel('broadcast').catch(() => {});
+      // A `members_changed` sent while the channel was (re)joining was not delivered.
+      readPeople(id);
+    });
     return () => watch.stop();
   });
 
