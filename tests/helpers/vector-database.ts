@@ -39,7 +39,9 @@ export async function startVectorDatabase(options: VectorDatabaseOptions = {}): 
   await server.start();
   // `host:port`, the port the system assigned once listening.
   const url = `postgresql://postgres:postgres@${server.getServerConn()}/postgres`;
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  // PGlite serves one session at a time: a type lookup on a second connection while this one is
+  // in a transaction would wait for it forever, so the types are read as the pool starts.
+  const sql = postgres(url, { max: 1, onnotice: () => {}, eager_types: true });
   try {
     await applyBootstrap(url);
     // PGlite is Postgres 18, where a published table whose replica identity holds a stored

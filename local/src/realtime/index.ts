@@ -54,8 +54,9 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
   const publication = options.publication ?? 'supabase_realtime';
   // A small pool for catalog reads, RLS checks and channel authorisation; UTC so timestamps
   // compare with pgoutput's. node-postgres rather than postgres.js here: this pool is busy
-  // exactly when Postgres restarts, and postgres.js 3.4.9 can crash the process when a
-  // socket closes mid-write (porsager/postgres#1154, #1208).
+  // exactly when Postgres restarts, and postgres.js 3.4.x could crash the process when a
+  // socket closed mid-write (porsager/postgres#1154, #1208; the 4.x the rest of the stack
+  // uses does not, tests/faults/connection-loss.test.ts).
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     max: 4,

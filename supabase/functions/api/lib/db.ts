@@ -149,8 +149,12 @@ export function keepsPreparedStatements(url: string): boolean {
  */
 export function createDb(url: string, options: { max?: number; warm?: boolean; prepare?: boolean } = {}): Db {
   const prepare = options.prepare ?? keepsPreparedStatements(url);
-  const sql = postgres(url, { prepare, max: options.max ?? 5, onnotice: () => {}, idle_timeout: 20 });
-  const startLane = postgres(url, { prepare, max: 1, onnotice: () => {}, idle_timeout: 20 });
+  // eager_types: the database's array types, domains and extension types (pgvector's) are read
+  // once as the pool starts, not the first time a query meets one — postgres.js reads them
+  // then on a connection beside the waiting one, opened past `max` when none is idle.
+  const settings = { prepare, onnotice: () => {}, idle_timeout: 20, eager_types: true };
+  const sql = postgres(url, { ...settings, max: options.max ?? 5 });
+  const startLane = postgres(url, { ...settings, max: 1 });
   const db = { ...createQueries(sql), startLane, end: async () => void (await Promise.all([sql.end({ timeout: 5 }), startLane.end({ timeout: 5 })])) };
   return options.warm ? waitForFirstConnection(db, sql) : db;
 }

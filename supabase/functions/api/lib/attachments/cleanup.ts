@@ -66,7 +66,7 @@ export async function sweepOrphanUploads(db: Db, access: StorageAccess, log: Log
     // queued by the scheduled job, sent now): out of the queue, so no drain removes them before
     // the message names them.
     try {
-      await db.sql`delete from private.storage_cleanup where storage_path = any(${db.sql.array(own)}::text[])`;
+      await db.sql`delete from private.storage_cleanup where storage_path = any(${own}::text[])`;
     } catch (error) {
       log.warn('could not keep the files of a send out of the cleanup queue', { error: error instanceof Error ? error.message : String(error) });
     }
@@ -84,7 +84,7 @@ export async function sweepOrphanUploads(db: Db, access: StorageAccess, log: Log
       select private.queue_orphan_uploads(
         ${userId}::uuid,
         make_interval(secs => ${orphanGraceSeconds}),
-        ${db.sql.array(keep)}::text[],
+        ${keep}::text[],
         case when ${sweepIntervalSeconds}::int > 0 then make_interval(secs => ${sweepIntervalSeconds}) end
       ) as queued`;
     if (row?.queued === null || row?.queued === undefined) return null;

@@ -150,7 +150,7 @@ export async function embedChunks(db: Db, user: AuthUser, embedder: Embedder, sc
     await db.withUserTransaction(user, (sql) => sql`
       update public.file_chunks c
          set embedding = v.embedding::${sql(support.schema)}.vector, embedding_model = ${embedder.model}
-        from unnest(${sql.array(batch.map((c) => c.id))}::uuid[], ${sql.array(vectors.map(vectorLiteral))}::text[]) as v(id, embedding)
+        from unnest(${batch.map((c) => c.id)}::uuid[], ${vectors.map(vectorLiteral)}::text[]) as v(id, embedding)
        where c.id = v.id`);
     done += batch.length;
   }
