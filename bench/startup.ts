@@ -11,6 +11,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { startEmbeddedPostgres } from '../local/src/db/embedded.ts';
 import { DENO_BIN } from '../local/src/functions/deno-command.ts';
+import { SUPABASE_DIR } from '../local/src/paths.ts';
 import { getFreePort } from '../local/src/ports.ts';
 import { startStack } from '../local/src/stack.ts';
 import { signAccessToken } from '../local/src/keys/index.ts';
@@ -53,6 +54,14 @@ async function processCpuMs(pid: number | undefined): Promise<number | undefined
   }
 }
 
+/** The api function's postgres.js, as its deno.json maps it (`npm:postgres@<version>`). */
+async function postgresSpecifier(): Promise<string> {
+  const config = JSON.parse(await fs.readFile(path.join(SUPABASE_DIR, 'functions', 'api', 'deno.json'), 'utf8')) as { imports: Record<string, string> };
+  const specifier = config.imports.postgres;
+  if (!specifier) throw new Error('supabase/functions/api/deno.json maps no "postgres"');
+  return specifier;
+}
+
 async function bareDenoBoot(dir: string): Promise<number> {
   const file = path.join(dir, 'hello.ts');
   await fs.writeFile(file, "Deno.serve({ port: 0, hostname: '127.0.0.1', onListen: () => console.log('ready') }, () => new Response('ok'));\n");
@@ -83,6 +92,18 @@ export async function benchStartup(log: (line: string) => void): Promise<Figure[
     const functions = await functionsDirWithEnv({});
     await fs.mkdir(path.join(functions.dir, 'bare'));
     await fs.writeFile(path.join(functions.dir, 'bare', 'index.ts'), "Deno.serve(() => new Response('ok'));\n");
+    // And `bare-db`: the least a function that answers from the database does — postgres.js (the
+    // api's version), one connection opened at boot, `select 1` per request. Its boot is the
+    // floor of the api's health check: Deno's Node built-ins that postgres.js loads (node:net,
+    // tls, crypto, stream, fs …) and a cold connection, before any code of the app.
+    await fs.mkdir(path.join(functions.dir, 'bare-db'));
+    await fs.writeFile(path.join(functions.dir, 'bare-db', 'index.ts'), [
+      `import postgres from '${await postgresSpecifier()}';`,
+      "const sql = postgres(Deno.env.get('SUPABASE_DB_URL')!, { max: 1 });",
+      'void sql`select 1`.execute().catch(() => {});',
+      "Deno.serve(async () => { await sql`select 1`; return new Response('ok'); });",
+      '',
+    ].join('\n'));
     const start = () => startStack({ dataDir, ...ports, webPort: false, functionsDir: functions.dir, log: () => {} });
 
     const [cold, coldMs] = await timed(start);
@@ -97,10 +118,11 @@ export async function benchStartup(log: (line: string) => void): Promise<Figure[
     // bundles found up to date; a first request waits for it: counting it would charge
     // whichever function is asked first). Medians, because one boot is at the mercy of
     // whatever else the machine runs.
-    const boots: Record<'api' | 'bare', number[]> = { api: [], bare: [] };
+    const slugs = ['api', 'bare', 'bare-db'] as const;
+    const boots: Record<(typeof slugs)[number], number[]> = { api: [], bare: [], 'bare-db': [] };
     // CPU time the function's Deno process used up to its first 200: unlike the wall time,
     // it hardly depends on how busy the machine is (Linux only; 10 ms ticks).
-    const cpu: Record<'api' | 'bare', number[]> = { api: [], bare: [] };
+    const cpu: Record<(typeof slugs)[number], number[]> = { api: [], bare: [], 'bare-db': [] };
     let warmMs = 0;
     for (let i = 0; i < BOOT_REPEATS; i++) {
       const cached = new Set<string>();
@@ -113,10 +135,11 @@ export async function benchStartup(log: (line: string) => void): Promise<Figure[
       }));
       if (i === 0) warmMs = ms;
       try {
-        for (const deadline = Date.now() + 120_000; !(cached.has('api') && cached.has('bare')) && Date.now() < deadline;) await sleep(20);
+        for (const deadline = Date.now() + 120_000; !slugs.every((slug) => cached.has(slug)) && Date.now() < deadline;) await sleep(20);
         const warmToken = await signAccessToken(warm.keys, { sub: user, iss: `${warm.apiUrl}/auth/v1` });
-        for (const slug of i % 2 ? (['api', 'bare'] as const) : (['bare', 'api'] as const)) {
-          boots[slug].push(await functionBoot(warm.apiUrl, warmToken, warm.keys.publishableKey, slug === 'api' ? 'api/health' : 'bare'));
+        // Each start asks them in another order (rotated): none is always first or last.
+        for (const slug of slugs.map((_, k) => slugs[(k + i) % slugs.length]!)) {
+          boots[slug].push(await functionBoot(warm.apiUrl, warmToken, warm.keys.publishableKey, slug === 'api' ? 'api/health' : slug));
           const used = await processCpuMs(warm.functions.status().find((fn) => fn.slug === slug)?.pid);
           if (used !== undefined) cpu[slug].push(used);
         }
@@ -127,8 +150,10 @@ export async function benchStartup(log: (line: string) => void): Promise<Figure[
     await functions.remove();
     const warmBootMs = median(boots.api);
     const bareBootMs = median(boots.bare);
-    const cpuNote = cpu.api.length && cpu.bare.length ? `; CPU to the first 200: api ${median(cpu.api)} ms, bare ${median(cpu.bare)} ms (medians)` : '';
-    log(`startup: stack warm ${Math.round(warmMs)} ms; function boot median ${Math.round(warmBootMs)} ms (${boots.api.map(Math.round).join(', ')}); a bare Deno.serve function ${Math.round(bareBootMs)} ms (${boots.bare.map(Math.round).join(', ')})${cpuNote}; load ${os.loadavg()[0]!.toFixed(1)}`);
+    const dbBootMs = median(boots['bare-db']);
+    const cpuNote = cpu.api.length && cpu.bare.length && cpu['bare-db'].length
+      ? `; CPU to the first 200: api ${median(cpu.api)} ms, bare ${median(cpu.bare)} ms, bare-db ${median(cpu['bare-db'])} ms (medians)` : '';
+    log(`startup: stack warm ${Math.round(warmMs)} ms; function boot median ${Math.round(warmBootMs)} ms (${boots.api.map(Math.round).join(', ')}); a bare Deno.serve function ${Math.round(bareBootMs)} ms (${boots.bare.map(Math.round).join(', ')}); bare-db ${Math.round(dbBootMs)} ms (${boots['bare-db'].map(Math.round).join(', ')})${cpuNote}; load ${os.loadavg()[0]!.toFixed(1)}`);
 
     const denoMs = await bareDenoBoot(root);
     const group = 'start-up';
@@ -140,6 +165,10 @@ export async function benchStartup(log: (line: string) => void): Promise<Figure[
         group, name: 'function boot (first request → 200)', unit: 'ms', value: warmBootMs, baseline: bareBootMs, baselineLabel: 'bare Deno.serve function, same gateway',
         target: '≤ ×3', met: warmBootMs <= 3 * bareBootMs,
         note: `medians of ${BOOT_REPEATS} warm starts each (api ${boots.api.map(Math.round).join('/')} ms, bare ${boots.bare.map(Math.round).join('/')} ms)${cpuNote}; a bare Deno.serve process alone (spawn → listening): ${Math.round(denoMs)} ms`,
+      },
+      {
+        group, name: '… the smallest database function (postgres.js, select 1)', unit: 'ms', value: dbBootMs, baseline: bareBootMs, baselineLabel: 'bare Deno.serve function, same gateway',
+        note: `the floor of the api's health check (medians, ${boots['bare-db'].map(Math.round).join('/')} ms): the api's own share of its boot is ${Math.round(warmBootMs - dbBootMs)} ms`,
       },
     ];
   } finally {
