@@ -1,0 +1,69 @@
+/**
+ * POST /api/chat as the API describes it: the request body's schema and the route's OpenAPI
+ * description (responses, events). The handler is routes/chat.ts's.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { MESSAGE_CHARS_CEILING } from '../config.ts';
+import { requireUserOrKey } from '../lib/api-key-auth.ts';
+import { modelName } from '../lib/inputs.ts';
+import { errorResponses, jsonBody, security } from '../lib/openapi.ts';
+
+const variableValue = z.union([z.string().max(20_000).regex(/^[^\u0000]*$/, 'must not contain NUL characters'), z.number(), z.boolean()]);
+
+export const ChatRequest = z
+  .strictObject({
+    session_id: z.uuid().optional().openapi({ description: 'Continue this session; omit to start a new one' }),
+    project_id: z.uuid().optional().openapi({ description: 'Project of a new session (its system prompt applies)' }),
+    // The limit is the deployment's MAX_MESSAGE_CHARS (checked in the handler: 413); this is its ceiling.
+    message: z.string().max(MESSAGE_CHARS_CEILING).regex(/^[^\u0000]*$/, 'must not contain NUL characters').optional().openapi({
+      description: 'The user message (not needed with regenerate): at most MAX_MESSAGE_CHARS characters (32,000 by default), else 413 `message_too_long`',
+    }),
+    provider: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'must be a provider id such as "openai"'),
+    model: modelName,
+    prompt_id: z.uuid().optional(),
+    prompt_label: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/).optional(),
+    prompt_version: z.number().int().min(1).optional(),
+    variables: z.record(z.string().max(64), variableValue).optional().refine((v) => !v || Object.keys(v).length <= 100, 'at most 100 variables'),
+    temperature: z.number().min(0).max(2).optional(),
+    max_tokens: z.number().int().min(1).optional(),
+    regenerate: z.boolean().optional().openapi({ description: "Answer the active branch's last question again: a new answer beside the old one (both kept, see `siblings`)" }),
+    edit_message_id: z.uuid().optional().openapi({ description: 'Ask `message` instead of this user message: a new question beside it (same parent) and its answer; the old branch is kept' }),
+    name_chat: z.boolean().optional().openapi({
+      description: 'For a new chat: once its first answer is complete, have its model name the chat, as `POST /sessions/{id}/title` does ' +
+        '(a billed call on your key, logged against the chat), even if this connection is gone by then. Ignored in an existing chat. Default false.',
+    }),
+    attachments: z.array(z.string().min(3).max(1024)).max(50).optional().openapi({
+      description: 'Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message\'s attachments.',
+    }),
+  })
+  .refine((b) => b.regenerate || (b.message !== undefined && b.message.trim().length > 0), { message: 'message: required (unless regenerate is true)', path: ['message'] })
+  .refine((b) => !(b.regenerate && b.edit_message_id), { message: 'regenerate and edit_message_id cannot be combined', path: ['regenerate'] })
+  .refine((b) => !(b.prompt_label && b.prompt_version), { message: 'give prompt_label or prompt_version, not both', path: ['prompt_label'] })
+  .refine((b) => b.prompt_id || (!b.prompt_label && !b.prompt_version), { message: 'prompt_label/prompt_version need prompt_id', path: ['prompt_id'] })
+  .openapi('ChatRequest');
+
+export const chatRoute = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['chat'],
+  security,
+  // A session, or an API key with the `chat` scope (the turn runs as the key's owner).
+  middleware: [requireUserOrKey(['chat'], { sessionCheckedByRoute: true })] as const,
+  summary: 'Send a message; the answer is written on the server and streamed (Server-Sent Events)',
+  description:
+    'The stream is a view of a server-side turn: closing it does not stop the answer (use POST /chat/{id}/stop). ' +
+    'Events: `meta` {session_id, user_message_id, assistant_message_id, dropped_turns, provider, model}; ' +
+    'a new chat streams before its rows are committed: its `meta` has `stored: false` and a `stored` {session_id} event follows once they are ' +
+    '(before that, the ids are not yet readable, stoppable or re-attachable; when the rows cannot be written, no `stored` comes: the view ends with `error` code `not_started` and nothing of the turn is kept), ' +
+    '`delta` {seq, text} and `reasoning` {seq, text} (SSE id = seq, one counter for both), ' +
+    '`usage` {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}, ' +
+    '`done` {assistant_message_id, status, finish_reason, code} or `error` {code, message}; a `: keepalive` comment every 15 s. ' +
+    '409 `turn_running` (with `running_message_id`) while another answer runs in the session. ' +
+    "In a group chat the owner and `member`s post (a viewer gets 403 `read_only`); the owner's key answers when they share it, otherwise the sender's own. " +
+    "A member's turn in a chat of the owner's project gets the project's system prompt and files, as the owner's does; members attach files from their own folder.",
+  request: { body: jsonBody(ChatRequest) },
+  responses: {
+    200: { description: 'The answer as an event stream', content: { 'text/event-stream': { schema: z.string() } } },
+    ...errorResponses(400, 401, 402, 403, 404, 409, 413, 415, 422, 429),
+  },
+});
