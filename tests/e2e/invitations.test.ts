@@ -97,4 +97,43 @@ describe('chat invitations in the browser', { timeout: 180_000 }, () => {
     await guest.waitForTimeout(1000);
     expect(await offer.count()).toBe(1);
   });
+
+  it("a signal's read answered from before its change is followed by one that is not", async () => {
+    const guest = await e2e.newPage();
+    const guestEmail = await signUp(guest, newEmail('gail'));
+    const owner = await e2e.newPage();
+    const ownerEmail = await signUp(owner, newEmail('otto'));
+    await ownerAsks(owner, 'Seen late');
+    // Every answer to the guest's reads is kept; once armed, the next read gets the last one
+    // again: what Postgres gives a read that overtakes the commit its signal came with
+    // (Realtime has the signal from the WAL before the transaction is visible to other sessions).
+    let last: { status: number; headers: Record<string, string>; body: Buffer } | undefined;
+    let staleNext = false;
+    const answered: ('stale' | 'fresh')[] = [];
+    await guest.route('**/api/invitations', async (route) => {
+      if (staleNext && last) {
+        staleNext = false;
+        answered.push('stale');
+        return await route.fulfill(last);
+      }
+      const response = await route.fetch();
+      last = { status: response.status(), headers: response.headers(), body: await response.body() };
+      answered.push('fresh');
+      await route.fulfill({ response, body: last.body });
+    });
+    await open(guest, '/chat');
+    await owner.getByRole('button', { name: 'People' }).click();
+    await invite(owner, guestEmail);
+    const invitations = guest.getByRole('region', { name: 'Invitations' });
+    await invitations.getByText(`${nameOf(ownerEmail)} invites you to`).waitFor();
+    await expect.poll(() => answered.at(-1)).toBe('fresh');
+
+    staleNext = true;
+    await owner.getByRole('button', { name: `Cancel the invitation of ${guestEmail}` }).click();
+    await owner.getByText(`Cancelled the invitation of ${guestEmail}.`).waitFor();
+    // The signal's read is answered with the offer still in it; the read half a second later is not.
+    await expect.poll(() => answered.includes('stale')).toBe(true);
+    await invitations.waitFor({ state: 'detached' });
+    expect(answered.lastIndexOf('fresh')).toBeGreaterThan(answered.indexOf('stale'));
+  });
 });
