@@ -79,10 +79,10 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   const topics = new Map<string, Topic>();
   /**
    * Messages queued or in flight over REST, by topic, whether or not a turn has the topic open:
-   * none of a topic may go over the socket before they are out. A turn whose rows are already
-   * written sends its first unit before it opens its topic (lib/chat/turn.ts), and that unit
-   * must still arrive first: counted only from the open, it was overtaken by the units after
-   * the join when its REST request was slow (a clean clone under load: seq 1 after 2–15).
+   * none of a topic may go over the socket before they are out. A turn's first units go over
+   * REST while its join is under way (or waits for the pacer), and they must still arrive
+   * first: a unit sent before the join and counted only from it was overtaken by the units
+   * after the join when its REST request was slow (a clean clone under load: seq 1 after 2–15).
    */
   const restByTopic = new Map<string, number>();
   const restOf = (topic: Topic) => restByTopic.get(topic.name) ?? 0;

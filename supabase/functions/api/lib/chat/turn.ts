@@ -7,7 +7,7 @@
  *     outbox can carry it (at once when it is idle, at the latest 50 ms later: unit-batcher.ts);
  *  2. every unit goes to the open views (SSE, any number, attach/detach at will) and, once
  *     the rows exist, to Realtime Broadcast on `session:<id>` (whose channel the broadcaster
- *     holds open from the first unit until `done`);
+ *     joins when the rows exist and holds open until `done`);
  *  3. a checkpoint of new units at most every `checkpointMs` (2 s) keeps the partial durable;
  *  4. stop(code) — the Stop button (any process, through the registry), the wall-clock
  *     budget, or shutdown — aborts the provider within the event loop's next turn;
@@ -100,8 +100,8 @@ export class Turn {
   /** The session's channel, and the broadcaster's hold on it while the turn runs. */
   private readonly topic: string;
   private closeTopic: (() => void) | null = null;
-  /** 'asked': the channel is to be opened in the next task; 'closed': the turn is done with it. */
-  private topicState: 'none' | 'asked' | 'open' | 'closed' = 'none';
+  /** 'open': the broadcaster holds the channel for this turn; 'closed': the turn is done with it. */
+  private topicState: 'none' | 'open' | 'closed' = 'none';
 
   constructor(readonly options: TurnOptions) {
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
@@ -165,23 +165,21 @@ export class Turn {
     this.kinds.push(kind);
     this.emit({ type: 'unit', unit: this.unitAt(this.texts.length - 1) });
     this.broadcastNew();
-    if (this.topicState === 'none') this.openTopicSoon();
   }
 
   /**
-   * Joins the session's channel once the first unit is on its way to the asker (its first
-   * units go over REST meanwhile): the join — a frame, and Realtime's authorisation of a private
-   * channel in the database — stays off the path to the first token, which a join at the
-   * turn's start was on (the bench's chat section, 4 at a time: +6.7 / +14.5 ms p50 / p99 added
-   * against +5.4–5.9 / +8.4–11.5 over REST only; joined after the first unit +6.0–6.4 / +9.3–9.8).
+   * Joins the session's channel once the rows exist: the provider's request has left by then
+   * (chat.ts writes the rows on the event loop's next turn), and the join is usually done before
+   * the first token, which then goes to other devices as a frame on the socket. Joined at the
+   * first unit instead (until 2026-12-05), that unit's REST request and the join reached Realtime
+   * together with the asker's first token (the bench's chat section, 4 at a time, added TTFT
+   * p50: +6.0 / +6.1 ms joined at the first unit, +5.1 / +5.6 joined here, +4.3 with no fan-out).
+   * Joined at the turn's start it was on the path to the provider (+6.7 ms on 2026-12-01).
    */
-  private openTopicSoon() {
-    this.topicState = 'asked';
-    setTimeout(() => {
-      if (this.topicState !== 'asked') return;
-      this.topicState = 'open';
-      this.closeTopic = this.options.broadcaster.open(this.topic);
-    }, 0);
+  private openTopic() {
+    if (this.topicState !== 'none') return;
+    this.topicState = 'open';
+    this.closeTopic = this.options.broadcaster.open(this.topic);
   }
 
   /** The turn is done with its channel (after `done`, or when it failed). */
@@ -232,6 +230,7 @@ export class Turn {
     const rows = persisted.then(
       () => {
         this.rowsExist = true;
+        this.openTopic();
         this.broadcastNew();
         checkpoints = setInterval(() => void this.checkpoint(), o.checkpointMs);
         return true;
