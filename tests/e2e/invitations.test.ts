@@ -17,12 +17,18 @@ describe('chat invitations in the browser', { timeout: 180_000 }, () => {
     await e2e?.stop();
   });
 
-  it('an invitation waits for the invitee: declined or cancelled, nobody joins; an unknown address is answered the same', async () => {
+  /** A guest and an owner sign up, each in a page of their own, and the owner asks `text`. */
+  async function ownerAndGuest(names: { guest: string; owner: string }, text: string) {
     const guest = await e2e.newPage();
-    const guestEmail = await signUp(guest, newEmail('gus'));
+    const guestEmail = await signUp(guest, newEmail(names.guest));
     const owner = await e2e.newPage();
-    const ownerEmail = await signUp(owner, newEmail('odo'));
-    const chatUrl = await ownerAsks(owner, 'Invite only');
+    const ownerEmail = await signUp(owner, newEmail(names.owner));
+    const chatUrl = await ownerAsks(owner, text);
+    return { guest, guestEmail, owner, ownerEmail, chatUrl };
+  }
+
+  it('an invitation waits for the invitee: declined or cancelled, nobody joins; an unknown address is answered the same', async () => {
+    const { guest, guestEmail, owner, ownerEmail, chatUrl } = await ownerAndGuest({ guest: 'gus', owner: 'odo' }, 'Invite only');
     await open(guest, '/chat');
 
     // Invited: pending at the owner's, an offer at the guest's — not a member yet.
@@ -64,11 +70,7 @@ describe('chat invitations in the browser', { timeout: 180_000 }, () => {
   });
 
   it('an invitation made while an older read of the list is still on its way stays listed', async () => {
-    const guest = await e2e.newPage();
-    const guestEmail = await signUp(guest, newEmail('gwen'));
-    const owner = await e2e.newPage();
-    const ownerEmail = await signUp(owner, newEmail('orla'));
-    await ownerAsks(owner, 'Slow list');
+    const { guest, guestEmail, owner, ownerEmail } = await ownerAndGuest({ guest: 'gwen', owner: 'orla' }, 'Slow list');
     // The guest's first read of their invitations (on load) is answered by the API before the
     // invitation exists, and reaches the page only after the read its signal started.
     let fetched!: () => void;
@@ -99,11 +101,7 @@ describe('chat invitations in the browser', { timeout: 180_000 }, () => {
   });
 
   it("a signal's read answered from before its change is followed by one that is not", async () => {
-    const guest = await e2e.newPage();
-    const guestEmail = await signUp(guest, newEmail('gail'));
-    const owner = await e2e.newPage();
-    const ownerEmail = await signUp(owner, newEmail('otto'));
-    await ownerAsks(owner, 'Seen late');
+    const { guest, guestEmail, owner, ownerEmail } = await ownerAndGuest({ guest: 'gail', owner: 'otto' }, 'Seen late');
     // Every answer to the guest's reads is kept; once armed, the next read gets the last one
     // again: what Postgres gives a read that overtakes the commit its signal came with
     // (Realtime has the signal from the WAL before the transaction is visible to other sessions).
