@@ -175,8 +175,9 @@ it('a message sent to the topic before a turn opened it (a members change) does 
  * A turn whose first delta goes over REST while REST does not answer, and whose channel joins
  * meanwhile; then five deltas, each cut when whenReady hands over — at once, since the turn's
  * views (SSE) get their units from the same cut and must not wait for REST — then `done`.
- * `firstBeforeOpen`: the first delta is sent before the topic is opened, as lib/chat/turn.ts
- * does when its rows were written before its first unit.
+ * `firstBeforeOpen`: the first delta is sent before the topic is opened — the broadcaster takes
+ * messages for a topic nobody has open (lib/chat/turn.ts sent a turn's first unit so until it
+ * opened its topic with its rows, 2026-12-05).
  */
 async function turnBehindHeldRest(firstBeforeOpen: boolean): Promise<{ topic: string; watching: Joined }> {
   const topic = `rt-readonly:held-${crypto.randomUUID()}`;
@@ -216,7 +217,7 @@ it('a joined turn keeps cutting its units while its earlier ones are still on th
   expect(restSeqs(topic)).toEqual(['1']); // the rest waited for it, then went over the socket
 });
 
-it("a turn's first unit sent before it opens its topic (its rows were written first) still arrives first, however slow REST is", async () => {
+it('a message sent before its topic is opened still arrives first, however slow REST is', async () => {
   const { topic, watching } = await turnBehindHeldRest(true);
   expect(seqs(watching)).toEqual(upTo(6));
   expect(restSeqs(topic)).toEqual(['1']);
