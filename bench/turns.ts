@@ -17,7 +17,7 @@ const WAL_TOKENS = Number(process.env.BENCH_WAL_TOKENS ?? 4000);
  * threshold. The warm-ups keep the provider's pace.
  */
 const WAL_RATE = process.env.BENCH_WAL_RATE ? Number(process.env.BENCH_WAL_RATE) : null;
-const WAL_ANSWERS = Number(process.env.BENCH_WAL_ANSWERS ?? 3);
+const WAL_ANSWERS = Number(process.env.BENCH_WAL_ANSWERS ?? 5);
 /** Shorter answers before the warm-up answer: twice the function's pool (db.ts, 5 connections). */
 const WAL_POOL_WARMUPS = Number(process.env.BENCH_WAL_POOL_WARMUPS ?? 10);
 const CUT_CLIENTS = Number(process.env.BENCH_CUT_CLIENTS ?? 100);
@@ -66,6 +66,25 @@ export async function benchWal(env: BenchEnvironment, log: (line: string) => voi
   }
 }
 
+/**
+ * Waits (at most 20 s) until every logical slot's catalog_xmin has passed the transactions begun
+ * so far: a slot advances it once it has decoded a running-transactions record past them
+ * (written now, pg_log_standby_snapshot) and its client has confirmed that position.
+ */
+async function catalogHorizonPassed(env: BenchEnvironment): Promise<number> {
+  const started = Date.now();
+  const [{ xid }] = await env.sql<{ xid: string }[]>`select pg_current_xact_id()::text as xid`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    await env.sql`select pg_log_standby_snapshot()`;
+    const [{ behind }] = await env.sql<{ behind: number }[]>`
+      select count(*)::int as behind from pg_replication_slots
+       where slot_type = 'logical' and catalog_xmin is not null and catalog_xmin::text::bigint <= ${xid}::bigint`;
+    if (behind === 0 || Date.now() > deadline) return Date.now() - started;
+    await sleep(200);
+  }
+}
+
 async function measureWal(env: BenchEnvironment, log: (line: string) => void): Promise<Figure[]> {
   const stack = env.stack!;
   const user = await env.user();
@@ -87,8 +106,15 @@ async function measureWal(env: BenchEnvironment, log: (line: string) => void): P
   // in production, and the answers measured after it write what a turn writes.
   // Dead catalog rows from before the section were pruned when a measured answer's statements
   // read their pages, each prune a page image in that answer (pg_statistic and pg_proc,
-  // 2–13 kB); autovacuum would have removed them, but it is paused here, so they go now.
-  await env.sql`vacuum pg_catalog.pg_statistic, pg_catalog.pg_proc`;
+  // 2–13 kB); autovacuum would have removed them, but it is paused here, so they go now. A
+  // logical replication slot (local Realtime's) keeps dead catalog rows until its catalog_xmin
+  // has passed them, so the VACUUM first waits for that: until then it left pg_proc pages whose
+  // rows were removable a moment later, and the first answer paid their prune (2.8 + 4.3 kB).
+  log(`wal: the slots' catalog horizon passed the transactions so far in ${await catalogHorizonPassed(env)} ms`);
+  const catalogs = await env.sql<{ name: string }[]>`
+    select format('%I.%I', n.nspname, c.relname) as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = 'pg_catalog' and c.relkind = 'r' order by 1`;
+  await env.sql.unsafe(`vacuum ${catalogs.map((c) => c.name).join(', ')}`);
   await env.sql`checkpoint`;
   // The function's statements go round its pool's connections, and each backend inserts into
   // a page of its own and plans its statements on first use (reading, and so pruning, catalog
@@ -117,9 +143,9 @@ async function measureWal(env: BenchEnvironment, log: (line: string) => void): P
       // Records by type, then blocks and full-page images by relation.
       const stats = await env.sql`select "resource_manager/record_type" as t, count, record_size, fpi_size, combined_size from pg_get_wal_stats(${before}::pg_lsn, ${after}::pg_lsn, true) where count > 0 order by combined_size desc limit 25`;
       for (const r of stats) log(`  ${r.t} n=${r.count} rec=${r.record_size} fpi=${r.fpi_size} all=${r.combined_size}`);
-      const rels = await env.sql`select b.relfilenode, coalesce(t.relname || ' (toast)', c.relname) as relname, count(*) n, sum(b.block_data_length) data, sum(b.block_fpi_length) fpi from pg_get_wal_block_info(${before}::pg_lsn, ${after}::pg_lsn) b left join pg_class c on c.relfilenode = b.relfilenode left join pg_class t on t.reltoastrelid = c.oid group by 1,2 order by sum(b.block_data_length) + sum(b.block_fpi_length) desc limit 25`;
+      const rels = await env.sql`select b.relfilenode, coalesce(t.relname || ' (toast)', c.relname) as relname, count(*) n, sum(b.block_data_length) data, sum(b.block_fpi_length) fpi from pg_get_wal_block_info(${before}::pg_lsn, ${after}::pg_lsn) b left join pg_class c on c.oid = pg_filenode_relation(b.reltablespace, b.relfilenode) left join pg_class t on t.reltoastrelid = c.oid group by 1,2 order by sum(b.block_data_length) + sum(b.block_fpi_length) desc limit 25`;
       for (const r of rels) log(`  rel ${r.relname ?? r.relfilenode} blocks=${r.n} data=${r.data} fpi=${r.fpi}`);
-      const fpis = await env.sql`select coalesce(t.relname || ' (toast)', c.relname) as relname, b.relblocknumber as blk, b.record_type as t, b.block_fpi_length as fpi from pg_get_wal_block_info(${before}::pg_lsn, ${after}::pg_lsn) b left join pg_class c on c.relfilenode = b.relfilenode left join pg_class t on t.reltoastrelid = c.oid where b.block_fpi_length > 0 order by b.start_lsn`;
+      const fpis = await env.sql`select coalesce(t.relname || ' (toast)', c.relname) as relname, b.relblocknumber as blk, b.record_type as t, b.block_fpi_length as fpi from pg_get_wal_block_info(${before}::pg_lsn, ${after}::pg_lsn) b left join pg_class c on c.oid = pg_filenode_relation(b.reltablespace, b.relfilenode) left join pg_class t on t.reltoastrelid = c.oid where b.block_fpi_length > 0 order by b.start_lsn`;
       log(`  fpi blocks: ${fpis.map((r) => `${r.relname}#${r.blk}:${r.t}:${r.fpi}`).join(' ')}`);
     }
     if (i < 0) {
