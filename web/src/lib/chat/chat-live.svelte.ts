@@ -40,6 +40,21 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
       .catch(() => {});
   }
 
+  // The title as of a (re)join of the rows' channel: a rename committed while no channel was
+  // listening is not delivered — the model names a new chat right after its first answer, often
+  // while the page that asked is still loading the chat (a browser journey caught the page
+  // keeping the first line as its title). A title that arrives over the channel after this read
+  // began is at least as new, and wins.
+  let titlesSeen = 0;
+  function readTitle(id: string) {
+    const seen = titlesSeen;
+    void ok(browserApi().GET('/api/sessions/{id}', { params: { path: { id } } }))
+      .then((session) => {
+        if (seen === titlesSeen && session.title) options.onTitle(session.title);
+      })
+      .catch(() => {});
+  }
+
   // Live rows for this session, and its title (set after the first answer, or renamed elsewhere).
   $effect(() => {
     const id = chat.sessionId;
@@ -65,6 +80,7 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
         onChange: (change) => {
           const row = sessionRow.safeParse(change.new);
           if (!row.success) return;
+          titlesSeen += 1;
           options.onTitle(row.data.title);
           // Another tab switched the branch (or regenerated, edited): follow it.
           chat.followLeaf(row.data.active_leaf_id);
@@ -72,7 +88,10 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
         },
       },
       ...group.endings(id),
-    ], () => void chat.joinedChannel('rows').catch(() => {}));
+    ], () => {
+      readTitle(id);
+      void chat.joinedChannel('rows').catch(() => {});
+    });
   });
 
   // The running answer's text, as other tabs, devices and people stream it, and what changes
