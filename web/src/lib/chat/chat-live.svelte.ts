@@ -44,13 +44,13 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
   // listening is not delivered — the model names a new chat right after its first answer, often
   // while the page that asked is still loading the chat (a browser journey caught the page
   // keeping the first line as its title). A title that arrives over the channel after this read
-  // began is at least as new, and wins.
-  let titlesSeen = 0;
+  // began is at least as new, and wins (lib/ordered-reads.ts: it supersedes the reads on their way).
+  const titleReads = orderedReads();
   function readTitle(id: string) {
-    const seen = titlesSeen;
+    const read = titleReads.begin();
     void ok(browserApi().GET('/api/sessions/{id}', { params: { path: { id } } }))
       .then((session) => {
-        if (seen === titlesSeen && session.title) options.onTitle(session.title);
+        if (read.apply() && session.title) options.onTitle(session.title);
       })
       .catch(() => {});
   }
@@ -80,7 +80,7 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
         onChange: (change) => {
           const row = sessionRow.safeParse(change.new);
           if (!row.success) return;
-          titlesSeen += 1;
+          titleReads.supersede();
           options.onTitle(row.data.title);
           // Another tab switched the branch (or regenerated, edited): follow it.
           chat.followLeaf(row.data.active_leaf_id);
