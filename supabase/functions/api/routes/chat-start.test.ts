@@ -142,6 +142,27 @@ describe('a new chat', () => {
   });
 });
 
+describe('the rows and the provider', () => {
+  it('are written once the provider has answered the request, and without it soon after', async () => {
+    const alice = await api.createUser();
+    // A provider that answers at once: the rows follow its answer.
+    const res = await alice.request('POST', '/chat', { ...demo, message: '/echo answered first' });
+    const events = await readSse(res);
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
+    // One that never answers holds nothing back: the rows are written, its view starts, and
+    // Stop ends the turn with what it has (nothing) kept.
+    api.fakeProvider.setMode('hang');
+    const hung = await alice.request('POST', '/chat', { ...demo, message: 'nobody answers' });
+    expect(hung.status).toBe(200);
+    const [meta] = await readSse(hung, (e) => e.event === 'meta');
+    const sessionId = String(meta!.data.session_id);
+    await eventually(async () => ((await api.db.sql`select 1 from public.messages where session_id = ${sessionId} and sender = 'assistant' and status = 'streaming'`).length ? true : null));
+    const stop = await alice.request('POST', `/chat/${String(meta!.data.assistant_message_id)}/stop`);
+    expect(stop.status).toBe(200);
+    await eventually(async () => ((await api.db.sql`select 1 from public.messages where session_id = ${sessionId} and sender = 'assistant' and status = 'stopped'`).length ? true : null));
+  });
+});
+
 describe('an existing session', () => {
   it("waits for the session's lock before it streams: a lost race is still 409 turn_running", async () => {
     const alice = await api.createUser();

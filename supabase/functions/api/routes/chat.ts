@@ -2,9 +2,9 @@
  * POST /api/chat: starts a chat turn on the server and answers with an SSE *view* of it.
  * Order of work: validate; the gate — rate limit, budget, key, custom instructions in one
  * statement (lib/chat/turn-gate.ts) — while the turn's inputs are read (lib/chat/turn-inputs.ts;
- * a plain new chat needs no read); decrypt the key and start the provider call at once; on
- * the event loop's next turn, once that request has left, one statement writes the rows
- * (lib/chat/turn-rows.ts) — a new chat's view does not wait for them, an existing session's
+ * a plain new chat needs no read); decrypt the key and start the provider call at once; once
+ * the provider has answered that request (at most PROVIDER_ANSWER_WAIT_MS later), one
+ * statement writes the rows (lib/chat/turn-rows.ts) — a new chat's view does not wait for them, an existing session's
  * does (its lock answers 409 turn_running); then the turn runs to its end whether or not
  * anyone watches (lib/chat/turn.ts). Stop and re-attach live in routes/chat-turns.ts.
  */
@@ -17,7 +17,6 @@ import { activeQuestion } from '../lib/chat/branch.ts';
 import { promptEstimate, reservedForAnswer, type ChatTurn } from '../lib/chat/context.ts';
 import { Turn, type TurnEnd } from '../lib/chat/turn.ts';
 import { nameChat, type NamingContext } from '../lib/chat/name-chat.ts';
-import { nextTurn } from '../lib/chat/next-turn.ts';
 import { stopAndWait } from '../lib/chat/turn-control.ts';
 import { isPlainNewChat, newChatInputs, readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
 import { passTurnGate } from '../lib/chat/turn-gate.ts';
@@ -187,12 +186,10 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     checkpointMs: limits.checkpointMs,
     maxDurationMs: limits.turnMaxMs,
   });
-  // The provider call starts now; the rows' statement and this response follow on the event
-  // loop's next turn (lib/chat/next-turn.ts): until this turn ends the runtime cannot write the
-  // provider's request, and all that followed here used to run first. One chat at a time, the
-  // request now reaches the provider 6.5–6.7 ms p50 after the client sent its message, against
-  // 7.7–8.1 before. With 4 at a time on the one thread the work moved only delays the others.
-  const sent = nextTurn();
+  // The provider call starts now; the rows' statement and this response follow once the
+  // provider has answered the request (lib/chat/turn.ts `answered`), or PROVIDER_ANSWER_WAIT_MS
+  // later for one that takes longer (see there).
+  const sent = answeredOrAfter(turn.answered, PROVIDER_ANSWER_WAIT_MS);
   const persisted = sent.then(() => writeTurnRows(db.sql, { ownerId: seat.ownerId, authorId: user.id }, inputs, ids, {
     provider: provider.id,
     model: body.model,
@@ -260,6 +257,33 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   });
   return c.body(stream, 200, SSE_HEADERS);
 });
+
+/**
+ * How long a turn's rows, and the response, wait for the provider to answer its request (its
+ * status and headers) before they go anyway. Until the provider has read the request, work
+ * elsewhere delays it where the database, the function and the provider share a machine's
+ * cores (a self-hosted stack; local/): writing the rows (≈ 1.4 ms of Postgres CPU) and
+ * answering the client used to start as soon as the request had left the function, and the
+ * provider read it ≈ 1 ms later (one chat at a time: 2.08–2.67 ms p50 after fetch() against
+ * 0.97–1.16 with both held back, first token +3.6–4.2 ms against +5.0–5.4 over the provider
+ * direct, the pass-through +1.2–1.4; 4 at a time +3.2 / +3.3 against +4.1 / +5.2;
+ * docs/performance.md, 2026-12-05 11:35 UTC). A provider answers when it starts its stream —
+ * the fake one at once, a hosted model often after 100 ms or more — so the wait is bounded:
+ * the user's message is durable, and a lost race for the session answers 409, at most this
+ * much later, while a refused turn's provider call runs as much longer before it is aborted.
+ */
+export const PROVIDER_ANSWER_WAIT_MS = 20;
+
+/** Settles when `answered` does or after `ms`, whichever is first (the timer does not outlive it). */
+function answeredOrAfter(answered: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void answered.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
 
 /**
  * Made outside the handler: a closure made inside it would keep the handler's whole scope (the

@@ -103,6 +103,33 @@ describe('streamProvider', () => {
     }
   });
 
+  it('says when the provider has answered the request — before any text — and when it refused it', async () => {
+    const events: string[] = [];
+    const handlers = { onText: () => void events.push('text'), onActivity: () => {}, onAnswer: () => void events.push('answered') };
+    provider.setMode('hang'); // headers never come: nothing is said until the call is aborted
+    const stopper = new AbortController();
+    const hanging = streamProvider(call('hi', { signal: stopper.signal }), handlers).catch(() => 'aborted');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(events).toEqual([]);
+    stopper.abort(new Error('stop'));
+    expect(await hanging).toBe('aborted');
+    expect(events).toEqual(['answered']);
+    try {
+      provider.setMode('ok');
+      events.length = 0;
+      await streamProvider(call('hi'), handlers);
+      expect(events[0]).toBe('answered');
+      expect(events.filter((e) => e === 'answered')).toHaveLength(1);
+      expect(events.filter((e) => e === 'text').length).toBeGreaterThan(0);
+      provider.setMode('401');
+      events.length = 0;
+      await streamProvider(call('hi'), handlers).catch(() => {});
+      expect(events).toEqual(['answered']);
+    } finally {
+      provider.setMode('ok');
+    }
+  });
+
   it('joins the base URL as the SDK does', () => {
     expect(completionsUrl('https://api.example.com/v1')).toBe('https://api.example.com/v1/chat/completions');
     expect(completionsUrl('https://api.example.com/v1/')).toBe('https://api.example.com/v1/chat/completions');

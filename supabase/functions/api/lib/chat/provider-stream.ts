@@ -42,6 +42,8 @@ export interface ProviderCall {
 export interface ProviderHandlers {
   onText(kind: 'content' | 'reasoning', text: string): void;
   onActivity(): void;
+  /** The provider has answered the request (its status and headers), or the request failed. */
+  onAnswer?(): void;
 }
 
 // Fields a provider leaves out are estimated by the turn (lib/chat/turn.ts).
@@ -197,7 +199,10 @@ export async function streamProvider(call: ProviderCall, handlers: ProviderHandl
   let finished = false;
   const cutBody = () => void reader?.cancel(signal.reason).catch(() => {});
   try {
-    const { body, requestId } = await openStream(call, signal);
+    const opening = openStream(call, signal);
+    const answered = () => handlers.onAnswer?.();
+    opening.then(answered, answered);
+    const { body, requestId } = await opening;
     let done = false;
     // As the SDK: `[DONE]` ends the answer (what follows is read and ignored); an event whose
     // data carries `error` is the provider failing mid-stream; data that is not JSON throws.

@@ -88,6 +88,12 @@ export class Turn {
   end: TurnEnd | null = null;
   readonly ended: Promise<TurnEnd>;
   private resolveEnded!: (end: TurnEnd) => void;
+  /**
+   * Settles once the provider has answered the request (status and headers) — the request has
+   * left and been read — or the call ended without an answer (refused, aborted, failed).
+   */
+  readonly answered: Promise<void>;
+  private resolveAnswered!: () => void;
   private readonly listeners = new Set<(event: TurnEvent) => void>();
   private readonly abort = new AbortController();
   private readonly batcher: UnitBatcher;
@@ -105,6 +111,7 @@ export class Turn {
 
   constructor(readonly options: TurnOptions) {
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
+    this.answered = new Promise((resolve) => (this.resolveAnswered = resolve));
     this.topic = options.topic ?? sessionTopic(options.sessionId);
     this.batcher = new UnitBatcher((cut) => options.broadcaster.whenReady(cut, this.topic), (kind, text) => this.addUnit(kind, text));
   }
@@ -169,7 +176,7 @@ export class Turn {
 
   /**
    * Joins the session's channel once the rows exist: the provider's request has left by then
-   * (chat.ts writes the rows on the event loop's next turn), and the join is usually done before
+   * (chat.ts writes the rows once the provider has answered it), and the join is usually done before
    * the first token, which then goes to other devices as a frame on the socket. Joined at the
    * first unit instead (until 2026-12-05), that unit's REST request and the join reached Realtime
    * together with the asker's first token (the bench's chat section, 4 at a time, added TTFT
@@ -248,7 +255,7 @@ export class Turn {
     try {
       const call = { endpoint: o.endpoint, model: o.model, messages: prompt, temperature: o.temperature, maxTokens: o.maxTokens, timeoutMs: o.providerTimeoutMs, signal: this.abort.signal };
       prompt = [];
-      const streaming = streamProvider(call, { onText: (kind, text) => this.onText(kind, text), onActivity: () => {} });
+      const streaming = streamProvider(call, { onText: (kind, text) => this.onText(kind, text), onActivity: () => {}, onAnswer: this.resolveAnswered });
       // streamProvider has built the request body before returning (see there): let the prompt go.
       call.messages = [];
       result = await streaming;
@@ -263,6 +270,7 @@ export class Turn {
         o.log.warn('chat provider failed', { code: error.code, model: o.model });
       }
     } finally {
+      this.resolveAnswered();
       clearTimeout(wallClock);
     }
     this.batcher.cut(true);
