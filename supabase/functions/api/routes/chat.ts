@@ -268,9 +268,10 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
  * 0.97–1.16 with both held back, first token +3.6–4.2 ms against +5.0–5.4 over the provider
  * direct, the pass-through +1.2–1.4; 4 at a time +3.2 / +3.3 against +4.1 / +5.2;
  * docs/performance.md, 2026-12-05 11:35 UTC). A provider answers when it starts its stream —
- * the fake one at once, a hosted model often after 100 ms or more — so the wait is bounded:
- * the user's message is durable, and a lost race for the session answers 409, at most this
- * much later, while a refused turn's provider call runs as much longer before it is aborted.
+ * the fake one at once, a remote one no sooner than a network round trip and its own queue
+ * allow — so the wait is bounded: the user's message is durable, and a lost race for the
+ * session answers 409, at most this much later, while a refused turn's provider call runs as
+ * much longer before it is aborted.
  */
 export const PROVIDER_ANSWER_WAIT_MS = 20;
 
