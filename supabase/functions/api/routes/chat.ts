@@ -17,6 +17,7 @@ import { activeQuestion } from '../lib/chat/branch.ts';
 import { promptEstimate, reservedForAnswer, type ChatTurn } from '../lib/chat/context.ts';
 import { Turn, type TurnEnd } from '../lib/chat/turn.ts';
 import { nameChat, type NamingContext } from '../lib/chat/name-chat.ts';
+import { PROVIDER_ANSWER_WAIT_MS, answeredOrAfter } from '../lib/chat/provider-answer.ts';
 import { stopAndWait } from '../lib/chat/turn-control.ts';
 import { isPlainNewChat, newChatInputs, readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
 import { passTurnGate } from '../lib/chat/turn-gate.ts';
@@ -188,7 +189,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   });
   // The provider call starts now; the rows' statement and this response follow once the
   // provider has answered the request (lib/chat/turn.ts `answered`), or PROVIDER_ANSWER_WAIT_MS
-  // later for one that takes longer (see there).
+  // later for one that takes longer (lib/chat/provider-answer.ts says why).
   const sent = answeredOrAfter(turn.answered, PROVIDER_ANSWER_WAIT_MS);
   const persisted = sent.then(() => writeTurnRows(db.sql, { ownerId: seat.ownerId, authorId: user.id }, inputs, ids, {
     provider: provider.id,
@@ -257,34 +258,6 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   });
   return c.body(stream, 200, SSE_HEADERS);
 });
-
-/**
- * How long a turn's rows, and the response, wait for the provider to answer its request (its
- * status and headers) before they go anyway. Until the provider has read the request, work
- * elsewhere delays it where the database, the function and the provider share a machine's
- * cores (a self-hosted stack; local/): writing the rows (≈ 1.4 ms of Postgres CPU) and
- * answering the client used to start as soon as the request had left the function, and the
- * provider read it ≈ 1 ms later (one chat at a time: 2.08–2.67 ms p50 after fetch() against
- * 0.97–1.16 with both held back, first token +3.6–4.2 ms against +5.0–5.4 over the provider
- * direct, the pass-through +1.2–1.4; 4 at a time +3.2 / +3.3 against +4.1 / +5.2;
- * docs/performance.md, 2026-12-05 11:35 UTC). A provider answers when it starts its stream —
- * the fake one at once, a remote one no sooner than a network round trip and its own queue
- * allow — so the wait is bounded: the user's message is durable, and a lost race for the
- * session answers 409, at most this much later, while a refused turn's provider call runs as
- * much longer before it is aborted.
- */
-export const PROVIDER_ANSWER_WAIT_MS = 20;
-
-/** Settles when `answered` does or after `ms`, whichever is first (the timer does not outlive it). */
-function answeredOrAfter(answered: Promise<void>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    void answered.then(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
 
 /**
  * Made outside the handler: a closure made inside it would keep the handler's whole scope (the
