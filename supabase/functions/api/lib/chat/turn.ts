@@ -7,7 +7,7 @@
  *     outbox can carry it (at once when it is idle, at the latest 50 ms later: unit-batcher.ts);
  *  2. every unit goes to the open views (SSE, any number, attach/detach at will) and, once
  *     the rows exist, to Realtime Broadcast on `session:<id>` (whose channel the broadcaster
- *     joins when the rows exist and holds open until `done`);
+ *     joins when the rows exist and holds open until `done`: turn-fanout.ts);
  *  3. a checkpoint of new units at most every `checkpointMs` (2 s) keeps the partial durable;
  *  4. stop(code) — the Stop button (any process, through the registry), the wall-clock
  *     budget, or shutdown — aborts the provider within the event loop's next turn;
@@ -24,6 +24,7 @@ import type { ChatTurn } from './context.ts';
 import { describeProviderError, type ChatError } from './provider-errors.ts';
 import { streamProvider, type ProviderEndpoint } from './provider-stream.ts';
 import type { FinalAnswer, FinalStatus, TurnStore } from './turn-store.ts';
+import { TurnFanout } from './turn-fanout.ts';
 import { UnitBatcher } from './unit-batcher.ts';
 import { packTexts, type Unit, type UnitKind } from './units.ts';
 
@@ -99,21 +100,17 @@ export class Turn {
   private readonly batcher: UnitBatcher;
   private checkpointed = 0;
   private checkpointing: Promise<void> = Promise.resolve();
-  private rowsExist = false;
-  private broadcastSent = 0;
   private firstReasoningAt: number | null = null;
   private firstContentAt: number | null = null;
-  /** The session's channel, and the broadcaster's hold on it while the turn runs. */
-  private readonly topic: string;
-  private closeTopic: (() => void) | null = null;
-  /** 'open': the broadcaster holds the channel for this turn; 'closed': the turn is done with it. */
-  private topicState: 'none' | 'open' | 'closed' = 'none';
+  /** Units and `done` to other devices, on the session's channel, once the rows exist. */
+  private readonly fanout: TurnFanout;
 
   constructor(readonly options: TurnOptions) {
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
     this.answered = new Promise((resolve) => (this.resolveAnswered = resolve));
-    this.topic = options.topic ?? sessionTopic(options.sessionId);
-    this.batcher = new UnitBatcher((cut) => options.broadcaster.whenReady(cut, this.topic), (kind, text) => this.addUnit(kind, text));
+    this.fanout = new TurnFanout(options.broadcaster, options.topic ?? sessionTopic(options.sessionId), options.messageId);
+    const topic = this.fanout.topic;
+    this.batcher = new UnitBatcher((cut) => options.broadcaster.whenReady(cut, topic), (kind, text) => this.addUnit(kind, text));
   }
 
   get messageId() {
@@ -128,7 +125,7 @@ export class Turn {
   start(persisted: Promise<void>, messages: ChatTurn[]): void {
     void this.run(persisted, messages).catch((error) => {
       this.options.log.error('chat turn failed', { message: String(error) });
-      this.releaseTopic();
+      this.fanout.release();
     });
   }
 
@@ -171,45 +168,11 @@ export class Turn {
     this.texts.push(text);
     this.kinds.push(kind);
     this.emit({ type: 'unit', unit: this.unitAt(this.texts.length - 1) });
-    this.broadcastNew();
-  }
-
-  /**
-   * Joins the session's channel once the rows exist: the provider's request has left by then
-   * (chat.ts writes the rows once the provider has answered it), and the join is usually done before
-   * the first token, which then goes to other devices as a frame on the socket. Joined at the
-   * first unit instead (until 2026-12-05), that unit's REST request and the join reached Realtime
-   * together with the asker's first token (the bench's chat section, 4 at a time, added TTFT
-   * p50: +6.0 / +6.1 ms joined at the first unit, +5.1 / +5.6 joined here, +4.3 with no fan-out).
-   * Joined at the turn's start it was on the path to the provider (+6.7 ms on 2026-12-01).
-   */
-  private openTopic() {
-    if (this.topicState !== 'none') return;
-    this.topicState = 'open';
-    this.closeTopic = this.options.broadcaster.open(this.topic);
-  }
-
-  /** The turn is done with its channel (after `done`, or when it failed). */
-  private releaseTopic() {
-    this.topicState = 'closed';
-    this.closeTopic?.();
-    this.closeTopic = null;
+    this.fanout.send(this.texts, this.kinds);
   }
 
   private unitAt(i: number): Unit {
     return { seq: i + 1, kind: this.kinds[i]!, text: this.texts[i]! };
-  }
-
-  private broadcastNew() {
-    if (!this.rowsExist) return; // sent once the rows exist, so a device that sees one can find the other
-    for (; this.broadcastSent < this.texts.length; this.broadcastSent++) {
-      const i = this.broadcastSent;
-      this.options.broadcaster.send({
-        topic: this.topic,
-        event: this.kinds[i] === 'content' ? 'delta' : 'reasoning',
-        payload: { message_id: this.messageId, seq: i + 1, text: this.texts[i] },
-      });
-    }
   }
 
   private checkpoint(): Promise<void> {
@@ -236,9 +199,7 @@ export class Turn {
     // The rows are written in parallel with the provider call; checkpoints and broadcast wait for them.
     const rows = persisted.then(
       () => {
-        this.rowsExist = true;
-        this.openTopic();
-        this.broadcastNew();
+        this.fanout.begin(this.texts, this.kinds);
         checkpoints = setInterval(() => void this.checkpoint(), o.checkpointMs);
         return true;
       },
@@ -320,16 +281,7 @@ export class Turn {
 
   private finishWith(end: TurnEnd) {
     this.end = end;
-    if (this.rowsExist) {
-      this.options.broadcaster.send({
-        topic: this.topic,
-        event: 'done',
-        // `seq`: the answer's last unit. A device that holds fewer (it joined late, or a unit's
-        // broadcast overtook the asker's own stream) keeps the answer open until the rest arrives.
-        payload: { message_id: this.messageId, status: end.status, code: end.code, seq: this.texts.length },
-      });
-    }
-    this.releaseTopic();
+    this.fanout.end(end.status, end.code, this.texts.length);
     this.emit({ type: 'end', end });
     this.listeners.clear();
     this.resolveEnded(end);
