@@ -4,9 +4,10 @@
  * statement (lib/chat/turn-gate.ts) — while the turn's inputs are read (lib/chat/turn-inputs.ts;
  * a plain new chat needs no read); decrypt the key and start the provider call at once; once
  * the provider has answered that request (at most PROVIDER_ANSWER_WAIT_MS later), one
- * statement writes the rows (lib/chat/turn-rows.ts) — a new chat's view does not wait for them, an existing session's
- * does (its lock answers 409 turn_running); then the turn runs to its end whether or not
- * anyone watches (lib/chat/turn.ts). Stop and re-attach live in routes/chat-turns.ts.
+ * statement writes the rows (lib/chat/turn-rows.ts) — a new chat's view does not wait for
+ * them, an existing session's does (its lock answers 409 turn_running); then the turn runs to
+ * its end whether or not anyone watches (lib/chat/turn.ts). Stop and re-attach live in
+ * routes/chat-turns.ts.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { PROJECT_FILES_SHARE, attachmentParts, attachmentsOf, filesMeta, prepareAttachments, recordAnswerSources, recordAttachments } from '../lib/attachments/chat-attachments.ts';
