@@ -191,8 +191,8 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   // The provider call starts now; the rows' statement and this response follow once the
   // provider has answered the request (lib/chat/turn.ts `answered`), or PROVIDER_ANSWER_WAIT_MS
   // later for one that takes longer (lib/chat/provider-answer.ts says why).
-  const sent = answeredOrAfter(turn.answered, PROVIDER_ANSWER_WAIT_MS);
-  const persisted = sent.then(() => writeTurnRows(db.sql, { ownerId: seat.ownerId, authorId: user.id }, inputs, ids, {
+  const heard = answeredOrAfter(turn.answered, PROVIDER_ANSWER_WAIT_MS);
+  const persisted = heard.then(() => writeTurnRows(db.sql, { ownerId: seat.ownerId, authorId: user.id }, inputs, ids, {
     provider: provider.id,
     model: body.model,
     // The chat's settings as of this turn, for the web app to restore (null: the model's default;
@@ -213,7 +213,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   const rowsAndSources = used.length === 0 ? persisted : persisted.then(() =>
     recordAnswerSources(db.sql, seat.ownerId, ids.assistantMessageId, used).catch(warnSourcesNotWritten(turnLog)));
   turn.start(rowsAndSources, withImages(inputs.context.messages, files));
-  await sent;
+  await heard;
   // A new chat has no other turn to race with (its session is created by these rows), so its
   // view starts at once and says `stored` when the rows are committed; in an existing session
   // the rows' lock decides first, and a lost race still answers 409 turn_running. A new
