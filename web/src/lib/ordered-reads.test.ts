@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderedReads } from './ordered-reads';
+import { newestReads, orderedReads } from './ordered-reads';
 
 describe('orderedReads', () => {
   it('applies answers in the order they arrive unless a later read was applied first', () => {
@@ -20,5 +20,30 @@ describe('orderedReads', () => {
     const after = reads.begin();
     expect(before.apply()).toBe(false);
     expect(after.apply()).toBe(true);
+  });
+});
+
+describe('newestReads', () => {
+  it('shows the answers of reads not overtaken, nothing for a failed one, none begun before a change made here', async () => {
+    const shown: string[] = [];
+    const answers: Record<string, { resolve: (v: string) => void; reject: (e: Error) => void }> = {};
+    const reads = newestReads((key: string) => new Promise<string>((resolve, reject) => (answers[key] = { resolve, reject })), (value) => shown.push(value));
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    reads.read('a');
+    reads.read('b');
+    answers.b!.resolve('b');
+    answers.a!.resolve('a');
+    await settle();
+    expect(shown).toEqual(['b']);
+    reads.read('c');
+    answers.c!.reject(new Error('offline'));
+    await settle();
+    reads.read('d');
+    reads.supersede();
+    answers.d!.resolve('d');
+    reads.read('e');
+    answers.e!.resolve('e');
+    await settle();
+    expect(shown).toEqual(['b', 'e']);
   });
 });

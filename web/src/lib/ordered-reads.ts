@@ -28,3 +28,23 @@ export function orderedReads(): OrderedReads {
     },
   };
 }
+
+/**
+ * A read made again and again (on every signal, every rejoin) whose answers are shown through
+ * `show` in the order above: `read(...args)` starts one, a failed one shows nothing, and
+ * `supersede()` marks a change made here.
+ */
+export function newestReads<A extends unknown[], T>(fetch: (...args: A) => Promise<T>, show: (value: T) => void) {
+  const reads = orderedReads();
+  return {
+    read(...args: A): void {
+      const read = reads.begin();
+      void fetch(...args)
+        .then((value) => {
+          if (read.apply()) show(value);
+        })
+        .catch(() => {});
+    },
+    supersede: () => reads.supersede(),
+  };
+}

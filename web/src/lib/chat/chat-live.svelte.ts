@@ -6,7 +6,7 @@
 // chat's session as it gets one and stop with the component.
 import { untrack } from 'svelte';
 import { browserApi, ok } from '$lib/api';
-import { orderedReads } from '$lib/ordered-reads';
+import { newestReads } from '$lib/ordered-reads';
 import { watchPrivateChannel, watchTables } from '$lib/realtime';
 import { deletedRow, messageRow, sessionRow } from '$lib/realtime-rows';
 import type { ChatState } from './chat-state.svelte';
@@ -30,30 +30,22 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
   // Signals come in bursts (an invitation, key sharing, an acceptance): their reads may answer
   // out of order, and an older list must not replace a newer one (a newcomer would go unseen,
   // and their presence unfollowed, until the next signal).
-  const peopleReads = orderedReads();
-  function readPeople(id: string) {
-    const read = peopleReads.begin();
-    void ok(browserApi().GET('/api/sessions/{id}/members', { params: { path: { id } } }))
-      .then((members) => {
-        if (read.apply()) group.update(members);
-      })
-      .catch(() => {});
-  }
+  const people = newestReads(
+    (id: string) => ok(browserApi().GET('/api/sessions/{id}/members', { params: { path: { id } } })),
+    (members) => group.update(members),
+  );
 
   // The title as of a (re)join of the rows' channel: a rename committed while no channel was
   // listening is not delivered — the model names a new chat right after its first answer, often
   // while the page that asked is still loading the chat (a browser journey caught the page
   // keeping the first line as its title). A title that arrives over the channel after this read
   // began is at least as new, and wins (lib/ordered-reads.ts: it supersedes the reads on their way).
-  const titleReads = orderedReads();
-  function readTitle(id: string) {
-    const read = titleReads.begin();
-    void ok(browserApi().GET('/api/sessions/{id}', { params: { path: { id } } }))
-      .then((session) => {
-        if (read.apply() && session.title) options.onTitle(session.title);
-      })
-      .catch(() => {});
-  }
+  const title = newestReads(
+    (id: string) => ok(browserApi().GET('/api/sessions/{id}', { params: { path: { id } } })),
+    (session) => {
+      if (session.title) options.onTitle(session.title);
+    },
+  );
 
   // Live rows for this session, and its title (set after the first answer, or renamed elsewhere).
   $effect(() => {
@@ -80,7 +72,7 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
         onChange: (change) => {
           const row = sessionRow.safeParse(change.new);
           if (!row.success) return;
-          titleReads.supersede();
+          title.supersede();
           options.onTitle(row.data.title);
           // Another tab switched the branch (or regenerated, edited): follow it.
           chat.followLeaf(row.data.active_leaf_id);
@@ -89,7 +81,7 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
       },
       ...group.endings(id),
     ], () => {
-      readTitle(id);
+      title.read(id);
       void chat.joinedChannel('rows').catch(() => {});
     });
   });
@@ -105,14 +97,14 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
       reasoning: (payload) => chat.applyBroadcast('reasoning', payload),
       done: (payload) => chat.applyBroadcast('done', payload),
       // Someone was invited, a role changed, or key sharing was turned on or off.
-      members_changed: () => readPeople(id),
+      members_changed: () => people.read(id),
       member_removed: (payload) => {
         if ((payload as { user_id?: unknown } | null)?.user_id === options.userId()) group.leave();
       },
     }, () => {
       void chat.joinedChannel('broadcast').catch(() => {});
       // A `members_changed` sent while the channel was (re)joining was not delivered.
-      readPeople(id);
+      people.read(id);
     });
     return () => watch.stop();
   });
@@ -148,6 +140,6 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
     const id = chat.sessionId;
     if (!id || peopleRead || group.people.length > 0) return;
     peopleRead = true;
-    readPeople(id);
+    people.read(id);
   });
 }
