@@ -14,7 +14,7 @@ import { loadConfig } from '../supabase/functions/api/config.ts';
 import { createDb } from '../supabase/functions/api/lib/db.ts';
 import { functionsJwks } from '../local/src/keys/index.ts';
 import { chatDirect, chatInProcess, chatPassthrough, chatThroughStack, pool, type TimedChat } from './lib/chat-client.ts';
-import { groupRssMb, type BenchEnvironment } from './lib/environment.ts';
+import { ROLES, cpuByRole, cpuPerChat, groupRssMb, type BenchEnvironment, type RoleCpu } from './lib/environment.ts';
 import { quantiles, round, sleep, type Figure } from './lib/stats.ts';
 
 const OVERHEAD_REQUESTS = Number(process.env.BENCH_CHAT_REQUESTS ?? 300);
@@ -132,6 +132,8 @@ async function checkpointerStats(env: BenchEnvironment): Promise<{ checkpoints: 
   return row!;
 }
 
+type CpuPerChat = ReturnType<typeof cpuPerChat>;
+
 interface Burst {
   direct: ReturnType<typeof quantiles>;
   app: ReturnType<typeof quantiles>;
@@ -145,6 +147,8 @@ interface Burst {
   hwm: number;
   /** Messages not stored exactly once, and what was stored. */
   misstored: number;
+  /** CPU per chat (ms) of every process, in the direct burst, the app's and the pass-through's. */
+  cpu: { direct: CpuPerChat; app: CpuPerChat; passthrough: CpuPerChat | null };
   stored: { sessions: number; user_msgs: number; distinct_user: number; assistant_msgs: number; complete: number; bad_sessions: number };
 }
 
@@ -158,17 +162,22 @@ async function burst(env: BenchEnvironment, n: number, label: string, withFloor:
   // Five chats per user: a person does not send 500 at once; the per-user rate-limit row
   // would otherwise serialise the whole burst. Fresh users per burst: every message they own belongs to it.
   const users = await Promise.all(Array.from({ length: Math.ceil(n / 5) }, () => env.user()));
+  const pid = await apiPid(env);
+  const cpuNow = (passthroughPid?: number) => cpuByRole({ stackPid: stack.pid, fnPid: pid, passthroughPid });
+  const directCpu: RoleCpu[] = [await cpuNow()];
   const directRuns = await Promise.all(Array.from({ length: n }, (_, i) => chatDirect({ providerUrl: env.provider.url, message: `${label} direct ${i}` })));
+  directCpu.push(await cpuNow());
   await sleep(500);
 
-  const pid = await apiPid(env);
   const idle = await groupRssMb(pid);
+  const appCpu: RoleCpu[] = [await cpuNow()];
   const started = performance.now();
   const [runs, sampled] = await whileSampling(pid, () => Promise.all(
     Array.from({ length: n }, (_, i) =>
       chatThroughStack({ apiUrl: stack.apiUrl, apikey: stack.keys.publishableKey, token: users[i % users.length]!.token, message: `${label} ${i}` })),
   ));
   const wallMs = performance.now() - started;
+  appCpu.push(await cpuNow());
   const after = await groupRssMb(pid);
   const peak = Math.max(idle.rss, sampled, after.rss);
   const errors = runs.filter((r) => !r.ok);
@@ -190,6 +199,7 @@ async function burst(env: BenchEnvironment, n: number, label: string, withFloor:
 
   // After the app's burst, so the app's figure is taken as it always was.
   let floor: Burst['floor'] = null;
+  let floorCpu: CpuPerChat | null = null;
   if (withFloor) {
     await sleep(1000);
     const passthrough = (i: number, what = String(i)) =>
@@ -198,15 +208,28 @@ async function burst(env: BenchEnvironment, n: number, label: string, withFloor:
     if (!(await stack.functionPid('bench-passthrough'))) await passthrough(0, 'boot');
     const floorPid = await stack.functionPid('bench-passthrough');
     if (!floorPid) throw new Error('the bench-passthrough function is not running');
+    const before = await cpuNow(floorPid);
     const [floorRuns, floorPeak] = await whileSampling(floorPid, () => Promise.all(Array.from({ length: n }, (_, i) => passthrough(i))));
+    floorCpu = cpuPerChat(before, await cpuNow(floorPid), n);
     floor = { ttft: ttftOf(floorRuns), errors: floorRuns.filter((r) => !r.ok).length, peakRss: floorPeak };
   }
   return {
     direct: ttftOf(directRuns),
     app: ttftOf(runs),
     errors, floor, wallMs, idleRss: idle.rss, peakRss: peak, hwm: after.hwm, misstored, stored: stored!,
+    cpu: { direct: cpuPerChat(directCpu[0]!, directCpu[1]!, n), app: cpuPerChat(appCpu[0]!, appCpu[1]!, n), passthrough: floorCpu },
   };
 }
+
+/** A burst's CPU per chat, in ms: the total, then each role that used any. */
+function cpuText(c: CpuPerChat): string {
+  const parts = ROLES.filter((role) => c[role] >= 0.05).map((role) => `${ROLE_NAMES[role]} ${round(c[role], 1)}`);
+  return `${round(c.total, 1)} ms (${parts.join(', ')})`;
+}
+
+const ROLE_NAMES: Record<(typeof ROLES)[number], string> = {
+  client: 'clients', provider: 'provider', stack: 'stack', fn: 'function', passthrough: 'pass-through function', postgres: 'Postgres',
+};
 
 /** Runs `work` while sampling a process's RSS every 50 ms; its result and the highest RSS seen (MB). */
 async function whileSampling<T>(pid: number, work: () => Promise<T>): Promise<[T, number]> {
@@ -249,6 +272,8 @@ export async function benchConcurrency(env: BenchEnvironment, log: (line: string
       log(`${group}${ratioTarget ? ` round ${r + 1}` : ''}: ${Math.round(b.wallMs)} ms wall, p95 TTFT ${round(b.app.p95)} vs ${round(b.direct.p95)} ms direct (×${round(b.app.p95 / b.direct.p95, 2)})`
         + (b.floor ? `, pass-through ${round(b.floor.ttft.p95)} ms (×${round(b.floor.ttft.p95 / b.direct.p95, 2)}, peak RSS ${round(b.floor.peakRss)} MB)` : '')
         + `, peak RSS ${round(b.peakRss)} MB (idle ${round(b.idleRss)}), stored ${JSON.stringify(b.stored)}`);
+      log(`${group}${ratioTarget ? ` round ${r + 1}` : ''}: CPU per chat, direct ${cpuText(b.cpu.direct)}; app ${cpuText(b.cpu.app)}`
+        + (b.cpu.passthrough ? `; pass-through ${cpuText(b.cpu.passthrough)}` : ''));
       if (b.errors.length) log(`${group}: ${b.errors.length} errors, e.g. ${b.errors[0]!.error}`);
       if (b.floor?.errors) log(`${group}: pass-through ${b.floor.errors} errors`);
       await sleep(1000);
@@ -272,6 +297,12 @@ export async function benchConcurrency(env: BenchEnvironment, log: (line: string
         group, name: 'p95 TTFT, pass-through function, no app code', unit: 'ms', value: median.floor.ttft.p95, baseline: median.direct.p95, baselineLabel: `${n} direct at once`,
         note: `${median.floor.errors} errors; the app's p95 is ×${round(median.app.p95 / median.floor.ttft.p95, 2)} the pass-through's`
           + (rounds.length > 1 ? `; rounds: ${rounds.map((b) => `×${round(b.floor!.ttft.p95 / b.direct.p95, 2)}`).join(', ')}` : ''),
+      } satisfies Figure] : []),
+      ...(median.cpu.passthrough ? [{
+        group, name: 'CPU per chat, every process (not a target)', unit: 'ms', value: median.cpu.app.total, baseline: median.cpu.direct.total, baselineLabel: 'the same burst direct',
+        note: `the median round's; pass-through ${round(median.cpu.passthrough.total, 1)} ms (×${round(median.cpu.passthrough.total / median.cpu.direct.total, 2)}). `
+          + `App: ${cpuText(median.cpu.app)}; pass-through: ${cpuText(median.cpu.passthrough)}; direct: ${cpuText(median.cpu.direct)}. `
+          + 'On this machine every process shares the same two cores, and a burst is bound by their CPU',
       } satisfies Figure] : []),
       {
         group, name: 'peak RSS of the Deno function', unit: 'MB', value: peak, baseline: rounds[0]!.idleRss, baselineLabel: 'same process idle', note: `VmHWM ${round(Math.max(...rounds.map((b) => b.hwm)))} MB`,

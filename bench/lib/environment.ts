@@ -133,3 +133,69 @@ export async function groupRssMb(pid: number): Promise<{ rss: number; hwm: numbe
   }
   return { rss, hwm };
 }
+
+/** CPU time (ms) the bench's processes have used, by what they are (cpuByRole). */
+export interface RoleCpu {
+  /** The bench's own process: the clients (and the bench's samplers). */
+  client: number;
+  /** The fake provider's processes. */
+  provider: number;
+  /** The stack's process (gateway, Auth, Realtime, Storage), its Deno functions left out. */
+  stack: number;
+  /** The app's function (its process group). */
+  fn: number;
+  /** The pass-through function (its process group), when it runs. */
+  passthrough: number;
+  /** Every Postgres process: the backends, the WAL sender, the background workers. */
+  postgres: number;
+}
+
+export const ROLES = ['client', 'provider', 'stack', 'fn', 'passthrough', 'postgres'] as const satisfies readonly (keyof RoleCpu)[];
+
+/**
+ * One look at /proc: the CPU (user + system, all threads) used so far by each of the bench's
+ * processes, by role. Everything is a descendant of the bench's process: Postgres processes
+ * by their name, the provider by its script, functions by their process group (`fnPid`,
+ * `passthroughPid`), the stack's process and whatever else it runs.
+ */
+export async function cpuByRole(ids: { stackPid: number; fnPid?: number; passthroughPid?: number }): Promise<RoleCpu> {
+  const procs = new Map<number, { ppid: number; pgrp: number; name: string; ticks: number; provider: boolean }>();
+  for (const entry of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const provider = name !== 'postgres' && (await fs.readFile(`/proc/${entry}/cmdline`, 'utf8')).includes('provider-process');
+      procs.set(Number(entry), { ppid: Number(fields[1]), pgrp: Number(fields[2]), name, ticks: Number(fields[11]) + Number(fields[12]), provider });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const descends = (pid: number, root: number) => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; p = procs.get(p)?.ppid ?? 0, hops++) if (p === root) return true;
+    return false;
+  };
+  const cpu: RoleCpu = { client: 0, provider: 0, stack: 0, fn: 0, passthrough: 0, postgres: 0 };
+  for (const [pid, p] of procs) {
+    const ms = p.ticks * 10;
+    if (pid === process.pid) cpu.client += ms;
+    else if (!descends(pid, process.pid)) continue;
+    else if (ids.fnPid !== undefined && (p.pgrp === ids.fnPid || pid === ids.fnPid)) cpu.fn += ms;
+    else if (ids.passthroughPid !== undefined && (p.pgrp === ids.passthroughPid || pid === ids.passthroughPid)) cpu.passthrough += ms;
+    else if (p.name === 'postgres') cpu.postgres += ms;
+    else if (p.provider) cpu.provider += ms;
+    else if (descends(pid, ids.stackPid)) cpu.stack += ms;
+  }
+  return cpu;
+}
+
+/** What each role used between two looks, per chat (ms). */
+export function cpuPerChat(before: RoleCpu, after: RoleCpu, chats: number): RoleCpu & { total: number } {
+  const out = { client: 0, provider: 0, stack: 0, fn: 0, passthrough: 0, postgres: 0, total: 0 };
+  for (const role of ROLES) {
+    out[role] = (after[role] - before[role]) / chats;
+    out.total += out[role];
+  }
+  return out;
+}
