@@ -153,10 +153,10 @@ export interface RoleCpu {
 export const ROLES = ['client', 'provider', 'stack', 'fn', 'passthrough', 'postgres'] as const satisfies readonly (keyof RoleCpu)[];
 
 /**
- * One look at /proc: the CPU (user + system, all threads) used so far by each of the bench's
- * processes, by role. Everything is a descendant of the bench's process: Postgres processes
- * by their name, the provider by its script, functions by their process group (`fnPid`,
- * `passthroughPid`), the stack's process and whatever else it runs.
+ * One look at /proc: the CPU (user + system, all threads, and that of reaped children) used so
+ * far by each of the bench's processes, by role. Everything is a descendant of the bench's
+ * process: Postgres processes by their name, the provider by its script, functions by their
+ * process group (`fnPid`, `passthroughPid`), the stack's process and whatever else it runs.
  */
 export async function cpuByRole(ids: { stackPid: number; fnPid?: number; passthroughPid?: number }): Promise<RoleCpu> {
   const procs = new Map<number, { ppid: number; pgrp: number; name: string; ticks: number; provider: boolean }>();
@@ -167,7 +167,10 @@ export async function cpuByRole(ids: { stackPid: number; fnPid?: number; passthr
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const provider = name !== 'postgres' && (await fs.readFile(`/proc/${entry}/cmdline`, 'utf8')).includes('provider-process');
-      procs.set(Number(entry), { ppid: Number(fields[1]), pgrp: Number(fields[2]), name, ticks: Number(fields[11]) + Number(fields[12]), provider });
+      // utime, stime, and cutime, cstime: a child that ended and was reaped (a Postgres backend
+      // whose connection closed mid-burst) counts for its parent's role.
+      const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      procs.set(Number(entry), { ppid: Number(fields[1]), pgrp: Number(fields[2]), name, ticks, provider });
     } catch {
       // the process ended while we looked
     }
