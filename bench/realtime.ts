@@ -74,6 +74,11 @@ export async function benchRealtime(env: BenchEnvironment, log: (line: string) =
     await sql`insert into public.session_members (session_id, owner_id, user_id, role) values (${session!.id}, ${user.id}, ${member.id}, 'viewer')`;
     memberTokens.push(await signAccessToken(stack.keys, { sub: member.id, email: member.email }, { expiresInSeconds: 3600 }));
   }
+  // With its statistics in, as autovacuum gathers them within a minute of these inserts: the
+  // planner then reads a small session_members whole instead of through its index, and the
+  // figure is the same in every run (until 2026-12-05 it was ≈ 14 or ≈ 41 ms p50, depending on
+  // whether autovacuum had analysed the table before the level; docs/performance.md).
+  if (MEMBERS > 0) await sql`analyze public.session_members`;
   const levels = [
     ...LEVELS.map((n) => ({ n, tokens: Array<string>(n).fill(token), users: 1 })),
     ...(MEMBERS > 0 ? [{ n: MEMBERS, tokens: memberTokens, users: MEMBERS }] : []),
