@@ -92,23 +92,50 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
   return env;
 }
 
+/** One process's line of /proc/<pid>/stat: its name, parent, process group and CPU clock ticks (10 ms). */
+interface ProcStat {
+  name: string;
+  ppid: number;
+  pgrp: number;
+  /** utime + stime (fields 14 and 15): all its threads. */
+  ticks: number;
+  /** cutime + cstime (fields 16 and 17): its children that ended and were reaped. */
+  reapedTicks: number;
+}
+
+/** The process's stat, or null when it ended while we looked. */
+async function procStat(pid: string): Promise<ProcStat | null> {
+  try {
+    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the parenthesised command name: state, ppid, pgrp, …, utime (12th),
+    // stime, cutime, cstime.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return {
+      name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      ppid: Number(fields[1]),
+      pgrp: Number(fields[2]),
+      ticks: Number(fields[11]) + Number(fields[12]),
+      reapedTicks: Number(fields[13]) + Number(fields[14]),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** The ids of every process now running. */
+async function pids(): Promise<string[]> {
+  return (await fs.readdir('/proc')).filter((entry) => /^\d+$/.test(entry));
+}
+
 /**
- * CPU time (ms, user + system, all threads) a process has used, from /proc/<pid>/stat (fields
- * 14 and 15, in clock ticks of 10 ms); with `group`, plus every process in its process group.
+ * CPU time (ms, user + system, all threads) a process has used, from /proc/<pid>/stat; with
+ * `group`, plus every process in its process group.
  */
 export async function cpuMs(pid: number, options: { group?: boolean } = {}): Promise<number> {
   let ticks = 0;
-  for (const entry of options.group ? await fs.readdir('/proc') : [String(pid)]) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8');
-      // The fields after the parenthesised command name: state, ppid, pgrp, …, utime (12th), stime.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(entry) !== pid && Number(fields[2]) !== pid) continue;
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the process ended while we looked
-    }
+  for (const entry of options.group ? await pids() : [String(pid)]) {
+    const stat = await procStat(entry);
+    if (stat && (Number(entry) === pid || stat.pgrp === pid)) ticks += stat.ticks;
   }
   return ticks * 10;
 }
@@ -117,13 +144,10 @@ export async function cpuMs(pid: number, options: { group?: boolean } = {}): Pro
 export async function groupRssMb(pid: number): Promise<{ rss: number; hwm: number }> {
   let rss = 0;
   let hwm = 0;
-  for (const entry of await fs.readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  for (const entry of await pids()) {
+    const stat = await procStat(entry);
+    if (!stat || (stat.pgrp !== pid && Number(entry) !== pid)) continue;
     try {
-      const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8');
-      // Field 5 (pgrp) comes after the parenthesised command name.
-      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-      if (pgrp !== pid && Number(entry) !== pid) continue;
       const status = await fs.readFile(`/proc/${entry}/status`, 'utf8');
       rss += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
       hwm += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
@@ -159,21 +183,12 @@ export const ROLES = ['client', 'provider', 'stack', 'fn', 'passthrough', 'postg
  * process group (`fnPid`, `passthroughPid`), the stack's process and whatever else it runs.
  */
 export async function cpuByRole(ids: { stackPid: number; fnPid?: number; passthroughPid?: number }): Promise<RoleCpu> {
-  const procs = new Map<number, { ppid: number; pgrp: number; name: string; ticks: number; provider: boolean }>();
-  for (const entry of await fs.readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const provider = name !== 'postgres' && (await fs.readFile(`/proc/${entry}/cmdline`, 'utf8')).includes('provider-process');
-      // utime, stime, and cutime, cstime: a child that ended and was reaped (a Postgres backend
-      // whose connection closed mid-burst) counts for its parent's role.
-      const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-      procs.set(Number(entry), { ppid: Number(fields[1]), pgrp: Number(fields[2]), name, ticks, provider });
-    } catch {
-      // the process ended while we looked
-    }
+  const procs = new Map<number, ProcStat & { provider: boolean }>();
+  for (const entry of await pids()) {
+    const stat = await procStat(entry);
+    if (!stat) continue;
+    const cmdline = stat.name === 'postgres' ? '' : await fs.readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    procs.set(Number(entry), { ...stat, provider: cmdline.includes('provider-process') });
   }
   const descends = (pid: number, root: number) => {
     for (let p = pid, hops = 0; p > 1 && hops < 64; p = procs.get(p)?.ppid ?? 0, hops++) if (p === root) return true;
@@ -181,7 +196,9 @@ export async function cpuByRole(ids: { stackPid: number; fnPid?: number; passthr
   };
   const cpu: RoleCpu = { client: 0, provider: 0, stack: 0, fn: 0, passthrough: 0, postgres: 0 };
   for (const [pid, p] of procs) {
-    const ms = p.ticks * 10;
+    // A child that ended and was reaped (a Postgres backend whose connection closed mid-burst)
+    // counts for its parent's role.
+    const ms = (p.ticks + p.reapedTicks) * 10;
     if (pid === process.pid) cpu.client += ms;
     else if (!descends(pid, process.pid)) continue;
     else if (ids.fnPid !== undefined && (p.pgrp === ids.fnPid || pid === ids.fnPid)) cpu.fn += ms;
