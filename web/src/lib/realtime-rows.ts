@@ -50,10 +50,11 @@ export const deletedRow = z.object({ id: z.string() });
 /** Broadcast on `session:<id>`: one streamed unit of a running answer (text or reasoning). */
 export const turnDelta = z.object({ message_id: z.string(), seq: z.number().int().positive(), text: z.string() });
 
-/** Broadcast on `session:<id>`: a running answer ended, after its unit `seq` (its last). */
+/** Broadcast on `session:<id>`: a running answer ended, after its unit `seq` (its last); a failed one says why (`error`). */
 export const turnDone = z.object({
   message_id: z.string(),
   status: z.enum(['complete', 'stopped', 'error']),
   code: z.string().nullish(),
   seq: z.number().int().nonnegative().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).nullish().catch(null),
 });

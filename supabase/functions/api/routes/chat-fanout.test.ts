@@ -70,6 +70,25 @@ describe('Realtime Broadcast fan-out', () => {
     expect(JSON.stringify(api.logs)).not.toContain(SECRET);
   });
 
+  it("a failed answer's done says what failed, as the asker's stream and the row do", async () => {
+    const alice = await api.createUser();
+    api.fakeProvider.setMode('500');
+    let events: Awaited<ReturnType<typeof readSse>>;
+    try {
+      events = await readSse(await alice.request('POST', '/chat', { ...demo, message: 'this one fails' }));
+    } finally {
+      api.fakeProvider.setMode('ok');
+    }
+    const meta = events[0].data;
+    const failure = events.at(-1)!;
+    expect(failure).toMatchObject({ event: 'error', data: { code: expect.any(String), message: expect.stringMatching(/server error \(500\)/) } });
+    const done = await eventually(async () => realtime.requests.flatMap((r) => r.body.messages)
+      .find((m) => m.event === 'done' && m.payload.message_id === meta.assistant_message_id) ?? null);
+    expect(done.payload).toEqual({ message_id: meta.assistant_message_id, status: 'error', code: failure.data.code, seq: 0, error: { code: failure.data.code, message: failure.data.message } });
+    const [row] = await api.db.sql`select status, error_code, error from public.messages where id = ${meta.assistant_message_id}`;
+    expect(row).toEqual({ status: 'error', error_code: failure.data.code, error: failure.data.message });
+  });
+
   it('a failing Realtime never breaks the turn', async () => {
     realtime.fail = true;
     try {

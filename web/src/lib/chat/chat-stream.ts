@@ -34,7 +34,13 @@ export const chatEvents = {
     })
     .loose(),
   // `seq` (the session's broadcast): the answer's last unit; an SSE view's own units come before its `done`.
-  done: z.object({ status: z.enum(['complete', 'stopped', 'error']).catch('complete'), code: z.string().nullish(), seq: z.number().int().nonnegative().optional() }).loose(),
+  // `error` (the broadcast's, for a failed answer): what failed; an SSE view sends an `error` event instead.
+  done: z.object({
+    status: z.enum(['complete', 'stopped', 'error']).catch('complete'),
+    code: z.string().nullish(),
+    seq: z.number().int().nonnegative().optional(),
+    error: z.object({ code: z.string(), message: z.string() }).nullish().catch(null),
+  }).loose(),
   error: z.object({ code: z.string(), message: z.string() }),
 };
 

@@ -65,6 +65,31 @@ describe('TurnEvents', () => {
     expect(message.content).toBe('Answer');
   });
 
+  it('shows why a failed answer failed whichever view ends it first', () => {
+    // The session's broadcast ends it before the asker's own stream says why: its `done` carries the reason.
+    const first = answer();
+    const events = new TurnEvents(() => first, () => {});
+    events.for(() => 'a1').done({ status: 'error', code: 'provider_error', error: { code: 'provider_error', message: 'The provider had a server error (500).' } });
+    expect(first).toMatchObject({ status: 'error', error: 'The provider had a server error (500).', error_code: 'provider_error' });
+    events.for(() => 'a1').error({ code: 'provider_error', message: 'The provider had a server error (500).' });
+    expect(first.error).toBe('The provider had a server error (500).');
+    // A `done` without the reason: the stream's `error` still brings it, once.
+    const second = answer();
+    const views = new TurnEvents(() => second, () => {});
+    views.for(() => 'a1').done({ status: 'error', code: 'provider_error' });
+    expect(second).toMatchObject({ status: 'error', error: null });
+    views.for(() => 'a1').error({ code: 'provider_error', message: 'The provider had a server error (500).' });
+    expect(second).toMatchObject({ status: 'error', error: 'The provider had a server error (500).', error_code: 'provider_error' });
+    views.for(() => 'a1').error({ code: 'other', message: 'A later error changes nothing' });
+    expect(second.error).toBe('The provider had a server error (500).');
+    // A stopped answer keeps its status: a late `error` does not turn it into a failure.
+    const stopped = answer();
+    const more = new TurnEvents(() => stopped, () => {});
+    more.for(() => 'a1').done({ status: 'stopped', code: 'stopped_by_user' });
+    more.for(() => 'a1').error({ code: 'x', message: 'y' });
+    expect(stopped).toMatchObject({ status: 'stopped', error: null });
+  });
+
   it('ignores events for answers this tab does not show', () => {
     const events = new TurnEvents(() => undefined, () => {
       throw new Error('no gap for an unknown answer');

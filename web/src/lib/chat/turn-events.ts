@@ -43,12 +43,21 @@ export class TurnEvents {
           this.onGap(message.id);
           return;
         }
-        finish(message, done.status);
-        message.error_code = done.code ?? null;
+        // A failed answer ends with its reason: the broadcast's `done` carries it.
+        finish(message, done.status, done.status === 'error' ? done.error?.message : undefined);
+        message.error_code = done.code ?? done.error?.code ?? null;
       },
       error: (error) => {
         const message = row();
-        if (!message || isFinished(message.status)) return;
+        if (!message) return;
+        // Ended as failed without its reason (a `done` that did not carry one got here first):
+        // the reason still shows, where it would otherwise stay a bare "failed" until a reload.
+        if (message.status === 'error' && !message.error) {
+          message.error = error.message;
+          message.error_code = error.code;
+          return;
+        }
+        if (isFinished(message.status)) return;
         finish(message, 'error', error.message);
         message.error_code = error.code;
       },

@@ -43,6 +43,20 @@ describe('TurnFanout', () => {
     ]);
   });
 
+  it("ends a failed answer with what failed, and only a failed one", () => {
+    const { log, broadcaster } = recorder();
+    const failed = new TurnFanout(broadcaster, 'session:s4', 'm4');
+    failed.begin([], []);
+    failed.end('error', 'provider_error', 0, { code: 'provider_error', message: 'The provider had a server error (500). Try again, or pick another provider.' });
+    const stopped = new TurnFanout(broadcaster, 'session:s5', 'm5');
+    stopped.begin([], []);
+    stopped.end('stopped', 'stopped_by_user', 0, { code: 'ignored', message: 'not sent' });
+    expect(log.filter((entry) => typeof entry !== 'string')).toEqual([
+      { topic: 'session:s4', event: 'done', payload: { message_id: 'm4', status: 'error', code: 'provider_error', seq: 0, error: { code: 'provider_error', message: 'The provider had a server error (500). Try again, or pick another provider.' } } },
+      { topic: 'session:s5', event: 'done', payload: { message_id: 'm5', status: 'stopped', code: 'stopped_by_user', seq: 0 } },
+    ]);
+  });
+
   it('says nothing for a turn whose rows never existed, and joins no channel once the turn is done with it', () => {
     const { log, broadcaster } = recorder();
     new TurnFanout(broadcaster, 'session:s2', 'm2').end('error', 'not_started', 0);

@@ -55,10 +55,15 @@ export class TurnFanout {
   /**
    * The answer ended: `done` (once the rows exist), then the channel is released. `seq` is the
    * answer's last unit: a device that holds fewer (it joined late, or a unit's broadcast
-   * overtook the asker's own stream) keeps the answer open until the rest arrives.
+   * overtook the asker's own stream) keeps the answer open until the rest arrives. A failed
+   * answer's `done` carries what failed (`error`: the text its row stores), so a device that
+   * learns of the end from here first shows why at once, not a bare "failed".
    */
-  end(status: FinalStatus, code: string | null, seq: number): void {
-    if (this.live) this.broadcaster.send({ topic: this.topic, event: 'done', payload: { message_id: this.messageId, status, code, seq } });
+  end(status: FinalStatus, code: string | null, seq: number, error: { code: string; message: string } | null = null): void {
+    if (this.live) {
+      const payload = { message_id: this.messageId, status, code, seq, ...(status === 'error' && error ? { error } : {}) };
+      this.broadcaster.send({ topic: this.topic, event: 'done', payload });
+    }
     this.release();
   }
 

@@ -281,7 +281,8 @@ export class Turn {
 
   private finishWith(end: TurnEnd) {
     this.end = end;
-    this.fanout.end(end.status, end.code, this.texts.length);
+    const failed = end.status === 'error' ? { code: end.error?.code ?? end.code ?? 'error', message: end.error?.message ?? 'The answer failed' } : null;
+    this.fanout.end(end.status, end.code, this.texts.length, failed);
     this.emit({ type: 'end', end });
     this.listeners.clear();
     this.resolveEnded(end);
