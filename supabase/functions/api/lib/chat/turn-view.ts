@@ -19,7 +19,7 @@
  * answers a good share of the function's heap.
  */
 import type { Logger } from '../log.ts';
-import type { Turn, TurnEnd, TurnEvent } from './turn.ts';
+import { failureOf, type Turn, type TurnEnd, type TurnEvent } from './turn.ts';
 import type { StoredAnswer, TurnStore } from './turn-store.ts';
 import type { Unit } from './units.ts';
 
@@ -174,7 +174,8 @@ class TurnViewSource implements UnderlyingDefaultSource<Uint8Array> {
 
   private endNow(e: TurnEnd) {
     if (e.usage) this.send('usage', e.usage);
-    if (e.status === 'error') this.send('error', e.error ?? { code: e.code ?? 'error', message: 'The answer failed' });
+    const failure = failureOf(e);
+    if (failure) this.send('error', failure);
     else this.send('done', { assistant_message_id: this.messageId, status: e.status, finish_reason: e.finishReason, code: e.code });
     this.close();
   }

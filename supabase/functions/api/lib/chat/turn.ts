@@ -47,6 +47,11 @@ export interface TurnEnd {
 
 export type TurnEvent = { type: 'unit'; unit: Unit } | { type: 'end'; end: TurnEnd };
 
+/** What failed, for an answer that ended as `error` (null for any other end): what views and devices are told. */
+export function failureOf(end: TurnEnd): ChatError | null {
+  return end.status === 'error' ? end.error ?? { code: end.code ?? 'error', message: 'The answer failed' } : null;
+}
+
 export interface TurnOptions {
   messageId: string;
   sessionId: string;
@@ -281,8 +286,8 @@ export class Turn {
 
   private finishWith(end: TurnEnd) {
     this.end = end;
-    const failed = end.status === 'error' ? { code: end.error?.code ?? end.code ?? 'error', message: end.error?.message ?? 'The answer failed' } : null;
-    this.fanout.end(end.status, end.code, this.texts.length, failed);
+    const failure = failureOf(end);
+    this.fanout.end(end.status, end.code, this.texts.length, failure && { code: failure.code, message: failure.message });
     this.emit({ type: 'end', end });
     this.listeners.clear();
     this.resolveEnded(end);
