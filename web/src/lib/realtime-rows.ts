@@ -50,11 +50,14 @@ export const deletedRow = z.object({ id: z.string() });
 /** Broadcast on `session:<id>`: one streamed unit of a running answer (text or reasoning). */
 export const turnDelta = z.object({ message_id: z.string(), seq: z.number().int().positive(), text: z.string() });
 
+/** What failed in an answer: an SSE view's `error` event, and a failed answer's broadcast `done`. */
+export const turnFailure = z.object({ code: z.string(), message: z.string() });
+
 /** Broadcast on `session:<id>`: a running answer ended, after its unit `seq` (its last); a failed one says why (`error`). */
 export const turnDone = z.object({
   message_id: z.string(),
   status: z.enum(['complete', 'stopped', 'error']),
   code: z.string().nullish(),
   seq: z.number().int().nonnegative().optional(),
-  error: z.object({ code: z.string(), message: z.string() }).nullish().catch(null),
+  error: turnFailure.nullish().catch(null),
 });

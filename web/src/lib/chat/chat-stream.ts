@@ -6,6 +6,7 @@
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { z } from 'zod';
 import { apiError, apiFetch, browserApi, toApiError } from '$lib/api';
+import { turnFailure } from '$lib/realtime-rows';
 
 const seq = z.number().int().nonnegative().nullish();
 
@@ -39,9 +40,9 @@ export const chatEvents = {
     status: z.enum(['complete', 'stopped', 'error']).catch('complete'),
     code: z.string().nullish(),
     seq: z.number().int().nonnegative().optional(),
-    error: z.object({ code: z.string(), message: z.string() }).nullish().catch(null),
+    error: turnFailure.nullish().catch(null),
   }).loose(),
-  error: z.object({ code: z.string(), message: z.string() }),
+  error: turnFailure,
 };
 
 export type ChatMeta = z.infer<typeof chatEvents.meta>;
