@@ -15,9 +15,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../supabase/functions/api/lib/log.ts';
 import { createBroadcaster, type Broadcaster } from '../../supabase/functions/api/lib/realtime-broadcast.ts';
 import { NO_FUNCTIONS, startTestStack, type TestStack } from '../helpers/stack.ts';
-import { createTestPolicies, join, settle, signedIn, type Joined } from './realtime-channels.ts';
+import { createTestPolicies, join, printStackLogOnFailure, settle, signedIn, type Joined } from './realtime-channels.ts';
 
 let stack: TestStack;
+printStackLogOnFailure(() => stack);
 const clients: SupabaseClient[] = [];
 /** Every message that went over REST, as `topic#seq` (or `topic#done`), in request order. */
 const overRest: string[] = [];

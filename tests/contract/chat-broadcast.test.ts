@@ -9,9 +9,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { functionsDirWithEnv } from '../faults/helpers.ts';
 import { readSse } from '../helpers/api.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
-import { callApi, join, settle, signedIn } from './realtime-channels.ts';
+import { callApi, join, printStackLogOnFailure, settle, signedIn } from './realtime-channels.ts';
 
 let stack: TestStack;
+printStackLogOnFailure(() => stack);
 let functionsDir: Awaited<ReturnType<typeof functionsDirWithEnv>>;
 const clients: SupabaseClient[] = [];
 

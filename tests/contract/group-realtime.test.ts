@@ -16,9 +16,10 @@ import { functionsDirWithEnv } from '../faults/helpers.ts';
 import { asActor } from '../helpers/actors.ts';
 import { readSse } from '../helpers/api.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
-import { callApi, groupChatWith, join, realtimePerson, settle } from './realtime-channels.ts';
+import { callApi, groupChatWith, join, printStackLogOnFailure, realtimePerson, settle } from './realtime-channels.ts';
 
 let stack: TestStack;
+printStackLogOnFailure(() => stack);
 let functionsDir: Awaited<ReturnType<typeof functionsDirWithEnv>>;
 const clients: SupabaseClient[] = [];
 

@@ -8,9 +8,10 @@
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
-import { callApi, groupChatWith, join, realtimePerson, settle } from './realtime-channels.ts';
+import { callApi, groupChatWith, join, printStackLogOnFailure, realtimePerson, settle } from './realtime-channels.ts';
 
 let stack: TestStack;
+printStackLogOnFailure(() => stack);
 const clients: SupabaseClient[] = [];
 
 beforeAll(async () => {

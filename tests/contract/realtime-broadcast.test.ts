@@ -8,9 +8,10 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
-import { createTestPolicies, join, signedIn } from './realtime-channels.ts';
+import { createTestPolicies, join, printStackLogOnFailure, signedIn } from './realtime-channels.ts';
 
 let stack: TestStack;
+printStackLogOnFailure(() => stack);
 const clients: SupabaseClient[] = [];
 
 beforeAll(async () => {

@@ -5,6 +5,7 @@
  */
 import type { RealtimeChannel, RealtimeChannelOptions, SupabaseClient } from '@supabase/supabase-js';
 import type { Sql } from 'postgres';
+import { afterEach } from 'vitest';
 import { createAuthUser, type AuthUser } from '../helpers/actors.ts';
 import { TEST_PASSWORD, testEmail, type TestStack } from '../helpers/stack.ts';
 
@@ -70,6 +71,17 @@ export async function join(client: SupabaseClient, name: string, config: Realtim
       arrived();
     });
   });
+  // What the channel had when a wait ran out: which of the possible reasons it was.
+  const describe = () =>
+    [
+      `state ${channel.state}`,
+      `broadcasts [${broadcasts.map((b) => b.event).join(', ')}]`,
+      `statuses [${statuses.map((s) => s.status).join(', ')}]`,
+      `system ${JSON.stringify(system)}`,
+      presence ? `presence [${presenceEvents.map((p) => p.event).join(', ')}]` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
   return {
     channel,
     broadcasts,
@@ -81,7 +93,7 @@ export async function join(client: SupabaseClient, name: string, config: Realtim
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
           checks.delete(run);
-          reject(new Error(`timed out waiting for ${what}`));
+          reject(new Error(`timed out waiting for ${what} (${describe()})`));
         }, timeoutMs);
         const run = () => {
           if (!check()) return;
@@ -93,6 +105,24 @@ export async function join(client: SupabaseClient, name: string, config: Realtim
       });
     },
   };
+}
+
+/**
+ * Prints the stack's last log lines (replication, revalidation, joins) and the warnings its
+ * database sent the test's client (a failed realtime.send() says so only in a warning) after a
+ * failed test of the file: a wait that ran out says what the channel got, these what the
+ * server did.
+ */
+export function printStackLogOnFailure(stack: () => TestStack | undefined): void {
+  afterEach(({ task }) => {
+    const current = stack();
+    if (task.result?.state !== 'fail' || !current) return;
+    const warnings = current.db.warnings();
+    console.error(
+      `stack log before "${task.name}" failed:\n${current.recentLog().join('\n') || '(empty)'}` +
+        (warnings.length > 0 ? `\ndatabase warnings:\n${warnings.join('\n')}` : ''),
+    );
+  });
 }
 
 /** A new user signed in through the official client. */

@@ -7,9 +7,10 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
-import { createTestPolicies, join, settle, signedIn } from './realtime-channels.ts';
+import { createTestPolicies, join, printStackLogOnFailure, settle, signedIn } from './realtime-channels.ts';
 
 let stack: TestStack;
+printStackLogOnFailure(() => stack);
 const clients: SupabaseClient[] = [];
 
 beforeAll(async () => {

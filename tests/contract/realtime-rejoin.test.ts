@@ -9,9 +9,10 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinChannel } from '../../web/src/lib/realtime-join.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
-import { signedIn } from './realtime-channels.ts';
+import { printStackLogOnFailure, signedIn } from './realtime-channels.ts';
 
 let stack: TestStack;
+printStackLogOnFailure(() => stack);
 const clients: SupabaseClient[] = [];
 
 beforeAll(async () => {

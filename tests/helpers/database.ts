@@ -17,6 +17,8 @@ export interface TestDatabase {
   name: string;
   /** A superuser client, closed by drop(). */
   sql: Sql;
+  /** Warnings `sql` received (at most 50): realtime.send() reports a failed send only so. */
+  warnings(): string[];
   drop(): Promise<void>;
 }
 
@@ -40,11 +42,20 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await admin.end();
   }
   const url = withDatabase(adminUrl, name);
-  const sql = postgres(url, { max: 4, onnotice: () => {} });
+  const warnings: string[] = [];
+  const sql = postgres(url, {
+    max: 4,
+    onnotice: (notice) => {
+      if (notice.severity === 'NOTICE' || notice.severity === 'INFO' || notice.severity === 'LOG' || notice.severity === 'DEBUG') return;
+      warnings.push(`${new Date().toISOString()} ${notice.severity}: ${notice.message}`);
+      if (warnings.length > 50) warnings.shift();
+    },
+  });
   return {
     url,
     name,
     sql,
+    warnings: () => [...warnings],
     async drop() {
       await sql.end({ timeout: 5 });
       const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });

@@ -28,11 +28,21 @@ export interface TestStack extends Stack {
   client(key?: string, options?: { fetch?: typeof fetch }): SupabaseClient;
   /** An admin client built with the secret key. */
   admin(): SupabaseClient;
+  /** The stack's last log lines (at most 300, timestamped), for a failed test to print. */
+  recentLog(): string[];
 }
+
+const RECENT_LOG_LINES = 300;
 
 export async function startTestStack(overrides: Partial<StackOptions> = {}): Promise<TestStack> {
   const db = await createTestDatabase();
   const storageDir = overrides.storageDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'mrprompt-storage-')));
+  // The stack's log goes nowhere unless a test fails and asks for it (recentLog).
+  const recent: string[] = [];
+  const keep = (line: string) => {
+    recent.push(`${new Date().toISOString()} ${line}`);
+    if (recent.length > RECENT_LOG_LINES) recent.shift();
+  };
   let stack: Stack;
   try {
     stack = await startStack({
@@ -40,7 +50,7 @@ export async function startTestStack(overrides: Partial<StackOptions> = {}): Pro
       apiPort: await getFreePort(),
       webPort: false,
       keys: await generateKeys(),
-      log: () => {},
+      log: keep,
       storageDir,
       ...overrides,
     });
@@ -61,6 +71,7 @@ export async function startTestStack(overrides: Partial<StackOptions> = {}): Pro
     storageDir,
     client,
     admin: () => client(stack.keys.secretKey),
+    recentLog: () => [...recent],
     async stop() {
       await stack.stop();
       await db.drop();
