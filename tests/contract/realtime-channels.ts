@@ -72,7 +72,7 @@ export async function join(client: SupabaseClient, name: string, config: Realtim
     });
   });
   // What the channel had when a wait ran out: which of the possible reasons it was.
-  const describe = () =>
+  const received = () =>
     [
       `state ${channel.state}`,
       `broadcasts [${broadcasts.map((b) => b.event).join(', ')}]`,
@@ -93,7 +93,7 @@ export async function join(client: SupabaseClient, name: string, config: Realtim
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
           checks.delete(run);
-          reject(new Error(`timed out waiting for ${what} (${describe()})`));
+          reject(new Error(`timed out waiting for ${what} (${received()})`));
         }, timeoutMs);
         const run = () => {
           if (!check()) return;
