@@ -46,8 +46,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const sql = postgres(url, {
     max: 4,
     onnotice: (notice) => {
-      if (notice.severity === 'NOTICE' || notice.severity === 'INFO' || notice.severity === 'LOG' || notice.severity === 'DEBUG') return;
-      warnings.push(`${new Date().toISOString()} ${notice.severity}: ${notice.message}`);
+      if (notice.severity !== 'WARNING') return;
+      warnings.push(`${new Date().toISOString()} ${notice.message}`);
       if (warnings.length > 50) warnings.shift();
     },
   });
