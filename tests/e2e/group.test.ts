@@ -8,7 +8,7 @@
 import { createClient } from '@supabase/supabase-js';
 import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { accept, invite, nameOf, ownerAsks, ownerPays, startGroupChat } from './group-helpers.ts';
 import { addCustomKey, composer, newEmail, open, PASSWORD, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
 
@@ -25,6 +25,18 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     const member = await e2e.newPage();
     const memberEmail = await signUp(member, newEmail('mia'));
     const owner = await e2e.newPage();
+    onTestFailed(async () => {
+      // Whether each view was following Realtime, and what it showed.
+      for (const [who, page] of [['owner', owner], ['member', member]] as const) {
+        const messages = page.getByTestId('messages');
+        const live = await messages.getAttribute('data-live', { timeout: 1_000 }).catch(() => null);
+        const shown = await messages.locator('article').evaluateAll((articles) =>
+          articles.map((a) => `${a.getAttribute('aria-label')}${a.getAttribute('data-status') ? ` (${a.getAttribute('data-status')})` : ''}`),
+        ).catch(() => []);
+        console.error(`${who}: data-live=${live}; ${JSON.stringify(shown)}`);
+        await screenshot(page, `failed-group-${who}`);
+      }
+    });
     const ownerEmail = await signUp(owner, newEmail('olive'));
     const chatUrl = await ownerAsks(owner, 'Hello team');
 
