@@ -21,6 +21,7 @@ import { handleConnection } from './connection.ts';
 import { broadcastInserted, isMessagesChange } from './database-broadcast.ts';
 import { createDispatcher } from './dispatch.ts';
 import { createHub } from './hub.ts';
+import { createLagReporter } from './lag.ts';
 import { maintainPartitions } from './partitions.ts';
 import type { Vsn } from './protocol.ts';
 import { startReplication, type CommittedTransaction, type ReplicationSource } from './replication.ts';
@@ -72,7 +73,10 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
   const stopPartitions = maintainPartitions(pool, log);
   const revalidator = createRevalidator(hub, { intervalMs: options.revalidateMs });
 
+  const reportLag = createLagReporter(log);
+
   const onTransaction = async (tx: CommittedTransaction) => {
+    const dispatchStartedAt = Date.now();
     const changes = tx.changes.filter((change) => {
       if (!isMessagesChange(change)) return true;
       broadcastInserted(hub.topics, change);
@@ -80,6 +84,7 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
     });
     if (changes.length > 0) await dispatch({ ...tx, changes });
     revalidator.observe(tx.changes);
+    reportLag(tx, dispatchStartedAt);
   };
 
   const replication: Promise<ReplicationSource> = startReplication({
