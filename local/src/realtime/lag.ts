@@ -1,7 +1,7 @@
 /**
- * Says so in the stack's log when a commit reaches its subscribers late: `realtime.send()`,
- * a chat's rows and its members' changes all travel through the replication stream, and a
- * stream that falls behind (a busy machine, a stalled walsender, slow policy checks) is
+ * Says so in the stack's log when a commit reaches its subscribers late: a chat's rows
+ * (Postgres Changes) and what `realtime.send()` sends (the notice to a removed member among
+ * them) travel through the replication stream, and a stream that falls behind (a busy machine, a stalled walsender, slow policy checks) is
  * otherwise silent — its subscribers simply see nothing. Rate-limited, so a backlog that is
  * worked off (after a restart the stream resumes from its slot) makes one line, not one per
  * commit.
