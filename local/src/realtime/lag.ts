@@ -1,10 +1,10 @@
 /**
  * Says so in the stack's log when a commit reaches its subscribers late: a chat's rows
  * (Postgres Changes) and what `realtime.send()` sends (the notice to a removed member among
- * them) travel through the replication stream, and a stream that falls behind (a busy machine, a stalled walsender, slow policy checks) is
- * otherwise silent — its subscribers simply see nothing. Rate-limited, so a backlog that is
- * worked off (after a restart the stream resumes from its slot) makes one line, not one per
- * commit.
+ * them) travel through the replication stream, and a stream that falls behind (a busy machine,
+ * a stalled walsender, slow policy checks) is otherwise silent — its subscribers simply see
+ * nothing. Rate-limited, so a backlog that is worked off (after a restart the stream resumes
+ * from its slot) makes one line, not one per commit.
  */
 export interface LagReporterOptions {
   /** Commit → dispatched longer than this is reported (default 1 s). */
@@ -23,12 +23,13 @@ export function createLagReporter(log: (line: string) => void, options: LagRepor
   let lastLine = -Infinity;
   return (tx, dispatchStartedAt) => {
     const at = now();
-    const lag = at - Date.parse(tx.commitTimestamp);
+    const committedAt = Date.parse(tx.commitTimestamp);
+    const lag = at - committedAt;
     if (!(lag > thresholdMs) || at - lastLine < intervalMs) return;
     lastLine = at;
     log(
       `realtime: the commit at ${tx.commitLsn} reached its subscribers ${Math.round(lag)} ms after it was committed ` +
-        `(${Math.round(dispatchStartedAt - Date.parse(tx.commitTimestamp))} ms in the stream, ${Math.round(at - dispatchStartedAt)} ms in its checks)`,
+        `(${Math.round(dispatchStartedAt - committedAt)} ms in the stream, ${Math.round(at - dispatchStartedAt)} ms in its checks)`,
     );
   };
 }
