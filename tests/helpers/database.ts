@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import postgres, { type Sql } from 'postgres';
 import { inject } from 'vitest';
 import { withDatabase } from '../setup/global-database.ts';
+import { recentLines } from './recent-lines.ts';
 
 export interface TestDatabase {
   /** Superuser URL of the new database (postgres/postgres, as the Supabase CLI's). */
@@ -42,20 +43,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await admin.end();
   }
   const url = withDatabase(adminUrl, name);
-  const warnings: string[] = [];
+  const warnings = recentLines(50);
   const sql = postgres(url, {
     max: 4,
     onnotice: (notice) => {
-      if (notice.severity !== 'WARNING') return;
-      warnings.push(`${new Date().toISOString()} ${notice.message}`);
-      if (warnings.length > 50) warnings.shift();
+      if (notice.severity === 'WARNING') warnings.add(notice.message);
     },
   });
   return {
     url,
     name,
     sql,
-    warnings: () => [...warnings],
+    warnings: warnings.lines,
     async drop() {
       await sql.end({ timeout: 5 });
       const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });

@@ -16,6 +16,7 @@ import { ROOT } from '../../local/src/paths.ts';
 import { getFreePort } from '../../local/src/ports.ts';
 import { startStack, type Stack, type StackOptions } from '../../local/src/stack.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { recentLines } from './recent-lines.ts';
 
 /** Pass as `functionsDir` when a test needs no functions: no Deno process is prepared. */
 export const NO_FUNCTIONS = path.join(ROOT, 'tests', 'fixtures', 'no-functions');
@@ -38,11 +39,7 @@ export async function startTestStack(overrides: Partial<StackOptions> = {}): Pro
   const db = await createTestDatabase();
   const storageDir = overrides.storageDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'mrprompt-storage-')));
   // The stack's log goes nowhere unless a test fails and asks for it (recentLog).
-  const recent: string[] = [];
-  const keep = (line: string) => {
-    recent.push(`${new Date().toISOString()} ${line}`);
-    if (recent.length > RECENT_LOG_LINES) recent.shift();
-  };
+  const recent = recentLines(RECENT_LOG_LINES);
   let stack: Stack;
   try {
     stack = await startStack({
@@ -50,7 +47,7 @@ export async function startTestStack(overrides: Partial<StackOptions> = {}): Pro
       apiPort: await getFreePort(),
       webPort: false,
       keys: await generateKeys(),
-      log: keep,
+      log: recent.add,
       storageDir,
       ...overrides,
     });
@@ -71,7 +68,7 @@ export async function startTestStack(overrides: Partial<StackOptions> = {}): Pro
     storageDir,
     client,
     admin: () => client(stack.keys.secretKey),
-    recentLog: () => [...recent],
+    recentLog: recent.lines,
     async stop() {
       await stack.stop();
       await db.drop();
