@@ -2,7 +2,8 @@
  * The web app's channel joining (web/src/lib/realtime-join.ts), run against the local stack
  * with the official client: a private channel the server closes (its read policy no longer
  * lets the user in, re-checked after a private broadcast from the database) is joined again as
- * one fresh channel once the policy lets them in again, and its handlers run once per message.
+ * one fresh channel once the policy lets them in again, and its handlers run once per message;
+ * a channel left and joined again at once (a chat view replaced by one of the same chat) joins.
  * Docs: https://supabase.com/docs/guides/realtime/authorization
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
@@ -75,6 +76,42 @@ describe('joining a channel as the web app does', () => {
       expect(received.filter((n) => n === 2).length).toBeLessThanOrEqual(1);
     } finally {
       stop();
+    }
+  });
+
+  it('a channel left and joined again at once (a view replaced by one of the same chat) joins, and its handlers run', async () => {
+    const { user, client } = await signedIn(stack, clients);
+    const { data } = await client.auth.getSession();
+    await client.realtime.setAuth(data.session!.access_token);
+    await stack.db.sql`insert into public.rt_gate values (${user.id}) on conflict do nothing`;
+    const topic = `rt-gate:${user.id}`;
+    const reporter = { joined: () => {}, dropped: () => {}, forget: () => {} };
+    const view = () => {
+      const state = { joins: 0, received: [] as number[], stop: () => {} };
+      state.stop = joinChannel(
+        Promise.resolve(client),
+        topic,
+        { private: true },
+        (channel) => channel.on('broadcast', { event: 'ping' }, (message: { payload: { n: number } }) => void state.received.push(message.payload.n)),
+        () => state.joins++,
+        reporter,
+      );
+      return state;
+    };
+    const first = view();
+    await expect.poll(() => first.joins).toBe(1);
+    // realtime-js keeps one channel per topic (`channel()` returns the one it has): the second
+    // view must get a channel of its own that joins, not the one leaving.
+    first.stop();
+    const second = view();
+    try {
+      await expect.poll(() => second.joins).toBe(1);
+      await stack.db.sql`select realtime.send(${stack.db.sql.json({ n: 1 })}, 'ping', ${topic}, true)`;
+      await expect.poll(() => second.received).toEqual([1]);
+      expect(first.received).toEqual([]);
+      expect(client.getChannels().map((c) => c.topic)).toEqual([`realtime:${topic}`]);
+    } finally {
+      second.stop();
     }
   });
 });

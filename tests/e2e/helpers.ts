@@ -173,7 +173,8 @@ export async function startE2E(name: string, options: E2EOptions = {}): Promise<
       const label = `browser ${contexts.length}`;
       page.on('pageerror', (error) => logs.push(`${label}: ${new Date().toISOString()} uncaught ${String(error).slice(0, 500)}`));
       page.on('console', (message) => {
-        if (message.type() === 'error') logs.push(`${label}: ${new Date().toISOString()} console.error ${message.text().slice(0, 500)}`);
+        const type = message.type();
+        if (type === 'error' || type === 'warning') logs.push(`${label}: ${new Date().toISOString()} console.${type === 'error' ? 'error' : 'warn'} ${message.text().slice(0, 500)}`);
       });
       return page;
     },

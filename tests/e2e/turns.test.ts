@@ -2,7 +2,8 @@
 // re-attaches and keeps streaming, closing the only tab and reopening finds the answer
 // complete (and the chat named by its model), a new chat's address is its own from its first
 // send (a reload before its page data arrives opens it), Stop in a second tab stops the answer the first tab asked for (and "Continue"
-// then goes on), and a reasoning model's thinking shows collapsed. The slow fake provider
+// then goes on), a second tab shows the first tab's turn even when Realtime delivers none of its
+// rows, and a reasoning model's thinking shows collapsed. The slow fake provider
 // holds each answer after its first token until the test lets it go, so "mid-answer" is a
 // fact, not a race.
 import postgres from 'postgres';
@@ -12,6 +13,17 @@ import { addCustomKey, chooseModel, composer, newEmail, open, reload, screenshot
 
 const answers = (page: Page, status?: string) =>
   page.locator(`article[aria-label="Assistant message"]${status ? `[data-status="${status}"]` : ''}`);
+
+/** The event of a Phoenix text frame (v2 arrays `[join_ref, ref, topic, event, payload]`, or v1 objects). */
+function phoenixEvent(frame: string): unknown {
+  try {
+    const message: unknown = JSON.parse(frame);
+    if (Array.isArray(message)) return message[3];
+    return typeof message === 'object' && message !== null && 'event' in message ? message.event : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 describe('answers that outlive their tab', { timeout: 150_000 }, () => {
   let e2e: E2E;
@@ -163,6 +175,55 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     await first.getByText('Continue exactly where your last answer stopped.').waitFor();
     await answers(first, 'complete').waitFor({ timeout: 60_000 });
     await answers(second, 'complete').waitFor({ timeout: 60_000 });
+  });
+
+  it('a tab whose row changes Realtime does not deliver still shows the other tab\'s question and answer, once the broadcast names it', async () => {
+    const first = await e2e.newPage();
+    const email = await readyToChat(first);
+    await composer(first).fill('/echo opening line');
+    await composer(first).press('Enter');
+    await waitForChatPage(first);
+    await answers(first, 'complete').waitFor({ timeout: 60_000 });
+    const sessionPath = new URL(first.url()).pathname;
+
+    // The second tab's Realtime socket passes everything but Postgres Changes events: joins,
+    // replies, broadcasts and presence arrive; no row change does (hosted Realtime does not
+    // promise their delivery either).
+    const second = await e2e.newPage();
+    let dropped = 0;
+    await second.routeWebSocket(/\/realtime\/v1\/websocket/, (socket) => {
+      const server = socket.connectToServer();
+      server.onMessage((message) => {
+        if (typeof message === 'string' && phoenixEvent(message) === 'postgres_changes') {
+          dropped++;
+          return;
+        }
+        socket.send(message);
+      });
+    });
+    onTestFailed(async () => {
+      await screenshot(first, 'failed-turns-unseen-first');
+      await screenshot(second, 'failed-turns-unseen-second');
+    });
+    await signIn(second, email);
+    await open(second, sessionPath);
+    await second.getByText('opening line').first().waitFor();
+    await second.locator('[data-testid="messages"][data-live="true"]').waitFor();
+
+    const release = await sendHeld(first, 'Did the other tab see this?');
+    try {
+      // The answer's first broadcast names a message the second tab does not hold; its rows
+      // do not come, so the tab re-reads the chat, and follows the answer from there.
+      await second.getByText('Did the other tab see this?', { exact: true }).waitFor({ timeout: 30_000 });
+      await expect.poll(async () => (await answers(second, 'streaming').locator('.markdown').textContent().catch(() => '')) ?? '', { timeout: 30_000 }).toContain('Here');
+    } finally {
+      release();
+    }
+    const done = answers(second, 'complete').nth(1);
+    await done.waitFor({ timeout: 60_000 });
+    await expect(done.locator('pre code').textContent()).resolves.toContain('console.log');
+    expect(dropped).toBeGreaterThan(0);
+    expect(e2e.logs.some((line) => line.includes('console.warn Realtime did not bring the rows of answer'))).toBe(true);
   });
 
   it('a send while another device is answering attaches to that answer instead of failing, and keeps the text and its files', async () => {

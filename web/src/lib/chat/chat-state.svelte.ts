@@ -21,6 +21,7 @@ import { stopTurn, type ChatMeta } from '$lib/chat/chat-stream';
 import { TurnEvents } from '$lib/chat/turn-events';
 import { answerBeingWritten, errorText, TurnSender, type SendError } from '$lib/chat/turn-sender';
 import { TurnViews } from '$lib/chat/turn-views';
+import { UnseenAnswers } from '$lib/chat/unseen-answers';
 import { turnDelta, turnDone } from '$lib/realtime-rows';
 
 export type { MessagePage };
@@ -89,6 +90,16 @@ export class ChatState {
   private events = new TurnEvents((id) => this.find(id), (id) => this.views.attach(id));
   private views = new TurnViews((id) => this.find(id), (id) => this.events.for(() => id));
   private sender = new TurnSender(this, { find: (id) => this.find(id), views: this.views, events: this.events, changes: this.changes });
+  /** Answers named by broadcast whose rows have not reached this view (unseen-answers.ts). */
+  private unseen = new UnseenAnswers({
+    holds: (id) => this.find(id) !== undefined || this.removed.has(id) || this.superseded.has(id),
+    mark: () => this.changes.begin(),
+    readSince: (mark) => this.changes.readSince(mark),
+    reread: (id) => {
+      console.warn(`Realtime did not bring the rows of answer ${id} within ${this.unseen.graceMs} ms of its first broadcast; re-reading the chat.`);
+      void this.catchUp().catch(() => {});
+    },
+  });
 
   constructor(sessionId: string | null, page: MessagePage | null) {
     this.sessionId = sessionId;
@@ -105,6 +116,7 @@ export class ChatState {
   dispose(): void {
     this.views.closeAll();
     this.sender.dispose();
+    this.unseen.stop();
   }
 
   private find(id: string): Message | undefined {
@@ -237,11 +249,15 @@ export class ChatState {
   applyBroadcast(event: 'delta' | 'reasoning' | 'done', payload: unknown): void {
     if (event === 'done') {
       const done = turnDone.safeParse(payload);
-      if (done.success) this.events.for(() => done.data.message_id).done(done.data);
+      if (!done.success) return;
+      this.unseen.saw(done.data.message_id);
+      this.events.for(() => done.data.message_id).done(done.data);
       return;
     }
     const delta = turnDelta.safeParse(payload);
-    if (delta.success) this.events.for(() => delta.data.message_id)[event](delta.data);
+    if (!delta.success) return;
+    this.unseen.saw(delta.data.message_id);
+    this.events.for(() => delta.data.message_id)[event](delta.data);
   }
 
   /** Stops the running answer, from whichever tab or device started it. */

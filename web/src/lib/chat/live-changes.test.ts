@@ -34,4 +34,16 @@ describe('LiveChanges', () => {
     const newest = changes.begin();
     expect(changes.apply(newest)).toBe(true);
   });
+
+  it('says whether a read begun after a point in time has been applied', () => {
+    const changes = new LiveChanges();
+    const before = changes.begin();
+    const point = changes.begin();
+    expect(changes.apply(before)).toBe(true);
+    expect(changes.readSince(point)).toBe(false); // begun before the point
+    const after = changes.begin();
+    expect(changes.readSince(point)).toBe(false); // on its way
+    expect(changes.apply(after)).toBe(true);
+    expect(changes.readSince(point)).toBe(true);
+  });
 });

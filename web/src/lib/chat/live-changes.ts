@@ -34,4 +34,9 @@ export class LiveChanges {
     this.applied = mark;
     return true;
   }
+
+  /** Whether a read begun after `mark` (a `begin()` taken as a point in time) has been applied. */
+  readSince(mark: number): boolean {
+    return this.applied > mark;
+  }
 }
