@@ -24,7 +24,12 @@ export interface ChangeSubscriber {
 
 type Row = Record<string, string | null>;
 
-export function createDispatcher(pool: pg.Pool, catalog: Catalog, subscribers: () => Iterable<ChangeSubscriber>) {
+export function createDispatcher(
+  pool: pg.Pool,
+  catalog: Catalog,
+  subscribers: () => Iterable<ChangeSubscriber>,
+  log: (line: string) => void = () => {},
+) {
   return async function dispatch(tx: CommittedTransaction): Promise<void> {
     const outbox: (() => void)[] = [];
     for (const change of tx.changes) {
@@ -72,7 +77,7 @@ export function createDispatcher(pool: pg.Pool, catalog: Catalog, subscribers: (
 
     const toCheck = prepared.filter((p) => p.needsRls);
     const key = table.primaryKey.map((c) => record?.[c] ?? null);
-    const visible = await checkVisibility(pool, table, key, toCheck.map((p) => p.viewer), tx.xid);
+    const visible = await checkVisibility(pool, table, key, toCheck.map((p) => p.viewer), tx.xid, log);
     const hidden = new Set(toCheck.filter((_, i) => !visible[i]));
 
     // The payload depends only on the columns a subscriber may select: subscribers of one role

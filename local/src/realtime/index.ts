@@ -68,7 +68,7 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
   const catalog = new Catalog(pool, publication);
   const hub = createHub({ keys: options.keys, pool, catalog, log, maxChannelsPerSocket: options.maxChannelsPerSocket ?? 100 });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  const dispatch = createDispatcher(pool, catalog, () => hub.channels);
+  const dispatch = createDispatcher(pool, catalog, () => hub.channels, log);
   const broadcastApi = createBroadcastApi(hub);
   const stopPartitions = maintainPartitions(pool, log);
   const revalidator = createRevalidator(hub, { intervalMs: options.revalidateMs });

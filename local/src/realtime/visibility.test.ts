@@ -88,3 +88,32 @@ it('many distinct viewers are checked on several connections at once, each answe
     await wide.end();
   }
 });
+
+it('a row whose transaction still counts as in progress after the wait is hidden, and the log says so', async () => {
+  const { owner } = viewers;
+  const open = new pg.Client({ connectionString: db.url });
+  await open.connect();
+  try {
+    // A row its owner could see, in a transaction that has not ended (as if streamed too early).
+    await open.query('begin');
+    const { rows } = await open.query<{ id: string; xid: string }>(
+      `insert into public.messages (session_id, user_id, sender, content)
+         select session_id, user_id, 'user', 'not yet' from public.messages where id = $1
+       returning id, (pg_current_xact_id()::text::bigint % 4294967296)::text as xid`,
+      [messageId],
+    );
+    const lines: string[] = [];
+    const started = Date.now();
+    expect(await checkVisibility(pool, messages, [rows[0]!.id], [owner], Number(rows[0]!.xid), (line) => lines.push(line))).toEqual([false]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^realtime: transaction ${rows[0]!.xid} was still in progress \\d+ ms after the stream delivered its commit: its row was checked as hidden \\(1 distinct subscribers\\)$`));
+    // A committed one is waited for not at all, and says nothing.
+    lines.length = 0;
+    expect(await checkVisibility(pool, messages, [messageId], [owner], xid, (line) => lines.push(line))).toEqual([true]);
+    expect(lines).toEqual([]);
+  } finally {
+    await open.query('rollback');
+    await open.end();
+  }
+});

@@ -19,13 +19,18 @@ export interface Viewer {
   claims: Record<string, unknown>;
 }
 
-/** Returns, per viewer, whether the row with these key values is visible to them. */
+/**
+ * Returns, per viewer, whether the row with these key values is visible to them. `log` hears
+ * when the row's transaction still counted as in progress after the wait (awaitVisible): the
+ * row is then hidden from every viewer of this check, which would otherwise go unsaid.
+ */
 export async function checkVisibility(
   pool: pg.Pool,
   table: TableInfo,
   key: (string | null)[],
   viewers: Viewer[],
   xid: number,
+  log: (line: string) => void = () => {},
 ): Promise<boolean[]> {
   if (viewers.length === 0) return [];
   if (!Number.isSafeInteger(xid) || xid < 0) throw new Error('invalid transaction id');
@@ -51,6 +56,10 @@ export async function checkVisibility(
     const { client, release } = await checkOut(pool);
     const name = `realtime_visible_${++prepared}`;
     let broken: Error | undefined;
+    const onNotice = (notice: { message?: string }) => {
+      if (notice.message?.startsWith(STILL_IN_PROGRESS)) log(`${notice.message} (${group.length} distinct subscribers)`);
+    };
+    client.on('notice', onNotice);
     try {
       const checks = group.map((viewer, i) => `${settings(viewer)}\n${i === 0 ? `prepare ${name} as ${exists};\n` : ''}execute ${name};`);
       const results: unknown = await client.query(`${awaitVisible(xid)}\nbegin;\n${checks.join('\n')}\ncommit;\ndeallocate ${name};`);
@@ -68,6 +77,7 @@ export async function checkVisibility(
       }
       throw error;
     } finally {
+      client.off('notice', onNotice);
       release(broken);
     }
   };
@@ -146,13 +156,21 @@ declare
   next numeric := pg_snapshot_xmax(pg_current_snapshot())::text::numeric;
   x numeric := ${xid};
   full_xid xid8 := ((floor(next / 4294967296) - case when x > mod(next, 4294967296) then 1 else 0 end) * 4294967296 + x)::text::xid8;
+  started timestamptz := clock_timestamp();
 begin
   for i in 1..2000 loop
     exit when pg_xact_status(full_xid) is distinct from 'in progress';
     perform pg_sleep(0.0005);
   end loop;
+  if pg_xact_status(full_xid) = 'in progress' then
+    raise warning '${STILL_IN_PROGRESS} % was still in progress % ms after the stream delivered its commit: its row was checked as hidden',
+      x, round(extract(epoch from clock_timestamp() - started) * 1000);
+  end if;
 end $$;`;
 }
+
+/** How the wait's warning begins (no quote: it is spliced into the SQL above). */
+const STILL_IN_PROGRESS = 'realtime: transaction';
 
 /** Results come as [do, begin, set_config, prepare, execute, (set_config, execute) × (n - 1), commit, deallocate]. */
 function readResults(results: unknown, count: number): boolean[] {
