@@ -6,7 +6,8 @@
 //   GET /chat/{id}/stream from the `seq` its copy of the row includes;
 // - other tabs and devices apply the broadcast deltas of `session:<id>`, and re-attach when
 //   they find a gap in `seq`;
-// - Realtime row changes and page reads bring new rows and final answers.
+// - Realtime row changes and page reads bring new rows and final answers; a broadcast that
+//   names an answer whose rows do not follow makes the tab re-read (unseen-answers.ts).
 // All of them go through answer-merge.ts, so the order they arrive in never matters.
 // The chat is a tree; this tab shows one branch (the session's active leaf up to the root).
 // A row joins the view only when it continues the branch shown; when the session's active
