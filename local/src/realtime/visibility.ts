@@ -57,7 +57,7 @@ export async function checkVisibility(
     const name = `realtime_visible_${++prepared}`;
     let broken: Error | undefined;
     const onNotice = (notice: { message?: string }) => {
-      if (notice.message?.startsWith(STILL_IN_PROGRESS)) log(`${notice.message} (${group.length} distinct subscribers)`);
+      if (notice.message?.startsWith(STILL_IN_PROGRESS)) log(`${notice.message} (for ${group.length === 1 ? 'one set' : `${group.length} sets`} of subscriber claims)`);
     };
     client.on('notice', onNotice);
     try {
