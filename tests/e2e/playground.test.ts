@@ -4,7 +4,7 @@
 // text, tokens, latency and cost per cell.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { open, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+import { open, reload, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
 
 async function saveVersion(page: Page, content: string, version: number) {
   await page.getByLabel('Template').fill(content);
@@ -79,7 +79,7 @@ describe('playground in the browser', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Replace “three words”' }).click();
     await page.getByTestId('toasts').getByText('Replaced the test case “three words”.').waitFor();
     await page.getByRole('button', { name: 'Run all 2 cases' }).waitFor();
-    await page.reload();
+    await reload(page);
     await page.getByLabel('v1', { exact: true }).check();
     await page.getByRole('button', { name: 'Run all 2 cases' }).click();
     const good = page.getByRole('region', { name: 'Results: three words' });
@@ -130,7 +130,7 @@ describe('playground in the browser', { timeout: 120_000 }, () => {
         if (!res.ok) throw new Error(`PATCH ${v}: ${res.status}`);
       }
     }, ids[49]);
-    await page.reload();
+    await reload(page);
     await page.getByLabel('v120', { exact: true }).waitFor();
     await page.getByLabel('v1', { exact: true }).check();
     await page.getByRole('button', { name: 'Run 2 cells' }).waitFor();

@@ -3,7 +3,7 @@
 // that another user forks. The chat's / picker: prompt-picker.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { composer, newEmail, screenshot, signUp, startE2E, type E2E, open } from './helpers.ts';
+import { composer, newEmail, screenshot, signUp, startE2E, type E2E, open, reload } from './helpers.ts';
 import { createPrompt } from './prompt-helpers.ts';
 
 async function saveVersion(page: Page, content: string, note: string, expectVersion: number) {
@@ -190,7 +190,8 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
         if (!res.ok) throw new Error(`PATCH ${v}: ${res.status}`);
       }
     }, id);
-    await page.reload();
+    // Hydrated before the clicks: the server-rendered button does nothing until then.
+    await reload(page);
     const history = page.getByRole('region', { name: 'History' });
     await expect.poll(() => history.getByRole('listitem').count()).toBe(50);
     await history.getByRole('button', { name: 'Load older versions' }).click();
