@@ -3,7 +3,7 @@
 // that another user forks. The chat's / picker: prompt-picker.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { composer, newEmail, screenshot, signUp, startE2E, type E2E, open, reload } from './helpers.ts';
+import { composer, newEmail, screenshot, signUp, startE2E, type E2E, open } from './helpers.ts';
 import { createPrompt } from './prompt-helpers.ts';
 
 async function saveVersion(page: Page, content: string, note: string, expectVersion: number) {
@@ -190,8 +190,18 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
         if (!res.ok) throw new Error(`PATCH ${v}: ${res.status}`);
       }
     }, id);
-    // Hydrated before the clicks: the server-rendered button does nothing until then.
-    await reload(page);
+    // Before the scripts run the server-rendered button is disabled (a click on it would do
+    // nothing and say nothing): a page that never runs them shows it so.
+    const noScript = await e2e.browser.newContext({ baseURL: e2e.webUrl, javaScriptEnabled: false, storageState: await page.context().storageState() });
+    try {
+      const still = await noScript.newPage();
+      await still.goto(`/prompts/${id}`);
+      await expect(still.getByRole('region', { name: 'History' }).getByRole('button', { name: 'Load older versions' }).isDisabled()).resolves.toBe(true);
+    } finally {
+      await noScript.close();
+    }
+    // Not waiting for hydration: the clicks below wait for the button to be enabled.
+    await page.reload();
     const history = page.getByRole('region', { name: 'History' });
     await expect.poll(() => history.getByRole('listitem').count()).toBe(50);
     await history.getByRole('button', { name: 'Load older versions' }).click();
