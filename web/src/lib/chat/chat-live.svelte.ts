@@ -35,15 +35,18 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
     (members) => group.update(members),
   );
 
-  // The title as of a (re)join of the rows' channel: a rename committed while no channel was
-  // listening is not delivered — the model names a new chat right after its first answer, often
-  // while the page that asked is still loading the chat (a browser journey caught the page
-  // keeping the first line as its title). A title that arrives over the channel after this read
-  // began is at least as new, and wins (lib/ordered-reads.ts: it supersedes the reads on their way).
-  const title = newestReads(
+  // The title and channel epoch as of a (re)join of the rows' channel: an update committed while
+  // no channel was listening is not delivered — the model names a new chat right after its first
+  // answer, often while the page that asked is still loading the chat (a browser journey caught
+  // the page keeping the first line as its title), and a view that missed the epoch moving on
+  // would keep listening where no answer is broadcast any more. An update that arrives over the
+  // channel after this read began is at least as new, and wins (lib/ordered-reads.ts: it
+  // supersedes the reads on their way).
+  const session = newestReads(
     (id: string) => ok(browserApi().GET('/api/sessions/{id}', { params: { path: { id } } })),
-    (session) => {
-      if (session.title) options.onTitle(session.title);
+    (read) => {
+      if (read.title) options.onTitle(read.title);
+      if (read.channel_epoch > channelEpoch) channelEpoch = read.channel_epoch;
     },
   );
 
@@ -72,7 +75,7 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
         onChange: (change) => {
           const row = sessionRow.safeParse(change.new);
           if (!row.success) return;
-          title.supersede();
+          session.supersede();
           options.onTitle(row.data.title);
           // Another tab switched the branch (or regenerated, edited): follow it.
           chat.followLeaf(row.data.active_leaf_id);
@@ -81,7 +84,7 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
       },
       ...group.endings(id),
     ], () => {
-      title.read(id);
+      session.read(id);
       void chat.joinedChannel('rows').catch(() => {});
     });
   });
