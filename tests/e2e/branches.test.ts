@@ -4,7 +4,7 @@
 // tab follows a switch live, a question asked in another tab while this one re-reads its branch
 // stays shown, and the version controls pass axe-core.
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, open, reload, screenshot, seriousViolations, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, open, openChatAs, reload, screenshot, seriousViolations, signIn, signUp, startE2E, type E2E, waitForChatPage, waitForLive } from './helpers.ts';
 
 describe('branches in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
@@ -125,10 +125,7 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
 
     const second = await e2e.newPage();
     onTestFailed(async () => void (await screenshot(second, 'failed-branches-second-tab')));
-    await signIn(second, email);
-    await open(second, new URL(first.url()).pathname);
-    await second.getByText('/echo version two', { exact: true }).waitFor();
-    await second.locator('[data-testid="messages"][data-live="true"]').waitFor();
+    await openChatAs(second, email, new URL(first.url()).pathname, '/echo version two');
 
     await first.getByRole('button', { name: /Previous version/ }).click();
     // (The chat's title is the first question too: look in the messages.)
@@ -151,7 +148,7 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     await composer(first).press('Enter');
     await waitForChatPage(first);
     await first.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
-    await first.locator('[data-testid="messages"][data-live="true"]').waitFor();
+    await waitForLive(first);
 
     // Regenerate re-reads the branch when its answer ends (for ‹ 2/2 ›). Hold that read once the
     // server has answered it, until a question asked in another tab has shown here live.
@@ -174,9 +171,7 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
 
     const second = await e2e.newPage();
     onTestFailed(async () => void (await screenshot(second, 'failed-branches-reread-second-tab')));
-    await signIn(second, email);
-    await open(second, new URL(first.url()).pathname);
-    await second.locator('[data-testid="messages"][data-live="true"]').waitFor();
+    await openChatAs(second, email, new URL(first.url()).pathname);
     await chooseModel(second, 'custom', 'fake-model');
     await composer(second).fill('/echo asked in the other tab');
     await composer(second).press('Enter');

@@ -3,7 +3,7 @@
 // markdown that must not execute.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, screenshot, signIn, signUp, startE2E, type E2E, open, reload, useTheme, waitForChatPage } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, openChatAs, screenshot, signIn, signUp, startE2E, type E2E, open, reload, useTheme, waitForChatPage } from './helpers.ts';
 
 describe('chat in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
@@ -79,11 +79,8 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
       await screenshot(first, 'failed-first-tab');
       await screenshot(second, 'failed-second-tab');
     });
-    await signIn(second, email);
-    await open(second, sessionPath);
-    await second.getByText('opening line').first().waitFor();
     // The second tab has joined Realtime (and caught up) before the first tab writes.
-    await second.locator('[data-testid="messages"][data-live="true"]').waitFor();
+    await openChatAs(second, email, sessionPath, 'opening line');
 
     await composer(first).fill('Tell me something long');
     await composer(first).press('Enter');

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { accept, invite, nameOf, ownerAsks, ownerPays, startGroupChat } from './group-helpers.ts';
-import { addCustomKey, composer, newEmail, open, PASSWORD, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E } from './helpers.ts';
+import { addCustomKey, composer, newEmail, open, PASSWORD, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E, waitForLive } from './helpers.ts';
 
 describe('group chats in the browser', { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -53,7 +53,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     const sidebarLink = member.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Hello team' });
     expect(await sidebarLink.count()).toBe(0);
     await accept(member, chatUrl);
-    await member.getByTestId('messages').and(member.locator('[data-live="true"]')).waitFor();
+    await waitForLive(member);
     await sidebarLink.waitFor();
     await expect.poll(() => invitations.count()).toBe(0);
 
@@ -138,7 +138,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await owner.getByRole('button', { name: 'People' }).click();
     await invite(owner, viewerEmail, 'viewer');
     await owner.getByRole('button', { name: 'People' }).click();
-    await member.getByTestId('messages').and(member.locator('[data-live="true"]')).waitFor();
+    await waitForLive(member);
     await composer(member).fill('Can we meet on Friday?');
     await composer(member).press('Enter');
     await owner.getByRole('article', { name: `Message from ${nameOf(memberEmail)}` }).getByText('Can we meet on Friday?').waitFor();
@@ -260,7 +260,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
         await member.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
       },
     });
-    await member.getByTestId('messages').and(member.locator('[data-live="true"]')).waitFor();
+    await waitForLive(member);
     await member.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
     // No project picker (the API refuses to move someone else's chat), and no Regenerate on an
     // answer to the owner's question (the API refuses that too).
@@ -299,7 +299,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await signIn(phone, ownerEmail);
     for (const page of [phone, member]) {
       await open(page, chatUrl);
-      await page.getByTestId('messages').and(page.locator('[data-live="true"]')).waitFor();
+      await waitForLive(page);
     }
     await composer(member).fill('Unsent thought');
 

@@ -247,6 +247,21 @@ async function arrivedAtChat(page: Page, step: string): Promise<void> {
   }
 }
 
+/** Waits until a chat view is live: its Realtime channels joined and the chat re-read since
+ * (`data-live`, ChatState.live), so whatever another tab writes from now on reaches it. */
+export async function waitForLive(page: Page): Promise<void> {
+  await page.getByTestId('messages').and(page.locator('[data-live="true"]')).waitFor();
+}
+
+/** Another tab or device of a user: signs in, opens the chat at `chatPath`, waits for `shows`
+ * (a text of the chat) and for the view to be live. */
+export async function openChatAs(page: Page, email: string, chatPath: string, shows?: string): Promise<void> {
+  await signIn(page, email);
+  await open(page, chatPath);
+  if (shows) await page.getByText(shows).first().waitFor();
+  await waitForLive(page);
+}
+
 /** Stores a key for the "custom" provider pointing at a fake provider, through Settings. */
 export async function addCustomKey(page: Page, provider: FakeProvider, apiKey: string): Promise<void> {
   await open(page, '/settings');

@@ -9,7 +9,7 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
-import { addCustomKey, chooseModel, composer, newEmail, open, reload, screenshot, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, newEmail, open, openChatAs, reload, screenshot, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 const answers = (page: Page, status?: string) =>
   page.locator(`article[aria-label="Assistant message"]${status ? `[data-status="${status}"]` : ''}`);
@@ -205,10 +205,7 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
       await screenshot(first, 'failed-turns-unseen-first');
       await screenshot(second, 'failed-turns-unseen-second');
     });
-    await signIn(second, email);
-    await open(second, sessionPath);
-    await second.getByText('opening line').first().waitFor();
-    await second.locator('[data-testid="messages"][data-live="true"]').waitFor();
+    await openChatAs(second, email, sessionPath, 'opening line');
 
     const release = await sendHeld(first, 'Did the other tab see this?');
     try {
