@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { accept, invite, nameOf, ownerAsks, ownerPays, startGroupChat } from './group-helpers.ts';
-import { addCustomKey, composer, newEmail, open, PASSWORD, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E, waitForLive } from './helpers.ts';
+import { addCustomKey, composer, dropRowChanges, newEmail, open, PASSWORD, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E, waitForLive } from './helpers.ts';
 
 describe('group chats in the browser', { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -189,6 +189,41 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await owner.getByTestId('typing').getByText(`${nameOf(viewerEmail)} is typing…`).waitFor();
     await composer(viewer).press('Enter');
     await owner.getByRole('article', { name: `Message from ${nameOf(viewerEmail)}` }).getByText('Still here').waitFor();
+  });
+
+  it("a member whose row changes Realtime does not deliver still moves with the chat's channel when someone is removed", async () => {
+    const leaving = await e2e.newPage();
+    const leavingEmail = await signUp(leaving, newEmail('lea'));
+    const { member, owner, ownerEmail, chatUrl } = await startGroupChat(e2e, { member: 'max', owner: 'oda', text: 'Who stays?' });
+    await owner.getByRole('button', { name: 'People' }).click();
+    await invite(owner, leavingEmail);
+    await owner.getByRole('button', { name: 'People' }).click();
+    await accept(leaving, chatUrl);
+    onTestFailed(async () => {
+      await screenshot(owner, 'failed-group-epoch-owner');
+      await screenshot(member, 'failed-group-epoch-member');
+    });
+
+    // The member's socket (opened again by the reload) passes everything but row changes: the
+    // chat_sessions update that moves the channel to its next epoch never reaches them.
+    const dropped = await dropRowChanges(member);
+    await reload(member);
+    await waitForLive(member);
+    await member.getByTestId('present').getByText(nameOf(ownerEmail)).waitFor();
+
+    await owner.getByRole('button', { name: 'People' }).click();
+    await owner.getByRole('button', { name: `Remove ${leavingEmail}` }).click();
+    await owner.getByText(`Removed ${leavingEmail}.`).waitFor();
+    await owner.getByRole('button', { name: 'People' }).click();
+    await leaving.getByTestId('read-only').getByText('You were removed from this chat').waitFor();
+
+    // The old topic's member_removed moved the member: they follow the owner's presence and the
+    // answers broadcast on the new topic (the answer's broadcast makes them re-read the rows).
+    await composer(owner).fill('Just the two of us now');
+    await member.getByTestId('typing').getByText(`${nameOf(ownerEmail)} is typing…`).waitFor({ timeout: 15_000 });
+    await composer(owner).press('Enter');
+    await member.getByRole('article', { name: `Message from ${nameOf(ownerEmail)}` }).getByText('Just the two of us now').waitFor({ timeout: 30_000 });
+    expect(dropped()).toBeGreaterThan(0);
   });
 
   it("a member pins and archives the shared chat in their own list; the owner's sidebar does not move", async () => {

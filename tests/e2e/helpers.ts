@@ -262,6 +262,37 @@ export async function openChatAs(page: Page, email: string, chatPath: string, sh
   await waitForLive(page);
 }
 
+/** The event of a Phoenix text frame (v2 arrays `[join_ref, ref, topic, event, payload]`, or v1 objects). */
+function phoenixEvent(frame: string): unknown {
+  try {
+    const message: unknown = JSON.parse(frame);
+    if (Array.isArray(message)) return message[3];
+    return typeof message === 'object' && message !== null && 'event' in message ? message.event : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Routes a page's Realtime socket so that no Postgres Changes event reaches it: joins, replies,
+ * broadcasts and presence pass, no row change does (hosted Realtime does not promise their
+ * delivery either). Call before the page opens the socket; returns how many were dropped so far.
+ */
+export async function dropRowChanges(page: Page): Promise<() => number> {
+  let dropped = 0;
+  await page.routeWebSocket(/\/realtime\/v1\/websocket/, (socket) => {
+    const server = socket.connectToServer();
+    server.onMessage((message) => {
+      if (typeof message === 'string' && phoenixEvent(message) === 'postgres_changes') {
+        dropped++;
+        return;
+      }
+      socket.send(message);
+    });
+  });
+  return () => dropped;
+}
+
 /** Stores a key for the "custom" provider pointing at a fake provider, through Settings. */
 export async function addCustomKey(page: Page, provider: FakeProvider, apiKey: string): Promise<void> {
   await open(page, '/settings');

@@ -9,21 +9,10 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
-import { addCustomKey, chooseModel, composer, newEmail, open, openChatAs, reload, screenshot, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, dropRowChanges, newEmail, open, openChatAs, reload, screenshot, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 const answers = (page: Page, status?: string) =>
   page.locator(`article[aria-label="Assistant message"]${status ? `[data-status="${status}"]` : ''}`);
-
-/** The event of a Phoenix text frame (v2 arrays `[join_ref, ref, topic, event, payload]`, or v1 objects). */
-function phoenixEvent(frame: string): unknown {
-  try {
-    const message: unknown = JSON.parse(frame);
-    if (Array.isArray(message)) return message[3];
-    return typeof message === 'object' && message !== null && 'event' in message ? message.event : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 describe('answers that outlive their tab', { timeout: 150_000 }, () => {
   let e2e: E2E;
@@ -186,21 +175,9 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     await answers(first, 'complete').waitFor({ timeout: 60_000 });
     const sessionPath = new URL(first.url()).pathname;
 
-    // The second tab's Realtime socket passes everything but Postgres Changes events: joins,
-    // replies, broadcasts and presence arrive; no row change does (hosted Realtime does not
-    // promise their delivery either).
+    // The second tab's Realtime socket passes everything but Postgres Changes events.
     const second = await e2e.newPage();
-    let dropped = 0;
-    await second.routeWebSocket(/\/realtime\/v1\/websocket/, (socket) => {
-      const server = socket.connectToServer();
-      server.onMessage((message) => {
-        if (typeof message === 'string' && phoenixEvent(message) === 'postgres_changes') {
-          dropped++;
-          return;
-        }
-        socket.send(message);
-      });
-    });
+    const dropped = await dropRowChanges(second);
     onTestFailed(async () => {
       await screenshot(first, 'failed-turns-unseen-first');
       await screenshot(second, 'failed-turns-unseen-second');
@@ -219,7 +196,7 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     const done = answers(second, 'complete').nth(1);
     await done.waitFor({ timeout: 60_000 });
     await expect(done.locator('pre code').textContent()).resolves.toContain('console.log');
-    expect(dropped).toBeGreaterThan(0);
+    expect(dropped()).toBeGreaterThan(0);
     expect(e2e.logs.some((line) => line.includes('console.warn Realtime did not bring the rows of answer'))).toBe(true);
   });
 

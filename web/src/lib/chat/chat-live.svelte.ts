@@ -101,8 +101,12 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
       done: (payload) => chat.applyBroadcast('done', payload),
       // Someone was invited, a role changed, or key sharing was turned on or off.
       members_changed: () => people.read(id),
+      // Someone was removed or left: the chat's channel has moved to a new epoch (the database
+      // says so on the old topic in the same transaction). The chat_sessions update that says
+      // so too may not be delivered; the session read here moves this view either way.
       member_removed: (payload) => {
         if ((payload as { user_id?: unknown } | null)?.user_id === options.userId()) group.leave();
+        else session.read(id);
       },
     }, () => {
       void chat.joinedChannel('broadcast').catch(() => {});
