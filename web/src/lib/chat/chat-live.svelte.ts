@@ -24,7 +24,8 @@ export interface ChatLiveOptions {
 
 export function followChatLive(chat: ChatState, group: GroupChat, options: ChatLiveOptions): void {
   // The session channel moves to a new epoch when someone is removed (the API's sessionTopic);
-  // chat_sessions UPDATEs say so, and this view joins the new one.
+  // chat_sessions UPDATEs say so (and, should one not come, the old topic's member_removed and
+  // every rejoin's read of the session), and this view joins the new one.
   let channelEpoch = $state(options.channelEpoch);
 
   // Signals come in bursts (an invitation, key sharing, an acceptance): their reads may answer
