@@ -26,6 +26,13 @@ describe('the web app build of `npm start`', () => {
     expect(log).toContain('a warning');
   });
 
+  it('builds for production whatever NODE_ENV the caller has (Vitest runs with NODE_ENV=test)', async () => {
+    const logFile = path.join(tempDir(), 'web-build.log');
+    expect(process.env.NODE_ENV).toBe('test');
+    await buildWebApp({ logFile, command: node("console.log('NODE_ENV=' + process.env.NODE_ENV)") });
+    expect(readFileSync(logFile, 'utf8')).toContain('NODE_ENV=production');
+  });
+
   it('a failed build throws with the end of the log and where the full log is', async () => {
     const logFile = path.join(tempDir(), 'web-build.log');
     const error = await buildWebApp({

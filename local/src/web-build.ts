@@ -60,7 +60,12 @@ export async function buildWebApp(options: WebBuildOptions): Promise<void> {
   const log = createWriteStream(options.logFile);
   await new Promise((resolve, reject) => log.once('open', resolve).once('error', reject));
   const code = await new Promise<number | string>((resolve) => {
-    const child = spawn(cmd, args, { cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    // Always the production build, whatever NODE_ENV the caller runs with: Vite resolves
+    // packages' `development` export condition unless NODE_ENV is `production` — under Vitest
+    // (NODE_ENV=test) the browser tests got a bundle with SvelteKit's and Svelte's dev-only code
+    // (https://vite.dev/guide/env-and-mode.html#node-env-and-modes).
+    const env = { ...process.env, FORCE_COLOR: '0', NODE_ENV: 'production' };
+    const child = spawn(cmd, args, { cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
     child.once('error', (error) => {

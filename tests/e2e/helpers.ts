@@ -9,7 +9,6 @@
  *   await signUp(page, e2e.webUrl);
  *   await e2e.stop();                          // afterAll
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +17,7 @@ import { generateKeys } from '../../local/src/keys/index.ts';
 import { ROOT } from '../../local/src/paths.ts';
 import { getFreePort } from '../../local/src/ports.ts';
 import { startStack, type AuthOverrides, type Stack, type StackOptions } from '../../local/src/stack.ts';
+import { buildWebApp } from '../../local/src/web-build.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { resolveChromium } from '../helpers/chromium.ts';
@@ -88,10 +88,8 @@ export async function ensureWebBuild(): Promise<void> {
       continue;
     }
     try {
-      if (!buildIsFresh()) {
-        const result = spawnSync('npm', ['run', 'build', '-w', 'web'], { cwd: ROOT, encoding: 'utf8' });
-        if (result.status !== 0) throw new Error(`web build failed:\n${result.stdout}\n${result.stderr}`);
-      }
+      // The build `npm start` makes (local/src/web-build.ts): for production, as users get it.
+      if (!buildIsFresh()) await buildWebApp({ logFile: path.join(ROOT, 'tests', 'artifacts', 'web-build.log') });
     } finally {
       rmSync(BUILD_LOCK, { recursive: true, force: true });
     }
@@ -263,7 +261,7 @@ export async function openChatAs(page: Page, email: string, chatPath: string, sh
 }
 
 /** The event of a Phoenix text frame (v2 arrays `[join_ref, ref, topic, event, payload]`, or v1 objects). */
-function phoenixEvent(frame: string): unknown {
+export function phoenixEvent(frame: string): unknown {
   try {
     const message: unknown = JSON.parse(frame);
     if (Array.isArray(message)) return message[3];
