@@ -2,8 +2,9 @@
 // second tab, isolation from another user, stop keeping the partial answer, and untrusted
 // markdown that must not execute.
 import postgres from 'postgres';
+import type { WebSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, openChatAs, screenshot, signIn, signUp, startE2E, type E2E, open, reload, useTheme, waitForChatPage } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, openChatAs, phoenixEvent, screenshot, signIn, signUp, startE2E, type E2E, open, reload, useTheme, waitForChatPage } from './helpers.ts';
 
 describe('chat in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
@@ -127,6 +128,26 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     const response = await stranger.goto(sessionPath);
     expect(response?.status()).toBe(404);
     await expect(stranger.content()).resolves.not.toContain('Tell me something long');
+  });
+
+  it("a tab's Realtime heartbeats come from a Web Worker, whose timers a background tab does not throttle", async () => {
+    const page = await e2e.newPage();
+    const beats: WebSocket[] = [];
+    page.on('websocket', (socket) => {
+      if (!socket.url().includes('/realtime/v1/websocket')) return;
+      socket.on('framesent', ({ payload }) => {
+        if (typeof payload === 'string' && phoenixEvent(payload) === 'heartbeat') beats.push(socket);
+      });
+    });
+    await signUp(page);
+    await open(page, '/chat');
+    // The worker is the site's own script (the Content-Security-Policy allows no other), and
+    // the client sends a heartbeat on its every tick (realtime-js's own timer is off then).
+    await expect.poll(() => page.workers().map((worker) => new URL(worker.url()).pathname), { timeout: 15_000 }).toContain('/realtime-heartbeat.js');
+    await expect.poll(() => beats.length, { timeout: 40_000 }).toBeGreaterThan(0);
+    // Answered in time: the socket it went out on stays open (a missed reply closes it).
+    await page.waitForTimeout(1_000);
+    expect(beats.at(-1)!.isClosed()).toBe(false);
   });
 
   it('stopping mid-stream keeps the partial answer, also after a reload', async () => {

@@ -75,14 +75,15 @@ describe('installable app', { timeout: 180_000 }, () => {
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     expect(errors).toEqual([]);
 
-    // What the worker keeps: built assets and static files only.
+    // What the worker keeps: built assets and static files only (icons, the manifest, the
+    // Realtime heartbeat worker's script).
     const cached = await page.evaluate(async () => {
       const urls: string[] = [];
       for (const key of await caches.keys()) for (const request of await (await caches.open(key)).keys()) urls.push(new URL(request.url).pathname);
       return urls;
     });
     expect(cached.length).toBeGreaterThan(5);
-    expect(cached.filter((p) => !/^\/(_app\/|icons\/|manifest\.webmanifest$|robots\.txt$)/.test(p))).toEqual([]);
+    expect(cached.filter((p) => !/^\/(_app\/|icons\/|manifest\.webmanifest$|robots\.txt$|realtime-heartbeat\.js$)/.test(p))).toEqual([]);
 
     const chatUrl = page.url();
     await page.context().setOffline(true);
@@ -105,6 +106,8 @@ describe('installable app', { timeout: 180_000 }, () => {
       await screenshot(page, `offline-${scheme}`);
     }
     expect(found).toEqual({});
+    // The offline page breaks no rule of its own policy either (its stylesheets' fonts).
+    expect(errors).toEqual([]);
 
     await page.context().setOffline(false);
     await page.getByRole('link', { name: 'Try again' }).click();
@@ -163,7 +166,7 @@ describe('installable app', { timeout: 180_000 }, () => {
       for (const key of await caches.keys()) for (const request of await (await caches.open(key)).keys()) urls.push(new URL(request.url).pathname);
       return urls;
     });
-    expect(cached.filter((p) => !/^\/(_app\/|icons\/|manifest\.webmanifest$|robots\.txt$)/.test(p))).toEqual([]);
+    expect(cached.filter((p) => !/^\/(_app\/|icons\/|manifest\.webmanifest$|robots\.txt$|realtime-heartbeat\.js$)/.test(p))).toEqual([]);
   });
 
   it('with the network up but the server not answering, says the server cannot be reached (not "offline"), and recovers', async () => {

@@ -47,6 +47,8 @@ export function cachedAccessToken(): string | null {
 export function browserSupabase(): SupabaseClient {
   client ??= createClient(env.PUBLIC_SUPABASE_URL ?? '', env.PUBLIC_SUPABASE_PUBLISHABLE_KEY ?? '', {
     accessToken: accessToken,
+    // Heartbeats from a Web Worker, so a tab in the background keeps its socket (static/realtime-heartbeat.js).
+    realtime: { worker: typeof Worker !== 'undefined', workerUrl: '/realtime-heartbeat.js' },
   });
   return client;
 }
