@@ -260,12 +260,14 @@ export async function openChatAs(page: Page, email: string, chatPath: string, sh
   await waitForLive(page);
 }
 
-/** The event of a Phoenix text frame (v2 arrays `[join_ref, ref, topic, event, payload]`, or v1 objects). */
-export function phoenixEvent(frame: string): unknown {
+/** A Phoenix text frame's ref, topic and event (v2 arrays `[join_ref, ref, topic, event, payload]`, or v1 objects). */
+export function phoenixFrame(frame: string): { ref: string; topic: unknown; event: unknown } | undefined {
   try {
     const message: unknown = JSON.parse(frame);
-    if (Array.isArray(message)) return message[3];
-    return typeof message === 'object' && message !== null && 'event' in message ? message.event : undefined;
+    if (Array.isArray(message)) return { ref: String(message[1]), topic: message[2], event: message[3] };
+    if (typeof message !== 'object' || message === null) return undefined;
+    const { ref, topic, event } = message as { ref?: unknown; topic?: unknown; event?: unknown };
+    return { ref: String(ref), topic, event };
   } catch {
     return undefined;
   }
@@ -281,7 +283,7 @@ export async function dropRowChanges(page: Page): Promise<() => number> {
   await page.routeWebSocket(/\/realtime\/v1\/websocket/, (socket) => {
     const server = socket.connectToServer();
     server.onMessage((message) => {
-      if (typeof message === 'string' && phoenixEvent(message) === 'postgres_changes') {
+      if (typeof message === 'string' && phoenixFrame(message)?.event === 'postgres_changes') {
         dropped++;
         return;
       }
