@@ -68,6 +68,8 @@ export interface StackOptions {
   progress?: Progress;
   /** Local Realtime's channels per socket (default 100, as hosted). */
   realtimeChannelsPerSocket?: number;
+  /** How long local Realtime keeps a socket that sends nothing (default 60 s, as hosted). */
+  realtimeIdleTimeoutMs?: number;
 }
 
 export interface Stack {
@@ -190,7 +192,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         });
       }
 
-      const realtime = createRealtimeService({ databaseUrl: dbUrl, keys, log, maxChannelsPerSocket: options.realtimeChannelsPerSocket });
+      const realtime = createRealtimeService({ databaseUrl: dbUrl, keys, log, maxChannelsPerSocket: options.realtimeChannelsPerSocket, idleTimeoutMs: options.realtimeIdleTimeoutMs });
       stops.push(named('realtime', () => realtime.stop()));
       await realtime.ready();
       return realtime;

@@ -94,13 +94,26 @@ export function handleConnection(ws: WebSocket, hub: Hub, socket: SocketAuth): v
     if (message) await handle(message);
   };
 
+  // Closed after idleTimeoutMs without a frame from the client (hosted: Phoenix's websocket
+  // `timeout`); any frame, a heartbeat or a ping, keeps it open.
+  const idle = setTimeout(() => {
+    hub.log(`realtime: closed a socket that sent nothing for ${hub.idleTimeoutMs} ms`);
+    ws.close(1000, 'idle timeout');
+  }, hub.idleTimeoutMs);
+  idle.unref();
+  const active = () => idle.refresh();
+  ws.on('ping', active);
+  ws.on('pong', active);
+
   ws.on('message', (data, isBinary) => {
+    active();
     const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data);
     queue = queue
       .then(() => process(buffer, isBinary))
       .catch((error: unknown) => hub.log(`realtime: message handling failed: ${error instanceof Error ? error.message : String(error)}`));
   });
   ws.on('close', () => {
+    clearTimeout(idle);
     for (const channel of [...joined.values()]) remove(channel, false);
   });
   ws.on('error', () => ws.terminate());

@@ -23,10 +23,12 @@ export interface Hub {
   verify: TokenVerifier;
   /** Channels one socket may have joined at once (hosted: the tenant's max_channels_per_client). */
   maxChannelsPerSocket: number;
+  /** A socket that sends nothing for this long is closed (RealtimeServiceOptions.idleTimeoutMs). */
+  idleTimeoutMs: number;
   log(line: string): void;
 }
 
-export function createHub(base: Pick<Hub, 'keys' | 'pool' | 'catalog' | 'log' | 'maxChannelsPerSocket'>): Hub {
+export function createHub(base: Pick<Hub, 'keys' | 'pool' | 'catalog' | 'log' | 'maxChannelsPerSocket' | 'idleTimeoutMs'>): Hub {
   return { ...base, channels: new Set(), topics: new TopicRegistry(), presence: new PresenceTracker(), verify: cachedVerifier(base.keys) };
 }
 

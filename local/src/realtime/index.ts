@@ -43,6 +43,15 @@ export interface RealtimeServiceOptions {
    * `ChannelRateLimitReached: Too many channels`.
    */
   maxChannelsPerSocket?: number;
+  /**
+   * A socket that sends nothing for this long is closed (default 60 s), as hosted Realtime's
+   * are: its WebSocket endpoint keeps Phoenix's default `timeout` — "the timeout for keeping
+   * websocket connections open after it last received data, defaults to 60_000ms"
+   * (https://hexdocs.pm/phoenix/Phoenix.Endpoint.html#socket/3). The clients' heartbeats
+   * (every 25 s in realtime-js) keep a socket open; a browser tab whose timers are throttled
+   * in the background loses it, here as there.
+   */
+  idleTimeoutMs?: number;
 }
 
 export type RealtimeService = UpgradeService & HttpService & { ready(): Promise<void> };
@@ -66,7 +75,7 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
   });
   pool.on('error', () => {}); // an idle client lost its server; the pool replaces it
   const catalog = new Catalog(pool, publication);
-  const hub = createHub({ keys: options.keys, pool, catalog, log, maxChannelsPerSocket: options.maxChannelsPerSocket ?? 100 });
+  const hub = createHub({ keys: options.keys, pool, catalog, log, maxChannelsPerSocket: options.maxChannelsPerSocket ?? 100, idleTimeoutMs: options.idleTimeoutMs ?? 60_000 });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const dispatch = createDispatcher(pool, catalog, () => hub.channels, log);
   const broadcastApi = createBroadcastApi(hub);
