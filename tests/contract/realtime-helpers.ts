@@ -1,9 +1,12 @@
 /**
  * Helpers for the realtime contract tests: a subscription through the official supabase-js
- * client that records what arrives, and waits that resolve on an event (never on a sleep).
+ * client that records what arrives, and waits that resolve on an event (never on a sleep);
+ * a raw WebSocket through the gateway for checks frame by frame.
  */
 import type { RealtimePostgresChangesPayload, SupabaseClient } from '@supabase/supabase-js';
 import type { Sql } from 'postgres';
+import WebSocket from 'ws';
+import type { TestStack } from '../helpers/stack.ts';
 
 export type Change = RealtimePostgresChangesPayload<Record<string, unknown>>;
 
@@ -94,3 +97,47 @@ export async function insertMessage(sql: Sql, sessionId: string, userId: string,
 
 export const contentOf = (change: Change): unknown => ('content' in change.new ? change.new.content : undefined);
 export const idOf = (change: Change): unknown => ('id' in change.new ? change.new.id : undefined);
+
+/** A frame as a raw socket receives it: v2 arrays `[join_ref, ref, topic, event, payload]`, v1 objects, or binary. */
+export type Frame = unknown[] | Record<string, unknown> | Buffer;
+
+export interface Raw {
+  ws: WebSocket;
+  send(frame: unknown): void;
+  /** The first frame (already received or future) matching `match`, consumed. */
+  next(match: (frame: Frame) => boolean): Promise<Frame>;
+}
+
+/** The stack's Realtime socket address through the gateway (`apikey` null: none). */
+export function realtimeSocketUrl(stack: Pick<TestStack, 'apiUrl'>, apikey: string | null, vsn = '2.0.0'): string {
+  const base = `${stack.apiUrl.replace(/^http/, 'ws')}/realtime/v1/websocket?vsn=${vsn}`;
+  return apikey === null ? base : `${base}&apikey=${encodeURIComponent(apikey)}`;
+}
+
+/** A raw socket, open; the caller terminates it. */
+export async function connectRaw(stack: Pick<TestStack, 'apiUrl'>, apikey: string, vsn = '2.0.0'): Promise<Raw> {
+  const ws = new WebSocket(realtimeSocketUrl(stack, apikey, vsn));
+  const frames: Frame[] = [];
+  const waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
+  ws.on('message', (data, isBinary) => {
+    const frame: Frame = isBinary ? Buffer.from(data as Buffer) : (JSON.parse(String(data)) as Frame);
+    const waiter = waiters.find((w) => w.match(frame));
+    if (waiter) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(frame);
+    } else frames.push(frame);
+  });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  return {
+    ws,
+    send: (frame) => ws.send(frame instanceof Buffer ? frame : JSON.stringify(frame)),
+    next: (match) => {
+      const index = frames.findIndex(match);
+      if (index >= 0) return Promise.resolve(frames.splice(index, 1)[0]);
+      return new Promise((resolve) => waiters.push({ match, resolve }));
+    },
+  };
+}
+
+/** Matches a v2 frame of `topic` and `event`. */
+export const is = (topic: string, event: string) => (f: Frame) => Array.isArray(f) && f[2] === topic && f[3] === event;

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 import { printStackLogOnFailure } from './realtime-channels.ts';
+import { connectRaw, is, type Raw } from './realtime-helpers.ts';
 
 const IDLE_MS = 1_000;
 
@@ -28,26 +29,23 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A raw socket through the gateway (vsn 2.0.0: frames are `[join_ref, ref, topic, event, payload]`). */
-async function connect(): Promise<{ ws: WebSocket; replies: unknown[][]; closed: Promise<{ code: number; at: number }> }> {
-  const ws = new WebSocket(`${stack.apiUrl.replace(/^http/, 'ws')}/realtime/v1/websocket?vsn=2.0.0&apikey=${encodeURIComponent(stack.keys.publishableKey)}`);
-  sockets.push(ws);
-  const replies: unknown[][] = [];
-  ws.on('message', (data) => replies.push(JSON.parse(String(data)) as unknown[]));
-  const closed = new Promise<{ code: number; at: number }>((resolve) => ws.once('close', (code) => resolve({ code, at: performance.now() })));
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  return { ws, replies, closed };
+/** A raw socket through the gateway, and when the server closed it. */
+async function connect(): Promise<Raw & { closed: Promise<{ code: number; at: number }> }> {
+  const raw = await connectRaw(stack, stack.keys.publishableKey);
+  sockets.push(raw.ws);
+  const closed = new Promise<{ code: number; at: number }>((resolve) => raw.ws.once('close', (code) => resolve({ code, at: performance.now() })));
+  return { ...raw, closed };
 }
 
 const heartbeat = (ws: WebSocket, ref: number) => ws.send(JSON.stringify([null, String(ref), 'phoenix', 'heartbeat', {}]));
 
 it('closes a socket that sends nothing once the idle time has passed since its last frame', async () => {
-  const { ws, replies, closed } = await connect();
+  const { ws, next, closed } = await connect();
   heartbeat(ws, 1);
   const lastFrame = performance.now();
   const { code, at } = await closed;
   expect(code).toBe(1000);
-  expect(replies).toContainEqual([null, '1', 'phoenix', 'phx_reply', { status: 'ok', response: {} }]);
+  await expect(next(is('phoenix', 'phx_reply'))).resolves.toEqual([null, '1', 'phoenix', 'phx_reply', { status: 'ok', response: {} }]);
   // Counted from the heartbeat, not from the connection (a little early for the timer's grain).
   expect(at - lastFrame).toBeGreaterThanOrEqual(IDLE_MS - 50);
   expect(at - lastFrame).toBeLessThan(IDLE_MS + 2_000);
@@ -55,7 +53,9 @@ it('closes a socket that sends nothing once the idle time has passed since its l
 });
 
 it('keeps a socket open while its heartbeats come more often than the idle time', async () => {
-  const { ws, replies } = await connect();
+  const { ws } = await connect();
+  const replies: unknown[] = [];
+  ws.on('message', (data) => replies.push(data));
   let ref = 0;
   const beat = setInterval(() => heartbeat(ws, ++ref), IDLE_MS / 3);
   try {

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { signAccessToken } from '../../local/src/keys/index.ts';
 import { createAuthUser } from '../helpers/actors.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
-import { createSession, insertMessage } from './realtime-helpers.ts';
+import { connectRaw, createSession, insertMessage, is, realtimeSocketUrl, type Frame, type Raw } from './realtime-helpers.ts';
 
 let stack: TestStack;
 const sockets: WebSocket[] = [];
@@ -21,46 +21,13 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-type Frame = unknown[] | Record<string, unknown> | Buffer;
+const url = (apikey: string | null, vsn?: string) => realtimeSocketUrl(stack, apikey, vsn);
 
-interface Raw {
-  ws: WebSocket;
-  send(frame: unknown): void;
-  /** The first frame (already received or future) matching `match`, consumed. */
-  next(match: (frame: Frame) => boolean): Promise<Frame>;
+async function connect(apikey: string, vsn?: string): Promise<Raw> {
+  const raw = await connectRaw(stack, apikey, vsn);
+  sockets.push(raw.ws);
+  return raw;
 }
-
-function url(apikey: string | null, vsn = '2.0.0'): string {
-  const base = `${stack.apiUrl.replace(/^http/, 'ws')}/realtime/v1/websocket?vsn=${vsn}`;
-  return apikey === null ? base : `${base}&apikey=${encodeURIComponent(apikey)}`;
-}
-
-async function connect(apikey: string, vsn = '2.0.0'): Promise<Raw> {
-  const ws = new WebSocket(url(apikey, vsn));
-  sockets.push(ws);
-  const frames: Frame[] = [];
-  const waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
-  ws.on('message', (data, isBinary) => {
-    const frame: Frame = isBinary ? Buffer.from(data as Buffer) : (JSON.parse(String(data)) as Frame);
-    const waiter = waiters.find((w) => w.match(frame));
-    if (waiter) {
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve(frame);
-    } else frames.push(frame);
-  });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  return {
-    ws,
-    send: (frame) => ws.send(frame instanceof Buffer ? frame : JSON.stringify(frame)),
-    next: (match) => {
-      const index = frames.findIndex(match);
-      if (index >= 0) return Promise.resolve(frames.splice(index, 1)[0]);
-      return new Promise((resolve) => waiters.push({ match, resolve }));
-    },
-  };
-}
-
-const is = (topic: string, event: string) => (f: Frame) => Array.isArray(f) && f[2] === topic && f[3] === event;
 
 async function upgradeStatus(address: string): Promise<number> {
   const ws = new WebSocket(address);

@@ -5,11 +5,11 @@
 import { expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { NO_FUNCTIONS, startTestStack } from '../helpers/stack.ts';
+import { realtimeSocketUrl } from './realtime-helpers.ts';
 
 it('stop() ends connected realtime sockets instead of waiting for them', async () => {
   const stack = await startTestStack({ functionsDir: NO_FUNCTIONS });
-  const url = `${stack.apiUrl.replace('http', 'ws')}/realtime/v1/websocket?apikey=${stack.keys.publishableKey}&vsn=2.0.0`;
-  const socket = new WebSocket(url);
+  const socket = new WebSocket(realtimeSocketUrl(stack, stack.keys.publishableKey));
   await new Promise((resolve, reject) => {
     socket.once('open', resolve);
     socket.once('error', reject);
