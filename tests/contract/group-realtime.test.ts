@@ -213,3 +213,38 @@ describe('removing a member', () => {
     await ownerView.until(() => ownerView.statuses.length > 0, "the owner's old channel to close", 2_000);
   });
 });
+
+describe('a rename', () => {
+  it("is said on the chat's channel with the commit, through the API or the Data API, and on the topic it moved to", async () => {
+    const { owner, people: [member, viewer], id } = await groupChat(['member', 'viewer']);
+    const topic = `session:${id}`;
+    const views = [
+      await join(owner.client, topic, { private: true }),
+      await join(member!.client, topic, { private: true }),
+      await join(viewer!.client, topic, { private: true }),
+    ];
+    const renames = (view: (typeof views)[number]) => view.broadcasts.filter((b) => b.event === 'renamed');
+
+    expect((await api(owner.client, 'PATCH', `/sessions/${id}`, { title: 'Team, renamed' })).status).toBe(200);
+    for (const view of views) await view.until(() => renames(view).length === 1, 'the rename through the API');
+    // The message names no title (a late one must not put back an older name): views read it.
+    // (Broadcast from the database adds the message's id to its payload.)
+    expect(renames(views[1]!)[0]!.payload).not.toHaveProperty('title');
+
+    // Not through the API (as the Data API would, with the owner's token): the database says it
+    // whoever writes the row. The same title again is no rename.
+    const rename = (title: string) => asActor(stack.db.sql, owner.user, (tx) => tx`update public.chat_sessions set title = ${title} where id = ${id} returning 1`);
+    expect(await rename('Team, renamed')).toHaveLength(1);
+    expect(await rename('Team, by the Data API')).toHaveLength(1);
+    for (const view of views) await view.until(() => renames(view).length === 2, 'the rename through the Data API');
+
+    // Once the viewer is removed the chat's channel is `session:<id>:1`: the rename is said there,
+    // where only the remaining people listen.
+    expect((await api(owner.client, 'DELETE', `/sessions/${id}/members/${viewer!.user.id}`)).status).toBe(204);
+    const moved = [await join(owner.client, `${topic}:1`, { private: true }), await join(member!.client, `${topic}:1`, { private: true })];
+    expect((await api(owner.client, 'PATCH', `/sessions/${id}`, { title: 'Team of two' })).status).toBe(200);
+    for (const view of moved) await view.until(() => renames(view).length === 1, 'the rename on the moved topic');
+    // Nothing more on the old topic, and the same title again said nothing.
+    for (const view of views) expect(renames(view)).toHaveLength(2);
+  });
+});

@@ -166,7 +166,7 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     await answers(second, 'complete').waitFor({ timeout: 60_000 });
   });
 
-  it('a tab whose row changes Realtime does not deliver still shows the other tab\'s question and answer, once the broadcast names it', async () => {
+  it('a tab whose row changes Realtime does not deliver still shows the other tab\'s question and answer, once the broadcast names it, and its rename', async () => {
     const first = await e2e.newPage();
     const email = await readyToChat(first);
     await composer(first).fill('/echo opening line');
@@ -196,6 +196,13 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     const done = answers(second, 'complete').nth(1);
     await done.waitFor({ timeout: 60_000 });
     await expect(done.locator('pre code').textContent()).resolves.toContain('console.log');
+
+    // A rename in the first tab: its row change does not reach the second either; the database's
+    // `renamed` on the chat's channel makes it read the title.
+    await first.getByRole('button', { name: 'Rename' }).click();
+    await first.getByLabel('Chat title').fill('Renamed where no rows are heard');
+    await first.getByLabel('Chat title').press('Enter');
+    await second.getByRole('heading', { name: 'Renamed where no rows are heard' }).waitFor({ timeout: 15_000 });
     expect(dropped()).toBeGreaterThan(0);
     expect(e2e.logs.some((line) => line.includes('console.warn Realtime did not bring the rows of answer'))).toBe(true);
   });

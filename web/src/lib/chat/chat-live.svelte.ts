@@ -1,7 +1,7 @@
 // A chat view's live feed, for every tab and device that has the chat open: the session's rows
-// and its title (Postgres Changes), the running answer's text and what changes who is in the
-// chat (Broadcast on the private channel session:<id>, or session:<id>:<epoch> once someone was
-// removed), and who is here and typing (Presence on each person's own topic,
+// and its title (Postgres Changes), the running answer's text, a rename and what changes who is
+// in the chat (Broadcast on the private channel session:<id>, or session:<id>:<epoch> once
+// someone was removed), and who is here and typing (Presence on each person's own topic,
 // lib/chat/person-presence.ts). Call it while a component initialises: its effects follow the
 // chat's session as it gets one and stop with the component.
 import { untrack } from 'svelte';
@@ -100,6 +100,10 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
       delta: (payload) => chat.applyBroadcast('delta', payload),
       reasoning: (payload) => chat.applyBroadcast('reasoning', payload),
       done: (payload) => chat.applyBroadcast('done', payload),
+      // The chat was named or renamed (the database says so with the commit,
+      // 20261206050000_signal_session_renames.sql): the chat_sessions update that carries the
+      // title may not be delivered. The message names no title; the read does, and the newer wins.
+      renamed: () => session.read(id),
       // Someone was invited, a role changed, or key sharing was turned on or off.
       members_changed: () => people.read(id),
       // Someone was removed or left: the chat's channel has moved to a new epoch (the database
