@@ -224,9 +224,19 @@ describe('a rename', () => {
       await join(viewer!.client, topic, { private: true }),
     ];
     const renames = (view: (typeof views)[number]) => view.broadcasts.filter((b) => b.event === 'renamed');
+    // Each person's chat list hears it on their own channel (a member's list has no row of the
+    // owner's chat to change).
+    const lists = [
+      await join(owner.client, `user:${owner.user.id}`, { private: true }),
+      await join(member!.client, `user:${member!.user.id}`, { private: true }),
+      await join(viewer!.client, `user:${viewer!.user.id}`, { private: true }),
+    ];
+    const listRenames = (list: (typeof lists)[number]) => list.broadcasts.filter((b) => b.event === 'session_renamed');
 
     expect((await api(owner.client, 'PATCH', `/sessions/${id}`, { title: 'Team, renamed' })).status).toBe(200);
     for (const view of views) await view.until(() => renames(view).length === 1, 'the rename through the API');
+    for (const list of lists) await list.until(() => listRenames(list).length === 1, "the rename in each person's list");
+    expect(listRenames(lists[1]!)[0]!.payload).toMatchObject({ session_id: id });
     // The message names no title (a late one must not put back an older name): views read it.
     // (Broadcast from the database adds the message's id to its payload.)
     expect(renames(views[1]!)[0]!.payload).not.toHaveProperty('title');
@@ -244,7 +254,10 @@ describe('a rename', () => {
     const moved = [await join(owner.client, `${topic}:1`, { private: true }), await join(member!.client, `${topic}:1`, { private: true })];
     expect((await api(owner.client, 'PATCH', `/sessions/${id}`, { title: 'Team of two' })).status).toBe(200);
     for (const view of moved) await view.until(() => renames(view).length === 1, 'the rename on the moved topic');
-    // Nothing more on the old topic, and the same title again said nothing.
+    await lists[1]!.until(() => listRenames(lists[1]!).length === 3, "the rename in the member's list");
+    // Nothing more on the old topic, nor to the viewer who was removed; the same title again said
+    // nothing.
     for (const view of views) expect(renames(view)).toHaveLength(2);
+    expect(listRenames(lists[2]!)).toHaveLength(2);
   });
 });

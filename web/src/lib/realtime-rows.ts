@@ -44,6 +44,9 @@ export const sessionRow = z.object({
  * named when one did (public.session_marks). */
 export const marksChanged = z.object({ session_id: z.string().optional() });
 
+/** Broadcast on `user:<id>` by the database to every participant of a chat that was renamed. */
+export const sessionRenamed = z.object({ session_id: z.string() });
+
 /** DELETE events carry only the primary key (replica identity default). */
 export const deletedRow = z.object({ id: z.string() });
 
