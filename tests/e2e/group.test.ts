@@ -135,6 +135,21 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await owner.getByTestId('typing').getByText(`${nameOf(memberEmail)} is typing…`).waitFor({ timeout: 15_000 });
     expect(await track(`session:${chatId}:person:${ownerId}`)).toBe('error');
     await forger.removeAllChannels();
+
+    // A message in the group chat moves it up the member's list, above a chat of their own made
+    // since: the owner's row changes, which their list follows by id.
+    const own = client();
+    await own.auth.signInWithPassword({ email: memberEmail, password: PASSWORD });
+    const made = await own.functions.invoke('api/sessions', { method: 'POST', body: { title: 'Own notes' } });
+    expect(made.error).toBeNull();
+    const memberChats = member.getByRole('navigation', { name: 'Chats' }).locator('section[aria-label="Chats"]').getByRole('link');
+    const position = async (title: string) => (await memberChats.allTextContents()).findIndex((text) => text.includes(title));
+    await expect.poll(() => position('Own notes')).toBe(0);
+    expect(await position('Team plans for Friday')).toBe(1);
+    await composer(owner).fill('See you on Friday');
+    await composer(owner).press('Enter');
+    await expect.poll(() => position('Team plans for Friday'), { timeout: 15_000 }).toBe(0);
+    await own.auth.signOut();
     await screenshot(member, 'group-chat-member');
     expect(await seriousViolations(member)).toEqual([]);
   });
