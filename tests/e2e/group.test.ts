@@ -149,6 +149,24 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await composer(owner).fill('See you on Friday');
     await composer(owner).press('Enter');
     await expect.poll(() => position('Team plans for Friday'), { timeout: 15_000 }).toBe(0);
+
+    // The member joins a second group chat while their list is open: its row is followed too, and
+    // the first one's still are (the list follows them on a channel joined again for both).
+    const ownerApi = client();
+    await ownerApi.auth.signInWithPassword({ email: ownerEmail, password: PASSWORD });
+    const secondChat = await ownerApi.functions.invoke<{ id: string }>('api/sessions', { method: 'POST', body: { title: 'Second team chat' } });
+    const invitation = await ownerApi.functions.invoke<{ id: string }>(`api/sessions/${secondChat.data!.id}/members`, { method: 'POST', body: { email: memberEmail, role: 'member' } });
+    expect((await own.functions.invoke(`api/invitations/${invitation.data!.id}/accept`, { method: 'POST' })).error).toBeNull();
+    await expect.poll(() => position('Second team chat'), { timeout: 15_000 }).toBe(0);
+    // The reads the membership signal and the rejoin made (and their repeat) are over: from here
+    // only the rows move the list.
+    await member.waitForTimeout(1_500);
+    await composer(owner).fill('One more thing');
+    await composer(owner).press('Enter');
+    await expect.poll(() => position('Team plans for Friday'), { timeout: 15_000 }).toBe(0);
+    expect((await ownerApi.functions.invoke(`api/sessions/${secondChat.data!.id}`, { method: 'PATCH', body: { title: 'Second team chat, renamed' } })).error).toBeNull();
+    await expect.poll(() => position('Second team chat, renamed'), { timeout: 15_000 }).toBe(1);
+    await ownerApi.auth.signOut();
     await own.auth.signOut();
     await screenshot(member, 'group-chat-member');
     expect(await seriousViolations(member)).toEqual([]);
