@@ -15,8 +15,8 @@
 -- TRIGGERS
 -- ============================================================================
 
--- Why security definer: realtime.send writes realtime.messages, and the members' rows of
--- session_members are not the renaming person's to read through RLS in every case.
+-- Why security definer: realtime.send writes realtime.messages on each participant's own topic,
+-- where the person renaming may not send; the members are read whatever the caller's RLS shows.
 create or replace function private.signal_session_renamed()
 returns trigger
 language plpgsql
