@@ -5,12 +5,10 @@
 // be sent leave the bucket: one removed from the tray, the tray's files when the composer goes
 // away, and those of a send refused in a way a retry cannot fix (listed through the official
 // Storage client, as the user).
-import { createClient } from '@supabase/supabase-js';
 import type { Page } from 'playwright-core';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { makePdf, makePng } from '../fixtures/files.ts';
-import { PASSWORD, addCustomKey, chooseModel, composer, open, reload, screenshot, seriousViolations, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, open, reload, screenshot, seriousViolations, signedInClient, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 /** Drops files (name, MIME type, base64 bytes) onto the composer, as a real drag and drop does. */
 async function drop(page: Page, files: [string, string, string][]) {
@@ -130,14 +128,10 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await chooseModel(page, 'demo');
 
     // The user's chat folder, listed through the official Storage client as the user.
-    const client = createClient(e2e.stack.apiUrl, e2e.stack.keys.publishableKey, {
-      auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never },
-    });
-    const { data: signedIn, error } = await client.auth.signInWithPassword({ email, password: PASSWORD });
-    expect(error).toBeNull();
+    const { client, user } = await signedInClient(e2e, email);
     const bucket = client.storage.from('attachments');
     const stored = async () => {
-      const root = `${signedIn.user!.id}/chat`;
+      const root = `${user.id}/chat`;
       const { data: folders } = await bucket.list(root);
       const names: string[] = [];
       for (const folder of folders ?? []) {

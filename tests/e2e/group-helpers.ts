@@ -1,6 +1,7 @@
 /**
- * Steps the group-chat journeys share (tests/e2e/group.test.ts): an owner's first chat, an
- * invitation from its People panel, accepting it, and the usual start of a group chat.
+ * Steps the group-chat journeys share (tests/e2e/group.test.ts, group-lists.test.ts): an
+ * owner's first chat, an invitation from its People panel, accepting it, and the usual start of
+ * a group chat.
  */
 import type { Page } from 'playwright-core';
 import { chooseModel, composer, newEmail, open, signUp, waitForChatPage, type E2E } from './helpers.ts';

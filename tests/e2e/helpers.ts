@@ -12,7 +12,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createClient, type Session, type SupabaseClient, type User } from '@supabase/supabase-js';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import WebSocket from 'ws';
 import { generateKeys } from '../../local/src/keys/index.ts';
 import { ROOT } from '../../local/src/paths.ts';
 import { getFreePort } from '../../local/src/ports.ts';
@@ -291,6 +293,19 @@ export async function dropRowChanges(page: Page): Promise<() => number> {
     });
   });
   return () => dropped;
+}
+
+/**
+ * The official client signed in as an account a journey made (to act as that person through
+ * the API, Storage or Realtime beside their pages, as another of their devices would).
+ */
+export async function signedInClient(e2e: E2E, email: string): Promise<{ client: SupabaseClient; user: User; session: Session }> {
+  const client = createClient(e2e.stack.apiUrl, e2e.stack.keys.publishableKey, {
+    auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never },
+  });
+  const { data, error } = await client.auth.signInWithPassword({ email, password: PASSWORD });
+  if (error || !data.session) throw new Error(`${email} could not sign in: ${error?.message ?? 'no session'}`);
+  return { client, user: data.user, session: data.session };
 }
 
 /** Stores a key for the "custom" provider pointing at a fake provider, through Settings. */
