@@ -261,3 +261,41 @@ describe('a rename', () => {
     expect(listRenames(lists[2]!)).toHaveLength(2);
   });
 });
+
+describe('a branch switch', () => {
+  it("is said on the chat's channel with the commit, through the API or the Data API; a turn's own move of the leaf is not", async () => {
+    const { owner, people: [member], id } = await groupChat(['member']);
+    await chat(owner.client, id, 'a question with two answers');
+    const views = [await join(owner.client, `session:${id}`, { private: true }), await join(member!.client, `session:${id}`, { private: true })];
+    const switches = (view: (typeof views)[number]) => view.broadcasts.filter((b) => b.event === 'branch');
+    const leaf = async () => (await stack.db.sql<{ leaf: string }[]>`select active_leaf_id as leaf from public.chat_sessions where id = ${id}`)[0]!.leaf;
+    const first = await leaf();
+
+    // A regenerated answer becomes the leaf by its insert: its own broadcast tells the views.
+    const res = await api(owner.client, 'POST', '/chat', { provider: 'demo', model: 'demo-model', session_id: id, regenerate: true });
+    expect(res.status).toBe(200);
+    await readSse(res);
+    const second = await leaf();
+    expect(second).not.toBe(first);
+
+    // Back to the first answer through the API: both views hear it; the message names no leaf.
+    expect((await api(owner.client, 'POST', `/sessions/${id}/branch`, { message_id: first })).status).toBe(200);
+    for (const view of views) await view.until(() => switches(view).length === 1, 'the switch through the API');
+    expect(switches(views[1]!)[0]!.payload).not.toHaveProperty('active_leaf_id');
+    // The branch already shown: no switch, nothing said.
+    expect((await api(owner.client, 'POST', `/sessions/${id}/branch`, { message_id: first })).status).toBe(200);
+
+    // With the owner's token straight to the table, as the Data API would.
+    const moved = await asActor(stack.db.sql, owner.user, (tx) => tx`update public.chat_sessions set active_leaf_id = ${second} where id = ${id} returning 1`);
+    expect(moved).toHaveLength(1);
+    for (const view of views) await view.until(() => switches(view).length === 2, 'the switch through the Data API');
+
+    // A turn moves the leaf to its answer from a trigger on messages: not a switch. (A rename
+    // after it comes on the same road, in commit order: once it is heard, a switch would have been.)
+    await chat(owner.client, id, 'and one more');
+    expect(await leaf()).not.toBe(second);
+    expect((await api(owner.client, 'PATCH', `/sessions/${id}`, { title: 'After the turn' })).status).toBe(200);
+    for (const view of views) await view.until(() => view.broadcasts.some((b) => b.event === 'renamed'), 'the rename after the turn');
+    for (const view of views) expect(switches(view)).toHaveLength(2);
+  });
+});

@@ -1,10 +1,11 @@
 // Branches in the browser: editing a question makes a second version of it (‹ 2/2 ›), the
 // earlier version is one keyboard press away (‹ 1/2 › flips back to its question and answer),
 // the chosen branch survives a reload, regenerating keeps the old answer reachable, another
-// tab follows a switch live, a question asked in another tab while this one re-reads its branch
-// stays shown, and the version controls pass axe-core.
+// tab follows a switch live (also a tab that Realtime's row changes do not reach), a question
+// asked in another tab while this one re-reads its branch stays shown, and the version controls
+// pass axe-core.
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, open, openChatAs, reload, screenshot, seriousViolations, signIn, signUp, startE2E, type E2E, waitForChatPage, waitForLive } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, dropRowChanges, lastAnswer, newEmail, open, openChatAs, reload, screenshot, seriousViolations, signIn, signUp, startE2E, type E2E, waitForChatPage, waitForLive } from './helpers.ts';
 
 describe('branches in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
@@ -134,6 +135,21 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     // The other tab shows the switched branch without a reload.
     await versionOne(second).waitFor({ timeout: 30_000 });
     await second.getByRole('group', { name: 'Versions of this message' }).getByText('1/2').waitFor();
+
+    // A tab whose Realtime socket drops every row change follows a switch too: the database says
+    // `branch` on the chat's channel with the commit, and the tab reads the session.
+    const third = await e2e.newPage();
+    const dropped = await dropRowChanges(third);
+    onTestFailed(async () => void (await screenshot(third, 'failed-branches-third-tab')));
+    await openChatAs(third, email, new URL(first.url()).pathname, '/echo version one');
+    await first.getByRole('button', { name: /Next version/ }).click();
+    const versionTwo = (page: typeof first) => page.locator('article[aria-label="Your message"]', { hasText: '/echo version two' });
+    await versionTwo(first).waitFor();
+    for (const page of [second, third]) {
+      await versionTwo(page).waitFor({ timeout: 15_000 });
+      await page.getByRole('group', { name: 'Versions of this message' }).getByText('2/2').waitFor();
+    }
+    expect(dropped()).toBeGreaterThan(0);
   });
 
   it('a question asked in another tab while this tab re-reads its branch stays shown when the older read answers', async () => {

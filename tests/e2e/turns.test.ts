@@ -166,7 +166,7 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     await answers(second, 'complete').waitFor({ timeout: 60_000 });
   });
 
-  it('a tab whose row changes Realtime does not deliver still shows the other tab\'s question and answer, once the broadcast names it, and its rename', async () => {
+  it('a tab whose row changes Realtime does not deliver still shows the other tab\'s question and answer, once the broadcast names it, its rename, and a chat it made', async () => {
     const first = await e2e.newPage();
     const email = await readyToChat(first);
     await composer(first).fill('/echo opening line');
@@ -203,6 +203,19 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     await first.getByLabel('Chat title').fill('Renamed where no rows are heard');
     await first.getByLabel('Chat title').press('Enter');
     await second.getByRole('heading', { name: 'Renamed where no rows are heard' }).waitFor({ timeout: 15_000 });
+
+    // A new chat made in the first tab: its insert does not reach the second tab's chat list
+    // either; the database's `session_renamed` when the model names it, after its first answer,
+    // brings it there.
+    await first.getByRole('link', { name: 'New chat' }).click();
+    await first.waitForURL((url) => url.pathname === '/chat');
+    await composer(first).fill('/echo a chat of its own');
+    await composer(first).press('Enter');
+    await waitForChatPage(first);
+    await answers(first, 'complete').waitFor({ timeout: 60_000 });
+    const newPath = new URL(first.url()).pathname;
+    expect(newPath).not.toBe(sessionPath);
+    await second.getByRole('navigation', { name: 'Chats' }).locator(`a[href="${newPath}"]`).waitFor({ timeout: 15_000 });
     expect(dropped()).toBeGreaterThan(0);
     expect(e2e.logs.some((line) => line.includes('console.warn Realtime did not bring the rows of answer'))).toBe(true);
   });

@@ -36,17 +36,18 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
     (members) => group.update(members),
   );
 
-  // The title and channel epoch as of a (re)join of the rows' channel: an update committed while
-  // no channel was listening is not delivered — the model names a new chat right after its first
-  // answer, often while the page that asked is still loading the chat (a browser journey caught
-  // the page keeping the first line as its title), and a view that missed the epoch moving on
-  // would keep listening where no answer is broadcast any more. An update that arrives over the
+  // The title, the branch shown and the channel epoch as of a (re)join of the rows' channel: an
+  // update committed while no channel was listening is not delivered — the model names a new chat
+  // right after its first answer, often while the page that asked is still loading the chat (a
+  // browser journey caught the page keeping the first line as its title), and a view that missed
+  // the epoch moving on would keep listening where no answer is broadcast any more. An update that arrives over the
   // channel after this read began is at least as new, and wins (lib/ordered-reads.ts: it
   // supersedes the reads on their way).
   const session = newestReads(
     (id: string) => ok(browserApi().GET('/api/sessions/{id}', { params: { path: { id } } })),
     (read) => {
       if (read.title) options.onTitle(read.title);
+      chat.followLeaf(read.active_leaf_id);
       if (read.channel_epoch > channelEpoch) channelEpoch = read.channel_epoch;
     },
   );
@@ -104,6 +105,9 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
       // 20261206050000_signal_session_renames.sql): the chat_sessions update that carries the
       // title may not be delivered. The message names no title; the read does, and the newer wins.
       renamed: () => session.read(id),
+      // Another tab or device switched the branch shown (20261206063000_signal_branch_switches.sql),
+      // a second road beside the chat_sessions update, as for a rename.
+      branch: () => session.read(id),
       // Someone was invited, a role changed, or key sharing was turned on or off.
       members_changed: () => people.read(id),
       // Someone was removed or left: the chat's channel has moved to a new epoch (the database
