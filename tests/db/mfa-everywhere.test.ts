@@ -144,8 +144,8 @@ describe('an account with a verified second factor', () => {
     const { user, friend, chat } = await seedAccount();
     const owner = await createAuthUser(db.sql);
     const [theirs] = await db.sql<{ id: string }[]>`insert into public.chat_sessions (user_id, title) values (${owner.id}, 'theirs') returning id`;
-    const invite = async () => (await db.sql<{ id: string }[]>`insert into public.session_invitations (session_id, owner_id, email, role)
-      values (${theirs!.id}, ${owner.id}, ${user.email}, 'member') on conflict (session_id, email) do update set role = 'member' returning id`)[0]!.id;
+    const invite = async () => (await db.sql<{ id: string }[]>`insert into public.session_invitations (session_id, owner_id, email, role, invitee_id)
+      values (${theirs!.id}, ${owner.id}, ${user.email}, 'member', ${user.id}) on conflict (session_id, email) do update set role = 'member' returning id`)[0]!.id;
     const invitation = await invite();
     await enrollFactor(user);
     const calls = [
@@ -172,7 +172,7 @@ describe('an account with a verified second factor', () => {
     const { user, friend, chat } = await seedAccount();
     const owner = await createAuthUser(db.sql);
     const [theirs] = await db.sql<{ id: string }[]>`insert into public.chat_sessions (user_id, title) values (${owner.id}, 'theirs') returning id`;
-    await db.sql`insert into public.session_invitations (session_id, owner_id, email, role) values (${theirs!.id}, ${owner.id}, ${user.email}, 'member')`;
+    await db.sql`insert into public.session_invitations (session_id, owner_id, email, role, invitee_id) values (${theirs!.id}, ${owner.id}, ${user.email}, 'member', ${user.id})`;
     await enrollFactor(user);
     const participants = (tx: TransactionSql) => tx`select email from public.session_participants(${chat})`;
     const names = (tx: TransactionSql) => tx`select user_id from public.message_author_names(${chat}, ${[user.id, friend.id]}::uuid[])`;

@@ -159,3 +159,66 @@ describe('invitations: refusals', () => {
     expect(await code(asActor(db.sql, c.invitee, (tx) => tx`select public.accept_session_invitation(${crypto.randomUUID()})`))).toBe('MRG05');
   });
 });
+
+describe('invitations: an account made after the invitation (20261206073000)', () => {
+  // Where Auth confirms addresses without a mail (enable_confirmations = false), a sign-up with
+  // an invited address proves nothing: the invitation is the account's that used the address
+  // when it was made, or comes through the owner's link.
+  const lateAccount = async (email: string) => await createAuthUser(db.sql, { email });
+  const link = async (owner: AuthUser, id: string) =>
+    (await asActor(db.sql, owner, (tx) => tx`select public.invitation_link(${id}) as token`))[0]!.token as string;
+  const acceptLink = (who: AuthUser, token: string) => asActor(db.sql, who, (tx) => tx`select public.accept_session_invitation_link(${token}) as id`);
+
+  it('neither sees, accepts nor declines an invitation made before it existed', async () => {
+    const c = await chat();
+    const email = `late-${crypto.randomUUID()}@example.test`;
+    const id = await invite(c.owner, c.session, email);
+    const late = await lateAccount(email);
+    const seen = await asActor(db.sql, late, async (tx) => ({
+      mine: await tx`select id from public.my_session_invitations()`,
+      declined: (await tx`select public.decline_session_invitation(${id}) as declined`)[0]!.declined,
+    }));
+    expect(seen).toEqual({ mine: [], declined: false });
+    await expect(asActor(db.sql, late, (tx) => tx`select public.accept_session_invitation(${id})`)).rejects.toMatchObject({ code: 'MRG05' });
+    expect(await members(c.session)).toEqual([]);
+    // Invited again now that the account exists: it is theirs.
+    await invite(c.owner, c.session, email, 'viewer');
+    expect(await asActor(db.sql, late, (tx) => tx`select id from public.my_session_invitations()`)).toEqual([{ id }]);
+    await asActor(db.sql, late, (tx) => tx`select public.accept_session_invitation(${id})`);
+    expect(await members(c.session)).toEqual([`${late.id}:viewer`]);
+  });
+
+  it("joins through the owner's link with the invited address, confirmed; nobody else does, and a new link replaces the last", async () => {
+    const c = await chat();
+    const email = `late-${crypto.randomUUID()}@example.test`;
+    const id = await invite(c.owner, c.session, email);
+    const first = await link(c.owner, id);
+    const token = await link(c.owner, id);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const late = await lateAccount(email);
+    // The old link, another account holding the link, an unconfirmed address: refused alike.
+    await expect(acceptLink(late, first)).rejects.toMatchObject({ code: 'MRG05' });
+    await expect(acceptLink(c.stranger, token)).rejects.toMatchObject({ code: 'MRG05' });
+    await db.sql`update auth.users set email_confirmed_at = null where id = ${late.id}`;
+    await expect(acceptLink(late, token)).rejects.toMatchObject({ code: 'MRG05' });
+    await db.sql`update auth.users set email_confirmed_at = now() where id = ${late.id}`;
+    expect(await acceptLink(late, token)).toEqual([{ id: c.session }]);
+    expect(await members(c.session)).toEqual([`${late.id}:member`]);
+    // Used once: the invitation is gone.
+    expect(await db.sql`select id from public.session_invitations where id = ${id}`).toEqual([]);
+  });
+
+  it("only the chat's owner makes a link; an owner reads neither whose address it is nor the link's hash", async () => {
+    const c = await chat();
+    const id = await invite(c.owner, c.session, c.invitee.email);
+    await expect(asActor(db.sql, c.stranger, (tx) => tx`select public.invitation_link(${id})`)).rejects.toMatchObject({ code: 'MRG05' });
+    await expect(asActor(db.sql, c.invitee, (tx) => tx`select public.invitation_link(${id})`)).rejects.toMatchObject({ code: 'MRG05' });
+    await link(c.owner, id);
+    for (const column of ['invitee_id', 'token_hash']) {
+      await expect(asActor(db.sql, c.owner, (tx) => tx`select ${tx(column)} from public.session_invitations`)).rejects.toThrow(PERMISSION_DENIED);
+    }
+    expect(await asActor(db.sql, c.owner, (tx) => tx`select id, email, role from public.session_invitations`)).toEqual([{ id, email: c.invitee.email, role: 'member' }]);
+    // The invitee's own link works for them too (their account existed: the app needs none).
+    expect(await acceptLink(c.invitee, await link(c.owner, id))).toEqual([{ id: c.session }]);
+  });
+});

@@ -1,8 +1,9 @@
 // Invitations in the browser: an owner invites someone to a chat; the offer appears in the
 // invitee's sidebar live and they join only by accepting it (declined or cancelled ones join
 // nobody, and an address no account uses is answered the same way); an older read of the
-// invitee's list arriving late does not hide a newer invitation. Accepting, and what members
-// then see, are group.test.ts's.
+// invitee's list arriving late does not hide a newer invitation; someone who signs up after
+// the invitation joins only through its link. Accepting, and what members then see, are
+// group.test.ts's.
 import type { Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invite, nameOf, ownerAsks } from './group-helpers.ts';
@@ -67,6 +68,37 @@ describe('chat invitations in the browser', { timeout: 180_000 }, () => {
     // full run once took longer; alone the offer leaves within a second).
     await invitations.waitFor({ state: 'detached' });
     expect(await guest.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Invite only' }).count()).toBe(0);
+  });
+
+  it("someone with no account yet gets in only through the owner's link, once signed up with the invited address", async () => {
+    const owner = await e2e.newPage();
+    await signUp(owner, newEmail('olga'));
+    const chatUrl = await ownerAsks(owner, 'Link only');
+    const lateEmail = newEmail('lena');
+    await owner.getByRole('button', { name: 'People' }).click();
+    await invite(owner, lateEmail);
+    const link = await owner.getByLabel(/send them this link/).inputValue();
+    expect(new URL(link).pathname).toMatch(/^\/invitations\/[A-Za-z0-9_-]{43}$/);
+
+    // Signed out, the link asks for an account first.
+    const late = await e2e.newPage();
+    await late.goto(link);
+    await late.waitForURL((url) => url.pathname === '/login');
+    expect(new URL(late.url()).searchParams.get('next')).toBe(new URL(link).pathname);
+    // Signed up with the invited address: no offer in their list (anyone could have signed up
+    // with it where Auth does not confirm addresses); the link lets them in.
+    await signUp(late, lateEmail);
+    await late.getByRole('navigation', { name: 'Chats' }).waitFor();
+    expect(await late.getByRole('region', { name: 'Invitations' }).count()).toBe(0);
+    await open(late, new URL(link).pathname);
+    await late.getByRole('button', { name: 'Join the chat' }).click();
+    await late.waitForURL((url) => url.pathname === new URL(chatUrl, link).pathname);
+    await late.getByText('Link only').first().waitFor();
+    expect(await seriousViolations(late)).toEqual([]);
+    // Used: the same link again says it does not let them in.
+    await open(late, new URL(link).pathname);
+    await late.getByRole('button', { name: 'Join the chat' }).click();
+    await late.getByRole('alert').getByText(/does not let/).waitFor();
   });
 
   it('an invitation made while an older read of the list is still on its way stays listed', async () => {

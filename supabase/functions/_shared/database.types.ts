@@ -941,26 +941,32 @@ export type Database = {
                     "created_at": string;
                     "email": string;
                     "id": string;
+                    "invitee_id": string | null;
                     "owner_id": string;
                     "role": string;
                     "session_id": string;
+                    "token_hash": string | null;
                 };
                 ComputedFields: never;
                 Insert: {
                     "created_at"?: string;
                     "email": string;
                     "id"?: string;
+                    "invitee_id"?: string | null;
                     "owner_id": string;
                     "role": string;
                     "session_id": string;
+                    "token_hash"?: string | null;
                 };
                 Update: {
                     "created_at"?: string;
                     "email"?: string;
                     "id"?: string;
+                    "invitee_id"?: string | null;
                     "owner_id"?: string;
                     "role"?: string;
                     "session_id"?: string;
+                    "token_hash"?: string | null;
                 };
                 Relationships: [
                     {
@@ -1131,6 +1137,12 @@ export type Database = {
                 };
                 Returns: string;
             };
+            "accept_session_invitation_link": {
+                Args: {
+                    "p_token": string;
+                };
+                Returns: string;
+            };
             "decline_session_invitation": {
                 Args: {
                     "p_invitation_id": string;
@@ -1181,6 +1193,12 @@ export type Database = {
                     "shared_at": string;
                     "title": string;
                 }[];
+            };
+            "invitation_link": {
+                Args: {
+                    "p_invitation_id": string;
+                };
+                Returns: string;
             };
             "invite_session_member": {
                 Args: {

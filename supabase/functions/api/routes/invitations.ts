@@ -5,13 +5,15 @@
  * decline_session_invitation, the session_invitations policies).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { TransactionSql } from 'postgres';
 import { requireUser } from '../lib/auth.ts';
 import { sessionTopic } from '../lib/realtime-broadcast.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { rethrowRefusal } from '../lib/db-errors.ts';
 import { notFound } from '../lib/errors.ts';
-import { defaultHook, errorResponses, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
-import { Invitation } from './members.ts';
+import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
+import { Invitation, InvitationLink } from './members.ts';
 
 const Role = z.enum(['viewer', 'member']);
 const Invitations = z.object({ invitations: z.array(Invitation) }).openapi('Invitations');
@@ -27,6 +29,7 @@ const MyInvitation = z
   .openapi('MyInvitation');
 const MyInvitations = z.object({ invitations: z.array(MyInvitation) }).openapi('MyInvitations');
 const Accepted = z.object({ session_id: z.uuid(), role: Role }).openapi('AcceptedInvitation');
+const LinkAcceptance = z.strictObject({ token: z.string().min(1).max(200) }).openapi('InvitationLinkAcceptance');
 const InvitationParams = z.object({
   id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }),
   invitation_id: z.uuid().openapi({ param: { name: 'invitation_id', in: 'path' } }),
@@ -48,10 +51,25 @@ const routes = {
     request: { params: InvitationParams },
     responses: { 204: { description: 'Cancelled' }, ...errorResponses(400, 401, 404) },
   }),
+  link: createRoute({
+    method: 'post', path: '/{id}/invitations/{invitation_id}/link', tags, security,
+    summary: "A new link for a pending invitation (owner only); the last one stops working",
+    request: { params: InvitationParams },
+    responses: { 200: jsonResponse(InvitationLink, 'The new link'), ...errorResponses(400, 401, 404) },
+  }),
   mine: createRoute({
     method: 'get', path: '/', tags, security,
-    summary: "Invitations waiting for me (to my account's email)",
+    summary: "Invitations waiting for me (to my account's email, made while this account used it)",
     responses: { 200: jsonResponse(MyInvitations, 'Pending invitations, newest first'), ...errorResponses(401) },
+  }),
+  acceptLink: createRoute({
+    method: 'post', path: '/accept-link', tags, security,
+    summary: "Accept an invitation through its owner's link: join the chat with the invited role",
+    description:
+      "For someone who signed up after they were invited: the link's secret, and an account whose confirmed address is the invited one. " +
+      '404 for any other link or account.',
+    request: { body: jsonBody(LinkAcceptance) },
+    responses: { 200: jsonResponse(Accepted, 'Joined'), ...errorResponses(400, 401, 404) },
   }),
   accept: createRoute({
     method: 'post', path: '/{id}/accept', tags, security,
@@ -93,6 +111,17 @@ sessionInvitationsRoutes.openapi(routes.cancel, async (c) => {
   return c.body(null, 204);
 });
 
+sessionInvitationsRoutes.openapi(routes.link, async (c) => {
+  const { id, invitation_id } = c.req.valid('param');
+  const link_token = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    const [owned] = await sql`select 1 from public.session_invitations where id = ${invitation_id} and session_id = ${id}`;
+    if (!owned) throw notFound('Invitation');
+    const [row] = await sql<{ link_token: string }[]>`select public.invitation_link(${invitation_id}) as link_token`;
+    return row!.link_token;
+  }).catch(rethrowRefusal);
+  return c.json({ link_token }, 200);
+});
+
 /** The invitee's side, mounted at /invitations. */
 export const invitationsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 invitationsRoutes.use('*', requireUser);
@@ -104,10 +133,10 @@ invitationsRoutes.openapi(routes.mine, async (c) => {
   return c.json({ invitations: rows.map(iso) }, 200);
 });
 
-invitationsRoutes.openapi(routes.accept, async (c) => {
-  const { id } = c.req.valid('param');
+/** Joins through `accept` (an accept_session_invitation* call answering the session's id). */
+async function join(c: Context<AppEnv>, accept: (sql: TransactionSql) => Promise<{ session_id: string }[]>) {
   const joined = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    const [{ session_id }] = await sql<{ session_id: string }[]>`select public.accept_session_invitation(${id}) as session_id`;
+    const [{ session_id }] = await accept(sql);
     const [row] = await sql<{ role: 'viewer' | 'member'; channel_epoch: number }[]>`
       select m.role, s.channel_epoch from public.session_members m join public.chat_sessions s on s.id = m.session_id
        where m.session_id = ${session_id} and m.user_id = ${c.var.user.id}`;
@@ -117,6 +146,16 @@ invitationsRoutes.openapi(routes.accept, async (c) => {
   // database: user:<id>, 20261203180100).
   c.var.turns.broadcaster.send({ topic: sessionTopic(joined.session_id, joined.channel_epoch), event: 'members_changed', payload: {} });
   return c.json({ session_id: joined.session_id, role: joined.role }, 200);
+}
+
+invitationsRoutes.openapi(routes.accept, (c) => {
+  const { id } = c.req.valid('param');
+  return join(c, (sql) => sql<{ session_id: string }[]>`select public.accept_session_invitation(${id}) as session_id`);
+});
+
+invitationsRoutes.openapi(routes.acceptLink, (c) => {
+  const { token } = c.req.valid('json');
+  return join(c, (sql) => sql<{ session_id: string }[]>`select public.accept_session_invitation_link(${token}) as session_id`);
 });
 
 invitationsRoutes.openapi(routes.decline, async (c) => {

@@ -132,6 +132,30 @@ describe('group chats', () => {
     expect(left.invitations.map((i: { id: string }) => i.id)).toEqual([unknown.body.id]);
   });
 
+  it("someone who signs up after the invitation joins only through the owner's link, with the invited address", async () => {
+    const g = await groupChat();
+    const email = `late-${crypto.randomUUID()}@example.test`;
+    const res = await g.owner.request('POST', `/sessions/${g.id}/members`, { email, role: 'member' });
+    const invitation = (await res.json()) as { id: string; link_token: string };
+    expect([res.status, invitation.link_token]).toEqual([201, expect.stringMatching(/^[A-Za-z0-9_-]{43}$/)]);
+    const late = await api.createUser({ email });
+    // The address alone: nothing to see or accept.
+    expect((await (await late.request('GET', '/invitations')).json()).invitations).toEqual([]);
+    expect((await late.request('POST', `/invitations/${invitation.id}/accept`)).status).toBe(404);
+    // A new link from the owner (only): the first stops working; the link alone lets nobody else in.
+    expect((await g.member.request('POST', `/sessions/${g.id}/invitations/${invitation.id}/link`)).status).toBe(404);
+    const renewed = await g.owner.request('POST', `/sessions/${g.id}/invitations/${invitation.id}/link`);
+    const { link_token } = (await renewed.json()) as { link_token: string };
+    expect(renewed.status).toBe(200);
+    expect((await late.request('POST', '/invitations/accept-link', { token: invitation.link_token })).status).toBe(404);
+    expect((await g.stranger.request('POST', '/invitations/accept-link', { token: link_token })).status).toBe(404);
+    expect((await late.request('POST', '/invitations/accept-link', {})).status).toBe(400);
+    const joined = await late.request('POST', '/invitations/accept-link', { token: link_token });
+    expect(await joined.json()).toEqual({ session_id: g.id, role: 'member' });
+    expect((await late.request('GET', `/sessions/${g.id}`)).status).toBe(200);
+    expect((await late.request('POST', '/invitations/accept-link', { token: link_token })).status).toBe(404);
+  });
+
   it('the invitee declines, the owner cancels: either way nobody joins', async () => {
     const g = await groupChat();
     const [one, two] = await Promise.all([api.createUser(), api.createUser()]);

@@ -37,6 +37,16 @@ export const Invitation = z
     created_at: z.string(),
   })
   .openapi('Invitation', { description: 'A pending invitation: the person behind the address joins when they accept it' });
+export const InvitationLink = z
+  .object({
+    link_token: z.string().openapi({
+      description:
+        "The invitation link's secret, shown once (the web app's link is `/invitations/<link_token>`): whoever holds it and " +
+        'signs in with the invited address, confirmed, may accept (POST /invitations/accept-link). A new one replaces it.',
+    }),
+  })
+  .openapi('InvitationLink');
+const InvitationCreated = Invitation.extend(InvitationLink.shape).openapi('InvitationCreated');
 const RoleChange = z.strictObject({ role: Role }).openapi('RoleChange');
 const KeySharing = z.strictObject({ share_owner_key: z.boolean() }).openapi('KeySharing');
 const MemberParams = z.object({
@@ -58,9 +68,11 @@ const routes = {
     method: 'post', path: '/{id}/members', tags, security,
     summary: 'Invite someone by email (owner only); they join when they accept',
     description:
-      'Records a pending invitation (inviting the address again changes its role). The answer is the same whether or not an account uses the address; whoever signs in with it sees the invitation (GET /invitations).',
+      'Records a pending invitation (inviting the address again changes its role and makes a new link). The answer is the same whether or not ' +
+      'an account uses the address. The account that uses it now sees the invitation (GET /invitations); someone who signs up with it later ' +
+      'joins through the link (`link_token`), which the owner sends them.',
     request: { params: IdParams, body: jsonBody(Invite) },
-    responses: { 201: jsonResponse(Invitation, 'The pending invitation'), ...errorResponses(400, 401, 404, 409, 422, 429) },
+    responses: { 201: jsonResponse(InvitationCreated, 'The pending invitation, with its link'), ...errorResponses(400, 401, 404, 409, 422, 429) },
   }),
   changeRole: createRoute({
     method: 'patch', path: '/{id}/members/{user_id}', tags, security,
@@ -109,7 +121,8 @@ membersRoutes.openapi(routes.invite, async (c) => {
       select public.invite_session_member(${id}, ${email}, ${role}) as invitation_id`;
     const [row] = await sql<{ id: string; email: string; role: 'viewer' | 'member'; created_at: Date }[]>`
       select id, email, role, created_at from public.session_invitations where id = ${invitation_id}`;
-    return row!;
+    const [{ link_token }] = await sql<{ link_token: string }[]>`select public.invitation_link(${invitation_id}) as link_token`;
+    return { ...row!, link_token };
   }).catch(rethrowRefusal);
   return c.json({ ...invitation, created_at: invitation.created_at.toISOString() }, 201);
 });

@@ -1290,7 +1290,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Invitations waiting for me (to my account's email) */
+        /** Invitations waiting for me (to my account's email, made while this account used it) */
         get: {
             parameters: {
                 query?: never;
@@ -1486,6 +1486,112 @@ export type paths = {
                 };
                 /** @description Not found (or not yours) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/accept-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation through its owner's link: join the chat with the invited role
+         * @description For someone who signed up after they were invited: the link's secret, and an account whose confirmed address is the invited one. 404 for any other link or account.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InvitationLinkAcceptance"];
+                };
+            };
+            responses: {
+                /** @description Joined */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AcceptedInvitation"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (an API key without the scope this needs: insufficient_scope; one on a route that needs a session: session_required) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (MAX_BODY_BYTES, 256 KiB by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not sent as content-type: application/json */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5672,6 +5778,90 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/{id}/invitations/{invitation_id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new link for a pending invitation (owner only); the last one stops working */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    invitation_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The new link */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvitationLink"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (an API key without the scope this needs: insufficient_scope; one on a route that needs a session: session_required) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sessions/{id}/key-sharing": {
         parameters: {
             query?: never;
@@ -5855,7 +6045,7 @@ export type paths = {
         put?: never;
         /**
          * Invite someone by email (owner only); they join when they accept
-         * @description Records a pending invitation (inviting the address again changes its role). The answer is the same whether or not an account uses the address; whoever signs in with it sees the invitation (GET /invitations).
+         * @description Records a pending invitation (inviting the address again changes its role and makes a new link). The answer is the same whether or not an account uses the address. The account that uses it now sees the invitation (GET /invitations); someone who signs up with it later joins through the link (`link_token`), which the owner sends them.
          */
         post: {
             parameters: {
@@ -5872,13 +6062,13 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description The pending invitation */
+                /** @description The pending invitation, with its link */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Invitation"];
+                        "application/json": components["schemas"]["InvitationCreated"];
                     };
                 };
                 /** @description Invalid input */
@@ -8071,6 +8261,18 @@ export type components = {
             id: string;
             /** @enum {string} */
             role: "viewer" | "member";
+        };
+        /** @description A pending invitation: the person behind the address joins when they accept it */
+        InvitationCreated: components["schemas"]["Invitation"] & {
+            /** @description The invitation link's secret, shown once (the web app's link is `/invitations/<link_token>`): whoever holds it and signs in with the invited address, confirmed, may accept (POST /invitations/accept-link). A new one replaces it. */
+            link_token: string;
+        };
+        InvitationLink: {
+            /** @description The invitation link's secret, shown once (the web app's link is `/invitations/<link_token>`): whoever holds it and signs in with the invited address, confirmed, may accept (POST /invitations/accept-link). A new one replaces it. */
+            link_token: string;
+        };
+        InvitationLinkAcceptance: {
+            token: string;
         };
         Invitations: {
             invitations: components["schemas"]["Invitation"][];
