@@ -208,6 +208,16 @@ describe('invitations: an account made after the invitation (20261206073000)', (
     expect(await db.sql`select id from public.session_invitations where id = ${id}`).toEqual([]);
   });
 
+  it('an invitation outlives its account: deleted, the account lets go of it, and a new one with the address gets it only by link', async () => {
+    const c = await chat();
+    const id = await invite(c.owner, c.session, c.invitee.email);
+    await db.sql`delete from auth.users where id = ${c.invitee.id}`;
+    expect(await db.sql`select invitee_id from public.session_invitations where id = ${id}`).toEqual([{ invitee_id: null }]);
+    const again = await lateAccount(c.invitee.email);
+    expect(await asActor(db.sql, again, (tx) => tx`select id from public.my_session_invitations()`)).toEqual([]);
+    expect(await acceptLink(again, await link(c.owner, id))).toEqual([{ id: c.session }]);
+  });
+
   it("only the chat's owner makes a link; an owner reads neither whose address it is nor the link's hash", async () => {
     const c = await chat();
     const id = await invite(c.owner, c.session, c.invitee.email);
