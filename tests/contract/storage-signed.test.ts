@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
-import { signIn } from './storage-helpers.ts';
+import { filesOnDisk, signIn } from './storage-helpers.ts';
 
 let stack: TestStack;
 beforeAll(async () => { stack = await startTestStack(); });
@@ -111,6 +111,32 @@ describe('signed upload URLs', () => {
     // An upload token cannot download.
     const asDownload = await fetch(`${stack.apiUrl}/storage/v1/object/sign/${BUCKET}/${owner.user.id}/only-this.txt?token=${signed.data!.token}`);
     expect(await asDownload.json()).toMatchObject({ code: 'InvalidSignature', message: 'Token is not scoped for download' });
+  });
+});
+
+describe('signed upload URLs and attached files', () => {
+  it('an upsert URL signed before a file was sent cannot replace it afterwards: refused as hosted refuses a write, nothing left behind', async () => {
+    const { user, client } = await signIn(stack);
+    const bucket = client.storage.from(BUCKET);
+    const path = `${user.id}/chat/${crypto.randomUUID()}/invoice.txt`;
+    const signed = await bucket.createSignedUploadUrl(path, { upsert: true });
+    expect(signed.error).toBeNull();
+    expect((await bucket.uploadToSignedUrl(path, signed.data!.token, 'pay 100 EUR to DE11 1111', { contentType: 'text/plain' })).error).toBeNull();
+    // Before sending, the URL may replace the upload (the composer tray).
+    expect((await bucket.uploadToSignedUrl(path, signed.data!.token, 'pay 120 EUR to DE11 1111', { contentType: 'text/plain' })).error).toBeNull();
+    // Sent: the question and its attachment row, as POST /chat writes them.
+    const [session] = await stack.db.sql`insert into public.chat_sessions (user_id) values (${user.id}) returning id`;
+    const [question] = await stack.db.sql`insert into public.messages (session_id, user_id, sender, content) values (${session!.id}, ${user.id}, 'user', 'please pay') returning id`;
+    await stack.db.sql`insert into public.message_attachments (message_id, user_id, storage_path, name, type, size) values (${question!.id}, ${user.id}, ${path}, 'invoice.txt', 'text/plain', 24)`;
+    const before = await filesOnDisk(stack);
+
+    // The same URL, within its two hours, as anyone holding it (Storage writes it as superuser).
+    const swap = await stack.client().storage.from(BUCKET).uploadToSignedUrl(path, signed.data!.token, 'pay 9000 EUR to DE99 9999', { contentType: 'text/plain' });
+    expect(swap.data).toBeNull();
+    // storage-api: DBError.fromDBError maps 42501 to AccessDenied with the database's message, HTTP 400.
+    expect(swap.error).toMatchObject({ name: 'StorageApiError', status: 400, statusCode: '403', message: expect.stringContaining('is attached') });
+    expect(await (await bucket.download(path)).data!.text()).toBe('pay 120 EUR to DE11 1111');
+    expect(await filesOnDisk(stack)).toEqual(before);
   });
 });
 

@@ -2,13 +2,14 @@
 // sidebar use them: the owner and the members and viewers of a group chat read it, another user
 // and anonymous visitors nothing; and what they cost to plan and run
 // (20261204045529_speed_up_chat_read_policies.sql): the members' policy no longer plans
-// session_members' own policies into every statement, and the signed-in check keeps its plan;
+// session_members' own policies into every statement (its function answers only a signed-in
+// token at the account's level: 20261206080000), and the signed-in check keeps its plan;
 // the signed-in and two-factor checks are one call per table reference
 // (20261204123441_check_chat_reads_once_per_reference.sql), with the same answer as the two.
 import { randomUUID } from 'node:crypto';
 import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asActor, createAuthUser, joinGroupChat, type Actor, type AuthUser } from '../helpers/actors.ts';
+import { asActor, createAuthUser, enrollFactor, joinGroupChat, type Actor, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 let db: TestDatabase;
@@ -65,6 +66,24 @@ describe('chat_sessions and messages: who reads a group chat', () => {
     expect(await ids(g.owner)).toEqual([]);
     expect(await ids(g.stranger)).toEqual([]);
     await expect(ids('anon')).rejects.toThrow(/permission denied/);
+  });
+
+  it('my_group_chat_ids answers nothing to a signed-out session, nor to an aal1 token of a two-factor account', async () => {
+    const g = await group();
+    const ids = (claims: Record<string, unknown>) => db.sql.begin(async (tx) => {
+      await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: g.member.id, role: 'authenticated', ...claims })}, true)`;
+      await tx`set local role authenticated`;
+      return (await tx`select public.my_group_chat_ids() as id`).map((r) => r.id);
+    });
+    const [live, signedOut] = [randomUUID(), randomUUID()];
+    for (const id of [live, signedOut]) await db.sql`insert into auth.sessions (id, user_id, created_at, updated_at) values (${id}, ${g.member.id}, now(), now())`;
+    await db.sql`delete from auth.sessions where id = ${signedOut}`;
+    expect(await ids({ session_id: live })).toEqual([g.session]);
+    expect(await ids({ session_id: signedOut })).toEqual([]);
+    await enrollFactor(db.sql, g.member);
+    expect(await ids({ session_id: live, aal: 'aal1' })).toEqual([]);
+    expect(await ids({ aal: 'aal1' })).toEqual([]);
+    expect(await ids({ session_id: live, aal: 'aal2' })).toEqual([g.session]);
   });
 });
 

@@ -201,6 +201,36 @@ describe('session_shares: branches', () => {
     expect(contents((await readShared('anon', live)).messages)).toEqual(['line 3', 'line 2', 'line 1', 'line 0']);
   });
 
+  it('a snapshot whose shown answer is deleted shows nothing, names no author and forks nothing, never the branch it did not show; a live link follows the chat', async () => {
+    const [owner, member, stranger] = [await createAuthUser(db.sql), await createAuthUser(db.sql), await createAuthUser(db.sql)];
+    const [row] = await db.sql`insert into public.chat_sessions (user_id, title) values (${owner.id}, 'Team') returning id`;
+    const session = row!.id as string;
+    await joinGroupChat(db.sql, owner, member, session, 'member');
+    const say = async (sender: string, content: string, parent: string | null, author: AuthUser) => (await db.sql`
+      insert into public.messages (session_id, user_id, author_id, sender, content, parent_id)
+      values (${session}, ${owner.id}, ${author.id}, ${sender}, ${content}, ${parent}) returning id`)[0]!.id as string;
+    // The member's question, the answer the owner shares, and a newer regenerated one they keep to themselves.
+    const question = await say('user', 'question', null, member);
+    const shown = await say('assistant', 'answer I chose to share', question, owner);
+    await say('assistant', 'regenerated answer I kept private', question, owner);
+    await asActor(db.sql, owner, (tx) => tx`select public.select_branch(${session}, ${shown})`);
+    const snapshot = await share(owner, session, false);
+    const authors = () => asActor(db.sql, 'anon', async (tx) =>
+      (await tx`select message_id from public.get_shared_message_authors(${snapshot}, ${[question]}::uuid[])`).map((r) => r.message_id));
+    expect(contents((await readShared('anon', snapshot)).messages)).toEqual(['answer I chose to share', 'question']);
+    expect(await authors()).toEqual([question]);
+
+    // DELETE /rest/v1/messages?id=eq.<shown>, with the owner's token.
+    await asActor(db.sql, owner, (tx) => tx`delete from public.messages where id = ${shown}`);
+    expect((await readShared('anon', snapshot)).messages).toEqual([]);
+    expect(await authors()).toEqual([]);
+    const fork = await asActor(db.sql, stranger, async (tx) => (await tx`select public.fork_session(null, ${snapshot}) as id`)[0].id as string);
+    expect(await db.sql`select content from public.messages where session_id = ${fork}`).toEqual([]);
+    // A live link shows the chat as it is: its newest message, once the active leaf is gone.
+    const live = await share(owner, session, true);
+    expect(contents((await readShared('anon', live)).messages)).toEqual(['regenerated answer I kept private', 'question']);
+  });
+
   it('pages a shared branch by walking parents from the oldest message of the previous page', async () => {
     const owner = await createAuthUser(db.sql);
     const chat = await branched(owner);

@@ -1,5 +1,6 @@
 // RLS on storage.objects for the attachments bucket, per actor, in the database itself (what
 // hosted's Storage API and any direct SQL caller both go through), plus the platform shape.
+import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asActor, createAuthUser, RLS_VIOLATION, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -79,6 +80,46 @@ describe('attachments objects: once attached (20261203195000_keep_attached_objec
     expect(await swap(path)).toHaveLength(0);
     expect(await move(path)).toHaveLength(0);
     expect(await remove(path)).toHaveLength(0);
+  });
+
+  it("nor can Storage's own connection, which writes a signed upload URL's upload: new bytes or a new name are refused (42501), whoever signed", async () => {
+    // A trigger, not a policy (20261206080000_close_epoch_share_and_storage_gaps.sql). As
+    // storage-api writes every upload: insert … on conflict do update, a new version (its file)
+    // each time; here as supabase_storage_admin, the table's owner, whom RLS does not hold.
+    const asStorage = (statement: (tx: TransactionSql) => PromiseLike<unknown>) => db.sql.begin(async (tx) => {
+      await tx`set local role supabase_storage_admin`;
+      return await statement(tx);
+    });
+    const upsert = (path: string) => asStorage((tx) => tx`
+      insert into storage.objects (bucket_id, name, owner, owner_id, metadata, version)
+      values ('attachments', ${path}, ${owner.id}, ${owner.id}, '{"size": 20971520}', ${crypto.randomUUID()})
+      on conflict (name, bucket_id) do update set metadata = excluded.metadata, version = excluded.version, owner = excluded.owner, owner_id = excluded.owner_id
+      returning 1`);
+    const rename = (path: string) => asStorage((tx) => tx`update storage.objects set name = ${`${owner.id}/elsewhere-${crypto.randomUUID()}.txt`} where name = ${path} returning 1`);
+    const attached = async (table: 'message_attachments' | 'file_metadata') => {
+      const path = await seedObject(owner.id);
+      await db.sql`update storage.objects set version = 'sent' where name = ${path}`;
+      if (table === 'message_attachments') {
+        const [session] = await db.sql`insert into public.chat_sessions (user_id) values (${owner.id}) returning id`;
+        const [question] = await db.sql`insert into public.messages (session_id, user_id, sender, content) values (${session!.id}, ${owner.id}, 'user', 'invoice') returning id`;
+        await db.sql`insert into public.message_attachments (message_id, user_id, storage_path, name, type, size) values (${question!.id}, ${owner.id}, ${path}, 'f.txt', 'text/plain', 1)`;
+      } else {
+        const [project] = await db.sql`insert into public.projects (user_id, name) values (${owner.id}, 'P') returning id`;
+        await db.sql`insert into public.file_metadata (user_id, project_id, name, size, type, storage_path) values (${owner.id}, ${project!.id}, 'f.txt', 1, 'text/plain', ${path})`;
+      }
+      return path;
+    };
+    for (const table of ['message_attachments', 'file_metadata'] as const) {
+      const path = await attached(table);
+      await expect(upsert(path), table).rejects.toMatchObject({ code: '42501', message: expect.stringContaining('is attached') });
+      await expect(rename(path), table).rejects.toMatchObject({ code: '42501' });
+      // What does not touch the bytes or the name still goes through.
+      expect(await asStorage((tx) => tx`update storage.objects set last_accessed_at = now(), metadata = metadata || '{"eTag": "x"}' where name = ${path} returning 1`)).toHaveLength(1);
+      expect(await db.sql`select version, metadata ->> 'size' as size from storage.objects where name = ${path}`).toEqual([{ version: 'sent', size: '1' }]);
+    }
+    // A file not yet sent is replaced and moved as before.
+    expect(await upsert(await seedObject(owner.id))).toHaveLength(1);
+    expect(await rename(await seedObject(owner.id))).toHaveLength(1);
   });
 
   it('an upload no row names yet (the composer tray) can still be replaced, moved and removed', async () => {

@@ -5,10 +5,15 @@
  *   const db = await createTestDatabase();   // in beforeAll
  *   await db.sql`select 1`;                  // superuser connection
  *   await db.drop();                         // in afterAll
+ *
+ * For a migration that repairs rows, createTestDatabaseBefore(version) migrates a new database
+ * up to that version only; the test plants the rows, then applyRest() runs the rest.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
 import postgres, { type Sql } from 'postgres';
 import { inject } from 'vitest';
+import { applyBootstrap } from '../../local/src/db/bootstrap.ts';
 import { withDatabase } from '../setup/global-database.ts';
 import { recentLines } from './recent-lines.ts';
 
@@ -42,6 +47,49 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
+  return connect(adminUrl, name);
+}
+
+const MIGRATIONS = new URL('../../supabase/migrations/', import.meta.url);
+
+/**
+ * A new database with the platform bootstrap and the migrations older than `version` (as a
+ * deployment made before it has them), each file in one transaction as `supabase db push`
+ * applies it. applyRest() applies the others, `version` first. No seed.
+ */
+export async function createTestDatabaseBefore(version: string): Promise<TestDatabase & { applyRest(): Promise<void> }> {
+  const adminUrl = inject('databaseAdminUrl');
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const db = await connect(adminUrl, name);
+  const files = (await fs.readdir(MIGRATIONS)).filter((file) => file.endsWith('.sql')).sort();
+  const apply = async (file: string) => {
+    const text = await fs.readFile(new URL(file, MIGRATIONS), 'utf8');
+    await db.sql.begin((tx) => tx.unsafe(text)).catch((error: Error) => {
+      throw new Error(`migration ${file}: ${error.message}`);
+    });
+  };
+  try {
+    await applyBootstrap(db.url);
+    for (const file of files.filter((f) => f < version)) await apply(file);
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+  return {
+    ...db,
+    async applyRest() {
+      for (const file of files.filter((f) => f >= version)) await apply(file);
+    },
+  };
+}
+
+async function connect(adminUrl: string, name: string): Promise<TestDatabase> {
   const url = withDatabase(adminUrl, name);
   const warnings = recentLines(50);
   const sql = postgres(url, {

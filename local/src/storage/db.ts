@@ -34,13 +34,17 @@ export async function asSuperUser<T>(sql: Sql, scope: Scope, fn: (tx: Tx) => Pro
 
 class TestRollback extends Error {}
 
-/** Runs fn as the caller and rolls back: "would RLS allow this?" (hosted's testPermission). */
-export async function testPermission(sql: Sql, caller: Caller, scope: Scope, fn: (tx: Tx) => Promise<unknown>): Promise<void> {
+/**
+ * Runs fn and rolls back: "would this write be allowed?" (hosted's testPermission). As the
+ * caller, RLS and the table's triggers answer; as the superuser (a signed upload), the triggers.
+ */
+export async function testPermission(sql: Sql, writer: Caller | 'superuser', scope: Scope, fn: (tx: Tx) => Promise<unknown>): Promise<void> {
+  const attempt = async (tx: Tx) => {
+    await fn(tx);
+    throw new TestRollback();
+  };
   try {
-    await asCaller(sql, caller, scope, async (tx) => {
-      await fn(tx);
-      throw new TestRollback();
-    });
+    await (writer === 'superuser' ? asSuperUser(sql, scope, attempt) : asCaller(sql, writer, scope, attempt));
   } catch (error) {
     if (!(error instanceof TestRollback)) throw error;
   }

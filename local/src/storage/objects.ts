@@ -1,8 +1,9 @@
 /**
- * storage.objects and storage.buckets rows, and the write path of an object: RLS is asked
- * first (a rolled-back insert as the caller), the bytes are staged and moved into place, and
- * one transaction records the row — as the caller, so the policies check the final row too.
- * A replaced version's file is removed after the commit; a failed write leaves no file.
+ * storage.objects and storage.buckets rows, and the write path of an object: the write is
+ * tried first (a rolled-back insert as the caller, or as the superuser for a signed upload),
+ * the bytes are staged and moved into place, and one transaction records the row — as the
+ * caller, so the policies check the final row too. A replaced version's file is removed after
+ * the commit; a failed write leaves no file.
  */
 import { randomUUID } from 'node:crypto';
 import type { Caller } from './caller.ts';
@@ -84,12 +85,19 @@ export async function writeObjectRow(tx: Tx, row: WriteRow, upsert: boolean): Pr
   }
 }
 
-/** Would RLS let the caller create (or replace) this object? Asked before any byte is read. */
-export async function canUpload(ctx: Ctx, caller: Caller, bucketId: string, name: string, upsert: boolean, scope: Scope): Promise<void> {
+/**
+ * May this object be created (or replaced)? Asked before any byte is read, for every upload,
+ * as hosted's Uploader.canUpload asks: as the caller, or for a signed upload as the superuser,
+ * whose write the table's triggers can still refuse (an attached file keeps its bytes).
+ */
+export async function canUpload(
+  ctx: Ctx, writer: Caller | 'superuser', bucketId: string, name: string, upsert: boolean, scope: Scope,
+  owner = writer === 'superuser' ? null : writer.owner ?? null,
+): Promise<void> {
   const mimetype = String(ctx.req.headers['content-type'] ?? '');
   const contentLength = Number(ctx.req.headers['content-length'] ?? 0) || 0;
-  await testPermission(ctx.sql, caller, scope, (tx) =>
-    writeObjectRow(tx, { bucket_id: bucketId, name, owner: caller.owner ?? null, version: randomUUID(), metadata: { mimetype, contentLength }, user_metadata: null }, upsert));
+  await testPermission(ctx.sql, writer, scope, (tx) =>
+    writeObjectRow(tx, { bucket_id: bucketId, name, owner, version: randomUUID(), metadata: { mimetype, contentLength }, user_metadata: null }, upsert));
 }
 
 export interface UploadOptions {
@@ -104,7 +112,7 @@ export interface UploadOptions {
 
 export async function uploadObject(ctx: Ctx, options: UploadOptions): Promise<ObjectRow> {
   const bucket = await asSuperUser(ctx.sql, options.scope, (tx) => findBucket(tx, options.bucketId));
-  if (options.writer !== 'superuser') await canUpload(ctx, options.writer, options.bucketId, options.name, options.upsert, options.scope);
+  await canUpload(ctx, options.writer, options.bucketId, options.name, options.upsert, options.scope, options.owner);
   const upload = await receiveUpload(ctx.req, ctx.files, { bucket, objectName: options.name, globalLimit: ctx.globalLimit });
   const version = randomUUID();
   try {

@@ -24,7 +24,7 @@ export async function upload(ctx: Ctx, upsertAlways: boolean): Promise<void> {
   sendJson(ctx.res, 200, { Id: object.id, Key: `${bucketId}/${name}` });
 }
 
-/** PUT /object/upload/sign/{bucket}/{name}?token=…: RLS was checked when the URL was signed. */
+/** PUT /object/upload/sign/{bucket}/{name}?token=…: RLS was checked when the URL was signed; written as the superuser. */
 export async function uploadSigned(ctx: Ctx): Promise<void> {
   const [bucketId, rawName] = ctx.params as [string, string];
   const name = mustBeValidKey(rawName);
