@@ -119,6 +119,43 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     expect(await note.count()).toBe(0);
   });
 
+  // Audit F1: an XML file attached as application/xml opened (its chip) as a page of the API's
+  // origin, and its script ran. Now XML and SVG upload as text/plain and open as text.
+  it('attaches XML and SVG as text; their chips open them as text, their script never runs', async () => {
+    const page = await e2e.newPage();
+    onTestFailed(() => screenshot(page, 'attachments-markup-failed'));
+    await signUp(page);
+    await chooseModel(page, 'demo');
+    const tray = page.getByTestId('attachment-tray');
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const run = '<script>document.title = "script ran"</script>';
+    await drop(page, [
+      ['notes.xml', 'application/xml', b64(`<html xmlns="http://www.w3.org/1999/xhtml"><head><title>notes</title></head><body>${run}</body></html>`)],
+      ['logo.svg', 'image/svg+xml', b64(`<svg xmlns="http://www.w3.org/2000/svg"><title>logo</title>${run}</svg>`)],
+    ]);
+    await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(2);
+    await expect.poll(() => tray.locator('progress').count(), { timeout: 30_000 }).toBe(0);
+    await expect(tray.getByRole('alert').count()).resolves.toBe(0);
+    await composer(page).fill('What do these say?');
+    await composer(page).press('Enter');
+    const answer = page.locator('article[aria-label="Assistant message"][data-status="complete"]').last();
+    await answer.waitFor({ timeout: 60_000 });
+    await expect(answer.textContent()).resolves.toContain('I received the files notes.xml, logo.svg.');
+
+    for (const name of ['notes.xml', 'logo.svg']) {
+      const [opened] = await Promise.all([
+        page.context().waitForEvent('page'),
+        page.getByTestId('message-attachment').filter({ hasText: name }).click(),
+      ]);
+      await opened.waitForLoadState('load');
+      await opened.waitForTimeout(500);
+      expect(await opened.evaluate(() => document.contentType), name).toBe('text/plain');
+      expect(await opened.title(), name).not.toBe('script ran');
+      expect(await opened.evaluate(() => document.body.innerText), name).toContain(run);
+      await opened.close();
+    }
+  });
+
   // One retry: a real regression fails twice. Its last step is the page's best-effort keepalive
   // request as a tab closes (what it misses the server's sweep removes later); see there.
   it('deletes a file removed from the tray, an abandoned draft\'s files, and a refused send\'s unless Retry can still send them', { retry: 1 }, async () => {

@@ -10,6 +10,7 @@ import type { HttpService } from '../gateway/types.ts';
 import type { StackKeys } from '../keys/index.ts';
 import { ERRORS, sendStorageError, StorageError } from './errors.ts';
 import { FileStore } from './files.ts';
+import { OBJECT_RESPONSE_HEADERS } from './media-type.ts';
 import type { Ctx, StorageDeps } from './http.ts';
 import * as buckets from './routes-buckets.ts';
 import * as manage from './routes-manage.ts';
@@ -72,6 +73,9 @@ export async function createStorageService(options: StorageServiceOptions): Prom
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://storage.invalid');
     const method = req.method ?? 'GET';
+    // On every answer, not only objects' bytes: error bodies repeat what the caller sent (a
+    // key, a type). Harmless on fetch()ed JSON; renderObject sets them on objects itself too.
+    for (const [name, value] of Object.entries(OBJECT_RESPONSE_HEADERS)) res.setHeader(name, value);
     try {
       const [handler, params] = match(method, url.pathname);
       await handler({ ...deps, req, res, method, path: url.pathname, query: url.searchParams, params });

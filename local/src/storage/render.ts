@@ -3,11 +3,14 @@
  * (src/storage/renderer/renderer.ts): Content-Type, Content-Length, ETag, Last-Modified and
  * Cache-Control from the object's metadata, 304 for a matching If-None-Match, single byte
  * ranges (206), `?download[=name]` as Content-Disposition, and the body streamed from disk.
+ * Stricter than hosted (media-type.ts says why): only an inert stored type is served as
+ * itself, anything else as text/plain;charset=utf-8, always with nosniff and a sandbox CSP.
  */
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { ERRORS } from './errors.ts';
 import type { Ctx } from './http.ts';
+import { OBJECT_RESPONSE_HEADERS, servedContentType } from './media-type.ts';
 import type { ObjectRow } from './objects.ts';
 import { sendJson } from '../json-response.ts';
 
@@ -18,7 +21,8 @@ export async function renderObject(ctx: Ctx, object: ObjectRow, options: { head?
   if (!object.version || !(await files.exists(object.version))) throw ERRORS.noSuchKey();
   const headers: Record<string, string> = {
     'Accept-Ranges': 'bytes',
-    'Content-Type': normalizeContentType(String(meta.mimetype ?? 'application/octet-stream')),
+    'Content-Type': servedContentType(meta.mimetype ?? 'application/octet-stream'),
+    ...OBJECT_RESPONSE_HEADERS,
   };
   if (meta.eTag) headers.ETag = String(meta.eTag);
   const lastModified = meta.lastModified ? new Date(String(meta.lastModified)) : undefined;
@@ -76,10 +80,4 @@ function parseRange(header: string | undefined, size: number): { start: number; 
   }
   if (start > end || start >= size) return 'invalid';
   return { start, end };
-}
-
-/** HTML is never served as HTML from storage (hosted does the same): it would run as the
- * API's origin. */
-function normalizeContentType(type: string): string {
-  return type.includes('text/html') ? 'text/plain' : type;
 }

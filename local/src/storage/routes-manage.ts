@@ -8,8 +8,9 @@ import { identifyCaller } from './caller.ts';
 import { asCaller, asSuperUser, becomeCaller } from './db.ts';
 import { ERRORS } from './errors.ts';
 import { mustBeValidKey, readJson, sendJson, type Ctx } from './http.ts';
-import { canUpload, findObject, writeObjectRow, type ObjectRow } from './objects.ts';
+import { canUpload, findBucket, findObject, writeObjectRow, type ObjectRow } from './objects.ts';
 import { signObjectToken } from './signing.ts';
+import { uploadMimeType, validateMimeType } from './upload.ts';
 
 /** Signed upload URLs live two hours (hosted's UPLOAD_SIGNED_URL_EXPIRATION_TIME default). */
 const UPLOAD_URL_SECONDS = 7200;
@@ -53,8 +54,12 @@ export async function move(ctx: Ctx): Promise<void> {
   const body = await readJson(ctx.req, moveSchema);
   const destinationKey = mustBeValidKey(body.destinationKey);
   const destinationBucket = body.destinationBucket ?? body.bucketId;
-  const moved = await asCaller(ctx.sql, caller, { operation: 'storage.object.move', method: ctx.method, path: ctx.path }, async (tx) => {
+  const scope = { operation: 'storage.object.move', method: ctx.method, path: ctx.path };
+  // Into another bucket, the object's type must be one that bucket takes (see copy).
+  const target = destinationBucket === body.bucketId ? null : await asSuperUser(ctx.sql, scope, (tx) => findBucket(tx, destinationBucket));
+  const moved = await asCaller(ctx.sql, caller, scope, async (tx) => {
     const source = await findObject(tx, body.bucketId, body.sourceKey);
+    if (target) validateMimeType(uploadMimeType(String(source.metadata?.mimetype ?? '')), target.allowed_mime_types, destinationKey);
     const [row] = await tx<ObjectRow[]>`
       update storage.objects
          set name = ${destinationKey}, bucket_id = ${destinationBucket},
@@ -73,7 +78,13 @@ const copySchema = moveSchema.extend({
   metadata: z.object({ cacheControl: z.string().optional(), mimetype: z.string().optional() }).optional(),
 });
 
-/** POST /object/copy: a new version with the same bytes, written as the caller. */
+/**
+ * POST /object/copy: a new version with the same bytes, written as the caller. The copy's type
+ * (the source's, or with `copyMetadata: false` the `metadata.mimetype` given) is normalised and
+ * must be one the destination bucket allows, as an upload's is — stricter than hosted, whose
+ * copyObject (src/storage/object.ts) stores `metadata.mimetype` unchecked, so any type could be
+ * given to bytes uploaded as text/plain.
+ */
 export async function copy(ctx: Ctx): Promise<void> {
   const caller = await identifyCaller(ctx.req, ctx.keys);
   const body = await readJson(ctx.req, copySchema);
@@ -83,10 +94,13 @@ export async function copy(ctx: Ctx): Promise<void> {
   const scope = { operation: 'storage.object.copy', method: ctx.method, path: ctx.path };
   const source = await asCaller(ctx.sql, caller, scope, (tx) => findObject(tx, body.bucketId, body.sourceKey));
   await canUpload(ctx, caller, destinationBucket, destinationKey, upsert, scope);
+  const metadata: Record<string, unknown> = { ...(source.metadata ?? {}), lastModified: new Date().toISOString() };
+  if (body.copyMetadata === false && body.metadata) Object.assign(metadata, body.metadata);
+  const bucket = await asSuperUser(ctx.sql, scope, (tx) => findBucket(tx, destinationBucket));
+  metadata.mimetype = uploadMimeType(String(metadata.mimetype ?? ''));
+  validateMimeType(metadata.mimetype as string, bucket.allowed_mime_types, destinationKey);
   const version = randomUUID();
   await ctx.files.duplicate(source.version ?? '', version);
-  const metadata = { ...(source.metadata ?? {}), lastModified: new Date().toISOString() };
-  if (body.copyMetadata === false && body.metadata) Object.assign(metadata, body.metadata);
   try {
     const { object, previous } = await asSuperUser(ctx.sql, scope, async (tx) => {
       const [old] = await tx<{ version: string | null }[]>`

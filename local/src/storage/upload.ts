@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import { ERRORS, StorageError } from './errors.ts';
 import type { FileStore, StagedFile } from './files.ts';
+import { normaliseMediaType } from './media-type.ts';
 
 export interface BucketLimits {
   file_size_limit: string | number | null;
@@ -35,6 +36,18 @@ export function maxFileSize(globalLimit: number, bucket: BucketLimits, objectNam
   return own === null ? globalLimit : Math.min(own, globalLimit);
 }
 
+/**
+ * The type an upload is stored with: its Content-Type lower-cased and re-serialised
+ * (media-type.ts), 415 when it does not parse. Hosted stores the caller's spelling as sent and
+ * refuses a malformed one only in a bucket with allowed types; here every bucket refuses it,
+ * so no stored type can read differently to the allow-list check and to a browser.
+ */
+export function uploadMimeType(raw: string): string {
+  const type = normaliseMediaType(raw || 'application/octet-stream');
+  if (!type) throw ERRORS.invalidMimeType(raw);
+  return type;
+}
+
 /** hosted's validateMimeType: `type/subtype` must match an entry or `type/*`. */
 export function validateMimeType(mimeType: string, allowed: string[] | null, objectName: string): void {
   if (!allowed || allowed.length === 0 || isEmptyFolder(objectName)) return;
@@ -56,7 +69,7 @@ export async function receiveUpload(
   const contentType = String(req.headers['content-type'] ?? '');
   if (contentType.toLowerCase().startsWith('multipart/form-data')) return await receiveForm(req, files, limit, options);
 
-  const mimeType = contentType || 'application/octet-stream';
+  const mimeType = uploadMimeType(contentType);
   validateMimeType(mimeType, options.bucket.allowed_mime_types, options.objectName);
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw ERRORS.entityTooLarge();
@@ -96,8 +109,9 @@ function receiveForm(
     parser.on('file', (_name, stream, info) => {
       if (sawFile || settled) return stream.resume();
       sawFile = true;
-      const mimeType = fields.contentType || info.mimeType || 'application/octet-stream';
+      let mimeType: string;
       try {
+        mimeType = uploadMimeType(fields.contentType || info.mimeType || '');
         validateMimeType(mimeType, options.bucket.allowed_mime_types, options.objectName);
       } catch (error) {
         stream.resume();

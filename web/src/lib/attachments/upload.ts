@@ -4,34 +4,13 @@
 // (20 MiB, images/PDF/text), so most refusals happen before a byte is sent.
 import { env } from '$env/dynamic/public';
 import { browserSupabase, cachedAccessToken } from '$lib/supabase';
+import { isImage, uploadType } from './upload-type';
+
+export { isImage, uploadType };
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 export const MAX_FILES = 10;
-export const ACCEPT = 'image/png,image/jpeg,image/gif,image/webp,application/pdf,text/*,.md,.markdown,.csv,.json,.ts,.tsx,.js,.py,.go,.rs,.java,.rb,.sql,.yaml,.yml,.toml,.sh,.c,.h,.cpp,.css,.html,.svelte';
-
-const IMAGE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
-const BY_EXTENSION: Record<string, string> = {
-  md: 'text/markdown', markdown: 'text/markdown', csv: 'text/csv', json: 'application/json', yaml: 'application/yaml',
-  yml: 'application/yaml', toml: 'application/toml', xml: 'application/xml', sql: 'application/sql', sh: 'application/x-sh',
-};
-
-/** The type to store the file as: the browser's when the bucket allows it, else one from the
- * name (browsers report nothing, or video/mp2t, for many code files). The server still
- * sniffs the bytes. */
-export function uploadType(file: File): string | null {
-  const extension = file.name.toLowerCase().split('.').pop() ?? '';
-  if (IMAGE.has(file.type) || file.type === 'application/pdf') return file.type;
-  if (BY_EXTENSION[extension]) return BY_EXTENSION[extension];
-  if (file.type.startsWith('text/')) return file.type;
-  if (file.type.startsWith('image/') || file.type.startsWith('video/') || file.type.startsWith('audio/')) {
-    return extension === 'ts' ? 'text/plain' : null;
-  }
-  return file.type === '' || file.type === 'application/octet-stream' || file.type.startsWith('application/') ? 'text/plain' : null;
-}
-
-export function isImage(file: File): boolean {
-  return IMAGE.has(file.type);
-}
+export const ACCEPT = 'image/png,image/jpeg,image/gif,image/webp,application/pdf,text/*,.md,.markdown,.csv,.json,.ts,.tsx,.js,.py,.go,.rs,.java,.rb,.sql,.yaml,.yml,.toml,.sh,.c,.h,.cpp,.css,.html,.htm,.xml,.svg,.svelte';
 
 /** What a project file may be: text of any kind, or a PDF (the API extracts their text). */
 export const PROJECT_ACCEPT = ACCEPT.split(',').filter((type) => !type.startsWith('image/')).join(',');
