@@ -76,6 +76,22 @@ describe('upload and download', () => {
     expect(stored).toContain(await versionOf(stack, BUCKET, path));
   });
 
+  it('refuses an upload past 100 unsent files with the database\'s reason, storing nothing (20261206083000)', async () => {
+    const { user, client } = await signIn(stack);
+    await stack.db.sql.begin(async (tx) => {
+      await tx`set local role supabase_storage_admin`;
+      for (let i = 0; i < 99; i++) {
+        await tx`insert into storage.objects (bucket_id, name, owner, owner_id, metadata) values (${BUCKET}, ${`${user.id}/chat/${i}.txt`}, ${user.id}, ${user.id}, '{"size": 1}')`;
+      }
+    });
+    expect((await client.storage.from(BUCKET).upload(`${user.id}/chat/99.txt`, 'the hundredth', { contentType: 'text/plain' })).error).toBeNull();
+    const before = await filesOnDisk(stack);
+    const refused = await client.storage.from(BUCKET).upload(`${user.id}/chat/100.txt`, 'one too many', { contentType: 'text/plain' });
+    expect(refused.error).toBeInstanceOf(StorageApiError);
+    expect(refused.error).toMatchObject({ statusCode: '403', message: expect.stringMatching(/100 uploaded files that are in no message or project/) });
+    expect(await filesOnDisk(stack)).toEqual(before);
+  });
+
   it('answers a missing object with NoSuchKey', async () => {
     const { user, client } = await signIn(stack);
     const { error } = await client.storage.from(BUCKET).download(`${user.id}/nothing-here.txt`);
