@@ -135,6 +135,22 @@ describe('signing in with a second factor', () => {
     expect((await client.auth.mfa.listFactors()).data!.all).toHaveLength(0);
   });
 
+  it('an aal1 session cannot set an empty password either: the owner\'s aal2 session, refresh token and password stay', async () => {
+    const { client: owner, email } = await enrolled();
+    const ownerSession = (await owner.auth.getSession()).data.session!;
+    const attacker = stack.client();
+    await attacker.auth.signInWithPassword({ email, password: TEST_PASSWORD });
+    const empty = await attacker.auth.updateUser({ password: '' });
+    expect(empty.error?.status).toBe(422);
+    expect(empty.error?.code).toBe('weak_password');
+
+    expect((await stack.client().auth.getUser(ownerSession.access_token)).error).toBeNull();
+    const refreshed = await stack.client().auth.refreshSession({ refresh_token: ownerSession.refresh_token });
+    expect(refreshed.error).toBeNull();
+    expect((await stack.client().auth.signInWithPassword({ email, password: TEST_PASSWORD })).error).toBeNull();
+    expect((await stack.client().auth.signInWithPassword({ email, password: '' })).error?.code).toBe('invalid_credentials');
+  });
+
   it('admin lists and deletes a user\'s factors', async () => {
     const { client, factorId } = await enrolled();
     const userId = (await client.auth.getUser()).data.user!.id;

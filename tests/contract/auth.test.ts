@@ -61,6 +61,14 @@ describe('sign-up', () => {
     if (isAuthWeakPasswordError(error)) expect(error.reasons).toEqual(expect.arrayContaining(['length', 'characters']));
   });
 
+  it('refuses metadata nested deeper than it can store as 400 bad_json, as GoTrue refuses JSON too deep to parse (was a 500)', async () => {
+    const deep = JSON.parse('['.repeat(3000) + '1' + ']'.repeat(3000)) as unknown;
+    const { data, error } = await stack.client().auth.signUp({ email: testEmail('deep'), password: TEST_PASSWORD, options: { data: { deep } } });
+    expect(data.user).toBeNull();
+    expect([error?.status, error?.code]).toEqual([400, 'bad_json']);
+    expect(isAuthApiError(error)).toBe(true);
+  });
+
   it('refuses an email that is already registered', async () => {
     const { email } = await signUp();
     const { error } = await stack.client().auth.signUp({ email: email.toUpperCase(), password: TEST_PASSWORD });
@@ -206,6 +214,29 @@ describe('user', () => {
     expect(signIn.data.user?.id).toBe(user.id);
     const fetched = await client.auth.getUser();
     expect(fetched.data.user?.user_metadata.theme).toBe('dark');
+  });
+
+  it('refuses an empty password as GoTrue does (422 weak_password), and an empty password never signs in', async () => {
+    const { client, email, session } = await signUp();
+    const empty = await client.auth.updateUser({ password: '' });
+    expect(isAuthWeakPasswordError(empty.error)).toBe(true);
+    expect(empty.error?.status).toBe(422);
+    if (isAuthWeakPasswordError(empty.error)) expect(empty.error.reasons).toContain('length');
+    // Nothing changed: the session lives on and the password still signs in.
+    expect((await stack.client().auth.getUser(session.access_token)).error).toBeNull();
+    expect((await stack.client().auth.signInWithPassword({ email, password: TEST_PASSWORD })).error).toBeNull();
+
+    // Even where a hash of '' is stored (set before '' was refused), '' opens nothing.
+    await stack.db.sql`update auth.users set encrypted_password = extensions.crypt('', extensions.gen_salt('bf', 10)) where email = ${email}`;
+    const signIn = await stack.client().auth.signInWithPassword({ email, password: '' });
+    expect(signIn.data.session).toBeNull();
+    expect(isAuthApiError(signIn.error) && [signIn.error.status, signIn.error.code]).toEqual([400, 'invalid_credentials']);
+    // GoTrue reads a missing password as '': the same answer.
+    const missing = await fetch(`${stack.apiUrl}/auth/v1/token?grant_type=password`, {
+      method: 'POST', headers: { apikey: stack.keys.publishableKey, 'content-type': 'application/json' }, body: JSON.stringify({ email }),
+    });
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).error_code).toBe('invalid_credentials');
   });
 
   it('signOut ends the session: its refresh token and access token stop working', async () => {

@@ -9,6 +9,12 @@ import { sendJson as sendJsonResponse } from '../json-response.ts';
 
 export const API_VERSION = '2024-01-01';
 const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * GoTrue's JSON decoder (Go's encoding/json) refuses nesting deeper than 10000 as bad_json;
+ * Node's JSON.stringify, which stores and answers user metadata here, overflows the stack
+ * at a few thousand, so the same refusal comes sooner (a 500 otherwise).
+ */
+const MAX_JSON_DEPTH = 512;
 
 export class AuthError extends Error {
   constructor(
@@ -54,6 +60,7 @@ export async function readBody<T extends z.ZodType>(req: IncomingMessage, schema
     } catch {
       throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON');
     }
+    if (!depthWithin(json, MAX_JSON_DEPTH)) throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON: exceeded max depth');
   }
   const result = schema.safeParse(json);
   if (!result.success) {
@@ -62,6 +69,18 @@ export async function readBody<T extends z.ZodType>(req: IncomingMessage, schema
     throw new AuthError(400, 'validation_failed', `${where}${issue?.message ?? 'invalid request body'}`);
   }
   return result.data;
+}
+
+/** True when objects and arrays nest at most `max` deep (iterative: any depth is safe to ask about). */
+function depthWithin(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [next, depth] = pending.pop()!;
+    if (next === null || typeof next !== 'object') continue;
+    if (depth > max) return false;
+    for (const child of Array.isArray(next) ? next : Object.values(next)) pending.push([child, depth + 1]);
+  }
+  return true;
 }
 
 /** The bearer token of a request, or null. */

@@ -125,14 +125,16 @@ export async function token(ctx: RouteContext, req: IncomingMessage, res: Server
   const body = await readBody(req, passwordGrantBody);
   if (body.phone && !body.email) throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
   if (!body.email) throw new AuthError(400, 'validation_failed', 'missing email or phone');
-  if (body.password === undefined) throw new AuthError(400, 'validation_failed', 'missing password');
+  // GoTrue reads a missing password as '', and '' matches no stored password: 400
+  // invalid_credentials, counted as a failed attempt like any wrong password.
+  const password = body.password ?? '';
   const address = body.email.toLowerCase();
   const ip = clientIp(req);
   // Counted before bcrypt runs, so a burst of parallel guesses is limited too.
   const attempt = ctx.limiter.begin(address, ip);
 
   const user = await findUserByEmail(ctx.sql, address);
-  if (!(await passwordMatches(ctx.sql, user, body.password)) || !user) {
+  if (!(await passwordMatches(ctx.sql, user, password)) || !user) {
     throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
   }
   attempt.succeeded();
@@ -144,7 +146,7 @@ export async function token(ctx: RouteContext, req: IncomingMessage, res: Server
     return await sessionResponse(ctx, tx, user.id, sessionId, refreshToken);
   });
   // A password that no longer meets the policy still signs in, but the client is told.
-  const weakness = passwordWeakness(body.password, ctx.config);
+  const weakness = passwordWeakness(password, ctx.config);
   sendJson(res, 200, weakness ? { ...session, weak_password: weakness } : session);
 }
 

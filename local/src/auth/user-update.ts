@@ -52,7 +52,9 @@ export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: S
   if (body.phone) throw new AuthError(422, 'phone_provider_disabled', 'Phone logins are disabled');
   const newEmail = body.email ? validateEmail(body.email) : undefined;
   const changesEmail = Boolean(newEmail && newEmail !== caller.user.email);
-  if (body.password !== undefined && body.password !== '') assertStrongPassword(body.password, ctx.config);
+  // As GoTrue's validateUserUpdateParams: any password given, the empty one too, meets the
+  // policy (minimum_password_length is at least 6, so '' is 422 weak_password).
+  if (body.password !== undefined) assertStrongPassword(body.password, ctx.config);
   const pkce = pkceChallenge(body);
   const redirectTo = referrer(ctx.config, req, query);
   const outbox: OutgoingMail[] = [];
@@ -63,7 +65,7 @@ export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: S
     const [session] = caller.sessionId
       ? await tx<{ aal: string | null; created_at: Date | null }[]>`select aal::text, created_at from auth.sessions where id = ${caller.sessionId}`
       : [];
-    if (mfa!.n > 0 && session?.aal !== 'aal2' && (body.password || changesEmail)) {
+    if (mfa!.n > 0 && session?.aal !== 'aal2' && (body.password !== undefined || changesEmail)) {
       throw new AuthError(401, 'insufficient_aal', 'AAL2 session is required to update email or password when MFA is enabled.');
     }
     if (body.password !== undefined) {
@@ -71,7 +73,7 @@ export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: S
         if (!body.nonce) throw new AuthError(400, 'reauthentication_needed', 'Password update requires reauthentication');
         await consumeNonce(ctx, tx, user, body.nonce);
       }
-      if (body.password && (await passwordMatches(tx, user, body.password))) {
+      if (await passwordMatches(tx, user, body.password)) {
         throw new AuthError(422, 'same_password', 'New password should be different from the old password.');
       }
       await tx`update auth.users set encrypted_password = extensions.crypt(${body.password}, extensions.gen_salt('bf', 10)), updated_at = now() where id = ${user.id}`;

@@ -71,11 +71,13 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserRow | 
 }
 
 /** True when the password matches; runs a dummy bcrypt for a missing hash so an unknown
- * email takes as long as a wrong password. */
+ * email takes as long as a wrong password. The empty password never matches: GoTrue stores
+ * none for it (SetPassword("") clears the hash), so a hash of '' set before it was refused
+ * opens nothing. */
 export async function passwordMatches(db: Db, user: UserRow | null, password: string): Promise<boolean> {
   const hash = user?.encrypted_password || '$2a$10$0000000000000000000000000000000000000000000000000000u';
   const [row] = await db<{ ok: boolean }[]>`select extensions.crypt(${password}, ${hash}) = ${hash} as ok`;
-  return Boolean(row?.ok) && Boolean(user?.encrypted_password);
+  return Boolean(row?.ok) && Boolean(user?.encrypted_password) && password !== '';
 }
 
 /**

@@ -41,9 +41,34 @@ export const labelName = z.string().regex(LABEL, 'lowercase letters, digits, - a
 export const providerId = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'not a provider id');
 
 /**
+ * How deep objects and arrays a client sends may nest (the outermost counts 1). JSON.parse
+ * takes any depth, but JSON.stringify and every recursive walk after it overflow the stack
+ * at a few thousand levels (a 500), and a 16 KB jsonb value holds about 5000.
+ */
+export const MAX_JSON_DEPTH = 64;
+const DEPTH_MESSAGE = `must not nest objects and arrays more than ${MAX_JSON_DEPTH} deep`;
+
+/** True when `value` nests objects and arrays at most `max` deep. Iterative: any depth is safe to ask about. */
+export function jsonDepthWithin(value: unknown, max = MAX_JSON_DEPTH): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [next, depth] = pending.pop()!;
+    if (next === null || typeof next !== 'object') continue;
+    if (depth > max) return false;
+    for (const child of Array.isArray(next) ? next : Object.values(next)) {
+      if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+    }
+  }
+  return true;
+}
+
+/** Refuses JSON nested deeper than MAX_JSON_DEPTH, before any other check walks it. */
+export const shallowJson = [(value: unknown) => jsonDepthWithin(value), { message: DEPTH_MESSAGE, abort: true }] as const;
+
+/**
  * A JSON object stored in a jsonb column with `octet_length(x::text) <= max`. Postgres
  * prints jsonb with a space after every `,` and `:`, so those are counted twice (an upper
- * bound: separators inside strings are counted too).
+ * bound: separators inside strings are counted too). At most MAX_JSON_DEPTH deep.
  */
 export function jsonObject(maxBytes: number) {
   // z.unknown(), not z.json(): the body was parsed from JSON already, and z.json()'s recursive
@@ -51,6 +76,7 @@ export function jsonObject(maxBytes: number) {
   // `${jsonbText(value)}::text::jsonb` (lib/jsonb.ts; a bare ::jsonb would make the client encode it twice).
   return z
     .record(z.string().max(200), z.unknown())
+    .refine(...shallowJson)
     .refine((value) => jsonbTextBytes(value) <= maxBytes, { message: `must be at most ${maxBytes} bytes of JSON` })
     .refine((value) => !containsNul(value), { message: NUL_MESSAGE });
 }

@@ -7,6 +7,7 @@ import { MESSAGE_CHARS_CEILING } from '../config.ts';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
 import { modelName } from '../lib/inputs.ts';
 import { errorResponses, jsonBody, security } from '../lib/openapi.ts';
+import { versionNumber } from './prompts/model.ts';
 
 const variableValue = z.union([z.string().max(20_000).regex(/^[^\u0000]*$/, 'must not contain NUL characters'), z.number(), z.boolean()]);
 
@@ -22,7 +23,8 @@ export const ChatRequest = z
     model: modelName,
     prompt_id: z.uuid().optional(),
     prompt_label: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/).optional(),
-    prompt_version: z.number().int().min(1).optional(),
+    // An int in the database: a bigger one is a 400 here, not a 500 from Postgres.
+    prompt_version: versionNumber.optional(),
     variables: z.record(z.string().max(64), variableValue).optional().refine((v) => !v || Object.keys(v).length <= 100, 'at most 100 variables'),
     temperature: z.number().min(0).max(2).optional(),
     max_tokens: z.number().int().min(1).optional(),

@@ -25,6 +25,7 @@ import type { AppEnv } from '../lib/context.ts';
 import { ApiError, errorBody, openAiErrorBody } from '../lib/errors.ts';
 import { callCostUsd } from '../lib/cost.ts';
 import { logGatewayCall, type GatewayCall } from '../lib/gateway-log.ts';
+import { shallowJson } from '../lib/inputs.ts';
 import { findPrice } from '../lib/prices.ts';
 import { defaultHook, jsonBody, jsonResponse, openAiErrorResponses, security } from '../lib/openapi.ts';
 import { renderTemplate } from '../lib/prompt-template.ts';
@@ -32,6 +33,7 @@ import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
 import { headersOfError, rateLimitHeaders } from '../lib/provider-rate-limit-headers.ts';
 import { listProviders } from '../lib/providers.ts';
 import { uuidv7 } from '../lib/uuid7.ts';
+import { versionNumber } from './prompts/model.ts';
 import { resolvePromptVersion } from './prompts/resolve.ts';
 
 /**
@@ -93,9 +95,12 @@ const CompletionRequest = z
     max_completion_tokens: z.number().int().min(1).nullable().optional(),
     stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
     prompt: z.string().regex(PROMPT_REF, '`name` or `name@label`').optional().openapi({ description: 'A library prompt applied as the system message', example: 'support-reply@production' }),
-    prompt_version: z.number().int().min(1).optional().openapi({ description: 'A version of `prompt` instead of its label (playground)' }),
+    prompt_version: versionNumber.optional().openapi({ description: 'A version of `prompt` instead of its label (playground)' }),
     variables: z.record(z.string().max(64), variableValue).optional(),
   })
+  // Tools, response_format and content parts go to the provider as they came: JSON.stringify
+  // would overflow the stack on a deep one (and the gateway blame the provider for it).
+  .refine(...shallowJson)
   .openapi('ChatCompletionRequest');
 
 const GatewayModel = z

@@ -4,19 +4,22 @@
  * caller, sniffs its type from the bytes, extracts and chunks its text and records it in
  * file_metadata (lib/attachments/record-project-file.ts: only the function writes these rows;
  * and, where the database has pgvector, embeds its chunks in the background).
- * If any step fails the uploaded object is removed: nothing half-added stays.
+ * If any step fails the upload is queued for removal (private.storage_cleanup) and the queue
+ * drained, which keeps any object a message or project file names: nothing half-added stays,
+ * and nothing in use goes. A name already in the project (or an upload already added) is a
+ * 409 before the file is read. Each add draws on the caller's `project_files` bucket.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { tokenizer } from '../lib/attachments/budget.ts';
-import { drainStorageCleanup, sweepOrphanUploads } from '../lib/attachments/cleanup.ts';
+import { discardUpload, drainStorageCleanup, sweepOrphanUploads } from '../lib/attachments/cleanup.ts';
 import { embedAddedFile } from '../lib/attachments/embeddings.ts';
 import { extractText } from '../lib/attachments/extract.ts';
 import { chunkText } from '../lib/attachments/project-files.ts';
-import { recordProjectFile } from '../lib/attachments/record-project-file.ts';
+import { fileAlreadyAdded, projectFileExists, recordProjectFile } from '../lib/attachments/record-project-file.ts';
 import { assertWithinQuota } from '../lib/attachments/quota.ts';
 import { MAX_ATTACHMENT_BYTES } from '../lib/attachments/resolve.ts';
 import { isLegacyText, sniffType } from '../lib/attachments/sniff.ts';
-import { assertOwnPath, readAttachment, removeObjects, type StorageAccess } from '../lib/attachments/storage-client.ts';
+import { assertOwnPath, readAttachment, type StorageAccess } from '../lib/attachments/storage-client.ts';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError, notFound } from '../lib/errors.ts';
@@ -25,6 +28,13 @@ import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '.
 
 /** The most text a file may have (the column allows 2 000 000 characters). */
 const MAX_TEXT_CHARS = 2_000_000;
+
+/**
+ * Adds per user (private.consume_rate_limit, bucket `project_files`): each reads up to 20 MB
+ * back from Storage and extracts and counts its text (a second or so of CPU for a big PDF).
+ * 20 at once (a folder picked or dropped), then one every 5 s.
+ */
+export const PROJECT_FILE_RATE = { capacity: 20, refillPerSecond: 0.2 } as const;
 
 const FileSchema = z
   .object({
@@ -57,7 +67,7 @@ const addFile = createRoute({
   method: 'post', path: '/{id}/files', tags, security,
   summary: 'Add an uploaded file (text, Markdown, code, CSV, JSON or PDF) to a project, or replace the one of the same name',
   request: { params: ProjectParams, body: jsonBody(AddFile) },
-  responses: { 201: jsonResponse(FileSchema, 'The file'), ...errorResponses(400, 401, 404, 409, 413, 415, 422) },
+  responses: { 201: jsonResponse(FileSchema, 'The file'), ...errorResponses(400, 401, 404, 409, 413, 415, 422, 429) },
 });
 const listFiles = createRoute({
   method: 'get', path: '/{id}/files', tags, security, summary: "A project's files",
@@ -81,17 +91,35 @@ projectFilesRoutes.openapi(addFile, async (c) => {
   const input = c.req.valid('json');
   const { user, db, config, deps, log } = c.var;
   assertOwnPath(user.id, input.path);
+  // Before anything is read, and outside the clean-up below: a 429 keeps the upload, so the
+  // same request can be sent again after Retry-After (an abandoned one is swept as an orphan).
+  const limit = await db.consumeRateLimit(user.id, 'project_files', PROJECT_FILE_RATE.capacity, PROJECT_FILE_RATE.refillPerSecond);
+  if (!limit.allowed) {
+    throw new ApiError(429, 'rate_limited', `Too many files added; try again in ${limit.retryAfterSeconds} s`, { 'retry-after': String(limit.retryAfterSeconds) });
+  }
   const access: StorageAccess = { config, fetch: deps.fetch };
   // The caller's abandoned uploads go in the background, as on a chat send; this one stays.
   const sweep = sweepOrphanUploads(db, access, log, user.id, [input.path]);
   deps.waitUntil?.(sweep);
+  const name = input.name ?? input.path.split('/').pop()!;
   try {
     await db.withUserTransaction(user, async (sql) => {
       const [project] = await sql`select 1 from public.projects where id = ${id}`;
       if (!project) throw notFound('Project');
+      // The answer a retry or a second click gets, without reading and extracting the file
+      // again (recordProjectFile checks both once more, under the project's lock).
+      if (!input.replace) {
+        const [named] = await sql<{ id: string }[]>`
+          select id from public.file_metadata where project_id = ${id} and name = ${name} order by created_at, id limit 1`;
+        if (named) throw projectFileExists(name, named.id);
+      }
+      // (A replace of a file by its own object is let through, as recordProjectFile allows it.)
+      const [added] = await sql`
+        select 1 from public.file_metadata
+         where storage_path = ${input.path} and not (${input.replace} and project_id = ${id} and name = ${name})`;
+      if (added) throw fileAlreadyAdded();
       await assertWithinQuota(sql, config.storage.quotaBytes, config.storage.orphanGraceSeconds);
     });
-    const name = input.name ?? input.path.split('/').pop()!;
     const bytes = await readAttachment(access, bearerToken(c.req.header('authorization')), input.path, MAX_ATTACHMENT_BYTES);
     const type = await sniffType(bytes, name);
     if (!type && isLegacyText(bytes)) {
@@ -115,7 +143,7 @@ projectFilesRoutes.openapi(addFile, async (c) => {
       projectId: id, name, size: bytes.length, mime: type.mime, path: input.path, text, tokens: tokenCount, chunks, replace: input.replace,
     }).catch((error: unknown) => {
       if (typeof error === 'object' && error !== null && 'code' in error && error.code === '23505') {
-        throw new ApiError(409, 'file_already_added', 'This upload is already a project file');
+        throw fileAlreadyAdded();
       }
       throw error;
     });
@@ -128,10 +156,12 @@ projectFilesRoutes.openapi(addFile, async (c) => {
     void embedAddedFile({ config, db, deps, log, user }, file.id);
     return c.json(file, 201);
   } catch (error) {
-    // Not added: the upload goes too (unless it already belongs to a file, the 409 case).
-    if (!(error instanceof ApiError && error.code === 'file_already_added')) {
-      await removeObjects(access, [input.path]).catch(() => {});
-    }
+    // Not added: the upload goes too, through the queue, whose drain keeps a path that a
+    // message or project file names (a retry's 409 leaves the file it already is; a path
+    // attached to a message stays). Only this request's path is queued, after the sweep
+    // above has taken it out of the queue, so the two cannot undo each other.
+    await sweep;
+    await discardUpload(db, access, log, input.path);
     throw error;
   }
 });

@@ -2476,6 +2476,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
                 503: {
                     headers: {

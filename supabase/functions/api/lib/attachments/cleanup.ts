@@ -45,6 +45,23 @@ export async function drainStorageCleanup(db: Db, access: StorageAccess, log: Lo
   }
 }
 
+/**
+ * An upload a request refused (a project file not added): queued and drained like any other
+ * path, so it goes only if no message_attachments or file_metadata row names it — never an
+ * object a message or another file still uses, with the service key that keep_attached_objects
+ * does not bind. Never throws: a path that could not be queued is left to the orphan sweep.
+ */
+export async function discardUpload(db: Db, access: StorageAccess, log: Logger, path: string): Promise<void> {
+  if (!access.config.storage.serviceKey) return;
+  try {
+    await db.sql`insert into private.storage_cleanup (storage_path) values (${path}) on conflict (storage_path) do nothing`;
+  } catch (error) {
+    log.warn('could not queue a refused upload for removal', { error: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  await drainStorageCleanup(db, access, log);
+}
+
 /** When this process last swept each user's folder (spares the database a call per send). */
 const lastSweep = new Map<string, number>();
 

@@ -24,6 +24,16 @@ export interface NewProjectFile {
   replace?: boolean;
 }
 
+/** 409 project_file_exists: `name` is the project's file `fileId` already (replace it, or use another name). */
+export function projectFileExists(name: string, fileId: string): ApiError {
+  return new ApiError(409, 'project_file_exists', `"${name}" is already in this project: replace it, or add the new one under another name`, undefined, { file_id: fileId });
+}
+
+/** 409 file_already_added: the upload is a project file already (storage_path is unique). */
+export function fileAlreadyAdded(): ApiError {
+  return new ApiError(409, 'file_already_added', 'This upload is already a project file');
+}
+
 /** Records the file and its chunks; returns the new file's id. */
 export async function recordProjectFile(sql: Sql, userId: string, file: NewProjectFile): Promise<string> {
   if (!file.path.startsWith(`${userId}/`)) throw new Error('a project file can only be recorded from the caller\'s own folder');
@@ -36,9 +46,7 @@ export async function recordProjectFile(sql: Sql, userId: string, file: NewProje
       select id, created_at from public.file_metadata
        where project_id = ${file.projectId} and name = ${file.name}
        order by created_at, id`;
-    if (named[0] && !file.replace) {
-      throw new ApiError(409, 'project_file_exists', `"${file.name}" is already in this project: replace it, or add the new one under another name`, undefined, { file_id: named[0].id });
-    }
+    if (named[0] && !file.replace) throw projectFileExists(file.name, named[0].id);
     // The same text twice would take its share of every chat's context twice (a re-picked
     // file, or a copy under another name); the file being replaced does not count.
     const [same] = await tx<{ name: string }[]>`
