@@ -2,7 +2,7 @@
  * TOTP MFA with the official auth-js client: enroll (QR code and secret), challenge, verify,
  * listFactors, getAuthenticatorAssuranceLevel, unenroll; aal/amr in the access token; codes
  * refused when wrong, expired or replayed; aal2 needed to change email/password and to remove
- * a verified factor.
+ * a verified factor; removing a factor (user or admin) drops the sessions it raised to aal1.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import * as OTPAuth from 'otpauth';
@@ -159,5 +159,47 @@ describe('signing in with a second factor', () => {
     expect(listed.data?.factors.map((f) => f.id)).toEqual([factorId]);
     expect((await admin.deleteFactor({ userId, id: factorId })).error).toBeNull();
     expect((await admin.listFactors({ userId })).data?.factors).toEqual([]);
+  });
+});
+
+// Audit F4: the sessions a removed factor had raised used to stay aal2 and keep refreshing as
+// aal2 (GoTrue: Factor.DowngradeSessionsToAAL1).
+describe('unenrolling a factor', () => {
+  const methods = (token: string) => (claims(token).amr as { method: string }[]).map((a) => a.method);
+
+  it('drops the sessions it raised to aal1 without its amr claim; a session raised by another factor stays aal2', async () => {
+    // Session 1 is raised with factor A (say, a leaked seed) and adds factor B.
+    const { client: first, email, factorId: a } = await enrolled();
+    const b = (await first.auth.mfa.enroll({ factorType: 'totp', friendlyName: 'Second' })).data!;
+    // Session 2, raised with factor B, removes factor A.
+    const second = stack.client();
+    await second.auth.signInWithPassword({ email, password: TEST_PASSWORD });
+    expect((await second.auth.mfa.challengeAndVerify({ factorId: b.id, code: code(b.totp.secret) })).error).toBeNull();
+    expect((await second.auth.mfa.unenroll({ factorId: a })).error).toBeNull();
+
+    const downgraded = await first.auth.refreshSession();
+    expect(downgraded.error).toBeNull();
+    expect(claims(downgraded.data.session!.access_token).aal).toBe('aal1');
+    expect(methods(downgraded.data.session!.access_token)).toEqual(['password']);
+    expect((await first.auth.mfa.getAuthenticatorAssuranceLevel()).data).toMatchObject({ currentLevel: 'aal1', nextLevel: 'aal2' });
+    // So it can no longer remove the owner's other factor or change the password.
+    expect((await first.auth.mfa.unenroll({ factorId: b.id })).error?.code).toBe('insufficient_aal');
+    expect((await first.auth.updateUser({ password: 'taken-over-pass-9' })).error?.code).toBe('insufficient_aal');
+
+    const kept = await second.auth.refreshSession();
+    expect(claims(kept.data.session!.access_token).aal).toBe('aal2');
+    expect(methods(kept.data.session!.access_token)).toEqual(['totp', 'password']);
+  });
+
+  it('by an admin (deleteFactor): the sessions it raised drop to aal1 too', async () => {
+    const { client, factorId } = await enrolled();
+    const userId = (await client.auth.getUser()).data.user!.id;
+    expect((await stack.admin().auth.admin.mfa.deleteFactor({ userId, id: factorId })).error).toBeNull();
+    const refreshed = await client.auth.refreshSession();
+    expect(claims(refreshed.data.session!.access_token).aal).toBe('aal1');
+    expect(methods(refreshed.data.session!.access_token)).toEqual(['password']);
+    const [session] = await stack.db.sql<{ aal: string; factor_id: string | null }[]>`
+      select aal::text, factor_id from auth.sessions where user_id = ${userId}`;
+    expect(session).toEqual({ aal: 'aal1', factor_id: null });
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Sign-in with an external OpenID Connect provider, through the official auth-js client:
  * signInWithOAuth → /authorize → a real OpenID provider (oidc-provider, started here) →
- * /callback → ?code= (PKCE) or #access_token (implicit); identities linked per user; disabled
- * and unknown providers refused as GoTrue refuses them.
+ * /callback → ?code= (PKCE) or #access_token (implicit); identities linked per user; an
+ * unconfirmed account found by the address loses what its creator set up (GoTrue's
+ * RemoveUnconfirmedIdentities); disabled and unknown providers refused as GoTrue refuses them.
  */
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
@@ -112,6 +113,32 @@ describe('OpenID Connect sign-in (keycloak = the test issuer)', () => {
     expect(data.user?.id).toBe(created.data.user!.id);
     expect(data.user?.identities?.map((i) => i.provider).sort()).toEqual(['email', 'keycloak']);
     expect((data.user?.app_metadata.providers as string[]).sort()).toEqual(['email', 'keycloak']);
+  });
+
+  // Audit F7: the squatter's password used to stay and open the account the victim now uses.
+  it('an unconfirmed account with that address keeps nothing of its creator: password, other identities and metadata go', async () => {
+    const email = testEmail('squatted');
+    // Someone signed up with the address first, without ever confirming it.
+    const squatted = await stack.admin().auth.admin.createUser({
+      email, password: 'squatter-chose-1', email_confirm: false, user_metadata: { name: 'Mallory', avatar_url: 'https://evil.example/a.png' },
+    });
+    expect((await stack.client().auth.signInWithPassword({ email, password: 'squatter-chose-1' })).error?.code).toBe('email_not_confirmed');
+
+    // The owner of the address signs in with the provider, which has verified it.
+    issuer.account = { sub: `sub-${crypto.randomUUID()}`, email, email_verified: true, name: 'Victim' };
+    const { supabase, landed } = await signInWithSso('pkce');
+    const { data, error } = await supabase.auth.exchangeCodeForSession(landed.searchParams.get('code')!);
+    expect(error).toBeNull();
+    expect(data.user?.id).toBe(squatted.data.user!.id);
+    expect(data.user?.email_confirmed_at).toBeTruthy();
+    expect(data.user?.identities?.map((i) => i.provider)).toEqual(['keycloak']);
+    expect(data.user?.app_metadata).toMatchObject({ provider: 'keycloak', providers: ['keycloak'] });
+    expect(data.user?.user_metadata).toMatchObject({ name: 'Victim', email, email_verified: true, sub: issuer.account.sub });
+    expect(data.user?.user_metadata.avatar_url).toBeUndefined();
+
+    const [row] = await stack.db.sql<{ encrypted_password: string | null }[]>`select encrypted_password from auth.users where id = ${data.user!.id}`;
+    expect(row!.encrypted_password).toBeNull();
+    expect((await stack.client().auth.signInWithPassword({ email, password: 'squatter-chose-1' })).error?.code).toBe('invalid_credentials');
   });
 
   it('refuses to link when the provider has not verified the email', async () => {

@@ -2,6 +2,8 @@
  * Sign-in throttling at the edges (issue 10, finding 6), through the real gateway:
  *  - an attempt counts before the password is hashed, so a burst of parallel guesses for one
  *    email gets at most the 5 allowed failures, the rest 429;
+ *  - failures are counted per client address, and per email only together with the address
+ *    (audit F8), so nobody elsewhere can lock an account's owner out;
  *  - X-Forwarded-For from the caller is not believed (no proxy is configured in front of
  *    the gateway), so rotating it does not mint fresh per-address budgets;
  *  - `Sb-Forwarded-For` moves the attempt to the forwarded address only with the secret key
@@ -39,6 +41,20 @@ it('counts parallel guesses for one email before hashing: at most 5 are tried', 
   );
   expect(statuses.filter((s) => s === 400).length).toBeLessThanOrEqual(5);
   expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(15);
+});
+
+// Audit F8: five wrong passwords from anywhere used to lock the owner out for 5 minutes.
+it('failures for an email from other addresses never lock its owner out; each of those addresses runs out', async () => {
+  const email = testEmail('target');
+  await stack.admin().auth.admin.createUser({ email, password: TEST_PASSWORD, email_confirm: true });
+  const secret = stack.keys.secretKey;
+  for (let a = 0; a < 3; a++) {
+    for (let i = 0; i < PER_ADDRESS; i++) expect(await signIn(email, `wrong-${a}-${i}`, { 'sb-forwarded-for': `203.0.113.${50 + a}` }, secret)).toBe(400);
+  }
+  // Twelve failures for the address, and the attackers' own addresses are spent ...
+  expect(await signIn(email, TEST_PASSWORD, { 'sb-forwarded-for': '203.0.113.50' }, secret)).toBe(429);
+  // ... but the owner, elsewhere, signs in.
+  expect(await signIn(email, TEST_PASSWORD, { 'sb-forwarded-for': '192.0.2.99' }, secret)).toBe(200);
 });
 
 it('ignores a caller-chosen X-Forwarded-For: the socket address runs out of budget', async () => {

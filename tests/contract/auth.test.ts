@@ -98,7 +98,7 @@ describe('sign-in', () => {
     expect(unknown.error?.message).toBe(error?.message);
   });
 
-  it('refuses an email after repeated failures with 429, even with the right password', async () => {
+  it('refuses an email after repeated failures from the same address with 429, even with the right password', async () => {
     const { email } = await signUp();
     const client = stack.client();
     for (let i = 0; i < 5; i++) {

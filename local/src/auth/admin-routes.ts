@@ -7,8 +7,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type postgres from 'postgres';
 import { z } from 'zod';
+import { clearOneTimeTokens } from './email-tokens.ts';
 import { AuthError, readBody, sendJson } from './http.ts';
 import { assertStrongPassword } from './password.ts';
+import { downgradeSessionsToAal1, endSessions } from './sessions.ts';
 import type { RouteContext } from './user-routes.ts';
 import { UUID_PATTERN, findUserByEmail, findUserById, insertUser, mergeMetadata, userJson, validateEmail } from './users.ts';
 
@@ -132,6 +134,13 @@ export async function updateUserById(ctx: RouteContext, req: IncomingMessage, re
     } else if (body.password_hash) {
       await tx`update auth.users set encrypted_password = ${body.password_hash} where id = ${id}`;
     }
+    if (body.password !== undefined || body.password_hash) {
+      // GoTrue's adminUserUpdate calls UpdatePassword(tx, nil) (internal/api/admin.go,
+      // internal/models/user.go): outstanding links and codes are void and, with no session
+      // of the admin's to keep, every session of the user ends (Logout).
+      await clearOneTimeTokens(tx, id);
+      await endSessions(tx, id, undefined, 'global');
+    }
     if (body.email_confirm) await tx`update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now()) where id = ${id}`;
     // GoTrue's Confirm() marks the address verified in user_metadata.
     const metadataUpdates = { ...body.user_metadata, ...(body.email_confirm ? { email_verified: true } : {}) };
@@ -186,9 +195,14 @@ export async function userFactors(ctx: RouteContext, req: IncomingMessage, res: 
     return sendJson(res, 200, json.factors ?? []);
   }
   if (factorId && req.method === 'DELETE') {
-    const deleted = UUID_PATTERN.test(factorId)
-      ? await ctx.sql`delete from auth.mfa_factors where id = ${factorId} and user_id = ${userId} returning id`
-      : [];
+    // As GoTrue's adminUserDeleteFactor (internal/api/admin.go): the sessions the factor
+    // raised drop to aal1 in the same transaction.
+    const deleted = !UUID_PATTERN.test(factorId) ? [] : await ctx.sql.begin(async (tx) => {
+      const rows = await tx<{ id: string; factor_type: string }[]>`
+        delete from auth.mfa_factors where id = ${factorId} and user_id = ${userId} returning id, factor_type::text`;
+      for (const row of rows) await downgradeSessionsToAal1(tx, userId, row.id, row.factor_type);
+      return rows;
+    });
     if (!deleted.length) throw new AuthError(404, 'mfa_factor_not_found', 'Factor not found');
     return sendJson(res, 200, { id: factorId });
   }

@@ -3,6 +3,10 @@
  * row stores sha224(email + otp) (with a `pkce_` prefix in a PKCE flow) beside a *_sent_at
  * time; a token is valid for [auth.email] otp_expiry seconds and is cleared when used, so
  * every code and link works once (internal/crypto, internal/api/mail.go, verify.go).
+ * The link token is derived from the address and the code exactly as hosted derives it
+ * (internal/crypto/crypto.go GenerateTokenHash), so `{{ .TokenHash }}`, generate_link's
+ * hashed_token and verifyOtp({ token_hash }) behave as they do there; guessing is held back by
+ * the per-address /verify limit (verify.ts), as on hosted.
  */
 import { createHash, randomInt } from 'node:crypto';
 import type { AuthConfig } from '../config.ts';
@@ -58,6 +62,23 @@ export async function issueEmailChangeTokens(db: Db, user: UserRow, newEmail: st
       email_change_token_current = ${hashCurrent}, email_change_confirm_status = 0, email_change_sent_at = now()
     where id = ${user.id}`;
   return { otpNew, hashNew, otpCurrent, hashCurrent, secure };
+}
+
+/**
+ * Voids every outstanding one-time token of the user after a password change: confirmation,
+ * recovery/magic link, both email change tokens with the pending address and its half-confirmed
+ * status, phone change and reauthentication, with their *_sent_at. GoTrue's UpdatePassword
+ * blanks the tokens (internal/models/user.go) and ClearAllPendingTokens, beside it, the pending
+ * change too; the change is dropped here as well, so no later resend revives it. Locally these
+ * columns are the only one-time tokens (no auth.one_time_tokens table is kept).
+ */
+export async function clearOneTimeTokens(db: Db, userId: string): Promise<void> {
+  await db`
+    update auth.users set confirmation_token = '', confirmation_sent_at = null, recovery_token = '', recovery_sent_at = null,
+      email_change = '', email_change_token_new = '', email_change_token_current = '', email_change_sent_at = null,
+      email_change_confirm_status = 0, phone_change = '', phone_change_token = '', phone_change_sent_at = null,
+      reauthentication_token = '', reauthentication_sent_at = null
+    where id = ${userId}`;
 }
 
 /** True when `actual` (a hash, or a hash without its pkce_ prefix) matches an unexpired token. */

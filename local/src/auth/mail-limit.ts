@@ -51,16 +51,22 @@ export function assertFrequency(sentAt: Date | null, maxFrequencySeconds: number
   }
 }
 
-/** A sliding-window count of attempts per key (OTP verifications: [auth.rate_limit]
- * token_verifications per 5 minutes, per client address and per email). */
+/**
+ * A sliding-window count of attempts per key: code checks get [auth.rate_limit]
+ * token_verifications per 5 minutes per key. Keys are `ip:<client address>` (every /verify
+ * request, as GoTrue's limiterOpts.Verify in front of the whole route, internal/api/api.go)
+ * and the thing a code is for (`email:<address>`, `mfa:<user>`, `reauthentication:<user>`),
+ * so spreading guesses over addresses does not help either.
+ */
 export class AttemptLimiter {
   private readonly attempts = new Map<string, number[]>();
 
   constructor(private readonly max: number, private readonly windowMs: number, private readonly now: () => number = Date.now) {}
 
-  take(email: string, ip: string): void {
+  /** Counts one attempt against every key at once, or (429 over_request_rate_limit, GoTrue's
+   * "Request rate limit reached") against none when any of them is spent. */
+  take(...keys: string[]): void {
     const cutoff = this.now() - this.windowMs;
-    const keys = [`email:${email}`, `ip:${ip}`];
     const lists = keys.map((key) => (this.attempts.get(key) ?? []).filter((at) => at > cutoff));
     const full = lists.find((list) => list.length >= this.max);
     if (full) {

@@ -3,7 +3,8 @@
  *   POST   /factors                       enroll (secret, otpauth URI and an SVG QR code)
  *   POST   /factors/:id/challenge         a challenge valid for 5 minutes
  *   POST   /factors/:id/verify            the code: factor verified, session raised to aal2
- *   DELETE /factors/:id                   unenroll (a verified factor needs an aal2 session)
+ *   DELETE /factors/:id                   unenroll (a verified factor needs an aal2 session);
+ *                                         the sessions it raised drop to aal1
  * Factors are listed on the user (GET /user), which auth-js's listFactors reads. A code is
  * accepted once: each verify records its time step and refuses the same or an older step of
  * the factor, so a code seen over a shoulder cannot be replayed within its 30-second window.
@@ -16,7 +17,7 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { requireUser, type Caller } from './caller.ts';
 import { AuthError, clientIp, readBody, sendJson } from './http.ts';
-import { reissueRefreshToken, sessionResponse } from './sessions.ts';
+import { downgradeSessionsToAal1, reissueRefreshToken, sessionResponse } from './sessions.ts';
 import type { RouteContext } from './user-routes.ts';
 import type { Db } from './users.ts';
 
@@ -110,7 +111,7 @@ export async function verify(ctx: RouteContext, req: IncomingMessage, res: Serve
   if (!ctx.config.mfa.totp.verify_enabled) throw new AuthError(422, 'mfa_totp_verify_not_enabled', 'MFA verification is disabled for TOTP');
   if (!body.challenge_id || !body.code) throw new AuthError(400, 'validation_failed', 'challenge_id and code are required');
   // Six digits are guessable without a limit: the same budget as email codes.
-  ctx.verifyLimiter.take(`mfa:${caller.user.id}`, clientIp(req));
+  ctx.verifyLimiter.take(`ip:${clientIp(req)}`, `mfa:${caller.user.id}`);
   const session = await ctx.sql.begin(async (tx) => {
     const factor = await ownFactor(tx, caller, factorId);
     await tx`select 1 from auth.mfa_factors where id = ${factor.id} for update`;
@@ -156,6 +157,10 @@ export async function unenroll(ctx: RouteContext, req: IncomingMessage, res: Ser
   if (factor.status === 'verified' && (await sessionAal(ctx.sql, caller)) !== 'aal2') {
     throw new AuthError(422, 'insufficient_aal', 'AAL2 required to unenroll verified factor');
   }
-  await ctx.sql`delete from auth.mfa_factors where id = ${factor.id}`;
+  // As GoTrue's UnenrollFactor (internal/api/mfa.go): deleted and its sessions downgraded together.
+  await ctx.sql.begin(async (tx) => {
+    await tx`delete from auth.mfa_factors where id = ${factor.id}`;
+    await downgradeSessionsToAal1(tx, caller.user.id, factor.id, factor.factor_type);
+  });
   sendJson(res, 200, { id: factor.id });
 }

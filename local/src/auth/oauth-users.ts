@@ -3,6 +3,8 @@
  * already linked to this provider identity; else the user with the same email, linked when
  * the provider vouches for that email (email_verified); else a new user, when sign-ups are on.
  * Each (provider, sub) is one row in auth.identities; app_metadata.providers lists them all.
+ * An unconfirmed user signing in with a provider loses what someone else may have set up
+ * under that address before (see removeUnconfirmedIdentities).
  */
 import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
@@ -18,6 +20,27 @@ async function addProvider(db: Db, userId: string, provider: string): Promise<vo
       (select coalesce(jsonb_agg(distinct p), '[]'::jsonb)
          from jsonb_array_elements_text(coalesce(raw_app_meta_data -> 'providers', '[]'::jsonb) || ${db.json([provider])}) as p)),
       updated_at = now()
+    where id = ${userId}`;
+}
+
+/**
+ * GoTrue's User.RemoveUnconfirmedIdentities (internal/models/user.go), which external.go runs
+ * for a user who is not confirmed yet "to prevent pre-account takeover attacks": whoever signed
+ * up with the address never proved it, so their password goes (NULL, as SetPassword("")), the
+ * user_metadata becomes this identity's claims, every other identity is deleted, and
+ * app_metadata.providers is rebuilt from what is left (UpdateAppMetaDataProviders: in order of
+ * creation, `provider` the first).
+ */
+async function removeUnconfirmedIdentities(db: Db, userId: string, provider: string, sub: string, identityData: Record<string, unknown>): Promise<void> {
+  await db`update auth.users set encrypted_password = null, raw_user_meta_data = ${db.json(identityData as postgres.JSONValue)}, updated_at = now()
+    where id = ${userId}`;
+  await db`delete from auth.identities where user_id = ${userId} and not (provider = ${provider} and provider_id = ${sub})`;
+  const identities = await db<{ provider: string }[]>`
+    select provider from auth.identities where user_id = ${userId} order by created_at, id`;
+  const providers = [...new Set(identities.map((row) => row.provider))];
+  await db`
+    update auth.users set raw_app_meta_data = coalesce(raw_app_meta_data, '{}'::jsonb)
+      || ${db.json({ providers, ...(providers.length ? { provider: providers[0] } : {}) })}
     where id = ${userId}`;
 }
 
@@ -55,6 +78,8 @@ export async function userForExternalIdentity(db: Db, config: AuthConfig, provid
     await addProvider(db, user.id, provider);
   }
   if (isBanned(user)) throw new AuthError(403, 'user_banned', 'User is banned');
+  // As external.go: any unconfirmed user, before it may be confirmed by this sign-in.
+  if (!user.email_confirmed_at) await removeUnconfirmedIdentities(db, user.id, provider, profile.sub, identityData);
   if (!user.email_confirmed_at && profile.emailVerified && user.email === profile.email) {
     await db`update auth.users set email_confirmed_at = now() where id = ${user.id}`;
   }

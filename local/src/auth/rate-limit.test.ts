@@ -18,22 +18,33 @@ function refusal(run: () => void): AuthError | null {
 }
 
 describe('SignInLimiter', () => {
-  it('refuses an email after 5 failures until the oldest leaves the 5-minute window', () => {
+  it('refuses an email from an address after 5 failures from there until the oldest leaves the 5-minute window', () => {
     const time = clock();
     const limiter = new SignInLimiter(30, time.now);
     for (let i = 0; i < MAX_FAILURES_PER_EMAIL; i++) {
-      expect(refusal(() => limiter.check('ada@example.test', `10.0.0.${i}`))).toBeNull();
-      limiter.recordFailure('ada@example.test', `10.0.0.${i}`);
+      expect(refusal(() => limiter.check('ada@example.test', '10.0.0.1'))).toBeNull();
+      limiter.recordFailure('ada@example.test', '10.0.0.1');
       time.advance(1000);
     }
-    const error = refusal(() => limiter.check('ada@example.test', '10.0.0.99'));
+    const error = refusal(() => limiter.check('ada@example.test', '10.0.0.1'));
     expect(error?.status).toBe(429);
     expect(error?.code).toBe('over_request_rate_limit');
     expect(Number(error?.headers['Retry-After'])).toBeGreaterThan(0);
-    // Other emails from a fresh address are unaffected.
-    expect(refusal(() => limiter.check('bob@example.test', '10.0.1.1'))).toBeNull();
+    // Other emails from the same address are unaffected (its budget is 30).
+    expect(refusal(() => limiter.check('bob@example.test', '10.0.0.1'))).toBeNull();
     time.advance(FAILURE_WINDOW_MS - 4000);
-    expect(refusal(() => limiter.check('ada@example.test', '10.0.0.99'))).toBeNull();
+    expect(refusal(() => limiter.check('ada@example.test', '10.0.0.1'))).toBeNull();
+  });
+
+  // Audit F8: five failures from anywhere used to lock the address out for everyone.
+  it('never locks an email out for other addresses, however many failures come from elsewhere', () => {
+    const time = clock();
+    const limiter = new SignInLimiter(30, time.now);
+    for (let i = 0; i < 4 * MAX_FAILURES_PER_EMAIL; i++) limiter.recordFailure('ada@example.test', `10.0.0.${i}`);
+    for (let i = 0; i < MAX_FAILURES_PER_EMAIL; i++) limiter.recordFailure('ada@example.test', '10.0.1.1');
+    expect(refusal(() => limiter.check('ada@example.test', '10.0.1.1'))?.status).toBe(429);
+    // The owner, at another address, is not refused.
+    expect(refusal(() => limiter.check('ada@example.test', '192.0.2.50'))).toBeNull();
   });
 
   it('refuses an address after its failure budget, across emails', () => {
@@ -44,12 +55,12 @@ describe('SignInLimiter', () => {
     expect(refusal(() => limiter.check('new@example.test', '192.0.2.2'))).toBeNull();
   });
 
-  it('forgets an email\'s failures after a successful sign-in', () => {
+  it('forgets an email\'s failures from an address after a successful sign-in from there', () => {
     const limiter = new SignInLimiter(30);
     for (let i = 0; i < MAX_FAILURES_PER_EMAIL - 1; i++) limiter.recordFailure('ada@example.test', '192.0.2.1');
-    limiter.recordSuccess('ada@example.test');
+    limiter.recordSuccess('ada@example.test', '192.0.2.1');
     limiter.recordFailure('ada@example.test', '192.0.2.1');
-    expect(refusal(() => limiter.check('ada@example.test', '192.0.2.3'))).toBeNull();
+    expect(refusal(() => limiter.check('ada@example.test', '192.0.2.1'))).toBeNull();
   });
 
   it('counts every sign-up per address against ten times the budget', () => {

@@ -1,9 +1,12 @@
 /**
  * Failed sign-in throttling. Counts failed password grants in a sliding 5-minute window:
- *  - per email: 5 failures → further attempts for that email get 429 until the oldest
- *    failure leaves the window (a successful sign-in clears the email's count);
  *  - per client address: `[auth.rate_limit] sign_in_sign_ups` failures (30 by default),
- *    matching GoTrue's per-IP window of 5 minutes.
+ *    matching GoTrue's per-IP window of 5 minutes (GoTrue limits /token per client address
+ *    only: performRateLimiting in internal/api/token.go);
+ *  - per email *and* client address: 5 failures → that address's further attempts for that
+ *    email get 429 until the oldest failure leaves the window (a successful sign-in from the
+ *    address clears it). Keyed by both, so failures from elsewhere never lock the owner out;
+ *    one address guessing one account's password gets 5 tries, not its whole budget.
  * Sign-ups are counted per address too (every attempt, `SIGNUPS_PER_IP_FACTOR` × the same
  * setting, 300 per 5 minutes by default): generous for people and test suites, but a script
  * cannot fill auth.users or keep bcrypt busy.
@@ -22,9 +25,9 @@ export class SignInLimiter {
 
   constructor(private readonly maxPerIp: number, private readonly now: () => number = Date.now) {}
 
-  /** Throws 429 over_request_rate_limit when either the email or the address is over limit. */
+  /** Throws 429 over_request_rate_limit when the address, or this email from it, is over limit. */
   check(email: string, ip: string): void {
-    const emailWait = this.waitMs(`email:${email}`, MAX_FAILURES_PER_EMAIL);
+    const emailWait = this.waitMs(accountKey(email, ip), MAX_FAILURES_PER_EMAIL);
     const ipWait = this.waitMs(`ip:${ip}`, this.maxPerIp);
     const wait = Math.max(emailWait, ipWait);
     if (wait > 0) throw tooMany(wait);
@@ -37,11 +40,11 @@ export class SignInLimiter {
   begin(email: string, ip: string): { succeeded(): void } {
     this.check(email, ip);
     const at = this.now();
-    this.push(`email:${email}`, at);
+    this.push(accountKey(email, ip), at);
     this.push(`ip:${ip}`, at);
     return {
       succeeded: () => {
-        this.failures.delete(`email:${email}`);
+        this.failures.delete(accountKey(email, ip));
         const list = this.failures.get(`ip:${ip}`);
         const index = list?.lastIndexOf(at) ?? -1;
         if (list && index >= 0) list.splice(index, 1);
@@ -57,7 +60,7 @@ export class SignInLimiter {
   }
 
   recordFailure(email: string, ip: string): void {
-    for (const key of [`email:${email}`, `ip:${ip}`]) {
+    for (const key of [accountKey(email, ip), `ip:${ip}`]) {
       const list = this.recent(key);
       list.push(this.now());
       this.failures.set(key, list);
@@ -73,8 +76,8 @@ export class SignInLimiter {
     this.failures.set(key, [...this.recent(key), this.now()]);
   }
 
-  recordSuccess(email: string): void {
-    this.failures.delete(`email:${email}`);
+  recordSuccess(email: string, ip: string): void {
+    this.failures.delete(accountKey(email, ip));
   }
 
   private waitMs(key: string, max: number): number {
@@ -96,6 +99,11 @@ export class SignInLimiter {
       else this.failures.delete(key);
     }
   }
+}
+
+/** One email as tried from one client address. */
+function accountKey(email: string, ip: string): string {
+  return `email:${JSON.stringify([ip, email])}`;
 }
 
 function tooMany(waitMs: number): AuthError {

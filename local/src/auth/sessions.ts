@@ -165,3 +165,20 @@ export async function endSessions(db: Db, userId: string, sessionId: string | un
   if (scope === 'local') await db`delete from auth.sessions where id = ${sessionId} and user_id = ${userId}`;
   else await db`delete from auth.sessions where user_id = ${userId} and id <> ${sessionId}`;
 }
+
+/** The amr method a verified factor of each type adds (GoTrue factor.go amrMethodForFactorType). */
+const FACTOR_AMR: Record<string, string> = { totp: 'totp', phone: 'mfa/phone', webauthn: 'mfa/webauthn' };
+
+/**
+ * GoTrue's Factor.DowngradeSessionsToAAL1 (internal/models/factor.go), run in the transaction
+ * that deletes the factor: every session the factor raised loses the factor's amr claim and
+ * goes back to aal1 with no factor_id, so its next refresh mints aal1 tokens. Sessions raised
+ * by another factor keep aal2.
+ */
+export async function downgradeSessionsToAal1(db: Db, userId: string, factorId: string, factorType: string): Promise<void> {
+  const method = FACTOR_AMR[factorType] ?? factorType;
+  await db`
+    delete from auth.mfa_amr_claims where authentication_method = ${method}
+      and session_id in (select id from auth.sessions where user_id = ${userId} and factor_id = ${factorId})`;
+  await db`update auth.sessions set aal = 'aal1', factor_id = null, updated_at = now() where user_id = ${userId} and factor_id = ${factorId}`;
+}

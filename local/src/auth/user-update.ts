@@ -2,7 +2,11 @@
  * PUT /user (GoTrue user.go UserUpdate): metadata, password and email changes of the caller.
  *  - A user with a verified MFA factor changes email or password only from an aal2 session.
  *  - [auth.email] secure_password_change: a session older than 24 hours must send the
- *    `nonce` mailed by GET /reauthenticate to set a new password.
+ *    `nonce` mailed by GET /reauthenticate to set a new password. A request carrying a nonce
+ *    counts against [auth.rate_limit] token_verifications per 5 minutes, per client address
+ *    and per user (GoTrue limits PUT /user per address: limiterOpts.User, internal/api/api.go).
+ *  - A new password voids every outstanding one-time token and ends the user's other sessions
+ *    (GoTrue User.UpdatePassword, internal/models/user.go).
  *  - An email change is confirmed by mail (both addresses with double_confirm_changes); the
  *    user's `new_email` shows it pending until then.
  */
@@ -12,7 +16,7 @@ import { z } from 'zod';
 import type { OutgoingMail } from '../mail/mailbox.ts';
 import { requireUser } from './caller.ts';
 import { sendEmailChange } from './email-routes.ts';
-import { deliverAll, otpValid, tokenHash } from './email-tokens.ts';
+import { clearOneTimeTokens, deliverAll, otpValid, tokenHash } from './email-tokens.ts';
 import { AuthError, clientIp, readBody, sendJson } from './http.ts';
 import { assertStrongPassword } from './password.ts';
 import { pkceChallenge } from './pkce.ts';
@@ -48,6 +52,9 @@ async function consumeNonce(ctx: RouteContext, db: Db, user: UserRow, nonce: str
 export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
   const caller = await requireUser(req, ctx.keys, ctx.sql);
   const body = await readBody(req, updateUserBody);
+  // A nonce is a mailed 6-digit code like /verify's: the same budget, so a stolen session
+  // cannot walk through all of them.
+  if (body.nonce !== undefined) ctx.verifyLimiter.take(`ip:${clientIp(req)}`, `reauthentication:${caller.user.id}`);
   if (body.app_metadata !== undefined) throw new AuthError(403, 'not_admin', 'Updating app_metadata requires admin privileges');
   if (body.phone) throw new AuthError(422, 'phone_provider_disabled', 'Phone logins are disabled');
   const newEmail = body.email ? validateEmail(body.email) : undefined;
@@ -77,8 +84,10 @@ export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: S
         throw new AuthError(422, 'same_password', 'New password should be different from the old password.');
       }
       await tx`update auth.users set encrypted_password = extensions.crypt(${body.password}, extensions.gen_salt('bf', 10)), updated_at = now() where id = ${user.id}`;
-      // As GoTrue: a password change ends every other session of the user.
-      if (caller.sessionId) await endSessions(tx, user.id, caller.sessionId, 'others');
+      // As GoTrue's UpdatePassword: links and codes mailed before no longer work, and every
+      // other session ends (all of them for a token without a session).
+      await clearOneTimeTokens(tx, user.id);
+      await endSessions(tx, user.id, caller.sessionId, caller.sessionId ? 'others' : 'global');
     }
     if (body.data) {
       const merged = mergeMetadata(user.raw_user_meta_data, body.data);

@@ -5,6 +5,14 @@
  * [auth.email] otp_expiry. GET redirects: implicit flow → redirect_to#access_token=…&type=…;
  * PKCE (a `pkce_` token) → redirect_to?code=…; errors → #error=…&error_code=…. POST answers
  * with the session.
+ *
+ * Attempts: every request, GET or POST, by code or by hash, counts against [auth.rate_limit]
+ * token_verifications per 5 minutes per client address, as GoTrue puts the whole /verify route
+ * behind limiterOpts.Verify (internal/api/api.go; RateLimitVerify, apilimiter.go), 429
+ * over_request_rate_limit. A link's token is sha224(email + code), as hosted derives it
+ * (internal/crypto/crypto.go GenerateTokenHash), so whoever knows the address can compute all
+ * 10^otp_length of them: this limit is what stands in the way. A code (email + token) counts
+ * against the address it is for as well, so spreading guesses over clients does not help.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type postgres from 'postgres';
@@ -121,7 +129,13 @@ function parseType(type: string | undefined): VerifyType {
   return type as VerifyType;
 }
 
+/** Counts this /verify request against the client address's budget (throws 429 when spent). */
+function countAttempt(ctx: RouteContext, req: IncomingMessage): void {
+  ctx.verifyLimiter.take(`ip:${clientIp(req)}`);
+}
+
 export async function verifyPost(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  countAttempt(ctx, req);
   const body = await readBody(req, verifyBody);
   const type = parseType(body.type);
   if (Boolean(body.token) === Boolean(body.token_hash)) throw new AuthError(400, 'validation_failed', 'Verify requires either a token or a token hash');
@@ -134,7 +148,7 @@ export async function verifyPost(ctx: RouteContext, req: IncomingMessage, res: S
     } catch {
       throw new AuthError(422, 'validation_failed', 'Invalid email format');
     }
-    ctx.verifyLimiter.take(email, clientIp(req));
+    ctx.verifyLimiter.take(`email:${email}`);
     hash = tokenHash(email, body.token);
   } else if (body.email || body.phone || body.redirect_to) {
     throw new AuthError(400, 'validation_failed', 'Only the token_hash and type should be provided');
@@ -157,6 +171,8 @@ function redirect(res: ServerResponse, location: string): void {
 }
 
 export async function verifyGet(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+  // Before the redirect logic: a refused link is a JSON 429, as GoTrue's limiter middleware answers.
+  countAttempt(ctx, req);
   const token = query.get('token') ?? '';
   const type = parseType(query.get('type') ?? undefined);
   if (!token) throw new AuthError(400, 'validation_failed', 'Verify requires a token or a token hash');
