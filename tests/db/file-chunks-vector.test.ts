@@ -262,6 +262,16 @@ describe('ranking over budget', () => {
   });
 });
 
+describe("an embedder on someone else's key", () => {
+  it('is opened only for a priced model (a group member on the owner\'s shared key): an unpriced one is skipped, full-text ranks', async () => {
+    const owner = await createAuthUser(vdb.sql);
+    const unpriced = { ...config, prices: {} };
+    expect(await openEmbedder({ ...embedderOptions(owner), config: unpriced, pricedOnly: true })).toBeNull();
+    expect((await openEmbedder({ ...embedderOptions(owner), config: unpriced }))?.model).toBe('demo/demo-embed');
+    expect((await openEmbedder({ ...embedderOptions(owner), pricedOnly: true }))?.model).toBe('demo/demo-embed');
+  });
+});
+
 describe('a chat turn through the API', () => {
   /** POST /api/chat as `user`, read to the end; meta and the system prompt the provider received. */
   async function chatAs(user: AuthUser, body: Record<string, unknown>) {

@@ -105,3 +105,20 @@ export function payerBudgetExceeded(status: BudgetStatus): ApiError {
     { resets_at: status.resets_at },
   );
 }
+
+/**
+ * The refusal of a model with no price (lib/prices.ts) when the payer is not the caller: a
+ * group chat's member on the owner's shared key (lib/chat/turn-seat.ts). Its calls would be
+ * logged with cost null, which no budget counts, so the owner's budget would never stop them.
+ * Before any provider call; the caller's own key still answers unpriced models (their calls
+ * are logged as unpriced, outside the dollars and the budget).
+ */
+export function unpricedForPayer(provider: { id: string; name: string }, model: string): ApiError {
+  return new ApiError(
+    422,
+    'unpriced_model',
+    `"${model}" (${provider.name}) has no price on this server, and the chat owner's shared key answers priced models only: what it costs could not count toward their budget. Pick a priced model, ask the operator to price it (MODEL_PRICES), or ask the owner to turn key sharing off so your own key answers.`,
+    undefined,
+    { provider: provider.id, model },
+  );
+}

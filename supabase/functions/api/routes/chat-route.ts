@@ -62,6 +62,7 @@ export const chatRoute = createRoute({
     '`done` {assistant_message_id, status, finish_reason, code} or `error` {code, message}; a `: keepalive` comment every 15 s. ' +
     '409 `turn_running` (with `running_message_id`) while another answer runs in the session. ' +
     "In a group chat the owner and `member`s post (a viewer gets 403 `read_only`); the owner's key answers when they share it, otherwise the sender's own. " +
+    "The owner's shared key answers priced models only: a member naming a model with no price gets 422 `unpriced_model` (with `provider` and `model`) before any provider call. " +
     "A member's turn in a chat of the owner's project gets the project's system prompt and files, as the owner's does; members attach files from their own folder.",
   request: { body: jsonBody(ChatRequest) },
   responses: {

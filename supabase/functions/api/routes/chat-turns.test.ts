@@ -1,9 +1,11 @@
 // A chat turn is a server-side job: it outlives its view, stops from any request (also one
 // served by another instance), re-attaches from any seq, holds its session's lock, keeps
-// reasoning apart, and is settled from its checkpoints when its process dies.
+// reasoning apart, counts it in its usage when the provider's own count never came, and is
+// settled from its checkpoints when its process dies.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { createDb, type Db } from '../lib/db.ts';
+import { countTokensLazily } from '../lib/tokens.ts';
 import { fakeReplyChunks } from '../../../../local/src/demo-provider.ts';
 import { createApiHarness, eventually, onceStored, readSse, type ApiHarness, type ApiUser, type SseEvent } from '../../../../tests/helpers/api.ts';
 
@@ -187,6 +189,33 @@ describe('reasoning', () => {
     // Re-attaching replays both kinds in their order.
     const replay = await readSse(await alice.request('GET', `/chat/${meta.assistant_message_id}/stream`));
     expect(replay.filter((e) => e.event === 'delta' || e.event === 'reasoning').map((e) => e.data.seq)).toEqual(seqs);
+  });
+});
+
+describe("the usage of a turn that ends before the provider's usage chunk", () => {
+  const thinking = `/think ${Array.from({ length: 400 }, (_, i) => `step${i} weighs it`).join(' ')}`;
+  const usageOf = (id: string) => eventually(async () => (await api.db.sql`
+    select l.status, l.error_code, l.completion_tokens, m.content, m.reasoning
+      from public.prompt_usage_logs l join public.messages m on m.id = l.message_id where l.message_id = ${id}`)[0] ?? null);
+
+  it('counts the reasoning with the answer (providers bill it as output), stopped by the user or cut by the wall clock', async () => {
+    const alice = await api.createUser();
+    const count = await countTokensLazily();
+    const { meta } = await startTurn(alice, { message: thinking }, (e) => e.event === 'reasoning' && e.data.seq >= 5);
+    expect((await (await alice.request('POST', `/chat/${meta.assistant_message_id}/stop`)).json()).status).toBe('stopped');
+    const stopped = await usageOf(meta.assistant_message_id);
+    expect(stopped).toMatchObject({ status: 'stopped', content: '' });
+    expect(count(stopped.reasoning)).toBeGreaterThan(4);
+    expect(stopped.completion_tokens).toBe(count(stopped.reasoning));
+
+    // An instance whose CHAT_TURN_MAX_MS is 300 ms cuts the same think.
+    const short = createApp({ ...api.config, limits: { ...api.config.limits, turnMaxMs: 300 } }, { db: other.db, log: () => {} });
+    const res = await short.request('/api/chat', { method: 'POST', headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...demo, message: thinking }) });
+    const events = await readSse(res);
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'stopped', code: 'wall_clock_limit' } });
+    const cut = await usageOf(events[0].data.assistant_message_id as string);
+    expect(count(cut.reasoning)).toBeGreaterThan(4);
+    expect(cut.completion_tokens).toBe(count(cut.reasoning) + count(cut.content));
   });
 });
 

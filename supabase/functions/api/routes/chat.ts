@@ -24,6 +24,10 @@ import { isPlainNewChat, newChatInputs, readTurnInputs, type TurnRequest } from 
 import { passTurnGate } from '../lib/chat/turn-gate.ts';
 import { turnRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
 import { payerOf, resolveTurnSeat } from '../lib/chat/turn-seat.ts';
+import { unpricedForPayer } from '../lib/budget.ts';
+import { findPrice } from '../lib/prices.ts';
+import { chargeKeyRefusal, isKeyRefusal } from '../lib/key-checks.ts';
+import type { Db } from '../lib/db.ts';
 import { readOwnerProject } from '../lib/chat/owner-project.ts';
 import { sessionTopic } from '../lib/realtime-broadcast.ts';
 import { SSE_HEADERS, turnView } from '../lib/chat/turn-view.ts';
@@ -55,12 +59,15 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   // Who owns the chat's rows, and whose key answers (lib/chat/turn-seat.ts); 403 for a viewer.
   // A member attaches files from their own folder, as the owner does (recorded on their question).
   const seat = await resolveTurnSeat(db, user, body.session_id);
+  // Someone else's money answers only a call whose cost can be known: an unpriced model's calls
+  // are logged with cost null and never reach the payer's budget (lib/budget.ts unpricedForPayer).
+  if (seat.payerId !== user.id && !findPrice(config.prices, provider.id, body.model)) throw unpricedForPayer(provider, body.model);
   // The gate (lib/chat/turn-gate.ts), before any provider call: the sender's rate limit, the
   // payer's monthly budget (402 budget_exceeded past 100 %), the payer's key and the sender's
   // custom instructions, in one statement. The turn's inputs are read meanwhile (reads only);
   // their outcome is looked at once the gate has passed, so a refused request still gets its
   // 429/402 first.
-  const gate = passTurnGate(db, { caller: user, payerId: seat.payerId, providerId: provider.id, capacity: limits.chatRateCapacity, refillPerSecond: limits.chatRateRefillPerSecond });
+  const gate = passTurnGate(db, { caller: user, payerId: seat.payerId, providerId: provider.id, capacity: limits.chatRateCapacity, refillPerSecond: limits.chatRateRefillPerSecond, keyChecks: seat.payerId === user.id });
   gate.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
   // The sender's orphaned uploads (refused sends, files taken back, abandoned drafts, project files
   // never added) go, at most once per CHAT_UPLOAD_SWEEP_INTERVAL_SECONDS, in the background; this
@@ -160,7 +167,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   }
   // Project files over the budget where the database has pgvector: ranked by meaning too, with the
   // question embedded by the payer's provider outside any read (lib/attachments/semantic-ranking.ts).
-  inputs = await withRankingByMeaning(inputs, readInputs, { config, db, deps, log, user: payerOf(user, seat) }, seat.ownerId);
+  inputs = await withRankingByMeaning(inputs, readInputs, { config, db, deps, log, user: payerOf(user, seat), pricedOnly: seat.payerId !== user.id }, seat.ownerId);
 
   const ids = {
     // Time-ordered ids: the rows land on the indexes' rightmost pages (lib/uuid7.ts).
@@ -187,6 +194,8 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     providerTimeoutMs: limits.providerTimeoutMs,
     checkpointMs: limits.checkpointMs,
     maxDurationMs: limits.turnMaxMs,
+    // The provider refused the caller's own stored key: a key check (lib/key-checks.ts), counted before the view hears it.
+    ...(seat.payerId === user.id && opened.hasStoredCredential ? { beforeEnd: chargeOnKeyRefusal(db, user.id, turnLog) } : {}),
   });
   // The provider call starts now; the rows' statement and this response follow once the
   // provider has answered the request (lib/chat/turn.ts `answered`), or PROVIDER_ANSWER_WAIT_MS
@@ -277,6 +286,12 @@ async function nameOnceComplete(ended: Promise<TurnEnd>, ctx: NamingContext, ses
     // provider's failure is logged where it happened (lib/chat/name-chat.ts).
     ctx.log.info('chat not named', { code: error instanceof ApiError ? error.code : 'failed' });
   }
+}
+
+function chargeOnKeyRefusal(db: Db, userId: string, log: Logger) {
+  return async (end: TurnEnd) => {
+    if (isKeyRefusal(end.code)) await chargeKeyRefusal(db, userId, log);
+  };
 }
 
 function warnRowsNotWritten(log: Logger) {

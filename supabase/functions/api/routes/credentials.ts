@@ -8,6 +8,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { encryptCredential, keyHint } from '../lib/credentials-crypto.ts';
+import { takeKeyCheck } from '../lib/key-checks.ts';
 import { ApiError } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
@@ -75,6 +76,7 @@ const remove = createRoute({
 const verify = createRoute({
   method: 'post', path: '/{provider}/verify', tags, security, middleware: [requireUser] as const,
   summary: "Check the stored key against the provider's models endpoint",
+  description: "Takes one of the caller's provider-key checks: 10, then one per 10 s, shared with GET /providers/{id}/models and with the calls whose provider refused the caller's key (429 `rate_limited` past it).",
   request: { params: ProviderParam },
   responses: { 200: jsonResponse(VerifyResult, 'Verification result'), ...errorResponses(401, 403, 404, 422, 429) },
 });
@@ -119,11 +121,9 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
   .openapi(verify, async (c) => {
     const { provider: providerId } = c.req.valid('param');
     const { config, db, user, deps } = c.var;
-    // Verification calls a third party with the user's key; bound it like chat.
-    const limit = await db.consumeRateLimit(user.id, 'verify', 10, 0.1);
-    if (!limit.allowed) {
-      throw new ApiError(429, 'rate_limited', 'Too many verification attempts; try again shortly', { 'retry-after': String(limit.retryAfterSeconds) });
-    }
+    // Verification calls a third party with the user's key: one check of the budget that every
+    // way of telling a good key from a refused one shares (lib/key-checks.ts).
+    await takeKeyCheck(db, user.id);
     const { client, provider } = await openProviderClient({ config, db, deps, user, log: c.var.log, providerId, missing: 'not_found' });
     try {
       await client.models.list({ timeout: Math.min(config.limits.providerTimeoutMs, 15_000) });

@@ -1,11 +1,13 @@
 // The OpenAI-compatible gateway driven by the official `openai` SDK pointed at it with
 // baseURL: models, a completion (not streamed and streamed), a library prompt applied by
 // name@label with variables, every call in the usage log with tokens, latency, cost and
-// prompt version; API-key scope, budget and bad requests.
+// prompt version (our own count where the provider sent no usage); API-key scope, budget and
+// bad requests.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, eventually, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
 import { FAKE_RATE_LIMIT_HEADERS } from '../../../../local/src/demo-provider.ts';
+import { countTokensLazily } from '../lib/tokens.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -272,6 +274,35 @@ describe('gateway with the openai SDK', () => {
   });
 });
 
+describe("gateway stream that ends before the provider's usage chunk", () => {
+  it('logs our estimate of the prompt and our count of what was streamed, answer and reasoning, not 0 and $0', async () => {
+    const alice = await api.createUser();
+    const question = `/think ${'weigh the options carefully '.repeat(8)}${'padding '.repeat(500)}`;
+    api.fakeProvider.setMode('drop'); // the connection dies after the reasoning and three answer chunks
+    let text: string;
+    let logId: string;
+    try {
+      const res = await alice.request('POST', '/v1/chat/completions', { model: 'demo/demo-model', stream: true, messages: [{ role: 'user', content: question }] });
+      logId = res.headers.get('x-mrprompt-usage-log-id')!;
+      text = await res.text();
+    } finally {
+      api.fakeProvider.setMode('ok');
+    }
+    const deltas = text.split('\n').filter((l) => l.startsWith('data: {')).map((l) => JSON.parse(l.slice(6)))
+      .flatMap((c) => (c.choices ?? []).map((ch: { delta: Record<string, string | null> }) => ch.delta));
+    const streamed = deltas.map((d) => (d.content ?? '') + (d.reasoning_content ?? '')).join('');
+    expect(deltas.some((d) => d.reasoning_content) && deltas.some((d) => d.content)).toBe(true);
+    const [log] = await eventually(async () => {
+      const rows = await api.db.sql`select status, error_code, prompt_tokens, completion_tokens, cost_usd::float8 as cost from public.prompt_usage_logs where id = ${logId}`;
+      return rows.length ? rows : null;
+    });
+    const count = await countTokensLazily();
+    expect(log).toMatchObject({ status: 'error', error_code: 'provider_connection_lost', prompt_tokens: count(question) + 4, completion_tokens: count(streamed) });
+    expect(log!.completion_tokens).toBeGreaterThan(20);
+    expect(log!.cost).toBeGreaterThan(0);
+  });
+});
+
 describe('gateway stream from a provider that goes quiet mid-answer', () => {
   let quiet: ApiHarness;
   beforeAll(async () => {
@@ -306,9 +337,12 @@ describe('gateway stream from a provider that goes quiet mid-answer', () => {
       release();
     }
     const [log] = await eventually(async () => {
-      const rows = await quiet.db.sql`select status, error_code from public.prompt_usage_logs where user_id = ${alice.id}`;
+      const rows = await quiet.db.sql`select status, error_code, prompt_tokens, completion_tokens from public.prompt_usage_logs where user_id = ${alice.id}`;
       return rows.length ? rows : null;
     });
     expect(log).toMatchObject({ status: 'error', error_code: 'provider_timeout' });
+    // No usage chunk came: the prompt and the first token are counted by us.
+    expect(log!.prompt_tokens).toBeGreaterThan(0);
+    expect(log!.completion_tokens).toBeGreaterThan(0);
   });
 });

@@ -9,7 +9,10 @@
  * `variables`) as the system message, its version's settings as defaults → call the
  * provider (streaming or not; a stream silent for PROVIDER_TIMEOUT_MS ends with a
  * `provider_timeout` error event) → log tokens, latency, cost and prompt version (the row's
- * id in `x-mrprompt-usage-log-id`, for PUT /scores; a stream's row is written before [DONE]).
+ * id in `x-mrprompt-usage-log-id`, for PUT /scores; a stream's row is written before [DONE];
+ * without the provider's usage, our own count: lib/gateway-usage.ts). A refused stored key is
+ * one of the caller's provider-key checks, and none is tried while they are used up
+ * (lib/key-checks.ts).
  * The provider's `x-ratelimit-*` headers go back to the caller, on a success and on an error.
  * GET /v1/models lists `<provider>/<model>` for the providers the caller can use.
  */
@@ -25,6 +28,8 @@ import type { AppEnv } from '../lib/context.ts';
 import { ApiError, errorBody, openAiErrorBody } from '../lib/errors.ts';
 import { callCostUsd } from '../lib/cost.ts';
 import { logGatewayCall, type GatewayCall } from '../lib/gateway-log.ts';
+import { collectStreamedText, completionTexts, countCompletionTokens, estimatePromptTokens } from '../lib/gateway-usage.ts';
+import { assertKeyCheckLeft, chargeKeyRefusal, isKeyRefusal, keyChecksLeft } from '../lib/key-checks.ts';
 import { shallowJson } from '../lib/inputs.ts';
 import { findPrice } from '../lib/prices.ts';
 import { defaultHook, jsonBody, jsonResponse, openAiErrorResponses, security } from '../lib/openapi.ts';
@@ -49,6 +54,9 @@ function providerFailure({ code, message, retryAfterSeconds }: ChatError, rateLi
   if (code === 'provider_rate_limited') return new ApiError(429, code, message, { ...rateLimits, ...(retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) }) });
   return new ApiError(502, code, message, { ...rateLimits, ...(code === 'provider_auth' ? { 'x-should-retry': 'false' } : {}) });
 }
+
+/** Failures after which the request may have been read (and billed): no status refused it. */
+const MAYBE_READ = new Set(['provider_timeout', 'provider_connection_lost', 'provider_bad_response']);
 
 const PROMPT_REF = /^([a-z0-9][a-z0-9-]{0,79})(?:@([a-z0-9][a-z0-9_-]{0,39}))?$/;
 const variableValue = z.union([z.string().max(20_000), z.number(), z.boolean()]);
@@ -182,7 +190,8 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   if (!limit.allowed) {
     throw new ApiError(429, 'rate_limited', `Too many requests; try again in ${limit.retryAfterSeconds} s`, { 'retry-after': String(limit.retryAfterSeconds) });
   }
-  await assertWithinBudget(db, user);
+  // The budget, and the provider-key checks left (lib/key-checks.ts), in parallel.
+  const [, keyChecks] = await Promise.all([assertWithinBudget(db, user), keyChecksLeft(db, user.id)]);
 
   const ref = body.prompt ?? c.req.header('x-mrprompt-prompt');
   const match = ref ? PROMPT_REF.exec(ref) : null;
@@ -205,6 +214,9 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   }
 
   const opened = await openProviderClient({ config, db, deps, user, log, providerId: provider.id });
+  // A refused stored key tells the caller so: a provider-key check, and no call while they are used up.
+  const ownKey = opened.hasStoredCredential;
+  if (ownKey) assertKeyCheckLeft(keyChecks);
   const params = {
     model,
     messages: messages as OpenAI.ChatCompletionMessageParam[],
@@ -218,9 +230,17 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   const call: Omit<GatewayCall, 'status' | 'ttftMs' | 'latencyMs' | 'promptTokens' | 'cachedTokens' | 'completionTokens' | 'errorCode'> = {
     userId: user.id, provider: provider.id, model, promptId: prompt?.id ?? null, promptVersion: prompt?.version ?? null,
   };
-  const fail = (error: unknown) => {
+  const describe = async (error: unknown) => {
     const described = describeProviderError(error, { providerName: provider.name, model, apiKey: opened.client.apiKey, timeoutMs: config.limits.providerTimeoutMs });
-    return { described, rateLimits: rateLimitHeaders(headersOfError(error)), log: { ...call, status: 'error' as const, ttftMs: null, latencyMs: Math.round(performance.now() - started), promptTokens: 0, cachedTokens: null, completionTokens: 0, errorCode: described.code } };
+    if (ownKey && isKeyRefusal(described.code)) await chargeKeyRefusal(db, user.id, log);
+    return described;
+  };
+  // A call that failed before any answer: no tokens when a status refused it, our estimate of
+  // the prompt when it was sent and may have been read (lib/gateway-usage.ts).
+  const fail = async (error: unknown) => {
+    const described = await describe(error);
+    const promptTokens = MAYBE_READ.has(described.code) ? await estimatePromptTokens(messages, body.tools) : 0;
+    return { described, rateLimits: rateLimitHeaders(headersOfError(error)), log: { ...call, status: 'error' as const, ttftMs: null, latencyMs: Math.round(performance.now() - started), promptTokens, cachedTokens: null, completionTokens: 0, errorCode: described.code } };
   };
 
   if (!body.stream) {
@@ -230,15 +250,16 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
       completion = answer.data;
       for (const [name, value] of Object.entries(rateLimitHeaders(answer.response.headers))) c.header(name, value);
     } catch (error) {
-      const failed = fail(error);
+      const failed = await fail(error);
       await logGatewayCall(db.sql, config, failed.log);
       throw providerFailure(failed.described, failed.rateLimits);
     }
     const latencyMs = Math.round(performance.now() - started);
     const usage = completion.usage;
+    // The provider's counts; ours where it sent none.
     const id = await logGatewayCall(db.sql, config, {
-      ...call, status: 'success', ttftMs: latencyMs, latencyMs, promptTokens: usage?.prompt_tokens ?? 0,
-      cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? null, completionTokens: usage?.completion_tokens ?? 0, errorCode: null,
+      ...call, status: 'success', ttftMs: latencyMs, latencyMs, promptTokens: usage?.prompt_tokens ?? await estimatePromptTokens(messages, body.tools),
+      cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? null, completionTokens: usage?.completion_tokens ?? await countCompletionTokens(completionTexts(completion)), errorCode: null,
     });
     c.header('x-mrprompt-usage-log-id', id);
     return c.json({ ...completion, model: body.model, ...(usage ? { usage: priced(usage) } : {}) }, 200);
@@ -252,7 +273,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
     upstream = answer.data;
     rateLimits = rateLimitHeaders(answer.response.headers);
   } catch (error) {
-    const failed = fail(error);
+    const failed = await fail(error);
     await logGatewayCall(db.sql, config, failed.log);
     throw providerFailure(failed.described, failed.rateLimits);
   }
@@ -269,6 +290,8 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
     let ttftMs: number | null = null;
     let usage: OpenAI.CompletionUsage | null = null;
     let errorCode: string | null = null;
+    // What the provider sent back, by reference, until a usage chunk makes our own count unneeded.
+    const streamed: string[] = [];
     // The SDK's timeout ends with the headers: a provider silent that long mid-answer is cut
     // here. The abort closes the connection (the SDK's stream holds its Response while it is
     // read, which keeps Deno's fetch abort linked to the body; lib/chat/provider-stream.ts lets
@@ -282,24 +305,27 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
       for await (const chunk of upstream) {
         idle.touch();
         if (chunk.usage) usage = chunk.usage;
+        else if (usage === null) collectStreamedText(chunk, streamed);
         if (ttftMs === null && chunk.choices.some((ch) => ch.delta?.content)) ttftMs = Math.round(performance.now() - started);
         if (chunk.choices.length === 0 && chunk.usage && !wantsUsage) continue;
         await send(JSON.stringify({ ...chunk, model: body.model, ...(chunk.usage ? { usage: priced(chunk.usage) } : {}) }));
       }
       if (timedOut) throw new TimeoutError();
     } catch (error) {
-      const failed = fail(timedOut ? new TimeoutError() : error);
-      errorCode = failed.described.code;
-      const failure = providerFailure(failed.described);
+      const described = await describe(timedOut ? new TimeoutError() : error);
+      errorCode = described.code;
+      const failure = providerFailure(described);
       await send(JSON.stringify(openAiErrorBody(failure.status, errorBody(failure.code, failure.message))));
     } finally {
       idle.stop();
     }
-    await logGatewayCall(db.sql, config, {
-      ...call, status: errorCode ? 'error' : 'success', ttftMs, latencyMs: Math.round(performance.now() - started),
-      promptTokens: usage?.prompt_tokens ?? 0, cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? null,
-      completionTokens: usage?.completion_tokens ?? 0, errorCode,
-    }, logId).catch((error: Error) => log.error('gateway usage log failed', { message: error.message }));
+    const latencyMs = Math.round(performance.now() - started);
+    await (async () => await logGatewayCall(db.sql, config, {
+      ...call, status: errorCode ? 'error' : 'success', ttftMs, latencyMs,
+      // The provider's counts; ours where the stream ended without them.
+      promptTokens: usage?.prompt_tokens ?? await estimatePromptTokens(messages, body.tools), cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? null,
+      completionTokens: usage?.completion_tokens ?? await countCompletionTokens(streamed), errorCode,
+    }, logId))().catch((error: Error) => log.error('gateway usage log failed', { message: error.message }));
     await send('[DONE]');
     await writer.close().catch(() => {});
   })();

@@ -1,13 +1,18 @@
 // Group chats, posting: a `member` sends turns in the owner's chat. Whose key answers (the
 // owner's when shared, else the member's own), who pays and whose budget is checked, who
 // wrote each message (author_id, author_name), one running turn per chat across people, and
-// what viewers, removed members and strangers get (403 / 404).
+// what viewers, removed members and strangers get (403 / 404). The owner's shared key answers
+// priced models only (422 unpriced_model before any provider call).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiHarness, eventually, readSse, type ApiHarness, type ApiUser, type SseEvent, joinGroupChat } from '../../../../tests/helpers/api.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
-  api = await createApiHarness({ env: { CHAT_RATE_CAPACITY: '1000', CHAT_CHECKPOINT_MS: '100' }, provider: { tokens: 6 } });
+  // The operator priced the team's model (README: MODEL_PRICES); any other custom id is unpriced.
+  api = await createApiHarness({
+    env: { CHAT_RATE_CAPACITY: '1000', CHAT_CHECKPOINT_MS: '100', MODEL_PRICES: JSON.stringify({ 'custom/any-model': { input: 1, output: 2 } }) },
+    provider: { tokens: 6 },
+  });
 });
 afterAll(async () => { await api?.close(); });
 beforeEach(() => api.fakeProvider.setMode('ok'));
@@ -96,6 +101,33 @@ describe('members post in group chats', () => {
     expect(await errorOf(refused)).toEqual({ status: 402, code: 'budget_exceeded' });
     expect(body.error.message).toMatch(/owner's monthly budget/);
     expect(body.error.monthly_budget_usd).toBeUndefined();
+  });
+
+  it("the owner's shared key answers priced models only: an unpriced id is a 422 before any provider call; the owner's and the member's own keys answer it", async () => {
+    const g = await groupChat();
+    await shareKey(g, true);
+    expect((await g.owner.request('PUT', '/budget', { monthly_budget_usd: 20 })).status).toBe(200);
+    const before = api.fakeProvider.requests.length;
+    for (const body of [{ message: '/tokens 200' }, { regenerate: true }]) {
+      const refused = await g.member.request('POST', '/chat', { ...custom, model: 'any-model-v2', session_id: g.id, ...body });
+      const { error } = await refused.clone().json();
+      expect(await errorOf(refused)).toEqual({ status: 422, code: 'unpriced_model' });
+      expect(error).toMatchObject({ provider: 'custom', model: 'any-model-v2' });
+      expect(error.message).toMatch(/"any-model-v2" .* has no price on this server, and the chat owner's shared key answers priced models only/);
+    }
+    expect(api.fakeProvider.requests.length).toBe(before);
+    expect(await api.db.sql`select 1 from public.prompt_usage_logs where model = 'any-model-v2'`).toHaveLength(0);
+    // The priced id still goes through on the owner's key, and counts toward the owner's budget.
+    await send(g.member, { session_id: g.id, message: '/echo priced' });
+    expect(api.fakeProvider.requests.at(-1)?.authorization).toBe(`Bearer ${g.ownerKey}`);
+    expect((await (await g.owner.request('GET', '/budget')).json()).spent_usd).toBeGreaterThan(0);
+    // Their own money: the owner's own turn, and the member's with sharing off, answer the unpriced id (logged unpriced).
+    await send(g.owner, { session_id: g.id, model: 'any-model-v2', message: '/echo mine' });
+    await shareKey(g, false);
+    await saveKey(g.member, `sk-member-${crypto.randomUUID()}`);
+    await send(g.member, { session_id: g.id, model: 'any-model-v2', message: '/echo my key' });
+    const logs = await api.db.sql`select user_id, cost_usd from public.prompt_usage_logs where model = 'any-model-v2' and session_id = ${g.id} order by executed_at`;
+    expect(logs).toEqual([{ user_id: g.owner.id, cost_usd: null }, { user_id: g.member.id, cost_usd: null }]);
   });
 
   it('a viewer gets 403 read_only; a removed member and a stranger get 404; nothing is written', async () => {

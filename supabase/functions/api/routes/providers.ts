@@ -10,6 +10,7 @@ import { defaultHook, errorResponses, jsonResponse, security } from '../lib/open
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
 import { cachedModels, cacheModels, modelsListFailure, readListedModels } from '../lib/provider-models.ts';
 import { listProviders } from '../lib/providers.ts';
+import { takeKeyCheck } from '../lib/key-checks.ts';
 
 const Model = z.object({ id: z.string(), name: z.string(), context_window: z.number().int(), vision: z.boolean().openapi({ description: 'Reads images attached to a message' }) }).openapi('ProviderModel');
 const Provider = z
@@ -50,6 +51,7 @@ const models = createRoute({
   summary: "The models the provider lists for the caller's key (its OpenAI-compatible GET /models)",
   description:
     'Asks the provider with the caller\'s stored key (or none, for keyless providers); answers are kept ten minutes per key. ' +
+    'A call to the provider (not a cached answer) takes one of the caller\'s provider-key checks, the budget POST /credentials/{provider}/verify draws on (10, then one per 10 s; 429 past it). ' +
     '422 missing_credential without a key; 502 provider_rejected_key, models_unavailable (the provider has no models list) or provider_unreachable.',
   request: { params: z.object({ id: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'must be a provider id such as "openai"').openapi({ param: { name: 'id', in: 'path' }, example: 'openrouter' }) }) },
   responses: { 200: jsonResponse(z.object({ models: z.array(ListedModel) }), 'Models'), ...errorResponses(401, 404, 422, 429, 502) },
@@ -81,9 +83,10 @@ export const providersRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(
   const key = `${user.id}\n${provider.id}\n${stored?.encrypted_key ?? ''}\n${stored?.base_url ?? ''}`;
   const cached = cachedModels(key);
   if (cached) return c.json({ models: cached }, 200);
-  // A call to a third party with the user's key: bounded per user (a cached answer costs nothing).
-  const limit = await db.consumeRateLimit(user.id, 'models', 20, 0.2);
-  if (!limit.allowed) throw new ApiError(429, 'rate_limited', `Too many model lists asked for; try again in ${limit.retryAfterSeconds} s`, { 'retry-after': String(limit.retryAfterSeconds) });
+  // A call to a third party with the user's key, which tells a good key from a refused one: a
+  // check of the same budget as POST /credentials/{provider}/verify (lib/key-checks.ts). A
+  // cached answer costs nothing.
+  await takeKeyCheck(db, user.id);
   const { client } = await openProviderClient({ config, db, deps, user, log: c.var.log, providerId: provider.id, stored });
   let entries: unknown[];
   try {

@@ -387,7 +387,7 @@ export type paths = {
         put?: never;
         /**
          * Send a message; the answer is written on the server and streamed (Server-Sent Events)
-         * @description The stream is a view of a server-side turn: closing it does not stop the answer (use POST /chat/{id}/stop). Events: `meta` {session_id, user_message_id, assistant_message_id, dropped_turns, provider, model}; a new chat streams before its rows are committed: its `meta` has `stored: false` and a `stored` {session_id} event follows once they are (before that, the ids are not yet readable, stoppable or re-attachable; when the rows cannot be written, no `stored` comes: the view ends with `error` code `not_started` and nothing of the turn is kept), `delta` {seq, text} and `reasoning` {seq, text} (SSE id = seq, one counter for both), `usage` {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}, `done` {assistant_message_id, status, finish_reason, code} or `error` {code, message}; a `: keepalive` comment every 15 s. 409 `turn_running` (with `running_message_id`) while another answer runs in the session. In a group chat the owner and `member`s post (a viewer gets 403 `read_only`); the owner's key answers when they share it, otherwise the sender's own. A member's turn in a chat of the owner's project gets the project's system prompt and files, as the owner's does; members attach files from their own folder.
+         * @description The stream is a view of a server-side turn: closing it does not stop the answer (use POST /chat/{id}/stop). Events: `meta` {session_id, user_message_id, assistant_message_id, dropped_turns, provider, model}; a new chat streams before its rows are committed: its `meta` has `stored: false` and a `stored` {session_id} event follows once they are (before that, the ids are not yet readable, stoppable or re-attachable; when the rows cannot be written, no `stored` comes: the view ends with `error` code `not_started` and nothing of the turn is kept), `delta` {seq, text} and `reasoning` {seq, text} (SSE id = seq, one counter for both), `usage` {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}, `done` {assistant_message_id, status, finish_reason, code} or `error` {code, message}; a `: keepalive` comment every 15 s. 409 `turn_running` (with `running_message_id`) while another answer runs in the session. In a group chat the owner and `member`s post (a viewer gets 403 `read_only`); the owner's key answers when they share it, otherwise the sender's own. The owner's shared key answers priced models only: a member naming a model with no price gets 422 `unpriced_model` (with `provider` and `model`) before any provider call. A member's turn in a chat of the owner's project gets the project's system prompt and files, as the owner's does; members attach files from their own folder.
          */
         post: {
             parameters: {
@@ -937,7 +937,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Check the stored key against the provider's models endpoint */
+        /**
+         * Check the stored key against the provider's models endpoint
+         * @description Takes one of the caller's provider-key checks: 10, then one per 10 s, shared with GET /providers/{id}/models and with the calls whose provider refused the caller's key (429 `rate_limited` past it).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4318,7 +4321,7 @@ export type paths = {
         };
         /**
          * The models the provider lists for the caller's key (its OpenAI-compatible GET /models)
-         * @description Asks the provider with the caller's stored key (or none, for keyless providers); answers are kept ten minutes per key. 422 missing_credential without a key; 502 provider_rejected_key, models_unavailable (the provider has no models list) or provider_unreachable.
+         * @description Asks the provider with the caller's stored key (or none, for keyless providers); answers are kept ten minutes per key. A call to the provider (not a cached answer) takes one of the caller's provider-key checks, the budget POST /credentials/{provider}/verify draws on (10, then one per 10 s; 429 past it). 422 missing_credential without a key; 502 provider_rejected_key, models_unavailable (the provider has no models list) or provider_unreachable.
          */
         get: {
             parameters: {

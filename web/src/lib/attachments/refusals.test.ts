@@ -34,6 +34,7 @@ describe('filesOutliveRefusal', () => {
     ['a read-only group chat', new ApiError(403, 'read_only', 'viewer')],
     ['files in a group chat', new ApiError(422, 'group_attachments_unsupported', 'owner only')],
     ['an unknown model', new ApiError(422, 'unknown_model', 'no such model')],
+    ["an unpriced model on the owner's shared key", new ApiError(422, 'unpriced_model', 'the shared key answers priced models only')],
   ])('removes the files after %s (the same request would fail again)', (_, error) => {
     expect(filesOutliveRefusal(error)).toBe(false);
   });

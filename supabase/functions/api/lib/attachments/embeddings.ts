@@ -19,6 +19,7 @@ import type { Db } from '../db.ts';
 import { logGatewayCall } from '../gateway-log.ts';
 import type { Logger } from '../log.ts';
 import { openProviderClient } from '../provider-client.ts';
+import { findPrice } from '../prices.ts';
 import { listProviders, type EmbeddingModel, type ProviderInfo } from '../providers.ts';
 
 /** Length of file_chunks.embedding (the migration's `vector(1536)`). */
@@ -66,6 +67,11 @@ export interface EmbedderOptions {
   log: Logger;
   /** Whose key embeds and who is charged. */
   user: AuthUser;
+  /**
+   * Only an embedding model with a price (lib/prices.ts): `user` is not the caller (a group
+   * member's turn on the owner's shared key), whose budget an unpriced call would escape.
+   */
+  pricedOnly?: boolean;
 }
 
 /** The user's embedder, or null when no provider with an embedding model can be called for them. */
@@ -73,6 +79,7 @@ export async function openEmbedder(options: EmbedderOptions): Promise<Embedder |
   const { config, db, deps, log, user } = options;
   for (const provider of listProviders(config)) {
     if (!provider.embedding) continue;
+    if (options.pricedOnly && !findPrice(config.prices, provider.id, provider.embedding.id)) continue;
     try {
       const opened = await openProviderClient({ config, db, deps, user, log, providerId: provider.id });
       return embedderFor(opened.client, provider, provider.embedding, options);

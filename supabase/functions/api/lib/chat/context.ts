@@ -29,7 +29,7 @@ export interface BuiltContext {
 }
 
 // Per-message framing tokens in the chat format (role markers, separators).
-const MESSAGE_OVERHEAD = 4;
+export const MESSAGE_OVERHEAD = 4;
 // Leave room for tokenizer differences between providers.
 const SAFETY_MARGIN = 0.95;
 

@@ -18,6 +18,7 @@ import { titleFromReply, titleRequest } from '../chat-title.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { logGatewayCall } from '../gateway-log.ts';
+import { assertKeyCheckLeft, chargeKeyRefusal, isKeyRefusal, keyChecksLeft } from '../key-checks.ts';
 import { openProviderClient } from '../provider-client.ts';
 import { titleFromMessage } from './context.ts';
 import { describeProviderError } from './provider-errors.ts';
@@ -68,10 +69,12 @@ export async function nameChat(ctx: NamingContext, sessionId: string): Promise<N
   if (!limit.allowed) {
     throw new ApiError(429, 'rate_limited', `Too many chats named; try again in ${limit.retryAfterSeconds} s`, { 'retry-after': String(limit.retryAfterSeconds) });
   }
-  await assertWithinBudget(db, user);
+  const [, keyChecks] = await Promise.all([assertWithinBudget(db, user), keyChecksLeft(db, user.id)]);
   const provider = chat.provider;
   const model = chat.model;
   const opened = await openProviderClient({ config, db, deps, user, log, providerId: provider, missing: 'missing_credential' });
+  // A refused key tells the caller so: a provider-key check (lib/key-checks.ts), none made while they are used up.
+  if (opened.hasStoredCredential) assertKeyCheckLeft(keyChecks);
 
   const started = performance.now();
   const logCall = (status: 'success' | 'error', usage: { prompt_tokens?: number; completion_tokens?: number; cached?: number | null }, errorCode: string | null) =>
@@ -87,6 +90,7 @@ export async function nameChat(ctx: NamingContext, sessionId: string): Promise<N
   } catch (error) {
     const failure = describeProviderError(error, { providerName: opened.provider.name, model, apiKey: opened.endpoint.apiKey, timeoutMs });
     await logCall('error', {}, failure.code);
+    if (opened.hasStoredCredential && isKeyRefusal(failure.code)) await chargeKeyRefusal(db, user.id, log);
     log.warn('naming a chat failed', { provider, code: failure.code });
     throw new ApiError(502, failure.code, failure.message);
   }

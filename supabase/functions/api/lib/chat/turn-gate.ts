@@ -9,13 +9,15 @@
  * MR401: 401 session_ended), and so is an aal1 token of an account with a verified second
  * factor (public.require_mfa_level, MR403: 403 insufficient_aal), before any provider is called
  * and with nothing taken from the bucket; else a refusal comes in this order: 429 rate_limited,
- * then 402 budget_exceeded.
+ * then 402 budget_exceeded, then 429 rate_limited for the payer's own stored key while their
+ * provider-key checks are used up (lib/key-checks.ts; read in the same statement, none taken).
  */
 import postgres from 'postgres';
 import { budgetExceeded, budgetStatus, monthWindow, payerBudgetExceeded } from '../budget.ts';
 import type { AuthUser } from '../context.ts';
 import { sessionAccessCalls, type Db } from '../db.ts';
 import { ApiError } from '../errors.ts';
+import { assertKeyCheckLeft, keyChecksLeftColumn } from '../key-checks.ts';
 import type { StoredCiphertext } from '../provider-client.ts';
 import { floatLiteral, intLiteral, nameLiteral, timestampLiteral, uuidLiteral } from '../sql-literals.ts';
 
@@ -27,6 +29,12 @@ export interface TurnGateRequest {
   providerId: string;
   capacity: number;
   refillPerSecond: number;
+  /**
+   * The payer's own key is a provider-key check if the provider refuses it (lib/key-checks.ts):
+   * refused (429) while their checks are used up, when a key is stored. Off for a turn paid by
+   * someone else, who cannot change the key.
+   */
+  keyChecks: boolean;
 }
 
 export interface TurnGate {
@@ -50,8 +58,9 @@ export async function passTurnGate(db: Db, req: TurnGateRequest, now = new Date(
     custom_instructions: string | null;
     encrypted_key: string | null;
     base_url: string | null;
+    key_checks?: number;
   }[]>(`
-    select g.* from private.turn_gate(${uuidLiteral(req.caller.id)}, ${uuidLiteral(req.payerId)}, ${nameLiteral(req.providerId)},
+    select g.*${req.keyChecks ? `, ${keyChecksLeftColumn(req.payerId)} as key_checks` : ''} from private.turn_gate(${uuidLiteral(req.caller.id)}, ${uuidLiteral(req.payerId)}, ${nameLiteral(req.providerId)},
       ${intLiteral(req.capacity)}, ${floatLiteral(req.refillPerSecond)}, ${timestampLiteral(start)}, ${timestampLiteral(resetsAt)}) g
     ${sessionAccessCalls(req.caller).map((call) => `, ${call}`).join('')}`)
     .catch((error: unknown) => {
@@ -66,6 +75,7 @@ export async function passTurnGate(db: Db, req: TurnGateRequest, now = new Date(
   }
   const budget = budgetStatus(row.budget, row.spent, start, resetsAt);
   if (budget.state === 'exceeded') throw req.payerId === req.caller.id ? budgetExceeded(budget) : payerBudgetExceeded(budget);
+  if (req.keyChecks && row.encrypted_key !== null) assertKeyCheckLeft(Number(row.key_checks));
   return {
     stored: row.encrypted_key === null ? null : { encrypted_key: row.encrypted_key, base_url: row.base_url },
     customInstructions: row.custom_instructions ?? '',

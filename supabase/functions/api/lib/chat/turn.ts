@@ -73,6 +73,14 @@ export interface TurnOptions {
   checkpointMs: number;
   /** Stop with `wall_clock_limit` after this long (0: never). */
   maxDurationMs: number;
+  /** Runs once the answer is saved, before views and devices hear the end (errors ignored). */
+  beforeEnd?: (end: TurnEnd) => Promise<void>;
+}
+
+/** Our own count of a turn's output, answer and reasoning (each counted apart: no joined copy). */
+async function countOutput(content: string, reasoning: string): Promise<number> {
+  const count = await countTokensLazily();
+  return (content ? count(content) : 0) + (reasoning ? count(reasoning) : 0);
 }
 
 /** Why the provider call was aborted on purpose. */
@@ -251,8 +259,9 @@ export class Turn {
 
     const units = packTexts(this.texts, this.kinds);
     const content = units.content;
-    // The provider's counts (the stream's usage chunk); ours only where it sent none.
-    const completionTokens = result?.usage?.completion_tokens ?? (content ? (await countTokensLazily())(content) : 0);
+    // The provider's counts (the stream's usage chunk); ours only where it sent none (a stop,
+    // the wall-clock cut, a failure): then the answer and the reasoning, which providers bill as output.
+    const completionTokens = result?.usage?.completion_tokens ?? (content || units.reasoning ? await countOutput(content, units.reasoning) : 0);
     const promptTokens = result?.usage?.prompt_tokens ?? (await o.estimatePromptTokens());
     const usage: TurnUsage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens, ttft_ms: ttftMs, latency_ms: latencyMs };
     const end: TurnEnd = { status, code, error, finishReason: result?.finishReason ?? null, usage };
@@ -263,7 +272,9 @@ export class Turn {
       cachedTokens: result?.usage?.prompt_tokens_details?.cached_tokens ?? null,
       providerMessageId: result?.providerMessageId ?? null, usageLog: o.usageLog,
     };
-    if (!(await this.saveFinal(final))) {
+    const saved = await this.saveFinal(final);
+    if (o.beforeEnd) await o.beforeEnd(end).catch(() => {});
+    if (!saved) {
       // The checkpoints are still there: once the lease lapses the answer is settled from them.
       return this.finishWith({ status: 'error', code: 'save_failed', error: { code: 'save_failed', message: 'The answer could not be saved; copy it before leaving this page.' }, finishReason: null, usage });
     }
