@@ -224,13 +224,18 @@ describe('prompts: substring search', () => {
     await createPrompt(owner, false, 'Weekly Summary');
     const [ext] = await db.sql`select n.nspname from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`;
     expect(ext?.nspname).toBe('extensions');
-    // The API's expression matches the index (shown here without RLS, whose own indexes win on
-    // a table this small), and the authenticated role can call it.
+    // The search's expressions match their indexes (shown here without RLS, whose own indexes
+    // win on a table this small): name, title and description as columns, the template's first
+    // 4,096 characters (20261206090000_bound_prompt_search.sql); the authenticated role can
+    // still call prompts_search_text.
     const plan = await db.sql.begin(async (tx) => {
       await tx`set local enable_seqscan = off`;
-      return await tx`explain select id from public.prompts p where public.prompts_search_text(p) ilike '%mmar%'`;
+      const fields = await tx`explain select id from public.prompts p where (p.name || E'\n' || p.title || E'\n' || p.description) ilike '%mmar%'`;
+      const head = await tx`explain select id from public.prompts p where substr(p.content, 1, 4096) ilike '%mmar%'`;
+      return [...fields, ...head];
     });
-    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('prompts_search_text_trgm_idx');
+    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('prompts_search_fields_trgm_idx');
+    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('prompts_content_head_trgm_idx');
     const found = await asActor(db.sql, owner, (tx) => tx`select title from public.prompts p where user_id = ${owner.id} and public.prompts_search_text(p) ilike '%mmar%'`);
     expect(found.map((r) => r.title)).toEqual(['Weekly Summary']);
   });

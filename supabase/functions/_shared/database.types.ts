@@ -1270,14 +1270,6 @@ export type Database = {
                 };
                 Returns: string[];
             };
-            "search_prompt_ids": {
-                Args: {
-                    "p_pattern": string;
-                    "p_public": boolean;
-                    "p_query": unknown;
-                };
-                Returns: string[];
-            };
             "search_prompt_page_ids": {
                 Args: {
                     "p_after_id": string;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { InvalidVariablesError, MissingVariablesError, extractVariables, renderTemplate, templateProblems } from './prompt-template.ts';
+import {
+  InvalidVariablesError, MAX_RENDERED_CHARS, MissingVariablesError, RenderedTooLongError, extractVariables, renderTemplate, templateProblems,
+} from './prompt-template.ts';
 
 describe('extractVariables', () => {
   it('finds names and defaults in first-appearance order', () => {
@@ -161,6 +163,47 @@ describe('defaults with braces', () => {
     // Typed defaults are still checked; escaped braces are text.
     expect(templateProblems('{{n:number|{1}}}')).toEqual(['the default of `n` must be a number (got "{1}")']);
     expect(templateProblems('\\{{cfg|{"a":1}}')).toEqual([]);
+  });
+});
+
+describe('the rendered length', () => {
+  // Audit B2: 20,000 uses of one slot times a 20,000-character value is 400 M characters,
+  // built by the render before anything looked at its size (and a crash of the function).
+  it('refuses a text over MAX_RENDERED_CHARS (1,000,000) before building it, and renders one of exactly that length', () => {
+    const template = '{{a}}'.repeat(20_000);
+    expect(renderTemplate(template, { a: 'z'.repeat(50) })).toHaveLength(1_000_000);
+    const refused = (a: string) => { try { renderTemplate(template, { a }); } catch (error) { return error; } return null; };
+    const over = refused('z'.repeat(51));
+    expect(over).toMatchObject({ status: 422, code: 'rendered_too_long', length: 1_020_000, param: 'variables' });
+    expect(over).toBeInstanceOf(RenderedTooLongError);
+    // Far past the engine's longest string: still a 422 at once, never a RangeError.
+    const started = performance.now();
+    expect(refused('y'.repeat(30_000))).toMatchObject({ code: 'rendered_too_long', length: 600_000_000 });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(MAX_RENDERED_CHARS).toBe(1_000_000);
+  });
+
+  it('counts text, values, defaults and escapes exactly as the render fills them', () => {
+    type Piece = { kind: 'text'; text: string } | { kind: 'slot'; name: 'a' | 'b' } | { kind: 'default'; text: string } | { kind: 'escape' };
+    const piece = fc.oneof(
+      fc.stringMatching(/^[a-z .,\n]{0,20}$/).map((text): Piece => ({ kind: 'text', text })),
+      fc.constantFrom('a', 'b').map((name): Piece => ({ kind: 'slot', name: name as 'a' | 'b' })),
+      fc.stringMatching(/^[a-z]{1,12}$/).map((text): Piece => ({ kind: 'default', text })),
+      fc.constant<Piece>({ kind: 'escape' }),
+    );
+    const written = (p: Piece) => (p.kind === 'text' ? p.text : p.kind === 'slot' ? `{{${p.name}}}` : p.kind === 'default' ? `{{d|${p.text}}}` : '\\{{');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(piece, fc.integer({ min: 1, max: 3_000 })), { maxLength: 8 }), fc.string({ maxLength: 300 }), fc.string({ maxLength: 300 }),
+        (pieces, a, b) => {
+          const template = pieces.map(([p, times]) => written(p).repeat(times)).join(' ');
+          const values = { a: a || 'A', b: b || 'B' };
+          const filled = (p: Piece) => (p.kind === 'text' ? p.text : p.kind === 'slot' ? values[p.name] : p.kind === 'default' ? p.text : '{{');
+          const expected = pieces.reduce((sum, [p, times]) => sum + filled(p).length * times, 0) + Math.max(0, pieces.length - 1);
+          if (expected <= MAX_RENDERED_CHARS) expect(renderTemplate(template, values)).toHaveLength(expected);
+          else expect(() => renderTemplate(template, values)).toThrow(expect.objectContaining({ code: 'rendered_too_long', length: expected }));
+        }),
+      { numRuns: 200 },
+    );
   });
 });
 

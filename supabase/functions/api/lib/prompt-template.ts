@@ -134,9 +134,35 @@ export function coerceValue(variable: TemplateVariable, value: Value): { text: s
 }
 
 /**
+ * The longest text a render may give, in characters (UTF-16 code units, as JS counts them):
+ * 1,000,000, ten times the longest template. A template may repeat one slot 20,000 times
+ * (`{{a}}` is 5 of its 100,000 characters), so without a bound a request of a few KB built a
+ * string of 100 M characters and more (and 20,000 × a 20,000-character value took the API
+ * process down). The length is computed from the slots and the values before anything is built.
+ */
+export const MAX_RENDERED_CHARS = 1_000_000;
+
+/** The text a render would give is over MAX_RENDERED_CHARS: 422 rendered_too_long. */
+export class RenderedTooLongError extends ApiError {
+  constructor(readonly length: number) {
+    super(
+      422,
+      'rendered_too_long',
+      `The rendered prompt would be ${length.toLocaleString('en')} characters, over the limit of ${MAX_RENDERED_CHARS.toLocaleString('en')}: shorten the values of variables used many times`,
+      undefined,
+      { rendered_chars: length, max_rendered_chars: MAX_RENDERED_CHARS },
+    );
+    this.name = 'RenderedTooLongError';
+    this.about('variables');
+  }
+}
+
+/**
  * Fills every slot after checking every value against its type. Values are inserted
  * verbatim (never re-scanned, so a value containing `{{x}}` stays literal). Unknown extra
- * values are ignored. Throws MissingVariablesError, then InvalidVariablesError (all problems).
+ * values are ignored. Throws MissingVariablesError, then InvalidVariablesError (all problems),
+ * then RenderedTooLongError when the result would pass MAX_RENDERED_CHARS (computed first:
+ * the text is built only when it fits).
  */
 export function renderTemplate(template: string, values: Record<string, Value>): string {
   const variables = extractVariables(template);
@@ -152,9 +178,12 @@ export function renderTemplate(template: string, values: Record<string, Value>):
     else if (given) texts.set(v.name, result.text);
   }
   if (problems.length > 0) throw new InvalidVariablesError(problems);
-  return template.replace(TOKEN, (_slot, name?: string, _type?: string, _options?: string, fallback?: string) =>
-    name === undefined ? '{{' : texts.get(name) ?? (fallback ?? '').trim(),
-  );
+  const fill = (name: string | undefined, fallback: string | undefined) => (name === undefined ? '{{' : texts.get(name) ?? (fallback ?? '').trim());
+  // The result's length: the template's text between the slots plus each slot's filling.
+  let length = template.length;
+  for (const m of template.matchAll(TOKEN)) length += fill(m[1], m[4]).length - m[0].length;
+  if (length > MAX_RENDERED_CHARS) throw new RenderedTooLongError(length);
+  return template.replace(TOKEN, (_slot, name?: string, _type?: string, _options?: string, fallback?: string) => fill(name, fallback));
 }
 
 /**

@@ -8,11 +8,12 @@
  * `content_total`). What is written and how: lib/import/write-import.ts.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { rethrowDatabaseError } from '../lib/db-errors.ts';
 import { endsMessage, writeImport } from '../lib/import/write-import.ts';
-import { importPrompts } from '../lib/import/prompt-import.ts';
+import { importPrompts, MAX_VERSIONS_PER_IMPORT, versionsIn } from '../lib/import/prompt-import.ts';
 import { codePoints, modelName, text, textChars } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import { createMiddleware } from 'hono/factory';
@@ -90,18 +91,35 @@ const route = createRoute({
  * Imports have their own bucket (private.consume_rate_limit, per user): a big file is hundreds
  * of batches, which would drain the shared `heavy` bucket and leave search and export refused
  * meanwhile. By default 120 batches at once (≈ 24 MB of text), then 2 a second
- * (IMPORT_RATE_CAPACITY, IMPORT_RATE_REFILL_PER_SECOND); the web app waits out a 429.
+ * (IMPORT_RATE_CAPACITY, IMPORT_RATE_REFILL_PER_SECOND); the web app waits out a 429. Every
+ * request takes a token; a prompt import one more per VERSIONS_PER_IMPORT_TOKEN versions past
+ * the first hundred (takeImportTokens), so its cost follows the writes it asks for.
  */
-const importRateLimit = createMiddleware<AppEnv>(async (c, next) => {
+async function takeImportTokens(c: Context<AppEnv>, cost: number) {
   const { importRateCapacity, importRateRefillPerSecond } = c.var.config.limits;
-  const limit = await c.var.db.consumeRateLimit(c.var.user.id, 'import', importRateCapacity, importRateRefillPerSecond);
+  const limit = await c.var.db.consumeRateLimit(c.var.user.id, 'import', importRateCapacity, importRateRefillPerSecond, Math.min(cost, importRateCapacity));
   if (!limit.allowed) {
     throw new ApiError(429, 'rate_limited', `Too many import requests; try again in ${limit.retryAfterSeconds} s`, {
       'retry-after': String(limit.retryAfterSeconds),
     });
   }
+}
+
+const importRateLimit = createMiddleware<AppEnv>(async (c, next) => {
+  await takeImportTokens(c, 1);
   await next();
 });
+
+/** A prompt import takes one token of the import bucket per this many versions (at least one). */
+export const VERSIONS_PER_IMPORT_TOKEN = 100;
+
+/**
+ * How long a prompt import may write: the items not written by then are reported as skipped,
+ * to be sent again (1,000 versions take about a second). Each statement of it may take
+ * IMPORT_STATEMENT_TIMEOUT at most (a prompt whose statement is cancelled is skipped).
+ */
+const IMPORT_DEADLINE_MS = 20_000;
+const IMPORT_STATEMENT_TIMEOUT = '5s';
 
 /** How many prompts one request may carry; a bigger file goes as several requests. */
 export const PROMPTS_PER_IMPORT = 100;
@@ -138,7 +156,10 @@ const promptsRoute = createRoute({
   description: 'Bad items are skipped and reported, never the whole request. Imported prompts are private, with their versions replayed ' +
     'from 1 in order, each dated by its `created_at` (an ISO 8601 time from 2000 until now, not before an earlier version\'s; ' +
     'without one, the date of the nearest dated version before it, or after it for the first ones, or the time of import when none has one; ' +
-    'another value skips the prompt with the reason), and their labels pointing at the same texts. Up to 100 prompts and 8 MiB a request.',
+    'another value skips the prompt with the reason), and their labels pointing at the same texts. Up to 100 prompts, ' +
+    `${MAX_VERSIONS_PER_IMPORT.toLocaleString('en')} versions in all (a prompt without \`versions\` is one; more: 400 \`too_many_versions\`) and 8 MiB a request. ` +
+    `A request takes a token of the caller's \`import\` bucket per ${VERSIONS_PER_IMPORT_TOKEN} versions (at least one). ` +
+    `Prompts not written within ${IMPORT_DEADLINE_MS / 1000} s are skipped with a reason saying to send them again.`,
   request: { body: jsonBody(PromptImportRequest) },
   responses: {
     200: jsonResponse(z.object({ results: z.array(PromptImportResult) }).openapi('PromptImportResponse'), 'One result per item, in order'),
@@ -151,7 +172,21 @@ importRoutes.use('*', requireUser, importRateLimit);
 
 importRoutes.openapi(promptsRoute, async (c) => {
   const { prompts } = c.req.valid('json');
-  const results = await c.var.db.withUserTransaction(c.var.user, (sql) => importPrompts(sql, c.var.user.id, prompts));
+  const versions = versionsIn(prompts);
+  if (versions > MAX_VERSIONS_PER_IMPORT) {
+    throw new ApiError(400, 'too_many_versions', `This request holds ${versions.toLocaleString('en')} versions; send at most ` +
+      `${MAX_VERSIONS_PER_IMPORT.toLocaleString('en')} a request (a prompt without versions counts as one)`, undefined, {
+      versions, max_versions: MAX_VERSIONS_PER_IMPORT,
+    }).about('prompts');
+  }
+  // The middleware took one token; the rest of what these versions cost.
+  const cost = Math.ceil(versions / VERSIONS_PER_IMPORT_TOKEN);
+  if (cost > 1) await takeImportTokens(c, cost - 1);
+  const deadline = Date.now() + IMPORT_DEADLINE_MS;
+  const results = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+    await sql`select set_config('statement_timeout', ${IMPORT_STATEMENT_TIMEOUT}, true)`;
+    return await importPrompts(sql, c.var.user.id, prompts, deadline);
+  });
   return c.json({ results }, 200);
 });
 

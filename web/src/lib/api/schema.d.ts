@@ -1191,7 +1191,7 @@ export type paths = {
         put?: never;
         /**
          * Import prompts (this app’s export, or title and template from elsewhere) as new private prompts
-         * @description Bad items are skipped and reported, never the whole request. Imported prompts are private, with their versions replayed from 1 in order, each dated by its `created_at` (an ISO 8601 time from 2000 until now, not before an earlier version's; without one, the date of the nearest dated version before it, or after it for the first ones, or the time of import when none has one; another value skips the prompt with the reason), and their labels pointing at the same texts. Up to 100 prompts and 8 MiB a request.
+         * @description Bad items are skipped and reported, never the whole request. Imported prompts are private, with their versions replayed from 1 in order, each dated by its `created_at` (an ISO 8601 time from 2000 until now, not before an earlier version's; without one, the date of the nearest dated version before it, or after it for the first ones, or the time of import when none has one; another value skips the prompt with the reason), and their labels pointing at the same texts. Up to 100 prompts, 1,000 versions in all (a prompt without `versions` is one; more: 400 `too_many_versions`) and 8 MiB a request. A request takes a token of the caller's `import` bucket per 100 versions (at least one). Prompts not written within 20 s are skipped with a reason saying to send them again.
          */
         post: {
             parameters: {
@@ -2594,7 +2594,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List my prompts or the public library, newest change first */
+        /**
+         * List my prompts or the public library, newest change first
+         * @description A search (`q`) takes a token of the caller's `heavy` bucket (429 with Retry-After past it; a list without one takes none) and may run 2 s in the database (then 503 `search_timeout`).
+         */
         get: {
             parameters: {
                 query?: {
@@ -2642,6 +2645,15 @@ export type paths = {
                 };
                 /** @description Not allowed (an API key without the scope this needs: insufficient_scope; one on a route that needs a session: session_required) */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3416,7 +3428,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Fill the template with variables (current text, a label or a version) */
+        /**
+         * Fill the template with variables (current text, a label or a version)
+         * @description Takes a token of the caller's `heavy` bucket (429 with Retry-After past it). A result over 1,000,000 characters is refused before it is built: 422 `rendered_too_long`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3497,6 +3512,15 @@ export type paths = {
                 };
                 /** @description Cannot be processed */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4073,7 +4097,7 @@ export type paths = {
                 query: {
                     label?: string;
                     name: string;
-                    /** @description JSON object of values; when given, `compiled` holds the rendered text (422 names a wrong variable) */
+                    /** @description JSON object of values; when given, `compiled` holds the rendered text (422 names a wrong variable, or `rendered_too_long` past 1,000,000 characters) and the request takes a token of the caller's `heavy` bucket */
                     variables?: string;
                     version?: number;
                 };
@@ -4144,6 +4168,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
                 503: {
                     headers: {
@@ -4172,7 +4205,7 @@ export type paths = {
         };
         /**
          * The same list without the templates (for a library page or a picker)
-         * @description Takes the same filters and cursors as `GET /prompts`; each prompt comes with its variables and its template's length, not the template.
+         * @description Takes the same filters and cursors as `GET /prompts`; each prompt comes with its variables and its template's length, not the template. A search (`q`) takes a token of the caller's `heavy` bucket (429 with Retry-After past it; a list without one takes none) and may run 2 s in the database (then 503 `search_timeout`).
          */
         get: {
             parameters: {
@@ -4221,6 +4254,15 @@ export type paths = {
                 };
                 /** @description Not allowed (an API key without the scope this needs: insufficient_scope; one on a route that needs a session: session_required) */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };

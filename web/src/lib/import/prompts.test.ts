@@ -2,7 +2,7 @@
 // within the API's limits.
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../api';
-import { parsePromptFile, promptBatches, runPromptImport } from './prompts';
+import { parsePromptFile, promptBatches, runPromptImport, type PromptItem } from './prompts';
 import { UnknownFormat } from './run';
 
 describe('prompt files', () => {
@@ -55,6 +55,19 @@ describe('prompt files', () => {
     expect(kept.map((v) => v.version)).toEqual(Array.from({ length: kept.length }, (_, i) => 90 - i)); // the newest, in file order
     expect(sent.body).toMatchObject({ title: 'huge', name: 'huge', labels });
     for (const batch of batches) expect(new TextEncoder().encode(JSON.stringify({ prompts: batch.map((item) => item.body) })).length).toBeLessThanOrEqual(7 * 1024 * 1024 + 1024);
+  });
+
+  it('sends at most 1,000 versions a request (the API refuses more), a prompt with more with its newest 1,000', () => {
+    const withVersions = (label: string, count: number) => ({
+      label, body: { title: label, versions: Array.from({ length: count }, (_, i) => ({ version: i + 1, title: label, content: `${i}` })) },
+    });
+    const { batches, tooLarge } = promptBatches([withVersions('a', 600), withVersions('b', 300), withVersions('c', 200), { label: 'd', body: { title: 'd', content: 'x' } }, withVersions('e', 2_500)]);
+    expect(tooLarge).toEqual([]);
+    const versions = (item: PromptItem) => (item.body as { versions?: unknown[] }).versions?.length ?? 1;
+    expect(batches.map((b) => b.map((item) => [item.label, versions(item)]))).toEqual([[['a', 600], ['b', 300]], [['c', 200], ['d', 1]], [['e', 1_000]]]);
+    const cut = batches[2]![0]!;
+    expect(cut.leftOut).toBe(1_500);
+    expect((cut.body as { versions: { version: number }[] }).versions.map((v) => v.version)).toEqual(Array.from({ length: 1_000 }, (_, i) => 1_501 + i));
   });
 });
 

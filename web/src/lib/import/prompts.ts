@@ -4,9 +4,9 @@
  * also a bare array of them), sends them to POST /api/import/prompts in batches that fit its
  * limits, and sums up what was imported and what was skipped and why. The API checks each
  * prompt on its own, so a bad one is skipped there with its reason; a prompt too large for a
- * request with all its versions goes with its newest versions that fit (the report says how
- * many older ones were left out), a rate limit is waited out, and a batch that fails is
- * reported while the rest still go.
+ * request with all its versions (over about 7 MB, or 1,000 versions) goes with its newest
+ * versions that fit (the report says how many older ones were left out), a rate limit is
+ * waited out, and a batch that fails is reported while the rest still go.
  */
 import { z } from 'zod';
 import { browserApi, ok, type Api } from '../api';
@@ -17,6 +17,8 @@ export const MAX_FILE_BYTES = 50 * 1024 * 1024;
 /** The API's limits per request (routes/import.ts, app.ts), with room to spare for the envelope. */
 const PER_REQUEST = 100;
 const REQUEST_BYTES = 7 * 1024 * 1024;
+/** Versions a request may carry in all (MAX_VERSIONS_PER_IMPORT); a prompt without versions is one. */
+const VERSIONS_PER_REQUEST = 1_000;
 
 export type PromptFormat = 'mrprompt' | 'chatbot-ui';
 
@@ -68,13 +70,19 @@ export function parsePromptFile(text: string): { format: PromptFormat; items: Pr
 
 const bytesOf = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
 
+/** The versions a prompt counts for, as the API counts them. */
+const versionsOf = (body: unknown) => {
+  const versions = typeof body === 'object' && body !== null && 'versions' in body ? body.versions : undefined;
+  return Array.isArray(versions) && versions.length > 0 ? versions.length : 1;
+};
+
 const WithVersions = z.object({ versions: z.array(z.object({ version: z.number().optional() }).loose()).min(2) }).loose();
 
 /**
  * A prompt too large for a request with all its versions, with only its newest versions that
  * fit (the API numbers them from 1); undefined when it has none to leave out or still does not fit.
  */
-export function newestVersionsThatFit(item: PromptItem, budget = REQUEST_BYTES): PromptItem | undefined {
+export function newestVersionsThatFit(item: PromptItem, budget = REQUEST_BYTES, most = VERSIONS_PER_REQUEST): PromptItem | undefined {
   const parsed = WithVersions.safeParse(item.body);
   if (!parsed.success) return undefined;
   const { versions } = parsed.data;
@@ -84,7 +92,7 @@ export function newestVersionsThatFit(item: PromptItem, budget = REQUEST_BYTES):
   const kept = new Set<number>();
   for (const { v, i } of newestFirst) {
     const size = bytesOf(v) + (kept.size ? 1 : 0);
-    if (bytes + size > budget) break;
+    if (bytes + size > budget || kept.size === most) break;
     bytes += size;
     kept.add(i);
   }
@@ -98,10 +106,12 @@ export function promptBatches(items: PromptItem[]): { batches: PromptItem[][]; t
   const tooLarge: PromptItem[] = [];
   let batch: PromptItem[] = [];
   let bytes = 0;
+  let versions = 0;
   for (const whole of items) {
     let item = whole;
     let size = bytesOf(item.body);
-    if (size > REQUEST_BYTES) {
+    let count = versionsOf(item.body);
+    if (size > REQUEST_BYTES || count > VERSIONS_PER_REQUEST) {
       const cut = newestVersionsThatFit(item);
       if (!cut) {
         tooLarge.push(item);
@@ -109,14 +119,17 @@ export function promptBatches(items: PromptItem[]): { batches: PromptItem[][]; t
       }
       item = cut;
       size = bytesOf(item.body);
+      count = versionsOf(item.body);
     }
-    if (batch.length && (batch.length === PER_REQUEST || bytes + size > REQUEST_BYTES)) {
+    if (batch.length && (batch.length === PER_REQUEST || bytes + size > REQUEST_BYTES || versions + count > VERSIONS_PER_REQUEST)) {
       batches.push(batch);
       batch = [];
       bytes = 0;
+      versions = 0;
     }
     batch.push(item);
     bytes += size;
+    versions += count;
   }
   if (batch.length) batches.push(batch);
   return { batches, tooLarge };
@@ -131,7 +144,7 @@ export async function runPromptImport(
   const report: PromptReport = {
     format: parsed.format,
     imported: [],
-    skipped: tooLarge.map((item) => ({ title: item.label, reason: `too large to import (over ${REQUEST_BYTES / 1024 / 1024} MB with its versions)` })),
+    skipped: tooLarge.map((item) => ({ title: item.label, reason: `too large to import (over ${REQUEST_BYTES / 1024 / 1024} MB or ${VERSIONS_PER_REQUEST.toLocaleString('en')} versions)` })),
     failures: [],
   };
   let done = tooLarge.length;

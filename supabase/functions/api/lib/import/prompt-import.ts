@@ -12,6 +12,11 @@
  * the version before it); an undated version is dated as the nearest dated one before it (or,
  * for the first ones, after it), and one of a history with no dates at all, now. An imported prompt
  * is always private (is_public false): publishing is the owner's choice in this account.
+ *
+ * The work of a request is bounded (routes/import.ts): at most MAX_VERSIONS_PER_IMPORT versions
+ * in all, each prompt's statements sent together (pipelined: one round trip for a whole
+ * history, not three per version), and a deadline after which the items not yet written are
+ * reported as skipped, to be sent again.
  */
 import { z } from '@hono/zod-openapi';
 import type { TransactionSql } from 'postgres';
@@ -22,6 +27,23 @@ import { promptFields } from '../../routes/prompts/model.ts';
 
 /** The earliest a version may be dated (private.record_prompt_version checks the same). */
 const EARLIEST_VERSION = Date.parse('2000-01-01T00:00:00Z');
+
+/**
+ * The most versions one request may carry, over all its prompts (a prompt without `versions`
+ * is one). Each is a write whose triggers record the version and re-index the template, so
+ * 30,000 tiny versions in 1 MB held a connection for 86 s; 1,000 take about a second.
+ */
+export const MAX_VERSIONS_PER_IMPORT = 1_000;
+
+/** The versions an import request carries, as MAX_VERSIONS_PER_IMPORT counts them (before each item is checked). */
+export function versionsIn(items: unknown[]): number {
+  let total = 0;
+  for (const item of items) {
+    const versions = typeof item === 'object' && item !== null && 'versions' in item ? item.versions : undefined;
+    total += Array.isArray(versions) && versions.length > 0 ? versions.length : 1;
+  }
+  return total;
+}
 
 /** A version's date in the source: an ISO 8601 time with its offset, from 2000 until now. */
 const versionTime = z.iso
@@ -50,7 +72,7 @@ export const ImportPromptItem = z
     content: promptFields.content.optional(),
     tags: promptFields.tags.nullish().transform((t) => t ?? []),
     config: promptFields.config.nullish(),
-    versions: z.array(ImportVersion).max(10_000).optional(),
+    versions: z.array(ImportVersion).max(MAX_VERSIONS_PER_IMPORT).optional(),
     // A prompt holds at most 50 labels (prompt_labels_enforce_quota).
     labels: z.array(ImportLabel).max(50).optional(),
   })
@@ -81,12 +103,25 @@ const CHECK_VIOLATION = '23514';
 const ROW_QUOTA = '54000';
 // private.record_prompt_version: a version's created_at out of range (its message says which way).
 const INVALID_PARAMETER = '22023';
+// A statement ran past the transaction's statement_timeout.
+const QUERY_CANCELED = '57014';
 
-/** Imports each item, in order; never throws for one item's fault. */
-export async function importPrompts(sql: TransactionSql, userId: string, items: unknown[]): Promise<ImportedPrompt[]> {
+/** The request's time ran out before this item was written (it is reported, not thrown further). */
+class DeadlinePassed extends Error {}
+
+/**
+ * Imports each item, in order; never throws for one item's fault. Past `deadline` (a
+ * Date.now() time), the item being written is rolled back and it and the rest are reported as
+ * skipped, to be sent again.
+ */
+export async function importPrompts(sql: TransactionSql, userId: string, items: unknown[], deadline = Infinity): Promise<ImportedPrompt[]> {
   const results: ImportedPrompt[] = [];
   for (const [index, raw] of items.entries()) {
     const title = titleOf(raw);
+    if (Date.now() > deadline) {
+      results.push({ index, status: 'skipped', title, reason: OUT_OF_TIME });
+      continue;
+    }
     const parsed = ImportPromptItem.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -99,7 +134,7 @@ export async function importPrompts(sql: TransactionSql, userId: string, items: 
         results.push({ index, status: 'skipped', title, prompt_id: held, reason: 'already in your library: a prompt with the same name, title and text' });
         continue;
       }
-      results.push({ index, status: 'imported', ...(await sql.savepoint((sp) => writePrompt(sp, userId, parsed.data))) });
+      results.push({ index, status: 'imported', ...(await sql.savepoint((sp) => writePrompt(sp, userId, parsed.data, deadline))) });
     } catch (error) {
       results.push({ index, status: 'skipped', title, reason: refusal(error) });
     }
@@ -121,7 +156,7 @@ async function alreadyHeld(sql: TransactionSql, userId: string, item: z.infer<ty
   return held?.id ?? null;
 }
 
-async function writePrompt(sql: TransactionSql, userId: string, item: z.infer<typeof ImportPromptItem>) {
+async function writePrompt(sql: TransactionSql, userId: string, item: z.infer<typeof ImportPromptItem>, deadline: number) {
   const versions = item.versions?.length
     ? datedInOrder(inVersionOrder(item.versions))
     : [{ title: item.title, content: item.content!, config: item.config ?? undefined, commit_message: 'Imported' }];
@@ -140,23 +175,37 @@ async function writePrompt(sql: TransactionSql, userId: string, item: z.infer<ty
     values (${userId}, ${name}, ${first.title}, ${item.description}, ${first.content}, ${item.tags}::text[], false,
             ${jsonbText(first.config ?? {})}::text::jsonb)
     returning id`;
+  // The later versions' statements (their note and date, then the update whose triggers record
+  // the version) go out together and run in order on the connection: one round trip for the
+  // history, not three a version. The first to fail aborts the rest, and Promise.all rejects
+  // with its error (the database answers in order).
+  const answers = await Promise.all(later.flatMap((v) => [
+    sql`select set_config('mrprompt.commit_message', ${v.commit_message}, true)`.execute(),
+    dated(v).execute(),
+    sql`update public.prompts set title = ${v.title}, content = ${v.content}, config = ${jsonbText(v.config ?? {})}::text::jsonb
+         where id = ${id} returning latest_version`.execute(),
+  ]));
+  const rows = later.map((_, i) => answers[3 * i + 2] as unknown as { latest_version: number }[]);
+  if (Date.now() > deadline) throw new DeadlinePassed();
   // The source's version numbers, mapped to the ones they get here (for its labels).
   const numbers = new Map<number, number>([[first.version ?? 1, 1]]);
   let latest = 1;
-  for (const v of later) {
-    await sql`select set_config('mrprompt.commit_message', ${v.commit_message}, true)`;
-    await dated(v);
-    const [row] = await sql<{ latest_version: number }[]>`
-      update public.prompts set title = ${v.title}, content = ${v.content}, config = ${jsonbText(v.config ?? {})}::text::jsonb
-       where id = ${id} returning latest_version`;
+  for (const [i, [row]] of rows.entries()) {
     latest = row.latest_version;
+    const v = later[i];
     if (v.version !== undefined) numbers.set(v.version, latest);
   }
   await dated({});
-  for (const label of item.labels ?? []) {
+  const labels = (item.labels ?? []).flatMap((label) => {
     const version = numbers.get(label.version);
-    if (version === undefined) continue;
-    await sql`insert into public.prompt_labels (prompt_id, label, version, locked) values (${id}, ${label.label}, ${version}, ${label.locked ?? false})`;
+    return version === undefined ? [] : [{ label: label.label, version, locked: label.locked ?? false }];
+  });
+  if (labels.length > 0) {
+    await sql`
+      insert into public.prompt_labels (prompt_id, label, version, locked)
+      select ${id}, l.label, l.version, l.locked
+        from unnest(${labels.map((l) => l.label)}::text[], ${labels.map((l) => l.version)}::int[], ${labels.map((l) => l.locked)}::boolean[])
+             as l(label, version, locked)`;
   }
   const [saved] = await sql<{ name: string; title: string }[]>`select name, title from public.prompts where id = ${id}`;
   return { prompt_id: id, name: saved.name, title: saved.title, versions: latest, renamed_from: wanted && wanted !== saved.name ? wanted : null };
@@ -186,9 +235,13 @@ function titleOf(raw: unknown): string | null {
   return title.success ? title.data : null;
 }
 
+const OUT_OF_TIME = 'not imported: this request ran out of time; send this prompt again';
+
 /** Why the database refused an item, in words (never the SQL or its values). */
 function refusal(error: unknown): string {
+  if (error instanceof DeadlinePassed) return OUT_OF_TIME;
   if (error instanceof postgres.PostgresError) {
+    if (error.code === QUERY_CANCELED) return 'writing it took too long: import it on its own, or with fewer versions';
     if (error.code === ROW_QUOTA) return 'your account already holds as many prompts as it may (10,000): delete some first';
     if (error.code === UNIQUE_VIOLATION) return 'a label appears twice';
     if (error.code === CHECK_VIOLATION) return 'a field is outside what a prompt may hold';

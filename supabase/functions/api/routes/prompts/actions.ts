@@ -9,7 +9,8 @@ import { rethrowDatabaseError } from '../../lib/db-errors.ts';
 import { notFound } from '../../lib/errors.ts';
 import { labelName } from '../../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonResponse, security, UuidParam } from '../../lib/openapi.ts';
-import { extractVariables, renderTemplate } from '../../lib/prompt-template.ts';
+import { extractVariables, MAX_RENDERED_CHARS, renderTemplate } from '../../lib/prompt-template.ts';
+import { heavyRateLimit } from '../../lib/rate-limit.ts';
 import { PromptConfigSchema, PromptSchema, TemplateVariableSchema } from '../../lib/resource-schemas.ts';
 import { loadLabels, loadVersion, loadVisiblePrompt, presentPrompt, promptFields, setCommitMessage, versionNumber } from './model.ts';
 
@@ -52,12 +53,16 @@ const routes = {
   render: createRoute({
     method: 'post', path: '/{id}/render', tags, security,
     summary: 'Fill the template with variables (current text, a label or a version)',
+    description: `Takes a token of the caller's \`heavy\` bucket (429 with Retry-After past it). A result over ${MAX_RENDERED_CHARS.toLocaleString('en')} ` +
+      'characters is refused before it is built: 422 `rendered_too_long`.',
     request: { params: UuidParam(), body: { required: true, content: { 'application/json': { schema: RenderInput } } } },
-    responses: { 200: jsonResponse(Rendered, 'The rendered text'), ...errorResponses(400, 401, 404, 422) },
+    responses: { 200: jsonResponse(Rendered, 'The rendered text'), ...errorResponses(400, 401, 404, 422, 429) },
   }),
 };
 
 export const promptActionRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+// A render can give up to MAX_RENDERED_CHARS from a small request: each takes a heavy token.
+promptActionRoutes.use('/:id/render', heavyRateLimit(1));
 
 promptActionRoutes.openapi(routes.fork, async (c) => {
   const { id } = c.req.valid('param');
@@ -95,7 +100,7 @@ promptActionRoutes.openapi(routes.render, async (c) => {
     if (!old) throw notFound(`Version ${wanted}`);
     return { content: old.content, version: old.version, config: old.config };
   });
-  // 422 missing_variables / invalid_variables (naming each variable) come from renderTemplate.
+  // 422 missing_variables / invalid_variables (naming each variable) / rendered_too_long come from renderTemplate.
   const rendered = renderTemplate(template.content, variables);
   return c.json({ rendered, version: template.version, config: template.config, variables: extractVariables(template.content) }, 200);
 });

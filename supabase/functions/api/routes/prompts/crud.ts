@@ -5,7 +5,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { TransactionSql } from 'postgres';
+import postgres, { type TransactionSql } from 'postgres';
 import type { AppEnv } from '../../lib/context.ts';
 import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../../lib/cursor.ts';
 import { codePoints, nonEmpty, NOTHING_TO_UPDATE, optionalQuery, trimmed } from '../../lib/inputs.ts';
@@ -13,6 +13,8 @@ import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidPara
 import { cursorParam, limitParam, takePage } from '../../lib/pagination.ts';
 import { PromptSchema, type PromptRow } from '../../lib/resource-schemas.ts';
 import { jsonbText } from '../../lib/jsonb.ts';
+import { heavyRateLimit } from '../../lib/rate-limit.ts';
+import { ApiError } from '../../lib/errors.ts';
 import {
   checkExpectedVersion,
   checkUnversionedEdit,
@@ -65,20 +67,23 @@ const PromptSummaryList = z.object({ prompts: z.array(PromptSummarySchema), next
 
 const tags = ['prompts'];
 const IdParams = UuidParam();
+const SEARCH_COST = "A search (`q`) takes a token of the caller's `heavy` bucket (429 with Retry-After past it; a list without one takes none) " +
+  'and may run 2 s in the database (then 503 `search_timeout`).';
 
 const routes = {
   list: createRoute({
     method: 'get', path: '/', tags, security,
     summary: 'List my prompts or the public library, newest change first',
+    description: SEARCH_COST,
     request: { query: ListQuery },
-    responses: { 200: jsonResponse(PromptList, 'A page of prompts'), ...errorResponses(400, 401) },
+    responses: { 200: jsonResponse(PromptList, 'A page of prompts'), ...errorResponses(400, 401, 429) },
   }),
   summaries: createRoute({
     method: 'get', path: '/summaries', tags, security,
     summary: 'The same list without the templates (for a library page or a picker)',
-    description: 'Takes the same filters and cursors as `GET /prompts`; each prompt comes with its variables and its template\'s length, not the template.',
+    description: 'Takes the same filters and cursors as `GET /prompts`; each prompt comes with its variables and its template\'s length, not the template. ' + SEARCH_COST,
     request: { query: ListQuery },
-    responses: { 200: jsonResponse(PromptSummaryList, 'A page of prompts'), ...errorResponses(400, 401) },
+    responses: { 200: jsonResponse(PromptSummaryList, 'A page of prompts'), ...errorResponses(400, 401, 429) },
   }),
   create: createRoute({
     method: 'post', path: '/', tags, security,
@@ -151,22 +156,50 @@ function searchMatch(
 
 export const promptCrudRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 
+// A search, of the caller's prompts or the public library, costs database time that grows with
+// the library (each candidate's search vector and template prefix are read): each takes a token
+// of the heavy bucket, as /search does. Lists without `q` take none.
+const searches = (c: Context<AppEnv>) => c.req.method === 'GET' && Boolean(c.req.query('q')?.trim());
+promptCrudRoutes.use('/', heavyRateLimit(1, searches));
+promptCrudRoutes.use('/summaries', heavyRateLimit(1, searches));
+
+/**
+ * The longest a library search may run in the database: it answers in tens of milliseconds
+ * on 10,000 prompts; a query that still takes this long is cancelled (503 search_timeout).
+ * public.search_prompt_page_ids carries the same `statement_timeout` for Data API callers
+ * (20261206090000_bound_prompt_search.sql).
+ */
+const SEARCH_TIMEOUT = '2s';
+const QUERY_CANCELED = '57014';
+
 /** A page of the library as the list's query asks (mine or public, search, tag, cursor), newest change first. */
 async function listPage(c: Context<AppEnv>, query: z.infer<typeof ListQuery>) {
   const { scope = 'mine', q, tag, limit, cursor } = query;
   const after = cursor ? decodeCursor(cursor, timeIdCursor) : null;
   const rows = await c.var.db.withUserTransaction(
     c.var.user,
-    (sql) => sql<(PromptRow & { cursor_t: string })[]>`
-      select ${sql.unsafe(PROMPT_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('p.updated_at'))} as cursor_t
-        from public.prompts p
-       where ${scope === 'mine' ? sql`p.user_id = ${c.var.user.id}` : sql`p.is_public`}
-         ${q ? sql`and ${searchMatch(sql, q, { scope, tag, after, take: limit + 1 })}` : sql``}
-         ${tag ? sql`and p.tags @> array[${tag}]::text[]` : sql``}
-         ${after ? sql`and (p.updated_at, p.id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
-       order by p.updated_at desc, p.id desc
-       limit ${limit + 1}`,
-  );
+    async (sql) => {
+      // For this transaction only; pipelined with the list's statement (same connection, in order).
+      const [, rows] = await Promise.all([
+        q ? sql`select set_config('statement_timeout', ${SEARCH_TIMEOUT}, true)`.execute() : null,
+        sql<(PromptRow & { cursor_t: string })[]>`
+          select ${sql.unsafe(PROMPT_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('p.updated_at'))} as cursor_t
+            from public.prompts p
+           where ${scope === 'mine' ? sql`p.user_id = ${c.var.user.id}` : sql`p.is_public`}
+             ${q ? sql`and ${searchMatch(sql, q, { scope, tag, after, take: limit + 1 })}` : sql``}
+             ${tag ? sql`and p.tags @> array[${tag}]::text[]` : sql``}
+             ${after ? sql`and (p.updated_at, p.id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
+           order by p.updated_at desc, p.id desc
+           limit ${limit + 1}`,
+      ]);
+      return rows;
+    },
+  ).catch((error: unknown) => {
+    if (error instanceof postgres.PostgresError && error.code === QUERY_CANCELED) {
+      throw new ApiError(503, 'search_timeout', 'This search took too long; try more specific words');
+    }
+    throw error;
+  });
   const page = takePage(rows, limit, (row) => ({ t: row.cursor_t, id: row.id }));
   return { prompts: page.items.map(({ cursor_t: _, ...row }) => presentPrompt(row)), next_cursor: page.next_cursor };
 }

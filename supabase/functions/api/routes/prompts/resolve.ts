@@ -12,7 +12,8 @@ import type { AppEnv } from '../../lib/context.ts';
 import { notFound } from '../../lib/errors.ts';
 import { labelName, optionalQuery } from '../../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonResponse, security } from '../../lib/openapi.ts';
-import { extractVariables, renderTemplate } from '../../lib/prompt-template.ts';
+import { extractVariables, MAX_RENDERED_CHARS, renderTemplate } from '../../lib/prompt-template.ts';
+import { heavyRateLimit } from '../../lib/rate-limit.ts';
 import { PromptConfigSchema, TemplateVariableSchema, type PromptConfig } from '../../lib/resource-schemas.ts';
 import { promptName } from './model.ts';
 
@@ -35,7 +36,8 @@ const ResolveQuery = z
     version: optionalQuery(z.coerce.number().int().min(1).max(1_000_000)).openapi({ param: { name: 'version', in: 'query' } }),
     variables: optionalQuery(variablesJson).openapi({
       param: { name: 'variables', in: 'query' },
-      description: 'JSON object of values; when given, `compiled` holds the rendered text (422 names a wrong variable)',
+      description: 'JSON object of values; when given, `compiled` holds the rendered text (422 names a wrong variable, or `rendered_too_long` ' +
+        `past ${MAX_RENDERED_CHARS.toLocaleString('en')} characters) and the request takes a token of the caller's \`heavy\` bucket`,
     }),
   })
   .refine((q) => !(q.label && q.version), { message: 'Give a label or a version, not both' });
@@ -63,11 +65,14 @@ const route = createRoute({
   responses: {
     200: jsonResponse(Resolved, 'The version, its settings and variables'),
     304: { description: 'Not modified since the ETag in If-None-Match' },
-    ...errorResponses(400, 401, 403, 404, 422),
+    ...errorResponses(400, 401, 403, 404, 422, 429),
   },
 });
 
 export const promptResolveRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
+// Rendering (`variables`) can give up to MAX_RENDERED_CHARS from a small request: it takes a
+// heavy token. A plain resolve (what a client polls with If-None-Match) takes none.
+promptResolveRoutes.use('/resolve', heavyRateLimit(1, (c) => Boolean(c.req.query('variables'))));
 
 promptResolveRoutes.openapi(route, async (c) => {
   const { name, label, version, variables } = c.req.valid('query');

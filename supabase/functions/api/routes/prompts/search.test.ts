@@ -84,7 +84,7 @@ describe('prompts search', () => {
     expect(await q(bob, 'honestl', 'public')).toEqual([]);
     // The search's function, called as an RPC through the Data API, names nothing bob may not read.
     const rpc = (isPublic: boolean) => asActor(api.db.sql, { id: bob.id, email: bob.email }, (tx) =>
-      tx`select public.search_prompt_ids(to_tsquery('simple', 'huani'), '%huani%', ${isPublic}) as id`);
+      tx`select public.search_prompt_page_ids(to_tsquery('simple', 'huani'), '%huani%', ${isPublic}, null, null, null, 20) as id`);
     expect((await rpc(false)).map((r) => r.id)).toEqual([]);
     expect((await rpc(true)).map((r) => r.id)).toEqual([translate.id]);
   });
@@ -142,4 +142,57 @@ describe('prompts search', () => {
     await expect(asActor(api.db.sql, { id: alice.id, email: alice.email }, (tx) =>
       tx`select public.search_prompt_page_ids(to_tsquery('simple', 'x'), null, false, null, now(), null, 10)`)).rejects.toThrow(/go together/);
   });
+});
+
+describe('prompts search: a bounded cost (business audit B7)', () => {
+  let limited: ApiHarness;
+  beforeAll(async () => {
+    limited = await createApiHarness({ env: { HEAVY_RATE_CAPACITY: '3', HEAVY_RATE_REFILL_PER_SECOND: '0.001', LOG_LEVEL: 'silent' } });
+  });
+  afterAll(async () => {
+    await limited?.close();
+  });
+
+  it('a search, public or mine, takes a token of the heavy bucket (429 past it); a list without `q` takes none', async () => {
+    const alice = await limited.createUser();
+    const { key } = await (await alice.request('POST', '/api-keys', { name: 'k', scopes: ['prompts:read'] })).json();
+    const asKey = (path: string) => limited.request('GET', path, undefined, { authorization: `Bearer ${key}` });
+    for (let i = 0; i < 5; i++) expect((await alice.request('GET', '/prompts?scope=public')).status).toBe(200);
+    expect((await alice.request('GET', '/prompts?scope=public&q=%20')).status).toBe(200); // blank: no search
+    const statuses = [
+      (await alice.request('GET', '/prompts?scope=public&q=zqxjkv')).status,
+      (await asKey('/prompts/summaries?scope=public&q=zqxjkv')).status,
+      (await alice.request('GET', '/prompts?q=mine')).status,
+      (await asKey('/prompts?scope=public&q=zqxjkv')).status,
+    ];
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const refused = await alice.request('GET', '/prompts/summaries?scope=public&q=again');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await refused.json()).error.code).toBe('rate_limited');
+    expect((await alice.request('GET', '/prompts/summaries?scope=public')).status).toBe(200);
+  });
+
+  it('a search still running after 2 s is cancelled with 503 search_timeout, not left to run', async () => {
+    const alice = await limited.createUser();
+    // The search waits on a lock held elsewhere for 6 s: the wait counts toward its timeout.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => { locked = resolve; });
+    const holder = limited.db.sql.begin(async (tx) => {
+      await tx`lock table public.prompts in access exclusive mode`;
+      locked();
+      await Promise.race([released, new Promise((resolve) => setTimeout(resolve, 6_000))]);
+    });
+    await lockTaken;
+    const started = Date.now();
+    const res = await alice.request('GET', '/prompts?scope=public&q=anything');
+    const ms = Date.now() - started;
+    release();
+    await holder;
+    expect(res.status).toBe(503);
+    expect((await res.json()).error.code).toBe('search_timeout');
+    expect(ms).toBeLessThan(5_000);
+  }, 30_000);
 });
