@@ -24,22 +24,11 @@ async function promptOf(user: ApiUser, content: string, name?: string) {
   return (await res.json()) as { id: string; name: string };
 }
 
-/** The request's status and error, and how long the event loop was held at most meanwhile. */
+/** The request's status, size and error. (No timing: the refusal comes before anything is built.) */
 async function timed(send: () => Promise<Response>) {
-  let worstGap = 0;
-  let last = performance.now();
-  const timer = setInterval(() => {
-    const now = performance.now();
-    worstGap = Math.max(worstGap, now - last);
-    last = now;
-  }, 10);
-  try {
-    const res = await send();
-    const text = await res.text();
-    return { status: res.status, bytes: text.length, error: text.startsWith('{') ? JSON.parse(text).error : null, worstGap };
-  } finally {
-    clearInterval(timer);
-  }
+  const res = await send();
+  const text = await res.text();
+  return { status: res.status, bytes: text.length, error: text.startsWith('{') ? JSON.parse(text).error : null };
 }
 
 describe('a rendered prompt is bounded before it is built', () => {
@@ -55,7 +44,6 @@ describe('a rendered prompt is bounded before it is built', () => {
     // 30,000 characters once passed the engine's longest string: a 500.
     const huge = await timed(() => alice.request('POST', `/prompts/${id}/render`, { variables: { a: 'y'.repeat(30_000) } }));
     expect([huge.status, huge.error.code, huge.error.rendered_chars]).toEqual([422, 'rendered_too_long', 600_000_000]);
-    expect(huge.worstGap).toBeLessThan(1_000);
     // Up to the limit it renders: 20,000 × 50 characters = 1,000,000.
     const full = await alice.request('POST', `/prompts/${id}/render`, { variables: { a: 'z'.repeat(50) } });
     expect(full.status).toBe(200);
@@ -79,8 +67,6 @@ describe('a rendered prompt is bounded before it is built', () => {
       provider: 'demo', model: 'demo-model', message: 'hi', prompt_id: id, variables: { a: 'lorem ipsum dolor sit amet '.repeat(740) },
     }));
     expect([res.status, res.error.code]).toEqual([422, 'rendered_too_long']);
-    // Once the event loop stood still for 4.3 s while the text was tokenized.
-    expect(res.worstGap).toBeLessThan(1_000);
   });
 
   it("the gateway's `prompt`: 422 rendered_too_long in OpenAI's error shape, naming `variables`", async () => {
