@@ -193,6 +193,17 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await change.getByRole('button', { name: 'Change email' }).click();
     await change.getByRole('alert').filter({ hasText: 'That is already your sign-in email.' }).waitFor();
 
+    // /reset-password sets a password without the current one only for a session a recovery
+    // link opened: this one (a password sign-in) is sent here, and its post changes nothing.
+    await page.goto('/reset-password');
+    await page.waitForURL('**/settings/security?notice=*');
+    await page.getByText('To choose a new password, enter your current one below.').waitFor();
+    const bypass = await page.request.post('/reset-password', {
+      headers: { origin: e2e.webUrl, 'x-sveltekit-action': 'true', accept: 'application/json' },
+      form: { password: 'taken-over-77', confirm: 'taken-over-77' },
+    });
+    expect(await bypass.json()).toMatchObject({ type: 'redirect', location: expect.stringMatching(/^\/settings\/security\?/) });
+
     const form = page.getByRole('form', { name: 'Change password' });
     await form.getByLabel('Current password').fill('not-my-password-1');
     await form.getByLabel('New password', { exact: true }).fill('a-changed-pass-7');
@@ -252,6 +263,15 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     // A page behind sign-in sends the half-signed-in session back to the code step.
     await later.goto('/settings');
     await later.waitForURL('**/login/mfa**');
+    // So does every form action: "Sign out of other devices" with the password alone ended the
+    // owner's signed-in (aal2) sessions. Posted by the page's script or as a plain form.
+    const post = (accept: string) => later.request.post('/settings/security?/signOutOthers', {
+      headers: { origin: e2e.webUrl, accept, ...(accept === 'application/json' ? { 'x-sveltekit-action': 'true' } : {}) }, form: {}, maxRedirects: 0,
+    });
+    expect(await (await post('application/json')).json()).toEqual({ type: 'redirect', status: 303, location: '/login/mfa?next=%2Fsettings%2Fsecurity' });
+    const plain = await post('text/html');
+    expect([plain.status(), plain.headers().location]).toEqual([303, '/login/mfa?next=%2Fsettings%2Fsecurity']);
+    expect((await page.request.get('/api/me')).status()).toBe(200);
     await later.getByLabel('Code', { exact: true }).fill(totpCode(secret, 1));
     await later.getByRole('button', { name: 'Verify' }).click();
     await later.waitForURL('**/settings');

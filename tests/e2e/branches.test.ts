@@ -86,10 +86,26 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     await page.unroute(failing);
     await page.getByRole('searchbox', { name: 'Search messages' }).fill('');
 
-    // A search hit on the other branch opens that branch.
+    // A search hit on the other branch opens that branch — on the click only. Its address alone
+    // changes nothing (a GET): not the preload as the pointer rests on the hit, not the address
+    // opened from elsewhere with the owner's cookies (another site's link); what members and a
+    // live share link see stays as it is.
     await page.getByRole('searchbox', { name: 'Search messages' }).fill('edited');
     const hit = page.getByRole('region', { name: 'Search results' }).getByRole('link').first();
     await hit.waitFor();
+    const hitUrl = (await hit.getAttribute('href'))!;
+    const preloaded = page.waitForResponse((r) => r.url().includes('/__data.json') && r.url().includes('message='));
+    await hit.hover();
+    await preloaded; // its load has run: a load that switched the branch had done so by now
+    const elsewhere = await e2e.newPage({ sameUserAs: page });
+    await open(elsewhere, hitUrl);
+    await elsewhere.locator('article[aria-label="Your message"]', { hasText: '/echo second question' }).waitFor();
+    const activeQuestion = async () => {
+      const { messages } = await (await page.request.get(`/api/sessions/${hitUrl.split('/')[2]!.split('?')[0]}/messages`)).json();
+      return messages.filter((m: { sender: string }) => m.sender === 'user').at(-1).content;
+    };
+    expect(await activeQuestion()).toBe('/echo second question');
+    await page.getByText('/echo second question', { exact: true }).waitFor();
     await hit.click();
     // The page this opens, not the one it replaces: that one follows the branch switch live
     // (the session's row over Realtime) before the new page's data arrives, and a confirmation
@@ -98,6 +114,7 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     await page.locator('article[aria-label="Your message"]', { hasText: '/echo edited question' }).waitFor();
     await page.getByRole('group', { name: 'Versions of this message' }).getByText('2/2').waitFor();
     await expect(page.getByText('/echo second question', { exact: true }).count()).resolves.toBe(0);
+    expect(await activeQuestion()).toBe('/echo edited question');
 
     // Deleting this version leaves the other one, shown, with no versions to switch between.
     const edited = page.locator('article[aria-label="Your message"]', { hasText: '/echo edited question' });

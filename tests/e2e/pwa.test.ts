@@ -116,6 +116,22 @@ describe('installable app', { timeout: 180_000 }, () => {
     await expect(notice.count()).resolves.toBe(0);
   });
 
+  it('/api/docs, served on this origin through the /api proxy, keeps the API\'s Content-Security-Policy (the proxy dropped it)', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const direct = await fetch(`${e2e.stack.apiUrl}/functions/v1/api/docs`, { headers: { apikey: e2e.stack.keys.publishableKey } });
+    const policy = direct.headers.get('content-security-policy');
+    expect(policy).toMatch(/^default-src 'none'; script-src 'sha384-[^']+' https:\/\/cdn\.jsdelivr\.net;.*frame-ancestors 'none'$/);
+    const proxied = await page.request.get('/api/docs');
+    expect(proxied.headers()['content-type']).toMatch(/^text\/html/);
+    expect(proxied.headers()['content-security-policy']).toBe(policy);
+    // Under it, the page's pinned script may load; an inline one (an injection) does not run.
+    await page.goto('/api/docs');
+    await page.locator('script[src^="https://cdn.jsdelivr.net/npm/@scalar/api-reference@"][integrity^="sha384-"]').waitFor({ state: 'attached' });
+    await page.addScriptTag({ content: 'window.__inline = 1' }).catch(() => {});
+    expect(await page.evaluate(() => (window as unknown as { __inline?: number }).__inline)).toBeUndefined();
+  });
+
   it('after signing out, nothing of the first user comes back from a cache: headers, back button, worker caches, next user', async () => {
     const page = await e2e.newPage();
     const first = await signUp(page);

@@ -70,6 +70,35 @@ describe('sharing in the browser', { timeout: 120_000 }, () => {
     await visitor.getByRole('link', { name: 'Back to chat' }).waitFor();
   });
 
+  it('an answer marked cannot render shows as its text: the chat and its share link stay up; the link pages keep their referrer policy', async () => {
+    const owner = await e2e.newPage();
+    await signUp(owner);
+    await chatWithAnswer(owner, 'Quote me deeply');
+    // 3,000 nested quotes (3 kB) overflowed the renderer's stack: the page went blank for everyone.
+    const deep = '>'.repeat(3000);
+    await composer(owner).fill(`/echo ${deep} x`);
+    await composer(owner).press('Enter');
+    await owner.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
+    await owner.getByRole('button', { name: 'Share' }).click();
+    await owner.getByRole('button', { name: 'Create link' }).click();
+    const link = await owner.getByLabel('Share link').inputValue();
+    const errors: string[] = [];
+    for (const [page, path] of [[owner, new URL(owner.url()).pathname], [await e2e.newPage(), link]] as const) {
+      page.on('pageerror', (error) => errors.push(String(error)));
+      await open(page, path);
+      await page.getByText('Quote me deeply', { exact: true }).first().waitFor();
+      await expect.poll(() => page.locator('.markdown').evaluateAll((els, text) => els.some((el) => el.textContent?.includes(text)), `${deep} x`)).toBe(true);
+    }
+    expect(errors).toEqual([]);
+
+    // The share and invitation pages ask that no other site learn even their origin from them.
+    for (const path of [link, '/invitations/some-token']) {
+      const response = await owner.request.get(path, { maxRedirects: 0 });
+      expect(response.headers()['referrer-policy']).toBe('same-origin');
+    }
+    expect((await owner.request.get('/settings')).headers()['referrer-policy']).toBe('strict-origin-when-cross-origin');
+  });
+
   it('"Older messages" on a long shared chat adds the older ones above, keeping the newer ones', async () => {
     const owner = await e2e.newPage();
     const email = await signUp(owner);

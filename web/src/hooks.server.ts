@@ -1,11 +1,12 @@
 // Per-request setup only: a Supabase server client bound to the request's cookies, a
 // safeGetSession that trusts the cookie session only after its JWT has been verified, and
 // the run-time part of the Content-Security-Policy.
-import type { Handle } from '@sveltejs/kit';
+import { redirect, type Handle, type RequestEvent } from '@sveltejs/kit';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { publicEnv } from '$lib/server/env';
 import { createSupabaseServerClient } from '$lib/server/supabase';
 import { themedPage } from '$lib/server/theme';
+import { needsSecondFactor } from '$lib/server/auth-providers';
 
 /**
  * getClaims refreshes a nearly expired session first, then verifies the access token (ES256
@@ -27,6 +28,27 @@ function withSupabaseConnectSrc(policy: string): string {
   return policy.replace(/connect-src 'self'/, `connect-src 'self' ${api.origin} ${ws}`);
 }
 
+const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/');
+
+/** What may be posted before the second factor: signing in (password, code, reset mail) and out. */
+const BEFORE_SECOND_FACTOR = /^\/(login|logout|auth)(\/|$)/;
+
+/**
+ * A password alone does not open an account that has an authenticator app: the root layout
+ * sends such a session's pages to /login/mfa, but form actions run without that load, so every
+ * write to a page is refused here too (not left to Auth or the API to refuse: "Sign out of other
+ * devices" was answered at aal1). The /api proxy is left to the API, which refuses aal1 itself.
+ */
+async function refuseBeforeSecondFactor(event: RequestEvent): Promise<void> {
+  const { method } = event.request;
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return;
+  const path = event.url.pathname;
+  if (BEFORE_SECOND_FACTOR.test(path) || isApiPath(path)) return;
+  const { session } = await event.locals.safeGetSession();
+  // Thrown from the hook, SvelteKit answers it as a form action's redirect (use:enhance) or a 303.
+  if (session && (await needsSecondFactor(event.locals.supabase))) redirect(303, `/login/mfa?next=${encodeURIComponent(path)}`);
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
   event.locals.supabase = createSupabaseServerClient(event.cookies);
 
@@ -34,12 +56,16 @@ export const handle: Handle = async ({ event, resolve }) => {
   let verified: ReturnType<App.Locals['safeGetSession']> | undefined;
   event.locals.safeGetSession = () => (verified ??= verifySession(event.locals.supabase));
 
+  await refuseBeforeSecondFactor(event);
+
   const response = await resolve(event, { transformPageChunk: themedPage(event.cookies) });
   try {
+    // The app's own policy (kit.csp) only: a proxied API page (/api/docs) keeps the one it came with.
     const policy = response.headers.get('content-security-policy');
-    if (policy) response.headers.set('content-security-policy', withSupabaseConnectSrc(policy));
+    if (policy && !isApiPath(event.url.pathname)) response.headers.set('content-security-policy', withSupabaseConnectSrc(policy));
     response.headers.set('x-content-type-options', 'nosniff');
-    response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
+    // A page may ask for a stricter policy (the share and invitation links: same-origin).
+    if (!response.headers.has('referrer-policy')) response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
     // Every page and its data (__data.json) is rendered for whoever is signed in: no browser or
     // shared cache may keep it, and `no-store` also keeps it out of the back/forward cache, so
     // after signing out the back button asks the server again (which asks for a sign-in).

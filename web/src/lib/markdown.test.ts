@@ -88,3 +88,35 @@ describe('formula lengths are bounded', () => {
     expect(parseMarkdown('\\( a '.repeat(5_000)).formulas).toEqual([]);
   });
 });
+
+describe('nesting marked cannot parse (audit W1)', () => {
+  // marked recurses once per level: a few thousand levels overflow the stack (RangeError). Such an
+  // answer (3 kB, about 1k tokens) blanked the chat and its share link for everyone who opened them.
+  const deep = {
+    blockquotes: '>'.repeat(3_000) + ' x',
+    'list markers': '- '.repeat(3_000) + 'x',
+    'ordered list markers': '1. '.repeat(3_000) + 'x',
+    'mixed quotes and lists': '> - '.repeat(2_000) + 'x',
+    emphasis: '*'.repeat(3_000) + 'x' + '*'.repeat(3_000),
+  };
+
+  it.each(Object.entries(deep))('%s: the answer shows as its escaped text instead of throwing', (_, source) => {
+    const { html, formulas } = parseMarkdown(`${source} <b>$x$</b>`);
+    expect(html).toMatch(/^<p class="whitespace-pre-wrap">/);
+    expect(html).toContain('&#60;b&#62;$x$&#60;/b&#62;');
+    expect(html).not.toContain('<b>');
+    expect(formulas).toEqual([]);
+  });
+
+  it('the next answer renders as markdown again, formulas included', () => {
+    parseMarkdown(deep.blockquotes);
+    const { html, formulas } = parseMarkdown('> quoted **bold** and $x$');
+    expect(html).toContain('<blockquote>');
+    expect(html).toContain('<strong>bold</strong>');
+    expect(formulas).toEqual([{ tex: 'x', display: false }]);
+  });
+
+  it('moderate nesting is still markdown', () => {
+    expect(parseMarkdown('>'.repeat(50) + ' x').html.match(/<blockquote>/g)).toHaveLength(50);
+  });
+});

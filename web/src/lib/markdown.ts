@@ -136,11 +136,24 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/**
+ * What an answer marked cannot parse shows: its text, escaped, line breaks kept. marked
+ * recurses once per level of nesting — blockquotes (`>` × 3,000, about 1k tokens), list
+ * markers on one line (`- - - …`), emphasis (`*` × 3,000 … `*` × 3,000) — and a few thousand
+ * levels exhaust the stack (RangeError). Bounding each form before parsing would miss the
+ * next one; catching keeps the one message readable and the page up, whatever the text.
+ */
+export function plainTextHtml(source: string): string {
+  return `<p class="whitespace-pre-wrap">${escapeHtml(source)}</p>\n`;
+}
+
 /** Markdown to HTML before sanitising, with a placeholder for each formula (images already links). */
 export function parseMarkdown(source: string): { html: string; formulas: Formula[] } {
   formulas = [];
   try {
     return { html: marked.parse(source, { async: false }), formulas };
+  } catch {
+    return { html: plainTextHtml(source), formulas: [] };
   } finally {
     formulas = [];
   }
@@ -233,6 +246,15 @@ function formulaHtml({ tex, display }: Formula): string {
 export function renderMarkdown(source: string, onMathLoaded?: () => void): string | null {
   if (!DOMPurify.isSupported) return null;
   addLinkHook(DOMPurify);
+  try {
+    return renderSanitised(source, onMathLoaded);
+  } catch {
+    // Nothing an answer holds may take the page down: at worst it shows as its plain text.
+    return DOMPurify.sanitize(plainTextHtml(source), { ...SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
+  }
+}
+
+function renderSanitised(source: string, onMathLoaded?: () => void): string {
   const { html, formulas: found } = parseMarkdown(source);
   if (found.length === 0) return DOMPurify.sanitize(html, { ...SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
   if (!katex && onMathLoaded) void loadKatex().then(() => katex && onMathLoaded());

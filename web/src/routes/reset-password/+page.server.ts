@@ -1,20 +1,31 @@
 // The recovery screen: the recovery link signed the user in (through /auth/callback); here
-// they choose the new password.
+// they choose the new password. Only a session that link opened, and only for a while
+// (lib/server/recovery.ts): any other session would change the password without knowing the
+// current one, so it goes to Settings › Security, which asks for it.
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { friendlyAuthMessage } from '$lib/server/auth-messages';
 import { newPasswordForm } from '$lib/server/password';
+import { openedByRecoveryLink } from '$lib/server/recovery';
+
+const SECURITY = `/settings/security?notice=${encodeURIComponent('To choose a new password, enter your current one below. Forgot it? Sign out and use “Forgot password?” on the sign-in page.')}`;
+
+async function recoverySession(locals: App.Locals) {
+  const { session, claims } = await locals.safeGetSession();
+  if (!session) return null;
+  if (!openedByRecoveryLink(claims)) redirect(303, SECURITY);
+  return session;
+}
 
 export const load: PageServerLoad = async ({ locals }) => {
-  const { session } = await locals.safeGetSession();
+  const session = await recoverySession(locals);
   if (!session) redirect(303, `/login?error=${encodeURIComponent('Open the link from the email again to reset your password')}`);
   return { email: session.user.email ?? '' };
 };
 
 export const actions: Actions = {
   default: async ({ request, locals }) => {
-    const { session } = await locals.safeGetSession();
-    if (!session) redirect(303, '/login');
+    if (!(await recoverySession(locals))) redirect(303, '/login');
     const form = await request.formData();
     const input = newPasswordForm.safeParse({ password: form.get('password'), confirm: form.get('confirm') });
     if (!input.success) return fail(400, { error: input.error.issues[0].message });

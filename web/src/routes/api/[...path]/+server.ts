@@ -6,7 +6,11 @@ import type { RequestHandler } from './$types';
 import { apiBase, apiHeaders, endLocalSession, isSessionEnded } from '$lib/server/api';
 import { apiTarget } from '$lib/server/api-path';
 
-const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'retry-after', 'x-request-id'];
+// The function's own Content-Security-Policy comes along: /api/docs is an HTML page on this
+// origin (with the session's cookies) that runs a pinned third-party script, allowed there and
+// nothing else. An HTML answer that brings no policy gets one that runs nothing at all.
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'retry-after', 'x-request-id', 'content-security-policy', 'x-frame-options'];
+const HTML_WITHOUT_POLICY_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
 
 function jsonError(status: number, code: string, message: string): Response {
   return Response.json({ error: { code, message } }, { status });
@@ -59,5 +63,8 @@ export const fallback: RequestHandler = async ({ request, url, locals }) => {
   const noTransform = /no-transform/.test(upstream.headers.get('cache-control') ?? '');
   out.set('cache-control', `private, no-store${noTransform ? ', no-transform' : ''}`);
   if (out.get('content-type')?.startsWith('text/event-stream')) out.set('x-accel-buffering', 'no');
+  if (/^\s*(text\/html|application\/xhtml|image\/svg)/i.test(out.get('content-type') ?? '') && !out.has('content-security-policy')) {
+    out.set('content-security-policy', HTML_WITHOUT_POLICY_CSP);
+  }
   return new Response(upstream.body, { status: upstream.status, headers: out });
 };

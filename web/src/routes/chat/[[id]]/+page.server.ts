@@ -9,11 +9,10 @@ const finiteOrNull = (value: unknown) => (typeof value === 'number' && Number.is
 export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
   const id = event.params.id ?? null;
-  // ?message=<id> (a search hit): show the branch that message is on, switching to it.
-  const message = event.url.searchParams.get('message');
-  if (id && message && /^[0-9a-f-]{36}$/i.test(message)) {
-    await api.POST('/api/sessions/{id}/branch', { params: { path: { id } }, body: { message_id: message } }).catch(() => null);
-  }
+  // A load only reads: ?message=<id> (a search hit) changes nothing here. The hit's click switched
+  // the branch first (routes/chat/ChatSearch.svelte); this address opened any other way — a link
+  // from another site, a new tab, the preload as the pointer rests on the hit — shows the chat as
+  // it is, never moving what its members and a live share link see.
   try {
     const [providers, profile, session, page, latest, members] = await Promise.all([
       loadProviders(api),
