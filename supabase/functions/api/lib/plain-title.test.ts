@@ -28,4 +28,10 @@ describe('plainTitle', () => {
     expect(plainTitle('2 * 3 * 4 = 24, and a_b_c')).toBe('2 * 3 * 4 = 24, and a_b_c');
     expect(plainTitle('Is \\*this\\* escaped?')).toBe('Is *this* escaped?');
   });
+
+  it('titles a message nested past what the lexer can parse from its words, without throwing', () => {
+    // marked recurses once per level: a few thousand `>` or `- ` overflow the stack.
+    expect(plainTitle(`${'>'.repeat(5000)} deep thoughts`)).toBe('deep thoughts');
+    expect(plainTitle(`${'- '.repeat(5000)}a list`)).toBe('a list');
+  });
 });

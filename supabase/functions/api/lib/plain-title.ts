@@ -11,10 +11,23 @@ import { Lexer, type Token } from 'marked';
 const MAX_TITLE = 60;
 
 export function plainTitle(markdown: string): string {
-  const text = plainText(Lexer.lex(markdown, { gfm: true }));
+  const text = readableText(markdown);
   const line = text.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).find(Boolean) ?? '';
   if (!line) return 'New chat';
   return line.length <= MAX_TITLE ? line : `${line.slice(0, MAX_TITLE - 3).replace(/\s+\S*$/, '')}…`;
+}
+
+/**
+ * The markdown's text. marked's lexer (and the walk below) recurse once per nesting level, so
+ * a message of a few thousand `>` or `- ` overflows the stack (a RangeError); such a text is
+ * titled from its characters with markdown's punctuation taken out.
+ */
+function readableText(markdown: string): string {
+  try {
+    return plainText(Lexer.lex(markdown, { gfm: true }));
+  } catch {
+    return markdown.replace(/[>#*_`~|[\]()!-]+/g, ' ');
+  }
 }
 
 /** The text of markdown tokens, one line per block. */
