@@ -13,7 +13,9 @@ import { addCustomKey, composer, dropRowChanges, newEmail, open, reload, screens
 describe('group chats in the browser', { timeout: 180_000 }, () => {
   let e2e: E2E;
   beforeAll(async () => {
-    e2e = await startE2E('group');
+    // The owner's custom model has a price: a member is answered on the owner's key only for a
+    // priced model (422 unpriced_model otherwise: nothing would reach the owner's budget).
+    e2e = await startE2E('group', { functionEnv: { MODEL_PRICES: JSON.stringify({ 'custom/fake-model': { input: 1, output: 2 } }) } });
   });
   afterAll(async () => {
     await e2e?.stop();

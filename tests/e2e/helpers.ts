@@ -23,6 +23,7 @@ import { buildWebApp } from '../../local/src/web-build.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { resolveChromium } from '../helpers/chromium.ts';
+import { functionsDirWithEnv } from '../faults/helpers.ts';
 
 export const SCREENSHOT_DIR = path.join(ROOT, 'tests', 'artifacts', 'screenshots');
 export const PASSWORD = 'correct-horse-42';
@@ -103,6 +104,8 @@ export interface E2EOptions {
   auth?: AuthOverrides;
   /** The gateway's port, when a test must know it before the stack starts (OAuth callbacks). */
   apiPort?: number;
+  /** Secrets for the API function (its supabase/functions/.env), e.g. MODEL_PRICES. */
+  functionEnv?: Record<string, string>;
 }
 
 /**
@@ -131,8 +134,10 @@ export async function startE2E(name: string, options: E2EOptions = {}): Promise<
   let slowProvider: FakeProvider | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
+  const functions = options.functionEnv ? await functionsDirWithEnv(options.functionEnv) : undefined;
   try {
     stack = await startStackWithWeb({
+      functionsDir: functions?.dir,
       databaseUrl: db.url,
       apiPort: options.apiPort,
       demoProvider: true,
@@ -151,6 +156,7 @@ export async function startE2E(name: string, options: E2EOptions = {}): Promise<
     await slowProvider?.stop();
     await stack?.stop();
     await db.drop();
+    await functions?.remove();
     rmSync(storageDir, { recursive: true, force: true });
     throw error;
   }
@@ -186,6 +192,7 @@ export async function startE2E(name: string, options: E2EOptions = {}): Promise<
       await slowProvider!.stop();
       await stack!.stop();
       await db.drop();
+      await functions?.remove();
       rmSync(storageDir, { recursive: true, force: true });
     },
   };

@@ -91,6 +91,8 @@ export async function functionsDirWithEnv(env: Record<string, string>): Promise<
   await fs.mkdir(dir);
   const source = path.join(SUPABASE_DIR, 'functions');
   for (const name of ['api', '_shared']) await fs.symlink(path.join(source, name), path.join(dir, name), 'dir');
-  await fs.writeFile(path.join(dir, '.env'), Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n') + '\n', { mode: 0o600 });
+  // Single quotes keep a JSON value (MODEL_PRICES) as it is: dotenv unescapes nothing in them.
+  const quote = (v: string) => (v.includes('"') && !v.includes("'") ? `'${v}'` : JSON.stringify(v));
+  await fs.writeFile(path.join(dir, '.env'), Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`).join('\n') + '\n', { mode: 0o600 });
   return { dir, remove: () => fs.rm(root, { recursive: true, force: true }) };
 }
