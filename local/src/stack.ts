@@ -10,6 +10,7 @@ import { createAuthService } from './auth/index.ts';
 import { createFunctionsService, type FunctionsService } from './functions/index.ts';
 import { functionsEnv } from './functions-env.ts';
 import { createRealtimeService, type RealtimeService } from './realtime/index.ts';
+import type { RealtimeLimits } from './realtime/limits.ts';
 import { createStorageService } from './storage/index.ts';
 import { parseFileSize } from './storage/http.ts';
 import { loadProjectConfig, type AuthConfig, type ProjectConfig } from './config.ts';
@@ -70,6 +71,8 @@ export interface StackOptions {
   realtimeChannelsPerSocket?: number;
   /** How long local Realtime keeps a socket that sends nothing (default 60 s, as hosted). */
   realtimeIdleTimeoutMs?: number;
+  /** Local Realtime's limits per client (default hosted's, realtime/limits.ts); tests lower them. */
+  realtimeLimits?: Partial<RealtimeLimits>;
 }
 
 export interface Stack {
@@ -192,7 +195,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         });
       }
 
-      const realtime = createRealtimeService({ databaseUrl: dbUrl, keys, log, maxChannelsPerSocket: options.realtimeChannelsPerSocket, idleTimeoutMs: options.realtimeIdleTimeoutMs });
+      const realtime = createRealtimeService({
+        databaseUrl: dbUrl, keys, log,
+        maxChannelsPerSocket: options.realtimeChannelsPerSocket, idleTimeoutMs: options.realtimeIdleTimeoutMs, limits: options.realtimeLimits,
+      });
       stops.push(named('realtime', () => realtime.stop()));
       await realtime.ready();
       return realtime;

@@ -2,13 +2,15 @@
  * Realtime Broadcast contract (issue 9 item 4), with the official supabase-js client against
  * the local stack: client-sent broadcast with `self` and `ack`, order, the REST endpoint
  * (`POST /realtime/v1/api/broadcast`, httpSend, the REST fallback of an unjoined channel) and
- * broadcast from the database (`realtime.send()`).
+ * broadcast from the database (`realtime.send()`), and what one message the v2 binary frame
+ * cannot carry does (audit F9).
  * Docs: https://supabase.com/docs/guides/realtime/broadcast
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 import { createTestPolicies, join, printStackLogOnFailure, signedIn } from './realtime-channels.ts';
+import { connectRaw, contentOf, createSession, insertMessage, record, type Frame } from './realtime-helpers.ts';
 
 let stack: TestStack;
 printStackLogOnFailure(() => stack);
@@ -31,6 +33,8 @@ function anonClient(): SupabaseClient {
 }
 
 const room = () => `room-${crypto.randomUUID()}`;
+/** Matches a v1 (object) frame of `event`. */
+const v1Event = (event: string) => (f: Frame) => !Array.isArray(f) && !Buffer.isBuffer(f) && (f as Record<string, unknown>).event === event;
 
 async function restBroadcast(key: string, body: unknown, authorization?: string): Promise<Response> {
   return fetch(`${stack.apiUrl}/realtime/v1/api/broadcast`, {
@@ -155,6 +159,43 @@ describe('broadcast from the database', () => {
     await stack.db.sql`select realtime.send(${stack.db.sql.json({ n: 2 })}, 'kept', ${name}, false)`;
     await listener.until(() => listener.broadcasts.length >= 1, 'database broadcast');
     expect(listener.broadcasts.map((b) => b.event)).toEqual(['kept']);
+  });
+
+  // Audit F9: the v2 frame's encoding error escaped the replication stream's handler, which
+  // restarted on that commit for ever: no change or database broadcast reached anyone again.
+  it('one with a 256-byte event reaches v1 clients, not v2 ones (hosted’s V2Serializer refuses it), and stops nothing behind it', async () => {
+    const name = room();
+    const v2 = await join(anonClient(), name);
+    const v1 = await connectRaw(stack, stack.keys.publishableKey, '1.0.0');
+    v1.send({ join_ref: '1', ref: '1', topic: `realtime:${name}`, event: 'phx_join', payload: { config: {} } });
+    await v1.next(v1Event('phx_reply'));
+    const owner = await signedIn(stack, clients);
+    await owner.client.realtime.setAuth((await owner.client.auth.getSession()).data.session!.access_token);
+    const session = await createSession(stack.db.sql, owner.user.id);
+    const rows = await record(owner.client, { table: 'messages', event: 'INSERT', filter: `session_id=eq.${session}` });
+
+    await stack.db.sql`select realtime.send(${stack.db.sql.json({ n: 1 })}, ${'e'.repeat(256)}, ${name}, false)`;
+    await stack.db.sql`select realtime.send(${stack.db.sql.json({ n: 2 })}, 'after', ${name}, false)`;
+    await insertMessage(stack.db.sql, session, owner.user.id, 'after');
+    await rows.waitFor((c) => contentOf(c) === 'after');
+    await v2.until(() => v2.broadcasts.length === 1, 'the broadcast after the long one');
+    expect(v2.broadcasts.map((b) => b.event)).toEqual(['after']);
+    const long = (await v1.next(v1Event('broadcast'))) as unknown as { payload: { event: string } };
+    expect(long.payload.event).toBe('e'.repeat(256));
+    expect(stack.recentLog().filter((l) => l.includes('replication stream failed'))).toEqual([]);
+    expect(stack.recentLog().join('\n')).toContain('not sent to v2 clients: broadcast header field too long: event must be at most 255 bytes');
+    v1.ws.terminate();
+
+    // Over REST, the same frame for a 300-byte topic: 202 (it was a 500), and the rest still flows.
+    const topic = 't'.repeat(300);
+    const far = await join(anonClient(), topic);
+    const bytes = await fetch(`${stack.apiUrl}/realtime/v1/api/broadcast/${topic}/events/raw`, {
+      method: 'POST', headers: { apikey: stack.keys.secretKey, 'Content-Type': 'application/octet-stream' }, body: new Uint8Array([1, 2, 3]),
+    });
+    expect(bytes.status).toBe(202);
+    expect((await restBroadcast(stack.keys.secretKey, { messages: [{ topic, event: 'json', payload: { ok: true } }] })).status).toBe(202);
+    await far.until(() => far.broadcasts.length === 1, 'the JSON broadcast on the long topic');
+    expect(far.broadcasts).toEqual([{ event: 'json', payload: { ok: true } }]);
   });
 });
 

@@ -2,12 +2,17 @@
  * The `postgres_changes` entries of a join (https://supabase.com/docs/guides/realtime/protocol): each is echoed back with an
  * integer id in the same order, then resolved against the publication and the catalog.
  * Entries that cannot be subscribed to are reported (as `system` errors) and left out.
+ *
+ * A filter may only name a column the joining role may select, as hosted's
+ * `realtime.subscription_check_filters` trigger requires (priv/repo/tenant_schema/realtime/
+ * functions/subscription_check_filters.sql: `invalid column for filter`): a filter on another
+ * column would tell the subscriber which rows hold which values there.
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { Catalog } from './catalog.ts';
-import { FilterError, parseFilter, resolveFilter, type Filter } from './filters.ts';
+import { FilterError, parseFilter, resolveFilter, type Filter, type ParsedFilter } from './filters.ts';
 
 export type ChangeEvent = 'INSERT' | 'UPDATE' | 'DELETE';
 
@@ -43,7 +48,7 @@ export interface ResolvedBindings {
   errors: string[];
 }
 
-export async function resolveBindings(pool: pg.Pool, catalog: Catalog, entries: Record<string, unknown>[]): Promise<ResolvedBindings> {
+export async function resolveBindings(pool: pg.Pool, catalog: Catalog, role: string, entries: Record<string, unknown>[]): Promise<ResolvedBindings> {
   const bindings: Binding[] = [];
   const errors: string[] = [];
   if (entries.length === 0) return { bindings, errors };
@@ -72,7 +77,11 @@ export async function resolveBindings(pool: pg.Pool, catalog: Catalog, entries: 
         const oid = await catalog.tableOid(schema, table);
         const info = oid === null ? null : await catalog.table(oid);
         if (!info) throw new FilterError(`Unable to subscribe to changes: ${schema}.${table} does not exist`);
-        filter = await resolveFilter(pool, info, parseFilter(filterText));
+        const condition = parseFilter(filterText);
+        if (info.columns.some((c) => c.name === condition.column) && !(await catalog.selectableColumns(role, info.oid)).has(condition.column)) {
+          throw new FilterError(unselectableColumn(condition, parsed.data.event, schema, table));
+        }
+        filter = await resolveFilter(pool, info, condition);
       } catch (error) {
         if (!(error instanceof FilterError)) throw error;
         errors.push(error.message);
@@ -82,6 +91,18 @@ export async function resolveBindings(pool: pg.Pool, catalog: Catalog, entries: 
     bindings.push({ id: bindingId(params), event: parsed.data.event, schema, table, filter });
   }
   return { bindings, errors };
+}
+
+/** Hosted's wording: Subscriptions.create's rollback message around the trigger's exception
+ * (lib/extensions/postgres_cdc_rls/subscriptions.ex), its parameters as Elixir prints them. */
+function unselectableColumn(filter: ParsedFilter, event: string, schema: string, table: string): string {
+  const value = filter.op === 'in' ? `{${filter.values.join(',')}}` : filter.values[0];
+  const tuple = `{${[filter.column, filter.op, value].map((v) => JSON.stringify(v)).join(', ')}, false}`;
+  return (
+    'Unable to subscribe to changes with given parameters. An exception happened so please check your connect parameters: ' +
+    `[event: ${event}, schema: ${schema}, table: ${table}, filters: [${tuple}], select: nil]. ` +
+    `Exception: ERROR P0001 (raise_exception) invalid column for filter ${filter.column}`
+  );
 }
 
 function describe(entry: z.infer<typeof entrySchema>): string {

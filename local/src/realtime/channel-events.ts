@@ -10,10 +10,13 @@
  *   payload are taken as the client sends them, as hosted does: only the topic is held to the
  *   policies (https://supabase.com/docs/guides/realtime/authorization), so an app that needs
  *   to know who is present names them by topic (web/src/lib/chat/person-presence.ts).
+ *   Presence pushes are rate-limited per channel and tracks bounded in size (limits.ts); past
+ *   either, the channel is shut down with hosted's message.
  */
 import { z } from 'zod';
 import type { Channel } from './channel.ts';
 import { ensurePresenceRead, ensureWrite, sendPresenceDiff, type Hub } from './hub.ts';
+import { PRESENCE_RATE_EXCEEDED, TRACK_TOO_LARGE, trackTooLarge } from './limits.ts';
 import type { BroadcastFrame } from './protocol.ts';
 import { topicKey, type OutgoingBroadcast } from './topics.ts';
 
@@ -40,11 +43,17 @@ export function fromText(payload: unknown): OutgoingBroadcast | null {
   return { event: parsed.data.event, json: { value: parsed.data.payload ?? {} }, binary: false };
 }
 
-export type PresenceReply = { status: 'ok' | 'error'; response: Record<string, unknown> } | null;
+/** A reply to the push, a shutdown of the channel with hosted's message, or nothing. */
+export type PresenceReply = { status: 'ok' | 'error'; response: Record<string, unknown> } | { shutdown: string } | null;
 
 export async function clientPresence(hub: Hub, channel: Channel, payload: unknown): Promise<PresenceReply> {
   const parsed = presenceSchema.safeParse(payload);
   if (!parsed.success) return null; // hosted ignores a presence push without an event
+  // Every presence push counts, whatever it asks (hosted PresenceHandler.handle → limit_client_presence_event).
+  if (!channel.presenceWindow.take()) {
+    hub.log(`realtime: ClientPresenceRateLimitReached on ${channel.name}`);
+    return { shutdown: PRESENCE_RATE_EXCEEDED };
+  }
   const key = topicKey(channel.name, channel.isPrivate);
   switch (parsed.data.event.toLowerCase()) {
     case 'track': {
@@ -57,13 +66,24 @@ export async function clientPresence(hub: Hub, channel: Channel, payload: unknow
         if (!(await ensureWrite(hub, channel, 'presence'))) return { status: 'error', response: {} };
       }
       if (channel.isClosed) return null;
+      // Hosted validate_payload_size, and (local) all that the socket's channels hold.
+      const json = JSON.stringify(meta);
+      const bytes = Buffer.byteLength(json);
+      const usage = channel.usage;
+      if (trackTooLarge(hub.limits, bytes) || usage.held - channel.presenceBytes + bytes > hub.limits.maxSocketHeldBytes) {
+        return { shutdown: TRACK_TOO_LARGE };
+      }
       channel.presenceEnabled = true;
-      const diff = hub.presence.track(key, channel, channel.presenceKey, meta as Record<string, unknown>);
+      const diff = hub.presence.track(key, channel, channel.presenceKey, meta as Record<string, unknown>, json);
+      usage.held += bytes - channel.presenceBytes;
+      channel.presenceBytes = bytes;
       if (diff) sendPresenceDiff(hub, channel, diff);
       return { status: 'ok', response: {} };
     }
     case 'untrack': {
       const diff = hub.presence.untrack(key, channel);
+      channel.usage.held -= channel.presenceBytes;
+      channel.presenceBytes = 0;
       if (diff) sendPresenceDiff(hub, channel, diff);
       return { status: 'ok', response: {} };
     }

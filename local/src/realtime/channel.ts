@@ -6,6 +6,7 @@
 import type { VerifiedClaims } from '../keys/index.ts';
 import type { Extension, Permissions } from './authorization.ts';
 import type { Binding } from './bindings.ts';
+import { PresenceWindow, type RealtimeLimits, type SocketUsage } from './limits.ts';
 import type { ChangeSubscriber } from './dispatch.ts';
 import type { PhoenixMessage, Vsn } from './protocol.ts';
 import type { TopicMember } from './topics.ts';
@@ -34,6 +35,12 @@ export interface ChannelOptions {
   onExpired(channel: Channel, secondsAgo: number): void;
   /** Called when a permission check finds the channel may no longer read; the owner closes it. */
   onRevoked(channel: Channel, message: string): void;
+  /** Its socket's count of what its channels hold (limits.ts). */
+  usage: SocketUsage;
+  /** Size of the join message, counted in `usage` while the channel is joined. */
+  joinBytes: number;
+  /** Hosted's client presence rate limit (per channel). */
+  presenceLimits: RealtimeLimits['clientPresence'];
 }
 
 /** The real server re-checks expiry at least this often. */
@@ -53,6 +60,11 @@ export class Channel implements ChangeSubscriber, TopicMember {
   /** Private channels: read permissions from the last check; write ones once asked. */
   read: Permissions;
   write: Permissions = {};
+  readonly usage: SocketUsage;
+  readonly joinBytes: number;
+  /** Size of the presence this channel tracks now (its JSON text), counted in `usage`. */
+  presenceBytes = 0;
+  readonly presenceWindow: PresenceWindow;
   private claims: Claims;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -70,6 +82,9 @@ export class Channel implements ChangeSubscriber, TopicMember {
     this.read = options.read;
     this.token = options.token;
     this.claims = options.claims;
+    this.usage = options.usage;
+    this.joinBytes = options.joinBytes;
+    this.presenceWindow = new PresenceWindow(options.presenceLimits);
     this.armExpiry();
   }
 

@@ -1,30 +1,54 @@
 /**
  * One WebSocket: Phoenix heartbeats, channel join/leave, token pushes, broadcast and presence
  * (https://supabase.com/docs/guides/realtime/protocol). Messages of a socket are handled one at a time, in order, so a token
- * push never overtakes the join it follows and broadcasts keep their order.
+ * push never overtakes the join it follows and broadcasts keep their order. The socket's limits
+ * (limits.ts: channels, joins and messages per second, what its channels hold, unsent data)
+ * are enforced here, with hosted's messages.
  */
 import type { WebSocket } from 'ws';
 import type { Channel } from './channel.ts';
 import { clientBroadcast, clientPresence, fromBinary, fromText } from './channel-events.ts';
 import { detach, type Hub } from './hub.ts';
-import { joinChannel, refreshToken, type JoinIo, type SocketAuth } from './join.ts';
+import { joinChannel, refreshToken, type JoinIo, type SocketAuth, type SocketState } from './join.ts';
+import { RateCounter, SOCKET_HOLDS_TOO_MUCH, TOO_MANY_JOINS, TOO_MANY_MESSAGES } from './limits.ts';
 import { decodeBinary, decodeText, encodeText, type PhoenixMessage } from './protocol.ts';
 
-export function handleConnection(ws: WebSocket, hub: Hub, socket: SocketAuth): void {
+export function handleConnection(ws: WebSocket, hub: Hub, auth: SocketAuth): void {
   const joined = new Map<string, Channel>();
+  const socket: SocketState = { ...auth, usage: { held: 0 } };
+  const { limits } = hub;
+  const joins = new RateCounter(limits.maxJoinsPerSecond, limits.rateTickMs);
+  const events = new RateCounter(limits.maxEventsPerSecond, limits.rateTickMs);
   let queue = Promise.resolve();
 
+  // A client that stopped reading: closed before what waits for it outgrows the bound.
+  const writable = (bytes: number) => {
+    if (ws.readyState !== ws.OPEN) return false;
+    if (ws.bufferedAmount + bytes <= limits.maxBufferedBytes) return true;
+    hub.log(`realtime: closed a socket with more than ${limits.maxBufferedBytes} bytes it did not read`);
+    ws.terminate();
+    return false;
+  };
   const send = (message: PhoenixMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeText(message, socket.vsn));
+    const frame = encodeText(message, socket.vsn);
+    if (writable(frame.length)) ws.send(frame);
   };
   const sendRaw = (frame: string | Buffer) => {
-    if (ws.readyState === ws.OPEN) ws.send(frame);
+    if (writable(frame.length)) ws.send(frame);
   };
   const reply = (m: Pick<PhoenixMessage, 'joinRef' | 'ref' | 'topic'>, status: 'ok' | 'error', response: Record<string, unknown>) =>
     send({ joinRef: m.joinRef, ref: m.ref, topic: m.topic, event: 'phx_reply', payload: { status, response } });
 
+  /** Channels whose join message and presence are counted in `socket.usage`. */
+  const counted = new Set<Channel>();
+  const uncount = (channel: Channel) => {
+    if (!counted.delete(channel)) return;
+    socket.usage.held -= channel.joinBytes + channel.presenceBytes;
+    channel.presenceBytes = 0;
+  };
   const remove = (channel: Channel, notify: boolean) => {
     detach(hub, channel, notify);
+    uncount(channel);
     if (joined.get(channel.topic) === channel) joined.delete(channel.topic);
   };
   const io: JoinIo = {
@@ -37,22 +61,45 @@ export function handleConnection(ws: WebSocket, hub: Hub, socket: SocketAuth): v
     },
   };
 
-  const join = async (m: PhoenixMessage) => {
-    // Hosted RealtimeChannel.join/3 (limit_channels): counted per socket before the token is checked.
-    if (!joined.has(m.topic) && joined.size >= hub.maxChannelsPerSocket) return reply(m, 'error', { reason: 'ChannelRateLimitReached: Too many channels' });
-    const result = await joinChannel(hub, socket, io, m);
-    if ('reason' in result) return reply(m, 'error', { reason: result.reason });
+  const join = async (m: PhoenixMessage, bytes: number) => {
+    // Hosted RealtimeChannel.join/3: limit_joins, then limit_channels, before the token is checked.
+    if (joins.limited) {
+      reply(m, 'error', { reason: TOO_MANY_JOINS });
+      hub.log(`realtime: ${TOO_MANY_JOINS}; disconnecting the socket`);
+      return ws.close(1000, 'Too many joins per second');
+    }
+    joins.add();
     const previous = joined.get(m.topic);
-    if (previous) remove(previous, false);
+    if (!previous && joined.size >= limits.maxChannelsPerClient) return reply(m, 'error', { reason: 'ChannelRateLimitReached: Too many channels' });
+    const held = socket.usage.held - (previous ? previous.joinBytes + previous.presenceBytes : 0);
+    if (held + bytes > limits.maxSocketHeldBytes) return reply(m, 'error', { reason: SOCKET_HOLDS_TOO_MUCH });
+    const result = await joinChannel(hub, socket, io, m, bytes);
+    if ('reason' in result) return reply(m, 'error', { reason: result.reason });
+    const replaced = joined.get(m.topic);
+    if (replaced) remove(replaced, false);
     if (ws.readyState !== ws.OPEN) return remove(result.channel, false);
     joined.set(m.topic, result.channel);
+    counted.add(result.channel);
+    socket.usage.held += result.channel.joinBytes;
     reply(m, 'ok', result.reply);
     result.after();
   };
 
-  const handle = async (m: PhoenixMessage) => {
+  /** Counts a message the client pushes on `channel`; false (and the channel shut down, as hosted) past the limit. */
+  const withinRate = async (channel: Channel) => {
+    if (await hub.catalog.bypassesRls(channel.viewer().role).catch(() => false)) return true;
+    if (events.limited) {
+      hub.log(`realtime: MessagePerSecondRateLimitReached on ${channel.name}`);
+      io.shutdown(channel, TOO_MANY_MESSAGES);
+      return false;
+    }
+    events.add();
+    return true;
+  };
+
+  const handle = async (m: PhoenixMessage, bytes: number) => {
     if (m.topic === 'phoenix' && m.event === 'heartbeat') return reply(m, 'ok', {});
-    if (m.event === 'phx_join') return join(m);
+    if (m.event === 'phx_join') return join(m, bytes);
     const channel = joined.get(m.topic);
     if (!channel) {
       if (m.event !== 'access_token' && m.ref !== null) reply(m, 'error', { reason: 'unmatched topic' });
@@ -66,16 +113,19 @@ export function handleConnection(ws: WebSocket, hub: Hub, socket: SocketAuth): v
         return refreshToken(hub, channel, io, m);
       case 'presence': {
         const answer = await clientPresence(hub, channel, m.payload);
+        if (answer && 'shutdown' in answer) return io.shutdown(channel, answer.shutdown);
         if (answer && m.ref !== null) reply(m, answer.status, answer.response);
         return;
       }
       case 'broadcast': {
+        if (!(await withinRate(channel))) return;
         const message = fromText(m.payload);
         const ack = message ? await clientBroadcast(hub, channel, message) : channel.broadcastAck;
         if (ack && m.ref !== null) reply(m, 'ok', {});
         return;
       }
       default:
+        if (!(await withinRate(channel))) return;
         if (m.ref !== null) reply(m, 'ok', {});
     }
   };
@@ -84,6 +134,7 @@ export function handleConnection(ws: WebSocket, hub: Hub, socket: SocketAuth): v
     const frame = decodeBinary(data);
     const channel = frame ? joined.get(frame.topic) : undefined;
     if (!frame || !channel) return; // tolerated, ignored
+    if (!(await withinRate(channel))) return;
     const ack = await clientBroadcast(hub, channel, fromBinary(frame));
     if (ack && frame.ref !== null) reply(frame, 'ok', {});
   };
@@ -91,7 +142,7 @@ export function handleConnection(ws: WebSocket, hub: Hub, socket: SocketAuth): v
   const process = async (buffer: Buffer, isBinary: boolean) => {
     if (isBinary) return handleBinary(buffer);
     const message = decodeText(buffer.toString('utf8'), socket.vsn);
-    if (message) await handle(message);
+    if (message) await handle(message, buffer.length);
   };
 
   // Closed after idleTimeoutMs without a frame from the client (hosted: Phoenix's websocket

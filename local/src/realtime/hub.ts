@@ -8,6 +8,7 @@ import type { StackKeys } from '../keys/index.ts';
 import { authorizeRead, authorizeWrite, isPolicyError, writesPastPolicies, type Extension } from './authorization.ts';
 import type { Catalog } from './catalog.ts';
 import type { Channel } from './channel.ts';
+import { ConnectionCounter, type RealtimeLimits } from './limits.ts';
 import { PresenceTracker, type PresenceDiff } from './presence.ts';
 import { cachedVerifier, type TokenVerifier } from '../keys/token-cache.ts';
 import { topicKey, TopicRegistry } from './topics.ts';
@@ -21,15 +22,24 @@ export interface Hub {
   presence: PresenceTracker<Channel>;
   /** Verifies a JWT (signature, exp, role), cached per token until it expires. */
   verify: TokenVerifier;
-  /** Channels one socket may have joined at once (hosted: the tenant's max_channels_per_client). */
-  maxChannelsPerSocket: number;
+  /** What one client may make the service hold or do (limits.ts). */
+  limits: RealtimeLimits;
+  /** Open sockets, in all and per client address. */
+  connections: ConnectionCounter;
   /** A socket that sends nothing for this long is closed (RealtimeServiceOptions.idleTimeoutMs). */
   idleTimeoutMs: number;
   log(line: string): void;
 }
 
-export function createHub(base: Pick<Hub, 'keys' | 'pool' | 'catalog' | 'log' | 'maxChannelsPerSocket' | 'idleTimeoutMs'>): Hub {
-  return { ...base, channels: new Set(), topics: new TopicRegistry(), presence: new PresenceTracker(), verify: cachedVerifier(base.keys) };
+export function createHub(base: Pick<Hub, 'keys' | 'pool' | 'catalog' | 'log' | 'limits' | 'idleTimeoutMs'>): Hub {
+  return {
+    ...base,
+    channels: new Set(),
+    topics: new TopicRegistry(base.log),
+    presence: new PresenceTracker(),
+    connections: new ConnectionCounter(base.limits),
+    verify: cachedVerifier(base.keys),
+  };
 }
 
 export function attach(hub: Hub, channel: Channel): void {

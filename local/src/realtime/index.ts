@@ -20,8 +20,10 @@ import { Catalog } from './catalog.ts';
 import { handleConnection } from './connection.ts';
 import { broadcastInserted, isMessagesChange } from './database-broadcast.ts';
 import { createDispatcher } from './dispatch.ts';
+import { isDeterministic } from './errors.ts';
 import { createHub } from './hub.ts';
 import { createLagReporter } from './lag.ts';
+import { DEFAULT_LIMITS, throttledLog, type RealtimeLimits } from './limits.ts';
 import { maintainPartitions } from './partitions.ts';
 import type { Vsn } from './protocol.ts';
 import { startReplication, type CommittedTransaction, type ReplicationSource } from './replication.ts';
@@ -40,9 +42,11 @@ export interface RealtimeServiceOptions {
   /**
    * Channels one socket may join at once (default 100, hosted's limit on every plan:
    * https://supabase.com/docs/guides/realtime/limits); a join past it is refused with
-   * `ChannelRateLimitReached: Too many channels`.
+   * `ChannelRateLimitReached: Too many channels`. Same as `limits.maxChannelsPerClient`.
    */
   maxChannelsPerSocket?: number;
+  /** What one client may make the service hold or do; hosted's defaults (limits.ts). Tests lower them. */
+  limits?: Partial<RealtimeLimits>;
   /**
    * A socket that sends nothing for this long is closed (default 60 s), as hosted Realtime's
    * are: its WebSocket endpoint keeps Phoenix's default `timeout` — "the timeout for keeping
@@ -75,7 +79,12 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
   });
   pool.on('error', () => {}); // an idle client lost its server; the pool replaces it
   const catalog = new Catalog(pool, publication);
-  const hub = createHub({ keys: options.keys, pool, catalog, log, maxChannelsPerSocket: options.maxChannelsPerSocket ?? 100, idleTimeoutMs: options.idleTimeoutMs ?? 60_000 });
+  const limits: RealtimeLimits = {
+    ...DEFAULT_LIMITS,
+    ...(options.maxChannelsPerSocket !== undefined ? { maxChannelsPerClient: options.maxChannelsPerSocket } : {}),
+    ...options.limits,
+  };
+  const hub = createHub({ keys: options.keys, pool, catalog, log, limits, idleTimeoutMs: options.idleTimeoutMs ?? 60_000 });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const dispatch = createDispatcher(pool, catalog, () => hub.channels, log);
   const broadcastApi = createBroadcastApi(hub);
@@ -84,14 +93,32 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
 
   const reportLag = createLagReporter(log);
 
+  // A deterministic failure of one message (a frame that cannot be encoded, a statement the
+  // server refuses, a bug) is logged and the stream carries on, as hosted's
+  // ReplicationConnection rescues `UnableToBroadcastChanges` per message
+  // (lib/realtime/tenants/replication_connection.ex); replaying it would fail the same way
+  // for ever and stop every change behind it. Only a database out of reach fails the
+  // transaction, so that the stream restarts from the last acknowledged commit and replays it.
   const onTransaction = async (tx: CommittedTransaction) => {
     const dispatchStartedAt = Date.now();
     const changes = tx.changes.filter((change) => {
       if (!isMessagesChange(change)) return true;
-      broadcastInserted(hub.topics, change);
+      try {
+        broadcastInserted(hub.topics, change);
+      } catch (error) {
+        if (!isDeterministic(error)) throw error;
+        log(`realtime: a database broadcast of the transaction committed at ${tx.commitLsn} was not sent: ${describeError(error)}`);
+      }
       return false;
     });
-    if (changes.length > 0) await dispatch({ ...tx, changes });
+    if (changes.length > 0) {
+      try {
+        await dispatch({ ...tx, changes });
+      } catch (error) {
+        if (!isDeterministic(error)) throw error;
+        log(`realtime: the row changes of the transaction committed at ${tx.commitLsn} were not sent: ${describeError(error)}`);
+      }
+    }
     revalidator.observe(tx.changes);
     reportLag(tx, dispatchStartedAt);
   };
@@ -106,6 +133,7 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
   });
   replication.catch((error: unknown) => log(`realtime: could not start replication: ${String(error)}`));
   let stopped = false;
+  const logRefusal = throttledLog(log, 10_000);
 
   return {
     async ready() {
@@ -124,10 +152,21 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
       socket.on('error', () => socket.destroy());
       if (stopped) return refuse(socket, 503, 'Realtime is shutting down');
       if (!token) return refuse(socket, 401, 'No api key provided');
+      // The client as the gateway saw it (X-Real-IP; the socket peer without a gateway).
+      const realIp = req.headers['x-real-ip'];
+      const address = typeof realIp === 'string' ? realIp : (req.socket.remoteAddress ?? null);
       hub.verify(token).then(
         (claims) => {
           if (socket.destroyed) return;
+          // After the token, as hosted's UserSocket.connect checks the tenant's limits.
+          const refusal = hub.connections.refusal(address);
+          if (refusal) {
+            logRefusal(`realtime: refused a socket from ${address ?? 'an unknown address'}: ${refusal}`);
+            return refuse(socket, 429, refusal);
+          }
           wss.handleUpgrade(req, socket, head, (ws) => {
+            const uncount = hub.connections.open(address);
+            ws.once('close', uncount);
             handleConnection(ws, hub, { token, claims: { ...claims, role: String(claims.role) }, vsn });
           });
         },
@@ -148,10 +187,14 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
   };
 }
 
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 /** Realtime's handshake errors are plain HTTP responses with `{"error": …}` (https://supabase.com/docs/guides/realtime/protocol). */
 function refuse(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ error: message });
-  const reason = status === 401 ? 'Unauthorized' : 'Service Unavailable';
+  const reason = status === 401 ? 'Unauthorized' : status === 429 ? 'Too Many Requests' : 'Service Unavailable';
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );

@@ -10,8 +10,9 @@ import { authorizeRead, isPolicyError, subTopic, type Extension, type Permission
 import { echoBindings, resolveBindings } from './bindings.ts';
 import { Channel, type Claims } from './channel.ts';
 import { attach, contextOf, type Hub } from './hub.ts';
+import type { SocketUsage } from './limits.ts';
 import { presenceKeyOf } from './presence.ts';
-import type { PhoenixMessage, Vsn } from './protocol.ts';
+import { encodeText, type PhoenixMessage, type Vsn } from './protocol.ts';
 import { topicKey } from './topics.ts';
 
 const joinSchema = z.object({
@@ -33,6 +34,11 @@ export interface SocketAuth {
   token: string;
   claims: Claims;
   vsn: Vsn;
+}
+
+/** A socket as its channels see it: its token, and what its channels hold (limits.ts). */
+export interface SocketState extends SocketAuth {
+  usage: SocketUsage;
 }
 
 export interface JoinIo {
@@ -71,7 +77,8 @@ async function readPermissions(hub: Hub, context: { topic: string; role: string;
   }
 }
 
-export async function joinChannel(hub: Hub, socket: SocketAuth, io: JoinIo, m: PhoenixMessage): Promise<JoinResult> {
+/** `bytes`: the size of the join message, which the channel holds while joined. */
+export async function joinChannel(hub: Hub, socket: SocketState, io: JoinIo, m: PhoenixMessage, bytes: number): Promise<JoinResult> {
   const payload = joinSchema.safeParse(m.payload ?? {});
   if (!payload.success) return { reason: 'InvalidJoinPayload: Invalid join payload' };
   if (m.topic === 'realtime:' || !m.topic.startsWith('realtime:')) return { reason: 'TopicNameRequired: You must provide a topic name' };
@@ -95,7 +102,7 @@ export async function joinChannel(hub: Hub, socket: SocketAuth, io: JoinIo, m: P
     if (!read.broadcast && !read.presence) return { reason: `Unauthorized: ${unauthorized(name)}` };
   }
   const entries = config.postgres_changes ?? [];
-  const { bindings, errors } = await resolveBindings(hub.pool, hub.catalog, entries);
+  const { bindings, errors } = await resolveBindings(hub.pool, hub.catalog, auth.claims.role, entries);
   const channel = new Channel({
     topic: m.topic,
     joinRef: m.joinRef ?? m.ref ?? '',
@@ -112,6 +119,9 @@ export async function joinChannel(hub: Hub, socket: SocketAuth, io: JoinIo, m: P
     sendRaw: io.sendRaw,
     onExpired: (expired, secondsAgo) => io.shutdown(expired, `Token has expired ${secondsAgo} seconds ago`),
     onRevoked: (revoked, message) => io.shutdown(revoked, message),
+    usage: socket.usage,
+    joinBytes: bytes,
+    presenceLimits: hub.limits.clientPresence,
   });
   // Registered before the reply: a change committed after SUBSCRIBED must reach it.
   attach(hub, channel);
@@ -120,7 +130,10 @@ export async function joinChannel(hub: Hub, socket: SocketAuth, io: JoinIo, m: P
     reply: entries.length > 0 ? { postgres_changes: echoBindings(entries) } : {},
     after() {
       if (channel.presenceEnabled && channel.canReadPresence()) {
-        channel.send('presence_state', hub.presence.state(topicKey(name, isPrivate)), null, null);
+        const frame = hub.presence.stateFrame(topicKey(name, isPrivate), `${channel.vsn} ${channel.topic}`, (state) =>
+          encodeText({ joinRef: null, ref: null, topic: channel.topic, event: 'presence_state', payload: state }, channel.vsn),
+        );
+        channel.deliver(frame);
       }
       if (entries.length === 0) return;
       if (errors.length > 0) for (const message of errors) channel.system('postgres_changes', 'error', message);

@@ -23,4 +23,21 @@ describe('presence tracker', () => {
     expect(presenceKeyOf('')).toMatch(/^[0-9a-f-]{36}$/);
     expect(presenceKeyOf(undefined)).not.toBe(presenceKeyOf(undefined));
   });
+
+  it('keeps what a track holds as its JSON text and encodes a topic’s presence_state once per change', () => {
+    const tracker = new PresenceTracker<string>();
+    let encoded = 0;
+    const frame = () => tracker.stateFrame('t', 'v2', (state) => (encoded++, JSON.stringify(state)));
+    tracker.track('t', 'chan-a', 'alice', { typing: false }, '{"typing":false}');
+    const first = frame();
+    expect(frame()).toBe(first);
+    expect(encoded).toBe(1);
+    tracker.track('t', 'chan-a', 'alice', { typing: true });
+    expect(JSON.parse(frame()).alice.metas[0]).toMatchObject({ typing: true });
+    expect(encoded).toBe(2);
+    tracker.untrack('t', 'chan-a');
+    expect(frame()).toBe('{}');
+    expect(frame()).toBe('{}');
+    expect(encoded).toBe(4); // an empty topic keeps nothing
+  });
 });

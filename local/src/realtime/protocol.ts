@@ -90,12 +90,19 @@ export function decodeBinary(data: Buffer): BroadcastFrame | null {
   };
 }
 
-/** Encodes the kind=4 frame realtime-js turns into `{type:'broadcast', event, payload, meta?}`. */
+/**
+ * Encodes the kind=4 frame realtime-js turns into `{type:'broadcast', event, payload, meta?}`.
+ * Throws when the topic, event or metadata is longer than 255 bytes (a length is one byte), as
+ * hosted's V2Serializer raises (lib/realtime_web/socket/v2_serializer.ex); callers catch it per
+ * message (topics.ts).
+ */
 export function encodeBinaryBroadcast(frame: Pick<BroadcastFrame, 'topic' | 'event' | 'metadata' | 'encoding' | 'payload'>): Buffer {
   const topic = Buffer.from(frame.topic);
   const event = Buffer.from(frame.event);
   const metadata = Buffer.from(frame.metadata);
-  if (topic.length > 255 || event.length > 255 || metadata.length > 255) throw new Error('broadcast header field too long');
+  for (const [kind, field] of [['topic', topic], ['event', event], ['metadata', metadata]] as const) {
+    if (field.length > 255) throw new Error(`broadcast header field too long: ${kind} must be at most 255 bytes, but is ${field.length} bytes`);
+  }
   const header = Buffer.from([USER_BROADCAST, topic.length, event.length, metadata.length, frame.encoding]);
   return Buffer.concat([header, topic, event, metadata, frame.payload]);
 }

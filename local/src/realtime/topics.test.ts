@@ -33,4 +33,22 @@ describe('topic registry', () => {
     topics.remove('s', reader);
     expect(topics.broadcast('s', true, { event: 'e', json: { value: {} }, binary: false })).toBe(0);
   });
+
+  // Audit F9: encodeBinaryBroadcast threw for the v2 subscriber, out of onTransaction, and the
+  // replication stream restarted on that commit for ever.
+  it('skips the members of a format that cannot carry the message (a 256-byte event in the v2 binary frame), logs once, and reaches the others', () => {
+    const lines: string[] = [];
+    const topics = new TopicRegistry((line) => lines.push(line));
+    const [v2, v1] = [member('realtime:r', '2.0.0'), member('realtime:r', '1.0.0')];
+    for (const m of [v2, v1]) topics.add('r', m);
+    const long = { event: 'e'.repeat(256), bytes: { encoding: 1 as const, data: Buffer.from('{"x":1}') }, meta: { id: 'm1' }, binary: true };
+    expect(topics.broadcast('r', false, long)).toBe(1);
+    expect(topics.broadcast('r', false, long)).toBe(1);
+    expect(v2.got).toEqual([]); // as hosted: its V2Serializer raises on a field over 255 bytes
+    expect(v1.got.map((f) => (JSON.parse(f as string) as { payload: { payload: unknown } }).payload.payload)).toEqual([{ x: 1 }, { x: 1 }]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('event must be at most 255 bytes, but is 256 bytes');
+    topics.broadcast('r', false, { event: 'short', bytes: { encoding: 1, data: Buffer.from('{}') }, binary: true });
+    expect((v2.got[0] as Buffer)[0]).toBe(4); // the next message goes out as usual
+  });
 });

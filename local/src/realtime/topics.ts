@@ -5,7 +5,16 @@
  *
  * A message is encoded once per wire format (v1 text, v2 text, v2 binary), not per
  * subscriber, and handed to each socket as is: permissions were settled at join.
+ *
+ * A message that cannot be encoded for one format (the v2 binary frame keeps topic, event and
+ * metadata to 255 bytes each) is not sent to that format's members and is logged, at most once
+ * a minute; the others still get it. Hosted's V2Serializer raises on such a field
+ * (lib/realtime_web/socket/v2_serializer.ex `byte_size!`), so those subscribers get nothing
+ * there either, and its ReplicationConnection logs `UnableToBroadcastChanges` and carries on
+ * (lib/realtime/tenants/replication_connection.ex): a deterministic per-message error never
+ * fails the caller (the replication stream, a REST request).
  */
+import { throttledLog } from './limits.ts';
 import { encodeBinaryBroadcast, encodeText, type Vsn } from './protocol.ts';
 
 /** What fan-out needs from a joined channel. */
@@ -41,6 +50,11 @@ export interface OutgoingBroadcast {
 
 export class TopicRegistry {
   private members = new Map<string, Set<TopicMember>>();
+  private logEncodeFailure: (line: string) => void;
+
+  constructor(log: (line: string) => void = () => {}) {
+    this.logEncodeFailure = throttledLog(log);
+  }
 
   add(name: string, member: TopicMember): void {
     const key = topicKey(name, member.isPrivate);
@@ -70,14 +84,27 @@ export class TopicRegistry {
       const format = member.vsn === '2.0.0' && message.binary && message.bytes ? 'bin' : member.vsn;
       let frame = cache.get(format);
       if (frame === undefined) {
-        frame = encodeBroadcast(member.topic, message, format);
+        frame = this.encode(member.topic, message, format);
         cache.set(format, frame);
       }
-      if (frame === null) continue; // raw bytes cannot travel in a text frame (hosted drops them too)
+      if (frame === null) continue; // raw bytes cannot travel in a text frame (hosted drops them too), or unencodable
       member.deliver(frame);
       sent++;
     }
     return sent;
+  }
+
+  /** The frame, or null when this format cannot carry the message (logged, throttled). */
+  private encode(topic: string, message: OutgoingBroadcast, format: Vsn | 'bin'): string | Buffer | null {
+    try {
+      return encodeBroadcast(topic, message, format);
+    } catch (error) {
+      this.logEncodeFailure(
+        `realtime: broadcast "${message.event.slice(0, 64)}" on ${topic.slice(0, 128)} not sent to ${format === 'bin' ? 'v2' : format} clients: ` +
+          (error instanceof Error ? error.message : String(error)),
+      );
+      return null;
+    }
   }
 
   /** Sends `event` with `payload` (null refs) to every presence reader of the topic. */

@@ -9,6 +9,7 @@
  */
 import pg from 'pg';
 import type { TableInfo } from './catalog.ts';
+import { isQueryError } from './errors.ts';
 import { checkOut } from './pool-client.ts';
 
 /** Names this process's prepared checks apart (a failed batch's is deallocated on its own). */
@@ -183,12 +184,4 @@ function readResults(results: unknown, count: number): boolean[] {
     visible.push(typeof first === 'object' && first !== null && 'visible' in first && first.visible === true);
   }
   return visible;
-}
-
-/** A statement the server refused (privileges, unknown role, bad value), as opposed to the
- * connection failing: only the latter must make the caller retry the change. */
-function isQueryError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
-  const code = String(error.code);
-  return /^[0-9A-Z]{5}$/.test(code) && !['08', '53', '57', '58', 'XX'].includes(code.slice(0, 2));
 }

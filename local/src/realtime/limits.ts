@@ -1,0 +1,220 @@
+/**
+ * What one client may make Realtime hold or do, with hosted Realtime's defaults and wording
+ * (https://supabase.com/docs/guides/realtime/limits; config/runtime.exs `TENANT_MAX_*`). The
+ * local service is one tenant in the process that also runs the gateway, Auth and Storage, so
+ * a few bounds are local and stricter; each says so.
+ *
+ * - Concurrent users: 200 sockets (`max_concurrent_users`). Hosted refuses the upgrade with
+ *   429 `{"error":"Too many connected users"}` (lib/realtime_web/channels/user_socket.ex,
+ *   tenant_rate_limiters.ex). It counts a socket once it joined a channel; here every open
+ *   socket counts, since one that never joins holds memory too.
+ * - Sockets per client address: 100 (local; hosted has none). Loopback peers are the app's
+ *   own processes (its API function, a reverse proxy on the machine) and are not counted per
+ *   address; behind a proxy, `trustedProxyDepth` tells clients apart (gateway X-Real-IP).
+ * - Channels per socket: 100 (`max_channels_per_client`).
+ * - Joins per second: 100 (`max_joins_per_second`), measured as hosted's RateCounter measures
+ *   it (lib/realtime/rate_counter/rate_counter.ex: the count of each 5 s tick, the average of
+ *   the last 12 ticks per second; over the limit from the tick that reaches it until the
+ *   average falls below). Hosted counts per tenant; here per socket, so that one client cannot
+ *   refuse everyone's joins. Over it, the join is refused with `ClientJoinRateLimitReached:
+ *   Too many joins per second` and the socket is disconnected, as hosted does.
+ * - Messages per second: 100 (`max_events_per_second`), measured the same way, per socket, on
+ *   what the client pushes on its channels (broadcasts and other events; presence has its own
+ *   limit). Over it, the channel gets hosted's `Too many messages per second` system error and
+ *   closes. Hosted counts per tenant, deliveries included, and closes the channels receiving;
+ *   here the sender's. A role that bypasses RLS (the secret key's service_role: the app's own
+ *   server, which streams answers over a socket) is not limited.
+ * - Presence: 5 presence messages per 30 s per channel (hosted's client presence rate limit,
+ *   realtime_channel.ex `assign_client_presence_rate_limit`; over it, `Client presence rate
+ *   limit exceeded` and the channel closes), and a track's payload checked as hosted's
+ *   `validate_payload_size` checks it (`max_payload_size_in_kb` 3000, plus 500 bytes; over it,
+ *   `Track message size exceeded` and the channel closes).
+ * - What a socket holds: its channels' join messages and tracked presence, 1 MiB in all
+ *   (local). Hosted bounds each socket and channel process at 50 MB of heap
+ *   (`WEBSOCKET_MAX_HEAP_SIZE`); here 200 sockets share one heap. A track past it closes the
+ *   channel as an oversized one does; a join past it is refused.
+ * - Unsent data: a socket with more than 16 MiB waiting to be written (a client that stopped
+ *   reading) is closed (local; hosted's 50 MB heap bound kills such a socket process too).
+ */
+import ipaddr from 'ipaddr.js';
+
+export interface RealtimeLimits {
+  maxConcurrentUsers: number;
+  maxSocketsPerAddress: number;
+  maxChannelsPerClient: number;
+  maxJoinsPerSecond: number;
+  maxEventsPerSecond: number;
+  clientPresence: { maxCalls: number; windowMs: number };
+  maxPayloadSizeInKb: number;
+  maxSocketHeldBytes: number;
+  maxBufferedBytes: number;
+  /** The rate counters' tick (hosted: 5 s); tests shorten it. */
+  rateTickMs: number;
+}
+
+export const DEFAULT_LIMITS: RealtimeLimits = {
+  maxConcurrentUsers: 200,
+  maxSocketsPerAddress: 100,
+  maxChannelsPerClient: 100,
+  maxJoinsPerSecond: 100,
+  maxEventsPerSecond: 100,
+  clientPresence: { maxCalls: 5, windowMs: 30_000 },
+  maxPayloadSizeInKb: 3000,
+  maxSocketHeldBytes: 1024 * 1024,
+  maxBufferedBytes: 16 * 1024 * 1024,
+  rateTickMs: 5_000,
+};
+
+export const TOO_MANY_USERS = 'Too many connected users';
+export const TOO_MANY_JOINS = 'ClientJoinRateLimitReached: Too many joins per second';
+export const TOO_MANY_MESSAGES = 'Too many messages per second';
+export const PRESENCE_RATE_EXCEEDED = 'Client presence rate limit exceeded';
+export const TRACK_TOO_LARGE = 'Track message size exceeded';
+export const SOCKET_HOLDS_TOO_MUCH = 'ConnectionMemoryLimitReached: this connection’s channels and presence would hold more than allowed';
+
+/** Hosted `Tenants.validate_payload_size`: `max_payload_size_in_kb * 1000 + 500` bytes. */
+export function trackTooLarge(limits: RealtimeLimits, bytes: number): boolean {
+  return bytes > limits.maxPayloadSizeInKb * 1000 + 500;
+}
+
+/** Buckets kept (hosted: max_bucket_len 12) and idle time after which a counter starts afresh (hosted: 5 min). */
+const MAX_BUCKETS = 12;
+const IDLE_RESET_MS = 5 * 60_000;
+
+/**
+ * Hosted's RateCounter, rolled forward lazily instead of on a timer: events are counted per
+ * tick; at each tick the count becomes a bucket, the average of the buckets per second is
+ * taken, and the limit triggers when it reaches `limit` and clears when it drops below.
+ */
+export class RateCounter {
+  private current = 0;
+  private buckets: number[] = [];
+  private tickStart: number;
+  private lastEvent: number;
+  private triggered = false;
+
+  constructor(
+    private readonly limit: number,
+    private readonly tickMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.tickStart = this.lastEvent = now();
+  }
+
+  add(): void {
+    this.roll();
+    this.current++;
+    this.lastEvent = this.now();
+  }
+
+  /** Over the limit (as of the last tick). */
+  get limited(): boolean {
+    this.roll();
+    return this.triggered;
+  }
+
+  private roll(): void {
+    const now = this.now();
+    const ticks = Math.floor((now - this.tickStart) / this.tickMs);
+    if (ticks <= 0) return;
+    this.tickStart += ticks * this.tickMs;
+    if (this.current === 0 && now - this.lastEvent >= IDLE_RESET_MS) {
+      // Hosted stops an idle counter; the next one starts with no buckets.
+      this.buckets = [];
+      this.triggered = false;
+      return;
+    }
+    for (let i = 0; i < Math.min(ticks, MAX_BUCKETS + 1); i++) {
+      this.buckets.unshift(i === 0 ? this.current : 0);
+      if (this.buckets.length > MAX_BUCKETS) this.buckets.pop();
+      this.current = 0;
+      const average = this.buckets.reduce((a, b) => a + b, 0) / this.buckets.length / (this.tickMs / 1000);
+      this.triggered = average >= this.limit;
+    }
+  }
+}
+
+/** Hosted `limit_client_presence_event`: at most `maxCalls` presence messages per window, the window starting at the first. */
+export class PresenceWindow {
+  private counter = 0;
+  private resetAt = -Infinity;
+
+  constructor(
+    private readonly limits: RealtimeLimits['clientPresence'],
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Counts one presence message; false when it is one too many. */
+  take(): boolean {
+    const now = this.now();
+    if (now > this.resetAt) {
+      this.counter = 1;
+      this.resetAt = now + this.limits.windowMs;
+      return true;
+    }
+    if (this.counter >= this.limits.maxCalls) return false;
+    this.counter++;
+    return true;
+  }
+}
+
+/** What the channels of one socket hold (join messages and presence), in bytes. */
+export interface SocketUsage {
+  held: number;
+}
+
+/** Open sockets, in all and per client address. */
+export class ConnectionCounter {
+  private total = 0;
+  private perAddress = new Map<string, number>();
+
+  constructor(private readonly limits: RealtimeLimits) {}
+
+  /** Why a new socket from `address` is refused, or null when it may open. */
+  refusal(address: string | null): string | null {
+    if (this.total >= this.limits.maxConcurrentUsers) return TOO_MANY_USERS;
+    const key = addressKey(address);
+    if (key !== null && (this.perAddress.get(key) ?? 0) >= this.limits.maxSocketsPerAddress) return TOO_MANY_USERS;
+    return null;
+  }
+
+  /** Counts an opened socket; the returned function uncounts it (once). */
+  open(address: string | null): () => void {
+    const key = addressKey(address);
+    this.total++;
+    if (key !== null) this.perAddress.set(key, (this.perAddress.get(key) ?? 0) + 1);
+    let closed = false;
+    return () => {
+      if (closed) return;
+      closed = true;
+      this.total--;
+      if (key === null) return;
+      const left = (this.perAddress.get(key) ?? 1) - 1;
+      if (left > 0) this.perAddress.set(key, left);
+      else this.perAddress.delete(key);
+    };
+  }
+}
+
+/** The address a per-address count is kept under; null for loopback (the machine's own processes) and unknown peers. */
+function addressKey(address: string | null): string | null {
+  if (!address || !ipaddr.isValid(address)) return null;
+  const parsed = ipaddr.process(address);
+  return parsed.range() === 'loopback' ? null : parsed.toString();
+}
+
+/** A log that writes at most one line per `everyMs`, saying how many it left out since. */
+export function throttledLog(log: (line: string) => void, everyMs = 60_000): (line: string) => void {
+  let loggedAt = -Infinity;
+  let unlogged = 0;
+  return (line) => {
+    const now = Date.now();
+    if (now - loggedAt < everyMs) {
+      unlogged++;
+      return;
+    }
+    log(unlogged > 0 ? `${line} (and ${unlogged} more such lines left out)` : line);
+    loggedAt = now;
+    unlogged = 0;
+  };
+}
