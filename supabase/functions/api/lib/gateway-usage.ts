@@ -11,6 +11,7 @@
  */
 import type OpenAI from 'openai';
 import { MESSAGE_OVERHEAD } from './chat/context.ts';
+import { reasoningText } from './chat/provider-stream.ts';
 import { countTokensLazily } from './tokens.ts';
 
 /** Our estimate of the prompt: each message's text with its framing, and the tools, if any. */
@@ -31,11 +32,6 @@ export async function estimatePromptTokens(messages: readonly { content?: unknow
   return tools ? tokens + count(JSON.stringify(tools)) : tokens;
 }
 
-/** The reasoning text of a delta or message, whichever field the provider uses (lib/chat/provider-stream.ts). */
-function reasoningOf(part: object): unknown {
-  return Reflect.get(part, 'reasoning_content') ?? Reflect.get(part, 'reasoning');
-}
-
 /** Adds a streamed chunk's texts (every choice's answer and reasoning) to `into`, by reference. */
 export function collectStreamedText(chunk: OpenAI.ChatCompletionChunk, into: string[]): void {
   const choices = chunk.choices;
@@ -43,8 +39,8 @@ export function collectStreamedText(chunk: OpenAI.ChatCompletionChunk, into: str
     const delta = choices[i]!.delta;
     if (!delta) continue;
     if (delta.content) into.push(delta.content);
-    const reasoning = reasoningOf(delta);
-    if (typeof reasoning === 'string' && reasoning) into.push(reasoning);
+    const reasoning = reasoningText(delta);
+    if (reasoning) into.push(reasoning);
   }
 }
 
@@ -55,8 +51,8 @@ export function completionTexts(completion: OpenAI.ChatCompletion): string[] {
     const message = choice.message;
     if (!message) continue;
     if (message.content) texts.push(message.content);
-    const reasoning = reasoningOf(message);
-    if (typeof reasoning === 'string' && reasoning) texts.push(reasoning);
+    const reasoning = reasoningText(message);
+    if (reasoning) texts.push(reasoning);
   }
   return texts;
 }

@@ -172,6 +172,11 @@ class ProviderErrorEvent {
 }
 
 /** A string field of an object, or null. */
+/** The reasoning text of a delta or message, whichever field the provider uses. */
+export function reasoningText(part: unknown): string | null {
+  return stringField(part, 'reasoning_content') ?? stringField(part, 'reasoning');
+}
+
 function stringField(value: unknown, key: string): string | null {
   if (typeof value !== 'object' || value === null || !(key in value)) return null;
   const field: unknown = Reflect.get(value, key);
@@ -282,8 +287,7 @@ function onChunk(chunk: unknown, result: ProviderResult, handlers: ProviderHandl
   const finish = stringField(choice, 'finish_reason');
   if (finish) result.finishReason = finish;
   const delta: unknown = 'delta' in choice ? choice.delta : null;
-  // The reasoning text of the delta, whichever field the provider uses.
-  const reasoning = stringField(delta, 'reasoning_content') ?? stringField(delta, 'reasoning');
+  const reasoning = reasoningText(delta);
   if (reasoning) handlers.onText('reasoning', reasoning);
   const text = stringField(delta, 'content');
   if (text) handlers.onText('content', text);
