@@ -123,8 +123,9 @@ describe('row quotas (a script cannot fill the database)', () => {
     await as(alice, (tx) => tx`insert into public.prompt_labels (prompt_id, label, version) select ${p!.id}, 'l' || g, 1 from generate_series(1, 50) g`);
     await expect(as(alice, (tx) => tx`insert into public.prompt_labels (prompt_id, label, version) values (${p!.id}, 'one-more', 1)`))
       .rejects.toThrow(/prompt_labels limit reached/);
-    // The owner connection (migrations, seeds, maintenance) is not limited.
-    await db.sql`insert into public.prompt_labels (prompt_id, label, version) values (${p!.id}, 'by-owner', 1)`;
+    // Nor by the owner connection: a quota holds whoever writes (20261207000000_enforce_row_quotas_for_every_writer.sql).
+    await expect(db.sql`insert into public.prompt_labels (prompt_id, label, version) values (${p!.id}, 'by-owner', 1)`)
+      .rejects.toThrow(/prompt_labels limit reached/);
   });
 
   it('at most 50,000 chat sessions per user (20261203195100_add_session_and_test_case_quotas.sql)', async () => {
@@ -135,8 +136,8 @@ describe('row quotas (a script cannot fill the database)', () => {
     // Nor through fork_session, which inserts as its definer (20261203195200_count_rpc_inserts_in_row_quotas.sql).
     const [mine] = await db.sql`select id from public.chat_sessions where user_id = ${dave.id} limit 1`;
     await expect(as(dave, (tx) => tx`select public.fork_session(${mine!.id}, null, null)`)).rejects.toThrow(/chat_sessions limit reached/);
-    // The function's own connection (chat turns, imports) is not limited; others are unaffected.
-    await db.sql`insert into public.chat_sessions (user_id) values (${dave.id})`;
+    // Nor through the function's own connection (chat turns, imports: tests/db/row-quotas.test.ts); others are unaffected.
+    await expect(db.sql`insert into public.chat_sessions (user_id) values (${dave.id})`).rejects.toThrow(/chat_sessions limit reached/);
     await as(alice, (tx) => tx`insert into public.chat_sessions (user_id) values (${alice.id})`);
   });
 

@@ -34,9 +34,17 @@ export function isInsufficientAal(error: unknown): boolean {
 export const insufficientAal = () =>
   new ApiError(403, 'insufficient_aal', 'This account uses two-factor sign-in: enter the code from your authenticator app first');
 
-// Raised by private.enforce_row_quota (a row quota, 20261130234451_create_row_quotas.sql):
+// Raised by the row quotas (20261130234451_create_row_quotas.sql, and for chats, messages and
+// prompt versions whoever writes them, 20261207000000_enforce_row_quotas_for_every_writer.sql):
 // "<table> limit reached: at most <n> rows per <owner column>".
 const ROW_QUOTA = /^(\w+) limit reached: at most (\d+) rows per (\w+)$/;
+
+/** What each owner column is called, and what to do instead, where not "account" and "delete some". */
+const QUOTA_OWNERS: Record<string, { per: string; advice: string }> = {
+  session_id: { per: 'chat', advice: 'start a new chat to go on' },
+};
+// A prompt's versions go only with the prompt.
+const VERSIONS_ADVICE = 'save the text as a new prompt to go on';
 
 /** The row quota a write ran into, if that is why the database refused it. */
 export function rowQuotaReached(error: unknown): ApiError | null {
@@ -45,8 +53,10 @@ export function rowQuotaReached(error: unknown): ApiError | null {
   if (!match) return null;
   const [, table, limit, owner] = match;
   const what = table!.replaceAll('_', ' ');
-  const per = owner === 'user_id' ? 'account' : owner!.replace(/_id$/, '').replaceAll('_', ' ');
-  return new ApiError(409, 'limit_reached', `There can be at most ${Number(limit).toLocaleString('en')} ${what} per ${per}; delete some before adding more`);
+  const known = QUOTA_OWNERS[owner!];
+  const per = known?.per ?? (owner === 'user_id' ? 'account' : owner!.replace(/_id$/, '').replaceAll('_', ' '));
+  const advice = known?.advice ?? (table === 'prompt_versions' && owner === 'prompt_id' ? VERSIONS_ADVICE : 'delete some before adding more');
+  return new ApiError(409, 'limit_reached', `There can be at most ${Number(limit).toLocaleString('en')} ${what} per ${per}; ${advice}`);
 }
 
 // The refusals of the project's own RPCs, each with its own SQLSTATE of class `MR` (the

@@ -211,3 +211,43 @@ describe('POST /import', () => {
     expect(list.sessions).toEqual([]);
   });
 });
+
+// The row quotas hold for the import's privileged writes (20261207000000_enforce_row_quotas_for_every_writer.sql),
+// and a request that would pass one writes nothing.
+describe('POST /import: row quotas', () => {
+  async function importedBy(user: ApiUser) {
+    const [row] = await api.db.sql`
+      select (select count(*)::int from public.chat_sessions where user_id = ${user.id}) as chats,
+             (select count(*)::int from public.messages where user_id = ${user.id}) as messages,
+             (select count(*)::int from private.chat_imports where user_id = ${user.id}) as ledger`;
+    return row;
+  }
+
+  it('one chat short of 50,000, two conversations are refused whole (409 limit_reached), one goes in', async () => {
+    const alice = await api.createUser();
+    await api.db.sql`insert into public.chat_sessions (user_id) select ${alice.id} from generate_series(1, 49999)`;
+    const refused = await importing(alice, [conversation('fits'), conversation('one-too-many')]);
+    expect(refused).toEqual({ status: 409, body: { error: { code: 'limit_reached', message: 'There can be at most 50,000 chat sessions per account; delete some before adding more' } } });
+    expect(await importedBy(alice)).toEqual({ chats: 49999, messages: 0, ledger: 0 });
+
+    expect((await importing(alice, [conversation('fits')])).status).toBe(200);
+    expect(await importedBy(alice)).toEqual({ chats: 50000, messages: 2, ledger: 1 });
+  });
+
+  it('a conversation longer than a chat may be is refused at its first part, before anything is written', async () => {
+    const bob = await api.createUser();
+    const refused = await importing(bob, [conversation('short'), conversation('endless', { total: 100_001 })]);
+    expect(refused).toEqual({ status: 409, body: { error: { code: 'limit_reached', message: 'There can be at most 100,000 messages per chat; start a new chat to go on' } } });
+    expect(await importedBy(bob)).toEqual({ chats: 0, messages: 0, ledger: 0 });
+  });
+
+  it('messages past the account\'s 1,000,000 are refused, and the rest of the request with them', async () => {
+    const carol = await api.createUser();
+    // As if the account held 999,998 messages (private.user_row_counts is what the quota reads).
+    await api.db.sql`insert into private.user_row_counts (user_id, messages) values (${carol.id}, 999998)`;
+    expect((await importing(carol, [conversation('a')])).status).toBe(200);
+    const refused = await importing(carol, [conversation('b', { total: 1, messages: [conversation('b').messages[0]] }), conversation('c')]);
+    expect(refused).toEqual({ status: 409, body: { error: { code: 'limit_reached', message: 'There can be at most 1,000,000 messages per account; delete some before adding more' } } });
+    expect(await importedBy(carol)).toEqual({ chats: 1, messages: 2, ledger: 1 });
+  });
+});

@@ -80,6 +80,8 @@ const route = createRoute({
   tags: ['import'],
   security,
   summary: 'Import conversations (ChatGPT, or this app’s export) as new chats',
+  description: 'A request is written whole or not at all. One that would pass a row quota (chats or messages per account, messages ' +
+    'per chat; a conversation counts with its `total`, so a long one is refused at its first part) writes nothing: 409 `limit_reached`.',
   request: { body: jsonBody(ImportRequest) },
   responses: {
     200: jsonResponse(z.object({ results: z.array(ImportResult) }).openapi('ImportResponse'), 'One result per conversation, in order'),

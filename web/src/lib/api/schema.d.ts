@@ -1077,7 +1077,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Import conversations (ChatGPT, or this app’s export) as new chats */
+        /**
+         * Import conversations (ChatGPT, or this app’s export) as new chats
+         * @description A request is written whole or not at all. One that would pass a row quota (chats or messages per account, messages per chat; a conversation counts with its `total`, so a long one is refused at its first part) writes nothing: 409 `limit_reached`.
+         */
         post: {
             parameters: {
                 query?: never;

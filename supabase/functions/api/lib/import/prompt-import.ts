@@ -21,6 +21,7 @@
 import { z } from '@hono/zod-openapi';
 import type { TransactionSql } from 'postgres';
 import postgres from 'postgres';
+import { rowQuotaReached } from '../db-errors.ts';
 import { jsonbText } from '../jsonb.ts';
 import { labelName, trimmed } from '../inputs.ts';
 import { promptFields } from '../../routes/prompts/model.ts';
@@ -99,7 +100,7 @@ export type ImportedPrompt =
 
 const UNIQUE_VIOLATION = '23505';
 const CHECK_VIOLATION = '23514';
-// private.enforce_row_quota (20261130234451_create_row_quotas.sql).
+// A row quota (lib/db-errors.ts rowQuotaReached reads which).
 const ROW_QUOTA = '54000';
 // private.record_prompt_version: a version's created_at out of range (its message says which way).
 const INVALID_PARAMETER = '22023';
@@ -242,7 +243,8 @@ function refusal(error: unknown): string {
   if (error instanceof DeadlinePassed) return OUT_OF_TIME;
   if (error instanceof postgres.PostgresError) {
     if (error.code === QUERY_CANCELED) return 'writing it took too long: import it on its own, or with fewer versions';
-    if (error.code === ROW_QUOTA) return 'your account already holds as many prompts as it may (10,000): delete some first';
+    // Prompts, versions (per account), or labels per prompt: the quota says which.
+    if (error.code === ROW_QUOTA) return rowQuotaReached(error)?.message ?? 'your account already holds as many prompts as it may: delete some first';
     if (error.code === UNIQUE_VIOLATION) return 'a label appears twice';
     if (error.code === CHECK_VIOLATION) return 'a field is outside what a prompt may hold';
     if (error.code === INVALID_PARAMETER && /^a version's created_at /.test(error.message)) return error.message;

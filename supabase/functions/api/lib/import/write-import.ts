@@ -10,6 +10,8 @@
  * imported whole is a `duplicate`; one sent in parts resumes at the first message it lacks,
  * and a message sent in pieces (longer than a request may be) grows piece by piece: the
  * ledger's `partial_chars` says how much of it is stored, so a repeated piece adds nothing.
+ * The row quotas hold here as for any writer (checkRoom): a request that would pass one writes
+ * nothing.
  */
 import type { Sql, TransactionSql } from 'postgres';
 import { ApiError } from '../errors.ts';
@@ -83,6 +85,7 @@ async function importOne(tx: TransactionSql, userId: string, c: ImportConversati
   let stored = ledger?.imported_messages ?? 0;
   // Characters of message `stored` already in the session (its newest row), when it came in pieces.
   let partial = ledger?.partial_chars ?? 0;
+  await checkRoom(tx, userId, c, ledger === undefined, stored, partial > 0);
   let previous = start.getTime() - 1;
   // Each message follows the one before it (messages.parent_id): set here, since in a
   // multi-row insert the database's default (the session's newest message) would give every
@@ -165,6 +168,23 @@ async function importOne(tx: TransactionSql, userId: string, c: ImportConversati
        set imported_messages = ${stored}, total_messages = ${Math.max(c.total, stored)}, partial_chars = ${partial}
      where user_id = ${userId} and source = ${c.source} and source_id = ${c.source_id}`;
   return { source_id: c.source_id, status: stored >= c.total ? 'imported' : 'partial', session_id: sessionId, messages: rows.length };
+}
+
+/**
+ * Refuses (the quotas' own 54000, answered 409 limit_reached) a conversation that would not
+ * fit whole — a new chat past the account's chats, more messages than a chat or the account
+ * may hold — before any of it is written, so a long one sent in parts is not left half
+ * imported by a later part. The tables' triggers still count every row (a part that says less
+ * than it carries), and a refusal rolls back the whole request.
+ */
+async function checkRoom(tx: TransactionSql, userId: string, c: ImportConversation, isNew: boolean, stored: number, storedInPart: boolean): Promise<void> {
+  const total = Math.max(c.total, stored);
+  // A message stored in part has its row already.
+  const rowsToCome = total - stored - (storedInPart ? 1 : 0);
+  await tx`
+    select private.check_row_room(${userId}, 'chat_sessions', ${isNew ? 1 : 0}),
+           private.check_row_room(${userId}, 'messages_per_chat', ${total}),
+           private.check_row_room(${userId}, 'messages', ${rowsToCome})`;
 }
 
 /** Whether this message (or piece) ends the message, rather than leaving more to come. */

@@ -314,3 +314,19 @@ describe('edits from two tabs (expected_version)', () => {
     expect(await fresh.json()).toMatchObject({ latest_version: 4, content: 'v1' });
   });
 });
+
+describe('prompt versions: the quota (20261207000000_enforce_row_quotas_for_every_writer.sql)', () => {
+  it('a text change past the 10,000th version is a 409 limit_reached that says what to do, and changes nothing', async () => {
+    const alice = await api.createUser();
+    const id = await promptWithVersions(alice, 1);
+    // Its history as if edited 9,999 times (the version numbers are what the quota reads).
+    await api.db.sql.begin(async (tx) => {
+      await tx`set local session_replication_role = replica`;
+      await tx`update public.prompts set latest_version = 10000 where id = ${id}`;
+    });
+    const res = await alice.request('PATCH', `/prompts/${id}`, { content: 'one more' });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toEqual({ error: { code: 'limit_reached', message: 'There can be at most 10,000 prompt versions per prompt; save the text as a new prompt to go on' } });
+    expect(await (await alice.request('GET', `/prompts/${id}`)).json()).toMatchObject({ content: 'v1', latest_version: 10000 });
+  });
+});
