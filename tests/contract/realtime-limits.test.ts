@@ -217,8 +217,8 @@ describe('what a socket holds', () => {
     const [reader, server] = [await socket(), await socket(stack.keys.secretKey)];
     for (const s of [reader, server]) expect((await join(s, 'flood')).status).toBe('ok');
     reader.ws.pause(); // reads nothing more
-    const chunk = 'y'.repeat(100_000);
-    for (let i = 0; i < 200; i++) push(server, 'flood', 'broadcast', { type: 'broadcast', event: 'chunk', payload: { i, chunk } });
+    const chunk = 'y'.repeat(16_000); // under the payload size (a larger broadcast is not sent)
+    for (let i = 0; i < 1_250; i++) push(server, 'flood', 'broadcast', { type: 'broadcast', event: 'chunk', payload: { i, chunk } });
     const deadline = Date.now() + 10_000;
     while (!stack.recentLog().some((l) => l.includes('did not read')) && Date.now() < deadline) await sleep(50);
     expect(stack.recentLog().join('\n')).toContain(`closed a socket with more than ${LIMITS.maxBufferedBytes} bytes it did not read`);

@@ -3,7 +3,9 @@
  * `presence` track/untrack, with hosted Realtime's rules (BroadcastHandler, PresenceHandler):
  * - broadcast reaches every reader of the topic, the sender too only with `broadcast.self`;
  *   with `broadcast.ack` the push is answered `ok`. On a private channel the sender needs the
- *   write policy (checked once per token); a refused broadcast is dropped without a reply.
+ *   write policy (checked once per token); a refused broadcast is dropped without a reply. One
+ *   over the payload size (limits.ts) is not sent; with `ack` it is answered with hosted's
+ *   `payload_size_exceeded` error.
  * - presence: `track` enters or updates the channel's entry under its presence key and
  *   sends `presence_diff` to the topic; `untrack` removes it. A private channel needs the
  *   presence write policy; refused tracks are answered with an error. The presence key and
@@ -16,17 +18,27 @@
 import { z } from 'zod';
 import type { Channel } from './channel.ts';
 import { ensurePresenceRead, ensureWrite, sendPresenceDiff, type Hub } from './hub.ts';
-import { PRESENCE_RATE_EXCEEDED, TRACK_TOO_LARGE, trackTooLarge } from './limits.ts';
+import { PAYLOAD_SIZE_EXCEEDED, PRESENCE_RATE_EXCEEDED, TRACK_TOO_LARGE, payloadTooLarge } from './limits.ts';
 import type { BroadcastFrame } from './protocol.ts';
 import { topicKey, type OutgoingBroadcast } from './topics.ts';
 
 const textBroadcastSchema = z.object({ type: z.literal('broadcast'), event: z.string(), payload: z.unknown() });
 const presenceSchema = z.object({ type: z.literal('presence').optional(), event: z.string(), payload: z.unknown().optional() });
 
-/** Returns true when the client should get an `ok` reply (ack). */
-export async function clientBroadcast(hub: Hub, channel: Channel, message: OutgoingBroadcast): Promise<boolean> {
+/** true: the client gets an `ok` reply (ack); PAYLOAD_SIZE_EXCEEDED: hosted's error reply; false: none. */
+export type BroadcastAck = boolean | typeof PAYLOAD_SIZE_EXCEEDED;
+
+/**
+ * Sends a client's broadcast, in hosted BroadcastHandler's order: the write policy (private
+ * channels), then the size of the push's payload (`payloadBytes`), then the send.
+ */
+export async function clientBroadcast(hub: Hub, channel: Channel, message: OutgoingBroadcast, payloadBytes: number): Promise<BroadcastAck> {
   if (channel.isPrivate && !(await ensureWrite(hub, channel, 'broadcast'))) return false;
   if (channel.isClosed) return false;
+  if (payloadTooLarge(hub.limits, payloadBytes)) {
+    hub.log(`realtime: PayloadSizeExceeded: a broadcast of ${payloadBytes} bytes on ${channel.name} was not sent`);
+    return channel.broadcastAck && PAYLOAD_SIZE_EXCEEDED;
+  }
   hub.topics.broadcast(channel.name, channel.isPrivate, message, channel.broadcastSelf ? undefined : channel);
   return channel.broadcastAck;
 }
@@ -70,7 +82,7 @@ export async function clientPresence(hub: Hub, channel: Channel, payload: unknow
       const json = JSON.stringify(meta);
       const bytes = Buffer.byteLength(json);
       const usage = channel.usage;
-      if (trackTooLarge(hub.limits, bytes) || usage.held - channel.presenceBytes + bytes > hub.limits.maxSocketHeldBytes) {
+      if (payloadTooLarge(hub.limits, bytes) || usage.held - channel.presenceBytes + bytes > hub.limits.maxSocketHeldBytes) {
         return { shutdown: TRACK_TOO_LARGE };
       }
       channel.presenceEnabled = true;

@@ -2,15 +2,15 @@
  * One WebSocket: Phoenix heartbeats, channel join/leave, token pushes, broadcast and presence
  * (https://supabase.com/docs/guides/realtime/protocol). Messages of a socket are handled one at a time, in order, so a token
  * push never overtakes the join it follows and broadcasts keep their order. The socket's limits
- * (limits.ts: channels, joins and messages per second, what its channels hold, unsent data)
- * are enforced here, with hosted's messages.
+ * (limits.ts: channels, joins and messages per second, broadcast size, what its channels
+ * hold, unsent data, time without a channel) are enforced here, with hosted's messages.
  */
 import type { WebSocket } from 'ws';
 import type { Channel } from './channel.ts';
-import { clientBroadcast, clientPresence, fromBinary, fromText } from './channel-events.ts';
+import { clientBroadcast, clientPresence, fromBinary, fromText, type BroadcastAck } from './channel-events.ts';
 import { detach, type Hub } from './hub.ts';
 import { joinChannel, refreshToken, type JoinIo, type SocketAuth, type SocketState } from './join.ts';
-import { RateCounter, SOCKET_HOLDS_TOO_MUCH, TOO_MANY_JOINS, TOO_MANY_MESSAGES } from './limits.ts';
+import { PAYLOAD_SIZE_EXCEEDED, RateCounter, SOCKET_HOLDS_TOO_MUCH, TOO_MANY_JOINS, TOO_MANY_MESSAGES } from './limits.ts';
 import { decodeBinary, decodeText, encodeText, type PhoenixMessage } from './protocol.ts';
 
 export function handleConnection(ws: WebSocket, hub: Hub, auth: SocketAuth): void {
@@ -50,7 +50,28 @@ export function handleConnection(ws: WebSocket, hub: Hub, auth: SocketAuth): voi
     detach(hub, channel, notify);
     uncount(channel);
     if (joined.get(channel.topic) === channel) joined.delete(channel.topic);
+    watchChannels();
   };
+
+  // Hosted's channel Tracker (limits.ts): a socket that has had no channel for
+  // noChannelTimeoutMs is dropped (hosted kills its transport: no close frame, 1006).
+  let noChannel: NodeJS.Timeout | null = null;
+  const watchChannels = () => {
+    if (joined.size > 0 || ws.readyState !== ws.OPEN) {
+      if (noChannel) clearTimeout(noChannel);
+      noChannel = null;
+      return;
+    }
+    if (noChannel) return;
+    noChannel = setTimeout(() => {
+      noChannel = null;
+      if (joined.size > 0) return;
+      hub.log(`realtime: dropped a socket with no channel for ${limits.noChannelTimeoutMs} ms`);
+      ws.terminate();
+    }, limits.noChannelTimeoutMs);
+    noChannel.unref();
+  };
+  watchChannels();
   const io: JoinIo = {
     send,
     sendRaw,
@@ -79,6 +100,7 @@ export function handleConnection(ws: WebSocket, hub: Hub, auth: SocketAuth): voi
     if (replaced) remove(replaced, false);
     if (ws.readyState !== ws.OPEN) return remove(result.channel, false);
     joined.set(m.topic, result.channel);
+    watchChannels();
     counted.add(result.channel);
     socket.usage.held += result.channel.joinBytes;
     reply(m, 'ok', result.reply);
@@ -95,6 +117,18 @@ export function handleConnection(ws: WebSocket, hub: Hub, auth: SocketAuth): voi
     }
     events.add();
     return true;
+  };
+
+  /**
+   * The reply to a broadcast push with `ack`: ok, or for one over the payload size hosted's
+   * BroadcastHandler reply (`{:reply, {:error, :payload_size_exceeded}, socket}`, a bare
+   * string as the response); the channel stays open either way.
+   */
+  const answerBroadcast = (m: Pick<PhoenixMessage, 'joinRef' | 'ref' | 'topic'>, ack: BroadcastAck) => {
+    if (!ack || m.ref === null) return;
+    if (ack === PAYLOAD_SIZE_EXCEEDED) {
+      send({ joinRef: m.joinRef, ref: m.ref, topic: m.topic, event: 'phx_reply', payload: { status: 'error', response: PAYLOAD_SIZE_EXCEEDED } });
+    } else reply(m, 'ok', {});
   };
 
   const handle = async (m: PhoenixMessage, bytes: number) => {
@@ -120,9 +154,9 @@ export function handleConnection(ws: WebSocket, hub: Hub, auth: SocketAuth): voi
       case 'broadcast': {
         if (!(await withinRate(channel))) return;
         const message = fromText(m.payload);
-        const ack = message ? await clientBroadcast(hub, channel, message) : channel.broadcastAck;
-        if (ack && m.ref !== null) reply(m, 'ok', {});
-        return;
+        // Hosted validates the push's whole payload ({type, event, payload}).
+        const ack = message ? await clientBroadcast(hub, channel, message, Buffer.byteLength(JSON.stringify(m.payload))) : channel.broadcastAck;
+        return answerBroadcast(m, ack);
       }
       default:
         if (!(await withinRate(channel))) return;
@@ -135,8 +169,9 @@ export function handleConnection(ws: WebSocket, hub: Hub, auth: SocketAuth): voi
     const channel = frame ? joined.get(frame.topic) : undefined;
     if (!frame || !channel) return; // tolerated, ignored
     if (!(await withinRate(channel))) return;
-    const ack = await clientBroadcast(hub, channel, fromBinary(frame));
-    if (ack && frame.ref !== null) reply(frame, 'ok', {});
+    // Hosted validates {event, encoding, bytes, metadata}.
+    const ack = await clientBroadcast(hub, channel, fromBinary(frame), frame.payload.length + Buffer.byteLength(frame.event) + Buffer.byteLength(frame.metadata));
+    answerBroadcast(frame, ack);
   };
 
   const process = async (buffer: Buffer, isBinary: boolean) => {
@@ -165,6 +200,7 @@ export function handleConnection(ws: WebSocket, hub: Hub, auth: SocketAuth): voi
   });
   ws.on('close', () => {
     clearTimeout(idle);
+    if (noChannel) clearTimeout(noChannel);
     for (const channel of [...joined.values()]) remove(channel, false);
   });
   ws.on('error', () => ws.terminate());

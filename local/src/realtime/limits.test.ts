@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionCounter, DEFAULT_LIMITS, PresenceWindow, RateCounter, throttledLog, trackTooLarge } from './limits.ts';
+import { ConnectionCounter, DEFAULT_LIMITS, PresenceWindow, RateCounter, throttledLog, payloadTooLarge } from './limits.ts';
 
 describe('rate counter (hosted Realtime.RateCounter)', () => {
   it('is over the limit from the tick whose average of the last 12 reaches it, until the average falls below', () => {
@@ -36,6 +36,20 @@ describe('rate counter (hosted Realtime.RateCounter)', () => {
   });
 });
 
+describe('rate counter average (hosted RateCounter.get(...).avg, which the REST broadcasts read)', () => {
+  it('is the per-second average of the kept ticks, as of the last tick; add(n) counts n', () => {
+    let now = 0;
+    const counter = new RateCounter(100, 500, () => now);
+    counter.add(11);
+    expect(counter.average).toBe(0); // not before the tick
+    now = 500;
+    expect(counter.average).toBe(22); // [11] in 0.5 s
+    counter.add(10);
+    now = 1_000;
+    expect(counter.average).toBe(21); // [10, 11]: 21 in 1 s
+  });
+});
+
 describe('client presence window (hosted limit_client_presence_event)', () => {
   it('allows maxCalls messages in a window that starts with the first', () => {
     let now = 0;
@@ -50,8 +64,8 @@ describe('client presence window (hosted limit_client_presence_event)', () => {
 
 describe('limits', () => {
   it('checks a track as hosted validate_payload_size does: max_payload_size_in_kb × 1000 + 500 bytes', () => {
-    expect(trackTooLarge(DEFAULT_LIMITS, 3_000_500)).toBe(false);
-    expect(trackTooLarge(DEFAULT_LIMITS, 3_000_501)).toBe(true);
+    expect(payloadTooLarge(DEFAULT_LIMITS, 3_000_500)).toBe(false);
+    expect(payloadTooLarge(DEFAULT_LIMITS, 3_000_501)).toBe(true);
   });
 
   it('counts sockets in all and per address; loopback only in all', () => {

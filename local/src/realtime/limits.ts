@@ -35,6 +35,31 @@
  *   channel as an oversized one does; a join past it is refused.
  * - Unsent data: a socket with more than 16 MiB waiting to be written (a client that stopped
  *   reading) is closed (local; hosted's 50 MB heap bound kills such a socket process too).
+ * - Sockets without a channel (line numbers: supabase/realtime at 833cf36): closed once they
+ *   had none for 10 minutes, as hosted's channel Tracker kills the transport of a socket whose
+ *   channel count is 0 (NO_CHANNEL_TIMEOUT_IN_MS, `:timer.minutes(10)`,
+ *   config/runtime.exs:82; lib/realtime_web/channels/realtime_channel/
+ *   tracker.ex:66-83, `Process.exit(pid, :kill)`: the connection drops without a close frame,
+ *   1006 for the client, which connects again). Hosted checks every 10 minutes and only
+ *   sockets that joined once (realtime_channel.ex:57 `Tracker.track`), since only those count
+ *   toward its users; here every open socket counts, so one that never joins is closed too,
+ *   10 minutes after it opened or left its last channel.
+ * - Broadcast payloads: a client broadcast or a REST message over `max_payload_size_in_kb`
+ *   (checked as `validate_payload_size`, below) is not sent. On a socket, a push asking for an
+ *   ack gets hosted's `{status: "error", response: "payload_size_exceeded"}` and others are
+ *   dropped (broadcast_handler.ex:46-56, 103-113); the channel stays. Over REST, the request
+ *   gets 422 with `Payload size exceeds tenant limit` on the message's payload
+ *   (batch_broadcast.ex:120-126, single_broadcast.ex:120-145). Frames over 1 MiB close the
+ *   socket before they are read (local: `ws` maxPayload, index.ts), so with the default limit
+ *   the socket check matters to configurations with a smaller `maxPayloadSizeInKb`.
+ * - REST broadcasts: the messages sent count per tenant against `max_events_per_second`, as
+ *   hosted's BatchBroadcast and SingleBroadcast count them (batch_broadcast.ex:170-182,
+ *   single_broadcast.ex:211-219): 429 `You have exceeded your rate limit` once the average is
+ *   over it (at or over it for the single route), and 429 `Too many messages to broadcast,
+ *   please reduce the batch size` when the batch would take it past (so a request carries at
+ *   most 100 messages). Hosted's counter is the one socket messages count on too; here REST
+ *   has its own, and the service role (the app's server, whose answers stream through it) is
+ *   not limited, as on sockets.
  */
 import ipaddr from 'ipaddr.js';
 
@@ -50,6 +75,8 @@ export interface RealtimeLimits {
   maxBufferedBytes: number;
   /** The rate counters' tick (hosted: 5 s); tests shorten it. */
   rateTickMs: number;
+  /** A socket with no channel for this long is closed (hosted NO_CHANNEL_TIMEOUT_IN_MS: 10 min); tests shorten it. */
+  noChannelTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: RealtimeLimits = {
@@ -63,6 +90,7 @@ export const DEFAULT_LIMITS: RealtimeLimits = {
   maxSocketHeldBytes: 1024 * 1024,
   maxBufferedBytes: 16 * 1024 * 1024,
   rateTickMs: 5_000,
+  noChannelTimeoutMs: 10 * 60_000,
 };
 
 export const TOO_MANY_USERS = 'Too many connected users';
@@ -70,10 +98,20 @@ export const TOO_MANY_JOINS = 'ClientJoinRateLimitReached: Too many joins per se
 export const TOO_MANY_MESSAGES = 'Too many messages per second';
 export const PRESENCE_RATE_EXCEEDED = 'Client presence rate limit exceeded';
 export const TRACK_TOO_LARGE = 'Track message size exceeded';
+/** Hosted's reply to an acked broadcast over the payload size: the atom `:payload_size_exceeded`, as JSON. */
+export const PAYLOAD_SIZE_EXCEEDED = 'payload_size_exceeded';
+/** Hosted's 422 text for a REST message over the payload size. */
+export const REST_PAYLOAD_TOO_LARGE = 'Payload size exceeds tenant limit';
+export const REST_RATE_EXCEEDED = 'You have exceeded your rate limit';
+export const REST_BATCH_TOO_LARGE = 'Too many messages to broadcast, please reduce the batch size';
 export const SOCKET_HOLDS_TOO_MUCH = 'ConnectionMemoryLimitReached: this connection’s channels and presence would hold more than allowed';
 
-/** Hosted `Tenants.validate_payload_size`: `max_payload_size_in_kb * 1000 + 500` bytes. */
-export function trackTooLarge(limits: RealtimeLimits, bytes: number): boolean {
+/**
+ * Hosted `Tenants.validate_payload_size` (lib/realtime/tenants.ex:538-543): over
+ * `max_payload_size_in_kb * 1000 + 500` bytes. Hosted measures the Erlang term; here the JSON
+ * (or the raw bytes of a binary payload), which differs by a few bytes per value.
+ */
+export function payloadTooLarge(limits: RealtimeLimits, bytes: number): boolean {
   return bytes > limits.maxPayloadSizeInKb * 1000 + 500;
 }
 
@@ -92,6 +130,7 @@ export class RateCounter {
   private tickStart: number;
   private lastEvent: number;
   private triggered = false;
+  private avg = 0;
 
   constructor(
     private readonly limit: number,
@@ -101,9 +140,9 @@ export class RateCounter {
     this.tickStart = this.lastEvent = now();
   }
 
-  add(): void {
+  add(count = 1): void {
     this.roll();
-    this.current++;
+    this.current += count;
     this.lastEvent = this.now();
   }
 
@@ -111,6 +150,12 @@ export class RateCounter {
   get limited(): boolean {
     this.roll();
     return this.triggered;
+  }
+
+  /** Events per second, averaged over the kept ticks (as of the last tick; hosted `RateCounter.get(...).avg`). */
+  get average(): number {
+    this.roll();
+    return this.avg;
   }
 
   private roll(): void {
@@ -122,14 +167,15 @@ export class RateCounter {
       // Hosted stops an idle counter; the next one starts with no buckets.
       this.buckets = [];
       this.triggered = false;
+      this.avg = 0;
       return;
     }
     for (let i = 0; i < Math.min(ticks, MAX_BUCKETS + 1); i++) {
       this.buckets.unshift(i === 0 ? this.current : 0);
       if (this.buckets.length > MAX_BUCKETS) this.buckets.pop();
       this.current = 0;
-      const average = this.buckets.reduce((a, b) => a + b, 0) / this.buckets.length / (this.tickMs / 1000);
-      this.triggered = average >= this.limit;
+      this.avg = this.buckets.reduce((a, b) => a + b, 0) / this.buckets.length / (this.tickMs / 1000);
+      this.triggered = this.avg >= this.limit;
     }
   }
 }

@@ -10,24 +10,33 @@
  * Public messages go out as they are. Private ones need the caller's RLS insert policy on
  * realtime.messages for that topic (checked once per topic and request; the service role
  * bypasses RLS): in a batch, refused topics are dropped silently; the single route answers 403.
+ *
+ * Limits, as hosted's (limits.ts): a payload over the size limit is refused with 422 (nothing of
+ * the batch is sent); the messages sent count against the messages per second, past which
+ * requests get 429 — except the service role's, as on sockets.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { authorizeWrite, isPolicyError, writesPastPolicies, type AuthorizationContext } from './authorization.ts';
 import type { Hub } from './hub.ts';
+import { payloadTooLarge, RateCounter, REST_BATCH_TOO_LARGE, REST_PAYLOAD_TOO_LARGE, REST_RATE_EXCEEDED, type RealtimeLimits } from './limits.ts';
 import type { OutgoingBroadcast } from './topics.ts';
 import { sendJson } from '../json-response.ts';
 
 /** Hosted's default tenant limit (max_payload_size_in_kb = 3000). */
 const MAX_BODY_BYTES = 3000 * 1024;
 
-const messageSchema = z.object({
-  topic: z.string().min(1, "can't be blank"),
-  event: z.string().min(1, "can't be blank"),
-  payload: z.record(z.string(), z.unknown(), { error: "can't be blank" }),
-  private: z.boolean().nullable().optional(),
-  id: z.string().optional(),
-});
+/** A batch message, as hosted's BatchBroadcast.message_changeset validates it (with validate_payload_size). */
+const messageSchema = (limits: RealtimeLimits) =>
+  z.object({
+    topic: z.string().min(1, "can't be blank"),
+    event: z.string().min(1, "can't be blank"),
+    payload: z
+      .record(z.string(), z.unknown(), { error: "can't be blank" })
+      .refine((payload) => !payloadTooLarge(limits, Buffer.byteLength(JSON.stringify(payload))), REST_PAYLOAD_TOO_LARGE),
+    private: z.boolean().nullable().optional(),
+    id: z.string().optional(),
+  });
 const batchSchema = z.object({ messages: z.array(z.unknown()).min(1, "can't be blank") });
 
 class HttpError extends Error {
@@ -36,7 +45,19 @@ class HttpError extends Error {
   }
 }
 
+/** What the REST routes count: the messages they sent, per tenant, as hosted's events_per_second_rate. */
+interface RestRate {
+  counter: RateCounter;
+  /** The caller is limited (not the service role, or another role that bypasses RLS). */
+  limited(auth: Omit<AuthorizationContext, 'topic'>): Promise<boolean>;
+}
+
 export function createBroadcastApi(hub: Hub): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const rate: RestRate = {
+    counter: new RateCounter(hub.limits.maxEventsPerSecond, hub.limits.rateTickMs),
+    limited: async (auth) => !(await hub.catalog.bypassesRls(auth.role).catch(() => false)),
+  };
+  const schema = messageSchema(hub.limits);
   return async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://realtime.invalid');
@@ -48,12 +69,16 @@ export function createBroadcastApi(hub: Hub): (req: IncomingMessage, res: Server
       const bytes = await readBody(req);
       if (single) {
         const [topic, event] = [decodePart(single[1]), decodePart(single[2])];
-        const message = singleMessage(event, bytes, String(req.headers['content-type'] ?? ''));
+        const message = singleMessage(hub.limits, event, bytes, String(req.headers['content-type'] ?? ''));
         const isPrivate = url.searchParams.get('private') === 'true';
+        const limited = await rate.limited(auth);
+        // Hosted SingleBroadcast.check_rate_limit: refused once the average reaches the limit.
+        if (limited && rate.counter.average >= hub.limits.maxEventsPerSecond) throw new HttpError(429, { message: REST_RATE_EXCEEDED });
         if (isPrivate && !(await mayWrite(hub, { ...auth, topic }))) throw new HttpError(403, { message: 'Unauthorized' });
         publish(hub, topic, isPrivate, message);
+        if (limited) rate.counter.add();
       } else {
-        await broadcastBatch(hub, auth, parseJson(bytes));
+        await broadcastBatch(hub, schema, rate, auth, parseJson(bytes));
       }
       res.writeHead(202, { 'Content-Length': '0' });
       res.end();
@@ -65,15 +90,28 @@ export function createBroadcastApi(hub: Hub): (req: IncomingMessage, res: Server
   };
 }
 
-async function broadcastBatch(hub: Hub, auth: Omit<AuthorizationContext, 'topic'>, body: unknown): Promise<void> {
+async function broadcastBatch(
+  hub: Hub,
+  schema: ReturnType<typeof messageSchema>,
+  rate: RestRate,
+  auth: Omit<AuthorizationContext, 'topic'>,
+  body: unknown,
+): Promise<void> {
   const batch = batchSchema.safeParse(body);
   if (!batch.success) throw new HttpError(422, { errors: { messages: ["can't be blank"] } });
-  const parsed = batch.data.messages.map((m) => messageSchema.safeParse(m));
+  const parsed = batch.data.messages.map((m) => schema.safeParse(m));
   if (parsed.some((p) => !p.success)) {
     const errors = parsed.map((p) => (p.success ? {} : z.flattenError(p.error).fieldErrors));
     throw new HttpError(422, { errors: { messages: errors } });
   }
   const messages = parsed.map((p) => p.data!);
+  // Hosted BatchBroadcast.check_rate_limit: over the limit already, or this batch would take it past.
+  const limited = await rate.limited(auth);
+  if (limited) {
+    const average = rate.counter.average;
+    if (average > hub.limits.maxEventsPerSecond) throw new HttpError(429, { message: REST_RATE_EXCEEDED });
+    if (messages.length + average > hub.limits.maxEventsPerSecond) throw new HttpError(429, { message: REST_BATCH_TOO_LARGE });
+  }
   // Private topics: one policy check per topic, before anything is sent.
   const allowed = new Map<string, boolean>();
   for (const message of messages) {
@@ -84,6 +122,7 @@ async function broadcastBatch(hub: Hub, auth: Omit<AuthorizationContext, 'topic'
     const outgoing: OutgoingBroadcast = { event: message.event, json: { value: message.payload }, binary: false };
     if (message.id !== undefined) outgoing.meta = { id: message.id };
     publish(hub, message.topic, message.private === true, outgoing);
+    if (limited) rate.counter.add();
   }
 }
 
@@ -145,15 +184,20 @@ function parseJson(bytes: Buffer): unknown {
   }
 }
 
-/** httpSend's body: a JSON object, or raw bytes (`application/octet-stream`) sent as a binary broadcast. */
-function singleMessage(event: string, bytes: Buffer, contentType: string): OutgoingBroadcast {
+/**
+ * httpSend's body: a JSON object, or raw bytes (`application/octet-stream`) sent as a binary
+ * broadcast; either within the payload size (hosted SingleBroadcast.validate_payload_size).
+ */
+function singleMessage(limits: RealtimeLimits, event: string, bytes: Buffer, contentType: string): OutgoingBroadcast {
   if (contentType.startsWith('application/octet-stream')) {
     if (bytes.length === 0) throw new HttpError(422, { errors: { payload: ["can't be blank"] } });
+    if (payloadTooLarge(limits, bytes.length)) throw new HttpError(422, { errors: { payload: [REST_PAYLOAD_TOO_LARGE] } });
     return { event, bytes: { encoding: 0, data: bytes }, binary: true };
   }
   const body = parseJson(bytes);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new HttpError(422, { errors: { payload: ["can't be blank"] } });
   }
+  if (payloadTooLarge(limits, Buffer.byteLength(JSON.stringify(body)))) throw new HttpError(422, { errors: { payload: [REST_PAYLOAD_TOO_LARGE] } });
   return { event, json: { value: body }, binary: false };
 }
