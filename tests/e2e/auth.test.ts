@@ -5,7 +5,7 @@ import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFreePort } from '../../local/src/ports.ts';
 import { startOidcIssuer, type OidcIssuer } from '../fixtures/oidc-issuer.ts';
-import { verifyLink, waitForMail } from '../helpers/mail.ts';
+import { mailCode, verifyLink, waitForMail } from '../helpers/mail.ts';
 import { PASSWORD, newEmail, open, screenshot, sendAndWait, signIn, signUp, startE2E, type E2E } from './helpers.ts';
 
 function totpCode(secret: string, stepOffset = 0): string {
@@ -223,6 +223,38 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await open(again, '/login');
     await again.getByLabel('Email').fill(email);
     await again.getByLabel('Password').fill('a-changed-pass-7');
+    await again.getByRole('button', { name: 'Sign in' }).click();
+    await again.waitForURL('**/chat');
+  });
+
+  // Without secure_password_change (supabase/config.toml) a day-old session changed the
+  // password with the current one alone; without the page's handling of
+  // reauthentication_needed the change then failed with Auth's bare message.
+  it('a session that signed in more than a day ago changes the password only with the code mailed to the person', async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page, newEmail('reauth'));
+    await e2e.db.sql`update auth.sessions set created_at = now() - interval '25 hours'
+      where user_id = (select id from auth.users where email = ${email})`;
+    await open(page, '/settings/security');
+    const form = page.getByRole('form', { name: 'Change password' });
+    await form.getByLabel('Current password').fill(PASSWORD);
+    await form.getByLabel('New password', { exact: true }).fill('a-reauth-pass-8');
+    await form.getByLabel('Repeat the new password').fill('a-reauth-pass-8');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await form.getByRole('status').filter({ hasText: `we emailed a code to ${email}` }).waitFor();
+    const code = mailCode(await waitForMail(e2e.stack.inboxUrl!, email));
+    // What was typed stays; a wrong code is refused and changes nothing.
+    await form.getByLabel('Code from the email').fill(code === '000000' ? '111111' : '000000');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await form.getByRole('alert').filter({ hasText: 'That code is not right or has expired.' }).waitFor();
+    await form.getByLabel('Code from the email').fill(code);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await form.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor();
+
+    const again = await e2e.newPage();
+    await open(again, '/login');
+    await again.getByLabel('Email').fill(email);
+    await again.getByLabel('Password').fill('a-reauth-pass-8');
     await again.getByRole('button', { name: 'Sign in' }).click();
     await again.waitForURL('**/chat');
   });

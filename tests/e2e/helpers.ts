@@ -40,6 +40,8 @@ const CHROME_ARGS = [
 
 export interface E2E {
   stack: Stack;
+  /** The stack's database (a superuser client in `db.sql`), for what a journey cannot do in the browser, e.g. age a session. */
+  db: TestDatabase;
   webUrl: string;
   browser: Browser;
   /** Answers slowly (many chunks, a pause between them) so a test can watch it stream. */
@@ -164,6 +166,7 @@ export async function startE2E(name: string, options: E2EOptions = {}): Promise<
   const openBrowser = browser;
   return {
     stack,
+    db,
     webUrl,
     browser,
     slowProvider,
