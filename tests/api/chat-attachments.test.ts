@@ -138,6 +138,36 @@ describe('attachments in chat', () => {
     expect(result.meta.notes).toEqual([expect.stringMatching(/^"server.log" was cut to \d+ of \d+ tokens to fit the model's context window$/)]);
     expect(lastProviderCall().user.content).toContain('note="truncated:');
   });
+
+  it('reads of a 6 MB file only the start its budget can use, with its total estimated', async () => {
+    const alice = await h.createUser();
+    const lines: string[] = [];
+    for (let i = 0, size = 0; size < 6 * 1024 * 1024; i++) {
+      lines.push(`line ${i} alpha${i % 9973} beta${(i * 7) % 10007} delta ${i.toString(36)}\n`);
+      size += lines.at(-1)!.length;
+    }
+    const long = lines.join('');
+    const path = await upload(alice, 'huge.log', long, 'text/plain');
+    const result = await chat(alice, { message: 'Any errors?', attachments: [path] });
+    expect(result.status).toBe(200);
+    const [meta] = result.meta.attachments;
+    expect(meta).toMatchObject({ name: 'huge.log', size: long.length, truncated: true });
+    const [, total] = /^"huge.log" was cut to \d+ of about (\d+) tokens to fit the model's context window$/.exec(result.meta.notes[0]) ?? [];
+    const exact = (await import('gpt-tokenizer')).countTokens(long);
+    // Estimated from the start, whose shorter line numbers take fewer tokens than the rest.
+    expect(Math.abs(Number(total) - exact) / exact).toBeLessThan(0.15);
+    const content = lastProviderCall().user.content as string;
+    expect(content).toContain(`<attachment name="huge.log" type="text/plain" note="truncated: ${meta.tokens} of about ${total} tokens included">\nline 0 alpha0 beta0 delta 0\nline 1 `);
+    expect(content.length).toBeLessThan(100_000);
+  });
+
+  it('takes text that looks like a special token (<|endoftext|>) as the text it is', async () => {
+    const alice = await h.createUser();
+    const path = await upload(alice, 'tokenizer.md', 'Documents end with <|endoftext|> in GPT-2.', 'text/markdown');
+    const result = await chat(alice, { message: 'Explain', attachments: [path] });
+    expect(result.status).toBe(200);
+    expect(lastProviderCall().user.content).toContain('Documents end with <|endoftext|> in GPT-2.');
+  });
 });
 
 describe('usage logs', () => {

@@ -2,8 +2,8 @@
 // test makes itself.
 import { describe, expect, it } from 'vitest';
 import { makePdf, makePng } from '../../../../../tests/fixtures/files.ts';
-import { fitText } from './budget.ts';
-import { extractText } from './extract.ts';
+import { COUNT_ALL_CHARS, fitText, MAX_CHARS_PER_TOKEN, tokenizer, type FitTokenizer } from './budget.ts';
+import { extractText, extractTextStart } from './extract.ts';
 import { attachmentsPrompt, truncationNotes, type ResolvedAttachment } from './resolve.ts';
 import { isLegacyText, sniffType } from './sniff.ts';
 
@@ -78,6 +78,77 @@ describe('token budget', () => {
     expect(fitted.totalTokens).toBeGreaterThan(900);
     expect(text.startsWith(fitted.text)).toBe(true);
     expect(await fitText('short', 100)).toMatchObject({ text: 'short', truncated: false });
+  });
+
+  it('keeps what it always kept of text up to COUNT_ALL_CHARS, with its exact total', async () => {
+    const { encode, decode } = await tokenizer();
+    const text = Array.from({ length: 3000 }, (_, i) => `Zeile ${i}: naïve café — 東京 🚀 <b>${i * 7}</b>\n`).join('');
+    const all = encode(text);
+    for (const budget of [0, 1, 777, all.length - 1, all.length, all.length + 5]) {
+      const fitted = await fitText(text, budget);
+      const cut = all.length > budget;
+      expect(fitted).toEqual({ text: cut ? decode(all.slice(0, budget)) : text, tokens: Math.min(budget, all.length), totalTokens: all.length, estimated: false, truncated: cut });
+    }
+  });
+
+  it('encodes text that looks like a special token as the text it is', async () => {
+    expect(await fitText('say <|endoftext|> now', 100)).toMatchObject({ text: 'say <|endoftext|> now', truncated: false, tokens: 9 });
+  });
+
+  it('tokenizes only the start of a long text that its budget can use, and estimates the total', async () => {
+    const real = await tokenizer();
+    const handed: number[] = [];
+    let pulled = 0;
+    // The real tokenizer, counting what fitText asks of it.
+    const counting = async (): Promise<FitTokenizer> => ({
+      decode: real.decode,
+      encodeGenerator: function* (text, options) {
+        handed.push(text.length);
+        const pieces = real.encodeGenerator(text, options);
+        for (let next = pieces.next(); ; next = pieces.next()) {
+          if (next.done) return next.value;
+          pulled += next.value.length;
+          yield next.value;
+        }
+      },
+    });
+    const text = 'word '.repeat(4_000_000); // 20 MB: 4,000,000 tokens
+    const fitted = await fitText(text, 1000, { tokenizer: counting });
+    expect(fitted).toMatchObject({ tokens: 1000, truncated: true, estimated: true });
+    expect(fitted.text).toBe('word '.repeat(1000).slice(0, -1));
+    expect(handed.every((length) => length <= 1001 * MAX_CHARS_PER_TOKEN)).toBe(true);
+    expect(pulled).toBe(1001);
+    expect(fitted.totalTokens).toBeGreaterThan(3_800_000);
+    expect(fitted.totalTokens).toBeLessThan(4_200_000);
+  });
+
+  it('lets other work run between slices while it tokenizes a long text', async () => {
+    await tokenizer();
+    const text = 'word '.repeat(400_000);
+    expect(text.length).toBeGreaterThan(COUNT_ALL_CHARS);
+    const order: string[] = [];
+    let done = false;
+    const tick = () => {
+      order.push('tick');
+      if (!done) setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    const fitted = await fitText(text, 500_000);
+    done = true;
+    order.push('fitted');
+    expect(fitted).toMatchObject({ tokens: 400_001, totalTokens: 400_001, truncated: false }); // and the last space
+    // Timers ran while the text was being tokenized, not only once it was.
+    expect(order.indexOf('tick')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('tick')).toBeLessThan(order.indexOf('fitted'));
+  });
+
+  it('decodes only the start of a long text file, and says what share of it that is', async () => {
+    const bytes = utf8(`\uFEFF${'é'.repeat(2_000_000)}`); // 4 MB
+    const start = await extractTextStart(bytes, { kind: 'text', mime: 'text/plain' }, 'a.txt', 1000);
+    expect(start.text).toBe('é'.repeat(1502)); // 3 × 1000 + 8 bytes: the BOM, 1502 é and half of one
+    expect(start.fraction).toBeCloseTo(3008 / bytes.length, 12);
+    const json = utf8('{"a":1}');
+    expect(await extractTextStart(json, { kind: 'text', mime: 'application/json' }, 'a.json', 1000)).toEqual({ text: '{\n  "a": 1\n}', fraction: 1 });
   });
 
   it('labels each file in the prompt and notes what was cut', () => {

@@ -2,8 +2,27 @@
  * Token budgeting for attachment text, counted with the same tokenizer as the rest of the
  * context (gpt-tokenizer, o200k). Text over its budget is cut at a token boundary and says so:
  * the model and the user both see how much was left out.
+ *
+ * Tokenizing is CPU on the function's one event loop, and a file may hold 20 MB of text for a
+ * budget of a few thousand tokens. So text up to COUNT_ALL_CHARS is counted whole (an exact
+ * total, as it always was), longer text only as far as its budget can use — at most
+ * (budget + 1) × MAX_CHARS_PER_TOKEN characters, which always hold more tokens than the
+ * budget — and its total is estimated from the part counted. Either way the work goes in
+ * slices of SLICE_TOKENS with a turn of the event loop between them, so other requests'
+ * streams keep flowing while a large file is fitted.
  */
 type Tokenizer = typeof import('gpt-tokenizer');
+/** What fitText uses of the tokenizer (a test wraps the real one to see how much it is asked). */
+export type FitTokenizer = Pick<Tokenizer, 'encodeGenerator' | 'decode'>;
+
+/** The most UTF-16 units one o200k token stands for: its longest tokens are 128 bytes. */
+export const MAX_CHARS_PER_TOKEN = 128;
+/** Text up to this long is tokenized whole, so its total is exact (≈ 100 ms of CPU at most). */
+export const COUNT_ALL_CHARS = 1_000_000;
+/** Tokens encoded between two turns of the event loop (a few milliseconds of CPU). */
+export const SLICE_TOKENS = 16_384;
+/** Text that looks like a special token (`<|endoftext|>`) is encoded as the text it is. */
+const AS_TEXT = { disallowedSpecial: new Set<string>() };
 
 let loading: Promise<Tokenizer> | null = null;
 
@@ -16,18 +35,65 @@ export function tokenizer(): Promise<Tokenizer> {
   return loading;
 }
 
+/** Lets timers and I/O run (other requests' streams) before going on: a task, not a microtask. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** How much of a text fitText may read for a budget of `maxTokens`: what an extractor needs to keep. */
+export function charsFor(maxTokens: number): number {
+  return Math.max(COUNT_ALL_CHARS, (Math.max(0, maxTokens) + 1) * MAX_CHARS_PER_TOKEN);
+}
+
 export interface FittedText {
   text: string;
   tokens: number;
-  /** Tokens of the whole text before cutting. */
+  /** Tokens of the whole text before cutting: counted, or estimated when `estimated`. */
   totalTokens: number;
+  /** The total is an estimate: the text was longer than it was worth counting. */
+  estimated: boolean;
   truncated: boolean;
 }
 
-export async function fitText(text: string, maxTokens: number): Promise<FittedText> {
-  const { encode, decode } = await tokenizer();
-  const tokens = encode(text);
-  if (tokens.length <= maxTokens) return { text, tokens: tokens.length, totalTokens: tokens.length, truncated: false };
-  const kept = decode(tokens.slice(0, Math.max(0, maxTokens)));
-  return { text: kept, tokens: Math.max(0, maxTokens), totalTokens: tokens.length, truncated: true };
+export interface FitOptions {
+  /** The share of the whole text that `text` is (below 1: the extractor kept only its start). */
+  fraction?: number;
+  tokenizer?: () => Promise<FitTokenizer>;
+}
+
+export async function fitText(text: string, maxTokens: number, options: FitOptions = {}): Promise<FittedText> {
+  const { encodeGenerator, decode } = await (options.tokenizer ?? tokenizer)();
+  const fraction = options.fraction ?? 1;
+  const budget = Math.max(0, maxTokens);
+  const countAll = fraction >= 1 && text.length <= COUNT_ALL_CHARS;
+  const source = countAll ? text : prefix(text, (budget + 1) * MAX_CHARS_PER_TOKEN);
+  // Counting all of it, only the budget's tokens are kept; otherwise all counted (≤ budget + one word).
+  const keep = countAll ? budget : Infinity;
+  const kept: number[] = [];
+  let counted = 0;
+  let slice = 0;
+  for (const piece of encodeGenerator(source, AS_TEXT)) {
+    for (let i = 0; i < piece.length && kept.length < keep; i++) kept.push(piece[i]!);
+    counted += piece.length;
+    if (!countAll && counted > budget) break;
+    if ((slice += piece.length) >= SLICE_TOKENS) {
+      slice = 0;
+      await yieldToEventLoop();
+    }
+  }
+  const exact = countAll || (source.length === text.length && fraction >= 1 && counted <= budget);
+  if (exact && counted <= budget) return { text, tokens: counted, totalTokens: counted, estimated: false, truncated: false };
+  const cut = decode(kept.slice(0, budget));
+  if (exact) return { text: cut, tokens: budget, totalTokens: counted, estimated: false, truncated: true };
+  // The tokens per character of the part counted, over the whole text.
+  const covered = Math.max(1, decode(kept).length);
+  const totalTokens = Math.max(counted, Math.round((counted * text.length) / covered / fraction));
+  return { text: cut, tokens: budget, totalTokens, estimated: true, truncated: true };
+}
+
+/** The first `length` UTF-16 units of `text`, not splitting a surrogate pair. */
+export function prefix(text: string, length: number): string {
+  if (text.length <= length) return text;
+  const code = text.charCodeAt(length - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
 }

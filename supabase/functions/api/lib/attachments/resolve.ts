@@ -5,10 +5,10 @@
  * token budget shared by all of the message's files, with a note of what was cut.
  */
 import { ApiError } from '../errors.ts';
-import { fitText } from './budget.ts';
-import { extractText } from './extract.ts';
+import { charsFor, fitText, yieldToEventLoop } from './budget.ts';
+import { extractTextStart, textByteLimit } from './extract.ts';
 import { fileBlock } from './file-block.ts';
-import { isLegacyText, sniffType, type AttachmentKind } from './sniff.ts';
+import { isLegacyText, sniffType, type AttachmentKind, type SniffedType } from './sniff.ts';
 import { assertOwnPath, isObjectPath, readAttachment, type StorageAccess } from './storage-client.ts';
 
 /** What one image costs in a prompt, roughly (OpenAI: 85 + 170 per 512-px tile, ~4 tiles). */
@@ -28,6 +28,8 @@ export interface ResolvedAttachment {
   dataUrl?: string;
   tokens: number;
   totalTokens: number;
+  /** `totalTokens` is an estimate: the file was longer than its budget was worth counting. */
+  totalEstimated?: boolean;
   truncated: boolean;
 }
 
@@ -58,7 +60,12 @@ export async function resolveAttachments(access: StorageAccess, options: Resolve
     if (!options.stored) assertOwnPath(options.userId, path);
     else if (!isObjectPath(path)) throw new ApiError(400, 'invalid_attachment_path', `"${path}" is not an attachment path`);
   }
-  const loaded = await Promise.all(paths.map(async (path) => {
+  // One file at a time, a turn of the event loop after each: a message may carry 10 files of
+  // 20 MB, and neither all of them in memory at once nor one long stretch of CPU is needed.
+  // Text keeps only the start the whole budget could use (extract.ts, budget.ts).
+  const textBytes = (type: SniffedType) => textByteLimit(type, charsFor(options.textBudget));
+  const loaded: LoadedFile[] = [];
+  for (const path of paths) {
     const bytes = await readAttachment(access, options.userToken, path, MAX_ATTACHMENT_BYTES);
     const name = path.split('/').pop()!;
     const type = await sniffType(bytes, name);
@@ -69,27 +76,44 @@ export async function resolveAttachments(access: StorageAccess, options: Resolve
     if (type.kind === 'image' && !options.vision) {
       throw new ApiError(422, 'model_cannot_see_images', `${options.model} cannot read images; pick a vision-capable model or remove "${name}".`);
     }
-    return { path, name, bytes, type };
-  }));
+    const kept = type.kind === 'text' && bytes.length > textBytes(type) ? bytes.slice(0, textBytes(type)) : bytes;
+    loaded.push({ path, name, type, bytes: kept, size: bytes.length });
+    await yieldToEventLoop();
+  }
 
   // Text shares the budget in order; each file gets at least an even share of what is left.
   let remaining = Math.max(0, options.textBudget);
   const textCount = loaded.filter((f) => f.type.kind !== 'image').length;
   let textSeen = 0;
   const resolved: ResolvedAttachment[] = [];
-  for (const file of loaded) {
-    const base = { path: file.path, name: file.name, kind: file.type.kind, mime: file.type.mime, size: file.bytes.length };
+  // Taken off the list as it goes, so each file's bytes may go once it is done.
+  for (let file = loaded.shift(); file; file = loaded.shift()) {
+    const base = { path: file.path, name: file.name, kind: file.type.kind, mime: file.type.mime, size: file.size };
     if (file.type.kind === 'image') {
       const dataUrl = `data:${file.type.mime};base64,${toBase64(file.bytes)}`;
       resolved.push({ ...base, dataUrl, tokens: IMAGE_TOKENS, totalTokens: IMAGE_TOKENS, truncated: false });
-      continue;
+    } else {
+      const share = Math.floor(remaining / (textCount - textSeen++));
+      const extracted = await extractTextStart(file.bytes, file.type, file.name, charsFor(share), file.size);
+      const fitted = await fitText(extracted.text, share, { fraction: extracted.fraction });
+      remaining -= fitted.tokens;
+      resolved.push({
+        ...base, text: fitted.text, tokens: fitted.tokens, totalTokens: fitted.totalTokens, truncated: fitted.truncated,
+        ...(fitted.estimated ? { totalEstimated: true } : {}),
+      });
     }
-    const share = Math.floor(remaining / (textCount - textSeen++));
-    const fitted = await fitText(await extractText(file.bytes, file.type, file.name), share);
-    remaining -= fitted.tokens;
-    resolved.push({ ...base, text: fitted.text, tokens: fitted.tokens, totalTokens: fitted.totalTokens, truncated: fitted.truncated });
+    await yieldToEventLoop();
   }
   return resolved;
+}
+
+interface LoadedFile {
+  path: string;
+  name: string;
+  type: SniffedType;
+  /** The file's bytes (text: only its start when that is all the budget could use). */
+  bytes: Uint8Array;
+  size: number;
 }
 
 /** The text the model reads for the message's files, each in a labelled block. */
@@ -97,7 +121,7 @@ export function attachmentsPrompt(attachments: ResolvedAttachment[]): string {
   return attachments
     .filter((a) => a.text !== undefined)
     .map((a) => {
-      const note = a.truncated ? `truncated: ${a.tokens} of ${a.totalTokens} tokens included` : undefined;
+      const note = a.truncated ? `truncated: ${a.tokens} of ${ofTotal(a)} tokens included` : undefined;
       return fileBlock('attachment', { name: a.name, type: a.mime, note }, a.text);
     })
     .join('\n\n');
@@ -107,7 +131,11 @@ export function attachmentsPrompt(attachments: ResolvedAttachment[]): string {
 export function truncationNotes(attachments: ResolvedAttachment[]): string[] {
   return attachments
     .filter((a) => a.truncated)
-    .map((a) => `"${a.name}" was cut to ${a.tokens} of ${a.totalTokens} tokens to fit the model's context window`);
+    .map((a) => `"${a.name}" was cut to ${a.tokens} of ${ofTotal(a)} tokens to fit the model's context window`);
+}
+
+function ofTotal(a: ResolvedAttachment): string {
+  return a.totalEstimated ? `about ${a.totalTokens}` : String(a.totalTokens);
 }
 
 function toBase64(bytes: Uint8Array): string {
