@@ -14,7 +14,7 @@ export interface GatewayCall {
   userId: string;
   provider: string;
   model: string;
-  status: 'success' | 'error';
+  status: 'success' | 'error' | 'stopped';
   promptId: string | null;
   promptVersion: number | null;
   ttftMs: number | null;

@@ -8,7 +8,9 @@
  * prompt (`prompt: "name@label"` in the body or the `x-mrprompt-prompt` header, with
  * `variables`) as the system message, its version's settings as defaults → call the
  * provider (streaming or not; a stream silent for PROVIDER_TIMEOUT_MS ends with a
- * `provider_timeout` error event) → log tokens, latency, cost and prompt version (the row's
+ * `provider_timeout` error event; a call still running after CHAT_TURN_MAX_MS is stopped with
+ * `wall_clock_limit`, as a chat turn is; a stream whose client leaves stops its provider call
+ * too) → log tokens, latency, cost and prompt version (the row's
  * id in `x-mrprompt-usage-log-id`, for PUT /scores; a stream's row is written before [DONE];
  * without the provider's usage, our own count: lib/gateway-usage.ts). A refused stored key is
  * one of the caller's provider-key checks, and none is tried while they are used up
@@ -52,11 +54,17 @@ function providerFailure({ code, message, retryAfterSeconds }: ChatError, rateLi
   if (code === 'provider_not_found') return new ApiError(404, code, message, rateLimits);
   if (code === 'provider_rejected') return new ApiError(400, code, message, rateLimits);
   if (code === 'provider_rate_limited') return new ApiError(429, code, message, { ...rateLimits, ...(retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) }) });
-  return new ApiError(502, code, message, { ...rateLimits, ...(code === 'provider_auth' ? { 'x-should-retry': 'false' } : {}) });
+  return new ApiError(502, code, message, { ...rateLimits, ...(NO_RETRY.has(code) ? { 'x-should-retry': 'false' } : {}) });
 }
 
+/** 502s a retry would not mend: a refused key, a call as long as the time limit allows. */
+const NO_RETRY = new Set(['provider_auth', 'wall_clock_limit']);
+
 /** Failures after which the request may have been read (and billed): no status refused it. */
-const MAYBE_READ = new Set(['provider_timeout', 'provider_connection_lost', 'provider_bad_response']);
+const MAYBE_READ = new Set(['provider_timeout', 'provider_connection_lost', 'provider_bad_response', 'wall_clock_limit']);
+
+/** Why the gateway ended a call itself: its time limit, or its stream's client left. */
+type StopReason = 'wall_clock_limit' | 'client_disconnected';
 
 const PROMPT_REF = /^([a-z0-9][a-z0-9-]{0,79})(?:@([a-z0-9][a-z0-9_-]{0,39}))?$/;
 const variableValue = z.union([z.string().max(20_000), z.number(), z.boolean()]);
@@ -230,7 +238,22 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   const call: Omit<GatewayCall, 'status' | 'ttftMs' | 'latencyMs' | 'promptTokens' | 'cachedTokens' | 'completionTokens' | 'errorCode'> = {
     userId: user.id, provider: provider.id, model, promptId: prompt?.id ?? null, promptVersion: prompt?.version ?? null,
   };
+  // A call runs at most CHAT_TURN_MAX_MS, as a chat turn does (lib/chat/turn.ts): stopped
+  // before the platform's wall clock would end it unlogged, and the local stack has none.
+  const deadline = new AbortController();
+  let stopped: StopReason | null = null;
+  const stop = (reason: StopReason) => {
+    stopped ??= reason;
+    deadline.abort();
+  };
+  const limitMs = config.limits.turnMaxMs;
+  const wallClock = limitMs > 0 ? setTimeout(() => stop('wall_clock_limit'), limitMs) : undefined;
+  const wallClockError: ChatError = {
+    code: 'wall_clock_limit',
+    message: `Stopped after ${Math.ceil(limitMs / 1000)} s, the longest a call may run here. Ask for a shorter answer (max_tokens), or pick a faster model.`,
+  };
   const describe = async (error: unknown) => {
+    if (stopped === 'wall_clock_limit') return wallClockError;
     const described = describeProviderError(error, { providerName: provider.name, model, apiKey: opened.client.apiKey, timeoutMs: config.limits.providerTimeoutMs });
     if (ownKey && isKeyRefusal(described.code)) await chargeKeyRefusal(db, user.id, log);
     return described;
@@ -246,13 +269,15 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   if (!body.stream) {
     let completion: OpenAI.ChatCompletion;
     try {
-      const answer = await opened.client.chat.completions.create({ ...params, stream: false }).withResponse();
+      const answer = await opened.client.chat.completions.create({ ...params, stream: false }, { signal: deadline.signal }).withResponse();
       completion = answer.data;
       for (const [name, value] of Object.entries(rateLimitHeaders(answer.response.headers))) c.header(name, value);
     } catch (error) {
       const failed = await fail(error);
       await logGatewayCall(db.sql, config, failed.log);
       throw providerFailure(failed.described, failed.rateLimits);
+    } finally {
+      clearTimeout(wallClock);
     }
     const latencyMs = Math.round(performance.now() - started);
     const usage = completion.usage;
@@ -269,10 +294,11 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   let upstream: AsyncIterable<OpenAI.ChatCompletionChunk> & { controller: AbortController };
   let rateLimits: Record<string, string>;
   try {
-    const answer = await opened.client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }).withResponse();
+    const answer = await opened.client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }, { signal: deadline.signal }).withResponse();
     upstream = answer.data;
     rateLimits = rateLimitHeaders(answer.response.headers);
   } catch (error) {
+    clearTimeout(wallClock);
     const failed = await fail(error);
     await logGatewayCall(db.sql, config, failed.log);
     throw providerFailure(failed.described, failed.rateLimits);
@@ -284,8 +310,11 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   const encoder = new TextEncoder();
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
-  // The client may leave early; the call is still read to the end and logged.
   const send = (data: string) => writer.write(encoder.encode(`data: ${data}\n\n`)).catch(() => {});
+  // A client that leaves cancels the response: nothing would read the rest, so the provider
+  // call stops too — the gateway is a stateless proxy, as OpenAI's API is, not a chat turn that
+  // others may be following — and what was streamed until then is logged.
+  writer.closed.catch(() => stop('client_disconnected'));
   const relay = (async () => {
     let ttftMs: number | null = null;
     let usage: OpenAI.CompletionUsage | null = null;
@@ -295,12 +324,14 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
     // The SDK's timeout ends with the headers: a provider silent that long mid-answer is cut
     // here. The abort closes the connection (the SDK's stream holds its Response while it is
     // read, which keeps Deno's fetch abort linked to the body; lib/chat/provider-stream.ts lets
-    // its Response go and cuts the body itself), and the SDK then ends the iteration.
+    // its Response go and cuts the body itself), and the SDK then ends the iteration — as it
+    // does when `deadline` aborts (the time limit, the client gone).
     let timedOut = false;
     const idle = idleWatchdog(config.limits.providerTimeoutMs, () => {
       timedOut = true;
       upstream.controller.abort();
     });
+    let failure: { error: unknown } | null = null;
     try {
       for await (const chunk of upstream) {
         idle.touch();
@@ -312,16 +343,22 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
       }
       if (timedOut) throw new TimeoutError();
     } catch (error) {
-      const described = await describe(timedOut ? new TimeoutError() : error);
+      failure = { error };
+    }
+    idle.stop();
+    clearTimeout(wallClock);
+    // Why the gateway stopped the call, if it did, as the stream ended (not what happens after).
+    const reason = stopped;
+    if (reason === 'client_disconnected') errorCode = reason;
+    else if (reason || failure) {
+      const described = await describe(timedOut ? new TimeoutError() : failure?.error);
       errorCode = described.code;
-      const failure = providerFailure(described);
-      await send(JSON.stringify(openAiErrorBody(failure.status, errorBody(failure.code, failure.message))));
-    } finally {
-      idle.stop();
+      const answer = providerFailure(described);
+      await send(JSON.stringify(openAiErrorBody(answer.status, errorBody(answer.code, answer.message))));
     }
     const latencyMs = Math.round(performance.now() - started);
     await (async () => await logGatewayCall(db.sql, config, {
-      ...call, status: errorCode ? 'error' : 'success', ttftMs, latencyMs,
+      ...call, status: reason ? 'stopped' : errorCode ? 'error' : 'success', ttftMs, latencyMs,
       // The provider's counts; ours where the stream ended without them.
       promptTokens: usage?.prompt_tokens ?? await estimatePromptTokens(messages, body.tools), cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? null,
       completionTokens: usage?.completion_tokens ?? await countCompletionTokens(streamed), errorCode,
