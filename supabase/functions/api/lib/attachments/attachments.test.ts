@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { makePdf, makePng } from '../../../../../tests/fixtures/files.ts';
 import { COUNT_ALL_CHARS, fitText, MAX_CHARS_PER_TOKEN, tokenizer, type FitTokenizer } from './budget.ts';
 import { extractText, extractTextStart } from './extract.ts';
-import { attachmentsPrompt, truncationNotes, type ResolvedAttachment } from './resolve.ts';
+import { attachmentsPrompt, readsInOrder, truncationNotes, type ResolvedAttachment } from './resolve.ts';
 import { isLegacyText, sniffType } from './sniff.ts';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -159,5 +159,47 @@ describe('token budget', () => {
     ];
     expect(attachmentsPrompt(files)).toBe('<attachment name="a.md" type="text/markdown">\n# A\n</attachment>\n\n<attachment name="b.pdf" type="application/pdf" note="truncated: 1 of 50 tokens included">\ncut\n</attachment>');
     expect(truncationNotes(files)).toEqual(['"b.pdf" was cut to 1 of 50 tokens to fit the model\'s context window']);
+  });
+});
+
+describe('readsInOrder', () => {
+  it('hands files out in order with at most N reads in flight, counting the one handed out', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const finish: Array<() => void> = [];
+    const read = (path: string) => new Promise<string>((resolve) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      finish.push(() => { inFlight--; resolve(path); });
+    });
+    const paths = ['a', 'b', 'c', 'd', 'e'];
+    const reads = readsInOrder(paths, 3, read);
+    const got: string[] = [];
+    for (let i = 0; i < paths.length; i++) {
+      const next = reads.next();
+      // Finish reads out of order: the last started first.
+      while (finish.length) finish.pop()!();
+      got.push(await next);
+    }
+    expect(got).toEqual(paths);
+    expect(most).toBe(3);
+  });
+
+  it('reports a failed read at its turn, not as an unhandled rejection before it', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const reads = readsInOrder(['ok', 'bad', 'later'], 3, async (path) => {
+        if (path === 'bad') throw new Error('bad read');
+        return path;
+      });
+      expect(await reads.next()).toBe('ok');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await expect(reads.next()).rejects.toThrow('bad read');
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
