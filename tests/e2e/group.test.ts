@@ -266,6 +266,40 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await expect.poll(() => member.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Owner asks first', exact: true }).count()).toBe(0);
   });
 
+  // Realtime closes a channel that sends a sixth presence message within 30 s (hosted's limit,
+  // enforced by the local stack): without a throttle, typing on and off three times closed the
+  // member's own presence channel, and they vanished from the owner's view until it rejoined.
+  it('typing on and off again and again stays within the presence limit, and the last state arrives', { timeout: 240_000 }, async () => {
+    const { member, memberEmail, owner } = await startGroupChat(e2e, { member: 'tia', owner: 'tom', text: 'Typing test' });
+    // The member's socket, opened again by the reload: a channel Realtime closes for the limit.
+    const refused: string[] = [];
+    member.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => {
+      if (typeof payload === 'string' && payload.includes('Client presence rate limit exceeded')) refused.push(payload);
+    }));
+    await reload(member);
+    await waitForLive(member);
+    await owner.getByTestId('present').getByText(nameOf(memberEmail)).waitFor();
+
+    // Typing, clearing it, typing again: eight changes of state one after another.
+    for (let round = 0; round < 4; round++) {
+      await composer(member).fill(`Draft number ${round}`);
+      await composer(member).fill('');
+    }
+    // Still typing: the owner is told once the budget allows (keystrokes keep it from idling out).
+    let word = 0;
+    await expect.poll(async () => {
+      await composer(member).fill(`Still writing ${word++}`);
+      return owner.getByTestId('typing').innerText();
+    }, { timeout: 60_000, interval: 1_000 }).toBe(`${nameOf(memberEmail)} is typing…`);
+    // And stopping arrives too.
+    await composer(member).fill('');
+    await expect.poll(() => owner.getByTestId('typing').innerText(), { timeout: 60_000 }).toBe('');
+
+    expect(refused).toEqual([]);
+    expect(await member.getByTestId('reconnecting').count()).toBe(0);
+    await owner.getByTestId('present').getByText(nameOf(memberEmail)).waitFor();
+  });
+
   it('a chat deleted while open elsewhere says so, and what was typed there goes to a new chat', async () => {
     const { member, owner, ownerEmail, chatUrl } = await startGroupChat(e2e, { member: 'meg', owner: 'oz', text: 'Short-lived' });
     // The owner's other device, and the member with words typed but not sent.

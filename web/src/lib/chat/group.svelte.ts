@@ -8,6 +8,7 @@ import type { TableWatch } from '$lib/realtime';
 import { deletedRow } from '$lib/realtime-rows';
 import { authorLabel, keyNote, presentNames, type PresenceState, type Role } from './group-labels';
 import { followedPeople, personState } from './person-presence';
+import { PresenceThrottle } from './presence-throttle';
 
 export { typingLine, type PresenceState, type Role } from './group-labels';
 
@@ -118,22 +119,28 @@ export class GroupChat {
   private typingNow = false;
   private lastDraft: string | null = null;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  // Typing changes go out within Realtime's presence limit, the latest state last
+  // (presence-throttle.ts).
+  private tracks = new PresenceThrottle<boolean>((typing) => this.track(typing));
 
-  /** Publishes on `channel` from now on: present, not typing (realtime-js re-sends after rejoins). */
+  /** Publishes on `channel` from now on: present, not typing (lib/realtime.ts sends it when the
+   * channel joins, and again after every rejoin). */
   attach(channel: PresenceChannel): void {
     this.channel = channel;
     this.typingNow = false;
-    this.publish();
+    this.tracks.restart(false);
+    this.track(false);
   }
 
   detach(): void {
     this.channel = null;
     clearTimeout(this.typingTimer);
+    this.tracks.cancel();
   }
 
-  /** Sends the current state again. No name: others show this person by their user id's name. */
-  publish(): void {
-    this.channel?.track({ typing: this.typingNow });
+  /** No name: others show this person by their user id's name. */
+  private track(typing: boolean): void {
+    this.channel?.track({ typing });
   }
 
   /** The draft kept for this tab (lib/chat/drafts.ts) came back with the chat: nobody is typing
@@ -186,6 +193,8 @@ export class GroupChat {
   private setTyping(typing: boolean): void {
     if (typing === this.typingNow) return;
     this.typingNow = typing;
-    this.publish();
+    // Without a channel (a new chat before it exists) there is nobody to tell: attach() starts
+    // the next one from "not typing".
+    if (this.channel) this.tracks.request(typing);
   }
 }
