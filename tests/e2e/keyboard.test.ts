@@ -242,7 +242,7 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
         await guest.setViewportSize(viewport);
         await open(guest, '/login');
         await useTheme(guest, theme);
-        for (const path of ['/login', '/login?mode=signup', '/login/forgot', '/login?error=Open%20the%20link%20again']) {
+        for (const path of ['/login', '/login?mode=signup', '/login/forgot', '/login?error=reset_link']) {
           await open(guest, path);
           const violations = await seriousViolations(guest);
           if (violations.length) found[`${size}-${theme}-${path}`] = violations;

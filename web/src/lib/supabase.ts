@@ -2,16 +2,40 @@
 // cookies the page cannot read; the client gets the current access token from the web
 // server (/auth/token) through supabase-js's `accessToken` option, which Realtime calls
 // when it joins and refreshes its token. One instance per tab.
+//
+// The cached token serves only the person the page shows (the root layout's `user`). A session
+// that ends elsewhere sends the tab to /login by a client-side navigation, and the next person
+// signs in in the same document: the module state lives on, and without this check their
+// Realtime joins and Storage calls went out with the last person's token until it expired.
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { page } from '$app/state';
 import { env } from '$env/dynamic/public';
 
 let client: SupabaseClient | undefined;
-let cached: { token: string; refreshAt: number } | null = null;
+let cached: { token: string; user: string | null; refreshAt: number } | null = null;
 let pending: Promise<string | null> | null = null;
+
+/** Whose token it is (its `sub`), read without checking the signature: the server checks it;
+ * this only tells whose it is. */
+function tokenSubject(token: string): string | null {
+  try {
+    const payload: unknown = JSON.parse(atob((token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/')));
+    return typeof payload === 'object' && payload !== null && 'sub' in payload && typeof payload.sub === 'string' ? payload.sub : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The cached token, if it is still fresh and belongs to the person the page shows. */
+function usable(): string | null {
+  if (!cached || cached.user !== (page.data.user?.id ?? null)) return null;
+  return Date.now() < cached.refreshAt ? cached.token : null;
+}
 
 /** The current access token (cached until a minute before it expires), or null when signed out. */
 export async function accessToken(): Promise<string | null> {
-  if (cached && Date.now() < cached.refreshAt) return cached.token;
+  const fresh = usable();
+  if (fresh) return fresh;
   pending ??= (async () => {
     try {
       const res = await fetch('/auth/token', { credentials: 'same-origin', cache: 'no-store' });
@@ -19,10 +43,11 @@ export async function accessToken(): Promise<string | null> {
       const body: { access_token?: unknown; expires_at?: unknown } = await res.json();
       if (typeof body.access_token !== 'string') return (cached = null);
       const expiresAt = typeof body.expires_at === 'number' ? body.expires_at * 1000 : Date.now() + 5 * 60_000;
-      cached = { token: body.access_token, refreshAt: Math.max(Date.now() + 10_000, expiresAt - 60_000) };
+      cached = { token: body.access_token, user: tokenSubject(body.access_token), refreshAt: Math.max(Date.now() + 10_000, expiresAt - 60_000) };
       return cached.token;
     } catch {
-      return cached?.token ?? null;
+      // Offline: the token in hand, if it is this person's (Realtime retries with it).
+      return cached && cached.user === (page.data.user?.id ?? null) ? cached.token : null;
     } finally {
       pending = null;
     }
@@ -41,7 +66,7 @@ export function forgetAccessToken(): void {
 
 /** The token accessToken() last fetched, if still fresh — for work that cannot wait (a page being closed). */
 export function cachedAccessToken(): string | null {
-  return cached && Date.now() < cached.refreshAt ? cached.token : null;
+  return usable();
 }
 
 export function browserSupabase(): SupabaseClient {

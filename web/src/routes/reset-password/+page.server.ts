@@ -5,10 +5,11 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { friendlyAuthMessage } from '$lib/server/auth-messages';
+import { withLinkMessage } from '$lib/link-messages';
 import { newPasswordForm } from '$lib/server/password';
 import { openedByRecoveryLink } from '$lib/server/recovery';
 
-const SECURITY = `/settings/security?notice=${encodeURIComponent('To choose a new password, enter your current one below. Forgot it? Sign out and use “Forgot password?” on the sign-in page.')}`;
+const SECURITY = withLinkMessage('/settings/security', { notice: 'password_needs_current' });
 
 async function recoverySession(locals: App.Locals) {
   const { session, claims } = await locals.safeGetSession();
@@ -19,7 +20,7 @@ async function recoverySession(locals: App.Locals) {
 
 export const load: PageServerLoad = async ({ locals }) => {
   const session = await recoverySession(locals);
-  if (!session) redirect(303, `/login?error=${encodeURIComponent('Open the link from the email again to reset your password')}`);
+  if (!session) redirect(303, withLinkMessage('/login', { error: 'reset_link' }));
   return { email: session.user.email ?? '' };
 };
 

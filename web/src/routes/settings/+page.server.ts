@@ -3,6 +3,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { ApiError, ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
+import { withLinkMessage } from '$lib/link-messages';
 import { loadProviders } from '$lib/server/providers';
 import { DEFAULT_THEME, rememberTheme, Theme, themeCookie } from '$lib/server/theme';
 import type { Actions, PageServerLoad } from './$types';
@@ -175,6 +176,6 @@ export const actions: Actions = {
     }
     await event.locals.supabase.auth.signOut({ scope: 'local' });
     // Said on the sign-in page, or an empty sign-in form is all that shows it worked.
-    redirect(303, `/login?notice=${encodeURIComponent('Your account and everything in it were deleted.')}`);
+    redirect(303, withLinkMessage('/login', { notice: 'account_deleted' }));
   },
 };

@@ -4,25 +4,25 @@
 import { redirect } from '@sveltejs/kit';
 import { safeNext } from '$lib/server/safe-next';
 import { needsSecondFactor } from '$lib/server/auth-providers';
+import { authMessageNotice, withLinkMessage } from '$lib/link-messages';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ url, locals }) => {
   const next = safeNext(url.searchParams.get('next'), url.origin);
   const failure = url.searchParams.get('error_description');
   const message = url.searchParams.get('message');
-  // The first of two email-change confirmations: nothing to exchange yet, just say so.
+  // The first of two email-change confirmations: nothing to exchange yet, just say so. Only in
+  // the app's words: any page can link here with any `message` (lib/link-messages.ts).
   if (message) {
     const { session } = await locals.safeGetSession();
-    const target = new URL(session ? next : '/login', url.origin);
-    target.searchParams.set('notice', message);
-    redirect(303, `${target.pathname}${target.search}`);
+    const target = session ? next : '/login';
+    const notice = authMessageNotice(message);
+    redirect(303, notice ? withLinkMessage(target, { notice }) : target);
   }
   const code = url.searchParams.get('code');
-  if (failure || !code) {
-    redirect(303, `/login?error=${encodeURIComponent(failure ?? 'The sign-in link is invalid or has expired')}`);
-  }
+  if (failure || !code) redirect(303, withLinkMessage('/login', { error: 'link_invalid' }));
   const { error } = await locals.supabase.auth.exchangeCodeForSession(code);
-  if (error) redirect(303, `/login?error=${encodeURIComponent('The sign-in link is invalid, was already used or has expired; ask for a new one')}`);
+  if (error) redirect(303, withLinkMessage('/login', { error: 'link_used' }));
   if (await needsSecondFactor(locals.supabase)) redirect(303, `/login/mfa?next=${encodeURIComponent(next)}`);
   redirect(303, next);
 };

@@ -3,6 +3,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { Provider } from '@supabase/supabase-js';
 import { enabledProviders } from '$lib/server/auth-providers';
+import { withLinkMessage } from '$lib/link-messages';
 import { forBrowser } from '$lib/server/env';
 import { safeNext } from '$lib/server/safe-next';
 import type { RequestHandler } from './$types';
@@ -15,6 +16,6 @@ export const GET: RequestHandler = async ({ params, url, locals, fetch }) => {
     provider: params.provider as Provider,
     options: { redirectTo: `${url.origin}/auth/callback?next=${encodeURIComponent(next)}`, skipBrowserRedirect: true },
   });
-  if (failure || !data.url) redirect(303, `/login?error=${encodeURIComponent(failure?.message ?? 'Could not start the sign-in')}`);
+  if (failure || !data.url) redirect(303, withLinkMessage('/login', { error: 'sso_failed' }));
   redirect(303, forBrowser(data.url));
 };

@@ -1,0 +1,128 @@
+// What a tab carries from one signed-in person to the next, and what a link can make the app say.
+// A session that ends elsewhere sends the tab to /login without a reload, and the next person
+// who signs in there gets their own Realtime and Storage token (web audit W6). The sign-in page,
+// the auth callback and Settings › Security show only the app's own sentences for the codes in
+// a link, never text from it (web audit W7), and the flows that redirect with them still read.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyLink, waitForMail } from '../helpers/mail.ts';
+import { composer, newEmail, open, PASSWORD, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
+
+/** The user a JWT was issued to. */
+const subOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()).sub as string;
+
+describe('sign-in links and same-tab sign-ins', { timeout: 240_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('auth-links');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  // Without the fix every join after B signed in carried A's token (sub = A), the upload was
+  // refused by Storage's policies, and B's tab showed "Reconnecting…".
+  it("the next person to sign in in the same tab joins Realtime and uploads with their own token, not the last one's", async () => {
+    const tab = await e2e.newPage();
+    const joins: string[] = [];
+    tab.on('websocket', (socket) => socket.on('framesent', ({ payload }) => {
+      for (const m of String(payload).matchAll(/"access_token":"([^"]+)"/g)) joins.push(subOf(m[1]!));
+    }));
+    const storage: { sub: string; status: number }[] = [];
+    tab.on('response', async (response) => {
+      const auth = (await response.request().allHeaders())['authorization'];
+      if (response.url().includes('/storage/v1/') && auth?.startsWith('Bearer ')) storage.push({ sub: subOf(auth.slice(7)), status: response.status() });
+    });
+    const aliceEmail = await signUp(tab, newEmail('alice'));
+    await composer(tab).fill('/echo alice was here');
+    await composer(tab).press('Enter');
+    await waitForChatPage(tab);
+    const alice = (await (await tab.request.get('/api/me')).json()).id as string;
+    await expect.poll(() => joins.includes(alice)).toBe(true);
+
+    // Alice's other device signs her out everywhere else.
+    const other = await e2e.newPage();
+    await signIn(other, aliceEmail);
+    await open(other, '/settings/security');
+    await other.getByRole('button', { name: 'Sign out of other devices' }).click();
+    await other.getByText('Signed out of every other device').waitFor();
+
+    // The tab's next page asks to sign in, in the same document, and Bob signs up there.
+    await tab.evaluate(() => Object.assign(window, { sameDocument: true }));
+    await tab.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Prompts' }).click();
+    await tab.waitForURL(/\/login/);
+    await tab.getByRole('link', { name: 'Sign up' }).click();
+    await tab.getByLabel('Email').fill(newEmail('bob'));
+    await tab.getByLabel('Password').fill(PASSWORD);
+    await tab.getByRole('button', { name: 'Create account' }).click();
+    await tab.waitForURL((url) => !url.pathname.startsWith('/login'));
+    expect(await tab.evaluate(() => 'sameDocument' in window)).toBe(true);
+    const bob = (await (await tab.request.get('/api/me')).json()).id as string;
+
+    joins.length = 0;
+    await tab.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
+    await tab.waitForURL(/\/chat/);
+    await expect.poll(() => joins.length).toBeGreaterThan(0);
+    // Bob drops a file on the composer: it uploads to his folder, with his token.
+    await tab.evaluate(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['hello from bob'], 'bob.txt', { type: 'text/plain' }));
+      const target = document.querySelector('textarea#composer')!.closest('form')!;
+      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    });
+    const tray = tab.getByTestId('attachment-tray');
+    await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(1);
+    await expect.poll(() => tray.locator('progress').count(), { timeout: 30_000 }).toBe(0);
+    await expect(tray.innerText()).resolves.not.toMatch(/row-level security|failed/i);
+    expect(storage.length).toBeGreaterThan(0);
+    expect(new Set(storage.map((call) => call.sub))).toEqual(new Set([bob]));
+    expect(storage.every((call) => call.status < 400)).toBe(true);
+    expect(new Set(joins)).toEqual(new Set([bob]));
+    expect(await tab.getByTestId('reconnecting').count()).toBe(0);
+  });
+
+  // Without the fix each text below showed as the app's own alert or notice.
+  it('a link shows only the app\'s own messages: codes name them, and any other text is not shown', async () => {
+    const page = await e2e.newPage();
+    const spoof = 'Your account is locked. Call Mr.Prompt support at +1 555 0100.';
+    const alert = page.getByRole('alert');
+
+    await open(page, `/login?error=${encodeURIComponent(spoof)}`);
+    await alert.waitFor();
+    expect(await page.getByText('+1 555 0100').count()).toBe(0);
+    await alert.getByText('Something went wrong. Try again.').waitFor();
+    await open(page, '/login?error=link_used');
+    await alert.getByText('The sign-in link is invalid, was already used or has expired; ask for a new one').waitFor();
+    await open(page, `/login?notice=${encodeURIComponent(spoof)}`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await page.getByText('+1 555 0100').count()).toBe(0);
+
+    // The auth callback, which any page can link to, passes on codes only.
+    await page.goto(`/auth/callback?message=${encodeURIComponent(spoof)}`);
+    await page.waitForURL((url) => url.pathname === '/login');
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.getByText('+1 555 0100').count()).toBe(0);
+    await page.goto(`/auth/callback?error=access_denied&error_description=${encodeURIComponent(spoof)}`);
+    await page.waitForURL('**/login?error=link_invalid');
+    await alert.getByText('The sign-in link is invalid or has expired').waitFor();
+    expect(await page.getByText('+1 555 0100').count()).toBe(0);
+
+    // Signed in, Settings › Security takes codes only too.
+    const email = await signUp(page, newEmail('spoofed'));
+    await open(page, `/settings/security?notice=${encodeURIComponent(spoof)}`);
+    await page.getByRole('heading', { name: 'Security' }).waitFor();
+    expect(await page.getByText('+1 555 0100').count()).toBe(0);
+
+    // A real flow that comes back with Auth's message: the first of an email change's two
+    // confirmations says so in the app's words.
+    const change = page.getByRole('form', { name: 'Change email' });
+    await change.getByLabel('New email').fill(newEmail('moved'));
+    await change.getByRole('button', { name: 'Change email' }).click();
+    await page.getByText('Waiting for confirmation of').waitFor();
+    const toCurrent = await waitForMail(e2e.stack.inboxUrl!, email);
+    await page.goto(verifyLink(toCurrent));
+    // (Auth's own text stays in the fragment its redirect added, which the page never reads.)
+    await page.waitForURL((url) => `${url.pathname}${url.search}` === '/settings/security?notice=email_half_confirmed');
+    await page.getByRole('status').filter({ hasText: 'One address confirmed. Open the link sent to the other address to finish changing your sign-in email.' }).waitFor();
+  });
+});
