@@ -3,7 +3,7 @@
 // exercised in a real browser by tests/e2e/chat.test.ts.
 import { describe, expect, it } from 'vitest';
 import katex from 'katex';
-import { KATEX_OPTIONS, markdownToHtml, parseMarkdown, renderMarkdown, SANITIZE_OPTIONS } from './markdown.ts';
+import { KATEX_OPTIONS, markdownToHtml, MATH_BUDGET, parseMarkdown, renderMarkdown, SANITIZE_OPTIONS } from './markdown.ts';
 
 describe('renderMarkdown without a DOM', () => {
   it('returns null instead of unsanitised HTML', () => {
@@ -84,8 +84,98 @@ describe('formula lengths are bounded', () => {
   it('an inline formula longer than 2,000 characters is text; a display one up to 20,000 is math', () => {
     expect(found(`\\(${'x'.repeat(2_001)}\\)`)).toEqual([]);
     expect(found(`\\(${'x'.repeat(2_000)}\\)`)).toHaveLength(1);
-    expect(found(`$$\n${'x'.repeat(19_000)}\n$$`)).toHaveLength(1);
+    // Found, and shown as its TeX: one formula that long is past the budget to draw (below).
+    expect(parseMarkdown(`$$\n${'x'.repeat(19_000)}\n$$`).html).toBe(`<pre><code class="language-latex">${'x'.repeat(19_000)}</code></pre>\n`);
     expect(parseMarkdown('\\( a '.repeat(5_000)).formulas).toEqual([]);
+  });
+});
+
+describe('each message has a budget for math (audit W4)', () => {
+  // KaTeX's output is ~100–160 bytes of HTML per TeX character, drawn, sanitised and laid out at
+  // once: a 100 kB answer of five 20 kB formulas froze the tab 15–26 s. Past the budget a
+  // formula's TeX shows as code (escaped, then sanitised strictly with the rest of the answer).
+  const placeholders = (html: string) => html.match(/<span class="mrp-math-[0-9a-f]{16}-\d+"><\/span>/g) ?? [];
+  const codes = (html: string) => [...html.matchAll(/<code(?: class="language-latex")?>([^<]*)<\/code>/g)].map((m) => m[1]);
+
+  it('5,000 formulas: the first MATH_BUDGET.formulas are drawn, the rest show as code', () => {
+    const source = Array.from({ length: 5_000 }, (_, i) => `$x_{${i}}$`).join(' ');
+    const { html, formulas } = parseMarkdown(source);
+    expect(formulas).toHaveLength(MATH_BUDGET.formulas);
+    expect(formulas.at(-1)).toEqual({ tex: `x_{${MATH_BUDGET.formulas - 1}}`, display: false });
+    expect(placeholders(html)).toHaveLength(MATH_BUDGET.formulas);
+    const rest = codes(html);
+    expect(rest).toHaveLength(5_000 - MATH_BUDGET.formulas);
+    expect(rest[0]).toBe(`x_{${MATH_BUDGET.formulas}}`);
+    expect(rest.at(-1)).toBe('x_{4999}');
+  });
+
+  it('one huge formula (the audit\'s 20 kB) shows as a code block of its TeX', () => {
+    const tex = `${'x+'.repeat(9_990)}x`;
+    const { html, formulas } = parseMarkdown(`Before.\n\n$$\n${tex}\n$$\n\nAfter.`);
+    expect(formulas).toEqual([]);
+    expect(html).toContain(`<pre><code class="language-latex">${tex}</code></pre>`);
+    expect(html).toContain('<p>After.</p>');
+    // Five of them (100 kB): none is drawn.
+    expect(parseMarkdown(Array(5).fill(`$$\n${tex}\n$$`).join('\n\n')).formulas).toEqual([]);
+    // Inside a sentence, and just over the limit: code inside the sentence.
+    const over = 'y'.repeat(MATH_BUDGET.formulaChars + 1);
+    const inline = parseMarkdown(`so \\[${over}\\] holds`);
+    expect(inline.formulas).toEqual([]);
+    expect(inline.html).toBe(`<p>so <code>${over}</code> holds</p>\n`);
+    expect(found(`so \\[${'y'.repeat(MATH_BUDGET.formulaChars)}\\] holds`)).toHaveLength(1);
+  });
+
+  it('counts the characters of all formulas in order: one that does not fit is code, smaller ones after it are drawn', () => {
+    const long = 'a'.repeat(MATH_BUDGET.formulaChars);
+    const rest = 'b'.repeat(MATH_BUDGET.chars - long.length - 1);
+    const { html, formulas } = parseMarkdown(`\\[${long}\\] \\[${rest}\\] \\[cc\\] and $x$ but not $y$`);
+    expect(formulas.map((f) => f.tex)).toEqual([long, rest, 'x']);
+    expect(codes(html)).toEqual(['cc', 'y']);
+  });
+
+  it('a formula that defines macros shows as code; a line break followed by "def" is no definition', () => {
+    // 1.8 kB that KaTeX expands 400-fold (55 s in Node): the budget counts what is written.
+    const bomb = `\\def\\a{${'x'.repeat(1_000)}}${'\\a'.repeat(400)}`;
+    for (const tex of [bomb, '\\newcommand{\\R}{\\mathbb{R}} \\R^n', 'a \\\\ \\gdef\\b{c}', '\\let\\x=y', '\\global\\edef\\c{d}']) {
+      const { html, formulas } = parseMarkdown(`$$\n${tex}\n$$`);
+      expect(formulas).toEqual([]);
+      expect(codes(html)).toHaveLength(1);
+    }
+    expect(found('\\[\\begin{matrix} a \\\\def \\end{matrix}\\]')).toHaveLength(1);
+    expect(found('$\\defaultvalue + \\letter$')).toHaveLength(1); // not KaTeX's, but no definition either
+  });
+
+  it('TeX shown as code is escaped', () => {
+    const { html } = parseMarkdown(`$$\n${'<img src=x onerror=alert(1)>'.repeat(120)}\n$$\n\nand \\(\\def<b>\\)`);
+    expect(html).not.toMatch(/<img|<b>/);
+    expect(html).toContain('<pre><code class="language-latex">&#60;img src=x onerror=alert(1)&#62;');
+    expect(html).toContain('<code>\\def&#60;b&#62;</code>');
+  });
+
+  it('normal math is drawn: every formula of a math-heavy answer fits', () => {
+    const aligned = '\\begin{aligned}' + Array.from({ length: 20 }, (_, i) => `f_{${i}}(x) &= \\sum_{k=0}^{\\infty} \\frac{x^k}{k!} + \\int_0^1 t^{${i}}\\,dt`).join('\\\\') + '\\end{aligned}';
+    const answer = [
+      'Euler: $e^{i\\pi} + 1 = 0$ and \\(a^2 + b^2 = c^2\\).',
+      '\\[\nx = \\frac{-b \\pm \\sqrt{b^2-4ac}}{2a}\n\\]',
+      `$$\n${aligned}\n$$`,
+      ...Array.from({ length: 120 }, (_, i) => `Step ${i}: with $\\lambda_{${i}}$ and $A_{${i}} v = \\lambda v$ it costs $5.`),
+    ].join('\n\n');
+    const { html, formulas } = parseMarkdown(answer);
+    expect(formulas).toHaveLength(244);
+    expect(formulas[2]).toEqual({ tex: 'x = \\frac{-b \\pm \\sqrt{b^2-4ac}}{2a}', display: true });
+    expect(formulas[3]).toEqual({ tex: aligned, display: true });
+    expect(codes(html)).toEqual([]);
+    // And KaTeX, as configured, draws them (MathML for screen readers included).
+    for (const { tex, display } of formulas.slice(0, 4)) {
+      const out = katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode: display });
+      expect(out).not.toContain('katex-error');
+      expect(out).toContain('<math');
+    }
+  });
+
+  it('the budget is per message: the next answer starts afresh', () => {
+    parseMarkdown(Array.from({ length: 1_000 }, () => '$x$').join(' '));
+    expect(found('$a$ and $b$')).toEqual([{ tex: 'a', display: false }, { tex: 'b', display: false }]);
   });
 });
 

@@ -16,6 +16,12 @@
 // (https://katex.org/docs/security); `.markdown` clips what a formula draws to the message.
 // KaTeX itself is loaded the first time a formula is shown (lib/math.ts); until then a formula
 // shows its TeX.
+//
+// Each message has a budget for math (MATH_BUDGET): KaTeX's output is ~100–160 bytes of HTML per
+// TeX character, and all of it is drawn, sanitised and laid out at once on the main thread — a
+// 100 kB answer of five long formulas froze the tab 15–26 s (audit W4). Formulas past the budget,
+// and any that defines macros, show their TeX as code: nothing is lost, nothing costs more than
+// the budget.
 import DOMPurify, { type Config } from 'dompurify';
 import hljs from 'highlight.js/lib/common';
 import type { KatexOptions } from 'katex';
@@ -39,12 +45,47 @@ export interface Formula {
 /** The placeholder class's prefix: random per page load, so an answer cannot write one. */
 const PLACEHOLDER = `mrp-math-${Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('')}-`;
 
-/** The formulas of the parse in progress (marked parses synchronously). */
-let formulas: Formula[] = [];
+/**
+ * What KaTeX may draw per message. Formulas count in the order they appear, so while an answer
+ * streams in, what was drawn stays drawn; one that does not fit shows as code, and later, smaller
+ * ones are still drawn until a limit is reached. The limits sit above a math-heavy answer (240
+ * formulas and a 20-line derivation, ~5,000 characters); the costliest message within them
+ * (~1 MB of KaTeX's HTML) renders in ~0.3 s in headless Chromium, where the audit's 100 kB
+ * answer took 5 s.
+ */
+export const MATH_BUDGET = {
+  /** Formulas drawn per message. */
+  formulas: 300,
+  /** TeX characters of one formula (a 20-line aligned derivation is about 1,700). */
+  formulaChars: 3_000,
+  /** TeX characters of all the formulas drawn in a message. */
+  chars: 6_000,
+};
 
-function placeholder(tex: string, display: boolean): string {
+/**
+ * A macro definition (`\def`, `\newcommand`…; not `\\def`, a line break then "def"). KaTeX counts
+ * each expansion against maxExpand whatever its size, so one definition multiplies the TeX
+ * without bound: `\def\a{x…(1,000)}` then `\a` × 400, 1.8 kB in all, took 55 s to render in
+ * Node. The budget counts characters, so definitions are not drawn at all.
+ */
+const DEFINES_MACRO = /(?<!\\)(?:\\\\)*\\(?:[gex]?def|let|futurelet|global|long|newcommand|renewcommand|providecommand)(?![a-zA-Z])/;
+
+/** The formulas of the parse in progress (marked parses synchronously), and their TeX's length. */
+let formulas: Formula[] = [];
+let formulaChars = 0;
+
+/** A formula to draw (its placeholder), or its TeX as code once past the budget. */
+function placeholder(tex: string, display: boolean, block = false): string {
+  const fits =
+    formulas.length < MATH_BUDGET.formulas &&
+    tex.length <= MATH_BUDGET.formulaChars &&
+    formulaChars + tex.length <= MATH_BUDGET.chars &&
+    !DEFINES_MACRO.test(tex);
+  if (!fits) return block ? `<pre><code class="language-latex">${escapeHtml(tex)}</code></pre>\n` : `<code>${escapeHtml(tex)}</code>`;
+  formulaChars += tex.length;
   const index = formulas.push({ tex, display }) - 1;
-  return `<span class="${PLACEHOLDER}${index}"></span>`;
+  const html = `<span class="${PLACEHOLDER}${index}"></span>`;
+  return block ? `<p>${html}</p>\n` : html;
 }
 
 interface MathToken extends Tokens.Generic {
@@ -84,7 +125,7 @@ const mathBlock: TokenizerAndRendererExtension = {
     if (!match || (match[1] === '$$') !== (match[3] === '$$') || !match[2]!.trim()) return undefined;
     return mathToken('mathBlock', match[0], match[2]!, true);
   },
-  renderer: (token) => `<p>${placeholder((token as MathToken).text, true)}</p>\n`,
+  renderer: (token) => placeholder((token as MathToken).text, true, true),
 };
 
 const mathInline: TokenizerAndRendererExtension = {
@@ -150,6 +191,7 @@ export function plainTextHtml(source: string): string {
 /** Markdown to HTML before sanitising, with a placeholder for each formula (images already links). */
 export function parseMarkdown(source: string): { html: string; formulas: Formula[] } {
   formulas = [];
+  formulaChars = 0;
   try {
     return { html: marked.parse(source, { async: false }), formulas };
   } catch {
@@ -215,9 +257,15 @@ function loadKatex(): Promise<void> {
   return loading;
 }
 
-/** Rendered formulas, newest last: a streaming answer re-renders the same ones every frame. */
+/**
+ * Rendered formulas, newest last: a streaming answer re-renders the same ones every frame. Bounded
+ * in count and in size (a 3,000-character formula renders to ~0.5 MB): a message's whole budget
+ * (~1 MB of HTML) fits, a chat full of long formulas does not pile up.
+ */
 const rendered = new Map<string, string>();
 const RENDERED_MAX = 500;
+const RENDERED_MAX_CHARS = 4_000_000;
+let renderedChars = 0;
 
 function formulaHtml({ tex, display }: Formula): string {
   if (!katex) return `<span class="math-pending">${escapeHtml(tex)}</span>`;
@@ -231,10 +279,17 @@ function formulaHtml({ tex, display }: Formula): string {
       raw = `<code>${escapeHtml(tex)}</code>`; // throwOnError is off; this is for anything else
     }
     html = DOMPurify.sanitize(raw, { ...MATH_SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
-    if (rendered.size >= RENDERED_MAX) rendered.delete(rendered.keys().next().value!);
+  } else {
+    rendered.delete(key);
+    renderedChars -= html.length;
   }
-  rendered.delete(key);
   rendered.set(key, html);
+  renderedChars += html.length;
+  for (const [oldest, old] of rendered) {
+    if (rendered.size <= RENDERED_MAX && renderedChars <= RENDERED_MAX_CHARS) break;
+    rendered.delete(oldest);
+    renderedChars -= old.length;
+  }
   return html;
 }
 
