@@ -3,7 +3,7 @@
  * killed in the middle of an answer (what the user typed and the checkpointed part of the
  * answer survive; the gateway answers 503 until the function is back; once the dead turn's
  * lease lapses the answer is settled as `error`/`interrupted` with its partial, and the
- * session takes new turns). A client that disconnects mid-stream does not stop the answer: it
+ * session takes new turns, and the call is logged for its payer). A client that disconnects mid-stream does not stop the answer: it
  * runs to the end and is stored `complete`; a stop sent as another request does stop it; a
  * client that re-attaches with Last-Event-ID misses nothing and sees nothing twice.
  */
@@ -19,6 +19,7 @@ let provider: FakeProvider;
 let functionsDir: Awaited<ReturnType<typeof functionsDirWithEnv>>;
 let stack: TestStack;
 let token: string;
+let userId: string;
 
 type Meta = { session_id: string; user_message_id: string; assistant_message_id: string };
 
@@ -29,6 +30,7 @@ beforeAll(async () => {
   functionsDir = await functionsDirWithEnv({ DEMO_PROVIDER_URL: provider.url, TURN_LEASE_MS: '2000', CHAT_CHECKPOINT_MS: '200' });
   stack = await startTestStack({ functionsDir: functionsDir.dir });
   const user = await createAuthUser(stack.db.sql);
+  userId = user.id;
   token = await signAccessToken(stack.keys, { sub: user.id, email: user.email, iss: `${stack.apiUrl}/auth/v1` });
   // Boot the function once so the tests start from a running process.
   await eventually(async () => ((await call('GET', '/health')).status === 200 ? true : undefined), { attempts: 600, everyMs: 100 });
@@ -106,6 +108,16 @@ it('the Deno function is killed mid-stream: the user message and the partial ans
   expect(answer.content.startsWith(saved)).toBe(true);
   const [left] = await stack.db.sql`select count(*)::int as n from private.chat_turns where message_id = ${meta.assistant_message_id}`;
   expect(left.n).toBe(0);
+  // The provider was called: the settle logged the call for its payer, from what the turn recorded
+  // when it started — our estimate of the prompt (one message of 21 bytes: 6 tokens, and 4 for its
+  // framing) — and the kept partial at 4 bytes a token, at demo-model's $1 and $2 a million tokens.
+  const completion = Math.ceil(Buffer.byteLength(answer.content) / 4);
+  expect(await stack.db.sql`
+    select user_id, status, error_code, prompt_tokens, completion_tokens, cost_usd::float8 as cost_usd, tokens_estimated
+      from public.prompt_usage_logs where message_id = ${meta.assistant_message_id}`).toEqual([{
+    user_id: userId, status: 'error', error_code: 'interrupted', prompt_tokens: 10, completion_tokens: completion,
+    cost_usd: (10 * 1 + completion * 2) / 1e6, tokens_estimated: true,
+  }]);
 
   // A new chat works on the restarted process, in the same session.
   const again = await call('POST', '/chat', { provider: 'demo', model: 'demo-model', message: '/echo back again', session_id: meta.session_id });

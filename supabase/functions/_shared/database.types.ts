@@ -721,6 +721,7 @@ export type Database = {
                     "session_id": string | null;
                     "status": string;
                     "token_count": number | null;
+                    "tokens_estimated": boolean;
                     "ttft_ms": number | null;
                     "user_id": string;
                 };
@@ -744,6 +745,7 @@ export type Database = {
                     "session_id"?: string | null;
                     "status": string;
                     "token_count"?: number | null;
+                    "tokens_estimated"?: boolean;
                     "ttft_ms"?: number | null;
                     "user_id": string;
                 };
@@ -766,6 +768,7 @@ export type Database = {
                     "session_id"?: string | null;
                     "status"?: string;
                     "token_count"?: number | null;
+                    "tokens_estimated"?: boolean;
                     "ttft_ms"?: number | null;
                     "user_id"?: string;
                 };

@@ -37,6 +37,19 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+/**
+ * A token count without the tokenizer, from the text's length: 4 UTF-8 bytes a token (o200k on
+ * English prose; other scripts have fewer bytes a token, code more). For what can only be
+ * estimated from lengths: the prompt size a turn records at its start, which the database logs
+ * if the turn's process dies (private.settle_abandoned_answers, which counts the kept answer by
+ * the same rule: supabase/migrations/20261207010000_log_usage_of_unfinished_turns.sql).
+ */
+export function roughTokenCount(text: string): number {
+  return Math.ceil(utf8Length(text) / BYTES_PER_TOKEN);
+}
+
+const BYTES_PER_TOKEN = 4;
+
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }

@@ -1,7 +1,8 @@
 // A chat turn is a server-side job: it outlives its view, stops from any request (also one
 // served by another instance), re-attaches from any seq, holds its session's lock, keeps
-// reasoning apart, counts it in its usage when the provider's own count never came, and is
-// settled from its checkpoints when its process dies.
+// reasoning apart, counts it in its usage when the provider's own count never came, is
+// settled from its checkpoints when its process dies, and every call it made is logged: also a
+// send that lost the session's lock, and an answer settled after its process died.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { createDb, type Db } from '../lib/db.ts';
@@ -174,6 +175,53 @@ describe('one running turn per session', () => {
   });
 });
 
+describe('a send that loses the race for its session', () => {
+  it('had started its provider call: the call is aborted and logged for its payer (409 turn_running)', async () => {
+    const alice = await api.createUser();
+    const tag = `race-${crypto.randomUUID()}`;
+    const first = await readSse(await alice.request('POST', '/chat', { ...demo, message: `/echo ${tag} first` }));
+    const sessionId = first[0].data.session_id as string;
+    const before = api.fakeProvider.requests.length;
+    // The provider calls of the racing sends: each asks with its own message last.
+    const calls = () => api.fakeProvider.requests.slice(before)
+      .filter((r) => (r.body as { messages?: { content: string }[] }).messages?.at(-1)?.content.startsWith(`/echo ${tag} `)).length;
+    // Sends into an idle session at once: each reads it free and starts its call; one takes the lock.
+    let answered = 0;
+    for (let burst = 0; burst < 10 && calls() <= answered; burst++) {
+      const sends = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+        alice.request('POST', '/chat', { ...demo, session_id: sessionId, message: `/echo ${tag} ${burst}.${i}` })));
+      for (const res of sends) {
+        if (res.status === 200) {
+          answered++;
+          expect((await readSse(res)).at(-1)?.event).toBe('done');
+        } else {
+          expect(res.status).toBe(409);
+          expect((await res.json()).error.code).toBe('turn_running');
+        }
+      }
+    }
+    // Some send lost the lock after its provider call had gone out.
+    expect(calls()).toBeGreaterThan(answered);
+    // Every call is logged for its payer: the answers' logs, and one for each lost send.
+    const logs = await eventually(async () => {
+      const rows = await api.db.sql`
+        select user_id, message_id, status, error_code, prompt_tokens, completion_tokens, cost_usd::float8 as cost_usd, tokens_estimated
+          from public.prompt_usage_logs where session_id = ${sessionId} and message_id is distinct from ${first[0].data.assistant_message_id as string}`;
+      return rows.length === calls() ? rows : null;
+    });
+    const lost = logs.filter((l) => l.message_id === null);
+    expect(lost.length).toBe(calls() - answered);
+    for (const log of lost) {
+      expect(log).toMatchObject({ user_id: alice.id, status: 'error', error_code: 'not_started' });
+      expect(log.prompt_tokens).toBeGreaterThan(0);
+      expect(log.cost_usd).toBeGreaterThan(0);
+    }
+    // The session was left with one answer per won send, none running.
+    const answers = await api.db.sql`select status from public.messages where session_id = ${sessionId} and sender = 'assistant'`;
+    expect(answers.map((a) => a.status)).toEqual(Array(answered + 1).fill('complete'));
+  });
+});
+
 describe('reasoning', () => {
   it.each(['think', 'reason'])('/%s: streams reasoning events and stores the reasoning apart from the answer', async (verb) => {
     const alice = await api.createUser();
@@ -258,5 +306,36 @@ describe('an answer whose process died', () => {
     // The session is free again.
     const next = await readSse(await alice.request('POST', '/chat', { ...demo, session_id: session.id, message: '/echo again' }));
     expect(next.at(-1)?.event).toBe('done');
+  });
+
+  it('has its call logged when settled, from what the turn recorded at its start; a turn alive after all replaces that log', async () => {
+    const alice = await api.createUser();
+    const release = api.fakeProvider.pauseAfterFirstToken();
+    const { meta } = await startTurn(alice, { message: '/echo one two three four' });
+    const id = meta.assistant_message_id;
+    await eventually(async () => (await api.db.sql`select 1 from private.message_chunks where message_id = ${id}`).length > 0);
+    // Its lease lapses (the process seems dead: the database was away, say) and a reader settles it.
+    await api.db.sql.begin(async (tx) => {
+      await tx`update private.chat_turns set lease_expires_at = now() - interval '1 second' where message_id = ${id}`;
+      await tx`select private.settle_abandoned_answers(${alice.id}::uuid, null, ${id}::uuid)`;
+    });
+    const logs = () => api.db.sql`
+      select user_id, status, error_code, prompt_tokens, completion_tokens, cost_usd::float8 as cost_usd, tokens_estimated
+        from public.prompt_usage_logs where message_id = ${id}`;
+    const settled = await row(id);
+    expect(settled).toMatchObject({ status: 'error', error_code: 'interrupted' });
+    // The prompt as estimated at the start (one message of 24 bytes: 6 tokens, and 4 for its framing),
+    // the kept partial at 4 bytes a token, at demo-model's $1 and $2 a million tokens.
+    const completion = Math.ceil(new TextEncoder().encode(settled.content).length / 4);
+    expect(completion).toBeGreaterThan(0);
+    expect(await logs()).toEqual([{
+      user_id: alice.id, status: 'error', error_code: 'interrupted', prompt_tokens: 10, completion_tokens: completion,
+      cost_usd: (10 * 1 + completion * 2) / 1e6, tokens_estimated: true,
+    }]);
+    // The turn was alive after all: its end overwrites the answer, and its log the settle's.
+    release();
+    await eventually(async () => (await row(id)).status === 'complete');
+    await eventually(async () => ((await logs())[0]?.status === 'success' ? true : null));
+    expect(await logs()).toEqual([expect.objectContaining({ user_id: alice.id, status: 'success', error_code: null, tokens_estimated: false })]);
   });
 });

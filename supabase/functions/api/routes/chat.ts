@@ -5,9 +5,9 @@
  * a plain new chat needs no read); decrypt the key and start the provider call at once; once
  * the provider has answered that request (at most PROVIDER_ANSWER_WAIT_MS later), one
  * statement writes the rows (lib/chat/turn-rows.ts) — a new chat's view does not wait for
- * them, an existing session's does (its lock answers 409 turn_running); then the turn runs to
- * its end whether or not anyone watches (lib/chat/turn.ts). Stop and re-attach live in
- * routes/chat-turns.ts.
+ * them, an existing session's does (its lock answers 409 turn_running, and the call already
+ * made is aborted and logged); then the turn runs to its end whether or not anyone watches
+ * (lib/chat/turn.ts). Stop and re-attach live in routes/chat-turns.ts.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { PROJECT_FILES_SHARE, attachmentParts, attachmentsOf, filesMeta, prepareAttachments, recordAnswerSources, recordAttachments } from '../lib/attachments/chat-attachments.ts';
@@ -15,7 +15,7 @@ import { sweepOrphanUploads } from '../lib/attachments/cleanup.ts';
 import type { QuestionVector } from '../lib/attachments/project-files.ts';
 import { withRankingByMeaning } from '../lib/attachments/semantic-ranking.ts';
 import { activeQuestion } from '../lib/chat/branch.ts';
-import { promptEstimate, reservedForAnswer, type ChatTurn } from '../lib/chat/context.ts';
+import { promptEstimate, reservedForAnswer, roughPromptTokens, type ChatTurn } from '../lib/chat/context.ts';
 import { Turn, type TurnEnd } from '../lib/chat/turn.ts';
 import { nameChat, type NamingContext } from '../lib/chat/name-chat.ts';
 import { PROVIDER_ANSWER_WAIT_MS, answeredOrAfter } from '../lib/chat/provider-answer.ts';
@@ -61,7 +61,8 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   const seat = await resolveTurnSeat(db, user, body.session_id);
   // Someone else's money answers only a call whose cost can be known: an unpriced model's calls
   // are logged with cost null and never reach the payer's budget (lib/budget.ts unpricedForPayer).
-  if (seat.payerId !== user.id && !findPrice(config.prices, provider.id, body.model)) throw unpricedForPayer(provider, body.model);
+  const price = findPrice(config.prices, provider.id, body.model);
+  if (seat.payerId !== user.id && !price) throw unpricedForPayer(provider, body.model);
   // The gate (lib/chat/turn-gate.ts), before any provider call: the sender's rate limit, the
   // payer's monthly budget (402 budget_exceeded past 100 %), the payer's key and the sender's
   // custom instructions, in one statement. The turn's inputs are read meanwhile (reads only);
@@ -175,6 +176,10 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     userMessageId: inputs.userMessage.mode === 'regenerate' ? inputs.userMessage.id : uuidv7(),
     assistantMessageId: uuidv7(),
   };
+  // Who pays for the call, for which prompt: the turn's usage log at its end, and recorded with
+  // its rows for the log the database writes should this process die first.
+  const usageLog = { provider: provider.id, model: body.model, promptId: inputs.prompt?.id ?? null, promptVersion: inputs.prompt?.version ?? null, touchCredential: opened.hasStoredCredential, payerId: seat.payerId };
+  const imageTokens = files.attachments.filter((a) => a.kind === 'image').reduce((sum, a) => sum + a.tokens, 0);
   const turnLog = log.child({ session_id: ids.sessionId, message_id: ids.assistantMessageId, provider: provider.id, model: body.model });
   const turn = new Turn({
     messageId: ids.assistantMessageId,
@@ -185,8 +190,8 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     model: body.model,
     temperature: body.temperature,
     maxTokens: body.max_tokens,
-    estimatePromptTokens: promptEstimate(inputs.context, files.attachments.filter((a) => a.kind === 'image').reduce((sum, a) => sum + a.tokens, 0), countTokensLazily),
-    usageLog: { provider: provider.id, model: body.model, promptId: inputs.prompt?.id ?? null, promptVersion: inputs.prompt?.version ?? null, touchCredential: opened.hasStoredCredential, payerId: seat.payerId },
+    estimatePromptTokens: promptEstimate(inputs.context, imageTokens, countTokensLazily),
+    usageLog,
     store: turns.store,
     broadcaster: turns.broadcaster,
     topic: sessionTopic(ids.sessionId, seat.channelEpoch),
@@ -214,6 +219,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
       ...(body.prompt_id ? { prompt: { id: body.prompt_id, label: body.prompt_label ?? null, version: body.prompt_version ?? null } } : {}),
     },
     leaseMs: limits.turnLeaseMs,
+    usage: { ...usageLog, promptTokens: roughPromptTokens(inputs.context, imageTokens), price },
   }));
   // The project's files the answer is given with are recorded once its row exists, and before
   // it can end: a view that reads them when the answer ends (the web app's, on every device)
@@ -222,6 +228,9 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   const rowsAndSources = used.length === 0 ? persisted : persisted.then(() =>
     recordAnswerSources(db.sql, seat.ownerId, ids.assistantMessageId, used).catch(warnSourcesNotWritten(turnLog)));
   turn.start(rowsAndSources, withImages(inputs.context.messages, files));
+  // The turn outlives this response, also one that fails below (a lost race: its call is
+  // still logged): the runtime keeps it alive until it is saved.
+  deps.waitUntil?.(turn.ended);
   await heard;
   // A new chat has no other turn to race with (its session is created by these rows), so its
   // view starts at once and says `stored` when the rows are committed; in an existing session
@@ -234,8 +243,6 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     await persisted;
   }
   turns.registry.add(turn);
-  // The turn outlives this response (even one that fails below): the runtime keeps it alive until it is saved.
-  deps.waitUntil?.(turn.ended);
   // A new chat asked to be named is named by its model once its first answer is complete, on
   // the server, so closing the tab meanwhile does not leave it with its first line as its name.
   if (body.name_chat && inputs.sessionId === null) {

@@ -8,7 +8,7 @@
  */
 import { ApiError } from '../errors.ts';
 import { plainTitle } from '../plain-title.ts';
-import { utf8Length } from '../tokens.ts';
+import { roughTokenCount, utf8Length } from '../tokens.ts';
 
 export interface ChatTurn {
   role: 'system' | 'user' | 'assistant';
@@ -56,6 +56,17 @@ export function promptEstimate(context: BuiltContext, extraTokens: number, token
   if (promptTokens !== null) return () => Promise.resolve(promptTokens + extraTokens);
   const { messages } = context;
   return async () => countPromptTokens(messages, await tokenizer()) + extraTokens;
+}
+
+/**
+ * The prompt's size recorded when the turn starts, for the log the database writes should the
+ * turn's process die (private.chat_turns.prompt_tokens): what buildContext counted, else an
+ * estimate from the texts' lengths (lib/tokens.ts roughTokenCount: the tokenizer is not loaded
+ * for it, and the turn's own end counts with it when it must).
+ */
+export function roughPromptTokens(context: BuiltContext, extraTokens: number): number {
+  if (context.promptTokens !== null) return context.promptTokens + extraTokens;
+  return context.messages.reduce((sum, t) => sum + roughTokenCount(t.content) + MESSAGE_OVERHEAD, extraTokens);
 }
 
 /**

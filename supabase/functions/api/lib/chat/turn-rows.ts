@@ -9,9 +9,13 @@
  * second turn in a running session fails with 409 turn_running, whichever participant started
  * the first. In a group chat the rows are the owner's and the author (question and answer) is
  * the member who sent it; the database refuses an author who may not post
- * (messages_guard_author), which surfaces as 403 here.
+ * (messages_guard_author), which surfaces as 403 here. The lock row also records who pays for
+ * the call, at what price, and our estimate of its prompt: if the turn's process dies, the
+ * settle logs the call from them (private.settle_abandoned_answers).
  */
 import type { Sql } from 'postgres';
+import { picoPerToken } from '../cost.ts';
+import type { ModelPrice } from '../prices.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { jsonbText } from '../jsonb.ts';
 import { titleFromMessage } from './context.ts';
@@ -29,6 +33,19 @@ export interface TurnRowsRequest {
   /** Saved as the session's settings (provider, model, temperature, chosen prompt). */
   metadata: Record<string, unknown>;
   leaseMs: number;
+  usage: TurnUsageRecord;
+}
+
+/** What the settle of a turn whose process died logs for its call (private.chat_turns). */
+export interface TurnUsageRecord {
+  payerId: string;
+  promptId: string | null;
+  promptVersion: number | null;
+  /** Our estimate of the prompt's tokens (lib/chat/context.ts roughPromptTokens). */
+  promptTokens: number;
+  /** The model's price in force now; null for an unpriced model (logged with cost null). */
+  price: ModelPrice | null;
+  touchCredential: boolean;
 }
 
 /** The chat's owner (owns the rows) and who sends this turn (the author). */
@@ -43,6 +60,8 @@ export async function writeTurnRows(sql: Sql, people: TurnPeople, inputs: TurnIn
   // `user` is the rows' owner (the session's), `author` who sends this turn.
   const user = { id: people.ownerId };
   const m = inputs.userMessage;
+  const u = req.usage;
+  const pico = (usdPerMillion: number | undefined) => (usdPerMillion === undefined ? null : picoPerToken(usdPerMillion).toString());
   try {
     // One statement, one round trip (its own transaction): private.write_turn_rows runs the
     // writes in order, each filtered by the session being the owner's.
@@ -51,7 +70,9 @@ export async function writeTurnRows(sql: Sql, people: TurnPeople, inputs: TurnIn
         ${user.id}::uuid, ${people.authorId}::uuid, ${ids.sessionId}::uuid, ${inputs.sessionId === null}::boolean, ${inputs.projectId}::uuid,
         ${titleFromMessage(m.content)}::text, ${jsonbText(req.metadata)}::text::jsonb,
         ${ids.userMessageId}::uuid, ${m.mode !== 'regenerate'}::boolean, ${m.content}::text, ${m.mode === 'regenerate' ? null : m.tokens}::int, ${inputs.parentId}::uuid,
-        ${ids.assistantMessageId}::uuid, ${req.provider}::text, ${req.model}::text, ${req.leaseMs / 1000}::float8
+        ${ids.assistantMessageId}::uuid, ${req.provider}::text, ${req.model}::text, ${req.leaseMs / 1000}::float8,
+        ${u.payerId}::uuid, ${u.promptId}::uuid, ${u.promptVersion}::int, ${u.promptTokens}::int,
+        ${pico(u.price?.input)}::bigint, ${pico(u.price?.output)}::bigint, ${u.touchCredential}::boolean
       ) as missing`;
     if (missing === 'project') throw notFound('Project');
     if (missing) throw notFound('Session');

@@ -6,7 +6,8 @@
  *
  * Owns: checkpoints (append-only units), lease renewal and stop flags (private.chat_turns),
  * the final write (answer, status, tokens, usage log, credential last use), settling answers
- * whose process died, and reading an answer back for a re-attaching view.
+ * whose process died (with their usage log, from what the turn recorded at its start), and
+ * reading an answer back for a re-attaching view.
  */
 import type { Sql } from 'postgres';
 import { callCostUsd } from '../cost.ts';
@@ -33,6 +34,8 @@ export interface FinalAnswer {
   ttftMs: number | null;
   latencyMs: number;
   providerMessageId: string | null;
+  /** The token counts are ours, not the provider's (it reported none). */
+  tokensEstimated?: boolean;
   /** payerId: whose key answered (a group chat's member or its owner); defaults to userId, the row owner. */
   usageLog: { provider: string; model: string; promptId: string | null; promptVersion: number | null; touchCredential: boolean; payerId?: string };
 }
@@ -122,7 +125,11 @@ export class TurnStore {
     return rows.map((r) => r.id);
   }
 
-  /** Writes the finished answer and its usage log, and releases the session's lock. */
+  /**
+   * Writes the finished answer and its usage log, and releases the session's lock. A turn that
+   * never got its rows (it lost its session's lock) is written here too: only its usage log,
+   * in its chat if the chat exists — its provider call was made all the same.
+   */
   async finish(answer: FinalAnswer): Promise<void> {
     const packed = answer.units;
     const u = answer.usageLog;
@@ -142,7 +149,7 @@ export class TurnStore {
         ${answer.promptTokens}::int, ${answer.completionTokens}::int, ${answer.cachedTokens ?? null}::int,
         ${answer.ttftMs}::int, ${answer.latencyMs}::int, ${answer.providerMessageId?.slice(0, 200) ?? null},
         ${uuidv7()}::uuid, ${payerId}::uuid, ${u.promptId ?? null}::uuid, ${u.promptVersion ?? null}::int,
-        ${u.provider}, ${u.model}, ${costUsd}::numeric, ${u.touchCredential}::boolean)`;
+        ${u.provider}, ${u.model}, ${costUsd}::numeric, ${u.touchCredential}::boolean, ${answer.tokensEstimated ?? false}::boolean)`;
   }
 
   /** The user's answer as stored: final units, or checkpointed units while it streams. */

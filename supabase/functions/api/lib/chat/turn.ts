@@ -12,7 +12,11 @@
  *  4. stop(code) — the Stop button (any process, through the registry), the wall-clock
  *     budget, or shutdown — aborts the provider within the event loop's next turn;
  *  5. the end: the answer, status, tokens and usage log are written once (TurnStore.finish),
- *     views get usage + done (or error), broadcast gets done.
+ *     views get usage + done (or error), broadcast gets done. A turn whose rows were never
+ *     written (it lost its session's lock) is stopped at once and its call still logged.
+ *
+ * Should the process die before 5, the database settles the answer from its checkpoints and
+ * logs the call from what the rows recorded at the start (private.settle_abandoned_answers).
  *
  * Closing a view never stops the turn.
  */
@@ -254,24 +258,37 @@ export class Turn {
       : Math.round(Math.min(this.firstContentAt ?? Infinity, this.firstReasoningAt ?? Infinity) - started);
     const reasoningMs = this.firstReasoningAt === null ? null : Math.round((this.firstContentAt ?? performance.now()) - this.firstReasoningAt);
 
-    if (!(await rows)) return this.finishWith({ status: 'error', code: 'not_started', error: { code: 'not_started', message: 'Your message was not saved (the chat could not be stored); send it again' }, finishReason: null, usage: null });
+    const hasRows = await rows;
     clearInterval(checkpoints);
 
     const units = packTexts(this.texts, this.kinds);
     const content = units.content;
     // The provider's counts (the stream's usage chunk); ours only where it sent none (a stop,
     // the wall-clock cut, a failure): then the answer and the reasoning, which providers bill as output.
-    const completionTokens = result?.usage?.completion_tokens ?? (content || units.reasoning ? await countOutput(content, units.reasoning) : 0);
-    const promptTokens = result?.usage?.prompt_tokens ?? (await o.estimatePromptTokens());
+    const reported = result?.usage;
+    const completionTokens = reported?.completion_tokens ?? (content || units.reasoning ? await countOutput(content, units.reasoning) : 0);
+    const promptTokens = reported?.prompt_tokens ?? (await o.estimatePromptTokens());
     const usage: TurnUsage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens, ttft_ms: ttftMs, latency_ms: latencyMs };
-    const end: TurnEnd = { status, code, error, finishReason: result?.finishReason ?? null, usage };
-    await this.checkpointing;
     const final: FinalAnswer = {
       messageId: this.messageId, userId: o.userId, sessionId: o.sessionId, units, status, code,
       errorMessage: error?.message ?? null, reasoningMs, promptTokens, completionTokens, ttftMs, latencyMs,
-      cachedTokens: result?.usage?.prompt_tokens_details?.cached_tokens ?? null,
+      cachedTokens: reported?.prompt_tokens_details?.cached_tokens ?? null,
+      tokensEstimated: reported?.prompt_tokens == null || reported?.completion_tokens == null,
       providerMessageId: result?.providerMessageId ?? null, usageLog: o.usageLog,
     };
+    if (!hasRows) {
+      // No rows (the session's lock was taken meanwhile: 409 turn_running; or the chat went), but
+      // the provider call had started with them and was aborted at once: it is logged for its
+      // payer all the same (TurnStore.finish writes only the log when there is no answer row).
+      // Views hear the end at once; the turn ends (the runtime keeps it until then) once that is written.
+      const failure: ChatError = { code: 'not_started', message: 'Your message was not saved (the chat could not be stored); send it again' };
+      const end: TurnEnd = { status: 'error', code: failure.code, error: failure, finishReason: null, usage: null };
+      this.announce(end);
+      await this.saveFinal({ ...final, status: 'error', code: failure.code, errorMessage: failure.message });
+      return this.resolveEnded(end);
+    }
+    const end: TurnEnd = { status, code, error, finishReason: result?.finishReason ?? null, usage };
+    await this.checkpointing;
     const saved = await this.saveFinal(final);
     if (o.beforeEnd) await o.beforeEnd(end).catch(() => {});
     if (!saved) {
@@ -296,11 +313,16 @@ export class Turn {
   }
 
   private finishWith(end: TurnEnd) {
+    this.announce(end);
+    this.resolveEnded(end);
+  }
+
+  /** Views and other devices hear the end. */
+  private announce(end: TurnEnd) {
     this.end = end;
     const failure = failureOf(end);
     this.fanout.end(end.status, end.code, this.texts.length, failure && { code: failure.code, message: failure.message });
     this.emit({ type: 'end', end });
     this.listeners.clear();
-    this.resolveEnded(end);
   }
 }
