@@ -25,6 +25,8 @@ export interface GatewayCall {
   errorCode: string | null;
   /** The chat the call was made for (a chat's title), if any. */
   sessionId?: string | null;
+  /** Some of the counts are ours (lib/gateway-usage.ts), not the provider's. */
+  tokensEstimated?: boolean;
 }
 
 /**
@@ -42,10 +44,10 @@ export async function logGatewayCall(sql: Sql, config: Config, call: GatewayCall
   const [row] = await sql<{ id: string }[]>`
     insert into public.prompt_usage_logs
       (id, user_id, session_id, prompt_id, prompt_version, provider, model, status, ttft_ms, latency_ms,
-       prompt_tokens, cached_tokens, completion_tokens, token_count, error_code, cost_usd)
+       prompt_tokens, cached_tokens, completion_tokens, token_count, error_code, cost_usd, tokens_estimated)
     values (${id}, ${call.userId}, ${call.sessionId ?? null}, ${call.promptId}, ${call.promptVersion}, ${call.provider}, ${call.model.slice(0, 200)}, ${call.status},
             ${call.ttftMs}, ${call.latencyMs}, ${call.promptTokens}, ${call.cachedTokens}, ${call.completionTokens},
-            ${call.promptTokens + call.completionTokens}, ${call.errorCode}, ${cost}::numeric)
+            ${call.promptTokens + call.completionTokens}, ${call.errorCode}, ${cost}::numeric, ${call.tokensEstimated ?? false}::boolean)
     returning id`;
   return row!.id;
 }

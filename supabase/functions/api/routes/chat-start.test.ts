@@ -140,6 +140,28 @@ describe('a new chat', () => {
     await eventually(async () => api.fakeProvider.requests.at(-1)?.aborted === true);
     expect(await sessionCount(alice.id)).toBe(0);
   });
+
+  it('past the chats allowed ends with limit_reached, not "send it again", and stores nothing', async () => {
+    const carl = await api.createUser();
+    // The owner's counter as if 50,000 chats were stored (20261207000000's private.user_row_counts).
+    await api.db.sql`
+      insert into private.user_row_counts (user_id, chat_sessions) values (${carl.id}, 50000)
+      on conflict (user_id) do update set chat_sessions = 50000`;
+    const res = await carl.request('POST', '/chat', { ...demo, message: '/echo one chat too many' });
+    expect(res.status).toBe(200);
+    const events = await readSse(res);
+    expect(events.some((e) => e.event === 'stored')).toBe(false);
+    expect(events.at(-1)).toMatchObject({ event: 'error', data: { code: 'limit_reached' } });
+    const message = (events.at(-1)!.data as { message: string }).message;
+    expect(message).toMatch(/not saved.*at most 50,000 chat sessions per account/i);
+    expect(message).not.toMatch(/send it again/i);
+    expect(await sessionCount(carl.id)).toBe(0);
+    // The call that had started is logged for its payer all the same.
+    await eventually(async () => {
+      const [row] = await api.db.sql`select error_code from public.prompt_usage_logs where user_id = ${carl.id}`;
+      return row?.error_code === 'limit_reached' ? row : null;
+    });
+  });
 });
 
 describe('the rows and the provider', () => {

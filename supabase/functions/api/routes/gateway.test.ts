@@ -38,7 +38,7 @@ const ask = (extra: { prompt?: string; variables?: Record<string, string> }): Wi
 });
 
 const logsOf = (user: ApiUser) =>
-  api.db.sql`select provider, model, status, prompt_id, prompt_version, prompt_tokens, completion_tokens, latency_ms, cost_usd::float8 as cost
+  api.db.sql`select provider, model, status, prompt_id, prompt_version, prompt_tokens, completion_tokens, latency_ms, tokens_estimated, cost_usd::float8 as cost
                from public.prompt_usage_logs where user_id = ${user.id} order by executed_at`;
 
 describe('gateway with the openai SDK', () => {
@@ -58,7 +58,7 @@ describe('gateway with the openai SDK', () => {
     expect(completion.choices[0].message.content?.length).toBeGreaterThan(0);
     expect(completion.usage?.completion_tokens).toBeGreaterThan(0);
     const [log] = await logsOf(alice);
-    expect(log).toMatchObject({ provider: 'demo', model: 'demo-model', status: 'success', prompt_id: null, completion_tokens: completion.usage?.completion_tokens });
+    expect(log).toMatchObject({ provider: 'demo', model: 'demo-model', status: 'success', tokens_estimated: false, prompt_id: null, completion_tokens: completion.usage?.completion_tokens });
     expect(log.cost).toBeCloseTo((log.prompt_tokens * 1 + log.completion_tokens * 2) / 1e6, 12);
     expect(log.latency_ms).toBeGreaterThanOrEqual(0);
   });
@@ -293,11 +293,11 @@ describe("gateway stream that ends before the provider's usage chunk", () => {
     const streamed = deltas.map((d) => (d.content ?? '') + (d.reasoning_content ?? '')).join('');
     expect(deltas.some((d) => d.reasoning_content) && deltas.some((d) => d.content)).toBe(true);
     const [log] = await eventually(async () => {
-      const rows = await api.db.sql`select status, error_code, prompt_tokens, completion_tokens, cost_usd::float8 as cost from public.prompt_usage_logs where id = ${logId}`;
+      const rows = await api.db.sql`select status, error_code, prompt_tokens, completion_tokens, tokens_estimated, cost_usd::float8 as cost from public.prompt_usage_logs where id = ${logId}`;
       return rows.length ? rows : null;
     });
     const count = await countTokensLazily();
-    expect(log).toMatchObject({ status: 'error', error_code: 'provider_connection_lost', prompt_tokens: count(question) + 4, completion_tokens: count(streamed) });
+    expect(log).toMatchObject({ status: 'error', error_code: 'provider_connection_lost', prompt_tokens: count(question) + 4, completion_tokens: count(streamed), tokens_estimated: true });
     expect(log!.completion_tokens).toBeGreaterThan(20);
     expect(log!.cost).toBeGreaterThan(0);
   });

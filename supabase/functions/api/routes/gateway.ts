@@ -263,7 +263,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   const fail = async (error: unknown) => {
     const described = await describe(error);
     const promptTokens = MAYBE_READ.has(described.code) ? await estimatePromptTokens(messages, body.tools) : 0;
-    return { described, rateLimits: rateLimitHeaders(headersOfError(error)), log: { ...call, status: 'error' as const, ttftMs: null, latencyMs: Math.round(performance.now() - started), promptTokens, cachedTokens: null, completionTokens: 0, errorCode: described.code } };
+    return { described, rateLimits: rateLimitHeaders(headersOfError(error)), log: { ...call, status: 'error' as const, ttftMs: null, latencyMs: Math.round(performance.now() - started), promptTokens, cachedTokens: null, completionTokens: 0, errorCode: described.code, tokensEstimated: promptTokens > 0 } };
   };
 
   if (!body.stream) {
@@ -285,6 +285,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
     const id = await logGatewayCall(db.sql, config, {
       ...call, status: 'success', ttftMs: latencyMs, latencyMs, promptTokens: usage?.prompt_tokens ?? await estimatePromptTokens(messages, body.tools),
       cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? null, completionTokens: usage?.completion_tokens ?? await countCompletionTokens(completionTexts(completion)), errorCode: null,
+      tokensEstimated: usage?.prompt_tokens == null || usage?.completion_tokens == null,
     });
     c.header('x-mrprompt-usage-log-id', id);
     return c.json({ ...completion, model: body.model, ...(usage ? { usage: priced(usage) } : {}) }, 200);
@@ -362,6 +363,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
       // The provider's counts; ours where the stream ended without them.
       promptTokens: usage?.prompt_tokens ?? await estimatePromptTokens(messages, body.tools), cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? null,
       completionTokens: usage?.completion_tokens ?? await countCompletionTokens(streamed), errorCode,
+      tokensEstimated: usage?.prompt_tokens == null || usage?.completion_tokens == null,
     }, logId))().catch((error: Error) => log.error('gateway usage log failed', { message: error.message }));
     await send('[DONE]');
     await writer.close().catch(() => {});

@@ -23,6 +23,7 @@
 import type { Logger } from '../log.ts';
 import type { Broadcaster } from '../realtime-broadcast.ts';
 import { sessionTopic } from '../realtime-broadcast.ts';
+import { rowQuotaReached } from '../db-errors.ts';
 import { countTokensLazily } from '../tokens.ts';
 import type { ChatTurn } from './context.ts';
 import { describeProviderError, type ChatError } from './provider-errors.ts';
@@ -214,13 +215,15 @@ export class Turn {
     const wallClock = o.maxDurationMs > 0 ? setTimeout(() => this.stop('wall_clock_limit'), o.maxDurationMs) : undefined;
     let checkpoints: ReturnType<typeof setInterval> | undefined;
     // The rows are written in parallel with the provider call; checkpoints and broadcast wait for them.
+    let rowsRefused: unknown = null;
     const rows = persisted.then(
       () => {
         this.fanout.begin(this.texts, this.kinds);
         checkpoints = setInterval(() => void this.checkpoint(), o.checkpointMs);
         return true;
       },
-      () => {
+      (refusal: unknown) => {
+        rowsRefused = refusal;
         this.stop('not_started');
         return false;
       },
@@ -281,7 +284,11 @@ export class Turn {
       // the provider call had started with them and was aborted at once: it is logged for its
       // payer all the same (TurnStore.finish writes only the log when there is no answer row).
       // Views hear the end at once; the turn ends (the runtime keeps it until then) once that is written.
-      const failure: ChatError = { code: 'not_started', message: 'Your message was not saved (the chat could not be stored); send it again' };
+      // A row quota (a new chat past the chats allowed) says so: sending again would not help.
+      const quota = rowQuotaReached(rowsRefused);
+      const failure: ChatError = quota
+        ? { code: quota.code, message: `Your message was not saved: ${quota.message}` }
+        : { code: 'not_started', message: 'Your message was not saved (the chat could not be stored); send it again' };
       const end: TurnEnd = { status: 'error', code: failure.code, error: failure, finishReason: null, usage: null };
       this.announce(end);
       await this.saveFinal({ ...final, status: 'error', code: failure.code, errorMessage: failure.message });
