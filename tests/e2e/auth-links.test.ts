@@ -51,10 +51,15 @@ describe('sign-in links and same-tab sign-ins', { timeout: 240_000 }, () => {
     await tab.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Prompts' }).click();
     await tab.waitForURL(/\/login/);
     await tab.getByRole('link', { name: 'Sign up' }).click();
+    // The switch is a client-side navigation: fill the form it leads to, not the one it leaves.
+    await tab.waitForURL(/mode=signup/);
+    await tab.getByRole('button', { name: 'Create account' }).waitFor();
     await tab.getByLabel('Email').fill(newEmail('bob'));
     await tab.getByLabel('Password').fill(PASSWORD);
     await tab.getByRole('button', { name: 'Create account' }).click();
-    await tab.waitForURL((url) => !url.pathname.startsWith('/login'));
+    await tab.waitForURL((url) => !url.pathname.startsWith('/login')).catch(async (error) => {
+      throw new Error(`sign up did not leave /login; showing: ${(await tab.locator('main').innerText().catch(() => '')).slice(0, 300)}`, { cause: error });
+    });
     expect(await tab.evaluate(() => 'sameDocument' in window)).toBe(true);
     const bob = (await (await tab.request.get('/api/me')).json()).id as string;
 
