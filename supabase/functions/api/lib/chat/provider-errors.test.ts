@@ -30,6 +30,22 @@ describe('describeProviderError', () => {
     const auth = describeProviderError(apiError(401, `Incorrect API key provided: ${ctx.apiKey}`), ctx);
     expect(auth.message).not.toContain('SECRET');
   });
+
+  it("passes the provider's own words on a refusal, once, without the SDK's status prefix or placeholder", () => {
+    const refused = (body: object | undefined, text?: string) =>
+      describeProviderError(OpenAI.APIError.generate(400, body, text, new Headers()), ctx).message;
+    expect(refused({ error: { message: "This model's maximum context length is 128000 tokens.", code: 'context_length_exceeded' } }))
+      .toBe("OpenAI refused the request (400): This model's maximum context length is 128000 tokens.");
+    // A custom endpoint's body is withheld (url-guard.ts): the SDK says "400 status code (no body)".
+    expect(refused({})).toBe('OpenAI refused the request (400).');
+    expect(refused(undefined, '')).toBe('OpenAI refused the request (400).');
+    expect(refused({ error: 'model is required' })).toBe('OpenAI refused the request (400): model is required');
+    expect(refused(undefined, 'Bad\n  request')).toBe('OpenAI refused the request (400): Bad request');
+    // Nothing a person can read: an error object without a message, an HTML page.
+    expect(refused({ error: { code: 'invalid', param: 'x' } })).toBe('OpenAI refused the request (400).');
+    expect(refused(undefined, '<html><body>400 Bad Request</body></html>')).toBe('OpenAI refused the request (400).');
+    expect(refused(undefined, `no such key ${ctx.apiKey}`)).toBe('OpenAI refused the request (400): no such key [key]');
+  });
 });
 
 describe('retryAfterOf', () => {

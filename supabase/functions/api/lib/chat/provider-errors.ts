@@ -35,6 +35,27 @@ function scrub(text: string, apiKey: string): string {
   return clean.slice(0, 300);
 }
 
+/**
+ * What the provider said about a request it refused: its parsed body's `error.message` (or an
+ * `error` that is a string), else a plain-text body. Never the SDK's own wording: the status
+ * it puts first, its "400 status code (no body)" (also what a custom endpoint's error looks
+ * like, its body withheld by url-guard.ts), or a JSON dump of an `error` without a message;
+ * nor an HTML error page. Empty when there is nothing worth showing.
+ */
+function providerDetail(status: number, body: unknown, sdkMessage: string): string {
+  let said = '';
+  if (typeof body === 'string') said = body;
+  else if (typeof body === 'object' && body !== null) {
+    const message: unknown = Reflect.get(body, 'message');
+    if (typeof message === 'string') said = message;
+  } else if (body === undefined) {
+    // The SDK's message is `${status} ${text}` for a body that is not JSON (APIError.makeMessage).
+    const text = sdkMessage.startsWith(`${status} `) ? sdkMessage.slice(String(status).length + 1) : '';
+    if (text !== 'status code (no body)' && !/^\s*</.test(text)) said = text;
+  }
+  return said.replace(/\s+/g, ' ').trim();
+}
+
 type SdkErrorKind = 'APIConnectionTimeoutError' | 'AuthenticationError' | 'PermissionDeniedError' | 'RateLimitError' | 'NotFoundError' | 'APIError' | 'APIConnectionError';
 
 /** An error of the openai SDK: it is loaded before any provider call (lib/openai-sdk.ts), so without it there is none. */
@@ -68,8 +89,8 @@ export function describeProviderError(error: unknown, ctx: { providerName: strin
     if (error.status >= 500) {
       return { code: 'provider_unavailable', message: `${name} had a server error (${error.status}). Try again, or pick another provider.` };
     }
-    const detail = scrub(error.message ?? '', ctx.apiKey);
-    return { code: 'provider_rejected', message: `${name} refused the request (${error.status})${detail ? `: ${detail}` : ''}` };
+    const detail = scrub(providerDetail(error.status, error.error, error.message), ctx.apiKey);
+    return { code: 'provider_rejected', message: `${name} refused the request (${error.status})${detail ? `: ${detail}` : '.'}` };
   }
   if (isSdkError(error, 'APIConnectionError')) {
     return { code: 'provider_unreachable', message: `Could not reach ${name}. Check your network or the provider's base URL, then try again.` };

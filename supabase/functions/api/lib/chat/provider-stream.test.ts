@@ -266,6 +266,19 @@ describe('streamProvider over the guarded transport (user base URLs)', () => {
     expect(out.result.finishReason).toBe('stop');
   });
 
+  it('says a refusal in the provider\'s words when it reads them, and only the status when the guard withholds the body', async () => {
+    try {
+      provider.setMode('400');
+      const direct = await failure(call('hi'));
+      expect(direct.described.message).toBe("Fake refused the request (400): This model's maximum context length is 128000 tokens.");
+      const pinned = guardedFetch(loadConfig({ ...env, ALLOW_PRIVATE_PROVIDER_URLS: 'true' }));
+      const guarded = await failure(call('hi', { endpoint: { baseUrl: provider.url, apiKey: 'k', fetch: pinned } }));
+      expect(guarded.described).toEqual({ code: 'provider_rejected', message: 'Fake refused the request (400).' });
+    } finally {
+      provider.setMode('ok');
+    }
+  });
+
   it('refuses a loopback provider by default, with the guard\'s code', async () => {
     const before = provider.requests.length;
     const strict = guardedFetch(loadConfig(env));
