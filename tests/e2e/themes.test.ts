@@ -5,7 +5,7 @@
 // shared chat, and at phone width the chat with its drawer and the other main screens); no
 // screen is wider than its window, even with a long unbreakable word in a title. The theme
 // chosen in Settings (light, dark, system) is remembered per user and follows them to other
-// devices.
+// devices, those already signed in included (on their next page).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composer, open, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, useTheme, type E2E, waitForChatPage } from './helpers.ts';
@@ -231,11 +231,16 @@ describe('every screen in both themes', { timeout: 300_000 }, () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'theme-dark-chat');
 
-    // The other device keeps the theme it shows, and its Settings name that one (not the
-    // profile's newer Dark): applying there is applying what one sees.
+    // The other device, signed in all along, follows on its next page, and its Settings name
+    // the theme it now shows.
+    await open(other, '/usage');
+    await expect(other.locator('html').getAttribute('class')).resolves.toBe('dark');
     await open(other, '/settings');
-    await expect(other.locator('html').getAttribute('class')).resolves.toBe('light');
-    await expect(other.getByRole('radio', { name: 'Light' }).isChecked()).resolves.toBe(true);
+    await expect(other.getByRole('radio', { name: 'Dark' }).isChecked()).resolves.toBe(true);
+    // And back, chosen there: the first device follows in turn.
+    await chooseTheme(other, 'Light');
+    await reload(page);
+    await expect(page.locator('html').getAttribute('class')).resolves.toBe('light');
   }, 300_000);
 
   it('someone else signing in on the same browser gets their own theme, not the last person’s', async () => {

@@ -2,7 +2,7 @@
 // is nearly or fully used (the banner), and the colour theme — nothing else from here.
 import { createApi, ok, type Budget } from '$lib/api';
 import { apiHeaders, functionsBase } from '$lib/server/api';
-import { DEFAULT_THEME, rememberTheme, Theme, themeCookie, themeIsFor } from '$lib/server/theme';
+import { DEFAULT_THEME, followProfileTheme, Theme, themeCookie } from '$lib/server/theme';
 import { needsSecondFactor } from '$lib/server/auth-providers';
 import { redirect, type Cookies } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
@@ -16,32 +16,25 @@ export const load: LayoutServerLoad = async ({ locals, fetch, cookies, url }) =>
   if (session && !BEFORE_SECOND_FACTOR.test(url.pathname) && (await needsSecondFactor(locals.supabase))) {
     redirect(303, `/login/mfa?next=${encodeURIComponent(url.pathname + url.search)}`);
   }
-  if (session && claims && !themeIsFor(cookies, claims.sub)) await adoptProfileTheme(fetch, session.access_token, cookies, url, claims.sub);
+  const budget = session && claims ? await budgetAndTheme(fetch, session.access_token, cookies, url, claims.sub) : null;
   return {
     user: claims ? { id: claims.sub, email: typeof claims.email === 'string' ? claims.email : null } : null,
-    budgetWarning: session ? await budgetWarning(fetch, session.access_token) : null,
+    budgetWarning: budget?.state === 'warning' || budget?.state === 'exceeded' ? budget : null,
     theme: themeCookie(cookies) ?? DEFAULT_THEME,
   };
 };
 
-/** The budget when it needs a banner (80 % and up); a failure to read it never breaks a page. */
-async function budgetWarning(fetchImpl: typeof fetch, token: string): Promise<Budget | null> {
+/**
+ * The budget (for the banner from 80 %) and the profile's theme, in one read: the theme cookie
+ * follows the profile, so a theme chosen on another device shows on this one's next page.
+ * A failure to read them never breaks a page: no banner, and the theme this device had.
+ */
+async function budgetAndTheme(fetchImpl: typeof fetch, token: string, cookies: Cookies, url: URL, userId: string): Promise<Budget | null> {
   try {
-    const budget = await ok(createApi(fetchImpl, functionsBase(), apiHeaders(token)).GET('/api/budget'));
-    return budget.state === 'warning' || budget.state === 'exceeded' ? budget : null;
+    const summary = await ok(createApi(fetchImpl, functionsBase(), apiHeaders(token)).GET('/api/me/summary'));
+    followProfileTheme(cookies, Theme.catch(DEFAULT_THEME).parse(summary.theme), url, userId);
+    return summary.budget;
   } catch {
     return null;
-  }
-}
-
-/** First signed-in page of this user on this device: take the theme saved in the profile. */
-async function adoptProfileTheme(fetchImpl: typeof fetch, token: string, cookies: Cookies, url: URL, userId: string) {
-  try {
-    const me = await ok(createApi(fetchImpl, functionsBase(), apiHeaders(token)).GET('/api/me'));
-    const theme = Theme.safeParse(me.preferences.theme);
-    // Remember "no choice" too, so later pages skip this call.
-    rememberTheme(cookies, theme.success ? theme.data : DEFAULT_THEME, url, userId);
-  } catch {
-    // The theme is a comfort: never fail a page over it.
   }
 }

@@ -44,10 +44,25 @@ export interface BudgetStatus {
  */
 export async function readBudget(db: Db, userId: string, now = new Date(), caller?: AuthUser): Promise<BudgetStatus> {
   const { start, resetsAt } = monthWindow(now);
-  const checks = caller ? sessionAccessCalls(caller).map((call) => `, ${call}`).join('') : '';
+  const checks = caller ? accessChecks(caller) : '';
   const [row] = await db.sql.unsafe<{ budget: number | null; spent: number }[]>(`select ${budgetColumns(userId, start)}${checks}`);
   return budgetStatus(row?.budget ?? null, row?.spent ?? 0, start, resetsAt);
 }
+
+/**
+ * readBudget for the caller, with the theme saved in their profile (`preferences.theme` as
+ * stored, null when none), in the same statement: what every page of the web app needs
+ * (GET /me/summary), so a page load costs one round trip, not two.
+ */
+export async function readBudgetAndTheme(db: Db, caller: AuthUser, now = new Date()): Promise<{ budget: BudgetStatus; theme: string | null }> {
+  const { start, resetsAt } = monthWindow(now);
+  const [row] = await db.sql.unsafe<{ budget: number | null; spent: number; theme: string | null }[]>(`
+    select ${budgetColumns(caller.id, start)},
+      (select preferences->>'theme' from public.profiles where id = ${uuidLiteral(caller.id)}) as theme${accessChecks(caller)}`);
+  return { budget: budgetStatus(row?.budget ?? null, row?.spent ?? 0, start, resetsAt), theme: row?.theme ?? null };
+}
+
+const accessChecks = (caller: AuthUser) => sessionAccessCalls(caller).map((call) => `, ${call}`).join('');
 
 /** `budget` and `spent` (the month starting at `start`) of one user, as two columns of a select list (lib/sql-literals.ts). */
 export function budgetColumns(userId: string, start: Date): string {

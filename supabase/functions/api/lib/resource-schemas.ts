@@ -1,5 +1,5 @@
 /**
- * Response shapes of the resource routes (projects, sessions, messages, prompts, usage),
+ * Response shapes of the resource routes (projects, sessions, messages, prompts, usage, budget),
  * as zod schemas for the OpenAPI document, and the row types the SQL returns, derived from
  * those schemas (never written twice). Shared by the routes and by GET /me/export, so an
  * export holds exactly what the API shows.
@@ -185,3 +185,14 @@ export const UsageLogSchema = z
 
 export type UsageLogRow = DbRow<typeof UsageLogSchema>;
 
+
+export const BudgetSchema = z
+  .object({
+    monthly_budget_usd: z.number().nullable(),
+    spent_usd: z.number(),
+    used_share: z.number().nullable(),
+    state: z.enum(['none', 'ok', 'warning', 'exceeded']),
+    month_start: z.string(),
+    resets_at: z.string(),
+  })
+  .openapi('Budget');

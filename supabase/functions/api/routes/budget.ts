@@ -11,17 +11,7 @@ import { requireUser } from '../lib/auth.ts';
 import { readBudget } from '../lib/budget.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
-
-const Budget = z
-  .object({
-    monthly_budget_usd: z.number().nullable(),
-    spent_usd: z.number(),
-    used_share: z.number().nullable(),
-    state: z.enum(['none', 'ok', 'warning', 'exceeded']),
-    month_start: z.string(),
-    resets_at: z.string(),
-  })
-  .openapi('Budget');
+import { BudgetSchema as Budget } from '../lib/resource-schemas.ts';
 
 const SetBudget = z
   .strictObject({

@@ -83,6 +83,17 @@ describe('me', () => {
     expect(second).toMatchObject({ avatar_url: null, display_name: 'Ada', custom_instructions: 'Answer briefly.' });
   });
 
+  it('sums up in one read what every page shows: the saved theme (null until chosen) and the budget', async () => {
+    const alice = await api.createUser();
+    expect(await (await alice.request('GET', '/me/summary')).json()).toMatchObject({ theme: null, budget: { state: 'none', monthly_budget_usd: null, spent_usd: 0 } });
+    await alice.request('PATCH', '/me', { preferences: { theme: 'light' } });
+    await alice.request('PUT', '/budget', { monthly_budget_usd: 5 });
+    expect(await (await alice.request('GET', '/me/summary')).json()).toMatchObject({ theme: 'light', budget: { state: 'ok', monthly_budget_usd: 5 } });
+    // A stored value the API would not write (edited in the database) reads as no choice.
+    await api.db.sql`update public.profiles set preferences = preferences || '{"theme":"neon"}' where id = ${alice.id}`;
+    expect((await (await alice.request('GET', '/me/summary')).json()).theme).toBeNull();
+  });
+
   it('refuses role changes, unknown fields and bad values with 400', async () => {
     const alice = await api.createUser();
     for (const body of [
@@ -199,7 +210,7 @@ describe('me', () => {
   });
 
   it('requires a token', async () => {
-    for (const [method, path] of [['GET', '/me'], ['PATCH', '/me'], ['DELETE', '/me'], ['GET', '/me/export']]) {
+    for (const [method, path] of [['GET', '/me'], ['PATCH', '/me'], ['DELETE', '/me'], ['GET', '/me/export'], ['GET', '/me/summary']]) {
       expect((await api.request(method, path, method === 'PATCH' ? { display_name: 'x' } : undefined)).status).toBe(401);
     }
   });

@@ -1,12 +1,14 @@
 /**
  * /api/me: the caller's profile (name, avatar, custom instructions injected into every chat,
- * preferences), a full JSON export of their data, and account deletion.
+ * preferences), what every page of a client shows about them (theme and budget, /me/summary),
+ * a full JSON export of their data, and account deletion.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { deleteOwnAccount, PROFILE_COLUMNS, type ProfileRow } from '../lib/account.ts';
 import { streamAccountExport } from '../lib/account-export.ts';
 import { signAttachmentUrls } from '../lib/attachments/storage-client.ts';
 import { requireUser } from '../lib/auth.ts';
+import { readBudgetAndTheme } from '../lib/budget.ts';
 import { heavyRateLimit } from '../lib/rate-limit.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { notFound } from '../lib/errors.ts';
@@ -14,6 +16,7 @@ import { nonEmpty, NOTHING_TO_UPDATE, providerId, text, trimmed } from '../lib/i
 import { jsonbText } from '../lib/jsonb.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import {
+  BudgetSchema,
   MessageSchema,
   ProjectSchema,
   PromptLabelSchema,
@@ -23,10 +26,12 @@ import {
   UsageLogSchema,
 } from '../lib/resource-schemas.ts';
 
+const Theme = z.enum(['light', 'dark', 'system']);
+
 const Preferences = z.looseObject({
   default_provider: z.string().optional(),
   default_model: z.string().optional(),
-  theme: z.enum(['light', 'dark', 'system']).optional(),
+  theme: Theme.optional(),
   auto_title: z.boolean().optional().openapi({ description: 'Whether the web app starts new chats with `name_chat`, so each is named by its model after its first answer (absent: yes)' }),
 });
 
@@ -49,10 +54,17 @@ const PreferencesPatch = z
   .strictObject({
     default_provider: providerId.nullable(),
     default_model: trimmed(1, 200).nullable(),
-    theme: z.enum(['light', 'dark', 'system']).nullable(),
+    theme: Theme.nullable(),
     auto_title: z.boolean().nullable(),
   })
   .partial();
+
+const Summary = z
+  .object({
+    theme: Theme.nullable().openapi({ description: 'The theme saved in the profile (`preferences.theme`); null when none was chosen' }),
+    budget: BudgetSchema,
+  })
+  .openapi('MeSummary');
 
 const UpdateMe = z
   .strictObject({
@@ -116,6 +128,12 @@ const routes = {
     summary: 'Delete the account and everything in it (an account with two-factor sign-in: from an aal2 session)',
     responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404) },
   }),
+  summary: createRoute({
+    method: 'get', path: '/summary', tags, security,
+    summary: 'What every page shows about the caller, in one read: their theme and their monthly budget',
+    description: 'A device that renders the theme itself (the web app mirrors it in a cookie) follows a change made on another device by reading this on each page.',
+    responses: { 200: jsonResponse(Summary, 'Theme and budget'), ...errorResponses(401) },
+  }),
   export: createRoute({
     method: 'get', path: '/export', tags, security,
     summary: 'Download all of your data as JSON',
@@ -135,6 +153,12 @@ meRoutes.openapi(routes.get, async (c) => {
   );
   if (!profile) throw notFound('Profile');
   return c.json({ ...profile, email: c.var.user.email }, 200);
+});
+
+meRoutes.openapi(routes.summary, async (c) => {
+  // One statement on the owner connection, which also refuses a signed-out or aal1 token (as GET /budget).
+  const { budget, theme } = await readBudgetAndTheme(c.var.db, c.var.user);
+  return c.json({ theme: Theme.nullable().catch(null).parse(theme), budget }, 200);
 });
 
 meRoutes.openapi(routes.update, async (c) => {

@@ -1907,6 +1907,72 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/me/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What every page shows about the caller, in one read: their theme and their monthly budget
+         * @description A device that renders the theme itself (the web app mirrors it in a cookie) follows a change made on another device by reading this on each page.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Theme and budget */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MeSummary"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (an API key without the scope this needs: insufficient_scope; one on a route that needs a session: session_required) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects": {
         parameters: {
             query?: never;
@@ -8439,6 +8505,14 @@ export type components = {
             messages: components["schemas"]["ChatMessage"][];
             /** @description Pass as `before` for older messages; null at the start */
             next_cursor: string | null;
+        };
+        MeSummary: {
+            budget: components["schemas"]["Budget"];
+            /**
+             * @description The theme saved in the profile (`preferences.theme`); null when none was chosen
+             * @enum {string|null}
+             */
+            theme: "light" | "dark" | "system" | null;
         };
         MyInvitation: {
             created_at: string;

@@ -5,7 +5,7 @@ import { ApiError, ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { withLinkMessage } from '$lib/link-messages';
 import { loadProviders } from '$lib/server/providers';
-import { DEFAULT_THEME, rememberTheme, Theme, themeCookie } from '$lib/server/theme';
+import { DEFAULT_THEME, rememberTheme, Theme } from '$lib/server/theme';
 import type { Actions, PageServerLoad } from './$types';
 
 const provider = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/);
@@ -37,9 +37,8 @@ export const load: PageServerLoad = async (event) => {
     return {
       profile: { display_name: profile.display_name, custom_instructions: profile.custom_instructions },
       budget,
-      // The theme this device shows (its cookie), which the profile's may not be: a device keeps
-      // its own once set, and takes the profile's only on its first signed-in page.
-      theme: themeCookie(event.cookies) ?? Theme.catch(DEFAULT_THEME).parse(prefs.theme),
+      // The profile's: the theme cookie follows it (the root layout, which runs beside this load).
+      theme: Theme.catch(DEFAULT_THEME).parse(prefs.theme),
       autoTitle: prefs.auto_title !== false,
       defaultModel: prefs.default_provider && prefs.default_model ? `${prefs.default_provider}/${prefs.default_model}` : '',
       usable: providers.usable.map((p) => ({ id: p.id, name: p.name, any_model: p.any_model, models: p.models.map((m) => ({ id: m.id, name: m.name })) })),
