@@ -1,6 +1,7 @@
 // Toasts in the browser: a failed form action's error arrives as a toast, and on the chat
 // screen toasts stack above the composer, so the message box and Send stay usable while one
-// shows (they covered them for 4–8 s, a third of a phone's screen).
+// shows (they covered them for 4–8 s, a third of a phone's screen); elsewhere they rise past the
+// buttons and fields in their corner ("Project saved." covered "Delete project…").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composer, open, screenshot, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
@@ -39,6 +40,42 @@ describe('toasts', { timeout: 120_000 }, () => {
       await page.getByRole('article', { name: 'Your message' }).getByText(`Typed under a toast at ${width}px`).waitFor();
       expect(await shown.isVisible()).toBe(true);
       await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    }
+  });
+
+  it('a confirmation covers no button or field of the page: "Project saved." leaves "Delete project…" and Save usable', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const projectId = await page.evaluate(async () => {
+      const res = await fetch('/api/projects', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Travel' }) });
+      return ((await res.json()) as { id: string }).id;
+    });
+    /** The page's visible controls the toast overlaps, by their text or name. */
+    const covered = () => page.evaluate(() => {
+      const shown = document.querySelector('[data-testid="toasts"] [role="status"]')?.getBoundingClientRect();
+      if (!shown) return ['no toast'];
+      return [...document.querySelectorAll<HTMLElement>('main button, main a[href], main input, main select, main textarea')]
+        .filter((el) => {
+          const box = el.getBoundingClientRect();
+          return box.width > 0 && box.height > 0 && box.left < shown.right && shown.left < box.right && box.top < shown.bottom && shown.top < box.bottom;
+        })
+        .map((el) => el.textContent?.trim() || el.getAttribute('name') || el.tagName);
+    });
+    for (const [width, height] of [[1280, 800], [375, 812]] as const) {
+      await page.setViewportSize({ width, height });
+      await open(page, `/projects/${projectId}`);
+      await page.getByRole('textbox', { name: 'Description' }).fill(`Trips, at ${width}px`);
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      const shown = page.getByTestId('toasts').getByRole('status').filter({ hasText: 'Project saved.' });
+      await shown.waitFor();
+      // Placed after a frame (the page redraws with the saved project first).
+      await expect.poll(covered, { timeout: 3_000 }).toEqual([]);
+      expect((await shown.boundingBox())!.y).toBeGreaterThanOrEqual(0);
+      await screenshot(page, `toast-project-saved-${width}`);
+      await page.getByRole('button', { name: 'Delete project…' }).click({ trial: true, timeout: 2_000 });
+      await page.getByRole('button', { name: 'Save', exact: true }).click({ trial: true, timeout: 2_000 });
+      expect(await shown.isVisible()).toBe(true);
+      await shown.getByRole('button', { name: 'Dismiss' }).click();
     }
   });
 
