@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLink, waitForMail } from '../helpers/mail.ts';
-import { open, sendAndWait, seriousViolations, signUp, startE2E, useTheme, type E2E, waitForChatPage } from './helpers.ts';
+import { open, screenshot, sendAndWait, seriousViolations, signUp, startE2E, useTheme, type E2E, waitForChatPage } from './helpers.ts';
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1280, height: 800 };
@@ -92,6 +92,40 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
     await expect.poll(() => newChat.isVisible()).toBe(false);
     // focus-trap gives focus back a task after it lets go (its `delay`), not in the same one.
     await expect.poll(() => focused(page)).toBe('Chats');
+  });
+
+  it('phone (375×812): the chat header is the title and one button naming the model, which opens project, provider and model, labelled, from the keyboard', async () => {
+    const page = await e2e.newPage();
+    await page.setViewportSize({ width: 375, height: 812 });
+    await signUp(page);
+    await page.evaluate(() => fetch('/api/projects', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Travel' }) }));
+    await sendAndWait(page, 'Hello from a phone', 0);
+    await waitForChatPage(page);
+    // Three stacked fields under the title took about 200 px of the 812.
+    const header = page.getByTestId('chat-header');
+    expect((await header.boundingBox())!.height).toBeLessThanOrEqual(100);
+    const project = page.getByLabel('Project', { exact: true });
+    await expect(project.isVisible()).resolves.toBe(false);
+    await screenshot(page, 'chat-phone-375');
+
+    const fields = page.getByRole('button', { name: /^Model and project:/ });
+    await fields.focus();
+    await page.keyboard.press('Enter');
+    await project.waitFor();
+    await expect(page.getByLabel('Provider').isVisible()).resolves.toBe(true);
+    await expect(page.getByLabel('Model', { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: 'Answer settings' }).isVisible()).resolves.toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'chat-phone-375-fields');
+    // The fields follow their button in Tab order; a project chosen there shows on the button.
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('chat-project');
+    await project.selectOption({ label: 'Travel' });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => project.isVisible()).toBe(false);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-controls'))).toBe('chat-pickers');
+    await expect.poll(() => fields.textContent()).toContain('Travel');
+    expect((await header.boundingBox())!.height).toBeLessThanOrEqual(100);
   });
 
   it('laptop: a chat header panel closes with Esc and gives focus back to its button; every control shows a focus ring', async () => {
@@ -219,6 +253,12 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
       { name: 'settings-security', path: '/settings/security' },
       { name: 'settings-import', path: '/settings/import' },
       { name: 'menu-open', path: '/usage', then: async (p) => { await p.getByRole('button', { name: 'Menu' }).click(); await p.getByRole('link', { name: 'Settings' }).waitFor(); } },
+      {
+        name: 'chat-fields-open', path: chatPath, then: async (p) => {
+          await p.getByRole('button', { name: /^Model and project:/ }).click();
+          await p.getByLabel('Provider').waitFor();
+        },
+      },
       { name: 'drawer-open', path: chatPath, then: async (p) => { await p.getByRole('button', { name: 'Chats', exact: true }).click(); await p.getByRole('link', { name: 'New chat', exact: true }).waitFor(); } },
     ];
     const found: Record<string, unknown> = {};
