@@ -49,8 +49,11 @@ describe('session_shares: owner', () => {
     const owner = await createAuthUser(db.sql);
     const { session } = await chatWithMessages(owner);
     const first = await share(owner, session);
+    await db.sql`update public.session_shares set token_sealed = 'v1.first' where session_id = ${session}`;
     const second = await share(owner, session, true);
     expect(second).not.toBe(first);
+    const [row] = await db.sql`select token_sealed from public.session_shares where session_id = ${session}`;
+    expect(row.token_sealed).toBeNull(); // the old link's sealed copy is not shown for the new one
     expect((await readShared('anon', first)).session).toEqual([]);
     expect((await readShared('anon', second)).session).toMatchObject([{ title: 'Secret plans', live: true }]);
   });
@@ -62,6 +65,10 @@ describe('session_shares: owner', () => {
       values (${session}, ${owner.id}, sha256('guessable'::bytea))`)).rejects.toThrow(PERMISSION_DENIED);
     const token = await share(owner, session);
     await expect(asActor(db.sql, owner, (tx) => tx`update public.session_shares set live = true`)).rejects.toThrow(PERMISSION_DENIED);
+    await expect(asActor(db.sql, owner, (tx) => tx`update public.session_shares set token_hash = sha256('guessable'::bytea)`)).rejects.toThrow(PERMISSION_DENIED);
+    // Only the sealed copy the API keeps for them (20261207030000); replacing the link forgets it.
+    const sealed = await asActor(db.sql, owner, (tx) => tx`update public.session_shares set token_sealed = 'v1.sealed' returning token_sealed`);
+    expect(sealed).toEqual([{ token_sealed: 'v1.sealed' }]);
     const revoked = await asActor(db.sql, owner, (tx) => tx`delete from public.session_shares where session_id = ${session} returning session_id`);
     expect(revoked).toHaveLength(1);
     expect((await readShared('anon', token)).messages).toEqual([]);
@@ -134,6 +141,8 @@ describe('session_shares: another user', () => {
     expect(view).toEqual([]);
     const revoked = await asActor(db.sql, stranger, (tx) => tx`delete from public.session_shares returning session_id`);
     expect(revoked).toEqual([]);
+    const sealed = await asActor(db.sql, stranger, (tx) => tx`update public.session_shares set token_sealed = 'v1.mine' returning session_id`);
+    expect(sealed).toEqual([]);
     await expect(asActor(db.sql, stranger, (tx) => tx`select public.share_session(${session}, true)`)).rejects.toThrow(/no such session/);
     await expect(asActor(db.sql, stranger, (tx) => tx`select public.fork_session(${session}, null, null)`)).rejects.toThrow(/no such session/);
   });

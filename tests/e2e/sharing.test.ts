@@ -1,10 +1,11 @@
 // Sharing in the browser: the owner makes a link, a signed-out visitor reads the chat (with an
 // Open Graph title) and is asked to sign in to fork it; forking lands in the viewer's own chat
-// list; a revoked link shows "not found"; "Fork from here" copies the chat up to an answer; a long
+// list; a revoked link shows "not found"; the owner sees the current link whenever Share opens;
+// "Fork from here" copies the chat up to an answer; a long
 // shared chat pages back without losing what was shown.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseModel, composer, newEmail, open, screenshot, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
+import { chooseModel, composer, newEmail, open, reload, screenshot, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 describe('sharing in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
@@ -142,10 +143,22 @@ describe('sharing in the browser', { timeout: 120_000 }, () => {
     const focused = () => owner.evaluate(() => document.activeElement?.textContent?.trim());
     const opens = async (link: string) => (await owner.request.get(link)).status();
 
+    // An unshared chat is a normal state: opening Share logs no failed request in the console.
+    const failed: string[] = [];
+    owner.on('response', (response) => { if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`); });
+    owner.on('console', (message) => { if (message.type() === 'error') failed.push(message.text()); });
     await owner.getByRole('button', { name: 'Share' }).click();
     await owner.getByRole('button', { name: 'Create link' }).click();
     const first = await owner.getByLabel('Share link').inputValue();
     await expect.poll(focused).toBe('Copy link');
+    expect(failed).toEqual([]);
+
+    // Closed and opened again, the menu shows the same link, ready to copy again.
+    await owner.getByRole('button', { name: 'Share' }).click();
+    await expect(owner.getByLabel('Share link').count()).resolves.toBe(0);
+    await owner.getByRole('button', { name: 'Share' }).click();
+    await expect.poll(() => owner.getByLabel('Share link').inputValue()).toBe(first);
+    await owner.getByRole('dialog', { name: 'Share this chat' }).getByText('Shared as a snapshot since').waitFor();
 
     // Replace… asks, with the keyboard on Cancel; Cancel keeps the link and goes back to Replace….
     await owner.getByRole('button', { name: 'Replace link…' }).click();
@@ -164,6 +177,10 @@ describe('sharing in the browser', { timeout: 120_000 }, () => {
     await expect.poll(focused).toBe('Copy link');
     expect(await opens(first)).toBe(404);
     expect(await opens(second)).toBe(200);
+    // After a reload too, the menu shows the link now in use, not the replaced one.
+    await reload(owner);
+    await owner.getByRole('button', { name: 'Share' }).click();
+    await expect.poll(() => owner.getByLabel('Share link').inputValue()).toBe(second);
 
     // Revoke… by keyboard alone: asked, confirmed (Shift+Tab from Cancel), then Create link is next.
     await owner.getByRole('button', { name: 'Revoke link…' }).focus();

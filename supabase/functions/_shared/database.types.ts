@@ -1083,6 +1083,7 @@ export type Database = {
                     "session_id": string;
                     "shared_at": string;
                     "token_hash": string;
+                    "token_sealed": string | null;
                     "user_id": string;
                 };
                 ComputedFields: never;
@@ -1092,6 +1093,7 @@ export type Database = {
                     "session_id": string;
                     "shared_at"?: string;
                     "token_hash": string;
+                    "token_sealed"?: string | null;
                     "user_id": string;
                 };
                 Update: {
@@ -1100,6 +1102,7 @@ export type Database = {
                     "session_id"?: string;
                     "shared_at"?: string;
                     "token_hash"?: string;
+                    "token_sealed"?: string | null;
                     "user_id"?: string;
                 };
                 Relationships: [

@@ -47,8 +47,48 @@ describe('share links', () => {
     expect((await alice.request('GET', `/sessions/${id}/share`)).status).toBe(200);
     expect((await alice.request('DELETE', `/sessions/${id}/share`)).status).toBe(204);
     expect((await api.request('GET', `/shared/${link.token}`)).status).toBe(404);
-    expect((await alice.request('GET', `/sessions/${id}/share`)).status).toBe(404);
+    expect(await (await alice.request('GET', `/sessions/${id}/share`)).json()).toEqual({ shared: false });
     expect((await alice.request('DELETE', `/sessions/${id}/share`)).status).toBe(404);
+  });
+
+  it('the owner sees the current link again, as often as they ask; replacing shows the new one', async () => {
+    const alice = await api.createUser();
+    const { id } = await chat(alice, ['Where to?', 'Lisbon.']);
+    // Not shared is a plain answer, not a 404 (the web app asks each time Share opens).
+    const before = await alice.request('GET', `/sessions/${id}/share`);
+    expect(before.status).toBe(200);
+    expect(await before.json()).toEqual({ shared: false });
+
+    const first = await share(alice, id, true);
+    const again = async () => (await (await alice.request('GET', `/sessions/${id}/share`)).json()) as Record<string, unknown>;
+    expect(await again()).toEqual({ shared: true, live: true, shared_at: first.shared_at, token: first.token, path: first.path });
+    expect(await again()).toMatchObject({ token: first.token });
+
+    const second = await share(alice, id);
+    expect(await again()).toEqual({ shared: true, live: false, shared_at: second.shared_at, token: second.token, path: second.path });
+    // Kept sealed, never in the clear: a dump of the table does not hand out the link.
+    const [row] = await api.db.sql`select token_sealed from public.session_shares where session_id = ${id}`;
+    expect(row.token_sealed).toMatch(/^v\d+\./);
+    expect(row.token_sealed).not.toContain(second.token);
+    expect(JSON.stringify(api.logs)).not.toContain(second.token);
+
+    // A sealed copy that is not this link's (another chat's, or a link made before links were
+    // kept) is not shown: the link is there, its token is not.
+    const other = await chat(alice, ['Elsewhere']);
+    await share(alice, other.id);
+    await api.db.sql`update public.session_shares set token_sealed = (select token_sealed from public.session_shares where session_id = ${other.id}) where session_id = ${id}`;
+    expect(await again()).toEqual({ shared: true, live: false, shared_at: second.shared_at, token: null, path: null });
+    await api.db.sql`update public.session_shares set token_sealed = null where session_id = ${id}`;
+    expect(await again()).toMatchObject({ shared: true, token: null });
+  });
+
+  it("a group member is told nothing about the owner's link (404, shared or not)", async () => {
+    const [olive, mia] = await Promise.all([api.createUser(), api.createUser()]);
+    const { id } = await chat(olive!, ['Where to?']);
+    await joinGroupChat(olive!, mia!, id, 'member');
+    expect((await mia!.request('GET', `/sessions/${id}/share`)).status).toBe(404);
+    await share(olive!, id);
+    expect((await mia!.request('GET', `/sessions/${id}/share`)).status).toBe(404);
   });
 
   it("a group chat's link says who asked each question — names only; a chat of one names nobody", async () => {

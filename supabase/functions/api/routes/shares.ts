@@ -3,7 +3,9 @@
  * /sessions/{id}/share); anyone holding it — signed out too — reads it at /shared/{token};
  * "Fork" copies a chat (one's own, or a shared one) into a new session of the caller.
  * The rules live in the database (public.share_session, get_shared_*, fork_session): the
- * token is drawn there, only its hash is stored, and the functions return no user id or email.
+ * token is drawn there, links are found by its hash, and the functions return no user id or
+ * email. The owner sees the link again: the token is kept sealed for them (lib/share-link-seal.ts).
+ * A chat that is not shared is a normal state, answered 200 `{shared: false}`, not 404.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import postgres from 'postgres';
@@ -15,6 +17,7 @@ import { ApiError, notFound } from '../lib/errors.ts';
 import { optionalQuery } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../lib/openapi.ts';
 import { cursorParam, limitParam, takePage } from '../lib/pagination.ts';
+import { openShareToken, sealShareToken } from '../lib/share-link-seal.ts';
 
 // Postgres timestamps serialise to ISO strings.
 const timestamp = z.string().openapi({ format: 'date-time' });
@@ -24,9 +27,17 @@ const ShareSettings = z.strictObject({
 }).openapi('ShareSettings');
 const ShareSchema = z.object({ live: z.boolean(), shared_at: timestamp }).openapi('Share');
 const NewShareSchema = ShareSchema.extend({
-  token: z.string().openapi({ description: 'Shown once; only its hash is stored' }),
+  token: z.string().openapi({ description: 'The link\'s token; GET /sessions/{id}/share shows it to the owner again' }),
   path: z.string().openapi({ description: 'Web app path of the shared view, e.g. /s/<token>' }),
 }).openapi('NewShare');
+const ShareState = z.union([
+  z.object({ shared: z.literal(false) }),
+  ShareSchema.extend({
+    shared: z.literal(true),
+    token: z.string().nullable().openapi({ description: 'Null for a link made before links were kept (replace it to get one that is)' }),
+    path: z.string().nullable().openapi({ description: 'Web app path of the shared view, e.g. /s/<token>; null with token' }),
+  }),
+]).openapi('ShareState');
 const ForkRequest = z.strictObject({
   message_id: z.uuid().optional().openapi({ description: 'Copy up to and including this message (default: all)' }),
 }).openapi('ForkRequest');
@@ -88,9 +99,9 @@ const sessionRoutes = {
   }),
   get: createRoute({
     method: 'get', path: '/{id}/share', tags, security,
-    summary: "The session's link settings (never the token)",
+    summary: "Whether the session is shared, and its link (for the owner only)",
     request: { params: IdParams },
-    responses: { 200: jsonResponse(ShareSchema, 'Shared'), ...errorResponses(400, 401, 404) },
+    responses: { 200: jsonResponse(ShareState, '`{shared: false}`, or the link and its settings'), ...errorResponses(400, 401, 404) },
   }),
   revoke: createRoute({
     method: 'delete', path: '/{id}/share', tags, security,
@@ -112,9 +123,12 @@ sessionSharesRoutes.use('*', requireUser);
 sessionSharesRoutes.openapi(sessionRoutes.create, async (c) => {
   const { id } = c.req.valid('param');
   const { live } = c.req.valid('json');
-  const share = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+  const { config, user } = c.var;
+  const share = await c.var.db.withUserTransaction(user, async (sql) => {
     const [{ token }] = await sql<{ token: string }[]>`select public.share_session(${id}, ${live}) as token`;
-    const [row] = await sql<{ live: boolean; shared_at: Date }[]>`select live, shared_at from public.session_shares where session_id = ${id}`;
+    const sealed = await sealShareToken(config.encryptionKeys, user.id, id, token);
+    const [row] = await sql<{ live: boolean; shared_at: Date }[]>`
+      update public.session_shares set token_sealed = ${sealed} where session_id = ${id} returning live, shared_at`;
     return { token, ...row };
   }).catch(sessionNotFound);
   return c.json({ ...share, path: `/s/${share.token}` }, 201);
@@ -122,10 +136,17 @@ sessionSharesRoutes.openapi(sessionRoutes.create, async (c) => {
 
 sessionSharesRoutes.openapi(sessionRoutes.get, async (c) => {
   const { id } = c.req.valid('param');
-  const [share] = await c.var.db.withUserTransaction(c.var.user, (sql) =>
-    sql<{ live: boolean; shared_at: Date }[]>`select live, shared_at from public.session_shares where session_id = ${id}`);
-  if (!share) throw notFound('Share link');
-  return c.json(share, 200);
+  const { config, user } = c.var;
+  // Only the owner's own chat answers; anyone else's (a group member's included) stays a 404.
+  const [row] = await c.var.db.withUserTransaction(user, (sql) =>
+    sql<{ live: boolean | null; shared_at: Date | null; token_hash: Uint8Array | null; token_sealed: string | null }[]>`
+      select sh.live, sh.shared_at, sh.token_hash, sh.token_sealed
+        from public.chat_sessions s left join public.session_shares sh on sh.session_id = s.id
+       where s.id = ${id} and s.user_id = ${user.id}`);
+  if (!row) throw notFound('Session');
+  if (!row.token_hash) return c.json({ shared: false as const }, 200);
+  const token = await openShareToken(config.encryptionKeys, user.id, id, row.token_sealed, row.token_hash);
+  return c.json({ shared: true as const, live: row.live!, shared_at: row.shared_at!, token, path: token ? `/s/${token}` : null }, 200);
 });
 
 sessionSharesRoutes.openapi(sessionRoutes.revoke, async (c) => {

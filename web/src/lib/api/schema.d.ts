@@ -6652,7 +6652,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The session's link settings (never the token) */
+        /** Whether the session is shared, and its link (for the owner only) */
         get: {
             parameters: {
                 query?: never;
@@ -6664,13 +6664,13 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description Shared */
+                /** @description `{shared: false}`, or the link and its settings */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Share"];
+                        "application/json": components["schemas"]["ShareState"];
                     };
                 };
                 /** @description Invalid input */
@@ -8538,7 +8538,7 @@ export type components = {
         NewShare: components["schemas"]["Share"] & {
             /** @description Web app path of the shared view, e.g. /s/<token> */
             path: string;
-            /** @description Shown once; only its hash is stored */
+            /** @description The link's token; GET /sessions/{id}/share shows it to the owner again */
             token: string;
         };
         OpenAiError: {
@@ -8991,6 +8991,17 @@ export type components = {
              */
             live: boolean;
         };
+        ShareState: {
+            /** @enum {boolean} */
+            shared: false;
+        } | (components["schemas"]["Share"] & {
+            /** @description Web app path of the shared view, e.g. /s/<token>; null with token */
+            path: string | null;
+            /** @enum {boolean} */
+            shared: true;
+            /** @description Null for a link made before links were kept (replace it to get one that is) */
+            token: string | null;
+        });
         /** @description Other versions of this message (edits, regenerated answers); switch with POST /sessions/{id}/branch (routes/session-branches.ts) */
         Siblings: {
             /** @description Messages sharing this one's parent (1: no other versions) */
