@@ -104,7 +104,8 @@ describe('attachments in chat', () => {
     const before = h.provider.requests.length;
     const result = await chat(alice, { provider: 'deepseek', model: 'deepseek-chat', message: 'What is this?', attachments: [image] });
     expect(result.status).toBe(422);
-    expect(result.error).toMatchObject({ code: 'model_cannot_see_images', message: expect.stringContaining('deepseek-chat cannot read images') });
+    // `attachment` names the file at fault: a client keeps the others and flags that one.
+    expect(result.error).toMatchObject({ code: 'model_cannot_see_images', message: expect.stringContaining('deepseek-chat cannot read images'), attachment: image });
     expect(h.provider.requests.length).toBe(before);
     const providers = await (await alice.request('GET', '/providers')).json();
     const demo = providers.providers.find((p: { id: string }) => p.id === 'demo');
@@ -116,11 +117,12 @@ describe('attachments in chat', () => {
     const bob = await h.createUser();
     const bobs = await upload(bob, 'private.md', 'secret', 'text/markdown');
     expect((await chat(alice, { message: 'x', attachments: [bobs] })).error).toMatchObject({ code: 'invalid_attachment_path' });
-    expect((await chat(alice, { message: 'x', attachments: [`${alice.id}/chat/none/missing.md`] })).error).toMatchObject({ code: 'attachment_not_found' });
+    const missing = `${alice.id}/chat/none/missing.md`;
+    expect((await chat(alice, { message: 'x', attachments: [missing] })).error).toMatchObject({ code: 'attachment_not_found', attachment: missing });
     const zip = await upload(alice, 'archive.txt', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 0, 0]), 'text/plain');
     const unsupported = await chat(alice, { message: 'x', attachments: [zip] });
     expect(unsupported.status).toBe(415);
-    expect(unsupported.error.code).toBe('unsupported_attachment');
+    expect(unsupported.error).toMatchObject({ code: 'unsupported_attachment', attachment: zip });
     const many = Array.from({ length: 11 }, (_, i) => `${alice.id}/chat/x/${i}.md`);
     const tooMany = await chat(alice, { message: 'x', attachments: many });
     expect(tooMany.status).toBe(400);

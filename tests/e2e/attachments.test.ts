@@ -4,7 +4,8 @@
 // a reload. The files are in the user's folder of the attachments bucket. Files that will not
 // be sent leave the bucket: one removed from the tray, the tray's files when the composer goes
 // away, and those of a send refused in a way a retry cannot fix (listed through the official
-// Storage client, as the user).
+// Storage client, as the user). An image for a model that cannot read it is flagged, never a
+// reason to lose the other files.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { makePdf, makePng } from '../fixtures/files.ts';
@@ -201,24 +202,51 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await expect.poll(stored).toEqual([]);
     await addCustomKey(page, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
 
-    // An image for a model that cannot see images: refused (422), and retrying cannot help —
-    // the file is removed, the text comes back to the message box, no Retry is offered.
+    // An image for a model that cannot read images: its chip says so as soon as it is attached,
+    // and Enter sends nothing — the text and every file stay, nothing is deleted.
     await open(page, '/chat');
     await chooseModel(page, 'custom', 'text-only-model');
-    await drop(page, [['photo.png', 'image/png', makePng(4, 4, [0, 0, 200]).toString('base64')]]);
-    await uploaded(1);
-    await expect.poll(stored).toEqual(['photo.png']);
+    await drop(page, [['photo.png', 'image/png', makePng(4, 4, [0, 0, 200]).toString('base64')], ['notes.md', 'text/markdown', b64('# notes')]]);
+    await uploaded(2);
+    await expect.poll(stored).toEqual(['notes.md', 'photo.png']);
+    await tray.getByTestId('image-unreadable').filter({ hasText: 'text-only-model cannot read images' }).waitFor();
     await composer(page).fill('What is in this photo?');
     await composer(page).press('Enter');
-    const alert = page.getByRole('alert').filter({ hasText: 'cannot read images' });
+    await page.getByTestId('composer-note').filter({ hasText: 'remove "photo.png" or pick a model that can. Nothing was sent.' }).waitFor();
+    await expect.poll(() => composer(page).inputValue()).toBe('What is in this photo?');
+    expect(await tray.getByTestId('attachment-chip').count()).toBe(2);
+    expect(await stored()).toEqual(['notes.md', 'photo.png']);
+    // A model that reads images takes the warning away; back to a text-only one, it is there again.
+    await chooseModel(page, 'demo');
+    await expect.poll(() => tray.getByTestId('image-unreadable').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('composer-note').count()).toBe(0);
+    await chooseModel(page, 'custom', 'text-only-model');
+    await tray.getByTestId('image-unreadable').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'attachments-unreadable-image');
+
+    // An image the browser took for text (PNG bytes named .md) is refused by the server (422
+    // naming it): the text and both files come back, that one flagged; one ✕ and the rest sends.
+    await tray.getByRole('button', { name: 'Remove photo.png' }).click();
+    await drop(page, [['sneaky.md', 'text/markdown', makePng(4, 4, [0, 200, 0]).toString('base64')]]);
+    await uploaded(2);
+    await composer(page).press('Enter');
+    const alert = page.getByTestId('messages').getByRole('alert').filter({ hasText: 'cannot read images' });
     await alert.waitFor();
-    // The server's reason and what became of the file read as two sentences.
-    await expect(alert.textContent()).resolves.toContain('remove "photo.png". The attached file was removed. Your text is back');
+    await expect(alert.textContent()).resolves.toContain('remove "sneaky.md". Your text and files are back in the message box, the file at fault marked.');
     await expect(alert.getByRole('button', { name: 'Retry' }).count()).resolves.toBe(0);
     await expect.poll(() => composer(page).inputValue()).toBe('What is in this photo?');
-    await expect.poll(stored).toEqual([]);
-    expect(await seriousViolations(page)).toEqual([]);
+    await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(2);
+    await tray.getByTestId('attachment-chip').filter({ hasText: 'sneaky.md' }).getByRole('alert').filter({ hasText: 'cannot read images' }).waitFor();
+    expect(await stored()).toEqual(['notes.md', 'sneaky.md']);
     await screenshot(page, 'attachments-refused');
+    await tray.getByRole('button', { name: 'Remove sneaky.md' }).click();
+    await expect.poll(stored).toEqual(['notes.md']);
+    await composer(page).press('Enter');
+    await waitForChatPage(page);
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    expect(await stored()).toEqual(['notes.md']); // sent with the message, kept with it
+    await open(page, '/chat');
 
     // No answer at all (the network is down): Retry can still send the file, so it stays…
     await page.route('**/api/chat', (route) => route.abort('internetdisconnected'));
@@ -229,12 +257,12 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     const offline = page.getByRole('alert').filter({ has: page.getByRole('button', { name: 'Retry' }) });
     await offline.waitFor();
     await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(0);
-    expect(await stored()).toEqual(['retry.md']);
+    expect(await stored()).toEqual(['notes.md', 'retry.md']);
     await page.unroute('**/api/chat');
     // …until the chat is left without retrying: the Retry goes, and the file with it.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.waitForURL(/\/settings$/);
-    await expect.poll(stored).toEqual([]);
+    await expect.poll(stored).toEqual(['notes.md']);
     await open(page, '/chat');
 
     // Closing the tab with a file in the tray: on `pagehide` the page sends a keepalive request that
@@ -247,11 +275,11 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     // part, not the page's.
     await drop(page, [['left.md', 'text/markdown', b64('# left behind')]]);
     await uploaded(1);
-    await expect.poll(stored).toEqual(['left.md']);
+    await expect.poll(stored).toEqual(['left.md', 'notes.md']);
     const discard = page.waitForRequest((request) => request.method() === 'DELETE' && new URL(request.url()).pathname === '/storage/v1/object/attachments');
     await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false })));
     expect(JSON.parse((await discard).postData() ?? '{}')).toEqual({ prefixes: [expect.stringMatching(/\/chat\/[^/]+\/left\.md$/)] });
     await page.close({ runBeforeUnload: true });
-    await expect.poll(stored).toEqual([]);
+    await expect.poll(stored).toEqual(['notes.md']);
   });
 });

@@ -1,7 +1,8 @@
 // The chat's / prompt picker: it finds prompts past the ones it loads by a word being typed,
-// reads lists without templates, and asks for the chosen prompt's variables.
+// reads lists without templates, asks for the chosen prompt's variables, and the message sent
+// from it counts under the prompt's version in Usage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composer, screenshot, signUp, startE2E, type E2E, open } from './helpers.ts';
+import { chooseModel, composer, screenshot, signUp, startE2E, type E2E, open, waitForChatPage } from './helpers.ts';
 import { createPrompt } from './prompt-helpers.ts';
 
 describe('the / prompt picker in the browser', { timeout: 120_000 }, () => {
@@ -74,5 +75,16 @@ describe('the / prompt picker in the browser', { timeout: 120_000 }, () => {
     // The model settings saved with the prompt's version become the chat's, and it says so.
     await page.getByRole('status').filter({ hasText: "Using the prompt's settings: temperature 0.4, at most 120 tokens." }).waitFor();
     await expect(page.getByTestId('answer-settings-summary').innerText()).resolves.toBe('T 0.4 · ≤ 120 tokens');
+
+    // The message goes out attributed to the prompt's version (it says so above the box), so
+    // Usage counts the call under it, as it does for API callers.
+    await page.getByTestId('composer-prompt').filter({ hasText: `From prompt ${title} · v1` }).waitFor();
+    await chooseModel(page, 'demo');
+    await composer(page).press('Enter');
+    await waitForChatPage(page);
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('composer-prompt').count()).toBe(0);
+    await open(page, '/usage');
+    await page.getByTestId('usage-by-prompt').getByText(`${title} · v1`).waitFor();
   });
 });

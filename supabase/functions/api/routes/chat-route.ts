@@ -26,6 +26,11 @@ export const ChatRequest = z
     // An int in the database: a bigger one is a 400 here, not a 500 from Postgres.
     prompt_version: versionNumber.optional(),
     variables: z.record(z.string().max(64), variableValue).optional().refine((v) => !v || Object.keys(v).length <= 100, 'at most 100 variables'),
+    prompt_in_message: z.boolean().optional().openapi({
+      description: 'The prompt (prompt_id at prompt_version or prompt_label) was rendered into `message` by the client (a prompt picker): ' +
+        'the turn is attributed to that version in usage and scores, but the prompt is not sent again as a system message ' +
+        '(`variables` are not needed; a project\'s prompt still applies). Default false: the prompt is the system message.',
+    }),
     temperature: z.number().min(0).max(2).optional(),
     max_tokens: z.number().int().min(1).optional(),
     regenerate: z.boolean().optional().openapi({ description: "Answer the active branch's last question again: a new answer beside the old one (both kept, see `siblings`)" }),
@@ -42,6 +47,7 @@ export const ChatRequest = z
   .refine((b) => !(b.regenerate && b.edit_message_id), { message: 'regenerate and edit_message_id cannot be combined', path: ['regenerate'] })
   .refine((b) => !(b.prompt_label && b.prompt_version), { message: 'give prompt_label or prompt_version, not both', path: ['prompt_label'] })
   .refine((b) => b.prompt_id || (!b.prompt_label && !b.prompt_version), { message: 'prompt_label/prompt_version need prompt_id', path: ['prompt_id'] })
+  .refine((b) => b.prompt_id || !b.prompt_in_message, { message: 'prompt_in_message needs prompt_id', path: ['prompt_id'] })
   .openapi('ChatRequest');
 
 export const chatRoute = createRoute({

@@ -199,6 +199,34 @@ describe('POST /api/chat', () => {
     expect(await missing.json()).toMatchObject({ error: { code: 'missing_variables', message: expect.stringContaining('tone') } });
   });
 
+  it('a prompt rendered into the message (the picker) is logged at its version, not sent again; the project prompt still applies', async () => {
+    const alice = await api.createUser();
+    const [prompt] = await api.db.sql`insert into public.prompts (user_id, title, content) values (${alice.id}, 'Translator', 'Translate {{text}}.') returning id`;
+    await api.db.sql`update public.prompts set content = 'Translate {{text}} into {{language}}.' where id = ${prompt.id}`;
+    const [tutor] = await api.db.sql`insert into public.prompts (user_id, title, content) values (${alice.id}, 'Tutor', 'You teach.') returning id`;
+    const [project] = await api.db.sql`insert into public.projects (user_id, name, system_prompt_id) values (${alice.id}, 'School', ${tutor.id}) returning id`;
+    const events = await chat(alice, { project_id: project.id, prompt_id: prompt.id, prompt_version: 2, prompt_in_message: true, message: '/echo Translate hi into French.' });
+    // No variables were needed: the message is the rendered prompt, and it is not sent twice.
+    expect(lastProviderBody().messages).toEqual([
+      { role: 'system', content: 'You teach.' },
+      { role: 'user', content: '/echo Translate hi into French.' },
+    ]);
+    const sessionId = events[0].data.session_id;
+    const [log] = await api.db.sql`select prompt_id, prompt_version from public.prompt_usage_logs where session_id = ${sessionId}`;
+    expect(log).toEqual({ prompt_id: prompt.id, prompt_version: 2 });
+    // The next turn of the chat is not tied to it: the chat keeps no chosen prompt.
+    const [session] = await api.db.sql`select metadata from public.chat_sessions where id = ${sessionId}`;
+    expect(session.metadata).not.toHaveProperty('prompt');
+
+    // The prompt must still be one the sender can see, at a version that exists.
+    const stranger = await api.createUser();
+    const hidden = await stranger.request('POST', '/chat', { ...demo, prompt_id: prompt.id, prompt_in_message: true, message: 'x' });
+    expect(hidden.status).toBe(404);
+    const noVersion = await alice.request('POST', '/chat', { ...demo, prompt_id: prompt.id, prompt_version: 9, prompt_in_message: true, message: 'x' });
+    expect(noVersion.status).toBe(404);
+    expect((await alice.request('POST', '/chat', { ...demo, prompt_in_message: true, message: 'x' })).status).toBe(400);
+  });
+
   it('regenerates as a sibling answer: both kept, the new one active, the model sees the branch only', async () => {
     const alice = await api.createUser();
     const first = await chat(alice, { message: '/echo same' });

@@ -112,6 +112,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     promptLabel: body.prompt_label,
     promptVersion: body.prompt_version,
     variables: body.variables ?? {},
+    promptInMessage: body.prompt_in_message ?? false,
     temperature: body.temperature,
     regenerate: body.regenerate ?? false,
     editMessageId: body.edit_message_id,
@@ -128,7 +129,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     ownerId: seat.ownerId,
     question: body.regenerate ? undefined : body.message,
     filesBudget: request.projectFilesBudget ?? 0,
-    withPrompt: !body.prompt_id,
+    withPrompt: !body.prompt_id || body.prompt_in_message === true,
     questionVector,
   }));
   const ownerProject = seat.role === 'member' && body.session_id ? readOwner() : null;
@@ -216,7 +217,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
       model: body.model,
       temperature: body.temperature ?? null,
       max_tokens: body.max_tokens ?? null,
-      ...(body.prompt_id ? { prompt: { id: body.prompt_id, label: body.prompt_label ?? null, version: body.prompt_version ?? null } } : {}),
+      ...(body.prompt_id && !body.prompt_in_message ? { prompt: { id: body.prompt_id, label: body.prompt_label ?? null, version: body.prompt_version ?? null } } : {}),
     },
     leaseMs: limits.turnLeaseMs,
     usage: { ...usageLog, promptTokens: roughPromptTokens(inputs.context, imageTokens), price },

@@ -8198,6 +8198,8 @@ export type components = {
             project_id?: string;
             /** Format: uuid */
             prompt_id?: string;
+            /** @description The prompt (prompt_id at prompt_version or prompt_label) was rendered into `message` by the client (a prompt picker): the turn is attributed to that version in usage and scores, but the prompt is not sent again as a system message (`variables` are not needed; a project's prompt still applies). Default false: the prompt is the system message. */
+            prompt_in_message?: boolean;
             prompt_label?: string;
             prompt_version?: number;
             provider: string;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { filesOutliveRefusal, refusalText } from './refusals';
+import { fileAtFault, filesOutliveRefusal, refusalText } from './refusals';
 
 /** Shaped as $lib/api's ApiError (which needs SvelteKit's modules to import). */
 class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: Record<string, unknown> = {}) {
     super(message);
     this.name = 'ApiError';
   }
@@ -55,5 +55,27 @@ describe('refusalText', () => {
     expect(refusalText('Too large.', 2, false)).toBe('Too large. The attached files were removed.');
     expect(refusalText('Read-only chat!', 0, true)).toBe('Read-only chat! Your text is back in the message box.');
     expect(refusalText('Why? ', 0, false)).toBe('Why?');
+  });
+});
+
+describe('fileAtFault', () => {
+  const sent = ['u/chat/1/photo.png', 'u/chat/2/notes.md'];
+  it('names the one file the API blamed, with its reason, so the others are kept', () => {
+    const error = new ApiError(422, 'model_cannot_see_images', 'm cannot read images; pick a vision-capable model or remove "photo.png".', { attachment: sent[0] });
+    expect(fileAtFault(error, sent)).toEqual({ path: sent[0], reason: error.message });
+  });
+
+  it('names nothing for a refusal about no file, or one this send did not carry', () => {
+    expect(fileAtFault(new ApiError(400, 'too_many_attachments', 'At most 10'), sent)).toBeNull();
+    expect(fileAtFault(new ApiError(404, 'attachment_not_found', 'gone', { attachment: 'u/chat/9/other.md' }), sent)).toBeNull();
+    expect(fileAtFault(new TypeError('Failed to fetch'), sent)).toBeNull();
+  });
+});
+
+describe('refusalText with the files given back', () => {
+  it('says the text and files are back, the file at fault marked', () => {
+    expect(refusalText('m cannot read images; remove "photo.png"', 3, true, true))
+      .toBe('m cannot read images; remove "photo.png". Your text and files are back in the message box, the file at fault marked.');
+    expect(refusalText('Not supported.', 1, false, true)).toBe('Not supported. The attached file is back in the message box, the file at fault marked.');
   });
 });

@@ -30,3 +30,8 @@ export function uploadType(file: { name: string; type: string }): string | null 
 export function isImage(file: { type: string }): boolean {
   return IMAGE.has(file.type);
 }
+
+/** Whether an uploaded object is an image, by its name (a file put back into the tray has only its path). */
+export function isImagePath(path: string): boolean {
+  return /\.(png|jpe?g|gif|webp)$/i.test(path);
+}

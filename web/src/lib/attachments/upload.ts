@@ -4,9 +4,9 @@
 // (20 MiB, images/PDF/text), so most refusals happen before a byte is sent.
 import { env } from '$env/dynamic/public';
 import { browserSupabase, cachedAccessToken } from '$lib/supabase';
-import { isImage, uploadType } from './upload-type';
+import { isImage, isImagePath, uploadType } from './upload-type';
 
-export { isImage, uploadType };
+export { isImage, isImagePath, uploadType };
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 export const MAX_FILES = 10;

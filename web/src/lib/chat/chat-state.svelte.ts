@@ -34,8 +34,17 @@ export interface Turn {
   prompt_id?: string;
   prompt_version?: number;
   variables?: Record<string, string>;
+  /** The message is the prompt rendered by the picker: attributed to it, not sent again as a system message. */
+  prompt_in_message?: boolean;
   /** A new chat is named by its model on the server once its first answer is complete. */
   name_chat?: boolean;
+}
+
+/** The library prompt a message was written from (the picker's), for its usage to count under. */
+export interface PromptUse {
+  prompt_id: string;
+  prompt_version: number;
+  title: string;
 }
 
 /** What "Continue" sends: a new turn asking the model to go on from its cut answer. */
@@ -60,6 +69,8 @@ export class ChatState {
   returnedDraft = $state<string | null>(null);
   /** The uploaded files of a send that was not made, for the composer's tray. */
   returnedAttachments = $state<string[]>([]);
+  /** The one of them a refusal blamed, flagged in the tray with its reason. */
+  flaggedAttachment = $state<{ path: string; reason: string } | null>(null);
   /** A branch switch is being asked for and read. */
   switching = $state(false);
   /**

@@ -61,6 +61,8 @@ export interface ChatRequest {
   prompt_version?: number;
   prompt_label?: string;
   variables?: Record<string, string>;
+  /** The message is the prompt, rendered by the client: attribute the turn to it only. */
+  prompt_in_message?: boolean;
   /** Replace the last assistant answer instead of adding a turn. */
   regenerate?: boolean;
   /** Replace this user message and drop everything after it. */

@@ -32,6 +32,7 @@ class Chat implements SendingChat {
   notice = null;
   returnedDraft = null;
   returnedAttachments: string[] = [];
+  flaggedAttachment = null;
   filesUsed = {};
   get streaming() {
     return answerBeingWritten(this.messages) !== undefined;

@@ -4,7 +4,7 @@
 // refused (a Retry, the text and files given back, or the answer already running followed).
 // The stream's events change the answer through turn-events.ts like any other view's.
 import { ApiError, type Message } from '$lib/api';
-import { filesOutliveRefusal, refusalText } from '$lib/attachments/refusals';
+import { fileAtFault, filesOutliveRefusal, refusalText } from '$lib/attachments/refusals';
 import { discardAttachments } from '$lib/attachments/upload';
 import { isFinished } from '$lib/chat/answer-merge';
 import { streamChat, type ChatMeta, type ChatRequest } from '$lib/chat/chat-stream';
@@ -29,6 +29,8 @@ export interface SendingChat {
   notice: string | null;
   returnedDraft: string | null;
   returnedAttachments: string[];
+  /** The one of them the refusal blamed, with its reason, to flag in the tray. */
+  flaggedAttachment: { path: string; reason: string } | null;
   filesUsed: Record<string, NonNullable<ChatMeta['files_used']>>;
   stop(): Promise<void>;
   catchUp(): Promise<void>;
@@ -157,7 +159,15 @@ export class TurnSender {
         // Nothing was stored for this answer: drop the placeholder, offer a retry.
         dropDrafts();
         const files = opts.attachments ?? [];
-        if (!filesOutliveRefusal(err)) {
+        const atFault = fileAtFault(err, files);
+        if (atFault) {
+          // One file is at fault (an image for a text-only model, a file the server cannot
+          // read): the text and every file go back, that one flagged; one ✕ or another model fixes it.
+          chat.returnedDraft = opts.userText ?? null;
+          chat.returnedAttachments = files;
+          chat.flaggedAttachment = atFault;
+          chat.sendError = { message: refusalText(errorText(err), files.length, Boolean(opts.userText), true), retry: null };
+        } else if (!filesOutliveRefusal(err)) {
           // The same request would be refused again (a bad setting, a read-only chat, an
           // unsupported file…): no Retry; the text goes back to the message box to change and send
           // again, and its files are of no further use (lib/attachments/refusals.ts).

@@ -72,11 +72,12 @@ export async function resolveAttachments(access: StorageAccess, options: Resolve
     const name = path.split('/').pop()!;
     const type = await sniffType(bytes, name);
     if (!type && isLegacyText(bytes)) {
-      throw new ApiError(415, 'not_utf8_text', `"${name}" is text in an encoding other than UTF-8: save it as UTF-8 and attach it again`);
+      throw new ApiError(415, 'not_utf8_text', `"${name}" is text in an encoding other than UTF-8: save it as UTF-8 and attach it again`, undefined, { attachment: path });
     }
-    if (!type) throw new ApiError(415, 'unsupported_attachment', `"${name}" is not a supported file: images (PNG, JPEG, GIF, WebP), PDF or text`);
+    if (!type) throw new ApiError(415, 'unsupported_attachment', `"${name}" is not a supported file: images (PNG, JPEG, GIF, WebP), PDF or text`, undefined, { attachment: path });
     if (type.kind === 'image' && !options.vision) {
-      throw new ApiError(422, 'model_cannot_see_images', `${options.model} cannot read images; pick a vision-capable model or remove "${name}".`);
+      // `attachment` names the file at fault, so a client can keep the others and flag that one.
+      throw new ApiError(422, 'model_cannot_see_images', `${options.model} cannot read images; pick a vision-capable model or remove "${name}".`, undefined, { attachment: path });
     }
     const kept = type.kind === 'text' && bytes.length > textBytes(type) ? bytes.slice(0, textBytes(type)) : bytes;
     loaded.push({ path, name, type, bytes: kept, size: bytes.length });

@@ -29,12 +29,12 @@ export async function readAttachment(access: StorageAccess, userToken: string | 
   if (!response.ok) {
     await response.body?.cancel();
     // Storage answers 400 with statusCode 404 for missing or hidden objects: both are "not found".
-    throw new ApiError(404, 'attachment_not_found', `Attachment "${path}" was not found; upload it again`);
+    throw new ApiError(404, 'attachment_not_found', `Attachment "${path}" was not found; upload it again`, undefined, { attachment: path });
   }
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel();
-    throw new ApiError(413, 'attachment_too_large', `Attachment "${path}" is larger than ${maxBytes} bytes`);
+    throw new ApiError(413, 'attachment_too_large', `Attachment "${path}" is larger than ${maxBytes} bytes`, undefined, { attachment: path });
   }
   return new Uint8Array(await response.arrayBuffer());
 }

@@ -1,7 +1,8 @@
 /**
  * The system messages of a chat turn: the chosen prompt (by label or version, else its
  * latest text) or, failing that, the session's project prompt; rendered with the request's
- * variables; followed by the profile's custom instructions (the sender's). Runs inside the caller's
+ * variables (a chosen prompt the client already rendered into the message is only named in the
+ * usage log); followed by the profile's custom instructions (the sender's). Runs inside the caller's
  * RLS transaction, so only own or public prompts resolve; a group member's turn gets the owner's
  * project prompt from lib/chat/owner-project.ts instead.
  */
@@ -13,6 +14,11 @@ export interface PromptChoice {
   promptId: string;
   label?: string | null;
   version?: number | null;
+  /**
+   * The client rendered the prompt into the user's message (the web app's prompt picker): the
+   * turn is attributed to it, and the system messages are what they would be without it.
+   */
+  inMessage?: boolean;
 }
 
 export interface ResolvedPrompt {
@@ -64,7 +70,9 @@ export async function loadSystemPrompt(
     ownerProjectPrompt?: ResolvedPrompt | null;
   },
 ): Promise<SystemPrompt> {
-  let choice = options.chosen;
+  // A prompt already in the message is resolved (it must be visible, the version must exist) for the log only.
+  const inMessage = options.chosen?.inMessage ? await resolvePromptTemplate(sql, options.chosen) : null;
+  let choice = inMessage ? null : options.chosen;
   let template: ResolvedPrompt | null = null;
   if (!choice && options.ownerProjectPrompt !== undefined) {
     template = options.ownerProjectPrompt;
@@ -88,6 +96,8 @@ export async function loadSystemPrompt(
   const [profile] = await sql<{ custom_instructions: string }[]>`
     select custom_instructions from public.profiles where id = ${options.userId}`;
   addCustomInstructions(parts, profile?.custom_instructions ?? '', options.ownerProjectPrompt !== undefined);
+  // The prompt the person picked for this message says more about the turn than the project's.
+  if (inMessage) used = { id: inMessage.promptId, version: inMessage.version };
   return { parts, prompt: used };
 }
 

@@ -27,6 +27,8 @@ export interface TurnRequest {
   promptLabel?: string;
   promptVersion?: number;
   variables: Record<string, string | number | boolean>;
+  /** The chosen prompt is already in the message (a picker rendered it): attributed only, not a system message. */
+  promptInMessage?: boolean;
   temperature?: number;
   regenerate: boolean;
   editMessageId?: string;
@@ -118,7 +120,7 @@ export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: T
   const projectId = owner ? owner.projectId : session ? session.project_id : (req.projectId ?? null);
   const system = await loadSystemPrompt(sql, {
     userId: user.id,
-    chosen: req.promptId ? { promptId: req.promptId, label: req.promptLabel, version: req.promptVersion } : null,
+    chosen: req.promptId ? { promptId: req.promptId, label: req.promptLabel, version: req.promptVersion, inMessage: req.promptInMessage } : null,
     projectId,
     variables: req.variables,
     ...(owner ? { ownerProjectPrompt: owner.prompt } : {}),
