@@ -18,6 +18,11 @@ export function sealShareToken(keys: EncryptionKey[], userId: string, sessionId:
   return encryptCredential(keys, owner(userId, sessionId), token);
 }
 
+/** The same token sealed under the newest key (key rotation: scripts/reencrypt-credentials.ts). */
+export async function resealShareToken(keys: EncryptionKey[], userId: string, sessionId: string, sealed: string): Promise<string> {
+  return encryptCredential(keys, owner(userId, sessionId), await decryptCredential(keys, owner(userId, sessionId), sealed));
+}
+
 /** The token, or null when there is no sealed copy or it is not this link's. */
 export async function openShareToken(
   keys: EncryptionKey[],

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness } from '../../../../tests/helpers/api.ts';
 import { credentialKeyVersion, decryptCredential } from '../lib/credentials-crypto.ts';
+import { openShareToken } from '../lib/share-link-seal.ts';
 import { reencryptCredentials } from './reencrypt-credentials.ts';
 
 let api: ApiHarness;
@@ -57,4 +58,20 @@ it('rewrites legacy ciphertexts (from before base_url was bound) in the current 
   // ...and after it, the key is bound to that base URL.
   await expect(decryptCredential(api.config.encryptionKeys, { userId: carol.id, provider: 'custom', baseUrl: 'https://evil.example' }, row!.encrypted_key)).rejects.toThrow();
   expect(await (await carol.request('POST', '/credentials/custom/verify')).json()).toMatchObject({ ok: true });
+});
+
+it("moves the kept copy of each chat's share link to the newest key, still that link's", async () => {
+  const dana = await api.createUser();
+  const session = (await (await dana.request('POST', '/sessions', { title: 'Shared', metadata: { provider: 'demo', model: 'demo-model' } })).json()) as { id: string };
+  const link = (await (await dana.request('POST', `/sessions/${session.id}/share`, { live: true })).json()) as { token: string };
+  const rotated = [{ version: 8, key: new Uint8Array(randomBytes(32)) }, ...api.config.encryptionKeys];
+
+  const result = await reencryptCredentials(api.db.url, rotated);
+  expect(result.shareLinks).toMatchObject({ rewritten: 1, failed: [] });
+  const [row] = await api.db.sql<{ token_sealed: string; token_hash: Uint8Array }[]>`
+    select token_sealed, token_hash from public.session_shares where session_id = ${session.id}`;
+  expect(credentialKeyVersion(row!.token_sealed)).toBe(8);
+  // Opens under the new key alone, as the link's own token.
+  expect(await openShareToken([rotated[0]!], dana.id, session.id, row!.token_sealed, new Uint8Array(row!.token_hash))).toBe(link.token);
+  expect((await reencryptCredentials(api.db.url, rotated)).shareLinks).toMatchObject({ rewritten: 0, alreadyCurrent: 1 });
 });

@@ -1,7 +1,8 @@
 /**
- * Re-encrypts every stored provider key with the newest CREDENTIALS_ENCRYPTION_KEYS entry
- * (the first one), for key rotation: put the new key first, keep the old ones after it, run
- * this, then drop the old keys.
+ * Re-encrypts every stored provider key, and every kept copy of a chat's share link
+ * (session_shares.token_sealed, lib/share-link-seal.ts), with the newest
+ * CREDENTIALS_ENCRYPTION_KEYS entry (the first one), for key rotation: put the new key first,
+ * keep the old ones after it, run this, then drop the old keys.
  *
  *   SUPABASE_DB_URL=… CREDENTIALS_ENCRYPTION_KEYS="2:new…,1:old…" npm run credentials:rotate
  *
@@ -14,17 +15,23 @@
 import postgres from 'postgres';
 import { loadConfig } from '../config.ts';
 import { credentialKeyVersion, decryptCredential, encryptCredential, type EncryptionKey } from '../lib/credentials-crypto.ts';
+import { resealShareToken } from '../lib/share-link-seal.ts';
 
-export interface ReencryptResult {
+interface RewriteCounts {
   total: number;
   rewritten: number;
   alreadyCurrent: number;
   failed: { id: string; reason: string }[];
 }
 
+export interface ReencryptResult extends RewriteCounts {
+  /** The share links' kept copies (by session id). */
+  shareLinks: RewriteCounts;
+}
+
 export async function reencryptCredentials(dbUrl: string, keys: EncryptionKey[]): Promise<ReencryptResult> {
   const sql = postgres(dbUrl, { prepare: false, max: 1, onnotice: () => {} });
-  const result: ReencryptResult = { total: 0, rewritten: 0, alreadyCurrent: 0, failed: [] };
+  const result: ReencryptResult = { total: 0, rewritten: 0, alreadyCurrent: 0, failed: [], shareLinks: { total: 0, rewritten: 0, alreadyCurrent: 0, failed: [] } };
   const newest = keys[0].version;
   try {
     const ids = await sql<{ id: string }[]>`select id from public.api_credentials order by created_at`;
@@ -50,6 +57,30 @@ export async function reencryptCredentials(dbUrl: string, keys: EncryptionKey[])
         }
       });
     }
+    // A share link's kept copy the same way; one that does not open is left for its owner to
+    // replace (the Share menu offers it), as a retired key would leave it anyway.
+    const links = result.shareLinks;
+    const sessions = await sql<{ session_id: string }[]>`
+      select session_id from public.session_shares where token_sealed is not null order by shared_at`;
+    links.total = sessions.length;
+    for (const { session_id: sessionId } of sessions) {
+      await sql.begin(async (tx) => {
+        const [row] = await tx<{ user_id: string; token_sealed: string | null }[]>`
+          select user_id, token_sealed from public.session_shares where session_id = ${sessionId} for update`;
+        if (!row?.token_sealed) return; // unshared or replaced meanwhile
+        if (credentialKeyVersion(row.token_sealed) === newest) {
+          links.alreadyCurrent++;
+          return;
+        }
+        try {
+          const fresh = await resealShareToken(keys, row.user_id, sessionId, row.token_sealed);
+          await tx`update public.session_shares set token_sealed = ${fresh} where session_id = ${sessionId}`;
+          links.rewritten++;
+        } catch (error) {
+          links.failed.push({ id: sessionId, reason: error instanceof Error ? error.message : 'unknown error' });
+        }
+      });
+    }
   } finally {
     await sql.end({ timeout: 5 });
   }
@@ -68,6 +99,12 @@ async function main() {
       ` (${result.alreadyCurrent} already current, ${result.failed.length} failed).`,
   );
   for (const f of result.failed) console.log(`  ${f.id}: ${f.reason}`);
+  const links = result.shareLinks;
+  console.log(
+    `Re-encrypted ${links.rewritten} of ${links.total} kept share links (${links.alreadyCurrent} already current,` +
+      ` ${links.failed.length} that do not open: their owners can replace them).`,
+  );
+  for (const f of links.failed) console.log(`  session ${f.id}: ${f.reason}`);
   if (result.failed.length) process.exitCode = 1;
 }
 
