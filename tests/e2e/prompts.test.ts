@@ -1,9 +1,10 @@
 // Prompt library journeys: versions with diff and restore, labels, running a prompt with
-// variables in chat (its saved model settings become the chat's), and sharing a public prompt
-// that another user forks. The chat's / picker: prompt-picker.test.ts.
+// variables in chat (its saved model settings become the chat's, their provider picked from
+// those the server offers), and sharing a public prompt — by its link, which opens signed out
+// too — that another user forks. The chat's / picker: prompt-picker.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { composer, newEmail, screenshot, signUp, startE2E, type E2E, open } from './helpers.ts';
+import { composer, newEmail, reload, screenshot, signUp, startE2E, type E2E, open } from './helpers.ts';
 import { createPrompt } from './prompt-helpers.ts';
 
 async function saveVersion(page: Page, content: string, note: string, expectVersion: number) {
@@ -324,6 +325,87 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await open(reader, '/prompts?scope=mine');
     await reader.getByRole('link', { name: title }).first().waitFor();
     await screenshot(reader, 'prompts');
+  });
+
+  it('a public prompt has a link that opens without signing in; from there a signed-in visitor forks it', async () => {
+    const author = await e2e.newPage();
+    await signUp(author, newEmail('author'));
+    const title = `Linked helper ${crypto.randomUUID().slice(0, 6)}`;
+    const template = 'Summarise {{topic}} in {{n:number|3}} bullet points.';
+    await createPrompt(author, { title, content: template, isPublic: true });
+    const id = author.url().split('/').pop()!;
+    await author.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await author.getByRole('button', { name: 'Copy public link' }).click();
+    await author.getByTestId('toasts').getByText('Link copied.', { exact: false }).waitFor();
+    const link = await author.evaluate(() => navigator.clipboard.readText());
+    expect(link).toBe(`${e2e.webUrl}/p/${id}`);
+
+    // Signed out, the link shows the prompt read-only, and its library address leads there too.
+    const visitor = await e2e.newPage();
+    await open(visitor, link);
+    await expect(visitor.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(title);
+    await expect(visitor.getByTestId('public-template').textContent()).resolves.toBe(template);
+    await expect(visitor.getByRole('list', { name: 'Variables' }).textContent()).resolves.toMatch(/topic\s*n: number \(default: 3\)/);
+    await expect(visitor.getByRole('link', { name: 'Use in chat' }).count()).resolves.toBe(0);
+    await screenshot(visitor, 'prompt-public-page');
+    await open(visitor, `/prompts/${id}`);
+    expect(new URL(visitor.url()).pathname).toBe(`/p/${id}`);
+    // Forking signs in first, then comes back to the prompt.
+    await visitor.getByRole('button', { name: 'Fork into my account' }).click();
+    await visitor.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('next') === `/p/${id}`);
+    // A private prompt has no public page, and its address still asks to sign in.
+    await createPrompt(author, { title: 'Private draft', content: 'Not for others.' });
+    const privateId = author.url().split('/').pop()!;
+    expect((await visitor.goto(`/p/${privateId}`))?.status()).toBe(404);
+    await expect(visitor.getByText('Private draft').count()).resolves.toBe(0);
+    await open(visitor, `/prompts/${privateId}`);
+    expect(new URL(visitor.url()).pathname).toBe('/login');
+
+    const reader = await e2e.newPage();
+    await signUp(reader, newEmail('reader'));
+    await open(reader, link);
+    await reader.getByRole('link', { name: 'Use in chat' }).waitFor();
+    await reader.getByRole('button', { name: 'Fork into my account' }).click();
+    await reader.getByRole('button', { name: 'Save new version' }).waitFor();
+    expect(reader.url()).toMatch(/\/prompts\/[0-9a-f-]{36}$/);
+    expect(reader.url()).not.toContain(id);
+    await expect(reader.getByLabel('Template').inputValue()).resolves.toBe(template);
+  });
+
+  it("a prompt's provider is picked from those the server offers; one saved before that is shown as it is and flagged", async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await open(page, '/prompts/new');
+    const provider = page.getByLabel('Provider');
+    await expect(provider.locator('optgroup[label="Ready to use"] option').allTextContents()).resolves.toContain('Demo (offline)');
+    await expect(provider.locator('optgroup[label="Need a key in Settings"] option').allTextContents()).resolves.toContain('OpenAI');
+    await page.getByLabel('Title').fill('Picked provider');
+    await page.getByLabel('Template').fill('Answer {{q}}');
+    await provider.selectOption('openai');
+    // The model field suggests the provider's models, and says a key is still missing.
+    await expect(page.locator('#prompt-form-models option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).resolves.toContain('gpt-4o-mini');
+    await page.getByText('You have no key for OpenAI yet').waitFor();
+    await page.getByLabel('Model', { exact: true }).fill('gpt-4o-mini');
+    await page.getByRole('button', { name: 'Create prompt' }).click();
+    await page.waitForURL(/\/prompts\/[0-9a-f-]{36}$/);
+    await expect.poll(() => provider.inputValue()).toBe('openai');
+
+    // Saved before providers were checked: shown as it is, flagged, kept through other edits.
+    const id = page.url().split('/').pop()!;
+    await e2e.db.sql`update public.prompts set config = '{"provider":"opnai","model":"gpt-4o-mini"}' where id = ${id}`;
+    await reload(page);
+    await expect(provider.inputValue()).resolves.toBe('opnai');
+    await expect(provider.locator('option:checked').textContent()).resolves.toBe('opnai (not offered here)');
+    const flagged = page.getByRole('alert').filter({ hasText: '“opnai” is not a provider this server offers' });
+    await flagged.waitFor();
+    await page.getByLabel('Description').fill('Still the old provider');
+    await page.getByRole('button', { name: 'Save new version' }).click();
+    await page.getByTestId('toasts').getByText('Saved. Still v', { exact: false }).waitFor();
+    await provider.selectOption('demo');
+    await page.getByRole('button', { name: 'Save new version' }).click();
+    await page.getByTestId('toasts').getByText('Saved as v', { exact: false }).waitFor();
+    await expect(flagged.count()).resolves.toBe(0);
+    await expect(provider.inputValue()).resolves.toBe('demo');
   });
 
   it("a public prompt's earlier drafts stay hidden, and comparing one says so instead of a not-found page", async () => {

@@ -110,7 +110,7 @@ describe('every screen in both themes', { timeout: 300_000 }, () => {
         };
         // Long words with no place to break (an identifier pasted as a title) must wrap, not widen the page.
         const prompt = await post('/api/prompts', { title: 'Support reply for summarise_quarterly_financial_reports_for_the_board', content: 'Answer {{customer}} in a {{tone:enum(kind,brief)|kind}} tone.' });
-        const project = await post('/api/projects', { name: 'Research', description: 'Papers and notes on summarise_quarterly_financial_reports_for_the_board', system_prompt_id: prompt.id });
+        const project = await post('/api/projects', { name: 'Research', description: 'Papers and notes on summarise_quarterly_financial_reports_for_the_board', system_prompt_id: prompt.id, system_prompt_variables: { customer: 'Acme' } });
         await fetch(`/api/sessions/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project_id: project.id }) });
         const archived = await post('/api/sessions', { title: 'An archived chat' });
         await fetch(`/api/sessions/${archived.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ archived: true }) });

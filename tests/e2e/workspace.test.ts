@@ -1,10 +1,11 @@
 // The workspace around the chats: a new user's first-run welcome (ready providers, the demo
-// in one click, the way to add a key), pinned chats kept in the sidebar however old, and the
-// projects list and a project's chats paging like every other list.
+// in one click, the way to add a key), pinned chats kept in the sidebar however old, the
+// projects list and a project's chats paging like every other list, and a project's system
+// prompt with variables, whose values its settings ask for once.
 // Each screen is checked with axe-core in both themes and saved as a screenshot.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCustomKey, composer, lastAnswer, open, reload, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E, waitForChatPage } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, lastAnswer, open, reload, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E, waitForChatPage } from './helpers.ts';
 
 /** Checks the page in light and dark, saving `<name>-light.png` and `<name>-dark.png`. */
 async function bothThemes(page: Page, name: string): Promise<Record<string, unknown>> {
@@ -175,6 +176,42 @@ describe('workspace', { timeout: 180_000 }, () => {
     await open(page, '/projects');
     const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Handbook' }) });
     await expect(card.textContent()).resolves.toContain('System prompt: House style (oldest) · latest version');
+  });
+
+  it("a project's system prompt with variables asks for their values once, in its settings, and every chat in it uses them", async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await addCustomKey(page, e2e.slowProvider, 'sk-project-vars-1234');
+    const projectId = await page.evaluate(async () => {
+      const post = async (path: string, body: unknown) => {
+        const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        if (res.status !== 201) throw new Error(`${path}: ${res.status}`);
+        return (await res.json()) as { id: string };
+      };
+      await post('/api/prompts', { title: 'Translator', content: 'Translate {{text}} into {{language}} in a {{tone:enum(formal,casual)|formal}} tone.' });
+      return (await post('/api/projects', { name: 'Travel' })).id;
+    });
+    await open(page, `/projects/${projectId}`);
+    await page.getByLabel('System prompt').selectOption({ label: 'Translator' });
+    const variables = page.getByTestId('project-variables');
+    await variables.getByLabel('text', { exact: true }).fill('the menu');
+    await variables.getByLabel('language', { exact: true }).fill('French');
+    await expect(variables.getByLabel('tone (optional)').inputValue()).resolves.toBe('');
+    await screenshot(page, 'project-variables');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Project saved.').waitFor();
+    await reload(page);
+    await expect(variables.getByLabel('language', { exact: true }).inputValue()).resolves.toBe('French');
+
+    await page.getByRole('link', { name: 'New chat in this project' }).click();
+    await page.waitForURL((url) => url.pathname === '/chat');
+    await chooseModel(page, 'custom', 'fake-model');
+    await composer(page).fill('/echo Bonjour');
+    await composer(page).press('Enter');
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
+    const asked = e2e.slowProvider.requests.map((r) => r.body as { messages: { role: string; content: string }[] })
+      .find((b) => b?.messages?.at(-1)?.content === '/echo Bonjour');
+    expect(asked?.messages[0]).toEqual({ role: 'system', content: 'Translate the menu into French in a formal tone.' });
   });
 
   it("a project's page lists its chats a page at a time and loads more; the sidebar shows its five newest and links there", async () => {

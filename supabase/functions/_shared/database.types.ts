@@ -561,6 +561,7 @@ export type Database = {
                     "name": string;
                     "system_prompt_id": string | null;
                     "system_prompt_label": string | null;
+                    "system_prompt_variables": NonNullable<Json>;
                     "updated_at": string;
                     "user_id": string;
                 };
@@ -572,6 +573,7 @@ export type Database = {
                     "name": string;
                     "system_prompt_id"?: string | null;
                     "system_prompt_label"?: string | null;
+                    "system_prompt_variables"?: NonNullable<Json>;
                     "updated_at"?: string;
                     "user_id": string;
                 };
@@ -582,6 +584,7 @@ export type Database = {
                     "name"?: string;
                     "system_prompt_id"?: string | null;
                     "system_prompt_label"?: string | null;
+                    "system_prompt_variables"?: NonNullable<Json>;
                     "updated_at"?: string;
                     "user_id"?: string;
                 };

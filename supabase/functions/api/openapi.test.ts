@@ -69,6 +69,7 @@ it('lists on each route the errors shared middleware answers there, and 429 wher
   expect(byKey.get('GET /api/prompts')?.responses[403].description).toContain('insufficient_scope');
   expect(byKey.get('POST /api/prompts')?.responses[413].description).toContain('MAX_BODY_BYTES');
   expect(byKey.get('GET /api/shared/{token}')?.responses[401]).toBeUndefined(); // public: no token, no 401
+  expect(byKey.get('GET /api/public/prompts/{id}')?.responses[401]).toBeUndefined();
   const rateLimited = [
     'POST /api/chat', 'POST /api/v1/chat/completions', 'POST /api/sessions/{id}/title', 'POST /api/credentials/{provider}/verify', 'GET /api/providers/{id}/models',
     'POST /api/import', 'GET /api/search', 'GET /api/usage', 'GET /api/usage/summary', 'GET /api/usage/recent', 'GET /api/me/export', 'GET /api/sessions/{id}/export',

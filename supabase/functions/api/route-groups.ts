@@ -64,6 +64,7 @@ const DESCRIBED_GROUPS: Record<string, () => Promise<Mounts>> = {
   },
   invitations: async () => [['/invitations', (await import('./routes/invitations.ts')).invitationsRoutes]],
   shared: async () => [['/shared', (await import('./routes/shares.ts')).sharedChatRoutes]],
+  public: async () => [['/public', (await import('./routes/public-prompts.ts')).publicRoutes]],
   prompts: async () => [['/prompts', (await import('./routes/prompts/index.ts')).promptsRoutes]],
   search: async () => [['/search', (await import('./routes/search.ts')).searchRoutes]],
   import: async () => [['/import', (await import('./routes/import.ts')).importRoutes]],

@@ -36,7 +36,7 @@ async function* exportFragments(sql: TransactionSql, user: AuthUser, exportedAt:
   yield ',"projects":[';
   let first = true;
   for await (const rows of sql`
-    select id, name, description, system_prompt_id, system_prompt_label, created_at, updated_at
+    select id, name, description, system_prompt_id, system_prompt_label, system_prompt_variables, created_at, updated_at
       from public.projects where user_id = ${uid} order by created_at, id`.cursor(BATCH)) {
     for (const row of rows) {
       yield `${first ? '' : ','}${json(row)}`;

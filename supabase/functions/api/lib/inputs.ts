@@ -98,6 +98,17 @@ function jsonbTextBytes(value: unknown): number {
   return new TextEncoder().encode(text).length + separators;
 }
 
+/**
+ * Stored values of a prompt's `{{variables}}` (prompt_test_cases.variables,
+ * projects.system_prompt_variables): at most 100 names, each value text, a number or true/false,
+ * and at most 32 KB in all as the column's check counts it.
+ */
+export const storedVariableValues = () =>
+  z
+    .record(text(64), z.union([text(20_000), z.number(), z.boolean()]))
+    .refine((v) => Object.keys(v).length <= 100, 'at most 100 variables')
+    .refine(fitsJsonb(32_768), 'at most 32 KB in all (as JSON)');
+
 /** Query strings send empty parameters as ''; treat them as absent. */
 export function optionalQuery<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());

@@ -24,6 +24,9 @@ export const ProjectSchema = z
     description: z.string(),
     system_prompt_id: z.uuid().nullable(),
     system_prompt_label: z.string().nullable(),
+    system_prompt_variables: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).openapi({
+      description: "Values of the system prompt's variables, kept with the project",
+    }),
     created_at: timestamp,
     updated_at: timestamp,
   })

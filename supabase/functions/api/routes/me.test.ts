@@ -21,7 +21,7 @@ async function populate(user: ApiUser) {
   const prompt = await (await user.request('POST', '/prompts', { title: 'Mine', content: 'v1 {{x}}', is_public: true })).json();
   await user.request('PATCH', `/prompts/${prompt.id}`, { content: 'v2 {{x}}', config: { model: 'gpt-4o-mini', temperature: 0.3 } });
   await user.request('PUT', `/prompts/${prompt.id}/labels/production`, { version: 1, locked: true });
-  const project = await (await user.request('POST', '/projects', { name: 'Proj', system_prompt_id: prompt.id })).json();
+  const project = await (await user.request('POST', '/projects', { name: 'Proj', system_prompt_id: prompt.id, system_prompt_variables: { x: 'one' } })).json();
   const session = await (await user.request('POST', '/sessions', { title: 'Chat', project_id: project.id })).json();
   const messageId = randomUUID();
   await api.db.sql`
@@ -162,7 +162,7 @@ describe('me', () => {
     await populate(bob);
     // Bob forked Alice's public prompt and uses it as a project's system prompt.
     const fork = await (await bob.request('POST', `/prompts/${prompt.id}/fork`)).json();
-    const bobProject = await (await bob.request('POST', '/projects', { name: 'Uses Alice', system_prompt_id: prompt.id })).json();
+    const bobProject = await (await bob.request('POST', '/projects', { name: 'Uses Alice', system_prompt_id: prompt.id, system_prompt_variables: { x: 'one' } })).json();
     const bobBefore = await rowCounts(bob.id);
 
     const res = await alice.request('DELETE', '/me');

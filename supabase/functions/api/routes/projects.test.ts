@@ -11,7 +11,7 @@ afterAll(async () => {
 });
 
 async function createPrompt(user: ApiUser, body: Record<string, unknown> = {}) {
-  const res = await user.request('POST', '/prompts', { title: 'Helper', content: 'You help with {{topic}}.', ...body });
+  const res = await user.request('POST', '/prompts', { title: 'Helper', content: 'You help with {{topic|anything}}.', ...body });
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string };
 }

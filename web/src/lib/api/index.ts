@@ -55,6 +55,7 @@ export type Prompt = Schemas['Prompt'];
 export type PromptVersion = Schemas['PromptVersion'];
 export type PromptVersionSummary = Schemas['PromptVersionSummary'];
 export type PromptSummary = Schemas['PromptSummary'];
+export type PublicPrompt = Schemas['PublicPrompt'];
 export type PromptLabel = Schemas['PromptLabel'];
 export type SearchHit = Schemas['SearchHit'];
 export type UsageSummary = Schemas['UsageSummary'];

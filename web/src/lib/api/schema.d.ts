@@ -2119,6 +2119,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Cannot be processed */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
                 503: {
                     headers: {
@@ -2353,6 +2362,15 @@ export type paths = {
                 };
                 /** @description The body is not sent as content-type: application/json */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cannot be processed */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4503,6 +4521,74 @@ export type paths = {
                 };
                 /** @description The provider failed */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/prompts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a public prompt (no sign-in needed)
+         * @description Its latest version, as anyone may read it; 404 for a prompt that is private or does not exist (the two look the same).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The public prompt */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicPrompt"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not yours) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8236,6 +8322,15 @@ export type components = {
             /** Format: uuid */
             system_prompt_id?: string | null;
             system_prompt_label?: string | null;
+            /**
+             * @description Values of the system prompt's `{{variables}}`, rendered into it for every chat in the project (a chat request's `variables` override them). Every variable without a default needs one: else 422 `missing_variables`, naming them. Changing the prompt without sending these clears them.
+             * @example {
+             *       "language": "French"
+             *     }
+             */
+            system_prompt_variables?: {
+                [key: string]: string | number | boolean;
+            };
         };
         CreatePrompt: {
             commit_message?: string;
@@ -8577,6 +8672,10 @@ export type components = {
             /** Format: uuid */
             system_prompt_id: string | null;
             system_prompt_label: string | null;
+            /** @description Values of the system prompt's variables, kept with the project */
+            system_prompt_variables: {
+                [key: string]: string | number | boolean;
+            };
             /** Format: date-time */
             updated_at: string;
         };
@@ -8796,6 +8895,21 @@ export type components = {
             name: string;
             /** @description Reads images attached to a message */
             vision: boolean;
+        };
+        PublicPrompt: {
+            config: components["schemas"]["PromptConfig"];
+            /** @description The template of its latest version */
+            content: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            latest_version: number;
+            name: string;
+            tags: string[];
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            variables: components["schemas"]["TemplateVariable"][];
         };
         PutCredential: {
             /** @description The provider API key (optional for providers that need none, e.g. ollama) */
@@ -9054,6 +9168,15 @@ export type components = {
             /** Format: uuid */
             system_prompt_id?: string | null;
             system_prompt_label?: string | null;
+            /**
+             * @description Values of the system prompt's `{{variables}}`, rendered into it for every chat in the project (a chat request's `variables` override them). Every variable without a default needs one: else 422 `missing_variables`, naming them. Changing the prompt without sending these clears them.
+             * @example {
+             *       "language": "French"
+             *     }
+             */
+            system_prompt_variables?: {
+                [key: string]: string | number | boolean;
+            };
         };
         UpdatePrompt: {
             commit_message?: string;

@@ -29,3 +29,19 @@ export function pickDefaults(
   const first = usable[0];
   return { provider: first?.id ?? '', model: first?.models[0]?.id ?? '' };
 }
+
+/** A provider as a prompt's model settings offer it: whether the user can call it now, and its known models. */
+export interface ProviderChoice {
+  id: string;
+  name: string;
+  ready: boolean;
+  models: { id: string; name: string }[];
+}
+
+/** Every provider this server offers, those the user can call first (as the chat's picker orders them). */
+export async function providerChoices(api: Api): Promise<ProviderChoice[]> {
+  const { all, usable } = await loadProviders(api);
+  const ready = new Set(usable.map((p) => p.id));
+  const choice = (p: Provider) => ({ id: p.id, name: p.name, ready: ready.has(p.id), models: p.models.map(({ id, name }) => ({ id, name })) });
+  return [...usable.map(choice), ...all.filter((p) => !ready.has(p.id)).map(choice)];
+}

@@ -11,12 +11,12 @@
 import type { TransactionSql } from 'postgres';
 import { projectFilesContext, type ProjectFilesContext, type QuestionVector } from '../attachments/project-files.ts';
 import { activeQuestion } from './branch.ts';
-import { resolvePromptTemplate, type ResolvedPrompt } from './system-prompt.ts';
+import { resolvePromptTemplate, type ProjectPrompt } from './system-prompt.ts';
 
 export interface OwnerProject {
   projectId: string | null;
-  /** The project's system prompt (unrendered; the member's variables render it), null without one. */
-  prompt: ResolvedPrompt | null;
+  /** The project's system prompt (unrendered) with the project's values for it, null without one. */
+  prompt: ProjectPrompt | null;
   files: ProjectFilesContext;
 }
 
@@ -31,13 +31,13 @@ export async function readOwnerProject(
   sql: TransactionSql,
   req: { sessionId: string; ownerId: string; question: string | undefined; filesBudget: number; withPrompt: boolean; questionVector?: QuestionVector },
 ): Promise<OwnerProject> {
-  const [project] = await sql<{ id: string; system_prompt_id: string | null; system_prompt_label: string | null }[]>`
-    select p.id, p.system_prompt_id, p.system_prompt_label
+  const [project] = await sql<{ id: string; system_prompt_id: string | null; system_prompt_label: string | null; system_prompt_variables: ProjectPrompt['variables'] }[]>`
+    select p.id, p.system_prompt_id, p.system_prompt_label, p.system_prompt_variables
       from public.chat_sessions s join public.projects p on p.id = s.project_id
      where s.id = ${req.sessionId} and s.user_id = ${req.ownerId}`;
   if (!project) return NO_OWNER_PROJECT;
   const prompt = req.withPrompt && project.system_prompt_id
-    ? await resolvePromptTemplate(sql, { promptId: project.system_prompt_id, label: project.system_prompt_label })
+    ? { ...(await resolvePromptTemplate(sql, { promptId: project.system_prompt_id, label: project.system_prompt_label })), variables: project.system_prompt_variables }
     : null;
   let files = NO_OWNER_PROJECT.files;
   if (req.filesBudget > 0) {

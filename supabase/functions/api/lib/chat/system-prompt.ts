@@ -1,7 +1,8 @@
 /**
  * The system messages of a chat turn: the chosen prompt (by label or version, else its
  * latest text) or, failing that, the session's project prompt; rendered with the request's
- * variables (a chosen prompt the client already rendered into the message is only named in the
+ * variables (a project's prompt with the values the project keeps, the request's overriding
+ * them; a chosen prompt the client already rendered into the message is only named in the
  * usage log); followed by the profile's custom instructions (the sender's). Runs inside the caller's
  * RLS transaction, so only own or public prompts resolve; a group member's turn gets the owner's
  * project prompt from lib/chat/owner-project.ts instead.
@@ -48,6 +49,13 @@ export async function resolvePromptTemplate(sql: TransactionSql, choice: PromptC
   return { promptId: prompt.id, version, content: old.content };
 }
 
+type Values = Record<string, string | number | boolean>;
+
+/** A project's prompt with the values the project keeps for its variables (projects.system_prompt_variables). */
+export interface ProjectPrompt extends ResolvedPrompt {
+  variables: Values;
+}
+
 export interface SystemPrompt {
   parts: string[];
   /** The prompt used (for the usage log), if any. */
@@ -60,36 +68,48 @@ export async function loadSystemPrompt(
     userId: string;
     chosen: PromptChoice | null;
     projectId: string | null;
-    variables: Record<string, string | number | boolean>;
+    variables: Values;
     /**
      * A group member's turn in the owner's project: the project's prompt as the owner's read
      * found it (lib/chat/owner-project.ts; null: the project has none), instead of reading the
      * project here (the member cannot see it). The sender's custom instructions then come
      * first, so the project's prompt, which is the chat's, has the last word.
      */
-    ownerProjectPrompt?: ResolvedPrompt | null;
+    ownerProjectPrompt?: ProjectPrompt | null;
   },
 ): Promise<SystemPrompt> {
   // A prompt already in the message is resolved (it must be visible, the version must exist) for the log only.
   const inMessage = options.chosen?.inMessage ? await resolvePromptTemplate(sql, options.chosen) : null;
   let choice = inMessage ? null : options.chosen;
   let template: ResolvedPrompt | null = null;
+  // Set when the prompt is the project's: the values kept with the project.
+  let projectValues: Values | null = null;
   if (!choice && options.ownerProjectPrompt !== undefined) {
     template = options.ownerProjectPrompt;
+    projectValues = options.ownerProjectPrompt?.variables ?? null;
   } else if (!choice && options.projectId) {
-    const [project] = await sql<{ system_prompt_id: string | null; system_prompt_label: string | null }[]>`
-      select system_prompt_id, system_prompt_label from public.projects where id = ${options.projectId}`;
-    if (project?.system_prompt_id) choice = { promptId: project.system_prompt_id, label: project.system_prompt_label };
+    const [project] = await sql<{ system_prompt_id: string | null; system_prompt_label: string | null; system_prompt_variables: Values }[]>`
+      select system_prompt_id, system_prompt_label, system_prompt_variables from public.projects where id = ${options.projectId}`;
+    if (project?.system_prompt_id) {
+      choice = { promptId: project.system_prompt_id, label: project.system_prompt_label };
+      projectValues = project.system_prompt_variables;
+    }
   }
   const parts: string[] = [];
   let used: SystemPrompt['prompt'] = null;
   if (choice) template = await resolvePromptTemplate(sql, choice);
   if (template) {
     try {
-      parts.push(renderTemplate(template.content, options.variables));
+      // A prompt rendered into the message brought its own variables: they are not the project's.
+      const requested = inMessage ? {} : options.variables;
+      parts.push(renderTemplate(template.content, projectValues ? { ...projectValues, ...requested } : requested));
     } catch (error) {
-      if (error instanceof MissingVariablesError) throw new ApiError(422, 'missing_variables', error.message);
-      throw error;
+      if (!(error instanceof MissingVariablesError)) throw error;
+      // The project was saved with every value its prompt needed then: the prompt (or its label) changed since.
+      const message = projectValues
+        ? `The project's system prompt (v${template.version}) now needs a value for ${error.missing.join(', ')}: set it in the project's settings`
+        : error.message;
+      throw new ApiError(422, 'missing_variables', message);
     }
     used = { id: template.promptId, version: template.version };
   }

@@ -16,6 +16,7 @@ import { jsonbText } from '../../lib/jsonb.ts';
 import { heavyRateLimit } from '../../lib/rate-limit.ts';
 import { ApiError } from '../../lib/errors.ts';
 import {
+  assertKnownProvider,
   checkExpectedVersion,
   checkUnversionedEdit,
   loadLabels,
@@ -214,6 +215,7 @@ promptCrudRoutes.openapi(routes.summaries, async (c) => {
 
 promptCrudRoutes.openapi(routes.create, async (c) => {
   const input = c.req.valid('json');
+  assertKnownProvider(c.var.config, input.config.provider);
   const prompt = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     await setCommitMessage(sql, input.commit_message);
     const [{ id }] = await sql<{ id: string }[]>`
@@ -240,6 +242,7 @@ promptCrudRoutes.openapi(routes.update, async (c) => {
   const { commit_message, expected_version, expected_revision, ...patch } = c.req.valid('json');
   const prompt = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     const current = await loadOwnPrompt(sql, id);
+    assertKnownProvider(c.var.config, patch.config?.provider, current.config.provider);
     const base = { expected_version, expected_revision };
     checkExpectedVersion(current, base);
     checkUnversionedEdit(current, patch, base);

@@ -6,10 +6,12 @@
  */
 import { z } from '@hono/zod-openapi';
 import postgres, { type TransactionSql } from 'postgres';
+import type { Config } from '../../config.ts';
 import { rethrowDatabaseError } from '../../lib/db-errors.ts';
 import { ApiError, notFound } from '../../lib/errors.ts';
 import { modelName, providerId, text, trimmed } from '../../lib/inputs.ts';
 import { extractVariables, templateProblems } from '../../lib/prompt-template.ts';
+import { listProviders } from '../../lib/providers.ts';
 import type { PromptLabelRow, PromptRow, PromptVersionRow } from '../../lib/resource-schemas.ts';
 
 export const TAG = /^[a-z0-9][a-z0-9_.+#-]{0,31}$/;
@@ -30,6 +32,21 @@ export const promptConfig = z
     max_tokens: z.number().int().min(1).max(200_000).optional(),
   })
   .openapi('PromptConfigInput');
+
+/**
+ * A prompt's model settings name a provider this server offers: a typo (`opnai`) would
+ * otherwise be found only when the prompt is used, as "no key for opnai". `kept`: the provider
+ * the prompt has now, which an edit may leave as it is (saved before this check, or by a server
+ * that offered it), so other changes are not refused because of it. Imports are not checked:
+ * a library brought from elsewhere keeps what it said.
+ */
+export function assertKnownProvider(config: Config, provider: string | undefined, kept?: string) {
+  if (provider === undefined || provider === kept) return;
+  const offered = listProviders(config).map((p) => p.id);
+  if (offered.includes(provider)) return;
+  throw new ApiError(400, 'invalid_request', `config.provider: "${provider}" is not a provider this server offers; use one of ${offered.join(', ')}, or leave it out`)
+    .about('config.provider');
+}
 
 /** A version number as the database stores it (int): a bigger one is a 400, not a 500 from Postgres. */
 export const versionNumber = z.number().int().min(1).max(2_147_483_647);

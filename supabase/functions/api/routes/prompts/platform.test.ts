@@ -67,6 +67,29 @@ describe('versions carry settings', () => {
   });
 });
 
+describe('the provider of model settings', () => {
+  it('must be one this server offers; one saved before that stays through other edits, until changed', async () => {
+    const alice = await api.createUser();
+    const typo = await alice.request('POST', '/prompts', { title: 'Typo', content: 'x', config: { provider: 'opnai', model: 'gpt-4o-mini' } });
+    expect(typo.status).toBe(400);
+    const body = await typo.json();
+    expect(body.error).toMatchObject({ code: 'invalid_request' });
+    expect(body.error.message).toMatch(/^config\.provider: "opnai" is not a provider this server offers; use one of openai, .*custom.*, or leave it out$/);
+    expect((await (await alice.request('GET', '/prompts')).json()).prompts).toEqual([]);
+
+    const p = await create(alice, { title: 'Legacy', config: { provider: 'openai', model: 'gpt-4o-mini' } });
+    // Saved when any well-formed id was taken (or by a server offering it): it is shown and kept as it is.
+    await api.db.sql`update public.prompts set config = '{"provider":"opnai","model":"gpt-4o-mini"}' where id = ${p.id}`;
+    const edited = await alice.request('PATCH', `/prompts/${p.id}`, { content: 'y', config: { provider: 'opnai', model: 'gpt-4o' } });
+    expect(edited.status).toBe(200);
+    expect(await edited.json()).toMatchObject({ content: 'y', config: { provider: 'opnai', model: 'gpt-4o' } });
+    const changed = await alice.request('PATCH', `/prompts/${p.id}`, { config: { provider: 'openia' } });
+    expect(changed.status).toBe(400);
+    const fixed = await alice.request('PATCH', `/prompts/${p.id}`, { config: { provider: 'anthropic', model: 'claude-sonnet-4-5' } });
+    expect(await fixed.json()).toMatchObject({ config: { provider: 'anthropic' } });
+  });
+});
+
 describe('typed variables', () => {
   it('answers 422 invalid_variables naming each wrong variable', async () => {
     const alice = await api.createUser();

@@ -5,7 +5,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../lib/context.ts';
 import { notFound } from '../../lib/errors.ts';
-import { fitsJsonb, text, trimmed } from '../../lib/inputs.ts';
+import { storedVariableValues, text, trimmed } from '../../lib/inputs.ts';
 import { jsonbText } from '../../lib/jsonb.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../../lib/openapi.ts';
 import { loadOwnPrompt } from './model.ts';
@@ -17,12 +17,7 @@ const TestCase = z
 const SaveTestCase = z
   .strictObject({
     name: trimmed(1, 100),
-    // The table keeps at most 32 KB of them (prompt_test_cases.variables), names without NUL as jsonb requires.
-    variables: z
-      .record(text(64), z.union([text(20_000), z.number(), z.boolean()]))
-      .refine((v) => Object.keys(v).length <= 100, 'at most 100 variables')
-      .refine(fitsJsonb(32_768), 'at most 32 KB in all (as JSON)')
-      .default({}),
+    variables: storedVariableValues().default({}),
     message: text(20_000).default(''),
   })
   .openapi('SavePromptTestCase');

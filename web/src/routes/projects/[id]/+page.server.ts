@@ -1,12 +1,13 @@
-// One project: its settings (name, description, system prompt and label), the files every
-// chat in it can use, and its chats. Files and further pages of chats go through the API from
-// the browser; settings and delete are form actions.
+// One project: its settings (name, description, system prompt, label and the values of the
+// prompt's variables), the files every chat in it can use, and its chats. Files and further
+// pages of chats go through the API from the browser; settings and delete are form actions.
 import { fail, redirect } from '@sveltejs/kit';
-import { ApiError, ok, type Api } from '$lib/api';
+import { ApiError, ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { projectSettings } from '$lib/server/project-form';
 import { ownPromptChoices } from '$lib/server/prompt-choices';
 import { CHATS_PAGE_SIZE } from '../cards';
+import { promptAt, variableValues } from './prompt-at';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -23,9 +24,10 @@ export const load: PageServerLoad = async (event) => {
       project: {
         id: project.id, name: project.name, description: project.description,
         system_prompt_id: project.system_prompt_id, system_prompt_label: project.system_prompt_label,
+        system_prompt_variables: project.system_prompt_variables,
       },
       prompts,
-      systemPrompt: project.system_prompt_id ? await systemPrompt(api, project.system_prompt_id) : null,
+      systemPrompt: project.system_prompt_id ? await promptAt(api, project.system_prompt_id, project.system_prompt_label) : null,
       files,
       chats: chats.sessions.map(({ id, title, last_message_at }) => ({ id, title, last_message_at })),
       chatsCursor: chats.next_cursor,
@@ -35,26 +37,16 @@ export const load: PageServerLoad = async (event) => {
   }
 };
 
-/** The project's prompt as the caller can read it now: its title and labels (for the label
- * field), or `missing` when someone's public prompt was made private since (a deleted prompt
- * clears the project's, by its foreign key). */
-async function systemPrompt(api: Api, id: string) {
-  try {
-    const prompt = await ok(api.GET('/api/prompts/{id}', { params: { path: { id } } }));
-    return { id, title: prompt.title, labels: (prompt.labels ?? []).map(({ label, version }) => ({ label, version })), missing: false };
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return { id, title: 'A prompt you can no longer read', labels: [], missing: true };
-    throw err;
-  }
-}
-
 export const actions: Actions = {
   update: async (event) => {
     const api = await requireApi(event);
-    const input = projectSettings.safeParse(Object.fromEntries(await event.request.formData()));
+    const form = await event.request.formData();
+    const input = projectSettings.safeParse(Object.fromEntries(form));
     if (!input.success) return fail(400, { error: input.error.issues[0].message });
+    // The values go with the prompt they were filled in for (none without one).
+    const body = input.data.system_prompt_id ? { ...input.data, system_prompt_variables: variableValues(form) } : input.data;
     try {
-      await ok(api.PATCH('/api/projects/{id}', { params: { path: { id: event.params.id } }, body: input.data }));
+      await ok(api.PATCH('/api/projects/{id}', { params: { path: { id: event.params.id } }, body }));
     } catch (err) {
       if (err instanceof ApiError) return fail(err.status, { error: err.message });
       throw err;

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { ApiError, ok, type Api, type Prompt, type PromptVersion } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { parsePromptForm } from '$lib/server/prompt-form';
+import { providerChoices } from '$lib/server/providers';
+import { readPublicPrompt } from '$lib/server/public-prompt';
 import { stats } from '$lib/server/usage';
 import { summarise } from './version-summary';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,18 +16,22 @@ const compare = z.object({ from: version, to: version });
 const labelForm = z.object({ label: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'Labels are lowercase letters, digits, - and _'), version });
 
 export const load: PageServerLoad = async (event) => {
-  const api = await requireApi(event);
   const id = event.params.id;
-  const { claims } = await event.locals.safeGetSession();
+  const { session, claims } = await event.locals.safeGetSession();
+  // A link to a public prompt opens for someone signed out too: on its public page.
+  if (!session && (await readPublicPrompt(event.fetch, id))) redirect(303, `/p/${id}`);
+  const api = await requireApi(event);
   try {
     const path = { id };
     // Per-version calls, cost, latency and ratings over the last 90 days (the caller's own calls).
     const from = new Date(Date.now() - 90 * 86_400_000).toISOString();
-    const [prompt, { versions: history, next_cursor: olderVersions }, usage] = await Promise.all([
+    const [prompt, { versions: history, next_cursor: olderVersions }, usage, providers] = await Promise.all([
       ok(api.GET('/api/prompts/{id}', { params: { path } })),
       // The history without the texts: one version's text is read when it is viewed or compared.
       ok(api.GET('/api/prompts/{id}/history', { params: { path } })),
       ok(api.GET('/api/usage', { params: { query: { group_by: 'prompt', prompt_id: id, from } } })),
+      // The providers the editor's model settings offer.
+      providerChoices(api),
     ]);
     const pair = compare.safeParse({ from: event.url.searchParams.get('from'), to: event.url.searchParams.get('to') });
     const compared = pair.success ? await loadPair(api, id, pair.data.from, pair.data.to) : null;
@@ -39,6 +45,7 @@ export const load: PageServerLoad = async (event) => {
       },
       versionStats: usage.groups.map((g) => ({ key: `v${g.prompt_version}`, label: `v${g.prompt_version}`, ...stats(g) })),
       mine: prompt.user_id === claims?.sub,
+      providers,
       me: claims?.sub ?? null,
       labels: (prompt.labels ?? []).map(({ label, version, locked }) => ({ label, version, locked })),
       versions: history.map(summarise),

@@ -3,11 +3,13 @@ import { fail, redirect } from '@sveltejs/kit';
 import { ApiError, ok, type Prompt } from '$lib/api';
 import { requireApi } from '$lib/server/api';
 import { parsePromptForm } from '$lib/server/prompt-form';
+import { providerChoices } from '$lib/server/providers';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  await requireApi(event);
-  return {};
+  const api = await requireApi(event);
+  // The model settings offer the providers this server has (a typed one was often a typo).
+  return { providers: await providerChoices(api) };
 };
 
 export const actions: Actions = {

@@ -1,0 +1,49 @@
+/**
+ * GET /api/public/prompts/{id}: a public prompt for anyone with its link, signed out included —
+ * the read a prompt's public page makes. It reads exactly what the Data API would give the
+ * `anon` role (RLS: public prompts only), and only by id: the library's search stays for
+ * signed-in users (20261206090000_bound_prompt_search.sql), so a signed-out visitor can open a
+ * prompt they were sent, never list or search them. Forking it needs a session
+ * (POST /prompts/{id}/fork).
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../lib/context.ts';
+import { notFound } from '../lib/errors.ts';
+import { defaultHook, errorResponses, jsonResponse, UuidParam } from '../lib/openapi.ts';
+import { extractVariables } from '../lib/prompt-template.ts';
+import { PromptConfigSchema, TemplateVariableSchema } from '../lib/resource-schemas.ts';
+
+// What a visitor needs to read and use the prompt; not who owns it, nor what it was forked from
+// (someone's prompt they may not read), nor its labels and history.
+const PublicPrompt = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    title: z.string(),
+    description: z.string(),
+    content: z.string().openapi({ description: 'The template of its latest version' }),
+    tags: z.array(z.string()),
+    latest_version: z.number().int(),
+    config: PromptConfigSchema,
+    variables: z.array(TemplateVariableSchema),
+    updated_at: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('PublicPrompt');
+type PublicPromptRow = Omit<z.infer<typeof PublicPrompt>, 'variables' | 'updated_at'> & { updated_at: Date };
+
+const read = createRoute({
+  method: 'get', path: '/prompts/{id}', tags: ['prompts'],
+  summary: 'Read a public prompt (no sign-in needed)',
+  description: 'Its latest version, as anyone may read it; 404 for a prompt that is private or does not exist (the two look the same).',
+  request: { params: UuidParam() },
+  responses: { 200: jsonResponse(PublicPrompt, 'The public prompt'), ...errorResponses(400, 404) },
+});
+
+export const publicRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(read, async (c) => {
+  const { id } = c.req.valid('param');
+  const [row] = await c.var.db.withAnonTransaction((sql) => sql<PublicPromptRow[]>`
+    select id, name, title, description, content, tags, latest_version, config, updated_at
+      from public.prompts where id = ${id} and is_public`);
+  if (!row) throw notFound('Prompt');
+  return c.json({ ...row, variables: extractVariables(row.content), updated_at: row.updated_at.toISOString() }, 200);
+});
