@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { backup, restore } from './backup.ts';
 import { sweepStaleStaging } from './backup-staging.ts';
 import path from 'node:path';
-import { loadProjectConfig } from './config.ts';
+import { loadProjectConfig, requireCurrentPasswordFromEnv } from './config.ts';
 import { startDatabase } from './db/index.ts';
 import { postgresUserIds } from './db/embedded.ts';
 import { writeDatabaseTypes } from './db/types.ts';
@@ -93,7 +93,11 @@ async function run(dev: boolean): Promise<void> {
   // The inbox keeps the CLI's mail port when free; another tool there just moves it.
   const inboxPort = (await isPortInUse(config.local_smtp.port)) ? 0 : config.local_smtp.port;
   try {
-    stack = await startStack({ databaseUrl: databaseUrl(), refreshPlatform: true, dev, inboxPort, demoProvider: !flags.includes('--no-demo'), newKeys: flags.includes('--new-keys'), webPort, log: output.log, progress });
+    // Mr.Prompt requires the current password for a new password (Settings › Security sends it;
+    // /reset-password's recovery session needs none): GoTrue's setting, off by default there,
+    // is on here unless GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_CURRENT_PASSWORD=false.
+    const auth = { security_update_password_require_current_password: requireCurrentPasswordFromEnv() ?? true };
+    stack = await startStack({ databaseUrl: databaseUrl(), refreshPlatform: true, dev, inboxPort, demoProvider: !flags.includes('--no-demo'), newKeys: flags.includes('--new-keys'), webPort, auth, log: output.log, progress });
   } catch (error) {
     output.dump();
     output.record(`start failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -109,8 +109,31 @@ const configSchema = z.object({
   functions: z.record(z.string(), functionSchema).default({}),
 });
 
-export type ProjectConfig = z.infer<typeof configSchema>;
-export type AuthConfig = ProjectConfig['auth'];
+/**
+ * GoTrue's GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_CURRENT_PASSWORD (Security.UpdatePasswordRequireCurrentPassword,
+ * internal/conf/configuration.go): PUT /user sets a new password only with the right
+ * `current_password`, except from a recovery session (internal/api/user.go UserUpdate). The
+ * CLI's config.toml has no key for it (its loader refuses unknown keys: UnmarshalExact in
+ * pkg/config/config.go), so the local stack reads the variable of the same name; hosted, it is
+ * the Auth setting `security_update_password_require_current_password`. Undefined when unset.
+ */
+export const REQUIRE_CURRENT_PASSWORD_ENV = 'GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_CURRENT_PASSWORD';
+
+export function requireCurrentPasswordFromEnv(env: NodeJS.ProcessEnv = process.env): boolean | undefined {
+  const value = env[REQUIRE_CURRENT_PASSWORD_ENV];
+  if (value === undefined || value === '') return undefined;
+  // The spellings Go's strconv.ParseBool (GoTrue's envconfig) accepts.
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  throw new Error(`${REQUIRE_CURRENT_PASSWORD_ENV} must be true or false (got "${value}")`);
+}
+
+type ParsedConfig = z.infer<typeof configSchema>;
+export type AuthConfig = ParsedConfig['auth'] & {
+  /** See REQUIRE_CURRENT_PASSWORD_ENV: not a config.toml key. GoTrue's default is off; `npm start` turns it on for Mr.Prompt. */
+  security_update_password_require_current_password: boolean;
+};
+export type ProjectConfig = Omit<ParsedConfig, 'auth'> & { auth: AuthConfig };
 export type FunctionConfig = z.infer<typeof functionSchema>;
 
 export function loadProjectConfig(file = path.join(SUPABASE_DIR, 'config.toml')): ProjectConfig {
@@ -119,7 +142,8 @@ export function loadProjectConfig(file = path.join(SUPABASE_DIR, 'config.toml'))
   if (!result.success) {
     throw new Error(`${file} is invalid: ${z.prettifyError(result.error)}`);
   }
-  return result.data;
+  const auth = { ...result.data.auth, security_update_password_require_current_password: requireCurrentPasswordFromEnv() ?? false };
+  return { ...result.data, auth };
 }
 
 /** Options for one function: its [functions.<slug>] block, or the CLI defaults. */

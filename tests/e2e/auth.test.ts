@@ -22,6 +22,9 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     e2e = await startE2E('auth', {
       apiPort,
       auth: {
+        // As `npm start` runs Mr.Prompt (local/src/cli.ts): a new password needs the current one,
+        // except from a recovery session.
+        security_update_password_require_current_password: true,
         external: {
           keycloak: { enabled: true, client_id: issuer.clientId, secret: issuer.clientSecret, url: issuer.issuer, redirect_uri: '', skip_nonce_check: false, email_optional: false },
         },

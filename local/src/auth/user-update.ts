@@ -5,6 +5,16 @@
  *    `nonce` mailed by GET /reauthenticate to set a new password. A request carrying a nonce
  *    counts against [auth.rate_limit] token_verifications per 5 minutes, per client address
  *    and per user (GoTrue limits PUT /user per address: limiterOpts.User, internal/api/api.go).
+ *  - security_update_password_require_current_password (GoTrue's
+ *    GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_CURRENT_PASSWORD; no config.toml key, see
+ *    config.ts): a user who has a password sets a new one only with the right
+ *    `current_password` (400 current_password_required / current_password_invalid), checked
+ *    after the reauthentication nonce and before same_password, unless the session is a
+ *    recovery one: an `amr` of otp, magiclink or recovery (GoTrue Session.IsRecovery,
+ *    internal/models/sessions.go; AuthenticationMethod.IsRecovery, internal/models/factor.go).
+ *    GoTrue limits PUT /user per client address; here each check counts as a password guess
+ *    against [auth.rate_limit] sign_in_sign_ups like a failed sign-in (auth/rate-limit.ts), so a
+ *    stolen session cannot guess the current password faster than the sign-in form can.
  *  - A new password voids every outstanding one-time token and ends the user's other sessions
  *    (GoTrue User.UpdatePassword, internal/models/user.go).
  *  - An email change is confirmed by mail (both addresses with double_confirm_changes); the
@@ -29,6 +39,7 @@ const updateUserBody = z.object({
   email: z.string().trim().max(255).optional(),
   phone: z.string().optional(),
   password: z.string().optional(),
+  current_password: z.string().nullish(),
   data: z.record(z.string(), z.unknown()).nullish(),
   app_metadata: z.unknown().optional(),
   nonce: z.string().optional(),
@@ -37,6 +48,8 @@ const updateUserBody = z.object({
 });
 
 const RECENT_SESSION_MS = 24 * 60 * 60 * 1000;
+/** The `amr` methods of a session opened by a mailed link or code (GoTrue AuthenticationMethod.IsRecovery). */
+const RECOVERY_METHODS = ['otp', 'magiclink', 'recovery'];
 
 /** GoTrue verifyReauthentication: the mailed code, unexpired, used once. */
 async function consumeNonce(ctx: RouteContext, db: Db, user: UserRow, nonce: string): Promise<void> {
@@ -70,7 +83,10 @@ export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: S
     const user = (await findUserById(tx, caller.user.id))!;
     const [mfa] = await tx<{ n: number }[]>`select count(*)::int as n from auth.mfa_factors where user_id = ${user.id} and status = 'verified'`;
     const [session] = caller.sessionId
-      ? await tx<{ aal: string | null; created_at: Date | null }[]>`select aal::text, created_at from auth.sessions where id = ${caller.sessionId}`
+      ? await tx<{ aal: string | null; created_at: Date | null; recovery: boolean }[]>`
+          select s.aal::text, s.created_at, exists (select 1 from auth.mfa_amr_claims c
+            where c.session_id = s.id and c.authentication_method = any(${RECOVERY_METHODS})) as recovery
+          from auth.sessions s where s.id = ${caller.sessionId}`
       : [];
     if (mfa!.n > 0 && session?.aal !== 'aal2' && (body.password !== undefined || changesEmail)) {
       throw new AuthError(401, 'insufficient_aal', 'AAL2 session is required to update email or password when MFA is enabled.');
@@ -79,6 +95,18 @@ export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: S
       if (ctx.config.email.secure_password_change && (!session?.created_at || Date.now() > session.created_at.getTime() + RECENT_SESSION_MS)) {
         if (!body.nonce) throw new AuthError(400, 'reauthentication_needed', 'Password update requires reauthentication');
         await consumeNonce(ctx, tx, user, body.nonce);
+      }
+      // GoTrue UserUpdate: only for a user with a password (adding the first one needs none),
+      // and a token without a session is no recovery session.
+      if (ctx.config.security_update_password_require_current_password && user.encrypted_password && !session?.recovery) {
+        if (!body.current_password) {
+          throw new AuthError(400, 'current_password_required', 'Current password required when setting new password.');
+        }
+        const attempt = ctx.limiter.begin(user.email ?? user.id, clientIp(req));
+        if (!(await passwordMatches(tx, user, body.current_password))) {
+          throw new AuthError(400, 'current_password_invalid', 'Current password required when setting new password.');
+        }
+        attempt.succeeded();
       }
       if (await passwordMatches(tx, user, body.password)) {
         throw new AuthError(422, 'same_password', 'New password should be different from the old password.');

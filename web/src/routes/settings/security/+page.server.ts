@@ -59,11 +59,17 @@ export const actions: Actions = {
     // internal/api/user.go UserUpdate).
     const code = String(form.get('code') ?? '').trim();
     if (code && !/^\d{6,10}$/.test(code)) return fail(400, { passwordCode: true, passwordError: 'Enter the code from the email we sent you.' });
-    const { error } = await locals.supabase.auth.updateUser({ password: input.data.password, ...(code ? { nonce: code } : {}) });
+    // Auth checks the current password too (GoTrue's "require current password" setting, on
+    // for this project: see local/src/config.ts), so a session alone cannot set a password
+    // by calling it directly; the check above keeps a project without that setting safe here.
+    const { error } = await locals.supabase.auth.updateUser({ password: input.data.password, current_password: current, ...(code ? { nonce: code } : {}) });
     if (error?.code === 'reauthentication_needed') {
       const sent = await locals.supabase.auth.reauthenticate();
       if (sent.error) return fail(sent.error.status === 429 ? 429 : 400, { passwordError: friendlyAuthMessage(sent.error.message) });
       return fail(400, { passwordCode: true, passwordNotice: `To confirm it is you, we emailed a code to ${session.user.email}. Enter it below.` });
+    }
+    if (error?.code === 'current_password_invalid' || error?.code === 'current_password_required') {
+      return fail(400, { passwordError: 'Your current password is not right.', ...(code ? { passwordCode: true } : {}) });
     }
     if (error?.code === 'reauthentication_not_valid') {
       return fail(400, { passwordCode: true, passwordError: 'That code is not right or has expired. Enter the latest code we emailed you.' });
