@@ -94,7 +94,7 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
     await expect.poll(() => focused(page)).toBe('Chats');
   });
 
-  it('phone (375×812): the chat header is the title and one button naming the model, which opens project, provider and model, labelled, from the keyboard', async () => {
+  it('phone (375×812): the chat header is the title and one button naming the model, which opens project, provider and model, labelled, from the keyboard, and closes once a model is picked', async () => {
     const page = await e2e.newPage();
     await page.setViewportSize({ width: 375, height: 812 });
     await signUp(page);
@@ -126,6 +126,32 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-controls'))).toBe('chat-pickers');
     await expect.poll(() => fields.textContent()).toContain('Travel');
     expect((await header.boundingBox())!.height).toBeLessThanOrEqual(100);
+
+    // Picking a model closes the fields by themselves, focus back on their button (they stayed
+    // open over the chat until the button, Esc or a press outside); a provider change alone
+    // keeps them open, so its model can be chosen.
+    await page.keyboard.press('Enter');
+    await project.waitFor();
+    const providerField = page.getByLabel('Provider');
+    await providerField.selectOption('ollama');
+    await page.locator('[data-testid="model-picker"][data-models="ready"]').waitFor();
+    await expect(project.isVisible()).resolves.toBe(true);
+    await expect(fields.getAttribute('aria-expanded')).resolves.toBe('true');
+    await page.getByLabel('Model', { exact: true }).selectOption('qwen2.5-coder');
+    await expect.poll(() => project.isVisible()).toBe(false);
+    await expect.poll(() => fields.getAttribute('aria-expanded')).toBe('false');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-controls'))).toBe('chat-pickers');
+    await expect.poll(() => fields.textContent()).toContain('Qwen 2.5 Coder');
+    // "Other model…" keeps them open for the id to be typed; Enter picks it.
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Model', { exact: true }).selectOption({ label: 'Other model…' });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('INPUT');
+    await expect(project.isVisible()).resolves.toBe(true);
+    await page.keyboard.type('llama3.3');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => project.isVisible()).toBe(false);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-controls'))).toBe('chat-pickers');
+    await expect.poll(() => fields.textContent()).toContain('llama3.3');
   });
 
   it('laptop: a chat header panel closes with Esc and gives focus back to its button; every control shows a focus ring', async () => {
