@@ -79,7 +79,7 @@ describe('toasts', { timeout: 120_000 }, () => {
     }
   });
 
-  it('on a phone, a toast and "Jump to latest" never cover each other: both stay readable and take clicks', async () => {
+  it('on a phone, a toast and "Jump to latest" never cover each other, and scrolling the list slides no control under a toast: all stay readable and take clicks', async () => {
     const page = await e2e.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
     await signUp(page);
@@ -111,8 +111,41 @@ describe('toasts', { timeout: 120_000 }, () => {
     }, { timeout: 3_000 }).toBe(false);
     expect((await box(shown)).y).toBeGreaterThanOrEqual(0);
     await screenshot(page, 'toast-and-jump-to-latest-390');
+
     await shown.getByRole('button', { name: 'Dismiss' }).click({ trial: true, timeout: 2_000 });
     await jump.click({ timeout: 2_000 });
     await expect.poll(() => jump.count()).toBe(0);
+
+    // Scrolling the list brings a control (a message's button or link) to where a toast is:
+    // the toast moves past it (it was placed only when it appeared, so the scroll slid the
+    // control under it and out of reach).
+    await expect.poll(() => messages.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2)).toBe(true);
+    await messages.evaluate((el) => el.scrollTo({ top: 0 }));
+    await page.getByRole('article', { name: 'Your message' }).getByText('Line 1 of a long question').waitFor();
+    await page.keyboard.press('Control+Shift+C'); // a toast again, its whole lifetime ahead
+    await shown.waitFor();
+    const slid = await messages.evaluate(async (list) => {
+      // Where the toast settled (it is placed again a frame after it appears).
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      const toastTop = document.querySelector('[data-testid="toasts"] [role="alert"], [data-testid="toasts"] [role="status"]')!.getBoundingClientRect().top;
+      const room = list.scrollHeight - list.clientHeight - list.scrollTop;
+      const control = [...list.querySelectorAll<HTMLElement>('button, a[href]')].find((el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && r.top > toastTop && r.top - toastTop <= room;
+      });
+      if (!control) return null;
+      control.setAttribute('data-slid', '');
+      list.scrollBy({ top: control.getBoundingClientRect().top - toastTop });
+      return control.getAttribute('aria-label') ?? control.textContent?.trim();
+    });
+    expect(slid, 'a control below the toast the list can scroll to it').toBeTruthy();
+    const control = page.locator('[data-slid]');
+    await expect.poll(async () => {
+      const [a, b] = [(await control.boundingBox())!, await box(shown)];
+      return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    }, { timeout: 3_000 }).toBe(false);
+    await control.click({ trial: true, timeout: 2_000 });
+    expect((await box(shown)).y).toBeGreaterThanOrEqual(0);
+    await screenshot(page, 'toast-after-scroll-390');
   });
 });

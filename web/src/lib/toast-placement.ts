@@ -1,9 +1,12 @@
 // Where the toast stack may sit without covering what a person uses: it keeps its corner
 // (bottom right; the whole width on a phone) and rises, in its own column, past every visible
 // control there (a button, link, field) until it covers none — "Project saved." no longer
-// hides "Delete project…" beside the Save that raised it. Measured when toasts appear and when
-// the window or what toasts keep clear of changes, not while scrolling: a toast that jumped
-// as the page moved under it would be harder to read than one a scroll may slide under.
+// hides "Delete project…" beside the Save that raised it. Measured when toasts appear, when the
+// window or what toasts keep clear of changes, and as the page or a list in it scrolls (a
+// control slid under a toast could not be pressed). While scrolling it moves with hysteresis
+// (settledBottom): up at once when a control comes under it, down again only once the lower
+// place is clear by a margin, so a control hovering at its edge does not make it jump back and
+// forth on every frame.
 
 export interface Box {
   top: number;
@@ -32,6 +35,35 @@ export function clearBottom(column: { left: number; right: number }, height: num
     bottom = viewportHeight - Math.min(...hits.map((box) => box.top)) + gap;
   }
   return null;
+}
+
+/** Whether a stack `height` tall at `bottom` fits in the window and covers none of `obstacles` in `column`. */
+function clearAt(column: { left: number; right: number }, height: number, bottom: number, viewportHeight: number, obstacles: Box[], gap: number): boolean {
+  return clearBottom(column, height, bottom, viewportHeight, obstacles, gap) === bottom;
+}
+
+/**
+ * Where the stack goes when it is placed again as the page scrolls, having been at `previous`
+ * (null: not placed yet). Up at once to the lowest clear place (clearBottom from `from`) when
+ * where it is covers a control or no longer fits; down only as far as it would still be clear
+ * with every obstacle `margin` taller on both sides — so it stays put until what it rose past
+ * has moved `margin` away, then follows it down to its corner. Where nothing is clear, `from`.
+ */
+export function settledBottom(
+  previous: number | null,
+  column: { left: number; right: number },
+  height: number,
+  from: number,
+  viewportHeight: number,
+  obstacles: Box[],
+  { gap = 8, margin = 24 }: { gap?: number; margin?: number } = {},
+): number {
+  const lowest = clearBottom(column, height, from, viewportHeight, obstacles, gap);
+  if (lowest === null) return from;
+  if (previous === null || !clearAt(column, height, previous, viewportHeight, obstacles, gap)) return lowest;
+  const wide = obstacles.map((box) => ({ ...box, top: box.top - margin, bottom: box.bottom + margin }));
+  const roomy = clearBottom(column, height, from, viewportHeight, wide, gap) ?? previous;
+  return Math.max(lowest, Math.min(previous, roomy));
 }
 
 /**
