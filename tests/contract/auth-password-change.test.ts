@@ -171,6 +171,19 @@ describe('a new password needs the current one (security_update_password_require
     expect(n).toBe(1);
   });
 
+  // A web app's server sends every user's change from one address: other people's wrong
+  // guesses (here 6 × 5, the address's whole budget of 30) must not refuse this person's.
+  it('guesses are counted per person, not per address: others\' wrong ones leave this change alone', async () => {
+    for (let person = 0; person < 6; person++) {
+      const thief = await signIn((await account()).email);
+      for (let i = 0; i < 5; i++) await thief.auth.updateUser({ password: 'thief-pass-14', current_password: `guess-${person}-${i}-abc` });
+    }
+    const { email } = await account();
+    const owner = await signIn(email);
+    expect((await owner.auth.updateUser({ password: 'owner-new-pass-14', current_password: TEST_PASSWORD })).error).toBeNull();
+    expect(await signsIn(email, 'owner-new-pass-14')).toBe(true);
+  });
+
   it('a session a recovery code opened (amr otp) sets it without the current one', async () => {
     const { email } = await account();
     const { code } = await recoveryMail(email);

@@ -13,8 +13,10 @@
  *    recovery one: an `amr` of otp, magiclink or recovery (GoTrue Session.IsRecovery,
  *    internal/models/sessions.go; AuthenticationMethod.IsRecovery, internal/models/factor.go).
  *    GoTrue limits PUT /user per client address; here each check counts as a password guess
- *    against [auth.rate_limit] sign_in_sign_ups like a failed sign-in (auth/rate-limit.ts), so a
- *    stolen session cannot guess the current password faster than the sign-in form can.
+ *    in the sign-in limiter (auth/rate-limit.ts) keyed by the user, not the address (a web
+ *    app's server sends every user's change from one address): 5 wrong guesses in 5 minutes
+ *    and that user's further checks get 429, so a stolen session cannot guess the current
+ *    password faster than the sign-in form can.
  *  - A new password voids every outstanding one-time token and ends the user's other sessions
  *    (GoTrue User.UpdatePassword, internal/models/user.go).
  *  - An email change is confirmed by mail (both addresses with double_confirm_changes); the
@@ -102,7 +104,10 @@ export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: S
         if (!body.current_password) {
           throw new AuthError(400, 'current_password_required', 'Current password required when setting new password.');
         }
-        const attempt = ctx.limiter.begin(user.email ?? user.id, clientIp(req));
+        // Counted per user, not per client address: a password change made by the app's own
+        // server comes from the server's address for every user, and a shared budget would
+        // let anyone's wrong guesses refuse everyone's change.
+        const attempt = ctx.limiter.begin(user.email ?? user.id, `user:${user.id}`);
         if (!(await passwordMatches(tx, user, body.current_password))) {
           throw new AuthError(400, 'current_password_invalid', 'Current password required when setting new password.');
         }
