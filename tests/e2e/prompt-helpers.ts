@@ -1,5 +1,6 @@
-// Steps the prompt journeys share (prompts.test.ts, prompt-picker.test.ts).
+// Steps the prompt journeys share (prompts.test.ts, prompts-public.test.ts, prompt-picker.test.ts).
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { open } from './helpers.ts';
 
 /** Creates a prompt from the editor at /prompts/new; the page is then the prompt's own. */
@@ -13,4 +14,14 @@ export async function createPrompt(page: Page, fields: { title: string; content:
   if (fields.isPublic) await page.getByLabel('Public', { exact: false }).check();
   await page.getByRole('button', { name: 'Create prompt' }).click();
   await page.waitForURL(/\/prompts\/[0-9a-f-]{36}$/);
+}
+
+/** Saves the editor's template as a new version with a change note; waits for `v<expectVersion>`. */
+export async function saveVersion(page: Page, content: string, note: string, expectVersion: number) {
+  await page.getByLabel('Template').fill(content);
+  await page.getByLabel('Change note (optional)').fill(note);
+  await page.getByRole('button', { name: 'Save new version' }).click();
+  await page.getByRole('heading', { level: 1 }).locator('xpath=..').getByText(`v${expectVersion}`, { exact: false }).first().waitFor();
+  // The note went with that version; the next one starts without it.
+  await expect.poll(() => page.getByLabel('Change note (optional)').inputValue()).toBe('');
 }

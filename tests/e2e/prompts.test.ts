@@ -1,20 +1,11 @@
 // Prompt library journeys: versions with diff and restore, labels, running a prompt with
 // variables in chat (its saved model settings become the chat's, their provider picked from
-// those the server offers), and sharing a public prompt — by its link, which opens signed out
-// too — that another user forks. The chat's / picker: prompt-picker.test.ts.
+// those the server offers). Public prompts: prompts-public.test.ts; the chat's / picker:
+// prompt-picker.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
-import { composer, newEmail, reload, screenshot, signUp, startE2E, type E2E, open } from './helpers.ts';
-import { createPrompt } from './prompt-helpers.ts';
-
-async function saveVersion(page: Page, content: string, note: string, expectVersion: number) {
-  await page.getByLabel('Template').fill(content);
-  await page.getByLabel('Change note (optional)').fill(note);
-  await page.getByRole('button', { name: 'Save new version' }).click();
-  await page.getByRole('heading', { level: 1 }).locator('xpath=..').getByText(`v${expectVersion}`, { exact: false }).first().waitFor();
-  // The note went with that version; the next one starts without it.
-  await expect.poll(() => page.getByLabel('Change note (optional)').inputValue()).toBe('');
-}
+import type { Locator } from 'playwright-core';
+import { composer, reload, screenshot, signUp, startE2E, type E2E, open } from './helpers.ts';
+import { createPrompt, saveVersion } from './prompt-helpers.ts';
 
 /** Whether the whole of an element is inside the viewport (not scrolled away). */
 async function inView(locator: Locator): Promise<boolean> {
@@ -304,74 +295,6 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
       .toMatch(/^Model removed: ?not set → added: ?gpt-4o ?Temperature removed: ?0\.2 → added: ?0\.7$/);
   });
 
-  it('a public prompt is visible to another user, who can fork it', async () => {
-    const author = await e2e.newPage();
-    await signUp(author, newEmail('author'));
-    const title = `Shared helper ${crypto.randomUUID().slice(0, 6)}`;
-    await createPrompt(author, { title, content: 'Summarise {{topic}} in three bullet points.', tags: 'shared', isPublic: true });
-    await createPrompt(author, { title: `${title} private`, content: 'Not for others.' });
-
-    const reader = await e2e.newPage();
-    await signUp(reader, newEmail('reader'));
-    await open(reader, `/prompts?scope=public&q=${encodeURIComponent(title)}`);
-    await reader.getByRole('link', { name: title, exact: true }).waitFor();
-    await expect(reader.getByRole('link', { name: `${title} private` }).count()).resolves.toBe(0);
-    await screenshot(reader, 'prompts-public');
-    await reader.getByRole('link', { name: title, exact: true }).click();
-    await reader.getByRole('button', { name: 'Fork' }).click();
-    await reader.getByRole('button', { name: 'Save new version' }).waitFor();
-    await expect(reader.getByLabel('Template').inputValue()).resolves.toBe('Summarise {{topic}} in three bullet points.');
-
-    await open(reader, '/prompts?scope=mine');
-    await reader.getByRole('link', { name: title }).first().waitFor();
-    await screenshot(reader, 'prompts');
-  });
-
-  it('a public prompt has a link that opens without signing in; from there a signed-in visitor forks it', async () => {
-    const author = await e2e.newPage();
-    await signUp(author, newEmail('author'));
-    const title = `Linked helper ${crypto.randomUUID().slice(0, 6)}`;
-    const template = 'Summarise {{topic}} in {{n:number|3}} bullet points.';
-    await createPrompt(author, { title, content: template, isPublic: true });
-    const id = author.url().split('/').pop()!;
-    await author.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-    await author.getByRole('button', { name: 'Copy public link' }).click();
-    await author.getByTestId('toasts').getByText('Link copied.', { exact: false }).waitFor();
-    const link = await author.evaluate(() => navigator.clipboard.readText());
-    expect(link).toBe(`${e2e.webUrl}/p/${id}`);
-
-    // Signed out, the link shows the prompt read-only, and its library address leads there too.
-    const visitor = await e2e.newPage();
-    await open(visitor, link);
-    await expect(visitor.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(title);
-    await expect(visitor.getByTestId('public-template').textContent()).resolves.toBe(template);
-    await expect(visitor.getByRole('list', { name: 'Variables' }).textContent()).resolves.toMatch(/topic\s*n: number \(default: 3\)/);
-    await expect(visitor.getByRole('link', { name: 'Use in chat' }).count()).resolves.toBe(0);
-    await screenshot(visitor, 'prompt-public-page');
-    await open(visitor, `/prompts/${id}`);
-    expect(new URL(visitor.url()).pathname).toBe(`/p/${id}`);
-    // Forking signs in first, then comes back to the prompt.
-    await visitor.getByRole('button', { name: 'Fork into my account' }).click();
-    await visitor.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('next') === `/p/${id}`);
-    // A private prompt has no public page, and its address still asks to sign in.
-    await createPrompt(author, { title: 'Private draft', content: 'Not for others.' });
-    const privateId = author.url().split('/').pop()!;
-    expect((await visitor.goto(`/p/${privateId}`))?.status()).toBe(404);
-    await expect(visitor.getByText('Private draft').count()).resolves.toBe(0);
-    await open(visitor, `/prompts/${privateId}`);
-    expect(new URL(visitor.url()).pathname).toBe('/login');
-
-    const reader = await e2e.newPage();
-    await signUp(reader, newEmail('reader'));
-    await open(reader, link);
-    await reader.getByRole('link', { name: 'Use in chat' }).waitFor();
-    await reader.getByRole('button', { name: 'Fork into my account' }).click();
-    await reader.getByRole('button', { name: 'Save new version' }).waitFor();
-    expect(reader.url()).toMatch(/\/prompts\/[0-9a-f-]{36}$/);
-    expect(reader.url()).not.toContain(id);
-    await expect(reader.getByLabel('Template').inputValue()).resolves.toBe(template);
-  });
-
   it("a prompt's provider is picked from those the server offers; one saved before that is shown as it is and flagged", async () => {
     const page = await e2e.newPage();
     await signUp(page);
@@ -406,34 +329,6 @@ describe('prompt library in the browser', { timeout: 120_000 }, () => {
     await page.getByTestId('toasts').getByText('Saved as v', { exact: false }).waitFor();
     await expect(flagged.count()).resolves.toBe(0);
     await expect(provider.inputValue()).resolves.toBe('demo');
-  });
-
-  it("a public prompt's earlier drafts stay hidden, and comparing one says so instead of a not-found page", async () => {
-    const author = await e2e.newPage();
-    await signUp(author, newEmail('author'));
-    const title = `Published later ${crypto.randomUUID().slice(0, 6)}`;
-    await createPrompt(author, { title, content: 'Draft with the internal codename {{topic}}' });
-    await saveVersion(author, 'Summarise {{topic}} for customers.', 'clean up', 2);
-    await author.getByLabel('Public', { exact: false }).check();
-    await author.getByRole('button', { name: 'Save new version' }).click();
-    await author.getByRole('heading', { level: 1 }).locator('xpath=..').getByText('v2 · public').waitFor();
-    const url = author.url();
-
-    const reader = await e2e.newPage();
-    await signUp(reader, newEmail('reader'));
-    await open(reader, url);
-    const history = reader.getByRole('region', { name: 'History' });
-    await history.getByText('v2', { exact: true }).waitFor();
-    // v1 is not shared, so v2 offers no diff against it.
-    await expect(history.getByRole('link', { name: /Diff/ }).count()).resolves.toBe(0);
-    // A link to the comparison (shared by the author, or typed) shows the prompt and says why not.
-    await open(reader, `${url}?from=1&to=2`);
-    await expect(reader.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(title);
-    await expect(reader.getByTestId('diff-missing').innerText()).resolves.toContain('Cannot compare: v1 is not available.');
-    await expect(reader.getByText('internal codename').count()).resolves.toBe(0);
-    // The owner comparing a version that does not exist gets the same kind of note.
-    await open(author, `${url}?from=2&to=9`);
-    await expect(author.getByTestId('diff-missing').innerText()).resolves.toContain('v9 is not available. This prompt has no such version.');
   });
 
   it('the library shows 20 prompts, loads more in place, and a search starts the list again', async () => {

@@ -1,0 +1,112 @@
+// Public prompts in the browser: another user sees and forks one; its link opens without
+// signing in, and a signed-in visitor forks it from there; its earlier drafts stay hidden.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newEmail, open, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+import { createPrompt, saveVersion } from './prompt-helpers.ts';
+
+describe('public prompts in the browser', { timeout: 120_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('prompts-public');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('a public prompt is visible to another user, who can fork it', async () => {
+    const author = await e2e.newPage();
+    await signUp(author, newEmail('author'));
+    const title = `Shared helper ${crypto.randomUUID().slice(0, 6)}`;
+    await createPrompt(author, { title, content: 'Summarise {{topic}} in three bullet points.', tags: 'shared', isPublic: true });
+    await createPrompt(author, { title: `${title} private`, content: 'Not for others.' });
+
+    const reader = await e2e.newPage();
+    await signUp(reader, newEmail('reader'));
+    await open(reader, `/prompts?scope=public&q=${encodeURIComponent(title)}`);
+    await reader.getByRole('link', { name: title, exact: true }).waitFor();
+    await expect(reader.getByRole('link', { name: `${title} private` }).count()).resolves.toBe(0);
+    await screenshot(reader, 'prompts-public');
+    await reader.getByRole('link', { name: title, exact: true }).click();
+    await reader.getByRole('button', { name: 'Fork' }).click();
+    await reader.getByRole('button', { name: 'Save new version' }).waitFor();
+    await expect(reader.getByLabel('Template').inputValue()).resolves.toBe('Summarise {{topic}} in three bullet points.');
+
+    await open(reader, '/prompts?scope=mine');
+    await reader.getByRole('link', { name: title }).first().waitFor();
+    await screenshot(reader, 'prompts');
+  });
+
+  it('a public prompt has a link that opens without signing in; from there a signed-in visitor forks it', async () => {
+    const author = await e2e.newPage();
+    await signUp(author, newEmail('author'));
+    const title = `Linked helper ${crypto.randomUUID().slice(0, 6)}`;
+    const template = 'Summarise {{topic}} in {{n:number|3}} bullet points.';
+    await createPrompt(author, { title, content: template, isPublic: true });
+    const id = author.url().split('/').pop()!;
+    await author.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await author.getByRole('button', { name: 'Copy public link' }).click();
+    await author.getByTestId('toasts').getByText('Link copied.', { exact: false }).waitFor();
+    const link = await author.evaluate(() => navigator.clipboard.readText());
+    expect(link).toBe(`${e2e.webUrl}/p/${id}`);
+
+    // Signed out, the link shows the prompt read-only, and its library address leads there too.
+    const visitor = await e2e.newPage();
+    await open(visitor, link);
+    await expect(visitor.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(title);
+    await expect(visitor.getByTestId('public-template').textContent()).resolves.toBe(template);
+    await expect(visitor.getByRole('list', { name: 'Variables' }).textContent()).resolves.toMatch(/topic\s*n: number \(default: 3\)/);
+    await expect(visitor.getByRole('link', { name: 'Use in chat' }).count()).resolves.toBe(0);
+    await screenshot(visitor, 'prompt-public-page');
+    await open(visitor, `/prompts/${id}`);
+    expect(new URL(visitor.url()).pathname).toBe(`/p/${id}`);
+    // Forking signs in first, then comes back to the prompt.
+    await visitor.getByRole('button', { name: 'Fork into my account' }).click();
+    await visitor.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('next') === `/p/${id}`);
+    // A private prompt has no public page, and its address still asks to sign in.
+    await createPrompt(author, { title: 'Private draft', content: 'Not for others.' });
+    const privateId = author.url().split('/').pop()!;
+    expect((await visitor.goto(`/p/${privateId}`))?.status()).toBe(404);
+    await expect(visitor.getByText('Private draft').count()).resolves.toBe(0);
+    await open(visitor, `/prompts/${privateId}`);
+    expect(new URL(visitor.url()).pathname).toBe('/login');
+
+    const reader = await e2e.newPage();
+    await signUp(reader, newEmail('reader'));
+    await open(reader, link);
+    await reader.getByRole('link', { name: 'Use in chat' }).waitFor();
+    await reader.getByRole('button', { name: 'Fork into my account' }).click();
+    await reader.getByRole('button', { name: 'Save new version' }).waitFor();
+    expect(reader.url()).toMatch(/\/prompts\/[0-9a-f-]{36}$/);
+    expect(reader.url()).not.toContain(id);
+    await expect(reader.getByLabel('Template').inputValue()).resolves.toBe(template);
+  });
+
+
+  it("a public prompt's earlier drafts stay hidden, and comparing one says so instead of a not-found page", async () => {
+    const author = await e2e.newPage();
+    await signUp(author, newEmail('author'));
+    const title = `Published later ${crypto.randomUUID().slice(0, 6)}`;
+    await createPrompt(author, { title, content: 'Draft with the internal codename {{topic}}' });
+    await saveVersion(author, 'Summarise {{topic}} for customers.', 'clean up', 2);
+    await author.getByLabel('Public', { exact: false }).check();
+    await author.getByRole('button', { name: 'Save new version' }).click();
+    await author.getByRole('heading', { level: 1 }).locator('xpath=..').getByText('v2 · public').waitFor();
+    const url = author.url();
+
+    const reader = await e2e.newPage();
+    await signUp(reader, newEmail('reader'));
+    await open(reader, url);
+    const history = reader.getByRole('region', { name: 'History' });
+    await history.getByText('v2', { exact: true }).waitFor();
+    // v1 is not shared, so v2 offers no diff against it.
+    await expect(history.getByRole('link', { name: /Diff/ }).count()).resolves.toBe(0);
+    // A link to the comparison (shared by the author, or typed) shows the prompt and says why not.
+    await open(reader, `${url}?from=1&to=2`);
+    await expect(reader.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(title);
+    await expect(reader.getByTestId('diff-missing').innerText()).resolves.toContain('Cannot compare: v1 is not available.');
+    await expect(reader.getByText('internal codename').count()).resolves.toBe(0);
+    // The owner comparing a version that does not exist gets the same kind of note.
+    await open(author, `${url}?from=2&to=9`);
+    await expect(author.getByTestId('diff-missing').innerText()).resolves.toContain('v9 is not available. This prompt has no such version.');
+  });
+});
