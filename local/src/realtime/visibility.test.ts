@@ -92,8 +92,14 @@ it('many distinct viewers are checked on several connections at once, each answe
 it('a row whose transaction still counts as in progress after the wait is hidden, and the log says so', async () => {
   const { owner } = viewers;
   const open = new pg.Client({ connectionString: db.url });
+  const older = new pg.Client({ connectionString: db.url });
   await open.connect();
+  await older.connect();
   try {
+    // An older transaction still running keeps the snapshot's xmax below the row's xid (as
+    // other work on the database does): the wait must still find the row's transaction.
+    await older.query('begin');
+    await older.query('select pg_current_xact_id()');
     // A row its owner could see, in a transaction that has not ended (as if streamed too early).
     await open.query('begin');
     const { rows } = await open.query<{ id: string; xid: string }>(
@@ -118,5 +124,7 @@ it('a row whose transaction still counts as in progress after the wait is hidden
   } finally {
     await open.query('rollback');
     await open.end();
+    await older.query('rollback').catch(() => {});
+    await older.end();
   }
 });

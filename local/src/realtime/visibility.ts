@@ -149,14 +149,21 @@ function distinct(viewers: Viewer[]): { unique: Viewer[]; slots: number[] } {
  * The walsender can send a commit before the committing backend has left the proc array, so a
  * snapshot taken right away may not see the row yet (the check would wrongly say "hidden").
  * Wait, briefly and in the same round trip, until the transaction no longer counts as in
- * progress. The 32-bit xid from pgoutput is widened with the current epoch.
+ * progress. The 32-bit xid from pgoutput is widened with the epoch that puts it nearest the
+ * snapshot's xmax (a running transaction's xid may be above xmax: it was taken later than the
+ * oldest one still running).
  */
 function awaitVisible(xid: number): string {
   return `do $$
 declare
   next numeric := pg_snapshot_xmax(pg_current_snapshot())::text::numeric;
   x numeric := ${xid};
-  full_xid xid8 := ((floor(next / 4294967296) - case when x > mod(next, 4294967296) then 1 else 0 end) * 4294967296 + x)::text::xid8;
+  -- The epoch whose xid is nearest to next, in either direction: xmax is only the latest
+  -- completed xid + 1, so a transaction still running may have an xid above it.
+  full_xid xid8 := ((floor(next / 4294967296) + case
+      when x - mod(next, 4294967296) > 2147483648 then -1
+      when mod(next, 4294967296) - x > 2147483648 then 1
+      else 0 end) * 4294967296 + x)::text::xid8;
   started timestamptz := clock_timestamp();
 begin
   for i in 1..2000 loop
