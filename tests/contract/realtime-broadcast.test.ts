@@ -65,6 +65,21 @@ describe('client broadcast', () => {
     expect(sender.broadcasts[0]).toEqual({ event: 'hello', payload: { n: 1 } });
   });
 
+  // Without the fix local frames were capped at 1 MiB: the 2 MB broadcast closed the sender's socket (1009).
+  it('a 2 MB payload (under hosted’s 3,000 KB) is acked and delivered; a frame past hosted’s 5,000,000 bytes closes the socket with 1009', async () => {
+    const name = room();
+    const sender = await join(anonClient(), name, { broadcast: { ack: true } });
+    const other = await join(anonClient(), name);
+    const blob = 'y'.repeat(2_000_000);
+    expect(await sender.channel.send({ type: 'broadcast', event: 'big', payload: { blob } })).toBe('ok');
+    await other.until(() => other.broadcasts.length === 1, 'the 2 MB broadcast');
+    expect((other.broadcasts[0].payload as { blob: string }).blob.length).toBe(2_000_000);
+    const raw = await connectRaw(stack, stack.keys.publishableKey);
+    const closed = new Promise<number>((resolve) => raw.ws.on('close', (code) => resolve(code)));
+    raw.send(['1', '1', `realtime:${name}`, 'broadcast', { type: 'broadcast', event: 'huge', payload: { blob: 'z'.repeat(5_000_000) } }]);
+    expect(await closed).toBe(1009);
+  });
+
   it('keeps topics apart: another room hears nothing', async () => {
     const name = room();
     const [a, b, elsewhere] = [await join(anonClient(), name), await join(anonClient(), name), await join(anonClient(), room())];

@@ -23,7 +23,7 @@ import { createDispatcher } from './dispatch.ts';
 import { isDeterministic } from './errors.ts';
 import { createHub } from './hub.ts';
 import { createLagReporter } from './lag.ts';
-import { DEFAULT_LIMITS, throttledLog, type RealtimeLimits } from './limits.ts';
+import { DEFAULT_LIMITS, MAX_FRAME_BYTES, throttledLog, type RealtimeLimits } from './limits.ts';
 import { maintainPartitions } from './partitions.ts';
 import type { Vsn } from './protocol.ts';
 import { startReplication, type CommittedTransaction, type ReplicationSource } from './replication.ts';
@@ -85,7 +85,10 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
     ...options.limits,
   };
   const hub = createHub({ keys: options.keys, pool, catalog, log, limits, idleTimeoutMs: options.idleTimeoutMs ?? 60_000 });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  // Hosted's endpoint accepts WebSocket frames up to 5,000,000 bytes (realtime_web/endpoint.ex
+  // `max_frame_size`); a larger one closes the socket with 1009. A payload under the broadcast
+  // limit (3,000 KB) therefore reaches the channel, which judges its size (limits.ts).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const dispatch = createDispatcher(pool, catalog, () => hub.channels, log);
   const broadcastApi = createBroadcastApi(hub);
   const stopPartitions = maintainPartitions(pool, log);

@@ -49,9 +49,9 @@
  *   ack gets hosted's `{status: "error", response: "payload_size_exceeded"}` and others are
  *   dropped (broadcast_handler.ex:46-56, 103-113); the channel stays. Over REST, the request
  *   gets 422 with `Payload size exceeds tenant limit` on the message's payload
- *   (batch_broadcast.ex:120-126, single_broadcast.ex:120-145). Frames over 1 MiB close the
- *   socket before they are read (local: `ws` maxPayload, index.ts), so with the default limit
- *   the socket check matters to configurations with a smaller `maxPayloadSizeInKb`.
+ *   (batch_broadcast.ex:120-126, single_broadcast.ex:120-145). Frames over 5,000,000 bytes
+ *   (hosted's `max_frame_size`, realtime_web/endpoint.ex) close the socket with 1009 before
+ *   they are read (`ws` maxPayload, index.ts).
  * - REST broadcasts: the messages sent count per tenant against `max_events_per_second`, as
  *   hosted's BatchBroadcast and SingleBroadcast count them (batch_broadcast.ex:170-182,
  *   single_broadcast.ex:211-219): 429 `You have exceeded your rate limit` once the average is
@@ -94,6 +94,9 @@ export const DEFAULT_LIMITS: RealtimeLimits = {
 };
 
 export const TOO_MANY_USERS = 'Too many connected users';
+/** Hosted's WebSocket frame limit (realtime_web/endpoint.ex `max_frame_size`). */
+export const MAX_FRAME_BYTES = 5_000_000;
+
 export const TOO_MANY_JOINS = 'ClientJoinRateLimitReached: Too many joins per second';
 export const TOO_MANY_MESSAGES = 'Too many messages per second';
 export const PRESENCE_RATE_EXCEEDED = 'Client presence rate limit exceeded';
