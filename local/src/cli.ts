@@ -30,7 +30,7 @@ import { createProgress, type Progress } from './progress.ts';
 import { parsePublicUrl, startStack, storedCredentials, type Stack } from './stack.ts';
 import { openStackLog } from './stack-log.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
-import { buildWebApp, webBuildState, WebBuildError } from './web-build.ts';
+import { rebuildWebApp, webBuildState, WebBuildError } from './web-build.ts';
 
 const LOG_DIR = path.join(DATA_DIR, 'logs');
 
@@ -51,7 +51,7 @@ async function ensureWebBuild(progress: Progress): Promise<void> {
   if (state === 'current') return;
   const label = state === 'missing' ? 'Building the web app (first start)' : 'Rebuilding the web app (sources changed)';
   try {
-    await progress.step(label, () => buildWebApp({ logFile: path.join(LOG_DIR, 'web-build.log') }));
+    await progress.step(label, () => rebuildWebApp({ logFile: path.join(LOG_DIR, 'web-build.log') }));
   } catch (error) {
     if (!(error instanceof WebBuildError)) throw error;
     console.log(`\n${error.logTail}\n\nThe web app build failed (full log: ${shown(error.logFile)}); starting without the web app.\n`);

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildWebApp, webBuildState, WebBuildError } from './web-build.ts';
+import { buildWebApp, rebuildWebApp, webBuildState, webSourcesFingerprint, WebBuildError } from './web-build.ts';
 
 const made: string[] = [];
 const tempDir = () => {
@@ -54,7 +54,7 @@ describe('the web app build of `npm start`', () => {
     await expect(buildWebApp({ logFile, command: ['/nonexistent/npm'] })).rejects.toThrow(/could not run \/nonexistent\/npm/);
   });
 
-  it('rebuilds only when the build is missing or older than a source file', () => {
+  it('rebuilds only when the build is missing or was made from other sources than those on disk', async () => {
     const web = tempDir();
     const build = path.join(web, 'build');
     mkdirSync(path.join(web, 'src', 'routes'), { recursive: true });
@@ -62,15 +62,39 @@ describe('the web app build of `npm start`', () => {
     writeFileSync(page, '<h1>hi</h1>');
     expect(webBuildState(web, build)).toBe('missing');
 
-    mkdirSync(build);
-    writeFileSync(path.join(build, 'index.js'), '');
-    const past = new Date(Date.now() - 60_000);
-    utimesSync(page, past, past);
-    utimesSync(path.join(web, 'src', 'routes'), past, past);
-    utimesSync(path.join(web, 'src'), past, past);
+    const fakeBuild = node(`require('fs').mkdirSync(${JSON.stringify(build)}, { recursive: true }); require('fs').writeFileSync(${JSON.stringify(path.join(build, 'index.js'))}, '')`);
+    await rebuildWebApp({ logFile: path.join(web, 'build.log'), command: fakeBuild }, web, build);
     expect(webBuildState(web, build)).toBe('current');
+    expect(webSourcesFingerprint(web)).toMatch(/^[0-9a-f]{64}$/);
 
     writeFileSync(page, '<h1>changed</h1>');
+    expect(webBuildState(web, build)).toBe('stale');
+    writeFileSync(page, '<h1>hi</h1>'); // back as it was built: current again, whatever the times say
+    expect(webBuildState(web, build)).toBe('current');
+    writeFileSync(path.join(web, 'src', 'routes', 'new.ts'), ''); // a file added
+    expect(webBuildState(web, build)).toBe('stale');
+  });
+
+  // Without the fix the build was judged by modification times: this one, newer than every
+  // source, passed as current though made from the sources before the change.
+  it('a source changed while the build ran leaves the build stale, though it is newer than every file', async () => {
+    const web = tempDir();
+    const build = path.join(web, 'build');
+    mkdirSync(path.join(web, 'src'), { recursive: true });
+    const page = path.join(web, 'src', 'app.html');
+    writeFileSync(page, 'old');
+    const checkoutDuringBuild = node(
+      `const fs = require('fs'); fs.writeFileSync(${JSON.stringify(page)}, 'new'); fs.mkdirSync(${JSON.stringify(build)}, { recursive: true }); fs.writeFileSync(${JSON.stringify(path.join(build, 'index.js'))}, 'built from old')`,
+    );
+    await rebuildWebApp({ logFile: path.join(web, 'build.log'), command: checkoutDuringBuild }, web, build);
+    expect(webBuildState(web, build)).toBe('stale');
+  });
+
+  it('a build from before builds were stamped is rebuilt once', () => {
+    const web = tempDir();
+    const build = path.join(web, 'build');
+    mkdirSync(build, { recursive: true });
+    writeFileSync(path.join(build, 'index.js'), '');
     expect(webBuildState(web, build)).toBe('stale');
   });
 });

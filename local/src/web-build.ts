@@ -1,37 +1,60 @@
 /**
- * Building the web app for `npm start`: whether `web/build` is missing or older than its
- * sources, and the build itself, whose whole output (Vite's chunk table and all) goes to a
- * log file under the data folder. Only a failed build shows it, as the error.
+ * Building the web app for `npm start`: whether `web/build` is missing or was built from other
+ * sources than those on disk, and the build itself, whose whole output (Vite's chunk table and
+ * all) goes to a log file under the data folder. Only a failed build shows it, as the error.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ROOT } from './paths.ts';
 import { WEB_BUILD, WEB_DIR } from './web-process.ts';
 
 const BUILD_INPUTS = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'];
+/** In the build folder: the fingerprint of the sources the build was made from. */
+const SOURCES_STAMP = '.sources-sha256';
 
-/** 'missing' (never built), 'stale' (sources changed since) or 'current'. */
+/**
+ * 'missing' (never built), 'stale' (built from other sources, or before builds were stamped) or
+ * 'current'. By content, not modification times: a checkout that changed sources while a build
+ * was reading them left a build newer than every file yet made from the old ones.
+ */
 export function webBuildState(webDir = WEB_DIR, buildDir = WEB_BUILD): 'missing' | 'stale' | 'current' {
-  const entry = path.join(buildDir, 'index.js');
-  if (!existsSync(entry)) return 'missing';
-  const built = statSync(entry).mtimeMs;
-  const newest = Math.max(...BUILD_INPUTS.map((input) => newestMtime(path.join(webDir, input))));
-  return built >= newest ? 'current' : 'stale';
+  if (!existsSync(path.join(buildDir, 'index.js'))) return 'missing';
+  const stamp = path.join(buildDir, SOURCES_STAMP);
+  if (!existsSync(stamp)) return 'stale';
+  return readFileSync(stamp, 'utf8').trim() === webSourcesFingerprint(webDir) ? 'current' : 'stale';
 }
 
-/** Newest modification time under a path, skipping node_modules and dot folders. */
-function newestMtime(target: string): number {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(target)) {
-    if (entry === 'node_modules' || entry.startsWith('.')) continue;
-    newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  }
-  return newest;
+/** SHA-256 of the build's inputs: each file's path and content, in a fixed order (node_modules and dot entries skipped). */
+export function webSourcesFingerprint(webDir = WEB_DIR): string {
+  const hash = createHash('sha256');
+  const visit = (relative: string): void => {
+    const full = path.join(webDir, relative);
+    if (!existsSync(full)) return;
+    if (!statSync(full).isDirectory()) {
+      hash.update(`${relative}\0${statSync(full).size}\0`);
+      hash.update(readFileSync(full));
+      return;
+    }
+    for (const entry of readdirSync(full).sort()) {
+      if (entry === 'node_modules' || entry.startsWith('.')) continue;
+      visit(path.join(relative, entry));
+    }
+  };
+  for (const input of BUILD_INPUTS) visit(input);
+  return hash.digest('hex');
+}
+
+/**
+ * Builds the web app and stamps the build with the fingerprint its sources had when it started
+ * (taken first, so a source changed during the build leaves it 'stale').
+ */
+export async function rebuildWebApp(options: WebBuildOptions, webDir = WEB_DIR, buildDir = WEB_BUILD): Promise<void> {
+  const fingerprint = webSourcesFingerprint(webDir);
+  await buildWebApp(options);
+  writeFileSync(path.join(buildDir, SOURCES_STAMP), `${fingerprint}\n`);
 }
 
 export class WebBuildError extends Error {

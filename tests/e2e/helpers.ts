@@ -9,7 +9,7 @@
  *   await signUp(page, e2e.webUrl);
  *   await e2e.stop();                          // afterAll
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient, type Session, type SupabaseClient, type User } from '@supabase/supabase-js';
@@ -19,7 +19,7 @@ import { generateKeys } from '../../local/src/keys/index.ts';
 import { ROOT } from '../../local/src/paths.ts';
 import { getFreePort } from '../../local/src/ports.ts';
 import { startStack, type AuthOverrides, type Stack, type StackOptions } from '../../local/src/stack.ts';
-import { buildWebApp } from '../../local/src/web-build.ts';
+import { rebuildWebApp, webBuildState } from '../../local/src/web-build.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { resolveChromium } from '../helpers/chromium.ts';
@@ -53,32 +53,11 @@ export interface E2E {
   stop(): Promise<void>;
 }
 
-const WEB = path.join(ROOT, 'web');
-const BUILD_ENTRY = path.join(WEB, 'build', 'index.js');
 const BUILD_LOCK = path.join(ROOT, 'tests', 'artifacts', '.web-build.lock');
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
+const buildIsFresh = (): boolean => webBuildState() === 'current';
 
-function buildIsFresh(): boolean {
-  // Another test file may be rebuilding right now, which empties the build folder: no entry, not fresh.
-  const entry = statSync(BUILD_ENTRY, { throwIfNoEntry: false });
-  if (!entry) return false;
-  const sources = Math.max(
-    newestMtime(path.join(WEB, 'src')),
-    newestMtime(path.join(WEB, 'static')),
-    ...['svelte.config.js', 'vite.config.ts', 'package.json'].map((f) => statSync(path.join(WEB, f)).mtimeMs),
-  );
-  return entry.mtimeMs >= sources;
-}
-
-/** Builds web/ when its sources are newer than the build; test files in parallel build once. */
+/** Builds web/ when it was built from other sources; test files in parallel build once. */
 export async function ensureWebBuild(): Promise<void> {
   mkdirSync(path.dirname(BUILD_LOCK), { recursive: true });
   for (;;) {
@@ -94,7 +73,7 @@ export async function ensureWebBuild(): Promise<void> {
     }
     try {
       // The build `npm start` makes (local/src/web-build.ts): for production, as users get it.
-      if (!buildIsFresh()) await buildWebApp({ logFile: path.join(ROOT, 'tests', 'artifacts', 'web-build.log') });
+      if (!buildIsFresh()) await rebuildWebApp({ logFile: path.join(ROOT, 'tests', 'artifacts', 'web-build.log') });
     } finally {
       rmSync(BUILD_LOCK, { recursive: true, force: true });
     }
