@@ -1,6 +1,7 @@
 // The API's main flows again, through the real Deno process behind the local gateway
 // (/functions/v1/api/*), with users signed in through the local auth server. Also measures
 // how much later the client sees the first token than the fake provider sent it.
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { functionsDirWithEnv } from '../faults/helpers.ts';
@@ -92,6 +93,18 @@ describe('the API in Deno behind the gateway', () => {
     const rows = await stack.db.sql`select sender, status from public.messages where session_id = ${sessionId!} order by created_at`;
     expect(rows).toHaveLength(18);
     expect(rows.every((r) => r.status === 'complete')).toBe(true);
+  });
+
+  it("lists the custom endpoint's own models to the openai SDK, and no Ollama never set up", async () => {
+    const user = await signUp();
+    await user.request('PUT', '/credentials/custom', { api_key: `sk-models-${crypto.randomUUID()}`, base_url: provider.url });
+    const created = await user.request('POST', '/api-keys', { name: 'sdk', scopes: ['chat'] });
+    const client = new OpenAI({ apiKey: (await created.json()).key, baseURL: `${stack.apiUrl}/functions/v1/api/v1`, maxRetries: 0 });
+    const ids = (await client.models.list()).data.map((m) => m.id);
+    expect(ids).toEqual(['custom/fake-model', 'demo/demo-model']);
+    expect(await client.models.retrieve('custom/fake-model')).toMatchObject({ id: 'custom/fake-model', owned_by: 'custom' });
+    await expect(client.models.retrieve('ollama/llama3.2')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+    expect((await client.chat.completions.create({ model: 'custom/fake-model', messages: [{ role: 'user', content: 'hi' }] })).model).toBe('custom/fake-model');
   });
 
   it('chats with the demo provider without any key', async () => {

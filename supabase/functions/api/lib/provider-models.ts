@@ -4,9 +4,19 @@
  * id (OpenRouter, Ollama, a custom endpoint…) have far more than the catalog names — for a local
  * Ollama, only this list says what is installed. Answers are kept a few minutes per user,
  * provider and stored key (a key saved again is a different ciphertext), so opening the model
- * picker again does not call the provider again.
+ * picker again does not call the provider again. GET /providers/{id}/models (the chat's model
+ * picker) and GET /v1/models (the gateway's list) both ask through listProviderModels, so they
+ * share the kept answers and the provider-key checks.
  */
+import type { Config } from '../config.ts';
+import type { AppDeps, AuthUser } from './context.ts';
+import type { Db } from './db.ts';
+import { ApiError } from './errors.ts';
+import { takeKeyCheck } from './key-checks.ts';
+import type { Logger } from './log.ts';
 import { loadOpenAI } from './openai-sdk.ts';
+import { openProviderClient, type StoredCiphertext } from './provider-client.ts';
+import type { ProviderInfo } from './providers.ts';
 
 export interface ListedModel {
   id: string;
@@ -94,4 +104,46 @@ export async function modelsListFailure(error: unknown): Promise<ModelsListFailu
   if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) return { kind: 'rejected', status };
   if (error instanceof OpenAI.NotFoundError) return { kind: 'no_list', status };
   return { kind: 'unreachable', status };
+}
+
+export interface ListModelsOptions {
+  config: Config;
+  db: Db;
+  deps: AppDeps;
+  user: AuthUser;
+  log: Logger;
+  provider: ProviderInfo;
+  /** The caller's ciphertext for `provider`, read on the owner connection; null: none stored. */
+  stored: StoredCiphertext | null;
+}
+
+/**
+ * The models `provider` lists for the caller's stored key (or none, for a keyless provider). An
+ * answer is kept LISTED_MODELS_TTL_MS per user, provider and stored key; a call to the provider
+ * (not a kept answer) is a call with the user's key that tells a good key from a refused one, so
+ * it first takes one of the caller's provider-key checks (lib/key-checks.ts). The caller has
+ * already refused a token that may not act (the key is read past RLS).
+ * Throws ApiError: 422 missing_credential, 429 rate_limited, 502 provider_rejected_key,
+ * models_unavailable (the provider has no models list) or provider_unreachable.
+ */
+export async function listProviderModels({ config, db, deps, user, log, provider, stored }: ListModelsOptions): Promise<ListedModel[]> {
+  const key = `${user.id}\n${provider.id}\n${stored?.encrypted_key ?? ''}\n${stored?.base_url ?? ''}`;
+  const cached = cachedModels(key);
+  if (cached) return cached;
+  await takeKeyCheck(db, user.id);
+  const { client } = await openProviderClient({ config, db, deps, user, log, providerId: provider.id, stored });
+  let entries: unknown[];
+  try {
+    const page = await client.models.list({ timeout: Math.min(config.limits.providerTimeoutMs, 15_000) });
+    entries = Array.isArray(page.data) ? page.data : [];
+  } catch (error) {
+    const failure = await modelsListFailure(error);
+    if (failure.kind === 'rejected') throw new ApiError(502, 'provider_rejected_key', `${provider.name} rejected the key; check it in Settings → API keys`);
+    if (failure.kind === 'no_list') throw new ApiError(502, 'models_unavailable', `${provider.name} offers no models list; type the model id`);
+    log.warn('provider models failed', { provider: provider.id, status: failure.status });
+    throw new ApiError(502, 'provider_unreachable', `Could not get the models from ${provider.name}${failure.status ? ` (it answered ${failure.status})` : ''}; try again later`);
+  }
+  const listed = readListedModels(entries);
+  cacheModels(key, listed);
+  return listed;
 }

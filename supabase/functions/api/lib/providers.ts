@@ -26,6 +26,12 @@ export interface ProviderInfo {
   /** Used for models not in the list. */
   default_context_window: number;
   models: ProviderModel[];
+  /**
+   * The catalog cannot say what a key may call here (a router's hundreds of models, what a local
+   * server has installed, a custom endpoint's): the provider's own GET /models does, and the
+   * gateway's GET /v1/models lists that instead of `models` (lib/gateway-models.ts).
+   */
+  listed_by_provider?: boolean;
   docs_url?: string;
   /**
    * The model its OpenAI-compatible `/embeddings` endpoint serves for ranking project files
@@ -66,7 +72,7 @@ const CATALOG: ProviderInfo[] = [
   },
   {
     id: 'openrouter', name: 'OpenRouter', base_url: 'https://openrouter.ai/api/v1', base_url_mode: 'fixed', requires_key: true,
-    any_model: true, default_context_window: 32_000, docs_url: 'https://openrouter.ai/models',
+    any_model: true, listed_by_provider: true, default_context_window: 32_000, docs_url: 'https://openrouter.ai/models',
     models: [m('openai/gpt-4o-mini', 'GPT-4o mini', 128_000, V), m('anthropic/claude-sonnet-4.5', 'Claude Sonnet 4.5', 200_000, V), m('kwaipilot/kat-coder-pro', 'KAT-Coder Pro', 256_000), m('meta-llama/llama-3.3-70b-instruct', 'Llama 3.3 70B', 131_072)],
   },
   {
@@ -88,12 +94,12 @@ const CATALOG: ProviderInfo[] = [
   },
   {
     id: 'ollama', name: 'Ollama', base_url: 'http://localhost:11434/v1', base_url_mode: 'optional', requires_key: false,
-    any_model: true, default_context_window: 8_192, docs_url: 'https://ollama.com/library',
+    any_model: true, listed_by_provider: true, default_context_window: 8_192, docs_url: 'https://ollama.com/library',
     models: [m('llama3.2', 'Llama 3.2', 131_072), m('qwen2.5-coder', 'Qwen 2.5 Coder', 32_768), m('mistral', 'Mistral 7B', 32_768)],
   },
   {
     id: 'custom', name: 'Custom (OpenAI-compatible)', base_url: null, base_url_mode: 'required', requires_key: true,
-    any_model: true, default_context_window: 8_192, models: [],
+    any_model: true, listed_by_provider: true, default_context_window: 8_192, models: [],
   },
 ];
 

@@ -16,10 +16,10 @@
  * one of the caller's provider-key checks, and none is tried while they are used up
  * (lib/key-checks.ts).
  * The provider's `x-ratelimit-*` headers go back to the caller, on a success and on an error.
- * GET /v1/models lists `<provider>/<model>` for the providers the caller can use.
+ * GET /v1/models lists the `<provider>/<model>` ids the caller can call, GET /v1/models/{id}
+ * finds any of them (lib/gateway-models.ts).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import type OpenAI from 'openai';
 import { BODY_BYTES_CEILING } from '../config.ts';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
@@ -30,6 +30,7 @@ import type { AppEnv } from '../lib/context.ts';
 import { ApiError, errorBody, openAiErrorBody } from '../lib/errors.ts';
 import { callCostUsd } from '../lib/cost.ts';
 import { logGatewayCall, type GatewayCall } from '../lib/gateway-log.ts';
+import { acceptsModel, findUsableModel, GATEWAY_MODEL_ID, usableModels } from '../lib/gateway-models.ts';
 import { collectStreamedText, completionTexts, countCompletionTokens, estimatePromptTokens } from '../lib/gateway-usage.ts';
 import { assertKeyCheckLeft, chargeKeyRefusal, isKeyRefusal, keyChecksLeft } from '../lib/key-checks.ts';
 import { shallowJson } from '../lib/inputs.ts';
@@ -38,7 +39,6 @@ import { defaultHook, jsonBody, jsonResponse, openAiErrorResponses, security } f
 import { renderTemplate } from '../lib/prompt-template.ts';
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
 import { headersOfError, rateLimitHeaders } from '../lib/provider-rate-limit-headers.ts';
-import { listProviders } from '../lib/providers.ts';
 import { uuidv7 } from '../lib/uuid7.ts';
 import { versionNumber } from './prompts/model.ts';
 import { resolvePromptVersion } from './prompts/resolve.ts';
@@ -101,7 +101,7 @@ const PASS_THROUGH = Object.keys(passThrough) as (keyof typeof passThrough)[];
 const CompletionRequest = z
   .looseObject({
     ...passThrough,
-    model: z.string().regex(/^[a-z][a-z0-9_-]{1,31}\/[^\s\p{Cc}]{1,200}$/u, 'use `<provider>/<model>`, e.g. `openai/gpt-4o-mini` (GET /v1/models lists them)'),
+    model: z.string().regex(GATEWAY_MODEL_ID, 'use `<provider>/<model>`, e.g. `openai/gpt-4o-mini` (GET /v1/models lists them)'),
     messages: z.array(message).min(1).max(500),
     stream: z.boolean().optional(),
     stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
@@ -124,7 +124,7 @@ const GatewayModel = z
     id: z.string(),
     object: z.literal('model'),
     created: z.number().int().openapi({
-      description: 'Unix seconds since the model is usable through your gateway: when you stored the provider\'s key (the catalog does not know release dates); 0 for a provider that needs no key and has none stored',
+      description: 'Unix seconds since the model is usable through your gateway: when you stored the provider\'s key (the catalog does not know release dates); 0 for a provider the server set up that needs no key',
     }),
     owned_by: z.string(),
   })
@@ -148,12 +148,17 @@ const routes = {
   }),
   models: createRoute({
     method: 'get', path: '/models', tags, security, middleware: [requireUserOrKey(['chat'])] as const,
-    summary: 'Models the caller can use through the gateway, as `<provider>/<model>`',
+    summary: 'Models the caller can call through the gateway, as `<provider>/<model>`',
+    description:
+      'The catalog models of each provider the caller stored a key for (Ollama: its settings), and the demo where the server offers it. ' +
+      'For custom endpoints, OpenRouter and Ollama, the models the provider itself lists for the stored key (as GET /providers/{id}/models: kept ten minutes; ' +
+      'a call to the provider takes one of the caller\'s provider-key checks). A provider whose list cannot be had now (unreachable, key refused, checks used up) is left out; the rest are listed.',
     responses: { 200: jsonResponse(ModelList, 'The models') },
   }),
   model: createRoute({
     method: 'get', path: '/models/{id}', tags, security, middleware: [requireUserOrKey(['chat'])] as const,
-    summary: 'One model of GET /v1/models (the openai SDK\'s models.retrieve; the `/` in the id URL-encoded as %2F)',
+    summary: 'A model the caller can call (the openai SDK\'s models.retrieve; the `/` in the id URL-encoded as %2F)',
+    description: 'Any id POST /v1/chat/completions would send to one of the caller\'s providers: a model of GET /v1/models, or any model of a provider that takes any (custom, OpenRouter, Ollama, …) even when its list does not name it.',
     request: { params: z.object({ id: z.string().max(240).openapi({ param: { name: 'id', in: 'path' }, example: 'openai/gpt-4o-mini' }) }) },
     responses: { 200: jsonResponse(GatewayModel, 'The model'), ...openAiErrorResponses(404) },
   }),
@@ -161,26 +166,11 @@ const routes = {
 
 export const gatewayRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 
-/**
- * The catalog models of the providers the caller has a key for (or that need none). `created`
- * is when the key was stored: OpenAI's is the model's release, which the catalog does not know,
- * and a constant would tell a client nothing.
- */
-async function usableModels(c: Context<AppEnv>) {
-  const stored = await c.var.db.withUserTransaction(c.var.user, (sql) =>
-    sql<{ provider: string; created_at: Date }[]>`select provider, created_at from public.api_credentials where user_id = ${c.var.user.id}`,
-  );
-  const since = new Map(stored.map((r) => [r.provider, Math.floor(r.created_at.getTime() / 1000)]));
-  return listProviders(c.var.config)
-    .filter((p) => since.has(p.id) || !p.requires_key)
-    .flatMap((p) => p.models.map((m) => ({ id: `${p.id}/${m.id}`, object: 'model' as const, created: since.get(p.id) ?? 0, owned_by: p.id })));
-}
-
 gatewayRoutes.openapi(routes.models, async (c) => c.json({ object: 'list' as const, data: await usableModels(c) }, 200));
 
 gatewayRoutes.openapi(routes.model, async (c) => {
   const { id } = c.req.valid('param');
-  const found = (await usableModels(c)).find((m) => m.id === id);
+  const found = await findUsableModel(c, id);
   if (!found) throw new ApiError(404, 'model_not_found', `No model "${id.slice(0, 240)}" among yours; GET /v1/models lists them`);
   return c.json(found, 200);
 });
@@ -191,7 +181,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   const slash = body.model.indexOf('/');
   const provider = requireProvider(config, body.model.slice(0, slash));
   const model = body.model.slice(slash + 1);
-  if (!provider.any_model && !provider.models.some((m) => m.id === model)) {
+  if (!acceptsModel(provider, model)) {
     throw new ApiError(404, 'unknown_model', `${provider.name} has no model "${model}"; GET /v1/models lists what you can use`).about('model');
   }
   const limit = await db.consumeRateLimit(user.id, 'chat', config.limits.chatRateCapacity, config.limits.chatRateRefillPerSecond);

@@ -5,12 +5,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { assertSessionAccessForProviderCall, requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
-import { ApiError } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonResponse, security } from '../lib/openapi.ts';
-import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
-import { cachedModels, cacheModels, modelsListFailure, readListedModels } from '../lib/provider-models.ts';
+import { requireProvider } from '../lib/provider-client.ts';
+import { listProviderModels } from '../lib/provider-models.ts';
 import { listProviders } from '../lib/providers.ts';
-import { takeKeyCheck } from '../lib/key-checks.ts';
 
 const Model = z.object({ id: z.string(), name: z.string(), context_window: z.number().int(), vision: z.boolean().openapi({ description: 'Reads images attached to a message' }) }).openapi('ProviderModel');
 const Provider = z
@@ -61,7 +59,7 @@ export const providersRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(
   const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql<{ provider: string }[]>`
     select provider from public.api_credentials`);
   const stored = new Set(rows.map((r) => r.provider));
-  const providers = listProviders(c.var.config).map(({ embedding, ...p }) => ({
+  const providers = listProviders(c.var.config).map(({ embedding, listed_by_provider: _listed, ...p }) => ({
     ...p,
     embedding_model: embedding?.id ?? null,
     // The demo URL is the server's own (often loopback); clients have no use for it.
@@ -80,26 +78,5 @@ export const providersRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(
   // A read, so requireUser left the session (and its aal) unchecked; this one uses the stored key.
   await assertSessionAccessForProviderCall(c);
   const stored = await db.readCredentialCiphertext(user.id, provider.id);
-  const key = `${user.id}\n${provider.id}\n${stored?.encrypted_key ?? ''}\n${stored?.base_url ?? ''}`;
-  const cached = cachedModels(key);
-  if (cached) return c.json({ models: cached }, 200);
-  // A call to a third party with the user's key, which tells a good key from a refused one: a
-  // check of the same budget as POST /credentials/{provider}/verify (lib/key-checks.ts). A
-  // cached answer costs nothing.
-  await takeKeyCheck(db, user.id);
-  const { client } = await openProviderClient({ config, db, deps, user, log: c.var.log, providerId: provider.id, stored });
-  let entries: unknown[];
-  try {
-    const page = await client.models.list({ timeout: Math.min(config.limits.providerTimeoutMs, 15_000) });
-    entries = Array.isArray(page.data) ? page.data : [];
-  } catch (error) {
-    const failure = await modelsListFailure(error);
-    if (failure.kind === 'rejected') throw new ApiError(502, 'provider_rejected_key', `${provider.name} rejected the key; check it in Settings → API keys`);
-    if (failure.kind === 'no_list') throw new ApiError(502, 'models_unavailable', `${provider.name} offers no models list; type the model id`);
-    c.var.log.warn('provider models failed', { provider: provider.id, status: failure.status });
-    throw new ApiError(502, 'provider_unreachable', `Could not get the models from ${provider.name}${failure.status ? ` (it answered ${failure.status})` : ''}; try again later`);
-  }
-  const listed = readListedModels(entries);
-  cacheModels(key, listed);
-  return c.json({ models: listed }, 200);
+  return c.json({ models: await listProviderModels({ config, db, deps, user, log: c.var.log, provider, stored }) }, 200);
 });

@@ -7863,7 +7863,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Models the caller can use through the gateway, as `<provider>/<model>` */
+        /**
+         * Models the caller can call through the gateway, as `<provider>/<model>`
+         * @description The catalog models of each provider the caller stored a key for (Ollama: its settings), and the demo where the server offers it. For custom endpoints, OpenRouter and Ollama, the models the provider itself lists for the stored key (as GET /providers/{id}/models: kept ten minutes; a call to the provider takes one of the caller's provider-key checks). A provider whose list cannot be had now (unreachable, key refused, checks used up) is left out; the rest are listed.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -7926,7 +7929,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One model of GET /v1/models (the openai SDK's models.retrieve; the `/` in the id URL-encoded as %2F) */
+        /**
+         * A model the caller can call (the openai SDK's models.retrieve; the `/` in the id URL-encoded as %2F)
+         * @description Any id POST /v1/chat/completions would send to one of the caller's providers: a model of GET /v1/models, or any model of a provider that takes any (custom, OpenRouter, Ollama, …) even when its list does not name it.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8395,7 +8401,7 @@ export type components = {
             session_id: string;
         };
         GatewayModel: {
-            /** @description Unix seconds since the model is usable through your gateway: when you stored the provider's key (the catalog does not know release dates); 0 for a provider that needs no key and has none stored */
+            /** @description Unix seconds since the model is usable through your gateway: when you stored the provider's key (the catalog does not know release dates); 0 for a provider the server set up that needs no key */
             created: number;
             id: string;
             /** @enum {string} */
