@@ -1,7 +1,8 @@
 /**
  * TOTP MFA with the official auth-js client: enroll (QR code and secret), challenge, verify,
  * listFactors, getAuthenticatorAssuranceLevel, unenroll; aal/amr in the access token; codes
- * refused when wrong, expired or replayed; aal2 needed to change email/password and to remove
+ * refused when wrong, expired or replayed (a replay saying so); verifying ends the user's aal1
+ * sessions; aal2 needed to change email/password and to remove
  * a verified factor; removing a factor (user or admin) drops the sessions it raised to aal1.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
@@ -94,7 +95,12 @@ describe('signing in with a second factor', () => {
     const other = stack.client();
     await other.auth.signInWithPassword({ email, password: TEST_PASSWORD });
     const replay = await other.auth.mfa.challengeAndVerify({ factorId, code: next });
-    expect(replay.error?.code).toBe('mfa_verification_failed');
+    // GoTrue's code for a refused TOTP code (GoTrue itself accepts a replay); the message says why.
+    expect([replay.error?.status, replay.error?.code, replay.error?.message]).toEqual([
+      422, 'mfa_verification_failed', 'Invalid TOTP code entered: this code, or a later one, was already used; wait for the next one',
+    ]);
+    // So is an older code, once a later one was used.
+    expect((await other.auth.mfa.challengeAndVerify({ factorId, code: code(secret) })).error?.message).toMatch(/already used/);
   });
 
   it('refuses a wrong code and a code from long ago', async () => {
@@ -159,6 +165,35 @@ describe('signing in with a second factor', () => {
     expect(listed.data?.factors.map((f) => f.id)).toEqual([factorId]);
     expect((await admin.deleteFactor({ userId, id: factorId })).error).toBeNull();
     expect((await admin.listFactors({ userId })).data?.factors).toEqual([]);
+  });
+});
+
+// As GoTrue's verifyTOTPFactor (models.InvalidateSessionsWithAALLessThan): QA found a browser
+// signed in before two-factor sign-in was turned on elsewhere kept its password-only session.
+describe('verifying a factor', () => {
+  it('ends the user\'s aal1 sessions elsewhere: signed in before it was turned on, or stopped at the code step', async () => {
+    const { client: here, email } = await signedIn();
+    const before = stack.client();
+    await before.auth.signInWithPassword({ email, password: TEST_PASSWORD });
+    const beforeRefresh = (await before.auth.getSession()).data.session!.refresh_token;
+    const { data } = await here.auth.mfa.enroll({ factorType: 'totp', friendlyName: 'Phone' });
+    expect((await here.auth.mfa.challengeAndVerify({ factorId: data!.id, code: code(data!.totp.secret) })).error).toBeNull();
+
+    // auth-js reads Auth's 403 session_not_found as "Auth session missing!".
+    expect((await before.auth.getUser()).error?.name).toBe('AuthSessionMissingError');
+    expect((await stack.client().auth.refreshSession({ refresh_token: beforeRefresh })).error).not.toBeNull();
+    expect((await here.auth.getUser()).error).toBeNull();
+
+    // Stopped at the code step while another browser signs in with the code: that one is ended
+    // too; the first browser, already aal2, stays.
+    const waiting = stack.client();
+    await waiting.auth.signInWithPassword({ email, password: TEST_PASSWORD });
+    const other = stack.client();
+    await other.auth.signInWithPassword({ email, password: TEST_PASSWORD });
+    expect((await other.auth.mfa.challengeAndVerify({ factorId: data!.id, code: code(data!.totp.secret, 1) })).error).toBeNull();
+    expect((await waiting.auth.getUser()).error?.name).toBe('AuthSessionMissingError');
+    expect((await here.auth.refreshSession()).error).toBeNull();
+    expect((await other.auth.getUser()).error).toBeNull();
   });
 });
 

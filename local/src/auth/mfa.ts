@@ -5,9 +5,10 @@
  *   POST   /factors/:id/verify            the code: factor verified, session raised to aal2
  *   DELETE /factors/:id                   unenroll (a verified factor needs an aal2 session);
  *                                         the sessions it raised drop to aal1
- * Factors are listed on the user (GET /user), which auth-js's listFactors reads. A code is
- * accepted once: each verify records its time step and refuses the same or an older step of
- * the factor, so a code seen over a shoulder cannot be replayed within its 30-second window.
+ * Factors are listed on the user (GET /user), which auth-js's listFactors reads. Verifying a
+ * factor ends the user's aal1 sessions, as GoTrue does. A code is accepted once: each verify
+ * records its time step and refuses the same or an older step of the factor, so a code seen over
+ * a shoulder cannot be replayed within its 30-second window (RFC 6238 §5.2; GoTrue accepts it).
  * RFC 6238 via `otpauth`, the QR code via `qrcode`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -22,6 +23,13 @@ import type { RouteContext } from './user-routes.ts';
 import type { Db } from './users.ts';
 
 const CHALLENGE_EXPIRY_MS = 5 * 60 * 1000;
+/**
+ * A replayed code. GoTrue has no answer of its own for it: its verifyTOTPFactor checks the code
+ * against the clock alone (totp.ValidateCustom, skew 1) and accepts it again. Refused here with
+ * GoTrue's code for a refused TOTP code, so clients written for GoTrue handle it as they handle a
+ * wrong one, and a message that starts as GoTrue's and says why, for people to be told to wait.
+ */
+export const TOTP_CODE_USED = 'Invalid TOTP code entered: this code, or a later one, was already used; wait for the next one';
 const enrollBody = z.object({ factor_type: z.string().optional(), friendly_name: z.string().max(255).optional(), issuer: z.string().max(255).optional() });
 const verifyBody = z.object({ challenge_id: z.string().optional(), code: z.string().optional() });
 
@@ -129,9 +137,8 @@ export async function verify(ctx: RouteContext, req: IncomingMessage, res: Serve
       select max(otp_code) as step from auth.mfa_challenges c join auth.mfa_factors f on f.id = c.factor_id
       where f.id = ${factor.id} and c.verified_at is not null and c.otp_code like 'totp:%'`;
     const lastStep = last?.step ? Number(last.step.slice(5)) : -1;
-    if (step === null || step <= lastStep) {
-      return new AuthError(422, 'mfa_verification_failed', 'Invalid TOTP code entered');
-    }
+    if (step === null) return new AuthError(422, 'mfa_verification_failed', 'Invalid TOTP code entered');
+    if (step <= lastStep) return new AuthError(422, 'mfa_verification_failed', TOTP_CODE_USED);
     // Steps are stored zero-padded so max() orders them numerically.
     await tx`update auth.mfa_challenges set verified_at = now(), otp_code = ${`totp:${String(step).padStart(12, '0')}`} where id = ${found.id}`;
     await tx`update auth.mfa_factors set status = 'verified', updated_at = now() where id = ${factor.id}`;
@@ -141,6 +148,11 @@ export async function verify(ctx: RouteContext, req: IncomingMessage, res: Serve
       insert into auth.mfa_amr_claims (session_id, created_at, updated_at, authentication_method, id)
       values (${caller.sessionId}, now(), now(), 'totp', gen_random_uuid())
       on conflict (session_id, authentication_method) do update set updated_at = now()`;
+    // GoTrue ends the user's sessions below aal2 once a factor is verified (verifyTOTPFactor:
+    // models.InvalidateSessionsWithAALLessThan, internal/api/mfa.go; mfa_test.go checks "alternate
+    // session has been deleted"): a browser signed in with the password alone, before two-factor
+    // sign-in was turned on or stopped at the code step, signs in again, with the code.
+    await tx`delete from auth.sessions where user_id = ${caller.user.id} and aal < 'aal2'`;
     // GoTrue drops the user's other unverified factors once one is verified.
     await tx`delete from auth.mfa_factors where user_id = ${caller.user.id} and status = 'unverified' and id <> ${factor.id}`;
     const refreshToken = await reissueRefreshToken(tx, caller.user.id, caller.sessionId);

@@ -1,9 +1,8 @@
 // Every page needs to know who (if anyone) is signed in, and whether their monthly budget
 // is nearly or fully used (the banner), and the colour theme — nothing else from here.
-import { createApi, ok, type Budget } from '$lib/api';
-import { apiHeaders, functionsBase } from '$lib/server/api';
+import { ApiError, createApi, ok, type Budget } from '$lib/api';
+import { apiHeaders, functionsBase, secondFactorStep } from '$lib/server/api';
 import { DEFAULT_THEME, followProfileTheme, Theme, themeCookie } from '$lib/server/theme';
-import { needsSecondFactor } from '$lib/server/auth-providers';
 import { redirect, type Cookies } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
 
@@ -12,11 +11,15 @@ const BEFORE_SECOND_FACTOR = /^\/(login|logout|auth|reset-password|s\/)/;
 
 export const load: LayoutServerLoad = async ({ locals, fetch, cookies, url }) => {
   const { session, claims } = await locals.safeGetSession();
-  // A password alone does not open an account that has an authenticator app.
-  if (session && !BEFORE_SECOND_FACTOR.test(url.pathname) && (await needsSecondFactor(locals.supabase))) {
-    redirect(303, `/login/mfa?next=${encodeURIComponent(url.pathname + url.search)}`);
-  }
-  const budget = session && claims ? await budgetAndTheme(fetch, session.access_token, cookies, url, claims.sub) : null;
+  // Read on every load, so the load runs again on every navigation (the budget and theme follow).
+  const codeStepFirst = !BEFORE_SECOND_FACTOR.test(url.pathname);
+  const summary = session && claims ? await readSummary(fetch, session.access_token, cookies, url, claims.sub) : null;
+  // A password alone does not open an account that has an authenticator app: the API refuses
+  // such a session (403 insufficient_aal, the database's own rule), so its pages go to the code
+  // step. Asked of the API, not of the session cookie: the cookie's copy of the user shows no
+  // factor when this browser signed in before the app was turned on elsewhere.
+  if (summary?.secondFactorOwed && codeStepFirst) redirect(303, secondFactorStep(url));
+  const budget = summary?.budget;
   return {
     user: claims ? { id: claims.sub, email: typeof claims.email === 'string' ? claims.email : null } : null,
     budgetWarning: budget?.state === 'warning' || budget?.state === 'exceeded' ? budget : null,
@@ -27,14 +30,15 @@ export const load: LayoutServerLoad = async ({ locals, fetch, cookies, url }) =>
 /**
  * The budget (for the banner from 80 %) and the profile's theme, in one read: the theme cookie
  * follows the profile, so a theme chosen on another device shows on this one's next page.
- * A failure to read them never breaks a page: no banner, and the theme this device had.
+ * A failure to read them never breaks a page: no banner, and the theme this device had; the
+ * API's refusal of a session that still owes its second factor is reported.
  */
-async function budgetAndTheme(fetchImpl: typeof fetch, token: string, cookies: Cookies, url: URL, userId: string): Promise<Budget | null> {
+async function readSummary(fetchImpl: typeof fetch, token: string, cookies: Cookies, url: URL, userId: string): Promise<{ budget: Budget | null; secondFactorOwed: boolean }> {
   try {
     const summary = await ok(createApi(fetchImpl, functionsBase(), apiHeaders(token)).GET('/api/me/summary'));
     followProfileTheme(cookies, Theme.catch(DEFAULT_THEME).parse(summary.theme), url, userId);
-    return summary.budget;
-  } catch {
-    return null;
+    return { budget: summary.budget, secondFactorOwed: false };
+  } catch (err) {
+    return { budget: null, secondFactorOwed: err instanceof ApiError && err.code === 'insufficient_aal' };
   }
 }

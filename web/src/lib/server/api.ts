@@ -21,7 +21,9 @@ export function apiHeaders(accessToken: string): Record<string, string> {
 /**
  * An API client for the signed-in user; redirects to /login when there is no valid session,
  * or when the API says this session was signed out (on another device, by a password change):
- * its token still verifies until it expires, so the cookies are cleared here first.
+ * its token still verifies until it expires, so the cookies are cleared here first. A session
+ * the API refuses until its second factor is entered (403 `insufficient_aal`) goes to the code
+ * step, and from there back to this page, instead of an error page.
  */
 export async function requireApi(event: Pick<RequestEvent, 'locals' | 'fetch' | 'url'>): Promise<Api> {
   const { session } = await event.locals.safeGetSession();
@@ -29,20 +31,33 @@ export async function requireApi(event: Pick<RequestEvent, 'locals' | 'fetch' | 
   if (!session) redirect(303, toLogin);
   const fetchSignedIn: typeof fetch = async (input, init) => {
     const response = await event.fetch(input, init);
-    if (await isSessionEnded(response)) {
+    const code = await apiErrorCode(response);
+    if (response.status === 401 && code === 'session_ended') {
       await endLocalSession(event.locals);
       redirect(303, toLogin);
     }
+    if (response.status === 403 && code === 'insufficient_aal') redirect(303, secondFactorStep(event.url));
     return response;
   };
   return createApi(fetchSignedIn, functionsBase(), apiHeaders(session.access_token));
 }
 
+/** The code step, then back to this page (a form action's `?/name` left out: it is not a page). */
+export function secondFactorStep(url: URL): string {
+  const query = new URLSearchParams([...url.searchParams].filter(([name]) => !name.startsWith('/'))).toString();
+  return `/login/mfa?next=${encodeURIComponent(url.pathname + (query ? `?${query}` : ''))}`;
+}
+
+/** The `error.code` of a failed API answer (read from a copy: the caller still reads the body). */
+async function apiErrorCode(response: Response): Promise<string | undefined> {
+  if (response.status !== 401 && response.status !== 403) return undefined;
+  const body = await response.clone().json().catch(() => null);
+  return typeof body?.error?.code === 'string' ? body.error.code : undefined;
+}
+
 /** True for the API's 401 `session_ended`: the token's session has been signed out. */
 export async function isSessionEnded(response: Response): Promise<boolean> {
-  if (response.status !== 401) return false;
-  const body = await response.clone().json().catch(() => null);
-  return body?.error?.code === 'session_ended';
+  return response.status === 401 && (await apiErrorCode(response)) === 'session_ended';
 }
 
 /** Forgets this browser's signed-out session (its cookies); Auth has already ended it. */

@@ -1,7 +1,7 @@
 // Supabase Auth's weak-password message lists the required characters as raw sets
 // ("…at least one character of each: abcdefghijklmnopqrstuvwxyz, ABCDEFGHIJKLMNOPQRSTUVWXYZ,
 // 0123456789."). People read kinds of characters, not alphabets: this names them. Other
-// messages pass through unchanged.
+// messages pass through unchanged. And what a refused authenticator code means.
 // https://supabase.com/docs/guides/auth/password-security
 
 const CHARACTERS = /Password should contain at least one character of each: .*$/s;
@@ -22,4 +22,17 @@ export function friendlyAuthMessage(message: string): string {
   });
   const words = kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)}`;
   return message.replace(CHARACTERS, `The password needs at least ${words}.`);
+}
+
+/**
+ * What to tell someone whose authenticator code Auth refused. Local Auth accepts a code once and
+ * says so in its message (local/src/auth/mfa.ts TOTP_CODE_USED); GoTrue answers the same
+ * `mfa_verification_failed` for any code it refuses (and accepts a replayed one).
+ */
+export function refusedCodeMessage(error: { status?: number; code?: string; message: string }): string {
+  if (error.status === 429) return 'Too many attempts; wait a few minutes.';
+  if (error.code === 'mfa_verification_failed' && /already used/.test(error.message)) {
+    return 'That code was just used. Wait for your app to show the next one (codes change every 30 seconds), then enter it.';
+  }
+  return 'That code is not valid; enter the current code from your app.';
 }

@@ -3,7 +3,7 @@
 // signing out of every other device.
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { friendlyAuthMessage } from '$lib/server/auth-messages';
+import { friendlyAuthMessage, refusedCodeMessage } from '$lib/server/auth-messages';
 import { newPasswordForm, passwordIsRight } from '$lib/server/password';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -91,8 +91,9 @@ export const actions: Actions = {
     const input = codeForm.safeParse({ factorId: form.get('factorId'), code: form.get('code') });
     if (!input.success) return fail(400, { mfaError: input.error.issues[0].message, enrolling: enrollingFrom(form) });
     const { error } = await locals.supabase.auth.mfa.challengeAndVerify({ factorId: input.data.factorId, code: input.data.code });
-    if (error) return fail(400, { mfaError: 'That code is not valid; enter the current code from your app.', enrolling: enrollingFrom(form) });
-    return { mfaNotice: 'Two-factor sign-in is on. Next time you sign in, enter the code from your app.' };
+    if (error) return fail(error.status === 429 ? 429 : 400, { mfaError: refusedCodeMessage(error), enrolling: enrollingFrom(form) });
+    // Auth has ended the account's sessions signed in with the password alone (GoTrue's verify does).
+    return { mfaNotice: 'Two-factor sign-in is on. Other devices signed in with the password alone were signed out; next time you sign in, enter the code from your app.' };
   },
   signOutOthers: async ({ locals }) => {
     await signedIn(locals);
