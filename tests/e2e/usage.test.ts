@@ -1,13 +1,22 @@
 // Usage and settings figures as a user reads them: calls to a model without a price say
 // "unpriced" (never $0), big numbers are grouped, a range longer than the API reports at once
 // shows its last 400 days instead of an error page, days are the reader's time zone's, the
-// budget is in the same dollars, an expired API key is listed as expired, and a key's expiry
-// day is the reader's.
+// budget is in the same dollars, an expired API key is listed as expired, a key's expiry
+// day is the reader's, the latest calls listed are the range's and name their prompt's version,
+// and every table header has a name.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../web/src/lib/usage-days.ts';
 import { localDay } from '../../web/src/lib/time-zone.ts';
+import type { Page } from 'playwright-core';
 import { open, signUp, startE2E, type E2E } from './helpers.ts';
+
+/** axe-core's `empty-table-header` (a best practice, so outside seriousViolations' WCAG tags): the headers it finds empty. */
+async function emptyTableHeaders(page: Page): Promise<string[]> {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  const results = await new AxeBuilder({ page }).withRules(['empty-table-header']).setLegacyMode(true).analyze();
+  return results.violations.flatMap((v) => v.nodes.map((n) => n.target.join(' ')));
+}
 
 describe('usage figures in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
@@ -65,6 +74,52 @@ describe('usage figures in the browser', { timeout: 120_000 }, () => {
     const csv = await page.request.get((await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href'))!);
     expect(csv.status()).toBe(200);
     expect((await csv.text()).trim().split('\n')).toHaveLength(2);
+  });
+
+  it("lists the range's latest calls, each with its prompt's version, and names every table's first column", async () => {
+    const page = await e2e.newPage({ timezoneId: 'UTC' });
+    const email = await signUp(page);
+    const prompt = await page.evaluate(async () => {
+      const res = await fetch('/api/prompts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Typed vars', content: 'Hi {{name}}' }) });
+      return (await res.json()) as { id: string };
+    });
+    const today = localDay(new Date(), 'UTC');
+    const [day, later] = [addDays(today, -2), addDays(today, -1)];
+    await sql`
+      insert into public.prompt_usage_logs (user_id, provider, model, status, cost_usd, token_count, prompt_id, prompt_version, executed_at)
+      select id, 'openai', 'gpt-4o', 'success', 0.5, 100, ${prompt.id}::uuid, 1, ${`${day}T12:00:00Z`}::timestamptz from auth.users where email = ${email}
+      union all
+      select id, 'openai', 'gpt-4o', 'success', 0.5, 100, null::uuid, null::int, ${`${later}T12:00:00Z`}::timestamptz from auth.users where email = ${email}`;
+
+    // One day: its call only (the list showed the newest calls of any day, the next day's too).
+    await open(page, `/usage?from=${day}&to=${day}`);
+    const recent = page.getByRole('region', { name: 'Latest calls in this range' });
+    await expect(recent.locator('tbody tr').count()).resolves.toBe(1);
+    // The prompt with its version, as "By prompt version" names it, linked to the prompt.
+    const used = recent.getByRole('cell').last().getByRole('link', { name: 'Typed vars · v1' });
+    await expect(used.getAttribute('href')).resolves.toBe(`/prompts/${prompt.id}`);
+    await expect(page.getByTestId('usage-by-prompt').getByRole('link', { name: 'Typed vars · v1' }).count()).resolves.toBe(1);
+    // Each breakdown's first column has a name for screen readers (it was an empty header).
+    for (const [table, name] of [['usage-by-model', 'Model'], ['usage-by-project', 'Project'], ['usage-by-prompt', 'Prompt version']]) {
+      await expect(page.getByTestId(table).getByRole('columnheader').first().textContent()).resolves.toBe(name);
+    }
+    expect(await emptyTableHeaders(page)).toEqual([]);
+
+    // A day without calls says so, and lists none under it.
+    await open(page, `/usage?from=${today}&to=${today}`);
+    await page.getByText('No calls in this range yet.').waitFor();
+    await expect(page.getByTestId('recent-calls').count()).resolves.toBe(0);
+    // Both days: the newer call first, without a prompt.
+    await open(page, `/usage?from=${day}&to=${later}`);
+    await expect(recent.locator('tbody tr').first().getByRole('cell').last().textContent()).resolves.toBe('—');
+    await expect(recent.locator('tbody tr').count()).resolves.toBe(2);
+
+    // The prompt's own page: its per-version table too.
+    await open(page, `/prompts/${prompt.id}`);
+    const perVersion = page.getByTestId('prompt-version-stats');
+    await expect(perVersion.getByRole('columnheader').first().textContent()).resolves.toBe('Version');
+    await expect(perVersion.getByRole('rowheader').textContent()).resolves.toBe('v1');
+    expect(await emptyTableHeaders(page)).toEqual([]);
   });
 
   it('lists an expired API key as expired, not like a working one', async () => {

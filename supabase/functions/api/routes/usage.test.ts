@@ -187,6 +187,32 @@ describe('usage', () => {
     expect(empty).toMatchObject({ totals: { calls: 0, cost_usd: 0 }, by_day: [], recent: [] });
   });
 
+  it("lists the summary's newest calls within its range (and prompt), not the newest of all time", async () => {
+    const alice = await api.createUser();
+    const prompt = await (await alice.request('POST', '/prompts', { title: 'Typed vars', content: 'Hi {{name}}' })).json();
+    await log(alice, [
+      { at: '2026-04-30T23:59:59Z', model: 'before' },
+      { at: '2026-05-01T00:00:00Z', model: 'first', promptId: prompt.id, promptVersion: 1 },
+      { at: '2026-05-07T23:59:59Z', model: 'last' },
+      { at: '2026-05-08T00:00:00Z', model: 'after' }, // `to` is exclusive
+      { at: '2026-06-01T00:00:00Z', model: 'much later', promptId: prompt.id, promptVersion: 1 },
+    ]);
+    const models = (s: { recent: { model: string }[] }) => s.recent.map((c) => c.model);
+    const summary = await (await alice.request('GET', `/usage/summary?${range}`)).json();
+    expect(summary.totals.calls).toBe(2);
+    expect(models(summary)).toEqual(['last', 'first']);
+    expect(summary.recent[1]).toMatchObject({ prompt_id: prompt.id, prompt_version: 1, prompt_title: 'Typed vars' });
+    // A range without calls lists none (it listed June's under "No calls in this range").
+    const empty = await (await alice.request('GET', '/usage/summary?from=2026-05-02&to=2026-05-03')).json();
+    expect(empty).toMatchObject({ totals: { calls: 0 }, recent: [] });
+    // With prompt_id, that prompt's calls only, like the figures.
+    const byPrompt = await (await alice.request('GET', `/usage/summary?${range}&prompt_id=${prompt.id}`)).json();
+    expect([byPrompt.totals.calls, models(byPrompt)]).toEqual([1, ['first']]);
+    // In the caller's zone: May 1 in Los Angeles starts at 07:00 UTC.
+    const zoned = await (await alice.request('GET', '/usage/summary?from=2026-05-01&to=2026-05-08&tz=America/Los_Angeles')).json();
+    expect(models(zoned)).toEqual(['after', 'last']);
+  });
+
   it('keeps the totals when the groups are more than one answer holds', async () => {
     const alice = await api.createUser();
     const prompt = await (await alice.request('POST', '/prompts', { title: 'Tuned daily', content: 'Hi' })).json();

@@ -105,7 +105,7 @@ const UsageSummary = z
     by_model: z.array(UsageGroup),
     by_project: z.array(UsageGroup),
     by_prompt_version: z.array(UsageGroup),
-    recent: z.array(UsageLogSchema),
+    recent: z.array(UsageLogSchema).openapi({ description: 'The 20 newest calls of the range (and of `prompt_id` when given), newest first' }),
   })
   .openapi('UsageSummary');
 
@@ -119,7 +119,7 @@ const routes = {
   }),
   summary: createRoute({
     method: 'get', path: '/summary', tags, security,
-    summary: 'Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version (one SQL statement), and the 20 newest calls',
+    summary: 'Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version (one SQL statement), and the 20 newest calls of the range',
     request: { query: SummaryQuery },
     responses: { 200: jsonResponse(UsageSummary, 'The dashboard'), ...errorResponses(400, 401, 429) },
   }),
@@ -170,7 +170,8 @@ usageRoutes.openapi(routes.summary, async (c) => {
   const { range, totals, groups, recent } = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     const range = await resolveRange(sql, query, query.tz ?? 'UTC');
     const report = await queryUsage(sql, c.var.user.id, { ...range, promptId: query.prompt_id }, SUMMARY_SETS);
-    return { range, ...report, recent: await recentCalls(sql, c.var.user.id, 20) };
+    // The newest calls of the range shown, not of all time: a range without calls listed newer ones under "No calls in this range".
+    return { range, ...report, recent: await recentCalls(sql, c.var.user.id, 20, { range, promptId: query.prompt_id }) };
   });
   const present = (name: keyof typeof SUMMARY_SETS) => groups[name].map((row) => presentGroup(row, SUMMARY_SETS[name]));
   return c.json(
@@ -205,11 +206,18 @@ usageRoutes.openapi(routes.export, async (c) => {
 
 usageRoutes.openapi(routes.recent, async (c) => {
   const { limit, session_id: sessionId } = c.req.valid('query');
-  const calls = await c.var.db.withUserTransaction(c.var.user, (sql) => recentCalls(sql, c.var.user.id, limit, sessionId));
+  const calls = await c.var.db.withUserTransaction(c.var.user, (sql) => recentCalls(sql, c.var.user.id, limit, { sessionId }));
   return c.json({ calls }, 200);
 });
 
-function recentCalls(sql: TransactionSql, userId: string, limit: number, sessionId?: string) {
+/** The caller's newest calls, of one chat, or of a range (`to` exclusive) and prompt. */
+function recentCalls(
+  sql: TransactionSql,
+  userId: string,
+  limit: number,
+  only: { sessionId?: string; range?: { from: Date; to: Date }; promptId?: string },
+) {
+  const { sessionId, range, promptId } = only;
   return sql<UsageLogRow[]>`
       select l.id, l.executed_at, l.provider, l.model, l.status, l.prompt_id, l.prompt_version, p.title as prompt_title,
              l.session_id, l.message_id, l.ttft_ms, l.latency_ms, l.prompt_tokens, l.completion_tokens, l.token_count,
@@ -217,6 +225,8 @@ function recentCalls(sql: TransactionSql, userId: string, limit: number, session
         from public.prompt_usage_logs l
         left join public.prompts p on p.id = l.prompt_id
        where l.user_id = ${userId}${sessionId ? sql` and l.session_id = ${sessionId}` : sql``}
+         ${range ? sql`and l.executed_at >= ${range.from} and l.executed_at < ${range.to}` : sql``}
+         ${promptId ? sql`and l.prompt_id = ${promptId}` : sql``}
        order by l.executed_at desc, l.id desc
        limit ${limit}`;
 }

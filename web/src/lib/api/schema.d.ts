@@ -7626,7 +7626,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version (one SQL statement), and the 20 newest calls */
+        /** Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version (one SQL statement), and the 20 newest calls of the range */
         get: {
             parameters: {
                 query?: {
@@ -9317,6 +9317,7 @@ export type components = {
             by_project: components["schemas"]["UsageGroup"][];
             by_prompt_version: components["schemas"]["UsageGroup"][];
             from: string;
+            /** @description The 20 newest calls of the range (and of `prompt_id` when given), newest first */
             recent: components["schemas"]["UsageLog"][];
             /**
              * @description The zone the days are counted in (the `tz` asked for, canonically spelled; UTC by default)

@@ -19,6 +19,10 @@ export const stats = (g: UsageStats) => ({
 
 const NO_CALLS = { calls: 0, errors: 0, tokens: 0, cost: 0, unpriced: 0, p50: null, p95: null, ratings: 0, positiveShare: null };
 
+/** "Typed vars · v1": a prompt and the version a call used. */
+const promptVersionLabel = (title: string | null, version: number | null) =>
+  `${title ?? 'Deleted prompt'}${version === null ? '' : ` · v${version}`}`;
+
 /** The days `from` to `to` (inclusive) as days of `tz`, an IANA zone. */
 export async function loadUsage(api: Api, from: string, to: string, tz: string) {
   const s = await ok(api.GET('/api/usage/summary', { params: { query: { from, to: nextDay(to), tz } } }));
@@ -32,12 +36,14 @@ export async function loadUsage(api: Api, from: string, to: string, tz: string) 
     projects: s.by_project.map((g) => ({ id: g.project_id, name: g.project_name ?? (g.project_id ? 'Deleted project' : 'No project'), ...stats(g) })),
     promptVersions: s.by_prompt_version.map((g) => ({
       promptId: g.prompt_id,
-      title: g.prompt_title ?? (g.prompt_id ? 'Deleted prompt' : 'No prompt'),
       version: g.prompt_version,
+      label: g.prompt_id ? promptVersionLabel(g.prompt_title, g.prompt_version) : 'No prompt',
       ...stats(g),
     })),
-    recent: s.recent.map(({ id, executed_at, provider, model, status, prompt_title, ttft_ms, latency_ms, token_count, cost_usd, error_code }) => ({
-      id, executed_at, provider, model, status, prompt_title, ttft_ms, latency_ms, token_count, cost_usd, error_code,
+    // The newest calls of the range; each names its prompt's version as "By prompt version" does.
+    recent: s.recent.map(({ id, executed_at, provider, model, status, prompt_id, prompt_title, prompt_version, ttft_ms, latency_ms, token_count, cost_usd, error_code }) => ({
+      id, executed_at, provider, model, status, ttft_ms, latency_ms, token_count, cost_usd, error_code,
+      prompt: prompt_id ? { id: prompt_id, label: promptVersionLabel(prompt_title, prompt_version) } : null,
     })),
   };
 }
