@@ -90,8 +90,15 @@ export function rethrowRefusal(error: unknown): never {
   throw error;
 }
 
-/** Use as `.catch(rethrowDatabaseError)` on a write that references other rows. */
+// Raised by private.refuse_future_chat_times: a chat or message dated in the future
+// (20261207110000_refuse_future_chat_times.sql). Its message names the column and both times.
+const FUTURE_TIME = 'MRT01';
+
+/** Use as `.catch(rethrowDatabaseError)` on a write that references other rows or carries times. */
 export function rethrowDatabaseError(error: unknown): never {
+  if (error instanceof postgres.PostgresError && error.code === FUTURE_TIME) {
+    throw new ApiError(400, 'invalid_request', error.message);
+  }
   if (error instanceof postgres.PostgresError && error.code === FOREIGN_KEY_VIOLATION) {
     if (error.constraint_name?.endsWith('_user_id_fkey')) {
       throw new ApiError(401, 'unauthorized', 'This account no longer exists; sign in again');

@@ -14,7 +14,21 @@ export function plainTitle(markdown: string): string {
   const text = readableText(markdown);
   const line = text.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).find(Boolean) ?? '';
   if (!line) return 'New chat';
-  return line.length <= MAX_TITLE ? line : `${line.slice(0, MAX_TITLE - 3).replace(/\s+\S*$/, '')}…`;
+  return shortTitle(line);
+}
+
+/**
+ * A one-line title at most `max` characters long: cut at the last word that fits, with an
+ * ellipsis (an imported chat's title keeps up to the 200 a chat's title holds). A word longer
+ * than half of that is cut where it must be, rather than leaving the title a stub.
+ *
+ *   shortTitle('Plan three days in Lisbon', 20)  // 'Plan three days…'
+ */
+export function shortTitle(line: string, max = MAX_TITLE): string {
+  if (line.length <= max) return line;
+  const cut = line.slice(0, max - 3);
+  const atWord = cut.replace(/\s+\S*$/, '');
+  return `${atWord.length >= cut.length / 2 ? atWord : cut}…`;
 }
 
 /**

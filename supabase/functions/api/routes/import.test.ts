@@ -185,6 +185,62 @@ describe('POST /import', () => {
     expect(misplaced.status).toBe(400);
   });
 
+  it('refuses times in the future (a chat dated 2099 would top the sidebar for good), with the field and the reason; a few minutes of clock skew pass', async () => {
+    const alice = await api.createUser();
+    const future = '2099-01-01T00:00:00.000Z';
+    for (const [overrides, field] of [
+      [{ created_at: future }, 'conversations.0.created_at'],
+      [{ messages: [{ sender: 'user', content: 'From the future', created_at: future }], total: 1 }, 'conversations.0.messages.0.created_at'],
+    ] as const) {
+      const { status, body } = await importing(alice, [conversation('future', overrides)]);
+      expect(status).toBe(400);
+      expect(body.error.code).toBe('invalid_request');
+      expect(body.error.message).toMatch(new RegExp(`^${field.replaceAll('.', '\\.')}: must not be in the future \\(the server's time is `));
+    }
+    // Nor before 2000 (the year 0000 is valid ISO 8601 and not a Postgres date).
+    for (const created_at of ['1999-12-31T23:59:59Z', '0000-01-01T00:00:00Z']) {
+      const { status, body } = await importing(alice, [conversation('past', { created_at })]);
+      expect({ status, message: body.error.message }).toEqual({ status: 400, message: 'conversations.0.created_at: must not be before 2000' });
+    }
+    expect((await (await alice.request('GET', '/sessions')).json()).sessions).toEqual([]);
+
+    // A client whose clock runs a minute ahead; and a message whose untrusted time was left out.
+    const skewed = new Date(Date.now() + 60_000).toISOString();
+    const { body } = await importing(alice, [conversation('skewed', {
+      created_at: null,
+      total: 3,
+      messages: [
+        { sender: 'user', content: 'Undated first', created_at: null },
+        { sender: 'assistant', content: 'Dated', created_at: '2024-03-01T10:00:05.000Z' },
+        { sender: 'user', content: 'Slightly ahead', created_at: skewed },
+      ],
+    })]);
+    expect(body.results[0]).toMatchObject({ status: 'imported', messages: 3 });
+    const session = await (await alice.request('GET', `/sessions/${body.results[0].session_id}`)).json();
+    // The undated first message (and the chat) take the part's earliest time, not the import's.
+    expect(new Date(session.created_at).toISOString()).toBe('2024-03-01T10:00:05.000Z');
+    expect((await messagesOf(alice, session.id)).map((m) => [m.content, new Date(m.created_at as string).toISOString()])).toEqual([
+      ['Undated first', '2024-03-01T10:00:05.000Z'],
+      ['Dated', '2024-03-01T10:00:05.001Z'],
+      ['Slightly ahead', skewed],
+    ]);
+  });
+
+  it('an undated conversation starts early enough for its last message to land by now; a title over 200 characters is shortened at a word', async () => {
+    const alice = await api.createUser();
+    const title = `${'A long title '.repeat(20)}that ends far past 200 characters`;
+    // The first part of a conversation of 100,000 undated messages, each a millisecond after the one before.
+    const messages = [{ sender: 'user', content: 'first' }, { sender: 'assistant', content: 'second' }];
+    const sent = Date.now();
+    const { status, body } = await importing(alice, [{ source: 'chatgpt', source_id: 'undated', title, total: 100_000, messages }]);
+    expect(status).toBe(200);
+    const session = await (await alice.request('GET', `/sessions/${body.results[0].session_id}`)).json();
+    const [first, second] = await messagesOf(alice, session.id);
+    expect(sent - Date.parse(first.created_at as string)).toBeGreaterThanOrEqual(99_000);
+    expect(Date.parse(second.created_at as string) - Date.parse(first.created_at as string)).toBe(1);
+    expect(session.title).toBe(`${'A long title '.repeat(15)}A…`);
+  });
+
   it('refuses what a chat cannot hold, and anonymous callers', async () => {
     const alice = await api.createUser();
     const bad = [

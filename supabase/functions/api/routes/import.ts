@@ -19,7 +19,28 @@ import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '.
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../lib/errors.ts';
 
-const time = z.iso.datetime({ offset: true }).nullish().openapi({ format: 'date-time' });
+/**
+ * How far past the server's clock an imported time may be: a client's clock running a little
+ * ahead, not a date in the future. The database holds every writer to the same rule
+ * (private.refuse_future_chat_times, 20261207110000_refuse_future_chat_times.sql).
+ */
+export const IMPORT_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** The earliest time an import may give, as for prompt versions (lib/import/prompt-import.ts). */
+const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
+
+// From 2000 until now, as prompt versions are. A chat dated in 2099 would sit above every new
+// chat for good (the sidebar orders by last_message_at, which a message only ever moves
+// forward); the year 0000, which the format allows and Postgres has not, would be a 500.
+// Checked when the request is, not when the module loads.
+const time = z.iso
+  .datetime({ offset: true })
+  .refine((value) => Date.parse(value) >= EARLIEST, { error: 'must not be before 2000' })
+  .refine((value) => Date.parse(value) <= Date.now() + IMPORT_CLOCK_SKEW_MS, {
+    error: () => `must not be in the future (the server's time is ${new Date().toISOString()}; 5 minutes of clock skew are allowed)`,
+  })
+  .nullish()
+  .openapi({ format: 'date-time', description: 'ISO 8601, from 2000 until now (5 minutes of clock skew allowed)' });
 
 /** What a message of a chat holds (messages.content: char_length <= 200 000). */
 const MESSAGE_CHARS = 200_000;
@@ -81,7 +102,10 @@ const route = createRoute({
   security,
   summary: 'Import conversations (ChatGPT, or this app’s export) as new chats',
   description: 'A request is written whole or not at all. One that would pass a row quota (chats or messages per account, messages ' +
-    'per chat; a conversation counts with its `total`, so a long one is refused at its first part) writes nothing: 409 `limit_reached`.',
+    'per chat; a conversation counts with its `total`, so a long one is refused at its first part) writes nothing: 409 `limit_reached`. ' +
+    'Times are from 2000 until now (5 minutes of clock skew allowed; else 400 naming the field): leave out a time you cannot trust, and ' +
+    'the message is dated a millisecond after the one before it (the first, at the part\'s earliest time). Titles over 200 characters are ' +
+    'shortened at a word, with an ellipsis.',
   request: { body: jsonBody(ImportRequest) },
   responses: {
     200: jsonResponse(z.object({ results: z.array(ImportResult) }).openapi('ImportResponse'), 'One result per conversation, in order'),

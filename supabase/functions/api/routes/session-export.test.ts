@@ -81,7 +81,7 @@ describe('chat export', () => {
     await api.db.sql`
       insert into public.messages (id, session_id, user_id, author_id, parent_id, sender, content, created_at)
       select id, ${session.id}, ${owner.id}, ${owner.id}, parent, case when i % 2 = 1 then 'assistant' else 'user' end,
-             'message ' || i, now() + make_interval(secs => i)
+             'message ' || i, now() - make_interval(secs => 1204 - i)
         from unnest(${ids}::uuid[], ${[null, ...ids.slice(0, -1)]}::uuid[]) with ordinality as m(id, parent, i)`;
     const body = await (await owner.request('GET', `/sessions/${session.id}/export?format=json`)).json();
     expect(body.messages.map((m: { id: string }) => m.id)).toEqual(ids);

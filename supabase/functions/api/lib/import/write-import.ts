@@ -16,7 +16,7 @@
 import type { Sql, TransactionSql } from 'postgres';
 import { ApiError } from '../errors.ts';
 import { codePoints } from '../inputs.ts';
-import { plainTitle } from '../plain-title.ts';
+import { plainTitle, shortTitle } from '../plain-title.ts';
 
 export interface ImportMessage {
   sender: 'user' | 'assistant';
@@ -52,6 +52,9 @@ export interface ImportResult {
   messages: number;
 }
 
+/** What a chat's title holds (chat_sessions.title). */
+const TITLE_CHARS = 200;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function writeImport(sql: Sql, userId: string, conversations: ImportConversation[]): Promise<ImportResult[]> {
@@ -80,7 +83,11 @@ async function importOne(tx: TransactionSql, userId: string, c: ImportConversati
   if (c.offset > (ledger?.imported_messages ?? 0)) {
     throw new ApiError(409, 'import_out_of_order', `Conversation ${c.source_id}: send its parts in order (this one starts at message ${c.offset}, ${ledger?.imported_messages ?? 0} are stored)`);
   }
-  const start = parseTime(c.created_at) ?? parseTime(c.messages[0]?.created_at) ?? new Date();
+  // A message without a time (or whose future time a client left out) follows the one before
+  // it by a millisecond: an undated first message takes the earliest time the part has, and an
+  // undated conversation starts early enough for its last message to land by now (the
+  // database refuses times in the future, 20261207110000_refuse_future_chat_times.sql).
+  const start = parseTime(c.created_at) ?? earliest(c.messages) ?? new Date(Date.now() - c.total);
   let sessionId = ledger?.session_id;
   let stored = ledger?.imported_messages ?? 0;
   // Characters of message `stored` already in the session (its newest row), when it came in pieces.
@@ -93,7 +100,7 @@ async function importOne(tx: TransactionSql, userId: string, c: ImportConversati
   let parent: string | null = null;
   if (!sessionId) {
     const firstUser = c.messages.find((m) => m.sender === 'user')?.content ?? '';
-    const title = (c.title?.replace(/\s+/g, ' ').trim() || plainTitle(firstUser) || 'Imported chat').slice(0, 200);
+    const title = shortTitle(c.title?.replace(/\s+/g, ' ').trim() || plainTitle(firstUser) || 'Imported chat', TITLE_CHARS);
     const [session] = await tx<{ id: string }[]>`
       insert into public.chat_sessions (user_id, title, metadata, created_at, last_message_at)
       values (${userId}, ${title}, ${tx.json({ imported: { source: c.source, id: c.source_id } })},
@@ -205,6 +212,12 @@ function sliceCodePoints(value: string, count: number): string {
 
 function outOfOrderPiece(sourceId: string, message: number, offset: number, stored: number): ApiError {
   return new ApiError(409, 'import_out_of_order', `Conversation ${sourceId}: send a message's pieces in order (message ${message}'s piece starts at character ${offset}, ${stored} are stored)`);
+}
+
+/** The earliest time the messages give, if any does. */
+function earliest(messages: ImportMessage[]): Date | null {
+  const times = messages.map((m) => parseTime(m.created_at)?.getTime()).filter((t): t is number => t !== undefined);
+  return times.length ? new Date(Math.min(...times)) : null;
 }
 
 function parseTime(value: string | null | undefined): Date | null {
