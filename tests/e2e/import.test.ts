@@ -132,6 +132,64 @@ describe('import', { timeout: 180_000 }, () => {
     await other.getByRole('alert').filter({ hasText: 'neither a ChatGPT conversations.json nor a Mr.Prompt export' }).waitFor();
   });
 
+  it('a tampered file still comes in (title and model shortened, dates in the future left out, never above new chats); a refusal says why', async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page);
+    const message = (id: string, sender: string, content: string, created_at: string, model: string | null = null) => ({ id, sender, content, created_at, model });
+    const longTitle = `Long ${'T'.repeat(5_000)}`;
+    const tampered = {
+      format: 'mrprompt-export/1',
+      sessions: [
+        { id: 'long-fields', title: longTitle, created_at: '2024-05-01T10:00:00Z', messages: [
+          message('a1', 'user', 'Hello', '2024-05-01T10:00:00Z'), message('a2', 'assistant', 'Hi!', '2024-05-01T10:00:01Z', 'm'.repeat(5_000)),
+        ] },
+        { id: 'from-2099', title: 'From the future', created_at: '2099-01-01T00:00:00Z', messages: [
+          message('b1', 'user', 'When is this?', '2099-01-01T00:00:00Z'), message('b2', 'assistant', 'Now', '2099-01-01T00:00:01Z'),
+        ] },
+      ],
+    };
+    const report = await importFile(page, file('tampered.json', tampered));
+    await expect(page.getByTestId('import-summary').textContent()).resolves.toContain('2 chats imported (4 messages)');
+    await expect(report.getByRole('list', { name: 'Changed to fit' }).getByRole('listitem').allTextContents()).resolves.toEqual([
+      '1 title shortened to 200 characters',
+      '1 model name shortened or cleaned of control characters',
+      '3 dates in the future or before 2000 left out (each such message is dated just after the one before it)',
+    ]);
+    expect(await report.getByRole('heading', { name: /Not imported/ }).count()).toBe(0);
+    // The imported title is shown cut to a line, with an ellipsis.
+    const imported = await report.getByRole('list', { name: 'Imported chats' }).getByRole('link').allTextContents();
+    expect(imported).toEqual([expect.stringMatching(/^Long T+…$/), 'From the future']);
+    expect(imported[0].length).toBeLessThanOrEqual(80);
+
+    // A chat started after the import sorts above the one dated 2099 in the file.
+    await page.evaluate(async () => { await fetch('/api/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Started today' }) }); });
+    await open(page, '/chat');
+    const sidebar = page.getByRole('navigation', { name: 'Chats' });
+    await expect.poll(() => sidebar.getByRole('link').filter({ hasText: /^(Started today|From the future)$/ }).allTextContents()).toEqual(['Started today', 'From the future']);
+
+    // The account one message short of its quota: a long chat (in three requests) is refused at
+    // its first part, with the API's reason, once, and no "try again".
+    const [{ id }] = await e2e.db.sql`select id from auth.users where email = ${email}`;
+    await e2e.db.sql`update private.user_row_counts set messages = 999999 where user_id = ${id}`;
+    const [chat] = chatGptExport('quota').slice(1);
+    chat.title = `Refused ${'R'.repeat(300)}`;
+    chat.mapping.done.message!.content = { content_type: 'text', parts: ['答'.repeat(150_000)] };
+    const requests: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/import') requests.push(request.url());
+    });
+    const refused = await importFile(page, file('refused.json', [chat]));
+    await expect(page.getByTestId('import-summary').textContent()).resolves.toContain('0 chats imported');
+    const reasons = await refused.getByRole('list', { name: 'Not imported' }).getByRole('listitem').allTextContents();
+    expect(reasons).toEqual([expect.stringMatching(/^“Refused R+…”: There can be at most 1,000,000 messages per account; delete some before adding more$/)]);
+    expect(reasons[0].indexOf('”')).toBeLessThanOrEqual(81);
+    expect(await refused.getByRole('heading', { name: /try again/ }).count()).toBe(0);
+    expect(requests).toHaveLength(1);
+    await page.getByTestId('toasts').getByText('Imported 0 chats. 1 chat could not be imported: see why below.').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'import-refused');
+  });
+
   it('a message as long as a chat holds (200,000 CJK characters, 600 KB) comes in whole, in pieces through the web server', async () => {
     const page = await e2e.newPage();
     await signUp(page);

@@ -1079,7 +1079,7 @@ export type paths = {
         put?: never;
         /**
          * Import conversations (ChatGPT, or this app’s export) as new chats
-         * @description A request is written whole or not at all. One that would pass a row quota (chats or messages per account, messages per chat; a conversation counts with its `total`, so a long one is refused at its first part) writes nothing: 409 `limit_reached`.
+         * @description A request is written whole or not at all. One that would pass a row quota (chats or messages per account, messages per chat; a conversation counts with its `total`, so a long one is refused at its first part) writes nothing: 409 `limit_reached`. Times are from 2000 until now (5 minutes of clock skew allowed; else 400 naming the field): leave out a time you cannot trust, and the message is dated a millisecond after the one before it (the first, at the part's earliest time). Titles over 200 characters are shortened at a word, with an ellipsis.
          */
         post: {
             parameters: {
@@ -8426,7 +8426,10 @@ export type components = {
             vector: "installed" | "available" | "absent";
         };
         ImportConversation: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description ISO 8601, from 2000 until now (5 minutes of clock skew allowed)
+             */
             created_at?: string | null;
             messages: components["schemas"]["ImportMessage"][];
             /**
@@ -8452,7 +8455,10 @@ export type components = {
             content_offset: number;
             /** @description The whole message's length in characters (code points), when this is a piece of it; absent: the message ends with this piece */
             content_total?: number | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description ISO 8601, from 2000 until now (5 minutes of clock skew allowed)
+             */
             created_at?: string | null;
             /** @description The model that wrote it, as the source names it (no control characters) */
             model?: string | null;

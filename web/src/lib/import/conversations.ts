@@ -45,8 +45,17 @@ export function skip(skipped: Skipped, reason: SkipReason, count = 1): void {
   if (count > 0) skipped[reason] = (skipped[reason] ?? 0) + count;
 }
 
-/** Seconds since the epoch (ChatGPT) or an ISO string as an ISO string; null when absent or odd. */
+/**
+ * Past this, a number is milliseconds since the epoch, not seconds: 10^11 seconds is the year
+ * 5138, 10^11 milliseconds March 1973. ChatGPT writes `create_time` in seconds (with a
+ * fraction); a file rewritten by another tool may carry milliseconds, which read as seconds
+ * would date a chat some 50,000 years ahead.
+ */
+const MILLISECONDS_FROM = 1e11;
+
+/** Seconds (or milliseconds) since the epoch, or an ISO string, as an ISO string; null when absent or odd. */
 export function isoTime(value: unknown): string | null {
-  const date = typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : null;
+  const date =
+    typeof value === 'number' ? new Date(Math.abs(value) >= MILLISECONDS_FROM ? value : value * 1000) : typeof value === 'string' ? new Date(value) : null;
   return date && !Number.isNaN(date.getTime()) ? date.toISOString() : null;
 }

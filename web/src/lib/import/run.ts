@@ -2,14 +2,16 @@
  * Runs an import in the browser: reads the file (or the conversations.json in ChatGPT's
  * export zip), recognises its format, sends it to
  * POST /api/import batch by batch (reporting progress after each), waits out a rate limit
- * when the API asks to (429 Retry-After), and sums up what came in, what was there already
- * and what was left out. A batch that fails is reported and the rest still go.
+ * when the API asks to (429 Retry-After), and sums up what came in, what was there already,
+ * what was changed to fit (fit.ts) and what was left out. A batch that fails is reported with
+ * the API's reason and the rest still go (without the later parts of a conversation that failed).
  */
 import { unzipSync } from 'fflate';
-import { browserApi, ok } from '../api';
+import { ApiError, browserApi, ok } from '../api';
 import { endsConversation, toBatches } from './batches';
 import { isChatGptExport, parseChatGpt } from './chatgpt';
-import type { Parsed, Skipped } from './conversations';
+import type { ImportConversation, Parsed, Skipped } from './conversations';
+import { fitForImport, shortTitle, type Adjusted } from './fit';
 import { isMrPromptExport, parseMrPrompt } from './mrprompt';
 
 export interface ImportReport {
@@ -20,7 +22,22 @@ export interface ImportReport {
   messages: number;
   duplicates: number;
   skipped: Skipped;
-  failures: string[];
+  /** What was changed so that the API would take it (fit.ts). */
+  adjusted: Adjusted;
+  failures: ImportFailure[];
+}
+
+/** A request that brought nothing in: the chats it carried and why. */
+export interface ImportFailure {
+  titles: string[];
+  /** The API's reason, its field paths named by chat and message; or why the request got no answer. */
+  reason: string;
+  /**
+   * Whether the same file may go in later: no answer (the network), a rate limit still
+   * refusing after MAX_WAITS waits, or the server failing (5xx). A refusal (400, 409
+   * limit_reached) would only be refused again.
+   */
+  retry: boolean;
 }
 
 export class UnknownFormat extends Error {}
@@ -82,16 +99,20 @@ export const MAX_WAITS = 20;
 
 export async function runImport(parsed: Parsed, onProgress: (done: number, total: number) => void): Promise<ImportReport> {
   const skipped = { ...parsed.skipped };
-  const batches = toBatches(parsed.conversations, skipped);
+  const { conversations, adjusted } = fitForImport(parsed.conversations, skipped);
+  const batches = toBatches(conversations, skipped);
   const total = parsed.conversations.length;
-  const titles = new Map(parsed.conversations.map((c) => [c.source_id, c.title ?? '']));
-  const report: ImportReport = { format: parsed.format, conversations: total, imported: [], messages: 0, duplicates: 0, skipped, failures: [] };
+  const titles = new Map(conversations.map((c) => [c.source_id, c.title ?? '']));
+  const report: ImportReport = { format: parsed.format, conversations: total, imported: [], messages: 0, duplicates: 0, skipped, adjusted, failures: [] };
+  // Conversations a request failed for: their later parts would be refused as out of order.
+  const failed = new Set<string>();
   let done = 0;
   onProgress(0, total);
   for (const batch of batches) {
-    for (let waits = 0; ; waits++) {
+    const sending = batch.conversations.filter((c) => !failed.has(c.source_id));
+    for (let waits = 0; sending.length; waits++) {
       try {
-        const outcome = await browserApi().POST('/api/import', { body: { conversations: batch.conversations } });
+        const outcome = await browserApi().POST('/api/import', { body: { conversations: sending } });
         if (outcome.response.status === 429 && waits < MAX_WAITS) {
           await new Promise((resolve) => setTimeout(resolve, retryAfterMs(outcome.response)));
           continue;
@@ -100,12 +121,12 @@ export async function runImport(parsed: Parsed, onProgress: (done: number, total
         for (const [i, result] of results.entries()) {
           report.messages += result.messages;
           // A conversation sent in parts answers once per part; count it at its last one.
-          if (result.status === 'duplicate' && endsConversation(batch.conversations[i])) report.duplicates++;
+          if (result.status === 'duplicate' && endsConversation(sending[i])) report.duplicates++;
           else if (result.status === 'imported') report.imported.push({ session_id: result.session_id, title: titles.get(result.source_id) || 'Imported chat' });
         }
       } catch (err) {
-        const names = batch.conversations.map((c) => `“${c.title || c.source_id}”`).join(', ');
-        report.failures.push(`${names}: ${err instanceof Error ? err.message : 'the import failed'}`);
+        report.failures.push(failureOf(sending, err));
+        for (const c of sending) failed.add(c.source_id);
       }
       break;
     }
@@ -113,6 +134,27 @@ export async function runImport(parsed: Parsed, onProgress: (done: number, total
     onProgress(done, total);
   }
   return report;
+}
+
+export function failureOf(sent: ImportConversation[], err: unknown): ImportFailure {
+  const titles = [...new Set(sent.map((c) => c.title || c.source_id))];
+  if (!(err instanceof ApiError)) return { titles, reason: err instanceof Error ? err.message : 'The import failed.', retry: true };
+  const retry = err.status === 0 || err.status === 429 || err.status >= 500;
+  return { titles, reason: retry ? err.message : withChatNames(err.message, sent), retry };
+}
+
+/**
+ * The API names what it refused by its place in the request (`conversations.2.messages.5.model:
+ * Too big…`), which the person importing never saw: name the chat and the message instead
+ * (`“Trip to Lisbon”, message 6, model: Too big…`).
+ */
+export function withChatNames(message: string, sent: ImportConversation[]): string {
+  return message.replace(/\bconversations\.(\d+)(?:\.messages\.(\d+))?([.:])/g, (whole, c: string, m: string | undefined, after: string) => {
+    const conversation = sent[Number(c)];
+    if (!conversation) return whole;
+    const name = `“${shortTitle(conversation.title || conversation.source_id, 60)}”${m === undefined ? '' : `, message ${conversation.offset + Number(m) + 1}`}`;
+    return after === ':' ? `${name}:` : `${name}, `;
+  });
 }
 
 /** The API's Retry-After (seconds), within 1..60 s. */
