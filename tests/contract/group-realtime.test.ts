@@ -129,8 +129,8 @@ describe('presence on person topics', () => {
       await own.channel.track({ typing: false });
     }
     for (const watch of watches) await watch.until(() => Object.keys(present(watch.channel)).length === 1, 'the track');
-    // The API's own members_changed (sent for the invitations just made, through its outbox)
-    // may still land after the join; no client's broadcast does.
+    // The database's members_changed (sent for the acceptances just made, 20261207115000) may
+    // still land after the join; no client's broadcast does.
     expect(ownerView.broadcasts.filter((b) => b.event !== 'members_changed')).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@
 // accept (invitations declined, cancelled or overtaken: invitations.test.ts); each sees who is
 // here, who is typing and who wrote each message, live; the member sees whose key answers and
 // attaches a file the owner sees. A viewer gets a read-only composer with the reason (and a
-// composer once made a member); a removed member is told, and so is everyone who has the chat
+// composer once made a member); a removed member is told (keeping what they typed, with no
+// connection banner for the channels closed to them), and so is everyone who has the chat
 // open when it is deleted. How a group chat moves and is named in its members' chat lists, and
 // their own pins and archives: group-lists.test.ts.
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -174,11 +175,33 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await composer(viewer).waitFor();
     await expect.poll(() => viewer.getByTestId('read-only').count()).toBe(0);
 
-    // Removing the member: their open chat says so and stops taking messages.
+    // Removing the member while they type: their open chat says so and stops taking messages,
+    // keeps what they typed to copy, and does not try to rejoin — no "Reconnecting…" for a chat
+    // they may no longer follow (Realtime closes its channels to them).
+    await composer(member).fill('Half-written draft from mia');
+    await member.evaluate(() => {
+      const seen = window as Window & { sawReconnecting?: boolean };
+      seen.sawReconnecting = false;
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="reconnecting"]')) seen.sawReconnecting = true;
+      }).observe(document.body, { subtree: true, childList: true });
+    });
     await owner.getByRole('button', { name: `Remove ${memberEmail}` }).click();
     await owner.getByText(`Removed ${memberEmail}.`).waitFor();
     await member.getByTestId('read-only').getByText('You were removed from this chat').waitFor();
     expect(await composer(member).count()).toBe(0);
+    const unsent = member.getByRole('textbox', { name: /^Not sent/ });
+    expect(await unsent.inputValue()).toBe('Half-written draft from mia');
+    expect(await unsent.getAttribute('readonly')).not.toBeNull();
+    await member.getByTestId('unsent-draft').getByRole('button', { name: 'Copy' }).click();
+    await member.getByTestId('unsent-draft').getByText(/^(Copied\.|Select the text and copy it\.)$/).waitFor();
+    // A channel refused would be retried after a second, and again: none is.
+    await member.waitForTimeout(3000);
+    expect(await member.evaluate(() => (window as Window & { sawReconnecting?: boolean }).sawReconnecting)).toBe(false);
+    // And the words wait in a new chat.
+    await member.getByTestId('read-only').getByRole('link', { name: 'Start a new chat' }).click();
+    await member.waitForURL(/\/chat$/);
+    await expect.poll(() => composer(member).inputValue()).toBe('Half-written draft from mia');
     // Nobody is shown as here (or typing) to them any more: they no longer follow the chat.
     await expect.poll(() => member.getByTestId('present').count()).toBe(0);
     // The others moved with the chat's channel (it changes on a removal) and still see each other live.

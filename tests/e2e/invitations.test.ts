@@ -2,12 +2,44 @@
 // invitee's sidebar live and they join only by accepting it (declined or cancelled ones join
 // nobody, and an address no account uses is answered the same way); an older read of the
 // invitee's list arriving late does not hide a newer invitation; someone who signs up after
-// the invitation joins only through its link. Accepting, and what members then see, are
-// group.test.ts's.
-import type { Request } from 'playwright-core';
+// the invitation joins only through its link. The owner's open People panel follows answers as
+// they come, and a cancel overtaken by an acceptance says so. Accepting, and what members then
+// see, are group.test.ts's.
+import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invite, nameOf, ownerAsks } from './group-helpers.ts';
-import { composer, newEmail, open, screenshot, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
+import { accept, invite, nameOf, ownerAsks } from './group-helpers.ts';
+import { composer, newEmail, open, reload, screenshot, seriousViolations, signUp, startE2E, type E2E, waitForLive } from './helpers.ts';
+
+/** The event a broadcast frame from Realtime carries: a JSON v2 frame's, or a binary user
+ * broadcast's (kind 4: topic, event and metadata lengths, encoding, then each; how database
+ * broadcasts reach v2 clients, local/src/realtime/protocol.ts). */
+function broadcastEvent(message: string | Buffer): string | undefined {
+  if (typeof message !== 'string') {
+    if (message.length < 5 || message[0] !== 4) return undefined;
+    const start = 5 + message[1]!;
+    return message.subarray(start, start + message[2]!).toString('utf8');
+  }
+  try {
+    const frame: unknown = JSON.parse(message);
+    if (!Array.isArray(frame) || frame[3] !== 'broadcast') return undefined;
+    return String((frame[4] as { event?: unknown } | undefined)?.event);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Routes the page's Realtime socket so that, while `drop()` says so, broadcasts named `events`
+ * do not reach it (signals lost on their way). Call before the page opens the socket. */
+async function dropBroadcasts(page: Page, events: string[], drop: () => boolean): Promise<void> {
+  await page.routeWebSocket(/\/realtime\/v1\/websocket/, (socket) => {
+    const server = socket.connectToServer();
+    server.onMessage((message) => {
+      const event = broadcastEvent(message);
+      if (drop() && event && events.includes(event)) return;
+      socket.send(message);
+    });
+  });
+}
 
 describe('chat invitations in the browser', { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -165,5 +197,50 @@ describe('chat invitations in the browser', { timeout: 180_000 }, () => {
     await expect.poll(() => answered.includes('stale')).toBe(true);
     await invitations.waitFor({ state: 'detached' });
     expect(answered.lastIndexOf('fresh')).toBeGreaterThan(answered.indexOf('stale'));
+  });
+
+  it("the owner's open People panel follows answers as they come; a cancel overtaken by an acceptance says so", async () => {
+    const { guest: bob, guestEmail: bobEmail, owner, ownerEmail, chatUrl } = await ownerAndGuest({ guest: 'bea', owner: 'oona' }, 'Panel stays open');
+    const carol = await e2e.newPage();
+    const carolEmail = await signUp(carol, newEmail('cai'));
+    // Later in the journey the owner's page misses the signals, as a page may on a flaky network.
+    let dropping = false;
+    await dropBroadcasts(owner, ['members_changed', 'session_invitations_changed'], () => dropping);
+    await reload(owner);
+    await waitForLive(owner);
+
+    await owner.getByRole('button', { name: 'People' }).click();
+    await invite(owner, bobEmail);
+    await invite(owner, carolEmail);
+    const pending = owner.getByRole('list', { name: 'Pending invitations' });
+    const participants = owner.getByRole('list', { name: 'Participants' });
+    await pending.getByText(carolEmail).waitFor();
+
+    // carol declines, bob accepts: the panel, open all along, follows and says so.
+    await open(carol, '/chat');
+    await carol.getByRole('region', { name: 'Invitations' }).getByRole('button', { name: /^Decline the invitation/ }).click();
+    await owner.getByText(`The invitation of ${carolEmail} is gone: declined, or cancelled elsewhere.`).waitFor();
+    await expect.poll(() => pending.getByText(carolEmail).count()).toBe(0);
+    await accept(bob, chatUrl);
+    await participants.getByText(bobEmail, { exact: true }).waitFor();
+    await owner.getByText(`${bobEmail} joined.`).waitFor();
+    expect(await owner.getByRole('list', { name: 'Pending invitations' }).count()).toBe(0);
+    // The link box was for an invitation that is no longer waiting.
+    expect(await owner.getByLabel(/send them this link/).count()).toBe(0);
+    await screenshot(owner, 'people-panel-follows');
+
+    // carol is invited again and accepts while the owner's page hears nothing of it; the owner's
+    // Cancel finds the invitation gone, reads the lists again and says why.
+    dropping = true;
+    await invite(owner, carolEmail);
+    await carol.getByRole('region', { name: 'Invitations' }).getByText(`${nameOf(ownerEmail)} invites you to`).waitFor();
+    await accept(carol, chatUrl);
+    await waitForLive(carol);
+    expect(await participants.getByText(carolEmail, { exact: true }).count()).toBe(0); // not heard of yet
+    await owner.getByRole('button', { name: `Cancel the invitation of ${carolEmail}` }).click();
+    await owner.getByRole('alert').getByText(`${carolEmail} has already accepted: they are in this chat.`).waitFor();
+    await participants.getByText(carolEmail, { exact: true }).waitFor();
+    expect(await pending.count()).toBe(0);
+    expect(await seriousViolations(owner)).toEqual([]);
   });
 });

@@ -1,11 +1,12 @@
 // The workspace around the chats: a new user's first-run welcome (ready providers, the demo
 // in one click, the way to add a key), pinned chats kept in the sidebar however old, the
-// projects list and a project's chats paging like every other list, and a project's system
-// prompt with variables, whose values its settings ask for once.
+// projects list and a project's chats paging like every other list, a project's system
+// prompt with variables, whose values its settings ask for once, and a chat's project moved or
+// deleted in one tab showing in another's header.
 // Each screen is checked with axe-core in both themes and saved as a screenshot.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCustomKey, chooseModel, composer, lastAnswer, open, reload, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E, waitForChatPage } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, lastAnswer, open, reload, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E, waitForChatPage, waitForLive } from './helpers.ts';
 
 /** Checks the page in light and dark, saving `<name>-light.png` and `<name>-dark.png`. */
 async function bothThemes(page: Page, name: string): Promise<Record<string, unknown>> {
@@ -252,5 +253,39 @@ describe('workspace', { timeout: 180_000 }, () => {
     await chats.getByRole('link', { name: titles[10] }).click();
     await waitForChatPage(page);
     await expect(inSidebar()).resolves.toEqual([...titles.slice(-5).reverse(), titles[10]]);
+  });
+
+  it("a chat moved between projects, or whose project is deleted, shows so in its other open tab; a move says where it went", async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const { projectId, chatId } = await page.evaluate(async () => {
+      const post = async (path: string, body: unknown) => {
+        const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        if (res.status !== 201) throw new Error(`${path}: ${res.status}`);
+        return (await res.json()) as { id: string };
+      };
+      await post('/api/projects', { name: 'Archive' }); // a project stays to choose from
+      const project = await post('/api/projects', { name: 'Research' });
+      return { projectId: project.id, chatId: (await post('/api/sessions', { title: 'Field notes', project_id: project.id })).id };
+    });
+    const other = await e2e.newPage({ sameUserAs: page });
+    for (const tab of [page, other]) {
+      await open(tab, `/chat/${chatId}`);
+      await waitForLive(tab);
+    }
+    const project = (tab: typeof page) => tab.getByLabel('Project', { exact: true });
+    await expect(project(other).inputValue()).resolves.toBe(projectId);
+
+    await project(page).selectOption({ label: 'No project' });
+    await page.getByText('Moved out of Research.').waitFor();
+    await expect.poll(() => project(other).inputValue()).toBe('');
+    await project(page).selectOption({ label: 'Research' });
+    await page.getByText('Moved to Research.').waitFor();
+    await expect.poll(() => project(other).inputValue()).toBe(projectId);
+
+    // Deleted in the first tab: the other's header drops it, as a choice too.
+    expect(await page.evaluate(async (id) => (await fetch(`/api/projects/${id}`, { method: 'DELETE' })).status, projectId)).toBe(204);
+    await expect.poll(() => project(other).inputValue()).toBe('');
+    await expect.poll(() => project(other).locator('option').allTextContents()).not.toContain('Research');
   });
 });

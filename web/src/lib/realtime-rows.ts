@@ -47,6 +47,9 @@ export const marksChanged = z.object({ session_id: z.string().optional() });
 /** Broadcast on `user:<id>` by the database to every participant of a chat that was renamed. */
 export const sessionRenamed = z.object({ session_id: z.string() });
 
+/** Broadcast on `user:<id>` by the database to a chat's owner: one of its invitations changed. */
+export const sessionInvitationsChanged = z.object({ session_id: z.string() });
+
 /** DELETE events carry only the primary key (replica identity default). */
 export const deletedRow = z.object({ id: z.string() });
 

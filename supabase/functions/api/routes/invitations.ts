@@ -8,7 +8,6 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { TransactionSql } from 'postgres';
 import { requireUser } from '../lib/auth.ts';
-import { sessionTopic } from '../lib/realtime-broadcast.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { rethrowRefusal } from '../lib/db-errors.ts';
 import { notFound } from '../lib/errors.ts';
@@ -137,14 +136,13 @@ invitationsRoutes.openapi(routes.mine, async (c) => {
 async function join(c: Context<AppEnv>, accept: (sql: TransactionSql) => Promise<{ session_id: string }[]>) {
   const joined = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     const [{ session_id }] = await accept(sql);
-    const [row] = await sql<{ role: 'viewer' | 'member'; channel_epoch: number }[]>`
-      select m.role, s.channel_epoch from public.session_members m join public.chat_sessions s on s.id = m.session_id
-       where m.session_id = ${session_id} and m.user_id = ${c.var.user.id}`;
+    const [row] = await sql<{ role: 'viewer' | 'member' }[]>`
+      select m.role from public.session_members m where m.session_id = ${session_id} and m.user_id = ${c.var.user.id}`;
     return { session_id, ...row! };
   }).catch(rethrowRefusal);
-  // The chat's open views re-read who is in it (this person's own devices hear it from the
-  // database: user:<id>, 20261203180100).
-  c.var.turns.broadcaster.send({ topic: sessionTopic(joined.session_id, joined.channel_epoch), event: 'members_changed', payload: {} });
+  // The database tells, with the commit: the chat's open views (`members_changed` on its channel,
+  // 20261207115000), the owner's People panel (`session_invitations_changed` on user:<owner>) and
+  // this person's own devices (user:<id>, 20261203180100).
   return c.json({ session_id: joined.session_id, role: joined.role }, 200);
 }
 

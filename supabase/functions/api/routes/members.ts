@@ -136,13 +136,12 @@ membersRoutes.openapi(routes.changeRole, async (c) => {
     if (rows.length === 0) return null;
     const [row] = await sql<z.infer<typeof Participant>[]>`
       select user_id, display_name, email, role from public.session_participants(${id}) where user_id = ${user_id}`;
-    const [{ channel_epoch }] = await sql<{ channel_epoch: number }[]>`select channel_epoch from public.chat_sessions where id = ${id}`;
-    return { row: row!, epoch: channel_epoch };
+    return row!;
   });
   if (!changed) throw notFound('Member');
-  // Open chats re-read who is in them (a viewer made a member gets a composer at once).
-  c.var.turns.broadcaster.send({ topic: sessionTopic(id, changed.epoch), event: 'members_changed', payload: {} });
-  return c.json(changed.row, 200);
+  // Open chats re-read who is in them (a viewer made a member gets a composer at once): the
+  // database says `members_changed` on the chat's channel with the commit (20261207115000).
+  return c.json(changed, 200);
 });
 
 membersRoutes.openapi(routes.remove, async (c) => {

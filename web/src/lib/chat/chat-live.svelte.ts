@@ -3,14 +3,18 @@
 // in the chat (Broadcast on the private channel session:<id>, or session:<id>:<epoch> once
 // someone was removed), and who is here and typing (Presence on each person's own topic,
 // lib/chat/person-presence.ts). Call it while a component initialises: its effects follow the
-// chat's session as it gets one and stop with the component.
+// chat's session as it gets one and stop with the component — and once this person was removed
+// from the chat (or it was deleted): its channels would only be refused from then on, and a
+// channel that keeps failing to rejoin reads as a lost connection ("Reconnecting…").
 import { untrack } from 'svelte';
 import { browserApi, ok } from '$lib/api';
 import { newestReads } from '$lib/ordered-reads';
 import { watchPrivateChannel, watchTables } from '$lib/realtime';
+import { signalReads } from '$lib/signal-reads';
 import { deletedRow, messageRow, sessionRow } from '$lib/realtime-rows';
 import type { ChatState } from './chat-state.svelte';
 import type { GroupChat } from './group.svelte';
+import { peopleChanged } from './people-changes';
 import { personTopic, PersonTopics } from './person-presence';
 
 export interface ChatLiveOptions {
@@ -20,6 +24,8 @@ export interface ChatLiveOptions {
   channelEpoch: number;
   /** The chat was named or renamed (here, on another device, or by its model). */
   onTitle: (title: string) => void;
+  /** The chat's project as its row now says (moved in another tab, or its project deleted: null). */
+  onProject: (projectId: string | null) => void;
 }
 
 export function followChatLive(chat: ChatState, group: GroupChat, options: ChatLiveOptions): void {
@@ -47,6 +53,7 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
     (id: string) => ok(browserApi().GET('/api/sessions/{id}', { params: { path: { id } } })),
     (read) => {
       if (read.title) options.onTitle(read.title);
+      options.onProject(read.project_id);
       chat.followLeaf(read.active_leaf_id);
       if (read.channel_epoch > channelEpoch) channelEpoch = read.channel_epoch;
     },
@@ -55,7 +62,7 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
   // Live rows for this session, and its title (set after the first answer, or renamed elsewhere).
   $effect(() => {
     const id = chat.sessionId;
-    if (!id) return;
+    if (!id || group.removed) return;
     return watchTables(`messages:${id}`, [
       {
         table: 'messages',
@@ -79,6 +86,7 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
           if (!row.success) return;
           session.supersede();
           options.onTitle(row.data.title);
+          options.onProject(row.data.project_id);
           // Another tab switched the branch (or regenerated, edited): follow it.
           chat.followLeaf(row.data.active_leaf_id);
           if (row.data.channel_epoch !== undefined && row.data.channel_epoch > channelEpoch) channelEpoch = row.data.channel_epoch;
@@ -95,8 +103,16 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
   // who is in the chat.
   $effect(() => {
     const id = chat.sessionId;
-    if (!id) return;
+    if (!id || group.removed) return;
     const topic = channelEpoch > 0 ? `session:${id}:${channelEpoch}` : `session:${id}`;
+    // The database sends `members_changed` with its commit, which other sessions may not see yet
+    // for a moment (lib/signal-reads.ts): its read is made again a moment later. An open People
+    // panel reads (and settles) its own lists.
+    const signals = signalReads();
+    const peopleRead = () => {
+      signals.read('people', () => people.read(id));
+      peopleChanged(id);
+    };
     const watch = watchPrivateChannel(topic, {
       delta: (payload) => chat.applyBroadcast('delta', payload),
       reasoning: (payload) => chat.applyBroadcast('reasoning', payload),
@@ -108,21 +124,28 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
       // Another tab or device switched the branch shown (20261206063000_signal_branch_switches.sql),
       // a second road beside the chat_sessions update, as for a rename.
       branch: () => session.read(id),
-      // Someone was invited, a role changed, or key sharing was turned on or off.
-      members_changed: () => people.read(id),
+      // Someone joined, a role changed, or key sharing was turned on or off.
+      members_changed: peopleRead,
       // Someone was removed or left: the chat's channel has moved to a new epoch (the database
       // says so on the old topic in the same transaction). The chat_sessions update that says
       // so too may not be delivered; the session read here moves this view either way.
       member_removed: (payload) => {
         if ((payload as { user_id?: unknown } | null)?.user_id === options.userId()) group.leave();
-        else session.read(id);
+        else {
+          session.read(id);
+          peopleChanged(id);
+        }
       },
     }, () => {
       void chat.joinedChannel('broadcast').catch(() => {});
       // A `members_changed` sent while the channel was (re)joining was not delivered.
       people.read(id);
+      peopleChanged(id);
     });
-    return () => watch.stop();
+    return () => {
+      signals.stop();
+      watch.stop();
+    };
   });
 
   // This person's presence on their own topic, the others' followed on theirs — joined and left
@@ -132,7 +155,7 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
     const id = chat.sessionId;
     const epoch = channelEpoch;
     const me = options.userId();
-    if (!id || !me) return;
+    if (!id || !me || group.removed) return;
     const own = watchPrivateChannel(personTopic(id, epoch, me), {}, undefined, { key: me, onSync: () => {} });
     untrack(() => group.attach(own));
     const topics = new PersonTopics(

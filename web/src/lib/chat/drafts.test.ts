@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forgetAllDrafts, readDraft, writeDraft } from './drafts.ts';
+import { carryDraft, forgetAllDrafts, readDraft, writeDraft } from './drafts.ts';
 
 /** A Storage in memory (node has no sessionStorage). */
 function memoryStorage(): Storage {
@@ -45,5 +45,17 @@ describe('chat drafts', () => {
     expect(readDraft('ann', null, store)).toBe('');
     expect(readDraft('bob', 'chat-2', store)).toBe('');
     expect(store.getItem('other-app')).toBe('kept');
+  });
+
+  it("a closed chat's draft waits in a new chat's box, unless that holds something already", () => {
+    const store = memoryStorage();
+    writeDraft('ann', 'gone', 'unsent words', store);
+    expect(carryDraft('ann', 'gone', 'unsent words', store)).toBe(true);
+    expect(readDraft('ann', null, store)).toBe('unsent words');
+    expect(readDraft('ann', 'gone', store)).toBe('');
+    writeDraft('ann', 'also-gone', 'other words', store);
+    expect(carryDraft('ann', 'also-gone', 'other words', store)).toBe(false);
+    expect(readDraft('ann', null, store)).toBe('unsent words');
+    expect(readDraft('ann', 'also-gone', store)).toBe('');
   });
 });

@@ -37,6 +37,18 @@ export function writeDraft(userId: string | null, sessionId: string | null, text
 }
 
 /**
+ * The chat this text was typed in is closed to its writer (deleted, or they were removed from it):
+ * it waits in a new chat's box instead, unless that box holds something already; the chat's own
+ * entry goes. Returns whether it was carried.
+ */
+export function carryDraft(userId: string | null, sessionId: string, text: string, store = storage()): boolean {
+  const carried = text.trim().length > 0 && !readDraft(userId, null, store).trim();
+  if (carried) writeDraft(userId, null, text, store);
+  writeDraft(userId, sessionId, '', store);
+  return carried;
+}
+
+/**
  * Forgets every draft kept in this tab, whoever typed it: signing out leaves nothing of what was
  * being written behind for the next person at this browser (per-user keys only hide it).
  */
