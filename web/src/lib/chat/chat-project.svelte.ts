@@ -40,6 +40,16 @@ export class ChatProject {
     this.current = this.saved = list.some((p) => p.id === projectId) ? (projectId ?? '') : '';
   }
 
+  /**
+   * The page's data says so (its load after a navigation or an invalidation): a new chat keeps
+   * its view while its data moves to /chat/<id>, with the projects made meanwhile.
+   */
+  adopt(list: ProjectChoice[], projectId: string | null): void {
+    this.list = list;
+    if (this.moving) return;
+    this.current = this.saved = list.some((p) => p.id === projectId) ? (projectId ?? '') : '';
+  }
+
   private name(id: string): string | undefined {
     return this.list.find((p) => p.id === id)?.name;
   }
