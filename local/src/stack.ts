@@ -127,9 +127,15 @@ export function parsePublicUrl(value: string | undefined): string | undefined {
   return url.origin;
 }
 
-/** With a public URL, Auth sends people back to it (site_url) and accepts redirects under it. */
-function publicAuth(auth: AuthConfig, publicUrl: string | undefined): AuthOverrides {
-  if (!publicUrl) return {};
+/**
+ * Where Auth sends people back to (site_url, also the start of the app's email links,
+ * `{{ .SiteURL }}/auth/confirm` in supabase/templates): the public URL, else the web app's own
+ * address — the origin it answers form posts from (ORIGIN, local/src/web-process.ts), so a
+ * link opened from an email posts where it may. config.toml's site_url only without a web app.
+ * With a public URL, redirects under it are accepted too.
+ */
+function publicAuth(auth: AuthConfig, publicUrl: string | undefined, webUrl: string | undefined): AuthOverrides {
+  if (!publicUrl) return webUrl ? { site_url: webUrl } : {};
   return { site_url: publicUrl, additional_redirect_urls: [...auth.additional_redirect_urls, `${publicUrl}/**`] };
 }
 
@@ -138,7 +144,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const progress = options.progress ?? silentProgress;
   const project = loadProjectConfig();
   const publicUrl = parsePublicUrl(options.publicUrl ?? process.env.MRPROMPT_PUBLIC_URL);
-  const config: ProjectConfig = { ...project, auth: mergeAuth(project.auth, { ...publicAuth(project.auth, publicUrl), ...options.auth }) };
+  const webPort = options.webPort ?? 3000;
+  const webUrl = webPort === false ? undefined : `http://127.0.0.1:${webPort}`;
+  const config: ProjectConfig = { ...project, auth: mergeAuth(project.auth, { ...publicAuth(project.auth, publicUrl, webUrl), ...options.auth }) };
   const dataDir = options.dataDir ?? DATA_DIR;
   const timings: Record<string, number> = {};
   const stops: Stopper[] = [];
@@ -206,8 +214,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     services.realtime = realtime;
     timings.servicesMs = performance.now() - t;
 
-    const webPort = options.webPort ?? 3000;
-    const webUrl = webPort === false ? undefined : `http://127.0.0.1:${webPort}`;
 
     let demoProviderUrl: string | undefined;
     if (options.demoProvider) {

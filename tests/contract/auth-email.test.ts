@@ -87,6 +87,36 @@ describe('password recovery', () => {
     expect(replay.error).not.toBeNull();
   });
 
+  it('PKCE: the token hash of the mail verifies in another client, with no code verifier, once; a newer mail replaces it', async () => {
+    // What the app's /auth/confirm does with {{ .TokenHash }} (GoTrue verify.go verifyTokenHash:
+    // the stored hash, pkce_ prefix included; mail.go keeps one recovery token per person).
+    const { email, id } = await confirmedUser();
+    const tokenHashOf = (mail: { text: string }) => /Token hash: (\S+)/.exec(mail.text)![1]!;
+    const asking = pkceClient();
+    expect((await asking.auth.resetPasswordForEmail(email, { redirectTo: 'http://127.0.0.1:3000/auth/callback' })).error).toBeNull();
+    const first = tokenHashOf(await waitForMail(stack.inboxUrl!, email));
+    expect(first).toMatch(/^pkce_[0-9a-f]{56}$/);
+    // Asked again once max_frequency (a mail a second per person) lets it through.
+    for (let tries = 0; ; tries++) {
+      const { error } = await asking.auth.resetPasswordForEmail(email, { redirectTo: 'http://127.0.0.1:3000/auth/callback' });
+      if (!error) break;
+      expect([error.code, tries < 20]).toEqual(['over_email_send_rate_limit', true]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const newest = tokenHashOf(await waitForMail(stack.inboxUrl!, email, 2));
+    expect(newest).not.toBe(first);
+
+    const replaced = await pkceClient().auth.verifyOtp({ token_hash: first, type: 'recovery' });
+    expect([replaced.error?.status, replaced.error?.code, replaced.error?.message]).toEqual([403, 'otp_expired', 'Email link is invalid or has expired']);
+    const elsewhere = pkceClient();
+    const { data, error } = await elsewhere.auth.verifyOtp({ token_hash: newest, type: 'recovery' });
+    expect(error).toBeNull();
+    expect(data.user?.id).toBe(id);
+    const claims = JSON.parse(Buffer.from(data.session!.access_token.split('.')[1]!, 'base64url').toString());
+    expect(claims.amr.map((a: { method: string }) => a.method)).toEqual(['otp']);
+    expect((await pkceClient().auth.verifyOtp({ token_hash: newest, type: 'recovery' })).error?.code).toBe('otp_expired');
+  });
+
   it('verifyOtp with the mailed code; a code works once and a wrong one is refused', async () => {
     const { email } = await confirmedUser();
     await stack.client().auth.resetPasswordForEmail(email);

@@ -23,6 +23,7 @@ import { rebuildWebApp, webBuildState } from '../../local/src/web-build.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { resolveChromium } from '../helpers/chromium.ts';
+import { confirmLink, type CaughtMail } from '../helpers/mail.ts';
 import { functionsDirWithEnv } from '../faults/helpers.ts';
 
 export const SCREENSHOT_DIR = path.join(ROOT, 'tests', 'artifacts', 'screenshots');
@@ -184,6 +185,17 @@ export async function startE2E(name: string, options: E2EOptions = {}): Promise<
 export async function open(page: Page, path: string): Promise<void> {
   await page.goto(path);
   await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
+}
+
+/**
+ * Follows an auth email's link as a person does: the app's /auth/confirm page, then its one
+ * button (opening the page alone uses nothing). `mail` is the caught mail (tests/helpers/mail.ts).
+ */
+export async function followMailLink(page: Page, mail: CaughtMail): Promise<void> {
+  await open(page, confirmLink(mail));
+  await page.getByRole('main').getByRole('button').click();
+  // The link's own address ends in `next=/reset-password`: wait to leave it, not for a pattern.
+  await page.waitForURL((url) => url.pathname !== '/auth/confirm');
 }
 
 /**

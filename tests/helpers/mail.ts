@@ -36,6 +36,13 @@ export function verifyLink(mail: CaughtMail): string {
   return link;
 }
 
+/** The app's link of an auth email (supabase/templates): the web app's /auth/confirm with the token hash. */
+export function confirmLink(mail: CaughtMail): string {
+  const link = mail.links.find((href) => new URL(href).pathname === '/auth/confirm');
+  if (!link) throw new Error(`no /auth/confirm link in "${mail.subject}"`);
+  return link;
+}
+
 /** The numeric code of an auth email: the templates show it in <strong>, else alone on a line
  * (never any digits elsewhere, e.g. inside the address). */
 export function mailCode(mail: CaughtMail): string {

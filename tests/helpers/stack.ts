@@ -1,6 +1,9 @@
 /**
  * The local stack for contract tests: a fresh database (cloned from the migrated template),
  * fresh in-memory keys, the gateway on a free port, Storage files in a temp folder, no web app.
+ * Auth emails keep config.toml's subjects but carry GoTrue's own /verify link and the code
+ * (tests/fixtures/auth-email-stock-link.html): these tests exercise Auth's endpoints, and the
+ * app's templates link to the web app, which is not started here.
  *
  *   const stack = await startTestStack();            // in beforeAll
  *   const supabase = stack.client();                 // official supabase-js, publishable key
@@ -11,6 +14,7 @@ import WebSocket from 'ws';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { EMAIL_TEMPLATES, loadProjectConfig } from '../../local/src/config.ts';
 import { generateKeys } from '../../local/src/keys/index.ts';
 import { ROOT } from '../../local/src/paths.ts';
 import { getFreePort } from '../../local/src/ports.ts';
@@ -34,6 +38,14 @@ export interface TestStack extends Stack {
 }
 
 const RECENT_LOG_LINES = 300;
+const STOCK_LINK_BODY = path.join(ROOT, 'tests', 'fixtures', 'auth-email-stock-link.html');
+
+/** config.toml's templates with the stock-link body for every mail that carries a link. */
+function stockLinkTemplates() {
+  const project = loadProjectConfig().auth.email.template;
+  return Object.fromEntries(EMAIL_TEMPLATES.map((name) =>
+    [name, name === 'reauthentication' ? project[name] ?? {} : { subject: project[name]?.subject, content_path: STOCK_LINK_BODY }]));
+}
 
 export async function startTestStack(overrides: Partial<StackOptions> = {}): Promise<TestStack> {
   const db = await createTestDatabase();
@@ -50,6 +62,7 @@ export async function startTestStack(overrides: Partial<StackOptions> = {}): Pro
       log: recent.add,
       storageDir,
       ...overrides,
+      auth: { ...overrides.auth, email: { template: stockLinkTemplates(), ...overrides.auth?.email } },
     });
   } catch (error) {
     await db.drop();

@@ -15,7 +15,7 @@ import { getFreePort } from '../../local/src/ports.ts';
 import { parsePublicUrl, type Stack } from '../../local/src/stack.ts';
 import { ensureWebBuild, startStackWithWeb } from '../e2e/helpers.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { verifyLink, waitForMail } from '../helpers/mail.ts';
+import { confirmLink, waitForMail } from '../helpers/mail.ts';
 import { startReverseProxy, type ReverseProxy } from '../helpers/reverse-proxy.ts';
 import { TEST_PASSWORD, testEmail } from '../helpers/stack.ts';
 
@@ -116,17 +116,23 @@ describe('served through a reverse proxy', () => {
     expect(provider.searchParams.get('redirect_uri')).toBe(`${publicUrl}/auth/v1/callback`);
   });
 
-  it("sends Auth's email links to the public URL", async () => {
+  it("sends Auth's email links to the public URL, whose page uses the link once asked", async () => {
     const email = testEmail('proxied-mail');
     const supabase = client();
     expect((await supabase.auth.signUp({ email, password: TEST_PASSWORD })).error).toBeNull();
-    expect((await supabase.auth.resetPasswordForEmail(email, { redirectTo: `${publicUrl}/reset-password` })).error).toBeNull();
-    const link = verifyLink(await waitForMail(stack.inboxUrl!, email));
-    expect(link.startsWith(`${publicUrl}/auth/v1/verify?`)).toBe(true);
-    expect(new URL(link).searchParams.get('redirect_to')).toBe(`${publicUrl}/reset-password`);
-    // Followed through the proxy, it lands back on the public origin.
-    const followed = await fetch(link, { redirect: 'manual' });
-    expect(followed.status).toBe(303);
-    expect(followed.headers.get('location')!.startsWith(`${publicUrl}/reset-password`)).toBe(true);
+    expect((await supabase.auth.resetPasswordForEmail(email, { redirectTo: `${publicUrl}/auth/callback` })).error).toBeNull();
+    const link = confirmLink(await waitForMail(stack.inboxUrl!, email));
+    expect(link.startsWith(`${publicUrl}/auth/confirm?`)).toBe(true);
+    // Opened through the proxy, the page comes from the public origin and its button posts there.
+    const page = await fetch(link, { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    const used = await fetch(`${publicUrl}/auth/confirm`, {
+      method: 'POST', redirect: 'manual',
+      headers: { origin: publicUrl, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(new URL(link).searchParams),
+    });
+    expect(used.status).toBe(303);
+    expect(used.headers.get('location')).toBe('/reset-password');
+    expect(used.headers.getSetCookie().join('; ')).toMatch(/sb-[^=]+-auth-token/);
   }, 60_000);
 });

@@ -9,7 +9,10 @@ import { EmailTemplates, renderTemplate } from './templates.ts';
 
 describe('templates', () => {
   const templates = new EmailTemplates(loadProjectConfig().auth.email.template);
-  const data = { Email: 'ada@example.com', Token: '123456', ConfirmationURL: 'http://127.0.0.1:54321/auth/v1/verify?token=abc&type=recovery', SiteURL: 'http://127.0.0.1:3000' };
+  const data = {
+    Email: 'ada@example.com', Token: '123456', TokenHash: 'pkce_0a1b2c', SiteURL: 'http://127.0.0.1:3000',
+    ConfirmationURL: 'http://127.0.0.1:54321/auth/v1/verify?token=pkce_0a1b2c&type=recovery',
+  };
 
   it("renders every auth email from the project's files in supabase/templates, with its subject", () => {
     for (const name of EMAIL_TEMPLATES) {
@@ -20,9 +23,15 @@ describe('templates', () => {
     }
     const recovery = templates.render('recovery', data);
     expect(recovery.subject).toMatch(/password/i);
-    expect(recovery.html).toContain('<strong>123456</strong>');
-    // The link is HTML-escaped as Go's html/template does (& → &amp;).
-    expect(recovery.html).toContain('href="http://127.0.0.1:54321/auth/v1/verify?token=abc&amp;type=recovery"');
+    // Every link goes to the web app's /auth/confirm with the token hash (usable in any browser),
+    // never to Auth's /verify, which a mail scanner's fetch would use up.
+    expect(recovery.html).toContain('href="http://127.0.0.1:3000/auth/confirm?token_hash=pkce_0a1b2c&amp;type=recovery&amp;next=/reset-password"');
+    const links = { confirmation: 'email', magic_link: 'email', recovery: 'recovery', invite: 'invite', email_change: 'email_change' } as const;
+    for (const [name, type] of Object.entries(links)) {
+      const { html } = templates.render(name as keyof typeof links, data);
+      expect(html, name).toContain(`href="http://127.0.0.1:3000/auth/confirm?token_hash=pkce_0a1b2c&amp;type=${type}&amp;next=/`);
+      expect(html, name).not.toContain('/auth/v1/verify');
+    }
   });
 
   it('escapes what it substitutes, renders unknown fields empty and reads .Data keys', () => {

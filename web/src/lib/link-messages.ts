@@ -8,8 +8,12 @@
 const ERRORS = {
   /** Auth sent the browser back with an error, or without a code to exchange. */
   link_invalid: 'The sign-in link is invalid or has expired',
-  /** The code did not exchange for a session (a second click, another browser, too late). */
+  /** The code did not exchange for a session (a second click, too late). */
   link_used: 'The sign-in link is invalid, was already used or has expired; ask for a new one',
+  /** A /auth/callback link (Auth's own, ConfirmationURL) opened in a browser without the flow's code verifier. */
+  link_other_browser: 'This link works only in the browser where you asked for it. Ask for a new link and open it there',
+  /** /auth/confirm: Auth refused the token hash (otp_expired): used, replaced by a newer link, or too old. */
+  link_expired: 'This link was already used, has expired, or a newer one replaced it (only the newest link works); ask for a new one',
   /** /reset-password opened without the session a recovery link gives. */
   reset_link: 'Open the link from the email again to reset your password',
   /** Auth would not start a sign-in with an external provider. */

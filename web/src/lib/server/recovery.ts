@@ -4,8 +4,8 @@
 // so an open browser or a copied session cookie alone cannot take the account over.
 //
 // The access token's `amr` claim lists how the session was opened and when: a recovery link
-// exchanged through /auth/callback (PKCE) adds `recovery`; a link verified without PKCE adds
-// `otp`. Both prove the mailbox, at that moment — so only for RECOVERY_WINDOW_SECONDS after.
+// verified by its token hash (/auth/confirm, the app's template) or without PKCE adds `otp`;
+// Auth's stock link exchanged through /auth/callback (PKCE) adds `recovery`. Both prove the mailbox, at that moment — so only for RECOVERY_WINDOW_SECONDS after.
 
 /** How long after following the link its session may set a new password. */
 export const RECOVERY_WINDOW_SECONDS = 15 * 60;

@@ -1,6 +1,8 @@
-// Where auth emails and external sign-ins come back (PKCE): /auth/v1/verify or /callback
-// redirect here with ?code=, which is exchanged for a session using the code verifier the
-// server client kept in a cookie when the flow started. Errors come back as ?error_description=.
+// Where external sign-ins come back (PKCE): Auth's /callback redirects here with ?code=, which
+// is exchanged for a session using the code verifier the server client kept in a cookie when
+// the flow started. Errors come back as ?error_description=. Auth's own email link (/verify,
+// GoTrue's stock templates) lands here too; the app's templates link to /auth/confirm instead,
+// which needs no verifier, so their links work in any browser.
 import { redirect } from '@sveltejs/kit';
 import { safeNext } from '$lib/server/safe-next';
 import { needsSecondFactor } from '$lib/server/auth-providers';
@@ -22,6 +24,8 @@ export const GET: RequestHandler = async ({ url, locals }) => {
   const code = url.searchParams.get('code');
   if (failure || !code) redirect(303, withLinkMessage('/login', { error: 'link_invalid' }));
   const { error } = await locals.supabase.auth.exchangeCodeForSession(code);
+  // No verifier: the flow began in another browser (an email link opened on the phone).
+  if (error?.code === 'pkce_code_verifier_not_found') redirect(303, withLinkMessage('/login', { error: 'link_other_browser' }));
   if (error) redirect(303, withLinkMessage('/login', { error: 'link_used' }));
   if (await needsSecondFactor(locals.supabase)) redirect(303, `/login/mfa?next=${encodeURIComponent(next)}`);
   redirect(303, next);

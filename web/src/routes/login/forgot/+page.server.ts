@@ -1,5 +1,7 @@
 // "Forgot password?": mails a recovery link whatever the address (the answer never says
-// whether an account exists). The link comes back through /auth/callback to /reset-password.
+// whether an account exists). The app's template links to /auth/confirm (any browser), then
+// /reset-password; `redirectTo` serves Auth's stock link (/verify → /auth/callback), for a
+// project that kept GoTrue's default templates. Asking again replaces the earlier link.
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { createSupabaseServerClient } from '$lib/server/supabase';
