@@ -133,3 +133,50 @@ describe('prompt_usage_logs.attachment_tokens (set by the database)', () => {
     expect(row!.attachment_tokens).toBe(0);
   });
 });
+
+describe('prompt_usage_logs.api_key_id and the deleted project (set by the function and the database)', () => {
+  async function keyOf(user: AuthUser) {
+    const [key] = await db.sql`insert into public.api_keys (user_id, name, prefix, key_hash, scopes)
+      values (${user.id}, 'sdk', 'mrp_abcdefgh', sha256(convert_to(gen_random_uuid()::text, 'utf8')), '{chat}') returning id`;
+    return key!.id as string;
+  }
+
+  it("names only a key of the log's own user, whoever writes; the owner cannot set or change it, nor the kept project", async () => {
+    const alice = await createAuthUser(db.sql);
+    const bob = await createAuthUser(db.sql);
+    const aliceKey = await keyOf(alice);
+    const bobKey = await keyOf(bob);
+    const [log] = await db.sql`insert into public.prompt_usage_logs (user_id, provider, model, status, api_key_id)
+      values (${alice.id}, 'demo', 'demo-model', 'success', ${aliceKey}) returning id, api_key_id`;
+    expect(log!.api_key_id).toBe(aliceKey);
+    await expect(db.sql`insert into public.prompt_usage_logs (user_id, provider, model, status, api_key_id)
+      values (${alice.id}, 'demo', 'demo-model', 'success', ${bobKey})`).rejects.toThrow(/must be a key of the log's user/);
+    await expect(asActor(db.sql, 'service_role', (tx) => tx`update public.prompt_usage_logs set api_key_id = ${bobKey} where id = ${log!.id}`))
+      .rejects.toThrow(/must be a key of the log's user/);
+    for (const query of [
+      `update public.prompt_usage_logs set api_key_id = null where id = '${log!.id}'`,
+      `update public.prompt_usage_logs set deleted_project_id = gen_random_uuid(), deleted_project_name = 'Forged' where id = '${log!.id}'`,
+      `insert into public.prompt_usage_logs (user_id, provider, model, status, api_key_id) values ('${alice.id}', 'demo', 'm', 'success', '${aliceKey}')`,
+    ]) {
+      await expect(asActor(db.sql, alice, (tx) => tx.unsafe(query)), query).rejects.toThrow(PERMISSION_DENIED);
+    }
+  });
+
+  it("keeps a deleted project's id on its logs, and its name on its owner's logs only", async () => {
+    const owner = await createAuthUser(db.sql);
+    const member = await createAuthUser(db.sql);
+    const [project] = await db.sql`insert into public.projects (user_id, name) values (${owner.id}, 'Research') returning id`;
+    const [session] = await db.sql`insert into public.chat_sessions (user_id, project_id) values (${owner.id}, ${project!.id}) returning id`;
+    // The owner's turn, and one a member paid for in the owner's chat (their own key).
+    for (const payer of [owner.id, member.id]) {
+      await db.sql`insert into public.prompt_usage_logs (user_id, session_id, provider, model, status) values (${payer}, ${session!.id}, 'demo', 'demo-model', 'success')`;
+    }
+    await asActor(db.sql, owner, (tx) => tx`delete from public.projects where id = ${project!.id}`);
+    const rows = await db.sql`select user_id, project_id, deleted_project_id, deleted_project_name from public.prompt_usage_logs
+                               where session_id = ${session!.id} order by user_id = ${owner.id} desc`;
+    expect(rows).toEqual([
+      { user_id: owner.id, project_id: null, deleted_project_id: project!.id, deleted_project_name: 'Research' },
+      { user_id: member.id, project_id: null, deleted_project_id: project!.id, deleted_project_name: null },
+    ]);
+  });
+});

@@ -19,6 +19,8 @@ const DEMO_PRICE = { input: 1_000_000n, output: 2_000_000n };
 
 interface Start {
   payerId: string | null;
+  /** The API key that sent the turn (null: the web app). */
+  apiKeyId?: string | null;
   promptTokens?: number | null;
   price?: { input: bigint; output: bigint } | null;
 }
@@ -32,7 +34,7 @@ async function runningTurn(ownerId: string, start: Start) {
       'title', '{}'::jsonb, ${ids.question}::uuid, true, 'question', 1, null::uuid,
       ${ids.answer}::uuid, 'demo', 'demo-model', 60,
       ${start.payerId}::uuid, null::uuid, null::int, ${start.promptTokens === undefined ? 1200 : start.promptTokens}::int,
-      ${price?.input.toString() ?? null}::bigint, ${price?.output.toString() ?? null}::bigint, false)`;
+      ${price?.input.toString() ?? null}::bigint, ${price?.output.toString() ?? null}::bigint, false, ${start.apiKeyId ?? null}::uuid)`;
   // Checkpoints: 'Half' (reasoning 'hmm, ' first), then ' donné' — 10 UTF-8 bytes of answer, 5 of reasoning.
   await db.sql`insert into private.message_chunks (message_id, first_seq, units, content, reasoning) values
     (${ids.answer}, 1, '{-5,4}', 'Half', 'hmm, '), (${ids.answer}, 3, '{6}', ' donné', '')`;
@@ -141,5 +143,24 @@ describe('finish_turn: one log a call', () => {
     // The winner's turn and lock are untouched.
     const [lock] = await db.sql`select message_id from private.chat_turns where session_id = ${winner.sessionId}`;
     expect(lock.message_id).toBe(winner.answerId);
+  });
+});
+
+describe('the API key that sent a turn', () => {
+  it('is logged with the call, by the settle of a turn whose process died and by finish_turn', async () => {
+    const owner = await createAuthUser(db.sql);
+    const [key] = await db.sql`insert into public.api_keys (user_id, name, prefix, key_hash, scopes)
+      values (${owner.id}, 'sdk', 'mrp_abcdefgh', sha256(convert_to(gen_random_uuid()::text, 'utf8')), '{chat}') returning id`;
+    const store = new TurnStore(() => db.sql, PRICE_TABLE);
+    const died = await runningTurn(owner.id, { payerId: owner.id, apiKeyId: key!.id });
+    await lapse(died.answerId);
+    expect(await store.settleAbandoned(owner.id, { sessionId: died.sessionId })).toEqual([died.answerId]);
+    const finished = await runningTurn(owner.id, { payerId: owner.id, apiKeyId: key!.id });
+    const answer = finalAnswer(finished, owner.id, owner.id);
+    await store.finish({ ...answer, usageLog: { ...answer.usageLog, apiKeyId: key!.id } });
+    const web = await runningTurn(owner.id, { payerId: owner.id });
+    await store.finish(finalAnswer(web, owner.id, owner.id));
+    const keyOf = async (answerId: string) => (await db.sql`select api_key_id from public.prompt_usage_logs where message_id = ${answerId}`).map((r) => r.api_key_id);
+    expect([await keyOf(died.answerId), await keyOf(finished.answerId), await keyOf(web.answerId)]).toEqual([[key!.id], [key!.id], [null]]);
   });
 });

@@ -3,7 +3,8 @@
 // shows its last 400 days instead of an error page, days are the reader's time zone's, the
 // budget is in the same dollars, an expired API key is listed as expired, a key's expiry
 // day is the reader's, the latest calls listed are the range's and name their prompt's version,
-// and every table header has a name.
+// every table header has a name, each call says its source (the web app or an API key), a
+// revoked key stays listed with what it spent, and a deleted project's calls keep its name.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../web/src/lib/usage-days.ts';
@@ -137,6 +138,52 @@ describe('usage figures in the browser', { timeout: 120_000 }, () => {
     const working = await keys.locator('li', { hasText: 'new bot' }).textContent();
     expect(working).toContain('expires');
     expect(working).not.toContain('expired');
+  });
+
+  it('says which API key made each call, keeps a revoked key listed with its spend, and a deleted project by name', async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page);
+    await open(page, '/settings/api-keys');
+    await page.getByLabel('Name').fill('sdk');
+    await page.getByLabel('chat').check();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.getByTestId('new-key-value').innerText()).trim();
+    // Two calls through the gateway with the key, as another app makes them.
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${e2e.stack.apiUrl}/functions/v1/api/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'demo/demo-model', messages: [{ role: 'user', content: `Hi ${i}` }] }),
+      });
+      expect(res.status).toBe(200);
+    }
+    // One call from the web app, in the project "Research", which is then deleted.
+    await sql`
+      with u as (select id from auth.users where email = ${email}),
+           p as (insert into public.projects (user_id, name) select id, 'Research' from u returning id, user_id),
+           s as (insert into public.chat_sessions (user_id, project_id) select user_id, id from p returning id, user_id)
+      insert into public.prompt_usage_logs (user_id, session_id, provider, model, status, cost_usd, token_count)
+      select user_id, id, 'openai', 'gpt-4o', 'success', 0.25, 100 from s`;
+    await sql`delete from public.projects where name = 'Research' and user_id = (select id from auth.users where email = ${email})`;
+
+    // The key leaked: revoked, it stays listed apart, with what it spent.
+    await open(page, '/settings/api-keys');
+    await page.getByTestId('api-key-list').getByRole('button', { name: 'Revoke sdk…' }).click();
+    await page.getByRole('button', { name: 'Revoke “sdk”' }).click();
+    const revoked = page.getByTestId('revoked-key-list').locator('li', { hasText: 'sdk' });
+    await revoked.waitFor();
+    await expect(revoked.textContent()).resolves.toMatch(/revoked .*2 calls · /s);
+    await page.getByTestId('api-key-list').getByText('No keys yet.').waitFor();
+
+    await open(page, '/usage');
+    const sources = page.getByTestId('usage-by-source');
+    const callsOf = (label: string) => sources.locator('tr', { has: page.getByRole('rowheader', { name: label, exact: true }) }).locator('td').first().textContent();
+    await expect(callsOf('API key sdk (revoked)')).resolves.toBe('2');
+    await expect(callsOf('Web app')).resolves.toBe('1');
+    const recent = page.getByTestId('recent-calls');
+    await expect(recent.locator('tbody tr', { hasText: 'demo/demo-model' }).first().locator('td').last().textContent()).resolves.toBe('API key sdk (revoked)');
+    await expect(recent.locator('tbody tr', { hasText: 'openai/gpt-4o' }).locator('td').last().textContent()).resolves.toBe('Web app');
+    await page.getByTestId('usage-by-project').getByRole('rowheader', { name: 'Research (deleted)' }).waitFor();
   });
 
   it("counts a call on the reader's own day: 23:30 UTC is the next morning in Berlin", async () => {

@@ -164,6 +164,7 @@ export type Database = {
                     "last_used_at": string | null;
                     "name": string;
                     "prefix": string;
+                    "revoked_at": string | null;
                     "scopes": (string)[];
                     "user_id": string;
                 };
@@ -176,6 +177,7 @@ export type Database = {
                     "last_used_at"?: string | null;
                     "name": string;
                     "prefix": string;
+                    "revoked_at"?: string | null;
                     "scopes": (string)[];
                     "user_id": string;
                 };
@@ -187,6 +189,7 @@ export type Database = {
                     "last_used_at"?: string | null;
                     "name"?: string;
                     "prefix"?: string;
+                    "revoked_at"?: string | null;
                     "scopes"?: (string)[];
                     "user_id"?: string;
                 };
@@ -706,10 +709,13 @@ export type Database = {
             };
             "prompt_usage_logs": {
                 Row: {
+                    "api_key_id": string | null;
                     "attachment_tokens": number;
                     "cached_tokens": number | null;
                     "completion_tokens": number | null;
                     "cost_usd": number | null;
+                    "deleted_project_id": string | null;
+                    "deleted_project_name": string | null;
                     "error_code": string | null;
                     "executed_at": string;
                     "id": string;
@@ -730,10 +736,13 @@ export type Database = {
                 };
                 ComputedFields: never;
                 Insert: {
+                    "api_key_id"?: string | null;
                     "attachment_tokens"?: number;
                     "cached_tokens"?: number | null;
                     "completion_tokens"?: number | null;
                     "cost_usd"?: number | null;
+                    "deleted_project_id"?: string | null;
+                    "deleted_project_name"?: string | null;
                     "error_code"?: string | null;
                     "executed_at"?: string;
                     "id"?: string;
@@ -753,10 +762,13 @@ export type Database = {
                     "user_id": string;
                 };
                 Update: {
+                    "api_key_id"?: string | null;
                     "attachment_tokens"?: number;
                     "cached_tokens"?: number | null;
                     "completion_tokens"?: number | null;
                     "cost_usd"?: number | null;
+                    "deleted_project_id"?: string | null;
+                    "deleted_project_name"?: string | null;
                     "error_code"?: string | null;
                     "executed_at"?: string;
                     "id"?: string;

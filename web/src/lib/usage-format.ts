@@ -45,3 +45,20 @@ export function formatBytes(bytes: number): string {
 export function formatTokens(count: number): string {
   return `${formatCount(count)} ${count === 1 ? 'token' : 'tokens'}`;
 }
+
+/**
+ * Where a call came from, for people: "Web app", or the API key that made it ("API key sdk",
+ * "API key sdk (revoked)"); a key the list cannot name any more is "API key (removed)".
+ */
+export function usageSource(call: { api_key_id: string | null; api_key_name: string | null; api_key_revoked: boolean | null }): string {
+  if (!call.api_key_id) return 'Web app';
+  if (!call.api_key_name) return 'API key (removed)';
+  return `API key ${call.api_key_name}${call.api_key_revoked ? ' (revoked)' : ''}`;
+}
+
+/** A project's name on the usage page: a deleted one keeps it, marked ("Research (deleted)"). */
+export function usageProject(group: { project_id: string | null; project_name: string | null; project_deleted: boolean | null }): string {
+  if (!group.project_id) return 'No project';
+  if (!group.project_name) return 'Deleted project';
+  return group.project_deleted ? `${group.project_name} (deleted)` : group.project_name;
+}

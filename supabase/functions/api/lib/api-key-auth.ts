@@ -44,7 +44,8 @@ export function requireUserOrKey(rule: ScopeRule, options: { sessionCheckedByRou
 
 async function authenticateKey(c: Context<AppEnv>, token: string, accepted: ApiKeyScope[]): Promise<AuthUser> {
   if (!isWellFormedApiKey(token)) throw new ApiError(401, 'unauthorized', INVALID_KEY);
-  const key = await c.var.db.authenticateApiKey(await hashApiKey(token));
+  // The key is marked used only when it holds an accepted scope: a refused call is no use of it.
+  const key = await c.var.db.authenticateApiKey(await hashApiKey(token), accepted);
   if (!key) throw new ApiError(401, 'unauthorized', INVALID_KEY);
   if (!accepted.some((scope) => key.scopes.includes(scope))) {
     throw new ApiError(403, 'insufficient_scope', `This API key needs the ${accepted.map((s) => `\`${s}\``).join(' or ')} scope for this request`);

@@ -78,7 +78,8 @@ export interface Db {
    */
   requireSessionAccess(user: AuthUser): Promise<void>;
   /** The live key with this SHA-256 (not expired, user active), marking it used; null if none. */
-  authenticateApiKey(hash: Uint8Array): Promise<{ keyId: string; userId: string; email: string | null; scopes: string[] } | null>;
+  /** `scopes`: those the request accepts; the key is marked used only if it holds one. */
+  authenticateApiKey(hash: Uint8Array, scopes: readonly string[]): Promise<{ keyId: string; userId: string; email: string | null; scopes: string[] } | null>;
   /**
    * A trivial database round trip (health check) that also says whether pgvector is there: `installed` (the
    * `vector` extension is created), `available` (it could be), or `absent`. Where it is
@@ -280,9 +281,9 @@ function createQueries(sql: Sql): Db {
       const calls = sessionAccessCalls(user);
       if (calls.length > 0) await sql.unsafe(`select ${calls.join(', ')}`);
     },
-    async authenticateApiKey(hash) {
+    async authenticateApiKey(hash, scopes) {
       const rows = await sql<{ key_id: string; user_id: string; email: string | null; scopes: string[] }[]>`
-        select key_id, user_id, email, scopes from private.authenticate_api_key(decode(${toHex(hash)}, 'hex'))`;
+        select key_id, user_id, email, scopes from private.authenticate_api_key(decode(${toHex(hash)}, 'hex'), ${[...scopes]}::text[])`;
       const row = rows[0];
       return row ? { keyId: row.key_id, userId: row.user_id, email: row.email, scopes: row.scopes } : null;
     },

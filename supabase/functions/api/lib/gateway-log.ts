@@ -1,7 +1,7 @@
 /**
  * The usage log of a call made outside a chat turn — the gateway (POST /v1/chat/completions),
  * embeddings, a chat's title: one prompt_usage_logs row with tokens, latency, cost at today's
- * prices and the prompt version applied, like a chat turn's. Written on the owner connection (the API roles may not write usage logs since
+ * prices, the prompt version applied and the API key that called (null for the web app), like a chat turn's. Written on the owner connection (the API roles may not write usage logs since
  * chat turns moved server-side), always for the verified caller's id.
  */
 import type { Sql } from 'postgres';
@@ -27,6 +27,8 @@ export interface GatewayCall {
   sessionId?: string | null;
   /** Some of the counts are ours (lib/gateway-usage.ts), not the provider's. */
   tokensEstimated?: boolean;
+  /** The caller's API key when it made the call (null: the web app); the usage page's Source. */
+  apiKeyId?: string | null;
 }
 
 /**
@@ -44,10 +46,10 @@ export async function logGatewayCall(sql: Sql, config: Config, call: GatewayCall
   const [row] = await sql<{ id: string }[]>`
     insert into public.prompt_usage_logs
       (id, user_id, session_id, prompt_id, prompt_version, provider, model, status, ttft_ms, latency_ms,
-       prompt_tokens, cached_tokens, completion_tokens, token_count, error_code, cost_usd, tokens_estimated)
+       prompt_tokens, cached_tokens, completion_tokens, token_count, error_code, cost_usd, tokens_estimated, api_key_id)
     values (${id}, ${call.userId}, ${call.sessionId ?? null}, ${call.promptId}, ${call.promptVersion}, ${call.provider}, ${call.model.slice(0, 200)}, ${call.status},
             ${call.ttftMs}, ${call.latencyMs}, ${call.promptTokens}, ${call.cachedTokens}, ${call.completionTokens},
-            ${call.promptTokens + call.completionTokens}, ${call.errorCode}, ${cost}::numeric, ${call.tokensEstimated ?? false}::boolean)
+            ${call.promptTokens + call.completionTokens}, ${call.errorCode}, ${cost}::numeric, ${call.tokensEstimated ?? false}::boolean, ${call.apiKeyId ?? null}::uuid)
     returning id`;
   return row!.id;
 }

@@ -183,6 +183,9 @@ export const UsageLogSchema = z
     cached_tokens: nullableInt,
     cost_usd: z.number().nullable().openapi({ description: 'USD at the prices in force when the call ran; null when unpriced' }),
     error_code: z.string().nullable(),
+    api_key_id: z.uuid().nullable().openapi({ description: 'The API key that made the call; null for the web app' }),
+    api_key_name: z.string().nullable(),
+    api_key_revoked: z.boolean().openapi({ description: 'The key has been revoked since (false without a key)' }),
   })
   .openapi('UsageLog');
 

@@ -2,8 +2,8 @@
  * The caller's provider calls as CSV (GET /api/usage/export), for a spreadsheet or an
  * accounting tool: one row per call, oldest first, each with its UTC time and its wall-clock
  * time in the caller's zone (the range's days are that zone's, lib/usage-range.ts), with what the usage dashboard
- * aggregates (tokens, dollars, latency) and where each call came from (chat, project, prompt
- * version). Read a page at a time by keyset, each page in a short read-only transaction of
+ * aggregates (tokens, dollars, latency) and where each call came from (chat, project — a deleted
+ * one's too, flagged —, prompt version, and the API key that made it; empty for the web app). Read a page at a time by keyset, each page in a short read-only transaction of
  * its own under the caller's RLS, so a year of calls streams without holding a connection
  * or the whole file; cells are written by csv-stringify, with formulas escaped (a chat title
  * such as `=HYPERLINK(…)` stays text in Excel and LibreOffice) and a byte-order mark so Excel
@@ -23,7 +23,7 @@ const PAGE_ROWS = 2_000;
 export const COLUMNS = [
   'executed_at', 'provider', 'model', 'status', 'error_code', 'chat_id', 'chat_title', 'message_id', 'project_id', 'project_name',
   'prompt_id', 'prompt_title', 'prompt_version', 'prompt_tokens', 'cached_tokens', 'completion_tokens', 'total_tokens', 'cost_usd',
-  'ttft_ms', 'latency_ms', 'local_time',
+  'ttft_ms', 'latency_ms', 'local_time', 'project_deleted', 'api_key_id', 'api_key_name',
 ] as const;
 
 type Row = Record<(typeof COLUMNS)[number], string | number | null> & { id: string; cursor_at: string };
@@ -45,11 +45,14 @@ export function usageCsv(db: Db, user: AuthUser, range: UsageCsvRange): Readable
       const rows = await db.readAsUser(user, (sql) => sql<Row[]>`
         select l.id, ${sql.unsafe(cursorTimestampSql('l.executed_at'))} as cursor_at, to_char(l.executed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as executed_at,
                l.provider, l.model, l.status, l.error_code, l.session_id as chat_id, s.title as chat_title, l.message_id,
-               l.project_id, pr.name as project_name, l.prompt_id, p.title as prompt_title, l.prompt_version,
+               coalesce(l.project_id, l.deleted_project_id) as project_id, coalesce(pr.name, l.deleted_project_name) as project_name, l.prompt_id, p.title as prompt_title, l.prompt_version,
                l.prompt_tokens, l.cached_tokens, l.completion_tokens, l.token_count as total_tokens,
                trim_scale(l.cost_usd)::text as cost_usd, l.ttft_ms, l.latency_ms,
-               to_char(l.executed_at at time zone ${range.tz}, 'YYYY-MM-DD"T"HH24:MI:SS.MS') as local_time
+               to_char(l.executed_at at time zone ${range.tz}, 'YYYY-MM-DD"T"HH24:MI:SS.MS') as local_time,
+               case when l.deleted_project_id is not null then 'true' when l.project_id is not null then 'false' end as project_deleted,
+               l.api_key_id, k.name as api_key_name
           from public.prompt_usage_logs l
+          left join public.api_keys k on k.id = l.api_key_id
           left join public.chat_sessions s on s.id = l.session_id
           left join public.projects pr on pr.id = l.project_id
           left join public.prompts p on p.id = l.prompt_id

@@ -1,13 +1,14 @@
 /**
  * The usage aggregate query: a user's calls in a time range, grouped by any combination of
- * day (a calendar day in the caller's time zone, lib/usage-range.ts), provider, model, project and prompt version — several groupings and the totals
+ * day (a calendar day in the caller's time zone, lib/usage-range.ts), provider, model, project, prompt version and
+ * source (the API key that made a call, or the web app) — several groupings and the totals
  * in ONE SQL statement (GROUPING SETS), with calls, errors, tokens, dollars and latency
  * percentiles computed in Postgres. Routes choose the groupings; the SQL is fixed text
  * chosen from an enum, never built from input.
  */
 import type { TransactionSql } from 'postgres';
 
-export const DIMENSIONS = ['day', 'provider', 'model', 'project', 'prompt'] as const;
+export const DIMENSIONS = ['day', 'provider', 'model', 'project', 'prompt', 'api_key'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 // The GROUP BY expressions, in the fixed order GROUPING() reports them (most significant bit first).
@@ -16,9 +17,12 @@ const COLUMNS = [
   { dim: 'day', expr: 'ld.day' },
   { dim: 'provider', expr: 'l.provider' },
   { dim: 'model', expr: 'l.model' },
-  { dim: 'project', expr: 'l.project_id' },
+  // A deleted project's calls keep its id (prompt_usage_logs.deleted_project_id), not "No project".
+  { dim: 'project', expr: 'coalesce(l.project_id, l.deleted_project_id)' },
   { dim: 'prompt', expr: 'l.prompt_id' },
   { dim: 'prompt', expr: 'l.prompt_version' },
+  // null: the web app.
+  { dim: 'api_key', expr: 'l.api_key_id' },
 ] as const;
 
 /** The GROUP BY columns for a set of dimensions (a model is named with its provider). */
@@ -60,6 +64,11 @@ export interface UsageRow {
   prompt_id: string | null;
   prompt_version: number | null;
   prompt_title: string | null;
+  /** The project is deleted: its name is the one it had (its owner's calls only). */
+  project_deleted: boolean | null;
+  api_key_id: string | null;
+  api_key_name: string | null;
+  api_key_revoked: boolean | null;
   calls: number;
   errors: number;
   stopped: number;
@@ -101,13 +110,17 @@ export async function queryUsage<K extends string>(
   const totalsMask = (1 << used.length) - 1;
   const rows = await sql<UsageRow[]>`
     select ${sql.unsafe(mask)} as mask, ${sql.unsafe(dayText)} as day,
-           ${sql.unsafe([col(1, 'provider'), col(2, 'model'), col(3, 'project_id'), col(4, 'prompt_id'), col(5, 'prompt_version')].join(', '))},
-           max(pr.name) as project_name, max(p.title) as prompt_title,
+           ${sql.unsafe([col(1, 'provider'), col(2, 'model'), col(3, 'project_id'), col(4, 'prompt_id'), col(5, 'prompt_version'), col(6, 'api_key_id')].join(', '))},
+           coalesce(max(pr.name), max(l.deleted_project_name)) as project_name, max(p.title) as prompt_title,
+           (max(pr.name) is null and bool_or(l.deleted_project_id is not null)) as project_deleted,
+           max(k.name) as api_key_name, bool_or(k.revoked_at is not null) as api_key_revoked,
            ${sql.unsafe(STATS)}
       from public.prompt_usage_logs l
       left join public.prompts p on p.id = l.prompt_id
       -- The project the call was made in (prompt_usage_logs.project_id), not the chat's current one.
       left join public.projects pr on pr.id = l.project_id
+      -- The API key that made the call (the caller's own: a log names only its user's keys).
+      left join public.api_keys k on k.id = l.api_key_id
       -- The caller's rating of this call: on the call itself, else on its chat answer.
       left join lateral (
         select coalesce(
@@ -122,7 +135,7 @@ export async function queryUsage<K extends string>(
      group by grouping sets (${sql.unsafe(groupingSets)})
      -- The totals row first: past maxRows groups (a year of many prompt versions), the last
      -- groups are left out, never the totals.
-     order by ${sql.unsafe(`${mask} = ${totalsMask}`)} desc, mask, day nulls last, calls desc, provider, model, project_id nulls last, prompt_id nulls last, prompt_version
+     order by ${sql.unsafe(`${mask} = ${totalsMask}`)} desc, mask, day nulls last, calls desc, provider, model, project_id nulls last, prompt_id nulls last, prompt_version, api_key_id nulls first
      limit ${maxRows}`;
   const groups = Object.fromEntries(names.map((n) => [n, [] as UsageRow[]])) as Record<K, UsageRow[]>;
   const byMask = new Map<number, K[]>();
@@ -139,7 +152,7 @@ export async function queryUsage<K extends string>(
 function emptyTotals(mask: number): UsageRow {
   return {
     mask, day: null, provider: null, model: null, project_id: null, project_name: null, prompt_id: null,
-    prompt_version: null, prompt_title: null, calls: 0, errors: 0, stopped: 0, prompt_tokens: 0, cached_tokens: 0,
+    prompt_version: null, prompt_title: null, project_deleted: null, api_key_id: null, api_key_name: null, api_key_revoked: null, calls: 0, errors: 0, stopped: 0, prompt_tokens: 0, cached_tokens: 0,
     completion_tokens: 0, total_tokens: 0, cost_usd: 0, unpriced_calls: 0, ratings: 0, positive_share: null, latency_p50: null, latency_p95: null,
     ttft_p50: null, ttft_p95: null,
   };
@@ -172,6 +185,7 @@ export function presentGroup(row: UsageRow, dims: readonly Dimension[]) {
     if (d === 'provider') return row.provider ?? '';
     if (d === 'model') return `${row.provider}/${row.model}`;
     if (d === 'project') return row.project_id ?? 'none';
+    if (d === 'api_key') return row.api_key_id ?? 'web';
     return row.prompt_id ? `${row.prompt_id}@${row.prompt_version ?? 'latest'}` : 'none';
   });
   return {
@@ -182,8 +196,12 @@ export function presentGroup(row: UsageRow, dims: readonly Dimension[]) {
     model: has('model') ? row.model : null,
     project_id: has('project') ? row.project_id : null,
     project_name: has('project') ? row.project_name : null,
+    project_deleted: has('project') ? Boolean(row.project_deleted) : null,
     prompt_id: has('prompt') ? row.prompt_id : null,
     prompt_version: has('prompt') ? row.prompt_version : null,
     prompt_title: has('prompt') ? row.prompt_title : null,
+    api_key_id: has('api_key') ? row.api_key_id : null,
+    api_key_name: has('api_key') ? row.api_key_name : null,
+    api_key_revoked: has('api_key') ? Boolean(row.api_key_revoked) : null,
   };
 }

@@ -1,6 +1,6 @@
 // (Paths are given in full: the harness adds /api only to paths not starting with it.)
 // API keys: shown once, stored as SHA-256, listed with last use, revoked (401 on the very
-// next request), expiry, scopes per route, identity and RLS of a key-authenticated request.
+// next request; the key stays listed as revoked, usage-sources.test.ts), expiry, scopes per route, identity and RLS of a key-authenticated request.
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
@@ -37,6 +37,7 @@ describe('api keys', () => {
     expect(list.keys[0]).toEqual({
       id: created.id, name: 'CI bot', prefix: created.prefix, scopes: ['prompts:read', 'chat'],
       expires_at: null, last_used_at: null, created_at: expect.any(String), made_before_two_factor: false,
+      revoked_at: null, calls: 0, cost_usd: 0, unpriced_calls: 0,
     });
     expect(JSON.stringify(list)).not.toContain(created.key);
     expect(JSON.stringify(api.logs)).not.toContain(created.key.slice(12));
@@ -96,7 +97,9 @@ describe('api keys', () => {
     const after = await withKey(created.key, 'GET', '/prompts');
     expect(after.status).toBe(401);
     expect((await after.json()).error.message).toBe('Invalid, expired or revoked API key');
-    expect((await alice.request('DELETE', `/api-keys/${created.id}`)).status).toBe(404);
+    // Revoking again is no error (and changes nothing); another person's key is still not found.
+    expect((await alice.request('DELETE', `/api-keys/${created.id}`)).status).toBe(204);
+    expect((await bob.request('DELETE', `/api-keys/${created.id}`)).status).toBe(404);
     expect((await alice.request('DELETE', '/api-keys/not-a-uuid')).status).toBe(400);
   });
 

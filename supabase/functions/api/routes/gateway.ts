@@ -227,6 +227,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   const started = performance.now();
   const call: Omit<GatewayCall, 'status' | 'ttftMs' | 'latencyMs' | 'promptTokens' | 'cachedTokens' | 'completionTokens' | 'errorCode'> = {
     userId: user.id, provider: provider.id, model, promptId: prompt?.id ?? null, promptVersion: prompt?.version ?? null,
+    apiKeyId: user.apiKey?.id ?? null,
   };
   // A call runs at most CHAT_TURN_MAX_MS, as a chat turn does (lib/chat/turn.ts): stopped
   // before the platform's wall clock would end it unlogged, and the local stack has none.

@@ -32,7 +32,7 @@ const UsageQuery = z.strictObject({
   tz: optionalQuery(timeZoneParam),
   group_by: optionalQuery(groupBy).openapi({
     param: { name: 'group_by', in: 'query' },
-    description: 'Comma-separated dimensions: day (default), provider, model, project, prompt (version); e.g. `day,provider`',
+    description: 'Comma-separated dimensions: day (default), provider, model, project, prompt (version), api_key (the key that made a call; none: the web app); e.g. `day,provider`',
     example: 'day,provider',
   }),
 });
@@ -54,15 +54,19 @@ const Stats = z.object({
   ttft_ms: Percentiles,
 });
 const UsageGroup = Stats.extend({
-  key: z.string().openapi({ description: 'The group\'s dimensions joined by spaces: day, provider, provider/model, project id, prompt_id@version' }),
+  key: z.string().openapi({ description: 'The group\'s dimensions joined by spaces: day, provider, provider/model, project id, prompt_id@version, API key id (`web`: the web app)' }),
   day: z.string().nullable(),
   provider: z.string().nullable(),
   model: z.string().nullable(),
   project_id: z.uuid().nullable(),
   project_name: z.string().nullable(),
+  project_deleted: z.boolean().nullable().openapi({ description: 'The project was deleted; its calls keep its id, and its name on the owner\'s calls' }),
   prompt_id: z.uuid().nullable(),
   prompt_version: z.number().int().nullable(),
   prompt_title: z.string().nullable(),
+  api_key_id: z.uuid().nullable().openapi({ description: 'The API key that made the calls; null for the web app (or when not grouped by api_key)' }),
+  api_key_name: z.string().nullable(),
+  api_key_revoked: z.boolean().nullable(),
 }).openapi('UsageGroup');
 const TimeZone = z.string().openapi({ description: 'The zone the days are counted in (the `tz` asked for, canonically spelled; UTC by default)', example: 'Europe/Berlin' });
 const UsageReport = z
@@ -91,6 +95,7 @@ const SUMMARY_SETS = {
   by_model: ['model'],
   by_project: ['project'],
   by_prompt_version: ['prompt'],
+  by_api_key: ['api_key'],
 } as const satisfies Record<string, readonly (typeof DIMENSIONS)[number][]>;
 
 const SummaryQuery = UsageQuery.omit({ group_by: true });
@@ -105,6 +110,7 @@ const UsageSummary = z
     by_model: z.array(UsageGroup),
     by_project: z.array(UsageGroup),
     by_prompt_version: z.array(UsageGroup),
+    by_api_key: z.array(UsageGroup).openapi({ description: 'Per source: the web app (api_key_id null) and each API key' }),
     recent: z.array(UsageLogSchema).openapi({ description: 'The 20 newest calls of the range (and of `prompt_id` when given), newest first' }),
   })
   .openapi('UsageSummary');
@@ -119,7 +125,7 @@ const routes = {
   }),
   summary: createRoute({
     method: 'get', path: '/summary', tags, security,
-    summary: 'Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version (one SQL statement), and the 20 newest calls of the range',
+    summary: 'Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version, per source (one SQL statement), and the 20 newest calls of the range',
     request: { query: SummaryQuery },
     responses: { 200: jsonResponse(UsageSummary, 'The dashboard'), ...errorResponses(400, 401, 429) },
   }),
@@ -185,6 +191,7 @@ usageRoutes.openapi(routes.summary, async (c) => {
       by_model: present('by_model'),
       by_project: present('by_project'),
       by_prompt_version: present('by_prompt_version'),
+      by_api_key: present('by_api_key'),
       recent,
     },
     200,
@@ -221,9 +228,11 @@ function recentCalls(
   return sql<UsageLogRow[]>`
       select l.id, l.executed_at, l.provider, l.model, l.status, l.prompt_id, l.prompt_version, p.title as prompt_title,
              l.session_id, l.message_id, l.ttft_ms, l.latency_ms, l.prompt_tokens, l.completion_tokens, l.token_count,
-             l.cached_tokens, l.cost_usd::float8 as cost_usd, l.error_code
+             l.cached_tokens, l.cost_usd::float8 as cost_usd, l.error_code,
+             l.api_key_id, k.name as api_key_name, k.revoked_at is not null as api_key_revoked
         from public.prompt_usage_logs l
         left join public.prompts p on p.id = l.prompt_id
+        left join public.api_keys k on k.id = l.api_key_id
        where l.user_id = ${userId}${sessionId ? sql` and l.session_id = ${sessionId}` : sql``}
          ${range ? sql`and l.executed_at >= ${range.from} and l.executed_at < ${range.to}` : sql``}
          ${promptId ? sql`and l.prompt_id = ${promptId}` : sql``}

@@ -11,7 +11,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List my API keys (never the secret) */
+        /** List my API keys (never the secret), revoked ones too, each with what its calls cost */
         get: {
             parameters: {
                 query?: never;
@@ -21,7 +21,7 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description Newest first */
+                /** @description Working keys first, then revoked ones; newest first */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -164,7 +164,7 @@ export type paths = {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke a key: the next request made with it is refused */
+        /** Revoke a key: the next request made with it is refused. The key stays listed, as revoked, with its usage (revoking again changes nothing) */
         delete: {
             parameters: {
                 query?: never;
@@ -7361,7 +7361,7 @@ export type paths = {
                 query?: {
                     /** @description A day (midnight in `tz`) or an instant with an offset; default 30 days before `to` */
                     from?: string;
-                    /** @description Comma-separated dimensions: day (default), provider, model, project, prompt (version); e.g. `day,provider` */
+                    /** @description Comma-separated dimensions: day (default), provider, model, project, prompt (version), api_key (the key that made a call; none: the web app); e.g. `day,provider` */
                     group_by?: string;
                     /** @description Only calls made with this prompt */
                     prompt_id?: string;
@@ -7449,7 +7449,7 @@ export type paths = {
         };
         /**
          * Every call of a range as CSV, oldest first
-         * @description One row per call, with the columns `executed_at`, `provider`, `model`, `status`, `error_code`, `chat_id`, `chat_title`, `message_id`, `project_id`, `project_name`, `prompt_id`, `prompt_title`, `prompt_version`, `prompt_tokens`, `cached_tokens`, `completion_tokens`, `total_tokens`, `cost_usd`, `ttft_ms`, `latency_ms`, `local_time`: `executed_at` in UTC, `local_time` the wall-clock time in `tz`. Cells that a spreadsheet would run as a formula are escaped; the file starts with a UTF-8 byte-order mark. Same range rules as GET /usage (default the last 30 days, at most 400).
+         * @description One row per call, with the columns `executed_at`, `provider`, `model`, `status`, `error_code`, `chat_id`, `chat_title`, `message_id`, `project_id`, `project_name`, `prompt_id`, `prompt_title`, `prompt_version`, `prompt_tokens`, `cached_tokens`, `completion_tokens`, `total_tokens`, `cost_usd`, `ttft_ms`, `latency_ms`, `local_time`, `project_deleted`, `api_key_id`, `api_key_name`: `executed_at` in UTC, `local_time` the wall-clock time in `tz`. Cells that a spreadsheet would run as a formula are escaped; the file starts with a UTF-8 byte-order mark. Same range rules as GET /usage (default the last 30 days, at most 400).
          */
         get: {
             parameters: {
@@ -7626,7 +7626,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version (one SQL statement), and the 20 newest calls of the range */
+        /** Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version, per source (one SQL statement), and the 20 newest calls of the range */
         get: {
             parameters: {
                 query?: {
@@ -8156,6 +8156,10 @@ export type components = {
             name: string;
         };
         ApiKey: {
+            /** @description Provider calls the key made (the gateway, chats sent with it), ever */
+            calls: number;
+            /** @description What those calls cost, in USD at the prices in force when each ran (unpriced calls count 0) */
+            cost_usd: number;
             created_at: string;
             expires_at: string | null;
             /** Format: uuid */
@@ -8170,7 +8174,11 @@ export type components = {
              * @example mrp_Ab3dE9xQ
              */
             prefix: string;
+            /** @description When the key was revoked (it is refused since); null while it works */
+            revoked_at: string | null;
             scopes: ("prompts:read" | "chat")[];
+            /** @description Calls to models without a price */
+            unpriced_calls: number;
         };
         ApiKeyList: {
             keys: components["schemas"]["ApiKey"][];
@@ -9217,6 +9225,13 @@ export type components = {
             title?: string;
         };
         UsageGroup: {
+            /**
+             * Format: uuid
+             * @description The API key that made the calls; null for the web app (or when not grouped by api_key)
+             */
+            api_key_id: string | null;
+            api_key_name: string | null;
+            api_key_revoked: boolean | null;
             cached_tokens: number;
             calls: number;
             completion_tokens: number;
@@ -9224,7 +9239,7 @@ export type components = {
             cost_usd: number;
             day: string | null;
             errors: number;
-            /** @description The group's dimensions joined by spaces: day, provider, provider/model, project id, prompt_id@version */
+            /** @description The group's dimensions joined by spaces: day, provider, provider/model, project id, prompt_id@version, API key id (`web`: the web app) */
             key: string;
             latency_ms: {
                 p50: number | null;
@@ -9233,6 +9248,8 @@ export type components = {
             model: string | null;
             /** @description Share of rated calls rated thumbs up (null without ratings) */
             positive_share: number | null;
+            /** @description The project was deleted; its calls keep its id, and its name on the owner's calls */
+            project_deleted: boolean | null;
             /** Format: uuid */
             project_id: string | null;
             project_name: string | null;
@@ -9254,6 +9271,14 @@ export type components = {
             unpriced_calls: number;
         };
         UsageLog: {
+            /**
+             * Format: uuid
+             * @description The API key that made the call; null for the web app
+             */
+            api_key_id: string | null;
+            api_key_name: string | null;
+            /** @description The key has been revoked since (false without a key) */
+            api_key_revoked: boolean;
             cached_tokens: number | null;
             completion_tokens: number | null;
             /** @description USD at the prices in force when the call ran; null when unpriced */
@@ -9282,7 +9307,7 @@ export type components = {
         };
         UsageReport: {
             from: string;
-            group_by: ("day" | "provider" | "model" | "project" | "prompt")[];
+            group_by: ("day" | "provider" | "model" | "project" | "prompt" | "api_key")[];
             groups: components["schemas"]["UsageGroup"][];
             /**
              * @description The zone the days are counted in (the `tz` asked for, canonically spelled; UTC by default)
@@ -9317,6 +9342,8 @@ export type components = {
             };
         };
         UsageSummary: {
+            /** @description Per source: the web app (api_key_id null) and each API key */
+            by_api_key: components["schemas"]["UsageGroup"][];
             by_day: components["schemas"]["UsageGroup"][];
             by_day_provider: components["schemas"]["UsageGroup"][];
             by_model: components["schemas"]["UsageGroup"][];

@@ -2,6 +2,7 @@
 // into what the usage charts and tables render.
 import { ok, type Api, type UsageSummary } from '$lib/api';
 import { everyDay, nextDay } from '$lib/usage-days';
+import { usageProject, usageSource } from '$lib/usage-format';
 
 type UsageStats = UsageSummary['totals'];
 
@@ -33,7 +34,9 @@ export async function loadUsage(api: Api, from: string, to: string, tz: string) 
     days: everyDay(from, to, days, (day) => ({ day, ...NO_CALLS })),
     byDayProvider: s.by_day_provider.map((g) => ({ day: g.day ?? '', provider: g.provider ?? '', tokens: g.total_tokens, cost: g.cost_usd })),
     models: s.by_model.map((g) => ({ model: g.model ?? g.key, provider: g.provider, ...stats(g) })),
-    projects: s.by_project.map((g) => ({ id: g.project_id, name: g.project_name ?? (g.project_id ? 'Deleted project' : 'No project'), ...stats(g) })),
+    projects: s.by_project.map((g) => ({ id: g.project_id, name: usageProject(g), ...stats(g) })),
+    // The web app and each API key (a revoked one too: what did it spend?).
+    sources: s.by_api_key.map((g) => ({ id: g.api_key_id, name: usageSource(g), ...stats(g) })),
     promptVersions: s.by_prompt_version.map((g) => ({
       promptId: g.prompt_id,
       version: g.prompt_version,
@@ -41,8 +44,8 @@ export async function loadUsage(api: Api, from: string, to: string, tz: string) 
       ...stats(g),
     })),
     // The newest calls of the range; each names its prompt's version as "By prompt version" does.
-    recent: s.recent.map(({ id, executed_at, provider, model, status, prompt_id, prompt_title, prompt_version, ttft_ms, latency_ms, token_count, cost_usd, error_code }) => ({
-      id, executed_at, provider, model, status, ttft_ms, latency_ms, token_count, cost_usd, error_code,
+    recent: s.recent.map(({ id, executed_at, provider, model, status, prompt_id, prompt_title, prompt_version, ttft_ms, latency_ms, token_count, cost_usd, error_code, ...call }) => ({
+      id, executed_at, provider, model, status, ttft_ms, latency_ms, token_count, cost_usd, error_code, source: usageSource(call),
       prompt: prompt_id ? { id: prompt_id, label: promptVersionLabel(prompt_title, prompt_version) } : null,
     })),
   };

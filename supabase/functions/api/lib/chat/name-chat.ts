@@ -81,7 +81,7 @@ export async function nameChat(ctx: NamingContext, sessionId: string): Promise<N
     logGatewayCall(db.sql, config, {
       userId: user.id, sessionId, provider, model, status, promptId: null, promptVersion: null, ttftMs: null,
       latencyMs: Math.round(performance.now() - started), promptTokens: usage.prompt_tokens ?? 0, cachedTokens: usage.cached ?? null,
-      completionTokens: usage.completion_tokens ?? 0, errorCode,
+      completionTokens: usage.completion_tokens ?? 0, errorCode, apiKeyId: user.apiKey?.id ?? null,
     });
   const timeoutMs = Math.min(config.limits.providerTimeoutMs, TITLE_TIMEOUT_MS);
   let completion: OpenAI.Chat.ChatCompletion;

@@ -46,6 +46,8 @@ export interface TurnUsageRecord {
   /** The model's price in force now; null for an unpriced model (logged with cost null). */
   price: ModelPrice | null;
   touchCredential: boolean;
+  /** The payer's API key that sent the turn (null or absent: the web app). */
+  apiKeyId?: string | null;
 }
 
 /** The chat's owner (owns the rows) and who sends this turn (the author). */
@@ -72,7 +74,7 @@ export async function writeTurnRows(sql: Sql, people: TurnPeople, inputs: TurnIn
         ${ids.userMessageId}::uuid, ${m.mode !== 'regenerate'}::boolean, ${m.content}::text, ${m.mode === 'regenerate' ? null : m.tokens}::int, ${inputs.parentId}::uuid,
         ${ids.assistantMessageId}::uuid, ${req.provider}::text, ${req.model}::text, ${req.leaseMs / 1000}::float8,
         ${u.payerId}::uuid, ${u.promptId}::uuid, ${u.promptVersion}::int, ${u.promptTokens}::int,
-        ${pico(u.price?.input)}::bigint, ${pico(u.price?.output)}::bigint, ${u.touchCredential}::boolean
+        ${pico(u.price?.input)}::bigint, ${pico(u.price?.output)}::bigint, ${u.touchCredential}::boolean, ${u.apiKeyId ?? null}::uuid
       ) as missing`;
     if (missing === 'project') throw notFound('Project');
     if (missing) throw notFound('Session');

@@ -36,8 +36,11 @@ export interface FinalAnswer {
   providerMessageId: string | null;
   /** The token counts are ours, not the provider's (it reported none). */
   tokensEstimated?: boolean;
-  /** payerId: whose key answered (a group chat's member or its owner); defaults to userId, the row owner. */
-  usageLog: { provider: string; model: string; promptId: string | null; promptVersion: number | null; touchCredential: boolean; payerId?: string };
+  /**
+   * payerId: whose key answered (a group chat's member or its owner); defaults to userId, the row owner.
+   * apiKeyId: the payer's API key that sent the turn (null or absent: the web app).
+   */
+  usageLog: { provider: string; model: string; promptId: string | null; promptVersion: number | null; touchCredential: boolean; payerId?: string; apiKeyId?: string | null };
 }
 
 export interface StoredAnswer {
@@ -149,7 +152,8 @@ export class TurnStore {
         ${answer.promptTokens}::int, ${answer.completionTokens}::int, ${answer.cachedTokens ?? null}::int,
         ${answer.ttftMs}::int, ${answer.latencyMs}::int, ${answer.providerMessageId?.slice(0, 200) ?? null},
         ${uuidv7()}::uuid, ${payerId}::uuid, ${u.promptId ?? null}::uuid, ${u.promptVersion ?? null}::int,
-        ${u.provider}, ${u.model}, ${costUsd}::numeric, ${u.touchCredential}::boolean, ${answer.tokensEstimated ?? false}::boolean)`;
+        ${u.provider}, ${u.model}, ${costUsd}::numeric, ${u.touchCredential}::boolean, ${answer.tokensEstimated ?? false}::boolean,
+        ${u.apiKeyId ?? null}::uuid)`;
   }
 
   /** The user's answer as stored: final units, or checkpointed units while it streams. */

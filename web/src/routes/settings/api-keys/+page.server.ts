@@ -1,4 +1,5 @@
-// Settings → API keys for other apps: create (the key is shown once), list, revoke.
+// Settings → API keys for other apps: create (the key is shown once), list with what each key's
+// calls cost, revoke (a revoked key stays listed, apart, with its spend).
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { ApiError, ok } from '$lib/api';
@@ -33,7 +34,8 @@ export const load: PageServerLoad = async (event) => {
     const now = Date.now();
     // The first day the picker offers: today where the reader is (the browser corrects it once mounted).
     const today = localDay(new Date(now), knownTimeZone(event.cookies.get(TIME_ZONE_COOKIE)) ?? 'UTC');
-    return { today, keys: keys.map((key) => ({ ...key, expired: key.expires_at !== null && Date.parse(key.expires_at) <= now })) };
+    const shown = keys.map((key) => ({ ...key, expired: key.expires_at !== null && Date.parse(key.expires_at) <= now }));
+    return { today, keys: shown.filter((key) => !key.revoked_at), revoked: shown.filter((key) => key.revoked_at) };
   } catch (err) {
     loadFailed(err);
   }
