@@ -101,7 +101,7 @@ describe('usage figures in the browser', { timeout: 120_000 }, () => {
     await expect(used.getAttribute('href')).resolves.toBe(`/prompts/${prompt.id}`);
     await expect(page.getByTestId('usage-by-prompt').getByRole('link', { name: 'Typed vars · v1' }).count()).resolves.toBe(1);
     // Each breakdown's first column has a name for screen readers (it was an empty header).
-    for (const [table, name] of [['usage-by-model', 'Model'], ['usage-by-project', 'Project'], ['usage-by-prompt', 'Prompt version']]) {
+    for (const [table, name] of [['usage-by-model', 'Model'], ['usage-by-project', 'Project'], ['usage-by-source', 'Source'], ['usage-by-prompt', 'Prompt version']]) {
       await expect(page.getByTestId(table).getByRole('columnheader').first().textContent()).resolves.toBe(name);
     }
     expect(await emptyTableHeaders(page)).toEqual([]);
@@ -181,8 +181,12 @@ describe('usage figures in the browser', { timeout: 120_000 }, () => {
     await expect(callsOf('API key sdk (revoked)')).resolves.toBe('2');
     await expect(callsOf('Web app')).resolves.toBe('1');
     const recent = page.getByTestId('recent-calls');
-    await expect(recent.locator('tbody tr', { hasText: 'demo/demo-model' }).first().locator('td').last().textContent()).resolves.toBe('API key sdk (revoked)');
-    await expect(recent.locator('tbody tr', { hasText: 'openai/gpt-4o' }).locator('td').last().textContent()).resolves.toBe('Web app');
+    const sourceOf = async (model: string) => {
+      const column = (await recent.getByRole('columnheader').allTextContents()).indexOf('Source');
+      return await recent.locator('tbody tr', { hasText: model }).first().getByRole('cell').nth(column).textContent();
+    };
+    await expect(sourceOf('demo/demo-model')).resolves.toBe('API key sdk (revoked)');
+    await expect(sourceOf('openai/gpt-4o')).resolves.toBe('Web app');
     await page.getByTestId('usage-by-project').getByRole('rowheader', { name: 'Research (deleted)' }).waitFor();
   });
 
