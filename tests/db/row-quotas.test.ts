@@ -3,7 +3,7 @@
 // turns (private.write_turn_rows) and imports — are all counted by the rows' owner. Chats and
 // messages per user are counters kept by statement triggers; a chat's messages and a prompt's
 // versions are bounded by what is stored.
-import type { Sql } from 'postgres';
+import postgres, { type Sql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asActor, createAuthUser, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, createTestDatabaseBefore, type TestDatabase } from '../helpers/database.ts';
@@ -144,6 +144,76 @@ describe('prompt versions: 10,000 per prompt, 100,000 per user', () => {
     await as(kim, (tx) => tx`delete from public.prompts where id = ${p!.id}`);
     expect(await counts(db.sql, kim.id)).toMatchObject({ prompt_versions: 99997 });
     await as(kim, (tx) => tx`insert into public.prompts (user_id, title, content) values (${kim.id}, 'New', 'x')`);
+  });
+});
+
+describe("an import's counts, at its end (private.defer_row_counts)", () => {
+  it('rows written after deferring are counted as the transaction commits, all at once, and refused whole past a quota', async () => {
+    const pat = await createAuthUser(db.sql);
+    await newSessions(pat, 1);
+    await db.sql`update private.user_row_counts set chat_sessions = 49997 where user_id = ${pat.id}`;
+    const a = postgres(db.url, { max: 1 });
+    const b = postgres(db.url, { max: 1 });
+    try {
+      // Two imports at once, each fitting alone: both write without waiting; the second to commit is refused.
+      const [txA, txB] = [await a.reserve(), await b.reserve()];
+      for (const tx of [txA, txB]) {
+        await tx`begin`;
+        await tx`select private.defer_row_counts(${pat.id})`;
+        await tx`insert into public.chat_sessions (user_id) select ${pat.id} from generate_series(1, 2)`;
+      }
+      expect(await counts(db.sql, pat.id)).toMatchObject({ chat_sessions: 49997 });
+      await txA`commit`;
+      await expect(txB`commit`).rejects.toMatchObject({ code: '54000', message: 'chat_sessions limit reached: at most 50000 rows per user_id' });
+      txA.release();
+      txB.release();
+    } finally {
+      await a.end();
+      await b.end();
+    }
+    expect(await counts(db.sql, pat.id)).toMatchObject({ chat_sessions: 49999 });
+    expect(await db.sql`select count(*)::int as n from public.chat_sessions where user_id = ${pat.id}`).toEqual([{ n: 3 }]);
+    expect(await db.sql`select * from private.deferred_row_counts`).toEqual([]);
+  });
+
+  it("a check beforehand counts what the transaction deferred", async () => {
+    const oz = await createAuthUser(db.sql);
+    await newSessions(oz, 1);
+    await db.sql`update private.user_row_counts set chat_sessions = 49997 where user_id = ${oz.id}`;
+    await expect(db.sql.begin(async (tx) => {
+      await tx`select private.defer_row_counts(${oz.id})`;
+      await tx`insert into public.chat_sessions (user_id) select ${oz.id} from generate_series(1, 2)`;
+      await tx`select private.check_row_room(${oz.id}, 'chat_sessions', 1)`;
+      await tx`select private.check_row_room(${oz.id}, 'chat_sessions', 2)`;
+    })).rejects.toThrow(/^chat_sessions limit reached: at most 50000 rows per user_id$/);
+    expect(await counts(db.sql, oz.id)).toMatchObject({ chat_sessions: 49997 });
+  });
+
+  it('ends with its transaction: the next one counts at once', async () => {
+    const quinn = await createAuthUser(db.sql);
+    await db.sql.begin(async (tx) => {
+      await tx`select private.defer_row_counts(${quinn.id})`;
+      await tx`insert into public.chat_sessions (user_id) values (${quinn.id})`;
+    });
+    expect(await counts(db.sql, quinn.id)).toMatchObject({ chat_sessions: 1 });
+    await db.sql.begin(async (tx) => {
+      await tx`insert into public.chat_sessions (user_id) values (${quinn.id})`;
+      expect(await tx`select chat_sessions::int from private.user_row_counts where user_id = ${quinn.id}`).toEqual([{ chat_sessions: 2 }]);
+    });
+  });
+
+  it('is not for the API roles: they may not defer, and the setting alone skips nothing', async () => {
+    const rex = await createAuthUser(db.sql);
+    await newSessions(rex, 1);
+    await db.sql`update private.user_row_counts set chat_sessions = 50000 where user_id = ${rex.id}`;
+    for (const actor of [rex, 'anon', 'service_role'] as const) {
+      await expect(asActor(db.sql, actor, (tx) => tx`select private.defer_row_counts(${rex.id})`)).rejects.toThrow(/permission denied/);
+      await expect(asActor(db.sql, actor, (tx) => tx`select * from private.deferred_row_counts`)).rejects.toThrow(/permission denied/);
+    }
+    await expect(as(rex, async (tx) => {
+      await tx`select set_config('mrprompt.deferred_row_counts', ${rex.id}, true)`;
+      return await tx`insert into public.chat_sessions (user_id) values (${rex.id})`;
+    })).rejects.toThrow(/^chat_sessions limit reached/);
   });
 });
 

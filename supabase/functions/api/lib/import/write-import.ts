@@ -11,7 +11,9 @@
  * and a message sent in pieces (longer than a request may be) grows piece by piece: the
  * ledger's `partial_chars` says how much of it is stored, so a repeated piece adds nothing.
  * The row quotas hold here as for any writer (checkRoom): a request that would pass one writes
- * nothing.
+ * nothing. Its rows are counted against them once, as it commits (private.defer_row_counts,
+ * 20261207140000): the owner's quota counter is locked only then, not for the whole import,
+ * so the person's chat turns go on meanwhile.
  */
 import type { Sql, TransactionSql } from 'postgres';
 import { ApiError } from '../errors.ts';
@@ -59,6 +61,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function writeImport(sql: Sql, userId: string, conversations: ImportConversation[]): Promise<ImportResult[]> {
   return await sql.begin(async (tx) => {
+    await tx`select private.defer_row_counts(${userId})`;
     const results: ImportResult[] = [];
     for (const conversation of conversations) results.push(await importOne(tx, userId, conversation));
     return results;
@@ -181,8 +184,9 @@ async function importOne(tx: TransactionSql, userId: string, c: ImportConversati
  * Refuses (the quotas' own 54000, answered 409 limit_reached) a conversation that would not
  * fit whole — a new chat past the account's chats, more messages than a chat or the account
  * may hold — before any of it is written, so a long one sent in parts is not left half
- * imported by a later part. The tables' triggers still count every row (a part that says less
- * than it carries), and a refusal rolls back the whole request.
+ * imported by a later part. The room counts what the request wrote before this conversation.
+ * The tables' triggers still count every row (a part that says less than it carries) as the
+ * request commits, and a refusal then rolls back the whole request.
  */
 async function checkRoom(tx: TransactionSql, userId: string, c: ImportConversation, isNew: boolean, stored: number, storedInPart: boolean): Promise<void> {
   const total = Math.max(c.total, stored);
