@@ -10,12 +10,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../supabase/functions/api/app.ts';
 import { loadConfig, type Config } from '../../supabase/functions/api/config.ts';
-import { tokenizer } from '../../supabase/functions/api/lib/attachments/budget.ts';
 import { embedAddedFile, openEmbedder, vectorSupport, type EmbedderOptions } from '../../supabase/functions/api/lib/attachments/embeddings.ts';
 import { chunkText, projectFilesContext, type QuestionVector } from '../../supabase/functions/api/lib/attachments/project-files.ts';
 import { questionVector } from '../../supabase/functions/api/lib/attachments/semantic-ranking.ts';
 import { createDb, type Db } from '../../supabase/functions/api/lib/db.ts';
 import { createLogger } from '../../supabase/functions/api/lib/log.ts';
+import { loadTokenizer } from '../../supabase/functions/api/lib/tokens.ts';
 import { demoEmbedding } from '../../local/src/demo-embeddings.ts';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { functionsJwks, generateKeys, signAccessToken, type StackKeys } from '../../local/src/keys/index.ts';
@@ -62,7 +62,7 @@ const embeddingCalls = () => provider.requests.filter((r) => r.path === '/v1/emb
 /** A project file as POST /projects/{id}/files stores it (text, chunks; on the owner connection, as the function does). */
 async function addFile(owner: AuthUser, projectId: string, name: string, text: string): Promise<string> {
   const chunks = await chunkText(text);
-  const tokens = (await tokenizer()).countTokens(text);
+  const tokens = (await loadTokenizer()).countTokens(text);
   return await vdb.sql.begin(async (tx) => {
     const [file] = await tx`
       insert into public.file_metadata (user_id, project_id, name, size, type, storage_path, extracted_text, token_count)

@@ -10,7 +10,6 @@
  * 409 before the file is read. Each add draws on the caller's `project_files` bucket.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { tokenizer } from '../lib/attachments/budget.ts';
 import { discardUpload, drainStorageCleanup, sweepOrphanUploads } from '../lib/attachments/cleanup.ts';
 import { embedAddedFile } from '../lib/attachments/embeddings.ts';
 import { extractText } from '../lib/attachments/extract.ts';
@@ -25,6 +24,7 @@ import type { AppEnv } from '../lib/context.ts';
 import { ApiError, notFound } from '../lib/errors.ts';
 import { codePoints } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
+import { loadTokenizer } from '../lib/tokens.ts';
 
 /** The most text a file may have (the column allows 2 000 000 characters). */
 const MAX_TEXT_CHARS = 2_000_000;
@@ -138,7 +138,7 @@ projectFilesRoutes.openapi(addFile, async (c) => {
       throw new ApiError(413, 'project_file_too_long', `"${name}" has ${chars.toLocaleString('en-US')} characters of text; a project file holds at most ${MAX_TEXT_CHARS.toLocaleString('en-US')}. Split it into smaller files.`);
     }
     const chunks = await chunkText(text);
-    const tokenCount = (await tokenizer()).countTokens(text);
+    const tokenCount = (await loadTokenizer()).countTokens(text);
     const fileId = await recordProjectFile(db.sql, user.id, {
       projectId: id, name, size: bytes.length, mime: type.mime, path: input.path, text, tokens: tokenCount, chunks, replace: input.replace,
     }).catch((error: unknown) => {

@@ -2,7 +2,8 @@
 // test makes itself.
 import { describe, expect, it } from 'vitest';
 import { makePdf, makePng } from '../../../../../tests/fixtures/files.ts';
-import { COUNT_ALL_CHARS, fitText, MAX_CHARS_PER_TOKEN, tokenizer, type FitTokenizer } from './budget.ts';
+import { loadTokenizer } from '../tokens.ts';
+import { COUNT_ALL_CHARS, fitText, MAX_CHARS_PER_TOKEN, type FitTokenizer } from './budget.ts';
 import { extractText, extractTextStart } from './extract.ts';
 import { attachmentsPrompt, readsInOrder, truncationNotes, type ResolvedAttachment } from './resolve.ts';
 import { isLegacyText, sniffType } from './sniff.ts';
@@ -81,7 +82,7 @@ describe('token budget', () => {
   });
 
   it('keeps what it always kept of text up to COUNT_ALL_CHARS, with its exact total', async () => {
-    const { encode, decode } = await tokenizer();
+    const { encode, decode } = await loadTokenizer();
     const text = Array.from({ length: 3000 }, (_, i) => `Zeile ${i}: naïve café — 東京 🚀 <b>${i * 7}</b>\n`).join('');
     const all = encode(text);
     for (const budget of [0, 1, 777, all.length - 1, all.length, all.length + 5]) {
@@ -96,15 +97,15 @@ describe('token budget', () => {
   });
 
   it('tokenizes only the start of a long text that its budget can use, and estimates the total', async () => {
-    const real = await tokenizer();
+    const real = await loadTokenizer();
     const handed: number[] = [];
     let pulled = 0;
     // The real tokenizer, counting what fitText asks of it.
     const counting = async (): Promise<FitTokenizer> => ({
       decode: real.decode,
-      encodeGenerator: function* (text, options) {
+      encodeGenerator: function* (text) {
         handed.push(text.length);
-        const pieces = real.encodeGenerator(text, options);
+        const pieces = real.encodeGenerator(text);
         for (let next = pieces.next(); ; next = pieces.next()) {
           if (next.done) return next.value;
           pulled += next.value.length;
@@ -123,7 +124,7 @@ describe('token budget', () => {
   });
 
   it('lets other work run between slices while it tokenizes a long text', async () => {
-    await tokenizer();
+    await loadTokenizer();
     const text = 'word '.repeat(400_000);
     expect(text.length).toBeGreaterThan(COUNT_ALL_CHARS);
     const order: string[] = [];
@@ -141,6 +142,17 @@ describe('token budget', () => {
     expect(order.indexOf('tick')).toBeGreaterThanOrEqual(0);
     expect(order.indexOf('tick')).toBeLessThan(order.indexOf('fitted'));
   });
+
+  // Security finding: the tokenizer's work grows with the square of a run's length (128 KB of one
+  // letter held the event loop 9.5 s). Without lib/tokens.ts's bounds this never finishes in a
+  // test run; the timeout is generous, not a measure.
+  it('counts a 1 MB text of one letter (a text/plain attachment) whole, and cuts it at a token boundary', async () => {
+    const text = 'a'.repeat(1_000_000);
+    expect(text.length).toBeLessThanOrEqual(COUNT_ALL_CHARS);
+    const fitted = await fitText(text, 8_000);
+    // 8 letters a token, as the tokenizer counts a shorter run whole.
+    expect(fitted).toEqual({ text: 'a'.repeat(64_000), tokens: 8_000, totalTokens: 125_000, estimated: false, truncated: true });
+  }, 300_000);
 
   it('decodes only the start of a long text file, and says what share of it that is', async () => {
     const bytes = utf8(`\uFEFF${'é'.repeat(2_000_000)}`); // 4 MB

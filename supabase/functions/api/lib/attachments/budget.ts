@@ -1,7 +1,8 @@
 /**
  * Token budgeting for attachment text, counted with the same tokenizer as the rest of the
- * context (gpt-tokenizer, o200k). Text over its budget is cut at a token boundary and says so:
- * the model and the user both see how much was left out.
+ * context (lib/tokens.ts: o200k, never handed a run long enough to be slow). Text over its
+ * budget is cut at a token boundary and says so: the model and the user both see how much was
+ * left out.
  *
  * Tokenizing is CPU on the function's one event loop, and a file may hold 20 MB of text for a
  * budget of a few thousand tokens. So text up to COUNT_ALL_CHARS is counted whole (an exact
@@ -11,7 +12,8 @@
  * slices of SLICE_TOKENS with a turn of the event loop between them, so other requests'
  * streams keep flowing while a large file is fitted.
  */
-type Tokenizer = typeof import('gpt-tokenizer');
+import { loadTokenizer, prefix, type Tokenizer } from '../tokens.ts';
+
 /** What fitText uses of the tokenizer (a test wraps the real one to see how much it is asked). */
 export type FitTokenizer = Pick<Tokenizer, 'encodeGenerator' | 'decode'>;
 
@@ -21,19 +23,6 @@ export const MAX_CHARS_PER_TOKEN = 128;
 export const COUNT_ALL_CHARS = 1_000_000;
 /** Tokens encoded between two turns of the event loop (a few milliseconds of CPU). */
 export const SLICE_TOKENS = 16_384;
-/** Text that looks like a special token (`<|endoftext|>`) is encoded as the text it is. */
-const AS_TEXT = { disallowedSpecial: new Set<string>() };
-
-let loading: Promise<Tokenizer> | null = null;
-
-/** gpt-tokenizer, imported on first use (its rank tables are heavy; most requests never count). */
-export function tokenizer(): Promise<Tokenizer> {
-  loading ??= import('gpt-tokenizer').catch((error) => {
-    loading = null;
-    throw error;
-  });
-  return loading;
-}
 
 /** Lets timers and I/O run (other requests' streams) before going on: a task, not a microtask. */
 export function yieldToEventLoop(): Promise<void> {
@@ -62,7 +51,7 @@ export interface FitOptions {
 }
 
 export async function fitText(text: string, maxTokens: number, options: FitOptions = {}): Promise<FittedText> {
-  const { encodeGenerator, decode } = await (options.tokenizer ?? tokenizer)();
+  const { encodeGenerator, decode } = await (options.tokenizer ?? loadTokenizer)();
   const fraction = options.fraction ?? 1;
   const budget = Math.max(0, maxTokens);
   const countAll = fraction >= 1 && text.length <= COUNT_ALL_CHARS;
@@ -72,7 +61,7 @@ export async function fitText(text: string, maxTokens: number, options: FitOptio
   const kept: number[] = [];
   let counted = 0;
   let slice = 0;
-  for (const piece of encodeGenerator(source, AS_TEXT)) {
+  for (const piece of encodeGenerator(source)) {
     for (let i = 0; i < piece.length && kept.length < keep; i++) kept.push(piece[i]!);
     counted += piece.length;
     if (!countAll && counted > budget) break;
@@ -89,11 +78,4 @@ export async function fitText(text: string, maxTokens: number, options: FitOptio
   const covered = Math.max(1, decode(kept).length);
   const totalTokens = Math.max(counted, Math.round((counted * text.length) / covered / fraction));
   return { text: cut, tokens: budget, totalTokens, estimated: true, truncated: true };
-}
-
-/** The first `length` UTF-16 units of `text`, not splitting a surrogate pair. */
-export function prefix(text: string, length: number): string {
-  if (text.length <= length) return text;
-  const code = text.charCodeAt(length - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
 }

@@ -10,9 +10,9 @@
  * show its sources.
  */
 import type { TransactionSql } from 'postgres';
-import { tokenizer } from './budget.ts';
 import { vectorLiteral, vectorSupport, type VectorSupport } from './embeddings.ts';
 import { fileBlock } from './file-block.ts';
+import { loadTokenizer } from '../tokens.ts';
 
 export const CHUNK_TOKENS = 400;
 
@@ -24,7 +24,7 @@ export interface Chunk {
 
 /** Splits text into chunks of at most CHUNK_TOKENS tokens, preferring paragraph breaks. */
 export async function chunkText(text: string): Promise<Chunk[]> {
-  const { encode, decode } = await tokenizer();
+  const { encode, decode } = await loadTokenizer();
   const chunks: Chunk[] = [];
   let current: number[] = [];
   const flush = () => {
