@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countTokens } from 'gpt-tokenizer';
-import { buildContext, countMessageTokens, countPromptTokens, promptEstimate, titleFromMessage, type ChatTurn } from './context.ts';
+import { countTokensLazily } from '../tokens.ts';
+import { buildContext, countMessageTokens, countPromptTokens, MESSAGE_OVERHEAD, promptEstimate, titleFromMessage, type ChatTurn } from './context.ts';
 
 const history = (n: number): ChatTurn[] =>
   Array.from({ length: n }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `turn ${i} `.repeat(50) }));
@@ -58,6 +59,20 @@ describe('buildContext', () => {
     const built = await buildContext({ system: ['', '  ', 'Use metric units.'], history: [], userMessage: 'x', contextWindow: 8000, reservedForAnswer: 100, tokenizer: tokenizer().load });
     expect(built.messages.filter((m) => m.role === 'system')).toHaveLength(1);
   });
+});
+
+describe('the chat\'s counts with the function\'s tokenizer (lib/tokens.ts)', () => {
+  // Security finding: the tokenizer's work grows with the square of a run's length, on the
+  // function's one event loop. An imported chat of long one-word messages is counted when it
+  // nears the window and again when a turn ends without the provider's usage. Without
+  // lib/tokens.ts's bounds this never finishes in a test run; the timeout is generous, not a measure.
+  it('counts a history of 500,000-letter one-word messages', async () => {
+    const word: ChatTurn = { role: 'user', content: 'a'.repeat(500_000) };
+    const built = await buildContext({ system: [], history: [word, { ...word, role: 'assistant' }, word], userMessage: 'hi', contextWindow: 150_000, reservedForAnswer: 1000, tokenizer: countTokensLazily });
+    // 8 letters a token, as the tokenizer counts a shorter run whole: two of the three fit.
+    expect(built).toMatchObject({ droppedTurns: 1, promptTokens: 2 * (62_500 + MESSAGE_OVERHEAD) + 1 + MESSAGE_OVERHEAD });
+    expect(await promptEstimate({ ...built, promptTokens: null }, 0, countTokensLazily)()).toBe(built.promptTokens);
+  }, 300_000);
 });
 
 describe('promptEstimate', () => {
