@@ -130,6 +130,9 @@ export const PromptSchema = z
     content: z.string(),
     tags: z.array(z.string()),
     is_public: z.boolean(),
+    published_version: z.number().int().nullable().openapi({
+      description: 'While public: the first version others can read (the one current when it was made public); earlier versions stay private. Null while private',
+    }),
     forked_from: z.uuid().nullable(),
     latest_version: z.number().int(),
     revision: z.number().int().openapi({

@@ -8076,6 +8076,8 @@ export type components = {
                  * @example support-reply
                  */
                 name: string;
+                /** @description While public: the first version others can read (the one current when it was made public); earlier versions stay private. Null while private */
+                published_version: number | null;
                 tags: string[];
                 title: string;
                 /** Format: date-time */
@@ -8738,6 +8740,8 @@ export type components = {
              * @example support-reply
              */
             name: string;
+            /** @description While public: the first version others can read (the one current when it was made public); earlier versions stay private. Null while private */
+            published_version: number | null;
             /** @description Goes up on every change of the prompt (description, tags and visibility too); send it back as `expected_revision` to have a stale edit refused */
             revision: number;
             tags: string[];
@@ -8818,6 +8822,8 @@ export type components = {
              * @example support-reply
              */
             name: string;
+            /** @description While public: the first version others can read (the one current when it was made public); earlier versions stay private. Null while private */
+            published_version: number | null;
             /** @description Goes up on every change of the prompt (description, tags and visibility too); send it back as `expected_revision` to have a stale edit refused */
             revision: number;
             tags: string[];
@@ -8868,6 +8874,7 @@ export type components = {
             /** @description The template's length in characters */
             chars: number;
             commit_message: string | null;
+            config: components["schemas"]["PromptConfig"];
             /** Format: date-time */
             created_at: string;
             /**

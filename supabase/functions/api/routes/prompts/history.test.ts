@@ -56,7 +56,7 @@ describe('prompt versions', () => {
     expect(page.versions[0]).toEqual({
       id: expect.any(String), prompt_id: created.id, version: 50, title: 'Big', commit_message: 'edit 50',
       created_by: alice.id, created_at: expect.any(String), chars: body(50).length,
-      first_line: 'Version 50: summarise {{topic}} for {{reader|a newcomer}}.', labels: [],
+      first_line: 'Version 50: summarise {{topic}} for {{reader|a newcomer}}.', labels: [], config: {},
       variables: [
         { name: 'topic', type: 'string', options: [], default: null, required: true },
         { name: 'reader', type: 'string', options: [], default: 'a newcomer', required: false },
@@ -85,6 +85,11 @@ describe('prompt versions', () => {
     const crlf = await (await alice.request('POST', '/prompts', { title: 'T', content: '\r\n \r\n  First line\r\nsecond' })).json();
     const [only] = (await (await alice.request('GET', `/prompts/${crlf.id}/history`)).json()).versions;
     expect(only.first_line).toBe('First line');
+    // Each version's saved model settings, which the playground runs it with.
+    const tuned = await (await alice.request('POST', '/prompts', { title: 'T', content: 'c1', config: { provider: 'demo', model: 'demo-model', temperature: 0.3 } })).json();
+    await alice.request('PATCH', `/prompts/${tuned.id}`, { content: 'c2', config: {} });
+    const tunedHistory = (await (await alice.request('GET', `/prompts/${tuned.id}/history`)).json()).versions;
+    expect(tunedHistory.map((v: { config: unknown }) => v.config)).toEqual([{}, { provider: 'demo', model: 'demo-model', temperature: 0.3 }]);
   });
 
   it('lists versions newest first in pages, and gets one', async () => {
@@ -137,6 +142,12 @@ describe('prompt versions', () => {
     const bob = await api.createUser();
     const shared = await promptWithVersions(alice, 2, { is_public: true });
     const secret = await promptWithVersions(alice, 2);
+    // The first version others can read: published at v1, so v1 and v2; null while private.
+    expect((await (await alice.request('GET', `/prompts/${shared}`)).json()).published_version).toBe(1);
+    expect((await (await alice.request('GET', `/prompts/${secret}`)).json()).published_version).toBeNull();
+    await alice.request('PATCH', `/prompts/${secret}`, { is_public: true });
+    expect((await (await alice.request('GET', `/prompts/${secret}`)).json()).published_version).toBe(2);
+    await alice.request('PATCH', `/prompts/${secret}`, { is_public: false });
     expect((await bob.request('GET', `/prompts/${shared}/versions`)).status).toBe(200);
     expect((await bob.request('GET', `/prompts/${shared}/versions/1`)).status).toBe(200);
     expect((await bob.request('POST', `/prompts/${shared}/restore`, { version: 1 })).status).toBe(403);

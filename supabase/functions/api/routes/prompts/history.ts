@@ -12,7 +12,7 @@ import { extractVariables } from '../../lib/prompt-template.ts';
 import { jsonbText } from '../../lib/jsonb.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../../lib/openapi.ts';
 import { cursorParam, limitParam } from '../../lib/pagination.ts';
-import { PromptLabelSchema, PromptSchema, PromptVersionSchema, TemplateVariableSchema, type PromptLabelRow, type PromptVersionRow } from '../../lib/resource-schemas.ts';
+import { PromptConfigSchema, PromptLabelSchema, PromptSchema, PromptVersionSchema, TemplateVariableSchema, type PromptLabelRow, type PromptVersionRow } from '../../lib/resource-schemas.ts';
 import {
   checkExpectedVersion,
   loadLabels,
@@ -66,6 +66,8 @@ const PromptVersionSummarySchema = z
     first_line: z.string().openapi({ description: "The template's first non-blank line, cut to 120 characters" }),
     labels: z.array(z.string()).openapi({ description: 'The labels pointing at this version' }),
     variables: z.array(TemplateVariableSchema),
+    // The model settings saved with it: the playground runs each version with its own.
+    config: PromptConfigSchema,
   })
   .openapi('PromptVersionSummary');
 const VersionSummaryList = z
@@ -165,7 +167,7 @@ promptHistoryRoutes.openapi(routes.history, async (c) => {
     // The text is read here only for its variables (the one template parser is in TypeScript);
     // it does not leave the function.
     return await sql<(Omit<PromptVersionSummary, 'variables'> & { content: string })[]>`
-      select v.id, v.prompt_id, v.version, v.title, v.commit_message, v.created_by, v.created_at,
+      select v.id, v.prompt_id, v.version, v.title, v.commit_message, v.created_by, v.created_at, v.config,
              char_length(v.content) as chars,
              left(coalesce(substring(v.content from ${FIRST_LINE}), ''), 120) as first_line,
              coalesce((select array_agg(l.label order by l.label) from public.prompt_labels l

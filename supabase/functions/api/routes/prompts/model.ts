@@ -84,7 +84,7 @@ export const promptFields = {
 export const tagFilter = tag;
 
 export const PROMPT_COLUMNS = `p.id, p.user_id, p.user_id = (select auth.uid()) as is_owner, p.name, p.title, p.description,
-  p.content, p.tags, p.is_public, p.forked_from, p.latest_version, p.revision, p.config, p.created_at, p.updated_at`;
+  p.content, p.tags, p.is_public, p.published_version, p.forked_from, p.latest_version, p.revision, p.config, p.created_at, p.updated_at`;
 
 export const VERSION_COLUMNS = 'v.id, v.prompt_id, v.version, v.title, v.content, v.config, v.commit_message, v.created_at';
 
