@@ -1,10 +1,12 @@
 // Playground journey: two versions of a prompt run side by side through the gateway,
 // streaming in parallel; a version whose typed variable gets a bad value fails in its own
 // cell only; test cases saved with the prompt (keeping what is on screen) rerun all at once;
-// text, tokens, latency and cost per cell.
+// text, tokens, latency and cost per cell. Models are picked as in the chat's header (a Custom
+// endpoint's own list, a typed "Other model…"), or each version runs with its own saved model.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { open, reload, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
+import { addCustomKey, chooseModel, open, reload, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
 
 async function saveVersion(page: Page, content: string, version: number) {
   await page.getByLabel('Template').fill(content);
@@ -14,10 +16,13 @@ async function saveVersion(page: Page, content: string, version: number) {
 
 describe('playground in the browser', { timeout: 120_000 }, () => {
   let e2e: E2E;
+  let endpoint: FakeProvider;
   beforeAll(async () => {
     e2e = await startE2E('playground');
+    endpoint = await startFakeProvider({ models: ['fake-model', 'fake-large'] });
   });
   afterAll(async () => {
+    await endpoint?.stop();
     await e2e?.stop();
   });
 
@@ -90,6 +95,60 @@ describe('playground in the browser', { timeout: 120_000 }, () => {
     expect(await bad.getByRole('article', { name: 'v1 with demo/demo-model' }).getAttribute('data-status')).toBe('done');
     expect(await bad.getByRole('article', { name: 'v2 with demo/demo-model' }).getAttribute('data-status')).toBe('error');
     await screenshot(page, 'playground');
+  });
+
+  it("a Custom key's listed model, a typed one and each version's saved model run side by side; an Ollama never set up is not offered", async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await addCustomKey(page, endpoint, `sk-e2e-${crypto.randomUUID()}`);
+    // v1 saved for the Custom endpoint with its own temperature; v2 for a provider there is no key for.
+    const id = await page.evaluate(async () => {
+      const json = { 'content-type': 'application/json' };
+      const made = await fetch('/api/prompts', { method: 'POST', headers: json, body: JSON.stringify({ title: 'Saved models', content: 'Answer briefly.', config: { provider: 'custom', model: 'fake-model', temperature: 0.3 } }) });
+      const { id } = await made.json();
+      const edited = await fetch(`/api/prompts/${id}`, { method: 'PATCH', headers: json, body: JSON.stringify({ content: 'Answer at length.', config: { provider: 'openai', model: 'gpt-4o' } }) });
+      if (!made.ok || !edited.ok) throw new Error(`${made.status} ${edited.status}`);
+      return id as string;
+    });
+    await open(page, `/playground?prompt=${id}`);
+    const models = page.getByTestId('playground-models');
+    // The providers the chat's header offers: the key, the server's demo; no Ollama, never set up.
+    await expect(page.locator('#playground-provider option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).resolves.toEqual(['custom', 'demo']);
+    expect(await models.textContent()).not.toContain('Ollama');
+    await page.getByLabel('v1', { exact: true }).check();
+    await page.getByLabel("Each version's saved model").check();
+    await expect(models.getByRole('list', { name: 'Saved models of the chosen versions' }).textContent()).resolves.toMatch(
+      /v2 was saved for openai \/ gpt-4o, which you have no key for.*v1: Custom \(OpenAI-compatible\) · fake-model \(temperature 0\.3\)/,
+    );
+    // One model from the endpoint's own list, one typed as "Other model…".
+    await chooseModel(page, 'custom', 'fake-large');
+    await page.getByRole('button', { name: 'Add model' }).click();
+    await chooseModel(page, 'custom', 'typed-model');
+    await page.getByRole('button', { name: 'Add model' }).click();
+    await models.getByLabel('Custom (OpenAI-compatible) · typed-model').waitFor();
+    await expect(models.getByLabel('Custom (OpenAI-compatible) · fake-large').isChecked()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Run 6 cells' }).click();
+
+    const results = page.getByRole('region', { name: 'Results: Current values' });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="playground-grid"] article').length === 6
+      && document.querySelectorAll('[data-testid="playground-grid"] article[data-status="running"]').length === 0);
+    const savedV1 = results.getByRole('article', { name: 'v1 with saved settings' });
+    await expect(savedV1.getAttribute('data-status')).resolves.toBe('done');
+    await expect(savedV1.getByRole('heading').textContent()).resolves.toBe('v1 · custom/fake-model (saved)');
+    const savedV2 = results.getByRole('article', { name: 'v2 with saved settings' });
+    await expect(savedV2.getAttribute('data-status')).resolves.toBe('error');
+    await expect(savedV2.getByRole('alert').textContent()).resolves.toContain('which you have no key for');
+    for (const name of ['v1 with custom/fake-large', 'v2 with custom/fake-large', 'v1 with custom/typed-model', 'v2 with custom/typed-model']) {
+      await expect(results.getByRole('article', { name }).getAttribute('data-status'), name).resolves.toBe('done');
+    }
+    // The endpoint was called with each model, v1's saved temperature going with v1's calls.
+    const calls = endpoint.requests.filter((r) => r.path.startsWith('/v1/chat/completions')).map((r) => r.body as { model: string; temperature?: number; messages: { content: string }[] });
+    const sent = (model: string, system: string) => calls.filter((c) => c.model === model && c.messages[0]?.content === system);
+    expect(sent('fake-model', 'Answer briefly.').map((c) => c.temperature)).toEqual([0.3]);
+    expect(sent('typed-model', 'Answer briefly.').map((c) => c.temperature)).toEqual([0.3]);
+    expect(sent('typed-model', 'Answer at length.')).toHaveLength(1);
+    expect(sent('fake-large', 'Answer at length.')[0]?.temperature).toBeUndefined();
+    await screenshot(page, 'playground-models');
   });
 
   it('with 300 prompts, a search reaches any of them (prompt 50 too), and a prompt with 120 versions offers v1', async () => {

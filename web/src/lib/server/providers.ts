@@ -1,16 +1,18 @@
 // Which providers a user can call right now: the catalog from /api/providers, minus the
-// ones that need a key the user hasn't stored.
+// ones that need a key the user hasn't stored, and minus a keyless one whose endpoint is the
+// user's to give (Ollama) until they save it in Settings › API keys: its default localhost URL
+// is a guess, and many servers may not call it at all.
 import { ok, type Api, type Credential, type Provider } from '$lib/api';
 
 export async function loadProviders(api: Api): Promise<{ all: Provider[]; usable: Provider[]; credentials: Credential[] }> {
   const [{ providers: all }, { credentials }] = await Promise.all([ok(api.GET('/api/providers')), ok(api.GET('/api/credentials'))]);
   const keyed = new Set(credentials.map((c) => c.provider));
-  // Providers the user set up come first, then keyless ones with a server-chosen URL (the
-  // demo), then keyless ones that usually need local setup (Ollama).
-  const rank = (p: Provider) => (keyed.has(p.id) ? 0 : p.base_url_mode === 'fixed' ? 1 : 2);
+  // Providers the user set up come first, then keyless ones with a server-chosen URL (the demo),
+  // as the chat's first-run screen counts them (lib/server/first-run.ts).
+  const ready = (p: Provider) => keyed.has(p.id) || (!p.requires_key && p.base_url_mode === 'fixed');
   const usable = all
-    .filter((p) => (!p.requires_key || keyed.has(p.id)) && (p.models.length > 0 || p.any_model))
-    .sort((a, b) => rank(a) - rank(b));
+    .filter((p) => ready(p) && (p.models.length > 0 || p.any_model))
+    .sort((a, b) => Number(!keyed.has(a.id)) - Number(!keyed.has(b.id)));
   return { all, usable, credentials };
 }
 

@@ -1,12 +1,14 @@
 // Playground: your prompts to pick from (the most recently changed, or those matching ?q=, so
 // every prompt can be reached however many there are); for the picked one (?prompt=<id>) all
-// its versions and the variables of each; the models you can call. Runs happen in the browser
-// (+page.svelte).
+// its versions with the variables and model settings of each; the providers you can call, as
+// the chat's header offers them (their own model lists and typed ids come from the browser),
+// with your default model. Runs happen in the browser (+page.svelte).
 import { z } from 'zod';
+import type { PromptConfig } from '$lib/chat/prompt-settings';
 import type { TemplateVariable } from '$lib/prompt-variables';
 import { ok, type Api } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
-import { loadProviders } from '$lib/server/providers';
+import { loadProviders, pickDefaults } from '$lib/server/providers';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -15,11 +17,12 @@ export const load: PageServerLoad = async (event) => {
   // Web-search syntax over title, description and template, as in the library.
   const q = (event.url.searchParams.get('q') ?? '').trim().slice(0, 200);
   try {
-    const [{ prompts, next_cursor }, providers] = await Promise.all([
+    const [{ prompts, next_cursor }, providers, profile] = await Promise.all([
       ok(api.GET('/api/prompts/summaries', { params: { query: { scope: 'mine', limit: PICKER_SIZE, ...(q ? { q } : {}) } } })),
       loadProviders(api),
+      ok(api.GET('/api/me')),
     ]);
-    let versions: { version: number; variables: TemplateVariable[] }[] = [];
+    let versions: Version[] = [];
     let prompt: { id: string; name: string; title: string; latest_version: number } | null = null;
     let testCases: { id: string; name: string; variables: Record<string, string>; message: string }[] = [];
     if (chosen.success) {
@@ -46,7 +49,9 @@ export const load: PageServerLoad = async (event) => {
       prompt,
       versions,
       testCases,
-      models: providers.usable.flatMap((p) => p.models.map((m) => ({ id: `${p.id}/${m.id}`, name: `${p.name ?? p.id} · ${m.name ?? m.id}` }))),
+      providers: providers.usable.map(({ id, name, models, any_model }) => ({ id, name, models, any_model })),
+      // The model a comparison starts with when the prompt saved none: the profile's default.
+      defaults: pickDefaults(providers.usable, { provider: profile.preferences.default_provider, model: profile.preferences.default_model }),
     };
   } catch (err) {
     loadFailed(err);
@@ -57,13 +62,15 @@ const PICKER_SIZE = 100;
 /** Versions offered (the newest), read without their templates (the history gives each one's variables). */
 const MAX_VERSION_PAGES = 10;
 
-/** The newest 1,000 versions of a prompt with the variables of each (the API gives 100 at a time). */
+type Version = { version: number; variables: TemplateVariable[]; config: PromptConfig };
+
+/** The newest 1,000 versions of a prompt with the variables and model settings of each (the API gives 100 at a time). */
 async function allVersions(api: Api, id: string) {
-  const versions: { version: number; variables: TemplateVariable[] }[] = [];
+  const versions: Version[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_VERSION_PAGES; page++) {
     const { versions: rows, next_cursor } = await ok(api.GET('/api/prompts/{id}/history', { params: { path: { id }, query: { limit: 100, cursor } } }));
-    versions.push(...rows.map((v) => ({ version: v.version, variables: v.variables })));
+    versions.push(...rows.map((v) => ({ version: v.version, variables: v.variables, config: v.config })));
     if (!next_cursor) break;
     cursor = next_cursor;
   }
