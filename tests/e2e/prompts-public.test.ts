@@ -1,7 +1,8 @@
 // Public prompts in the browser: another user sees and forks one; its link opens without
-// signing in, and a signed-in visitor forks it from there; its earlier drafts stay hidden.
+// signing in, and a signed-in visitor forks it from there; its earlier drafts stay hidden, and
+// restoring one asks first, since it publishes the draft's text.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newEmail, open, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+import { newEmail, open, reload, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
 import { createPrompt, saveVersion } from './prompt-helpers.ts';
 
 describe('public prompts in the browser', { timeout: 120_000 }, () => {
@@ -108,5 +109,41 @@ describe('public prompts in the browser', { timeout: 120_000 }, () => {
     // The owner comparing a version that does not exist gets the same kind of note.
     await open(author, `${url}?from=2&to=9`);
     await expect(author.getByTestId('diff-missing').innerText()).resolves.toContain('v9 is not available. This prompt has no such version.');
+
+    // Restoring the private draft publishes it: the history marks it, and Restore asks first,
+    // naming the public address; Cancel (which has the focus) restores nothing.
+    const id = url.split('/').pop()!;
+    const publicUrl = `${e2e.webUrl}/p/${id}`;
+    await open(author, url);
+    const own = author.getByRole('region', { name: 'History' });
+    await expect(own.getByTestId('history-row').filter({ hasText: 'v1' }).getByText('private', { exact: true }).count()).resolves.toBe(1);
+    await expect(own.getByTestId('history-row').filter({ hasText: 'v2' }).getByText('private', { exact: true }).count()).resolves.toBe(0);
+    await own.getByRole('button', { name: 'Restore version 1' }).click();
+    const dialog = author.getByRole('dialog', { name: 'Restore v1 and publish it?' });
+    await dialog.waitFor();
+    await expect(dialog.innerText()).resolves.toContain(`v1 was never public`);
+    await expect(dialog.getByRole('link', { name: publicUrl }).count()).resolves.toBe(1);
+    await expect.poll(() => author.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await screenshot(author, 'prompt-restore-publish');
+    await author.keyboard.press('Enter');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    // A form sent without the page's script (or while another tab published the prompt) is
+    // refused by the action itself, which reads the prompt as it is now.
+    const refused = await author.evaluate(async () => {
+      const body = new FormData();
+      body.set('version', '1');
+      body.set('latest_version', '2');
+      const res = await fetch(`${location.pathname}?/restore`, { method: 'POST', body, headers: { 'x-sveltekit-action': 'true', accept: 'application/json' } });
+      return res.json();
+    });
+    expect(refused).toMatchObject({ type: 'failure', status: 409 });
+    await reload(author);
+    await author.getByRole('heading', { level: 1 }).locator('xpath=..').getByText('v2 · public').waitFor();
+    await own.getByRole('button', { name: 'Restore version 1' }).click();
+    await dialog.getByRole('button', { name: 'Restore and publish v1' }).click();
+    await author.getByTestId('toasts').getByText(`Restored v1 as v3. The prompt is public: anyone can read it at ${publicUrl}.`).waitFor();
+    await author.getByRole('heading', { level: 1 }).locator('xpath=..').getByText('v3 · public').waitFor();
+    await open(reader, publicUrl);
+    await expect(reader.getByTestId('public-template').textContent()).resolves.toBe('Draft with the internal codename {{topic}}');
   });
 });

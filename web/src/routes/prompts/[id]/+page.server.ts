@@ -40,7 +40,7 @@ export const load: PageServerLoad = async (event) => {
     return {
       prompt: {
         id: prompt.id, title: prompt.title, description: prompt.description, content: prompt.content, tags: prompt.tags,
-        is_public: prompt.is_public, latest_version: prompt.latest_version, revision: prompt.revision, forked_from: prompt.forked_from,
+        is_public: prompt.is_public, published_version: prompt.published_version, latest_version: prompt.latest_version, revision: prompt.revision, forked_from: prompt.forked_from,
         name: prompt.name, config: prompt.config,
       },
       versionStats: usage.groups.map((g) => ({ key: `v${g.prompt_version}`, label: `v${g.prompt_version}`, ...stats(g) })),
@@ -175,13 +175,27 @@ export const actions: Actions = {
     const latest = version.safeParse(form.get('latest_version'));
     const revision = version.safeParse(form.get('revision'));
     const body = { version: v.data, expected_version: latest.success ? latest.data : undefined, expected_revision: revision.success ? revision.data : undefined };
+    const publicUrl = `${event.url.origin}/p/${event.params.id}`;
+    // A version saved before a public prompt was published was never shared: restoring it
+    // publishes its text. The page's dialog asks first (VersionHistory); asked here too, from the
+    // prompt as it is now, for a form sent without the page's script or after another tab made
+    // the prompt public.
+    if (form.get('publish') !== 'yes') {
+      const now = await ok(api.GET('/api/prompts/{id}', { params: { path: { id: event.params.id } } })).catch(() => null);
+      if (now?.is_public && now.published_version !== null && v.data < now.published_version) {
+        return fail(409, {
+          error: `v${v.data} was never public: restoring it publishes its text to anyone at ${publicUrl}. Press “Restore and publish” beside v${v.data} if you mean to.`,
+          where: 'page' as const, confirmPublish: v.data,
+        });
+      }
+    }
     return attempt(
       'page',
       () => ok(api.POST('/api/prompts/{id}/restore', { params: { path: { id: event.params.id } }, body })).catch(rewordConflict((now) =>
         `Not restored: this prompt was changed elsewhere since you opened it (it is now v${now}). Reload to see v${now}, then restore v${v.data} if you still want it.`)),
       (restored) => latest.success && restored.latest_version === latest.data
         ? `v${restored.latest_version} already has the title, template and model settings of v${v.data}: nothing to restore.`
-        : `Restored v${v.data} as v${restored.latest_version}.`,
+        : `Restored v${v.data} as v${restored.latest_version}.${restored.is_public ? ` The prompt is public: anyone can read it at ${publicUrl}.` : ''}`,
     );
   },
   setLabel: async (event) => {
