@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
-import { addCustomKey, chooseModel, open, reload, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+import { addCustomKey, chooseModel, open, reload, screenshot, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
 
 async function saveVersion(page: Page, content: string, version: number) {
   await page.getByLabel('Template').fill(content);
@@ -127,6 +127,7 @@ describe('playground in the browser', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Add model' }).click();
     await models.getByLabel('Custom (OpenAI-compatible) · typed-model').waitFor();
     await expect(models.getByLabel('Custom (OpenAI-compatible) · fake-large').isChecked()).resolves.toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Run 6 cells' }).click();
 
     const results = page.getByRole('region', { name: 'Results: Current values' });

@@ -2,7 +2,7 @@
 // signing in, and a signed-in visitor forks it from there; its earlier drafts stay hidden, and
 // restoring one asks first, since it publishes the draft's text.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newEmail, open, reload, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
+import { newEmail, open, reload, screenshot, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
 import { createPrompt, saveVersion } from './prompt-helpers.ts';
 
 describe('public prompts in the browser', { timeout: 120_000 }, () => {
@@ -125,6 +125,7 @@ describe('public prompts in the browser', { timeout: 120_000 }, () => {
     await expect(dialog.getByRole('link', { name: publicUrl }).count()).resolves.toBe(1);
     await expect.poll(() => author.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
     await screenshot(author, 'prompt-restore-publish');
+    expect(await seriousViolations(author)).toEqual([]);
     await author.keyboard.press('Enter');
     await expect.poll(() => dialog.isVisible()).toBe(false);
     // A form sent without the page's script (or while another tab published the prompt) is
