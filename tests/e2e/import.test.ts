@@ -1,7 +1,8 @@
 // Importing history: ChatGPT's conversations.json (a branch, an image part, a system message,
 // tool calls, a hidden message) and this app's own export become chats, with a progress bar
 // and a report of what was left out; importing again adds nothing twice; a file too big for
-// one request goes in several, and a message longer than one request in pieces.
+// one request goes in several, and a message longer than one request in pieces. Prompt files:
+// cosmetic fields fitted, and a failed request reported with its reason by prompt.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -188,6 +189,66 @@ describe('import', { timeout: 180_000 }, () => {
     await page.getByTestId('toasts').getByText('Imported 0 chats. 1 chat could not be imported: see why below.').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'import-refused');
+  });
+
+  it('prompts with over-long or odd cosmetic fields come in fitted; a request that fails says why, by prompt, "try again" only when no answer came', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await open(page, '/settings/import#prompts');
+    const section = page.getByRole('region', { name: 'Import prompts' });
+    const summary = section.getByTestId('prompt-import-summary');
+    const upload = async (name: string, data: unknown) => {
+      await section.getByLabel('Prompt file (JSON)').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(data)) });
+      await section.getByRole('button', { name: 'Import prompts' }).click();
+    };
+    // Each of these was skipped by the API ("title: Too big…"), the 5,000-character title printed whole in the report.
+    await upload('tampered-prompts.json', {
+      format: 'mrprompt-export/1',
+      prompts: [
+        { title: `Long ${'T'.repeat(5_000)}`, content: 'Hello {{name}}', description: 'd'.repeat(3_000), tags: ['Data Science', 'ok'], config: { model: 'gpt-4o\u001b[31m' } },
+        { title: 'Dated ahead', versions: [
+          { version: 1, title: 'Dated ahead', content: 'One', created_at: '2024-05-01T10:00:00Z' },
+          { version: 2, title: 'Dated ahead', content: 'Two', created_at: '2099-01-01T00:00:00Z' },
+        ] },
+        { title: 'Broken', content: 'Count {{n:integer}}' },
+      ],
+    });
+    await expect.poll(() => summary.textContent()).toBe('2 prompts imported from a Mr.Prompt export; 1 prompt skipped.');
+    await expect(section.getByRole('list', { name: 'Prompts changed to fit' }).getByRole('listitem').allTextContents()).resolves.toEqual([
+      '1 title shortened to 200 characters',
+      '1 description shortened to 2,000 characters',
+      '1 prompt’s tags made to fit (lowercase a-z, 0-9 and _ . + # -, 32 characters, 20 a prompt)',
+      '1 model name shortened or cleaned of control characters',
+      '1 version date in the future, before 2000 or unreadable left out (the version is dated as the one before it)',
+    ]);
+    const imported = await section.getByRole('list', { name: 'Imported prompts' }).getByRole('link').allTextContents();
+    expect(imported).toEqual([expect.stringMatching(/^Long T+…$/), 'Dated ahead']);
+    expect(imported[0].length).toBeLessThanOrEqual(80);
+    await expect(section.getByRole('list', { name: 'Skipped prompts' }).textContent()).resolves.toMatch(/^Broken: .*integer/);
+    expect(await section.getByRole('heading', { name: /Not imported/ }).count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // No answer (the network dropped): "try again", by prompt.
+    const chatbotUi = (name: string) => ({ version: 4, history: [], folders: [], prompts: [{ id: '1', name, description: '', content: 'Say {{x}}', model: null, folderId: null }] });
+    await page.route('**/api/import/prompts', (route) => route.abort('internetdisconnected'));
+    await upload('offline.json', chatbotUi('Offline prompt'));
+    await section.getByRole('heading', { name: 'Not imported this time (try again)' }).waitFor();
+    await expect(section.getByRole('list', { name: 'Prompts not imported this time' }).getByRole('listitem').allTextContents())
+      .resolves.toEqual([expect.stringMatching(/^“Offline prompt”: Mr\.Prompt could not be reached\./)]);
+    expect(await section.getByRole('heading', { name: 'Not imported', exact: true }).count()).toBe(0);
+    await page.unroute('**/api/import/prompts');
+
+    // Signed out meanwhile (on another device, say): the API's reason, and no "try again".
+    await page.context().clearCookies();
+    await upload('signed-out.json', chatbotUi(`Signed out ${'S'.repeat(300)}`));
+    const refusedList = section.getByRole('list', { name: 'Prompts not imported', exact: true });
+    await refusedList.waitFor();
+    await expect(summary.textContent()).resolves.toBe('0 prompts imported from a chatbot-ui export; 1 prompt not imported.');
+    const refused = await refusedList.getByRole('listitem').allTextContents();
+    expect(refused).toEqual([expect.stringMatching(/^“Signed out S+…”: Please sign in again$/)]);
+    expect(await section.getByRole('heading', { name: /try again/ }).count()).toBe(0);
+    await page.getByTestId('toasts').getByText('Imported 0 prompts. 1 prompt could not be imported: see why below.').waitFor();
+    await screenshot(page, 'prompt-import-refused');
   });
 
   it('a message as long as a chat holds (200,000 CJK characters, 600 KB) comes in whole, in pieces through the web server', async () => {

@@ -18,7 +18,8 @@ export { shortTitle };
 export const TITLE_CHARS = 200;
 export const MODEL_CHARS = 200;
 const ID_CHARS = 200;
-const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
+/** The earliest time the API takes (2000), for chats as for prompt versions. */
+export const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
 
 /** What may be changed, in the order the report lists it. */
 export const ADJUSTMENTS = ['long_title', 'model_name', 'odd_time'] as const;
@@ -72,15 +73,20 @@ function title(value: string | null | undefined, count: (what: Adjustment) => vo
   return shortTitle(line, TITLE_CHARS);
 }
 
-/** A model name as the API takes it: no control characters, trimmed, at most MODEL_CHARS characters; null when nothing is left. */
 function modelName(value: string | null | undefined, count: (what: Adjustment) => void): string | null {
   if (value == null) return null;
-  const clean = value.replace(/\p{Cc}/gu, '').trim();
-  const chars = [...clean];
-  const fitted = chars.length <= MODEL_CHARS ? clean : `${chars.slice(0, MODEL_CHARS - 1).join('').trimEnd()}…`;
+  const fitted = fittedModelName(value);
   // Trimming is not a change worth reporting: the API trims too.
   if (fitted !== value.trim()) count('model_name');
   return fitted || null;
 }
 
-const withoutNul = (value: string) => (value.includes('\u0000') ? value.replaceAll('\u0000', '') : value);
+/** A model name as the API takes it (lib/inputs.ts modelName): no control characters, trimmed, at most MODEL_CHARS characters. */
+export function fittedModelName(value: string): string {
+  const clean = value.replace(/\p{Cc}/gu, '').trim();
+  const chars = [...clean];
+  return chars.length <= MODEL_CHARS ? clean : `${chars.slice(0, MODEL_CHARS - 1).join('').trimEnd()}…`;
+}
+
+/** Text as Postgres can hold it: without NUL characters. */
+export const withoutNul = (value: string) => (value.includes('\u0000') ? value.replaceAll('\u0000', '') : value);

@@ -2,15 +2,20 @@
  * Prompt import in the browser: reads this app's account export (its `prompts`, with
  * versions and labels) or chatbot-ui's export (`prompts: [{ name, content, description }]`,
  * also a bare array of them), sends them to POST /api/import/prompts in batches that fit its
- * limits, and sums up what was imported and what was skipped and why. The API checks each
- * prompt on its own, so a bad one is skipped there with its reason; a prompt too large for a
- * request with all its versions (over about 7 MB, or 1,000 versions) goes with its newest
- * versions that fit (the report says how many older ones were left out), a rate limit is
- * waited out, and a batch that fails is reported while the rest still go.
+ * limits, and sums up what was imported, what was changed to fit and what was skipped and why.
+ * Cosmetic fields the API would refuse (an over-long title, odd tags) are fitted first
+ * (prompt-fit.ts); the API checks each prompt on its own, so a bad one is skipped there with
+ * its reason; a prompt too large for a request with all its versions (over about 7 MB, or 1,000
+ * versions) goes with its newest versions that fit (the report says how many older ones were
+ * left out), a rate limit is waited out, and a request that fails is reported with the API's
+ * reason ("try again" only when no answer came, for a rate limit or the server failing) while
+ * the rest still go.
  */
 import { z } from 'zod';
 import { browserApi, ok, type Api } from '../api';
-import { MAX_WAITS, retryAfterMs, UnknownFormat } from './run';
+import { shortTitle } from './fit';
+import { fitPrompts, type PromptAdjusted } from './prompt-fit';
+import { MAX_WAITS, requestFailure, retryAfterMs, UnknownFormat, type ImportFailure } from './run';
 
 /** The largest file read (the browser holds it in memory as text). */
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;
@@ -35,7 +40,9 @@ export interface PromptReport {
   format: PromptFormat;
   imported: { prompt_id: string; title: string; versions: number; renamed_from: string | null; left_out: number }[];
   skipped: { title: string; reason: string }[];
-  failures: string[];
+  /** What was changed so that the API would take it (prompt-fit.ts). */
+  adjusted: PromptAdjusted;
+  failures: ImportFailure[];
 }
 
 const ChatbotUiPrompt = z.object({ name: z.string(), content: z.string(), description: z.string().nullish() }).loose();
@@ -140,9 +147,11 @@ export async function runPromptImport(
   onProgress: (done: number, total: number) => void,
   api: Api = browserApi(),
 ): Promise<PromptReport> {
-  const { batches, tooLarge } = promptBatches(parsed.items);
+  const { items, adjusted } = fitPrompts(parsed.items);
+  const { batches, tooLarge } = promptBatches(items);
   const report: PromptReport = {
     format: parsed.format,
+    adjusted,
     imported: [],
     skipped: tooLarge.map((item) => ({ title: item.label, reason: `too large to import (over ${REQUEST_BYTES / 1024 / 1024} MB or ${VERSIONS_PER_REQUEST.toLocaleString('en')} versions)` })),
     failures: [],
@@ -168,10 +177,22 @@ export async function runPromptImport(
         } else report.skipped.push({ title: result.title ?? label, reason: result.reason ?? 'not a prompt' });
       }
     } catch (err) {
-      report.failures.push(`${batch.map((item) => `“${item.label}”`).join(', ')}: ${err instanceof Error ? err.message : 'the import failed'}`);
+      report.failures.push(requestFailure(batch.map((item) => item.label), err, (message) => withPromptNames(message, batch)));
     }
     done += batch.length;
     onProgress(done, parsed.items.length);
   }
   return report;
+}
+
+/**
+ * The API names what it refused by its place in the request (`prompts.3: …`), which the person
+ * importing never saw: name the prompt instead (`“Summarise”: …`), as run.ts does for chats.
+ */
+export function withPromptNames(message: string, sent: PromptItem[]): string {
+  return message.replace(/\bprompts\.(\d+)([.:])/g, (whole, i: string, after: string) => {
+    const item = sent[Number(i)];
+    if (!item) return whole;
+    return `“${shortTitle(item.label, 60)}”${after === ':' ? ':' : ', '}`;
+  });
 }

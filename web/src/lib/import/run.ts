@@ -137,10 +137,26 @@ export async function runImport(parsed: Parsed, onProgress: (done: number, total
 }
 
 export function failureOf(sent: ImportConversation[], err: unknown): ImportFailure {
-  const titles = [...new Set(sent.map((c) => c.title || c.source_id))];
-  if (!(err instanceof ApiError)) return { titles, reason: err instanceof Error ? err.message : 'The import failed.', retry: true };
+  return requestFailure(sent.map((c) => c.title || c.source_id), err, (message) => withChatNames(message, sent));
+}
+
+/**
+ * A request that brought nothing in (chats here, prompts in prompts.ts): the API's reason, its
+ * field paths named by what they carried (`named`), or why no answer came; "try again" only when
+ * the same request may work later.
+ */
+export function requestFailure(titles: string[], err: unknown, named: (message: string) => string = (m) => m): ImportFailure {
+  const unique = [...new Set(titles)];
+  if (!(err instanceof ApiError)) return { titles: unique, reason: err instanceof Error ? err.message : 'The import failed.', retry: true };
   const retry = err.status === 0 || err.status === 429 || err.status >= 500;
-  return { titles, reason: retry ? err.message : withChatNames(err.message, sent), retry };
+  return { titles: unique, reason: retry ? err.message : named(err.message), retry };
+}
+
+/** The names a failed request carried, for the report: each cut to a line's worth, at most `shown` named. */
+export function failedNames(failure: ImportFailure, shown = 5): string {
+  const named = failure.titles.slice(0, shown).map((t) => `“${shortTitle(t, 80)}”`).join(', ');
+  const more = failure.titles.length - shown;
+  return more > 0 ? `${named} and ${more} more` : named;
 }
 
 /**
