@@ -1,7 +1,8 @@
 // The keyboard alone: menus, panels and the phone's chats drawer close with Esc and give focus
 // back to the button that opened them (it was dropped on the page's body), the drawer keeps Tab
 // inside itself while it covers the chat, Regenerate, Save & resend and the ‹ › arrows keep
-// focus on their turn as it is drawn again, and the focused control always shows a focus ring.
+// focus on their turn as it is drawn again, deleting a message leaves focus on the one before it
+// (or the composer), and the focused control always shows a focus ring.
 // Also axe-core on the screens and states the theme journeys do not reach (reset password, a
 // page that does not exist, open menus and dialogs, the phone's menus), at phone and laptop
 // widths in light and dark.
@@ -277,6 +278,43 @@ describe('keyboard and accessibility of menus, dialogs and the less visited scre
     await lastAnswer(page).getByText('asked again').waitFor();
     await expect.poll(() => focused(page)).toBe('Edit');
     expect(await focusedIn()).toBe(await question.getAttribute('data-message-id'));
+  });
+
+  it('deleting a message from the keyboard keeps focus in the chat: on Cancel while it asks, then on the answer before it, or the composer (it fell to the page body)', async () => {
+    const page = await e2e.newPage();
+    await page.setViewportSize(LAPTOP);
+    await signUp(page);
+    await sendAndWait(page, 'First question', 0);
+    await sendAndWait(page, 'Second question', 1);
+    const questions = page.locator('article[aria-label="Your message"]');
+    const firstAnswer = await page.locator('article[aria-label="Assistant message"]').first().getAttribute('data-message-id');
+    const focusedIn = () => page.evaluate(() => document.activeElement?.closest('article')?.getAttribute('data-message-id') ?? null);
+
+    // Delete… asks first, focus on Cancel (the step that loses nothing); Cancel gives it back to Delete….
+    await questions.last().getByRole('button', { name: 'Delete…' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page)).toBe('Cancel');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page)).toBe('Delete…');
+    // Delete (Shift+Tab from Cancel): the question and its answer go, and focus goes to the
+    // actions of the answer before them.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page)).toBe('Cancel');
+    await page.keyboard.press('Shift+Tab');
+    await expect(focused(page)).resolves.toBe('Delete');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => questions.count()).toBe(1);
+    await expect.poll(() => focused(page)).toBe('Copy answer');
+    expect(await focusedIn()).toBe(firstAnswer);
+
+    // The first question: nothing is left above it, so the composer.
+    await questions.first().getByRole('button', { name: 'Delete…' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page)).toBe('Cancel');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => questions.count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('composer');
   });
 
   it('axe: reset password, not found, and open menus and dialogs, at phone and laptop widths in light and dark', async () => {

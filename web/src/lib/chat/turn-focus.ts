@@ -3,7 +3,9 @@
  * "Save & resend" and the ‹ › arrows each replace the message they sit on: another row takes its
  * place in the view (the new answer, the other version), so the button that had focus was
  * removed and focus fell to <body>, sending a keyboard or screen-reader user back to the top of
- * the page (WCAG 2.4.3, focus order). The chat view says which control of which turn was used;
+ * the page (WCAG 2.4.3, focus order). Deleting a message removes it and the replies beneath it:
+ * focus goes to the actions of the message before it, or to the composer when none is left above.
+ * The chat view says which control of which turn was used;
  * as the turn is drawn again, focus goes to the same control of its new version. While that
  * control is not there yet (the new answer still streams, the arrows wait for the switch), a
  * focus that fell to <body> waits on the turn's message itself. Focus the person has moved
@@ -11,6 +13,7 @@
  *
  *   const turnFocus = new TurnFocus(() => scroller);
  *   onRegenerate={() => { turnFocus.follow(chat.messages, index, 'regenerate'); … }}
+ *   onDelete={() => { turnFocus.followDelete(chat.messages, index); … }}
  *   $effect(() => { …rows and their statuses read…; void tick().then(() => turnFocus.restore(chat.messages, settled)); });
  */
 
@@ -39,6 +42,8 @@ const OTHER: Partial<Record<TurnControl, TurnControl>> = { previous: 'next', nex
 export class TurnFocus {
   /** The turn and control to come back to, and what holds focus meanwhile (the control used, then maybe the message). */
   private wanted: { turn: string; control: TurnControl; holder: Element | null } | null = null;
+  /** The message being deleted, the one before it (null: the composer is next) and what holds focus meanwhile (Delete…). */
+  private deleting: { id: string; before: string | null; holder: Element | null } | null = null;
 
   constructor(private readonly root: () => HTMLElement | undefined) {}
 
@@ -47,12 +52,18 @@ export class TurnFocus {
     this.wanted = { turn: turnOf(messages, index), control, holder: document.activeElement };
   }
 
+  /** The message at `index` is being deleted, with the replies beneath it. */
+  followDelete(messages: readonly Row[], index: number): void {
+    this.deleting = { id: messages[index]!.id, before: messages[index - 1]?.id ?? null, holder: document.activeElement };
+  }
+
   /**
    * After the view drew its rows: focus the wanted control of the turn's version now shown.
    * `settled`: nothing more is coming for it (no answer streaming, no switch or send under way),
    * so a control still missing will not come: the other arrow, else the message, takes focus.
    */
   restore(messages: readonly Row[], settled: boolean): void {
+    this.restoreAfterDelete(messages);
     const wanted = this.wanted;
     const root = this.root();
     if (!wanted || !root) return;
@@ -81,6 +92,33 @@ export class TurnFocus {
       if (settled) this.wanted = null;
     }
   }
+
+  /**
+   * Once the message being deleted is gone from the view (until then, or when the delete failed,
+   * focus stays on its Delete…), focus the actions of the message before it, or the composer.
+   */
+  private restoreAfterDelete(messages: readonly Row[]): void {
+    const deleting = this.deleting;
+    const root = this.root();
+    if (!deleting || !root || messages.some((m) => m.id === deleting.id)) return;
+    this.deleting = null;
+    const active = document.activeElement;
+    if (active && active !== document.body && active !== deleting.holder) return; // the person went on elsewhere
+    const before = deleting.before ? root.querySelector<HTMLElement>(`article[data-message-id="${CSS.escape(deleting.before)}"]`) : null;
+    if (before) {
+      const action = firstAction(before);
+      if (action) return action.focus();
+      if (!before.hasAttribute('tabindex')) before.tabIndex = -1;
+      return before.focus({ preventScroll: true });
+    }
+    document.getElementById('composer')?.focus();
+  }
+}
+
+/** The first control of a message's actions (Copy, the ‹ › arrows…) that can take focus. */
+function firstAction(article: HTMLElement): HTMLElement | null {
+  const controls = article.querySelectorAll<HTMLElement>('[data-message-actions] :is(button, a[href])');
+  return [...controls].find((c) => !(c instanceof HTMLButtonElement && c.disabled)) ?? null;
 }
 
 function usable(article: HTMLElement, control: TurnControl): HTMLElement | null {
