@@ -278,10 +278,11 @@ describe('a branch switch', () => {
     const second = await leaf();
     expect(second).not.toBe(first);
 
-    // Back to the first answer through the API: both views hear it; the message names no leaf.
+    // Back to the first answer through the API: both views hear it, and the leaf it moved to
+    // (a read made as soon as it is heard may not see the switch yet: 20261207170000).
     expect((await api(owner.client, 'POST', `/sessions/${id}/branch`, { message_id: first })).status).toBe(200);
     for (const view of views) await view.until(() => switches(view).length === 1, 'the switch through the API');
-    expect(switches(views[1]!)[0]!.payload).not.toHaveProperty('active_leaf_id');
+    for (const view of views) expect(switches(view)[0]!.payload).toMatchObject({ active_leaf_id: first });
     // The branch already shown: no switch, nothing said.
     expect((await api(owner.client, 'POST', `/sessions/${id}/branch`, { message_id: first })).status).toBe(200);
 
@@ -289,6 +290,7 @@ describe('a branch switch', () => {
     const moved = await asActor(stack.db.sql, owner.user, (tx) => tx`update public.chat_sessions set active_leaf_id = ${second} where id = ${id} returning 1`);
     expect(moved).toHaveLength(1);
     for (const view of views) await view.until(() => switches(view).length === 2, 'the switch through the Data API');
+    for (const view of views) expect(switches(view)[1]!.payload).toMatchObject({ active_leaf_id: second });
 
     // A turn moves the leaf to its answer from a trigger on messages: not a switch. (A rename
     // after it comes on the same road, in commit order: once it is heard, a switch would have been.)

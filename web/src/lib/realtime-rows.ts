@@ -44,6 +44,10 @@ export const sessionRow = z.object({
  * named when one did (public.session_marks). */
 export const marksChanged = z.object({ session_id: z.string().optional() });
 
+/** Broadcast on `session:<id>` by the database when the chat's branch was switched: the leaf it
+ * moved to (20261207170000_name_leaf_in_branch_signals.sql; earlier messages name none). */
+export const branchSwitched = z.object({ active_leaf_id: z.string().nullable().optional() });
+
 /** Broadcast on `user:<id>` by the database to every participant of a chat that was renamed. */
 export const sessionRenamed = z.object({ session_id: z.string() });
 

@@ -11,7 +11,7 @@ import { browserApi, ok } from '$lib/api';
 import { newestReads } from '$lib/ordered-reads';
 import { watchPrivateChannel, watchTables } from '$lib/realtime';
 import { signalReads } from '$lib/signal-reads';
-import { deletedRow, messageRow, sessionRow } from '$lib/realtime-rows';
+import { branchSwitched, deletedRow, messageRow, sessionRow } from '$lib/realtime-rows';
 import type { ChatState } from './chat-state.svelte';
 import type { GroupChat } from './group.svelte';
 import { peopleChanged } from './people-changes';
@@ -122,8 +122,14 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
       // title may not be delivered. The message names no title; the read does, and the newer wins.
       renamed: () => session.read(id),
       // Another tab or device switched the branch shown (20261206063000_signal_branch_switches.sql),
-      // a second road beside the chat_sessions update, as for a rename.
-      branch: () => session.read(id),
+      // a second road beside the chat_sessions update, as for a rename. It names the leaf
+      // (20261207170000): it can arrive before a read sees the switch, so the view reads until
+      // one does (ChatState.followLeaf); a message without one has the session read.
+      branch: (payload) => {
+        const leaf = branchSwitched.safeParse(payload).data?.active_leaf_id;
+        if (leaf) chat.followLeaf(leaf);
+        else session.read(id);
+      },
       // Someone joined, a role changed, or key sharing was turned on or off.
       members_changed: peopleRead,
       // Someone was removed or left: the chat's channel has moved to a new epoch (the database

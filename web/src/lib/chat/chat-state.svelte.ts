@@ -17,6 +17,7 @@
 import { browserApi, ok, type Message, type MessagePage } from '$lib/api';
 import { finish, mergeRow } from '$lib/chat/answer-merge';
 import { branchAfterRead, continuesBranch, pageExtendsView } from '$lib/chat/branch-view';
+import { LeafFollower } from '$lib/chat/leaf-follow';
 import { LiveChanges } from '$lib/chat/live-changes';
 import { stopTurn, type ChatMeta } from '$lib/chat/chat-stream';
 import { TurnEvents } from '$lib/chat/turn-events';
@@ -102,6 +103,12 @@ export class ChatState {
   private events = new TurnEvents((id) => this.find(id), (id) => this.views.attach(id));
   private views = new TurnViews((id) => this.find(id), (id) => this.events.for(() => id));
   private sender = new TurnSender(this, { find: (id) => this.find(id), views: this.views, events: this.events, changes: this.changes });
+  /** The active leaf a live signal named, read until a read shows it (leaf-follow.ts). */
+  private leaves = new LeafFollower({
+    reload: () => this.reloadBranch(),
+    shows: (id) => this.find(id) !== undefined,
+    busy: () => this.sending || this.switching,
+  });
   /** Answers named by broadcast whose rows have not reached this view (unseen-answers.ts). */
   private unseen = new UnseenAnswers({
     holds: (id) => this.find(id) !== undefined || this.removed.has(id) || this.superseded.has(id),
@@ -129,6 +136,7 @@ export class ChatState {
     this.views.closeAll();
     this.sender.dispose();
     this.unseen.stop();
+    this.leaves.stop();
   }
 
   private find(id: string): Message | undefined {
@@ -192,11 +200,12 @@ export class ChatState {
     return true;
   }
 
-  /** The session's active leaf is now `leafId` (a chat_sessions update): re-read if it is not what is shown. */
+  /** The session's active leaf is now `leafId` (a chat_sessions update, a `branch` message, a
+   * session read): re-read, until a read shows it, if it is not what is shown. */
   followLeaf(leafId: string | null): void {
     if (!leafId || this.sending || this.switching) return;
     if (this.messages.at(-1)?.id === leafId) return;
-    void this.reloadBranch().catch(() => {});
+    this.leaves.follow(leafId);
   }
 
   /** Shows the branch through `messageId` (its newest reply), for ‹ › controls and search hits. */
@@ -252,6 +261,7 @@ export class ChatState {
 
   /** A row deleted (a Realtime DELETE, or this tab's own delete). */
   removeRemote(id: string): void {
+    this.leaves.forget(id);
     this.changes.touch(id);
     this.removed.add(id);
     this.messages = this.messages.filter((m) => m.id !== id);
