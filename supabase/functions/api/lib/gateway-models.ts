@@ -9,8 +9,11 @@
  * default localhost URL is not the caller's until they save it: nothing may be running there.
  * Where the catalog is only a sample (`listed_by_provider`: custom, OpenRouter, Ollama), the
  * provider's own list for the caller's key is listed instead, through lib/provider-models.ts as
- * the chat's model picker gets it (kept ten minutes; a call to the provider takes a provider-key
- * check). A provider whose list fails is left out, and the others are listed.
+ * the chat's model picker gets it (a list kept ten minutes, a failure two). A provider whose list
+ * fails is left out, and the others are listed; while the failure is kept, the provider is left
+ * out without being called again, so a front end polling this list with a saved Ollama that is
+ * switched off neither calls it on every poll nor uses up the provider-key checks that gate the
+ * caller's chats (lib/key-checks.ts).
  */
 import type { Context } from 'hono';
 import type { AppEnv } from './context.ts';
@@ -69,8 +72,8 @@ async function modelIdsOf(c: Context<AppEnv>, provider: ProviderInfo): Promise<s
     // An id POST /v1/chat/completions would refuse (a space in it) is no model of the caller's.
     return listed.map((m) => m.id).filter((id) => GATEWAY_MODEL_ID.test(`${provider.id}/${id}`));
   } catch (error) {
-    // Unreachable, the key refused, no list, the key checks used up: nothing of it can be
-    // listed as callable now. The next request asks again (failures are not kept).
+    // Unreachable, the key refused, no list, the buckets used up: nothing of it can be listed
+    // as callable now. A failure the provider answered is kept two minutes (lib/provider-models.ts).
     if (!(error instanceof ApiError)) throw error;
     log.warn('gateway models: a provider left out', { provider: provider.id, code: error.code });
     return [];

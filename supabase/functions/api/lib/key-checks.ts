@@ -4,12 +4,18 @@
  * this server as their proxy: store a key, ask, store the next. So every such request draws on
  * the same `verify` bucket (10, then one per 10 s):
  *
- * - POST /credentials/{provider}/verify and GET /providers/{id}/models take a check before they
- *   call the provider (a models list served from its cache takes none): takeKeyCheck;
- * - a chat turn, a gateway call or a chat's naming on the caller's own stored key takes one when
- *   the provider refuses the key (`provider_auth`): chargeKeyRefusal, after the call, since a
- *   working key must not pay for chatting; and none of them calls the provider while the
- *   bucket is empty (assertKeyCheckLeft, from a read that takes nothing: keyChecksLeftColumn).
+ * - POST /credentials/{provider}/verify takes a check before it calls the provider: takeKeyCheck;
+ * - a chat turn, a gateway call, a chat's naming or a models list (GET /providers/{id}/models,
+ *   GET /v1/models) on the caller's own stored key takes one when the provider refuses the key
+ *   (`provider_auth`, `provider_rejected_key`: 401/403): chargeKeyRefusal, after the call, since a
+ *   working key must not pay for chatting; and none of them calls the provider while the bucket
+ *   is empty (assertKeyCheckLeft, from a read that takes nothing: keyChecksLeftColumn).
+ *
+ * A models list that tells nothing of the key (the provider unreachable, no list: 404) takes no
+ * check, so a saved Ollama that is switched off cannot use up the checks that gate the user's
+ * chats (QA3 #2). Every call a models list makes to a provider still takes one of the caller's
+ * `models` bucket (takeModelListCall: 10, then one per 10 s), which bounds what the server sends
+ * to a base URL the user chose; that bucket gates nothing else.
  *
  * A turn paid by someone else (a group chat's owner sharing their key) is no check: the member
  * cannot change the key that answers.
@@ -22,12 +28,15 @@ import { uuidLiteral } from './sql-literals.ts';
 const BUCKET = 'verify';
 const CAPACITY = 10;
 const REFILL_PER_SECOND = 0.1;
+const MODELS_BUCKET = 'models';
+const MODELS_CAPACITY = 10;
+const MODELS_REFILL_PER_SECOND = 0.1;
 
 function refused(retryAfterSeconds: number): ApiError {
   return new ApiError(
     429,
     'rate_limited',
-    `Too many provider key checks (verifications, model lists, and calls whose provider refused the key); try again in ${retryAfterSeconds} s`,
+    `Too many provider key checks (verifications, and calls whose provider refused the key); try again in ${retryAfterSeconds} s`,
     { 'retry-after': String(retryAfterSeconds) },
   );
 }
@@ -68,4 +77,17 @@ export function isKeyRefusal(code: string | null | undefined): boolean {
 export async function chargeKeyRefusal(db: Db, userId: string, log: Logger): Promise<void> {
   await db.consumeRateLimit(userId, BUCKET, CAPACITY, REFILL_PER_SECOND).catch((error: unknown) =>
     log.warn('key check not counted', { message: error instanceof Error ? error.message : String(error) }));
+}
+
+/**
+ * Takes one of the caller's `models` bucket before a models list calls the provider; 429
+ * rate_limited when none is left. Not a key check: it gates no chat turn.
+ */
+export async function takeModelListCall(db: Db, userId: string): Promise<void> {
+  const limit = await db.consumeRateLimit(userId, MODELS_BUCKET, MODELS_CAPACITY, MODELS_REFILL_PER_SECOND);
+  if (!limit.allowed) {
+    throw new ApiError(429, 'rate_limited', `Too many model lists asked of providers; try again in ${limit.retryAfterSeconds} s`, {
+      'retry-after': String(limit.retryAfterSeconds),
+    });
+  }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cachedModels, cacheModels, cacheSize, LISTED_MODELS_TTL_MS, MAX_CACHED_CHARS, MAX_LISTED_MODELS, readListedModels } from './provider-models.ts';
+import {
+  cachedListFailure, cachedModels, cacheListFailure, cacheModels, cacheSize, FAILED_LIST_TTL_MS, LISTED_MODELS_TTL_MS, MAX_CACHED_CHARS, MAX_LISTED_MODELS, readListedModels,
+} from './provider-models.ts';
 
 describe('readListedModels', () => {
   it('keeps entries that name a model, once each, sorted, with the name and context the provider gives', () => {
@@ -36,6 +38,20 @@ describe('the cache', () => {
     expect(cachedModels('k', 1_000 + LISTED_MODELS_TTL_MS)).toBe(models);
     expect(cachedModels('k', 1_001 + LISTED_MODELS_TTL_MS)).toBeNull();
     expect(cachedModels('k', 1_000)).toBeNull(); // expired entries are dropped
+  });
+
+  it('keeps a failed list for FAILED_LIST_TTL_MS, shorter than a list, and a list replaces it', () => {
+    expect(FAILED_LIST_TTL_MS).toBeLessThan(LISTED_MODELS_TTL_MS);
+    const failure = { code: 'provider_unreachable' as const, message: 'Could not get the models from Ollama; try again later' };
+    cacheListFailure('f', failure, 1_000);
+    expect(cachedListFailure('f', 1_000 + FAILED_LIST_TTL_MS)).toBe(failure);
+    expect(cachedModels('f', 1_000 + FAILED_LIST_TTL_MS)).toBeNull();
+    expect(cachedListFailure('f', 1_001 + FAILED_LIST_TTL_MS)).toBeNull();
+    cacheListFailure('g', failure, 1_000);
+    const models = [{ id: 'm', name: null, context_window: null }];
+    cacheModels('g', models, 2_000);
+    expect(cachedListFailure('g', 2_000)).toBeNull();
+    expect(cachedModels('g', 2_000)).toBe(models);
   });
 
   it('holds at most MAX_CACHED_CHARS in all, dropping the oldest lists first', () => {

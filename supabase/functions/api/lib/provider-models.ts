@@ -2,17 +2,18 @@
  * The models a provider itself lists for a key: its OpenAI-compatible `GET /models`
  * (https://platform.openai.com/docs/api-reference/models/list). Providers that take any model
  * id (OpenRouter, Ollama, a custom endpoint…) have far more than the catalog names — for a local
- * Ollama, only this list says what is installed. Answers are kept a few minutes per user,
- * provider and stored key (a key saved again is a different ciphertext), so opening the model
- * picker again does not call the provider again. GET /providers/{id}/models (the chat's model
- * picker) and GET /v1/models (the gateway's list) both ask through listProviderModels, so they
- * share the kept answers and the provider-key checks.
+ * Ollama, only this list says what is installed. Answers are kept per user, provider and stored
+ * key (a key saved again is a different ciphertext): a list ten minutes, a failure two, so
+ * opening the model picker again, or a front end polling GET /v1/models, does not call the
+ * provider again — not even a saved Ollama that is switched off. GET /providers/{id}/models (the
+ * chat's model picker) and GET /v1/models (the gateway's list) both ask through
+ * listProviderModels, so they share the kept answers and the buckets (lib/key-checks.ts).
  */
 import type { Config } from '../config.ts';
 import type { AppDeps, AuthUser } from './context.ts';
 import type { Db } from './db.ts';
 import { ApiError } from './errors.ts';
-import { takeKeyCheck } from './key-checks.ts';
+import { assertKeyCheckLeft, chargeKeyRefusal, keyChecksLeft, takeModelListCall } from './key-checks.ts';
 import type { Logger } from './log.ts';
 import { loadOpenAI } from './openai-sdk.ts';
 import { openProviderClient, type StoredCiphertext } from './provider-client.ts';
@@ -27,6 +28,12 @@ export interface ListedModel {
 }
 
 export const LISTED_MODELS_TTL_MS = 10 * 60_000;
+/**
+ * How long a failed list is kept (unreachable, no list, the key refused): a front end polling
+ * GET /v1/models then calls a provider that is down once in this time, not on every poll. A key
+ * saved again (a new ciphertext) is asked with at once.
+ */
+export const FAILED_LIST_TTL_MS = 2 * 60_000;
 const MAX_ENTRIES = 500;
 /**
  * What the kept lists may hold in all, in UTF-16 code units of their ids and names: a custom
@@ -37,7 +44,14 @@ export const MAX_CACHED_CHARS = 4_000_000;
 /** A list is cut here (OpenRouter lists ≈ 400). */
 export const MAX_LISTED_MODELS = 2_000;
 
-const cache = new Map<string, { at: number; models: ListedModel[]; chars: number }>();
+/** A failed list as it is answered again: 502 with this code and message. */
+export interface KeptFailure {
+  code: 'provider_rejected_key' | 'models_unavailable' | 'provider_unreachable';
+  message: string;
+}
+
+type Entry = { at: number; ttl: number; chars: number } & ({ models: ListedModel[]; failure?: undefined } | { models?: undefined; failure: KeptFailure });
+const cache = new Map<string, Entry>();
 let cachedChars = 0;
 
 const charsOf = (models: ListedModel[]) => models.reduce((sum, m) => sum + m.id.length + (m.name?.length ?? 0) + 16, 0);
@@ -49,24 +63,35 @@ function drop(key: string) {
   cache.delete(key);
 }
 
-export function cachedModels(key: string, now = Date.now()): ListedModel[] | null {
+/** The kept answer for `key`, list or failure, while it is fresh (an old one is dropped). */
+function cachedEntry(key: string, now: number): Entry | null {
   const hit = cache.get(key);
   if (!hit) return null;
-  if (now - hit.at > LISTED_MODELS_TTL_MS) {
+  if (now - hit.at > hit.ttl) {
     drop(key);
     return null;
   }
-  return hit.models;
+  return hit;
+}
+
+export const cachedModels = (key: string, now = Date.now()): ListedModel[] | null => cachedEntry(key, now)?.models ?? null;
+export const cachedListFailure = (key: string, now = Date.now()): KeptFailure | null => cachedEntry(key, now)?.failure ?? null;
+
+function keep(key: string, entry: Entry): void {
+  drop(key);
+  if (entry.chars > MAX_CACHED_CHARS) return;
+  // Oldest first (a Map keeps insertion order) until the new entry fits.
+  while (cache.size > 0 && (cache.size >= MAX_ENTRIES || cachedChars + entry.chars > MAX_CACHED_CHARS)) drop(cache.keys().next().value!);
+  cache.set(key, entry);
+  cachedChars += entry.chars;
 }
 
 export function cacheModels(key: string, models: ListedModel[], now = Date.now()): void {
-  drop(key);
-  const chars = charsOf(models);
-  if (chars > MAX_CACHED_CHARS) return;
-  // Oldest first (a Map keeps insertion order) until the new list fits.
-  while (cache.size > 0 && (cache.size >= MAX_ENTRIES || cachedChars + chars > MAX_CACHED_CHARS)) drop(cache.keys().next().value!);
-  cache.set(key, { at: now, models, chars });
-  cachedChars += chars;
+  keep(key, { at: now, ttl: LISTED_MODELS_TTL_MS, chars: charsOf(models), models });
+}
+
+export function cacheListFailure(key: string, failure: KeptFailure, now = Date.now()): void {
+  keep(key, { at: now, ttl: FAILED_LIST_TTL_MS, chars: failure.message.length + 16, failure });
 }
 
 /** How much the kept lists hold (for tests). */
@@ -119,18 +144,25 @@ export interface ListModelsOptions {
 
 /**
  * The models `provider` lists for the caller's stored key (or none, for a keyless provider). An
- * answer is kept LISTED_MODELS_TTL_MS per user, provider and stored key; a call to the provider
- * (not a kept answer) is a call with the user's key that tells a good key from a refused one, so
- * it first takes one of the caller's provider-key checks (lib/key-checks.ts). The caller has
- * already refused a token that may not act (the key is read past RLS).
+ * answer is kept per user, provider and stored key: a list LISTED_MODELS_TTL_MS, a failure
+ * FAILED_LIST_TTL_MS (answered again as it was, without calling the provider). A call to the
+ * provider (not a kept answer) is made only while the caller has a provider-key check left, as
+ * a chat turn (it tells a good key from a refused one), and takes one of their `models` bucket
+ * (what the server sends to a base URL the user chose is bounded); it takes a key check only
+ * when the provider refuses the key (401/403), as a chat turn does. An unreachable provider or
+ * one without a list tells nothing of the key, so polling the list cannot use up the checks
+ * that gate the user's chats (lib/key-checks.ts). The caller has already refused a token that
+ * may not act (the key is read past RLS).
  * Throws ApiError: 422 missing_credential, 429 rate_limited, 502 provider_rejected_key,
  * models_unavailable (the provider has no models list) or provider_unreachable.
  */
 export async function listProviderModels({ config, db, deps, user, log, provider, stored }: ListModelsOptions): Promise<ListedModel[]> {
   const key = `${user.id}\n${provider.id}\n${stored?.encrypted_key ?? ''}\n${stored?.base_url ?? ''}`;
-  const cached = cachedModels(key);
-  if (cached) return cached;
-  await takeKeyCheck(db, user.id);
+  const kept = cachedEntry(key, Date.now());
+  if (kept?.models) return kept.models;
+  if (kept?.failure) throw new ApiError(502, kept.failure.code, kept.failure.message);
+  assertKeyCheckLeft(await keyChecksLeft(db, user.id));
+  await takeModelListCall(db, user.id);
   const { client } = await openProviderClient({ config, db, deps, user, log, providerId: provider.id, stored });
   let entries: unknown[];
   try {
@@ -138,10 +170,19 @@ export async function listProviderModels({ config, db, deps, user, log, provider
     entries = Array.isArray(page.data) ? page.data : [];
   } catch (error) {
     const failure = await modelsListFailure(error);
-    if (failure.kind === 'rejected') throw new ApiError(502, 'provider_rejected_key', `${provider.name} rejected the key; check it in Settings → API keys`);
-    if (failure.kind === 'no_list') throw new ApiError(502, 'models_unavailable', `${provider.name} offers no models list; type the model id`);
-    log.warn('provider models failed', { provider: provider.id, status: failure.status });
-    throw new ApiError(502, 'provider_unreachable', `Could not get the models from ${provider.name}${failure.status ? ` (it answered ${failure.status})` : ''}; try again later`);
+    let failed: KeptFailure;
+    if (failure.kind === 'rejected') {
+      // The answer told the caller the key is refused: one check, as a refused chat turn.
+      await chargeKeyRefusal(db, user.id, log);
+      failed = { code: 'provider_rejected_key', message: `${provider.name} rejected the key; check it in Settings → API keys` };
+    } else if (failure.kind === 'no_list') {
+      failed = { code: 'models_unavailable', message: `${provider.name} offers no models list; type the model id` };
+    } else {
+      log.warn('provider models failed', { provider: provider.id, status: failure.status });
+      failed = { code: 'provider_unreachable', message: `Could not get the models from ${provider.name}${failure.status ? ` (it answered ${failure.status})` : ''}; try again later` };
+    }
+    cacheListFailure(key, failed);
+    throw new ApiError(502, failed.code, failed.message);
   }
   const listed = readListedModels(entries);
   cacheModels(key, listed);

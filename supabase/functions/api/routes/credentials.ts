@@ -76,7 +76,7 @@ const remove = createRoute({
 const verify = createRoute({
   method: 'post', path: '/{provider}/verify', tags, security, middleware: [requireUser] as const,
   summary: "Check the stored key against the provider's models endpoint",
-  description: "Takes one of the caller's provider-key checks: 10, then one per 10 s, shared with GET /providers/{id}/models and with the calls whose provider refused the caller's key (429 `rate_limited` past it).",
+  description: "Takes one of the caller's provider-key checks: 10, then one per 10 s, shared with the calls whose provider refused the caller's key, models lists included (429 `rate_limited` past it).",
   request: { params: ProviderParam },
   responses: { 200: jsonResponse(VerifyResult, 'Verification result'), ...errorResponses(401, 403, 404, 422, 429) },
 });

@@ -151,8 +151,8 @@ const routes = {
     summary: 'Models the caller can call through the gateway, as `<provider>/<model>`',
     description:
       'The catalog models of each provider the caller stored a key for (Ollama: its settings), and the demo where the server offers it. ' +
-      'For custom endpoints, OpenRouter and Ollama, the models the provider itself lists for the stored key (as GET /providers/{id}/models: kept ten minutes; ' +
-      'a call to the provider takes one of the caller\'s provider-key checks). A provider whose list cannot be had now (unreachable, key refused, checks used up) is left out; the rest are listed.',
+      'For custom endpoints, OpenRouter and Ollama, the models the provider itself lists for the stored key (as GET /providers/{id}/models: a list kept ten minutes, ' +
+      'a failure two). A provider whose list cannot be had now (unreachable, no list, key refused, the caller\'s model-list calls or key checks used up) is left out, without being called again while its failure is kept; the rest are listed.',
     responses: { 200: jsonResponse(ModelList, 'The models') },
   }),
   model: createRoute({

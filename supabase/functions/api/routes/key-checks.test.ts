@@ -1,8 +1,8 @@
 // Provider-key checks share one budget (lib/key-checks.ts): POST /credentials/{provider}/verify,
-// GET /providers/{id}/models when it asks the provider (not from its cache), and a chat turn,
-// a gateway call or a chat's naming whose provider refused the caller's own key all draw on the
-// `verify` bucket (10, then one per 10 s); while it is empty none of them calls the provider, so
-// a user cannot keep testing keys (a leaked list) through the server. A working key chats freely.
+// and a chat turn, a gateway call, a chat's naming or GET /providers/{id}/models whose provider
+// refused the caller's own key all draw on the `verify` bucket (10, then one per 10 s); while it
+// is empty none of them calls the provider, so a user cannot keep testing keys (a leaked list)
+// through the server. A working key chats and lists freely.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,7 +87,7 @@ describe('one budget for provider-key checks', () => {
     expect(seen.length).toBe(before);
   });
 
-  it('a working key takes no check in chat or the gateway, a models list served from the cache takes none, a refused naming takes one', async () => {
+  it('a working key takes no check in chat, the gateway or a models list, a refused naming takes one', async () => {
     const ada = await api.createUser();
     await store(ada, GOOD);
     for (let i = 0; i < 12; i++) {
@@ -97,11 +97,15 @@ describe('one budget for provider-key checks', () => {
     }
     const events = await readSse(await chat(ada));
     expect(events.at(-1)?.data.status).toBe('complete');
-    // One list from the provider, then eleven from the cache: one check.
+    // One list from the provider, then eleven from the cache: the key works, so no check.
     for (let i = 0; i < 12; i++) expect((await ada.request('GET', '/providers/custom/models')).status).toBe(200);
-    // Naming the chat with a key the provider refuses: a second one.
+    // Naming the chat with a key the provider refuses: one.
     await store(ada, `sk-revoked-${crypto.randomUUID()}`);
     expect(await codeOf(await ada.request('POST', `/sessions/${events[0]!.data.session_id}/title`))).toEqual({ status: 502, code: 'provider_auth' });
+    // The refused key's list: a second one, and the refusal is kept: asked again, it takes none.
+    const asked = seen.length;
+    for (let i = 0; i < 3; i++) expect(await codeOf(await ada.request('GET', '/providers/custom/models'))).toEqual({ status: 502, code: 'provider_rejected_key' });
+    expect(seen.length).toBe(asked + 1);
     expect(await verifyStatuses(ada, 9)).toEqual([...new Array(8).fill(200), 429]);
   });
 

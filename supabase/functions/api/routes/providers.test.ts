@@ -91,6 +91,8 @@ describe('GET /api/providers/{id}/models', () => {
       const refused = await alice.request('GET', '/providers/custom/models');
       expect(refused.status).toBe(502);
       expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('provider_rejected_key');
+      // A key saved again is asked with at once.
+      await alice.request('PUT', '/credentials/custom', { api_key: key(), base_url: api.fakeProvider.url });
       api.fakeProvider.setMode('500');
       const failed = await alice.request('GET', '/providers/custom/models');
       expect(failed.status).toBe(502);
@@ -98,7 +100,14 @@ describe('GET /api/providers/{id}/models', () => {
     } finally {
       api.fakeProvider.setMode('ok');
     }
-    // Failures are not kept: the next call asks again and gets the list.
+    // A failure is kept (two minutes): the same answer, without asking the provider again…
+    const asked = api.fakeProvider.requests.length;
+    const again = await alice.request('GET', '/providers/custom/models');
+    expect(again.status).toBe(502);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('provider_unreachable');
+    expect(api.fakeProvider.requests.length).toBe(asked);
+    // …until the key is saved again.
+    await alice.request('PUT', '/credentials/custom', { api_key: key(), base_url: api.fakeProvider.url });
     expect((await alice.request('GET', '/providers/custom/models')).status).toBe(200);
     expect((await alice.request('GET', '/providers/nope/models')).status).toBe(404);
     expect((await api.request('GET', '/providers/custom/models')).status).toBe(401);

@@ -48,8 +48,8 @@ const models = createRoute({
   method: 'get', path: '/{id}/models', tags: ['providers'], security, middleware: [requireUser] as const,
   summary: "The models the provider lists for the caller's key (its OpenAI-compatible GET /models)",
   description:
-    'Asks the provider with the caller\'s stored key (or none, for keyless providers); answers are kept ten minutes per key. ' +
-    'A call to the provider (not a cached answer) takes one of the caller\'s provider-key checks, the budget POST /credentials/{provider}/verify draws on (10, then one per 10 s; 429 past it). ' +
+    'Asks the provider with the caller\'s stored key (or none, for keyless providers); a list is kept ten minutes per key, a failure two (answered again without calling the provider). ' +
+    'A call to the provider (not a kept answer) takes one of the caller\'s model-list calls (10, then one per 10 s; 429 past it), and is made only while they have a provider-key check left (the budget POST /credentials/{provider}/verify draws on; 429 without one); a key the provider refuses takes one of those checks. ' +
     '422 missing_credential without a key; 502 provider_rejected_key, models_unavailable (the provider has no models list) or provider_unreachable.',
   request: { params: z.object({ id: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'must be a provider id such as "openai"').openapi({ param: { name: 'id', in: 'path' }, example: 'openrouter' }) }) },
   responses: { 200: jsonResponse(z.object({ models: z.array(ListedModel) }), 'Models'), ...errorResponses(401, 404, 422, 429, 502) },

@@ -939,7 +939,7 @@ export type paths = {
         put?: never;
         /**
          * Check the stored key against the provider's models endpoint
-         * @description Takes one of the caller's provider-key checks: 10, then one per 10 s, shared with GET /providers/{id}/models and with the calls whose provider refused the caller's key (429 `rate_limited` past it).
+         * @description Takes one of the caller's provider-key checks: 10, then one per 10 s, shared with the calls whose provider refused the caller's key, models lists included (429 `rate_limited` past it).
          */
         post: {
             parameters: {
@@ -4450,7 +4450,7 @@ export type paths = {
         };
         /**
          * The models the provider lists for the caller's key (its OpenAI-compatible GET /models)
-         * @description Asks the provider with the caller's stored key (or none, for keyless providers); answers are kept ten minutes per key. A call to the provider (not a cached answer) takes one of the caller's provider-key checks, the budget POST /credentials/{provider}/verify draws on (10, then one per 10 s; 429 past it). 422 missing_credential without a key; 502 provider_rejected_key, models_unavailable (the provider has no models list) or provider_unreachable.
+         * @description Asks the provider with the caller's stored key (or none, for keyless providers); a list is kept ten minutes per key, a failure two (answered again without calling the provider). A call to the provider (not a kept answer) takes one of the caller's model-list calls (10, then one per 10 s; 429 past it), and is made only while they have a provider-key check left (the budget POST /credentials/{provider}/verify draws on; 429 without one); a key the provider refuses takes one of those checks. 422 missing_credential without a key; 502 provider_rejected_key, models_unavailable (the provider has no models list) or provider_unreachable.
          */
         get: {
             parameters: {
@@ -7865,7 +7865,7 @@ export type paths = {
         };
         /**
          * Models the caller can call through the gateway, as `<provider>/<model>`
-         * @description The catalog models of each provider the caller stored a key for (Ollama: its settings), and the demo where the server offers it. For custom endpoints, OpenRouter and Ollama, the models the provider itself lists for the stored key (as GET /providers/{id}/models: kept ten minutes; a call to the provider takes one of the caller's provider-key checks). A provider whose list cannot be had now (unreachable, key refused, checks used up) is left out; the rest are listed.
+         * @description The catalog models of each provider the caller stored a key for (Ollama: its settings), and the demo where the server offers it. For custom endpoints, OpenRouter and Ollama, the models the provider itself lists for the stored key (as GET /providers/{id}/models: a list kept ten minutes, a failure two). A provider whose list cannot be had now (unreachable, no list, key refused, the caller's model-list calls or key checks used up) is left out, without being called again while its failure is kept; the rest are listed.
          */
         get: {
             parameters: {
