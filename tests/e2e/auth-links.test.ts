@@ -1,11 +1,15 @@
-// What a tab carries from one signed-in person to the next, and what a link can make the app say.
+// What a tab carries from one signed-in person to the next, what a link can make the app say, and
+// whose account an email link opens for someone already signed in.
 // A session that ends elsewhere sends the tab to /login without a reload, and the next person
 // who signs in there gets their own Realtime and Storage token (web audit W6). The sign-in page,
 // the auth callback and Settings › Security show only the app's own sentences for the codes in
 // a link, never text from it (web audit W7), and the flows that redirect with them still read.
+import { createClient } from '@supabase/supabase-js';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForMail } from '../helpers/mail.ts';
-import { composer, followMailLink, newEmail, open, PASSWORD, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
+import WebSocket from 'ws';
+import { confirmLink, waitForMail } from '../helpers/mail.ts';
+import { composer, followMailLink, newEmail, open, PASSWORD, seriousViolations, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 /** The user a JWT was issued to. */
 const subOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()).sub as string;
@@ -128,5 +132,68 @@ describe('sign-in links and same-tab sign-ins', { timeout: 240_000 }, () => {
     await followMailLink(page, toCurrent);
     await page.waitForURL((url) => `${url.pathname}${url.search}` === '/settings/security?notice=email_half_confirmed');
     await page.getByRole('status').filter({ hasText: 'One address confirmed. Open the link sent to the other address to finish changing your sign-in email.' }).waitFor();
+  });
+
+  // QA 3 #3. Without the fix Alice pressed the button once and was in Mallory's account, on
+  // Mallory's chosen page, without a word: the page named nobody and asked nothing.
+  it("a signed-in person is asked, naming both accounts, before an email link for another account replaces their session", async () => {
+    const auth = () => createClient(e2e.stack.apiUrl, e2e.stack.keys.publishableKey, {
+      auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never },
+    });
+    const account = async (label: string) => {
+      const email = newEmail(label);
+      const { error } = await auth().auth.signUp({ email, password: PASSWORD });
+      expect(error).toBeNull();
+      return email;
+    };
+    /** The mail's /auth/confirm link on the web app, with `next` changed as a sender may. */
+    const linkIn = async (email: string, next?: string) => {
+      const link = new URL(confirmLink(await waitForMail(e2e.stack.inboxUrl!, email)));
+      if (next) link.searchParams.set('next', next);
+      return new URL(`${link.pathname}${link.search}`, e2e.webUrl).toString();
+    };
+    const whoAmI = async (page: Page) => (await (await page.request.get('/api/me')).json()).email as string;
+
+    const mallory = await account('mallory');
+    const bob = await account('bob');
+    const page = await e2e.newPage();
+    const alice = await signUp(page, newEmail('alice'));
+
+    // Mallory's magic link, sent to Alice with `next` pointing at the API keys.
+    expect((await auth().auth.signInWithOtp({ email: mallory, options: { shouldCreateUser: false } })).error).toBeNull();
+    await open(page, await linkIn(mallory, '/settings'));
+    const notice = page.getByTestId('signed-in-as');
+    await expect(notice.innerText()).resolves.toContain(`You are signed in as ${alice}. This link may be for a different account`);
+    await page.getByRole('main').getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Switch accounts?' }).waitFor();
+    // The question's page holds no token: its address is bare, and the verified session is in no field.
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.content()).not.toMatch(/token_hash|refresh_token|access_token/);
+    const main = page.getByRole('main');
+    await expect(main.innerText()).resolves.toContain(`This link is for ${mallory}. You are signed in as ${alice}.`);
+    expect(await whoAmI(page)).toBe(alice);
+    expect(await seriousViolations(page)).toEqual([]);
+    await main.getByRole('button', { name: `Stay signed in as ${alice}` }).click();
+    await page.waitForURL((url) => url.pathname === '/chat');
+    expect(await whoAmI(page)).toBe(alice);
+    // The answer is used once: the bare page no longer asks.
+    await open(page, '/auth/confirm');
+    expect(await page.getByRole('heading', { name: 'Switch accounts?' }).count()).toBe(0);
+
+    // Alice's own reset link, signed in: no question, straight to her new password.
+    expect((await auth().auth.resetPasswordForEmail(alice)).error).toBeNull();
+    await open(page, await linkIn(alice));
+    await page.getByRole('main').getByRole('button', { name: 'Choose a new password' }).click();
+    await page.waitForURL((url) => url.pathname === '/reset-password');
+    expect(await whoAmI(page)).toBe(alice);
+
+    // A reset link for her other account (Bob's): asked too, and continuing signs in there.
+    expect((await auth().auth.resetPasswordForEmail(bob)).error).toBeNull();
+    await open(page, await linkIn(bob));
+    await page.getByRole('main').getByRole('button', { name: 'Choose a new password' }).click();
+    await page.getByRole('heading', { name: 'Switch accounts?' }).waitFor();
+    await page.getByRole('main').getByRole('button', { name: `Continue as ${bob} and choose its password` }).click();
+    await page.waitForURL((url) => url.pathname === '/reset-password');
+    expect(await whoAmI(page)).toBe(bob);
   });
 });

@@ -1,6 +1,7 @@
 // The @supabase/ssr server client. Environment is read at run time ($env/dynamic/public) so
 // one build works against the local stack or hosted Supabase.
 import { createServerClient } from '@supabase/ssr';
+import { createClient } from '@supabase/supabase-js';
 import type { Cookies } from '@sveltejs/kit';
 import { isIP } from 'node:net';
 import WebSocket from 'ws';
@@ -44,6 +45,20 @@ export function createSupabaseServerClient(cookies: Cookies, options: ClientOpti
     },
     global,
     // Node 20 has no global WebSocket; the server never subscribes, but the client insists.
+    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
+  });
+}
+
+/**
+ * A client that keeps its session to itself: nothing is read from or written to the browser's
+ * cookies. For an Auth call whose session must not replace the signed-in one before the person
+ * has chosen (an email link for another account: routes/auth/confirm).
+ */
+export function createDetachedSupabaseClient(options: ClientOptions = {}) {
+  const { url, key, global } = forAddress(options.clientAddress);
+  return createClient(url, key, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    global,
     realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
   });
 }
