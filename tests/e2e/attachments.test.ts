@@ -159,7 +159,7 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
 
   // One retry: a real regression fails twice. Its last step is the page's best-effort keepalive
   // request as a tab closes (what it misses the server's sweep removes later); see there.
-  it('deletes a file removed from the tray, an abandoned draft\'s files, and a refused send\'s unless Retry can still send them', { retry: 1 }, async () => {
+  it('deletes a file removed from the tray, an abandoned draft\'s files, and a refused send\'s unless it can still be sent', { retry: 1 }, async () => {
     const page = await e2e.newPage();
     onTestFailed(() => screenshot(page, 'attachments-cleanup-failed'));
     const email = await signUp(page);
@@ -231,7 +231,7 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await drop(page, [['sneaky.md', 'text/markdown', makePng(4, 4, [0, 200, 0]).toString('base64')]]);
     await uploaded(2);
     await composer(page).press('Enter');
-    const alert = page.getByTestId('messages').getByRole('alert').filter({ hasText: 'cannot read images' });
+    const alert = page.getByTestId('send-outcome').getByRole('alert').filter({ hasText: 'cannot read images' });
     await alert.waitFor();
     await expect(alert.textContent()).resolves.toContain('remove "sneaky.md". Your text and files are back in the message box, the file at fault marked.');
     await expect(alert.getByRole('button', { name: 'Retry' }).count()).resolves.toBe(0);
@@ -248,18 +248,21 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     expect(await stored()).toEqual(['notes.md']); // sent with the message, kept with it
     await open(page, '/chat');
 
-    // No answer at all (the network is down): Retry can still send the file, so it stays…
+    // No answer at all (the server cannot be reached): nothing was sent, so the text and the
+    // file go back to the message box to send again, and the file stays in Storage…
     await page.route('**/api/chat', (route) => route.abort('internetdisconnected'));
     await drop(page, [['retry.md', 'text/markdown', b64('# send me later')]]);
     await uploaded(1);
     await composer(page).fill('Read this when you can');
     await composer(page).press('Enter');
-    const offline = page.getByRole('alert').filter({ has: page.getByRole('button', { name: 'Retry' }) });
-    await offline.waitFor();
-    await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(0);
+    const unsent = page.getByTestId('send-outcome').getByRole('alert').filter({ hasText: 'could not be reached, so your message was not sent' });
+    await unsent.waitFor();
+    await expect(unsent.textContent()).resolves.toContain('Your text and files are back in the message box');
+    await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(1);
+    await expect.poll(() => composer(page).inputValue()).toBe('Read this when you can');
     expect(await stored()).toEqual(['notes.md', 'retry.md']);
     await page.unroute('**/api/chat');
-    // …until the chat is left without retrying: the Retry goes, and the file with it.
+    // …until the chat is left with it still in the tray: an abandoned draft's file goes.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.waitForURL(/\/settings$/);
     await expect.poll(stored).toEqual(['notes.md']);

@@ -4,7 +4,8 @@
 // answer settings (temperature, longest answer) go with each turn and stay with the chat,
 // chat titles read as plain text and are then named by the chat's model, `?` shows the shortcuts,
 // confirmations arrive as toasts (errors: toasts.test.ts), and a Realtime drop shows "Reconnecting…" until
-// live updates are back; chats can be pinned to the top of the sidebar, archived out of it and
+// live updates are back; a message sent offline stays in the box (and its draft) and is said not
+// sent, and a refused send is said beside the box, in view; chats can be pinned to the top of the sidebar, archived out of it and
 // restored, and all archived or deleted at once from Settings; a chat the sidebar learns of
 // live is not undone by an older read of the list.
 import { readFileSync } from 'node:fs';
@@ -364,6 +365,64 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await sidebar.getByText('Archived chats').click();
     await archive.getByText('Nothing archived.').waitFor();
     await expect(sidebar.getByRole('link', { name: /chat to/ }).count()).resolves.toBe(0);
+  });
+
+  it('a message sent offline stays in the message box (through a reload) and is said not sent; it sends once back online', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await sendAndWait(page, 'Before the network goes', 0);
+    const questions = page.locator('article[aria-label="Your message"]');
+    await expect(questions.count()).resolves.toBe(1);
+
+    await page.context().setOffline(true);
+    const banner = page.getByTestId('offline-banner');
+    await banner.waitFor();
+    await expect(banner.textContent()).resolves.toContain('a message you send stays in the message box');
+    await composer(page).fill('Sent while offline');
+    await composer(page).press('Enter');
+    // Said where the person is looking (beside the box), and the text is back in it.
+    const unsent = page.getByTestId('send-outcome').getByRole('alert');
+    await unsent.waitFor();
+    await expect(unsent.textContent()).resolves.toContain('You are offline, so your message was not sent. Your text is back in the message box');
+    await expect.poll(() => composer(page).inputValue()).toBe('Sent while offline');
+    await expect(questions.count()).resolves.toBe(1);
+    await screenshot(page, 'chat-sent-offline');
+
+    // Back online, a reload before sending again keeps the text (the chat's draft).
+    await page.context().setOffline(false);
+    await banner.waitFor({ state: 'detached' });
+    await reload(page);
+    await expect.poll(() => composer(page).inputValue()).toBe('Sent while offline');
+    await composer(page).press('Enter');
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor();
+    await expect(questions.last().textContent()).resolves.toContain('Sent while offline');
+    await expect(composer(page).inputValue()).resolves.toBe('');
+  });
+
+  it('a refused send in a long chat is said beside the message box, in view, until it is dismissed', async () => {
+    const page = await e2e.newPage();
+    await page.setViewportSize({ width: 1000, height: 640 });
+    await signUp(page);
+    for (let i = 0; i < 3; i++) await sendAndWait(page, `Question ${i}`, i);
+    // Over the server's 32,000-character limit: the box grows to its tallest, and the API refuses (413).
+    await composer(page).fill('z'.repeat(33_000));
+    await composer(page).press('Enter');
+    const refused = page.getByRole('alert').filter({ hasText: 'the limit is 32000' });
+    await refused.waitFor();
+    await expect(refused.textContent()).resolves.toContain('Your text is back in the message box.');
+    // Visible: nothing (the message box, the end of a scrolled list) covers its middle.
+    const seen = () => refused.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return r.top >= 0 && r.bottom <= innerHeight && hit !== null && el.contains(hit);
+    });
+    await expect.poll(seen).toBe(true);
+    await expect.poll(() => composer(page).inputValue().then((v) => v.length)).toBe(33_000);
+    // It stays while the person reads and edits, and goes when they dismiss it.
+    await composer(page).fill('A shorter question');
+    await expect(seen()).resolves.toBe(true);
+    await refused.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => refused.count()).toBe(0);
   });
 
   it('a Realtime drop shows "Reconnecting…", and live updates come back by themselves', async () => {

@@ -174,6 +174,14 @@ export class TurnSender {
           if (files.length > 0) void discardAttachments(files).catch(() => {});
           chat.returnedDraft = opts.userText ?? null;
           chat.sendError = { message: refusalText(errorText(err), files.length, Boolean(opts.userText)), retry: null };
+        } else if (unreachable(err) && opts.userText !== undefined && !body.edit_message_id) {
+          // No answer at all (offline, the server down): nothing was sent. The text and files go
+          // back to the message box — where the chat's draft keeps them through a reload
+          // (drafts.ts) — to send again once the network is back; no Retry, which would send a
+          // copy of what the box now holds.
+          chat.returnedDraft = opts.userText;
+          chat.returnedAttachments = files;
+          chat.sendError = { message: notSentText(files.length > 0), retry: null };
         } else {
           chat.sendError = { message: errorText(err), retry: () => void this.run(body, onSession, opts) };
           this.retryFiles = files;
@@ -223,6 +231,19 @@ export class TurnSender {
  * there is one, a new turn waits. */
 export function answerBeingWritten(messages: Message[]): Message | undefined {
   return messages.findLast((m) => m.sender === 'assistant' && m.status === 'streaming');
+}
+
+/** The request never got an answer: no network, or the server could not be reached ($lib/api apiFetch). */
+function unreachable(err: unknown): boolean {
+  return err instanceof ApiError && err.code === 'unreachable';
+}
+
+/** What the chat says when a message could not leave: why, and where the text went. */
+export function notSentText(withFiles: boolean, online = typeof navigator === 'undefined' ? true : navigator.onLine): string {
+  const back = withFiles ? 'Your text and files are back in the message box' : 'Your text is back in the message box';
+  return online
+    ? `Mr.Prompt could not be reached, so your message was not sent. ${back}: send it again in a moment.`
+    : `You are offline, so your message was not sent. ${back}: send it again once you are back online.`;
 }
 
 /** What the chat says about a failed request. */
