@@ -24,6 +24,17 @@ const goDuration = z.union([z.number(), z.string()]).transform((value, ctx) => {
 export const EMAIL_TEMPLATES = ['invite', 'confirmation', 'recovery', 'magic_link', 'email_change', 'reauthentication'] as const;
 export type EmailTemplateName = (typeof EMAIL_TEMPLATES)[number];
 const emailTemplate = z.object({ subject: z.string().optional(), content_path: z.string().optional() });
+/**
+ * The CLI's [auth.email.notification.<name>] blocks (`enabled`, `subject`, `content_path`): GoTrue's
+ * account-change notices (GOTRUE_MAILER_NOTIFICATIONS_<NAME>_ENABLED, off by default;
+ * internal/conf/configuration.go NotificationsConfiguration). Local Auth sends the ones for
+ * changes it makes: a new password and a second factor added or removed. GoTrue also has
+ * email_changed, phone_changed, identity_linked and identity_unlinked; they are refused here
+ * rather than accepted and never sent.
+ */
+export const EMAIL_NOTIFICATIONS = ['password_changed', 'mfa_factor_enrolled', 'mfa_factor_unenrolled'] as const;
+export type EmailNotificationName = (typeof EMAIL_NOTIFICATIONS)[number];
+const emailNotification = emailTemplate.extend({ enabled: z.boolean().default(false) });
 
 /** `env(NAME)` as the CLI resolves it in config.toml: the variable's value, '' when unset. */
 const envString = z.string().transform((value) => {
@@ -74,6 +85,7 @@ const authSchema = z.object({
       otp_length: z.number().int().min(6).max(10).default(6),
       otp_expiry: z.number().int().min(1).max(86400).default(3600),
       template: z.partialRecord(z.enum(EMAIL_TEMPLATES), emailTemplate).default({}),
+      notification: z.partialRecord(z.enum(EMAIL_NOTIFICATIONS), emailNotification).default({}),
     })
     .prefault({}),
   mfa: z

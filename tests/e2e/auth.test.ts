@@ -288,6 +288,7 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('link', { name: 'Security settings' }).click();
     await page.waitForURL('**/settings/security');
+    await page.getByRole('form', { name: 'Set up authenticator app' }).getByLabel('Current password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();
     const secret = (await page.getByTestId('totp-secret').innerText()).trim();
     await expect.poll(() => page.getByRole('img', { name: 'QR code for your authenticator app' }).getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
@@ -352,6 +353,7 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     };
     await makeKey('made with the password');
     await open(page, '/settings/security');
+    await page.getByRole('form', { name: 'Set up authenticator app' }).getByLabel('Current password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();
     const secret = (await page.getByTestId('totp-secret').innerText()).trim();
     await page.getByLabel('Code from the app').fill(totpCode(secret));
@@ -372,5 +374,11 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await page.getByRole('link', { name: 'Continue with Single sign-on' }).click();
     await page.waitForURL('**/chat');
     await screenshot(page, 'auth-sso-signed-in');
+    // An account without a password has none to give before turning on two-factor sign-in.
+    await open(page, '/settings/security');
+    const setUp = page.getByRole('form', { name: 'Set up authenticator app' });
+    expect(await setUp.getByLabel('Current password').count()).toBe(0);
+    await setUp.getByRole('button', { name: 'Set up authenticator app' }).click();
+    await page.getByTestId('totp-secret').waitFor();
   });
 });

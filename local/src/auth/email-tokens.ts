@@ -10,7 +10,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import type { AuthConfig } from '../config.ts';
-import type { EmailTemplateName } from '../config.ts';
+import type { EmailNotificationName, EmailTemplateName } from '../config.ts';
 import type { Mailbox, OutgoingMail } from '../mail/mailbox.ts';
 import type { EmailTemplates } from '../mail/templates.ts';
 import { PKCE_PREFIX } from './pkce.ts';
@@ -129,4 +129,26 @@ export function composeAuthMail(
 
 export function deliverAll(ctx: MailContext, outbox: OutgoingMail[]): void {
   for (const mail of outbox.splice(0)) ctx.mailbox.deliver(mail);
+}
+
+/**
+ * GoTrue's account-change notices, sent after the change is stored, to the account's address,
+ * when [auth.email.notification.<name>] enabled is true: password_changed from PUT /user
+ * (internal/api/user.go UserUpdate), mfa_factor_enrolled when a factor is verified for the first
+ * time and mfa_factor_unenrolled when one is removed (internal/api/mfa.go verifyTOTPFactor,
+ * UnenrollFactor). Fields as templatemailer's …NotificationMail: SiteURL, Email, FactorType,
+ * Data. GoTrue also counts them against its hourly email limit and, over it, logs and drops
+ * them; locally they are not counted, so a taken session that first spends the address's
+ * budget (reset requests, say) cannot keep the owner from hearing of the change. They are
+ * answers to the account's own changes, each already limited (code checks, password guesses).
+ */
+export function notifyAccountChange(ctx: MailContext, name: EmailNotificationName, user: UserRow, data: { factorType?: string } = {}): void {
+  if (!ctx.config.email.notification[name]?.enabled || !user.email) return;
+  const rendered = ctx.templates.render(name, {
+    SiteURL: ctx.config.site_url,
+    Email: user.email,
+    FactorType: data.factorType,
+    Data: user.raw_user_meta_data ?? {},
+  });
+  ctx.mailbox.deliver({ to: user.email, subject: rendered.subject, html: rendered.html });
 }

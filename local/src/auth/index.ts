@@ -49,7 +49,7 @@ export function createAuthService(options: AuthServiceOptions): HttpService {
     config: options.config,
     issuer: options.issuer,
     limiter: new SignInLimiter(options.config.rate_limit.sign_in_sign_ups),
-    mail: { config: options.config, mailbox: options.mailbox, templates: new EmailTemplates(options.config.email.template), issuer: options.issuer },
+    mail: { config: options.config, mailbox: options.mailbox, templates: new EmailTemplates({ ...options.config.email.template, ...options.config.email.notification }), issuer: options.issuer },
     mailLimiter: new MailLimiter(options.config.rate_limit.email_sent, options.config.email.max_frequency),
     verifyLimiter: new AttemptLimiter(options.config.rate_limit.token_verifications, 5 * 60 * 1000),
   };

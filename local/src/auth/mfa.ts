@@ -6,7 +6,8 @@
  *   DELETE /factors/:id                   unenroll (a verified factor needs an aal2 session);
  *                                         the sessions it raised drop to aal1
  * Factors are listed on the user (GET /user), which auth-js's listFactors reads. Verifying a
- * factor ends the user's aal1 sessions, as GoTrue does. A code is accepted once: each verify
+ * factor ends the user's aal1 sessions, as GoTrue does, and with [auth.email.notification]
+ * mfa_factor_enrolled / mfa_factor_unenrolled on the account is mailed. A code is accepted once: each verify
  * records its time step and refuses the same or an older step of the factor, so a code seen over
  * a shoulder cannot be replayed within its 30-second window (RFC 6238 §5.2; GoTrue accepts it).
  * RFC 6238 via `otpauth`, the QR code via `qrcode`.
@@ -17,6 +18,7 @@ import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { requireUser, type Caller } from './caller.ts';
+import { notifyAccountChange } from './email-tokens.ts';
 import { AuthError, clientIp, readBody, sendJson } from './http.ts';
 import { downgradeSessionsToAal1, reissueRefreshToken, sessionResponse } from './sessions.ts';
 import type { RouteContext } from './user-routes.ts';
@@ -120,6 +122,7 @@ export async function verify(ctx: RouteContext, req: IncomingMessage, res: Serve
   if (!body.challenge_id || !body.code) throw new AuthError(400, 'validation_failed', 'challenge_id and code are required');
   // Six digits are guessable without a limit: the same budget as email codes.
   ctx.verifyLimiter.take(`ip:${clientIp(req)}`, `mfa:${caller.user.id}`);
+  let enrolled: FactorRow | undefined;
   const session = await ctx.sql.begin(async (tx) => {
     const factor = await ownFactor(tx, caller, factorId);
     await tx`select 1 from auth.mfa_factors where id = ${factor.id} for update`;
@@ -142,6 +145,7 @@ export async function verify(ctx: RouteContext, req: IncomingMessage, res: Serve
     // Steps are stored zero-padded so max() orders them numerically.
     await tx`update auth.mfa_challenges set verified_at = now(), otp_code = ${`totp:${String(step).padStart(12, '0')}`} where id = ${found.id}`;
     await tx`update auth.mfa_factors set status = 'verified', updated_at = now() where id = ${factor.id}`;
+    if (factor.status === 'unverified') enrolled = factor;
     if (!caller.sessionId) throw new AuthError(401, 'session_not_found', 'A valid session is required to verify a factor');
     await tx`update auth.sessions set aal = 'aal2', factor_id = ${factor.id}, updated_at = now() where id = ${caller.sessionId}`;
     await tx`
@@ -160,6 +164,9 @@ export async function verify(ctx: RouteContext, req: IncomingMessage, res: Serve
   });
   // Returned, not thrown, so the expired challenge's removal commits.
   if (session instanceof AuthError) throw session;
+  // GoTrue mails the account once a factor is verified for the first time (verifyTOTPFactor:
+  // `verified && config.Mailer.Notifications.MFAFactorEnrolledEnabled`), after the change commits.
+  if (enrolled) notifyAccountChange(ctx.mail, 'mfa_factor_enrolled', caller.user, { factorType: enrolled.factor_type });
   sendJson(res, 200, session);
 }
 
@@ -174,5 +181,8 @@ export async function unenroll(ctx: RouteContext, req: IncomingMessage, res: Ser
     await tx`delete from auth.mfa_factors where id = ${factor.id}`;
     await downgradeSessionsToAal1(tx, caller.user.id, factor.id, factor.factor_type);
   });
+  // As GoTrue's UnenrollFactor: mailed for any factor removed by the user, verified or not
+  // (the admin API's DELETE /admin/users/:id/factors/:id sends nothing there, nor here).
+  notifyAccountChange(ctx.mail, 'mfa_factor_unenrolled', caller.user, { factorType: factor.factor_type });
   sendJson(res, 200, { id: factor.id });
 }

@@ -18,7 +18,8 @@
  *    and that user's further checks get 429, so a stolen session cannot guess the current
  *    password faster than the sign-in form can.
  *  - A new password voids every outstanding one-time token and ends the user's other sessions
- *    (GoTrue User.UpdatePassword, internal/models/user.go).
+ *    (GoTrue User.UpdatePassword, internal/models/user.go), and is mailed to the account when
+ *    [auth.email.notification.password_changed] is enabled.
  *  - An email change is confirmed by mail (both addresses with double_confirm_changes); the
  *    user's `new_email` shows it pending until then.
  */
@@ -28,7 +29,7 @@ import { z } from 'zod';
 import type { OutgoingMail } from '../mail/mailbox.ts';
 import { requireUser } from './caller.ts';
 import { sendEmailChange } from './email-routes.ts';
-import { clearOneTimeTokens, deliverAll, otpValid, tokenHash } from './email-tokens.ts';
+import { clearOneTimeTokens, deliverAll, notifyAccountChange, otpValid, tokenHash } from './email-tokens.ts';
 import { AuthError, clientIp, readBody, sendJson } from './http.ts';
 import { assertStrongPassword } from './password.ts';
 import { pkceChallenge } from './pkce.ts';
@@ -80,6 +81,7 @@ export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: S
   const pkce = pkceChallenge(body);
   const redirectTo = referrer(ctx.config, req, query);
   const outbox: OutgoingMail[] = [];
+  let passwordChanged: UserRow | undefined;
 
   const updated = await ctx.sql.begin(async (tx) => {
     const user = (await findUserById(tx, caller.user.id))!;
@@ -121,6 +123,7 @@ export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: S
       // other session ends (all of them for a token without a session).
       await clearOneTimeTokens(tx, user.id);
       await endSessions(tx, user.id, caller.sessionId, caller.sessionId ? 'others' : 'global');
+      passwordChanged = user;
     }
     if (body.data) {
       const merged = mergeMetadata(user.raw_user_meta_data, body.data);
@@ -136,5 +139,7 @@ export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: S
     return await userJson(tx, (await findUserById(tx, user.id))!);
   });
   deliverAll(ctx.mail, outbox);
+  // GoTrue UserUpdate: [auth.email.notification.password_changed] tells the account's address.
+  if (passwordChanged) notifyAccountChange(ctx.mail, 'password_changed', passwordChanged);
   sendJson(res, 200, updated);
 }

@@ -1,14 +1,25 @@
 // The local mail catcher (issue 13, item 1): auth emails rendered from the project's own
 // templates (config.toml [auth.email.template.*] content_path, Go template fields), caught in
 // memory, and shown on the inbox page and the JSON API that `npm start` prints.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMAIL_TEMPLATES, loadProjectConfig } from '../config.ts';
+import { EMAIL_NOTIFICATIONS, EMAIL_TEMPLATES, loadProjectConfig } from '../config.ts';
 import { startInboxServer, type InboxServer } from './inbox-server.ts';
 import { Mailbox } from './mailbox.ts';
 import { EmailTemplates, renderTemplate } from './templates.ts';
 
+/** A temporary config.toml: the minimal project plus `extra`. */
+function configWith(extra: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mrprompt-config-')), 'config.toml');
+  fs.writeFileSync(file, `project_id = "t"\n\n${extra}`);
+  return file;
+}
+
 describe('templates', () => {
-  const templates = new EmailTemplates(loadProjectConfig().auth.email.template);
+  const project = loadProjectConfig().auth.email;
+  const templates = new EmailTemplates({ ...project.template, ...project.notification });
   const data = {
     Email: 'ada@example.com', Token: '123456', TokenHash: 'pkce_0a1b2c', SiteURL: 'http://127.0.0.1:3000',
     ConfirmationURL: 'http://127.0.0.1:54321/auth/v1/verify?token=pkce_0a1b2c&type=recovery',
@@ -32,6 +43,28 @@ describe('templates', () => {
       expect(html, name).toContain(`href="http://127.0.0.1:3000/auth/confirm?token_hash=pkce_0a1b2c&amp;type=${type}&amp;next=/`);
       expect(html, name).not.toContain('/auth/v1/verify');
     }
+  });
+
+  it("renders the account-change notices config.toml enables from supabase/templates, with the factor's type", () => {
+    for (const name of EMAIL_NOTIFICATIONS) {
+      expect(project.notification[name]?.enabled, name).toBe(true);
+      const { subject, html } = templates.render(name, { ...data, FactorType: 'totp' });
+      expect(subject, name).toContain('Mr.Prompt');
+      expect(html, name).toContain(`Mr.Prompt auth email (${name} notification)`);
+      expect(html, name).toContain('ada@example.com');
+      expect(html, name).not.toMatch(/\{\{/);
+    }
+    expect(templates.render('mfa_factor_enrolled', { ...data, FactorType: 'totp' }).html).toContain('An authenticator app (totp) was added');
+    // Without a content_path, GoTrue's own defaults (internal/mailer/templatemailer).
+    const stock = new EmailTemplates({}).render('mfa_factor_enrolled', { FactorType: 'totp' });
+    expect(stock).toEqual({
+      subject: 'A new verification method was added to your account',
+      html: expect.stringContaining('<p>Sign-in verification method totp was added to your account.</p>'),
+    });
+  });
+
+  it('refuses an [auth.email.notification] it does not send, rather than ignoring it', () => {
+    expect(() => loadProjectConfig(configWith('[auth.email.notification.identity_linked]\nenabled = true\n'))).toThrow(/identity_linked/);
   });
 
   it('escapes what it substitutes, renders unknown fields empty and reads .Data keys', () => {

@@ -27,3 +27,15 @@ export async function passwordIsRight(email: string, password: string, clientAdd
   await client.auth.signOut({ scope: 'local' });
   return true;
 }
+
+/**
+ * Whether the account signs in with a password, as far as the app can tell: Auth has no "has a
+ * password" field, so an `email` identity (GoTrue creates one for a password sign-up, and when a
+ * password is first set: ensureEmailIdentityForPassword, internal/api/user.go) or a session
+ * opened with the password (`amr` method "password" in the verified access token). `user` must
+ * come from Auth (getUser), not from the session cookie, which the browser could edit.
+ */
+export function hasPassword(user: { identities?: { provider: string }[] } | null | undefined, claims: { amr?: unknown } | null | undefined): boolean {
+  if (user?.identities?.some((identity) => identity.provider === 'email')) return true;
+  return Array.isArray(claims?.amr) && claims.amr.some((entry) => (typeof entry === 'string' ? entry : (entry as { method?: unknown })?.method) === 'password');
+}
