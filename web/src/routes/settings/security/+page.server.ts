@@ -45,12 +45,17 @@ export const actions: Actions = {
     return { emailNotice: `Check your inbox at ${input.data.email} and at your current address: follow both links to finish the change.` };
   },
   changePassword: async ({ request, locals, getClientAddress }) => {
-    const session = await signedIn(locals);
+    await signedIn(locals);
     const form = await request.formData();
     const input = newPasswordForm.safeParse({ password: form.get('password'), confirm: form.get('confirm') });
     if (!input.success) return fail(400, { passwordError: input.error.issues[0].message });
     const current = String(form.get('current') ?? '');
-    if (!current || !session.user.email || !(await passwordIsRight(session.user.email, current, getClientAddress()))) {
+    // The address from the verified access token, not the session cookie's copy of the user (a
+    // taken cookie's copy could name another account, whose password the taker knows); Auth's own
+    // current-password check (on in `npm start`) stands behind this one.
+    const { claims } = await locals.safeGetSession();
+    const email = typeof claims?.email === 'string' && claims.email ? claims.email : null;
+    if (!current || !email || !(await passwordIsRight(email, current, getClientAddress()))) {
       return fail(400, { passwordError: 'Your current password is not right.' });
     }
     // Auth's secure_password_change (supabase/config.toml [auth.email]): a session that signed
@@ -68,7 +73,7 @@ export const actions: Actions = {
     if (error?.code === 'reauthentication_needed') {
       const sent = await locals.supabase.auth.reauthenticate();
       if (sent.error) return fail(sent.error.status === 429 ? 429 : 400, { passwordError: friendlyAuthMessage(sent.error.message) });
-      return fail(400, { passwordCode: true, passwordNotice: `To confirm it is you, we emailed a code to ${session.user.email}. Enter it below.` });
+      return fail(400, { passwordCode: true, passwordNotice: `To confirm it is you, we emailed a code to ${email}. Enter it below.` });
     }
     if (error?.code === 'current_password_invalid' || error?.code === 'current_password_required') {
       return fail(400, { passwordError: 'Your current password is not right.', ...(code ? { passwordCode: true } : {}) });
