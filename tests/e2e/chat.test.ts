@@ -36,6 +36,19 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await waitForChatPage(page);
     expect(e2e.slowProvider.requests.some((r) => r.authorization === `Bearer ${apiKey}`)).toBe(true);
     await screenshot(page, 'chat');
+    // The answer as it finished streaming is drawn as it is after a reload: its code block has
+    // its header (language, Copy) — a slow stream's last render left it bare until a reload.
+    const finished = page.locator('article[aria-label="Assistant message"][data-status="complete"]');
+    await expect.poll(() => finished.getByRole('button', { name: 'Copy code' }).count(), { timeout: 5_000 }).toBe(1);
+    await expect(finished.locator('pre .code-head span').textContent()).resolves.toBe('js');
+    // The token figure has one meaning live and after a reload: sent + written, as stored
+    // (live it was the usage event's total, after a reload the answer's tokens alone).
+    const liveTokens = await finished.getByTestId('answer-tokens').textContent();
+    const [row] = await e2e.db.sql<{ prompt_tokens: number; completion_tokens: number }[]>`
+      select prompt_tokens, completion_tokens from public.messages
+      where id = ${(await finished.getAttribute('data-message-id'))!}`;
+    expect(row.prompt_tokens).toBeGreaterThan(0);
+    expect(liveTokens).toBe(`${row.prompt_tokens + row.completion_tokens} tokens (${row.prompt_tokens} in, ${row.completion_tokens} out)`);
 
     await reload(page);
     await expect.poll(() => page.getByText('Hello from the browser', { exact: true }).count()).toBeGreaterThan(0);
@@ -46,6 +59,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await expect(stored.locator('pre .code-head span').textContent()).resolves.toBe('js');
     await expect(stored.getByRole('button', { name: 'Copy code' }).count()).resolves.toBe(1);
     await expect(stored.textContent()).resolves.toContain('fake-model');
+    await expect(stored.getByTestId('answer-tokens').textContent()).resolves.toBe(liveTokens);
 
     // A half-written question survives going to another chat and back, and a reload; it was
     // lost. The new chat's box is its own.

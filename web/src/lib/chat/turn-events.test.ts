@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../api/index.ts';
 import { TurnEvents } from './turn-events.ts';
+import { answerTokens } from './answer-tokens.ts';
 
 function answer(over: Partial<Message> = {}): Message {
   return {
@@ -95,5 +96,17 @@ describe('TurnEvents', () => {
       throw new Error('no gap for an unknown answer');
     });
     expect(() => events.for(() => 'other').delta({ seq: 5, text: 'x' })).not.toThrow();
+  });
+
+  it('keeps the usage event\'s counts as the stored row has them: token_count is the answer\'s own tokens, never the total', () => {
+    // finish_turn stores token_count = completion_tokens (the total is prompt + completion on
+    // the usage log); the footer read 149 tokens live and 3 after a reload (QA 3 #3).
+    const message = answer();
+    const view = new TurnEvents(() => message, () => {}).for(() => 'a1');
+    view.usage({ prompt_tokens: 146, completion_tokens: 3, total_tokens: 149 });
+    expect(message).toMatchObject({ prompt_tokens: 146, completion_tokens: 3, token_count: 3 });
+    const stored = answer({ status: 'complete', prompt_tokens: 146, completion_tokens: 3, token_count: 3 });
+    expect(answerTokens(message)).toEqual(answerTokens(stored));
+    expect(answerTokens(message)?.text).toBe('149 tokens (146 in, 3 out)');
   });
 });

@@ -30,7 +30,9 @@ export class TurnEvents {
         if (!message) return;
         message.prompt_tokens = usage.prompt_tokens ?? null;
         message.completion_tokens = usage.completion_tokens ?? null;
-        message.token_count = usage.total_tokens ?? usage.token_count ?? message.token_count;
+        // As finish_turn stores it: the answer's own tokens. The total (total_tokens) is
+        // prompt + completion, which the footer shows from these two (answer-tokens.ts).
+        message.token_count = usage.completion_tokens ?? message.token_count;
       },
       done: (done) => {
         const message = row();
