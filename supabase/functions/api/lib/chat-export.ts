@@ -4,6 +4,19 @@
  * JSON with every field a program needs. Pure formatting: routes/session-export.ts reads.
  */
 
+/** A file a message carried, as the exporting person may read it (message_attachments' RLS). */
+export interface ExportedAttachment {
+  name: string;
+  /** The type it is stored with: image/png, application/pdf, text/plain… */
+  type: string;
+  /** In bytes. */
+  size: number;
+  /** What its text counted for in the prompt (0 for an image or a file never read). */
+  tokens: number;
+  /** Whether its text was cut to fit the prompt. */
+  truncated: boolean;
+}
+
 export interface ExportedMessage {
   id: string;
   parent_id: string | null;
@@ -22,6 +35,8 @@ export interface ExportedMessage {
   completion_tokens: number | null;
   latency_ms: number | null;
   created_at: string;
+  /** The files attached to it, oldest first; [] for none. */
+  attachments: ExportedAttachment[];
 }
 
 export interface ExportedChat {
@@ -51,6 +66,36 @@ function ending(message: ExportedMessage): string | null {
   return null;
 }
 
+const TYPE_LABELS: Record<string, string> = {
+  'application/pdf': 'PDF', 'text/plain': 'text', 'text/markdown': 'Markdown', 'text/csv': 'CSV', 'application/json': 'JSON',
+  'image/png': 'PNG image', 'image/jpeg': 'JPEG image', 'image/gif': 'GIF image', 'image/webp': 'WebP image',
+};
+
+/** "590 B", "1.2 KB", "3.4 MB" (1 KB = 1,024 bytes, as the chat's file chips count). */
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KB'] : [bytes / 1024 / 1024, 'MB'];
+  return `${value < 10 ? value.toFixed(1).replace(/\.0$/, '') : Math.round(value)} ${unit}`;
+}
+
+/**
+ * A file's name as Markdown text: every ASCII punctuation character backslash-escaped
+ * (CommonMark §2.4: any of them may be, and then stands for itself), so a name such as
+ * `*x*_[a](b)` or `<img>` reads as written; line breaks and other control characters, and the
+ * bidirectional overrides that can make `exe.txt` read as `txt.exe`, become spaces.
+ */
+export function markdownText(text: string): string {
+  return text
+    .replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]+/gu, ' ')
+    .replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
+}
+
+/** "_Attached: doc.pdf (PDF, 590 B), notes.txt (text, 1.2 KB)_" */
+function attachedLine(files: ExportedAttachment[]): string {
+  const list = files.map((f) => `${markdownText(f.name)} (${TYPE_LABELS[f.type] ?? markdownText(f.type)}, ${size(f.size)}${f.truncated ? ', cut to fit' : ''})`);
+  return `_Attached: ${list.join(', ')}_`;
+}
+
 const quoted = (text: string) => text.split('\n').map((line) => (line ? `> ${line}` : '>')).join('\n');
 
 /** The conversation as Markdown: a heading per message, the model's thinking quoted above its answer. */
@@ -63,6 +108,7 @@ export function chatMarkdown({ session, messages, exportedAt, viewerId }: Export
     const block = [`## ${heading(message, viewerId)} · ${when(message.created_at)}`];
     if (message.reasoning) block.push(quoted(`**Thoughts**\n\n${message.reasoning}`));
     if (message.content) block.push(message.content.trimEnd());
+    if (message.attachments.length) block.push(attachedLine(message.attachments));
     const end = ending(message);
     if (end) block.push(`_${end}_`);
     parts.push(block.join('\n\n'));

@@ -3,7 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness, type ApiUser, joinGroupChat } from '../../../../tests/helpers/api.ts';
-import { chatMarkdown, exportDisposition } from '../lib/chat-export.ts';
+import { parseMrPrompt } from '../../../../web/src/lib/import/mrprompt.ts';
+import { toBatches } from '../../../../web/src/lib/import/batches.ts';
+import { chatMarkdown, exportDisposition, markdownText } from '../lib/chat-export.ts';
 
 let api: ApiHarness;
 beforeAll(async () => { api = await createApiHarness(); });
@@ -36,7 +38,74 @@ async function branchedChat(owner: ApiUser, title: string) {
   return { id: session.id, a, b1, b2, c };
 }
 
+/** Attaches files to a message as the chat route records them (the objects themselves are not needed). */
+async function attach(messageId: string, uploader: ApiUser, files: { name: string; type: string; size: number; tokens?: number; truncated?: boolean }[]) {
+  for (const f of files) {
+    await api.db.sql`insert into public.message_attachments (message_id, user_id, storage_path, name, type, size, token_count, truncated, created_at)
+      values (${messageId}, ${uploader.id}, ${`${uploader.id}/chat/${randomUUID()}/${f.name.replace(/[^\w.]/g, '_')}`}, ${f.name}, ${f.type},
+              ${f.size}, ${f.tokens ?? 0}, ${f.truncated ?? false}, clock_timestamp())`;
+  }
+}
+
+const FILES = [
+  { name: 'doc.pdf', type: 'application/pdf', size: 590, tokens: 120 },
+  { name: 'notes.txt', type: 'text/plain', size: 1229, tokens: 300 },
+  { name: 'big.txt', type: 'text/plain', size: 3_500_000, tokens: 8000, truncated: true },
+  { name: '*bold*_[x](y)<b>&amp;\n#1\u202Etxt.exe', type: 'image/png', size: 20_480 },
+];
+
 describe('chat export', () => {
+  it('names the files each message carried: a line under it in Markdown, an attachments array in JSON', async () => {
+    const owner = await api.createUser();
+    const chat = await branchedChat(owner, 'Files');
+    await attach(chat.a, owner, FILES);
+
+    const text = await (await owner.request('GET', `/sessions/${chat.id}/export`)).text();
+    expect(text).toMatch(/## You · .*\n\nPlan a \*\*3-day\*\* trip\n\n_Attached: doc\\\.pdf \(PDF, 590 B\), notes\\\.txt \(text, 1\.2 KB\), big\\\.txt \(text, 3\.3 MB, cut to fit\), \S.* \(PNG image, 20 KB\)_\n/);
+    // The name's Markdown is escaped, its line break and bidi override are spaces: it reads as written.
+    expect(text).toContain('\\*bold\\*\\_\\[x\\]\\(y\\)\\<b\\>\\&amp\\; \\#1 txt\\.exe (PNG image, 20 KB)_');
+    expect(text.match(/_Attached:/g)).toHaveLength(1); // the answers carried none
+
+    const body = await (await owner.request('GET', `/sessions/${chat.id}/export?format=json`)).json();
+    expect(body.messages[0].attachments).toEqual([
+      { name: 'doc.pdf', type: 'application/pdf', size: 590, tokens: 120, truncated: false },
+      { name: 'notes.txt', type: 'text/plain', size: 1229, tokens: 300, truncated: false },
+      { name: 'big.txt', type: 'text/plain', size: 3_500_000, tokens: 8000, truncated: true },
+      { name: FILES[3]!.name, type: 'image/png', size: 20_480, tokens: 0, truncated: false },
+    ]);
+    expect(body.messages.slice(1).map((m: { attachments: unknown[] }) => m.attachments)).toEqual([[], []]);
+    expect(JSON.stringify(body)).not.toContain(`${owner.id}/chat/`); // where they are stored stays inside
+  });
+
+  it('a group member sees the files of everyone in the chat; the exported JSON imports again, its files ignored', async () => {
+    const [owner, member] = await Promise.all([1, 2].map(() => api.createUser()));
+    const chat = await branchedChat(owner!, 'Team files');
+    await joinGroupChat(owner!, member!, chat.id, 'member');
+    const mine = await insert(owner!, chat.id, { parent: chat.c, sender: 'user', content: 'Member files', author: member!.id });
+    await attach(chat.a, owner!, FILES.slice(0, 1));
+    await attach(mine, member!, FILES.slice(1, 2));
+
+    for (const reader of [owner!, member!]) {
+      const text = await (await reader.request('GET', `/sessions/${chat.id}/export`)).text();
+      expect(text).toContain('Plan a **3-day** trip\n\n_Attached: doc\\.pdf (PDF, 590 B)_');
+      expect(text).toContain('Member files\n\n_Attached: notes\\.txt (text, 1.2 KB)_');
+    }
+
+    // Round trip: the member's JSON download, read as the import page reads it, posted to /import.
+    const file = await (await member!.request('GET', `/sessions/${chat.id}/export?format=json`)).json();
+    expect(file.messages.map((m: { attachments: { name: string }[] }) => m.attachments.map((a) => a.name))).toEqual([['doc.pdf'], [], [], ['notes.txt']]);
+    const parsed = parseMrPrompt(file);
+    expect(parsed.conversations[0]!.messages.map((m) => m.content)).toEqual(['Plan a **3-day** trip', 'Day 1: walk\n\n```sh\necho hi\n```', 'And day 2?', 'Member files']);
+    const [batch] = toBatches(parsed.conversations, parsed.skipped);
+    const imported = await member!.request('POST', '/import', { conversations: batch!.conversations });
+    expect(imported.status).toBe(200);
+    const { results } = await imported.json();
+    expect(results).toEqual([{ source_id: chat.id, status: 'imported', session_id: expect.any(String), messages: 4 }]);
+    const copy = { id: results[0].session_id as string };
+    const history = await (await member!.request('GET', `/sessions/${copy!.id}/messages?limit=100`)).json();
+    expect(history.messages.map((m: { content: string }) => m.content)).toEqual(parsed.conversations[0]!.messages.map((m) => m.content));
+  });
+
   it('exports the branch shown as Markdown, named after the title, with the thinking quoted and why an answer stopped', async () => {
     const owner = await api.createUser();
     const chat = await branchedChat(owner, 'Trip: Über "plans"');
@@ -114,7 +183,7 @@ describe('chat export formatting', () => {
   const message = (over: Partial<Parameters<typeof chatMarkdown>[0]['messages'][number]>) => ({
     id: randomUUID(), parent_id: null, sender: 'assistant' as const, author_id: null, author_name: null, content: 'x', reasoning: '',
     status: 'complete' as const, error: null, error_code: null, provider: null, model: null, prompt_tokens: null,
-    completion_tokens: null, latency_ms: null, created_at: '2026-12-03T00:15:42.123Z', ...over,
+    completion_tokens: null, latency_ms: null, created_at: '2026-12-03T00:15:42.123Z', attachments: [], ...over,
   });
   const chat = (messages: ReturnType<typeof message>[], title = 'T') => ({
     session: { id: randomUUID(), title, created_at: '2026-12-03T00:00:00Z' }, messages, exportedAt: '2026-12-03T01:02:03Z', viewerId: 'me',
@@ -134,6 +203,16 @@ describe('chat export formatting', () => {
     expect(md).toContain('_Cut off by the time limit._');
     expect(md).toContain('_Still being written when this was exported._');
     expect(chatMarkdown(chat([message({})]))).toContain('· 1 message_');
+  });
+
+  it('escapes Markdown in a file name and writes sizes for people', () => {
+    expect(markdownText('a_b*c`d|e~f\\g')).toBe('a\\_b\\*c\\`d\\|e\\~f\\\\g');
+    expect(markdownText('ok name 1')).toBe('ok name 1');
+    const md = chatMarkdown(chat([message({ sender: 'user', author_id: 'me', content: '', attachments: [
+      { name: 'a.png', type: 'image/png', size: 1023, tokens: 0, truncated: false },
+      { name: 'b.csv', type: 'text/csv', size: 1024 * 1024 * 12, tokens: 5, truncated: false },
+    ] })]));
+    expect(md).toContain('## You · 2026-12-03 00:15 UTC\n\n_Attached: a\\.png (PNG image, 1023 B), b\\.csv (CSV, 12 MB)_\n');
   });
 
   it('names the file safely whatever the title', () => {

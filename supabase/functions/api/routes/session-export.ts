@@ -2,12 +2,14 @@
  * GET /api/sessions/{id}/export: the conversation's active branch (what the chat shows) as a
  * download — Markdown by default, JSON with `?format=json` (lib/chat-export.ts). Anyone who can
  * read the chat may export it: its owner and the members of a group chat (RLS decides; anyone
- * else gets 404). An answer still being written is exported as far as its last checkpoint.
+ * else gets 404). An answer still being written is exported as far as its last checkpoint. Each
+ * message lists the files attached to it (name, type, size, tokens; not their text or where
+ * they are stored) that the reader may read.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
 import { readBranchPage, type BranchMessage } from '../lib/chat/branch.ts';
-import { chatJson, chatMarkdown, exportDisposition, type ExportedMessage } from '../lib/chat-export.ts';
+import { chatJson, chatMarkdown, exportDisposition, type ExportedAttachment, type ExportedMessage } from '../lib/chat-export.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { notFound } from '../lib/errors.ts';
 import { defaultHook, errorResponses, security, UuidParam } from '../lib/openapi.ts';
@@ -63,10 +65,19 @@ sessionExportRoutes.openapi(routes.export, async (c) => {
     const authors = [...new Set(rows.map((r) => r.author_id).filter((a): a is string => a !== null))];
     const names = authors.length === 0 ? [] : await sql<{ user_id: string; display_name: string }[]>`
       select user_id, display_name from public.message_author_names(${id}, ${authors}::uuid[])`;
-    return { session, rows: rows.reverse(), names: new Map(names.map((n) => [n.user_id, n.display_name])) };
+    // The files each message carried, as the reader may see them: message_attachments' RLS
+    // lets the uploader, the chat's owner and a group chat's members read them, nobody else.
+    const files = rows.length === 0 ? [] : await sql<(ExportedAttachment & { message_id: string })[]>`
+      select a.message_id, a.name, a.type, a.size::integer as size, a.token_count as tokens, a.truncated
+        from public.message_attachments a
+       where a.message_id = any(${rows.map((r) => r.id)}::uuid[])
+       order by a.created_at, a.name`;
+    const attachments = new Map<string, ExportedAttachment[]>();
+    for (const { message_id, ...file } of files) attachments.set(message_id, [...(attachments.get(message_id) ?? []), file]);
+    return { session, rows: rows.reverse(), names: new Map(names.map((n) => [n.user_id, n.display_name])), attachments };
   }, { readOnly: true });
   if (!found) throw notFound('Session');
-  const { session, rows, names } = found;
+  const { session, rows, names, attachments } = found;
   const messages: ExportedMessage[] = await Promise.all(rows.map(async (row) => {
     const m = await withCheckpoint(c.var.turns, session.user_id, row);
     return {
@@ -74,7 +85,7 @@ sessionExportRoutes.openapi(routes.export, async (c) => {
       author_name: m.author_id ? (names.get(m.author_id) ?? null) : null,
       content: m.content, reasoning: m.reasoning, status: m.status, error: m.error, error_code: m.error_code,
       provider: m.provider, model: m.model, prompt_tokens: m.prompt_tokens, completion_tokens: m.completion_tokens,
-      latency_ms: m.latency_ms, created_at: new Date(m.created_at).toISOString(),
+      latency_ms: m.latency_ms, created_at: new Date(m.created_at).toISOString(), attachments: attachments.get(m.id) ?? [],
     };
   }));
   const chat = {

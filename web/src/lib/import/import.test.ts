@@ -147,6 +147,8 @@ describe('one chat downloaded as JSON (Download › JSON, format mrprompt-chat/1
       id, parent_id: null, sender, author_id: null, author_name: null, content, reasoning: '', status: 'complete' as const, error: null, error_code: null,
       provider: sender === 'assistant' ? 'demo' : null, model: sender === 'assistant' ? 'demo-model' : null,
       prompt_tokens: null, completion_tokens: null, latency_ms: null, created_at: `2026-11-02T09:0${minute}:00.000Z`,
+      // The files a message carried are listed in the download and left out of an import.
+      attachments: sender === 'user' ? [{ name: 'plan.pdf', type: 'application/pdf', size: 590, tokens: 120, truncated: false }] : [],
     });
     const file = chatJson({
       session: { id: '0192a4c4-8b86-7011-b42d-00c04fc964ff', title: 'Trip plan', created_at: '2026-11-02T09:00:00.000Z' },
