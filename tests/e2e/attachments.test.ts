@@ -120,6 +120,43 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     expect(await note.count()).toBe(0);
   });
 
+  // QA 3 #6: picking more files than a message takes (10, the API's MAX_ATTACHMENTS_PER_MESSAGE)
+  // silently dropped the rest. Now the tray names them, and the send says they did not go.
+  it('names the files picked beyond the ten a message takes, in the tray and at send', async () => {
+    const page = await e2e.newPage();
+    onTestFailed(() => screenshot(page, 'attachments-overflow-failed'));
+    await signUp(page);
+    await chooseModel(page, 'demo');
+    const tray = page.getByTestId('attachment-tray');
+    const note = page.getByTestId('composer-note');
+    const png = makePng(8, 8, [200, 40, 40]).toString('base64');
+    const text = (i: number): [string, string, string] => [`f${i}.txt`, 'text/plain', Buffer.from(`file ${i}`).toString('base64')];
+
+    // Two images, then twelve text files at once: ten go in, the last four are named.
+    await drop(page, [['a.png', 'image/png', png], ['b.png', 'image/png', png]]);
+    await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(2);
+    await drop(page, Array.from({ length: 12 }, (_, i) => text(i)));
+    await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(10);
+    const overflow = tray.getByRole('alert').filter({ hasText: 'Up to 10 files per message' });
+    await expect(overflow.textContent()).resolves.toContain('Up to 10 files per message; 4 were not added: f8.txt, f9.txt, f10.txt, f11.txt.');
+    // A file of the wrong type is still refused for what it is, not as one too many.
+    await drop(page, [['clip.mp4', 'video/mp4', Buffer.from('x').toString('base64')]]);
+    await tray.getByText('clip.mp4: only images').waitFor();
+    await expect.poll(() => tray.locator('progress').count(), { timeout: 30_000 }).toBe(0);
+    await screenshot(page, 'attachments-overflow');
+
+    await composer(page).fill('Read them all');
+    await composer(page).press('Enter');
+    await note.getByText('Sent without 5 files: clip.mp4: only images').waitFor();
+    await expect(note.textContent()).resolves.toContain('f11.txt: not added (up to 10 files per message)');
+    const answer = page.locator('article[aria-label="Assistant message"][data-status="complete"]').first();
+    await answer.waitFor({ timeout: 60_000 });
+    await expect(answer.textContent()).resolves.toContain('f7.txt');
+    await expect(answer.textContent()).resolves.not.toContain('f8.txt');
+    await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(0);
+    expect(await overflow.count()).toBe(0);
+  });
+
   // Audit F1: an XML file attached as application/xml opened (its chip) as a page of the API's
   // origin, and its script ran. Now XML and SVG upload as text/plain and open as text.
   it('attaches XML and SVG as text; their chips open them as text, their script never runs', async () => {
