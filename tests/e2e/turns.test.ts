@@ -2,7 +2,7 @@
 // re-attaches and keeps streaming, closing the only tab and reopening finds the answer
 // complete (and the chat named by its model), a new chat's address is its own from its first
 // send (a reload before its page data arrives opens it), Stop in a second tab stops the answer the first tab asked for (and "Continue"
-// then goes on), a second tab shows the first tab's turn even when Realtime delivers none of its
+// then goes on; an answer stopped before any text offers Regenerate instead), a second tab shows the first tab's turn even when Realtime delivers none of its
 // rows, and a reasoning model's thinking shows collapsed. The slow fake provider
 // holds each answer after its first token until the test lets it go, so "mid-answer" is a
 // fact, not a race.
@@ -164,6 +164,34 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     await first.getByText('Continue exactly where your last answer stopped.').waitFor();
     await answers(first, 'complete').waitFor({ timeout: 60_000 });
     await answers(second, 'complete').waitFor({ timeout: 60_000 });
+  });
+
+  it('an answer stopped before any text (only its thinking arrived) offers Regenerate, not Continue', async () => {
+    const page = await e2e.newPage();
+    onTestFailed(() => screenshot(page, 'failed-turns-stop-empty'));
+    await readyToChat(page);
+    const release = await sendHeld(page, 'Think before you answer');
+    const sessionPath = new URL(page.url()).pathname;
+    try {
+      await page.getByRole('button', { name: 'Stop', exact: true }).click();
+      await answers(page, 'stopped').waitFor({ timeout: 30_000 });
+    } finally {
+      release();
+    }
+    // As a stop while the model was still thinking leaves it: reasoning, no text.
+    const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
+    try {
+      await sql`update public.messages set content = '', reasoning = 'Weighing the options' where session_id = ${sessionPath.split('/').pop()!} and sender = 'assistant'`;
+    } finally {
+      await sql.end();
+    }
+    await reload(page);
+    const stopped = answers(page, 'stopped');
+    await stopped.getByText('Stopped').waitFor();
+    await expect(stopped.getByRole('button', { name: 'Continue', exact: true }).count()).resolves.toBe(0);
+    await stopped.getByRole('button', { name: 'Regenerate', exact: true }).click();
+    await answers(page, 'complete').waitFor({ timeout: 60_000 });
+    await expect(page.getByText('Continue exactly where your last answer stopped.').count()).resolves.toBe(0);
   });
 
   it('a tab whose row changes Realtime does not deliver still shows the other tab\'s question and answer, once the broadcast names it, its rename, and a chat it made', async () => {

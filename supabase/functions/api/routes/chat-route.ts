@@ -17,7 +17,7 @@ export const ChatRequest = z
     project_id: z.uuid().optional().openapi({ description: 'Project of a new session (its system prompt applies)' }),
     // The limit is the deployment's MAX_MESSAGE_CHARS (checked in the handler: 413); this is its ceiling.
     message: z.string().max(MESSAGE_CHARS_CEILING).regex(/^[^\u0000]*$/, 'must not contain NUL characters').optional().openapi({
-      description: 'The user message (not needed with regenerate): at most MAX_MESSAGE_CHARS characters (32,000 by default), else 413 `message_too_long`',
+      description: 'The user message (not needed with regenerate or continue): at most MAX_MESSAGE_CHARS characters (32,000 by default), else 413 `message_too_long`',
     }),
     provider: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'must be a provider id such as "openai"'),
     model: modelName,
@@ -34,6 +34,11 @@ export const ChatRequest = z
     temperature: z.number().min(0).max(2).optional(),
     max_tokens: z.number().int().min(1).optional(),
     regenerate: z.boolean().optional().openapi({ description: "Answer the active branch's last question again: a new answer beside the old one (both kept, see `siblings`)" }),
+    continue: z.boolean().optional().openapi({
+      description: "Ask the model to go on from the active branch's last answer (one that was stopped or cut): a new turn whose question is " +
+        '`message`, or "Continue exactly where your last answer stopped." without one; the model sees its partial answer before it. ' +
+        '409 `nothing_to_continue` when the last answer has no text yet (stopped while the model was still thinking): regenerate it instead.',
+    }),
     edit_message_id: z.uuid().optional().openapi({ description: 'Ask `message` instead of this user message: a new question beside it (same parent) and its answer; the old branch is kept' }),
     name_chat: z.boolean().optional().openapi({
       description: 'For a new chat: once its first answer is complete, have its model name the chat, as `POST /sessions/{id}/title` does ' +
@@ -43,7 +48,8 @@ export const ChatRequest = z
       description: 'Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message\'s attachments.',
     }),
   })
-  .refine((b) => b.regenerate || (b.message !== undefined && b.message.trim().length > 0), { message: 'message: required (unless regenerate is true)', path: ['message'] })
+  .refine((b) => b.regenerate || b.continue || (b.message !== undefined && b.message.trim().length > 0), { message: 'message: required (unless regenerate or continue is true)', path: ['message'] })
+  .refine((b) => !b.continue || (b.session_id && !b.regenerate && !b.edit_message_id), { message: 'continue needs session_id and cannot be combined with regenerate or edit_message_id', path: ['continue'] })
   .refine((b) => !(b.regenerate && b.edit_message_id), { message: 'regenerate and edit_message_id cannot be combined', path: ['regenerate'] })
   .refine((b) => !(b.prompt_label && b.prompt_version), { message: 'give prompt_label or prompt_version, not both', path: ['prompt_label'] })
   .refine((b) => b.prompt_id || (!b.prompt_label && !b.prompt_version), { message: 'prompt_label/prompt_version need prompt_id', path: ['prompt_id'] })

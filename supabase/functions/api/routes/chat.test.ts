@@ -135,6 +135,39 @@ describe('POST /api/chat', () => {
     ]);
   });
 
+  it('continue goes on from a stopped answer with text, and refuses one stopped before any text instead of sending the question again', async () => {
+    const alice = await api.createUser();
+    const first = await chat(alice, { message: '/echo think first' });
+    const sessionId = first[0].data.session_id;
+    const answerId = first[0].data.assistant_message_id;
+    // Stopped while the model was still thinking: reasoning, no text.
+    await api.db.sql`update public.messages set status = 'stopped', content = '', reasoning = 'weighing it' where id = ${answerId}`;
+    const calls = api.fakeProvider.requests.length;
+    const refused = await alice.request('POST', '/chat', { ...demo, session_id: sessionId, continue: true });
+    expect(refused.status).toBe(409);
+    await expect(refused.json()).resolves.toMatchObject({ error: { code: 'nothing_to_continue', message: expect.stringMatching(/regenerate/) } });
+    expect(api.fakeProvider.requests.length).toBe(calls); // the provider was not called
+    const rows = await api.db.sql`select sender from public.messages where session_id = ${sessionId}`;
+    expect(rows.length).toBe(2); // nothing was written
+
+    // Stopped with some text: the model sees its partial answer, then the request to go on.
+    await api.db.sql`update public.messages set content = 'th' where id = ${answerId}`;
+    const continued = await chat(alice, { session_id: sessionId, continue: true });
+    expect(lastProviderBody().messages).toEqual([
+      { role: 'user', content: '/echo think first' },
+      { role: 'assistant', content: 'th' },
+      { role: 'user', content: 'Continue exactly where your last answer stopped.' },
+    ]);
+    const [question] = await api.db.sql`select content, parent_id from public.messages where id = ${continued[0].data.user_message_id}`;
+    expect(question).toEqual({ content: 'Continue exactly where your last answer stopped.', parent_id: answerId });
+
+    // Continue needs a chat, and is neither a regenerate nor an edit.
+    for (const body of [{ continue: true }, { session_id: sessionId, continue: true, regenerate: true }]) {
+      const res = await alice.request('POST', '/chat', { ...demo, ...body });
+      expect(res.status).toBe(400);
+    }
+  });
+
   it("sends the turn's temperature and max_tokens to the provider and keeps them as the chat's settings until a turn changes them", async () => {
     const alice = await api.createUser();
     const first = await chat(alice, { message: '/echo warm', temperature: 0.3, max_tokens: 64 });

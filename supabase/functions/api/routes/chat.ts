@@ -20,7 +20,7 @@ import { Turn, type TurnEnd } from '../lib/chat/turn.ts';
 import { nameChat, type NamingContext } from '../lib/chat/name-chat.ts';
 import { PROVIDER_ANSWER_WAIT_MS, answeredOrAfter } from '../lib/chat/provider-answer.ts';
 import { stopAndWait } from '../lib/chat/turn-control.ts';
-import { isPlainNewChat, newChatInputs, readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
+import { CONTINUE_MESSAGE, isPlainNewChat, newChatInputs, readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
 import { passTurnGate } from '../lib/chat/turn-gate.ts';
 import { turnRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
 import { payerOf, resolveTurnSeat } from '../lib/chat/turn-seat.ts';
@@ -43,6 +43,8 @@ import { uuidv7 } from '../lib/uuid7.ts';
 
 export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatRoute, async (c) => {
   const body = c.req.valid('json');
+  // Continue without words of its own asks in the app's words (lib/chat/turn-inputs.ts checks there is an answer to go on from).
+  const message = body.continue && !body.message?.trim() ? CONTINUE_MESSAGE : body.message;
   const { config, db, user, deps, log, turns } = c.var;
   const { limits } = config;
   if (body.message && body.message.length > limits.maxMessageChars) {
@@ -105,7 +107,8 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   const request: TurnRequest = {
     sessionId: body.session_id,
     projectId: body.project_id,
-    message: body.message,
+    message,
+    continueAnswer: body.continue ?? false,
     provider: provider.id,
     model: body.model,
     promptId: body.prompt_id,
@@ -127,7 +130,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   const readOwner = (questionVector?: QuestionVector) => db.readAsUser({ id: seat.ownerId, email: null, claims: {} }, (sql) => readOwnerProject(sql, {
     sessionId: body.session_id!,
     ownerId: seat.ownerId,
-    question: body.regenerate ? undefined : body.message,
+    question: body.regenerate ? undefined : message,
     filesBudget: request.projectFilesBudget ?? 0,
     withPrompt: !body.prompt_id || body.prompt_in_message === true,
     questionVector,

@@ -8282,13 +8282,15 @@ export type components = {
         ChatRequest: {
             /** @description Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message's attachments. */
             attachments?: string[];
+            /** @description Ask the model to go on from the active branch's last answer (one that was stopped or cut): a new turn whose question is `message`, or "Continue exactly where your last answer stopped." without one; the model sees its partial answer before it. 409 `nothing_to_continue` when the last answer has no text yet (stopped while the model was still thinking): regenerate it instead. */
+            continue?: boolean;
             /**
              * Format: uuid
              * @description Ask `message` instead of this user message: a new question beside it (same parent) and its answer; the old branch is kept
              */
             edit_message_id?: string;
             max_tokens?: number;
-            /** @description The user message (not needed with regenerate): at most MAX_MESSAGE_CHARS characters (32,000 by default), else 413 `message_too_long` */
+            /** @description The user message (not needed with regenerate or continue): at most MAX_MESSAGE_CHARS characters (32,000 by default), else 413 `message_too_long` */
             message?: string;
             model: string;
             /** @description For a new chat: once its first answer is complete, have its model name the chat, as `POST /sessions/{id}/title` does (a billed call on your key, logged against the chat), even if this connection is gone by then. Ignored in an existing chat. Default false. */

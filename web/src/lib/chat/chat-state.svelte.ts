@@ -39,6 +39,8 @@ export interface Turn {
   prompt_in_message?: boolean;
   /** A new chat is named by its model on the server once its first answer is complete. */
   name_chat?: boolean;
+  /** Continue: the API checks the last answer has text to go on from (409 nothing_to_continue). */
+  continue?: boolean;
 }
 
 /** The library prompt a message was written from (the picker's), for its usage to count under. */

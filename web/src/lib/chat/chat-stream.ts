@@ -67,6 +67,8 @@ export interface ChatRequest {
   regenerate?: boolean;
   /** Replace this user message and drop everything after it. */
   edit_message_id?: string;
+  /** Go on from the last answer (it must have text: else 409 nothing_to_continue). */
+  continue?: boolean;
 }
 
 export interface TurnHandlers {

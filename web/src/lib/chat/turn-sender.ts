@@ -148,10 +148,12 @@ export class TurnSender {
         chat.sendError = { message: failed?.error ?? 'Your message was not saved; send it again.', retry: () => void this.run(body, onSession, opts) };
       }
     } catch (err) {
+      // What the person typed goes back to the message box; Continue's words are the app's.
+      const typed = body.continue ? undefined : opts.userText;
       if (err instanceof ApiError && err.code === 'turn_running') {
         // Another tab or device is answering in this chat: show that answer, keep the text.
         dropDrafts();
-        chat.returnedDraft = opts.userText ?? null;
+        chat.returnedDraft = typed ?? null;
         chat.returnedAttachments = opts.attachments ?? [];
         chat.notice = 'An answer is still being written in this chat. Your message was not sent; send it again once the answer ends (or stop it).';
         await this.followRunning(err.details.running_message_id);
@@ -163,23 +165,23 @@ export class TurnSender {
         if (atFault) {
           // One file is at fault (an image for a text-only model, a file the server cannot
           // read): the text and every file go back, that one flagged; one ✕ or another model fixes it.
-          chat.returnedDraft = opts.userText ?? null;
+          chat.returnedDraft = typed ?? null;
           chat.returnedAttachments = files;
           chat.flaggedAttachment = atFault;
-          chat.sendError = { message: refusalText(errorText(err), files.length, Boolean(opts.userText), true), retry: null };
+          chat.sendError = { message: refusalText(errorText(err), files.length, Boolean(typed), true), retry: null };
         } else if (!filesOutliveRefusal(err)) {
           // The same request would be refused again (a bad setting, a read-only chat, an
           // unsupported file…): no Retry; the text goes back to the message box to change and send
           // again, and its files are of no further use (lib/attachments/refusals.ts).
           if (files.length > 0) void discardAttachments(files).catch(() => {});
-          chat.returnedDraft = opts.userText ?? null;
-          chat.sendError = { message: refusalText(errorText(err), files.length, Boolean(opts.userText)), retry: null };
-        } else if (unreachable(err) && opts.userText !== undefined && !body.edit_message_id) {
+          chat.returnedDraft = typed ?? null;
+          chat.sendError = { message: refusalText(errorText(err), files.length, Boolean(typed)), retry: null };
+        } else if (unreachable(err) && typed !== undefined && !body.edit_message_id) {
           // No answer at all (offline, the server down): nothing was sent. The text and files go
           // back to the message box — where the chat's draft keeps them through a reload
           // (drafts.ts) — to send again once the network is back; no Retry, which would send a
           // copy of what the box now holds.
-          chat.returnedDraft = opts.userText;
+          chat.returnedDraft = typed;
           chat.returnedAttachments = files;
           chat.sendError = { message: notSentText(files.length > 0), retry: null };
         } else {

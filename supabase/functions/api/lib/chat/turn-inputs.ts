@@ -31,6 +31,8 @@ export interface TurnRequest {
   promptInMessage?: boolean;
   temperature?: number;
   regenerate: boolean;
+  /** Continue: the new question asks the model to go on from the leaf, an answer with text (else 409 nothing_to_continue). */
+  continueAnswer?: boolean;
   editMessageId?: string;
   contextWindow: number;
   reservedForAnswer: number;
@@ -68,6 +70,9 @@ export interface TurnInputs {
   /** Project files (or chunks of them) that went into the context. */
   projectFiles: ProjectFilesContext;
 }
+
+/** What Continue asks when the request gives no words of its own. */
+export const CONTINUE_MESSAGE = 'Continue exactly where your last answer stopped.';
 
 // How much history to read at most before fitting it to the window.
 const HISTORY_LIMIT = 400;
@@ -109,6 +114,7 @@ export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: T
     const content = req.message ?? '';
     userMessage = { mode: 'new', content, tokens: null };
     if (session) [{ leaf: parentId }] = await sql<{ leaf: string | null }[]>`select ${leafOfSession(sql, session.id)} as leaf`;
+    if (req.continueAnswer) await requireTextToContinue(sql, parentId);
   }
 
   // The active branch only: finished turns from the new question's parent up, newest kept.
@@ -151,6 +157,27 @@ export async function newChatInputs(req: TurnRequest, customInstructions: string
 }
 
 const NO_PROJECT_FILES: ProjectFilesContext = { text: '', tokens: 0, used: [] };
+
+/**
+ * Continue goes on from the answer the model already wrote. An answer with no text (stopped
+ * while the model was still thinking) is left out of the history (branch.ts readBranchHistory),
+ * so "continuing" it would send the question again followed by the request to continue nothing:
+ * such a request is refused, and the app offers Regenerate instead.
+ */
+async function requireTextToContinue(sql: TransactionSql, leafId: string | null): Promise<void> {
+  const [leaf] = leafId
+    ? await sql<{ sender: string; content: string; status: string }[]>`select sender, content, status from public.messages where id = ${leafId}`
+    : [];
+  // A running answer: the turn_running check that follows says so.
+  if (leaf?.sender === 'assistant' && (leaf.status === 'streaming' || leaf.content.trim() !== '')) return;
+  throw new ApiError(
+    409,
+    'nothing_to_continue',
+    leaf?.sender === 'assistant'
+      ? 'The last answer has no text to continue (it was stopped before the model wrote any); regenerate it instead'
+      : 'There is no finished answer to continue in this chat',
+  );
+}
 
 /** The context that fits the model's window: system messages, the project's files, history, the question. */
 async function assemble(
