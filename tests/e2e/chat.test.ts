@@ -1,7 +1,6 @@
 // Chat journeys in a real browser: first chat with a user's own key, live mirroring to a
 // second tab, isolation from another user, stop keeping the partial answer, and untrusted
 // markdown that must not execute.
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, openChatAs, phoenixFrame, screenshot, signIn, signUp, startE2E, type E2E, open, reload, useTheme, waitForChatPage } from './helpers.ts';
 
@@ -380,35 +379,5 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     }
     await page.locator('article[aria-label="Assistant message"][data-status="error"]').getByRole('alert').getByRole('button', { name: 'Retry' }).click();
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
-  });
-
-  it('older history loads when scrolling up, through the cursor API', async () => {
-    const page = await e2e.newPage();
-    const email = await signUp(page);
-    const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
-    let sessionId: string;
-    try {
-      const [user] = await sql<{ id: string }[]>`select id from auth.users where email = ${email}`;
-      const [session] = await sql<{ id: string }[]>`
-        insert into public.chat_sessions (user_id, title) values (${user.id}, 'Long history') returning id`;
-      sessionId = session.id;
-      // 80 turns with distinct timestamps, oldest first.
-      await sql`
-        insert into public.messages (session_id, user_id, sender, content, created_at)
-        select ${sessionId}, ${user.id}, case when i % 2 = 0 then 'user' else 'assistant' end,
-               'history message ' || i, now() - make_interval(secs => 1000 - i)
-        from generate_series(1, 80) as i`;
-    } finally {
-      await sql.end();
-    }
-    await open(page, `/chat/${sessionId}`);
-    await page.getByText('history message 80', { exact: true }).waitFor();
-    await expect(page.getByText('history message 1', { exact: true }).count()).resolves.toBe(0);
-    const scroller = page.getByTestId('messages');
-    await expect.poll(async () => {
-      await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
-      return page.getByText('history message 1', { exact: true }).count();
-    }, { timeout: 30_000 }).toBe(1);
-    await expect(page.locator('article').count()).resolves.toBe(80);
   });
 });

@@ -4,14 +4,12 @@
 // answer settings (temperature, longest answer) go with each turn and stay with the chat,
 // chat titles read as plain text and are then named by the chat's model, `?` shows the shortcuts,
 // confirmations arrive as toasts (errors: toasts.test.ts), and a Realtime drop shows "Reconnecting…" until
-// live updates are back; a message sent offline stays in the box (and its draft) and is said not
-// sent, and a refused send is said beside the box, in view; chats can be pinned to the top of the sidebar, archived out of it and
+// live updates are back; chats can be pinned to the top of the sidebar, archived out of it and
 // restored, and all archived or deleted at once from Settings; a chat the sidebar learns of
-// live is not undone by an older read of the list; a Ctrl+K search hit far back in a long chat
-// opens the chat on it (scrolled to, lit), and an unknown message says so and opens at the latest.
+// live is not undone by an older read of the list. Offline sends, refused sends and search hits:
+// send-and-find.test.ts.
 import { readFileSync } from 'node:fs';
-import type { Page, WebSocketRoute } from 'playwright-core';
-import postgres from 'postgres';
+import type { WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../local/src/demo-provider.ts';
 import { addCustomKey, chooseModel, composer, lastAnswer, open, reload, screenshot, sendAndWait, seriousViolations, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
@@ -213,57 +211,6 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await jump.waitFor({ state: 'hidden' });
   });
 
-  it('a search hit far back in a long chat opens the chat on it, lit, with "Jump to latest" back; a message not in the chat says so', async () => {
-    const page = await e2e.newPage();
-    await page.setViewportSize({ width: 1280, height: 700 });
-    const email = await signUp(page);
-    const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
-    let sessionId: string;
-    try {
-      const [user] = await sql<{ id: string }[]>`select id from auth.users where email = ${email}`;
-      [{ id: sessionId }] = await sql<{ id: string }[]>`
-        insert into public.chat_sessions (user_id, title) values (${user.id}, 'Long search chat') returning id`;
-      // 240 messages, oldest first; the 20th holds the word searched for (five pages back from the newest 50).
-      await sql`
-        insert into public.messages (session_id, user_id, sender, content, created_at)
-        select ${sessionId}, ${user.id}, case when i % 2 = 1 then 'user' else 'assistant' end,
-               case when i = 20 then 'The needle word is xylophone-marmalade.' else 'long chat message ' || i end,
-               now() - make_interval(secs => 1000 - i)
-        from generate_series(1, 240) as i`;
-    } finally {
-      await sql.end();
-    }
-    await open(page, '/chat');
-    await page.keyboard.press('Control+k');
-    await page.keyboard.type('xylophone');
-    await page.getByRole('region', { name: 'Search results' }).getByRole('link', { name: /Long search chat/ }).click();
-    await page.waitForURL(/\?message=/);
-    const messages = page.getByTestId('messages');
-    // It opened on the hit (it opened at the newest 50, without message 20, before): shown, in view and marked.
-    const hit = messages.locator('article[aria-current="true"]');
-    await hit.getByText('The needle word is xylophone-marmalade.').waitFor();
-    await expect(hit.count()).resolves.toBe(1);
-    const inView = () => hit.evaluate((el) => {
-      const box = el.getBoundingClientRect();
-      const view = el.closest('[data-testid="messages"]')!.getBoundingClientRect();
-      return box.top >= view.top && box.bottom <= view.bottom;
-    });
-    expect(await inView()).toBe(true);
-    // Ten messages of context above it, and everything after it down to the newest.
-    await expect(messages.getByText('long chat message 10', { exact: true }).count()).resolves.toBe(1);
-    await expect(messages.getByText('long chat message 240', { exact: true }).count()).resolves.toBe(1);
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'chat-search-landed');
-    // "Jump to latest" takes the reader to the newest message.
-    await page.getByRole('button', { name: 'Jump to latest' }).click();
-    await expect.poll(() => messages.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2)).toBe(true);
-    // A message that is not in this chat (another id, or deleted): said, and the chat opens at its newest messages.
-    await open(page, `/chat/${sessionId}?message=00000000-0000-4000-8000-000000000000`);
-    await page.getByRole('status').getByText('That message is not in this chat').waitFor();
-    await messages.getByText('long chat message 240', { exact: true }).waitFor();
-    await expect(messages.locator('article[aria-current]').count()).resolves.toBe(0);
-  });
-
   it('Export downloads the chat as Markdown or JSON, named after its title', async () => {
     const page = await e2e.newPage();
     await signUp(page);
@@ -418,64 +365,6 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await sidebar.getByText('Archived chats').click();
     await archive.getByText('Nothing archived.').waitFor();
     await expect(sidebar.getByRole('link', { name: /chat to/ }).count()).resolves.toBe(0);
-  });
-
-  it('a message sent offline stays in the message box (through a reload) and is said not sent; it sends once back online', async () => {
-    const page = await e2e.newPage();
-    await signUp(page);
-    await sendAndWait(page, 'Before the network goes', 0);
-    const questions = page.locator('article[aria-label="Your message"]');
-    await expect(questions.count()).resolves.toBe(1);
-
-    await page.context().setOffline(true);
-    const banner = page.getByTestId('offline-banner');
-    await banner.waitFor();
-    await expect(banner.textContent()).resolves.toContain('a message you send stays in the message box');
-    await composer(page).fill('Sent while offline');
-    await composer(page).press('Enter');
-    // Said where the person is looking (beside the box), and the text is back in it.
-    const unsent = page.getByTestId('send-outcome').getByRole('alert');
-    await unsent.waitFor();
-    await expect(unsent.textContent()).resolves.toContain('You are offline, so your message was not sent. Your text is back in the message box');
-    await expect.poll(() => composer(page).inputValue()).toBe('Sent while offline');
-    await expect(questions.count()).resolves.toBe(1);
-    await screenshot(page, 'chat-sent-offline');
-
-    // Back online, a reload before sending again keeps the text (the chat's draft).
-    await page.context().setOffline(false);
-    await banner.waitFor({ state: 'detached' });
-    await reload(page);
-    await expect.poll(() => composer(page).inputValue()).toBe('Sent while offline');
-    await composer(page).press('Enter');
-    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor();
-    await expect(questions.last().textContent()).resolves.toContain('Sent while offline');
-    await expect(composer(page).inputValue()).resolves.toBe('');
-  });
-
-  it('a refused send in a long chat is said beside the message box, in view, until it is dismissed', async () => {
-    const page = await e2e.newPage();
-    await page.setViewportSize({ width: 1000, height: 640 });
-    await signUp(page);
-    for (let i = 0; i < 3; i++) await sendAndWait(page, `Question ${i}`, i);
-    // Over the server's 32,000-character limit: the box grows to its tallest, and the API refuses (413).
-    await composer(page).fill('z'.repeat(33_000));
-    await composer(page).press('Enter');
-    const refused = page.getByRole('alert').filter({ hasText: 'the limit is 32000' });
-    await refused.waitFor();
-    await expect(refused.textContent()).resolves.toContain('Your text is back in the message box.');
-    // Visible: nothing (the message box, the end of a scrolled list) covers its middle.
-    const seen = () => refused.evaluate((el) => {
-      const r = el.getBoundingClientRect();
-      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-      return r.top >= 0 && r.bottom <= innerHeight && hit !== null && el.contains(hit);
-    });
-    await expect.poll(seen).toBe(true);
-    await expect.poll(() => composer(page).inputValue().then((v) => v.length)).toBe(33_000);
-    // It stays while the person reads and edits, and goes when they dismiss it.
-    await composer(page).fill('A shorter question');
-    await expect(seen()).resolves.toBe(true);
-    await refused.getByRole('button', { name: 'Dismiss' }).click();
-    await expect.poll(() => refused.count()).toBe(0);
   });
 
   it('a Realtime drop shows "Reconnecting…", and live updates come back by themselves', async () => {

@@ -1,0 +1,157 @@
+// Sending and finding, when it goes wrong or lies far back: a message sent offline stays in the
+// message box (and its draft, through a reload) and is said not sent, then sends once back
+// online; a refused send in a long chat is said beside the box, in view, until dismissed; a
+// Ctrl+K search hit far back in a long chat opens the chat on it (scrolled to, lit), and an
+// unknown message says so and opens at the latest; older history loads when scrolling up.
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composer, open, reload, screenshot, sendAndWait, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
+
+describe('sending and finding', { timeout: 180_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('send-and-find');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('a search hit far back in a long chat opens the chat on it, lit, with "Jump to latest" back; a message not in the chat says so', async () => {
+    const page = await e2e.newPage();
+    await page.setViewportSize({ width: 1280, height: 700 });
+    const email = await signUp(page);
+    const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
+    let sessionId: string;
+    try {
+      const [user] = await sql<{ id: string }[]>`select id from auth.users where email = ${email}`;
+      [{ id: sessionId }] = await sql<{ id: string }[]>`
+        insert into public.chat_sessions (user_id, title) values (${user.id}, 'Long search chat') returning id`;
+      // 240 messages, oldest first; the 20th holds the word searched for (five pages back from the newest 50).
+      await sql`
+        insert into public.messages (session_id, user_id, sender, content, created_at)
+        select ${sessionId}, ${user.id}, case when i % 2 = 1 then 'user' else 'assistant' end,
+               case when i = 20 then 'The needle word is xylophone-marmalade.' else 'long chat message ' || i end,
+               now() - make_interval(secs => 1000 - i)
+        from generate_series(1, 240) as i`;
+    } finally {
+      await sql.end();
+    }
+    await open(page, '/chat');
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('xylophone');
+    await page.getByRole('region', { name: 'Search results' }).getByRole('link', { name: /Long search chat/ }).click();
+    await page.waitForURL(/\?message=/);
+    const messages = page.getByTestId('messages');
+    // It opened on the hit (it opened at the newest 50, without message 20, before): shown, in view and marked.
+    const hit = messages.locator('article[aria-current="true"]');
+    await hit.getByText('The needle word is xylophone-marmalade.').waitFor();
+    await expect(hit.count()).resolves.toBe(1);
+    const inView = () => hit.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const view = el.closest('[data-testid="messages"]')!.getBoundingClientRect();
+      return box.top >= view.top && box.bottom <= view.bottom;
+    });
+    expect(await inView()).toBe(true);
+    // Ten messages of context above it, and everything after it down to the newest.
+    await expect(messages.getByText('long chat message 10', { exact: true }).count()).resolves.toBe(1);
+    await expect(messages.getByText('long chat message 240', { exact: true }).count()).resolves.toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'chat-search-landed');
+    // "Jump to latest" takes the reader to the newest message.
+    await page.getByRole('button', { name: 'Jump to latest' }).click();
+    await expect.poll(() => messages.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2)).toBe(true);
+    // A message that is not in this chat (another id, or deleted): said, and the chat opens at its newest messages.
+    await open(page, `/chat/${sessionId}?message=00000000-0000-4000-8000-000000000000`);
+    await page.getByRole('status').getByText('That message is not in this chat').waitFor();
+    await messages.getByText('long chat message 240', { exact: true }).waitFor();
+    await expect(messages.locator('article[aria-current]').count()).resolves.toBe(0);
+  });
+
+  it('a message sent offline stays in the message box (through a reload) and is said not sent; it sends once back online', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await sendAndWait(page, 'Before the network goes', 0);
+    const questions = page.locator('article[aria-label="Your message"]');
+    await expect(questions.count()).resolves.toBe(1);
+
+    await page.context().setOffline(true);
+    const banner = page.getByTestId('offline-banner');
+    await banner.waitFor();
+    await expect(banner.textContent()).resolves.toContain('a message you send stays in the message box');
+    await composer(page).fill('Sent while offline');
+    await composer(page).press('Enter');
+    // Said where the person is looking (beside the box), and the text is back in it.
+    const unsent = page.getByTestId('send-outcome').getByRole('alert');
+    await unsent.waitFor();
+    await expect(unsent.textContent()).resolves.toContain('You are offline, so your message was not sent. Your text is back in the message box');
+    await expect.poll(() => composer(page).inputValue()).toBe('Sent while offline');
+    await expect(questions.count()).resolves.toBe(1);
+    await screenshot(page, 'chat-sent-offline');
+
+    // Back online, a reload before sending again keeps the text (the chat's draft).
+    await page.context().setOffline(false);
+    await banner.waitFor({ state: 'detached' });
+    await reload(page);
+    await expect.poll(() => composer(page).inputValue()).toBe('Sent while offline');
+    await composer(page).press('Enter');
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor();
+    await expect(questions.last().textContent()).resolves.toContain('Sent while offline');
+    await expect(composer(page).inputValue()).resolves.toBe('');
+  });
+
+  it('a refused send in a long chat is said beside the message box, in view, until it is dismissed', async () => {
+    const page = await e2e.newPage();
+    await page.setViewportSize({ width: 1000, height: 640 });
+    await signUp(page);
+    for (let i = 0; i < 3; i++) await sendAndWait(page, `Question ${i}`, i);
+    // Over the server's 32,000-character limit: the box grows to its tallest, and the API refuses (413).
+    await composer(page).fill('z'.repeat(33_000));
+    await composer(page).press('Enter');
+    const refused = page.getByRole('alert').filter({ hasText: 'the limit is 32000' });
+    await refused.waitFor();
+    await expect(refused.textContent()).resolves.toContain('Your text is back in the message box.');
+    // Visible: nothing (the message box, the end of a scrolled list) covers its middle.
+    const seen = () => refused.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return r.top >= 0 && r.bottom <= innerHeight && hit !== null && el.contains(hit);
+    });
+    await expect.poll(seen).toBe(true);
+    await expect.poll(() => composer(page).inputValue().then((v) => v.length)).toBe(33_000);
+    // It stays while the person reads and edits, and goes when they dismiss it.
+    await composer(page).fill('A shorter question');
+    await expect(seen()).resolves.toBe(true);
+    await refused.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => refused.count()).toBe(0);
+  });
+
+  it('older history loads when scrolling up, through the cursor API', async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page);
+    const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
+    let sessionId: string;
+    try {
+      const [user] = await sql<{ id: string }[]>`select id from auth.users where email = ${email}`;
+      const [session] = await sql<{ id: string }[]>`
+        insert into public.chat_sessions (user_id, title) values (${user.id}, 'Long history') returning id`;
+      sessionId = session.id;
+      // 80 turns with distinct timestamps, oldest first.
+      await sql`
+        insert into public.messages (session_id, user_id, sender, content, created_at)
+        select ${sessionId}, ${user.id}, case when i % 2 = 0 then 'user' else 'assistant' end,
+               'history message ' || i, now() - make_interval(secs => 1000 - i)
+        from generate_series(1, 80) as i`;
+    } finally {
+      await sql.end();
+    }
+    await open(page, `/chat/${sessionId}`);
+    await page.getByText('history message 80', { exact: true }).waitFor();
+    await expect(page.getByText('history message 1', { exact: true }).count()).resolves.toBe(0);
+    const scroller = page.getByTestId('messages');
+    await expect.poll(async () => {
+      await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
+      return page.getByText('history message 1', { exact: true }).count();
+    }, { timeout: 30_000 }).toBe(1);
+    await expect(page.locator('article').count()).resolves.toBe(80);
+  });
+});
