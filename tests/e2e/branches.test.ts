@@ -127,7 +127,8 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     await expect(page.getByRole('group', { name: 'Versions of this message' }).count()).resolves.toBe(0);
   });
 
-  it('a second tab follows a branch switch made in the first (Realtime)', async () => {
+  /** A new user's chat whose question has two versions (the second shown), in a first tab. */
+  async function twoVersions(): Promise<{ email: string; first: Page }> {
     const email = newEmail('branches');
     const first = await e2e.newPage();
     await signUp(first, email);
@@ -143,6 +144,11 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     await question.getByLabel('Edit message').fill('/echo version two');
     await question.getByRole('button', { name: 'Save & resend' }).click();
     await first.getByRole('group', { name: 'Versions of this message' }).getByText('2/2').waitFor({ timeout: 60_000 });
+    return { email, first };
+  }
+
+  it('a second tab follows a branch switch made in the first (Realtime)', async () => {
+    const { email, first } = await twoVersions();
 
     const second = await e2e.newPage();
     onTestFailed(async () => void (await screenshot(second, 'failed-branches-second-tab')));
@@ -173,21 +179,7 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
   });
 
   it('both tabs follow a switch whose signals arrive before a read can see it (a busy database)', async () => {
-    const email = newEmail('branches');
-    const first = await e2e.newPage();
-    await signUp(first, email);
-    await addCustomKey(first, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
-    await open(first, '/chat');
-    await chooseModel(first, 'custom', 'fake-model');
-    await composer(first).fill('/echo version one');
-    await composer(first).press('Enter');
-    await waitForChatPage(first);
-    await first.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
-    const question = first.locator('article[aria-label="Your message"]').last();
-    await question.getByRole('button', { name: 'Edit' }).click();
-    await question.getByLabel('Edit message').fill('/echo version two');
-    await question.getByRole('button', { name: 'Save & resend' }).click();
-    await first.getByRole('group', { name: 'Versions of this message' }).getByText('2/2').waitFor({ timeout: 60_000 });
+    const { email, first } = await twoVersions();
     await first.getByRole('button', { name: /Previous version/ }).click();
     const shows = (page: Page, text: string) => page.locator('article[aria-label="Your message"]', { hasText: text });
     await shows(first, '/echo version one').waitFor();

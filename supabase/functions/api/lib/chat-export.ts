@@ -80,7 +80,8 @@ function size(bytes: number): string {
 
 /**
  * A file's name as Markdown text: every ASCII punctuation character backslash-escaped
- * (CommonMark §2.4: any of them may be, and then stands for itself), so a name such as
+ * (CommonMark's backslash escapes, https://spec.commonmark.org/0.31.2/#backslash-escapes: any of
+ * them may be escaped, and then stands for itself), so a name such as
  * `*x*_[a](b)` or `<img>` reads as written; line breaks and other control characters, and the
  * bidirectional overrides that can make `exe.txt` read as `txt.exe`, become spaces.
  */

@@ -85,11 +85,14 @@ async function modelIdsOf(c: Context<AppEnv>, provider: ProviderInfo): Promise<s
  * providers (any id for a provider that takes any, listed by it or not); else null.
  */
 export async function findUsableModel(c: Context<AppEnv>, id: string): Promise<GatewayModel | null> {
+  // The caller's credentials are read first, whatever the id: the read as the user is where an
+  // account with a second factor, signed in with the password alone, is refused (403
+  // insufficient_aal), before the route says anything, as every route does.
+  const since = await storedSince(c);
   if (!GATEWAY_MODEL_ID.test(id)) return null;
   const slash = id.indexOf('/');
   const provider = findProvider(c.var.config, id.slice(0, slash));
   if (!provider || !acceptsModel(provider, id.slice(slash + 1))) return null;
-  const since = await storedSince(c);
   if (!since.has(provider.id) && !serverConfigured(provider)) return null;
   return { id, object: 'model', created: since.get(provider.id) ?? 0, owned_by: provider.id };
 }
