@@ -5,11 +5,12 @@
 // the provider's list is the model picker's (kept, and a provider-key check when it refuses the
 // key). A provider whose list fails (an Ollama switched off, an endpoint without /models) is kept
 // out for two minutes without being called, and polling the list never stops the caller's chats.
-import OpenAI from 'openai';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, readSse, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import type OpenAI from 'openai';
+import { openAiSdk } from '../../../../tests/helpers/openai-sdk.ts';
 import { startFakeProvider, type FakeProvider } from '../../../../local/src/demo-provider.ts';
 
 let api: ApiHarness;
@@ -24,15 +25,7 @@ afterAll(async () => {
   await ollama?.stop();
 });
 
-/** The SDK as another app would use it, talking to the app in-process. */
-function sdk(apiKey: string) {
-  return new OpenAI({
-    apiKey,
-    baseURL: 'http://mrprompt.test/api/v1',
-    maxRetries: 0,
-    fetch: async (url: string | URL | Request, init?: RequestInit) => await api.app.request(String(url).replace('http://mrprompt.test', ''), init),
-  });
-}
+const sdk = (apiKey: string) => openAiSdk(api, apiKey);
 
 async function clientOf(user: ApiUser) {
   return sdk((await (await user.request('POST', '/api-keys', { name: 'models', scopes: ['chat'] })).json()).key as string);

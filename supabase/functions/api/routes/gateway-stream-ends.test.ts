@@ -2,9 +2,9 @@
 // mid-answer (provider_timeout), a client that leaves (the provider call is stopped), and a
 // call past CHAT_TURN_MAX_MS (wall_clock_limit) — each closes the provider connection and is
 // logged with what was streamed.
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, eventually, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { openAiSdk } from '../../../../tests/helpers/openai-sdk.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -26,12 +26,7 @@ describe('gateway stream from a provider that goes quiet mid-answer', () => {
   it('ends the stream with provider_timeout after the idle time, closes the provider connection, and logs the call', async () => {
     const alice = await quiet.createUser();
     const key = (await (await alice.request('POST', '/api-keys', { name: 'gateway', scopes: ['chat'] })).json()).key as string;
-    const client = new OpenAI({
-      apiKey: key,
-      baseURL: 'http://mrprompt.test/api/v1',
-      maxRetries: 0,
-      fetch: async (url: string | URL | Request, init?: RequestInit) => await quiet.app.request(String(url).replace('http://mrprompt.test', ''), init),
-    });
+    const client = openAiSdk(quiet, key);
     const release = quiet.fakeProvider.pauseAfterFirstToken();
     try {
       const stream = await client.chat.completions.create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'Say a lot' }], stream: true });
@@ -93,12 +88,8 @@ describe('gateway calls past CHAT_TURN_MAX_MS', () => {
     await short?.close();
   });
 
-  const client = async (user: ApiUser) => new OpenAI({
-    apiKey: (await (await user.request('POST', '/api-keys', { name: 'gateway', scopes: ['chat'] })).json()).key as string,
-    baseURL: 'http://mrprompt.test/api/v1',
-    maxRetries: 0,
-    fetch: async (url: string | URL | Request, init?: RequestInit) => await short.app.request(String(url).replace('http://mrprompt.test', ''), init),
-  });
+  const client = async (user: ApiUser) =>
+    openAiSdk(short, (await (await user.request('POST', '/api-keys', { name: 'gateway', scopes: ['chat'] })).json()).key as string);
   const logOf = (user: ApiUser) => eventually(async () => {
     const rows = await short.db.sql`select status, error_code, prompt_tokens, completion_tokens from public.prompt_usage_logs where user_id = ${user.id}`;
     return rows.length ? rows : null;
@@ -128,7 +119,7 @@ describe('gateway calls past CHAT_TURN_MAX_MS', () => {
     short.fakeProvider.setMode('hang');
     try {
       const sdk = await client(alice);
-      const retrying = new OpenAI({ apiKey: sdk.apiKey, baseURL: sdk.baseURL, maxRetries: 2, fetch: async (url: string | URL | Request, init?: RequestInit) => await short.app.request(String(url).replace('http://mrprompt.test', ''), init) });
+      const retrying = openAiSdk(short, sdk.apiKey, 2);
       await expect(retrying.chat.completions.create({ model: 'demo/demo-model', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toMatchObject({ status: 502, code: 'wall_clock_limit' });
     } finally {
       short.fakeProvider.setMode('ok');

@@ -3,9 +3,10 @@
 // name@label with variables, every call in the usage log with tokens, latency, cost and
 // prompt version (our own count where the provider sent no usage); API-key scope, budget and
 // bad requests.
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, eventually, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import OpenAI from 'openai';
+import { openAiSdk } from '../../../../tests/helpers/openai-sdk.ts';
 import { FAKE_RATE_LIMIT_HEADERS } from '../../../../local/src/demo-provider.ts';
 import { countTokensLazily } from '../lib/tokens.ts';
 
@@ -17,15 +18,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-/** The SDK as another app would use it, talking to the app in-process. */
-function sdk(apiKey: string, maxRetries = 0) {
-  return new OpenAI({
-    apiKey,
-    baseURL: 'http://mrprompt.test/api/v1',
-    maxRetries,
-    fetch: async (url: string | URL | Request, init?: RequestInit) => await api.app.request(String(url).replace('http://mrprompt.test', ''), init),
-  });
-}
+const sdk = (apiKey: string, maxRetries = 0) => openAiSdk(api, apiKey, maxRetries);
 
 async function keyFor(user: ApiUser, scopes = ['chat']) {
   return (await (await user.request('POST', '/api-keys', { name: 'gateway', scopes })).json()).key as string;

@@ -3,9 +3,9 @@
 // (the web app's calls name none); usage groups by key and says each recent call's source; a
 // revoked key stays listed as revoked with what it spent, and stays refused; a key is marked
 // used only by calls it was allowed to make; a deleted project's calls keep its name.
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, eventually, readSse, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { openAiSdk } from '../../../../tests/helpers/openai-sdk.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -17,14 +17,7 @@ afterAll(async () => {
 
 const demo = { provider: 'demo', model: 'demo-model' };
 
-function sdk(apiKey: string) {
-  return new OpenAI({
-    apiKey,
-    baseURL: 'http://mrprompt.test/api/v1',
-    maxRetries: 0,
-    fetch: async (url: string | URL | Request, init?: RequestInit) => await api.app.request(String(url).replace('http://mrprompt.test', ''), init),
-  });
-}
+const sdk = (apiKey: string) => openAiSdk(api, apiKey);
 
 async function createKey(user: ApiUser, name: string, scopes: string[]) {
   const res = await user.request('POST', '/api-keys', { name, scopes });

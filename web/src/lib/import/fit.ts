@@ -35,10 +35,12 @@ const ADJUSTMENT_LABELS: Record<Adjustment, [one: string, many: string]> = {
   ],
 };
 
-/** "2 titles shortened to 200 characters": a count of what was changed on the way in. */
-export function adjustedText(what: Adjustment, count: number): string {
-  return `${count} ${ADJUSTMENT_LABELS[what][count === 1 ? 0 : 1]}`;
+/** "2 titles shortened to 200 characters": a count of what was changed on the way in, in `labels`' words (one, many). */
+export function countedText<K extends string>(labels: Record<K, [one: string, many: string]>, what: K, count: number): string {
+  return `${count} ${labels[what][count === 1 ? 0 : 1]}`;
 }
+
+export const adjustedText = (what: Adjustment, count: number): string => countedText(ADJUSTMENT_LABELS, what, count);
 
 export function fitForImport(conversations: Conversation[], skipped: Skipped, now = Date.now()): { conversations: Conversation[]; adjusted: Adjusted } {
   const adjusted: Adjusted = {};

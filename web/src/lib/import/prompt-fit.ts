@@ -11,7 +11,7 @@
  * prompt it refuses for them is skipped with its reason. What was changed is counted for the report.
  */
 import { isoTime } from './conversations';
-import { EARLIEST, fittedModelName, shortTitle, withoutNul } from './fit';
+import { countedText, EARLIEST, fittedModelName, shortTitle, withoutNul } from './fit';
 import type { PromptItem } from './prompts';
 
 /** prompts.title, prompts.description; a tag (routes/prompts/model.ts TAG) and how many a prompt has. */
@@ -47,9 +47,7 @@ const LABELS: Record<PromptAdjustment, [one: string, many: string]> = {
 };
 
 /** "2 titles shortened to 200 characters": a count of what was changed on the way in. */
-export function promptAdjustedText(what: PromptAdjustment, count: number): string {
-  return `${count} ${LABELS[what][count === 1 ? 0 : 1]}`;
-}
+export const promptAdjustedText = (what: PromptAdjustment, count: number): string => countedText(LABELS, what, count);
 
 type Fields = Record<string, unknown>;
 const isObject = (value: unknown): value is Fields => typeof value === 'object' && value !== null && !Array.isArray(value);
