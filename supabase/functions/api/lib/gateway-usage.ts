@@ -10,32 +10,32 @@
  * chunk) only until a usage chunk comes, and only its first COUNTED_COMPLETION_CHARS: past them
  * it keeps their length alone. At the end the kept texts are joined and counted once, and the
  * rest is reckoned at the same tokens per character (the log says the counts are ours anyway:
- * tokens_estimated). Counting is linear in what is counted (lib/tokens.ts).
+ * tokens_estimated). Counting is linear in what is counted and lets other streams run
+ * meanwhile (lib/tokens.ts countTokensPaced).
  */
 import type OpenAI from 'openai';
 import { MESSAGE_OVERHEAD } from './chat/context.ts';
 import { reasoningText } from './chat/provider-stream.ts';
-import { countTokensLazily, prefix } from './tokens.ts';
+import { countTokensPaced, prefix } from './tokens.ts';
 
 /** The most characters of a completion we count; past them the rest is counted by its length. */
 export const COUNTED_COMPLETION_CHARS = 1_000_000;
 
 /** Our estimate of the prompt: each message's text with its framing, and the tools, if any. */
 export async function estimatePromptTokens(messages: readonly { content?: unknown }[], tools: unknown): Promise<number> {
-  const count = await countTokensLazily();
   let tokens = 0;
   for (const message of messages) {
     tokens += MESSAGE_OVERHEAD;
     const content = message.content;
-    if (typeof content === 'string') tokens += count(content);
+    if (typeof content === 'string') tokens += await countTokensPaced(content);
     else if (Array.isArray(content)) {
       for (const part of content) {
         const text: unknown = part?.text;
-        if (typeof text === 'string') tokens += count(text);
+        if (typeof text === 'string') tokens += await countTokensPaced(text);
       }
     }
   }
-  return tools ? tokens + count(JSON.stringify(tools)) : tokens;
+  return tools ? tokens + await countTokensPaced(JSON.stringify(tools)) : tokens;
 }
 
 /**
@@ -92,7 +92,7 @@ export async function countCompletionTokens(texts: readonly string[]): Promise<n
   if (texts.length === 0) return 0;
   const joined = texts.join('');
   const counted = prefix(joined, COUNTED_COMPLETION_CHARS);
-  const tokens = (await countTokensLazily())(counted);
+  const tokens = await countTokensPaced(counted);
   const length = joined.length + (tallies.get(texts)?.dropped ?? 0);
   return counted.length >= length ? tokens : Math.round((tokens * length) / Math.max(1, counted.length));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countTokens, encode } from 'gpt-tokenizer';
-import { boundedSlices, loadTokenizer, MAX_RUN_CHARS, utf8Length } from './tokens.ts';
+import { boundedSlices, CACHE_BUDGET_CHARS, countTokensPaced, loadTokenizer, MAX_RUN_CHARS, utf8Length } from './tokens.ts';
 
 const samples = ['', 'hello world', 'café crème', 'Привет, мир', '日本語のテキスト', '🙂👍🏽 emoji', 'a\uD800b', 'x\uDC00', '\uD83D', 'mixed: ü € 😀 end', ' '.repeat(100), 'function f() { return 1; }\n'.repeat(20)];
 
@@ -125,4 +125,72 @@ describe('loadTokenizer', () => {
       expect(tokenizer.decode(tokens)).toBe(text);
     }
   }, 300_000);
+});
+
+describe('the merge cache', () => {
+  // gpt-tokenizer's cache of encoded pieces (its default export's BPE core; not part of its
+  // typed API, read here to see what the process holds).
+  async function cachedChars(): Promise<number> {
+    const core = (await import('gpt-tokenizer')).default as unknown as { bytePairEncodingCoreProcessor: { mergeCache?: Map<string, number[]> } };
+    const cache = core.bytePairEncodingCoreProcessor.mergeCache;
+    expect(cache).toBeInstanceOf(Map);
+    let chars = 0;
+    for (const key of cache!.keys()) chars += key.length;
+    return chars;
+  }
+
+  it('holds no more text than its budget however much text no one wrote twice is counted', async () => {
+    const tokenizer = await loadTokenizer();
+    // Random letters outside the BMP, 200 to a word: every piece new, each 400 UTF-16 units.
+    const randomWords = (chars: number) => {
+      let text = '';
+      while (text.length < chars) {
+        for (let i = 0; i < 200; i++) text += String.fromCodePoint(0x20000 + Math.floor(Math.random() * 0xa6df));
+        text += ' ';
+      }
+      return text;
+    };
+    let most = 0;
+    for (let call = 0; call < 12; call++) {
+      const text = randomWords(CACHE_BUDGET_CHARS / 4);
+      if (call % 2) tokenizer.countTokens(text);
+      else for (const piece of tokenizer.encodeGenerator(text)) expect(piece.length).toBeGreaterThan(0);
+      most = Math.max(most, await cachedChars());
+    }
+    // Three times the budget went through; between calls the cache held at most the budget.
+    expect(most).toBeGreaterThan(CACHE_BUDGET_CHARS / 2);
+    expect(most).toBeLessThanOrEqual(CACHE_BUDGET_CHARS);
+  }, 300_000);
+
+  it('keeps the tokens of a text counted twice the same', async () => {
+    const tokenizer = await loadTokenizer();
+    const prose = 'The quick brown fox jumps over the lazy dog. '.repeat(20_000);
+    expect(tokenizer.countTokens(prose)).toBe(countTokens(prose));
+    expect(tokenizer.countTokens(prose)).toBe(countTokens(prose));
+  });
+});
+
+describe('countTokensPaced', () => {
+  it('counts as countTokens does, letting the event loop run while it counts a long text', async () => {
+    const tokenizer = await loadTokenizer();
+    const prose = 'Ordinary prose, with code: `const x = 1;` and 日本語 and 🙂. '.repeat(2_000);
+    expect(await countTokensPaced(prose)).toBe(tokenizer.countTokens(prose));
+    // 300,000 random letters outside the BMP, 100 to a word: seconds of BPE for the cache to miss.
+    let text = '';
+    while (text.length < 300_000) {
+      for (let i = 0; i < 100; i++) text += String.fromCodePoint(0x20000 + Math.floor(Math.random() * 0xa6df));
+      text += ' ';
+    }
+    let timerRan = false;
+    setTimeout(() => (timerRan = true), 0);
+    const counting = countTokensPaced(text);
+    let timerRanBeforeTheEnd = false;
+    const tokens = await counting.then((n) => {
+      timerRanBeforeTheEnd = timerRan;
+      return n;
+    });
+    expect(timerRanBeforeTheEnd).toBe(true);
+    expect(tokens).toBe(tokenizer.countTokens(text));
+    expect(await countTokensPaced('')).toBe(0);
+  }, 120_000);
 });

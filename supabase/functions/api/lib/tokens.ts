@@ -15,10 +15,22 @@
  * than MAX_RUN_CHARS (`boundedSlices`): the work is then linear in the text's length. A cut
  * changes the count only where it falls — inside such a run, which no ordinary text has —
  * since o200k's longest token (128 bytes) is far shorter than the cap.
+ *
+ * gpt-tokenizer also keeps every piece it has encoded, with its tokens, in a merge cache that
+ * lives as long as the process and is bounded only by its number of entries (100,000): 22–40
+ * bytes of heap per character handed over, so a few megabytes of text no one wrote twice (a
+ * gateway caller's own provider answering a million random letters per call) filled a 256 MB
+ * function and took every user's streams down with it. The cache is emptied each time the BPE
+ * has been handed CACHE_BUDGET_CHARS more (`handedOver`): between calls it holds at most that
+ * much text, during one at most that plus the slice at hand. Ordinary text, whose words repeat
+ * within a page, keeps the speed the cache gives.
  */
 
 /** The longest run of letters, of punctuation or of whitespace the BPE is handed, in code points. */
 export const MAX_RUN_CHARS = 256;
+
+/** How much text, in UTF-16 code units, the BPE's merge cache may have seen before it is emptied. */
+export const CACHE_BUDGET_CHARS = 500_000;
 
 /** gpt-tokenizer's API as the function uses it: every text bounded, special tokens as text. */
 export interface Tokenizer {
@@ -51,14 +63,56 @@ export async function countTokensLazily(): Promise<Count> {
   return (await loadTokenizer()).countTokens;
 }
 
-function bounded(gpt: Pick<Gpt, 'countTokens' | 'encodeGenerator' | 'decode'>): Tokenizer {
+/** The most counting, in milliseconds, countTokensPaced does before letting the event loop run. */
+export const PACED_WORK_MS = 10;
+
+/**
+ * The tokens of text no one here wrote (a provider's answer, a gateway caller's prompt),
+ * counted a piece at a time with a turn of the event loop every PACED_WORK_MS: a million
+ * characters that share no piece with any text before them take the BPE 1.5–3 s, which the
+ * function's one event loop would otherwise give to them alone while every other stream waited.
+ */
+export async function countTokensPaced(text: string): Promise<number> {
+  const { encodeGenerator } = await loadTokenizer();
+  let tokens = 0;
+  let pieces = 0;
+  let since = performance.now();
+  for (const piece of encodeGenerator(text)) {
+    tokens += piece.length;
+    if ((++pieces & 0xff) === 0 && performance.now() - since >= PACED_WORK_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      since = performance.now();
+    }
+  }
+  return tokens;
+}
+
+function bounded(gpt: Pick<Gpt, 'countTokens' | 'encodeGenerator' | 'decode' | 'clearMergeCache'>): Tokenizer {
+  let handed = 0;
+  /** After the BPE has had `slice`: the cache is emptied once what it has seen passes the budget. */
+  function handedOver(slice: string) {
+    handed += slice.length;
+    if (handed > CACHE_BUDGET_CHARS) {
+      gpt.clearMergeCache();
+      handed = 0;
+    }
+  }
   function* encodeGenerator(text: string): Generator<number[], void, undefined> {
-    for (const slice of boundedSlices(text)) yield* gpt.encodeGenerator(slice, AS_TEXT);
+    for (const slice of boundedSlices(text)) {
+      try {
+        yield* gpt.encodeGenerator(slice, AS_TEXT);
+      } finally {
+        handedOver(slice);
+      }
+    }
   }
   return {
     countTokens(text) {
       let tokens = 0;
-      for (const slice of boundedSlices(text)) tokens += gpt.countTokens(slice, AS_TEXT);
+      for (const slice of boundedSlices(text)) {
+        tokens += gpt.countTokens(slice, AS_TEXT);
+        handedOver(slice);
+      }
       return tokens;
     },
     encode(text) {

@@ -24,7 +24,7 @@ import type { Logger } from '../log.ts';
 import type { Broadcaster } from '../realtime-broadcast.ts';
 import { sessionTopic } from '../realtime-broadcast.ts';
 import { rowQuotaReached } from '../db-errors.ts';
-import { countTokensLazily } from '../tokens.ts';
+import { countTokensPaced } from '../tokens.ts';
 import type { ChatTurn } from './context.ts';
 import { describeProviderError, type ChatError } from './provider-errors.ts';
 import { streamProvider, type ProviderEndpoint } from './provider-stream.ts';
@@ -84,8 +84,7 @@ export interface TurnOptions {
 
 /** Our own count of a turn's output, answer and reasoning (each counted apart: no joined copy). */
 async function countOutput(content: string, reasoning: string): Promise<number> {
-  const count = await countTokensLazily();
-  return (content ? count(content) : 0) + (reasoning ? count(reasoning) : 0);
+  return (content ? await countTokensPaced(content) : 0) + (reasoning ? await countTokensPaced(reasoning) : 0);
 }
 
 /** Why the provider call was aborted on purpose. */
