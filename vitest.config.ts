@@ -7,8 +7,16 @@ import { defineConfig } from 'vitest/config';
 // template, so files never share mutable state. The functions' bundles are built once up front
 // (tests/setup/global-functions.ts).
 export default defineConfig({
-  // The web app's `$lib` (SvelteKit's alias), for unit tests of modules that import through it.
-  resolve: { alias: { $lib: fileURLToPath(new URL('./web/src/lib', import.meta.url)) } },
+  // The web app's `$lib` (SvelteKit's alias), for unit tests of modules that import through it,
+  // and its run-time settings modules, read from process.env as adapter-node does
+  // (tests/helpers/sveltekit-env.ts).
+  resolve: {
+    alias: {
+      $lib: fileURLToPath(new URL('./web/src/lib', import.meta.url)),
+      '$env/dynamic/private': fileURLToPath(new URL('./tests/helpers/sveltekit-env.ts', import.meta.url)),
+      '$env/dynamic/public': fileURLToPath(new URL('./tests/helpers/sveltekit-env-public.ts', import.meta.url)),
+    },
+  },
   test: {
     include: ['**/*.test.ts'],
     exclude: ['**/node_modules/**', 'web/.svelte-kit/**', 'web/build/**', '.mrprompt/**'],

@@ -35,9 +35,25 @@ export function forBrowser(url: string): string {
 }
 
 /**
- * SUPABASE_SECRET_KEY (optional, server only): used solely to vouch for the browser's
- * address when signing in (see createSupabaseServerClient). Never sent to the browser.
+ * SUPABASE_SECRET_KEY (optional, server only): used to vouch for the browser's address when
+ * signing in (see createSupabaseServerClient), and as webSecret's fallback. Never sent to the browser.
  */
 export function secretKey(): string | null {
   return privateEnv.SUPABASE_SECRET_KEY?.trim() || null;
+}
+
+/**
+ * The secret this server derives its own keys from (the pending account switch's seal,
+ * $lib/server/pending-switch.ts): MRPROMPT_WEB_SECRET (optional, server only, at least 32
+ * characters: `openssl rand -base64 32`), else SUPABASE_SECRET_KEY; null when neither is set.
+ * Every web server behind one address must have the same one. Never logged or sent.
+ */
+export function webSecret(): string | null {
+  const own = privateEnv.MRPROMPT_WEB_SECRET?.trim();
+  if (own) {
+    // The error names the setting, never its value.
+    if (own.length < 32) throw new Error('MRPROMPT_WEB_SECRET is too short: use at least 32 characters (openssl rand -base64 32), or leave it unset to use SUPABASE_SECRET_KEY');
+    return own;
+  }
+  return secretKey();
 }

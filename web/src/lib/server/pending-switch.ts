@@ -5,19 +5,43 @@
 // minutes — never in the page or its address. The seal is bound to the cookie's name and names
 // the account that was signed in, so the choice is made for that person only.
 //
-// The key is this process's own (random at start): nothing else ever reads the cookie, and a
-// restart between the two steps only costs the person a new link (the page says so).
+// The key is derived (HKDF-SHA256, RFC 5869, with this seal's own label) from the server secret
+// the web server is given — MRPROMPT_WEB_SECRET, else SUPABASE_SECRET_KEY ($lib/server/env.ts
+// webSecret) — so a restart between the two steps, or the second step answered by another of
+// several web servers, opens the seal as the first sealed it. Derived, not the secret itself:
+// this cookie's key says nothing about the secret, and the label keeps it for this one use.
+// With no secret configured, the key is this process's own (random at start; said once in the
+// log): a restart or another server then costs the person a new link (the page says so).
 import type { Cookies } from '@sveltejs/kit';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { webSecret } from './env';
 
 const COOKIE = 'mrprompt-link-switch';
 const PATH = '/auth/confirm';
 /** How long the choice waits; the sealed session is then neither used nor readable. */
 export const SWITCH_SECONDS = 5 * 60;
 
-const KEY = randomBytes(32);
 const AAD = Buffer.from(COOKIE);
+/** HKDF's `info`: what the key is for, so the same secret yields other keys for other uses. */
+const PURPOSE = 'mrprompt web: /auth/confirm pending account switch, AES-256-GCM, v1';
+
+/** The sealing key for `secret` (null: a random one, this process's only). */
+export function sealingKey(secret: string | null): Buffer {
+  if (!secret) return randomBytes(32);
+  return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), PURPOSE, 32));
+}
+
+let key: Buffer | undefined;
+function currentKey(): Buffer {
+  if (!key) {
+    const secret = webSecret();
+    // Names the settings, never a secret or the key.
+    if (!secret) console.warn('mrprompt web: neither MRPROMPT_WEB_SECRET nor SUPABASE_SECRET_KEY is set, so an email link\'s pending account switch opens only in this process: after a restart, or on another web server, the person asks for a new link');
+    key = sealingKey(secret);
+  }
+  return key;
+}
 
 const Account = z.object({ id: z.string(), email: z.string() });
 const Pending = z.object({
@@ -36,18 +60,18 @@ export type PendingSwitch = z.infer<typeof Pending>;
 
 export function seal(value: PendingSwitch): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', KEY, iv).setAAD(AAD);
+  const cipher = createCipheriv('aes-256-gcm', currentKey(), iv).setAAD(AAD);
   const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
 }
 
-/** The sealed value, or null when it was not sealed here (another process, altered), is unreadable or has expired. */
+/** The sealed value, or null when it was not sealed with this key (another secret, or another process without one; altered), is unreadable or has expired. */
 export function unseal(text: string | undefined, now = Date.now()): PendingSwitch | null {
   if (!text) return null;
   try {
     const raw = Buffer.from(text, 'base64url');
     if (raw.length < 29) return null;
-    const decipher = createDecipheriv('aes-256-gcm', KEY, raw.subarray(0, 12)).setAAD(AAD);
+    const decipher = createDecipheriv('aes-256-gcm', currentKey(), raw.subarray(0, 12)).setAAD(AAD);
     decipher.setAuthTag(raw.subarray(12, 28));
     const json = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
     const value = Pending.parse(JSON.parse(json));

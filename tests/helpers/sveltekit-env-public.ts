@@ -1,0 +1,2 @@
+// `$env/dynamic/public` for unit tests: see sveltekit-env.ts.
+export { publicEnv as env } from './sveltekit-env.ts';
