@@ -3,7 +3,8 @@
  * signInWithOAuth → /authorize → a real OpenID provider (oidc-provider, started here) →
  * /callback → ?code= (PKCE) or #access_token (implicit); identities linked per user; an
  * unconfirmed account found by the address loses what its creator set up (GoTrue's
- * RemoveUnconfirmedIdentities); disabled and unknown providers refused as GoTrue refuses them.
+ * RemoveUnconfirmedIdentities); the first password set on such an account adds its `email`
+ * identity (ensureEmailIdentityForPassword); disabled and unknown providers refused as GoTrue refuses them.
  */
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
@@ -148,6 +149,53 @@ describe('OpenID Connect sign-in (keycloak = the test issuer)', () => {
     const { landed } = await signInWithSso('pkce');
     expect(landed.searchParams.get('error_code')).toBe('email_exists');
     expect(landed.searchParams.get('code')).toBeNull();
+  });
+
+  // QA: without it, such an account read as one without a password (the web app asks for the
+  // password before turning on two-factor sign-in only when it has an `email` identity or the
+  // session was opened with the password).
+  it('an account the provider made gets the email identity a password sign-up has when it sets its first password (GoTrue ensureEmailIdentityForPassword)', async () => {
+    const email = testEmail('sso-password');
+    issuer.account = { sub: `sub-${crypto.randomUUID()}`, email, email_verified: true, name: 'Ada' };
+    const { supabase, landed } = await signInWithSso('pkce');
+    const { data } = await supabase.auth.exchangeCodeForSession(landed.searchParams.get('code')!);
+    const id = data.user!.id;
+    expect(data.user?.identities?.map((i) => i.provider)).toEqual(['keycloak']);
+
+    const updated = await supabase.auth.updateUser({ password: TEST_PASSWORD });
+    expect(updated.error).toBeNull();
+    expect(updated.data.user?.identities?.map((i) => i.provider)).toEqual(['keycloak', 'email']);
+    const { data: listed, error } = await supabase.auth.getUserIdentities();
+    expect(error).toBeNull();
+    const identity = listed!.identities.find((i) => i.provider === 'email');
+    expect(identity).toMatchObject({ id, user_id: id, identity_data: { sub: id, email, email_verified: true, phone_verified: false } });
+    const { data: fetched } = await supabase.auth.getUser();
+    expect(fetched.user?.app_metadata).toMatchObject({ provider: 'keycloak', providers: ['keycloak', 'email'] });
+    expect((await stack.client().auth.signInWithPassword({ email, password: TEST_PASSWORD })).error).toBeNull();
+
+    // Only the first password adds it: a later change keeps the one identity.
+    expect((await supabase.auth.updateUser({ password: `${TEST_PASSWORD}-2` })).error).toBeNull();
+    const [{ n }] = (await stack.db.sql`select count(*)::int as n from auth.identities where user_id = ${id} and provider = 'email'`) as unknown as [{ n: number }];
+    expect(n).toBe(1);
+  });
+
+  it('so does a first password an admin sets (adminUserUpdate); an unconfirmed address gets none', async () => {
+    const email = testEmail('sso-admin-password');
+    issuer.account = { sub: `sub-${crypto.randomUUID()}`, email, email_verified: true };
+    const { supabase, landed } = await signInWithSso('pkce');
+    const { data } = await supabase.auth.exchangeCodeForSession(landed.searchParams.get('code')!);
+    const { data: updated, error } = await stack.admin().auth.admin.updateUserById(data.user!.id, { password: TEST_PASSWORD });
+    expect(error).toBeNull();
+    expect(updated.user?.identities?.map((i) => i.provider)).toEqual(['keycloak', 'email']);
+    expect(updated.user?.app_metadata.providers).toEqual(['keycloak', 'email']);
+
+    // GoTrue attaches users.email only once it is confirmed.
+    issuer.account = { sub: `sub-${crypto.randomUUID()}`, email: testEmail('sso-unconfirmed'), email_verified: true };
+    const other = await signInWithSso('pkce');
+    const { data: second } = await other.supabase.auth.exchangeCodeForSession(other.landed.searchParams.get('code')!);
+    await stack.db.sql`update auth.users set email_confirmed_at = null where id = ${second.user!.id}`;
+    const { data: unconfirmed } = await stack.admin().auth.admin.updateUserById(second.user!.id, { password: TEST_PASSWORD });
+    expect(unconfirmed.user?.identities?.map((i) => i.provider)).toEqual(['keycloak']);
   });
 
   it('implicit: the session arrives in the fragment with the provider token', async () => {

@@ -12,7 +12,7 @@ import { AuthError, readBody, sendJson } from './http.ts';
 import { assertStrongPassword } from './password.ts';
 import { downgradeSessionsToAal1, endSessions } from './sessions.ts';
 import type { RouteContext } from './user-routes.ts';
-import { UUID_PATTERN, findUserByEmail, findUserById, insertUser, mergeMetadata, userJson, validateEmail } from './users.ts';
+import { UUID_PATTERN, ensureEmailIdentityForPassword, findUserByEmail, findUserById, insertUser, mergeMetadata, userJson, validateEmail } from './users.ts';
 
 const metadata = z.record(z.string(), z.unknown());
 const BCRYPT_HASH = /^\$2[aby]?\$\d{2}\$[./A-Za-z0-9]{53}$/;
@@ -142,6 +142,9 @@ export async function updateUserById(ctx: RouteContext, req: IncomingMessage, re
       await endSessions(tx, id, undefined, 'global');
     }
     if (body.email_confirm) await tx`update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now()) where id = ${id}`;
+    // As adminUserUpdate (internal/api/admin.go): a first password — not a password_hash — adds
+    // the `email` identity, after the address is confirmed by this same call.
+    if (body.password !== undefined && !current.encrypted_password) await ensureEmailIdentityForPassword(tx, id);
     // GoTrue's Confirm() marks the address verified in user_metadata.
     const metadataUpdates = { ...body.user_metadata, ...(body.email_confirm ? { email_verified: true } : {}) };
     if (Object.keys(metadataUpdates).length) {

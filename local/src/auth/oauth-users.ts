@@ -11,7 +11,7 @@ import type postgres from 'postgres';
 import type { AuthConfig } from '../config.ts';
 import { AuthError } from './http.ts';
 import type { ProviderProfile } from './oauth-providers.ts';
-import { findUserByEmail, findUserById, isBanned, NIL_UUID, type Db, type UserRow } from './users.ts';
+import { findUserByEmail, findUserById, isBanned, NIL_UUID, updateAppMetadataProviders, type Db, type UserRow } from './users.ts';
 
 async function addProvider(db: Db, userId: string, provider: string): Promise<void> {
   await db`
@@ -35,13 +35,7 @@ async function removeUnconfirmedIdentities(db: Db, userId: string, provider: str
   await db`update auth.users set encrypted_password = null, raw_user_meta_data = ${db.json(identityData as postgres.JSONValue)}, updated_at = now()
     where id = ${userId}`;
   await db`delete from auth.identities where user_id = ${userId} and not (provider = ${provider} and provider_id = ${sub})`;
-  const identities = await db<{ provider: string }[]>`
-    select provider from auth.identities where user_id = ${userId} order by created_at, id`;
-  const providers = [...new Set(identities.map((row) => row.provider))];
-  await db`
-    update auth.users set raw_app_meta_data = coalesce(raw_app_meta_data, '{}'::jsonb)
-      || ${db.json({ providers, ...(providers.length ? { provider: providers[0] } : {}) })}
-    where id = ${userId}`;
+  await updateAppMetadataProviders(db, userId);
 }
 
 export async function userForExternalIdentity(db: Db, config: AuthConfig, provider: string, profile: ProviderProfile): Promise<UserRow> {

@@ -36,7 +36,7 @@ import { pkceChallenge } from './pkce.ts';
 import { referrer } from './redirect.ts';
 import { endSessions } from './sessions.ts';
 import type { RouteContext } from './user-routes.ts';
-import { findUserByEmail, findUserById, mergeMetadata, passwordMatches, userJson, validateEmail, type Db, type UserRow } from './users.ts';
+import { ensureEmailIdentityForPassword, findUserByEmail, findUserById, mergeMetadata, passwordMatches, userJson, validateEmail, type Db, type UserRow } from './users.ts';
 
 const updateUserBody = z.object({
   email: z.string().trim().max(255).optional(),
@@ -119,6 +119,9 @@ export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: S
         throw new AuthError(422, 'same_password', 'New password should be different from the old password.');
       }
       await tx`update auth.users set encrypted_password = extensions.crypt(${body.password}, extensions.gen_salt('bf', 10)), updated_at = now() where id = ${user.id}`;
+      // The account's first password (GoTrue UserUpdate's addingFirstPassword): the `email`
+      // identity a password sign-up has.
+      if (!user.encrypted_password) await ensureEmailIdentityForPassword(tx, user.id);
       // As GoTrue's UpdatePassword: links and codes mailed before no longer work, and every
       // other session ends (all of them for a token without a session).
       await clearOneTimeTokens(tx, user.id);

@@ -144,6 +144,48 @@ export async function insertUser(db: Db, user: NewUser): Promise<UserRow> {
   return (await findUserById(db, id))!;
 }
 
+/**
+ * GoTrue's User.UpdateAppMetaDataProviders (internal/models/user.go, FindProvidersByUser in
+ * internal/models/identity.go): app_metadata.providers rebuilt from the user's identities in
+ * order of creation, `provider` the first of them.
+ */
+export async function updateAppMetadataProviders(db: Db, userId: string): Promise<void> {
+  const identities = await db<{ provider: string }[]>`
+    select provider from auth.identities where user_id = ${userId} order by created_at, id`;
+  const providers = [...new Set(identities.map((row) => row.provider))];
+  await db`
+    update auth.users set raw_app_meta_data = coalesce(raw_app_meta_data, '{}'::jsonb)
+      || ${db.json({ providers, ...(providers.length ? { provider: providers[0] } : {}) })}
+    where id = ${userId}`;
+}
+
+/**
+ * GoTrue's ensureEmailIdentityForPassword (internal/api/identity.go), which PUT /user
+ * (internal/api/user.go UserUpdate) and PUT /admin/users/{id} (internal/api/admin.go
+ * adminUserUpdate) call when a password is set on an account that had none (`addingFirstPassword`,
+ * judged before the password is stored): an account made by an external sign-in gets the
+ * `email` identity a password sign-up has — provider_id the user's id, identity_data
+ * {sub, email, email_verified: true, phone_verified: false} (structs.Map of provider.Claims),
+ * the address taken from users.email and only when it is confirmed (an unverified address is
+ * never attached), none for SSO or anonymous users nor when one exists (a user has one email
+ * identity) — and app_metadata.providers is rebuilt. GoTrue runs it behind
+ * GOTRUE_EXPERIMENTAL_CREATE_EMAIL_IDENTITY_ON_PASSWORD_SET_ENABLED; here it is always on, so
+ * the account reads as one with a password (the web app's hasPassword) wherever it signs in.
+ */
+export async function ensureEmailIdentityForPassword(db: Db, userId: string): Promise<void> {
+  const [user] = await db<{ email: string | null; email_confirmed_at: Date | null; is_sso_user: boolean; is_anonymous: boolean }[]>`
+    select email, email_confirmed_at, is_sso_user, is_anonymous from auth.users where id = ${userId}`;
+  if (!user || user.is_sso_user || user.is_anonymous || !user.email || !user.email_confirmed_at) return;
+  const [existing] = await db`select 1 from auth.identities where user_id = ${userId} and provider = 'email'`;
+  if (existing) return;
+  // Lower-cased as GoTrue's Identity.BeforeCreate does.
+  const identityData = { sub: userId, email: user.email.toLowerCase(), email_verified: true, phone_verified: false };
+  await db`
+    insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+    values (${userId}, ${userId}, ${db.json(identityData)}, 'email', now(), now(), now())`;
+  await updateAppMetadataProviders(db, userId);
+}
+
 /** A user as GoTrue serialises it: always-present fields, optional timestamps only when set. */
 export async function userJson(db: Db, user: UserRow): Promise<Record<string, unknown>> {
   const identities = await db<IdentityRow[]>`

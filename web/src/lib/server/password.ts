@@ -31,8 +31,9 @@ export async function passwordIsRight(email: string, password: string, clientAdd
 /**
  * Whether the account signs in with a password, as far as the app can tell: Auth has no "has a
  * password" field, so an `email` identity (GoTrue creates one for a password sign-up, and when a
- * password is first set: ensureEmailIdentityForPassword, internal/api/user.go) or a session
- * opened with the password (`amr` method "password" in the verified access token). `user` must
+ * password is first set: ensureEmailIdentityForPassword, internal/api/user.go — behind
+ * GOTRUE_EXPERIMENTAL_CREATE_EMAIL_IDENTITY_ON_PASSWORD_SET_ENABLED there, always in local
+ * Auth) or a session opened with the password (`amr` method "password" in the verified access token). `user` must
  * come from Auth (getUser), not from the session cookie, which the browser could edit.
  */
 export function hasPassword(user: { identities?: { provider: string }[] } | null | undefined, claims: { amr?: unknown } | null | undefined): boolean {
