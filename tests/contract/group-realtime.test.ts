@@ -157,6 +157,10 @@ describe('removing a member', () => {
     // Their app is told on the channel it has (the database sends it with the commit), and local
     // Realtime then closes that channel at once — well before its 30 s periodic pass.
     await memberView.until(() => memberView.broadcasts.some((b) => b.event === 'member_removed' && b.payload.user_id === member!.user.id), 'the member to be told', 2_000);
+    // The others hear the epoch it moved to: a read made as soon as it is heard may not see the
+    // move yet (20261207190000).
+    await ownerView.until(() => ownerView.broadcasts.some((b) => b.event === 'member_removed'), 'the owner to be told', 2_000);
+    expect(ownerView.broadcasts.find((b) => b.event === 'member_removed')!.payload).toMatchObject({ user_id: member!.user.id, channel_epoch: 1 });
     const broadcastsBefore = memberView.broadcasts.length;
     await memberView.until(() => memberView.statuses.length > 0, 'the removed member\'s channel to close', 2_000);
     // Anything still sent on the old topic (a sender that has not moved yet) reaches nobody removed.
@@ -236,9 +240,12 @@ describe('a rename', () => {
     expect((await api(owner.client, 'PATCH', `/sessions/${id}`, { title: 'Team, renamed' })).status).toBe(200);
     for (const view of views) await view.until(() => renames(view).length === 1, 'the rename through the API');
     for (const list of lists) await list.until(() => listRenames(list).length === 1, "the rename in each person's list");
-    expect(listRenames(lists[1]!)[0]!.payload).toMatchObject({ session_id: id });
-    // The message names no title (a late one must not put back an older name): views read it.
-    // (Broadcast from the database adds the message's id to its payload.)
+    expect(listRenames(lists[1]!)[0]!.payload).toMatchObject({ session_id: id, title_version: 1 });
+    // The message names the title's version (a read made as soon as it is heard may not see the
+    // rename yet: views read until one shows it, 20261207190000), and no title: database
+    // broadcasts are kept in realtime.messages for days. (Broadcast from the database adds the
+    // message's id to its payload.)
+    for (const view of views) expect(renames(view)[0]!.payload).toMatchObject({ title_version: 1 });
     expect(renames(views[1]!)[0]!.payload).not.toHaveProperty('title');
 
     // Not through the API (as the Data API would, with the owner's token): the database says it
@@ -247,6 +254,7 @@ describe('a rename', () => {
     expect(await rename('Team, renamed')).toHaveLength(1);
     expect(await rename('Team, by the Data API')).toHaveLength(1);
     for (const view of views) await view.until(() => renames(view).length === 2, 'the rename through the Data API');
+    for (const view of views) expect(renames(view)[1]!.payload).toMatchObject({ title_version: 2 });
 
     // Once the viewer is removed the chat's channel is `session:<id>:1`: the rename is said there,
     // where only the remaining people listen.
@@ -254,6 +262,7 @@ describe('a rename', () => {
     const moved = [await join(owner.client, `${topic}:1`, { private: true }), await join(member!.client, `${topic}:1`, { private: true })];
     expect((await api(owner.client, 'PATCH', `/sessions/${id}`, { title: 'Team of two' })).status).toBe(200);
     for (const view of moved) await view.until(() => renames(view).length === 1, 'the rename on the moved topic');
+    for (const view of moved) expect(renames(view)[0]!.payload).toMatchObject({ title_version: 3 });
     await lists[1]!.until(() => listRenames(lists[1]!).length === 3, "the rename in the member's list");
     // Nothing more on the old topic, nor to the viewer who was removed; the same title again said
     // nothing.

@@ -72,9 +72,10 @@ describe('chat_sessions.channel_epoch: a removal never fails', () => {
     await atTheTop();
     expect(await leave(db.sql, a, chat)).toHaveLength(1);
     expect(await epochOf(db.sql, chat)).toBe(1);
-    // The old topic hears who left; the new one serves the owner and the remaining member only.
+    // The old topic hears who left and the epoch it moved to (round to 1: 20261207190000); the new
+    // one serves the owner and the remaining member only.
     const [said] = await db.sql`select topic, payload from realtime.messages where event = 'member_removed' and payload ->> 'user_id' = ${a.id}`;
-    expect(said).toMatchObject({ topic: `session:${chat}:999999999`, payload: { user_id: a.id } });
+    expect(said).toMatchObject({ topic: `session:${chat}:999999999`, payload: { user_id: a.id, channel_epoch: 1 } });
     expect([await receives(owner, `session:${chat}:1`), await receives(b, `session:${chat}:1`), await receives(a, `session:${chat}:1`)]).toEqual([true, true, false]);
 
     await atTheTop();

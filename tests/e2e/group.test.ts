@@ -243,6 +243,14 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await member.getByTestId('typing').getByText(`${nameOf(ownerEmail)} is typing…`).waitFor({ timeout: 15_000 });
     await composer(owner).press('Enter');
     await member.getByRole('article', { name: `Message from ${nameOf(ownerEmail)}` }).getByText('Just the two of us now').waitFor({ timeout: 30_000 });
+
+    // A rename reaches them on the new topic too: `renamed` names the title's version, and their
+    // view reads the chat until a read shows it (20261207190000).
+    await owner.getByRole('button', { name: 'Rename' }).click();
+    await owner.getByLabel('Chat title').fill('Two of us');
+    await owner.getByLabel('Chat title').press('Enter');
+    await owner.getByRole('heading', { name: 'Two of us' }).waitFor();
+    await member.getByRole('heading', { name: 'Two of us' }).waitFor({ timeout: 15_000 });
     expect(dropped()).toBeGreaterThan(0);
   });
 

@@ -207,6 +207,7 @@ export type Database = {
                     "project_id": string | null;
                     "share_owner_key": boolean;
                     "title": string;
+                    "title_version": number;
                     "updated_at": string;
                     "user_id": string;
                 };
@@ -221,6 +222,7 @@ export type Database = {
                     "project_id"?: string | null;
                     "share_owner_key"?: boolean;
                     "title"?: string;
+                    "title_version"?: number;
                     "updated_at"?: string;
                     "user_id": string;
                 };
@@ -234,6 +236,7 @@ export type Database = {
                     "project_id"?: string | null;
                     "share_owner_key"?: boolean;
                     "title"?: string;
+                    "title_version"?: number;
                     "updated_at"?: string;
                     "user_id"?: string;
                 };

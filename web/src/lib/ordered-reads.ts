@@ -37,9 +37,10 @@ export function orderedReads(): OrderedReads {
 export function newestReads<A extends unknown[], T>(fetch: (...args: A) => Promise<T>, show: (value: T) => void) {
   const reads = orderedReads();
   return {
-    read(...args: A): void {
+    /** Resolves once the read is answered (and shown, unless a newer one was), or failed. */
+    read(...args: A): Promise<void> {
       const read = reads.begin();
-      void fetch(...args)
+      return fetch(...args)
         .then((value) => {
           if (read.apply()) show(value);
         })

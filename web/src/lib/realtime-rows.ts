@@ -38,6 +38,8 @@ export const sessionRow = z.object({
   role: z.enum(['owner', 'member', 'viewer']).optional(),
   /** Which epoch of the live channel `session:<id>[:<epoch>]` to join (moves when someone is removed). */
   channel_epoch: z.number().int().optional(),
+  /** How many times the title changed (web/src/lib/chat/title-versions.ts). */
+  title_version: z.number().int().optional(),
 });
 
 /** Broadcast on `user:<id>` by the database: the user's pins or archives changed, of the chat
@@ -47,6 +49,14 @@ export const marksChanged = z.object({ session_id: z.string().optional() });
 /** Broadcast on `session:<id>` by the database when the chat's branch was switched: the leaf it
  * moved to (20261207170000_name_leaf_in_branch_signals.sql; earlier messages name none). */
 export const branchSwitched = z.object({ active_leaf_id: z.string().nullable().optional() });
+
+/** Broadcast on `session:<id>` by the database when the chat was renamed: the title's version
+ * (20261207190000_name_values_in_session_signals.sql; earlier messages name none). */
+export const chatRenamed = z.object({ title_version: z.number().int().optional() });
+
+/** Broadcast on the old `session:<id>[:<epoch>]` by the database when someone was removed or
+ * left: who, and the epoch the channel moved to (20261207190000; earlier messages name none). */
+export const memberRemoved = z.object({ user_id: z.string().optional(), channel_epoch: z.number().int().optional() });
 
 /** Broadcast on `user:<id>` by the database to every participant of a chat that was renamed. */
 export const sessionRenamed = z.object({ session_id: z.string() });

@@ -29,8 +29,9 @@ const SessionView = SessionSchema.extend({
   share_owner_key: z.boolean().openapi({ description: "In a group chat, whether the owner's key answers members" }),
   active_leaf_id: z.uuid().nullable().openapi({ description: 'The last message of the branch shown (null: the newest message)' }),
   channel_epoch: z.number().int().openapi({ description: 'Join the live channel `session:<id>` (0) or `session:<id>:<channel_epoch>`: it moves when someone is removed' }),
+  title_version: z.number().int().openapi({ description: 'How many times the title changed: of two titles heard of, show the one with the higher version (the `renamed` live message names it)' }),
 }).openapi('SessionView');
-type SessionViewRow = SessionRow & { role: 'owner' | 'member' | 'viewer'; share_owner_key: boolean; active_leaf_id: string | null; channel_epoch: number };
+type SessionViewRow = SessionRow & { role: 'owner' | 'member' | 'viewer'; share_owner_key: boolean; active_leaf_id: string | null; channel_epoch: number; title_version: number };
 
 const CreateSession = z.strictObject(fields).partial().openapi('CreateSession');
 const UpdateSession = z
@@ -122,7 +123,7 @@ const ROLE_SQL = `case when chat_sessions.user_id = (select auth.uid()) then 'ow
 // alike, joined on the marks' primary key (one probe per session for both).
 const SESSIONS_WITH_MARKS = `public.chat_sessions left join public.session_marks k
   on k.session_id = chat_sessions.id and k.user_id = (select auth.uid())`;
-const sessionColumns = (marks: string) => `id, project_id, title, metadata, last_message_at, ${marks}, created_at, updated_at, share_owner_key, active_leaf_id, channel_epoch, ${ROLE_SQL} as role`;
+const sessionColumns = (marks: string) => `id, project_id, title, metadata, last_message_at, ${marks}, created_at, updated_at, share_owner_key, active_leaf_id, channel_epoch, title_version, ${ROLE_SQL} as role`;
 const SESSION_COLUMNS = sessionColumns('k.pinned_at, k.archived_at');
 // A session just created has no marks yet.
 const NEW_SESSION_COLUMNS = sessionColumns('null::timestamptz as pinned_at, null::timestamptz as archived_at');

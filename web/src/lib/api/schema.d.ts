@@ -9087,6 +9087,8 @@ export type components = {
             role: "owner" | "member" | "viewer";
             /** @description In a group chat, whether the owner's key answers members */
             share_owner_key: boolean;
+            /** @description How many times the title changed: of two titles heard of, show the one with the higher version (the `renamed` live message names it) */
+            title_version: number;
         };
         SetBudget: {
             /** @description USD per calendar month (UTC); null removes the budget */

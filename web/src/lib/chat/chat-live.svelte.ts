@@ -11,11 +11,13 @@ import { browserApi, ok } from '$lib/api';
 import { newestReads } from '$lib/ordered-reads';
 import { watchPrivateChannel, watchTables } from '$lib/realtime';
 import { signalReads } from '$lib/signal-reads';
-import { branchSwitched, deletedRow, messageRow, sessionRow } from '$lib/realtime-rows';
+import { branchSwitched, chatRenamed, deletedRow, memberRemoved, messageRow, sessionRow } from '$lib/realtime-rows';
+import { isLaterEpoch } from './channel-epoch';
 import type { ChatState } from './chat-state.svelte';
 import type { GroupChat } from './group.svelte';
 import { peopleChanged } from './people-changes';
 import { personTopic, PersonTopics } from './person-presence';
+import { TitleVersions } from './title-versions';
 
 export interface ChatLiveOptions {
   /** The signed-in person (null while signed out: no presence). */
@@ -30,9 +32,12 @@ export interface ChatLiveOptions {
 
 export function followChatLive(chat: ChatState, group: GroupChat, options: ChatLiveOptions): void {
   // The session channel moves to a new epoch when someone is removed (the API's sessionTopic);
-  // chat_sessions UPDATEs say so (and, should one not come, the old topic's member_removed and
-  // every rejoin's read of the session), and this view joins the new one.
+  // the old topic's member_removed names it, as do chat_sessions UPDATEs and every rejoin's read
+  // of the session, and this view joins the new one (the later epoch wins: channel-epoch.ts).
   let channelEpoch = $state(options.channelEpoch);
+  const followEpoch = (epoch: number | undefined) => {
+    if (epoch !== undefined && isLaterEpoch(epoch, channelEpoch)) channelEpoch = epoch;
+  };
 
   // Signals come in bursts (an invitation, key sharing, an acceptance): their reads may answer
   // out of order, and an older list must not replace a newer one (a newcomer would go unseen,
@@ -52,12 +57,15 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
   const session = newestReads(
     (id: string) => ok(browserApi().GET('/api/sessions/{id}', { params: { path: { id } } })),
     (read) => {
-      if (read.title) options.onTitle(read.title);
+      if (read.title) titles.offer(read.title, read.title_version);
       options.onProject(read.project_id);
       chat.followLeaf(read.active_leaf_id);
-      if (read.channel_epoch > channelEpoch) channelEpoch = read.channel_epoch;
+      followEpoch(read.channel_epoch);
     },
   );
+  // The title on every road with its version: the newest one heard of is shown (title-versions.ts).
+  const titles = new TitleVersions(options.onTitle, () => (chat.sessionId ? session.read(chat.sessionId) : Promise.resolve()));
+  $effect(() => () => titles.stop());
 
   // Live rows for this session, and its title (set after the first answer, or renamed elsewhere).
   $effect(() => {
@@ -85,16 +93,16 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
           const row = sessionRow.safeParse(change.new);
           if (!row.success) return;
           session.supersede();
-          options.onTitle(row.data.title);
+          titles.offer(row.data.title, row.data.title_version);
           options.onProject(row.data.project_id);
           // Another tab switched the branch (or regenerated, edited): follow it.
           chat.followLeaf(row.data.active_leaf_id);
-          if (row.data.channel_epoch !== undefined && row.data.channel_epoch > channelEpoch) channelEpoch = row.data.channel_epoch;
+          followEpoch(row.data.channel_epoch);
         },
       },
       ...group.endings(id),
     ], () => {
-      session.read(id);
+      void session.read(id);
       void chat.joinedChannel('rows').catch(() => {});
     });
   });
@@ -119,8 +127,14 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
       done: (payload) => chat.applyBroadcast('done', payload),
       // The chat was named or renamed (the database says so with the commit,
       // 20261206050000_signal_session_renames.sql): the chat_sessions update that carries the
-      // title may not be delivered. The message names no title; the read does, and the newer wins.
-      renamed: () => session.read(id),
+      // title may not be delivered. The message names the title's version (20261207190000), not
+      // the title: it can arrive before a read sees the rename, so the view reads until one shows
+      // that version; a message without one has the session read.
+      renamed: (payload) => {
+        const version = chatRenamed.safeParse(payload).data?.title_version;
+        if (version !== undefined) titles.named(version);
+        else void session.read(id);
+      },
       // Another tab or device switched the branch shown (20261206063000_signal_branch_switches.sql),
       // a second road beside the chat_sessions update, as for a rename. It names the leaf
       // (20261207170000): it can arrive before a read sees the switch, so the view reads until
@@ -128,17 +142,21 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
       branch: (payload) => {
         const leaf = branchSwitched.safeParse(payload).data?.active_leaf_id;
         if (leaf) chat.followLeaf(leaf);
-        else session.read(id);
+        else void session.read(id);
       },
       // Someone joined, a role changed, or key sharing was turned on or off.
       members_changed: peopleRead,
       // Someone was removed or left: the chat's channel has moved to a new epoch (the database
-      // says so on the old topic in the same transaction). The chat_sessions update that says
-      // so too may not be delivered; the session read here moves this view either way.
+      // says so on the old topic in the same transaction, and names the new epoch since
+      // 20261207190000: a read made now may not see the move yet). The chat_sessions update that
+      // says so too may not be delivered; the message moves this view either way (one without an
+      // epoch has the session read).
       member_removed: (payload) => {
-        if ((payload as { user_id?: unknown } | null)?.user_id === options.userId()) group.leave();
+        const removal = memberRemoved.safeParse(payload).data;
+        if (removal?.user_id !== undefined && removal.user_id === options.userId()) group.leave();
         else {
-          session.read(id);
+          if (removal?.channel_epoch !== undefined) followEpoch(removal.channel_epoch);
+          else void session.read(id);
           peopleChanged(id);
         }
       },

@@ -17,7 +17,7 @@
 import { browserApi, ok, type Message, type MessagePage } from '$lib/api';
 import { finish, mergeRow } from '$lib/chat/answer-merge';
 import { branchAfterRead, continuesBranch, pageExtendsView } from '$lib/chat/branch-view';
-import { LeafFollower } from '$lib/chat/leaf-follow';
+import { ReadFollower } from '$lib/chat/read-follow';
 import { LiveChanges } from '$lib/chat/live-changes';
 import { stopTurn, type ChatMeta } from '$lib/chat/chat-stream';
 import { TurnEvents } from '$lib/chat/turn-events';
@@ -105,12 +105,12 @@ export class ChatState {
   private events = new TurnEvents((id) => this.find(id), (id) => this.views.attach(id));
   private views = new TurnViews((id) => this.find(id), (id) => this.events.for(() => id));
   private sender = new TurnSender(this, { find: (id) => this.find(id), views: this.views, events: this.events, changes: this.changes });
-  /** The active leaf a live signal named, read until a read shows it (leaf-follow.ts). */
-  private leaves = new LeafFollower({
+  /** The active leaf a live signal named, read until a read shows it (read-follow.ts). */
+  private leaves = new ReadFollower<string>({
     reload: () => this.reloadBranch(),
     shows: (id) => this.find(id) !== undefined,
     busy: () => this.sending || this.switching,
-  });
+  }, "The chat's active leaf");
   /** Answers named by broadcast whose rows have not reached this view (unseen-answers.ts). */
   private unseen = new UnseenAnswers({
     holds: (id) => this.find(id) !== undefined || this.removed.has(id) || this.superseded.has(id),

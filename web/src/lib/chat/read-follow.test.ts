@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { LeafFollower } from './leaf-follow';
+import { ReadFollower } from './read-follow';
 
 /** A view whose reads answer, in turn, with the leaves given (the last one from then on). */
 function view(answers: string[]) {
@@ -22,10 +22,10 @@ function view(answers: string[]) {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 const pauses = [1, 1, 1];
 
-describe('LeafFollower', () => {
+describe('ReadFollower', () => {
   it('reads again while reads answer from before the signal, until one shows the leaf', async () => {
     const v = view(['old', 'old', 'new']);
-    new LeafFollower(v.view, pauses).follow('new');
+    new ReadFollower(v.view, 'The leaf', pauses).follow('new');
     await vi.waitFor(() => expect(v.reads()).toBe(3));
     await settle();
     expect(v.reads()).toBe(3);
@@ -33,7 +33,7 @@ describe('LeafFollower', () => {
 
   it('reads once for a leaf both roads name', async () => {
     const v = view(['new']);
-    const follower = new LeafFollower(v.view, pauses);
+    const follower = new ReadFollower(v.view, 'The leaf', pauses);
     follower.follow('new');
     follower.follow('new');
     await vi.waitFor(() => expect(v.reads()).toBe(1));
@@ -44,7 +44,7 @@ describe('LeafFollower', () => {
   it('gives up when the pauses run out, and follows the same leaf when it is named again', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const v = view(['old']);
-    const follower = new LeafFollower(v.view, pauses);
+    const follower = new ReadFollower(v.view, 'The leaf', pauses);
     follower.follow('gone');
     await vi.waitFor(() => expect(warn).toHaveBeenCalledOnce());
     expect(v.reads()).toBe(pauses.length + 1);
@@ -57,7 +57,7 @@ describe('LeafFollower', () => {
     const paused: (() => void)[] = [];
     const release = () => paused.splice(0).forEach((resume) => resume());
     const v = view(['old']);
-    const follower = new LeafFollower(v.view, pauses, () => new Promise<void>((resolve) => paused.push(resolve)));
+    const follower = new ReadFollower(v.view, 'The leaf', pauses, () => new Promise<void>((resolve) => paused.push(resolve)));
     follower.follow('first');
     await vi.waitFor(() => expect(v.reads()).toBe(1));
     follower.follow('second'); // reads at once; the first one's pause ends in nothing

@@ -1,0 +1,45 @@
+// The chat's title as open views show it: the newest one heard of, by its version.
+//
+// A title reaches a view on three roads that do not keep each other's order: the chat_sessions
+// row's Postgres Changes UPDATE, a read of the session (on every rejoin), and the `renamed`
+// broadcast, which names only the version (database broadcasts stay in realtime.messages for
+// days: they carry no content). Each title comes with chat_sessions.title_version, which the
+// database counts up with every rename (20261207190000_name_values_in_session_signals.sql), so a
+// late or stale one never replaces a newer one. A `renamed` message can arrive before a read
+// sees its commit: the view reads until one shows the version (read-follow.ts).
+import { ReadFollower } from './read-follow';
+
+export class TitleVersions {
+  /** The version of the title shown (-1: none heard of yet, the page's own is shown). */
+  private shown = -1;
+  private readonly follower: ReadFollower<number>;
+
+  /** `show` puts a title on screen; `reload` reads the session and offers its title here. */
+  constructor(
+    private readonly show: (title: string) => void,
+    reload: () => Promise<void>,
+    pauses?: readonly number[],
+    sleep?: (ms: number) => Promise<void>,
+  ) {
+    this.follower = new ReadFollower<number>({ reload, shows: (version) => this.shown >= version, busy: () => false }, "The chat's title version", pauses, sleep);
+  }
+
+  /** A title with its version (a row, a read): shown unless a newer one was. A title without a
+   * version (a client older than the column) is shown as before. */
+  offer(title: string, version: number | undefined): void {
+    if (version !== undefined) {
+      if (version < this.shown) return;
+      this.shown = version;
+    }
+    this.show(title);
+  }
+
+  /** A `renamed` message named this version: read until a read shows it (or a newer one). */
+  named(version: number): void {
+    if (this.shown < version) this.follower.follow(version);
+  }
+
+  stop(): void {
+    this.follower.stop();
+  }
+}
