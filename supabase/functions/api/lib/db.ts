@@ -37,12 +37,15 @@ export interface Db {
   /**
    * `snapshot`: a read-only repeatable-read transaction (one consistent view, e.g. the export).
    * `answerBeforeCommit` (read only): fn's result is handed over as soon as fn is done, while
-   * the COMMIT's round trip goes on; fn must not write.
+   * the COMMIT's round trip goes on; fn must not write. `deferRowCounts`: the caller's rows are
+   * counted against their quotas as the transaction commits (private.defer_row_counts, called
+   * as the owner before the role changes), so a long write does not hold their quota counter;
+   * a quota passed refuses the COMMIT (54000).
    */
   withUserTransaction<T>(
     user: AuthUser,
     fn: (sql: TransactionSql) => Promise<T>,
-    options?: { snapshot?: boolean; readOnly?: boolean; answerBeforeCommit?: boolean },
+    options?: { snapshot?: boolean; readOnly?: boolean; answerBeforeCommit?: boolean; deferRowCounts?: boolean },
   ): Promise<T>;
   /** A read-only transaction as the caller (the start of a chat turn reads with it); fn must not write. */
   readAsUser<T>(user: AuthUser, fn: (sql: TransactionSql) => Promise<T>): Promise<T>;
@@ -183,13 +186,15 @@ function createQueries(sql: Sql): Db {
     sql,
     async withUserTransaction(user, fn, options = {}) {
       const claims = JSON.stringify({ ...user.claims, sub: user.id, role: 'authenticated' });
-      const checks = sessionAccessCalls(user).map((call) => `${call}, `).join('');
+      const calls = [...sessionAccessCalls(user), ...(options.deferRowCounts ? [`private.defer_row_counts(${uuidLiteral(user.id)})`] : [])];
+      const checks = calls.map((call) => `${call}, `).join('');
       const body = async (tx: TransactionSql) => {
         // Sent without waiting for its answer: statements on a transaction's connection run in
         // the order they are issued, so the claims and role are in place before fn's first
         // statement, which travels in the same round trip (pipelined). The token is checked
         // first, as the owner: a signed-out session's is refused (MR401, 401), then an aal1
-        // one of an account with a second factor (MR403, 403), before fn's statements run.
+        // one of an account with a second factor (MR403, 403), before fn's statements run; a
+        // deferral of the row counts is the owner's too (the API roles may not call it).
         const [, result] = await Promise.all([
           tx`select ${tx.unsafe(checks)}set_config('request.jwt.claims', ${claims}, true), set_config('role', 'authenticated', true)`.execute(),
           fn(tx),

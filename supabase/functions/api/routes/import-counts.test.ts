@@ -2,7 +2,8 @@
 // (20261207140000_count_import_rows_at_commit.sql): while an import is being written, that
 // person's chat turns go on; the quotas still hold for the whole request, whoever wrote in
 // between. Each test holds an import open at a known point — a lock on a chat it resumes, taken
-// by the test — and watches the lock table (pg_blocking_pids) rather than the clock.
+// by the test — and watches the lock table (pg_blocking_pids) rather than the clock. POST
+// /api/import/prompts, written as the caller, defers its counts the same way (routes/import.ts).
 import postgres, { type Sql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
@@ -150,5 +151,68 @@ describe('POST /import counts its rows as it commits', () => {
     expect(await stored(bob.id)).toEqual({ chats: 3, messages: 6, counted_chats: 50000, counted_messages: 6 });
     const [ledger] = await api.db.sql`select imported_messages from private.chat_imports where user_id = ${bob.id}`;
     expect(ledger).toEqual({ imported_messages: 2 });
+  });
+});
+
+/**
+ * Starts a prompt import that stops at its item named `name` (inserted, uncommitted and past
+ * every trigger, by a transaction of the test's: the import's insert waits on prompts_user_id_name_key);
+ * returns once it waits there. `finish` rolls that transaction back, so the import goes on.
+ */
+async function promptImportHeldAt(user: ApiUser, name: string, prompts: unknown[]) {
+  const holder = postgres(api.db.url, { max: 1, onnotice: () => {} });
+  const tx = await holder.reserve();
+  const [{ pid: holderPid }] = await tx<{ pid: number }[]>`select pg_backend_pid() as pid`;
+  await tx`begin`;
+  await tx`set local session_replication_role = replica`;
+  await tx`insert into public.prompts (user_id, name, title, content) values (${user.id}, ${name}, 'Held', 'held')`;
+  const response = user.request('POST', '/import/prompts', { prompts }).then(async (res) => ({ status: res.status, body: await res.json() }));
+  const importPid = await waitFor(async () => {
+    const [waiting] = await api.db.sql<{ pid: number }[]>`select pid from pg_stat_activity where ${holderPid} = any(pg_blocking_pids(pid))`;
+    return waiting?.pid;
+  });
+  return {
+    importPid,
+    async finish() {
+      await tx`rollback`;
+      tx.release();
+      const result = await response;
+      await holder.end();
+      return result;
+    },
+  };
+}
+
+describe('POST /import/prompts counts its versions as it commits', () => {
+  it("the owner's chat turns go on while a prompt import is written, and every row is counted once", async () => {
+    const cid = await api.createUser();
+    const held = await promptImportHeldAt(cid, 'second', [
+      { title: 'First', content: 'one' },
+      { name: 'second', title: 'Second', versions: [{ title: 'Second', content: 'v1' }, { title: 'Second', content: 'v2' }] },
+    ]);
+    // The first prompt (one version) is written; the import waits at the second.
+    const newChat = await runBeside(held.importPid, (sql) => turn(sql, cid.id, null));
+    const result = await held.finish();
+    await newChat.done();
+
+    expect(newChat.seen).toBe('done');
+    expect(result).toMatchObject({ status: 200, body: { results: [{ status: 'imported', versions: 1 }, { status: 'imported', name: 'second', versions: 2 }] } });
+    const [counted] = await api.db.sql`select chat_sessions::int, messages::int, prompt_versions::int from private.user_row_counts where user_id = ${cid.id}`;
+    expect(counted).toEqual({ chat_sessions: 1, messages: 2, prompt_versions: 3 });
+    expect(await api.db.sql`select * from private.deferred_row_counts`).toEqual([]);
+  });
+
+  it('a request that would pass the account\'s versions is refused whole as it commits (409 limit_reached), writing nothing', async () => {
+    const dee = await api.createUser();
+    await dee.request('POST', '/import/prompts', { prompts: [{ title: 'Kept', content: 'kept' }] });
+    // As if the account held 99,999 versions: room for one more, and the request brings two.
+    await api.db.sql`update private.user_row_counts set prompt_versions = 99999 where user_id = ${dee.id}`;
+    const res = await dee.request('POST', '/import/prompts', { prompts: [{ title: 'A', content: 'a' }, { title: 'B', content: 'b' }] });
+    expect({ status: res.status, body: await res.json() }).toEqual({
+      status: 409, body: { error: { code: 'limit_reached', message: 'There can be at most 100,000 prompt versions per account; delete some before adding more' } },
+    });
+    expect(await api.db.sql`select title from public.prompts where user_id = ${dee.id}`).toEqual([{ title: 'Kept' }]);
+    const [counted] = await api.db.sql`select prompt_versions::int from private.user_row_counts where user_id = ${dee.id}`;
+    expect(counted).toEqual({ prompt_versions: 99999 });
   });
 });

@@ -185,11 +185,13 @@ const promptsRoute = createRoute({
     'another value skips the prompt with the reason), and their labels pointing at the same texts. Up to 100 prompts, ' +
     `${MAX_VERSIONS_PER_IMPORT.toLocaleString('en')} versions in all (a prompt without \`versions\` is one; more: 400 \`too_many_versions\`) and 8 MiB a request. ` +
     `A request takes a token of the caller's \`import\` bucket per ${VERSIONS_PER_IMPORT_TOKEN} versions (at least one). ` +
-    `Prompts not written within ${IMPORT_DEADLINE_MS / 1000} s are skipped with a reason saying to send them again.`,
+    `Prompts not written within ${IMPORT_DEADLINE_MS / 1000} s are skipped with a reason saying to send them again. ` +
+    'The versions count against the account\'s quota of versions for the request as a whole, as it commits: a request that would pass it ' +
+    'writes nothing, 409 `limit_reached`. An item past the account\'s prompts or a prompt\'s labels is skipped with the reason.',
   request: { body: jsonBody(PromptImportRequest) },
   responses: {
     200: jsonResponse(z.object({ results: z.array(PromptImportResult) }).openapi('PromptImportResponse'), 'One result per item, in order'),
-    ...errorResponses(400, 401, 413, 429),
+    ...errorResponses(400, 401, 409, 413, 429),
   },
 });
 
@@ -209,10 +211,13 @@ importRoutes.openapi(promptsRoute, async (c) => {
   const cost = Math.ceil(versions / VERSIONS_PER_IMPORT_TOKEN);
   if (cost > 1) await takeImportTokens(c, cost - 1);
   const deadline = Date.now() + IMPORT_DEADLINE_MS;
+  // Its rows are counted against the caller's quotas as it commits, as a chat import's are, so
+  // their chat turns go on meanwhile; a request past a quota then fails whole, 409 limit_reached
+  // (app.ts onError, lib/db-errors.ts rowQuotaReached).
   const results = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     await sql`select set_config('statement_timeout', ${IMPORT_STATEMENT_TIMEOUT}, true)`;
     return await importPrompts(sql, c.var.user.id, prompts, deadline);
-  });
+  }, { deferRowCounts: true });
   return c.json({ results }, 200);
 });
 

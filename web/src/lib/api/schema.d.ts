@@ -1194,7 +1194,7 @@ export type paths = {
         put?: never;
         /**
          * Import prompts (this app’s export, or title and template from elsewhere) as new private prompts
-         * @description Bad items are skipped and reported, never the whole request. Imported prompts are private, with their versions replayed from 1 in order, each dated by its `created_at` (an ISO 8601 time from 2000 until now, not before an earlier version's; without one, the date of the nearest dated version before it, or after it for the first ones, or the time of import when none has one; another value skips the prompt with the reason), and their labels pointing at the same texts. Up to 100 prompts, 1,000 versions in all (a prompt without `versions` is one; more: 400 `too_many_versions`) and 8 MiB a request. A request takes a token of the caller's `import` bucket per 100 versions (at least one). Prompts not written within 20 s are skipped with a reason saying to send them again.
+         * @description Bad items are skipped and reported, never the whole request. Imported prompts are private, with their versions replayed from 1 in order, each dated by its `created_at` (an ISO 8601 time from 2000 until now, not before an earlier version's; without one, the date of the nearest dated version before it, or after it for the first ones, or the time of import when none has one; another value skips the prompt with the reason), and their labels pointing at the same texts. Up to 100 prompts, 1,000 versions in all (a prompt without `versions` is one; more: 400 `too_many_versions`) and 8 MiB a request. A request takes a token of the caller's `import` bucket per 100 versions (at least one). Prompts not written within 20 s are skipped with a reason saying to send them again. The versions count against the account's quota of versions for the request as a whole, as it commits: a request that would pass it writes nothing, 409 `limit_reached`. An item past the account's prompts or a prompt's labels is skipped with the reason.
          */
         post: {
             parameters: {
@@ -1238,6 +1238,15 @@ export type paths = {
                 };
                 /** @description Not allowed (an API key without the scope this needs: insufficient_scope; one on a route that needs a session: session_required) */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };

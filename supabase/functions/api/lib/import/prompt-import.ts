@@ -5,7 +5,9 @@
  *
  * Each item is checked on its own and written inside its own savepoint: an item that is not a
  * prompt, or that the database refuses, is reported as skipped with the reason, and the other
- * items of the request are imported all the same. Versions are replayed in order through the
+ * items of the request are imported all the same. The versions are counted against the owner's
+ * quota as the request commits (routes/import.ts defers the counts, as a chat import does), so
+ * that quota refuses the whole request then, not an item. Versions are replayed in order through the
  * versioning trigger (version 1 on insert, one per changed title, template or settings), so the
  * history is the source's texts and notes, numbered from 1, each dated as the source dates it
  * (`created_at`, checked here and by the trigger: not in the future, not before 2000, not before
@@ -243,7 +245,8 @@ function refusal(error: unknown): string {
   if (error instanceof DeadlinePassed) return OUT_OF_TIME;
   if (error instanceof postgres.PostgresError) {
     if (error.code === QUERY_CANCELED) return 'writing it took too long: import it on its own, or with fewer versions';
-    // Prompts, versions (per account), or labels per prompt: the quota says which.
+    // Prompts per account, versions per prompt, or labels per prompt: the quota says which
+    // (versions per account are counted at commit, for the whole request).
     if (error.code === ROW_QUOTA) return rowQuotaReached(error)?.message ?? 'your account already holds as many prompts as it may: delete some first';
     if (error.code === UNIQUE_VIOLATION) return 'a label appears twice';
     if (error.code === CHECK_VIOLATION) return 'a field is outside what a prompt may hold';
