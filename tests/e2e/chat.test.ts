@@ -192,8 +192,9 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await expect(kept.getByText('Stopped').count()).resolves.toBe(1);
   });
 
-  it('an answer with an <img onerror>, a <script> and a javascript: link executes nothing', async () => {
+  it('an answer with an <img onerror>, a <script> and a javascript: link executes nothing; hidden characters show', async () => {
     const page = await e2e.newPage();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -201,8 +202,11 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     });
     await signUp(page);
     await chooseModel(page, 'demo');
+    // A right-to-left override (Trojan Source) in prose — and so in the chat's title —, inline
+    // code, link text and a highlighted code block; the family emoji's joiners are text.
     const payload =
-      '/echo <img src=x onerror="window.__xss=1;alert(1)"> <script>window.__xss=2;alert(2)</script> [click me](javascript:window.__xss=3;alert(3)) done';
+      '/echo admin\u202Egpj.exe <img src=x onerror="window.__xss=1;alert(1)"> <script>window.__xss=2;alert(2)</script> [click me](javascript:window.__xss=3;alert(3)) done ' +
+      '`a\u202Eb` [li\u200Bnk](https://example.com) 👨‍👩‍👧\n\n```js\nconst file = "admin\u202Egpj.exe";\n```';
     await composer(page).fill(payload);
     await composer(page).press('Enter');
     const answer = page.locator('article[aria-label="Assistant message"][data-status="complete"]').last();
@@ -218,6 +222,23 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
       if (await rendered.getByText('click me').count()) await rendered.getByText('click me').click({ noWaitAfter: true });
       await expect(page.evaluate(() => Reflect.get(window, '__xss'))).resolves.toBeUndefined();
       expect(dialogs).toEqual([]);
+      // Each hidden character is a marker, and none is left in the page to reorder the text.
+      const text = await rendered.evaluate((el) => el.textContent ?? '');
+      expect(text).toContain('admin⟨U+202E⟩gpj.exe');
+      expect(text).toContain('a⟨U+202E⟩b');
+      expect(text).toContain('li⟨U+200B⟩nk');
+      expect(text).toContain('const file = "admin⟨U+202E⟩gpj.exe"');
+      expect(text).toContain('👨‍👩‍👧');
+      expect(text).not.toMatch(/[\u202A-\u202E\u200B]/);
+      await expect(rendered.locator('.invisible-char').first().getAttribute('title')).resolves.toBe('U+202E RIGHT-TO-LEFT OVERRIDE, an invisible character');
+      // Copy takes the code as the model wrote it.
+      await rendered.getByRole('button', { name: 'Copy code' }).click();
+      await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^const file = "admin\u202Egpj\.exe";\n?$/);
+      // A person's message (another member's, in a group chat) is plain text, marked the same way.
+      await expect(page.locator('article[aria-label="Your message"]').last().evaluate((el) => el.textContent)).resolves.toContain('/echo admin⟨U+202E⟩gpj.exe');
+      // The chat's title, from the same words, shows the marker in the sidebar and the tab.
+      await page.locator('nav a[href^="/chat/"] .invisible-char').first().waitFor({ state: 'attached' });
+      await expect(page.title()).resolves.toMatch(/admin⟨U\+202E⟩gpj\.exe/i);
     };
     await check();
     await reload(page);

@@ -210,3 +210,11 @@ describe('nesting marked cannot parse (audit W1)', () => {
     expect(parseMarkdown('>'.repeat(50) + ' x').html.match(/<blockquote>/g)).toHaveLength(50);
   });
 });
+
+describe('hidden characters in math', () => {
+  it('a formula whose TeX holds a right-to-left override shows as code, where it is marked like any text', () => {
+    expect(found('see $\\text{admin\u202Egpj.exe}$ here')).toEqual([]);
+    expect(markdownToHtml('see $\\text{admin\u202Egpj.exe}$ here')).toContain('<code>\\text{admin\u202Egpj.exe}</code>');
+    expect(found('see $\\text{👨‍👩‍👧}$ here')).toEqual([{ tex: '\\text{👨‍👩‍👧}', display: false }]);
+  });
+});

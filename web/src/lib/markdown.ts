@@ -22,10 +22,15 @@
 // 100 kB answer of five long formulas froze the tab 15–26 s (audit W4). Formulas past the budget,
 // and any that defines macros, show their TeX as code: nothing is lost, nothing costs more than
 // the budget.
+//
+// Invisible and bidirectional control characters in the answer's text (prose, code, link text,
+// tooltips) are replaced by visible markers after sanitising (lib/invisible-chars.ts), so a
+// right-to-left override cannot make `admin\u202Egpj.exe` read as "adminexe.jpg".
 import DOMPurify, { type Config } from 'dompurify';
 import hljs from 'highlight.js/lib/common';
 import type { KatexOptions } from 'katex';
 import { Marked, Renderer, type TokenizerAndRendererExtension, type Tokens } from 'marked';
+import { findHidden, markHiddenIn, showHidden } from './invisible-chars.ts';
 
 /** KaTeX settings for TeX from an untrusted model (https://katex.org/docs/options). */
 export const KATEX_OPTIONS: KatexOptions = {
@@ -80,7 +85,8 @@ function placeholder(tex: string, display: boolean, block = false): string {
     formulas.length < MATH_BUDGET.formulas &&
     tex.length <= MATH_BUDGET.formulaChars &&
     formulaChars + tex.length <= MATH_BUDGET.chars &&
-    !DEFINES_MACRO.test(tex);
+    !DEFINES_MACRO.test(tex) &&
+    findHidden(tex).length === 0; // KaTeX would draw a \text{…} with it acting unseen
   if (!fits) return block ? `<pre><code class="language-latex">${escapeHtml(tex)}</code></pre>\n` : `<code>${escapeHtml(tex)}</code>`;
   formulaChars += tex.length;
   const index = formulas.push({ tex, display }) - 1;
@@ -305,15 +311,21 @@ export function renderMarkdown(source: string, onMathLoaded?: () => void): strin
     return renderSanitised(source, onMathLoaded);
   } catch {
     // Nothing an answer holds may take the page down: at worst it shows as its plain text.
-    return DOMPurify.sanitize(plainTextHtml(source), { ...SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
+    return DOMPurify.sanitize(plainTextHtml(showHidden(source)), { ...SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
   }
 }
 
 function renderSanitised(source: string, onMathLoaded?: () => void): string {
   const { html, formulas: found } = parseMarkdown(source);
-  if (found.length === 0) return DOMPurify.sanitize(html, { ...SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
-  if (!katex && onMathLoaded) void loadKatex().then(() => katex && onMathLoaded());
+  if (found.length === 0) {
+    const clean = DOMPurify.sanitize(html, { ...SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
+    // The serialised HTML holds each character literally (an entity like &#x202E; is decoded by now).
+    if (findHidden(clean).length === 0) return clean;
+  } else if (!katex && onMathLoaded) void loadKatex().then(() => katex && onMathLoaded());
   const body = DOMPurify.sanitize(html, { ...SANITIZE_OPTIONS, RETURN_DOM_FRAGMENT: true });
+  // Before the formulas go in: KaTeX's own HTML holds zero-width spaces (a Safari workaround), and
+  // a formula whose TeX has a hidden character is shown as code (placeholder), so it is marked here.
+  markHiddenIn(body);
   for (const slot of body.querySelectorAll(`span[class^="${PLACEHOLDER}"]`)) {
     const formula = found[Number(slot.getAttribute('class')!.slice(PLACEHOLDER.length))];
     const math = document.createElement('template');

@@ -1,0 +1,36 @@
+// Which characters are shown as markers, and which stay text. The markers themselves (in answers,
+// code blocks, link text, after highlighting) are checked in a real browser by tests/e2e/chat.test.ts.
+import { describe, expect, it } from 'vitest';
+import { findHidden, hiddenSegments, showHidden } from './invisible-chars.ts';
+
+const codes = (text: string) => findHidden(text).map((h) => h.code);
+
+describe('hidden characters in model output', () => {
+  it('a right-to-left override is shown, so "admin\\u202Egpj.exe" cannot pass for "adminexe.jpg"', () => {
+    expect(hiddenSegments('admin\u202Egpj.exe')).toEqual(['admin', { char: '\u202E', code: 'U+202E', name: 'RIGHT-TO-LEFT OVERRIDE' }, 'gpj.exe']);
+    expect(showHidden('admin\u202Egpj.exe')).toBe('admin⟨U+202E⟩gpj.exe');
+  });
+
+  it('every bidirectional control is shown: embeddings, overrides, isolates and marks', () => {
+    const controls = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u200E', '\u200F', '\u061C'];
+    expect(codes(controls.join('x'))).toEqual(['U+202A', 'U+202B', 'U+202C', 'U+202D', 'U+202E', 'U+2066', 'U+2067', 'U+2068', 'U+2069', 'U+200E', 'U+200F', 'U+061C']);
+  });
+
+  it('zero-width characters inside words are shown, and tag characters (hidden ASCII) too', () => {
+    expect(codes('pay\u200Bpal adm\u200Cin ro\u200Dot wo\u2060rd \uFEFFbom')).toEqual(['U+200B', 'U+200C', 'U+200D', 'U+2060', 'U+FEFF']);
+    expect(findHidden('ok\u{E0069}\u{E0067}')).toHaveLength(2);
+    expect(showHidden('x\u200Dy')).toBe('x⟨U+200D⟩y');
+  });
+
+  it('emoji sequences stay whole: ZWJ families, variation selectors, skin tones, tag flags', () => {
+    for (const emoji of ['👨‍👩‍👧', '🏳️‍🌈', '❤️', '👍🏽', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '🧑🏽‍💻']) expect(hiddenSegments(`hi ${emoji}!`)).toEqual([`hi ${emoji}!`]);
+  });
+
+  it('ZWNJ and ZWJ where a script needs them stay text: Persian, Hindi, Malayalam', () => {
+    for (const word of ['می‌خواهم', 'نمی‌دانم', 'क्‍ष', 'क्‌ष', 'ന്‍']) expect(findHidden(`${word} and more`)).toEqual([]);
+  });
+
+  it('right-to-left text and ordinary spaces are text', () => {
+    for (const text of ['שלום עולם', 'مرحبا بالعالم', 'a\u00A0b', 'full\u3000width', 'narrow\u202Fspace', 'tab\there']) expect(hiddenSegments(text)).toEqual([text]);
+  });
+});

@@ -1,0 +1,117 @@
+// Invisible and bidirectional control characters in text the model wrote (answers, chat titles),
+// shown as a small marked code instead of acting unseen — as VS Code's unicode highlighting and
+// GitHub's "hidden or bidirectional Unicode text" warning do. A right-to-left override makes
+// `admin\u202Egpj.exe` read as "adminexe.jpg" (Trojan Source, CVE-2021-42574); zero-width and
+// tag characters hide text (and instructions) inside words.
+//
+// Which characters: out-of-character's catalogue, which already lets emoji sequences be (a ZWJ
+// in 👨‍👩‍👧, a variation selector after an emoji or an ideograph, tag characters in a flag).
+// Its whitespace and visible-but-odd entries (no-break and ideographic spaces, line separators…)
+// are ordinary text here. ZWNJ and ZWJ after a letter of a script that needs them (Persian
+// "می‌خواهم", Devanagari half forms "क्‍ष") are text too (Unicode core spec §23.2).
+// Real right-to-left letters are untouched: the browser still lays them out right to left.
+import { detect } from 'out-of-character';
+
+/** One hidden character, and how it is shown. */
+export interface HiddenChar {
+  char: string;
+  /** `U+202E` */
+  code: string;
+  /** `RIGHT-TO-LEFT OVERRIDE` */
+  name: string;
+}
+
+export type Segment = string | HiddenChar;
+
+/** The class of a marker; app.css draws it as a small boxed code, isolated from the text around it. */
+export const MARKER_CLASS = 'invisible-char';
+
+const SHOWN_TYPES = new Set(['Bidi', 'Invisible', 'Tag', 'Variation']);
+const IGNORED_TYPES = ['Whitespace', 'Line Break', 'Separator', 'Visible'];
+/** The catalogue's name for U+200D is cut short. */
+const NAMES: Record<string, string> = { 'U+200D': 'ZERO WIDTH JOINER' };
+const JOINERS = new Set(['U+200C', 'U+200D']);
+/** Scripts whose shaping uses ZWNJ/ZWJ: cursive joining (Arabic…) and conjuncts (Brahmic). */
+const JOINING_SCRIPT =
+  /[\p{scx=Arabic}\p{scx=Syriac}\p{scx=Nko}\p{scx=Mongolian}\p{scx=Mandaic}\p{scx=Hanifi_Rohingya}\p{scx=Devanagari}\p{scx=Bengali}\p{scx=Gurmukhi}\p{scx=Gujarati}\p{scx=Oriya}\p{scx=Tamil}\p{scx=Telugu}\p{scx=Kannada}\p{scx=Malayalam}\p{scx=Sinhala}\p{scx=Tibetan}\p{scx=Myanmar}\p{scx=Khmer}]$/u;
+const LETTER_OR_MARK = /[\p{L}\p{M}]$/u;
+
+/** The hidden characters of `text` with their offsets (UTF-16), in order. */
+export function findHidden(text: string): (HiddenChar & { offset: number })[] {
+  const found = detect(text, { exclude: IGNORED_TYPES }) ?? [];
+  return found
+    .filter((f) => SHOWN_TYPES.has(f.type))
+    .filter((f) => !(JOINERS.has(f.code) && joinsLetters(text.slice(0, f.offset))))
+    .map((f) => ({ char: String.fromCodePoint(text.codePointAt(f.offset)!), code: f.code, name: NAMES[f.code] ?? f.name, offset: f.offset }));
+}
+
+function joinsLetters(before: string): boolean {
+  return LETTER_OR_MARK.test(before) && JOINING_SCRIPT.test(before);
+}
+
+/** `text` cut into plain runs and hidden characters; a single string when there are none. */
+export function hiddenSegments(text: string): Segment[] {
+  const segments: Segment[] = [];
+  let from = 0;
+  for (const { offset, ...hidden } of findHidden(text)) {
+    if (offset > from) segments.push(text.slice(from, offset));
+    segments.push(hidden);
+    from = offset + hidden.char.length;
+  }
+  if (from < text.length || segments.length === 0) segments.push(text.slice(from));
+  return segments;
+}
+
+/** What a marker shows: `⟨U+202E⟩`. */
+export const markerLabel = (hidden: HiddenChar) => `⟨${hidden.code}⟩`;
+/** A marker's tooltip. */
+export const markerTitle = (hidden: HiddenChar) => `${hidden.code} ${hidden.name}, an invisible character`;
+
+/** `text` with each hidden character written as its marker's label: for attributes, toasts and page titles. */
+export function showHidden(text: string): string {
+  return hiddenSegments(text)
+    .map((s) => (typeof s === 'string' ? s : markerLabel(s)))
+    .join('');
+}
+
+/**
+ * Replaces each hidden character in the text nodes under `root` with a marker element. The
+ * character itself is not kept in the page, so nothing it could reorder or hide is left.
+ */
+export function markHiddenIn(root: Element | DocumentFragment): void {
+  const doc = root.ownerDocument!;
+  // A tooltip (a link's title) is text too; an attribute holds no element, so it gets the label.
+  for (const el of root.querySelectorAll('[title]')) el.setAttribute('title', showHidden(el.getAttribute('title')!));
+  const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const changes: [Text, Segment[]][] = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const segments = hiddenSegments(node.nodeValue ?? '');
+    if (segments.some((s) => typeof s !== 'string')) changes.push([node as Text, segments]);
+  }
+  for (const [node, segments] of changes) {
+    node.replaceWith(...segments.map((s) => (typeof s === 'string' ? s : marker(doc, s))));
+  }
+}
+
+function marker(doc: Document, hidden: HiddenChar): HTMLElement {
+  const span = doc.createElement('span');
+  span.className = MARKER_CLASS;
+  span.title = markerTitle(hidden);
+  span.textContent = markerLabel(hidden);
+  return span;
+}
+
+/**
+ * The text under `node` as the model wrote it: markers become their characters again. Copy
+ * buttons use it, so pasted code is byte for byte the answer's. Only a marker that shows the code
+ * of a character this module hides is turned back (an answer's own look-alike span stays text).
+ */
+export function originalText(node: Node): string {
+  const copy = node.cloneNode(true) as Element;
+  for (const span of copy.querySelectorAll?.(`span.${MARKER_CLASS}`) ?? []) {
+    const code = /^⟨U\+([0-9A-F]{4,6})⟩$/.exec(span.textContent ?? '')?.[1];
+    const char = code ? String.fromCodePoint(parseInt(code, 16)) : '';
+    if (char && findHidden(char).length === 1) span.replaceWith(char);
+  }
+  return copy.textContent ?? '';
+}
