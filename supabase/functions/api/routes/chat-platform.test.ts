@@ -31,6 +31,54 @@ describe('chat cost, budget and API keys', () => {
     expect((await (await alice.request('GET', '/budget')).json()).spent_usd).toBeCloseTo(expected, 12);
   });
 
+  // A provider does not bill a request it refused with a status: the chat logs it as the gateway
+  // does (README › Cost), with no tokens and $0, so neither the answer nor the budget shows a cost.
+  it.each([
+    ['401', 'provider_auth'],
+    ['429', 'provider_rate_limited'],
+    ['500', 'provider_unavailable'],
+  ] as const)('logs a call refused with %s before any text with no tokens and no cost, the budget unchanged', async (mode, code) => {
+    const alice = await api.createUser();
+    await alice.request('PUT', '/budget', { monthly_budget_usd: 1 });
+    api.fakeProvider.setMode(mode);
+    try {
+      const events = await readSse(await alice.request('POST', '/chat', { ...demo, message: `A long enough question for a real estimate under ${mode}` }));
+      expect(events.find((e) => e.event === 'error')?.data).toMatchObject({ code });
+      const { assistant_message_id } = events[0].data;
+      const log = await eventually(async () => (await api.db.sql`
+        select status, error_code, prompt_tokens, completion_tokens, token_count, cost_usd::float8 as cost, tokens_estimated
+          from public.prompt_usage_logs where message_id = ${assistant_message_id}`)[0]);
+      expect(log).toEqual({ status: 'error', error_code: code, prompt_tokens: 0, completion_tokens: 0, token_count: 0, cost: 0, tokens_estimated: false });
+      const [answer] = await api.db.sql`select prompt_tokens, completion_tokens from public.messages where id = ${assistant_message_id}`;
+      expect(answer).toEqual({ prompt_tokens: 0, completion_tokens: 0 });
+      expect((await (await alice.request('GET', '/budget')).json()).spent_usd).toBe(0);
+      const recent = await (await alice.request('GET', `/usage/recent?session_id=${events[0].data.session_id}`)).json();
+      expect(recent.calls.find((call: { message_id: string }) => call.message_id === assistant_message_id)?.cost_usd).toBe(0);
+    } finally {
+      api.fakeProvider.setMode('ok');
+    }
+  });
+
+  it('keeps the estimate of a call that failed mid-answer: the provider produced (and billed) tokens', async () => {
+    const alice = await api.createUser();
+    api.fakeProvider.setMode('drop');
+    try {
+      const events = await readSse(await alice.request('POST', '/chat', { ...demo, message: 'A question whose answer drops' }));
+      expect(events.find((e) => e.event === 'error')?.data).toMatchObject({ code: 'provider_connection_lost' });
+      const { assistant_message_id } = events[0].data;
+      const log = await eventually(async () => (await api.db.sql`
+        select prompt_tokens, completion_tokens, cost_usd::float8 as cost, tokens_estimated
+          from public.prompt_usage_logs where message_id = ${assistant_message_id}`)[0]);
+      expect(log.prompt_tokens).toBeGreaterThan(0);
+      expect(log.completion_tokens).toBeGreaterThan(0);
+      expect(log.tokens_estimated).toBe(true);
+      expect(log.cost).toBeCloseTo((log.prompt_tokens * 3 + log.completion_tokens * 7) / 1e6, 12);
+      expect((await (await alice.request('GET', '/budget')).json()).spent_usd).toBeCloseTo(log.cost, 12);
+    } finally {
+      api.fakeProvider.setMode('ok');
+    }
+  });
+
   it('answers 402 budget_exceeded past the monthly budget, without calling the provider', async () => {
     const alice = await api.createUser();
     await alice.request('PUT', '/budget', { monthly_budget_usd: 0.5 });

@@ -24,7 +24,7 @@ import type OpenAI from 'openai';
 import { BODY_BYTES_CEILING } from '../config.ts';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
 import { assertWithinBudget } from '../lib/budget.ts';
-import { describeProviderError, TimeoutError, type ChatError } from '../lib/chat/provider-errors.ts';
+import { describeProviderError, mayHaveBeenBilled, TimeoutError, type ChatError } from '../lib/chat/provider-errors.ts';
 import { idleWatchdog } from '../lib/idle-watchdog.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { ApiError, errorBody, openAiErrorBody } from '../lib/errors.ts';
@@ -59,9 +59,6 @@ function providerFailure({ code, message, retryAfterSeconds }: ChatError, rateLi
 
 /** 502s a retry would not mend: a refused key, a call as long as the time limit allows. */
 const NO_RETRY = new Set(['provider_auth', 'wall_clock_limit']);
-
-/** Failures after which the request may have been read (and billed): no status refused it. */
-const MAYBE_READ = new Set(['provider_timeout', 'provider_connection_lost', 'provider_bad_response', 'wall_clock_limit']);
 
 /** Why the gateway ended a call itself: its time limit, or its stream's client left. */
 type StopReason = 'wall_clock_limit' | 'client_disconnected';
@@ -253,7 +250,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   // the prompt when it was sent and may have been read (lib/gateway-usage.ts).
   const fail = async (error: unknown) => {
     const described = await describe(error);
-    const promptTokens = MAYBE_READ.has(described.code) ? await estimatePromptTokens(messages, body.tools) : 0;
+    const promptTokens = mayHaveBeenBilled(described.code) ? await estimatePromptTokens(messages, body.tools) : 0;
     return { described, rateLimits: rateLimitHeaders(headersOfError(error)), log: { ...call, status: 'error' as const, ttftMs: null, latencyMs: Math.round(performance.now() - started), promptTokens, cachedTokens: null, completionTokens: 0, errorCode: described.code, tokensEstimated: promptTokens > 0 } };
   };
 

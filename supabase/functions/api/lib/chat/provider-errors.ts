@@ -101,6 +101,20 @@ export function describeProviderError(error: unknown, ctx: { providerName: strin
   return { code: 'provider_connection_lost', message: `The connection to ${name} dropped before the answer finished; what arrived is kept. Try again to get a whole answer.` };
 }
 
+/** The failures after which the provider may have read the request, and billed it: no status refused it. */
+const MAYBE_READ = new Set(['provider_timeout', 'provider_connection_lost', 'provider_bad_response', 'wall_clock_limit']);
+
+/**
+ * Whether a call that failed (`code`, from describeProviderError) may have been billed: it was
+ * sent and no status refused it (a timeout, a dropped connection, a reply that could not be
+ * read, the time limit). A call refused with a status (401, 403, 404, 429, 5xx), or that never
+ * reached the provider, was not: the chat (lib/chat/turn.ts) and the gateway (routes/gateway.ts)
+ * log it with no tokens and $0, so it counts nothing toward the monthly budget.
+ */
+export function mayHaveBeenBilled(code: string): boolean {
+  return MAYBE_READ.has(code);
+}
+
 /** Raised by the stream's own idle timer (no bytes from the provider for too long). */
 export class TimeoutError extends Error {
   constructor() {

@@ -11,7 +11,8 @@
  *  3. a checkpoint of new units at most every `checkpointMs` (2 s) keeps the partial durable;
  *  4. stop(code) — the Stop button (any process, through the registry), the wall-clock
  *     budget, or shutdown — aborts the provider within the event loop's next turn;
- *  5. the end: the answer, status, tokens and usage log are written once (TurnStore.finish),
+ *  5. the end: the answer, status, tokens and usage log are written once (TurnStore.finish;
+ *     a call the provider refused with a status before any text is logged with 0 tokens, $0),
  *     views get usage + done (or error), broadcast gets done. A turn whose rows were never
  *     written (it lost its session's lock) is stopped at once and its call still logged.
  *
@@ -26,7 +27,7 @@ import { sessionTopic } from '../realtime-broadcast.ts';
 import { rowQuotaReached } from '../db-errors.ts';
 import { countTokensPaced } from '../tokens.ts';
 import type { ChatTurn } from './context.ts';
-import { describeProviderError, type ChatError } from './provider-errors.ts';
+import { describeProviderError, mayHaveBeenBilled, type ChatError } from './provider-errors.ts';
 import { streamProvider, type ProviderEndpoint } from './provider-stream.ts';
 import type { FinalAnswer, FinalStatus, TurnStore } from './turn-store.ts';
 import { TurnFanout } from './turn-fanout.ts';
@@ -267,15 +268,18 @@ export class Turn {
     const content = units.content;
     // The provider's counts (the stream's usage chunk); ours only where it sent none (a stop,
     // the wall-clock cut, a failure): then the answer and the reasoning, which providers bill as output.
+    // A call refused with a status (401, 429, 5xx…) or never delivered, before any text, was not
+    // billed: no tokens and $0, as the gateway logs it (mayHaveBeenBilled), so the budget counts nothing.
     const reported = result?.usage;
+    const refused = status === 'error' && !reported && !content && !units.reasoning && !mayHaveBeenBilled(code ?? '');
     const completionTokens = reported?.completion_tokens ?? (content || units.reasoning ? await countOutput(content, units.reasoning) : 0);
-    const promptTokens = reported?.prompt_tokens ?? (await o.estimatePromptTokens());
+    const promptTokens = reported?.prompt_tokens ?? (refused ? 0 : await o.estimatePromptTokens());
     const usage: TurnUsage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens, ttft_ms: ttftMs, latency_ms: latencyMs };
     const final: FinalAnswer = {
       messageId: this.messageId, userId: o.userId, sessionId: o.sessionId, units, status, code,
       errorMessage: error?.message ?? null, reasoningMs, promptTokens, completionTokens, ttftMs, latencyMs,
       cachedTokens: reported?.prompt_tokens_details?.cached_tokens ?? null,
-      tokensEstimated: reported?.prompt_tokens == null || reported?.completion_tokens == null,
+      tokensEstimated: !refused && (reported?.prompt_tokens == null || reported?.completion_tokens == null),
       providerMessageId: result?.providerMessageId ?? null, usageLog: o.usageLog,
     };
     if (!hasRows) {
