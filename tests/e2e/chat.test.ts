@@ -378,6 +378,29 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await expect(field2.getAttribute('title')).resolves.toMatch(/^No list of models: .*rejected the key/);
   });
 
+  it('a provider that has not answered yet is waited for, not shown as the model thinking', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await addCustomKey(page, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
+    await open(page, '/chat');
+    await chooseModel(page, 'custom', 'fake-model');
+    e2e.slowProvider.setMode('hang');
+    try {
+      await composer(page).fill('Anyone there?');
+      await composer(page).press('Enter');
+      const waiting = page.locator('article[aria-label="Assistant message"][data-status="streaming"]');
+      await waiting.getByTestId('waiting-for-provider').waitFor();
+      await expect(waiting.getByTestId('waiting-for-provider').textContent()).resolves.toMatch(/^\s*Waiting for Custom \(OpenAI-compatible\)…/);
+      // Nothing has streamed: no "Thinking…", and the status the footer announces says it is waiting.
+      await expect(waiting.textContent()).resolves.not.toContain('Thinking…');
+      await expect(waiting.locator('[aria-live="polite"]').textContent()).resolves.toBe('Waiting for Custom (OpenAI-compatible)…');
+      await composer(page).press('Escape');
+      await page.locator('article[aria-label="Assistant message"][data-status="stopped"]').waitFor();
+    } finally {
+      e2e.slowProvider.setMode('ok');
+    }
+  });
+
   it('a provider failure shows a readable error with a retry that works', async () => {
     const page = await e2e.newPage();
     await signUp(page);
