@@ -158,7 +158,7 @@ describe('sessions', () => {
     const alice = await api.createUser();
     const session = await newSession(alice);
     const res = await alice.request('GET', `/sessions/${session.id}/messages`);
-    expect(await res.json()).toEqual({ messages: [], next_cursor: null });
+    expect(await res.json()).toEqual({ messages: [], next_cursor: null, newer_cursor: null });
   });
 
   it('answers bad cursors and limits with 400', async () => {

@@ -6570,6 +6570,11 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
+                    /** @description A page's `newer_cursor`: the messages after that page, towards the newest */
+                    after?: string;
+                    /** @description A message of the active branch (a search hit): the page is a window around it, however far back; 404 when it is not on the branch shown */
+                    around?: string;
+                    /** @description A page's `next_cursor`: the messages before that page */
                     before?: string;
                     /** @description 1..100, default 50 */
                     limit?: number;
@@ -8633,6 +8638,8 @@ export type components = {
         MessagePage: {
             /** @description The active branch, oldest to newest */
             messages: components["schemas"]["ChatMessage"][];
+            /** @description Pass as `after` for newer messages (pages read `around` a message or `after` one); null when the page ends at the newest message, and on newest-first pages */
+            newer_cursor: string | null;
             /** @description Pass as `before` for older messages; null at the start */
             next_cursor: string | null;
         };

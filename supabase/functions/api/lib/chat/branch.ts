@@ -51,10 +51,15 @@ export type BranchMessage = MessageRow & { siblings: Siblings; cursor_t: string 
  * the caller can tell whether there is more. Each message carries its siblings (the
  * messages sharing its parent, or the session's first messages), in the order written.
  */
-export async function readBranchPage(sql: Sql, sessionId: string, limit: number, beforeId: string | null): Promise<BranchMessage[]> {
+export function readBranchPage(sql: Sql, sessionId: string, limit: number, beforeId: string | null): Promise<BranchMessage[]> {
   const start: Fragment = beforeId
     ? sql`(select b.parent_id from public.messages b where b.session_id = ${sessionId} and b.id = ${beforeId})`
     : leafOfSession(sql, sessionId);
+  return readBranchFrom(sql, sessionId, start, limit);
+}
+
+/** As readBranchPage, from `start` (an SQL uuid expression) itself: a page that ends at a given message. */
+export async function readBranchFrom(sql: Sql, sessionId: string, start: Fragment, limit: number): Promise<BranchMessage[]> {
   const rows = await sql<(MessageRow & { n: number; cursor_t: string; sibling_ids: string[] })[]>`
     ${walk(sql, sessionId, start, limit + 1, `${MESSAGE_COLUMNS}, ${cursorTimestampSql('created_at')} as cursor_t`)}
     select b.*, sib.ids as sibling_ids
