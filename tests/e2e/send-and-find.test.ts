@@ -1,8 +1,10 @@
 // Sending and finding, when it goes wrong or lies far back: a message sent offline stays in the
 // message box (and its draft, through a reload) and is said not sent, then sends once back
 // online; a refused send in a long chat is said beside the box, in view, until dismissed; a
-// Ctrl+K search hit far back in a long chat opens the chat on it (scrolled to, lit), and an
-// unknown message says so and opens at the latest; older history loads when scrolling up.
+// Ctrl+K search hit far back in a long chat (thousands of messages) opens the chat on a window
+// around it (scrolled to, lit), newer messages load as the reader scrolls down, "Jump to latest"
+// shows the newest (a message that arrived meanwhile too), and an unknown message says so and
+// opens at the latest; older history loads when scrolling up.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composer, open, reload, screenshot, sendAndWait, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
@@ -16,7 +18,7 @@ describe('sending and finding', { timeout: 180_000 }, () => {
     await e2e?.stop();
   });
 
-  it('a search hit far back in a long chat opens the chat on it, lit, with "Jump to latest" back; a message not in the chat says so', async () => {
+  it('a search hit thousands of messages back opens the chat on it, lit; newer messages load below it, "Jump to latest" goes back; a message not in the chat says so', async () => {
     const page = await e2e.newPage();
     await page.setViewportSize({ width: 1280, height: 700 });
     const email = await signUp(page);
@@ -26,13 +28,13 @@ describe('sending and finding', { timeout: 180_000 }, () => {
       const [user] = await sql<{ id: string }[]>`select id from auth.users where email = ${email}`;
       [{ id: sessionId }] = await sql<{ id: string }[]>`
         insert into public.chat_sessions (user_id, title) values (${user.id}, 'Long search chat') returning id`;
-      // 240 messages, oldest first; the 20th holds the word searched for (five pages back from the newest 50).
+      // 2,400 messages, oldest first; the 20th holds the word searched for (over 2,000 back: it opened at the newest with a note before).
       await sql`
         insert into public.messages (session_id, user_id, sender, content, created_at)
         select ${sessionId}, ${user.id}, case when i % 2 = 1 then 'user' else 'assistant' end,
                case when i = 20 then 'The needle word is xylophone-marmalade.' else 'long chat message ' || i end,
-               now() - make_interval(secs => 1000 - i)
-        from generate_series(1, 240) as i`;
+               now() - make_interval(secs => 3000 - i)
+        from generate_series(1, 2400) as i`;
     } finally {
       await sql.end();
     }
@@ -42,7 +44,7 @@ describe('sending and finding', { timeout: 180_000 }, () => {
     await page.getByRole('region', { name: 'Search results' }).getByRole('link', { name: /Long search chat/ }).click();
     await page.waitForURL(/\?message=/);
     const messages = page.getByTestId('messages');
-    // It opened on the hit (it opened at the newest 50, without message 20, before): shown, in view and marked.
+    // It opened on the hit: shown, in view and marked.
     const hit = messages.locator('article[aria-current="true"]');
     await hit.getByText('The needle word is xylophone-marmalade.').waitFor();
     await expect(hit.count()).resolves.toBe(1);
@@ -52,18 +54,35 @@ describe('sending and finding', { timeout: 180_000 }, () => {
       return box.top >= view.top && box.bottom <= view.bottom;
     });
     expect(await inView()).toBe(true);
-    // Ten messages of context above it, and everything after it down to the newest.
+    // A window around it: the messages before it, some after it, not the newest (thousands below).
     await expect(messages.getByText('long chat message 10', { exact: true }).count()).resolves.toBe(1);
-    await expect(messages.getByText('long chat message 240', { exact: true }).count()).resolves.toBe(1);
+    await expect(messages.getByText('long chat message 36', { exact: true }).count()).resolves.toBe(1);
+    await expect(messages.getByText('long chat message 2400', { exact: true }).count()).resolves.toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'chat-search-landed');
-    // "Jump to latest" takes the reader to the newest message.
+    // Scrolling down reads the messages after the window, below it, the hit still there.
+    await messages.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    await messages.getByText('long chat message 37', { exact: true }).waitFor();
+    await expect(hit.count()).resolves.toBe(1);
+    // A message written meanwhile (another device) does not land below the window; "Jump to latest"
+    // shows the newest messages with it, at the bottom.
+    await page.locator('[data-testid="messages"][data-live="true"]').waitFor();
+    const sql2 = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
+    try {
+      await sql2`insert into public.messages (session_id, user_id, sender, content)
+                 select ${sessionId}, user_id, 'user', 'written on another device' from public.chat_sessions where id = ${sessionId}`;
+    } finally {
+      await sql2.end();
+    }
     await page.getByRole('button', { name: 'Jump to latest' }).click();
+    await messages.getByText('written on another device', { exact: true }).waitFor();
+    await expect(messages.getByText('long chat message 2400', { exact: true }).count()).resolves.toBe(1);
+    await expect(messages.getByText('long chat message 37', { exact: true }).count()).resolves.toBe(0);
     await expect.poll(() => messages.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2)).toBe(true);
     // A message that is not in this chat (another id, or deleted): said, and the chat opens at its newest messages.
     await open(page, `/chat/${sessionId}?message=00000000-0000-4000-8000-000000000000`);
     await page.getByRole('status').getByText('That message is not in this chat').waitFor();
-    await messages.getByText('long chat message 240', { exact: true }).waitFor();
+    await messages.getByText('long chat message 2400', { exact: true }).waitFor();
     await expect(messages.locator('article[aria-current]').count()).resolves.toBe(0);
   });
 

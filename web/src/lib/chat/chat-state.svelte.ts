@@ -9,12 +9,16 @@
 // - Realtime row changes and page reads bring new rows and final answers; a broadcast that
 //   names an answer whose rows do not follow makes the tab re-read (unseen-answers.ts).
 // All of them go through answer-merge.ts, so the order they arrive in never matters.
+// A chat opened on a message far back (a search hit) shows a window of the branch with newer
+// messages after it (`newerCursor`): the reader pages down to them, and live rows, catch-up
+// reads and leaf moves wait until the view reaches the newest messages again (paging down, or
+// "Jump to latest", which reads the newest page and accepts the gap in between).
 // The chat is a tree; this tab shows one branch (the session's active leaf up to the root).
 // A row joins the view only when it continues the branch shown; when the session's active
 // leaf moves elsewhere (another tab switched, regenerated or edited), the branch is re-read.
 // Reads and live changes share one clock (live-changes.ts): a read that answers late neither
 // drops, overwrites nor revives rows changed live after it began, nor undoes a later read.
-import { browserApi, ok, type Message, type MessagePage } from '$lib/api';
+import { ApiError, browserApi, ok, type Message, type MessagePage } from '$lib/api';
 import { finish, mergeRow } from '$lib/chat/answer-merge';
 import { branchAfterRead, continuesBranch, pageExtendsView } from '$lib/chat/branch-view';
 import { ReadFollower } from '$lib/chat/read-follow';
@@ -58,6 +62,9 @@ export class ChatState {
   messages = $state<Message[]>([]);
   olderCursor = $state<string | null>(null);
   loadingOlder = $state(false);
+  /** Newer messages follow the ones shown (a window opened on an older message): read with `after`. */
+  newerCursor = $state<string | null>(null);
+  loadingNewer = $state(false);
   /** This tab is sending a turn (until its stream ends). */
   sending = $state(false);
   stopping = $state(false);
@@ -126,6 +133,7 @@ export class ChatState {
     this.sessionId = sessionId;
     this.messages = page?.messages ?? [];
     this.olderCursor = page?.next_cursor ?? null;
+    this.newerCursor = page?.newer_cursor ?? null;
   }
 
   /** In the browser, after mount: follow answers that were still running when the page loaded. */
@@ -160,6 +168,30 @@ export class ChatState {
     }
   }
 
+  /** Loads the page of messages after the newest one shown (a window opened further back). */
+  async loadNewer(): Promise<void> {
+    if (!this.sessionId || !this.newerCursor || this.loadingNewer) return;
+    this.loadingNewer = true;
+    try {
+      const path = { id: this.sessionId };
+      const read = ok(browserApi().GET('/api/sessions/{id}/messages', { params: { path, query: { limit: 30, after: this.newerCursor } } }));
+      const page = await read.catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 404) return null;
+        throw err;
+      });
+      // The window left the branch shown (switched or deleted elsewhere): show the branch as it is.
+      if (!page) return await this.reloadBranch();
+      const { messages, newer_cursor } = page;
+      const known = new Set(this.messages.map((m) => m.id));
+      this.messages = [...this.messages, ...messages.filter((m) => !known.has(m.id))];
+      this.newerCursor = newer_cursor;
+      // Reached the newest: what was written meanwhile, live updates held off, is read now.
+      if (!newer_cursor) await this.catchUp();
+    } finally {
+      this.loadingNewer = false;
+    }
+  }
+
   /** A Realtime channel (re)joined: what happened before it was not delivered, so re-read. */
   async joinedChannel(kind: 'rows' | 'broadcast'): Promise<void> {
     this.joined[kind] = true;
@@ -169,7 +201,7 @@ export class ChatState {
 
   /** Re-reads the newest page, for rows written while this tab was not listening. */
   async catchUp(): Promise<void> {
-    if (!this.sessionId) return;
+    if (!this.sessionId || this.newerCursor) return; // a window further back: read when the reader gets to the newest
     const mark = this.changes.begin();
     const shownThen = new Set(this.messages.map((m) => m.id));
     const page = await ok(browserApi().GET('/api/sessions/{id}/messages', { params: { path: { id: this.sessionId }, query: { limit: 50 } } }));
@@ -194,7 +226,8 @@ export class ChatState {
   private applyRow(row: Message): boolean {
     if (row.session_id !== this.sessionId || this.removed.has(row.id) || this.superseded.has(row.id)) return false;
     const index = this.messages.findIndex((m) => m.id === row.id);
-    if (index === -1 && !continuesBranch(this.messages, row)) return false; // another branch: not shown
+    // Another branch's, or newer than a window further back (paging down reads it): not shown.
+    if (index === -1 && (this.newerCursor || !continuesBranch(this.messages, row))) return false;
     const merged = mergeRow(this.messages[index], row, this.views.has(row.id));
     if (!merged) return false;
     if (index === -1) this.messages = [...this.messages, merged].sort(byCreatedAt);
@@ -205,7 +238,7 @@ export class ChatState {
   /** The session's active leaf is now `leafId` (a chat_sessions update, a `branch` message, a
    * session read): re-read, until a read shows it, if it is not what is shown. */
   followLeaf(leafId: string | null): void {
-    if (!leafId || this.sending || this.switching) return;
+    if (!leafId || this.sending || this.switching || this.newerCursor) return;
     if (this.messages.at(-1)?.id === leafId) return;
     this.leaves.follow(leafId);
   }
@@ -240,7 +273,8 @@ export class ChatState {
     }
   }
 
-  /** Replaces the view with the newest page of the active branch (after a switch, edit or regenerate). */
+  /** Replaces the view with the newest page of the active branch (after a switch, edit or regenerate, or
+   * "Jump to latest" from a window further back, whose gap to the newest page is not read). */
   async reloadBranch(): Promise<void> {
     if (!this.sessionId) return;
     const mark = this.changes.begin();
@@ -258,6 +292,7 @@ export class ChatState {
       merge: (local, row) => mergeRow(local, row, this.views.has(row.id)) ?? local,
     });
     this.olderCursor = page.next_cursor;
+    this.newerCursor = null;
     for (const message of this.messages) if (message.status === 'streaming' && !this.views.has(message.id)) this.views.attach(message.id);
   }
 
@@ -302,12 +337,14 @@ export class ChatState {
   }
 
   /** Sends a new user turn. */
-  send(text: string, turn: Turn, onSession: (id: string) => void, attachments: string[] = []): Promise<void> {
-    return this.sender.run({ ...turn, message: text, ...(attachments.length ? { attachments } : {}) }, onSession, { userText: text, attachments });
+  async send(text: string, turn: Turn, onSession: (id: string) => void, attachments: string[] = []): Promise<void> {
+    if (this.newerCursor) await this.reloadBranch(); // the turn continues the newest message: show it
+    return await this.sender.run({ ...turn, message: text, ...(attachments.length ? { attachments } : {}) }, onSession, { userText: text, attachments });
   }
 
   /** Asks for another answer to the last question; the old one stays, reachable with ‹ ›. */
   async regenerate(turn: Turn, onSession: (id: string) => void): Promise<void> {
+    if (this.newerCursor) await this.reloadBranch();
     const lastUser = this.messages.findLast((m) => m.sender === 'user');
     if (!lastUser) return;
     // Only the view moves on: the old answer is a sibling now, not deleted.

@@ -1,7 +1,7 @@
 // A conversation (or a new one): its first page of messages, plus the models the user can pick.
 import { ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
-import { pageThrough } from '$lib/server/message-jump';
+import { openChat } from '$lib/server/message-jump';
 import { loadProviders, pickDefaults } from '$lib/server/providers';
 import type { PageServerLoad } from './$types';
 
@@ -14,14 +14,13 @@ export const load: PageServerLoad = async (event) => {
   // the branch first (routes/chat/ChatSearch.svelte); this address opened any other way — a link
   // from another site, a new tab, the preload as the pointer rests on the hit — shows the chat as
   // it is, never moving what its members and a live share link see. It opens on that message when
-  // the branch shown holds it (history read back to it: lib/server/message-jump.ts), and says why not otherwise.
+  // the branch shown holds it (a window around it, however far back: lib/server/message-jump.ts), and says why not otherwise.
   try {
     const [providers, profile, session, opened, latest, members] = await Promise.all([
       loadProviders(api),
       ok(api.GET('/api/me')),
       id ? ok(api.GET('/api/sessions/{id}', { params: { path: { id } } })) : null,
-      id ? ok(api.GET('/api/sessions/{id}/messages', { params: { path: { id }, query: { limit: 50 } } }))
-        .then((first) => pageThrough(api, id, first, event.url.searchParams.get('message'))) : null,
+      id ? openChat(api, id, event.url.searchParams.get('message')) : null,
       // A new chat starts with the model of the most recent one.
       id ? null : ok(api.GET('/api/sessions', { params: { query: { limit: 1 } } })).then((body) => body.sessions[0]),
       // Who is in the chat (group chats: authors' names, whose key answers).
