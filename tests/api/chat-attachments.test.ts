@@ -304,6 +304,58 @@ describe('project files in context', () => {
   });
 });
 
+describe('editing a question with files', () => {
+  // QA 3: an edit could neither remove nor add files. `attachments` on an edit names exactly the
+  // new question's files (`[]`: none); absent, it keeps the edited one's, as before.
+  it('an edit carries exactly the files it names, keeps them when it names none, and only the caller\'s own', async () => {
+    const alice = await h.createUser();
+    const bob = await h.createUser();
+    const kept = await upload(alice, 'kept.md', '# kept notes', 'text/markdown');
+    const dropped = await upload(alice, 'dropped.md', '# dropped notes', 'text/markdown');
+    const first = await chat(alice, { message: 'Read both', attachments: [kept, dropped] });
+    expect(first.status).toBe(200);
+    const session = first.meta.session_id;
+    const question = first.meta.user_message_id;
+    const chipsOf = async (messageId: string) => {
+      const found = (await (await alice.request('GET', `/sessions/${session}/attachments`)).json()).attachments as { message_id: string; path: string }[];
+      return found.filter((a) => a.message_id === messageId).map((a) => a.path).sort();
+    };
+    const userText = () => JSON.stringify(lastProviderCall().user.content);
+
+    // Absent: the edited question's files, as before.
+    const same = await chat(alice, { session_id: session, edit_message_id: question, message: 'Read both again' });
+    expect(same.status).toBe(200);
+    expect(same.meta.attachments.map((a: { path: string }) => a.path).sort()).toEqual([kept, dropped].sort());
+    expect(await chipsOf(same.meta.user_message_id)).toEqual([kept, dropped].sort());
+
+    // One kept, one removed, one added.
+    const added = await upload(alice, 'added.md', '# added notes', 'text/markdown');
+    const changed = await chat(alice, { session_id: session, edit_message_id: question, message: 'Read these', attachments: [kept, added] });
+    expect(changed.status).toBe(200);
+    expect(changed.meta.attachments.map((a: { path: string }) => a.path)).toEqual([kept, added]);
+    expect(userText()).toContain('kept notes');
+    expect(userText()).toContain('added notes');
+    expect(userText()).not.toContain('dropped notes');
+    expect(await chipsOf(changed.meta.user_message_id)).toEqual([kept, added].sort());
+    expect(await chipsOf(question)).toEqual([kept, dropped].sort()); // the old version keeps its own
+
+    // None.
+    const none = await chat(alice, { session_id: session, edit_message_id: question, message: 'Without files', attachments: [] });
+    expect(none.status).toBe(200);
+    expect(none.meta.attachments).toEqual([]);
+    expect(userText()).toBe(JSON.stringify('Without files'));
+    expect(await chipsOf(none.meta.user_message_id)).toEqual([]);
+
+    // Someone else's file is refused, and nothing is written.
+    const bobs = await upload(bob, 'bob.md', '# bob secret', 'text/markdown');
+    const before = (await h.stack.db.sql`select count(*)::int as n from public.messages where session_id = ${session}`)[0]!.n;
+    const refused = await chat(alice, { session_id: session, edit_message_id: question, message: 'And bob\'s?', attachments: [kept, bobs] });
+    expect(refused.status).toBe(400);
+    expect(refused.error.code).toBe('invalid_attachment_path');
+    expect((await h.stack.db.sql`select count(*)::int as n from public.messages where session_id = ${session}`)[0]!.n).toBe(before);
+  });
+});
+
 describe('lifecycle', () => {
   it('deleting the session removes its attachments from the bucket', async () => {
     const alice = await h.createUser();

@@ -45,7 +45,9 @@ export const ChatRequest = z
         '(a billed call on your key, logged against the chat), even if this connection is gone by then. Ignored in an existing chat. Default false.',
     }),
     attachments: z.array(z.string().min(3).max(1024)).max(50).optional().openapi({
-      description: 'Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message\'s attachments.',
+      description: 'Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message\'s attachments. ' +
+        'With `edit_message_id`: absent, the new question keeps the edited one\'s files; given, it carries exactly these (`[]`: none) — ' +
+        'the edited one\'s files it keeps are named like new uploads, and every path must be in your own folder.',
     }),
   })
   .refine((b) => b.regenerate || b.continue || (b.message !== undefined && b.message.trim().length > 0), { message: 'message: required (unless regenerate or continue is true)', path: ['message'] })

@@ -90,8 +90,10 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     : body.edit_message_id ? await withUser((sql) => attachmentsOf(sql, body.edit_message_id!)) : []);
   // Files are read from Storage only for a request that passed the checks.
   if (paths.length > 0) await gate;
-  // Files named in the request must be the caller's own; a regenerated or edited question's
-  // stored files may be another participant's in a group chat (Storage's policies decide).
+  // Files named in the request must be the caller's own (an edit that names its files — those
+  // it keeps of the edited question and new uploads — carries exactly those; `[]` none); a
+  // regenerated or edited question's stored files may be another participant's in a group chat
+  // (Storage's policies decide).
   const files = await prepareAttachments({ config, fetch: deps.fetch }, withUser, {
     stored: !body.attachments,
     user,
@@ -255,7 +257,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     const naming = nameOnceComplete(turn.ended, { config, db, deps, user, log: turnLog }, ids.sessionId);
     deps.waitUntil?.(naming);
   }
-  // A new question records its files; an edit's new question keeps the edited one's files.
+  // A new question records its files; an edit's new question the edited one's, or those it named.
   if (paths.length > 0 && inputs.userMessage.mode !== 'regenerate') {
     await recordAttachments(db.sql, user, ids.userMessageId, files);
   }

@@ -8294,7 +8294,7 @@ export type components = {
             siblings: components["schemas"]["Siblings"];
         };
         ChatRequest: {
-            /** @description Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message's attachments. */
+            /** @description Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message's attachments. With `edit_message_id`: absent, the new question keeps the edited one's files; given, it carries exactly these (`[]`: none) — the edited one's files it keeps are named like new uploads, and every path must be in your own folder. */
             attachments?: string[];
             /** @description Ask the model to go on from the active branch's last answer (one that was stopped or cut): a new turn whose question is `message`, or "Continue exactly where your last answer stopped." without one; the model sees its partial answer before it. 409 `nothing_to_continue` when the last answer has no text yet (stopped while the model was still thinking): regenerate it instead. */
             continue?: boolean;

@@ -25,7 +25,7 @@ import { ReadFollower } from '$lib/chat/read-follow';
 import { LiveChanges } from '$lib/chat/live-changes';
 import { stopTurn, type ChatMeta } from '$lib/chat/chat-stream';
 import { TurnEvents } from '$lib/chat/turn-events';
-import { answerBeingWritten, errorText, TurnSender, type SendError } from '$lib/chat/turn-sender';
+import { answerBeingWritten, errorText, TurnSender, type SendError, type SentFile } from '$lib/chat/turn-sender';
 import { TurnViews } from '$lib/chat/turn-views';
 import { UnseenAnswers } from '$lib/chat/unseen-answers';
 import { turnDelta, turnDone } from '$lib/realtime-rows';
@@ -88,6 +88,7 @@ export class ChatState {
    * `meta`: shown while the answer streams, before they are read back with the chat's files.
    */
   filesUsed = $state<Record<string, NonNullable<ChatMeta['files_used']>>>({});
+  filesSent = $state<Record<string, SentFile[]>>({});
   /** True once Realtime delivers this session's rows and broadcasts (tests and the UI wait for it). */
   live = $state(false);
   /** The answer being written in this session, by this or any other tab or device (this tab's
@@ -353,12 +354,18 @@ export class ChatState {
     await this.reloadBranch().catch(() => {}); // the new answer's ‹ 2/2 ›
   }
 
-  /** Asks a question differently: a new version beside it (its branch kept, reachable with ‹ ›). */
-  async editAndResend(id: string, text: string, turn: Turn, onSession: (id: string) => void): Promise<void> {
+  /**
+   * Asks a question differently: a new version beside it (its branch kept, reachable with ‹ ›).
+   * `files`: the files the new version carries (those kept of the edited one, and new uploads),
+   * shown on it at once; without, it carries the edited one's.
+   */
+  async editAndResend(id: string, text: string, turn: Turn, onSession: (id: string) => void, files?: SentFile[]): Promise<void> {
     const index = this.messages.findIndex((m) => m.id === id);
     if (index === -1) return;
     this.supersede(index);
-    await this.sender.run({ ...turn, message: text, edit_message_id: id }, onSession, { userText: text });
+    // The files are not given back to the message box on a refusal: the edited version still carries those it kept.
+    const attachments = files ? { attachments: files.map((f) => f.path) } : {};
+    await this.sender.run({ ...turn, message: text, edit_message_id: id, ...attachments }, onSession, { userText: text, chips: files });
     await this.reloadBranch().catch(() => {});
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { carryDraft, forgetAllDrafts, readDraft, writeDraft } from './drafts.ts';
+import { carryDraft, forgetAllDrafts, readDraft, readDraftFiles, writeDraft, writeDraftFiles } from './drafts.ts';
 
 /** A Storage in memory (node has no sessionStorage). */
 function memoryStorage(): Storage {
@@ -57,5 +57,29 @@ describe('chat drafts', () => {
     expect(carryDraft('ann', 'also-gone', 'other words', store)).toBe(false);
     expect(readDraft('ann', null, store)).toBe('unsent words');
     expect(readDraft('ann', 'also-gone', store)).toBe('');
+  });
+
+  // QA 3: a reload kept a draft's text but not its files.
+  it("keeps the box's files per chat: uploaded ones to put back, unfinished ones named as lost", () => {
+    const store = memoryStorage();
+    writeDraftFiles('ann', 'chat-1', [
+      { path: 'ann/chat/1/plan.pdf', name: 'plan.pdf', uploaded: true },
+      { path: 'ann/chat/2/big.csv', name: 'big.csv', uploaded: false },
+    ], store);
+    expect(readDraftFiles('ann', 'chat-1', store)).toEqual({ kept: [{ path: 'ann/chat/1/plan.pdf', name: 'plan.pdf' }], lost: ['big.csv'] });
+    expect(readDraftFiles('ann', 'chat-2', store)).toEqual({ kept: [], lost: [] });
+    expect(readDraftFiles('bob', 'chat-1', store)).toEqual({ kept: [], lost: [] });
+    writeDraftFiles('ann', 'chat-1', [], store);
+    expect(store.length).toBe(0);
+    // Something else under the key (an older version, a hand edit) reads as no files.
+    store.setItem('mrprompt-draft-files:ann:new', '{not json');
+    expect(readDraftFiles('ann', null, store)).toEqual({ kept: [], lost: [] });
+    store.setItem('mrprompt-draft-files:ann:new', JSON.stringify([{ path: 1 }, { path: 'ann/x', name: 'x', uploaded: true }]));
+    expect(readDraftFiles('ann', null, store)).toEqual({ kept: [{ path: 'ann/x', name: 'x' }], lost: [] });
+    // Signing out forgets them with the text.
+    writeDraftFiles('ann', 'chat-1', [{ path: 'ann/chat/1/plan.pdf', name: 'plan.pdf', uploaded: true }, { path: 'ann/chat/3/half.pdf', name: 'half.pdf', uploaded: false }], store);
+    writeDraft('ann', 'chat-1', 'about the plan', store);
+    expect(forgetAllDrafts(store).sort()).toEqual(['ann/chat/1/plan.pdf', 'ann/x']); // for the sign-out to remove from Storage
+    expect(store.length).toBe(0);
   });
 });

@@ -1,12 +1,29 @@
 // What the user was typing in each chat, kept for the tab's life (sessionStorage), so opening
 // another chat, a new chat or Settings and coming back — or a reload — does not lose it, as in
 // ChatGPT. Keyed by user as well: someone signing in next in the same tab never sees it. An
-// empty box removes its entry.
+// empty box removes its entry. The files in the box are kept beside the text (draftFiles): those
+// already uploaded come back as chips after a reload (their objects wait in Storage, which the
+// server sweeps only after CHAT_UPLOAD_GRACE_SECONDS); those still uploading when the page went
+// are named as lost, to attach again.
 
 const PREFIX = 'mrprompt-draft:';
+const FILES_PREFIX = 'mrprompt-draft-files:';
 
-function key(userId: string | null, sessionId: string | null): string {
-  return `${PREFIX}${userId ?? 'anonymous'}:${sessionId ?? 'new'}`;
+function key(userId: string | null, sessionId: string | null, prefix = PREFIX): string {
+  return `${prefix}${userId ?? 'anonymous'}:${sessionId ?? 'new'}`;
+}
+
+/** A file in the box: its object's path, its name, and whether its upload had finished. */
+export interface DraftFile {
+  path: string;
+  name: string;
+  uploaded: boolean;
+}
+
+/** What a reload gives back of the box's files: the uploaded ones, and the names of those lost. */
+export interface KeptFiles {
+  kept: { path: string; name: string }[];
+  lost: string[];
 }
 
 function storage(): Storage | null {
@@ -36,6 +53,32 @@ export function writeDraft(userId: string | null, sessionId: string | null, text
   }
 }
 
+/** The files kept with this chat's draft: uploaded ones to put back, unfinished ones by name. */
+export function readDraftFiles(userId: string | null, sessionId: string | null, store = storage()): KeptFiles {
+  let files: unknown;
+  try {
+    files = JSON.parse(store?.getItem(key(userId, sessionId, FILES_PREFIX)) ?? '[]');
+  } catch {
+    files = [];
+  }
+  const valid = (Array.isArray(files) ? files : []).filter((f): f is DraftFile =>
+    typeof f?.path === 'string' && typeof f?.name === 'string' && typeof f?.uploaded === 'boolean');
+  return {
+    kept: valid.filter((f) => f.uploaded).map(({ path, name }) => ({ path, name })),
+    lost: valid.filter((f) => !f.uploaded).map((f) => f.name),
+  };
+}
+
+/** Keeps the box's files for this chat (none: the entry goes). */
+export function writeDraftFiles(userId: string | null, sessionId: string | null, files: DraftFile[], store = storage()): void {
+  try {
+    if (files.length > 0) store?.setItem(key(userId, sessionId, FILES_PREFIX), JSON.stringify(files.map(({ path, name, uploaded }) => ({ path, name, uploaded }))));
+    else store?.removeItem(key(userId, sessionId, FILES_PREFIX));
+  } catch {
+    // Full or blocked storage: the files are not kept through a reload.
+  }
+}
+
 /**
  * The chat this text was typed in is closed to its writer (deleted, or they were removed from it):
  * it waits in a new chat's box instead, unless that box holds something already; the chat's own
@@ -50,14 +93,24 @@ export function carryDraft(userId: string | null, sessionId: string, text: strin
 
 /**
  * Forgets every draft kept in this tab, whoever typed it: signing out leaves nothing of what was
- * being written behind for the next person at this browser (per-user keys only hide it).
+ * being written behind for the next person at this browser (per-user keys only hide it). Returns
+ * the paths of the files the drafts kept, for the caller to remove from Storage.
  */
-export function forgetAllDrafts(store = storage()): void {
+export function forgetAllDrafts(store = storage()): string[] {
+  const paths: string[] = [];
   try {
-    if (!store) return;
-    const keys = Array.from({ length: store.length }, (_, i) => store.key(i)).filter((k): k is string => k?.startsWith(PREFIX) ?? false);
-    for (const k of keys) store.removeItem(k);
+    if (!store) return paths;
+    const keys = Array.from({ length: store.length }, (_, i) => store.key(i)).filter((k): k is string => (k?.startsWith(PREFIX) || k?.startsWith(FILES_PREFIX)) ?? false);
+    for (const k of keys) {
+      if (k.startsWith(FILES_PREFIX)) {
+        const [userId, sessionId] = k.slice(FILES_PREFIX.length).split(':');
+        const files = readDraftFiles(userId === 'anonymous' ? null : userId!, sessionId === 'new' ? null : sessionId!, store);
+        paths.push(...files.kept.map((f) => f.path));
+      }
+      store.removeItem(k);
+    }
   } catch {
     // Blocked storage holds no drafts.
   }
+  return paths;
 }

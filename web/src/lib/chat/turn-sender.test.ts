@@ -5,7 +5,8 @@ import type { Message } from '../api/index.ts';
 import type { ChatRequest, TurnHandlers, ViewEnd } from './chat-stream.ts';
 import { LiveChanges } from './live-changes.ts';
 import { TurnEvents } from './turn-events.ts';
-import { answerBeingWritten, TurnSender, type SendingChat } from './turn-sender.ts';
+import { ApiError } from '../api/index.ts';
+import { answerBeingWritten, TurnSender, type SendError, type SendingChat, type SentFile } from './turn-sender.ts';
 import { TurnViews } from './turn-views.ts';
 
 interface OpenStream {
@@ -13,27 +14,30 @@ interface OpenStream {
   handlers: TurnHandlers;
   signal: AbortSignal;
   end: (end: ViewEnd) => void;
+  fail: (error: unknown) => void;
 }
 
 const streams = vi.hoisted(() => [] as OpenStream[]);
 
 vi.mock('$lib/chat/chat-stream', () => ({
   streamChat: (body: ChatRequest, handlers: TurnHandlers, signal: AbortSignal) =>
-    new Promise<ViewEnd>((end) => streams.push({ body, handlers, signal, end })),
+    new Promise<ViewEnd>((end, fail) => streams.push({ body, handlers, signal, end, fail })),
   attachTurn: () => new Promise(() => {}),
 }));
-vi.mock('$lib/attachments/upload', () => ({ discardAttachments: async () => {} }));
+const discarded = vi.hoisted(() => [] as string[]);
+vi.mock('$lib/attachments/upload', () => ({ discardAttachments: async (paths: string[]) => void discarded.push(...paths) }));
 
 class Chat implements SendingChat {
   sessionId: string | null = 's1';
   messages: Message[] = [];
   sending = false;
-  sendError = null;
+  sendError: SendError | null = null;
   notice = null;
   returnedDraft = null;
   returnedAttachments: string[] = [];
   flaggedAttachment = null;
   filesUsed = {};
+  filesSent: Record<string, SentFile[]> = {};
   get streaming() {
     return answerBeingWritten(this.messages) !== undefined;
   }
@@ -116,5 +120,38 @@ describe('TurnSender', () => {
     expect(stop).not.toHaveBeenCalled();
     streams[0]!.handlers.meta({ session_id: 's1', user_message_id: 'u1', assistant_message_id: 'a1' });
     expect(stop).toHaveBeenCalledTimes(1);
+  });
+
+  // QA 3: an edited question showed no chips until a reload.
+  it("an edit's question shows its files at once, then as the server recorded them; a refused one gives none of them back", async () => {
+    const { chat, sender } = setUp();
+    const kept: SentFile = { path: 'me/chat/1/plan.pdf', name: 'plan.pdf', type: 'application/pdf', size: 900, truncated: false };
+    const added: SentFile = { path: 'me/chat/2/notes.md', name: 'notes.md', type: 'text/markdown', size: 12, truncated: false };
+    const edit = (text: string) => ({ ...turn(text), edit_message_id: 'u0', attachments: [kept.path, added.path] });
+    const first = sender.run(edit('Again'), () => {}, { userText: 'Again', chips: [kept, added] });
+    const pending = chat.messages.find((m) => m.sender === 'user')!;
+    expect(chat.filesSent[pending.id]).toEqual([kept, added]);
+    expect(streams[0]!.body.attachments).toEqual([kept.path, added.path]);
+    streams[0]!.handlers.meta({ session_id: 's1', user_message_id: 'u1', assistant_message_id: 'a1', attachments: [{ ...kept, truncated: true }] });
+    expect(chat.filesSent).toEqual({ u1: [{ ...kept, truncated: true }] });
+    streams[0]!.handlers.done({ status: 'complete' });
+    streams[0]!.end('done');
+    await first;
+
+    // Refused before anything was stored: no chips left behind, and no file goes to the message
+    // box (the edited version still carries the kept one: removing it there would delete it).
+    for (const [i, error] of [new ApiError(422, 'invalid_request', 'Refused.'), new ApiError(503, 'provider_unavailable', 'Busy.')].entries()) {
+      const refused = sender.run(edit('Once more'), () => {}, { userText: 'Once more', chips: [kept] });
+      expect(Object.keys(chat.filesSent)).toHaveLength(2);
+      streams[1 + i]!.fail(error);
+      await refused;
+      expect(chat.filesSent).toEqual({ u1: [{ ...kept, truncated: true }] });
+      expect(chat.returnedAttachments).toEqual([]);
+      expect(chat.messages.filter((m) => m.id.startsWith('pending-'))).toEqual([]);
+    }
+    expect(chat.sendError?.retry).toBeTruthy(); // the 503's
+    sender.dispose();
+    await tick();
+    expect(discarded).toEqual([]);
   });
 });

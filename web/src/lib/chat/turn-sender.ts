@@ -32,6 +32,8 @@ export interface SendingChat {
   /** The one of them the refusal blamed, with its reason, to flag in the tray. */
   flaggedAttachment: { path: string; reason: string } | null;
   filesUsed: Record<string, NonNullable<ChatMeta['files_used']>>;
+  /** The files each question of this tab's sends carries (its chips), shown from the send on. */
+  filesSent: Record<string, SentFile[]>;
   stop(): Promise<void>;
   catchUp(): Promise<void>;
 }
@@ -44,10 +46,16 @@ export interface SenderParts {
   changes: LiveChanges;
 }
 
+/** A file a question carries, as its chip shows it. */
+export type SentFile = NonNullable<ChatMeta['attachments']>[number];
+
 /** What the user's side of a send shows: the question's text and the files it carries. */
 export interface SendShown {
   userText?: string;
+  /** New uploads of the send, given back to the message box when it is not made. */
   attachments?: string[];
+  /** The question's chips until the server names its files (an edit's, kept and added). */
+  chips?: SentFile[];
 }
 
 /** One send of this tab, from its POST until its stream closes. */
@@ -106,8 +114,12 @@ export class TurnSender {
     let assistantId: string | null = null;
     const now = new Date().toISOString();
     if (opts.userText !== undefined) chat.messages.push(draft(pendingUserId, chat.sessionId, 'user', opts.userText, 'complete', now, body));
+    if (opts.userText !== undefined && opts.chips?.length) chat.filesSent[pendingUserId] = opts.chips;
     chat.messages.push({ ...draft(pendingAssistantId, chat.sessionId, 'assistant', '', 'streaming', now, body), seq: 0 });
-    const dropDrafts = () => (chat.messages = chat.messages.filter((m) => m.id !== pendingAssistantId && m.id !== pendingUserId));
+    const dropDrafts = () => {
+      chat.messages = chat.messages.filter((m) => m.id !== pendingAssistantId && m.id !== pendingUserId);
+      delete chat.filesSent[pendingUserId];
+    };
 
     let end: 'done' | 'error' | 'closed' | 'failed' = 'failed';
     // A new chat's page moves to its URL once the chat exists: at once, or — when the answer
@@ -126,6 +138,11 @@ export class TurnSender {
             assistantId = meta.assistant_message_id ?? null;
             userMessageId = meta.user_message_id ?? null;
             this.adoptIds(pendingUserId, meta.user_message_id, pendingAssistantId, assistantId);
+            // The question's chips, as the server recorded them (the placeholder's until now).
+            if (meta.user_message_id && meta.attachments) {
+              chat.filesSent[meta.user_message_id] = meta.attachments;
+              delete chat.filesSent[pendingUserId];
+            }
             if (assistantId && meta.files_used?.length) chat.filesUsed[assistantId] = meta.files_used;
             if (assistantId) views.adopt(assistantId, controller);
             send.named = assistantId !== null;
