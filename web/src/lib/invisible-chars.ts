@@ -8,7 +8,8 @@
 // in 👨‍👩‍👧, a variation selector after an emoji or an ideograph, tag characters in a flag).
 // Its whitespace and visible-but-odd entries (no-break and ideographic spaces, line separators…)
 // are ordinary text here. ZWNJ and ZWJ after a letter of a script that needs them (Persian
-// "می‌خواهم", Devanagari half forms "क्‍ष") are text too (Unicode core spec §23.2).
+// "می‌خواهم", Devanagari half forms "क्‍ष") are text too (The Unicode Standard, "Layout
+// Controls": https://www.unicode.org/versions/latest/core-spec/chapter-23/).
 // Real right-to-left letters are untouched: the browser still lays them out right to left.
 import { detect } from 'out-of-character';
 
