@@ -120,6 +120,8 @@ export type Database = {
             "api_credentials": {
                 Row: {
                     "base_url": string | null;
+                    "check_status": string | null;
+                    "checked_at": string | null;
                     "created_at": string;
                     "encrypted_key": string;
                     "id": string;
@@ -132,6 +134,8 @@ export type Database = {
                 ComputedFields: never;
                 Insert: {
                     "base_url"?: string | null;
+                    "check_status"?: string | null;
+                    "checked_at"?: string | null;
                     "created_at"?: string;
                     "encrypted_key": string;
                     "id"?: string;
@@ -143,6 +147,8 @@ export type Database = {
                 };
                 Update: {
                     "base_url"?: string | null;
+                    "check_status"?: string | null;
+                    "checked_at"?: string | null;
                     "created_at"?: string;
                     "encrypted_key"?: string;
                     "id"?: string;

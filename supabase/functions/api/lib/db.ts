@@ -58,6 +58,8 @@ export interface Db {
     userId: string,
     credential: { provider: string; encryptedKey: string; keyHint: string; baseUrl: string | null },
   ): Promise<StoredCredential>;
+  /** Records what the provider said of the stored key whose ciphertext was checked (owner-side; a key replaced since is left alone). */
+  recordCredentialCheck(userId: string, provider: string, encryptedKey: string, status: CredentialCheck): Promise<void>;
   /**
    * Takes `cost` tokens from the user's bucket; `allowed: false` comes with a retry delay.
    * `caller`: the token is checked as by requireSessionAccess in the same statement, and a
@@ -99,6 +101,9 @@ export interface Db {
   startLane?: Sql;
   end(): Promise<void>;
 }
+
+/** What the provider last said of a stored key (api_credentials.check_status). */
+export type CredentialCheck = 'ok' | 'invalid' | 'unverified' | 'unreachable';
 
 export interface StoredCredential {
   provider: string;
@@ -254,6 +259,9 @@ function createQueries(sql: Sql): Db {
         select provider, key_hint, base_url, last_used_at, created_at, updated_at
           from private.store_credential(${userId}::uuid, ${credential.provider}, ${credential.encryptedKey}, ${credential.keyHint}, ${credential.baseUrl})`;
       return row!;
+    },
+    async recordCredentialCheck(userId, provider, encryptedKey, status) {
+      await sql`select private.record_credential_check(${userId}::uuid, ${provider}, ${encryptedKey}, ${status})`;
     },
     async consumeRateLimit(userId, bucket, capacity, refillPerSecond, cost = 1, caller) {
       // The bucket's update commits without waiting for its WAL to reach disk

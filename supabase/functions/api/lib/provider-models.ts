@@ -11,7 +11,8 @@
  */
 import type { Config } from '../config.ts';
 import type { AppDeps, AuthUser } from './context.ts';
-import type { Db } from './db.ts';
+import type { CredentialCheck, Db } from './db.ts';
+import { missingV1Hint } from './chat/provider-errors.ts';
 import { ApiError } from './errors.ts';
 import { assertKeyCheckLeft, chargeKeyRefusal, keyChecksLeft, takeModelListCall } from './key-checks.ts';
 import type { Logger } from './log.ts';
@@ -123,6 +124,23 @@ export interface ModelsListFailure {
   status: number | null;
 }
 
+/** What a failed models list says of the key, as api_credentials.check_status records it. */
+export const checkOfFailure = (failure: ModelsListFailure): CredentialCheck =>
+  failure.kind === 'rejected' ? 'invalid' : failure.kind === 'no_list' ? 'unverified' : 'unreachable';
+
+/** The base URL the user chose (custom, Ollama), else null: where a 404 may mean a missing /v1. */
+export const userBaseUrlOf = (provider: ProviderInfo, baseUrl: string): string | null => (provider.base_url_mode === 'fixed' ? null : baseUrl);
+
+/**
+ * Records what the provider said of the stored key (Settings and the chat's welcome show it);
+ * a failure to record is logged, never thrown: the answer the caller waits for does not depend on it.
+ */
+export async function recordKeyCheck(db: Db, log: Logger, userId: string, provider: string, stored: StoredCiphertext | null, status: CredentialCheck): Promise<void> {
+  if (!stored?.encrypted_key) return;
+  await db.recordCredentialCheck(userId, provider, stored.encrypted_key, status).catch((error: unknown) =>
+    log.warn('key check not recorded', { message: error instanceof Error ? error.message : String(error) }));
+}
+
 export async function modelsListFailure(error: unknown): Promise<ModelsListFailure> {
   const OpenAI = await loadOpenAI(); // already loaded: the caller's client was built with it
   const status = error instanceof OpenAI.APIError ? (error.status ?? null) : null;
@@ -163,20 +181,25 @@ export async function listProviderModels({ config, db, deps, user, log, provider
   if (kept?.failure) throw new ApiError(502, kept.failure.code, kept.failure.message);
   assertKeyCheckLeft(await keyChecksLeft(db, user.id));
   await takeModelListCall(db, user.id);
-  const { client } = await openProviderClient({ config, db, deps, user, log, providerId: provider.id, stored });
+  const { client, baseUrl } = await openProviderClient({ config, db, deps, user, log, providerId: provider.id, stored });
   let entries: unknown[];
   try {
     const page = await client.models.list({ timeout: Math.min(config.limits.providerTimeoutMs, 15_000) });
     entries = Array.isArray(page.data) ? page.data : [];
+    await recordKeyCheck(db, log, user.id, provider.id, stored, 'ok');
   } catch (error) {
     const failure = await modelsListFailure(error);
+    // Only what tells of the key is recorded: an unreachable server or a missing list leaves a
+    // key's last verdict as it was.
+    if (failure.kind === 'rejected') await recordKeyCheck(db, log, user.id, provider.id, stored, 'invalid');
     let failed: KeptFailure;
     if (failure.kind === 'rejected') {
       // The answer told the caller the key is refused: one check, as a refused chat turn.
       await chargeKeyRefusal(db, user.id, log);
       failed = { code: 'provider_rejected_key', message: `${provider.name} rejected the key; check it in Settings → API keys` };
     } else if (failure.kind === 'no_list') {
-      failed = { code: 'models_unavailable', message: `${provider.name} offers no models list; type the model id` };
+      const hint = missingV1Hint(userBaseUrlOf(provider, baseUrl), '/models');
+      failed = { code: 'models_unavailable', message: hint ? `${provider.name} has no models list at this base URL. ${hint}` : `${provider.name} offers no models list; type the model id` };
     } else {
       log.warn('provider models failed', { provider: provider.id, status: failure.status });
       failed = { code: 'provider_unreachable', message: `Could not get the models from ${provider.name}${failure.status ? ` (it answered ${failure.status})` : ''}; try again later` };

@@ -195,6 +195,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     userId: seat.ownerId,
     endpoint: opened.endpoint,
     providerName: provider.name,
+    userBaseUrl: provider.base_url_mode === 'fixed' ? null : opened.baseUrl,
     model: body.model,
     temperature: body.temperature,
     maxTokens: body.max_tokens,

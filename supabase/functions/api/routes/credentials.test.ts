@@ -1,7 +1,7 @@
 // /api/credentials through the real app and database: storage is encrypted, responses and
 // logs never contain the key, other users cannot see or touch it, verify reaches the provider.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApiHarness, type ApiHarness } from '../../../../tests/helpers/api.ts';
+import { createApiHarness, readSse, type ApiHarness } from '../../../../tests/helpers/api.ts';
 import { decryptCredential } from '../lib/credentials-crypto.ts';
 
 let api: ApiHarness;
@@ -133,5 +133,65 @@ describe('POST /api/credentials/:provider/verify', () => {
   it('404s when no key is stored', async () => {
     const alice = await api.createUser();
     expect((await alice.request('POST', '/credentials/openai/verify')).status).toBe(404);
+  });
+
+  // QA4 #1: a refused key was listed like a good one; Settings and the chat's welcome read this.
+  it('records the outcome on the key, until the key is saved again', async () => {
+    const alice = await api.createUser();
+    const key = secret();
+    await alice.request('PUT', '/credentials/custom', { api_key: key, base_url: api.fakeProvider.url });
+    const state = async () => (await (await alice.request('GET', '/credentials')).json()).credentials[0];
+    expect(await state()).toMatchObject({ check_status: null, checked_at: null });
+    api.fakeProvider.setMode('401');
+    const refused = await (await alice.request('POST', '/credentials/custom/verify')).json();
+    expect(refused.message).toContain('rejected the key (401)');
+    expect(await state()).toMatchObject({ check_status: 'invalid', checked_at: expect.any(String) });
+    api.fakeProvider.setMode('ok');
+    await alice.request('POST', '/credentials/custom/verify');
+    expect(await state()).toMatchObject({ check_status: 'ok' });
+    api.fakeProvider.setMode('401');
+    await alice.request('POST', '/credentials/custom/verify');
+    // Saved again: not checked yet, whatever its predecessor's verdict.
+    const saved = await (await alice.request('PUT', '/credentials/custom', { api_key: secret(), base_url: api.fakeProvider.url })).json();
+    expect(saved).toMatchObject({ check_status: null });
+    expect(await state()).toMatchObject({ check_status: null, checked_at: null });
+    expect(JSON.stringify(api.logs)).not.toContain(key);
+  });
+
+  // QA4 #3: the usual mistake with vLLM, LM Studio, LiteLLM, llama.cpp: the base URL without /v1.
+  it('asks whether a base URL that 404s needs /v1, and names where it asked', async () => {
+    const alice = await api.createUser();
+    const key = secret();
+    const base = api.fakeProvider.url.replace(/\/v1$/, '');
+    await alice.request('PUT', '/credentials/custom', { api_key: key, base_url: base });
+    const text = await (await alice.request('POST', '/credentials/custom/verify')).text();
+    expect(JSON.parse(text)).toMatchObject({ ok: false, status: 'unverified' });
+    expect(JSON.parse(text).message).toBe(
+      `Custom (OpenAI-compatible) has no models list at this base URL. It answered 404 at ${base}/models: does the base URL need /v1 (${base}/v1)? Change it in Settings → API keys.`,
+    );
+    expect(text).not.toContain(key);
+    // The chat's model list and a chat turn say the same, not "no list" and "no such model".
+    const list = await (await alice.request('GET', '/providers/custom/models')).json();
+    expect(list.error).toMatchObject({ code: 'models_unavailable', message: expect.stringContaining(`It answered 404 at ${base}/models: does the base URL need /v1`) });
+    const events = await readSse(await alice.request('POST', '/chat', { provider: 'custom', model: 'fake-model', message: 'hi' }));
+    expect(events.at(-1)?.data).toMatchObject({ code: 'provider_not_found', message: expect.stringContaining(`It answered 404 at ${base}/chat/completions: does the base URL need /v1 (${base}/v1)?`) });
+    expect(JSON.stringify(events) + JSON.stringify(api.logs)).not.toContain(key);
+    // With /v1 it answers, and a 404 at a /v1 base URL says nothing of /v1.
+    await alice.request('PUT', '/credentials/custom', { api_key: key, base_url: api.fakeProvider.url });
+    expect(await (await alice.request('POST', '/credentials/custom/verify')).json()).toMatchObject({ ok: true });
+  });
+
+  it("a models list records a refused key, and a listed one as good", async () => {
+    const alice = await api.createUser();
+    await alice.request('PUT', '/credentials/custom', { api_key: secret(), base_url: api.fakeProvider.url });
+    api.fakeProvider.setMode('401');
+    expect((await alice.request('GET', '/providers/custom/models')).status).toBe(502);
+    const state = async () => (await (await alice.request('GET', '/credentials')).json()).credentials[0];
+    expect(await state()).toMatchObject({ check_status: 'invalid' });
+    api.fakeProvider.setMode('ok');
+    // A failed list is kept two minutes per key: a key saved again is asked at once.
+    await alice.request('PUT', '/credentials/custom', { api_key: secret(), base_url: api.fakeProvider.url });
+    expect((await alice.request('GET', '/providers/custom/models')).status).toBe(200);
+    expect(await state()).toMatchObject({ check_status: 'ok' });
   });
 });

@@ -6,13 +6,15 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
+import type { CredentialCheck } from '../lib/db.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { encryptCredential, keyHint } from '../lib/credentials-crypto.ts';
 import { takeKeyCheck } from '../lib/key-checks.ts';
 import { ApiError } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import { openProviderClient, requireProvider } from '../lib/provider-client.ts';
-import { modelsListFailure } from '../lib/provider-models.ts';
+import { missingV1Hint } from '../lib/chat/provider-errors.ts';
+import { checkOfFailure, modelsListFailure, recordKeyCheck, userBaseUrlOf } from '../lib/provider-models.ts';
 import { assertSafeProviderUrl } from '../lib/url-guard.ts';
 
 const Credential = z
@@ -20,6 +22,10 @@ const Credential = z
     provider: z.string(),
     key_hint: z.string(),
     base_url: z.string().nullable(),
+    check_status: z.enum(['ok', 'invalid', 'unverified', 'unreachable']).nullable().openapi({
+      description: 'What the provider said of this key when last checked (verify, a models list): invalid means it refused the key; null: not checked since it was saved',
+    }),
+    checked_at: z.string().nullable(),
     last_used_at: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),
@@ -41,11 +47,14 @@ const VerifyResult = z
   .object({ ok: z.boolean(), status: z.enum(['ok', 'invalid', 'unverified', 'unreachable']), message: z.string() })
   .openapi('CredentialVerification');
 
-type Row = { provider: string; key_hint: string; base_url: string | null; last_used_at: Date | null; created_at: Date; updated_at: Date };
+type Row = { provider: string; key_hint: string; base_url: string | null; check_status?: CredentialCheck | null; checked_at?: Date | null; last_used_at: Date | null; created_at: Date; updated_at: Date };
 const toCredential = (r: Row) => ({
   provider: r.provider,
   key_hint: r.key_hint,
   base_url: r.base_url,
+  // A key just stored has not been checked (private.store_credential forgets the last check).
+  check_status: r.check_status ?? null,
+  checked_at: r.checked_at?.toISOString() ?? null,
   last_used_at: r.last_used_at?.toISOString() ?? null,
   created_at: r.created_at.toISOString(),
   updated_at: r.updated_at.toISOString(),
@@ -76,7 +85,7 @@ const remove = createRoute({
 const verify = createRoute({
   method: 'post', path: '/{provider}/verify', tags, security, middleware: [requireUser] as const,
   summary: "Check the stored key against the provider's models endpoint",
-  description: "Takes one of the caller's provider-key checks: 10, then one per 10 s, shared with the calls whose provider refused the caller's key, models lists included (429 `rate_limited` past it).",
+  description: "The outcome is recorded on the key (its `check_status`) until the key is saved again. Takes one of the caller's provider-key checks: 10, then one per 10 s, shared with the calls whose provider refused the caller's key, models lists included (429 `rate_limited` past it).",
   request: { params: ProviderParam },
   responses: { 200: jsonResponse(VerifyResult, 'Verification result'), ...errorResponses(401, 403, 404, 422, 429) },
 });
@@ -84,7 +93,7 @@ const verify = createRoute({
 export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
   .openapi(list, async (c) => {
     const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql<Row[]>`
-      select provider, key_hint, base_url, last_used_at, created_at, updated_at
+      select provider, key_hint, base_url, check_status, checked_at, last_used_at, created_at, updated_at
         from public.api_credentials order by provider`);
     return c.json({ credentials: rows.map(toCredential) }, 200);
   })
@@ -124,16 +133,27 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
     // Verification calls a third party with the user's key: one check of the budget that every
     // way of telling a good key from a refused one shares (lib/key-checks.ts).
     await takeKeyCheck(db, user.id);
-    const { client, provider } = await openProviderClient({ config, db, deps, user, log: c.var.log, providerId, missing: 'not_found' });
+    const stored = await db.readCredentialCiphertext(user.id, providerId);
+    const { client, provider, baseUrl } = await openProviderClient({ config, db, deps, user, log: c.var.log, providerId, missing: 'not_found', stored });
+    const answer = async (status: z.infer<typeof VerifyResult>['status'], message: string) => {
+      await recordKeyCheck(db, c.var.log, user.id, provider.id, stored, status);
+      return c.json({ ok: status === 'ok', status, message }, 200);
+    };
     try {
       await client.models.list({ timeout: Math.min(config.limits.providerTimeoutMs, 15_000) });
-      return c.json({ ok: true, status: 'ok' as const, message: `${provider.name} accepted the key` }, 200);
+      return await answer('ok', `${provider.name} accepted the key`);
     } catch (error) {
       const failure = await modelsListFailure(error);
-      if (failure.kind === 'rejected') return c.json({ ok: false, status: 'invalid' as const, message: `${provider.name} rejected the key; check it and save it again` }, 200);
-      // Some gateways (StreamLake endpoints, some proxies) have no models list to check against.
-      if (failure.kind === 'no_list') return c.json({ ok: false, status: 'unverified' as const, message: `${provider.name} offers no models list to check the key against; it will be tried on your first chat` }, 200);
-      if (failure.status) return c.json({ ok: false, status: 'unreachable' as const, message: `${provider.name} answered ${failure.status}; try again later` }, 200);
-      return c.json({ ok: false, status: 'unreachable' as const, message: `Could not reach ${provider.name}; check the base URL or try again later` }, 200);
+      const status = checkOfFailure(failure);
+      if (failure.kind === 'rejected') return await answer(status, `${provider.name} rejected the key (${failure.status}); check it and save it again`);
+      if (failure.kind === 'no_list') {
+        // A server at the wrong path (no /v1) answers 404 too: said first, as the likelier cause.
+        const hint = missingV1Hint(userBaseUrlOf(provider, baseUrl), '/models');
+        if (hint) return await answer(status, `${provider.name} has no models list at this base URL. ${hint}`);
+        // Some gateways (StreamLake endpoints, some proxies) have no models list to check against.
+        return await answer(status, `${provider.name} offers no models list to check the key against; it will be tried on your first chat`);
+      }
+      if (failure.status) return await answer(status, `${provider.name} answered ${failure.status}; try again later`);
+      return await answer(status, `Could not reach ${provider.name}; check the base URL or try again later`);
     }
   });

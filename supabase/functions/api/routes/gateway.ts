@@ -242,7 +242,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   };
   const describe = async (error: unknown) => {
     if (stopped === 'wall_clock_limit') return wallClockError;
-    const described = describeProviderError(error, { providerName: provider.name, model, apiKey: opened.client.apiKey, timeoutMs: config.limits.providerTimeoutMs });
+    const described = describeProviderError(error, { providerName: provider.name, userBaseUrl: provider.base_url_mode === 'fixed' ? null : opened.baseUrl, model, apiKey: opened.client.apiKey, timeoutMs: config.limits.providerTimeoutMs });
     if (ownKey && isKeyRefusal(described.code)) await chargeKeyRefusal(db, user.id, log);
     return described;
   };

@@ -939,7 +939,7 @@ export type paths = {
         put?: never;
         /**
          * Check the stored key against the provider's models endpoint
-         * @description Takes one of the caller's provider-key checks: 10, then one per 10 s, shared with the calls whose provider refused the caller's key, models lists included (429 `rate_limited` past it).
+         * @description The outcome is recorded on the key (its `check_status`) until the key is saved again. Takes one of the caller's provider-key checks: 10, then one per 10 s, shared with the calls whose provider refused the caller's key, models lists included (429 `rate_limited` past it).
          */
         post: {
             parameters: {
@@ -8388,6 +8388,12 @@ export type components = {
         };
         Credential: {
             base_url: string | null;
+            /**
+             * @description What the provider said of this key when last checked (verify, a models list): invalid means it refused the key; null: not checked since it was saved
+             * @enum {string|null}
+             */
+            check_status: "ok" | "invalid" | "unverified" | "unreachable" | null;
+            checked_at: string | null;
             created_at: string;
             key_hint: string;
             last_used_at: string | null;

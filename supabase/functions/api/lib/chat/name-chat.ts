@@ -88,7 +88,7 @@ export async function nameChat(ctx: NamingContext, sessionId: string): Promise<N
   try {
     completion = await opened.client.chat.completions.create({ model, messages: titleRequest(chat.question, chat.answer), stream: false }, { timeout: timeoutMs });
   } catch (error) {
-    const failure = describeProviderError(error, { providerName: opened.provider.name, model, apiKey: opened.endpoint.apiKey, timeoutMs });
+    const failure = describeProviderError(error, { providerName: opened.provider.name, userBaseUrl: opened.provider.base_url_mode === 'fixed' ? null : opened.baseUrl, model, apiKey: opened.endpoint.apiKey, timeoutMs });
     await logCall('error', {}, failure.code);
     if (opened.hasStoredCredential && isKeyRefusal(failure.code)) await chargeKeyRefusal(db, user.id, log);
     log.warn('naming a chat failed', { provider, code: failure.code });

@@ -22,6 +22,16 @@ describe('describeProviderError', () => {
     expect(describeProviderError(new ApiError(502, 'provider_redirect', 'redirected'), ctx).code).toBe('provider_redirect');
   });
 
+  // QA4 #3: a 404 from a base URL the user typed without /v1 is the URL, not the model.
+  it('asks whether a user-chosen base URL without /v1 needs it, and names where it asked', () => {
+    const at = (userBaseUrl: string | null) => describeProviderError(apiError(404, 'Not Found'), { ...ctx, providerName: 'Custom', model: 'fake-model', userBaseUrl }).message;
+    expect(at('http://user:pass@llm.example:8000/?token=x')).toBe(
+      'Custom answered 404 for the model "fake-model". It answered 404 at http://llm.example:8000/chat/completions: does the base URL need /v1 (http://llm.example:8000/v1)? Change it in Settings → API keys.',
+    );
+    expect(at('http://llm.example:8000/v1')).toBe('Custom does not know the model "fake-model" (404). Pick another model.');
+    expect(at(null)).toContain('does not know the model');
+  });
+
   it('never passes the key through, even when the provider echoes it', () => {
     const echoed = describeProviderError(apiError(400, `bad request for key ${ctx.apiKey} and gsk_abcdef123456`), ctx);
     expect(echoed.code).toBe('provider_rejected');

@@ -56,6 +56,29 @@ function providerDetail(status: number, body: unknown, sdkMessage: string): stri
   return said.replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * For a 404 from a base URL the user typed (custom, Ollama): OpenAI-compatible servers (vLLM,
+ * LM Studio, LiteLLM, llama.cpp, Ollama) answer under `/v1`, and a base URL without it is the
+ * usual cause — not the key, nor the model. Names the URL that answered (no credentials, query
+ * or fragment), or nothing when the base URL already ends in a version segment.
+ */
+export function missingV1Hint(baseUrl: string | null | undefined, path: string): string {
+  if (!baseUrl) return '';
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return '';
+  }
+  if (/\/v\d+[a-z]*\/?$/i.test(url.pathname)) return '';
+  url.username = '';
+  url.password = '';
+  url.search = '';
+  url.hash = '';
+  const base = url.toString().replace(/\/+$/, '');
+  return `It answered 404 at ${base}${path}: does the base URL need /v1 (${base}/v1)? Change it in Settings → API keys.`;
+}
+
 type SdkErrorKind = 'APIConnectionTimeoutError' | 'AuthenticationError' | 'PermissionDeniedError' | 'RateLimitError' | 'NotFoundError' | 'APIError' | 'APIConnectionError';
 
 /** An error of the openai SDK: it is loaded before any provider call (lib/openai-sdk.ts), so without it there is none. */
@@ -64,7 +87,11 @@ function isSdkError<K extends SdkErrorKind>(error: unknown, kind: K): error is I
   return sdk !== null && error instanceof sdk[kind];
 }
 
-export function describeProviderError(error: unknown, ctx: { providerName: string; model: string; apiKey: string; timeoutMs: number }): ChatError {
+/** userBaseUrl: the base URL when the user chose it (custom, Ollama), for missingV1Hint. */
+export function describeProviderError(
+  error: unknown,
+  ctx: { providerName: string; model: string; apiKey: string; timeoutMs: number; userBaseUrl?: string | null },
+): ChatError {
   const name = ctx.providerName;
   const cause = error instanceof Error && error.cause instanceof ApiError ? error.cause : error instanceof ApiError ? error : null;
   if (cause) return { code: cause.code, message: cause.message };
@@ -83,6 +110,8 @@ export function describeProviderError(error: unknown, ctx: { providerName: strin
     };
   }
   if (isSdkError(error, 'NotFoundError')) {
+    const hint = missingV1Hint(ctx.userBaseUrl, '/chat/completions');
+    if (hint) return { code: 'provider_not_found', message: `${name} answered 404 for the model "${ctx.model}". ${hint}` };
     return { code: 'provider_not_found', message: `${name} does not know the model "${ctx.model}" (404). Pick another model.` };
   }
   if (isSdkError(error, 'APIError') && typeof error.status === 'number') {

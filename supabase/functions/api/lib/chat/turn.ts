@@ -64,6 +64,8 @@ export interface TurnOptions {
   userId: string;
   endpoint: ProviderEndpoint;
   providerName: string;
+  /** The base URL when the user chose it (custom, Ollama): a 404 then asks whether it lacks /v1. */
+  userBaseUrl?: string | null;
   model: string;
   temperature?: number;
   maxTokens?: number;
@@ -246,7 +248,7 @@ export class Turn {
         code = thrown.code;
       } else {
         status = 'error';
-        error = describeProviderError(thrown, { providerName: o.providerName, model: o.model, apiKey: o.endpoint.apiKey, timeoutMs: o.providerTimeoutMs });
+        error = describeProviderError(thrown, { providerName: o.providerName, userBaseUrl: o.userBaseUrl, model: o.model, apiKey: o.endpoint.apiKey, timeoutMs: o.providerTimeoutMs });
         code = error.code;
         o.log.warn('chat provider failed', { code: error.code, model: o.model });
       }
