@@ -34,7 +34,8 @@ describe('everyday comforts', { timeout: 180_000 }, () => {
     await row.getByRole('button', { name: 'Set base URL' }).click();
     await row.getByLabel('Base URL (optional)').fill(ollama.url);
     await row.getByRole('button', { name: 'Save key' }).click();
-    await row.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    // Saving checks the endpoint at once, as Verify does.
+    await row.getByRole('status').filter({ hasText: 'Saved and verified: Ollama answered at this base URL.' }).waitFor();
     await expect(row.getByRole('alert').count()).resolves.toBe(0);
     await expect(row.textContent()).resolves.toContain(ollama.url);
 

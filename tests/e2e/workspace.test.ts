@@ -6,6 +6,7 @@
 // Each screen is checked with axe-core in both themes and saved as a screenshot.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeProvider } from '../../local/src/demo-provider.ts';
 import { addCustomKey, chooseModel, composer, lastAnswer, open, reload, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E, waitForChatPage, waitForLive } from './helpers.ts';
 
 /** Checks the page in light and dark, saving `<name>-light.png` and `<name>-dark.png`. */
@@ -152,6 +153,54 @@ describe('workspace', { timeout: 180_000 }, () => {
     await screenshot(page, 'projects-all');
   });
 
+  // QA4 #1 and #3: a key the provider refuses was "Saved." and "Ready", and the chat's Send then
+  // stayed disabled without a word; a base URL without /v1 read as "no models list".
+  it('a refused key is saved but said refused — in Settings, on the welcome and beside Send — and a base URL without /v1 is named', async () => {
+    const provider = await startFakeProvider();
+    try {
+      const page = await e2e.newPage();
+      await signUp(page);
+      provider.setMode('401');
+      await open(page, '/settings');
+      const row = page.locator('li[data-provider="custom"]');
+      await row.getByRole('button', { name: 'Add key' }).click();
+      await row.getByLabel('Custom (OpenAI-compatible) API key').fill('sk-refused-key-0000');
+      await row.getByLabel('Base URL').fill(provider.url);
+      await row.getByRole('button', { name: 'Save key' }).click();
+      await row.getByRole('status').filter({ hasText: 'Saved, but the provider refused this key: Custom (OpenAI-compatible) rejected the key (401)' }).waitFor();
+      await expect(row.getByTestId('key-state').textContent()).resolves.toBe('Key refused');
+      await reload(page);
+      await expect(row.getByTestId('key-state').textContent()).resolves.toBe('Key refused');
+
+      await open(page, '/chat');
+      const welcome = page.getByRole('region', { name: 'Welcome to Mr.Prompt' });
+      await expect(welcome.getByRole('list', { name: 'Ready to chat with' }).textContent()).resolves.not.toContain('Custom');
+      await expect(welcome.getByTestId('first-run-refused').textContent()).resolves.toContain('Custom (OpenAI-compatible) — your key …0000');
+      // The new chat starts on the demo, which works; picking the refused key says why Send is off.
+      await expect.poll(() => page.getByLabel('Provider', { exact: true }).inputValue()).toBe('demo');
+      await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
+      await chooseModel(page, 'custom');
+      await composer(page).fill('hi');
+      const blocked = page.getByTestId('composer-blocked');
+      await expect(blocked.textContent()).resolves.toContain('rejected the key');
+      await expect(blocked.getByRole('link', { name: 'Fix the key in Settings' }).getAttribute('href')).resolves.toBe('/settings#keys');
+      await expect(page.getByRole('button', { name: 'Send' }).getAttribute('aria-describedby')).resolves.toBe('composer-blocked');
+
+      // The server answers under /v1: saved without it, the check names the URL it asked.
+      provider.setMode('ok');
+      await open(page, '/settings');
+      await row.getByRole('button', { name: 'Replace' }).click();
+      await row.getByLabel('Custom (OpenAI-compatible) API key').fill('sk-good-key-1111');
+      const base = provider.url.replace(/\/v1$/, '');
+      await row.getByLabel('Base URL').fill(base);
+      await row.getByRole('button', { name: 'Save key' }).click();
+      await row.getByRole('status').filter({ hasText: `It answered 404 at ${base}/models: does the base URL need /v1 (${base}/v1)?` }).waitFor();
+      await expect(row.getByTestId('key-state').count()).resolves.toBe(0);
+    } finally {
+      await provider.stop();
+    }
+  });
+
   it("a project's system prompt can be any of the user's prompts, and the list names it, however many they have", async () => {
     const page = await e2e.newPage();
     await signUp(page);
@@ -162,17 +211,21 @@ describe('workspace', { timeout: 180_000 }, () => {
         if (res.status !== 201) throw new Error(`${path}: ${res.status}`);
         return (await res.json()) as { id: string };
       };
-      await post('/api/prompts', { title: 'House style (oldest)', content: 'Write plainly.' });
+      await post('/api/prompts', { title: 'House style (oldest)', name: 'house-style', content: 'Write plainly.' });
       for (let i = 1; i <= 21; i++) await post('/api/prompts', { title: `Newer prompt ${i}`, content: 'x' });
+      // A variant under the same title (QA4 #5): its option must not read as the first's.
+      await post('/api/prompts', { title: 'House style (oldest)', name: 'house-style-draft', content: 'Write {{how}}.' });
       return (await post('/api/projects', { name: 'Handbook' })).id;
     });
     await open(page, `/projects/${projectId}`);
     const select = page.getByLabel('System prompt');
-    await select.selectOption({ label: 'House style (oldest)' });
+    const options = (await select.locator('option').allTextContents()).filter((t) => t.startsWith('House style'));
+    expect(options.sort()).toEqual(['House style (oldest) — house-style · v1', 'House style (oldest) — house-style-draft · v1']);
+    await select.selectOption({ label: 'House style (oldest) — house-style · v1' });
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Project saved.').waitFor();
     await reload(page);
-    await expect(select.locator('option:checked').textContent()).resolves.toBe('House style (oldest)');
+    await expect(select.locator('option:checked').textContent()).resolves.toBe('House style (oldest) — house-style · v1');
 
     await open(page, '/projects');
     const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Handbook' }) });

@@ -141,7 +141,7 @@ export const credentialsRoutes = new OpenAPIHono<AppEnv>({ defaultHook })
     };
     try {
       await client.models.list({ timeout: Math.min(config.limits.providerTimeoutMs, 15_000) });
-      return await answer('ok', `${provider.name} accepted the key`);
+      return await answer('ok', provider.requires_key ? `${provider.name} accepted the key` : `${provider.name} answered at this base URL`);
     } catch (error) {
       const failure = await modelsListFailure(error);
       const status = checkOfFailure(failure);

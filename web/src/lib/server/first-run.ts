@@ -15,6 +15,8 @@ export interface ReadyProvider {
 
 export interface FirstRun {
   ready: ReadyProvider[];
+  /** Saved keys their provider refused when last checked: not ready, and said so. */
+  refused: ReadyProvider[];
   /** Providers that would work once the user adds a key. */
   needKey: number;
 }
@@ -27,14 +29,16 @@ export async function loadFirstRun(api: Api): Promise<FirstRun | null> {
   ]);
   if (archived.sessions.length > 0) return null;
   const ready: ReadyProvider[] = [];
+  const refused: ReadyProvider[] = [];
   for (const provider of all) {
     const credential = credentials.find((c) => c.provider === provider.id);
     const model = provider.models[0]?.id ?? null;
     if (provider.id === 'demo') ready.push({ id: provider.id, name: provider.name, source: 'demo', hint: null, model });
     else if (credential) {
       const keyless = !provider.requires_key && !credential.key_hint;
-      ready.push({ id: provider.id, name: provider.name, source: keyless ? 'endpoint' : 'key', hint: keyless ? null : credential.key_hint, model });
+      const entry: ReadyProvider = { id: provider.id, name: provider.name, source: keyless ? 'endpoint' : 'key', hint: keyless ? null : credential.key_hint, model };
+      (credential.check_status === 'invalid' ? refused : ready).push(entry);
     }
   }
-  return { ready, needKey: all.filter((p) => p.requires_key && !credentials.some((c) => c.provider === p.id)).length };
+  return { ready, refused, needKey: all.filter((p) => p.requires_key && !credentials.some((c) => c.provider === p.id)).length };
 }

@@ -7,12 +7,15 @@ import { ok, type Api, type Credential, type Provider } from '$lib/api';
 export async function loadProviders(api: Api): Promise<{ all: Provider[]; usable: Provider[]; credentials: Credential[] }> {
   const [{ providers: all }, { credentials }] = await Promise.all([ok(api.GET('/api/providers')), ok(api.GET('/api/credentials'))]);
   const keyed = new Set(credentials.map((c) => c.provider));
+  const refused = new Set(credentials.filter((c) => c.check_status === 'invalid').map((c) => c.provider));
   // Providers the user set up come first, then keyless ones with a server-chosen URL (the demo),
-  // as the chat's first-run screen counts them (lib/server/first-run.ts).
+  // as the chat's first-run screen counts them (lib/server/first-run.ts); a key its provider
+  // refused when last checked comes last, so a new chat does not start on it.
   const ready = (p: Provider) => keyed.has(p.id) || (!p.requires_key && p.base_url_mode === 'fixed');
+  const rank = (p: Provider) => (refused.has(p.id) ? 2 : keyed.has(p.id) ? 0 : 1);
   const usable = all
     .filter((p) => ready(p) && (p.models.length > 0 || p.any_model))
-    .sort((a, b) => Number(!keyed.has(a.id)) - Number(!keyed.has(b.id)));
+    .sort((a, b) => rank(a) - rank(b));
   return { all, usable, credentials };
 }
 

@@ -4,6 +4,7 @@
 // the chat's header offers them (their own model lists and typed ids come from the browser),
 // with your default model. Runs happen in the browser (+page.svelte).
 import { z } from 'zod';
+import { promptChoices } from '$lib/prompts/choice-label';
 import type { PromptConfig } from '$lib/chat/prompt-settings';
 import type { TemplateVariable } from '$lib/prompt-variables';
 import { ok, type Api } from '$lib/api';
@@ -36,10 +37,11 @@ export const load: PageServerLoad = async (event) => {
       prompt = { id: p.id, name: p.name, title: p.title, latest_version: p.latest_version };
       versions = history;
     }
-    const choices = prompts.map((p) => ({ id: p.id, title: p.title }));
+    const listed = prompts.map(({ id, title, name, latest_version }) => ({ id, title, name, latest_version }));
     // The prompt open stays in the list even when it is not among those listed (older, or not
     // matching the search), so the picker shows it.
-    if (prompt && !choices.some((p) => p.id === prompt!.id)) choices.unshift({ id: prompt.id, title: prompt.title });
+    if (prompt && !listed.some((p) => p.id === prompt!.id)) listed.unshift(prompt);
+    const choices = promptChoices(listed);
     return {
       q,
       // More prompts than listed: the page says to search for the others.

@@ -49,7 +49,7 @@ export const load: PageServerLoad = async (event) => {
           name: p.name,
           requires_key: p.requires_key,
           base_url_mode: p.base_url_mode,
-          credential: stored ? { key_hint: stored.key_hint, base_url: stored.base_url, updated_at: stored.updated_at } : null,
+          credential: stored ? { key_hint: stored.key_hint, base_url: stored.base_url, updated_at: stored.updated_at, check_status: stored.check_status } : null,
         };
       }),
     };
@@ -116,9 +116,18 @@ export const actions: Actions = {
       // A keyless provider (Ollama) is saved with its base URL only: no empty api_key.
       const body = { ...(api_key ? { api_key } : {}), ...(base_url ? { base_url } : {}) };
       await ok(api.PUT('/api/credentials/{provider}', { params: { path: { provider: id } }, body }));
-      return { section: 'keys', provider: id, saved: true };
     } catch (err) {
       return failed(err, { section: 'keys', provider: id });
+    }
+    // Saved, then checked as Verify does (one of the user's provider-key checks): a key the
+    // provider refuses is kept — the person may be fixing the account behind it — but said so,
+    // and shown as "Key refused" wherever the key's state shows (QA4 #1).
+    try {
+      const check = await ok(api.POST('/api/credentials/{provider}/verify', { params: { path: { provider: id } } }));
+      return { section: 'keys', provider: id, saved: true, verified: check.ok, checkStatus: check.status, verifyMessage: check.message };
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return { section: 'keys', provider: id, saved: true, checkError: err.message };
     }
   },
   deleteKey: async (event) => {
@@ -138,7 +147,7 @@ export const actions: Actions = {
     if (!id.success) return fail(400, { section: 'keys', error: 'Unknown provider' });
     try {
       const result = await ok(api.POST('/api/credentials/{provider}/verify', { params: { path: { provider: id.data } } }));
-      return { section: 'keys', provider: id.data, verified: result.ok, verifyMessage: result.message };
+      return { section: 'keys', provider: id.data, verified: result.ok, checkStatus: result.status, verifyMessage: result.message };
     } catch (err) {
       return failed(err, { section: 'keys', provider: id.data });
     }
