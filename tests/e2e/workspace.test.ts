@@ -169,6 +169,7 @@ describe('workspace', { timeout: 180_000 }, () => {
       await row.getByRole('button', { name: 'Save key' }).click();
       await row.getByRole('status').filter({ hasText: 'Saved, but the provider refused this key: Custom (OpenAI-compatible) rejected the key (401)' }).waitFor();
       await expect(row.getByTestId('key-state').textContent()).resolves.toBe('Key refused');
+      await screenshot(page, 'key-refused-settings');
       await reload(page);
       await expect(row.getByTestId('key-state').textContent()).resolves.toBe('Key refused');
 
@@ -176,6 +177,7 @@ describe('workspace', { timeout: 180_000 }, () => {
       const welcome = page.getByRole('region', { name: 'Welcome to Mr.Prompt' });
       await expect(welcome.getByRole('list', { name: 'Ready to chat with' }).textContent()).resolves.not.toContain('Custom');
       await expect(welcome.getByTestId('first-run-refused').textContent()).resolves.toContain('Custom (OpenAI-compatible) — your key …0000');
+      expect(await bothThemes(page, 'first-run-key-refused')).toEqual({});
       // The new chat starts on the demo, which works; picking the refused key says why Send is off.
       await expect.poll(() => page.getByLabel('Provider', { exact: true }).inputValue()).toBe('demo');
       await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
@@ -183,8 +185,9 @@ describe('workspace', { timeout: 180_000 }, () => {
       await composer(page).fill('hi');
       const blocked = page.getByTestId('composer-blocked');
       await expect(blocked.textContent()).resolves.toContain('rejected the key');
-      await expect(blocked.getByRole('link', { name: 'Fix the key in Settings' }).getAttribute('href')).resolves.toBe('/settings#keys');
+      await expect(blocked.getByRole('link', { name: 'Fix it in Settings' }).getAttribute('href')).resolves.toBe('/settings#keys');
       await expect(page.getByRole('button', { name: 'Send' }).getAttribute('aria-describedby')).resolves.toBe('composer-blocked');
+      await screenshot(page, 'key-refused-send');
 
       // The server answers under /v1: saved without it, the check names the URL it asked.
       provider.setMode('ok');
