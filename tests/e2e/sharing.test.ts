@@ -100,6 +100,30 @@ describe('sharing in the browser', { timeout: 120_000 }, () => {
     expect((await owner.request.get('/settings')).headers()['referrer-policy']).toBe('strict-origin-when-cross-origin');
   });
 
+  it("an answer's markup cannot cover a shared link's page with a fake sign-in (security review 5, #1)", async () => {
+    const owner = await e2e.newPage();
+    await signUp(owner);
+    await chatWithAnswer(
+      owner,
+      '/echo Fine.\n\n<div class="fixed inset-0 z-50 bg-zinc-950 flex items-center justify-center"><div class="card"><h2>Your session expired</h2><p>Sign in again to keep this chat.</p><a href="https://evil.example/login">Sign in</a></div></div>',
+    );
+    await owner.getByRole('button', { name: 'Share' }).click();
+    await owner.getByRole('button', { name: 'Create link' }).click();
+    const link = await owner.getByLabel('Share link').inputValue();
+    const visitor = await e2e.newPage();
+    await visitor.goto(link);
+    await visitor.locator('.markdown a[href="https://evil.example/login"]').waitFor(); // rendered, not the server's plain text
+    // The answer's "dialog" is laid out in its message: the page around it is the page's own.
+    const covered = await visitor.evaluate(() => {
+      const fake = document.querySelector('.markdown a[href="https://evil.example/login"]')!.closest('.markdown')!;
+      const points = [[5, 5], [innerWidth - 5, 5], [5, innerHeight - 5], [innerWidth / 2, 5]];
+      return points.filter(([x, y]) => fake.contains(document.elementFromPoint(x!, y!)));
+    });
+    expect(covered).toEqual([]);
+    await expect(visitor.locator('.markdown [class]').count()).resolves.toBe(0);
+    await visitor.getByRole('button', { name: 'Fork into my account' }).waitFor();
+  });
+
   it('"Older messages" on a long shared chat adds the older ones above, keeping the newer ones', async () => {
     const owner = await e2e.newPage();
     const email = await signUp(owner);

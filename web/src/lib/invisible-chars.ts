@@ -26,6 +26,12 @@ export type Segment = string | HiddenChar;
 
 /** The class of a marker; app.css draws it as a small boxed code, isolated from the text around it. */
 export const MARKER_CLASS = 'invisible-char';
+/**
+ * The second class of a marker markHiddenIn made: random per page load, so an answer's own
+ * markup cannot pass for one (lib/markdown.ts keeps no class of the answer's but its own
+ * pipeline's either). Copy turns only these back into their characters (security review 5, #2).
+ */
+export const OWN_MARKER_CLASS = `mrp-mark-${Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
 
 const SHOWN_TYPES = new Set(['Bidi', 'Invisible', 'Tag', 'Variation']);
 const IGNORED_TYPES = ['Whitespace', 'Line Break', 'Separator', 'Visible'];
@@ -96,23 +102,34 @@ export function markHiddenIn(root: Element | DocumentFragment): void {
 
 function marker(doc: Document, hidden: HiddenChar): HTMLElement {
   const span = doc.createElement('span');
-  span.className = MARKER_CLASS;
+  span.className = `${MARKER_CLASS} ${OWN_MARKER_CLASS}`;
   span.title = markerTitle(hidden);
   span.textContent = markerLabel(hidden);
   return span;
 }
 
 /**
- * The text under `node` as the model wrote it: markers become their characters again. Copy
- * buttons use it, so pasted code is byte for byte the answer's. Only a marker that shows the code
- * of a character this module hides is turned back (an answer's own look-alike span stays text).
+ * What a code block's Copy takes: the text `root` shows (innerText: nothing hidden, such as a
+ * closed <details>, is copied — it could append `; curl … | sh` to a command), with each marker
+ * this module made turned back into its character, as code editors copy them. A look-alike span
+ * an answer wrote is copied as the text it shows (security review 5, #2).
  */
-export function originalText(node: Node): string {
-  const copy = node.cloneNode(true) as Element;
-  for (const span of copy.querySelectorAll?.(`span.${MARKER_CLASS}`) ?? []) {
-    const code = /^⟨U\+([0-9A-F]{4,6})⟩$/.exec(span.textContent ?? '')?.[1];
-    const char = code ? String.fromCodePoint(parseInt(code, 16)) : '';
-    if (char && findHidden(char).length === 1) span.replaceWith(char);
+export function copyableText(root: HTMLElement): string {
+  const markers = [...root.querySelectorAll<HTMLElement>(`span.${OWN_MARKER_CLASS}`)];
+  const labels = markers.map((span) => span.textContent ?? '');
+  // innerText reads the rendered text; the markers hold their characters only for this read
+  // (synchronous: nothing is painted in between).
+  markers.forEach((span, i) => (span.textContent = markerChar(labels[i]!) ?? labels[i]!));
+  try {
+    return root.innerText;
+  } finally {
+    markers.forEach((span, i) => (span.textContent = labels[i]!));
   }
-  return copy.textContent ?? '';
+}
+
+/** The character a marker's label names, if it is one this module hides. */
+function markerChar(label: string): string | undefined {
+  const code = /^⟨U\+([0-9A-F]{4,6})⟩$/.exec(label)?.[1];
+  const char = code ? String.fromCodePoint(parseInt(code, 16)) : '';
+  return char && findHidden(char).length === 1 ? char : undefined;
 }

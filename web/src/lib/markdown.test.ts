@@ -3,7 +3,7 @@
 // exercised in a real browser by tests/e2e/chat.test.ts.
 import { describe, expect, it } from 'vitest';
 import katex from 'katex';
-import { KATEX_OPTIONS, markdownToHtml, MATH_BUDGET, parseMarkdown, renderMarkdown, SANITIZE_OPTIONS } from './markdown.ts';
+import { answerClasses, KATEX_OPTIONS, markdownToHtml, MATH_BUDGET, parseMarkdown, renderMarkdown, rendersHidden, SANITIZE_OPTIONS } from './markdown.ts';
 
 describe('renderMarkdown without a DOM', () => {
   it('returns null instead of unsanitised HTML', () => {
@@ -216,5 +216,53 @@ describe('hidden characters in math', () => {
     expect(found('see $\\text{admin\u202Egpj.exe}$ here')).toEqual([]);
     expect(markdownToHtml('see $\\text{admin\u202Egpj.exe}$ here')).toContain('<code>\\text{admin\u202Egpj.exe}</code>');
     expect(found('see $\\text{👨‍👩‍👧}$ here')).toEqual([{ tex: '\\text{👨‍👩‍👧}', display: false }]);
+  });
+
+  it('a formula that draws a hidden character with \\char is caught in what KaTeX rendered (security review 5, #3)', () => {
+    const render = (tex: string) => katex.renderToString(tex, KATEX_OPTIONS);
+    // Hex, decimal and octal forms; a right-to-left override, a zero-width space, a tag character.
+    for (const tex of ['\\text{admin\\char"202Egpj.exe}', '\\text{pay\\char"200Bpal}', '\\mathrm{a\\char8238 b}', "\\char'20056", '\\text{a\\char"E0041 b}']) {
+      expect(rendersHidden(render(tex)), tex).toBe(true);
+    }
+    // Ordinary formulas: KaTeX's own zero-width spaces (HTML part) and MathML's invisible operators
+    // (U+2061 after \\sin and \\lim, U+2063 after spacing) are not the answer's.
+    for (const tex of ['\\sin x + \\log y', '\\lim_{x\\to0} f(x)', '\\operatorname{foo} x', '\\sum_{i=1}^n i', '\\vec{a}\\,\\; \\quad \\!', '\\begin{pmatrix}a&b\\\\c&d\\end{pmatrix}', '\\text{👨‍👩‍👧}', 'e^{i\\pi} + 1 = 0']) {
+      expect(rendersHidden(render(tex)), tex).toBe(false);
+    }
+  });
+});
+
+describe("the answer's own markup (security review 5, #1)", () => {
+  it('keeps no class but those the app writes: Tailwind utilities and look-alike markers are dropped', () => {
+    expect(answerClasses('DIV', 'fixed inset-0 z-50 bg-zinc-950 flex items-center justify-center')).toBe('');
+    expect(answerClasses('DIV', 'card')).toBe('');
+    expect(answerClasses('SPAN', 'invisible-char sr-only')).toBe('');
+    expect(answerClasses('SPAN', 'hidden katex')).toBe('');
+    expect(answerClasses('CODE', 'hljs-keyword fixed')).toBe('');
+    expect(answerClasses('DIV', 'table-scroll fixed')).toBe('table-scroll');
+    expect(answerClasses('SPAN', 'mrp-math-0123456789abcdef-0')).toBe(''); // the nonce is not this page's
+  });
+
+  it('keeps every class the renderer writes: highlighted code, tables, formula placeholders', () => {
+    const source = [
+      '```js\nclass A { f() { return g(1) } } // c\n```',
+      '```html\n<div><script>new Foo()</script><style>a{b:c}</style></div>\n```',
+      '```\nunknown language\n```',
+      '```python\ndef f(x): return "s"\n```',
+      '| a | b |\n| --- | --- |\n| 1 | 2 |',
+      'A formula $x^2$ and \\[y\\]',
+    ].join('\n\n');
+    const classes = [...markdownToHtml(source).matchAll(/<(\w+)[^>]*\sclass="([^"]*)"/g)].map(([, tag, value]) => [tag!, value!] as const);
+    expect(classes.length).toBeGreaterThan(10);
+    for (const [tag, value] of classes) expect(answerClasses(tag, value), `${tag} ${value}`).toBe(value);
+    expect(classes.some(([tag, value]) => tag === 'span' && value.startsWith('mrp-math-'))).toBe(true);
+    expect(classes.some(([, value]) => value === 'hljs-title function_')).toBe(true);
+  });
+
+  it('keeps no id, hidden, popover, ARIA, dir, slot, form control or <dialog>', () => {
+    for (const attr of ['style', 'id', 'name', 'hidden', 'popover', 'popovertarget', 'inert', 'tabindex', 'slot', 'role', 'dir']) expect(SANITIZE_OPTIONS.FORBID_ATTR, attr).toContain(attr);
+    for (const tag of ['dialog', 'bdo', 'form', 'input', 'button', 'select', 'option', 'label', 'fieldset', 'output', 'slot', 'template']) expect(SANITIZE_OPTIONS.FORBID_TAGS, tag).toContain(tag);
+    expect(SANITIZE_OPTIONS.ALLOW_ARIA_ATTR).toBe(false);
+    expect(SANITIZE_OPTIONS.ALLOW_DATA_ATTR).toBe(false);
   });
 });

@@ -213,11 +213,44 @@ export function markdownToHtml(source: string): string {
 }
 
 let hooked = false;
+/** Set while the answer's own markup is sanitised (answerClasses applies then only). */
+let sanitisingAnswer = false;
 
-/** Links open in a new tab and can't reach back into this one. */
+/**
+ * The classes of an answer's element that it keeps: only those the app's own pipeline writes —
+ * highlight.js's on code (`hljs`, `language-…`, `hljs-…` and its sub-scopes like `function_`),
+ * the table wrapper, the plain-text fallback and the formula placeholders. Any other class is
+ * dropped: the app's stylesheet holds Tailwind's utilities, and `fixed inset-0 z-50 bg-zinc-950`
+ * in an answer drew a full-page fake sign-in over the app and over a shared link's page
+ * (security review 5, #1); `invisible-char sr-only` forged a marker Copy turned back into U+202E (#2).
+ */
+export function answerClasses(tag: string, value: string): string {
+  const allowed = (name: string) => {
+    switch (tag.toUpperCase()) {
+      case 'CODE':
+        return name === 'hljs' || /^language-[\w#+.-]+$/.test(name);
+      case 'SPAN':
+        return /^hljs-[\w-]+$/.test(name) || /^[a-z]+_+$/.test(name) || /^language-[\w#+.-]+$/.test(name) || name.startsWith(PLACEHOLDER);
+      case 'DIV':
+        return name === 'table-scroll';
+      case 'P':
+        return name === 'whitespace-pre-wrap';
+      default:
+        return false;
+    }
+  };
+  return value.split(/\s+/).filter((name) => name && allowed(name)).join(' ');
+}
+
+/** Links open in a new tab and can't reach back into this one; the answer's classes are filtered. */
 function addLinkHook(purify: typeof DOMPurify) {
   if (hooked) return;
   hooked = true;
+  purify.addHook('uponSanitizeAttribute', (node, data) => {
+    if (!sanitisingAnswer || data.attrName !== 'class') return;
+    data.attrValue = answerClasses(node.nodeName, data.attrValue);
+    if (!data.attrValue) data.keepAttr = false;
+  });
   purify.addHook('afterSanitizeAttributes', (node) => {
     if (node.tagName === 'A' && node.hasAttribute('href')) {
       node.setAttribute('target', '_blank');
@@ -226,19 +259,45 @@ function addLinkHook(purify: typeof DOMPurify) {
   });
 }
 
-/** Sanitiser options: plain HTML only — no SVG/MathML, forms, styles or event handlers. */
+/**
+ * Sanitiser options for the answer's own markup: plain HTML only — no SVG/MathML, forms, styles
+ * or event handlers, and nothing that reaches outside the message or changes what the text shows
+ * or reads as: no `id`/`name` (the app's own ids), `hidden`, `popover`/`popovertarget`/`command`,
+ * `inert`, `tabindex`, `slot`/`part`, ARIA or `role` (what a screen reader reads stays what is
+ * shown), `dir` and <bdo> (a right-to-left override without the character), <dialog> (open, it
+ * is positioned over the page), form controls and <marquee>. Classes: answerClasses.
+ */
 export const SANITIZE_OPTIONS: Config = {
   USE_PROFILES: { html: true },
-  FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'img', 'picture', 'source', 'video', 'audio', 'track', 'image'],
-  FORBID_ATTR: ['style', 'srcset', 'poster', 'background'],
+  FORBID_TAGS: [
+    'style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'img', 'picture', 'source', 'video', 'audio', 'track', 'image',
+    'dialog', 'bdo', 'fieldset', 'legend', 'label', 'output', 'meter', 'progress', 'datalist', 'optgroup', 'option', 'marquee', 'blink', 'slot', 'template', 'menu', 'menuitem', 'search',
+  ],
+  FORBID_ATTR: [
+    'style', 'srcset', 'poster', 'background',
+    'id', 'name', 'hidden', 'popover', 'popovertarget', 'popovertargetaction', 'command', 'commandfor', 'inert', 'tabindex', 'slot', 'part', 'exportparts', 'role', 'dir', 'for', 'draggable', 'accesskey', 'autofocus', 'contenteditable', 'nonce',
+  ],
+  ALLOW_ARIA_ATTR: false,
   ALLOW_DATA_ATTR: false,
 };
+
+/** The answer's own markup, sanitised with SANITIZE_OPTIONS and its classes filtered (answerClasses). */
+function sanitiseAnswer(html: string, options: { RETURN_DOM_FRAGMENT: true }): DocumentFragment;
+function sanitiseAnswer(html: string, options: { RETURN_TRUSTED_TYPE: false }): string;
+function sanitiseAnswer(html: string, options: Config): string | DocumentFragment {
+  sanitisingAnswer = true;
+  try {
+    return DOMPurify.sanitize(html, { ...SANITIZE_OPTIONS, ...options }) as string | DocumentFragment;
+  } finally {
+    sanitisingAnswer = false;
+  }
+}
 
 /** The answer with its formulas in place: what either pass allowed (links, MathML, SVG, styles). */
 const ASSEMBLED_SANITIZE_OPTIONS = {
   USE_PROFILES: { html: true, mathMl: true, svg: true },
   FORBID_TAGS: [...(SANITIZE_OPTIONS.FORBID_TAGS ?? []), 'use'],
-  FORBID_ATTR: ['srcset', 'poster', 'background', 'xlink:href'],
+  FORBID_ATTR: [...(SANITIZE_OPTIONS.FORBID_ATTR ?? []).filter((name) => name !== 'style'), 'xlink:href'],
   ALLOW_DATA_ATTR: false,
 } satisfies Config;
 
@@ -248,6 +307,23 @@ export const MATH_SANITIZE_OPTIONS: Config = {
   FORBID_TAGS: [...ASSEMBLED_SANITIZE_OPTIONS.FORBID_TAGS, 'a'],
   FORBID_ATTR: [...ASSEMBLED_SANITIZE_OPTIONS.FORBID_ATTR, 'href'],
 };
+
+/**
+ * Whether KaTeX's rendering of a formula shows a hidden character (lib/invisible-chars.ts):
+ * `\text{admin\char"202Egpj.exe}` reads "adminexe.jpg" though its TeX holds no such character,
+ * so placeholder() cannot see it (security review 5, #3). The MathML part carries the characters
+ * drawn; its <annotation> is the TeX, and the invisible operators U+2061–U+2064 are MathML's own
+ * (KaTeX writes U+2061 after \sin, U+2063 for \!); they reorder nothing. KaTeX's HTML part holds
+ * U+200B itself (a Safari workaround), so it is not what is checked.
+ */
+export function rendersHidden(katexHtml: string): boolean {
+  const mathml = /<math[\s>][^]*<\/math>/.exec(katexHtml)?.[0] ?? '';
+  const text = mathml
+    .replace(/<annotation[\s>][^]*?<\/annotation>/g, '')
+    .replace(/<[^>]*>/g, '')
+    .replace(/[\u2061-\u2064]/g, '');
+  return findHidden(text).length > 0;
+}
 
 let katex: typeof import('katex').default | null = null;
 let loading: Promise<void> | null = null;
@@ -281,6 +357,8 @@ function formulaHtml({ tex, display }: Formula): string {
     let raw: string;
     try {
       raw = katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode: display });
+      // `\char"202E` draws a character the TeX does not hold literally: shown as code instead.
+      if (rendersHidden(raw)) raw = `<code>${escapeHtml(tex)}</code>`;
     } catch {
       raw = `<code>${escapeHtml(tex)}</code>`; // throwOnError is off; this is for anything else
     }
@@ -311,18 +389,18 @@ export function renderMarkdown(source: string, onMathLoaded?: () => void): strin
     return renderSanitised(source, onMathLoaded);
   } catch {
     // Nothing an answer holds may take the page down: at worst it shows as its plain text.
-    return DOMPurify.sanitize(plainTextHtml(showHidden(source)), { ...SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
+    return sanitiseAnswer(plainTextHtml(showHidden(source)), { RETURN_TRUSTED_TYPE: false });
   }
 }
 
 function renderSanitised(source: string, onMathLoaded?: () => void): string {
   const { html, formulas: found } = parseMarkdown(source);
   if (found.length === 0) {
-    const clean = DOMPurify.sanitize(html, { ...SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
+    const clean = sanitiseAnswer(html, { RETURN_TRUSTED_TYPE: false });
     // The serialised HTML holds each character literally (an entity like &#x202E; is decoded by now).
     if (findHidden(clean).length === 0) return clean;
   } else if (!katex && onMathLoaded) void loadKatex().then(() => katex && onMathLoaded());
-  const body = DOMPurify.sanitize(html, { ...SANITIZE_OPTIONS, RETURN_DOM_FRAGMENT: true });
+  const body = sanitiseAnswer(html, { RETURN_DOM_FRAGMENT: true });
   // Before the formulas go in: KaTeX's own HTML holds zero-width spaces (a Safari workaround), and
   // a formula whose TeX has a hidden character is shown as code (placeholder), so it is marked here.
   markHiddenIn(body);
