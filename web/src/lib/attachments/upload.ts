@@ -4,9 +4,11 @@
 // (20 MiB, images/PDF/text), so most refusals happen before a byte is sent.
 import { env } from '$env/dynamic/public';
 import { browserSupabase, cachedAccessToken } from '$lib/supabase';
+import { UPLOAD_CANCELLED, UploadError, retryableStatus } from './upload-failure';
 import { isImage, isImagePath, uploadType } from './upload-type';
 
 export { isImage, isImagePath, uploadType };
+export { canRetryUpload, UploadError } from './upload-failure';
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 export const MAX_FILES = 10;
@@ -51,9 +53,10 @@ export function uploadAttachment(userId: string, file: File, onProgress: (fracti
   const path = objectPath(userId, file, purpose);
   const done = (async () => {
     const type = uploadType(file);
-    if (!type) throw new Error(refusal(file) ?? 'unsupported file');
+    if (!type) throw new UploadError(refusal(file) ?? 'unsupported file', false);
+    // No signed URL (the network, a Storage hiccup): the same file may well go on a second try.
     const { data, error } = await browserSupabase().storage.from('attachments').createSignedUploadUrl(path);
-    if (error || !data) throw new Error(error?.message ?? 'Could not start the upload');
+    if (error || !data) throw new UploadError(error?.message ?? 'Could not start the upload', true);
     await new Promise<void>((resolve, reject) => {
       xhr.open('PUT', data.signedUrl);
       xhr.setRequestHeader('content-type', type);
@@ -70,10 +73,10 @@ export function uploadAttachment(userId: string, file: File, onProgress: (fracti
         } catch {
           // Keep the generic message.
         }
-        reject(new Error(message));
+        reject(new UploadError(message, retryableStatus(xhr.status)));
       };
-      xhr.onerror = () => reject(new Error('Upload failed: network error'));
-      xhr.onabort = () => reject(new Error('Upload cancelled'));
+      xhr.onerror = () => reject(new UploadError('Upload failed: network error', true));
+      xhr.onabort = () => reject(new UploadError(UPLOAD_CANCELLED, false));
       xhr.send(file);
     });
     onProgress(1);
