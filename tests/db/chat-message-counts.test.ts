@@ -142,3 +142,74 @@ describe("a chat's counter", () => {
     }
   });
 });
+
+/** Resolves once backend `pid` waits for a lock, or `done()` says its work ended. Polls. */
+async function untilWaitingOrDone(pid: number, done: () => boolean): Promise<void> {
+  while (!done()) {
+    const [row] = await db.sql`select wait_event_type from pg_stat_activity where pid = ${pid}`;
+    if (row?.wait_event_type === 'Lock') return;
+    await db.sql`select pg_sleep(0.01)`;
+  }
+}
+
+describe("a chat's counter and an import resuming the chat", () => {
+  it("a deletion in the chat while the import writes into it: both commit, each counted once (no 40P01)", async () => {
+    const gil = await createAuthUser(db.sql);
+    const chat = await newChat(gil);
+    // A question with two answers (a regeneration's branches): the import resumes after one, the owner deletes the other.
+    const [question] = await db.sql`insert into public.messages (session_id, user_id, sender, content) values (${chat}, ${gil.id}, 'user', 'question') returning id`;
+    const [kept, dropped] = await db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id) select ${chat}, ${gil.id}, 'assistant', 'answer ' || g, ${question!.id} from generate_series(1, 2) g returning id`;
+    // The chat shows the kept one (a deletion of the shown leaf would update the chat's row).
+    await db.sql`update public.chat_sessions set active_leaf_id = ${kept!.id} where id = ${chat}`;
+    const importing = postgres(db.url, { max: 1, onnotice: () => {} });
+    const deleting = postgres(db.url, { max: 1, onnotice: () => {} });
+    try {
+      const [[{ pid: importPid }], [{ pid: deletePid }]] = await Promise.all([importing`select pg_backend_pid() as pid`, deleting`select pg_backend_pid() as pid`]);
+      // The import (lib/import/write-import.ts) defers its owner's counts, then resumes the chat.
+      await importing`begin`;
+      await importing`select private.defer_row_counts(${gil.id})`;
+      await importing`insert into public.messages (session_id, user_id, sender, content, parent_id) values (${chat}, ${gil.id}, 'user', 'resumed', ${kept!.id})`;
+
+      // The owner deletes one of the chat's messages meanwhile, in a transaction kept open.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => { release = resolve; });
+      let deleted = false;
+      const deletion = asActor(deleting, gil, async (tx) => {
+        await tx`delete from public.messages where id = ${dropped!.id}`;
+        deleted = true;
+        await held;
+      }).then(() => 'committed', (e: { code?: string }) => e.code ?? String(e));
+      await untilWaitingOrDone(deletePid, () => deleted);
+
+      // The import commits (its counts go to the counters now) while the deletion is open.
+      let importEnded = false;
+      const commit = importing`commit`.then(() => 'committed', (e: { code?: string }) => e.code ?? String(e)).finally(() => { importEnded = true; });
+      await untilWaitingOrDone(importPid, () => importEnded);
+      release();
+      expect([await commit, await deletion]).toEqual(['committed', 'committed']);
+    } finally {
+      await importing.end();
+      await deleting.end();
+    }
+    expect(await counted(db.sql, chat)).toBe(3);
+    expect(await db.sql`select messages::int from private.user_row_counts where user_id = ${gil.id}`).toEqual([{ messages: 3 }]);
+  });
+
+  it("counts the import's messages in the chat as it commits, and refuses the commit past the chat's quota", async () => {
+    const hal = await createAuthUser(db.sql);
+    const chat = await newChat(hal);
+    await db.sql`insert into public.messages (session_id, user_id, sender, content) values (${chat}, ${hal.id}, 'user', 'first')`;
+    await db.sql`update private.chat_message_counts set messages = 99998 where session_id = ${chat}`;
+    const write = (n: number) => db.sql.begin(async (tx) => {
+      await tx`select private.defer_row_counts(${hal.id})`;
+      await tx`insert into public.messages (session_id, user_id, sender, content) select ${chat}, ${hal.id}, 'user', 'm' || g from generate_series(1, ${n}) g`;
+      // Not counted before the commit.
+      expect(await tx`select messages::int from private.chat_message_counts where session_id = ${chat}`).toEqual([{ messages: 99998 }]);
+    });
+    await expect(write(3)).rejects.toMatchObject({ code: '54000', message: 'messages limit reached: at most 100000 rows per session_id' });
+    expect(await counted(db.sql, chat)).toBe(99998);
+    await write(2);
+    expect(await counted(db.sql, chat)).toBe(100000);
+    expect(await db.sql`select * from private.deferred_chat_message_counts`).toEqual([]);
+  });
+});
