@@ -13,7 +13,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import pg from 'pg';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { HttpService, UpgradeService } from '../gateway/types.ts';
 import type { StackKeys } from '../keys/index.ts';
 import { Catalog } from './catalog.ts';
@@ -23,7 +23,8 @@ import { createDispatcher } from './dispatch.ts';
 import { isDeterministic } from './errors.ts';
 import { createHub } from './hub.ts';
 import { createLagReporter } from './lag.ts';
-import { DEFAULT_LIMITS, MAX_FRAME_BYTES, throttledLog, type RealtimeLimits } from './limits.ts';
+import { createLargeFrameBudget } from './large-frames.ts';
+import { DEFAULT_LIMITS, LARGE_FRAMES_AT_ONCE, MAX_FRAME_BYTES, throttledLog, type RealtimeLimits } from './limits.ts';
 import { maintainPartitions } from './partitions.ts';
 import type { Vsn } from './protocol.ts';
 import { startReplication, type CommittedTransaction, type ReplicationSource } from './replication.ts';
@@ -87,8 +88,10 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
   const hub = createHub({ keys: options.keys, pool, catalog, log, limits, idleTimeoutMs: options.idleTimeoutMs ?? 60_000 });
   // Hosted's endpoint accepts WebSocket frames up to 5,000,000 bytes (realtime_web/endpoint.ex
   // `max_frame_size`); a larger one closes the socket with 1009. A payload under the broadcast
-  // limit (3,000 KB) therefore reaches the channel, which judges its size (limits.ts).
+  // limit (3,000 KB) therefore reaches the channel, which judges its size (limits.ts). How many
+  // such frames are received at once is bounded per address and in all (large-frames.ts).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const largeFrames = createLargeFrameBudget(limits);
   const dispatch = createDispatcher(pool, catalog, () => hub.channels, log);
   const broadcastApi = createBroadcastApi(hub);
   const stopPartitions = maintainPartitions(pool, log);
@@ -167,7 +170,21 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
             logRefusal(`realtime: refused a socket from ${address ?? 'an unknown address'}: ${refusal}`);
             return refuse(socket, 429, refusal);
           }
+          let upgraded: WebSocket | null = null;
+          // Before `ws` takes the socket (synchronously, in handleUpgrade), so that it counts each chunk first.
+          const frames = largeFrames.watch(socket, address, () => {
+            logRefusal(`realtime: closed a socket from ${address ?? 'an unknown address'}: ${LARGE_FRAMES_AT_ONCE}`);
+            // As `ws` does with a frame over maxPayload (websocket.js receiverOnError): the rest
+            // of the frame is read and dropped, not buffered, and the socket closes.
+            socket.removeAllListeners('data');
+            socket.resume();
+            if (!upgraded) return socket.destroy();
+            upgraded.close(1013, LARGE_FRAMES_AT_ONCE);
+            socket.end();
+          });
           wss.handleUpgrade(req, socket, head, (ws) => {
+            upgraded = ws;
+            ws.on('message', frames.ended).on('ping', frames.ended).on('pong', frames.ended);
             const uncount = hub.connections.open(address);
             ws.once('close', uncount);
             handleConnection(ws, hub, { token, claims: { ...claims, role: String(claims.role) }, vsn });

@@ -52,6 +52,14 @@
  *   (batch_broadcast.ex:120-126, single_broadcast.ex:120-145). Frames over 5,000,000 bytes
  *   (hosted's `max_frame_size`, realtime_web/endpoint.ex) close the socket with 1009 before
  *   they are read (`ws` maxPayload, index.ts).
+ * - Large frames being received at once (local): `ws` holds a whole frame before it can be judged,
+ *   and hosted's frames go up to 5,000,000 bytes. A socket's bytes since its last whole message,
+ *   once over 1 MiB, count against 16 MiB per client address (loopback only in all, as for
+ *   sockets) and 64 MiB in all; the socket that
+ *   would pass either is closed with 1013 and the rest of its frame dropped (large-frames.ts).
+ *   Hosted absorbs such frames in per-socket processes of 50 MB heap each; here 200 sockets
+ *   share the process that runs the gateway, Auth and Storage. A 4.9 MB frame alone, or three
+ *   of one address at once, are received as on hosted.
  * - REST broadcasts: the messages sent count per tenant against `max_events_per_second`, as
  *   hosted's BatchBroadcast and SingleBroadcast count them (batch_broadcast.ex:170-182,
  *   single_broadcast.ex:211-219): 429 `You have exceeded your rate limit` once the average is
@@ -73,6 +81,10 @@ export interface RealtimeLimits {
   maxPayloadSizeInKb: number;
   maxSocketHeldBytes: number;
   maxBufferedBytes: number;
+  /** A message being received counts against the two budgets below once it is past this. */
+  largeFrameBytes: number;
+  maxLargeFrameBytesPerAddress: number;
+  maxLargeFrameBytes: number;
   /** The rate counters' tick (hosted: 5 s); tests shorten it. */
   rateTickMs: number;
   /** A socket with no channel for this long is closed (hosted NO_CHANNEL_TIMEOUT_IN_MS: 10 min); tests shorten it. */
@@ -89,11 +101,16 @@ export const DEFAULT_LIMITS: RealtimeLimits = {
   maxPayloadSizeInKb: 3000,
   maxSocketHeldBytes: 1024 * 1024,
   maxBufferedBytes: 16 * 1024 * 1024,
+  largeFrameBytes: 1024 * 1024,
+  maxLargeFrameBytesPerAddress: 16 * 1024 * 1024,
+  maxLargeFrameBytes: 64 * 1024 * 1024,
   rateTickMs: 5_000,
   noChannelTimeoutMs: 10 * 60_000,
 };
 
 export const TOO_MANY_USERS = 'Too many connected users';
+/** The close reason of a socket whose large frame found no room (large-frames.ts); 1013 is "Try Again Later". */
+export const LARGE_FRAMES_AT_ONCE = 'Too many large frames being received at once';
 /** Hosted's WebSocket frame limit (realtime_web/endpoint.ex `max_frame_size`). */
 export const MAX_FRAME_BYTES = 5_000_000;
 
@@ -246,7 +263,7 @@ export class ConnectionCounter {
 }
 
 /** The address a per-address count is kept under; null for loopback (the machine's own processes) and unknown peers. */
-function addressKey(address: string | null): string | null {
+export function addressKey(address: string | null): string | null {
   if (!address || !ipaddr.isValid(address)) return null;
   const parsed = ipaddr.process(address);
   return parsed.range() === 'loopback' ? null : parsed.toString();

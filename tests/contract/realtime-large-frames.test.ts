@@ -1,0 +1,60 @@
+/**
+ * Large WebSocket frames being received at once (local/src/realtime/large-frames.ts): frames go
+ * up to hosted's 5,000,000 bytes, but one client's sockets may not have more than 16 MiB of
+ * frames over 1 MiB on their way in at once (64 MiB in all); the socket past it is closed with
+ * 1013. Raw sockets with the publishable key only, through the gateway, from one address
+ * (X-Forwarded-For behind one trusted proxy), as security review 4 #2 sent them.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_FUNCTIONS, startTestStack, type TestStack } from '../helpers/stack.ts';
+import { printStackLogOnFailure } from './realtime-channels.ts';
+import { realtimeSocketUrl } from './realtime-helpers.ts';
+
+let stack: TestStack;
+printStackLogOnFailure(() => stack);
+
+beforeAll(async () => {
+  stack = await startTestStack({ functionsDir: NO_FUNCTIONS, trustedProxyDepth: 1 });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * `count` sockets from `address`, each sending one Phoenix heartbeat padded to about 4.9 MB at
+ * once (tests/fixtures/realtime-heavy-frames.ts, a process of its own): how each ended,
+ * 'answered' or the close code.
+ */
+async function sendHeavy(address: string, count: number): Promise<('answered' | number)[]> {
+  const url = realtimeSocketUrl(stack, stack.keys.publishableKey, '1.0.0');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests/fixtures/realtime-heavy-frames.ts'), url, address, String(count)], { cwd: ROOT });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`the client failed (${code}): ${err}`);
+  return JSON.parse(out) as ('answered' | number)[];
+}
+
+describe('large frames being received at once', () => {
+  // Without the fix all 100 frames were read whole and answered, about 490 MB held at once.
+  it('100 sockets of one address sending 4.9 MB frames at once: most are closed with 1013; one such frame alone is answered', async () => {
+    const address = '198.51.100.23';
+    const ends = await sendHeavy(address, 100);
+    const closed = ends.filter((end) => end === 1013).length;
+    const answered = ends.filter((end) => end === 'answered').length;
+    expect(closed + answered).toBe(100);
+    expect(closed).toBeGreaterThanOrEqual(80);
+    expect(answered).toBeGreaterThanOrEqual(1);
+
+    // The budget is free again: one frame of that address, and one of another, are read whole.
+    expect(await sendHeavy(address, 1)).toEqual(['answered']);
+    expect(await sendHeavy('198.51.100.24', 1)).toEqual(['answered']);
+  });
+});
