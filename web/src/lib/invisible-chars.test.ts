@@ -11,9 +11,17 @@ describe('hidden characters in model output', () => {
     expect(showHidden('admin\u202Egpj.exe')).toBe('admin⟨U+202E⟩gpj.exe');
   });
 
-  it('every bidirectional control is shown: embeddings, overrides, isolates and marks', () => {
-    const controls = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u200E', '\u200F', '\u061C'];
-    expect(codes(controls.join('x'))).toEqual(['U+202A', 'U+202B', 'U+202C', 'U+202D', 'U+202E', 'U+2066', 'U+2067', 'U+2068', 'U+2069', 'U+200E', 'U+200F', 'U+061C']);
+  it('every explicit bidirectional control is shown: embeddings, overrides and isolates', () => {
+    const controls = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069'];
+    expect(codes(controls.join('x'))).toEqual(['U+202A', 'U+202B', 'U+202C', 'U+202D', 'U+202E', 'U+2066', 'U+2067', 'U+2068', 'U+2069']);
+  });
+
+  it('the implicit marks RTL writing uses (LRM, RLM, ALM) stay text, so a Hebrew or Arabic sentence reads whole (QA 5 #1)', () => {
+    for (const text of ['הקובץ הוא report.pdf\u200F, לא אחר.', 'שלום עולם! גרסה 2.0\u200F היא הטובה ביותר.', 'مرحبا بالعالم\u061C (الإصدار 3)\u200F.', 'C\u200E++ and \u200Fx'])
+      expect(hiddenSegments(text)).toEqual([text]);
+    expect(showHidden('x\u200E\u200F\u061Cy')).toBe('x\u200E\u200F\u061Cy');
+    // Beside an explicit control, only the control is marked.
+    expect(codes('\u200Fadmin\u202Egpj.exe')).toEqual(['U+202E']);
   });
 
   it('zero-width characters inside words are shown, and tag characters (hidden ASCII) too', () => {

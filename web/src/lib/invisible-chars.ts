@@ -10,6 +10,14 @@
 // are ordinary text here. ZWNJ and ZWJ after a letter of a script that needs them (Persian
 // "می‌خواهم", Devanagari half forms "क्‍ष") are text too (The Unicode Standard, "Layout
 // Controls": https://www.unicode.org/versions/latest/core-spec/chapter-23/).
+// The implicit directional marks (LRM U+200E, RLM U+200F, ALM U+061C) are text as well: Hebrew and
+// Arabic writers (and models answering in them) put them after numbers, file names and Latin
+// words so punctuation lands on the right side ("report.pdf\u200F, לא אחר"). A mark is a strong
+// character of no width; it can move only the neutral characters beside it, never reorder a run
+// (UAX #9, "Implicit Directional Marks": https://www.unicode.org/reports/tr9/#Implicit_Directional_Marks).
+// Marking one split the right-to-left run and reordered the sentence around it (QA 5 #1). The
+// explicit embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), Trojan Source's
+// characters, stay marked.
 // Real right-to-left letters are untouched: the browser still lays them out right to left.
 import { detect } from 'out-of-character';
 
@@ -38,6 +46,8 @@ const IGNORED_TYPES = ['Whitespace', 'Line Break', 'Separator', 'Visible'];
 /** The catalogue's name for U+200D is cut short. */
 const NAMES: Record<string, string> = { 'U+200D': 'ZERO WIDTH JOINER' };
 const JOINERS = new Set(['U+200C', 'U+200D']);
+/** LRM, RLM and ALM: implicit marks, text like any letter (see the top of this file). */
+const IMPLICIT_MARKS = new Set(['U+200E', 'U+200F', 'U+061C']);
 /** Scripts whose shaping uses ZWNJ/ZWJ: cursive joining (Arabic…) and conjuncts (Brahmic). */
 const JOINING_SCRIPT =
   /[\p{scx=Arabic}\p{scx=Syriac}\p{scx=Nko}\p{scx=Mongolian}\p{scx=Mandaic}\p{scx=Hanifi_Rohingya}\p{scx=Devanagari}\p{scx=Bengali}\p{scx=Gurmukhi}\p{scx=Gujarati}\p{scx=Oriya}\p{scx=Tamil}\p{scx=Telugu}\p{scx=Kannada}\p{scx=Malayalam}\p{scx=Sinhala}\p{scx=Tibetan}\p{scx=Myanmar}\p{scx=Khmer}]$/u;
@@ -47,7 +57,7 @@ const LETTER_OR_MARK = /[\p{L}\p{M}]$/u;
 export function findHidden(text: string): (HiddenChar & { offset: number })[] {
   const found = detect(text, { exclude: IGNORED_TYPES }) ?? [];
   return found
-    .filter((f) => SHOWN_TYPES.has(f.type))
+    .filter((f) => SHOWN_TYPES.has(f.type) && !IMPLICIT_MARKS.has(f.code))
     .filter((f) => !(JOINERS.has(f.code) && joinsLetters(text.slice(0, f.offset))))
     .map((f) => ({ char: String.fromCodePoint(text.codePointAt(f.offset)!), code: f.code, name: NAMES[f.code] ?? f.name, offset: f.offset }));
 }

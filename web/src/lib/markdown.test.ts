@@ -3,7 +3,7 @@
 // exercised in a real browser by tests/e2e/chat.test.ts.
 import { describe, expect, it } from 'vitest';
 import katex from 'katex';
-import { answerClasses, KATEX_OPTIONS, markdownToHtml, MATH_BUDGET, parseMarkdown, renderMarkdown, rendersHidden, SANITIZE_OPTIONS } from './markdown.ts';
+import { answerClasses, blockDirection, KATEX_OPTIONS, markdownToHtml, MATH_BUDGET, parseMarkdown, renderMarkdown, rendersHidden, SANITIZE_OPTIONS } from './markdown.ts';
 
 describe('renderMarkdown without a DOM', () => {
   it('returns null instead of unsanitised HTML', () => {
@@ -25,6 +25,27 @@ describe('images in model output (issue 10, finding 5)', () => {
 });
 
 const found = (source: string) => parseMarkdown(source).formulas;
+
+describe('direction of answer blocks (QA 5 #1)', () => {
+  // The sanitiser writes each element's dir by its tag (the answer's own dir is dropped); the
+  // browser check that a Hebrew paragraph computes direction: rtl is in tests/e2e/chat.test.ts.
+  const tags = (html: string) => [...new Set([...html.matchAll(/<([a-z][a-z0-9]*)/g)].map((m) => m[1]!))];
+
+  it('every block of text the renderer writes takes its direction from its text; code blocks stay left to right', () => {
+    const html = markdownToHtml('# כותרת\n\nשלום **עולם**.\n\n- אחד\n1. שתיים\n\n> ציטוט\n\n| א | ב |\n|---|---|\n| 1 | 2 |\n\n```js\nlet x = 1;\n```\n');
+    const blocks = tags(html).filter((tag) => !['strong', 'code', 'span', 'div', 'thead', 'tbody', 'tr'].includes(tag));
+    expect(blocks.sort()).toEqual(['blockquote', 'h1', 'li', 'ol', 'p', 'pre', 'table', 'td', 'th', 'ul']);
+    for (const tag of blocks) expect(blockDirection(tag), tag).toBe(tag === 'pre' ? 'ltr' : 'auto');
+  });
+
+  it('inline elements get none (they follow their block), nor anything the sanitiser does not keep', () => {
+    for (const tag of ['strong', 'em', 'code', 'a', 'span', 'div', 'tr', 'bdo']) expect(blockDirection(tag), tag).toBeUndefined();
+  });
+
+  it("the answer's own dir is never kept", () => {
+    expect(SANITIZE_OPTIONS.FORBID_ATTR).toContain('dir');
+  });
+});
 
 describe('math in answers', () => {
 

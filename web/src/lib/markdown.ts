@@ -26,6 +26,12 @@
 // Invisible and bidirectional control characters in the answer's text (prose, code, link text,
 // tooltips) are replaced by visible markers after sanitising (lib/invisible-chars.ts), so a
 // right-to-left override cannot make `admin\u202Egpj.exe` read as "adminexe.jpg".
+//
+// Direction: each block of an answer (paragraph, list item, heading, quote, table cell…) takes
+// it from its own text (`dir="auto"`, blockDirection), so a Hebrew or Arabic paragraph is laid
+// out and aligned right to left beside an English one, as in ChatGPT and Open WebUI; code blocks
+// stay left to right. The answer's own `dir` is never kept (it could say `rtl` over Latin text):
+// the sanitiser drops it and writes these by tag name (QA 5 #1).
 import DOMPurify, { type Config } from 'dompurify';
 import hljs from 'highlight.js/lib/common';
 import type { KatexOptions } from 'katex';
@@ -215,6 +221,22 @@ export function markdownToHtml(source: string): string {
 let hooked = false;
 /** Set while the answer's own markup is sanitised (answerClasses applies then only). */
 let sanitisingAnswer = false;
+/** Set while an answer's HTML is sanitised (not a formula's alone): blockDirection applies. */
+let directing = false;
+
+const AUTO_DIRECTION = new Set(['P', 'LI', 'UL', 'OL', 'DL', 'DT', 'DD', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BLOCKQUOTE', 'TABLE', 'CAPTION', 'TH', 'TD', 'SUMMARY', 'FIGCAPTION']);
+
+/**
+ * The `dir` an element of a rendered answer gets, whatever the answer wrote: `auto` on blocks of
+ * text (their direction follows their first strong letter: Hebrew and Arabic read right to left),
+ * `ltr` on code blocks (code reads left to right in any language), none elsewhere (inline text
+ * follows its block; the sanitiser drops the answer's own `dir`).
+ */
+export function blockDirection(tag: string): 'auto' | 'ltr' | undefined {
+  const name = tag.toUpperCase();
+  if (name === 'PRE') return 'ltr';
+  return AUTO_DIRECTION.has(name) ? 'auto' : undefined;
+}
 
 /**
  * The classes of an answer's element that it keeps: only those the app's own pipeline writes —
@@ -252,6 +274,8 @@ function addLinkHook(purify: typeof DOMPurify) {
     if (!data.attrValue) data.keepAttr = false;
   });
   purify.addHook('afterSanitizeAttributes', (node) => {
+    const dir = directing && node.tagName ? blockDirection(node.tagName) : undefined;
+    if (dir) node.setAttribute('dir', dir);
     if (node.tagName === 'A' && node.hasAttribute('href')) {
       node.setAttribute('target', '_blank');
       node.setAttribute('rel', 'noopener noreferrer nofollow');
@@ -265,7 +289,8 @@ function addLinkHook(purify: typeof DOMPurify) {
  * or reads as: no `id`/`name` (the app's own ids), `hidden`, `popover`/`popovertarget`/`command`,
  * `inert`, `tabindex`, `slot`/`part`, ARIA or `role` (what a screen reader reads stays what is
  * shown), `dir` and <bdo> (a right-to-left override without the character), <dialog> (open, it
- * is positioned over the page), form controls and <marquee>. Classes: answerClasses.
+ * is positioned over the page), form controls and <marquee>. Classes: answerClasses. Blocks get
+ * a `dir` of the app's own afterwards (blockDirection).
  */
 export const SANITIZE_OPTIONS: Config = {
   USE_PROFILES: { html: true },
@@ -285,11 +310,11 @@ export const SANITIZE_OPTIONS: Config = {
 function sanitiseAnswer(html: string, options: { RETURN_DOM_FRAGMENT: true }): DocumentFragment;
 function sanitiseAnswer(html: string, options: { RETURN_TRUSTED_TYPE: false }): string;
 function sanitiseAnswer(html: string, options: Config): string | DocumentFragment {
-  sanitisingAnswer = true;
+  sanitisingAnswer = directing = true;
   try {
     return DOMPurify.sanitize(html, { ...SANITIZE_OPTIONS, ...options }) as string | DocumentFragment;
   } finally {
-    sanitisingAnswer = false;
+    sanitisingAnswer = directing = false;
   }
 }
 
@@ -414,5 +439,10 @@ function renderSanitised(source: string, onMathLoaded?: () => void): string {
   out.append(body);
   // The pieces were sanitised apart and put together as DOM: the string the page will parse is
   // sanitised once more as a whole (the answer's own markup has no style left to keep by now).
-  return DOMPurify.sanitize(out.innerHTML, { ...ASSEMBLED_SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
+  directing = true;
+  try {
+    return DOMPurify.sanitize(out.innerHTML, { ...ASSEMBLED_SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
+  } finally {
+    directing = false;
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCost, formatCount, formatDuration, formatTokens, formatUsd } from './usage-format.ts';
+import { formatBytes, formatCost, formatCount, formatDuration, formatTokens, formatUsd, thoughtForLabel } from './usage-format.ts';
 
 describe('formatDuration', () => {
   it('shows milliseconds under a second, tenths of seconds under a minute, then minutes', () => {
@@ -11,6 +11,17 @@ describe('formatDuration', () => {
     expect(formatDuration(59_949)).toBe('59.9 s');
     expect(formatDuration(59_950)).toBe('1 min 0 s');
     expect(formatDuration(150_400)).toBe('2 min 30 s');
+  });
+});
+
+describe('thoughtForLabel (QA 5 #9)', () => {
+  it('says "less than a second" under a second, where it said "1 s" for 68 ms, then seconds as the footer shows them', () => {
+    expect(thoughtForLabel(0)).toBe('Thought for less than a second');
+    expect(thoughtForLabel(68)).toBe('Thought for less than a second');
+    expect(thoughtForLabel(999)).toBe('Thought for less than a second');
+    expect(thoughtForLabel(1000)).toBe('Thought for 1.0 s');
+    expect(thoughtForLabel(4_240)).toBe('Thought for 4.2 s');
+    expect(thoughtForLabel(65_000)).toBe('Thought for 1 min 5 s');
   });
 });
 

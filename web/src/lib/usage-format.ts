@@ -34,6 +34,15 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
+/**
+ * How long a model reasoned, above its answer: "Thought for less than a second" under a second
+ * (a fast model's 68 ms is not "1 s" while the answer's footer says "68 ms", QA 5 #9), then as
+ * the footer shows durations ("Thought for 4.2 s", "Thought for 1 min 5 s").
+ */
+export function thoughtForLabel(ms: number): string {
+  return ms < 1000 ? 'Thought for less than a second' : `Thought for ${formatDuration(ms)}`;
+}
+
 /** A file's size for people: bytes, whole kilobytes, then megabytes to one decimal. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
