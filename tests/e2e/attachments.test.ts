@@ -162,7 +162,8 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await page.getByRole('article', { name: 'Your message' }).getByRole('button', { name: 'Edit' }).click();
     const edit = page.getByTestId('edit-message');
     await expect.poll(async () => (await edit.getByTestId('attachment-chip').allTextContents()).join()).toMatch(/(keep\.md.*gone\.md|gone\.md.*keep\.md)/);
-    await edit.getByRole('button', { name: 'Remove gone.md' }).click();
+    await edit.getByRole('button', { name: 'Remove gone.md' }).click(); // the box's tray is the one list while open (QA 5 #8):
+    await expect.poll(() => chips.count()).toBe(0); // the question's chip row below it is hidden
     await drop(page, [['new.md', 'text/markdown', b64('# new')]], '[data-testid="edit-message"] textarea');
     await expect.poll(() => edit.getByTestId('attachment-chip').count()).toBe(2);
     await expect.poll(() => edit.locator('progress').count(), { timeout: 30_000 }).toBe(0);

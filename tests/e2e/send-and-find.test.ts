@@ -3,7 +3,8 @@
 // online; a refused send in a long chat is said beside the box, in view, until dismissed; a
 // Ctrl+K search hit far back in a long chat (thousands of messages) opens the chat on a window
 // around it (scrolled to, lit), newer messages load as the reader scrolls down, "Jump to latest"
-// shows the newest (a message that arrived meanwhile too), and an unknown message says so and
+// shows the newest (a message that arrived meanwhile too) with the keyboard on the message box,
+// leaving the window (Jump to latest, a send) drops the hit from the address, and an unknown message says so and
 // opens at the latest; older history loads when scrolling up.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,11 +75,28 @@ describe('sending and finding', { timeout: 180_000 }, () => {
     } finally {
       await sql2.end();
     }
-    await page.getByRole('button', { name: 'Jump to latest' }).click();
+    const hitUrl = page.url();
+    // From the keyboard: the button goes away, and the keyboard goes on to the message box (QA 5 #7: it fell to <body>).
+    await page.getByRole('button', { name: 'Jump to latest' }).focus();
+    await page.keyboard.press('Enter');
     await messages.getByText('written on another device', { exact: true }).waitFor();
     await expect(messages.getByText('long chat message 2400', { exact: true }).count()).resolves.toBe(1);
     await expect(messages.getByText('long chat message 37', { exact: true }).count()).resolves.toBe(0);
     await expect.poll(() => messages.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2)).toBe(true);
+    await expect.poll(() => composer(page).evaluate((el) => el === document.activeElement)).toBe(true);
+    // The address no longer names the hit (QA 5 #2): a reload stays at the newest, not back at the hit.
+    await expect.poll(() => page.url()).toBe(new URL(`/chat/${sessionId}`, hitUrl).href);
+    await reload(page);
+    await messages.getByText('written on another device', { exact: true }).waitFor();
+    await expect(messages.locator('article[aria-current]').count()).resolves.toBe(0);
+    // Sending from the hit's window goes to the newest, and drops the hit from the address too.
+    await open(page, new URL(hitUrl).pathname + new URL(hitUrl).search);
+    await hit.waitFor();
+    await composer(page).fill('Sent from the hit');
+    await composer(page).press('Enter');
+    await messages.getByText('Sent from the hit', { exact: true }).waitFor();
+    await expect.poll(() => messages.locator('article').last().evaluate((el) => `${el.getAttribute('aria-label')} ${el.dataset.status}`), { timeout: 60_000 }).toBe('Assistant message complete');
+    await expect.poll(() => page.url()).toBe(new URL(`/chat/${sessionId}`, hitUrl).href);
     // A message that is not in this chat (another id, or deleted): said, and the chat opens at its newest messages.
     await open(page, `/chat/${sessionId}?message=00000000-0000-4000-8000-000000000000`);
     await page.getByRole('status').getByText('That message is not in this chat').waitFor();

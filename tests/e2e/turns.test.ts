@@ -231,6 +231,8 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     await first.getByLabel('Chat title').fill('Renamed where no rows are heard');
     await first.getByLabel('Chat title').press('Enter');
     await second.getByRole('heading', { name: 'Renamed where no rows are heard' }).waitFor({ timeout: 15_000 });
+    // Both tabs' titles follow (QA 5 #4: they kept the title the page loaded with until a reload).
+    for (const tab of [first, second]) await expect.poll(() => tab.title()).toBe('Renamed where no rows are heard · Mr.Prompt');
 
     // A new chat made in the first tab: its insert does not reach the second tab's chat list
     // either; the database's `session_renamed` when the model names it, after its first answer,
