@@ -155,7 +155,7 @@ describe('workspace', { timeout: 180_000 }, () => {
 
   // QA4 #1 and #3: a key the provider refuses was "Saved." and "Ready", and the chat's Send then
   // stayed disabled without a word; a base URL without /v1 read as "no models list".
-  it('a refused key is saved but said refused — in Settings, on the welcome and beside Send — and a base URL without /v1 is named', async () => {
+  it('a refused key is saved but said refused — in Settings, on the welcome and beside Send, whose link opens its row; a new chat does not start on it — and a base URL without /v1 is named', async () => {
     const provider = await startFakeProvider();
     try {
       const page = await e2e.newPage();
@@ -169,9 +169,15 @@ describe('workspace', { timeout: 180_000 }, () => {
       await row.getByRole('button', { name: 'Save key' }).click();
       await row.getByRole('status').filter({ hasText: 'Saved, but the provider refused this key: Custom (OpenAI-compatible) rejected the key (401)' }).waitFor();
       await expect(row.getByTestId('key-state').textContent()).resolves.toBe('Key refused');
+      // The form is gone: focus is on what Save said, not dropped to <body> (QA 5 #7).
+      const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.textContent?.trim());
+      await expect.poll(focused).toBe('key-saved');
       await screenshot(page, 'key-refused-settings');
       await reload(page);
       await expect(row.getByTestId('key-state').textContent()).resolves.toBe('Key refused');
+      await row.getByRole('button', { name: 'Verify' }).click();
+      await row.getByRole('status').filter({ hasText: 'rejected the key' }).waitFor();
+      await expect.poll(focused).toBe('Verify');
 
       await open(page, '/chat');
       const welcome = page.getByRole('region', { name: 'Welcome to Mr.Prompt' });
@@ -184,10 +190,16 @@ describe('workspace', { timeout: 180_000 }, () => {
       await chooseModel(page, 'custom');
       await composer(page).fill('hi');
       const blocked = page.getByTestId('composer-blocked');
-      await expect(blocked.textContent()).resolves.toContain('rejected the key');
-      await expect(blocked.getByRole('link', { name: 'Fix it in Settings' }).getAttribute('href')).resolves.toBe('/settings#keys');
+      // Said once, with one link; and the welcome no longer says the demo is selected (QA 5 #5).
+      await expect(blocked.textContent()).resolves.toMatch(/listed none\. Custom \(OpenAI-compatible\) rejected the key\.\s*Fix it in Settings$/);
+      await expect(welcome.textContent()).resolves.not.toContain('is selected');
       await expect(page.getByRole('button', { name: 'Send' }).getAttribute('aria-describedby')).resolves.toBe('composer-blocked');
       await screenshot(page, 'key-refused-send');
+      // The link opens the refused key's row, shown and focused (QA 5 #6).
+      await blocked.getByRole('link', { name: 'Fix it in Settings' }).click();
+      await page.waitForURL('**/settings#key-custom');
+      await expect.poll(focused).toBe('Custom (OpenAI-compatible)');
+      await expect(row.evaluate((el) => el.getBoundingClientRect().top < innerHeight && el.getBoundingClientRect().bottom > 0)).resolves.toBe(true);
 
       // The server answers under /v1: saved without it, the check names the URL it asked.
       provider.setMode('ok');
@@ -199,6 +211,30 @@ describe('workspace', { timeout: 180_000 }, () => {
       await row.getByRole('button', { name: 'Save key' }).click();
       await row.getByRole('status').filter({ hasText: `It answered 404 at ${base}/models: does the base URL need /v1 (${base}/v1)?` }).waitFor();
       await expect(row.getByTestId('key-state').count()).resolves.toBe(0);
+
+      // A chat on the key that works; then the provider refuses it. A new chat does not start on
+      // it, though the last chat used it, and picking it says why Send is off (QA 5 #3).
+      await row.getByRole('button', { name: 'Replace' }).click();
+      await row.getByLabel('Custom (OpenAI-compatible) API key').fill('sk-good-key-1111');
+      await row.getByLabel('Base URL').fill(provider.url);
+      await row.getByRole('button', { name: 'Save key' }).click();
+      await row.getByRole('status').filter({ hasText: 'Saved and verified' }).waitFor();
+      await open(page, '/chat');
+      await chooseModel(page, 'custom', 'fake-model');
+      await composer(page).fill('/echo hello custom');
+      await composer(page).press('Enter');
+      await expect.poll(() => lastAnswer(page).textContent()).toContain('hello custom');
+      provider.setMode('401');
+      await open(page, '/settings');
+      await row.getByRole('button', { name: 'Verify' }).click();
+      await expect.poll(() => row.getByTestId('key-state').textContent()).toBe('Key refused');
+      await open(page, '/chat');
+      await expect.poll(() => page.getByLabel('Provider', { exact: true }).inputValue()).toBe('demo');
+      await chooseModel(page, 'custom', 'fake-model');
+      await composer(page).fill('hi');
+      await expect(blocked.textContent()).resolves.toContain('Custom (OpenAI-compatible) refused your key when it was last checked.');
+      await expect(page.getByRole('button', { name: 'Send' }).isDisabled()).resolves.toBe(true);
+      await expect(blocked.getByRole('link', { name: 'Fix it in Settings' }).getAttribute('href')).resolves.toBe('/settings#key-custom');
     } finally {
       await provider.stop();
     }

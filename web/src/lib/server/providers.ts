@@ -4,7 +4,7 @@
 // is a guess, and many servers may not call it at all.
 import { ok, type Api, type Credential, type Provider } from '$lib/api';
 
-export async function loadProviders(api: Api): Promise<{ all: Provider[]; usable: Provider[]; credentials: Credential[] }> {
+export async function loadProviders(api: Api): Promise<{ all: Provider[]; usable: Provider[]; credentials: Credential[]; refused: Set<string> }> {
   const [{ providers: all }, { credentials }] = await Promise.all([ok(api.GET('/api/providers')), ok(api.GET('/api/credentials'))]);
   const keyed = new Set(credentials.map((c) => c.provider));
   const refused = new Set(credentials.filter((c) => c.check_status === 'invalid').map((c) => c.provider));
@@ -16,22 +16,28 @@ export async function loadProviders(api: Api): Promise<{ all: Provider[]; usable
   const usable = all
     .filter((p) => ready(p) && (p.models.length > 0 || p.any_model))
     .sort((a, b) => rank(a) - rank(b));
-  return { all, usable, credentials };
+  return { all, usable, credentials, refused };
 }
 
-/** The session's last choice, else the profile default, else the first usable model. */
+/**
+ * The session's last choice, else the profile default, else the first usable model. A choice
+ * naming a provider in `refused` (the user's key it refused when last checked) is passed over,
+ * and so is such a provider as the fallback while another works (QA 5 #3: a new chat started on
+ * the refused key of the last chat and its first send failed 401).
+ */
 export function pickDefaults(
   usable: Provider[],
+  refused: ReadonlySet<string>,
   ...choices: Array<{ provider?: unknown; model?: unknown } | undefined>
 ): { provider: string; model: string } {
   for (const choice of choices) {
-    const provider = usable.find((p) => p.id === choice?.provider);
+    const provider = usable.find((p) => p.id === choice?.provider && !refused.has(p.id));
     if (!provider) continue;
     const known = provider.models.find((m) => m.id === choice?.model);
     const free = provider.any_model && typeof choice?.model === 'string' ? choice.model : '';
     return { provider: provider.id, model: known?.id ?? (free || provider.models[0]?.id || '') };
   }
-  const first = usable[0];
+  const first = usable.find((p) => !refused.has(p.id)) ?? usable[0];
   return { provider: first?.id ?? '', model: first?.models[0]?.id ?? '' };
 }
 

@@ -53,7 +53,7 @@ export const load: PageServerLoad = async (event) => {
       testCases,
       providers: providers.usable.map(({ id, name, models, any_model }) => ({ id, name, models, any_model })),
       // The model a comparison starts with when the prompt saved none: the profile's default.
-      defaults: pickDefaults(providers.usable, { provider: profile.preferences.default_provider, model: profile.preferences.default_model }),
+      defaults: pickDefaults(providers.usable, providers.refused, { provider: profile.preferences.default_provider, model: profile.preferences.default_model }),
     };
   } catch (err) {
     loadFailed(err);

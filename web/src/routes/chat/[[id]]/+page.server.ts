@@ -40,12 +40,19 @@ export const load: PageServerLoad = async (event) => {
       /** The message a search hit opens the chat on (?message=), and whether it is shown. */
       jump: opened?.jump ?? null,
       // shared: answered with the owner's key, so the member has no key of their own to ask the provider's list with.
-      providers: usable.map(({ id, name, models, any_model }) => ({ id, name, models, any_model, shared: shared.some((p) => p.id === id) })),
+      // refused: the user's own key, refused by its provider when last checked (Send says so).
+      providers: usable.map(({ id, name, models, any_model }) => {
+        const byOwner = shared.some((p) => p.id === id);
+        return { id, name, models, any_model, shared: byOwner, refused: !byOwner && providers.refused.has(id) };
+      }),
       group: session && members
         ? { role: session.role, participants: members.participants, share_owner_key: members.share_owner_key, channel_epoch: session.channel_epoch }
         : null,
+      // A new chat passes over a key its provider refused (QA 5 #3); an open chat keeps its model,
+      // and Send says why it cannot send with it.
       defaults: pickDefaults(
         usable,
+        id ? new Set() : providers.refused,
         // A link may choose the model of a new chat (the first-run "Start a chat with the demo").
         id ? undefined : { provider: event.url.searchParams.get('provider'), model: event.url.searchParams.get('model') },
         { provider: meta.provider, model: meta.model },
