@@ -69,10 +69,7 @@ async function importHeldAt(heldSessionId: string, request: () => Promise<unknow
   });
   await holding;
   const response = request();
-  const importPid = await waitFor(async () => {
-    const [waiting] = await api.db.sql<{ pid: number }[]>`select pid from pg_stat_activity where ${holderPid} = any(pg_blocking_pids(pid))`;
-    return waiting?.pid;
-  });
+  const importPid = await blockedBy(holderPid);
   return {
     importPid,
     async finish() {
@@ -100,6 +97,14 @@ async function runBeside(importPid: number, work: (sql: Sql) => Promise<unknown>
     return waiting ? 'waited for the import' as const : undefined;
   });
   return { seen, done: async () => { await running; await sql.end(); } };
+}
+
+/** The backend that waits for `holderPid`'s locks, once one does. */
+function blockedBy(holderPid: number): Promise<number> {
+  return waitFor(async () => {
+    const [waiting] = await api.db.sql<{ pid: number }[]>`select pid from pg_stat_activity where ${holderPid} = any(pg_blocking_pids(pid))`;
+    return waiting?.pid;
+  });
 }
 
 async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
@@ -167,10 +172,7 @@ async function promptImportHeldAt(user: ApiUser, name: string, prompts: unknown[
   await tx`set local session_replication_role = replica`;
   await tx`insert into public.prompts (user_id, name, title, content) values (${user.id}, ${name}, 'Held', 'held')`;
   const response = user.request('POST', '/import/prompts', { prompts }).then(async (res) => ({ status: res.status, body: await res.json() }));
-  const importPid = await waitFor(async () => {
-    const [waiting] = await api.db.sql<{ pid: number }[]>`select pid from pg_stat_activity where ${holderPid} = any(pg_blocking_pids(pid))`;
-    return waiting?.pid;
-  });
+  const importPid = await blockedBy(holderPid);
   return {
     importPid,
     async finish() {
