@@ -41,6 +41,26 @@ async function dropBroadcasts(page: Page, events: string[], drop: () => boolean)
   });
 }
 
+/**
+ * While `frozen()`, the page's reads of a chat's people lists are answered with what they last
+ * answered before (a page on a flaky network that hears nothing new): the panel reads its lists
+ * again a moment after a change it made (lib/signal-reads.ts), and on a quick machine that read
+ * could already see an acceptance the journey means the page not to have heard of.
+ */
+async function freezeListReads(page: Page, frozen: () => boolean): Promise<void> {
+  const last = new Map<string, { status: number; headers: Record<string, string>; body: string }>();
+  await page.route(/\/api\/sessions\/[^/]+\/(members|invitations)(\?|$)/, async (route) => {
+    if (route.request().method() !== 'GET') return route.fallback();
+    const key = new URL(route.request().url()).pathname;
+    const kept = last.get(key);
+    if (frozen() && kept) return route.fulfill(kept);
+    const response = await route.fetch();
+    const answer = { status: response.status(), headers: response.headers(), body: await response.text() };
+    if (!frozen()) last.set(key, answer);
+    return route.fulfill(answer);
+  });
+}
+
 describe('chat invitations in the browser', { timeout: 180_000 }, () => {
   let e2e: E2E;
   beforeAll(async () => {
@@ -205,7 +225,9 @@ describe('chat invitations in the browser', { timeout: 180_000 }, () => {
     const carolEmail = await signUp(carol, newEmail('cai'));
     // Later in the journey the owner's page misses the signals, as a page may on a flaky network.
     let dropping = false;
+    let frozen = false;
     await dropBroadcasts(owner, ['members_changed', 'session_invitations_changed'], () => dropping);
+    await freezeListReads(owner, () => frozen);
     await reload(owner);
     await waitForLive(owner);
 
@@ -233,10 +255,13 @@ describe('chat invitations in the browser', { timeout: 180_000 }, () => {
     // Cancel finds the invitation gone, reads the lists again and says why.
     dropping = true;
     await invite(owner, carolEmail);
+    await pending.getByText(carolEmail).waitFor();
+    frozen = true;
     await carol.getByRole('region', { name: 'Invitations' }).getByText(`${nameOf(ownerEmail)} invites you to`).waitFor();
     await accept(carol, chatUrl);
     await waitForLive(carol);
     expect(await participants.getByText(carolEmail, { exact: true }).count()).toBe(0); // not heard of yet
+    frozen = false;
     await owner.getByRole('button', { name: `Cancel the invitation of ${carolEmail}` }).click();
     await owner.getByRole('alert').getByText(`${carolEmail} has already accepted: they are in this chat.`).waitFor();
     await participants.getByText(carolEmail, { exact: true }).waitFor();
