@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PendingSwitch } from './pending-switch';
 
@@ -6,8 +7,10 @@ const value: PendingSwitch = {
   type: 'magiclink', next: '/chat', expires: Math.floor(Date.now() / 1000) + 300,
 };
 
-const SECRET = 'sb_secret_0123456789abcdefghijklmnopqrstuv';
-const OTHER_SECRET = 'sb_secret_vutsrqponmlkjihgfedcba9876543210';
+// Made at run time, in the shape local/src/keys makes them: no key-like literal in the repository.
+const secretKey = () => `sb_secret_${randomBytes(16).toString('base64url')}`;
+const SECRET = secretKey();
+const OTHER_SECRET = secretKey();
 
 /**
  * The module as a newly started web server loads it: its settings read then (adapter-node's
