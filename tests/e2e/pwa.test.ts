@@ -15,6 +15,14 @@ async function themeColors(page: Page) {
   return page.locator('meta[name="theme-color"]').evaluateAll((metas) => metas.map((m) => [m.getAttribute('media'), m.getAttribute('content')]));
 }
 
+/**
+ * Waits until the service worker controls `page`: it installs by caching the built app first,
+ * which in a whole test run on two busy cores took longer than expect.poll's default 5 s.
+ */
+async function controlledByWorker(page: Page): Promise<void> {
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 30_000 }).toBe(true);
+}
+
 describe('installable app', { timeout: 180_000 }, () => {
   let e2e: E2E;
   beforeAll(async () => {
@@ -72,7 +80,7 @@ describe('installable app', { timeout: 180_000 }, () => {
     // 'activating' (https://w3c.github.io/ServiceWorker/#navigator-service-worker-ready): it
     // must get to 'activated'.
     await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)).toBe('activated');
-    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await controlledByWorker(page);
     expect(errors).toEqual([]);
 
     // What the worker keeps: built assets and static files only (icons, the manifest, the
@@ -189,7 +197,7 @@ describe('installable app', { timeout: 180_000 }, () => {
     const page = await e2e.newPage();
     await signUp(page);
     await open(page, '/prompts');
-    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await controlledByWorker(page);
     const origin = new URL(e2e.webUrl).origin;
     // The server goes away; built assets stay in the worker's cache.
     const down = (url: URL) => url.origin === origin && !/^\/(_app|icons)\//.test(url.pathname);
