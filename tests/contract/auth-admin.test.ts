@@ -58,6 +58,58 @@ describe('admin.createUser', () => {
   });
 });
 
+// GoTrue adminUserUpdate (internal/api/admin.go): an `email` in PUT /admin/users/{id} is given
+// to the `email` identity too, email_verified as `email_confirm` says.
+describe('admin.updateUserById with an email', () => {
+  async function emailIdentityRows(id: string) {
+    return await stack.db.sql<{ provider_id: string; identity_data: Record<string, unknown>; email: string; updated_at: Date }[]>`
+      select provider_id, identity_data, email, updated_at from auth.identities where user_id = ${id} and provider = 'email'`;
+  }
+
+  it('the email identity takes the new address, verified only with email_confirm, and signs in with it', async () => {
+    const admin = stack.admin().auth.admin;
+    const { data: created } = await admin.createUser({ email: testEmail('admin-move'), password: TEST_PASSWORD, email_confirm: true });
+    const id = created.user!.id;
+    const [before] = await emailIdentityRows(id);
+    const next = testEmail('admin-moved');
+
+    const { data: moved, error } = await admin.updateUserById(id, { email: next.toUpperCase() });
+    expect(error).toBeNull();
+    expect(moved.user?.email).toBe(next);
+    const { data: fetched } = await admin.getUserById(id);
+    expect(fetched.user?.email_confirmed_at).toBeTruthy();
+    expect(fetched.user?.identities).toHaveLength(1);
+    expect(fetched.user?.identities?.[0]).toMatchObject({
+      id, user_id: id, provider: 'email', email: next,
+      identity_data: { sub: id, email: next, email_verified: false, phone_verified: false },
+    });
+    expect(fetched.user?.app_metadata).toEqual({ provider: 'email', providers: ['email'] });
+    // UpdateIdentityData is a raw `update … set identity_data`: the row keeps its updated_at.
+    const rows = await emailIdentityRows(id);
+    expect(rows).toEqual([{ ...before, identity_data: { sub: id, email: next, email_verified: false, phone_verified: false }, email: next }]);
+    expect((await stack.client().auth.signInWithPassword({ email: next, password: TEST_PASSWORD })).error).toBeNull();
+
+    // The same address again: email_confirm decides email_verified each time.
+    expect((await admin.updateUserById(id, { email: next, email_confirm: true })).error).toBeNull();
+    expect((await emailIdentityRows(id))[0]!.identity_data).toEqual({ sub: id, email: next, email_verified: true, phone_verified: false });
+    expect((await admin.updateUserById(id, { email: next })).error).toBeNull();
+    expect((await emailIdentityRows(id))[0]!.identity_data.email_verified).toBe(false);
+  });
+
+  it("refuses another account's address and changes nothing", async () => {
+    const admin = stack.admin().auth.admin;
+    const email = testEmail('admin-keep');
+    const { data: created } = await admin.createUser({ email, password: TEST_PASSWORD, email_confirm: true });
+    const other = testEmail('admin-taken');
+    await admin.createUser({ email: other, password: TEST_PASSWORD });
+    const { error } = await admin.updateUserById(created.user!.id, { email: other, email_confirm: true });
+    expect(error?.code).toBe('email_exists');
+    const { data: fetched } = await admin.getUserById(created.user!.id);
+    expect(fetched.user?.email).toBe(email);
+    expect(fetched.user?.identities?.[0]?.identity_data).toMatchObject({ email, email_verified: false });
+  });
+});
+
 describe('admin.listUsers', () => {
   it('uses page 1 and 50 per page when called without arguments (?page=&per_page=)', async () => {
     const admin = stack.admin().auth.admin;

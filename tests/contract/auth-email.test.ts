@@ -238,6 +238,44 @@ describe('email change (double_confirm_changes) and reauthentication', () => {
     expect((await stack.client().auth.signInWithPassword({ email: next, password: TEST_PASSWORD })).error).toBeNull();
   });
 
+  // GoTrue emailChangeVerify (internal/api/verify.go) and User.ConfirmEmailChange
+  // (internal/models/user.go): the confirmed change moves the `email` identity too, verified.
+  it('the email identity takes the new address, verified, once both halves are confirmed', async () => {
+    const { email, id } = await confirmedUser();
+    const client = stack.client();
+    await client.auth.signInWithPassword({ email, password: TEST_PASSWORD });
+    const next = testEmail('identity-next');
+    expect((await client.auth.updateUser({ email: next })).error).toBeNull();
+    const identityOf = async () => (await client.auth.getUser()).data.user?.identities;
+    expect((await identityOf())?.[0]?.identity_data).toEqual({ sub: id, email, email_verified: false, phone_verified: false });
+
+    await follow(verifyLink(await waitForMail(stack.inboxUrl!, email)));
+    expect((await identityOf())?.[0]?.identity_data).toMatchObject({ email });
+    await follow(verifyLink(await waitForMail(stack.inboxUrl!, next)));
+
+    const identities = await identityOf();
+    expect(identities).toHaveLength(1);
+    expect(identities?.[0]).toMatchObject({ id, user_id: id, provider: 'email', email: next, identity_data: { sub: id, email: next, email_verified: true, phone_verified: false } });
+    const rows = await stack.db.sql`select provider_id, email, identity_data from auth.identities where user_id = ${id}`;
+    expect(rows).toEqual([{ provider_id: id, email: next, identity_data: { sub: id, email: next, email_verified: true, phone_verified: false } }]);
+    expect((await client.auth.getUser()).data.user?.app_metadata).toEqual({ provider: 'email', providers: ['email'] });
+  });
+
+  it('a confirmed change confirms an unconfirmed account, as GoTrue Confirm() does (email_verified in user_metadata)', async () => {
+    const { email, id } = await confirmedUser();
+    const client = stack.client();
+    await client.auth.signInWithPassword({ email, password: TEST_PASSWORD });
+    await stack.db.sql`update auth.users set email_confirmed_at = null, raw_user_meta_data = '{"team": "x"}' where id = ${id}`;
+    const next = testEmail('unconfirmed-next');
+    expect((await client.auth.updateUser({ email: next })).error).toBeNull();
+    await follow(verifyLink(await waitForMail(stack.inboxUrl!, email)));
+    await follow(verifyLink(await waitForMail(stack.inboxUrl!, next)));
+    const { data } = await client.auth.getUser();
+    expect(data.user?.email).toBe(next);
+    expect(data.user?.email_confirmed_at).toBeTruthy();
+    expect(data.user?.user_metadata).toEqual({ team: 'x', email_verified: true });
+  });
+
   it('refuses an address another account uses', async () => {
     const { email } = await confirmedUser();
     const other = await confirmedUser();

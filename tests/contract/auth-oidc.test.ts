@@ -4,12 +4,15 @@
  * /callback → ?code= (PKCE) or #access_token (implicit); identities linked per user; an
  * unconfirmed account found by the address loses what its creator set up (GoTrue's
  * RemoveUnconfirmedIdentities); the first password set on such an account adds its `email`
- * identity (ensureEmailIdentityForPassword); disabled and unknown providers refused as GoTrue refuses them.
+ * identity (ensureEmailIdentityForPassword), and so does an address an admin gives it or a
+ * confirmed change of its own (adminUserUpdate, emailChangeVerify); disabled and unknown
+ * providers refused as GoTrue refuses them.
  */
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFreePort } from '../../local/src/ports.ts';
+import { mailCode, verifyLink, waitForMail } from '../helpers/mail.ts';
 import { startOidcIssuer, type OidcIssuer } from '../fixtures/oidc-issuer.ts';
 import { NO_FUNCTIONS, startTestStack, TEST_PASSWORD, testEmail, type TestStack } from '../helpers/stack.ts';
 
@@ -196,6 +199,68 @@ describe('OpenID Connect sign-in (keycloak = the test issuer)', () => {
     await stack.db.sql`update auth.users set email_confirmed_at = null where id = ${second.user!.id}`;
     const { data: unconfirmed } = await stack.admin().auth.admin.updateUserById(second.user!.id, { password: TEST_PASSWORD });
     expect(unconfirmed.user?.identities?.map((i) => i.provider)).toEqual(['keycloak']);
+  });
+
+  // GoTrue adminUserUpdate (internal/api/admin.go) and emailChangeVerify (internal/api/verify.go)
+  // create the `email` identity an account lacks when its address changes; neither rebuilds
+  // app_metadata.providers.
+  it('an address an admin gives an account the provider made adds its email identity, verified as email_confirm says', async () => {
+    issuer.account = { sub: `sub-${crypto.randomUUID()}`, email: testEmail('sso-admin-email'), email_verified: true };
+    const { supabase, landed } = await signInWithSso('pkce');
+    const { data } = await supabase.auth.exchangeCodeForSession(landed.searchParams.get('code')!);
+    const id = data.user!.id;
+    const next = testEmail('sso-admin-moved');
+    const { data: updated, error } = await stack.admin().auth.admin.updateUserById(id, { email: next });
+    expect(error).toBeNull();
+    expect(updated.user?.identities?.map((i) => i.provider)).toEqual(['keycloak', 'email']);
+    const { data: fetched } = await supabase.auth.getUser();
+    expect(fetched.user?.email).toBe(next);
+    expect(fetched.user?.identities?.map((i) => i.provider)).toEqual(['keycloak', 'email']);
+    expect(fetched.user?.identities?.[1]).toMatchObject({
+      id, user_id: id, email: next, identity_data: { sub: id, email: next, email_verified: false, phone_verified: false },
+    });
+    expect(fetched.user?.app_metadata).toMatchObject({ provider: 'keycloak', providers: ['keycloak'] });
+
+    // With email_confirm and a first password in the same call: the identity is the address's,
+    // verified, and the first-password step finds it there (one identity, providers as before).
+    issuer.account = { sub: `sub-${crypto.randomUUID()}`, email: testEmail('sso-admin-confirm'), email_verified: true };
+    const other = await signInWithSso('pkce');
+    const { data: second } = await other.supabase.auth.exchangeCodeForSession(other.landed.searchParams.get('code')!);
+    const otherId = second.user!.id;
+    const confirmed = testEmail('sso-admin-confirmed');
+    const { error: confirmError } = await stack.admin().auth.admin.updateUserById(otherId, { email: confirmed, email_confirm: true, password: TEST_PASSWORD });
+    expect(confirmError).toBeNull();
+    const rows = await stack.db.sql<{ provider_id: string; identity_data: Record<string, unknown>; email: string }[]>`
+      select provider_id, identity_data, email from auth.identities where user_id = ${otherId} and provider = 'email'`;
+    expect(rows).toEqual([{ provider_id: otherId, email: confirmed, identity_data: { sub: otherId, email: confirmed, email_verified: true, phone_verified: false } }]);
+    const { data: after } = await stack.admin().auth.admin.getUserById(otherId);
+    expect(after.user?.app_metadata).toMatchObject({ provider: 'keycloak', providers: ['keycloak'] });
+    expect((await stack.client().auth.signInWithPassword({ email: confirmed, password: TEST_PASSWORD })).error).toBeNull();
+  });
+
+  it("an account the provider made that changes its own address gets the email identity once the change is confirmed", async () => {
+    const email = testEmail('sso-self-email');
+    issuer.account = { sub: `sub-${crypto.randomUUID()}`, email, email_verified: true };
+    const { supabase, landed } = await signInWithSso('pkce');
+    const { data } = await supabase.auth.exchangeCodeForSession(landed.searchParams.get('code')!);
+    const id = data.user!.id;
+    const next = testEmail('sso-self-moved');
+    expect((await supabase.auth.updateUser({ email: next })).error).toBeNull();
+    // config.toml has double_confirm_changes: both addresses confirm, by link or by code.
+    const toCurrent = await waitForMail(stack.inboxUrl!, email);
+    expect((await stack.client().auth.verifyOtp({ email, token: mailCode(toCurrent), type: 'email_change' })).error).toBeNull();
+    expect((await supabase.auth.getUser()).data.user?.identities?.map((i) => i.provider)).toEqual(['keycloak']);
+    const toNew = await waitForMail(stack.inboxUrl!, next);
+    const landedNew = await fetch(verifyLink(toNew), { redirect: 'manual' });
+    expect(landedNew.status).toBe(303);
+
+    const { data: fetched } = await supabase.auth.getUser();
+    expect(fetched.user?.email).toBe(next);
+    expect(fetched.user?.identities?.map((i) => i.provider)).toEqual(['keycloak', 'email']);
+    expect(fetched.user?.identities?.[1]).toMatchObject({
+      id, user_id: id, email: next, identity_data: { sub: id, email: next, email_verified: true, phone_verified: false },
+    });
+    expect(fetched.user?.app_metadata).toMatchObject({ provider: 'keycloak', providers: ['keycloak'] });
   });
 
   it('implicit: the session arrives in the fragment with the provider token', async () => {

@@ -12,7 +12,7 @@ import { AuthError, readBody, sendJson } from './http.ts';
 import { assertStrongPassword } from './password.ts';
 import { downgradeSessionsToAal1, endSessions } from './sessions.ts';
 import type { RouteContext } from './user-routes.ts';
-import { UUID_PATTERN, ensureEmailIdentityForPassword, findUserByEmail, findUserById, insertUser, mergeMetadata, userJson, validateEmail } from './users.ts';
+import { UUID_PATTERN, ensureEmailIdentityForPassword, findUserByEmail, findUserById, insertUser, mergeMetadata, setEmailIdentity, userJson, validateEmail } from './users.ts';
 
 const metadata = z.record(z.string(), z.unknown());
 const BCRYPT_HASH = /^\$2[aby]?\$\d{2}\$[./A-Za-z0-9]{53}$/;
@@ -122,12 +122,18 @@ export async function updateUserById(ctx: RouteContext, req: IncomingMessage, re
   const user = await ctx.sql.begin(async (tx) => {
     const current = await findUserById(tx, id);
     if (!current) throw new AuthError(404, 'user_not_found', 'User not found');
-    if (email && email !== current.email) {
-      if (await findUserByEmail(tx, email)) {
+    if (email) {
+      const owner = await findUserByEmail(tx, email);
+      if (owner && owner.id !== id) {
         throw new AuthError(422, 'email_exists', 'A user with this email address has already been registered');
       }
       await tx`update auth.users set email = ${email} where id = ${id}`;
-      await tx`update auth.identities set identity_data = identity_data || ${tx.json({ email })} where user_id = ${id} and provider = 'email'`;
+      // adminUserUpdate (internal/api/admin.go) runs this for any `email` given, the current
+      // one too: the `email` identity is created or takes the address, verified as
+      // `email_confirm` says. Before the first-password step below, which then finds it.
+      // GoTrue answers with the identities it loaded before the update (an existing one's old
+      // identity_data); this answers with what is stored, as getUserById then shows.
+      await setEmailIdentity(tx, id, email, body.email_confirm === true, false);
     }
     if (body.password !== undefined) {
       await tx`update auth.users set encrypted_password = extensions.crypt(${body.password}, extensions.gen_salt('bf', 10)) where id = ${id}`;

@@ -186,6 +186,35 @@ export async function ensureEmailIdentityForPassword(db: Db, userId: string): Pr
   await updateAppMetadataProviders(db, userId);
 }
 
+/**
+ * The `email` identity when a user's address changes: an admin's PUT /admin/users/{id} with
+ * `email` (adminUserUpdate, internal/api/admin.go) and the confirmed end of a PUT /user email
+ * change (emailChangeVerify, internal/api/verify.go), read at
+ * https://github.com/supabase/auth/blob/bc32168e13fdc928c98b449fc76bc3fdb9a293c5/internal/api/admin.go
+ * (and …/internal/api/verify.go, …/internal/models/identity.go at the same commit). GoTrue
+ * finds the identity by provider_id = the user's id (FindIdentityByIdAndProvider,
+ * internal/models/identity.go); with none (an account an external sign-in made) it creates one
+ * like a password sign-up's — {sub, email, email_verified, phone_verified: false}, structs.Map
+ * of provider.Claims — else it merges {email, email_verified} into identity_data
+ * (UpdateIdentityData). Neither path rebuilds app_metadata.providers, so neither does this.
+ * `email_verified` is the admin's `email_confirm` (false when not given, even for an address
+ * already confirmed), true for a confirmed change. The admin's update is a raw query that
+ * leaves updated_at; the change confirmation's ConfirmEmailChange saves identity_data again
+ * with UpdateOnly, which sets it (`touch`).
+ */
+export async function setEmailIdentity(db: Db, userId: string, email: string, verified: boolean, touch: boolean): Promise<void> {
+  const updated = await db`
+    update auth.identities set identity_data = identity_data || ${db.json({ email, email_verified: verified })}
+      ${touch ? db`, updated_at = now()` : db``}
+    where provider_id = ${userId} and provider = 'email' returning id`;
+  if (updated.length) return;
+  // Lower-cased as GoTrue's Identity.BeforeCreate does (validateEmail already has).
+  const identityData = { sub: userId, email: email.toLowerCase(), email_verified: verified, phone_verified: false };
+  await db`
+    insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+    values (${userId}, ${userId}, ${db.json(identityData)}, 'email', now(), now(), now())`;
+}
+
 /** A user as GoTrue serialises it: always-present fields, optional timestamps only when set. */
 export async function userJson(db: Db, user: UserRow): Promise<Record<string, unknown>> {
   const identities = await db<IdentityRow[]>`

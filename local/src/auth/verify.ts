@@ -23,7 +23,7 @@ import { issueAuthCode, PKCE_PREFIX } from './pkce.ts';
 import { referrer } from './redirect.ts';
 import { createSession, sessionResponse } from './sessions.ts';
 import type { RouteContext } from './user-routes.ts';
-import { findUserById, isBanned, mergeMetadata, validateEmail, type Db } from './users.ts';
+import { findUserById, isBanned, mergeMetadata, setEmailIdentity, validateEmail, type Db } from './users.ts';
 
 const TYPES = ['signup', 'invite', 'magiclink', 'recovery', 'email', 'email_change'] as const;
 type VerifyType = (typeof TYPES)[number];
@@ -107,11 +107,15 @@ async function applyToken(ctx: RouteContext, db: Db, row: TokenRow, type: Verify
     }
     const taken = await db`select 1 from auth.users where lower(email) = lower(${row.email_change!}) and id <> ${row.id}`;
     if (taken.length) throw new AuthError(422, 'email_exists', 'A user with this email address has already been registered');
+    // GoTrue's User.ConfirmEmailChange (internal/models/user.go): the new address, and an
+    // unconfirmed user is confirmed (Confirm(): email_verified in user_metadata).
     await db`update auth.users set email = ${row.email_change}, email_change = '', email_change_token_new = '',
       email_change_token_current = '', email_change_confirm_status = 0, email_confirmed_at = coalesce(email_confirmed_at, now()),
+      ${row.email_confirmed_at ? db`` : db`raw_user_meta_data = ${db.json(verified as postgres.JSONValue)},`}
       updated_at = now() where id = ${row.id}`;
-    await db`update auth.identities set identity_data = identity_data || ${db.json({ email: row.email_change, email_verified: true })},
-      updated_at = now() where user_id = ${row.id} and provider = 'email'`;
+    // emailChangeVerify (internal/api/verify.go): the `email` identity takes the new address,
+    // verified, and one is created for an account that had none (an external sign-in's).
+    await setEmailIdentity(db, row.id, row.email_change!, true, true);
   }
   return true;
 }
