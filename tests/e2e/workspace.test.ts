@@ -191,7 +191,7 @@ describe('workspace', { timeout: 180_000 }, () => {
       await composer(page).fill('hi');
       const blocked = page.getByTestId('composer-blocked');
       // Said once, with one link; and the welcome no longer says the demo is selected (QA 5 #5).
-      await expect(blocked.textContent()).resolves.toMatch(/listed none\. Custom \(OpenAI-compatible\) rejected the key\.\s*Fix it in Settings$/);
+      await expect(blocked.textContent()).resolves.toMatch(/listed none\. Custom \(OpenAI-compatible\) refused your key\.\s*Fix it in Settings$/);
       await expect(welcome.textContent()).resolves.not.toContain('is selected');
       await expect(page.getByRole('button', { name: 'Send' }).getAttribute('aria-describedby')).resolves.toBe('composer-blocked');
       await screenshot(page, 'key-refused-send');

@@ -45,9 +45,16 @@ export const MAX_CACHED_CHARS = 4_000_000;
 /** A list is cut here (OpenRouter lists ≈ 400). */
 export const MAX_LISTED_MODELS = 2_000;
 
+/**
+ * Why a provider gave no list, as the 502's `code`: the key refused (401/403), no list at all
+ * (404), or anything else. The OpenAPI document names them (routes/providers.ts), so a client
+ * words the reason from the code and keeps the message for codes it does not know.
+ */
+export const MODEL_LIST_FAILURE_CODES = ['provider_rejected_key', 'models_unavailable', 'provider_unreachable'] as const;
+
 /** A failed list as it is answered again: 502 with this code and message. */
 export interface KeptFailure {
-  code: 'provider_rejected_key' | 'models_unavailable' | 'provider_unreachable';
+  code: (typeof MODEL_LIST_FAILURE_CODES)[number];
   message: string;
 }
 

@@ -112,4 +112,33 @@ describe('GET /api/providers/{id}/models', () => {
     expect((await alice.request('GET', '/providers/nope/models')).status).toBe(404);
     expect((await api.request('GET', '/providers/custom/models')).status).toBe(401);
   });
+
+  it("names why in a code its document lists, so a client words it without reading the provider's prose", async () => {
+    const doc = (await (await api.request('GET', '/openapi.json')).json()) as {
+      components: { schemas: Record<string, { properties: { error: { properties: { code: { enum?: string[] } } } } }> };
+      paths: Record<string, { get: { responses: Record<string, { content: { 'application/json': { schema: { $ref?: string } } } }> } }>;
+    };
+    const ref = doc.paths['/api/providers/{id}/models']?.get.responses['502']?.content['application/json'].schema.$ref;
+    expect(ref).toBe('#/components/schemas/ModelsListError');
+    const documented = doc.components.schemas.ModelsListError?.properties.error.properties.code.enum;
+    expect(documented).toEqual(['provider_rejected_key', 'models_unavailable', 'provider_unreachable']);
+
+    const alice = await api.createUser();
+    const answered: { code: string; message: string }[] = [];
+    try {
+      for (const mode of ['401', '404', '500'] as const) {
+        // A key saved again is asked with at once (a kept failure is per stored key).
+        await alice.request('PUT', '/credentials/custom', { api_key: key(), base_url: api.fakeProvider.url });
+        api.fakeProvider.setMode(mode);
+        const res = await alice.request('GET', '/providers/custom/models');
+        expect(res.status).toBe(502);
+        answered.push(((await res.json()) as { error: { code: string; message: string } }).error);
+      }
+    } finally {
+      api.fakeProvider.setMode('ok');
+    }
+    expect(answered.map((e) => e.code)).toEqual(documented);
+    // The human message stays, for clients that show it as it is.
+    for (const e of answered) expect(e.message).toContain('Custom (OpenAI-compatible)');
+  });
 });

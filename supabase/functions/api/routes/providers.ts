@@ -7,7 +7,7 @@ import { assertSessionAccessForProviderCall, requireUser } from '../lib/auth.ts'
 import type { AppEnv } from '../lib/context.ts';
 import { defaultHook, errorResponses, jsonResponse, security } from '../lib/openapi.ts';
 import { requireProvider } from '../lib/provider-client.ts';
-import { listProviderModels } from '../lib/provider-models.ts';
+import { listProviderModels, MODEL_LIST_FAILURE_CODES } from '../lib/provider-models.ts';
 import { listProviders } from '../lib/providers.ts';
 
 const Model = z.object({ id: z.string(), name: z.string(), context_window: z.number().int(), vision: z.boolean().openapi({ description: 'Reads images attached to a message' }) }).openapi('ProviderModel');
@@ -44,6 +44,21 @@ const ListedModel = z
   })
   .openapi('ListedModel');
 
+// The 502 names its codes, so the web app words the reason (lib/chat/send-blocked.ts) from a
+// generated union rather than from the provider wording in `message`.
+const ModelsListError = z
+  .object({
+    error: z
+      .object({
+        code: z.enum(MODEL_LIST_FAILURE_CODES).openapi({
+          description: 'provider_rejected_key: the provider refused the key (401/403); models_unavailable: it has no models list (404); provider_unreachable: anything else',
+        }),
+        message: z.string(),
+      })
+      .catchall(z.unknown()),
+  })
+  .openapi('ModelsListError');
+
 const models = createRoute({
   method: 'get', path: '/{id}/models', tags: ['providers'], security, middleware: [requireUser] as const,
   summary: "The models the provider lists for the caller's key (its OpenAI-compatible GET /models)",
@@ -52,7 +67,11 @@ const models = createRoute({
     'A call to the provider (not a kept answer) takes one of the caller\'s model-list calls (10, then one per 10 s; 429 past it), and is made only while they have a provider-key check left (the budget POST /credentials/{provider}/verify draws on; 429 without one); a key the provider refuses takes one of those checks. ' +
     '422 missing_credential without a key; 502 provider_rejected_key, models_unavailable (the provider has no models list) or provider_unreachable.',
   request: { params: z.object({ id: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'must be a provider id such as "openai"').openapi({ param: { name: 'id', in: 'path' }, example: 'openrouter' }) }) },
-  responses: { 200: jsonResponse(z.object({ models: z.array(ListedModel) }), 'Models'), ...errorResponses(401, 404, 422, 429, 502) },
+  responses: {
+    200: jsonResponse(z.object({ models: z.array(ListedModel) }), 'Models'),
+    ...errorResponses(401, 404, 422, 429),
+    502: jsonResponse(ModelsListError, 'The provider gave no list (the code says why)'),
+  },
 });
 
 export const providersRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(list, async (c) => {

@@ -65,6 +65,8 @@ export type Invitation = Schemas['Invitation'];
 export type MyInvitation = Schemas['MyInvitation'];
 export type MessageAttachment = Schemas['MessageAttachment'];
 export type AnswerSource = Schemas['AnswerSource'];
+/** Why a provider gave no list of models (GET /providers/{id}/models' 502). */
+export type ModelsListFailureCode = Schemas['ModelsListError']['error']['code'];
 
 export class ApiError extends Error {
   constructor(

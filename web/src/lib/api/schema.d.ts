@@ -4528,13 +4528,13 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The provider failed */
+                /** @description The provider gave no list (the code says why) */
                 502: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["ModelsListError"];
                     };
                 };
                 /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
@@ -8656,6 +8656,18 @@ export type components = {
              * @enum {string|null}
              */
             theme: "light" | "dark" | "system" | null;
+        };
+        ModelsListError: {
+            error: {
+                /**
+                 * @description provider_rejected_key: the provider refused the key (401/403); models_unavailable: it has no models list (404); provider_unreachable: anything else
+                 * @enum {string}
+                 */
+                code: "provider_rejected_key" | "models_unavailable" | "provider_unreachable";
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
         };
         MyInvitation: {
             created_at: string;

@@ -4,9 +4,11 @@
  * list — is not kept: the picker falls back to the catalog and a typed id, says why, and asks
  * again next time.
  */
-import { browserApi, ok, type ListedModel } from '$lib/api';
+import { ApiError, browserApi, ok, type ListedModel } from '$lib/api';
 
-export type ProviderModels = { models: ListedModel[]; error: string | null };
+/** Why the list is not there: the API's code (unreachable when it was not reached) and its message. */
+export type ModelListFailure = { code: string; message: string };
+export type ProviderModels = { models: ListedModel[]; error: ModelListFailure | null };
 
 const asked = new Map<string, Promise<ProviderModels>>();
 
@@ -17,7 +19,8 @@ export function providerModels(providerId: string): Promise<ProviderModels> {
       ({ models }) => ({ models, error: null }),
       (error: unknown) => {
         asked.delete(providerId);
-        return { models: [], error: error instanceof Error ? error.message : 'The models could not be listed' };
+        if (error instanceof ApiError) return { models: [], error: { code: error.code, message: error.message } };
+        return { models: [], error: { code: 'unknown', message: error instanceof Error ? error.message : 'The models could not be listed' } };
       },
     );
     asked.set(providerId, pending);
