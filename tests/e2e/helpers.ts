@@ -276,12 +276,43 @@ export function phoenixFrame(frame: string): { ref: string; topic: unknown; even
   }
 }
 
+/** Frames a routed socket keeps back while told to, then sends on in order: a signal delivered after newer ones. */
+export class HeldFrames {
+  private pick: ((frame: string) => boolean) | null = null;
+  private readonly kept: (() => void)[] = [];
+
+  /** Keeps back the frames `pick` chooses, from now on (null: none). */
+  hold(pick: ((frame: string) => boolean) | null): void {
+    this.pick = pick;
+  }
+
+  /** How many are kept back. */
+  get count(): number {
+    return this.kept.length;
+  }
+
+  /** Sends the kept frames on, in the order they came, and keeps back no more. */
+  release(): void {
+    this.pick = null;
+    for (const send of this.kept.splice(0)) send();
+  }
+
+  /** Keeps `frame` back (its `send` for later) when chosen; a binary one (how database broadcasts
+   * reach v2 clients, local/src/realtime/protocol.ts) is chosen by its bytes read as text. */
+  take(frame: string | Buffer, send: () => void): boolean {
+    if (!this.pick?.(typeof frame === 'string' ? frame : frame.toString('utf8'))) return false;
+    this.kept.push(send);
+    return true;
+  }
+}
+
 /**
  * Routes a page's Realtime socket so that no Postgres Changes event reaches it: joins, replies,
  * broadcasts and presence pass, no row change does (hosted Realtime does not promise their
- * delivery either). Call before the page opens the socket; returns how many were dropped so far.
+ * delivery either); `held` keeps back the frames it is told to. Call before the page opens the
+ * socket; returns how many were dropped so far.
  */
-export async function dropRowChanges(page: Page): Promise<() => number> {
+export async function dropRowChanges(page: Page, held?: HeldFrames): Promise<() => number> {
   let dropped = 0;
   await page.routeWebSocket(/\/realtime\/v1\/websocket/, (socket) => {
     const server = socket.connectToServer();
@@ -290,6 +321,7 @@ export async function dropRowChanges(page: Page): Promise<() => number> {
         dropped++;
         return;
       }
+      if (held?.take(message, () => socket.send(message))) return;
       socket.send(message);
     });
   });

@@ -9,7 +9,7 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
-import { addCustomKey, chooseModel, composer, dropRowChanges, newEmail, open, openChatAs, reload, screenshot, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, dropRowChanges, HeldFrames, newEmail, open, openChatAs, reload, screenshot, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 const answers = (page: Page, status?: string) =>
   page.locator(`article[aria-label="Assistant message"]${status ? `[data-status="${status}"]` : ''}`);
@@ -205,7 +205,8 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
 
     // The second tab's Realtime socket passes everything but Postgres Changes events.
     const second = await e2e.newPage();
-    const dropped = await dropRowChanges(second);
+    const held = new HeldFrames();
+    const dropped = await dropRowChanges(second, held);
     onTestFailed(async () => {
       await screenshot(first, 'failed-turns-unseen-first');
       await screenshot(second, 'failed-turns-unseen-second');
@@ -233,6 +234,35 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     await second.getByRole('heading', { name: 'Renamed where no rows are heard' }).waitFor({ timeout: 15_000 });
     // Both tabs' titles follow (QA 5 #4: they kept the title the page loaded with until a reload).
     for (const tab of [first, second]) await expect.poll(() => tab.title()).toBe('Renamed where no rows are heard · Mr.Prompt');
+    // So does the second tab's list of chats: the database's `session_renamed` on the user's own
+    // channel names the title's version, and the list reads the chat until it shows it.
+    const chatId = sessionPath.split('/').at(-1)!;
+    const listed = (tab: Page, path: string) => tab.getByRole('navigation', { name: 'Chats' }).locator(`a[href="${path}"]`);
+    await expect.poll(() => listed(second, sessionPath).textContent(), { timeout: 15_000 }).toContain('Renamed where no rows are heard');
+
+    // Renamed twice more, the first rename's `session_renamed` delivered after the second's: the
+    // list shows the newer title, and the late signal, naming a version it holds, neither puts
+    // the older title back nor reads the chat. (The second tab leaves the chat: its view's own
+    // reads of the chat are not the list's.)
+    await second.getByRole('link', { name: 'New chat' }).click();
+    await second.waitForURL((url) => url.pathname === '/chat');
+    const rename = async (title: string) => {
+      await first.getByRole('button', { name: 'Rename' }).click();
+      await first.getByLabel('Chat title').fill(title);
+      await first.getByLabel('Chat title').press('Enter');
+      await first.getByRole('heading', { name: title }).waitFor();
+    };
+    held.hold((frame) => frame.includes('session_renamed') && frame.includes(chatId));
+    await rename('Renamed, heard late');
+    await expect.poll(() => held.count, { timeout: 15_000 }).toBeGreaterThan(0);
+    held.hold(null);
+    await rename('Renamed last');
+    await expect.poll(() => listed(second, sessionPath).textContent(), { timeout: 15_000 }).toContain('Renamed last');
+    const listReads: string[] = [];
+    second.on('request', (request) => {
+      if (request.method() === 'GET' && new URL(request.url()).pathname.endsWith(`/api/sessions/${chatId}`)) listReads.push(request.url());
+    });
+    held.release();
 
     // A new chat made in the first tab: its insert does not reach the second tab's chat list
     // either; the database's `session_renamed` when the model names it, after its first answer,
@@ -246,6 +276,9 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     const newPath = new URL(first.url()).pathname;
     expect(newPath).not.toBe(sessionPath);
     await second.getByRole('navigation', { name: 'Chats' }).locator(`a[href="${newPath}"]`).waitFor({ timeout: 15_000 });
+    // The late signal came before this chat's (one channel keeps its order): it read nothing.
+    expect(listReads).toEqual([]);
+    await expect(listed(second, sessionPath).textContent()).resolves.toContain('Renamed last');
     expect(dropped()).toBeGreaterThan(0);
     expect(e2e.logs.some((line) => line.includes('console.warn Realtime did not bring the rows of answer'))).toBe(true);
   });

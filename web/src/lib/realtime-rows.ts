@@ -58,8 +58,9 @@ export const chatRenamed = z.object({ title_version: z.number().int().optional()
  * left: who, and the epoch the channel moved to (20261207190000; earlier messages name none). */
 export const memberRemoved = z.object({ user_id: z.string().optional(), channel_epoch: z.number().int().optional() });
 
-/** Broadcast on `user:<id>` by the database to every participant of a chat that was renamed. */
-export const sessionRenamed = z.object({ session_id: z.string() });
+/** Broadcast on `user:<id>` by the database to every participant of a chat that was renamed: the
+ * title's version (20261207190000; earlier messages name none). */
+export const sessionRenamed = z.object({ session_id: z.string(), title_version: z.number().int().optional() });
 
 /** Broadcast on `user:<id>` by the database to a chat's owner: one of its invitations changed. */
 export const sessionInvitationsChanged = z.object({ session_id: z.string() });

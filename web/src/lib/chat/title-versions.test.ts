@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { TitleVersions } from './title-versions';
+import { newerTitle, renameNeedsRead, TitleVersions } from './title-versions';
 
 /** A chat whose session reads answer, in turn, with the titles given (the last one from then on). */
 function chat(answers: [title: string, version: number][]) {
@@ -65,5 +65,36 @@ describe('TitleVersions', () => {
     await settle();
     expect(reads()).toBe(1);
     expect(shown.at(-1)).toBe('Newer');
+  });
+});
+
+describe('newerTitle', () => {
+  it('keeps the newer title, whichever comes last', () => {
+    expect(newerTitle({ title: 'Second', title_version: 2 }, { title: 'First', title_version: 1 })).toEqual({ title: 'Second', title_version: 2 });
+    expect(newerTitle({ title: 'First', title_version: 1 }, { title: 'Second', title_version: 2 })).toEqual({ title: 'Second', title_version: 2 });
+    expect(newerTitle({ title: 'Same', title_version: 2 }, { title: 'Same', title_version: 2 })).toEqual({ title: 'Same', title_version: 2 });
+  });
+
+  it('takes a title as it came when either side names no version', () => {
+    expect(newerTitle(undefined, { title: 'New chat', title_version: 0 })).toEqual({ title: 'New chat', title_version: 0 });
+    expect(newerTitle({ title: 'Loaded' }, { title: 'Read', title_version: 0 })).toEqual({ title: 'Read', title_version: 0 });
+    expect(newerTitle({ title: 'Held', title_version: 3 }, { title: 'Old server' })).toEqual({ title: 'Old server', title_version: undefined });
+  });
+});
+
+describe('renameNeedsRead', () => {
+  it('reads for a version newer than the one held, or a chat not held', () => {
+    expect(renameNeedsRead({ title: 'a', title_version: 1 }, 2)).toBe(true);
+    expect(renameNeedsRead(undefined, 0)).toBe(true);
+  });
+
+  it('never reads for a version held already (a late signal, or its row came first)', () => {
+    expect(renameNeedsRead({ title: 'b', title_version: 2 }, 2)).toBe(false);
+    expect(renameNeedsRead({ title: 'b', title_version: 3 }, 2)).toBe(false);
+  });
+
+  it('reads when a side names no version', () => {
+    expect(renameNeedsRead({ title: 'a' }, 2)).toBe(true);
+    expect(renameNeedsRead({ title: 'a', title_version: 5 }, undefined)).toBe(true);
   });
 });

@@ -43,3 +43,31 @@ export class TitleVersions {
     this.follower.stop();
   }
 }
+
+/** A title with the version it came with (none: from a server older than the column). */
+export interface VersionedTitle {
+  title: string;
+  title_version?: number;
+}
+
+/**
+ * Of the title a list holds and one that came (a row, a read), the one to keep: the newer by
+ * version, so a late read or row never puts back an older title. One without a version on
+ * either side is taken as it came, as before the column.
+ */
+export function newerTitle(held: VersionedTitle | undefined, came: VersionedTitle): VersionedTitle {
+  if (held?.title_version !== undefined && came.title_version !== undefined && came.title_version < held.title_version) {
+    return { title: held.title, title_version: held.title_version };
+  }
+  return { title: came.title, title_version: came.title_version };
+}
+
+/**
+ * Whether a `session_renamed` naming `version` needs the chat read: it names no title (database
+ * broadcasts carry ids and counters only, 20261207190000), so a list reads when it does not hold
+ * the chat, when either side names no version, or when what it holds is older — never for a
+ * version it already shows (a late signal, or the row's change came first).
+ */
+export function renameNeedsRead(held: VersionedTitle | undefined, version: number | undefined): boolean {
+  return held?.title_version === undefined || version === undefined || held.title_version < version;
+}

@@ -16,7 +16,7 @@ export const load: LayoutServerLoad = async (event) => {
     ]);
     const sessions = [...recent, ...pinned.filter((p) => !recent.some((r) => r.id === p.id))];
     return {
-      sessions: sessions.map(({ id, title, project_id, last_message_at, pinned_at, archived_at, role }) => ({ id, title, project_id, last_message_at, pinned_at, archived_at, role })),
+      sessions: sessions.map(({ id, title, title_version, project_id, last_message_at, pinned_at, archived_at, role }) => ({ id, title, title_version, project_id, last_message_at, pinned_at, archived_at, role })),
       projects: projects.map(({ id, name }) => ({ id, name })),
       // The welcome is a nicety: failing to read it never keeps anyone from chatting.
       firstRun: recent.length === 0 ? await loadFirstRun(api).catch(() => null) : null,
