@@ -44,6 +44,11 @@ export const ChatRequest = z
       description: 'For a new chat: once its first answer is complete, have its model name the chat, as `POST /sessions/{id}/title` does ' +
         '(a billed call on your key, logged against the chat), even if this connection is gone by then. Ignored in an existing chat. Default false.',
     }),
+    client_id: z.uuid().optional().openapi({
+      description: 'An id the client makes for this question (a random UUID), to send it again safely when the answer to its POST was lost: ' +
+        'the same id again (by the same person) is refused with 409 `already_sent`, with the `session_id` and `user_message_id` of the question first sent, ' +
+        'and no second question is written. Not with `regenerate` (which asks no new question).',
+    }),
     attachments: z.array(z.string().min(3).max(1024)).max(50).optional().openapi({
       description: 'Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message\'s attachments. ' +
         'With `edit_message_id`: absent, the new question keeps the edited one\'s files; given, it carries exactly these (`[]`: none) — ' +
@@ -52,6 +57,7 @@ export const ChatRequest = z
   })
   .refine((b) => b.regenerate || b.continue || (b.message !== undefined && b.message.trim().length > 0), { message: 'message: required (unless regenerate or continue is true)', path: ['message'] })
   .refine((b) => !b.continue || (b.session_id && !b.regenerate && !b.edit_message_id), { message: 'continue needs session_id and cannot be combined with regenerate or edit_message_id', path: ['continue'] })
+  .refine((b) => !(b.regenerate && b.client_id), { message: 'client_id names a new question: not with regenerate', path: ['client_id'] })
   .refine((b) => !(b.regenerate && b.edit_message_id), { message: 'regenerate and edit_message_id cannot be combined', path: ['regenerate'] })
   .refine((b) => !(b.prompt_label && b.prompt_version), { message: 'give prompt_label or prompt_version, not both', path: ['prompt_label'] })
   .refine((b) => b.prompt_id || (!b.prompt_label && !b.prompt_version), { message: 'prompt_label/prompt_version need prompt_id', path: ['prompt_id'] })
@@ -74,7 +80,7 @@ export const chatRoute = createRoute({
     '`delta` {seq, text} and `reasoning` {seq, text} (SSE id = seq, one counter for both), ' +
     '`usage` {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}, ' +
     '`done` {assistant_message_id, status, finish_reason, code} or `error` {code, message}; a `: keepalive` comment every 15 s. ' +
-    '409 `turn_running` (with `running_message_id`) while another answer runs in the session. ' +
+    '409 `turn_running` (with `running_message_id`) while another answer runs in the session; 409 `already_sent` for a `client_id` sent before. ' +
     "In a group chat the owner and `member`s post (a viewer gets 403 `read_only`); the owner's key answers when they share it, otherwise the sender's own. " +
     "The owner's shared key answers priced models only: a member naming a model with no price gets 422 `unpriced_model` (with `provider` and `model`) before any provider call. " +
     "A member's turn in a chat of the owner's project gets the project's system prompt and files, as the owner's does; members attach files from their own folder.",

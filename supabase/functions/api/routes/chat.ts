@@ -23,6 +23,7 @@ import { stopAndWait } from '../lib/chat/turn-control.ts';
 import { CONTINUE_MESSAGE, isPlainNewChat, newChatInputs, readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
 import { passTurnGate } from '../lib/chat/turn-gate.ts';
 import { turnRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
+import { refuseSentAgain } from '../lib/chat/sent-questions.ts';
 import { payerOf, resolveTurnSeat } from '../lib/chat/turn-seat.ts';
 import { unpricedForPayer } from '../lib/budget.ts';
 import { findPrice } from '../lib/prices.ts';
@@ -61,6 +62,8 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   // Who owns the chat's rows, and whose key answers (lib/chat/turn-seat.ts); 403 for a viewer.
   // A member attaches files from their own folder, as the owner does (recorded on their question).
   const seat = await resolveTurnSeat(db, user, body.session_id);
+  // A question sent again with its client id (a queued send whose answer was lost) is not asked twice.
+  await refuseSentAgain(db.sql, user.id, body.client_id);
   // Someone else's money answers only a call whose cost can be known: an unpriced model's calls
   // are logged with cost null and never reach the payer's budget (lib/budget.ts unpricedForPayer).
   const price = findPrice(config.prices, provider.id, body.model);
@@ -228,6 +231,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
       ...(body.prompt_id && !body.prompt_in_message ? { prompt: { id: body.prompt_id, label: body.prompt_label ?? null, version: body.prompt_version ?? null } } : {}),
     },
     leaseMs: limits.turnLeaseMs,
+    clientId: body.client_id,
     usage: { ...usageLog, promptTokens: roughPromptTokens(inputs.context, imageTokens), price },
   }));
   // The project's files the answer is given with are recorded once its row exists, and before

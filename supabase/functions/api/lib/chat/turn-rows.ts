@@ -19,6 +19,7 @@ import type { ModelPrice } from '../prices.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { jsonbText } from '../jsonb.ts';
 import { titleFromMessage } from './context.ts';
+import { alreadySent, isSentAgain, sentQuestion } from './sent-questions.ts';
 import type { TurnInputs } from './turn-inputs.ts';
 
 export interface TurnIds {
@@ -34,6 +35,8 @@ export interface TurnRowsRequest {
   metadata: Record<string, unknown>;
   leaseMs: number;
   usage: TurnUsageRecord;
+  /** A new question's client id (POST /chat `client_id`), unique per author (sent-questions.ts). */
+  clientId?: string;
 }
 
 /** What the settle of a turn whose process died logs for its call (private.chat_turns). */
@@ -74,13 +77,15 @@ export async function writeTurnRows(sql: Sql, people: TurnPeople, inputs: TurnIn
         ${ids.userMessageId}::uuid, ${m.mode !== 'regenerate'}::boolean, ${m.content}::text, ${m.mode === 'regenerate' ? null : m.tokens}::int, ${inputs.parentId}::uuid,
         ${ids.assistantMessageId}::uuid, ${req.provider}::text, ${req.model}::text, ${req.leaseMs / 1000}::float8,
         ${u.payerId}::uuid, ${u.promptId}::uuid, ${u.promptVersion}::int, ${u.promptTokens}::int,
-        ${pico(u.price?.input)}::bigint, ${pico(u.price?.output)}::bigint, ${u.touchCredential}::boolean, ${u.apiKeyId ?? null}::uuid
+        ${pico(u.price?.input)}::bigint, ${pico(u.price?.output)}::bigint, ${u.touchCredential}::boolean, ${u.apiKeyId ?? null}::uuid,
+        ${m.mode === 'regenerate' ? null : (req.clientId ?? null)}::uuid
       ) as missing`;
     if (missing === 'project') throw notFound('Project');
     if (missing) throw notFound('Session');
   } catch (error) {
     // 42501 from messages_guard_author: the author was removed or made a viewer meanwhile.
     if (sqlState(error) === '42501') throw new ApiError(403, 'read_only', 'You can no longer post in this chat');
+    if (isSentAgain(error)) throw alreadySent(await sentQuestion(sql, people.authorId, req.clientId!));
     if (sqlState(error) !== '23505') throw error;
     const [running] = await sql<{ id: string }[]>`
       select id from public.messages where session_id = ${ids.sessionId} and user_id = ${user.id} and status = 'streaming' limit 1`;
