@@ -347,22 +347,21 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     expect(await stored()).toEqual(['notes.md']); // sent with the message, kept with it
     await open(page, '/chat');
 
-    // No answer at all (the server cannot be reached): nothing was sent, so the text and the
-    // file go back to the message box to send again, and the file stays in Storage…
+    // No answer at all (the server cannot be reached): the message waits in the chat with its
+    // file, which stays in Storage…
     await page.route('**/api/chat', (route) => route.abort('internetdisconnected'));
     await drop(page, [['retry.md', 'text/markdown', b64('# send me later')]]);
     await uploaded(1);
     await composer(page).fill('Read this when you can');
     await composer(page).press('Enter');
-    const unsent = page.getByTestId('send-outcome').getByRole('alert').filter({ hasText: 'could not be reached, so your message was not sent' });
-    await unsent.waitFor();
-    await expect(unsent.textContent()).resolves.toContain('Your text and files are back in the message box');
-    await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(1);
-    await expect.poll(() => composer(page).inputValue()).toBe('Read this when you can');
+    const queued = page.getByTestId('queued-message');
+    await queued.getByText('With retry.md').waitFor();
+    await expect(queued.getByRole('status').textContent()).resolves.toBe('Waiting for Mr.Prompt to answer — will send when it can be reached');
+    await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(0);
     expect(await stored()).toEqual(['notes.md', 'retry.md']);
-    await page.unroute('**/api/chat');
-    // …and a reload keeps both (the draft holds the file, QA 3), while a file still uploading
-    // when the page went is removed and named as lost, not dropped without a word.
+    // …through a reload, as what the box holds does (its draft), while a file still uploading
+    // when the page went is removed and named as lost, not dropped without a word (QA 3)…
+    await composer(page).fill('Typed meanwhile');
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
     await page.route('**/storage/v1/object/upload/sign/**', async (route) => {
@@ -374,15 +373,19 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await reload(page);
     release();
     await page.unroute('**/storage/v1/object/upload/sign/**');
-    await expect.poll(() => composer(page).inputValue()).toBe('Read this when you can');
-    await expect.poll(() => tray.getByTestId('attachment-chip').allTextContents()).toEqual([expect.stringContaining('retry.md')]);
+    await queued.getByText('Read this when you can').waitFor();
+    await queued.getByText('With retry.md').waitFor();
+    await expect.poll(() => composer(page).inputValue()).toBe('Typed meanwhile');
     await page.getByTestId('composer-note').filter({ hasText: '"half.md" had not finished uploading when the page closed and was not kept: attach it again.' }).waitFor();
-    await screenshot(page, 'attachments-draft-reloaded');
-    await composer(page).press('Enter');
+    await screenshot(page, 'attachments-queued-reloaded');
+    // …and is sent by itself, with its file, once the server answers again.
+    await page.unroute('**/api/chat');
     await waitForChatPage(page);
     const sentAnswer = page.locator('article[aria-label="Assistant message"][data-status="complete"]');
     await sentAnswer.waitFor({ timeout: 60_000 });
     await expect(sentAnswer.textContent()).resolves.toContain('I received the file retry.md.');
+    await expect(queued.count()).resolves.toBe(0);
+    await expect(composer(page).inputValue()).resolves.toBe('Typed meanwhile');
     expect(await stored()).toEqual(['notes.md', 'retry.md']);
     await open(page, '/chat');
 

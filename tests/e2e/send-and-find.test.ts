@@ -1,6 +1,6 @@
-// Sending and finding, when it goes wrong or lies far back: a message sent offline stays in the
-// message box (and its draft, through a reload) and is said not sent, then sends once back
-// online; a refused send in a long chat is said beside the box, in view, until dismissed; a
+// Sending and finding, when it goes wrong or lies far back: a message sent offline waits in the
+// chat (through a reload) and is sent by itself once back online, once even when the answer to
+// its POST was lost; a refused send in a long chat is said beside the box, in view, until dismissed; a
 // Ctrl+K search hit far back in a long chat (thousands of messages) opens the chat on a window
 // around it (scrolled to, lit), newer messages load as the reader scrolls down, "Jump to latest"
 // shows the newest (a message that arrived meanwhile too) with the keyboard on the message box,
@@ -269,9 +269,9 @@ describe('sending and finding', { timeout: 180_000 }, () => {
     await expect(jump.count()).resolves.toBe(0);
   });
 
-  it('a message sent offline stays in the message box (through a reload) and is said not sent; it sends once back online', async () => {
+  it('a message sent offline waits in the chat (through a reload) and is sent by itself once back online, exactly once — also when the answer to its POST was lost', async () => {
     const page = await e2e.newPage();
-    await signUp(page);
+    const email = await signUp(page);
     await sendAndWait(page, 'Before the network goes', 0);
     const questions = page.locator('article[aria-label="Your message"]');
     await expect(questions.count()).resolves.toBe(1);
@@ -279,26 +279,68 @@ describe('sending and finding', { timeout: 180_000 }, () => {
     await page.context().setOffline(true);
     const banner = page.getByTestId('offline-banner');
     await banner.waitFor();
-    await expect(banner.textContent()).resolves.toContain('a message you send stays in the message box');
+    await expect(banner.textContent()).resolves.toContain('a message you send waits in the chat and is sent once you are back online');
     await composer(page).fill('Sent while offline');
     await composer(page).press('Enter');
-    // Said where the person is looking (beside the box), and the text is back in it.
-    const unsent = page.getByTestId('send-outcome').getByRole('alert');
-    await unsent.waitFor();
-    await expect(unsent.textContent()).resolves.toContain('You are offline, so your message was not sent. Your text is back in the message box');
-    await expect.poll(() => composer(page).inputValue()).toBe('Sent while offline');
+    // Shown where it will be sent, as waiting, with what can be done about it; the box is free.
+    const queued = page.getByTestId('queued-message');
+    await queued.getByText('Sent while offline').waitFor();
+    await expect(queued.getByRole('status').textContent()).resolves.toBe('Waiting for a connection — will send when you are back online');
+    for (const name of ['Send now', 'Edit', 'Cancel this message']) await queued.getByRole('button', { name }).waitFor();
+    await expect(composer(page).inputValue()).resolves.toBe('');
     await expect(questions.count()).resolves.toBe(1);
     await screenshot(page, 'chat-sent-offline');
+    // Another waits behind it; Edit takes it back to the box, Cancel drops it.
+    await composer(page).fill('Second thought');
+    await composer(page).press('Enter');
+    const second = queued.filter({ hasText: 'Second thought' });
+    await second.getByText('Waiting to be sent after the one above').waitFor();
+    await second.getByRole('button', { name: 'Edit' }).click();
+    await expect.poll(() => composer(page).inputValue()).toBe('Second thought');
+    await expect(queued.count()).resolves.toBe(1);
+    await composer(page).press('Enter');
+    await second.getByRole('button', { name: 'Cancel this message' }).click();
+    await expect.poll(() => queued.count()).toBe(1);
 
-    // Back online, a reload before sending again keeps the text (the chat's draft).
+    // Back online but Mr.Prompt cannot be reached: the `online` event tries, and it keeps waiting.
+    let mode: 'down' | 'lose-answer' = 'down';
+    let tries = 0;
+    let lost = 0;
+    await page.route('**/api/chat', async (route) => {
+      tries++;
+      if (mode === 'lose-answer') {
+        // The POST reaches the server (the turn runs, its rows are stored), but its answer never comes back.
+        await route.fetch().catch(() => {});
+        lost++;
+      }
+      await route.abort('internetdisconnected');
+    });
     await page.context().setOffline(false);
     await banner.waitFor({ state: 'detached' });
+    await expect.poll(() => tries).toBeGreaterThan(0);
+    await expect.poll(() => queued.getByRole('status').textContent()).toBe('Waiting for Mr.Prompt to answer — will send when it can be reached');
+    // A reload keeps it (the tab's storage), still waiting.
     await reload(page);
-    await expect.poll(() => composer(page).inputValue()).toBe('Sent while offline');
-    await composer(page).press('Enter');
-    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor();
-    await expect(questions.last().textContent()).resolves.toContain('Sent while offline');
-    await expect(composer(page).inputValue()).resolves.toBe('');
+    await queued.getByText('Sent while offline').waitFor();
+    await expect(questions.count()).resolves.toBe(1);
+    // Its next try reaches the server, the answer is lost; the one after (server reachable again)
+    // carries the same client id: the server has it (409 already_sent), so nothing is asked twice.
+    mode = 'lose-answer';
+    await expect.poll(() => lost, { timeout: 60_000 }).toBeGreaterThan(0);
+    await page.unroute('**/api/chat');
+    await queued.waitFor({ state: 'detached', timeout: 60_000 });
+    // Shown once (the lost POST's rows may come live first, and the try's placeholder goes on its 409).
+    await expect.poll(() => questions.filter({ hasText: 'Sent while offline' }).count()).toBe(1);
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
+    await expect(questions.count()).resolves.toBe(2);
+    const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
+    try {
+      const rows = await sql`select m.content from public.messages m join auth.users u on u.id = m.user_id
+                             where u.email = ${email} and m.sender = 'user' order by m.created_at`;
+      expect(rows.map((r) => r.content)).toEqual(['Before the network goes', 'Sent while offline']);
+    } finally {
+      await sql.end();
+    }
   });
 
   it('a refused send in a long chat is said beside the message box, in view, until it is dismissed', async () => {

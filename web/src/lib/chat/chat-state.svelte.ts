@@ -27,6 +27,7 @@ import { stopTurn, type ChatMeta } from '$lib/chat/chat-stream';
 import { TurnEvents } from '$lib/chat/turn-events';
 import { answerBeingWritten, errorText, TurnSender, type SendError, type SentFile } from '$lib/chat/turn-sender';
 import { TurnViews } from '$lib/chat/turn-views';
+import { emptyQueue, SendQueue, type QueuedMessage, type SendResult } from '$lib/chat/send-queue';
 import { UnseenAnswers } from '$lib/chat/unseen-answers';
 import { turnDelta, turnDone } from '$lib/realtime-rows';
 
@@ -130,16 +131,26 @@ export class ChatState {
     },
   });
 
-  constructor(sessionId: string | null, page: MessagePage | null) {
+  /** The chat's messages waiting for a connection (send-queue.ts), kept per user and chat. */
+  readonly queue: SendQueue;
+  private queueState = $state(emptyQueue());
+  /** Where a sent message's new chat goes (the page's), for messages sent from the queue. */
+  private onQueuedSession: (id: string) => void = () => {};
+
+  constructor(sessionId: string | null, page: MessagePage | null, userId: string | null = null) {
     this.sessionId = sessionId;
     this.messages = page?.messages ?? [];
     this.olderCursor = page?.next_cursor ?? null;
     this.newerCursor = page?.newer_cursor ?? null;
+    this.queue = new SendQueue(userId, this, this.queueState);
   }
 
-  /** In the browser, after mount: follow answers that were still running when the page loaded. */
-  resume(): void {
+  /** In the browser, after mount: follow answers that were still running when the page loaded,
+   * and send the messages that were waiting for a connection once it is there. */
+  resume(onSession: (id: string) => void = () => {}): () => void {
     for (const message of this.messages) if (message.status === 'streaming') this.views.attach(message.id);
+    this.onQueuedSession = onSession;
+    return this.queue.start();
   }
 
   /** Leaving the chat closes this tab's views; the turns go on on the server. */
@@ -337,10 +348,36 @@ export class ChatState {
     }
   }
 
-  /** Sends a new user turn. */
+  /**
+   * Sends a new user turn. A question (not Continue) carries a client id, and waits in the queue
+   * when it cannot leave: offline, behind other waiting messages, or no answer to its POST.
+   */
   async send(text: string, turn: Turn, onSession: (id: string) => void, attachments: string[] = []): Promise<void> {
     if (this.newerCursor) await this.reloadBranch(); // the turn continues the newest message: show it
-    return await this.sender.run({ ...turn, message: text, ...(attachments.length ? { attachments } : {}) }, onSession, { userText: text, attachments });
+    if (turn.continue) {
+      await this.sender.run({ ...turn, message: text }, onSession, { userText: text });
+      return;
+    }
+    this.sendError = null;
+    this.notice = null;
+    const message: QueuedMessage = {
+      id: crypto.randomUUID(),
+      text,
+      files: attachments.map((path) => ({ path, name: path.split('/').at(-1) ?? path })),
+      turn: { ...turn },
+      queuedAt: new Date().toISOString(),
+    };
+    const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+    if (offline || this.queue.items.length > 0) return this.queue.add(message);
+    this.onQueuedSession = onSession;
+    if ((await this.sendQueued(message, false)) === 'unreachable') this.queue.add(message);
+  }
+
+  /** Sends one message of the queue (`fromQueue`) or one about to join it, with its client id. */
+  async sendQueued(message: QueuedMessage, fromQueue = true): Promise<SendResult> {
+    const attachments = message.files.map((f) => f.path);
+    const body = { ...message.turn, message: message.text, client_id: message.id, ...(attachments.length ? { attachments } : {}) };
+    return await this.sender.run(body, this.onQueuedSession, { userText: message.text, attachments, queueable: true, fromQueue });
   }
 
   /** Asks for another answer to the last question; the old one stays, reachable with ‹ ›. */

@@ -73,6 +73,8 @@ export interface ChatRequest {
   attachments?: string[];
   /** Go on from the last answer (it must have text: else 409 nothing_to_continue). */
   continue?: boolean;
+  /** This question's own id (a new question): the same id again is refused with 409 already_sent (send-queue.svelte.ts). */
+  client_id?: string;
 }
 
 export interface TurnHandlers {

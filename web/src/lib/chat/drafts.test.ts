@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { carryDraft, forgetAllDrafts, readDraft, readDraftFiles, writeDraft, writeDraftFiles } from './drafts.ts';
+import { carryDraft, forgetAllDrafts, readDraft, readDraftFiles, readQueued, writeDraft, writeDraftFiles, writeQueued } from './drafts.ts';
 
 /** A Storage in memory (node has no sessionStorage). */
 function memoryStorage(): Storage {
@@ -80,6 +80,15 @@ describe('chat drafts', () => {
     writeDraftFiles('ann', 'chat-1', [{ path: 'ann/chat/1/plan.pdf', name: 'plan.pdf', uploaded: true }, { path: 'ann/chat/3/half.pdf', name: 'half.pdf', uploaded: false }], store);
     writeDraft('ann', 'chat-1', 'about the plan', store);
     expect(forgetAllDrafts(store).sort()).toEqual(['ann/chat/1/plan.pdf', 'ann/x']); // for the sign-out to remove from Storage
+    expect(store.length).toBe(0);
+  });
+  it('signing out forgets the messages waiting to be sent too, and names their files for removal', () => {
+    const store = memoryStorage();
+    writeQueued('ann', 'chat-1', [{ id: 'q1', text: 'later', files: [{ path: 'ann/chat-1/1/a.md', name: 'a.md' }], turn: { provider: 'demo', model: 'm' }, queuedAt: '2026-12-06T00:00:00Z' }], store);
+    store.setItem('mrprompt-queued:ann:chat-2', '[{"id":1}]'); // unreadable: dropped, not thrown on
+    expect(readQueued('ann', 'chat-1', store).map((q) => q.text)).toEqual(['later']);
+    expect(readQueued('ann', 'chat-2', store)).toEqual([]);
+    expect(forgetAllDrafts(store)).toEqual(['ann/chat-1/1/a.md']);
     expect(store.length).toBe(0);
   });
 });

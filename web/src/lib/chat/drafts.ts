@@ -4,10 +4,12 @@
 // empty box removes its entry. The files in the box are kept beside the text (draftFiles): those
 // already uploaded come back as chips after a reload (their objects wait in Storage, which the
 // server sweeps only after CHAT_UPLOAD_GRACE_SECONDS); those still uploading when the page went
-// are named as lost, to attach again.
+// are named as lost, to attach again. Messages waiting for a connection (send-queue.svelte.ts)
+// are kept here too, per chat, so a reload sends them once the network is back.
 
 const PREFIX = 'mrprompt-draft:';
 const FILES_PREFIX = 'mrprompt-draft-files:';
+const QUEUE_PREFIX = 'mrprompt-queued:';
 
 function key(userId: string | null, sessionId: string | null, prefix = PREFIX): string {
   return `${prefix}${userId ?? 'anonymous'}:${sessionId ?? 'new'}`;
@@ -79,6 +81,40 @@ export function writeDraftFiles(userId: string | null, sessionId: string | null,
   }
 }
 
+/** A message waiting for a connection: its client id, text, uploaded files and the turn's settings. */
+export interface QueuedMessage {
+  id: string;
+  text: string;
+  files: { path: string; name: string }[];
+  /** The request's settings (provider, model, prompt, project…), without the message and files. */
+  turn: Record<string, unknown> & { provider: string; model: string };
+  queuedAt: string;
+}
+
+/** The messages waiting to be sent in this chat, oldest first (what is unreadable is dropped). */
+export function readQueued(userId: string | null, sessionId: string | null, store = storage()): QueuedMessage[] {
+  let items: unknown;
+  try {
+    items = JSON.parse(store?.getItem(key(userId, sessionId, QUEUE_PREFIX)) ?? '[]');
+  } catch {
+    items = [];
+  }
+  return (Array.isArray(items) ? items : []).filter((q): q is QueuedMessage =>
+    typeof q?.id === 'string' && typeof q?.text === 'string' && typeof q?.queuedAt === 'string' &&
+    typeof q?.turn?.provider === 'string' && typeof q?.turn?.model === 'string' &&
+    Array.isArray(q?.files) && q.files.every((f: unknown) => typeof (f as DraftFile)?.path === 'string' && typeof (f as DraftFile)?.name === 'string'));
+}
+
+/** Keeps this chat's waiting messages (none: the entry goes). */
+export function writeQueued(userId: string | null, sessionId: string | null, items: QueuedMessage[], store = storage()): void {
+  try {
+    if (items.length > 0) store?.setItem(key(userId, sessionId, QUEUE_PREFIX), JSON.stringify(items));
+    else store?.removeItem(key(userId, sessionId, QUEUE_PREFIX));
+  } catch {
+    // Full or blocked storage: the messages wait in this page only, not through a reload.
+  }
+}
+
 /**
  * The chat this text was typed in is closed to its writer (deleted, or they were removed from it):
  * it waits in a new chat's box instead, unless that box holds something already; the chat's own
@@ -92,7 +128,7 @@ export function carryDraft(userId: string | null, sessionId: string, text: strin
 }
 
 /**
- * Forgets every draft kept in this tab, whoever typed it: signing out leaves nothing of what was
+ * Forgets every draft (and waiting message) kept in this tab, whoever typed it: signing out leaves nothing of what was
  * being written behind for the next person at this browser (per-user keys only hide it). Returns
  * the paths of the files the drafts kept, for the caller to remove from Storage.
  */
@@ -100,8 +136,13 @@ export function forgetAllDrafts(store = storage()): string[] {
   const paths: string[] = [];
   try {
     if (!store) return paths;
-    const keys = Array.from({ length: store.length }, (_, i) => store.key(i)).filter((k): k is string => (k?.startsWith(PREFIX) || k?.startsWith(FILES_PREFIX)) ?? false);
+    const ours = (k: string | null) => [PREFIX, FILES_PREFIX, QUEUE_PREFIX].some((p) => k?.startsWith(p));
+    const keys = Array.from({ length: store.length }, (_, i) => store.key(i)).filter((k): k is string => ours(k));
     for (const k of keys) {
+      if (k.startsWith(QUEUE_PREFIX)) {
+        const [userId, sessionId] = k.slice(QUEUE_PREFIX.length).split(':');
+        for (const q of readQueued(userId === 'anonymous' ? null : userId!, sessionId === 'new' ? null : sessionId!, store)) paths.push(...q.files.map((f) => f.path));
+      }
       if (k.startsWith(FILES_PREFIX)) {
         const [userId, sessionId] = k.slice(FILES_PREFIX.length).split(':');
         const files = readDraftFiles(userId === 'anonymous' ? null : userId!, sessionId === 'new' ? null : sessionId!, store);

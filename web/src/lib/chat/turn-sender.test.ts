@@ -154,4 +154,49 @@ describe('TurnSender', () => {
     await tick();
     expect(discarded).toEqual([]);
   });
+  // QA: nothing that could not be sent was sent by itself once back online (it waited in the box).
+  it('a question whose POST got no answer is handed to the queue: no copy left in the chat, nothing back in the box', async () => {
+    const { chat, sender } = setUp();
+    const body = { ...turn('Offline question'), client_id: crypto.randomUUID() };
+    const sending = sender.run(body, () => {}, { userText: 'Offline question', attachments: ['me/s1/1/a.md'], queueable: true });
+    expect(streams[0]!.body.client_id).toBe(body.client_id);
+    streams[0]!.fail(new ApiError(0, 'unreachable', 'You are offline.'));
+    await expect(sending).resolves.toBe('unreachable');
+    expect(chat.messages).toEqual([]);
+    expect(chat.sendError).toBeNull();
+    expect(chat.returnedDraft).toBeNull();
+    expect(chat.returnedAttachments).toEqual([]);
+    expect(discarded).not.toContain('me/s1/1/a.md'); // its file waits with it
+  });
+
+  it('one the server already has (its answer was lost) is shown as stored, in the chat it created', async () => {
+    const { chat, sender } = setUp();
+    chat.sessionId = null;
+    const catchUp = vi.spyOn(chat, 'catchUp').mockImplementation(async () => {
+      chat.messages = [{ ...chat.messages[0]!, id: 'u1', session_id: 'made', sender: 'user', content: 'Lost answer', status: 'complete' }];
+    });
+    const opened: string[] = [];
+    const sending = sender.run({ ...turn('Lost answer'), client_id: crypto.randomUUID() }, (id) => opened.push(id), { userText: 'Lost answer', queueable: true, fromQueue: true });
+    streams[0]!.fail(new ApiError(409, 'already_sent', 'Sent already.', { session_id: 'made', user_message_id: 'u1' }));
+    await expect(sending).resolves.toBe('sent');
+    expect(chat.sessionId).toBe('made');
+    expect(opened).toEqual(['made']);
+    expect(catchUp).toHaveBeenCalled();
+    expect(chat.messages.map((m) => m.id)).toEqual(['u1']);
+    expect(chat.sendError).toBeNull();
+  });
+
+  it('from the queue, a chat with an answer running makes it wait (not back in the box); a fresh send still gets its text back', async () => {
+    const { chat, sender } = setUp();
+    const running = new ApiError(409, 'turn_running', 'Busy.', { running_message_id: null });
+    const queued = sender.run({ ...turn('Waits'), client_id: crypto.randomUUID() }, () => {}, { userText: 'Waits', queueable: true, fromQueue: true });
+    streams[0]!.fail(running);
+    await expect(queued).resolves.toBe('running');
+    expect(chat.returnedDraft).toBeNull();
+    expect(chat.messages).toEqual([]);
+    const fresh = sender.run({ ...turn('Typed now'), client_id: crypto.randomUUID() }, () => {}, { userText: 'Typed now', queueable: true });
+    streams[1]!.fail(running);
+    await expect(fresh).resolves.toBe('refused');
+    expect(chat.returnedDraft).toBe('Typed now');
+  });
 });

@@ -1,7 +1,10 @@
 // How this tab sends a turn (a new question, a regenerate, an edit) and reads its POST /chat
 // stream: the placeholder rows shown until the server names the real ones, the new chat's id,
 // a stop asked for before the answer had an id, and what the chat shows when the send is
-// refused (a Retry, the text and files given back, or the answer already running followed).
+// refused (a Retry, the text and files given back, or the answer already running followed). A
+// new question that got no answer at all (offline, the server down) is handed to the chat's
+// queue (send-queue.ts), which sends it again with the same client id; one the server
+// already has (409 already_sent: the answer to its POST was lost) is shown as stored.
 // The stream's events change the answer through turn-events.ts like any other view's.
 import { ApiError, type Message } from '$lib/api';
 import { fileAtFault, filesOutliveRefusal, refusalText } from '$lib/attachments/refusals';
@@ -12,6 +15,7 @@ import type { LiveChanges } from '$lib/chat/live-changes';
 import { NewChat } from '$lib/chat/new-chat';
 import type { TurnEvents } from '$lib/chat/turn-events';
 import type { TurnViews } from '$lib/chat/turn-views';
+import type { SendResult } from '$lib/chat/send-queue';
 
 /** A refused send; `retry` is null when sending the same request again cannot succeed. */
 export interface SendError {
@@ -56,6 +60,10 @@ export interface SendShown {
   attachments?: string[];
   /** The question's chips until the server names its files (an edit's, kept and added). */
   chips?: SentFile[];
+  /** A new question with a client id, which the chat's queue keeps when its POST gets no answer. */
+  queueable?: boolean;
+  /** Sent from the queue: it waits for an answer being written (409 turn_running) rather than coming back to the box. */
+  fromQueue?: boolean;
 }
 
 /** One send of this tab, from its POST until its stream closes. */
@@ -96,11 +104,11 @@ export class TurnSender {
     this.retryFiles = [];
   }
 
-  /** Sends `body` and follows its answer until the stream ends. */
-  async run(body: ChatRequest, onSession: (id: string) => void, opts: SendShown): Promise<void> {
+  /** Sends `body` and follows its answer until the stream ends; says how it went (for the queue). */
+  async run(body: ChatRequest, onSession: (id: string) => void, opts: SendShown): Promise<SendResult> {
     const chat = this.chat;
     const { find, views, events } = this.parts;
-    if (chat.streaming) return;
+    if (chat.streaming) return 'running';
     chat.sendError = null;
     this.retryFiles = [];
     chat.notice = null;
@@ -122,6 +130,7 @@ export class TurnSender {
     };
 
     let end: 'done' | 'error' | 'closed' | 'failed' = 'failed';
+    let result: SendResult = 'sent';
     // A new chat's page moves to its URL once the chat exists: at once, or — when the answer
     // streams before the chat's rows are committed (`stored: false`) — on `stored` (new-chat.ts).
     const newChat = chat.sessionId ? null : new NewChat(onSession);
@@ -163,11 +172,29 @@ export class TurnSender {
         views.release(assistantId, controller);
         assistantId = null;
         chat.sendError = { message: failed?.error ?? 'Your message was not saved; send it again.', retry: () => void this.run(body, onSession, opts) };
+        result = 'refused';
       }
     } catch (err) {
       // What the person typed goes back to the message box; Continue's words are the app's.
       const typed = body.continue ? undefined : opts.userText;
-      if (err instanceof ApiError && err.code === 'turn_running') {
+      result = 'refused';
+      if (err instanceof ApiError && err.code === 'already_sent') {
+        // A queued question sent again whose first POST reached the server (its answer was
+        // lost): it is stored, so the chat shows it — and its answer — as stored.
+        dropDrafts();
+        result = 'sent';
+        await this.showSent(err.details, onSession);
+      } else if (opts.fromQueue && err instanceof ApiError && err.code === 'turn_running') {
+        // From the queue: it waits for the answer being written to end, and is sent then.
+        dropDrafts();
+        result = 'running';
+        await this.followRunning(err.details.running_message_id);
+      } else if (opts.queueable && unreachable(err) && typed !== undefined) {
+        // No answer at all (offline, the server down): the chat's queue keeps it, shown as waiting,
+        // and sends it once the server answers again.
+        dropDrafts();
+        result = 'unreachable';
+      } else if (err instanceof ApiError && err.code === 'turn_running') {
         // Another tab or device is answering in this chat: show that answer, keep the text.
         dropDrafts();
         chat.returnedDraft = typed ?? null;
@@ -193,14 +220,6 @@ export class TurnSender {
           if (files.length > 0) void discardAttachments(files).catch(() => {});
           chat.returnedDraft = typed ?? null;
           chat.sendError = { message: refusalText(errorText(err), files.length, Boolean(typed)), retry: null };
-        } else if (unreachable(err) && typed !== undefined && !body.edit_message_id) {
-          // No answer at all (offline, the server down): nothing was sent. The text and files go
-          // back to the message box — where the chat's draft keeps them through a reload
-          // (drafts.ts) — to send again once the network is back; no Retry, which would send a
-          // copy of what the box now holds.
-          chat.returnedDraft = typed;
-          chat.returnedAttachments = files;
-          chat.sendError = { message: notSentText(files.length > 0), retry: null };
         } else {
           chat.sendError = { message: errorText(err), retry: () => void this.run(body, onSession, opts) };
           this.retryFiles = files;
@@ -215,6 +234,19 @@ export class TurnSender {
       // The view closed before the answer ended (network, proxy): the turn goes on; follow it.
       if (assistantId && row && !isFinished(row.status)) views.attach(assistantId);
     }
+    return result;
+  }
+
+  /** The question the server already has (409 already_sent): its chat, then its rows, shown. */
+  private async showSent(details: Record<string, unknown>, onSession: (id: string) => void): Promise<void> {
+    const sessionId = typeof details.session_id === 'string' ? details.session_id : null;
+    if (!this.chat.sessionId && sessionId) {
+      this.chat.sessionId = sessionId;
+      onSession(sessionId);
+    }
+    await this.chat.catchUp().catch(() => {});
+    // Its answer may still be running: follow it.
+    for (const m of this.chat.messages) if (m.status === 'streaming' && !m.id.startsWith('pending-') && !this.parts.views.has(m.id)) this.parts.views.attach(m.id);
   }
 
   /** Shows and follows the answer another tab or device is writing in this chat. */
@@ -255,14 +287,6 @@ export function answerBeingWritten(messages: Message[]): Message | undefined {
 /** The request never got an answer: no network, or the server could not be reached ($lib/api apiFetch). */
 function unreachable(err: unknown): boolean {
   return err instanceof ApiError && err.code === 'unreachable';
-}
-
-/** What the chat says when a message could not leave: why, and where the text went. */
-export function notSentText(withFiles: boolean, online = typeof navigator === 'undefined' ? true : navigator.onLine): string {
-  const back = withFiles ? 'Your text and files are back in the message box' : 'Your text is back in the message box';
-  return online
-    ? `Mr.Prompt could not be reached, so your message was not sent. ${back}: send it again in a moment.`
-    : `You are offline, so your message was not sent. ${back}: send it again once you are back online.`;
 }
 
 /** What the chat says about a failed request. */

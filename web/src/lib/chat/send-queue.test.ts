@@ -1,0 +1,123 @@
+// The chat's outbox: messages that could not leave wait, survive a reload, and go once each, in order,
+// never while an answer is being written.
+import { describe, expect, it } from 'vitest';
+import { readQueued, type QueuedMessage } from './drafts.ts';
+import { SendQueue, type QueueChat, type SendResult } from './send-queue.ts';
+
+function memoryStorage(): Storage {
+  const map = new Map<string, string>();
+  return {
+    get length() { return map.size; },
+    clear: () => map.clear(),
+    getItem: (k) => map.get(k) ?? null,
+    key: (i) => [...map.keys()][i] ?? null,
+    removeItem: (k) => void map.delete(k),
+    setItem: (k, v) => void map.set(k, v),
+  };
+}
+
+const message = (text: string, files: QueuedMessage['files'] = []): QueuedMessage =>
+  ({ id: crypto.randomUUID(), text, files, turn: { provider: 'demo', model: 'demo-model' }, queuedAt: new Date().toISOString() });
+
+/** A chat whose sends answer as told: each send waits until the test settles it. */
+class FakeChat implements QueueChat {
+  sessionId: string | null = 's1';
+  streaming = false;
+  sent: { text: string; id: string }[] = [];
+  private answers: ((result: SendResult) => void)[] = [];
+  sendQueued(m: QueuedMessage): Promise<SendResult> {
+    this.sent.push({ text: m.text, id: m.id });
+    return new Promise((resolve) => this.answers.push(resolve));
+  }
+  answer(result: SendResult) {
+    this.answers.shift()!(result);
+  }
+}
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('SendQueue', () => {
+  it('keeps waiting messages through a reload, per user and chat, files included', () => {
+    const store = memoryStorage();
+    const chat = new FakeChat();
+    const queue = new SendQueue('ann', chat, undefined, store);
+    queue.add(message('first'));
+    queue.add(message('second', [{ path: 'ann/s1/1/plan.pdf', name: 'plan.pdf' }]));
+    const reloaded = new SendQueue('ann', new FakeChat(), undefined, store);
+    expect(reloaded.items.map((m) => m.text)).toEqual(['first', 'second']);
+    expect(reloaded.items[1]!.files).toEqual([{ path: 'ann/s1/1/plan.pdf', name: 'plan.pdf' }]);
+    expect(new SendQueue('bob', new FakeChat(), undefined, store).items).toEqual([]);
+    // A taken message (Cancel, Edit) is gone from the kept queue too.
+    expect(reloaded.take(reloaded.items[0]!.id)?.text).toBe('first');
+    expect(readQueued('ann', 's1', store).map((m) => m.text)).toEqual(['second']);
+  });
+
+  it('sends in order, one at a time, each once; one that still cannot leave stays first, with those behind it', async () => {
+    const store = memoryStorage();
+    const chat = new FakeChat();
+    const queue = new SendQueue('ann', chat, undefined, store);
+    for (const text of ['one', 'two', 'three']) queue.add(message(text));
+    const ids = queue.items.map((m) => m.id);
+
+    let flushing = queue.flush();
+    void queue.flush(); // an `online` event and a retry at once: still one send
+    await tick();
+    expect(chat.sent.map((s) => s.text)).toEqual(['one']);
+    expect(queue.waiting.map((m) => m.text)).toEqual(['two', 'three']); // the one being sent is not shown as waiting
+    expect(queue.take(ids[0]!)).toBeNull(); // nor taken back while its POST is on its way
+    chat.answer('sent');
+    await tick();
+    expect(chat.sent.map((s) => s.text)).toEqual(['one', 'two']);
+    chat.answer('unreachable'); // the network went again
+    await flushing;
+    expect(queue.items.map((m) => m.text)).toEqual(['two', 'three']);
+    expect(queue.waitingFor).toBe('connection');
+    expect(readQueued('ann', 's1', store).map((m) => m.text)).toEqual(['two', 'three']);
+
+    flushing = queue.flush();
+    await tick();
+    chat.answer('sent');
+    await tick();
+    chat.answer('refused'); // refused by the server: its text went back to the box; it leaves the queue
+    await flushing;
+    // The same id each time it is tried: the server can tell a repeat (409 already_sent).
+    expect(chat.sent.map((s) => s.id)).toEqual([ids[0], ids[1], ids[1], ids[2]]);
+    expect(queue.items).toEqual([]);
+    expect(readQueued('ann', 's1', store)).toEqual([]);
+  });
+
+  it('sends nothing while an answer is being written, and waits after a 409 turn_running', async () => {
+    const chat = new FakeChat();
+    const queue = new SendQueue('ann', chat, undefined, memoryStorage());
+    queue.add(message('after the answer'));
+    chat.streaming = true;
+    await queue.flush();
+    expect(chat.sent).toEqual([]);
+    expect(queue.waitingFor).toBe('answer');
+    chat.streaming = false;
+    const flushing = queue.flush();
+    await tick();
+    chat.answer('running'); // another device's answer began meanwhile
+    await flushing;
+    expect(queue.items.map((m) => m.text)).toEqual(['after the answer']);
+    expect(queue.waitingFor).toBe('answer');
+  });
+
+  it("a new chat's waiting messages move under its id once the first one created it", async () => {
+    const store = memoryStorage();
+    const chat = new FakeChat();
+    chat.sessionId = null;
+    const queue = new SendQueue('ann', chat, undefined, store);
+    queue.add(message('starts the chat'));
+    queue.add(message('follows it'));
+    const flushing = queue.flush();
+    await tick();
+    chat.sessionId = 'new-chat-id'; // the first send's `meta`
+    chat.answer('sent');
+    await tick();
+    expect(readQueued('ann', 'new-chat-id', store).map((m) => m.text)).toEqual(['follows it']);
+    expect(readQueued('ann', null, store)).toEqual([]);
+    chat.answer('sent');
+    await flushing;
+    expect(readQueued('ann', 'new-chat-id', store)).toEqual([]);
+  });
+});
