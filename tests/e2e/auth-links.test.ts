@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { confirmLink, waitForMail } from '../helpers/mail.ts';
 import { composer, followMailLink, newEmail, open, PASSWORD, seriousViolations, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
+import { b64, drop } from './attachment-files.ts';
 
 /** The user a JWT was issued to. */
 const subOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()).sub as string;
@@ -72,13 +73,7 @@ describe('sign-in links and same-tab sign-ins', { timeout: 240_000 }, () => {
     await tab.waitForURL(/\/chat/);
     await expect.poll(() => joins.length).toBeGreaterThan(0);
     // Bob drops a file on the composer: it uploads to his folder, with his token.
-    await tab.evaluate(() => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File(['hello from bob'], 'bob.txt', { type: 'text/plain' }));
-      const target = document.querySelector('textarea#composer')!.closest('form')!;
-      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-      target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    });
+    await drop(tab, [['bob.txt', 'text/plain', b64('hello from bob')]]);
     const tray = tab.getByTestId('attachment-tray');
     await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(1);
     await expect.poll(() => tray.locator('progress').count(), { timeout: 30_000 }).toBe(0);

@@ -10,6 +10,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
 import { addCustomKey, chooseModel, composer, dropRowChanges, HeldFrames, newEmail, open, openChatAs, reload, screenshot, signIn, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
+import { b64, drop } from './attachment-files.ts';
 
 const answers = (page: Page, status?: string) =>
   page.locator(`article[aria-label="Assistant message"]${status ? `[data-status="${status}"]` : ''}`);
@@ -302,12 +303,7 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     await answers(second, 'complete').waitFor();
 
     // With a file in the tray (dropped onto the composer): it comes back with the text.
-    await second.evaluate(() => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File(['# notes from the second device'], 'second.md', { type: 'text/markdown' }));
-      const target = document.querySelector('textarea#composer')!.closest('form')!;
-      target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    });
+    await drop(second, [['second.md', 'text/markdown', b64('# notes from the second device')]]);
     const tray = second.getByTestId('attachment-tray');
     await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(1);
     await expect.poll(() => tray.locator('progress').count(), { timeout: 30_000 }).toBe(0);

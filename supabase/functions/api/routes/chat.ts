@@ -62,8 +62,11 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   // Who owns the chat's rows, and whose key answers (lib/chat/turn-seat.ts); 403 for a viewer.
   // A member attaches files from their own folder, as the owner does (recorded on their question).
   const seat = await resolveTurnSeat(db, user, body.session_id);
-  // A question sent again with its client id (a queued send whose answer was lost) is not asked twice.
-  await refuseSentAgain(db.sql, user.id, body.client_id);
+  // A question sent again with its client id (a queued send whose answer was lost) is not asked
+  // twice: looked up beside the gate, not before it (no round trip added to a turn's start), and
+  // awaited with it, before any provider call or file read.
+  const sentAgain = refuseSentAgain(db.sql, user.id, body.client_id);
+  sentAgain.catch(() => {}); // awaited with the gate
   // Someone else's money answers only a call whose cost can be known: an unpriced model's calls
   // are logged with cost null and never reach the payer's budget (lib/budget.ts unpricedForPayer).
   const price = findPrice(config.prices, provider.id, body.model);
@@ -92,7 +95,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
       })
     : body.edit_message_id ? await withUser((sql) => attachmentsOf(sql, body.edit_message_id!)) : []);
   // Files are read from Storage only for a request that passed the checks.
-  if (paths.length > 0) await gate;
+  if (paths.length > 0) await Promise.all([gate, sentAgain]);
   // Files named in the request must be the caller's own (an edit that names its files — those
   // it keeps of the edited question and new uploads — carries exactly those; `[]` none); a
   // regenerated or edited question's stored files may be another participant's in a group chat
@@ -160,6 +163,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   ]);
   reads.catch(() => {}); // awaited right after the gate
   await gate;
+  await sentAgain;
   const [opened, first] = await reads;
   let inputs = first;
   // In a group chat people edit only their own words; members regenerate only answers to theirs.

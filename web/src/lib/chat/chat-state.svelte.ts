@@ -29,34 +29,12 @@ import { answerBeingWritten, errorText, TurnSender, type SendError, type SentFil
 import { TurnViews } from '$lib/chat/turn-views';
 import { emptyQueue, SendQueue, type QueuedMessage, type SendResult } from '$lib/chat/send-queue';
 import { UnseenAnswers } from '$lib/chat/unseen-answers';
+import type { Turn } from '$lib/chat/turn';
 import { turnDelta, turnDone } from '$lib/realtime-rows';
 
 export type { MessagePage };
 
-export interface Turn {
-  provider: string;
-  project_id?: string;
-  model: string;
-  prompt_id?: string;
-  prompt_version?: number;
-  variables?: Record<string, string>;
-  /** The message is the prompt rendered by the picker: attributed to it, not sent again as a system message. */
-  prompt_in_message?: boolean;
-  /** A new chat is named by its model on the server once its first answer is complete. */
-  name_chat?: boolean;
-  /** Continue: the API checks the last answer has text to go on from (409 nothing_to_continue). */
-  continue?: boolean;
-}
-
-/** The library prompt a message was written from (the picker's), for its usage to count under. */
-export interface PromptUse {
-  prompt_id: string;
-  prompt_version: number;
-  title: string;
-}
-
-/** What "Continue" sends: a new turn asking the model to go on from its cut answer. */
-export const CONTINUE_MESSAGE = 'Continue exactly where your last answer stopped.';
+export { CONTINUE_MESSAGE, type PromptUse, type Turn } from '$lib/chat/turn';
 
 export class ChatState {
   sessionId = $state<string | null>(null);
