@@ -1,6 +1,6 @@
 // Single sign-on in the browser against the whole stack: sign in with an OpenID Connect provider
-// (a real oidc-provider issuer), and the password such an account chooses later guards its
-// two-factor set-up there too.
+// (a real oidc-provider issuer); such an account is asked for no password it does not have, also
+// once it changed its address, and the password it chooses later guards its two-factor set-up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFreePort } from '../../local/src/ports.ts';
 import { startOidcIssuer, type OidcIssuer } from '../fixtures/oidc-issuer.ts';
@@ -76,4 +76,67 @@ describe('single sign-on in the browser', { timeout: 180_000 }, () => {
     await again.getByRole('button', { name: 'Set up authenticator app' }).click();
     await later.getByTestId('totp-secret').waitFor();
   });
+
+  // Auth gives an account the provider made an `email` identity when its address changes,
+  // without a password (GoTrue emailChangeVerify). Settings › Security took that identity for a
+  // password and asked for a "current password" the person never had, before an authenticator
+  // app and before choosing a password; it now asks the database (public.has_password).
+  it('an account that changed its address is asked for no password it never had, and for the one it then chooses', async () => {
+    const email = newEmail('sso-moved');
+    issuer.account = { sub: `sso-${crypto.randomUUID()}`, email, email_verified: true, name: 'Moved Address' };
+    const page = await e2e.newPage();
+    await open(page, '/login');
+    await page.getByRole('link', { name: 'Continue with Single sign-on' }).click();
+    await page.waitForURL('**/chat');
+
+    // The address changes through Settings, confirmed at both addresses.
+    await open(page, '/settings/security');
+    const moved = newEmail('sso-moved-to');
+    const change = page.getByRole('form', { name: 'Change email' });
+    await change.getByLabel('New email').fill(moved);
+    await change.getByRole('button', { name: 'Change email' }).click();
+    await page.getByText('Waiting for confirmation of').waitFor();
+    await followMailLink(page, await waitForMail(e2e.stack.inboxUrl!, email));
+    await page.waitForURL('**/settings/security?notice=email_half_confirmed');
+    await followMailLink(page, await waitForMail(e2e.stack.inboxUrl!, moved));
+    await open(page, '/settings/security');
+    await page.getByText(`You sign in as ${moved}.`).waitFor();
+    expect(await identitiesOf(moved)).toEqual(['email', 'keycloak']);
+
+    // No current password for the authenticator app, nor for choosing a password.
+    const setUp = page.getByRole('form', { name: 'Set up authenticator app' });
+    expect(await setUp.getByLabel('Current password').count()).toBe(0);
+    await setUp.getByRole('button', { name: 'Set up authenticator app' }).click();
+    await page.getByTestId('totp-secret').waitFor();
+    await open(page, '/settings/security');
+    const choose = page.getByRole('form', { name: 'Choose a password' });
+    expect(await choose.getByLabel('Current password').count()).toBe(0);
+    await choose.getByLabel('New password', { exact: true }).fill('a-first-pass-8');
+    await choose.getByLabel('Repeat the new password').fill('a-first-pass-8');
+    await choose.getByRole('button', { name: 'Save password' }).click();
+    // The page reads its data again after the save: the form is "Change password" from then on.
+    await page.getByRole('status').filter({ hasText: 'Password saved. You can now also sign in with your email and this password.' }).waitFor();
+
+    // Now it has one, both ask for it, and a wrong one is refused.
+    await open(page, '/settings/security');
+    const changePassword = page.getByRole('form', { name: 'Change password' });
+    await changePassword.getByLabel('Current password').waitFor();
+    // (Another name: the unverified "Phone" set up above is still there.)
+    const again = page.getByRole('form', { name: 'Set up authenticator app' });
+    await again.getByLabel('Device name').fill('Laptop');
+    await again.getByLabel('Current password').fill('not-my-password-1');
+    await again.getByRole('button', { name: 'Set up authenticator app' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Your current password is not right.' }).waitFor();
+    await again.getByLabel('Device name').fill('Laptop');
+    await again.getByLabel('Current password').fill('a-first-pass-8');
+    await again.getByRole('button', { name: 'Set up authenticator app' }).click();
+    await page.getByTestId('totp-secret').waitFor();
+  });
+
+  /** The account's identity providers, as Auth stores them. */
+  async function identitiesOf(address: string): Promise<string[]> {
+    const found = await e2e.db.sql<{ provider: string }[]>`
+      select i.provider from auth.identities i join auth.users u on u.id = i.user_id where u.email = ${address} order by i.provider`;
+    return found.map((r) => r.provider);
+  }
 });

@@ -1224,6 +1224,10 @@ export type Database = {
                     "title": string;
                 }[];
             };
+            "has_password": {
+                Args: Record<PropertyKey, never>;
+                Returns: boolean;
+            };
             "invitation_link": {
                 Args: {
                     "p_invitation_id": string;

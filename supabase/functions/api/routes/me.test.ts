@@ -94,6 +94,17 @@ describe('me', () => {
     expect((await (await alice.request('GET', '/me/summary')).json()).theme).toBeNull();
   });
 
+  it("says whether the caller has a password, from Auth's stored one rather than the account's identities", async () => {
+    const alice = await api.createUser();
+    expect(await (await alice.request('GET', '/me/password')).json()).toEqual({ has_password: true });
+    // An account single sign-on made ('' as GoTrue stores it) that got an `email` identity when
+    // its address changed: still no password.
+    const sso = await api.createUser();
+    await api.db.sql`update auth.users set encrypted_password = '' where id = ${sso.id}`;
+    expect(await (await sso.request('GET', '/me/password')).json()).toEqual({ has_password: false });
+    expect(await (await alice.request('GET', '/me/password')).json()).toEqual({ has_password: true });
+  });
+
   it('refuses role changes, unknown fields and bad values with 400', async () => {
     const alice = await api.createUser();
     for (const body of [
@@ -210,7 +221,7 @@ describe('me', () => {
   });
 
   it('requires a token', async () => {
-    for (const [method, path] of [['GET', '/me'], ['PATCH', '/me'], ['DELETE', '/me'], ['GET', '/me/export'], ['GET', '/me/summary']]) {
+    for (const [method, path] of [['GET', '/me'], ['PATCH', '/me'], ['DELETE', '/me'], ['GET', '/me/export'], ['GET', '/me/summary'], ['GET', '/me/password']]) {
       expect((await api.request(method, path, method === 'PATCH' ? { display_name: 'x' } : undefined)).status).toBe(401);
     }
   });

@@ -66,6 +66,12 @@ const Summary = z
   })
   .openapi('MeSummary');
 
+const Password = z
+  .object({
+    has_password: z.boolean().openapi({ description: 'Whether the account signs in with a password (Auth has one stored for it); false for an account single sign-on made that never chose one, even once it has an `email` identity' }),
+  })
+  .openapi('MePassword');
+
 const UpdateMe = z
   .strictObject({
     display_name: trimmed(1, 100),
@@ -134,6 +140,12 @@ const routes = {
     description: 'A device that renders the theme itself (the web app mirrors it in a cookie) follows a change made on another device by reading this on each page.',
     responses: { 200: jsonResponse(Summary, 'Theme and budget'), ...errorResponses(401) },
   }),
+  password: createRoute({
+    method: 'get', path: '/password', tags, security,
+    summary: 'Whether the caller has a password, so a client asks for the current one only when there is one',
+    description: 'Auth has no such field, and an `email` identity is no sign of one: Auth also adds it when an account made by single sign-on changes its address.',
+    responses: { 200: jsonResponse(Password, 'Whether a password is set'), ...errorResponses(401) },
+  }),
   export: createRoute({
     method: 'get', path: '/export', tags, security,
     summary: 'Download all of your data as JSON',
@@ -159,6 +171,12 @@ meRoutes.openapi(routes.summary, async (c) => {
   // One statement on the owner connection, which also refuses a signed-out or aal1 token (as GET /budget).
   const { budget, theme } = await readBudgetAndTheme(c.var.db, c.var.user);
   return c.json({ theme: Theme.nullable().catch(null).parse(theme), budget }, 200);
+});
+
+meRoutes.openapi(routes.password, async (c) => {
+  // public.has_password answers for the token's own user only (20261208020000_create_has_password.sql).
+  const [row] = await c.var.db.withUserTransaction(c.var.user, (sql) => sql<{ has_password: boolean }[]>`select public.has_password() as has_password`);
+  return c.json({ has_password: row?.has_password === true }, 200);
 });
 
 meRoutes.openapi(routes.update, async (c) => {

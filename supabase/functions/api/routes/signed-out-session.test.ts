@@ -32,7 +32,7 @@ describe('a signed-out session', () => {
 
     // "Sign out of other devices" from `here`: Auth deletes the other session's row.
     await api.db.sql`delete from auth.sessions where user_id = ${alice.id} and id <> ${here}`;
-    for (const [method, path, body] of [['GET', '/sessions'], ['POST', '/sessions', { title: 'After' }], ['GET', '/me'], ['GET', '/me/summary']] as const) {
+    for (const [method, path, body] of [['GET', '/sessions'], ['POST', '/sessions', { title: 'After' }], ['GET', '/me'], ['GET', '/me/summary'], ['GET', '/me/password']] as const) {
       const res = await as(elsewhere, method, path, body);
       expect(res.status, `${method} ${path}`).toBe(401);
       expect((await res.json()).error).toEqual({ code: 'session_ended', message: 'This session has been signed out; sign in again' });

@@ -1916,6 +1916,72 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the caller has a password, so a client asks for the current one only when there is one
+         * @description Auth has no such field, and an `email` identity is no sign of one: Auth also adds it when an account made by single sign-on changes its address.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Whether a password is set */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MePassword"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (an API key without the scope this needs: insufficient_scope; one on a route that needs a session: session_required) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/summary": {
         parameters: {
             query?: never;
@@ -8592,6 +8658,10 @@ export type components = {
             participants: components["schemas"]["Participant"][];
             /** @description Whether the owner's key answers members' messages */
             share_owner_key: boolean;
+        };
+        MePassword: {
+            /** @description Whether the account signs in with a password (Auth has one stored for it); false for an account single sign-on made that never chose one, even once it has an `email` identity */
+            has_password: boolean;
         };
         Message: {
             /**

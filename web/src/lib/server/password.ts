@@ -3,6 +3,7 @@
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { z } from 'zod';
+import { ok, type Api } from '$lib/api';
 import { forAddress } from '$lib/server/supabase';
 
 export const newPasswordForm = z
@@ -29,14 +30,12 @@ export async function passwordIsRight(email: string, password: string, clientAdd
 }
 
 /**
- * Whether the account signs in with a password, as far as the app can tell: Auth has no "has a
- * password" field, so an `email` identity (GoTrue creates one for a password sign-up, and when a
- * password is first set: ensureEmailIdentityForPassword, internal/api/user.go — behind
- * GOTRUE_EXPERIMENTAL_CREATE_EMAIL_IDENTITY_ON_PASSWORD_SET_ENABLED there, always in local
- * Auth) or a session opened with the password (`amr` method "password" in the verified access token). `user` must
- * come from Auth (getUser), not from the session cookie, which the browser could edit.
+ * Whether the signed-in account has a password, from Auth's own record of it (GET /api/me/password,
+ * public.has_password: auth.users.encrypted_password set, as GoTrue's User.HasPassword). Not
+ * guessed from the `email` identity: Auth also adds that one when an account single sign-on made
+ * changes its address, without a password (GoTrue adminUserUpdate, emailChangeVerify). Nor from
+ * `amr`: a session opened with a password says nothing once Auth has cleared it.
  */
-export function hasPassword(user: { identities?: { provider: string }[] } | null | undefined, claims: { amr?: unknown } | null | undefined): boolean {
-  if (user?.identities?.some((identity) => identity.provider === 'email')) return true;
-  return Array.isArray(claims?.amr) && claims.amr.some((entry) => (typeof entry === 'string' ? entry : (entry as { method?: unknown })?.method) === 'password');
+export async function hasPassword(api: Api): Promise<boolean> {
+  return (await ok(api.GET('/api/me/password'))).has_password;
 }

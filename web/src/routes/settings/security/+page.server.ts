@@ -1,9 +1,12 @@
 // Settings › Security: the sign-in email (changed by confirming mails to both addresses), the
-// password (the current one first, and for a session older than a day a mailed code), the authenticator app (TOTP) as a second factor (the current password first), and
-// signing out of every other device.
-import { fail, redirect } from '@sveltejs/kit';
+// password (the current one first when there is one, and for a session older than a day a mailed
+// code), the authenticator app (TOTP) as a second factor (the current password first, when there
+// is one), and signing out of every other device.
+import { fail, isRedirect, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { friendlyAuthMessage, refusedCodeMessage } from '$lib/server/auth-messages';
+import type { Api } from '$lib/api';
+import { loadFailed, requireApi } from '$lib/server/api';
 import { hasPassword, newPasswordForm, passwordIsRight } from '$lib/server/password';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -17,14 +20,15 @@ async function signedIn(locals: App.Locals, path = '/settings/security') {
   return session;
 }
 
-export const load: PageServerLoad = async ({ locals }) => {
-  await signedIn(locals);
-  const { claims } = await locals.safeGetSession();
+export const load: PageServerLoad = async (event) => {
+  const { locals } = event;
+  const api = await requireApi(event);
+  const passwordSet = await hasPassword(api).catch((err: unknown) => loadFailed(err));
   const { data: userData } = await locals.supabase.auth.getUser();
   const { data: factors } = await locals.supabase.auth.mfa.listFactors();
   return {
     email: userData.user?.email ?? '',
-    hasPassword: hasPassword(userData.user, claims),
+    hasPassword: passwordSet,
     pendingEmail: userData.user?.new_email ?? null,
     factors: (factors?.all ?? []).filter((f) => f.factor_type === 'totp').map((f) => ({ id: f.id, name: f.friendly_name ?? '', status: f.status, created_at: f.created_at })),
   };
@@ -44,18 +48,23 @@ export const actions: Actions = {
     if (error) return fail(error.status === 429 ? 429 : 400, { emailError: error.message });
     return { emailNotice: `Check your inbox at ${input.data.email} and at your current address: follow both links to finish the change.` };
   },
-  changePassword: async ({ request, locals, getClientAddress }) => {
-    await signedIn(locals);
+  changePassword: async (event) => {
+    const { request, locals, getClientAddress } = event;
+    const api = await requireApi(event);
     const form = await request.formData();
     const input = newPasswordForm.safeParse({ password: form.get('password'), confirm: form.get('confirm') });
     if (!input.success) return fail(400, { passwordError: input.error.issues[0].message });
     const current = String(form.get('current') ?? '');
     // The address from the verified access token, not the session cookie's copy of the user (a
     // taken cookie's copy could name another account, whose password the taker knows); Auth's own
-    // current-password check (on in `npm start`) stands behind this one.
+    // current-password check (on in `npm start`) stands behind this one. An account without a
+    // password (single sign-on) chooses its first one without: Auth asks for none then either
+    // (GoTrue UserUpdate), and there is none to give.
     const { claims } = await locals.safeGetSession();
     const email = typeof claims?.email === 'string' && claims.email ? claims.email : null;
-    if (!current || !email || !(await passwordIsRight(email, current, getClientAddress()))) {
+    const passwordSet = await passwordSetOrNull(api);
+    if (passwordSet === null) return fail(502, { passwordError: 'Could not check your account. Reload the page and try again.' });
+    if (passwordSet && (!current || !email || !(await passwordIsRight(email, current, getClientAddress())))) {
       return fail(400, { passwordError: 'Your current password is not right.' });
     }
     // Auth's secure_password_change (supabase/config.toml [auth.email]): a session that signed
@@ -69,11 +78,11 @@ export const actions: Actions = {
     // Auth checks the current password too (GoTrue's "require current password" setting, on
     // for this project: see local/src/config.ts), so a session alone cannot set a password
     // by calling it directly; the check above keeps a project without that setting safe here.
-    const { error } = await locals.supabase.auth.updateUser({ password: input.data.password, current_password: current, ...(code ? { nonce: code } : {}) });
+    const { error } = await locals.supabase.auth.updateUser({ password: input.data.password, ...(passwordSet ? { current_password: current } : {}), ...(code ? { nonce: code } : {}) });
     if (error?.code === 'reauthentication_needed') {
       const sent = await locals.supabase.auth.reauthenticate();
       if (sent.error) return fail(sent.error.status === 429 ? 429 : 400, { passwordError: friendlyAuthMessage(sent.error.message) });
-      return fail(400, { passwordCode: true, passwordNotice: `To confirm it is you, we emailed a code to ${email}. Enter it below.` });
+      return fail(400, { passwordCode: true, passwordNotice: `To confirm it is you, we emailed a code to ${email ?? 'your sign-in address'}. Enter it below.` });
     }
     if (error?.code === 'current_password_invalid' || error?.code === 'current_password_required') {
       return fail(400, { passwordError: 'Your current password is not right.', ...(code ? { passwordCode: true } : {}) });
@@ -82,10 +91,11 @@ export const actions: Actions = {
       return fail(400, { passwordCode: true, passwordError: 'That code is not right or has expired. Enter the latest code we emailed you.' });
     }
     if (error) return fail(error.status === 429 ? 429 : 400, { passwordError: friendlyAuthMessage(error.message), ...(code ? { passwordCode: true } : {}) });
-    return { passwordNotice: 'Password changed. Sign in with the new one from now on.' };
+    return { passwordNotice: passwordSet ? 'Password changed. Sign in with the new one from now on.' : 'Password saved. You can now also sign in with your email and this password.' };
   },
-  enroll: async ({ request, locals, getClientAddress }) => {
-    await signedIn(locals);
+  enroll: async (event) => {
+    const { request, locals, getClientAddress } = event;
+    const api = await requireApi(event);
     const form = await request.formData();
     const input = nameForm.safeParse({ name: form.get('name') });
     if (!input.success) return fail(400, { mfaError: input.error.issues[0].message });
@@ -95,12 +105,13 @@ export const actions: Actions = {
     // an unlocked laptop) cannot lock its owner out with the taker's own authenticator app.
     // GoTrue's POST /factors asks for nothing (QA pass 3, finding 1; README "Two-factor sign-in
     // and a taken session"). Accounts without a password (single sign-on) have none to ask for.
-    // The address and identities from Auth, not from the session cookie: a taken cookie's copy
-    // could name another account, whose password the taker knows.
-    const { claims } = await locals.safeGetSession();
+    // The address from Auth and whether there is a password from the database (for the access
+    // token the API verified), not from the session cookie: a taken cookie's copy could name
+    // another account, whose password the taker knows.
     const { data: userData } = await locals.supabase.auth.getUser();
-    if (!userData.user) return fail(400, { mfaError: 'Could not start the set-up. Reload the page and try again.' });
-    if (hasPassword(userData.user, claims)) {
+    const passwordSet = await passwordSetOrNull(api);
+    if (!userData.user || passwordSet === null) return fail(400, { mfaError: 'Could not start the set-up. Reload the page and try again.' });
+    if (passwordSet) {
       const current = String(form.get('current') ?? '');
       const email = userData.user.email;
       if (!current || !email || !(await passwordIsRight(email, current, getClientAddress()))) {
@@ -137,6 +148,15 @@ export const actions: Actions = {
     return { mfaNotice: 'The authenticator app was removed.' };
   },
 };
+
+/** Whether the account has a password; null when the API could not say (a signed-out session or
+ * one owing its second factor still goes where requireApi sends it). */
+async function passwordSetOrNull(api: Api): Promise<boolean | null> {
+  return await hasPassword(api).catch((err: unknown) => {
+    if (isRedirect(err)) throw err;
+    return null;
+  });
+}
 
 /** Keeps the QR code on screen after a wrong code (the secret is the user's own). */
 function enrollingFrom(form: FormData) {
