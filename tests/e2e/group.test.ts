@@ -256,7 +256,7 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
 
   it("a member is offered only what they may do in the owner's chat, and can fork it", async () => {
     // The member has a project of their own: the owner's chat cannot be moved into it.
-    const { member, chatUrl } = await startGroupChat(e2e, {
+    const { member, memberEmail, owner, chatUrl } = await startGroupChat(e2e, {
       member: 'mo', owner: 'ola', text: 'Owner asks first', pays: true,
       memberFirst: async (member) => {
         await open(member, '/projects');
@@ -295,6 +295,14 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await member.getByRole('button', { name: 'Leave', exact: true }).click();
     await member.waitForURL(/\/chat$/);
     await expect.poll(() => member.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Owner asks first', exact: true }).count()).toBe(0);
+
+    // With nobody else left in it, the chat still says who wrote what: the member's question is
+    // theirs (named, no Edit), the owner's own keeps its Edit.
+    await open(owner, chatUrl);
+    const theirs = owner.getByRole('article', { name: `Message from ${nameOf(memberEmail)}` });
+    await theirs.getByText('Member asks too', { exact: true }).waitFor();
+    expect(await theirs.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+    await owner.getByRole('article', { name: 'Your message' }).getByRole('button', { name: 'Edit' }).waitFor();
   });
 
   // Realtime closes a channel that sends a sixth presence message within 30 s (hosted's limit,

@@ -182,6 +182,25 @@ describe('members post in group chats', () => {
       .toEqual({ status: 400, code: 'invalid_attachment_path' });
   });
 
+  it("the owner left alone in the chat still may not edit a removed member's or a deleted account's words", async () => {
+    const g = await groupChat();
+    await shareKey(g, true);
+    const mia = await send(g.member, { session_id: g.id, message: '/echo mine' });
+    const val = await api.createUser({ metadata: { display_name: 'Val' } });
+    await joinGroupChat(g.owner, val, g.id, 'member');
+    const vals = await send(val, { session_id: g.id, message: '/echo also mine' });
+    expect((await g.owner.request('DELETE', `/sessions/${g.id}/members/${g.member.id}`)).status).toBe(204);
+    expect((await g.owner.request('DELETE', `/sessions/${g.id}/members/${g.viewer.id}`)).status).toBe(204);
+    await api.db.sql`delete from auth.users where id = ${val.id}`;
+    const page = await (await g.owner.request('GET', `/sessions/${g.id}/messages`)).json();
+    expect(page.messages.filter((m: { sender: string }) => m.sender === 'user').map((m: { author_id: string | null; author_name: string | null }) => [m.author_id, m.author_name]))
+      .toEqual([[g.owner.id, 'Olive'], [g.member.id, 'Mia'], [null, null]]);
+    for (const question of [mia[0].data.user_message_id, vals[0].data.user_message_id]) {
+      expect(await errorOf(await g.owner.request('POST', '/chat', { ...custom, session_id: g.id, message: 'x', edit_message_id: question })))
+        .toEqual({ status: 403, code: 'not_your_message' });
+    }
+  });
+
   it('a member removed between the API check and the write is refused by the database: 403, nothing lands', async () => {
     const g = await groupChat();
     await shareKey(g, true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, Participant } from '$lib/api';
-import { authorLabel, keyNote, presentNames, typingLine } from './group-labels';
+import { authorLabel, keyNote, presentNames, typingLine, writtenByOther } from './group-labels';
 
 const people: Participant[] = [
   { user_id: 'o', display_name: 'Olive', email: 'o@example.test', role: 'owner' },
@@ -19,6 +19,15 @@ describe('group chat labels', () => {
     expect(authorLabel(message({ author_id: null, author_name: null }), people, 'm')).toBe('Former member');
     expect(authorLabel(message({ id: 'pending-user-1' }), people, 'm')).toBe('You');
     expect(authorLabel(message({}), people, 'm')).toBe('You');
+  });
+
+  it("tells someone else's words from this person's own, a deleted account's included", () => {
+    expect(writtenByOther(message({ author_id: 'o' }), 'o')).toBe(false);
+    expect(writtenByOther(message({ author_id: 'm' }), 'o')).toBe(true);
+    expect(writtenByOther(message({ author_id: null, author_name: null }), 'o')).toBe(true);
+    // This tab's own copies: pending, or built while sending (no author, no author_name).
+    expect(writtenByOther(message({ id: 'pending-user-1' }), 'o')).toBe(false);
+    expect(writtenByOther(message({}), 'o')).toBe(false);
   });
 
   it('says whose key answers, for each role', () => {

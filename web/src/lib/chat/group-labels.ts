@@ -10,6 +10,15 @@ export interface PresenceState {
   typing: boolean;
 }
 
+/** Whether someone other than `myId` wrote `message`: another author, or a deleted account
+ * (no author, and a page read that said so with `author_name: null`). This tab's own copies
+ * (pending, or built while sending: no author and no author_name) are this person's. */
+export function writtenByOther(message: Message, myId: string | null): boolean {
+  if (message.id.startsWith('pending-')) return false;
+  if (!message.author_id) return message.author_name === null;
+  return message.author_id !== myId;
+}
+
 /** The label over a user message: "You", the author's name, or "Former member". */
 export function authorLabel(message: Message, people: Participant[], myId: string | null): string {
   if (message.id.startsWith('pending-') || (message.author_id && message.author_id === myId)) return 'You';

@@ -6,7 +6,7 @@
 import type { Message, Participant } from '$lib/api';
 import type { TableWatch } from '$lib/realtime';
 import { deletedRow } from '$lib/realtime-rows';
-import { authorLabel, keyNote, presentNames, type PresenceState, type Role } from './group-labels';
+import { authorLabel, keyNote, presentNames, writtenByOther, type PresenceState, type Role } from './group-labels';
 import { followedPeople, personState } from './person-presence';
 import { PresenceThrottle } from './presence-throttle';
 
@@ -36,6 +36,8 @@ export class GroupChat {
     role: Role,
     people: Participant[],
     shareOwnerKey: boolean,
+    /** The messages the view holds: someone else's words among them make it a group chat. */
+    private readonly messages: () => Message[] = () => [],
   ) {
     this.role = role;
     this.people = people;
@@ -50,9 +52,17 @@ export class GroupChat {
     if (mine) this.role = mine.role;
   }
 
-  /** A chat with anyone besides its owner (or one this person only joined, or where someone else is present). */
+  /** A chat with anyone besides its owner (or one this person only joined, or where someone else
+   * is present), or with anyone else's words in it: once the last other participant left, was
+   * removed or deleted their account, what they wrote is still theirs, not the owner's. */
   get isGroup(): boolean {
-    return this.role !== 'owner' || this.people.length > 1 || Object.keys(this.present).some((id) => id !== this.myId);
+    return this.role !== 'owner' || this.people.length > 1 || Object.keys(this.present).some((id) => id !== this.myId) ||
+      this.messages().some((m) => m.sender === 'user' && writtenByOther(m, this.myId));
+  }
+
+  /** Whether this person may edit `message`: their own words only (the API's rule, not_your_message). */
+  mayEdit(message: Message): boolean {
+    return this.canPost && !writtenByOther(message, this.myId);
   }
 
   /** Whose person topics this view follows: the other participants (none once removed). A
