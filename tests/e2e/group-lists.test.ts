@@ -2,11 +2,12 @@
  * A group chat in its members' chat lists (web/src/routes/chat/Sidebar.svelte), two signed-in
  * people in their own browser contexts: a member's list follows the owner's chat — its rename,
  * its messages, a second group chat joined meanwhile — though the rows are the owner's; a
- * member's pins and archives are theirs alone. The rest of group chats: group.test.ts.
+ * member's pins and archives are theirs alone; an owner who deletes their account is told who
+ * gets the chat, and it stays in the member's list as theirs. The rest of group chats: group.test.ts.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { startGroupChat } from './group-helpers.ts';
+import { nameOf, startGroupChat } from './group-helpers.ts';
 import { composer, open, reload, screenshot, sendAndWait, signedInClient, startE2E, type E2E, waitForLive } from './helpers.ts';
 
 describe('group chats in chat lists', { timeout: 180_000 }, () => {
@@ -119,5 +120,33 @@ describe('group chats in chat lists', { timeout: 180_000 }, () => {
     await sendAndWait(owner, 'Third topic', 0);
     await sidebarOf(ownerElsewhere).getByRole('link', { name: 'Third topic' }).waitFor();
     expect(await sidebarOf(ownerElsewhere).getByRole('link', { name: 'Team plans' }).count()).toBe(0);
+  });
+
+  it('an owner deleting their account is told who gets the group chat; the member then owns it, the owner a former member', async () => {
+    const { member, memberEmail, owner, chatUrl } = await startGroupChat(e2e, { member: 'memo', owner: 'della', text: 'Della opens the group', pays: true });
+    onTestFailed(() => screenshot(owner, 'failed-group-lists-handover'));
+    await waitForLive(member);
+    await member.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
+    await composer(member).fill('Memo writes important notes');
+    await composer(member).press('Enter');
+    await member.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
+
+    // The dialog names what others would notice before anything is deleted.
+    await open(owner, '/settings');
+    const impact = owner.getByTestId('deletion-impact');
+    await impact.getByText(new RegExp(`\\(1 other person\\) goes to ${nameOf(memberEmail)}, who becomes its owner\\. Your messages stay in it, shown as a former member's\\.`)).waitFor();
+    await owner.getByLabel('Type delete my account to confirm').fill('delete my account');
+    await owner.getByRole('button', { name: 'Delete my account' }).click();
+    await owner.waitForURL('**/login?**');
+
+    // The member's open chat follows at once (the channel's member_removed, then the people read
+    // again): it is theirs now, to rename. After a reload the owner's words are a former member's
+    // (no Edit), their own keep Edit.
+    await member.getByRole('button', { name: 'Rename' }).waitFor({ timeout: 15_000 });
+    await open(member, chatUrl);
+    const former = member.getByRole('article', { name: 'Message from Former member' });
+    await former.getByText('Della opens the group', { exact: true }).waitFor();
+    expect(await former.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+    await member.getByRole('article', { name: 'Your message' }).getByRole('button', { name: 'Edit' }).waitFor();
   });
 });

@@ -1263,6 +1263,17 @@ export type Database = {
                 };
                 Returns: unknown;
             };
+            "my_account_deletion_impact": {
+                Args: Record<PropertyKey, never>;
+                Returns: {
+                    "heir_id": string;
+                    "heir_name": string;
+                    "id": string;
+                    "kind": string;
+                    "people": number;
+                    "title": string;
+                }[];
+            };
             "my_group_chat_ids": {
                 Args: Record<PropertyKey, never>;
                 Returns: string[];

@@ -67,6 +67,33 @@ async function* exportFragments(sql: TransactionSql, user: AuthUser, exportedAt:
   }
   yield ']';
 
+  // Other people's group chats the user is in, as they can read them (RLS: a member reads the
+  // whole chat), so their words — and the conversation they were part of — leave with them too.
+  const groups = await sql`
+    select s.id, s.title, m.role, m.created_at as joined_at,
+           (select n.display_name from public.message_author_names(s.id, array[s.user_id]) n) as owner_name
+      from public.session_members m join public.chat_sessions s on s.id = m.session_id
+     where m.user_id = ${uid} order by m.created_at, s.id`;
+  yield ',"group_chats":[';
+  for (const [index, group] of groups.entries()) {
+    yield `${index ? ',' : ''}${json(group).slice(0, -1)},"messages":[`;
+    const authors = (await sql<{ author_id: string }[]>`
+      select distinct author_id from public.messages where session_id = ${group.id} and author_id is not null`).map((a) => a.author_id);
+    let firstMessage = true;
+    for await (const rows of sql`
+      select ${sql.unsafe(MESSAGE_COLUMNS)}, n.display_name as author_name
+        from public.messages
+        left join public.message_author_names(${group.id}, ${authors}::uuid[]) n on n.user_id = author_id
+       where session_id = ${group.id} order by created_at, id`.cursor(BATCH)) {
+      for (const row of rows) {
+        yield `${firstMessage ? '' : ','}${json(row)}`;
+        firstMessage = false;
+      }
+    }
+    yield ']}';
+  }
+  yield ']';
+
   const prompts = await sql`
     select id, user_id, name, title, description, content, tags, is_public, forked_from, latest_version, config, created_at, updated_at
       from public.prompts where user_id = ${uid} order by created_at, id`;

@@ -5,7 +5,8 @@
 import type { Db } from './db.ts';
 
 /**
- * Deletes the auth user and, by cascade, every row they own. Runs as the connection owner
+ * Deletes the auth user and, by cascade, every row they own — group chats with other people in
+ * them are handed to one of those first (a trigger on auth.users, 20261208040000). Runs as the connection owner
  * (auth.users is out of the API roles' reach) through private.delete_account, always with
  * the id verified from the caller's JWT — never one taken from the request.
  */

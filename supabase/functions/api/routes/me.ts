@@ -1,7 +1,8 @@
 /**
  * /api/me: the caller's profile (name, avatar, custom instructions injected into every chat,
  * preferences), what every page of a client shows about them (theme and budget, /me/summary),
- * a full JSON export of their data, and account deletion.
+ * a full JSON export of their data, what deleting the account would do to others, and account
+ * deletion.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { deleteOwnAccount, PROFILE_COLUMNS, type ProfileRow } from '../lib/account.ts';
@@ -92,6 +93,16 @@ const Export = z
     credentials: z.array(z.record(z.string(), z.unknown())).openapi({ description: 'Provider, key hint, base URL, timestamps — never the key' }),
     projects: z.array(ProjectSchema),
     sessions: z.array(SessionSchema.extend({ messages: z.array(MessageSchema) })),
+    group_chats: z.array(z.object({
+      id: z.uuid(),
+      title: z.string(),
+      role: z.enum(['member', 'viewer']),
+      joined_at: z.string(),
+      owner_name: z.string().nullable(),
+      messages: z.array(MessageSchema.extend({
+        author_name: z.string().nullable().openapi({ description: "The author's display name; null for a deleted account" }),
+      })),
+    })).openapi({ description: "Other people's group chats you take part in, as you can read them: every message, with its author's name" }),
     prompts: z.array(
       PromptSchema.omit({ is_owner: true, variables: true, labels: true, revision: true }).extend({
         versions: z.array(PromptVersionSchema.omit({ variables: true })),
@@ -116,6 +127,23 @@ const Export = z
   })
   .openapi('AccountExport');
 
+const DeletionImpact = z
+  .object({
+    group_chats: z.array(z.object({
+      id: z.uuid(),
+      title: z.string(),
+      people: z.number().int().openapi({ description: 'How many people besides you are in it' }),
+      handed_to: z.object({ user_id: z.uuid(), display_name: z.string().nullable() }),
+    })).openapi({ description: 'Group chats you own that go to someone in them instead of being deleted: the longest-standing member (people who may post before viewers). Your messages stay, as a former member\'s; the chat leaves your project and your key stops answering in it' }),
+    share_links: z.array(z.object({ session_id: z.uuid(), title: z.string() })).openapi({ description: 'Share links of yours that stop working' }),
+    public_prompts: z.array(z.object({
+      id: z.uuid(),
+      title: z.string(),
+      forks: z.number().int().openapi({ description: "Other people's forks of it, which they keep" }),
+    })).openapi({ description: 'Public prompts of yours that nobody can open any more' }),
+  })
+  .openapi('DeletionImpact');
+
 const tags = ['me'];
 const routes = {
   get: createRoute({
@@ -133,6 +161,11 @@ const routes = {
     method: 'delete', path: '/', tags, security,
     summary: 'Delete the account and everything in it (an account with two-factor sign-in: from an aal2 session)',
     responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404) },
+  }),
+  deletionImpact: createRoute({
+    method: 'get', path: '/deletion-impact', tags, security,
+    summary: 'What deleting the account does to other people: group chats handed over, share links and public prompts that go',
+    responses: { 200: jsonResponse(DeletionImpact, 'What others would notice'), ...errorResponses(401) },
   }),
   summary: createRoute({
     method: 'get', path: '/summary', tags, security,
@@ -205,6 +238,19 @@ meRoutes.openapi(routes.delete, async (c) => {
   if (!deleted) throw notFound('Account');
   c.var.log.info('account deleted', { user_id: c.var.user.id });
   return c.body(null, 204);
+});
+
+meRoutes.openapi(routes.deletionImpact, async (c) => {
+  const rows = await c.var.db.withUserTransaction(c.var.user, (sql) => sql<{
+    kind: 'group_chat' | 'share_link' | 'public_prompt'; id: string; title: string; heir_id: string | null; heir_name: string | null; people: number | null;
+  }[]>`select kind, id, title, heir_id, heir_name, people from public.my_account_deletion_impact()`, { readOnly: true });
+  return c.json({
+    group_chats: rows.flatMap((r) => r.kind === 'group_chat' && r.heir_id
+      ? [{ id: r.id, title: r.title, people: r.people ?? 0, handed_to: { user_id: r.heir_id, display_name: r.heir_name } }]
+      : []),
+    share_links: rows.filter((r) => r.kind === 'share_link').map((r) => ({ session_id: r.id, title: r.title })),
+    public_prompts: rows.filter((r) => r.kind === 'public_prompt').map((r) => ({ id: r.id, title: r.title, forks: r.people ?? 0 })),
+  }, 200);
 });
 
 meRoutes.openapi(routes.export, async (c) => {

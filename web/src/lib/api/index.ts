@@ -18,6 +18,7 @@ type Schemas = components['schemas'];
 
 // The rows pages render, named after the API's own schemas.
 export type Me = Schemas['Me'];
+export type DeletionImpact = Schemas['DeletionImpact'];
 export type Preferences = Me['preferences'];
 export type Provider = Schemas['Provider'];
 export type ListedModel = Schemas['ListedModel'];

@@ -1844,6 +1844,69 @@ export type paths = {
         };
         trace?: never;
     };
+    "/api/me/deletion-impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What deleting the account does to other people: group chats handed over, share links and public prompts that go */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What others would notice */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeletionImpact"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (an API key without the scope this needs: insufficient_scope; one on a route that needs a session: session_required) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/export": {
         parameters: {
             query?: never;
@@ -8116,6 +8179,20 @@ export type components = {
             }[];
             /** @enum {string} */
             format: "mrprompt-export/1";
+            /** @description Other people's group chats you take part in, as you can read them: every message, with its author's name */
+            group_chats: {
+                /** Format: uuid */
+                id: string;
+                joined_at: string;
+                messages: (components["schemas"]["Message"] & {
+                    /** @description The author's display name; null for a deleted account */
+                    author_name: string | null;
+                })[];
+                owner_name: string | null;
+                /** @enum {string} */
+                role: "member" | "viewer";
+                title: string;
+            }[];
             profile: {
                 avatar_url: string | null;
                 created_at: string;
@@ -8480,6 +8557,35 @@ export type components = {
         DeletedAll: {
             /** @description How many chats were deleted */
             deleted: number;
+        };
+        DeletionImpact: {
+            /** @description Group chats you own that go to someone in them instead of being deleted: the longest-standing member (people who may post before viewers). Your messages stay, as a former member's; the chat leaves your project and your key stops answering in it */
+            group_chats: {
+                handed_to: {
+                    display_name: string | null;
+                    /** Format: uuid */
+                    user_id: string;
+                };
+                /** Format: uuid */
+                id: string;
+                /** @description How many people besides you are in it */
+                people: number;
+                title: string;
+            }[];
+            /** @description Public prompts of yours that nobody can open any more */
+            public_prompts: {
+                /** @description Other people's forks of it, which they keep */
+                forks: number;
+                /** Format: uuid */
+                id: string;
+                title: string;
+            }[];
+            /** @description Share links of yours that stop working */
+            share_links: {
+                /** Format: uuid */
+                session_id: string;
+                title: string;
+            }[];
         };
         Error: {
             error: {

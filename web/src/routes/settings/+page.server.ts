@@ -32,11 +32,16 @@ const keyForm = z.object({
 export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
   try {
-    const [profile, providers, budget] = await Promise.all([ok(api.GET('/api/me')), loadProviders(api), ok(api.GET('/api/budget'))]);
+    const [profile, providers, budget, deletionImpact] = await Promise.all([
+      ok(api.GET('/api/me')), loadProviders(api), ok(api.GET('/api/budget')),
+      // What deleting the account would do to others; the page says so when it cannot tell.
+      ok(api.GET('/api/me/deletion-impact')).catch(() => null),
+    ]);
     const prefs = profile.preferences;
     return {
       profile: { display_name: profile.display_name, custom_instructions: profile.custom_instructions },
       budget,
+      deletionImpact,
       // The profile's: the theme cookie follows it (the root layout, which runs beside this load).
       theme: Theme.catch(DEFAULT_THEME).parse(prefs.theme),
       autoTitle: prefs.auto_title !== false,

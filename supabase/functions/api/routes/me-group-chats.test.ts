@@ -1,0 +1,77 @@
+// /api/me and other people: what deleting an account does to them, said before it is done
+// (GET /me/deletion-impact) and done through DELETE /me (the group chat handed to its
+// longest-standing member, not deleted), and a member's export holding the group chats they are
+// in, as they can read them. The hand-over itself, per actor: tests/db/account-handover.test.ts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHarness, joinGroupChat, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+
+let api: ApiHarness;
+beforeAll(async () => { api = await createApiHarness(); });
+afterAll(async () => { await api?.close(); });
+
+/** Della's chat with Memo (member) and Vic (viewer, who joined first); each wrote a line. */
+async function dellasChat() {
+  const [della, memo, vic] = await Promise.all(['Della', 'Memo', 'Vic'].map((name) => api.createUser({ metadata: { display_name: name } })));
+  const session = await (await della!.request('POST', '/sessions', { title: 'Della group' })).json();
+  await joinGroupChat(della!, vic!, session.id, 'viewer');
+  await joinGroupChat(della!, memo!, session.id, 'member');
+  for (const [author, content] of [[della!, 'Della opens'], [memo!, 'Memo writes important notes']] as const) {
+    await api.db.sql`insert into public.messages (session_id, user_id, author_id, sender, content) values (${session.id}, ${della!.id}, ${author.id}, 'user', ${content})`;
+  }
+  return { della: della!, memo: memo!, vic: vic!, id: session.id as string };
+}
+
+const impactOf = async (user: ApiUser) => {
+  const res = await user.request('GET', '/me/deletion-impact');
+  expect(res.status).toBe(200);
+  return await res.json();
+};
+
+describe('what deleting an account does to other people', () => {
+  it('is said first: the group chat and who gets it, the share link that stops, the public prompt that goes', async () => {
+    const g = await dellasChat();
+    expect((await g.della.request('POST', `/sessions/${g.id}/share`, {})).status).toBeLessThan(300);
+    const prompt = await (await g.della.request('POST', '/prompts', { title: 'Della prompt', content: 'x', is_public: true })).json();
+    expect((await g.memo.request('POST', `/prompts/${prompt.id}/fork`)).status).toBe(201);
+    await g.della.request('POST', '/prompts', { title: 'Private one', content: 'x' });
+
+    expect(await impactOf(g.della)).toEqual({
+      group_chats: [{ id: g.id, title: 'Della group', people: 2, handed_to: { user_id: g.memo.id, display_name: 'Memo' } }],
+      share_links: [{ session_id: g.id, title: 'Della group' }],
+      public_prompts: [{ id: prompt.id, title: 'Della prompt', forks: 1 }],
+    });
+    // Memo's own deletion touches nobody else: he owns nothing others use.
+    expect(await impactOf(g.memo)).toEqual({ group_chats: [], share_links: [], public_prompts: [] });
+    expect((await api.request('GET', '/me/deletion-impact')).status).toBe(401);
+  });
+
+  it('DELETE /me hands the group chat to Memo: every line is still there, Della now a former member', async () => {
+    const g = await dellasChat();
+    expect((await g.della.request('DELETE', '/me')).status).toBe(204);
+    const page = await (await g.memo.request('GET', `/sessions/${g.id}/messages`)).json();
+    expect(page.messages.map((m: { content: string; author_id: string | null; author_name: string | null }) => [m.content, m.author_id, m.author_name]))
+      .toEqual([['Della opens', null, null], ['Memo writes important notes', g.memo.id, 'Memo']]);
+    const people = await (await g.memo.request('GET', `/sessions/${g.id}/members`)).json();
+    expect(people.participants.map((p: { display_name: string; role: string }) => [p.display_name, p.role]).sort())
+      .toEqual([['Memo', 'owner'], ['Vic', 'viewer']]);
+    // His now, as any chat of his: he renames it.
+    expect((await g.memo.request('PATCH', `/sessions/${g.id}`, { title: 'Memo group' })).status).toBe(200);
+  });
+});
+
+describe("a member's export", () => {
+  it('holds the group chats they are in, as they can read them: every message with its author', async () => {
+    const g = await dellasChat();
+    const res = await g.memo.request('GET', '/me/export');
+    expect(res.status).toBe(200);
+    const data = await res.json();
+    expect(data.sessions).toEqual([]);
+    expect(data.group_chats).toEqual([expect.objectContaining({ id: g.id, title: 'Della group', role: 'member', owner_name: 'Della', joined_at: expect.any(String) })]);
+    expect(data.group_chats[0].messages.map((m: { content: string; author_name: string | null }) => [m.content, m.author_name]))
+      .toEqual([['Della opens', 'Della'], ['Memo writes important notes', 'Memo']]);
+    // The owner's export has the chat among their own sessions, and no group_chats.
+    const own = await (await g.della.request('GET', '/me/export')).json();
+    expect(own.sessions.map((s: { id: string }) => s.id)).toEqual([g.id]);
+    expect(own.group_chats).toEqual([]);
+  });
+});
