@@ -81,18 +81,18 @@ describe('branches in the browser', { timeout: 120_000 }, () => {
     const search = page.getByRole('region', { name: 'Search results' });
     const failing = /\/api\/search\?/;
     await page.route(failing, (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Search is resting.' } }) }));
-    await page.getByRole('searchbox', { name: 'Search messages' }).fill('edited');
+    await page.getByRole('combobox', { name: 'Search chats and messages' }).fill('edited');
     await search.getByRole('alert').getByText('Search failed: Search is resting.').waitFor();
     await expect(search.getByText('No messages match.').count()).resolves.toBe(0);
     await page.unroute(failing);
-    await page.getByRole('searchbox', { name: 'Search messages' }).fill('');
+    await page.getByRole('combobox', { name: 'Search chats and messages' }).fill('');
 
     // A search hit on the other branch opens that branch — on the click only. Its address alone
     // changes nothing (a GET): not the preload as the pointer rests on the hit, not the address
     // opened from elsewhere with the owner's cookies (another site's link); what members and a
     // live share link see stays as it is.
-    await page.getByRole('searchbox', { name: 'Search messages' }).fill('edited');
-    const hit = page.getByRole('region', { name: 'Search results' }).getByRole('link').first();
+    await page.getByRole('combobox', { name: 'Search chats and messages' }).fill('edited');
+    const hit = page.getByRole('group', { name: /^Messages/ }).getByRole('option').first();
     await hit.waitFor();
     const hitUrl = (await hit.getAttribute('href'))!;
     const preloaded = page.waitForResponse((r) => r.url().includes('/__data.json') && r.url().includes('message='));

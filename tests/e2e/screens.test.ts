@@ -167,15 +167,15 @@ describe('main screens in the browser', { timeout: 120_000 }, () => {
     await sendAndWait(page, 'Remember the word pomegranate', 0);
     await page.locator('body').click();
     await page.keyboard.press('Control+k');
-    const search = page.getByRole('searchbox', { name: 'Search messages' });
+    const search = page.getByRole('combobox', { name: 'Search chats and messages' });
     await expect(search.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
     await page.keyboard.type('pomegranate');
-    await page.getByRole('region', { name: 'Search results' }).getByRole('link').first().waitFor();
+    await page.getByRole('region', { name: 'Search results' }).getByRole('option').first().waitFor();
     await screenshot(page, 'chat-search');
 
     // ChatGPT's shortcuts: Shift+Esc to the message box, Ctrl+Shift+C copies the last answer,
     // Ctrl+Shift+O starts a new chat.
-    await page.getByRole('searchbox', { name: 'Search messages' }).fill('');
+    await page.getByRole('combobox', { name: 'Search chats and messages' }).fill('');
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.keyboard.press('Shift+Escape');
     await expect(composer(page).evaluate((el) => el === document.activeElement)).resolves.toBe(true);

@@ -42,7 +42,7 @@ describe('search hits far back', { timeout: 180_000 }, () => {
     await open(page, '/chat');
     await page.keyboard.press('Control+k');
     await page.keyboard.type('xylophone');
-    await page.getByRole('region', { name: 'Search results' }).getByRole('link', { name: /Long search chat/ }).click();
+    await page.getByRole('region', { name: 'Search results' }).getByRole('option', { name: /Long search chat/ }).click();
     await page.waitForURL(/\?message=/);
     const messages = page.getByTestId('messages');
     // It opened on the hit: shown, in view and marked.

@@ -63,11 +63,60 @@ describe('the chat page shell', { timeout: 180_000 }, () => {
         if (results) said.push(results.textContent ?? '');
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
-    await page.getByRole('searchbox', { name: 'Search messages' }).fill('pomegranate');
-    await page.getByRole('region', { name: 'Search results' }).getByRole('link', { name: /pomegranate/ }).waitFor();
+    await page.getByRole('combobox', { name: 'Search chats and messages' }).fill('pomegranate');
+    await page.getByRole('group', { name: /^Messages/ }).getByRole('option', { name: /pomegranate/ }).waitFor();
     const said = await page.evaluate(() => (window as unknown as { said: string[] }).said);
     expect(said.some((text) => text.includes('Searching…'))).toBe(true);
     expect(said.filter((text) => text.includes('No messages match.')), said.join(' | ')).toEqual([]);
+  });
+
+  it('search lists matching chats above messages, tags archived ones, counts the messages and shows more; ↓/↑ and Enter open a result, Esc closes', async () => {
+    const page = await e2e.newPage();
+    await page.setViewportSize(LAPTOP);
+    const email = await signUp(page);
+    await archivedChat(page, 'Quarterly wombats budget');
+    const [user] = await e2e.db.sql<{ id: string }[]>`select id from auth.users where email = ${email}`;
+    const [{ id: many }] = await e2e.db.sql<{ id: string }[]>`
+      insert into public.chat_sessions (user_id, title) values (${user.id}, 'Field notes') returning id`;
+    await e2e.db.sql`
+      insert into public.messages (session_id, user_id, sender, content, created_at)
+      select ${many}, ${user.id}, 'user', 'wombats seen: ' || i, now() - make_interval(secs => i) from generate_series(1, 25) i`;
+    await open(page, '/chat');
+
+    const box = page.getByRole('combobox', { name: 'Search chats and messages' });
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('wombats');
+    const results = page.getByRole('listbox', { name: 'Chats and messages found' });
+    const chats = results.getByRole('group', { name: 'Chats' });
+    await chats.getByRole('option', { name: /Quarterly wombats budget/ }).filter({ hasText: 'Archived' }).waitFor();
+    const messages = results.getByRole('group', { name: /^Messages/ });
+    await messages.getByText('Messages · 20 of 25').waitFor();
+    await expect(messages.getByRole('option').count()).resolves.toBe(20);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await messages.getByText('Messages · 25').waitFor();
+    await expect(messages.getByRole('option').count()).resolves.toBe(25);
+    await expect(page.getByRole('button', { name: 'Show more' }).count()).resolves.toBe(0);
+
+    // The keyboard: focus stays in the box, ↓/↑ move the active option, Enter opens it.
+    await box.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(box.getAttribute('aria-activedescendant')).resolves.toBe('search-option-0');
+    await expect(results.getByRole('option', { selected: true }).textContent()).resolves.toContain('Quarterly wombats budget');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await expect(results.getByRole('option', { selected: true }).textContent()).resolves.toContain('Field notes');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('chat-search');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/chat/${many}\\?message=`));
+
+    // Esc closes the results and clears the box; the chat list is back.
+    await box.fill('wombats');
+    await results.getByRole('option').first().waitFor();
+    await page.keyboard.press('Escape');
+    await expect(box.inputValue()).resolves.toBe('');
+    await expect(box.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(page.getByRole('listbox', { name: 'Chats and messages found' }).count()).resolves.toBe(0);
   });
 
   it('declining invitations from the keyboard keeps it in the sidebar: on the next invitation, then the search (it fell to the page)', async () => {
@@ -169,13 +218,17 @@ describe('the chat page shell', { timeout: 180_000 }, () => {
     await sendAndWait(page, 'Remember the word tamarind', 0);
     const search = page.getByRole('button', { name: 'Search messages' });
     await search.click();
-    const box = page.getByRole('searchbox', { name: 'Search messages' });
+    const box = page.getByRole('combobox', { name: 'Search chats and messages' });
     await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
-    await expect(box.getAttribute('placeholder')).resolves.toBe('Search messages');
+    await expect(box.getAttribute('placeholder')).resolves.toBe('Search chats and messages');
     await page.keyboard.type('tamarind');
-    await page.getByRole('region', { name: 'Search results' }).getByRole('link', { name: /tamarind/ }).waitFor();
+    await page.getByRole('group', { name: /^Messages/ }).getByRole('option', { name: /tamarind/ }).waitFor();
 
-    // A phone with a keyboard attached: Ctrl+K opens the drawer to the search as well.
+    // A phone with a keyboard attached: the first Esc closes the results (and clears the box),
+    // the next the drawer; Ctrl+K opens the drawer to the search as well.
+    await page.keyboard.press('Escape');
+    await expect(box.inputValue()).resolves.toBe('');
+    await expect.poll(() => box.isVisible()).toBe(true);
     await page.keyboard.press('Escape');
     await expect.poll(() => box.isVisible()).toBe(false);
     await page.keyboard.press('Control+k');

@@ -132,8 +132,8 @@ describe('every screen in both themes', { timeout: 300_000 }, () => {
         },
         {
           name: 'chat-search', path: '/chat', then: async (p) => {
-            await p.getByRole('searchbox', { name: 'Search messages' }).fill('pomegranate');
-            await p.getByRole('region', { name: 'Search results' }).getByRole('link').first().waitFor();
+            await p.getByRole('combobox', { name: 'Search chats and messages' }).fill('pomegranate');
+            await p.getByRole('region', { name: 'Search results' }).getByRole('option').first().waitFor();
           },
         },
         {

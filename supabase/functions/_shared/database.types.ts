@@ -1173,6 +1173,20 @@ export type Database = {
                 };
                 Returns: string;
             };
+            "chat_title_search_vector": {
+                Args: {
+                    "p_title": string;
+                    "p_user_id": string;
+                };
+                Returns: unknown;
+            };
+            "count_message_matches": {
+                Args: {
+                    "p_cap": number;
+                    "p_query": unknown;
+                };
+                Returns: number;
+            };
             "decline_session_invitation": {
                 Args: {
                     "p_invitation_id": string;
@@ -1259,6 +1273,8 @@ export type Database = {
             "message_search_vector": {
                 Args: {
                     "p_content": string;
+                    "p_reasoning": string;
+                    "p_session_id": string;
                     "p_user_id": string;
                 };
                 Returns: unknown;
@@ -1308,8 +1324,17 @@ export type Database = {
                 };
                 Returns: undefined;
             };
+            "search_chat_ids": {
+                Args: {
+                    "p_limit": number;
+                    "p_query": unknown;
+                };
+                Returns: string[];
+            };
             "search_message_ids": {
                 Args: {
+                    "p_before"?: string;
+                    "p_before_id"?: string;
                     "p_limit": number;
                     "p_query": unknown;
                 };

@@ -1,5 +1,5 @@
-// GET /api/search: ranked full-text matches over the caller's own messages, with plain-text
-// snippets; other users' messages never appear.
+// GET /api/search: ranked full-text matches over the caller's messages, with plain-text
+// snippets; other users' messages never appear (by actor, group chats included: tests/api/search-access.test.ts).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asActor } from '../../../../tests/helpers/actors.ts';

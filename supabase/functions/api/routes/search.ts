@@ -1,18 +1,14 @@
 /**
- * GET /api/search: full-text search over the caller's own messages (RLS), best matches
- * first, each with a short snippet. Snippets are plain text with matches wrapped in
- * « and » — never HTML — so clients render them as text and can highlight between markers.
+ * GET /api/search: full-text search over what the caller can read — their own chats and the
+ * group chats they are a member or viewer of (RLS) — in two groups: chats whose title matches,
+ * and messages whose text or reasoning matches, best first, each with a short snippet.
+ * Snippets are plain text with matches wrapped in « and » — never HTML — so clients render
+ * them as text and can highlight between markers.
  *
- * The index is on the text itself (public.message_search_vector: a message's words and its
- * author, over finished messages; no stored vector, so an answer is written once, not twice),
- * so ranking a match means parsing its text. Both are bounded: the newest RANKED_WINDOW
- * matches are ranked, each on its first RANK_PREFIX characters (an answer can be 30 kB), and
- * the best returned. Finding them parses nothing: the index answers a query without phrases
- * exactly, so a query with a phrase (`"a b"`, or a hyphenated word, which the parser splits
- * into a phrase of its parts) first asks the index for its words (`candidatesQuery`, then
- * `<->` as `&` in SQL), and the phrase is checked on the window's rows only — on their first
- * characters, and on the whole text only where those do not hold it (an exclusion: always on
- * the whole text) (supabase/migrations/20261204213000_index_message_text_for_search.sql).
+ * Messages come in pages: the RANKED_WINDOW newest matches ranked best first, then older
+ * matches newest first, a window at a time (`next_cursor`); the page says how many matches
+ * there are (`total`, counted by the index up to TOTAL_CAP). How a page is read:
+ * lib/search/message-hits.ts.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
@@ -20,35 +16,25 @@ import { heavyRateLimit } from '../lib/rate-limit.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { defaultHook, errorResponses, jsonResponse, security } from '../lib/openapi.ts';
 import { trimmed } from '../lib/inputs.ts';
-import { limitParam } from '../lib/pagination.ts';
+import { cursorParam, limitParam } from '../lib/pagination.ts';
+import { decodeCursor, encodeCursor, timeIdCursor } from '../lib/cursor.ts';
+import { candidatesQuery, RANK_PREFIX, RANKED_WINDOW, readHitsPage, type PageStart } from '../lib/search/message-hits.ts';
+
+export { candidatesQuery, RANK_PREFIX, RANKED_WINDOW };
+
+/** Matches are counted up to this many ("1,000+"): counting reads each match's row. */
+export const TOTAL_CAP = 1000;
+
+/** How many chats whose title matches the first page lists. */
+export const CHAT_HITS = 8;
 
 const SearchQuery = z.strictObject({
   q: trimmed(1, 200).openapi({ param: { name: 'q', in: 'query' }, description: 'Web-search syntax: words, "phrases", -excluded, or' }),
   limit: limitParam(20, 50),
+  cursor: cursorParam.openapi({ param: { name: 'cursor', in: 'query' }, description: "A previous page's next_cursor" }),
 });
 
-/** How many of the newest matches are ranked. */
-export const RANKED_WINDOW = 200;
-
-/**
- * How much of each one is read to rank it: parsing runs at ~10 MB/s on a small VM, so 200 of
- * them cost at most ~80 ms where whole 26 kB answers took 500–800 ms.
- */
-export const RANK_PREFIX = 4000;
-
-/** How much text a snippet cut from further into a long message starts before its match. */
-const SNIPPET_LEAD = 200;
-
-/**
- * The query without its phrases, for finding candidates with the index alone: "a b" becomes
- * a b (both words, anywhere), and an excluded phrase -"a b" is left out (excluding it can only
- * remove matches). Every message the real query matches also matches this one; the real query
- * then decides. Without phrases it is the query itself.
- */
-export function candidatesQuery(q: string): string {
-  const relaxed = q.replace(/-"[^"]*(?:"|$)/g, ' ').replaceAll('"', ' ');
-  return relaxed.trim() ? relaxed : q;
-}
+const pageCursor = z.union([z.strictObject({ o: z.number().int().min(1).max(RANKED_WINDOW) }), timeIdCursor]);
 
 const SearchHit = z
   .object({
@@ -57,36 +43,55 @@ const SearchHit = z
     session_title: z.string(),
     sender: z.enum(['user', 'assistant', 'system']),
     snippet: z.string().openapi({ description: 'Plain text; matches between « and »' }),
+    in_reasoning: z.boolean().openapi({ description: "The snippet is from the answer's reasoning: only that holds the match" }),
+    archived: z.boolean().openapi({ description: 'The caller archived this chat' }),
+    shared: z.boolean().openapi({ description: "Someone else's chat the caller is a member or viewer of" }),
     rank: z.number(),
     created_at: z.string().openapi({ format: 'date-time' }),
   })
   .openapi('SearchHit');
 
-const SearchResults = z.object({ results: z.array(SearchHit) }).openapi('SearchResults');
+const ChatHit = z
+  .object({
+    session_id: z.uuid(),
+    title: z.string(),
+    title_snippet: z.string().openapi({ description: 'The title, matches between « and »' }),
+    archived: z.boolean(),
+    shared: z.boolean(),
+    last_message_at: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('SearchChatHit');
+
+const SearchResults = z
+  .object({
+    chats: z.array(ChatHit).openapi({ description: `Chats whose title matches, most recently active first (at most ${CHAT_HITS}; first page only)` }),
+    results: z.array(SearchHit),
+    total: z.number().int().openapi({ description: 'How many messages match (see total_kind)' }),
+    total_kind: z.enum(['exact', 'at_least', 'at_most']).openapi({
+      description: `exact; at_least: ${TOTAL_CAP} or more; at_most: a phrase query, whose words match that many and the phrase may match fewer`,
+    }),
+    next_cursor: z.string().nullable(),
+  })
+  .openapi('SearchResults');
 
 const search = createRoute({
   method: 'get',
   path: '/',
   tags: ['search'],
-  summary: "Full-text search over the caller's messages",
-  description: `Finished messages only. The ${RANKED_WINDOW} newest matches are ranked (ts_rank over each one's first ${RANK_PREFIX} characters) and the best \`limit\` returned, best first; a snippet comes from those characters, or from where a match lies further on.`,
+  summary: 'Full-text search over the chats and messages the caller can read',
+  description: `Finished messages only, in the caller's chats and the group chats they are in; a message matches by its text or its reasoning. The ${RANKED_WINDOW} newest matches come first, ranked (ts_rank over each one's first ${RANK_PREFIX} characters), then older ones, newest first; \`next_cursor\` reads on. A snippet comes from those characters, or from where a match lies further on.`,
   security,
   request: { query: SearchQuery },
   responses: { 200: jsonResponse(SearchResults, 'Ranked matches'), ...errorResponses(400, 401, 429) },
 });
 
-// ts_headline options: markers that cannot be mistaken for markup, and a few short
-// fragments so a long message yields a readable excerpt.
-const HEADLINE_OPTIONS = 'StartSel=«, StopSel=», MaxWords=24, MinWords=8, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "';
-
-interface HitRow {
-  message_id: string;
+interface ChatRow {
   session_id: string;
-  session_title: string;
-  sender: 'user' | 'assistant' | 'system';
-  snippet: string;
-  rank: number;
-  created_at: Date;
+  title: string;
+  title_snippet: string;
+  archived: boolean;
+  shared: boolean;
+  last_message_at: Date;
 }
 
 export const searchRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
@@ -94,69 +99,52 @@ searchRoutes.use('*', requireUser);
 searchRoutes.use('*', heavyRateLimit(1));
 
 searchRoutes.openapi(search, async (c) => {
-  const { q, limit } = c.req.valid('query');
-  const results = await c.var.db.withUserTransaction(
+  const { q, limit, cursor } = c.req.valid('query');
+  const start: PageStart = cursor ? decodeCursor(cursor, pageCursor) : { o: 0 };
+  const userId = c.var.user.id;
+  const { page, count, chats } = await c.var.db.withUserTransaction(
     c.var.user,
-    // `candidates`: the query for the index, its phrases as plain ANDs (no text read to check
-    // them; not inside a negation, where that would exclude more). Where it is the query itself
-    // (`exact`) the index's answer is final; otherwise each row is checked: on `head`, the first
-    // RANK_PREFIX characters cut back to a whole word, which settles it for a short text or a
-    // query without negation that matches there (a negated phrase may come later), else on the
-    // whole text. `head` is parsed once (`offset 0`) for the rank, that check and the snippet:
-    // ts_headline parses what it is given, so a long text whose match lies further on gives it
-    // the RANK_PREFIX characters from just before the first of the query's words found in it
-    // (`strpos`, no parsing). The window's rows are read through the policies, as the caller.
-    // Backslashes are doubled: this is a JavaScript template.
-    (sql) => sql<HitRow[]>`
-      with query as (
-        select x.tsq, x.candidates, x.candidates = x.tsq as exact, x.tsq::text ~ '!' as negated,
-               array(select replace(m[1], '''''', '''')
-                       from regexp_matches(x.tsq::text, '''((?:[^'']|'''')*)''', 'g') m) as lexemes
-          from (
-            select q.tsq,
-                   case when c.tsq::text ~ ' <(-|\\d+)> ' and c.tsq::text !~ '!'
-                        then regexp_replace(c.tsq::text, ' <(-|\\d+)> ', ' & ', 'g')::tsquery
-                        else c.tsq end as candidates
-              from (select websearch_to_tsquery('simple', ${q}) as tsq) q,
-                   (select websearch_to_tsquery('simple', ${candidatesQuery(q)}) as tsq) c
-          ) x
-      ),
-      recent as (
-        select m.id, m.session_id, m.sender, m.content, m.created_at
-          from public.messages m
-         where m.id in (select public.search_message_ids(query.candidates, ${RANKED_WINDOW}) from query)
-           and m.user_id = ${c.var.user.id}
-      ),
-      hits as (
-        select r.id, r.session_id, r.sender, r.created_at, r.content, v.long, v.head, v.vector @@ query.tsq as head_matches,
-               ts_rank(v.vector, query.tsq) as rank
-          from recent r
-          cross join query
-          cross join lateral (
-            select h.long, h.head, to_tsvector('simple'::regconfig, h.head) as vector
-              from (select t.long, case when t.long
-                           then regexp_replace(left(r.content, ${RANK_PREFIX + 1}), '\\S+$', '') else r.content end as head
-                      from (select length(r.content) > ${RANK_PREFIX} as long) t) h
-            offset 0) v
-         where query.exact
-            or case when not v.long then v.vector @@ query.tsq
-                    else (not query.negated and v.vector @@ query.tsq)
-                         or to_tsvector('simple'::regconfig, r.content) @@ query.tsq end
-         order by rank desc, r.created_at desc, r.id desc
-         limit ${limit}
-      )
-      select h.id as message_id, h.session_id, s.title as session_title, h.sender, h.created_at,
-             h.rank::float8 as rank,
-             ts_headline('simple',
-               case when h.head_matches or not h.long then h.head
-                    else coalesce((select substr(h.content, greatest(1, min(f.at) - ${SNIPPET_LEAD}), ${RANK_PREFIX})
-                                     from (select nullif(strpos(lower(h.content), l), 0) as at from unnest(query.lexemes) l) f
-                                   having min(f.at) is not null), h.head) end,
-               query.tsq, ${HEADLINE_OPTIONS}) as snippet
-        from hits h
-        join public.chat_sessions s on s.id = h.session_id
-        cross join query
-       order by h.rank desc, h.created_at desc, h.id desc`,
+    async (sql) => {
+      const page = await readHitsPage(sql, userId, q, start, limit, TOTAL_CAP);
+      // Titles are short: the real query, phrases and all, is checked on each.
+      const chats = cursor
+        ? []
+        : await sql<ChatRow[]>`
+            select s.id as session_id, s.title,
+                   ts_headline('simple', s.title, websearch_to_tsquery('simple', ${q}), 'StartSel=«, StopSel=», HighlightAll=true') as title_snippet,
+                   coalesce(k.archived_at is not null, false) as archived, s.user_id <> ${userId} as shared, s.last_message_at
+              from public.chat_sessions s
+              left join public.session_marks k on k.session_id = s.id and k.user_id = ${userId}
+             where s.id in (select public.search_chat_ids(websearch_to_tsquery('simple', ${q}), ${CHAT_HITS}))
+             order by s.last_message_at desc, s.id desc`;
+      return { page, count: page.count, chats };
+    },
+    { readOnly: true },
   );
-  return c.json({ results }, 200);
+
+  const last = page.hits.at(-1);
+  let next: PageStart | null = null;
+  if (page.more && last) next = 'o' in start ? { o: start.o + limit } : { t: last.at, id: last.message_id };
+  else if (page.windowSize >= RANKED_WINDOW && page.oldest) next = page.oldest;
+
+  const ranked = 'o' in start;
+  const [total, total_kind] =
+    count >= TOTAL_CAP
+      ? [TOTAL_CAP, 'at_least' as const]
+      : page.exact
+        ? [count, 'exact' as const]
+        : ranked && page.windowSize < RANKED_WINDOW
+          ? [page.matched, 'exact' as const]
+          : [count, 'at_most' as const];
+
+  return c.json(
+    {
+      chats: chats.map((chat) => ({ ...chat, last_message_at: chat.last_message_at.toISOString() })),
+      results: page.hits.map(({ at: _at, created_at, ...hit }) => ({ ...hit, created_at: created_at.toISOString() })),
+      total,
+      total_kind,
+      next_cursor: next ? encodeCursor(next) : null,
+    },
+    200,
+  );
 });

@@ -5003,12 +5003,14 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Full-text search over the caller's messages
-         * @description Finished messages only. The 200 newest matches are ranked (ts_rank over each one's first 4000 characters) and the best `limit` returned, best first; a snippet comes from those characters, or from where a match lies further on.
+         * Full-text search over the chats and messages the caller can read
+         * @description Finished messages only, in the caller's chats and the group chats they are in; a message matches by its text or its reasoning. The 200 newest matches come first, ranked (ts_rank over each one's first 4000 characters), then older ones, newest first; `next_cursor` reads on. A snippet comes from those characters, or from where a match lies further on.
          */
         get: {
             parameters: {
                 query: {
+                    /** @description A previous page's next_cursor */
+                    cursor?: string;
                     /** @description 1..50, default 20 */
                     limit?: number;
                     /** @description Web-search syntax: words, "phrases", -excluded, or */
@@ -9240,9 +9242,24 @@ export type components = {
         ScoreList: {
             scores: components["schemas"]["Score"][];
         };
+        SearchChatHit: {
+            archived: boolean;
+            /** Format: date-time */
+            last_message_at: string;
+            /** Format: uuid */
+            session_id: string;
+            shared: boolean;
+            title: string;
+            /** @description The title, matches between « and » */
+            title_snippet: string;
+        };
         SearchHit: {
+            /** @description The caller archived this chat */
+            archived: boolean;
             /** Format: date-time */
             created_at: string;
+            /** @description The snippet is from the answer's reasoning: only that holds the match */
+            in_reasoning: boolean;
             /** Format: uuid */
             message_id: string;
             rank: number;
@@ -9251,11 +9268,23 @@ export type components = {
             /** Format: uuid */
             session_id: string;
             session_title: string;
+            /** @description Someone else's chat the caller is a member or viewer of */
+            shared: boolean;
             /** @description Plain text; matches between « and » */
             snippet: string;
         };
         SearchResults: {
+            /** @description Chats whose title matches, most recently active first (at most 8; first page only) */
+            chats: components["schemas"]["SearchChatHit"][];
+            next_cursor: string | null;
             results: components["schemas"]["SearchHit"][];
+            /** @description How many messages match (see total_kind) */
+            total: number;
+            /**
+             * @description exact; at_least: 1000 or more; at_most: a phrase query, whose words match that many and the phrase may match fewer
+             * @enum {string}
+             */
+            total_kind: "exact" | "at_least" | "at_most";
         };
         Session: {
             /**
