@@ -30,9 +30,9 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
  * once (tests/fixtures/realtime-heavy-frames.ts, a process of its own): how each ended,
  * 'answered' or the close code.
  */
-async function sendHeavy(address: string, count: number): Promise<('answered' | number)[]> {
+async function sendHeavy(address: string, count: number, mode: 'whole' | 'fragments-ping' = 'whole'): Promise<('answered' | number)[]> {
   const url = realtimeSocketUrl(stack, stack.keys.publishableKey, '1.0.0');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests/fixtures/realtime-heavy-frames.ts'), url, address, String(count)], { cwd: ROOT });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests/fixtures/realtime-heavy-frames.ts'), url, address, String(count), mode], { cwd: ROOT });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -56,5 +56,20 @@ describe('large frames being received at once', () => {
     // The budget is free again: one frame of that address, and one of another, are read whole.
     expect(await sendHeavy(address, 1)).toEqual(['answered']);
     expect(await sendHeavy('198.51.100.24', 1)).toEqual(['answered']);
+  });
+
+  // Security review 6 #2: a ping after each fragment made the budget forget the fragments `ws`
+  // still held, so all 100 messages were held at once (~450 MB; 150 sockets held ~675 MB).
+  // The bytes of an unfinished message count until it ends, whatever comes between: at most
+  // 16 MiB of them (three or four such messages) are held for the address at once.
+  it('a ping between the fragments of a 4.9 MB message does not free them: most of 100 are closed with 1013', async () => {
+    const address = '198.51.100.25';
+    const ends = await sendHeavy(address, 100, 'fragments-ping');
+    const closed = ends.filter((end) => end === 1013).length;
+    const answered = ends.filter((end) => end === 'answered').length;
+    expect(closed + answered).toBe(100);
+    expect(closed).toBeGreaterThanOrEqual(80);
+    expect(answered).toBeGreaterThanOrEqual(1);
+    expect(await sendHeavy(address, 1, 'fragments-ping')).toEqual(['answered']);
   });
 });

@@ -184,7 +184,7 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
           });
           wss.handleUpgrade(req, socket, head, (ws) => {
             upgraded = ws;
-            ws.on('message', frames.ended).on('ping', frames.ended).on('pong', frames.ended);
+            ws.on('message', frames.ended).on('ping', frames.control).on('pong', frames.control);
             const uncount = hub.connections.open(address);
             ws.once('close', uncount);
             handleConnection(ws, hub, { token, claims: { ...claims, role: String(claims.role) }, vsn });

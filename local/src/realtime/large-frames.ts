@@ -16,6 +16,12 @@
  *   const frames = createLargeFrameBudget(limits);
  *   const watch = frames.watch(socket, address, refuse); // before wss.handleUpgrade takes it
  *   ws.on('message', watch.ended);                        // its budget is freed as its socket closes
+ *   ws.on('ping', watch.control).on('pong', watch.control);
+ *
+ * A ping or pong may come between the fragments of a message (RFC 6455 §5.4), while `ws` still
+ * holds the fragments read so far (receiver.js `_fragments`, up to maxPayload): it takes off
+ * its own bytes only, never the message's (security review 6 #2: releasing on control frames
+ * let 150 sockets hold ~675 MB of unfinished messages, pinging between fragments).
  */
 import type { Duplex } from 'node:stream';
 import { addressKey, type RealtimeLimits } from './limits.ts';
@@ -23,9 +29,18 @@ import { addressKey, type RealtimeLimits } from './limits.ts';
 export type LargeFrameLimits = Pick<RealtimeLimits, 'largeFrameBytes' | 'maxLargeFrameBytesPerAddress' | 'maxLargeFrameBytes'>;
 
 export interface FrameWatch {
-  /** A whole message (or control frame) was read: what it held is free again. */
+  /** A whole message was read: what it held is free again. */
   ended(): void;
+  /** A ping or pong (its payload) was read: its own bytes are free; a message it came inside of still counts. */
+  control(payload: Buffer): void;
 }
+
+/**
+ * The bytes of a control frame a client sent: 2 header bytes, the 4-byte mask (a client's
+ * frames are masked; `ws` refuses others) and its payload, at most 125 bytes, so never an
+ * extended length (RFC 6455 §5.2, §5.5).
+ */
+export const clientControlFrameBytes = (payloadBytes: number) => 2 + 4 + payloadBytes;
 
 export function createLargeFrameBudget(limits: LargeFrameLimits) {
   const byAddress = new Map<string, number>();
@@ -77,6 +92,9 @@ export function createLargeFrameBudget(limits: LargeFrameLimits) {
         ended() {
           receiving = 0;
           release();
+        },
+        control(payload) {
+          receiving = Math.max(0, receiving - clientControlFrameBytes(payload.length));
         },
       };
     },
