@@ -170,11 +170,13 @@ describe('POST /api/credentials/:provider/verify', () => {
       `Custom (OpenAI-compatible) has no models list at this base URL. It answered 404 at ${base}/models: does the base URL need /v1 (${base}/v1)? Change it in Settings → API keys.`,
     );
     expect(text).not.toContain(key);
-    // The chat's model list and a chat turn say the same, not "no list" and "no such model".
+    // The chat's model list (the caller's own key) says the same; a chat turn asks about /v1
+    // without the URL (its error is stored on the answer, which a group chat's members read).
     const list = await (await alice.request('GET', '/providers/custom/models')).json();
     expect(list.error).toMatchObject({ code: 'models_unavailable', message: expect.stringContaining(`It answered 404 at ${base}/models: does the base URL need /v1`) });
     const events = await readSse(await alice.request('POST', '/chat', { provider: 'custom', model: 'fake-model', message: 'hi' }));
-    expect(events.at(-1)?.data).toMatchObject({ code: 'provider_not_found', message: expect.stringContaining(`It answered 404 at ${base}/chat/completions: does the base URL need /v1 (${base}/v1)?`) });
+    expect(events.at(-1)?.data).toMatchObject({ code: 'provider_not_found', message: expect.stringContaining('Its base URL may need /v1 at the end') });
+    expect(JSON.stringify(events)).not.toContain(new URL(base).host);
     expect(JSON.stringify(events) + JSON.stringify(api.logs)).not.toContain(key);
     // With /v1 it answers, and a 404 at a /v1 base URL says nothing of /v1.
     await alice.request('PUT', '/credentials/custom', { api_key: key, base_url: api.fakeProvider.url });

@@ -220,4 +220,27 @@ describe('members post in group chats', () => {
     const [{ n }] = await api.db.sql`select count(*)::int as n from public.messages where session_id = ${g.id}`;
     expect(n).toBe(2);
   });
+
+  // Security review 6 #3: a 404 at a base URL without /v1 stored a hint naming the owner's base
+  // URL (host, port, a tenant or token in its path) on the answer, which every member reads.
+  it("a 404 at the owner's base URL without /v1: the answer members read names no part of that URL", async () => {
+    const g = await groupChat();
+    const origin = new URL(api.fakeProvider.url).origin;
+    const base = `${origin}/proxy/tenant-7f3a9c/sk-path-SECRET123`;
+    expect((await g.owner.request('PUT', '/credentials/custom', { api_key: g.ownerKey, base_url: base })).status).toBe(200);
+    expect((await shareKey(g, true)).status).toBe(200);
+    const events = await send(g.member, { session_id: g.id, message: 'hello?' });
+    expect(events.at(-1)?.data).toMatchObject({ code: 'provider_not_found' });
+    const secrets = ['tenant-7f3a9c', 'SECRET123', '/proxy', new URL(origin).host, new URL(origin).hostname, g.ownerKey];
+    for (const reader of [g.member, g.viewer, g.owner]) {
+      const page = await (await reader.request('GET', `/sessions/${g.id}/messages`)).json();
+      const answer = page.messages.at(-1) as { sender: string; status: string; error: string | null };
+      expect(answer).toMatchObject({ sender: 'assistant', status: 'error', error: expect.stringContaining('Settings → API keys') });
+      for (const part of secrets) expect(JSON.stringify(page)).not.toContain(part);
+    }
+    for (const part of secrets) expect(JSON.stringify(events)).not.toContain(part);
+    const [row] = await api.db.sql<{ error: string }[]>`select error from public.messages where session_id = ${g.id} and sender = 'assistant' order by created_at desc limit 1`;
+    for (const part of secrets) expect(row!.error).not.toContain(part);
+    expect(row!.error).toContain('may need /v1');
+  });
 });

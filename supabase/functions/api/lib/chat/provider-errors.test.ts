@@ -23,11 +23,18 @@ describe('describeProviderError', () => {
   });
 
   // QA4 #3: a 404 from a base URL the user typed without /v1 is the URL, not the model.
-  it('asks whether a user-chosen base URL without /v1 needs it, and names where it asked', () => {
+  // Security review 6 #3: the message is stored on the answer, which a group chat's members
+  // read: it names no part of the owner's base URL (Settings' check names it, to the owner).
+  it('asks whether a user-chosen base URL without /v1 needs it, without naming the URL', () => {
     const at = (userBaseUrl: string | null) => describeProviderError(apiError(404, 'Not Found'), { ...ctx, providerName: 'Custom', model: 'fake-model', userBaseUrl }).message;
-    expect(at('http://user:pass@llm.example:8000/?token=x')).toBe(
-      'Custom answered 404 for the model "fake-model". It answered 404 at http://llm.example:8000/chat/completions: does the base URL need /v1 (http://llm.example:8000/v1)? Change it in Settings → API keys.',
+    expect(at('http://user:pass@llm.example:8000/proxy/tenant-7?token=x')).toBe(
+      'Custom answered 404 for the model "fake-model". Its base URL may need /v1 at the end (OpenAI-compatible servers answer under /v1): the key\'s owner can check it in Settings → API keys.',
     );
+    for (const part of ['llm.example', '8000', 'tenant-7', 'proxy', 'user', 'pass', 'token']) expect(at('http://user:pass@llm.example:8000/proxy/tenant-7?token=x')).not.toContain(part);
+    // Nor does the guard's refusal of a host it could not resolve at the time of the turn.
+    const refused = describeProviderError(new ApiError(422, 'unsafe_base_url', 'The host llm.internal.example could not be resolved'), ctx);
+    expect(refused).toMatchObject({ code: 'unsafe_base_url', message: expect.stringContaining('Settings → API keys') });
+    expect(refused.message).not.toContain('llm.internal.example');
     expect(at('http://llm.example:8000/v1')).toBe('Custom does not know the model "fake-model" (404). Pick another model.');
     expect(at(null)).toContain('does not know the model');
   });

@@ -57,20 +57,29 @@ function providerDetail(status: number, body: unknown, sdkMessage: string): stri
 }
 
 /**
- * For a 404 from a base URL the user typed (custom, Ollama): OpenAI-compatible servers (vLLM,
- * LM Studio, LiteLLM, llama.cpp, Ollama) answer under `/v1`, and a base URL without it is the
- * usual cause — not the key, nor the model. Names the URL that answered (no credentials, query
- * or fragment), or nothing when the base URL already ends in a version segment.
+ * Whether a 404 from a base URL the user typed (custom, Ollama) may be a missing `/v1`:
+ * OpenAI-compatible servers (vLLM, LM Studio, LiteLLM, llama.cpp, Ollama) answer under `/v1`,
+ * and a base URL without it is the usual cause — not the key, nor the model. False when the
+ * base URL already ends in a version segment.
+ */
+export function mayNeedV1(baseUrl: string | null | undefined): boolean {
+  if (!baseUrl) return false;
+  try {
+    return !/\/v\d+[a-z]*\/?$/i.test(new URL(baseUrl).pathname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The missing-/v1 hint for the key's owner only (Settings' check of their key, the models list
+ * of their key): names the URL that answered (no credentials, query or fragment), or nothing
+ * when mayNeedV1 says no. Never in a chat's stored error (describeProviderError), which every
+ * member of a group chat reads: the URL is the owner's private setting (security review 6 #3).
  */
 export function missingV1Hint(baseUrl: string | null | undefined, path: string): string {
-  if (!baseUrl) return '';
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    return '';
-  }
-  if (/\/v\d+[a-z]*\/?$/i.test(url.pathname)) return '';
+  if (!baseUrl || !mayNeedV1(baseUrl)) return '';
+  const url = new URL(baseUrl);
   url.username = '';
   url.password = '';
   url.search = '';
@@ -87,14 +96,24 @@ function isSdkError<K extends SdkErrorKind>(error: unknown, kind: K): error is I
   return sdk !== null && error instanceof sdk[kind];
 }
 
-/** userBaseUrl: the base URL when the user chose it (custom, Ollama), for missingV1Hint. */
+/**
+ * userBaseUrl: the base URL when the user chose it (custom, Ollama), for mayNeedV1. The
+ * message is stored on a chat's answer, which every member of a group chat reads: it never
+ * names the base URL (nor the key), only that the key's base URL may need /v1.
+ */
 export function describeProviderError(
   error: unknown,
   ctx: { providerName: string; model: string; apiKey: string; timeoutMs: number; userBaseUrl?: string | null },
 ): ChatError {
   const name = ctx.providerName;
   const cause = error instanceof Error && error.cause instanceof ApiError ? error.cause : error instanceof ApiError ? error : null;
-  if (cause) return { code: cause.code, message: cause.message };
+  if (cause) {
+    // url-guard.ts names the host it could not resolve: the owner's setting, not for the chat.
+    if (cause.code === 'unsafe_base_url') {
+      return { code: cause.code, message: `${name}'s base URL was refused (it could not be resolved, or it is not allowed): the key's owner can check it in Settings → API keys.` };
+    }
+    return { code: cause.code, message: cause.message };
+  }
   if (error instanceof TimeoutError || isSdkError(error, 'APIConnectionTimeoutError')) {
     return { code: 'provider_timeout', message: `${name} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s. Try again, or pick a faster model.` };
   }
@@ -110,8 +129,12 @@ export function describeProviderError(
     };
   }
   if (isSdkError(error, 'NotFoundError')) {
-    const hint = missingV1Hint(ctx.userBaseUrl, '/chat/completions');
-    if (hint) return { code: 'provider_not_found', message: `${name} answered 404 for the model "${ctx.model}". ${hint}` };
+    if (mayNeedV1(ctx.userBaseUrl)) {
+      return {
+        code: 'provider_not_found',
+        message: `${name} answered 404 for the model "${ctx.model}". Its base URL may need /v1 at the end (OpenAI-compatible servers answer under /v1): the key's owner can check it in Settings → API keys.`,
+      };
+    }
     return { code: 'provider_not_found', message: `${name} does not know the model "${ctx.model}" (404). Pick another model.` };
   }
   if (isSdkError(error, 'APIError') && typeof error.status === 'number') {
