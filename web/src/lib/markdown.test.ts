@@ -3,7 +3,7 @@
 // exercised in a real browser by tests/e2e/chat.test.ts.
 import { describe, expect, it } from 'vitest';
 import katex from 'katex';
-import { answerClasses, blockDirection, KATEX_OPTIONS, markdownToHtml, MATH_BUDGET, parseMarkdown, renderMarkdown, rendersHidden, SANITIZE_OPTIONS } from './markdown.ts';
+import { answerClasses, blockDirection, KATEX_OPTIONS, katexHtml, markdownToHtml, MATH_BUDGET, parseMarkdown, renderMarkdown, rendersHidden, SANITIZE_OPTIONS } from './markdown.ts';
 
 describe('renderMarkdown without a DOM', () => {
   it('returns null instead of unsanitised HTML', () => {
@@ -98,6 +98,28 @@ describe('math in answers', () => {
     expect(render('\\rule{500em}{500em}')).toContain('10em');
     // A formula that does not parse shows its source (escaped) instead of throwing.
     expect(render('\\frac{<b>')).toContain('&lt;b&gt;');
+  });
+});
+
+// Security review 6 #4: maxSize caps only positive sizes, so `\raisebox{-100000em}{x}` was drawn
+// `height:100000em` and made an answer ~1.9 M px tall. The heights KaTeX writes stay within
+// 100em (an 80-row matrix is ~98em); a formula that would reach further shows as code.
+describe('formulas cannot make an answer thousands of screens tall', () => {
+  const heights = (html: string) => [...html.matchAll(/(?:height|vertical-align|top|bottom|margin-top|margin-bottom):\s*(-?[\d.]+)em/g)].map((m) => Math.abs(Number(m[1])));
+  it('a huge negative size (raised, ruled, hidden in \\vphantom, built by a macro) shows as code', () => {
+    for (const tex of ['\\vphantom{\\raisebox{-100000em}{x}}', '\\raisebox{-100000em}{x}', '\\rule[-100000em]{1em}{1em}', '\\raisebox{-100000pt}{x}', '\\def\\d{-99999}\\raisebox{\\d em}{x}', '\\raisebox{-60em}{\\raisebox{-60em}{x}}']) {
+      for (const display of [false, true]) {
+        const html = katexHtml(katex, { tex, display });
+        expect(Math.max(0, ...heights(html)), tex).toBeLessThanOrEqual(100);
+        expect(html, tex).toMatch(/^<code>/);
+      }
+    }
+  });
+  it('ordinary formulas, tall matrices and capped rules are drawn', () => {
+    const matrix = '\\begin{pmatrix}' + Array.from({ length: 80 }, (_, i) => `a_{${i}} & b`).join('\\\\') + '\\end{pmatrix}';
+    for (const tex of ['x = \\frac{-b \\pm \\sqrt{b^2-4ac}}{2a}', '\\sum_{i=0}^\\infty \\frac{1}{\\sqrt{\\frac{a}{b}}}', '\\rule{500em}{500em}', '\\raisebox{-5em}{x}', '\\kern{-7em}\\colorbox{red}{\\rule{5em}{5em}}', matrix]) {
+      expect(katexHtml(katex, { tex, display: true }), tex.slice(0, 30)).toContain('class="katex');
+    }
   });
 });
 

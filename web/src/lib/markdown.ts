@@ -46,11 +46,34 @@ export { answerClasses, blockDirection, MATH_SANITIZE_OPTIONS, rendersHidden, SA
 export const KATEX_OPTIONS: KatexOptions = {
   throwOnError: false, // a formula KaTeX cannot parse shows its source, in the error colour
   trust: false,
-  maxSize: 10, // ems: \rule{500em}{500em} is drawn 10em at most
+  maxSize: 10, // ems: \rule{500em}{500em} is drawn 10em at most (positive sizes only: see drawsTooTall)
   maxExpand: 500,
   strict: 'ignore',
   output: 'htmlAndMathml', // MathML is what screen readers read
 };
+
+/**
+ * The most a formula may reach up or down, in ems (~1,600 px): an 80-row matrix is ~98em.
+ * KaTeX's maxSize caps only positive sizes: `\raisebox{-100000em}{x}` (or `\rule[-100000em]`,
+ * or either inside `\vphantom`) is written `height:100000em; vertical-align:-100000em`, which
+ * made an answer ~1.9 M px tall (security review 6 #4). Widths are not counted: KaTeX's own
+ * `\sqrt` and stretchy arrows are 400em wide, clipped, and `.markdown` clips what a formula draws
+ * sideways to its message.
+ */
+export const MAX_FORMULA_EMS = 100;
+const VERTICAL = /(?:^|;)\s*(height|min-height|max-height|vertical-align|top|bottom|margin-top|margin-bottom|padding-top|padding-bottom|border-top-width|border-bottom-width)\s*:\s*([^;]*)/gi;
+
+/** Whether KaTeX's HTML reaches further up or down than MAX_FORMULA_EMS anywhere (its inline styles). */
+export function drawsTooTall(html: string): boolean {
+  for (const [, style] of html.matchAll(/\sstyle="([^"]*)"/g)) {
+    for (const [, , value] of style!.matchAll(VERTICAL)) {
+      for (const [, n] of value!.matchAll(/([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)em/gi)) {
+        if (!(Math.abs(Number(n)) <= MAX_FORMULA_EMS)) return true;
+      }
+    }
+  }
+  return false;
+}
 
 export interface Formula {
   tex: string;
@@ -243,20 +266,26 @@ const RENDERED_MAX = 500;
 const RENDERED_MAX_CHARS = 4_000_000;
 let renderedChars = 0;
 
+/** KaTeX's HTML for a formula (before sanitising), or its TeX as code when it may not be drawn. */
+export function katexHtml(renderer: typeof import('katex').default, { tex, display }: Formula): string {
+  try {
+    const raw = renderer.renderToString(tex, { ...KATEX_OPTIONS, displayMode: display });
+    // `\char"202E` draws a character the TeX does not hold literally: shown as code instead.
+    if (rendersHidden(raw)) return `<code>${escapeHtml(tex)}</code>`;
+    // A size past what any answer needs (a negative one, which maxSize does not cap): as code.
+    if (drawsTooTall(raw)) return `<code>${escapeHtml(tex)}</code>`;
+    return raw;
+  } catch {
+    return `<code>${escapeHtml(tex)}</code>`; // throwOnError is off; this is for anything else
+  }
+}
+
 function formulaHtml({ tex, display }: Formula): string {
   if (!katex) return `<span class="math-pending">${escapeHtml(tex)}</span>`;
   const key = (display ? 'D' : 'I') + tex;
   let html = rendered.get(key);
   if (html === undefined) {
-    let raw: string;
-    try {
-      raw = katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode: display });
-      // `\char"202E` draws a character the TeX does not hold literally: shown as code instead.
-      if (rendersHidden(raw)) raw = `<code>${escapeHtml(tex)}</code>`;
-    } catch {
-      raw = `<code>${escapeHtml(tex)}</code>`; // throwOnError is off; this is for anything else
-    }
-    html = DOMPurify.sanitize(raw, { ...MATH_SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
+    html = DOMPurify.sanitize(katexHtml(katex, { tex, display }), { ...MATH_SANITIZE_OPTIONS, RETURN_TRUSTED_TYPE: false });
   } else {
     rendered.delete(key);
     renderedChars -= html.length;
