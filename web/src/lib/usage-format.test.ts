@@ -34,6 +34,23 @@ describe('formatUsd', () => {
     expect(formatUsd(0.000076)).toBe('$0.000076');
   });
 
+  it('keeps two significant digits from a cent to a dollar, where it rounded to whole cents (QA 6 #4)', () => {
+    // "$0.02 spent this month of $0.03 (53 %)": the figures now agree with the percentage.
+    expect(formatUsd(0.016)).toBe('$0.016');
+    expect(formatUsd(0.0219)).toBe('$0.022');
+    expect(formatUsd(0.0153)).toBe('$0.015');
+    expect(formatUsd(0.03)).toBe('$0.03');
+    expect(formatUsd(0.0099)).toBe('$0.0099');
+    expect(formatUsd(0.1)).toBe('$0.10');
+    expect(formatUsd(0.0996)).toBe('$0.10');
+    expect(formatUsd(0.5)).toBe('$0.50');
+    expect(formatUsd(0.123)).toBe('$0.12');
+    expect(formatUsd(0.999)).toBe('$1.00');
+    expect(formatUsd(1)).toBe('$1.00');
+    expect(formatUsd(12.345)).toBe('$12.35');
+    expect(formatUsd(-0.016)).toBe('-$0.016');
+  });
+
   it('groups thousands, as a budget or a busy month reaches them', () => {
     expect(formatUsd(1234.5)).toBe('$1,234.50');
     expect(formatUsd(1_000_000)).toBe('$1,000,000.00');

@@ -1,13 +1,14 @@
 // How the web app shows dollars, durations, token counts and file sizes (usage page, prompt
 // page, playground, chat answers, attachments, project files).
+import { usdText } from '../../../supabase/functions/api/lib/usd-text.ts';
 
-/** Dollars for people: cents from a cent up, thousands grouped ("$1,234.50"), two significant digits below a cent (a call can cost $0.00029). */
+/**
+ * Dollars for people: cents from a dollar up, thousands grouped ("$1,234.50"), two significant
+ * digits below a dollar ("$0.016", "$0.00029") — the API words amounts in its messages the same
+ * way (one function for both, supabase/functions/api/lib/usd-text.ts). null: "—".
+ */
 export function formatUsd(value: number | null): string {
-  if (value === null) return '—';
-  if (value === 0) return '$0';
-  if (Math.abs(value) >= 0.01) return `$${value.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-  const digits = Math.min(12, Math.ceil(-Math.log10(Math.abs(value))) + 1);
-  return `$${value.toFixed(digits).replace(/0+$/, '')}`;
+  return value === null ? '—' : usdText(value);
 }
 
 /**

@@ -2,7 +2,7 @@
 // years; and how a spend classifies against a budget.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { budgetStatus, monthWindow } from './budget.ts';
+import { budgetExceeded, budgetStatus, monthWindow } from './budget.ts';
 
 describe('monthWindow', () => {
   it('contains the instant, starts on the 1st at midnight UTC and ends where the next month starts', () => {
@@ -40,5 +40,17 @@ describe('budgetStatus', () => {
     expect(budgetStatus(10, 10, start, reset)).toMatchObject({ state: 'exceeded', used_share: 1, resets_at: '2026-06-01T00:00:00.000Z' });
     expect(budgetStatus(null, 1000, start, reset)).toMatchObject({ state: 'none', used_share: null });
     expect(budgetStatus(0, 0, start, reset).state).toBe('exceeded');
+  });
+});
+
+describe('budgetExceeded', () => {
+  const { start, resetsAt } = monthWindow(new Date('2026-12-06T12:00:00Z'));
+
+  it('says the amounts as the web app shows them: a budget under a cent is not "$0.00" (QA 6 #4)', () => {
+    const refusal = budgetExceeded(budgetStatus(0.003, 0.0041, start, resetsAt));
+    expect(refusal.status).toBe(402);
+    expect(refusal.message).toBe("This month's budget of $0.003 is used up ($0.0041 spent); it resets on 2027-01-01 (UTC). Raise it in Settings to continue.");
+    expect(budgetExceeded(budgetStatus(0.01, 0.0153, start, resetsAt)).message).toContain('budget of $0.01 is used up ($0.015 spent)');
+    expect(budgetExceeded(budgetStatus(2500, 2500.5, start, resetsAt)).message).toContain('budget of $2,500.00 is used up ($2,500.50 spent)');
   });
 });

@@ -13,6 +13,7 @@ import type { AuthUser } from './context.ts';
 import { sessionAccessCalls, type Db } from './db.ts';
 import { ApiError } from './errors.ts';
 import { timestampLiteral, uuidLiteral } from './sql-literals.ts';
+import { usdText } from './usd-text.ts';
 
 /** Share of the budget from which the web app warns. */
 export const WARN_AT = 0.8;
@@ -101,7 +102,7 @@ export function budgetExceeded(status: BudgetStatus): ApiError {
   return new ApiError(
     402,
     'budget_exceeded',
-    `This month's budget of $${status.monthly_budget_usd?.toFixed(2)} is used up ($${status.spent_usd.toFixed(2)} spent); it resets on ${reset} (UTC). Raise it in Settings to continue.`,
+    `This month's budget of ${usdText(status.monthly_budget_usd ?? 0)} is used up (${usdText(status.spent_usd)} spent); it resets on ${reset} (UTC). Raise it in Settings to continue.`,
     undefined,
     { spent_usd: status.spent_usd, monthly_budget_usd: status.monthly_budget_usd, resets_at: status.resets_at },
   );
