@@ -22,7 +22,8 @@ export const load: LayoutServerLoad = async ({ locals, fetch, cookies, url }) =>
   const budget = summary?.budget;
   return {
     user: claims ? { id: claims.sub, email: typeof claims.email === 'string' ? claims.email : null } : null,
-    budgetWarning: budget?.state === 'warning' || budget?.state === 'exceeded' ? budget : null,
+    // The banner shows from 80 % (+layout.svelte), and follows answers that end (lib/budget-follow.ts) while a budget is set.
+    budget: budget ?? null,
     theme: themeCookie(cookies) ?? DEFAULT_THEME,
   };
 };

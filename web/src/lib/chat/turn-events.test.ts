@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Message } from '../api/index.ts';
 import { TurnEvents } from './turn-events.ts';
 import { answerTokens } from './answer-tokens.ts';
+import { onAnswerEnded } from './answer-ends.ts';
 
 function answer(over: Partial<Message> = {}): Message {
   return {
@@ -108,5 +109,30 @@ describe('TurnEvents', () => {
     const stored = answer({ status: 'complete', prompt_tokens: 146, completion_tokens: 3, token_count: 3 });
     expect(answerTokens(message)).toEqual(answerTokens(stored));
     expect(answerTokens(message)?.text).toBe('149 tokens (146 in, 3 out)');
+  });
+
+  it('says an answer ended once, when it ends here, so the budget banner can follow the spend (QA 6 #5)', () => {
+    let ended = 0;
+    const stop = onAnswerEnded(() => ended++);
+    try {
+      const message = answer();
+      const events = new TurnEvents(() => message, () => {});
+      const sse = events.for(() => 'a1');
+      const broadcast = events.for(() => 'a1');
+      sse.delta({ seq: 1, text: 'Hi' });
+      // An end this copy does not fully hold yet is not the end here.
+      broadcast.done({ status: 'complete', seq: 2 });
+      expect(ended).toBe(0);
+      sse.delta({ seq: 2, text: '!' });
+      sse.done({ status: 'complete', seq: 2 });
+      broadcast.done({ status: 'complete', seq: 2 });
+      expect(ended).toBe(1);
+      // A failure without a `done` ends it too.
+      const failed = answer({ id: 'a2' });
+      new TurnEvents(() => failed, () => {}).for(() => 'a2').error({ code: 'provider_error', message: 'down' });
+      expect(ended).toBe(2);
+    } finally {
+      stop();
+    }
   });
 });

@@ -1,6 +1,7 @@
 // How one running answer's streamed events (from an SSE view or the session's broadcast)
 // change the message the tab shows: text and reasoning in `seq` order (answer-merge.ts), the
-// usage line, and the end. A `seq` gap means this copy missed units: `onGap` re-attaches.
+// usage line, and the end (said to answer-ends.ts). A `seq` gap means this copy missed units: `onGap` re-attaches.
+import { answerEnded } from './answer-ends.ts';
 import { applyDelta, finish, isFinished } from './answer-merge.ts';
 import type { ChatText, TurnHandlers } from './chat-stream.ts';
 import type { Message } from '../api/index.ts';
@@ -48,6 +49,8 @@ export class TurnEvents {
         // A failed answer ends with its reason: the broadcast's `done` carries it.
         finish(message, done.status, done.status === 'error' ? done.error?.message : undefined);
         message.error_code = done.code ?? done.error?.code ?? null;
+        // Its call is logged by now: the budget's banner follows (lib/budget-follow.ts).
+        answerEnded();
       },
       error: (error) => {
         const message = row();
@@ -62,6 +65,7 @@ export class TurnEvents {
         if (isFinished(message.status)) return;
         finish(message, 'error', error.message);
         message.error_code = error.code;
+        answerEnded();
       },
     };
   }
