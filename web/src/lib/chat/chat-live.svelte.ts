@@ -15,6 +15,7 @@ import { branchSwitched, chatRenamed, deletedRow, memberRemoved, messageRow, ses
 import { isLaterEpoch } from './channel-epoch';
 import type { ChatState } from './chat-state.svelte';
 import type { GroupChat } from './group.svelte';
+import { callEnded } from './call-ends';
 import { peopleChanged } from './people-changes';
 import { personTopic, PersonTopics } from './person-presence';
 import { TitleVersions } from './title-versions';
@@ -131,6 +132,8 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
       // the title: it can arrive before a read sees the rename, so the view reads until one shows
       // that version; a message without one has the session read.
       renamed: (payload) => {
+        // Named by its model, the naming call was logged first: the budget's banner follows it.
+        callEnded();
         const version = chatRenamed.safeParse(payload).data?.title_version;
         if (version !== undefined) titles.named(version);
         else void session.read(id);

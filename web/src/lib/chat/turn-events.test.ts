@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Message } from '../api/index.ts';
 import { TurnEvents } from './turn-events.ts';
 import { answerTokens } from './answer-tokens.ts';
-import { onAnswerEnded } from './answer-ends.ts';
+import { onCallEnded } from './call-ends.ts';
 
 function answer(over: Partial<Message> = {}): Message {
   return {
@@ -113,7 +113,7 @@ describe('TurnEvents', () => {
 
   it('says an answer ended once, when it ends here, so the budget banner can follow the spend (QA 6 #5)', () => {
     let ended = 0;
-    const stop = onAnswerEnded(() => ended++);
+    const stop = onCallEnded(() => ended++);
     try {
       const message = answer();
       const events = new TurnEvents(() => message, () => {});

@@ -1,7 +1,7 @@
 // How one running answer's streamed events (from an SSE view or the session's broadcast)
 // change the message the tab shows: text and reasoning in `seq` order (answer-merge.ts), the
-// usage line, and the end (said to answer-ends.ts). A `seq` gap means this copy missed units: `onGap` re-attaches.
-import { answerEnded } from './answer-ends.ts';
+// usage line, and the end (said to call-ends.ts). A `seq` gap means this copy missed units: `onGap` re-attaches.
+import { callEnded } from './call-ends.ts';
 import { applyDelta, finish, isFinished } from './answer-merge.ts';
 import type { ChatText, TurnHandlers } from './chat-stream.ts';
 import type { Message } from '../api/index.ts';
@@ -50,7 +50,7 @@ export class TurnEvents {
         finish(message, done.status, done.status === 'error' ? done.error?.message : undefined);
         message.error_code = done.code ?? done.error?.code ?? null;
         // Its call is logged by now: the budget's banner follows (lib/budget-follow.ts).
-        answerEnded();
+        callEnded();
       },
       error: (error) => {
         const message = row();
@@ -65,7 +65,7 @@ export class TurnEvents {
         if (isFinished(message.status)) return;
         finish(message, 'error', error.message);
         message.error_code = error.code;
-        answerEnded();
+        callEnded();
       },
     };
   }
