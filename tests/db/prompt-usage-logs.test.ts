@@ -57,6 +57,22 @@ describe('prompt_usage_logs: owner', () => {
   });
 });
 
+describe('prompt_usage_logs.purpose and reasoning_tokens (QA 6 #6, #13)', () => {
+  it('cannot be written by the user through the Data API: no call relabelled or recounted', async () => {
+    const chat = await userWithUsage();
+    await db.sql`update public.prompt_usage_logs set purpose = 'title', reasoning_tokens = 7 where id = ${chat.logId}`;
+    for (const write of [
+      (tx: TransactionSql) => tx`update public.prompt_usage_logs set purpose = 'chat' where id = ${chat.logId}`,
+      (tx: TransactionSql) => tx`update public.prompt_usage_logs set reasoning_tokens = 0 where id = ${chat.logId}`,
+      (tx: TransactionSql) => tx`insert into public.prompt_usage_logs ${tx({ ...logRow(chat.user.id), purpose: 'title', reasoning_tokens: 1 })}`,
+    ]) {
+      await expect(asActor(db.sql, chat.user, write)).rejects.toThrow(PERMISSION_DENIED);
+    }
+    const seen = await asActor(db.sql, chat.user, (tx) => tx`select purpose, reasoning_tokens from public.prompt_usage_logs where id = ${chat.logId}`);
+    expect(seen).toEqual([{ purpose: 'title', reasoning_tokens: 7 }]);
+  });
+});
+
 describe('prompt_usage_logs: another user', () => {
   it("cannot read the owner's logs, log under the owner's id or delete theirs", async () => {
     const chat = await userWithUsage();

@@ -164,3 +164,28 @@ describe('the API key that sent a turn', () => {
     expect([await keyOf(died.answerId), await keyOf(finished.answerId), await keyOf(web.answerId)]).toEqual([[key!.id], [key!.id], [null]]);
   });
 });
+
+describe('what a turn\'s call was for, and its reasoning tokens (QA 6 #6, #13)', () => {
+  it('logs a chat answer as `chat`, with the reasoning tokens the provider reported, by finish_turn and by the settle', async () => {
+    const owner = await createAuthUser(db.sql);
+    const store = new TurnStore(() => db.sql, PRICE_TABLE);
+    const finished = await runningTurn(owner.id, { payerId: owner.id });
+    await store.finish(finalAnswer(finished, owner.id, owner.id, { completionTokens: 500, cachedTokens: 400, reasoningTokens: 200 }));
+    const died = await runningTurn(owner.id, { payerId: owner.id });
+    await lapse(died.answerId);
+    await store.settleAbandoned(owner.id, { sessionId: died.sessionId });
+    const read = async (answerId: string) => (await db.sql`
+      select purpose, cached_tokens, completion_tokens, reasoning_tokens from public.prompt_usage_logs where message_id = ${answerId}`)[0];
+    expect(await read(finished.answerId)).toEqual({ purpose: 'chat', cached_tokens: 400, completion_tokens: 500, reasoning_tokens: 200 });
+    // The settle's counts are estimates: no reasoning count, still a chat answer.
+    expect(await read(died.answerId)).toMatchObject({ purpose: 'chat', reasoning_tokens: null });
+  });
+
+  it('refuses a purpose outside the list, and a negative reasoning count', async () => {
+    const owner = await createAuthUser(db.sql);
+    for (const bad of [{ purpose: 'anything' }, { reasoning_tokens: -1 }]) {
+      await expect(db.sql`insert into public.prompt_usage_logs ${db.sql({ user_id: owner.id, provider: 'demo', model: 'm', status: 'success', ...bad })}`)
+        .rejects.toThrow(/violates check constraint/);
+    }
+  });
+});

@@ -4,13 +4,14 @@
 // budget is in the same dollars, an expired API key is listed as expired, a key's expiry
 // day is the reader's, the latest calls listed are the range's and name their prompt's version,
 // every table header has a name, each call says its source (the web app or an API key), a
-// revoked key stays listed with what it spent, and a deleted project's calls keep its name.
+// revoked key stays listed with what it spent, a deleted project's calls keep its name, the call
+// that names a new chat says so, and cached and reasoning tokens show under an answer and per model.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../web/src/lib/usage-days.ts';
 import { localDay } from '../../web/src/lib/time-zone.ts';
 import type { Page } from 'playwright-core';
-import { open, signUp, startE2E, type E2E } from './helpers.ts';
+import { composer, open, reload, signUp, startE2E, type E2E } from './helpers.ts';
 
 /** axe-core's `empty-table-header` (a best practice, so outside seriousViolations' WCAG tags): the headers it finds empty. */
 async function emptyTableHeaders(page: Page): Promise<string[]> {
@@ -101,7 +102,7 @@ describe('usage figures in the browser', { timeout: 120_000 }, () => {
     await expect(used.getAttribute('href')).resolves.toBe(`/prompts/${prompt.id}`);
     await expect(page.getByTestId('usage-by-prompt').getByRole('link', { name: 'Typed vars · v1' }).count()).resolves.toBe(1);
     // Each breakdown's first column has a name for screen readers (it was an empty header).
-    for (const [table, name] of [['usage-by-model', 'Model'], ['usage-by-project', 'Project'], ['usage-by-source', 'Source'], ['usage-by-prompt', 'Prompt version']]) {
+    for (const [table, name] of [['usage-by-model', 'Model'], ['usage-by-project', 'Project'], ['usage-by-source', 'Source'], ['usage-by-purpose', 'Purpose'], ['usage-by-prompt', 'Prompt version']]) {
       await expect(page.getByTestId(table).getByRole('columnheader').first().textContent()).resolves.toBe(name);
     }
     expect(await emptyTableHeaders(page)).toEqual([]);
@@ -286,5 +287,39 @@ describe('usage figures in the browser', { timeout: 120_000 }, () => {
     const day = reset.toLocaleDateString('en-US', { timeZone: 'Asia/Tokyo', dateStyle: 'medium' });
     await expect.poll(async () => (await page.getByTestId('budget-spend').textContent())!.replace(/\s+/g, ' '))
       .toMatch(new RegExp(`resets ${day}, 9:00\\sAM \\(midnight UTC, when the month's count starts again\\)`));
+  });
+
+  it("says which call named a new chat, and the cached and reasoning parts of an answer's tokens (QA 6 #6, #13)", async () => {
+    const page = await e2e.newPage();
+    const email = await signUp(page);
+    await composer(page).fill('Name this chat from its first answer');
+    await composer(page).press('Enter');
+    const answer = page.locator('article[aria-label="Assistant message"][data-status="complete"]').first();
+    await answer.waitFor();
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}/);
+    const sessionId = page.url().split('/').pop()!;
+    // The chat is named by its model once the answer has ended: the chat's two calls, each with what it was for.
+    const purposes = async () => (await sql<{ purpose: string; message_id: string | null }[]>`
+      select purpose, message_id from public.prompt_usage_logs where session_id = ${sessionId} order by executed_at`);
+    await expect.poll(async () => (await purposes()).map((c) => c.purpose)).toEqual(['chat', 'title']);
+    const calls = await purposes();
+    // Counts as a prompt-caching reasoning model reports them (the demo model reports none).
+    const answerId = calls[0]!.message_id!;
+    await sql`update public.messages set prompt_tokens = 1000, completion_tokens = 500 where id = ${answerId}`;
+    await sql`update public.prompt_usage_logs set prompt_tokens = 1000, cached_tokens = 400, completion_tokens = 500, reasoning_tokens = 200 where message_id = ${answerId}`;
+
+    await reload(page);
+    const tokens = page.locator('article[aria-label="Assistant message"]').first().getByTestId('answer-tokens');
+    await expect.poll(() => tokens.textContent()).toBe('1,500 tokens (1,000 in (400 cached), 500 out (200 reasoning))');
+    expect(await tokens.getAttribute('title')).toContain("400 of them read from the provider's prompt cache");
+
+    await open(page, '/usage');
+    const byPurpose = page.getByTestId('usage-by-purpose');
+    await expect(byPurpose.locator('tr', { hasText: 'Chat title' }).locator('td').first().textContent()).resolves.toBe('1');
+    await expect(byPurpose.locator('tr', { hasText: 'Chat answer' }).locator('td').first().textContent()).resolves.toBe('1');
+    const recent = page.getByTestId('recent-calls');
+    await expect(recent.locator('tbody tr', { hasText: 'Chat title' }).count()).resolves.toBe(1);
+    await expect(page.getByTestId('usage-by-model').getByTestId('token-parts').first().textContent())
+      .resolves.toMatch(/^400 cached \(\d+ % of input\) · 200 reasoning$/);
   });
 });

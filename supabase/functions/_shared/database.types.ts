@@ -736,6 +736,8 @@ export type Database = {
                     "prompt_tokens": number | null;
                     "prompt_version": number | null;
                     "provider": string;
+                    "purpose": string | null;
+                    "reasoning_tokens": number | null;
                     "session_id": string | null;
                     "status": string;
                     "token_count": number | null;
@@ -763,6 +765,8 @@ export type Database = {
                     "prompt_tokens"?: number | null;
                     "prompt_version"?: number | null;
                     "provider": string;
+                    "purpose"?: string | null;
+                    "reasoning_tokens"?: number | null;
                     "session_id"?: string | null;
                     "status": string;
                     "token_count"?: number | null;
@@ -789,6 +793,8 @@ export type Database = {
                     "prompt_tokens"?: number | null;
                     "prompt_version"?: number | null;
                     "provider"?: string;
+                    "purpose"?: string | null;
+                    "reasoning_tokens"?: number | null;
                     "session_id"?: string | null;
                     "status"?: string;
                     "token_count"?: number | null;

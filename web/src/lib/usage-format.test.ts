@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCost, formatCount, formatDuration, formatTokens, formatUsd, thoughtForLabel } from './usage-format.ts';
+import { formatBytes, formatCost, formatCount, formatDuration, formatTokens, formatUsd, thoughtForLabel, tokenParts, usagePurpose, cachedAndReasoning } from './usage-format.ts';
 
 describe('formatDuration', () => {
   it('shows milliseconds under a second, tenths of seconds under a minute, then minutes', () => {
@@ -90,5 +90,32 @@ describe('formatTokens', () => {
     expect(formatTokens(0)).toBe('0 tokens');
     expect(formatTokens(32)).toBe('32 tokens');
     expect(formatTokens(12_045)).toBe('12,045 tokens');
+  });
+});
+
+describe('usagePurpose (QA 6 #6)', () => {
+  it('names what a call was for, the naming of a chat included; an unrecorded purpose says nothing', () => {
+    expect(usagePurpose('title')).toBe('Chat title');
+    expect(usagePurpose('chat')).toBe('Chat answer');
+    expect(usagePurpose('gateway')).toBe('API (chat completions)');
+    expect(usagePurpose('embedding')).toBe('File embeddings');
+    expect(usagePurpose(null)).toBeNull();
+  });
+});
+
+describe('tokenParts (QA 6 #13)', () => {
+  it('says the cached part of the input and the reasoning part of the output when there are any', () => {
+    expect(tokenParts({ in: 1000, cached: 400, out: 500, reasoning: 200 })).toBe('1,000 in (400 cached), 500 out (200 reasoning)');
+    expect(tokenParts({ in: 1000, cached: 0, out: 500, reasoning: null })).toBe('1,000 in, 500 out');
+    expect(tokenParts({ in: null, cached: null, out: 12, reasoning: 3 })).toBe('12 out (3 reasoning)');
+  });
+});
+
+describe('cachedAndReasoning (QA 6 #13)', () => {
+  it("says the cached share of the input, so a user sees whether caching works, and the reasoning tokens", () => {
+    expect(cachedAndReasoning({ in: 1000, cached: 400, out: 500, reasoning: 200 })).toBe('400 cached (40 % of input) · 200 reasoning');
+    expect(cachedAndReasoning({ in: 3000, cached: 0, out: 500, reasoning: 1200 })).toBe('1,200 reasoning');
+    expect(cachedAndReasoning({ in: 3000, cached: 1000, out: 500, reasoning: 0 })).toBe('1,000 cached (33 % of input)');
+    expect(cachedAndReasoning({ in: 3000, cached: 0, out: 500, reasoning: 0 })).toBe('');
   });
 });

@@ -72,3 +72,40 @@ export function usageProject(group: { project_id: string | null; project_name: s
   if (!group.project_name) return 'Deleted project';
   return group.project_deleted ? `${group.project_name} (deleted)` : group.project_name;
 }
+
+/**
+ * What a call was for, for people (`prompt_usage_logs.purpose`): the call that names a new chat
+ * is billed at the chat model's price and says so ("Chat title"); a call logged before the
+ * purpose was recorded says nothing (null).
+ */
+export function usagePurpose(purpose: 'chat' | 'title' | 'gateway' | 'embedding' | null): string | null {
+  if (purpose === 'chat') return 'Chat answer';
+  if (purpose === 'title') return 'Chat title';
+  if (purpose === 'gateway') return 'API (chat completions)';
+  if (purpose === 'embedding') return 'File embeddings';
+  return null;
+}
+
+/**
+ * The parts of a token count that cost differently, for people: "400 cached" of the tokens in
+ * (read from the provider's prompt cache, at a lower price) and "200 reasoning" of the tokens
+ * out (the model's thinking, priced as output). Nothing for parts not reported or zero.
+ */
+export function tokenParts(tokens: { in: number | null; cached: number | null; out: number | null; reasoning: number | null }): string {
+  const part = (count: number | null, what: string) => (count ? ` (${formatCount(count)} ${what})` : '');
+  return [
+    tokens.in === null ? null : `${formatCount(tokens.in)} in${part(tokens.cached, 'cached')}`,
+    tokens.out === null ? null : `${formatCount(tokens.out)} out${part(tokens.reasoning, 'reasoning')}`,
+  ].filter(Boolean).join(', ');
+}
+
+/**
+ * The cached and reasoning parts of a group of calls, for Usage's tables: "400 cached (40 % of
+ * input) · 200 reasoning" — the cached share tells whether prompt caching works. Empty when
+ * neither was reported.
+ */
+export function cachedAndReasoning(tokens: { in: number; cached: number; out: number; reasoning: number }): string {
+  const cached = tokens.cached > 0 ? `${formatCount(tokens.cached)} cached (${Math.round((tokens.cached / Math.max(tokens.in, tokens.cached)) * 100)} % of input)` : null;
+  const reasoning = tokens.reasoning > 0 ? `${formatCount(tokens.reasoning)} reasoning` : null;
+  return [cached, reasoning].filter(Boolean).join(' · ');
+}

@@ -120,7 +120,7 @@ async function* exportFragments(sql: TransactionSql, user: AuthUser, exportedAt:
   for await (const rows of sql`
     select id, executed_at, provider, model, status, prompt_id, prompt_version, session_id, project_id, message_id,
            ttft_ms, latency_ms, prompt_tokens, completion_tokens, token_count, error_code,
-           cached_tokens, attachment_tokens, cost_usd::text as cost_usd
+           cached_tokens, attachment_tokens, cost_usd::text as cost_usd, purpose, reasoning_tokens
       from public.prompt_usage_logs where user_id = ${uid} order by executed_at, id`.cursor(BATCH)) {
     for (const row of rows) {
       yield `${first ? '' : ','}${json(row)}`;

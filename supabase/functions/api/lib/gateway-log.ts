@@ -1,6 +1,7 @@
 /**
  * The usage log of a call made outside a chat turn — the gateway (POST /v1/chat/completions),
- * embeddings, a chat's title: one prompt_usage_logs row with tokens, latency, cost at today's
+ * embeddings, a chat's title: one prompt_usage_logs row, labelled with what it was for (its
+ * `purpose`; a chat answer's row is written by private.finish_turn), with tokens, latency, cost at today's
  * prices, the prompt version applied and the API key that called (null for the web app), like a chat turn's. Written on the owner connection (the API roles may not write usage logs since
  * chat turns moved server-side), always for the verified caller's id.
  */
@@ -8,10 +9,15 @@ import type { Sql } from 'postgres';
 import type { Config } from '../config.ts';
 import { callCostUsd } from './cost.ts';
 import { findPrice } from './prices.ts';
+import type { UsagePurpose } from './resource-schemas.ts';
 import { uuidv7 } from './uuid7.ts';
+
+/** What a call outside a chat turn was for: the Usage page and the CSV say it ("Chat title"). */
+export type CallPurpose = Exclude<UsagePurpose, 'chat'>;
 
 export interface GatewayCall {
   userId: string;
+  purpose: CallPurpose;
   provider: string;
   model: string;
   status: 'success' | 'error' | 'stopped';
@@ -22,6 +28,8 @@ export interface GatewayCall {
   promptTokens: number;
   cachedTokens: number | null;
   completionTokens: number;
+  /** The part of completionTokens spent reasoning (`completion_tokens_details.reasoning_tokens`), when reported. */
+  reasoningTokens?: number | null;
   errorCode: string | null;
   /** The chat the call was made for (a chat's title), if any. */
   sessionId?: string | null;
@@ -46,10 +54,12 @@ export async function logGatewayCall(sql: Sql, config: Config, call: GatewayCall
   const [row] = await sql<{ id: string }[]>`
     insert into public.prompt_usage_logs
       (id, user_id, session_id, prompt_id, prompt_version, provider, model, status, ttft_ms, latency_ms,
-       prompt_tokens, cached_tokens, completion_tokens, token_count, error_code, cost_usd, tokens_estimated, api_key_id)
+       prompt_tokens, cached_tokens, completion_tokens, token_count, error_code, cost_usd, tokens_estimated, api_key_id,
+       purpose, reasoning_tokens)
     values (${id}, ${call.userId}, ${call.sessionId ?? null}, ${call.promptId}, ${call.promptVersion}, ${call.provider}, ${call.model.slice(0, 200)}, ${call.status},
             ${call.ttftMs}, ${call.latencyMs}, ${call.promptTokens}, ${call.cachedTokens}, ${call.completionTokens},
-            ${call.promptTokens + call.completionTokens}, ${call.errorCode}, ${cost}::numeric, ${call.tokensEstimated ?? false}::boolean, ${call.apiKeyId ?? null}::uuid)
+            ${call.promptTokens + call.completionTokens}, ${call.errorCode}, ${cost}::numeric, ${call.tokensEstimated ?? false}::boolean, ${call.apiKeyId ?? null}::uuid,
+            ${call.purpose}, ${call.reasoningTokens ?? null}::int)
     returning id`;
   return row!.id;
 }

@@ -166,6 +166,13 @@ export const PromptVersionSchema = z
 /** A version as selected; `variables` are added by the route. */
 export type PromptVersionRow = Omit<DbRow<typeof PromptVersionSchema>, 'variables'>;
 
+/** What a logged call was for: a chat answer, a chat's title, the OpenAI-compatible API, a project file's embeddings. */
+export const USAGE_PURPOSES = ['chat', 'title', 'gateway', 'embedding'] as const;
+export type UsagePurpose = (typeof USAGE_PURPOSES)[number];
+const UsagePurposeSchema = z.enum(USAGE_PURPOSES).nullable().openapi({
+  description: 'What the call was for: chat (an answer), title (naming a chat), gateway (POST /v1/chat/completions), embedding (project files); null for calls logged before this was recorded',
+});
+
 export const UsageLogSchema = z
   .object({
     id: z.uuid(),
@@ -184,6 +191,8 @@ export const UsageLogSchema = z
     completion_tokens: nullableInt,
     token_count: nullableInt,
     cached_tokens: nullableInt,
+    reasoning_tokens: nullableInt.openapi({ description: 'The part of completion_tokens the model spent reasoning, as the provider reported it' }),
+    purpose: UsagePurposeSchema,
     cost_usd: z.number().nullable().openapi({ description: 'USD at the prices in force when the call ran; null when unpriced' }),
     error_code: z.string().nullable(),
     api_key_id: z.uuid().nullable().openapi({ description: 'The API key that made the call; null for the web app' }),

@@ -1,14 +1,15 @@
 /**
  * The usage aggregate query: a user's calls in a time range, grouped by any combination of
- * day (a calendar day in the caller's time zone, lib/usage-range.ts), provider, model, project, prompt version and
- * source (the API key that made a call, or the web app) — several groupings and the totals
+ * day (a calendar day in the caller's time zone, lib/usage-range.ts), provider, model, project, prompt version,
+ * source (the API key that made a call, or the web app) and purpose (a chat answer, a chat's title, …) — several groupings and the totals
  * in ONE SQL statement (GROUPING SETS), with calls, errors, tokens, dollars and latency
  * percentiles computed in Postgres. Routes choose the groupings; the SQL is fixed text
  * chosen from an enum, never built from input.
  */
 import type { TransactionSql } from 'postgres';
+import type { UsagePurpose } from './resource-schemas.ts';
 
-export const DIMENSIONS = ['day', 'provider', 'model', 'project', 'prompt', 'api_key'] as const;
+export const DIMENSIONS = ['day', 'provider', 'model', 'project', 'prompt', 'api_key', 'purpose'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 // The GROUP BY expressions, in the fixed order GROUPING() reports them (most significant bit first).
@@ -23,6 +24,8 @@ const COLUMNS = [
   { dim: 'prompt', expr: 'l.prompt_version' },
   // null: the web app.
   { dim: 'api_key', expr: 'l.api_key_id' },
+  // What the call was for (null: logged before it was recorded).
+  { dim: 'purpose', expr: 'l.purpose' },
 ] as const;
 
 /** The GROUP BY columns for a set of dimensions (a model is named with its provider). */
@@ -44,6 +47,7 @@ const STATS = `count(*)::int as calls,
   coalesce(sum(l.prompt_tokens), 0)::float8 as prompt_tokens,
   coalesce(sum(l.cached_tokens), 0)::float8 as cached_tokens,
   coalesce(sum(l.completion_tokens), 0)::float8 as completion_tokens,
+  coalesce(sum(l.reasoning_tokens), 0)::float8 as reasoning_tokens,
   coalesce(sum(coalesce(l.token_count, coalesce(l.prompt_tokens, 0) + coalesce(l.completion_tokens, 0))), 0)::float8 as total_tokens,
   coalesce(sum(l.cost_usd), 0)::float8 as cost_usd,
   count(*) filter (where l.cost_usd is null)::int as unpriced_calls,
@@ -69,12 +73,14 @@ export interface UsageRow {
   api_key_id: string | null;
   api_key_name: string | null;
   api_key_revoked: boolean | null;
+  purpose: UsagePurpose | null;
   calls: number;
   errors: number;
   stopped: number;
   prompt_tokens: number;
   cached_tokens: number;
   completion_tokens: number;
+  reasoning_tokens: number;
   total_tokens: number;
   cost_usd: number;
   unpriced_calls: number;
@@ -110,7 +116,7 @@ export async function queryUsage<K extends string>(
   const totalsMask = (1 << used.length) - 1;
   const rows = await sql<UsageRow[]>`
     select ${sql.unsafe(mask)} as mask, ${sql.unsafe(dayText)} as day,
-           ${sql.unsafe([col(1, 'provider'), col(2, 'model'), col(3, 'project_id'), col(4, 'prompt_id'), col(5, 'prompt_version'), col(6, 'api_key_id')].join(', '))},
+           ${sql.unsafe([col(1, 'provider'), col(2, 'model'), col(3, 'project_id'), col(4, 'prompt_id'), col(5, 'prompt_version'), col(6, 'api_key_id'), col(7, 'purpose')].join(', '))},
            coalesce(max(pr.name), max(l.deleted_project_name)) as project_name, max(p.title) as prompt_title,
            (max(pr.name) is null and bool_or(l.deleted_project_id is not null)) as project_deleted,
            max(k.name) as api_key_name, bool_or(k.revoked_at is not null) as api_key_revoked,
@@ -135,7 +141,7 @@ export async function queryUsage<K extends string>(
      group by grouping sets (${sql.unsafe(groupingSets)})
      -- The totals row first: past maxRows groups (a year of many prompt versions), the last
      -- groups are left out, never the totals.
-     order by ${sql.unsafe(`${mask} = ${totalsMask}`)} desc, mask, day nulls last, calls desc, provider, model, project_id nulls last, prompt_id nulls last, prompt_version, api_key_id nulls first
+     order by ${sql.unsafe(`${mask} = ${totalsMask}`)} desc, mask, day nulls last, calls desc, provider, model, project_id nulls last, prompt_id nulls last, prompt_version, api_key_id nulls first, purpose nulls last
      limit ${maxRows}`;
   const groups = Object.fromEntries(names.map((n) => [n, [] as UsageRow[]])) as Record<K, UsageRow[]>;
   const byMask = new Map<number, K[]>();
@@ -152,8 +158,8 @@ export async function queryUsage<K extends string>(
 function emptyTotals(mask: number): UsageRow {
   return {
     mask, day: null, provider: null, model: null, project_id: null, project_name: null, prompt_id: null,
-    prompt_version: null, prompt_title: null, project_deleted: null, api_key_id: null, api_key_name: null, api_key_revoked: null, calls: 0, errors: 0, stopped: 0, prompt_tokens: 0, cached_tokens: 0,
-    completion_tokens: 0, total_tokens: 0, cost_usd: 0, unpriced_calls: 0, ratings: 0, positive_share: null, latency_p50: null, latency_p95: null,
+    prompt_version: null, prompt_title: null, project_deleted: null, api_key_id: null, api_key_name: null, api_key_revoked: null, purpose: null, calls: 0, errors: 0, stopped: 0, prompt_tokens: 0, cached_tokens: 0,
+    completion_tokens: 0, reasoning_tokens: 0, total_tokens: 0, cost_usd: 0, unpriced_calls: 0, ratings: 0, positive_share: null, latency_p50: null, latency_p95: null,
     ttft_p50: null, ttft_p95: null,
   };
 }
@@ -167,6 +173,7 @@ export function presentStats(row: UsageRow) {
     prompt_tokens: row.prompt_tokens,
     cached_tokens: row.cached_tokens,
     completion_tokens: row.completion_tokens,
+    reasoning_tokens: row.reasoning_tokens,
     total_tokens: row.total_tokens,
     cost_usd: row.cost_usd,
     unpriced_calls: row.unpriced_calls,
@@ -186,6 +193,7 @@ export function presentGroup(row: UsageRow, dims: readonly Dimension[]) {
     if (d === 'model') return `${row.provider}/${row.model}`;
     if (d === 'project') return row.project_id ?? 'none';
     if (d === 'api_key') return row.api_key_id ?? 'web';
+    if (d === 'purpose') return row.purpose ?? 'unknown';
     return row.prompt_id ? `${row.prompt_id}@${row.prompt_version ?? 'latest'}` : 'none';
   });
   return {
@@ -203,5 +211,6 @@ export function presentGroup(row: UsageRow, dims: readonly Dimension[]) {
     api_key_id: has('api_key') ? row.api_key_id : null,
     api_key_name: has('api_key') ? row.api_key_name : null,
     api_key_revoked: has('api_key') ? Boolean(row.api_key_revoked) : null,
+    purpose: has('purpose') ? row.purpose : null,
   };
 }

@@ -223,7 +223,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
   };
   const started = performance.now();
   const call: Omit<GatewayCall, 'status' | 'ttftMs' | 'latencyMs' | 'promptTokens' | 'cachedTokens' | 'completionTokens' | 'errorCode'> = {
-    userId: user.id, provider: provider.id, model, promptId: prompt?.id ?? null, promptVersion: prompt?.version ?? null,
+    userId: user.id, purpose: 'gateway', provider: provider.id, model, promptId: prompt?.id ?? null, promptVersion: prompt?.version ?? null,
     apiKeyId: user.apiKey?.id ?? null,
   };
   // A call runs at most CHAT_TURN_MAX_MS, as a chat turn does (lib/chat/turn.ts): stopped
@@ -273,6 +273,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
     const id = await logGatewayCall(db.sql, config, {
       ...call, status: 'success', ttftMs: latencyMs, latencyMs, promptTokens: usage?.prompt_tokens ?? await estimatePromptTokens(messages, body.tools),
       cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? null, completionTokens: usage?.completion_tokens ?? await countCompletionTokens(completionTexts(completion)), errorCode: null,
+      reasoningTokens: usage?.completion_tokens_details?.reasoning_tokens ?? null,
       tokensEstimated: usage?.prompt_tokens == null || usage?.completion_tokens == null,
     });
     c.header('x-mrprompt-usage-log-id', id);
@@ -351,6 +352,7 @@ gatewayRoutes.openapi(routes.completions, async (c) => {
       // The provider's counts; ours where the stream ended without them.
       promptTokens: usage?.prompt_tokens ?? await estimatePromptTokens(messages, body.tools), cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? null,
       completionTokens: usage?.completion_tokens ?? await countCompletionTokens(streamed), errorCode,
+      reasoningTokens: usage?.completion_tokens_details?.reasoning_tokens ?? null,
       tokensEstimated: usage?.prompt_tokens == null || usage?.completion_tokens == null,
     }, logId))().catch((error: Error) => log.error('gateway usage log failed', { message: error.message }));
     await send('[DONE]');

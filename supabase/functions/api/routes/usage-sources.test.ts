@@ -76,8 +76,9 @@ describe('usage by source', () => {
 
     const csv = await (await alice.request('GET', '/usage/export')).text();
     const [header, ...rows] = csv.replace('\ufeff', '').trim().split('\n');
-    expect(header!.endsWith(',project_deleted,api_key_id,api_key_name')).toBe(true);
-    expect(rows.filter((r) => r.endsWith(`,${sdkKey.id},sdk`))).toHaveLength(3);
+    // What each call was for follows the key (QA 6 #6): the gateway's two, then the chat's.
+    expect(header!.endsWith(',project_deleted,api_key_id,api_key_name,purpose,reasoning_tokens')).toBe(true);
+    expect(rows.filter((r) => r.includes(`,${sdkKey.id},sdk,`)).map((r) => r.split(',').at(-2))).toEqual(['gateway', 'gateway', 'chat']);
   });
 
   it('keeps a revoked key listed, revoked, with what it spent; it stays refused and cannot be brought back', async () => {

@@ -12,7 +12,7 @@ import type { AppEnv } from '../lib/context.ts';
 import { optionalQuery } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonResponse, security } from '../lib/openapi.ts';
 import { limitParam } from '../lib/pagination.ts';
-import { UsageLogSchema, type UsageLogRow } from '../lib/resource-schemas.ts';
+import { USAGE_PURPOSES, UsageLogSchema, type UsageLogRow } from '../lib/resource-schemas.ts';
 import { COLUMNS, CSV_TYPE, usageCsv } from '../lib/usage-csv.ts';
 import { DIMENSIONS, presentGroup, presentStats, queryUsage } from '../lib/usage-report.ts';
 import { bound, resolveRange } from '../lib/usage-range.ts';
@@ -32,7 +32,7 @@ const UsageQuery = z.strictObject({
   tz: optionalQuery(timeZoneParam),
   group_by: optionalQuery(groupBy).openapi({
     param: { name: 'group_by', in: 'query' },
-    description: 'Comma-separated dimensions: day (default), provider, model, project, prompt (version), api_key (the key that made a call; none: the web app); e.g. `day,provider`',
+    description: 'Comma-separated dimensions: day (default), provider, model, project, prompt (version), api_key (the key that made a call; none: the web app), purpose (a chat answer, a chat title, the API, embeddings); e.g. `day,provider`',
     example: 'day,provider',
   }),
 });
@@ -43,8 +43,9 @@ const Stats = z.object({
   errors: z.number().int(),
   stopped: z.number().int(),
   prompt_tokens: z.number(),
-  cached_tokens: z.number(),
+  cached_tokens: z.number().openapi({ description: 'The part of prompt_tokens served from providers\' prompt caches' }),
   completion_tokens: z.number(),
+  reasoning_tokens: z.number().openapi({ description: 'The part of completion_tokens models spent reasoning (as providers reported it)' }),
   total_tokens: z.number(),
   cost_usd: z.number().openapi({ description: 'USD at the prices in force when each call ran (unpriced calls count 0)' }),
   unpriced_calls: z.number().int().openapi({ description: 'Calls to models without a price' }),
@@ -54,7 +55,7 @@ const Stats = z.object({
   ttft_ms: Percentiles,
 });
 const UsageGroup = Stats.extend({
-  key: z.string().openapi({ description: 'The group\'s dimensions joined by spaces: day, provider, provider/model, project id, prompt_id@version, API key id (`web`: the web app)' }),
+  key: z.string().openapi({ description: 'The group\'s dimensions joined by spaces: day, provider, provider/model, project id, prompt_id@version, API key id (`web`: the web app), purpose (`unknown`: not recorded)' }),
   day: z.string().nullable(),
   provider: z.string().nullable(),
   model: z.string().nullable(),
@@ -67,6 +68,7 @@ const UsageGroup = Stats.extend({
   api_key_id: z.uuid().nullable().openapi({ description: 'The API key that made the calls; null for the web app (or when not grouped by api_key)' }),
   api_key_name: z.string().nullable(),
   api_key_revoked: z.boolean().nullable(),
+  purpose: z.enum(USAGE_PURPOSES).nullable().openapi({ description: 'What the calls were for (when grouped by purpose): chat, title, gateway, embedding; null: not recorded (older calls), or not grouped by purpose' }),
 }).openapi('UsageGroup');
 const TimeZone = z.string().openapi({ description: 'The zone the days are counted in (the `tz` asked for, canonically spelled; UTC by default)', example: 'Europe/Berlin' });
 const UsageReport = z
@@ -96,6 +98,7 @@ const SUMMARY_SETS = {
   by_project: ['project'],
   by_prompt_version: ['prompt'],
   by_api_key: ['api_key'],
+  by_purpose: ['purpose'],
 } as const satisfies Record<string, readonly (typeof DIMENSIONS)[number][]>;
 
 const SummaryQuery = UsageQuery.omit({ group_by: true });
@@ -111,6 +114,7 @@ const UsageSummary = z
     by_project: z.array(UsageGroup),
     by_prompt_version: z.array(UsageGroup),
     by_api_key: z.array(UsageGroup).openapi({ description: 'Per source: the web app (api_key_id null) and each API key' }),
+    by_purpose: z.array(UsageGroup).openapi({ description: 'Per purpose: chat answers, chat titles, API calls, embeddings' }),
     recent: z.array(UsageLogSchema).openapi({ description: 'The 20 newest calls of the range (and of `prompt_id` when given), newest first' }),
   })
   .openapi('UsageSummary');
@@ -125,7 +129,7 @@ const routes = {
   }),
   summary: createRoute({
     method: 'get', path: '/summary', tags, security,
-    summary: 'Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version, per source (one SQL statement), and the 20 newest calls of the range',
+    summary: 'Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version, per source, per purpose (one SQL statement), and the 20 newest calls of the range',
     request: { query: SummaryQuery },
     responses: { 200: jsonResponse(UsageSummary, 'The dashboard'), ...errorResponses(400, 401, 429) },
   }),
@@ -192,6 +196,7 @@ usageRoutes.openapi(routes.summary, async (c) => {
       by_project: present('by_project'),
       by_prompt_version: present('by_prompt_version'),
       by_api_key: present('by_api_key'),
+      by_purpose: present('by_purpose'),
       recent,
     },
     200,
@@ -228,7 +233,7 @@ function recentCalls(
   return sql<UsageLogRow[]>`
       select l.id, l.executed_at, l.provider, l.model, l.status, l.prompt_id, l.prompt_version, p.title as prompt_title,
              l.session_id, l.message_id, l.ttft_ms, l.latency_ms, l.prompt_tokens, l.completion_tokens, l.token_count,
-             l.cached_tokens, l.cost_usd::float8 as cost_usd, l.error_code,
+             l.cached_tokens, l.reasoning_tokens, l.purpose, l.cost_usd::float8 as cost_usd, l.error_code,
              l.api_key_id, k.name as api_key_name, k.revoked_at is not null as api_key_revoked
         from public.prompt_usage_logs l
         left join public.prompts p on p.id = l.prompt_id

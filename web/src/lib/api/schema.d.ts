@@ -7506,7 +7506,7 @@ export type paths = {
                 query?: {
                     /** @description A day (midnight in `tz`) or an instant with an offset; default 30 days before `to` */
                     from?: string;
-                    /** @description Comma-separated dimensions: day (default), provider, model, project, prompt (version), api_key (the key that made a call; none: the web app); e.g. `day,provider` */
+                    /** @description Comma-separated dimensions: day (default), provider, model, project, prompt (version), api_key (the key that made a call; none: the web app), purpose (a chat answer, a chat title, the API, embeddings); e.g. `day,provider` */
                     group_by?: string;
                     /** @description Only calls made with this prompt */
                     prompt_id?: string;
@@ -7594,7 +7594,7 @@ export type paths = {
         };
         /**
          * Every call of a range as CSV, oldest first
-         * @description One row per call, with the columns `executed_at`, `provider`, `model`, `status`, `error_code`, `chat_id`, `chat_title`, `message_id`, `project_id`, `project_name`, `prompt_id`, `prompt_title`, `prompt_version`, `prompt_tokens`, `cached_tokens`, `completion_tokens`, `total_tokens`, `cost_usd`, `ttft_ms`, `latency_ms`, `local_time`, `project_deleted`, `api_key_id`, `api_key_name`: `executed_at` in UTC, `local_time` the wall-clock time in `tz`. Cells that a spreadsheet would run as a formula are escaped; the file starts with a UTF-8 byte-order mark. Same range rules as GET /usage (default the last 30 days, at most 400).
+         * @description One row per call, with the columns `executed_at`, `provider`, `model`, `status`, `error_code`, `chat_id`, `chat_title`, `message_id`, `project_id`, `project_name`, `prompt_id`, `prompt_title`, `prompt_version`, `prompt_tokens`, `cached_tokens`, `completion_tokens`, `total_tokens`, `cost_usd`, `ttft_ms`, `latency_ms`, `local_time`, `project_deleted`, `api_key_id`, `api_key_name`, `purpose`, `reasoning_tokens`: `executed_at` in UTC, `local_time` the wall-clock time in `tz`. Cells that a spreadsheet would run as a formula are escaped; the file starts with a UTF-8 byte-order mark. Same range rules as GET /usage (default the last 30 days, at most 400).
          */
         get: {
             parameters: {
@@ -7771,7 +7771,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version, per source (one SQL statement), and the 20 newest calls of the range */
+        /** Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version, per source, per purpose (one SQL statement), and the 20 newest calls of the range */
         get: {
             parameters: {
                 query?: {
@@ -8279,6 +8279,13 @@ export type components = {
                 prompt_tokens: number | null;
                 prompt_version: number | null;
                 provider: string;
+                /**
+                 * @description What the call was for: chat (an answer), title (naming a chat), gateway (POST /v1/chat/completions), embedding (project files); null for calls logged before this was recorded
+                 * @enum {string|null}
+                 */
+                purpose: "chat" | "title" | "gateway" | "embedding" | null;
+                /** @description The part of completion_tokens the model spent reasoning, as the provider reported it */
+                reasoning_tokens: number | null;
                 /** Format: uuid */
                 session_id: string | null;
                 /** @enum {string} */
@@ -9487,6 +9494,7 @@ export type components = {
             api_key_id: string | null;
             api_key_name: string | null;
             api_key_revoked: boolean | null;
+            /** @description The part of prompt_tokens served from providers' prompt caches */
             cached_tokens: number;
             calls: number;
             completion_tokens: number;
@@ -9494,7 +9502,7 @@ export type components = {
             cost_usd: number;
             day: string | null;
             errors: number;
-            /** @description The group's dimensions joined by spaces: day, provider, provider/model, project id, prompt_id@version, API key id (`web`: the web app) */
+            /** @description The group's dimensions joined by spaces: day, provider, provider/model, project id, prompt_id@version, API key id (`web`: the web app), purpose (`unknown`: not recorded) */
             key: string;
             latency_ms: {
                 p50: number | null;
@@ -9514,8 +9522,15 @@ export type components = {
             prompt_tokens: number;
             prompt_version: number | null;
             provider: string | null;
+            /**
+             * @description What the calls were for (when grouped by purpose): chat, title, gateway, embedding; null: not recorded (older calls), or not grouped by purpose
+             * @enum {string|null}
+             */
+            purpose: "chat" | "title" | "gateway" | "embedding" | null;
             /** @description Calls whose answer you rated */
             ratings: number;
+            /** @description The part of completion_tokens models spent reasoning (as providers reported it) */
+            reasoning_tokens: number;
             stopped: number;
             total_tokens: number;
             ttft_ms: {
@@ -9553,6 +9568,13 @@ export type components = {
             prompt_tokens: number | null;
             prompt_version: number | null;
             provider: string;
+            /**
+             * @description What the call was for: chat (an answer), title (naming a chat), gateway (POST /v1/chat/completions), embedding (project files); null for calls logged before this was recorded
+             * @enum {string|null}
+             */
+            purpose: "chat" | "title" | "gateway" | "embedding" | null;
+            /** @description The part of completion_tokens the model spent reasoning, as the provider reported it */
+            reasoning_tokens: number | null;
             /** Format: uuid */
             session_id: string | null;
             /** @enum {string} */
@@ -9562,7 +9584,7 @@ export type components = {
         };
         UsageReport: {
             from: string;
-            group_by: ("day" | "provider" | "model" | "project" | "prompt" | "api_key")[];
+            group_by: ("day" | "provider" | "model" | "project" | "prompt" | "api_key" | "purpose")[];
             groups: components["schemas"]["UsageGroup"][];
             /**
              * @description The zone the days are counted in (the `tz` asked for, canonically spelled; UTC by default)
@@ -9571,6 +9593,7 @@ export type components = {
             time_zone: string;
             to: string;
             totals: {
+                /** @description The part of prompt_tokens served from providers' prompt caches */
                 cached_tokens: number;
                 calls: number;
                 completion_tokens: number;
@@ -9586,6 +9609,8 @@ export type components = {
                 prompt_tokens: number;
                 /** @description Calls whose answer you rated */
                 ratings: number;
+                /** @description The part of completion_tokens models spent reasoning (as providers reported it) */
+                reasoning_tokens: number;
                 stopped: number;
                 total_tokens: number;
                 ttft_ms: {
@@ -9604,6 +9629,8 @@ export type components = {
             by_model: components["schemas"]["UsageGroup"][];
             by_project: components["schemas"]["UsageGroup"][];
             by_prompt_version: components["schemas"]["UsageGroup"][];
+            /** @description Per purpose: chat answers, chat titles, API calls, embeddings */
+            by_purpose: components["schemas"]["UsageGroup"][];
             from: string;
             /** @description The 20 newest calls of the range (and of `prompt_id` when given), newest first */
             recent: components["schemas"]["UsageLog"][];
@@ -9614,6 +9641,7 @@ export type components = {
             time_zone: string;
             to: string;
             totals: {
+                /** @description The part of prompt_tokens served from providers' prompt caches */
                 cached_tokens: number;
                 calls: number;
                 completion_tokens: number;
@@ -9629,6 +9657,8 @@ export type components = {
                 prompt_tokens: number;
                 /** @description Calls whose answer you rated */
                 ratings: number;
+                /** @description The part of completion_tokens models spent reasoning (as providers reported it) */
+                reasoning_tokens: number;
                 stopped: number;
                 total_tokens: number;
                 ttft_ms: {

@@ -2,7 +2,7 @@
 // into what the usage charts and tables render.
 import { ok, type Api, type UsageSummary } from '$lib/api';
 import { everyDay, nextDay } from '$lib/usage-days';
-import { usageProject, usageSource } from '$lib/usage-format';
+import { usageProject, usagePurpose, usageSource } from '$lib/usage-format';
 
 type UsageStats = UsageSummary['totals'];
 
@@ -10,6 +10,8 @@ export const stats = (g: UsageStats) => ({
   calls: g.calls,
   errors: g.errors,
   tokens: g.total_tokens,
+  // The parts that cost differently: the input read from prompt caches, the output spent reasoning.
+  tokenParts: { in: g.prompt_tokens, cached: g.cached_tokens, out: g.completion_tokens, reasoning: g.reasoning_tokens },
   cost: g.cost_usd,
   unpriced: g.unpriced_calls,
   p50: g.latency_ms.p50,
@@ -18,7 +20,7 @@ export const stats = (g: UsageStats) => ({
   positiveShare: g.positive_share,
 });
 
-const NO_CALLS = { calls: 0, errors: 0, tokens: 0, cost: 0, unpriced: 0, p50: null, p95: null, ratings: 0, positiveShare: null };
+const NO_CALLS = { calls: 0, errors: 0, tokens: 0, tokenParts: { in: 0, cached: 0, out: 0, reasoning: 0 }, cost: 0, unpriced: 0, p50: null, p95: null, ratings: 0, positiveShare: null };
 
 /** "Typed vars · v1": a prompt and the version a call used. */
 const promptVersionLabel = (title: string | null, version: number | null) =>
@@ -37,6 +39,8 @@ export async function loadUsage(api: Api, from: string, to: string, tz: string) 
     projects: s.by_project.map((g) => ({ id: g.project_id, name: usageProject(g), ...stats(g) })),
     // The web app and each API key (a revoked one too: what did it spend?).
     sources: s.by_api_key.map((g) => ({ id: g.api_key_id, name: usageSource(g), ...stats(g) })),
+    // What the calls were for: chat answers, chat titles (the naming of new chats, billed too), the API, embeddings.
+    purposes: s.by_purpose.map((g) => ({ key: g.purpose ?? 'unknown', label: usagePurpose(g.purpose) ?? 'Not recorded (older calls)', ...stats(g) })),
     promptVersions: s.by_prompt_version.map((g) => ({
       promptId: g.prompt_id,
       version: g.prompt_version,
@@ -44,8 +48,10 @@ export async function loadUsage(api: Api, from: string, to: string, tz: string) 
       ...stats(g),
     })),
     // The newest calls of the range; each names its prompt's version as "By prompt version" does.
-    recent: s.recent.map(({ id, executed_at, provider, model, status, prompt_id, prompt_title, prompt_version, ttft_ms, latency_ms, token_count, cost_usd, error_code, ...call }) => ({
+    recent: s.recent.map(({ id, executed_at, provider, model, status, prompt_id, prompt_title, prompt_version, ttft_ms, latency_ms, token_count, cost_usd, error_code, purpose, ...call }) => ({
       id, executed_at, provider, model, status, ttft_ms, latency_ms, token_count, cost_usd, error_code, source: usageSource(call),
+      purpose: usagePurpose(purpose),
+      tokenParts: { in: call.prompt_tokens, cached: call.cached_tokens, out: call.completion_tokens, reasoning: call.reasoning_tokens },
       prompt: prompt_id ? { id: prompt_id, label: promptVersionLabel(prompt_title, prompt_version) } : null,
     })),
   };

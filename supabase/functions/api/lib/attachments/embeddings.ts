@@ -107,7 +107,7 @@ function embedderFor(client: OpenAIClient, provider: ProviderInfo, model: Embedd
       const started = performance.now();
       const logCall = (status: 'success' | 'error', promptTokens: number, errorCode: string | null) =>
         logGatewayCall(db.sql, config, {
-          userId: user.id, provider: provider.id, model: model.id, status, promptId: null, promptVersion: null,
+          userId: user.id, purpose: 'embedding', provider: provider.id, model: model.id, status, promptId: null, promptVersion: null,
           ttftMs: null, latencyMs: Math.round(performance.now() - started), promptTokens, cachedTokens: null, completionTokens: 0, errorCode,
         }).catch((error: unknown) => options.log.warn('could not log an embedding call', { error: error instanceof Error ? error.message : String(error) }));
       let parsed: z.infer<typeof EmbeddingsResponse>;

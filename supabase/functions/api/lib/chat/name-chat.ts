@@ -77,11 +77,13 @@ export async function nameChat(ctx: NamingContext, sessionId: string): Promise<N
   if (opened.hasStoredCredential) assertKeyCheckLeft(keyChecks);
 
   const started = performance.now();
-  const logCall = (status: 'success' | 'error', usage: { prompt_tokens?: number; completion_tokens?: number; cached?: number | null }, errorCode: string | null) =>
+  // Labelled `title`: Usage and the CSV say "Chat title" (the answer's own cost is its row).
+  const logCall = (status: 'success' | 'error', usage: OpenAI.CompletionUsage | undefined, errorCode: string | null) =>
     logGatewayCall(db.sql, config, {
-      userId: user.id, sessionId, provider, model, status, promptId: null, promptVersion: null, ttftMs: null,
-      latencyMs: Math.round(performance.now() - started), promptTokens: usage.prompt_tokens ?? 0, cachedTokens: usage.cached ?? null,
-      completionTokens: usage.completion_tokens ?? 0, errorCode, apiKeyId: user.apiKey?.id ?? null,
+      userId: user.id, purpose: 'title', sessionId, provider, model, status, promptId: null, promptVersion: null, ttftMs: null,
+      latencyMs: Math.round(performance.now() - started), promptTokens: usage?.prompt_tokens ?? 0, cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? null,
+      completionTokens: usage?.completion_tokens ?? 0, reasoningTokens: usage?.completion_tokens_details?.reasoning_tokens ?? null,
+      errorCode, apiKeyId: user.apiKey?.id ?? null,
     });
   const timeoutMs = Math.min(config.limits.providerTimeoutMs, TITLE_TIMEOUT_MS);
   let completion: OpenAI.Chat.ChatCompletion;
@@ -89,13 +91,13 @@ export async function nameChat(ctx: NamingContext, sessionId: string): Promise<N
     completion = await opened.client.chat.completions.create({ model, messages: titleRequest(chat.question, chat.answer), stream: false }, { timeout: timeoutMs });
   } catch (error) {
     const failure = describeProviderError(error, { providerName: opened.provider.name, userBaseUrl: opened.provider.base_url_mode === 'fixed' ? null : opened.baseUrl, model, apiKey: opened.endpoint.apiKey, timeoutMs });
-    await logCall('error', {}, failure.code);
+    await logCall('error', undefined, failure.code);
     if (opened.hasStoredCredential && isKeyRefusal(failure.code)) await chargeKeyRefusal(db, user.id, log);
     log.warn('naming a chat failed', { provider, code: failure.code });
     throw new ApiError(502, failure.code, failure.message);
   }
   const usage = completion.usage;
-  await logCall('success', { ...usage, cached: usage?.prompt_tokens_details?.cached_tokens ?? null }, null);
+  await logCall('success', usage, null);
   const reply = completion.choices?.[0]?.message?.content;
   const title = typeof reply === 'string' ? titleFromReply(reply) : null;
   if (!title) throw new ApiError(502, 'title_unusable', `${opened.provider.name} replied without a title; the chat keeps its name`);

@@ -51,6 +51,8 @@ const Usage = z.looseObject({
   prompt_tokens: z.number().int().nonnegative().nullish(),
   completion_tokens: z.number().int().nonnegative().nullish(),
   prompt_tokens_details: z.looseObject({ cached_tokens: z.number().int().nonnegative().nullish() }).nullish(),
+  // The part of completion_tokens a reasoning model spent thinking (OpenAI's usage; logged, priced as output).
+  completion_tokens_details: z.looseObject({ reasoning_tokens: z.number().int().nonnegative().nullish() }).nullish(),
 });
 export type ProviderUsage = z.infer<typeof Usage>;
 

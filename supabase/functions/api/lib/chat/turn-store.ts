@@ -31,6 +31,8 @@ export interface FinalAnswer {
   /** The part of promptTokens the provider served from its prompt cache (billed lower). */
   cachedTokens?: number | null;
   completionTokens: number;
+  /** The part of completionTokens the model spent reasoning, as the provider reported it (null: not reported). */
+  reasoningTokens?: number | null;
   ttftMs: number | null;
   latencyMs: number;
   providerMessageId: string | null;
@@ -153,7 +155,7 @@ export class TurnStore {
         ${answer.ttftMs}::int, ${answer.latencyMs}::int, ${answer.providerMessageId?.slice(0, 200) ?? null},
         ${uuidv7()}::uuid, ${payerId}::uuid, ${u.promptId ?? null}::uuid, ${u.promptVersion ?? null}::int,
         ${u.provider}, ${u.model}, ${costUsd}::numeric, ${u.touchCredential}::boolean, ${answer.tokensEstimated ?? false}::boolean,
-        ${u.apiKeyId ?? null}::uuid)`;
+        ${u.apiKeyId ?? null}::uuid, ${answer.reasoningTokens ?? null}::int)`;
   }
 
   /** The user's answer as stored: final units, or checkpointed units while it streams. */

@@ -281,6 +281,7 @@ export class Turn {
       messageId: this.messageId, userId: o.userId, sessionId: o.sessionId, units, status, code,
       errorMessage: error?.message ?? null, reasoningMs, promptTokens, completionTokens, ttftMs, latencyMs,
       cachedTokens: reported?.prompt_tokens_details?.cached_tokens ?? null,
+      reasoningTokens: reported?.completion_tokens_details?.reasoning_tokens ?? null,
       tokensEstimated: !refused && (reported?.prompt_tokens == null || reported?.completion_tokens == null),
       providerMessageId: result?.providerMessageId ?? null, usageLog: o.usageLog,
     };
