@@ -36,3 +36,17 @@ export function followBudget(current: () => Budget | null, apply: (budget: Budge
     if (budget && budget.state !== 'none') void read();
   });
 }
+
+/**
+ * Which budget the banner shows: the one the page's load read, or one read after a call ended
+ * here, whichever is newer. Newer is told by the spend, not by the clock — within a month and
+ * one budget the spend only grows — so a load that read before an answer ended (a new chat's
+ * page moves to its address as the answer starts, and that load can finish after the answer)
+ * does not hide the warning the later read brought. A different month or budget (changed in
+ * Settings) is the load's to say.
+ */
+export function newerBudget(loaded: Budget | null, followed: Budget | null): Budget | null {
+  if (!loaded || !followed) return loaded;
+  const sameTerms = followed.month_start === loaded.month_start && followed.monthly_budget_usd === loaded.monthly_budget_usd;
+  return sameTerms && followed.spent_usd > loaded.spent_usd ? followed : loaded;
+}
