@@ -1,6 +1,7 @@
 // The chat's / prompt picker: it finds prompts past the ones it loads by a word being typed,
-// reads lists without templates, asks for the chosen prompt's variables, and the message sent
-// from it counts under the prompt's version in Usage.
+// reads lists without templates, asks for the chosen prompt's variables, inserts the version the
+// `production` label points at (or the one picked), and the message sent from it counts under
+// the prompt's version in Usage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseModel, composer, screenshot, signUp, startE2E, type E2E, open, waitForChatPage } from './helpers.ts';
 import { createPrompt } from './prompt-helpers.ts';
@@ -86,5 +87,47 @@ describe('the / prompt picker in the browser', { timeout: 120_000 }, () => {
     await expect.poll(() => page.getByTestId('composer-prompt').count()).toBe(0);
     await open(page, '/usage');
     await page.getByTestId('usage-by-prompt').getByText(`${title} · v1`).waitFor();
+  });
+
+  it('inserts the version the production label points at, and another version when picked', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const title = `Owls ${crypto.randomUUID().slice(0, 6)}`;
+    // v1, then a newer draft v2; production stays on v1.
+    await page.evaluate(async (title) => {
+      const call = async (path: string, method: string, body: unknown) => {
+        const res = await fetch(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        if (!res.ok) throw new Error(`${method} ${path}: ${res.status}`);
+        return await res.json();
+      };
+      const prompt = await call('/api/prompts', 'POST', { title, content: 'V1 Write about {{topic}}' });
+      await call(`/api/prompts/${prompt.id}`, 'PATCH', { content: 'V2-DRAFT Write about {{topic}}', expected_version: 1 });
+      await call(`/api/prompts/${prompt.id}/labels/production`, 'PUT', { version: 1 });
+    }, title);
+    await open(page, '/chat');
+    const dialog = page.getByRole('dialog');
+    const pick = async () => {
+      await composer(page).press('/');
+      await dialog.getByLabel('Search prompts').fill(title);
+      await dialog.getByRole('option', { name: title }).click();
+      await dialog.getByLabel('topic', { exact: true }).fill('owls');
+    };
+    await pick();
+    // The select starts at production and offers the latest and each version.
+    const version = dialog.getByLabel('Version');
+    await expect(version.locator('option:checked').innerText()).resolves.toBe('production (v1)');
+    await expect(version.locator('option').allTextContents()).resolves.toEqual(['production (v1)', 'latest (v2)', 'v1 — V1 Write about {{topic}}']);
+    await dialog.getByRole('button', { name: 'Insert' }).click();
+    await expect.poll(() => composer(page).inputValue(), { timeout: 30_000 }).toBe('V1 Write about owls');
+    await page.getByTestId('composer-prompt').filter({ hasText: `From prompt ${title} · production (v1)` }).waitFor();
+
+    // Another version picked is the one inserted, the value typed kept.
+    await composer(page).fill('');
+    await pick();
+    await version.selectOption({ label: 'latest (v2)' });
+    await expect(dialog.getByLabel('topic', { exact: true }).inputValue()).resolves.toBe('owls');
+    await dialog.getByRole('button', { name: 'Insert' }).click();
+    await expect.poll(() => composer(page).inputValue(), { timeout: 30_000 }).toBe('V2-DRAFT Write about owls');
+    await page.getByTestId('composer-prompt').filter({ hasText: `From prompt ${title} · v2` }).waitFor();
   });
 });

@@ -21,6 +21,8 @@ export interface PromptUse {
   prompt_id: string;
   prompt_version: number;
   title: string;
+  /** The label the version was chosen by (`production`), named by the composer's chip. */
+  label?: string | null;
 }
 
 /** What "Continue" sends: a new turn asking the model to go on from its cut answer. */
