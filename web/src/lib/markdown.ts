@@ -36,9 +36,10 @@
 import DOMPurify from 'dompurify';
 import hljs from 'highlight.js/lib/common';
 import type { KatexOptions } from 'katex';
-import { Marked, Renderer, type TokenizerAndRendererExtension, type Tokens } from 'marked';
+import { Marked, Renderer, type TokenizerAndRendererExtension } from 'marked';
 import { addLinkHook, MATH_SANITIZE_OPTIONS, PLACEHOLDER, rendersHidden, sanitiseAnswer, sanitiseAssembled } from './answer-sanitise.ts';
 import { findHidden, markHiddenIn, showHidden } from './invisible-chars.ts';
+import { mathBlockTokenizer, mathInlineTokenizer, type MathToken } from './markdown-math.ts';
 
 export { answerClasses, blockDirection, MATH_SANITIZE_OPTIONS, rendersHidden, SANITIZE_OPTIONS } from './answer-sanitise.ts';
 
@@ -124,64 +125,13 @@ function placeholder(tex: string, display: boolean, block = false): string {
   return block ? `<p>${html}</p>\n` : html;
 }
 
-interface MathToken extends Tokens.Generic {
-  text: string;
-  displayMode: boolean;
-}
-
-const mathToken = (type: string, raw: string, tex: string, displayMode: boolean): MathToken => ({ type, raw, text: tex.trim(), displayMode });
-
-/*
- * What counts as a formula. In every form a backslash takes the character after it, so `\$`
- * and `\\)` (a TeX line break, then a parenthesis) do not end one.
- *  - `\(…\)` inline and `\[…\]` display: LaTeX's own, as OpenAI's models write them (CommonMark
- *    would read them as escaped brackets);
- *  - `$$…$$` display;
- *  - `$…$` inline, where a price must stay a price: no space just inside either dollar, no
- *    letter or digit just before the first or after the last ("US$5", "$5 and $10" stay text).
- * A display formula whose delimiters stand on lines of their own is a block (no paragraph around it).
- * Lengths are bounded (2,000 characters inline, 20,000 display): an answer full of unclosed `\(`
- * costs each try that much at most, not the rest of the paragraph, on every streamed frame.
- * marked-katex-extension covers the dollar forms but imports KaTeX itself, which would put
- * KaTeX in every page that shows markdown instead of loading it with the first formula.
- */
-const DISPLAY_BLOCK = /^ {0,3}(\$\$|\\\[)[ \t]*\n((?:\\[^]|[^\\]){1,20000}?)\n[ \t]*(\$\$|\\\])[ \t]*(?:\n+|$)/;
-const INLINE_FORMS: [RegExp, boolean][] = [
-  [/^\\\(((?:\\[^]|[^\\]){1,2000}?)\\\)/, false],
-  [/^\\\[((?:\\[^]|[^\\]){1,20000}?)\\\]/, true],
-  [/^\$\$((?:\\[^]|[^\\$]){1,20000}?)\$\$/, true],
-  [/^\$(?![\s$])((?:\\[^]|[^\\$\n]){1,2000}?)\$(?!\w)/, false],
-];
-
 const mathBlock: TokenizerAndRendererExtension = {
-  name: 'mathBlock',
-  level: 'block',
-  tokenizer(src) {
-    const match = DISPLAY_BLOCK.exec(src);
-    if (!match || (match[1] === '$$') !== (match[3] === '$$') || !match[2]!.trim()) return undefined;
-    return mathToken('mathBlock', match[0], match[2]!, true);
-  },
+  ...mathBlockTokenizer,
   renderer: (token) => placeholder((token as MathToken).text, true, true),
 };
 
 const mathInline: TokenizerAndRendererExtension = {
-  name: 'mathInline',
-  level: 'inline',
-  start(src) {
-    const index = src.search(/\\[([]|\$/);
-    return index < 0 ? undefined : index;
-  },
-  tokenizer(src, tokens) {
-    if (src.startsWith('$') && /\w$/.test(tokens.at(-1)?.raw ?? '')) return undefined; // "US$5"
-    for (const [form, display] of INLINE_FORMS) {
-      const match = form.exec(src);
-      if (!match) continue;
-      const tex = match[1]!;
-      if (!tex.trim() || (!display && src.startsWith('$') && /\s$/.test(tex))) return undefined;
-      return mathToken('mathInline', match[0], tex, display);
-    }
-    return undefined;
-  },
+  ...mathInlineTokenizer,
   renderer: (token) => placeholder((token as MathToken).text, (token as MathToken).displayMode),
 };
 

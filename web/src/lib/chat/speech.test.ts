@@ -12,6 +12,17 @@ describe('speakableText', () => {
     expect(speakableText(md)).toBe('Try this:\n(A ts code block.)\nfirst\nsecond\nquoted\na, b\n1, 2\n(A code block.)');
   });
 
+  it('says simple formulas in words and names the others, as it names code blocks', () => {
+    const md = 'The energy is $E = mc^2$ and the sum is\n\n$$\n\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}\n$$\n\n' +
+      'A matrix \\(\\begin{pmatrix}1 & 0\\end{pmatrix}\\) costs US$5 or $5 and $10.\n\n\\[\n\\begin{aligned}a &= b\\end{aligned}\n\\]';
+    expect(speakableText(md)).toBe([
+      'The energy is E equals m c squared and the sum is',
+      'the sum from k equals 1 to n of k equals the fraction with numerator n open paren n plus 1 close paren, and denominator 2.',
+      'A matrix (a formula) costs US$5 or $5 and $10.',
+      '(A formula.)',
+    ].join('\n'));
+  });
+
   it('has nothing to say for an empty answer or a rule', () => {
     expect(speakableText('')).toBe('');
     expect(speakableText('---')).toBe('');

@@ -1,13 +1,19 @@
 // Reading an answer aloud with the browser's own speech synthesis (Web Speech API: no network,
 // no dependency; the voices are the system's). What is spoken is the answer as a person would
 // read it: markdown's text without its symbols, links by their text, images by their
-// description, and code blocks left out (named, not spelled out character by character).
-import { Lexer, type Token, type Tokens } from 'marked';
+// description, code blocks left out (named, not spelled out character by character), and
+// formulas — the ones the answer shows as math — in words where they are simple enough to follow
+// (lib/chat/tex-speech.ts), else named too.
+import { Marked, type Token, type Tokens } from 'marked';
+import { mathBlockTokenizer, mathInlineTokenizer, type MathToken } from '../markdown-math.ts';
+import { texToWords } from './tex-speech.ts';
+
+const reader = new Marked({ gfm: true, extensions: [mathBlockTokenizer, mathInlineTokenizer] });
 
 /** The text of a markdown answer, for speech. */
 export function speakableText(markdown: string): string {
   const blocks: string[] = [];
-  for (const token of Lexer.lex(markdown)) block(token, blocks);
+  for (const token of reader.lexer(markdown)) block(token, blocks);
   return blocks.map((b) => b.replace(/\s+/g, ' ').trim()).filter(Boolean).join('\n');
 }
 
@@ -15,6 +21,9 @@ function block(token: Token, out: string[]): void {
   switch (token.type) {
     case 'code':
       out.push(token.lang ? `(A ${token.lang} code block.)` : '(A code block.)');
+      return;
+    case 'mathBlock':
+      out.push(formula(token as MathToken, true));
       return;
     case 'space':
     case 'hr':
@@ -53,11 +62,20 @@ function inline(tokens: Token[]): string {
         case 'codespan':
         case 'escape':
           return token.text;
+        case 'mathInline':
+          return formula(token as MathToken, false);
         default:
           return 'tokens' in token && token.tokens ? inline(token.tokens) : 'text' in token ? String(token.text) : '';
       }
     })
     .join('');
+}
+
+/** A formula in words, or named: on a line of its own as a sentence, within one as a phrase. */
+function formula(token: MathToken, line: boolean): string {
+  const words = texToWords(token.text);
+  if (words) return line ? `${words}.` : words;
+  return line ? '(A formula.)' : ' (a formula) ';
 }
 
 /** The text in pieces of at most `max` characters, at line and sentence ends where it can:
