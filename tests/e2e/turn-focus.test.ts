@@ -1,10 +1,11 @@
 // Keyboard focus through a turn's changes (WCAG 2.4.3): Regenerate, Save & resend and the ‹ ›
 // arrows keep focus on their turn as it is drawn again, and deleting a message keeps focus in
 // the chat (on Cancel while it asks, then on the answer before it, or the composer) — each
-// replaced the control that had focus, and focus fell to the page's body.
+// replaced the control that had focus, and focus fell to the page's body. A new chat (New chat,
+// Ctrl+Shift+O) and a deleted one leave focus in the message box; a deleted chat says so.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCustomKey, chooseModel, composer, lastAnswer, open, sendAndWait, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, HeldFrames, lastAnswer, open, phoenixFrame, sendAndWait, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 const LAPTOP = { width: 1280, height: 800 };
 
@@ -118,5 +119,64 @@ describe('keyboard focus through a turn’s changes', { timeout: 300_000 }, () =
     await page.keyboard.press('Enter');
     await expect.poll(() => questions.count()).toBe(0);
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('composer');
+  });
+
+  it('New chat and Ctrl+Shift+O put focus in the message box; deleting a chat says so, focus goes to the new chat’s message box, and the deleted chat is not read again', async () => {
+    const page = await e2e.newPage();
+    await page.setViewportSize(LAPTOP);
+    await signUp(page);
+    await sendAndWait(page, 'A chat to delete', 0);
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    const inComposer = () => page.evaluate(() => document.activeElement?.id === 'composer');
+
+    // Ctrl+Shift+O from the page, and the sidebar's New chat: typing goes into the message box.
+    await page.locator('h1').click();
+    await page.keyboard.press('Control+Shift+O');
+    await page.waitForURL((url) => url.pathname === '/chat');
+    await expect.poll(inComposer).toBe(true);
+    await open(page, `/chat/${id}`);
+    await page.getByRole('link', { name: 'New chat', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/chat');
+    await expect.poll(inComposer).toBe(true);
+
+    // Delete, on a chat whose channels are still joining (their replies held back, as on a busy
+    // machine): a toast names the chat, focus is in the new chat's message box, and the chat
+    // deleted is not read again — each join's reply read it (two 404s followed the delete).
+    const held = new HeldFrames();
+    held.hold((frame) => frame.includes(id) && phoenixFrame(frame)?.event === 'phx_reply');
+    await page.routeWebSocket(/\/realtime\/v1\/websocket/, (socket) => {
+      const server = socket.connectToServer();
+      server.onMessage((message) => {
+        if (!held.take(message, () => socket.send(message))) socket.send(message);
+      });
+    });
+    // The new chat's data waits until the replies are through, so the deleted chat's view is still there for them.
+    let repliesThrough!: () => void;
+    const through = new Promise<void>((resolve) => (repliesThrough = resolve));
+    await page.route((url) => url.pathname === '/chat/__data.json', async (route) => {
+      await through;
+      await route.continue();
+    });
+    await open(page, `/chat/${id}`);
+    await expect.poll(() => held.count).toBeGreaterThan(0);
+    const title = (await page.getByTestId('chat-header').locator('h1').innerText()).trim();
+    const reads: string[] = [];
+    let deleted = false;
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (request.method() === 'DELETE' && path === `/api/sessions/${id}`) deleted = true;
+      else if (deleted && request.method() === 'GET' && path.startsWith(`/api/sessions/${id}`)) reads.push(path);
+    });
+    await page.getByTestId('chat-header').getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete this chat' }).click();
+    await page.getByTestId('toasts').getByText(`Deleted “${title}”.`).waitFor();
+    held.release();
+    // Whatever the replies set off is asked before the page answers this.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    repliesThrough();
+    await page.waitForURL((url) => url.pathname === '/chat');
+    await expect.poll(inComposer).toBe(true);
+    expect(reads).toEqual([]);
+    await expect(page.getByTestId('chat-deleted').count()).resolves.toBe(0);
   });
 });
