@@ -2,7 +2,9 @@
 // arrows keep focus on their turn as it is drawn again, and deleting a message keeps focus in
 // the chat (on Cancel while it asks, then on the answer before it, or the composer) — each
 // replaced the control that had focus, and focus fell to the page's body. A new chat (New chat,
-// Ctrl+Shift+O) and a deleted one leave focus in the message box; a deleted chat says so.
+// Ctrl+Shift+O) and a deleted one leave focus in the message box; a deleted chat says so. Esc
+// answers a Delete… question with Cancel (Keep); the messages are a named feed whose answers say
+// when they are ready; a disabled version arrow says there is none; no hidden tab stop.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCustomKey, chooseModel, composer, HeldFrames, lastAnswer, open, phoenixFrame, sendAndWait, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
@@ -37,6 +39,10 @@ describe('keyboard focus through a turn’s changes', { timeout: 300_000 }, () =
     await composer(page).press('Enter');
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').first().waitFor();
     await waitForChatPage(page);
+    // The messages are a named feed, and the live region that said "Streaming…" says the answer
+    // is ready (it was removed, and nothing was announced).
+    await page.getByRole('feed', { name: 'Messages' }).waitFor();
+    await expect(lastAnswer(page).getByTestId('answer-progress').textContent()).resolves.toBe('Answer ready');
     const answerVersions = page.getByRole('group', { name: 'Versions of this answer' });
     /** Which message holds focus (its id), and the focused control's name. */
     const focusedIn = () => page.evaluate(() => document.activeElement?.closest('article')?.getAttribute('data-message-id') ?? null);
@@ -67,6 +73,8 @@ describe('keyboard focus through a turn’s changes', { timeout: 300_000 }, () =
     await page.keyboard.press('Enter');
     await answerVersions.getByText('1/3').waitFor();
     await expect.poll(() => focused(page)).toBe('Next version (2 of 3)');
+    // The disabled ‹ says there is none before (it read "Previous version (0 of 3)").
+    await expect(answerVersions.getByRole('button', { name: 'No earlier version (this is 1 of 3)' }).isDisabled()).resolves.toBe(true);
     await page.keyboard.press('Enter');
     await answerVersions.getByText('2/3').waitFor();
     await expect.poll(() => focused(page)).toBe('Next version (3 of 3)');
@@ -100,6 +108,14 @@ describe('keyboard focus through a turn’s changes', { timeout: 300_000 }, () =
     await expect.poll(() => focused(page)).toBe('Cancel');
     await page.keyboard.press('Enter');
     await expect.poll(() => focused(page)).toBe('Delete…');
+    // Esc answers it with Cancel too, from Delete as from Cancel.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page)).toBe('Cancel');
+    await page.keyboard.press('Shift+Tab');
+    await expect(focused(page)).resolves.toBe('Delete');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => focused(page)).toBe('Delete…');
+    await expect(page.getByText('Delete this message and its replies?').count()).resolves.toBe(0);
     // Delete (Shift+Tab from Cancel): the question and its answer go, and focus goes to the
     // actions of the answer before them.
     await page.keyboard.press('Enter');
@@ -134,6 +150,11 @@ describe('keyboard focus through a turn’s changes', { timeout: 300_000 }, () =
     await page.keyboard.press('Control+Shift+O');
     await page.waitForURL((url) => url.pathname === '/chat');
     await expect.poll(inComposer).toBe(true);
+    // Shift+Tab goes to "+ Attach files", then past it: the file input behind it is no tab stop.
+    await page.keyboard.press('Shift+Tab');
+    await expect(focused(page)).resolves.toBe('+ Attach files');
+    await page.keyboard.press('Shift+Tab');
+    await expect(page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).resolves.not.toBe('file');
     await open(page, `/chat/${id}`);
     await page.getByRole('link', { name: 'New chat', exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/chat');
@@ -167,7 +188,14 @@ describe('keyboard focus through a turn’s changes', { timeout: 300_000 }, () =
       if (request.method() === 'DELETE' && path === `/api/sessions/${id}`) deleted = true;
       else if (deleted && request.method() === 'GET' && path.startsWith(`/api/sessions/${id}`)) reads.push(path);
     });
-    await page.getByTestId('chat-header').getByRole('button', { name: 'Delete', exact: true }).click();
+    // Esc answers the question with Keep, focus back on Delete.
+    const header = page.getByTestId('chat-header');
+    await header.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => focused(page)).toBe('Keep');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => header.getByRole('button', { name: 'Delete this chat' }).count()).toBe(0);
+    await expect.poll(() => header.getByRole('button', { name: 'Delete', exact: true }).evaluate((el) => el === document.activeElement)).toBe(true);
+    await header.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByRole('button', { name: 'Delete this chat' }).click();
     await page.getByTestId('toasts').getByText(`Deleted “${title}”.`).waitFor();
     held.release();
