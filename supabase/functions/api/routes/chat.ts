@@ -152,7 +152,8 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   // The payer's key (the owner's when they share it with members: decrypted here, never sent anywhere but the provider).
   const openKey = (stored: StoredCiphertext | null) => openProviderClient({ config, db, deps, user: payerOf(user, seat), log, providerId: provider.id, stored, sdk: false }).catch((error: unknown) => {
     if (seat.payerId !== user.id && error instanceof ApiError && error.code === 'missing_credential') {
-      throw new ApiError(422, 'missing_credential', `The chat's owner shares their key, but has no ${provider.name} key; choose another provider or ask them to add one`);
+      // `payer: 'owner'`: the key is the owner's to add; the web app links no key row of the member's.
+      throw new ApiError(422, 'missing_credential', `The chat's owner shares their key, but has no ${provider.name} key; choose another provider or ask them to add one`, undefined, { payer: 'owner' });
     }
     throw error;
   });

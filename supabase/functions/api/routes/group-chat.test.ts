@@ -87,6 +87,19 @@ describe('members post in group chats', () => {
     expect(cred.last_used_at).not.toBeNull();
   });
 
+  // The web app links the member's own key row only for their own missing key (QA6 #3).
+  it("a shared key the owner deleted is a 422 missing_credential naming the owner as the payer; the member's own, not", async () => {
+    const g = await groupChat();
+    const own = await (await g.member.request('POST', '/chat', { ...custom, session_id: g.id, message: 'x' })).json();
+    expect(own.error).toEqual({ code: 'missing_credential', message: expect.any(String) });
+    await shareKey(g, true);
+    expect((await g.owner.request('DELETE', '/credentials/custom')).status).toBeLessThan(300);
+    const refused = await g.member.request('POST', '/chat', { ...custom, session_id: g.id, message: 'x' });
+    const body = await refused.clone().json();
+    expect(await errorOf(refused)).toEqual({ status: 422, code: 'missing_credential' });
+    expect(body.error).toMatchObject({ payer: 'owner', message: expect.stringMatching(/^The chat's owner shares their key, but has no/) });
+  });
+
   it("checks the payer's budget: the owner's when their key is shared, the member's own otherwise", async () => {
     const g = await groupChat();
     await saveKey(g.member, `sk-member-${crypto.randomUUID()}`);

@@ -86,14 +86,20 @@ export class ApiError extends Error {
 
 const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }).loose() });
 
-/** The ApiError for a failed answer, from its parsed body (the gateway's or a proxy's may not be the API's shape). */
+/**
+ * The ApiError for a failed answer, from its parsed body (the gateway's or a proxy's may not be
+ * the API's shape). A rate limit's Retry-After header (seconds; the API exposes it to the browser)
+ * comes as `retry_after_seconds`.
+ */
 export function apiError(response: Response, body: unknown): ApiError {
   const parsed = ErrorBody.safeParse(body);
+  const wait = Number(response.headers?.get('retry-after') ?? NaN);
+  const retry = Number.isFinite(wait) && wait >= 0 ? { retry_after_seconds: wait } : {};
   if (parsed.success) {
     const { code, message, ...details } = parsed.data.error;
-    return new ApiError(response.status, code, message, details);
+    return new ApiError(response.status, code, message, { ...details, ...retry });
   }
-  return new ApiError(response.status, `http_${response.status}`, response.statusText || 'Request failed');
+  return new ApiError(response.status, `http_${response.status}`, response.statusText || 'Request failed', retry);
 }
 
 /** Reads a failed raw Response (streams, which do not go through openapi-fetch) into an ApiError. */

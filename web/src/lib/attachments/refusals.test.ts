@@ -74,8 +74,9 @@ describe('fileAtFault', () => {
 
 describe('refusalText with the files given back', () => {
   it('says the text and files are back, the file at fault marked', () => {
-    expect(refusalText('m cannot read images; remove "photo.png"', 3, true, true))
+    expect(refusalText('m cannot read images; remove "photo.png"', 3, true, 'flagged'))
       .toBe('m cannot read images; remove "photo.png". Your text and files are back in the message box, the file at fault marked.');
-    expect(refusalText('Not supported.', 1, false, true)).toBe('Not supported. The attached file is back in the message box, the file at fault marked.');
+    expect(refusalText('Not supported.', 1, false, 'flagged')).toBe('Not supported. The attached file is back in the message box, the file at fault marked.');
+    expect(refusalText('Budget used up.', 2, true, 'all')).toBe('Budget used up. Your text and files are back in the message box.');
   });
 });

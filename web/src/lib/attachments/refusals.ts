@@ -47,11 +47,12 @@ export function filesOutliveRefusal(error: unknown): boolean {
  * What the chat says after such a refusal: the server's reason, then what became of the files
  * and the text. The reason gets a full stop unless it has its own, so the sentences stay apart.
  */
-export function refusalText(reason: string, files: number, textBack: boolean, filesBack = false): string {
+export function refusalText(reason: string, files: number, textBack: boolean, filesBack: false | 'all' | 'flagged' = false): string {
   const trimmed = reason.trimEnd();
   const parts = [/[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`];
   if (files > 0 && filesBack) {
-    parts.push(`${textBack ? 'Your text and files are' : `The attached ${files === 1 ? 'file is' : 'files are'}`} back in the message box, the file at fault marked.`);
+    const marked = filesBack === 'flagged' ? ', the file at fault marked' : '';
+    parts.push(`${textBack ? 'Your text and files are' : `The attached ${files === 1 ? 'file is' : 'files are'}`} back in the message box${marked}.`);
     return parts.join(' ');
   }
   if (files > 0) parts.push(`The attached ${files === 1 ? 'file was' : 'files were'} removed.`);

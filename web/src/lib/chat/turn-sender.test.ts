@@ -186,6 +186,53 @@ describe('TurnSender', () => {
     expect(chat.sendError).toBeNull();
   });
 
+  // QA6 #3: a question refused before it was sent (budget used up, key missing) was lost, and a
+  // Retry that could not succeed was offered.
+  it('a question refused before its turn began is back in the box with its files, with a link to the fix and Send again only when it can work', async () => {
+    const cases = [
+      { error: new ApiError(402, 'budget_exceeded', "This month's budget of $0.01 is used up.", { spent_usd: 0.03, monthly_budget_usd: 0.01, resets_at: '2027-01-01T00:00:00Z' }),
+        fix: { href: '/settings#budget', label: 'Change budget' }, resend: false },
+      { error: new ApiError(402, 'budget_exceeded', "The chat owner's monthly budget is used up.", { resets_at: '2027-01-01T00:00:00Z' }), fix: null, resend: false },
+      { error: new ApiError(422, 'missing_credential', 'Add your Custom API key in Settings → API keys first'),
+        fix: { href: '/settings#key-custom', label: 'Fix it in Settings' }, resend: false },
+      { error: new ApiError(422, 'missing_credential', "The chat's owner shares their key, but has no key", { payer: 'owner' }), fix: null, resend: false },
+      { error: new ApiError(403, 'read_only', 'You can no longer post in this chat'), fix: null, resend: false },
+      { error: new ApiError(413, 'payload_too_large', 'Request body is larger than 1000 bytes'), fix: null, resend: false },
+      { error: new ApiError(429, 'rate_limited', 'Too many messages; try again in 7 s', { retry_after_seconds: 7 }), fix: null, resend: true, againAfterMs: 7000 },
+      { error: new ApiError(503, 'database_unavailable', 'Try again.'), fix: null, resend: true },
+    ];
+    for (const [i, { error, fix, resend, againAfterMs }] of cases.entries()) {
+      const { chat, sender } = setUp();
+      chat.sessionId = null;
+      const body = { ...turn('A long carefully written question'), provider: 'custom', client_id: crypto.randomUUID(), attachments: [`me/chat/${i}/plan.md`] };
+      const sending = sender.run(body, () => {}, { userText: body.message, attachments: body.attachments, queueable: true });
+      streams.at(-1)!.fail(error);
+      await expect(sending).resolves.toBe('refused');
+      expect(chat.messages).toEqual([]);
+      expect(chat.returnedDraft).toBe('A long carefully written question');
+      expect(chat.returnedAttachments).toEqual(body.attachments);
+      expect(chat.sendError).toMatchObject({ retry: null, resend, fix });
+      expect(chat.sendError?.againAfterMs).toBe(againAfterMs);
+      expect(chat.sendError?.message).toContain('Your text and files are back in the message box.');
+      sender.dispose();
+    }
+    await tick();
+    expect(discarded).toEqual([]); // the files wait in the box
+  });
+
+  it('a regenerate refused for the budget or a key offers no Retry, but a link; a rate limit offers it after its wait', async () => {
+    const { chat, sender } = setUp();
+    void sender.run({ ...turn('Again'), regenerate: true }, () => {}, {});
+    streams[0]!.fail(new ApiError(402, 'budget_exceeded', 'Used up.', { spent_usd: 2, monthly_budget_usd: 1 }));
+    await tick();
+    expect(chat.sendError).toMatchObject({ retry: null, fix: { href: '/settings#budget' } });
+    void sender.run({ ...turn('Again'), regenerate: true }, () => {}, {});
+    streams[1]!.fail(new ApiError(429, 'rate_limited', 'Too many.', { retry_after_seconds: 3 }));
+    await tick();
+    expect(chat.sendError?.retry).toBeTypeOf('function');
+    expect(chat.sendError?.againAfterMs).toBe(3000);
+  });
+
   it('from the queue, a chat with an answer running makes it wait (not back in the box); a fresh send still gets its text back', async () => {
     const { chat, sender } = setUp();
     const running = new ApiError(409, 'turn_running', 'Busy.', { running_message_id: null });

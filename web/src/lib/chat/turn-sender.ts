@@ -1,7 +1,8 @@
 // How this tab sends a turn (a new question, a regenerate, an edit) and reads its POST /chat
 // stream: the placeholder rows shown until the server names the real ones, the new chat's id,
 // a stop asked for before the answer had an id, and what the chat shows when the send is
-// refused (a Retry, the text and files given back, or the answer already running followed). A
+// refused (a new question's text and files given back to the message box, a Retry and a link
+// to the fix where they can help — send-refusal.ts — or the answer already running followed). A
 // new question that got no answer at all (offline, the server down) is handed to the chat's
 // queue (send-queue.ts), which sends it again with the same client id; one the server
 // already has (409 already_sent: the answer to its POST was lost) is shown as stored.
@@ -16,11 +17,20 @@ import { NewChat } from '$lib/chat/new-chat';
 import type { TurnEvents } from '$lib/chat/turn-events';
 import type { TurnViews } from '$lib/chat/turn-views';
 import type { SendResult } from '$lib/chat/send-queue';
+import { refusalAdvice, type RefusalFix } from '$lib/chat/send-refusal';
 
-/** A refused send; `retry` is null when sending the same request again cannot succeed. */
+/** A refused send. */
 export interface SendError {
   message: string;
+  /** Sends the same request again; null when that cannot succeed until something changes, or
+   * when the question went back to the message box (`resend`). */
   retry: (() => void) | null;
+  /** The question is back in the message box and sending it again can work: "Send again" sends the box. */
+  resend?: boolean;
+  /** Retry or Send again is offered this many ms after the refusal (a rate limit's Retry-After). */
+  againAfterMs?: number;
+  /** Where the refusal is fixed (the budget, the provider's key), as a link. */
+  fix?: RefusalFix | null;
 }
 
 /** The chat state (chat-state.svelte.ts) a send reads and writes. */
@@ -201,27 +211,50 @@ export class TurnSender {
         chat.returnedAttachments = opts.attachments ?? [];
         chat.notice = 'An answer is still being written in this chat. Your message was not sent; send it again once the answer ends (or stop it).';
         await this.followRunning(err.details.running_message_id);
-      } else if (!assistantId) {
-        // Nothing was stored for this answer: drop the placeholder, offer a retry.
+      } else if (!assistantId && opts.queueable && typed !== undefined) {
+        // A new question refused before its turn began (the budget used up, no key, a rate
+        // limit, a setting or file refused, the server failing): nothing of it was stored. Its
+        // text and files go back to the message box — before anything typed since — and so into
+        // the chat's draft (drafts.ts), kept through Settings and back (QA6 #3: it was lost).
         dropDrafts();
         const files = opts.attachments ?? [];
         const atFault = fileAtFault(err, files);
+        const { fix, againAfterMs } = refusalAdvice(err, body.provider);
+        chat.returnedDraft = typed;
+        chat.returnedAttachments = files;
+        chat.flaggedAttachment = atFault;
+        chat.sendError = {
+          message: refusalText(errorText(err), files.length, true, atFault ? 'flagged' : 'all'),
+          retry: null,
+          resend: againAfterMs !== null && !atFault,
+          ...(againAfterMs ? { againAfterMs } : {}),
+          fix,
+        };
+      } else if (!assistantId) {
+        // Nothing was stored for this answer (a regenerate, an edit, Continue): drop the placeholder.
+        dropDrafts();
+        const files = opts.attachments ?? [];
+        const atFault = fileAtFault(err, files);
+        const { fix, againAfterMs } = refusalAdvice(err, body.provider);
         if (atFault) {
           // One file is at fault (an image for a text-only model, a file the server cannot
           // read): the text and every file go back, that one flagged; one ✕ or another model fixes it.
           chat.returnedDraft = typed ?? null;
           chat.returnedAttachments = files;
           chat.flaggedAttachment = atFault;
-          chat.sendError = { message: refusalText(errorText(err), files.length, Boolean(typed), true), retry: null };
-        } else if (!filesOutliveRefusal(err)) {
-          // The same request would be refused again (a bad setting, a read-only chat, an
-          // unsupported file…): no Retry; the text goes back to the message box to change and send
-          // again, and its files are of no further use (lib/attachments/refusals.ts).
-          if (files.length > 0) void discardAttachments(files).catch(() => {});
+          chat.sendError = { message: refusalText(errorText(err), files.length, Boolean(typed), 'flagged'), retry: null };
+        } else if (againAfterMs === null || !filesOutliveRefusal(err)) {
+          // The same request would be refused again (a bad setting, a read-only chat, the budget
+          // used up, no key…): no Retry, a link where the fix is; the text goes back to the
+          // message box to change and send again. Files the refusal made useless are removed
+          // (lib/attachments/refusals.ts), others go back with the text.
+          const kept = filesOutliveRefusal(err);
+          if (files.length > 0 && !kept) void discardAttachments(files).catch(() => {});
           chat.returnedDraft = typed ?? null;
-          chat.sendError = { message: refusalText(errorText(err), files.length, Boolean(typed)), retry: null };
+          if (kept) chat.returnedAttachments = files;
+          chat.sendError = { message: refusalText(errorText(err), files.length, Boolean(typed), kept ? 'all' : false), retry: null, fix };
         } else {
-          chat.sendError = { message: errorText(err), retry: () => void this.run(body, onSession, opts) };
+          chat.sendError = { message: errorText(err), retry: () => void this.run(body, onSession, opts), ...(againAfterMs ? { againAfterMs } : {}), fix };
           this.retryFiles = files;
         }
       }
