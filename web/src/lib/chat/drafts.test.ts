@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { memoryStorage } from './memory-storage.ts';
 import { carryDraft, forgetAllDrafts, readDraft, readDraftFiles, readQueued, writeDraft, writeDraftFiles, writeQueued } from './drafts.ts';
-
-/** A Storage in memory (node has no sessionStorage). */
-function memoryStorage(): Storage {
-  const map = new Map<string, string>();
-  return {
-    get length() { return map.size; },
-    clear: () => map.clear(),
-    getItem: (k) => map.get(k) ?? null,
-    key: (i) => [...map.keys()][i] ?? null,
-    removeItem: (k) => void map.delete(k),
-    setItem: (k, v) => void map.set(k, v),
-  };
-}
 
 describe('chat drafts', () => {
   it('keeps each chat\'s text apart, per user, and forgets an emptied box', () => {

@@ -1,20 +1,9 @@
 // The chat's outbox: messages that could not leave wait, survive a reload, and go once each, in order,
 // never while an answer is being written.
 import { describe, expect, it } from 'vitest';
+import { memoryStorage } from './memory-storage.ts';
 import { readQueued, type QueuedMessage } from './drafts.ts';
 import { SendQueue, type QueueChat, type SendResult } from './send-queue.ts';
-
-function memoryStorage(): Storage {
-  const map = new Map<string, string>();
-  return {
-    get length() { return map.size; },
-    clear: () => map.clear(),
-    getItem: (k) => map.get(k) ?? null,
-    key: (i) => [...map.keys()][i] ?? null,
-    removeItem: (k) => void map.delete(k),
-    setItem: (k, v) => void map.set(k, v),
-  };
-}
 
 const message = (text: string, files: QueuedMessage['files'] = []): QueuedMessage =>
   ({ id: crypto.randomUUID(), text, files, turn: { provider: 'demo', model: 'demo-model' }, queuedAt: new Date().toISOString() });

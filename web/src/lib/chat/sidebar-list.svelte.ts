@@ -37,6 +37,30 @@ class Pages {
   extend(span: Span) {
     if (deeper(span, this.span)) this.span = span;
   }
+
+  /**
+   * Reads the page after the span (`read` with its cursor), hands its rows to `take`, and
+   * reaches further (counting them when `grow`); false when there is none, one is under way,
+   * or it failed (said in `error`).
+   */
+  async next(read: (cursor: string) => Promise<SessionsPage<SidebarRow>>, take: (rows: SidebarRow[]) => void, grow: boolean): Promise<boolean> {
+    const cursor = this.span.next;
+    if (!cursor || this.loading) return false;
+    this.loading = true;
+    try {
+      const body = await read(cursor);
+      this.error = '';
+      take(body.sessions);
+      if (grow) this.count += body.sessions.length;
+      this.extend({ oldest: body.sessions.at(-1) ?? this.span.oldest, next: body.next_cursor });
+      return true;
+    } catch (err) {
+      this.error = message(err);
+      return false;
+    } finally {
+      this.loading = false;
+    }
+  }
 }
 
 export class SidebarList {
@@ -144,24 +168,8 @@ export class SidebarList {
 
   /** The next page of the list ("Show more chats", or the sidebar scrolled near its end). */
   async loadMore(limit = PAGE, grow = true): Promise<void> {
-    const pages = this.pages;
-    const cursor = pages.span.next;
-    if (!cursor || pages.loading) return;
-    pages.loading = true;
     const mark = this.changes;
-    try {
-      const body = await this.read({ cursor, limit });
-      pages.error = '';
-      this.take(body.sessions, mark);
-      if (grow) pages.count += body.sessions.length;
-      pages.extend({ oldest: body.sessions.at(-1) ?? pages.span.oldest, next: body.next_cursor });
-    } catch (err) {
-      pages.error = message(err);
-      return;
-    } finally {
-      pages.loading = false;
-    }
-    this.fill();
+    if (await this.pages.next((cursor) => this.read({ cursor, limit }), (rows) => this.take(rows, mark), grow)) this.fill();
   }
 
   /** Chats left the pages read: as many more are read from below (not while a read is failing:
@@ -223,25 +231,13 @@ export class SidebarList {
 
   /** The archive's next page. */
   async loadMoreArchive(limit = PAGE, grow = true) {
-    const pages = this.archivePages;
-    const cursor = pages.span.next;
-    if (!cursor || pages.loading || !this.archive) return;
-    pages.loading = true;
+    if (!this.archive) return;
     const mark = this.changes;
-    try {
-      const body = await this.read({ archived: 'true', cursor, limit });
-      pages.error = '';
-      const known = new Set(this.archive.map((s) => s.id));
-      const rows = body.sessions.filter((s) => !known.has(s.id) && !this.deleted.has(s.id) && !this.changedSince(s.id, mark));
-      this.archive = [...this.archive, ...rows.map((s) => ({ ...s, pinned_at: s.pinned_at ?? null, archived_at: s.archived_at ?? null }))].sort(byRecent);
-      if (grow) pages.count += body.sessions.length;
-      pages.extend({ oldest: body.sessions.at(-1) ?? pages.span.oldest, next: body.next_cursor });
-    } catch (err) {
-      pages.error = message(err);
-      return;
-    } finally {
-      pages.loading = false;
-    }
-    this.fill();
+    const take = (rows: SidebarRow[]) => {
+      const known = new Set(this.archive!.map((s) => s.id));
+      const fresh = rows.filter((s) => !known.has(s.id) && !this.deleted.has(s.id) && !this.changedSince(s.id, mark));
+      this.archive = [...this.archive!, ...fresh.map((s) => ({ ...s, pinned_at: s.pinned_at ?? null, archived_at: s.archived_at ?? null }))].sort(byRecent);
+    };
+    if (await this.archivePages.next((cursor) => this.read({ archived: 'true', cursor, limit }), take, grow)) this.fill();
   }
 }
