@@ -189,7 +189,7 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     const text = (await kept.locator('.markdown').textContent()) ?? '';
     expect(text).toContain('Here is a short answer');
     expect(text).not.toContain('console.log'); // the code block comes last; it never arrived
-    await expect(kept.getByText('Stopped').count()).resolves.toBe(1);
+    await expect(kept.getByText('Stopped', { exact: true }).count()).resolves.toBe(1);
   });
 
   it("the model list adds the models the provider lists for the user's key; Other model… takes any id", async () => {

@@ -151,7 +151,7 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
       for (const page of [second, first]) {
         const stopped = answers(page, 'stopped');
         await stopped.waitFor({ timeout: 30_000 });
-        await expect(stopped.getByText('Stopped').count()).resolves.toBe(1);
+        await expect(stopped.getByText('Stopped', { exact: true }).count()).resolves.toBe(1);
         await expect(stopped.locator('.markdown').textContent()).resolves.toContain('Here');
       }
       const stored = await storedAnswer(sessionPath);
@@ -188,7 +188,7 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     }
     await reload(page);
     const stopped = answers(page, 'stopped');
-    await stopped.getByText('Stopped').waitFor();
+    await stopped.getByText('Stopped', { exact: true }).waitFor();
     await expect(stopped.getByRole('button', { name: 'Continue', exact: true }).count()).resolves.toBe(0);
     await stopped.getByRole('button', { name: 'Regenerate', exact: true }).click();
     await answers(page, 'complete').waitFor({ timeout: 60_000 });
