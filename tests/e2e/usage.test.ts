@@ -5,13 +5,15 @@
 // day is the reader's, the latest calls listed are the range's and name their prompt's version,
 // every table header has a name, each call says its source (the web app or an API key), a
 // revoked key stays listed with what it spent, a deleted project's calls keep its name, the call
-// that names a new chat says so, and cached and reasoning tokens show under an answer and per model.
+// that names a new chat says so, cached and reasoning tokens show under an answer and per model,
+// the API keys page gives the gateway's base URL and focuses a new key's Copy button, and two keys
+// of one name read apart in Usage by their prefixes.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../web/src/lib/usage-days.ts';
 import { localDay } from '../../web/src/lib/time-zone.ts';
 import type { Page } from 'playwright-core';
-import { composer, open, reload, signUp, startE2E, type E2E } from './helpers.ts';
+import { composer, open, reload, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
 
 /** axe-core's `empty-table-header` (a best practice, so outside seriousViolations' WCAG tags): the headers it finds empty. */
 async function emptyTableHeaders(page: Page): Promise<string[]> {
@@ -145,19 +147,36 @@ describe('usage figures in the browser', { timeout: 120_000 }, () => {
     const page = await e2e.newPage();
     const email = await signUp(page);
     await open(page, '/settings/api-keys');
-    await page.getByLabel('Name').fill('sdk');
-    await page.getByLabel('chat').check();
-    await page.getByRole('button', { name: 'Create key' }).click();
-    const key = (await page.getByTestId('new-key-value').innerText()).trim();
-    // Two calls through the gateway with the key, as another app makes them.
-    for (let i = 0; i < 2; i++) {
-      const res = await fetch(`${e2e.stack.apiUrl}/functions/v1/api/v1/chat/completions`, {
+    // The page says where to send a key (QA 6 #12): the gateway's base URL, which serves the models list.
+    const baseUrl = (await page.getByTestId('gateway-base-url').innerText()).trim();
+    expect(baseUrl).toBe(`${e2e.stack.apiUrl}/functions/v1/api/v1`);
+    await page.getByTestId('gateway-use').getByText('<provider>/<model>', { exact: true }).waitFor();
+    const createKey = async () => {
+      await page.getByLabel('Name').fill('sdk');
+      await page.getByLabel('chat').check();
+      await page.getByRole('button', { name: 'Create key' }).click();
+      // Focus goes to the one-time key's Copy button, told what was made, in a status (QA 6 #14).
+      const focused = () => page.evaluate(() => ({ text: document.activeElement?.textContent?.trim(), described: document.activeElement?.getAttribute('aria-describedby') }));
+      await expect.poll(focused).toEqual({ text: 'Copy', described: 'new-key-title new-key-note' });
+      await expect(page.getByTestId('new-key').getByRole('status').textContent()).resolves.toContain('Key “sdk” created');
+      return (await page.getByTestId('new-key-value').innerText()).trim();
+    };
+    const key = await createKey();
+    await page.getByText('Examples: curl and the OpenAI SDK').click();
+    await page.getByTestId('gateway-example-curl').waitFor();
+    await screenshot(page, 'api-key-created-use-it');
+    // Two calls through the gateway with the key, as another app makes them, at the URL the page gave.
+    const gateway = async (apiKey: string, content: string) => {
+      const res = await fetch(`${baseUrl}/chat/completions`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'demo/demo-model', messages: [{ role: 'user', content: `Hi ${i}` }] }),
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'demo/demo-model', messages: [{ role: 'user', content }] }),
       });
       expect(res.status).toBe(200);
-    }
+    };
+    for (let i = 0; i < 2; i++) await gateway(key, `Hi ${i}`);
+    const models = await fetch(`${baseUrl}/models`, { headers: { authorization: `Bearer ${key}` } });
+    expect(((await models.json()) as { data: { id: string }[] }).data.map((m) => m.id)).toContain('demo/demo-model');
     // One call from the web app, in the project "Research", which is then deleted.
     await sql`
       with u as (select id from auth.users where email = ${email}),
@@ -175,18 +194,23 @@ describe('usage figures in the browser', { timeout: 120_000 }, () => {
     await revoked.waitFor();
     await expect(revoked.textContent()).resolves.toMatch(/revoked .*2 calls · /s);
     await page.getByTestId('api-key-list').getByText('No keys yet.').waitFor();
+    // Its replacement has the same name: Usage tells the two apart by their prefixes (QA 6 #12).
+    const second = await createKey();
+    await gateway(second, 'Hi again');
 
     await open(page, '/usage');
     const sources = page.getByTestId('usage-by-source');
     const callsOf = (label: string) => sources.locator('tr', { has: page.getByRole('rowheader', { name: label, exact: true }) }).locator('td').first().textContent();
-    await expect(callsOf('API key sdk (revoked)')).resolves.toBe('2');
+    await expect(callsOf(`API key sdk · ${key.slice(0, 12)}… (revoked)`)).resolves.toBe('2');
+    await expect(callsOf(`API key sdk · ${second.slice(0, 12)}…`)).resolves.toBe('1');
     await expect(callsOf('Web app')).resolves.toBe('1');
     const recent = page.getByTestId('recent-calls');
     const sourceOf = async (model: string) => {
       const column = (await recent.getByRole('columnheader').allTextContents()).indexOf('Source');
       return await recent.locator('tbody tr', { hasText: model }).first().getByRole('cell').nth(column).textContent();
     };
-    await expect(sourceOf('demo/demo-model')).resolves.toBe('API key sdk (revoked)');
+    await expect(recent.getByRole('cell', { name: `API key sdk · ${key.slice(0, 12)}… (revoked)`, exact: true }).count()).resolves.toBe(2);
+    await expect(sourceOf('demo/demo-model')).resolves.toBe(`API key sdk · ${second.slice(0, 12)}…`);
     await expect(sourceOf('openai/gpt-4o')).resolves.toBe('Web app');
     await page.getByTestId('usage-by-project').getByRole('rowheader', { name: 'Research (deleted)' }).waitFor();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCost, formatCount, formatDuration, formatTokens, formatUsd, thoughtForLabel, tokenParts, usagePurpose, cachedAndReasoning } from './usage-format.ts';
+import { cachedAndReasoning, formatBytes, formatCost, formatCount, formatDuration, formatTokens, formatUsd, thoughtForLabel, tokenParts, usagePurpose, usageSource } from './usage-format.ts';
 
 describe('formatDuration', () => {
   it('shows milliseconds under a second, tenths of seconds under a minute, then minutes', () => {
@@ -117,5 +117,16 @@ describe('cachedAndReasoning (QA 6 #13)', () => {
     expect(cachedAndReasoning({ in: 3000, cached: 0, out: 500, reasoning: 1200 })).toBe('1,200 reasoning');
     expect(cachedAndReasoning({ in: 3000, cached: 1000, out: 500, reasoning: 0 })).toBe('1,000 cached (33 % of input)');
     expect(cachedAndReasoning({ in: 3000, cached: 0, out: 500, reasoning: 0 })).toBe('');
+  });
+});
+
+describe('usageSource (QA 6 #12)', () => {
+  const key = { api_key_id: '00000000-0000-4000-8000-000000000001', api_key_name: 'laptop', api_key_revoked: false };
+  it('names the web app, and a key by its name and prefix: two keys may share a name', () => {
+    expect(usageSource({ api_key_id: null, api_key_name: null, api_key_prefix: null, api_key_revoked: null })).toBe('Web app');
+    expect(usageSource({ ...key, api_key_prefix: 'mrp_5YFPa1b2' })).toBe('API key laptop · mrp_5YFPa1b2…');
+    expect(usageSource({ ...key, api_key_prefix: 'mrp_Zz9-_xy0' })).not.toBe(usageSource({ ...key, api_key_prefix: 'mrp_5YFPa1b2' }));
+    expect(usageSource({ ...key, api_key_prefix: 'mrp_5YFPa1b2', api_key_revoked: true })).toBe('API key laptop · mrp_5YFPa1b2… (revoked)');
+    expect(usageSource({ ...key, api_key_name: null, api_key_prefix: null })).toBe('API key (removed)');
   });
 });

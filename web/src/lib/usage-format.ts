@@ -57,13 +57,15 @@ export function formatTokens(count: number): string {
 }
 
 /**
- * Where a call came from, for people: "Web app", or the API key that made it ("API key sdk",
- * "API key sdk (revoked)"); a key the list cannot name any more is "API key (removed)".
+ * Where a call came from, for people: "Web app", or the API key that made it with its prefix, as
+ * Settings › API keys lists it — two keys may share a name ("API key sdk · mrp_5YFPa1b2…",
+ * "API key sdk · mrp_5YFPa1b2… (revoked)"); a key the list cannot name any more is "API key (removed)".
  */
-export function usageSource(call: { api_key_id: string | null; api_key_name: string | null; api_key_revoked: boolean | null }): string {
+export function usageSource(call: { api_key_id: string | null; api_key_name: string | null; api_key_prefix: string | null; api_key_revoked: boolean | null }): string {
   if (!call.api_key_id) return 'Web app';
   if (!call.api_key_name) return 'API key (removed)';
-  return `API key ${call.api_key_name}${call.api_key_revoked ? ' (revoked)' : ''}`;
+  const prefix = call.api_key_prefix ? ` · ${call.api_key_prefix}…` : '';
+  return `API key ${call.api_key_name}${prefix}${call.api_key_revoked ? ' (revoked)' : ''}`;
 }
 
 /** A project's name on the usage page: a deleted one keeps it, marked ("Research (deleted)"). */

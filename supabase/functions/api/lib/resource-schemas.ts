@@ -197,6 +197,7 @@ export const UsageLogSchema = z
     error_code: z.string().nullable(),
     api_key_id: z.uuid().nullable().openapi({ description: 'The API key that made the call; null for the web app' }),
     api_key_name: z.string().nullable(),
+    api_key_prefix: z.string().nullable().openapi({ description: 'The key\'s first characters (`mrp_` and 8 more), as the key list shows them' }),
     api_key_revoked: z.boolean().openapi({ description: 'The key has been revoked since (false without a key)' }),
   })
   .openapi('UsageLog');

@@ -72,6 +72,7 @@ export interface UsageRow {
   project_deleted: boolean | null;
   api_key_id: string | null;
   api_key_name: string | null;
+  api_key_prefix: string | null;
   api_key_revoked: boolean | null;
   purpose: UsagePurpose | null;
   calls: number;
@@ -119,7 +120,7 @@ export async function queryUsage<K extends string>(
            ${sql.unsafe([col(1, 'provider'), col(2, 'model'), col(3, 'project_id'), col(4, 'prompt_id'), col(5, 'prompt_version'), col(6, 'api_key_id'), col(7, 'purpose')].join(', '))},
            coalesce(max(pr.name), max(l.deleted_project_name)) as project_name, max(p.title) as prompt_title,
            (max(pr.name) is null and bool_or(l.deleted_project_id is not null)) as project_deleted,
-           max(k.name) as api_key_name, bool_or(k.revoked_at is not null) as api_key_revoked,
+           max(k.name) as api_key_name, max(k.prefix) as api_key_prefix, bool_or(k.revoked_at is not null) as api_key_revoked,
            ${sql.unsafe(STATS)}
       from public.prompt_usage_logs l
       left join public.prompts p on p.id = l.prompt_id
@@ -158,7 +159,7 @@ export async function queryUsage<K extends string>(
 function emptyTotals(mask: number): UsageRow {
   return {
     mask, day: null, provider: null, model: null, project_id: null, project_name: null, prompt_id: null,
-    prompt_version: null, prompt_title: null, project_deleted: null, api_key_id: null, api_key_name: null, api_key_revoked: null, purpose: null, calls: 0, errors: 0, stopped: 0, prompt_tokens: 0, cached_tokens: 0,
+    prompt_version: null, prompt_title: null, project_deleted: null, api_key_id: null, api_key_name: null, api_key_prefix: null, api_key_revoked: null, purpose: null, calls: 0, errors: 0, stopped: 0, prompt_tokens: 0, cached_tokens: 0,
     completion_tokens: 0, reasoning_tokens: 0, total_tokens: 0, cost_usd: 0, unpriced_calls: 0, ratings: 0, positive_share: null, latency_p50: null, latency_p95: null,
     ttft_p50: null, ttft_p95: null,
   };
@@ -210,6 +211,7 @@ export function presentGroup(row: UsageRow, dims: readonly Dimension[]) {
     prompt_title: has('prompt') ? row.prompt_title : null,
     api_key_id: has('api_key') ? row.api_key_id : null,
     api_key_name: has('api_key') ? row.api_key_name : null,
+    api_key_prefix: has('api_key') ? row.api_key_prefix : null,
     api_key_revoked: has('api_key') ? Boolean(row.api_key_revoked) : null,
     purpose: has('purpose') ? row.purpose : null,
   };

@@ -109,7 +109,7 @@ const Export = z
         labels: z.array(PromptLabelSchema),
       }),
     ),
-    usage_logs: z.array(UsageLogSchema.omit({ prompt_title: true, api_key_id: true, api_key_name: true, api_key_revoked: true })),
+    usage_logs: z.array(UsageLogSchema.omit({ prompt_title: true, api_key_id: true, api_key_name: true, api_key_prefix: true, api_key_revoked: true })),
     files: z.array(z.object({
       kind: z.enum(['project', 'attachment']),
       id: z.uuid(),

@@ -73,6 +73,10 @@ describe('usage by source', () => {
     const recent = summary.recent as { message_id: string | null; api_key_id: string | null; api_key_name: string | null; api_key_revoked: boolean }[];
     expect(recent.filter((c) => c.api_key_name === 'sdk')).toHaveLength(3);
     expect(recent.find((c) => c.message_id === fromWeb)).toMatchObject({ api_key_id: null, api_key_name: null, api_key_revoked: false });
+    // Two keys may share a name: each group and call also carries its key's prefix, as the key list shows it (QA 6 #12).
+    const prefix = sdkKey.key.slice(0, 12);
+    expect(summary.by_api_key.map((g: { api_key_prefix: string | null }) => g.api_key_prefix)).toEqual([prefix, null]);
+    expect(recent.filter((c) => (c as { api_key_prefix?: string | null }).api_key_prefix === prefix)).toHaveLength(3);
 
     const csv = await (await alice.request('GET', '/usage/export')).text();
     const [header, ...rows] = csv.replace('\ufeff', '').trim().split('\n');

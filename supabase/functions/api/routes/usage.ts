@@ -67,6 +67,7 @@ const UsageGroup = Stats.extend({
   prompt_title: z.string().nullable(),
   api_key_id: z.uuid().nullable().openapi({ description: 'The API key that made the calls; null for the web app (or when not grouped by api_key)' }),
   api_key_name: z.string().nullable(),
+  api_key_prefix: z.string().nullable().openapi({ description: 'The key\'s first characters (`mrp_` and 8 more), as the key list shows them: tells apart two keys of one name' }),
   api_key_revoked: z.boolean().nullable(),
   purpose: z.enum(USAGE_PURPOSES).nullable().openapi({ description: 'What the calls were for (when grouped by purpose): chat, title, gateway, embedding; null: not recorded (older calls), or not grouped by purpose' }),
 }).openapi('UsageGroup');
@@ -234,7 +235,7 @@ function recentCalls(
       select l.id, l.executed_at, l.provider, l.model, l.status, l.prompt_id, l.prompt_version, p.title as prompt_title,
              l.session_id, l.message_id, l.ttft_ms, l.latency_ms, l.prompt_tokens, l.completion_tokens, l.token_count,
              l.cached_tokens, l.reasoning_tokens, l.purpose, l.cost_usd::float8 as cost_usd, l.error_code,
-             l.api_key_id, k.name as api_key_name, k.revoked_at is not null as api_key_revoked
+             l.api_key_id, k.name as api_key_name, k.prefix as api_key_prefix, k.revoked_at is not null as api_key_revoked
         from public.prompt_usage_logs l
         left join public.prompts p on p.id = l.prompt_id
         left join public.api_keys k on k.id = l.api_key_id

@@ -9493,6 +9493,8 @@ export type components = {
              */
             api_key_id: string | null;
             api_key_name: string | null;
+            /** @description The key's first characters (`mrp_` and 8 more), as the key list shows them: tells apart two keys of one name */
+            api_key_prefix: string | null;
             api_key_revoked: boolean | null;
             /** @description The part of prompt_tokens served from providers' prompt caches */
             cached_tokens: number;
@@ -9547,6 +9549,8 @@ export type components = {
              */
             api_key_id: string | null;
             api_key_name: string | null;
+            /** @description The key's first characters (`mrp_` and 8 more), as the key list shows them */
+            api_key_prefix: string | null;
             /** @description The key has been revoked since (false without a key) */
             api_key_revoked: boolean;
             cached_tokens: number | null;

@@ -4,6 +4,7 @@ import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { ApiError, ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
+import { publicEnv } from '$lib/server/env';
 import { knownTimeZone, localDay, TIME_ZONE_COOKIE } from '$lib/time-zone';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -35,7 +36,10 @@ export const load: PageServerLoad = async (event) => {
     // The first day the picker offers: today where the reader is (the browser corrects it once mounted).
     const today = localDay(new Date(now), knownTimeZone(event.cookies.get(TIME_ZONE_COOKIE)) ?? 'UTC');
     const shown = keys.map((key) => ({ ...key, expired: key.expires_at !== null && Date.parse(key.expires_at) <= now }));
-    return { today, keys: shown.filter((key) => !key.revoked_at), revoked: shown.filter((key) => key.revoked_at) };
+    // The OpenAI-compatible gateway other apps call (the function `api`, its /v1 routes), at the
+    // address browsers and apps reach, not the internal one this server may use.
+    const gatewayUrl = `${publicEnv().PUBLIC_SUPABASE_URL}/functions/v1/api/v1`;
+    return { today, gatewayUrl, keys: shown.filter((key) => !key.revoked_at), revoked: shown.filter((key) => key.revoked_at) };
   } catch (err) {
     loadFailed(err);
   }
