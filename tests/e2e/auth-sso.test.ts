@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFreePort } from '../../local/src/ports.ts';
 import { startOidcIssuer, type OidcIssuer } from '../fixtures/oidc-issuer.ts';
 import { waitForMail } from '../helpers/mail.ts';
-import { followMailLink, newEmail, open, screenshot, startE2E, type E2E } from './helpers.ts';
+import { followMailLink, newEmail, open, screenshot, signUp, startE2E, type E2E } from './helpers.ts';
 
 describe('single sign-on in the browser', { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -131,6 +131,20 @@ describe('single sign-on in the browser', { timeout: 180_000 }, () => {
     await again.getByLabel('Current password').fill('a-first-pass-8');
     await again.getByRole('button', { name: 'Set up authenticator app' }).click();
     await page.getByTestId('totp-secret').waitFor();
+  });
+
+  // Auth refuses to link a provider's unconfirmed address to an account that has it already
+  // (email_exists). The page said "The sign-in link is invalid or has expired" (QA6 #8).
+  it('a provider that did not confirm an address an account already uses is told so, not "link invalid"', async () => {
+    const owner = await e2e.newPage();
+    const email = await signUp(owner, newEmail('sso-taken'));
+    issuer.account = { sub: `sso-${crypto.randomUUID()}`, email, email_verified: false, name: 'Same Address' };
+    const page = await e2e.newPage();
+    await open(page, '/login');
+    await page.getByRole('link', { name: 'Continue with Single sign-on' }).click();
+    await page.waitForURL('**/login?error=sso_email_exists**');
+    await page.getByRole('alert').filter({ hasText: 'An account already uses this email address. Sign in with your password' }).waitFor();
+    expect(await page.getByText('invalid or has expired').count()).toBe(0);
   });
 
   /** The account's identity providers, as Auth stores them. */

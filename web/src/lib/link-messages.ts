@@ -18,6 +18,20 @@ const ERRORS = {
   reset_link: 'Open the link from the email again to reset your password',
   /** Auth would not start a sign-in with an external provider. */
   sso_failed: 'Could not start the sign-in with that provider. Try again, or sign in with your email and password',
+  /** Single sign-on for an address that already has an account, which the provider did not confirm (Auth's `email_exists`). */
+  sso_email_exists: 'An account already uses this email address. Sign in with your password: your identity provider did not confirm the address, so the two were not linked',
+  /** The identity provider refused or the person cancelled there (OAuth's `access_denied`, no Auth code). */
+  sso_denied: 'The sign-in was cancelled or refused at your identity provider. Try again, or sign in with your email and password',
+  /** Auth's `provider_email_needs_verification`: it mailed a confirmation link to the provider's address. */
+  sso_confirm_email: 'Confirm your email address first: we sent a link to it. Then sign in with the provider again',
+  /** Auth's `signup_disabled`: new accounts are not made here. */
+  signup_disabled: 'New accounts cannot be made here. Ask the administrator for an invitation',
+  /** Auth's `user_banned`. */
+  account_blocked: 'This account is blocked. Ask the administrator',
+  /** The sign-in's state was lost: too slow, or finished in another browser (bad_oauth_state, flow_state_*). */
+  sso_expired: 'The sign-in took too long or was finished in another browser. Start it again here',
+  /** Any other refusal of a sign-in with a provider. */
+  sso_refused: 'The sign-in with that provider did not finish. Try again, or sign in with your email and password',
 } as const;
 
 const NOTICES = {
@@ -52,6 +66,39 @@ export function withLinkMessage(path: string, message: { error: LinkError } | { 
   if ('error' in message) url.searchParams.set('error', message.error);
   else url.searchParams.set('notice', message.notice);
   return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/**
+ * The code for an error Auth sent a browser back with (`?error=&error_code=` on a PKCE redirect,
+ * the same in the fragment otherwise: supabase/auth internal/api/external.go redirectErrors,
+ * getErrorQueryString; the codes are internal/api/errorcodes.go's). `error` is OAuth's word
+ * (access_denied, server_error…), `error_code` Auth's own when it has one; the provider's own
+ * refusal (a cancelled consent) comes without one. Email links (/verify) use the same redirect.
+ */
+export function authErrorCode(error: string | null, errorCode: string | null): LinkError {
+  switch (errorCode) {
+    case 'email_exists':
+    case 'identity_already_exists':
+      return 'sso_email_exists';
+    case 'provider_email_needs_verification':
+      return 'sso_confirm_email';
+    case 'signup_disabled':
+      return 'signup_disabled';
+    case 'user_banned':
+      return 'account_blocked';
+    case 'bad_oauth_state':
+    case 'bad_oauth_callback':
+    case 'flow_state_expired':
+    case 'flow_state_not_found':
+      return 'sso_expired';
+    case 'otp_expired':
+      return 'link_expired';
+    case null:
+    case '':
+      return error === 'access_denied' ? 'sso_denied' : 'link_invalid';
+    default:
+      return error === 'access_denied' || error === 'server_error' ? 'sso_refused' : 'link_invalid';
+  }
 }
 
 /**
