@@ -130,6 +130,24 @@ describe('sign-in links and same-tab sign-ins', { timeout: 240_000 }, () => {
     await page.getByRole('status').filter({ hasText: 'One address confirmed. Open the link sent to the other address to finish changing your sign-in email.' }).waitFor();
   });
 
+  // QA6 #9: "Email not confirmed" and nothing else; the only way to a new mail was to sign up again.
+  it('signing in before confirming says where the link went and sends it again; the new link signs in', async () => {
+    const first = await e2e.newPage();
+    const email = await signUp(first, newEmail('unconfirmed'));
+    // As an account made with confirmations on (hosted Supabase's default) that never followed its link.
+    await e2e.db.sql`update auth.users set email_confirmed_at = null where email = ${email}`;
+    const page = await e2e.newPage();
+    await open(page, '/login');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: `Confirm your email first: we sent a link to ${email}.` }).waitFor();
+    await page.getByRole('form', { name: 'Send the confirmation again' }).getByRole('button', { name: 'Send it again' }).click();
+    await page.getByRole('status').filter({ hasText: `We sent the confirmation link to ${email} again.` }).waitFor();
+    await followMailLink(page, await waitForMail(e2e.stack.inboxUrl!, email));
+    await page.waitForURL('**/chat');
+  });
+
   // QA 3 #3. Without the fix Alice pressed the button once and was in Mallory's account, on
   // Mallory's chosen page, without a word: the page named nobody and asked nothing.
   it("a signed-in person is asked, naming both accounts, before an email link for another account replaces their session", async () => {

@@ -36,10 +36,28 @@ export const actions: Actions = {
     if (!input.success) return fail(400, { mode: 'signin', email, error: input.error.issues[0].message });
     const supabase = createSupabaseServerClient(cookies, { clientAddress: getClientAddress() });
     const { error } = await supabase.auth.signInWithPassword(input.data);
+    // Not confirmed yet: say where the link went, and offer to send it again (the resend action).
+    if (error?.code === 'email_not_confirmed') return fail(400, { mode: 'signin', email, unconfirmed: true, error: `Confirm your email first: we sent a link to ${input.data.email}.` });
     if (error) return fail(400, { mode: 'signin', email, error: error.message });
     // An account with an authenticator app finishes signing in with its code.
     if (await needsSecondFactor(supabase)) redirect(303, `/login/mfa?next=${encodeURIComponent(nextOf(url))}`);
     redirect(303, nextOf(url));
+  },
+  /**
+   * The sign-up confirmation again (auth.resend type signup: Auth's POST /resend, supabase/auth
+   * internal/api/resend.go), limited by Auth per address and per browser address as its other
+   * mails are. Auth answers the same whether or not the address has an unconfirmed account.
+   */
+  resend: async ({ request, cookies, getClientAddress }) => {
+    const form = await request.formData();
+    const email = String(form.get('email') ?? '');
+    const input = credentials.shape.email.safeParse(email);
+    if (!input.success) return fail(400, { mode: 'signin', email, error: input.error.issues[0].message });
+    const supabase = createSupabaseServerClient(cookies, { clientAddress: getClientAddress() });
+    const { error } = await supabase.auth.resend({ type: 'signup', email: input.data });
+    if (error?.status === 429) return fail(429, { mode: 'signin', email, unconfirmed: true, error: 'Too many emails were requested; wait a little and try again.' });
+    if (error) return fail(400, { mode: 'signin', email, unconfirmed: true, error: error.message });
+    return { mode: 'signin', email, notice: `We sent the confirmation link to ${input.data} again. Open the newest mail; earlier links no longer work.` };
   },
   signup: async ({ request, cookies, getClientAddress, url }) => {
     const form = await request.formData();
