@@ -120,14 +120,27 @@ describe('sign-in links and same-tab sign-ins', { timeout: 240_000 }, () => {
 
     // A real flow that comes back with Auth's message: the first of an email change's two
     // confirmations says so in the app's words.
+    // Another device of this person, signed in before the change (QA6 #10).
+    const other = await e2e.newPage({ sameUserAs: page });
+    await open(other, '/prompts');
+    await other.getByRole('banner').getByText(email).waitFor();
+    const moved = newEmail('moved');
     const change = page.getByRole('form', { name: 'Change email' });
-    await change.getByLabel('New email').fill(newEmail('moved'));
+    await change.getByLabel('New email').fill(moved);
     await change.getByRole('button', { name: 'Change email' }).click();
     await page.getByText('Waiting for confirmation of').waitFor();
     const toCurrent = await waitForMail(e2e.stack.inboxUrl!, email);
     await followMailLink(page, toCurrent);
     await page.waitForURL((url) => `${url.pathname}${url.search}` === '/settings/security?notice=email_half_confirmed');
     await page.getByRole('status').filter({ hasText: 'One address confirmed. Open the link sent to the other address to finish changing your sign-in email.' }).waitFor();
+    // The second link completes the change and says so; the other device's header shows the new
+    // address at its next page, though its access token still names the old one.
+    await followMailLink(page, await waitForMail(e2e.stack.inboxUrl!, moved));
+    await page.waitForURL((url) => `${url.pathname}${url.search}` === '/settings/security?notice=email_changed');
+    await page.getByRole('status').filter({ hasText: 'Your sign-in email was changed.' }).waitFor();
+    await open(other, '/prompts');
+    await other.getByRole('banner').getByText(moved).waitFor();
+    expect(await other.getByRole('banner').getByText(email, { exact: true }).count()).toBe(0);
   });
 
   // QA6 #9: "Email not confirmed" and nothing else; the only way to a new mail was to sign up again.

@@ -4,6 +4,7 @@ import { ApiError, createApi, ok, type Budget } from '$lib/api';
 import { apiHeaders, functionsBase, secondFactorStep } from '$lib/server/api';
 import { DEFAULT_THEME, followProfileTheme, Theme, themeCookie } from '$lib/server/theme';
 import { redirect, type Cookies } from '@sveltejs/kit';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import type { LayoutServerLoad } from './$types';
 
 /** Pages an account with an unused second factor may still open. */
@@ -13,7 +14,9 @@ export const load: LayoutServerLoad = async ({ locals, fetch, cookies, url }) =>
   const { session, claims } = await locals.safeGetSession();
   // Read on every load, so the load runs again on every navigation (the budget and theme follow).
   const codeStepFirst = !BEFORE_SECOND_FACTOR.test(url.pathname);
-  const summary = session && claims ? await readSummary(fetch, session.access_token, cookies, url, claims.sub) : null;
+  const [summary, email] = session && claims
+    ? await Promise.all([readSummary(fetch, session.access_token, cookies, url, claims.sub), currentEmail(locals.supabase, claims.email)])
+    : [null, null];
   // A password alone does not open an account that has an authenticator app: the API refuses
   // such a session (403 insufficient_aal, the database's own rule), so its pages go to the code
   // step. Asked of the API, not of the session cookie: the cookie's copy of the user shows no
@@ -21,12 +24,24 @@ export const load: LayoutServerLoad = async ({ locals, fetch, cookies, url }) =>
   if (summary?.secondFactorOwed && codeStepFirst) redirect(303, secondFactorStep(url));
   const budget = summary?.budget;
   return {
-    user: claims ? { id: claims.sub, email: typeof claims.email === 'string' ? claims.email : null } : null,
+    user: claims ? { id: claims.sub, email } : null,
     // The banner shows from 80 % (+layout.svelte), and follows answers that end (lib/budget-follow.ts) while a budget is set.
     budget: budget ?? null,
     theme: themeCookie(cookies) ?? DEFAULT_THEME,
   };
 };
+
+/**
+ * The address the account signs in with now, from Auth (GET /user), beside the summary so the
+ * page waits for no extra round trip. Not the access token's `email` claim: after an email
+ * change confirmed on another device the token names the old address until it is refreshed, up
+ * to an hour (QA6 #10). If Auth does not answer, the claim is the best there is.
+ */
+async function currentEmail(supabase: SupabaseClient, claimed: unknown): Promise<string | null> {
+  const { data } = await supabase.auth.getUser().catch(() => ({ data: { user: null } }));
+  if (data.user?.email) return data.user.email;
+  return typeof claimed === 'string' ? claimed : null;
+}
 
 /**
  * The budget (for the banner from 80 %) and the profile's theme, in one read: the theme cookie

@@ -137,7 +137,9 @@ export const actions: Actions = {
     const input = link.safeParse(form);
     if (!input.success) return fail(400, { error: 'This link is incomplete. Open it from the email again, or copy all of it.' });
     const { token_hash, type } = input.data;
-    const next = input.data.next ? safeNext(input.data.next, url.origin) : DEFAULT_NEXT[type];
+    const after = input.data.next ? safeNext(input.data.next, url.origin) : DEFAULT_NEXT[type];
+    // The link that completes an email change says so (the first of the two says it is half done).
+    const next = type === 'email_change' ? withLinkMessage(after, { notice: 'email_changed' }) : after;
     const { session: current, claims } = await locals.safeGetSession();
 
     if (!current) {
@@ -156,7 +158,7 @@ export const actions: Actions = {
     const verifier = createDetachedSupabaseClient({ clientAddress: getClientAddress() });
     const { data, error } = await verifier.auth.verifyOtp({ token_hash, type });
     if (error) return refused(error, type);
-    if (!data.session) redirect(303, withLinkMessage(next, { notice: 'email_half_confirmed' }));
+    if (!data.session) redirect(303, withLinkMessage(after, { notice: 'email_half_confirmed' }));
     const { access_token, refresh_token, user } = data.session;
     if (user.id === current.user.id) {
       // This person's own link (a reset, an email change, a sign-in): its session replaces theirs, as before.
