@@ -43,7 +43,8 @@ describe('two-factor sign-in on more than one browser', { timeout: 180_000 }, ()
     // As GoTrue does, turning it on ended the other browser's password-only session: its next
     // page asks to sign in (no "Something went wrong"), then for the code, then shows that page.
     await open(elsewhere, '/usage');
-    await elsewhere.waitForURL('**/login?next=%2Fusage');
+    await elsewhere.waitForURL('**/login?next=%2Fusage&notice=signed_out_elsewhere');
+    await elsewhere.getByRole('status').filter({ hasText: 'Sign in again.' }).waitFor();
     await elsewhere.getByLabel('Email').fill(email);
     await elsewhere.getByLabel('Password').fill(PASSWORD);
     await elsewhere.getByRole('button', { name: 'Sign in' }).click();

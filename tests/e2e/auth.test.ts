@@ -89,10 +89,13 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
 
     // The other browser's access token has not expired, yet its next page asks to sign in,
     // and its cookies are gone (the page after that asks too).
+    // It says why (QA6 #11), once.
     await open(elsewhere, '/projects');
-    await elsewhere.waitForURL('**/login?next=%2Fprojects');
+    await elsewhere.waitForURL('**/login?next=%2Fprojects&notice=signed_out_elsewhere');
+    await elsewhere.getByRole('status').filter({ hasText: 'You were signed out because your account’s security changed on another device' }).waitFor();
     await open(elsewhere, '/chat');
     await elsewhere.waitForURL('**/login**');
+    expect(new URL(elsewhere.url()).searchParams.get('notice')).toBeNull();
     // This browser carries on.
     await open(here, '/projects');
     await expect.poll(() => here.getByRole('heading', { name: 'Projects' }).isVisible()).toBe(true);

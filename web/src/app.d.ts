@@ -15,6 +15,8 @@ declare global {
        * have been verified (getClaims checks ES256 tokens locally against the JWKS).
        */
       safeGetSession(): Promise<{ session: Session | null; claims: JwtPayload | null }>;
+      /** Set by safeGetSession when refreshing failed because Auth no longer has the session (ended on another device). */
+      sessionRevoked?: boolean;
     }
     interface PageData {
       user?: { id: string; email: string | null } | null;

@@ -7,13 +7,16 @@ import { publicEnv } from '$lib/server/env';
 import { createSupabaseServerClient } from '$lib/server/supabase';
 import { themedPage } from '$lib/server/theme';
 import { needsSecondFactor } from '$lib/server/auth-providers';
+import { REVOKED_SESSION_CODES } from '$lib/server/signed-out';
 
 /**
  * getClaims refreshes a nearly expired session first, then verifies the access token (ES256
  * locally against the JWKS, else via the auth server). Only then is the cookie session used.
  */
-async function verifySession(supabase: SupabaseClient) {
+async function verifySession(supabase: SupabaseClient, locals: App.Locals) {
   const { data, error } = await supabase.auth.getClaims();
+  // Auth deleted the session (another device changed the password…): the sign-in page says so.
+  if (error?.code && REVOKED_SESSION_CODES.has(error.code)) locals.sessionRevoked = true;
   if (error || !data) return { session: null, claims: null };
   const {
     data: { session },
@@ -54,7 +57,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 
   // Layout, page and proxy may all ask; verify once per request.
   let verified: ReturnType<App.Locals['safeGetSession']> | undefined;
-  event.locals.safeGetSession = () => (verified ??= verifySession(event.locals.supabase));
+  event.locals.safeGetSession = () => (verified ??= verifySession(event.locals.supabase, event.locals));
 
   await refuseBeforeSecondFactor(event);
 

@@ -38,6 +38,8 @@ const NOTICES = {
   account_deleted: 'Your account and everything in it were deleted.',
   /** The first of the two confirmations of a secure email change (Auth's `message`, below). */
   email_half_confirmed: 'One address confirmed. Open the link sent to the other address to finish changing your sign-in email.',
+  /** A session another device ended (lib/server/signed-out.ts). */
+  signed_out_elsewhere: 'You were signed out because your account’s security changed on another device (a new password, two-factor sign-in turned on, or “Sign out of other devices”). Sign in again.',
   /** The second confirmation of an email change: done. */
   email_changed: 'Your sign-in email was changed. Sign in with the new address from now on.',
   password_needs_current: 'To choose a new password, enter your current one below. Forgot it? Sign out and use “Forgot password?” on the sign-in page.',

@@ -1,8 +1,9 @@
 // The API client for server loads and actions: calls the function directly with the
 // verified session's access token.
-import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, redirect, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import { createApi, type Api } from '$lib/api';
 import { publicEnv, serverSupabaseUrl } from '$lib/server/env';
+import { markSignedOutElsewhere, signInUrl } from '$lib/server/signed-out';
 
 /** Where the function is served; its own paths (and the generated client's) start with /api. */
 export function functionsBase(): string {
@@ -25,16 +26,15 @@ export function apiHeaders(accessToken: string): Record<string, string> {
  * the API refuses until its second factor is entered (403 `insufficient_aal`) goes to the code
  * step, and from there back to this page, instead of an error page.
  */
-export async function requireApi(event: Pick<RequestEvent, 'locals' | 'fetch' | 'url'>): Promise<Api> {
+export async function requireApi(event: Pick<RequestEvent, 'locals' | 'fetch' | 'url' | 'cookies'>): Promise<Api> {
   const { session } = await event.locals.safeGetSession();
-  const toLogin = `/login?next=${encodeURIComponent(event.url.pathname)}`;
-  if (!session) redirect(303, toLogin);
+  if (!session) redirect(303, signInUrl(event, event.url.pathname));
   const fetchSignedIn: typeof fetch = async (input, init) => {
     const response = await event.fetch(input, init);
     const code = await apiErrorCode(response);
     if (response.status === 401 && code === 'session_ended') {
-      await endLocalSession(event.locals);
-      redirect(303, toLogin);
+      await endLocalSession(event.locals, event.cookies);
+      redirect(303, signInUrl(event, event.url.pathname));
     }
     if (response.status === 403 && code === 'insufficient_aal') redirect(303, secondFactorStep(event.url));
     return response;
@@ -61,8 +61,10 @@ export async function isSessionEnded(response: Response): Promise<boolean> {
 }
 
 /** Forgets this browser's signed-out session (its cookies); Auth has already ended it. */
-export async function endLocalSession(locals: App.Locals): Promise<void> {
+export async function endLocalSession(locals: App.Locals, cookies: Cookies): Promise<void> {
   await locals.supabase.auth.signOut({ scope: 'local' }).catch(() => {});
+  // Ended elsewhere: the sign-in page this browser is sent to next says so (lib/server/signed-out.ts).
+  markSignedOutElsewhere(cookies);
 }
 
 /**

@@ -7,6 +7,7 @@ import { enabledProviders, needsSecondFactor } from '$lib/server/auth-providers'
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { friendlyAuthMessage } from '$lib/server/auth-messages';
+import { signedOutHere } from '$lib/server/signed-out';
 
 const credentials = z.object({
   email: z.email('Enter a valid email address'),
@@ -18,10 +19,11 @@ function nextOf(url: URL): string {
   return safeNext(url.searchParams.get('next'), url.origin);
 }
 
-export const load: PageServerLoad = async ({ locals, url, fetch }) => {
+export const load: PageServerLoad = async ({ locals, url, fetch, cookies }) => {
   const { session } = await locals.safeGetSession();
   if (session) redirect(303, (await needsSecondFactor(locals.supabase)) ? `/login/mfa?next=${encodeURIComponent(nextOf(url))}` : nextOf(url));
-  return { providers: await enabledProviders(fetch) };
+  // Another tab's request can race this browser's own sign-out and be told the session ended elsewhere.
+  return { providers: await enabledProviders(fetch), signedOutHere: signedOutHere(cookies) };
 };
 
 function parse(form: FormData) {

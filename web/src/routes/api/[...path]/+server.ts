@@ -16,7 +16,7 @@ function jsonError(status: number, code: string, message: string): Response {
   return Response.json({ error: { code, message } }, { status });
 }
 
-export const fallback: RequestHandler = async ({ request, url, locals }) => {
+export const fallback: RequestHandler = async ({ request, url, locals, cookies }) => {
   // Built from the raw (still encoded) path: SvelteKit's decoded params would turn
   // `..%2F` into a real `../` that leaves /functions/v1/api/ for /auth/v1 and the like.
   const target = apiTarget(apiBase(), url);
@@ -51,7 +51,7 @@ export const fallback: RequestHandler = async ({ request, url, locals }) => {
   }
 
   // Signed out on another device: this browser's cookies go too, so its next page asks to sign in.
-  if (await isSessionEnded(upstream)) await endLocalSession(locals);
+  if (await isSessionEnded(upstream)) await endLocalSession(locals, cookies);
 
   const out = new Headers();
   for (const name of FORWARDED_RESPONSE_HEADERS) {
