@@ -42,6 +42,8 @@ const NOTICES = {
   signed_out_elsewhere: 'You were signed out because your account’s security changed on another device (a new password, two-factor sign-in turned on, or “Sign out of other devices”). Sign in again.',
   /** The second confirmation of an email change: done. */
   email_changed: 'Your sign-in email was changed. Sign in with the new address from now on.',
+  /** /reset-password opened by an account that has no password (single sign-on): none is asked for. */
+  password_choose_first: 'You have no password yet (you sign in with single sign-on). Choose one below; no current password is needed.',
   password_needs_current: 'To choose a new password, enter your current one below. Forgot it? Sign out and use “Forgot password?” on the sign-in page.',
 } as const;
 
