@@ -125,7 +125,7 @@ describe("group chats: a member's attached file", () => {
     expect(await queued(g.path)).toBe(false);
   });
 
-  it("deleting the member's question, the session, or either account queues the member's object", async () => {
+  it("deleting the member's question or the session queues the member's object, as does the member's account; the owner's account hands the chat over and only the owner's object goes", async () => {
     const byMessage = await group();
     expect(await asActor(db.sql, byMessage.owner, (tx) => tx`delete from public.messages where id = ${byMessage.memberQuestion} returning 1`)).toHaveLength(1);
     expect(await queued(byMessage.path)).toBe(true);
@@ -135,9 +135,13 @@ describe("group chats: a member's attached file", () => {
     expect(await queued(bySession.path)).toBe(true);
     expect(await queued(bySession.ownerPath)).toBe(true);
 
+    // The owner leaves the service: the chat goes on with its people (20261208040000 hands it to
+    // the longest-standing member), so the member's file stays with their question; the owner's go.
     const byOwner = await group();
     await db.sql`select private.delete_account(${byOwner.owner.id})`;
-    expect(await queued(byOwner.path)).toBe(true);
+    expect(await queued(byOwner.path)).toBe(false);
+    expect(await db.sql`select 1 from public.message_attachments where storage_path = ${byOwner.path}`).toHaveLength(1);
+    expect(await queued(byOwner.ownerPath)).toBe(true);
 
     // The member leaves the service: their files go (their question's text stays in the owner's chat).
     const byMember = await group();
