@@ -3,7 +3,7 @@
 // the chat (on Cancel while it asks, then on the answer before it, or the composer) — each
 // replaced the control that had focus, and focus fell to the page's body. A new chat (New chat,
 // Ctrl+Shift+O) and a deleted one leave focus in the message box; a deleted chat says so. Esc
-// answers a Delete… question with Cancel (Keep); the messages are a named feed whose answers say
+// answers a Delete… question with Cancel (Keep); the messages are a named region whose answers say
 // when they are ready; a disabled version arrow says there is none; no hidden tab stop.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,9 +39,9 @@ describe('keyboard focus through a turn’s changes', { timeout: 300_000 }, () =
     await composer(page).press('Enter');
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').first().waitFor();
     await waitForChatPage(page);
-    // The messages are a named feed, and the live region that said "Streaming…" says the answer
+    // The messages are a named region, and the live region that said "Streaming…" says the answer
     // is ready (it was removed, and nothing was announced).
-    await page.getByRole('feed', { name: 'Messages' }).waitFor();
+    await page.getByRole('region', { name: 'Messages' }).waitFor();
     await expect(lastAnswer(page).getByTestId('answer-progress').textContent()).resolves.toBe('Answer ready');
     const answerVersions = page.getByRole('group', { name: 'Versions of this answer' });
     /** Which message holds focus (its id), and the focused control's name. */
