@@ -210,6 +210,8 @@ describe('messages: branches', () => {
     await expect(db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id)
       values (${t.session}, ${t.owner.id}, 'user', 'x', ${other.a1})`).rejects.toThrow(/messages_parent_in_session_fkey/);
     await expect(db.sql`update public.messages set parent_id = id where id = ${t.a1}`).rejects.toThrow(/messages_parent_id_not_self/);
+    // Nor move one: its depth and jump (20261208060000_index_message_depths.sql) hold only in its place.
+    await expect(db.sql`update public.messages set parent_id = ${t.a1} where id = ${t.a2}`).rejects.toThrow(/keeps its place in the conversation/);
   });
 
   it('owner: cannot write or re-thread messages with their own token (only chat turns write them)', async () => {

@@ -426,6 +426,8 @@ export type Database = {
             "messages": {
                 Row: {
                     "author_id": string | null;
+                    "branch_depth": number;
+                    "branch_jump_id": string | null;
                     "completion_tokens": number | null;
                     "content": string;
                     "created_at": string;
@@ -452,6 +454,8 @@ export type Database = {
                 ComputedFields: never;
                 Insert: {
                     "author_id"?: string | null;
+                    "branch_depth"?: number;
+                    "branch_jump_id"?: string | null;
                     "completion_tokens"?: number | null;
                     "content"?: string;
                     "created_at"?: string;
@@ -477,6 +481,8 @@ export type Database = {
                 };
                 Update: {
                     "author_id"?: string | null;
+                    "branch_depth"?: number;
+                    "branch_jump_id"?: string | null;
                     "completion_tokens"?: number | null;
                     "content"?: string;
                     "created_at"?: string;

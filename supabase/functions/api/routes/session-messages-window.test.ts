@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { readBranchAround, readBranchNewer } from '../lib/chat/branch-window.ts';
 
 let api: ApiHarness;
 beforeAll(async () => { api = await createApiHarness(); });
@@ -20,6 +21,9 @@ async function longChat(user: ApiUser, count: number): Promise<{ sessionId: stri
     select ${sessionId}, ${user.id}, case when i % 2 = 1 then 'user' else 'assistant' end, 'm ' || i,
            now() - make_interval(secs => ${count + 10} - i)
       from generate_series(1, ${count}) as i`;
+  // Fresh statistics, as a real database has them after autovacuum's analyze: plans are made
+  // with the table's real size and spread, not the defaults of a never-analysed table.
+  await api.db.sql`analyze public.messages`;
   const rows = await api.db.sql<{ id: string }[]>`select id from public.messages where session_id = ${sessionId} order by created_at, id`;
   return { sessionId, ids: rows.map((r) => r.id) };
 }
@@ -120,5 +124,47 @@ describe('GET /sessions/{id}/messages?around=', () => {
     for (const query of ['around=nope', `around=${ids[2]}&before=x`, `around=${ids[2]}&after=x`, 'after=not-a-cursor', `around=${ids[2]}&limit=101`]) {
       expect((await alice.request('GET', `/sessions/${sessionId}/messages?${query}`)).status, query).toBe(400);
     }
+  });
+  // Security review 6 #1: the window was found by a walk up every message from the newest to
+  // the hit (one key lookup each: 100k for a hit at the start of a 100k-message chat, and 32
+  // such reads at once held up every other user's reads). Now the depth it needs is reached
+  // from the leaf by jump pointers: a few dozen lookups at any distance. Counted by Postgres
+  // for the reading transaction itself, under the reader's RLS, on an analysed table.
+  it('reads a window at the start of a long chat with a bounded number of lookups, never one per message after it', async () => {
+    const alice = await api.createUser();
+    const { sessionId, ids } = await longChat(alice, 3000);
+    const reader = { id: alice.id, email: alice.email, claims: { sub: alice.id, role: 'authenticated', aud: 'authenticated' } };
+    type Sql = Parameters<typeof readBranchAround>[0];
+    // pg_stat_xact_user_tables reads the backend's pending counts, which also hold earlier
+    // transactions' on the same connection until they are flushed (at most once a second, when
+    // the backend is idle outside a transaction: PostgreSQL's pgstat.c, PGSTAT_MIN_INTERVAL) —
+    // seen here as up to ~3,900 scans of the previous tests' pages. Nothing is flushed inside a
+    // transaction, so the read's own scans are the difference from a reading taken in it first.
+    const scans = async (sql: Sql) => {
+      const [stats] = await sql<{ idx_scan: string; seq_scan: string }[]>`
+        select idx_scan, seq_scan from pg_stat_xact_user_tables where relid = 'public.messages'::regclass`;
+      return { idx: Number(stats?.idx_scan ?? 0), seq: Number(stats?.seq_scan ?? 0) };
+    };
+    const lookups = <T,>(fn: (sql: Sql) => Promise<T>) => api.apiDb.withUserTransaction(reader, async (sql) => {
+      const before = await scans(sql);
+      const result = await fn(sql);
+      const after = await scans(sql);
+      return { result, idx: after.idx - before.idx, seq: after.seq - before.seq };
+    });
+    const first = await lookups((sql) => readBranchAround(sql, sessionId, ids[0], 30));
+    expect(first.result?.rows.map((r) => r.content).reverse()).toEqual(range(1, 11));
+    expect(first.result?.more).toBe(true);
+    // About 4 log2(depth) for the climb and up to 3 per message read (the row, its siblings):
+    // ~75 here, where the old walk made ~3,000 (one per message up from the newest).
+    expect(first.idx).toBeLessThan(400);
+    expect(first.seq).toBe(0);
+    const newer = await lookups((sql) => readBranchNewer(sql, sessionId, ids[10], 100));
+    expect(newer.result?.rows.slice(0, 100).map((r) => r.content).reverse()).toEqual(range(12, 111));
+    expect(newer.idx).toBeLessThan(800); // ~3 per message of the page; the old walk ~3,000
+    expect(newer.seq).toBe(0);
+    // The last message: nothing newer; another chat's message is not found.
+    expect((await lookups((sql) => readBranchNewer(sql, sessionId, ids[2999], 100))).result).toEqual({ rows: [], size: 0, more: false });
+    const other = await longChat(alice, 3);
+    expect((await lookups((sql) => readBranchAround(sql, sessionId, other.ids[0], 30))).result).toBeNull();
   });
 });

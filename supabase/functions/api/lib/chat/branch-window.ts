@@ -3,18 +3,15 @@
  * messages back): the message, some of its ancestors and some of the messages after it towards
  * the active leaf, and pages after a message (scrolling down from such a window).
  *
- * Messages link to their parent only, so "after" is read from the leaf's side: a walk up the
- * parent links from the active leaf (lib/chat/branch.ts), one primary-key lookup per message,
- * that stops at the message and never goes past its time (a branch's times only grow
- * downwards, as select_branch's walk relies on — 20261201025332_keep_shown_branch_on_select.sql).
- * Reaching it is also the proof that the message is on the branch shown; the walk not reaching
- * it means it is another branch's, another chat's or none. The cost is one key lookup per
- * message between the leaf and the message: an index walk, never a scan of the session
- * (EXPLAIN: "Index Scan using messages_pkey" per step; ~100k steps for a hit at the start of a
- * 100k-message chat, docs/qa-findings.md).
+ * Messages link to their parent only, so "after" is read from the leaf's side. Each message
+ * knows its depth and a skew-binary jump pointer to an ancestor (branch_depth, branch_jump_id:
+ * 20261208060000_index_message_depths.sql), so the ancestor of the leaf at a given depth —
+ * the newest message of the window — is found in O(log depth) key lookups, never a walk over
+ * the messages between the leaf and the hit (security review 6 #1). The window is then read
+ * from there by the parent walk the pages use (readBranchFrom); the message being in it is the
+ * proof that it is on the branch shown (another branch's, another chat's or none: not in it).
  */
 import type { TransactionSql } from 'postgres';
-import { cursorTimestampSql } from '../cursor.ts';
 import { leafOfSession, readBranchFrom, type BranchMessage } from './branch.ts';
 
 type Sql = TransactionSql;
@@ -23,31 +20,43 @@ type Sql = TransactionSql;
 export interface BranchWindow { rows: BranchMessage[]; size: number; more: boolean }
 
 /**
- * The messages after `messageId` on the active branch, nearest it first, at most `take`, and
- * whether more follow them; null when the message is not on the active branch.
+ * The message of the active branch `take` messages after `messageId` (or the leaf, when fewer
+ * follow it), its distance from the message, and whether more follow it; null when the
+ * message is not in the session (whether it is on the branch is for the caller's walk down
+ * from the result to tell). Each step of the climb is one key lookup of the message (and one
+ * of its jump's depth); `offset 0` keeps each lookup a key lookup, as in branch.ts.
  */
-export async function readBranchAfter(sql: Sql, sessionId: string, messageId: string, take: number): Promise<{ ids: string[]; more: boolean } | null> {
-  const [target] = await sql<{ t: string }[]>`
-    select ${sql.unsafe(cursorTimestampSql('created_at'))} as t from public.messages where session_id = ${sessionId} and id = ${messageId}`;
-  if (!target) return null;
-  // Each step is one key lookup, and the time is tested on the row it found: `offset 0` keeps
-  // the test out of the lookup, where the planner would rather read every message since that
-  // time at each step (a range scan per step, quadratic: 7 s for 3,000 messages).
-  const rows = await sql<{ id: string }[]>`
-    with recursive start as materialized (select ${leafOfSession(sql, sessionId)} as id),
-    up as (
-      select 1 as n, m.id, m.parent_id from start st
-       cross join lateral (select id, parent_id, created_at from public.messages where session_id = ${sessionId} and id = st.id offset 0) m
-       where m.created_at >= ${target.t}::text::timestamptz
+export async function branchAfter(sql: Sql, sessionId: string, messageId: string, take: number): Promise<{ top: string; steps: number; more: boolean } | null> {
+  const [row] = await sql<{ top: string | null; depth: number; leaf_depth: number | null }[]>`
+    with recursive target as materialized (
+      select m.branch_depth as depth from public.messages m where m.session_id = ${sessionId} and m.id = ${messageId}
+    ), start as materialized (select ${leafOfSession(sql, sessionId)} as id),
+    leaf as materialized (
+      select m.id, m.parent_id, m.branch_depth, m.branch_jump_id from start st
+       cross join lateral (select id, parent_id, branch_depth, branch_jump_id from public.messages where session_id = ${sessionId} and id = st.id offset 0) m
+    ),
+    goal as materialized (
+      select least(t.depth + ${take}, l.branch_depth) as depth, l.branch_depth as leaf_depth from target t, leaf l
+    ),
+    climb as (
+      select l.id, l.parent_id, l.branch_depth, l.branch_jump_id from leaf l
       union all
-      select u.n + 1, m.id, m.parent_id from up u
-       cross join lateral (select id, parent_id, created_at from public.messages where session_id = ${sessionId} and id = u.parent_id offset 0) m
-       where u.id <> ${messageId} and m.created_at >= ${target.t}::text::timestamptz
+      select m.id, m.parent_id, m.branch_depth, m.branch_jump_id from climb c
+       cross join goal g
+       cross join lateral (select branch_depth from public.messages where session_id = ${sessionId} and id = c.branch_jump_id offset 0) j
+       cross join lateral (
+         select id, parent_id, branch_depth, branch_jump_id from public.messages
+          where session_id = ${sessionId} and id = case when j.branch_depth >= g.depth then c.branch_jump_id else c.parent_id end
+         offset 0) m
+       where c.branch_depth > g.depth
     )
-    select id from up order by n desc limit ${take + 2}`;
-  if (rows[0]?.id !== messageId) return null;
-  const after = rows.slice(1).map((r) => r.id);
-  return { ids: after.slice(0, take), more: after.length > take };
+    select (select c.id from climb c, goal g where c.branch_depth = g.depth) as top,
+           t.depth, (select g.leaf_depth from goal g) as leaf_depth
+      from target t`;
+  if (!row || row.top === null || row.leaf_depth === null) return null;
+  const steps = Math.min(take, row.leaf_depth - row.depth);
+  if (steps < 0) return null; // deeper than the leaf: not on the branch shown
+  return { top: row.top, steps, more: row.leaf_depth > row.depth + steps };
 }
 
 /**
@@ -57,18 +66,21 @@ export async function readBranchAfter(sql: Sql, sessionId: string, messageId: st
  * window. Null when the message is not on the active branch.
  */
 export async function readBranchAround(sql: Sql, sessionId: string, messageId: string, limit: number): Promise<BranchWindow | null> {
-  const after = await readBranchAfter(sql, sessionId, messageId, Math.floor(limit / 3));
+  const after = await branchAfter(sql, sessionId, messageId, Math.floor(limit / 3));
   if (!after) return null;
-  const newest = after.ids.at(-1) ?? messageId;
-  return { rows: await readBranchFrom(sql, sessionId, sql`${newest}::uuid`, limit), size: limit, more: after.more };
+  const rows = await readBranchFrom(sql, sessionId, sql`${after.top}::uuid`, limit);
+  // The walk down from the window's newest message passes the message only when it is on the branch.
+  if (rows[after.steps]?.id !== messageId) return null;
+  return { rows, size: limit, more: after.more };
 }
 
 /** The page after `messageId` (at most `limit` messages), newest first; null when it left the active branch. */
 export async function readBranchNewer(sql: Sql, sessionId: string, messageId: string, limit: number): Promise<BranchWindow | null> {
-  const after = await readBranchAfter(sql, sessionId, messageId, limit);
+  const after = await branchAfter(sql, sessionId, messageId, limit);
   if (!after) return null;
-  const newest = after.ids.at(-1);
-  if (!newest) return { rows: [], size: 0, more: false };
   // size + 1 rows, as readBranchPage: the one past the page is `messageId` itself, which takePage drops.
-  return { rows: await readBranchFrom(sql, sessionId, sql`${newest}::uuid`, after.ids.length), size: after.ids.length, more: after.more };
+  const rows = await readBranchFrom(sql, sessionId, sql`${after.top}::uuid`, after.steps);
+  if (rows[after.steps]?.id !== messageId) return null;
+  if (after.steps === 0) return { rows: [], size: 0, more: false };
+  return { rows, size: after.steps, more: after.more };
 }
