@@ -1,7 +1,9 @@
 // Toasts in the browser: a failed form action's error arrives as a toast, and on the chat
 // screen toasts stack above the composer, so the message box and Send stay usable while one
 // shows (they covered them for 4–8 s, a third of a phone's screen); elsewhere they rise past the
-// buttons and fields in their corner ("Project saved." covered "Delete project…").
+// buttons and fields in their corner ("Project saved." covered "Delete project…"). Archiving,
+// pinning and moving a chat to a project offer Undo (by click, Tab or Ctrl+Z), which puts the
+// chat back, and overwrites nothing changed elsewhere meanwhile.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composer, open, screenshot, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
@@ -147,5 +149,67 @@ describe('toasts', { timeout: 120_000 }, () => {
     await control.click({ trial: true, timeout: 2_000 });
     expect((await box(shown)).y).toBeGreaterThanOrEqual(0);
     await screenshot(page, 'toast-after-scroll-390');
+  });
+
+  it('Undo on the archive, pin and move toasts puts the chat back, without stealing focus, and says so instead of overwriting a change made elsewhere', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const api = (method: string, path: string, body?: unknown) => page.evaluate(async ([method, path, body]) => {
+      const res = await fetch(`/api${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return (await res.json()) as { id: string; project_id: string | null; archived_at: string | null; pinned_at: string | null };
+    }, [method, path, body] as const);
+    const research = await api('POST', '/projects', { name: 'Research' });
+    const travel = await api('POST', '/projects', { name: 'Travel' });
+    const chat = await api('POST', '/sessions', { title: 'Undo me', project_id: research.id });
+    await api('POST', '/sessions', { title: 'Keep me' });
+    await open(page, '/chat');
+    const sidebar = page.getByRole('navigation', { name: 'Chats' });
+    const chats = sidebar.locator('section[aria-label="Research"]'); // the project's chats
+    const toasts = page.getByTestId('toasts');
+
+    // Archive, then Ctrl+Z (the keyboard is on the sidebar, not in a text field): back in the list.
+    await chats.getByRole('link', { name: 'Undo me' }).hover();
+    await sidebar.getByRole('button', { name: 'Archive Undo me' }).click();
+    const archived = toasts.getByRole('status').filter({ hasText: 'Archived “Undo me”. Find it under Archived chats.' });
+    await archived.getByRole('button', { name: 'Undo' }).waitFor();
+    await chats.getByRole('link', { name: 'Undo me' }).waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.querySelector('[data-testid="toasts"]')!.contains(document.activeElement))).toBe(false);
+    await page.keyboard.press('Control+z');
+    await toasts.getByText('“Undo me” is back in your chats.').waitFor();
+    await chats.getByRole('link', { name: 'Undo me' }).waitFor();
+    expect((await api('GET', `/sessions/${chat.id}`)).archived_at).toBeNull();
+
+    // Pin, then the keyboard on the toast's Undo and Enter: unpinned.
+    await chats.getByRole('link', { name: 'Undo me' }).hover();
+    await sidebar.getByRole('button', { name: 'Pin Undo me' }).click();
+    const pinned = sidebar.locator('section[aria-label="Pinned"]');
+    await pinned.getByRole('link', { name: 'Undo me' }).waitFor();
+    const undoPin = toasts.getByRole('status').filter({ hasText: 'Pinned “Undo me”.' }).getByRole('button', { name: 'Undo' });
+    await undoPin.focus();
+    await page.keyboard.press('Enter');
+    await toasts.getByText('Unpinned “Undo me”.').waitFor();
+    await pinned.getByRole('link', { name: 'Undo me' }).waitFor({ state: 'detached' });
+    expect((await api('GET', `/sessions/${chat.id}`)).pinned_at).toBeNull();
+
+    // Move to another project, then Undo: back in Research.
+    await open(page, `/chat/${chat.id}`);
+    const select = page.locator('#chat-project');
+    await select.selectOption({ label: 'Travel' });
+    await toasts.getByRole('status').filter({ hasText: 'Moved to Travel.' }).getByRole('button', { name: 'Undo' }).click();
+    await toasts.getByText('Moved back to Research.').waitFor();
+    expect((await api('GET', `/sessions/${chat.id}`)).project_id).toBe(research.id);
+    await expect.poll(() => select.inputValue()).toBe(research.id);
+    await chats.getByRole('link', { name: 'Undo me' }).waitFor();
+
+    // Moved again, then out of its project on another device: Undo overwrites nothing and says why.
+    await select.selectOption({ label: 'Travel' });
+    const moved = toasts.getByRole('status').filter({ hasText: 'Moved to Travel.' });
+    await moved.waitFor();
+    expect((await api('GET', `/sessions/${chat.id}`)).project_id).toBe(travel.id);
+    await api('PATCH', `/sessions/${chat.id}`, { project_id: null });
+    await moved.getByRole('button', { name: 'Undo' }).click();
+    await toasts.getByRole('alert').filter({ hasText: 'Not undone: the chat was moved out of its project elsewhere since.' }).waitFor();
+    expect((await api('GET', `/sessions/${chat.id}`)).project_id).toBeNull();
+    await expect.poll(() => select.inputValue()).toBe('');
   });
 });

@@ -4,6 +4,12 @@
 //   import { toast } from '$lib/toast.svelte';
 //   toast.success('Saved.');
 //   toast.error('Could not save: the API is unreachable.');
+//   toast.success('Archived “Trip”.', { undo: async () => { … } });
+//
+// A confirmation may offer Undo: a button in the toast (in the live region, so it is read with
+// the message; reached with Tab, focus never moved to it) and Ctrl+Z / ⌘Z outside a text field
+// (the newest toast's). Such a toast stays longer, and not while the pointer or keyboard is on it
+// (WCAG 2.2.1: the reader has time to act).
 //
 // What takes input at the foot of the screen (the chat's composer, its "Jump to latest" button)
 // is marked with the `toastsAbove` action: toasts then stack above it, never over it.
@@ -12,30 +18,63 @@ export interface Toast {
   id: number;
   kind: 'success' | 'error' | 'info';
   message: string;
+  /** Puts back what the toast confirms; the toast goes when it is pressed. */
+  undo?: () => void | Promise<void>;
 }
 
-const LIFETIME_MS = { success: 4000, info: 5000, error: 8000 } as const;
+const LIFETIME_MS = { success: 4000, info: 5000, error: 8000, undo: 10000 } as const;
 
 class Toasts {
   items = $state<Toast[]>([]);
   /** The elements toasts keep clear of (see toastsAbove) that are on the page. */
   above = $state<HTMLElement[]>([]);
   #next = 1;
+  #timers = new Map<number, ReturnType<typeof setTimeout>>();
 
-  show(kind: Toast['kind'], message: string): number {
+  show(kind: Toast['kind'], message: string, options: { undo?: Toast['undo'] } = {}): number {
     const id = this.#next++;
     // The same message twice in a row stays one toast (a double submit, a retry loop).
-    this.items = [...this.items.filter((t) => t.message !== message), { id, kind, message }].slice(-4);
-    setTimeout(() => this.dismiss(id), LIFETIME_MS[kind]);
+    const kept = [...this.items.filter((t) => t.message !== message), { id, kind, message, undo: options.undo }].slice(-4);
+    for (const gone of this.items.filter((t) => !kept.includes(t))) this.#stop(gone.id);
+    this.items = kept;
+    this.release(id);
     return id;
   }
 
-  success = (message: string) => this.show('success', message);
+  success = (message: string, options?: { undo?: Toast['undo'] }) => this.show('success', message, options);
   error = (message: string) => this.show('error', message);
   info = (message: string) => this.show('info', message);
 
   dismiss(id: number): void {
+    this.#stop(id);
     this.items = this.items.filter((t) => t.id !== id);
+  }
+
+  /** The pointer or the keyboard is on the toast: it stays until they leave (release). */
+  hold(id: number): void {
+    this.#stop(id);
+  }
+
+  /** Its lifetime starts (again). */
+  release(id: number): void {
+    const item = this.items.find((t) => t.id === id);
+    if (!item) return;
+    this.#stop(id);
+    this.#timers.set(id, setTimeout(() => this.dismiss(id), LIFETIME_MS[item.undo ? 'undo' : item.kind]));
+  }
+
+  /** Presses the toast's Undo (the newest toast offering one without an id): false if none. */
+  undo(id?: number): boolean {
+    const item = id === undefined ? this.items.findLast((t) => t.undo) : this.items.find((t) => t.id === id);
+    if (!item?.undo) return false;
+    this.dismiss(item.id);
+    void item.undo();
+    return true;
+  }
+
+  #stop(id: number): void {
+    clearTimeout(this.#timers.get(id));
+    this.#timers.delete(id);
   }
 }
 

@@ -3,10 +3,12 @@
 // null) — arrives with the chat's row (lib/chat/chat-live.svelte.ts) and shows here, and the list
 // of projects is read again then, so a deleted one is no longer offered (and one made meanwhile
 // is). A move made here is confirmed with a toast, or refused with the reason, the header going
-// back to where the chat is.
+// back to where the chat is. The toast's Undo moves it back, unless it was moved again elsewhere
+// since (lib/chat/session-undo.ts).
 import { ApiError, browserApi, ok } from '$lib/api';
 import { orderedReads } from '$lib/ordered-reads';
 import { toast } from '$lib/toast.svelte';
+import { undoSessionChange, UndoRefused } from './session-undo';
 
 export interface ProjectChoice {
   id: string;
@@ -81,7 +83,9 @@ export class ChatProject {
     try {
       const row = await ok(browserApi().PATCH('/api/sessions/{id}', { params: { path: { id: sessionId } }, body: { project_id: to || null } }));
       this.saved = row.project_id ?? '';
-      toast.success(to ? `Moved to ${this.name(to) ?? 'the project'}.` : `Moved out of ${this.name(from) ?? 'its project'}.`);
+      toast.success(to ? `Moved to ${this.name(to) ?? 'the project'}.` : `Moved out of ${this.name(from) ?? 'its project'}.`, {
+        undo: () => this.moveBack(sessionId, row.project_id, from),
+      });
     } catch (err) {
       // The API's 404 names what it did not find (lib/errors.ts notFound).
       const gone = err instanceof ApiError && err.status === 404 && err.message.startsWith('Project');
@@ -91,5 +95,29 @@ export class ChatProject {
     } finally {
       this.moving--;
     }
+  }
+
+  /** The move's toast's Undo: back to `from` ('' for none) if the chat is still in `left`. */
+  private async moveBack(sessionId: string, left: string | null, from: string): Promise<void> {
+    const where = (id: string | null) => (id ? `to ${this.name(id) ?? 'another project'}` : 'out of its project');
+    this.moving++;
+    try {
+      const row = await undoSessionChange(sessionId, { field: 'project_id', left }, { project_id: from || null }, (now) =>
+        `Not undone: the chat was moved ${where(now.project_id)} elsewhere since.`);
+      this.moved(row.project_id);
+      toast.success(from ? `Moved back to ${this.name(from) ?? 'its project'}.` : 'Moved back out of the project.');
+    } catch (err) {
+      if (err instanceof UndoRefused) this.moved(err.row.project_id);
+      const gone = err instanceof ApiError && err.status === 404 && err.message.startsWith('Project');
+      toast.error(err instanceof UndoRefused ? err.message
+        : gone ? 'Not undone: that project no longer exists.' : `Could not undo the move: ${err instanceof Error ? err.message : 'try again'}.`);
+    } finally {
+      this.moving--;
+    }
+  }
+
+  /** The server says the chat is in `projectId` now: the header shows it. */
+  private moved(projectId: string | null): void {
+    this.saved = this.current = projectId ?? '';
   }
 }
