@@ -9,7 +9,12 @@
 import type { Cookies } from '@sveltejs/kit';
 import { withLinkMessage } from '$lib/link-messages';
 
-const COOKIE = 'mp-signed-out';
+// Two cookies, not one with two values: a request of another tab that was already on its way
+// with the session when this browser signed out is refused as ended, and its answer's cookie must
+// not overwrite the sign-out's own mark (one cookie did: the other tab's sign-in page then said
+// the session was ended on another device).
+const ELSEWHERE = 'mp-signed-out';
+const HERE = 'mp-signed-out-here';
 
 /** Auth's answers to a refresh of a session it has deleted. */
 export const REVOKED_SESSION_CODES: ReadonlySet<string> = new Set(['session_not_found', 'refresh_token_not_found']);
@@ -18,7 +23,7 @@ const OPTIONS = { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 300 } as c
 
 /** The next sign-in page says the session was ended elsewhere — unless this browser signed out itself. */
 export function markSignedOutElsewhere(cookies: Cookies): void {
-  if (cookies.get(COOKIE) !== 'here') cookies.set(COOKIE, 'elsewhere', OPTIONS);
+  if (!cookies.get(HERE)) cookies.set(ELSEWHERE, 'elsewhere', OPTIONS);
 }
 
 /**
@@ -26,21 +31,22 @@ export function markSignedOutElsewhere(cookies: Cookies): void {
  * as ended (401 session_ended), must not be told it ended on another device.
  */
 export function markSignedOutHere(cookies: Cookies): void {
-  cookies.set(COOKIE, 'here', OPTIONS);
+  cookies.set(HERE, '1', OPTIONS);
+  cookies.delete(ELSEWHERE, { path: '/' });
 }
 
 /** The sign-in page for `path`, with the notice when this session was ended elsewhere (said once). */
 export function signInUrl(event: { locals: App.Locals; cookies: Cookies }, path: string): string {
   const base = `/login?next=${encodeURIComponent(path)}`;
-  const marked = event.cookies.get(COOKIE);
+  const marked = event.cookies.get(ELSEWHERE);
+  if (marked) event.cookies.delete(ELSEWHERE, { path: '/' });
   // Signed out here: no notice for five minutes (the mark's life), not even for a later session then ended elsewhere.
-  if (marked === 'here') return base;
-  if (marked) event.cookies.delete(COOKIE, { path: '/' });
+  if (event.cookies.get(HERE)) return base;
   const elsewhere = event.locals.sessionRevoked === true || marked === 'elsewhere';
   return elsewhere ? withLinkMessage(base, { notice: 'signed_out_elsewhere' }) : base;
 }
 
 /** Whether this browser signed itself out in the last minutes: a notice that another device did is then not shown. */
 export function signedOutHere(cookies: Cookies): boolean {
-  return cookies.get(COOKIE) === 'here';
+  return Boolean(cookies.get(HERE));
 }
