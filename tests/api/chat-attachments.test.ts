@@ -5,10 +5,10 @@
  * long text is cut with a note; project files go in whole or as the best-ranked chunks, and
  * the answer's `meta` says which; deleting the session removes the attachments' objects.
  */
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePdf, makePng } from '../fixtures/files.ts';
 import { readSse } from '../helpers/api.ts';
+import { holdTable } from '../helpers/database.ts';
 import { createStorageApiHarness, uploadAs, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
 
 let h: StorageApiHarness;
@@ -251,18 +251,8 @@ describe('project files in context', () => {
     const alice = await h.createUser();
     const projectId = await projectWith(alice, [['style.md', '# Style\nAlways use tabs.']]);
     // Another transaction holds answer_sources: the sources' insert waits for it.
-    const admin = postgres(h.stack.dbUrl, { max: 1, onnotice: () => {} });
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const locked = new Promise<void>((resolve, reject) => {
-      admin.begin(async (sql) => {
-        await sql`lock table public.answer_sources in exclusive mode`;
-        resolve();
-        await held;
-      }).catch(reject);
-    });
+    const hold = await holdTable(h.stack.dbUrl, 'public.answer_sources');
     try {
-      await locked;
       let ended = false;
       const calls = h.provider.requests.length;
       const result = chat(alice, { project_id: projectId, message: 'Tabs or spaces?' }).finally(() => (ended = true));
@@ -270,14 +260,13 @@ describe('project files in context', () => {
       await expect.poll(() => h.provider.requests.length).toBeGreaterThan(calls);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(ended).toBe(false);
-      release();
+      hold.release();
       const { meta, done } = await result;
       expect(done).toMatchObject({ status: 'complete' });
       const read = await (await alice.request('GET', `/sessions/${meta.session_id}/attachments`)).json();
       expect(read.sources).toEqual([expect.objectContaining({ message_id: meta.assistant_message_id, name: 'style.md' })]);
     } finally {
-      release();
-      await admin.end();
+      await hold.end();
     }
   });
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng } from '../fixtures/files.ts';
 import { asActor } from '../helpers/actors.ts';
 import { readSse, joinGroupChat } from '../helpers/api.ts';
+import { holdTable } from '../helpers/database.ts';
 import { createStorageApiHarness, uploadAs, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
 
 let h: StorageApiHarness;
@@ -165,5 +166,32 @@ describe('group chats: members attach files', () => {
     expect(chips.attachments.map((a: { name: string }) => a.name)).toEqual([]);
     const [question] = await h.stack.db.sql`select content from public.messages where id = ${turn.meta.user_message_id}`;
     expect(question!.content).toBe('mine');
+  });
+});
+
+describe("a member's files at the owner's", () => {
+  it("the answer ends only once the question's files are stored, so the owner's view that reads them at the end finds them", async () => {
+    const [owner, member] = await Promise.all([h.createUser(), h.createUser()]);
+    const first = await chat(owner, { message: 'Hello team' });
+    const sessionId = first.meta.session_id as string;
+    await joinGroupChat(owner, member, sessionId, 'member');
+    const agenda = await upload(member, 'agenda.txt', 'Agenda: budget, hiring', 'text/plain');
+    const hold = await holdTable(h.stack.dbUrl, 'public.message_attachments');
+    try {
+      const calls = h.provider.requests.length;
+      const sent = chat(member, { session_id: sessionId, message: 'Here is the agenda', attachments: [agenda] });
+      // The provider answers in full while the files cannot be recorded: the stored answer waits.
+      await expect.poll(() => h.provider.requests.length).toBeGreaterThan(calls);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const answers = await h.stack.db.sql`select status from public.messages where session_id = ${sessionId} and sender = 'assistant' order by created_at`;
+      expect(answers.map((r) => r.status)).toEqual(['complete', 'streaming']);
+      hold.release();
+      const { events, meta } = await sent;
+      expect(events.at(-1)!.data).toMatchObject({ status: 'complete' });
+      const read = await (await owner.request('GET', `/sessions/${sessionId}/attachments`)).json();
+      expect(read.attachments).toEqual([expect.objectContaining({ message_id: meta.user_message_id, name: 'agenda.txt' })]);
+    } finally {
+      await hold.end();
+    }
   });
 });

@@ -114,3 +114,22 @@ async function connect(adminUrl: string, name: string): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * Another transaction holds `table` in exclusive mode until `release()` (inserts into it wait
+ * meanwhile); `end()` releases it and closes the connection.
+ */
+export async function holdTable(dbUrl: string, table: string): Promise<{ release(): void; end(): Promise<void> }> {
+  const admin = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const done = new Promise<void>((resolve, reject) => {
+    admin.begin(async (sql) => {
+      await sql`lock table ${sql(table)} in exclusive mode`;
+      resolve();
+      await held;
+    }).catch(reject);
+  });
+  await done;
+  return { release, end: async () => { release(); await admin.end(); } };
+}

@@ -36,17 +36,20 @@ describe('client_id', () => {
     expect(await questions(meta.session_id, '/echo once')).toHaveLength(2);
   });
 
-  it('two sends of one client_id racing in a chat write one question (the database holds the line)', async () => {
+  it('two sends of one client_id racing in a chat write one question, the loser told already_sent (the database holds the line)', async () => {
     const alice = await api.createUser();
     const first = (await readSse(await alice.request('POST', '/chat', { ...demo, message: '/echo start' })))[0]!.data;
-    const clientId = crypto.randomUUID();
-    const body = { ...demo, session_id: first.session_id, message: '/echo twice?', client_id: clientId };
-    const responses = await Promise.all([alice.request('POST', '/chat', body), alice.request('POST', '/chat', body)]);
-    expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
-    const refused = responses.find((r) => r.status === 409)!;
-    expect(await refused.json()).toMatchObject({ error: { code: 'already_sent', session_id: first.session_id } });
-    const meta = (await readSse(responses.find((r) => r.status === 200)!))[0]!.data;
-    expect(await questions(first.session_id, '/echo twice?')).toEqual([meta.user_message_id]);
+    // Raced several times: the loser meets either the id's unique key or the session's lock
+    // (whichever insert comes first in the winner's transaction); both must say already_sent.
+    for (let round = 0; round < 8; round++) {
+      const body = { ...demo, session_id: first.session_id, message: `/echo twice? ${round}`, client_id: crypto.randomUUID() };
+      const responses = await Promise.all([alice.request('POST', '/chat', body), alice.request('POST', '/chat', body)]);
+      expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
+      const refused = responses.find((r) => r.status === 409)!;
+      expect(await refused.json()).toMatchObject({ error: { code: 'already_sent', session_id: first.session_id } });
+      const meta = (await readSse(responses.find((r) => r.status === 200)!))[0]!.data;
+      expect(await questions(first.session_id, body.message)).toEqual([meta.user_message_id]);
+    }
   });
 
   it('is refused with regenerate, and must be a UUID', async () => {

@@ -22,7 +22,7 @@ import { PROVIDER_ANSWER_WAIT_MS, answeredOrAfter } from '../lib/chat/provider-a
 import { stopAndWait } from '../lib/chat/turn-control.ts';
 import { CONTINUE_MESSAGE, isPlainNewChat, newChatInputs, readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
 import { passTurnGate } from '../lib/chat/turn-gate.ts';
-import { turnRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
+import { refusedWhileRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
 import { refuseSentAgain } from '../lib/chat/sent-questions.ts';
 import { payerOf, resolveTurnSeat } from '../lib/chat/turn-seat.ts';
 import { unpricedForPayer } from '../lib/budget.ts';
@@ -175,10 +175,10 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   if (inputs.runningMessageId) {
     // One running turn per session (whoever started it): a dead one is settled; regenerate and edit stop a live one.
     const settled = await turns.store.settleAbandoned(seat.ownerId, { messageId: inputs.runningMessageId });
-    if (settled.length === 0 && !(request.regenerate || request.editMessageId)) throw turnRunning(inputs.runningMessageId);
+    if (settled.length === 0 && !(request.regenerate || request.editMessageId)) throw await refusedWhileRunning(db.sql, user.id, body.client_id, inputs.runningMessageId);
     if (settled.length === 0) await stopAndWait(turns, seat.ownerId, inputs.runningMessageId);
     inputs = await readInputs();
-    if (inputs.runningMessageId) throw turnRunning(inputs.runningMessageId);
+    if (inputs.runningMessageId) throw await refusedWhileRunning(db.sql, user.id, body.client_id, inputs.runningMessageId);
   }
   // Project files over the budget where the database has pgvector: ranked by meaning too, with the
   // question embedded by the payer's provider outside any read (lib/attachments/semantic-ranking.ts).
@@ -239,12 +239,20 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     clientId: body.client_id,
     usage: { ...usageLog, promptTokens: roughPromptTokens(inputs.context, imageTokens), price },
   }));
-  // The project's files the answer is given with are recorded once its row exists, and before
-  // it can end: a view that reads them when the answer ends (the web app's, on every device)
-  // finds them. A turn without them writes nothing; a failed write is logged, not the turn's end.
+  // The files of the question (a new question's, or those an edit carries) and the project's
+  // files the answer is given with are recorded once the rows exist, and before the answer can
+  // end: a view that reads them when the answer ends (the web app's, on every device, another
+  // member's too) finds them. A turn without them writes nothing. A question's files not
+  // recorded fail this request (below); sources not recorded are logged, not the turn's end.
   const used = inputs.projectFiles.used;
-  const rowsAndSources = used.length === 0 ? persisted : persisted.then(() =>
-    recordAnswerSources(db.sql, seat.ownerId, ids.assistantMessageId, used).catch(warnSourcesNotWritten(turnLog)));
+  const questionFiles = paths.length > 0 && inputs.userMessage.mode !== 'regenerate'
+    ? persisted.then(() => recordAttachments(db.sql, user, ids.userMessageId, files))
+    : null;
+  questionFiles?.catch(() => {}); // awaited below
+  const rowsAndSources = used.length === 0 && !questionFiles ? persisted : persisted.then(() => Promise.all([
+    used.length === 0 ? null : recordAnswerSources(db.sql, seat.ownerId, ids.assistantMessageId, used).catch(warnSourcesNotWritten(turnLog)),
+    questionFiles?.catch(() => null),
+  ])).then(() => {});
   turn.start(rowsAndSources, withImages(inputs.context.messages, files));
   // The turn outlives this response, also one that fails below (a lost race: its call is
   // still logged): the runtime keeps it alive until it is saved.
@@ -252,8 +260,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   await heard;
   // A new chat has no other turn to race with (its session is created by these rows), so its
   // view starts at once and says `stored` when the rows are committed; in an existing session
-  // the rows' lock decides first, and a lost race still answers 409 turn_running. A new
-  // question's files are recorded on it once it exists.
+  // the rows' lock decides first, and a lost race still answers 409 turn_running.
   const streamsEarly = inputs.sessionId === null && paths.length === 0;
   if (streamsEarly) {
     persisted.catch(warnRowsNotWritten(turnLog));
@@ -267,10 +274,8 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     const naming = nameOnceComplete(turn.ended, { config, db, deps, user, log: turnLog }, ids.sessionId);
     deps.waitUntil?.(naming);
   }
-  // A new question records its files; an edit's new question the edited one's, or those it named.
-  if (paths.length > 0 && inputs.userMessage.mode !== 'regenerate') {
-    await recordAttachments(db.sql, user, ids.userMessageId, files);
-  }
+  // A new question's files are recorded (an edit's new question the edited one's, or those it named).
+  await questionFiles;
 
   const meta = {
     session_id: ids.sessionId,

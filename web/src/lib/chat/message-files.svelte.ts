@@ -10,13 +10,19 @@ export class MessageFiles {
   chips = $state<Record<string, MessageAttachment[]>>({});
   sources = $state<Record<string, AnswerSource[]>>({});
 
+  #reads = 0;
+  #shown = 0;
+
   constructor(private readonly chat: ChatState) {}
 
+  /** Reads the chat's files; a read answered after a later one's is dropped (it may predate a file). */
   async load(): Promise<void> {
     const id = this.chat.sessionId;
     if (!id) return;
+    const read = ++this.#reads;
     const found = await ok(browserApi().GET('/api/sessions/{id}/attachments', { params: { path: { id } } })).catch(() => null);
-    if (!found) return;
+    if (!found || read < this.#shown || id !== this.chat.sessionId) return;
+    this.#shown = read;
     this.chips = byMessage(found.attachments);
     this.sources = byMessage(found.sources);
   }

@@ -7,7 +7,7 @@
  * (resize observations are delivered after layout, before paint).
  */
 import {
-  keyGoesUp, resumeFollowing, scrolled, shouldPin, showJump, startFollow, stopFollowing, touchGoesUp, wentUp, wheelGoesUp, type Follow,
+  atBottom, keyGoesUp, resumeFollowing, scrolled, shouldPin, showJump, startFollow, stopFollowing, touchGoesUp, wentUp, wheelGoesUp, type Follow,
 } from './scroll-follow';
 
 const inField = (target: EventTarget | null) =>
@@ -33,7 +33,9 @@ export class ScrollFollow {
     let touchY: number | null = null;
     const onScroll = () => {
       this.#state = scrolled(this.#state, scroller, this.canFollow());
-      this.measure();
+      // Still following off the bottom (the browser moved the list, not the reader): back down.
+      if (!this.#state.jumping && shouldPin(this.#state, this.canFollow()) && !atBottom(scroller)) this.#toBottom();
+      else this.measure();
     };
     const onWheel = (event: WheelEvent) => wheelGoesUp(event) && this.#wentUp();
     const onTouchStart = (event: TouchEvent) => (touchY = event.touches[0]?.clientY ?? null);

@@ -61,6 +61,19 @@ describe('following a streaming answer', () => {
     expect(scrolled(following, box(1300, 1800), true).following).toBe(true);
   });
 
+  it('content that shrank and grew again before the scroll event (clamped above the new bottom) keeps following, to be pinned', () => {
+    // The finished answer's last render took 200 px away (clamped to 1300), the next added 50:
+    // the event finds the list 50 px above its bottom, moved up — by the browser, not the reader.
+    const following = scrolled(startFollow(true), box(1500, 2000), true);
+    const moved = scrolled(following, box(1300, 1850), true);
+    expect(moved.following).toBe(true);
+    expect(shouldPin(moved, true)).toBe(true);
+    // The message box growing back (the list's own height shrinking) moves it by its own size too.
+    expect(scrolled(following, box(1400, 2000, 600), true).following).toBe(true);
+    // The reader then going up with nothing changing size is theirs.
+    expect(scrolled(moved, box(1000, 1850), true).following).toBe(false);
+  });
+
   it('a window further back is never followed: its bottom reads the next page, the last one too (send-and-find journeys)', () => {
     let state = startFollow(false);
     expect(state.following).toBe(false);
@@ -76,7 +89,7 @@ describe('following a streaming answer', () => {
   });
 
   it('"Jump to latest" follows on its smooth way down; going up on the way ends it', () => {
-    const up: Follow = { following: false, jumping: false, lastTop: 200 };
+    const up: Follow = { following: false, jumping: false, lastTop: 200, lastRoom: 2500 };
     let jump = resumeFollowing(up, true);
     expect(jump).toMatchObject({ following: true, jumping: true });
     expect(showJump(jump, box(200, 3000))).toBe(false);

@@ -36,11 +36,15 @@ export interface Follow {
   following: boolean;
   /** "Jump to latest"'s smooth scroll is on its way down (new text meanwhile moves its target). */
   jumping: boolean;
-  /** scrollTop at the last scroll event: a scroll event that moved up is the reader's. */
+  /** scrollTop at the last scroll event: a scroll event that moved up is the reader's… */
   lastTop: number;
+  /** …when the list's room to scroll (scrollHeight − clientHeight) is what it was then. */
+  lastRoom: number;
 }
 
-export const startFollow = (canFollow: boolean): Follow => ({ following: canFollow, jumping: false, lastTop: 0 });
+export const startFollow = (canFollow: boolean): Follow => ({ following: canFollow, jumping: false, lastTop: 0, lastRoom: 0 });
+
+const roomOf = (box: ScrollBox): number => box.scrollHeight - box.clientHeight;
 
 /** The reader went up (wheel, touch, keys), or landed on a message further back: stay where they are. */
 export const stopFollowing = (state: Follow): Follow => ({ ...state, following: false, jumping: false });
@@ -55,14 +59,20 @@ export const wentUp = (state: Follow, box: ScrollBox): Follow => (box.scrollTop 
 /** "Jump to latest" (smooth) or a send (at once): back to the bottom, following. */
 export const resumeFollowing = (state: Follow, smooth: boolean): Follow => ({ ...state, following: true, jumping: smooth });
 
-/** A scroll event: at the bottom, following (where allowed); moved up off it, not. */
+/**
+ * A scroll event: at the bottom, following (where allowed); moved up off it by the reader, not.
+ * Up by more than rounding with the list's room to scroll unchanged is the reader's (the list
+ * only ever moves itself down). A list whose content or box changed size since the last event
+ * was moved by the browser: content that shrank clamps it, and content that grew again before
+ * the event leaves it above its new bottom (a finished answer's last render, the message box
+ * growing back) — still following, it is pinned again (lib/chat/scroll-follow.svelte.ts).
+ */
 export function scrolled(state: Follow, box: ScrollBox, canFollow: boolean): Follow {
   const lastTop = box.scrollTop;
-  if (atBottom(box)) return { following: canFollow, jumping: false, lastTop };
-  // Up by more than rounding: the reader's (the list only ever moves itself down). Content that
-  // shrank under a following list clamps it at the bottom, which is handled above.
-  if (box.scrollTop < state.lastTop - 1) return { following: false, jumping: false, lastTop };
-  return { ...state, lastTop };
+  const lastRoom = roomOf(box);
+  if (atBottom(box)) return { following: canFollow, jumping: false, lastTop, lastRoom };
+  if (box.scrollTop < state.lastTop - 1 && Math.abs(lastRoom - state.lastRoom) < 1) return { following: false, jumping: false, lastTop, lastRoom };
+  return { ...state, lastTop, lastRoom };
 }
 
 /** After a change of size: whether to put the list at its bottom. */

@@ -87,10 +87,23 @@ export async function writeTurnRows(sql: Sql, people: TurnPeople, inputs: TurnIn
     if (sqlState(error) === '42501') throw new ApiError(403, 'read_only', 'You can no longer post in this chat');
     if (isSentAgain(error)) throw alreadySent(await sentQuestion(sql, people.authorId, req.clientId!));
     if (sqlState(error) !== '23505') throw error;
+    // The session's lock (its one streaming answer) refused the rows. A unique key answers only
+    // once the transaction holding it has committed, so a send of this same client id that won
+    // the race is stored by now.
     const [running] = await sql<{ id: string }[]>`
       select id from public.messages where session_id = ${ids.sessionId} and user_id = ${user.id} and status = 'streaming' limit 1`;
-    throw turnRunning(running?.id ?? null);
+    throw await refusedWhileRunning(sql, people.authorId, m.mode === 'regenerate' ? undefined : req.clientId, running?.id ?? null);
   }
+}
+
+/**
+ * 409 for a send that met the session's running answer: `already_sent` when that answer's
+ * question is this very one sent again (two sends of one client id racing: the winner's rows are
+ * committed, as the running answer is seen), else `turn_running`.
+ */
+export async function refusedWhileRunning(sql: Sql, authorId: string, clientId: string | undefined, runningMessageId: string | null): Promise<ApiError> {
+  const sent = clientId ? await sentQuestion(sql, authorId, clientId) : null;
+  return sent ? alreadySent(sent) : turnRunning(runningMessageId);
 }
 
 /** 409 for a send while the session's answer is still running. */
