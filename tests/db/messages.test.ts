@@ -214,6 +214,35 @@ describe('messages: branches', () => {
     await expect(db.sql`update public.messages set parent_id = ${t.a1} where id = ${t.a2}`).rejects.toThrow(/keeps its place in the conversation/);
   });
 
+  it("every message's depth and jump follow Myers' skew-binary rule, on a long branch and one forked from its middle", async () => {
+    const owner = await createAuthUser(db.sql);
+    const [session] = await db.sql`insert into public.chat_sessions (user_id) values (${owner.id}) returning id`;
+    // The rule, computed here: a message's jump is its parent's jump's jump when the parent's
+    // jump spans as many levels as that jump's own, else the parent; a first message jumps to itself.
+    const expected = new Map<string, { depth: number; jump: string }>();
+    const place = (id: string, parent: string | null) => {
+      if (!parent) return expected.set(id, { depth: 0, jump: id });
+      const p = expected.get(parent)!;
+      const j = expected.get(p.jump)!;
+      const j2 = expected.get(j.jump)!;
+      expected.set(id, { depth: p.depth + 1, jump: p.depth - j.depth === j.depth - j2.depth ? j.jump : parent });
+    };
+    const write = async (parent: string | null) => {
+      const [row] = await db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id)
+        values (${session.id}, ${owner.id}, 'user', ${'x'.repeat(4000)}, ${parent}) returning id`;
+      place(row.id, parent);
+      return row.id as string;
+    };
+    const branch = [await write(null)];
+    for (let i = 1; i < 70; i++) branch.push(await write(branch.at(-1)!));
+    let fork = branch[33]!;
+    for (let i = 0; i < 20; i++) fork = await write(fork);
+    const stored = await db.sql`select id, branch_depth, branch_jump_id from public.messages where session_id = ${session.id}`;
+    expect(stored).toHaveLength(90);
+    for (const row of stored) expect({ depth: row.branch_depth, jump: row.branch_jump_id }).toEqual(expected.get(row.id));
+    expect(expected.get(fork)!.depth).toBe(53);
+  });
+
   it('owner: cannot write or re-thread messages with their own token (only chat turns write them)', async () => {
     const t = await tree();
     await expect(asActor(db.sql, t.owner, (tx) => tx`insert into public.messages (session_id, user_id, sender, content, parent_id)
