@@ -21,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchChatOverhead, benchConcurrency } from './chat.ts';
 import { benchHistory, loadHistory } from './history.ts';
-import { PROVIDER, startBenchEnvironment } from './lib/environment.ts';
+import { PROSE_FILE, PROVIDER, startBenchEnvironment } from './lib/environment.ts';
 import { formatTable, ratio, round, type Figure } from './lib/stats.ts';
 import { benchBroadcast } from './broadcast.ts';
 import { benchRealtime } from './realtime.ts';
@@ -70,7 +70,7 @@ async function main() {
     date: new Date().toISOString(),
     durationSeconds: totalSeconds,
     machine: { cpus: cpus.length, model: cpus[0]?.model ?? '', memoryGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, postgres: postgresVersion, platform: `${os.platform()} ${os.release()}`, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg().map((v) => round(v, 2)) },
-    settings: { provider: { ...PROVIDER, proseFile: 'README.md' }, only: [...only], env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_'))) },
+    settings: { provider: { ...PROVIDER, proseFile: PROSE_FILE }, only: [...only], env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_'))) },
     figures: figures.map((f) => ({ ...f, value: round(f.value, 3), baseline: f.baseline === null ? null : round(f.baseline, 3), ratio: ratio(f) === null ? null : round(ratio(f)!, 3) })),
   };
   await fs.writeFile(file, `${JSON.stringify(result, null, 2)}\n`);

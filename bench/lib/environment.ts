@@ -34,10 +34,14 @@ export interface BenchEnvironment {
 }
 
 /**
- * `/prose N` answers with this README's first N words: real prose, Markdown and code, which
- * Postgres compresses as it would a model's answer (the WAL section's long answers).
+ * `/prose N` answers with the first N words of bench/fixtures/answer-prose.md: real prose,
+ * Markdown and code, which Postgres compresses as it would a model's answer (the WAL section's
+ * long answers). A frozen copy of the README's start as of 2026-12-06, not the README itself:
+ * every edit of the README moved the answer — and the WAL section's baseline — with it (one
+ * that made it 494 B shorter turned the same WAL from ×2.99 into ×3.05).
  */
-export const PROVIDER = { ttftMs: 50, tokenDelayMs: 5, tokens: 100, proseFile: fileURLToPath(new URL('../../README.md', import.meta.url)) };
+export const PROSE_FILE = 'bench/fixtures/answer-prose.md';
+export const PROVIDER = { ttftMs: 50, tokenDelayMs: 5, tokens: 100, proseFile: fileURLToPath(new URL(`../../${PROSE_FILE}`, import.meta.url)) };
 
 export async function startBenchEnvironment(log: (line: string) => void): Promise<BenchEnvironment> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'mrprompt-bench-'));
