@@ -375,6 +375,8 @@ export type Database = {
                     "id": string;
                     "message_id": string;
                     "name": string;
+                    "owner_id": string;
+                    "session_id": string;
                     "size": number;
                     "storage_path": string;
                     "token_count": number;
@@ -389,6 +391,8 @@ export type Database = {
                     "id"?: string;
                     "message_id": string;
                     "name": string;
+                    "owner_id": string;
+                    "session_id": string;
                     "size": number;
                     "storage_path": string;
                     "token_count"?: number;
@@ -402,6 +406,8 @@ export type Database = {
                     "id"?: string;
                     "message_id"?: string;
                     "name"?: string;
+                    "owner_id"?: string;
+                    "session_id"?: string;
                     "size"?: number;
                     "storage_path"?: string;
                     "token_count"?: number;
@@ -419,6 +425,19 @@ export type Database = {
                         referencedRelation: "messages";
                         referencedColumns: [
                             "id"
+                        ];
+                    },
+                    {
+                        foreignKeyName: "message_attachments_session_id_owner_id_fkey";
+                        columns: [
+                            "session_id",
+                            "owner_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "chat_sessions";
+                        referencedColumns: [
+                            "id",
+                            "user_id"
                         ];
                     }
                 ];
@@ -1185,6 +1204,14 @@ export type Database = {
                 };
                 Returns: string;
             };
+            "attachment_search_vector": {
+                Args: {
+                    "p_owner_id": string;
+                    "p_session_id": string;
+                    "p_text": string;
+                };
+                Returns: unknown;
+            };
             "chat_title_search_vector": {
                 Args: {
                     "p_title": string;
@@ -1342,6 +1369,18 @@ export type Database = {
                     "p_query": unknown;
                 };
                 Returns: string[];
+            };
+            "search_message_hits": {
+                Args: {
+                    "p_before"?: string;
+                    "p_before_id"?: string;
+                    "p_limit": number;
+                    "p_query": unknown;
+                };
+                Returns: {
+                    "attachment_id": string;
+                    "message_id": string;
+                }[];
             };
             "search_message_ids": {
                 Args: {

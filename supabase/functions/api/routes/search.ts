@@ -1,7 +1,8 @@
 /**
  * GET /api/search: full-text search over what the caller can read — their own chats and the
  * group chats they are a member or viewer of (RLS) — in two groups: chats whose title matches,
- * and messages whose text or reasoning matches, best first, each with a short snippet.
+ * and messages whose text, reasoning or a carried file's text matches, best first, each with a
+ * short snippet.
  * Snippets are plain text with matches wrapped in « and » — never HTML — so clients render
  * them as text and can highlight between markers.
  *
@@ -44,6 +45,7 @@ const SearchHit = z
     sender: z.enum(['user', 'assistant', 'system']),
     snippet: z.string().openapi({ description: 'Plain text; matches between « and »' }),
     in_reasoning: z.boolean().openapi({ description: "The snippet is from the answer's reasoning: only that holds the match" }),
+    file_name: z.string().nullable().openapi({ description: "The snippet is from the text of this file the message carried (a PDF's, a text file's): it matched best there" }),
     archived: z.boolean().openapi({ description: 'The caller archived this chat' }),
     shared: z.boolean().openapi({ description: "Someone else's chat the caller is a member or viewer of" }),
     rank: z.number(),
@@ -79,7 +81,7 @@ const search = createRoute({
   path: '/',
   tags: ['search'],
   summary: 'Full-text search over the chats and messages the caller can read',
-  description: `Finished messages only, in the caller's chats and the group chats they are in; a message matches by its text or its reasoning. The ${RANKED_WINDOW} newest matches come first, ranked (ts_rank over each one's first ${RANK_PREFIX} characters), then older ones, newest first; \`next_cursor\` reads on. A snippet comes from those characters, or from where a match lies further on.`,
+  description: `Finished messages only, in the caller's chats and the group chats they are in; a message matches by its text, its reasoning or the text of a file it carried (file_name names the file a snippet is from). The ${RANKED_WINDOW} newest matches come first, ranked (ts_rank over each one's first ${RANK_PREFIX} characters), then older ones, newest first; \`next_cursor\` reads on. A snippet comes from those characters, or from where a match lies further on.`,
   security,
   request: { query: SearchQuery },
   responses: { 200: jsonResponse(SearchResults, 'Ranked matches'), ...errorResponses(400, 401, 429) },

@@ -5004,7 +5004,7 @@ export type paths = {
         };
         /**
          * Full-text search over the chats and messages the caller can read
-         * @description Finished messages only, in the caller's chats and the group chats they are in; a message matches by its text or its reasoning. The 200 newest matches come first, ranked (ts_rank over each one's first 4000 characters), then older ones, newest first; `next_cursor` reads on. A snippet comes from those characters, or from where a match lies further on.
+         * @description Finished messages only, in the caller's chats and the group chats they are in; a message matches by its text, its reasoning or the text of a file it carried (file_name names the file a snippet is from). The 200 newest matches come first, ranked (ts_rank over each one's first 4000 characters), then older ones, newest first; `next_cursor` reads on. A snippet comes from those characters, or from where a match lies further on.
          */
         get: {
             parameters: {
@@ -9265,6 +9265,8 @@ export type components = {
             archived: boolean;
             /** Format: date-time */
             created_at: string;
+            /** @description The snippet is from the text of this file the message carried (a PDF's, a text file's): it matched best there */
+            file_name: string | null;
             /** @description The snippet is from the answer's reasoning: only that holds the match */
             in_reasoning: boolean;
             /** Format: uuid */

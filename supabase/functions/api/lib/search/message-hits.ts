@@ -4,6 +4,12 @@
  * older ones newest first — with a snippet from the text, or from the reasoning where only the
  * reasoning holds a match.
  *
+ * A message also matches by the text of a file it carried (message_attachments.extracted_text,
+ * indexed the same way: 20261208080000). The index's function names each matching source of a
+ * message — its own text, each matching file — and each is checked, ranked and quoted as a
+ * text of its own (a file's text has no reasoning); a message is one hit, its best source's,
+ * its own text first on a tie, and names the file when the snippet is from one.
+ *
  * The index is on the text itself (public.message_search_vector: a message's words, its
  * reasoning's, its chat's owner and the chat, over finished messages; no stored vector, so an
  * answer is written once, not twice), so ranking a match means parsing its text. Both are
@@ -55,6 +61,8 @@ export interface HitRow {
   sender: 'user' | 'assistant' | 'system';
   snippet: string;
   in_reasoning: boolean;
+  /** The snippet is from this file the message carried: only its text holds the match. */
+  file_name: string | null;
   archived: boolean;
   shared: boolean;
   rank: number;
@@ -126,11 +134,24 @@ export async function readHitsPage(
                  (select websearch_to_tsquery('simple', ${candidatesQuery(q)}) as tsq) c
         ) x
     ),
+    sources as (
+      select s.message_id, s.attachment_id
+        from query, public.search_message_hits(query.candidates, ${RANKED_WINDOW},
+                                              ${before?.t ?? null}::text::timestamptz, ${before?.id ?? null}::uuid) s
+    ),
     recent as (
       select m.id, m.session_id, m.sender, m.content, m.reasoning, m.created_at
         from public.messages m
-       where m.id in (select public.search_message_ids(query.candidates, ${RANKED_WINDOW},
-                                                       ${before?.t ?? null}::text::timestamptz, ${before?.id ?? null}::uuid) from query)
+       where m.id in (select s.message_id from sources s)
+    ),
+    texts as (
+      select r.id, r.session_id, r.sender, r.created_at, r.content, r.reasoning, null::text as file_name
+        from recent r
+       where exists (select 1 from sources s where s.message_id = r.id and s.attachment_id is null)
+      union all
+      select r.id, r.session_id, r.sender, r.created_at, a.extracted_text, '', a.name
+        from recent r join public.message_attachments a on a.message_id = r.id
+       where a.id in (select s.attachment_id from sources s where s.attachment_id is not null)
     ),
     info as (
       select count(*)::int as window_n,
@@ -139,11 +160,10 @@ export async function readHitsPage(
              (select public.count_message_matches(query.candidates, ${countCap}) from query) as count
         from recent
     ),
-    hits as (
-      select r.id, r.session_id, r.sender, r.created_at, r.content, r.reasoning, v.long, v.head,
-             v.vector @@ query.tsq as head_matches, ts_rank(v.vector, query.tsq) as rank,
-             count(*) over () as matched
-        from recent r
+    checked as (
+      select r.id, r.session_id, r.sender, r.created_at, r.content, r.reasoning, r.file_name, v.long, v.head,
+             v.vector @@ query.tsq as head_matches, ts_rank(v.vector, query.tsq) as rank
+        from texts r
         cross join query
         cross join lateral (
           select h.long, h.head, to_tsvector('simple'::regconfig, h.head) as vector
@@ -157,7 +177,14 @@ export async function readHitsPage(
                   when not v.long then v.vector @@ query.tsq
                   else (not query.negated and v.vector @@ query.tsq)
                        or to_tsvector('simple'::regconfig, r.content) @@ query.tsq end
-       order by ${ranked ? sql`rank desc,` : sql``} r.created_at desc, r.id desc
+    ),
+    best as (
+      select distinct on (c.id) c.* from checked c order by c.id, c.rank desc, c.file_name nulls first, c.file_name
+    ),
+    hits as (
+      select b.*, count(*) over () as matched
+        from best b
+       order by ${ranked ? sql`b.rank desc,` : sql``} b.created_at desc, b.id desc
        offset ${ranked ? start.o : 0}
        limit ${limit + 1}
     ),
@@ -175,7 +202,7 @@ export async function readHitsPage(
            info.count, h.matched::int as matched,
            h.id as message_id, h.session_id, s.title as session_title, h.sender, h.created_at,
            to_char(h.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
-           h.rank::float8 as rank, h.in_reasoning, coalesce(k.archived_at is not null, false) as archived,
+           h.rank::float8 as rank, h.in_reasoning, h.file_name, coalesce(k.archived_at is not null, false) as archived,
            s.user_id <> ${userId} as shared,
            ts_headline('simple',
              case when h.in_reasoning
