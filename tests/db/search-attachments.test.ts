@@ -27,8 +27,9 @@ async function attach(messageId: string, author: AuthUser, name: string, text: s
   return a!.id as string;
 }
 
+interface Source { message_id: string; attachment_id: string | null }
 const hits = (who: AuthUser, q: string) => asActor(db.sql, who, (tx) =>
-  tx`select message_id, attachment_id from public.search_message_hits(websearch_to_tsquery('simple', ${q}), 50)`);
+  tx<Source[]>`select message_id, attachment_id from public.search_message_hits(websearch_to_tsquery('simple', ${q}), 50)`);
 const count = async (who: AuthUser, q: string) => (await asActor(db.sql, who, (tx) =>
   tx`select public.count_message_matches(websearch_to_tsquery('simple', ${q}), 100) as n`))[0]!.n as number;
 
@@ -55,7 +56,7 @@ describe('search over attachment text', () => {
     await db.sql`delete from public.session_members where session_id = ${group!.id} and user_id = ${removed.id}`;
 
     const groupFiles = [[ownersQ, ownersFile], [membersQ, membersFile], [removedsQ, removedsFile]];
-    const sorted = (rows: { message_id: string; attachment_id: string }[]) => rows.map((r) => [r.message_id, r.attachment_id]).sort();
+    const sorted = (rows: Source[]) => rows.map((r) => [r.message_id, r.attachment_id]).sort();
     expect(sorted(await hits(owner, word))).toEqual([...groupFiles, [privateQ, privateFile]].sort());
     expect(await count(owner, word)).toBe(4);
     for (const who of [member, viewer]) {

@@ -5,10 +5,13 @@
 // address, each newer page comes below the last message read (the last page too, not skipped to
 // the bottom), an answer asked for in another tab meanwhile waits below the window and shows
 // complete after "Jump to latest", and an unknown message says so and opens at the latest.
+// A word only a sent file holds finds the question that carried it, naming the file, its
+// snippet shown as text (markup in the file stays text), and opens the chat on that question.
 import postgres from 'postgres';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCustomKey, chooseModel, composer, open, reload, screenshot, seriousViolations, signUp, startE2E, waitForLive, type E2E } from './helpers.ts';
+import { b64, drop } from './attachment-files.ts';
+import { addCustomKey, chooseModel, composer, open, reload, screenshot, sendAndWait, seriousViolations, signUp, startE2E, waitForLive, type E2E } from './helpers.ts';
 
 describe('search hits far back', { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -263,5 +266,33 @@ describe('search hits far back', { timeout: 180_000 }, () => {
     await expect(messages.getByText('paged message 70', { exact: true }).count()).resolves.toBe(0);
     await expect.poll(() => messages.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2)).toBe(true);
     await expect(jump.count()).resolves.toBe(0);
+  });
+
+  it("a word only in a sent file finds the question that carried it: the file's name and its words as text, and the chat opens on the question", async () => {
+    const page = await e2e.newPage();
+    await page.setViewportSize({ width: 1280, height: 700 });
+    await signUp(page);
+    await chooseModel(page, 'demo');
+    await drop(page, [['agenda.txt', 'text/plain', b64('Item one: the quincunx budget. <b>Bold</b> <img src=x onerror="window.pwned=1"> Item two: lunch.')]]);
+    const tray = page.getByTestId('attachment-tray');
+    await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(1);
+    await expect.poll(() => tray.locator('progress').count(), { timeout: 30_000 }).toBe(0);
+    await sendAndWait(page, 'Please read the attached file', 0);
+
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('quincunx onerror');
+    const results = page.getByRole('region', { name: 'Search results' });
+    const option = results.getByRole('option').filter({ hasText: 'in agenda.txt:' });
+    await option.waitFor();
+    await expect(option.getByTestId('search-hit-file').textContent()).resolves.toBe('in agenda.txt: ');
+    await expect(option.locator('mark').allTextContents()).resolves.toEqual(expect.arrayContaining(['quincunx', 'onerror']));
+    // The file's markup is its text: no element made of it, nothing run.
+    await expect(results.locator('b, img').count()).resolves.toBe(0);
+    await expect(option.textContent()).resolves.toContain('onerror="window.pwned=1"');
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    await screenshot(page, 'chat-search-file-hit');
+    await option.click();
+    await page.waitForURL(/\?message=/);
+    await page.getByTestId('messages').locator('article[aria-current="true"]').getByText('Please read the attached file').waitFor();
   });
 });
