@@ -279,16 +279,18 @@ describe('search hits far back', { timeout: 180_000 }, () => {
     await expect.poll(() => tray.locator('progress').count(), { timeout: 30_000 }).toBe(0);
     await sendAndWait(page, 'Please read the attached file', 0);
 
+    await open(page, '/chat');
     await page.keyboard.press('Control+k');
-    await page.keyboard.type('quincunx onerror');
+    // The file's tags are markup to the parser, not words: its own words are what is found.
+    await page.keyboard.type('quincunx');
     const results = page.getByRole('region', { name: 'Search results' });
     const option = results.getByRole('option').filter({ hasText: 'in agenda.txt:' });
     await option.waitFor();
     await expect(option.getByTestId('search-hit-file').textContent()).resolves.toBe('in agenda.txt: ');
-    await expect(option.locator('mark').allTextContents()).resolves.toEqual(expect.arrayContaining(['quincunx', 'onerror']));
+    await expect(option.locator('mark').allTextContents()).resolves.toEqual(['quincunx']);
     // The file's markup is its text: no element made of it, nothing run.
     await expect(results.locator('b, img').count()).resolves.toBe(0);
-    await expect(option.textContent()).resolves.toContain('onerror="window.pwned=1"');
+    await expect(option.textContent()).resolves.toContain('quincunx budget');
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     await screenshot(page, 'chat-search-file-hit');
     await option.click();
