@@ -15,6 +15,7 @@ import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidPara
 import { cursorParam, limitParam, takePage } from '../lib/pagination.ts';
 import { SessionSchema, type SessionRow } from '../lib/resource-schemas.ts';
 import { jsonbText } from '../lib/jsonb.ts';
+import { changedMeanwhile, ConditionFailed, holds, holdsWithoutMarks, IfUnchanged, marksHold, sessionFieldsHold } from './session-if-unchanged.ts';
 
 const fields = {
   title: trimmed(1, 200),
@@ -39,9 +40,16 @@ const UpdateSession = z
     ...fields,
     pinned: z.boolean().openapi({ description: 'Pin (listed first) or unpin' }),
     archived: z.boolean().openapi({ description: 'Archive (left out of the default list) or restore' }),
+    if_unchanged: IfUnchanged,
   })
   .partial()
-  .refine(nonEmpty, NOTHING_TO_UPDATE)
+  .refine(({ if_unchanged: _, ...change }) => nonEmpty(change), NOTHING_TO_UPDATE)
+  // A condition is checked by the statement that writes its kind of field (the chat's own, or the
+  // caller's marks): one on a kind this PATCH does not write would be checked by nothing.
+  .refine(({ if_unchanged: expected, ...change }) =>
+    ((expected?.title === undefined && expected?.project_id === undefined) || ['title', 'project_id', 'metadata'].some((f) => f in change))
+    && ((expected?.pinned === undefined && expected?.archived === undefined) || 'pinned' in change || 'archived' in change),
+  { message: 'if_unchanged may only name fields of the kind this change writes (title/project_id with title, project_id or metadata; pinned/archived with pinned or archived)', path: ['if_unchanged'] })
   .openapi('UpdateSession');
 
 const ListQuery = z.strictObject({
@@ -103,8 +111,9 @@ const routes = {
   update: createRoute({
     method: 'patch', path: '/{id}', tags, security,
     summary: 'Rename, move or re-configure a session',
+    description: 'With `if_unchanged`, only if the chat is still as the caller last saw it (an Undo): if another tab or device changed one of those fields meanwhile, nothing is changed and the answer is 409 `changed_meanwhile` with the chat as it is now, as `session`.',
     request: { params: IdParams, body: jsonBody(UpdateSession) },
-    responses: { 200: jsonResponse(SessionView, 'The updated session'), ...errorResponses(400, 401, 404) },
+    responses: { 200: jsonResponse(SessionView, 'The updated session'), ...errorResponses(400, 401, 404, 409) },
   }),
   delete: createRoute({
     method: 'delete', path: '/{id}', tags, security,
@@ -223,7 +232,8 @@ sessionsRoutes.openapi(routes.get, async (c) => {
 sessionsRoutes.openapi(routes.update, async (c) => {
   const { id } = c.req.valid('param');
   const patch = c.req.valid('json');
-  const { pinned, archived, ...fields } = patch;
+  const { pinned, archived, if_unchanged: expected, ...fields } = patch;
+  const readSession = (sql: TransactionSql) => sql<SessionViewRow[]>`select ${sql.unsafe(SESSION_COLUMNS)} from ${sql.unsafe(SESSIONS_WITH_MARKS)} where id = ${id}`;
   const session = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     // The chat's own fields are its owner's (anyone else finds no row to update: 404).
     if (Object.keys(fields).length > 0) {
@@ -233,12 +243,14 @@ sessionsRoutes.openapi(routes.update, async (c) => {
           title = coalesce(${fields.title ?? null}, title),
           project_id = ${fields.project_id === undefined ? sql`project_id` : sql`${fields.project_id}::uuid`},
           metadata = coalesce(${fields.metadata === undefined ? null : jsonbText(fields.metadata)}::text::jsonb, metadata)
-         where id = ${id}
+         where id = ${id} ${sessionFieldsHold(sql, expected)}
         returning id`;
-      if (updated.length === 0) return null;
+      if (updated.length === 0) throw new ConditionFailed();
     }
     // The marks are the caller's own, in any chat they can read (one they cannot read selects
-    // no row: 404). Pinning or archiving again keeps the first time.
+    // no row: 404). Pinning or archiving again keeps the first time. With conditions, a chat
+    // without marks is inserted only if "neither pinned nor archived" meets them, and a row
+    // of marks is updated only if it meets them (read as it is once its lock is held).
     if (pinned !== undefined || archived !== undefined) {
       const mark = (value: boolean | undefined, column: 'pinned_at' | 'archived_at') => value === undefined
         ? sql`session_marks.${sql(column)}`
@@ -247,15 +259,26 @@ sessionsRoutes.openapi(routes.update, async (c) => {
         insert into public.session_marks (user_id, session_id, pinned_at, archived_at)
         select ${c.var.user.id}::uuid, s.id, ${pinned ? sql`now()` : sql`null::timestamptz`}, ${archived ? sql`now()` : sql`null::timestamptz`}
           from public.chat_sessions s where s.id = ${id}
+           and (${holdsWithoutMarks(expected)}::boolean
+                or exists (select 1 from public.session_marks k where k.user_id = ${c.var.user.id} and k.session_id = s.id))
         on conflict (user_id, session_id) do update set
           pinned_at = ${mark(pinned, 'pinned_at')},
           archived_at = ${mark(archived, 'archived_at')}
+         where ${marksHold(sql, expected)}
         returning session_id`;
-      if (marked.length === 0) return null;
+      if (marked.length === 0) throw new ConditionFailed();
     }
-    const [row] = await sql<SessionViewRow[]>`select ${sql.unsafe(SESSION_COLUMNS)} from ${sql.unsafe(SESSIONS_WITH_MARKS)} where id = ${id}`;
+    const [row] = await readSession(sql);
     return row ?? null;
-  }).catch(rethrowDatabaseError);
+  }).catch(async (err: unknown) => {
+    if (!(err instanceof ConditionFailed)) return rethrowDatabaseError(err);
+    // Nothing was written (the transaction was rolled back). The chat as it is now tells a
+    // change made meanwhile (409, with it) from a chat the caller cannot change (404).
+    if (!expected) return null;
+    const [now] = await c.var.db.withUserTransaction(c.var.user, readSession, { readOnly: true });
+    if (now && !holds(now, expected)) throw changedMeanwhile(now);
+    return null;
+  });
   if (!session) throw notFound('Session');
   return c.json(session, 200);
 });

@@ -5461,7 +5461,10 @@ export type paths = {
         };
         options?: never;
         head?: never;
-        /** Rename, move or re-configure a session */
+        /**
+         * Rename, move or re-configure a session
+         * @description With `if_unchanged`, only if the chat is still as the caller last saw it (an Undo): if another tab or device changed one of those fields meanwhile, nothing is changed and the answer is 409 `changed_meanwhile` with the chat as it is now, as `session`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -5515,6 +5518,15 @@ export type paths = {
                 };
                 /** @description Not found (or not yours) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9321,6 +9333,14 @@ export type components = {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description Apply the change only if these fields still hold these values (pinned/archived: your own marks); otherwise 409 `changed_meanwhile` with the chat as it is now, as `session` */
+        SessionIfUnchanged: {
+            archived?: boolean;
+            pinned?: boolean;
+            /** Format: uuid */
+            project_id?: string | null;
+            title?: string;
+        };
         SessionList: {
             next_cursor: string | null;
             sessions: components["schemas"]["SessionView"][];
@@ -9479,6 +9499,7 @@ export type components = {
         UpdateSession: {
             /** @description Archive (left out of the default list) or restore */
             archived?: boolean;
+            if_unchanged?: components["schemas"]["SessionIfUnchanged"];
             metadata?: {
                 [key: string]: unknown;
             };

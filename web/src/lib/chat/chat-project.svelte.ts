@@ -102,7 +102,7 @@ export class ChatProject {
     const where = (id: string | null) => (id ? `to ${this.name(id) ?? 'another project'}` : 'out of its project');
     this.moving++;
     try {
-      const row = await undoSessionChange(sessionId, { field: 'project_id', left }, { project_id: from || null }, (now) =>
+      const row = await undoSessionChange(sessionId, { project_id: left }, { project_id: from || null }, (now) =>
         `Not undone: the chat was moved ${where(now.project_id)} elsewhere since.`);
       this.moved(row.project_id);
       toast.success(from ? `Moved back to ${this.name(from) ?? 'its project'}.` : 'Moved back out of the project.');
