@@ -3,7 +3,7 @@
  * accounting tool: one row per call, oldest first, each with its UTC time and its wall-clock
  * time in the caller's zone (the range's days are that zone's, lib/usage-range.ts), with what the usage dashboard
  * aggregates (tokens, dollars, latency) and where each call came from (chat, project — a deleted
- * one's too, flagged —, prompt version, and the API key that made it; empty for the web app), what it was for
+ * one's too, flagged —, prompt version, and the API key that made it — its name and its prefix, as the Usage table shows it, two keys of one name told apart —; empty for the web app), what it was for
  * (`purpose`: chat, title, gateway, embedding; empty for calls logged before it was recorded) and its reasoning tokens. Read a page at a time by keyset, each page in a short read-only transaction of
  * its own under the caller's RLS, so a year of calls streams without holding a connection
  * or the whole file; cells are written by csv-stringify, with formulas escaped (a chat title
@@ -25,6 +25,8 @@ export const COLUMNS = [
   'executed_at', 'provider', 'model', 'status', 'error_code', 'chat_id', 'chat_title', 'message_id', 'project_id', 'project_name',
   'prompt_id', 'prompt_title', 'prompt_version', 'prompt_tokens', 'cached_tokens', 'completion_tokens', 'total_tokens', 'cost_usd',
   'ttft_ms', 'latency_ms', 'local_time', 'project_deleted', 'api_key_id', 'api_key_name', 'purpose', 'reasoning_tokens',
+  // Added after the others, so a sheet that reads the columns by position keeps reading them.
+  'api_key_prefix',
 ] as const;
 
 type Row = Record<(typeof COLUMNS)[number], string | number | null> & { id: string; cursor_at: string };
@@ -51,7 +53,7 @@ export function usageCsv(db: Db, user: AuthUser, range: UsageCsvRange): Readable
                trim_scale(l.cost_usd)::text as cost_usd, l.ttft_ms, l.latency_ms,
                to_char(l.executed_at at time zone ${range.tz}, 'YYYY-MM-DD"T"HH24:MI:SS.MS') as local_time,
                case when l.deleted_project_id is not null then 'true' when l.project_id is not null then 'false' end as project_deleted,
-               l.api_key_id, k.name as api_key_name, l.purpose, l.reasoning_tokens
+               l.api_key_id, k.name as api_key_name, l.purpose, l.reasoning_tokens, k.prefix as api_key_prefix
           from public.prompt_usage_logs l
           left join public.api_keys k on k.id = l.api_key_id
           left join public.chat_sessions s on s.id = l.session_id

@@ -7606,7 +7606,7 @@ export type paths = {
         };
         /**
          * Every call of a range as CSV, oldest first
-         * @description One row per call, with the columns `executed_at`, `provider`, `model`, `status`, `error_code`, `chat_id`, `chat_title`, `message_id`, `project_id`, `project_name`, `prompt_id`, `prompt_title`, `prompt_version`, `prompt_tokens`, `cached_tokens`, `completion_tokens`, `total_tokens`, `cost_usd`, `ttft_ms`, `latency_ms`, `local_time`, `project_deleted`, `api_key_id`, `api_key_name`, `purpose`, `reasoning_tokens`: `executed_at` in UTC, `local_time` the wall-clock time in `tz`. Cells that a spreadsheet would run as a formula are escaped; the file starts with a UTF-8 byte-order mark. Same range rules as GET /usage (default the last 30 days, at most 400).
+         * @description One row per call, with the columns `executed_at`, `provider`, `model`, `status`, `error_code`, `chat_id`, `chat_title`, `message_id`, `project_id`, `project_name`, `prompt_id`, `prompt_title`, `prompt_version`, `prompt_tokens`, `cached_tokens`, `completion_tokens`, `total_tokens`, `cost_usd`, `ttft_ms`, `latency_ms`, `local_time`, `project_deleted`, `api_key_id`, `api_key_name`, `purpose`, `reasoning_tokens`, `api_key_prefix`: `executed_at` in UTC, `local_time` the wall-clock time in `tz`. Cells that a spreadsheet would run as a formula are escaped; the file starts with a UTF-8 byte-order mark. Same range rules as GET /usage (default the last 30 days, at most 400).
          */
         get: {
             parameters: {
