@@ -1,5 +1,5 @@
 // Types SvelteKit needs to know about: what hooks.server.ts puts on `locals`.
-import type { SupabaseClient, JwtPayload, Session } from '@supabase/supabase-js';
+import type { SupabaseClient, JwtPayload, Session, User } from '@supabase/supabase-js';
 
 declare global {
   namespace App {
@@ -15,6 +15,12 @@ declare global {
        * have been verified (getClaims checks ES256 tokens locally against the JWKS).
        */
       safeGetSession(): Promise<{ session: Session | null; claims: JwtPayload | null }>;
+      /**
+       * The signed-in user as Auth has them now (GET /auth/v1/user: the address, a pending
+       * change, the factors), null when Auth does not answer with one. Asked once per page
+       * load and shared by the layout and the page; a form action's request asks afresh.
+       */
+      authUser(): Promise<User | null>;
       /** Set by safeGetSession when refreshing failed because Auth no longer has the session (ended on another device). */
       sessionRevoked?: boolean;
     }

@@ -2,7 +2,7 @@
 // safeGetSession that trusts the cookie session only after its JWT has been verified, and
 // the run-time part of the Content-Security-Policy.
 import { redirect, type Handle, type RequestEvent } from '@sveltejs/kit';
-import type { SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient, User } from '@supabase/supabase-js';
 import { publicEnv } from '$lib/server/env';
 import { createSupabaseServerClient } from '$lib/server/supabase';
 import { themedPage } from '$lib/server/theme';
@@ -31,6 +31,8 @@ function withSupabaseConnectSrc(policy: string): string {
   return policy.replace(/connect-src 'self'/, `connect-src 'self' ${api.origin} ${ws}`);
 }
 
+const isReadOnly = (method: string) => method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+
 const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/');
 
 /** What may be posted before the second factor: signing in (password, code, reset mail) and out. */
@@ -43,8 +45,7 @@ const BEFORE_SECOND_FACTOR = /^\/(login|logout|auth)(\/|$)/;
  * devices" was answered at aal1). The /api proxy is left to the API, which refuses aal1 itself.
  */
 async function refuseBeforeSecondFactor(event: RequestEvent): Promise<void> {
-  const { method } = event.request;
-  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return;
+  if (isReadOnly(event.request.method)) return;
   const path = event.url.pathname;
   if (BEFORE_SECOND_FACTOR.test(path) || isApiPath(path)) return;
   const { session } = await event.locals.safeGetSession();
@@ -58,6 +59,13 @@ export const handle: Handle = async ({ event, resolve }) => {
   // Layout, page and proxy may all ask; verify once per request.
   let verified: ReturnType<App.Locals['safeGetSession']> | undefined;
   event.locals.safeGetSession = () => (verified ??= verifySession(event.locals.supabase, event.locals));
+  // The layout (the address it shows) and a page (settings: the address, its factors) both want
+  // the user as Auth has them: one GET /auth/v1/user per page load. A form action changes the
+  // user (an email change, a factor added) before the page's load runs again in the same
+  // request, so a write asks Auth each time instead of sharing an answer from before it.
+  let authUser: Promise<User | null> | undefined;
+  const readUser = () => event.locals.supabase.auth.getUser().then(({ data }) => data.user, () => null);
+  event.locals.authUser = isReadOnly(event.request.method) ? () => (authUser ??= readUser()) : readUser;
 
   await refuseBeforeSecondFactor(event);
 

@@ -4,7 +4,6 @@ import { ApiError, createApi, ok, type Budget } from '$lib/api';
 import { apiHeaders, functionsBase, secondFactorStep } from '$lib/server/api';
 import { DEFAULT_THEME, followProfileTheme, Theme, themeCookie } from '$lib/server/theme';
 import { redirect, type Cookies } from '@sveltejs/kit';
-import type { SupabaseClient } from '@supabase/supabase-js';
 import type { LayoutServerLoad } from './$types';
 
 /** Pages an account with an unused second factor may still open. */
@@ -15,7 +14,7 @@ export const load: LayoutServerLoad = async ({ locals, fetch, cookies, url }) =>
   // Read on every load, so the load runs again on every navigation (the budget and theme follow).
   const codeStepFirst = !BEFORE_SECOND_FACTOR.test(url.pathname);
   const [summary, email] = session && claims
-    ? await Promise.all([readSummary(fetch, session.access_token, cookies, url, claims.sub), currentEmail(locals.supabase, claims.email)])
+    ? await Promise.all([readSummary(fetch, session.access_token, cookies, url, claims.sub), currentEmail(locals, claims.email)])
     : [null, null];
   // A password alone does not open an account that has an authenticator app: the API refuses
   // such a session (403 insufficient_aal, the database's own rule), so its pages go to the code
@@ -37,9 +36,9 @@ export const load: LayoutServerLoad = async ({ locals, fetch, cookies, url }) =>
  * change confirmed on another device the token names the old address until it is refreshed, up
  * to an hour (QA6 #10). If Auth does not answer, the claim is the best there is.
  */
-async function currentEmail(supabase: SupabaseClient, claimed: unknown): Promise<string | null> {
-  const { data } = await supabase.auth.getUser().catch(() => ({ data: { user: null } }));
-  if (data.user?.email) return data.user.email;
+async function currentEmail(locals: App.Locals, claimed: unknown): Promise<string | null> {
+  const user = await locals.authUser();
+  if (user?.email) return user.email;
   return typeof claimed === 'string' ? claimed : null;
 }
 

@@ -24,13 +24,14 @@ export const load: PageServerLoad = async (event) => {
   const { locals } = event;
   const api = await requireApi(event);
   const passwordSet = await hasPassword(api).catch((err: unknown) => loadFailed(err));
-  const { data: userData } = await locals.supabase.auth.getUser();
-  const { data: factors } = await locals.supabase.auth.mfa.listFactors();
+  // The user as Auth has them, asked once for the layout and this page; their factors are what
+  // auth-js's listFactors would have read from a GET /auth/v1/user of its own.
+  const user = await locals.authUser();
   return {
-    email: userData.user?.email ?? '',
+    email: user?.email ?? '',
     hasPassword: passwordSet,
-    pendingEmail: userData.user?.new_email ?? null,
-    factors: (factors?.all ?? []).filter((f) => f.factor_type === 'totp').map((f) => ({ id: f.id, name: f.friendly_name ?? '', status: f.status, created_at: f.created_at })),
+    pendingEmail: user?.new_email ?? null,
+    factors: (user?.factors ?? []).filter((f) => f.factor_type === 'totp').map((f) => ({ id: f.id, name: f.friendly_name ?? '', status: f.status, created_at: f.created_at })),
   };
 };
 
