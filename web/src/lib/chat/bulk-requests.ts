@@ -1,0 +1,49 @@
+// Several chats changed at once from the sidebar (moved, deleted): one API request each, a few at
+// a time so that fifty chats neither queue behind the browser's connection limit nor flood the
+// API, and one message that says how many were done and which were not, and why — a partial
+// failure is never reported as success.
+
+/** What one request did for one item. */
+export type Outcome<T> = { item: T; ok: true } | { item: T; ok: false; error: string };
+
+const reason = (err: unknown) => (err instanceof Error && err.message ? err.message : 'the API did not answer');
+
+/** Runs `request` for every item, at most `limit` at once; the outcomes come back in the items' order. */
+export async function boundedAll<T>(items: readonly T[], limit: number, request: (item: T) => Promise<unknown>): Promise<Outcome<T>[]> {
+  const outcomes: Outcome<T>[] = new Array(items.length);
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const index = next++;
+      const item = items[index]!;
+      try {
+        await request(item);
+        outcomes[index] = { item, ok: true };
+      } catch (err) {
+        outcomes[index] = { item, ok: false, error: reason(err) };
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return outcomes;
+}
+
+export const chats = (n: number) => (n === 1 ? '1 chat' : `${n} chats`);
+
+/** How many failures are named one by one; the rest are counted. */
+const NAMED = 3;
+
+/**
+ * The toast for a bulk action: `done` is what happened to each ("deleted", "moved to Travel").
+ * All done: a success; any failed: an error naming them ("2 of 3 chats deleted; 1 could not be:
+ * “Trip” (Session not found).").
+ */
+export function bulkSummary<T>(outcomes: readonly Outcome<T>[], name: (item: T) => string, done: string): { ok: boolean; message: string } {
+  const failed = outcomes.filter((o): o is Extract<Outcome<T>, { ok: false }> => !o.ok);
+  const succeeded = outcomes.length - failed.length;
+  if (failed.length === 0) return { ok: true, message: `${chats(outcomes.length)} ${done}.` };
+  const named = failed.slice(0, NAMED).map((o) => `“${name(o.item)}” (${o.error})`);
+  if (failed.length > NAMED) named.push(`${failed.length - NAMED} more`);
+  const head = succeeded === 0 ? `No chat ${done}` : `${succeeded} of ${chats(outcomes.length)} ${done}`;
+  return { ok: false, message: `${head}; ${failed.length} could not be: ${named.join(', ')}.` };
+}
