@@ -166,4 +166,31 @@ describe('the sidebar row menu and Select mode', { timeout: 180_000 }, () => {
     await sidebar.getByRole('link', { name: 'Three' }).waitFor();
     await sidebar.getByRole('link', { name: 'One' }).waitFor();
   });
+
+  it('"Add chats…" on a project\'s page moves picked chats into it, with Undo', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const garden = (await api(page, 'POST', '/projects', { name: 'Garden' })).body;
+    const inside = (await api(page, 'POST', '/sessions', { title: 'Already in', project_id: garden.id })).body;
+    const roses = (await api(page, 'POST', '/sessions', { title: 'Roses' })).body;
+    const tulips = (await api(page, 'POST', '/sessions', { title: 'Tulips' })).body;
+    await open(page, `/projects/${garden.id}`);
+    const toasts = page.getByTestId('toasts');
+    await page.getByRole('button', { name: 'Add chats…' }).click();
+    const picker = page.getByRole('group', { name: 'Add chats to Garden' });
+    // Only chats outside the project are offered.
+    await picker.getByRole('checkbox', { name: 'Add Roses' }).waitFor();
+    expect(await picker.getByRole('checkbox', { name: 'Add Already in' }).count()).toBe(0);
+    await picker.getByRole('checkbox', { name: 'Add Roses' }).check();
+    await picker.getByRole('checkbox', { name: 'Add Tulips' }).check();
+    expect(await seriousViolations(page)).toEqual([]);
+    await picker.getByRole('button', { name: 'Add 2 chats' }).click();
+    const chats = page.getByRole('list', { name: 'Chats in Garden' });
+    await chats.getByRole('link', { name: 'Roses' }).waitFor();
+    await chats.getByRole('link', { name: 'Tulips' }).waitFor();
+    for (const chat of [roses, tulips, inside]) expect((await api(page, 'GET', `/sessions/${chat.id}`)).body.project_id).toBe(garden.id);
+    await toasts.getByRole('status').filter({ hasText: '2 chats moved to Garden.' }).getByRole('button', { name: 'Undo' }).click();
+    await toasts.getByText('2 chats moved back.').waitFor();
+    for (const chat of [roses, tulips]) expect((await api(page, 'GET', `/sessions/${chat.id}`)).body.project_id).toBeNull();
+  });
 });
