@@ -37,7 +37,7 @@ export async function moveChats(items: readonly Movable[], to: string | null, pr
 async function moveBack(moved: { item: Movable; left: string | null }[], projectName: (id: string | null) => string | undefined, onRow: (row: ChatSession) => void) {
   const outcomes = await boundedAll(moved, AT_ONCE, async ({ item, left }) => {
     try {
-      onRow(await undoSessionChange(item.id, { field: 'project_id', left }, { project_id: item.project_id }, (now) =>
+      onRow(await undoSessionChange(item.id, { project_id: left }, { project_id: item.project_id }, (now) =>
         `moved ${now.project_id ? `to ${projectName(now.project_id) ?? 'another project'}` : 'out of its project'} elsewhere since`));
     } catch (err) {
       if (err instanceof UndoRefused) onRow(err.row);
