@@ -2,7 +2,8 @@
 // warning banner, past 100 % an alert that chats are paused, with the reset date; the banner
 // follows an answer that crosses 80 % in the chat it ends in, and amounts under a dollar keep
 // two significant digits. A question refused for it — or for a key deleted meanwhile — goes back
-// to the message box, with its file, is kept there through Settings, and links to where it is fixed.
+// to the message box, with its file, is kept there through Settings with the alert saying why, and
+// links to where it is fixed.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { b64, drop } from './attachment-files.ts';
@@ -152,6 +153,24 @@ describe('monthly budget in the browser', { timeout: 120_000 }, () => {
     await page.goBack();
     await page.waitForURL('**/chat');
     await expect.poll(() => composer(page).inputValue()).toBe('Asked of a key that is gone');
+    // With the alert that says why, and its link (QA 7: back from Settings, the alert was gone).
+    await alert.getByRole('link', { name: 'Fix it in Settings' }).waitFor();
+    await expect(alert.textContent()).resolves.toContain('Your text is back in the message box.');
+    await addCustomKey(page, e2e.slowProvider, 'sk-added-again-5678');
+    await open(page, '/chat');
+    await alert.waitFor();
+    await chooseModel(page, 'custom', 'fake-model');
+    await composer(page).press('Enter');
+    await alert.waitFor({ state: 'detached' });
+    await page.locator('article[aria-label="Your message"]').filter({ hasText: 'Asked of a key that is gone' }).waitFor();
+    // Sent, the question took its refusal with it: a new question typed in a new chat comes back alone.
+    await open(page, '/chat');
+    await composer(page).fill('A new question');
+    await expect.poll(() => page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('mrprompt-draft:')).length)).toBe(1);
+    await open(page, '/settings');
+    await open(page, '/chat');
+    await expect.poll(() => composer(page).inputValue()).toBe('A new question');
+    expect(await alert.count()).toBe(0);
   });
 
   it('a rate-limited question is back in the box, and Send again comes once its wait is over and sends it', async () => {

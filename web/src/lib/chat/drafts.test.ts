@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStorage } from './memory-storage.ts';
-import { carryDraft, forgetAllDrafts, readDraft, readDraftFiles, readQueued, writeDraft, writeDraftFiles, writeQueued } from './drafts.ts';
+import { carryDraft, forgetAllDrafts, readDraft, readDraftFiles, readDraftRefusal, readQueued, writeDraft, writeDraftFiles, writeDraftRefusal, writeQueued } from './drafts.ts';
 
 describe('chat drafts', () => {
   it('keeps each chat\'s text apart, per user, and forgets an emptied box', () => {
@@ -33,6 +33,38 @@ describe('chat drafts', () => {
     expect(readDraft('ann', null, store)).toBe('');
     expect(readDraft('bob', 'chat-2', store)).toBe('');
     expect(store.getItem('other-app')).toBe('kept');
+  });
+
+  // QA 7: after a refused send, Settings and back kept the question but not the alert saying why.
+  it("keeps a refusal with its chat's draft until the box is sent or emptied, and forgets it on signing out", () => {
+    const store = memoryStorage();
+    const refusal = { message: 'No key for Custom. Your text is back in the message box.', fix: { href: '/settings#key-custom', label: 'Fix it in Settings' }, resend: false };
+    writeDraft('ann', null, 'the question', store);
+    writeDraftRefusal('ann', null, refusal, store);
+    expect(readDraftRefusal('ann', null, store)).toEqual(refusal);
+    expect(readDraftRefusal('ann', 'chat-1', store)).toBeNull();
+    expect(readDraftRefusal('bob', null, store)).toBeNull();
+    writeDraft('ann', null, 'the question, reworded', store); // typing on keeps it
+    expect(readDraftRefusal('ann', null, store)).toEqual(refusal);
+    writeDraft('ann', null, '', store); // sent or emptied
+    expect(readDraftRefusal('ann', null, store)).toBeNull();
+
+    writeDraftRefusal('ann', 'chat-1', refusal, store);
+    writeDraftRefusal('ann', 'chat-1', null, store); // dismissed
+    expect(readDraftRefusal('ann', 'chat-1', store)).toBeNull();
+    writeDraftRefusal('ann', 'chat-1', refusal, store);
+    forgetAllDrafts(store);
+    expect(store.length).toBe(0);
+  });
+
+  it('reads no kept refusal that is malformed or links outside the app', () => {
+    const store = memoryStorage();
+    store.setItem('mrprompt-draft-refusal:ann:new', '{not json');
+    expect(readDraftRefusal('ann', null, store)).toBeNull();
+    for (const href of ['https://evil.example/', '//evil.example/', 'javascript:alert(1)']) {
+      writeDraftRefusal('ann', null, { message: 'x', fix: { href, label: 'Fix' }, resend: false }, store);
+      expect(readDraftRefusal('ann', null, store)).toBeNull();
+    }
   });
 
   it("a closed chat's draft waits in a new chat's box, unless that holds something already", () => {

@@ -5,11 +5,15 @@
 // already uploaded come back as chips after a reload (their objects wait in Storage, which the
 // server sweeps only after CHAT_UPLOAD_GRACE_SECONDS); those still uploading when the page went
 // are named as lost, to attach again. Messages waiting for a connection (send-queue.svelte.ts)
-// are kept here too, per chat, so a reload sends them once the network is back.
+// are kept here too, per chat, so a reload sends them once the network is back. So is the
+// alert of a question refused back into the box (why, and the link to where it is fixed): it
+// lives as long as the draft it explains, and goes when the box is sent or emptied.
+import { z } from 'zod';
 
 const PREFIX = 'mrprompt-draft:';
 const FILES_PREFIX = 'mrprompt-draft-files:';
 const QUEUE_PREFIX = 'mrprompt-queued:';
+const REFUSAL_PREFIX = 'mrprompt-draft-refusal:';
 
 function key(userId: string | null, sessionId: string | null, prefix = PREFIX): string {
   return `${prefix}${userId ?? 'anonymous'}:${sessionId ?? 'new'}`;
@@ -45,11 +49,15 @@ export function readDraft(userId: string | null, sessionId: string | null, store
   }
 }
 
-/** Keeps the box's text for this chat, or forgets it once the box is empty (sent, cleared). */
+/** Keeps the box's text for this chat, or forgets it — and the refusal that explained it — once
+ * the box is empty (sent, cleared). */
 export function writeDraft(userId: string | null, sessionId: string | null, text: string, store = storage()): void {
   try {
     if (text.trim()) store?.setItem(key(userId, sessionId), text);
-    else store?.removeItem(key(userId, sessionId));
+    else {
+      store?.removeItem(key(userId, sessionId));
+      store?.removeItem(key(userId, sessionId, REFUSAL_PREFIX));
+    }
   } catch {
     // Full or blocked storage: the draft is not kept, and typing goes on.
   }
@@ -78,6 +86,43 @@ export function writeDraftFiles(userId: string | null, sessionId: string | null,
     else store?.removeItem(key(userId, sessionId, FILES_PREFIX));
   } catch {
     // Full or blocked storage: the files are not kept through a reload.
+  }
+}
+
+/** Why the draft's question was refused and given back, as the chat's alert shows it (SendOutcome.svelte). */
+export interface DraftRefusal {
+  message: string;
+  /** Where it is fixed; only a path of this app (what storage holds is not trusted as a link). */
+  fix: { href: string; label: string } | null;
+  /** "Send again" may be offered (sending the box can work) … */
+  resend: boolean;
+  /** … from this time (epoch ms: a rate limit's wait), or at once when absent. */
+  readyAt?: number;
+}
+
+const draftRefusal = z.object({
+  message: z.string(),
+  fix: z.object({ href: z.string().regex(/^\/(?!\/)/), label: z.string() }).nullable(),
+  resend: z.boolean(),
+  readyAt: z.number().optional(),
+});
+
+/** The refusal kept with this chat's draft, or null (none, or unreadable). */
+export function readDraftRefusal(userId: string | null, sessionId: string | null, store = storage()): DraftRefusal | null {
+  try {
+    return draftRefusal.safeParse(JSON.parse(store?.getItem(key(userId, sessionId, REFUSAL_PREFIX)) ?? 'null')).data ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps the refusal that gave this chat's draft back (null: forgets it — dismissed, or another send). */
+export function writeDraftRefusal(userId: string | null, sessionId: string | null, refusal: DraftRefusal | null, store = storage()): void {
+  try {
+    if (refusal) store?.setItem(key(userId, sessionId, REFUSAL_PREFIX), JSON.stringify(refusal));
+    else store?.removeItem(key(userId, sessionId, REFUSAL_PREFIX));
+  } catch {
+    // Full or blocked storage: the alert is not shown again after leaving the chat.
   }
 }
 
@@ -136,7 +181,7 @@ export function forgetAllDrafts(store = storage()): string[] {
   const paths: string[] = [];
   try {
     if (!store) return paths;
-    const ours = (k: string | null) => [PREFIX, FILES_PREFIX, QUEUE_PREFIX].some((p) => k?.startsWith(p));
+    const ours = (k: string | null) => [PREFIX, FILES_PREFIX, QUEUE_PREFIX, REFUSAL_PREFIX].some((p) => k?.startsWith(p));
     const keys = Array.from({ length: store.length }, (_, i) => store.key(i)).filter((k): k is string => ours(k));
     for (const k of keys) {
       if (k.startsWith(QUEUE_PREFIX)) {

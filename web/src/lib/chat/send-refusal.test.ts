@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, apiError } from '../api/index.ts';
-import { refusalAdvice } from './send-refusal.ts';
+import { keptRefusal, refusalAdvice, restoredRefusal } from './send-refusal.ts';
 
 describe('refusalAdvice', () => {
   it('links the budget and the key rows, and offers no second try until they change', () => {
@@ -28,5 +28,23 @@ describe('refusalAdvice', () => {
     expect(error.details).toEqual({ retry_after_seconds: 7 });
     expect(refusalAdvice(error, 'p').againAfterMs).toBe(7000);
     expect(apiError(new Response(null, { status: 402 }), { error: { code: 'budget_exceeded', message: 'x', spent_usd: 1 } }).details).toEqual({ spent_usd: 1 });
+  });
+});
+
+describe('a refusal kept with the draft', () => {
+  it('comes back as the same alert, its fix link and Send again, after what is left of its wait', () => {
+    const fix = { href: '/settings#budget', label: 'Change budget' };
+    const kept = keptRefusal({ message: 'Budget reached.', retry: null, resend: false, fix }, 1000);
+    expect(kept).toEqual({ message: 'Budget reached.', fix, resend: false });
+    expect(restoredRefusal(kept, 5000)).toEqual({ message: 'Budget reached.', fix, retry: null, resend: false });
+    const limited = keptRefusal({ message: 'Too many messages.', retry: null, resend: true, againAfterMs: 3000 }, 1000);
+    expect(restoredRefusal(limited, 2500)).toEqual({ message: 'Too many messages.', fix: null, retry: null, resend: true, againAfterMs: 1500 });
+    expect(restoredRefusal(limited, 4000)?.againAfterMs).toBeUndefined();
+  });
+
+  it('keeps none for a send that can be retried as it was (its request is not kept), nor for no refusal', () => {
+    expect(keptRefusal({ message: 'The server failed.', retry: () => {} })).toBeNull();
+    expect(keptRefusal(null)).toBeNull();
+    expect(restoredRefusal(null)).toBeNull();
   });
 });

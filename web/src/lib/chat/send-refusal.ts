@@ -5,7 +5,9 @@
 // (QA6 #3: a 402 offered Retry, which could not succeed until the budget was raised, and named
 // Settings in plain text).
 import { ApiError } from '$lib/api';
+import type { DraftRefusal } from '$lib/chat/drafts';
 import { fixKeyHref } from '$lib/chat/send-blocked';
+import type { SendError } from '$lib/chat/turn-sender';
 
 /** A link to where a refusal is fixed. */
 export interface RefusalFix {
@@ -46,4 +48,25 @@ export function refusalAdvice(err: unknown, provider: string): RefusalAdvice {
 function retryAfterMs(err: ApiError): number {
   const seconds = Number(err.details.retry_after_seconds);
   return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) * 1000 : 0;
+}
+
+/**
+ * The refusal to keep with the draft it gave back (drafts.ts), so leaving for Settings and coming
+ * back shows it again; null for one with a Retry (its request is not kept, nor worth keeping).
+ */
+export function keptRefusal(error: SendError | null, now = Date.now()): DraftRefusal | null {
+  if (!error || error.retry) return null;
+  return {
+    message: error.message,
+    fix: error.fix ?? null,
+    resend: error.resend ?? false,
+    ...(error.againAfterMs ? { readyAt: now + error.againAfterMs } : {}),
+  };
+}
+
+/** The alert again, from a kept refusal: "Send again" waits out what is left of a rate limit's wait. */
+export function restoredRefusal(kept: DraftRefusal | null, now = Date.now()): SendError | null {
+  if (!kept) return null;
+  const wait = kept.readyAt !== undefined ? kept.readyAt - now : 0;
+  return { message: kept.message, fix: kept.fix, retry: null, resend: kept.resend, ...(wait > 0 ? { againAfterMs: wait } : {}) };
 }
