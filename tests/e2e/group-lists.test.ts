@@ -5,6 +5,7 @@
  * member's pins and archives are theirs alone; an owner who deletes their account is told who
  * gets the chat, and it stays in the member's list as theirs. The rest of group chats: group.test.ts.
  */
+import postgres from 'postgres';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { nameOf, startGroupChat } from './group-helpers.ts';
@@ -123,13 +124,31 @@ describe('group chats in chat lists', { timeout: 180_000 }, () => {
   });
 
   it('an owner deleting their account is told who gets the group chat; the member then owns it, the owner a former member', async () => {
-    const { member, memberEmail, owner, chatUrl } = await startGroupChat(e2e, { member: 'memo', owner: 'della', text: 'Della opens the group', pays: true });
+    const { member, memberEmail, owner, ownerEmail, chatUrl } = await startGroupChat(e2e, { member: 'memo', owner: 'della', text: 'Della opens the group', pays: true });
     onTestFailed(() => screenshot(owner, 'failed-group-lists-handover'));
     await waitForLive(member);
     await member.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
     await composer(member).fill('Memo writes important notes');
     await composer(member).press('Enter');
     await member.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
+    // A longer chat, which the member reads from the owner's first message (a search hit's window,
+    // its newest messages unread): a re-read of the newest page would not reach that message.
+    const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
+    let firstId: string;
+    try {
+      const sessionId = new URL(chatUrl, 'http://x').pathname.split('/').at(-1)!;
+      await sql`
+        insert into public.messages (session_id, user_id, sender, content, created_at)
+        select s.id, s.user_id, 'assistant', 'filler answer ' || i, clock_timestamp()
+          from public.chat_sessions s, generate_series(1, 40) as i where s.id = ${sessionId}`;
+      [{ id: firstId }] = await sql<{ id: string }[]>`select id from public.messages where session_id = ${sessionId} and content = 'Della opens the group'`;
+    } finally {
+      await sql.end();
+    }
+    await open(member, `${chatUrl}?message=${firstId}`);
+    await member.getByRole('article', { name: `Message from ${nameOf(ownerEmail)}` }).getByText('Della opens the group', { exact: true }).waitFor();
+    await waitForLive(member);
+    expect(await member.getByText('filler answer 40', { exact: true }).count()).toBe(0);
 
     // The dialog names what others would notice before anything is deleted.
     await open(owner, '/settings');
@@ -140,11 +159,13 @@ describe('group chats in chat lists', { timeout: 180_000 }, () => {
     await owner.waitForURL('**/login?**');
 
     // The member's open chat follows at once (the channel's member_removed, then the people read
-    // again): it is theirs now, to rename. After a reload the owner's words are a former member's
-    // (no Edit), their own keep Edit.
+    // again): it is theirs now, to rename, and the owner's words are a former member's (QA 7: they
+    // kept the owner's name until a reload). After a reload too, with no Edit; their own keep Edit.
     await member.getByRole('button', { name: 'Rename' }).waitFor({ timeout: 15_000 });
-    await open(member, chatUrl);
     const former = member.getByRole('article', { name: 'Message from Former member' });
+    await former.getByText('Della opens the group', { exact: true }).waitFor();
+    expect(await member.getByRole('article', { name: `Message from ${nameOf(ownerEmail)}` }).count()).toBe(0);
+    await open(member, chatUrl);
     await former.getByText('Della opens the group', { exact: true }).waitFor();
     expect(await former.getByRole('button', { name: 'Edit' }).count()).toBe(0);
     await member.getByRole('article', { name: 'Your message' }).getByRole('button', { name: 'Edit' }).waitFor();

@@ -21,6 +21,14 @@ describe('group chat labels', () => {
     expect(authorLabel(message({}), people, 'm')).toBe('You');
   });
 
+  // QA 7: a handed-over chat kept its deleted owner's name on their messages until a reload.
+  it('names an account deleted while the chat was open a former member, whatever the rows still say', () => {
+    const deleted = new Set(['o']);
+    expect(authorLabel(message({ author_id: 'o', author_name: 'Olive' }), people, 'm', deleted)).toBe('Former member');
+    expect(authorLabel(message({ author_id: 'm' }), people, 'm', deleted)).toBe('You');
+    expect(authorLabel(message({ author_id: 'm' }), people, 'o', deleted)).toBe('Mia');
+  });
+
   it("tells someone else's words from this person's own, a deleted account's included", () => {
     expect(writtenByOther(message({ author_id: 'o' }), 'o')).toBe(false);
     expect(writtenByOther(message({ author_id: 'm' }), 'o')).toBe(true);

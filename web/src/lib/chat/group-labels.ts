@@ -19,9 +19,11 @@ export function writtenByOther(message: Message, myId: string | null): boolean {
   return message.author_id !== myId;
 }
 
-/** The label over a user message: "You", the author's name, or "Former member". */
-export function authorLabel(message: Message, people: Participant[], myId: string | null): string {
+/** The label over a user message: "You", the author's name, or "Former member" (also for the
+ * `deleted` accounts: known gone while the view was open, before any read says so). */
+export function authorLabel(message: Message, people: Participant[], myId: string | null, deleted: ReadonlySet<string> = new Set()): string {
   if (message.id.startsWith('pending-') || (message.author_id && message.author_id === myId)) return 'You';
+  if (message.author_id && deleted.has(message.author_id)) return 'Former member';
   // No author: a copy this tab built while sending (no author_name either), or a deleted account.
   if (!message.author_id) return message.author_name === undefined ? 'You' : (message.author_name ?? 'Former member');
   return people.find((p) => p.user_id === message.author_id)?.display_name ?? message.author_name ?? 'Former member';

@@ -30,6 +30,9 @@ export class GroupChat {
   /** The chat itself was deleted while open here (on another device, or by its owner). */
   deleted = $state(false);
   role = $state<Role>('owner');
+  /** Accounts deleted while this view was open: their words are a former member's at once, as a
+   * page read shows them once the deletion has set their messages' author to null. */
+  private deletedAuthors = $state<ReadonlySet<string>>(new Set());
 
   constructor(
     readonly myId: string | null,
@@ -94,7 +97,15 @@ export class GroupChat {
 
   /** The label over a user message in a group chat ("You", a name, or "Former member"). */
   authorOf(message: Message): string | null {
-    return this.isGroup ? authorLabel(message, this.people, this.myId) : null;
+    return this.isGroup ? authorLabel(message, this.people, this.myId, this.deletedAuthors) : null;
+  }
+
+  /** `userId` is no longer in the chat (member_removed). The owner is removed only when their
+   * account is deleted and the chat handed over to its longest-standing member
+   * (20261208040000_hand_over_group_chats_of_deleted_accounts.sql): from then on what they wrote
+   * is a former member's. A member who left or was removed keeps their name (their account stays). */
+  personRemoved(userId: string): void {
+    if (this.owner?.user_id === userId) this.deletedAuthors = new Set([...this.deletedAuthors, userId]);
   }
 
   /** Other people here now, by their names in the participants list (not what they published). */
