@@ -62,6 +62,10 @@ describe('search hits far back', { timeout: 180_000 }, () => {
     await expect(messages.getByText('long chat message 10', { exact: true }).count()).resolves.toBe(1);
     await expect(messages.getByText('long chat message 36', { exact: true }).count()).resolves.toBe(1);
     await expect(messages.getByText('long chat message 2400', { exact: true }).count()).resolves.toBe(0);
+    // Numbered for screen readers by its place in the chat, not in the window, the count unsaid
+    // while the newest messages are not read (QA 7: fifty articles alike, none numbered).
+    await expect(described(hit)).resolves.toBe('Message 20');
+    await expect(described(messages.getByRole('article', { name: 'Your message' }).filter({ hasText: 'long chat message 11' }))).resolves.toBe('Message 11');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'chat-search-landed');
     // Scrolling down reads the messages after the window, below it, the hit still there.
@@ -86,6 +90,9 @@ describe('search hits far back', { timeout: 180_000 }, () => {
     await expect(messages.getByText('long chat message 2400', { exact: true }).count()).resolves.toBe(1);
     await expect(messages.getByText('long chat message 37', { exact: true }).count()).resolves.toBe(0);
     await expect.poll(() => messages.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2)).toBe(true);
+    // At the newest: each message of the page read is counted out of the whole chat.
+    await expect(described(messages.locator('article').last())).resolves.toBe('Message 2401 of 2401');
+    await expect(described(messages.getByRole('article', { name: 'Assistant message' }).filter({ hasText: 'long chat message 2400' }))).resolves.toBe('Message 2400 of 2401');
     await expect.poll(() => composer(page).evaluate((el) => el === document.activeElement)).toBe(true);
     // The address no longer names the hit (QA 5 #2): a reload stays at the newest, not back at the hit.
     await expect.poll(() => page.url()).toBe(new URL(`/chat/${sessionId}`, hitUrl).href);
@@ -106,6 +113,10 @@ describe('search hits far back', { timeout: 180_000 }, () => {
     await messages.getByText('long chat message 2400', { exact: true }).waitFor();
     await expect(messages.locator('article[aria-current]').count()).resolves.toBe(0);
   });
+
+  /** An article's description (aria-describedby), as a screen reader hears it after its name. */
+  const described = (article: ReturnType<Page['locator']>) =>
+    article.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ').trim());
 
   /** A chat of `count` messages `<label> <i>` (oldest first, a question then an answer); its id and the id of message `hit`. */
   async function longChat(email: string, label: string, count: number, hit: number): Promise<{ sessionId: string; hitId: string }> {

@@ -21,6 +21,7 @@ export const messageRow = z.object({
   error_code: z.string().nullish(),
   seq: z.number().nullish(),
   author_id: z.string().nullish(),
+  branch_depth: z.number().int().nullish(),
   created_at: z.string(),
 });
 

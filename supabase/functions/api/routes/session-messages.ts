@@ -37,9 +37,11 @@ const SiblingsSchema = z
   })
   .openapi('Siblings');
 // A message as a chat shows it: with its author's display name (never an email), for group
-// chats, and its siblings (the other versions of it: edits, regenerated answers).
+// chats, its place on the branch (screen readers are told "Message 12 of 50"), and its siblings
+// (the other versions of it: edits, regenerated answers).
 const ChatMessage = MessageSchema.extend({
   author_name: z.string().nullable().openapi({ description: "The author's display name; null when the account was deleted" }),
+  branch_depth: z.number().int().openapi({ description: 'The messages before it on the branch shown (0: the first): its place in the conversation' }),
   siblings: SiblingsSchema.openapi({ description: 'Other versions of this message (edits, regenerated answers); switch with POST /sessions/{id}/branch (routes/session-branches.ts)' }),
 }).openapi('ChatMessage');
 const MessagePage = z

@@ -48,6 +48,8 @@ export type Message = Pick<ApiMessage, 'id' | 'session_id' | 'sender' | 'content
     author_id?: string | null;
     /** The author's display name, as a page read gives it (Realtime rows carry only author_id). */
     author_name?: string | null;
+    /** The messages before it on its branch (a page read's and a Realtime row's; this tab's own rows lack it). */
+    branch_depth?: number | null;
   };
 export type Siblings = Schemas['Siblings'];
 export type MessagePage = Schemas['MessagePage'];

@@ -8455,6 +8455,8 @@ export type components = {
         ChatMessage: components["schemas"]["Message"] & {
             /** @description The author's display name; null when the account was deleted */
             author_name: string | null;
+            /** @description The messages before it on the branch shown (0: the first): its place in the conversation */
+            branch_depth: number;
             siblings: components["schemas"]["Siblings"];
         };
         ChatRequest: {

@@ -43,7 +43,8 @@ export interface Siblings {
   prev_id: string | null;
   next_id: string | null;
 }
-export type BranchMessage = MessageRow & { siblings: Siblings; cursor_t: string };
+/** `branch_depth`: the messages before it on the branch (20261208060000_index_message_depths.sql). */
+export type BranchMessage = MessageRow & { branch_depth: number; siblings: Siblings; cursor_t: string };
 
 /**
  * One page of the session's active branch, nearest the leaf first: from the leaf, or from
@@ -60,8 +61,8 @@ export function readBranchPage(sql: Sql, sessionId: string, limit: number, befor
 
 /** As readBranchPage, from `start` (an SQL uuid expression) itself: a page that ends at a given message. */
 export async function readBranchFrom(sql: Sql, sessionId: string, start: Fragment, limit: number): Promise<BranchMessage[]> {
-  const rows = await sql<(MessageRow & { n: number; cursor_t: string; sibling_ids: string[] })[]>`
-    ${walk(sql, sessionId, start, limit + 1, `${MESSAGE_COLUMNS}, ${cursorTimestampSql('created_at')} as cursor_t`)}
+  const rows = await sql<(MessageRow & { n: number; branch_depth: number; cursor_t: string; sibling_ids: string[] })[]>`
+    ${walk(sql, sessionId, start, limit + 1, `${MESSAGE_COLUMNS}, branch_depth, ${cursorTimestampSql('created_at')} as cursor_t`)}
     select b.*, sib.ids as sibling_ids
       from branch b
       cross join lateral (
