@@ -149,6 +149,45 @@ describe('deleting an account that owns a group chat', () => {
   });
 });
 
+describe('email addresses in a handed-over chat (public.session_participants)', () => {
+  const emails = async (actor: AuthUser, session: string) => Object.fromEntries(
+    (await asActor(db.sql, actor, (tx) => tx`select user_id, email from public.session_participants(${session})`))
+      .map((r) => [r.user_id as string, r.email as string | null]));
+
+  it('the heir sees only their own and those of people who accepted their invitations; everyone else as before', async () => {
+    const t = await team();
+    await db.sql`delete from auth.users where id = ${t.owner.id}`;
+    // The people the old owner invited gave their addresses to the old owner, not to the heir.
+    expect(await emails(t.heir, t.session)).toEqual({ [t.heir.id]: t.heir.email, [t.viewer.id]: null, [t.other.id]: null });
+    // Each of them still sees their own, and no one else's (the heir's included).
+    expect(await emails(t.viewer, t.session)).toEqual({ [t.heir.id]: null, [t.viewer.id]: t.viewer.email, [t.other.id]: null });
+    expect(await emails(t.other, t.session)).toEqual({ [t.heir.id]: null, [t.viewer.id]: null, [t.other.id]: t.other.email });
+    // Someone the heir invites gives the heir their address, and so does someone who left and
+    // accepts the heir's invitation; the others do not see either.
+    const late = await createAuthUser(db.sql);
+    await joinGroupChat(db.sql, t.heir, late, t.session, 'member');
+    await asActor(db.sql, t.other, (tx) => tx`delete from public.session_members where session_id = ${t.session} and user_id = ${t.other.id}`);
+    await joinGroupChat(db.sql, t.heir, t.other, t.session, 'viewer');
+    expect(await emails(t.heir, t.session)).toEqual({
+      [t.heir.id]: t.heir.email, [t.viewer.id]: null, [t.other.id]: t.other.email, [late.id]: late.email,
+    });
+    expect(await emails(t.viewer, t.session)).toEqual({ [t.heir.id]: null, [t.viewer.id]: t.viewer.email, [t.other.id]: null, [late.id]: null });
+    expect(await emails(late, t.session)).toEqual({ [t.heir.id]: null, [t.viewer.id]: null, [t.other.id]: null, [late.id]: late.email });
+    // The stranger reads nothing.
+    expect(await emails(t.stranger, t.session)).toEqual({});
+  });
+
+  it('a chat handed over twice: the second heir sees none of the addresses given to the first or to the original owner', async () => {
+    const t = await team();
+    await db.sql`delete from auth.users where id = ${t.owner.id}`;
+    const late = await createAuthUser(db.sql);
+    await joinGroupChat(db.sql, t.heir, late, t.session, 'member');
+    await db.sql`delete from auth.users where id = ${t.heir.id}`;
+    // The other member (a member before the viewer) is the next owner.
+    expect(await emails(t.other, t.session)).toEqual({ [t.other.id]: t.other.email, [t.viewer.id]: null, [late.id]: null });
+  });
+});
+
 describe("what deleting one's account does to others (public.my_account_deletion_impact)", () => {
   it('names each group chat and its heir, each share link and each public prompt with its forks; to the owner only', async () => {
     const t = await team();

@@ -37,6 +37,22 @@ describe('group chats', () => {
     expect((await g.member.request('GET', `/sessions/${g.id}/messages`)).status).toBe(200);
   });
 
+  it("a chat handed over by a deleted owner: the heir sees the emails of the people they invite, not of those the old owner invited", async () => {
+    const g = await groupChat();
+    expect((await g.owner.request('DELETE', '/me')).status).toBe(204);
+    // The member is the longest-standing member, so the heir; the viewer gave their address to the old owner only.
+    expect(await roles(g.member, g.id)).toEqual([`owner:${g.member.email}`, 'viewer:null']);
+    expect(await roles(g.viewer, g.id)).toEqual(['owner:null', `viewer:${g.viewer.email}`]);
+    // Changing the viewer's role answers with the participant as the heir may see them.
+    const changed = await g.member.request('PATCH', `/sessions/${g.id}/members/${g.viewer.id}`, { role: 'member' });
+    expect(await changed.json()).toMatchObject({ user_id: g.viewer.id, role: 'member', email: null });
+    // Someone the heir invites shows the heir their address; the other member still sees only their own.
+    await joinGroupChat(g.member, g.stranger, g.id, 'viewer');
+    expect(await roles(g.member, g.id)).toEqual([`owner:${g.member.email}`, 'member:null', `viewer:${g.stranger.email}`]);
+    expect(await roles(g.viewer, g.id)).toEqual(['owner:null', `member:${g.viewer.email}`, 'viewer:null']);
+    expect(await roles(g.stranger, g.id)).toEqual(['owner:null', 'member:null', `viewer:${g.stranger.email}`]);
+  });
+
   it('only the owner invites, changes roles and shares the key; clear errors for self and people already in', async () => {
     const g = await groupChat();
     expect((await g.member.request('POST', `/sessions/${g.id}/members`, { email: g.stranger.email })).status).toBe(404);

@@ -18,7 +18,7 @@ const Participant = z
   .object({
     user_id: z.uuid(),
     display_name: z.string(),
-    email: z.string().nullable().openapi({ description: "Shown to the chat's owner (who invited by email) and to each person for themselves; null otherwise" }),
+    email: z.string().nullable().openapi({ description: "Shown to each person for themselves, and to the chat's owner for the people who accepted that owner's invitation (not, in a chat handed over when its owner's account was deleted, for those the previous owner invited); null otherwise" }),
     role: z.enum(['owner', 'viewer', 'member']),
   })
   .openapi('Participant');

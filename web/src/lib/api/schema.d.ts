@@ -8917,7 +8917,7 @@ export type components = {
         };
         Participant: {
             display_name: string;
-            /** @description Shown to the chat's owner (who invited by email) and to each person for themselves; null otherwise */
+            /** @description Shown to each person for themselves, and to the chat's owner for the people who accepted that owner's invitation (not, in a chat handed over when its owner's account was deleted, for those the previous owner invited); null otherwise */
             email: string | null;
             /** @enum {string} */
             role: "owner" | "viewer" | "member";
