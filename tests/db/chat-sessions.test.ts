@@ -1,7 +1,7 @@
 // chat_sessions: owner-only conversations, filed only under the owner's projects, published
 // to Realtime with full replica identity.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asActor, createAuthUser, PERMISSION_DENIED, RLS_VIOLATION, type AuthUser } from '../helpers/actors.ts';
+import { asActor, createAuthUser, joinGroupChat, PERMISSION_DENIED, RLS_VIOLATION, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 let db: TestDatabase;
@@ -51,6 +51,24 @@ describe('chat_sessions: owner', () => {
     await asActor(db.sql, owner, (tx) => tx`delete from public.projects where id = ${project.id}`);
     const [row] = await db.sql`select project_id from public.chat_sessions where id = ${session.id}`;
     expect(row.project_id).toBeNull();
+  });
+});
+
+describe("chat_sessions: a chat's id", () => {
+  it('the owner cannot change it through the Data API, a group chat (whose memberships would follow it) or not', async () => {
+    const { owner, id } = await ownerWithSession();
+    const member = await createAuthUser(db.sql);
+    await joinGroupChat(db.sql, owner, member, id, 'member');
+    await expect(asActor(db.sql, owner, (tx) => tx`update public.chat_sessions set id = ${crypto.randomUUID()} where id = ${id}`))
+      .rejects.toThrow(PERMISSION_DENIED);
+    expect(await db.sql`select session_id from public.session_members where user_id = ${member.id}`).toEqual([{ session_id: id }]);
+    // Every other column stays the owner's to change (the API's own writes run as the user too).
+    const columns = await db.sql`select a.attname::text as name,
+        has_column_privilege('authenticated', 'public.chat_sessions'::regclass, a.attnum, 'update') as updatable
+      from pg_attribute a where a.attrelid = 'public.chat_sessions'::regclass and a.attnum > 0 and not a.attisdropped order by 1`;
+    expect(columns.filter((c) => c.updatable !== (c.name !== 'id'))).toEqual([]);
+    expect(await asActor(db.sql, owner, (tx) => tx`update public.chat_sessions set title = 'Renamed', metadata = '{}' where id = ${id} returning title`))
+      .toEqual([{ title: 'Renamed' }]);
   });
 });
 

@@ -1,7 +1,9 @@
--- A chat handed over when its owner's account is deleted (20261208040000) gives the heir the
--- owner's place, but not the email addresses the people in it gave the old owner: each of them
--- accepted an invitation sent to their address by that owner, never by the heir. So an owner
--- sees the address of a member only if the member joined while that owner owned the chat.
+-- Two follow-ups to handing group chats over (20261208040000_hand_over_group_chats_of_deleted_accounts.sql).
+--
+-- 1. A chat handed over when its owner's account is deleted gives the heir the owner's place, but
+-- not the email addresses the people in it gave the old owner: each of them accepted an
+-- invitation sent to their address by that owner, never by the heir. So an owner sees the
+-- address of a member only if the member joined while that owner owned the chat.
 --
 -- "Joined while they owned it" is the member row's created_at after the chat's last hand-over
 -- (private.chat_handovers keeps one row per chat, the latest). This holds for every way someone
@@ -10,6 +12,11 @@
 -- hand-over; and no API role may write created_at (authenticated updates `role` only).
 -- Someone who leaves and accepts the new owner's invitation has a new row, and the new owner
 -- sees the address they invited.
+--
+-- 2. The hand-over made the members' link to their chat (session_members (session_id, owner_id))
+-- follow a change of the chat's key (on update cascade), so an owner could change the id of a
+-- chat with people in it through the Data API, and the memberships went along. Nothing in the app
+-- changes a chat's id: authenticated may now update every column of a chat but `id`.
 
 -- ============================================================================
 -- FUNCTIONS
@@ -49,3 +56,15 @@ as $$
     from allowed a join public.session_members m on m.session_id = a.id
     join public.profiles p on p.id = m.user_id join auth.users u on u.id = m.user_id;
 $$;
+
+-- ============================================================================
+-- GRANTS
+-- ============================================================================
+
+-- Column privileges replace the table-wide update: a column added later is not updatable by
+-- authenticated until granted here too (tests/db/chat-sessions.test.ts checks that every column
+-- but id is).
+revoke update on public.chat_sessions from authenticated;
+grant update (user_id, project_id, title, metadata, last_message_at, created_at, updated_at, share_owner_key,
+              active_leaf_id, channel_epoch, title_version)
+  on public.chat_sessions to authenticated;
