@@ -26,12 +26,13 @@ async function searcher(): Promise<{ user: AuthUser; chat: string; message: stri
 }
 
 describe('search RPCs and partial-match queries', () => {
-  it("refuse a prefix or weight operand from a user's token (22023), in any of the three", async () => {
+  it("refuse a prefix or weight operand from a user's token (22023), in any of the four", async () => {
     const { user } = await searcher();
     const refused = /^22023: Search for whole words: prefix \(:\*\) and weight \(:A\) operands are not accepted$/;
     for (const q of ['a:*', 'u:*', 'apple & s:*', 'apple:A', '!crumble:*B']) {
       expect(await failure(asActor(db.sql, user, (tx) => tx`select public.count_message_matches(to_tsquery('simple', ${q}), 100)`))).toMatch(refused);
       expect(await failure(asActor(db.sql, user, (tx) => tx`select public.search_message_ids(to_tsquery('simple', ${q}), 100)`))).toMatch(refused);
+      expect(await failure(asActor(db.sql, user, (tx) => tx`select * from public.search_message_hits(to_tsquery('simple', ${q}), 100)`))).toMatch(refused);
       expect(await failure(asActor(db.sql, user, (tx) => tx`select public.search_chat_ids(to_tsquery('simple', ${q}), 20)`))).toMatch(refused);
     }
   });
@@ -44,6 +45,7 @@ describe('search RPCs and partial-match queries', () => {
       const [row] = await asUser((tx) => tx`select public.count_message_matches(websearch_to_tsquery('simple', ${q}), 100) as n`);
       expect(row?.n, q).toBe(1);
       expect(await asUser((tx) => tx`select public.search_message_ids(websearch_to_tsquery('simple', ${q}), 100) as id`), q).toEqual([{ id: message }]);
+      expect(await asUser((tx) => tx`select message_id as id from public.search_message_hits(websearch_to_tsquery('simple', ${q}), 100)`), q).toEqual([{ id: message }]);
     }
     expect(await asUser((tx) => tx`select public.search_chat_ids(websearch_to_tsquery('simple', 'apple pie'), 20) as id`)).toEqual([{ id: chat }]);
     // A quoted lexeme may hold a colon (or a quote) and is still one whole word.
@@ -52,10 +54,10 @@ describe('search RPCs and partial-match queries', () => {
 
   it('run with a 2 s statement_timeout, which PostgREST applies to the RPC', async () => {
     const settings = await db.sql`select p.proname::text as name, p.proconfig from pg_proc p
-      where p.pronamespace = 'public'::regnamespace and p.proname in ('search_message_ids', 'count_message_matches', 'search_chat_ids')
+      where p.pronamespace = 'public'::regnamespace and p.proname in ('search_message_ids', 'search_message_hits', 'count_message_matches', 'search_chat_ids')
       order by 1`;
     expect(settings.map((s) => [s.name, s.proconfig.includes('statement_timeout=2s')])).toEqual([
-      ['count_message_matches', true], ['search_chat_ids', true], ['search_message_ids', true],
+      ['count_message_matches', true], ['search_chat_ids', true], ['search_message_hits', true], ['search_message_ids', true],
     ]);
   });
 });
