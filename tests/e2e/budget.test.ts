@@ -177,10 +177,12 @@ describe('monthly budget in the browser', { timeout: 120_000 }, () => {
     const page = await e2e.newPage();
     const email = await signUp(page);
     await open(page, '/chat');
-    // The chat bucket nearly refilled (0.9 of a token, 0.2 a second): refused with about a second to wait.
+    // The chat bucket part refilled (0.4 of a token, 0.2 a second): refused with about 3 s to wait —
+    // room enough for the send to reach the server under a loaded machine's delays (with 0.5 s,
+    // a send that took longer found a whole token and went through), short enough to wait out.
     await sql`
       insert into private.rate_limit_buckets (user_id, bucket, tokens, refilled_at)
-      select id, 'chat', 0, clock_timestamp() - interval '4.5 seconds' from auth.users where email = ${email}
+      select id, 'chat', 0, clock_timestamp() - interval '2 seconds' from auth.users where email = ${email}
       on conflict (user_id, bucket) do update set tokens = 0, refilled_at = excluded.refilled_at`;
     await composer(page).fill('Sent a little too soon');
     await composer(page).press('Enter');
