@@ -1,7 +1,8 @@
 // Invitations in the browser: an owner invites someone to a chat; the offer appears in the
 // invitee's sidebar live and they join only by accepting it (declined or cancelled ones join
 // nobody, and an address no account uses is answered the same way); an older read of the
-// invitee's list arriving late does not hide a newer invitation; someone who signs up after
+// invitee's list arriving late does not hide a newer invitation; on a phone the Chats button
+// counts the invitations in its closed drawer and an arrival is announced; someone who signs up after
 // the invitation joins only through its link. The owner's open People panel follows answers as
 // they come, and a cancel overtaken by an acceptance says so. Accepting, and what members then
 // see, are group.test.ts's.
@@ -120,6 +121,42 @@ describe('chat invitations in the browser', { timeout: 180_000 }, () => {
     // full run once took longer; alone the offer leaves within a second).
     await invitations.waitFor({ state: 'detached' });
     expect(await guest.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Invite only' }).count()).toBe(0);
+  });
+
+  it('on a phone, where the list is in the closed drawer, the Chats button counts the invitation and its arrival is announced once', async () => {
+    const { guest, guestEmail, owner, ownerEmail } = await ownerAndGuest({ guest: 'pia', owner: 'pem' }, 'Phone invite');
+    await guest.setViewportSize({ width: 390, height: 844 });
+    await open(guest, '/chat');
+    const chats = guest.getByRole('button', { name: 'Chats', exact: true });
+    await chats.waitFor();
+    expect(await guest.getByTestId('invitation-badge').count()).toBe(0);
+
+    await owner.getByRole('button', { name: 'People' }).click();
+    await invite(owner, guestEmail);
+    // The button's name says the count (a screen reader hears it with "Chats"); the badge shows it.
+    const counted = guest.getByRole('button', { name: 'Chats, 1 invitation', exact: true });
+    await counted.waitFor();
+    await expect(guest.getByTestId('invitation-badge').innerText()).resolves.toBe('1');
+    expect(await guest.getByRole('region', { name: 'Invitations' }).isVisible()).toBe(false);
+    // Announced politely, once: the live region names who invites to which chat.
+    const news = guest.getByRole('status').filter({ hasText: 'New invitation:' });
+    await expect(news.innerText()).resolves.toBe(`New invitation: ${nameOf(ownerEmail)} invites you to “Phone invite”. It is under Invitations in Chats.`);
+    await screenshot(guest, 'phone-invitation-badge');
+    expect(await seriousViolations(guest)).toEqual([]);
+
+    // A reload counts it again (it still waits) without announcing it as news.
+    await reload(guest);
+    await counted.waitFor();
+    expect(await guest.getByTestId('invitation-news').innerText()).toBe('');
+
+    // In the drawer it can be answered; declined, the count goes.
+    await counted.click();
+    const invitations = guest.getByRole('region', { name: 'Invitations' });
+    await invitations.getByRole('button', { name: /^Decline the invitation/ }).click();
+    await expect.poll(() => invitations.count()).toBe(0);
+    await guest.getByRole('button', { name: 'Close chats' }).click();
+    await chats.waitFor();
+    expect(await guest.getByTestId('invitation-badge').count()).toBe(0);
   });
 
   it("someone with no account yet gets in only through the owner's link, once signed up with the invited address", async () => {
