@@ -1,9 +1,10 @@
 // The chat's / prompt picker: it finds prompts past the ones it loads by a word being typed,
 // reads lists without templates, asks for the chosen prompt's variables, inserts the version the
 // `production` label points at (or the one picked), and the message sent from it counts under
-// the prompt's version in Usage.
+// the prompt's version in Usage. On a phone, a / from the on-screen keyboard opens it too, and so
+// does the composer's "Insert a prompt" button.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseModel, composer, screenshot, signUp, startE2E, type E2E, open, waitForChatPage } from './helpers.ts';
+import { chooseModel, composer, screenshot, seriousViolations, signUp, startE2E, type E2E, open, waitForChatPage } from './helpers.ts';
 import { createPrompt } from './prompt-helpers.ts';
 
 describe('the / prompt picker in the browser', { timeout: 120_000 }, () => {
@@ -129,5 +130,43 @@ describe('the / prompt picker in the browser', { timeout: 120_000 }, () => {
     await dialog.getByRole('button', { name: 'Insert' }).click();
     await expect.poll(() => composer(page).inputValue(), { timeout: 30_000 }).toBe('V2-DRAFT Write about owls');
     await page.getByTestId('composer-prompt').filter({ hasText: `From prompt ${title} · v2` }).waitFor();
+  });
+  it('on a phone, a / from an on-screen keyboard opens the picker, and so does "Insert a prompt"', async () => {
+    const page = await e2e.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signUp(page);
+    const title = `Standup ${crypto.randomUUID().slice(0, 6)}`;
+    await createPrompt(page, { title, content: 'Summarise {{days}} days' });
+    await open(page, '/chat');
+    const dialog = page.getByRole('dialog');
+    const heading = dialog.getByRole('heading', { name: 'Insert a prompt' });
+
+    // As Android's keyboards type it: a keydown that names no key (229), then the text.
+    await composer(page).click();
+    await composer(page).evaluate((box) => box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Unidentified', keyCode: 229, bubbles: true, cancelable: true })));
+    await page.keyboard.insertText('/');
+    await heading.waitFor();
+    await expect(composer(page).inputValue()).resolves.toBe('');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await heading.waitFor({ state: 'detached' });
+
+    // A / typed after other text, or a longer text put in at once, is only text.
+    await page.keyboard.insertText('a');
+    await page.keyboard.insertText('/');
+    await expect(composer(page).inputValue()).resolves.toBe('a/');
+    await composer(page).fill('/help');
+    await expect(composer(page).inputValue()).resolves.toBe('/help');
+    expect(await heading.count()).toBe(0);
+
+    // The button, with a message begun: the prompt goes after it.
+    await composer(page).fill('For Monday:');
+    await page.getByRole('button', { name: 'Insert a prompt', exact: true }).click();
+    await dialog.getByLabel('Search prompts').fill(title);
+    await dialog.getByRole('option', { name: title }).click();
+    await dialog.getByLabel('days', { exact: true }).fill('3');
+    await dialog.getByRole('button', { name: 'Insert' }).click();
+    await expect.poll(() => composer(page).inputValue(), { timeout: 30_000 }).toBe('For Monday:\n\nSummarise 3 days');
+    await screenshot(page, 'prompt-picker-phone');
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });

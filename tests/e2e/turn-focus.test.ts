@@ -150,7 +150,9 @@ describe('keyboard focus through a turn’s changes', { timeout: 300_000 }, () =
     await page.keyboard.press('Control+Shift+O');
     await page.waitForURL((url) => url.pathname === '/chat');
     await expect.poll(inComposer).toBe(true);
-    // Shift+Tab goes to "+ Attach files", then past it: the file input behind it is no tab stop.
+    // Shift+Tab goes to "Insert a prompt", "+ Attach files", then past it: the file input behind it is no tab stop.
+    await page.keyboard.press('Shift+Tab');
+    await expect(focused(page)).resolves.toBe('Insert a prompt');
     await page.keyboard.press('Shift+Tab');
     await expect(focused(page)).resolves.toBe('+ Attach files');
     await page.keyboard.press('Shift+Tab');
