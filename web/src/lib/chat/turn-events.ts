@@ -34,6 +34,7 @@ export class TurnEvents {
         // As finish_turn stores it: the answer's own tokens. The total (total_tokens) is
         // prompt + completion, which the footer shows from these two (answer-tokens.ts).
         message.token_count = usage.completion_tokens ?? message.token_count;
+        message.latency_ms = usage.latency_ms ?? message.latency_ms;
       },
       done: (done) => {
         const message = row();

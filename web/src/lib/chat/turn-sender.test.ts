@@ -233,6 +233,27 @@ describe('TurnSender', () => {
     expect(chat.sendError?.againAfterMs).toBe(3000);
   });
 
+  it("an answer's latency is the server's (its usage event or final row), not how long this tab's stream stayed open", async () => {
+    const { chat, events, sender } = setUp();
+    const first = sender.run(turn('Stopped elsewhere'), () => {}, { userText: 'Stopped elsewhere' });
+    streams[0]!.handlers.meta({ session_id: 's1', user_message_id: 'u1', assistant_message_id: 'a1' });
+    streams[0]!.handlers.usage({ prompt_tokens: 3, completion_tokens: 5, latency_ms: 4055 });
+    events.for(() => 'a1').done({ status: 'stopped' });
+    // The stop from another tab took a while to reach this stream.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    streams[0]!.end('done');
+    await first;
+    expect(chat.messages.find((m) => m.id === 'a1')?.latency_ms).toBe(4055);
+
+    // No figure from the server: this tab's own measure stands in.
+    const second = sender.run(turn('Quiet'), () => {}, { userText: 'Quiet' });
+    streams[1]!.handlers.meta({ session_id: 's1', user_message_id: 'u2', assistant_message_id: 'a2' });
+    events.for(() => 'a2').done({ status: 'complete' });
+    streams[1]!.end('done');
+    await second;
+    expect(chat.messages.find((m) => m.id === 'a2')?.latency_ms).toBeTypeOf('number');
+  });
+
   it('from the queue, a chat with an answer running makes it wait (not back in the box); a fresh send still gets its text back', async () => {
     const { chat, sender } = setUp();
     const running = new ApiError(409, 'turn_running', 'Busy.', { running_message_id: null });

@@ -263,7 +263,10 @@ export class TurnSender {
       chat.sending = this.sends.length > 0;
       views.release(assistantId, controller);
       const row = find(assistantId ?? pendingAssistantId);
-      if (row && end !== 'failed') row.latency_ms = Math.round(performance.now() - started);
+      // The server's figure (its usage event, or the final row) is the one every view and Usage
+      // show; this tab's stream-open time is only a stand-in when none came. It runs longer
+      // than the turn when the answer was stopped elsewhere (the stop takes a while to arrive).
+      if (row && end !== 'failed' && row.latency_ms == null) row.latency_ms = Math.round(performance.now() - started);
       // The view closed before the answer ended (network, proxy): the turn goes on; follow it.
       if (assistantId && row && !isFinished(row.status)) views.attach(assistantId);
     }
