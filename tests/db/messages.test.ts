@@ -47,6 +47,8 @@ describe('messages: owner', () => {
       `update public.messages set status = 'error' where id = '${messageId}'`,
       `update public.messages set token_count = 0, prompt_tokens = 0, completion_tokens = 0 where id = '${messageId}'`,
       `update public.messages set sender = 'assistant' where id = '${messageId}'`,
+      // Who stopped an answer is the stop route's word: nobody names someone else as the one who did.
+      `update public.messages set stopped_by = '${owner.id}' where id = '${messageId}'`,
     ]) {
       await expect(asActor(db.sql, owner, (tx) => tx.unsafe(query)), query).rejects.toThrow(PERMISSION_DENIED);
     }

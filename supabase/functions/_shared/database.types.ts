@@ -464,6 +464,7 @@ export type Database = {
                     "sender": string;
                     "session_id": string;
                     "status": string;
+                    "stopped_by": string | null;
                     "stream_units": (number)[] | null;
                     "token_count": number | null;
                     "ttft_ms": number | null;
@@ -492,6 +493,7 @@ export type Database = {
                     "sender": string;
                     "session_id": string;
                     "status"?: string;
+                    "stopped_by"?: string | null;
                     "stream_units"?: (number)[] | null;
                     "token_count"?: number | null;
                     "ttft_ms"?: number | null;
@@ -519,6 +521,7 @@ export type Database = {
                     "sender"?: string;
                     "session_id"?: string;
                     "status"?: string;
+                    "stopped_by"?: string | null;
                     "stream_units"?: (number)[] | null;
                     "token_count"?: number | null;
                     "ttft_ms"?: number | null;

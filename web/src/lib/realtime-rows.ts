@@ -22,6 +22,7 @@ export const messageRow = z.object({
   seq: z.number().nullish(),
   author_id: z.string().nullish(),
   branch_depth: z.number().int().nullish(),
+  stopped_by: z.string().nullish(),
   created_at: z.string(),
 });
 

@@ -5,7 +5,8 @@
  * - GET /api/chat/{id}/stream re-attaches: the answer from its start (or after
  *   `Last-Event-ID` / `?after=`), then live units, then the end.
  * In a group chat every participant may watch an answer and the owner and `member`s may stop
- * it (a viewer: 403); anyone else gets a 404.
+ * it (a viewer: 403), also one someone else asked for: the answer records who stopped it
+ * (`stopped_by`), which the chat shows everyone. Anyone else gets a 404.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireUser } from '../lib/auth.ts';
@@ -71,6 +72,8 @@ chatTurnRoutes.openapi(routes.stop, async (c) => {
   if (answer.status !== 'streaming') {
     throw new ApiError(409, 'turn_finished', `This answer already ended (${answer.status})`, undefined, { status: answer.status });
   }
+  // Before the stop, so the row that settles it already names who stopped it.
+  await turns.store.recordStopper(access.ownerId, id, user.id);
   const status = await stopAndWait(turns, access.ownerId, id);
   if (status === null) throw notFound('Answer');
   return c.json({ assistant_message_id: id, status: status as z.infer<typeof StopResult>['status'] }, 200);

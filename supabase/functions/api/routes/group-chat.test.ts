@@ -174,6 +174,11 @@ describe('members post in group chats', () => {
     expect(await stop.json()).toEqual({ assistant_message_id: running, status: 'stopped' });
     release();
     expect((await watched).at(-1)).toMatchObject({ event: 'done', data: { status: 'stopped' } });
+    // The answer says who stopped it, to everyone in the chat (the owner asked; the member stopped).
+    const [row] = await api.db.sql`select status, stopped_by from public.messages where id = ${running}`;
+    expect(row).toEqual({ status: 'stopped', stopped_by: g.member.id });
+    const page = (await (await g.owner.request('GET', `/sessions/${g.id}/messages`)).json()) as { messages: { id: string; stopped_by: string | null }[] };
+    expect(page.messages.find((m) => m.id === running)?.stopped_by).toBe(g.member.id);
   });
 
   it("members edit only their own messages and regenerate only answers to them; they attach only their own folder's files", async () => {

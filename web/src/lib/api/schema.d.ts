@@ -8829,6 +8829,11 @@ export type components = {
             session_id: string;
             /** @enum {string} */
             status: "complete" | "streaming" | "stopped" | "error";
+            /**
+             * Format: uuid
+             * @description Who stopped this answer (a participant of a group chat, or its asker); null when no person did
+             */
+            stopped_by: string | null;
             /** @description An answer's completion tokens; a question's tokens only when its turn's context had to be counted to fit the model's window, otherwise null */
             token_count: number | null;
             ttft_ms: number | null;

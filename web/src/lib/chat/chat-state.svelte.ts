@@ -346,8 +346,10 @@ export class ChatState {
       queuedAt: new Date().toISOString(),
     };
     const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
-    if (offline || this.queue.items.length > 0) return this.queue.add(message);
     this.onQueuedSession = onSession;
+    // Someone else's answer is being written (a group chat): the question waits for its end in
+    // the queue, and goes then by itself, instead of coming back to the box to be sent again.
+    if (offline || this.streaming || this.queue.items.length > 0) return this.queue.add(message);
     if ((await this.sendQueued(message, false)) === 'unreachable') this.queue.add(message);
   }
 

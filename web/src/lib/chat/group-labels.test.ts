@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, Participant } from '$lib/api';
-import { authorLabel, keyNote, presentNames, typingLine, writtenByOther } from './group-labels';
+import { authorLabel, keyNote, otherAsker, presentNames, stopperName, typingLine, writtenByOther } from './group-labels';
 
 const people: Participant[] = [
   { user_id: 'o', display_name: 'Olive', email: 'o@example.test', role: 'owner' },
@@ -12,6 +12,23 @@ const message = (extra: Partial<Message>): Message => ({
 });
 
 describe('group chat labels', () => {
+  it('names who stopped an answer for the others, never for the one who stopped it', () => {
+    const stopped = message({ sender: 'assistant', status: 'stopped', author_id: 'o', stopped_by: 'm' });
+    expect(stopperName(stopped, people, 'o')).toBe('Mia');
+    expect(stopperName(stopped, people, 'm')).toBeNull(); // their own stop: "Stopped"
+    expect(stopperName({ ...stopped, stopped_by: null }, people, 'o')).toBeNull(); // a time limit, a deleted account
+    expect(stopperName({ ...stopped, stopped_by: 'gone' }, people, 'o')).toBeNull(); // no longer in the chat: no guess
+    expect(stopperName({ ...stopped, status: 'complete' }, people, 'o')).toBeNull(); // the stop came too late
+  });
+
+  it("offers to stop someone else's running answer by their name; one's own is the message box's Stop", () => {
+    const running = message({ sender: 'assistant', status: 'streaming', author_id: 'o' });
+    expect(otherAsker(running, people, 'm')).toBe('Olive');
+    expect(otherAsker(running, people, 'o')).toBeNull();
+    expect(otherAsker(message({ id: 'pending-assistant-1', sender: 'assistant', status: 'streaming' }), people, 'm')).toBeNull();
+    expect(otherAsker({ ...running, author_id: 'newcomer' }, people, 'm')).toBe('someone');
+  });
+
   it("names a message's author: you, a participant, a former member, or this tab's own draft", () => {
     expect(authorLabel(message({ author_id: 'm' }), people, 'm')).toBe('You');
     expect(authorLabel(message({ author_id: 'o' }), people, 'm')).toBe('Olive');

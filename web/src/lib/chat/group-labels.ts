@@ -55,3 +55,17 @@ export function typingLine(names: string[]): string {
   if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
   return `${names.length} people are typing…`;
 }
+
+/** Who stopped a stopped answer, as the chat names them: a participant's name, or null for
+ * this person's own stop, a stop nobody made (a time limit) and someone no longer listed. */
+export function stopperName(message: Message, people: Participant[], myId: string | null): string | null {
+  if (message.status !== 'stopped' || !message.stopped_by || message.stopped_by === myId) return null;
+  return people.find((p) => p.user_id === message.stopped_by)?.display_name ?? null;
+}
+
+/** Whose running answer `answer` is, for "Stop Olive's answer": null when this person asked
+ * for it (their Stop is the message box's), else the asker's name ("someone" when unlisted). */
+export function otherAsker(answer: Message, people: Participant[], myId: string | null): string | null {
+  if (!writtenByOther(answer, myId)) return null;
+  return people.find((p) => p.user_id === answer.author_id)?.display_name ?? 'someone';
+}

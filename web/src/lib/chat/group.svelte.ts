@@ -6,7 +6,7 @@
 import type { Message, Participant } from '$lib/api';
 import type { TableWatch } from '$lib/realtime';
 import { deletedRow } from '$lib/realtime-rows';
-import { authorLabel, keyNote, presentNames, writtenByOther, type PresenceState, type Role } from './group-labels';
+import { authorLabel, keyNote, otherAsker, presentNames, stopperName, writtenByOther, type PresenceState, type Role } from './group-labels';
 import { followedPeople, personState } from './person-presence';
 import { PresenceThrottle } from './presence-throttle';
 
@@ -106,6 +106,16 @@ export class GroupChat {
    * is a former member's. A member who left or was removed keeps their name (their account stays). */
   personRemoved(userId: string): void {
     if (this.owner?.user_id === userId) this.deletedAuthors = new Set([...this.deletedAuthors, userId]);
+  }
+
+  /** "Stopped by Ann" names Ann: who stopped `answer` when it was not this person (group-labels.ts). */
+  stopperOf(answer: Message): string | null {
+    return stopperName(answer, this.people, this.myId);
+  }
+
+  /** The asker of a running answer this person did not ask for, whom they may stop (owner, member); else null. */
+  stoppableFor(answer: Message): string | null {
+    return this.canPost ? otherAsker(answer, this.people, this.myId) : null;
   }
 
   /** Other people here now, by their names in the participants list (not what they published). */

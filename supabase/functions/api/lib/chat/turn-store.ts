@@ -116,6 +116,17 @@ export class TurnStore {
   }
 
   /**
+   * Records who is stopping a running answer of the user's chat, for everyone in the chat to
+   * see once it ends ("Stopped by Ann"). Only while it runs, and only the first stop counts:
+   * one that arrives after the end changes nothing.
+   */
+  async recordStopper(userId: string, messageId: string, stopperId: string): Promise<void> {
+    await this.sql`
+      update public.messages set stopped_by = ${stopperId}
+       where id = ${messageId} and user_id = ${userId} and status = 'streaming' and stopped_by is null`;
+  }
+
+  /**
    * Settles the user's answers that no live process holds (expired lease, or no turn row),
    * keeping what their checkpoints hold. Returns the settled message ids.
    */
