@@ -115,7 +115,11 @@ export class ChatState {
   /** Where a sent message's new chat goes (the page's), for messages sent from the queue. */
   private onQueuedSession: (id: string) => void = () => {};
 
+  /** The person using this tab: answers they asked for are theirs to stop from the message box. */
+  readonly myId: string | null;
+
   constructor(sessionId: string | null, page: MessagePage | null, userId: string | null = null) {
+    this.myId = userId;
     this.sessionId = sessionId;
     this.messages = page?.messages ?? [];
     this.olderCursor = page?.next_cursor ?? null;
@@ -350,7 +354,9 @@ export class ChatState {
     // Someone else's answer is being written (a group chat): the question waits for its end in
     // the queue, and goes then by itself, instead of coming back to the box to be sent again.
     if (offline || this.streaming || this.queue.items.length > 0) return this.queue.add(message);
-    if ((await this.sendQueued(message, false)) === 'unreachable') this.queue.add(message);
+    const result = await this.sendQueued(message, false);
+    // No answer from the server, or another answer began a moment before (two people sent at once).
+    if (result === 'unreachable' || result === 'running') this.queue.add(message);
   }
 
   /** Sends one message of the queue (`fromQueue`) or one about to join it, with its client id. */

@@ -29,11 +29,12 @@ vi.mock('$lib/attachments/upload', () => ({ discardAttachments: async (paths: st
 
 class Chat implements SendingChat {
   sessionId: string | null = 's1';
+  myId = 'me';
   messages: Message[] = [];
   sending = false;
   sendError: SendError | null = null;
-  notice = null;
-  returnedDraft = null;
+  notice: string | null = null;
+  returnedDraft: string | null = null;
   returnedAttachments: string[] = [];
   flaggedAttachment = null;
   filesUsed = {};
@@ -254,7 +255,7 @@ describe('TurnSender', () => {
     expect(chat.messages.find((m) => m.id === 'a2')?.latency_ms).toBeTypeOf('number');
   });
 
-  it('from the queue, a chat with an answer running makes it wait (not back in the box); a fresh send still gets its text back', async () => {
+  it('a question that meets an answer being written waits for it in the queue (not back in the box), from the queue or freshly sent', async () => {
     const { chat, sender } = setUp();
     const running = new ApiError(409, 'turn_running', 'Busy.', { running_message_id: null });
     const queued = sender.run({ ...turn('Waits'), client_id: crypto.randomUUID() }, () => {}, { userText: 'Waits', queueable: true, fromQueue: true });
@@ -262,9 +263,30 @@ describe('TurnSender', () => {
     await expect(queued).resolves.toBe('running');
     expect(chat.returnedDraft).toBeNull();
     expect(chat.messages).toEqual([]);
+    // Two people pressed Send at once: the one who lost waits too (QA8 #6).
     const fresh = sender.run({ ...turn('Typed now'), client_id: crypto.randomUUID() }, () => {}, { userText: 'Typed now', queueable: true });
     streams[1]!.fail(running);
-    await expect(fresh).resolves.toBe('refused');
-    expect(chat.returnedDraft).toBe('Typed now');
+    await expect(fresh).resolves.toBe('running');
+    expect(chat.returnedDraft).toBeNull();
+    expect(chat.notice).toBeNull();
+  });
+
+  it("an edit refused while someone else's answer runs does not invite stopping it; while one's own runs it does", async () => {
+    const { chat, sender } = setUp();
+    const othersAnswer = { id: 'a9', session_id: 's1', sender: 'assistant', content: '', status: 'streaming', error: null, provider: 'demo', model: 'demo-model', token_count: null, created_at: '', author_id: 'bob' } as const;
+    chat.catchUp = async () => void (chat.messages = [{ ...othersAnswer }]);
+    const edit = sender.run({ ...turn('Changed'), edit_message_id: 'u1' }, () => {}, { userText: 'Changed' });
+    streams[0]!.fail(new ApiError(409, 'turn_running', 'Busy.', { running_message_id: 'a9' }));
+    await edit;
+    expect(chat.returnedDraft).toBe('Changed');
+    expect(chat.notice).toContain('once the answer ends.');
+    expect(chat.notice).not.toContain('stop it');
+
+    chat.messages = []; // that answer ended
+    chat.catchUp = async () => void (chat.messages = [{ ...othersAnswer, id: 'a10', author_id: 'me' }]);
+    const again = sender.run({ ...turn('Changed'), edit_message_id: 'u1' }, () => {}, { userText: 'Changed' });
+    streams[1]!.fail(new ApiError(409, 'turn_running', 'Busy.', { running_message_id: 'a10' }));
+    await again;
+    expect(chat.notice).toContain('(or stop it)');
   });
 });

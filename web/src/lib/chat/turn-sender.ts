@@ -11,6 +11,7 @@ import { ApiError, type Message } from '$lib/api';
 import { fileAtFault, filesOutliveRefusal, refusalText } from '$lib/attachments/refusals';
 import { discardAttachments } from '$lib/attachments/upload';
 import { isFinished } from '$lib/chat/answer-merge';
+import { writtenByOther } from '$lib/chat/group-labels';
 import { streamChat, type ChatMeta, type ChatRequest } from '$lib/chat/chat-stream';
 import type { LiveChanges } from '$lib/chat/live-changes';
 import { NewChat } from '$lib/chat/new-chat';
@@ -36,6 +37,8 @@ export interface SendError {
 /** The chat state (chat-state.svelte.ts) a send reads and writes. */
 export interface SendingChat {
   sessionId: string | null;
+  /** The person using this tab (whose answers are theirs to stop). */
+  readonly myId: string | null;
   messages: Message[];
   sending: boolean;
   readonly streaming: boolean;
@@ -194,8 +197,10 @@ export class TurnSender {
         dropDrafts();
         result = 'sent';
         await this.showSent(err.details, onSession);
-      } else if (opts.fromQueue && err instanceof ApiError && err.code === 'turn_running') {
-        // From the queue: it waits for the answer being written to end, and is sent then.
+      } else if (opts.queueable && typed !== undefined && err instanceof ApiError && err.code === 'turn_running') {
+        // A new question met an answer being written (someone else's, or this person's from
+        // another tab that this tab had not seen yet): the chat's queue keeps it and sends it
+        // once that answer ends (QA8 #6: it came back to the box, to be sent again by hand).
         dropDrafts();
         result = 'running';
         await this.followRunning(err.details.running_message_id);
@@ -205,12 +210,15 @@ export class TurnSender {
         dropDrafts();
         result = 'unreachable';
       } else if (err instanceof ApiError && err.code === 'turn_running') {
-        // Another tab or device is answering in this chat: show that answer, keep the text.
+        // A regenerate, an edit or Continue while another answer is written: show that answer,
+        // keep the text. Stopping it is offered only when it is this person's own.
         dropDrafts();
         chat.returnedDraft = typed ?? null;
         chat.returnedAttachments = opts.attachments ?? [];
-        chat.notice = 'An answer is still being written in this chat. Your message was not sent; send it again once the answer ends (or stop it).';
         await this.followRunning(err.details.running_message_id);
+        const running = answerBeingWritten(chat.messages);
+        const theirs = running !== undefined && writtenByOther(running, chat.myId);
+        chat.notice = `An answer is still being written in this chat. Your message was not sent; send it again once the answer ends${theirs ? '' : ' (or stop it)'}.`;
       } else if (!assistantId && opts.queueable && typed !== undefined) {
         // A new question refused before its turn began (the budget used up, no key, a rate
         // limit, a setting or file refused, the server failing): nothing of it was stored. Its
