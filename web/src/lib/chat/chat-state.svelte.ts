@@ -27,7 +27,7 @@ import { stopTurn, type ChatMeta } from '$lib/chat/chat-stream';
 import { TurnEvents } from '$lib/chat/turn-events';
 import { answerBeingWritten, errorText, TurnSender, type SendError, type SentFile } from '$lib/chat/turn-sender';
 import { TurnViews } from '$lib/chat/turn-views';
-import { emptyQueue, SendQueue, type QueuedMessage, type SendResult } from '$lib/chat/send-queue';
+import { browserOnline, emptyQueue, SendQueue, type QueuedMessage, type SendResult } from '$lib/chat/send-queue';
 import { UnseenAnswers } from '$lib/chat/unseen-answers';
 import type { Turn } from '$lib/chat/turn';
 import { turnDelta, turnDone } from '$lib/realtime-rows';
@@ -115,16 +115,12 @@ export class ChatState {
   /** Where a sent message's new chat goes (the page's), for messages sent from the queue. */
   private onQueuedSession: (id: string) => void = () => {};
 
-  /** The person using this tab: answers they asked for are theirs to stop from the message box. */
-  readonly myId: string | null;
-
-  constructor(sessionId: string | null, page: MessagePage | null, userId: string | null = null) {
-    this.myId = userId;
+  constructor(sessionId: string | null, page: MessagePage | null, readonly myId: string | null = null) {
     this.sessionId = sessionId;
     this.messages = page?.messages ?? [];
     this.olderCursor = page?.next_cursor ?? null;
     this.newerCursor = page?.newer_cursor ?? null;
-    this.queue = new SendQueue(userId, this, this.queueState);
+    this.queue = new SendQueue(myId, this, this.queueState);
   }
 
   /** In the browser, after mount: follow answers that were still running when the page loaded,
@@ -349,14 +345,10 @@ export class ChatState {
       turn: { ...turn },
       queuedAt: new Date().toISOString(),
     };
-    const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
     this.onQueuedSession = onSession;
-    // Someone else's answer is being written (a group chat): the question waits for its end in
-    // the queue, and goes then by itself, instead of coming back to the box to be sent again.
-    if (offline || this.streaming || this.queue.items.length > 0) return this.queue.add(message);
-    const result = await this.sendQueued(message, false);
-    // No answer from the server, or another answer began a moment before (two people sent at once).
-    if (result === 'unreachable' || result === 'running') this.queue.add(message);
+    // Offline, or someone else's answer being written (or one begun a moment before: 409 turn_running): it waits in the queue.
+    if (!browserOnline() || this.streaming || this.queue.items.length > 0) return this.queue.add(message);
+    if (['unreachable', 'running'].includes(await this.sendQueued(message, false))) this.queue.add(message);
   }
 
   /** Sends one message of the queue (`fromQueue`) or one about to join it, with its client id. */

@@ -175,6 +175,6 @@ export class SendQueue {
   }
 }
 
-function browserOnline(): boolean {
+export function browserOnline(): boolean {
   return typeof navigator === 'undefined' ? true : navigator.onLine !== false;
 }
