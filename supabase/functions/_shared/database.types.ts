@@ -747,6 +747,7 @@ export type Database = {
             "prompt_usage_logs": {
                 Row: {
                     "api_key_id": string | null;
+                    "asked_by": string | null;
                     "attachment_tokens": number;
                     "cached_tokens": number | null;
                     "completion_tokens": number | null;
@@ -776,6 +777,7 @@ export type Database = {
                 ComputedFields: never;
                 Insert: {
                     "api_key_id"?: string | null;
+                    "asked_by"?: string | null;
                     "attachment_tokens"?: number;
                     "cached_tokens"?: number | null;
                     "completion_tokens"?: number | null;
@@ -804,6 +806,7 @@ export type Database = {
                 };
                 Update: {
                     "api_key_id"?: string | null;
+                    "asked_by"?: string | null;
                     "attachment_tokens"?: number;
                     "cached_tokens"?: number | null;
                     "completion_tokens"?: number | null;
@@ -1332,6 +1335,20 @@ export type Database = {
                     "title": string;
                 }[];
             };
+            "my_calls_paid_by_others": {
+                Args: {
+                    "p_from": string;
+                    "p_to": string;
+                };
+                Returns: {
+                    "calls": number;
+                    "completion_tokens": number;
+                    "payer_id": string;
+                    "payer_name": string;
+                    "prompt_tokens": number;
+                    "total_tokens": number;
+                }[];
+            };
             "my_group_chat_ids": {
                 Args: Record<PropertyKey, never>;
                 Returns: string[];
@@ -1442,6 +1459,15 @@ export type Database = {
             "two_factor_since": {
                 Args: Record<PropertyKey, never>;
                 Returns: string;
+            };
+            "usage_asker_names": {
+                Args: {
+                    "p_user_ids": (string)[];
+                };
+                Returns: {
+                    "display_name": string;
+                    "user_id": string;
+                }[];
             };
         };
         Enums: {

@@ -3,7 +3,8 @@
  * embeddings, a chat's title: one prompt_usage_logs row, labelled with what it was for (its
  * `purpose`; a chat answer's row is written by private.finish_turn), with tokens, latency, cost at today's
  * prices, the prompt version applied and the API key that called (null for the web app), like a chat turn's. Written on the owner connection (the API roles may not write usage logs since
- * chat turns moved server-side), always for the verified caller's id.
+ * chat turns moved server-side), always for the verified caller's id, who both asked for the
+ * call and paid for it (`asked_by`: only a chat answer can be one person's question on another's key).
  */
 import type { Sql } from 'postgres';
 import type { Config } from '../config.ts';
@@ -55,11 +56,11 @@ export async function logGatewayCall(sql: Sql, config: Config, call: GatewayCall
     insert into public.prompt_usage_logs
       (id, user_id, session_id, prompt_id, prompt_version, provider, model, status, ttft_ms, latency_ms,
        prompt_tokens, cached_tokens, completion_tokens, token_count, error_code, cost_usd, tokens_estimated, api_key_id,
-       purpose, reasoning_tokens)
+       purpose, reasoning_tokens, asked_by)
     values (${id}, ${call.userId}, ${call.sessionId ?? null}, ${call.promptId}, ${call.promptVersion}, ${call.provider}, ${call.model.slice(0, 200)}, ${call.status},
             ${call.ttftMs}, ${call.latencyMs}, ${call.promptTokens}, ${call.cachedTokens}, ${call.completionTokens},
             ${call.promptTokens + call.completionTokens}, ${call.errorCode}, ${cost}::numeric, ${call.tokensEstimated ?? false}::boolean, ${call.apiKeyId ?? null}::uuid,
-            ${call.purpose}, ${call.reasoningTokens ?? null}::int)
+            ${call.purpose}, ${call.reasoningTokens ?? null}::int, ${call.userId})
     returning id`;
   return row!.id;
 }

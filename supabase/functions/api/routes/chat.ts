@@ -194,7 +194,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   // its rows for the log the database writes should this process die first. The API key that
   // sent it is the log's Source only when its owner pays (a member's key is not the owner's to see).
   const apiKeyId = user.apiKey && seat.payerId === user.id ? user.apiKey.id : null;
-  const usageLog = { provider: provider.id, model: body.model, promptId: inputs.prompt?.id ?? null, promptVersion: inputs.prompt?.version ?? null, touchCredential: opened.hasStoredCredential, payerId: seat.payerId, apiKeyId };
+  const usageLog = { provider: provider.id, model: body.model, promptId: inputs.prompt?.id ?? null, promptVersion: inputs.prompt?.version ?? null, touchCredential: opened.hasStoredCredential, payerId: seat.payerId, apiKeyId, askedBy: user.id };
   const imageTokens = files.attachments.filter((a) => a.kind === 'image').reduce((sum, a) => sum + a.tokens, 0);
   const turnLog = log.child({ session_id: ids.sessionId, message_id: ids.assistantMessageId, provider: provider.id, model: body.model });
   const turn = new Turn({

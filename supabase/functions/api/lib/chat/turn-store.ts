@@ -41,8 +41,9 @@ export interface FinalAnswer {
   /**
    * payerId: whose key answered (a group chat's member or its owner); defaults to userId, the row owner.
    * apiKeyId: the payer's API key that sent the turn (null or absent: the web app).
+   * askedBy: who sent the turn (a member whose turn the owner pays for); defaults to userId.
    */
-  usageLog: { provider: string; model: string; promptId: string | null; promptVersion: number | null; touchCredential: boolean; payerId?: string; apiKeyId?: string | null };
+  usageLog: { provider: string; model: string; promptId: string | null; promptVersion: number | null; touchCredential: boolean; payerId?: string; apiKeyId?: string | null; askedBy?: string };
 }
 
 export interface StoredAnswer {
@@ -166,7 +167,7 @@ export class TurnStore {
         ${answer.ttftMs}::int, ${answer.latencyMs}::int, ${answer.providerMessageId?.slice(0, 200) ?? null},
         ${uuidv7()}::uuid, ${payerId}::uuid, ${u.promptId ?? null}::uuid, ${u.promptVersion ?? null}::int,
         ${u.provider}, ${u.model}, ${costUsd}::numeric, ${u.touchCredential}::boolean, ${answer.tokensEstimated ?? false}::boolean,
-        ${u.apiKeyId ?? null}::uuid, ${answer.reasoningTokens ?? null}::int)`;
+        ${u.apiKeyId ?? null}::uuid, ${answer.reasoningTokens ?? null}::int, ${u.askedBy ?? answer.userId}::uuid)`;
   }
 
   /** The user's answer as stored: final units, or checkpointed units while it streams. */
