@@ -200,6 +200,8 @@ export const UsageLogSchema = z
     api_key_name: z.string().nullable(),
     api_key_prefix: z.string().nullable().openapi({ description: 'The key\'s first characters (`mrp_` and 8 more), as the key list shows them' }),
     api_key_revoked: z.boolean().openapi({ description: 'The key has been revoked since (false without a key)' }),
+    asked_by: z.uuid().nullable().openapi({ description: 'Who asked for the call (you, or a group chat member whose turn you paid for); null: a deleted account, or not recorded (older calls)' }),
+    asked_by_name: z.string().nullable().openapi({ description: 'Their display name (never an email); null when asked_by is null' }),
   })
   .openapi('UsageLog');
 

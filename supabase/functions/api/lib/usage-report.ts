@@ -1,7 +1,7 @@
 /**
  * The usage aggregate query: a user's calls in a time range, grouped by any combination of
  * day (a calendar day in the caller's time zone, lib/usage-range.ts), provider, model, project, prompt version,
- * source (the API key that made a call, or the web app) and purpose (a chat answer, a chat's title, …) — several groupings and the totals
+ * source (the API key that made a call, or the web app), purpose (a chat answer, a chat's title, …) and asker (who asked: a group chat's member whose turn the caller paid for) — several groupings and the totals
  * in ONE SQL statement (GROUPING SETS), with calls, errors, tokens, dollars and latency
  * percentiles computed in Postgres. Routes choose the groupings; the SQL is fixed text
  * chosen from an enum, never built from input.
@@ -9,7 +9,7 @@
 import type { TransactionSql } from 'postgres';
 import type { UsagePurpose } from './resource-schemas.ts';
 
-export const DIMENSIONS = ['day', 'provider', 'model', 'project', 'prompt', 'api_key', 'purpose'] as const;
+export const DIMENSIONS = ['day', 'provider', 'model', 'project', 'prompt', 'api_key', 'purpose', 'asker'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 // The GROUP BY expressions, in the fixed order GROUPING() reports them (most significant bit first).
@@ -26,6 +26,8 @@ const COLUMNS = [
   { dim: 'api_key', expr: 'l.api_key_id' },
   // What the call was for (null: logged before it was recorded).
   { dim: 'purpose', expr: 'l.purpose' },
+  // Who asked (null: a deleted account, or not recorded).
+  { dim: 'asker', expr: 'l.asked_by' },
 ] as const;
 
 /** The GROUP BY columns for a set of dimensions (a model is named with its provider). */
@@ -75,6 +77,7 @@ export interface UsageRow {
   api_key_prefix: string | null;
   api_key_revoked: boolean | null;
   purpose: UsagePurpose | null;
+  asked_by: string | null;
   calls: number;
   errors: number;
   stopped: number;
@@ -117,7 +120,7 @@ export async function queryUsage<K extends string>(
   const totalsMask = (1 << used.length) - 1;
   const rows = await sql<UsageRow[]>`
     select ${sql.unsafe(mask)} as mask, ${sql.unsafe(dayText)} as day,
-           ${sql.unsafe([col(1, 'provider'), col(2, 'model'), col(3, 'project_id'), col(4, 'prompt_id'), col(5, 'prompt_version'), col(6, 'api_key_id'), col(7, 'purpose')].join(', '))},
+           ${sql.unsafe([col(1, 'provider'), col(2, 'model'), col(3, 'project_id'), col(4, 'prompt_id'), col(5, 'prompt_version'), col(6, 'api_key_id'), col(7, 'purpose'), col(8, 'asked_by')].join(', '))},
            coalesce(max(pr.name), max(l.deleted_project_name)) as project_name, max(p.title) as prompt_title,
            (max(pr.name) is null and bool_or(l.deleted_project_id is not null)) as project_deleted,
            max(k.name) as api_key_name, max(k.prefix) as api_key_prefix, bool_or(k.revoked_at is not null) as api_key_revoked,
@@ -142,7 +145,7 @@ export async function queryUsage<K extends string>(
      group by grouping sets (${sql.unsafe(groupingSets)})
      -- The totals row first: past maxRows groups (a year of many prompt versions), the last
      -- groups are left out, never the totals.
-     order by ${sql.unsafe(`${mask} = ${totalsMask}`)} desc, mask, day nulls last, calls desc, provider, model, project_id nulls last, prompt_id nulls last, prompt_version, api_key_id nulls first, purpose nulls last
+     order by ${sql.unsafe(`${mask} = ${totalsMask}`)} desc, mask, day nulls last, calls desc, provider, model, project_id nulls last, prompt_id nulls last, prompt_version, api_key_id nulls first, purpose nulls last, asked_by nulls last
      limit ${maxRows}`;
   const groups = Object.fromEntries(names.map((n) => [n, [] as UsageRow[]])) as Record<K, UsageRow[]>;
   const byMask = new Map<number, K[]>();
@@ -159,7 +162,7 @@ export async function queryUsage<K extends string>(
 function emptyTotals(mask: number): UsageRow {
   return {
     mask, day: null, provider: null, model: null, project_id: null, project_name: null, prompt_id: null,
-    prompt_version: null, prompt_title: null, project_deleted: null, api_key_id: null, api_key_name: null, api_key_prefix: null, api_key_revoked: null, purpose: null, calls: 0, errors: 0, stopped: 0, prompt_tokens: 0, cached_tokens: 0,
+    prompt_version: null, prompt_title: null, project_deleted: null, api_key_id: null, api_key_name: null, api_key_prefix: null, api_key_revoked: null, purpose: null, asked_by: null, calls: 0, errors: 0, stopped: 0, prompt_tokens: 0, cached_tokens: 0,
     completion_tokens: 0, reasoning_tokens: 0, total_tokens: 0, cost_usd: 0, unpriced_calls: 0, ratings: 0, positive_share: null, latency_p50: null, latency_p95: null,
     ttft_p50: null, ttft_p95: null,
   };
@@ -185,8 +188,8 @@ export function presentStats(row: UsageRow) {
   };
 }
 
-/** A group as the API returns it: its dimensions (null when not grouped by) and stats. */
-export function presentGroup(row: UsageRow, dims: readonly Dimension[]) {
+/** A group as the API returns it: its dimensions (null when not grouped by) and stats; `askers` names who asked. */
+export function presentGroup(row: UsageRow, dims: readonly Dimension[], askers: Map<string, string> = new Map()) {
   const has = (d: Dimension) => dims.includes(d) || (d === 'provider' && dims.includes('model'));
   const parts = dims.map((d) => {
     if (d === 'day') return row.day ?? '';
@@ -195,6 +198,7 @@ export function presentGroup(row: UsageRow, dims: readonly Dimension[]) {
     if (d === 'project') return row.project_id ?? 'none';
     if (d === 'api_key') return row.api_key_id ?? 'web';
     if (d === 'purpose') return row.purpose ?? 'unknown';
+    if (d === 'asker') return row.asked_by ?? 'unknown';
     return row.prompt_id ? `${row.prompt_id}@${row.prompt_version ?? 'latest'}` : 'none';
   });
   return {
@@ -214,5 +218,7 @@ export function presentGroup(row: UsageRow, dims: readonly Dimension[]) {
     api_key_prefix: has('api_key') ? row.api_key_prefix : null,
     api_key_revoked: has('api_key') ? Boolean(row.api_key_revoked) : null,
     purpose: has('purpose') ? row.purpose : null,
+    asked_by: has('asker') ? row.asked_by : null,
+    asked_by_name: has('asker') && row.asked_by ? (askers.get(row.asked_by) ?? null) : null,
   };
 }

@@ -81,13 +81,13 @@ describe('usage by source', () => {
     const csv = await (await alice.request('GET', '/usage/export')).text();
     const [header, ...rows] = csv.replace('\ufeff', '').trim().split('\n');
     // What each call was for follows the key (QA 6 #6): the gateway's two, then the chat's.
-    // The key's prefix, as the Usage table shows it, comes last (a sheet reading by position keeps its columns).
-    expect(header!.endsWith(',project_deleted,api_key_id,api_key_name,purpose,reasoning_tokens,api_key_prefix')).toBe(true);
+    // The key's prefix, as the Usage table shows it, and who asked come last (a sheet reading by position keeps its columns).
+    expect(header!.endsWith(',project_deleted,api_key_id,api_key_name,purpose,reasoning_tokens,api_key_prefix,asked_by')).toBe(true);
     const cells = (r: string) => r.split(',');
-    expect(rows.filter((r) => r.includes(`,${sdkKey.id},sdk,`)).map((r) => cells(r).slice(-3, -2).concat(cells(r).slice(-1)))).toEqual([
+    expect(rows.filter((r) => r.includes(`,${sdkKey.id},sdk,`)).map((r) => cells(r).slice(-4, -3).concat(cells(r).slice(-2, -1)))).toEqual([
       ['gateway', prefix], ['gateway', prefix], ['chat', prefix],
     ]);
-    expect(rows.filter((r) => !r.includes(sdkKey.id)).map((r) => cells(r).at(-1))).toEqual(['']);
+    expect(rows.filter((r) => !r.includes(sdkKey.id)).map((r) => cells(r).at(-2))).toEqual(['']);
   });
 
   it('keeps a revoked key listed, revoked, with what it spent; it stays refused and cannot be brought back', async () => {

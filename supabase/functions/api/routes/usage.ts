@@ -1,8 +1,9 @@
 /**
  * /api/usage: what the caller's provider calls cost — aggregates over a time range grouped
- * by any of day (in the caller's time zone, `tz`; lib/usage-range.ts), provider, model, project and prompt version, with dollars, tokens and
+ * by any of day (in the caller's time zone, `tz`; lib/usage-range.ts), provider, model, project, prompt version and who asked, with dollars, tokens and
  * p50/p95 latency computed in SQL (lib/usage-report.ts), the dashboard's summary in one
- * call, the most recent calls, and every call of a range as CSV (lib/usage-csv.ts).
+ * call, the most recent calls, and every call of a range as CSV (lib/usage-csv.ts). A member's
+ * summary also counts the calls they asked that someone else paid for (a group chat's owner).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { TransactionSql } from 'postgres';
@@ -14,6 +15,7 @@ import { defaultHook, errorResponses, jsonResponse, security } from '../lib/open
 import { limitParam } from '../lib/pagination.ts';
 import { USAGE_PURPOSES, UsageLogSchema, type UsageLogRow } from '../lib/resource-schemas.ts';
 import { COLUMNS, CSV_TYPE, usageCsv } from '../lib/usage-csv.ts';
+import { askerNames } from '../lib/usage-askers.ts';
 import { DIMENSIONS, presentGroup, presentStats, queryUsage } from '../lib/usage-report.ts';
 import { bound, resolveRange } from '../lib/usage-range.ts';
 import { timeZoneParam } from '../lib/time-zone.ts';
@@ -32,7 +34,7 @@ const UsageQuery = z.strictObject({
   tz: optionalQuery(timeZoneParam),
   group_by: optionalQuery(groupBy).openapi({
     param: { name: 'group_by', in: 'query' },
-    description: 'Comma-separated dimensions: day (default), provider, model, project, prompt (version), api_key (the key that made a call; none: the web app), purpose (a chat answer, a chat title, the API, embeddings); e.g. `day,provider`',
+    description: 'Comma-separated dimensions: day (default), provider, model, project, prompt (version), api_key (the key that made a call; none: the web app), purpose (a chat answer, a chat title, the API, embeddings), asker (who asked: you, or a group chat member whose turn you paid for); e.g. `day,provider`',
     example: 'day,provider',
   }),
 });
@@ -70,6 +72,8 @@ const UsageGroup = Stats.extend({
   api_key_prefix: z.string().nullable().openapi({ description: 'The key\'s first characters (`mrp_` and 8 more), as the key list shows them: tells apart two keys of one name' }),
   api_key_revoked: z.boolean().nullable(),
   purpose: z.enum(USAGE_PURPOSES).nullable().openapi({ description: 'What the calls were for (when grouped by purpose): chat, title, gateway, embedding; null: not recorded (older calls), or not grouped by purpose' }),
+  asked_by: z.uuid().nullable().openapi({ description: 'Who asked for the calls (when grouped by asker): you, or a group chat member whose turns you paid for; null: deleted accounts and calls logged before it was recorded, or not grouped by asker' }),
+  asked_by_name: z.string().nullable().openapi({ description: 'Their display name (never an email); null when asked_by is null' }),
 }).openapi('UsageGroup');
 const TimeZone = z.string().openapi({ description: 'The zone the days are counted in (the `tz` asked for, canonically spelled; UTC by default)', example: 'Europe/Berlin' });
 const UsageReport = z
@@ -100,7 +104,17 @@ const SUMMARY_SETS = {
   by_prompt_version: ['prompt'],
   by_api_key: ['api_key'],
   by_purpose: ['purpose'],
+  by_asker: ['asker'],
 } as const satisfies Record<string, readonly (typeof DIMENSIONS)[number][]>;
+
+const PaidByOther = z.object({
+  payer_id: z.uuid(),
+  payer_name: z.string().nullable().openapi({ description: "The payer's display name (never an email)" }),
+  calls: z.number().int(),
+  prompt_tokens: z.number(),
+  completion_tokens: z.number(),
+  total_tokens: z.number(),
+}).openapi('PaidByOther');
 
 const SummaryQuery = UsageQuery.omit({ group_by: true });
 const UsageSummary = z
@@ -116,6 +130,8 @@ const UsageSummary = z
     by_prompt_version: z.array(UsageGroup),
     by_api_key: z.array(UsageGroup).openapi({ description: 'Per source: the web app (api_key_id null) and each API key' }),
     by_purpose: z.array(UsageGroup).openapi({ description: 'Per purpose: chat answers, chat titles, API calls, embeddings' }),
+    by_asker: z.array(UsageGroup).openapi({ description: 'Per person who asked: you, and each group chat member whose turns you paid for' }),
+    paid_by_others: z.array(PaidByOther).openapi({ description: 'The calls of the range you asked that someone else paid for (a group chat whose owner pays for members), per payer: counts and tokens, never their dollars' }),
     recent: z.array(UsageLogSchema).openapi({ description: 'The 20 newest calls of the range (and of `prompt_id` when given), newest first' }),
   })
   .openapi('UsageSummary');
@@ -159,9 +175,10 @@ usageRoutes.use('*', heavyRateLimit(1));
 usageRoutes.openapi(routes.report, async (c) => {
   const query = c.req.valid('query');
   const dims = query.group_by ?? ['day'];
-  const { range, totals, groups } = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+  const { range, totals, groups, askers } = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     const range = await resolveRange(sql, query, query.tz ?? 'UTC');
-    return { range, ...(await queryUsage(sql, c.var.user.id, { ...range, promptId: query.prompt_id }, { groups: dims })) };
+    const report = await queryUsage(sql, c.var.user.id, { ...range, promptId: query.prompt_id }, { groups: dims });
+    return { range, ...report, askers: await askerNames(sql, report.groups.groups.map((row) => row.asked_by)) };
   });
   return c.json(
     {
@@ -170,7 +187,7 @@ usageRoutes.openapi(routes.report, async (c) => {
       time_zone: range.tz,
       group_by: dims,
       totals: presentStats(totals),
-      groups: groups.groups.map((row) => presentGroup(row, dims)),
+      groups: groups.groups.map((row) => presentGroup(row, dims, askers)),
     },
     200,
   );
@@ -178,13 +195,17 @@ usageRoutes.openapi(routes.report, async (c) => {
 
 usageRoutes.openapi(routes.summary, async (c) => {
   const query = c.req.valid('query');
-  const { range, totals, groups, recent } = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+  const { range, totals, groups, askers, recent, paidByOthers } = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     const range = await resolveRange(sql, query, query.tz ?? 'UTC');
     const report = await queryUsage(sql, c.var.user.id, { ...range, promptId: query.prompt_id }, SUMMARY_SETS);
     // The newest calls of the range shown, not of all time: a range without calls listed newer ones under "No calls in this range".
-    return { range, ...report, recent: await recentCalls(sql, c.var.user.id, 20, { range, promptId: query.prompt_id }) };
+    const recent = await recentCalls(sql, c.var.user.id, 20, { range, promptId: query.prompt_id });
+    // Calls made with a prompt are the caller's own prompts' calls: someone else's key paying
+    // for them is not "made with this prompt" on the caller's Usage.
+    const paidByOthers = query.prompt_id ? [] : await callsPaidByOthers(sql, range);
+    return { range, ...report, recent, paidByOthers, askers: await askerNames(sql, report.groups.by_asker.map((row) => row.asked_by)) };
   });
-  const present = (name: keyof typeof SUMMARY_SETS) => groups[name].map((row) => presentGroup(row, SUMMARY_SETS[name]));
+  const present = (name: keyof typeof SUMMARY_SETS) => groups[name].map((row) => presentGroup(row, SUMMARY_SETS[name], askers));
   return c.json(
     {
       from: range.from.toISOString(),
@@ -198,6 +219,8 @@ usageRoutes.openapi(routes.summary, async (c) => {
       by_prompt_version: present('by_prompt_version'),
       by_api_key: present('by_api_key'),
       by_purpose: present('by_purpose'),
+      by_asker: present('by_asker'),
+      paid_by_others: paidByOthers,
       recent,
     },
     200,
@@ -223,19 +246,27 @@ usageRoutes.openapi(routes.recent, async (c) => {
   return c.json({ calls }, 200);
 });
 
-/** The caller's newest calls, of one chat, or of a range (`to` exclusive) and prompt. */
-function recentCalls(
+/** The calls of a range the caller asked and someone else paid for, per payer (public.my_calls_paid_by_others). */
+async function callsPaidByOthers(sql: TransactionSql, range: { from: Date; to: Date }) {
+  const rows = await sql<{ payer_id: string; payer_name: string | null; calls: number; prompt_tokens: string; completion_tokens: string; total_tokens: string }[]>`
+    select * from public.my_calls_paid_by_others(${range.from}, ${range.to})`;
+  // bigint sums arrive as text; a range's tokens fit a double exactly.
+  return rows.map((r) => ({ ...r, prompt_tokens: Number(r.prompt_tokens), completion_tokens: Number(r.completion_tokens), total_tokens: Number(r.total_tokens) }));
+}
+
+/** The caller's newest calls, of one chat, or of a range (`to` exclusive) and prompt, with who asked each. */
+async function recentCalls(
   sql: TransactionSql,
   userId: string,
   limit: number,
   only: { sessionId?: string; range?: { from: Date; to: Date }; promptId?: string },
 ) {
   const { sessionId, range, promptId } = only;
-  return sql<UsageLogRow[]>`
+  const calls = await sql<Omit<UsageLogRow, 'asked_by_name'>[]>`
       select l.id, l.executed_at, l.provider, l.model, l.status, l.prompt_id, l.prompt_version, p.title as prompt_title,
              l.session_id, l.message_id, l.ttft_ms, l.latency_ms, l.prompt_tokens, l.completion_tokens, l.token_count,
              l.cached_tokens, l.reasoning_tokens, l.purpose, l.cost_usd::float8 as cost_usd, l.error_code,
-             l.api_key_id, k.name as api_key_name, k.prefix as api_key_prefix, k.revoked_at is not null as api_key_revoked
+             l.api_key_id, k.name as api_key_name, k.prefix as api_key_prefix, k.revoked_at is not null as api_key_revoked, l.asked_by
         from public.prompt_usage_logs l
         left join public.prompts p on p.id = l.prompt_id
         left join public.api_keys k on k.id = l.api_key_id
@@ -244,4 +275,6 @@ function recentCalls(
          ${promptId ? sql`and l.prompt_id = ${promptId}` : sql``}
        order by l.executed_at desc, l.id desc
        limit ${limit}`;
+  const names = await askerNames(sql, calls.map((call) => call.asked_by));
+  return calls.map((call) => ({ ...call, asked_by_name: call.asked_by ? (names.get(call.asked_by) ?? null) : null }));
 }

@@ -7518,7 +7518,7 @@ export type paths = {
                 query?: {
                     /** @description A day (midnight in `tz`) or an instant with an offset; default 30 days before `to` */
                     from?: string;
-                    /** @description Comma-separated dimensions: day (default), provider, model, project, prompt (version), api_key (the key that made a call; none: the web app), purpose (a chat answer, a chat title, the API, embeddings); e.g. `day,provider` */
+                    /** @description Comma-separated dimensions: day (default), provider, model, project, prompt (version), api_key (the key that made a call; none: the web app), purpose (a chat answer, a chat title, the API, embeddings), asker (who asked: you, or a group chat member whose turn you paid for); e.g. `day,provider` */
                     group_by?: string;
                     /** @description Only calls made with this prompt */
                     prompt_id?: string;
@@ -7606,7 +7606,7 @@ export type paths = {
         };
         /**
          * Every call of a range as CSV, oldest first
-         * @description One row per call, with the columns `executed_at`, `provider`, `model`, `status`, `error_code`, `chat_id`, `chat_title`, `message_id`, `project_id`, `project_name`, `prompt_id`, `prompt_title`, `prompt_version`, `prompt_tokens`, `cached_tokens`, `completion_tokens`, `total_tokens`, `cost_usd`, `ttft_ms`, `latency_ms`, `local_time`, `project_deleted`, `api_key_id`, `api_key_name`, `purpose`, `reasoning_tokens`, `api_key_prefix`: `executed_at` in UTC, `local_time` the wall-clock time in `tz`. Cells that a spreadsheet would run as a formula are escaped; the file starts with a UTF-8 byte-order mark. Same range rules as GET /usage (default the last 30 days, at most 400).
+         * @description One row per call, with the columns `executed_at`, `provider`, `model`, `status`, `error_code`, `chat_id`, `chat_title`, `message_id`, `project_id`, `project_name`, `prompt_id`, `prompt_title`, `prompt_version`, `prompt_tokens`, `cached_tokens`, `completion_tokens`, `total_tokens`, `cost_usd`, `ttft_ms`, `latency_ms`, `local_time`, `project_deleted`, `api_key_id`, `api_key_name`, `purpose`, `reasoning_tokens`, `api_key_prefix`, `asked_by`: `executed_at` in UTC, `local_time` the wall-clock time in `tz`. Cells that a spreadsheet would run as a formula are escaped; the file starts with a UTF-8 byte-order mark. Same range rules as GET /usage (default the last 30 days, at most 400).
          */
         get: {
             parameters: {
@@ -8273,6 +8273,13 @@ export type components = {
                 messages: components["schemas"]["Message"][];
             })[];
             usage_logs: {
+                /**
+                 * Format: uuid
+                 * @description Who asked for the call (you, or a group chat member whose turn you paid for); null: a deleted account, or not recorded (older calls)
+                 */
+                asked_by: string | null;
+                /** @description Their display name (never an email); null when asked_by is null */
+                asked_by_name: string | null;
                 cached_tokens: number | null;
                 completion_tokens: number | null;
                 /** @description USD at the prices in force when the call ran; null when unpriced */
@@ -8920,6 +8927,16 @@ export type components = {
                 [key: string]: unknown;
             };
         };
+        PaidByOther: {
+            calls: number;
+            completion_tokens: number;
+            /** Format: uuid */
+            payer_id: string;
+            /** @description The payer's display name (never an email) */
+            payer_name: string | null;
+            prompt_tokens: number;
+            total_tokens: number;
+        };
         Participant: {
             display_name: string;
             /** @description Shown to each person for themselves, and to the chat's owner for the people who accepted that owner's invitation (not, in a chat handed over when its owner's account was deleted, for those the previous owner invited); null otherwise */
@@ -9526,6 +9543,13 @@ export type components = {
             /** @description The key's first characters (`mrp_` and 8 more), as the key list shows them: tells apart two keys of one name */
             api_key_prefix: string | null;
             api_key_revoked: boolean | null;
+            /**
+             * Format: uuid
+             * @description Who asked for the calls (when grouped by asker): you, or a group chat member whose turns you paid for; null: deleted accounts and calls logged before it was recorded, or not grouped by asker
+             */
+            asked_by: string | null;
+            /** @description Their display name (never an email); null when asked_by is null */
+            asked_by_name: string | null;
             /** @description The part of prompt_tokens served from providers' prompt caches */
             cached_tokens: number;
             calls: number;
@@ -9583,6 +9607,13 @@ export type components = {
             api_key_prefix: string | null;
             /** @description The key has been revoked since (false without a key) */
             api_key_revoked: boolean;
+            /**
+             * Format: uuid
+             * @description Who asked for the call (you, or a group chat member whose turn you paid for); null: a deleted account, or not recorded (older calls)
+             */
+            asked_by: string | null;
+            /** @description Their display name (never an email); null when asked_by is null */
+            asked_by_name: string | null;
             cached_tokens: number | null;
             completion_tokens: number | null;
             /** @description USD at the prices in force when the call ran; null when unpriced */
@@ -9618,7 +9649,7 @@ export type components = {
         };
         UsageReport: {
             from: string;
-            group_by: ("day" | "provider" | "model" | "project" | "prompt" | "api_key" | "purpose")[];
+            group_by: ("day" | "provider" | "model" | "project" | "prompt" | "api_key" | "purpose" | "asker")[];
             groups: components["schemas"]["UsageGroup"][];
             /**
              * @description The zone the days are counted in (the `tz` asked for, canonically spelled; UTC by default)
@@ -9658,6 +9689,8 @@ export type components = {
         UsageSummary: {
             /** @description Per source: the web app (api_key_id null) and each API key */
             by_api_key: components["schemas"]["UsageGroup"][];
+            /** @description Per person who asked: you, and each group chat member whose turns you paid for */
+            by_asker: components["schemas"]["UsageGroup"][];
             by_day: components["schemas"]["UsageGroup"][];
             by_day_provider: components["schemas"]["UsageGroup"][];
             by_model: components["schemas"]["UsageGroup"][];
@@ -9666,6 +9699,8 @@ export type components = {
             /** @description Per purpose: chat answers, chat titles, API calls, embeddings */
             by_purpose: components["schemas"]["UsageGroup"][];
             from: string;
+            /** @description The calls of the range you asked that someone else paid for (a group chat whose owner pays for members), per payer: counts and tokens, never their dollars */
+            paid_by_others: components["schemas"]["PaidByOther"][];
             /** @description The 20 newest calls of the range (and of `prompt_id` when given), newest first */
             recent: components["schemas"]["UsageLog"][];
             /**
