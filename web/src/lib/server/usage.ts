@@ -2,6 +2,7 @@
 // into what the usage charts and tables render.
 import { ok, type Api, type UsageSummary } from '$lib/api';
 import { everyDay, nextDay } from '$lib/usage-days';
+import { othersAsked, usageAsker } from '$lib/usage-askers';
 import { usageProject, usagePurpose, usageSource } from '$lib/usage-format';
 
 type UsageStats = UsageSummary['totals'];
@@ -26,8 +27,8 @@ const NO_CALLS = { calls: 0, errors: 0, tokens: 0, tokenParts: { in: 0, cached: 
 const promptVersionLabel = (title: string | null, version: number | null) =>
   `${title ?? 'Deleted prompt'}${version === null ? '' : ` · v${version}`}`;
 
-/** The days `from` to `to` (inclusive) as days of `tz`, an IANA zone. */
-export async function loadUsage(api: Api, from: string, to: string, tz: string) {
+/** The days `from` to `to` (inclusive) as days of `tz`, an IANA zone; `me` is the reader (their own calls say "You"). */
+export async function loadUsage(api: Api, from: string, to: string, tz: string, me: string | null) {
   const s = await ok(api.GET('/api/usage/summary', { params: { query: { from, to: nextDay(to), tz } } }));
   const days = s.by_day.map((g) => ({ day: g.day ?? g.key, ...stats(g) }));
   return {
@@ -41,6 +42,10 @@ export async function loadUsage(api: Api, from: string, to: string, tz: string) 
     sources: s.by_api_key.map((g) => ({ id: g.api_key_id, name: usageSource(g), ...stats(g) })),
     // What the calls were for: chat answers, chat titles (the naming of new chats, billed too), the API, embeddings.
     purposes: s.by_purpose.map((g) => ({ key: g.purpose ?? 'unknown', label: usagePurpose(g.purpose) ?? 'Not recorded (older calls)', ...stats(g) })),
+    // Who asked (a group chat's members whose turns the reader paid for): said only when someone else did.
+    askers: othersAsked(s.by_asker, me) ? s.by_asker.map((g) => ({ key: g.key, label: usageAsker(g, me), ...stats(g) })) : null,
+    // The calls the reader asked that someone else paid for: counts and tokens, never their dollars.
+    paidByOthers: s.paid_by_others,
     promptVersions: s.by_prompt_version.map((g) => ({
       promptId: g.prompt_id,
       version: g.prompt_version,
@@ -50,6 +55,7 @@ export async function loadUsage(api: Api, from: string, to: string, tz: string) 
     // The newest calls of the range; each names its prompt's version as "By prompt version" does.
     recent: s.recent.map(({ id, executed_at, provider, model, status, prompt_id, prompt_title, prompt_version, ttft_ms, latency_ms, token_count, cost_usd, error_code, purpose, ...call }) => ({
       id, executed_at, provider, model, status, ttft_ms, latency_ms, token_count, cost_usd, error_code, source: usageSource(call),
+      askedBy: usageAsker({ ...call, purpose }, me),
       purpose: usagePurpose(purpose),
       tokenParts: { in: call.prompt_tokens, cached: call.cached_tokens, out: call.completion_tokens, reasoning: call.reasoning_tokens },
       prompt: prompt_id ? { id: prompt_id, label: promptVersionLabel(prompt_title, prompt_version) } : null,

@@ -16,6 +16,8 @@ const day = z.iso.date();
 
 export const load: PageServerLoad = async (event) => {
   const api = await requireApi(event);
+  // The reader's id: their own calls say "You" where a member's say the member's name.
+  const { claims } = await event.locals.safeGetSession();
   const cookie = event.cookies.get(TIME_ZONE_COOKIE);
   // No cookie, or a zone this server's tz data does not know (the browser's is newer): UTC, said on the page.
   const zoneFromBrowser = cookie !== undefined;
@@ -27,7 +29,7 @@ export const load: PageServerLoad = async (event) => {
   };
   const { from, to, shortened } = shownRange(asked.from, asked.to);
   try {
-    return { zone, zoneFromBrowser, from, to, shortened, usage: await loadUsage(api, from, to, zone) };
+    return { zone, zoneFromBrowser, from, to, shortened, usage: await loadUsage(api, from, to, zone, typeof claims?.sub === 'string' ? claims.sub : null) };
   } catch (err) {
     loadFailed(err);
   }
