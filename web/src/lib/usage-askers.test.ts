@@ -22,10 +22,11 @@ describe('usageAsker (QA 8 #5)', () => {
 });
 
 describe('othersAsked', () => {
-  it('is true only when someone other than the reader asked', () => {
+  it('is true only when someone other than the reader asked: not for calls logged before askers were', () => {
     expect(othersAsked([{ asked_by: me }], me)).toBe(false);
     expect(othersAsked([{ asked_by: me }, { asked_by: 'ann-id' }], me)).toBe(true);
-    expect(othersAsked([{ asked_by: null }], me)).toBe(true);
+    expect(othersAsked([{ asked_by: null }, { asked_by: me }], me)).toBe(false);
+    expect(othersAsked([{ asked_by: null }, { asked_by: 'ann-id' }], me)).toBe(true);
     expect(othersAsked([], me)).toBe(false);
   });
 });

@@ -17,9 +17,13 @@ export function usageAsker(call: { asked_by: string | null; asked_by_name: strin
   return call.purpose === null ? 'Not recorded (older calls)' : 'Former member';
 }
 
-/** Whether anyone but `me` asked any of `askers`' calls: only then does Usage say who asked. */
+/**
+ * Whether someone other than `me` asked any of `askers`' calls: only then does Usage say who
+ * asked. Calls without an asker do not count: most are calls logged before it was recorded,
+ * and every user upgrading would otherwise get a column of "Not recorded" on their own calls.
+ */
 export function othersAsked(askers: readonly { asked_by: string | null }[], me: string | null): boolean {
-  return askers.some((a) => a.asked_by !== me);
+  return askers.some((a) => a.asked_by !== null && a.asked_by !== me);
 }
 
 /**
