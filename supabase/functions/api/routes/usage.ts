@@ -146,7 +146,7 @@ const routes = {
   }),
   summary: createRoute({
     method: 'get', path: '/summary', tags, security,
-    summary: 'Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version, per source, per purpose (one SQL statement), and the 20 newest calls of the range',
+    summary: 'Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version, per source, per purpose, per person who asked (one SQL statement), the 20 newest calls of the range, and the calls you asked that someone else paid for',
     request: { query: SummaryQuery },
     responses: { 200: jsonResponse(UsageSummary, 'The dashboard'), ...errorResponses(400, 401, 429) },
   }),

@@ -7783,7 +7783,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version, per source, per purpose (one SQL statement), and the 20 newest calls of the range */
+        /** Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version, per source, per purpose, per person who asked (one SQL statement), the 20 newest calls of the range, and the calls you asked that someone else paid for */
         get: {
             parameters: {
                 query?: {
