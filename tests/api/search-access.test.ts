@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, joinGroupChat, type ApiHarness, type ApiUser } from '../helpers/api.ts';
+import { newChat, searchAs } from '../helpers/search-api.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -23,15 +24,9 @@ interface Results {
   next_cursor: string | null;
 }
 
-async function search(user: ApiUser, q: string, extra = ''): Promise<Results> {
-  const res = await user.request('GET', `/search?q=${encodeURIComponent(q)}${extra}`);
-  expect(res.status, q).toBe(200);
-  return (await res.json()) as Results;
-}
+const search = (user: ApiUser, q: string, extra = '') => searchAs<Results>(user, q, extra);
 
-async function chat(owner: ApiUser, title: string): Promise<string> {
-  return ((await (await owner.request('POST', '/sessions', { title })).json()) as { id: string }).id;
-}
+const chat = newChat;
 
 /** A finished message in `sessionId` (owned by `owner`), written by `author`. */
 async function say(sessionId: string, owner: ApiUser, author: ApiUser, content: string, reasoning = '', sender = 'user'): Promise<string> {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, joinGroupChat, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { newChat, searchAs } from '../../../../tests/helpers/search-api.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -18,15 +19,9 @@ afterAll(async () => {
 interface Hit { message_id: string; session_id: string; snippet: string; file_name: string | null; in_reasoning: boolean; shared: boolean }
 interface Results { results: Hit[]; total: number; total_kind: string; next_cursor: string | null }
 
-async function search(user: ApiUser, q: string, extra = ''): Promise<Results> {
-  const res = await user.request('GET', `/search?q=${encodeURIComponent(q)}${extra}`);
-  expect(res.status, q).toBe(200);
-  return (await res.json()) as Results;
-}
+const search = (user: ApiUser, q: string, extra = '') => searchAs<Results>(user, q, extra);
 
-async function chat(owner: ApiUser, title: string): Promise<string> {
-  return ((await (await owner.request('POST', '/sessions', { title })).json()) as { id: string }).id;
-}
+const chat = newChat;
 
 /** A question by `author` in `sessionId` (owned by `owner`) carrying a file with `text`, as the API records one. */
 async function askWithFile(sessionId: string, owner: ApiUser, author: ApiUser, content: string, name: string, text: string): Promise<string> {
