@@ -284,7 +284,7 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     expect(e2e.logs.some((line) => line.includes('console.warn Realtime did not bring the rows of answer'))).toBe(true);
   });
 
-  it('a send while another device is answering attaches to that answer instead of failing, and keeps the text and its files', async () => {
+  it('a send while another device is answering attaches to that answer instead of failing, and waits in the queue with its files to go when it ends', async () => {
     const first = await e2e.newPage();
     const email = await readyToChat(first);
     await composer(first).fill('/echo opening line');
@@ -312,19 +312,25 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     try {
       await composer(second).fill('My question from the second device');
       await composer(second).press('Enter');
-      await second.getByRole('status').getByText('An answer is still being written').waitFor();
-      await expect(composer(second).inputValue()).resolves.toBe('My question from the second device');
-      await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(1);
-      await expect(tray.getByTestId('attachment-chip').textContent()).resolves.toContain('second.md');
-      const running = answers(second, 'streaming');
-      await running.waitFor();
-      await expect(second.getByText('My question from the second device', { exact: true }).count()).resolves.toBe(0);
+      // Refused with 409 turn_running: the question waits in the chat's queue with its file
+      // (QA8 #6: it came back to the box, to be sent again by hand), and the running answer shows.
+      const queued = second.getByTestId('queued-message');
+      await queued.getByText('With second.md').waitFor();
+      await expect(queued.getByRole('status').textContent()).resolves.toBe('Waiting for the answer being written to end — will send then');
+      await expect.poll(() => composer(second).inputValue()).toBe('');
+      await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(0);
+      await answers(second, 'streaming').waitFor();
+      await expect(second.locator('article[aria-label="Your message"]').filter({ hasText: 'My question from the second device' }).count()).resolves.toBe(0);
     } finally {
       release();
     }
-    // Followed over GET /chat/{id}/stream (no Realtime here) to its end.
+    // The running answer is followed over GET /chat/{id}/stream (no Realtime here) to its end;
+    // then the question goes by itself, with its file, and is answered.
     await answers(second, 'complete').nth(1).waitFor({ timeout: 60_000 });
-    await expect(answers(second).count()).resolves.toBe(2);
+    await second.locator('article[aria-label="Your message"]').filter({ hasText: 'My question from the second device' }).waitFor({ timeout: 60_000 });
+    await answers(second, 'complete').nth(2).waitFor({ timeout: 60_000 });
+    await expect(answers(second).count()).resolves.toBe(3);
+    await expect.poll(() => second.getByTestId('queued-message').count()).toBe(0);
   });
 
   it("a reasoning model's thinking shows collapsed as 'Thought for N s', also after a reload", async () => {
