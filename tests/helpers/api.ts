@@ -11,6 +11,7 @@
  * `api.logs` holds every structured log entry the app emitted (for "no secret in logs"
  * assertions).
  */
+import { expect } from 'vitest';
 import { createApp, type App } from '../../supabase/functions/api/app.ts';
 import { loadConfig, type Config } from '../../supabase/functions/api/config.ts';
 import { createDb, type Db } from '../../supabase/functions/api/lib/db.ts';
@@ -170,4 +171,11 @@ export async function joinGroupChat(owner: ApiUser, who: ApiUser, sessionId: str
   const { id } = (await invited.json()) as { id: string };
   const accepted = await who.request('POST', `/invitations/${id}/accept`);
   if (accepted.status !== 200) throw new Error(`accept: ${accepted.status} ${await accepted.text()}`);
+}
+
+/** A new chat of `user`'s through POST /sessions (`body`: its title, project…); it must answer 201. */
+export async function newSession<T extends { id: string } = { id: string; title: string }>(user: ApiUser, body: Record<string, unknown> = {}): Promise<T> {
+  const res = await user.request('POST', '/sessions', body);
+  expect(res.status).toBe(201);
+  return (await res.json()) as T;
 }

@@ -1,6 +1,6 @@
 /** GET /api/search and a new chat, as the search tests call them through the API harness. */
 import { expect } from 'vitest';
-import type { ApiUser } from './api.ts';
+import { newSession, type ApiUser } from './api.ts';
 
 /** The caller's search for `q` (`extra`: more query parameters, `&cursor=…`); must answer 200. */
 export async function searchAs<T>(user: ApiUser, q: string, extra = ''): Promise<T> {
@@ -11,5 +11,5 @@ export async function searchAs<T>(user: ApiUser, q: string, extra = ''): Promise
 
 /** A new chat of `owner`'s titled `title`; its id. */
 export async function newChat(owner: ApiUser, title: string): Promise<string> {
-  return ((await (await owner.request('POST', '/sessions', { title })).json()) as { id: string }).id;
+  return (await newSession(owner, { title })).id;
 }

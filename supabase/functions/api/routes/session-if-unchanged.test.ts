@@ -2,7 +2,7 @@
 // as the caller last saw it; a change landing from elsewhere between the caller's read and its
 // PATCH is answered 409 changed_meanwhile with the chat as it is now, and nothing is overwritten.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHarness, type ApiHarness, type ApiUser, joinGroupChat } from '../../../../tests/helpers/api.ts';
+import { createApiHarness, newSession, type ApiHarness, type ApiUser, joinGroupChat } from '../../../../tests/helpers/api.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -12,11 +12,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function newSession(user: ApiUser, body: Record<string, unknown> = {}) {
-  const res = await user.request('POST', '/sessions', body);
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: string; title: string };
-}
 
 const patch = (user: ApiUser, id: string, body: Record<string, unknown>) => user.request('PATCH', `/sessions/${id}`, body);
 

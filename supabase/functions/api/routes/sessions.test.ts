@@ -2,7 +2,7 @@
 // timestamps), IDOR and malformed input.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHarness, type ApiHarness, type ApiUser, joinGroupChat } from '../../../../tests/helpers/api.ts';
+import { createApiHarness, newSession as createSession, type ApiHarness, type ApiUser, joinGroupChat } from '../../../../tests/helpers/api.ts';
 import { encodeCursor } from '../lib/cursor.ts';
 
 let api: ApiHarness;
@@ -13,11 +13,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function newSession(user: ApiUser, body: Record<string, unknown> = {}) {
-  const res = await user.request('POST', '/sessions', body);
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: string; title: string; last_message_at: string };
-}
+const newSession = (user: ApiUser, body: Record<string, unknown> = {}) => createSession<{ id: string; title: string; last_message_at: string }>(user, body);
 
 /** Messages as the chat route writes them; `at` pins created_at (equal timestamps on purpose). */
 async function insertMessages(user: ApiUser, sessionId: string, count: number, at?: string) {
