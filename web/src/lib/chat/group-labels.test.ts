@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, Participant } from '$lib/api';
-import { authorLabel, keyNote, otherAsker, presentNames, stopperName, typingLine, writtenByOther } from './group-labels';
+import { authorLabel, handedOverFrom, keyNote, otherAsker, presentNames, stopperName, typingLine, writtenByOther } from './group-labels';
 
 const people: Participant[] = [
   { user_id: 'o', display_name: 'Olive', email: 'o@example.test', role: 'owner' },
@@ -74,5 +74,16 @@ describe('group chat labels', () => {
     expect(presentNames(present, people, 'o', true)).toEqual(['Mia', 'Someone']);
     expect(presentNames(present, people, 'm')).toEqual(['Olive', 'Someone']);
     expect(presentNames({ ...present, m: { typing: false } }, people, 'o', true)).toEqual(['Someone']);
+  });
+
+  it("reads a chat's new owner as the old one's account gone, whether or not member_removed came first", () => {
+    const handed: Participant[] = [{ user_id: 'm', display_name: 'Mia', email: 'm@example.test', role: 'owner' }];
+    expect(handedOverFrom(people, handed)).toBe('o');
+    expect(handedOverFrom(people, people)).toBeNull();
+    // A member who left: the owner is the same.
+    expect(handedOverFrom(people, people.slice(0, 1))).toBeNull();
+    // The first read, and a read that failed to name an owner, say nothing.
+    expect(handedOverFrom([], handed)).toBeNull();
+    expect(handedOverFrom(people, [])).toBeNull();
   });
 });

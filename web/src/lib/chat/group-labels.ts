@@ -29,6 +29,18 @@ export function authorLabel(message: Message, people: Participant[], myId: strin
   return people.find((p) => p.user_id === message.author_id)?.display_name ?? message.author_name ?? 'Former member';
 }
 
+/** Whose account a fresh read of the participants shows gone: the owner of `before` when
+ * `after` has another owner and not them. A chat changes owner only when its owner's account is
+ * deleted and the chat is handed to its longest-standing member
+ * (20261208040000_hand_over_group_chats_of_deleted_accounts.sql), so this holds even when the
+ * read comes before the channel's `member_removed` (or instead of it, lost while rejoining). */
+export function handedOverFrom(before: Participant[], after: Participant[]): string | null {
+  const was = before.find((p) => p.role === 'owner')?.user_id;
+  const now = after.find((p) => p.role === 'owner')?.user_id;
+  if (!was || !now || was === now || after.some((p) => p.user_id === was)) return null;
+  return was;
+}
+
 /** "Answered with Alice's key" / "your key": whose provider key answers this person's messages. */
 export function keyNote(role: Role, shareOwnerKey: boolean, ownerName: string | undefined): string {
   if (role === 'viewer') return '';

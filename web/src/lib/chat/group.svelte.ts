@@ -6,7 +6,7 @@
 import type { Message, Participant } from '$lib/api';
 import type { TableWatch } from '$lib/realtime';
 import { deletedRow } from '$lib/realtime-rows';
-import { authorLabel, keyNote, otherAsker, presentNames, stopperName, writtenByOther, type PresenceState, type Role } from './group-labels';
+import { authorLabel, handedOverFrom, keyNote, otherAsker, presentNames, stopperName, writtenByOther, type PresenceState, type Role } from './group-labels';
 import { followedPeople, personState } from './person-presence';
 import { PresenceThrottle } from './presence-throttle';
 
@@ -49,6 +49,8 @@ export class GroupChat {
 
   /** A fresh read of GET /sessions/{id}/members: people, key sharing, and this person's role. */
   update(members: { participants: Participant[]; share_owner_key: boolean }): void {
+    const gone = handedOverFrom(this.people, members.participants);
+    if (gone) this.deletedAuthors = new Set([...this.deletedAuthors, gone]);
     this.people = members.participants;
     this.shareOwnerKey = members.share_owner_key;
     const mine = members.participants.find((p) => p.user_id === this.myId);
