@@ -10,6 +10,7 @@ import type { TemplateVariable } from '$lib/prompt-variables';
 import { ok, type Api } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { loadProviders, pickDefaults } from '$lib/server/providers';
+import { searchRefusal } from '$lib/search-refusal';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -18,8 +19,8 @@ export const load: PageServerLoad = async (event) => {
   // Web-search syntax over title, description and template, as in the library.
   const q = (event.url.searchParams.get('q') ?? '').trim().slice(0, 200);
   try {
-    const [{ prompts, next_cursor }, providers, profile] = await Promise.all([
-      ok(api.GET('/api/prompts/summaries', { params: { query: { scope: 'mine', limit: PICKER_SIZE, ...(q ? { q } : {}) } } })),
+    const [{ prompts, next_cursor, searchError }, providers, profile] = await Promise.all([
+      pickerPrompts(api, q),
       loadProviders(api),
       ok(api.GET('/api/me')),
     ]);
@@ -44,6 +45,7 @@ export const load: PageServerLoad = async (event) => {
     const choices = promptChoices(listed);
     return {
       q,
+      searchError,
       // More prompts than listed: the page says to search for the others.
       more: next_cursor !== null,
       matched: prompts.length,
@@ -61,6 +63,19 @@ export const load: PageServerLoad = async (event) => {
 };
 
 const PICKER_SIZE = 100;
+
+/** The prompts to pick from; a search the API refused (too slow, too many) lists none and says why,
+ * and the prompt open stays. */
+async function pickerPrompts(api: Api, q: string) {
+  try {
+    const page = await ok(api.GET('/api/prompts/summaries', { params: { query: { scope: 'mine', limit: PICKER_SIZE, ...(q ? { q } : {}) } } }));
+    return { ...page, searchError: null };
+  } catch (err) {
+    const searchError = q ? searchRefusal(err) : null;
+    if (searchError === null) throw err;
+    return { prompts: [], next_cursor: null, searchError };
+  }
+}
 /** Versions offered (the newest), read without their templates (the history gives each one's variables). */
 const MAX_VERSION_PAGES = 10;
 

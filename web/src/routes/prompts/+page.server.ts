@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
+import { searchRefusal } from '$lib/search-refusal';
 import type { PageServerLoad } from './$types';
 import { listed } from './listed';
 
@@ -24,8 +25,12 @@ export const load: PageServerLoad = async (event) => {
       params,
       nextCursor: next_cursor,
       prompts: prompts.map(listed),
+      searchError: null,
     };
   } catch (err) {
+    // A search the API refused (too slow, too many): the library stays, saying why.
+    const refusal = params.q ? searchRefusal(err) : null;
+    if (refusal) return { params, nextCursor: null, prompts: [], searchError: refusal };
     loadFailed(err);
   }
 };
