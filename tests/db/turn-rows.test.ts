@@ -138,6 +138,25 @@ describe('TurnStore: the writes while and after a turn runs', () => {
     expect((await store.readAnswer(owner.id, turn.answer))?.units.map((u) => [u.seq, u.text])).toEqual([[1, 'a'], [2, 'bc'], [3, 'def'], [4, 'gh']]);
   });
 
+  it('keeps checkpoints out of the WAL, and says when the ones before a checkpoint are gone so the answer is written again', async () => {
+    const [table] = await db.sql`select relpersistence from pg_class where oid = 'private.message_chunks'::regclass`;
+    expect(table).toEqual({ relpersistence: 'u' });
+    const owner = await createAuthUser(db.sql);
+    const [{ id: sessionId }] = await db.sql`select gen_random_uuid() as id`;
+    const turn = await startTurn(owner.id, { sessionId, newSession: true, metadata: {} });
+    const store = new TurnStore(() => db.sql);
+    const chunks = async () => db.sql`select first_seq, units, content from private.message_chunks where message_id = ${turn.answer} order by first_seq`;
+    expect(await store.checkpoint(turn.answer, 1, { units: [1, 2], content: 'abc', reasoning: '' })).toBe(0);
+    expect(await store.checkpoint(turn.answer, 3, { units: [3], content: 'def', reasoning: '' })).toBe(2);
+    // A crash of the database empties the unlogged table (here: this answer's rows).
+    await db.sql`delete from private.message_chunks where message_id = ${turn.answer}`;
+    expect(await store.checkpoint(turn.answer, 4, { units: [2], content: 'gh', reasoning: '' })).toBe(0);
+    await store.replaceCheckpoints(turn.answer, { units: [1, 2, 3, 2], content: 'abcdefgh', reasoning: '' });
+    expect(await chunks()).toEqual([{ first_seq: 1, units: [1, 2, 3, 2], content: 'abcdefgh' }]);
+    expect(await store.checkpoint(turn.answer, 5, { units: [1], content: 'i', reasoning: '' })).toBe(4);
+    expect((await store.readAnswer(owner.id, turn.answer))?.units.map((u) => [u.seq, u.text])).toEqual([[1, 'a'], [2, 'bc'], [3, 'def'], [4, 'gh'], [5, 'i']]);
+  });
+
   it("logs the call under a time-ordered (version 7) id, after the last one's", async () => {
     const owner = await createAuthUser(db.sql);
     const store = new TurnStore(() => db.sql);

@@ -197,3 +197,58 @@ it('Postgres restarts in the middle of an answer: the answer is not lost', async
   expect(row).toMatchObject({ status: 'complete', content: words });
   expect(events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text).join('')).toBe(words);
 }, 120_000);
+
+it('Postgres crashes in the middle of an answer: its checkpoints are written again from the first unit', async () => {
+  const created = await call('POST', '/sessions', { title: 'crash mid-answer' });
+  const { id: sessionId } = (await created.json()) as { id: string };
+  // 600 chunks at 20 a second, checkpointed every 200 ms: 30 s, long enough to outlast the
+  // crash recovery (seconds on a busy machine); stopped once the checkpoints are whole again.
+  const res = await call('POST', '/chat', { provider: 'demo', model: 'demo-model', message: '/tokens 600 at 20/s', session_id: sessionId });
+  expect(res.status).toBe(200);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('event:delta')) text += decoder.decode((await reader.read()).value ?? new Uint8Array(), { stream: true });
+  const assistantId = /"assistant_message_id":"([0-9a-f-]{36})"/.exec(text)![1]!;
+  const drained = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      text += decoder.decode(value, { stream: true });
+    }
+  })().catch(() => undefined);
+  /** Each checkpoint's first unit, and how many units the ones before it hold. */
+  const checkpoints = () => sql<{ first_seq: number; before: number; units: number }[]>`
+    select first_seq, (coalesce(sum(cardinality(units)) over (order by first_seq rows between unbounded preceding and 1 preceding), 0) + 1)::int as before,
+           cardinality(units) as units
+      from private.message_chunks where message_id = ${assistantId} order by first_seq`;
+  const held = (rows: { units: number }[]) => rows.reduce((n, r) => n + r.units, 0);
+  const beforeCrash = held(await eventually(async () => {
+    const rows = await checkpoints();
+    return held(rows) >= 5 ? rows : undefined;
+  }, { attempts: 100, everyMs: 50 }));
+
+  // An immediate shutdown: the start after it recovers from a crash and empties unlogged tables.
+  await server.restart({ crash: true });
+  // Within a checkpoint or two the turn notices the units before its checkpoint are gone and
+  // writes them all again: the rows run from unit 1 with no gap, past what the crash emptied.
+  const after = await eventually(async () => {
+    const rows = await checkpoints().catch(() => []);
+    return held(rows) > beforeCrash && rows[0]?.first_seq === 1 ? rows : undefined;
+  }, { attempts: 500, everyMs: 50 });
+  expect(after.every((r) => r.first_seq === r.before)).toBe(true);
+  const [streaming] = await sql`select status from public.messages where id = ${assistantId}`;
+  expect(streaming).toEqual({ status: 'streaming' });
+
+  const stop = await call('POST', `/chat/${assistantId}/stop`);
+  expect(stop.status).toBe(200);
+  await stop.body?.cancel();
+  await drained;
+  const stored = await eventually(async () => {
+    const [row] = await sql<{ status: string; units: number }[]>`
+      select status, cardinality(stream_units) as units from public.messages where id = ${assistantId}`;
+    return row?.status === 'streaming' ? undefined : row;
+  }, { attempts: 200, everyMs: 50 });
+  expect(stored.status).toBe('stopped');
+  expect(stored.units).toBeGreaterThanOrEqual(held(after));
+}, 120_000);

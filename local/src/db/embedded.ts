@@ -54,8 +54,12 @@ export interface EmbeddedDatabase {
   /** True when this start ran initdb. */
   initialised: boolean;
   stop(): Promise<void>;
-  /** Stop and start the same cluster (fault tests: "Postgres restarts under load"). */
-  restart(): Promise<void>;
+  /**
+   * Stop and start the same cluster (fault tests: "Postgres restarts under load"). `crash`
+   * stops it as a crash would (an immediate shutdown): it starts again by crash recovery,
+   * which empties unlogged tables.
+   */
+  restart(options?: { crash?: boolean }): Promise<void>;
 }
 
 const SERVER_FLAGS = [
@@ -101,8 +105,8 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     port: options.port,
     initialised,
     stop: () => stopServer(server),
-    async restart() {
-      await stopServer(server);
+    async restart(restartOptions) {
+      await stopServer(server, restartOptions?.crash ? 'SIGQUIT' : 'SIGINT');
       server = await startServer(dir, options);
     },
   };
@@ -150,11 +154,14 @@ async function startServer(dir: string, options: EmbeddedDatabaseOptions): Promi
   return server;
 }
 
-/** A fast shutdown (SIGINT): sessions end, the checkpoint is written; resolves once it exited. */
-async function stopServer(server: ChildProcess): Promise<void> {
+/**
+ * A fast shutdown (SIGINT): sessions end, the checkpoint is written; or an immediate one
+ * (SIGQUIT): no checkpoint, as in a crash. Resolves once it exited.
+ */
+async function stopServer(server: ChildProcess, signal: 'SIGINT' | 'SIGQUIT' = 'SIGINT'): Promise<void> {
   if (server.exitCode !== null || server.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-  server.kill('SIGINT');
+  server.kill(signal);
   await exited;
 }
 

@@ -76,15 +76,35 @@ export class TurnStore {
    * retried from the same firstSeq with the units streamed since; if the failed one had in fact
    * committed (its answer lost with the connection), the retry's longer row replaces it, so the
    * checkpoints never skip the units in between.
+   *
+   * Returns how many units the checkpoints before this one hold: fewer than firstSeq − 1 when
+   * they are gone — the table is unlogged, and a crash of the database empties it — and the
+   * caller then writes the whole partial answer again (replaceCheckpoints).
    */
-  async checkpoint(messageId: string, firstSeq: number, packed: PackedUnits): Promise<void> {
-    if (packed.units.length === 0) return;
-    await this.sql`
-      insert into private.message_chunks as c (message_id, first_seq, units, content, reasoning)
-      values (${messageId}, ${firstSeq}, ${packed.units}::int[], ${packed.content}, ${packed.reasoning})
-      on conflict (message_id, first_seq) do update
-        set units = excluded.units, content = excluded.content, reasoning = excluded.reasoning
-        where cardinality(excluded.units) > cardinality(c.units)`;
+  async checkpoint(messageId: string, firstSeq: number, packed: PackedUnits): Promise<number> {
+    if (packed.units.length === 0) return firstSeq - 1;
+    const [row] = await this.sql<{ held: number }[]>`
+      with appended as (
+        insert into private.message_chunks as c (message_id, first_seq, units, content, reasoning)
+        values (${messageId}, ${firstSeq}, ${packed.units}::int[], ${packed.content}, ${packed.reasoning})
+        on conflict (message_id, first_seq) do update
+          set units = excluded.units, content = excluded.content, reasoning = excluded.reasoning
+          where cardinality(excluded.units) > cardinality(c.units)
+      )
+      select coalesce(sum(cardinality(units)), 0)::int as held
+        from private.message_chunks where message_id = ${messageId} and first_seq < ${firstSeq}`;
+    return row!.held;
+  }
+
+  /** Replaces an answer's checkpoints with one holding all its units so far, from unit 1. */
+  async replaceCheckpoints(messageId: string, packed: PackedUnits): Promise<void> {
+    await this.sql.begin(async (tx) => {
+      await tx`delete from private.message_chunks where message_id = ${messageId}`;
+      if (packed.units.length === 0) return;
+      await tx`
+        insert into private.message_chunks (message_id, first_seq, units, content, reasoning)
+        values (${messageId}, 1, ${packed.units}::int[], ${packed.content}, ${packed.reasoning})`;
+    });
   }
 
   /** Extends the lease of turns this process runs; returns those asked to stop (and why). */

@@ -8,7 +8,9 @@
  *  2. every unit goes to the open views (SSE, any number, attach/detach at will) and, once
  *     the rows exist, to Realtime Broadcast on `session:<id>` (whose channel the broadcaster
  *     joins when the rows exist and holds open until `done`: turn-fanout.ts);
- *  3. a checkpoint of new units at most every `checkpointMs` (2 s) keeps the partial durable;
+ *  3. a checkpoint of new units at most every `checkpointMs` (2 s) keeps the partial safe from
+ *     this process dying (in an unlogged table: a crash of the database empties it, and the
+ *     next checkpoint then writes every unit so far again);
  *  4. stop(code) — the Stop button (any process, through the registry), the wall-clock
  *     budget, or shutdown — aborts the provider within the event loop's next turn;
  *  5. the end: the answer, status, tokens and usage log are written once (TurnStore.finish;
@@ -201,7 +203,10 @@ export class Turn {
       const to = this.texts.length;
       if (to === from) return;
       try {
-        await this.options.store.checkpoint(this.messageId, from + 1, packTexts(this.texts, this.kinds, from));
+        const held = await this.options.store.checkpoint(this.messageId, from + 1, packTexts(this.texts, this.kinds, from));
+        // The earlier checkpoints are gone (the database crashed and emptied their unlogged
+        // table): all units so far, again, so a settle from them keeps the answer's start.
+        if (held < from) await this.options.store.replaceCheckpoints(this.messageId, packTexts(this.texts, this.kinds, 0, to));
         this.checkpointed = to;
       } catch (error) {
         // The next checkpoint retries the same units; the final write does not depend on it.

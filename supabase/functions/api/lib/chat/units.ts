@@ -25,16 +25,16 @@ export function packUnits(units: readonly Pick<Unit, 'kind' | 'text'>[]): Packed
 }
 
 /**
- * Packs the units at indexes `from` … end of parallel `texts` and `kinds` (a turn's own arrays)
+ * Packs the units at indexes `from` … `to` − 1 of parallel `texts` and `kinds` (a turn's own arrays)
  * with no object per unit. Each text is joined once (`join`): appending them one by one would
  * leave a chain of one rope string per unit in memory while the write waits for a connection —
  * at a thousand answers at once, most of them waiting for their final write.
  */
-export function packTexts(texts: readonly string[], kinds: readonly UnitKind[], from = 0): PackedUnits {
+export function packTexts(texts: readonly string[], kinds: readonly UnitKind[], from = 0, to = texts.length): PackedUnits {
   const lengths: number[] = [];
   const content: string[] = [];
   const reasoning: string[] = [];
-  for (let i = from; i < texts.length; i++) {
+  for (let i = from; i < to; i++) {
     const text = texts[i]!;
     if (kinds[i] === 'content') {
       lengths.push(text.length);
