@@ -176,7 +176,12 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     // One running turn per session (whoever started it): a dead one is settled; regenerate and edit stop a live one.
     const settled = await turns.store.settleAbandoned(seat.ownerId, { messageId: inputs.runningMessageId });
     if (settled.length === 0 && !(request.regenerate || request.editMessageId)) throw await refusedWhileRunning(db.sql, user.id, body.client_id, inputs.runningMessageId);
-    if (settled.length === 0) await stopAndWait(turns, seat.ownerId, inputs.runningMessageId);
+    if (settled.length === 0) {
+      // Like the Stop button: in a group chat the running answer may be someone else's, and it
+      // then says who ended it ("Stopped by Ann"), so the stopper is written before the stop settles it.
+      await turns.store.recordStopper(seat.ownerId, inputs.runningMessageId, user.id);
+      await stopAndWait(turns, seat.ownerId, inputs.runningMessageId);
+    }
     inputs = await readInputs();
     if (inputs.runningMessageId) throw await refusedWhileRunning(db.sql, user.id, body.client_id, inputs.runningMessageId);
   }

@@ -181,6 +181,31 @@ describe('members post in group chats', () => {
     expect(page.messages.find((m) => m.id === running)?.stopped_by).toBe(g.member.id);
   });
 
+  // Security review 8 #1: an edit or regenerate stopped someone else's running answer and the
+  // answer said only "Stopped", although the Stop button's stop names who did it.
+  it("an edit or regenerate that supersedes someone else's running answer names who stopped it, both ways", async () => {
+    const g = await groupChat();
+    await shareKey(g, true);
+    const mine = await send(g.member, { session_id: g.id, message: '/echo member question' });
+    const supersede = async (asker: ApiUser, stopper: ApiUser, body: Record<string, unknown>) => {
+      const release = api.fakeProvider.pauseAfterFirstToken();
+      const res = await asker.request('POST', '/chat', { ...custom, session_id: g.id, message: '/echo a slow answer here' });
+      const running = (await readSse(res, (e) => e.event === 'delta'))[0]!.data.assistant_message_id as string;
+      const again = await stopper.request('POST', '/chat', { ...custom, session_id: g.id, ...body });
+      release();
+      expect(again.status, await again.clone().text()).toBe(200);
+      await readSse(again);
+      const [row] = await api.db.sql`select status, error_code, stopped_by from public.messages where id = ${running}`;
+      return row;
+    };
+    // The member rewrites their own earlier question while the owner's answer runs.
+    expect(await supersede(g.owner, g.member, { message: '/echo edited', edit_message_id: mine[0]!.data.user_message_id }))
+      .toEqual({ status: 'stopped', error_code: 'stopped_by_user', stopped_by: g.member.id });
+    // The owner asks for another answer to the member's question while the member's answer runs.
+    expect(await supersede(g.member, g.owner, { regenerate: true }))
+      .toEqual({ status: 'stopped', error_code: 'stopped_by_user', stopped_by: g.owner.id });
+  });
+
   it("members edit only their own messages and regenerate only answers to them; they attach only their own folder's files", async () => {
     const g = await groupChat();
     await shareKey(g, true);
