@@ -188,6 +188,64 @@ describe('email addresses in a handed-over chat (public.session_participants)', 
   });
 });
 
+// Security review 8 #2: an invitation to the address of someone the previous owner invited was
+// refused (MRG03, 409 already_member), any other address accepted, so the heir could confirm guesses.
+describe('inviting addresses in a handed-over chat (public.invite_session_member)', () => {
+  const code = (promise: Promise<unknown>) => promise.then(() => 'no error', (error: { code?: string }) => error.code);
+  const invite = (actor: AuthUser, session: string, email: string, role = 'member') =>
+    asActor(db.sql, actor, (tx) => tx`select public.invite_session_member(${session}, ${email}, ${role}) as id`).then((rows) => rows[0]!.id as string);
+  const memberships = (session: string) => db.sql`
+    select user_id, role, created_at from public.session_members where session_id = ${session} order by created_at`;
+  const pending = (session: string) => db.sql`select email from public.session_invitations where session_id = ${session} order by email`;
+
+  it('the original owner, before any hand-over, is told the people they invited are in already', async () => {
+    const t = await team();
+    for (const who of [t.viewer, t.heir, t.other]) expect(await code(invite(t.owner, t.session, who.email))).toBe('MRG03');
+  });
+
+  it('the heir gets the same answer for an address of someone the previous owner invited as for any other address', async () => {
+    const t = await team();
+    await db.sql`delete from auth.users where id = ${t.owner.id}`;
+    const before = await memberships(t.session);
+    expect(await code(invite(t.heir, t.session, 'vic.smith@example.test', 'viewer'))).toBe('no error');
+    expect(await code(invite(t.heir, t.session, t.viewer.email.toUpperCase(), 'viewer'))).toBe('no error');
+    expect(await code(invite(t.heir, t.session, t.other.email, 'viewer'))).toBe('no error');
+    // Both left a pending invitation the heir sees, and nobody's membership changed.
+    expect((await pending(t.session)).map((r) => r.email)).toEqual([t.other.email, t.viewer.email, 'vic.smith@example.test'].map((e) => e.toLowerCase()).sort());
+    expect(await memberships(t.session)).toEqual(before);
+    // Someone who joined at the heir's invitation gave the heir their address: that refusal stays.
+    const late = await createAuthUser(db.sql);
+    await joinGroupChat(db.sql, t.heir, late, t.session, 'member');
+    expect(await code(invite(t.heir, t.session, late.email))).toBe('MRG03');
+    expect(await code(invite(t.heir, t.session, t.heir.email))).toBe('MRG02');
+  });
+
+  it('a member, old or new, still may not invite anyone', async () => {
+    const t = await team();
+    await db.sql`delete from auth.users where id = ${t.owner.id}`;
+    for (const email of [t.viewer.email, 'someone@example.test']) expect(await code(invite(t.other, t.session, email))).toBe('MRG01');
+  });
+
+  it('the member such an invitation reaches may decline it, or accept it and stay the one member they were', async () => {
+    const t = await team();
+    await db.sql`delete from auth.users where id = ${t.owner.id}`;
+    const [before] = await db.sql`select created_at from public.session_members where session_id = ${t.session} and user_id = ${t.viewer.id}`;
+    const first = await invite(t.heir, t.session, t.viewer.email, 'member');
+    expect(await asActor(db.sql, t.viewer, (tx) => tx`select id, role from public.my_session_invitations()`)).toEqual([{ id: first, role: 'member' }]);
+    expect(await asActor(db.sql, t.viewer, (tx) => tx`select public.decline_session_invitation(${first}) as declined`)).toEqual([{ declined: true }]);
+    const again = await invite(t.heir, t.session, t.viewer.email, 'member');
+    const [joined] = await asActor(db.sql, t.viewer, (tx) => tx`select public.accept_session_invitation(${again}) as id`);
+    expect(joined!.id).toBe(t.session);
+    // One row, as old as it was (its place in line for the next hand-over), with the role accepted;
+    // the heir still does not see the address the viewer gave the previous owner.
+    expect(await db.sql`select role, created_at from public.session_members where session_id = ${t.session} and user_id = ${t.viewer.id}`)
+      .toEqual([{ role: 'member', created_at: before!.created_at }]);
+    const [seen] = await asActor(db.sql, t.heir, (tx) => tx`select email from public.session_participants(${t.session}) where user_id = ${t.viewer.id}`);
+    expect(seen!.email).toBeNull();
+    expect(await pending(t.session)).toEqual([]);
+  });
+});
+
 describe("what deleting one's account does to others (public.my_account_deletion_impact)", () => {
   it('names each group chat and its heir, each share link and each public prompt with its forks; to the owner only', async () => {
     const t = await team();

@@ -1,6 +1,7 @@
 // /api/me and other people: what deleting an account does to them, said before it is done
 // (GET /me/deletion-impact) and done through DELETE /me (the group chat handed to its
-// longest-standing member, not deleted), and a member's export holding the group chats they are
+// longest-standing member, not deleted), what inviting an address to it tells the heir (nothing
+// about the people the old owner invited), and a member's export holding the group chats they are
 // in, as they can read them. The hand-over itself, per actor: tests/db/account-handover.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, joinGroupChat, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
@@ -56,6 +57,46 @@ describe('what deleting an account does to other people', () => {
       .toEqual([['Memo', 'owner'], ['Vic', 'viewer']]);
     // His now, as any chat of his: he renames it.
     expect((await g.memo.request('PATCH', `/sessions/${g.id}`, { title: 'Memo group' })).status).toBe(200);
+  });
+});
+
+// Security review 8 #2: the heir could confirm a guessed address of someone Della invited, since
+// it answered 409 already_member and any other address 201. Per actor (the rule: tests/db/account-handover.test.ts).
+describe('inviting addresses to a chat handed over by DELETE /me', () => {
+  const invite = (who: ApiUser, id: string, email: string) => who.request('POST', `/sessions/${id}/members`, { email, role: 'viewer' });
+  const shape = async (res: Response) => {
+    const body = await res.json();
+    return { status: res.status, keys: Object.keys(body).sort(), email: body.email, role: body.role };
+  };
+
+  it('Della, who invited Vic, is told he is in already', async () => {
+    const g = await dellasChat();
+    const res = await invite(g.della, g.id, g.vic.email);
+    expect([res.status, (await res.json()).error.code]).toEqual([409, 'already_member']);
+  });
+
+  it('Memo, her heir, gets a new invitation for a right guess at Vic\'s address as for a wrong one; Vic stays as he was', async () => {
+    const g = await dellasChat();
+    expect((await g.della.request('DELETE', '/me')).status).toBe(204);
+    const wrong = await shape(await invite(g.memo, g.id, 'vic.smith@example.test'));
+    const right = await shape(await invite(g.memo, g.id, g.vic.email));
+    expect(wrong).toEqual({ ...right, email: 'vic.smith@example.test' });
+    expect(right).toMatchObject({ status: 201, email: g.vic.email.toLowerCase(), role: 'viewer' });
+    const pending = await (await g.memo.request('GET', `/sessions/${g.id}/invitations`)).json();
+    expect(pending.invitations.map((i: { email: string }) => i.email).sort()).toEqual([g.vic.email.toLowerCase(), 'vic.smith@example.test'].sort());
+    // Vic, a member already, may accept it: still one Vic in the chat, his address still his own.
+    const [mine] = (await (await g.vic.request('GET', '/invitations')).json()).invitations;
+    const accepted = await g.vic.request('POST', `/invitations/${mine.id}/accept`);
+    expect(await accepted.json()).toEqual({ session_id: g.id, role: 'viewer' });
+    const people = (await (await g.memo.request('GET', `/sessions/${g.id}/members`)).json()).participants;
+    expect(people.map((p: { display_name: string; email: string | null }) => [p.display_name, p.email]))
+      .toEqual([['Memo', g.memo.email], ['Vic', null]]);
+  });
+
+  it('Vic, a viewer, still invites nobody', async () => {
+    const g = await dellasChat();
+    expect((await g.della.request('DELETE', '/me')).status).toBe(204);
+    expect((await invite(g.vic, g.id, g.memo.email)).status).toBe(404);
   });
 });
 

@@ -69,7 +69,8 @@ const routes = {
     summary: 'Invite someone by email (owner only); they join when they accept',
     description:
       'Records a pending invitation (inviting the address again changes its role and makes a new link). The answer is the same whether or not ' +
-      'an account uses the address. The account that uses it now sees the invitation (GET /invitations); someone who signs up with it later ' +
+      'an account uses the address, and 409 `already_member` only for someone in the chat whose address the list shows you (in a chat handed ' +
+      'over to you, not someone the previous owner invited: their address gets a pending invitation like any other). The account that uses it now sees the invitation (GET /invitations); someone who signs up with it later ' +
       'joins through the link (`link_token`), which the owner sends them.',
     request: { params: IdParams, body: jsonBody(Invite) },
     responses: { 201: jsonResponse(InvitationCreated, 'The pending invitation, with its link'), ...errorResponses(400, 401, 404, 409, 422, 429) },
