@@ -3,13 +3,14 @@
  * people in their own browser contexts: a member's list follows the owner's chat — its rename,
  * its messages, a second group chat joined meanwhile — though the rows are the owner's; a
  * member's pins and archives are theirs alone; an owner who deletes their account is told who
- * gets the chat, and it stays in the member's list as theirs. The rest of group chats: group.test.ts.
+ * gets the chat, and it stays in the member's list as theirs; a member who deletes theirs is a
+ * former member in the owner's open chat at once. The rest of group chats: group.test.ts.
  */
 import postgres from 'postgres';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { nameOf, startGroupChat } from './group-helpers.ts';
-import { composer, open, reload, screenshot, sendAndWait, signedInClient, startE2E, type E2E, waitForLive } from './helpers.ts';
+import { composer, dropRowChanges, open, reload, screenshot, sendAndWait, signedInClient, startE2E, type E2E, waitForLive } from './helpers.ts';
 
 describe('group chats in chat lists', { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -169,5 +170,48 @@ describe('group chats in chat lists', { timeout: 180_000 }, () => {
     await former.getByText('Della opens the group', { exact: true }).waitFor();
     expect(await former.getByRole('button', { name: 'Edit' }).count()).toBe(0);
     await member.getByRole('article', { name: 'Your message' }).getByRole('button', { name: 'Edit' }).waitFor();
+  });
+
+  it("a member deleting their account: the owner's open chat shows the member's words a former member's at once", async () => {
+    const { member, memberEmail, owner, chatUrl } = await startGroupChat(e2e, { member: 'mara', owner: 'olaf', text: 'Olaf opens the group', pays: true });
+    onTestFailed(() => screenshot(owner, 'failed-group-lists-member-deleted'));
+    await waitForLive(member);
+    await composer(member).fill('Mara writes her notes');
+    await composer(member).press('Enter');
+    await member.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
+    // The owner reads the chat from the member's message (a search hit's window, its newest
+    // messages unread): a re-read of the newest page would not reach that message.
+    const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
+    let maraId: string;
+    try {
+      const sessionId = new URL(chatUrl, 'http://x').pathname.split('/').at(-1)!;
+      await sql`
+        insert into public.messages (session_id, user_id, sender, content, created_at)
+        select s.id, s.user_id, 'assistant', 'filler answer ' || i, clock_timestamp()
+          from public.chat_sessions s, generate_series(1, 40) as i where s.id = ${sessionId}`;
+      [{ id: maraId }] = await sql<{ id: string }[]>`select id from public.messages where session_id = ${sessionId} and content = 'Mara writes her notes'`;
+    } finally {
+      await sql.end();
+    }
+    // The owner's view hears no row changes: the messages' author cleared by the deletion never
+    // arrives, so only the channel's member_removed can tell it.
+    const dropped = await dropRowChanges(owner);
+    await open(owner, `${chatUrl}?message=${maraId}`);
+    await owner.getByRole('article', { name: `Message from ${nameOf(memberEmail)}` }).getByText('Mara writes her notes', { exact: true }).waitFor();
+    await waitForLive(owner);
+    expect(await owner.getByText('filler answer 40', { exact: true }).count()).toBe(0);
+
+    await open(member, '/settings');
+    await member.getByLabel('Type delete my account to confirm').fill('delete my account');
+    await member.getByRole('button', { name: 'Delete my account' }).click();
+    await member.waitForURL('**/login?**');
+
+    // The channel's member_removed says the account was deleted: the owner's open view marks the
+    // member's words a former member's without a reload (they kept the name until one). A member
+    // who merely leaves keeps their name: group.test.ts.
+    await owner.getByRole('article', { name: 'Message from Former member' }).getByText('Mara writes her notes', { exact: true }).waitFor({ timeout: 15_000 });
+    expect(await owner.getByRole('article', { name: `Message from ${nameOf(memberEmail)}` }).count()).toBe(0);
+    expect(await owner.getByRole('article', { name: 'Message from Former member' }).getByRole('button', { name: 'Edit' }).count()).toBe(0);
+    expect(dropped()).toBeGreaterThan(0);
   });
 });

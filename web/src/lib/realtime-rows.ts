@@ -57,8 +57,14 @@ export const branchSwitched = z.object({ active_leaf_id: z.string().nullable().o
 export const chatRenamed = z.object({ title_version: z.number().int().optional() });
 
 /** Broadcast on the old `session:<id>[:<epoch>]` by the database when someone was removed or
- * left: who, and the epoch the channel moved to (20261207190000; earlier messages name none). */
-export const memberRemoved = z.object({ user_id: z.string().optional(), channel_epoch: z.number().int().optional() });
+ * left: who, and the epoch the channel moved to (20261207190000; earlier messages name none);
+ * `reason: 'account_deleted'` when they went with their account
+ * (20261208200000_say_when_a_member_removed_is_a_deleted_account.sql; none when they left or were removed). */
+export const memberRemoved = z.object({
+  user_id: z.string().optional(),
+  channel_epoch: z.number().int().optional(),
+  reason: z.literal('account_deleted').optional().catch(undefined),
+});
 
 /** Broadcast on `user:<id>` by the database to every participant of a chat that was renamed: the
  * title's version (20261207190000; earlier messages name none). */

@@ -158,8 +158,9 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
         const removal = memberRemoved.safeParse(payload).data;
         if (removal?.user_id !== undefined && removal.user_id === options.userId()) group.leave();
         else {
-          // The owner's account was deleted: their messages show "Former member" without a reload (QA 7).
-          if (removal?.user_id !== undefined) group.personRemoved(removal.user_id);
+          // A deleted account's messages show "Former member" without a reload; a member who
+          // left or was removed keeps their name.
+          if (removal?.user_id !== undefined) group.personRemoved(removal.user_id, removal.reason === 'account_deleted');
           if (removal?.channel_epoch !== undefined) followEpoch(removal.channel_epoch);
           else void session.read(id);
           peopleChanged(id);

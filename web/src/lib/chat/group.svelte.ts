@@ -102,12 +102,12 @@ export class GroupChat {
     return this.isGroup ? authorLabel(message, this.people, this.myId, this.deletedAuthors) : null;
   }
 
-  /** `userId` is no longer in the chat (member_removed). The owner is removed only when their
-   * account is deleted and the chat handed over to its longest-standing member
-   * (20261208040000_hand_over_group_chats_of_deleted_accounts.sql): from then on what they wrote
-   * is a former member's. A member who left or was removed keeps their name (their account stays). */
-  personRemoved(userId: string): void {
-    if (this.owner?.user_id === userId) this.deletedAuthors = new Set([...this.deletedAuthors, userId]);
+  /** `userId` is no longer in the chat (member_removed). When their account was deleted (the
+   * signal says so; or they owned the chat, which then changes hands only that way:
+   * 20261208040000_hand_over_group_chats_of_deleted_accounts.sql) what they wrote is a former
+   * member's from now on. A member who left or was removed keeps their name (their account stays). */
+  personRemoved(userId: string, accountDeleted = false): void {
+    if (accountDeleted || this.owner?.user_id === userId) this.deletedAuthors = new Set([...this.deletedAuthors, userId]);
   }
 
   /** "Stopped by Ann" names Ann: who stopped `answer` when it was not this person (group-labels.ts). */
