@@ -34,6 +34,8 @@ describe('group chat labels', () => {
     expect(authorLabel(message({ author_id: 'o' }), people, 'm')).toBe('Olive');
     expect(authorLabel(message({ author_id: 'gone', author_name: 'Rex' }), people, 'm')).toBe('Rex');
     expect(authorLabel(message({ author_id: null, author_name: null }), people, 'm')).toBe('Former member');
+    // A name read before a live row cleared the author (the account was deleted) is not shown.
+    expect(authorLabel(message({ author_id: null, author_name: 'Rex' }), people, 'm')).toBe('Former member');
     expect(authorLabel(message({ id: 'pending-user-1' }), people, 'm')).toBe('You');
     expect(authorLabel(message({}), people, 'm')).toBe('You');
   });
@@ -50,6 +52,9 @@ describe('group chat labels', () => {
     expect(writtenByOther(message({ author_id: 'o' }), 'o')).toBe(false);
     expect(writtenByOther(message({ author_id: 'm' }), 'o')).toBe(true);
     expect(writtenByOther(message({ author_id: null, author_name: null }), 'o')).toBe(true);
+    // Read with its author's name, then a live row cleared the author (their account was deleted):
+    // still someone else's, not this person's to edit.
+    expect(writtenByOther(message({ author_id: null, author_name: 'Mia' }), 'o')).toBe(true);
     // This tab's own copies: pending, or built while sending (no author, no author_name).
     expect(writtenByOther(message({ id: 'pending-user-1' }), 'o')).toBe(false);
     expect(writtenByOther(message({}), 'o')).toBe(false);

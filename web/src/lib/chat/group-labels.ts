@@ -11,11 +11,12 @@ export interface PresenceState {
 }
 
 /** Whether someone other than `myId` wrote `message`: another author, or a deleted account
- * (no author, and a page read that said so with `author_name: null`). This tab's own copies
- * (pending, or built while sending: no author and no author_name) are this person's. */
+ * (no author, and a page read that said so with `author_name: null` — or named the author whose
+ * deletion a live row then cleared). This tab's own copies (pending, or built while sending: no
+ * author and no author_name) are this person's. */
 export function writtenByOther(message: Message, myId: string | null): boolean {
   if (message.id.startsWith('pending-')) return false;
-  if (!message.author_id) return message.author_name === null;
+  if (!message.author_id) return message.author_name !== undefined;
   return message.author_id !== myId;
 }
 
@@ -24,8 +25,9 @@ export function writtenByOther(message: Message, myId: string | null): boolean {
 export function authorLabel(message: Message, people: Participant[], myId: string | null, deleted: ReadonlySet<string> = new Set()): string {
   if (message.id.startsWith('pending-') || (message.author_id && message.author_id === myId)) return 'You';
   if (message.author_id && deleted.has(message.author_id)) return 'Former member';
-  // No author: a copy this tab built while sending (no author_name either), or a deleted account.
-  if (!message.author_id) return message.author_name === undefined ? 'You' : (message.author_name ?? 'Former member');
+  // No author: a copy this tab built while sending (no author_name either), or a deleted account
+  // (a name read before a live row cleared the author is theirs no more).
+  if (!message.author_id) return message.author_name === undefined ? 'You' : 'Former member';
   return people.find((p) => p.user_id === message.author_id)?.display_name ?? message.author_name ?? 'Former member';
 }
 
