@@ -138,6 +138,8 @@ describe('the / prompt picker in the browser', { timeout: 120_000 }, () => {
     const title = `Standup ${crypto.randomUUID().slice(0, 6)}`;
     await createPrompt(page, { title, content: 'Summarise {{days}} days' });
     await open(page, '/chat');
+    // The empty chat names the button a phone uses, beside the / a keyboard types.
+    await page.locator('p', { hasText: 'Ask anything. Start from one of your prompts with Insert a prompt, or type / in the empty message box.' }).waitFor();
     const dialog = page.getByRole('dialog');
     const heading = dialog.getByRole('heading', { name: 'Insert a prompt' });
 
