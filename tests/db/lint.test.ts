@@ -1,8 +1,10 @@
 // Database lint: catalog queries that fail the build when a migration lands a table without
 // RLS or policies, a policy for PUBLIC or calling auth.uid() per row, a security-definer
 // function with a mutable search_path, an unindexed foreign key, a duplicate index, an
-// unchecked text column, or a TRUNCATE grant (TRUNCATE ignores RLS). Each rule is also shown to fire on a bad object
-// created in a rolled-back transaction.
+// unchecked text column, a TRUNCATE grant (TRUNCATE ignores RLS), or an index computed by a SQL
+// function with a SET clause (never inlined: its body is parsed and planned again by every
+// statement that writes an indexed row — a chat turn's rows among them). Each rule is also shown
+// to fire on a bad object created in a rolled-back transaction.
 import type { Sql, TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -80,6 +82,15 @@ const RULES = {
       cross join (values ('anon'), ('authenticated'), ('service_role')) r(rolname)
      where n.nspname in ${APP_SCHEMAS} and c.relkind in ('r', 'p')
        and has_table_privilege(r.rolname, c.oid, 'TRUNCATE')`,
+
+  'index computed by a SQL function with a SET clause': `
+    select format('%I.%I: %I.%I', n.nspname, ic.relname, pn.nspname, p.proname) as problem
+      from pg_depend d
+      join pg_class ic on ic.oid = d.objid join pg_namespace n on n.oid = ic.relnamespace and ic.relkind = 'i'
+      join pg_proc p on p.oid = d.refobjid join pg_namespace pn on pn.oid = p.pronamespace
+      join pg_language l on l.oid = p.prolang
+     where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_proc'::regclass
+       and n.nspname in ${APP_SCHEMAS} and l.lanname = 'sql' and p.proconfig is not null`,
 
   'private schema reachable by an API role': `
     select r.rolname as problem
@@ -191,5 +202,13 @@ describe('database lint: each rule catches a bad object', () => {
   it('a private schema opened to an API role', async () => {
     expect(await lintAfter(`grant usage on schema private to service_role`, 'private schema reachable by an API role'))
       .toEqual(['service_role']);
+  });
+
+  it('an index computed by a SQL function with a SET clause', async () => {
+    expect(await lintAfter(`
+      create function public.lint_words(p text) returns tsvector language sql immutable set search_path = ''
+        as $$ select to_tsvector('simple'::regconfig, p) $$;
+      create index lint_words_idx on public.messages using gin (public.lint_words(content))`, 'index computed by a SQL function with a SET clause'))
+      .toEqual(['public.lint_words_idx: public.lint_words']);
   });
 });
