@@ -26,6 +26,7 @@ import { LiveChanges } from '$lib/chat/live-changes';
 import { stopTurn, type ChatMeta } from '$lib/chat/chat-stream';
 import { TurnEvents } from '$lib/chat/turn-events';
 import { answerBeingWritten, errorText, TurnSender, type SendError, type SentFile } from '$lib/chat/turn-sender';
+import { editToMessageBox, type ReturnedEdit } from '$lib/chat/edit-refusal';
 import { TurnViews } from '$lib/chat/turn-views';
 import { browserOnline, emptyQueue, SendQueue, type QueuedMessage, type SendResult } from '$lib/chat/send-queue';
 import { UnseenAnswers } from '$lib/chat/unseen-answers';
@@ -47,10 +48,7 @@ export class ChatState {
   /** This tab is sending a turn (until its stream ends). */
   sending = $state(false);
   stopping = $state(false);
-  /**
-   * A refused send, which has no message row to hang on (e.g. a 4xx before `meta`); `retry` is
-   * null when sending the same request again cannot succeed.
-   */
+  /** A refused send, which has no message row to hang on (e.g. a 4xx before `meta`). */
   sendError = $state<SendError | null>(null);
   /** A note about the last send that is not an error (a turn was already running). */
   notice = $state<string | null>(null);
@@ -58,6 +56,8 @@ export class ChatState {
   returnedDraft = $state<string | null>(null);
   /** The uploaded files of a send that was not made, for the composer's tray. */
   returnedAttachments = $state<string[]>([]);
+  /** A refused edit, for its question's Edit box to take back (edit-refusal.ts). */
+  returnedEdit = $state<ReturnedEdit | null>(null);
   /** The one of them a refusal blamed, flagged in the tray with its reason. */
   flaggedAttachment = $state<{ path: string; reason: string } | null>(null);
   /** A branch switch is being asked for and read. */
@@ -378,10 +378,10 @@ export class ChatState {
     const index = this.messages.findIndex((m) => m.id === id);
     if (index === -1) return;
     this.supersede(index);
-    // The files are not given back to the message box on a refusal: the edited version still carries those it kept.
     const attachments = files ? { attachments: files.map((f) => f.path) } : {};
-    await this.sender.run({ ...turn, message: text, edit_message_id: id, ...attachments }, onSession, { userText: text, chips: files });
+    await this.sender.run({ ...turn, message: text, edit_message_id: id, ...attachments }, onSession, { userText: text, chips: files, edit: { messageId: id, files } });
     await this.reloadBranch().catch(() => {});
+    if (!this.find(id)) editToMessageBox(this, id); // a refused edit's question no longer shown has no Edit box
   }
 
   /** Takes the messages from `index` on off the view (they stay on their branch). */

@@ -8,6 +8,7 @@ import { TurnEvents } from './turn-events.ts';
 import { ApiError } from '../api/index.ts';
 import { answerBeingWritten, TurnSender, type SendError, type SendingChat, type SentFile } from './turn-sender.ts';
 import { TurnViews } from './turn-views.ts';
+import type { ReturnedEdit } from './edit-refusal.ts';
 
 interface OpenStream {
   body: ChatRequest;
@@ -36,6 +37,7 @@ class Chat implements SendingChat {
   notice: string | null = null;
   returnedDraft: string | null = null;
   returnedAttachments: string[] = [];
+  returnedEdit: ReturnedEdit | null = null;
   flaggedAttachment = null;
   filesUsed = {};
   filesSent: Record<string, SentFile[]> = {};
@@ -288,5 +290,52 @@ describe('TurnSender', () => {
     streams[1]!.fail(new ApiError(409, 'turn_running', 'Busy.', { running_message_id: 'a10' }));
     await again;
     expect(chat.notice).toContain('(or stop it)');
+  });
+
+  // QA9 #2: a refused edit went to the message box, and sent from there became a new question at the end.
+  it('an edit refused before its turn begins goes back to its own Edit box, with its files and the reason, never to the message box', async () => {
+    const { chat, sender } = setUp();
+    const kept: SentFile = { path: 'me/chat/1/plan.pdf', name: 'plan.pdf', type: 'application/pdf', size: 900, truncated: false };
+    const refusals = [
+      { error: new ApiError(413, 'message_too_long', 'This message is 40,000 characters; a message can be at most 32,000.'), resend: false, wait: undefined },
+      { error: new ApiError(402, 'budget_exceeded', 'Budget used up.', { spent_usd: 5 }), resend: false, wait: undefined },
+      { error: new ApiError(422, 'missing_credential', 'No key for demo.'), resend: false, wait: undefined },
+      { error: new ApiError(429, 'rate_limited', 'Too many messages.', { retry_after_seconds: 3 }), resend: true, wait: 3000 },
+      { error: new ApiError(503, 'provider_unavailable', 'Busy.'), resend: true, wait: undefined },
+    ];
+    for (const [i, { error, resend, wait }] of refusals.entries()) {
+      const text = `Edited ${i}`;
+      const body = { ...turn(text), edit_message_id: 'u1', attachments: [kept.path] };
+      const refused = sender.run(body, () => {}, { userText: text, chips: [kept], edit: { messageId: 'u1', files: [kept] } });
+      streams[i]!.fail(error);
+      await expect(refused).resolves.toBe('refused');
+      expect(chat.returnedDraft).toBeNull();
+      expect(chat.returnedAttachments).toEqual([]);
+      expect(chat.sendError).toBeNull();
+      expect(chat.messages).toEqual([]);
+      expect(chat.returnedEdit).toMatchObject({ messageId: 'u1', text, files: [kept], refusal: { resend } });
+      expect(chat.returnedEdit?.refusal.message).toMatch(/^.+[.!?] Your edit was not sent\.$/);
+      expect(chat.returnedEdit?.refusal.againAfterMs).toBe(wait);
+    }
+    expect(chat.returnedEdit?.refusal.message).toContain('Busy.');
+    // The next send starts clean.
+    const next = sender.run(turn('Later'), () => {}, { userText: 'Later' });
+    expect(chat.returnedEdit).toBeNull();
+    streams.at(-1)!.fail(new ApiError(503, 'x', 'Down.'));
+    await next;
+    expect(discarded).toEqual([]);
+  });
+
+  it('an edit refused because an answer is being written follows that answer and goes back to its Edit box', async () => {
+    const { chat, sender } = setUp();
+    const running = { id: 'a9', session_id: 's1', sender: 'assistant', content: '', status: 'streaming', error: null, provider: 'demo', model: 'demo-model', token_count: null, created_at: '' } as const;
+    chat.catchUp = async () => void (chat.messages = [{ ...running }]);
+    const edit = sender.run({ ...turn('Changed'), edit_message_id: 'u1' }, () => {}, { userText: 'Changed', edit: { messageId: 'u1' } });
+    streams[0]!.fail(new ApiError(409, 'turn_running', 'Busy.', { running_message_id: 'a9' }));
+    await edit;
+    expect(chat.returnedDraft).toBeNull();
+    expect(chat.messages.map((m) => m.id)).toEqual(['a9']);
+    expect(chat.returnedEdit).toMatchObject({ messageId: 'u1', text: 'Changed', refusal: { resend: false } });
+    expect(chat.returnedEdit?.refusal.message).toContain('once the answer ends');
   });
 });

@@ -1,8 +1,9 @@
 // How this tab sends a turn (a new question, a regenerate, an edit) and reads its POST /chat
 // stream: the placeholder rows shown until the server names the real ones, the new chat's id,
 // a stop asked for before the answer had an id, and what the chat shows when the send is
-// refused (a new question's text and files given back to the message box, a Retry and a link
-// to the fix where they can help — send-refusal.ts — or the answer already running followed). A
+// refused (a new question's text and files given back to the message box, an edit's to its own
+// Edit box — edit-refusal.ts —, a Retry and a link to the fix where they can help —
+// send-refusal.ts — or the answer already running followed). A
 // new question that got no answer at all (offline, the server down) is handed to the chat's
 // queue (send-queue.ts), which sends it again with the same client id; one the server
 // already has (409 already_sent: the answer to its POST was lost) is shown as stored.
@@ -19,6 +20,7 @@ import type { TurnEvents } from '$lib/chat/turn-events';
 import type { TurnViews } from '$lib/chat/turn-views';
 import type { SendResult } from '$lib/chat/send-queue';
 import { refusalAdvice, type RefusalFix } from '$lib/chat/send-refusal';
+import { editRefusal, type ReturnedEdit } from '$lib/chat/edit-refusal';
 
 /** A refused send. */
 export interface SendError {
@@ -46,6 +48,8 @@ export interface SendingChat {
   notice: string | null;
   returnedDraft: string | null;
   returnedAttachments: string[];
+  /** A refused edit, for its question's Edit box (edit-refusal.ts). */
+  returnedEdit: ReturnedEdit | null;
   /** The one of them the refusal blamed, with its reason, to flag in the tray. */
   flaggedAttachment: { path: string; reason: string } | null;
   filesUsed: Record<string, NonNullable<ChatMeta['files_used']>>;
@@ -75,6 +79,8 @@ export interface SendShown {
   chips?: SentFile[];
   /** A new question with a client id, which the chat's queue keeps when its POST gets no answer. */
   queueable?: boolean;
+  /** An edit of this question: refused before its turn begins, it goes back to the question's Edit box with these files. */
+  edit?: { messageId: string; files?: SentFile[] };
   /** Sent from the queue: it waits for an answer being written (409 turn_running) rather than coming back to the box. */
   fromQueue?: boolean;
 }
@@ -123,6 +129,7 @@ export class TurnSender {
     const { find, views, events } = this.parts;
     if (chat.streaming) return 'running';
     chat.sendError = null;
+    chat.returnedEdit = null;
     this.retryFiles = [];
     chat.notice = null;
     const controller = new AbortController();
@@ -197,6 +204,12 @@ export class TurnSender {
         dropDrafts();
         result = 'sent';
         await this.showSent(err.details, onSession);
+      } else if (opts.edit && !assistantId) {
+        // An edit refused before its turn began: nothing of it was stored. Its text and files go
+        // back to the question's Edit box with the reason (edit-refusal.ts), never to the message box.
+        dropDrafts();
+        if (err instanceof ApiError && err.code === 'turn_running') await this.followRunning(err.details.running_message_id);
+        chat.returnedEdit = { ...opts.edit, text: opts.userText ?? body.message ?? '', refusal: editRefusal(err, body.provider) };
       } else if (opts.queueable && typed !== undefined && err instanceof ApiError && err.code === 'turn_running') {
         // A new question met an answer being written (someone else's, or this person's from
         // another tab that this tab had not seen yet): the chat's queue keeps it and sends it
