@@ -6,8 +6,8 @@ import { z } from '@hono/zod-openapi';
 
 // Postgres text cannot hold U+0000: such input would fail in the database as a 500, so it
 // is refused here as a 400 instead.
-const NO_NUL = /^[^\u0000]*$/;
-const NUL_MESSAGE = 'must not contain NUL characters';
+export const NO_NUL = /^[^\u0000]*$/;
+export const NUL_MESSAGE = 'must not contain NUL characters';
 
 /** Text up to `max` characters that Postgres can store. */
 export const text = (max: number) => z.string().max(max).regex(NO_NUL, NUL_MESSAGE);

@@ -108,6 +108,21 @@ describe('limits and input', () => {
     const [{ count }] = await api.db.sql`select count(*)::int as count from public.messages where user_id = ${alice.id}`;
     expect(count).toBe(0);
   });
+
+  // QA9 #3: below 200,000 characters a paste got "The message is 6000 characters; the limit is 5000",
+  // above it Zod's "message: Too big: expected string to have <=200000 characters".
+  it('refuses a message over MAX_MESSAGE_CHARS in the same words whatever its length, suggesting a file; GET /providers says the limit', async () => {
+    const alice = await api.createUser();
+    for (const length of [6000, 201_499]) {
+      const res = await alice.request('POST', '/chat', { ...demo, message: 'x'.repeat(length) });
+      expect(res.status).toBe(413);
+      const { error } = await res.json();
+      expect(error).toMatchObject({ code: 'message_too_long', length, limit: 5000 });
+      expect(error.message).toBe(`This message is ${length.toLocaleString('en-US')} characters; a message can be at most 5,000. Attach long text as a file instead.`);
+    }
+    const providers = await alice.request('GET', '/providers');
+    expect((await providers.json()).max_message_chars).toBe(5000);
+  });
 });
 
 describe("other users' ids", () => {

@@ -40,6 +40,7 @@ import { openProviderClient, requireProvider, type StoredCiphertext } from '../l
 import { contextWindow, supportsVision } from '../lib/providers.ts';
 import { countTokensLazily } from '../lib/tokens.ts';
 import { chatRoute } from './chat-route.ts';
+import { messageTooLongText } from '../lib/too-long.ts';
 import { uuidv7 } from '../lib/uuid7.ts';
 
 export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatRoute, async (c) => {
@@ -49,7 +50,8 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   const { config, db, user, deps, log, turns } = c.var;
   const { limits } = config;
   if (body.message && body.message.length > limits.maxMessageChars) {
-    throw new ApiError(413, 'message_too_long', `The message is ${body.message.length} characters; the limit is ${limits.maxMessageChars}`);
+    const details = { length: body.message.length, limit: limits.maxMessageChars };
+    throw new ApiError(413, 'message_too_long', messageTooLongText(body.message.length, limits.maxMessageChars), undefined, details).about('message');
   }
   if (body.max_tokens !== undefined && body.max_tokens > limits.maxTokensCap) {
     throw new ApiError(422, 'max_tokens_too_large', `max_tokens may be at most ${limits.maxTokensCap}`);

@@ -33,7 +33,13 @@ const Provider = z
 const list = createRoute({
   method: 'get', path: '/', tags: ['providers'], security, middleware: [requireUser] as const,
   summary: 'Provider catalog with models, context windows and availability for the caller',
-  responses: { 200: jsonResponse(z.object({ providers: z.array(Provider) }), 'Providers'), ...errorResponses(401) },
+  responses: {
+    200: jsonResponse(z.object({
+      providers: z.array(Provider),
+      max_message_chars: z.number().int().openapi({ description: "The most characters POST /chat takes in a message (MAX_MESSAGE_CHARS): a client can say so before sending" }),
+    }), 'Providers'),
+    ...errorResponses(401),
+  },
 });
 
 const ListedModel = z
@@ -90,7 +96,7 @@ export const providersRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(
       stored.has(p.id) ||
       (!p.requires_key && (p.base_url_mode === 'fixed' || (p.base_url_mode === 'optional' && c.var.config.allowPrivateProviderUrls))),
   }));
-  return c.json({ providers }, 200);
+  return c.json({ providers, max_message_chars: c.var.config.limits.maxMessageChars }, 200);
 }).openapi(models, async (c) => {
   const { config, db, deps, user } = c.var;
   const provider = requireProvider(config, c.req.valid('param').id);

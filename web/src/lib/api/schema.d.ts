@@ -4538,6 +4538,8 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description The most characters POST /chat takes in a message (MAX_MESSAGE_CHARS): a client can say so before sending */
+                            max_message_chars: number;
                             providers: components["schemas"]["Provider"][];
                         };
                     };
@@ -8482,7 +8484,7 @@ export type components = {
              */
             edit_message_id?: string;
             max_tokens?: number;
-            /** @description The user message (not needed with regenerate or continue): at most MAX_MESSAGE_CHARS characters (32,000 by default), else 413 `message_too_long` */
+            /** @description The user message (not needed with regenerate or continue): at most MAX_MESSAGE_CHARS characters (32,000 by default; GET /providers gives it as `max_message_chars`), else 413 `message_too_long` with `length` and `limit` */
             message?: string;
             model: string;
             /** @description For a new chat: once its first answer is complete, have its model name the chat, as `POST /sessions/{id}/title` does (a billed call on your key, logged against the chat), even if this connection is gone by then. Ignored in an existing chat. Default false. */

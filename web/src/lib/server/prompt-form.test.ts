@@ -23,3 +23,11 @@ describe('parsePromptForm', () => {
     expect(many.error?.issues[0].message).toBe('Use at most 20 tags');
   });
 });
+
+describe('parsePromptForm: the template limit', () => {
+  // QA9 #3: a 200 kB template got "Too big: expected string to have <=100000 characters".
+  it('says a template over the limit in words, with the lengths', () => {
+    const parsed = parsePromptForm(form({ content: 'word '.repeat(40_000) }));
+    expect(parsed.error?.issues[0].message).toBe('This template is 200,000 characters; a template can be at most 100,000.');
+  });
+});

@@ -1,5 +1,6 @@
 // Parses the prompt form (new and edit) into the API's body shape.
 import { z } from 'zod';
+import { TEMPLATE_CHARS, templateChars, tooLongText } from '$lib/text-length';
 
 const optionalNumber = (min: number, max: number, int = false) =>
   z.union([z.literal('').transform(() => undefined), z.coerce.number().min(min).max(max).refine((n) => !int || Number.isInteger(n), 'Use a whole number')]);
@@ -14,7 +15,9 @@ const schema = z.object({
   }).transform((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined))),
   title: z.string().trim().min(1, 'Give the prompt a title').max(200),
   description: z.string().trim().max(2000),
-  content: z.string().min(1, 'The template is empty').max(100_000),
+  content: z.string().min(1, 'The template is empty').max(TEMPLATE_CHARS, {
+    error: (issue) => tooLongText('template', templateChars(String(issue.input)), TEMPLATE_CHARS),
+  }),
   // The API's rule (prompts.tags), checked here so the message names the tag.
   tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.+#-]{0,31}$/, {
     error: (issue) => `Tag “${String(issue.input)}”: a tag is 1–32 characters of a-z, 0-9 and _ . + # -`,

@@ -4,8 +4,8 @@
 // is a guess, and many servers may not call it at all.
 import { ok, type Api, type Credential, type Provider } from '$lib/api';
 
-export async function loadProviders(api: Api): Promise<{ all: Provider[]; usable: Provider[]; credentials: Credential[]; refused: Set<string> }> {
-  const [{ providers: all }, { credentials }] = await Promise.all([ok(api.GET('/api/providers')), ok(api.GET('/api/credentials'))]);
+export async function loadProviders(api: Api): Promise<{ all: Provider[]; usable: Provider[]; credentials: Credential[]; refused: Set<string>; maxMessageChars: number }> {
+  const [{ providers: all, max_message_chars: maxMessageChars }, { credentials }] = await Promise.all([ok(api.GET('/api/providers')), ok(api.GET('/api/credentials'))]);
   const keyed = new Set(credentials.map((c) => c.provider));
   const refused = new Set(credentials.filter((c) => c.check_status === 'invalid').map((c) => c.provider));
   // Providers the user set up come first, then keyless ones with a server-chosen URL (the demo),
@@ -16,7 +16,7 @@ export async function loadProviders(api: Api): Promise<{ all: Provider[]; usable
   const usable = all
     .filter((p) => ready(p) && (p.models.length > 0 || p.any_model))
     .sort((a, b) => rank(a) - rank(b));
-  return { all, usable, credentials, refused };
+  return { all, usable, credentials, refused, maxMessageChars };
 }
 
 /**

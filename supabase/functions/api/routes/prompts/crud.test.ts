@@ -51,6 +51,8 @@ describe('prompts CRUD', () => {
     // One character more is the template's own limit, not the body's.
     const over = await alice.request('PATCH', `/prompts/${prompt.id}`, { content: '🙂'.repeat(100_001) });
     expect(over.status).toBe(400);
+    // In words, with the lengths (QA9 #3: Zod's "Too big: expected string to have <=100000 characters").
+    expect((await over.json()).error.message).toBe('content: This template is 100,001 characters; a template can be at most 100,000.');
     // Far past any prompt, or on another route, the body limit holds.
     expect((await alice.request('PATCH', `/prompts/${prompt.id}`, { content: '🙂'.repeat(200_000) })).status).toBe(413);
     expect((await alice.request('POST', '/projects', { name: 'x', description: '漢'.repeat(100_000) })).status).toBe(413);

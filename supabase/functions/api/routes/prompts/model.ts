@@ -9,7 +9,8 @@ import postgres, { type TransactionSql } from 'postgres';
 import type { Config } from '../../config.ts';
 import { rethrowDatabaseError } from '../../lib/db-errors.ts';
 import { ApiError, notFound } from '../../lib/errors.ts';
-import { modelName, providerId, text, trimmed } from '../../lib/inputs.ts';
+import { codePoints, modelName, NO_NUL, NUL_MESSAGE, providerId, text, trimmed } from '../../lib/inputs.ts';
+import { tooLongText } from '../../lib/too-long.ts';
 import { extractVariables, templateProblems } from '../../lib/prompt-template.ts';
 import { listProviders } from '../../lib/providers.ts';
 import type { PromptLabelRow, PromptRow, PromptVersionRow } from '../../lib/resource-schemas.ts';
@@ -48,6 +49,9 @@ export function assertKnownProvider(config: Config, provider: string | undefined
     .about('config.provider');
 }
 
+/** The most characters a template may have (prompts.content checks the same); the prompt editor shows it. */
+export const PROMPT_CONTENT_CHARS = 100_000;
+
 /** A version number as the database stores it (int): a bigger one is a 400, not a 500 from Postgres. */
 export const versionNumber = z.number().int().min(1).max(2_147_483_647);
 
@@ -56,7 +60,11 @@ export const promptFields = {
   config: promptConfig,
   title: trimmed(1, 200),
   description: text(2000),
-  content: text(100_000)
+  // Its limit in words, with the lengths (lib/too-long.ts), as the prompt editor shows it.
+  content: z
+    .string()
+    .max(PROMPT_CONTENT_CHARS, { error: (issue) => tooLongText('template', codePoints(String(issue.input)), PROMPT_CONTENT_CHARS) })
+    .regex(NO_NUL, NUL_MESSAGE)
     .min(1)
     .refine((s) => s.trim().length > 0, 'must not be blank')
     .superRefine((s, ctx) => {

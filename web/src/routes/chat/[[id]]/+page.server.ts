@@ -60,6 +60,8 @@ export const load: PageServerLoad = async (event) => {
       ),
       promptId: event.url.searchParams.get('prompt'),
       autoTitle: prefs.auto_title !== false,
+      // The composer says a message is too long before it is sent (MAX_MESSAGE_CHARS).
+      maxMessageChars: providers.maxMessageChars,
       // The answer settings its last turn used; a new chat starts from the model's defaults.
       settings: { temperature: finiteOrNull(session?.metadata.temperature), max_tokens: finiteOrNull(session?.metadata.max_tokens) },
     };

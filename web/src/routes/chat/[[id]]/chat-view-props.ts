@@ -23,5 +23,7 @@ export interface ChatViewProps {
   group?: { role: Role; participants: Participant[]; share_owner_key: boolean; channel_epoch: number } | null;
   /** Whether a chat this tab starts is named by its model after the first answer (Settings). */
   autoTitle?: boolean;
+  /** The most characters a message may have (the server's MAX_MESSAGE_CHARS): the composer says so before sending. */
+  maxMessageChars?: number | null;
   onSessionCreated: (id: string) => void;
 }
