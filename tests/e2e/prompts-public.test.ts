@@ -1,8 +1,9 @@
 // Public prompts in the browser: another user sees and forks one; its link opens without
 // signing in, and a signed-in visitor forks it from there; its earlier drafts stay hidden, and
-// restoring one asks first, since it publishes the draft's text.
+// restoring one asks first, since it publishes the draft's text. A title's direction overrides and
+// zero-width characters show as markers wherever the prompt is named, to its author and to others.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newEmail, open, reload, screenshot, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
+import { composer, newEmail, open, reload, screenshot, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
 import { createPrompt, saveVersion } from './prompt-helpers.ts';
 
 describe('public prompts in the browser', { timeout: 120_000 }, () => {
@@ -35,6 +36,41 @@ describe('public prompts in the browser', { timeout: 120_000 }, () => {
     await open(reader, '/prompts?scope=mine');
     await reader.getByRole('link', { name: title }).first().waitFor();
     await screenshot(reader, 'prompts');
+  });
+
+  it("a title's right-to-left override and zero-width space show as markers in the list, on its pages, in their titles and in another user's picker", async () => {
+    const author = await e2e.newPage();
+    await signUp(author, newEmail('rlo-author'));
+    const tag = crypto.randomUUID().slice(0, 6);
+    // Written as is, "Invoice \u202Efdp.exe" reads "Invoice exe.pdf".
+    const title = `Invoice ${tag} Tri\u200Bp \u202Efdp.exe`;
+    const shown = `Invoice ${tag} Tri⟨U+200B⟩p ⟨U+202E⟩fdp.exe`;
+    await createPrompt(author, { title, content: 'Summarise {{doc}}', isPublic: true });
+    const promptPath = new URL(author.url()).pathname;
+    await expect(author.getByRole('heading', { level: 1 }).innerText()).resolves.toBe(shown);
+    await expect(author.title()).resolves.toBe(`${shown} · Prompts · Mr.Prompt`);
+    // The field that edits it keeps the characters themselves.
+    await expect(author.getByLabel('Title', { exact: true }).inputValue()).resolves.toBe(title);
+    await open(author, `/prompts?scope=mine&q=${tag}`);
+    await expect(author.getByRole('list', { name: 'Prompts' }).getByRole('link').first().innerText()).resolves.toBe(shown);
+
+    const reader = await e2e.newPage();
+    await signUp(reader, newEmail('rlo-reader'));
+    await open(reader, promptPath.replace('/prompts/', '/p/'));
+    await expect(reader.getByRole('heading', { level: 1 }).innerText()).resolves.toBe(shown);
+    await expect(reader.title()).resolves.toBe(`${shown} · Public prompt · Mr.Prompt`);
+    await expect(reader.locator('meta[property="og:title"]').getAttribute('content')).resolves.toBe(shown);
+    await open(reader, `/prompts?scope=public&q=${tag}`);
+    await expect(reader.getByRole('list', { name: 'Prompts' }).getByRole('link').first().innerText()).resolves.toBe(shown);
+
+    await open(reader, '/chat');
+    await composer(reader).press('/');
+    const dialog = reader.getByRole('dialog');
+    await dialog.getByLabel('Search prompts').fill(tag);
+    const option = dialog.getByRole('option').filter({ hasText: tag });
+    await option.waitFor();
+    await expect(option.innerText()).resolves.toBe(shown);
+    await screenshot(reader, 'prompt-title-markers-picker');
   });
 
   it('a public prompt has a link that opens without signing in; from there a signed-in visitor forks it', async () => {

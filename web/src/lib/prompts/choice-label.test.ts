@@ -12,3 +12,16 @@ describe('promptChoices', () => {
     expect(new Set(choices.map((c) => c.label)).size).toBe(3);
   });
 });
+
+describe('promptChoices with hidden characters', () => {
+  it('writes a title’s direction overrides and zero-width characters as markers, since an option holds no markup', () => {
+    const [invoice, joined] = promptChoices([
+      { id: 'a', title: 'Invoice \u202Efdp.exe', name: 'invoice', latest_version: 1 },
+      { id: 'b', title: 'Tri\u200Bp', name: 'trip', latest_version: 2 },
+    ]);
+    expect(invoice.label).toBe('Invoice ⟨U+202E⟩fdp.exe');
+    expect(joined.label).toBe('Tri⟨U+200B⟩p');
+    // The title itself stays as written: it is what an edit field shows.
+    expect(invoice.title).toBe('Invoice \u202Efdp.exe');
+  });
+});
