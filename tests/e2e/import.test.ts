@@ -1,5 +1,5 @@
 // Importing history: ChatGPT's conversations.json (a branch, an image part, a system message,
-// tool calls, a hidden message) and this app's own export become chats, with a progress bar
+// tool calls, a hidden message), chatbot-ui's export and this app's own export become chats, with a progress bar
 // and a report of what was left out; importing again adds nothing twice; a file too big for
 // one request goes in several, and a message longer than one request in pieces. Prompt files:
 // cosmetic fields fitted, and a failed request reported with its reason by prompt.
@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strToU8, zipSync } from 'fflate';
+import { chatbotUiV2Export, chatbotUiV4Export } from '../fixtures/chatbot-ui-export.ts';
 import { chatGptExport } from '../fixtures/chatgpt-export.ts';
 import { open, reload, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E, waitForChatPage } from './helpers.ts';
 
@@ -92,6 +93,50 @@ describe('import', { timeout: 180_000 }, () => {
     await expect.poll(() => sidebar.getByRole('link').filter({ hasText: /^(A picture of a cat|Run some code)$/ }).count()).toBe(2);
   });
 
+  it("chatbot-ui's export: its chats come in with their models, what has no place here is said, and each importer points to the other", async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const exported = file('chatbot_ui_history_3-28.json', chatbotUiV4Export());
+    const report = await importFile(page, exported);
+    await expect(page.getByTestId('import-summary').textContent()).resolves.toBe('2 chats imported (6 messages) from a chatbot-ui export.');
+    const leftOut = await report.getByRole('list', { name: 'Left out' }).getByRole('listitem').allTextContents();
+    expect(leftOut.sort()).toEqual([
+      '1 chat folder (its chats come in unfiled)',
+      "1 chat's own system prompt (not carried over: choose a prompt or project for it here)",
+      "1 chat's temperature setting",
+      '1 conversation without any text messages',
+      '1 empty message',
+    ]);
+    await expect(page.getByTestId('import-also-prompts').textContent()).resolves.toBe('This file also holds 2 prompts: import them under Import prompts below.');
+
+    // The same file in the prompt import: its prompts come in, and the report names the chats it left to the import above.
+    const section = page.getByRole('region', { name: 'Import prompts' });
+    await section.getByLabel('Prompt file (JSON)').setInputFiles(exported);
+    await section.getByRole('button', { name: 'Import prompts' }).click();
+    await expect.poll(() => section.getByTestId('prompt-import-summary').textContent()).toContain('2 prompts imported from a chatbot-ui export');
+    await expect(section.getByTestId('prompt-import-also-chats').textContent()).resolves.toBe('This file also holds 3 chats: import them under Import chats above.');
+
+    // An older export (version 2) adds its chat; the first file again adds nothing.
+    await importFile(page, file('chatbot-ui-v2.json', chatbotUiV2Export()));
+    await expect(page.getByTestId('import-summary').textContent()).resolves.toBe('1 chat imported (2 messages) from a chatbot-ui export.');
+    await importFile(page, exported);
+    await expect(page.getByTestId('import-summary').textContent()).resolves.toBe('0 chats imported (0 messages) from a chatbot-ui export; 2 already here, left as they were.');
+
+    await open(page, '/chat');
+    await page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Llamas and alpacas' }).click();
+    await waitForChatPage(page);
+    const messages = page.locator('article[aria-label$="message"]');
+    await messages.nth(3).waitFor();
+    await expect(messages.allTextContents()).resolves.toEqual([
+      expect.stringContaining('Tell me about llamas'),
+      expect.stringContaining('Llamas are camelids from the Andes.'),
+      expect.stringContaining('And alpacas?'),
+      expect.stringContaining('Alpacas are smaller, bred for their fibre.'),
+    ]);
+    // The answers keep the model chatbot-ui named.
+    await expect(page.getByRole('article', { name: 'Assistant message' }).first().textContent()).resolves.toContain('gpt-4');
+  });
+
   it("this app's export moves chats to another account, and a big file goes in several requests", async () => {
     const page = await e2e.newPage();
     await signUp(page);
@@ -130,7 +175,7 @@ describe('import', { timeout: 180_000 }, () => {
     await open(other, '/settings/import');
     await other.getByLabel('Export file').setInputFiles(file('not-an-export.json', { hello: 'world' }));
     await other.getByRole('button', { name: 'Import', exact: true }).click();
-    await other.getByRole('alert').filter({ hasText: 'neither a ChatGPT conversations.json nor a Mr.Prompt export' }).waitFor();
+    await other.getByRole('alert').filter({ hasText: 'This JSON is not a ChatGPT conversations.json, a chatbot-ui export or a Mr.Prompt export.' }).waitFor();
   });
 
   it('a tampered file still comes in (title and model shortened, dates in the future left out, never above new chats); a refusal says why', async () => {

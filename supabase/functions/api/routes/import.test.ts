@@ -95,6 +95,12 @@ describe('POST /import', () => {
     // The same ids under another source are other conversations; another user imports their own copy.
     const other = await importing(alice, [conversation('c-1', { source: 'mrprompt' })]);
     expect(other.body.results[0].status).toBe('imported');
+    // chatbot-ui's conversations are a source of their own (its ids are UUIDs, as ChatGPT's are).
+    const chatbotUi = await importing(alice, [conversation('c-1', { source: 'chatbot-ui', created_at: null })]);
+    expect(chatbotUi.body.results[0]).toMatchObject({ status: 'imported', messages: 2 });
+    const chatbotUiSession = await (await alice.request('GET', `/sessions/${chatbotUi.body.results[0].session_id}`)).json();
+    expect(chatbotUiSession.metadata).toEqual({ imported: { source: 'chatbot-ui', id: 'c-1' } });
+    expect((await importing(alice, [conversation('c-1', { source: 'chatbot-ui' })])).body.results[0].status).toBe('duplicate');
     const bob = await api.createUser();
     const bobs = await importing(bob, [conversation('c-1')]);
     expect(bobs.body.results[0]).toMatchObject({ status: 'imported', messages: 2 });

@@ -1,6 +1,6 @@
 /**
- * /api/import: brings chats from elsewhere into the caller's account — ChatGPT's
- * conversations.json and this app's own account export, already reduced by the client to
+ * /api/import: brings chats from elsewhere into the caller's account — ChatGPT's and chatbot-ui's
+ * exports and this app's own account export, already reduced by the client to
  * conversations of user and assistant text (the web app parses the file in the browser and
  * reports what it left out). Bodies stay under the API's size limit, so a client sends a big
  * file as many requests (a progress bar's natural steps), a very long conversation in parts
@@ -68,7 +68,7 @@ const ImportMessage = z
 
 const ImportConversation = z
   .strictObject({
-    source: z.enum(['chatgpt', 'mrprompt']),
+    source: z.enum(['chatgpt', 'mrprompt', 'chatbot-ui']),
     source_id: text(200).min(1).openapi({ description: "The conversation's id in the source: importing it again adds nothing" }),
     title: text(1000).nullish(),
     created_at: time,
@@ -100,7 +100,7 @@ const route = createRoute({
   path: '/',
   tags: ['import'],
   security,
-  summary: 'Import conversations (ChatGPT, or this app’s export) as new chats',
+  summary: 'Import conversations (ChatGPT, chatbot-ui, or this app’s export) as new chats',
   description: 'A request is written whole or not at all. One that would pass a row quota (chats or messages per account, messages ' +
     'per chat; a conversation counts with its `total`, so a long one is refused at its first part) writes nothing: 409 `limit_reached`. ' +
     'Times are from 2000 until now (5 minutes of clock skew allowed; else 400 naming the field): leave out a time you cannot trust, and ' +

@@ -1078,7 +1078,7 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Import conversations (ChatGPT, or this app’s export) as new chats
+         * Import conversations (ChatGPT, chatbot-ui, or this app’s export) as new chats
          * @description A request is written whole or not at all. One that would pass a row quota (chats or messages per account, messages per chat; a conversation counts with its `total`, so a long one is refused at its first part) writes nothing: 409 `limit_reached`. Times are from 2000 until now (5 minutes of clock skew allowed; else 400 naming the field): leave out a time you cannot trust, and the message is dated a millisecond after the one before it (the first, at the part's earliest time). Titles over 200 characters are shortened at a word, with an ellipsis.
          */
         post: {
@@ -8679,7 +8679,7 @@ export type components = {
              */
             offset: number;
             /** @enum {string} */
-            source: "chatgpt" | "mrprompt";
+            source: "chatgpt" | "mrprompt" | "chatbot-ui";
             /** @description The conversation's id in the source: importing it again adds nothing */
             source_id: string;
             title?: string | null;

@@ -1,6 +1,6 @@
 /**
  * What an import carries to POST /api/import: conversations reduced to user and assistant
- * text, and a tally of what was left out and why. The file parsers (chatgpt.ts, mrprompt.ts)
+ * text, and a tally of what was left out and why. The file parsers (chatgpt.ts, chatbot-ui.ts, mrprompt.ts)
  * produce it; batches.ts cuts it into requests.
  */
 import type { components } from '../api/schema';
@@ -13,7 +13,9 @@ export type ImportMessage = Omit<ImportPiece, 'content_offset' | 'content_total'
 export type Conversation = Omit<ImportConversation, 'offset' | 'total' | 'messages'> & { messages: ImportMessage[] };
 
 /** Why something in the file did not become a message. */
-export type SkipReason = 'system' | 'tool' | 'hidden' | 'non_text' | 'other_branch' | 'empty' | 'too_large' | 'no_messages' | 'unreadable';
+export type SkipReason =
+  | 'system' | 'tool' | 'hidden' | 'non_text' | 'other_branch' | 'empty' | 'too_large' | 'no_messages' | 'unreadable'
+  | 'chat_system_prompt' | 'temperature' | 'folder';
 
 /** Each reason's label for one and for several, so the report reads "1 hidden message". */
 const SKIP_LABELS: Record<SkipReason, [one: string, many: string]> = {
@@ -26,6 +28,10 @@ const SKIP_LABELS: Record<SkipReason, [one: string, many: string]> = {
   too_large: ['message too large to import', 'messages too large to import'],
   no_messages: ['conversation without any text messages', 'conversations without any text messages'],
   unreadable: ['conversation the file did not describe readably', 'conversations the file did not describe readably'],
+  // chatbot-ui's per-chat settings: a chat here takes its system prompt from a prompt or project, its temperature from the model.
+  chat_system_prompt: ["chat's own system prompt (not carried over: choose a prompt or project for it here)", "chats' own system prompts (not carried over: choose a prompt or project for them here)"],
+  temperature: ["chat's temperature setting", "chats' temperature settings"],
+  folder: ['chat folder (its chats come in unfiled)', 'chat folders (their chats come in unfiled)'],
 };
 
 /** "3 hidden messages": a count of what was left out and why. */
@@ -36,9 +42,11 @@ export function skippedText(reason: SkipReason, count: number): string {
 export type Skipped = Partial<Record<SkipReason, number>>;
 
 export interface Parsed {
-  format: 'chatgpt' | 'mrprompt';
+  format: 'chatgpt' | 'mrprompt' | 'chatbot-ui';
   conversations: Conversation[];
   skipped: Skipped;
+  /** Prompts the file also holds: the prompt import reads them, not this one. */
+  prompts?: number;
 }
 
 export function skip(skipped: Skipped, reason: SkipReason, count = 1): void {

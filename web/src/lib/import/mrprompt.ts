@@ -14,7 +14,7 @@ const ExportSession = z.object({ id: z.string(), title: z.string().nullish(), cr
 /** One chat as its Download › JSON gives it (`mrprompt-chat/1`, GET /api/sessions/{id}/export). */
 const ExportedChat = z.object({ format: z.string().startsWith('mrprompt-chat/'), session: z.object({}).loose(), messages: z.array(z.unknown()) }).loose();
 
-const AccountExport = z.object({ sessions: z.array(z.unknown()) }).loose();
+const AccountExport = z.object({ sessions: z.array(z.unknown()), prompts: z.array(z.unknown()).optional() }).loose();
 
 /** The account export, or one chat downloaded as JSON. */
 export function isMrPromptExport(data: unknown): data is { sessions: unknown[] } | z.infer<typeof ExportedChat> {
@@ -54,5 +54,5 @@ export function parseMrPrompt(data: { sessions: unknown[] } | z.infer<typeof Exp
     if (messages.length) conversations.push({ source: 'mrprompt', source_id: session.data.id, title: session.data.title ?? null, created_at: isoTime(session.data.created_at), messages });
     else skip(skipped, 'no_messages');
   }
-  return { format: 'mrprompt', conversations, skipped };
+  return { format: 'mrprompt', conversations, skipped, prompts: chat.success ? 0 : (AccountExport.safeParse(data).data?.prompts?.length ?? 0) };
 }

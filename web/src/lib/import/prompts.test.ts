@@ -9,7 +9,7 @@ describe('prompt files', () => {
   it("reads a Mr.Prompt export's prompts as they are (the API reads versions and labels)", () => {
     const prompt = { id: 'p1', title: 'Reply', content: 'Hi {{x}}', versions: [{ version: 1, title: 'Reply', content: 'Hi {{x}}' }], labels: [] };
     const parsed = parsePromptFile(JSON.stringify({ format: 'mrprompt-export/1', sessions: [], prompts: [prompt] }));
-    expect(parsed).toEqual({ format: 'mrprompt', items: [{ label: 'Reply', body: prompt }] });
+    expect(parsed).toEqual({ format: 'mrprompt', items: [{ label: 'Reply', body: prompt }], chats: 0 });
   });
 
   it("reads chatbot-ui's prompts (name → title), keeps unreadable ones for the API to explain, and takes a bare array", () => {

@@ -38,6 +38,8 @@ export interface PromptItem {
 
 export interface PromptReport {
   format: PromptFormat;
+  /** Chats the file also holds, for the chat import. */
+  chats: number;
   imported: { prompt_id: string; title: string; versions: number; renamed_from: string | null; left_out: number }[];
   skipped: { title: string; reason: string }[];
   /** What was changed so that the API would take it (prompt-fit.ts). */
@@ -52,8 +54,15 @@ const labelOf = (raw: unknown, index: number) => {
   return named.success ? ('title' in named.data ? named.data.title : named.data.name) : `Item ${index + 1}`;
 };
 
+/** A prompt file as read: its prompts, and how many chats it holds beside them (for the chat import). */
+export interface PromptFile {
+  format: PromptFormat;
+  items: PromptItem[];
+  chats?: number;
+}
+
 /** Recognises the file's prompts; throws UnknownFormat if it has none this import reads. */
-export function parsePromptFile(text: string): { format: PromptFormat; items: PromptItem[] } {
+export function parsePromptFile(text: string): PromptFile {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -61,10 +70,15 @@ export function parsePromptFile(text: string): { format: PromptFormat; items: Pr
     throw new UnknownFormat('This file is not JSON. Choose a Mr.Prompt export or a chatbot-ui export (.json).');
   }
   const record = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
-  const prompts = Array.isArray(data) ? data : Array.isArray(record?.prompts) ? (record.prompts as unknown[]) : null;
+  const chats = chatsIn(data);
+  // chatbot-ui's first export format is a bare array of chats, not of prompts.
+  const prompts = Array.isArray(data) ? (chats ? [] : data) : Array.isArray(record?.prompts) ? (record.prompts as unknown[]) : null;
+  if (!prompts?.length && chats) {
+    throw new UnknownFormat(`This file holds ${chats === 1 ? '1 chat' : `${chats} chats`} and no prompts: import ${chats === 1 ? 'it' : 'them'} under Import chats above.`);
+  }
   if (!prompts) throw new UnknownFormat('This JSON has no prompts. Choose a Mr.Prompt export (Settings › Export my data) or a chatbot-ui export.');
   if (typeof record?.format === 'string' && record.format.startsWith('mrprompt-export/')) {
-    return { format: 'mrprompt', items: prompts.map((body, i) => ({ label: labelOf(body, i), body })) };
+    return { format: 'mrprompt', items: prompts.map((body, i) => ({ label: labelOf(body, i), body })), chats };
   }
   // chatbot-ui: a prompt's `name` is its title; the API skips what is not a prompt, with the reason.
   const items = prompts.map((raw, i) => {
@@ -72,8 +86,21 @@ export function parsePromptFile(text: string): { format: PromptFormat; items: Pr
     const body = prompt.success ? { title: prompt.data.name.trim(), content: prompt.data.content, description: prompt.data.description ?? '' } : raw;
     return { label: labelOf(raw, i), body };
   });
-  return { format: 'chatbot-ui', items };
+  return { format: 'chatbot-ui', items, chats };
 }
+
+/**
+ * The chats the file also holds (chatbot-ui's `history`, or a bare array of its chats; a
+ * Mr.Prompt export's `sessions`), which the chat import reads: the report says they are there.
+ */
+function chatsIn(data: unknown): number {
+  const isChat = (c: unknown) => typeof c === 'object' && c !== null && ('messages' in c || 'mapping' in c);
+  if (Array.isArray(data)) return data.every(isChat) ? data.length : 0;
+  const chats = ChatsBeside.safeParse(data).data;
+  return chats?.history?.length ?? chats?.sessions?.length ?? 0;
+}
+
+const ChatsBeside = z.object({ history: z.array(z.unknown()).nullish(), sessions: z.array(z.unknown()).nullish() }).loose();
 
 const bytesOf = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
 
@@ -143,7 +170,7 @@ export function promptBatches(items: PromptItem[]): { batches: PromptItem[][]; t
 }
 
 export async function runPromptImport(
-  parsed: { format: PromptFormat; items: PromptItem[] },
+  parsed: PromptFile,
   onProgress: (done: number, total: number) => void,
   api: Api = browserApi(),
 ): Promise<PromptReport> {
@@ -151,6 +178,7 @@ export async function runPromptImport(
   const { batches, tooLarge } = promptBatches(items);
   const report: PromptReport = {
     format: parsed.format,
+    chats: parsed.chats ?? 0,
     adjusted,
     imported: [],
     skipped: tooLarge.map((item) => ({ title: item.label, reason: `too large to import (over ${REQUEST_BYTES / 1024 / 1024} MB or ${VERSIONS_PER_REQUEST.toLocaleString('en')} versions)` })),

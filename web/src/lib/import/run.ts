@@ -1,6 +1,6 @@
 /**
  * Runs an import in the browser: reads the file (or the conversations.json in ChatGPT's
- * export zip), recognises its format, sends it to
+ * export zip), recognises its format (ChatGPT, chatbot-ui, Mr.Prompt), sends it to
  * POST /api/import batch by batch (reporting progress after each), waits out a rate limit
  * when the API asks to (429 Retry-After), and sums up what came in, what was there already,
  * what was changed to fit (fit.ts) and what was left out. A batch that fails is reported with
@@ -9,6 +9,7 @@
 import { unzipSync } from 'fflate';
 import { ApiError, browserApi, ok } from '../api';
 import { endsConversation, toBatches } from './batches';
+import { isChatbotUiExport, parseChatbotUi } from './chatbot-ui';
 import { isChatGptExport, parseChatGpt } from './chatgpt';
 import type { ImportConversation, Parsed, Skipped } from './conversations';
 import { fitForImport, shortTitle, type Adjusted } from './fit';
@@ -16,6 +17,8 @@ import { isMrPromptExport, parseMrPrompt } from './mrprompt';
 
 export interface ImportReport {
   format: Parsed['format'];
+  /** Prompts the file also holds, for the prompt import. */
+  prompts: number;
   /** Conversations in the file that had something to import. */
   conversations: number;
   imported: { session_id: string; title: string }[];
@@ -81,18 +84,34 @@ async function readText(file: Blob): Promise<string> {
   return new TextDecoder().decode(json);
 }
 
-/** Recognises ChatGPT's conversations.json or this app's export; throws UnknownFormat otherwise. */
+/** Recognises ChatGPT's conversations.json, chatbot-ui's export or this app's; throws UnknownFormat otherwise. */
 export function parseExport(text: string): Parsed {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
     if (err instanceof RangeError) throw tooLarge(null);
-    throw new UnknownFormat('This file is not JSON. Choose conversations.json from a ChatGPT export, or a Mr.Prompt export.');
+    throw new UnknownFormat('This file is not JSON. Choose conversations.json from a ChatGPT export, a chatbot-ui export or a Mr.Prompt export.');
   }
   if (isChatGptExport(data)) return parseChatGpt(data);
-  if (isMrPromptExport(data)) return parseMrPrompt(data);
-  throw new UnknownFormat('This JSON is neither a ChatGPT conversations.json nor a Mr.Prompt export.');
+  const parsed = isMrPromptExport(data) ? parseMrPrompt(data) : isChatbotUiExport(data) ? parseChatbotUi(data) : null;
+  const prompts = parsed ? (parsed.prompts ?? 0) : promptsOnly(data);
+  if (prompts && !parsed?.conversations.length) {
+    throw new UnknownFormat(`This file holds ${prompts === 1 ? '1 prompt' : `${prompts} prompts`} and no chats: import ${prompts === 1 ? 'it' : 'them'} under Import prompts below.`);
+  }
+  if (parsed) return parsed;
+  throw new UnknownFormat('This JSON is not a ChatGPT conversations.json, a chatbot-ui export or a Mr.Prompt export.');
+}
+
+/**
+ * How many prompts a file without chats holds (chatbot-ui exports prompts alone, as
+ * `{prompts}` or a bare array of `{name, content}`), so that the chat import can point to
+ * the prompt import instead of calling the file unreadable.
+ */
+function promptsOnly(data: unknown): number {
+  const isPrompt = (p: unknown) => typeof p === 'object' && p !== null && 'content' in p && ('name' in p || 'title' in p);
+  const prompts = Array.isArray(data) ? data : typeof data === 'object' && data !== null && 'prompts' in data ? data.prompts : null;
+  return Array.isArray(prompts) ? prompts.filter(isPrompt).length : 0;
 }
 
 export const MAX_WAITS = 20;
@@ -103,7 +122,7 @@ export async function runImport(parsed: Parsed, onProgress: (done: number, total
   const batches = toBatches(conversations, skipped);
   const total = parsed.conversations.length;
   const titles = new Map(conversations.map((c) => [c.source_id, c.title ?? '']));
-  const report: ImportReport = { format: parsed.format, conversations: total, imported: [], messages: 0, duplicates: 0, skipped, adjusted, failures: [] };
+  const report: ImportReport = { format: parsed.format, prompts: parsed.prompts ?? 0, conversations: total, imported: [], messages: 0, duplicates: 0, skipped, adjusted, failures: [] };
   // Conversations a request failed for: their later parts would be refused as out of order.
   const failed = new Set<string>();
   let done = 0;

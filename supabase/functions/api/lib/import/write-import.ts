@@ -34,7 +34,7 @@ export interface ImportMessage {
 }
 
 export interface ImportConversation {
-  source: 'chatgpt' | 'mrprompt';
+  source: 'chatgpt' | 'mrprompt' | 'chatbot-ui';
   source_id: string;
   title?: string | null;
   created_at?: string | null;
