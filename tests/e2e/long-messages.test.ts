@@ -53,7 +53,8 @@ describe('long text', { timeout: 300_000 }, () => {
     await answers(page).first().filter({ hasText: 'shorter edit' }).waitFor({ timeout: 60_000 });
     // A new version of the question (‹ 2/2 ›), not a new message at the end.
     await expect.poll(() => questions(page).allInnerTexts().then((all) => all.map((t) => t.split('\n')[0]))).toEqual(['/echo shorter edit']);
-    await expect(page.getByRole('group', { name: 'Versions of this message' }).count()).resolves.toBe(1);
+    await page.getByRole('group', { name: 'Versions of this message' }).waitFor();
+    expect(await page.getByRole('group', { name: 'Versions of this message' }).count()).toBe(1);
     await expect(messageBox(page).inputValue()).resolves.toBe('Typed in the box meanwhile');
   });
 
