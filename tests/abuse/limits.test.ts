@@ -84,7 +84,16 @@ it('a lying Content-Length (small) with a big body is still refused', async () =
 
 it('a message under the body limit but over MAX_MESSAGE_CHARS is 413, and nothing is stored', async () => {
   const res = await alice.request('POST', '/chat', { provider: 'demo', model: 'demo-model', message: 'z'.repeat(2001) });
-  await expect413(res, 'long message');
+  // Worded, with the length and the limit the composer shows before sending.
+  expect(res.status).toBe(413);
+  expect(await res.json()).toEqual({
+    error: {
+      code: 'message_too_long',
+      message: 'This message is 2,001 characters; a message can be at most 2,000. Attach long text as a file instead.',
+      length: 2001,
+      limit: 2000,
+    },
+  });
   const [row] = await api.db.sql`select count(*)::int as n from public.messages where user_id = ${alice.id}`;
   expect(row!.n).toBe(0);
 });
