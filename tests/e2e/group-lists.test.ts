@@ -21,6 +21,24 @@ describe('group chats in chat lists', { timeout: 180_000 }, () => {
     await e2e?.stop();
   });
 
+  /** 40 answers after the whole chat so far, for a reader who opens it at `text` (a search hit's
+   * window, its newest messages unread): a re-read of the newest page would not reach that
+   * message. Returns its id. */
+  async function addFillerAfter(chatUrl: string, text: string): Promise<string> {
+    const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
+    try {
+      const sessionId = new URL(chatUrl, 'http://x').pathname.split('/').at(-1)!;
+      await sql`
+        insert into public.messages (session_id, user_id, sender, content, created_at)
+        select s.id, s.user_id, 'assistant', 'filler answer ' || i, clock_timestamp()
+          from public.chat_sessions s, generate_series(1, 40) as i where s.id = ${sessionId}`;
+      const [{ id }] = await sql<{ id: string }[]>`select id from public.messages where session_id = ${sessionId} and content = ${text}`;
+      return id;
+    } finally {
+      await sql.end();
+    }
+  }
+
   it("a member's list follows the owner's group chat: its rename, its messages, and a second group chat joined meanwhile", async () => {
     const { member, memberEmail, owner, ownerEmail } = await startGroupChat(e2e, { member: 'lia', owner: 'otto', text: 'Team plans' });
     onTestFailed(() => screenshot(member, 'failed-group-lists-member'));
@@ -134,18 +152,7 @@ describe('group chats in chat lists', { timeout: 180_000 }, () => {
     await member.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
     // A longer chat, which the member reads from the owner's first message (a search hit's window,
     // its newest messages unread): a re-read of the newest page would not reach that message.
-    const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
-    let firstId: string;
-    try {
-      const sessionId = new URL(chatUrl, 'http://x').pathname.split('/').at(-1)!;
-      await sql`
-        insert into public.messages (session_id, user_id, sender, content, created_at)
-        select s.id, s.user_id, 'assistant', 'filler answer ' || i, clock_timestamp()
-          from public.chat_sessions s, generate_series(1, 40) as i where s.id = ${sessionId}`;
-      [{ id: firstId }] = await sql<{ id: string }[]>`select id from public.messages where session_id = ${sessionId} and content = 'Della opens the group'`;
-    } finally {
-      await sql.end();
-    }
+    const firstId = await addFillerAfter(chatUrl, 'Della opens the group');
     await open(member, `${chatUrl}?message=${firstId}`);
     await member.getByRole('article', { name: `Message from ${nameOf(ownerEmail)}` }).getByText('Della opens the group', { exact: true }).waitFor();
     await waitForLive(member);
@@ -181,18 +188,7 @@ describe('group chats in chat lists', { timeout: 180_000 }, () => {
     await member.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
     // The owner reads the chat from the member's message (a search hit's window, its newest
     // messages unread): a re-read of the newest page would not reach that message.
-    const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
-    let maraId: string;
-    try {
-      const sessionId = new URL(chatUrl, 'http://x').pathname.split('/').at(-1)!;
-      await sql`
-        insert into public.messages (session_id, user_id, sender, content, created_at)
-        select s.id, s.user_id, 'assistant', 'filler answer ' || i, clock_timestamp()
-          from public.chat_sessions s, generate_series(1, 40) as i where s.id = ${sessionId}`;
-      [{ id: maraId }] = await sql<{ id: string }[]>`select id from public.messages where session_id = ${sessionId} and content = 'Mara writes her notes'`;
-    } finally {
-      await sql.end();
-    }
+    const maraId = await addFillerAfter(chatUrl, 'Mara writes her notes');
     // The owner's view hears no row changes: the messages' author cleared by the deletion never
     // arrives, so only the channel's member_removed can tell it.
     const dropped = await dropRowChanges(owner);
