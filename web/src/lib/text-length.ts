@@ -1,15 +1,9 @@
 // A text box's length against its limit, said before the text is sent or saved (QA9 #3: a 200 kB
-// paste learned of the limit only from the refusal). The words match the API's (its
-// lib/too-long.ts): "This message is 201,499 characters; a message can be at most 32,000."
+// paste learned of the limit only from the refusal), in the API's own words: the sentence is
+// its lib/too-long.ts, so the box and the refusal cannot drift apart.
+import { formatCount, tooLongText } from '../../../supabase/functions/api/lib/too-long.ts';
 
-/** A count as people read it: 201,499. */
-export const formatCount = (n: number): string => n.toLocaleString('en-US');
-
-/** "This message is 201,499 characters; a message can be at most 32,000." */
-export function tooLongText(noun: string, length: number, limit: number): string {
-  const article = /^[aeiou]/i.test(noun) ? 'an' : 'a';
-  return `This ${noun} is ${formatCount(length)} characters; ${article} ${noun} can be at most ${formatCount(limit)}.`;
-}
+export { tooLongText };
 
 /** The most characters a prompt's template may have (the database's check on prompts.content). */
 export const TEMPLATE_CHARS = 100_000;
