@@ -1,6 +1,10 @@
 // How the web app shows dollars, durations, token counts and file sizes (usage page, prompt
 // page, playground, chat answers, attachments, project files).
+import { formatCount } from '../../../supabase/functions/api/lib/too-long.ts';
 import { usdText } from '../../../supabase/functions/api/lib/usd-text.ts';
+
+/** A count for people, thousands grouped: "1,234,567" — as the API words counts in its messages. */
+export { formatCount };
 
 /**
  * Dollars for people: cents from a dollar up, thousands grouped ("$1,234.50"), two significant
@@ -20,11 +24,6 @@ export function formatCost(costUsd: number, unpricedCalls: number, calls: number
   if (unpricedCalls === 0) return formatUsd(costUsd);
   if (unpricedCalls >= calls) return 'unpriced';
   return `${formatUsd(costUsd)} + ${formatCount(unpricedCalls)} unpriced`;
-}
-
-/** A count for people, thousands grouped: "1,234,567". */
-export function formatCount(count: number): string {
-  return count.toLocaleString('en');
 }
 
 /** A call's duration for people: milliseconds under a second, then seconds, then minutes (an answer can run for minutes). */
