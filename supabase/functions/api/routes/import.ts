@@ -14,7 +14,7 @@ import type { AppEnv } from '../lib/context.ts';
 import { rethrowDatabaseError } from '../lib/db-errors.ts';
 import { endsMessage, writeImport } from '../lib/import/write-import.ts';
 import { importPrompts, MAX_VERSIONS_PER_IMPORT, versionsIn } from '../lib/import/prompt-import.ts';
-import { codePoints, modelName, text, textChars } from '../lib/inputs.ts';
+import { codePoints, modelName, text, textChars, trimmed } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../lib/errors.ts';
@@ -66,6 +66,13 @@ const ImportMessage = z
   .openapi('ImportMessage');
 
 
+const ImportFolder = z
+  .strictObject({
+    source_id: text(200).min(1).openapi({ description: "The folder's id in the source: the chats of one folder, in any request, go to one project" }),
+    name: trimmed(1, 100).openapi({ description: 'The name of the project made for it (a project made before keeps its own)' }),
+  })
+  .openapi('ImportFolder');
+
 const ImportConversation = z
   .strictObject({
     source: z.enum(['chatgpt', 'mrprompt', 'chatbot-ui']),
@@ -75,6 +82,12 @@ const ImportConversation = z
     offset: z.number().int().min(0).default(0).openapi({ description: "Index of this part's first message in the conversation" }),
     total: z.number().int().min(1).max(1_000_000).openapi({ description: 'Messages in the whole conversation' }),
     messages: z.array(ImportMessage).min(1).max(10_000),
+    temperature: z.number().min(0).max(2).nullish().openapi({
+      description: "The chat's own temperature at its source, kept as the chat's answer setting (metadata.temperature), as a turn's is; absent: the model's default",
+    }),
+    folder: ImportFolder.nullish().openapi({
+      description: "The source's folder the chat was in: the chat goes into a project named after it, made with its first new chat (counted against the account's projects)",
+    }),
   })
   .refine((c) => c.offset + c.messages.length <= c.total, { message: 'offset + messages must not exceed total' })
   .refine((c) => c.messages.every((m, i) => (m.content_offset === 0 || i === 0) && (endsMessage(m) || i === c.messages.length - 1)), {
@@ -101,7 +114,7 @@ const route = createRoute({
   tags: ['import'],
   security,
   summary: 'Import conversations (ChatGPT, chatbot-ui, or this app’s export) as new chats',
-  description: 'A request is written whole or not at all. One that would pass a row quota (chats or messages per account, messages ' +
+  description: 'A request is written whole or not at all. One that would pass a row quota (chats, messages or projects per account, messages ' +
     'per chat; a conversation counts with its `total`, so a long one is refused at its first part) writes nothing: 409 `limit_reached`. ' +
     'Times are from 2000 until now (5 minutes of clock skew allowed; else 400 naming the field): leave out a time you cannot trust, and ' +
     'the message is dated a millisecond after the one before it (the first, at the part\'s earliest time). Titles over 200 characters are ' +

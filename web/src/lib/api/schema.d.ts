@@ -1079,7 +1079,7 @@ export type paths = {
         put?: never;
         /**
          * Import conversations (ChatGPT, chatbot-ui, or this app’s export) as new chats
-         * @description A request is written whole or not at all. One that would pass a row quota (chats or messages per account, messages per chat; a conversation counts with its `total`, so a long one is refused at its first part) writes nothing: 409 `limit_reached`. Times are from 2000 until now (5 minutes of clock skew allowed; else 400 naming the field): leave out a time you cannot trust, and the message is dated a millisecond after the one before it (the first, at the part's earliest time). Titles over 200 characters are shortened at a word, with an ellipsis.
+         * @description A request is written whole or not at all. One that would pass a row quota (chats, messages or projects per account, messages per chat; a conversation counts with its `total`, so a long one is refused at its first part) writes nothing: 409 `limit_reached`. Times are from 2000 until now (5 minutes of clock skew allowed; else 400 naming the field): leave out a time you cannot trust, and the message is dated a millisecond after the one before it (the first, at the part's earliest time). Titles over 200 characters are shortened at a word, with an ellipsis.
          */
         post: {
             parameters: {
@@ -8672,6 +8672,13 @@ export type components = {
              * @description ISO 8601, from 2000 until now (5 minutes of clock skew allowed)
              */
             created_at?: string | null;
+            /** @description The source's folder the chat was in: the chat goes into a project named after it, made with its first new chat (counted against the account's projects) */
+            folder?: {
+                /** @description The name of the project made for it (a project made before keeps its own) */
+                name: string;
+                /** @description The folder's id in the source: the chats of one folder, in any request, go to one project */
+                source_id: string;
+            } | null;
             messages: components["schemas"]["ImportMessage"][];
             /**
              * @description Index of this part's first message in the conversation
@@ -8682,6 +8689,8 @@ export type components = {
             source: "chatgpt" | "mrprompt" | "chatbot-ui";
             /** @description The conversation's id in the source: importing it again adds nothing */
             source_id: string;
+            /** @description The chat's own temperature at its source, kept as the chat's answer setting (metadata.temperature), as a turn's is; absent: the model's default */
+            temperature?: number | null;
             title?: string | null;
             /** @description Messages in the whole conversation */
             total: number;

@@ -5,7 +5,9 @@
  * only ever creates sessions for that user, so nothing lands in anyone else's account.
  *
  * Imported rows are plain history: messages `complete`, no provider, no token counts, no
- * usage log and no cost; the session says where it came from (`metadata.imported`). The
+ * usage log and no cost; the session says where it came from (`metadata.imported`), keeps the
+ * temperature the chat had at its source as its setting, and is filed in the project of the
+ * source's folder (lib/import/import-folders.ts). The
  * ledger private.chat_imports remembers each source conversation: a conversation already
  * imported whole is a `duplicate`; one sent in parts resumes at the first message it lacks,
  * and a message sent in pieces (longer than a request may be) grows piece by piece: the
@@ -19,6 +21,7 @@ import type { Sql, TransactionSql } from 'postgres';
 import { ApiError } from '../errors.ts';
 import { codePoints } from '../inputs.ts';
 import { plainTitle, shortTitle } from '../plain-title.ts';
+import { FolderProjects, type ImportFolder } from './import-folders.ts';
 
 export interface ImportMessage {
   sender: 'user' | 'assistant';
@@ -43,6 +46,10 @@ export interface ImportConversation {
   /** Messages in the whole conversation (all parts). */
   total: number;
   messages: ImportMessage[];
+  /** The chat's own temperature at its source, kept as the chat's setting (metadata.temperature) when the chat is made. */
+  temperature?: number | null;
+  /** The source's folder it was in: the chat is made in that folder's project (lib/import/import-folders.ts). */
+  folder?: ImportFolder | null;
 }
 
 export interface ImportResult {
@@ -63,12 +70,13 @@ export async function writeImport(sql: Sql, userId: string, conversations: Impor
   return await sql.begin(async (tx) => {
     await tx`select private.defer_row_counts(${userId})`;
     const results: ImportResult[] = [];
-    for (const conversation of conversations) results.push(await importOne(tx, userId, conversation));
+    const folders = new FolderProjects(tx, userId);
+    for (const conversation of conversations) results.push(await importOne(tx, userId, conversation, folders));
     return results;
   });
 }
 
-async function importOne(tx: TransactionSql, userId: string, c: ImportConversation): Promise<ImportResult> {
+async function importOne(tx: TransactionSql, userId: string, c: ImportConversation, folders: FolderProjects): Promise<ImportResult> {
   const [ledger] = await tx<{ session_id: string; imported_messages: number; total_messages: number; partial_chars: number }[]>`
     select session_id, imported_messages, total_messages, partial_chars from private.chat_imports
      where user_id = ${userId} and source = ${c.source} and source_id = ${c.source_id}
@@ -104,9 +112,13 @@ async function importOne(tx: TransactionSql, userId: string, c: ImportConversati
   if (!sessionId) {
     const firstUser = c.messages.find((m) => m.sender === 'user')?.content ?? '';
     const title = shortTitle(c.title?.replace(/\s+/g, ' ').trim() || plainTitle(firstUser) || 'Imported chat', TITLE_CHARS);
+    // Set only when the chat is made: a chat imported before keeps the settings and project it has now.
+    const projectId = c.folder ? await folders.projectFor(c.source, c.folder) : null;
+    // The answer settings the chat page restores and sends with the next turn (as a turn's own would be).
+    const metadata = { imported: { source: c.source, id: c.source_id }, ...(c.temperature != null ? { temperature: c.temperature } : {}) };
     const [session] = await tx<{ id: string }[]>`
-      insert into public.chat_sessions (user_id, title, metadata, created_at, last_message_at)
-      values (${userId}, ${title}, ${tx.json({ imported: { source: c.source, id: c.source_id } })},
+      insert into public.chat_sessions (user_id, title, project_id, metadata, created_at, last_message_at)
+      values (${userId}, ${title}, ${projectId}, ${tx.json(metadata)},
               ${start.toISOString()}::text::timestamptz, ${start.toISOString()}::text::timestamptz)
       returning id`;
     sessionId = session.id;
