@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strToU8, zipSync } from 'fflate';
-import { chatbotUiV2Export, chatbotUiV4Export } from '../fixtures/chatbot-ui-export.ts';
+import { chatbotUiBrowserStorage, chatbotUiV2Export, chatbotUiV4Export } from '../fixtures/chatbot-ui-export.ts';
 import { chatGptExport } from '../fixtures/chatgpt-export.ts';
 import { open, reload, screenshot, seriousViolations, signUp, startE2E, useTheme, type E2E, waitForChatPage } from './helpers.ts';
 
@@ -93,7 +93,7 @@ describe('import', { timeout: 180_000 }, () => {
     await expect.poll(() => sidebar.getByRole('link').filter({ hasText: /^(A picture of a cat|Run some code)$/ }).count()).toBe(2);
   });
 
-  it("chatbot-ui's export: its chats come in with their models, what has no place here is said, and each importer points to the other", async () => {
+  it("chatbot-ui's export: its chats come in with their models, temperatures and folders (as projects), what has no place here is said, and each importer points to the other", async () => {
     const page = await e2e.newPage();
     await signUp(page);
     const exported = file('chatbot_ui_history_3-28.json', chatbotUiV4Export());
@@ -101,9 +101,7 @@ describe('import', { timeout: 180_000 }, () => {
     await expect(page.getByTestId('import-summary').textContent()).resolves.toBe('2 chats imported (6 messages) from a chatbot-ui export.');
     const leftOut = await report.getByRole('list', { name: 'Left out' }).getByRole('listitem').allTextContents();
     expect(leftOut.sort()).toEqual([
-      '1 chat folder (its chats come in unfiled)',
-      "1 chat's own system prompt (not carried over: choose a prompt or project for it here)",
-      "1 chat's temperature setting",
+      "1 chat's own system prompt (a chat here has none of its own: save it as a prompt, and choose it for the chat or its project)",
       '1 conversation without any text messages',
       '1 empty message',
     ]);
@@ -114,6 +112,9 @@ describe('import', { timeout: 180_000 }, () => {
     await section.getByLabel('Prompt file (JSON)').setInputFiles(exported);
     await section.getByRole('button', { name: 'Import prompts' }).click();
     await expect.poll(() => section.getByTestId('prompt-import-summary').textContent()).toContain('2 prompts imported from a chatbot-ui export');
+    // A prompt folder is the tag of its prompts.
+    const tagged = await page.evaluate(async () => ((await (await fetch('/api/prompts')).json()) as { prompts: { title: string; tags: string[] }[] }).prompts);
+    expect(tagged.map((p) => [p.title, p.tags]).sort()).toEqual([['Llama facts', ['writing-prompts']], ['Proofread', []]]);
     await expect(section.getByTestId('prompt-import-also-chats').textContent()).resolves.toBe('This file also holds 3 chats: import them under Import chats above.');
 
     // An older export (version 2) adds its chat; the first file again adds nothing.
@@ -121,6 +122,17 @@ describe('import', { timeout: 180_000 }, () => {
     await expect(page.getByTestId('import-summary').textContent()).resolves.toBe('1 chat imported (2 messages) from a chatbot-ui export.');
     await importFile(page, exported);
     await expect(page.getByTestId('import-summary').textContent()).resolves.toBe('0 chats imported (0 messages) from a chatbot-ui export; 2 already here, left as they were.');
+    // The newer chatbot-ui's one download (its original's browser storage) is the same chats: nothing twice.
+    await importFile(page, file('chatbot-ui-data.json', chatbotUiBrowserStorage()));
+    await expect(page.getByTestId('import-summary').textContent()).resolves.toBe('0 chats imported (0 messages) from a chatbot-ui export; 2 already here, left as they were.');
+
+    // Each chat folder is a project named after it, holding its chats, made once however often the file comes in.
+    await open(page, '/projects');
+    const projects = page.getByRole('list', { name: 'Projects' });
+    await expect.poll(async () => (await projects.getByRole('heading', { level: 2 }).allTextContents()).map((t) => t.trim()).sort()).toEqual(['Animals', 'Code']);
+    await projects.getByRole('link', { name: 'Animals', exact: true }).click();
+    await page.getByRole('list', { name: 'Chats in Animals' }).waitFor();
+    await expect(page.getByRole('list', { name: 'Chats in Animals' }).getByRole('link').allTextContents()).resolves.toEqual(['Llamas and alpacas']);
 
     await open(page, '/chat');
     await page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: 'Llamas and alpacas' }).click();
@@ -133,8 +145,9 @@ describe('import', { timeout: 180_000 }, () => {
       expect.stringContaining('And alpacas?'),
       expect.stringContaining('Alpacas are smaller, bred for their fibre.'),
     ]);
-    // The answers keep the model chatbot-ui named.
+    // The answers keep the model chatbot-ui named, and the chat its temperature, for the next answer.
     await expect(page.getByRole('article', { name: 'Assistant message' }).first().textContent()).resolves.toContain('gpt-4');
+    await expect(page.getByTestId('answer-settings-summary').textContent()).resolves.toBe('T 0.3');
   });
 
   it("this app's export moves chats to another account, and a big file goes in several requests", async () => {

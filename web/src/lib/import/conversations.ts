@@ -5,6 +5,9 @@
  */
 import type { components } from '../api/schema';
 
+/** A file no import here reads, with the sentence saying why and what to choose instead. */
+export class UnknownFormat extends Error {}
+
 export type ImportConversation = components['schemas']['ImportConversation'];
 /** A message as a request carries it: whole, or a piece of a long one (batches.ts cuts those). */
 export type ImportPiece = components['schemas']['ImportMessage'];
@@ -28,10 +31,10 @@ const SKIP_LABELS: Record<SkipReason, [one: string, many: string]> = {
   too_large: ['message too large to import', 'messages too large to import'],
   no_messages: ['conversation without any text messages', 'conversations without any text messages'],
   unreadable: ['conversation the file did not describe readably', 'conversations the file did not describe readably'],
-  // chatbot-ui's per-chat settings: a chat here takes its system prompt from a prompt or project, its temperature from the model.
-  chat_system_prompt: ["chat's own system prompt (not carried over: choose a prompt or project for it here)", "chats' own system prompts (not carried over: choose a prompt or project for them here)"],
-  temperature: ["chat's temperature setting", "chats' temperature settings"],
-  folder: ['chat folder (its chats come in unfiled)', 'chat folders (their chats come in unfiled)'],
+  // chatbot-ui's per-chat system prompt: a chat here takes its system prompt from a prompt or its project.
+  chat_system_prompt: ["chat's own system prompt (a chat here has none of its own: save it as a prompt, and choose it for the chat or its project)", "chats' own system prompts (a chat here has none of its own: save them as prompts, and choose them for the chats or their projects)"],
+  temperature: ["chat's temperature outside 0–2 (it answers at the model's default)", "chats' temperatures outside 0–2 (they answer at the model's default)"],
+  folder: ['folder the file did not describe readably (its chats come in without a project)', 'folders the file did not describe readably (their chats come in without a project)'],
 };
 
 /** "3 hidden messages": a count of what was left out and why. */

@@ -1,7 +1,7 @@
 /**
  * Prompt import in the browser: reads this app's account export (its `prompts`, with
- * versions and labels) or chatbot-ui's export (`prompts: [{ name, content, description }]`,
- * also a bare array of them), sends them to POST /api/import/prompts in batches that fit its
+ * versions and labels) or chatbot-ui's export (`prompts: [{ name, content, description, folderId }]`,
+ * also a bare array of them; a prompt folder becomes a tag), sends them to POST /api/import/prompts in batches that fit its
  * limits, and sums up what was imported, what was changed to fit and what was skipped and why.
  * Cosmetic fields the API would refuse (an over-long title, odd tags) are fitted first
  * (prompt-fit.ts); the API checks each prompt on its own, so a bad one is skipped there with
@@ -14,7 +14,8 @@
 import { z } from 'zod';
 import { browserApi, ok, type Api } from '../api';
 import { shortTitle } from './fit';
-import { fitPrompts, type PromptAdjusted } from './prompt-fit';
+import { foldersOf, fromBrowserStorage } from './chatbot-ui';
+import { fitPrompts, fittedTags, type PromptAdjusted } from './prompt-fit';
 import { MAX_WAITS, requestFailure, retryAfterMs, UnknownFormat, type ImportFailure } from './run';
 
 /** The largest file read (the browser holds it in memory as text). */
@@ -47,7 +48,7 @@ export interface PromptReport {
   failures: ImportFailure[];
 }
 
-const ChatbotUiPrompt = z.object({ name: z.string(), content: z.string(), description: z.string().nullish() }).loose();
+const ChatbotUiPrompt = z.object({ name: z.string(), content: z.string(), description: z.string().nullish(), folderId: z.union([z.string(), z.number()]).nullish().catch(null) }).loose();
 
 const labelOf = (raw: unknown, index: number) => {
   const named = z.object({ title: z.string().min(1) }).or(z.object({ name: z.string().min(1) })).safeParse(raw);
@@ -69,6 +70,7 @@ export function parsePromptFile(text: string): PromptFile {
   } catch {
     throw new UnknownFormat('This file is not JSON. Choose a Mr.Prompt export or a chatbot-ui export (.json).');
   }
+  data = fromBrowserStorage(data);
   const record = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
   const chats = chatsIn(data);
   // chatbot-ui's first export format is a bare array of chats, not of prompts.
@@ -80,10 +82,13 @@ export function parsePromptFile(text: string): PromptFile {
   if (typeof record?.format === 'string' && record.format.startsWith('mrprompt-export/')) {
     return { format: 'mrprompt', items: prompts.map((body, i) => ({ label: labelOf(body, i), body })), chats };
   }
-  // chatbot-ui: a prompt's `name` is its title; the API skips what is not a prompt, with the reason.
+  // chatbot-ui: a prompt's `name` is its title, its folder a tag; the API skips what is not a prompt, with the reason.
+  const folders = foldersOf(Array.isArray(record?.folders) ? record.folders : null, 'prompt');
   const items = prompts.map((raw, i) => {
     const prompt = ChatbotUiPrompt.safeParse(raw);
-    const body = prompt.success ? { title: prompt.data.name.trim(), content: prompt.data.content, description: prompt.data.description ?? '' } : raw;
+    const folder = prompt.data?.folderId == null ? undefined : folders.get(String(prompt.data.folderId));
+    const tags = folder === undefined ? [] : fittedTags([folder]);
+    const body = prompt.success ? { title: prompt.data.name.trim(), content: prompt.data.content, description: prompt.data.description ?? '', ...(tags.length ? { tags } : {}) } : raw;
     return { label: labelOf(raw, i), body };
   });
   return { format: 'chatbot-ui', items, chats };

@@ -9,11 +9,13 @@
 import { unzipSync } from 'fflate';
 import { ApiError, browserApi, ok } from '../api';
 import { endsConversation, toBatches } from './batches';
-import { isChatbotUiExport, parseChatbotUi } from './chatbot-ui';
+import { fromBrowserStorage, isChatbotUiExport, parseChatbotUi } from './chatbot-ui';
 import { isChatGptExport, parseChatGpt } from './chatgpt';
-import type { ImportConversation, Parsed, Skipped } from './conversations';
+import { UnknownFormat, type ImportConversation, type Parsed, type Skipped } from './conversations';
 import { fitForImport, shortTitle, type Adjusted } from './fit';
 import { isMrPromptExport, parseMrPrompt } from './mrprompt';
+
+export { UnknownFormat };
 
 export interface ImportReport {
   format: Parsed['format'];
@@ -43,7 +45,6 @@ export interface ImportFailure {
   retry: boolean;
 }
 
-export class UnknownFormat extends Error {}
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
@@ -93,6 +94,7 @@ export function parseExport(text: string): Parsed {
     if (err instanceof RangeError) throw tooLarge(null);
     throw new UnknownFormat('This file is not JSON. Choose conversations.json from a ChatGPT export, a chatbot-ui export or a Mr.Prompt export.');
   }
+  data = fromBrowserStorage(data);
   if (isChatGptExport(data)) return parseChatGpt(data);
   const parsed = isMrPromptExport(data) ? parseMrPrompt(data) : isChatbotUiExport(data) ? parseChatbotUi(data) : null;
   const prompts = parsed ? (parsed.prompts ?? 0) : promptsOnly(data);
