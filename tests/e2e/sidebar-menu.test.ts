@@ -1,7 +1,7 @@
 // A chat's row in the sidebar has a menu (⋯) to rename it, move it to a project or delete it —
 // opened with the keyboard too (Shift+F10 or the ContextMenu key on the chat's link, Enter on
 // its button), moved round with the arrow keys, closed with Esc onto its button — and "Select
-// chats" picks several to move (with Undo) or delete at once, the toast counting them and
+// chats" picks several to move or delete at once (both with Undo), the toast counting them and
 // naming any that failed. They lived only in the open chat's header (QA 7 #8).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,11 +47,11 @@ describe('the sidebar row menu and Select mode', { timeout: 180_000 }, () => {
     await page.keyboard.press('ArrowDown');
     expect(await focused(page)).toBe('Move to project…');
     await page.keyboard.press('End');
-    expect(await focused(page)).toBe('Delete…');
+    expect(await focused(page)).toBe('Delete');
     await page.keyboard.press('ArrowDown');
     expect(await focused(page)).toBe('Rename');
     await page.keyboard.press('ArrowUp');
-    expect(await focused(page)).toBe('Delete…');
+    expect(await focused(page)).toBe('Delete');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'sidebar-row-menu');
     // Esc closes it, the keyboard back on its button.
@@ -97,31 +97,21 @@ describe('the sidebar row menu and Select mode', { timeout: 180_000 }, () => {
     await expect.poll(() => focused(page)).toBe('Omega');
     expect((await api(page, 'GET', `/sessions/${chat.id}`)).body.project_id).toBe(research.id);
 
-    // Delete: asked first, on Keep (Esc keeps it); then Delete this chat.
+    // Delete: at once, with Undo in the toast; the request goes when the toast does.
+    const deleted = page.waitForResponse((response) => response.request().method() === 'DELETE' && new URL(response.url()).pathname === `/api/sessions/${chat.id}`);
     await page.keyboard.press('Shift+F10');
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
-    await sidebar.getByRole('group', { name: 'Delete Omega?' }).waitFor();
-    expect(await focused(page)).toBe('Keep');
-    expect(await seriousViolations(page)).toEqual([]);
-    await page.keyboard.press('Escape');
-    await sidebar.getByRole('group', { name: 'Delete Omega?' }).waitFor({ state: 'detached' });
-    expect(await focused(page)).toBe('Omega');
-    expect((await api(page, 'GET', `/sessions/${chat.id}`)).status).toBe(200);
-    await page.keyboard.press('Shift+F10');
-    await page.keyboard.press('End');
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('Shift+Tab');
-    expect(await focused(page)).toBe('Delete this chat');
-    await page.keyboard.press('Enter');
-    await toasts.getByText('Deleted “Omega”.').waitFor();
+    await toasts.getByRole('status').filter({ hasText: 'Deleted “Omega”.' }).getByRole('button', { name: 'Undo' }).waitFor();
     await sidebar.getByRole('link', { name: 'Omega' }).waitFor({ state: 'detached' });
-    expect((await api(page, 'GET', `/sessions/${chat.id}`)).status).toBe(404);
     // The keyboard stays in the sidebar, on the next chat.
     await expect.poll(() => focused(page)).toBe('Beta');
+    expect(await seriousViolations(page)).toEqual([]);
+    expect((await deleted).status()).toBe(204);
+    expect((await api(page, 'GET', `/sessions/${chat.id}`)).status).toBe(404);
   });
 
-  it('Select chats: Shift+click picks a range, moves them with Undo, and deletes them after "Delete 3 chats?", saying which could not be', async () => {
+  it('Select chats: Shift+click picks a range, moves them with Undo, and deletes them with Undo, saying which could not be', async () => {
     const page = await e2e.newPage();
     await signUp(page);
     const travel = (await api(page, 'POST', '/projects', { name: 'Travel' })).body;
@@ -148,23 +138,37 @@ describe('the sidebar row menu and Select mode', { timeout: 180_000 }, () => {
     for (const title of ['Two', 'Three', 'Four']) expect((await api(page, 'GET', `/sessions/${ids[title]}`)).body.project_id).toBeNull();
     expect(travel.id).toBeTruthy();
 
-    // Delete them, one refused by the server: the toast counts and names it, the others are gone.
+    // Delete them: gone at once, and Undo brings all three back, nothing sent.
+    const deletes: string[] = [];
+    page.on('request', (request) => void (request.method() === 'DELETE' && deletes.push(request.url())));
+    await bar.getByRole('button', { name: 'Delete', exact: true }).click();
+    const deletedToast = toasts.getByRole('status').filter({ hasText: '3 chats deleted.' });
+    await deletedToast.waitFor();
+    for (const title of ['Two', 'Three', 'Four']) await sidebar.getByRole('checkbox', { name: `Select ${title}` }).waitFor({ state: 'detached' });
+    await bar.getByText('Pick chats below').waitFor();
+    await deletedToast.getByRole('button', { name: 'Undo' }).click();
+    await toasts.getByText('3 chats are back.').waitFor();
+    for (const title of ['Two', 'Three', 'Four']) await sidebar.getByRole('checkbox', { name: `Select ${title}` }).waitFor();
+    expect(deletes).toEqual([]);
+
+    // Again, one refused by the server, the toast dismissed (×) so the requests go now: the error
+    // counts and names it, the others are gone, and it is back in the list.
     await page.route(`**/api/sessions/${ids.Three}`, (route) =>
       route.request().method() === 'DELETE' ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Try again later' } }) }) : route.fallback());
-    await bar.getByRole('button', { name: 'Delete…' }).click();
-    await bar.getByText('Delete 3 chats?').waitFor();
-    expect(await focused(page)).toBe('Keep');
-    await bar.getByRole('button', { name: 'Delete 3 chats' }).click();
-    await toasts.getByRole('alert').filter({ hasText: '2 of 3 chats deleted; 1 could not be: “Three”' }).waitFor();
+    await sidebar.getByRole('checkbox', { name: 'Select Four' }).click();
+    await sidebar.getByRole('checkbox', { name: 'Select Two' }).click({ modifiers: ['Shift'] });
+    await bar.getByText('3 chats selected').waitFor();
+    await bar.getByRole('button', { name: 'Delete', exact: true }).click();
+    await deletedToast.getByRole('button', { name: 'Dismiss' }).click();
+    await toasts.getByRole('alert').filter({ hasText: '2 of 3 chats deleted; 1 could not be: “Three” (Try again later). It is back in your chats.' }).waitFor();
     expect((await api(page, 'GET', `/sessions/${ids.Two}`)).status).toBe(404);
     expect((await api(page, 'GET', `/sessions/${ids.Four}`)).status).toBe(404);
     expect((await api(page, 'GET', `/sessions/${ids.Three}`)).status).toBe(200);
-    // The one left stays picked, for another try; Done leaves Select mode.
-    await bar.getByText('1 chat selected').waitFor();
-    expect(await sidebar.getByRole('checkbox', { name: 'Select Three' }).isChecked()).toBe(true);
+    await sidebar.getByRole('checkbox', { name: 'Select Three' }).waitFor();
     await bar.getByRole('button', { name: 'Done' }).click();
     await sidebar.getByRole('link', { name: 'Three' }).waitFor();
     await sidebar.getByRole('link', { name: 'One' }).waitFor();
+    for (const title of ['Two', 'Four']) expect(await sidebar.getByRole('link', { name: title, exact: true }).count()).toBe(0);
   });
 
   it('"Add chats…" on a project\'s page moves picked chats into it, with Undo', async () => {

@@ -9,7 +9,10 @@
 // A confirmation may offer Undo: a button in the toast (in the live region, so it is read with
 // the message; reached with Tab, focus never moved to it) and Ctrl+Z / ⌘Z outside a text field
 // (the newest toast's). Such a toast stays longer, and not while the pointer or keyboard is on it
-// (WCAG 2.2.1: the reader has time to act).
+// (WCAG 2.2.1: the reader has time to act). A toast whose end does something (a delayed delete
+// is sent when its Undo is no longer offered: lib/chat/pending-deletes.ts) names it `onGone`: called
+// once when the toast goes without its Undo pressed — its time ran out, × was pressed, or newer
+// toasts pushed it out — and never when it is `withdraw`n.
 //
 // What takes input at the foot of the screen (the chat's composer, its "Jump to latest" button)
 // is marked with the `toastsAbove` action: toasts then stack above it, never over it.
@@ -20,7 +23,13 @@ export interface Toast {
   message: string;
   /** Puts back what the toast confirms; the toast goes when it is pressed. */
   undo?: () => void | Promise<void>;
+  /** How long it shows, if not its kind's usual time. */
+  lifetimeMs?: number;
+  /** It went without its Undo pressed (see the module's header). */
+  onGone?: () => void;
 }
+
+type Options = Pick<Toast, 'undo' | 'lifetimeMs' | 'onGone'>;
 
 const LIFETIME_MS = { success: 4000, info: 5000, error: 8000, undo: 10000 } as const;
 
@@ -31,23 +40,30 @@ class Toasts {
   #next = 1;
   #timers = new Map<number, ReturnType<typeof setTimeout>>();
 
-  show(kind: Toast['kind'], message: string, options: { undo?: Toast['undo'] } = {}): number {
+  show(kind: Toast['kind'], message: string, options: Options = {}): number {
     const id = this.#next++;
     // The same message twice in a row stays one toast (a double submit, a retry loop).
-    const kept = [...this.items.filter((t) => t.message !== message), { id, kind, message, undo: options.undo }].slice(-4);
-    for (const gone of this.items.filter((t) => !kept.includes(t))) this.#stop(gone.id);
+    const kept = [...this.items.filter((t) => t.message !== message), { id, kind, message, ...options }].slice(-4);
+    const pushedOut = this.items.filter((t) => !kept.includes(t));
+    for (const gone of pushedOut) this.#stop(gone.id);
     this.items = kept;
     this.release(id);
+    for (const gone of pushedOut) gone.onGone?.();
     return id;
   }
 
-  success = (message: string, options?: { undo?: Toast['undo'] }) => this.show('success', message, options);
+  success = (message: string, options?: Options) => this.show('success', message, options);
   error = (message: string) => this.show('error', message);
   info = (message: string) => this.show('info', message);
 
+  /** Its time is over, or × was pressed. */
   dismiss(id: number): void {
-    this.#stop(id);
-    this.items = this.items.filter((t) => t.id !== id);
+    this.#take(id)?.onGone?.();
+  }
+
+  /** Taken away before its time, its `onGone` not called (what it offered was done otherwise). */
+  withdraw(id: number): void {
+    this.#take(id);
   }
 
   /** The pointer or the keyboard is on the toast: it stays until they leave (release). */
@@ -60,16 +76,23 @@ class Toasts {
     const item = this.items.find((t) => t.id === id);
     if (!item) return;
     this.#stop(id);
-    this.#timers.set(id, setTimeout(() => this.dismiss(id), LIFETIME_MS[item.undo ? 'undo' : item.kind]));
+    this.#timers.set(id, setTimeout(() => this.dismiss(id), item.lifetimeMs ?? LIFETIME_MS[item.undo ? 'undo' : item.kind]));
   }
 
   /** Presses the toast's Undo (the newest toast offering one without an id): false if none. */
   undo(id?: number): boolean {
     const item = id === undefined ? this.items.findLast((t) => t.undo) : this.items.find((t) => t.id === id);
     if (!item?.undo) return false;
-    this.dismiss(item.id);
+    this.withdraw(item.id);
     void item.undo();
     return true;
+  }
+
+  #take(id: number): Toast | undefined {
+    const item = this.items.find((t) => t.id === id);
+    this.#stop(id);
+    this.items = this.items.filter((t) => t.id !== id);
+    return item;
   }
 
   #stop(id: number): void {

@@ -1,27 +1,34 @@
 // Deleting chats, wherever it is asked for (the chat's header, a sidebar row's menu, several
-// picked in the sidebar): the request, and the toast that says it was done. A delete cannot be
-// undone (the chat, its messages and files are gone), so it is always asked first
-// (DeleteConfirm.svelte) and its toast offers no Undo.
-import { browserApi, ok } from '$lib/api';
+// picked in the sidebar): this app's one PendingDeletes (lib/chat/pending-deletes.ts), which
+// hides them at once and sends the requests once the toast's Undo is no longer offered.
+import { SvelteSet } from 'svelte/reactivity';
+import { browser } from '$app/environment';
+import { goto } from '$app/navigation';
+import { page } from '$app/state';
+import { ApiError, apiFetch, browserApi, ok } from '$lib/api';
 import { toast } from '$lib/toast.svelte';
-import { boundedAll, bulkSummary, type Outcome } from './bulk-requests';
+import { PendingDeletes, UNDO_MS } from './pending-deletes';
 
-/** How many deletes (or moves) run at once. */
-export const AT_ONCE = 4;
+export { AT_ONCE, type Doomed } from './pending-deletes';
 
-const request = (id: string) => ok(browserApi().DELETE('/api/sessions/{id}', { params: { path: { id } } }));
+/** A request that outlives the page when it is going away (the same-origin proxy adds the token from the cookies). */
+const keepalive: typeof fetch = (input, init) => apiFetch(new Request(input, { ...init, keepalive: true }));
 
-/** Deletes one chat (`name`: its title as shown) and says so; throws the API's error. */
-export async function deleteChat(id: string, name: string): Promise<void> {
-  await request(id);
-  toast.success(`Deleted “${name}”.`);
-}
+export const pendingDeletes = new PendingDeletes(
+  {
+    send: (id, unloading) => ok(browserApi(unloading ? keepalive : apiFetch).DELETE('/api/sessions/{id}', { params: { path: { id } } })),
+    offerUndo: (message, undo, gone) => toast.success(message, { undo, onGone: gone, lifetimeMs: UNDO_MS }),
+    withdraw: (id) => toast.withdraw(id),
+    success: (message) => toast.success(message),
+    error: (message) => toast.error(message),
+    alreadyGone: (err) => err instanceof ApiError && err.status === 404,
+    page: browser ? { window, document } : undefined,
+  },
+  new SvelteSet(),
+);
 
-/** Deletes several chats, a few at a time, and says how many were (and which were not, and why). */
-export async function deleteChats<T extends { id: string }>(items: readonly T[], name: (item: T) => string): Promise<Outcome<T>[]> {
-  const outcomes = await boundedAll(items, AT_ONCE, (item) => request(item.id));
-  const summary = bulkSummary(outcomes, name, 'deleted');
-  if (summary.ok) toast.success(summary.message);
-  else toast.error(summary.message);
-  return outcomes;
+/** Undo of the open chat's delete: back to it, if the reader is still on the new chat the delete
+ * took them to (not once they went elsewhere or started that chat). */
+export function backToChat(id: string): void {
+  if (page.url.pathname === '/chat' && !page.url.search && !page.state.chatId) void goto(`/chat/${id}`);
 }

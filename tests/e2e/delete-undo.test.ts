@@ -1,0 +1,125 @@
+// Deleting a chat has an Undo, as Gmail's delete does: the chat leaves the list (and the screen,
+// when it is open) at once, without a question, and a toast "Deleted “…”." offers Undo for
+// 8 seconds; only then is the delete sent. Undo puts the chat back with its messages; a reload
+// (or a closed tab) sends what waits at once, so the decision is kept (lib/chat/pending-deletes.ts).
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lastAnswer, open, reload, screenshot, sendAndWait, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
+
+/** The API's status for the chat, asked from the page (its cookies are the session). */
+const status = (page: Page, id: string) => page.evaluate(async (id) => (await fetch(`/api/sessions/${id}`)).status, id);
+
+async function newChat(page: Page, title: string): Promise<string> {
+  return page.evaluate(async (title) => {
+    const res = await fetch('/api/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }) });
+    return ((await res.json()) as { id: string }).id;
+  }, title);
+}
+
+/** Records the DELETE requests for chats the page sends. */
+function deletesSent(page: Page): string[] {
+  const sent: string[] = [];
+  page.on('request', (request) => {
+    const match = /^\/api\/sessions\/([0-9a-f-]{36})$/.exec(new URL(request.url()).pathname);
+    if (request.method() === 'DELETE' && match) sent.push(match[1]!);
+  });
+  return sent;
+}
+
+const deleteAnswered = (page: Page, id: string) =>
+  page.waitForResponse((response) => response.request().method() === 'DELETE' && new URL(response.url()).pathname === `/api/sessions/${id}`, { timeout: 30_000 });
+
+describe('deleting a chat, with Undo', { timeout: 180_000 }, () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E('delete-undo');
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('the open chat goes at once, without a question; Undo brings it back with its messages, and nothing was sent', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const sent = deletesSent(page);
+    await sendAndWait(page, 'Remember the blue kettle', 0);
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    const title = (await page.getByTestId('chat-header').locator('h1').innerText()).trim();
+    const sidebar = page.getByRole('navigation', { name: 'Chats' });
+    await sidebar.getByRole('link', { name: title }).waitFor();
+
+    await page.getByTestId('chat-header').getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/chat');
+    await sidebar.getByRole('link', { name: title }).waitFor({ state: 'detached' });
+    // The toast is a live region (role=status) whose Undo is a button reached with Tab.
+    const toast = page.getByTestId('toasts').getByRole('status').filter({ hasText: `Deleted “${title}”.` });
+    await toast.waitFor();
+    // The pointer on the toast holds it (and so the delete) while the checks below take their time.
+    await toast.hover();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'chat-deleted-with-undo');
+    expect(sent).toEqual([]);
+    expect(await status(page, id)).toBe(200);
+
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await page.getByTestId('toasts').getByText(`“${title}” is back.`).waitFor();
+    await sidebar.getByRole('link', { name: title }).waitFor();
+    // Still on the new chat the delete left it on: back to the chat, its words there.
+    await page.waitForURL((url) => url.pathname === `/chat/${id}`);
+    await page.getByTestId('user-text').filter({ hasText: 'Remember the blue kettle' }).waitFor();
+    await lastAnswer(page).and(page.locator('[data-status="complete"]')).waitFor();
+    expect(sent).toEqual([]);
+    expect(await status(page, id)).toBe(200);
+  });
+
+  it('a chat deleted from its row is sent once its toast has gone, and stays gone after a reload', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const sent = deletesSent(page);
+    const id = await newChat(page, 'Short-lived plan');
+    await newChat(page, 'Keeper');
+    await open(page, '/chat');
+    const sidebar = page.getByRole('navigation', { name: 'Chats' });
+    const answered = deleteAnswered(page, id);
+
+    await sidebar.getByRole('link', { name: 'Short-lived plan' }).hover();
+    await sidebar.getByRole('button', { name: 'Actions for Short-lived plan' }).click();
+    await sidebar.getByRole('menu', { name: 'Actions for Short-lived plan' }).getByRole('menuitem', { name: 'Delete' }).click();
+    await sidebar.getByRole('link', { name: 'Short-lived plan' }).waitFor({ state: 'detached' });
+    const toast = page.getByTestId('toasts').getByRole('status').filter({ hasText: 'Deleted “Short-lived plan”.' });
+    await toast.getByRole('button', { name: 'Undo' }).waitFor();
+    // Out of the pointer's way, so that the toast's time runs (a pointer on it holds it).
+    await page.mouse.move(0, 0);
+
+    expect((await answered).status()).toBe(204);
+    await toast.waitFor({ state: 'detached' });
+    expect(sent).toEqual([id]);
+    expect(await status(page, id)).toBe(404);
+    await reload(page);
+    await sidebar.getByRole('link', { name: 'Keeper' }).waitFor();
+    expect(await sidebar.getByRole('link', { name: 'Short-lived plan' }).count()).toBe(0);
+  });
+
+  it('a reload right after a delete sends it as the page goes (its Undo was not pressed)', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const id = await newChat(page, 'Gone on reload');
+    await newChat(page, 'Stays');
+    await open(page, '/chat');
+    const sidebar = page.getByRole('navigation', { name: 'Chats' });
+    await sidebar.getByRole('link', { name: 'Gone on reload' }).hover();
+    await sidebar.getByRole('button', { name: 'Actions for Gone on reload' }).click();
+    await sidebar.getByRole('menuitem', { name: 'Delete' }).click();
+    await page.getByTestId('toasts').getByRole('status').filter({ hasText: 'Deleted “Gone on reload”.' }).waitFor();
+    expect(await status(page, id)).toBe(200);
+
+    // The reloaded page knows nothing of the delete: only the request sent as the old one went deletes it.
+    await reload(page);
+    await expect.poll(() => status(page, id)).toBe(404);
+    await sidebar.getByRole('link', { name: 'Stays' }).waitFor();
+    await sidebar.getByRole('link', { name: 'Gone on reload' }).waitFor({ state: 'detached' });
+    await reload(page);
+    await sidebar.getByRole('link', { name: 'Stays' }).waitFor();
+    expect(await sidebar.getByRole('link', { name: 'Gone on reload' }).count()).toBe(0);
+  });
+});
