@@ -60,6 +60,9 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
     return await (await verifier)(token);
   };
   const turns = createTurnRuntime(config, db, resolved, logger);
+  // When this instance last drained private.storage_cleanup; its first background drain is one
+  // interval after boot, so a cold start's first request has the database to itself.
+  let lastDrain = performance.now();
 
   /** The API's middleware, error shape and not-found answer around `mounts`, on `app`. */
   const wire = <A extends Hono<AppEnv, {}, '/api'>>(app: A, mounts: Mounts): A => {
@@ -142,9 +145,19 @@ export function createApp(config: Config, deps: CreateAppDeps = {}) {
 
     // A successful delete (session, project, account…) may have queued Storage objects through
     // cascades; they are removed before the answer, so a deleted thing leaves no file behind.
+    // Objects queued with no request of ours to drain them — an account deleted with the Auth
+    // admin API or the dashboard, whose trigger queues its files — go in the background after
+    // the next request once the interval has passed since this instance last drained.
     app.use('*', async (c, next) => {
       await next();
-      if (c.req.method === 'DELETE' && c.res.status < 300) await drainStorageCleanup(db, { config, fetch: resolved.fetch }, c.var.log);
+      if (c.req.method === 'DELETE' && c.res.status < 300) {
+        lastDrain = performance.now();
+        await drainStorageCleanup(db, { config, fetch: resolved.fetch }, c.var.log);
+      } else if (performance.now() - lastDrain >= config.storage.cleanupIntervalSeconds * 1000) {
+        lastDrain = performance.now();
+        const work = drainStorageCleanup(db, { config, fetch: resolved.fetch }, c.var.log);
+        resolved.waitUntil?.(work);
+      }
     });
 
     for (const [path, routes] of mounts) app.route(path, routes);

@@ -124,6 +124,9 @@ const env = {
   // a user's folder is swept at most once per interval, when they send (lib/attachments/cleanup.ts).
   CHAT_UPLOAD_GRACE_SECONDS: int(24 * 60 * 60, 0),
   CHAT_UPLOAD_SWEEP_INTERVAL_SECONDS: int(60 * 60, 0),
+  // Objects queued with no API request to drain them (an account deleted with the Auth admin
+  // API or the dashboard) are drained after the next request once this long has passed.
+  STORAGE_CLEANUP_INTERVAL_SECONDS: int(60, 0),
   // A running turn's lease: how long after its process dies its answer is settled.
   TURN_LEASE_MS: int(30_000, 1_000),
   // Stop a turn (status stopped, code wall_clock_limit) before the platform's wall clock does:
@@ -194,6 +197,8 @@ export interface Config {
     orphanGraceSeconds: number;
     /** A user's chat folder is swept for orphans at most this often (0: on every send). */
     sweepIntervalSeconds: number;
+    /** The clean-up queue is drained in the background at most this often (0: after every request). */
+    cleanupIntervalSeconds: number;
   };
   /** Built-in list prices with MODEL_PRICES on top, keyed `<provider>/<model>` or `<provider>/*`. */
   prices: Record<string, ModelPrice>;
@@ -261,6 +266,7 @@ function fromEnv(e: Env): Config {
       quotaBytes: e.ATTACHMENT_QUOTA_BYTES,
       orphanGraceSeconds: e.CHAT_UPLOAD_GRACE_SECONDS,
       sweepIntervalSeconds: e.CHAT_UPLOAD_SWEEP_INTERVAL_SECONDS,
+      cleanupIntervalSeconds: e.STORAGE_CLEANUP_INTERVAL_SECONDS,
     },
     prices: buildPriceTable(e.MODEL_PRICES),
   };
