@@ -1,10 +1,12 @@
 // Long text in the chat and the prompt editor (QA9 #2, #3): an edit the server refuses goes back
 // to its own Edit box, and "Send again" there makes a new version of the question, never a new
 // message at the end; a message over the server's limit is said so before it is sent, with a
-// one-click way to attach it as a file; a template over its limit is said so before saving.
+// one-click way to attach it as a file; a template over its limit is said so before saving. A
+// long message box is kept for a reload once typing pauses, not copied into storage on every key.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composer, open, sendAndWait, signUp, startE2E, type E2E } from './helpers.ts';
+import { DRAFT_IDLE_MS } from '../../web/src/lib/chat/drafts.ts';
+import { composer, open, reload, sendAndWait, signUp, startE2E, type E2E } from './helpers.ts';
 
 // Exact: while an Edit box is open, "Edit message" is a Message textbox too.
 const messageBox = (page: Page) => page.getByRole('textbox', { name: 'Message', exact: true });
@@ -86,6 +88,41 @@ describe('long text', { timeout: 300_000 }, () => {
     await page.getByText('pasted-text.txt').first().waitFor();
     await sendAndWait(page, 'What is in the file?', 0);
     expect(posts).toBe(1);
+  });
+
+  // Open QA row: with 200 kB in the box, every key wrote all of it to sessionStorage.
+  it('keeps a long draft once typing pauses, not on every key, and a reload right after typing loses none of it', async () => {
+    const page = await e2e.newPage();
+    await page.clock.install(); // time flows as usual until it is paused below
+    await page.addInitScript(() => {
+      const counted = window as unknown as { draftWrites: number };
+      counted.draftWrites = 0;
+      const setItem = Storage.prototype.setItem;
+      Storage.prototype.setItem = function (key: string, value: string) {
+        if (key.startsWith('mrprompt-draft:')) counted.draftWrites++;
+        setItem.call(this, key, value);
+      };
+    });
+    const draftWrites = () => page.evaluate(() => (window as unknown as { draftWrites: number }).draftWrites);
+    await signUp(page);
+    const paste = 'lorem ipsum dolor sit amet '.repeat(7500);
+    await composer(page).fill(paste);
+    await composer(page).press('End');
+    await expect.poll(draftWrites).toBe(1);
+
+    // However slowly the keys come, none is written until typing pauses: the clock stands still.
+    await page.clock.pauseAt(Date.now() + 60_000);
+    await composer(page).pressSequentially('and more');
+    expect(await draftWrites()).toBe(1);
+    await page.clock.runFor(DRAFT_IDLE_MS);
+    expect(await draftWrites()).toBe(2);
+    await expect(page.evaluate(() => Object.values(sessionStorage).some((v) => v.endsWith('and more')))).resolves.toBe(true);
+
+    // Typed, then reloaded before the pause: written as the page goes.
+    await composer(page).pressSequentially(', and the last words');
+    expect(await draftWrites()).toBe(2);
+    await reload(page);
+    await expect.poll(() => composer(page).inputValue()).toBe(`${paste}and more, and the last words`);
   });
 
   it("says a template is over its limit before saving, and the save's refusal in the same words", async () => {

@@ -1,6 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryStorage } from './memory-storage.ts';
-import { carryDraft, forgetAllDrafts, readDraft, readDraftFiles, readDraftRefusal, readQueued, writeDraft, writeDraftFiles, writeDraftRefusal, writeQueued } from './drafts.ts';
+import {
+  carryDraft, DRAFT_IDLE_MS, flushDrafts, flushDraftsOnLeaving, forgetAllDrafts, readDraft, readDraftFiles, readDraftRefusal, readQueued,
+  writeDraft, writeDraftFiles, writeDraftRefusal, writeDraftSoon, writeQueued,
+} from './drafts.ts';
+
+/** A Storage in memory that lists the drafts' writes (each copies the whole box). */
+function countingStorage(): { store: Storage; writes: string[] } {
+  const store = memoryStorage();
+  const writes: string[] = [];
+  const setItem = store.setItem;
+  store.setItem = (k, v) => {
+    if (k.startsWith('mrprompt-draft:')) writes.push(v);
+    setItem(k, v);
+  };
+  return { store, writes };
+}
 
 describe('chat drafts', () => {
   it('keeps each chat\'s text apart, per user, and forgets an emptied box', () => {
@@ -110,5 +125,92 @@ describe('chat drafts', () => {
     expect(readQueued('ann', 'chat-2', store)).toEqual([]);
     expect(forgetAllDrafts(store)).toEqual(['ann/chat-1/1/a.md']);
     expect(store.length).toBe(0);
+  });
+
+  describe('kept once typing pauses', () => {
+    afterEach(() => {
+      forgetAllDrafts(memoryStorage()); // nothing one test left waiting is written into the next
+      vi.useRealTimers();
+      vi.unstubAllGlobals();
+    });
+
+    // Open QA row: with 200 kB in the box, every key copied all of it into sessionStorage.
+    it('a burst of keys is one write, after the pause; a flush writes what waits at once, and only once', () => {
+      vi.useFakeTimers();
+      const { store, writes } = countingStorage();
+      const text = 'a long question '.repeat(1000);
+      for (let i = 1; i <= 30; i++) writeDraftSoon('ann', 'chat-1', text + 'x'.repeat(i), store);
+      vi.advanceTimersByTime(DRAFT_IDLE_MS - 1);
+      expect(readDraft('ann', 'chat-1', store)).toBe('');
+      vi.advanceTimersByTime(1);
+      expect(writes).toEqual([text + 'x'.repeat(30)]);
+
+      writeDraftSoon('ann', 'chat-1', 'typed just before a reload', store);
+      writeDraftSoon('ann', 'chat-2', 'and in another chat', store);
+      flushDrafts();
+      expect(readDraft('ann', 'chat-1', store)).toBe('typed just before a reload');
+      expect(readDraft('ann', 'chat-2', store)).toBe('and in another chat');
+      vi.advanceTimersByTime(DRAFT_IDLE_MS);
+      flushDrafts();
+      expect(writes).toHaveLength(3);
+    });
+
+    it('an emptied box is forgotten at once, and the text typed before it is not written after', () => {
+      vi.useFakeTimers();
+      const { store, writes } = countingStorage();
+      writeDraft('ann', null, 'kept earlier', store);
+      writeDraftSoon('ann', null, 'kept earlier, and more', store);
+      writeDraftSoon('ann', null, '', store); // sent: the new chat may get its id before the pause ends
+      expect(readDraft('ann', null, store)).toBe('');
+      vi.advanceTimersByTime(DRAFT_IDLE_MS);
+      flushDrafts();
+      expect(writes).toEqual(['kept earlier']);
+      expect(store.length).toBe(0);
+    });
+
+    it('signing out drops what waits (nothing is written back for the next person), as does a closed chat\'s carry', () => {
+      vi.useFakeTimers();
+      const { store } = countingStorage();
+      writeDraftSoon('ann', 'chat-1', 'a private question', store);
+      forgetAllDrafts(store);
+      vi.advanceTimersByTime(DRAFT_IDLE_MS);
+      flushDrafts();
+      expect(store.length).toBe(0);
+
+      writeDraftSoon('ann', 'gone', 'unsent words', store);
+      expect(carryDraft('ann', 'gone', 'unsent words', store)).toBe(true);
+      flushDrafts();
+      expect(readDraft('ann', 'gone', store)).toBe('');
+      expect(readDraft('ann', null, store)).toBe('unsent words');
+    });
+
+    it('what waits is written as the page goes: on pagehide, when the tab is hidden, and when the view goes', () => {
+      vi.useFakeTimers();
+      const page = new EventTarget();
+      const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+      vi.stubGlobal('addEventListener', page.addEventListener.bind(page));
+      vi.stubGlobal('removeEventListener', page.removeEventListener.bind(page));
+      vi.stubGlobal('document', doc);
+      const { store, writes } = countingStorage();
+      const stop = flushDraftsOnLeaving();
+
+      writeDraftSoon('ann', 'chat-1', 'before a reload', store);
+      page.dispatchEvent(new Event('pagehide'));
+      expect(writes).toEqual(['before a reload']);
+
+      writeDraftSoon('ann', 'chat-1', 'before the tab is hidden', store);
+      doc.dispatchEvent(new Event('visibilitychange')); // shown again: typing goes on
+      expect(writes).toHaveLength(1);
+      doc.visibilityState = 'hidden';
+      doc.dispatchEvent(new Event('visibilitychange'));
+      expect(writes.at(-1)).toBe('before the tab is hidden');
+
+      writeDraftSoon('ann', 'chat-1', 'before another chat opens', store);
+      stop();
+      expect(writes.at(-1)).toBe('before another chat opens');
+      writeDraftSoon('ann', 'chat-1', 'after the view went', store);
+      page.dispatchEvent(new Event('pagehide')); // no longer listened to
+      expect(writes).toHaveLength(3);
+    });
   });
 });

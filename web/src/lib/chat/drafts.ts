@@ -8,6 +8,9 @@
 // are kept here too, per chat, so a reload sends them once the network is back. So is the
 // alert of a question refused back into the box (why, and the link to where it is fixed): it
 // lives as long as the draft it explains, and goes when the box is sent or emptied.
+// The text is kept once typing pauses (writeDraftSoon), not on every key: each write copies the
+// whole box into storage, 400 kB per key with 200 kB pasted. Whatever still waits is written
+// before the page goes (flushDrafts on pagehide, on the tab hidden, on leaving the chat).
 import { z } from 'zod';
 
 const PREFIX = 'mrprompt-draft:';
@@ -50,8 +53,9 @@ export function readDraft(userId: string | null, sessionId: string | null, store
 }
 
 /** Keeps the box's text for this chat, or forgets it — and the refusal that explained it — once
- * the box is empty (sent, cleared). */
+ * the box is empty (sent, cleared). At once: a text of this chat's still waiting to be kept is dropped. */
 export function writeDraft(userId: string | null, sessionId: string | null, text: string, store = storage()): void {
+  dropWaiting(key(userId, sessionId));
   try {
     if (text.trim()) store?.setItem(key(userId, sessionId), text);
     else {
@@ -61,6 +65,50 @@ export function writeDraft(userId: string | null, sessionId: string | null, text
   } catch {
     // Full or blocked storage: the draft is not kept, and typing goes on.
   }
+}
+
+/** How long typing pauses before the box's text is kept: a burst of keys is one write. */
+export const DRAFT_IDLE_MS = 300;
+
+/** Texts typed but not yet kept, by storage key: the last of each chat's, and its timer. */
+const waiting = new Map<string, { timer: ReturnType<typeof setTimeout>; write: () => void }>();
+
+function dropWaiting(storageKey: string): void {
+  clearTimeout(waiting.get(storageKey)?.timer);
+  waiting.delete(storageKey);
+}
+
+/**
+ * writeDraft once typing pauses for DRAFT_IDLE_MS (or at flushDrafts); an emptied box is forgotten
+ * at once. The text goes under the chat named now: a new chat that gets its id meanwhile keeps it
+ * where it was typed (and the send that emptied the box removed it there).
+ */
+export function writeDraftSoon(userId: string | null, sessionId: string | null, text: string, store = storage()): void {
+  if (!text.trim()) return writeDraft(userId, sessionId, text, store);
+  const storageKey = key(userId, sessionId);
+  const write = () => writeDraft(userId, sessionId, text, store);
+  dropWaiting(storageKey);
+  waiting.set(storageKey, { timer: setTimeout(write, DRAFT_IDLE_MS), write });
+}
+
+/** Writes every text still waiting to be kept, at once: the page is going (a reload, the tab
+ * closed or hidden, another chat opened), and a draft must outlive it. */
+export function flushDrafts(): void {
+  for (const { write } of [...waiting.values()]) write();
+}
+
+/** For a view's onMount: flushes the waiting drafts whenever the page may go without another
+ * word (pagehide: a reload or the tab closed; the tab hidden, which a phone may kill unseen), and
+ * once more when the view goes (another chat opened). */
+export function flushDraftsOnLeaving(): () => void {
+  const onHidden = () => document.visibilityState === 'hidden' && flushDrafts();
+  addEventListener('pagehide', flushDrafts);
+  document.addEventListener('visibilitychange', onHidden);
+  return () => {
+    removeEventListener('pagehide', flushDrafts);
+    document.removeEventListener('visibilitychange', onHidden);
+    flushDrafts();
+  };
 }
 
 /** The files kept with this chat's draft: uploaded ones to put back, unfinished ones by name. */
@@ -179,6 +227,7 @@ export function carryDraft(userId: string | null, sessionId: string, text: strin
  */
 export function forgetAllDrafts(store = storage()): string[] {
   const paths: string[] = [];
+  for (const storageKey of [...waiting.keys()]) dropWaiting(storageKey); // nothing is written back after signing out
   try {
     if (!store) return paths;
     const ours = (k: string | null) => [PREFIX, FILES_PREFIX, QUEUE_PREFIX, REFUSAL_PREFIX].some((p) => k?.startsWith(p));
