@@ -5,7 +5,9 @@
  * nothing leaks internals), requests after it succeed without restarting anything — the
  * function's process lives through it — and a supabase-js realtime subscriber resumes and
  * receives the rows written afterwards. A restart in the middle of an answer loses nothing:
- * the turn's final write waits for the database, and the whole answer is stored.
+ * the turn's final write waits for the database, and the whole answer is stored — also when
+ * Postgres crashes (emptying the unlogged checkpoints) and stays away longer than a failover's
+ * first seconds.
  * Needs a server it may restart, so it starts its own embedded Postgres.
  */
 import fs from 'node:fs/promises';
@@ -63,12 +65,12 @@ afterAll(async () => {
   if (dir) await fs.rm(dir, { recursive: true, force: true });
 });
 
-function call(method: string, p: string, body?: unknown): Promise<Response> {
+function call(method: string, p: string, body?: unknown, timeoutMs = 20_000): Promise<Response> {
   return fetch(`${stack.apiUrl}/functions/v1/api${p}`, {
     method,
     headers: { apikey: stack.keys.publishableKey, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(20_000), // a hang is a failure, not a wait
+    signal: AbortSignal.timeout(timeoutMs), // a hang is a failure, not a wait
   });
 }
 
@@ -252,3 +254,53 @@ it('Postgres crashes in the middle of an answer: its checkpoints are written aga
   expect(stored.status).toBe('stopped');
   expect(stored.units).toBeGreaterThanOrEqual(held(after));
 }, 120_000);
+
+it('Postgres crashes at the end of an answer and stays away 35 s: the answer is stored whole once it is back', async () => {
+  const created = await call('POST', '/sessions', { title: 'long outage' });
+  const { id: sessionId } = (await created.json()) as { id: string };
+  // 100 chunks at 20 a second: the answer ends while the database is away.
+  const res = await call('POST', '/chat', { provider: 'demo', model: 'demo-model', message: '/tokens 100 at 20/s', session_id: sessionId }, 120_000);
+  expect(res.status).toBe(200);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('event:delta')) text += decoder.decode((await reader.read()).value ?? new Uint8Array(), { stream: true });
+  const assistantId = /"assistant_message_id":"([0-9a-f-]{36})"/.exec(text)![1]!;
+  const drained = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      text += decoder.decode(value, { stream: true });
+    }
+  })();
+  await eventually(async () => {
+    const [row] = await sql<{ units: number }[]>`
+      select coalesce(sum(cardinality(units)), 0)::int as units from private.message_chunks where message_id = ${assistantId}`;
+    return row!.units >= 20 ? row : undefined;
+  }, { attempts: 200, everyMs: 50 });
+
+  // A crash (an immediate shutdown of the postmaster), and the database stays away for 35 s:
+  // longer than the ~20 s the final write used to be tried, and longer than the 3 s lease.
+  // Crash recovery then empties the unlogged checkpoints: only the function has the answer.
+  await sql.end({ timeout: 1 }).catch(() => {});
+  const postmaster = Number((await fs.readFile(path.join(dir, 'data', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  process.kill(postmaster, 'SIGQUIT');
+  await new Promise((resolve) => setTimeout(resolve, 35_000));
+  await server.restart({ crash: true });
+  sql = postgres(server.url, { max: 2, onnotice: () => {} });
+
+  // Reads of the chat meanwhile settle an answer whose lease has lapsed; the turn's lease is
+  // renewed once the database is back, and its final write overwrites any settle before it.
+  const stored = await eventually(async () => {
+    await call('GET', `/sessions/${sessionId}/messages`).then((r) => r.body?.cancel()).catch(() => {});
+    const [row] = await sql<{ status: string; content: string }[]>`select status, content from public.messages where id = ${assistantId}`;
+    return row?.status === 'complete' ? row : undefined;
+  }, { attempts: 300, everyMs: 100 });
+  await drained;
+  const events = parseSse(text);
+  expect(events.some((e) => e.event === 'done')).toBe(true);
+  expect(events.some((e) => e.event === 'error')).toBe(false);
+  const streamed = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text).join('');
+  expect(streamed.split(' ').length).toBeGreaterThanOrEqual(90);
+  expect(stored.content).toBe(streamed);
+}, 150_000);

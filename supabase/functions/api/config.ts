@@ -133,6 +133,9 @@ const env = {
   // hosted Edge Functions get 150 s (free) or 400 s (paid). 0 turns the budget off.
   CHAT_TURN_MAX_MS: int(140_000, 0),
   CHAT_CHECKPOINT_MS: int(2_000, 50),
+  // How long a finished answer's write is tried while the database is away (a restart, a
+  // failover): until it is written, the function may hold the only copy (lib/chat/final-save.ts).
+  CHAT_FINAL_SAVE_MS: int(300_000, 1_000),
   CHAT_BROADCAST_MIN_INTERVAL_MS: int(0, 0),
   // Running turns' Realtime channels joined over WebSockets at once (hosted allows 100 per
   // connection: one socket per 100); past that, and with 0, broadcasts go over REST.
@@ -177,6 +180,8 @@ export interface Config {
     turnLeaseMs: number;
     turnMaxMs: number;
     checkpointMs: number;
+    /** How long a turn's final write is tried while the database is away. */
+    finalSaveMs: number;
     /** Least time between two Realtime broadcast requests (0: as soon as the last one answered). */
     broadcastMinIntervalMs: number;
     /** Running turns' channels joined over WebSockets at once (0: broadcast over REST only). */
@@ -254,6 +259,7 @@ function fromEnv(e: Env): Config {
       turnLeaseMs: e.TURN_LEASE_MS,
       turnMaxMs: e.CHAT_TURN_MAX_MS,
       checkpointMs: e.CHAT_CHECKPOINT_MS,
+      finalSaveMs: e.CHAT_FINAL_SAVE_MS,
       broadcastMinIntervalMs: e.CHAT_BROADCAST_MIN_INTERVAL_MS,
       broadcastSocketChannels: e.CHAT_BROADCAST_SOCKET_CHANNELS,
       broadcastJoinsPerSecond: e.CHAT_BROADCAST_JOINS_PER_SECOND,

@@ -223,6 +223,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     providerTimeoutMs: limits.providerTimeoutMs,
     checkpointMs: limits.checkpointMs,
     maxDurationMs: limits.turnMaxMs,
+    finalSaveMs: limits.finalSaveMs,
     // The provider refused the caller's own stored key: a key check (lib/key-checks.ts), counted before the view hears it.
     ...(seat.payerId === user.id && opened.hasStoredCredential ? { beforeEnd: chargeOnKeyRefusal(db, user.id, turnLog) } : {}),
   });

@@ -77,16 +77,24 @@ export class TurnStore {
    * committed (its answer lost with the connection), the retry's longer row replaces it, so the
    * checkpoints never skip the units in between.
    *
-   * Returns how many units the checkpoints before this one hold: fewer than firstSeq − 1 when
-   * they are gone — the table is unlogged, and a crash of the database empties it — and the
-   * caller then writes the whole partial answer again (replaceCheckpoints).
+   * The checkpoints never overlap: units that begin inside a row before them (a rewrite from
+   * unit 1 committed, but its caller saw an error and did not count it) are not written, so no
+   * unit is stored twice and a settle never repeats text.
+   *
+   * Returns how many units the checkpoints before this one hold; anything but firstSeq − 1 and
+   * the caller writes the whole partial answer again (replaceCheckpoints). Fewer: they are
+   * gone — the table is unlogged, and a crash of the database empties it. More: the rewrite
+   * above.
    */
   async checkpoint(messageId: string, firstSeq: number, packed: PackedUnits): Promise<number> {
     if (packed.units.length === 0) return firstSeq - 1;
     const [row] = await this.sql<{ held: number }[]>`
       with appended as (
         insert into private.message_chunks as c (message_id, first_seq, units, content, reasoning)
-        values (${messageId}, ${firstSeq}, ${packed.units}::int[], ${packed.content}, ${packed.reasoning})
+        select ${messageId}::uuid, ${firstSeq}::int, ${packed.units}::int[], ${packed.content}::text, ${packed.reasoning}::text
+         where not exists (
+           select 1 from private.message_chunks e
+            where e.message_id = ${messageId} and e.first_seq < ${firstSeq} and e.first_seq + cardinality(e.units) > ${firstSeq})
         on conflict (message_id, first_seq) do update
           set units = excluded.units, content = excluded.content, reasoning = excluded.reasoning
           where cardinality(excluded.units) > cardinality(c.units)
@@ -207,7 +215,11 @@ export class TurnStore {
     if (row.status === 'streaming') {
       const chunks = await this.sql<{ first_seq: number; units: number[]; content: string; reasoning: string }[]>`
         select first_seq, units, content, reasoning from private.message_chunks where message_id = ${messageId} order by first_seq`;
-      units = chunks.flatMap((c) => unpackUnits(c, c.first_seq));
+      // Each unit once, in order, should rows ever overlap (TurnStore.checkpoint writes none that do).
+      units = [];
+      for (const chunk of chunks) {
+        for (const unit of unpackUnits(chunk, chunk.first_seq)) if (unit.seq > (units.at(-1)?.seq ?? 0)) units.push(unit);
+      }
     } else {
       units = unpackUnits({ units: row.stream_units ?? (row.content ? [row.content.length] : []), content: row.content, reasoning: row.reasoning });
     }

@@ -10,16 +10,20 @@
  *     joins when the rows exist and holds open until `done`: turn-fanout.ts);
  *  3. a checkpoint of new units at most every `checkpointMs` (2 s) keeps the partial safe from
  *     this process dying (in an unlogged table: a crash of the database empties it, and the
- *     next checkpoint then writes every unit so far again);
+ *     next checkpoint then writes every unit so far again — but no checkpoint follows the
+ *     last one, so until the final write this process may hold the only copy);
  *  4. stop(code) — the Stop button (any process, through the registry), the wall-clock
  *     budget, or shutdown — aborts the provider within the event loop's next turn;
- *  5. the end: the answer, status, tokens and usage log are written once (TurnStore.finish;
- *     a call the provider refused with a status before any text is logged with 0 tokens, $0),
+ *  5. the end: the answer, status, tokens and usage log are written once (TurnStore.finish,
+ *     kept trying through a database outage: final-save.ts; a call the provider refused with
+ *     a status before any text is logged with 0 tokens, $0),
  *     views get usage + done (or error), broadcast gets done. A turn whose rows were never
  *     written (it lost its session's lock) is stopped at once and its call still logged.
  *
  * Should the process die before 5, the database settles the answer from its checkpoints and
- * logs the call from what the rows recorded at the start (private.settle_abandoned_answers).
+ * logs the call from what the rows recorded at the start (private.settle_abandoned_answers):
+ * all of it but the last interval's units, unless the database crashed meanwhile and the
+ * process died before its checkpoints were whole again.
  *
  * Closing a view never stops the turn.
  */
@@ -29,6 +33,7 @@ import { sessionTopic } from '../realtime-broadcast.ts';
 import { rowQuotaReached } from '../db-errors.ts';
 import { countTokensPaced } from '../tokens.ts';
 import type { ChatTurn } from './context.ts';
+import { saveFinal } from './final-save.ts';
 import { describeProviderError, mayHaveBeenBilled, type ChatError } from './provider-errors.ts';
 import { streamProvider, type ProviderEndpoint } from './provider-stream.ts';
 import type { FinalAnswer, FinalStatus, TurnStore } from './turn-store.ts';
@@ -83,6 +88,8 @@ export interface TurnOptions {
   checkpointMs: number;
   /** Stop with `wall_clock_limit` after this long (0: never). */
   maxDurationMs: number;
+  /** How long the final write is tried while the database is away (final-save.ts). */
+  finalSaveMs: number;
   /** Runs once the answer is saved, before views and devices hear the end (errors ignored). */
   beforeEnd?: (end: TurnEnd) => Promise<void>;
 }
@@ -204,9 +211,12 @@ export class Turn {
       if (to === from) return;
       try {
         const held = await this.options.store.checkpoint(this.messageId, from + 1, packTexts(this.texts, this.kinds, from));
-        // The earlier checkpoints are gone (the database crashed and emptied their unlogged
-        // table): all units so far, again, so a settle from them keeps the answer's start.
-        if (held < from) await this.options.store.replaceCheckpoints(this.messageId, packTexts(this.texts, this.kinds, 0, to));
+        // The rows before this checkpoint should hold exactly units 1 … from. Fewer: they are
+        // gone (the database crashed and emptied their unlogged table). More: a rewrite from
+        // unit 1 committed but its answer was lost, so it was not counted, and this checkpoint's
+        // units overlap it (TurnStore.checkpoint then leaves them out). Either way all units
+        // so far are written again, so a settle from them keeps each unit once, in order.
+        if (held !== from) await this.options.store.replaceCheckpoints(this.messageId, packTexts(this.texts, this.kinds, 0, to));
         this.checkpointed = to;
       } catch (error) {
         // The next checkpoint retries the same units; the final write does not depend on it.
@@ -302,32 +312,24 @@ export class Turn {
         : { code: 'not_started', message: 'Your message was not saved (the chat could not be stored); send it again' };
       const end: TurnEnd = { status: 'error', code: failure.code, error: failure, finishReason: null, usage: null };
       this.announce(end);
-      await this.saveFinal({ ...final, status: 'error', code: failure.code, errorMessage: failure.message });
+      await saveFinal({ ...final, status: 'error', code: failure.code, errorMessage: failure.message }, this.finalSave(false));
       return this.resolveEnded(end);
     }
     const end: TurnEnd = { status, code, error, finishReason: result?.finishReason ?? null, usage };
     await this.checkpointing;
-    const saved = await this.saveFinal(final);
+    const saved = await saveFinal(final, this.finalSave(true));
     if (o.beforeEnd) await o.beforeEnd(end).catch(() => {});
     if (!saved) {
-      // The checkpoints are still there: once the lease lapses the answer is settled from them.
+      // If the database took any write meanwhile, saveFinal wrote the whole answer as its
+      // checkpoints, and it is settled from them once the lease lapses. If it stayed away for
+      // the whole window, a crash may have emptied them: the views have the only copy.
       return this.finishWith({ status: 'error', code: 'save_failed', error: { code: 'save_failed', message: 'The answer could not be saved; copy it before leaving this page.' }, finishReason: null, usage });
     }
     this.finishWith(end);
   }
 
-  /** The final write, retried while the database is briefly away (a restart, a failover). */
-  private async saveFinal(final: FinalAnswer): Promise<boolean> {
-    for (let attempt = 0, delay = 250; ; attempt++, delay = Math.min(delay * 2, 4_000)) {
-      try {
-        await this.options.store.finish(final);
-        return true;
-      } catch (error) {
-        this.options.log.warn('chat final write failed', { attempt, message: error instanceof Error ? error.message : String(error) });
-        if (attempt >= 8) return false;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
+  private finalSave(hasRows: boolean) {
+    return { store: this.options.store, log: this.options.log, windowMs: this.options.finalSaveMs, hasRows };
   }
 
   private finishWith(end: TurnEnd) {

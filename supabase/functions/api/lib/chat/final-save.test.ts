@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../log.ts';
+import { saveFinal } from './final-save.ts';
+import type { FinalAnswer } from './turn-store.ts';
+import { packUnits, type PackedUnits } from './units.ts';
+
+const answer = {
+  messageId: 'm1', userId: 'u1', sessionId: 's1', units: packUnits([{ kind: 'content', text: 'the whole answer' }]),
+  status: 'complete', code: null, errorMessage: null, reasoningMs: null, promptTokens: 1, completionTokens: 3,
+  ttftMs: 1, latencyMs: 2, providerMessageId: null,
+  usageLog: { provider: 'demo', model: 'demo-model', promptId: null, promptVersion: null, touchCredential: false },
+} satisfies FinalAnswer;
+
+/**
+ * A store whose database is away until `backAt` (on a clock the sleeps advance); `finishFails`
+ * keeps the final write failing even then. Records what was written.
+ */
+function fakeDatabase({ backAt = Infinity, finishFails = false }: { backAt?: number; finishFails?: boolean }) {
+  let clock = 0;
+  const written: { finish: number[]; checkpoints: PackedUnits[] } = { finish: [], checkpoints: [] };
+  const away = () => clock < backAt;
+  const store = {
+    finish: async () => {
+      if (away() || finishFails) throw new Error('connection refused');
+      written.finish.push(clock);
+    },
+    replaceCheckpoints: async (_id: string, packed: PackedUnits) => {
+      if (away()) throw new Error('connection refused');
+      written.checkpoints.push(packed);
+    },
+  };
+  const options = {
+    store, log: createLogger(() => {}, 'silent'), windowMs: 300_000,
+    now: () => clock, sleep: async (ms: number) => void (clock += ms),
+  };
+  return { options, written, elapsed: () => clock };
+}
+
+describe('saveFinal', () => {
+  it('keeps trying through a database outage longer than a fixed count of tries allowed, and writes the answer once it is back', async () => {
+    const db = fakeDatabase({ backAt: 35_000 });
+    expect(await saveFinal(answer, { ...db.options, hasRows: true })).toBe(true);
+    expect(db.written.finish).toHaveLength(1);
+    // Written within one try's delay (at most 2 s) of the database coming back.
+    expect(db.written.finish[0]).toBeGreaterThanOrEqual(35_000);
+    expect(db.written.finish[0]).toBeLessThanOrEqual(37_000);
+  });
+
+  it('gives up once the window has passed with the database still away', async () => {
+    const db = fakeDatabase({});
+    expect(await saveFinal(answer, { ...db.options, hasRows: true, windowMs: 60_000 })).toBe(false);
+    expect(db.elapsed()).toBeGreaterThan(55_000);
+    expect(db.elapsed()).toBeLessThanOrEqual(60_000);
+    expect(db.written.checkpoints).toEqual([]);
+  });
+
+  it('when the database answers but the final write keeps failing, writes the whole answer as its checkpoints and then gives up sooner', async () => {
+    const db = fakeDatabase({ backAt: 1_000, finishFails: true });
+    expect(await saveFinal(answer, { ...db.options, hasRows: true })).toBe(false);
+    expect(db.written.checkpoints).toEqual([answer.units]);
+    expect(db.elapsed()).toBeLessThan(20_000);
+  });
+
+  it('writes no checkpoints for a turn whose rows were never written, and keeps trying its usage log', async () => {
+    const db = fakeDatabase({ backAt: 35_000 });
+    expect(await saveFinal(answer, { ...db.options, hasRows: false })).toBe(true);
+    expect(db.written.checkpoints).toEqual([]);
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * A turn's final write, kept up for as long as the answer could otherwise be lost.
+ *
+ * While the final write waits, the function's process may hold the only whole copy of the
+ * answer: the checkpoints are in an unlogged table, and a crash of Postgres (or a replica's
+ * promotion in a failover) empties it — after the last checkpoint, nothing writes them again.
+ * So a write that fails is retried until `windowMs` has passed, not for a fixed number of
+ * tries: failovers often take longer than the ~20 s a fixed count gave.
+ *
+ * Whenever a try fails, the whole answer is also written as the checkpoints
+ * (TurnStore.replaceCheckpoints). Once that has succeeded the database answers and holds the
+ * text, so the turn may stop trying sooner (`afterKeptTries`): if the final write then keeps
+ * failing for another reason, the lease lapses and the answer is settled from those
+ * checkpoints with all its text.
+ *
+ * The turn stays in this process's registry until the write is done or given up, so its
+ * lease is renewed as soon as the database is back (within a poll, 250 ms). Should a read of
+ * the chat settle the answer in the moment before (its lease lapsed during the outage), the
+ * final write overwrites that settle (private.finish_turn): the answer's text is not lost.
+ */
+import type { Logger } from '../log.ts';
+import type { FinalAnswer, TurnStore } from './turn-store.ts';
+
+export interface FinalSaveOptions {
+  store: Pick<TurnStore, 'finish' | 'replaceCheckpoints'>;
+  log: Logger;
+  /** Keep trying this long while the database is away (the process ending cuts it short). */
+  windowMs: number;
+  /** Whether the answer's rows exist: a turn that never got them has no checkpoints to fill. */
+  hasRows: boolean;
+  /** Tries after which the turn gives up once the checkpoints hold the whole answer. */
+  afterKeptTries?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const FIRST_DELAY_MS = 250;
+// At most this long between tries: a write waits at most this much after the database is back.
+const MAX_DELAY_MS = 2_000;
+
+/** Writes the finished answer; false when it could not be written in time. */
+export async function saveFinal(final: FinalAnswer, options: FinalSaveOptions): Promise<boolean> {
+  const { store, log, windowMs, hasRows } = options;
+  const now = options.now ?? (() => performance.now());
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const afterKeptTries = options.afterKeptTries ?? 9;
+  const deadline = now() + windowMs;
+  let kept = false;
+  for (let attempt = 0, delay = FIRST_DELAY_MS; ; attempt++, delay = Math.min(delay * 2, MAX_DELAY_MS)) {
+    try {
+      await store.finish(final);
+      return true;
+    } catch (error) {
+      log.warn('chat final write failed', { attempt, message: messageOf(error) });
+    }
+    if (hasRows && !kept) kept = await keepInCheckpoints(final, options);
+    if ((kept && attempt + 1 >= afterKeptTries) || now() + delay > deadline) return false;
+    await sleep(delay);
+  }
+}
+
+/** Writes the whole answer as its checkpoints; true once they hold it. */
+async function keepInCheckpoints(final: FinalAnswer, { store, log }: FinalSaveOptions): Promise<boolean> {
+  try {
+    await store.replaceCheckpoints(final.messageId, final.units);
+    return true;
+  } catch (error) {
+    log.warn('chat answer not checkpointed', { message: messageOf(error) });
+    return false;
+  }
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
