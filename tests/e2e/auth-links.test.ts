@@ -59,6 +59,7 @@ describe('sign-in links and same-tab sign-ins', { timeout: 240_000 }, () => {
     // The switch is a client-side navigation: fill the form it leads to, not the one it leaves.
     await tab.waitForURL(/mode=signup/);
     await tab.getByRole('button', { name: 'Create account' }).waitFor();
+    await tab.getByLabel('Your name').fill('Bob');
     await tab.getByLabel('Email').fill(newEmail('bob'));
     await tab.getByLabel('Password').fill(PASSWORD);
     await tab.getByRole('button', { name: 'Create account' }).click();

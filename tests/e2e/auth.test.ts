@@ -26,10 +26,35 @@ describe('auth journeys in the browser', { timeout: 180_000 }, () => {
     await e2e?.stop();
   });
 
+  // People in a group chat see the name; the address's first half ("vic.smith.1987") would give
+  // the address away (security review 9 #1).
+  it('sign-up asks for the name others see and keeps it; without one, the form is refused', async () => {
+    const page = await e2e.newPage();
+    const email = newEmail('vic.smith.1987');
+    await open(page, '/login?mode=signup');
+    const name = page.getByLabel('Your name');
+    await expect(name.getAttribute('aria-describedby').then((id) => page.locator(`#${id}`).innerText()))
+      .resolves.toContain('Shown to the people in your group chats');
+    // Sent without the browser's checks (no JavaScript, or a script): refused, nothing made.
+    const bare = await page.request.post('/login?/signup', {
+      headers: { origin: e2e.webUrl, accept: 'application/json', 'x-sveltekit-action': 'true' },
+      form: { email, password: PASSWORD },
+    });
+    expect(JSON.stringify(await bare.json())).toContain('Enter your name');
+    await name.fill('  Vic Smith ');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL('**/chat');
+    await open(page, '/settings');
+    await expect(page.getByLabel('Display name').inputValue()).resolves.toBe('Vic Smith');
+  });
+
   it('a password without a digit is refused in words a person reads, and the email stays filled in', async () => {
     const page = await e2e.newPage();
     const email = newEmail('weak');
     await open(page, '/login?mode=signup');
+    await page.getByLabel('Your name').fill('Wendy');
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('onlyletters');
     await page.getByRole('button', { name: 'Create account' }).click();

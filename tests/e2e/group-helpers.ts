@@ -6,8 +6,7 @@
 import type { Page } from 'playwright-core';
 import { chooseModel, composer, newEmail, open, signUp, waitForChatPage, type E2E } from './helpers.ts';
 
-/** The name the app shows for an account: its address before the @. */
-export const nameOf = (email: string) => email.split('@')[0]!;
+export { nameOf } from './helpers.ts';
 
 /** Asks `text` in a new chat (the demo model unless another is given); returns its path once answered. */
 export async function ownerAsks(owner: Page, text: string, model: [provider: string, model?: string] = ['demo']): Promise<string> {

@@ -219,9 +219,13 @@ export function newEmail(label: string): string {
   return `${label}-${crypto.randomUUID().slice(0, 10)}@example.test`;
 }
 
-/** Signs a new user up through the form and waits for the chat screen. */
+/** The name signUp gives an account ("Owner-1a2b3c4d-e" for owner-1a2b3c4d-e@…): people in a chat see it. */
+export const nameOf = (email: string) => email.charAt(0).toUpperCase() + email.slice(1, email.indexOf('@'));
+
+/** Signs a new user up through the form (named `nameOf(email)`) and waits for the chat screen. */
 export async function signUp(page: Page, email = newEmail('user')): Promise<string> {
   await open(page, '/login?mode=signup');
+  await page.getByLabel('Your name').fill(nameOf(email));
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();

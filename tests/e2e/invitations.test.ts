@@ -97,6 +97,8 @@ describe('chat invitations in the browser', { timeout: 180_000 }, () => {
     await pending.getByText(nobody).waitFor();
     const invitations = guest.getByRole('region', { name: 'Invitations' });
     await invitations.getByText(`${nameOf(ownerEmail)} invites you to`).waitFor();
+    // Before answering, the guest learns which of their names the chat's people would see.
+    await invitations.getByText(`Everyone in the chat will see you as ${nameOf(guestEmail)}.`).waitFor();
     await screenshot(guest, 'group-chat-invitation');
     expect(await seriousViolations(guest)).toEqual([]);
 
@@ -180,6 +182,7 @@ describe('chat invitations in the browser', { timeout: 180_000 }, () => {
     await late.getByRole('navigation', { name: 'Chats' }).waitFor();
     expect(await late.getByRole('region', { name: 'Invitations' }).count()).toBe(0);
     await open(late, new URL(link).pathname);
+    await late.getByText(`Everyone in the chat will see you as ${nameOf(lateEmail)}.`).waitFor();
     await late.getByRole('button', { name: 'Join the chat' }).click();
     await late.waitForURL((url) => url.pathname === new URL(chatUrl, link).pathname);
     await late.getByText('Link only').first().waitFor();

@@ -26,6 +26,8 @@ declare global {
     }
     interface PageData {
       user?: { id: string; email: string | null } | null;
+      /** The signed-in person's display name, on pages that show it to them (the chat page). */
+      displayName?: string | null;
     }
     interface PageState {
       /** A new chat's id, from its first answer's start until /chat/<id>'s data has arrived. */

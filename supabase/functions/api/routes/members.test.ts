@@ -37,6 +37,22 @@ describe('group chats', () => {
     expect((await g.member.request('GET', `/sessions/${g.id}/messages`)).status).toBe(200);
   });
 
+  // A sign-up that sends no name (as Auth's own /signup and an app's without a name field):
+  // the name everyone in the chat sees must not be the address's first half (security review 9 #1).
+  it("a member sees another's name, never a part of their address", async () => {
+    const owner = await api.createUser();
+    const vic = await api.createUser({ email: `vic.smith.1987.${Date.now()}@example.com` });
+    const viewer = await api.createUser();
+    const session = (await (await owner.request('POST', '/sessions', { title: 'Team' })).json()) as { id: string };
+    await joinGroupChat(owner, vic, session.id, 'member');
+    await joinGroupChat(owner, viewer, session.id, 'viewer');
+    const { participants } = (await (await viewer.request('GET', `/sessions/${session.id}/members`)).json()) as
+      { participants: { user_id: string; display_name: string; email: string | null }[] };
+    const seen = participants.find((p) => p.user_id === vic.id)!;
+    expect(seen).toMatchObject({ display_name: `User ${vic.id.slice(-4)}`, email: null });
+    expect(JSON.stringify(participants)).not.toMatch(/vic|smith/i);
+  });
+
   it("a chat handed over by a deleted owner: the heir sees the emails of the people they invite, not of those the old owner invited", async () => {
     const g = await groupChat();
     expect((await g.owner.request('DELETE', '/me')).status).toBe(204);

@@ -14,6 +14,10 @@ const credentials = z.object({
   password: z.string().min(1, 'Enter your password'),
 });
 
+// The name everyone in a group chat sees. Asked here, so no account is named after its address:
+// the database names one that arrives without a name "User 4f2a" (private.handle_new_user).
+const displayName = z.string().trim().min(1, 'Enter your name').max(100, 'Your name can be at most 100 characters');
+
 /** Only same-site paths, so ?next= can't bounce people to another site. */
 function nextOf(url: URL): string {
   return safeNext(url.searchParams.get('next'), url.origin);
@@ -65,10 +69,14 @@ export const actions: Actions = {
     const form = await request.formData();
     const input = parse(form);
     const email = String(form.get('email') ?? '');
-    if (!input.success) return fail(400, { mode: 'signup', email, error: input.error.issues[0].message });
+    const name = String(form.get('display_name') ?? '');
+    const given = displayName.safeParse(name);
+    if (!given.success) return fail(400, { mode: 'signup', email, name, error: given.error.issues[0].message });
+    if (!input.success) return fail(400, { mode: 'signup', email, name, error: input.error.issues[0].message });
     const supabase = createSupabaseServerClient(cookies, { clientAddress: getClientAddress() });
-    const { data, error } = await supabase.auth.signUp(input.data);
-    if (error) return fail(400, { mode: 'signup', email, error: friendlyAuthMessage(error.message) });
+    // user_metadata.display_name is what the profile trigger reads first.
+    const { data, error } = await supabase.auth.signUp({ ...input.data, options: { data: { display_name: given.data } } });
+    if (error) return fail(400, { mode: 'signup', email, name, error: friendlyAuthMessage(error.message) });
     // With email confirmations on (hosted default) there is no session yet.
     if (!data.session) return { mode: 'signup', email, notice: 'Check your email to confirm your account, then sign in.' };
     redirect(303, nextOf(url));

@@ -34,6 +34,8 @@ export const load: PageServerLoad = async (event) => {
       : [];
     const usable = [...shared, ...providers.usable];
     return {
+      // The sidebar's invitations say who the chat's people will see.
+      displayName: profile.display_name,
       session: session ? { id: session.id, title: session.title, project_id: session.project_id, archived: session.archived_at !== null } : null,
       projectId: session?.project_id ?? event.url.searchParams.get('project'),
       page: opened?.page ?? null,

@@ -8,10 +8,12 @@ import { loadFailed, requireApi } from '$lib/server/api';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  await requireApi(event);
+  const api = await requireApi(event);
   event.setHeaders({ 'referrer-policy': 'same-origin', 'x-robots-tag': 'noindex' });
   const { claims } = await event.locals.safeGetSession();
-  return { email: typeof claims?.email === 'string' ? claims.email : null };
+  // The name the chat's people will see, said before joining; the link works without it.
+  const profile = await ok(api.GET('/api/me')).catch(() => null);
+  return { email: typeof claims?.email === 'string' ? claims.email : null, displayName: profile?.display_name ?? null };
 };
 
 export const actions: Actions = {
