@@ -24,7 +24,7 @@ import { postgresUserIds } from './db/embedded.ts';
 import { writeDatabaseTypes } from './db/types.ts';
 import { functionsJwks, loadOrCreateKeys } from './keys/index.ts';
 import { isPortInUse } from './ports.ts';
-import { checkPorts, webPortFrom } from './preflight.ts';
+import { checkPorts, trustedProxyDepthFrom, webPortFrom } from './preflight.ts';
 import { DATA_DIR, ROOT } from './paths.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { parsePublicUrl, startStack, storedCredentials, type Stack } from './stack.ts';
@@ -69,7 +69,9 @@ async function run(dev: boolean): Promise<void> {
   const config = loadProjectConfig();
   const webPort = webPortFrom();
   await checkPorts({ apiPort: config.api.port, dbPort: databaseUrl() ? undefined : config.db.port, webPort, dataDir: DATA_DIR });
-  parsePublicUrl(process.env.MRPROMPT_PUBLIC_URL); // a wrong one is said before anything starts
+  // Wrong ones are said before anything starts.
+  parsePublicUrl(process.env.MRPROMPT_PUBLIC_URL);
+  trustedProxyDepthFrom();
   await sweepStaleStaging(DATA_DIR, (line) => console.log(line)); // a killed backup's or restore's scratch
   const progress = createProgress(process.stdout);
   console.log(`Starting Mr.Prompt${dev ? ' (dev mode)' : ''}…`);
@@ -117,6 +119,10 @@ async function run(dev: boolean): Promise<void> {
   console.log(`\nMr.Prompt is running${dev ? ' (dev mode)' : ''} — ready in ${seconds} s\n`);
   for (const [label, value] of rows) console.log(`  ${label!.padEnd(16)} ${value}`);
   console.log('\n  `npm run env` prints every URL and key as dotenv lines. Ctrl-C stops everything.\n');
+  for (const warning of stack.warnings) {
+    console.log(`  ⚠ ${warning}\n`);
+    output.record(`warning: ${warning}`);
+  }
   output.ready();
 }
 

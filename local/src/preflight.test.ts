@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from './db/embedded.ts';
 import { getFreePort } from './ports.ts';
-import { checkPorts, runningPostgres, webPortFrom } from './preflight.ts';
+import { checkPorts, MAX_TRUSTED_PROXY_DEPTH, runningPostgres, trustedProxyDepthFrom, webPortFrom } from './preflight.ts';
 
 const cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -81,4 +81,18 @@ it('does not take a stale postmaster.pid, whose pid may be someone else now, for
   expect(runningPostgres(dir)).toBeUndefined();
   writeFileSync(path.join(dir, 'postmaster.pid'), `999999999\n${dir}\n0\n54322\n`);
   expect(runningPostgres(dir)).toBeUndefined();
+});
+
+// QA10 #4: a depth that is not a whole number in range was used as it came (-1: every web
+// sign-in a 500; 1.5: everyone one address) or quietly dropped ("two").
+it('takes MRPROMPT_TRUSTED_PROXY_DEPTH as a whole number of proxies, and refuses anything else', () => {
+  expect(trustedProxyDepthFrom({})).toBeUndefined();
+  expect(trustedProxyDepthFrom({ MRPROMPT_TRUSTED_PROXY_DEPTH: '' })).toBeUndefined();
+  expect(trustedProxyDepthFrom({ MRPROMPT_TRUSTED_PROXY_DEPTH: '0' })).toBe(0);
+  expect(trustedProxyDepthFrom({ MRPROMPT_TRUSTED_PROXY_DEPTH: ' 2 ' })).toBe(2);
+  expect(trustedProxyDepthFrom({ MRPROMPT_TRUSTED_PROXY_DEPTH: String(MAX_TRUSTED_PROXY_DEPTH) })).toBe(MAX_TRUSTED_PROXY_DEPTH);
+  for (const wrong of ['-1', 'two', '1.5', '1e1', '0x2', String(MAX_TRUSTED_PROXY_DEPTH + 1)]) {
+    expect(() => trustedProxyDepthFrom({ MRPROMPT_TRUSTED_PROXY_DEPTH: wrong }), wrong)
+      .toThrow(`MRPROMPT_TRUSTED_PROXY_DEPTH must be a whole number from 0 to ${MAX_TRUSTED_PROXY_DEPTH}, the reverse proxies of your own in front of Mr.Prompt (1 for one, such as Caddy or nginx), not "${wrong}"`);
+  }
 });

@@ -20,6 +20,27 @@ export function webPortFrom(env: NodeJS.ProcessEnv = process.env): number {
   return port;
 }
 
+/** More proxies than any real chain has: a larger depth is a typo, not a deployment. */
+export const MAX_TRUSTED_PROXY_DEPTH = 10;
+
+/**
+ * MRPROMPT_TRUSTED_PROXY_DEPTH: how many reverse proxies of the operator's own stand in front,
+ * or undefined when unset. Anything but a whole number in range is refused: -1 made every web
+ * sign-in a 500, "two" quietly became the default, and 1.5 made everyone one address.
+ */
+export function trustedProxyDepthFrom(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const given = env.MRPROMPT_TRUSTED_PROXY_DEPTH;
+  if (given === undefined || given.trim() === '') return undefined;
+  const depth = Number(given);
+  if (!/^\s*\d+\s*$/.test(given) || depth > MAX_TRUSTED_PROXY_DEPTH) {
+    throw new Error(
+      `MRPROMPT_TRUSTED_PROXY_DEPTH must be a whole number from 0 to ${MAX_TRUSTED_PROXY_DEPTH}, the reverse proxies ` +
+        `of your own in front of Mr.Prompt (1 for one, such as Caddy or nginx), not "${given}"`,
+    );
+  }
+  return depth;
+}
+
 export interface PortPlan {
   apiPort: number;
   /** The embedded Postgres's port; undefined with DATABASE_URL. */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { createAuthService } from './auth/index.ts';
 import { createFunctionsService, type FunctionsService } from './functions/index.ts';
+import { checkApiSettings, unreadableSecretsWarning } from './function-settings.ts';
 import { functionsEnv } from './functions-env.ts';
 import { createRealtimeService, type RealtimeService } from './realtime/index.ts';
 import type { RealtimeLimits } from './realtime/limits.ts';
@@ -21,6 +22,7 @@ import { Mailbox } from './mail/mailbox.ts';
 import { startInboxServer } from './mail/inbox-server.ts';
 import { loadOrCreateKeys, type StackKeys } from './keys/index.ts';
 import { DATA_DIR, SUPABASE_DIR } from './paths.ts';
+import { trustedProxyDepthFrom } from './preflight.ts';
 import { silentProgress, type Progress } from './progress.ts';
 import { startWebProcess, webBuildExists, type WebProcess } from './web-process.ts';
 
@@ -85,6 +87,8 @@ export interface Stack {
   config: ProjectConfig;
   /** The environment functions receive (https://supabase.com/docs/guides/functions/secrets). Holds secrets: never print it whole. */
   env: Record<string, string>;
+  /** What the operator should be told at start: settings that conflict or lose data (no secret values). */
+  warnings: string[];
   realtime: RealtimeService;
   functions: FunctionsService;
   demoProviderUrl?: string;
@@ -176,7 +180,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const services: GatewayServices = {};
     t = performance.now();
     // A public URL means one proxy of the operator's in front, unless they say how many.
-    const trustedProxyDepth = options.trustedProxyDepth ?? (Number(process.env.MRPROMPT_TRUSTED_PROXY_DEPTH) || (publicUrl ? 1 : 0));
+    const trustedProxyDepth = options.trustedProxyDepth ?? trustedProxyDepthFrom() ?? (publicUrl ? 1 : 0);
     const mailbox = new Mailbox();
     let inboxUrl: string | undefined;
     const realtime = await progress.step(`Starting auth and realtime behind ${apiUrl}`, async () => {
@@ -222,11 +226,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       demoProviderUrl = provider.url;
     }
 
-    const env = functionsEnv({ keys, apiUrl, dbUrl, config, webUrl, publicUrl, demoProviderUrl, functionsDir: options.functionsDir });
+    const functionsDir = options.functionsDir ?? path.join(SUPABASE_DIR, 'functions');
+    const { env, warnings, encryptionKeysFrom } = functionsEnv({ keys, apiUrl, dbUrl, config, webUrl, publicUrl, demoProviderUrl, functionsDir });
     if (options.allowPrivateProviderUrls !== undefined) env.ALLOW_PRIVATE_PROVIDER_URLS = String(options.allowPrivateProviderUrls);
+    // Said now rather than as a 503 to every API call once the function first boots.
+    checkApiSettings(env, functionsDir);
+    const unreadable = await unreadableSecretsWarning(dbUrl, env.CREDENTIALS_ENCRYPTION_KEYS!, encryptionKeysFrom);
+    if (unreadable) warnings.push(unreadable);
     t = performance.now();
     const functions = createFunctionsService({
-      functionsDir: options.functionsDir ?? path.join(SUPABASE_DIR, 'functions'),
+      functionsDir,
       config, env, keys, dev: options.dev ?? false, log,
     });
     stops.push(named('functions', () => functions.stop()));
@@ -247,7 +256,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
 
     return {
-      apiUrl, publicUrl, webUrl: web?.url, dbUrl, keys, config, env,
+      apiUrl, publicUrl, webUrl: web?.url, dbUrl, keys, config, env, warnings,
       realtime, functions, demoProviderUrl, mailbox, inboxUrl, timings,
       stop: stopAll,
     };

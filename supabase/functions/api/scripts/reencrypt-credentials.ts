@@ -87,25 +87,34 @@ export async function reencryptCredentials(dbUrl: string, keys: EncryptionKey[])
   return result;
 }
 
+/**
+ * Validates the key list, moves every row to its first key and prints the counts (never a
+ * key); resolves to whether every provider key moved. `npm run credentials:rotate` runs it
+ * for any database, and for the local stack after it has put the new list in keys.json.
+ */
+export async function rotateAndReport(dbUrl: string, keyList: string | undefined, print: (line: string) => void = console.log): Promise<boolean> {
+  // loadConfig validates the key list; the other fields are not used here.
+  const config = loadConfig({ SUPABASE_URL: 'http://localhost', SUPABASE_DB_URL: dbUrl, CREDENTIALS_ENCRYPTION_KEYS: keyList });
+  const result = await reencryptCredentials(dbUrl, config.encryptionKeys);
+  print(
+    `Re-encrypted ${result.rewritten} of ${result.total} credentials to key version ${config.encryptionKeys[0].version}` +
+      ` (${result.alreadyCurrent} already current, ${result.failed.length} failed).`,
+  );
+  for (const f of result.failed) print(`  ${f.id}: ${f.reason}`);
+  const links = result.shareLinks;
+  print(
+    `Re-encrypted ${links.rewritten} of ${links.total} kept share links (${links.alreadyCurrent} already current,` +
+      ` ${links.failed.length} that do not open: their owners can replace them).`,
+  );
+  for (const f of links.failed) print(`  session ${f.id}: ${f.reason}`);
+  return result.failed.length === 0;
+}
+
 async function main() {
   const env = process.env;
   const dbUrl = env.SUPABASE_DB_URL ?? env.DATABASE_URL;
   if (!dbUrl) throw new Error('Set SUPABASE_DB_URL (or DATABASE_URL) to the database to update');
-  // loadConfig validates the key list; the other fields are not used here.
-  const config = loadConfig({ SUPABASE_URL: env.SUPABASE_URL ?? 'http://localhost', ...env, SUPABASE_DB_URL: dbUrl });
-  const result = await reencryptCredentials(dbUrl, config.encryptionKeys);
-  console.log(
-    `Re-encrypted ${result.rewritten} of ${result.total} credentials to key version ${config.encryptionKeys[0].version}` +
-      ` (${result.alreadyCurrent} already current, ${result.failed.length} failed).`,
-  );
-  for (const f of result.failed) console.log(`  ${f.id}: ${f.reason}`);
-  const links = result.shareLinks;
-  console.log(
-    `Re-encrypted ${links.rewritten} of ${links.total} kept share links (${links.alreadyCurrent} already current,` +
-      ` ${links.failed.length} that do not open: their owners can replace them).`,
-  );
-  for (const f of links.failed) console.log(`  session ${f.id}: ${f.reason}`);
-  if (result.failed.length) process.exitCode = 1;
+  if (!(await rotateAndReport(dbUrl, env.CREDENTIALS_ENCRYPTION_KEYS))) process.exitCode = 1;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
