@@ -1,27 +1,40 @@
-// The external sign-in providers the auth server has enabled (GET /auth/v1/settings), so the
-// login page shows a button only for those (cached for a minute; a failure shows none), and whether
-// a signed-in session still owes its second factor.
+// What the auth server allows (GET /auth/v1/settings): the external sign-in providers it has
+// enabled, so the login page shows a button only for those, and whether it makes new accounts,
+// so a closed instance's page offers no sign-up form (cached for a minute; a failure shows no
+// provider and keeps sign-up offered — Auth itself still refuses). And whether a signed-in
+// session still owes its second factor.
 import { publicEnv, serverSupabaseUrl } from '$lib/server/env';
 
 const LABELS: Record<string, string> = { github: 'GitHub', google: 'Google', keycloak: 'Single sign-on', azure: 'Microsoft', gitlab: 'GitLab' };
 const NOT_PROVIDERS = new Set(['email', 'phone', 'anonymous_users']);
-let cached: { at: number; providers: { id: string; label: string }[] } | null = null;
+export interface AuthSettings {
+  providers: { id: string; label: string }[];
+  /** False when Auth refuses sign-ups (`disable_signup`; config.toml's `[auth] enable_signup = false`). */
+  signupsOpen: boolean;
+}
 
-export async function enabledProviders(fetchImpl: typeof fetch): Promise<{ id: string; label: string }[]> {
-  if (cached && Date.now() - cached.at < 60_000) return cached.providers;
+let cached: { at: number; settings: AuthSettings } | null = null;
+
+export async function authSettings(fetchImpl: typeof fetch): Promise<AuthSettings> {
+  if (cached && Date.now() - cached.at < 60_000) return cached.settings;
   try {
     const env = publicEnv();
     const response = await fetchImpl(`${serverSupabaseUrl()}/auth/v1/settings`, { headers: { apikey: env.PUBLIC_SUPABASE_PUBLISHABLE_KEY } });
-    if (!response.ok) return [];
-    const settings = (await response.json()) as { external?: Record<string, boolean> };
-    const providers = Object.entries(settings.external ?? {})
+    if (!response.ok) return { providers: [], signupsOpen: true };
+    const body = (await response.json()) as { external?: Record<string, boolean>; disable_signup?: boolean };
+    const providers = Object.entries(body.external ?? {})
       .filter(([id, on]) => on && !NOT_PROVIDERS.has(id))
       .map(([id]) => ({ id, label: LABELS[id] ?? id[0]!.toUpperCase() + id.slice(1) }));
-    cached = { at: Date.now(), providers };
-    return providers;
+    const settings = { providers, signupsOpen: body.disable_signup !== true };
+    cached = { at: Date.now(), settings };
+    return settings;
   } catch {
-    return [];
+    return { providers: [], signupsOpen: true };
   }
+}
+
+export async function enabledProviders(fetchImpl: typeof fetch): Promise<{ id: string; label: string }[]> {
+  return (await authSettings(fetchImpl)).providers;
 }
 
 /**

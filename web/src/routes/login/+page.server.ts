@@ -3,7 +3,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { safeNext } from '$lib/server/safe-next';
 import { createSupabaseServerClient } from '$lib/server/supabase';
-import { enabledProviders, needsSecondFactor } from '$lib/server/auth-providers';
+import { authSettings, needsSecondFactor } from '$lib/server/auth-providers';
+import { linkError } from '$lib/link-messages';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { friendlyAuthMessage } from '$lib/server/auth-messages';
@@ -27,7 +28,8 @@ export const load: PageServerLoad = async ({ locals, url, fetch, cookies }) => {
   const { session } = await locals.safeGetSession();
   if (session) redirect(303, (await needsSecondFactor(locals.supabase)) ? `/login/mfa?next=${encodeURIComponent(nextOf(url))}` : nextOf(url));
   // Another tab's request can race this browser's own sign-out and be told the session ended elsewhere.
-  return { providers: await enabledProviders(fetch), signedOutHere: signedOutHere(cookies) };
+  const { providers, signupsOpen } = await authSettings(fetch);
+  return { providers, signupsOpen, signedOutHere: signedOutHere(cookies) };
 };
 
 function parse(form: FormData) {
@@ -76,6 +78,8 @@ export const actions: Actions = {
     const supabase = createSupabaseServerClient(cookies, { clientAddress: getClientAddress() });
     // user_metadata.display_name is what the profile trigger reads first.
     const { data, error } = await supabase.auth.signUp({ ...input.data, options: { data: { display_name: given.data } } });
+    // An instance closed to sign-ups (QA10 #5: Auth's raw "Signups not allowed for this instance").
+    if (error?.code === 'signup_disabled') return fail(403, { mode: 'signup', email, name, error: linkError('signup_disabled')! });
     if (error) return fail(400, { mode: 'signup', email, name, error: friendlyAuthMessage(error.message) });
     // With email confirmations on (hosted default) there is no session yet.
     if (!data.session) return { mode: 'signup', email, notice: 'Check your email to confirm your account, then sign in.' };
