@@ -200,13 +200,8 @@ it('Postgres restarts in the middle of an answer: the answer is not lost', async
   expect(events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text).join('')).toBe(words);
 }, 120_000);
 
-it('Postgres crashes in the middle of an answer: its checkpoints are written again from the first unit', async () => {
-  const created = await call('POST', '/sessions', { title: 'crash mid-answer' });
-  const { id: sessionId } = (await created.json()) as { id: string };
-  // 600 chunks at 20 a second, checkpointed every 200 ms: 30 s, long enough to outlast the
-  // crash recovery (seconds on a busy machine); stopped once the checkpoints are whole again.
-  const res = await call('POST', '/chat', { provider: 'demo', model: 'demo-model', message: '/tokens 600 at 20/s', session_id: sessionId });
-  expect(res.status).toBe(200);
+/** Reads an answer's SSE view until its first delta; the rest is read on in the background. */
+async function readUntilFirstDelta(res: Response): Promise<{ assistantId: string; drained: Promise<void>; text: () => string }> {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let text = '';
@@ -218,7 +213,20 @@ it('Postgres crashes in the middle of an answer: its checkpoints are written aga
       if (done) return;
       text += decoder.decode(value, { stream: true });
     }
-  })().catch(() => undefined);
+  })();
+  return { assistantId, drained, text: () => text };
+}
+
+it('Postgres crashes in the middle of an answer: its checkpoints are written again from the first unit', async () => {
+  const created = await call('POST', '/sessions', { title: 'crash mid-answer' });
+  const { id: sessionId } = (await created.json()) as { id: string };
+  // 600 chunks at 20 a second, checkpointed every 200 ms: 30 s, long enough to outlast the
+  // crash recovery (seconds on a busy machine); stopped once the checkpoints are whole again.
+  const res = await call('POST', '/chat', { provider: 'demo', model: 'demo-model', message: '/tokens 600 at 20/s', session_id: sessionId });
+  expect(res.status).toBe(200);
+  const view = await readUntilFirstDelta(res);
+  const { assistantId } = view;
+  const drained = view.drained.catch(() => undefined);
   /** Each checkpoint's first unit, and how many units the ones before it hold. */
   const checkpoints = () => sql<{ first_seq: number; before: number; units: number }[]>`
     select first_seq, (coalesce(sum(cardinality(units)) over (order by first_seq rows between unbounded preceding and 1 preceding), 0) + 1)::int as before,
@@ -261,18 +269,8 @@ it('Postgres crashes at the end of an answer and stays away 35 s: the answer is 
   // 100 chunks at 20 a second: the answer ends while the database is away.
   const res = await call('POST', '/chat', { provider: 'demo', model: 'demo-model', message: '/tokens 100 at 20/s', session_id: sessionId }, 120_000);
   expect(res.status).toBe(200);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  while (!text.includes('event:delta')) text += decoder.decode((await reader.read()).value ?? new Uint8Array(), { stream: true });
-  const assistantId = /"assistant_message_id":"([0-9a-f-]{36})"/.exec(text)![1]!;
-  const drained = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      text += decoder.decode(value, { stream: true });
-    }
-  })();
+  const view = await readUntilFirstDelta(res);
+  const { assistantId, drained } = view;
   await eventually(async () => {
     const [row] = await sql<{ units: number }[]>`
       select coalesce(sum(cardinality(units)), 0)::int as units from private.message_chunks where message_id = ${assistantId}`;
@@ -297,7 +295,7 @@ it('Postgres crashes at the end of an answer and stays away 35 s: the answer is 
     return row?.status === 'complete' ? row : undefined;
   }, { attempts: 300, everyMs: 100 });
   await drained;
-  const events = parseSse(text);
+  const events = parseSse(view.text());
   expect(events.some((e) => e.event === 'done')).toBe(true);
   expect(events.some((e) => e.event === 'error')).toBe(false);
   const streamed = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text).join('');
