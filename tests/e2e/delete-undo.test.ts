@@ -4,7 +4,7 @@
 // (or a closed tab) sends what waits at once, so the decision is kept (lib/chat/pending-deletes.ts).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lastAnswer, open, reload, screenshot, sendAndWait, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
+import { composer, lastAnswer, open, reload, screenshot, sendAndWait, seriousViolations, signUp, startE2E, type E2E } from './helpers.ts';
 
 /** The API's status for the chat, asked from the page (its cookies are the session). */
 const status = (page: Page, id: string) => page.evaluate(async (id) => (await fetch(`/api/sessions/${id}`)).status, id);
@@ -24,6 +24,14 @@ function deletesSent(page: Page): string[] {
     if (request.method() === 'DELETE' && match) sent.push(match[1]!);
   });
   return sent;
+}
+
+/** Deletes the `nth` chat titled `title` from its row's menu. */
+async function rowDelete(page: Page, title: string, nth = 0): Promise<void> {
+  const sidebar = page.getByRole('navigation', { name: 'Chats' });
+  await sidebar.getByRole('link', { name: title, exact: true }).nth(nth).hover();
+  await sidebar.getByRole('button', { name: `Actions for ${title}` }).nth(nth).click();
+  await sidebar.getByRole('menu', { name: `Actions for ${title}` }).getByRole('menuitem', { name: 'Delete' }).click();
 }
 
 const deleteAnswered = (page: Page, id: string) =>
@@ -70,6 +78,68 @@ describe('deleting a chat, with Undo', { timeout: 180_000 }, () => {
     await lastAnswer(page).and(page.locator('[data-status="complete"]')).waitFor();
     expect(sent).toEqual([]);
     expect(await status(page, id)).toBe(200);
+  });
+
+  it('Ctrl+Z, which the toast offers, brings back a chat deleted from its header, though the new chat’s message box has the keyboard', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const sent = deletesSent(page);
+    await sendAndWait(page, 'Remember the red kettle', 0);
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    const title = (await page.getByTestId('chat-header').locator('h1').innerText()).trim();
+
+    await page.getByTestId('chat-header').getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/chat');
+    const toast = page.getByTestId('toasts').getByRole('status').filter({ hasText: `Deleted “${title}”.` });
+    // Held by the pointer while the keys below are pressed.
+    await toast.hover();
+    const box = composer(page);
+    await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // Typed in, the box keeps Ctrl+Z for its own undo (here, then, even once it is empty again).
+    await page.keyboard.type('x');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => box.inputValue()).toBe('');
+    await page.keyboard.press('Control+z');
+    expect(await toast.isVisible()).toBe(true);
+
+    // Empty and untouched since it took focus, it has nothing to undo: the key goes to the toast.
+    await box.blur();
+    await box.focus();
+    await page.keyboard.press('Control+z');
+    await page.getByTestId('toasts').getByText(`“${title}” is back.`).waitFor();
+    await page.waitForURL((url) => url.pathname === `/chat/${id}`);
+    await page.getByTestId('user-text').filter({ hasText: 'Remember the red kettle' }).waitFor();
+    expect(sent).toEqual([]);
+    expect(await status(page, id)).toBe(200);
+  });
+
+  it('two chats with the same title deleted in a row each keep their own toast and Undo', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    const sent = deletesSent(page);
+    const ids = [await newChat(page, 'Trip'), await newChat(page, 'Trip')];
+    await open(page, '/chat');
+    const sidebar = page.getByRole('navigation', { name: 'Chats' });
+    const rows = sidebar.getByRole('link', { name: 'Trip', exact: true });
+    await expect.poll(() => rows.count()).toBe(2);
+
+    await rowDelete(page, 'Trip');
+    await expect.poll(() => rows.count()).toBe(1);
+    await rowDelete(page, 'Trip');
+    await rows.waitFor({ state: 'detached' });
+    // Two toasts reading alike (as two untitled chats' "Deleted “New chat”." do), one per delete:
+    // the second did not end the first's Undo.
+    const offers = page.getByTestId('toasts').getByRole('status').filter({ hasText: 'Deleted “Trip”.' });
+    await expect.poll(() => offers.count()).toBe(2);
+
+    for (const remaining of [2, 1]) {
+      await offers.first().getByRole('button', { name: 'Undo' }).click();
+      await expect.poll(() => offers.count()).toBe(remaining - 1);
+    }
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(sent).toEqual([]);
+    expect(await Promise.all(ids.map((id) => status(page, id)))).toEqual([200, 200]);
   });
 
   it('a chat deleted from its row is sent once its toast has gone, and stays gone after a reload', async () => {

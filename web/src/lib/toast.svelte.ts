@@ -7,12 +7,13 @@
 //   toast.success('Archived “Trip”.', { undo: async () => { … } });
 //
 // A confirmation may offer Undo: a button in the toast (in the live region, so it is read with
-// the message; reached with Tab, focus never moved to it) and Ctrl+Z / ⌘Z outside a text field
-// (the newest toast's). Such a toast stays longer, and not while the pointer or keyboard is on it
-// (WCAG 2.2.1: the reader has time to act). A toast whose end does something (a delayed delete
-// is sent when its Undo is no longer offered: lib/chat/pending-deletes.ts) names it `onGone`: called
-// once when the toast goes without its Undo pressed — its time ran out, × was pressed, or newer
-// toasts pushed it out — and never when it is `withdraw`n.
+// the message; reached with Tab, focus never moved to it) and Ctrl+Z / ⌘Z where no text field has
+// an undo of its own (the newest toast's; lib/undo-shortcut.ts). Such a toast stays longer, and
+// not while the pointer or keyboard is on it (WCAG 2.2.1: the reader has time to act). A toast
+// whose end does something (a delayed delete is sent when its Undo is no longer offered:
+// lib/chat/pending-deletes.ts) names it `onGone`: called once when the toast goes without its Undo
+// pressed — its time ran out, × was pressed, or newer toasts pushed it out — and never when it is
+// `withdraw`n.
 //
 // What takes input at the foot of the screen (the chat's composer, its "Jump to latest" button)
 // is marked with the `toastsAbove` action: toasts then stack above it, never over it.
@@ -42,8 +43,8 @@ class Toasts {
 
   show(kind: Toast['kind'], message: string, options: Options = {}): number {
     const id = this.#next++;
-    // The same message twice in a row stays one toast (a double submit, a retry loop).
-    const kept = [...this.items.filter((t) => t.message !== message), { id, kind, message, ...options }].slice(-4);
+    const fresh: Toast = { id, kind, message, ...options };
+    const kept = [...this.items.filter((t) => !repeats(fresh, t)), fresh].slice(-4);
     const pushedOut = this.items.filter((t) => !kept.includes(t));
     for (const gone of pushedOut) this.#stop(gone.id);
     this.items = kept;
@@ -99,6 +100,15 @@ class Toasts {
     clearTimeout(this.#timers.get(id));
     this.#timers.delete(id);
   }
+}
+
+/** Whether `fresh` takes `shown`'s place: the same message again (a double submit, a retry loop)
+ * says nothing new. Not a toast that offers Undo or whose end does something, on either side:
+ * two chats deleted one after the other may read alike ("Deleted “New chat”."), yet each toast
+ * stands for its own delete, and dropping one would end that delete's Undo early and send it. */
+function repeats(fresh: Toast, shown: Toast): boolean {
+  const acts = (t: Toast) => t.undo !== undefined || t.onGone !== undefined;
+  return fresh.message === shown.message && !acts(fresh) && !acts(shown);
 }
 
 export const toast = new Toasts();
