@@ -48,15 +48,21 @@ const VERSIONS_ADVICE = 'save the text as a new prompt to go on';
 
 /** The row quota a write ran into, if that is why the database refused it. */
 export function rowQuotaReached(error: unknown): ApiError | null {
+  const quota = rowQuotaOf(error);
+  if (!quota) return null;
+  const { table, limit, owner } = quota;
+  const what = table.replaceAll('_', ' ');
+  const known = QUOTA_OWNERS[owner];
+  const per = known?.per ?? (owner === 'user_id' ? 'account' : owner.replace(/_id$/, '').replaceAll('_', ' '));
+  const advice = known?.advice ?? (table === 'prompt_versions' && owner === 'prompt_id' ? VERSIONS_ADVICE : 'delete some before adding more');
+  return new ApiError(409, 'limit_reached', `There can be at most ${limit.toLocaleString('en')} ${what} per ${per}; ${advice}`);
+}
+
+/** Which table's row quota (and for what owner column) refused a write, if one did. */
+export function rowQuotaOf(error: unknown): { table: string; limit: number; owner: string } | null {
   if (!(error instanceof postgres.PostgresError) || error.code !== '54000') return null;
   const match = ROW_QUOTA.exec(error.message);
-  if (!match) return null;
-  const [, table, limit, owner] = match;
-  const what = table!.replaceAll('_', ' ');
-  const known = QUOTA_OWNERS[owner!];
-  const per = known?.per ?? (owner === 'user_id' ? 'account' : owner!.replace(/_id$/, '').replaceAll('_', ' '));
-  const advice = known?.advice ?? (table === 'prompt_versions' && owner === 'prompt_id' ? VERSIONS_ADVICE : 'delete some before adding more');
-  return new ApiError(409, 'limit_reached', `There can be at most ${Number(limit).toLocaleString('en')} ${what} per ${per}; ${advice}`);
+  return match ? { table: match[1]!, limit: Number(match[2]), owner: match[3]! } : null;
 }
 
 // The refusals of the project's own RPCs, each with its own SQLSTATE of class `MR` (the

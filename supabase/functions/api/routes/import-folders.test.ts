@@ -1,7 +1,8 @@
 // POST /api/import with a chat's own settings and folder: the temperature becomes the chat's
 // answer setting; the chats of one source folder go into one project named after it, across
 // requests and re-imports, never another account's; projects count against the account's quota
-// as if made in the app; bad folders and temperatures are a 400 naming the field.
+// as if made in the app, and a folder past it is reported while its chats still come in; bad
+// folders and temperatures are a 400 naming the field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
 
@@ -97,19 +98,45 @@ describe('POST /import: folders become projects', () => {
     expect((await projectsOf(alice)).map((p) => p.id)).not.toContain(bobsProject.id);
   });
 
-  it('counts against the account’s projects as every writer’s does: past the quota the request writes nothing (409)', async () => {
+  it('near the account’s 1,000 projects: folders that fit become projects, the rest are reported, and every chat comes in', async () => {
     const alice = await api.createUser();
     // The quota is 1,000 projects (projects_enforce_quota); fill it to one short, as the owner.
     await api.db.sql`insert into public.projects (user_id, name) select ${alice.id}, 'Filler ' || g from generate_series(1, 999) g`;
-    const { status, body } = await importing(alice, [chat('p', { folder: { source_id: 'f1', name: 'Last' } }), chat('q', { folder: { source_id: 'f2', name: 'One too many' } })]);
-    expect(status).toBe(409);
-    expect(body.error).toMatchObject({ code: 'limit_reached', message: expect.stringContaining('1,000 projects per account') });
+    const last = { source_id: 'f1', name: 'Last' };
+    const tooMany = { source_id: 'f2', name: 'Plants' };
+    const { status, body } = await importing(alice, [
+      chat('p', { folder: last }), chat('q', { folder: tooMany }), chat('r', { folder: tooMany }), chat('s'),
+    ]);
+    expect(status).toBe(200);
+    expect(body.results.map((r: { status: string }) => r.status)).toEqual(['imported', 'imported', 'imported', 'imported']);
+    expect(body.folders_not_made).toEqual([{ source_id: 'f2', name: 'Plants', reason: 'project_limit' }]);
     const [{ count }] = await api.db.sql<{ count: number }[]>`select count(*)::int as count from public.projects where user_id = ${alice.id}`;
-    expect(count).toBe(999);
-    expect((await alice.request('GET', '/sessions')).ok).toBe(true);
-    expect((await (await alice.request('GET', '/sessions')).json()).sessions).toEqual([]);
-    // With room for one, one folder imports.
-    expect((await importing(alice, [chat('p', { folder: { source_id: 'f1', name: 'Last' } })])).status).toBe(200);
+    expect(count).toBe(1000);
+    const made = (await projectsOf(alice)).find((p) => p.name === 'Last');
+    const sessions = await Promise.all(body.results.map((r: { session_id: string }) => sessionOf(alice, r.session_id)));
+    expect(sessions.map((s) => s.project_id)).toEqual([made!.id, null, null, null]);
+
+    // Once there is room, the folder's next new chat gets its project (its earlier ones stay where they are).
+    await api.db.sql`delete from public.projects where user_id = ${alice.id} and name = 'Filler 1'`;
+    const later = await importing(alice, [chat('t', { folder: tooMany }), chat('q', { folder: tooMany })]);
+    expect(later.body.folders_not_made).toEqual([]);
+    const plants = (await projectsOf(alice)).find((p) => p.name === 'Plants');
+    expect((await sessionOf(alice, later.body.results[0].session_id)).project_id).toBe(plants!.id);
+    expect(later.body.results[1].status).toBe('duplicate');
+  });
+
+  it('two imports at once with one place left make one project between them, and both bring their chats', async () => {
+    const alice = await api.createUser();
+    await api.db.sql`insert into public.projects (user_id, name) select ${alice.id}, 'Filler ' || g from generate_series(1, 999) g`;
+    const [one, two] = await Promise.all([
+      importing(alice, [chat('a', { folder: { source_id: 'fa', name: 'A' } })]),
+      importing(alice, [chat('b', { folder: { source_id: 'fb', name: 'B' } })]),
+    ]);
+    expect([one.status, two.status]).toEqual([200, 200]);
+    expect(one.body.folders_not_made.length + two.body.folders_not_made.length).toBe(1);
+    const [{ count }] = await api.db.sql<{ count: number }[]>`select count(*)::int as count from public.projects where user_id = ${alice.id}`;
+    expect(count).toBe(1000);
+    expect((await (await alice.request('GET', '/sessions')).json()).sessions).toHaveLength(2);
   });
 
   it('refuses a folder without a name or id, with a name too long, or with other fields (400 naming the field)', async () => {

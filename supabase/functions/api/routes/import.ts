@@ -86,7 +86,8 @@ const ImportConversation = z
       description: "The chat's own temperature at its source, kept as the chat's answer setting (metadata.temperature), as a turn's is; absent: the model's default",
     }),
     folder: ImportFolder.nullish().openapi({
-      description: "The source's folder the chat was in: the chat goes into a project named after it, made with its first new chat (counted against the account's projects)",
+      description: "The source's folder the chat was in: the chat goes into a project named after it, made with its first new chat. " +
+        "A folder the account has no room for (its projects are counted) is not made: its chats come in without a project, and `folders_not_made` says so",
     }),
   })
   .refine((c) => c.offset + c.messages.length <= c.total, { message: 'offset + messages must not exceed total' })
@@ -108,20 +109,36 @@ const ImportResult = z
   })
   .openapi('ImportResult');
 
+const FolderNotMade = z
+  .object({
+    source_id: z.string(),
+    name: z.string(),
+    reason: z.enum(['project_limit']).openapi({ description: 'project_limit: the account holds as many projects as it may (1,000)' }),
+  })
+  .openapi('ImportFolderNotMade');
+
 const route = createRoute({
   method: 'post',
   path: '/',
   tags: ['import'],
   security,
   summary: 'Import conversations (ChatGPT, chatbot-ui, or this app’s export) as new chats',
-  description: 'A request is written whole or not at all. One that would pass a row quota (chats, messages or projects per account, messages ' +
+  description: 'A request is written whole or not at all. One that would pass a row quota (chats or messages per account, messages ' +
     'per chat; a conversation counts with its `total`, so a long one is refused at its first part) writes nothing: 409 `limit_reached`. ' +
+    'Projects are the exception: a folder that would pass the account\'s projects is not made, its chats come in without a project, ' +
+    'and `folders_not_made` lists it. ' +
     'Times are from 2000 until now (5 minutes of clock skew allowed; else 400 naming the field): leave out a time you cannot trust, and ' +
     'the message is dated a millisecond after the one before it (the first, at the part\'s earliest time). Titles over 200 characters are ' +
     'shortened at a word, with an ellipsis.',
   request: { body: jsonBody(ImportRequest) },
   responses: {
-    200: jsonResponse(z.object({ results: z.array(ImportResult) }).openapi('ImportResponse'), 'One result per conversation, in order'),
+    200: jsonResponse(
+      z.object({
+        results: z.array(ImportResult),
+        folders_not_made: z.array(FolderNotMade).openapi({ description: 'Folders of this request not made into projects (their chats came in without one), once each' }),
+      }).openapi('ImportResponse'),
+      'One result per conversation, in order',
+    ),
     ...errorResponses(400, 401, 409, 413, 429),
   },
 });
@@ -236,6 +253,6 @@ importRoutes.openapi(promptsRoute, async (c) => {
 
 importRoutes.openapi(route, async (c) => {
   const { conversations } = c.req.valid('json');
-  const results = await writeImport(c.var.db.sql, c.var.user.id, conversations).catch(rethrowDatabaseError);
-  return c.json({ results }, 200);
+  const outcome = await writeImport(c.var.db.sql, c.var.user.id, conversations).catch(rethrowDatabaseError);
+  return c.json(outcome, 200);
 });

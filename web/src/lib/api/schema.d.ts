@@ -1079,7 +1079,7 @@ export type paths = {
         put?: never;
         /**
          * Import conversations (ChatGPT, chatbot-ui, or this app’s export) as new chats
-         * @description A request is written whole or not at all. One that would pass a row quota (chats, messages or projects per account, messages per chat; a conversation counts with its `total`, so a long one is refused at its first part) writes nothing: 409 `limit_reached`. Times are from 2000 until now (5 minutes of clock skew allowed; else 400 naming the field): leave out a time you cannot trust, and the message is dated a millisecond after the one before it (the first, at the part's earliest time). Titles over 200 characters are shortened at a word, with an ellipsis.
+         * @description A request is written whole or not at all. One that would pass a row quota (chats or messages per account, messages per chat; a conversation counts with its `total`, so a long one is refused at its first part) writes nothing: 409 `limit_reached`. Projects are the exception: a folder that would pass the account's projects is not made, its chats come in without a project, and `folders_not_made` lists it. Times are from 2000 until now (5 minutes of clock skew allowed; else 400 naming the field): leave out a time you cannot trust, and the message is dated a millisecond after the one before it (the first, at the part's earliest time). Titles over 200 characters are shortened at a word, with an ellipsis.
          */
         post: {
             parameters: {
@@ -8672,7 +8672,7 @@ export type components = {
              * @description ISO 8601, from 2000 until now (5 minutes of clock skew allowed)
              */
             created_at?: string | null;
-            /** @description The source's folder the chat was in: the chat goes into a project named after it, made with its first new chat (counted against the account's projects) */
+            /** @description The source's folder the chat was in: the chat goes into a project named after it, made with its first new chat. A folder the account has no room for (its projects are counted) is not made: its chats come in without a project, and `folders_not_made` says so */
             folder?: {
                 /** @description The name of the project made for it (a project made before keeps its own) */
                 name: string;
@@ -8694,6 +8694,15 @@ export type components = {
             title?: string | null;
             /** @description Messages in the whole conversation */
             total: number;
+        };
+        ImportFolderNotMade: {
+            name: string;
+            /**
+             * @description project_limit: the account holds as many projects as it may (1,000)
+             * @enum {string}
+             */
+            reason: "project_limit";
+            source_id: string;
         };
         ImportMessage: {
             /** @description The text, or this piece of it (see content_offset) */
@@ -8721,6 +8730,8 @@ export type components = {
             conversations: components["schemas"]["ImportConversation"][];
         };
         ImportResponse: {
+            /** @description Folders of this request not made into projects (their chats came in without one), once each */
+            folders_not_made: components["schemas"]["ImportFolderNotMade"][];
             results: components["schemas"]["ImportResult"][];
         };
         ImportResult: {

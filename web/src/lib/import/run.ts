@@ -3,11 +3,13 @@
  * export zip), recognises its format (ChatGPT, chatbot-ui, Mr.Prompt), sends it to
  * POST /api/import batch by batch (reporting progress after each), waits out a rate limit
  * when the API asks to (429 Retry-After), and sums up what came in, what was there already,
- * what was changed to fit (fit.ts) and what was left out. A batch that fails is reported with
+ * what was changed to fit (fit.ts) and what was left out (with the folders the account had no
+ * room to make into projects). A batch that fails is reported with
  * the API's reason and the rest still go (without the later parts of a conversation that failed).
  */
 import { unzipSync } from 'fflate';
 import { ApiError, browserApi, ok } from '../api';
+import type { components } from '../api/schema';
 import { endsConversation, toBatches } from './batches';
 import { fromBrowserStorage, isChatbotUiExport, parseChatbotUi } from './chatbot-ui';
 import { isChatGptExport, parseChatGpt } from './chatgpt';
@@ -30,7 +32,11 @@ export interface ImportReport {
   /** What was changed so that the API would take it (fit.ts). */
   adjusted: Adjusted;
   failures: ImportFailure[];
+  /** Folders the API did not make into projects (their chats came in without one), once each. */
+  foldersNotMade: FolderNotMade[];
 }
+
+export type FolderNotMade = components['schemas']['ImportFolderNotMade'];
 
 /** A request that brought nothing in: the chats it carried and why. */
 export interface ImportFailure {
@@ -124,7 +130,7 @@ export async function runImport(parsed: Parsed, onProgress: (done: number, total
   const batches = toBatches(conversations, skipped);
   const total = parsed.conversations.length;
   const titles = new Map(conversations.map((c) => [c.source_id, c.title ?? '']));
-  const report: ImportReport = { format: parsed.format, prompts: parsed.prompts ?? 0, conversations: total, imported: [], messages: 0, duplicates: 0, skipped, adjusted, failures: [] };
+  const report: ImportReport = { format: parsed.format, prompts: parsed.prompts ?? 0, conversations: total, imported: [], messages: 0, duplicates: 0, skipped, adjusted, failures: [], foldersNotMade: [] };
   // Conversations a request failed for: their later parts would be refused as out of order.
   const failed = new Set<string>();
   let done = 0;
@@ -138,7 +144,11 @@ export async function runImport(parsed: Parsed, onProgress: (done: number, total
           await new Promise((resolve) => setTimeout(resolve, retryAfterMs(outcome.response)));
           continue;
         }
-        const { results } = await ok(Promise.resolve(outcome));
+        const { results, folders_not_made } = await ok(Promise.resolve(outcome));
+        // A folder's chats may span batches: each batch that meets it without room says so.
+        for (const folder of folders_not_made) {
+          if (!report.foldersNotMade.some((f) => f.source_id === folder.source_id)) report.foldersNotMade.push(folder);
+        }
         for (const [i, result] of results.entries()) {
           report.messages += result.messages;
           // A conversation sent in parts answers once per part; count it at its last one.
@@ -175,9 +185,23 @@ export function requestFailure(titles: string[], err: unknown, named: (message: 
 
 /** The names a failed request carried, for the report: each cut to a line's worth, at most `shown` named. */
 export function failedNames(failure: ImportFailure, shown = 5): string {
-  const named = failure.titles.slice(0, shown).map((t) => `“${shortTitle(t, 80)}”`).join(', ');
-  const more = failure.titles.length - shown;
+  return quotedNames(failure.titles, shown);
+}
+
+function quotedNames(names: string[], shown = 5): string {
+  const named = names.slice(0, shown).map((t) => `“${shortTitle(t, 80)}”`).join(', ');
+  const more = names.length - shown;
   return more > 0 ? `${named} and ${more} more` : named;
+}
+
+/**
+ * The report's line (under Left out) for the folders that did not become projects, all for
+ * the one reason there is: the account's projects are full. Their chats did come in.
+ */
+export function foldersNotMadeText(folders: FolderNotMade[]): string {
+  const one = folders.length === 1;
+  return `${folders.length} ${one ? 'folder' : 'folders'} not made into ${one ? 'a project' : 'projects'}, since an account holds at most 1,000 projects ` +
+    `(${one ? 'its chats' : 'their chats'} came in without one; to file them, delete projects you no longer need and use Move to project…): ${quotedNames(folders.map((f) => f.name))}`;
 }
 
 /**

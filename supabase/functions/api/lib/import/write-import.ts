@@ -7,13 +7,14 @@
  * Imported rows are plain history: messages `complete`, no provider, no token counts, no
  * usage log and no cost; the session says where it came from (`metadata.imported`), keeps the
  * temperature the chat had at its source as its setting, and is filed in the project of the
- * source's folder (lib/import/import-folders.ts). The
+ * source's folder (lib/import/import-folders.ts), or in none when the account has no room for
+ * that project (the folder is reported, and the chat still comes in). The
  * ledger private.chat_imports remembers each source conversation: a conversation already
  * imported whole is a `duplicate`; one sent in parts resumes at the first message it lacks,
  * and a message sent in pieces (longer than a request may be) grows piece by piece: the
  * ledger's `partial_chars` says how much of it is stored, so a repeated piece adds nothing.
- * The row quotas hold here as for any writer (checkRoom): a request that would pass one writes
- * nothing. Its rows are counted against them once, as it commits (private.defer_row_counts,
+ * The row quotas of chats and messages hold here as for any writer (checkRoom): a request that
+ * would pass one writes nothing. Its rows are counted against them once, as it commits (private.defer_row_counts,
  * 20261207140000): the owner's quota counter is locked only then, not for the whole import,
  * so the person's chat turns go on meanwhile.
  */
@@ -21,7 +22,7 @@ import type { Sql, TransactionSql } from 'postgres';
 import { ApiError } from '../errors.ts';
 import { codePoints } from '../inputs.ts';
 import { plainTitle, shortTitle } from '../plain-title.ts';
-import { FolderProjects, type ImportFolder } from './import-folders.ts';
+import { FolderProjects, type FolderNotMade, type ImportFolder } from './import-folders.ts';
 
 export interface ImportMessage {
   sender: 'user' | 'assistant';
@@ -48,7 +49,7 @@ export interface ImportConversation {
   messages: ImportMessage[];
   /** The chat's own temperature at its source, kept as the chat's setting (metadata.temperature) when the chat is made. */
   temperature?: number | null;
-  /** The source's folder it was in: the chat is made in that folder's project (lib/import/import-folders.ts). */
+  /** The source's folder it was in: the chat is made in that folder's project, if there is room for it (lib/import/import-folders.ts). */
   folder?: ImportFolder | null;
 }
 
@@ -66,13 +67,19 @@ const TITLE_CHARS = 200;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function writeImport(sql: Sql, userId: string, conversations: ImportConversation[]): Promise<ImportResult[]> {
+export interface ImportOutcome {
+  results: ImportResult[];
+  /** Folders whose chats came in without a project, since the account had no room for one more. */
+  folders_not_made: FolderNotMade[];
+}
+
+export async function writeImport(sql: Sql, userId: string, conversations: ImportConversation[]): Promise<ImportOutcome> {
   return await sql.begin(async (tx) => {
     await tx`select private.defer_row_counts(${userId})`;
     const results: ImportResult[] = [];
     const folders = new FolderProjects(tx, userId);
     for (const conversation of conversations) results.push(await importOne(tx, userId, conversation, folders));
-    return results;
+    return { results, folders_not_made: [...folders.notMade] };
   });
 }
 
