@@ -12,6 +12,7 @@
 // whole box into storage, 400 kB per key with 200 kB pasted. Whatever still waits is written
 // before the page goes (flushDrafts on pagehide, on the tab hidden, on leaving the chat).
 import { z } from 'zod';
+import { onPageLeaving } from '../page-leaving.ts';
 
 const PREFIX = 'mrprompt-draft:';
 const FILES_PREFIX = 'mrprompt-draft-files:';
@@ -101,12 +102,9 @@ export function flushDrafts(): void {
  * word (pagehide: a reload or the tab closed; the tab hidden, which a phone may kill unseen), and
  * once more when the view goes (another chat opened). */
 export function flushDraftsOnLeaving(): () => void {
-  const onHidden = () => document.visibilityState === 'hidden' && flushDrafts();
-  addEventListener('pagehide', flushDrafts);
-  document.addEventListener('visibilitychange', onHidden);
+  const stop = onPageLeaving(flushDrafts);
   return () => {
-    removeEventListener('pagehide', flushDrafts);
-    document.removeEventListener('visibilitychange', onHidden);
+    stop();
     flushDrafts();
   };
 }

@@ -7,6 +7,7 @@
 // The person's decision outlives the page: when the tab is closed, reloaded, navigated away or
 // hidden, what is pending is sent at once as `keepalive` requests, which outlive the page. A
 // delete the API refuses brings the chat back, with the reason.
+import { onPageLeaving, type PageEvents } from '../page-leaving.ts';
 import { boundedAll, bulkSummary, chats, type Outcome } from './bulk-requests';
 
 /** A chat to delete: its id and its title as shown. */
@@ -35,7 +36,7 @@ export interface PendingDeletesDeps {
   /** Whether a failed delete found the chat gone already (a 404: another device deleted it). */
   alreadyGone(err: unknown): boolean;
   /** Where the page's lifecycle is heard (absent on the server). */
-  page?: { window: EventTarget; document: EventTarget & { visibilityState: string } };
+  page?: PageEvents;
 }
 
 /** How many deletes run at once. */
@@ -114,26 +115,13 @@ export class PendingDeletes {
     if (failed.length > 0) this.deps.error(refusal(outcomes, failed.length));
   }
 
-  /** While deletes wait, leaving the page sends them. `beforeunload` comes before a reload's
-   * request for the next page (which then lists the chats without them); `pagehide` and a hidden
-   * tab (`visibilitychange`; a phone may never tell of the close) are the ones every browser
-   * sends. Heard only while something waits: a `beforeunload` listener keeps some browsers from
-   * keeping the page for Back. */
+  /** While deletes wait, leaving the page sends them: on `beforeunload` too, which comes before a
+   * reload's request for the next page (which then lists the chats without them). Heard only while
+   * something waits (lib/page-leaving.ts). */
   private listen() {
     const page = this.deps.page;
     if (this.listening || !page) return;
-    const flush = () => void this.flush();
-    const hidden = () => {
-      if (page.document.visibilityState === 'hidden') flush();
-    };
-    page.window.addEventListener('beforeunload', flush);
-    page.window.addEventListener('pagehide', flush);
-    page.document.addEventListener('visibilitychange', hidden);
-    this.listening = () => {
-      page.window.removeEventListener('beforeunload', flush);
-      page.window.removeEventListener('pagehide', flush);
-      page.document.removeEventListener('visibilitychange', hidden);
-    };
+    this.listening = onPageLeaving(() => void this.flush(), { beforeUnload: true, page });
   }
 
   private stopListeningIfIdle() {
