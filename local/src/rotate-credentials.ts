@@ -12,14 +12,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { rotateAndReport } from '../../supabase/functions/api/scripts/reencrypt-credentials.ts';
 import { loadProjectConfig } from './config.ts';
 import { startEmbeddedPostgres } from './db/index.ts';
 import { keyVersions, versionsOf } from './functions-env.ts';
-import { loadOrCreateKeys } from './keys/index.ts';
+import { loadOrCreateKeys, saveKeys } from './keys/index.ts';
 import { DATA_DIR, SUPABASE_DIR } from './paths.ts';
 import { isPortInUse } from './ports.ts';
 
@@ -55,7 +54,7 @@ export async function rotateLocalCredentials(options: LocalRotation): Promise<bo
   const current = keys.credentialsEncryptionKeys;
   const version = Math.max(0, ...keyVersions(current)) + 1;
   const rotated = `${version}:${randomBytes(32).toString('base64')},${current}`;
-  await writePrivately(keysFile, JSON.stringify({ ...keys, credentialsEncryptionKeys: rotated }, null, 2) + '\n');
+  await saveKeys(options.dataDir, { ...keys, credentialsEncryptionKeys: rotated });
   print(`keys.json now holds key ${versionsOf(rotated)}: ${version} encrypts, the older ones still decrypt.`);
 
   const embedded = options.databaseUrl ? undefined : await startEmbeddedPostgres({ dir: path.join(options.dataDir, 'db'), port: config.db.port });
@@ -71,13 +70,6 @@ export async function rotateLocalCredentials(options: LocalRotation): Promise<bo
 function requireUrl(url: string | undefined): string {
   if (!url) throw new Error('Set SUPABASE_DB_URL (or DATABASE_URL) to the database to update');
   return url;
-}
-
-/** Replaces the file in one step (a crash leaves the old or the new one), readable by its owner only. */
-async function writePrivately(file: string, text: string): Promise<void> {
-  const scratch = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(scratch, text, { mode: 0o600 });
-  await fs.rename(scratch, file);
 }
 
 async function main(): Promise<void> {

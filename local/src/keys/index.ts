@@ -94,8 +94,19 @@ export async function loadOrCreateKeys(dir: string, options: LoadKeysOptions = {
   }
   const keys = await generateKeys();
   await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
+  await saveKeys(dir, keys);
   return keys;
+}
+
+/**
+ * Writes `<dir>/keys.json` (a first start, a rotation of the encryption key) in one step: a crash
+ * leaves the old file or the new one, never half of either. Readable by its owner only.
+ */
+export async function saveKeys(dir: string, keys: StackKeys): Promise<void> {
+  const file = path.join(dir, 'keys.json');
+  const scratch = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(scratch, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
+  await fs.rename(scratch, file);
 }
 
 /**

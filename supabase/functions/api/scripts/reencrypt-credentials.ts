@@ -109,17 +109,3 @@ export async function rotateAndReport(dbUrl: string, keyList: string | undefined
   for (const f of links.failed) print(`  session ${f.id}: ${f.reason}`);
   return result.failed.length === 0;
 }
-
-async function main() {
-  const env = process.env;
-  const dbUrl = env.SUPABASE_DB_URL ?? env.DATABASE_URL;
-  if (!dbUrl) throw new Error('Set SUPABASE_DB_URL (or DATABASE_URL) to the database to update');
-  if (!(await rotateAndReport(dbUrl, env.CREDENTIALS_ENCRYPTION_KEYS))) process.exitCode = 1;
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
