@@ -52,11 +52,7 @@ export class FolderProjects {
     const key = `${source}\u0000${folder.source_id}`;
     const known = this.#made.get(key);
     if (known !== undefined) return known;
-    const [ledger] = await this.tx<{ project_id: string }[]>`
-      select project_id from private.project_imports
-       where user_id = ${this.userId} and source = ${source} and source_id = ${folder.source_id}
-         for update`;
-    const projectId = ledger?.project_id ?? (await this.#make(source, folder));
+    const projectId = (await this.#recorded(source, folder, { lock: true })) ?? (await this.#make(source, folder));
     this.#made.set(key, projectId);
     if (projectId === null) this.#notMade.push({ source_id: folder.source_id, name: folder.name, reason: 'project_limit' });
     return projectId;
@@ -67,9 +63,7 @@ export class FolderProjects {
     if (!project) {
       // The quota's lock waited for a request that took the last place; if that request was
       // importing this very folder, its project is the folder's (read afresh: it has committed).
-      const [first] = await this.tx<{ project_id: string }[]>`
-        select project_id from private.project_imports where user_id = ${this.userId} and source = ${source} and source_id = ${folder.source_id}`;
-      return first?.project_id ?? null;
+      return await this.#recorded(source, folder);
     }
     // Another request importing the same folder meanwhile made it first (the insert waits for
     // that request to end): its project is the folder's, and this one's goes.
@@ -80,9 +74,16 @@ export class FolderProjects {
       returning project_id`;
     if (recorded) return recorded.project_id;
     await this.tx`delete from public.projects where id = ${project.id} and user_id = ${this.userId}`;
-    const [first] = await this.tx<{ project_id: string }[]>`
-      select project_id from private.project_imports where user_id = ${this.userId} and source = ${source} and source_id = ${folder.source_id}`;
-    return first.project_id;
+    return (await this.#recorded(source, folder))!;
+  }
+
+  /** The project the ledger says the folder became, or null; `lock` holds its row for this request. */
+  async #recorded(source: string, folder: ImportFolder, { lock = false } = {}): Promise<string | null> {
+    const [row] = await this.tx<{ project_id: string }[]>`
+      select project_id from private.project_imports
+       where user_id = ${this.userId} and source = ${source} and source_id = ${folder.source_id}
+       ${lock ? this.tx`for update` : this.tx``}`;
+    return row?.project_id ?? null;
   }
 
   /**
