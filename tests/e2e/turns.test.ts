@@ -1,7 +1,8 @@
 // Answers that outlive the tab that asked for them, in a real browser: a reload mid-answer
 // re-attaches and keeps streaming, closing the only tab and reopening finds the answer
 // complete (and the chat named by its model), a new chat's address is its own from its first
-// send (a reload before its page data arrives opens it), Stop in a second tab stops the answer the first tab asked for (and "Continue"
+// send (a reload before its page data arrives opens it), an answer whose final write waits says
+// it is being saved (no Stop then), Stop in a second tab stops the answer the first tab asked for (and "Continue"
 // then goes on; an answer stopped before any text offers Regenerate instead), a second tab shows the first tab's turn even when Realtime delivers none of its
 // rows, and a reasoning model's thinking shows collapsed. The slow fake provider
 // holds each answer after its first token until the test lets it go, so "mid-answer" is a
@@ -165,6 +166,48 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     await first.getByText('Continue exactly where your last answer stopped.').waitFor();
     await answers(first, 'complete').waitFor({ timeout: 60_000 });
     await answers(second, 'complete').waitFor({ timeout: 60_000 });
+  });
+
+  it('an answer that is whole but waits for its final write says it is being saved, in both tabs, with no Stop, then completes', async () => {
+    const first = await e2e.newPage();
+    const email = await readyToChat(first);
+    const release = await sendHeld(first, 'Keep me safe while the database is slow');
+    const sessionPath = new URL(first.url()).pathname;
+    const second = await e2e.newPage();
+    onTestFailed(async () => {
+      await screenshot(first, 'failed-turns-saving-first');
+      await screenshot(second, 'failed-turns-saving-second');
+    });
+    await signIn(second, email);
+    await open(second, sessionPath);
+    await answers(second, 'streaming').waitFor();
+    // Another transaction holds the answer's row: its final write (an UPDATE) waits, as it does
+    // for a slow or absent database, while its checkpoints (inserts) do not.
+    const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holder = sql.begin(async (tx) => {
+      await tx`select 1 from public.messages where session_id = ${sessionPath.split('/').pop()!} and sender = 'assistant' for no key update`;
+      locked();
+      await held;
+    });
+    try {
+      await lockTaken;
+      release();
+      for (const page of [first, second]) {
+        await answers(page, 'streaming').getByTestId('answer-progress').getByText('Answer received; saving it…').waitFor({ timeout: 60_000 });
+        await expect(page.getByRole('button', { name: 'Saving…', exact: true }).isDisabled()).resolves.toBe(true);
+        await expect(page.getByRole('button', { name: 'Stop', exact: true }).count()).resolves.toBe(0);
+      }
+    } finally {
+      commit();
+      await holder;
+      await sql.end();
+    }
+    for (const page of [first, second]) await answers(page, 'complete').waitFor({ timeout: 60_000 });
+    expect((await storedAnswer(sessionPath)).status).toBe('complete');
   });
 
   it('an answer stopped before any text (only its thinking arrived) offers Regenerate, not Continue', async () => {

@@ -79,6 +79,9 @@ export const deletedRow = z.object({ id: z.string() });
 /** Broadcast on `session:<id>`: one streamed unit of a running answer (text or reasoning). */
 export const turnDelta = z.object({ message_id: z.string(), seq: z.number().int().positive(), text: z.string() });
 
+/** Broadcast on `session:<id>`: a running answer is whole (its last unit is `seq`) and waits for its final write. */
+export const turnSaving = z.object({ message_id: z.string(), seq: z.number().int().nonnegative() });
+
 /** What failed in an answer: an SSE view's `error` event, and a failed answer's broadcast `done`. */
 export const turnFailure = z.object({ code: z.string(), message: z.string() });
 

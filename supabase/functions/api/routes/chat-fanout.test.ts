@@ -104,6 +104,62 @@ describe('Realtime Broadcast fan-out', () => {
   });
 });
 
+describe('an answer whose final write waits', () => {
+  it("is announced as whole and being saved — after its last unit, to the asker's view, a re-attached view and the channel — and then ends as usual", async () => {
+    const alice = await api.createUser();
+    const release = api.fakeProvider.pauseAfterFirstToken();
+    const asked = readSse(await alice.request('POST', '/chat', { ...demo, message: '/echo one two three four five' }));
+    const id = await eventually(async () => {
+      const [r] = await api.db.sql`select id from public.messages where user_id = ${alice.id} and sender = 'assistant'`;
+      return (r?.id as string | undefined) ?? null;
+    });
+    // Another transaction holds the answer's row: the final write (an UPDATE of it) waits, as it
+    // does for a slow or absent database; the checkpoints' inserts (a key-share lock) do not.
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holder = api.db.sql.begin(async (tx) => {
+      await tx`select 1 from public.messages where id = ${id} for no key update`;
+      locked();
+      await held;
+    });
+    await lockTaken;
+    release();
+    const broadcasts = () => realtime.requests.flatMap((r) => r.body.messages).filter((m) => m.payload.message_id === id);
+    const saving = await eventually(async () => broadcasts().find((m) => m.event === 'saving') ?? null, 10_000);
+    const [streaming] = await api.db.sql`select status from public.messages where id = ${id}`;
+    expect(streaming.status).toBe('streaming');
+    // A view attached now hears the whole answer, then that it is being saved.
+    const heard: string[] = [];
+    const attached = readSse(await alice.request('GET', `/chat/${id}/stream?after=0`), (e) => (heard.push(e.event), false));
+    await eventually(async () => heard.includes('saving'));
+    commit();
+    await holder;
+    const [mine, theirs] = await Promise.all([asked, attached]);
+    for (const events of [mine, theirs]) {
+      const names = events.map((e) => e.event).filter((e) => e !== ':' && e !== 'meta' && e !== 'stored');
+      const units = names.filter((e) => e === 'delta').length;
+      expect(names).toEqual([...Array(units).fill('delta'), 'saving', 'usage', 'done']);
+      expect(events.find((e) => e.event === 'saving')!.data).toEqual({ assistant_message_id: id, seq: units });
+      expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
+    }
+    await eventually(async () => broadcasts().some((m) => m.event === 'done'));
+    const units = broadcasts().filter((m) => m.event === 'delta');
+    expect(saving.payload).toEqual({ message_id: id, seq: units.length });
+    expect(broadcasts().map((m) => m.event)).toEqual([...units.map(() => 'delta'), 'saving', 'done']);
+    const [row] = await api.db.sql`select status, content from public.messages where id = ${id}`;
+    expect(row).toEqual({ status: 'complete', content: 'one two three four five' });
+  });
+
+  it('is not announced when the write is done at once', async () => {
+    const alice = await api.createUser();
+    const events = await readSse(await alice.request('POST', '/chat', { ...demo, message: '/echo quick' }));
+    expect(events.some((e) => e.event === 'saving')).toBe(false);
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
+  });
+});
+
 describe('the wall-clock budget', () => {
   it('stops a turn that runs past CHAT_TURN_MAX_MS, keeping the partial as stopped / wall_clock_limit', async () => {
     const short = await createApiHarness({ env: { CHAT_TURN_MAX_MS: '300' }, provider: { tokens: 200, tokenDelayMs: 10 } });

@@ -125,6 +125,7 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
     const watch = watchPrivateChannel(topic, {
       delta: (payload) => chat.applyBroadcast('delta', payload),
       reasoning: (payload) => chat.applyBroadcast('reasoning', payload),
+      saving: (payload) => chat.applyBroadcast('saving', payload),
       done: (payload) => chat.applyBroadcast('done', payload),
       // The chat was named or renamed (the database says so with the commit,
       // 20261206050000_signal_session_renames.sql): the chat_sessions update that carries the

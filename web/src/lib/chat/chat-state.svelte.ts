@@ -19,11 +19,12 @@
 // Reads and live changes share one clock (live-changes.ts): a read that answers late neither
 // drops, overwrites nor revives rows changed live after it began, nor undoes a later read.
 import { ApiError, browserApi, ok, type Message, type MessagePage } from '$lib/api';
-import { finish, mergeRow } from '$lib/chat/answer-merge';
+import { mergeRow } from '$lib/chat/answer-merge';
 import { branchAfterRead, continuesBranch, pageExtendsView } from '$lib/chat/branch-view';
 import { ReadFollower } from '$lib/chat/read-follow';
 import { LiveChanges } from '$lib/chat/live-changes';
-import { stopTurn, type ChatMeta } from '$lib/chat/chat-stream';
+import { type ChatMeta } from '$lib/chat/chat-stream';
+import { AnswerStop } from '$lib/chat/answer-stop.svelte';
 import { TurnEvents } from '$lib/chat/turn-events';
 import { answerBeingWritten, errorText, TurnSender, type SendError, type SentFile } from '$lib/chat/turn-sender';
 import { editToMessageBox, type ReturnedEdit } from '$lib/chat/edit-refusal';
@@ -31,7 +32,7 @@ import { TurnViews } from '$lib/chat/turn-views';
 import { browserOnline, emptyQueue, SendQueue, type QueuedMessage, type SendResult } from '$lib/chat/send-queue';
 import { UnseenAnswers } from '$lib/chat/unseen-answers';
 import type { Turn } from '$lib/chat/turn';
-import { turnDelta, turnDone } from '$lib/realtime-rows';
+import { turnDelta, turnDone, turnSaving } from '$lib/realtime-rows';
 
 export type { MessagePage };
 
@@ -47,7 +48,6 @@ export class ChatState {
   loadingNewer = $state(false);
   /** This tab is sending a turn (until its stream ends). */
   sending = $state(false);
-  stopping = $state(false);
   /** A refused send, which has no message row to hang on (e.g. a 4xx before `meta`). */
   sendError = $state<SendError | null>(null);
   /** A note about the last send that is not an error (a turn was already running). */
@@ -92,6 +92,8 @@ export class ChatState {
   private events = new TurnEvents((id) => this.find(id), (id) => this.views.attach(id));
   private views = new TurnViews((id) => this.find(id), (id) => this.events.for(() => id));
   private sender = new TurnSender(this, { find: (id) => this.find(id), views: this.views, events: this.events, changes: this.changes });
+  /** Stop, and whether the running answer can still be stopped (it is not only being saved). */
+  readonly stopper = new AnswerStop(() => this.running, this.events.saving, () => this.sender.stopWhenNamed());
   /** The active leaf a live signal named, read until a read shows it (read-follow.ts). */
   private leaves = new ReadFollower<string>({
     reload: () => this.reloadBranch(),
@@ -295,7 +297,12 @@ export class ChatState {
   }
 
   /** A broadcast event of `session:<id>` (another tab's or device's answer, or this tab's own). */
-  applyBroadcast(event: 'delta' | 'reasoning' | 'done', payload: unknown): void {
+  applyBroadcast(event: 'delta' | 'reasoning' | 'saving' | 'done', payload: unknown): void {
+    if (event === 'saving') {
+      const saving = turnSaving.safeParse(payload);
+      if (saving.success) this.events.for(() => saving.data.message_id).saving?.(saving.data);
+      return;
+    }
     if (event === 'done') {
       const done = turnDone.safeParse(payload);
       if (!done.success) return;
@@ -309,21 +316,9 @@ export class ChatState {
     this.events.for(() => delta.data.message_id)[event](delta.data);
   }
 
-  /** Stops the running answer, from whichever tab or device started it. */
-  async stop(): Promise<void> {
-    const target = this.running;
-    if (!target || target.id.startsWith('pending-')) {
-      this.sender.stopWhenNamed(); // the answer has no id yet: stop it once it does
-      return;
-    }
-    this.stopping = true;
-    try {
-      if ((await stopTurn(target.id)) === 'stopped') finish(target, 'stopped');
-    } catch (err) {
-      this.notice = `Could not stop the answer: ${errorText(err)}`;
-    } finally {
-      this.stopping = false;
-    }
+  /** Stops the running answer, from whichever tab or device started it (answer-stop.svelte.ts). */
+  stop(): Promise<void> {
+    return this.stopper.stop();
   }
 
   /**

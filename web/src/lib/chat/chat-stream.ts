@@ -26,6 +26,8 @@ export const chatEvents = {
   }),
   delta: z.object({ seq, text: z.string() }),
   reasoning: z.object({ seq, text: z.string() }),
+  /** The answer is whole (its last unit is `seq`); its final write waits for the database. */
+  saving: z.object({ seq: z.number().int().nonnegative().optional() }).loose(),
   usage: z
     .object({
       prompt_tokens: z.number().nullish(),
@@ -51,6 +53,7 @@ export type ChatMeta = z.infer<typeof chatEvents.meta>;
 export type ChatUsage = z.infer<typeof chatEvents.usage>;
 export type ChatDone = z.infer<typeof chatEvents.done>;
 export type ChatText = z.infer<typeof chatEvents.delta>;
+export type ChatSaving = z.infer<typeof chatEvents.saving>;
 
 export interface ChatRequest {
   session_id?: string;
@@ -83,6 +86,8 @@ export interface TurnHandlers {
   stored?(): void;
   delta(delta: ChatText): void;
   reasoning(delta: ChatText): void;
+  /** The answer is whole and being saved: nothing is left to stop; `done` follows once it is written. */
+  saving?(saving: ChatSaving): void;
   usage(usage: ChatUsage): void;
   done(done: ChatDone): void;
   error(error: { code: string; message: string }): void;
@@ -122,6 +127,11 @@ async function readTurn(res: Response, handlers: TurnHandlers): Promise<ViewEnd>
         case 'reasoning': {
           const delta = chatEvents.delta.safeParse(data);
           if (delta.success) handlers[value.event](delta.data);
+          break;
+        }
+        case 'saving': {
+          const saving = chatEvents.saving.safeParse(data);
+          if (saving.success) handlers.saving?.(saving.data);
           break;
         }
         case 'usage': {

@@ -1,6 +1,7 @@
 // How one running answer's streamed events (from an SSE view or the session's broadcast)
 // change the message the tab shows: text and reasoning in `seq` order (answer-merge.ts), the
 // usage line, and the end (said to call-ends.ts). A `seq` gap means this copy missed units: `onGap` re-attaches.
+import { SvelteSet } from 'svelte/reactivity';
 import { callEnded } from './call-ends.ts';
 import { applyDelta, finish, isFinished } from './answer-merge.ts';
 import type { ChatText, TurnHandlers } from './chat-stream.ts';
@@ -11,6 +12,11 @@ export type TurnEventHandlers = Omit<TurnHandlers, 'meta'>;
 export class TurnEvents {
   /** When each answer's reasoning started arriving here, for "Thought for N s" while live. */
   private reasoningStarted = new Map<string, number>();
+  /**
+   * Answers that are whole and wait for their final write (the database is slow or away): they
+   * still stream in their row's status until `done`, but there is nothing left to stop.
+   */
+  readonly saving = new SvelteSet<string>();
 
   constructor(
     private readonly find: (id: string) => Message | undefined,
@@ -26,6 +32,13 @@ export class TurnEvents {
     return {
       delta: (delta) => this.text(row(), delta, 'content'),
       reasoning: (delta) => this.text(row(), delta, 'reasoning'),
+      saving: (saving) => {
+        const message = row();
+        if (!message || isFinished(message.status)) return;
+        this.saving.add(message.id);
+        // Units this copy missed (dropped from the broadcast) are read again before the end.
+        if (saving.seq !== undefined && (message.seq ?? 0) < saving.seq) this.onGap(message.id);
+      },
       usage: (usage) => {
         const message = row();
         if (!message) return;

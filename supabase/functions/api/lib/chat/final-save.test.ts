@@ -39,7 +39,11 @@ function fakeDatabase({ backAt = Infinity, finishFails = false }: { backAt?: num
 describe('saveFinal', () => {
   it('keeps trying through a database outage longer than a fixed count of tries allowed, and writes the answer once it is back', async () => {
     const db = fakeDatabase({ backAt: 35_000 });
-    expect(await saveFinal(answer, { ...db.options, hasRows: true })).toBe(true);
+    // Each failed try is reported (the turn then tells its views the answer is being saved).
+    const retriedAt: number[] = [];
+    expect(await saveFinal(answer, { ...db.options, hasRows: true, onRetry: () => void retriedAt.push(db.elapsed()) })).toBe(true);
+    expect(retriedAt[0]).toBe(0);
+    expect(retriedAt.length).toBeGreaterThan(9);
     expect(db.written.finish).toHaveLength(1);
     // Written within one try's delay (at most 2 s) of the database coming back.
     expect(db.written.finish[0]).toBeGreaterThanOrEqual(35_000);

@@ -28,6 +28,8 @@ export interface FinalSaveOptions {
   windowMs: number;
   /** Whether the answer's rows exist: a turn that never got them has no checkpoints to fill. */
   hasRows: boolean;
+  /** Called after each try that failed, before the next. */
+  onRetry?: () => void;
   /** Tries after which the turn gives up once the checkpoints hold the whole answer. */
   afterKeptTries?: number;
   now?: () => number;
@@ -53,6 +55,7 @@ export async function saveFinal(final: FinalAnswer, options: FinalSaveOptions): 
     } catch (error) {
       log.warn('chat final write failed', { attempt, message: messageOf(error) });
     }
+    options.onRetry?.();
     if (hasRows && !kept) kept = await keepInCheckpoints(final, options);
     if ((kept && attempt + 1 >= afterKeptTries) || now() + delay > deadline) return false;
     await sleep(delay);

@@ -53,6 +53,14 @@ export class TurnFanout {
   }
 
   /**
+   * The answer's text is whole (its last unit is `seq`) and its final write is waiting: `saving`,
+   * so devices stop offering Stop and say so until `done`.
+   */
+  saving(seq: number): void {
+    if (this.live) this.broadcaster.send({ topic: this.topic, event: 'saving', payload: { message_id: this.messageId, seq } });
+  }
+
+  /**
    * The answer ended: `done` (once the rows exist), then the channel is released. `seq` is the
    * answer's last unit: a device that holds fewer (it joined late, or a unit's broadcast
    * overtook the asker's own stream) keeps the answer open until the rest arrives. A failed

@@ -6,6 +6,7 @@
  *   meta {…}                    (when given)
  *   stored {session_id}         (a new chat's view, once its rows are committed)
  *   delta | reasoning {seq, text}   id: seq
+ *   saving {assistant_message_id, seq}  (the answer is whole; its final write is waiting)
  *   usage {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}
  *   done {assistant_message_id, status, finish_reason, code} | error {code, message}
  *
@@ -115,7 +116,7 @@ class TurnViewSource implements UnderlyingDefaultSource<Uint8Array> {
     }
     this.keepalive = setInterval(() => this.write(': keepalive\n\n'), options.keepaliveMs);
     if (options.turn) {
-      const unsubscribe = options.turn.subscribe(options.afterSeq, (event: TurnEvent) => (event.type === 'unit' ? this.unit(event.unit) : this.end(event.end)));
+      const unsubscribe = options.turn.subscribe(options.afterSeq, (event: TurnEvent) => this.event(event));
       // Ended during the replay: closed already, nothing to unsubscribe from later.
       if (!this.closed) this.unsubscribe = unsubscribe;
     } else if (options.stored) {
@@ -165,6 +166,12 @@ class TurnViewSource implements UnderlyingDefaultSource<Uint8Array> {
     const wait = this.lastFlushAt + DELTA_FLUSH_MS - performance.now();
     if (wait <= 0) this.flushDeltas();
     else this.flushTimer = setTimeout(this.flushDeltas, wait);
+  }
+
+  private event(event: TurnEvent) {
+    if (event.type === 'unit') this.unit(event.unit);
+    else if (event.type === 'saving') this.send('saving', { assistant_message_id: this.messageId, seq: this.lastSeq });
+    else this.end(event.end);
   }
 
   private end(e: TurnEnd) {

@@ -17,7 +17,8 @@
  *  5. the end: the answer, status, tokens and usage log are written once (TurnStore.finish,
  *     kept trying through a database outage: final-save.ts; a call the provider refused with
  *     a status before any text is logged with 0 tokens, $0),
- *     views get usage + done (or error), broadcast gets done. A turn whose rows were never
+ *     views get usage + done (or error), broadcast gets done; a write that fails once or takes
+ *     longer than SAVING_NOTICE_MS first tells them `saving` (the text is whole, nothing to stop). A turn whose rows were never
  *     written (it lost its session's lock) is stopped at once and its call still logged.
  *
  * Should the process die before 5, the database settles the answer from its checkpoints and
@@ -58,7 +59,14 @@ export interface TurnEnd {
   usage: TurnUsage | null;
 }
 
-export type TurnEvent = { type: 'unit'; unit: Unit } | { type: 'end'; end: TurnEnd };
+/**
+ * `saving`: the provider's answer is whole, but its final write is still waiting (the database
+ * is slow or away: final-save.ts) — nothing is left to stop, and the end follows once it is written.
+ */
+export type TurnEvent = { type: 'unit'; unit: Unit } | { type: 'saving' } | { type: 'end'; end: TurnEnd };
+
+/** After this long without the final write done, views and devices are told the answer is being saved. */
+export const SAVING_NOTICE_MS = 1_000;
 
 /** What failed, for an answer that ended as `error` (null for any other end): what views and devices are told. */
 export function failureOf(end: TurnEnd): ChatError | null {
@@ -129,6 +137,8 @@ export class Turn {
   private readonly batcher: UnitBatcher;
   private checkpointed = 0;
   private checkpointing: Promise<void> = Promise.resolve();
+  /** The answer is whole and waits for its final write (views were told: `saving`). */
+  private saving = false;
   private firstReasoningAt: number | null = null;
   private firstContentAt: number | null = null;
   /** Units and `done` to other devices, on the session's channel, once the rows exist. */
@@ -171,6 +181,7 @@ export class Turn {
       listener({ type: 'end', end: this.end });
       return () => {};
     }
+    if (this.saving) listener({ type: 'saving' });
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -316,8 +327,12 @@ export class Turn {
       return this.resolveEnded(end);
     }
     const end: TurnEnd = { status, code, error, finishReason: result?.finishReason ?? null, usage };
+    // A final write that fails, or takes longer than a moment, leaves a whole answer showing as
+    // still streaming, with a Stop that can do nothing: views and devices are told it is being saved.
+    const slowSave = setTimeout(() => this.announceSaving(), SAVING_NOTICE_MS);
     await this.checkpointing;
-    const saved = await saveFinal(final, this.finalSave(true));
+    const saved = await saveFinal(final, { ...this.finalSave(true), onRetry: () => this.announceSaving() });
+    clearTimeout(slowSave);
     if (o.beforeEnd) await o.beforeEnd(end).catch(() => {});
     if (!saved) {
       // If the database took any write meanwhile, saveFinal wrote the whole answer as its
@@ -335,6 +350,14 @@ export class Turn {
   private finishWith(end: TurnEnd) {
     this.announce(end);
     this.resolveEnded(end);
+  }
+
+  /** Views and other devices hear that the answer is whole and waits for its final write (once). */
+  private announceSaving() {
+    if (this.saving || this.end) return;
+    this.saving = true;
+    this.fanout.saving(this.texts.length);
+    this.emit({ type: 'saving' });
   }
 
   /** Views and other devices hear the end. */
