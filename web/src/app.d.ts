@@ -1,4 +1,5 @@
-// Types SvelteKit needs to know about: what hooks.server.ts puts on `locals`.
+// Types SvelteKit needs to know about: what hooks.server.ts puts on `locals`, and what adapter-node gives as `platform`.
+import type { IncomingMessage } from 'node:http';
 import type { SupabaseClient, JwtPayload, Session, User } from '@supabase/supabase-js';
 
 declare global {
@@ -23,6 +24,13 @@ declare global {
       authUser(): Promise<User | null>;
       /** Set by safeGetSession when refreshing failed because Auth no longer has the session (ended on another device). */
       sessionRevoked?: boolean;
+    }
+    interface Platform {
+      /**
+       * adapter-node's Node request (absent under `vite dev`): its socket's address stands in
+       * for the browser's when the proxy headers cannot name it ($lib/server/client-address).
+       */
+      req?: IncomingMessage;
     }
     interface PageData {
       user?: { id: string; email: string | null } | null;

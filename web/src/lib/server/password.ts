@@ -14,7 +14,7 @@ export const newPasswordForm = z
  * Whether `password` signs `email` in. A throwaway client, so the browser's session (and its
  * second factor) stays as it is; the session the check opened is revoked again at once.
  */
-export async function passwordIsRight(email: string, password: string, clientAddress: string): Promise<boolean> {
+export async function passwordIsRight(email: string, password: string, clientAddress: string | undefined): Promise<boolean> {
   // As createSupabaseServerClient: Auth rate-limits by the browser's address, not this server's.
   const { url, key, global } = forAddress(clientAddress);
   const client = createClient(url, key, {

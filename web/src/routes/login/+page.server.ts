@@ -7,6 +7,7 @@ import { authSettings, needsSecondFactor } from '$lib/server/auth-providers';
 import { linkError } from '$lib/link-messages';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
+import { clientAddress } from '$lib/server/client-address';
 import { friendlyAuthMessage } from '$lib/server/auth-messages';
 import { signedOutHere } from '$lib/server/signed-out';
 
@@ -37,12 +38,13 @@ function parse(form: FormData) {
 }
 
 export const actions: Actions = {
-  signin: async ({ request, cookies, getClientAddress, url }) => {
+  signin: async (event) => {
+    const { request, cookies, url } = event;
     const form = await request.formData();
     const input = parse(form);
     const email = String(form.get('email') ?? '');
     if (!input.success) return fail(400, { mode: 'signin', email, error: input.error.issues[0].message });
-    const supabase = createSupabaseServerClient(cookies, { clientAddress: getClientAddress() });
+    const supabase = createSupabaseServerClient(cookies, { clientAddress: clientAddress(event) });
     const { error } = await supabase.auth.signInWithPassword(input.data);
     // Not confirmed yet: say where the link went, and offer to send it again (the resend action).
     if (error?.code === 'email_not_confirmed') return fail(400, { mode: 'signin', email, unconfirmed: true, error: `Confirm your email first: we sent a link to ${input.data.email}.` });
@@ -56,18 +58,20 @@ export const actions: Actions = {
    * internal/api/resend.go), limited by Auth per address and per browser address as its other
    * mails are. Auth answers the same whether or not the address has an unconfirmed account.
    */
-  resend: async ({ request, cookies, getClientAddress }) => {
+  resend: async (event) => {
+    const { request, cookies } = event;
     const form = await request.formData();
     const email = String(form.get('email') ?? '');
     const input = credentials.shape.email.safeParse(email);
     if (!input.success) return fail(400, { mode: 'signin', email, error: input.error.issues[0].message });
-    const supabase = createSupabaseServerClient(cookies, { clientAddress: getClientAddress() });
+    const supabase = createSupabaseServerClient(cookies, { clientAddress: clientAddress(event) });
     const { error } = await supabase.auth.resend({ type: 'signup', email: input.data });
     if (error?.status === 429) return fail(429, { mode: 'signin', email, unconfirmed: true, error: 'Too many emails were requested; wait a little and try again.' });
     if (error) return fail(400, { mode: 'signin', email, unconfirmed: true, error: error.message });
     return { mode: 'signin', email, notice: `We sent the confirmation link to ${input.data} again. Open the newest mail; earlier links no longer work.` };
   },
-  signup: async ({ request, cookies, getClientAddress, url }) => {
+  signup: async (event) => {
+    const { request, cookies, url } = event;
     const form = await request.formData();
     const input = parse(form);
     const email = String(form.get('email') ?? '');
@@ -75,7 +79,7 @@ export const actions: Actions = {
     const given = displayName.safeParse(name);
     if (!given.success) return fail(400, { mode: 'signup', email, name, error: given.error.issues[0].message });
     if (!input.success) return fail(400, { mode: 'signup', email, name, error: input.error.issues[0].message });
-    const supabase = createSupabaseServerClient(cookies, { clientAddress: getClientAddress() });
+    const supabase = createSupabaseServerClient(cookies, { clientAddress: clientAddress(event) });
     // user_metadata.display_name is what the profile trigger reads first.
     const { data, error } = await supabase.auth.signUp({ ...input.data, options: { data: { display_name: given.data } } });
     // An instance closed to sign-ups (QA10 #5: Auth's raw "Signups not allowed for this instance").

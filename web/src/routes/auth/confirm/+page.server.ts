@@ -29,6 +29,7 @@ import { z } from 'zod';
 import { withLinkMessage } from '$lib/link-messages';
 import { needsSecondFactor } from '$lib/server/auth-providers';
 import { dropPendingSwitch, hasPendingSwitch, keepPendingSwitch, readPendingSwitch, type PendingSwitch } from '$lib/server/pending-switch';
+import { clientAddress } from '$lib/server/client-address';
 import { safeNext } from '$lib/server/safe-next';
 import { createDetachedSupabaseClient, createSupabaseServerClient } from '$lib/server/supabase';
 import type { Actions, PageServerLoad } from './$types';
@@ -131,7 +132,7 @@ async function choose({ cookies, locals }: RequestEvent, answer: 'switch' | 'sta
 
 export const actions: Actions = {
   default: async (event) => {
-    const { request, cookies, getClientAddress, url, locals } = event;
+    const { request, cookies, url, locals } = event;
     const form = Object.fromEntries(await request.formData());
     if (form.choice === 'switch' || form.choice === 'stay') return choose(event, form.choice);
     const input = link.safeParse(form);
@@ -145,7 +146,7 @@ export const actions: Actions = {
     if (!current) {
       // Signed out: nobody to replace, one click as before.
       // With the browser's address, so Auth's per-address /verify limit counts this person, not the server.
-      const supabase = createSupabaseServerClient(cookies, { clientAddress: getClientAddress() });
+      const supabase = createSupabaseServerClient(cookies, { clientAddress: clientAddress(event) });
       const { data, error } = await supabase.auth.verifyOtp({ token_hash, type });
       if (error) return refused(error, type);
       // The first of two confirmations of a secure email change: no session comes with it.
@@ -155,7 +156,7 @@ export const actions: Actions = {
     }
 
     // Signed in: the link's session is held apart from the cookies until it is known to be this person's.
-    const verifier = createDetachedSupabaseClient({ clientAddress: getClientAddress() });
+    const verifier = createDetachedSupabaseClient({ clientAddress: clientAddress(event) });
     const { data, error } = await verifier.auth.verifyOtp({ token_hash, type });
     if (error) return refused(error, type);
     if (!data.session) redirect(303, withLinkMessage(after, { notice: 'email_half_confirmed' }));

@@ -6,6 +6,7 @@ import { fail, isRedirect, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { friendlyAuthMessage, refusedCodeMessage } from '$lib/server/auth-messages';
 import type { Api } from '$lib/api';
+import { clientAddress } from '$lib/server/client-address';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { hasPassword, newPasswordForm, passwordIsRight } from '$lib/server/password';
 import type { Actions, PageServerLoad } from './$types';
@@ -50,7 +51,7 @@ export const actions: Actions = {
     return { emailNotice: `Check your inbox at ${input.data.email} and at your current address: follow both links to finish the change.` };
   },
   changePassword: async (event) => {
-    const { request, locals, getClientAddress } = event;
+    const { request, locals } = event;
     const api = await requireApi(event);
     const form = await request.formData();
     const input = newPasswordForm.safeParse({ password: form.get('password'), confirm: form.get('confirm') });
@@ -65,7 +66,7 @@ export const actions: Actions = {
     const email = typeof claims?.email === 'string' && claims.email ? claims.email : null;
     const passwordSet = await passwordSetOrNull(api);
     if (passwordSet === null) return fail(502, { passwordError: 'Could not check your account. Reload the page and try again.' });
-    if (passwordSet && (!current || !email || !(await passwordIsRight(email, current, getClientAddress())))) {
+    if (passwordSet && (!current || !email || !(await passwordIsRight(email, current, clientAddress(event))))) {
       return fail(400, { passwordError: 'Your current password is not right.' });
     }
     // Auth's secure_password_change (supabase/config.toml [auth.email]): a session that signed
@@ -95,7 +96,7 @@ export const actions: Actions = {
     return { passwordNotice: passwordSet ? 'Password changed. Sign in with the new one from now on.' : 'Password saved. You can now also sign in with your email and this password.' };
   },
   enroll: async (event) => {
-    const { request, locals, getClientAddress } = event;
+    const { request, locals } = event;
     const api = await requireApi(event);
     const form = await request.formData();
     const input = nameForm.safeParse({ name: form.get('name') });
@@ -115,7 +116,7 @@ export const actions: Actions = {
     if (passwordSet) {
       const current = String(form.get('current') ?? '');
       const email = userData.user.email;
-      if (!current || !email || !(await passwordIsRight(email, current, getClientAddress()))) {
+      if (!current || !email || !(await passwordIsRight(email, current, clientAddress(event)))) {
         return fail(400, { mfaError: 'Your current password is not right.' });
       }
     }
