@@ -72,7 +72,7 @@ export const MessageSchema = z
     latency_ms: nullableInt,
     reasoning: z.string().openapi({ description: "A reasoning model's thinking, apart from the answer ('' when none)" }),
     reasoning_ms: nullableInt.openapi({ description: 'How long it reasoned before answering' }),
-    error_code: z.string().nullable().openapi({ description: 'Why it is `error`/`stopped`: interrupted, stopped_by_user, wall_clock_limit, provider codes' }),
+    error_code: z.string().nullable().openapi({ description: 'Why it is `error`/`stopped`: interrupted, stopped_by_user, wall_clock_limit, answer_too_long, provider codes' }),
     stopped_by: z.uuid().nullable().openapi({ description: 'Who stopped this answer (a participant of a group chat, or its asker); null when no person did' }),
     seq: z.number().int().openapi({ description: 'The last stream seq the content and reasoning include (apply live deltas with a higher seq)' }),
     created_at: timestamp,

@@ -8832,7 +8832,7 @@ export type components = {
             /** Format: date-time */
             created_at: string;
             error: string | null;
-            /** @description Why it is `error`/`stopped`: interrupted, stopped_by_user, wall_clock_limit, provider codes */
+            /** @description Why it is `error`/`stopped`: interrupted, stopped_by_user, wall_clock_limit, answer_too_long, provider codes */
             error_code: string | null;
             /** Format: uuid */
             id: string;

@@ -65,6 +65,30 @@ describe('saveFinal', () => {
     expect(db.elapsed()).toBeLessThan(20_000);
   });
 
+  it('gives up at once when the write is refused for what it holds (a data exception or a check), which no retry changes', async () => {
+    for (const code of ['22021', '23514', '22003']) {
+      let tries = 0;
+      const checkpoints: unknown[] = [];
+      const refused = Object.assign(new Error('refused'), { code });
+      const store = {
+        finish: async () => {
+          tries++;
+          throw refused;
+        },
+        replaceCheckpoints: async (_id: string, packed: unknown) => void checkpoints.push(packed),
+      };
+      const db = fakeDatabase({});
+      expect(await saveFinal(answer, { ...db.options, store, hasRows: true })).toBe(false);
+      expect(tries).toBe(1);
+      expect(db.elapsed()).toBe(0);
+      // The checkpoints may still take the text (the settle then keeps it).
+      expect(checkpoints).toEqual([answer.units]);
+    }
+    // A connection's failure is still retried.
+    const db = fakeDatabase({ backAt: 5_000 });
+    expect(await saveFinal(answer, { ...db.options, hasRows: true })).toBe(true);
+  });
+
   it('writes no checkpoints for a turn whose rows were never written, and keeps trying its usage log', async () => {
     const db = fakeDatabase({ backAt: 35_000 });
     expect(await saveFinal(answer, { ...db.options, hasRows: false })).toBe(true);

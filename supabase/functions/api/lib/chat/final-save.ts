@@ -54,6 +54,12 @@ export async function saveFinal(final: FinalAnswer, options: FinalSaveOptions): 
       return true;
     } catch (error) {
       log.warn('chat final write failed', { attempt, message: messageOf(error) });
+      // Refused for what it holds, not for the database's state: every try would fail alike,
+      // while the turn kept its session's lock. The checkpoints may still take the text.
+      if (refusedForGood(error)) {
+        if (hasRows) await keepInCheckpoints(final, options);
+        return false;
+      }
     }
     options.onRetry?.();
     if (hasRows && !kept) kept = await keepInCheckpoints(final, options);
@@ -71,6 +77,17 @@ async function keepInCheckpoints(final: FinalAnswer, { store, log }: FinalSaveOp
     log.warn('chat answer not checkpointed', { message: messageOf(error) });
     return false;
   }
+}
+
+/**
+ * A data exception (class 22: a value out of range, text the encoding cannot hold) or an
+ * integrity violation (class 23: a check or key): the statement itself is refused, so trying it
+ * again cannot succeed. Anything else — connections, timeouts, a read-only replica mid-failover,
+ * deadlocks — may pass on a later try.
+ */
+function refusedForGood(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  return /^2[23][0-9A-Z]{3}$/.test(code);
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

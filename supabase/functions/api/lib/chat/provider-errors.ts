@@ -32,7 +32,8 @@ function scrub(text: string, apiKey: string): string {
   if (apiKey.length >= 6) clean = clean.split(apiKey).join('[key]');
   // Anything that looks like a key fragment (sk-…, gsk_…) is removed as well.
   clean = clean.replace(/\b(sk|gsk|xai|pk|rk)[-_][A-Za-z0-9*_.-]{4,}/g, '[key]');
-  return clean.slice(0, 300);
+  // Stored as the answer's error: Postgres text cannot hold U+0000.
+  return clean.slice(0, 300).replaceAll('\0', '\uFFFD');
 }
 
 /**

@@ -47,12 +47,15 @@ export interface ProviderHandlers {
 }
 
 // Fields a provider leaves out are estimated by the turn (lib/chat/turn.ts).
+// A count the database's `int` columns can hold: a usage beyond it is no provider's real count,
+// and an out-of-range value would make the answer's final write fail (22003) on every try.
+const count = z.number().int().nonnegative().max(2_147_483_647).nullish();
 const Usage = z.looseObject({
-  prompt_tokens: z.number().int().nonnegative().nullish(),
-  completion_tokens: z.number().int().nonnegative().nullish(),
-  prompt_tokens_details: z.looseObject({ cached_tokens: z.number().int().nonnegative().nullish() }).nullish(),
+  prompt_tokens: count,
+  completion_tokens: count,
+  prompt_tokens_details: z.looseObject({ cached_tokens: count }).nullish(),
   // The part of completion_tokens a reasoning model spent thinking (OpenAI's usage; logged, priced as output).
-  completion_tokens_details: z.looseObject({ reasoning_tokens: z.number().int().nonnegative().nullish() }).nullish(),
+  completion_tokens_details: z.looseObject({ reasoning_tokens: count }).nullish(),
 });
 export type ProviderUsage = z.infer<typeof Usage>;
 
@@ -278,7 +281,9 @@ export async function streamProvider(call: ProviderCall, handlers: ProviderHandl
 /** One `chat.completion.chunk`: its id, usage, finish reason and text. */
 function onChunk(chunk: unknown, result: ProviderResult, handlers: ProviderHandlers): void {
   if (typeof chunk !== 'object' || chunk === null) return;
-  result.providerMessageId ??= stringField(chunk, 'id') || null;
+  // Kept as `messages.provider_message_id` (at most 200 characters; text cannot hold NUL).
+  const id = stringField(chunk, 'id');
+  if (id && id.length <= 200 && !id.includes('\0')) result.providerMessageId ??= id;
   if ('usage' in chunk && chunk.usage) {
     const usage = Usage.safeParse(chunk.usage);
     if (usage.success) result.usage = usage.data;

@@ -34,6 +34,7 @@ import { sessionTopic } from '../realtime-broadcast.ts';
 import { rowQuotaReached } from '../db-errors.ts';
 import { countTokensPaced } from '../tokens.ts';
 import type { ChatTurn } from './context.ts';
+import { fittingPart, MAX_ANSWER_CHARS, MAX_ANSWER_PIECES, storableText } from './answer-limits.ts';
 import { saveFinal } from './final-save.ts';
 import { describeProviderError, mayHaveBeenBilled, type ChatError } from './provider-errors.ts';
 import { streamProvider, type ProviderEndpoint } from './provider-stream.ts';
@@ -52,7 +53,7 @@ export interface TurnUsage {
 
 export interface TurnEnd {
   status: FinalStatus;
-  /** Why it stopped or failed: stopped_by_user, wall_clock_limit, provider codes, save_failed… */
+  /** Why it stopped or failed: stopped_by_user, wall_clock_limit, answer_too_long, provider codes, save_failed… */
   code: string | null;
   error: ChatError | null;
   finishReason: string | null;
@@ -137,6 +138,8 @@ export class Turn {
   private readonly batcher: UnitBatcher;
   private checkpointed = 0;
   private checkpointing: Promise<void> = Promise.resolve();
+  /** Characters of each kind and pieces of text taken so far (answer-limits.ts). */
+  private readonly taken = { content: 0, reasoning: 0, pieces: 0 };
   /** The answer is whole and waits for its final write (views were told: `saving`). */
   private saving = false;
   private firstReasoningAt: number | null = null;
@@ -196,8 +199,22 @@ export class Turn {
     }
   }
 
-  /** Provider text joins the pending unit; the batcher cuts it when the live feed can take it. */
-  private onText(kind: UnitKind, text: string) {
+  /**
+   * Provider text joins the pending unit; the batcher cuts it when the live feed can take it.
+   * Only what the database can store is taken: NUL as U+FFFD, and up to the answer's limits,
+   * where the turn stops with `answer_too_long` (answer-limits.ts).
+   */
+  private onText(kind: UnitKind, raw: string) {
+    if (this.abort.signal.aborted) return;
+    const room = MAX_ANSWER_CHARS - this.taken[kind];
+    const text = fittingPart(storableText(raw), room);
+    const full = text.length < raw.length || ++this.taken.pieces >= MAX_ANSWER_PIECES;
+    this.taken[kind] += text.length;
+    if (text) this.take(kind, text);
+    if (full) this.stop('answer_too_long');
+  }
+
+  private take(kind: UnitKind, text: string) {
     const now = performance.now();
     if (kind === 'reasoning') this.firstReasoningAt ??= now;
     else this.firstContentAt ??= now;
