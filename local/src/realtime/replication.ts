@@ -160,7 +160,11 @@ export async function startReplication(options: ReplicationOptions): Promise<Rep
     if (stopping) return;
     const mine = ++generation;
     pending = null;
-    chain = Promise.resolve();
+    // `chain` is kept, not started afresh: a stream that died while a commit was being
+    // dispatched (the walsender ended, the connection dropped) leaves that dispatch running,
+    // and this stream replays from the last acknowledged commit — that very one among them.
+    // Queued after it, the replay finds it dispatched and skips it; run beside it, the same
+    // changes went out twice and the commits after it overtook it.
     const current = newReplicationService(
       { connectionString: options.databaseUrl, application_name: 'mrprompt-realtime', options: '-c TimeZone=UTC' },
       { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: false } },
