@@ -5,11 +5,15 @@
  */
 
 /** A statement the server refused (privileges, unknown role, bad value), as opposed to the
- * connection failing: only the latter must make the caller retry the change. */
+ * connection failing or the statement losing a race: only those must make the caller retry
+ * the change. A serialization failure or deadlock (class 40) and a lock not obtained in time
+ * (55P03) say nothing about the statement: Postgres asks for it to be tried again
+ * (https://www.postgresql.org/docs/current/mvcc-serialization-failure-handling.html), and an
+ * RLS check that met one would otherwise hide a row its subscriber may see. */
 export function isQueryError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null || !('code' in error)) return false;
   const code = String(error.code);
-  return /^[0-9A-Z]{5}$/.test(code) && !['08', '53', '57', '58', 'XX'].includes(code.slice(0, 2));
+  return /^[0-9A-Z]{5}$/.test(code) && !['08', '40', '53', '57', '58', 'XX'].includes(code.slice(0, 2)) && code !== '55P03';
 }
 
 /**

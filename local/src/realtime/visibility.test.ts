@@ -60,8 +60,13 @@ it('each viewer gets its own answer, in order, with repeated viewers and two rol
 
 it('a viewer whose role the server refuses sees nothing and hides nothing; the connection goes on', async () => {
   const { owner, member } = viewers;
-  const ghost: Viewer = { role: 'no_such_role', claims: { role: 'no_such_role' } };
-  expect(await check([owner, ghost, member])).toEqual([true, false, true]);
+  const ghost: Viewer = { role: 'no_such_role', claims: { role: 'no_such_role', sub: 'a-claim-not-to-log' } };
+  const lines: string[] = [];
+  expect(await checkVisibility(pool, messages, [messageId], [owner, ghost, member], xid, (line) => lines.push(line))).toEqual([true, false, true]);
+  // Said once, for that viewer, with the server's reason and none of its claims.
+  expect(lines).toEqual([
+    'realtime: a row of public.messages was hidden from subscribers of role no_such_role: their RLS check failed (22023: role "no_such_role" does not exist)',
+  ]);
   // The same single connection: the failed batch's transaction and prepared check are gone.
   expect(await check([member, owner])).toEqual([true, true]);
   const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from pg_prepared_statements');

@@ -23,7 +23,8 @@ export interface Viewer {
 /**
  * Returns, per viewer, whether the row with these key values is visible to them. `log` hears
  * when the row's transaction still counted as in progress after the wait (awaitVisible): the
- * row is then hidden from every viewer of this check, which would otherwise go unsaid.
+ * row is then hidden from every viewer of this check, which would otherwise go unsaid; and
+ * when a viewer's own check was refused, so that the row is hidden from that viewer.
  */
 export async function checkVisibility(
   pool: pg.Pool,
@@ -94,6 +95,9 @@ export async function checkVisibility(
           results.push((await run([viewer]))[0]);
         } catch (single) {
           if (!isQueryError(single)) throw single;
+          // Hidden from this viewer: the server refused its check (an unknown role, a policy that
+          // raises). Said in the log, which is all that tells a missing change from a hidden one.
+          log(`realtime: a row of ${table.schema}.${table.table} was hidden from subscribers of role ${viewer.role}: their RLS check failed (${describeRefusal(single)})`);
           results.push(false);
         }
       }
@@ -103,6 +107,12 @@ export async function checkVisibility(
   const { unique, slots } = distinct(viewers);
   const visible = (await Promise.all(batches(unique, parallelism(pool)).map(checkAll))).flat();
   return slots.map((slot) => visible[slot] ?? false);
+}
+
+/** The server's code and message, never the claims the check ran with. */
+function describeRefusal(error: unknown): string {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'unknown';
+  return `${code}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /** Fewer distinct viewers than this are checked on one connection: a round trip costs more. */
