@@ -298,6 +298,10 @@ it('Postgres crashes at the end of an answer and stays away 35 s: the answer is 
   const events = parseSse(view.text());
   expect(events.some((e) => e.event === 'done')).toBe(true);
   expect(events.some((e) => e.event === 'error')).toBe(false);
+  // The whole answer was in while the database was away: the view was told it is being saved.
+  const names = events.map((e) => e.event);
+  expect(names.indexOf('saving')).toBeGreaterThan(names.lastIndexOf('delta'));
+  expect(names.indexOf('saving')).toBeLessThan(names.indexOf('done'));
   const streamed = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text).join('');
   expect(streamed.split(' ').length).toBeGreaterThanOrEqual(90);
   expect(stored.content).toBe(streamed);
