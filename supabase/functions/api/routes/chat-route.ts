@@ -22,7 +22,15 @@ export const ChatRequest = z
     }),
     provider: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'must be a provider id such as "openai"'),
     model: modelName,
-    prompt_id: z.uuid().optional(),
+    prompt_id: z.uuid().nullable().optional().openapi({
+      description: 'A prompt from your library (or a public one) as the system message, rendered with `variables`. The chat keeps it: ' +
+        'later turns, regenerates and edits that name no prompt are answered with it too (at `prompt_label`, resolved again on each turn, ' +
+        'so moving the label reaches the chat; at `prompt_version`, pinned; or else at its newest version), with the `variables` given here ' +
+        '(a later turn\'s `variables` override them for that turn; values over 12 KB of JSON in all are not kept and must be sent with each turn), ' +
+        'and each turn\'s usage names the version it used. The chat\'s metadata says which (`metadata.prompt`). ' +
+        'Another prompt_id replaces it; `null` drops it (the project\'s prompt, if any, applies again). ' +
+        'A kept prompt that can no longer be used (deleted, no longer shared, its label removed) is 422 `chat_prompt_unavailable`.',
+    }),
     prompt_label: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/).optional(),
     // An int in the database: a bigger one is a 400 here, not a 500 from Postgres.
     prompt_version: versionNumber.optional(),
@@ -30,7 +38,7 @@ export const ChatRequest = z
     prompt_in_message: z.boolean().optional().openapi({
       description: 'The prompt (prompt_id at prompt_version or prompt_label) was rendered into `message` by the client (a prompt picker): ' +
         'the turn is attributed to that version in usage and scores, but the prompt is not sent again as a system message ' +
-        '(`variables` are not needed; a project\'s prompt still applies). Default false: the prompt is the system message.',
+        '(`variables` are not needed; the chat\'s or the project\'s prompt still applies, and the chat keeps its prompt). Default false: the prompt is the system message.',
     }),
     temperature: z.number().min(0).max(2).optional(),
     max_tokens: z.number().int().min(1).optional(),

@@ -20,6 +20,7 @@ import { Turn, type TurnEnd } from '../lib/chat/turn.ts';
 import { nameChat, type NamingContext } from '../lib/chat/name-chat.ts';
 import { PROVIDER_ANSWER_WAIT_MS, answeredOrAfter } from '../lib/chat/provider-answer.ts';
 import { stopAndWait } from '../lib/chat/turn-control.ts';
+import { chatPromptSetting } from '../lib/chat/chat-prompt.ts';
 import { CONTINUE_MESSAGE, isPlainNewChat, newChatInputs, readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
 import { passTurnGate } from '../lib/chat/turn-gate.ts';
 import { refusedWhileRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
@@ -143,6 +144,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     question: body.regenerate ? undefined : message,
     filesBudget: request.projectFilesBudget ?? 0,
     withPrompt: !body.prompt_id || body.prompt_in_message === true,
+    withChatPrompt: body.prompt_id !== null,
     questionVector,
   }));
   const ownerProject = seat.role === 'member' && body.session_id ? readOwner() : null;
@@ -235,13 +237,14 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     provider: provider.id,
     model: body.model,
     // The chat's settings as of this turn, for the web app to restore (null: the model's default;
-    // each turn states its own, so a turn without them resets them).
+    // each turn states its own, so a turn without them resets them). Its prompt is kept until a
+    // turn names another or none (lib/chat/chat-prompt.ts).
     metadata: {
       provider: provider.id,
       model: body.model,
       temperature: body.temperature ?? null,
       max_tokens: body.max_tokens ?? null,
-      ...(body.prompt_id && !body.prompt_in_message ? { prompt: { id: body.prompt_id, label: body.prompt_label ?? null, version: body.prompt_version ?? null } } : {}),
+      ...chatPromptSetting(body),
     },
     leaseMs: limits.turnLeaseMs,
     clientId: body.client_id,

@@ -8494,9 +8494,12 @@ export type components = {
              * @description Project of a new session (its system prompt applies)
              */
             project_id?: string;
-            /** Format: uuid */
-            prompt_id?: string;
-            /** @description The prompt (prompt_id at prompt_version or prompt_label) was rendered into `message` by the client (a prompt picker): the turn is attributed to that version in usage and scores, but the prompt is not sent again as a system message (`variables` are not needed; a project's prompt still applies). Default false: the prompt is the system message. */
+            /**
+             * Format: uuid
+             * @description A prompt from your library (or a public one) as the system message, rendered with `variables`. The chat keeps it: later turns, regenerates and edits that name no prompt are answered with it too (at `prompt_label`, resolved again on each turn, so moving the label reaches the chat; at `prompt_version`, pinned; or else at its newest version), with the `variables` given here (a later turn's `variables` override them for that turn; values over 12 KB of JSON in all are not kept and must be sent with each turn), and each turn's usage names the version it used. The chat's metadata says which (`metadata.prompt`). Another prompt_id replaces it; `null` drops it (the project's prompt, if any, applies again). A kept prompt that can no longer be used (deleted, no longer shared, its label removed) is 422 `chat_prompt_unavailable`.
+             */
+            prompt_id?: string | null;
+            /** @description The prompt (prompt_id at prompt_version or prompt_label) was rendered into `message` by the client (a prompt picker): the turn is attributed to that version in usage and scores, but the prompt is not sent again as a system message (`variables` are not needed; the chat's or the project's prompt still applies, and the chat keeps its prompt). Default false: the prompt is the system message. */
             prompt_in_message?: boolean;
             prompt_label?: string;
             prompt_version?: number;

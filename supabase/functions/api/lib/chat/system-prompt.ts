@@ -1,15 +1,17 @@
 /**
- * The system messages of a chat turn: the chosen prompt (by label or version, else its
- * latest text) or, failing that, the session's project prompt; rendered with the request's
- * variables (a project's prompt with the values the project keeps, the request's overriding
- * them; a chosen prompt the client already rendered into the message is only named in the
- * usage log); followed by the profile's custom instructions (the sender's). Runs inside the caller's
- * RLS transaction, so only own or public prompts resolve; a group member's turn gets the owner's
- * project prompt from lib/chat/owner-project.ts instead.
+ * The system messages of a chat turn: the prompt chosen for this turn (by label or version,
+ * else its latest text), failing that the chat's own prompt (the one it was started with,
+ * lib/chat/chat-prompt.ts), failing that the session's project prompt; rendered with the
+ * request's variables (a chat's or a project's prompt with the values kept with it, the
+ * request's overriding them; a chosen prompt the client already rendered into the message is
+ * only named in the usage log); followed by the profile's custom instructions (the sender's).
+ * Runs inside the caller's RLS transaction, so only own or public prompts resolve; a group
+ * member's turn gets the owner's chat or project prompt from lib/chat/owner-project.ts instead.
  */
 import type { TransactionSql } from 'postgres';
 import { ApiError, notFound } from '../errors.ts';
 import { MissingVariablesError, renderTemplate } from '../prompt-template.ts';
+import type { ChatPrompt } from './chat-prompt.ts';
 
 export interface PromptChoice {
   promptId: string;
@@ -51,9 +53,32 @@ export async function resolvePromptTemplate(sql: TransactionSql, choice: PromptC
 
 type Values = Record<string, string | number | boolean>;
 
-/** A project's prompt with the values the project keeps for its variables (projects.system_prompt_variables). */
+/**
+ * A prompt kept with the chat's project (with the values in projects.system_prompt_variables)
+ * or with the chat itself (chat_sessions.metadata.prompt; `variables` null: too large to keep).
+ */
 export interface ProjectPrompt extends ResolvedPrompt {
-  variables: Values;
+  variables: Values | null;
+  keptBy?: 'project' | 'chat';
+}
+
+/** The chat's own prompt, resolved now: its label may point at another version than last turn. */
+export async function resolveChatPrompt(sql: TransactionSql, kept: ChatPrompt): Promise<ProjectPrompt> {
+  try {
+    const template = await resolvePromptTemplate(sql, { promptId: kept.id, label: kept.label, version: kept.version });
+    return { ...template, variables: kept.variables, keptBy: 'chat' };
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+    // Deleted, no longer shared, or its label removed: answering without it would quietly
+    // change what the chat is, so the caller decides.
+    throw new ApiError(
+      422,
+      'chat_prompt_unavailable',
+      `This chat's system prompt can no longer be used (${error.message}): name another with prompt_id, or send "prompt_id": null to go on without one`,
+      undefined,
+      { prompt_id: kept.id },
+    );
+  }
 }
 
 export interface SystemPrompt {
@@ -76,40 +101,42 @@ export async function loadSystemPrompt(
      * first, so the project's prompt, which is the chat's, has the last word.
      */
     ownerProjectPrompt?: ProjectPrompt | null;
+    /** The chat's own prompt (chat_sessions.metadata.prompt), used when this turn chose none. */
+    chatPrompt?: ChatPrompt | null;
   },
 ): Promise<SystemPrompt> {
   // A prompt already in the message is resolved (it must be visible, the version must exist) for the log only.
   const inMessage = options.chosen?.inMessage ? await resolvePromptTemplate(sql, options.chosen) : null;
   let choice = inMessage ? null : options.chosen;
   let template: ResolvedPrompt | null = null;
-  // Set when the prompt is the project's: the values kept with the project.
-  let projectValues: Values | null = null;
+  // Set when the prompt is kept with the chat or its project: the values kept with it.
+  let kept: ProjectPrompt | null = null;
+  let keptValues: Values | null = null;
   if (!choice && options.ownerProjectPrompt !== undefined) {
-    template = options.ownerProjectPrompt;
-    projectValues = options.ownerProjectPrompt?.variables ?? null;
+    template = kept = options.ownerProjectPrompt;
+  } else if (!choice && options.chatPrompt) {
+    template = kept = await resolveChatPrompt(sql, options.chatPrompt);
   } else if (!choice && options.projectId) {
     const [project] = await sql<{ system_prompt_id: string | null; system_prompt_label: string | null; system_prompt_variables: Values }[]>`
       select system_prompt_id, system_prompt_label, system_prompt_variables from public.projects where id = ${options.projectId}`;
     if (project?.system_prompt_id) {
       choice = { promptId: project.system_prompt_id, label: project.system_prompt_label };
-      projectValues = project.system_prompt_variables;
+      keptValues = project.system_prompt_variables;
     }
   }
   const parts: string[] = [];
   let used: SystemPrompt['prompt'] = null;
   if (choice) template = await resolvePromptTemplate(sql, choice);
+  if (kept) keptValues = kept.variables ?? {};
   if (template) {
     try {
       // A prompt rendered into the message brought its own variables: they are not the project's.
       const requested = inMessage ? {} : options.variables;
-      parts.push(renderTemplate(template.content, projectValues ? { ...projectValues, ...requested } : requested));
+      parts.push(renderTemplate(template.content, keptValues ? { ...keptValues, ...requested } : requested));
     } catch (error) {
       if (!(error instanceof MissingVariablesError)) throw error;
-      // The project was saved with every value its prompt needed then: the prompt (or its label) changed since.
-      const message = projectValues
-        ? `The project's system prompt (v${template.version}) now needs a value for ${error.missing.join(', ')}: set it in the project's settings`
-        : error.message;
-      throw new ApiError(422, 'missing_variables', message);
+      const keeper = kept?.keptBy ?? (keptValues ? 'project' : null);
+      throw new ApiError(422, 'missing_variables', missingValuesMessage(error, template.version, keeper, kept?.variables === null));
     }
     used = { id: template.promptId, version: template.version };
   }
@@ -119,6 +146,16 @@ export async function loadSystemPrompt(
   // The prompt the person picked for this message says more about the turn than the project's.
   if (inMessage) used = { id: inMessage.promptId, version: inMessage.version };
   return { parts, prompt: used };
+}
+
+function missingValuesMessage(error: MissingVariablesError, version: number, keeper: 'project' | 'chat' | null, valuesNotKept: boolean): string {
+  const names = error.missing.join(', ');
+  // The project was saved with every value its prompt needed then: the prompt (or its label) changed since.
+  if (keeper === 'project') return `The project's system prompt (v${version}) now needs a value for ${names}: set it in the project's settings`;
+  if (keeper === null) return error.message;
+  // The chat's prompt moved to a version with more variables, or its values were too large to keep.
+  const why = valuesNotKept ? ' (the values it was started with were too large to keep with the chat)' : '';
+  return `This chat's system prompt (v${version}) needs a value for ${names}${why}: send it in variables, or send "prompt_id": null to go on without the prompt`;
 }
 
 /** The sender's custom instructions join the system messages (first: before a group chat's project prompt). */

@@ -3,7 +3,8 @@
  * session (or the project of a new one), the user message it answers (new, an edit — a new
  * sibling of the edited one — or regenerated), the finished history of the active branch
  * (walked from the new message's parent; never an unfinished answer, never another branch),
- * the system prompt, and the context that fits the model's window. Also reports an answer still running in the session.
+ * the system prompt (this turn's, else the one the chat keeps, else its project's), and the
+ * context that fits the model's window. Also reports an answer still running in the session.
  * Writes nothing: the rows are written by turn-rows.ts while the provider already streams.
  */
 import type { TransactionSql } from 'postgres';
@@ -13,6 +14,7 @@ import { countTokensLazily } from '../tokens.ts';
 import { activeQuestion, leafOfSession, readBranchHistory } from './branch.ts';
 import { buildContext, type BuiltContext, type ChatTurn } from './context.ts';
 import { addCustomInstructions, loadSystemPrompt } from './system-prompt.ts';
+import { chatPromptOf } from './chat-prompt.ts';
 import { withEarlierAttachments } from '../attachments/history.ts';
 import { projectFilesContext, type ProjectFilesContext, type QuestionVector } from '../attachments/project-files.ts';
 import type { OwnerProject } from './owner-project.ts';
@@ -23,7 +25,8 @@ export interface TurnRequest {
   message?: string;
   provider: string;
   model: string;
-  promptId?: string;
+  /** The prompt chosen for this turn; null: none, not even the one the chat keeps (chat-prompt.ts). */
+  promptId?: string | null;
   promptLabel?: string;
   promptVersion?: number;
   variables: Record<string, string | number | boolean>;
@@ -78,9 +81,10 @@ export const CONTINUE_MESSAGE = 'Continue exactly where your last answer stopped
 const HISTORY_LIMIT = 400;
 
 export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: TurnRequest): Promise<TurnInputs> {
-  let session: { id: string; project_id: string | null } | null = null;
+  let session: { id: string; project_id: string | null; prompt: unknown } | null = null;
   if (req.sessionId) {
-    [session] = await sql<{ id: string; project_id: string | null }[]>`select id, project_id from public.chat_sessions where id = ${req.sessionId}`;
+    [session] = await sql<{ id: string; project_id: string | null; prompt: unknown }[]>`
+      select id, project_id, metadata->'prompt' as prompt from public.chat_sessions where id = ${req.sessionId}`;
     if (!session) throw notFound('Session');
   } else {
     if (req.regenerate || req.editMessageId) throw new ApiError(400, 'invalid_request', 'session_id: required to regenerate or edit');
@@ -129,6 +133,8 @@ export async function readTurnInputs(sql: TransactionSql, user: AuthUser, req: T
     chosen: req.promptId ? { promptId: req.promptId, label: req.promptLabel, version: req.promptVersion, inMessage: req.promptInMessage } : null,
     projectId,
     variables: req.variables,
+    // The prompt the chat was started with answers every later turn that names none.
+    chatPrompt: session && req.promptId !== null ? chatPromptOf(session.prompt) : null,
     ...(owner ? { ownerProjectPrompt: owner.prompt } : {}),
   });
   const projectFiles = owner

@@ -1,0 +1,128 @@
+// A chat started with a library prompt as its system message keeps it: later turns, regenerate
+// and edit are answered with it (at its label, resolved on each turn, or at a pinned version),
+// each turn's usage names the version it used, and a turn that names another prompt or none
+// changes what the chat's metadata says.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHarness, joinGroupChat, readSse, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness({ provider: { tokens: 3 } });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const demo = { provider: 'demo', model: 'demo-model' };
+const systemSent = () =>
+  (api.fakeProvider.requests.at(-1)?.body as { messages: { role: string; content: string }[] }).messages.filter((m) => m.role === 'system').map((m) => m.content);
+
+async function createPrompt(user: ApiUser, content: string) {
+  const res = await user.request('POST', '/prompts', { title: 'Support', content });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string };
+}
+async function chat(user: ApiUser, body: Record<string, unknown>) {
+  const res = await user.request('POST', '/chat', { ...demo, ...body });
+  expect(res.status, await res.clone().text()).toBe(200);
+  const events = await readSse(res);
+  return events[0].data as { session_id: string; user_message_id: string };
+}
+const usage = (sessionId: string) =>
+  api.db.sql<{ prompt_id: string | null; prompt_version: number | null }[]>`
+    select prompt_id, prompt_version from public.prompt_usage_logs where session_id = ${sessionId} order by executed_at`;
+const chatPrompt = async (user: ApiUser, sessionId: string) => (await (await user.request('GET', `/sessions/${sessionId}`)).json()).metadata.prompt;
+
+describe('a chat started with a prompt', () => {
+  it('keeps it at its label for later turns, regenerate and edit, and logs the version each used', async () => {
+    const alice = await api.createUser();
+    const prompt = await createPrompt(alice, 'SYSTEM v1 {{customer}}');
+    expect((await alice.request('PATCH', `/prompts/${prompt.id}`, { content: 'SYSTEM v2 {{customer}}' })).status).toBe(200);
+    expect((await alice.request('PUT', `/prompts/${prompt.id}/labels/production`, { version: 1 })).status).toBe(200);
+
+    const first = await chat(alice, { message: '/echo one', prompt_id: prompt.id, prompt_label: 'production', variables: { customer: 'Ada' } });
+    const sessionId = first.session_id;
+    expect(systemSent()).toEqual(['SYSTEM v1 Ada']);
+    await chat(alice, { session_id: sessionId, message: '/echo two' });
+    expect(systemSent()).toEqual(['SYSTEM v1 Ada']);
+
+    // The label moves: the chat follows it, as the label was what it was started with.
+    expect((await alice.request('PUT', `/prompts/${prompt.id}/labels/production`, { version: 2 })).status).toBe(200);
+    const third = await chat(alice, { session_id: sessionId, message: '/echo three' });
+    expect(systemSent()).toEqual(['SYSTEM v2 Ada']);
+    await chat(alice, { session_id: sessionId, regenerate: true });
+    expect(systemSent()).toEqual(['SYSTEM v2 Ada']);
+    await chat(alice, { session_id: sessionId, edit_message_id: third.user_message_id, message: '/echo three again' });
+    expect(systemSent()).toEqual(['SYSTEM v2 Ada']);
+    // A turn's own values apply to that turn only.
+    await chat(alice, { session_id: sessionId, message: '/echo four', variables: { customer: 'Grace' } });
+    expect(systemSent()).toEqual(['SYSTEM v2 Grace']);
+    await chat(alice, { session_id: sessionId, message: '/echo five' });
+    expect(systemSent()).toEqual(['SYSTEM v2 Ada']);
+
+    expect((await usage(sessionId)).map((u) => u.prompt_version)).toEqual([1, 1, 2, 2, 2, 2, 2]);
+    expect((await usage(sessionId)).every((u) => u.prompt_id === prompt.id)).toBe(true);
+    expect(await chatPrompt(alice, sessionId)).toEqual({ id: prompt.id, label: 'production', version: null, variables: { customer: 'Ada' } });
+  });
+
+  it('stays at a pinned version; another prompt replaces it and null drops it', async () => {
+    const alice = await api.createUser();
+    const prompt = await createPrompt(alice, 'Pinned v1.');
+    await alice.request('PATCH', `/prompts/${prompt.id}`, { content: 'Pinned v2.' });
+    const other = await createPrompt(alice, 'Other prompt.');
+    const { session_id: sessionId } = await chat(alice, { message: '/echo one', prompt_id: prompt.id, prompt_version: 1 });
+    await alice.request('PATCH', `/prompts/${prompt.id}`, { content: 'Pinned v3.' });
+    await chat(alice, { session_id: sessionId, message: '/echo two' });
+    expect(systemSent()).toEqual(['Pinned v1.']);
+
+    // A prompt rendered into the message (the web app's picker) is this turn's words, not the chat's prompt.
+    await chat(alice, { session_id: sessionId, message: '/echo Other prompt.', prompt_id: other.id, prompt_in_message: true });
+    expect(systemSent()).toEqual(['Pinned v1.']);
+    expect(await chatPrompt(alice, sessionId)).toMatchObject({ id: prompt.id, version: 1 });
+
+    await chat(alice, { session_id: sessionId, message: '/echo three', prompt_id: other.id });
+    await chat(alice, { session_id: sessionId, message: '/echo four' });
+    expect(systemSent()).toEqual(['Other prompt.']);
+    expect(await chatPrompt(alice, sessionId)).toEqual({ id: other.id, label: null, version: null, variables: {} });
+
+    await chat(alice, { session_id: sessionId, message: '/echo five', prompt_id: null });
+    await chat(alice, { session_id: sessionId, regenerate: true });
+    expect(systemSent()).toEqual([]);
+    expect(await chatPrompt(alice, sessionId)).toBeNull();
+    expect((await usage(sessionId)).map((u) => u.prompt_version && `${u.prompt_id === other.id ? 'other' : 'pinned'} v${u.prompt_version}`))
+      .toEqual(['pinned v1', 'pinned v1', 'other v1', 'other v1', 'other v1', null, null]);
+  });
+
+  it('says so when the prompt it keeps can no longer be used, or its values were too large to keep', async () => {
+    const alice = await api.createUser();
+    const prompt = await createPrompt(alice, 'Gone soon.');
+    const { session_id: sessionId } = await chat(alice, { message: '/echo one', prompt_id: prompt.id });
+    expect((await alice.request('DELETE', `/prompts/${prompt.id}`)).status).toBe(204);
+    const refused = await alice.request('POST', '/chat', { ...demo, session_id: sessionId, message: 'two' });
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).error).toMatchObject({ code: 'chat_prompt_unavailable', prompt_id: prompt.id, message: expect.stringContaining('"prompt_id": null') });
+    await chat(alice, { session_id: sessionId, message: '/echo two', prompt_id: null });
+
+    const document = await createPrompt(alice, 'Answer from {{document}}');
+    const long = 'x'.repeat(15_000);
+    const big = await chat(alice, { message: '/echo q', prompt_id: document.id, variables: { document: long } });
+    expect(systemSent()).toEqual([`Answer from ${long}`]);
+    expect(await chatPrompt(alice, big.session_id)).toEqual({ id: document.id, label: null, version: null, variables: null });
+    const again = await alice.request('POST', '/chat', { ...demo, session_id: big.session_id, message: 'q2' });
+    expect(again.status).toBe(422);
+    expect((await again.json()).error.message).toMatch(/needs a value for document \(the values it was started with were too large to keep with the chat\)/);
+    await chat(alice, { session_id: big.session_id, message: '/echo q2', variables: { document: 'short' } });
+    expect(systemSent()).toEqual(['Answer from short']);
+  });
+
+  it("answers a group member's turn with the owner's prompt", async () => {
+    const [owner, member] = await Promise.all([api.createUser(), api.createUser()]);
+    const prompt = await createPrompt(owner, 'Private house rules for {{team}}.');
+    const { session_id: sessionId } = await chat(owner, { message: '/echo hi', prompt_id: prompt.id, variables: { team: 'Ops' } });
+    await joinGroupChat(owner, member, sessionId);
+    await chat(member, { session_id: sessionId, message: '/echo me too' });
+    expect(systemSent()).toEqual(['Private house rules for Ops.']);
+    // The member pays with their own key, and their usage does not name a prompt they cannot read.
+    expect((await usage(sessionId)).map((u) => u.prompt_id)).toEqual([prompt.id, null]);
+  });
+});
