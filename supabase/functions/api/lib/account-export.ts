@@ -111,7 +111,18 @@ async function* exportFragments(sql: TransactionSql, user: AuthUser, exportedAt:
     }
     const labels = await sql`
       select label, version, locked, updated_at from public.prompt_labels where prompt_id = ${prompt.id} order by label`;
-    yield `],"labels":${json(labels)}}`;
+    yield `],"labels":${json(labels)},"test_cases":[`;
+    // The playground's saved cases (up to 52 KB each, 10,000 per account): read a batch at a time, as versions are.
+    let firstCase = true;
+    for await (const rows of sql`
+      select name, variables, message, created_at, updated_at
+        from public.prompt_test_cases where prompt_id = ${prompt.id} order by name`.cursor(BATCH)) {
+      for (const row of rows) {
+        yield `${firstCase ? '' : ','}${json(row)}`;
+        firstCase = false;
+      }
+    }
+    yield ']}';
   }
   yield ']';
 

@@ -13,7 +13,7 @@ import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { rethrowDatabaseError } from '../lib/db-errors.ts';
 import { endsMessage, writeImport } from '../lib/import/write-import.ts';
-import { importPrompts, MAX_VERSIONS_PER_IMPORT, versionsIn } from '../lib/import/prompt-import.ts';
+import { importPrompts, MAX_TEST_CASES_PER_IMPORT, MAX_VERSIONS_PER_IMPORT, testCasesIn, versionsIn } from '../lib/import/prompt-import.ts';
 import { codePoints, modelName, text, textChars, trimmed } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security } from '../lib/openapi.ts';
 import { createMiddleware } from 'hono/factory';
@@ -184,7 +184,7 @@ const PromptImportRequest = z
   .strictObject({
     // Each item is read by importPrompts (ImportPromptItem), so that one bad item is reported, not a 400 for all.
     prompts: z.array(z.unknown()).min(1).max(PROMPTS_PER_IMPORT).openapi({
-      description: 'Prompts as this app’s account export has them (`prompts[]`: title, name, description, tags, versions with their dates, labels; other ' +
+      description: 'Prompts as this app’s account export has them (`prompts[]`: title, name, description, tags, versions with their dates, labels, test cases; other ' +
         'fields ignored), or just `{title, content}`. Each is checked on its own: one that is not a prompt is skipped with the reason',
     }),
   })
@@ -213,11 +213,13 @@ const promptsRoute = createRoute({
     'from 1 in order, each dated by its `created_at` (an ISO 8601 time from 2000 until now, not before an earlier version\'s; ' +
     'without one, the date of the nearest dated version before it, or after it for the first ones, or the time of import when none has one; ' +
     'another value skips the prompt with the reason), and their labels pointing at the same texts. Up to 100 prompts, ' +
-    `${MAX_VERSIONS_PER_IMPORT.toLocaleString('en')} versions in all (a prompt without \`versions\` is one; more: 400 \`too_many_versions\`) and 8 MiB a request. ` +
+    `${MAX_VERSIONS_PER_IMPORT.toLocaleString('en')} versions in all (a prompt without \`versions\` is one; more: 400 \`too_many_versions\`), ` +
+    `${MAX_TEST_CASES_PER_IMPORT.toLocaleString('en')} test cases in all (\`test_cases\`: name, variables, message; more: 400 \`too_many_test_cases\`; ` +
+    'of two with one name the later is kept) and 8 MiB a request. ' +
     `A request takes a token of the caller's \`import\` bucket per ${VERSIONS_PER_IMPORT_TOKEN} versions (at least one). ` +
     `Prompts not written within ${IMPORT_DEADLINE_MS / 1000} s are skipped with a reason saying to send them again. ` +
     'The versions count against the account\'s quota of versions for the request as a whole, as it commits: a request that would pass it ' +
-    'writes nothing, 409 `limit_reached`. An item past the account\'s prompts or a prompt\'s labels is skipped with the reason.',
+    'writes nothing, 409 `limit_reached`. An item past the account\'s prompts or test cases, or a prompt\'s labels, is skipped with the reason.',
   request: { body: jsonBody(PromptImportRequest) },
   responses: {
     200: jsonResponse(z.object({ results: z.array(PromptImportResult) }).openapi('PromptImportResponse'), 'One result per item, in order'),
@@ -236,6 +238,11 @@ importRoutes.openapi(promptsRoute, async (c) => {
       `${MAX_VERSIONS_PER_IMPORT.toLocaleString('en')} a request (a prompt without versions counts as one)`, undefined, {
       versions, max_versions: MAX_VERSIONS_PER_IMPORT,
     }).about('prompts');
+  }
+  const testCases = testCasesIn(prompts);
+  if (testCases > MAX_TEST_CASES_PER_IMPORT) {
+    throw new ApiError(400, 'too_many_test_cases', `This request holds ${testCases.toLocaleString('en')} test cases; send at most ` +
+      `${MAX_TEST_CASES_PER_IMPORT.toLocaleString('en')} a request`, undefined, { test_cases: testCases, max_test_cases: MAX_TEST_CASES_PER_IMPORT }).about('prompts');
   }
   // The middleware took one token; the rest of what these versions cost.
   const cost = Math.ceil(versions / VERSIONS_PER_IMPORT_TOKEN);

@@ -107,6 +107,13 @@ const Export = z
       PromptSchema.omit({ is_owner: true, variables: true, labels: true, revision: true }).extend({
         versions: z.array(PromptVersionSchema.omit({ variables: true })),
         labels: z.array(PromptLabelSchema),
+        test_cases: z.array(z.object({
+          name: z.string(),
+          variables: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+          message: z.string(),
+          created_at: z.string(),
+          updated_at: z.string(),
+        })).openapi({ description: "The prompt's saved test cases (the playground's), by name; POST /import/prompts takes them back" }),
       }),
     ),
     usage_logs: z.array(UsageLogSchema.omit({ prompt_title: true, api_key_id: true, api_key_name: true, api_key_prefix: true, api_key_revoked: true })),

@@ -1194,7 +1194,7 @@ export type paths = {
         put?: never;
         /**
          * Import prompts (this app’s export, or title and template from elsewhere) as new private prompts
-         * @description Bad items are skipped and reported, never the whole request. Imported prompts are private, with their versions replayed from 1 in order, each dated by its `created_at` (an ISO 8601 time from 2000 until now, not before an earlier version's; without one, the date of the nearest dated version before it, or after it for the first ones, or the time of import when none has one; another value skips the prompt with the reason), and their labels pointing at the same texts. Up to 100 prompts, 1,000 versions in all (a prompt without `versions` is one; more: 400 `too_many_versions`) and 8 MiB a request. A request takes a token of the caller's `import` bucket per 100 versions (at least one). Prompts not written within 20 s are skipped with a reason saying to send them again. The versions count against the account's quota of versions for the request as a whole, as it commits: a request that would pass it writes nothing, 409 `limit_reached`. An item past the account's prompts or a prompt's labels is skipped with the reason.
+         * @description Bad items are skipped and reported, never the whole request. Imported prompts are private, with their versions replayed from 1 in order, each dated by its `created_at` (an ISO 8601 time from 2000 until now, not before an earlier version's; without one, the date of the nearest dated version before it, or after it for the first ones, or the time of import when none has one; another value skips the prompt with the reason), and their labels pointing at the same texts. Up to 100 prompts, 1,000 versions in all (a prompt without `versions` is one; more: 400 `too_many_versions`), 200 test cases in all (`test_cases`: name, variables, message; more: 400 `too_many_test_cases`; of two with one name the later is kept) and 8 MiB a request. A request takes a token of the caller's `import` bucket per 100 versions (at least one). Prompts not written within 20 s are skipped with a reason saying to send them again. The versions count against the account's quota of versions for the request as a whole, as it commits: a request that would pass it writes nothing, 409 `limit_reached`. An item past the account's prompts or test cases, or a prompt's labels, is skipped with the reason.
          */
         post: {
             parameters: {
@@ -8252,6 +8252,16 @@ export type components = {
                 /** @description While public: the first version others can read (the one current when it was made public); earlier versions stay private. Null while private */
                 published_version: number | null;
                 tags: string[];
+                /** @description The prompt's saved test cases (the playground's), by name; POST /import/prompts takes them back */
+                test_cases: {
+                    created_at: string;
+                    message: string;
+                    name: string;
+                    updated_at: string;
+                    variables: {
+                        [key: string]: string | number | boolean;
+                    };
+                }[];
                 title: string;
                 /** Format: date-time */
                 updated_at: string;
@@ -9053,7 +9063,7 @@ export type components = {
             temperature?: number;
         };
         PromptImportRequest: {
-            /** @description Prompts as this app’s account export has them (`prompts[]`: title, name, description, tags, versions with their dates, labels; other fields ignored), or just `{title, content}`. Each is checked on its own: one that is not a prompt is skipped with the reason */
+            /** @description Prompts as this app’s account export has them (`prompts[]`: title, name, description, tags, versions with their dates, labels, test cases; other fields ignored), or just `{title, content}`. Each is checked on its own: one that is not a prompt is skipped with the reason */
             prompts: unknown[];
         };
         PromptImportResponse: {

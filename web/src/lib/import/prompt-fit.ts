@@ -6,7 +6,8 @@
  * 2,000 characters is shortened; tags are made into the API's tags (lowercase a-z 0-9 _ . + # -,
  * 32 characters, 20 a prompt); a model name loses its control characters; a version's date in
  * the future, before 2000 or unreadable is left out (the API dates it as the version before it);
- * NUL characters, which Postgres text cannot hold, are dropped. Templates and settings that
+ * NUL characters, which Postgres text cannot hold, are dropped; saved test cases past a
+ * request's worth (the first TEST_CASES_PER_REQUEST, in the file's order) are left out. Templates and settings that
  * change what a prompt does (its text, temperature, labels) are left for the API to judge: a
  * prompt it refuses for them is skipped with its reason. What was changed is counted for the report.
  */
@@ -20,11 +21,13 @@ export const DESCRIPTION_CHARS = 2_000;
 const TAG_CHARS = 32;
 const TAGS = 20;
 const TAG = /^[a-z0-9][a-z0-9_.+#-]{0,31}$/;
+/** Saved test cases a request may carry in all (MAX_TEST_CASES_PER_IMPORT), so also the most one prompt keeps. */
+export const TEST_CASES_PER_REQUEST = 200;
 /** A title made from a template's first line is a line's worth, as a chat's from its first message. */
 const TITLE_FROM_TEMPLATE_CHARS = 80;
 
 /** What may be changed, in the order the report lists it. */
-export const PROMPT_ADJUSTMENTS = ['long_title', 'untitled', 'long_description', 'tags', 'model_name', 'odd_time'] as const;
+export const PROMPT_ADJUSTMENTS = ['long_title', 'untitled', 'long_description', 'tags', 'model_name', 'odd_time', 'test_cases'] as const;
 export type PromptAdjustment = (typeof PROMPT_ADJUSTMENTS)[number];
 export type PromptAdjusted = Partial<Record<PromptAdjustment, number>>;
 
@@ -43,6 +46,10 @@ const LABELS: Record<PromptAdjustment, [one: string, many: string]> = {
   odd_time: [
     'version date in the future, before 2000 or unreadable left out (the version is dated as the one before it)',
     'version dates in the future, before 2000 or unreadable left out (each such version is dated as the one before it)',
+  ],
+  test_cases: [
+    `prompt’s saved test cases past the first ${TEST_CASES_PER_REQUEST} left out`,
+    `prompts’ saved test cases past the first ${TEST_CASES_PER_REQUEST} left out`,
   ],
 };
 
@@ -74,6 +81,10 @@ function fitPrompt(prompt: Fields, count: (what: PromptAdjustment) => void, now:
     out.tags = tags;
   }
   if (isObject(prompt.config)) out.config = config(prompt.config, count);
+  if (Array.isArray(prompt.test_cases) && prompt.test_cases.length > TEST_CASES_PER_REQUEST) {
+    out.test_cases = prompt.test_cases.slice(0, TEST_CASES_PER_REQUEST);
+    count('test_cases');
+  }
   if (versions) {
     out.versions = versions.map((v) => {
       if (!isObject(v)) return v;

@@ -2,6 +2,7 @@
 // within the API's limits.
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../api';
+import { fitPrompts } from './prompt-fit';
 import { parsePromptFile, promptBatches, runPromptImport, type PromptItem } from './prompts';
 import { UnknownFormat } from './run';
 
@@ -39,6 +40,15 @@ describe('prompt files', () => {
     const { batches, tooLarge } = promptBatches([...big, huge]);
     expect(batches.map((b) => b.length)).toEqual([7, 3]);
     expect(tooLarge.map((item) => item.label)).toEqual(['huge']);
+  });
+
+  it('keeps each request within 200 saved test cases, as the API takes them, and a prompt to its first 200', () => {
+    const cases = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `case ${i}`, variables: {} }));
+    const items = Array.from({ length: 5 }, (_, i) => ({ label: `p${i}`, body: { title: `p${i}`, content: 'c', test_cases: cases(60) } }));
+    expect(promptBatches(items).batches.map((b) => b.length)).toEqual([3, 2]);
+    const { items: fitted, adjusted } = fitPrompts([{ label: 'many', body: { title: 'many', content: 'c', test_cases: cases(250) } }]);
+    expect((fitted[0].body as { test_cases: unknown[] }).test_cases).toEqual(cases(200));
+    expect(adjusted).toEqual({ test_cases: 1 });
   });
 
   it('sends a prompt over 7 MB with its versions with its newest versions that fit, and says how many older ones were left out', () => {

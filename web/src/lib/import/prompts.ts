@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { browserApi, ok, type Api } from '../api';
 import { shortTitle } from './fit';
 import { foldersOf, fromBrowserStorage } from './chatbot-ui';
-import { fitPrompts, fittedTags, type PromptAdjusted } from './prompt-fit';
+import { fitPrompts, fittedTags, TEST_CASES_PER_REQUEST, type PromptAdjusted } from './prompt-fit';
 import { MAX_WAITS, requestFailure, retryAfterMs, UnknownFormat, type ImportFailure } from './run';
 
 /** The largest file read (the browser holds it in memory as text). */
@@ -115,6 +115,12 @@ const versionsOf = (body: unknown) => {
   return Array.isArray(versions) && versions.length > 0 ? versions.length : 1;
 };
 
+/** The saved test cases a prompt carries (an export's `test_cases`). */
+const testCasesOf = (body: unknown) => {
+  const cases = typeof body === 'object' && body !== null && 'test_cases' in body ? body.test_cases : undefined;
+  return Array.isArray(cases) ? cases.length : 0;
+};
+
 const WithVersions = z.object({ versions: z.array(z.object({ version: z.number().optional() }).loose()).min(2) }).loose();
 
 /**
@@ -146,10 +152,13 @@ export function promptBatches(items: PromptItem[]): { batches: PromptItem[][]; t
   let batch: PromptItem[] = [];
   let bytes = 0;
   let versions = 0;
+  let testCases = 0;
   for (const whole of items) {
     let item = whole;
     let size = bytesOf(item.body);
     let count = versionsOf(item.body);
+    // At most a request's worth a prompt (prompt-fit.ts leaves the rest out, and says so).
+    const cases = testCasesOf(item.body);
     if (size > REQUEST_BYTES || count > VERSIONS_PER_REQUEST) {
       const cut = newestVersionsThatFit(item);
       if (!cut) {
@@ -160,15 +169,18 @@ export function promptBatches(items: PromptItem[]): { batches: PromptItem[][]; t
       size = bytesOf(item.body);
       count = versionsOf(item.body);
     }
-    if (batch.length && (batch.length === PER_REQUEST || bytes + size > REQUEST_BYTES || versions + count > VERSIONS_PER_REQUEST)) {
+    const full = batch.length === PER_REQUEST || bytes + size > REQUEST_BYTES || versions + count > VERSIONS_PER_REQUEST || testCases + cases > TEST_CASES_PER_REQUEST;
+    if (batch.length && full) {
       batches.push(batch);
       batch = [];
       bytes = 0;
       versions = 0;
+      testCases = 0;
     }
     batch.push(item);
     bytes += size;
     versions += count;
+    testCases += cases;
   }
   if (batch.length) batches.push(batch);
   return { batches, tooLarge };

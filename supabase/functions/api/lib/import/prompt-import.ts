@@ -1,7 +1,7 @@
 /**
  * Prompt import (POST /import/prompts): prompts from this app's account export (with their
- * versions and labels) or from other tools (a title and a template), written as the caller so
- * RLS, the tables' checks and the row quotas apply as to any other write.
+ * versions, labels and saved test cases) or from other tools (a title and a template), written
+ * as the caller so RLS, the tables' checks and the row quotas apply as to any other write.
  *
  * Each item is checked on its own and written inside its own savepoint: an item that is not a
  * prompt, or that the database refuses, is reported as skipped with the reason, and the other
@@ -16,7 +16,7 @@
  * is always private (is_public false): publishing is the owner's choice in this account.
  *
  * The work of a request is bounded (routes/import.ts): at most MAX_VERSIONS_PER_IMPORT versions
- * in all, each prompt's statements sent together (pipelined: one round trip for a whole
+ * and MAX_TEST_CASES_PER_IMPORT test cases in all, each prompt's statements sent together (pipelined: one round trip for a whole
  * history, not three per version), and a deadline after which the items not yet written are
  * reported as skipped, to be sent again.
  */
@@ -25,7 +25,7 @@ import type { TransactionSql } from 'postgres';
 import postgres from 'postgres';
 import { rowQuotaReached } from '../db-errors.ts';
 import { jsonbText } from '../jsonb.ts';
-import { labelName, trimmed } from '../inputs.ts';
+import { labelName, storedVariableValues, text, trimmed } from '../inputs.ts';
 import { promptFields } from '../../routes/prompts/model.ts';
 
 /** The earliest a version may be dated (private.record_prompt_version checks the same). */
@@ -48,6 +48,25 @@ export function versionsIn(items: unknown[]): number {
   return total;
 }
 
+/**
+ * The most saved test cases one request may carry, over all its prompts. The account's quota
+ * (10,000) is checked case by case, counting the account's cases under its lock (a count that
+ * grows with them), and nothing else bounds a file of empty cases but its 8 MiB: 1,000 cases
+ * into an account holding 9,000 took over 5 s (the import's statement timeout); 200 into one
+ * holding 9,800, 1.4 s on the test stack.
+ */
+export const MAX_TEST_CASES_PER_IMPORT = 200;
+
+/** The test cases an import request carries, as MAX_TEST_CASES_PER_IMPORT counts them. */
+export function testCasesIn(items: unknown[]): number {
+  let total = 0;
+  for (const item of items) {
+    const cases = typeof item === 'object' && item !== null && 'test_cases' in item ? item.test_cases : undefined;
+    if (Array.isArray(cases)) total += cases.length;
+  }
+  return total;
+}
+
 /** A version's date in the source: an ISO 8601 time with its offset, from 2000 until now. */
 const versionTime = z.iso
   .datetime({ offset: true, error: 'must be a date and time such as 2024-05-01T12:00:00Z' })
@@ -66,6 +85,9 @@ const ImportVersion = z.object({
 
 const ImportLabel = z.object({ label: labelName, version: z.number().int().min(1), locked: z.boolean().optional() });
 
+// As POST /prompts/{id}/test-cases takes one (its dates are the import's).
+const ImportTestCase = z.object({ name: trimmed(1, 100), variables: storedVariableValues().default({}), message: text(20_000).default('') });
+
 /** One prompt as a source gives it: unknown fields (ids, owners, dates) are ignored. */
 export const ImportPromptItem = z
   .object({
@@ -78,6 +100,7 @@ export const ImportPromptItem = z
     versions: z.array(ImportVersion).max(MAX_VERSIONS_PER_IMPORT).optional(),
     // A prompt holds at most 50 labels (prompt_labels_enforce_quota).
     labels: z.array(ImportLabel).max(50).optional(),
+    test_cases: z.array(ImportTestCase).max(MAX_TEST_CASES_PER_IMPORT).optional(),
   })
   .refine((p) => p.content !== undefined || (p.versions?.length ?? 0) > 0, { message: 'has no template (content or versions)' })
   .superRefine((p, ctx) => {
@@ -210,8 +233,19 @@ async function writePrompt(sql: TransactionSql, userId: string, item: z.infer<ty
         from unnest(${labels.map((l) => l.label)}::text[], ${labels.map((l) => l.version)}::int[], ${labels.map((l) => l.locked)}::boolean[])
              as l(label, version, locked)`;
   }
+  await writeTestCases(sql, userId, id, item.test_cases ?? []);
   const [saved] = await sql<{ name: string; title: string }[]>`select name, title from public.prompts where id = ${id}`;
   return { prompt_id: id, name: saved.name, title: saved.title, versions: latest, renamed_from: wanted && wanted !== saved.name ? wanted : null };
+}
+
+/** The prompt's test cases in one statement; of two with one name (a prompt's are unique by name) the later wins, as a save replaces. */
+async function writeTestCases(sql: TransactionSql, userId: string, promptId: string, cases: z.infer<typeof ImportTestCase>[]) {
+  if (cases.length === 0) return;
+  const byName = [...new Map(cases.map((c) => [c.name, c])).values()];
+  await sql`
+    insert into public.prompt_test_cases (prompt_id, user_id, name, variables, message)
+    select ${promptId}, ${userId}, c.name, c.variables, c.message
+      from jsonb_to_recordset(${jsonbText(byName)}::text::jsonb) as c(name text, variables jsonb, message text)`;
 }
 
 /** The versions by their number (those without one first, in the file's order). */
