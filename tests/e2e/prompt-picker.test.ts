@@ -1,8 +1,8 @@
 // The chat's / prompt picker: it finds prompts past the ones it loads by a word being typed,
 // reads lists without templates, asks for the chosen prompt's variables, inserts the version the
 // `production` label points at (or the one picked), and the message sent from it counts under
-// the prompt's version in Usage. On a phone, a / from the on-screen keyboard opens it too, and so
-// does the composer's "Insert a prompt" button.
+// the prompt's version in Usage. A text variable keeps the lines pasted into it. On a phone, a /
+// from the on-screen keyboard opens it too, and so does the composer's "Insert a prompt" button.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseModel, composer, screenshot, seriousViolations, signUp, startE2E, type E2E, open, waitForChatPage } from './helpers.ts';
 import { createPrompt } from './prompt-helpers.ts';
@@ -70,10 +70,19 @@ describe('the / prompt picker in the browser', { timeout: 120_000 }, () => {
     await expect.poll(() => language.evaluate((el) => el === document.activeElement)).toBe(true);
     await expect(language.locator('option:not([disabled])').allTextContents()).resolves.toEqual(['French', 'German']);
     await language.selectOption('French');
-    await dialog.getByLabel('text', { exact: true }).fill('good morning');
+    // A text variable keeps the lines pasted into it (a one-line field made each a space);
+    // Shift+Enter adds one, and Enter inserts, as in the message box.
+    const text = dialog.getByLabel('text', { exact: true });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.evaluate(() => navigator.clipboard.writeText('good morning\n\n- item one\n- item two'));
+    await text.focus();
+    await page.keyboard.press('Control+V');
+    await page.keyboard.press('Shift+Enter');
+    await page.keyboard.type('bye');
+    await expect(text.inputValue()).resolves.toBe('good morning\n\n- item one\n- item two\nbye');
     await screenshot(page, 'prompt-picker');
-    await dialog.getByRole('button', { name: 'Insert' }).click();
-    await expect.poll(() => composer(page).inputValue(), { timeout: 30_000 }).toBe('Translate into French: good morning');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => composer(page).inputValue(), { timeout: 30_000 }).toBe('Translate into French: good morning\n\n- item one\n- item two\nbye');
     // The model settings saved with the prompt's version become the chat's, and it says so.
     await page.getByRole('status').filter({ hasText: "Using the prompt's settings: temperature 0.4, at most 120 tokens." }).waitFor();
     await expect(page.getByTestId('answer-settings-summary').innerText()).resolves.toBe('T 0.4 · ≤ 120 tokens');

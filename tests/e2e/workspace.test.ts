@@ -287,11 +287,13 @@ describe('workspace', { timeout: 180_000 }, () => {
     await open(page, `/projects/${projectId}`);
     await page.getByLabel('System prompt').selectOption({ label: 'Translator' });
     const variables = page.getByTestId('project-variables');
-    await variables.getByLabel('text', { exact: true }).fill('the menu');
+    // A text keeps its lines (LF, as typed, though a form sends CRLF); Enter in a field saves, as
+    // in a one-line field.
+    await variables.getByLabel('text', { exact: true }).fill('the menu\nand the wine list');
     await variables.getByLabel('language', { exact: true }).fill('French');
     await expect(variables.getByLabel('tone (optional)').inputValue()).resolves.toBe('');
     await screenshot(page, 'project-variables');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await variables.getByLabel('language', { exact: true }).press('Enter');
     await page.getByText('Project saved.').waitFor();
     await reload(page);
     await expect(variables.getByLabel('language', { exact: true }).inputValue()).resolves.toBe('French');
@@ -304,7 +306,7 @@ describe('workspace', { timeout: 180_000 }, () => {
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
     const asked = e2e.slowProvider.requests.map((r) => r.body as { messages: { role: string; content: string }[] })
       .find((b) => b?.messages?.at(-1)?.content === '/echo Bonjour');
-    expect(asked?.messages[0]).toEqual({ role: 'system', content: 'Translate the menu into French in a formal tone.' });
+    expect(asked?.messages[0]).toEqual({ role: 'system', content: 'Translate the menu\nand the wine list into French in a formal tone.' });
   });
 
   it("a project's page lists its chats a page at a time and loads more; the sidebar shows its five newest and links there", async () => {

@@ -32,11 +32,15 @@ export async function promptAt(api: Api, id: string, label: string | null): Prom
 /** Where the settings form puts a variable's value: `variable:<name>`, apart from the project's own fields. */
 export const VARIABLE_FIELD = 'variable:';
 
-/** The values of the prompt's variables the form holds; an empty field takes the template's default. */
+/**
+ * The values of the prompt's variables the form holds; an empty field takes the template's default.
+ * A form sends a text box's line breaks as CRLF (HTML's form encoding); they go back to the LF the
+ * box held, which is what the picker and the API send for the same text.
+ */
 export function variableValues(form: FormData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of form) {
-    if (key.startsWith(VARIABLE_FIELD) && typeof value === 'string' && value !== '') values[key.slice(VARIABLE_FIELD.length)] = value;
+    if (key.startsWith(VARIABLE_FIELD) && typeof value === 'string' && value !== '') values[key.slice(VARIABLE_FIELD.length)] = value.replace(/\r\n?/g, '\n');
   }
   return values;
 }
