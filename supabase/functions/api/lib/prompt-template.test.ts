@@ -74,13 +74,20 @@ describe('typed variables', () => {
   });
 
   it('takes a number written in decimals only: hex, octal and binary text is refused, not rendered as another number', () => {
-    for (const [given, shown] of [['42', '42'], [' -2.50 ', '-2.5'], ['+.5', '0.5'], ['1e3', '1000'], ['7.', '7']]) {
+    for (const [given, shown] of [['42', '42'], [' -2.50 ', '-2.50'], ['+.5', '+.5'], ['1e3', '1e3'], ['7.', '7.']]) {
       expect(renderTemplate('{{n:number}}', { n: given }), given).toBe(shown);
     }
     for (const given of ['0x10', '0b11', '0o7', 'Infinity', '1_000', '1,5', '.', 'e3']) {
       expect(() => renderTemplate('{{n:number}}', { n: given }), given).toThrow(InvalidVariablesError);
     }
     expect(() => renderTemplate('{{n:number|0x10}}', {})).toThrow('invalid default');
+    expect(() => renderTemplate('{{n:number}}', { n: '1e999' })).toThrow(InvalidVariablesError);
+  });
+
+  it('inserts a number given as text as it was written: an ID past 2^53, a price, leading zeros', () => {
+    const template = 'Order {{order:number}} costs {{price:number}} (ref {{ref:number}})';
+    expect(renderTemplate(template, { order: '12345678901234567890', price: '19.90', ref: ' 007 ' })).toBe('Order 12345678901234567890 costs 19.90 (ref 007)');
+    expect(renderTemplate('{{n:number|1.50}}', {})).toBe('1.50');
   });
 
   it('reports missing before invalid, and an invalid default in the template', () => {
@@ -121,8 +128,34 @@ describe('templateProblems', () => {
       `{{tone:enum(a,b}} is not a variable: \`enum(a,b\` is not a type — use string, number, boolean or enum(a,b) ${keep}`,
     ]);
     expect(templateProblems(`{{${'x'.repeat(65)}}}`)).toEqual([`{{${'x'.repeat(55)}… is not a variable: a name is at most 64 characters ${keep}`]);
-    // Escaped, or not variable-shaped at all (Vue, Handlebars blocks), they are text.
-    expect(templateProblems('\\{{n:integer}} {{ a ? b : c }} {{#each items}} \\{{{x}}}')).toEqual([]);
+    // Escaped, or not variable-shaped at all (Vue, Handlebars blocks, Go), they are text.
+    expect(templateProblems('\\{{n:integer}} {{ a ? b : c }} {{#each items}} {{/each}} {{ .Values.image }} {{- .Name }} {{}} \\{{{x}}} \\{{customer name}}')).toEqual([]);
+  });
+
+  it('names words that are not a name (a space, a leading digit, an emoji), which would otherwise reach the model as text', () => {
+    const rule = 'is not a name — use letters, digits, _ . or -, no spaces, starting with a letter or _ (or write \\{{ to keep the braces as text)';
+    expect(templateProblems('Hi {{customer name}}, your {{1st}} order {{ order id : number | 7 }} {{ok}}')).toEqual([
+      `{{customer name}} is not a variable: \`customer name\` ${rule}`,
+      `{{1st}} is not a variable: \`1st\` ${rule}`,
+      `{{ order id : number | 7 }} is not a variable: \`order id\` ${rule}`,
+    ]);
+    expect(templateProblems('{{emoji_😀}}')).toEqual([]); // not word-shaped: text, as before
+  });
+});
+
+describe('names in any script', () => {
+  it('a name of letters in any script is a variable, read the same by extracting, rendering and the checks', () => {
+    const template = 'Hallo {{名前}}, Größe {{größe:enum(S,M)|M}}, {{नाम}} {{имя_2}} {{Ünïcödé.x-y}}';
+    expect(extractVariables(template).map((v) => [v.name, v.required])).toEqual([['名前', true], ['größe', false], ['नाम', true], ['имя_2', true], ['Ünïcödé.x-y', true]]);
+    expect(templateProblems(template)).toEqual([]);
+    expect(renderTemplate(template, { 名前: 'Ada', नाम: 'x', имя_2: 'y', 'Ünïcödé.x-y': 'z' })).toBe('Hallo Ada, Größe M, x y z');
+    expect(() => renderTemplate(template, {})).toThrow('Missing value for variables: 名前, नाम, имя_2, Ünïcödé.x-y');
+  });
+
+  it("counts a name's 64 characters as code points: 64 letters outside the BMP are a name, 65 are named as too long", () => {
+    const long = '𠮷'.repeat(64);
+    expect(extractVariables(`{{${long}}}`).map((v) => v.name)).toEqual([long]);
+    expect(templateProblems(`{{${long}𠮷}}`)).toEqual([expect.stringContaining('a name is at most 64 characters')]);
   });
 });
 
@@ -221,6 +254,10 @@ describe('reading time', () => {
     ['braced defaults that never end', `{{a|${'{x}'.repeat(33_000)}`],
     ['defaults of nested slots', '{{a|{{x}}'.repeat(11_000)],
     ['unpaired groups', '{{a|{{b|{'.repeat(11_000)],
+    ['words after a name', `{{a${' b'.repeat(50_000)}`],
+    ['words and tabs', `{{1${' \t'.repeat(33_000)}x`],
+    ['names in another script', `{{${'名前 '.repeat(33_000)}`],
+    ['word slots that never end', '{{a b'.repeat(20_000)],
   ])('reads up to 100 KB of %s in linear time', (_, template) => {
     const started = performance.now();
     extractVariables(template);

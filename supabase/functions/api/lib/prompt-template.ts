@@ -7,6 +7,8 @@
  * A default may hold braces that pair up, up to two deep, so a JSON default works:
  * `{{filter|{"status":"open","tags":{"any":[]}}}}` defaults to `{"status":"open","tags":{"any":[]}}`.
  * A default is text like a value: it is never read as a template again.
+ * A name is a letter of any script (`{{名前}}`, `{{größe}}`) or `_`, then letters, digits and
+ * `_ . -`, at most 64 characters (code points, as zod counts the keys of values sent for them).
  * The one parser for the API (render, resolve, chat, the gateway) and the web editor (which
  * imports this module), so they can never disagree about what a variable is.
  */
@@ -28,17 +30,22 @@ export interface TemplateVariable {
 // decided by its first character (a brace opens a group, anything else but `}` is text), so
 // there is one way to read it and a failed attempt stops at its first unpaired brace.
 const DEFAULT_TEXT = String.raw`(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?`;
+// A name in any script: a non-English team writes its variables in its own words, and a slot it
+// meant as one would otherwise reach the model as literal text. Combining marks count as part
+// of a letter (Devanagari's vowel signs, a decomposed `ö`). The regexes reading it are Unicode
+// ones (`u`), so `{0,63}` counts code points.
+const NAME = String.raw`[\p{L}_][\p{L}\p{M}\p{Nd}_.-]{0,63}`;
 // `{{ name }}`, `{{ name : type }}`, either with `| default` (trimmed where it is read).
 // Written to be read in linear time, since every list, get and render reads every template: an
 // enum's list holds no brace, a default only paired ones (above); and no two `\s*` meet, which let `{{a` and 100 KB of spaces take minutes (and
 // 100 KB of `{{a|`, with any `{` allowed in the default, seconds).
 const SLOT = new RegExp(
-  String.raw`\{\{\s*([A-Za-z_][A-Za-z0-9_.-]{0,63})\s*(?::\s*(string|number|boolean|enum\(([^(){}]*)\))\s*)?(?:\|(${DEFAULT_TEXT}))?\}\}`,
-  'g',
+  String.raw`\{\{\s*(${NAME})\s*(?::\s*(string|number|boolean|enum\(([^(){}]*)\))\s*)?(?:\|(${DEFAULT_TEXT}))?\}\}`,
+  'gu',
 );
 // What a template is read as, left to right: an escaped `\{{` (no groups) or a slot (groups 1-4).
 // One scan for extracting, rendering and highlighting, so `\{{{x}}}` is read the same by all.
-const TOKEN = new RegExp(`\\\\\\{\\{|${SLOT.source}`, 'g');
+const TOKEN = new RegExp(`\\\\\\{\\{|${SLOT.source}`, 'gu');
 
 /** A slot as written in a template: where it starts, its text and the groups SLOT captures. */
 export interface SlotMatch {
@@ -114,10 +121,13 @@ export function coerceValue(variable: TemplateVariable, value: Value): { text: s
   const shown = JSON.stringify(value).slice(0, 60);
   switch (variable.type) {
     case 'number': {
+      if (typeof value === 'number') return Number.isFinite(value) ? { text: String(value) } : { problem: `must be a number (got ${shown})` };
       // Text as a person writes a number (`5`, `-2.5`, `1e3`): Number() alone would also take
-      // `0x10` as 16 and `0b11` as 3, which the template would then say instead.
-      const n = typeof value === 'number' ? value : typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-      return Number.isFinite(n) ? { text: String(n) } : { problem: `must be a number (got ${shown})` };
+      // `0x10` as 16 and `0b11` as 3. The text goes in as written: an order ID past 2^53
+      // (`12345678901234567890`), a price (`19.90`) or `007` would come back from Number() as
+      // other digits, and the model would be told a different number from the one given.
+      const written = typeof value === 'string' ? value.trim() : '';
+      return DECIMAL.test(written) && Number.isFinite(Number(written)) ? { text: written } : { problem: `must be a number (got ${shown})` };
     }
     case 'boolean': {
       if (value === true || value === 'true') return { text: 'true' };
@@ -215,8 +225,9 @@ export function templateProblems(template: string): string[] {
     if ('problem' in result) problems.add(`the default of \`${variable.name}\` ${result.problem}`);
   }
   // What was meant as a variable but is not one would reach the model as literal text, and
-  // no form would ask for it: a type that is not one (`{{n:integer}}`), a name over 64
-  // characters. Braces meant as text say so with a backslash.
+  // no form would ask for it: words that are not a name (`{{customer name}}`, `{{1st}}`), a
+  // type that is not one (`{{n:integer}}`), a name over 64 characters. Braces meant as text
+  // say so with a backslash.
   // Where a slot starts, and which braces an escape made text (both of `\{{`).
   const taken = new Set<number>();
   for (const m of template.matchAll(TOKEN)) {
@@ -227,7 +238,10 @@ export function templateProblems(template: string): string[] {
   for (const m of template.matchAll(NEAR_MISS)) {
     if (taken.has(m.index) || taken.has(m.index + 1)) continue;
     const shown = m[0].length > 60 ? `${m[0].slice(0, 57)}…` : m[0];
-    if (m[1].length > 64) problems.add(`${shown} is not a variable: a name is at most 64 characters (or ${keep})`);
+    if (!WHOLE_NAME.test(m[1])) {
+      const words = m[1].length > 40 ? `${m[1].slice(0, 39)}…` : m[1];
+      problems.add(`${shown} is not a variable: \`${words}\` is not a name — use letters, digits, _ . or -, no spaces, starting with a letter or _ (or ${keep})`);
+    } else if ([...m[1]].length > 64) problems.add(`${shown} is not a variable: a name is at most 64 characters (or ${keep})`);
     else if (m[2] !== undefined) {
       problems.add(`${shown} is not a variable: \`${m[2].trim().slice(0, 40)}\` is not a type — use string, number, boolean or enum(a,b) (or ${keep})`);
     }
@@ -240,12 +254,17 @@ export function templateProblems(template: string): string[] {
   return [...problems];
 }
 
-// `{{ name }}` with a type and/or default, or a long name — the shapes a slot has; those SLOT did not take are mistakes.
-// Defaults as SLOT reads them: an attempt stops at the next `{{`, so long templates scan in linear time.
-const NEAR_MISS = new RegExp(String.raw`\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*(?::([^{|}]*))?(?:\|${DEFAULT_TEXT})?\}\}`, 'g');
+// The shapes a slot has, with words where the name goes (`{{ customer name | Ada }}`, `{{1st}}`, a
+// long name); those SLOT did not take are mistakes. Words, not any text: `{{ a ? b : c }}` (Vue),
+// `{{#each}}` (Handlebars) and `{{.Name}}` (Go) are code a prompt quotes, not slots gone wrong.
+// Words and the spaces between them are different characters, so an attempt has one way to read
+// them; defaults as SLOT reads them: an attempt stops at the next `{{` (linear time).
+const WORDS = String.raw`[\p{L}\p{Nd}_][\p{L}\p{M}\p{Nd}_.-]*(?:[ \t]+[\p{L}\p{M}\p{Nd}_.-]+)*`;
+const NEAR_MISS = new RegExp(String.raw`\{\{\s*(${WORDS})\s*(?::([^{|}]*))?(?:\|${DEFAULT_TEXT})?\}\}`, 'gu');
+const WHOLE_NAME = new RegExp(String.raw`^[\p{L}_][\p{L}\p{M}\p{Nd}_.-]*$`, 'u');
 // The start of a slot with a default (`{{name|` or `{{name:type|`): where SLOT took none there,
 // the default never ends, or its braces do not pair up (a JSON default missing a `}`).
-const DEFAULT_START = /\{\{\s*[A-Za-z_][A-Za-z0-9_.-]{0,63}\s*(?::[^{|}]*)?\|/g;
+const DEFAULT_START = new RegExp(String.raw`\{\{\s*${NAME}\s*(?::[^{|}]*)?\|`, 'gu');
 
 function hasValue(values: Record<string, unknown>, name: string): boolean {
   return Object.hasOwn(values, name) && values[name] !== null && values[name] !== undefined && values[name] !== '';

@@ -110,6 +110,24 @@ describe('typed variables', () => {
     const prompt = await (await alice.request('GET', `/prompts/${p.id}`)).json();
     expect(prompt.variables[1]).toEqual({ name: 'tone', type: 'enum', options: ['formal', 'casual'], default: 'formal', required: false });
   });
+
+  it('inserts a number given as text as written, and takes names in any script, up to 64 characters each', async () => {
+    const alice = await api.createUser();
+    const long = '𠮷'.repeat(64); // 64 characters, 128 UTF-16 units
+    const p = await create(alice, { title: 'T', content: `Order {{order:number}} costs {{price:number}} for {{名前}} {{${long}|x}}` });
+    const res = await alice.request('POST', `/prompts/${p.id}/render`, { variables: { order: '12345678901234567890', price: '19.90', 名前: 'Ada', [long]: 'y' } });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect((await res.json()).rendered).toBe('Order 12345678901234567890 costs 19.90 for Ada y');
+  });
+
+  it('refuses to save a slot whose words are not a name, which would reach the model as text', async () => {
+    const alice = await api.createUser();
+    for (const content of ['Hi {{customer name}}', 'Hi {{1st}}']) {
+      const res = await alice.request('POST', '/prompts', { title: 'T', content });
+      expect(res.status, content).toBe(400);
+      expect((await res.json()).error.message).toContain('is not a name');
+    }
+  });
 });
 
 describe('locked labels', () => {
