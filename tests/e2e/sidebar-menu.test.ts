@@ -98,7 +98,7 @@ describe('the sidebar row menu and Select mode', { timeout: 180_000 }, () => {
     expect((await api(page, 'GET', `/sessions/${chat.id}`)).body.project_id).toBe(research.id);
 
     // Delete: at once, with Undo in the toast; the request goes when the toast does.
-    const deleted = page.waitForResponse((response) => response.request().method() === 'DELETE' && new URL(response.url()).pathname === `/api/sessions/${chat.id}`);
+    const deleted = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/sessions/delete' && (response.request().postData() ?? '').includes(chat.id));
     await page.keyboard.press('Shift+F10');
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
@@ -107,11 +107,11 @@ describe('the sidebar row menu and Select mode', { timeout: 180_000 }, () => {
     // The keyboard stays in the sidebar, on the next chat.
     await expect.poll(() => focused(page)).toBe('Beta');
     expect(await seriousViolations(page)).toEqual([]);
-    expect((await deleted).status()).toBe(204);
+    expect((await deleted).status()).toBe(200);
     expect((await api(page, 'GET', `/sessions/${chat.id}`)).status).toBe(404);
   });
 
-  it('Select chats: Shift+click picks a range, moves them with Undo, and deletes them with Undo, saying which could not be', async () => {
+  it('Select chats: Shift+click picks a range, moves them with Undo, and deletes them with Undo, and brings them back saying why when the server refuses', async () => {
     const page = await e2e.newPage();
     await signUp(page);
     const travel = (await api(page, 'POST', '/projects', { name: 'Travel' })).body;
@@ -140,7 +140,7 @@ describe('the sidebar row menu and Select mode', { timeout: 180_000 }, () => {
 
     // Delete them: gone at once, and Undo brings all three back, nothing sent.
     const deletes: string[] = [];
-    page.on('request', (request) => void (request.method() === 'DELETE' && deletes.push(request.url())));
+    page.on('request', (request) => void (new URL(request.url()).pathname === '/api/sessions/delete' && deletes.push(request.url())));
     await bar.getByRole('button', { name: 'Delete', exact: true }).click();
     const deletedToast = toasts.getByRole('status').filter({ hasText: '3 chats deleted.' });
     await deletedToast.waitFor();
@@ -151,24 +151,31 @@ describe('the sidebar row menu and Select mode', { timeout: 180_000 }, () => {
     for (const title of ['Two', 'Three', 'Four']) await sidebar.getByRole('checkbox', { name: `Select ${title}` }).waitFor();
     expect(deletes).toEqual([]);
 
-    // Again, one refused by the server, the toast dismissed (×) so the requests go now: the error
-    // counts and names it, the others are gone, and it is back in the list.
-    await page.route(`**/api/sessions/${ids.Three}`, (route) =>
-      route.request().method() === 'DELETE' ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Try again later' } }) }) : route.fallback());
+    // Again, refused by the server, the toast dismissed (×) so the request goes now: the three
+    // go in one request, so none is deleted; the error says why, and all three are back.
+    await page.route('**/api/sessions/delete', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Try again later' } }) }), { times: 1 });
     await sidebar.getByRole('checkbox', { name: 'Select Four' }).click();
     await sidebar.getByRole('checkbox', { name: 'Select Two' }).click({ modifiers: ['Shift'] });
     await bar.getByText('3 chats selected').waitFor();
     await bar.getByRole('button', { name: 'Delete', exact: true }).click();
     await deletedToast.getByRole('button', { name: 'Dismiss' }).click();
-    await toasts.getByRole('alert').filter({ hasText: '2 of 3 chats deleted; 1 could not be: “Three” (Try again later). It is back in your chats.' }).waitFor();
-    expect((await api(page, 'GET', `/sessions/${ids.Two}`)).status).toBe(404);
-    expect((await api(page, 'GET', `/sessions/${ids.Four}`)).status).toBe(404);
-    expect((await api(page, 'GET', `/sessions/${ids.Three}`)).status).toBe(200);
-    await sidebar.getByRole('checkbox', { name: 'Select Three' }).waitFor();
+    await toasts.getByRole('alert').filter({ hasText: 'Could not delete 3 chats: Try again later. They are back in your chats.' }).waitFor();
+    for (const title of ['Two', 'Three', 'Four']) {
+      expect((await api(page, 'GET', `/sessions/${ids[title]}`)).status).toBe(200);
+      await sidebar.getByRole('checkbox', { name: `Select ${title}` }).waitFor();
+    }
+
+    // Once more, answered: all three go.
+    await sidebar.getByRole('checkbox', { name: 'Select Four' }).click();
+    await sidebar.getByRole('checkbox', { name: 'Select Two' }).click({ modifiers: ['Shift'] });
+    await bar.getByText('3 chats selected').waitFor();
+    await bar.getByRole('button', { name: 'Delete', exact: true }).click();
+    await deletedToast.getByRole('button', { name: 'Dismiss' }).click();
+    for (const title of ['Two', 'Three', 'Four']) await expect.poll(async () => (await api(page, 'GET', `/sessions/${ids[title]}`)).status).toBe(404);
     await bar.getByRole('button', { name: 'Done' }).click();
-    await sidebar.getByRole('link', { name: 'Three' }).waitFor();
     await sidebar.getByRole('link', { name: 'One' }).waitFor();
-    for (const title of ['Two', 'Four']) expect(await sidebar.getByRole('link', { name: title, exact: true }).count()).toBe(0);
+    for (const title of ['Two', 'Three', 'Four']) expect(await sidebar.getByRole('link', { name: title, exact: true }).count()).toBe(0);
   });
 
   it('"Add chats…" on a project\'s page moves picked chats into it, with Undo', async () => {

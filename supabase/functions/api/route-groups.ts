@@ -39,8 +39,9 @@ const DESCRIBED_GROUPS: Record<string, () => Promise<Mounts>> = {
     return [['/projects', projects.projectsRoutes], ['/projects', files.projectFilesRoutes]];
   },
   sessions: async () => {
-    const [sessions, messages, attachments, shares, branches, members, invitations, exports, titles] = await Promise.all([
+    const [sessions, bulkDelete, messages, attachments, shares, branches, members, invitations, exports, titles] = await Promise.all([
       import('./routes/sessions.ts'),
+      import('./routes/sessions-delete.ts'),
       import('./routes/session-messages.ts'),
       import('./routes/session-attachments.ts'),
       import('./routes/shares.ts'),
@@ -52,6 +53,7 @@ const DESCRIBED_GROUPS: Record<string, () => Promise<Mounts>> = {
     ]);
     return [
       ['/sessions', sessions.sessionsRoutes],
+      ['/sessions', bulkDelete.sessionsDeleteRoutes],
       ['/sessions', messages.sessionMessagesRoutes],
       ['/sessions', attachments.sessionAttachmentsRoutes],
       ['/sessions', shares.sessionSharesRoutes],

@@ -7324,6 +7324,103 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete several chats you own, with their messages and files
+         * @description Each chat as `DELETE /sessions/{id}` deletes it (for the members of a group chat you own too); the answer says, per id, whether it was deleted. At most 100 ids per request (400 `invalid_request` beyond). Cannot be undone.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DeleteSessions"];
+                };
+            };
+            responses: {
+                /** @description What happened to each id */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeletedSessions"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (an API key without the scope this needs: insufficient_scope; one on a route that needs a session: session_required) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (MAX_BODY_BYTES, 256 KiB by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not sent as content-type: application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/shared/{token}": {
         parameters: {
             query?: never;
@@ -8603,6 +8700,14 @@ export type components = {
             /** @description How many chats were deleted */
             deleted: number;
         };
+        DeletedSessions: {
+            /** @description One per id asked for, in the order asked */
+            results: components["schemas"]["SessionDeleted"][];
+        };
+        DeleteSessions: {
+            /** @description The chats to delete (1 to 100); an id named twice counts once */
+            ids: string[];
+        };
         DeletionImpact: {
             /** @description Group chats you own that go to someone in them instead of being deleted: the longest-standing member (people who may post before viewers). Your messages stay, as a former member's; the chat leaves your project and your key stops answering in it */
             group_chats: {
@@ -9391,6 +9496,15 @@ export type components = {
             title: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        SessionDeleted: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description `not_found`: no chat of yours has this id (never existed, deleted already, or not yours)
+             * @enum {string}
+             */
+            status: "deleted" | "not_found";
         };
         /** @description Apply the change only if these fields still hold these values (pinned/archived: your own marks); otherwise 409 `changed_meanwhile` with the chat as it is now, as `session` */
         SessionIfUnchanged: {

@@ -1,12 +1,16 @@
-// Several chats changed at once from the sidebar (moved, deleted): one API request each, a few at
-// a time so that fifty chats neither queue behind the browser's connection limit nor flood the
-// API, and one message that says how many were done and which were not, and why — a partial
+// Several chats changed at once from the sidebar: moved with one API request each, a few at a
+// time so that fifty chats neither queue behind the browser's connection limit nor flood the API
+// (deleted ones go many to a request: lib/chat/pending-deletes.ts), and one message that says how many were done and which were not, and why — a partial
 // failure is never reported as success.
 
 /** What one request did for one item. */
 export type Outcome<T> = { item: T; ok: true } | { item: T; ok: false; error: string };
 
-const reason = (err: unknown) => (err instanceof Error && err.message ? err.message : 'the API did not answer');
+/** What a failed request says to the person: the API's message, or that it did not answer. */
+export const failureReason = (err: unknown): string => (err instanceof Error && err.message ? err.message : 'the API did not answer');
+
+/** How many of a bulk action's requests run at once. */
+export const AT_ONCE = 4;
 
 /** Runs `request` for every item, at most `limit` at once; the outcomes come back in the items' order. */
 export async function boundedAll<T>(items: readonly T[], limit: number, request: (item: T) => Promise<unknown>): Promise<Outcome<T>[]> {
@@ -20,7 +24,7 @@ export async function boundedAll<T>(items: readonly T[], limit: number, request:
         await request(item);
         outcomes[index] = { item, ok: true };
       } catch (err) {
-        outcomes[index] = { item, ok: false, error: reason(err) };
+        outcomes[index] = { item, ok: false, error: failureReason(err) };
       }
     }
   }

@@ -5,23 +5,24 @@ import { SvelteSet } from 'svelte/reactivity';
 import { browser } from '$app/environment';
 import { goto } from '$app/navigation';
 import { page } from '$app/state';
-import { ApiError, apiFetch, browserApi, ok } from '$lib/api';
+import { browserApi, ok } from '$lib/api';
 import { toast } from '$lib/toast.svelte';
 import { PendingDeletes, UNDO_MS } from './pending-deletes';
 
-export { AT_ONCE, type Doomed } from './pending-deletes';
-
-/** A request that outlives the page when it is going away (the same-origin proxy adds the token from the cookies). */
-const keepalive: typeof fetch = (input, init) => apiFetch(new Request(input, { ...init, keepalive: true }));
+export { type Doomed } from './pending-deletes';
 
 export const pendingDeletes = new PendingDeletes(
   {
-    send: (id, unloading) => ok(browserApi(unloading ? keepalive : apiFetch).DELETE('/api/sessions/{id}', { params: { path: { id } } })),
+    // A `keepalive` request outlives the page (the same-origin proxy adds the token from the
+    // cookies). openapi-fetch builds it with its body as text, which keepalive needs (not a
+    // stream), and calls fetch before its first await: the request has started when this returns.
+    send: async (ids, keepalive) => {
+      await ok(browserApi().POST('/api/sessions/delete', { body: { ids }, keepalive }));
+    },
     offerUndo: (message, undo, gone) => toast.success(message, { undo, onGone: gone, lifetimeMs: UNDO_MS }),
     withdraw: (id) => toast.withdraw(id),
     success: (message) => toast.success(message),
     error: (message) => toast.error(message),
-    alreadyGone: (err) => err instanceof ApiError && err.status === 404,
     page: browser ? { window, document } : undefined,
   },
   new SvelteSet(),

@@ -4,8 +4,7 @@
 // toast says how many were and which were not (lib/chat/bulk-requests.ts).
 import { browserApi, ok, type ChatSession } from '$lib/api';
 import { toast } from '$lib/toast.svelte';
-import { boundedAll, bulkSummary, chats } from './bulk-requests';
-import { AT_ONCE } from './delete-chat';
+import { AT_ONCE, boundedAll, bulkSummary, chats } from './bulk-requests';
 import { undoSessionChange, UndoRefused } from './session-undo';
 
 export interface Movable {

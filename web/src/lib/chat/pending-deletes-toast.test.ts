@@ -19,12 +19,11 @@ afterEach(() => {
 function harness() {
   const sent: string[] = [];
   const deletes = new PendingDeletes({
-    send: async (id) => void sent.push(id),
+    send: async (ids) => void sent.push(...ids),
     offerUndo: (message, undo, gone) => toast.success(message, { undo, onGone: gone, lifetimeMs: UNDO_MS }),
     withdraw: (id) => toast.withdraw(id),
     success: (message) => void toast.success(message),
     error: (message) => void toast.error(message),
-    alreadyGone: () => false,
   });
   return { deletes, sent, settled: () => new Promise((resolve) => setTimeout(resolve, 0)) };
 }

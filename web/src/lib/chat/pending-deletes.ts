@@ -5,10 +5,13 @@
 // meanwhile, a rename, stay); other devices still show it until the request is sent.
 //
 // The person's decision outlives the page: when the tab is closed, reloaded, navigated away or
-// hidden, what is pending is sent at once as `keepalive` requests, which outlive the page. A
-// delete the API refuses brings the chat back, with the reason.
+// hidden, what is pending is sent at once as `keepalive` requests, which outlive the page. Only
+// requests started in that very moment get out (one waiting for another to answer never starts:
+// the page is gone by then), so the chats go many to a request (POST /sessions/delete), every
+// request started before the page's event returns. A delete the API refuses brings the chat
+// back, with the reason.
 import { onPageLeaving, type PageEvents } from '../page-leaving.ts';
-import { boundedAll, bulkSummary, chats, type Outcome } from './bulk-requests';
+import { bulkSummary, chats, failureReason, type Outcome } from './bulk-requests';
 
 /** A chat to delete: its id and its title as shown. */
 export interface Doomed {
@@ -25,22 +28,25 @@ export interface DeleteHooks {
 }
 
 export interface PendingDeletesDeps {
-  /** Sends one chat's delete; `unloading`: the page is going away (a `keepalive` request). */
-  send(id: string, unloading: boolean): Promise<void>;
+  /** Deletes these chats (at most SESSIONS_PER_REQUEST) in one request, started before it returns;
+   * `keepalive`: the page is going away, so the request must outlive it. Resolves once the API
+   * has answered (a chat it found gone already counts as deleted), throws when it refused. */
+  send(ids: string[], keepalive: boolean): Promise<void>;
   /** Offers Undo in a toast; `gone` when it went without Undo pressed. Returns the toast's id. */
   offerUndo(message: string, undo: () => void, gone: () => void): number;
   /** Takes the toast away without calling its `gone`. */
   withdraw(toastId: number): void;
   success(message: string): void;
   error(message: string): void;
-  /** Whether a failed delete found the chat gone already (a 404: another device deleted it). */
-  alreadyGone(err: unknown): boolean;
   /** Where the page's lifecycle is heard (absent on the server). */
   page?: PageEvents;
 }
 
-/** How many deletes run at once. */
-export const AT_ONCE = 4;
+/** The most chats one request deletes: the API's cap (POST /sessions/delete). */
+export const SESSIONS_PER_REQUEST = 100;
+/** How many bytes of bodies this page's `keepalive` requests may have in flight: the browser
+ * refuses one past 64 KiB in all, and other requests (an unsent upload's removal) share it. */
+export const KEEPALIVE_BUDGET = 48 * 1024;
 /** How long a delete waits for Undo. */
 export const UNDO_MS = 8000;
 
@@ -76,15 +82,16 @@ export class PendingDeletes {
     const message = fresh.length === 1 ? `Deleted “${fresh[0]!.name}”.` : `${chats(fresh.length)} deleted.`;
     const batch: Batch = { items: fresh, hooks, toast: 0 };
     this.batches.add(batch);
-    batch.toast = this.deps.offerUndo(message, () => this.undo(batch), () => void this.send(batch, false));
+    batch.toast = this.deps.offerUndo(message, () => this.undo(batch), () => void this.send([batch], false));
     this.listen();
   }
 
-  /** Sends every pending delete now (the page is going away, or its session is). */
-  async flush(): Promise<void> {
+  /** Sends every pending delete now (the page is going away, or its session is): all their
+   * requests have started when this returns its promise. */
+  flush(): Promise<void> {
     const batches = [...this.batches];
     for (const batch of batches) this.deps.withdraw(batch.toast);
-    await Promise.all(batches.map((batch) => this.send(batch, true)));
+    return this.send(batches, true);
   }
 
   private undo(batch: Batch) {
@@ -96,16 +103,31 @@ export class PendingDeletes {
     batch.hooks.onUndone?.();
   }
 
-  private async send(batch: Batch, unloading: boolean) {
+  /** Sends the batches' deletes together, every request started before the first `await`. */
+  private async send(batches: Batch[], unloading: boolean) {
     // Sent once: a toast pushed out while the page flushes, or the flush of a hidden tab and then of its close.
-    if (!this.batches.delete(batch)) return;
+    const due = batches.filter((batch) => this.batches.delete(batch));
+    if (due.length === 0) return;
     this.stopListeningIfIdle();
-    const outcomes = await boundedAll(batch.items, AT_ONCE, async (item) => {
+    const answers = deleteRequests(due.flatMap((batch) => batch.items.map((item) => item.id)), unloading).map(async ({ ids, keepalive }) => {
       try {
-        await this.deps.send(item.id, unloading);
+        await this.deps.send(ids, keepalive);
+        return { ids, error: null };
       } catch (err) {
-        if (!this.deps.alreadyGone(err)) throw err;
+        return { ids, error: failureReason(err) };
       }
+    });
+    const refused = new Map<string, string>();
+    for (const { ids, error } of await Promise.all(answers)) {
+      if (error !== null) for (const id of ids) refused.set(id, error);
+    }
+    for (const batch of due) this.report(batch, refused);
+  }
+
+  private report(batch: Batch, refused: ReadonlyMap<string, string>) {
+    const outcomes = batch.items.map((item): Outcome<Doomed> => {
+      const error = refused.get(item.id);
+      return error === undefined ? { item, ok: true } : { item, ok: false, error };
     });
     for (const outcome of outcomes) {
       if (outcome.ok) batch.hooks.onDeleted?.(outcome.item.id);
@@ -131,10 +153,32 @@ export class PendingDeletes {
   }
 }
 
-/** The error for deletes the API refused, which are back in the list. */
+/**
+ * The requests that carry `ids`: SESSIONS_PER_REQUEST to a request. While the page is going
+ * away each is a `keepalive` request as long as the bodies fit the browser's budget; past it
+ * (thousands of chats) the rest go as ordinary requests, which a hidden tab still completes.
+ */
+export function deleteRequests(ids: readonly string[], unloading: boolean): { ids: string[]; keepalive: boolean }[] {
+  const out: { ids: string[]; keepalive: boolean }[] = [];
+  let budget = unloading ? KEEPALIVE_BUDGET : 0;
+  for (let start = 0; start < ids.length; start += SESSIONS_PER_REQUEST) {
+    const chunk = ids.slice(start, start + SESSIONS_PER_REQUEST);
+    const bytes = JSON.stringify({ ids: chunk }).length;
+    const keepalive = bytes <= budget;
+    if (keepalive) budget -= bytes;
+    out.push({ ids: chunk, keepalive });
+  }
+  return out;
+}
+
+/** The error for deletes the API refused, which are back in the list. A request refused takes
+ * all its chats back for one reason, so that reason is said once. */
 function refusal(outcomes: Outcome<Doomed>[], failed: number): string {
   const [only] = outcomes;
-  if (outcomes.length === 1 && only && !only.ok) return `Could not delete “${only.item.name}”: ${only.error.replace(/\.?$/, '.')} It is back in your chats.`;
+  const sentence = (reason: string) => reason.replace(/\.?$/, '.');
+  if (outcomes.length === 1 && only && !only.ok) return `Could not delete “${only.item.name}”: ${sentence(only.error)} It is back in your chats.`;
+  const reasons = new Set(outcomes.map((o) => (o.ok ? null : o.error)));
+  if (failed === outcomes.length && reasons.size === 1 && only && !only.ok) return `Could not delete ${chats(failed)}: ${sentence(only.error)} They are back in your chats.`;
   const summary = bulkSummary(outcomes, (item) => item.name, 'deleted');
   return `${summary.message} ${failed === 1 ? 'It is' : 'They are'} back in your chats.`;
 }
