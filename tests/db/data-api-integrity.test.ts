@@ -39,11 +39,14 @@ describe('columns the user may not set', () => {
     await expect(as(alice, (tx) => tx`update public.profiles set role = 'admin' where id = ${alice.id}`)).rejects.toThrow(PERMISSION_DENIED);
   });
 
-  it('prompts.latest_version and published_version follow the history, not the client', async () => {
+  it('prompts.latest_version follows the history, not the client; a private prompt shares no label', async () => {
     const [p] = await as(alice, (tx) => tx`insert into public.prompts (user_id, title, content, latest_version) values (${alice.id}, 'T', 'v1', 42) returning id, latest_version`);
     expect(p!.latest_version).toBe(1);
-    const [u] = await as(alice, (tx) => tx`update public.prompts set latest_version = 7, published_version = 1 where id = ${p!.id} returning latest_version, published_version`);
-    expect(u).toEqual({ latest_version: 1, published_version: null });
+    await as(alice, (tx) => tx`insert into public.prompt_labels (prompt_id, label, version) values (${p!.id}, 'production', 1)`);
+    const [u] = await as(alice, (tx) => tx`
+      update public.prompts set latest_version = 7, shared_label = 'production' where id = ${p!.id}
+      returning latest_version, shared_label, public.shared_prompt_version(id) as shared_version`);
+    expect(u).toEqual({ latest_version: 1, shared_label: null, shared_version: null });
   });
 
   it('prompt history is immutable', async () => {

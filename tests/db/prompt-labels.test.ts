@@ -16,6 +16,8 @@ async function labelledPrompt(isPublic: boolean): Promise<{ owner: AuthUser; pro
   await db.sql`update public.prompts set content = 'v2' where id = ${prompt.id}`;
   const [label] = await db.sql`insert into public.prompt_labels (prompt_id, label, version)
     values (${prompt.id}, 'production', 1) returning id`;
+  // Shared at production: others read v1 and the label on it, not v2 (tests/db/prompt-publishing.test.ts).
+  if (isPublic) await db.sql`update public.prompts set shared_label = 'production' where id = ${prompt.id}`;
   return { owner, promptId: prompt.id, labelId: label.id };
 }
 

@@ -1,8 +1,8 @@
-// Publishing a prompt shares it from the version current at that moment, never its earlier
-// history (issue 10, finding 11), driven directly as the API roles, exactly what the Data
-// API would do: drafts stay the owner's, for other users and anonymous visitors alike,
-// through prompt_versions and prompt_labels.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+// A public prompt is shared at one version, its shared label's (else its newest), driven
+// directly as the API roles, exactly what the Data API would do: other people (another account,
+// anonymous visitors) read that version and nothing else, through prompt_versions,
+// prompt_labels, public.shared_prompts and the library search; the owner keeps every draft.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asActor, createAuthUser, type Actor, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
@@ -10,6 +10,7 @@ let db: TestDatabase;
 beforeAll(async () => { db = await createTestDatabase(); });
 afterAll(async () => { await db.drop(); });
 
+/** v1 (notes that must stay private, labelled staging), v2 (a draft), v3 (labelled production). */
 async function promptWithDrafts(owner: AuthUser): Promise<string> {
   return await asActor(db.sql, owner, async (tx) => {
     const [p] = await tx`insert into public.prompts (user_id, title, content) values (${owner.id}, 'Support reply', 'v1: internal notes, customer ACME pays 40k') returning id`;
@@ -24,44 +25,123 @@ const versionsSeenBy = async (actor: Actor, id: string) =>
   (await asActor(db.sql, actor, (tx) => tx`select version from public.prompt_versions where prompt_id = ${id} order by version`)).map((r) => r.version);
 const labelsSeenBy = async (actor: Actor, id: string) =>
   (await asActor(db.sql, actor, (tx) => tx`select label from public.prompt_labels where prompt_id = ${id} order by label`)).map((r) => r.label);
-const setPublic = (owner: AuthUser, id: string, value: boolean) =>
-  asActor(db.sql, owner, (tx) => tx`update public.prompts set is_public = ${value} where id = ${id} returning published_version`);
+const sharedSeenBy = async (actor: Actor, id: string) =>
+  (await asActor(db.sql, actor, (tx) => tx`select version, title, content, shared_label from public.shared_prompts where id = ${id}`))[0] ?? null;
+const rowsSeenBy = async (actor: Actor, id: string) =>
+  (await asActor(db.sql, actor, (tx) => tx`select content from public.prompts where id = ${id}`)).map((r) => r.content);
+const share = (owner: AuthUser, id: string, label: string | null) =>
+  asActor(db.sql, owner, (tx) => tx`update public.prompts set is_public = true, shared_label = ${label} where id = ${id}`);
+const save = (owner: AuthUser, id: string, content: string) =>
+  asActor(db.sql, owner, (tx) => tx`update public.prompts set content = ${content} where id = ${id}`);
 
-it('others see the version published and later ones, never the drafts before it', async () => {
-  const owner = await createAuthUser(db.sql);
-  const stranger = await createAuthUser(db.sql);
-  const id = await promptWithDrafts(owner);
-  const [published] = await setPublic(owner, id, true);
-  expect(published!.published_version).toBe(3);
+describe('a prompt shared at a label', () => {
+  it('another account and anonymous visitors see exactly its version; a draft saved after stays the owner\'s', async () => {
+    const owner = await createAuthUser(db.sql);
+    const stranger = await createAuthUser(db.sql);
+    const id = await promptWithDrafts(owner);
+    await share(owner, id, 'production');
+    await save(owner, id, 'v4: WIP half-written draft');
 
-  for (const actor of [stranger, 'anon'] as Actor[]) {
-    expect(await versionsSeenBy(actor, id)).toEqual([3]);
-    expect(await labelsSeenBy(actor, id)).toEqual(['production']);
-    const leaked = await asActor(db.sql, actor, (tx) => tx`select content from public.prompt_versions where prompt_id = ${id} and content like '%ACME%'`);
-    expect(leaked).toEqual([]);
-  }
-  expect(await versionsSeenBy(owner, id)).toEqual([1, 2, 3]);
-  expect(await labelsSeenBy(owner, id)).toEqual(['production', 'staging']);
+    for (const actor of [stranger, 'anon'] as Actor[]) {
+      expect(await versionsSeenBy(actor, id)).toEqual([3]);
+      expect(await labelsSeenBy(actor, id)).toEqual(['production']);
+      expect(await sharedSeenBy(actor, id)).toEqual({ version: 3, title: 'Support reply', content: 'v3: Reply politely to {{name}}', shared_label: 'production' });
+      // The row holds the newest text (and its search vector): other people do not read it at all.
+      expect(await rowsSeenBy(actor, id)).toEqual([]);
+      const leaked = await asActor(db.sql, actor, (tx) => tx`
+        select content from public.prompt_versions where prompt_id = ${id} and (content like '%ACME%' or content like '%WIP%')`);
+      expect(leaked).toEqual([]);
+    }
+    // The owner has everything, and sees what visitors see.
+    expect(await versionsSeenBy(owner, id)).toEqual([1, 2, 3, 4]);
+    expect(await labelsSeenBy(owner, id)).toEqual(['production', 'staging']);
+    expect(await rowsSeenBy(owner, id)).toEqual(['v4: WIP half-written draft']);
+    expect((await sharedSeenBy(owner, id))?.version).toBe(3);
 
-  // Edits while public are public; unpublishing hides all; publishing again starts anew.
-  await asActor(db.sql, owner, (tx) => tx`update public.prompts set content = 'v4: Reply kindly to {{name}}' where id = ${id}`);
-  expect(await versionsSeenBy(stranger, id)).toEqual([3, 4]);
-  await setPublic(owner, id, false);
-  expect(await versionsSeenBy(stranger, id)).toEqual([]);
-  const [again] = await setPublic(owner, id, true);
-  expect(again!.published_version).toBe(4);
-  expect(await versionsSeenBy('anon', id)).toEqual([4]);
+    // Moving the label is the release: then, and only then, visitors see v4.
+    await asActor(db.sql, owner, (tx) => tx`update public.prompt_labels set version = 4 where prompt_id = ${id} and label = 'production'`);
+    for (const actor of [stranger, 'anon'] as Actor[]) {
+      expect(await versionsSeenBy(actor, id)).toEqual([4]);
+      expect((await sharedSeenBy(actor, id))?.content).toBe('v4: WIP half-written draft');
+    }
+  });
+
+  it('the library search does not find a public prompt by words only its unshared draft holds', async () => {
+    const owner = await createAuthUser(db.sql);
+    const stranger = await createAuthUser(db.sql);
+    const id = await promptWithDrafts(owner);
+    await share(owner, id, 'production');
+    await save(owner, id, 'v4: mention the zanzibarquux discount');
+    const search = (word: string) => asActor(db.sql, stranger, (tx) =>
+      tx`select public.search_prompt_page_ids(to_tsquery('simple', ${word}), ${`%${word}%`}, true, null, null, null, 50) as id`);
+    expect(await search('zanzibarquux')).toEqual([]);
+    await asActor(db.sql, owner, (tx) => tx`update public.prompt_labels set version = 4 where prompt_id = ${id} and label = 'production'`);
+    expect(await search('zanzibarquux')).toEqual([{ id }]);
+  });
+
+  it('keeps its label while shared, refuses a label the prompt lacks, and forgets it when made private', async () => {
+    const owner = await createAuthUser(db.sql);
+    const stranger = await createAuthUser(db.sql);
+    const id = await promptWithDrafts(owner);
+    await expect(share(owner, id, 'nope')).rejects.toThrow(/no label "nope"/);
+    await share(owner, id, 'production');
+    await expect(asActor(db.sql, owner, (tx) => tx`delete from public.prompt_labels where prompt_id = ${id} and label = 'production'`))
+      .rejects.toThrow(/version visitors see/);
+    await expect(asActor(db.sql, owner, (tx) => tx`update public.prompt_labels set label = 'prod' where prompt_id = ${id} and label = 'production'`))
+      .rejects.toThrow(/version visitors see/);
+    // Other labels come and go as before.
+    await asActor(db.sql, owner, (tx) => tx`delete from public.prompt_labels where prompt_id = ${id} and label = 'staging'`);
+
+    const [hidden] = await asActor(db.sql, owner, (tx) => tx`update public.prompts set is_public = false where id = ${id} returning shared_label`);
+    expect(hidden!.shared_label).toBeNull();
+    expect(await versionsSeenBy(stranger, id)).toEqual([]);
+    expect(await sharedSeenBy('anon', id)).toBeNull();
+    await asActor(db.sql, owner, (tx) => tx`delete from public.prompt_labels where prompt_id = ${id} and label = 'production'`);
+    // Private at a label is not a thing; deleting a shared prompt takes its label with it.
+    await expect(asActor(db.sql, owner, (tx) => tx`update public.prompts set shared_label = 'production' where id = ${id}`)).resolves.toBeDefined();
+    const other = await promptWithDrafts(owner);
+    await share(owner, other, 'production');
+    await asActor(db.sql, owner, (tx) => tx`delete from public.prompts where id = ${other}`);
+  });
+
+  it('another account cannot share or unshare the owner\'s prompt, nor read a private one through the view', async () => {
+    const owner = await createAuthUser(db.sql);
+    const stranger = await createAuthUser(db.sql);
+    const id = await promptWithDrafts(owner);
+    expect(await sharedSeenBy(stranger, id)).toBeNull();
+    const changed = await asActor(db.sql, stranger, (tx) => tx`update public.prompts set is_public = true where id = ${id} returning id`);
+    expect(changed).toEqual([]);
+    expect(await sharedSeenBy('anon', id)).toBeNull();
+    await share(owner, id, 'production');
+    const moved = await asActor(db.sql, stranger, (tx) => tx`update public.prompt_labels set version = 1 where prompt_id = ${id} returning id`);
+    expect(moved).toEqual([]);
+    expect((await sharedSeenBy(stranger, id))?.version).toBe(3);
+  });
 });
 
-it('the owner cannot widen what is shared by writing published_version directly', async () => {
-  const owner = await createAuthUser(db.sql);
-  const stranger = await createAuthUser(db.sql);
-  const id = await promptWithDrafts(owner);
-  await setPublic(owner, id, true);
-  await asActor(db.sql, owner, (tx) => tx`update public.prompts set published_version = 1 where id = ${id}`);
-  expect(await versionsSeenBy(stranger, id)).toEqual([3]);
-  // Created public: shared from its first version.
-  const [fresh] = await asActor(db.sql, owner, (tx) => tx`
-    insert into public.prompts (user_id, title, content, is_public, published_version) values (${owner.id}, 'Open', 'hello', true, 99) returning published_version`);
-  expect(fresh!.published_version).toBe(1);
+describe('a prompt shared at its newest version (no label)', () => {
+  it('shows others only the newest version, each save as it is made', async () => {
+    const owner = await createAuthUser(db.sql);
+    const stranger = await createAuthUser(db.sql);
+    const id = await promptWithDrafts(owner);
+    await share(owner, id, null);
+    for (const actor of [stranger, 'anon'] as Actor[]) {
+      expect(await versionsSeenBy(actor, id)).toEqual([3]);
+      expect(await labelsSeenBy(actor, id)).toEqual(['production']);
+    }
+    await save(owner, id, 'v4: Reply kindly to {{name}}');
+    for (const actor of [stranger, 'anon'] as Actor[]) {
+      expect(await versionsSeenBy(actor, id)).toEqual([4]);
+      expect(await labelsSeenBy(actor, id)).toEqual([]);
+      expect((await sharedSeenBy(actor, id))?.content).toBe('v4: Reply kindly to {{name}}');
+    }
+    // Unsharing hides all; a fork can only point at a prompt its author may read.
+    await asActor(db.sql, owner, (tx) => tx`update public.prompts set is_public = false where id = ${id}`);
+    expect(await versionsSeenBy(stranger, id)).toEqual([]);
+    await expect(asActor(db.sql, stranger, (tx) => tx`
+      insert into public.prompts (user_id, title, content, forked_from) values (${stranger.id}, 'Copy', 'x', ${id})`)).rejects.toThrow(/forked_from/);
+    await share(owner, id, null);
+    await asActor(db.sql, stranger, (tx) => tx`
+      insert into public.prompts (user_id, title, content, forked_from) values (${stranger.id}, 'Copy', 'x', ${id})`);
+  });
 });

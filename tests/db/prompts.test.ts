@@ -97,13 +97,17 @@ describe('prompts: visibility', () => {
     expect(await visibleIds('service_role', [id])).toEqual([id]);
   });
 
-  it('a public prompt is visible to everyone', async () => {
+  it('a public prompt is visible to everyone, to others through public.shared_prompts only', async () => {
     const owner = await createAuthUser(db.sql);
     const stranger = await createAuthUser(db.sql);
     const id = await createPrompt(owner, true);
     for (const actor of [owner, stranger, 'anon', 'service_role'] as const) {
-      expect(await visibleIds(actor, [id])).toEqual([id]);
+      const shared = await asActor(db.sql, actor, (tx) => tx`select id from public.shared_prompts where id = ${id}`);
+      expect(shared.map((r) => r.id)).toEqual([id]);
     }
+    // The row holds the owner's newest text, drafts included (tests/db/prompt-publishing.test.ts).
+    for (const actor of [owner, 'service_role'] as const) expect(await visibleIds(actor, [id])).toEqual([id]);
+    for (const actor of [stranger, 'anon'] as const) expect(await visibleIds(actor, [id])).toEqual([]);
   });
 
   it('a public prompt is editable and deletable only by its owner', async () => {
@@ -187,7 +191,7 @@ describe('prompts: search and tags', () => {
 
 describe('prompts: the seeded starter library', () => {
   it('is public, owned by the system user, and uses variables with defaults', async () => {
-    const rows = await asActor(db.sql, 'anon', (tx) => tx`select title, content, tags from public.prompts
+    const rows = await asActor(db.sql, 'anon', (tx) => tx`select title, content, tags from public.shared_prompts
       where user_id = '00000000-0000-4000-8000-000000000001'`);
     expect(rows.length).toBeGreaterThanOrEqual(6);
     for (const row of rows) {

@@ -157,7 +157,7 @@ describe('public prompts in the browser', { timeout: 120_000 }, () => {
     await own.getByRole('button', { name: 'Restore version 1' }).click();
     const dialog = author.getByRole('dialog', { name: 'Restore v1 and publish it?' });
     await dialog.waitFor();
-    await expect(dialog.innerText()).resolves.toContain(`v1 was never public`);
+    await expect(dialog.innerText()).resolves.toContain(`v1 is not public: visitors see v2 only`);
     await expect(dialog.getByRole('link', { name: publicUrl }).count()).resolves.toBe(1);
     await expect.poll(() => author.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
     await screenshot(author, 'prompt-restore-publish');

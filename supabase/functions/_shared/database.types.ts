@@ -639,6 +639,17 @@ export type Database = {
                         referencedColumns: [
                             "id"
                         ];
+                    },
+                    {
+                        foreignKeyName: "projects_system_prompt_id_fkey";
+                        columns: [
+                            "system_prompt_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "shared_prompts";
+                        referencedColumns: [
+                            "id"
+                        ];
                     }
                 ];
             };
@@ -679,6 +690,17 @@ export type Database = {
                         ];
                         isOneToOne: false;
                         referencedRelation: "prompts";
+                        referencedColumns: [
+                            "id"
+                        ];
+                    },
+                    {
+                        foreignKeyName: "prompt_labels_prompt_id_fkey";
+                        columns: [
+                            "prompt_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "shared_prompts";
                         referencedColumns: [
                             "id"
                         ];
@@ -738,6 +760,17 @@ export type Database = {
                         ];
                         isOneToOne: false;
                         referencedRelation: "prompts";
+                        referencedColumns: [
+                            "id"
+                        ];
+                    },
+                    {
+                        foreignKeyName: "prompt_test_cases_prompt_id_fkey";
+                        columns: [
+                            "prompt_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "shared_prompts";
                         referencedColumns: [
                             "id"
                         ];
@@ -868,6 +901,17 @@ export type Database = {
                         ];
                     },
                     {
+                        foreignKeyName: "prompt_usage_logs_prompt_id_fkey";
+                        columns: [
+                            "prompt_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "shared_prompts";
+                        referencedColumns: [
+                            "id"
+                        ];
+                    },
+                    {
                         foreignKeyName: "prompt_usage_logs_session_id_fkey";
                         columns: [
                             "session_id"
@@ -926,6 +970,17 @@ export type Database = {
                         referencedColumns: [
                             "id"
                         ];
+                    },
+                    {
+                        foreignKeyName: "prompt_versions_prompt_id_fkey";
+                        columns: [
+                            "prompt_id"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "shared_prompts";
+                        referencedColumns: [
+                            "id"
+                        ];
                     }
                 ];
             };
@@ -940,9 +995,9 @@ export type Database = {
                     "is_public": boolean;
                     "latest_version": number;
                     "name": string;
-                    "published_version": number | null;
                     "revision": number;
                     "search": unknown;
+                    "shared_label": string | null;
                     "tags": (string)[];
                     "title": string;
                     "updated_at": string;
@@ -960,9 +1015,9 @@ export type Database = {
                     "is_public"?: boolean;
                     "latest_version"?: number;
                     "name": string;
-                    "published_version"?: number | null;
                     "revision"?: number;
                     "search"?: never;
+                    "shared_label"?: string | null;
                     "tags"?: (string)[];
                     "title": string;
                     "updated_at"?: string;
@@ -978,9 +1033,9 @@ export type Database = {
                     "is_public"?: boolean;
                     "latest_version"?: number;
                     "name"?: string;
-                    "published_version"?: number | null;
                     "revision"?: number;
                     "search"?: never;
+                    "shared_label"?: string | null;
                     "tags"?: (string)[];
                     "title"?: string;
                     "updated_at"?: string;
@@ -994,6 +1049,17 @@ export type Database = {
                         ];
                         isOneToOne: false;
                         referencedRelation: "prompts";
+                        referencedColumns: [
+                            "id"
+                        ];
+                    },
+                    {
+                        foreignKeyName: "prompts_forked_from_fkey";
+                        columns: [
+                            "forked_from"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "shared_prompts";
                         referencedColumns: [
                             "id"
                         ];
@@ -1195,7 +1261,49 @@ export type Database = {
             };
         };
         Views: {
-            [_ in never]: never;
+            "shared_prompts": {
+                Row: {
+                    "config": NonNullable<Json>;
+                    "content": string;
+                    "created_at": string;
+                    "description": string;
+                    "forked_from": string | null;
+                    "id": string;
+                    "name": string;
+                    "revision": number;
+                    "shared_label": string | null;
+                    "tags": (string)[];
+                    "title": string;
+                    "updated_at": string;
+                    "user_id": string;
+                    "version": number;
+                };
+                ComputedFields: never;
+                Relationships: [
+                    {
+                        foreignKeyName: "prompts_forked_from_fkey";
+                        columns: [
+                            "forked_from"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "prompts";
+                        referencedColumns: [
+                            "id"
+                        ];
+                    },
+                    {
+                        foreignKeyName: "prompts_forked_from_fkey";
+                        columns: [
+                            "forked_from"
+                        ];
+                        isOneToOne: false;
+                        referencedRelation: "shared_prompts";
+                        referencedColumns: [
+                            "id"
+                        ];
+                    }
+                ];
+            };
         };
         Functions: {
             "accept_session_invitation": {
@@ -1455,6 +1563,12 @@ export type Database = {
                     "p_session_id": string;
                 };
                 Returns: string;
+            };
+            "shared_prompt_version": {
+                Args: {
+                    "p_prompt_id": string;
+                };
+                Returns: number;
             };
             "two_factor_since": {
                 Args: Record<PropertyKey, never>;

@@ -132,7 +132,10 @@ export const PromptSchema = z
     tags: z.array(z.string()),
     is_public: z.boolean(),
     published_version: z.number().int().nullable().openapi({
-      description: 'While public: the first version others can read (the one current when it was made public); earlier versions stay private. Null while private',
+      description: 'While public: the one version other people see (the shared label\'s, else the newest); they see no other. Null while private',
+    }),
+    shared_label: z.string().nullable().openapi({
+      description: 'While public: the label whose version other people see; null shares the newest version (every save public at once)',
     }),
     forked_from: z.uuid().nullable(),
     latest_version: z.number().int(),

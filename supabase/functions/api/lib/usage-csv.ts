@@ -52,7 +52,7 @@ export function usageCsv(db: Db, user: AuthUser, range: UsageCsvRange): Readable
         const page = await sql<Row[]>`
           select l.id, ${sql.unsafe(cursorTimestampSql('l.executed_at'))} as cursor_at, to_char(l.executed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as executed_at,
                  l.provider, l.model, l.status, l.error_code, l.session_id as chat_id, s.title as chat_title, l.message_id,
-                 coalesce(l.project_id, l.deleted_project_id) as project_id, coalesce(pr.name, l.deleted_project_name) as project_name, l.prompt_id, p.title as prompt_title, l.prompt_version,
+                 coalesce(l.project_id, l.deleted_project_id) as project_id, coalesce(pr.name, l.deleted_project_name) as project_name, l.prompt_id, coalesce(p.title, sp.title) as prompt_title, l.prompt_version,
                  l.prompt_tokens, l.cached_tokens, l.completion_tokens, l.token_count as total_tokens,
                  trim_scale(l.cost_usd)::text as cost_usd, l.ttft_ms, l.latency_ms,
                  to_char(l.executed_at at time zone ${range.tz}, 'YYYY-MM-DD"T"HH24:MI:SS.MS') as local_time,
@@ -63,6 +63,8 @@ export function usageCsv(db: Db, user: AuthUser, range: UsageCsvRange): Readable
             left join public.chat_sessions s on s.id = l.session_id
             left join public.projects pr on pr.id = l.project_id
             left join public.prompts p on p.id = l.prompt_id
+            -- Someone else's public prompt: its title as they see it (they cannot read its row).
+            left join public.shared_prompts sp on sp.id = l.prompt_id and p.id is null
            where l.user_id = ${user.id}
              and l.executed_at >= ${range.from} and l.executed_at < ${range.to}
              ${range.promptId ? sql`and l.prompt_id = ${range.promptId}` : sql``}

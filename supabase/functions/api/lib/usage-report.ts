@@ -121,12 +121,14 @@ export async function queryUsage<K extends string>(
   const rows = await sql<UsageRow[]>`
     select ${sql.unsafe(mask)} as mask, ${sql.unsafe(dayText)} as day,
            ${sql.unsafe([col(1, 'provider'), col(2, 'model'), col(3, 'project_id'), col(4, 'prompt_id'), col(5, 'prompt_version'), col(6, 'api_key_id'), col(7, 'purpose'), col(8, 'asked_by')].join(', '))},
-           coalesce(max(pr.name), max(l.deleted_project_name)) as project_name, max(p.title) as prompt_title,
+           coalesce(max(pr.name), max(l.deleted_project_name)) as project_name, coalesce(max(p.title), max(sp.title)) as prompt_title,
            (max(pr.name) is null and bool_or(l.deleted_project_id is not null)) as project_deleted,
            max(k.name) as api_key_name, max(k.prefix) as api_key_prefix, bool_or(k.revoked_at is not null) as api_key_revoked,
            ${sql.unsafe(STATS)}
       from public.prompt_usage_logs l
       left join public.prompts p on p.id = l.prompt_id
+      -- Someone else's public prompt: its title as they see it (they cannot read its row).
+      left join public.shared_prompts sp on sp.id = l.prompt_id and p.id is null
       -- The project the call was made in (prompt_usage_logs.project_id), not the chat's current one.
       left join public.projects pr on pr.id = l.project_id
       -- The API key that made the call (the caller's own: a log names only its user's keys).

@@ -118,7 +118,8 @@ const deleteProject = createRoute({
 });
 
 const COLUMNS = `id, name, description, system_prompt_id, system_prompt_label, system_prompt_variables, created_at, updated_at,
-  (select p.title from public.prompts p where p.id = system_prompt_id) as system_prompt_title`;
+  coalesce((select p.title from public.prompts p where p.id = system_prompt_id),
+           (select s.title from public.shared_prompts s where s.id = system_prompt_id)) as system_prompt_title`;
 
 export const projectsRoutes = new OpenAPIHono<AppEnv>({ defaultHook });
 projectsRoutes.use('*', requireUser);
@@ -218,7 +219,8 @@ async function assertSystemPrompt(sql: TransactionSql, promptId: string | null, 
     if (label !== null) throw new ApiError(400, 'invalid_request', 'system_prompt_label needs a system_prompt_id');
     return;
   }
-  const [prompt] = await sql`select id from public.prompts where id = ${promptId}`;
+  const [prompt] = await sql`
+    select id from public.prompts where id = ${promptId} union all select id from public.shared_prompts where id = ${promptId}`;
   if (!prompt) throw notFound('Prompt');
   if (variables === null) return;
   const template = await resolvePromptTemplate(sql, { promptId, label }).catch((error: unknown) => {

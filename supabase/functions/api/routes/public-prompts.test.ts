@@ -18,7 +18,7 @@ async function createPrompt(user: ApiUser, body: Record<string, unknown>) {
 }
 
 describe('a public prompt read without signing in', () => {
-  it('gives its latest version, variables and settings, and nothing about its owner or history', async () => {
+  it('gives its shared version (here its only one), variables and settings, and nothing about its owner or history', async () => {
     const alice = await api.createUser();
     const prompt = await createPrompt(alice, { is_public: true, tags: ['writing'], description: 'Short summaries', config: { provider: 'openai', model: 'gpt-4o-mini' } });
     const res = await api.request('GET', `/public/prompts/${prompt.id}`);
@@ -26,7 +26,7 @@ describe('a public prompt read without signing in', () => {
     const body = await res.json();
     expect(body).toEqual({
       id: prompt.id, name: 'summariser', title: 'Summariser', description: 'Short summaries',
-      content: 'Summarise {{topic}} in {{n:number|3}} bullets.', tags: ['writing'], latest_version: 1,
+      content: 'Summarise {{topic}} in {{n:number|3}} bullets.', tags: ['writing'], latest_version: 1, shared_label: null,
       config: { provider: 'openai', model: 'gpt-4o-mini' },
       variables: [
         { name: 'topic', type: 'string', options: [], default: null, required: true },

@@ -1,7 +1,8 @@
 /**
  * GET /api/public/prompts/{id}: a public prompt for anyone with its link, signed out included —
  * the read a prompt's public page makes. It reads exactly what the Data API would give the
- * `anon` role (RLS: public prompts only), and only by id: the library's search stays for
+ * `anon` role (public.shared_prompts: public prompts only, at the version their owner shares),
+ * and only by id: the library's search stays for
  * signed-in users (20261206090000_bound_prompt_search.sql), so a signed-out visitor can open a
  * prompt they were sent, never list or search them. Forking it needs a session
  * (POST /prompts/{id}/fork).
@@ -21,9 +22,10 @@ const PublicPrompt = z
     name: z.string(),
     title: z.string(),
     description: z.string(),
-    content: z.string().openapi({ description: 'The template of its latest version' }),
+    content: z.string().openapi({ description: 'The template of the shared version' }),
     tags: z.array(z.string()),
-    latest_version: z.number().int(),
+    latest_version: z.number().int().openapi({ description: 'The shared version: the one visitors see (and a fork copies), not necessarily the newest the owner saved' }),
+    shared_label: z.string().nullable().openapi({ description: 'The label that version is shared at (`production`, say); null: the owner shares each version as it is saved' }),
     config: PromptConfigSchema,
     variables: z.array(TemplateVariableSchema),
     updated_at: z.string().openapi({ format: 'date-time' }),
@@ -34,7 +36,7 @@ type PublicPromptRow = Omit<z.infer<typeof PublicPrompt>, 'variables' | 'updated
 const read = createRoute({
   method: 'get', path: '/prompts/{id}', tags: ['prompts'],
   summary: 'Read a public prompt (no sign-in needed)',
-  description: 'Its latest version, as anyone may read it; 404 for a prompt that is private or does not exist (the two look the same).',
+  description: 'Its shared version (its shared label\'s, else its newest), as anyone may read it; 404 for a prompt that is private or does not exist (the two look the same).',
   request: { params: UuidParam() },
   responses: { 200: jsonResponse(PublicPrompt, 'The public prompt'), ...errorResponses(400, 404) },
 });
@@ -42,8 +44,8 @@ const read = createRoute({
 export const publicRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(read, async (c) => {
   const { id } = c.req.valid('param');
   const [row] = await c.var.db.withAnonTransaction((sql) => sql<PublicPromptRow[]>`
-    select id, name, title, description, content, tags, latest_version, config, updated_at
-      from public.prompts where id = ${id} and is_public`);
+    select id, name, title, description, content, tags, version as latest_version, shared_label, config, updated_at
+      from public.shared_prompts where id = ${id}`);
   if (!row) throw notFound('Prompt');
   return c.json({ ...row, variables: extractVariables(row.content), updated_at: row.updated_at.toISOString() }, 200);
 });

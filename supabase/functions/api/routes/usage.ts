@@ -263,12 +263,14 @@ async function recentCalls(
 ) {
   const { sessionId, range, promptId } = only;
   const calls = await sql<Omit<UsageLogRow, 'asked_by_name'>[]>`
-      select l.id, l.executed_at, l.provider, l.model, l.status, l.prompt_id, l.prompt_version, p.title as prompt_title,
+      select l.id, l.executed_at, l.provider, l.model, l.status, l.prompt_id, l.prompt_version, coalesce(p.title, sp.title) as prompt_title,
              l.session_id, l.message_id, l.ttft_ms, l.latency_ms, l.prompt_tokens, l.completion_tokens, l.token_count,
              l.cached_tokens, l.reasoning_tokens, l.purpose, l.cost_usd::float8 as cost_usd, l.error_code,
              l.api_key_id, k.name as api_key_name, k.prefix as api_key_prefix, k.revoked_at is not null as api_key_revoked, l.asked_by
         from public.prompt_usage_logs l
         left join public.prompts p on p.id = l.prompt_id
+        -- Someone else's public prompt: its title as they see it (they cannot read its row).
+        left join public.shared_prompts sp on sp.id = l.prompt_id and p.id is null
         left join public.api_keys k on k.id = l.api_key_id
        where l.user_id = ${userId}${sessionId ? sql` and l.session_id = ${sessionId}` : sql``}
          ${range ? sql`and l.executed_at >= ${range.from} and l.executed_at < ${range.to}` : sql``}

@@ -4696,7 +4696,7 @@ export type paths = {
         };
         /**
          * Read a public prompt (no sign-in needed)
-         * @description Its latest version, as anyone may read it; 404 for a prompt that is private or does not exist (the two look the same).
+         * @description Its shared version (its shared label's, else its newest), as anyone may read it; 404 for a prompt that is private or does not exist (the two look the same).
          */
         get: {
             parameters: {
@@ -8346,8 +8346,10 @@ export type components = {
                  * @example support-reply
                  */
                 name: string;
-                /** @description While public: the first version others can read (the one current when it was made public); earlier versions stay private. Null while private */
+                /** @description While public: the one version other people see (the shared label's, else the newest); they see no other. Null while private */
                 published_version: number | null;
+                /** @description While public: the label whose version other people see; null shares the newest version (every save public at once) */
+                shared_label: string | null;
                 tags: string[];
                 /** @description The prompt's saved test cases (the playground's), by name; POST /import/prompts takes them back */
                 test_cases: {
@@ -9142,10 +9144,12 @@ export type components = {
              * @example support-reply
              */
             name: string;
-            /** @description While public: the first version others can read (the one current when it was made public); earlier versions stay private. Null while private */
+            /** @description While public: the one version other people see (the shared label's, else the newest); they see no other. Null while private */
             published_version: number | null;
             /** @description Goes up on every change of the prompt (description, tags and visibility too); send it back as `expected_revision` to have a stale edit refused */
             revision: number;
+            /** @description While public: the label whose version other people see; null shares the newest version (every save public at once) */
+            shared_label: string | null;
             tags: string[];
             title: string;
             /** Format: date-time */
@@ -9224,10 +9228,12 @@ export type components = {
              * @example support-reply
              */
             name: string;
-            /** @description While public: the first version others can read (the one current when it was made public); earlier versions stay private. Null while private */
+            /** @description While public: the one version other people see (the shared label's, else the newest); they see no other. Null while private */
             published_version: number | null;
             /** @description Goes up on every change of the prompt (description, tags and visibility too); send it back as `expected_revision` to have a stale edit refused */
             revision: number;
+            /** @description While public: the label whose version other people see; null shares the newest version (every save public at once) */
+            shared_label: string | null;
             tags: string[];
             title: string;
             /** Format: date-time */
@@ -9327,13 +9333,16 @@ export type components = {
         };
         PublicPrompt: {
             config: components["schemas"]["PromptConfig"];
-            /** @description The template of its latest version */
+            /** @description The template of the shared version */
             content: string;
             description: string;
             /** Format: uuid */
             id: string;
+            /** @description The shared version: the one visitors see (and a fork copies), not necessarily the newest the owner saved */
             latest_version: number;
             name: string;
+            /** @description The label that version is shared at (`production`, say); null: the owner shares each version as it is saved */
+            shared_label: string | null;
             tags: string[];
             title: string;
             /** Format: date-time */
@@ -9666,6 +9675,8 @@ export type components = {
             expected_version?: number;
             is_public?: boolean;
             name?: string;
+            /** @description While public: the label whose version other people see (`production`, say); null shares the newest version, so every save is public at once. Default when the prompt is made public: `production` if it has that label, else null. Making the prompt private clears it. */
+            shared_label?: string | null;
             tags?: string[];
             title?: string;
         };

@@ -23,6 +23,8 @@ const schema = z.object({
     error: (issue) => `Tag “${String(issue.input)}”: a tag is 1–32 characters of a-z, 0-9 and _ . + # -`,
   })).max(20, 'Use at most 20 tags'),
   is_public: z.boolean(),
+  // '' in the form: shared at its newest version (null); absent: the form does not choose.
+  shared_label: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'Pick one of the prompt\'s labels').nullable().optional(),
   commit_message: z.string().trim().max(500).optional(),
 });
 
@@ -43,6 +45,8 @@ export function parsePromptForm(form: FormData) {
     content: String(form.get('content') ?? ''),
     tags: [...new Set(tags)],
     is_public: form.get('is_public') === 'on',
+    // Only a public prompt is shared at a label (the API refuses one on a private prompt).
+    shared_label: form.get('is_public') === 'on' && form.has('shared_label') ? text('shared_label') || null : undefined,
     commit_message: commit || undefined,
   });
 }

@@ -32,8 +32,12 @@ export interface ResolvedPrompt {
 
 /** The text of a visible prompt at a label, a version, or its latest version. */
 export async function resolvePromptTemplate(sql: TransactionSql, choice: PromptChoice): Promise<ResolvedPrompt> {
+  // Someone else's public prompt: its latest version is the shared one (they see no newer).
   const [prompt] = await sql<{ id: string; content: string; latest_version: number }[]>`
-    select id, content, latest_version from public.prompts where id = ${choice.promptId}`;
+    select id, content, latest_version from public.prompts where id = ${choice.promptId}
+    union all
+    select id, content, version from public.shared_prompts
+     where id = ${choice.promptId} and not exists (select 1 from public.prompts where id = ${choice.promptId})`;
   if (!prompt) throw notFound('Prompt');
   let version = choice.version ?? null;
   if (choice.label) {

@@ -25,6 +25,7 @@ import {
   presentPrompt,
   PROMPT_COLUMNS,
   promptFields,
+  SHARED_PROMPT_COLUMNS,
   rethrowNameTaken,
   revisionToWrite,
   setCommitMessage,
@@ -184,9 +185,8 @@ async function listPage(c: Context<AppEnv>, query: z.infer<typeof ListQuery>) {
       const [, rows] = await Promise.all([
         q ? sql`select set_config('statement_timeout', ${SEARCH_TIMEOUT}, true)`.execute() : null,
         sql<(PromptRow & { cursor_t: string })[]>`
-          select ${sql.unsafe(PROMPT_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('p.updated_at'))} as cursor_t
-            from public.prompts p
-           where ${scope === 'mine' ? sql`p.user_id = ${c.var.user.id}` : sql`p.is_public`}
+          select ${sql.unsafe(scope === 'mine' ? PROMPT_COLUMNS : SHARED_PROMPT_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('p.updated_at'))} as cursor_t
+            from ${scope === 'mine' ? sql`public.prompts p where p.user_id = ${c.var.user.id}` : sql`public.shared_prompts p where true`}
              ${q ? sql`and ${searchMatch(sql, q, { scope, tag, after, take: limit + 1 })}` : sql``}
              ${tag ? sql`and p.tags @> array[${tag}]::text[]` : sql``}
              ${after ? sql`and (p.updated_at, p.id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
@@ -246,6 +246,7 @@ promptCrudRoutes.openapi(routes.update, async (c) => {
     const base = { expected_version, expected_revision };
     checkExpectedVersion(current, base);
     checkUnversionedEdit(current, patch, base);
+    const sharedLabel = await sharedLabelAfter(sql, current, patch);
     await setCommitMessage(sql, commit_message);
     await sql`
       update public.prompts set
@@ -256,12 +257,32 @@ promptCrudRoutes.openapi(routes.update, async (c) => {
         content = ${patch.content ?? current.content},
         tags = ${patch.tags ?? current.tags}::text[],
         is_public = ${patch.is_public ?? current.is_public},
+        shared_label = ${sharedLabel},
         revision = ${revisionToWrite(current, base)}
        where id = ${id}`;
     return presentPrompt(await loadVisiblePrompt(sql, id), await loadLabels(sql, id));
   }).catch(rethrowNameTaken);
   return c.json(prompt, 200);
 });
+
+/**
+ * The label a public prompt is shared at after an edit: the one asked for, else the one it has;
+ * a prompt being made public starts at `production` when it has that label, so a draft saved
+ * later is not shown to everyone. The database refuses a label the prompt does not have too.
+ */
+async function sharedLabelAfter(sql: TransactionSql, current: PromptRow, patch: { is_public?: boolean; shared_label?: string | null }) {
+  const isPublic = patch.is_public ?? current.is_public;
+  if (!isPublic) {
+    if (patch.shared_label) throw new ApiError(400, 'invalid_request', 'shared_label: only a public prompt is shared at a label').about('shared_label');
+    return null;
+  }
+  const wanted = patch.shared_label !== undefined ? patch.shared_label : current.is_public ? current.shared_label : 'production';
+  if (wanted === null) return null;
+  const [label] = await sql`select 1 from public.prompt_labels where prompt_id = ${current.id} and label = ${wanted}`;
+  if (label) return wanted;
+  if (patch.shared_label === undefined) return null;
+  throw new ApiError(400, 'invalid_request', `shared_label: this prompt has no label "${wanted}"; set it on a version first`).about('shared_label');
+}
 
 promptCrudRoutes.openapi(routes.delete, async (c) => {
   const { id } = c.req.valid('param');

@@ -142,15 +142,17 @@ describe('prompt versions', () => {
     const bob = await api.createUser();
     const shared = await promptWithVersions(alice, 2, { is_public: true });
     const secret = await promptWithVersions(alice, 2);
-    // The first version others can read: published at v1, so v1 and v2; null while private.
-    expect((await (await alice.request('GET', `/prompts/${shared}`)).json()).published_version).toBe(1);
+    // The version others see: shared without a label, the newest (v2) and only it; null while private.
+    expect((await (await alice.request('GET', `/prompts/${shared}`)).json()).published_version).toBe(2);
     expect((await (await alice.request('GET', `/prompts/${secret}`)).json()).published_version).toBeNull();
     await alice.request('PATCH', `/prompts/${secret}`, { is_public: true });
     expect((await (await alice.request('GET', `/prompts/${secret}`)).json()).published_version).toBe(2);
     await alice.request('PATCH', `/prompts/${secret}`, { is_public: false });
-    expect((await bob.request('GET', `/prompts/${shared}/versions`)).status).toBe(200);
-    expect((await bob.request('GET', `/prompts/${shared}/versions/1`)).status).toBe(200);
-    expect((await bob.request('POST', `/prompts/${shared}/restore`, { version: 1 })).status).toBe(403);
+    const versions = await (await bob.request('GET', `/prompts/${shared}/versions`)).json();
+    expect(versions.versions.map((v: { version: number }) => v.version)).toEqual([2]);
+    expect((await bob.request('GET', `/prompts/${shared}/versions/2`)).status).toBe(200);
+    expect((await bob.request('GET', `/prompts/${shared}/versions/1`)).status).toBe(404);
+    expect((await bob.request('POST', `/prompts/${shared}/restore`, { version: 2 })).status).toBe(403);
     expect((await bob.request('GET', `/prompts/${secret}/versions`)).status).toBe(404);
     expect((await bob.request('GET', `/prompts/${secret}/versions/1`)).status).toBe(404);
     expect((await bob.request('POST', `/prompts/${secret}/restore`, { version: 1 })).status).toBe(404);

@@ -245,7 +245,11 @@ promptHistoryRoutes.openapi(routes.deleteLabel, async (c) => {
   const { id, label } = c.req.valid('param');
   const { force } = c.req.valid('query');
   await c.var.db.withUserTransaction(c.var.user, async (sql) => {
-    await loadOwnPrompt(sql, id);
+    const prompt = await loadOwnPrompt(sql, id);
+    // The database refuses it too (prompt_labels_keep_shared): visitors would be left with nothing.
+    if (prompt.shared_label === label) {
+      throw new ApiError(409, 'label_shared', `The prompt is shared at ${label}: visitors see its version. Share another label (or the newest version) or make the prompt private first`);
+    }
     const [current] = await sql<{ locked: boolean }[]>`
       select locked from public.prompt_labels where prompt_id = ${id} and label = ${label} for update`;
     if (current?.locked) {

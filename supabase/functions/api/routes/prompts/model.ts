@@ -9,7 +9,7 @@ import postgres, { type TransactionSql } from 'postgres';
 import type { Config } from '../../config.ts';
 import { rethrowDatabaseError } from '../../lib/db-errors.ts';
 import { ApiError, notFound } from '../../lib/errors.ts';
-import { codePoints, modelName, NO_NUL, NUL_MESSAGE, providerId, text, trimmed } from '../../lib/inputs.ts';
+import { codePoints, labelName, modelName, NO_NUL, NUL_MESSAGE, providerId, text, trimmed } from '../../lib/inputs.ts';
 import { tooLongText } from '../../lib/too-long.ts';
 import { extractVariables, templateProblems } from '../../lib/prompt-template.ts';
 import { listProviders } from '../../lib/providers.ts';
@@ -73,6 +73,11 @@ export const promptFields = {
   // Stored lower-case and without duplicates, at most 20.
   tags: z.array(tag).max(20).transform((tags) => [...new Set(tags)]),
   is_public: z.boolean(),
+  shared_label: labelName.nullable().openapi({
+    description: 'While public: the label whose version other people see (`production`, say); null shares the newest version, ' +
+      'so every save is public at once. Default when the prompt is made public: `production` if it has that label, else null. ' +
+      'Making the prompt private clears it.',
+  }),
   // Recorded on the version this write creates (ignored when title and content stay the same).
   commit_message: trimmed(0, 500),
   expected_version: versionNumber.openapi({
@@ -92,7 +97,16 @@ export const promptFields = {
 export const tagFilter = tag;
 
 export const PROMPT_COLUMNS = `p.id, p.user_id, p.user_id = (select auth.uid()) as is_owner, p.name, p.title, p.description,
-  p.content, p.tags, p.is_public, p.published_version, p.forked_from, p.latest_version, p.revision, p.config, p.created_at, p.updated_at`;
+  p.content, p.tags, p.is_public, public.shared_prompt_version(p.id) as published_version, p.shared_label, p.forked_from,
+  p.latest_version, p.revision, p.config, p.created_at, p.updated_at`;
+
+/**
+ * A public prompt as PROMPT_COLUMNS reads a prompt, from public.shared_prompts: at its shared
+ * version, which is all other people may know of it, so that is its `latest_version` too.
+ */
+export const SHARED_PROMPT_COLUMNS = `p.id, p.user_id, coalesce(p.user_id = (select auth.uid()), false) as is_owner, p.name, p.title, p.description,
+  p.content, p.tags, true as is_public, p.version as published_version, p.shared_label, p.forked_from,
+  p.version as latest_version, p.revision, p.config, p.created_at, p.updated_at`;
 
 export const VERSION_COLUMNS = 'v.id, v.prompt_id, v.version, v.title, v.content, v.config, v.commit_message, v.created_at';
 
@@ -105,20 +119,26 @@ export function presentVersion(row: PromptVersionRow) {
   return { ...row, variables: extractVariables(row.content) };
 }
 
-/** The prompt if the caller may read it (own or public), else 404. */
+/**
+ * The prompt if the caller may read it, else 404: their own as it is now, or someone else's
+ * public one at its shared version (the database shows other people nothing newer).
+ */
 export async function loadVisiblePrompt(sql: TransactionSql, id: string, lock = false): Promise<PromptRow> {
-  const [row] = await sql<PromptRow[]>`
+  const [own] = await sql<PromptRow[]>`
     select ${sql.unsafe(PROMPT_COLUMNS)} from public.prompts p where p.id = ${id} ${lock ? sql`for update` : sql``}`;
-  if (!row) throw notFound('Prompt');
-  return row;
+  if (own || lock) {
+    if (!own) throw notFound('Prompt');
+    return own;
+  }
+  const [shared] = await sql<PromptRow[]>`select ${sql.unsafe(SHARED_PROMPT_COLUMNS)} from public.shared_prompts p where p.id = ${id}`;
+  if (!shared) throw notFound('Prompt');
+  return shared;
 }
 
 /** The prompt if the caller owns it; 404 if they cannot see it, 403 if it is someone else's public one. */
 export async function loadOwnPrompt(sql: TransactionSql, id: string): Promise<PromptRow> {
   const row = await loadVisiblePrompt(sql, id);
   if (!row.is_owner) throw new ApiError(403, 'forbidden', 'Only the owner can change this prompt; fork it to make your own copy');
-  // Lock only after the ownership check: `for update` also applies the update policy, so
-  // on someone else's public prompt it would find nothing and read as a 404.
   return await loadVisiblePrompt(sql, id, true);
 }
 
@@ -166,7 +186,7 @@ export function checkExpectedVersion(current: PromptRow, base: EditBase) {
 }
 
 /** What a prompt holds besides its versions: changing these makes a new revision but no new version. */
-const UNVERSIONED = ['name', 'description', 'tags', 'is_public'] as const;
+const UNVERSIONED = ['name', 'description', 'tags', 'is_public', 'shared_label'] as const;
 type Unversioned = Partial<Pick<PromptRow, (typeof UNVERSIONED)[number]>>;
 
 const sameValue = (a: unknown, b: unknown) =>

@@ -40,7 +40,7 @@ export const load: PageServerLoad = async (event) => {
     return {
       prompt: {
         id: prompt.id, title: prompt.title, description: prompt.description, content: prompt.content, tags: prompt.tags,
-        is_public: prompt.is_public, published_version: prompt.published_version, latest_version: prompt.latest_version, revision: prompt.revision, forked_from: prompt.forked_from,
+        is_public: prompt.is_public, published_version: prompt.published_version, shared_label: prompt.shared_label, latest_version: prompt.latest_version, revision: prompt.revision, forked_from: prompt.forked_from,
         name: prompt.name, config: prompt.config,
       },
       versionStats: usage.groups.map((g) => ({ key: `v${g.prompt_version}`, label: `v${g.prompt_version}`, ...stats(g) })),
@@ -176,15 +176,15 @@ export const actions: Actions = {
     const revision = version.safeParse(form.get('revision'));
     const body = { version: v.data, expected_version: latest.success ? latest.data : undefined, expected_revision: revision.success ? revision.data : undefined };
     const publicUrl = `${event.url.origin}/p/${event.params.id}`;
-    // A version saved before a public prompt was published was never shared: restoring it
-    // publishes its text. The page's dialog asks first (VersionHistory); asked here too, from the
-    // prompt as it is now, for a form sent without the page's script or after another tab made
-    // the prompt public.
+    // A prompt shared at its newest version publishes whatever is restored: a version visitors
+    // do not see now would become public. The page's dialog asks first (VersionHistory); asked
+    // here too, from the prompt as it is now, for a form sent without the page's script or after
+    // another tab made the prompt public. A prompt shared at a label publishes nothing here.
     if (form.get('publish') !== 'yes') {
       const now = await ok(api.GET('/api/prompts/{id}', { params: { path: { id: event.params.id } } })).catch(() => null);
-      if (now?.is_public && now.published_version !== null && v.data < now.published_version) {
+      if (now?.is_public && now.shared_label === null && now.published_version !== null && v.data !== now.published_version) {
         return fail(409, {
-          error: `v${v.data} was never public: restoring it publishes its text to anyone at ${publicUrl}. Press “Restore and publish” beside v${v.data} if you mean to.`,
+          error: `v${v.data} is not public: restoring it publishes its text to anyone at ${publicUrl}. Press “Restore and publish” beside v${v.data} if you mean to.`,
           where: 'page' as const, confirmPublish: v.data,
         });
       }
