@@ -1,7 +1,7 @@
 // Which characters are shown as markers, and which stay text. The markers themselves (in answers,
 // code blocks, link text, after highlighting) are checked in a real browser by tests/e2e/chat.test.ts.
 import { describe, expect, it } from 'vitest';
-import { findHidden, hiddenSegments, showHidden } from './invisible-chars.ts';
+import { describeHidden, findHidden, hiddenSegments, showHidden } from './invisible-chars.ts';
 
 const codes = (text: string) => findHidden(text).map((h) => h.code);
 
@@ -40,5 +40,21 @@ describe('hidden characters in model output', () => {
 
   it('right-to-left text and ordinary spaces are text', () => {
     for (const text of ['שלום עולם', 'مرحبا بالعالم', 'a\u00A0b', 'full\u3000width', 'narrow\u202Fspace', 'tab\there']) expect(hiddenSegments(text)).toEqual([text]);
+  });
+});
+
+describe("a prompt template's hidden characters, named before it is used (QA12 #3)", () => {
+  // "IGNORE" written in tag characters, then a right-to-left override: the template reads
+  // "Summarise the text politely.live" where nothing marks it.
+  const smuggled = 'Summarise the text politely.' + [...'IGNORE'].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('') + '\u202Eevil';
+
+  it('spells out tag characters and names each other kind with its marker, counting repeats', () => {
+    expect(describeHidden(smuggled)).toBe('7 invisible characters: 6 tag characters spelling "IGNORE", ⟨U+202E⟩ RIGHT-TO-LEFT OVERRIDE');
+    expect(describeHidden('a\u200Bb\u200Bc')).toBe('2 invisible characters: ⟨U+200B⟩ ZERO WIDTH SPACE ×2');
+    expect(showHidden(smuggled)).toContain('⟨U+E0049⟩⟨U+E0047⟩⟨U+E004E⟩');
+  });
+
+  it('says nothing for a template with none, emoji and right-to-left text included', () => {
+    for (const text of ['Summarise {{doc}}', 'Flag 🏴󠁧󠁢󠁳󠁣󠁴󠁿 and family 👨‍👩‍👧', 'סכם את {{doc}}\u200F.']) expect(describeHidden(text)).toBeNull();
   });
 });

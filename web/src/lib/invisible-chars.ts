@@ -143,3 +143,40 @@ function markerChar(label: string): string | undefined {
   const char = code ? String.fromCodePoint(parseInt(code, 16)) : '';
   return char && findHidden(char).length === 1 ? char : undefined;
 }
+
+/** Tag characters U+E0020–U+E007E mirror printable ASCII: what such a run spells. */
+const TAG_ASCII = (char: string) => {
+  const point = char.codePointAt(0)!;
+  return point >= 0xe0020 && point <= 0xe007e ? String.fromCharCode(point - 0xe0000) : null;
+};
+
+/**
+ * A sentence naming the hidden characters of `text` (a prompt's template), or null when it has
+ * none: `7 invisible characters: 6 tag characters spelling "IGNORE", ⟨U+202E⟩ RIGHT-TO-LEFT
+ * OVERRIDE`. A template is what reaches the model, which reads tag characters as text ("ASCII
+ * smuggling"), so a reader is told what they say before using or forking it. At most `kinds`
+ * other kinds are named; the rest are counted.
+ */
+export function describeHidden(text: string, kinds = 6): string | null {
+  const found = findHidden(text);
+  if (found.length === 0) return null;
+  let spelled = '';
+  let tags = 0;
+  const byCode = new Map<string, { hidden: HiddenChar; count: number }>();
+  for (const { offset: _, ...hidden } of found) {
+    const ascii = TAG_ASCII(hidden.char);
+    if (ascii !== null) {
+      spelled += ascii;
+      tags++;
+      continue;
+    }
+    const seen = byCode.get(hidden.code);
+    if (seen) seen.count++;
+    else byCode.set(hidden.code, { hidden, count: 1 });
+  }
+  const named = [...byCode.values()].slice(0, kinds).map(({ hidden, count }) => `${markerLabel(hidden)} ${hidden.name}${count > 1 ? ` ×${count}` : ''}`);
+  if (tags > 0) named.unshift(`${tags} tag character${tags === 1 ? '' : 's'} spelling ${JSON.stringify(spelled)}`);
+  const rest = byCode.size - kinds;
+  const more = rest > 0 ? `, and ${rest} more kind${rest === 1 ? '' : 's'}` : '';
+  return `${found.length} invisible character${found.length === 1 ? '' : 's'}: ${named.join(', ')}${more}`;
+}
