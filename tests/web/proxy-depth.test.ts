@@ -74,3 +74,12 @@ it('still limits failed sign-ins then: a client cannot get a fresh limit by chan
   }
   expect(answers).toEqual([...Array<string>(PER_ADDRESS).fill('wrong password'), 'rate limited']);
 });
+
+it('nor by writing a header as long as the depth: once the setting showed wrong, no header is believed', async () => {
+  const answers: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    answers.push(await signInThroughWeb(testEmail(`long${i}`), 'wrong-password', `198.51.100.${50 + i}, 10.0.0.1, 10.0.0.2`));
+  }
+  // The connection's limit was used up above: a made-up first address does not open a new one.
+  expect(answers).toEqual(['rate limited', 'rate limited', 'rate limited']);
+});

@@ -52,3 +52,12 @@ it('is undefined when not even the connection has an address (vite dev gives no 
   const { clientAddress } = await webServer({ ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '2' });
   expect(clientAddress({ ...unreadable({}), platform: undefined })).toBeUndefined();
 });
+
+it('believes no header once one has shown the setting wrong: a header long enough is then the client\'s own', async () => {
+  vi.spyOn(console, 'warn').mockImplementation(() => {});
+  const { clientAddress } = await webServer({ ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '3' });
+  const long = { ...unreadable({ 'x-forwarded-for': '198.51.100.9, 10.0.0.1, 10.0.0.2' }), getClientAddress: () => '198.51.100.9' };
+  expect(clientAddress(long)).toBe('198.51.100.9');
+  expect(clientAddress(unreadable({ 'x-forwarded-for': '203.0.113.7' }))).toBe('10.0.0.2');
+  expect(clientAddress(long)).toBe('10.0.0.2');
+});

@@ -7,25 +7,31 @@ import { env } from '$env/dynamic/private';
 
 type AddressSource = Pick<RequestEvent, 'getClientAddress' | 'platform' | 'request'>;
 
-let warned = false;
+/**
+ * Set once a request's header has shown the setting to be wrong: from then on no request's
+ * header is believed. With a depth larger than the real chain, the address adapter-node reads
+ * from a header that is long enough is one the client wrote itself — a fresh sign-in limit for
+ * every guess — so a header that happens to be long enough is no better than a short one.
+ */
+let headerDistrusted = false;
 
 /**
- * The browser's address as the configured proxies report it; when they cannot (the header is
- * missing, or names fewer addresses than XFF_DEPTH), the address of the connection itself —
- * the nearest proxy, so everyone behind it shares one limit, as they would with no address
- * at all, rather than the sign-in failing — and the administrator is told once.
- * Undefined only where Node gives no socket address either.
+ * The browser's address as the configured proxies report it; once they cannot (the header is
+ * missing, or names fewer addresses than XFF_DEPTH), the address of the connection itself for
+ * this request and every later one — the nearest proxy, so everyone behind it shares one limit,
+ * as they would with no address at all, rather than the sign-in failing — and the administrator
+ * is told once. Undefined only where Node gives no socket address either.
  */
 export function clientAddress(event: AddressSource): string | undefined {
-  try {
-    return event.getClientAddress();
-  } catch {
-    if (!warned) {
-      warned = true;
+  if (!headerDistrusted) {
+    try {
+      return event.getClientAddress();
+    } catch {
+      headerDistrusted = true;
       console.warn(misconfiguredProxyWarning(event.request.headers));
     }
-    return event.platform?.req?.socket?.remoteAddress;
   }
+  return event.platform?.req?.socket?.remoteAddress;
 }
 
 /**
@@ -42,7 +48,8 @@ function misconfiguredProxyWarning(headers: Headers): string {
       `address${seen === 1 ? '' : 'es'}. Set it to the number of reverse proxies of your own in front of the web app (1 for one, such as Caddy or nginx)`
     : `ADDRESS_HEADER is ${header || '(empty)'}, but a request did not carry it. Have every proxy in front set it, or unset ADDRESS_HEADER`;
   return (
-    `mrprompt web: the browser's address could not be read: ${problem}. Until then such requests are counted by the ` +
-    `address of the connection (the nearest proxy), so the people behind it share one sign-in limit; later ones are not logged.`
+    `mrprompt web: the browser's address could not be read: ${problem}. Until the web app is restarted with it set right, ` +
+    `every request is counted by the address of the connection (the nearest proxy), whatever its header says — a client ` +
+    `could write a header long enough itself — so the people behind it share one sign-in limit. This is said once.`
   );
 }
