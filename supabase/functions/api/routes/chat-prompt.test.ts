@@ -1,7 +1,8 @@
 // A chat started with a library prompt as its system message keeps it: later turns, regenerate
 // and edit are answered with it (at its label, resolved on each turn, or at a pinned version),
 // each turn's usage names the version it used, and a turn that names another prompt or none
-// changes what the chat's metadata says.
+// changes what the chat's metadata says. The values a turn fills it with are that turn's: the
+// chat's metadata, which everyone in a group chat reads, never holds them (security review 11 #2).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, joinGroupChat, readSse, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
 
@@ -40,29 +41,29 @@ describe('a chat started with a prompt', () => {
     expect((await alice.request('PATCH', `/prompts/${prompt.id}`, { content: 'SYSTEM v2 {{customer}}' })).status).toBe(200);
     expect((await alice.request('PUT', `/prompts/${prompt.id}/labels/production`, { version: 1 })).status).toBe(200);
 
-    const first = await chat(alice, { message: '/echo one', prompt_id: prompt.id, prompt_label: 'production', variables: { customer: 'Ada' } });
+    const ada = { variables: { customer: 'Ada' } };
+    const first = await chat(alice, { message: '/echo one', prompt_id: prompt.id, prompt_label: 'production', ...ada });
     const sessionId = first.session_id;
     expect(systemSent()).toEqual(['SYSTEM v1 Ada']);
-    await chat(alice, { session_id: sessionId, message: '/echo two' });
+    await chat(alice, { session_id: sessionId, message: '/echo two', ...ada });
     expect(systemSent()).toEqual(['SYSTEM v1 Ada']);
+    // A turn without the values is told which to send: the chat does not keep them.
+    const unfilled = await alice.request('POST', '/chat', { ...demo, session_id: sessionId, message: 'no values' });
+    expect(unfilled.status).toBe(422);
+    expect((await unfilled.json()).error).toMatchObject({ code: 'missing_variables', message: expect.stringMatching(/needs a value for customer: send it in variables with each turn/) });
 
     // The label moves: the chat follows it, as the label was what it was started with.
     expect((await alice.request('PUT', `/prompts/${prompt.id}/labels/production`, { version: 2 })).status).toBe(200);
-    const third = await chat(alice, { session_id: sessionId, message: '/echo three' });
+    const third = await chat(alice, { session_id: sessionId, message: '/echo three', ...ada });
     expect(systemSent()).toEqual(['SYSTEM v2 Ada']);
-    await chat(alice, { session_id: sessionId, regenerate: true });
+    await chat(alice, { session_id: sessionId, regenerate: true, ...ada });
     expect(systemSent()).toEqual(['SYSTEM v2 Ada']);
-    await chat(alice, { session_id: sessionId, edit_message_id: third.user_message_id, message: '/echo three again' });
-    expect(systemSent()).toEqual(['SYSTEM v2 Ada']);
-    // A turn's own values apply to that turn only.
-    await chat(alice, { session_id: sessionId, message: '/echo four', variables: { customer: 'Grace' } });
+    await chat(alice, { session_id: sessionId, edit_message_id: third.user_message_id, message: '/echo three again', variables: { customer: 'Grace' } });
     expect(systemSent()).toEqual(['SYSTEM v2 Grace']);
-    await chat(alice, { session_id: sessionId, message: '/echo five' });
-    expect(systemSent()).toEqual(['SYSTEM v2 Ada']);
 
-    expect((await usage(sessionId)).map((u) => u.prompt_version)).toEqual([1, 1, 2, 2, 2, 2, 2]);
+    expect((await usage(sessionId)).map((u) => u.prompt_version)).toEqual([1, 1, 2, 2, 2]);
     expect((await usage(sessionId)).every((u) => u.prompt_id === prompt.id)).toBe(true);
-    expect(await chatPrompt(alice, sessionId)).toEqual({ id: prompt.id, label: 'production', version: null, variables: { customer: 'Ada' } });
+    expect(await chatPrompt(alice, sessionId)).toEqual({ id: prompt.id, label: 'production', version: null });
   });
 
   it('stays at a pinned version; another prompt replaces it and null drops it', async () => {
@@ -83,7 +84,7 @@ describe('a chat started with a prompt', () => {
     await chat(alice, { session_id: sessionId, message: '/echo three', prompt_id: other.id });
     await chat(alice, { session_id: sessionId, message: '/echo four' });
     expect(systemSent()).toEqual(['Other prompt.']);
-    expect(await chatPrompt(alice, sessionId)).toEqual({ id: other.id, label: null, version: null, variables: {} });
+    expect(await chatPrompt(alice, sessionId)).toEqual({ id: other.id, label: null, version: null });
 
     await chat(alice, { session_id: sessionId, message: '/echo five', prompt_id: null });
     await chat(alice, { session_id: sessionId, regenerate: true });
@@ -93,7 +94,7 @@ describe('a chat started with a prompt', () => {
       .toEqual(['pinned v1', 'pinned v1', 'other v1', 'other v1', 'other v1', null, null]);
   });
 
-  it('says so when the prompt it keeps can no longer be used, or its values were too large to keep', async () => {
+  it('says so when the prompt it keeps can no longer be used', async () => {
     const alice = await api.createUser();
     const prompt = await createPrompt(alice, 'Gone soon.');
     const { session_id: sessionId } = await chat(alice, { message: '/echo one', prompt_id: prompt.id });
@@ -103,25 +104,20 @@ describe('a chat started with a prompt', () => {
     expect((await refused.json()).error).toMatchObject({ code: 'chat_prompt_unavailable', prompt_id: prompt.id, message: expect.stringContaining('"prompt_id": null') });
     await chat(alice, { session_id: sessionId, message: '/echo two', prompt_id: null });
 
-    const document = await createPrompt(alice, 'Answer from {{document}}');
-    const long = 'x'.repeat(15_000);
-    const big = await chat(alice, { message: '/echo q', prompt_id: document.id, variables: { document: long } });
-    expect(systemSent()).toEqual([`Answer from ${long}`]);
-    expect(await chatPrompt(alice, big.session_id)).toEqual({ id: document.id, label: null, version: null, variables: null });
-    const again = await alice.request('POST', '/chat', { ...demo, session_id: big.session_id, message: 'q2' });
-    expect(again.status).toBe(422);
-    expect((await again.json()).error.message).toMatch(/needs a value for document \(the values it was started with were too large to keep with the chat\)/);
-    await chat(alice, { session_id: big.session_id, message: '/echo q2', variables: { document: 'short' } });
-    expect(systemSent()).toEqual(['Answer from short']);
   });
 
-  it("answers a group member's turn with the owner's prompt", async () => {
+  it("answers a group member's turn with the owner's prompt, filled with the member's own values; members never read the owner's", async () => {
     const [owner, member] = await Promise.all([api.createUser(), api.createUser()]);
     const prompt = await createPrompt(owner, 'Private house rules for {{team}}.');
-    const { session_id: sessionId } = await chat(owner, { message: '/echo hi', prompt_id: prompt.id, variables: { team: 'Ops' } });
+    const { session_id: sessionId } = await chat(owner, { message: '/echo hi', prompt_id: prompt.id, variables: { team: 'Ops-secret-value' } });
     await joinGroupChat(owner, member, sessionId);
-    await chat(member, { session_id: sessionId, message: '/echo me too' });
-    expect(systemSent()).toEqual(['Private house rules for Ops.']);
+    const seen = await member.request('GET', `/sessions/${sessionId}`);
+    expect(seen.status).toBe(200);
+    expect(JSON.stringify(await seen.json())).not.toContain('Ops-secret-value');
+    const [stored] = await api.db.sql`select metadata::text as metadata from public.chat_sessions where id = ${sessionId}`;
+    expect(stored!.metadata).not.toContain('Ops-secret-value');
+    await chat(member, { session_id: sessionId, message: '/echo me too', variables: { team: 'Support' } });
+    expect(systemSent()).toEqual(['Private house rules for Support.']);
     // The member pays with their own key, and their usage does not name a prompt they cannot read.
     expect((await usage(sessionId)).map((u) => u.prompt_id)).toEqual([prompt.id, null]);
   });

@@ -25,8 +25,8 @@ export const ChatRequest = z
     prompt_id: z.uuid().nullable().optional().openapi({
       description: 'A prompt from your library (or a public one) as the system message, rendered with `variables`. The chat keeps it: ' +
         'later turns, regenerates and edits that name no prompt are answered with it too (at `prompt_label`, resolved again on each turn, ' +
-        'so moving the label reaches the chat; at `prompt_version`, pinned; or else at its newest version), with the `variables` given here ' +
-        '(a later turn\'s `variables` override them for that turn; values over 12 KB of JSON in all are not kept and must be sent with each turn), ' +
+        'so moving the label reaches the chat; at `prompt_version`, pinned; or else at its newest version). ' +
+        'The chat keeps the prompt, not its values: send `variables` with each turn that needs them (everyone in a group chat reads the chat\'s metadata), ' +
         'and each turn\'s usage names the version it used. The chat\'s metadata says which (`metadata.prompt`). ' +
         'Another prompt_id replaces it; `null` drops it (the project\'s prompt, if any, applies again). ' +
         'A kept prompt that can no longer be used (deleted, no longer shared, its label removed) is 422 `chat_prompt_unavailable`.',

@@ -59,7 +59,7 @@ type Values = Record<string, string | number | boolean>;
 
 /**
  * A prompt kept with the chat's project (with the values in projects.system_prompt_variables)
- * or with the chat itself (chat_sessions.metadata.prompt; `variables` null: too large to keep).
+ * or with the chat itself (chat_sessions.metadata.prompt, with no values: chat-prompt.ts).
  */
 export interface ProjectPrompt extends ResolvedPrompt {
   variables: Values | null;
@@ -70,7 +70,7 @@ export interface ProjectPrompt extends ResolvedPrompt {
 export async function resolveChatPrompt(sql: TransactionSql, kept: ChatPrompt): Promise<ProjectPrompt> {
   try {
     const template = await resolvePromptTemplate(sql, { promptId: kept.id, label: kept.label, version: kept.version });
-    return { ...template, variables: kept.variables, keptBy: 'chat' };
+    return { ...template, variables: {}, keptBy: 'chat' };
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 404)) throw error;
     // Deleted, no longer shared, or its label removed: answering without it would quietly
@@ -140,7 +140,7 @@ export async function loadSystemPrompt(
     } catch (error) {
       if (!(error instanceof MissingVariablesError)) throw error;
       const keeper = kept?.keptBy ?? (keptValues ? 'project' : null);
-      throw new ApiError(422, 'missing_variables', missingValuesMessage(error, template.version, keeper, kept?.variables === null));
+      throw new ApiError(422, 'missing_variables', missingValuesMessage(error, template.version, keeper));
     }
     used = { id: template.promptId, version: template.version };
   }
@@ -152,14 +152,13 @@ export async function loadSystemPrompt(
   return { parts, prompt: used };
 }
 
-function missingValuesMessage(error: MissingVariablesError, version: number, keeper: 'project' | 'chat' | null, valuesNotKept: boolean): string {
+function missingValuesMessage(error: MissingVariablesError, version: number, keeper: 'project' | 'chat' | null): string {
   const names = error.missing.join(', ');
   // The project was saved with every value its prompt needed then: the prompt (or its label) changed since.
   if (keeper === 'project') return `The project's system prompt (v${version}) now needs a value for ${names}: set it in the project's settings`;
   if (keeper === null) return error.message;
-  // The chat's prompt moved to a version with more variables, or its values were too large to keep.
-  const why = valuesNotKept ? ' (the values it was started with were too large to keep with the chat)' : '';
-  return `This chat's system prompt (v${version}) needs a value for ${names}${why}: send it in variables, or send "prompt_id": null to go on without the prompt`;
+  // The chat keeps its prompt, not the values (everyone in a group chat reads its metadata).
+  return `This chat's system prompt (v${version}) needs a value for ${names}: send it in variables with each turn (a chat does not keep them), or send "prompt_id": null to go on without the prompt`;
 }
 
 /** The sender's custom instructions join the system messages (first: before a group chat's project prompt). */
