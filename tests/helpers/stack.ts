@@ -97,3 +97,21 @@ export function testEmail(label = 'user'): string {
 
 /** Satisfies config.toml's policy (8+ characters, letters and digits). */
 export const TEST_PASSWORD = 'correct-horse-42';
+
+/**
+ * Signs in through the web app's form action (as a browser posting the login form), with extra
+ * request `headers` (a client address); what the page answered: signed in, wrong password,
+ * rate limited, or `other <status>`.
+ */
+export async function signInThroughWeb(webUrl: string, email: string, password: string, headers: Record<string, string> = {}): Promise<string> {
+  const res = await fetch(`${webUrl}/login?/signin`, {
+    method: 'POST', redirect: 'manual',
+    headers: { origin: webUrl, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams({ email, password }),
+  });
+  const text = await res.text();
+  if (res.status === 303) return 'signed in';
+  if (/rate limit/i.test(text)) return 'rate limited';
+  if (/Invalid login credentials/.test(text)) return 'wrong password';
+  return `other ${res.status}`;
+}

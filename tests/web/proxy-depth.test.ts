@@ -10,7 +10,7 @@ import { generateKeys } from '../../local/src/keys/index.ts';
 import { type Stack } from '../../local/src/stack.ts';
 import { ensureWebBuild, startStackWithWeb } from '../e2e/helpers.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { NO_FUNCTIONS, TEST_PASSWORD, testEmail } from '../helpers/stack.ts';
+import { NO_FUNCTIONS, signInThroughWeb as signInAt, TEST_PASSWORD, testEmail } from '../helpers/stack.ts';
 
 const PER_ADDRESS = 3;
 const logs: string[] = [];
@@ -33,22 +33,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function signInThroughWeb(email: string, password: string, forwardedFor?: string): Promise<string> {
-  const web = stack.webUrl!;
-  const res = await fetch(`${web}/login?/signin`, {
-    method: 'POST', redirect: 'manual',
-    headers: {
-      origin: web, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded',
-      ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
-    },
-    body: new URLSearchParams({ email, password }),
-  });
-  const text = await res.text();
-  if (res.status === 303) return 'signed in';
-  if (/rate limit/i.test(text)) return 'rate limited';
-  if (/Invalid login credentials/.test(text)) return 'wrong password';
-  return `other ${res.status}`;
-}
+const signInThroughWeb = (email: string, password: string, forwardedFor?: string) =>
+  signInAt(stack.webUrl!, email, password, forwardedFor ? { 'x-forwarded-for': forwardedFor } : {});
 
 it('signs people in when fewer proxies stand in front than MRPROMPT_TRUSTED_PROXY_DEPTH says, and tells the administrator once', async () => {
   const email = testEmail('behind-fewer-proxies');

@@ -11,7 +11,7 @@ import { type Stack } from '../../local/src/stack.ts';
 import { ensureWebBuild, startStackWithWeb } from '../e2e/helpers.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { confirmLink, waitForMail } from '../helpers/mail.ts';
-import { NO_FUNCTIONS, TEST_PASSWORD, testEmail } from '../helpers/stack.ts';
+import { NO_FUNCTIONS, signInThroughWeb as signInAt, TEST_PASSWORD, testEmail } from '../helpers/stack.ts';
 
 const PER_ADDRESS = 3;
 let db: TestDatabase;
@@ -33,19 +33,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function signInThroughWeb(email: string, password: string, address: string): Promise<string> {
-  const web = stack.webUrl!;
-  const res = await fetch(`${web}/login?/signin`, {
-    method: 'POST', redirect: 'manual',
-    headers: { origin: web, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', 'x-test-client-address': address },
-    body: new URLSearchParams({ email, password }),
-  });
-  const text = await res.text();
-  if (res.status === 303) return 'signed in';
-  if (/rate limit/i.test(text)) return 'rate limited';
-  if (/Invalid login credentials/.test(text)) return 'wrong password';
-  return `other ${res.status}`;
-}
+const signInThroughWeb = (email: string, password: string, address: string) =>
+  signInAt(stack.webUrl!, email, password, { 'x-test-client-address': address });
 
 it("one browser's failed sign-ins lock out that browser, not another user of the site", async () => {
   const email = testEmail('victim');
