@@ -2820,7 +2820,7 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * List my prompts or the public library, newest change first
+         * List my prompts or the public library, newest change first or as `sort` asks
          * @description A search (`q`) takes a token of the caller's `heavy` bucket (429 with Retry-After past it; a list without one takes none) and may run 2 s in the database (then 503 `search_timeout`).
          */
         get: {
@@ -2829,10 +2829,12 @@ export type paths = {
                     cursor?: string;
                     /** @description 1..100, default 20 */
                     limit?: number;
-                    /** @description Web-search syntax over title, description and content, the last word also as a prefix; without quotes or `-word`, also part of a word in the name, title, description or current template (3 characters or more). Results stay newest change first. Blank: no search */
+                    /** @description Web-search syntax over title, description and content, the last word also as a prefix; without quotes or `-word`, also part of a word in the name, title, description or current template (3 characters or more). Results come in the order `sort` asks; sorted other than by `updated`, a search orders its 5,000 most recently changed matches. Blank: no search */
                     q?: string;
                     /** @description mine (default) or public */
                     scope?: "mine" | "public";
+                    /** @description `updated` (default): newest change first. `name`: by title A→Z, ignoring case. `created`: newest prompt first. `most_used`: the prompts the caller ran most in the last 30 days (their own calls only), then newest change first. A cursor pages the order it came from: with another one it is a 400 `invalid_cursor`. */
+                    sort?: "updated" | "name" | "created" | "most_used";
                     tag?: string;
                 };
                 header?: never;
@@ -4438,10 +4440,12 @@ export type paths = {
                     cursor?: string;
                     /** @description 1..100, default 20 */
                     limit?: number;
-                    /** @description Web-search syntax over title, description and content, the last word also as a prefix; without quotes or `-word`, also part of a word in the name, title, description or current template (3 characters or more). Results stay newest change first. Blank: no search */
+                    /** @description Web-search syntax over title, description and content, the last word also as a prefix; without quotes or `-word`, also part of a word in the name, title, description or current template (3 characters or more). Results come in the order `sort` asks; sorted other than by `updated`, a search orders its 5,000 most recently changed matches. Blank: no search */
                     q?: string;
                     /** @description mine (default) or public */
                     scope?: "mine" | "public";
+                    /** @description `updated` (default): newest change first. `name`: by title A→Z, ignoring case. `created`: newest prompt first. `most_used`: the prompts the caller ran most in the last 30 days (their own calls only), then newest change first. A cursor pages the order it came from: with another one it is a 400 `invalid_cursor`. */
+                    sort?: "updated" | "name" | "created" | "most_used";
                     tag?: string;
                 };
                 header?: never;

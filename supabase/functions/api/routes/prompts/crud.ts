@@ -7,10 +7,9 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import postgres, { type TransactionSql } from 'postgres';
 import type { AppEnv } from '../../lib/context.ts';
-import { cursorTimestampSql, decodeCursor, timeIdCursor } from '../../lib/cursor.ts';
 import { codePoints, nonEmpty, NOTHING_TO_UPDATE, optionalQuery, trimmed } from '../../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonBody, jsonResponse, security, UuidParam } from '../../lib/openapi.ts';
-import { cursorParam, limitParam, takePage } from '../../lib/pagination.ts';
+import { limitParam, takePage } from '../../lib/pagination.ts';
 import { PromptSchema, type PromptRow } from '../../lib/resource-schemas.ts';
 import { jsonbText } from '../../lib/jsonb.ts';
 import { heavyRateLimit } from '../../lib/rate-limit.ts';
@@ -31,6 +30,7 @@ import {
   setCommitMessage,
   tagFilter,
 } from './model.ts';
+import { decodeSortCursor, sortCursor, sortParam, sortSql, type PromptSort, type SortCursor, type SortKeyColumns } from './list-order.ts';
 
 const CreatePrompt = z
   .strictObject({
@@ -47,16 +47,26 @@ const CreatePrompt = z
 
 const UpdatePrompt = z.strictObject(promptFields).partial().refine(nonEmpty, NOTHING_TO_UPDATE).openapi('UpdatePrompt');
 
+/**
+ * How many matches of a search sorted other than by change are put in order: the search finds
+ * the newest first (search_prompt_page_ids), and sorting all of a large public library's matches
+ * by name would read every one. A library of a few thousand prompts is sorted whole.
+ */
+const SORTED_SEARCH_MATCHES = 5000;
+
 const ListQuery = z.strictObject({
   scope: optionalQuery(z.enum(['mine', 'public'])).openapi({ param: { name: 'scope', in: 'query' }, description: 'mine (default) or public' }),
   // Blank is no search (a search box submitted with only spaces lists everything, as empty does).
   q: optionalQuery(z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), optionalQuery(trimmed(1, 200))))
     .openapi({ param: { name: 'q', in: 'query' }, description: 'Web-search syntax over title, description and content, the last word also as a prefix; ' +
       'without quotes or `-word`, also part of a word in the name, title, description or current template (3 characters or more). ' +
-      'Results stay newest change first. Blank: no search' }),
+      'Results come in the order `sort` asks; sorted other than by `updated`, a search orders its ' + SORTED_SEARCH_MATCHES.toLocaleString('en') +
+      ' most recently changed matches. Blank: no search' }),
   tag: optionalQuery(tagFilter).openapi({ param: { name: 'tag', in: 'query' } }),
+  sort: sortParam,
   limit: limitParam(20, 100),
-  cursor: optionalQuery(cursorParam).openapi({ param: { name: 'cursor', in: 'query' } }),
+  // Longer than other lists' cursors: sorted by name, a cursor holds a title (up to 200 characters).
+  cursor: optionalQuery(z.string().min(1).max(2048)).openapi({ param: { name: 'cursor', in: 'query' } }),
 });
 
 const PromptList = z.object({ prompts: z.array(PromptSchema), next_cursor: z.string().nullable() }).openapi('PromptList');
@@ -75,7 +85,7 @@ const SEARCH_COST = "A search (`q`) takes a token of the caller's `heavy` bucket
 const routes = {
   list: createRoute({
     method: 'get', path: '/', tags, security,
-    summary: 'List my prompts or the public library, newest change first',
+    summary: 'List my prompts or the public library, newest change first or as `sort` asks',
     description: SEARCH_COST,
     request: { query: ListQuery },
     responses: { 200: jsonResponse(PromptList, 'A page of prompts'), ...errorResponses(400, 401, 429) },
@@ -174,23 +184,37 @@ promptCrudRoutes.use('/summaries', heavyRateLimit(1, searches));
 const SEARCH_TIMEOUT = '2s';
 const QUERY_CANCELED = '57014';
 
-/** A page of the library as the list's query asks (mine or public, search, tag, cursor), newest change first. */
+/**
+ * What a search adds to a page's condition: in the default order the search itself finds the page
+ * after the cursor; in another order, the newest SORTED_SEARCH_MATCHES matches, which the order
+ * and the cursor then page through.
+ */
+function searchCondition(sql: TransactionSql, q: string, page: { scope: 'mine' | 'public'; tag: string | undefined; sort: PromptSort; after: SortCursor | null; take: number }) {
+  const { scope, tag, sort, after, take } = page;
+  if (sort === 'updated') return searchMatch(sql, q, { scope, tag, after: after?.s === 'updated' ? after : null, take });
+  return searchMatch(sql, q, { scope, tag, after: null, take: SORTED_SEARCH_MATCHES });
+}
+
+/** A page of the library as the list's query asks (mine or public, search, tag, order, cursor). */
 async function listPage(c: Context<AppEnv>, query: z.infer<typeof ListQuery>) {
-  const { scope = 'mine', q, tag, limit, cursor } = query;
-  const after = cursor ? decodeCursor(cursor, timeIdCursor) : null;
+  const { scope = 'mine', q, tag, sort = 'updated', limit, cursor } = query;
+  const after = cursor ? decodeSortCursor(cursor, sort) : null;
   const rows = await c.var.db.withUserTransaction(
     c.var.user,
     async (sql) => {
+      const order = sortSql(sql, sort, c.var.user.id, after);
       // For this transaction only; pipelined with the list's statement (same connection, in order).
       const [, rows] = await Promise.all([
         q ? sql`select set_config('statement_timeout', ${SEARCH_TIMEOUT}, true)`.execute() : null,
-        sql<(PromptRow & { cursor_t: string })[]>`
-          select ${sql.unsafe(scope === 'mine' ? PROMPT_COLUMNS : SHARED_PROMPT_COLUMNS)}, ${sql.unsafe(cursorTimestampSql('p.updated_at'))} as cursor_t
-            from ${scope === 'mine' ? sql`public.prompts p where p.user_id = ${c.var.user.id}` : sql`public.shared_prompts p where true`}
-             ${q ? sql`and ${searchMatch(sql, q, { scope, tag, after, take: limit + 1 })}` : sql``}
+        sql<(PromptRow & SortKeyColumns)[]>`
+          select ${sql.unsafe(scope === 'mine' ? PROMPT_COLUMNS : SHARED_PROMPT_COLUMNS)}, ${order.keys}
+            from ${scope === 'mine' ? sql`public.prompts p` : sql`public.shared_prompts p`}
+            ${order.join}
+           where ${scope === 'mine' ? sql`p.user_id = ${c.var.user.id}` : sql`true`}
+             ${q ? sql`and ${searchCondition(sql, q, { scope, tag, sort, after, take: limit + 1 })}` : sql``}
              ${tag ? sql`and p.tags @> array[${tag}]::text[]` : sql``}
-             ${after ? sql`and (p.updated_at, p.id) < (${after.t}::text::timestamptz, ${after.id}::uuid)` : sql``}
-           order by p.updated_at desc, p.id desc
+             ${order.after}
+           order by ${order.order}
            limit ${limit + 1}`,
       ]);
       return rows;
@@ -201,8 +225,8 @@ async function listPage(c: Context<AppEnv>, query: z.infer<typeof ListQuery>) {
     }
     throw error;
   });
-  const page = takePage(rows, limit, (row) => ({ t: row.cursor_t, id: row.id }));
-  return { prompts: page.items.map(({ cursor_t: _, ...row }) => presentPrompt(row)), next_cursor: page.next_cursor };
+  const page = takePage(rows, limit, (row) => sortCursor(sort, row));
+  return { prompts: page.items.map(({ sort_t: _t, sort_k: _k, sort_n: _n, ...row }) => presentPrompt(row)), next_cursor: page.next_cursor };
 }
 
 promptCrudRoutes.openapi(routes.list, async (c) => c.json(await listPage(c, c.req.valid('query')), 200));
