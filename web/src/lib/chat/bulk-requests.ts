@@ -34,6 +34,16 @@ export async function boundedAll<T>(items: readonly T[], limit: number, request:
 
 export const chats = (n: number) => (n === 1 ? '1 chat' : `${n} chats`);
 
+/** What the items are called in a bulk action's messages (chats unless said otherwise). */
+export interface Noun {
+  /** "1 chat", "3 chats". */
+  count(n: number): string;
+  /** "No chat": none of them. */
+  none: string;
+}
+
+export const CHATS: Noun = { count: chats, none: 'No chat' };
+
 /** How many failures are named one by one; the rest are counted. */
 const NAMED = 3;
 
@@ -42,12 +52,17 @@ const NAMED = 3;
  * All done: a success; any failed: an error naming them ("2 of 3 chats deleted; 1 could not be:
  * “Trip” (Session not found).").
  */
-export function bulkSummary<T>(outcomes: readonly Outcome<T>[], name: (item: T) => string, done: string): { ok: boolean; message: string } {
+export function bulkSummary<T>(
+  outcomes: readonly Outcome<T>[],
+  name: (item: T) => string,
+  done: string,
+  noun: Noun = CHATS,
+): { ok: boolean; message: string } {
   const failed = outcomes.filter((o): o is Extract<Outcome<T>, { ok: false }> => !o.ok);
   const succeeded = outcomes.length - failed.length;
-  if (failed.length === 0) return { ok: true, message: `${chats(outcomes.length)} ${done}.` };
+  if (failed.length === 0) return { ok: true, message: `${noun.count(outcomes.length)} ${done}.` };
   const named = failed.slice(0, NAMED).map((o) => `“${name(o.item)}” (${o.error})`);
   if (failed.length > NAMED) named.push(`${failed.length - NAMED} more`);
-  const head = succeeded === 0 ? `No chat ${done}` : `${succeeded} of ${chats(outcomes.length)} ${done}`;
+  const head = succeeded === 0 ? `${noun.none} ${done}` : `${succeeded} of ${noun.count(outcomes.length)} ${done}`;
   return { ok: false, message: `${head}; ${failed.length} could not be: ${named.join(', ')}.` };
 }
