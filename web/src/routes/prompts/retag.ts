@@ -4,10 +4,10 @@
 import { browserApi, ok } from '$lib/api';
 import { boundedAll, bulkSummary } from '$lib/chat/bulk-requests';
 import { showHidden } from '$lib/invisible-chars';
-import { PROMPTS, retagged } from './bulk-words';
+import { PROMPTS, retagged } from '$lib/prompts/bulk-words';
 import type { ListedPrompt } from './listed';
 
-export { TAG } from './bulk-words';
+export { TAG } from '$lib/prompts/bulk-words';
 
 /**
  * Adds or removes `tag` on each of `items`; `onChanged` hears each prompt as saved. Returns the

@@ -1,4 +1,4 @@
-// Deleting prompts picked in the library: hidden at once, sent when the toast offering Undo goes,
+// Deleting prompts picked in the library (routes/prompts): hidden at once, sent when the toast offering Undo goes,
 // as chats are (lib/chat/pending-deletes.ts). The toast says what deleting them breaks: a project
 // whose system prompt one is loses it (the database sets it to none), and a public one goes from
 // the public library, for everyone who opened or ran it.

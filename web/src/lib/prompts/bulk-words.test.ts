@@ -1,4 +1,4 @@
-// What the library's bulk actions say (a delete's Undo toast, its refusals) and the tags they write.
+// What the prompt library's bulk actions say (a delete's Undo toast, its refusals) and the tags they write.
 import { describe, expect, it } from 'vitest';
 import { deleteEach, PendingDeletes } from '$lib/chat/pending-deletes';
 import { deletedMessage, PROMPTS, retagged, type DoomedPrompt } from './bulk-words';
