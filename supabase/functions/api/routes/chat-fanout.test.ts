@@ -134,6 +134,13 @@ describe('an answer whose final write waits', () => {
     const heard: string[] = [];
     const attached = readSse(await alice.request('GET', `/chat/${id}/stream?after=0`), (e) => (heard.push(e.event), false));
     await eventually(async () => heard.includes('saving'));
+    // Meanwhile the chat and the rest of the API answer: the waiting write gives its pooled
+    // connection back after a short lock wait and is tried again, rather than holding it — and
+    // every request queued behind it there — until the row is free (QA13 #1).
+    const [{ session_id: sessionId }] = await api.db.sql`select session_id from public.messages where id = ${id}`;
+    const reads = await Promise.all(Array.from({ length: 16 }, () => alice.request('GET', `/sessions/${sessionId}/messages`)));
+    expect(reads.map((r) => r.status)).toEqual(Array(16).fill(200));
+    await Promise.all(reads.map((r) => r.text()));
     commit();
     await holder;
     const [mine, theirs] = await Promise.all([asked, attached]);

@@ -15,6 +15,11 @@ import { findPrice, type ModelPrice } from '../prices.ts';
 import { uuidv7 } from '../uuid7.ts';
 import { unpackUnits, type PackedUnits, type Unit } from './units.ts';
 
+
+/** How long the final write waits for a lock before it fails and is tried again (final-save.ts). */
+const FINAL_WRITE_LOCK_TIMEOUT = '2s';
+/** How long the final write may run at all before it is cancelled and tried again. */
+const FINAL_WRITE_TIMEOUT = '15s';
 export type FinalStatus = 'complete' | 'stopped' | 'error';
 
 export interface FinalAnswer {
@@ -185,8 +190,14 @@ export class TurnStore {
     const payerId = u.payerId ?? answer.userId;
     // One statement (private.finish_turn): the answer, the session's lock, the checkpoints and the
     // usage log — a premature settle (the lease lapsed while the database was away) is overwritten,
-    // since this process has the whole answer and the checkpoints only part of it.
-    await this.sql`
+    // since this process has the whole answer and the checkpoints only part of it. Bounded: a
+    // write waiting on a lock (a row held by another transaction) or a slow database fails after
+    // FINAL_WRITE_LOCK_TIMEOUT / FINAL_WRITE_TIMEOUT and is tried again (final-save.ts), instead of
+    // holding its pooled connection — and every request queued behind it on that connection —
+    // for as long as the lock is held.
+    await this.sql.begin((tx) => [
+      tx`select set_config('lock_timeout', ${FINAL_WRITE_LOCK_TIMEOUT}, true), set_config('statement_timeout', ${FINAL_WRITE_TIMEOUT}, true)`,
+      tx`
       select private.finish_turn(
         ${answer.messageId}::uuid, ${answer.userId}::uuid, ${answer.sessionId}::uuid,
         ${packed.content}, ${packed.reasoning}, ${packed.units}::int[],
@@ -195,7 +206,8 @@ export class TurnStore {
         ${answer.ttftMs}::int, ${answer.latencyMs}::int, ${answer.providerMessageId?.slice(0, 200) ?? null},
         ${uuidv7()}::uuid, ${payerId}::uuid, ${u.promptId ?? null}::uuid, ${u.promptVersion ?? null}::int,
         ${u.provider}, ${u.model}, ${costUsd}::numeric, ${u.touchCredential}::boolean, ${answer.tokensEstimated ?? false}::boolean,
-        ${u.apiKeyId ?? null}::uuid, ${answer.reasoningTokens ?? null}::int, ${u.askedBy ?? answer.userId}::uuid)`;
+        ${u.apiKeyId ?? null}::uuid, ${answer.reasoningTokens ?? null}::int, ${u.askedBy ?? answer.userId}::uuid)`,
+    ]);
   }
 
   /** The user's answer as stored: final units, or checkpointed units while it streams. */
