@@ -91,6 +91,11 @@ describe('model output the database cannot store as sent', () => {
     expect(row.content).toHaveLength(200_000);
     expect(row.content).toBe(Array.from({ length: 200 }, () => `${'x'.repeat(999)} `).join(''));
     expect(aborted).toContain('long');
+    // Continue cannot go on from it with a model of this size (a custom model's 8,192 tokens): it
+    // says so, rather than sending the model the request to continue without the answer.
+    const more = await alice.request('POST', '/chat', { provider: 'custom', model: 'any-model', session_id: events[0].data.session_id, continue: true, message: 'Continue exactly where your last answer stopped.' });
+    expect(more.status).toBe(422);
+    expect((await more.json()).error).toMatchObject({ code: 'context_too_long', message: expect.stringMatching(/^The answer to continue is about \d+ tokens/) });
   });
 
   it('a provider message id longer than its column and token counts beyond int are left out, not a failed write', async () => {

@@ -97,4 +97,18 @@ describe('titleFromMessage', () => {
     expect(long.endsWith('…')).toBe(true);
     expect(titleFromMessage('   ')).toBe('New chat');
   });
+
+  it('refuses a Continue whose answer does not fit, instead of sending the model only the request to continue', async () => {
+    const answer: ChatTurn = { role: 'assistant', content: 'word '.repeat(3_000) };
+    const turns: ChatTurn[] = [{ role: 'user', content: 'write a lot' }, answer];
+    const options = { system: [], history: turns, userMessage: 'Continue exactly where your last answer stopped.', contextWindow: 2_000, reservedForAnswer: 500, tokenizer: tokenizer().load };
+    // A question asked after it may leave the old answer out (as any long history)…
+    expect((await buildContext(options)).droppedTurns).toBe(2);
+    // …but Continue needs it.
+    await expect(buildContext({ ...options, keepLast: true })).rejects.toMatchObject({ status: 422, code: 'context_too_long', message: expect.stringMatching(/^The answer to continue is about \d+ tokens/) });
+    // One that fits is kept, even when older turns must go.
+    const short: ChatTurn = { role: 'assistant', content: 'a short answer' };
+    const kept = await buildContext({ ...options, history: [...turns, { role: 'user', content: 'again' }, short], keepLast: true });
+    expect(kept.messages.at(-2)).toEqual(short);
+  });
 });

@@ -81,6 +81,12 @@ export async function buildContext(options: {
   contextWindow: number;
   reservedForAnswer: number;
   tokenizer: () => Promise<CountTokens>;
+  /**
+   * Continue: the newest history turn is the answer the model is asked to go on from. Without
+   * it the request means nothing (the model would get only "continue"), so an answer that does
+   * not fit is refused rather than left out.
+   */
+  keepLast?: boolean;
 }): Promise<BuiltContext> {
   const system = options.system.filter((s) => s.trim()).map((content): ChatTurn => ({ role: 'system', content }));
   const user: ChatTurn = { role: 'user', content: options.userMessage };
@@ -97,6 +103,14 @@ export async function buildContext(options: {
       422,
       'context_too_long',
       `The message and system prompt need about ${used} tokens but this model allows ${Math.max(0, budget)} after reserving room for the answer; shorten the message or pick a model with a larger context window`,
+    );
+  }
+  const last = options.history.at(-1);
+  if (options.keepLast && last && used + count(last) > budget) {
+    throw new ApiError(
+      422,
+      'context_too_long',
+      `The answer to continue is about ${count(last)} tokens, more than this model allows with the question and room for the next part (${Math.max(0, budget - used)}); regenerate it, or pick a model with a larger context window and continue there`,
     );
   }
   const kept: ChatTurn[] = [];

@@ -201,6 +201,7 @@ async function assemble(
     contextWindow: req.contextWindow,
     reservedForAnswer: req.reservedForAnswer,
     tokenizer: countTokensLazily,
+    keepLast: req.continueAnswer,
   });
   // The question's own token count, when the context had to be counted (the tokenizer is
   // loaded then); otherwise it stays unknown rather than load the tokenizer for a label.
