@@ -174,19 +174,15 @@ describe('answers that outlive their tab', { timeout: 150_000 }, () => {
     const release = await sendHeld(first, 'Keep me safe while the database is slow');
     const sessionPath = new URL(first.url()).pathname;
     const second = await e2e.newPage();
-    onTestFailed(async () => {
-      await screenshot(first, 'failed-turns-saving-first');
-      await screenshot(second, 'failed-turns-saving-second');
-    });
+    onTestFailed(() => Promise.all([screenshot(first, 'failed-turns-saving-first'), screenshot(second, 'failed-turns-saving-second')]).then(() => {}));
     await signIn(second, email);
     await open(second, sessionPath);
     await answers(second, 'streaming').waitFor();
     // Another transaction holds the answer's row: its final write (an UPDATE) waits, as it does
     // for a slow or absent database, while its checkpoints (inserts) do not.
     const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
-    let commit!: () => void;
+    let commit!: () => void, locked!: () => void;
     const held = new Promise<void>((resolve) => (commit = resolve));
-    let locked!: () => void;
     const lockTaken = new Promise<void>((resolve) => (locked = resolve));
     const holder = sql.begin(async (tx) => {
       await tx`select 1 from public.messages where session_id = ${sessionPath.split('/').pop()!} and sender = 'assistant' for no key update`;
