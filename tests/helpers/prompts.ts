@@ -1,5 +1,7 @@
-// Prompts made and listed through the API as a test user, for the prompts route tests.
+// Prompts made and listed through the API as a test user, and the system prompts a chat then sent
+// the fake provider, for the route tests of prompts, projects and chats.
 import { expect } from 'vitest';
+import type { FakeProvider } from '../../local/src/demo-provider.ts';
 import type { ApiUser } from './api.ts';
 
 export interface Prompt {
@@ -21,4 +23,10 @@ export async function listIds(user: ApiUser, query: string): Promise<string[]> {
   const res = await user.request('GET', `/prompts?${query}`);
   expect(res.status).toBe(200);
   return (await res.json()).prompts.map((p: { id: string }) => p.id);
+}
+
+/** The system messages of the last request the fake provider received, in the order sent. */
+export function systemMessagesSent(provider: FakeProvider): string[] {
+  const body = provider.requests.at(-1)?.body as { messages: { role: string; content: string }[] };
+  return body.messages.filter((m) => m.role === 'system').map((m) => m.content);
 }

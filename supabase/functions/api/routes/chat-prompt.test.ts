@@ -5,6 +5,7 @@
 // chat's metadata, which everyone in a group chat reads, never holds them (security review 11 #2).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, joinGroupChat, readSse, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { createPrompt as createPromptAs, systemMessagesSent } from '../../../../tests/helpers/prompts.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -15,14 +16,8 @@ afterAll(async () => {
 });
 
 const demo = { provider: 'demo', model: 'demo-model' };
-const systemSent = () =>
-  (api.fakeProvider.requests.at(-1)?.body as { messages: { role: string; content: string }[] }).messages.filter((m) => m.role === 'system').map((m) => m.content);
-
-async function createPrompt(user: ApiUser, content: string) {
-  const res = await user.request('POST', '/prompts', { title: 'Support', content });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: string };
-}
+const systemSent = () => systemMessagesSent(api.fakeProvider);
+const createPrompt = (user: ApiUser, content: string) => createPromptAs(user, { title: 'Support', content });
 async function chat(user: ApiUser, body: Record<string, unknown>) {
   const res = await user.request('POST', '/chat', { ...demo, ...body });
   expect(res.status, await res.clone().text()).toBe(200);

@@ -3,6 +3,7 @@
 // owner's and a group member's — renders the prompt with them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, joinGroupChat, readSse, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { createPrompt as createPromptAs, systemMessagesSent } from '../../../../tests/helpers/prompts.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -14,14 +15,8 @@ afterAll(async () => {
 
 const demo = { provider: 'demo', model: 'demo-model' };
 const TRANSLATE = 'Translate {{text}} into {{language}} in a {{tone:enum(formal,casual)|formal}} tone.';
-const systemSent = () =>
-  (api.fakeProvider.requests.at(-1)?.body as { messages: { role: string; content: string }[] }).messages.filter((m) => m.role === 'system').map((m) => m.content);
-
-async function createPrompt(user: ApiUser, content: string) {
-  const res = await user.request('POST', '/prompts', { title: 'Translator', content });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: string };
-}
+const systemSent = () => systemMessagesSent(api.fakeProvider);
+const createPrompt = (user: ApiUser, content: string) => createPromptAs(user, { title: 'Translator', content });
 async function chat(user: ApiUser, body: Record<string, unknown>) {
   const res = await user.request('POST', '/chat', { ...demo, ...body });
   expect(res.status, await res.clone().text()).toBe(200);

@@ -1,6 +1,7 @@
 // /api/projects: CRUD, the system prompt reference, IDOR and malformed input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { createPrompt as createPromptAs } from '../../../../tests/helpers/prompts.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -10,11 +11,8 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function createPrompt(user: ApiUser, body: Record<string, unknown> = {}) {
-  const res = await user.request('POST', '/prompts', { title: 'Helper', content: 'You help with {{topic|anything}}.', ...body });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: string };
-}
+const createPrompt = (user: ApiUser, body: Record<string, unknown> = {}) =>
+  createPromptAs(user, { title: 'Helper', content: 'You help with {{topic|anything}}.', ...body });
 
 describe('projects', () => {
   it('creates, lists, reads, updates and deletes a project', async () => {

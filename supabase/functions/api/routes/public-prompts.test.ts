@@ -2,6 +2,7 @@
 // exactly as anon may read it; a private or missing one is the same 404.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
+import { createPrompt as createPromptAs, type Prompt } from '../../../../tests/helpers/prompts.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -11,11 +12,8 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function createPrompt(user: ApiUser, body: Record<string, unknown>) {
-  const res = await user.request('POST', '/prompts', { title: 'Summariser', content: 'Summarise {{topic}} in {{n:number|3}} bullets.', ...body });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: string; revision: number };
-}
+const createPrompt = async (user: ApiUser, body: Record<string, unknown>) =>
+  (await createPromptAs(user, { title: 'Summariser', content: 'Summarise {{topic}} in {{n:number|3}} bullets.', ...body })) as Prompt & { revision: number };
 
 describe('a public prompt read without signing in', () => {
   it('gives its shared version (here its only one), variables and settings, and nothing about its owner or history', async () => {
