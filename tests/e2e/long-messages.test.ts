@@ -3,6 +3,8 @@
 // message at the end; a message over the server's limit is said so before it is sent, with a
 // one-click way to attach it as a file; a template over its limit is said so before saving. A
 // long message box is kept for a reload once typing pauses, not copied into storage on every key.
+// A chat longer than the model's context window says under an answer that it was written
+// without the chat's first messages.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRAFT_IDLE_MS } from '../../web/src/lib/chat/drafts.ts';
@@ -123,6 +125,27 @@ describe('long text', { timeout: 300_000 }, () => {
     expect(await draftWrites()).toBe(2);
     await reload(page);
     await expect.poll(() => composer(page).inputValue()).toBe(`${paste}and more, and the last words`);
+  });
+
+  // QA13 #2: a chat longer than the model's context window is sent without its oldest messages
+  // (the API's `dropped_turns`), and the page never said so.
+  it("says under an answer how many of the chat's first messages its model could not see", async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    // About 8,000 tokens each: the demo model's 16,000-token window, less the room kept for the
+    // answer, holds one of them but not two. Each is answered in two words.
+    const long = (tag: string) => `/tokens 2 ${Array.from({ length: 3000 }, (_, i) => `${tag}${i}`).join(' ')}`;
+    await sendAndWait(page, long('a'), 0);
+    await sendAndWait(page, long('b'), 1);
+    await sendAndWait(page, long('c'), 2);
+    const notice = (answer: number) => answers(page).nth(answer).getByTestId('left-out-notice');
+    // The first answer saw the whole chat; the second was written without the first question;
+    // the third without the first question, its answer and the second question.
+    await expect(notice(0).count()).resolves.toBe(0);
+    await expect(notice(1).textContent()).resolves.toContain('The model could not see the first message of this chat when it wrote this answer');
+    await expect(notice(2).textContent()).resolves.toContain('could not see the first 3 messages of this chat');
+    await expect(notice(2).textContent()).resolves.toContain('Start a new chat, or pick a model with a larger context window.');
+    await expect(notice(2).getAttribute('role')).resolves.toBe('status');
   });
 
   it("says a template is over its limit before saving, and the save's refusal in the same words", async () => {

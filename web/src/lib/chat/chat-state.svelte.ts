@@ -68,6 +68,8 @@ export class ChatState {
    */
   filesUsed = $state<Record<string, NonNullable<ChatMeta['files_used']>>>({});
   filesSent = $state<Record<string, SentFile[]>>({});
+  /** The oldest messages each answer asked from this tab was written without, by answer id (`meta` `dropped_turns`; not stored with the answer). */
+  leftOutTurns = $state<Record<string, number>>({});
   /** True once Realtime delivers this session's rows and broadcasts (tests and the UI wait for it). */
   live = $state(false);
   /** The answer being written in this session, by this or any other tab or device (this tab's

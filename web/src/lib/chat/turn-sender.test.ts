@@ -41,6 +41,7 @@ class Chat implements SendingChat {
   flaggedAttachment = null;
   filesUsed = {};
   filesSent: Record<string, SentFile[]> = {};
+  leftOutTurns: Record<string, number> = {};
   get streaming() {
     return answerBeingWritten(this.messages) !== undefined;
   }
@@ -123,6 +124,16 @@ describe('TurnSender', () => {
     expect(stop).not.toHaveBeenCalled();
     streams[0]!.handlers.meta({ session_id: 's1', user_message_id: 'u1', assistant_message_id: 'a1' });
     expect(stop).toHaveBeenCalledTimes(1);
+  });
+
+  // QA13 #2: the API left the oldest messages out (`dropped_turns`) and the page never said so.
+  it('keeps, by answer, how many of the oldest messages its model could not see; none for an answer that saw them all', () => {
+    for (const [dropped, kept] of [[3, { a1: 3 }], [0, {}], [undefined, {}]] as const) {
+      const { chat, sender } = setUp();
+      void sender.run(turn('Long'), () => {}, { userText: 'Long' });
+      streams.at(-1)!.handlers.meta({ session_id: 's1', user_message_id: 'u1', assistant_message_id: 'a1', dropped_turns: dropped });
+      expect(chat.leftOutTurns).toEqual(kept);
+    }
   });
 
   // QA 3: an edited question showed no chips until a reload.

@@ -55,6 +55,8 @@ export interface SendingChat {
   filesUsed: Record<string, NonNullable<ChatMeta['files_used']>>;
   /** The files each question of this tab's sends carries (its chips), shown from the send on. */
   filesSent: Record<string, SentFile[]>;
+  /** How many of the oldest messages each answer of this tab's sends was written without (lib/chat/left-out-turns.ts). */
+  leftOutTurns: Record<string, number>;
   stop(): Promise<void>;
   catchUp(): Promise<void>;
 }
@@ -173,6 +175,7 @@ export class TurnSender {
               delete chat.filesSent[pendingUserId];
             }
             if (assistantId && meta.files_used?.length) chat.filesUsed[assistantId] = meta.files_used;
+            if (assistantId && meta.dropped_turns) chat.leftOutTurns[assistantId] = meta.dropped_turns;
             if (assistantId) views.adopt(assistantId, controller);
             send.named = assistantId !== null;
             if (send.stopWanted) void chat.stop();
