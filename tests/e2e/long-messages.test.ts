@@ -3,8 +3,8 @@
 // message at the end; a message over the server's limit is said so before it is sent, with a
 // one-click way to attach it as a file; a template over its limit is said so before saving. A
 // long message box is kept for a reload once typing pauses, not copied into storage on every key.
-// A chat longer than the model's context window says under an answer that it was written
-// without the chat's first messages.
+// A chat longer than the model's context window says under an answer, then and after a reload,
+// that it was written without the chat's first messages.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRAFT_IDLE_MS } from '../../web/src/lib/chat/drafts.ts';
@@ -146,6 +146,12 @@ describe('long text', { timeout: 300_000 }, () => {
     await expect(notice(2).textContent()).resolves.toContain('could not see the first 3 messages of this chat');
     await expect(notice(2).textContent()).resolves.toContain('Start a new chat, or pick a model with a larger context window.');
     await expect(notice(2).getAttribute('role')).resolves.toBe('status');
+    // Kept with the answers: a reload (or another device) says the same.
+    await reload(page);
+    await expect.poll(() => answers(page).count()).toBe(3);
+    await expect(notice(0).count()).resolves.toBe(0);
+    await expect(notice(1).textContent()).resolves.toContain('could not see the first message of this chat');
+    await expect(notice(2).textContent()).resolves.toContain('could not see the first 3 messages of this chat');
   });
 
   it("says a template is over its limit before saving, and the save's refusal in the same words", async () => {

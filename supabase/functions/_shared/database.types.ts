@@ -450,6 +450,7 @@ export type Database = {
                     "completion_tokens": number | null;
                     "content": string;
                     "created_at": string;
+                    "dropped_turns": number | null;
                     "error": string | null;
                     "error_code": string | null;
                     "id": string;
@@ -479,6 +480,7 @@ export type Database = {
                     "completion_tokens"?: number | null;
                     "content"?: string;
                     "created_at"?: string;
+                    "dropped_turns"?: number | null;
                     "error"?: string | null;
                     "error_code"?: string | null;
                     "id"?: string;
@@ -507,6 +509,7 @@ export type Database = {
                     "completion_tokens"?: number | null;
                     "content"?: string;
                     "created_at"?: string;
+                    "dropped_turns"?: number | null;
                     "error"?: string | null;
                     "error_code"?: string | null;
                     "id"?: string;

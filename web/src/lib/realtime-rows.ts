@@ -18,6 +18,7 @@ export const messageRow = z.object({
   latency_ms: z.number().nullish(),
   reasoning: z.string().nullish(),
   reasoning_ms: z.number().nullish(),
+  dropped_turns: z.number().int().nullish(),
   error_code: z.string().nullish(),
   seq: z.number().nullish(),
   author_id: z.string().nullish(),

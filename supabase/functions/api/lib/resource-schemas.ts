@@ -72,6 +72,9 @@ export const MessageSchema = z
     latency_ms: nullableInt,
     reasoning: z.string().openapi({ description: "A reasoning model's thinking, apart from the answer ('' when none)" }),
     reasoning_ms: nullableInt.openapi({ description: 'How long it reasoned before answering' }),
+    dropped_turns: nullableInt.openapi({
+      description: "An answer: how many of the chat's oldest messages its context left out to fit the model's window (null: none; the turn's `meta` `dropped_turns`)",
+    }),
     error_code: z.string().nullable().openapi({ description: 'Why it is `error`/`stopped`: interrupted, stopped_by_user, wall_clock_limit, answer_too_long, provider codes' }),
     stopped_by: z.uuid().nullable().openapi({ description: 'Who stopped this answer (a participant of a group chat, or its asker); null when no person did' }),
     seq: z.number().int().openapi({ description: 'The last stream seq the content and reasoning include (apply live deltas with a higher seq)' }),
@@ -84,7 +87,7 @@ export type MessageRow = DbRow<typeof MessageSchema>;
 
 /** The columns of a MessageRow, as a select list over public.messages. */
 export const MESSAGE_COLUMNS = `id, session_id, parent_id, sender, author_id, content, status, error, provider, model, provider_message_id,
-  token_count, prompt_tokens, completion_tokens, ttft_ms, latency_ms, reasoning, reasoning_ms, error_code, stopped_by,
+  token_count, prompt_tokens, completion_tokens, ttft_ms, latency_ms, reasoning, reasoning_ms, dropped_turns, error_code, stopped_by,
   coalesce(cardinality(stream_units), (content <> '')::int) as seq, created_at, updated_at`;
 
 export const TemplateVariableSchema = z

@@ -184,7 +184,7 @@ describe('POST /api/chat', () => {
     expect(await settings()).toMatchObject({ temperature: null, max_tokens: null });
   });
 
-  it('fits history to the context window and reports dropped turns', async () => {
+  it('fits history to the context window, reports dropped turns and keeps their count with the answer', async () => {
     const alice = await api.createUser();
     const [session] = await api.db.sql`insert into public.chat_sessions (user_id, title) values (${alice.id}, 'long') returning id`;
     // demo-model has a 16k window: 40 turns of ~1000 tokens cannot all fit.
@@ -199,6 +199,13 @@ describe('POST /api/chat', () => {
     expect(sent).toHaveLength(40 - dropped + 1);
     expect(sent.at(-2)?.content).toMatch(/^turn39 /);
     expect(lastProviderBody().max_tokens).toBe(1000);
+    // A reload or another device reads the count with the answer; a turn that sent the whole
+    // chat keeps none.
+    const answers = (await (await alice.request('GET', `/sessions/${session.id}/messages`)).json()).messages.filter((m: { sender: string }) => m.sender === 'assistant');
+    expect(answers.at(-1)).toMatchObject({ id: events[0].data.assistant_message_id, dropped_turns: dropped });
+    const short = await chat(alice, { message: '/echo short' });
+    const [fresh] = await api.db.sql`select dropped_turns from public.messages where id = ${short[0].data.assistant_message_id}`;
+    expect(fresh.dropped_turns).toBeNull();
   });
 
   it('uses the project prompt and custom instructions as system messages', async () => {

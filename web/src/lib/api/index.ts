@@ -31,7 +31,7 @@ type ApiMessage = Schemas['Message'];
 /** A message as the chat view holds it: the API's row (or a Realtime copy, or this tab's draft,
  * which lack the bookkeeping columns), plus what this tab tracks while it streams. */
 export type Message = Pick<ApiMessage, 'id' | 'session_id' | 'sender' | 'content' | 'status' | 'error' | 'provider' | 'model' | 'token_count' | 'created_at'> &
-  Partial<Pick<ApiMessage, 'latency_ms' | 'ttft_ms' | 'prompt_tokens' | 'completion_tokens' | 'stopped_by'>> & {
+  Partial<Pick<ApiMessage, 'latency_ms' | 'ttft_ms' | 'prompt_tokens' | 'completion_tokens' | 'stopped_by' | 'dropped_turns'>> & {
     /** The `seq` of the last streamed unit this text includes (the server's checkpoint, or what this tab applied). */
     seq?: number | null;
     /** The model's reasoning, stored apart from the answer. */

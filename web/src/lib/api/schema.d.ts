@@ -8955,6 +8955,8 @@ export type components = {
             content: string;
             /** Format: date-time */
             created_at: string;
+            /** @description An answer: how many of the chat's oldest messages its context left out to fit the model's window (null: none; the turn's `meta` `dropped_turns`) */
+            dropped_turns: number | null;
             error: string | null;
             /** @description Why it is `error`/`stopped`: interrupted, stopped_by_user, wall_clock_limit, answer_too_long, provider codes */
             error_code: string | null;

@@ -68,7 +68,7 @@ export class ChatState {
    */
   filesUsed = $state<Record<string, NonNullable<ChatMeta['files_used']>>>({});
   filesSent = $state<Record<string, SentFile[]>>({});
-  /** The oldest messages each answer asked from this tab was written without, by answer id (`meta` `dropped_turns`; not stored with the answer). */
+  /** The oldest messages each answer asked from this tab was written without, by answer id (`meta` `dropped_turns`), until a read of the answer's row brings its own. */
   leftOutTurns = $state<Record<string, number>>({});
   /** True once Realtime delivers this session's rows and broadcasts (tests and the UI wait for it). */
   live = $state(false);

@@ -78,7 +78,7 @@ export async function writeTurnRows(sql: Sql, people: TurnPeople, inputs: TurnIn
         ${ids.assistantMessageId}::uuid, ${req.provider}::text, ${req.model}::text, ${req.leaseMs / 1000}::float8,
         ${u.payerId}::uuid, ${u.promptId}::uuid, ${u.promptVersion}::int, ${u.promptTokens}::int,
         ${pico(u.price?.input)}::bigint, ${pico(u.price?.output)}::bigint, ${u.touchCredential}::boolean, ${u.apiKeyId ?? null}::uuid,
-        ${m.mode === 'regenerate' ? null : (req.clientId ?? null)}::uuid
+        ${m.mode === 'regenerate' ? null : (req.clientId ?? null)}::uuid, ${inputs.context.droppedTurns}::int
       ) as missing`;
     if (missing === 'project') throw notFound('Project');
     if (missing) throw notFound('Session');
