@@ -5,7 +5,9 @@
 // private.finish_turn replaces a premature settle's log, logs a turn that never got its rows
 // in its chat, and stays one row when it is retried.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveFinal } from '../../supabase/functions/api/lib/chat/final-save.ts';
 import { TurnStore, type FinalAnswer } from '../../supabase/functions/api/lib/chat/turn-store.ts';
+import { createLogger } from '../../supabase/functions/api/lib/log.ts';
 import { PRICE_TABLE } from '../../supabase/functions/api/lib/prices.ts';
 import { createAuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -187,5 +189,93 @@ describe('what a turn\'s call was for, and its reasoning tokens (QA 6 #6, #13)',
       await expect(db.sql`insert into public.prompt_usage_logs ${db.sql({ user_id: owner.id, provider: 'demo', model: 'm', status: 'success', ...bad })}`)
         .rejects.toThrow(/violates check constraint/);
     }
+  });
+});
+
+describe('an answer whose final write was given up with its checkpoints whole (QA13 #3)', () => {
+  /** Runs the turn's final save against a database that takes every write but the final one (save_failed). */
+  async function giveUpFinalWrite(store: TurnStore, answer: FinalAnswer) {
+    const failing = {
+      finish: async () => { throw new Error('canceling statement due to lock timeout'); },
+      keepWhole: (a: FinalAnswer) => store.keepWhole(a),
+      replaceCheckpoints: (id: string, units: FinalAnswer['units']) => store.replaceCheckpoints(id, units),
+    };
+    const saved = await saveFinal(answer, { store: failing, log: createLogger(() => {}, 'silent'), windowMs: 60_000, hasRows: true, afterKeptTries: 1, sleep: async () => {} });
+    expect(saved).toBe(false);
+  }
+
+  const answerRow = (answerId: string) => db.sql`
+    select status, error_code, error, content, reasoning, stream_units, reasoning_ms, prompt_tokens, completion_tokens, token_count, ttft_ms, latency_ms
+      from public.messages where id = ${answerId}`.then((rows) => rows[0]);
+  const withoutIds = (logs: Record<string, unknown>[]) => logs.map(({ session_id: _s, message_id: _m, ...rest }) => rest);
+
+  it('is settled as it ended — complete, whole, with its own usage row once — as its final write would have stored it', async () => {
+    const owner = await createAuthUser(db.sql);
+    const store = new TurnStore(() => db.sql, PRICE_TABLE);
+    const over = { completionTokens: 500, cachedTokens: 400, reasoningTokens: 200 };
+    const given = await runningTurn(owner.id, { payerId: owner.id });
+    await giveUpFinalWrite(store, finalAnswer(given, owner.id, owner.id, over));
+    // The same answer, finished by its own final write, for comparison.
+    const written = await runningTurn(owner.id, { payerId: owner.id });
+    await store.finish(finalAnswer(written, owner.id, owner.id, over));
+
+    await lapse(given.answerId);
+    expect(await store.settleAbandoned(owner.id, { sessionId: given.sessionId })).toEqual([given.answerId]);
+    expect(await answerRow(given.answerId)).toEqual({
+      status: 'complete', error_code: null, error: null, content: 'Half donné, all', reasoning: 'hmm, ', stream_units: [-5, 4, 6, 9],
+      reasoning_ms: 3, prompt_tokens: 1190, completion_tokens: 500, token_count: 500, ttft_ms: 5, latency_ms: 90,
+    });
+    expect(await answerRow(given.answerId)).toEqual(await answerRow(written.answerId));
+    const logs = await logsOf({ answerId: given.answerId });
+    expect(logs).toEqual([expect.objectContaining({ status: 'success', prompt_tokens: 1190, completion_tokens: 500, tokens_estimated: false })]);
+    expect(withoutIds(logs)).toEqual(withoutIds(await logsOf({ answerId: written.answerId })));
+    const [extra] = await db.sql`select purpose, cached_tokens, reasoning_tokens, asked_by from public.prompt_usage_logs where message_id = ${given.answerId}`;
+    expect(extra).toEqual({ purpose: 'chat', cached_tokens: 400, reasoning_tokens: 200, asked_by: owner.id });
+
+    // Settled once: nothing is left to settle, the checkpoints and the turn are gone, still one row.
+    expect(await store.settleAbandoned(owner.id, { sessionId: given.sessionId })).toEqual([]);
+    expect(await logsOf({ sessionId: given.sessionId })).toHaveLength(1);
+    const [left] = await db.sql`select (select count(*) from private.message_chunks where message_id = ${given.answerId})::int as chunks,
+      (select count(*) from private.chat_turns where message_id = ${given.answerId})::int as turns`;
+    expect(left).toEqual({ chunks: 0, turns: 0 });
+  });
+
+  it('is settled as interrupted, from what they hold, when its checkpoints no longer hold it whole (a crash emptied the unlogged table)', async () => {
+    const owner = await createAuthUser(db.sql);
+    const store = new TurnStore(() => db.sql, PRICE_TABLE);
+    const turn = await runningTurn(owner.id, { payerId: owner.id });
+    await giveUpFinalWrite(store, finalAnswer(turn, owner.id, owner.id));
+    // The checkpoint written again after the crash holds the first units only.
+    await db.sql`delete from private.message_chunks where message_id = ${turn.answerId}`;
+    await db.sql`insert into private.message_chunks (message_id, first_seq, units, content, reasoning) values (${turn.answerId}, 1, '{-5,4}', 'Half', 'hmm, ')`;
+    await lapse(turn.answerId);
+    expect(await store.settleAbandoned(owner.id, { sessionId: turn.sessionId })).toEqual([turn.answerId]);
+    expect(await answerRow(turn.answerId)).toMatchObject({ status: 'error', error_code: 'interrupted', content: 'Half', reasoning: 'hmm, ' });
+    expect(await logsOf({ answerId: turn.answerId })).toEqual([expect.objectContaining({ status: 'error', error_code: 'interrupted', tokens_estimated: true })]);
+  });
+
+  it('keeps the whole text, settled as interrupted, when the final write and the outcome are refused for what they hold', async () => {
+    const owner = await createAuthUser(db.sql);
+    const store = new TurnStore(() => db.sql, PRICE_TABLE);
+    const turn = await runningTurn(owner.id, { payerId: owner.id });
+    // An error longer than a message's error may be: finish_turn and the kept outcome are both refused (a check).
+    const refused = finalAnswer(turn, owner.id, owner.id, { status: 'error', code: 'provider_error', errorMessage: 'x'.repeat(2001) });
+    expect(await saveFinal(refused, { store, log: createLogger(() => {}, 'silent'), windowMs: 60_000, hasRows: true, sleep: async () => {} })).toBe(false);
+    await lapse(turn.answerId);
+    expect(await store.settleAbandoned(owner.id, { sessionId: turn.sessionId })).toEqual([turn.answerId]);
+    expect(await answerRow(turn.answerId)).toMatchObject({ status: 'error', error_code: 'interrupted', content: 'Half donné, all' });
+  });
+
+  it('is settled as interrupted when the outcome is refused as the final write was (here: its payer is gone), without failing the settle', async () => {
+    const owner = await createAuthUser(db.sql);
+    const payer = await createAuthUser(db.sql);
+    const store = new TurnStore(() => db.sql, PRICE_TABLE);
+    const turn = await runningTurn(owner.id, { payerId: payer.id });
+    await giveUpFinalWrite(store, finalAnswer(turn, owner.id, payer.id));
+    await db.sql`delete from auth.users where id = ${payer.id}`;
+    await lapse(turn.answerId);
+    expect(await store.settleAbandoned(owner.id, { sessionId: turn.sessionId })).toEqual([turn.answerId]);
+    expect(await answerRow(turn.answerId)).toMatchObject({ status: 'error', error_code: 'interrupted', content: 'Half donné, all' });
+    expect(await logsOf({ answerId: turn.answerId })).toEqual([]);
   });
 });

@@ -24,9 +24,12 @@ function fakeDatabase({ backAt = Infinity, finishFails = false }: { backAt?: num
       if (away() || finishFails) throw new Error('connection refused');
       written.finish.push(clock);
     },
-    replaceCheckpoints: async (_id: string, packed: PackedUnits) => {
+    keepWhole: async (kept: FinalAnswer) => {
       if (away()) throw new Error('connection refused');
-      written.checkpoints.push(packed);
+      written.checkpoints.push(kept.units);
+    },
+    replaceCheckpoints: async () => {
+      throw new Error('only the whole answer with its outcome is expected here');
     },
   };
   const options = {
@@ -75,7 +78,8 @@ describe('saveFinal', () => {
           tries++;
           throw refused;
         },
-        replaceCheckpoints: async (_id: string, packed: unknown) => void checkpoints.push(packed),
+        keepWhole: async (kept: FinalAnswer) => void checkpoints.push(kept.units),
+        replaceCheckpoints: async () => void checkpoints.push('text alone'),
       };
       const db = fakeDatabase({});
       expect(await saveFinal(answer, { ...db.options, store, hasRows: true })).toBe(false);
@@ -87,6 +91,20 @@ describe('saveFinal', () => {
     // A connection's failure is still retried.
     const db = fakeDatabase({ backAt: 5_000 });
     expect(await saveFinal(answer, { ...db.options, hasRows: true })).toBe(true);
+  });
+
+  it('keeps the text alone, to be settled as before, when its outcome is refused for what it holds', async () => {
+    const kept: string[] = [];
+    const store = {
+      finish: async () => { throw new Error('lock timeout'); },
+      keepWhole: async () => { throw Object.assign(new Error('violates check constraint'), { code: '23514' }); },
+      replaceCheckpoints: async (_id: string, packed: PackedUnits) => void kept.push(packed.content),
+    };
+    const db = fakeDatabase({});
+    expect(await saveFinal(answer, { ...db.options, store, hasRows: true, afterKeptTries: 2 })).toBe(false);
+    // Kept once (then the turn stops trying to keep it), and the turn gave up sooner.
+    expect(kept).toEqual(['the whole answer']);
+    expect(db.elapsed()).toBeLessThan(1_000);
   });
 
   it('writes no checkpoints for a turn whose rows were never written, and keeps trying its usage log', async () => {

@@ -7,11 +7,12 @@
  * So a write that fails is retried until `windowMs` has passed, not for a fixed number of
  * tries: failovers often take longer than the ~20 s a fixed count gave.
  *
- * Whenever a try fails, the whole answer is also written as the checkpoints
- * (TurnStore.replaceCheckpoints). Once that has succeeded the database answers and holds the
- * text, so the turn may stop trying sooner (`afterKeptTries`): if the final write then keeps
- * failing for another reason, the lease lapses and the answer is settled from those
- * checkpoints with all its text.
+ * Whenever a try fails, the whole answer is also written as the checkpoints, with the outcome
+ * the final write would have stored — status, token counts, timings, cost (TurnStore.keepWhole).
+ * Once that has succeeded the database answers and holds the answer, so the turn may stop
+ * trying sooner (`afterKeptTries`): if the final write then keeps failing for another reason,
+ * the lease lapses and the settle stores the answer from those checkpoints as it ended
+ * (`complete` with its usage), not as interrupted.
  *
  * The turn stays in this process's registry until the write is done or given up, so its
  * lease is renewed as soon as the database is back (within a poll, 250 ms). Should a read of
@@ -22,7 +23,7 @@ import type { Logger } from '../log.ts';
 import type { FinalAnswer, TurnStore } from './turn-store.ts';
 
 export interface FinalSaveOptions {
-  store: Pick<TurnStore, 'finish' | 'replaceCheckpoints'>;
+  store: Pick<TurnStore, 'finish' | 'keepWhole' | 'replaceCheckpoints'>;
   log: Logger;
   /** Keep trying this long while the database is away (the process ending cuts it short). */
   windowMs: number;
@@ -68,8 +69,20 @@ export async function saveFinal(final: FinalAnswer, options: FinalSaveOptions): 
   }
 }
 
-/** Writes the whole answer as its checkpoints; true once they hold it. */
+/** Writes the whole answer as its checkpoints, with its outcome; true once they hold it. */
 async function keepInCheckpoints(final: FinalAnswer, { store, log }: FinalSaveOptions): Promise<boolean> {
+  try {
+    await store.keepWhole(final);
+    return true;
+  } catch (error) {
+    if (!refusedForGood(error)) {
+      log.warn('chat answer not checkpointed', { message: messageOf(error) });
+      return false;
+    }
+    // The outcome may be refused for what it holds, as the final write may have been: the text
+    // matters more, so it is kept alone, and settled as interrupted.
+    log.warn('chat answer outcome not kept', { message: messageOf(error) });
+  }
   try {
     await store.replaceCheckpoints(final.messageId, final.units);
     return true;

@@ -5,11 +5,12 @@
  * outside `set local role`, and every one is filtered by the user id verified from the JWT.
  *
  * Owns: checkpoints (append-only units), lease renewal and stop flags (private.chat_turns),
- * the final write (answer, status, tokens, usage log, credential last use), settling answers
- * whose process died (with their usage log, from what the turn recorded at its start), and
- * reading an answer back for a re-attaching view.
+ * the final write (answer, status, tokens, usage log, credential last use), keeping a whole
+ * answer and its outcome for the settle when that write keeps failing, settling answers whose
+ * process died (with their usage log, from what the turn recorded at its start or at its
+ * end), and reading an answer back for a re-attaching view.
  */
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import { callCostUsd } from '../cost.ts';
 import { findPrice, type ModelPrice } from '../prices.ts';
 import { uuidv7 } from '../uuid7.ts';
@@ -111,12 +112,32 @@ export class TurnStore {
 
   /** Replaces an answer's checkpoints with one holding all its units so far, from unit 1. */
   async replaceCheckpoints(messageId: string, packed: PackedUnits): Promise<void> {
+    await this.sql.begin((tx) => writeWholeCheckpoints(tx, messageId, packed));
+  }
+
+  /**
+   * Writes the whole answer as its checkpoints and, with them, the outcome its final write
+   * would have stored (status, error, token counts, timings, cost, the usage row's id) on the
+   * turn's row. Used when that write keeps failing: once the lease lapses, the settle
+   * (private.settle_abandoned_answers) finishes the answer through private.finish_turn as it
+   * ended — `complete` with its usage — provided the checkpoints still hold all its units.
+   */
+  async keepWhole(answer: FinalAnswer): Promise<void> {
+    const packed = answer.units;
+    const { costUsd } = this.billOf(answer);
     await this.sql.begin(async (tx) => {
-      await tx`delete from private.message_chunks where message_id = ${messageId}`;
-      if (packed.units.length === 0) return;
+      await tx`select set_config('lock_timeout', ${FINAL_WRITE_LOCK_TIMEOUT}, true), set_config('statement_timeout', ${FINAL_WRITE_TIMEOUT}, true)`;
+      await writeWholeCheckpoints(tx, answer.messageId, packed);
       await tx`
-        insert into private.message_chunks (message_id, first_seq, units, content, reasoning)
-        values (${messageId}, 1, ${packed.units}::int[], ${packed.content}, ${packed.reasoning})`;
+        update private.chat_turns
+           set final_units = ${packed.units.length}::int, final_status = ${answer.status}, final_error_code = ${answer.code},
+               final_error = ${answer.errorMessage}, final_reasoning_ms = ${answer.reasoningMs}::int,
+               final_prompt_tokens = ${answer.promptTokens}::int, final_completion_tokens = ${answer.completionTokens}::int,
+               final_cached_tokens = ${answer.cachedTokens ?? null}::int, final_reasoning_tokens = ${answer.reasoningTokens ?? null}::int,
+               final_ttft_ms = ${answer.ttftMs}::int, final_latency_ms = ${answer.latencyMs}::int,
+               final_provider_message_id = ${answer.providerMessageId?.slice(0, 200) ?? null}, final_cost_usd = ${costUsd}::numeric,
+               final_tokens_estimated = ${answer.tokensEstimated ?? false}::boolean, final_log_id = ${uuidv7()}::uuid
+         where message_id = ${answer.messageId} and user_id = ${answer.userId}`;
     });
   }
 
@@ -183,11 +204,7 @@ export class TurnStore {
   async finish(answer: FinalAnswer): Promise<void> {
     const packed = answer.units;
     const u = answer.usageLog;
-    const tokens = { promptTokens: answer.promptTokens, cachedTokens: answer.cachedTokens ?? 0, completionTokens: answer.completionTokens };
-    const costUsd = callCostUsd(findPrice(this.prices, u.provider, u.model), tokens);
-    // The call is logged (and its cost counted) for whoever's key paid; the session and
-    // message are the owner's rows, linked for the payer too (they can read them as a member).
-    const payerId = u.payerId ?? answer.userId;
+    const { costUsd, payerId } = this.billOf(answer);
     // One statement (private.finish_turn): the answer, the session's lock, the checkpoints and the
     // usage log — a premature settle (the lease lapsed while the database was away) is overwritten,
     // since this process has the whole answer and the checkpoints only part of it. Bounded: a
@@ -208,6 +225,17 @@ export class TurnStore {
         ${u.provider}, ${u.model}, ${costUsd}::numeric, ${u.touchCredential}::boolean, ${answer.tokensEstimated ?? false}::boolean,
         ${u.apiKeyId ?? null}::uuid, ${answer.reasoningTokens ?? null}::int, ${u.askedBy ?? answer.userId}::uuid)`,
     ]);
+  }
+
+  /**
+   * What the answer's call cost at the deployment's prices, and who pays: the call is logged
+   * (and its cost counted) for whoever's key paid; the session and message are the owner's
+   * rows, linked for the payer too (they can read them as a member).
+   */
+  private billOf(answer: FinalAnswer): { costUsd: string | null; payerId: string } {
+    const u = answer.usageLog;
+    const tokens = { promptTokens: answer.promptTokens, cachedTokens: answer.cachedTokens ?? 0, completionTokens: answer.completionTokens };
+    return { costUsd: callCostUsd(findPrice(this.prices, u.provider, u.model), tokens), payerId: u.payerId ?? answer.userId };
   }
 
   /** The user's answer as stored: final units, or checkpointed units while it streams. */
@@ -256,4 +284,13 @@ export class TurnStore {
         : null,
     };
   }
+}
+
+/** Replaces an answer's checkpoints with one row holding all the given units, from unit 1. */
+async function writeWholeCheckpoints(tx: TransactionSql, messageId: string, packed: PackedUnits): Promise<void> {
+  await tx`delete from private.message_chunks where message_id = ${messageId}`;
+  if (packed.units.length === 0) return;
+  await tx`
+    insert into private.message_chunks (message_id, first_seq, units, content, reasoning)
+    values (${messageId}, 1, ${packed.units}::int[], ${packed.content}, ${packed.reasoning})`;
 }

@@ -353,8 +353,9 @@ export class Turn {
     if (o.beforeEnd) await o.beforeEnd(end).catch(() => {});
     if (!saved) {
       // If the database took any write meanwhile, saveFinal wrote the whole answer as its
-      // checkpoints, and it is settled from them once the lease lapses. If it stayed away for
-      // the whole window, a crash may have emptied them: the views have the only copy.
+      // checkpoints, with its outcome, and once the lease lapses it is settled from them as it
+      // ended, with its usage. If it stayed away for the whole window, a crash may have emptied
+      // them: the views have the only copy.
       return this.finishWith({ status: 'error', code: 'save_failed', error: { code: 'save_failed', message: 'The answer could not be saved; copy it before leaving this page.' }, finishReason: null, usage });
     }
     this.finishWith(end);
