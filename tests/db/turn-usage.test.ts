@@ -201,7 +201,7 @@ describe('an answer whose final write was given up with its checkpoints whole (Q
       replaceCheckpoints: (id: string, units: FinalAnswer['units']) => store.replaceCheckpoints(id, units),
     };
     const saved = await saveFinal(answer, { store: failing, log: createLogger(() => {}, 'silent'), windowMs: 60_000, hasRows: true, afterKeptTries: 1, sleep: async () => {} });
-    expect(saved).toBe(false);
+    expect(saved).toBe('kept');
   }
 
   const answerRow = (answerId: string) => db.sql`
@@ -260,7 +260,7 @@ describe('an answer whose final write was given up with its checkpoints whole (Q
     const turn = await runningTurn(owner.id, { payerId: owner.id });
     // An error longer than a message's error may be: finish_turn and the kept outcome are both refused (a check).
     const refused = finalAnswer(turn, owner.id, owner.id, { status: 'error', code: 'provider_error', errorMessage: 'x'.repeat(2001) });
-    expect(await saveFinal(refused, { store, log: createLogger(() => {}, 'silent'), windowMs: 60_000, hasRows: true, sleep: async () => {} })).toBe(false);
+    expect(await saveFinal(refused, { store, log: createLogger(() => {}, 'silent'), windowMs: 60_000, hasRows: true, sleep: async () => {} })).toBe('unsaved');
     await lapse(turn.answerId);
     expect(await store.settleAbandoned(owner.id, { sessionId: turn.sessionId })).toEqual([turn.answerId]);
     expect(await answerRow(turn.answerId)).toMatchObject({ status: 'error', error_code: 'interrupted', content: 'Half donné, all' });

@@ -44,7 +44,7 @@ describe('saveFinal', () => {
     const db = fakeDatabase({ backAt: 35_000 });
     // Each failed try is reported (the turn then tells its views the answer is being saved).
     const retriedAt: number[] = [];
-    expect(await saveFinal(answer, { ...db.options, hasRows: true, onRetry: () => void retriedAt.push(db.elapsed()) })).toBe(true);
+    expect(await saveFinal(answer, { ...db.options, hasRows: true, onRetry: () => void retriedAt.push(db.elapsed()) })).toBe('saved');
     expect(retriedAt[0]).toBe(0);
     expect(retriedAt.length).toBeGreaterThan(9);
     expect(db.written.finish).toHaveLength(1);
@@ -55,7 +55,7 @@ describe('saveFinal', () => {
 
   it('gives up once the window has passed with the database still away', async () => {
     const db = fakeDatabase({});
-    expect(await saveFinal(answer, { ...db.options, hasRows: true, windowMs: 60_000 })).toBe(false);
+    expect(await saveFinal(answer, { ...db.options, hasRows: true, windowMs: 60_000 })).toBe('unsaved');
     expect(db.elapsed()).toBeGreaterThan(55_000);
     expect(db.elapsed()).toBeLessThanOrEqual(60_000);
     expect(db.written.checkpoints).toEqual([]);
@@ -63,7 +63,8 @@ describe('saveFinal', () => {
 
   it('when the database answers but the final write keeps failing, writes the whole answer as its checkpoints and then gives up sooner', async () => {
     const db = fakeDatabase({ backAt: 1_000, finishFails: true });
-    expect(await saveFinal(answer, { ...db.options, hasRows: true })).toBe(false);
+    // Given up as `kept`: the checkpoints hold it and its outcome, so it is settled as it ended.
+    expect(await saveFinal(answer, { ...db.options, hasRows: true })).toBe('kept');
     expect(db.written.checkpoints).toEqual([answer.units]);
     expect(db.elapsed()).toBeLessThan(20_000);
   });
@@ -82,7 +83,8 @@ describe('saveFinal', () => {
         replaceCheckpoints: async () => void checkpoints.push('text alone'),
       };
       const db = fakeDatabase({});
-      expect(await saveFinal(answer, { ...db.options, store, hasRows: true })).toBe(false);
+      // Not `kept`: the settle would meet the same refusal, and store the text as interrupted.
+      expect(await saveFinal(answer, { ...db.options, store, hasRows: true })).toBe('unsaved');
       expect(tries).toBe(1);
       expect(db.elapsed()).toBe(0);
       // The checkpoints may still take the text (the settle then keeps it).
@@ -90,7 +92,7 @@ describe('saveFinal', () => {
     }
     // A connection's failure is still retried.
     const db = fakeDatabase({ backAt: 5_000 });
-    expect(await saveFinal(answer, { ...db.options, hasRows: true })).toBe(true);
+    expect(await saveFinal(answer, { ...db.options, hasRows: true })).toBe('saved');
   });
 
   it('keeps the text alone, to be settled as before, when its outcome is refused for what it holds', async () => {
@@ -101,7 +103,7 @@ describe('saveFinal', () => {
       replaceCheckpoints: async (_id: string, packed: PackedUnits) => void kept.push(packed.content),
     };
     const db = fakeDatabase({});
-    expect(await saveFinal(answer, { ...db.options, store, hasRows: true, afterKeptTries: 2 })).toBe(false);
+    expect(await saveFinal(answer, { ...db.options, store, hasRows: true, afterKeptTries: 2 })).toBe('unsaved');
     // Kept once (then the turn stops trying to keep it), and the turn gave up sooner.
     expect(kept).toEqual(['the whole answer']);
     expect(db.elapsed()).toBeLessThan(1_000);
@@ -109,7 +111,7 @@ describe('saveFinal', () => {
 
   it('writes no checkpoints for a turn whose rows were never written, and keeps trying its usage log', async () => {
     const db = fakeDatabase({ backAt: 35_000 });
-    expect(await saveFinal(answer, { ...db.options, hasRows: false })).toBe(true);
+    expect(await saveFinal(answer, { ...db.options, hasRows: false })).toBe('saved');
     expect(db.written.checkpoints).toEqual([]);
   });
 });

@@ -41,43 +41,54 @@ const FIRST_DELAY_MS = 250;
 // At most this long between tries: a write waits at most this much after the database is back.
 const MAX_DELAY_MS = 2_000;
 
-/** Writes the finished answer; false when it could not be written in time. */
-export async function saveFinal(final: FinalAnswer, options: FinalSaveOptions): Promise<boolean> {
+/**
+ * How a final save ended: `saved`; `kept` — given up, with the whole answer and its outcome in
+ * the checkpoints, to be settled as it ended; `unsaved` — given up with at most its text kept
+ * (settled as interrupted), or nothing if the database never answered.
+ */
+export type FinalSave = 'saved' | 'kept' | 'unsaved';
+
+/** Writes the finished answer, trying for as long as the options allow. */
+export async function saveFinal(final: FinalAnswer, options: FinalSaveOptions): Promise<FinalSave> {
   const { store, log, windowMs, hasRows } = options;
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const afterKeptTries = options.afterKeptTries ?? 9;
   const deadline = now() + windowMs;
-  let kept = false;
+  let kept: Kept = null;
   for (let attempt = 0, delay = FIRST_DELAY_MS; ; attempt++, delay = Math.min(delay * 2, MAX_DELAY_MS)) {
     try {
       await store.finish(final);
-      return true;
+      return 'saved';
     } catch (error) {
       log.warn('chat final write failed', { attempt, message: messageOf(error) });
       // Refused for what it holds, not for the database's state: every try would fail alike,
       // while the turn kept its session's lock. The checkpoints may still take the text.
+      // (The settle would meet the same refusal, so this answer is not settled as it ended.)
       if (refusedForGood(error)) {
         if (hasRows) await keepInCheckpoints(final, options);
-        return false;
+        return 'unsaved';
       }
     }
     options.onRetry?.();
     if (hasRows && !kept) kept = await keepInCheckpoints(final, options);
-    if ((kept && attempt + 1 >= afterKeptTries) || now() + delay > deadline) return false;
+    if ((kept && attempt + 1 >= afterKeptTries) || now() + delay > deadline) return kept === 'outcome' ? 'kept' : 'unsaved';
     await sleep(delay);
   }
 }
 
-/** Writes the whole answer as its checkpoints, with its outcome; true once they hold it. */
-async function keepInCheckpoints(final: FinalAnswer, { store, log }: FinalSaveOptions): Promise<boolean> {
+/** What the checkpoints hold of a given-up answer: its text and outcome, its text alone, or not all of it. */
+type Kept = 'outcome' | 'text' | null;
+
+/** Writes the whole answer as its checkpoints, with its outcome (or, refused that, its text alone). */
+async function keepInCheckpoints(final: FinalAnswer, { store, log }: FinalSaveOptions): Promise<Kept> {
   try {
     await store.keepWhole(final);
-    return true;
+    return 'outcome';
   } catch (error) {
     if (!refusedForGood(error)) {
       log.warn('chat answer not checkpointed', { message: messageOf(error) });
-      return false;
+      return null;
     }
     // The outcome may be refused for what it holds, as the final write may have been: the text
     // matters more, so it is kept alone, and settled as interrupted.
@@ -85,10 +96,10 @@ async function keepInCheckpoints(final: FinalAnswer, { store, log }: FinalSaveOp
   }
   try {
     await store.replaceCheckpoints(final.messageId, final.units);
-    return true;
+    return 'text';
   } catch (error) {
     log.warn('chat answer not checkpointed', { message: messageOf(error) });
-    return false;
+    return null;
   }
 }
 

@@ -351,11 +351,13 @@ export class Turn {
     const saved = await saveFinal(final, { ...this.finalSave(true), onRetry: () => this.announceSaving() });
     clearTimeout(slowSave);
     if (o.beforeEnd) await o.beforeEnd(end).catch(() => {});
-    if (!saved) {
-      // If the database took any write meanwhile, saveFinal wrote the whole answer as its
-      // checkpoints, with its outcome, and once the lease lapses it is settled from them as it
-      // ended, with its usage. If it stayed away for the whole window, a crash may have emptied
-      // them: the views have the only copy.
+    // `kept`: the database took the whole answer as its checkpoints, with its outcome, and once
+    // the lease lapses it is settled from them as it ended, with its usage — so the views are
+    // told how it ended, not that it was lost. `unsaved`: the database stayed away for the whole
+    // window (a crash may have emptied the checkpoints: the views have the only copy), or
+    // refused the answer for what it holds (its text alone is kept, settled as interrupted).
+    if (saved === 'kept') this.options.log.warn('chat final write given up; the answer is kept in its checkpoints', { message_id: this.messageId });
+    if (saved === 'unsaved') {
       return this.finishWith({ status: 'error', code: 'save_failed', error: { code: 'save_failed', message: 'The answer could not be saved; copy it before leaving this page.' }, finishReason: null, usage });
     }
     this.finishWith(end);
