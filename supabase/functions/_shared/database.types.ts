@@ -1000,6 +1000,7 @@ export type Database = {
                     "name": string;
                     "revision": number;
                     "search": unknown;
+                    "shared_at": string | null;
                     "shared_label": string | null;
                     "tags": (string)[];
                     "title": string;
@@ -1020,6 +1021,7 @@ export type Database = {
                     "name": string;
                     "revision"?: number;
                     "search"?: never;
+                    "shared_at"?: string | null;
                     "shared_label"?: string | null;
                     "tags"?: (string)[];
                     "title": string;
@@ -1038,6 +1040,7 @@ export type Database = {
                     "name"?: string;
                     "revision"?: number;
                     "search"?: never;
+                    "shared_at"?: string | null;
                     "shared_label"?: string | null;
                     "tags"?: (string)[];
                     "title"?: string;
@@ -1277,7 +1280,7 @@ export type Database = {
                     "shared_label": string | null;
                     "tags": (string)[];
                     "title": string;
-                    "updated_at": string;
+                    "updated_at": string | null;
                     "user_id": string;
                     "version": number;
                 };

@@ -143,11 +143,15 @@ export const PromptSchema = z
     forked_from: z.uuid().nullable(),
     latest_version: z.number().int(),
     revision: z.number().int().openapi({
-      description: 'Goes up on every change of the prompt (description, tags and visibility too); send it back as `expected_revision` to have a stale edit refused',
+      description: 'Goes up on every change of the prompt (description, tags and visibility too); send it back as `expected_revision` to have a stale edit refused. ' +
+        'Someone else\'s public prompt gives its shared version\'s number instead: its owner\'s unshared drafts do not show',
     }),
     config: PromptConfigSchema,
     created_at: timestamp,
-    updated_at: timestamp,
+    updated_at: timestamp.openapi({
+      description: 'The last change. Someone else\'s public prompt gives when what they see was last shared (its shared version saved, ' +
+        'its shared label moved, or the prompt made public or shared at another label): its owner\'s unshared drafts do not move it',
+    }),
     variables: z.array(TemplateVariableSchema),
     labels: z.array(PromptLabelSchema).optional(),
   })

@@ -28,7 +28,7 @@ const PublicPrompt = z
     shared_label: z.string().nullable().openapi({ description: 'The label that version is shared at (`production`, say); null: the owner shares each version as it is saved' }),
     config: PromptConfigSchema,
     variables: z.array(TemplateVariableSchema),
-    updated_at: z.string().openapi({ format: 'date-time' }),
+    updated_at: z.string().openapi({ format: 'date-time', description: 'When what visitors see was last shared (its version saved, its label moved, or the prompt made public); the owner\'s unshared drafts do not move it' }),
   })
   .openapi('PublicPrompt');
 type PublicPromptRow = Omit<z.infer<typeof PublicPrompt>, 'variables' | 'updated_at'> & { updated_at: Date };

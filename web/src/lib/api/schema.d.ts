@@ -8366,7 +8366,10 @@ export type components = {
                     };
                 }[];
                 title: string;
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @description The last change. Someone else's public prompt gives when what they see was last shared (its shared version saved, its shared label moved, or the prompt made public or shared at another label): its owner's unshared drafts do not move it
+                 */
                 updated_at: string;
                 /** Format: uuid */
                 user_id: string;
@@ -9152,13 +9155,16 @@ export type components = {
             name: string;
             /** @description While public: the one version other people see (the shared label's, else the newest); they see no other. Null while private */
             published_version: number | null;
-            /** @description Goes up on every change of the prompt (description, tags and visibility too); send it back as `expected_revision` to have a stale edit refused */
+            /** @description Goes up on every change of the prompt (description, tags and visibility too); send it back as `expected_revision` to have a stale edit refused. Someone else's public prompt gives its shared version's number instead: its owner's unshared drafts do not show */
             revision: number;
             /** @description While public: the label whose version other people see; null shares the newest version (every save public at once) */
             shared_label: string | null;
             tags: string[];
             title: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description The last change. Someone else's public prompt gives when what they see was last shared (its shared version saved, its shared label moved, or the prompt made public or shared at another label): its owner's unshared drafts do not move it
+             */
             updated_at: string;
             /** Format: uuid */
             user_id: string;
@@ -9236,13 +9242,16 @@ export type components = {
             name: string;
             /** @description While public: the one version other people see (the shared label's, else the newest); they see no other. Null while private */
             published_version: number | null;
-            /** @description Goes up on every change of the prompt (description, tags and visibility too); send it back as `expected_revision` to have a stale edit refused */
+            /** @description Goes up on every change of the prompt (description, tags and visibility too); send it back as `expected_revision` to have a stale edit refused. Someone else's public prompt gives its shared version's number instead: its owner's unshared drafts do not show */
             revision: number;
             /** @description While public: the label whose version other people see; null shares the newest version (every save public at once) */
             shared_label: string | null;
             tags: string[];
             title: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description The last change. Someone else's public prompt gives when what they see was last shared (its shared version saved, its shared label moved, or the prompt made public or shared at another label): its owner's unshared drafts do not move it
+             */
             updated_at: string;
             /** Format: uuid */
             user_id: string;
@@ -9351,7 +9360,10 @@ export type components = {
             shared_label: string | null;
             tags: string[];
             title: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When what visitors see was last shared (its version saved, its label moved, or the prompt made public); the owner's unshared drafts do not move it
+             */
             updated_at: string;
             variables: components["schemas"]["TemplateVariable"][];
         };

@@ -89,7 +89,9 @@ export function sortCursor(sort: PromptSort, row: SortKeyColumns): Record<string
  * The SQL pieces of one order over `public.prompts p`: the key columns (see SortKeyColumns), what
  * to join (the caller's usage for `most_used`), the condition "after the cursor", and the order.
  * Each ends in the id, so rows with the same key (one import's shared timestamp, equal titles,
- * unused prompts) still have one order and a cursor between them.
+ * unused prompts) still have one order and a cursor between them. In the public library `p` is
+ * public.shared_prompts, whose `updated_at` is when the prompt was last shared: an owner's
+ * private draft does not move it up there.
  */
 export function sortSql(sql: TransactionSql, sort: PromptSort, userId: string, after: SortCursor | null) {
   const updatedT = sql.unsafe(cursorTimestampSql('p.updated_at'));

@@ -102,7 +102,8 @@ export const PROMPT_COLUMNS = `p.id, p.user_id, p.user_id = (select auth.uid()) 
 
 /**
  * A public prompt as PROMPT_COLUMNS reads a prompt, from public.shared_prompts: at its shared
- * version, which is all other people may know of it, so that is its `latest_version` too.
+ * version, which is all other people may know of it, so that is its `latest_version` too, and
+ * the view's `revision` and `updated_at` are that version's, never moved by an unshared draft.
  */
 export const SHARED_PROMPT_COLUMNS = `p.id, p.user_id, coalesce(p.user_id = (select auth.uid()), false) as is_owner, p.name, p.title, p.description,
   p.content, p.tags, true as is_public, p.version as published_version, p.shared_label, p.forked_from,

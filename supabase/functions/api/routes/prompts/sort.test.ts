@@ -96,8 +96,11 @@ describe('prompts list order', () => {
     }
     // No sort is the newest change first, as before.
     expect(await allPages(alice, '')).toEqual(expected('updated'));
-    // bob sees her public prompts ordered by his own use: he ran each once, so newest change first.
-    expect(await allPages(bob, 'scope=public&sort=most_used&tag=sorted', 3)).toEqual(expected('updated', (p) => p.tagged));
+    // bob sees her public prompts ordered by his own use: he ran each once, so newest change first
+    // as other people see it, which is when each was shared (here the order they were made in),
+    // not the times her rows carry.
+    const sharedNewestFirst = made.filter((p) => p.tagged).reverse().map((p) => p.id);
+    expect(await allPages(bob, 'scope=public&sort=most_used&tag=sorted', 3)).toEqual(sharedNewestFirst);
     // The full list carries the same order (and the templates).
     const full = await (await alice.request('GET', '/prompts?sort=name&limit=3')).json();
     expect(full.prompts.map((p: { id: string }) => p.id)).toEqual(expected('name').slice(0, 3));
