@@ -1,5 +1,5 @@
 // The prompt library's order and bulk actions: the order chosen is in the URL (it survives a
-// reload and Back); Select mode picks prompts (Shift+click: a range) to tag several at once, or
+// reload and Back) and the keyboard stays on it from one order to the next; Select mode picks prompts (Shift+click: a range) to tag several at once, or
 // to delete them with Undo, the toast saying which project loses its system prompt and which
 // prompt was public. On a 390 px screen, as a phone shows it.
 import type { Page } from 'playwright-core';
@@ -69,9 +69,26 @@ describe('prompt library: order and bulk actions', { timeout: 180_000 }, () => {
     await page.goForward();
     await expect.poll(() => titles(page)).toEqual(byName);
 
-    // Three picked: Alpha by a click, then Shift+click on Delta picks Beta between them.
-    await page.getByRole('button', { name: 'Select prompts' }).click();
+    // From the keyboard: each arrow on the closed select is a new order (and a navigation), and
+    // the keyboard stays on Sort for the next step instead of going back to the top of the page.
+    const sort = page.getByLabel('Sort');
+    const onSort = () => sort.evaluate((el) => el === document.activeElement);
+    await sort.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.waitForURL((url) => url.searchParams.get('sort') === 'created');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForURL((url) => url.searchParams.get('sort') === 'most_used');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await page.waitForURL((url) => url.searchParams.get('sort') === 'name');
+    await expect.poll(() => titles(page)).toEqual(byName);
+    expect(await onSort()).toBe(true);
+
+    // Three picked: Alpha by a click, then Shift+click on Delta picks Beta between them. Select
+    // mode opened from the keyboard puts it on the bar that took the button's place.
     const bar = page.getByRole('group', { name: 'Selected prompts' });
+    await page.getByRole('button', { name: 'Select prompts' }).press('Enter');
+    await expect.poll(() => bar.getByText('Pick prompts below').evaluate((el) => el === document.activeElement)).toBe(true);
     await page.getByRole('checkbox', { name: 'Select Alpha brief' }).click();
     await page.getByRole('checkbox', { name: 'Select Delta plan' }).click({ modifiers: ['Shift'] });
     await bar.getByText('3 prompts selected').waitFor();

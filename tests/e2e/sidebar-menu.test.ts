@@ -122,7 +122,9 @@ describe('the sidebar row menu and Select mode', { timeout: 180_000 }, () => {
     const toasts = page.getByTestId('toasts');
     const bar = sidebar.getByRole('group', { name: 'Selected chats' });
 
-    await sidebar.getByRole('button', { name: 'Select chats' }).click();
+    // Opened from the keyboard, Select mode puts it on the bar that took the button's place.
+    await sidebar.getByRole('button', { name: 'Select chats' }).press('Enter');
+    await expect.poll(() => bar.getByText('Pick chats below').evaluate((el) => el === document.activeElement)).toBe(true);
     // Newest first: Four, Three, Two, One. Four, then Shift+click Two: Four, Three and Two.
     await sidebar.getByRole('checkbox', { name: 'Select Four' }).click();
     await sidebar.getByRole('checkbox', { name: 'Select Two' }).click({ modifiers: ['Shift'] });
