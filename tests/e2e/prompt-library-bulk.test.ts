@@ -1,5 +1,6 @@
 // The prompt library's order and bulk actions: the order chosen is in the URL (it survives a
-// reload and Back) and the keyboard stays on it from one order to the next; Select mode picks prompts (Shift+click: a range) to tag several at once, or
+// reload and Back) and the keyboard stays on it from one order to the next (and in the search box
+// after a search); sorted by use, each prompt says its count; Select mode picks prompts (Shift+click: a range) to tag several at once, or
 // to delete them with Undo, the toast saying which project loses its system prompt and which
 // prompt was public. On a 390 px screen, as a phone shows it.
 import type { Page } from 'playwright-core';
@@ -78,11 +79,23 @@ describe('prompt library: order and bulk actions', { timeout: 180_000 }, () => {
     await page.waitForURL((url) => url.searchParams.get('sort') === 'created');
     await page.keyboard.press('ArrowDown');
     await page.waitForURL((url) => url.searchParams.get('sort') === 'most_used');
+    // Sorted by use, each says the count it is sorted by (none of these has run yet).
+    await expect.poll(() => page.getByRole('list', { name: 'Prompts' }).getByText('not used in 30 days').count()).toBe(4);
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('ArrowUp');
     await page.waitForURL((url) => url.searchParams.get('sort') === 'name');
     await expect.poll(() => titles(page)).toEqual(byName);
     expect(await onSort()).toBe(true);
+    // A search keeps the keyboard in its box, to refine it, and keeps the order.
+    const search = page.getByLabel('Search prompts');
+    await search.fill('brief');
+    await search.press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('q') === 'brief' && url.searchParams.get('sort') === 'name');
+    await expect.poll(() => titles(page)).toEqual(['Alpha brief']);
+    expect(await search.evaluate((el) => el === document.activeElement)).toBe(true);
+    await search.fill('');
+    await search.press('Enter');
+    await expect.poll(() => titles(page)).toEqual(byName);
 
     // Three picked: Alpha by a click, then Shift+click on Delta picks Beta between them. Select
     // mode opened from the keyboard puts it on the bar that took the button's place.

@@ -9219,7 +9219,10 @@ export type components = {
         };
         PromptList: {
             next_cursor: string | null;
-            prompts: components["schemas"]["Prompt"][];
+            prompts: (components["schemas"]["Prompt"] & {
+                /** @description With `sort=most_used` only: how many times the caller ran this prompt in the last 30 days */
+                recent_uses?: number;
+            })[];
         };
         PromptSummary: {
             /** @description The template's length in characters */
@@ -9242,6 +9245,8 @@ export type components = {
             name: string;
             /** @description While public: the one version other people see (the shared label's, else the newest); they see no other. Null while private */
             published_version: number | null;
+            /** @description With `sort=most_used` only: how many times the caller ran this prompt in the last 30 days */
+            recent_uses?: number;
             /** @description Goes up on every change of the prompt (description, tags and visibility too); send it back as `expected_revision` to have a stale edit refused. Someone else's public prompt gives its shared version's number instead: its owner's unshared drafts do not show */
             revision: number;
             /** @description While public: the label whose version other people see; null shares the newest version (every save public at once) */

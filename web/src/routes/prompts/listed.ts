@@ -2,10 +2,16 @@
 // ones read in the browser); `revision` lets a bulk tag change refuse to undo an edit made meanwhile.
 import type { PromptSummary } from '$lib/api';
 
-export type ListedPrompt = Pick<PromptSummary, 'id' | 'title' | 'description' | 'tags' | 'is_public' | 'latest_version' | 'revision' | 'updated_at'>;
+export type ListedPrompt = Pick<PromptSummary, 'id' | 'title' | 'description' | 'tags' | 'is_public' | 'latest_version' | 'revision' | 'updated_at' | 'recent_uses'>;
 
-export function listed({ id, title, description, tags, is_public, latest_version, revision, updated_at }: ListedPrompt): ListedPrompt {
-  return { id, title, description, tags, is_public, latest_version, revision, updated_at };
+export function listed({ id, title, description, tags, is_public, latest_version, revision, updated_at, recent_uses }: ListedPrompt): ListedPrompt {
+  return { id, title, description, tags, is_public, latest_version, revision, updated_at, recent_uses };
+}
+
+/** Sorted by use, what each prompt's count says ("3 uses in 30 days"); null in other orders. */
+export function usesLabel(uses: number | undefined): string | null {
+  if (uses === undefined) return null;
+  return uses === 0 ? 'not used in 30 days' : `${uses.toLocaleString('en-US')} ${uses === 1 ? 'use' : 'uses'} in 30 days`;
 }
 
 /** The orders the library offers, as `?sort=` takes them. */

@@ -69,11 +69,16 @@ const ListQuery = z.strictObject({
   cursor: optionalQuery(z.string().min(1).max(2048)).openapi({ param: { name: 'cursor', in: 'query' } }),
 });
 
-const PromptList = z.object({ prompts: z.array(PromptSchema), next_cursor: z.string().nullable() }).openapi('PromptList');
+// Sorted by use, a list says the count it is sorted by: without it the order cannot be told apart
+// from any other.
+const recentUses = z.number().int().optional().openapi({
+  description: 'With `sort=most_used` only: how many times the caller ran this prompt in the last 30 days',
+});
+const PromptList = z.object({ prompts: z.array(PromptSchema.extend({ recent_uses: recentUses })), next_cursor: z.string().nullable() }).openapi('PromptList');
 
 /** A prompt as a list or a picker shows it: everything but the template, which can be 100 KB. */
 const PromptSummarySchema = PromptSchema.omit({ content: true, labels: true })
-  .extend({ chars: z.number().int().openapi({ description: "The template's length in characters" }) })
+  .extend({ chars: z.number().int().openapi({ description: "The template's length in characters" }), recent_uses: recentUses })
   .openapi('PromptSummary');
 const PromptSummaryList = z.object({ prompts: z.array(PromptSummarySchema), next_cursor: z.string().nullable() }).openapi('PromptSummaryList');
 
@@ -226,7 +231,9 @@ async function listPage(c: Context<AppEnv>, query: z.infer<typeof ListQuery>) {
     throw error;
   });
   const page = takePage(rows, limit, (row) => sortCursor(sort, row));
-  return { prompts: page.items.map(({ sort_t: _t, sort_k: _k, sort_n: _n, ...row }) => presentPrompt(row)), next_cursor: page.next_cursor };
+  const prompts = page.items.map(({ sort_t: _t, sort_k: _k, sort_n: uses, ...row }) =>
+    sort === 'most_used' ? { ...presentPrompt(row), recent_uses: uses } : presentPrompt(row));
+  return { prompts, next_cursor: page.next_cursor };
 }
 
 promptCrudRoutes.openapi(routes.list, async (c) => c.json(await listPage(c, c.req.valid('query')), 200));

@@ -105,6 +105,15 @@ describe('prompts list order', () => {
     const full = await (await alice.request('GET', '/prompts?sort=name&limit=3')).json();
     expect(full.prompts.map((p: { id: string }) => p.id)).toEqual(expected('name').slice(0, 3));
     expect(full.prompts[0].content).toContain('{{topic}}');
+    // Sorted by use, each prompt says the count it is sorted by: the caller's own runs in the last
+    // 30 days (not the one 31 days ago, nor bob's); other orders carry none.
+    for (const path of ['/prompts', '/prompts/summaries']) {
+      const used = await (await alice.request('GET', `${path}?sort=most_used&limit=100`)).json();
+      expect(used.prompts.map((p: { id: string; recent_uses: number }) => [p.id, p.recent_uses]), path)
+        .toEqual([...made].sort(orders.most_used).map((p) => [p.id, p.uses]));
+      const named = await (await alice.request('GET', `${path}?sort=name&limit=100`)).json();
+      expect(named.prompts.every((p: object) => !('recent_uses' in p)), path).toBe(true);
+    }
   });
 
   it('refuses a cursor from another order with a 400 saying so, and a cursor from before `sort` still pages by change', async () => {
