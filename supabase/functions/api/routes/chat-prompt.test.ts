@@ -45,7 +45,16 @@ describe('a chat started with a prompt', () => {
     // A turn without the values is told which to send: the chat does not keep them.
     const unfilled = await alice.request('POST', '/chat', { ...demo, session_id: sessionId, message: 'no values' });
     expect(unfilled.status).toBe(422);
-    expect((await unfilled.json()).error).toMatchObject({ code: 'missing_variables', message: expect.stringMatching(/needs a value for customer: send it in variables with each turn/) });
+    expect((await unfilled.json()).error).toMatchObject({
+      code: 'missing_variables', message: expect.stringMatching(/needs a value for customer: send it in variables with each turn/),
+      // What a client needs to ask for them in its own words (the web app's form).
+      kept_by: 'chat', variables: [{ name: 'customer', problem: 'is missing' }],
+    });
+    // A prompt rendered into the message (the web app's picker) leaves the chat's in place: the
+    // turn's values are for the chat's prompt, which keeps none of its own.
+    const other = await createPrompt(alice, 'Other words.');
+    await chat(alice, { session_id: sessionId, message: '/echo picked', prompt_id: other.id, prompt_in_message: true, ...ada });
+    expect(systemSent()).toEqual(['SYSTEM v1 Ada']);
 
     // The label moves: the chat follows it, as the label was what it was started with.
     expect((await alice.request('PUT', `/prompts/${prompt.id}/labels/production`, { version: 2 })).status).toBe(200);
@@ -56,8 +65,8 @@ describe('a chat started with a prompt', () => {
     await chat(alice, { session_id: sessionId, edit_message_id: third.user_message_id, message: '/echo three again', variables: { customer: 'Grace' } });
     expect(systemSent()).toEqual(['SYSTEM v2 Grace']);
 
-    expect((await usage(sessionId)).map((u) => u.prompt_version)).toEqual([1, 1, 2, 2, 2]);
-    expect((await usage(sessionId)).every((u) => u.prompt_id === prompt.id)).toBe(true);
+    expect((await usage(sessionId)).map((u) => u.prompt_version)).toEqual([1, 1, 1, 2, 2, 2]);
+    expect((await usage(sessionId)).map((u) => u.prompt_id === prompt.id)).toEqual([true, true, false, true, true, true]);
     expect(await chatPrompt(alice, sessionId)).toEqual({ id: prompt.id, label: 'production', version: null });
   });
 

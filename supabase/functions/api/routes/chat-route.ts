@@ -38,7 +38,7 @@ export const ChatRequest = z
     prompt_in_message: z.boolean().optional().openapi({
       description: 'The prompt (prompt_id at prompt_version or prompt_label) was rendered into `message` by the client (a prompt picker): ' +
         'the turn is attributed to that version in usage and scores, but the prompt is not sent again as a system message ' +
-        '(`variables` are not needed; the chat\'s or the project\'s prompt still applies, and the chat keeps its prompt). Default false: the prompt is the system message.',
+        '(the chat\'s or the project\'s prompt still applies, and the chat keeps its prompt; `variables` then fill only the chat\'s, which keeps none of its own). Default false: the prompt is the system message.',
     }),
     temperature: z.number().min(0).max(2).optional(),
     max_tokens: z.number().int().min(1).optional(),

@@ -62,7 +62,8 @@ export interface ChatRequest {
   message: string;
   provider: string;
   model: string;
-  prompt_id?: string;
+  /** null: none, not even the one the chat keeps (the API drops it from the chat). */
+  prompt_id?: string | null;
   prompt_version?: number;
   prompt_label?: string;
   variables?: Record<string, string>;

@@ -4,6 +4,7 @@
 // message box at the bottom (QA9 #2): sent from there it became a new question at the end of the
 // chat, with the old question and its answer still in place, and nothing typed there is touched.
 import { ApiError } from '$lib/api';
+import { keptPromptWords } from '$lib/chat/kept-prompt';
 import { refusalAdvice, type RefusalFix } from '$lib/chat/send-refusal';
 import type { SendError, SentFile } from '$lib/chat/turn-sender';
 
@@ -33,7 +34,7 @@ export function editRefusal(err: unknown, provider: string): EditRefusal {
   if (err instanceof ApiError && err.code === 'turn_running') {
     return { message: 'An answer is still being written in this chat. Your edit was not sent: save it again once the answer ends.', fix: null, resend: false };
   }
-  const reason = (err instanceof Error ? err.message : 'Something went wrong.').trimEnd();
+  const reason = (keptPromptWords(err) ?? (err instanceof Error ? err.message : 'Something went wrong.')).trimEnd();
   const { fix, againAfterMs } = refusalAdvice(err, provider);
   return {
     message: `${/[.!?]$/.test(reason) ? reason : `${reason}.`} Your edit was not sent.`,

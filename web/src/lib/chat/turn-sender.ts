@@ -21,6 +21,7 @@ import type { TurnViews } from '$lib/chat/turn-views';
 import type { SendResult } from '$lib/chat/send-queue';
 import { refusalAdvice, type RefusalFix } from '$lib/chat/send-refusal';
 import { editRefusal, type ReturnedEdit } from '$lib/chat/edit-refusal';
+import { keptPromptRefusal, keptPromptWords, type KeptPromptRefusal } from '$lib/chat/kept-prompt';
 
 /** A refused send. */
 export interface SendError {
@@ -34,6 +35,9 @@ export interface SendError {
   againAfterMs?: number;
   /** Where the refusal is fixed (the budget, the provider's key), as a link. */
   fix?: RefusalFix | null;
+  /** Refused for the chat's kept system prompt (KeptPrompt.svelte asks for its values or offers
+   * to go on without it); `textBack`: the question is back in the message box. */
+  keptPrompt?: { refusal: KeptPromptRefusal; textBack: boolean };
 }
 
 /** The chat state (chat-state.svelte.ts) a send reads and writes. */
@@ -253,6 +257,7 @@ export class TurnSender {
           resend: againAfterMs !== null && !atFault,
           ...(againAfterMs ? { againAfterMs } : {}),
           fix,
+          ...keptPromptOf(err, true),
         };
       } else if (!assistantId) {
         // Nothing was stored for this answer (a regenerate, an edit, Continue): drop the placeholder.
@@ -276,7 +281,7 @@ export class TurnSender {
           if (files.length > 0 && !kept) void discardAttachments(files).catch(() => {});
           chat.returnedDraft = typed ?? null;
           if (kept) chat.returnedAttachments = files;
-          chat.sendError = { message: refusalText(errorText(err), files.length, Boolean(typed), kept ? 'all' : false), retry: null, fix };
+          chat.sendError = { message: refusalText(errorText(err), files.length, Boolean(typed), kept ? 'all' : false), retry: null, fix, ...keptPromptOf(err, Boolean(typed)) };
         } else {
           chat.sendError = { message: errorText(err), retry: () => void this.run(body, onSession, opts), ...(againAfterMs ? { againAfterMs } : {}), fix };
           this.retryFiles = files;
@@ -349,9 +354,15 @@ function unreachable(err: unknown): boolean {
   return err instanceof ApiError && err.code === 'unreachable';
 }
 
-/** What the chat says about a failed request. */
+/** What the chat says about a failed request (in the web app's words where the API's name its request fields). */
 export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : 'Something went wrong. Try again.';
+  return keptPromptWords(err) ?? (err instanceof Error ? err.message : 'Something went wrong. Try again.');
+}
+
+/** A refusal for the chat's kept prompt, for the chat to act on (KeptPrompt.svelte). */
+function keptPromptOf(err: unknown, textBack: boolean): Pick<SendError, 'keptPrompt'> {
+  const refusal = keptPromptRefusal(err);
+  return refusal ? { keptPrompt: { refusal, textBack } } : {};
 }
 
 function draft(id: string, sessionId: string | null, sender: 'user' | 'assistant', content: string, status: Message['status'], at: string, body: ChatRequest): Message {

@@ -5,7 +5,8 @@ export interface Turn {
   provider: string;
   project_id?: string;
   model: string;
-  prompt_id?: string;
+  /** null: no system prompt from the library, not even the one the chat keeps (the API drops it). */
+  prompt_id?: string | null;
   prompt_version?: number;
   variables?: Record<string, string>;
   /** The message is the prompt rendered by the picker: attributed to it, not sent again as a system message. */

@@ -135,12 +135,17 @@ export async function loadSystemPrompt(
   if (template) {
     try {
       // A prompt rendered into the message brought its own variables: they are not the project's.
-      const requested = inMessage ? {} : options.variables;
+      // A chat keeps no values, so the request's are its prompt's even beside a rendered one.
+      const requested = inMessage && kept?.keptBy !== 'chat' ? {} : options.variables;
       parts.push(renderTemplate(template.content, keptValues ? { ...keptValues, ...requested } : requested));
     } catch (error) {
       if (!(error instanceof MissingVariablesError)) throw error;
       const keeper = kept?.keptBy ?? (keptValues ? 'project' : null);
-      throw new ApiError(422, 'missing_variables', missingValuesMessage(error, template.version, keeper));
+      // The names and who keeps the prompt let a client ask for the values in its own words.
+      throw new ApiError(422, 'missing_variables', missingValuesMessage(error, template.version, keeper), undefined, {
+        variables: error.missing.map((name) => ({ name, problem: 'is missing' })),
+        ...(keeper ? { kept_by: keeper } : {}),
+      });
     }
     used = { id: template.promptId, version: template.version };
   }

@@ -2,6 +2,7 @@
 import { ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
 import { openChat } from '$lib/server/message-jump';
+import { keptPromptOf } from '$lib/chat/kept-prompt';
 import { loadProviders, pickDefaults } from '$lib/server/providers';
 import type { PageServerLoad } from './$types';
 
@@ -61,6 +62,8 @@ export const load: PageServerLoad = async (event) => {
         { provider: prefs.default_provider, model: prefs.default_model },
       ),
       promptId: event.url.searchParams.get('prompt'),
+      // The library prompt the chat keeps as its system prompt (a chat started through the API with one).
+      keptPrompt: keptPromptOf(session?.metadata.prompt),
       autoTitle: prefs.auto_title !== false,
       // The composer says a message is too long before it is sent (MAX_MESSAGE_CHARS).
       maxMessageChars: providers.maxMessageChars,

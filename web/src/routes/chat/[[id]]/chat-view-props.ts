@@ -2,6 +2,7 @@
 import type { Participant, Provider } from '$lib/api';
 import type { MessagePage } from '$lib/chat/chat-state.svelte';
 import type { Role } from '$lib/chat/group.svelte';
+import type { KeptPromptRef } from '$lib/chat/kept-prompt';
 
 export interface ChatViewProps {
   sessionId: string | null;
@@ -17,6 +18,8 @@ export interface ChatViewProps {
   /** The chat's answer settings as its last turn left them (null: the model's default). */
   settings?: { temperature: number | null; max_tokens: number | null };
   promptId: string | null;
+  /** The library prompt the chat keeps as its system prompt (its metadata's), if any. */
+  keptPrompt?: KeptPromptRef | null;
   projects: { id: string; name: string }[];
   projectId: string | null;
   /** The caller's role and the people of this chat (null for a new chat). */
