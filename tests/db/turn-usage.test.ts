@@ -278,4 +278,25 @@ describe('an answer whose final write was given up with its checkpoints whole (Q
     expect(await answerRow(turn.answerId)).toMatchObject({ status: 'error', error_code: 'interrupted', content: 'Half donné, all' });
     expect(await logsOf({ answerId: turn.answerId })).toEqual([]);
   });
+
+  it('is not said to be kept, nor its checkpoints written, once it was settled meanwhile (security review 13 #2)', async () => {
+    const owner = await createAuthUser(db.sql);
+    const store = new TurnStore(() => db.sql, PRICE_TABLE);
+    const turn = await runningTurn(owner.id, { payerId: owner.id });
+    // The lease lapsed while this process could not reach the database, and a read settled it.
+    await lapse(turn.answerId);
+    expect(await store.settleAbandoned(owner.id, { sessionId: turn.sessionId })).toEqual([turn.answerId]);
+    const failing = {
+      finish: async () => { throw Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' }); },
+      keepWhole: (a: FinalAnswer) => store.keepWhole(a),
+      replaceCheckpoints: (id: string, units: FinalAnswer['units']) => store.replaceCheckpoints(id, units),
+    };
+    let clock = 0;
+    const saved = await saveFinal(finalAnswer(turn, owner.id, owner.id), {
+      store: failing, log: createLogger(() => {}, 'silent'), windowMs: 5_000, hasRows: true, afterKeptTries: 1,
+      now: () => clock, sleep: async (ms) => void (clock += ms),
+    });
+    expect(saved).toBe('unsaved');
+    expect(await db.sql`select 1 from private.message_chunks where message_id = ${turn.answerId}`).toHaveLength(0);
+  });
 });

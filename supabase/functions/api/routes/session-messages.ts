@@ -103,7 +103,12 @@ sessionMessagesRoutes.openapi(routes.messages, async (c) => {
   // that runs beside the read (it touches only the caller's rows, whatever the session), and
   // the page is read again if it settled anything. In a group chat the caller is a member of,
   // the rows are the owner's, settled once the read has named the owner.
-  const settle = (ownerId: string) => turns.store.settleAbandoned(ownerId, { sessionId: id });
+  // A settle that fails (an answer the database refuses whatever is done) leaves that answer as
+  // it is, streaming: the chat still opens, rather than every read of it failing.
+  const settle = (ownerId: string) => turns.store.settleAbandoned(ownerId, { sessionId: id }).catch((error: unknown) => {
+    c.var.log.error('chat settle failed', { message: error instanceof Error ? error.message : String(error) });
+    return [];
+  });
   const [first, settledOwn] = await Promise.all([read(), opening ? settle(user.id) : []]);
   if (!first) throw notFound('Session');
   let found = first;

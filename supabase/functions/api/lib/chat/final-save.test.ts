@@ -69,8 +69,8 @@ describe('saveFinal', () => {
     expect(db.elapsed()).toBeLessThan(20_000);
   });
 
-  it('gives up at once when the write is refused for what it holds (a data exception or a check), which no retry changes', async () => {
-    for (const code of ['22021', '23514', '22003']) {
+  it('gives up at once when the write is refused for what it holds (a data exception, a check, a value past a limit), which no retry changes', async () => {
+    for (const code of ['22021', '23514', '22003', '54000']) {
       let tries = 0;
       const checkpoints: unknown[] = [];
       const refused = Object.assign(new Error('refused'), { code });

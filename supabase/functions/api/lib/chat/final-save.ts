@@ -104,14 +104,15 @@ async function keepInCheckpoints(final: FinalAnswer, { store, log }: FinalSaveOp
 }
 
 /**
- * A data exception (class 22: a value out of range, text the encoding cannot hold) or an
- * integrity violation (class 23: a check or key): the statement itself is refused, so trying it
- * again cannot succeed. Anything else — connections, timeouts, a read-only replica mid-failover,
- * deadlocks — may pass on a later try.
+ * A data exception (class 22: a value out of range, text the encoding cannot hold), an
+ * integrity violation (class 23: a check or key) or a program limit (54000: a value larger
+ * than Postgres can hold, such as a search index entry over 1 MB): the statement itself is
+ * refused, so trying it again cannot succeed. Anything else — connections, timeouts, a
+ * read-only replica mid-failover, deadlocks — may pass on a later try.
  */
 function refusedForGood(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-  return /^2[23][0-9A-Z]{3}$/.test(code);
+  return /^(2[23][0-9A-Z]{3}|54000)$/.test(code);
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -121,14 +121,15 @@ export class TurnStore {
    * turn's row. Used when that write keeps failing: once the lease lapses, the settle
    * (private.settle_abandoned_answers) finishes the answer through private.finish_turn as it
    * ended — `complete` with its usage — provided the checkpoints still hold all its units.
+   * Throws when the turn's row is gone (the answer was settled meanwhile, from what its
+   * checkpoints held then): nothing would settle the checkpoints written now, so none are.
    */
   async keepWhole(answer: FinalAnswer): Promise<void> {
     const packed = answer.units;
     const { costUsd } = this.billOf(answer);
     await this.sql.begin(async (tx) => {
       await tx`select set_config('lock_timeout', ${FINAL_WRITE_LOCK_TIMEOUT}, true), set_config('statement_timeout', ${FINAL_WRITE_TIMEOUT}, true)`;
-      await writeWholeCheckpoints(tx, answer.messageId, packed);
-      await tx`
+      const turn = await tx`
         update private.chat_turns
            set final_units = ${packed.units.length}::int, final_status = ${answer.status}, final_error_code = ${answer.code},
                final_error = ${answer.errorMessage}, final_reasoning_ms = ${answer.reasoningMs}::int,
@@ -137,7 +138,10 @@ export class TurnStore {
                final_ttft_ms = ${answer.ttftMs}::int, final_latency_ms = ${answer.latencyMs}::int,
                final_provider_message_id = ${answer.providerMessageId?.slice(0, 200) ?? null}, final_cost_usd = ${costUsd}::numeric,
                final_tokens_estimated = ${answer.tokensEstimated ?? false}::boolean, final_log_id = ${uuidv7()}::uuid
-         where message_id = ${answer.messageId} and user_id = ${answer.userId}`;
+         where message_id = ${answer.messageId} and user_id = ${answer.userId}
+        returning 1`;
+      if (turn.length === 0) throw new Error('the turn was settled meanwhile; its answer is not kept in checkpoints');
+      await writeWholeCheckpoints(tx, answer.messageId, packed);
     });
   }
 
