@@ -139,6 +139,22 @@ describe('the / prompt picker in the browser', { timeout: 120_000 }, () => {
     await dialog.getByRole('button', { name: 'Insert' }).click();
     await expect.poll(() => composer(page).inputValue(), { timeout: 30_000 }).toBe('V2-DRAFT Write about owls');
     await page.getByTestId('composer-prompt').filter({ hasText: `From prompt ${title} · v2` }).waitFor();
+
+    // From the keyboard, a prompt with nothing to fill or pick: Enter picks it, Enter inserts it
+    // (focus is on Insert, not left on the page when the search box goes).
+    const fact = `Fact ${crypto.randomUUID().slice(0, 6)}`;
+    await page.evaluate(async (title) => {
+      await fetch('/api/prompts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title, content: 'Tell me a fact' }) });
+    }, fact);
+    await composer(page).fill('');
+    await composer(page).press('/');
+    await dialog.getByLabel('Search prompts').fill(fact);
+    await dialog.getByRole('option', { name: fact }).waitFor();
+    await page.keyboard.press('Enter');
+    const insert = dialog.getByRole('button', { name: 'Insert' });
+    await expect.poll(() => insert.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => composer(page).inputValue(), { timeout: 30_000 }).toBe('Tell me a fact');
   });
   it('on a phone, a / from an on-screen keyboard opens the picker, and so does "Insert a prompt"', async () => {
     const page = await e2e.newPage();

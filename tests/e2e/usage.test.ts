@@ -188,8 +188,22 @@ describe('usage figures in the browser', { timeout: 120_000 }, () => {
 
     // The key leaked: revoked, it stays listed apart, with what it spent.
     await open(page, '/settings/api-keys');
-    await page.getByTestId('api-key-list').getByRole('button', { name: 'Revoke sdk…' }).click();
-    await page.getByRole('button', { name: 'Revoke “sdk”' }).click();
+    // From the keyboard: the question starts on Cancel, Cancel gives the keyboard back to
+    // Revoke…, and the revoke is said in a status that takes it (QA15 #2).
+    const revokeAsk = page.getByTestId('api-key-list').getByRole('button', { name: 'Revoke sdk…' });
+    const focused = (locator: typeof revokeAsk) => locator.evaluate((el) => el === document.activeElement);
+    await revokeAsk.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page.getByRole('button', { name: 'Cancel' }))).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(revokeAsk)).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page.getByRole('button', { name: 'Cancel' }))).toBe(true);
+    await page.keyboard.press('Shift+Tab');
+    await expect.poll(() => focused(page.getByRole('button', { name: 'Revoke “sdk”' }))).toBe(true);
+    await page.keyboard.press('Enter');
+    const said = page.getByRole('status').filter({ hasText: 'Key “sdk” revoked: apps using it are refused from now on.' });
+    await expect.poll(() => focused(said)).toBe(true);
     const revoked = page.getByTestId('revoked-key-list').locator('li', { hasText: 'sdk' });
     await revoked.waitFor();
     await expect(revoked.textContent()).resolves.toMatch(/revoked .*2 calls · /s);
