@@ -125,4 +125,24 @@ describe('a chat started with a prompt', () => {
     // The member pays with their own key, and their usage does not name a prompt they cannot read.
     expect((await usage(sessionId)).map((u) => u.prompt_id)).toEqual([prompt.id, null]);
   });
+
+  it("goes with a fork of one's own chat, not with a fork of someone else's", async () => {
+    const [owner, member] = await Promise.all([api.createUser(), api.createUser()]);
+    const prompt = await createPrompt(owner, 'Rules for {{team}}.');
+    const { session_id: sessionId } = await chat(owner, { message: '/echo hi', prompt_id: prompt.id, variables: { team: 'Ops' } });
+    await joinGroupChat(owner, member, sessionId);
+    const fork = async (user: ApiUser) => {
+      const res = await user.request('POST', `/sessions/${sessionId}/fork`, {});
+      expect(res.status).toBe(201);
+      return (await res.json()).session_id as string;
+    };
+    const own = await fork(owner);
+    expect(await chatPrompt(owner, own)).toEqual(await chatPrompt(owner, sessionId));
+    expect(await chatPrompt(owner, own)).toMatchObject({ id: prompt.id });
+    // Its next turn is answered with it (the values go with each turn, as in the chat forked).
+    await chat(owner, { session_id: own, message: '/echo again', variables: { team: 'Support' } });
+    expect(systemSent()).toEqual(['Rules for Support.']);
+    // The owner's prompt is private: a member's fork does not name it.
+    expect(await chatPrompt(member, await fork(member))).toBeUndefined();
+  });
 });
