@@ -140,19 +140,29 @@ describe('search hits far back', { timeout: 180_000 }, () => {
 
   /** What the page's Realtime socket delivered, recorded once the app has handled each frame
    * (a task after its message event: realtime-js decodes and dispatches a frame in that event,
-   * lib/serializer.js, and the DOM follows in its microtasks), so a journey can wait for a live message to have reached the view. */
+   * lib/serializer.js, and the DOM follows in its microtasks), so a journey can wait for a live
+   * message to have reached the view; and, for a failure message, when each socket opened and
+   * closed and the channels it joined and left. */
   async function recordHeardFrames(page: Page): Promise<void> {
     await page.addInitScript(() => {
       const heard: string[] = [];
-      Object.assign(window, { __heardFrames: heard });
+      const events: string[] = [];
+      Object.assign(window, { __heardFrames: heard, __socketEvents: events });
+      const at = () => new Date().toISOString().slice(11, 23);
       const Native = window.WebSocket;
       window.WebSocket = class extends Native {
         constructor(...args: ConstructorParameters<typeof WebSocket>) {
           super(...args);
+          this.addEventListener('open', () => events.push(`${at()} open`));
+          this.addEventListener('close', (event: CloseEvent) => events.push(`${at()} close ${event.code} ${event.reason}`));
           this.addEventListener('message', (event: MessageEvent) => {
             const text = typeof event.data === 'string' ? event.data : event.data instanceof ArrayBuffer ? new TextDecoder().decode(event.data) : '';
             setTimeout(() => heard.push(text));
           });
+        }
+        override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+          if (typeof data === 'string' && /"phx_(join|leave)"/.test(data)) events.push(`${at()} sent ${data.slice(0, 120)}`);
+          super.send(data);
         }
       };
     });
@@ -162,8 +172,22 @@ describe('search hits far back', { timeout: 180_000 }, () => {
     const text = a.querySelector('[data-testid="user-text"], .markdown')?.textContent?.trim() ?? '';
     return `${a.getAttribute('aria-label')}: ${text.slice(0, 40)}`;
   }));
-  const heardFrame = (page: Page, ...parts: string[]) =>
-    page.waitForFunction((parts) => (window as unknown as { __heardFrames: string[] }).__heardFrames.some((f) => parts.every((p) => f.includes(p))), parts);
+  /** Waits for a frame holding every one of `parts`; one not heard fails with what the socket
+   * did and what the stack logged about Realtime meanwhile. */
+  const heardFrame = async (page: Page, ...parts: string[]) => {
+    try {
+      await page.waitForFunction((parts) => (window as unknown as { __heardFrames: string[] }).__heardFrames.some((f) => parts.every((p) => f.includes(p))), parts);
+    } catch (error) {
+      const seen = await page.evaluate(() => {
+        const w = window as unknown as { __heardFrames: string[]; __socketEvents: string[] };
+        return { count: w.__heardFrames.length, last: w.__heardFrames.slice(-8).map((f) => f.slice(0, 160)), sockets: w.__socketEvents };
+      }).catch(() => null);
+      const stack = e2e.logs.filter((line) => /realtime/i.test(line) && !line.includes('"msg":"request"')).slice(-20);
+      throw new Error(`no frame with ${JSON.stringify(parts)} was heard (${String(error).split('\n')[0]}); ` +
+        `the page heard ${seen?.count ?? '?'} frames, the last: ${JSON.stringify(seen?.last)}; its sockets: ${JSON.stringify(seen?.sockets)}; ` +
+        `the stack logged about Realtime: ${JSON.stringify(stack)}`);
+    }
+  };
 
   it('an answer asked for in another tab while this one shows a window further back is not put in the window; "Jump to latest" shows it, complete and in order', async () => {
     const page = await e2e.newPage();
@@ -189,6 +213,7 @@ describe('search hits far back', { timeout: 180_000 }, () => {
     expect(inWindow).not.toContain('Assistant message: window message 300');
 
     // The other tab asks; its answer is held after its first token.
+    const logsBefore = e2e.logs.length;
     const release = e2e.slowProvider.pauseAfterFirstToken();
     try {
       await composer(other).fill('Asked from the other tab');
@@ -198,8 +223,17 @@ describe('search hits far back', { timeout: 180_000 }, () => {
       // of them: the window is as it was, nothing below the messages after the hit.
       await heardFrame(page, 'postgres_changes', 'Asked from the other tab');
       await heardFrame(page, 'postgres_changes', '"streaming"');
-      await heardFrame(page, '"delta"', 'Here');
+      // Live text is best effort (supabase/functions/api/lib/realtime-outbox.ts): a broadcast
+      // request that fails is logged and its units dropped, and a device notices the gap at the
+      // next one. Only such a logged drop excuses a first text not heard.
+      await heardFrame(page, '"delta"', 'Here').catch((error: unknown) => {
+        if (!e2e.logs.slice(logsBefore).some((line) => /realtime broadcast (failed|queue full)/.test(line))) throw error;
+      });
       expect(await shown()).toEqual(inWindow);
+      // Nor does it take them for rows Realtime failed to bring, the view's grace for which is 2 s
+      // (lib/chat/unseen-answers.ts): it heard them, and leaves them below the window.
+      await page.waitForTimeout(2_500);
+      expect(e2e.logs.slice(logsBefore).filter((line) => line.includes('Realtime did not bring the rows'))).toEqual([]);
       await expect(page.getByRole('button', { name: 'Jump to latest' }).count()).resolves.toBe(1);
 
       // "Jump to latest": the newest messages, the question and its answer (still being written) last.

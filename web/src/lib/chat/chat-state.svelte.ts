@@ -104,7 +104,9 @@ export class ChatState {
   }, "The chat's active leaf");
   /** Answers named by broadcast whose rows have not reached this view (unseen-answers.ts). */
   private unseen = new UnseenAnswers({
-    holds: (id) => this.find(id) !== undefined || this.removed.has(id) || this.superseded.has(id),
+    // A window further back shows no answer newer than it by design (paging down to the
+    // newest reads it): nothing to re-read for, and no warning of rows Realtime did bring.
+    holds: (id) => this.newerCursor !== null || this.find(id) !== undefined || this.removed.has(id) || this.superseded.has(id),
     mark: () => this.changes.begin(),
     readSince: (mark) => this.changes.readSince(mark),
     reread: (id) => {
