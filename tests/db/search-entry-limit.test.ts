@@ -6,21 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { distinctWords } from '../helpers/search-words.ts';
 
 let db: TestDatabase;
 beforeAll(async () => { db = await createTestDatabase(); });
 afterAll(async () => { await db.drop(); });
-
-/** `count` distinct words of `length` CJK characters, each followed by a space. */
-function distinctWords(count: number, length: number, offset = 0): string {
-  const words: string[] = [];
-  for (let i = 0; i < count; i++) {
-    let word = '';
-    for (let j = 0, n = i + offset; j < length; j++, n = Math.floor(n / 20_000)) word += String.fromCodePoint(0x4e00 + (n % 20_000));
-    words.push(word);
-  }
-  return words.join(' ');
-}
 
 describe('search index entries of long texts', () => {
   it("store an answer whose text and reasoning together are too much for one entry, finding the words of its beginning", async () => {

@@ -7,19 +7,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, readSse, type ApiHarness } from '../../../../tests/helpers/api.ts';
+import { distinctWords } from '../../../../tests/helpers/search-words.ts';
 
-/** Distinct words of 20 CJK characters, `chars` characters in all. */
-function distinctWords(chars: number, offset: number): string {
-  const words: string[] = [];
-  for (let i = offset, length = 0; length + 21 <= chars; i++, length += 21) {
-    let word = '';
-    for (let j = 0, n = i; j < 20; j++, n = Math.floor(n / 20_000)) word += String.fromCodePoint(0x4e00 + ((n + j * 7919) % 20_000));
-    words.push(word);
-  }
-  return words.join(' ');
-}
-const REASONING = distinctWords(190_000, 0);
-const ANSWER = `lighthouse ${distinctWords(190_000, 50_000)}`;
+// Words of 20 characters and a space: 190,000 characters each.
+const REASONING = distinctWords(Math.floor(190_000 / 21), 20);
+const ANSWER = `lighthouse ${distinctWords(Math.floor(190_000 / 21), 20, 50_000)}`;
 
 // An OpenAI-compatible provider that streams REASONING, then ANSWER (and a short title to name the chat).
 let provider: http.Server;
