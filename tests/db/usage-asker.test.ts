@@ -145,6 +145,29 @@ describe('my_calls_paid_by_others, per actor', () => {
   });
 });
 
+describe('my_chat_calls_paid_by_others, per actor', () => {
+  const inChat = (who: AuthUser | 'anon', sessionId: string) =>
+    asActor(db.sql, who, (tx) => tx`select * from public.my_chat_calls_paid_by_others(${sessionId}::uuid)`);
+
+  it("the asker reads the count and tokens of that chat's calls someone else paid for (no dollars); another chat has none", async () => {
+    const t = await paidGroupChat();
+    expect(await inChat(t.ann, t.sessionId)).toEqual([
+      { payer_id: t.olive.id, payer_name: 'Olive', calls: 1, prompt_tokens: '100', completion_tokens: '20', total_tokens: '120' },
+    ]);
+    expect(await inChat(t.ann, crypto.randomUUID())).toEqual([]);
+  });
+
+  it('the payer, another member and a stranger read nothing of it', async () => {
+    const t = await paidGroupChat();
+    for (const who of [t.olive, t.bob, t.sam]) expect(await inChat(who, t.sessionId)).toEqual([]);
+  });
+
+  it('is not callable without a session', async () => {
+    const t = await paidGroupChat();
+    await expect(inChat('anon', t.sessionId)).rejects.toThrow(PERMISSION_DENIED);
+  });
+});
+
 describe('usage_asker_names, per actor', () => {
   it('the payer reads the names of those whose calls they paid for, and their own', async () => {
     const t = await paidGroupChat();

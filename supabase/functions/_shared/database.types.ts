@@ -1463,6 +1463,19 @@ export type Database = {
                     "total_tokens": number;
                 }[];
             };
+            "my_chat_calls_paid_by_others": {
+                Args: {
+                    "p_session_id": string;
+                };
+                Returns: {
+                    "calls": number;
+                    "completion_tokens": number;
+                    "payer_id": string;
+                    "payer_name": string;
+                    "prompt_tokens": number;
+                    "total_tokens": number;
+                }[];
+            };
             "my_group_chat_ids": {
                 Args: Record<PropertyKey, never>;
                 Returns: string[];

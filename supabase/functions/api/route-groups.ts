@@ -39,7 +39,7 @@ const DESCRIBED_GROUPS: Record<string, () => Promise<Mounts>> = {
     return [['/projects', projects.projectsRoutes], ['/projects', files.projectFilesRoutes]];
   },
   sessions: async () => {
-    const [sessions, bulkDelete, messages, attachments, shares, branches, members, invitations, exports, titles] = await Promise.all([
+    const [sessions, bulkDelete, messages, attachments, shares, branches, members, invitations, exports, titles, usage] = await Promise.all([
       import('./routes/sessions.ts'),
       import('./routes/sessions-delete.ts'),
       import('./routes/session-messages.ts'),
@@ -50,6 +50,7 @@ const DESCRIBED_GROUPS: Record<string, () => Promise<Mounts>> = {
       import('./routes/invitations.ts'),
       import('./routes/session-export.ts'),
       import('./routes/session-title.ts'),
+      import('./routes/session-usage.ts'),
     ]);
     return [
       ['/sessions', sessions.sessionsRoutes],
@@ -62,6 +63,7 @@ const DESCRIBED_GROUPS: Record<string, () => Promise<Mounts>> = {
       ['/sessions', invitations.sessionInvitationsRoutes],
       ['/sessions', exports.sessionExportRoutes],
       ['/sessions', titles.sessionTitleRoutes],
+      ['/sessions', usage.sessionUsageRoutes],
     ];
   },
   invitations: async () => [['/invitations', (await import('./routes/invitations.ts')).invitationsRoutes]],

@@ -39,4 +39,9 @@ describe('paidByOthersLine', () => {
       .toBe('1 call you asked in this range was paid by Olive (their key): 1 token. What it cost is on their Usage, not yours.');
     expect(paidByOthersLine({ payer_name: 'Olive', calls: 3, total_tokens: 1234 })).not.toMatch(/\$/);
   });
+
+  it("says \"in this chat\" in a chat's usage panel", () => {
+    expect(paidByOthersLine({ payer_name: 'Olive', calls: 2, total_tokens: 40 }, 'chat'))
+      .toBe('2 calls you asked in this chat were paid by Olive (their key): 40 tokens. What they cost is on their Usage, not yours.');
+  });
 });

@@ -27,11 +27,12 @@ export function othersAsked(askers: readonly { asked_by: string | null }[], me: 
 }
 
 /**
- * A member's line for the calls of the range someone else paid for: "3 calls in this range
- * were paid by Olive (their key): 1,234 tokens." — without the payer's dollars.
+ * A member's line for the calls of the range (or of one chat, `where`) someone else paid for:
+ * "3 calls you asked in this range were paid by Olive (their key): 1,234 tokens." — without the
+ * payer's dollars.
  */
-export function paidByOthersLine(paid: { payer_name: string | null; calls: number; total_tokens: number }): string {
+export function paidByOthersLine(paid: { payer_name: string | null; calls: number; total_tokens: number }, where: 'range' | 'chat' = 'range'): string {
   const calls = `${formatCount(paid.calls)} call${paid.calls === 1 ? '' : 's'}`;
   const were = paid.calls === 1 ? 'was' : 'were';
-  return `${calls} you asked in this range ${were} paid by ${paid.payer_name ?? 'a group chat\u2019s owner'} (their key): ${formatTokens(paid.total_tokens)}. What ${paid.calls === 1 ? 'it' : 'they'} cost is on their Usage, not yours.`;
+  return `${calls} you asked in this ${where} ${were} paid by ${paid.payer_name ?? 'a group chat\u2019s owner'} (their key): ${formatTokens(paid.total_tokens)}. What ${paid.calls === 1 ? 'it' : 'they'} cost is on their Usage, not yours.`;
 }

@@ -6,16 +6,17 @@
  * summary also counts the calls they asked that someone else paid for (a group chat's owner).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { TransactionSql } from 'postgres';
 import { requireUser } from '../lib/auth.ts';
 import { heavyRateLimit } from '../lib/rate-limit.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { optionalQuery } from '../lib/inputs.ts';
 import { defaultHook, errorResponses, jsonResponse, security } from '../lib/openapi.ts';
 import { limitParam } from '../lib/pagination.ts';
-import { USAGE_PURPOSES, UsageLogSchema, type UsageLogRow } from '../lib/resource-schemas.ts';
+import { USAGE_PURPOSES, UsageLogSchema } from '../lib/resource-schemas.ts';
 import { COLUMNS, CSV_TYPE, usageCsv } from '../lib/usage-csv.ts';
 import { askerNames } from '../lib/usage-askers.ts';
+import { callsPaidByOthers, PaidByOther, recentCalls } from '../lib/usage-calls.ts';
+import { ChatUsageGroup, topChats } from '../lib/usage-chats.ts';
 import { DIMENSIONS, presentGroup, presentStats, queryUsage } from '../lib/usage-report.ts';
 import { bound, resolveRange } from '../lib/usage-range.ts';
 import { timeZoneParam } from '../lib/time-zone.ts';
@@ -107,15 +108,6 @@ const SUMMARY_SETS = {
   by_asker: ['asker'],
 } as const satisfies Record<string, readonly (typeof DIMENSIONS)[number][]>;
 
-const PaidByOther = z.object({
-  payer_id: z.uuid(),
-  payer_name: z.string().nullable().openapi({ description: "The payer's display name (never an email)" }),
-  calls: z.number().int(),
-  prompt_tokens: z.number(),
-  completion_tokens: z.number(),
-  total_tokens: z.number(),
-}).openapi('PaidByOther');
-
 const SummaryQuery = UsageQuery.omit({ group_by: true });
 const UsageSummary = z
   .object({
@@ -131,6 +123,7 @@ const UsageSummary = z
     by_api_key: z.array(UsageGroup).openapi({ description: 'Per source: the web app (api_key_id null) and each API key' }),
     by_purpose: z.array(UsageGroup).openapi({ description: 'Per purpose: chat answers, chat titles, API calls, embeddings' }),
     by_asker: z.array(UsageGroup).openapi({ description: 'Per person who asked: you, and each group chat member whose turns you paid for' }),
+    by_chat: z.array(ChatUsageGroup).openapi({ description: 'The 10 chats of the range that cost you most (then by calls), with what you paid in each; calls of deleted chats are left out' }),
     paid_by_others: z.array(PaidByOther).openapi({ description: 'The calls of the range you asked that someone else paid for (a group chat whose owner pays for members), per payer: counts and tokens, never their dollars' }),
     recent: z.array(UsageLogSchema).openapi({ description: 'The 20 newest calls of the range (and of `prompt_id` when given), newest first' }),
   })
@@ -146,7 +139,7 @@ const routes = {
   }),
   summary: createRoute({
     method: 'get', path: '/summary', tags, security,
-    summary: 'Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version, per source, per purpose, per person who asked (one SQL statement), the 20 newest calls of the range, and the calls you asked that someone else paid for',
+    summary: 'Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version, per source, per purpose, per person who asked (one SQL statement), the 20 newest calls of the range, the chats that cost most, and the calls you asked that someone else paid for',
     request: { query: SummaryQuery },
     responses: { 200: jsonResponse(UsageSummary, 'The dashboard'), ...errorResponses(400, 401, 429) },
   }),
@@ -195,15 +188,16 @@ usageRoutes.openapi(routes.report, async (c) => {
 
 usageRoutes.openapi(routes.summary, async (c) => {
   const query = c.req.valid('query');
-  const { range, totals, groups, askers, recent, paidByOthers } = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
+  const { range, totals, groups, askers, recent, paidByOthers, byChat } = await c.var.db.withUserTransaction(c.var.user, async (sql) => {
     const range = await resolveRange(sql, query, query.tz ?? 'UTC');
     const report = await queryUsage(sql, c.var.user.id, { ...range, promptId: query.prompt_id }, SUMMARY_SETS);
     // The newest calls of the range shown, not of all time: a range without calls listed newer ones under "No calls in this range".
     const recent = await recentCalls(sql, c.var.user.id, 20, { range, promptId: query.prompt_id });
     // Calls made with a prompt are the caller's own prompts' calls: someone else's key paying
     // for them is not "made with this prompt" on the caller's Usage.
-    const paidByOthers = query.prompt_id ? [] : await callsPaidByOthers(sql, range);
-    return { range, ...report, recent, paidByOthers, askers: await askerNames(sql, report.groups.by_asker.map((row) => row.asked_by)) };
+    const paidByOthers = query.prompt_id ? [] : await callsPaidByOthers(sql, { range });
+    const byChat = await topChats(sql, c.var.user.id, { ...range, promptId: query.prompt_id });
+    return { range, ...report, recent, paidByOthers, byChat, askers: await askerNames(sql, report.groups.by_asker.map((row) => row.asked_by)) };
   });
   const present = (name: keyof typeof SUMMARY_SETS) => groups[name].map((row) => presentGroup(row, SUMMARY_SETS[name], askers));
   return c.json(
@@ -220,6 +214,7 @@ usageRoutes.openapi(routes.summary, async (c) => {
       by_api_key: present('by_api_key'),
       by_purpose: present('by_purpose'),
       by_asker: present('by_asker'),
+      by_chat: byChat,
       paid_by_others: paidByOthers,
       recent,
     },
@@ -245,38 +240,3 @@ usageRoutes.openapi(routes.recent, async (c) => {
   const calls = await c.var.db.withUserTransaction(c.var.user, (sql) => recentCalls(sql, c.var.user.id, limit, { sessionId }));
   return c.json({ calls }, 200);
 });
-
-/** The calls of a range the caller asked and someone else paid for, per payer (public.my_calls_paid_by_others). */
-async function callsPaidByOthers(sql: TransactionSql, range: { from: Date; to: Date }) {
-  const rows = await sql<{ payer_id: string; payer_name: string | null; calls: number; prompt_tokens: string; completion_tokens: string; total_tokens: string }[]>`
-    select * from public.my_calls_paid_by_others(${range.from}, ${range.to})`;
-  // bigint sums arrive as text; a range's tokens fit a double exactly.
-  return rows.map((r) => ({ ...r, prompt_tokens: Number(r.prompt_tokens), completion_tokens: Number(r.completion_tokens), total_tokens: Number(r.total_tokens) }));
-}
-
-/** The caller's newest calls, of one chat, or of a range (`to` exclusive) and prompt, with who asked each. */
-async function recentCalls(
-  sql: TransactionSql,
-  userId: string,
-  limit: number,
-  only: { sessionId?: string; range?: { from: Date; to: Date }; promptId?: string },
-) {
-  const { sessionId, range, promptId } = only;
-  const calls = await sql<Omit<UsageLogRow, 'asked_by_name'>[]>`
-      select l.id, l.executed_at, l.provider, l.model, l.status, l.prompt_id, l.prompt_version, coalesce(p.title, sp.title) as prompt_title,
-             l.session_id, l.message_id, l.ttft_ms, l.latency_ms, l.prompt_tokens, l.completion_tokens, l.token_count,
-             l.cached_tokens, l.reasoning_tokens, l.purpose, l.cost_usd::float8 as cost_usd, l.error_code,
-             l.api_key_id, k.name as api_key_name, k.prefix as api_key_prefix, k.revoked_at is not null as api_key_revoked, l.asked_by
-        from public.prompt_usage_logs l
-        left join public.prompts p on p.id = l.prompt_id
-        -- Someone else's public prompt: its title as they see it (they cannot read its row).
-        left join public.shared_prompts sp on sp.id = l.prompt_id and p.id is null
-        left join public.api_keys k on k.id = l.api_key_id
-       where l.user_id = ${userId}${sessionId ? sql` and l.session_id = ${sessionId}` : sql``}
-         ${range ? sql`and l.executed_at >= ${range.from} and l.executed_at < ${range.to}` : sql``}
-         ${promptId ? sql`and l.prompt_id = ${promptId}` : sql``}
-       order by l.executed_at desc, l.id desc
-       limit ${limit}`;
-  const names = await askerNames(sql, calls.map((call) => call.asked_by));
-  return calls.map((call) => ({ ...call, asked_by_name: call.asked_by ? (names.get(call.asked_by) ?? null) : null }));
-}

@@ -64,6 +64,7 @@ export type SearchHit = Schemas['SearchHit'];
 export type SearchChatHit = Schemas['SearchChatHit'];
 export type SearchResults = Schemas['SearchResults'];
 export type UsageSummary = Schemas['UsageSummary'];
+export type ChatUsage = Schemas['ChatUsage'];
 export type Budget = Schemas['Budget'];
 export type Participant = Schemas['Participant'];
 export type Invitation = Schemas['Invitation'];

@@ -7262,6 +7262,101 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What this chat cost you: totals and each call
+         * @description The calls of the chat you paid for (in a group chat: your own turns on your key, or as its owner the turns your key answered, with who asked), and those you asked that someone else paid for, without their dollars. 404 for a chat you cannot open.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The chat's usage */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChatUsage"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (an API key without the scope this needs: insufficient_scope; one on a route that needs a session: session_required) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sessions/archive-all": {
         parameters: {
             query?: never;
@@ -7886,7 +7981,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version, per source, per purpose, per person who asked (one SQL statement), the 20 newest calls of the range, and the calls you asked that someone else paid for */
+        /** Everything the usage dashboard shows, in one call: totals, per day, per day and provider, per model, per project, per prompt version, per source, per purpose, per person who asked (one SQL statement), the 20 newest calls of the range, the chats that cost most, and the calls you asked that someone else paid for */
         get: {
             parameters: {
                 query?: {
@@ -8631,6 +8726,34 @@ export type components = {
             variables?: {
                 [key: string]: string | number | boolean;
             };
+        };
+        ChatUsage: {
+            /** @description The calls you paid for, newest first (at most 200): answers (purpose chat) and naming the chat (purpose title) */
+            calls: components["schemas"]["UsageLog"][];
+            /** @description There are more calls than listed (the totals count them all) */
+            more_calls: boolean;
+            /** @description Calls you asked in this chat that someone else paid for (the owner of a group chat who shares their key), per payer: counts and tokens, never their dollars */
+            paid_by_others: components["schemas"]["PaidByOther"][];
+            /** Format: uuid */
+            session_id: string;
+            totals: components["schemas"]["ChatUsageTotals"];
+        };
+        ChatUsageGroup: components["schemas"]["ChatUsageTotals"] & {
+            /** Format: uuid */
+            session_id: string;
+            /** @description The chat's title; null when you can no longer open it (you left the group chat) */
+            title: string | null;
+        };
+        /** @description Every call of this chat you paid for */
+        ChatUsageTotals: {
+            calls: number;
+            completion_tokens: number;
+            /** @description USD at the prices in force when each call ran (unpriced calls count 0) */
+            cost_usd: number;
+            prompt_tokens: number;
+            total_tokens: number;
+            /** @description Calls to models without a price */
+            unpriced_calls: number;
         };
         CreateApiKey: {
             /** Format: date-time */
@@ -9874,6 +9997,8 @@ export type components = {
             by_api_key: components["schemas"]["UsageGroup"][];
             /** @description Per person who asked: you, and each group chat member whose turns you paid for */
             by_asker: components["schemas"]["UsageGroup"][];
+            /** @description The 10 chats of the range that cost you most (then by calls), with what you paid in each; calls of deleted chats are left out */
+            by_chat: components["schemas"]["ChatUsageGroup"][];
             by_day: components["schemas"]["UsageGroup"][];
             by_day_provider: components["schemas"]["UsageGroup"][];
             by_model: components["schemas"]["UsageGroup"][];

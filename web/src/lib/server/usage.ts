@@ -46,6 +46,8 @@ export async function loadUsage(api: Api, from: string, to: string, tz: string, 
     askers: othersAsked(s.by_asker, me) ? s.by_asker.map((g) => ({ key: g.key, label: usageAsker(g, me), ...stats(g) })) : null,
     // The calls the reader asked that someone else paid for: counts and tokens, never their dollars.
     paidByOthers: s.paid_by_others,
+    // The chats that cost the reader most in the range, each linking to the chat.
+    byChat: s.by_chat,
     promptVersions: s.by_prompt_version.map((g) => ({
       promptId: g.prompt_id,
       version: g.prompt_version,
