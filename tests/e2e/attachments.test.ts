@@ -6,7 +6,7 @@
 // retry cannot fix (listed through the official Storage client, as the user); the tray's files
 // stay with the chat's draft, through another page and a reload. An image for a model that
 // cannot read it is flagged, never a reason to lose the other files. Editing a question starts
-// from its files: one can be left out and others added.
+// from its files: one can be left out and others added. A fork keeps the files of its branch.
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { makePdf, makePng } from '../fixtures/files.ts';
 import { b64, chatFolder, drop } from './attachment-files.ts';
@@ -63,6 +63,14 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     expect(names.join(' ')).toContain('green.png');
     expect(names.join(' ')).toContain('budget.pdf');
     await screenshot(page, 'attachments');
+
+    // "Fork from here" carries the question's files into the new chat.
+    const original = page.url();
+    await answer.getByRole('button', { name: 'Fork from here' }).click();
+    await page.waitForURL((url) => /\/chat\/[0-9a-f-]{36}$/.test(url.pathname) && url.href !== original);
+    await page.getByText('What is in these files?', { exact: true }).first().waitFor();
+    await expect.poll(() => chips.count()).toBe(2);
+    expect((await chips.allTextContents()).join(' ')).toContain('budget.pdf');
   });
 
   it('a send waits for a file still uploading and says so; a refused file is named as not sent', async () => {
