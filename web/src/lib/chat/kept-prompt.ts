@@ -6,6 +6,7 @@
 // the tab's life in sessionStorage under the user and the chat, like drafts, never in the chat.
 import { z } from 'zod';
 import { ApiError } from '$lib/api';
+import { wordList } from '$lib/word-list';
 
 /** The prompt a chat keeps: at a label (resolved on each turn), a pinned version, or its newest. */
 export interface KeptPromptRef {
@@ -47,12 +48,8 @@ export function keptPromptWords(err: unknown): string | null {
   if (refusal.code === 'chat_prompt_unavailable') {
     return "This chat's system prompt was deleted or is no longer shared with you, so it can no longer be used. Go on without it, or start a new chat";
   }
-  const names = refusal.missing.length ? `: ${listed(refusal.missing)}` : '';
+  const names = refusal.missing.length ? `: ${wordList(refusal.missing)}` : '';
   return `This chat's system prompt needs values the chat does not keep${names}. Fill them in (Values, above the message box), or go on without the system prompt`;
-}
-
-function listed(names: string[]): string {
-  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 /** What this tab keeps for the chat's prompt: the values typed, and whether the person dropped it. */

@@ -3,6 +3,7 @@
 // 0123456789."). People read kinds of characters, not alphabets: this names them. Other
 // messages pass through unchanged. And what a refused authenticator code means.
 // https://supabase.com/docs/guides/auth/password-security
+import { wordList } from '$lib/word-list';
 
 const CHARACTERS = /Password should contain at least one character of each: .*$/s;
 
@@ -20,8 +21,7 @@ export function friendlyAuthMessage(message: string): string {
     if (set === '0123456789') return 'a digit';
     return 'a symbol';
   });
-  const words = kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)}`;
-  return message.replace(CHARACTERS, `The password needs at least ${words}.`);
+  return message.replace(CHARACTERS, `The password needs at least ${wordList(kinds)}.`);
 }
 
 /**
