@@ -4311,6 +4311,84 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/prompts/kept-in-chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many of my chats keep each of these prompts as their system prompt
+         * @description One entry per id asked for (0: none). Such a chat is refused its next turn with 422 `chat_prompt_unavailable` once the prompt is deleted.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Prompt ids, comma-separated (at most 100) */
+                    ids: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The count per prompt */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PromptsKeptInChats"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed (an API key without the scope this needs: insufficient_scope; one on a route that needs a session: session_required) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporarily unavailable (the database or the sign-in keys cannot be reached); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/prompts/resolve": {
         parameters: {
             query?: never;
@@ -9346,6 +9424,13 @@ export type components = {
                 /** @description With `sort=most_used` only: how many times the caller ran this prompt in the last 30 days */
                 recent_uses?: number;
             })[];
+        };
+        PromptsKeptInChats: {
+            prompts: {
+                chats: number;
+                /** Format: uuid */
+                prompt_id: string;
+            }[];
         };
         PromptSummary: {
             /** @description The template's length in characters */

@@ -15,6 +15,13 @@ describe('prompt library bulk words', () => {
       .toBe('2 prompts deleted. Projects “Docs”, “Blog” will have no system prompt. 2 are public: others can no longer open or run them.');
   });
 
+  it('a delete says how many of your chats keep the prompt, and that they go on without it', () => {
+    expect(deletedMessage([{ ...doomed('Tone'), chats: 1 }])).toBe('Deleted “Tone”. 1 of your chats keeps it as its system prompt: its next message will offer to go on without it.');
+    expect(deletedMessage([{ ...doomed('Tone'), chats: 2 }, { ...doomed('Plan'), chats: 1 }, doomed('Old')]))
+      .toBe('3 prompts deleted. 3 of your chats keep one of them as their system prompt: their next messages will offer to go on without it.');
+    expect(deletedMessage([{ ...doomed('Tone'), chats: 0 }])).toBe('Deleted “Tone”.');
+  });
+
   /** A PendingDeletes for prompts whose DELETEs answer as `answer` says (a promise that never
    * settles: the page is gone); `started` lists each DELETE as it starts. */
   function harness(answer: (id: string) => Promise<unknown>) {

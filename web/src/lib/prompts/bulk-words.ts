@@ -12,6 +12,8 @@ export interface DoomedPrompt extends Doomed {
   isPublic: boolean;
   /** The caller's projects that use it as their system prompt. */
   projects: string[];
+  /** How many of the caller's chats keep it as their system prompt (0 when that could not be read). */
+  chats?: number;
 }
 
 const quoted = (names: readonly string[]) => names.map((name) => `“${name}”`).join(', ');
@@ -24,6 +26,14 @@ export function deletedMessage(items: readonly DoomedPrompt[]): string {
   const parts = [head];
   if (projects.length > 0) {
     parts.push(`${projects.length === 1 ? 'Project' : 'Projects'} ${quoted(projects)} will have no system prompt.`);
+  }
+  // Such a chat's next message is refused, saying the prompt was deleted and offering to go on without it.
+  const chats = items.reduce((sum, item) => sum + (item.chats ?? 0), 0);
+  if (chats > 0) {
+    const which = items.length === 1 ? 'it' : 'one of them';
+    parts.push(chats === 1
+      ? `1 of your chats keeps ${which} as its system prompt: its next message will offer to go on without it.`
+      : `${chats} of your chats keep ${which} as their system prompt: their next messages will offer to go on without it.`);
   }
   if (shared.length > 0) {
     parts.push(`${shared.length === 1 ? `“${shared[0]!.name}” is public` : `${shared.length} are public`}: others can no longer open or run ${shared.length === 1 ? 'it' : 'them'}.`);

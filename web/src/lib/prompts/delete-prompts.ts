@@ -1,7 +1,8 @@
 // Deleting prompts picked in the library (routes/prompts): hidden at once, sent when the toast offering Undo goes,
 // as chats are (lib/chat/pending-deletes.ts). The toast says what deleting them breaks: a project
-// whose system prompt one is loses it (the database sets it to none), and a public one goes from
-// the public library, for everyone who opened or ran it.
+// whose system prompt one is loses it (the database sets it to none), a chat that keeps one is
+// refused its next message until its owner goes on without it, and a public one goes from the
+// public library, for everyone who opened or ran it.
 import { SvelteSet } from 'svelte/reactivity';
 import { browser } from '$app/environment';
 import { ApiError, browserApi, ok } from '$lib/api';
@@ -59,6 +60,25 @@ export async function projectsUsing(ids: ReadonlySet<string>): Promise<Map<strin
     // The delete still has its Undo; the toast only says less.
   }
   return using;
+}
+
+/**
+ * How many of the caller's own chats keep each prompt as their system prompt (prompt id →
+ * count), read when a delete is asked for; if it cannot be read, the delete says nothing of chats.
+ */
+export async function chatsKeeping(ids: ReadonlySet<string>): Promise<Map<string, number>> {
+  const keeping = new Map<string, number>();
+  const list = [...ids];
+  try {
+    // The API takes up to 100 ids a request; a library selection is rarely larger.
+    for (let at = 0; at < list.length; at += 100) {
+      const page = await ok(browserApi().GET('/api/prompts/kept-in-chats', { params: { query: { ids: list.slice(at, at + 100).join(',') } } }));
+      for (const { prompt_id, chats } of page.prompts) keeping.set(prompt_id, chats);
+    }
+  } catch {
+    // The delete still has its Undo; the toast only says less.
+  }
+  return keeping;
 }
 
 /** Deletes `items` with Undo (see the module's header); `onDeleted` hears each one the API deleted. */

@@ -10,6 +10,7 @@ import { defaultHook } from '../../lib/openapi.ts';
 import { promptActionRoutes } from './actions.ts';
 import { promptCrudRoutes } from './crud.ts';
 import { promptHistoryRoutes } from './history.ts';
+import { promptKeptInChatsRoutes } from './kept-in-chats.ts';
 import { promptResolveRoutes } from './resolve.ts';
 import { promptTestCaseRoutes } from './test-cases.ts';
 
@@ -24,8 +25,9 @@ promptsRoutes.use(
     return null;
   }),
 );
-// resolve before CRUD: `/resolve` must not be read as a prompt id.
+// resolve and kept-in-chats before CRUD: neither must be read as a prompt id.
 promptsRoutes.route('/', promptResolveRoutes);
+promptsRoutes.route('/', promptKeptInChatsRoutes);
 promptsRoutes.route('/', promptCrudRoutes);
 promptsRoutes.route('/', promptHistoryRoutes);
 promptsRoutes.route('/', promptActionRoutes);
