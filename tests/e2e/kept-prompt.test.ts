@@ -85,6 +85,101 @@ describe('a chat that keeps a library prompt, in the browser', { timeout: 180_00
     expect(errors).toEqual([]);
   });
 
+  /** Puts a library prompt with nothing to fill into the message box with the `/` picker (Enter picks, Enter inserts). */
+  async function insertFromLibrary(page: Page, title: string): Promise<void> {
+    await composer(page).press('/');
+    const picker = page.getByRole('dialog');
+    await picker.getByLabel('Search prompts').fill(title);
+    await picker.getByRole('option', { name: title }).waitFor();
+    await page.keyboard.press('Enter');
+    const insert = picker.getByRole('button', { name: 'Insert' });
+    await expect.poll(() => insert.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => composer(page).inputValue()).toBe('Say hello to the team.');
+  }
+
+  /** The chat's kept prompt as the API now says it (GET /sessions/{id}). */
+  const storedPrompt = (page: Page, sessionId: string) =>
+    page.evaluate(async (id) => ((await (await fetch(`/api/sessions/${id}`)).json()) as { metadata: { prompt?: unknown } }).metadata.prompt ?? null, sessionId);
+
+  it("follows a removal made on another device without a reload, and a later `/` insert keeps the chat's prompt removed", async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await addCustomKey(page, provider, 'sk-fake-kept-prompt');
+    const { sessionId } = await startThroughApi(page, 'Always answer in French.', {});
+    const other = await e2e.newPage({ sameUserAs: page });
+    await open(page, `/chat/${sessionId}`);
+    await open(other, `/chat/${sessionId}`);
+    for (const p of [page, other]) await expect.poll(() => p.getByTestId('kept-prompt').textContent()).toMatch(/Client brief · v1/);
+
+    // Removed on the first device: its next turn drops the prompt, and the second follows it.
+    await page.getByTestId('kept-prompt').getByRole('button', { name: 'Remove' }).click();
+    const before = provider.requests.length;
+    await composer(page).fill('Without it');
+    await composer(page).press('Enter');
+    await answers(page).nth(1).waitFor();
+    expect(systemsSince(before)).toEqual([[]]);
+    await expect.poll(() => other.getByTestId('kept-prompt').count()).toBe(0);
+    expect(await storedPrompt(other, sessionId)).toBeNull();
+
+    // A library prompt put into the message with `/` is text in the message: the chat keeps no prompt after it.
+    const title = `Greeting ${crypto.randomUUID().slice(0, 6)}`;
+    await other.evaluate(async (title) => {
+      await fetch('/api/prompts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title, content: 'Say hello to the team.' }) });
+    }, title);
+    const second = provider.requests.length;
+    await insertFromLibrary(other, title);
+    await composer(other).press('Enter');
+    await answers(other).nth(2).waitFor();
+    expect(systemsSince(second)).toEqual([[]]);
+    expect(await storedPrompt(other, sessionId)).toBeNull();
+    expect(await other.getByTestId('kept-prompt').count()).toBe(0);
+  });
+
+  it('a removal not sent yet goes with a turn whose message a `/` insert wrote, in the chip and in the chat alike', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await addCustomKey(page, provider, 'sk-fake-kept-prompt');
+    const { sessionId } = await startThroughApi(page, 'Always answer in French.', {});
+    const title = `Greeting ${crypto.randomUUID().slice(0, 6)}`;
+    await page.evaluate(async (title) => {
+      await fetch('/api/prompts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title, content: 'Say hello to the team.' }) });
+    }, title);
+    await open(page, `/chat/${sessionId}`);
+    await expect.poll(() => page.getByTestId('kept-prompt').textContent()).toMatch(/Client brief · v1/);
+    await page.getByTestId('kept-prompt').getByRole('button', { name: 'Remove' }).click();
+    const before = provider.requests.length;
+    await insertFromLibrary(page, title);
+    await composer(page).press('Enter');
+    await answers(page).nth(1).waitFor();
+    // Before, the insert's prompt_id took the place of the removal: the chat was answered in French, the chip gone.
+    expect(systemsSince(before)).toEqual([[]]);
+    expect(await storedPrompt(page, sessionId)).toBeNull();
+    expect(await page.getByTestId('kept-prompt').count()).toBe(0);
+  });
+
+  it("asks for the kept prompt's values when an edit is refused for them, and the edit then goes through", async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await addCustomKey(page, provider, 'sk-fake-kept-prompt');
+    const { sessionId } = await startThroughApi(page, 'You advise {{client}}.', { client: 'Acme' });
+    await open(page, `/chat/${sessionId}`);
+    await expect.poll(() => page.getByTestId('kept-prompt').textContent()).toMatch(/Client brief · v1/);
+    const question = page.locator('article[aria-label="Your message"]').first();
+    await question.getByRole('button', { name: 'Edit' }).click();
+    await question.getByLabel('Edit message').fill('Start again, edited');
+    const before = provider.requests.length;
+    await question.getByRole('button', { name: 'Save & resend' }).click();
+    // The edit goes to the server (no values in this tab), which refuses it; the form opens by itself.
+    const dialog = page.getByRole('dialog', { name: 'Client brief' });
+    await dialog.getByLabel('client', { exact: true }).fill('Initech');
+    await dialog.getByRole('button', { name: 'Use these values' }).click();
+    await page.getByRole('group', { name: 'Versions of this message' }).getByText('2/2').waitFor();
+    await answers(page).first().waitFor();
+    expect(systemsSince(before)).toEqual([['You advise Initech.']]);
+    expect(await page.getByTestId('edit-refusal').count()).toBe(0);
+  });
+
   it('says in its own words that a deleted prompt is gone, and goes on without it, the text kept', async () => {
     const page = await e2e.newPage();
     await signUp(page);

@@ -43,6 +43,8 @@ export const sessionRow = z.object({
   channel_epoch: z.number().int().optional(),
   /** How many times the title changed (web/src/lib/chat/title-versions.ts). */
   title_version: z.number().int().optional(),
+  /** The chat's settings, its kept prompt among them (`prompt`, read by lib/chat/kept-prompt.ts). */
+  metadata: z.record(z.string(), z.unknown()).optional().catch(undefined),
 });
 
 /** Broadcast on `user:<id>` by the database: the user's pins or archives changed, of the chat

@@ -1,5 +1,5 @@
-// A chat view's live feed, for every tab and device that has the chat open: the session's rows
-// and its title (Postgres Changes), the running answer's text, a rename and what changes who is
+// A chat view's live feed, for every tab and device that has the chat open: the session's rows,
+// its title and the library prompt it keeps (Postgres Changes), the running answer's text, a rename and what changes who is
 // in the chat (Broadcast on the private channel session:<id>, or session:<id>:<epoch> once
 // someone was removed), and who is here and typing (Presence on each person's own topic,
 // lib/chat/person-presence.ts). Call it while a component initialises: its effects follow the
@@ -29,6 +29,8 @@ export interface ChatLiveOptions {
   onTitle: (title: string) => void;
   /** The chat's project as its row now says (moved in another tab, or its project deleted: null). */
   onProject: (projectId: string | null) => void;
+  /** The chat's `metadata.prompt` as its row now says (removed or replaced by another tab's, device's or script's turn). */
+  onKeptPrompt: (prompt: unknown) => void;
 }
 
 export function followChatLive(chat: ChatState, group: GroupChat, options: ChatLiveOptions): void {
@@ -48,7 +50,7 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
     (members) => group.update(members),
   );
 
-  // The title, the branch shown and the channel epoch as of a (re)join of the rows' channel: an
+  // The title, the branch shown, the kept prompt and the channel epoch as of a (re)join of the rows' channel: an
   // update committed while no channel was listening is not delivered — the model names a new chat
   // right after its first answer, often while the page that asked is still loading the chat (a
   // browser journey caught the page keeping the first line as its title), and a view that missed
@@ -60,6 +62,7 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
     (read) => {
       if (read.title) titles.offer(read.title, read.title_version);
       options.onProject(read.project_id);
+      options.onKeptPrompt(read.metadata.prompt);
       chat.followLeaf(read.active_leaf_id);
       followEpoch(read.channel_epoch);
     },
@@ -96,6 +99,7 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
           session.supersede();
           titles.offer(row.data.title, row.data.title_version);
           options.onProject(row.data.project_id);
+          if (row.data.metadata) options.onKeptPrompt(row.data.metadata.prompt);
           // Another tab switched the branch (or regenerated, edited): follow it.
           chat.followLeaf(row.data.active_leaf_id);
           followEpoch(row.data.channel_epoch);

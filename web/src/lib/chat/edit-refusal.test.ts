@@ -13,6 +13,12 @@ describe('editRefusal', () => {
     expect(editRefusal(new ApiError(429, 'rate_limited', 'Slow down.', { retry_after_seconds: 2 }), 'demo')).toMatchObject({ resend: true, againAfterMs: 2000 });
     expect(editRefusal(new Error('Network down'), 'demo')).toMatchObject({ message: 'Network down. Your edit was not sent.', resend: true });
   });
+
+  it("names the kept prompt's missing values, for its form to ask for them as for a send", () => {
+    const missing = new ApiError(422, 'missing_variables', 'send it in variables', { kept_by: 'chat', variables: [{ name: 'client', problem: 'is missing' }] });
+    expect(editRefusal(missing, 'demo')).toMatchObject({ keptPrompt: { code: 'missing_variables', missing: ['client'] }, message: expect.stringMatching(/needs values.*: client\./) });
+    expect(editRefusal(new ApiError(402, 'budget_exceeded', 'Budget used up', {}), 'demo')).not.toHaveProperty('keptPrompt');
+  });
 });
 
 describe('editToMessageBox', () => {

@@ -4,7 +4,7 @@
 // message box at the bottom (QA9 #2): sent from there it became a new question at the end of the
 // chat, with the old question and its answer still in place, and nothing typed there is touched.
 import { ApiError } from '$lib/api';
-import { keptPromptWords } from '$lib/chat/kept-prompt';
+import { keptPromptRefusal, keptPromptWords, type KeptPromptRefusal } from '$lib/chat/kept-prompt';
 import { refusalAdvice, type RefusalFix } from '$lib/chat/send-refusal';
 import type { SendError, SentFile } from '$lib/chat/turn-sender';
 
@@ -17,6 +17,8 @@ export interface EditRefusal {
   resend: boolean;
   /** … from this many ms after the refusal (a rate limit's Retry-After). */
   againAfterMs?: number;
+  /** Refused for the chat's kept prompt: the values form opens, as for a send, and the edit goes again. */
+  keptPrompt?: KeptPromptRefusal;
 }
 
 /** A refused edit on its way back to its Edit box. */
@@ -36,11 +38,13 @@ export function editRefusal(err: unknown, provider: string): EditRefusal {
   }
   const reason = (keptPromptWords(err) ?? (err instanceof Error ? err.message : 'Something went wrong.')).trimEnd();
   const { fix, againAfterMs } = refusalAdvice(err, provider);
+  const keptPrompt = keptPromptRefusal(err);
   return {
     message: `${/[.!?]$/.test(reason) ? reason : `${reason}.`} Your edit was not sent.`,
     fix,
     resend: againAfterMs !== null,
     ...(againAfterMs ? { againAfterMs } : {}),
+    ...(keptPrompt ? { keptPrompt } : {}),
   };
 }
 

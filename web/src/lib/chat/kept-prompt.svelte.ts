@@ -4,13 +4,18 @@
 // the tab), and what each turn sends for it. A turn that would need values not typed yet asks
 // for them first (`guard`), and a turn the server still refuses for them (its template changed,
 // or a group member cannot read the owner's prompt to know them) asks then and goes again.
-// "Remove" sends the next turns with `prompt_id: null`, with which the API drops the prompt.
+// "Remove" sends the next turns with `prompt_id: null`, with which the API drops the prompt. The
+// chip follows the chat as it changes elsewhere (`follow`: another tab or device removed the
+// prompt with its turn, or a script named another), from the chat's row as Realtime brings it.
 import { browserApi, ok } from '$lib/api';
 import { extractVariables, type TemplateVariable } from '$lib/prompt-variables';
-import { filledValues, readKeptChoice, writeKeptChoice, type KeptPromptRef } from '$lib/chat/kept-prompt';
+import { filledValues, readKeptChoice, sameKeptPrompt, writeKeptChoice, type KeptPromptRef } from '$lib/chat/kept-prompt';
 
 /** What a turn of this chat sends for its kept prompt (merged into POST /chat's body). */
 export type KeptPromptFields = { variables?: Record<string, string>; prompt_id?: null };
+
+/** A library prompt the person put into the message with the `/` picker, attributed to its version. */
+export type InsertedPrompt = { prompt_id: string; prompt_version?: number; prompt_in_message: true };
 
 /** A turn waiting for the values: sent once they are given, or given back when the person closes the form. */
 interface Asked {
@@ -64,6 +69,25 @@ export class KeptPrompt {
     return this.variables.filter((v) => v.required && !(this.values[v.name] ?? '').trim());
   }
 
+  /**
+   * The chat's prompt as its row now says (another tab or device removed it, or a turn named
+   * another): the chip shows it, read again, or goes. A choice made here about the prompt it had
+   * (its removal not sent yet) does not hold for another prompt, and a form open for the old
+   * one gives its turn back to where it came from. A new chat (no session yet) keeps none.
+   */
+  follow(ref: KeptPromptRef | null): void {
+    if (!this.sessionId || sameKeptPrompt(ref, this.ref)) return;
+    this.ref = ref;
+    this.dropped = false;
+    this.title = null;
+    this.version = null;
+    this.unreadable = false;
+    this.variables = [];
+    if (this.asking) this.cancel();
+    this.save();
+    if (ref) void this.load();
+  }
+
   /** Reads the prompt's title and the variables of the version the chat uses. */
   async load(): Promise<void> {
     const ref = this.ref;
@@ -75,10 +99,12 @@ export class KeptPrompt {
       const content = version === prompt.latest_version
         ? prompt.content
         : (await ok(api.GET('/api/prompts/{id}/versions/{version}', { params: { path: { id: ref.id, version } } }))).content;
+      if (this.ref !== ref) return; // the chat moved on to another prompt meanwhile (`follow`)
       this.title = prompt.title;
       this.version = version;
       this.variables = extractVariables(content);
     } catch {
+      if (this.ref !== ref) return;
       // The server decides on each turn; a prompt it cannot use is said then (chat_prompt_unavailable).
       this.unreadable = true;
     }
@@ -90,6 +116,19 @@ export class KeptPrompt {
     if (this.dropped) return { prompt_id: null };
     const filled = filledValues(this.values);
     return Object.keys(filled).length ? { variables: filled } : {};
+  }
+
+  /**
+   * What a turn with a `/`-inserted prompt sends. The insert is text in the message: it never
+   * becomes the chat's prompt (the API keeps the chat's as it was), so once the person removed
+   * the chat's prompt the removal still goes with this turn — the insert's own prompt_id would
+   * have replaced the `prompt_id: null` and the chat would have gone on answering with the prompt
+   * the chip no longer showed. The insert is then not attributed to its version in usage.
+   */
+  turnFieldsWith(inserted: InsertedPrompt | null): KeptPromptFields | (Omit<KeptPromptFields, 'prompt_id'> & InsertedPrompt) {
+    const fields = this.turnFields();
+    if (!inserted || fields.prompt_id === null) return fields;
+    return { ...fields, ...inserted };
   }
 
   /** Runs a turn now, or once the values it needs are given (`giveBack`: the form was closed instead). */

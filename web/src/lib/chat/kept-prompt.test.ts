@@ -91,6 +91,38 @@ describe('the kept prompt', () => {
     expect(kept.versionName).toBe('v2');
   });
 
+  it('follows the chat as another tab or device changes its prompt: gone, replaced, or the same', () => {
+    const other = '0b8e7c2a-9d41-4f3e-8a6b-1c2d3e4f5a6b';
+    const kept = new KeptPrompt('ann', 'chat-1', { id, label: 'production', version: null });
+    const load = vi.spyOn(kept, 'load').mockResolvedValue();
+    kept.title = 'Client brief';
+    kept.follow({ id, label: 'production', version: null }); // a turn that kept it: nothing to read again
+    expect([kept.shown, kept.title, load.mock.calls.length]).toEqual([true, 'Client brief', 0]);
+    let back = 0;
+    kept.variables = [{ name: 'client', type: 'string', options: [], default: null, required: true }];
+    kept.guard(() => {}, () => back++);
+    kept.follow(null); // removed with another device's turn
+    expect([kept.shown, kept.asking, back]).toEqual([false, null, 1]);
+    expect(kept.turnFields()).toEqual({});
+    // Removed here but not sent yet, then replaced by a script's turn: the new prompt shows.
+    kept.follow({ id, label: null, version: null });
+    kept.drop();
+    kept.follow({ id: other, label: null, version: 3 });
+    expect([kept.shown, kept.title, kept.versionName]).toEqual([true, null, 'v3']);
+    expect(kept.turnFields()).toEqual({});
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(new KeptPrompt('ann', 'chat-1', { id: other, label: null, version: 3 }).shown).toBe(true);
+  });
+
+  it("sends the removal with a turn whose message a `/` insert wrote, which keeps the chat's prompt otherwise", () => {
+    const inserted = { prompt_id: '0b8e7c2a-9d41-4f3e-8a6b-1c2d3e4f5a6b', prompt_version: 4, prompt_in_message: true as const };
+    const kept = new KeptPrompt('ann', 'chat-1', { id, label: null, version: null });
+    expect(kept.turnFieldsWith(inserted)).toEqual(inserted);
+    kept.drop();
+    expect(kept.turnFieldsWith(inserted)).toEqual({ prompt_id: null });
+    expect(new KeptPrompt('ann', 'chat-2', null).turnFieldsWith(inserted)).toEqual(inserted);
+  });
+
   it('sends nothing for a chat without one, or a new chat', () => {
     expect(new KeptPrompt('ann', 'chat-1', null).turnFields()).toEqual({});
     expect(new KeptPrompt('ann', null, { id, label: null, version: null }).shown).toBe(false);

@@ -28,6 +28,11 @@ export function keptPromptOf(prompt: unknown): KeptPromptRef | null {
   return parsed.success ? { id: parsed.data.id, label: parsed.data.label ?? null, version: parsed.data.version ?? null } : null;
 }
 
+/** Whether two reads of the chat's kept prompt name the same one (none: null). */
+export function sameKeptPrompt(a: KeptPromptRef | null, b: KeptPromptRef | null): boolean {
+  return a === b || (a !== null && b !== null && a.id === b.id && a.label === b.label && a.version === b.version);
+}
+
 /** A turn refused because of the chat's kept prompt: its values are missing, or it is gone. */
 export type KeptPromptRefusal = { code: 'missing_variables'; missing: string[] } | { code: 'chat_prompt_unavailable' };
 
