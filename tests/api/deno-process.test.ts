@@ -101,7 +101,7 @@ describe('the API in Deno behind the gateway', () => {
     const created = await user.request('POST', '/api-keys', { name: 'sdk', scopes: ['chat'] });
     const client = new OpenAI({ apiKey: (await created.json()).key, baseURL: `${stack.apiUrl}/functions/v1/api/v1`, maxRetries: 0 });
     const ids = (await client.models.list()).data.map((m) => m.id);
-    expect(ids).toEqual(['custom/fake-model', 'demo/demo-model']);
+    expect(ids).toEqual(['custom/fake-model', 'demo/demo-model', 'demo/demo-text-model']);
     expect(await client.models.retrieve('custom/fake-model')).toMatchObject({ id: 'custom/fake-model', owned_by: 'custom' });
     await expect(client.models.retrieve('ollama/llama3.2')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
     expect((await client.chat.completions.create({ model: 'custom/fake-model', messages: [{ role: 'user', content: 'hi' }] })).model).toBe('custom/fake-model');

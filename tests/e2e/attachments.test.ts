@@ -283,11 +283,11 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
 
     // An image for a model that cannot read images: its chip says so as soon as it is attached,
     // and Enter sends nothing — the text and every file stay, nothing is deleted.
-    await chooseModel(page, 'custom', 'text-only-model');
+    await chooseModel(page, 'demo', 'demo-text-model');
     await drop(page, [['photo.png', 'image/png', makePng(4, 4, [0, 0, 200]).toString('base64')], ['notes.md', 'text/markdown', b64('# notes')]]);
     await uploaded(2);
     await expect.poll(stored).toEqual(['notes.md', 'photo.png']);
-    await tray.getByTestId('image-unreadable').filter({ hasText: 'text-only-model cannot read images' }).waitFor();
+    await tray.getByTestId('image-unreadable').filter({ hasText: 'Demo text model cannot read images' }).waitFor();
     await composer(page).fill('What is in this photo?');
     await composer(page).press('Enter');
     await page.getByTestId('composer-note').filter({ hasText: 'remove "photo.png" or pick a model that can. Nothing was sent.' }).waitFor();
@@ -298,7 +298,7 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await chooseModel(page, 'demo');
     await expect.poll(() => tray.getByTestId('image-unreadable').count()).toBe(0);
     await expect.poll(() => page.getByTestId('composer-note').count()).toBe(0);
-    await chooseModel(page, 'custom', 'text-only-model');
+    await chooseModel(page, 'demo', 'demo-text-model');
     await tray.getByTestId('image-unreadable').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'attachments-unreadable-image');

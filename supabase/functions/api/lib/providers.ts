@@ -9,7 +9,7 @@ export interface ProviderModel {
   id: string;
   name: string;
   context_window: number;
-  /** Reads images sent as `image_url` content parts. */
+  /** Reads images sent as `image_url` content parts (false: known not to). */
   vision: boolean;
 }
 
@@ -106,7 +106,8 @@ const CATALOG: ProviderInfo[] = [
 /** Offered only when the server sets DEMO_PROVIDER_URL (local stack, tests): no key needed. */
 const DEMO: ProviderInfo = {
   id: 'demo', name: 'Demo (offline)', base_url: null, base_url_mode: 'fixed', requires_key: false,
-  any_model: true, default_context_window: 16_000, models: [m('demo-model', 'Demo model', 16_000, V)],
+  // The text-only model lets a test see an image refused for a model known not to read images.
+  any_model: true, default_context_window: 16_000, models: [m('demo-model', 'Demo model', 16_000, V), m('demo-text-model', 'Demo text model', 16_000)],
   embedding: { id: 'demo-embed', dimensions: 256 },
 };
 
@@ -124,9 +125,20 @@ export function contextWindow(provider: ProviderInfo, model: string): number {
   return provider.models.find((x) => x.id === model)?.context_window ?? provider.default_context_window;
 }
 
-/** Whether a model reads images. Models outside the catalog are assumed not to. */
+/**
+ * What the catalog knows of a model's eyes. A model outside it (a router's, a local server's, a
+ * custom endpoint's, a new one) is `unknown`, not blind: its images are sent, and a provider that
+ * cannot take them answers with its own error.
+ */
+export function imageSupport(provider: ProviderInfo, model: string): 'reads' | 'blind' | 'unknown' {
+  const known = provider.models.find((x) => x.id === model);
+  if (!known) return 'unknown';
+  return known.vision ? 'reads' : 'blind';
+}
+
+/** Whether images may go to a model: refused only for one the catalog knows cannot read them. */
 export function supportsVision(provider: ProviderInfo, model: string): boolean {
-  return provider.models.find((x) => x.id === model)?.vision ?? false;
+  return imageSupport(provider, model) !== 'blind';
 }
 
 /**

@@ -50,7 +50,7 @@ describe('GET /v1/models with the openai SDK', () => {
     const client = await clientOf(alice);
 
     const models = (await client.models.list()).data;
-    expect(models.map((m) => m.id)).toEqual(['custom/fake-model', 'custom/fake-model-large', 'demo/demo-model']);
+    expect(models.map((m) => m.id)).toEqual(['custom/fake-model', 'custom/fake-model-large', 'demo/demo-model', 'demo/demo-text-model']);
     const custom = models.find((m) => m.id === 'custom/fake-model');
     expect(custom).toMatchObject({ object: 'model', owned_by: 'custom' });
     expect(custom?.created).toBeGreaterThan(0);
@@ -74,7 +74,7 @@ describe('GET /v1/models with the openai SDK', () => {
     const bob = await api.createUser();
     await bob.request('PUT', '/credentials/deepseek', { api_key: 'sk-deepseek-test-1234' });
     const client = await clientOf(bob);
-    expect(await ids(client)).toEqual(['deepseek/deepseek-chat', 'deepseek/deepseek-reasoner', 'demo/demo-model']);
+    expect(await ids(client)).toEqual(['deepseek/deepseek-chat', 'deepseek/deepseek-reasoner', 'demo/demo-model', 'demo/demo-text-model']);
     expect(await client.models.retrieve('deepseek/deepseek-chat')).toMatchObject({ owned_by: 'deepseek' });
     await expect(client.models.retrieve('deepseek/other-model')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
   });
@@ -87,19 +87,19 @@ describe('GET /v1/models with the openai SDK', () => {
 
     api.fakeProvider.setMode('500');
     try {
-      expect(await ids(client)).toEqual(['ollama/llama3.2:latest', 'ollama/qwen2.5-coder:7b', 'demo/demo-model']);
+      expect(await ids(client)).toEqual(['ollama/llama3.2:latest', 'ollama/qwen2.5-coder:7b', 'demo/demo-model', 'demo/demo-text-model']);
     } finally {
       api.fakeProvider.setMode('ok');
     }
     expect(api.logs.some((entry) => entry.msg === 'gateway models: a provider left out' && entry.provider === 'custom')).toBe(true);
     // The failure is kept (two minutes): the next list leaves it out without asking again…
     const asked = modelListCalls();
-    expect(await ids(client)).toEqual(['ollama/llama3.2:latest', 'ollama/qwen2.5-coder:7b', 'demo/demo-model']);
+    expect(await ids(client)).toEqual(['ollama/llama3.2:latest', 'ollama/qwen2.5-coder:7b', 'demo/demo-model', 'demo/demo-text-model']);
     expect(modelListCalls()).toBe(asked);
     // …and a key saved again is asked with at once.
     await saveCustomKey(carol);
     expect(await ids(client)).toEqual([
-      'ollama/llama3.2:latest', 'ollama/qwen2.5-coder:7b', 'custom/fake-model', 'custom/fake-model-large', 'demo/demo-model',
+      'ollama/llama3.2:latest', 'ollama/qwen2.5-coder:7b', 'custom/fake-model', 'custom/fake-model-large', 'demo/demo-model', 'demo/demo-text-model',
     ]);
     expect(await client.models.retrieve('ollama/llama3.2:latest')).toMatchObject({ owned_by: 'ollama' });
     // The catalog's Ollama models are not what this Ollama has.
@@ -130,7 +130,7 @@ describe('GET /v1/models with the openai SDK', () => {
     // No check left: a key saved again cannot be asked with; the list still answers, without it.
     await saveCustomKey(dave);
     const asked = modelListCalls();
-    expect(await ids(client)).toEqual(['demo/demo-model']);
+    expect(await ids(client)).toEqual(['demo/demo-model', 'demo/demo-text-model']);
     expect(modelListCalls()).toBe(asked);
   });
 });
@@ -160,7 +160,7 @@ describe('GET /v1/models polled with a saved provider whose list fails (QA3 #2)'
       const client = await clientOf(erin);
 
       // A front end (Open WebUI, LibreChat) lists the models on every page load.
-      for (let i = 0; i < 12; i++) expect(await ids(client)).toEqual(['custom/fake-model', 'custom/fake-model-large', 'demo/demo-model']);
+      for (let i = 0; i < 12; i++) expect(await ids(client)).toEqual(['custom/fake-model', 'custom/fake-model-large', 'demo/demo-model', 'demo/demo-text-model']);
 
       // The user's working key still answers: through the gateway, in the web app's chat, and its check.
       const completion = await client.chat.completions.create({ model: 'custom/fake-model', messages: [{ role: 'user', content: 'hi' }] });
@@ -188,7 +188,7 @@ describe('GET /v1/models polled with a saved provider whose list fails (QA3 #2)'
       const finn = await api.createUser();
       expect((await finn.request('PUT', '/credentials/custom', { api_key: 'sk-test-no-list', base_url: noList.url })).status).toBe(200);
       const client = await clientOf(finn);
-      for (let i = 0; i < 12; i++) expect(await ids(client)).toEqual(['demo/demo-model']);
+      for (let i = 0; i < 12; i++) expect(await ids(client)).toEqual(['demo/demo-model', 'demo/demo-text-model']);
 
       noList.setMode('ok');
       const completion = await client.chat.completions.create({ model: 'custom/their-model', messages: [{ role: 'user', content: 'hi' }] });
@@ -212,7 +212,7 @@ describe('GET /v1/models polled with a saved provider whose list fails (QA3 #2)'
     expect(statuses).toEqual([...new Array(10).fill(200), 429]);
     await saveCustomKey(gus);
     const asked = modelListCalls();
-    expect(await ids(client)).toEqual(['demo/demo-model']);
+    expect(await ids(client)).toEqual(['demo/demo-model', 'demo/demo-text-model']);
     expect(modelListCalls()).toBe(asked);
     expect((await client.chat.completions.create({ model: 'custom/fake-model', messages: [{ role: 'user', content: 'hi' }] })).model).toBe('custom/fake-model');
   });
