@@ -5,6 +5,7 @@
 import { env } from '$env/dynamic/public';
 import { browserSupabase, cachedAccessToken } from '$lib/supabase';
 import { UPLOAD_CANCELLED, UploadError, retryableStatus } from './upload-failure';
+import { imageForUpload } from './image-downscale';
 import { isImage, isImagePath, uploadType } from './upload-type';
 
 export { isImage, isImagePath, uploadType };
@@ -52,7 +53,9 @@ export function uploadAttachment(userId: string, file: File, onProgress: (fracti
   const xhr = new XMLHttpRequest();
   const path = objectPath(userId, file, purpose);
   const done = (async () => {
-    const type = uploadType(file);
+    // A photo goes smaller and without its EXIF (image-downscale.ts); other files as they are.
+    const sent = isImage(file) ? await imageForUpload(file) : file;
+    const type = uploadType(sent);
     if (!type) throw new UploadError(refusal(file) ?? 'unsupported file', false);
     // No signed URL (the network, a Storage hiccup): the same file may well go on a second try.
     const { data, error } = await browserSupabase().storage.from('attachments').createSignedUploadUrl(path);
@@ -77,7 +80,7 @@ export function uploadAttachment(userId: string, file: File, onProgress: (fracti
       };
       xhr.onerror = () => reject(new UploadError('Upload failed: network error', true));
       xhr.onabort = () => reject(new UploadError(UPLOAD_CANCELLED, false));
-      xhr.send(file);
+      xhr.send(sent);
     });
     onProgress(1);
     return path;

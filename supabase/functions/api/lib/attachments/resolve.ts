@@ -1,13 +1,14 @@
 /**
  * Turns the object paths a chat message names into what the provider sees: each file read
- * from Storage as the caller, its type sniffed from the bytes, images as image parts (only
- * for vision-capable models; others get a 422), text and PDFs extracted and fitted into a
+ * from Storage as the caller, its type sniffed from the bytes, images as image parts (a model
+ * known not to read them gets a 422; their bytes are capped in image-limits.ts), text and PDFs extracted and fitted into a
  * token budget shared by all of the message's files, with a note of what was cut.
  */
 import { ApiError } from '../errors.ts';
 import { charsFor, fitText, yieldToEventLoop } from './budget.ts';
 import { extractTextStart, textByteLimit } from './extract.ts';
 import { fileBlock } from './file-block.ts';
+import { countImageBytes } from './image-limits.ts';
 import { isLegacyText, sniffType, type AttachmentKind, type SniffedType } from './sniff.ts';
 import { assertOwnPath, isObjectPath, readAttachment, type StorageAccess } from './storage-client.ts';
 
@@ -67,6 +68,7 @@ export async function resolveAttachments(access: StorageAccess, options: Resolve
   const textBytes = (type: SniffedType) => textByteLimit(type, charsFor(options.textBudget));
   const reads = readsInOrder(paths, READS_IN_FLIGHT, (path) => readAttachment(access, options.userToken, path, MAX_ATTACHMENT_BYTES));
   const loaded: LoadedFile[] = [];
+  let imageBytes = 0;
   for (const path of paths) {
     const bytes = await reads.next();
     const name = path.split('/').pop()!;
@@ -79,6 +81,7 @@ export async function resolveAttachments(access: StorageAccess, options: Resolve
       // `attachment` names the file at fault, so a client can keep the others and flag that one.
       throw new ApiError(422, 'model_cannot_see_images', `${options.model} cannot read images; pick a vision-capable model or remove "${name}".`, undefined, { attachment: path });
     }
+    if (type.kind === 'image') imageBytes = countImageBytes(imageBytes, { name, path, size: bytes.length });
     const kept = type.kind === 'text' && bytes.length > textBytes(type) ? bytes.slice(0, textBytes(type)) : bytes;
     loaded.push({ path, name, type, bytes: kept, size: bytes.length });
     await yieldToEventLoop();
