@@ -21,7 +21,9 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await e2e?.stop();
   });
 
-  it('drops an image and a PDF, asks about them, and keeps the chips after a reload', async () => {
+  // QA 16: a name outside ASCII reached the model and the chips as its Storage key made it
+  // (`_bersicht _ Bericht.md`; two Chinese names both `__.md`).
+  it('drops an image and a PDF, asks about them, and keeps the chips, with the files\' own names, after a reload', async () => {
     const page = await e2e.newPage();
     onTestFailed(() => screenshot(page, 'attachments-failed'));
     await signUp(page);
@@ -34,7 +36,7 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
       const bytes = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
       const transfer = new DataTransfer();
       transfer.items.add(new File([bytes(pngB64!)], 'green.png', { type: 'image/png' }));
-      transfer.items.add(new File([bytes(pdfB64!)], 'budget.pdf', { type: 'application/pdf' }));
+      transfer.items.add(new File([bytes(pdfB64!)], 'Reisekosten – Übersicht 研究.pdf', { type: 'application/pdf' }));
       const target = document.querySelector('textarea#composer')!.closest('form')!;
       target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
       target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
@@ -51,7 +53,7 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await composer(page).press('Enter');
     const answer = page.locator('article[aria-label="Assistant message"][data-status="complete"]').last();
     await answer.waitFor();
-    await expect(answer.textContent()).resolves.toContain('I received 1 image and the file budget.pdf.');
+    await expect(answer.textContent()).resolves.toContain('I received 1 image and the file Reisekosten – Übersicht 研究.pdf.');
     await waitForChatPage(page);
     await expect.poll(() => tray.getByTestId('attachment-chip').count()).toBe(0);
 
@@ -61,7 +63,7 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await expect.poll(() => chips.count()).toBe(2);
     const names = await chips.allTextContents();
     expect(names.join(' ')).toContain('green.png');
-    expect(names.join(' ')).toContain('budget.pdf');
+    expect(names.join(' ')).toContain('Reisekosten – Übersicht 研究.pdf');
     await screenshot(page, 'attachments');
 
     // "Fork from here" carries the question's files into the new chat.

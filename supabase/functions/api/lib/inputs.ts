@@ -33,6 +33,20 @@ export const trimmed = (min: number, max: number) => z.string().trim().min(min).
  */
 export const modelName = trimmed(1, 200).regex(/^\P{Cc}*$/u, 'must not contain control characters');
 
+/**
+ * A file's name as a person gave it (`Übersicht – Bericht.md`, `研究.md`): any script, but no
+ * control characters (a newline would break the line it is shown on) and no bidirectional
+ * embeddings, overrides or isolates, which can make `exe.txt` read as `txt.exe` in a chip, an
+ * export or a search result. Up to 255 characters as the name columns count them.
+ */
+export const fileName = z
+  .string()
+  .trim()
+  .min(1)
+  .regex(NO_NUL, NUL_MESSAGE)
+  .refine((v) => codePoints(v) <= 255, 'must be at most 255 characters')
+  .regex(/^[^\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/u, 'must not contain control characters or bidirectional overrides');
+
 /** Labels such as `production` (prompt_labels.label, projects.system_prompt_label). */
 export const LABEL = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 export const labelName = z.string().regex(LABEL, 'lowercase letters, digits, - and _ (max 40)');

@@ -4,11 +4,15 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireUserOrKey } from '../lib/api-key-auth.ts';
-import { modelName } from '../lib/inputs.ts';
+import { fileName, modelName } from '../lib/inputs.ts';
 import { errorResponses, jsonBody, security } from '../lib/openapi.ts';
 import { versionNumber } from './prompts/model.ts';
 
 const variableValue = z.union([z.string().max(20_000).regex(/^[^\u0000]*$/, 'must not contain NUL characters'), z.number(), z.boolean()]);
+
+const AttachmentPath = z.string().min(3).max(1024);
+/** An upload with the name the person gave the file (its Storage key keeps only ASCII letters, digits and a few marks). */
+const NamedAttachment = z.strictObject({ path: AttachmentPath, name: fileName }).openapi('NamedAttachment');
 
 export const ChatRequest = z
   .strictObject({
@@ -58,8 +62,9 @@ export const ChatRequest = z
         'the same id again (by the same person) is refused with 409 `already_sent`, with the `session_id` and `user_message_id` of the question first sent, ' +
         'and no second question is written. Not with `regenerate` (which asks no new question).',
     }),
-    attachments: z.array(z.string().min(3).max(1024)).max(50).optional().openapi({
+    attachments: z.array(z.union([AttachmentPath, NamedAttachment])).max(50).optional().openapi({
       description: 'Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message\'s attachments. ' +
+        'Each is a path, or `{path, name}` with the name the file had (a Storage key keeps only some characters, so a path alone names the file by its last part). ' +
         'With `edit_message_id`: absent, the new question keeps the edited one\'s files; given, it carries exactly these (`[]`: none) — ' +
         'the edited one\'s files it keeps are named like new uploads, and every path must be in your own folder.',
     }),

@@ -10,7 +10,7 @@
  * (lib/chat/turn.ts). Stop and re-attach live in routes/chat-turns.ts.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { PROJECT_FILES_SHARE, attachmentParts, attachmentsOf, filesMeta, prepareAttachments, recordAnswerSources, recordAttachments } from '../lib/attachments/chat-attachments.ts';
+import { PROJECT_FILES_SHARE, attachmentParts, attachmentPath, attachmentRef, attachmentsOf, filesMeta, prepareAttachments, recordAnswerSources, recordAttachments } from '../lib/attachments/chat-attachments.ts';
 import { sweepOrphanUploads } from '../lib/attachments/cleanup.ts';
 import type { QuestionVector } from '../lib/attachments/project-files.ts';
 import { withRankingByMeaning } from '../lib/attachments/semantic-ranking.ts';
@@ -84,21 +84,21 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   // The sender's orphaned uploads (refused sends, files taken back, abandoned drafts, project files
   // never added) go, at most once per CHAT_UPLOAD_SWEEP_INTERVAL_SECONDS, in the background; this
   // request's files stay. Only once the gate has passed: a refused token changes nothing.
-  deps.waitUntil?.(gate.then(() => sweepOrphanUploads(db, { config, fetch: deps.fetch }, log, user.id, body.attachments ?? []), () => null));
+  deps.waitUntil?.(gate.then(() => sweepOrphanUploads(db, { config, fetch: deps.fetch }, log, user.id, (body.attachments ?? []).map(attachmentPath)), () => null));
 
   const window = contextWindow(provider, body.model);
   const reserved = reservedForAnswer(window, body.max_tokens);
   // Attachments are read from Storage as the caller before anything is written: a file that
   // is missing, not theirs, unsupported or an image for a text-only model fails the request.
   const withUser = <T>(fn: Parameters<typeof db.withUserTransaction<T>>[1]) => db.withUserTransaction(user, fn);
-  const paths = body.attachments ?? (body.regenerate && body.session_id
+  const attached = body.attachments?.map(attachmentRef) ?? (body.regenerate && body.session_id
     ? await withUser(async (sql) => {
         const question = await activeQuestion(sql, body.session_id!);
         return question ? await attachmentsOf(sql, question.id) : [];
       })
     : body.edit_message_id ? await withUser((sql) => attachmentsOf(sql, body.edit_message_id!)) : []);
   // Files are read from Storage only for a request that passed the checks.
-  if (paths.length > 0) await Promise.all([gate, sentAgain]);
+  if (attached.length > 0) await Promise.all([gate, sentAgain]);
   // Files named in the request must be the caller's own (an edit that names its files — those
   // it keeps of the edited question and new uploads — carries exactly those; `[]` none); a
   // regenerated or edited question's stored files may be another participant's in a group chat
@@ -107,7 +107,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     stored: !body.attachments,
     user,
     userToken: user.apiKey ? null : (/^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? ''),
-    paths,
+    files: attached,
     model: body.model,
     vision: supportsVision(provider, body.model),
     room: window - reserved,
@@ -256,7 +256,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   // member's too) finds them. A turn without them writes nothing. A question's files not
   // recorded fail this request (below); sources not recorded are logged, not the turn's end.
   const used = inputs.projectFiles.used;
-  const questionFiles = paths.length > 0 && inputs.userMessage.mode !== 'regenerate'
+  const questionFiles = attached.length > 0 && inputs.userMessage.mode !== 'regenerate'
     ? persisted.then(() => recordAttachments(db.sql, user, ids.userMessageId, files))
     : null;
   questionFiles?.catch(() => {}); // awaited below
@@ -272,7 +272,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   // A new chat has no other turn to race with (its session is created by these rows), so its
   // view starts at once and says `stored` when the rows are committed; in an existing session
   // the rows' lock decides first, and a lost race still answers 409 turn_running.
-  const streamsEarly = inputs.sessionId === null && paths.length === 0;
+  const streamsEarly = inputs.sessionId === null && attached.length === 0;
   if (streamsEarly) {
     persisted.catch(warnRowsNotWritten(turnLog));
   } else {

@@ -8758,8 +8758,8 @@ export type components = {
             siblings: components["schemas"]["Siblings"];
         };
         ChatRequest: {
-            /** @description Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message's attachments. With `edit_message_id`: absent, the new question keeps the edited one's files; given, it carries exactly these (`[]`: none) — the edited one's files it keeps are named like new uploads, and every path must be in your own folder. */
-            attachments?: string[];
+            /** @description Uploaded objects in the attachments bucket (`<user id>/…`): images go to vision models as image parts; text, Markdown, code, CSV, JSON and PDF are extracted into the prompt. Regenerate reuses the message's attachments. Each is a path, or `{path, name}` with the name the file had (a Storage key keeps only some characters, so a path alone names the file by its last part). With `edit_message_id`: absent, the new question keeps the edited one's files; given, it carries exactly these (`[]`: none) — the edited one's files it keeps are named like new uploads, and every path must be in your own folder. */
+            attachments?: (string | components["schemas"]["NamedAttachment"])[];
             /**
              * Format: uuid
              * @description An id the client makes for this question (a random UUID), to send it again safely when the answer to its POST was lost: the same id again (by the same person) is refused with 409 `already_sent`, with the `session_id` and `user_message_id` of the question first sent, and no second question is written. Not with `regenerate` (which asks no new question).
@@ -9251,6 +9251,10 @@ export type components = {
         };
         MyInvitations: {
             invitations: components["schemas"]["MyInvitation"][];
+        };
+        NamedAttachment: {
+            name: string;
+            path: string;
         };
         NamedChat: {
             model: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uploadType } from './upload-type';
+import { emptyReason, unreadableReason, uploadType } from './upload-type';
 
 describe('uploadType', () => {
   it.each([
@@ -30,6 +30,14 @@ describe('uploadType', () => {
     // Not attachable.
     ['clip.mp4', 'video/mp4', null],
     ['photo.heic', 'image/heic', null],
+    // Office files and archives: browsers call them application/…, which is no text.
+    ['thesis.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', null],
+    ['budget.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', null],
+    ['old.doc', 'application/msword', null],
+    ['slides.pptx', '', null],
+    ['data.zip', 'application/zip', null],
+    ['data.zip', 'application/x-zip-compressed', null],
+    ['notes.odt', 'application/vnd.oasis.opendocument.text', null],
   ])('%s (%s) uploads as %s', (name, type, expected) => {
     expect(uploadType({ name, type })).toBe(expected);
   });
@@ -41,5 +49,18 @@ describe('uploadType', () => {
       const chosen = uploadType({ name, type });
       if (chosen !== null) expect(allowed, `${name} ${type}`).toContain(chosen);
     }
+  });
+
+  it('says at pick time why a Word file or an archive cannot go, and what can', () => {
+    const reason = unreadableReason({ name: 'thesis.docx', type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' });
+    expect(reason).toContain('thesis.docx');
+    expect(reason).toMatch(/Word, Excel, PowerPoint and archive files can't be read yet/);
+    expect(reason).toMatch(/PDF or text/);
+    expect(unreadableReason({ name: 'clip.mp4', type: 'video/mp4' })).toBe('clip.mp4: only images (PNG, JPEG, GIF, WebP), PDF and text files can be attached');
+  });
+
+  it('refuses an empty file with a reason, as a project does', () => {
+    expect(emptyReason({ name: 'empty.txt', size: 0 })).toBe('empty.txt is empty: there is nothing in it to read');
+    expect(emptyReason({ name: 'notes.txt', size: 12 })).toBeNull();
   });
 });

@@ -6,7 +6,8 @@ import { env } from '$env/dynamic/public';
 import { browserSupabase, cachedAccessToken } from '$lib/supabase';
 import { UPLOAD_CANCELLED, UploadError, retryableStatus } from './upload-failure';
 import { imageForUpload } from './image-downscale';
-import { isImage, isImagePath, uploadType } from './upload-type';
+import { rememberName } from './names';
+import { emptyReason, isImage, isImagePath, isOfficeOrArchive, unreadableReason, uploadType } from './upload-type';
 
 export { isImage, isImagePath, uploadType };
 export { canRetryUpload, UploadError } from './upload-failure';
@@ -22,15 +23,15 @@ export const PROJECT_ACCEPT = ACCEPT.split(',').filter((type) => !type.startsWit
 export function projectFileRefusal(file: File): string | null {
   if (file.size > MAX_FILE_BYTES) return `${file.name} is larger than 20 MB`;
   if (isImage(file)) return `${file.name}: images cannot be project files (attach them to a message)`;
-  if (!uploadType(file)) return `${file.name}: a project file is text, Markdown, code, CSV, JSON or PDF`;
+  if (!uploadType(file)) return isOfficeOrArchive(file) ? unreadableReason(file) : `${file.name}: a project file is text, Markdown, code, CSV, JSON or PDF`;
   return null;
 }
 
 /** Why a file cannot be attached, or null. */
 export function refusal(file: File): string | null {
   if (file.size > MAX_FILE_BYTES) return `${file.name} is larger than 20 MB`;
-  if (!uploadType(file)) return `${file.name}: only images (PNG, JPEG, GIF, WebP), PDF and text files can be attached`;
-  return null;
+  if (!uploadType(file)) return unreadableReason(file);
+  return emptyReason(file);
 }
 
 /** Where an upload is for: a chat message, or a project's files. */
@@ -52,6 +53,7 @@ export interface UploadHandle {
 export function uploadAttachment(userId: string, file: File, onProgress: (fraction: number) => void, purpose: UploadFor = 'chat'): UploadHandle {
   const xhr = new XMLHttpRequest();
   const path = objectPath(userId, file, purpose);
+  rememberName(path, file.name);
   const done = (async () => {
     // A photo goes smaller and without its EXIF (image-downscale.ts); other files as they are.
     const sent = isImage(file) ? await imageForUpload(file) : file;

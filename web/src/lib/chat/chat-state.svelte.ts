@@ -18,6 +18,7 @@
 // leaf moves elsewhere (another tab switched, regenerated or edited), the branch is re-read.
 // Reads and live changes share one clock (live-changes.ts): a read that answers late neither
 // drops, overwrites nor revives rows changed live after it began, nor undoes a later read.
+import { nameOf, namedAttachments, pathName } from '$lib/attachments/names';
 import { ApiError, browserApi, ok, type Message, type MessagePage } from '$lib/api';
 import { mergeRow } from '$lib/chat/answer-merge';
 import { branchAfterRead, continuesBranch, pageExtendsView } from '$lib/chat/branch-view';
@@ -340,7 +341,7 @@ export class ChatState {
     const message: QueuedMessage = {
       id: crypto.randomUUID(),
       text,
-      files: attachments.map((path) => ({ path, name: path.split('/').at(-1) ?? path })),
+      files: attachments.map((path) => ({ path, name: nameOf(path) ?? pathName(path) })),
       turn: { ...turn },
       queuedAt: new Date().toISOString(),
     };
@@ -353,7 +354,7 @@ export class ChatState {
   /** Sends one message of the queue (`fromQueue`) or one about to join it, with its client id. */
   async sendQueued(message: QueuedMessage, fromQueue = true): Promise<SendResult> {
     const attachments = message.files.map((f) => f.path);
-    const body = { ...message.turn, message: message.text, client_id: message.id, ...(attachments.length ? { attachments } : {}) };
+    const body = { ...message.turn, message: message.text, client_id: message.id, ...(attachments.length ? { attachments: namedAttachments(message.files) } : {}) };
     return await this.sender.run(body, this.onQueuedSession, { userText: message.text, attachments, queueable: true, fromQueue });
   }
 
@@ -377,7 +378,7 @@ export class ChatState {
     const index = this.messages.findIndex((m) => m.id === id);
     if (index === -1) return;
     this.supersede(index);
-    const attachments = files ? { attachments: files.map((f) => f.path) } : {};
+    const attachments = files ? { attachments: namedAttachments(files) } : {};
     await this.sender.run({ ...turn, message: text, edit_message_id: id, ...attachments }, onSession, { userText: text, chips: files, edit: { messageId: id, files } });
     await this.reloadBranch().catch(() => {});
     if (!this.find(id)) editToMessageBox(this, id); // a refused edit's question no longer shown has no Edit box

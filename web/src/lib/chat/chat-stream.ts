@@ -22,7 +22,7 @@ export const chatEvents = {
     /** The project's files the answer is given with (its answer_sources, known from the start). */
     files_used: z.array(z.object({ file_id: z.string().nullable(), name: z.string(), chunks: z.array(z.number()).nullable() })).nullish(),
     /** The files the question carries (its chips, also an edit's or a regenerate's). */
-    attachments: z.array(z.object({ path: z.string(), name: z.string(), type: z.string(), size: z.number(), truncated: z.boolean().catch(false) })).nullish(),
+    attachments: z.array(z.object({ path: z.string(), name: z.string(), type: z.string(), size: z.number(), truncated: z.boolean().catch(false), tokens: z.number().optional().catch(undefined) })).nullish(),
   }),
   delta: z.object({ seq, text: z.string() }),
   reasoning: z.object({ seq, text: z.string() }),
@@ -73,8 +73,8 @@ export interface ChatRequest {
   regenerate?: boolean;
   /** Replace this user message and drop everything after it. */
   edit_message_id?: string;
-  /** The question's files (uploaded objects); with edit_message_id exactly these (`[]`: none), absent the edited one's. */
-  attachments?: string[];
+  /** The question's files (uploaded objects, with the names they had); with edit_message_id exactly these (`[]`: none), absent the edited one's. */
+  attachments?: (string | { path: string; name: string })[];
   /** Go on from the last answer (it must have text: else 409 nothing_to_continue). */
   continue?: boolean;
   /** This question's own id (a new question): the same id again is refused with 409 already_sent (send-queue.svelte.ts). */

@@ -79,3 +79,22 @@ export async function fitText(text: string, maxTokens: number, options: FitOptio
   const totalTokens = Math.max(counted, Math.round((counted * text.length) / covered / fraction));
   return { text: cut, tokens: budget, totalTokens, estimated: true, truncated: true };
 }
+
+/**
+ * Shares `budget` tokens among a message's text files: smallest first (by bytes), each an even
+ * share of what is left, so what a small file does not use goes to the larger ones after it —
+ * in attach order a long file before a one-line note got half the budget and the note's unused
+ * half was lost. `fit` reads file `index` into at most `share` tokens and says how many it used;
+ * the results come back in the files' own order.
+ */
+export async function shareBudget<T extends { tokens: number }>(sizes: number[], budget: number, fit: (index: number, share: number) => Promise<T>): Promise<T[]> {
+  const order = sizes.map((size, index) => ({ size, index })).sort((a, b) => a.size - b.size || a.index - b.index);
+  const results: T[] = new Array(sizes.length);
+  let remaining = Math.max(0, budget);
+  for (const [taken, { index }] of order.entries()) {
+    const result = await fit(index, Math.floor(remaining / (order.length - taken)));
+    remaining -= result.tokens;
+    results[index] = result;
+  }
+  return results;
+}

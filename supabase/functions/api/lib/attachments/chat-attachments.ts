@@ -26,10 +26,25 @@ export interface PreparedAttachments {
 
 export const NO_ATTACHMENTS: PreparedAttachments = { attachments: [], text: '', notes: [] };
 
+/** A file a message carries: its object, and the name the person gave it when known. */
+export interface AttachmentRef {
+  path: string;
+  name?: string;
+}
+
+/** A request's attachment: a bare path (older clients; its last part names the file) or `{path, name}`. */
+export function attachmentRef(item: string | AttachmentRef): AttachmentRef {
+  return typeof item === 'string' ? { path: item } : item;
+}
+
+export function attachmentPath(item: string | AttachmentRef): string {
+  return typeof item === 'string' ? item : item.path;
+}
+
 export interface AttachmentsRequest {
   user: AuthUser;
   userToken: string | null;
-  paths: string[];
+  files: AttachmentRef[];
   model: string;
   vision: boolean;
   room: number;
@@ -46,12 +61,13 @@ export async function prepareAttachments(
   withUser: <T>(fn: (sql: TransactionSql) => Promise<T>) => Promise<T>,
   req: AttachmentsRequest,
 ): Promise<PreparedAttachments> {
-  if (req.paths.length === 0) return NO_ATTACHMENTS;
+  if (req.files.length === 0) return NO_ATTACHMENTS;
   await withUser((sql) => assertWithinQuota(sql, req.quotaBytes, req.orphanGraceSeconds));
   const attachments = await resolveAttachments(access, {
     userId: req.user.id,
     userToken: req.userToken,
-    paths: req.paths,
+    paths: req.files.map((f) => f.path),
+    names: new Map(req.files.flatMap((f) => (f.name ? [[f.path, f.name] as const] : []))),
     vision: req.vision,
     textBudget: Math.floor(Math.max(0, req.room) * ATTACHMENT_SHARE),
     maxCount: req.maxCount,
@@ -109,11 +125,10 @@ export async function recordAnswerSources(sql: Sql, ownerId: string, messageId: 
     on conflict (message_id, position) do nothing`;
 }
 
-/** The stored attachments of a message (regenerate answers the same files again). */
-export async function attachmentsOf(sql: TransactionSql, messageId: string): Promise<string[]> {
-  const rows = await sql<{ storage_path: string }[]>`
-    select storage_path from public.message_attachments where message_id = ${messageId} order by created_at, name`;
-  return rows.map((r) => r.storage_path);
+/** The stored attachments of a message, with their names (regenerate answers the same files again). */
+export async function attachmentsOf(sql: TransactionSql, messageId: string): Promise<AttachmentRef[]> {
+  return await sql<AttachmentRef[]>`
+    select storage_path as path, name from public.message_attachments where message_id = ${messageId} order by created_at, name`;
 }
 
 /** `attachments`, `files_used` and `notes` for the answer's `meta` event. */

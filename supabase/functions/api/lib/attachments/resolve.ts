@@ -5,7 +5,7 @@
  * token budget shared by all of the message's files, with a note of what was cut.
  */
 import { ApiError } from '../errors.ts';
-import { charsFor, fitText, yieldToEventLoop } from './budget.ts';
+import { charsFor, fitText, shareBudget, yieldToEventLoop } from './budget.ts';
 import { extractTextStart, textByteLimit } from './extract.ts';
 import { fileBlock } from './file-block.ts';
 import { countImageBytes } from './image-limits.ts';
@@ -39,6 +39,8 @@ export interface ResolveOptions {
   /** The caller's JWT; null for an API-key caller (see readAttachment). */
   userToken: string | null;
   paths: string[];
+  /** The names people gave the files, by path; a path without one is named by its last part. */
+  names?: ReadonlyMap<string, string>;
   vision: boolean;
   /** Tokens all text attachments of the message may use together. */
   textBudget: number;
@@ -71,7 +73,7 @@ export async function resolveAttachments(access: StorageAccess, options: Resolve
   let imageBytes = 0;
   for (const path of paths) {
     const bytes = await reads.next();
-    const name = path.split('/').pop()!;
+    const name = options.names?.get(path) ?? path.split('/').pop()!;
     const type = await sniffType(bytes, name);
     if (!type && isLegacyText(bytes)) {
       throw new ApiError(415, 'not_utf8_text', `"${name}" is text in an encoding other than UTF-8: save it as UTF-8 and attach it again`, undefined, { attachment: path });
@@ -87,28 +89,29 @@ export async function resolveAttachments(access: StorageAccess, options: Resolve
     await yieldToEventLoop();
   }
 
-  // Text shares the budget in order; each file gets at least an even share of what is left.
-  let remaining = Math.max(0, options.textBudget);
-  const textCount = loaded.filter((f) => f.type.kind !== 'image').length;
-  let textSeen = 0;
+  // Images go as they are; text shares the budget, smallest file first (budget.ts, shareBudget).
+  const texts = loaded.filter((f) => f.type.kind !== 'image');
+  const fitted = await shareBudget(texts.map((f) => f.size), options.textBudget, async (index, share) => {
+    const file = texts[index]!;
+    const extracted = await extractTextStart(file.bytes, file.type, file.name, charsFor(share), file.size);
+    file.bytes = new Uint8Array(0); // read: its bytes may go
+    const result = await fitText(extracted.text, share, { fraction: extracted.fraction });
+    await yieldToEventLoop();
+    return result;
+  });
   const resolved: ResolvedAttachment[] = [];
-  // Taken off the list as it goes, so each file's bytes may go once it is done.
-  for (let file = loaded.shift(); file; file = loaded.shift()) {
+  for (const file of loaded) {
     const base = { path: file.path, name: file.name, kind: file.type.kind, mime: file.type.mime, size: file.size };
     if (file.type.kind === 'image') {
       const dataUrl = `data:${file.type.mime};base64,${toBase64(file.bytes)}`;
       resolved.push({ ...base, dataUrl, tokens: IMAGE_TOKENS, totalTokens: IMAGE_TOKENS, truncated: false });
-    } else {
-      const share = Math.floor(remaining / (textCount - textSeen++));
-      const extracted = await extractTextStart(file.bytes, file.type, file.name, charsFor(share), file.size);
-      const fitted = await fitText(extracted.text, share, { fraction: extracted.fraction });
-      remaining -= fitted.tokens;
-      resolved.push({
-        ...base, text: fitted.text, tokens: fitted.tokens, totalTokens: fitted.totalTokens, truncated: fitted.truncated,
-        ...(fitted.estimated ? { totalEstimated: true } : {}),
-      });
+      continue;
     }
-    await yieldToEventLoop();
+    const text = fitted[texts.indexOf(file)]!;
+    resolved.push({
+      ...base, text: text.text, tokens: text.tokens, totalTokens: text.totalTokens, truncated: text.truncated,
+      ...(text.estimated ? { totalEstimated: true } : {}),
+    });
   }
   return resolved;
 }
