@@ -72,7 +72,7 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await page.waitForURL((url) => /\/chat\/[0-9a-f-]{36}$/.test(url.pathname) && url.href !== original);
     await page.getByText('What is in these files?', { exact: true }).first().waitFor();
     await expect.poll(() => chips.count()).toBe(2);
-    expect((await chips.allTextContents()).join(' ')).toContain('budget.pdf');
+    expect((await chips.allTextContents()).join(' ')).toContain('Reisekosten – Übersicht 研究.pdf');
   });
 
   it('a send waits for a file still uploading and says so; a refused file is named as not sent', async () => {
