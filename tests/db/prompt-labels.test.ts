@@ -53,16 +53,17 @@ describe('prompt_labels: visibility', () => {
     const stranger = await createAuthUser(db.sql);
     expect(await labelsOf(owner, promptId)).toHaveLength(1);
     expect(await labelsOf(stranger, promptId)).toHaveLength(0);
-    expect(await labelsOf('anon', promptId)).toHaveLength(0);
+    await expect(labelsOf('anon', promptId)).rejects.toThrow(PERMISSION_DENIED);
     expect(await labelsOf('service_role', promptId)).toHaveLength(1);
   });
 
-  it('labels of a public prompt are readable by everyone', async () => {
+  it('labels of a public prompt are readable by every account; anonymous visitors read no labels', async () => {
     const { owner, promptId } = await labelledPrompt(true);
     const stranger = await createAuthUser(db.sql);
-    for (const actor of [owner, stranger, 'anon', 'service_role'] as const) {
+    for (const actor of [owner, stranger, 'service_role'] as const) {
       expect(await labelsOf(actor, promptId)).toEqual([{ label: 'production', version: 1 }]);
     }
+    await expect(labelsOf('anon', promptId)).rejects.toThrow(PERMISSION_DENIED);
   });
 });
 

@@ -1,7 +1,8 @@
 // A public prompt is shared at one version, its shared label's (else its newest), driven
-// directly as the API roles, exactly what the Data API would do: other people (another account,
-// anonymous visitors) read that version and nothing else, through prompt_versions,
-// prompt_labels, public.shared_prompts and the library search; the owner keeps every draft.
+// directly as the API roles, exactly what the Data API would do: other people read that version
+// and nothing else — another account through prompt_versions, prompt_labels,
+// public.shared_prompts and the library search, an anonymous visitor through
+// public.read_public_prompt (by id; it may read no prompt table); the owner keeps every draft.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asActor, createAuthUser, type Actor, type AuthUser } from '../helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -26,7 +27,9 @@ const versionsSeenBy = async (actor: Actor, id: string) =>
 const labelsSeenBy = async (actor: Actor, id: string) =>
   (await asActor(db.sql, actor, (tx) => tx`select label from public.prompt_labels where prompt_id = ${id} order by label`)).map((r) => r.label);
 const sharedSeenBy = async (actor: Actor, id: string) =>
-  (await asActor(db.sql, actor, (tx) => tx`select version, title, content, shared_label from public.shared_prompts where id = ${id}`))[0] ?? null;
+  (await asActor(db.sql, actor, (tx) => actor === 'anon'
+    ? tx`select version, title, content, shared_label from public.read_public_prompt(${id})`
+    : tx`select version, title, content, shared_label from public.shared_prompts where id = ${id}`))[0] ?? null;
 const rowsSeenBy = async (actor: Actor, id: string) =>
   (await asActor(db.sql, actor, (tx) => tx`select content from public.prompts where id = ${id}`)).map((r) => r.content);
 const share = (owner: AuthUser, id: string, label: string | null) =>
@@ -43,15 +46,15 @@ describe('a prompt shared at a label', () => {
     await save(owner, id, 'v4: WIP half-written draft');
 
     for (const actor of [stranger, 'anon'] as Actor[]) {
-      expect(await versionsSeenBy(actor, id)).toEqual([3]);
-      expect(await labelsSeenBy(actor, id)).toEqual(['production']);
       expect(await sharedSeenBy(actor, id)).toEqual({ version: 3, title: 'Support reply', content: 'v3: Reply politely to {{name}}', shared_label: 'production' });
-      // The row holds the newest text (and its search vector): other people do not read it at all.
-      expect(await rowsSeenBy(actor, id)).toEqual([]);
-      const leaked = await asActor(db.sql, actor, (tx) => tx`
-        select content from public.prompt_versions where prompt_id = ${id} and (content like '%ACME%' or content like '%WIP%')`);
-      expect(leaked).toEqual([]);
     }
+    expect(await versionsSeenBy(stranger, id)).toEqual([3]);
+    expect(await labelsSeenBy(stranger, id)).toEqual(['production']);
+    // The row holds the newest text (and its search vector): other people do not read it at all.
+    expect(await rowsSeenBy(stranger, id)).toEqual([]);
+    const leaked = await asActor(db.sql, stranger, (tx) => tx`
+      select content from public.prompt_versions where prompt_id = ${id} and (content like '%ACME%' or content like '%WIP%')`);
+    expect(leaked).toEqual([]);
     // The owner has everything, and sees what visitors see.
     expect(await versionsSeenBy(owner, id)).toEqual([1, 2, 3, 4]);
     expect(await labelsSeenBy(owner, id)).toEqual(['production', 'staging']);
@@ -60,8 +63,8 @@ describe('a prompt shared at a label', () => {
 
     // Moving the label is the release: then, and only then, visitors see v4.
     await asActor(db.sql, owner, (tx) => tx`update public.prompt_labels set version = 4 where prompt_id = ${id} and label = 'production'`);
+    expect(await versionsSeenBy(stranger, id)).toEqual([4]);
     for (const actor of [stranger, 'anon'] as Actor[]) {
-      expect(await versionsSeenBy(actor, id)).toEqual([4]);
       expect((await sharedSeenBy(actor, id))?.content).toBe('v4: WIP half-written draft');
     }
   });
@@ -125,14 +128,13 @@ describe('a prompt shared at its newest version (no label)', () => {
     const stranger = await createAuthUser(db.sql);
     const id = await promptWithDrafts(owner);
     await share(owner, id, null);
-    for (const actor of [stranger, 'anon'] as Actor[]) {
-      expect(await versionsSeenBy(actor, id)).toEqual([3]);
-      expect(await labelsSeenBy(actor, id)).toEqual(['production']);
-    }
+    expect(await versionsSeenBy(stranger, id)).toEqual([3]);
+    expect(await labelsSeenBy(stranger, id)).toEqual(['production']);
+    expect((await sharedSeenBy('anon', id))?.version).toBe(3);
     await save(owner, id, 'v4: Reply kindly to {{name}}');
+    expect(await versionsSeenBy(stranger, id)).toEqual([4]);
+    expect(await labelsSeenBy(stranger, id)).toEqual([]);
     for (const actor of [stranger, 'anon'] as Actor[]) {
-      expect(await versionsSeenBy(actor, id)).toEqual([4]);
-      expect(await labelsSeenBy(actor, id)).toEqual([]);
       expect((await sharedSeenBy(actor, id))?.content).toBe('v4: Reply kindly to {{name}}');
     }
     // Unsharing hides all; a fork can only point at a prompt its author may read.

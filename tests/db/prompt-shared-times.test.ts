@@ -21,8 +21,12 @@ async function sharedPrompt(owner: AuthUser): Promise<string> {
   });
 }
 
+// An anonymous visitor reads a public prompt by id only (public.read_public_prompt), whose
+// version is what the view calls `revision`.
 const seenBy = async (actor: Actor, id: string) =>
-  (await asActor(db.sql, actor, (tx) => tx`select version, revision, updated_at from public.shared_prompts where id = ${id}`))[0];
+  (await asActor(db.sql, actor, (tx) => actor === 'anon'
+    ? tx`select version, version as revision, updated_at from public.read_public_prompt(${id})`
+    : tx`select version, revision, updated_at from public.shared_prompts where id = ${id}`))[0];
 const save = (owner: AuthUser, id: string, content: string) =>
   asActor(db.sql, owner, (tx) => tx`update public.prompts set content = ${content} where id = ${id}`);
 

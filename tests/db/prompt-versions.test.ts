@@ -88,15 +88,16 @@ describe('prompt_versions: who can read', () => {
     const id = await createPrompt(owner, false);
     expect(await readable(owner, id)).toBe(1);
     expect(await readable(stranger, id)).toBe(0);
-    expect(await readable('anon', id)).toBe(0);
+    await expect(readable('anon', id)).rejects.toThrow(PERMISSION_DENIED);
     expect(await readable('service_role', id)).toBe(1);
   });
 
-  it('versions of a public prompt: everyone', async () => {
+  it('versions of a public prompt: every account; anonymous visitors read none', async () => {
     const owner = await createAuthUser(db.sql);
     const stranger = await createAuthUser(db.sql);
     const id = await createPrompt(owner, true);
-    for (const actor of [owner, stranger, 'anon', 'service_role'] as const) expect(await readable(actor, id)).toBe(1);
+    for (const actor of [owner, stranger, 'service_role'] as const) expect(await readable(actor, id)).toBe(1);
+    await expect(readable('anon', id)).rejects.toThrow(PERMISSION_DENIED);
   });
 });
 

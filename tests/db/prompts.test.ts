@@ -93,21 +93,24 @@ describe('prompts: visibility', () => {
     const id = await createPrompt(owner, false);
     expect(await visibleIds(owner, [id])).toEqual([id]);
     expect(await visibleIds(stranger, [id])).toEqual([]);
-    expect(await visibleIds('anon', [id])).toEqual([]);
+    await expect(visibleIds('anon', [id])).rejects.toThrow(PERMISSION_DENIED);
     expect(await visibleIds('service_role', [id])).toEqual([id]);
   });
 
-  it('a public prompt is visible to everyone, to others through public.shared_prompts only', async () => {
+  it('a public prompt is visible to everyone, to other accounts through public.shared_prompts, to anonymous visitors by id only', async () => {
     const owner = await createAuthUser(db.sql);
     const stranger = await createAuthUser(db.sql);
     const id = await createPrompt(owner, true);
-    for (const actor of [owner, stranger, 'anon', 'service_role'] as const) {
+    for (const actor of [owner, stranger, 'service_role'] as const) {
       const shared = await asActor(db.sql, actor, (tx) => tx`select id from public.shared_prompts where id = ${id}`);
       expect(shared.map((r) => r.id)).toEqual([id]);
     }
+    const opened = await asActor(db.sql, 'anon', (tx) => tx`select id from public.read_public_prompt(${id})`);
+    expect(opened.map((r) => r.id)).toEqual([id]);
     // The row holds the owner's newest text, drafts included (tests/db/prompt-publishing.test.ts).
     for (const actor of [owner, 'service_role'] as const) expect(await visibleIds(actor, [id])).toEqual([id]);
-    for (const actor of [stranger, 'anon'] as const) expect(await visibleIds(actor, [id])).toEqual([]);
+    expect(await visibleIds(stranger, [id])).toEqual([]);
+    await expect(visibleIds('anon', [id])).rejects.toThrow(PERMISSION_DENIED);
   });
 
   it('a public prompt is editable and deletable only by its owner', async () => {
@@ -191,7 +194,8 @@ describe('prompts: search and tags', () => {
 
 describe('prompts: the seeded starter library', () => {
   it('is public, owned by the system user, and uses variables with defaults', async () => {
-    const rows = await asActor(db.sql, 'anon', (tx) => tx`select title, content, tags from public.shared_prompts
+    const reader = await createAuthUser(db.sql);
+    const rows = await asActor(db.sql, reader, (tx) => tx`select title, content, tags from public.shared_prompts
       where user_id = '00000000-0000-4000-8000-000000000001'`);
     expect(rows.length).toBeGreaterThanOrEqual(6);
     for (const row of rows) {

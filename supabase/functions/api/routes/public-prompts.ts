@@ -1,8 +1,8 @@
 /**
  * GET /api/public/prompts/{id}: a public prompt for anyone with its link, signed out included —
- * the read a prompt's public page makes. It reads exactly what the Data API would give the
- * `anon` role (public.shared_prompts: public prompts only, at the version their owner shares),
- * and only by id: the library's search stays for
+ * the read a prompt's public page makes. It reads exactly what the Data API gives the `anon`
+ * role: public.read_public_prompt, one public prompt by id at the version its owner shares.
+ * `anon` may read no prompt table or view (20261208460000), and the library's search stays for
  * signed-in users (20261206090000_bound_prompt_search.sql), so a signed-out visitor can open a
  * prompt they were sent, never list or search them. Forking it needs a session
  * (POST /prompts/{id}/fork).
@@ -45,7 +45,7 @@ export const publicRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(rea
   const { id } = c.req.valid('param');
   const [row] = await c.var.db.withAnonTransaction((sql) => sql<PublicPromptRow[]>`
     select id, name, title, description, content, tags, version as latest_version, shared_label, config, updated_at
-      from public.shared_prompts where id = ${id}`);
+      from public.read_public_prompt(${id})`);
   if (!row) throw notFound('Prompt');
   return c.json({ ...row, variables: extractVariables(row.content), updated_at: row.updated_at.toISOString() }, 200);
 });
