@@ -4,7 +4,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAuthUser } from '../../../../tests/helpers/actors.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/helpers/database.ts';
-import { createDb, type Db } from './db.ts';
+import { ANON_STATEMENT_TIMEOUT, createDb, type Db } from './db.ts';
 
 let database: TestDatabase;
 let db: Db;
@@ -37,8 +37,10 @@ it('assumes the caller for statements issued together with the settings (pipelin
   expect(rows.map((r) => r[0])).toEqual([{ uid: user.id }, { role: 'authenticated' }]);
   // A failing statement still rolls the whole transaction back and reaches the caller.
   await expect(db.withUserTransaction({ id: user.id, email: user.email, claims: { sub: user.id } }, (sql) => sql`select 1/0`)).rejects.toThrow(/division by zero/);
-  const [anon] = await db.withAnonTransaction((sql) => sql<{ role: string }[]>`select current_user as role`);
-  expect(anon).toEqual({ role: 'anon' });
+  const [anon] = await db.withAnonTransaction((sql) => sql<{ role: string; timeout: string }[]>`
+    select current_user as role, current_setting('statement_timeout') as timeout`);
+  // anon's own statement_timeout applies only to a login as anon: the transaction sets it.
+  expect(anon).toEqual({ role: 'anon', timeout: ANON_STATEMENT_TIMEOUT });
 });
 
 it('readAsUser reads as the caller in a transaction and gives the connection back, also after a failure', async () => {

@@ -9,6 +9,9 @@ import type { AuthUser } from './context.ts';
 import { ApiError } from './errors.ts';
 import { uuidLiteral } from './sql-literals.ts';
 
+/** The `anon` role's statement_timeout (local/src/db/bootstrap.sql, as on hosted Supabase). */
+export const ANON_STATEMENT_TIMEOUT = '3s';
+
 /** The Auth session a user's access token was issued for (none for an API key's caller). */
 export function sessionIdOf(user: AuthUser): string | null {
   const id = user.claims.session_id;
@@ -240,9 +243,12 @@ function createQueries(sql: Sql): Db {
     },
     async withAnonTransaction(fn) {
       const result = await sql.begin(async (tx) => {
-        // Pipelined with fn's first statement, as above.
+        // Pipelined with fn's first statement, as above. A role's own statement_timeout applies
+        // only to a session that logs in as it, not to one that switches to it, so anon's is
+        // set here: without it a signed-out caller's statements could run as long as they liked.
         const [, value] = await Promise.all([
-          tx`select set_config('request.jwt.claims', '{"role":"anon"}', true), set_config('role', 'anon', true)`.execute(),
+          tx`select set_config('request.jwt.claims', '{"role":"anon"}', true), set_config('role', 'anon', true),
+                    set_config('statement_timeout', ${ANON_STATEMENT_TIMEOUT}, true)`.execute(),
           fn(tx),
         ]);
         return value;
