@@ -1497,6 +1497,23 @@ export type Database = {
                 };
                 Returns: string;
             };
+            "read_public_prompt": {
+                Args: {
+                    "p_id": string;
+                };
+                Returns: {
+                    "config": Json;
+                    "content": string;
+                    "description": string;
+                    "id": string;
+                    "name": string;
+                    "shared_label": string;
+                    "tags": (string)[];
+                    "title": string;
+                    "updated_at": string;
+                    "version": number;
+                }[];
+            };
             "require_live_session": {
                 Args: {
                     "p_session_id": string;
