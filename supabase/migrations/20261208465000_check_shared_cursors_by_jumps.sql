@@ -108,8 +108,15 @@ begin
         from public.messages m
        where m.session_id = link.session_id and m.id = start_id
       union all
+      -- Each parent by its key (`offset 0` keeps it a lookup): joined plainly, the planner could
+      -- hash every message of the chat once per page instead.
       select p.id, p.parent_id, p.sender, p.content, p.status, p.provider, p.model, p.created_at, b.n + 1
-        from branch b join public.messages p on p.session_id = link.session_id and p.id = b.parent_id
+        from branch b
+        cross join lateral (
+          select m.id, m.parent_id, m.sender, m.content, m.status, m.provider, m.model, m.created_at
+            from public.messages m
+           where m.session_id = link.session_id and m.id = b.parent_id
+          offset 0) p
        -- One more than the page: a running answer at the leaf is left out below.
        where b.n <= page_size
     )
@@ -148,12 +155,17 @@ as $$
            where x.session_id = l.session_id and x.sender = 'user' and x.author_id is distinct from l.owner_id
         )
   ), asked as materialized (
-    -- The asked questions, found by key; materialized so that the branch check below runs on
-    -- these rows only (left in one query, the planner ran it on every message of the chat).
+    -- The asked questions, each by its key (`offset 0` keeps it a lookup, not a hash of every
+    -- message of the chat); materialized so that the branch check below runs on these rows only
+    -- (left in one query, the planner ran it on every message of the chat).
     select b.id, b.author_id, g.session_id, g.leaf_id
       from grouped g
       cross join (select distinct x from unnest((p_message_ids)[1:100]) x where x is not null) a(id)
-      join public.messages b on b.session_id = g.session_id and b.id = a.id
+      cross join lateral (
+        select m.id, m.author_id, m.sender, m.status, m.created_at
+          from public.messages m
+         where m.session_id = g.session_id and m.id = a.id
+        offset 0) b
      where b.sender = 'user' and b.status <> 'streaming' and (g.live or b.created_at <= g.shared_at)
   )
   select a.id, p.display_name

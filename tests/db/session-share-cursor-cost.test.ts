@@ -26,13 +26,15 @@ async function longSharedChat(owner: AuthUser, member?: AuthUser): Promise<{ tok
   return { token, ids: rows.map((r) => r.id as string) };
 }
 
-/** The call's rows and how many index scans of public.messages it made. */
-async function withScans<T>(tx: TransactionSql, read: () => Promise<T>): Promise<{ rows: T; scans: number }> {
-  const count = async () => Number((await tx`
-    select coalesce(idx_scan, 0) as n from pg_stat_xact_user_tables where relid = 'public.messages'::regclass`)[0]?.n ?? 0);
+/** The call's rows, how many index scans of public.messages it made and how many of its rows it read. */
+async function withScans<T>(tx: TransactionSql, read: () => Promise<T>): Promise<{ rows: T; scans: number; read: number }> {
+  const count = async () => (await tx<{ scans: number; read: number }[]>`
+    select coalesce(idx_scan, 0)::int as scans, (coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0))::int as read
+      from pg_stat_xact_user_tables where relid = 'public.messages'::regclass`)[0] ?? { scans: 0, read: 0 };
   const before = await count();
   const rows = await read();
-  return { rows, scans: (await count()) - before };
+  const after = await count();
+  return { rows, scans: after.scans - before.scans, read: after.read - before.read };
 }
 
 describe('get_shared_messages: the cost of a cursor', () => {
@@ -55,15 +57,18 @@ describe('get_shared_messages: the cost of a cursor', () => {
     expect(foreign.scans).toBeLessThan(10);
     expect(deep.scans).toBeLessThan(100);
     expect(first.scans).toBeLessThan(100);
+    // And a page reads its own rows, not every message of the chat.
+    for (const call of [first, foreign, deep]) expect(call.read).toBeLessThan(200);
   });
 
   it("names a group chat's authors only for asked questions on the shown branch, in a few lookups per id", async () => {
     const [owner, member] = [await createAuthUser(db.sql), await createAuthUser(db.sql)];
     const { token, ids } = await longSharedChat(owner, member);
-    const { rows, scans } = await asActor(db.sql, 'anon', (tx) => withScans(tx, () =>
+    const { rows, scans, read } = await asActor(db.sql, 'anon', (tx) => withScans(tx, () =>
       tx`select message_id from public.get_shared_message_authors(${token}, ${[crypto.randomUUID(), ids[0]!]}::uuid[])`));
     expect(rows.map((r) => r.message_id)).toEqual([ids[0]]);
     // A walk until every asked id is met would go down all 3,000 for the one that is not there.
     expect(scans).toBeLessThan(100);
+    expect(read).toBeLessThan(200);
   });
 });
