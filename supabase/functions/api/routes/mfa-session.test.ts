@@ -51,6 +51,7 @@ const VALID: Record<string, { query?: string; body?: unknown }> = {
   'POST /api/v1/chat/completions': { body: { model: 'demo/demo-model', messages: [{ role: 'user', content: 'hello' }] } },
   'DELETE /api/sessions': { query: '?all=true' },
   'GET /api/prompts/resolve': { query: '?name=p' },
+  'GET /api/prompts/kept-in-chats': { query: `?ids=${randomUUID()}` },
 };
 
 describe('an account with a second factor, signed in with the password alone (aal1)', () => {
