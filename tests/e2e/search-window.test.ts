@@ -149,6 +149,21 @@ describe('search hits far back', { timeout: 180_000 }, () => {
       const events: string[] = [];
       Object.assign(window, { __heardFrames: heard, __socketEvents: events });
       const at = () => new Date().toISOString().slice(11, 23);
+      // A broadcast comes as a text frame (sent over REST, or to a v1 socket) or as a binary user
+      // broadcast (kind 4: sizes of topic, event and metadata, the payload's encoding, then
+      // those fields; realtime-js lib/serializer.js), which the function's own joined channel
+      // sends; both are recorded as JSON text, so `"delta"` finds the event either way.
+      const readable = (data: unknown): string => {
+        if (typeof data === 'string') return data;
+        if (!(data instanceof ArrayBuffer)) return '';
+        const bytes = new Uint8Array(data);
+        const text = (from: number, to?: number) => new TextDecoder().decode(bytes.subarray(from, to));
+        if (bytes[0] !== 4 || bytes.length < 5) return text(0);
+        const [, topicSize, eventSize, metadataSize, encoding] = bytes;
+        const eventAt = 5 + topicSize, payloadAt = eventAt + eventSize + metadataSize;
+        const payload = encoding === 1 ? text(payloadAt) : JSON.stringify(`${bytes.length - payloadAt} bytes`);
+        return `[null,null,${JSON.stringify(text(5, eventAt))},"broadcast",{"event":${JSON.stringify(text(eventAt, eventAt + eventSize))},"payload":${payload}}]`;
+      };
       const Native = window.WebSocket;
       window.WebSocket = class extends Native {
         constructor(...args: ConstructorParameters<typeof WebSocket>) {
@@ -156,7 +171,7 @@ describe('search hits far back', { timeout: 180_000 }, () => {
           this.addEventListener('open', () => events.push(`${at()} open`));
           this.addEventListener('close', (event: CloseEvent) => events.push(`${at()} close ${event.code} ${event.reason}`));
           this.addEventListener('message', (event: MessageEvent) => {
-            const text = typeof event.data === 'string' ? event.data : event.data instanceof ArrayBuffer ? new TextDecoder().decode(event.data) : '';
+            const text = readable(event.data);
             setTimeout(() => heard.push(text));
           });
         }
