@@ -13,3 +13,9 @@ export function imageSupport(model: { vision: boolean } | undefined): ImageSuppo
   if (!model) return 'unknown';
   return model.vision ? 'reads' : 'blind';
 }
+
+/** Why a send holding images does not go: the chosen model cannot read them ('' when nothing holds it). */
+export function unreadableImagesNote(images: ImageSupport, modelLabel: string, imageNames: readonly string[]): string {
+  if (images !== 'blind' || imageNames.length === 0) return '';
+  return `${modelLabel} cannot read images: remove ${imageNames.map((n) => `"${n}"`).join(', ')} or pick a model that can. Nothing was sent.`;
+}
