@@ -6,13 +6,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import type { TransactionSql } from 'postgres';
-
-const TOTALS = `count(*)::int as calls,
-  coalesce(sum(l.prompt_tokens), 0)::float8 as prompt_tokens,
-  coalesce(sum(l.completion_tokens), 0)::float8 as completion_tokens,
-  coalesce(sum(coalesce(l.token_count, coalesce(l.prompt_tokens, 0) + coalesce(l.completion_tokens, 0))), 0)::float8 as total_tokens,
-  coalesce(sum(l.cost_usd), 0)::float8 as cost_usd,
-  count(*) filter (where l.cost_usd is null)::int as unpriced_calls`;
+import { CALL_TOTALS } from './usage-report.ts';
 
 export const ChatTotals = z.object({
   calls: z.number().int(),
@@ -32,7 +26,7 @@ export const ChatUsageGroup = ChatTotals.extend({
 /** The caller's calls of one chat, summed (every call, however many are listed). */
 export async function chatTotals(sql: TransactionSql, userId: string, sessionId: string): Promise<ChatTotalsRow> {
   const [row] = await sql<ChatTotalsRow[]>`
-    select ${sql.unsafe(TOTALS)}
+    select ${sql.unsafe(CALL_TOTALS)}
       from public.prompt_usage_logs l
      where l.user_id = ${userId} and l.session_id = ${sessionId}`;
   return row!;
@@ -45,7 +39,7 @@ export async function chatTotals(sql: TransactionSql, userId: string, sessionId:
  */
 export async function topChats(sql: TransactionSql, userId: string, range: { from: Date; to: Date; promptId?: string }, limit = 10) {
   return await sql<z.infer<typeof ChatUsageGroup>[]>`
-    select l.session_id, max(s.title) as title, ${sql.unsafe(TOTALS)}
+    select l.session_id, max(s.title) as title, ${sql.unsafe(CALL_TOTALS)}
       from public.prompt_usage_logs l
       -- The chat as the caller may read it now (owner or member): a chat they left has no title.
       left join public.chat_sessions s on s.id = l.session_id

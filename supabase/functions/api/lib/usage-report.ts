@@ -43,16 +43,24 @@ function maskOf(dims: readonly Dimension[], used: number[]): number {
   return used.reduce((mask, col, i) => (grouped.has(col) ? mask : mask | (1 << (used.length - 1 - i))), 0);
 }
 
-const STATS = `count(*)::int as calls,
-  count(*) filter (where l.status = 'error')::int as errors,
-  count(*) filter (where l.status = 'stopped')::int as stopped,
+/**
+ * The sums of calls `l` (public.prompt_usage_logs) every usage view shows: a report's groups, a
+ * chat's usage and the chats that cost most (lib/usage-chats.ts). A call without usage counts
+ * its stored token_count, else prompt + completion; an unpriced call counts 0 dollars and is
+ * counted apart.
+ */
+export const CALL_TOTALS = `count(*)::int as calls,
   coalesce(sum(l.prompt_tokens), 0)::float8 as prompt_tokens,
-  coalesce(sum(l.cached_tokens), 0)::float8 as cached_tokens,
   coalesce(sum(l.completion_tokens), 0)::float8 as completion_tokens,
-  coalesce(sum(l.reasoning_tokens), 0)::float8 as reasoning_tokens,
   coalesce(sum(coalesce(l.token_count, coalesce(l.prompt_tokens, 0) + coalesce(l.completion_tokens, 0))), 0)::float8 as total_tokens,
   coalesce(sum(l.cost_usd), 0)::float8 as cost_usd,
-  count(*) filter (where l.cost_usd is null)::int as unpriced_calls,
+  count(*) filter (where l.cost_usd is null)::int as unpriced_calls`;
+
+const STATS = `${CALL_TOTALS},
+  count(*) filter (where l.status = 'error')::int as errors,
+  count(*) filter (where l.status = 'stopped')::int as stopped,
+  coalesce(sum(l.cached_tokens), 0)::float8 as cached_tokens,
+  coalesce(sum(l.reasoning_tokens), 0)::float8 as reasoning_tokens,
   count(sc.rating)::int as ratings,
   avg((sc.rating > 0)::int)::float8 as positive_share,
   percentile_cont(0.5) within group (order by l.latency_ms) as latency_p50,
