@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from './log.ts';
 import { createBroadcaster, type BroadcastMessage } from './realtime-broadcast.ts';
+import { RETRY_AFTER_MS } from './realtime-outbox.ts';
 
 function recorder(status = 202) {
   const requests: { url: string; headers: Record<string, string>; body: { messages: unknown[] } }[] = [];
@@ -47,7 +48,7 @@ describe('createBroadcaster', () => {
     expect(JSON.stringify(logs)).not.toContain('sb_secret_x');
   });
 
-  it('never throws: a failing endpoint is logged once and the caller goes on', async () => {
+  it('never throws: a failing endpoint is logged once tried again and once dropped, and the caller goes on', async () => {
     const { requests, fetch } = recorder(500);
     const logs: Record<string, unknown>[] = [];
     const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch, log: createLogger((e) => logs.push(e), 'debug') });
@@ -55,8 +56,41 @@ describe('createBroadcaster', () => {
     await b.flush();
     b.send({ topic: 't', event: 'delta', payload: {} });
     await b.flush();
-    expect(requests).toHaveLength(2);
-    expect(logs.filter((l) => l.msg === 'realtime broadcast failed')).toHaveLength(1);
+    expect(requests).toHaveLength(4); // each message is tried twice, then dropped
+    const failed = logs.filter((l) => l.msg === 'realtime broadcast failed');
+    expect(failed.map(({ message, retrying, dropped }) => ({ message, retrying, dropped }))).toEqual([
+      { message: 'HTTP 500', retrying: 1, dropped: 0 },
+      { message: 'HTTP 500', retrying: 0, dropped: 1 },
+    ]);
+  });
+
+  it('a request that failed in a way that may pass (5xx, 429, no answer) goes once more after RETRY_AFTER_MS, ahead of what came meanwhile; a refusal (4xx) does not', async () => {
+    const statuses: (number | 'no answer')[] = [503, 202, 'no answer', 202, 429, 429, 422, 202];
+    const requests: BroadcastMessage[][] = [];
+    const fetch = (async (_url: string, init: RequestInit) => {
+      requests.push((JSON.parse(String(init.body)) as { messages: BroadcastMessage[] }).messages);
+      const status = statuses[requests.length - 1] ?? 202;
+      if (status === 'no answer') throw new TypeError('fetch failed');
+      return new Response(null, { status });
+    }) as unknown as typeof globalThis.fetch;
+    const b = createBroadcaster({ supabaseUrl: 'http://sb.test', secretKey: 'k', fetch, log: quiet });
+    const started = performance.now();
+    b.send(delta('a', 1));
+    await settle();
+    b.send(delta('a', 2)); // came while the first request failed: it goes after the first unit's second try
+    await b.flush();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(RETRY_AFTER_MS - 5);
+    expect(requests.slice(0, 2).map((r) => r.map((m) => m.payload.seq))).toEqual([[1], [1, 2]]);
+    // Failed twice (429, 429): dropped, not tried a third time. Refused (422): not tried again.
+    b.send(delta('a', 6));
+    await b.flush();
+    b.send(delta('a', 3));
+    await b.flush();
+    b.send(delta('a', 4));
+    await b.flush();
+    b.send(delta('a', 5));
+    await b.flush();
+    expect(requests.slice(2).map((r) => r.map((m) => m.payload.seq))).toEqual([[6], [6], [3], [3], [4], [5]]);
   });
 
   describe('adaptive batching (the endpoint answers when the test says)', () => {

@@ -23,7 +23,12 @@
  * events a second (CHAT_BROADCAST_MIN_INTERVAL_MS; 0, no spacing, by default).
  *
  * A failure is logged (at most once a minute) and never reaches the caller: live fan-out is
- * best effort; the database and the SSE views hold the truth. For the same reason the queue is
+ * best effort; the database and the SSE views hold the truth. A request that failed in a way
+ * that may pass a moment later (no answer, a timeout, 408, 429, 5xx: a Realtime restarting or
+ * briefly overloaded) is sent once more, ahead of everything queued since and after
+ * RETRY_AFTER_MS, so a device does not lose a unit it had no later unit to notice missing by (an
+ * answer's first token while the provider thinks); a device that gets a unit twice keeps the
+ * first (its `seq` is not new), and `done` twice is harmless. For the same reason the queue is
  * bounded: when Realtime hangs (each request waits out its 5 s timeout) or falls behind, the
  * oldest stream units (`delta`/`reasoning` with a `seq`) are dropped once more than
  * `maxQueued` messages wait. A device that misses one sees a gap in `seq` and re-reads the
@@ -73,6 +78,11 @@ export interface RestOutbox {
 
 const FAILURE_LOG_EVERY_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 5_000;
+/** How long a failed request's messages wait before their one more try (nothing else goes meanwhile). */
+export const RETRY_AFTER_MS = 250;
+
+/** Whether the same request may pass a moment later: no answer at all, or a status that says so. */
+const retryable = (status: number | null) => status === null || status === 408 || status === 429 || status >= 500;
 
 /** A stream unit: a device that misses it notices the gap in `seq` and re-reads the answer. */
 const isStreamUnit = (m: BroadcastMessage) => (m.event === 'delta' || m.event === 'reasoning') && typeof m.payload.seq === 'number';
@@ -103,8 +113,12 @@ export function createRestOutbox(options: RestOutboxOptions): RestOutbox {
   let dispatchQueued = false;
   /** When the last request started, and the timer that waits out minIntervalMs after it. */
   let lastStart = -Infinity;
+  /** After a failed request: nothing leaves before this (its messages' one more try). */
+  let pausedUntil = -Infinity;
+  /** Messages that failed once already: a second failure drops them. */
+  const retried = new WeakSet<BroadcastMessage>();
   let spacer: ReturnType<typeof setTimeout> | null = null;
-  let lastFailureLog = 0;
+  const lastFailureLog = { retrying: 0, dropped: 0 };
   let lastDropLog = 0;
   let droppedSinceLog = 0;
 
@@ -153,9 +167,18 @@ export function createRestOutbox(options: RestOutboxOptions): RestOutbox {
     if (queue.length === 0) return;
     const batch = queue.splice(0, maxBatch);
     lastStart = performance.now();
-    inFlight = post(batch).finally(() => {
+    inFlight = post(batch).then((failure) => {
       inFlight = null;
-      onLeft(batch);
+      const again = failure?.retryable ? batch.filter((m) => !retried.has(m)) : [];
+      if (failure) logFailure(failure.message, again.length, batch.length - again.length);
+      if (again.length > 0) {
+        for (const m of again) retried.add(m);
+        queue.unshift(...again);
+        pausedUntil = performance.now() + RETRY_AFTER_MS;
+        const back = new Set(again);
+        onLeft(batch.filter((m) => !back.has(m)));
+        if (queue.length > maxQueued) trim();
+      } else onLeft(batch);
       if (queue.length > 0 || takers.length > 0) schedule();
     });
     // Takers left waiting behind a full batch are still asked within maxWaitMs.
@@ -163,7 +186,7 @@ export function createRestOutbox(options: RestOutboxOptions): RestOutbox {
   };
 
   const schedule = () => {
-    const wait = inFlight ? Infinity : lastStart + minInterval - performance.now();
+    const wait = inFlight ? Infinity : Math.max(lastStart + minInterval, pausedUntil) - performance.now();
     if (wait <= 0) {
       // A microtask, not a timer: whatever the current task still sends joins this request.
       if (!dispatchQueued) {
@@ -182,7 +205,8 @@ export function createRestOutbox(options: RestOutboxOptions): RestOutbox {
     armDeadline();
   };
 
-  async function post(batch: BroadcastMessage[]) {
+  /** Sends one batch; what failed, or null when Realtime took it. */
+  async function post(batch: BroadcastMessage[]): Promise<{ message: string; retryable: boolean } | null> {
     try {
       const response = await options.fetch(url, {
         method: 'POST',
@@ -191,13 +215,18 @@ export function createRestOutbox(options: RestOutboxOptions): RestOutbox {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       await response.body?.cancel();
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.ok ? null : { message: `HTTP ${response.status}`, retryable: retryable(response.status) };
     } catch (error) {
-      if (Date.now() - lastFailureLog > FAILURE_LOG_EVERY_MS) {
-        lastFailureLog = Date.now();
-        options.log.warn('realtime broadcast failed', { message: error instanceof Error ? error.message : String(error), dropped: batch.length });
-      }
+      return { message: error instanceof Error ? error.message : String(error), retryable: retryable(null) };
     }
+  }
+
+  /** At most once a minute for failures tried again and once for those that dropped messages. */
+  function logFailure(message: string, retrying: number, dropped: number) {
+    const outcome = dropped > 0 ? 'dropped' : 'retrying';
+    if (Date.now() - lastFailureLog[outcome] < FAILURE_LOG_EVERY_MS) return;
+    lastFailureLog[outcome] = Date.now();
+    options.log.warn('realtime broadcast failed', { message, retrying, dropped });
   }
 
   const busy = () => queue.length > 0 || takers.length > 0 || inFlight !== null || dispatchQueued || spacer !== null;
@@ -217,7 +246,7 @@ export function createRestOutbox(options: RestOutboxOptions): RestOutbox {
     async flush() {
       while (busy()) {
         if (inFlight) await inFlight;
-        else if (spacer) await new Promise((resolve) => setTimeout(resolve, Math.max(0, lastStart + minInterval - performance.now())));
+        else if (spacer) await new Promise((resolve) => setTimeout(resolve, Math.max(0, lastStart + minInterval, pausedUntil) - performance.now()));
         else await new Promise<void>((resolve) => queueMicrotask(resolve));
       }
     },
