@@ -83,6 +83,11 @@ export async function resolveAttachments(access: StorageAccess, options: Resolve
       // `attachment` names the file at fault, so a client can keep the others and flag that one.
       throw new ApiError(422, 'model_cannot_see_images', `${options.model} cannot read images; pick a vision-capable model or remove "${name}".`, undefined, { attachment: path });
     }
+    // A file with nothing to read is refused by name before anything is stored, as the web tray
+    // and a project do; a stored question's file was taken once and is read again as it is.
+    if (type.kind === 'text' && !options.stored && isBlankText(bytes, type)) {
+      throw new ApiError(422, 'empty_attachment', `"${name}" is empty: there is nothing in it to read. Remove it or attach it again with some text.`, undefined, { attachment: path });
+    }
     if (type.kind === 'image') imageBytes = countImageBytes(imageBytes, { name, path, size: bytes.length });
     const kept = type.kind === 'text' && bytes.length > textBytes(type) ? bytes.slice(0, textBytes(type)) : bytes;
     loaded.push({ path, name, type, bytes: kept, size: bytes.length });
@@ -114,6 +119,15 @@ export async function resolveAttachments(access: StorageAccess, options: Resolve
     });
   }
   return resolved;
+}
+
+/** Blank text is at most this long: a longer file of whitespace alone is not worth decoding to tell. */
+const BLANK_TEXT_BYTES = 64 * 1024;
+
+/** Text with no characters but whitespace (a byte-order mark counts as one). */
+function isBlankText(bytes: Uint8Array, type: SniffedType): boolean {
+  if (bytes.length > BLANK_TEXT_BYTES) return false;
+  return new TextDecoder(type.encoding ?? 'utf-8').decode(bytes).trim() === '';
 }
 
 /** Files read at once: 3 × the 20 MB a file may weigh stays well inside a function's memory. */
