@@ -100,6 +100,7 @@ export const chatRoute = createRoute({
     "A member's turn in a chat of the owner's project gets the project's system prompt and files, as the owner's does; members attach files from their own folder. " +
     'Images go to every model except those the catalog knows cannot read them (`vision: false` in GET /providers: 422 `model_cannot_see_images`); a model outside the catalog gets them, and its provider\'s refusal, if any, comes back as the answer\'s error. ' +
     'Before any provider call, an image over 3.75 MB (5 MB as base64, Anthropic\'s limit) is 413 `image_too_large`, and a message\'s images over 15 MB together 413 `images_too_large`; both name the file in `attachment` and give `limit_bytes`. ' +
+    'An image a regenerated or edited question already carries from before these limits is left out instead (a note in its place for the model, and in `meta.notes`). ' +
     'A new text file with nothing but whitespace in it is 422 `empty_attachment`, naming it in `attachment`, before anything is stored.',
   request: { body: jsonBody(ChatRequest) },
   responses: {

@@ -99,12 +99,17 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     : body.edit_message_id ? await withUser((sql) => attachmentsOf(sql, body.edit_message_id!)) : []);
   // Files are read from Storage only for a request that passed the checks.
   if (attached.length > 0) await Promise.all([gate, sentAgain]);
+  // An edit naming its files keeps some of the edited question's: those were taken before.
+  const alreadyStored = body.attachments && body.edit_message_id && attached.length > 0
+    ? new Set((await withUser((sql) => attachmentsOf(sql, body.edit_message_id!))).map((f) => f.path))
+    : undefined;
   // Files named in the request must be the caller's own (an edit that names its files — those
   // it keeps of the edited question and new uploads — carries exactly those; `[]` none); a
   // regenerated or edited question's stored files may be another participant's in a group chat
   // (Storage's policies decide).
   const files = await prepareAttachments({ config, fetch: deps.fetch }, withUser, {
     stored: !body.attachments,
+    alreadyStored,
     user,
     userToken: user.apiKey ? null : (/^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? ''),
     files: attached,

@@ -54,6 +54,8 @@ export interface AttachmentsRequest {
   orphanGraceSeconds: number;
   /** The paths are a stored message's files (see ResolveOptions.stored). */
   stored?: boolean;
+  /** Paths the edited question already carries (see ResolveOptions.alreadyStored). */
+  alreadyStored?: ReadonlySet<string>;
 }
 
 export async function prepareAttachments(
@@ -73,6 +75,7 @@ export async function prepareAttachments(
     maxCount: req.maxCount,
     model: req.model,
     stored: req.stored,
+    alreadyStored: req.alreadyStored,
   });
   return { attachments, text: attachmentsPrompt(attachments), notes: truncationNotes(attachments) };
 }

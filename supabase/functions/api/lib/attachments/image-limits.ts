@@ -15,25 +15,36 @@ export const MAX_IMAGE_BYTES = (5 * 1024 * 1024 * 3) / 4;
 export const MAX_MESSAGE_IMAGE_BYTES = 15 * 1024 * 1024;
 
 /**
- * Refuses the image `name` (at `path`) when it is over the per-image limit, or when adding its
- * `size` to the `sentSoFar` bytes of the message's earlier images goes over the message's.
- * Returns the new running total. 413 names the file, so the client flags that one and keeps
- * the others.
+ * The 413 for the image `name` (at `path`) when it is over the per-image limit, or when adding
+ * its `size` to the `sentSoFar` bytes of the message's earlier images goes over the message's;
+ * null when it fits. 413 names the file, so the client flags that one and keeps the others.
  */
-export function countImageBytes(sentSoFar: number, image: { name: string; path: string; size: number }): number {
+export function imageRefusal(sentSoFar: number, image: { name: string; path: string; size: number }): ApiError | null {
   const { name, path, size } = image;
   if (size > MAX_IMAGE_BYTES) {
-    throw new ApiError(413, 'image_too_large',
+    return new ApiError(413, 'image_too_large',
       `"${name}" is ${megabytes(size)}; an image sent to a model may be at most ${megabytes(MAX_IMAGE_BYTES)}. Make it smaller (fewer pixels, or JPEG) and attach it again.`,
       undefined, { attachment: path, limit_bytes: MAX_IMAGE_BYTES });
   }
   const total = sentSoFar + size;
   if (total > MAX_MESSAGE_IMAGE_BYTES) {
-    throw new ApiError(413, 'images_too_large',
+    return new ApiError(413, 'images_too_large',
       `The images of this message come to ${megabytes(total)} with "${name}"; one message may send at most ${megabytes(MAX_MESSAGE_IMAGE_BYTES)} of images. Remove "${name}" or send it in another message.`,
       undefined, { attachment: path, limit_bytes: MAX_MESSAGE_IMAGE_BYTES });
   }
-  return total;
+  return null;
+}
+
+/**
+ * Why a question's stored image over a limit was left out of what the model is sent: the file
+ * was taken before the limits, and refusing it would make its question impossible to
+ * regenerate or edit. Short, for the note the model reads in the image's place; the answer's
+ * notes say the same to the user.
+ */
+export function leftOutReason(refusal: ApiError, size: number): string {
+  return refusal.code === 'image_too_large'
+    ? `left out: at ${megabytes(size)} it is over the ${megabytes(MAX_IMAGE_BYTES)} an image sent to a model may be`
+    : `left out: with it the message's images are over the ${megabytes(MAX_MESSAGE_IMAGE_BYTES)} one message may send`;
 }
 
 /** "3.8 MB" (MiB, as the upload limits are written). */

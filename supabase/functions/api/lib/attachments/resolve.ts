@@ -1,14 +1,15 @@
 /**
  * Turns the object paths a chat message names into what the provider sees: each file read
  * from Storage as the caller, its type sniffed from the bytes, images as image parts (a model
- * known not to read them gets a 422; their bytes are capped in image-limits.ts), text and PDFs extracted and fitted into a
- * token budget shared by all of the message's files, with a note of what was cut.
+ * known not to read them gets a 422; their bytes are capped in image-limits.ts, and a stored
+ * question's image over the caps is left out with a note), text and PDFs extracted and fitted
+ * into a token budget shared by all of the message's files, with a note of what was cut.
  */
 import { ApiError } from '../errors.ts';
 import { charsFor, fitText, shareBudget, yieldToEventLoop } from './budget.ts';
 import { extractTextStart, textByteLimit } from './extract.ts';
 import { fileBlock } from './file-block.ts';
-import { countImageBytes } from './image-limits.ts';
+import { imageRefusal, leftOutReason } from './image-limits.ts';
 import { isLegacyText, sniffType, type AttachmentKind, type SniffedType } from './sniff.ts';
 import { assertOwnPath, isObjectPath, readAttachment, type StorageAccess } from './storage-client.ts';
 
@@ -27,6 +28,8 @@ export interface ResolvedAttachment {
   text?: string;
   /** `data:` URL for an image part. */
   dataUrl?: string;
+  /** Why a stored image is not sent (see `alreadyStored`); the model reads this in its place. */
+  leftOut?: string;
   tokens: number;
   totalTokens: number;
   /** `totalTokens` is an estimate: the file was longer than its budget was worth counting. */
@@ -52,6 +55,13 @@ export interface ResolveOptions {
    * policies for chat files decide the read.
    */
   stored?: boolean;
+  /**
+   * Paths among the request's that the edited question already carries (an edit naming the
+   * files it keeps). With `stored`, these files were taken before and are read again as they
+   * are: an image over today's limits is left out with a note rather than failing the turn,
+   * and an empty text file is not refused again.
+   */
+  alreadyStored?: ReadonlySet<string>;
 }
 
 export async function resolveAttachments(access: StorageAccess, options: ResolveOptions): Promise<ResolvedAttachment[]> {
@@ -70,6 +80,7 @@ export async function resolveAttachments(access: StorageAccess, options: Resolve
   const textBytes = (type: SniffedType) => textByteLimit(type, charsFor(options.textBudget));
   const reads = readsInOrder(paths, READS_IN_FLIGHT, (path) => readAttachment(access, options.userToken, path, MAX_ATTACHMENT_BYTES));
   const loaded: LoadedFile[] = [];
+  const takenBefore = (path: string) => options.stored === true || options.alreadyStored?.has(path) === true;
   let imageBytes = 0;
   for (const path of paths) {
     const bytes = await reads.next();
@@ -85,10 +96,18 @@ export async function resolveAttachments(access: StorageAccess, options: Resolve
     }
     // A file with nothing to read is refused by name before anything is stored, as the web tray
     // and a project do; a stored question's file was taken once and is read again as it is.
-    if (type.kind === 'text' && !options.stored && isBlankText(bytes, type)) {
+    if (type.kind === 'text' && !takenBefore(path) && isBlankText(bytes, type)) {
       throw new ApiError(422, 'empty_attachment', `"${name}" is empty: there is nothing in it to read. Remove it or attach it again with some text.`, undefined, { attachment: path });
     }
-    if (type.kind === 'image') imageBytes = countImageBytes(imageBytes, { name, path, size: bytes.length });
+    if (type.kind === 'image') {
+      const refusal = imageRefusal(imageBytes, { name, path, size: bytes.length });
+      if (refusal && !takenBefore(path)) throw refusal;
+      if (refusal) {
+        loaded.push({ path, name, type, bytes: new Uint8Array(0), size: bytes.length, leftOut: leftOutReason(refusal, bytes.length) });
+        continue;
+      }
+      imageBytes += bytes.length;
+    }
     const kept = type.kind === 'text' && bytes.length > textBytes(type) ? bytes.slice(0, textBytes(type)) : bytes;
     loaded.push({ path, name, type, bytes: kept, size: bytes.length });
     await yieldToEventLoop();
@@ -107,6 +126,10 @@ export async function resolveAttachments(access: StorageAccess, options: Resolve
   const resolved: ResolvedAttachment[] = [];
   for (const file of loaded) {
     const base = { path: file.path, name: file.name, kind: file.type.kind, mime: file.type.mime, size: file.size };
+    if (file.leftOut) {
+      resolved.push({ ...base, leftOut: file.leftOut, tokens: 0, totalTokens: 0, truncated: false });
+      continue;
+    }
     if (file.type.kind === 'image') {
       const dataUrl = `data:${file.type.mime};base64,${toBase64(file.bytes)}`;
       resolved.push({ ...base, dataUrl, tokens: IMAGE_TOKENS, totalTokens: IMAGE_TOKENS, truncated: false });
@@ -164,24 +187,27 @@ interface LoadedFile {
   /** The file's bytes (text: only its start when that is all the budget could use). */
   bytes: Uint8Array;
   size: number;
+  leftOut?: string;
 }
 
 /** The text the model reads for the message's files, each in a labelled block. */
 export function attachmentsPrompt(attachments: ResolvedAttachment[]): string {
   return attachments
-    .filter((a) => a.text !== undefined)
+    .filter((a) => a.text !== undefined || a.leftOut)
     .map((a) => {
+      if (a.leftOut) return fileBlock('attachment', { name: a.name, type: a.mime, note: a.leftOut });
       const note = a.truncated ? `truncated: ${a.tokens} of ${ofTotal(a)} tokens included` : undefined;
       return fileBlock('attachment', { name: a.name, type: a.mime, note }, a.text);
     })
     .join('\n\n');
 }
 
-/** Human-readable notes of what was cut, for the answer's `meta`. */
+/** Human-readable notes of what was cut or left out, for the answer's `meta`. */
 export function truncationNotes(attachments: ResolvedAttachment[]): string[] {
-  return attachments
-    .filter((a) => a.truncated)
-    .map((a) => `"${a.name}" was cut to ${a.tokens} of ${ofTotal(a)} tokens to fit the model's context window`);
+  return attachments.flatMap((a) => {
+    if (a.leftOut) return [`"${a.name}" was ${a.leftOut}, so the model did not see it; attach a smaller copy to ask about it`];
+    return a.truncated ? [`"${a.name}" was cut to ${a.tokens} of ${ofTotal(a)} tokens to fit the model's context window`] : [];
+  });
 }
 
 function ofTotal(a: ResolvedAttachment): string {
