@@ -3,7 +3,8 @@
  * already carries (QA16's leftovers): an empty text file from any client is refused by name
  * before anything is stored, as the web tray refuses it; an image stored before the per-image
  * cap does not block Regenerate or Edit of its question: it is left out, and the model and the
- * answer's notes say so.
+ * answer's notes say so; a file cut to fit keeps its total, so its chip says "read N of M"
+ * after a reload.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,5 +102,26 @@ describe('an image stored before the per-image cap', () => {
     const refused = await chat(alice, { session_id: session, edit_message_id: question, message: 'And this?', attachments: [small, fresh] });
     expect(refused.status).toBe(413);
     expect(refused.error).toMatchObject({ code: 'image_too_large', attachment: fresh });
+  });
+});
+
+describe('a file cut to fit', () => {
+  it("keeps its total with the row, so the chip says 'read N of M' after a reload and in a fork", async () => {
+    const alice = await h.createUser();
+    const long = Array.from({ length: 4000 }, (_, i) => `line ${i} of a long log file`).join('\n');
+    const path = await upload(alice, 'server.log', long, 'text/plain');
+    const result = await chat(alice, { message: 'Any errors?', attachments: [path] });
+    expect(result.status).toBe(200);
+    const [, read, total] = /^"server\.log" was cut to (\d+) of (\d+) tokens/.exec(result.meta.notes[0]) ?? [];
+    expect(Number(total)).toBeGreaterThan(Number(read));
+    expect(result.meta.attachments[0]).toMatchObject({ tokens: Number(read), total_tokens: Number(total), total_estimated: false });
+
+    const chipsOf = async (session: string) => (await (await alice.request('GET', `/sessions/${session}/attachments`)).json()).attachments;
+    const stored = { path, tokens: Number(read), total_tokens: Number(total), total_estimated: false, truncated: true };
+    expect(await chipsOf(result.meta.session_id)).toEqual([expect.objectContaining(stored)]);
+
+    const fork = await alice.request('POST', `/sessions/${result.meta.session_id}/fork`, { message_id: result.meta.assistant_message_id });
+    expect(fork.status).toBe(201);
+    expect(await chipsOf((await fork.json()).session_id)).toEqual([expect.objectContaining(stored)]);
   });
 });

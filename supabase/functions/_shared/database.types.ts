@@ -380,6 +380,8 @@ export type Database = {
                     "size": number;
                     "storage_path": string;
                     "token_count": number;
+                    "total_estimated": boolean;
+                    "total_tokens": number | null;
                     "truncated": boolean;
                     "type": string;
                     "user_id": string;
@@ -396,6 +398,8 @@ export type Database = {
                     "size": number;
                     "storage_path": string;
                     "token_count"?: number;
+                    "total_estimated"?: boolean;
+                    "total_tokens"?: number | null;
                     "truncated"?: boolean;
                     "type": string;
                     "user_id": string;
@@ -411,6 +415,8 @@ export type Database = {
                     "size"?: number;
                     "storage_path"?: string;
                     "token_count"?: number;
+                    "total_estimated"?: boolean;
+                    "total_tokens"?: number | null;
                     "truncated"?: boolean;
                     "type"?: string;
                     "user_id"?: string;

@@ -21,8 +21,8 @@ describe('session attachments', () => {
     const res = await alice.request('GET', `/sessions/${session.id}/attachments`);
     expect(res.status).toBe(200);
     expect((await res.json()).attachments).toEqual([
-      { message_id: message!.id, path: `${alice.id}/chat/x/photo.png`, name: 'photo.png', type: 'image/png', size: 2048, tokens: 765, truncated: false },
-      { message_id: message!.id, path: `${alice.id}/chat/y/report.pdf`, name: 'report.pdf', type: 'application/pdf', size: 9000, tokens: 1200, truncated: true },
+      { message_id: message!.id, path: `${alice.id}/chat/x/photo.png`, name: 'photo.png', type: 'image/png', size: 2048, tokens: 765, total_tokens: null, total_estimated: false, truncated: false },
+      { message_id: message!.id, path: `${alice.id}/chat/y/report.pdf`, name: 'report.pdf', type: 'application/pdf', size: 9000, tokens: 1200, total_tokens: null, total_estimated: false, truncated: true },
     ]);
     // A chat outside a project has no sources.
     expect((await (await alice.request('GET', `/sessions/${session.id}/attachments`)).json()).sources).toEqual([]);

@@ -18,7 +18,9 @@ const Attachment = z
     name: z.string(),
     type: z.string(),
     size: z.number().int(),
-    tokens: z.number().int(),
+    tokens: z.number().int().openapi({ description: 'Tokens of the file the model was given' }),
+    total_tokens: z.number().int().nullable().openapi({ description: "Tokens of the whole file (more than `tokens` when it was cut to fit); null for files attached before it was kept" }),
+    total_estimated: z.boolean().openapi({ description: '`total_tokens` is estimated from the start of a file too long to count whole' }),
     truncated: z.boolean(),
   })
   .openapi('MessageAttachment');
@@ -48,7 +50,7 @@ sessionAttachmentsRoutes.openapi(listAttachments, async (c) => {
     const [session] = await sql`select 1 from public.chat_sessions where id = ${id}`;
     if (!session) throw notFound('Session');
     const attachments = await sql<z.infer<typeof Attachment>[]>`
-      select a.message_id, a.storage_path as path, a.name, a.type, a.size::integer as size, a.token_count as tokens, a.truncated
+      select a.message_id, a.storage_path as path, a.name, a.type, a.size::integer as size, a.token_count as tokens, a.total_tokens, a.total_estimated, a.truncated
         from public.message_attachments a join public.messages m on m.id = a.message_id
        where m.session_id = ${id}
        order by m.created_at, m.id, a.created_at, a.name`;

@@ -9205,7 +9205,12 @@ export type components = {
             name: string;
             path: string;
             size: number;
+            /** @description Tokens of the file the model was given */
             tokens: number;
+            /** @description `total_tokens` is estimated from the start of a file too long to count whole */
+            total_estimated: boolean;
+            /** @description Tokens of the whole file (more than `tokens` when it was cut to fit); null for files attached before it was kept */
+            total_tokens: number | null;
             truncated: boolean;
             type: string;
         };

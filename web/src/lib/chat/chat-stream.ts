@@ -22,7 +22,7 @@ export const chatEvents = {
     /** The project's files the answer is given with (its answer_sources, known from the start). */
     files_used: z.array(z.object({ file_id: z.string().nullable(), name: z.string(), chunks: z.array(z.number()).nullable() })).nullish(),
     /** The files the question carries (its chips, also an edit's or a regenerate's). */
-    attachments: z.array(z.object({ path: z.string(), name: z.string(), type: z.string(), size: z.number(), truncated: z.boolean().catch(false), tokens: z.number().optional().catch(undefined) })).nullish(),
+    attachments: z.array(z.object({ path: z.string(), name: z.string(), type: z.string(), size: z.number(), truncated: z.boolean().catch(false), tokens: z.number().optional().catch(undefined), total_tokens: z.number().nullish().catch(undefined), total_estimated: z.boolean().optional().catch(undefined) })).nullish(),
   }),
   delta: z.object({ seq, text: z.string() }),
   reasoning: z.object({ seq, text: z.string() }),

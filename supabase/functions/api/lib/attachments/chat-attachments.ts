@@ -108,7 +108,7 @@ export async function recordAttachments(sql: Sql, user: AuthUser, messageId: str
     await tx`
       insert into public.message_attachments ${tx(rows.map((a) => ({
         message_id: messageId, user_id: user.id, storage_path: a.path, name: a.name, type: a.mime, size: a.size,
-        token_count: a.tokens, truncated: a.truncated, extracted_text: a.text ?? '',
+        token_count: a.tokens, total_tokens: a.totalTokens, total_estimated: a.totalEstimated ?? false, truncated: a.truncated, extracted_text: a.text ?? '',
       })))}
       on conflict (message_id, storage_path) do nothing`;
   });
@@ -139,7 +139,9 @@ export function filesMeta(prepared: PreparedAttachments, projectFiles: UsedFile[
   const notes = [...prepared.notes];
   if (projectFiles.some((f) => f.chunks !== null)) notes.push("The project's files are larger than this model's context allows; the most relevant excerpts were used");
   return {
-    attachments: prepared.attachments.map((a) => ({ path: a.path, name: a.name, type: a.mime, size: a.size, tokens: a.tokens, truncated: a.truncated })),
+    attachments: prepared.attachments.map((a) => ({
+      path: a.path, name: a.name, type: a.mime, size: a.size, tokens: a.tokens, total_tokens: a.totalTokens, total_estimated: a.totalEstimated ?? false, truncated: a.truncated,
+    })),
     files_used: projectFiles,
     notes,
   };
