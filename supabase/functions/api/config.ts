@@ -100,6 +100,8 @@ const env = {
   HEAVY_RATE_REFILL_PER_SECOND: positive(1),
   IMPORT_RATE_CAPACITY: int(120),
   IMPORT_RATE_REFILL_PER_SECOND: positive(2),
+  PUBLIC_READ_RATE_CAPACITY: int(120),
+  PUBLIC_READ_RATE_REFILL_PER_SECOND: positive(2),
   MAX_BODY_BYTES: int(256 * 1024, 1, BODY_BYTES_CEILING),
   // The messages table allows 200 000 characters per message.
   MAX_MESSAGE_CHARS: int(32_000, 1, MESSAGE_CHARS_CEILING),
@@ -172,6 +174,9 @@ export interface Config {
     /** The `import` bucket: POST /import batches (routes/import.ts). */
     importRateCapacity: number;
     importRateRefillPerSecond: number;
+    /** The `public_reads` bucket, per client address: signed-out reads (lib/address-rate-limit.ts). */
+    publicReadRateCapacity: number;
+    publicReadRateRefillPerSecond: number;
     maxBodyBytes: number;
     maxMessageChars: number;
     maxTokensCap: number;
@@ -251,6 +256,8 @@ function fromEnv(e: Env): Config {
       heavyRateRefillPerSecond: e.HEAVY_RATE_REFILL_PER_SECOND,
       importRateCapacity: e.IMPORT_RATE_CAPACITY,
       importRateRefillPerSecond: e.IMPORT_RATE_REFILL_PER_SECOND,
+      publicReadRateCapacity: e.PUBLIC_READ_RATE_CAPACITY,
+      publicReadRateRefillPerSecond: e.PUBLIC_READ_RATE_REFILL_PER_SECOND,
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxMessageChars: e.MAX_MESSAGE_CHARS,
       maxTokensCap: e.MAX_TOKENS_CAP,

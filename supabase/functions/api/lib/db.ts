@@ -76,6 +76,16 @@ export interface Db {
     cost?: number,
     caller?: AuthUser,
   ): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
+  /**
+   * Takes one token from the bucket of a client address (an IPv4 address or an IPv6 /64 in CIDR
+   * form, lib/client-address.ts) — the limit of callers who have no account to be counted by.
+   */
+  consumeAddressRateLimit(
+    address: string,
+    bucket: string,
+    capacity: number,
+    refillPerSecond: number,
+  ): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
   /** Stores a new API key for the verified user (owner-side; the API roles cannot insert keys). */
   createApiKey(userId: string, key: NewApiKey): Promise<ApiKeyRow>;
   /**
@@ -288,6 +298,13 @@ function createQueries(sql: Sql): Db {
           throw error;
         });
       const row = rows[0];
+      return { allowed: Boolean(row?.allowed), retryAfterSeconds: Number(row?.retry_after_seconds ?? 1) };
+    },
+    async consumeAddressRateLimit(address, bucket, capacity, refillPerSecond) {
+      // As consumeRateLimit: the bucket's commit need not wait for its WAL.
+      const [row] = await sql<{ allowed: boolean; retry_after_seconds: number }[]>`
+        select set_config('synchronous_commit', 'off', true), allowed, retry_after_seconds
+          from private.consume_address_rate_limit(${address}::inet, ${bucket}, ${capacity}::int, ${refillPerSecond}::float8)`;
       return { allowed: Boolean(row?.allowed), retryAfterSeconds: Number(row?.retry_after_seconds ?? 1) };
     },
     async createApiKey(userId, key) {

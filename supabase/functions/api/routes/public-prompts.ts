@@ -8,6 +8,7 @@
  * (POST /prompts/{id}/fork).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { publicReadRateLimit } from '../lib/address-rate-limit.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { notFound } from '../lib/errors.ts';
 import { defaultHook, errorResponses, jsonResponse, UuidParam } from '../lib/openapi.ts';
@@ -35,10 +36,11 @@ type PublicPromptRow = Omit<z.infer<typeof PublicPrompt>, 'variables' | 'updated
 
 const read = createRoute({
   method: 'get', path: '/prompts/{id}', tags: ['prompts'],
+  middleware: [publicReadRateLimit] as const,
   summary: 'Read a public prompt (no sign-in needed)',
-  description: 'Its shared version (its shared label\'s, else its newest), as anyone may read it; 404 for a prompt that is private or does not exist (the two look the same).',
+  description: 'Its shared version (its shared label\'s, else its newest), as anyone may read it; 404 for a prompt that is private or does not exist (the two look the same). Counted per client address (PUBLIC_READ_RATE_CAPACITY); past it, 429 with Retry-After.',
   request: { params: UuidParam() },
-  responses: { 200: jsonResponse(PublicPrompt, 'The public prompt'), ...errorResponses(400, 404) },
+  responses: { 200: jsonResponse(PublicPrompt, 'The public prompt'), ...errorResponses(400, 404, 429) },
 });
 
 export const publicRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(read, async (c) => {

@@ -6,9 +6,11 @@
  * token is drawn there, links are found by its hash, and the functions return no user id or
  * email. The owner sees the link again: the token is kept sealed for them (lib/share-link-seal.ts).
  * A chat that is not shared is a normal state, answered 200 `{shared: false}`, not 404.
+ * Reading a link is counted per client address (lib/address-rate-limit.ts): it needs no account.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import postgres from 'postgres';
+import { publicReadRateLimit } from '../lib/address-rate-limit.ts';
 import { requireUser } from '../lib/auth.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { rethrowRefusal } from '../lib/db-errors.ts';
@@ -169,9 +171,11 @@ sessionSharesRoutes.openapi(sessionRoutes.fork, async (c) => {
 const sharedRoutes = {
   read: createRoute({
     method: 'get', path: '/{token}', tags,
+    middleware: [publicReadRateLimit] as const,
     summary: 'Read a shared chat (no sign-in needed)',
+    description: 'Counted per client address (PUBLIC_READ_RATE_CAPACITY, refilled at PUBLIC_READ_RATE_REFILL_PER_SECOND); past it, 429 with Retry-After.',
     request: { params: TokenParam, query: SharedQuery },
-    responses: { 200: jsonResponse(SharedChat, 'The shared chat, newest page first'), ...errorResponses(400, 404) },
+    responses: { 200: jsonResponse(SharedChat, 'The shared chat, newest page first'), ...errorResponses(400, 404, 429) },
   }),
   fork: createRoute({
     method: 'post', path: '/{token}/fork', tags, security,

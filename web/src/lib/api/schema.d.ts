@@ -4778,7 +4778,7 @@ export type paths = {
         };
         /**
          * Read a public prompt (no sign-in needed)
-         * @description Its shared version (its shared label's, else its newest), as anyone may read it; 404 for a prompt that is private or does not exist (the two look the same).
+         * @description Its shared version (its shared label's, else its newest), as anyone may read it; 404 for a prompt that is private or does not exist (the two look the same). Counted per client address (PUBLIC_READ_RATE_CAPACITY); past it, 429 with Retry-After.
          */
         get: {
             parameters: {
@@ -4811,6 +4811,15 @@ export type paths = {
                 };
                 /** @description Not found (or not yours) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7605,7 +7614,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Read a shared chat (no sign-in needed) */
+        /**
+         * Read a shared chat (no sign-in needed)
+         * @description Counted per client address (PUBLIC_READ_RATE_CAPACITY, refilled at PUBLIC_READ_RATE_REFILL_PER_SECOND); past it, 429 with Retry-After.
+         */
         get: {
             parameters: {
                 query?: {
@@ -7641,6 +7653,15 @@ export type paths = {
                 };
                 /** @description Not found (or not yours) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };

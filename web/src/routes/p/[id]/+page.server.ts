@@ -9,8 +9,9 @@ import type { Actions, PageServerLoad } from './$types';
 
 const NOT_PUBLIC = 'This prompt does not exist, or its owner has not made it public.';
 
-export const load: PageServerLoad = async ({ params, fetch, setHeaders }) => {
-  const prompt = await readPublicPrompt(fetch, params.id);
+export const load: PageServerLoad = async (event) => {
+  const { params, setHeaders } = event;
+  const prompt = await readPublicPrompt(event, params.id);
   if (!prompt) error(404, { message: NOT_PUBLIC });
   // Public to whoever has the link, not to search engines: an instance is often a team's own.
   setHeaders({ 'x-robots-tag': 'noindex' });

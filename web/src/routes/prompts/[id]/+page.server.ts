@@ -19,7 +19,7 @@ export const load: PageServerLoad = async (event) => {
   const id = event.params.id;
   const { session, claims } = await event.locals.safeGetSession();
   // A link to a public prompt opens for someone signed out too: on its public page.
-  if (!session && (await readPublicPrompt(event.fetch, id))) redirect(303, `/p/${id}`);
+  if (!session && (await readPublicPrompt(event, id))) redirect(303, `/p/${id}`);
   const api = await requireApi(event);
   try {
     const path = { id };

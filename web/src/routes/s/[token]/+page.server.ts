@@ -3,14 +3,14 @@
 import { error, redirect } from '@sveltejs/kit';
 import { ApiError, createApi, ok } from '$lib/api';
 import { apiHeaders, functionsBase, loadFailed } from '$lib/server/api';
-import { publicEnv } from '$lib/server/env';
+import { refuseIfRateLimited, visitorApi } from '$lib/server/visitor-api';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params, url, fetch, setHeaders }) => {
-  const anonymous = createApi(fetch, functionsBase(), { apikey: publicEnv().PUBLIC_SUPABASE_PUBLISHABLE_KEY });
+export const load: PageServerLoad = async (event) => {
+  const { params, url, setHeaders } = event;
   try {
     const query = { before: url.searchParams.get('before') || undefined };
-    const chat = await ok(anonymous.GET('/api/shared/{token}', { params: { path: { token: params.token }, query } }));
+    const chat = await ok(visitorApi(event).GET('/api/shared/{token}', { params: { path: { token: params.token }, query } }));
     // The link is the only key: keep it out of other sites' referrers and out of search
     // engines. (same-origin, not no-referrer: the fork form's POST needs its Origin header.)
     setHeaders({ 'referrer-policy': 'same-origin', 'x-robots-tag': 'noindex' });
@@ -19,6 +19,7 @@ export const load: PageServerLoad = async ({ params, url, fetch, setHeaders }) =
     if (err instanceof ApiError && (err.status === 404 || err.status === 400)) {
       error(404, { message: 'This link does not exist or was revoked.' });
     }
+    refuseIfRateLimited(err);
     throw err;
   }
 };
