@@ -5,8 +5,11 @@
  *    server vouching for the browser it asks for, as hosted Supabase Auth's "IP address
  *    forwarding" does (the local gateway honours it the same way and writes it to X-Real-IP);
  *  - else `X-Real-IP`, which the gateway sets to the address it took the request from;
- *  - else the last `X-Forwarded-For` entry: the one the nearest proxy added (those to its left
- *    are whatever the caller sent).
+ *  - else the first `X-Forwarded-For` entry, where hosted Supabase's Edge Functions gateway puts
+ *    the request's client address (https://github.com/orgs/supabase/discussions/7884). Taking
+ *    the last would risk counting every caller as one internal proxy and refusing them all
+ *    together; a platform that passes a caller's own entry through lets that caller pick
+ *    buckets, which leaves each read bounded by its own cost, as before this limit.
  * An IPv6 address is counted by its /64, since one subscriber is usually given a whole /64 and
  * may pick any address in it; an IPv4-mapped one as the IPv4 address it is.
  */
@@ -31,7 +34,7 @@ export function clientAddress(headers: Headers, secretKey: string | null): strin
   const real = headers.get('x-real-ip');
   if (real) return addressKey(real);
   const forwarded = headers.get('x-forwarded-for')?.split(',').map((entry) => entry.trim()).filter(Boolean) ?? [];
-  return forwarded.length > 0 ? addressKey(forwarded[forwarded.length - 1]!) : null;
+  return forwarded.length > 0 ? addressKey(forwarded[0]!) : null;
 }
 
 /** Equal strings, compared in time that does not depend on where they first differ. */

@@ -1,7 +1,7 @@
 // Signed-out reads (a shared chat, a public prompt) are counted per client address, in the
 // database (private.consume_address_rate_limit): past PUBLIC_READ_RATE_CAPACITY one address is
 // answered 429 with Retry-After while another still reads. The address is what the gateway
-// reports (X-Real-IP, else the last X-Forwarded-For entry), an IPv6 address counted by its /64,
+// reports (X-Real-IP, else the first X-Forwarded-For entry), an IPv6 address counted by its /64,
 // and the web app's Sb-Forwarded-For is believed only with the secret key.
 import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,10 +55,11 @@ describe('signed-out reads, per client address', () => {
     expect((await read({ 'x-real-ip': v4 })).status).toBe(429);
   });
 
-  it('takes the last X-Forwarded-For entry, not one the caller typed to its left', async () => {
+  it('takes the first X-Forwarded-For entry (the client, as the hosted gateway writes it), not the proxies after it', async () => {
     const caller = ipv4();
-    await useUp({ 'x-forwarded-for': caller });
-    expect((await read({ 'x-forwarded-for': `${ipv4()}, ${caller}` })).status).toBe(429);
+    await useUp({ 'x-forwarded-for': `${caller}, 10.0.0.1` });
+    expect((await read({ 'x-forwarded-for': `${caller}, 10.0.0.2` })).status).toBe(429);
+    expect((await read({ 'x-forwarded-for': `${ipv4()}, 10.0.0.1` })).status).toBe(200);
   });
 
   it('believes Sb-Forwarded-For only with the secret key (the web app vouching for a browser)', async () => {
