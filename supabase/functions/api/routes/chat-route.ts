@@ -53,6 +53,12 @@ export const ChatRequest = z
         '409 `nothing_to_continue` when the last answer has no text yet (stopped while the model was still thinking): regenerate it instead.',
     }),
     edit_message_id: z.uuid().optional().openapi({ description: 'Ask `message` instead of this user message: a new question beside it (same parent) and its answer; the old branch is kept' }),
+    stop_message_id: z.uuid().nullable().optional().openapi({
+      description: 'With `regenerate` or `edit_message_id`: the running answer the client showed and means to replace, or `null` when it showed none running. ' +
+        'Only that answer is stopped first; an answer running in the chat that is not it (one started since, on another device or by another member) ' +
+        'is 409 `answer_started_elsewhere` with `running_message_id`, and nothing is stopped or asked of the provider. ' +
+        'Absent: whatever answer runs in the chat is stopped first.',
+    }),
     name_chat: z.boolean().optional().openapi({
       description: 'For a new chat: once its first answer is complete, have its model name the chat, as `POST /sessions/{id}/title` does ' +
         '(a billed call on your key, logged against the chat), even if this connection is gone by then. Ignored in an existing chat. Default false.',
@@ -73,6 +79,7 @@ export const ChatRequest = z
   .refine((b) => !b.continue || (b.session_id && !b.regenerate && !b.edit_message_id), { message: 'continue needs session_id and cannot be combined with regenerate or edit_message_id', path: ['continue'] })
   .refine((b) => !(b.regenerate && b.client_id), { message: 'client_id names a new question: not with regenerate', path: ['client_id'] })
   .refine((b) => !(b.regenerate && b.edit_message_id), { message: 'regenerate and edit_message_id cannot be combined', path: ['regenerate'] })
+  .refine((b) => b.stop_message_id === undefined || b.regenerate || b.edit_message_id, { message: 'stop_message_id goes with regenerate or edit_message_id', path: ['stop_message_id'] })
   .refine((b) => !(b.prompt_label && b.prompt_version), { message: 'give prompt_label or prompt_version, not both', path: ['prompt_label'] })
   .refine((b) => b.prompt_id || (!b.prompt_label && !b.prompt_version), { message: 'prompt_label/prompt_version need prompt_id', path: ['prompt_id'] })
   .refine((b) => b.prompt_id || !b.prompt_in_message, { message: 'prompt_in_message needs prompt_id', path: ['prompt_id'] })
@@ -94,7 +101,8 @@ export const chatRoute = createRoute({
     '`delta` {seq, text} and `reasoning` {seq, text} (SSE id = seq, one counter for both), ' +
     '`usage` {prompt_tokens, completion_tokens, total_tokens, ttft_ms, latency_ms}, ' +
     '`done` {assistant_message_id, status, finish_reason, code} or `error` {code, message}; a `: keepalive` comment every 15 s. ' +
-    '409 `turn_running` (with `running_message_id`) while another answer runs in the session; 409 `already_sent` for a `client_id` sent before. ' +
+    '409 `turn_running` (with `running_message_id`) while another answer runs in the session; a regenerate or edit with `stop_message_id` gets ' +
+    '409 `answer_started_elsewhere` (with `running_message_id`) instead when the running answer is not the one it names; 409 `already_sent` for a `client_id` sent before. ' +
     "In a group chat the owner and `member`s post (a viewer gets 403 `read_only`); the owner's key answers when they share it, otherwise the sender's own. " +
     "The owner's shared key answers priced models only: a member naming a model with no price gets 422 `unpriced_model` (with `provider` and `model`) before any provider call. " +
     "A member's turn in a chat of the owner's project gets the project's system prompt and files, as the owner's does; members attach files from their own folder. " +

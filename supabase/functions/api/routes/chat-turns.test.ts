@@ -175,6 +175,40 @@ describe('one running turn per session', () => {
   });
 });
 
+describe('regenerate pressed on two devices a moment apart', () => {
+  it('the second, naming the state it showed, leaves the first running: 409 answer_started_elsewhere, one call', async () => {
+    const alice = await api.createUser();
+    const first = await readSse(await alice.request('POST', '/chat', { ...demo, message: '/echo the question' }));
+    const sessionId = first[0].data.session_id as string;
+    const before = api.fakeProvider.requests.length;
+    const release = api.fakeProvider.pauseAfterFirstToken();
+    // Both devices showed the first answer complete (nothing running): each names none.
+    const { meta } = await startTurn(alice, { session_id: sessionId, regenerate: true, stop_message_id: null });
+    const second = await alice.request('POST', '/chat', { ...demo, session_id: sessionId, regenerate: true, stop_message_id: null });
+    expect(second.status).toBe(409);
+    expect(await second.json()).toEqual({ error: expect.objectContaining({ code: 'answer_started_elsewhere', running_message_id: meta.assistant_message_id }) });
+    release();
+    const ended = await eventually(async () => ((await row(meta.assistant_message_id)).status === 'streaming' ? null : await row(meta.assistant_message_id)));
+    expect(ended).toMatchObject({ status: 'complete', content: 'the question' });
+    // One provider call for the two presses, and one usage log charged for it.
+    expect(api.fakeProvider.requests.length - before).toBe(1);
+    const logs = await api.db.sql`select message_id from public.prompt_usage_logs where session_id = ${sessionId} and message_id is distinct from ${first[0].data.assistant_message_id as string}`;
+    expect(logs.map((l) => l.message_id)).toEqual([meta.assistant_message_id]);
+    const rows = await api.db.sql`select sender, status from public.messages where session_id = ${sessionId} order by created_at`;
+    expect(rows.map((r) => `${r.sender}:${r.status}`)).toEqual(['user:complete', 'assistant:complete', 'assistant:complete']);
+  });
+
+  it('naming the running answer it showed stops and replaces that one', async () => {
+    const alice = await api.createUser();
+    const release = api.fakeProvider.pauseAfterFirstToken();
+    const { meta } = await startTurn(alice, { message: '/echo shown running' });
+    const replaced = await readSse(await alice.request('POST', '/chat', { ...demo, session_id: meta.session_id, regenerate: true, stop_message_id: meta.assistant_message_id }));
+    release();
+    expect(replaced.at(-1)).toMatchObject({ event: 'done', data: { status: 'complete' } });
+    expect((await row(meta.assistant_message_id)).status).toBe('stopped');
+  });
+});
+
 describe('a send that loses the race for its session', () => {
   it('had started its provider call: the call is aborted and logged for its payer (409 turn_running)', async () => {
     const alice = await api.createUser();

@@ -23,7 +23,7 @@ import { stopAndWait } from '../lib/chat/turn-control.ts';
 import { chatPromptSetting } from '../lib/chat/chat-prompt.ts';
 import { CONTINUE_MESSAGE, isPlainNewChat, newChatInputs, readTurnInputs, type TurnRequest } from '../lib/chat/turn-inputs.ts';
 import { passTurnGate } from '../lib/chat/turn-gate.ts';
-import { refusedWhileRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
+import { answerStartedElsewhere, refusedWhileRunning, writeTurnRows } from '../lib/chat/turn-rows.ts';
 import { refuseSentAgain } from '../lib/chat/sent-questions.ts';
 import { payerOf, resolveTurnSeat } from '../lib/chat/turn-seat.ts';
 import { unpricedForPayer } from '../lib/budget.ts';
@@ -181,10 +181,16 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
   if ((m.mode === 'edit' || (m.mode === 'regenerate' && seat.role === 'member')) && m.authorId !== user.id) {
     throw new ApiError(403, 'not_your_message', 'In a group chat you can edit only your own messages and regenerate only answers to them');
   }
+  // A regenerate or edit that says which running answer it replaces (null: none) stops only that
+  // one: two devices pressing Regenerate a moment apart must not have the second stop the first's
+  // answer (an unasked-for "Stopped" version and two calls paid for); it gets 409
+  // answer_started_elsewhere and follows that answer.
+  const namedRunning = body.stop_message_id !== undefined;
   if (inputs.runningMessageId) {
     // One running turn per session (whoever started it): a dead one is settled; regenerate and edit stop a live one.
     const settled = await turns.store.settleAbandoned(seat.ownerId, { messageId: inputs.runningMessageId });
     if (settled.length === 0 && !(request.regenerate || request.editMessageId)) throw await refusedWhileRunning(db.sql, user.id, body.client_id, inputs.runningMessageId);
+    if (settled.length === 0 && namedRunning && body.stop_message_id !== inputs.runningMessageId) throw answerStartedElsewhere(inputs.runningMessageId);
     if (settled.length === 0) {
       // Like the Stop button: in a group chat the running answer may be someone else's, and it
       // then says who ended it ("Stopped by Ann"), so the stopper is written before the stop settles it.
@@ -192,6 +198,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
       await stopAndWait(turns, seat.ownerId, inputs.runningMessageId);
     }
     inputs = await readInputs();
+    if (inputs.runningMessageId && namedRunning) throw answerStartedElsewhere(inputs.runningMessageId);
     if (inputs.runningMessageId) throw await refusedWhileRunning(db.sql, user.id, body.client_id, inputs.runningMessageId);
   }
   // Project files over the budget where the database has pgvector: ranked by meaning too, with the
@@ -253,6 +260,7 @@ export const chatRoutes = new OpenAPIHono<AppEnv>({ defaultHook }).openapi(chatR
     },
     leaseMs: limits.turnLeaseMs,
     clientId: body.client_id,
+    namedRunning,
     usage: { ...usageLog, promptTokens: roughPromptTokens(inputs.context, imageTokens), price },
   }));
   // The files of the question (a new question's, or those an edit carries) and the project's

@@ -37,6 +37,12 @@ export interface TurnRowsRequest {
   usage: TurnUsageRecord;
   /** A new question's client id (POST /chat `client_id`), unique per author (sent-questions.ts). */
   clientId?: string;
+  /**
+   * A regenerate or edit that named the running answer it replaces, or none (POST /chat
+   * `stop_message_id`): an answer that takes the lock first was started elsewhere (409
+   * answer_started_elsewhere), not one this request knew of.
+   */
+  namedRunning?: boolean;
 }
 
 /** What the settle of a turn whose process died logs for its call (private.chat_turns). */
@@ -92,6 +98,7 @@ export async function writeTurnRows(sql: Sql, people: TurnPeople, inputs: TurnIn
     // the race is stored by now.
     const [running] = await sql<{ id: string }[]>`
       select id from public.messages where session_id = ${ids.sessionId} and user_id = ${user.id} and status = 'streaming' limit 1`;
+    if (req.namedRunning) throw answerStartedElsewhere(running?.id ?? null);
     throw await refusedWhileRunning(sql, people.authorId, m.mode === 'regenerate' ? undefined : req.clientId, running?.id ?? null);
   }
 }
@@ -112,6 +119,21 @@ export function turnRunning(runningMessageId: string | null): ApiError {
     409,
     'turn_running',
     'An answer is still being written in this chat; stop it or wait for it to finish',
+    undefined,
+    { running_message_id: runningMessageId },
+  );
+}
+
+/**
+ * 409 for a regenerate or edit that named the running answer it replaces (or none) and met
+ * another: one started since it was shown, such as the same Regenerate pressed on another
+ * device a moment before. That answer is not stopped: the client follows it instead.
+ */
+export function answerStartedElsewhere(runningMessageId: string | null): ApiError {
+  return new ApiError(
+    409,
+    'answer_started_elsewhere',
+    'Another answer was started in this chat a moment ago (on another device or by someone else); it is being written now',
     undefined,
     { running_message_id: runningMessageId },
   );
