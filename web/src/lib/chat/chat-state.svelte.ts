@@ -29,6 +29,7 @@ import { AnswerStop } from '$lib/chat/answer-stop.svelte';
 import { TurnEvents } from '$lib/chat/turn-events';
 import { answerBeingWritten, errorText, TurnSender, type SendError, type SentFile } from '$lib/chat/turn-sender';
 import { editToMessageBox, type ReturnedEdit } from '$lib/chat/edit-refusal';
+import { shownRunning, type Notice } from '$lib/chat/chat-notice';
 import { TurnViews } from '$lib/chat/turn-views';
 import { browserOnline, emptyQueue, SendQueue, type QueuedMessage, type SendResult } from '$lib/chat/send-queue';
 import { UnseenAnswers } from '$lib/chat/unseen-answers';
@@ -51,8 +52,8 @@ export class ChatState {
   sending = $state(false);
   /** A refused send, which has no message row to hang on (e.g. a 4xx before `meta`). */
   sendError = $state<SendError | null>(null);
-  /** A note about the last send that is not an error (a turn was already running). */
-  notice = $state<string | null>(null);
+  /** A note about the last send that is not an error (a turn was already running: shown while it runs, chat-notice.ts). */
+  notice = $state<Notice | null>(null);
   /** Text the composer should get back (a send refused because an answer is running). */
   returnedDraft = $state<string | null>(null);
   /** The uploaded files of a send that was not made, for the composer's tray. */
@@ -227,7 +228,7 @@ export class ChatState {
     if (index === -1 && (this.newerCursor || !continuesBranch(this.messages, row))) return false;
     const merged = mergeRow(this.messages[index], row, this.views.has(row.id));
     if (!merged) return false;
-    if (index === -1) this.messages = [...this.messages, merged].sort(byCreatedAt);
+    if (index === -1) this.messages = [...this.messages, merged].sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
     else this.messages[index] = merged;
     return true;
   }
@@ -363,9 +364,10 @@ export class ChatState {
     if (this.newerCursor) await this.reloadBranch();
     const lastUser = this.messages.findLast((m) => m.sender === 'user');
     if (!lastUser) return;
+    const body = { ...turn, message: lastUser.content, regenerate: true, stop_message_id: shownRunning(this.messages) };
     // Only the view moves on: the old answer is a sibling now, not deleted.
     this.supersede(this.messages.lastIndexOf(lastUser) + 1);
-    await this.sender.run({ ...turn, message: lastUser.content, regenerate: true }, onSession, {});
+    await this.sender.run(body, onSession, { regenerates: lastUser.id });
     await this.reloadBranch().catch(() => {}); // the new answer's ‹ 2/2 ›
   }
 
@@ -377,9 +379,10 @@ export class ChatState {
   async editAndResend(id: string, text: string, turn: Turn, onSession: (id: string) => void, files?: SentFile[]): Promise<void> {
     const index = this.messages.findIndex((m) => m.id === id);
     if (index === -1) return;
+    const stop_message_id = shownRunning(this.messages);
     this.supersede(index);
     const attachments = files ? { attachments: namedAttachments(files) } : {};
-    await this.sender.run({ ...turn, message: text, edit_message_id: id, ...attachments }, onSession, { userText: text, chips: files, edit: { messageId: id, files } });
+    await this.sender.run({ ...turn, message: text, edit_message_id: id, stop_message_id, ...attachments }, onSession, { userText: text, chips: files, edit: { messageId: id, files } });
     await this.reloadBranch().catch(() => {});
     if (!this.find(id)) editToMessageBox(this, id); // a refused edit's question no longer shown has no Edit box
   }
@@ -392,8 +395,4 @@ export class ChatState {
     }
     this.messages = this.messages.slice(0, index);
   }
-}
-
-function byCreatedAt(a: Message, b: Message): number {
-  return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0;
 }

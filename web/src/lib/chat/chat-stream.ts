@@ -73,6 +73,8 @@ export interface ChatRequest {
   regenerate?: boolean;
   /** Replace this user message and drop everything after it. */
   edit_message_id?: string;
+  /** With regenerate or edit_message_id: the running answer shown, to stop first (null: none shown; chat-notice.ts shownRunning). */
+  stop_message_id?: string | null;
   /** The question's files (uploaded objects, with the names they had); with edit_message_id exactly these (`[]`: none), absent the edited one's. */
   attachments?: (string | { path: string; name: string })[];
   /** Go on from the last answer (it must have text: else 409 nothing_to_continue). */

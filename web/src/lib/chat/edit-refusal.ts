@@ -33,6 +33,9 @@ export interface ReturnedEdit {
 
 /** What the Edit box says about `err`; `provider`: the one the edit asked. */
 export function editRefusal(err: unknown, provider: string): EditRefusal {
+  if (err instanceof ApiError && err.code === 'answer_started_elsewhere') {
+    return { message: 'Another answer was started in this chat a moment ago (on another device or by someone else). Your edit was not sent: save it again once that answer ends.', fix: null, resend: false };
+  }
   if (err instanceof ApiError && err.code === 'turn_running') {
     return { message: 'An answer is still being written in this chat. Your edit was not sent: save it again once the answer ends.', fix: null, resend: false };
   }

@@ -9,6 +9,7 @@ import { ApiError } from '../api/index.ts';
 import { answerBeingWritten, TurnSender, type SendError, type SendingChat, type SentFile } from './turn-sender.ts';
 import { TurnViews } from './turn-views.ts';
 import type { ReturnedEdit } from './edit-refusal.ts';
+import { noticeText, type Notice } from './chat-notice.ts';
 
 interface OpenStream {
   body: ChatRequest;
@@ -34,7 +35,7 @@ class Chat implements SendingChat {
   messages: Message[] = [];
   sending = false;
   sendError: SendError | null = null;
-  notice: string | null = null;
+  notice: Notice | null = null;
   returnedDraft: string | null = null;
   returnedAttachments: string[] = [];
   returnedEdit: ReturnedEdit | null = null;
@@ -292,15 +293,44 @@ describe('TurnSender', () => {
     streams[0]!.fail(new ApiError(409, 'turn_running', 'Busy.', { running_message_id: 'a9' }));
     await edit;
     expect(chat.returnedDraft).toBe('Changed');
-    expect(chat.notice).toContain('once the answer ends.');
-    expect(chat.notice).not.toContain('stop it');
+    expect(noticeText(chat.notice, chat.messages)).toContain('once the answer ends.');
+    expect(noticeText(chat.notice, chat.messages)).not.toContain('stop it');
 
     chat.messages = []; // that answer ended
     chat.catchUp = async () => void (chat.messages = [{ ...othersAnswer, id: 'a10', author_id: 'me' }]);
     const again = sender.run({ ...turn('Changed'), edit_message_id: 'u1' }, () => {}, { userText: 'Changed' });
     streams[1]!.fail(new ApiError(409, 'turn_running', 'Busy.', { running_message_id: 'a10' }));
     await again;
-    expect(chat.notice).toContain('(or stop it)');
+    expect(noticeText(chat.notice, chat.messages)).toContain('(or stop it)');
+    // QA17 #2: the note went on saying so after that answer had ended; it goes with it.
+    chat.messages[0]!.status = 'complete';
+    expect(noticeText(chat.notice, chat.messages)).toBeNull();
+  });
+
+  // QA17 #2: Regenerate pressed on two devices a moment apart: the second got "Your message was not sent … (or stop it)".
+  it('a regenerate refused because the same regeneration began elsewhere follows it without a word', async () => {
+    const { chat, sender, views } = setUp();
+    const begun = { id: 'a2', session_id: 's1', sender: 'assistant', content: 'Hel', status: 'streaming', error: null, provider: 'demo', model: 'demo-model', token_count: null, created_at: '', parent_id: 'u1' } as const;
+    chat.catchUp = async () => void (chat.messages = [{ ...begun }]);
+    const regenerate = sender.run({ ...turn('The question'), regenerate: true, stop_message_id: null }, () => {}, { regenerates: 'u1' });
+    streams[0]!.fail(new ApiError(409, 'answer_started_elsewhere', 'Started elsewhere.', { running_message_id: 'a2' }));
+    await expect(regenerate).resolves.toBe('refused');
+    expect(chat.messages.map((m) => m.id)).toEqual(['a2']);
+    expect(views.has('a2')).toBe(true);
+    expect(noticeText(chat.notice, chat.messages)).toBeNull();
+    expect(chat.sendError).toBeNull();
+    expect(chat.returnedDraft).toBeNull();
+
+    // Another question's answer begun meanwhile: a note says why it shows, and goes when it ends.
+    chat.messages = []; // that answer ended
+    chat.catchUp = async () => void (chat.messages = [{ ...begun, id: 'a3', parent_id: 'u2' }]);
+    const other = sender.run({ ...turn('The question'), regenerate: true, stop_message_id: null }, () => {}, { regenerates: 'u1' });
+    streams[1]!.fail(new ApiError(409, 'answer_started_elsewhere', 'Started elsewhere.', { running_message_id: 'a3' }));
+    await other;
+    expect(noticeText(chat.notice, chat.messages)).toContain('instead of regenerating');
+    expect(chat.sendError).toBeNull();
+    chat.messages[0]!.status = 'complete';
+    expect(noticeText(chat.notice, chat.messages)).toBeNull();
   });
 
   // QA9 #2: a refused edit went to the message box, and sent from there became a new question at the end.

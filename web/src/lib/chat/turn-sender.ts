@@ -22,6 +22,7 @@ import type { SendResult } from '$lib/chat/send-queue';
 import { refusalAdvice, type RefusalFix } from '$lib/chat/send-refusal';
 import { editRefusal, type ReturnedEdit } from '$lib/chat/edit-refusal';
 import { keptPromptRefusal, keptPromptWords, type KeptPromptRefusal } from '$lib/chat/kept-prompt';
+import type { Notice } from '$lib/chat/chat-notice';
 
 /** A refused send. */
 export interface SendError {
@@ -49,7 +50,7 @@ export interface SendingChat {
   sending: boolean;
   readonly streaming: boolean;
   sendError: SendError | null;
-  notice: string | null;
+  notice: Notice | null;
   returnedDraft: string | null;
   returnedAttachments: string[];
   /** A refused edit, for its question's Edit box (edit-refusal.ts). */
@@ -89,6 +90,8 @@ export interface SendShown {
   edit?: { messageId: string; files?: SentFile[] };
   /** Sent from the queue: it waits for an answer being written (409 turn_running) rather than coming back to the box. */
   fromQueue?: boolean;
+  /** A regenerate of this question: one already begun for it elsewhere is followed without a word. */
+  regenerates?: string;
 }
 
 /** One send of this tab, from its POST until its stream closes. */
@@ -215,7 +218,7 @@ export class TurnSender {
         // An edit refused before its turn began: nothing of it was stored. Its text and files go
         // back to the question's Edit box with the reason (edit-refusal.ts), never to the message box.
         dropDrafts();
-        if (err instanceof ApiError && err.code === 'turn_running') await this.followRunning(err.details.running_message_id);
+        if (err instanceof ApiError && startedElsewhere(err)) await this.followRunning(err.details.running_message_id);
         chat.returnedEdit = { ...opts.edit, text: opts.userText ?? body.message ?? '', refusal: editRefusal(err, body.provider) };
       } else if (opts.queueable && typed !== undefined && err instanceof ApiError && err.code === 'turn_running') {
         // A new question met an answer being written (someone else's, or this person's from
@@ -229,16 +232,28 @@ export class TurnSender {
         // and sends it once the server answers again.
         dropDrafts();
         result = 'unreachable';
-      } else if (err instanceof ApiError && err.code === 'turn_running') {
+      } else if (body.regenerate && err instanceof ApiError && err.code === 'answer_started_elsewhere') {
+        // Regenerate pressed here a moment after elsewhere (another device, another member): the
+        // answer begun there is followed. When it answers the same question — the regeneration
+        // asked for here too — nothing needs saying; another question's gets a note while it runs.
+        dropDrafts();
+        const runningId = typeof err.details.running_message_id === 'string' ? err.details.running_message_id : null;
+        await this.followRunning(runningId);
+        const running = runningId ? find(runningId) : answerBeingWritten(chat.messages);
+        if (running?.parent_id !== opts.regenerates) chat.notice = { text: 'Another answer was started in this chat a moment ago; it is shown here instead of regenerating.', whileRunning: runningId };
+      } else if (err instanceof ApiError && startedElsewhere(err)) {
         // A regenerate, an edit or Continue while another answer is written: show that answer,
-        // keep the text. Stopping it is offered only when it is this person's own.
+        // keep the text. Stopping it is offered only when it is this person's own. The note
+        // holds while that answer runs (chat-notice.ts).
         dropDrafts();
         chat.returnedDraft = typed ?? null;
         chat.returnedAttachments = opts.attachments ?? [];
-        await this.followRunning(err.details.running_message_id);
+        const runningId = typeof err.details.running_message_id === 'string' ? err.details.running_message_id : null;
+        await this.followRunning(runningId);
         const running = answerBeingWritten(chat.messages);
         const theirs = running !== undefined && writtenByOther(running, chat.myId);
-        chat.notice = `An answer is still being written in this chat. Your message was not sent; send it again once the answer ends${theirs ? '' : ' (or stop it)'}.`;
+        const text = `An answer is still being written in this chat. Your message was not sent; send it again once the answer ends${theirs ? '' : ' (or stop it)'}.`;
+        chat.notice = { text, whileRunning: runningId };
       } else if (!assistantId && opts.queueable && typed !== undefined) {
         // A new question refused before its turn began (the budget used up, no key, a rate
         // limit, a setting or file refused, the server failing): nothing of it was stored. Its
@@ -347,6 +362,11 @@ export class TurnSender {
  * there is one, a new turn waits. */
 export function answerBeingWritten(messages: Message[]): Message | undefined {
   return messages.findLast((m) => m.sender === 'assistant' && m.status === 'streaming');
+}
+
+/** Refused for an answer being written in the chat (one this request did not name, or any). */
+function startedElsewhere(err: ApiError): boolean {
+  return err.code === 'turn_running' || err.code === 'answer_started_elsewhere';
 }
 
 /** The request never got an answer: no network, or the server could not be reached ($lib/api apiFetch). */
