@@ -1,6 +1,6 @@
 // Sending and finding, when it goes wrong: a message sent offline waits in the chat (through a
-// reload) and is sent by itself once back online, once even when the answer to its POST was
-// lost; a refused send in a long chat is said beside the box, in view, until dismissed; older
+// reload, and through the tab being closed: the next tab sends it) and is sent by itself once
+// back online, once even when the answer to its POST was lost or two tabs hold it; a refused send in a long chat is said beside the box, in view, until dismissed; older
 // history loads when scrolling up.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,8 +65,14 @@ describe('sending and finding', { timeout: 180_000 }, () => {
     await banner.waitFor({ state: 'detached' });
     await expect.poll(() => tries).toBeGreaterThan(0);
     await expect.poll(() => queued.getByRole('status').textContent()).toBe('Waiting for Mr.Prompt to answer — will send when it can be reached');
-    // A reload keeps it (the tab's storage), still waiting.
+    // A reload keeps it (the browser's storage), still waiting; it asks first, as a close does.
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.type());
+      void dialog.accept(); // leave anyway
+    });
     await reload(page);
+    expect(dialogs).toEqual(['beforeunload']);
     await queued.getByText('Sent while offline').waitFor();
     await expect(questions.count()).resolves.toBe(1);
     // Its next try reaches the server, the answer is lost; the one after (server reachable again)
@@ -80,10 +86,35 @@ describe('sending and finding', { timeout: 180_000 }, () => {
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
     await expect(questions.count()).resolves.toBe(2);
     const sql = postgres(e2e.stack.dbUrl, { max: 1, onnotice: () => {} });
+    const asked = async () => (await sql`select m.content from public.messages m join auth.users u on u.id = m.user_id
+                                          where u.email = ${email} and m.sender = 'user' order by m.created_at`).map((r) => r.content);
     try {
-      const rows = await sql`select m.content from public.messages m join auth.users u on u.id = m.user_id
-                             where u.email = ${email} and m.sender = 'user' order by m.created_at`;
-      expect(rows.map((r) => r.content)).toEqual(['Before the network goes', 'Sent while offline']);
+      await expect(asked()).resolves.toEqual(['Before the network goes', 'Sent while offline']);
+
+      // QA17 #1: a waiting message outlives its tab. Closing the tab while it waits asks first;
+      // closed anyway, the next tabs of this browser that open the chat send it — once, though
+      // two of them open it together, and both show it.
+      await page.context().setOffline(true);
+      await banner.waitFor();
+      await composer(page).fill('Sent before the tab closed');
+      await composer(page).press('Enter');
+      await queued.getByText('Sent before the tab closed').waitFor();
+      const closed = new Promise((resolve) => page.once('close', resolve));
+      await page.close({ runBeforeUnload: true });
+      await closed;
+      expect(dialogs).toEqual(['beforeunload', 'beforeunload']);
+      await page.context().setOffline(false);
+      const chatPath = new URL(page.url()).pathname;
+      const tabs = [await page.context().newPage(), await page.context().newPage()];
+      await Promise.all(tabs.map((tab) => open(tab, chatPath)));
+      for (const tab of tabs) {
+        const mine = tab.locator('article[aria-label="Your message"]');
+        await expect.poll(() => mine.filter({ hasText: 'Sent before the tab closed' }).count(), { timeout: 60_000 }).toBe(1);
+        await tab.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(2).waitFor({ timeout: 60_000 });
+        await expect.poll(() => tab.getByTestId('queued-message').count()).toBe(0);
+        await expect(mine.count()).resolves.toBe(3);
+      }
+      await expect(asked()).resolves.toEqual(['Before the network goes', 'Sent while offline', 'Sent before the tab closed']);
     } finally {
       await sql.end();
     }

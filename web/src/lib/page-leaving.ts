@@ -1,6 +1,7 @@
 // What a tab must do before it may go without another word: keep a draft typed but not yet
 // saved (lib/chat/drafts.ts), send a delete whose Undo is still offered
-// (lib/chat/pending-deletes.ts). The page says it is going in more than one way, and not every
+// (lib/chat/pending-deletes.ts) — and what it must ask about first: a message still waiting for a
+// connection (lib/chat/send-queue.ts). The page says it is going in more than one way, and not every
 // browser says each: `pagehide` (a reload, the tab closed, a navigation away) and the tab hidden
 // (`visibilitychange`; a phone may kill a hidden tab unseen and never tell of the close).
 
@@ -32,4 +33,20 @@ export function onPageLeaving(run: () => void, options: LeavingOptions = {}): ()
     page.window.removeEventListener('pagehide', run);
     page.document.removeEventListener('visibilitychange', onHidden);
   };
+}
+
+/**
+ * While `waiting()` says something would be lost or left undone, closing or reloading the tab
+ * asks first (the browser's own "Leave site?" question; browsers show it only once the person has
+ * used the page). Returns the way to stop asking.
+ */
+export function askBeforeLeaving(waiting: () => boolean, page: EventTarget = globalThis as unknown as EventTarget): () => void {
+  const ask = (event: Event) => {
+    if (!waiting()) return;
+    event.preventDefault();
+    // Older browsers ask only when returnValue is set.
+    (event as BeforeUnloadEvent).returnValue = true;
+  };
+  page.addEventListener('beforeunload', ask);
+  return () => page.removeEventListener('beforeunload', ask);
 }

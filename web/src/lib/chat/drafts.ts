@@ -4,8 +4,10 @@
 // empty box removes its entry. The files in the box are kept beside the text (draftFiles): those
 // already uploaded come back as chips after a reload (their objects wait in Storage, which the
 // server sweeps only after CHAT_UPLOAD_GRACE_SECONDS); those still uploading when the page went
-// are named as lost, to attach again. Messages waiting for a connection (send-queue.svelte.ts)
-// are kept here too, per chat, so a reload sends them once the network is back. So is the
+// are named as lost, to attach again. Messages waiting for a connection (send-queue.ts) are
+// kept here too, per user and chat, but in the browser's localStorage rather than the tab's: a
+// message the person sent is theirs to lose no more than a sent mail, so closing the tab (or a
+// phone killing it) keeps it, and the next tab of theirs that opens the chat sends it. So is the
 // alert of a question refused back into the box (why, and the link to where it is fixed): it
 // lives as long as the draft it explains, and goes when the box is sent or emptied.
 // The text is kept once typing pauses (writeDraftSoon), not on every key: each write copies the
@@ -42,6 +44,20 @@ function storage(): Storage | null {
   } catch {
     return null; // storage blocked by the browser's settings: drafts are simply not kept
   }
+}
+
+/** Where messages waiting to be sent are kept: every tab of this browser reads the same list. */
+function sharedStorage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null; // storage blocked: the messages wait in their page only
+  }
+}
+
+/** The storage key of a chat's waiting messages (a `storage` event naming it says another tab changed them). */
+export function queuedKey(userId: string | null, sessionId: string | null): string {
+  return key(userId, sessionId, QUEUE_PREFIX);
 }
 
 /** The draft kept for this chat ('' when none). */
@@ -183,7 +199,7 @@ export interface QueuedMessage {
 }
 
 /** The messages waiting to be sent in this chat, oldest first (what is unreadable is dropped). */
-export function readQueued(userId: string | null, sessionId: string | null, store = storage()): QueuedMessage[] {
+export function readQueued(userId: string | null, sessionId: string | null, store = sharedStorage()): QueuedMessage[] {
   let items: unknown;
   try {
     items = JSON.parse(store?.getItem(key(userId, sessionId, QUEUE_PREFIX)) ?? '[]');
@@ -196,13 +212,15 @@ export function readQueued(userId: string | null, sessionId: string | null, stor
     Array.isArray(q?.files) && q.files.every((f: unknown) => typeof (f as DraftFile)?.path === 'string' && typeof (f as DraftFile)?.name === 'string'));
 }
 
-/** Keeps this chat's waiting messages (none: the entry goes). */
-export function writeQueued(userId: string | null, sessionId: string | null, items: QueuedMessage[], store = storage()): void {
+/** Keeps this chat's waiting messages (none: the entry goes); says whether storage took it. */
+export function writeQueued(userId: string | null, sessionId: string | null, items: QueuedMessage[], store = sharedStorage()): boolean {
   try {
     if (items.length > 0) store?.setItem(key(userId, sessionId, QUEUE_PREFIX), JSON.stringify(items));
     else store?.removeItem(key(userId, sessionId, QUEUE_PREFIX));
+    return store !== null;
   } catch {
-    // Full or blocked storage: the messages wait in this page only, not through a reload.
+    // Full or blocked storage: the messages wait in this page only, not through a reload or a close.
+    return false;
   }
 }
 
@@ -219,15 +237,21 @@ export function carryDraft(userId: string | null, sessionId: string, text: strin
 }
 
 /**
- * Forgets every draft (and waiting message) kept in this tab, whoever typed it: signing out leaves nothing of what was
- * being written behind for the next person at this browser (per-user keys only hide it). Returns
- * the paths of the files the drafts kept, for the caller to remove from Storage.
+ * Forgets every draft (and waiting message) kept in this browser, whoever typed it: signing out leaves nothing of what was
+ * being written behind for the next person at this browser (per-user keys only hide it). The
+ * drafts are the tab's (`store`), the waiting messages every tab's (`shared`). Returns the paths
+ * of the files they kept, for the caller to remove from Storage.
  */
-export function forgetAllDrafts(store = storage()): string[] {
+export function forgetAllDrafts(store = storage(), shared = sharedStorage()): string[] {
   const paths: string[] = [];
   for (const storageKey of [...waiting.keys()]) dropWaiting(storageKey); // nothing is written back after signing out
+  for (const kept of new Set([store, shared])) if (kept) paths.push(...forgetIn(kept));
+  return paths;
+}
+
+function forgetIn(store: Storage): string[] {
+  const paths: string[] = [];
   try {
-    if (!store) return paths;
     const ours = (k: string | null) => [PREFIX, FILES_PREFIX, QUEUE_PREFIX, REFUSAL_PREFIX].some((p) => k?.startsWith(p));
     const keys = Array.from({ length: store.length }, (_, i) => store.key(i)).filter((k): k is string => ours(k));
     for (const k of keys) {

@@ -1,6 +1,6 @@
 // The chat's outbox: messages that could not leave wait, survive a reload, and go once each, in order,
 // never while an answer is being written.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryStorage } from './memory-storage.ts';
 import { readQueued, type QueuedMessage } from './drafts.ts';
 import { SendQueue, type QueueChat, type SendResult } from './send-queue.ts';
@@ -108,5 +108,75 @@ describe('SendQueue', () => {
     chat.answer('sent');
     await flushing;
     expect(readQueued('ann', 'new-chat-id', store)).toEqual([]);
+  });
+
+  // QA17 #1: the list is in localStorage now, shared by every tab of the browser.
+  describe('two tabs holding one list', () => {
+    afterEach(() => vi.unstubAllGlobals());
+
+    /** Web Locks as a browser has them, shared by the "tabs" of one test. */
+    function stubLocks() {
+      const held = new Set<string>();
+      vi.stubGlobal('navigator', {
+        onLine: true,
+        locks: {
+          async request(name: string, options: { ifAvailable?: boolean }, run: (lock: object | null) => Promise<unknown>) {
+            if (held.has(name)) return await run(null);
+            held.add(name);
+            try {
+              return await run({ name });
+            } finally {
+              held.delete(name);
+            }
+          },
+        },
+      });
+    }
+
+    it('adds to the list as stored, not as the tab last saw it', () => {
+      const store = memoryStorage();
+      const laptop = new SendQueue('ann', new FakeChat(), undefined, store);
+      const other = new SendQueue('ann', new FakeChat(), undefined, store);
+      other.add(message('from the other tab'));
+      laptop.add(message('from this tab'));
+      expect(readQueued('ann', 's1', store).map((m) => m.text)).toEqual(['from the other tab', 'from this tab']);
+      expect(laptop.items.map((m) => m.text)).toEqual(['from the other tab', 'from this tab']);
+    });
+
+    it('sends a message once when both tabs try, and the other tab drops it once sent', async () => {
+      stubLocks();
+      const store = memoryStorage();
+      const first = new FakeChat();
+      const second = new FakeChat();
+      const tabA = new SendQueue('ann', first, undefined, store);
+      tabA.add(message('asked while offline'));
+      const tabB = new SendQueue('ann', second, undefined, store); // a tab opened later: it reads the list
+      expect(tabB.items.map((m) => m.text)).toEqual(['asked while offline']);
+      const flushingA = tabA.flush();
+      await tick();
+      await tabB.flush(); // the network back in both at once
+      expect(first.sent.length + second.sent.length).toBe(1);
+      (first.sent.length ? first : second).answer('sent');
+      await flushingA;
+      expect(readQueued('ann', 's1', store)).toEqual([]);
+      await tabB.flush(); // as its `storage` event does
+      expect(tabB.items).toEqual([]);
+      expect(second.sent).toEqual([]);
+    });
+
+    it('a tab that waited for the lock does not send what the other tab sent meanwhile', async () => {
+      const store = memoryStorage();
+      const chat = new FakeChat();
+      const tab = new SendQueue('ann', chat, undefined, store);
+      tab.add(message('sent by the other tab'));
+      // The other tab sends it and takes it off the list while this one waits for the lock.
+      vi.stubGlobal('navigator', {
+        onLine: true,
+        locks: { request: async (_: string, __: object, run: (lock: object) => Promise<unknown>) => { store.clear(); return await run({}); } },
+      });
+      await tab.flush();
+      expect(chat.sent).toEqual([]);
+      expect(tab.items).toEqual([]);
+    });
   });
 });
