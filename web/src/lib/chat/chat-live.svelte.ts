@@ -173,8 +173,9 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
       },
     }, () => {
       void chat.joinedChannel('broadcast').catch(() => {});
-      // A `members_changed` sent while the channel was (re)joining was not delivered.
-      people.read(id);
+      // A `members_changed` sent while the channel was (re)joining was not delivered. A new
+      // chat whose rows are not committed yet has no members to read: the read after `stored` does.
+      if (!chat.rowsPending) people.read(id);
       peopleChanged(id);
     });
     return () => {
@@ -208,11 +209,13 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
     };
   });
 
-  // A new chat got its session (or one opened without its participants): read who is in it.
+  // A new chat got its session (or one opened without its participants): read who is in it —
+  // once its rows are committed. Its id comes with the answer's first event, which may stream
+  // before them (`meta.stored === false`); read then, it answered 404 (QA17 #3).
   let peopleRead = false;
   $effect(() => {
     const id = chat.sessionId;
-    if (!id || peopleRead || group.people.length > 0) return;
+    if (!id || chat.rowsPending || peopleRead || group.people.length > 0) return;
     peopleRead = true;
     people.read(id);
   });

@@ -42,6 +42,8 @@ export { CONTINUE_MESSAGE, type PromptUse, type Turn } from '$lib/chat/turn';
 
 export class ChatState {
   sessionId = $state<string | null>(null);
+  /** A new chat's id is known (its answer streams) but its rows are not committed yet: nothing of it can be read (its members 404). */
+  rowsPending = $state(false);
   messages = $state<Message[]>([]);
   olderCursor = $state<string | null>(null);
   loadingOlder = $state(false);

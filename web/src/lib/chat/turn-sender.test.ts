@@ -31,6 +31,7 @@ vi.mock('$lib/attachments/upload', () => ({ discardAttachments: async (paths: st
 
 class Chat implements SendingChat {
   sessionId: string | null = 's1';
+  rowsPending = false;
   myId = 'me';
   messages: Message[] = [];
   sending = false;
@@ -101,6 +102,25 @@ describe('TurnSender', () => {
     await second;
     expect(chat.sending).toBe(false);
     expect(chat.messages.find((m) => m.id === 'a2')).toMatchObject({ content: 'Two', status: 'complete' });
+  });
+
+  // QA17 #3: the chat view read the new chat's members as soon as its id came, before its rows
+  // were committed, and got 404. It waits on rowsPending (chat-live.svelte.ts).
+  it("says a new chat's rows are not readable yet between a meta that streamed first and `stored`", async () => {
+    const { chat, sender } = setUp();
+    chat.sessionId = null;
+    const opened: string[] = [];
+    const running = sender.run(turn('First'), (id) => opened.push(id), { userText: 'First' });
+    streams[0]!.handlers.meta({ session_id: 'new-1', user_message_id: 'u1', assistant_message_id: 'a1', stored: false });
+    expect(chat.sessionId).toBe('new-1');
+    expect(chat.rowsPending).toBe(true);
+    expect(opened).toEqual([]);
+    streams[0]!.handlers.stored?.();
+    expect(chat.rowsPending).toBe(false);
+    expect(opened).toEqual(['new-1']);
+    streams[0]!.end('done');
+    await running;
+    expect(chat.rowsPending).toBe(false);
   });
 
   it('does not send while an answer is being written, and leaving the chat closes every open stream', async () => {

@@ -44,6 +44,8 @@ export interface SendError {
 /** The chat state (chat-state.svelte.ts) a send reads and writes. */
 export interface SendingChat {
   sessionId: string | null;
+  /** A new chat's id is known but its rows are not committed yet (between `meta` with `stored: false` and `stored`). */
+  rowsPending: boolean;
   /** The person using this tab (whose answers are theirs to stop). */
   readonly myId: string | null;
   messages: Message[];
@@ -171,6 +173,7 @@ export class TurnSender {
           meta: (meta) => {
             if (newChat && !chat.sessionId) {
               chat.sessionId = meta.session_id;
+              chat.rowsPending = meta.stored === false;
               newChat.meta(meta);
             }
             assistantId = meta.assistant_message_id ?? null;
@@ -187,7 +190,10 @@ export class TurnSender {
             send.named = assistantId !== null;
             if (send.stopWanted) void chat.stop();
           },
-          stored: () => newChat?.stored(),
+          stored: () => {
+            chat.rowsPending = false;
+            newChat?.stored();
+          },
           ...events.for(() => assistantId ?? pendingAssistantId),
         },
         controller.signal,
@@ -303,6 +309,7 @@ export class TurnSender {
         }
       }
     } finally {
+      chat.rowsPending = false;
       this.sends = this.sends.filter((s) => s !== send);
       chat.sending = this.sends.length > 0;
       views.release(assistantId, controller);
