@@ -37,7 +37,7 @@ async function withScans<T>(tx: TransactionSql, read: () => Promise<T>): Promise
   return { rows, scans: after.scans - before.scans, read: after.read - before.read };
 }
 
-describe('get_shared_messages: the cost of a cursor', () => {
+describe('get_shared_messages: the cost of a cursor', { timeout: 120_000 }, () => {
   it('answers a cursor off the shown branch with nothing, in a few lookups, and pages from a cursor on it', async () => {
     const owner = await createAuthUser(db.sql);
     const { token, ids } = await longSharedChat(owner);

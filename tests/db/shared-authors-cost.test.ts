@@ -45,7 +45,7 @@ async function authors(token: string, ids: string[]): Promise<{ names: Record<st
   });
 }
 
-describe('get_shared_message_authors', () => {
+describe('get_shared_message_authors', { timeout: 120_000 }, () => {
   it('names nobody in a chat of one person, and learns so without reading its 3,000 messages', async () => {
     const owner = await createAuthUser(db.sql);
     const { token, ids } = await sharedChat(owner, 3000);

@@ -290,14 +290,19 @@ describe("the usage of a turn that ends before the provider's usage chunk", () =
     expect(count(stopped.reasoning)).toBeGreaterThan(4);
     expect(stopped.completion_tokens).toBe(count(stopped.reasoning));
 
-    // An instance whose CHAT_TURN_MAX_MS is 300 ms cuts the same think.
+    // An instance whose CHAT_TURN_MAX_MS is 300 ms cuts the same think. On a loaded machine the
+    // provider may not have begun in 300 ms, which leaves no reasoning to count: up to three
+    // tries for a cut that holds some (each must be counted right all the same).
     const short = createApp({ ...api.config, limits: { ...api.config.limits, turnMaxMs: 300 } }, { db: other.db, log: () => {} });
-    const res = await short.request('/api/chat', { method: 'POST', headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...demo, message: thinking }) });
-    const events = await readSse(res);
-    expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'stopped', code: 'wall_clock_limit' } });
-    const cut = await usageOf(events[0].data.assistant_message_id as string);
-    expect(count(cut.reasoning)).toBeGreaterThan(4);
-    expect(cut.completion_tokens).toBe(count(cut.reasoning) + count(cut.content));
+    let cut: Awaited<ReturnType<typeof usageOf>> | null = null;
+    for (let attempt = 0; attempt < 3 && !(count(cut?.reasoning ?? '') > 4); attempt++) {
+      const res = await short.request('/api/chat', { method: 'POST', headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...demo, message: thinking }) });
+      const events = await readSse(res);
+      expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'stopped', code: 'wall_clock_limit' } });
+      cut = await usageOf(events[0].data.assistant_message_id as string);
+      expect(cut.completion_tokens).toBe(count(cut.reasoning) + count(cut.content));
+    }
+    expect(count(cut!.reasoning)).toBeGreaterThan(4);
   });
 });
 

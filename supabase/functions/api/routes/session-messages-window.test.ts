@@ -36,7 +36,7 @@ async function page(user: ApiUser, sessionId: string, query: string): Promise<Pa
 const texts = (p: Page) => p.messages.map((m) => m.content);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `m ${from + i}`);
 
-describe('GET /sessions/{id}/messages?around=', () => {
+describe('GET /sessions/{id}/messages?around=', { timeout: 120_000 }, () => {
   it('opens a window around a message thousands back, and pages older and newer from it without gaps or repeats', async () => {
     const alice = await api.createUser();
     const { sessionId, ids } = await longChat(alice, 3000);
