@@ -52,7 +52,7 @@ export async function takeKeyCheck(db: Db, userId: string): Promise<void> {
  * connection: what private.consume_rate_limit would find, without taking any (no row: full).
  */
 export function keyChecksLeftColumn(userId: string): string {
-  return `coalesce((select least(${CAPACITY}::float8, b.tokens + greatest(0, extract(epoch from (clock_timestamp() - b.refilled_at))) * ${REFILL_PER_SECOND})
+  return `coalesce((select private.refilled_tokens(b.tokens, b.refilled_at, clock_timestamp(), ${CAPACITY}, ${REFILL_PER_SECOND})
                       from private.rate_limit_buckets b where b.user_id = ${uuidLiteral(userId)} and b.bucket = '${BUCKET}'), ${CAPACITY})::float8`;
 }
 
