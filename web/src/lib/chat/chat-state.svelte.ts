@@ -19,8 +19,9 @@
 // Reads and live changes share one clock (live-changes.ts): a read that answers late neither
 // drops, overwrites nor revives rows changed live after it began, nor undoes a later read.
 import { nameOf, namedAttachments, pathName } from '$lib/attachments/names';
-import { ApiError, browserApi, ok, type Message, type MessagePage } from '$lib/api';
+import { browserApi, ok, type Message, type MessagePage } from '$lib/api';
 import { mergeRow } from '$lib/chat/answer-merge';
+import { notShown, readNewerPage, readNewestPage, readOlderPage } from '$lib/chat/message-pages';
 import { branchAfterRead, continuesBranch, pageExtendsView } from '$lib/chat/branch-view';
 import { ReadFollower } from '$lib/chat/read-follow';
 import { LiveChanges } from '$lib/chat/live-changes';
@@ -158,10 +159,8 @@ export class ChatState {
     if (!this.sessionId || !this.olderCursor || this.loadingOlder) return;
     this.loadingOlder = true;
     try {
-      const path = { id: this.sessionId };
-      const page = await ok(browserApi().GET('/api/sessions/{id}/messages', { params: { path, query: { limit: 30, before: this.olderCursor } } }));
-      const known = new Set(this.messages.map((m) => m.id));
-      this.messages = [...page.messages.filter((m) => !known.has(m.id)), ...this.messages];
+      const page = await readOlderPage(this.sessionId, this.olderCursor);
+      this.messages = [...notShown(this.messages, page.messages), ...this.messages];
       this.olderCursor = page.next_cursor;
     } finally {
       this.loadingOlder = false;
@@ -173,17 +172,11 @@ export class ChatState {
     if (!this.sessionId || !this.newerCursor || this.loadingNewer) return;
     this.loadingNewer = true;
     try {
-      const path = { id: this.sessionId };
-      const read = ok(browserApi().GET('/api/sessions/{id}/messages', { params: { path, query: { limit: 30, after: this.newerCursor } } }));
-      const page = await read.catch((err: unknown) => {
-        if (err instanceof ApiError && err.status === 404) return null;
-        throw err;
-      });
+      const page = await readNewerPage(this.sessionId, this.newerCursor);
       // The window left the branch shown (switched or deleted elsewhere): show the branch as it is.
       if (!page) return await this.reloadBranch();
       const { messages, newer_cursor } = page;
-      const known = new Set(this.messages.map((m) => m.id));
-      this.messages = [...this.messages, ...messages.filter((m) => !known.has(m.id))];
+      this.messages = [...this.messages, ...notShown(this.messages, messages)];
       this.newerCursor = newer_cursor;
       // Reached the newest: what was written meanwhile, live updates held off, is read now.
       if (!newer_cursor) await this.catchUp();
@@ -204,7 +197,7 @@ export class ChatState {
     if (!this.sessionId || this.newerCursor) return; // a window further back: read when the reader gets to the newest
     const mark = this.changes.begin();
     const shownThen = new Set(this.messages.map((m) => m.id));
-    const page = await ok(browserApi().GET('/api/sessions/{id}/messages', { params: { path: { id: this.sessionId }, query: { limit: 50 } } }));
+    const page = await readNewestPage(this.sessionId);
     // The page either extends what was shown when it was asked for (it holds the last message
     // shown then; rows shown live since are newer than the page) or the active branch was
     // switched elsewhere meanwhile: then show it as it is now.
@@ -278,7 +271,7 @@ export class ChatState {
   async reloadBranch(): Promise<void> {
     if (!this.sessionId) return;
     const mark = this.changes.begin();
-    const page = await ok(browserApi().GET('/api/sessions/{id}/messages', { params: { path: { id: this.sessionId }, query: { limit: 50 } } }));
+    const page = await readNewestPage(this.sessionId);
     if (this.sending) return; // a send started meanwhile: its own rows win; it re-reads when done
     // Two reads in flight (a switch followed, a channel rejoined) may answer in either order.
     if (!this.changes.apply(mark)) return;
