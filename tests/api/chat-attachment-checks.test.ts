@@ -9,22 +9,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng } from '../fixtures/files.ts';
-import { readSse } from '../helpers/api.ts';
 import { MAX_IMAGE_BYTES } from '../../supabase/functions/api/lib/attachments/image-limits.ts';
-import { createStorageApiHarness, uploadAs, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
+import { chatAs as chat, uploadToChat as upload } from '../helpers/chat-files.ts';
+import { createStorageApiHarness, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
 
 let h: StorageApiHarness;
 beforeAll(async () => { h = await createStorageApiHarness(); });
 afterAll(async () => { await h?.close(); });
-
-const upload = (user: StorageApiUser, name: string, body: Buffer | string, contentType: string) => uploadAs(user, 'chat', name, body, contentType);
-
-async function chat(user: StorageApiUser, body: Record<string, unknown>) {
-  const res = await user.request('POST', '/chat', { provider: 'demo', model: 'demo-model', ...body });
-  if (res.status !== 200) return { status: res.status, error: (await res.json()).error, meta: null, done: null };
-  const events = await readSse(res);
-  return { status: 200, error: null, meta: events.find((e) => e.event === 'meta')!.data, done: events.find((e) => e.event === 'done')?.data };
-}
 
 const countRows = async (table: 'messages' | 'chat_sessions', userId: string) =>
   (await h.stack.db.sql`select count(*)::int as n from public.${h.stack.db.sql(table)} where user_id = ${userId}`)[0]!.n as number;

@@ -7,28 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePdf, makePng } from '../fixtures/files.ts';
-import { readSse } from '../helpers/api.ts';
 import { holdTable } from '../helpers/database.ts';
-import { createStorageApiHarness, uploadAs, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
+import { chatAs as chat, lastProviderMessages, uploadToChat as upload } from '../helpers/chat-files.ts';
+import { createStorageApiHarness, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
 
 let h: StorageApiHarness;
 beforeAll(async () => { h = await createStorageApiHarness(); });
 afterAll(async () => { await h?.close(); });
 
-const upload = (user: StorageApiUser, name: string, body: Buffer | string, contentType: string) => uploadAs(user, 'chat', name, body, contentType);
-
-async function chat(user: StorageApiUser, body: Record<string, unknown>) {
-  const res = await user.request('POST', '/chat', { provider: 'demo', model: 'demo-model', ...body });
-  if (res.status !== 200) return { status: res.status, error: (await res.json()).error, events: [] };
-  const events = await readSse(res);
-  return { status: 200, error: null, events, meta: events.find((e) => e.event === 'meta')!.data, done: events.find((e) => e.event === 'done')?.data };
-}
-
-/** The last request the fake provider received, and its last user message. */
-function lastProviderCall() {
-  const body = h.provider.requests.at(-1)!.body as { messages: { role: string; content: unknown }[] };
-  return { messages: body.messages, user: body.messages.filter((m) => m.role === 'user').at(-1)! };
-}
+const lastProviderCall = () => lastProviderMessages(h.provider);
 
 describe('attachments in chat', () => {
   it('sends an image as an image part and a PDF as extracted text; the answer and chips follow', async () => {

@@ -9,32 +9,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng } from '../fixtures/files.ts';
 import { asActor } from '../helpers/actors.ts';
-import { readSse, joinGroupChat } from '../helpers/api.ts';
+import { joinGroupChat } from '../helpers/api.ts';
 import { holdTable } from '../helpers/database.ts';
-import { createStorageApiHarness, uploadAs, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
+import { chatAs, lastProviderMessages, uploadToChat as upload } from '../helpers/chat-files.ts';
+import { createStorageApiHarness, type StorageApiHarness, type StorageApiUser } from '../helpers/storage-api.ts';
 
 let h: StorageApiHarness;
 beforeAll(async () => { h = await createStorageApiHarness(); });
 afterAll(async () => { await h?.close(); });
 
-const upload = (user: StorageApiUser, name: string, body: Buffer | string, contentType: string) => uploadAs(user, 'chat', name, body, contentType);
-
+/** A turn that must be answered to its end. */
 async function chat(user: StorageApiUser, body: Record<string, unknown>) {
-  const res = await user.request('POST', '/chat', { provider: 'demo', model: 'demo-model', ...body });
-  expect(res.status, await res.clone().text()).toBe(200);
-  const events = await readSse(res);
-  expect(events.at(-1)?.event).toBe('done');
-  return { events, meta: events.find((e) => e.event === 'meta')!.data as Record<string, any> };
+  const reply = await chatAs(user, body);
+  expect(reply.status, JSON.stringify(reply.error)).toBe(200);
+  expect(reply.events.at(-1)?.event).toBe('done');
+  return reply;
 }
 
-function lastProviderCall() {
-  const body = h.provider.requests.at(-1)!.body as { messages: { role: string; content: unknown }[] };
-  return {
-    system: body.messages.filter((m) => m.role === 'system').map((m) => m.content as string),
-    user: body.messages.filter((m) => m.role === 'user').at(-1)!,
-    all: JSON.stringify(body.messages),
-  };
-}
+const lastProviderCall = () => lastProviderMessages(h.provider);
 
 /** The owner's chat in a project with a system prompt and a file; a member, a second member, a viewer, a stranger. */
 async function projectGroup() {
