@@ -2,6 +2,7 @@
 // second tab, isolation from another user, stop keeping the partial answer, the model list,
 // waiting for a provider and its failures. Untrusted answers: answer-safety.test.ts.
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { holdTable } from '../helpers/database.ts';
 import { addCustomKey, chooseModel, composer, lastAnswer, newEmail, openChatAs, phoenixFrame, screenshot, signUp, startE2E, type E2E, open, reload, useTheme, waitForChatPage } from './helpers.ts';
 
 describe('chat in the browser', { timeout: 120_000 }, () => {
@@ -135,6 +136,39 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     const response = await stranger.goto(sessionPath);
     expect(response?.status()).toBe(404);
     await expect(stranger.content()).resolves.not.toContain('Tell me something long');
+  });
+
+  it("a new chat's first answer, streaming before its rows are stored, has the chat and its people read only once they are (no 404)", async () => {
+    const page = await e2e.newPage();
+    // The rows' channel of the new chat joined (realtime-js's phx_reply to its join).
+    let rowsJoined!: () => void;
+    const joined = new Promise<void>((resolve) => (rowsJoined = resolve));
+    page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
+      const text = String(payload);
+      if (text.includes('realtime:messages:') && text.includes('phx_reply') && text.includes('"status":"ok"')) rowsJoined();
+    }));
+    await signUp(page, newEmail('pending'));
+    await addCustomKey(page, e2e.slowProvider, `sk-e2e-${crypto.randomUUID()}`);
+    await open(page, '/chat');
+    await chooseModel(page, 'custom', 'fake-model');
+    const missing: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() === 404 && /\/api\/sessions\/[0-9a-f-]{36}(\/members)?(\?|$)/.test(r.url())) missing.push(r.url());
+    });
+    // The turn's rows wait on the table while the answer streams (its meta says stored: false).
+    const held = await holdTable(e2e.db.url, 'public.chat_sessions');
+    try {
+      await composer(page).fill('/echo rows come later');
+      await composer(page).press('Enter');
+      await page.locator('article[aria-label="Assistant message"][data-status="streaming"]').waitFor({ timeout: 30_000 });
+      await joined;
+      await page.waitForTimeout(500); // what the join asks for is asked now
+    } finally {
+      await held.end();
+    }
+    await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    await waitForChatPage(page);
+    expect(missing).toEqual([]);
   });
 
   it("a tab's Realtime heartbeats come from a Web Worker, whose timers a background tab does not throttle", async () => {

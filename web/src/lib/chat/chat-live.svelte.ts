@@ -107,9 +107,21 @@ export function followChatLive(chat: ChatState, group: GroupChat, options: ChatL
       },
       ...group.endings(id),
     ], () => {
-      void session.read(id);
+      // A new chat whose rows are not committed yet has no session to read (404): its read waits
+      // for them (below), as its people's does.
+      if (chat.rowsPending) sessionReadHeld = true;
+      else void session.read(id);
       void chat.joinedChannel('rows').catch(() => {});
     });
+  });
+  // The session read a join held back, made once the rows are committed (`stored`). A plain
+  // variable: the effect runs again when `rowsPending` changes, not when this does.
+  let sessionReadHeld = false;
+  $effect(() => {
+    const id = chat.sessionId;
+    if (!id || chat.rowsPending || !sessionReadHeld) return;
+    sessionReadHeld = false;
+    void session.read(id);
   });
 
   // The running answer's text, as other tabs, devices and people stream it, and what changes
