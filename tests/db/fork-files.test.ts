@@ -3,10 +3,11 @@
 // and an answer's project sources onto the copied answers. A path named by both chats stays out
 // of the cleanup drain's reach until neither names it (the drain removes only a queued path no
 // message_attachments or file_metadata row names, lib/attachments/cleanup.ts). Files someone
-// else attached stay with them.
+// else attached stay with them, and the fork says how many it left out
+// (20261208491000_count_the_files_a_fork_leaves_out.sql).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asActor, createAuthUser, joinGroupChat, type AuthUser } from '../helpers/actors.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, createTestDatabaseBefore, type TestDatabase } from '../helpers/database.ts';
 
 let db: TestDatabase;
 beforeAll(async () => { db = await createTestDatabase(); });
@@ -30,8 +31,11 @@ async function message(sessionId: string, owner: AuthUser, sender: 'user' | 'ass
   return row!.id as string;
 }
 
-const fork = (who: AuthUser, sessionId: string | null, token: string | null, upto: string | null) =>
-  asActor(db.sql, who, async (tx) => (await tx`select public.fork_session(${sessionId}, ${token}, ${upto}) as id`)[0]!.id as string);
+/** fork_session's one row: the new chat and how many of the others' files it left out. */
+const forkRow = (who: AuthUser, sessionId: string | null, token: string | null, upto: string | null) =>
+  asActor(db.sql, who, async (tx) => (await tx<{ fork_id: string; files_left_out: number }[]>`
+    select * from public.fork_session(${sessionId}, ${token}, ${upto})`)[0]!);
+const fork = async (...args: Parameters<typeof forkRow>) => (await forkRow(...args)).fork_id;
 
 /** The files each copied message carries, as the forker reads them, in the fork's order. */
 const filesOf = (who: AuthUser, sessionId: string) =>
@@ -57,7 +61,8 @@ describe('fork_session: the files of the copied branch', () => {
     await attach(q1, owner, paper, 'Abstract: 42 lemurs');
     await attach(q2, owner, later, 'Not on the forked path');
 
-    const forked = await fork(owner, session!.id, null, a1);
+    const { fork_id: forked, files_left_out } = await forkRow(owner, session!.id, null, a1);
+    expect(files_left_out).toBe(0); // all of them are the forker's
     expect(await filesOf(owner, forked)).toEqual([
       { content: 'Read the paper', name: 'paper.pdf', storage_path: paper, extracted_text: 'Abstract: 42 lemurs', user_id: owner.id },
     ]);
@@ -107,13 +112,22 @@ describe('fork_session: the files of the copied branch', () => {
     await attach(q2, member, plan, 'the plan');
     const [share] = await asActor(db.sql, owner, (tx) => tx`select public.share_session(${session!.id}, true) as token`);
 
-    const ownersFork = await fork(owner, session!.id, null, a2);
+    // Each fork says how many files it left out: the others' on the branch it copied.
+    const owners = await forkRow(owner, session!.id, null, a2);
+    const ownersFork = owners.fork_id;
     expect((await filesOf(owner, ownersFork)).map((f) => [f.content, f.name])).toEqual([['The brief', 'brief.pdf']]);
-    const membersFork = await fork(member, session!.id, null, a2);
+    expect(owners.files_left_out).toBe(1);
+    const members = await forkRow(member, session!.id, null, a2);
+    const membersFork = members.fork_id;
     expect((await filesOf(member, membersFork)).map((f) => [f.content, f.name, f.user_id])).toEqual([['My plan', 'plan.pdf', member.id]]);
-    const visitorsFork = await fork(visitor, null, share!.token as string, null);
-    expect(await db.sql`select m.content from public.messages m where m.session_id = ${visitorsFork}`).toHaveLength(4);
-    expect(await filesOf(visitor, visitorsFork)).toEqual([]);
+    expect(members.files_left_out).toBe(1);
+    const visitors = await forkRow(visitor, null, share!.token as string, null);
+    expect(await db.sql`select m.content from public.messages m where m.session_id = ${visitors.fork_id}`).toHaveLength(4);
+    expect(await filesOf(visitor, visitors.fork_id)).toEqual([]);
+    expect(visitors.files_left_out).toBe(2);
+    // Only the copied branch counts: up to the first answer, the member's plan is not in the copy.
+    expect((await forkRow(owner, session!.id, null, a1)).files_left_out).toBe(0);
+    expect((await forkRow(member, session!.id, null, a1)).files_left_out).toBe(1);
 
     // The member's file is named by the chat and by their own fork only: when they delete their
     // fork and the owner deletes the chat, nothing keeps it.
@@ -122,5 +136,27 @@ describe('fork_session: the files of the copied branch', () => {
     expect([await queued(plan), await named(plan)]).toEqual([true, false]);
     // The owner's fork still names the owner's brief.
     expect([await queued(brief), await named(brief)]).toEqual([true, true]);
+  });
+});
+
+describe('fork_session: its grants across the change of its return type', () => {
+  it('the drop and create of 20261208491000 leaves who may call it as it was: signed-in callers, not anon', { timeout: 120_000 }, async () => {
+    const before = await createTestDatabaseBefore('20261208491000');
+    // The function's ACL, entry by entry (PUBLIC's included), and what each API role may do. (By
+    // name: a ::regprocedure constant would keep the dropped function's oid in the prepared plan.)
+    const grants = async () => ({
+      acl: (await before.sql`select array(select a::text from unnest(p.proacl) a order by 1) as acl
+        from pg_proc p where p.proname = 'fork_session' and p.pronamespace = 'public'::regnamespace`)[0]!.acl as string[],
+      roles: (await before.sql`select r.rolname, has_function_privilege(r.oid, 'public.fork_session(uuid, text, uuid)', 'execute') as may
+        from pg_roles r where r.rolname in ('anon', 'authenticated', 'service_role') order by r.rolname`).map((r) => [r.rolname, r.may]),
+    });
+    try {
+      const was = await grants();
+      await before.applyRest();
+      expect(await grants()).toEqual(was);
+      expect(was.roles).toEqual([['anon', false], ['authenticated', true], ['service_role', true]]);
+    } finally {
+      await before.drop();
+    }
   });
 });

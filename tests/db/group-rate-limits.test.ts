@@ -26,7 +26,7 @@ describe('fork_session: rate limit', () => {
     const [owner, member] = await Promise.all([createAuthUser(db.sql), createAuthUser(db.sql)]);
     const session = await chat(owner!);
     await joinGroupChat(db.sql, owner!, member!, session, 'member');
-    const fork = () => asActor(db.sql, member!, (tx) => tx`select public.fork_session(${session}, null, null) as id`);
+    const fork = () => asActor(db.sql, member!, (tx) => tx`select fork_id as id from public.fork_session(${session}, null, null)`);
     for (let i = 0; i < 20; i++) await fork();
     expect(await sessionsOf(member!)).toBe(20);
     const refused = await refusal(fork());

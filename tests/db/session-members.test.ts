@@ -131,7 +131,7 @@ describe('group chats: viewer', () => {
 
 describe('group chats: forks', () => {
   const fork = (actor: AuthUser, session: string) =>
-    asActor(db.sql, actor, async (tx) => (await tx`select public.fork_session(${session}, null, null) as id`)[0].id as string);
+    asActor(db.sql, actor, async (tx) => (await tx`select fork_id as id from public.fork_session(${session}, null, null)`)[0].id as string);
 
   it('a member and a viewer fork the chat they read into chats of their own; once out of it, they cannot', async () => {
     const g = await group();

@@ -78,7 +78,7 @@ describe('session_shares: owner', () => {
     const owner = await createAuthUser(db.sql);
     const { session, messages } = await chatWithMessages(owner, 4);
     const forked = await asActor(db.sql, owner, async (tx) =>
-      (await tx`select public.fork_session(${session}, null, ${messages[1]}) as id`)[0].id as string);
+      (await tx`select fork_id as id from public.fork_session(${session}, null, ${messages[1]})`)[0].id as string);
     const copied = await db.sql`select sender, content, user_id from public.messages where session_id = ${forked} order by created_at`;
     expect(copied.map((m) => m.content)).toEqual(['line 0', 'line 1']);
     const [copy] = await db.sql`select title, metadata, user_id from public.chat_sessions where id = ${forked}`;
@@ -153,7 +153,7 @@ describe('session_shares: another user', () => {
     const { session, messages } = await chatWithMessages(owner, 4);
     const token = await share(owner, session);
     await db.sql`insert into public.messages (session_id, user_id, sender, content, parent_id) values (${session}, ${owner.id}, 'user', 'after sharing', ${leafOf(session)})`;
-    const forked = await asActor(db.sql, viewer, async (tx) => (await tx`select public.fork_session(null, ${token}, null) as id`)[0].id as string);
+    const forked = await asActor(db.sql, viewer, async (tx) => (await tx`select fork_id as id from public.fork_session(null, ${token}, null)`)[0].id as string);
     const rows = await db.sql`select content, user_id from public.messages where session_id = ${forked} order by created_at`;
     expect(rows.map((r) => r.content)).toEqual(['line 0', 'line 1', 'line 2', 'line 3']);
     expect(new Set(rows.map((r) => r.user_id))).toEqual(new Set([viewer.id]));
@@ -233,7 +233,7 @@ describe('session_shares: branches', () => {
     await asActor(db.sql, owner, (tx) => tx`delete from public.messages where id = ${shown}`);
     expect((await readShared('anon', snapshot)).messages).toEqual([]);
     expect(await authors()).toEqual([]);
-    const fork = await asActor(db.sql, stranger, async (tx) => (await tx`select public.fork_session(null, ${snapshot}) as id`)[0].id as string);
+    const fork = await asActor(db.sql, stranger, async (tx) => (await tx`select fork_id as id from public.fork_session(null, ${snapshot})`)[0].id as string);
     expect(await db.sql`select content from public.messages where session_id = ${fork}`).toEqual([]);
     // A live link shows the chat as it is: its newest message, once the active leaf is gone.
     const live = await share(owner, session, true);
@@ -300,13 +300,13 @@ describe('session_shares: branches', () => {
       expect(s.active_leaf_id).toBe(rows.at(-1)?.id);
       return contents(rows);
     };
-    const whole = await asActor(db.sql, owner, async (tx) => (await tx`select public.fork_session(${chat.session}, null, null) as id`)[0].id as string);
+    const whole = await asActor(db.sql, owner, async (tx) => (await tx`select fork_id as id from public.fork_session(${chat.session}, null, null)`)[0].id as string);
     expect(await copyOf(whole)).toEqual(['line 0', 'line 1', 'line 2', 'other 3']);
     // One's own chat: any message, its own branch.
-    const upto = await asActor(db.sql, owner, async (tx) => (await tx`select public.fork_session(${chat.session}, null, ${chat.messages[3]}) as id`)[0].id as string);
+    const upto = await asActor(db.sql, owner, async (tx) => (await tx`select fork_id as id from public.fork_session(${chat.session}, null, ${chat.messages[3]})`)[0].id as string);
     expect(await copyOf(upto)).toEqual(['line 0', 'line 1', 'line 2', 'line 3']);
     const token = await share(owner, chat.session);
-    const shared = await asActor(db.sql, viewer, async (tx) => (await tx`select public.fork_session(null, ${token}, ${chat.messages[1]}) as id`)[0].id as string);
+    const shared = await asActor(db.sql, viewer, async (tx) => (await tx`select fork_id as id from public.fork_session(null, ${token}, ${chat.messages[1]})`)[0].id as string);
     expect(await copyOf(shared)).toEqual(['line 0', 'line 1']);
     await expect(asActor(db.sql, viewer, (tx) => tx`select public.fork_session(null, ${token}, ${chat.messages[3]})`)).rejects.toThrow(/no such message/);
   });

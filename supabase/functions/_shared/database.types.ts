@@ -1364,7 +1364,10 @@ export type Database = {
                     "p_token": string;
                     "p_upto_message_id"?: string;
                 };
-                Returns: string;
+                Returns: {
+                    "files_left_out": number;
+                    "fork_id": string;
+                }[];
             };
             "get_shared_message_authors": {
                 Args: {

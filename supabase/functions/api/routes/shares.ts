@@ -1,7 +1,8 @@
 /**
  * Share links and forks. The owner makes a read-only link to a chat (POST/GET/DELETE
  * /sessions/{id}/share); anyone holding it — signed out too — reads it at /shared/{token};
- * "Fork" copies a chat (one's own, or a shared one) into a new session of the caller.
+ * "Fork" copies a chat (one's own, or a shared one) into a new session of the caller, with the
+ * files the caller attached; it says how many files other people attached were left out.
  * The rules live in the database (public.share_session, get_shared_*, fork_session): the
  * token is drawn there, links are found by its hash, and the functions return no user id or
  * email. The owner sees the link again: the token is kept sealed for them (lib/share-link-seal.ts).
@@ -43,7 +44,12 @@ const ShareState = z.union([
 const ForkRequest = z.strictObject({
   message_id: z.uuid().optional().openapi({ description: 'Copy up to and including this message (default: all)' }),
 }).openapi('ForkRequest');
-const ForkResult = z.object({ session_id: z.uuid() }).openapi('ForkResult');
+const ForkResult = z.object({
+  session_id: z.uuid(),
+  files_left_out: z.number().int().min(0).openapi({
+    description: "Files on the copied messages that someone else attached, which the fork does not copy (they stay theirs); 0 when none",
+  }),
+}).openapi('ForkResult');
 
 const SharedMessage = z.object({
   id: z.uuid(),
@@ -162,10 +168,10 @@ sessionSharesRoutes.openapi(sessionRoutes.revoke, async (c) => {
 sessionSharesRoutes.openapi(sessionRoutes.fork, async (c) => {
   const { id } = c.req.valid('param');
   const { message_id } = c.req.valid('json');
-  const sessionId = await c.var.db.withUserTransaction(c.var.user, async (sql) =>
-    (await sql<{ id: string }[]>`select public.fork_session(${id}, null, ${message_id ?? null}) as id`)[0].id,
+  const fork = await c.var.db.withUserTransaction(c.var.user, async (sql) =>
+    (await sql<z.infer<typeof ForkResult>[]>`select fork_id as session_id, files_left_out from public.fork_session(${id}, null, ${message_id ?? null})`)[0],
   ).catch(forkRefused('Session'));
-  return c.json({ session_id: sessionId }, 201);
+  return c.json(fork, 201);
 });
 
 const sharedRoutes = {
@@ -216,8 +222,8 @@ sharedChatRoutes.openapi(sharedRoutes.read, async (c) => {
 sharedChatRoutes.openapi(sharedRoutes.fork, async (c) => {
   const { token } = c.req.valid('param');
   const { message_id } = c.req.valid('json');
-  const sessionId = await c.var.db.withUserTransaction(c.var.user, async (sql) =>
-    (await sql<{ id: string }[]>`select public.fork_session(null, ${token}, ${message_id ?? null}) as id`)[0].id,
+  const fork = await c.var.db.withUserTransaction(c.var.user, async (sql) =>
+    (await sql<z.infer<typeof ForkResult>[]>`select fork_id as session_id, files_left_out from public.fork_session(null, ${token}, ${message_id ?? null})`)[0],
   ).catch(forkRefused('Share link'));
-  return c.json({ session_id: sessionId }, 201);
+  return c.json(fork, 201);
 });

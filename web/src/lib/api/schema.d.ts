@@ -8992,6 +8992,8 @@ export type components = {
             message_id?: string;
         };
         ForkResult: {
+            /** @description Files on the copied messages that someone else attached, which the fork does not copy (they stay theirs); 0 when none */
+            files_left_out: number;
             /** Format: uuid */
             session_id: string;
         };
