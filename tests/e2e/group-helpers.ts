@@ -8,10 +8,14 @@ import { chooseModel, composer, newEmail, open, signUp, waitForChatPage, type E2
 
 export { nameOf } from './helpers.ts';
 
-/** Asks `text` in a new chat (the demo model unless another is given); returns its path once answered. */
-export async function ownerAsks(owner: Page, text: string, model: [provider: string, model?: string] = ['demo']): Promise<string> {
+/** A file picked in the composer's "Attach files". */
+export interface PickedFile { name: string; mimeType: string; buffer: Buffer }
+
+/** Asks `text` in a new chat (the demo model unless another is given), with `files` attached; returns its path once answered. */
+export async function ownerAsks(owner: Page, text: string, model: [provider: string, model?: string] = ['demo'], files: PickedFile[] = []): Promise<string> {
   await open(owner, '/chat');
   await chooseModel(owner, ...model);
+  if (files.length > 0) await owner.locator('input[type=file][aria-label="Attach files"]').first().setInputFiles(files);
   await composer(owner).fill(text);
   await composer(owner).press('Enter');
   await waitForChatPage(owner);
@@ -61,6 +65,8 @@ export interface GroupChatOptions {
   /** Runs once the owner has signed up, before they chat (and `model` is what they chat with). */
   ownerFirst?: (owner: Page) => Promise<void>;
   model?: [provider: string, model?: string];
+  /** Files the owner attaches to their first message. */
+  ownerFiles?: PickedFile[];
   /** False: the invitation is left waiting for the test to accept. */
   accept?: boolean;
 }
@@ -77,7 +83,7 @@ export async function startGroupChat(e2e: E2E, options: GroupChatOptions): Promi
   const owner = await e2e.newPage();
   const ownerEmail = await signUp(owner, newEmail(options.owner));
   await options.ownerFirst?.(owner);
-  const chatUrl = await ownerAsks(owner, options.text, options.model);
+  const chatUrl = await ownerAsks(owner, options.text, options.model, options.ownerFiles);
   await owner.getByRole('button', { name: 'People' }).click();
   await invite(owner, memberEmail);
   if (options.pays) await ownerPays(owner);

@@ -254,10 +254,11 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     expect(dropped()).toBeGreaterThan(0);
   });
 
-  it("a member is offered only what they may do in the owner's chat, and can fork it", async () => {
+  it("a member is offered only what they may do in the owner's chat, and can fork it (told that the owner's file stays out)", async () => {
     // The member has a project of their own: the owner's chat cannot be moved into it.
     const { member, memberEmail, owner, chatUrl } = await startGroupChat(e2e, {
       member: 'mo', owner: 'ola', text: 'Owner asks first', pays: true,
+      ownerFiles: [{ name: 'brief.txt', mimeType: 'text/plain', buffer: Buffer.from('The brief: ship on Friday.\n') }],
       memberFirst: async (member) => {
         await open(member, '/projects');
         await member.getByLabel('New project name').fill('Mine');
@@ -277,11 +278,17 @@ describe('group chats in the browser', { timeout: 180_000 }, () => {
     await member.locator('article[aria-label="Assistant message"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
     await member.getByRole('button', { name: 'Regenerate' }).waitFor();
 
-    // "Fork from here" copies the chat up to the owner's answer into the member's own chats.
+    // "Fork from here" copies the chat up to the owner's answer into the member's own chats,
+    // without the owner's file (it stays the owner's), and says so.
+    await member.getByTestId('message-attachment').getByText('brief.txt').waitFor();
     await member.locator('article[aria-label="Assistant message"]').first().getByRole('button', { name: 'Fork from here' }).click();
     await member.waitForURL((url) => /\/chat\/[0-9a-f-]{36}$/.test(url.pathname) && url.pathname !== chatUrl);
+    await member.getByText('Forked. 1 file someone else attached was left out of your copy.').waitFor();
     await member.getByText('Owner asks first', { exact: true }).first().waitFor();
     expect(await member.getByText('Member asks too', { exact: true }).count()).toBe(0);
+    expect(await member.getByTestId('message-attachment').count()).toBe(0);
+    // It is said once: the count leaves the address (a reload does not say it again).
+    await expect.poll(() => new URL(member.url()).search).toBe('');
     // It is theirs: they may rename it.
     await member.getByRole('button', { name: 'Rename' }).waitFor();
 

@@ -1,6 +1,6 @@
 // Sharing in the browser: the owner makes a link, a signed-out visitor reads the chat (with an
 // Open Graph title) and is asked to sign in to fork it; forking lands in the viewer's own chat
-// list; a revoked link shows "not found"; the owner sees the current link whenever Share opens;
+// list, without the owner's file, and says it left it out; a revoked link shows "not found"; the owner sees the current link whenever Share opens;
 // "Fork from here" copies the chat up to an answer; a long
 // shared chat pages back without losing what was shown.
 import postgres from 'postgres';
@@ -16,19 +16,20 @@ describe('sharing in the browser', { timeout: 120_000 }, () => {
     await e2e?.stop();
   });
 
-  async function chatWithAnswer(page: Awaited<ReturnType<E2E['newPage']>>, text: string) {
+  async function chatWithAnswer(page: Awaited<ReturnType<E2E['newPage']>>, text: string, files: { name: string; mimeType: string; buffer: Buffer }[] = []) {
     await open(page, '/chat');
     await chooseModel(page, 'demo');
+    if (files.length > 0) await page.locator('input[type=file][aria-label="Attach files"]').first().setInputFiles(files);
     await composer(page).fill(text);
     await composer(page).press('Enter');
     await waitForChatPage(page);
     await page.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor({ timeout: 60_000 });
   }
 
-  it('a link opened signed out shows the chat read-only; forking asks to sign in, then copies it; revoking ends it', async () => {
+  it('a link opened signed out shows the chat read-only; forking asks to sign in, then copies it (not the owner\'s file, and says so); revoking ends it', async () => {
     const owner = await e2e.newPage();
     await signUp(owner);
-    await chatWithAnswer(owner, 'Plan a weekend in Porto');
+    await chatWithAnswer(owner, 'Plan a weekend in Porto', [{ name: 'budget.txt', mimeType: 'text/plain', buffer: Buffer.from('Budget: 400 EUR\n') }]);
 
     await owner.getByRole('button', { name: 'Share' }).click();
     await owner.getByRole('button', { name: 'Create link' }).click();
@@ -51,6 +52,10 @@ describe('sharing in the browser', { timeout: 120_000 }, () => {
     await visitor.getByRole('button', { name: 'Fork into my account' }).click();
     await waitForChatPage(visitor);
     await visitor.getByText('Plan a weekend in Porto', { exact: true }).first().waitFor();
+    // The owner's file stays the owner's: the copy has no chip, and the new chat says so once.
+    await visitor.getByText('Forked. 1 file someone else attached was left out of your copy.').waitFor();
+    expect(await visitor.getByTestId('message-attachment').count()).toBe(0);
+    await expect.poll(() => new URL(visitor.url()).search).toBe('');
 
     // The visitor has the link open again when it is revoked: forking then says the link is gone.
     await visitor.goto(link);

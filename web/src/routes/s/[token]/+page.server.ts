@@ -2,6 +2,7 @@
 // as an anonymous visitor; "Fork" copies it into the signed-in viewer's own account.
 import { error, redirect } from '@sveltejs/kit';
 import { ApiError, createApi, ok } from '$lib/api';
+import { forkedPath } from '$lib/chat/fork-notice';
 import { apiHeaders, functionsBase, loadFailed } from '$lib/server/api';
 import { refuseIfRateLimited, visitorApi } from '$lib/server/visitor-api';
 import type { Actions, PageServerLoad } from './$types';
@@ -37,6 +38,7 @@ export const actions: Actions = {
       if (err instanceof ApiError && err.status === 404) error(404, { message: 'This link does not exist or was revoked.' });
       return loadFailed(err);
     });
-    redirect(303, `/chat/${forked.session_id}`);
+    // The new chat says how many of the others' files stayed out (lib/chat/fork-notice.ts).
+    redirect(303, forkedPath(forked.session_id, forked.files_left_out));
   },
 };
