@@ -1,6 +1,7 @@
 // Sending and finding, when it goes wrong: a message sent offline waits in the chat (through a
 // reload, and through the tab being closed: the next tab sends it) and is sent by itself once
-// back online, once even when the answer to its POST was lost or two tabs hold it; a refused send in a long chat is said beside the box, in view, until dismissed; older
+// back online, once even when the answer to its POST was lost or two tabs hold it (and one that
+// another tab is sending cannot be cancelled here); a refused send in a long chat is said beside the box, in view, until dismissed; older
 // history loads when scrolling up.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +119,36 @@ describe('sending and finding', { timeout: 180_000 }, () => {
     } finally {
       await sql.end();
     }
+  });
+
+  it('a waiting message another tab is sending is not cancelled here: the tab says so, and it is asked once (QA18 #4)', async () => {
+    const a = await e2e.newPage();
+    const email = await signUp(a);
+    await sendAndWait(a, 'First', 0);
+    const b = await a.context().newPage();
+    await open(b, new URL(a.url()).pathname);
+    await b.locator('article[aria-label="Assistant message"][data-status="complete"]').waitFor();
+    // Tab A cannot reach the server; tab B's POST takes a while (held until released).
+    await a.route('**/api/chat', (route) => route.abort('internetdisconnected'));
+    let held = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await b.route('**/api/chat', async (route) => { held++; await gate; await route.continue(); });
+    await a.context().setOffline(true);
+    await composer(a).fill('Please do not send this after all');
+    await composer(a).press('Enter');
+    await a.getByTestId('queued-message').waitFor();
+    await a.context().setOffline(false);
+    await expect.poll(() => held, { timeout: 30_000 }).toBeGreaterThan(0);
+    await a.getByTestId('queued-message').getByRole('button', { name: 'Cancel this message' }).click();
+    await a.getByTestId('queued-sent-elsewhere').waitFor();
+    await expect(a.getByTestId('queued-message').count()).resolves.toBe(1);
+    release();
+    await expect.poll(() => a.getByTestId('queued-message').count(), { timeout: 30_000 }).toBe(0);
+    const asked = await e2e.db.sql<{ content: string }[]>`
+      select m.content from public.messages m join auth.users u on u.id = m.user_id
+       where u.email = ${email} and m.sender = 'user' order by m.created_at`;
+    expect(asked.map((r) => r.content)).toEqual(['First', 'Please do not send this after all']);
   });
 
   it('a refused send in a long chat is said beside the message box, in view, until it is dismissed', async () => {

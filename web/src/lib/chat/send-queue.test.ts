@@ -25,7 +25,7 @@ class FakeChat implements QueueChat {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('SendQueue', () => {
-  it('keeps waiting messages through a reload, per user and chat, files included', () => {
+  it('keeps waiting messages through a reload, per user and chat, files included', async () => {
     const store = memoryStorage();
     const chat = new FakeChat();
     const queue = new SendQueue('ann', chat, undefined, store);
@@ -36,7 +36,7 @@ describe('SendQueue', () => {
     expect(reloaded.items[1]!.files).toEqual([{ path: 'ann/s1/1/plan.pdf', name: 'plan.pdf' }]);
     expect(new SendQueue('bob', new FakeChat(), undefined, store).items).toEqual([]);
     // A taken message (Cancel, Edit) is gone from the kept queue too.
-    expect(reloaded.take(reloaded.items[0]!.id)?.text).toBe('first');
+    expect(await reloaded.take(reloaded.items[0]!.id)).toMatchObject({ text: 'first' });
     expect(readQueued('ann', 's1', store).map((m) => m.text)).toEqual(['second']);
   });
 
@@ -52,7 +52,7 @@ describe('SendQueue', () => {
     await tick();
     expect(chat.sent.map((s) => s.text)).toEqual(['one']);
     expect(queue.waiting.map((m) => m.text)).toEqual(['two', 'three']); // the one being sent is not shown as waiting
-    expect(queue.take(ids[0]!)).toBeNull(); // nor taken back while its POST is on its way
+    await expect(queue.take(ids[0]!)).resolves.toBe('sending'); // nor taken back while its POST is on its way
     chat.answer('sent');
     await tick();
     expect(chat.sent.map((s) => s.text)).toEqual(['one', 'two']);
@@ -177,6 +177,24 @@ describe('SendQueue', () => {
       await tab.flush();
       expect(chat.sent).toEqual([]);
       expect(tab.items).toEqual([]);
+    });
+    it('a message another tab is sending cannot be cancelled or taken back to edit here (QA18 #4)', async () => {
+      stubLocks();
+      const store = memoryStorage();
+      const sending = new FakeChat();
+      const tabA = new SendQueue('ann', new FakeChat(), undefined, store);
+      tabA.add(message('please do not send this after all'));
+      const tabB = new SendQueue('ann', sending, undefined, store);
+      const flushingB = tabB.flush(); // tab B holds the message's lock while its POST is on its way
+      await tick();
+      expect(sending.sent.map((s) => s.text)).toEqual(['please do not send this after all']);
+      const id = tabA.items[0]!.id;
+      await expect(tabA.take(id)).resolves.toBe('sending');
+      expect(readQueued('ann', 's1', store).map((m) => m.id)).toEqual([id]); // still listed: tab B takes it off once sent
+      sending.answer('sent');
+      await flushingB;
+      expect(readQueued('ann', 's1', store)).toEqual([]);
+      await expect(tabA.take(id)).resolves.toBeNull(); // gone, sent
     });
   });
 });

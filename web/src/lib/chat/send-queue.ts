@@ -101,13 +101,19 @@ export class SendQueue {
     this.retrySoon();
   }
 
-  /** Takes a waiting message out of the queue (Cancel, Edit); null when it is being sent already. */
-  take(id: string): QueuedMessage | null {
-    this.reread();
-    const message = this.items.find((m) => m.id === id);
-    if (!message || id === this.sendingId) return null;
-    this.change((items) => items.filter((m) => m.id !== id));
-    return message;
+  /**
+   * Takes a waiting message out of the queue (Cancel, Edit), holding its Web Lock as a send
+   * does: 'sending' while this tab or another is sending it (its POST is on its way: taking it
+   * back now would neither stop it nor keep it from being a question), null when it is gone.
+   */
+  async take(id: string): Promise<QueuedMessage | 'sending' | null> {
+    if (id === this.sendingId) return 'sending';
+    const taken = await holdingItsLock(id, async () => {
+      const message = this.reread().find((m) => m.id === id);
+      if (message) this.change((items) => items.filter((m) => m.id !== id));
+      return message ?? null;
+    });
+    return taken === 'busy' ? 'sending' : taken;
   }
 
   /**
@@ -124,7 +130,7 @@ export class SendQueue {
         if (!now && !browserOnline()) return void (this.waitingFor = 'connection');
         const message = this.items[0]!;
         this.sendingId = message.id;
-        const result = await sendingAlone(message.id, async () => {
+        const result = await holdingItsLock(message.id, async () => {
           // Another tab may have sent it while this one waited for its turn.
           if (!this.reread().some((m) => m.id === message.id)) return 'gone';
           const result = await this.chat.sendQueued(message);
@@ -259,14 +265,14 @@ function sharedStore(): Storage | null {
 }
 
 /**
- * Runs `send` holding this message's Web Lock, shared by every tab of the browser: 'busy' when
- * another tab holds it (it is sending that message). Without Web Locks it just runs, and the
- * client id keeps a second send from being a second question.
+ * Runs `run` holding this message's Web Lock, shared by every tab of the browser: 'busy' when
+ * another tab holds it (it is sending that message, or taking it back). Without Web Locks it
+ * just runs, and the client id keeps a second send from being a second question.
  */
-async function sendingAlone(id: string, send: () => Promise<SendResult | 'gone'>): Promise<SendResult | 'gone' | 'busy'> {
+async function holdingItsLock<T>(id: string, run: () => Promise<T>): Promise<T | 'busy'> {
   const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
-  if (!locks) return await send();
-  return await locks.request(`mrprompt-queued:${id}`, { ifAvailable: true }, async (lock) => (lock ? await send() : 'busy'));
+  if (!locks) return await run();
+  return await locks.request(`mrprompt-queued:${id}`, { ifAvailable: true }, async (lock) => (lock ? await run() : 'busy'));
 }
 
 export function browserOnline(): boolean {
