@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { OutgoingMail } from '../mail/mailbox.ts';
 import { composeAuthMail, confirmationUrl, deliverAll, issueEmailChangeTokens, issueToken } from './email-tokens.ts';
-import { AuthError, clientIp, readBody, sendJson } from './http.ts';
+import { AuthError, clientKey, readBody, sendJson } from './http.ts';
 import { assertStrongPassword } from './password.ts';
 import { referrer } from './redirect.ts';
 import type { RouteContext } from './user-routes.ts';
@@ -38,8 +38,8 @@ export async function invite(ctx: RouteContext, req: IncomingMessage, res: Serve
     await tx`select pg_advisory_xact_lock(hashtext(${`signup:${email}`}))`;
     const invited = await invitedUser(tx, email, body.data ?? {});
     // Only the service role invites, so the address check may come first, as GoTrue's does.
-    ctx.mailLimiter.take(email, clientIp(req));
-    const token = await issueToken(tx, invited, 'confirmation', ctx.config);
+    ctx.mailLimiter.take(email, clientKey(req));
+    const token = await issueToken(tx, invited, 'confirmation', ctx);
     outbox.push(composeAuthMail(ctx.mail, 'invite', email, {
       user: invited, token: token.otp, tokenHash: token.hash, redirectTo,
       confirmationUrl: confirmationUrl(ctx.mail, token.hash, 'invite', redirectTo),
@@ -72,19 +72,19 @@ export async function generateLink(ctx: RouteContext, req: IncomingMessage, res:
         if (body.password) assertStrongPassword(body.password, ctx.config);
         user = await insertUser(tx, { source: 'signup', email, password, emailConfirmed: false, userMetadata: body.data ?? {} });
       }
-      token = await issueToken(tx, user, 'confirmation', ctx.config);
+      token = await issueToken(tx, user, 'confirmation', ctx);
     } else if (linkType === 'invite') {
       user = await invitedUser(tx, email, body.data ?? {});
-      token = await issueToken(tx, user, 'confirmation', ctx.config);
+      token = await issueToken(tx, user, 'confirmation', ctx);
     } else if (linkType === 'magiclink' || linkType === 'recovery') {
-      token = await issueToken(tx, user!, 'recovery', ctx.config);
+      token = await issueToken(tx, user!, 'recovery', ctx);
     } else if (linkType === 'email_change_current' || linkType === 'email_change_new') {
       const newEmail = validateEmail(body.new_email);
       if (await findUserByEmail(tx, newEmail)) throw new AuthError(422, 'email_exists', DUPLICATE);
       if (linkType === 'email_change_current' && !ctx.config.email.double_confirm_changes) {
         throw new AuthError(400, 'validation_failed', 'Enable secure email change to generate link for current email');
       }
-      const tokens = await issueEmailChangeTokens(tx, user!, newEmail, ctx.config, false);
+      const tokens = await issueEmailChangeTokens(tx, user!, newEmail, ctx, false);
       token = linkType === 'email_change_current' ? { otp: tokens.otpCurrent, hash: tokens.hashCurrent } : { otp: tokens.otpNew, hash: tokens.hashNew };
     } else {
       throw new AuthError(400, 'validation_failed', `Invalid email action link type requested: ${type}`);

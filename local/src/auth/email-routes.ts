@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { requireUser } from './caller.ts';
 import type { OutgoingMail } from '../mail/mailbox.ts';
 import { composeAuthMail, confirmationUrl, deliverAll, issueEmailChangeTokens, issueToken } from './email-tokens.ts';
-import { AuthError, clientIp, readBody, sendJson } from './http.ts';
+import { AuthError, clientKey, readBody, sendJson } from './http.ts';
 import { createFlowState, pkceChallenge } from './pkce.ts';
 import { referrer } from './redirect.ts';
 import type { RouteContext } from './user-routes.ts';
@@ -29,7 +29,7 @@ const resendBody = z.object({ email: z.string().optional(), phone: z.string().op
 /** Confirmation (signup) mail for an unconfirmed user; PKCE when the client started one. */
 export async function sendConfirmation(ctx: RouteContext, tx: Db, user: UserRow, redirectTo: string, pkce: ReturnType<typeof pkceChallenge>, outbox: OutgoingMail[]) {
   if (pkce) await createFlowState(tx, pkce, { providerType: 'email', authenticationMethod: 'email/signup', userId: user.id });
-  const token = await issueToken(tx, user, 'confirmation', ctx.config, Boolean(pkce));
+  const token = await issueToken(tx, user, 'confirmation', ctx, Boolean(pkce));
   outbox.push(composeAuthMail(ctx.mail, 'confirmation', user.email!, {
     user, token: token.otp, tokenHash: token.hash, redirectTo,
     confirmationUrl: confirmationUrl(ctx.mail, token.hash, 'signup', redirectTo),
@@ -38,7 +38,7 @@ export async function sendConfirmation(ctx: RouteContext, tx: Db, user: UserRow,
 
 async function sendRecoveryLike(ctx: RouteContext, tx: Db, user: UserRow, kind: 'recovery' | 'magiclink', redirectTo: string, pkce: ReturnType<typeof pkceChallenge>, outbox: OutgoingMail[]) {
   if (pkce) await createFlowState(tx, pkce, { providerType: kind === 'recovery' ? 'recovery' : 'magiclink', authenticationMethod: kind, userId: user.id });
-  const token = await issueToken(tx, user, 'recovery', ctx.config, Boolean(pkce));
+  const token = await issueToken(tx, user, 'recovery', ctx, Boolean(pkce));
   outbox.push(composeAuthMail(ctx.mail, kind === 'recovery' ? 'recovery' : 'magic_link', user.email!, {
     user, token: token.otp, tokenHash: token.hash, redirectTo,
     confirmationUrl: confirmationUrl(ctx.mail, token.hash, kind, redirectTo),
@@ -49,7 +49,7 @@ async function sendRecoveryLike(ctx: RouteContext, tx: Db, user: UserRow, kind: 
  * double_confirm_changes the current one too. */
 export async function sendEmailChange(ctx: RouteContext, tx: Db, user: UserRow, newEmail: string, redirectTo: string, pkce: ReturnType<typeof pkceChallenge>, outbox: OutgoingMail[]) {
   if (pkce) await createFlowState(tx, pkce, { providerType: 'email_change', authenticationMethod: 'email_change', userId: user.id });
-  const tokens = await issueEmailChangeTokens(tx, user, newEmail, ctx.config, Boolean(pkce));
+  const tokens = await issueEmailChangeTokens(tx, user, newEmail, ctx, Boolean(pkce));
   const mails = [{ to: newEmail, otp: tokens.otpNew, hash: tokens.hashNew }];
   if (tokens.secure) mails.push({ to: user.email!, otp: tokens.otpCurrent, hash: tokens.hashCurrent });
   for (const mail of mails) {
@@ -65,7 +65,7 @@ export async function recover(ctx: RouteContext, req: IncomingMessage, res: Serv
   if (!body.email) throw new AuthError(400, 'validation_failed', 'Password recovery requires an email');
   const email = validateEmail(body.email);
   const pkce = pkceChallenge(body);
-  ctx.mailLimiter.take(email, clientIp(req));
+  ctx.mailLimiter.take(email, clientKey(req));
   const redirectTo = referrer(ctx.config, req, query);
   const outbox: OutgoingMail[] = [];
   await ctx.sql.begin(async (tx) => {
@@ -85,7 +85,7 @@ export async function otp(ctx: RouteContext, req: IncomingMessage, res: ServerRe
   if (!ctx.config.email.enable_signup) throw new AuthError(422, 'email_provider_disabled', 'Email logins are disabled');
   const email = validateEmail(body.email);
   const pkce = pkceChallenge(body);
-  ctx.mailLimiter.take(email, clientIp(req));
+  ctx.mailLimiter.take(email, clientKey(req));
   const redirectTo = referrer(ctx.config, req, query);
   const mayCreate = body.create_user && ctx.config.enable_signup;
   const outbox: OutgoingMail[] = [];
@@ -117,7 +117,7 @@ export async function resend(ctx: RouteContext, req: IncomingMessage, res: Serve
   if (!body.email) throw new AuthError(400, 'validation_failed', 'Type provided requires an email address');
   const email = validateEmail(body.email);
   const pkce = pkceChallenge(body);
-  ctx.mailLimiter.take(email, clientIp(req));
+  ctx.mailLimiter.take(email, clientKey(req));
   const redirectTo = referrer(ctx.config, req, query);
   const outbox: OutgoingMail[] = [];
   await ctx.sql.begin(async (tx) => {
@@ -136,11 +136,11 @@ export async function reauthenticate(ctx: RouteContext, req: IncomingMessage, re
   const user = caller.user;
   if (!user.email) throw new AuthError(400, 'validation_failed', 'Reauthentication requires the user to have an email or a phone number');
   if (!user.email_confirmed_at) throw new AuthError(422, 'email_not_confirmed', 'Please verify your email first.');
-  ctx.mailLimiter.take(user.email, clientIp(req));
+  ctx.mailLimiter.take(user.email, clientKey(req));
   const outbox: OutgoingMail[] = [];
   await ctx.sql.begin(async (tx) => {
     const fresh = (await findUserById(tx, user.id))!;
-    const token = await issueToken(tx, fresh, 'reauthentication', ctx.config);
+    const token = await issueToken(tx, fresh, 'reauthentication', ctx);
     outbox.push(composeAuthMail(ctx.mail, 'reauthentication', fresh.email!, { user: fresh, token: token.otp }));
   });
   deliverAll(ctx.mail, outbox);

@@ -1,15 +1,24 @@
 /**
  * One-time email tokens as GoTrue keeps them: a numeric OTP goes into the mail, and the user
- * row stores sha224(email + otp) (with a `pkce_` prefix in a PKCE flow) beside a *_sent_at
+ * row stores a hash of email + otp (with a `pkce_` prefix in a PKCE flow) beside a *_sent_at
  * time; a token is valid for [auth.email] otp_expiry seconds and is cleared when used, so
- * every code and link works once (internal/crypto, internal/api/mail.go, verify.go).
- * The link token is derived from the address and the code exactly as hosted derives it
- * (internal/crypto/crypto.go GenerateTokenHash), so `{{ .TokenHash }}`, generate_link's
- * hashed_token and verifyOtp({ token_hash }) behave as they do there; guessing is held back by
- * the per-address /verify limit (verify.ts), as on hosted.
+ * every code and link works once (internal/crypto, internal/api/mail.go, verify.go). The hash
+ * is also the link's token: `{{ .TokenHash }}`, generate_link's hashed_token and
+ * verifyOtp({ token_hash }).
+ *
+ * Where local differs from hosted: GoTrue derives that hash as plain sha224(email + otp)
+ * (internal/crypto/crypto.go GenerateTokenHash), so anyone who knows an address can compute
+ * every one of its 10^otp_length link tokens and is held back only by the limits on /verify
+ * (security review 16 #1 walked them from one IPv6 /64 in half an hour). Here it is an HMAC
+ * keyed by a secret derived from the stack's persisted jwtSecret: the same shape (56 hex
+ * characters) and the same uses, since only Auth ever computes it — clients pass it back as
+ * they got it — but not derivable from the address, so a link is as hard to guess as any
+ * random token, and the 6-digit code stays the one guessable form, limited per email
+ * (verify.ts). New keys (a fresh keys.json) void the links mailed before, as they end sessions.
  */
-import { createHash, randomInt } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import type { AuthConfig } from '../config.ts';
+import type { StackKeys } from '../keys/index.ts';
 import type { EmailNotificationName, EmailTemplateName } from '../config.ts';
 import type { Mailbox, OutgoingMail } from '../mail/mailbox.ts';
 import type { EmailTemplates } from '../mail/templates.ts';
@@ -30,8 +39,18 @@ export function generateOtp(length: number): string {
   return otp;
 }
 
-export function tokenHash(emailOrPhone: string, otp: string): string {
-  return createHash('sha224').update(emailOrPhone + otp).digest('hex');
+/** What issuing and checking a token needs: the settings, and the secret the hash is keyed by. */
+export interface TokenSettings {
+  config: AuthConfig;
+  keys: Pick<StackKeys, 'jwtSecret'>;
+}
+
+/** Its own key, so the hash never shares one with the HS256 tokens jwtSecret signs. */
+const linkKey = (keys: TokenSettings['keys']) => createHmac('sha256', keys.jwtSecret).update('mrprompt local auth: email token hash').digest();
+
+/** The stored token (and link token) of `otp` mailed to `emailOrPhone`: HMAC-SHA224, hex. */
+export function tokenHash(keys: TokenSettings['keys'], emailOrPhone: string, otp: string): string {
+  return createHmac('sha224', linkKey(keys)).update(emailOrPhone + otp).digest('hex');
 }
 
 export interface IssuedToken {
@@ -41,22 +60,23 @@ export interface IssuedToken {
 }
 
 /** Stores a fresh token of `kind` for the user's current email. */
-export async function issueToken(db: Db, user: UserRow, kind: TokenKind, config: AuthConfig, pkce = false): Promise<IssuedToken> {
-  const otp = generateOtp(config.email.otp_length);
-  const hash = (pkce ? PKCE_PREFIX : '') + tokenHash(user.email ?? '', otp);
+export async function issueToken(db: Db, user: UserRow, kind: TokenKind, settings: TokenSettings, pkce = false): Promise<IssuedToken> {
+  const otp = generateOtp(settings.config.email.otp_length);
+  const hash = (pkce ? PKCE_PREFIX : '') + tokenHash(settings.keys, user.email ?? '', otp);
   const { token, sentAt } = COLUMNS[kind];
   await db`update auth.users set ${db(token)} = ${hash}, ${db(sentAt)} = now() where id = ${user.id}`;
   return { otp, hash };
 }
 
 /** The two tokens of an email change: to the new address, and (secure change) the current one. */
-export async function issueEmailChangeTokens(db: Db, user: UserRow, newEmail: string, config: AuthConfig, pkce: boolean) {
+export async function issueEmailChangeTokens(db: Db, user: UserRow, newEmail: string, settings: TokenSettings, pkce: boolean) {
+  const { config, keys } = settings;
   const prefix = pkce ? PKCE_PREFIX : '';
   const otpNew = generateOtp(config.email.otp_length);
-  const hashNew = prefix + tokenHash(newEmail, otpNew);
+  const hashNew = prefix + tokenHash(keys, newEmail, otpNew);
   const secure = config.email.double_confirm_changes && Boolean(user.email);
   const otpCurrent = secure ? generateOtp(config.email.otp_length) : '';
-  const hashCurrent = secure ? prefix + tokenHash(user.email!, otpCurrent) : '';
+  const hashCurrent = secure ? prefix + tokenHash(keys, user.email!, otpCurrent) : '';
   await db`
     update auth.users set email_change = ${newEmail}, email_change_token_new = ${hashNew},
       email_change_token_current = ${hashCurrent}, email_change_confirm_status = 0, email_change_sent_at = now()

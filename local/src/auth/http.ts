@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { addressKey } from '../../../supabase/functions/api/lib/client-address.ts';
 import { sendJson as sendJsonResponse } from '../json-response.ts';
 
 export const API_VERSION = '2024-01-01';
@@ -91,8 +92,21 @@ export function bearerToken(req: IncomingMessage): string | null {
   return match?.[1] ?? null;
 }
 
-/** The client address the gateway vouched for (X-Real-IP), else the socket peer. */
+/** The client address the gateway vouched for (X-Real-IP), else the socket peer: what a
+ * session records. Per-address limits count by `clientKey` instead. */
 export function clientIp(req: IncomingMessage): string {
   const real = req.headers['x-real-ip'];
   return (Array.isArray(real) ? real[0] : real) || req.socket.remoteAddress || 'unknown';
+}
+
+/**
+ * The one client every per-address limit of Auth counts a request against: an IPv4 address,
+ * an IPv6 /64 (one subscriber is given a whole /64 and may pick any address in it, so each
+ * address of it must not be a fresh budget), an IPv4-mapped address as the IPv4 address — the
+ * API's rule for its per-address limit, kept in one place (`addressKey`). Whatever does not
+ * parse (no gateway in front, an odd proxy entry) shares one bucket rather than getting one
+ * of its own per spelling.
+ */
+export function clientKey(req: IncomingMessage): string {
+  return addressKey(clientIp(req)) ?? 'unparsed';
 }

@@ -21,7 +21,7 @@ import { enabledProviders } from './oauth-providers.ts';
 import { AttemptLimiter, MailLimiter } from './mail-limit.ts';
 import * as user from './user-routes.ts';
 import { updateUser } from './user-update.ts';
-import { verifyGet, verifyPost } from './verify.ts';
+import { LINK_FAILURES_FACTOR, verifyGet, verifyPost } from './verify.ts';
 import type { Mailbox } from '../mail/mailbox.ts';
 import { EmailTemplates } from '../mail/templates.ts';
 
@@ -52,6 +52,7 @@ export function createAuthService(options: AuthServiceOptions): HttpService {
     mail: { config: options.config, mailbox: options.mailbox, templates: new EmailTemplates({ ...options.config.email.template, ...options.config.email.notification }), issuer: options.issuer },
     mailLimiter: new MailLimiter(options.config.rate_limit.email_sent, options.config.email.max_frequency),
     verifyLimiter: new AttemptLimiter(options.config.rate_limit.token_verifications, 5 * 60 * 1000),
+    linkFailures: new AttemptLimiter(options.config.rate_limit.token_verifications * LINK_FAILURES_FACTOR, 5 * 60 * 1000),
   };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {

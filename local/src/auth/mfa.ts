@@ -19,7 +19,7 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { requireUser, type Caller } from './caller.ts';
 import { notifyAccountChange } from './email-tokens.ts';
-import { AuthError, clientIp, readBody, sendJson } from './http.ts';
+import { AuthError, clientIp, clientKey, readBody, sendJson } from './http.ts';
 import { downgradeSessionsToAal1, reissueRefreshToken, sessionResponse } from './sessions.ts';
 import type { RouteContext } from './user-routes.ts';
 import type { Db } from './users.ts';
@@ -121,7 +121,7 @@ export async function verify(ctx: RouteContext, req: IncomingMessage, res: Serve
   if (!ctx.config.mfa.totp.verify_enabled) throw new AuthError(422, 'mfa_totp_verify_not_enabled', 'MFA verification is disabled for TOTP');
   if (!body.challenge_id || !body.code) throw new AuthError(400, 'validation_failed', 'challenge_id and code are required');
   // Six digits are guessable without a limit: the same budget as email codes.
-  ctx.verifyLimiter.take(`ip:${clientIp(req)}`, `mfa:${caller.user.id}`);
+  ctx.verifyLimiter.take(`ip:${clientKey(req)}`, `mfa:${caller.user.id}`);
   let enrolled: FactorRow | undefined;
   const session = await ctx.sql.begin(async (tx) => {
     const factor = await ownFactor(tx, caller, factorId);

@@ -12,6 +12,8 @@
  * cannot fill auth.users or keep bcrypt busy.
  * An attempt is counted when it starts, before the password is hashed (`begin`), and
  * forgiven only once it succeeded: parallel guesses cannot all slip in while bcrypt runs.
+ * A client address is what http.ts clientKey counts as one: an IPv4 address or an IPv6 /64,
+ * so one subscriber cannot pick a fresh address (and 5 fresh guesses) for every few tries.
  * State is in memory: a restart forgets it, which only ever helps the legitimate user.
  */
 import { AuthError } from './http.ts';

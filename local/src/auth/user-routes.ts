@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OutgoingMail } from '../mail/mailbox.ts';
 import { z } from 'zod';
 import { requireUser } from './caller.ts';
-import { AuthError, clientIp, readBody, sendJson } from './http.ts';
+import { AuthError, clientIp, clientKey, readBody, sendJson } from './http.ts';
 import { assertStrongPassword, passwordWeakness } from './password.ts';
 import { sendConfirmation } from './email-routes.ts';
 import { deliverAll, type MailContext } from './email-tokens.ts';
@@ -22,6 +22,8 @@ export interface RouteContext extends SessionContext {
   mail: MailContext;
   mailLimiter: MailLimiter;
   verifyLimiter: AttemptLimiter;
+  /** Failed link / token_hash checks of all clients together (verify.ts). */
+  linkFailures: AttemptLimiter;
 }
 
 const metadata = z.record(z.string(), z.unknown());
@@ -53,11 +55,11 @@ export async function signup(ctx: RouteContext, req: IncomingMessage, res: Serve
   const address = validateEmail(body.email);
   if (!body.password) throw new AuthError(400, 'validation_failed', 'Signup requires a valid password');
   assertStrongPassword(body.password, config);
-  ctx.limiter.signUp(clientIp(req));
+  ctx.limiter.signUp(clientKey(req));
   const autoconfirm = !config.email.enable_confirmations;
   const pkce = pkceChallenge(body);
   // With confirmations on, signup sends a mail: it counts against the mail limits.
-  if (!autoconfirm) ctx.mailLimiter.take(address, clientIp(req));
+  if (!autoconfirm) ctx.mailLimiter.take(address, clientKey(req));
   const redirectTo = referrer(config, req, query);
   const outbox: OutgoingMail[] = [];
 
@@ -129,7 +131,7 @@ export async function token(ctx: RouteContext, req: IncomingMessage, res: Server
   // invalid_credentials, counted as a failed attempt like any wrong password.
   const password = body.password ?? '';
   const address = body.email.toLowerCase();
-  const ip = clientIp(req);
+  const ip = clientKey(req);
   // Counted before bcrypt runs, so a burst of parallel guesses is limited too.
   const attempt = ctx.limiter.begin(address, ip);
 

@@ -30,7 +30,7 @@ import type { OutgoingMail } from '../mail/mailbox.ts';
 import { requireUser } from './caller.ts';
 import { sendEmailChange } from './email-routes.ts';
 import { clearOneTimeTokens, deliverAll, notifyAccountChange, otpValid, tokenHash } from './email-tokens.ts';
-import { AuthError, clientIp, readBody, sendJson } from './http.ts';
+import { AuthError, clientKey, readBody, sendJson } from './http.ts';
 import { assertStrongPassword } from './password.ts';
 import { pkceChallenge } from './pkce.ts';
 import { referrer } from './redirect.ts';
@@ -59,7 +59,7 @@ async function consumeNonce(ctx: RouteContext, db: Db, user: UserRow, nonce: str
   const [row] = await db<{ reauthentication_token: string | null; reauthentication_sent_at: Date | null }[]>`
     select reauthentication_token, reauthentication_sent_at from auth.users where id = ${user.id} for update`;
   const expected = row?.reauthentication_token ?? null;
-  if (!expected || !otpValid(tokenHash(user.email ?? '', nonce), expected, row!.reauthentication_sent_at, ctx.config)) {
+  if (!expected || !otpValid(tokenHash(ctx.keys, user.email ?? '', nonce), expected, row!.reauthentication_sent_at, ctx.config)) {
     throw new AuthError(422, 'reauthentication_not_valid', 'Nonce has expired or is invalid');
   }
   await db`update auth.users set reauthentication_token = '' where id = ${user.id}`;
@@ -70,7 +70,7 @@ export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: S
   const body = await readBody(req, updateUserBody);
   // A nonce is a mailed 6-digit code like /verify's: the same budget, so a stolen session
   // cannot walk through all of them.
-  if (body.nonce !== undefined) ctx.verifyLimiter.take(`ip:${clientIp(req)}`, `reauthentication:${caller.user.id}`);
+  if (body.nonce !== undefined) ctx.verifyLimiter.take(`ip:${clientKey(req)}`, `reauthentication:${caller.user.id}`);
   if (body.app_metadata !== undefined) throw new AuthError(403, 'not_admin', 'Updating app_metadata requires admin privileges');
   if (body.phone) throw new AuthError(422, 'phone_provider_disabled', 'Phone logins are disabled');
   const newEmail = body.email ? validateEmail(body.email) : undefined;
@@ -136,7 +136,7 @@ export async function updateUser(ctx: RouteContext, req: IncomingMessage, res: S
       if (await findUserByEmail(tx, newEmail!)) {
         throw new AuthError(422, 'email_exists', 'A user with this email address has already been registered');
       }
-      ctx.mailLimiter.take(newEmail!, clientIp(req));
+      ctx.mailLimiter.take(newEmail!, clientKey(req));
       await sendEmailChange(ctx, tx, user, newEmail!, redirectTo, pkce, outbox);
     }
     return await userJson(tx, (await findUserById(tx, user.id))!);

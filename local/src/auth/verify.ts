@@ -7,23 +7,32 @@
  * with the session.
  *
  * Attempts: every request, GET or POST, by code or by hash, counts against [auth.rate_limit]
- * token_verifications per 5 minutes per client address, as GoTrue puts the whole /verify route
- * behind limiterOpts.Verify (internal/api/api.go; RateLimitVerify, apilimiter.go), 429
- * over_request_rate_limit. A link's token is sha224(email + code), as hosted derives it
- * (internal/crypto/crypto.go GenerateTokenHash), so whoever knows the address can compute all
- * 10^otp_length of them: this limit is what stands in the way. A code (email + token) counts
- * against the address it is for as well, so spreading guesses over clients does not help.
+ * token_verifications per 5 minutes per client (an IPv4 address or an IPv6 /64, http.ts
+ * clientKey), as GoTrue puts the whole /verify route behind limiterOpts.Verify
+ * (internal/api/api.go; RateLimitVerify, apilimiter.go), 429 over_request_rate_limit. Past that,
+ * each form is held so that spreading guesses over clients does not help:
+ *  - a code (email + token) — 10^otp_length of them — counts against the address it is for too;
+ *  - a link or token_hash is a keyed hash no one can derive from the address (email-tokens.ts,
+ *    where local differs from hosted), and since a wrong one names no account, its failures
+ *    count against one budget of all clients together, LINK_FAILURES_FACTOR × the setting per
+ *    5 minutes: should a link ever be derivable again, a walk of 10^6 would take over a day.
+ *    Right ones are taken back, so only failures (expired or used links, guesses) fill it; when
+ *    someone does, links wait up to 5 minutes while codes keep working.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type postgres from 'postgres';
 import { z } from 'zod';
 import { otpValid, tokenHash } from './email-tokens.ts';
-import { AuthError, clientIp, readBody, sendJson } from './http.ts';
+import { AuthError, clientIp, clientKey, readBody, sendJson } from './http.ts';
 import { issueAuthCode, PKCE_PREFIX } from './pkce.ts';
 import { referrer } from './redirect.ts';
 import { createSession, sessionResponse } from './sessions.ts';
 import type { RouteContext } from './user-routes.ts';
 import { findUserById, isBanned, mergeMetadata, setEmailIdentity, validateEmail, type Db } from './users.ts';
+
+/** How many failed link/token_hash checks of all clients together, per token_verifications. */
+export const LINK_FAILURES_FACTOR = 100;
+const LINK_FAILURES = 'links';
 
 const TYPES = ['signup', 'invite', 'magiclink', 'recovery', 'email', 'email_change'] as const;
 type VerifyType = (typeof TYPES)[number];
@@ -133,9 +142,15 @@ function parseType(type: string | undefined): VerifyType {
   return type as VerifyType;
 }
 
-/** Counts this /verify request against the client address's budget (throws 429 when spent). */
+/** Counts this /verify request against the client's budget (throws 429 when spent). */
 function countAttempt(ctx: RouteContext, req: IncomingMessage): void {
-  ctx.verifyLimiter.take(`ip:${clientIp(req)}`);
+  ctx.verifyLimiter.take(`ip:${clientKey(req)}`);
+}
+
+/** Counts a link or token_hash check against the budget of all clients' failures (429 when
+ * spent); `succeeded()` once it matched. */
+function countLinkAttempt(ctx: RouteContext): { succeeded(): void } {
+  return ctx.linkFailures.begin(LINK_FAILURES);
 }
 
 export async function verifyPost(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -145,6 +160,7 @@ export async function verifyPost(ctx: RouteContext, req: IncomingMessage, res: S
   if (Boolean(body.token) === Boolean(body.token_hash)) throw new AuthError(400, 'validation_failed', 'Verify requires either a token or a token hash');
   let email: string | null = null;
   let hash = body.token_hash ?? '';
+  let attempt = { succeeded() {} };
   if (body.token) {
     if (body.phone || !body.email) throw new AuthError(400, 'validation_failed', 'Only an email address or phone number should be provided on verify');
     try {
@@ -153,9 +169,11 @@ export async function verifyPost(ctx: RouteContext, req: IncomingMessage, res: S
       throw new AuthError(422, 'validation_failed', 'Invalid email format');
     }
     ctx.verifyLimiter.take(`email:${email}`);
-    hash = tokenHash(email, body.token);
+    hash = tokenHash(ctx.keys, email, body.token);
   } else if (body.email || body.phone || body.redirect_to) {
     throw new AuthError(400, 'validation_failed', 'Only the token_hash and type should be provided');
+  } else {
+    attempt = countLinkAttempt(ctx);
   }
   const outcome = await ctx.sql.begin(async (tx) => {
     const found = await findByToken(ctx, tx, type, hash, email);
@@ -165,6 +183,7 @@ export async function verifyPost(ctx: RouteContext, req: IncomingMessage, res: S
     const { sessionId, refreshToken } = await createSession(tx, user, 'otp', { ip: clientIp(req), userAgent: req.headers['user-agent'] });
     return await sessionResponse(ctx, tx, user.id, sessionId, refreshToken);
   });
+  attempt.succeeded();
   if (!outcome) return sendJson(res, 200, { msg: CONFIRMATION_ACCEPTED, code: '200' });
   sendJson(res, 200, outcome);
 }
@@ -181,6 +200,7 @@ export async function verifyGet(ctx: RouteContext, req: IncomingMessage, res: Se
   const type = parseType(query.get('type') ?? undefined);
   if (!token) throw new AuthError(400, 'validation_failed', 'Verify requires a token or a token hash');
   const redirectTo = referrer(ctx.config, req, query);
+  const attempt = countLinkAttempt(ctx);
   const pkce = token.startsWith(PKCE_PREFIX);
   const target = new URL(redirectTo);
   try {
@@ -194,6 +214,7 @@ export async function verifyGet(ctx: RouteContext, req: IncomingMessage, res: Se
       const { sessionId, refreshToken } = await createSession(tx, user, 'otp', { ip: clientIp(req), userAgent: req.headers['user-agent'] });
       return { session: await sessionResponse(ctx, tx, user.id, sessionId, refreshToken), type: found.type };
     });
+    attempt.succeeded();
     if ('message' in outcome) {
       if (pkce) target.searchParams.set('message', outcome.message);
       target.hash = new URLSearchParams({ message: outcome.message, sb: '' }).toString();

@@ -15,7 +15,8 @@
  */
 import ipaddr from 'ipaddr.js';
 
-/** The bucket key of one address: `a.b.c.d`, or `x:x:x:x::/64`; null for anything else. */
+/** The bucket key of one address: `a.b.c.d`, or `x:x:x:x::/64`; null for anything else. Local
+ * Auth counts its clients by the same rule (local/src/auth/http.ts clientKey). */
 export function addressKey(text: string): string | null {
   const bare = text.trim().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   // Four-part decimal only: ipaddr.js would read `0x7f.1` or `2130706433` as addresses too.
