@@ -15,7 +15,8 @@ import { ApiError } from './errors.ts';
 
 export const publicReadRateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const { db, config } = c.var;
-  // With no gateway in front (the function run bare, as tests do), no address says who asks.
+  // With no gateway in front (the function run bare, as tests do), no address says who asks; a
+  // header naming no address is counted in one shared bucket (client-address.ts).
   const address = clientAddress(c.req.raw.headers, config.secretKey);
   if (address) {
     const { publicReadRateCapacity, publicReadRateRefillPerSecond } = config.limits;

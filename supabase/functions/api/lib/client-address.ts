@@ -11,7 +11,9 @@
  *    together; a platform that passes a caller's own entry through lets that caller pick
  *    buckets, which leaves each read bounded by its own cost, as before this limit.
  * An IPv6 address is counted by its /64, since one subscriber is usually given a whole /64 and
- * may pick any address in it; an IPv4-mapped one as the IPv4 address it is.
+ * may pick any address in it; an IPv4-mapped one as the IPv4 address it is. A header that is
+ * there but names no address (`X-Forwarded-For: unknown`) is counted in one bucket shared by
+ * every such caller (UNREADABLE_ADDRESS): writing garbage must not turn the limit off.
  */
 import ipaddr from 'ipaddr.js';
 
@@ -28,14 +30,22 @@ export function addressKey(text: string): string | null {
   return `${ipaddr.fromByteArray(prefix).toString()}/64`;
 }
 
-/** The caller's bucket key, or null when no gateway reported an address (a bare test app). */
+/** The bucket of every caller whose header names no address: no client ever comes from it. */
+export const UNREADABLE_ADDRESS = '0.0.0.0';
+
+/**
+ * The caller's bucket key: the address the first non-empty header names, UNREADABLE_ADDRESS when
+ * it names none (or every header is empty), or null when no gateway header is there at all (the
+ * function run bare, as tests do: nothing says who asks).
+ */
 export function clientAddress(headers: Headers, secretKey: string | null): string | null {
   const vouched = secretKey && sameText(headers.get('apikey') ?? '', secretKey) ? headers.get('sb-forwarded-for') : null;
-  if (vouched) return addressKey(vouched.split(',')[0]!);
   const real = headers.get('x-real-ip');
-  if (real) return addressKey(real);
-  const forwarded = headers.get('x-forwarded-for')?.split(',').map((entry) => entry.trim()).filter(Boolean) ?? [];
-  return forwarded.length > 0 ? addressKey(forwarded[0]!) : null;
+  const forwarded = headers.get('x-forwarded-for');
+  if (vouched === null && real === null && forwarded === null) return null;
+  const first = (list: string | null) => list?.split(',').map((entry) => entry.trim()).find(Boolean);
+  const reported = first(vouched) || real?.trim() || first(forwarded);
+  return (reported && addressKey(reported)) || UNREADABLE_ADDRESS;
 }
 
 /** Equal strings, compared in time that does not depend on where they first differ. */

@@ -2,7 +2,8 @@
 // database (private.consume_address_rate_limit): past PUBLIC_READ_RATE_CAPACITY one address is
 // answered 429 with Retry-After while another still reads. The address is what the gateway
 // reports (X-Real-IP, else the first X-Forwarded-For entry), an IPv6 address counted by its /64,
-// and the web app's Sb-Forwarded-For is believed only with the secret key.
+// and the web app's Sb-Forwarded-For is believed only with the secret key. A header naming no
+// address counts in one bucket shared by every such caller, so garbage does not turn the limit off.
 import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness } from '../../../../tests/helpers/api.ts';
@@ -70,6 +71,14 @@ describe('signed-out reads, per client address', () => {
     const browser = ipv4();
     await useUp({ 'x-real-ip': server, 'sb-forwarded-for': browser, apikey: SECRET });
     expect((await read({ 'x-real-ip': server, 'sb-forwarded-for': browser, apikey: SECRET })).status).toBe(429);
+  });
+
+  it('counts every caller whose header names no address (`X-Forwarded-For: unknown`) in one shared bucket, not by nothing', async () => {
+    await useUp({ 'x-forwarded-for': 'unknown, 10.0.0.1' });
+    expect((await read({ 'x-forwarded-for': 'unknown' })).status).toBe(429);
+    expect((await read({ 'x-real-ip': 'not-an-ip' })).status).toBe(429);
+    expect((await read({ 'x-forwarded-for': ' , ' })).status).toBe(429);
+    expect((await read({ 'x-real-ip': ipv4() })).status).toBe(200); // a readable address keeps its own bucket
   });
 
   it('counts public prompts in the same bucket', async () => {
