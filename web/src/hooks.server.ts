@@ -1,9 +1,10 @@
-// Per-request setup only: a Supabase server client bound to the request's cookies, a
+// Per-request setup: a Supabase server client bound to the request's cookies, a
 // safeGetSession that trusts the cookie session only after its JWT has been verified, and
-// the run-time part of the Content-Security-Policy.
-import { redirect, type Handle, type RequestEvent } from '@sveltejs/kit';
+// the run-time part of the Content-Security-Policy. At start-up (init) only a warning when
+// SUPABASE_SECRET_KEY is missing.
+import { redirect, type Handle, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import type { SupabaseClient, User } from '@supabase/supabase-js';
-import { publicEnv } from '$lib/server/env';
+import { publicEnv, warnIfNoSecretKey } from '$lib/server/env';
 import { createSupabaseServerClient } from '$lib/server/supabase';
 import { themedPage } from '$lib/server/theme';
 import { needsSecondFactor } from '$lib/server/auth-providers';
@@ -52,6 +53,9 @@ async function refuseBeforeSecondFactor(event: RequestEvent): Promise<void> {
   // Thrown from the hook, SvelteKit answers it as a form action's redirect (use:enhance) or a 303.
   if (session && (await needsSecondFactor(event.locals.supabase))) redirect(303, `/login/mfa?next=${encodeURIComponent(path)}`);
 }
+
+/** Once, when the server starts. */
+export const init: ServerInit = () => warnIfNoSecretKey();
 
 export const handle: Handle = async ({ event, resolve }) => {
   event.locals.supabase = createSupabaseServerClient(event.cookies);

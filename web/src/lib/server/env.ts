@@ -43,6 +43,17 @@ export function secretKey(): string | null {
 }
 
 /**
+ * Tells the administrator, once at start-up, what a missing SUPABASE_SECRET_KEY costs: this server
+ * cannot vouch for a browser's address, so Auth's per-address limits and the API's budget of
+ * signed-out reads (shared chats /s/…, public prompts /p/…) count every visitor as this server —
+ * one visitor reading fast gets those pages refused for everyone.
+ */
+export function warnIfNoSecretKey(): void {
+  if (secretKey()) return;
+  console.warn('mrprompt web: SUPABASE_SECRET_KEY is not set, so this server cannot vouch for a browser\'s address (Sb-Forwarded-For): sign-ins and the signed-out pages of shared chats and public prompts are all counted as this server\'s address, and one visitor over the limits gets them refused for everyone');
+}
+
+/**
  * The secret this server derives its own keys from (the pending account switch's seal,
  * $lib/server/pending-switch.ts): MRPROMPT_WEB_SECRET (optional, server only, at least 32
  * characters: `openssl rand -base64 32`), else SUPABASE_SECRET_KEY; null when neither is set.
