@@ -1,11 +1,12 @@
 // Sending and finding, when it goes wrong: a message sent offline waits in the chat (through a
 // reload, and through the tab being closed: the next tab sends it) and is sent by itself once
 // back online, once even when the answer to its POST was lost or two tabs hold it (and one that
-// another tab is sending cannot be cancelled here); a refused send in a long chat is said beside the box, in view, until dismissed; older
-// history loads when scrolling up.
+// another tab is sending cannot be cancelled here), and gone from the browser once its session
+// ends on another device; a refused send in a long chat is said beside the box, in view, until
+// dismissed; older history loads when scrolling up.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composer, open, reload, screenshot, sendAndWait, signUp, startE2E, type E2E } from './helpers.ts';
+import { composer, open, reload, screenshot, sendAndWait, signedInClient, signUp, startE2E, type E2E } from './helpers.ts';
 
 describe('sending and finding', { timeout: 180_000 }, () => {
   let e2e: E2E;
@@ -149,6 +150,42 @@ describe('sending and finding', { timeout: 180_000 }, () => {
       select m.content from public.messages m join auth.users u on u.id = m.user_id
        where u.email = ${email} and m.sender = 'user' order by m.created_at`;
     expect(asked.map((r) => r.content)).toEqual(['First', 'Please do not send this after all']);
+  });
+
+  // Security review 16 #2: "Sign out of other devices" from the phone, the usual remedy for a
+  // session left open on a shared computer, left the waiting message's text in localStorage.
+  it('a message waiting for a connection, and the draft beside it, are gone from the browser once the session is ended from another device: the next person there finds nothing', async () => {
+    const page = await e2e.newPage();
+    const alice = await signUp(page);
+    await sendAndWait(page, 'Before the network goes', 0);
+    await page.context().setOffline(true);
+    await composer(page).fill('SECRET: my bank PIN is 4711');
+    await composer(page).press('Enter');
+    await page.getByTestId('queued-message').getByText('SECRET: my bank PIN is 4711').waitFor();
+    await composer(page).fill('Draft: and the safe is behind the painting');
+    // Mr.Prompt stays unreachable from this tab: the message keeps waiting.
+    await page.route('**/api/chat', (route) => route.abort('internetdisconnected'));
+    await page.context().setOffline(false);
+    const kept = () => page.evaluate(() => [localStorage, sessionStorage].flatMap((store) =>
+      Object.keys(store).filter((k) => /^mrprompt-(queued|draft|kept-prompt)/.test(k)).map((k) => `${k}=${store.getItem(k)}`)));
+    const { client, user } = await signedInClient(e2e, alice);
+    await expect.poll(async () => (await kept()).join('\n')).toContain(`mrprompt-draft:${user.id}:`);
+    expect((await kept()).join('\n')).toContain(`mrprompt-queued:${user.id}:`);
+
+    // From the phone: sign out of every device. This browser's next page is the sign-in page.
+    expect((await client.auth.signOut({ scope: 'global' })).error).toBeNull();
+    page.on('dialog', (dialog) => void dialog.accept()); // leaving while a message waits asks first
+    await open(page, '/chat');
+    await page.waitForURL('**/login**');
+    await expect.poll(kept).toEqual([]);
+
+    // The next person at this browser signs up in the same tab, and finds nothing of Alice's.
+    await page.unroute('**/api/chat');
+    await signUp(page);
+    await sendAndWait(page, 'Hello, I am next', 0);
+    const leftovers = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+    expect(leftovers).not.toContain(user.id);
+    expect(leftovers).not.toMatch(/SECRET|safe is behind/);
   });
 
   it('a refused send in a long chat is said beside the message box, in view, until it is dismissed', async () => {

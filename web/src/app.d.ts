@@ -24,6 +24,8 @@ declare global {
       authUser(): Promise<User | null>;
       /** Set by safeGetSession when refreshing failed because Auth no longer has the session (ended on another device). */
       sessionRevoked?: boolean;
+      /** Set by safeGetSession when Auth could not be reached to refresh the session: no one may be shown, yet someone may be signed in. */
+      sessionUnknown?: boolean;
     }
     interface Platform {
       /**

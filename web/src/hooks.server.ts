@@ -3,7 +3,7 @@
 // the run-time part of the Content-Security-Policy. At start-up (init) only a warning when
 // SUPABASE_SECRET_KEY is missing.
 import { redirect, type Handle, type RequestEvent, type ServerInit } from '@sveltejs/kit';
-import type { SupabaseClient, User } from '@supabase/supabase-js';
+import { isAuthRetryableFetchError, type SupabaseClient, type User } from '@supabase/supabase-js';
 import { publicEnv, warnIfNoSecretKey } from '$lib/server/env';
 import { createSupabaseServerClient } from '$lib/server/supabase';
 import { themedPage } from '$lib/server/theme';
@@ -18,6 +18,8 @@ async function verifySession(supabase: SupabaseClient, locals: App.Locals) {
   const { data, error } = await supabase.auth.getClaims();
   // Auth deleted the session (another device changed the password…): the sign-in page says so.
   if (error?.code && REVOKED_SESSION_CODES.has(error.code)) locals.sessionRevoked = true;
+  // Auth could not be reached to refresh it: the person may well still be signed in.
+  if (error && isAuthRetryableFetchError(error)) locals.sessionUnknown = true;
   if (error || !data) return { session: null, claims: null };
   const {
     data: { session },

@@ -84,6 +84,21 @@ export function restoreForm(user: string, path: string): number {
   return changed;
 }
 
+/**
+ * Drops a form kept for someone other than `userId`, who is signed in now ($lib/left-behind).
+ * Not when nobody is: that is the sign-in page the form was kept through, and it goes back only
+ * to the person who typed it, within the hour.
+ */
+export function forgetRescuedFormOfOthers(userId: string | null): void {
+  if (userId === null) return;
+  try {
+    const raw = sessionStorage.getItem(KEY);
+    if (raw && JSON.parse(raw)?.user !== userId) sessionStorage.removeItem(KEY);
+  } catch {
+    // Blocked storage kept nothing; an unreadable entry is never restored.
+  }
+}
+
 /** Drops a kept form (signing out: what was typed goes with the person who typed it). */
 export function forgetRescuedForm(): void {
   try {

@@ -24,6 +24,8 @@ export const load: LayoutServerLoad = async ({ locals, fetch, cookies, url }) =>
   const budget = summary?.budget;
   return {
     user: claims ? { id: claims.sub, email } : null,
+    // Nobody shown because Auth could not be asked: what this browser keeps for the person stays ($lib/left-behind).
+    sessionUnknown: locals.sessionUnknown === true,
     // The banner shows from 80 % (+layout.svelte), and follows answers that end (lib/budget-follow.ts) while a budget is set.
     budget: budget ?? null,
     theme: themeCookie(cookies) ?? DEFAULT_THEME,

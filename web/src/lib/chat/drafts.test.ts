@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryStorage } from './memory-storage.ts';
 import {
-  carryDraft, DRAFT_IDLE_MS, flushDrafts, flushDraftsOnLeaving, forgetAllDrafts, readDraft, readDraftFiles, readDraftRefusal, readQueued,
+  carryDraft, DRAFT_IDLE_MS, flushDrafts, flushDraftsOnLeaving, forgetAllDrafts, forgetDraftsOfOthers, readDraft, readDraftFiles, readDraftRefusal, readQueued,
   writeDraft, writeDraftFiles, writeDraftRefusal, writeDraftSoon, writeQueued,
 } from './drafts.ts';
 
@@ -125,6 +125,58 @@ describe('chat drafts', () => {
     expect(readQueued('ann', 'chat-2', store)).toEqual([]);
     expect(forgetAllDrafts(store)).toEqual(['ann/chat-1/1/a.md']);
     expect(store.length).toBe(0);
+  });
+
+  // Security review 16 #2: a session ended on another device (or by expiring) leaves the tab on
+  // the sign-in page; the next person at this browser must find nothing of the last one's.
+  describe('when a page shows someone else, or nobody', () => {
+    const queued = (text: string) => [{ id: text, text, files: [{ path: `x/${text}.md`, name: `${text}.md` }], turn: { provider: 'demo', model: 'm' }, queuedAt: '2026-12-06T00:00:00Z' }];
+    function keptBy(user: string, tab: Storage, shared: Storage) {
+      writeDraft(user, 'chat-1', `${user}'s draft`, tab);
+      writeDraftFiles(user, 'chat-1', [{ path: `${user}/chat-1/1/a.pdf`, name: 'a.pdf', uploaded: true }], tab);
+      writeDraftRefusal(user, 'chat-1', { message: 'Add a key', fix: null, resend: true }, tab);
+      writeQueued(user, 'chat-1', queued(`${user}'s waiting message`), shared);
+    }
+    const keys = (store: Storage) => Array.from({ length: store.length }, (_, i) => store.key(i)).sort();
+
+    it('forgets the drafts, files, refusals and waiting messages of everyone but the person shown', () => {
+      const [tab, shared] = [memoryStorage(), memoryStorage()];
+      for (const user of ['ann', 'annabel', 'bob']) keptBy(user, tab, shared);
+      tab.setItem('unrelated', '1');
+      shared.setItem('mrprompt-signed-in', 'bob');
+      forgetDraftsOfOthers('bob', tab, shared);
+      expect(keys(tab)).toEqual(['mrprompt-draft-files:bob:chat-1', 'mrprompt-draft-refusal:bob:chat-1', 'mrprompt-draft:bob:chat-1', 'unrelated']);
+      expect(keys(shared)).toEqual(['mrprompt-queued:bob:chat-1', 'mrprompt-signed-in']);
+      expect(readQueued('bob', 'chat-1', shared).map((q) => q.text)).toEqual(["bob's waiting message"]);
+      expect(readQueued('ann', 'chat-1', shared)).toEqual([]);
+      expect(readDraft('ann', 'chat-1', tab)).toBe('');
+    });
+
+    it('forgets everyone\'s when nobody is signed in, and nothing else', () => {
+      const [tab, shared] = [memoryStorage(), memoryStorage()];
+      for (const user of ['ann', 'bob']) keptBy(user, tab, shared);
+      writeDraft(null, null, 'typed signed out', tab);
+      shared.setItem('mrprompt-signed-in', '-');
+      forgetDraftsOfOthers(null, tab, shared);
+      expect(keys(tab)).toEqual([]);
+      expect(keys(shared)).toEqual(['mrprompt-signed-in']);
+    });
+
+    it('writes back no text of someone else\'s that was still waiting to be kept', () => {
+      vi.useFakeTimers();
+      try {
+        const tab = memoryStorage();
+        writeDraftSoon('ann', 'chat-1', 'a private question', tab);
+        writeDraftSoon('bob', 'chat-1', 'bob typing', tab);
+        forgetDraftsOfOthers('bob', tab, null);
+        vi.advanceTimersByTime(DRAFT_IDLE_MS);
+        flushDrafts();
+        expect(keys(tab)).toEqual(['mrprompt-draft:bob:chat-1']);
+      } finally {
+        vi.useRealTimers();
+        forgetAllDrafts(memoryStorage());
+      }
+    });
   });
 
   describe('kept once typing pauses', () => {

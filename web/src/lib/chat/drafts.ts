@@ -10,6 +10,9 @@
 // phone killing it) keeps it, and the next tab of theirs that opens the chat sends it. So is the
 // alert of a question refused back into the box (why, and the link to where it is fixed): it
 // lives as long as the draft it explains, and goes when the box is sent or emptied.
+// None of it outlives the session: signing out here forgets it all (forgetAllDrafts), and a page
+// showing someone else or nobody forgets what is not theirs (forgetDraftsOfOthers, from
+// $lib/left-behind), so a session ended on another device leaves nothing for the next person.
 // The text is kept once typing pauses (writeDraftSoon), not on every key: each write copies the
 // whole box into storage, 400 kB per key with 200 kB pasted. Whatever still waits is written
 // before the page goes (flushDrafts on pagehide, on the tab hidden, on leaving the chat).
@@ -243,17 +246,40 @@ export function carryDraft(userId: string | null, sessionId: string, text: strin
  * of the files they kept, for the caller to remove from Storage.
  */
 export function forgetAllDrafts(store = storage(), shared = sharedStorage()): string[] {
+  return forgetDrafts(() => true, store, shared);
+}
+
+/**
+ * Forgets the drafts and waiting messages of everyone but `userId` (of everyone when nobody is
+ * signed in): the session ended some other way than this browser's Sign out — on another
+ * device, by a password reset, by expiring — or someone else signed in, and the next person at
+ * this browser must not find them (security review 16 #2). Their files stay in Storage for
+ * the server's sweep (CHAT_UPLOAD_GRACE_SECONDS): no one here may remove them now.
+ */
+export function forgetDraftsOfOthers(userId: string | null, store = storage(), shared = sharedStorage()): void {
+  forgetDrafts((owner) => userId === null || owner !== userId, store, shared);
+}
+
+function forgetDrafts(forget: (owner: string) => boolean, store: Storage | null, shared: Storage | null): string[] {
   const paths: string[] = [];
-  for (const storageKey of [...waiting.keys()]) dropWaiting(storageKey); // nothing is written back after signing out
-  for (const kept of new Set([store, shared])) if (kept) paths.push(...forgetIn(kept));
+  for (const storageKey of [...waiting.keys()]) if (forget(ownerOf(storageKey, PREFIX))) dropWaiting(storageKey); // nothing is written back
+  for (const kept of new Set([store, shared])) if (kept) paths.push(...forgetIn(kept, forget));
   return paths;
 }
 
-function forgetIn(store: Storage): string[] {
+const PREFIXES = [PREFIX, FILES_PREFIX, QUEUE_PREFIX, REFUSAL_PREFIX];
+
+/** The user part of a key (`<prefix><user>:<chat>`): a user id, or 'anonymous'. */
+function ownerOf(storageKey: string, prefix: string): string {
+  return storageKey.slice(prefix.length).split(':')[0]!;
+}
+
+function forgetIn(store: Storage, forget: (owner: string) => boolean): string[] {
   const paths: string[] = [];
   try {
-    const ours = (k: string | null) => [PREFIX, FILES_PREFIX, QUEUE_PREFIX, REFUSAL_PREFIX].some((p) => k?.startsWith(p));
-    const keys = Array.from({ length: store.length }, (_, i) => store.key(i)).filter((k): k is string => ours(k));
+    const prefixOf = (k: string | null) => PREFIXES.find((p) => k?.startsWith(p));
+    const keys = Array.from({ length: store.length }, (_, i) => store.key(i))
+      .filter((k): k is string => k !== null && prefixOf(k) !== undefined && forget(ownerOf(k, prefixOf(k)!)));
     for (const k of keys) {
       if (k.startsWith(QUEUE_PREFIX)) {
         const [userId, sessionId] = k.slice(QUEUE_PREFIX.length).split(':');

@@ -4,7 +4,7 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '$lib/api';
 import { memoryStorage } from './memory-storage.ts';
-import { keptPromptOf, keptPromptRefusal, keptPromptWords, readKeptChoice, writeKeptChoice } from './kept-prompt.ts';
+import { forgetKeptChoicesOfOthers, keptPromptOf, keptPromptRefusal, keptPromptWords, readKeptChoice, writeKeptChoice } from './kept-prompt.ts';
 import type { KeptPrompt as KeptPromptClass } from './kept-prompt.svelte.ts';
 
 let KeptPrompt: typeof KeptPromptClass;
@@ -44,6 +44,14 @@ describe('the kept prompt', () => {
     expect(readKeptChoice('bob', 'chat-1')).toEqual({ values: {}, dropped: false });
     expect(readKeptChoice('ann', 'chat-2')).toEqual({ values: {}, dropped: false });
     writeKeptChoice('ann', 'chat-1', { values: {}, dropped: false });
+    expect(sessionStorage.length).toBe(0);
+  });
+
+  it('forgets the values of everyone but the person shown, and everyone\'s when nobody is (security review 16 #2)', () => {
+    for (const user of ['ann', 'annabel', 'bob']) writeKeptChoice(user, 'chat-1', { values: { client: `${user}'s client` }, dropped: false });
+    forgetKeptChoicesOfOthers('ann');
+    expect(['ann', 'annabel', 'bob'].map((user) => readKeptChoice(user, 'chat-1').values.client ?? null)).toEqual(["ann's client", null, null]);
+    forgetKeptChoicesOfOthers(null);
     expect(sessionStorage.length).toBe(0);
   });
 

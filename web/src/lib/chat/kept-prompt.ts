@@ -99,6 +99,19 @@ export function writeKeptChoice(userId: string | null, sessionId: string, kept: 
   }
 }
 
+/** Forgets the kept values of everyone but `userId` (everyone's when nobody is signed in; $lib/left-behind). */
+export function forgetKeptChoicesOfOthers(userId: string | null): void {
+  try {
+    const store = storage();
+    if (!store) return;
+    const others = Array.from({ length: store.length }, (_, i) => store.key(i))
+      .filter((k): k is string => k?.startsWith(PREFIX) === true && (userId === null || !k.startsWith(`${PREFIX}${userId}:`)));
+    for (const k of others) store.removeItem(k);
+  } catch {
+    // Blocked storage kept nothing.
+  }
+}
+
 /** The values a turn sends: those typed, without the empty ones (the prompt's defaults fill those). */
 export function filledValues(values: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
