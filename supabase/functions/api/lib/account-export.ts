@@ -19,10 +19,33 @@ const STALL_MS = 60_000;
 
 const json = (value: unknown) => JSON.stringify(value);
 
-/** Yields the export document as JSON text fragments, in order. */
 /** Signed download URLs for the user's files (path → URL); absent when Storage is not set up. */
 export type SignFiles = (paths: string[]) => Promise<Map<string, string>>;
 
+/**
+ * A session's messages as JSON fragments, oldest first, each with `author_name`: the name
+ * public.message_author_names gives its author (the rule the chat's pages and its own export
+ * follow — null for a deleted account), so a group chat's questions say who asked
+ * them in the owner's sessions as in a member's group_chats. `ownedBy` keeps to that user's rows.
+ */
+async function* messagesWithAuthors(sql: TransactionSql, sessionId: string, ownedBy?: string): AsyncGenerator<string> {
+  let first = true;
+  for await (const rows of sql`
+    select ${sql.unsafe(MESSAGE_COLUMNS)}, n.display_name as author_name
+      from public.messages m
+      left join public.message_author_names(${sessionId}, array(
+        select distinct a.author_id from public.messages a where a.session_id = ${sessionId} and a.author_id is not null
+      )) n on n.user_id = m.author_id
+     where m.session_id = ${sessionId} ${ownedBy ? sql`and m.user_id = ${ownedBy}` : sql``}
+     order by m.created_at, m.id`.cursor(BATCH)) {
+    for (const row of rows) {
+      yield `${first ? '' : ','}${json(row)}`;
+      first = false;
+    }
+  }
+}
+
+/** Yields the export document as JSON text fragments, in order. */
 async function* exportFragments(sql: TransactionSql, user: AuthUser, exportedAt: string, signFiles?: SignFiles): AsyncGenerator<string> {
   const uid = user.id;
   const [profile] = await sql`select ${sql.unsafe(PROFILE_COLUMNS)} from public.profiles where id = ${uid}`;
@@ -54,15 +77,7 @@ async function* exportFragments(sql: TransactionSql, user: AuthUser, exportedAt:
   yield ',"sessions":[';
   for (const [index, session] of sessions.entries()) {
     yield `${index ? ',' : ''}${json(session).slice(0, -1)},"messages":[`;
-    let firstMessage = true;
-    for await (const rows of sql`
-      select ${sql.unsafe(MESSAGE_COLUMNS)}
-        from public.messages where session_id = ${session.id} and user_id = ${uid} order by created_at, id`.cursor(BATCH)) {
-      for (const row of rows) {
-        yield `${firstMessage ? '' : ','}${json(row)}`;
-        firstMessage = false;
-      }
-    }
+    yield* messagesWithAuthors(sql, session.id, uid);
     yield ']}';
   }
   yield ']';
@@ -77,19 +92,7 @@ async function* exportFragments(sql: TransactionSql, user: AuthUser, exportedAt:
   yield ',"group_chats":[';
   for (const [index, group] of groups.entries()) {
     yield `${index ? ',' : ''}${json(group).slice(0, -1)},"messages":[`;
-    const authors = (await sql<{ author_id: string }[]>`
-      select distinct author_id from public.messages where session_id = ${group.id} and author_id is not null`).map((a) => a.author_id);
-    let firstMessage = true;
-    for await (const rows of sql`
-      select ${sql.unsafe(MESSAGE_COLUMNS)}, n.display_name as author_name
-        from public.messages
-        left join public.message_author_names(${group.id}, ${authors}::uuid[]) n on n.user_id = author_id
-       where session_id = ${group.id} order by created_at, id`.cursor(BATCH)) {
-      for (const row of rows) {
-        yield `${firstMessage ? '' : ','}${json(row)}`;
-        firstMessage = false;
-      }
-    }
+    yield* messagesWithAuthors(sql, group.id);
     yield ']}';
   }
   yield ']';

@@ -1,8 +1,8 @@
 // /api/me and other people: what deleting an account does to them, said before it is done
 // (GET /me/deletion-impact) and done through DELETE /me (the group chat handed to its
 // longest-standing member, not deleted), what inviting an address to it tells the heir (nothing
-// about the people the old owner invited), and a member's export holding the group chats they are
-// in, as they can read them. The hand-over itself, per actor: tests/db/account-handover.test.ts.
+// about the people the old owner invited), and the account export naming who wrote what in a group chat,
+// the owner's and a member's. The hand-over itself, per actor: tests/db/account-handover.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, joinGroupChat, type ApiHarness, type ApiUser } from '../../../../tests/helpers/api.ts';
 
@@ -100,7 +100,7 @@ describe('inviting addresses to a chat handed over by DELETE /me', () => {
   });
 });
 
-describe("a member's export", () => {
+describe('the account export of a group chat', () => {
   it('holds the group chats they are in, as they can read them: every message with its author', async () => {
     const g = await dellasChat();
     const res = await g.memo.request('GET', '/me/export');
@@ -114,5 +114,16 @@ describe("a member's export", () => {
     const own = await (await g.della.request('GET', '/me/export')).json();
     expect(own.sessions.map((s: { id: string }) => s.id)).toEqual([g.id]);
     expect(own.group_chats).toEqual([]);
+  });
+
+  it("names who asked what in the owner's own group chat too (QA18 #3), as the member's export does", async () => {
+    const g = await dellasChat();
+    const own = await (await g.della.request('GET', '/me/export')).json();
+    const authored = (messages: { content: string; author_name: string | null }[]) => messages.map((m) => [m.content, m.author_name]);
+    expect(authored(own.sessions[0].messages)).toEqual([['Della opens', 'Della'], ['Memo writes important notes', 'Memo']]);
+    // Once Memo has left the chat his question still names him (he wrote in it), as on the chat's pages.
+    expect((await g.memo.request('DELETE', `/sessions/${g.id}/members/${g.memo.id}`)).status).toBe(204);
+    const after = await (await g.della.request('GET', '/me/export')).json();
+    expect(authored(after.sessions[0].messages)[1]).toEqual(['Memo writes important notes', 'Memo']);
   });
 });

@@ -84,6 +84,11 @@ const UpdateMe = z
   .refine(nonEmpty, NOTHING_TO_UPDATE)
   .openapi('UpdateMe');
 
+// A message in the export names its author as the chat's pages do (message_author_names).
+const ExportedMessage = MessageSchema.extend({
+  author_name: z.string().nullable().openapi({ description: "The author's display name (an answer's: who asked for it); null for a deleted account" }),
+});
+
 const Export = z
   .object({
     format: z.literal('mrprompt-export/1'),
@@ -92,16 +97,14 @@ const Export = z
     profile: Me.omit({ email: true }).nullable(),
     credentials: z.array(z.record(z.string(), z.unknown())).openapi({ description: 'Provider, key hint, base URL, timestamps — never the key' }),
     projects: z.array(ProjectSchema),
-    sessions: z.array(SessionSchema.extend({ messages: z.array(MessageSchema) })),
+    sessions: z.array(SessionSchema.extend({ messages: z.array(ExportedMessage) })).openapi({ description: "Your chats, with every message and its author's name (a group chat's questions say who asked them)" }),
     group_chats: z.array(z.object({
       id: z.uuid(),
       title: z.string(),
       role: z.enum(['member', 'viewer']),
       joined_at: z.string(),
       owner_name: z.string().nullable(),
-      messages: z.array(MessageSchema.extend({
-        author_name: z.string().nullable().openapi({ description: "The author's display name; null for a deleted account" }),
-      })),
+      messages: z.array(ExportedMessage),
     })).openapi({ description: "Other people's group chats you take part in, as you can read them: every message, with its author's name" }),
     prompts: z.array(
       PromptSchema.omit({ is_owner: true, variables: true, labels: true, revision: true }).extend({

@@ -8496,7 +8496,7 @@ export type components = {
                 id: string;
                 joined_at: string;
                 messages: (components["schemas"]["Message"] & {
-                    /** @description The author's display name; null for a deleted account */
+                    /** @description The author's display name (an answer's: who asked for it); null for a deleted account */
                     author_name: string | null;
                 })[];
                 owner_name: string | null;
@@ -8581,8 +8581,12 @@ export type components = {
                     version: number;
                 }[];
             }[];
+            /** @description Your chats, with every message and its author's name (a group chat's questions say who asked them) */
             sessions: (components["schemas"]["Session"] & {
-                messages: components["schemas"]["Message"][];
+                messages: (components["schemas"]["Message"] & {
+                    /** @description The author's display name (an answer's: who asked for it); null for a deleted account */
+                    author_name: string | null;
+                })[];
             })[];
             usage_logs: {
                 /**
