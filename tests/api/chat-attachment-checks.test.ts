@@ -66,7 +66,7 @@ describe('an image stored before the per-image cap', () => {
     return { session: first.meta.session_id as string, question: first.meta.user_message_id as string, small, big };
   }
 
-  const leftOutNote = /^"holiday\.png" was left out: at 3\.8 MB it is over the 3\.8 MB an image sent to a model may be, so the model did not see it; attach a smaller copy to ask about it$/;
+  const leftOutNote = /^"holiday\.png" was left out: at 3\.8 MB it is over the 3\.75 MB an image sent to a model may be, so the model did not see it; attach a smaller copy to ask about it$/;
 
   it('Regenerate answers without it: the model reads a note in its place, and the answer notes it', async () => {
     const alice = await h.createUser();
@@ -77,7 +77,7 @@ describe('an image stored before the per-image cap', () => {
     expect(again.meta.notes).toEqual([expect.stringMatching(leftOutNote)]);
     const content = lastUserContent();
     expect(content.match(/"type":"image_url"/g)).toHaveLength(1); // the small one only
-    expect(content).toContain('<attachment name=\\"holiday.png\\" type=\\"image/png\\" note=\\"left out: at 3.8 MB it is over the 3.8 MB an image sent to a model may be\\"/>');
+    expect(content).toContain('<attachment name=\\"holiday.png\\" type=\\"image/png\\" note=\\"left out: at 3.8 MB it is over the 3.75 MB an image sent to a model may be\\"/>');
   });
 
   it('Edit keeping it answers the same way, and the new question still carries it; a new upload over the cap is still refused', async () => {

@@ -66,7 +66,7 @@ describe('how many image bytes a request may send', () => {
     const result = await chat(alice, { attachments: [small, big] });
     expect(result.status).toBe(413);
     expect(result.error).toMatchObject({ code: 'image_too_large', attachment: big, limit_bytes: MAX_IMAGE_BYTES });
-    expect(result.error.message).toMatch(/^"holiday\.png" is 3\.8 MB; an image sent to a model may be at most 3\.8 MB\./);
+    expect(result.error.message).toMatch(/^"holiday\.png" is 3\.8 MB; an image sent to a model may be at most 3\.75 MB\./);
     expect(h.provider.requests.length).toBe(before);
   });
 

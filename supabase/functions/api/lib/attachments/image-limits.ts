@@ -23,13 +23,13 @@ export function imageRefusal(sentSoFar: number, image: { name: string; path: str
   const { name, path, size } = image;
   if (size > MAX_IMAGE_BYTES) {
     return new ApiError(413, 'image_too_large',
-      `"${name}" is ${megabytes(size)}; an image sent to a model may be at most ${megabytes(MAX_IMAGE_BYTES)}. Make it smaller (fewer pixels, or JPEG) and attach it again.`,
+      `"${name}" is ${sizeOver(size, MAX_IMAGE_BYTES)}; an image sent to a model may be at most ${megabytes(MAX_IMAGE_BYTES)}. Make it smaller (fewer pixels, or JPEG) and attach it again.`,
       undefined, { attachment: path, limit_bytes: MAX_IMAGE_BYTES });
   }
   const total = sentSoFar + size;
   if (total > MAX_MESSAGE_IMAGE_BYTES) {
     return new ApiError(413, 'images_too_large',
-      `The images of this message come to ${megabytes(total)} with "${name}"; one message may send at most ${megabytes(MAX_MESSAGE_IMAGE_BYTES)} of images. Remove "${name}" or send it in another message.`,
+      `The images of this message come to ${sizeOver(total, MAX_MESSAGE_IMAGE_BYTES)} with "${name}"; one message may send at most ${megabytes(MAX_MESSAGE_IMAGE_BYTES)} of images. Remove "${name}" or send it in another message.`,
       undefined, { attachment: path, limit_bytes: MAX_MESSAGE_IMAGE_BYTES });
   }
   return null;
@@ -43,11 +43,27 @@ export function imageRefusal(sentSoFar: number, image: { name: string; path: str
  */
 export function leftOutReason(refusal: ApiError, size: number): string {
   return refusal.code === 'image_too_large'
-    ? `left out: at ${megabytes(size)} it is over the ${megabytes(MAX_IMAGE_BYTES)} an image sent to a model may be`
+    ? `left out: at ${sizeOver(size, MAX_IMAGE_BYTES)} it is over the ${megabytes(MAX_IMAGE_BYTES)} an image sent to a model may be`
     : `left out: with it the message's images are over the ${megabytes(MAX_MESSAGE_IMAGE_BYTES)} one message may send`;
 }
 
-/** "3.8 MB" (MiB, as the upload limits are written). */
+const MIB = 1024 * 1024;
+
+/** A limit as it is: "3.75 MB", "15 MB" (MiB, as the upload limits are written). */
 function megabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  return `${Number((bytes / MIB).toFixed(2))} MB`;
+}
+
+/**
+ * A size over `limit`, written so that it reads more than the limit beside it (QA18 #5: "at 3.8
+ * MB it is over the 3.8 MB"): one decimal ("6.0 MB", "3.8 MB"), two when one would read as the
+ * limit or under it ("15.04 MB"), and rounded up at two when even two would ("15.01 MB" for a
+ * few bytes over).
+ */
+function sizeOver(bytes: number, limit: number): string {
+  for (const digits of [1, 2]) {
+    const figure = (bytes / MIB).toFixed(digits);
+    if (Number(figure) > limit / MIB) return `${figure} MB`;
+  }
+  return `${(Math.ceil((bytes * 100) / MIB) / 100).toFixed(2)} MB`;
 }
