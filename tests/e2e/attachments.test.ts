@@ -6,11 +6,13 @@
 // retry cannot fix (listed through the official Storage client, as the user); the tray's files
 // stay with the chat's draft, through another page and a reload. An image for a model that
 // cannot read it is flagged, never a reason to lose the other files. Editing a question starts
-// from its files: one can be left out and others added. A fork keeps the files of its branch.
+// from its files: one can be left out and others added, and an image too large for the model
+// says so there too. A fork keeps the files of its branch.
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { MAX_IMAGE_BYTES } from '../../supabase/functions/api/lib/attachments/image-limits.ts';
 import { makePdf, makePng } from '../fixtures/files.ts';
 import { b64, chatFolder, drop } from './attachment-files.ts';
-import { addCustomKey, chooseModel, composer, open, reload, screenshot, seriousViolations, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
+import { addCustomKey, chooseModel, composer, open, reload, screenshot, seriousViolations, signedInClient, signUp, startE2E, type E2E, waitForChatPage } from './helpers.ts';
 
 describe('attachments in the chat composer', { timeout: 150_000 }, () => {
   let e2e: E2E;
@@ -137,12 +139,26 @@ describe('attachments in the chat composer', { timeout: 150_000 }, () => {
     await answer.waitFor({ timeout: 60_000 });
     const chips = page.getByTestId('message-attachment');
     await expect.poll(() => chips.count()).toBe(2);
+    // QA18 #5: the question also carries an image stored before the per-image cap (its row says
+    // so, as an older API recorded it; the object sits outside the chat folder listed below).
+    const { client, user } = await signedInClient(e2e, email);
+    const photo = `${user.id}/before-the-cap/class-photo.png`;
+    expect((await client.storage.from('attachments').upload(photo, makePng(4, 4, [9, 9, 9]), { contentType: 'image/png' })).error).toBeNull();
+    await e2e.db.sql`insert into public.message_attachments (message_id, user_id, storage_path, name, type, size, token_count, truncated, extracted_text)
+      select id, user_id, ${photo}, 'class-photo.png', 'image/png', ${MAX_IMAGE_BYTES + 1_000_000}, 765, false, '' from public.messages where user_id = ${user.id} and sender = 'user'`;
+    await reload(page);
+    await expect.poll(() => chips.filter({ hasText: 'class-photo.png' }).textContent()).toContain('not sent to the model: too large');
 
-    // Edit: the box's tray holds the question's two files; one ✕, one dropped in.
+    // Edit: the box's tray holds the question's files, the photo's chip saying it will be left out
+    // again and how to send it; one ✕, the photo ✕ as it says, one dropped in.
     const sent = () => page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/chat');
     await page.getByRole('article', { name: 'Your message' }).getByRole('button', { name: 'Edit' }).click();
     const edit = page.getByTestId('edit-message');
     await expect.poll(async () => (await edit.getByTestId('attachment-chip').allTextContents()).join()).toMatch(/(keep\.md.*gone\.md|gone\.md.*keep\.md)/);
+    const tooLarge = edit.getByTestId('attachment-chip').filter({ hasText: 'class-photo.png' }).getByTestId('image-too-large');
+    await expect(tooLarge.textContent()).resolves.toBe('not sent to the model: too large — remove it and attach a smaller copy');
+    expect(await edit.getByTestId('image-too-large').count()).toBe(1); // the other files say nothing
+    await edit.getByRole('button', { name: 'Remove class-photo.png' }).click();
     await edit.getByRole('button', { name: 'Remove gone.md' }).click(); // the box's tray is the one list while open (QA 5 #8):
     await expect.poll(() => chips.count()).toBe(0); // the question's chip row below it is hidden
     await drop(page, [['new.md', 'text/markdown', b64('# new')]], '[data-testid="edit-message"] textarea');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_IMAGE_BYTES } from '../../../../supabase/functions/api/lib/attachments/image-limits.ts';
-import { chipNote } from './chip-note';
+import { chipNote, tooLargeForModel } from './chip-note';
 
 describe('chipNote', () => {
   it('says nothing of a file sent whole', () => {
@@ -23,5 +23,11 @@ describe('chipNote', () => {
 
   it('says an image stored before the per-image cap is not sent to the model (Regenerate and Edit leave it out)', () => {
     expect(chipNote({ type: 'image/jpeg', size: MAX_IMAGE_BYTES + 1, tokens: 765 })).toBe(' · not sent to the model: too large');
+  });
+
+  it('knows it for the Edit box too: an image over the cap, not a text file of that size', () => {
+    expect(tooLargeForModel({ type: 'image/png', size: MAX_IMAGE_BYTES + 1 })).toBe(true);
+    expect(tooLargeForModel({ type: 'image/png', size: MAX_IMAGE_BYTES })).toBe(false);
+    expect(tooLargeForModel({ type: 'text/plain', size: MAX_IMAGE_BYTES + 1 })).toBe(false);
   });
 });

@@ -15,10 +15,20 @@ export interface SentFile {
   total_estimated?: boolean;
 }
 
+/** What the chip of an image the model will not be sent says (also the Edit box's, QA18 #5). */
+export const TOO_LARGE_NOTE = 'not sent to the model: too large';
+
+/**
+ * An image over the API's per-image cap. The API refuses a new one, so a stored one is from
+ * before it: Regenerate and Edit leave it out of what the model is sent (the answer's
+ * `meta.notes` say so to an API client).
+ */
+export function tooLargeForModel(file: Pick<SentFile, 'type' | 'size'>): boolean {
+  return file.type.startsWith('image/') && file.size > MAX_IMAGE_BYTES;
+}
+
 export function chipNote(file: SentFile): string {
-  // The API refuses a new image over its cap, so a stored one is from before it: Regenerate and
-  // Edit leave it out of what the model is sent (and the answer's notes say so).
-  if (file.type.startsWith('image/') && file.size > MAX_IMAGE_BYTES) return ' · not sent to the model: too large';
+  if (tooLargeForModel(file)) return ` · ${TOO_LARGE_NOTE}`;
   if (!file.truncated) return '';
   if (!file.tokens) return ' · cut to fit';
   if (!file.total_tokens) return ` · cut to fit: the model read its first ${count(file.tokens)} tokens`;
