@@ -59,6 +59,7 @@ export type PromptVersion = Schemas['PromptVersion'];
 export type PromptVersionSummary = Schemas['PromptVersionSummary'];
 export type PromptSummary = Schemas['PromptSummary'];
 export type PublicPrompt = Schemas['PublicPrompt'];
+export type SharedMessage = Schemas['SharedMessage'];
 export type PromptLabel = Schemas['PromptLabel'];
 export type SearchHit = Schemas['SearchHit'];
 export type SearchChatHit = Schemas['SearchChatHit'];

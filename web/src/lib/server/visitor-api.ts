@@ -4,6 +4,7 @@
 // the secret key, as for sign-in): each visitor is counted, not this server for all of them.
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { ApiError, createApi, type Api } from '$lib/api';
+import { busyNetworkMessage, waitSeconds } from '$lib/busy-network';
 import { functionsBase } from '$lib/server/api';
 import { clientAddress } from '$lib/server/client-address';
 import { forAddress } from '$lib/server/supabase';
@@ -15,9 +16,12 @@ export function visitorApi(event: VisitorEvent): Api {
   return createApi(event.fetch, functionsBase(), { apikey: key, ...global.headers });
 }
 
-/** The API's 429 for too many reads from this visitor's address, as the page's own 429. */
+/**
+ * The API's 429 for too many reads from this visitor's address, as the page's own 429, saying
+ * when to try again (the error page offers that, not signing in: it would not help).
+ */
 export function refuseIfRateLimited(err: unknown): void {
   if (err instanceof ApiError && err.status === 429) {
-    error(429, { message: 'Too many pages opened from your network in a short time. Wait a minute, then reload.' });
+    error(429, { message: busyNetworkMessage(waitSeconds(err.details.retry_after_seconds)), code: 'rate_limited' });
   }
 }
