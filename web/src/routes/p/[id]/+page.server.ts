@@ -4,15 +4,20 @@
 import { error, redirect } from '@sveltejs/kit';
 import { ApiError, ok } from '$lib/api';
 import { loadFailed, requireApi } from '$lib/server/api';
-import { readPublicPrompt } from '$lib/server/public-prompt';
+import { cameFromLibrary, readPublicPrompt } from '$lib/server/public-prompt';
+import { signInUrl } from '$lib/server/signed-out';
 import type { Actions, PageServerLoad } from './$types';
 
 const NOT_PUBLIC = 'This prompt does not exist, or its owner has not made it public.';
 
 export const load: PageServerLoad = async (event) => {
-  const { params, setHeaders } = event;
+  const { params, setHeaders, url, locals } = event;
   const prompt = await readPublicPrompt(event, params.id);
-  if (!prompt) error(404, { message: NOT_PUBLIC });
+  if (!prompt) {
+    // Sent here unread from its library address (/prompts/<id>): a private prompt there asks to sign in.
+    if (cameFromLibrary(url) && !(await locals.safeGetSession()).session) redirect(303, signInUrl(event, `/prompts/${params.id}`));
+    error(404, { message: NOT_PUBLIC });
+  }
   // Public to whoever has the link, not to search engines: an instance is often a team's own.
   setHeaders({ 'x-robots-tag': 'noindex' });
   return { prompt };

@@ -6,7 +6,7 @@ import { ApiError, ok, type Api, type Prompt, type PromptVersion } from '$lib/ap
 import { loadFailed, requireApi } from '$lib/server/api';
 import { parsePromptForm } from '$lib/server/prompt-form';
 import { providerChoices } from '$lib/server/providers';
-import { readPublicPrompt } from '$lib/server/public-prompt';
+import { publicPageFromLibrary } from '$lib/server/public-prompt';
 import { stats } from '$lib/server/usage';
 import { summarise } from './version-summary';
 import type { Actions, PageServerLoad } from './$types';
@@ -18,8 +18,10 @@ const labelForm = z.object({ label: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$
 export const load: PageServerLoad = async (event) => {
   const id = event.params.id;
   const { session, claims } = await event.locals.safeGetSession();
-  // A link to a public prompt opens for someone signed out too: on its public page.
-  if (!session && (await readPublicPrompt(event, id))) redirect(303, `/p/${id}`);
+  // A link to a public prompt opens for someone signed out too: on its public page, which reads
+  // it (one read of the visitor's address's bucket, not one here and one there: a class opening
+  // the teacher's link shares that bucket). One that is not public asks them to sign in from there.
+  if (!session) redirect(303, publicPageFromLibrary(id));
   const api = await requireApi(event);
   try {
     const path = { id };
