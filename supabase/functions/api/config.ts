@@ -100,8 +100,14 @@ const env = {
   HEAVY_RATE_REFILL_PER_SECOND: positive(1),
   IMPORT_RATE_CAPACITY: int(120),
   IMPORT_RATE_REFILL_PER_SECOND: positive(2),
-  PUBLIC_READ_RATE_CAPACITY: int(120),
-  PUBLIC_READ_RATE_REFILL_PER_SECOND: positive(2),
+  // Signed-out reads (a shared chat's pages, a public prompt) per client address, sized for a
+  // room behind one router: a class of 30 opening the teacher's shared chat (1 read), paging back
+  // ~6 pages of 50 (6) and opening 3 public prompts (3) is 30 × 10 = 300 reads, which the bucket
+  // holds even all at once; 3 a second back lets the same class go on reading a page every 10 s
+  // each. A script from one address gets 300, then 3 a second (~11,000 an hour, each one indexed
+  // page). A bigger room behind one address (a school's whole network) raises both (README › Settings).
+  PUBLIC_READ_RATE_CAPACITY: int(300),
+  PUBLIC_READ_RATE_REFILL_PER_SECOND: positive(3),
   MAX_BODY_BYTES: int(256 * 1024, 1, BODY_BYTES_CEILING),
   // The messages table allows 200 000 characters per message.
   MAX_MESSAGE_CHARS: int(32_000, 1, MESSAGE_CHARS_CEILING),

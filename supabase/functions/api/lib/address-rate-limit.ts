@@ -2,9 +2,10 @@
  * The limit of signed-out reads (a shared chat, a public prompt): each call takes a token from
  * the caller's address's `public_reads` bucket (private.consume_address_rate_limit, kept in
  * the database and refilled continuously), and an empty bucket answers 429 with Retry-After, as
- * the per-account buckets do (lib/rate-limit.ts). Sizes: PUBLIC_READ_RATE_CAPACITY (120) and
- * PUBLIC_READ_RATE_REFILL_PER_SECOND (2). Signed-in callers are counted by address here too:
- * these reads are made as `anon` whoever asks, so an account would not make them cheaper.
+ * the per-account buckets do (lib/rate-limit.ts). Sizes: PUBLIC_READ_RATE_CAPACITY (300) and
+ * PUBLIC_READ_RATE_REFILL_PER_SECOND (3), a class behind one address (config.ts says why).
+ * Signed-in callers are counted by address here too: these reads are made as `anon` whoever
+ * asks, so an account would not make them cheaper.
  *
  *   createRoute({ …, middleware: [publicReadRateLimit] as const })
  */
