@@ -9,8 +9,12 @@ export function waitSeconds(retryAfter: unknown, fallback = 5): number {
   return Math.max(1, Math.ceil(Number.isFinite(seconds) && seconds > 0 ? seconds : fallback));
 }
 
+const LEAD = 'Many people on your network are reading right now';
+
 /** For a page the reader opened ("Try again in 4 s."), or one that tries again by itself. */
 export function busyNetworkMessage(seconds: number, retrying = false): string {
-  const lead = 'Many people on your network are reading right now';
-  return retrying ? `${lead} — trying again in ${seconds} s.` : `${lead}. Try again in ${seconds} s.`;
+  return retrying ? `${LEAD} — trying again in ${seconds} s.` : `${LEAD}. Try again in ${seconds} s.`;
 }
+
+/** What a screen reader is told once while a page counts down to its next try (not each second). */
+export const BUSY_NETWORK_RETRYING = `${LEAD} — trying again shortly.`;
