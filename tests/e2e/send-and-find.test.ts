@@ -188,6 +188,39 @@ describe('sending and finding', { timeout: 180_000 }, () => {
     expect(leftovers).not.toMatch(/SECRET|safe is behind/);
   });
 
+  it('Sign out with a message waiting asks in the app first and deletes nothing until confirmed; offline it does nothing (QA18 #2)', async () => {
+    const page = await e2e.newPage();
+    await signUp(page);
+    await sendAndWait(page, 'Before the network goes', 0);
+    const browserAsked: string[] = [];
+    page.on('dialog', (dialog) => { browserAsked.push(dialog.type()); void dialog.accept(); });
+    const waitingKept = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('mrprompt-queued:')).length);
+    await page.context().setOffline(true);
+    await composer(page).fill('Homework for tomorrow: read chapter 4');
+    await composer(page).press('Enter');
+    await page.getByTestId('queued-message').waitFor();
+    // Offline, the sign-out could not reach the server: nothing is done, and the page says so.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You are offline: signing out needs a connection.', { exact: false }).waitFor();
+    expect(await waitingKept()).toBe(1);
+    // Online but the message still cannot go: the app names it and asks; staying keeps it.
+    await page.route('**/api/chat', (route) => route.abort('internetdisconnected'));
+    await page.context().setOffline(false);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    const question = page.getByRole('dialog', { name: 'Sign out and delete a waiting message?' });
+    await question.waitFor();
+    await question.getByRole('button', { name: 'Stay signed in' }).click();
+    await question.waitFor({ state: 'hidden' });
+    expect(await waitingKept()).toBe(1);
+    await expect(page.getByTestId('queued-message').count()).resolves.toBe(1);
+    // Confirmed: signed out, with no second question from the browser, and nothing left behind.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await question.getByRole('button', { name: 'Sign out anyway' }).click();
+    await page.waitForURL(/\/login/);
+    expect(browserAsked).toEqual([]);
+    expect(await waitingKept()).toBe(0);
+  });
+
   it('a refused send in a long chat is said beside the message box, in view, until it is dismissed', async () => {
     const page = await e2e.newPage();
     await page.setViewportSize({ width: 1000, height: 640 });

@@ -35,6 +35,14 @@ export function onPageLeaving(run: () => void, options: LeavingOptions = {}): ()
   };
 }
 
+/** The person already said, in the app's own words, that what waits may go (Sign out anyway). */
+let leavingAsked = false;
+
+/** The next leaving of this page was confirmed in the app: the browser does not ask again. */
+export function leaveWithoutAsking(): void {
+  leavingAsked = true;
+}
+
 /**
  * While `waiting()` says something would be lost or left undone, closing or reloading the tab
  * asks first (the browser's own "Leave site?" question; browsers show it only once the person has
@@ -42,7 +50,7 @@ export function onPageLeaving(run: () => void, options: LeavingOptions = {}): ()
  */
 export function askBeforeLeaving(waiting: () => boolean, page: EventTarget = globalThis as unknown as EventTarget): () => void {
   const ask = (event: Event) => {
-    if (!waiting()) return;
+    if (leavingAsked || !waiting()) return;
     event.preventDefault();
     // Older browsers ask only when returnValue is set.
     (event as BeforeUnloadEvent).returnValue = true;

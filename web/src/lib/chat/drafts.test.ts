@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryStorage } from './memory-storage.ts';
 import {
+  countWaiting,
   carryDraft, DRAFT_IDLE_MS, flushDrafts, flushDraftsOnLeaving, forgetAllDrafts, forgetDraftsOfOthers, readDraft, readDraftFiles, readDraftRefusal, readQueued,
   writeDraft, writeDraftFiles, writeDraftRefusal, writeDraftSoon, writeQueued,
 } from './drafts.ts';
@@ -264,5 +265,18 @@ describe('chat drafts', () => {
       page.dispatchEvent(new Event('pagehide')); // no longer listened to
       expect(writes).toHaveLength(3);
     });
+  });
+});
+
+describe('countWaiting', () => {
+  it('counts the waiting messages of every chat in the browser, for the sign-out question', () => {
+    const store = memoryStorage();
+    const queued = (text: string) => ({ id: crypto.randomUUID(), text, files: [], turn: { provider: 'demo', model: 'm' }, queuedAt: new Date().toISOString() });
+    expect(countWaiting(store)).toBe(0);
+    writeQueued('ann', 's1', [queued('one'), queued('two')], store);
+    writeQueued('ann', null, [queued('in a new chat')], store);
+    store.setItem('mrprompt-queued:ann:s2', 'not json');
+    expect(countWaiting(store)).toBe(3);
+    expect(countWaiting(null)).toBe(0);
   });
 });

@@ -215,6 +215,19 @@ export function readQueued(userId: string | null, sessionId: string | null, stor
     Array.isArray(q?.files) && q.files.every((f: unknown) => typeof (f as DraftFile)?.path === 'string' && typeof (f as DraftFile)?.name === 'string'));
 }
 
+/** How many messages wait to be sent in this browser, in every chat (signing out deletes them). */
+export function countWaiting(store = sharedStorage()): number {
+  try {
+    const keys = Array.from({ length: store?.length ?? 0 }, (_, i) => store!.key(i)).filter((k): k is string => !!k?.startsWith(QUEUE_PREFIX));
+    return keys.reduce((n, k) => {
+      const [userId, sessionId] = k.slice(QUEUE_PREFIX.length).split(':');
+      return n + readQueued(userId === 'anonymous' ? null : userId!, sessionId === 'new' ? null : sessionId!, store).length;
+    }, 0);
+  } catch {
+    return 0; // blocked storage holds none
+  }
+}
+
 /** Keeps this chat's waiting messages (none: the entry goes); says whether storage took it. */
 export function writeQueued(userId: string | null, sessionId: string | null, items: QueuedMessage[], store = sharedStorage()): boolean {
   try {
