@@ -20,11 +20,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DENO_BIN, resolutionFlags } from './deno-command.ts';
 import type { FunctionSpec } from './discovery.ts';
+import { deferCreateRequireIn } from './lazy-require.ts';
 
 const require = createRequire(import.meta.url);
 
 /** Changes whenever the layout or the flags below change, so older bundles are not reused. */
-const FORMAT = 'deno-bundle-3';
+const FORMAT = 'deno-bundle-4';
 /** Bundle folders kept per function besides the newest (a running process may still load chunks of its own). */
 const KEEP = 3;
 /** A build lock older than this was left by a process that died (a build takes seconds). */
@@ -206,6 +207,8 @@ export async function prepareBundle(
     if (!output.ok || !fs.existsSync(path.join(staging, entryName)) || !fs.existsSync(mapFile)) {
       return { built: false, ms: ms(), output: output.text || `deno bundle wrote no ${entryName}` };
     }
+    // Only the chunks that call require() load node:module, as on hosted (lazy-require.ts).
+    deferCreateRequireIn(staging);
     const { inputs, bundled } = inputsOf(staging, spec, options.env.DENO_DIR ?? '');
     // Named by what went into it (the source map carries each source's text) ...
     const hash = hashInputs(spec, inputs, (file) => bundled.get(file) ?? fs.readFileSync(file));
