@@ -131,6 +131,13 @@ describe('TurnEvents', () => {
       const failed = answer({ id: 'a2' });
       new TurnEvents(() => failed, () => {}).for(() => 'a2').error({ code: 'provider_error', message: 'down' });
       expect(ended).toBe(2);
+      // An answer a read of its row ended first (the new chat's page load overtook the event):
+      // its `done` still says the call ended, once (a CI run's banner never came).
+      const read = answer({ id: 'a3', status: 'complete', content: 'Read whole' });
+      const late = new TurnEvents(() => read, () => {});
+      late.for(() => 'a3').done({ status: 'complete', seq: 1 });
+      late.for(() => 'a3').done({ status: 'complete', seq: 1 });
+      expect(ended).toBe(3);
     } finally {
       stop();
     }

@@ -17,6 +17,8 @@ export class TurnEvents {
    * still stream in their row's status until `done`, but there is nothing left to stop.
    */
   readonly saving = new SvelteSet<string>();
+  /** Answers whose end was said (call-ends.ts): once each, however the end reached this copy. */
+  private endsSaid = new Set<string>();
 
   constructor(
     private readonly find: (id: string) => Message | undefined,
@@ -51,7 +53,10 @@ export class TurnEvents {
       },
       done: (done) => {
         const message = row();
-        if (!message || isFinished(message.status)) return;
+        if (!message) return;
+        // Already ended here by a read of its row (a catch-up, the new chat's page load) that
+        // overtook this event: the call is logged all the same, and the banner must follow it.
+        if (isFinished(message.status)) return this.sayEnded(message.id);
         // The end of an answer this copy does not fully hold yet (a broadcast unit overtook
         // the asker's own stream, or this device joined late): ending it now would freeze the
         // text short, as later units are not applied to a finished answer. It stays open; its
@@ -64,7 +69,7 @@ export class TurnEvents {
         finish(message, done.status, done.status === 'error' ? done.error?.message : undefined);
         message.error_code = done.code ?? done.error?.code ?? null;
         // Its call is logged by now: the budget's banner follows (lib/budget-follow.ts).
-        callEnded();
+        this.sayEnded(message.id);
       },
       error: (error) => {
         const message = row();
@@ -79,9 +84,16 @@ export class TurnEvents {
         if (isFinished(message.status)) return;
         finish(message, 'error', error.message);
         message.error_code = error.code;
-        callEnded();
+        this.sayEnded(message.id);
       },
     };
+  }
+
+  /** Says an answer's call ended, the first time only (its SSE view and the broadcast both end it). */
+  private sayEnded(id: string): void {
+    if (this.endsSaid.has(id)) return;
+    this.endsSaid.add(id);
+    callEnded();
   }
 
   private text(message: Message | undefined, delta: ChatText, field: 'content' | 'reasoning'): void {
