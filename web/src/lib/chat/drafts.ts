@@ -28,6 +28,17 @@ function key(userId: string | null, sessionId: string | null, prefix = PREFIX): 
   return `${prefix}${userId ?? 'anonymous'}:${sessionId ?? 'new'}`;
 }
 
+/** Whose and which chat's a key of `prefix` is: what `key` wrote into it. */
+function keyParts(storageKey: string, prefix: string): { userId: string | null; sessionId: string | null } {
+  const [user, session] = storageKey.slice(prefix.length).split(':');
+  return { userId: user === 'anonymous' ? null : user!, sessionId: session === 'new' ? null : session! };
+}
+
+/** Every key `store` holds now. */
+function keysOf(store: Storage): string[] {
+  return Array.from({ length: store.length }, (_, i) => store.key(i)).filter((k): k is string => k !== null);
+}
+
 /** A file in the box: its object's path, its name, and whether its upload had finished. */
 export interface DraftFile {
   path: string;
@@ -218,10 +229,10 @@ export function readQueued(userId: string | null, sessionId: string | null, stor
 /** How many messages wait to be sent in this browser, in every chat (signing out deletes them). */
 export function countWaiting(store = sharedStorage()): number {
   try {
-    const keys = Array.from({ length: store?.length ?? 0 }, (_, i) => store!.key(i)).filter((k): k is string => !!k?.startsWith(QUEUE_PREFIX));
-    return keys.reduce((n, k) => {
-      const [userId, sessionId] = k.slice(QUEUE_PREFIX.length).split(':');
-      return n + readQueued(userId === 'anonymous' ? null : userId!, sessionId === 'new' ? null : sessionId!, store).length;
+    const queues = store ? keysOf(store).filter((k) => k.startsWith(QUEUE_PREFIX)) : [];
+    return queues.reduce((n, k) => {
+      const { userId, sessionId } = keyParts(k, QUEUE_PREFIX);
+      return n + readQueued(userId, sessionId, store).length;
     }, 0);
   } catch {
     return 0; // blocked storage holds none
@@ -290,18 +301,16 @@ function ownerOf(storageKey: string, prefix: string): string {
 function forgetIn(store: Storage, forget: (owner: string) => boolean): string[] {
   const paths: string[] = [];
   try {
-    const prefixOf = (k: string | null) => PREFIXES.find((p) => k?.startsWith(p));
-    const keys = Array.from({ length: store.length }, (_, i) => store.key(i))
-      .filter((k): k is string => k !== null && prefixOf(k) !== undefined && forget(ownerOf(k, prefixOf(k)!)));
+    const prefixOf = (k: string) => PREFIXES.find((p) => k.startsWith(p));
+    const keys = keysOf(store).filter((k) => prefixOf(k) !== undefined && forget(ownerOf(k, prefixOf(k)!)));
     for (const k of keys) {
       if (k.startsWith(QUEUE_PREFIX)) {
-        const [userId, sessionId] = k.slice(QUEUE_PREFIX.length).split(':');
-        for (const q of readQueued(userId === 'anonymous' ? null : userId!, sessionId === 'new' ? null : sessionId!, store)) paths.push(...q.files.map((f) => f.path));
+        const { userId, sessionId } = keyParts(k, QUEUE_PREFIX);
+        for (const q of readQueued(userId, sessionId, store)) paths.push(...q.files.map((f) => f.path));
       }
       if (k.startsWith(FILES_PREFIX)) {
-        const [userId, sessionId] = k.slice(FILES_PREFIX.length).split(':');
-        const files = readDraftFiles(userId === 'anonymous' ? null : userId!, sessionId === 'new' ? null : sessionId!, store);
-        paths.push(...files.kept.map((f) => f.path));
+        const { userId, sessionId } = keyParts(k, FILES_PREFIX);
+        paths.push(...readDraftFiles(userId, sessionId, store).kept.map((f) => f.path));
       }
       store.removeItem(k);
     }
